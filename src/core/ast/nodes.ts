@@ -1,0 +1,220 @@
+/**
+ * The statement tree. Builders (`select`, `insert`, ...) produce these frozen, plain-data nodes;
+ * one compiler per dialect walks them (see `compiler/sql-compiler.ts`). Nodes carry no behaviour,
+ * so a statement can be cached, compared by shape and rendered for any dialect.
+ */
+import type { SqlType } from "../types/sql-type.js";
+import type { TableSchema } from "./table-schema.js";
+
+// ---------------------------------------------------------------- FROM items
+
+export interface TableNode {
+  readonly kind: "table";
+  readonly name: string;
+  readonly schema: string | undefined;
+  /** The schema object, for foreign-key based join inference. */
+  readonly table: TableSchema;
+}
+
+/** `table AS name` or `(SELECT ...) AS name`. */
+export interface AliasNode {
+  readonly kind: "alias";
+  readonly name: string;
+  readonly of: TableNode | SelectNode;
+}
+
+export type JoinType = "inner" | "left" | "right" | "full";
+
+export interface JoinNode {
+  readonly kind: "join";
+  readonly type: JoinType;
+  readonly left: FromNode;
+  readonly right: TableNode | AliasNode;
+  readonly on: ExprNode;
+}
+
+export type FromNode = TableNode | AliasNode | JoinNode;
+
+// ---------------------------------------------------------------- expressions
+
+export interface ColumnNode {
+  readonly kind: "column";
+  readonly name: string;
+  /** What qualifies the column: a table, or an alias of a table or subquery. */
+  readonly source: TableNode | AliasNode;
+}
+
+/** A bound parameter. Values are never rendered into SQL text. */
+export interface ParamNode {
+  readonly kind: "param";
+  readonly value: unknown;
+  /** Decides how the value is converted for the driver (booleans and dates on SQLite, JSON, ...). */
+  readonly type: SqlType | undefined;
+}
+
+export type BinaryOperator = "=" | "<>" | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" | "/" | "%" | "||";
+
+export interface BinaryNode {
+  readonly kind: "binary";
+  readonly op: BinaryOperator;
+  readonly left: ExprNode;
+  readonly right: ExprNode;
+}
+
+export interface LikeNode {
+  readonly kind: "like";
+  readonly expr: ExprNode;
+  readonly pattern: ExprNode;
+  readonly negated: boolean;
+  readonly caseInsensitive: boolean;
+}
+
+export interface LogicalNode {
+  readonly kind: "and" | "or";
+  readonly items: readonly ExprNode[];
+}
+
+export interface NotNode {
+  readonly kind: "not";
+  readonly expr: ExprNode;
+}
+
+export interface IsNullNode {
+  readonly kind: "isNull";
+  readonly expr: ExprNode;
+  readonly negated: boolean;
+}
+
+export interface InNode {
+  readonly kind: "in";
+  readonly expr: ExprNode;
+  readonly values: readonly ExprNode[] | SelectNode;
+  readonly negated: boolean;
+}
+
+export interface BetweenNode {
+  readonly kind: "between";
+  readonly expr: ExprNode;
+  readonly low: ExprNode;
+  readonly high: ExprNode;
+  readonly negated: boolean;
+}
+
+export interface FunctionNode {
+  readonly kind: "function";
+  readonly name: string;
+  readonly args: readonly ExprNode[];
+  readonly distinct: boolean;
+}
+
+export interface CastNode {
+  readonly kind: "cast";
+  readonly expr: ExprNode;
+  readonly type: SqlType;
+}
+
+/** Raw SQL from the `sql` template tag: text fragments with embedded expressions and parameters. */
+export interface RawNode {
+  readonly kind: "raw";
+  readonly parts: readonly (string | ExprNode)[];
+}
+
+export interface LabelNode {
+  readonly kind: "label";
+  readonly expr: ExprNode;
+  readonly name: string;
+  /** The SQL type of the value, when known: decides how result values are converted. */
+  readonly type?: SqlType | undefined;
+}
+
+export interface ExistsNode {
+  readonly kind: "exists";
+  readonly query: SelectNode;
+}
+
+export interface ScalarSubqueryNode {
+  readonly kind: "scalarSubquery";
+  readonly query: SelectNode;
+}
+
+export interface CaseNode {
+  readonly kind: "case";
+  readonly whens: readonly (readonly [ExprNode, ExprNode])[];
+  readonly otherwise: ExprNode | undefined;
+}
+
+/** `*` or `source.*`. */
+export interface StarNode {
+  readonly kind: "star";
+}
+
+export type ExprNode =
+  | ColumnNode
+  | ParamNode
+  | BinaryNode
+  | LikeNode
+  | LogicalNode
+  | NotNode
+  | IsNullNode
+  | InNode
+  | BetweenNode
+  | FunctionNode
+  | CastNode
+  | RawNode
+  | LabelNode
+  | ExistsNode
+  | ScalarSubqueryNode
+  | CaseNode
+  | StarNode;
+
+export interface OrderByNode {
+  readonly expr: ExprNode;
+  readonly direction: "asc" | "desc";
+  readonly nulls: "first" | "last" | undefined;
+}
+
+// ---------------------------------------------------------------- statements
+
+export interface SelectNode {
+  readonly kind: "select";
+  /** Output columns; each is labelled with the key it has in result rows. */
+  readonly columns: readonly LabelNode[];
+  readonly from: readonly FromNode[];
+  readonly where: ExprNode | undefined;
+  readonly groupBy: readonly ExprNode[];
+  readonly having: ExprNode | undefined;
+  readonly orderBy: readonly OrderByNode[];
+  readonly limit: ExprNode | undefined;
+  readonly offset: ExprNode | undefined;
+  readonly distinct: boolean;
+  readonly forUpdate: boolean;
+}
+
+export interface InsertNode {
+  readonly kind: "insert";
+  readonly table: TableNode;
+  readonly columns: readonly string[];
+  /** One list of values per row, in `columns` order. Empty with `select` set. */
+  readonly rows: readonly (readonly ExprNode[])[];
+  readonly select: SelectNode | undefined;
+  readonly returning: readonly LabelNode[];
+}
+
+export interface UpdateNode {
+  readonly kind: "update";
+  readonly table: TableNode;
+  readonly set: readonly (readonly [string, ExprNode])[];
+  readonly where: ExprNode | undefined;
+  readonly returning: readonly LabelNode[];
+}
+
+export interface DeleteNode {
+  readonly kind: "delete";
+  readonly table: TableNode;
+  readonly where: ExprNode | undefined;
+  readonly returning: readonly LabelNode[];
+}
+
+export type StatementNode = SelectNode | InsertNode | UpdateNode | DeleteNode | RawNode;
+
+export type Node = ExprNode | FromNode | StatementNode;

@@ -1,0 +1,100 @@
+/**
+ * Renders DDL from schema objects: CREATE/DROP TABLE, indexes, foreign keys added after the fact.
+ * Dialects override the column specification (types, generated keys) and little else.
+ */
+import type { ExprNode } from "../ast/nodes.js";
+import type { RawSql } from "../expression/sql-tag.js";
+import type { Column } from "../schema/column.js";
+import type { ForeignKey, Index } from "../schema/constraints.js";
+import type { Table } from "../schema/table.js";
+import type { SqlCompiler } from "./sql-compiler.js";
+
+export class DdlCompiler {
+  constructor(protected readonly sql: SqlCompiler) {}
+
+  protected q(identifier: string): string {
+    return this.sql.quote(identifier);
+  }
+
+  tableName(table: Table): string {
+    return table.schema ? `${this.q(table.schema)}.${this.q(table.name)}` : this.q(table.name);
+  }
+
+  /** `CREATE TABLE`, with every constraint inline except the foreign keys in `deferred`. */
+  createTable(table: Table, deferred: ReadonlySet<ForeignKey> = new Set()): string {
+    const lines = table.columnList.map((c) => this.columnSpec(c));
+    const pk = table.primaryKey;
+    if (pk.length && !this.inlinePrimaryKey(table)) lines.push(`PRIMARY KEY (${pk.map((c) => this.q(c.name)).join(", ")})`);
+    for (const column of table.columnList) {
+      if (column.unique) lines.push(`UNIQUE (${this.q(column.name)})`);
+      const check = this.columnCheck(column);
+      if (check) lines.push(check);
+    }
+    for (const u of table.uniques) {
+      lines.push(`${u.name ? `CONSTRAINT ${this.q(u.name)} ` : ""}UNIQUE (${u.columns.map((c) => this.q(c.name)).join(", ")})`);
+    }
+    for (const c of table.checks) {
+      lines.push(`${c.name ? `CONSTRAINT ${this.q(c.name)} ` : ""}CHECK (${this.sql.compileDdlExpression(c.condition.node)})`);
+    }
+    for (const fk of table.foreignKeys) if (!deferred.has(fk)) lines.push(this.foreignKeySpec(fk));
+    return `CREATE TABLE ${this.tableName(table)} (\n  ${lines.join(",\n  ")}\n)`;
+  }
+
+  dropTable(table: Table): string {
+    return `DROP TABLE ${this.tableName(table)}`;
+  }
+
+  createIndex(table: Table, index: Index): string {
+    const name = index.name ?? `ix_${table.name}_${index.columns.map((c) => c.name).join("_")}`;
+    return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${this.q(name)} ON ${this.tableName(table)} (${index.columns
+      .map((c) => this.q(c.name))
+      .join(", ")})`;
+  }
+
+  addForeignKey(fk: ForeignKey): string {
+    return `ALTER TABLE ${this.tableName(fk.table)} ADD ${this.foreignKeySpec(fk)}`;
+  }
+
+  dropForeignKey(fk: ForeignKey): string {
+    return `ALTER TABLE ${this.tableName(fk.table)} DROP CONSTRAINT ${this.q(fk.name)}`;
+  }
+
+  foreignKeySpec(fk: ForeignKey): string {
+    let sql = `CONSTRAINT ${this.q(fk.name)} FOREIGN KEY (${fk.columns.map((c) => this.q(c.name)).join(", ")}) REFERENCES ${this.tableName(
+      fk.referredTable,
+    )} (${fk.referredColumns.map((c) => this.q(c.name)).join(", ")})`;
+    if (fk.onDelete) sql += ` ON DELETE ${fk.onDelete.toUpperCase()}`;
+    if (fk.onUpdate) sql += ` ON UPDATE ${fk.onUpdate.toUpperCase()}`;
+    return sql;
+  }
+
+  /** `name TYPE [generated] [NOT NULL] [DEFAULT ...]`. */
+  columnSpec(column: Column): string {
+    let sql = `${this.q(column.name)} ${this.columnType(column)}`;
+    if (!column.nullable) sql += " NOT NULL";
+    if (column.serverDefault !== undefined) sql += ` DEFAULT ${this.serverDefault(column.serverDefault)}`;
+    return sql;
+  }
+
+  protected columnType(column: Column): string {
+    return this.sql.typeName(column.type);
+  }
+
+  /** Whether the primary key is declared on its column rather than as a table constraint. */
+  protected inlinePrimaryKey(_table: Table): boolean {
+    return false;
+  }
+
+  /** A CHECK that the column type implies, e.g. the allowed values of an enum. */
+  protected columnCheck(column: Column): string | undefined {
+    const values = column.type.kind === "enum" ? column.type.values : undefined;
+    if (!values) return undefined;
+    const name = column.type.enumName ?? `ck_${column.table.name}_${column.name}`;
+    return `CONSTRAINT ${this.q(name)} CHECK (${this.q(column.name)} IN (${values.map((v) => this.sql.literal(v)).join(", ")}))`;
+  }
+
+  protected serverDefault(value: RawSql | string | number | boolean): string {
+    if (typeof value === "object") return this.sql.compileDdlExpression(value.node as ExprNode);
+    return this.sql.literal(value);
+  }
+}

@@ -1,0 +1,348 @@
+/**
+ * The base SQL compiler: renders a statement tree to SQL text with placeholders. Each dialect
+ * subclasses it and overrides only the hooks where its SQL differs (quoting, placeholders, LIMIT,
+ * ILIKE, RETURNING, ...). A compiler instance renders one statement.
+ */
+import type {
+  AliasNode,
+  DeleteNode,
+  ExprNode,
+  FromNode,
+  InsertNode,
+  JoinNode,
+  LabelNode,
+  LikeNode,
+  ParamNode,
+  SelectNode,
+  StatementNode,
+  TableNode,
+  UpdateNode,
+} from "../ast/nodes.js";
+import { CompileError } from "../errors.js";
+import { collectSources } from "../statements/sources.js";
+import { sourcesOf } from "../statements/join-inference.js";
+import type { SqlType } from "../types/sql-type.js";
+
+/** What a dialect's SQL can express, consulted by the compiler and by the layers above. */
+export interface DialectCapabilities {
+  readonly insertReturning: boolean;
+  readonly updateReturning: boolean;
+  readonly deleteReturning: boolean;
+  readonly fullJoin: boolean;
+  readonly ilike: boolean;
+}
+
+/** The text of a compiled statement and, per placeholder, which parameter (in fingerprint order) it takes. */
+export interface CompiledTemplate {
+  readonly sql: string;
+  readonly slots: readonly number[];
+}
+
+type Source = TableNode | AliasNode;
+
+export abstract class SqlCompiler {
+  private readonly slots: number[] = [];
+  /** FROM sources of the enclosing SELECTs, for correlated subqueries. */
+  private readonly enclosing: Source[][] = [];
+  /** Inside DDL (CHECK constraints): columns unqualified, values inline. */
+  protected ddlMode = false;
+  /** Inside RETURNING or SET: columns unqualified. */
+  private unqualified = false;
+
+  constructor(
+    protected readonly capabilities: DialectCapabilities,
+    /** Index of each parameter node in the fingerprint walk. */
+    private readonly paramIndex: ReadonlyMap<ParamNode, number>,
+  ) {}
+
+  // ------------------------------------------------------------ dialect hooks
+
+  /** Quotes an identifier. */
+  abstract quote(identifier: string): string;
+
+  /** The placeholder for the n-th parameter (1-based). */
+  protected placeholder(_position: number): string {
+    return "?";
+  }
+
+  /** The SQL name of a type, for DDL and CAST. */
+  abstract typeName(type: SqlType): string;
+
+  protected castTypeName(type: SqlType): string {
+    return this.typeName(type);
+  }
+
+  protected limitOffset(limit: ExprNode | undefined, offset: ExprNode | undefined): string {
+    let sql = "";
+    if (limit) sql += ` LIMIT ${this.expr(limit)}`;
+    if (offset) sql += ` OFFSET ${this.expr(offset)}`;
+    return sql;
+  }
+
+  protected like(node: LikeNode): string {
+    const op = node.negated ? "NOT LIKE" : "LIKE";
+    if (!node.caseInsensitive) return `${this.operand(node.expr)} ${op} ${this.operand(node.pattern)}`;
+    return `lower(${this.expr(node.expr)}) ${op} lower(${this.expr(node.pattern)})`;
+  }
+
+  protected concat(left: ExprNode, right: ExprNode): string {
+    return `${this.operand(left)} || ${this.operand(right)}`;
+  }
+
+  protected insertDefaultValues(table: string): string {
+    return `INSERT INTO ${table} DEFAULT VALUES`;
+  }
+
+  protected forUpdate(): string {
+    return " FOR UPDATE";
+  }
+
+  /** Renders a value inline, for DDL where parameters are not allowed. */
+  literal(value: unknown): string {
+    if (value === null || value === undefined) return "NULL";
+    if (typeof value === "number" || typeof value === "bigint") return String(value);
+    if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
+    return `'${String(value).replace(/'/g, "''")}'`;
+  }
+
+  // ------------------------------------------------------------ entry points
+
+  compile(node: StatementNode): CompiledTemplate {
+    const sql = this.statement(node);
+    return { sql, slots: this.slots };
+  }
+
+  /** Renders an expression for DDL: unqualified columns, inline values. */
+  compileDdlExpression(node: ExprNode): string {
+    this.ddlMode = true;
+    try {
+      return this.expr(node);
+    } finally {
+      this.ddlMode = false;
+    }
+  }
+
+  protected statement(node: StatementNode): string {
+    switch (node.kind) {
+      case "select":
+        return this.select(node, false);
+      case "insert":
+        return this.insert(node);
+      case "update":
+        return this.update(node);
+      case "delete":
+        return this.delete(node);
+      case "raw":
+        return this.expr(node);
+    }
+  }
+
+  // ------------------------------------------------------------ statements
+
+  protected select(node: SelectNode, correlate: boolean): string {
+    const froms = this.resolveFroms(node, correlate);
+    const sources = froms.flatMap(sourcesOf);
+    this.enclosing.push(sources);
+    try {
+      let sql = node.distinct ? "SELECT DISTINCT " : "SELECT ";
+      sql += node.columns.map((c) => this.selectColumn(c)).join(", ");
+      if (froms.length) sql += ` FROM ${froms.map((f) => this.from(f)).join(", ")}`;
+      if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
+      if (node.groupBy.length) sql += ` GROUP BY ${node.groupBy.map((g) => this.expr(g)).join(", ")}`;
+      if (node.having) sql += ` HAVING ${this.expr(node.having)}`;
+      if (node.orderBy.length) {
+        sql += ` ORDER BY ${node.orderBy
+          .map((o) => `${this.expr(o.expr)} ${o.direction.toUpperCase()}${o.nulls ? ` NULLS ${o.nulls.toUpperCase()}` : ""}`)
+          .join(", ")}`;
+      }
+      sql += this.limitOffset(node.limit, node.offset);
+      if (node.forUpdate) sql += this.forUpdate();
+      return sql;
+    } finally {
+      this.enclosing.pop();
+    }
+  }
+
+  /**
+   * The FROM list: the explicit items, plus every table the columns and WHERE clause refer to that
+   * is not already there. In a subquery, tables of the enclosing query are correlated, not added.
+   */
+  private resolveFroms(node: SelectNode, correlate: boolean): FromNode[] {
+    const explicit = [...node.from];
+    const covered = explicit.flatMap(sourcesOf);
+    const outer = correlate ? this.enclosing.flat() : [];
+    const referenced = collectSources([...node.columns.map((c) => c.expr), node.where]);
+    for (const source of referenced) {
+      const same = (s: Source) => s === source || (s.kind === "table" && source.kind === "table" && s.table === source.table);
+      if (covered.some(same) || outer.some(same)) continue;
+      explicit.push(source);
+      covered.push(source);
+    }
+    return explicit;
+  }
+
+  private selectColumn(label: LabelNode): string {
+    const rendered = this.expr(label.expr);
+    if (label.expr.kind === "column" && label.expr.name === label.name) return rendered;
+    return `${rendered} AS ${this.quote(label.name)}`;
+  }
+
+  protected insert(node: InsertNode): string {
+    const table = this.tableName(node.table);
+    let sql: string;
+    if (node.select) {
+      sql = `INSERT INTO ${table} (${node.columns.map((c) => this.quote(c)).join(", ")}) ${this.select(node.select, false)}`;
+    } else if (node.columns.length === 0) {
+      if (node.rows.length > 1) throw new CompileError(`A multi-row INSERT into ${node.table.name} needs at least one column.`);
+      sql = this.insertDefaultValues(table);
+    } else {
+      const rows = node.rows.map((row) => `(${row.map((v) => this.expr(v)).join(", ")})`);
+      sql = `INSERT INTO ${table} (${node.columns.map((c) => this.quote(c)).join(", ")}) VALUES ${rows.join(", ")}`;
+    }
+    return sql + this.returning(node.returning, "insertReturning", "INSERT");
+  }
+
+  protected update(node: UpdateNode): string {
+    if (node.set.length === 0) throw new CompileError(`UPDATE ${node.table.name} has no values to set.`);
+    const set = this.withUnqualified(() => node.set.map(([name, value]) => `${this.quote(name)} = ${this.expr(value)}`));
+    let sql = `UPDATE ${this.tableName(node.table)} SET ${set.join(", ")}`;
+    if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
+    return sql + this.returning(node.returning, "updateReturning", "UPDATE");
+  }
+
+  protected delete(node: DeleteNode): string {
+    let sql = `DELETE FROM ${this.tableName(node.table)}`;
+    if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
+    return sql + this.returning(node.returning, "deleteReturning", "DELETE");
+  }
+
+  private returning(columns: readonly LabelNode[], capability: keyof DialectCapabilities, verb: string): string {
+    if (columns.length === 0) return "";
+    if (!this.capabilities[capability]) {
+      throw new CompileError(`This database does not support ${verb} ... RETURNING; run a SELECT after the ${verb} instead.`);
+    }
+    return ` RETURNING ${this.withUnqualified(() => columns.map((c) => this.selectColumn(c))).join(", ")}`;
+  }
+
+  private withUnqualified<T>(fn: () => T): T {
+    const previous = this.unqualified;
+    this.unqualified = true;
+    try {
+      return fn();
+    } finally {
+      this.unqualified = previous;
+    }
+  }
+
+  // ------------------------------------------------------------ FROM
+
+  protected tableName(node: TableNode): string {
+    return node.schema ? `${this.quote(node.schema)}.${this.quote(node.name)}` : this.quote(node.name);
+  }
+
+  protected from(node: FromNode): string {
+    switch (node.kind) {
+      case "table":
+        return this.tableName(node);
+      case "alias":
+        return node.of.kind === "table"
+          ? `${this.tableName(node.of)} AS ${this.quote(node.name)}`
+          : `(${this.select(node.of, false)}) AS ${this.quote(node.name)}`;
+      case "join":
+        return this.join(node);
+    }
+  }
+
+  protected join(node: JoinNode): string {
+    if (node.type === "full" && !this.capabilities.fullJoin) {
+      throw new CompileError("This database has no FULL OUTER JOIN; combine a LEFT and a RIGHT join with UNION.");
+    }
+    const keyword = { inner: "JOIN", left: "LEFT OUTER JOIN", right: "RIGHT OUTER JOIN", full: "FULL OUTER JOIN" }[node.type];
+    return `${this.from(node.left)} ${keyword} ${this.from(node.right)} ON ${this.expr(node.on)}`;
+  }
+
+  // ------------------------------------------------------------ expressions
+
+  protected expr(node: ExprNode): string {
+    switch (node.kind) {
+      case "column": {
+        const column = this.quote(node.name);
+        if (this.ddlMode || this.unqualified) return column;
+        const source = node.source;
+        return `${source.kind === "table" ? this.tableName(source) : this.quote(source.name)}.${column}`;
+      }
+      case "param":
+        return this.param(node);
+      case "binary":
+        if (node.op === "||") return this.concat(node.left, node.right);
+        return `${this.operand(node.left)} ${node.op} ${this.operand(node.right)}`;
+      case "like":
+        return this.like(node);
+      case "and":
+      case "or":
+        if (node.items.length === 0) return node.kind === "and" ? "1 = 1" : "1 = 0";
+        return node.items.map((i) => this.operand(i)).join(node.kind === "and" ? " AND " : " OR ");
+      case "not":
+        return `NOT ${this.operand(node.expr)}`;
+      case "isNull":
+        return `${this.operand(node.expr)} IS ${node.negated ? "NOT " : ""}NULL`;
+      case "in": {
+        const not = node.negated ? "NOT " : "";
+        if (!Array.isArray(node.values)) {
+          return `${this.operand(node.expr)} ${not}IN (${this.select(node.values as SelectNode, true)})`;
+        }
+        const values = node.values as readonly ExprNode[];
+        // An empty IN list is false (NOT IN: true) on every database, and not valid SQL on some.
+        if (values.length === 0) return node.negated ? "1 = 1" : "1 = 0";
+        return `${this.operand(node.expr)} ${not}IN (${values.map((v) => this.expr(v)).join(", ")})`;
+      }
+      case "between":
+        return `${this.operand(node.expr)} ${node.negated ? "NOT " : ""}BETWEEN ${this.operand(node.low)} AND ${this.operand(node.high)}`;
+      case "function":
+        return `${node.name}(${node.distinct ? "DISTINCT " : ""}${node.args.map((a) => this.expr(a)).join(", ")})`;
+      case "cast":
+        return `CAST(${this.expr(node.expr)} AS ${this.castTypeName(node.type)})`;
+      case "raw":
+        return node.parts.map((p) => (typeof p === "string" ? p : this.expr(p))).join("");
+      case "label":
+        return this.expr(node.expr);
+      case "exists":
+        return `EXISTS (${this.select(node.query, true)})`;
+      case "scalarSubquery":
+        return `(${this.select(node.query, true)})`;
+      case "case": {
+        const whens = node.whens.map(([c, r]) => ` WHEN ${this.expr(c)} THEN ${this.expr(r)}`).join("");
+        const otherwise = node.otherwise ? ` ELSE ${this.expr(node.otherwise)}` : "";
+        return `CASE${whens}${otherwise} END`;
+      }
+      case "star":
+        return "*";
+    }
+  }
+
+  /** An operand of an operator: parenthesised when it is itself an operator expression. */
+  protected operand(node: ExprNode): string {
+    const sql = this.expr(node);
+    switch (node.kind) {
+      case "binary":
+      case "like":
+      case "and":
+      case "or":
+      case "not":
+      case "isNull":
+      case "in":
+      case "between":
+        return `(${sql})`;
+      default:
+        return sql;
+    }
+  }
+
+  protected param(node: ParamNode): string {
+    if (this.ddlMode) return this.literal(node.value);
+    const index = this.paramIndex.get(node);
+    if (index === undefined) throw new CompileError("Internal error: a parameter was not fingerprinted.");
+    this.slots.push(index);
+    return this.placeholder(this.slots.length);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Compiles statements for one dialect, caching the SQL per statement shape: a repeated query,
+ * whether the same object or a new one built the same way, is rendered once.
+ */
+import type { ParamNode, StatementNode } from "../ast/nodes.js";
+import type { CompiledQuery, ResultColumn, ValueProcessor } from "./compiled-query.js";
+import type { Dialect } from "./dialect.js";
+import { fingerprint } from "./fingerprint.js";
+
+interface CacheEntry {
+  readonly sql: string;
+  readonly slots: readonly number[];
+  readonly bindProcessors: readonly (ValueProcessor | undefined)[];
+  readonly resultColumns: readonly ResultColumn[];
+  readonly resultProcessors: readonly (readonly [string, ValueProcessor])[];
+}
+
+export class StatementCache {
+  private readonly byShape = new Map<string, CacheEntry>();
+  /** Same statement object: skip even the fingerprint walk. */
+  private readonly byNode = new WeakMap<StatementNode, { entry: CacheEntry; params: readonly ParamNode[] }>();
+  /** Counts renders, so tests can observe that a repeated shape is not recompiled. */
+  compilations = 0;
+
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly maxSize = 1000,
+  ) {}
+
+  compile(node: StatementNode): CompiledQuery {
+    const known = this.byNode.get(node);
+    if (known) return this.bind(known.entry, known.params);
+    const { key, params } = fingerprint(node);
+    let entry = this.byShape.get(key);
+    if (!entry) {
+      entry = this.render(node, params);
+      if (this.byShape.size >= this.maxSize) this.byShape.delete(this.byShape.keys().next().value!);
+      this.byShape.set(key, entry);
+    }
+    this.byNode.set(node, { entry, params });
+    return this.bind(entry, params);
+  }
+
+  private render(node: StatementNode, params: readonly ParamNode[]): CacheEntry {
+    this.compilations++;
+    const index = new Map<ParamNode, number>();
+    params.forEach((p, i) => index.has(p) || index.set(p, i));
+    const { sql, slots } = this.dialect.createCompiler(index).compile(node);
+    const resultColumns = outputColumns(node);
+    const resultProcessors: [string, ValueProcessor][] = [];
+    for (const column of resultColumns) {
+      const processor = column.type && this.dialect.resultProcessor(column.type);
+      if (processor) resultProcessors.push([column.key, processor]);
+    }
+    return {
+      sql,
+      slots,
+      bindProcessors: slots.map((i) => this.dialect.bindProcessor(params[i]!.type)),
+      resultColumns,
+      resultProcessors,
+    };
+  }
+
+  private bind(entry: CacheEntry, params: readonly ParamNode[]): CompiledQuery {
+    const values = entry.slots.map((slot, i) => {
+      const value = params[slot]!.value;
+      const process = entry.bindProcessors[i];
+      return process && value !== null && value !== undefined ? process(value) : value;
+    });
+    return {
+      sql: entry.sql,
+      params: values,
+      resultColumns: entry.resultColumns,
+      resultProcessors: entry.resultProcessors,
+    };
+  }
+}
+
+function outputColumns(node: StatementNode): ResultColumn[] {
+  switch (node.kind) {
+    case "select":
+      return node.columns.map((c) => ({ key: c.name, type: c.type }));
+    case "insert":
+    case "update":
+    case "delete":
+      return node.returning.map((c) => ({ key: c.name, type: c.type }));
+    case "raw":
+      return [];
+  }
+}

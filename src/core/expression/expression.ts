@@ -1,0 +1,168 @@
+/**
+ * Typed SQL expressions. `Expression<T>` wraps a node of the statement tree together with the
+ * TypeScript type of the value it produces, so that `users.c.id.eq("x")` fails to compile when
+ * `id` is an integer column.
+ */
+import type { BinaryOperator, ExprNode, LabelNode, OrderByNode, SelectNode } from "../ast/nodes.js";
+import type { SqlType } from "../types/sql-type.js";
+
+/** Anything that renders to a `SELECT`: select builders, used as subqueries. */
+export interface SelectQuery<Row = unknown> {
+  readonly node: SelectNode;
+  /** Phantom: the row type. */
+  readonly __row?: Row;
+}
+
+/** A value or an expression producing a value of (nullable) type T, usable as an operand. */
+export type Operand<T> = NonNullable<T> | Expression<NonNullable<T>> | Expression<NonNullable<T> | null>;
+
+export class Expression<T> {
+  /** Phantom: the TypeScript type of the value. Never set at run time. */
+  declare readonly __type?: T;
+
+  constructor(
+    readonly node: ExprNode,
+    /** The SQL type, when known; it decides how parameters compared with this expression are bound. */
+    readonly type: SqlType | undefined,
+  ) {}
+
+  eq(other: Operand<T>): Expression<boolean> {
+    return this.binary("=", other);
+  }
+  ne(other: Operand<T>): Expression<boolean> {
+    return this.binary("<>", other);
+  }
+  lt(other: Operand<T>): Expression<boolean> {
+    return this.binary("<", other);
+  }
+  le(other: Operand<T>): Expression<boolean> {
+    return this.binary("<=", other);
+  }
+  gt(other: Operand<T>): Expression<boolean> {
+    return this.binary(">", other);
+  }
+  ge(other: Operand<T>): Expression<boolean> {
+    return this.binary(">=", other);
+  }
+
+  in(values: readonly Operand<T>[] | SelectQuery): Expression<boolean> {
+    return this.inNode(values, false);
+  }
+  notIn(values: readonly Operand<T>[] | SelectQuery): Expression<boolean> {
+    return this.inNode(values, true);
+  }
+
+  between(low: Operand<T>, high: Operand<T>): Expression<boolean> {
+    return boolean({ kind: "between", expr: this.node, low: this.operand(low), high: this.operand(high), negated: false });
+  }
+  notBetween(low: Operand<T>, high: Operand<T>): Expression<boolean> {
+    return boolean({ kind: "between", expr: this.node, low: this.operand(low), high: this.operand(high), negated: true });
+  }
+
+  isNull(): Expression<boolean> {
+    return boolean({ kind: "isNull", expr: this.node, negated: false });
+  }
+  isNotNull(): Expression<boolean> {
+    return boolean({ kind: "isNull", expr: this.node, negated: true });
+  }
+
+  like(this: Expression<string | null>, pattern: Operand<string>): Expression<boolean> {
+    return this.likeNode(pattern, false, false);
+  }
+  notLike(this: Expression<string | null>, pattern: Operand<string>): Expression<boolean> {
+    return this.likeNode(pattern, true, false);
+  }
+  /** Case-insensitive `LIKE`: `ILIKE` on PostgreSQL, `lower(x) LIKE lower(p)` elsewhere. */
+  ilike(this: Expression<string | null>, pattern: Operand<string>): Expression<boolean> {
+    return this.likeNode(pattern, false, true);
+  }
+  notIlike(this: Expression<string | null>, pattern: Operand<string>): Expression<boolean> {
+    return this.likeNode(pattern, true, true);
+  }
+
+  plus(this: Expression<number | null>, other: Operand<number>): Expression<T> {
+    return new Expression<T>(this.binaryNode("+", other), this.type);
+  }
+  minus(this: Expression<number | null>, other: Operand<number>): Expression<T> {
+    return new Expression<T>(this.binaryNode("-", other), this.type);
+  }
+  times(this: Expression<number | null>, other: Operand<number>): Expression<T> {
+    return new Expression<T>(this.binaryNode("*", other), this.type);
+  }
+  dividedBy(this: Expression<number | null>, other: Operand<number>): Expression<T> {
+    return new Expression<T>(this.binaryNode("/", other), this.type);
+  }
+  /** String concatenation (`||`, or `CONCAT()` on MySQL). */
+  concat(this: Expression<string | null>, other: Operand<string>): Expression<T> {
+    return new Expression<T>(this.binaryNode("||", other), this.type);
+  }
+
+  asc(): OrderBy {
+    return new OrderBy({ expr: this.node, direction: "asc", nulls: undefined });
+  }
+  desc(): OrderBy {
+    return new OrderBy({ expr: this.node, direction: "desc", nulls: undefined });
+  }
+
+  /** Names the expression: the key it has in result rows. */
+  label<K extends string>(name: K): Labeled<T, K> {
+    return new Labeled<T, K>(name, this.node, this.type);
+  }
+
+  /** Turns a JavaScript value into a bound parameter typed like this expression. */
+  protected operand(value: unknown): ExprNode {
+    return toNode(value, this.type);
+  }
+
+  private binaryNode(op: BinaryOperator, other: unknown): ExprNode {
+    return { kind: "binary", op, left: this.node, right: this.operand(other) };
+  }
+
+  private binary(op: BinaryOperator, other: unknown): Expression<boolean> {
+    return boolean(this.binaryNode(op, other));
+  }
+
+  private likeNode(pattern: unknown, negated: boolean, caseInsensitive: boolean): Expression<boolean> {
+    return boolean({ kind: "like", expr: this.node, pattern: this.operand(pattern), negated, caseInsensitive });
+  }
+
+  private inNode(values: readonly unknown[] | SelectQuery, negated: boolean): Expression<boolean> {
+    const list = Array.isArray(values) ? values.map((v) => this.operand(v)) : (values as SelectQuery).node;
+    return boolean({ kind: "in", expr: this.node, values: list, negated });
+  }
+}
+
+/** An expression with a name: a column, or an expression given a `label()`. */
+export class Labeled<T, K extends string> extends Expression<T> {
+  constructor(
+    readonly key: K,
+    node: ExprNode,
+    type: SqlType | undefined,
+  ) {
+    super(node, type);
+  }
+
+  labelNode(): LabelNode {
+    return { kind: "label", expr: this.node, name: this.key, type: this.type };
+  }
+}
+
+export class OrderBy {
+  constructor(readonly node: OrderByNode) {}
+  nullsFirst(): OrderBy {
+    return new OrderBy({ ...this.node, nulls: "first" });
+  }
+  nullsLast(): OrderBy {
+    return new OrderBy({ ...this.node, nulls: "last" });
+  }
+}
+
+function boolean(node: ExprNode): Expression<boolean> {
+  return new Expression<boolean>(node, undefined);
+}
+
+/** A value as a node: expressions pass through, anything else becomes a bound parameter. */
+export function toNode(value: unknown, type: SqlType | undefined): ExprNode {
+  if (value instanceof Expression) return value.node;
+  return { kind: "param", value, type };
+}

@@ -1,0 +1,58 @@
+/**
+ * SQL functions. The common aggregates and scalar functions are typed; `func.call` reaches any
+ * other function by name, its result type given by the caller.
+ */
+import type { ExprNode } from "../ast/nodes.js";
+import { types, type SqlType } from "../types/sql-type.js";
+import { Expression, toNode } from "./expression.js";
+
+type Arg = Expression<unknown> | string | number | boolean | null;
+
+function call<T>(name: string, args: readonly Arg[], type?: SqlType, distinct = false): Expression<T> {
+  const nodes: ExprNode[] = args.map((a) => toNode(a, undefined));
+  return new Expression<T>({ kind: "function", name, args: nodes, distinct }, type);
+}
+
+const star: ExprNode = { kind: "star" };
+
+export const func = {
+  /** `count(*)`, `count(expr)` or, with `{ distinct: true }`, `count(DISTINCT expr)`. */
+  count(expr?: Expression<unknown>, options: { distinct?: boolean } = {}): Expression<number> {
+    const node: ExprNode = { kind: "function", name: "count", args: [expr ? expr.node : star], distinct: options.distinct ?? false };
+    return new Expression<number>(node, types.integer());
+  },
+  sum<T extends number | string | bigint | null>(expr: Expression<T>): Expression<T | null> {
+    return call("sum", [expr], expr.type);
+  },
+  avg(expr: Expression<number | string | bigint | null>): Expression<number | null> {
+    return call("avg", [expr], types.float());
+  },
+  min<T>(expr: Expression<T>): Expression<T | null> {
+    return call("min", [expr], expr.type);
+  },
+  max<T>(expr: Expression<T>): Expression<T | null> {
+    return call("max", [expr], expr.type);
+  },
+  lower<T extends string | null>(expr: Expression<T>): Expression<T> {
+    return call("lower", [expr], expr.type);
+  },
+  upper<T extends string | null>(expr: Expression<T>): Expression<T> {
+    return call("upper", [expr], expr.type);
+  },
+  length(expr: Expression<string | null>): Expression<number> {
+    return call("length", [expr], types.integer());
+  },
+  abs<T extends number | null>(expr: Expression<T>): Expression<T> {
+    return call("abs", [expr], expr.type);
+  },
+  coalesce<T>(expr: Expression<T>, ...rest: (Expression<T> | Expression<NonNullable<T>> | NonNullable<T>)[]): Expression<T> {
+    return new Expression<T>(
+      { kind: "function", name: "coalesce", args: [expr.node, ...rest.map((r) => toNode(r, expr.type))], distinct: false },
+      expr.type,
+    );
+  },
+  /** Any SQL function by name: `func.call<number>("julianday", col)`. */
+  call<T = unknown>(name: string, ...args: Arg[]): Expression<T> {
+    return call<T>(name, args);
+  },
+} as const;

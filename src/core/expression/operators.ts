@@ -1,0 +1,54 @@
+/** Boolean combinators, `exists`, `case` and `cast`: expressions that do not start from a column. */
+import type { ExprNode } from "../ast/nodes.js";
+import type { SqlType } from "../types/sql-type.js";
+import { Expression, toNode, type Operand, type SelectQuery } from "./expression.js";
+
+type Condition = Expression<boolean> | Expression<boolean | null>;
+
+/** `a AND b AND ...`; `undefined` items are skipped, so optional filters compose. */
+export function and(...conditions: readonly (Condition | undefined)[]): Expression<boolean> {
+  return logical("and", conditions);
+}
+
+/** `a OR b OR ...`; `undefined` items are skipped. */
+export function or(...conditions: readonly (Condition | undefined)[]): Expression<boolean> {
+  return logical("or", conditions);
+}
+
+export function not(condition: Condition): Expression<boolean> {
+  return new Expression<boolean>({ kind: "not", expr: condition.node }, undefined);
+}
+
+export function exists(query: SelectQuery): Expression<boolean> {
+  return new Expression<boolean>({ kind: "exists", query: query.node }, undefined);
+}
+
+/** A subquery returning one value, used as an expression. */
+export function scalarSubquery<T>(query: SelectQuery<Record<string, T>>): Expression<T | null> {
+  return new Expression<T | null>({ kind: "scalarSubquery", query: query.node }, undefined);
+}
+
+/** `CASE WHEN c1 THEN r1 ... ELSE otherwise END`. */
+export function caseWhen<T>(
+  whens: readonly (readonly [Condition, Operand<T>])[],
+  otherwise?: Operand<T>,
+): Expression<T | (undefined extends typeof otherwise ? null : never)> {
+  const nodes = whens.map(([c, r]) => [c.node, toNode(r, undefined)] as const);
+  const node: ExprNode = { kind: "case", whens: nodes, otherwise: otherwise === undefined ? undefined : toNode(otherwise, undefined) };
+  return new Expression(node, undefined);
+}
+
+export function cast<T>(expr: Expression<unknown>, type: SqlType<T>): Expression<T | null> {
+  return new Expression<T | null>({ kind: "cast", expr: expr.node, type }, type);
+}
+
+/** A literal value bound as a parameter, e.g. to select a constant. */
+export function literal<T>(value: T, type?: SqlType<T>): Expression<T> {
+  return new Expression<T>({ kind: "param", value, type }, type);
+}
+
+function logical(kind: "and" | "or", conditions: readonly (Condition | undefined)[]): Expression<boolean> {
+  const items = conditions.filter((c): c is Condition => c !== undefined).map((c) => c.node);
+  if (items.length === 1) return new Expression<boolean>(items[0]!, undefined);
+  return new Expression<boolean>({ kind, items }, undefined);
+}

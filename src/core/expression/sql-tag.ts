@@ -1,0 +1,31 @@
+/**
+ * The `sql` template tag: raw SQL whose interpolated values are bound parameters and whose
+ * interpolated expressions (columns, other `sql` fragments) are rendered in place.
+ *
+ * ```ts
+ * const rows = await conn.execute(sql<{ n: number }>`SELECT count(*) AS n FROM users WHERE name = ${name}`);
+ * ```
+ */
+import type { ExprNode, RawNode } from "../ast/nodes.js";
+import { Expression, toNode } from "./expression.js";
+
+export class RawSql<T = unknown> extends Expression<T> {
+  declare readonly node: RawNode;
+  constructor(node: RawNode) {
+    super(node, undefined);
+  }
+}
+
+export function sql<T = unknown>(strings: TemplateStringsArray, ...values: unknown[]): RawSql<T> {
+  const parts: (string | ExprNode)[] = [];
+  strings.forEach((text, i) => {
+    if (text) parts.push(text);
+    if (i < values.length) parts.push(toNode(values[i], undefined));
+  });
+  return new RawSql<T>({ kind: "raw", parts });
+}
+
+/** Raw SQL text with no parameters, e.g. a server default: `sql.raw("CURRENT_TIMESTAMP")`. */
+sql.raw = function raw<T = unknown>(text: string): RawSql<T> {
+  return new RawSql<T>({ kind: "raw", parts: [text] });
+};

@@ -1,0 +1,27 @@
+/** `alias(users, "u")`: the same table under another name, for self-joins and repeated joins. */
+import type { AliasNode } from "../ast/nodes.js";
+import { Labeled } from "../expression/expression.js";
+import type { ColumnMap, FromSource, RowOf, Table } from "./table.js";
+
+export class AliasedTable<Row> implements FromSource<Row> {
+  declare readonly __row?: Row;
+  readonly fromNode: AliasNode;
+  readonly c: FromSource<Row>["c"];
+  readonly columnList: readonly Labeled<unknown, string>[];
+
+  constructor(readonly table: Table, readonly name: string) {
+    this.fromNode = { kind: "alias", name, of: table.fromNode };
+    this.columnList = table.columnList.map(
+      (col) => new Labeled<unknown, string>(col.key, { kind: "column", name: col.name, source: this.fromNode }, col.type),
+    );
+    this.c = Object.fromEntries(this.columnList.map((col) => [col.key, col])) as FromSource<Row>["c"];
+  }
+
+  get underlyingTable(): Table {
+    return this.table;
+  }
+}
+
+export function alias<C extends ColumnMap>(table: Table<string, C>, name: string): AliasedTable<RowOf<C>> {
+  return new AliasedTable<RowOf<C>>(table as Table, name);
+}

@@ -1,0 +1,75 @@
+/** A column of a `Table`: its definition, and an expression usable in statements (`users.c.id`). */
+import type { TableNode } from "../ast/nodes.js";
+import type { ColumnSchema } from "../ast/table-schema.js";
+import type { SqlType } from "../types/sql-type.js";
+import { Labeled } from "../expression/expression.js";
+import type { ClientDefault, ColumnOptions } from "./column-builder.js";
+import type { ForeignKey } from "./constraints.js";
+import type { Table } from "./table.js";
+
+/**
+ * @typeParam T - the value type, `null` included when nullable
+ * @typeParam K - the column's key in the table's column map and in result rows
+ */
+export class Column<T = unknown, K extends string = string> extends Labeled<T, K> implements ColumnSchema {
+  declare readonly type: SqlType;
+  readonly name: string;
+  readonly nullable: boolean;
+  readonly primaryKey: boolean;
+  readonly default: ClientDefault<unknown> | undefined;
+  readonly serverDefault: ColumnOptions["serverDefault"];
+  readonly unique: boolean;
+  readonly index: boolean;
+  /** Single-column foreign keys declared with `.references()`; filled in by the table. */
+  readonly foreignKeys: ForeignKey[] = [];
+  private explicitAutoincrement: boolean | "auto";
+
+  constructor(
+    key: K,
+    readonly table: Table,
+    tableNode: TableNode,
+    options: ColumnOptions,
+  ) {
+    const name = options.name ?? key;
+    super(key, { kind: "column", name, source: tableNode }, options.type);
+    this.name = name;
+    this.nullable = options.nullable;
+    this.primaryKey = options.primaryKey;
+    this.default = options.default;
+    this.serverDefault = options.serverDefault;
+    this.unique = options.unique;
+    this.index = options.index;
+    this.explicitAutoincrement = options.autoincrement;
+  }
+
+  /** Marks the column as part of the primary key; used by table-level `primaryKey(...)`. */
+  markPrimaryKey(): void {
+    (this as { primaryKey: boolean }).primaryKey = true;
+    (this as { nullable: boolean }).nullable = false;
+  }
+
+  /**
+   * Whether the database generates this column's value: explicitly requested, or (`"auto"`) the
+   * table's only primary-key column, integer-typed, with no foreign key, like SQLAlchemy.
+   */
+  get autoincrement(): boolean {
+    if (this.explicitAutoincrement !== "auto") return this.explicitAutoincrement;
+    const pk = this.table.primaryKey;
+    return (
+      pk.length === 1 &&
+      pk[0] === this &&
+      (this.type.kind === "integer" || this.type.kind === "bigint") &&
+      this.foreignKeys.length === 0 &&
+      this.serverDefault === undefined
+    );
+  }
+
+  /** Evaluates the client-side default for one row. */
+  defaultValue(): unknown {
+    return typeof this.default === "function" ? (this.default as () => unknown)() : this.default;
+  }
+
+  override toString(): string {
+    return `${this.table.name}.${this.name}`;
+  }
+}

@@ -1,0 +1,142 @@
+/** Table constraints and indexes. Foreign keys resolve their target lazily, by name. */
+import type { ForeignKeySchema } from "../ast/table-schema.js";
+import type { Expression } from "../expression/expression.js";
+import { NoReferencedTableError } from "../errors.js";
+import type { ReferentialAction } from "./column-builder.js";
+import type { Column } from "./column.js";
+import type { Table } from "./table.js";
+
+export class ForeignKey implements ForeignKeySchema {
+  private resolved: { table: Table; columns: Column[] } | undefined;
+
+  constructor(
+    readonly table: Table,
+    readonly columns: readonly Column[],
+    /** The referenced table's name (possibly `schema.table`). */
+    readonly targetTable: string,
+    readonly targetColumns: readonly string[],
+    readonly onDelete: ReferentialAction | undefined,
+    readonly onUpdate: ReferentialAction | undefined,
+    readonly explicitName: string | undefined,
+  ) {}
+
+  /** `"table.column"` as written, for messages. */
+  get target(): string {
+    return this.targetColumns.map((c) => `${this.targetTable}.${c}`).join(", ");
+  }
+
+  get name(): string {
+    return this.explicitName ?? `fk_${this.table.name}_${this.columns.map((c) => c.name).join("_")}_${this.targetTable.replace(/\./g, "_")}`;
+  }
+
+  /** The referenced table, looked up in the MetaData when first needed. */
+  get referredTable(): Table {
+    return this.resolve().table;
+  }
+
+  get referredColumns(): readonly Column[] {
+    return this.resolve().columns;
+  }
+
+  /** Whether the target can be resolved now (no error). */
+  get isResolvable(): boolean {
+    try {
+      this.resolve();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  references(table: Table): boolean {
+    return this.resolve().table === table;
+  }
+
+  private resolve(): { table: Table; columns: Column[] } {
+    if (this.resolved) return this.resolved;
+    const metadata = this.table.metadata;
+    const table = metadata.tables.get(this.targetTable);
+    const where = `ForeignKey on ${this.table.name}(${this.columns.map((c) => c.name).join(", ")}) -> '${this.target}'`;
+    if (!table) {
+      const known = [...metadata.tables.keys()].sort();
+      throw new NoReferencedTableError(
+        `${where}: no table named '${this.targetTable}' in this MetaData (it has: ${known.join(", ") || "no tables"}). ` +
+          `Define that table, or import the module that defines it, before the metadata is used.`,
+      );
+    }
+    const columns = this.targetColumns.map((name) => {
+      const column = table.columnList.find((c) => c.name === name);
+      if (!column) {
+        throw new NoReferencedTableError(
+          `${where}: table '${table.name}' has no column '${name}' (columns: ${table.columnList.map((c) => c.name).join(", ")}).`,
+        );
+      }
+      return column;
+    });
+    this.resolved = { table, columns };
+    return this.resolved;
+  }
+}
+
+export interface UniqueConstraint {
+  readonly kind: "unique";
+  readonly columns: readonly Column[];
+  readonly name: string | undefined;
+}
+
+export interface CheckConstraint {
+  readonly kind: "check";
+  readonly condition: Expression<boolean>;
+  readonly name: string | undefined;
+}
+
+export interface Index {
+  readonly kind: "index";
+  readonly columns: readonly Column[];
+  readonly unique: boolean;
+  readonly name: string | undefined;
+}
+
+export interface PrimaryKeyConstraint {
+  readonly kind: "primaryKey";
+  readonly columns: readonly Column[];
+}
+
+export interface ForeignKeyConstraintSpec {
+  readonly kind: "foreignKey";
+  readonly columns: readonly Column[];
+  readonly targetTable: string;
+  readonly targetColumns: readonly string[];
+  readonly onDelete?: ReferentialAction;
+  readonly onUpdate?: ReferentialAction;
+  readonly name?: string;
+}
+
+export type TableConstraint = UniqueConstraint | CheckConstraint | Index | PrimaryKeyConstraint | ForeignKeyConstraintSpec;
+
+/** Table-level primary key over several columns. */
+export function primaryKey(...columns: Column[]): PrimaryKeyConstraint {
+  return { kind: "primaryKey", columns };
+}
+
+export function unique(columns: readonly Column[], options: { name?: string } = {}): UniqueConstraint {
+  return { kind: "unique", columns, name: options.name };
+}
+
+export function check(condition: Expression<boolean>, options: { name?: string } = {}): CheckConstraint {
+  return { kind: "check", condition, name: options.name };
+}
+
+export function index(columns: readonly Column[], options: { name?: string; unique?: boolean } = {}): Index {
+  return { kind: "index", columns, unique: options.unique ?? false, name: options.name };
+}
+
+/** A (possibly composite) foreign key: `foreignKey([t.a, t.b], "other", ["x", "y"])`. */
+export function foreignKey(
+  columns: readonly Column[],
+  targetTable: string,
+  targetColumns: readonly string[],
+  options: { onDelete?: ReferentialAction; onUpdate?: ReferentialAction; name?: string } = {},
+): ForeignKeyConstraintSpec {
+  return { kind: "foreignKey", columns, targetTable, targetColumns, ...options };
+}

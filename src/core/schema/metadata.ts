@@ -1,0 +1,49 @@
+/** A collection of tables: the unit that is created, dropped and searched for foreign-key targets. */
+import { ArgumentError } from "../errors.js";
+import type { Table } from "./table.js";
+import { sortTables, type TableOrder } from "./sort-tables.js";
+
+/** What can run DDL for a MetaData: implemented by the engine, so `core` needs no engine import. */
+export interface SchemaExecutor {
+  runSchemaOperation(operation: "create" | "drop", metadata: MetaData, options: { checkFirst: boolean }): Promise<void>;
+}
+
+export class MetaData {
+  readonly tables = new Map<string, Table>();
+
+  constructor(readonly options: { schema?: string } = {}) {}
+
+  /** Called by `Table`'s constructor. */
+  add(table: Table): void {
+    const key = table.fullName;
+    if (this.tables.has(key)) {
+      throw new ArgumentError(`Table '${key}' is already defined in this MetaData.`);
+    }
+    this.tables.set(key, table);
+  }
+
+  /** Removes a table (and nothing else): for tests and tools that rebuild a schema. */
+  remove(table: Table): void {
+    this.tables.delete(table.fullName);
+  }
+
+  /** Tables in foreign-key dependency order, referenced tables first. */
+  get sortedTables(): readonly Table[] {
+    return this.dependencyOrder().order;
+  }
+
+  /** The dependency order and the foreign keys that close cycles (created after the tables). */
+  dependencyOrder(): TableOrder {
+    return sortTables([...this.tables.values()]);
+  }
+
+  /** `CREATE TABLE` for every table, referenced tables first. `checkFirst` skips existing ones. */
+  createAll(bind: SchemaExecutor, options: { checkFirst?: boolean } = {}): Promise<void> {
+    return bind.runSchemaOperation("create", this, { checkFirst: options.checkFirst ?? true });
+  }
+
+  /** `DROP TABLE` for every table, dependent tables first. `checkFirst` skips missing ones. */
+  dropAll(bind: SchemaExecutor, options: { checkFirst?: boolean } = {}): Promise<void> {
+    return bind.runSchemaOperation("drop", this, { checkFirst: options.checkFirst ?? true });
+  }
+}

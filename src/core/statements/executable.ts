@@ -1,0 +1,11 @@
+/** What a connection can execute: a statement tree, and (phantom) the type of its result rows. */
+import type { StatementNode } from "../ast/nodes.js";
+
+export interface Executable<Row = Record<string, unknown>> {
+  readonly node: StatementNode;
+  /** Phantom: the result row type. */
+  readonly __row?: Row;
+}
+
+/** Flattens intersections so that hovers show `{ id: number; name: string }`. */
+export type Simplify<T> = { [K in keyof T]: T[K] } & {};

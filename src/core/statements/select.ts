@@ -1,0 +1,189 @@
+/**
+ * `select(...)`: an immutable SELECT builder. Every method returns a new statement, so a base
+ * query can be reused and extended safely.
+ *
+ * ```ts
+ * const stmt = select(users.c.id, users.c.name).where(users.c.name.like("a%")).orderBy(users.c.id);
+ * // rows: { id: number; name: string | null }[]
+ * ```
+ */
+import type { AliasNode, ExprNode, FromNode, JoinType, SelectNode, TableNode } from "../ast/nodes.js";
+import { ArgumentError } from "../errors.js";
+import { Expression, Labeled, OrderBy, toNode, type SelectQuery } from "../expression/expression.js";
+import { types } from "../types/sql-type.js";
+import type { FromSource } from "../schema/table.js";
+import type { Executable } from "./executable.js";
+import { inferJoinCondition, sourcesOf } from "./join-inference.js";
+import { labelItems, isFromSource, type FirstValue, type RowOfItems, type SelectItem } from "./selectable.js";
+import { collectSources } from "./sources.js";
+
+type Condition = Expression<boolean> | Expression<boolean | null>;
+type Orderable = Expression<unknown> | OrderBy;
+
+export class Select<Row, First = unknown> implements Executable<Row>, SelectQuery<Row> {
+  declare readonly __row?: Row;
+  /** Phantom: the value type of the first column, returned by `scalar()`. */
+  declare readonly __first?: First;
+
+  constructor(readonly node: SelectNode) {
+    Object.freeze(this);
+  }
+
+  private with(changes: Partial<SelectNode>): Select<Row, First> {
+    return new Select<Row, First>({ ...this.node, ...changes });
+  }
+
+  /** Sets the FROM list explicitly. Without it, FROM is inferred from the selected columns. */
+  from(...sources: FromSource<any>[]): Select<Row, First> {
+    return this.with({ from: [...this.node.from, ...sources.map((s) => s.fromNode)] });
+  }
+
+  /** Adds conditions, joined with AND to any existing ones. */
+  where(...conditions: Condition[]): Select<Row, First> {
+    return this.with({ where: andNodes(this.node.where, conditions) });
+  }
+
+  /** INNER JOIN; the ON clause is inferred from foreign keys when not given. */
+  join(target: FromSource<any>, on?: Condition): Select<Row, First> {
+    return this.joinWith("inner", target, on);
+  }
+  /** LEFT OUTER JOIN. */
+  leftJoin(target: FromSource<any>, on?: Condition): Select<Row, First> {
+    return this.joinWith("left", target, on);
+  }
+  /** RIGHT OUTER JOIN (not on SQLite before 3.39). */
+  rightJoin(target: FromSource<any>, on?: Condition): Select<Row, First> {
+    return this.joinWith("right", target, on);
+  }
+  /** FULL OUTER JOIN (PostgreSQL and SQLite; MySQL has none). */
+  fullJoin(target: FromSource<any>, on?: Condition): Select<Row, First> {
+    return this.joinWith("full", target, on);
+  }
+
+  orderBy(...items: Orderable[]): Select<Row, First> {
+    const nodes = items.map((i) => (i instanceof OrderBy ? i.node : { expr: i.node, direction: "asc" as const, nulls: undefined }));
+    return this.with({ orderBy: [...this.node.orderBy, ...nodes] });
+  }
+
+  groupBy(...items: Expression<unknown>[]): Select<Row, First> {
+    return this.with({ groupBy: [...this.node.groupBy, ...items.map((i) => i.node)] });
+  }
+
+  having(...conditions: Condition[]): Select<Row, First> {
+    return this.with({ having: andNodes(this.node.having, conditions) });
+  }
+
+  limit(count: number | undefined): Select<Row, First> {
+    return this.with({ limit: count === undefined ? undefined : toNode(count, types.integer()) });
+  }
+
+  offset(count: number | undefined): Select<Row, First> {
+    return this.with({ offset: count === undefined ? undefined : toNode(count, types.integer()) });
+  }
+
+  distinct(enabled = true): Select<Row, First> {
+    return this.with({ distinct: enabled });
+  }
+
+  /** `SELECT ... FOR UPDATE` (ignored on SQLite, which locks the whole database). */
+  forUpdate(enabled = true): Select<Row, First> {
+    return this.with({ forUpdate: enabled });
+  }
+
+  /** Adds columns to the select list. */
+  addColumns<const I extends readonly SelectItem[]>(...items: I): Select<Row & RowOfItems<I>, First> {
+    return new Select({ ...this.node, columns: [...this.node.columns, ...labelItems(items, this.node.columns.length)] });
+  }
+
+  /** This query as a named subquery, usable in FROM and joins: `sq.c.<key>`. */
+  subquery<N extends string>(name: N): Subquery<Row> {
+    return new Subquery<Row>(this.node, name);
+  }
+
+  private joinWith(type: JoinType, target: FromSource<any>, on: Condition | undefined): Select<Row, First> {
+    const right = target.fromNode;
+    const from = [...this.node.from];
+    if (from.length === 0) from.push(...this.inferredFrom(right));
+    if (from.length === 0) throw new ArgumentError(`join(): nothing to join from; call from() first.`);
+    // Join from the FROM item that the target links to: the last one, unless the condition (or
+    // the foreign keys) point at another.
+    let index = from.length - 1;
+    if (!on && from.length > 1) {
+      const linked = from.findIndex((item) => canJoin(item, right));
+      if (linked >= 0) index = linked;
+    }
+    const left = from[index]!;
+    const condition = on ? on.node : inferJoinCondition(left, right);
+    from[index] = { kind: "join", type, left, right, on: condition };
+    return this.with({ from });
+  }
+
+  /** FROM items implied by the select list, excluding the join target. */
+  private inferredFrom(exclude: TableNode | AliasNode): FromNode[] {
+    const sources = collectSources(this.node.columns.map((c) => c.expr));
+    return sources.filter((s) => !sameSource(s, exclude));
+  }
+}
+
+/** A SELECT used as a named FROM item. */
+export class Subquery<Row> implements FromSource<Row> {
+  declare readonly __row?: Row;
+  readonly fromNode: AliasNode;
+  readonly c: FromSource<Row>["c"];
+  readonly columnList: readonly Labeled<unknown, string>[];
+  readonly underlyingTable = undefined;
+
+  constructor(query: SelectNode, readonly name: string) {
+    this.fromNode = { kind: "alias", name, of: query };
+    const columns = query.columns.map(
+      (label) => new Labeled<unknown, string>(label.name, { kind: "column", name: label.name, source: this.fromNode }, label.type),
+    );
+    this.columnList = columns;
+    this.c = Object.fromEntries(columns.map((col) => [col.key, col])) as FromSource<Row>["c"];
+  }
+}
+
+/**
+ * Starts a SELECT of columns, expressions and whole tables. The row type follows from the items:
+ * a column contributes its key and value type, a table all of its columns.
+ */
+export function select<const I extends readonly SelectItem[]>(...items: I): Select<RowOfItems<I>, FirstValue<I>> {
+  const columns = labelItems(items);
+  const from = items.filter(isFromSource).map((s) => s.fromNode);
+  return new Select({
+    kind: "select",
+    columns,
+    from: dedupe(from),
+    where: undefined,
+    groupBy: [],
+    having: undefined,
+    orderBy: [],
+    limit: undefined,
+    offset: undefined,
+    distinct: false,
+    forUpdate: false,
+  });
+}
+
+function andNodes(existing: ExprNode | undefined, conditions: readonly Condition[]): ExprNode | undefined {
+  const items = [...(existing ? [existing] : []), ...conditions.map((c) => c.node)];
+  if (items.length === 0) return undefined;
+  return items.length === 1 ? items[0] : { kind: "and", items };
+}
+
+function canJoin(left: FromNode, right: TableNode | AliasNode): boolean {
+  try {
+    inferJoinCondition(left, right);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sameSource(a: FromNode, b: TableNode | AliasNode): boolean {
+  return sourcesOf(a).some((s) => s === b || (s.kind === "table" && b.kind === "table" && s.table === b.table));
+}
+
+function dedupe(from: FromNode[]): FromNode[] {
+  return from.filter((item, i) => from.findIndex((other) => other === item) === i);
+}

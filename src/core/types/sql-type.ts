@@ -1,0 +1,65 @@
+/**
+ * SQL column types. A type is a small frozen descriptor: what the column is called in DDL and how
+ * values cross the driver boundary are decided per dialect, from `kind` and the parameters here.
+ */
+
+export type TypeKind =
+  | "integer"
+  | "bigint"
+  | "string"
+  | "text"
+  | "boolean"
+  | "float"
+  | "numeric"
+  | "date"
+  | "datetime"
+  | "json"
+  | "uuid"
+  | "enum"
+  | "binary";
+
+export interface SqlType<T = unknown> {
+  readonly kind: TypeKind;
+  /** `string(n)`: maximum length. */
+  readonly length?: number;
+  /** `numeric(p, s)`. */
+  readonly precision?: number;
+  readonly scale?: number;
+  /** `datetime({ timezone: true })`. */
+  readonly timezone?: boolean;
+  /** `enumType([...])`: the allowed values. */
+  readonly values?: readonly string[];
+  /** `enumType([...], { name })`: the name used for the check constraint. */
+  readonly enumName?: string;
+  /** Phantom: the TypeScript type of a non-null value. Never set at run time. */
+  readonly __value?: T;
+}
+
+export type ValueOf<S> = S extends SqlType<infer T> ? T : never;
+
+function sqlType<T>(kind: TypeKind, extra: Omit<SqlType<T>, "kind" | "__value"> = {}): SqlType<T> {
+  return Object.freeze({ kind, ...extra }) as SqlType<T>;
+}
+
+export const types = {
+  integer: (): SqlType<number> => sqlType("integer"),
+  /** 64-bit integers come back as `bigint` so that no precision is lost. */
+  bigint: (): SqlType<bigint> => sqlType("bigint"),
+  string: (length?: number): SqlType<string> => sqlType("string", length === undefined ? {} : { length }),
+  text: (): SqlType<string> => sqlType("text"),
+  boolean: (): SqlType<boolean> => sqlType("boolean"),
+  float: (): SqlType<number> => sqlType("float"),
+  /** Exact decimals come back as strings: no JavaScript number can hold them exactly. */
+  numeric: (precision?: number, scale?: number): SqlType<string> =>
+    sqlType("numeric", { ...(precision === undefined ? {} : { precision }), ...(scale === undefined ? {} : { scale }) }),
+  /** A calendar date as an ISO string, `YYYY-MM-DD`: JavaScript has no date-only type. */
+  date: (): SqlType<string> => sqlType("date"),
+  /** A timestamp. Without a time zone the wall-clock value is read and written as UTC. */
+  datetime: (options: { timezone?: boolean } = {}): SqlType<Date> =>
+    sqlType("datetime", { timezone: options.timezone ?? false }),
+  json: <T = unknown>(): SqlType<T> => sqlType("json"),
+  uuid: (): SqlType<string> => sqlType("uuid"),
+  enum: <const V extends readonly string[]>(values: V, options: { name?: string } = {}): SqlType<V[number]> =>
+    sqlType("enum", { values: Object.freeze([...values]), ...(options.name ? { enumName: options.name } : {}) }),
+  binary: (length?: number): SqlType<Uint8Array> => sqlType("binary", length === undefined ? {} : { length }),
+} as const;

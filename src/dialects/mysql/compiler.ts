@@ -1,0 +1,107 @@
+/** MySQL / MariaDB SQL: backquoted identifiers, CONCAT, AUTO_INCREMENT, native ENUM. */
+import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
+import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
+import type { ExprNode } from "../../core/ast/nodes.js";
+import type { Column } from "../../core/schema/column.js";
+import type { ForeignKey } from "../../core/schema/constraints.js";
+import type { SqlType } from "../../core/types/sql-type.js";
+
+export class MySqlCompiler extends SqlCompiler {
+  quote(identifier: string): string {
+    return `\`${identifier.replace(/`/g, "``")}\``;
+  }
+
+  typeName(type: SqlType): string {
+    switch (type.kind) {
+      case "integer":
+        return "INT";
+      case "bigint":
+        return "BIGINT";
+      case "string":
+        return `VARCHAR(${type.length ?? 255})`;
+      case "enum":
+        return `ENUM(${type.values!.map((v) => this.literal(v)).join(", ")})`;
+      case "text":
+        return "LONGTEXT";
+      case "boolean":
+        return "BOOL";
+      case "float":
+        return "DOUBLE";
+      case "numeric":
+        return `DECIMAL(${type.precision ?? 38}, ${type.scale ?? (type.precision ? 0 : 10)})`;
+      case "date":
+        return "DATE";
+      case "datetime":
+        return "DATETIME(6)"; // always UTC: MySQL's DATETIME has no zone, TIMESTAMP ends in 2038
+      case "json":
+        return "JSON";
+      case "uuid":
+        return "CHAR(36)";
+      case "binary":
+        return type.length ? `VARBINARY(${type.length})` : "LONGBLOB";
+    }
+  }
+
+  protected override castTypeName(type: SqlType): string {
+    switch (type.kind) {
+      case "integer":
+      case "bigint":
+        return "SIGNED";
+      case "string":
+      case "text":
+      case "uuid":
+      case "enum":
+        return "CHAR";
+      case "float":
+        return "DOUBLE";
+      case "boolean":
+        return "UNSIGNED";
+      case "binary":
+        return "BINARY";
+      default:
+        return this.typeName(type);
+    }
+  }
+
+  protected override concat(left: ExprNode, right: ExprNode): string {
+    return `CONCAT(${this.expr(left)}, ${this.expr(right)})`;
+  }
+
+  protected override limitOffset(limit: ExprNode | undefined, offset: ExprNode | undefined): string {
+    // MySQL has no OFFSET without LIMIT; this is its documented "no limit".
+    if (offset && !limit) return ` LIMIT 18446744073709551615 OFFSET ${this.expr(offset)}`;
+    return super.limitOffset(limit, offset);
+  }
+
+  protected override insertDefaultValues(table: string): string {
+    return `INSERT INTO ${table} () VALUES ()`;
+  }
+
+  override literal(value: unknown): string {
+    if (typeof value === "string") return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+    return super.literal(value);
+  }
+}
+
+export class MySqlDdlCompiler extends DdlCompiler {
+  protected override columnType(column: Column): string {
+    const type = super.columnType(column);
+    return column.autoincrement ? `${type} AUTO_INCREMENT` : type;
+  }
+
+  override columnSpec(column: Column): string {
+    // AUTO_INCREMENT must come after NOT NULL in MySQL's grammar.
+    if (!column.autoincrement) return super.columnSpec(column);
+    const base = super.columnSpec(column).replace(" AUTO_INCREMENT", "");
+    return `${base} AUTO_INCREMENT`;
+  }
+
+  /** Native ENUM already restricts the values. */
+  protected override columnCheck(): string | undefined {
+    return undefined;
+  }
+
+  override dropForeignKey(fk: ForeignKey): string {
+    return `ALTER TABLE ${this.tableName(fk.table)} DROP FOREIGN KEY ${this.q(fk.name)}`;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The MySQL / MariaDB dialect. What the SQL may use depends on the server: MariaDB 10.5+ has
+ * INSERT/DELETE ... RETURNING, MySQL has none. `mariadb://` says which; for `mysql://` the server
+ * version is read when the engine first connects, before anything is compiled.
+ */
+import type { ParamNode } from "../../core/ast/nodes.js";
+import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
+import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
+import { MySqlCompiler, MySqlDdlCompiler } from "./compiler.js";
+import { translateMySqlError } from "./errors.js";
+import { mysqlBindProcessor, mysqlResultProcessor } from "./values.js";
+
+function capabilitiesFor(serverVersion: string): DialectCapabilities {
+  const mariadb = /mariadb/i.test(serverVersion);
+  const [major = 0, minor = 0] = serverVersion.split(/[.-]/).map(Number);
+  const returning = mariadb && (major > 10 || (major === 10 && minor >= 5));
+  return { insertReturning: returning, updateReturning: false, deleteReturning: returning, fullJoin: false, ilike: false };
+}
+
+export function mysqlDialect(): EngineDialect & { readonly serverVersion: string | undefined } {
+  let capabilities = capabilitiesFor("");
+  let serverVersion: string | undefined;
+  return {
+    name: "mysql",
+    get capabilities() {
+      return capabilities;
+    },
+    get serverVersion() {
+      return serverVersion;
+    },
+    createCompiler: (paramIndex: ReadonlyMap<ParamNode, number>) => new MySqlCompiler(capabilities, paramIndex),
+    createDdlCompiler: () => new MySqlDdlCompiler(new MySqlCompiler(capabilities, new Map())),
+    bindProcessor: mysqlBindProcessor,
+    resultProcessor: mysqlResultProcessor,
+    async createDriver(url, options) {
+      const { createMySqlDriver } = await import("./driver.js");
+      const driver = await createMySqlDriver(url, options);
+      serverVersion = driver.serverVersion;
+      capabilities = capabilitiesFor(serverVersion);
+      return driver;
+    },
+    translateError: translateMySqlError,
+    beginStatements: (isolation: IsolationLevel | undefined) =>
+      isolation ? [`SET TRANSACTION ISOLATION LEVEL ${isolation.toUpperCase()}`, "START TRANSACTION"] : ["START TRANSACTION"],
+    alterForeignKeys: true,
+    foreignKeyChecks: (enabled) => [`SET FOREIGN_KEY_CHECKS = ${enabled ? 1 : 0}`],
+    async tableNames(conn: DriverConnection, schema: string | undefined) {
+      const { rows } = await conn.execute(
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = COALESCE(?, DATABASE()) AND table_type = 'BASE TABLE' ORDER BY table_name",
+        [schema ?? null],
+      );
+      return rows.map((r) => String(r.name));
+    },
+    async describeTable(conn: DriverConnection, name: string, schema: string | undefined): Promise<TableInfo | undefined> {
+      const { rows } = await conn.execute(
+        "SELECT column_name AS name, column_type AS type, is_nullable AS nullable FROM information_schema.columns WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ? ORDER BY ordinal_position",
+        [schema ?? null, name],
+      );
+      if (!rows.length) return undefined;
+      return { name, columns: rows.map((r) => ({ name: String(r.name), type: String(r.type), nullable: r.nullable === "YES" })) };
+    },
+  };
+}

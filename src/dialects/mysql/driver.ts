@@ -1,0 +1,66 @@
+/**
+ * The mysql2 driver: its own pool, server-side prepared statements (`execute`), UTC dates,
+ * BIGINT and DECIMAL as strings so no precision is lost.
+ */
+import mysql from "mysql2/promise";
+import type { Driver, DriverConnection, DriverResult, PoolOptions } from "../../engine/driver.js";
+
+class MySqlConnection implements DriverConnection {
+  constructor(private readonly conn: mysql.PoolConnection) {}
+
+  async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+    // Transaction control and DDL cannot be prepared; everything with parameters is.
+    const [result] = params.length
+      ? await this.conn.execute(sql, params as mysql.ExecuteValues[])
+      : await this.conn.query({ sql });
+    if (Array.isArray(result)) {
+      return { rows: result as Record<string, unknown>[], rowCount: result.length, lastInsertId: undefined };
+    }
+    const header = result as mysql.ResultSetHeader;
+    return { rows: [], rowCount: header.affectedRows, lastInsertId: header.insertId || undefined };
+  }
+
+  release(broken = false): void {
+    if (broken) this.conn.destroy();
+    else this.conn.release();
+  }
+}
+
+export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOptions {
+  const parsed = new URL(url.replace(/^(mysql|mariadb)(\+\w+)?:/, "mysql:"));
+  return {
+    host: parsed.hostname || "127.0.0.1",
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username || "root"),
+    password: decodeURIComponent(parsed.password),
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined,
+    connectionLimit: options.max ?? 10,
+    timezone: "Z",
+    dateStrings: ["DATE"],
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    decimalNumbers: false,
+    charset: "utf8mb4",
+  };
+}
+
+export async function createMySqlDriver(url: string, options: PoolOptions): Promise<Driver & { serverVersion: string }> {
+  const pool = mysql.createPool(mysqlConfig(url, options));
+  pool.on("connection", (conn) => {
+    // The session time zone is UTC too, so that NOW() and CURRENT_TIMESTAMP agree with what we store.
+    conn.query("SET time_zone = '+00:00'");
+  });
+  let serverVersion: string;
+  try {
+    const [rows] = await pool.query("SELECT VERSION() AS v");
+    serverVersion = String((rows as { v: string }[])[0]!.v);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  return {
+    serverVersion,
+    acquire: async () => new MySqlConnection(await pool.getConnection()),
+    dispose: () => pool.end(),
+  };
+}

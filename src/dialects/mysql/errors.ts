@@ -1,0 +1,37 @@
+/** Maps mysql2 errors, by MySQL/MariaDB error number, to the hierarchy. */
+import {
+  DataError,
+  IntegrityError,
+  OperationalError,
+  ProgrammingError,
+  type DBAPIError,
+  type DBAPIErrorClass,
+} from "../../core/errors.js";
+import { connectionFailure, wrapDriverError } from "../shared/translate-error.js";
+
+const INTEGRITY = [1062, 1451, 1452, 1048, 1364, 1216, 1217, 1557, 1586, 3819, 4025];
+const DATA = [1264, 1265, 1292, 1366, 1406, 1367, 1416, 3140];
+const PROGRAMMING = [1064, 1146, 1054, 1049, 1050, 1051, 1060, 1061, 1091, 1110, 1149];
+/** Deadlock and lock wait timeout: retrying the transaction may succeed. */
+const RETRYABLE = [1213, 1205];
+/** Server gone away, lost connection during query. */
+const CONNECTION_LOST = [2006, 2013, 4031];
+
+export function translateMySqlError(error: unknown, sql: string | undefined, params: readonly unknown[] | undefined): DBAPIError {
+  const lost = connectionFailure(error, sql, params);
+  if (lost) return lost;
+  const errno = (error as { errno?: unknown })?.errno;
+  const code = (error as { code?: unknown })?.code;
+  const n = typeof errno === "number" ? errno : -1;
+  let ErrorClass: DBAPIErrorClass = OperationalError;
+  if (INTEGRITY.includes(n)) ErrorClass = IntegrityError;
+  else if (DATA.includes(n)) ErrorClass = DataError;
+  else if (PROGRAMMING.includes(n)) ErrorClass = ProgrammingError;
+  return wrapDriverError(ErrorClass, error, {
+    ...(sql === undefined ? {} : { sql }),
+    ...(params === undefined ? {} : { params }),
+    ...(typeof code === "string" ? { code } : {}),
+    retryable: RETRYABLE.includes(n),
+    connectionInvalidated: CONNECTION_LOST.includes(n),
+  });
+}

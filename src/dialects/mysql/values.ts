@@ -1,0 +1,60 @@
+/**
+ * How values cross mysql2. DATETIME has no time zone: athanor stores UTC (the pool runs with
+ * `timezone: 'Z'`). BIGINT and DECIMAL arrive as strings and are converted per column type;
+ * MariaDB's JSON is text and is parsed here.
+ */
+import type { ValueProcessor } from "../../core/compiler/compiled-query.js";
+import type { SqlType } from "../../core/types/sql-type.js";
+
+/** `YYYY-MM-DD HH:MM:SS.ffffff` in UTC: the format DATETIME(6) accepts. */
+function utcDatetime(date: Date): string {
+  return date.toISOString().replace("T", " ").replace("Z", "").padEnd(26, "0");
+}
+
+const bindAny: ValueProcessor = (v) => {
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (v instanceof Date) return utcDatetime(v);
+  if (typeof v === "bigint") return String(v);
+  if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return v;
+};
+
+export function mysqlBindProcessor(type: SqlType | undefined): ValueProcessor | undefined {
+  switch (type?.kind) {
+    case "json":
+      return (v) => JSON.stringify(v);
+    case "integer":
+    case "float":
+    case "string":
+    case "text":
+    case "uuid":
+    case "enum":
+      return undefined;
+    default:
+      return bindAny;
+  }
+}
+
+const toNumber: ValueProcessor = (v) => (typeof v === "string" ? Number(v) : v);
+
+export function mysqlResultProcessor(type: SqlType): ValueProcessor | undefined {
+  switch (type.kind) {
+    case "integer":
+    case "float":
+      return toNumber;
+    case "bigint":
+      return (v) => (typeof v === "bigint" ? v : BigInt(v));
+    case "numeric":
+      return (v) => String(v);
+    case "boolean":
+      return (v) => v === 1 || v === true || v === "1";
+    case "json":
+      return (v) => (typeof v === "string" ? JSON.parse(v) : v);
+    case "datetime":
+      return (v) => (v instanceof Date ? v : new Date(`${String(v).replace(" ", "T")}Z`));
+    case "date":
+      return (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,49 @@
+/** The PostgreSQL dialect (also the target for PostgreSQL-compatible distributed SQL). */
+import type { ParamNode } from "../../core/ast/nodes.js";
+import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
+import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
+import { PostgresCompiler, PostgresDdlCompiler } from "./compiler.js";
+import { translatePostgresError } from "./errors.js";
+import { postgresBindProcessor, postgresResultProcessor } from "./values.js";
+
+const capabilities: DialectCapabilities = {
+  insertReturning: true,
+  updateReturning: true,
+  deleteReturning: true,
+  fullJoin: true,
+  ilike: true,
+};
+
+export function postgresDialect(): EngineDialect {
+  return {
+    name: "postgresql",
+    capabilities,
+    createCompiler: (paramIndex: ReadonlyMap<ParamNode, number>) => new PostgresCompiler(capabilities, paramIndex),
+    createDdlCompiler: () => new PostgresDdlCompiler(new PostgresCompiler(capabilities, new Map())),
+    bindProcessor: postgresBindProcessor,
+    resultProcessor: postgresResultProcessor,
+    async createDriver(url, options) {
+      const { createPostgresDriver } = await import("./driver.js");
+      return createPostgresDriver(url, options);
+    },
+    translateError: translatePostgresError,
+    beginStatements: (isolation: IsolationLevel | undefined) => [isolation ? `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}` : "BEGIN"],
+    alterForeignKeys: true,
+    foreignKeyChecks: () => [],
+    async tableNames(conn: DriverConnection, schema: string | undefined) {
+      const { rows } = await conn.execute(
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = COALESCE($1, current_schema()) AND table_type = 'BASE TABLE' ORDER BY table_name",
+        [schema ?? null],
+      );
+      return rows.map((r) => String(r.name));
+    },
+    async describeTable(conn: DriverConnection, name: string, schema: string | undefined): Promise<TableInfo | undefined> {
+      const { rows } = await conn.execute(
+        "SELECT column_name AS name, data_type AS type, is_nullable AS nullable FROM information_schema.columns WHERE table_schema = COALESCE($2, current_schema()) AND table_name = $1 ORDER BY ordinal_position",
+        [name, schema ?? null],
+      );
+      if (!rows.length) return undefined;
+      return { name, columns: rows.map((r) => ({ name: String(r.name), type: String(r.type), nullable: r.nullable === "YES" })) };
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/** The node-postgres driver: pg's own pool, with athanor's type parsers. */
+import pg from "pg";
+import type { Driver, DriverConnection, DriverResult, PoolOptions } from "../../engine/driver.js";
+import { postgresTypeParsers } from "./values.js";
+
+class PostgresConnection implements DriverConnection {
+  constructor(private readonly client: pg.PoolClient) {}
+
+  async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+    const result = await this.client.query({ text: sql, values: params as unknown[] });
+    return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length, lastInsertId: undefined };
+  }
+
+  release(broken = false): void {
+    this.client.release(broken || undefined);
+  }
+}
+
+export function createPostgresDriver(url: string, options: PoolOptions): Driver {
+  const pool = new pg.Pool({
+    connectionString: url.replace(/^postgres(ql)?\+?\w*:/, "postgresql:"),
+    max: options.max ?? 10,
+    types: postgresTypeParsers(pg.types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown),
+  });
+  // An idle client that loses its connection emits 'error' on the pool; without a listener the
+  // process would crash. The next checkout gets a fresh connection.
+  pool.on("error", () => undefined);
+  return {
+    acquire: async () => new PostgresConnection(await pool.connect()),
+    dispose: () => pool.end(),
+  };
+}

@@ -1,0 +1,40 @@
+/** Maps node-postgres errors, by SQLSTATE class, to the hierarchy. */
+import {
+  DataError,
+  IntegrityError,
+  InternalError,
+  NotSupportedError,
+  OperationalError,
+  ProgrammingError,
+  type DBAPIError,
+  type DBAPIErrorClass,
+} from "../../core/errors.js";
+import { connectionFailure, wrapDriverError } from "../shared/translate-error.js";
+
+const byClass: Record<string, DBAPIErrorClass> = {
+  "22": DataError,
+  "23": IntegrityError,
+  "25": InternalError, // invalid transaction state, e.g. "current transaction is aborted"
+  "42": ProgrammingError,
+  "0A": NotSupportedError,
+  XX: InternalError,
+};
+
+export function translatePostgresError(error: unknown, sql: string | undefined, params: readonly unknown[] | undefined): DBAPIError {
+  const lost = connectionFailure(error, sql, params);
+  if (lost) return lost;
+  const code = (error as { code?: unknown })?.code;
+  const sqlstate = typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  const ErrorClass = (sqlstate && byClass[sqlstate.slice(0, 2)]) || OperationalError;
+  if (sqlstate === "22021" && error instanceof Error && /0x00/.test(error.message)) {
+    error.message += ". PostgreSQL text cannot hold NUL (\\u0000) characters; store such data in a binary() column.";
+  }
+  return wrapDriverError(ErrorClass, error, {
+    ...(sql === undefined ? {} : { sql }),
+    ...(params === undefined ? {} : { params }),
+    ...(sqlstate ? { code: sqlstate } : {}),
+    // 40001 serialization_failure, 40P01 deadlock_detected: retrying the transaction may succeed.
+    retryable: sqlstate === "40001" || sqlstate === "40P01",
+    connectionInvalidated: sqlstate?.startsWith("08") || sqlstate === "57P01" || sqlstate === "57P02",
+  });
+}

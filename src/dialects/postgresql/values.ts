@@ -1,0 +1,65 @@
+/**
+ * How values cross node-postgres. Dates are sent as UTC ISO text so that `TIMESTAMP WITHOUT TIME
+ * ZONE` stores UTC wall-clock time; JSON is sent as text (pg would send a JS array as a PG array).
+ * 64-bit integers and aggregates arrive as strings and are converted per column type.
+ */
+import type { ValueProcessor } from "../../core/compiler/compiled-query.js";
+import type { SqlType } from "../../core/types/sql-type.js";
+
+const bindAny: ValueProcessor = (v) => {
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return v;
+};
+
+export function postgresBindProcessor(type: SqlType | undefined): ValueProcessor | undefined {
+  switch (type?.kind) {
+    case "json":
+      return (v) => JSON.stringify(v);
+    case "bigint":
+      return (v) => String(v);
+    case "integer":
+    case "float":
+    case "string":
+    case "text":
+    case "uuid":
+    case "enum":
+    case "boolean":
+      return undefined;
+    default:
+      return bindAny;
+  }
+}
+
+const toNumber: ValueProcessor = (v) => (typeof v === "string" ? Number(v) : v);
+
+export function postgresResultProcessor(type: SqlType): ValueProcessor | undefined {
+  switch (type.kind) {
+    case "integer":
+    case "float":
+      return toNumber;
+    case "bigint":
+      return (v) => (typeof v === "bigint" ? v : BigInt(v));
+    case "numeric":
+      return (v) => String(v);
+    case "boolean":
+      return (v) => v === true || v === "t" || v === 1;
+    case "datetime":
+      return (v) => (v instanceof Date ? v : new Date(v));
+    default:
+      return undefined;
+  }
+}
+
+/** node-postgres type parsers for this engine's pool (not the process-wide defaults). */
+export function postgresTypeParsers(builtin: (oid: number, format?: string) => (value: string) => unknown) {
+  const TIMESTAMP = 1114;
+  const DATE = 1082;
+  return {
+    getTypeParser(oid: number, format?: string): (value: string) => unknown {
+      if (oid === DATE) return (value) => value; // a calendar date stays 'YYYY-MM-DD'
+      if (oid === TIMESTAMP) return (value) => new Date(`${value.replace(" ", "T")}Z`); // stored as UTC
+      return builtin(oid, format);
+    },
+  };
+}

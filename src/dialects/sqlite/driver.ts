@@ -1,0 +1,72 @@
+/**
+ * The better-sqlite3 driver. The database is synchronous and in-process, so a connection is a
+ * database handle; prepared statements are cached per handle. An in-memory database exists only
+ * inside its one handle, so its pool holds exactly one connection.
+ */
+import Database from "better-sqlite3";
+import type { Driver, DriverConnection, DriverResult, PoolOptions } from "../../engine/driver.js";
+import { SimplePool } from "../shared/pool.js";
+
+const STATEMENT_CACHE_SIZE = 200;
+
+class SqliteConnection implements DriverConnection {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(
+    readonly db: Database.Database,
+    private readonly pool: SimplePool<SqliteConnection>,
+  ) {}
+
+  async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+    const stmt = this.prepare(sql);
+    if (stmt.reader) {
+      const rows = stmt.all(...params) as Record<string, unknown>[];
+      return { rows, rowCount: rows.length, lastInsertId: undefined };
+    }
+    const info = stmt.run(...params);
+    return { rows: [], rowCount: info.changes, lastInsertId: info.lastInsertRowid };
+  }
+
+  release(broken = false): void {
+    this.pool.release(this, broken);
+  }
+
+  private prepare(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.delete(this.statements.keys().next().value!);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+}
+
+/** `sqlite://` and `sqlite://:memory:` are in memory; `sqlite:///app.db` is relative, `sqlite:////tmp/app.db` absolute. */
+export function sqlitePath(url: string): string {
+  const rest = url.replace(/^sqlite:\/\//, "").replace(/\?.*$/, "");
+  if (rest === "" || rest === ":memory:" || rest === "/:memory:") return ":memory:";
+  return rest.startsWith("/") ? rest.slice(1) : rest;
+}
+
+export function createSqliteDriver(url: string, options: PoolOptions): Driver {
+  const path = sqlitePath(url);
+  const memory = path === ":memory:";
+  const pool: SimplePool<SqliteConnection> = new SimplePool(
+    () => {
+      const db = new Database(path);
+      db.pragma("foreign_keys = ON");
+      if (!memory) {
+        db.pragma("journal_mode = WAL");
+        db.pragma("busy_timeout = 5000");
+      }
+      return new SqliteConnection(db, pool);
+    },
+    (conn) => conn.db.close(),
+    memory ? 1 : (options.max ?? 5),
+  );
+  return {
+    acquire: () => pool.acquire(),
+    dispose: async () => pool.dispose(),
+  };
+}

@@ -1,0 +1,31 @@
+/** Maps better-sqlite3 errors (result codes such as `SQLITE_CONSTRAINT_UNIQUE`) to the hierarchy. */
+import {
+  DataError,
+  IntegrityError,
+  InterfaceError,
+  OperationalError,
+  ProgrammingError,
+  type DBAPIError,
+  type DBAPIErrorClass,
+} from "../../core/errors.js";
+import { wrapDriverError } from "../shared/translate-error.js";
+
+export function translateSqliteError(error: unknown, sql: string | undefined, params: readonly unknown[] | undefined): DBAPIError {
+  const code = typeof (error as { code?: unknown })?.code === "string" ? ((error as { code: string }).code) : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  let ErrorClass: DBAPIErrorClass = OperationalError;
+  let retryable = false;
+  if (!code?.startsWith("SQLITE_")) ErrorClass = InterfaceError; // a binding error raised by the driver
+  else if (code.startsWith("SQLITE_CONSTRAINT")) ErrorClass = IntegrityError;
+  else if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) retryable = true;
+  else if (code === "SQLITE_MISMATCH" || code === "SQLITE_TOOBIG" || code === "SQLITE_RANGE") ErrorClass = DataError;
+  else if (/syntax error|no such (table|column|function)|has no column|incomplete input|unrecognized token/i.test(message)) {
+    ErrorClass = ProgrammingError;
+  }
+  return wrapDriverError(ErrorClass, error, {
+    ...(sql === undefined ? {} : { sql }),
+    ...(params === undefined ? {} : { params }),
+    ...(code ? { code } : {}),
+    retryable,
+  });
+}

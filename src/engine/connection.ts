@@ -1,0 +1,156 @@
+/**
+ * A connection checked out of the engine's pool: executes statements and runs transactions.
+ * Outside a transaction each statement commits on its own; `begin()` starts a transaction and
+ * `beginNested()` a savepoint inside it.
+ */
+import type { CompiledQuery } from "../core/compiler/compiled-query.js";
+import type { StatementCache } from "../core/compiler/statement-cache.js";
+import { InvalidRequestError, ResourceClosedError } from "../core/errors.js";
+import type { Executable } from "../core/statements/executable.js";
+import type { Select } from "../core/statements/select.js";
+import type { DriverConnection, EngineDialect, IsolationLevel } from "./driver.js";
+import type { SqlLogger } from "./logging.js";
+import { Result, firstValue } from "./result.js";
+import { Transaction } from "./transaction.js";
+
+export interface ConnectionContext {
+  readonly dialect: EngineDialect;
+  readonly cache: StatementCache;
+  readonly log: SqlLogger;
+}
+
+export interface BeginOptions {
+  readonly isolationLevel?: IsolationLevel;
+}
+
+export class Connection {
+  private driverConnection: DriverConnection | undefined;
+  private transactions: Transaction[] = [];
+  private savepointCounter = 0;
+  /** Set when a statement failed in a way that may have broken the connection. */
+  private broken = false;
+
+  constructor(
+    driverConnection: DriverConnection,
+    private readonly context: ConnectionContext,
+  ) {
+    this.driverConnection = driverConnection;
+  }
+
+  get dialect(): EngineDialect {
+    return this.context.dialect;
+  }
+
+  get closed(): boolean {
+    return this.driverConnection === undefined;
+  }
+
+  /** Whether a transaction (not only a savepoint) is open. */
+  get inTransaction(): boolean {
+    return this.transactions.length > 0;
+  }
+
+  /** Runs a statement built with `select`, `insert`, `update`, `deleteFrom` or `sql`. */
+  async execute<Row>(statement: Executable<Row>): Promise<Result<Row>> {
+    const compiled = this.context.cache.compile(statement.node);
+    return this.executeCompiled<Row>(compiled);
+  }
+
+  /** The first column of the first row, or `undefined` when there is no row. */
+  async scalar<T>(statement: Select<unknown, T> | Executable<Record<string, T>>): Promise<T | undefined> {
+    const result = await this.execute(statement as Executable<Record<string, unknown>>);
+    return result.rows.length ? (firstValue(result.rows[0]) as T) : undefined;
+  }
+
+  /** Runs an already compiled statement; the ORM uses this for statements it prepares itself. */
+  async executeCompiled<Row>(compiled: CompiledQuery): Promise<Result<Row>> {
+    const result = await this.run(compiled.sql, compiled.params);
+    const rows = result.rows;
+    const processors = compiled.resultProcessors;
+    if (processors.length) {
+      for (const row of rows) {
+        for (const [key, process] of processors) {
+          const value = row[key];
+          if (value !== null && value !== undefined) row[key] = process(value);
+        }
+      }
+    }
+    return new Result<Row>(rows as Row[], result.rowCount, result.lastInsertId);
+  }
+
+  /** Runs SQL text with driver-level parameters; errors are wrapped, the SQL logged. */
+  async run(sql: string, params: readonly unknown[] = []) {
+    const conn = this.checkOpen();
+    this.context.log?.(sql, params);
+    try {
+      return await conn.execute(sql, params);
+    } catch (error) {
+      const wrapped = this.dialect.translateError(error, sql, params);
+      if (wrapped.connectionInvalidated) this.broken = true;
+      throw wrapped;
+    }
+  }
+
+  /** Starts a transaction; inside one, a savepoint (like `beginNested`). */
+  async begin(options: BeginOptions = {}): Promise<Transaction> {
+    if (this.transactions.length) return this.beginNested();
+    for (const statement of this.dialect.beginStatements(options.isolationLevel)) await this.run(statement);
+    return this.push(new Transaction(this, undefined));
+  }
+
+  /** A savepoint inside the current transaction: its rollback undoes only what came after it. */
+  async beginNested(): Promise<Transaction> {
+    if (!this.transactions.length) throw new InvalidRequestError("beginNested() needs a transaction; call begin() first.");
+    const name = `sp_${++this.savepointCounter}`;
+    await this.run(`SAVEPOINT ${name}`);
+    return this.push(new Transaction(this, name));
+  }
+
+  /**
+   * Runs `fn` in a transaction (a savepoint when one is already open): committed when `fn`
+   * resolves, rolled back when it throws, and the error rethrown.
+   */
+  async transaction<T>(fn: (connection: Connection) => Promise<T>, options: BeginOptions = {}): Promise<T> {
+    const tx = await this.begin(options);
+    let result: T;
+    try {
+      result = await fn(this);
+    } catch (error) {
+      if (tx.isActive) await tx.rollback().catch(() => undefined);
+      throw error;
+    }
+    if (tx.isActive) await tx.commit();
+    return result;
+  }
+
+  /** Returns the connection to the pool, rolling back an open transaction. */
+  async close(): Promise<void> {
+    const conn = this.driverConnection;
+    if (!conn) return;
+    if (this.transactions.length && !this.broken) {
+      try {
+        await this.transactions[0]!.rollback();
+      } catch {
+        this.broken = true;
+      }
+    }
+    this.driverConnection = undefined;
+    conn.release(this.broken);
+  }
+
+  /** Called by `Transaction` when it ends: it and any savepoints inside it are closed. */
+  endTransaction(tx: Transaction): void {
+    const index = this.transactions.indexOf(tx);
+    if (index >= 0) this.transactions.splice(index).forEach((t) => t.markEnded());
+  }
+
+  private push(tx: Transaction): Transaction {
+    this.transactions.push(tx);
+    return tx;
+  }
+
+  private checkOpen(): DriverConnection {
+    if (!this.driverConnection) throw new ResourceClosedError("This connection is closed.");
+    return this.driverConnection;
+  }
+}

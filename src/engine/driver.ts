@@ -1,0 +1,55 @@
+/**
+ * The boundary between athanor and a database driver package (better-sqlite3, pg, mysql2).
+ * A dialect folder implements these interfaces; everything above speaks only to them.
+ */
+import type { Dialect } from "../core/compiler/dialect.js";
+import type { DBAPIError } from "../core/errors.js";
+
+export interface DriverResult {
+  readonly rows: Record<string, unknown>[];
+  /** Rows changed by INSERT/UPDATE/DELETE, or returned by a SELECT. */
+  readonly rowCount: number;
+  /** The generated key of the (first) inserted row, where the driver reports one. */
+  readonly lastInsertId: number | bigint | undefined;
+}
+
+/** One physical connection, checked out of the driver's pool. */
+export interface DriverConnection {
+  execute(sql: string, params: readonly unknown[]): Promise<DriverResult>;
+  /** Returns the connection to the pool; `broken` discards it instead. */
+  release(broken?: boolean): void;
+}
+
+export interface Driver {
+  acquire(): Promise<DriverConnection>;
+  dispose(): Promise<void>;
+}
+
+export type IsolationLevel = "read uncommitted" | "read committed" | "repeatable read" | "serializable";
+
+export interface PoolOptions {
+  /** Most connections open at once (default 10; 1 for an in-memory SQLite database). */
+  readonly max?: number;
+}
+
+export interface TableInfo {
+  readonly name: string;
+  readonly columns: readonly { readonly name: string; readonly type: string; readonly nullable: boolean }[];
+}
+
+/** A dialect that can also connect: what `createEngine` needs. */
+export interface EngineDialect extends Dialect {
+  /** Opens the driver's pool (loading the driver package on first use). */
+  createDriver(url: string, options: PoolOptions): Promise<Driver>;
+  /** Wraps a driver error in the athanor hierarchy, keeping the SQL and the original error. */
+  translateError(error: unknown, sql: string | undefined, params: readonly unknown[] | undefined): DBAPIError;
+  /** Statements that start a transaction. */
+  beginStatements(isolation: IsolationLevel | undefined): readonly string[];
+  /** Whether foreign keys can be added and dropped with ALTER TABLE (not on SQLite). */
+  readonly alterForeignKeys: boolean;
+  /** Statements that turn foreign-key enforcement off or on for the connection. */
+  foreignKeyChecks(enabled: boolean): readonly string[];
+  /** Lists tables (of the default schema, or `schema`) and describes one. */
+  tableNames(conn: DriverConnection, schema: string | undefined): Promise<string[]>;
+  describeTable(conn: DriverConnection, name: string, schema: string | undefined): Promise<TableInfo | undefined>;
+}

@@ -1,0 +1,27 @@
+/** Reads the schema the database actually has (tables, columns), as opposed to the MetaData. */
+import type { TableInfo } from "./driver.js";
+import type { Engine } from "./engine.js";
+
+export class Inspector {
+  constructor(private readonly engine: Engine) {}
+
+  tableNames(schema?: string): Promise<string[]> {
+    return this.engine.withConnection((conn) => conn.dialect.tableNames(rawOf(conn), schema));
+  }
+
+  async hasTable(name: string, schema?: string): Promise<boolean> {
+    return (await this.tableNames(schema)).includes(name);
+  }
+
+  describeTable(name: string, schema?: string): Promise<TableInfo | undefined> {
+    return this.engine.withConnection((conn) => conn.dialect.describeTable(rawOf(conn), name, schema));
+  }
+}
+
+/** Introspection queries go through the connection (logged, errors wrapped), not the driver. */
+function rawOf(conn: import("./connection.js").Connection) {
+  return {
+    execute: (sql: string, params: readonly unknown[]) => conn.run(sql, params),
+    release: () => undefined,
+  };
+}

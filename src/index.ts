@@ -1,0 +1,53 @@
+/**
+ * athanor: a typed SQL Core (schema, expressions, dialect compilers, engine) under a data-mapper
+ * ORM. This module is the public API; everything not exported here is internal.
+ */
+
+// Schema
+export { MetaData } from "./core/schema/metadata.js";
+export { Table, table, type TableColumns, type RowOf, type InsertRowOf, type FromSource } from "./core/schema/table.js";
+export { Column } from "./core/schema/column.js";
+export {
+  ColumnBuilder,
+  integer,
+  bigint,
+  string,
+  text,
+  boolean,
+  float,
+  numeric,
+  date,
+  datetime,
+  json,
+  uuid,
+  enumType,
+  binary,
+  column,
+  type ReferentialAction,
+} from "./core/schema/column-builder.js";
+export { ForeignKey, primaryKey, unique, check, index, foreignKey } from "./core/schema/constraints.js";
+export { alias, AliasedTable } from "./core/schema/alias.js";
+export { types, type SqlType } from "./core/types/sql-type.js";
+
+// Expressions and statements
+export { Expression, Labeled, OrderBy, type Operand } from "./core/expression/expression.js";
+export { and, or, not, exists, scalarSubquery, caseWhen, cast, literal } from "./core/expression/operators.js";
+export { func } from "./core/expression/functions.js";
+export { sql, RawSql } from "./core/expression/sql-tag.js";
+export { select, Select, Subquery } from "./core/statements/select.js";
+export { insert, Insert } from "./core/statements/insert.js";
+export { update, Update } from "./core/statements/update.js";
+export { deleteFrom, Delete } from "./core/statements/delete.js";
+export type { Executable } from "./core/statements/executable.js";
+
+// Engine
+export { createEngine } from "./dialects/create-engine.js";
+export { Engine, type EngineOptions } from "./engine/engine.js";
+export { Connection, type BeginOptions } from "./engine/connection.js";
+export { Transaction } from "./engine/transaction.js";
+export { Result } from "./engine/result.js";
+export { Inspector } from "./engine/inspector.js";
+export type { IsolationLevel } from "./engine/driver.js";
+
+// Errors
+export * from "./core/errors.js";
