@@ -22,7 +22,7 @@ export {
   uuid,
   enumType,
   binary,
-  column,
+  columnOfType,
   type ReferentialAction,
 } from "./core/schema/column-builder.js";
 export { ForeignKey, primaryKey, unique, check, index, foreignKey } from "./core/schema/constraints.js";
@@ -51,3 +51,13 @@ export type { IsolationLevel } from "./engine/driver.js";
 
 // Errors
 export * from "./core/errors.js";
+
+// ORM: mapping
+export { DeclarativeBase } from "./orm/declarative/declarative-base.js";
+export { model, column, manyToOne, oneToMany, oneToOne, manyToMany, type ModelOptions, type RelationshipDecorator } from "./orm/declarative/decorators.js";
+export { Registry, type MapImperativelyOptions } from "./orm/mapping/registry.js";
+export { Mapper } from "./orm/mapping/mapper.js";
+export { RelationshipProperty, type RelationshipDirection } from "./orm/mapping/relationship.js";
+export type { RelationshipOptions, LoadStrategy } from "./orm/mapping/relationship-spec.js";
+export type { Models, Rel } from "./orm/typing/checks.js";
+export { MappingConfigurationError, UnmappedClassError, type ConfigurationProblem } from "./orm/errors.js";

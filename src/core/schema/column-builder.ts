@@ -141,5 +141,5 @@ export const uuid = () => builder(types.uuid());
 export const enumType = <const V extends readonly string[]>(values: V, options: { name?: string } = {}) =>
   builder(types.enum(values, options));
 export const binary = (length?: number) => builder(types.binary(length));
-/** A column of an explicit SQL type. */
-export const column = <T>(type: SqlType<T>) => builder(type);
+/** A column of an explicit SQL type, e.g. `columnOfType(types.json<Settings>())`. */
+export const columnOfType = <T>(type: SqlType<T>) => builder(type);

@@ -1,0 +1,170 @@
+/**
+ * The declarative decorators (standard TC39 decorators; no reflect-metadata):
+ *
+ * ```ts
+ * @model("left_table")
+ * export class Parent extends Base {
+ *   @column(integer().primaryKey()) accessor id!: number;
+ *   @manyToMany("Child", { secondary: "association_table", backPopulates: "parents" })
+ *   accessor children!: Rel<Child[], "parents">;
+ * }
+ * ```
+ *
+ * Attributes are `accessor` fields: under ES2022 class-field semantics a plain field would be an
+ * own property of every instance and hide what the ORM installs. Field decorators record what
+ * they declare in the class's decorator metadata; `@model`, which runs after them, builds the
+ * table and the mapper from it. Nothing here looks at other models: that waits for configure.
+ */
+import { ArgumentError } from "../../core/errors.js";
+import type { AnyColumnBuilder } from "../../core/schema/column-builder.js";
+import type { TableConstraint } from "../../core/schema/constraints.js";
+import { Table, type TableColumns } from "../../core/schema/table.js";
+import { Mapper } from "../mapping/mapper.js";
+import { callerLocation, type Registry } from "../mapping/registry.js";
+import type { ClassRef, RelationshipOptions, RelationshipSpec } from "../mapping/relationship-spec.js";
+import { unmappedImpl, type AttributeSlot } from "../state/attributes.js";
+import type {
+  CheckedColumnTarget,
+  CheckedRelationshipTarget,
+  RelationshipKind,
+  TargetRef,
+} from "../typing/checks.js";
+import type { DeclarativeBase } from "./declarative-base.js";
+
+type FieldDeclaration =
+  | { readonly kind: "column"; readonly slot: AttributeSlot; readonly builder: AnyColumnBuilder }
+  | { readonly kind: "relationship"; readonly slot: AttributeSlot; readonly spec: RelationshipSpec };
+
+const FIELDS = Symbol("athanor.fields");
+
+type AccessorContext<This, V, N extends string> = ClassAccessorDecoratorContext<This, V> & { name: N };
+
+export interface ModelOptions {
+  /** The model's name in the registry and in `Models` (default: the class name). */
+  readonly name?: string;
+  readonly schema?: string;
+  /** Table-level constraints: composite keys, unique, check, index, composite foreign keys. */
+  readonly constraints?: (c: TableColumns<any>) => readonly TableConstraint[];
+}
+
+/** Maps the class to table `tableName`, from the attributes declared with `@column` and relationship decorators. */
+export function model(tableName: string, options: ModelOptions = {}) {
+  return function <C extends abstract new (...args: any[]) => DeclarativeBase>(cls: C, context: ClassDecoratorContext<C>): void {
+    const registry = (cls as unknown as { registry?: Registry }).registry;
+    if (!registry) {
+      throw new ArgumentError(`@model on ${String(context.name)}: the class must extend a declarative base (class Base extends DeclarativeBase {}).`);
+    }
+    const fields = ownFields(decoratorMetadata(context));
+    const builders: Record<string, AnyColumnBuilder> = {};
+    const relationships = new Map<string, RelationshipSpec>();
+    for (const field of fields) {
+      if (field.kind === "column") builders[field.slot.key] = field.builder;
+      else relationships.set(field.slot.key, field.spec);
+    }
+    const table = new Table(tableName, registry.metadata, builders, options.constraints, options.schema ? { schema: options.schema } : {});
+    const columns = new Map(table.columnList.map((c) => [c.key, c] as const));
+    const slots = new Map(fields.map((f) => [f.slot.key, f.slot] as const));
+    const name = options.name ?? String(context.name);
+    registry.register(new Mapper(registry, cls as unknown as ClassRef, name, table, columns, relationships, slots, callerLocation()));
+  };
+}
+
+/** A mapped column: `@column(string(30).notNull()) accessor name!: string;`. */
+export function column<B extends AnyColumnBuilder>(builder: B) {
+  return function <This, V, N extends string>(
+    _target: NoInfer<CheckedColumnTarget<B, This, V, N>>,
+    context: AccessorContext<This, V, N>,
+  ): ClassAccessorDecoratorResult<This, V> {
+    return declareField(context, (slot) => ({ kind: "column", slot, builder }));
+  };
+}
+
+/** The decorator a relationship factory returns; `.spec` serves imperative mapping. */
+export interface RelationshipDecorator<Kind extends RelationshipKind, T extends TargetRef, O> {
+  <This, V, N extends string>(
+    target: NoInfer<CheckedRelationshipTarget<Kind, T, O, This, V, N>>,
+    context: AccessorContext<This, V, N>,
+  ): ClassAccessorDecoratorResult<This, V>;
+  readonly spec: RelationshipSpec;
+}
+
+/** Many-to-one: this table holds the foreign key. The attribute is `Target` or `Target | null`. */
+export function manyToOne<const T extends TargetRef, const O extends RelationshipOptions = {}>(target: T, options?: O) {
+  return relationship<"manyToOne", T, O>("manyToOne", target, options);
+}
+
+/** One-to-many: the target's table holds the foreign key. The attribute is `Target[]`. */
+export function oneToMany<const T extends TargetRef, const O extends RelationshipOptions = {}>(target: T, options?: O) {
+  return relationship<"oneToMany", T, O>("oneToMany", target, options);
+}
+
+/** One-to-one: the key may be on either table. The attribute is `Target | null`. */
+export function oneToOne<const T extends TargetRef, const O extends RelationshipOptions = {}>(target: T, options?: O) {
+  return relationship<"oneToOne", T, O>("oneToOne", target, options);
+}
+
+/** Many-to-many through an association table (`secondary`). The attribute is `Target[]`. */
+export function manyToMany<const T extends TargetRef, const O extends RelationshipOptions = {}>(target: T, options?: O) {
+  return relationship<"manyToMany", T, O>("manyToMany", target, options);
+}
+
+function relationship<Kind extends RelationshipKind, T extends TargetRef, O>(
+  kind: Kind,
+  target: T,
+  options: O | undefined,
+): RelationshipDecorator<Kind, T, O> {
+  const spec: RelationshipSpec = Object.freeze({
+    kind,
+    target: target as string | (() => ClassRef),
+    options: Object.freeze({ ...(options as RelationshipOptions | undefined) }),
+  });
+  const decorator = (_target: unknown, context: ClassAccessorDecoratorContext<unknown, unknown>) =>
+    declareField(context, (slot) => ({ kind: "relationship", slot, spec }));
+  return Object.assign(decorator, { spec }) as unknown as RelationshipDecorator<Kind, T, O>;
+}
+
+/** Records the field in the class's decorator metadata and returns the instrumented accessor. */
+function declareField<This, V>(
+  context: ClassAccessorDecoratorContext<This, V>,
+  declaration: (slot: AttributeSlot) => FieldDeclaration,
+): ClassAccessorDecoratorResult<This, V> {
+  if (context.kind !== "accessor" || context.static || context.private || typeof context.name !== "string") {
+    throw new ArgumentError(`athanor decorators apply to public instance accessors: \`accessor ${String(context.name)}\`.`);
+  }
+  const key = context.name;
+  const slot: AttributeSlot = {
+    key,
+    impl: unmappedImpl(key, () => {
+      throw new ArgumentError(`The class of '${key}' is not mapped: decorate it with @model(...).`);
+    }),
+  };
+  const metadata = decoratorMetadata(context) as Record<PropertyKey, unknown>;
+  // Decorator metadata inherits from the superclass's: copy before adding, never mutate the parent's list.
+  if (!Object.hasOwn(metadata, FIELDS)) metadata[FIELDS] = [...((metadata[FIELDS] as FieldDeclaration[] | undefined) ?? [])];
+  (metadata[FIELDS] as FieldDeclaration[]).push(declaration(slot));
+  return {
+    get(this: This) {
+      return slot.impl.get(this as object) as V;
+    },
+    set(this: This, value: V) {
+      slot.impl.set(this as object, value);
+    },
+    init(this: This, value: V) {
+      if (value !== undefined) slot.impl.set(this as object, value);
+      return value;
+    },
+  };
+}
+
+function decoratorMetadata(context: { readonly metadata: DecoratorMetadataObject | undefined }): DecoratorMetadataObject {
+  if (!context.metadata) {
+    throw new ArgumentError(
+      "Decorator metadata is missing: compile with standard decorators (TypeScript 5.2+ without experimentalDecorators, or esbuild/tsx 0.21+).",
+    );
+  }
+  return context.metadata;
+}
+
+function ownFields(metadata: DecoratorMetadataObject): FieldDeclaration[] {
+  return ((metadata as Record<PropertyKey, unknown>)[FIELDS] as FieldDeclaration[] | undefined) ?? [];
+}

@@ -1,0 +1,40 @@
+/** Errors of the ORM layer. Configuration problems are collected and reported together. */
+import { AthanorError, InvalidRequestError } from "../core/errors.js";
+
+/** One thing wrong with the model configuration, with where it is and how to fix it. */
+export interface ConfigurationProblem {
+  /** The model (class name) the problem belongs to. */
+  readonly model: string;
+  /** The attribute, when the problem is about one. */
+  readonly attribute: string | undefined;
+  /** What is wrong. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix: string;
+  /** Where the model is defined (`file:line`), when known. */
+  readonly file: string | undefined;
+}
+
+/** The models cannot be configured; `problems` lists every problem found, not only the first. */
+export class MappingConfigurationError extends AthanorError {
+  override name = "MappingConfigurationError";
+
+  constructor(readonly problems: readonly ConfigurationProblem[]) {
+    super(formatProblems(problems));
+  }
+}
+
+/** An object of a class that is not mapped was given where a mapped instance is needed. */
+export class UnmappedClassError extends InvalidRequestError {
+  override name = "UnmappedClassError";
+}
+
+export function formatProblem(p: ConfigurationProblem): string {
+  const where = p.attribute ? `${p.model}.${p.attribute}` : p.model;
+  return `${where}: ${p.message}\n     fix: ${p.fix}${p.file ? `\n     at ${p.file}` : ""}`;
+}
+
+function formatProblems(problems: readonly ConfigurationProblem[]): string {
+  const head = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+  return `The model configuration has ${head}:\n${problems.map((p, i) => `  ${i + 1}. ${formatProblem(p)}`).join("\n")}`;
+}

@@ -1,0 +1,301 @@
+/**
+ * Configuration: resolves every relationship's target, secondary table, join columns and other
+ * side, and checks the overlap of a many-to-many with its association object. Every problem is
+ * collected, so that one run reports them all, each naming the model, the attribute and the fix.
+ */
+import type { Column } from "../../core/schema/column.js";
+import type { ForeignKey } from "../../core/schema/constraints.js";
+import { Table } from "../../core/schema/table.js";
+import type { ConfigurationProblem } from "../errors.js";
+import { MAPPER, type Mapper } from "./mapper.js";
+import type { Registry } from "./registry.js";
+import type { RelationshipDirection, RelationshipProperty } from "./relationship.js";
+import type { ClassRef } from "./relationship-spec.js";
+import { didYouMean } from "./suggest.js";
+
+const IMPORT_HINT =
+  "If it is defined in another module, make sure that module is imported before the models are used " +
+  "(registry.discover(folder) imports a whole models folder).";
+
+export function configureMappers(registry: Registry, mappers: readonly Mapper[]): ConfigurationProblem[] {
+  const problems: ConfigurationProblem[] = [];
+  const report = (mapper: Mapper, attribute: string | undefined, message: string, fix: string) =>
+    problems.push({ model: mapper.name, attribute, message, fix, file: mapper.definedAt });
+
+  for (const mapper of mappers) checkForeignKeyTargets(mapper, report);
+  for (const mapper of mappers) {
+    for (const rel of mapper.relationships.values()) resolveRelationship(registry, rel, report);
+  }
+  for (const mapper of mappers) {
+    for (const rel of mapper.relationships.values()) if (rel.isResolved) linkBackPopulates(rel, report);
+  }
+  for (const mapper of mappers) {
+    for (const rel of mapper.relationships.values()) if (rel.isResolved) checkAssociationOverlap(rel, report);
+  }
+  return problems;
+}
+
+type Report = (mapper: Mapper, attribute: string | undefined, message: string, fix: string) => void;
+
+/** Foreign keys resolve lazily by table name; a wrong name is reported against its column. */
+function checkForeignKeyTargets(mapper: Mapper, report: Report): void {
+  for (const fk of mapper.table.foreignKeys) {
+    if (fk.isResolvable) continue;
+    const attribute = mapper.attributeFor(fk.columns[0]!);
+    const tables = [...mapper.table.metadata.tables.keys()];
+    const targetTable = mapper.table.metadata.tables.get(fk.targetTable);
+    const message = targetTable
+      ? `the foreign key references '${fk.target}', but table '${fk.targetTable}' has no such column.` +
+        didYouMean(fk.targetColumns[0]!, targetTable.columnList.map((c) => c.name))
+      : `the foreign key references table '${fk.targetTable}', which is not defined.` + didYouMean(fk.targetTable, tables);
+    report(mapper, attribute, message, `Correct the target "table.column" of .references(...). ${IMPORT_HINT}`);
+  }
+}
+
+function resolveRelationship(registry: Registry, rel: RelationshipProperty, report: Report): void {
+  const mapper = rel.parent;
+  const fail = (message: string, fix: string) => report(mapper, rel.key, message, fix);
+  const target = resolveTarget(registry, rel, fail);
+  if (!target) return;
+
+  let secondary: Table | undefined;
+  if (rel.kind === "manyToMany") {
+    if (rel.spec.options.secondary === undefined) {
+      return fail(
+        `a many-to-many relationship to ${target.name} needs an association table.`,
+        `Pass secondary: "<association table name>" (or a Table, a model name or a thunk).`,
+      );
+    }
+    secondary = resolveSecondary(registry, rel, fail);
+    if (!secondary) return;
+  } else if (rel.spec.options.secondary !== undefined) {
+    return fail(`a ${rel.kind} relationship cannot have a secondary table.`, `Use manyToMany for a relationship through an association table.`);
+  }
+
+  const only = rel.spec.options.foreignKeys;
+  const restrict = (fks: ForeignKey[]) => (only ? fks.filter((fk) => fk.columns.every((c) => namesColumn(only, c))) : fks);
+  const fksTo = (from: Table, to: Table) => from.foreignKeys.filter((fk) => fk.isResolvable && fk.referredTable === to);
+  const list = (fks: readonly ForeignKey[]) => fks.map(describeFk).join(", ");
+  const hintNames = (fks: readonly ForeignKey[]) => fks.map((fk) => `"${fk.columns.map((c) => c.name).join('", "')}"`).join(" or ");
+
+  if (secondary) {
+    const toParent = fksTo(secondary, mapper.table);
+    const toTarget = fksTo(secondary, target.table);
+    const local = restrict(toParent);
+    const remote = mapper.table === target.table ? toTarget.filter((fk) => !local.includes(fk)) : toTarget;
+    if (local.length !== 1 || remote.length !== 1) {
+      const self = mapper.table === target.table;
+      const none = local.length === 0 ? mapper.table : target.table;
+      if (local.length === 0 || remote.length === 0) {
+        return fail(
+          `the association table '${secondary.name}' has no foreign key to '${none.name}'.`,
+          `Add a column with .references("${none.name}.${none.primaryKey[0]?.name ?? "id"}") to '${secondary.name}'.`,
+        );
+      }
+      return fail(
+        `the association table '${secondary.name}' has several foreign keys that could link ${mapper.name}: ${list(toParent)}.`,
+        self
+          ? `Name the columns that point at this side: foreignKeys: [${hintNames(toParent)}].`
+          : `Name the one to use: foreignKeys: [${hintNames(local)}].`,
+      );
+    }
+    rel.setResolved({
+      target,
+      direction: "manyToMany",
+      pairs: pairsOf(local[0]!).map(([fkCol, key]) => [key, fkCol] as const),
+      secondary,
+      secondaryPairs: pairsOf(remote[0]!).map(([fkCol, key]) => [key, fkCol] as const),
+      association: registry.mapperForTable(secondary),
+    });
+    return;
+  }
+
+  // Many-to-one holds the key locally, one-to-many on the target; one-to-one either way round.
+  const localFks = rel.kind === "oneToMany" ? [] : restrict(fksTo(mapper.table, target.table));
+  const remoteFks = rel.kind === "manyToOne" ? [] : restrict(fksTo(target.table, mapper.table));
+  const candidates: { fk: ForeignKey; direction: RelationshipDirection }[] = [
+    ...localFks.map((fk) => ({ fk, direction: "manyToOne" as const })),
+    ...remoteFks.filter((fk) => !localFks.includes(fk) || rel.kind !== "oneToOne").map((fk) => ({ fk, direction: "oneToMany" as const })),
+  ];
+  if (candidates.length === 0) {
+    const keyHolder = rel.kind === "oneToMany" ? target : mapper;
+    const referenced = rel.kind === "oneToMany" ? mapper : target;
+    const reverse = rel.kind === "manyToOne" ? fksTo(target.table, mapper.table) : rel.kind === "oneToMany" ? fksTo(mapper.table, target.table) : [];
+    const message = only
+      ? `none of foreignKeys [${only.join(", ")}] is a foreign key between '${mapper.table.name}' and '${target.table.name}'.`
+      : `no foreign key links '${mapper.table.name}' and '${target.table.name}'` +
+        (rel.kind === "oneToOne" ? "." : ` (a ${rel.kind} needs one on '${keyHolder.table.name}' referencing '${referenced.table.name}').`);
+    const fix = reverse.length
+      ? `The foreign key is on '${reverse[0]!.table.name}': declare this side as ${rel.kind === "manyToOne" ? "oneToMany (or oneToOne)" : "manyToOne"}.`
+      : `Add .references("${referenced.table.name}.${referenced.primaryKey[0]?.name ?? "id"}") to the column of ${keyHolder.name} that holds the key.`;
+    return fail(message, fix);
+  }
+  if (candidates.length > 1) {
+    return fail(
+      `${candidates.length} foreign keys could link '${mapper.table.name}' and '${target.table.name}': ${list(candidates.map((c) => c.fk))}.`,
+      `Name the one to use: foreignKeys: [${hintNames(candidates.map((c) => c.fk))}].`,
+    );
+  }
+  const { fk, direction } = candidates[0]!;
+  const pairs = pairsOf(fk);
+  rel.setResolved({
+    target,
+    direction,
+    pairs: direction === "manyToOne" ? pairs : pairs.map(([fkCol, key]) => [key, fkCol] as const),
+    secondary: undefined,
+    secondaryPairs: [],
+    association: undefined,
+  });
+}
+
+function resolveTarget(registry: Registry, rel: RelationshipProperty, fail: (m: string, f: string) => void): Mapper | undefined {
+  const target = rel.spec.target;
+  if (typeof target === "string") {
+    const mapper = registry.mapperByName(target);
+    if (!mapper) {
+      fail(
+        `the target '${target}' is not a mapped model.${didYouMean(target, registry.modelNames())}`,
+        `Check the spelling of the model name. ${IMPORT_HINT}`,
+      );
+    }
+    return mapper;
+  }
+  let cls: ClassRef;
+  try {
+    cls = target();
+  } catch (error) {
+    fail(`the target thunk threw: ${(error as Error).message}`, `Return the model class from the thunk, e.g. () => Child.`);
+    return undefined;
+  }
+  const mapper = (cls as { [MAPPER]?: Mapper } | undefined)?.[MAPPER];
+  if (!mapper || mapper.registry !== registry) {
+    fail(`the target thunk returned ${describeValue(cls)}, which is not a model of this registry.`, `Return a class decorated with @model (or mapped imperatively) in this registry.`);
+    return undefined;
+  }
+  return mapper;
+}
+
+function resolveSecondary(registry: Registry, rel: RelationshipProperty, fail: (m: string, f: string) => void): Table | undefined {
+  const secondary = rel.spec.options.secondary!;
+  const metadata = rel.parent.table.metadata;
+  if (typeof secondary === "string") {
+    const table = metadata.tables.get(secondary) ?? registry.mapperByName(secondary)?.table;
+    if (!table) {
+      const known = [...metadata.tables.keys(), ...registry.modelNames()];
+      fail(
+        `the secondary '${secondary}' is neither a table nor a model.${didYouMean(secondary, known)}`,
+        `Name the association table (or its model) as defined. ${IMPORT_HINT}`,
+      );
+    }
+    return table;
+  }
+  if (secondary instanceof Table) return secondary;
+  let value: Table | ClassRef;
+  try {
+    value = secondary();
+  } catch (error) {
+    fail(`the secondary thunk threw: ${(error as Error).message}`, `Return the association Table or model class from the thunk.`);
+    return undefined;
+  }
+  if (value instanceof Table) return value;
+  const mapper = (value as { [MAPPER]?: Mapper } | undefined)?.[MAPPER];
+  if (!mapper) {
+    fail(`the secondary thunk returned ${describeValue(value)}, which is neither a Table nor a model.`, `Return the association Table or model class.`);
+    return undefined;
+  }
+  return mapper.table;
+}
+
+/** Checks that `backPopulates` names a relationship that names this one back, over the same keys. */
+function linkBackPopulates(rel: RelationshipProperty, report: Report): void {
+  const back = rel.spec.options.backPopulates;
+  if (back === undefined) return;
+  const { target } = rel.resolved;
+  const fail = (message: string, fix: string) => report(rel.parent, rel.key, message, fix);
+  const other = target.relationships.get(back);
+  if (!other) {
+    const what = target.columns.has(back) ? `is a column, not a relationship` : `does not exist`;
+    return fail(
+      `backPopulates '${back}': ${target.name}.${back} ${what}.${target.columns.has(back) ? "" : didYouMean(back, target.relationships.keys())}`,
+      `Name the relationship attribute of ${target.name} that points back to ${rel.parent.name}.`,
+    );
+  }
+  if (!other.isResolved) return; // its own problem is reported already
+  if (other.target !== rel.parent) {
+    return fail(
+      `backPopulates '${back}': ${target.name}.${back} is a relationship to ${other.target.name}, not to ${rel.parent.name}.`,
+      `Name the attribute of ${target.name} that points back to ${rel.parent.name}.`,
+    );
+  }
+  const otherBack = other.spec.options.backPopulates;
+  if (otherBack !== rel.key) {
+    return fail(
+      otherBack === undefined
+        ? `backPopulates '${back}': ${target.name}.${back} does not name this attribute back.`
+        : `backPopulates '${back}': ${target.name}.${back} points back to '${otherBack}', not to '${rel.key}'.`,
+      `Pair them: ${target.name}.${back} needs backPopulates: "${rel.key}" (each side names the other).`,
+    );
+  }
+  const expected = { manyToOne: "oneToMany or oneToOne", oneToMany: "manyToOne", oneToOne: "oneToOne or manyToOne", manyToMany: "manyToMany" }[rel.kind];
+  if (!expected.split(" or ").includes(other.kind)) {
+    return fail(`backPopulates '${back}': a ${rel.kind} cannot pair with ${target.name}.${back}, a ${other.kind}.`, `Make ${target.name}.${back} a ${expected}.`);
+  }
+  const mine = rel.resolved;
+  const theirs = other.resolved;
+  const sameKeys =
+    mine.direction === "manyToMany"
+      ? mine.secondary === theirs.secondary
+      : mine.pairs.every(([a, b], i) => theirs.pairs[i]?.[0] === b && theirs.pairs[i]?.[1] === a);
+  if (!sameKeys) {
+    return fail(
+      `backPopulates '${back}': ${target.name}.${back} joins through ${mine.direction === "manyToMany" ? "another association table" : "another foreign key"}, so the two cannot be the two sides of one relationship.`,
+      `Point both at the same ${mine.direction === "manyToMany" ? "secondary" : "foreign key (foreignKeys: [...])"}.`,
+    );
+  }
+  rel.backRef = other;
+}
+
+/**
+ * A many-to-many whose association table is also mapped (the association object) is kept as one
+ * writer with it: a link is one association object, whichever path wrote it. That needs the link
+ * columns to be the association's primary key and its other columns to be fillable by default.
+ */
+function checkAssociationOverlap(rel: RelationshipProperty, report: Report): void {
+  const { association, secondary, pairs, secondaryPairs } = rel.resolved;
+  if (!association || !secondary || rel.viewonly) return;
+  const linkColumns = new Set([...pairs, ...secondaryPairs].map(([, fkCol]) => fkCol));
+  const pk = association.primaryKey;
+  const fail = (message: string, fix: string) => report(rel.parent, rel.key, message, fix);
+  if (pk.length !== linkColumns.size || !pk.every((c) => linkColumns.has(c))) {
+    return fail(
+      `the secondary '${secondary.name}' is also mapped by ${association.name}, whose primary key (${pk.map((c) => c.name).join(", ")}) ` +
+        `is not its link columns (${[...linkColumns].map((c) => c.name).join(", ")}), so one link could be several ${association.name} rows.`,
+      `Make (${[...linkColumns].map((c) => c.name).join(", ")}) the primary key of ${association.name}, or declare ${rel} with viewonly: true.`,
+    );
+  }
+  for (const column of secondary.columnList) {
+    if (linkColumns.has(column) || column.nullable || column.default !== undefined || column.serverDefault !== undefined) continue;
+    const attribute = association.attributeFor(column) ?? column.key;
+    fail(
+      `a link added through ${rel} creates a ${association.name}, but ${association.name}.${attribute} is NOT NULL with no default.`,
+      `Give ${association.name}.${attribute} a default (.default(...) or .serverDefault(...)) or make it nullable, or declare ${rel} with viewonly: true.`,
+    );
+  }
+}
+
+function pairsOf(fk: ForeignKey): (readonly [Column, Column])[] {
+  return fk.columns.map((c, i) => [c, fk.referredColumns[i]!] as const);
+}
+
+function namesColumn(names: readonly string[], column: Column): boolean {
+  return names.some((n) => n === column.name || n === column.key || n === `${column.table.name}.${column.name}`);
+}
+
+function describeFk(fk: ForeignKey): string {
+  return `${fk.table.name}(${fk.columns.map((c) => c.name).join(", ")}) -> ${fk.target}`;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === "function") return `class ${value.name || "(anonymous)"}`;
+  return String(value);
+}

@@ -1,0 +1,55 @@
+/**
+ * A mapper links a class to a table: which attribute is which column, and which attributes are
+ * relationships. Created by `@model` (declarative) or `registry.mapImperatively` (imperative).
+ */
+import type { Column } from "../../core/schema/column.js";
+import type { Table } from "../../core/schema/table.js";
+import { columnImpl, relationshipImpl, type AttributeSlot } from "../state/attributes.js";
+import type { Registry } from "./registry.js";
+import { RelationshipProperty } from "./relationship.js";
+import { isCollectionKind, type ClassRef, type RelationshipSpec } from "./relationship-spec.js";
+
+/** The mapper of a mapped class, stored on the class itself. */
+export const MAPPER: unique symbol = Symbol.for("athanor.mapper") as never;
+
+export class Mapper<T extends object = object> {
+  /** Attribute key -> column. */
+  readonly columns: ReadonlyMap<string, Column>;
+  /** Attribute key -> relationship. */
+  readonly relationships: ReadonlyMap<string, RelationshipProperty>;
+  private readonly attributeByColumn = new Map<Column, string>();
+
+  constructor(
+    readonly registry: Registry,
+    readonly class_: ClassRef & (abstract new (...args: any[]) => T),
+    /** The model's name in the registry: its class name unless given. */
+    readonly name: string,
+    readonly table: Table,
+    columns: ReadonlyMap<string, Column>,
+    relationships: ReadonlyMap<string, RelationshipSpec>,
+    readonly slots: ReadonlyMap<string, AttributeSlot>,
+    /** `file:line` of the model's definition, for error messages and tools. */
+    readonly definedAt: string | undefined,
+  ) {
+    this.columns = columns;
+    for (const [key, column] of columns) this.attributeByColumn.set(column, key);
+    this.relationships = new Map([...relationships].map(([key, spec]) => [key, new RelationshipProperty(this, key, spec)]));
+    for (const [key, slot] of slots) {
+      const rel = relationships.get(key);
+      slot.impl = rel ? relationshipImpl(this, key, isCollectionKind(rel.kind)) : columnImpl(this, key);
+    }
+  }
+
+  get primaryKey(): readonly Column[] {
+    return this.table.primaryKey;
+  }
+
+  /** The attribute that maps `column`, if this mapper maps it. */
+  attributeFor(column: Column): string | undefined {
+    return this.attributeByColumn.get(column);
+  }
+
+  toString(): string {
+    return `Mapper[${this.name}(${this.table.name})]`;
+  }
+}

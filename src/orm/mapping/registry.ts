@@ -1,0 +1,165 @@
+/**
+ * The registry of mapped classes: one MetaData for their tables, lookup by class and by name, and
+ * configuration. Nothing is resolved while model modules load; `configure()` resolves everything
+ * at once, and runs by itself the first time the mappings are needed.
+ */
+import { readdir } from "node:fs/promises";
+import { extname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ArgumentError } from "../../core/errors.js";
+import type { Column } from "../../core/schema/column.js";
+import { MetaData } from "../../core/schema/metadata.js";
+import type { Table } from "../../core/schema/table.js";
+import { MappingConfigurationError, UnmappedClassError, type ConfigurationProblem } from "../errors.js";
+import { defineAccessor, unmappedImpl, type AttributeSlot } from "../state/attributes.js";
+import { configureMappers } from "./configure.js";
+import { MAPPER, Mapper } from "./mapper.js";
+import type { ClassRef, RelationshipSpec } from "./relationship-spec.js";
+
+/** What `mapImperatively` accepts for a property: a column (to rename it) or a relationship. */
+export type ImperativeProperty = Column | { readonly spec: RelationshipSpec };
+
+export interface MapImperativelyOptions {
+  /** Attributes: relationships, and columns mapped under another key than their table key. */
+  readonly properties?: Readonly<Record<string, ImperativeProperty>>;
+  /** The model's name in the registry (default: the class name). */
+  readonly name?: string;
+}
+
+export class Registry {
+  readonly metadata: MetaData;
+  private readonly byName = new Map<string, Mapper>();
+  private readonly byTable = new Map<Table, Mapper>();
+  private unconfigured: Mapper[] = [];
+
+  constructor(options: { metadata?: MetaData } = {}) {
+    this.metadata = options.metadata ?? new MetaData();
+  }
+
+  /** Whether every mapper has been configured. */
+  get isConfigured(): boolean {
+    return this.unconfigured.length === 0;
+  }
+
+  get mappers(): readonly Mapper[] {
+    return [...this.byName.values()];
+  }
+
+  modelNames(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  mapperByName(name: string): Mapper | undefined {
+    return this.byName.get(name);
+  }
+
+  mapperForTable(table: Table): Mapper | undefined {
+    return this.byTable.get(table);
+  }
+
+  /** The mapper of a class, configuring the registry first if needed. */
+  mapperFor<T extends object>(cls: abstract new (...args: any[]) => T): Mapper<T> {
+    const mapper = (cls as { [MAPPER]?: Mapper })[MAPPER];
+    if (!mapper || mapper.registry !== this || mapper.class_ !== cls) {
+      throw new UnmappedClassError(`Class '${cls.name}' is not mapped in this registry. Decorate it with @model(...) or call registry.mapImperatively().`);
+    }
+    this.configure();
+    return mapper as unknown as Mapper<T>;
+  }
+
+  /** Called by `@model` and `mapImperatively`. */
+  register(mapper: Mapper): void {
+    const existing = this.byName.get(mapper.name);
+    if (existing) {
+      throw new ArgumentError(
+        `Model name '${mapper.name}' is already used by ${existing.definedAt ?? "another class"}; ` +
+          `model names must be unique in a registry (rename one, or give @model a { name }).`,
+      );
+    }
+    Object.defineProperty(mapper.class_, MAPPER, { value: mapper, configurable: true });
+    this.byName.set(mapper.name, mapper);
+    this.byTable.set(mapper.table, mapper);
+    this.unconfigured.push(mapper);
+  }
+
+  /**
+   * Resolves relationship targets, association tables, join columns and back-references of every
+   * mapper not yet configured. Throws `MappingConfigurationError` listing every problem found.
+   */
+  configure(): void {
+    if (this.unconfigured.length === 0) return;
+    const problems = this.check();
+    if (problems.length) throw new MappingConfigurationError(problems);
+  }
+
+  /** Like `configure()`, but returns the problems instead of throwing (for tools such as `athanor check`). */
+  check(): ConfigurationProblem[] {
+    if (this.unconfigured.length === 0) return [];
+    // Relationships resolve against every mapper, so a newly added model is configured together
+    // with the ones it may refer to.
+    const problems = configureMappers(this, this.mappers);
+    if (problems.length === 0) this.unconfigured = [];
+    return problems;
+  }
+
+  /** Maps a plain class onto a Core table, with relationships: as powerful as `@model`. */
+  mapImperatively<T extends object>(cls: abstract new (...args: any[]) => T, table: Table, options: MapImperativelyOptions = {}): Mapper<T> {
+    if (table.metadata !== this.metadata) {
+      throw new ArgumentError(`mapImperatively(${cls.name}): table '${table.name}' belongs to another MetaData than this registry's.`);
+    }
+    const properties = options.properties ?? {};
+    const renamed = new Set(Object.values(properties).filter((p): p is Column => !("spec" in p)));
+    const columns = new Map<string, Column>();
+    for (const column of table.columnList) if (!renamed.has(column)) columns.set(column.key, column);
+    const relationships = new Map<string, RelationshipSpec>();
+    for (const [key, property] of Object.entries(properties)) {
+      if ("spec" in property) relationships.set(key, property.spec);
+      else columns.set(key, property);
+    }
+    const slots = new Map<string, AttributeSlot>();
+    const mapperOf = (obj: object) => this.mapperFor(obj.constructor as ClassRef);
+    for (const key of [...columns.keys(), ...relationships.keys()]) {
+      const slot: AttributeSlot = { key, impl: unmappedImpl(key, mapperOf) };
+      slots.set(key, slot);
+      defineAccessor(cls.prototype, slot);
+    }
+    const mapper = new Mapper<T>(this, cls, options.name ?? cls.name, table, columns, relationships, slots, callerLocation());
+    this.register(mapper);
+    return mapper;
+  }
+
+  /**
+   * Imports every module in a folder (recursively), so that every model registers itself before
+   * use and none is forgotten. Returns the files imported.
+   */
+  async discover(folder: string, options: { extensions?: readonly string[] } = {}): Promise<string[]> {
+    const extensions = options.extensions ?? [".ts", ".mts", ".js", ".mjs"];
+    const files = (await listFiles(resolve(folder))).filter(
+      (f) => extensions.includes(extname(f)) && !/\.d\.[mc]?ts$|\.test\.[mc]?[tj]s$/.test(f),
+    );
+    files.sort();
+    for (const file of files) await import(pathToFileURL(file).href);
+    return files;
+  }
+}
+
+async function listFiles(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? (e.name === "node_modules" ? [] : listFiles(join(folder, e.name))) : [join(folder, e.name)])),
+  );
+  return nested.flat();
+}
+
+/** `file:line` of the user code that is defining a model: the first stack frame outside athanor. */
+export function callerLocation(): string | undefined {
+  const stack = new Error().stack?.split("\n").slice(1) ?? [];
+  for (const frame of stack) {
+    const match = /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?$/.exec(frame.trim());
+    if (!match) continue;
+    const file = match[1]!.replace(/^file:\/\//, "");
+    if (/\/src\/orm\/|\/node_modules\/|\/dist\/orm\//.test(file)) continue;
+    return `${file}:${match[2]}`;
+  }
+  return undefined;
+}

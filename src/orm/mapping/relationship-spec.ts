@@ -1,0 +1,45 @@
+/**
+ * What a relationship declaration says, before anything is resolved: its kind, its target (a
+ * model name, or a thunk returning a class), and its options. Resolution happens at configure.
+ */
+import type { Table } from "../../core/schema/table.js";
+import type { RelationshipKind } from "../typing/checks.js";
+
+export type ClassRef = abstract new (...args: any[]) => object;
+
+/** How a relationship is loaded when a query does not say (the Session issue implements them). */
+export type LoadStrategy = "lazy" | "selectin" | "joined" | "raise";
+
+export interface RelationshipOptions {
+  /** The attribute on the target that is the other side of this relationship. */
+  readonly backPopulates?: string;
+  /**
+   * The association table of a many-to-many: a table name, a `Table`, a model name whose table
+   * it is, or a thunk returning a `Table` or a model class.
+   */
+  readonly secondary?: string | Table | (() => Table | ClassRef);
+  /**
+   * The foreign-key columns that link this side, as `"column"` or `"table.column"`, when more
+   * than one foreign key could (two keys to the same table, a self-referential many-to-many).
+   */
+  readonly foreignKeys?: readonly string[];
+  /** Read-only: never written by the unit of work. */
+  readonly viewonly?: boolean;
+  readonly lazy?: LoadStrategy;
+  /** SQLAlchemy-style cascade list, e.g. `"save-update, merge, delete, delete-orphan"`. */
+  readonly cascade?: string;
+  /** Rely on the database's ON DELETE CASCADE instead of loading and deleting children. */
+  readonly passiveDeletes?: boolean;
+}
+
+export interface RelationshipSpec {
+  readonly kind: RelationshipKind;
+  /** A model name, or a thunk returning the model class. */
+  readonly target: string | (() => ClassRef);
+  readonly options: RelationshipOptions;
+}
+
+/** Whether the attribute holds a list (one-to-many, many-to-many) or one object. */
+export function isCollectionKind(kind: RelationshipKind): boolean {
+  return kind === "oneToMany" || kind === "manyToMany";
+}

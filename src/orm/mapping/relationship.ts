@@ -1,0 +1,83 @@
+/**
+ * A relationship of a mapper, and what configuration resolved it to: the target mapper, the
+ * direction, the column pairs that join the two sides and the other side (`backPopulates`).
+ */
+import type { Column } from "../../core/schema/column.js";
+import type { Table } from "../../core/schema/table.js";
+import type { RelationshipKind } from "../typing/checks.js";
+import type { Mapper } from "./mapper.js";
+import { isCollectionKind, type RelationshipSpec } from "./relationship-spec.js";
+
+/** Where the foreign key is: on this side (many-to-one), on the target (one-to-many), or in a secondary table. */
+export type RelationshipDirection = "manyToOne" | "oneToMany" | "manyToMany";
+
+export interface ResolvedRelationship {
+  readonly target: Mapper;
+  readonly direction: RelationshipDirection;
+  /**
+   * Column pairs joining this side: many-to-one `[local FK, target key]`, one-to-many
+   * `[local key, target FK]`, many-to-many `[local key, secondary FK]`.
+   */
+  readonly pairs: readonly (readonly [Column, Column])[];
+  /** Many-to-many only: the association table, and `[target key, secondary FK]` pairs. */
+  readonly secondary: Table | undefined;
+  readonly secondaryPairs: readonly (readonly [Column, Column])[];
+  /**
+   * Many-to-many only: the model mapped to the secondary table (the association object), whose
+   * objects this collection is a view over.
+   */
+  readonly association: Mapper | undefined;
+}
+
+export class RelationshipProperty {
+  private resolvedState: ResolvedRelationship | undefined;
+  /** The relationship on the target that names this one back; set at configure. */
+  backRef: RelationshipProperty | undefined;
+
+  constructor(
+    readonly parent: Mapper,
+    readonly key: string,
+    readonly spec: RelationshipSpec,
+  ) {}
+
+  get kind(): RelationshipKind {
+    return this.spec.kind;
+  }
+
+  /** Whether the attribute holds a list. */
+  get collection(): boolean {
+    return isCollectionKind(this.spec.kind);
+  }
+
+  get viewonly(): boolean {
+    return this.spec.options.viewonly ?? false;
+  }
+
+  get isResolved(): boolean {
+    return this.resolvedState !== undefined;
+  }
+
+  /** The resolution; only after the registry is configured. */
+  get resolved(): ResolvedRelationship {
+    if (!this.resolvedState) throw new Error(`${this} is not configured yet; call registry.configure().`);
+    return this.resolvedState;
+  }
+
+  get target(): Mapper {
+    return this.resolved.target;
+  }
+
+  setResolved(resolved: ResolvedRelationship): void {
+    this.resolvedState = resolved;
+  }
+
+  /** The name the target was given as, for messages. */
+  get targetDescription(): string {
+    const t = this.spec.target;
+    return typeof t === "string" ? t : (this.resolvedState?.target.name ?? "<thunk>");
+  }
+
+  toString(): string {
+    return `${this.parent.name}.${this.key}`;
+  }
+}
