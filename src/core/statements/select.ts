@@ -102,8 +102,11 @@ export class Select<Row, First = unknown> implements Executable<Row>, SelectQuer
 
   private joinWith(type: JoinType, target: FromSource<any>, on: Condition | undefined): Select<Row, First> {
     const right = target.fromNode;
-    const from = [...this.node.from];
-    if (from.length === 0) from.push(...this.inferredFrom(right));
+    // Without from(), join from the first table of the select list (the rest of the tables it
+    // names are added at compile time, unless a join covers them). A bare FROM item that is the
+    // join target is replaced by the join.
+    const from = this.node.from.filter((item) => item !== right);
+    if (from.length === 0) from.push(...this.inferredFrom(right).slice(0, 1));
     if (from.length === 0) throw new ArgumentError(`join(): nothing to join from; call from() first.`);
     // Join from the FROM item that the target links to: the last one, unless the condition (or
     // the foreign keys) point at another.
