@@ -76,7 +76,7 @@ function resolveRelationship(registry: Registry, rel: RelationshipProperty, repo
   const restrict = (fks: ForeignKey[]) => (only ? fks.filter((fk) => fk.columns.every((c) => namesColumn(only, c))) : fks);
   const fksTo = (from: Table, to: Table) => from.foreignKeys.filter((fk) => fk.isResolvable && fk.referredTable === to);
   const list = (fks: readonly ForeignKey[]) => fks.map(describeFk).join(", ");
-  const hintNames = (fks: readonly ForeignKey[]) => fks.map((fk) => `"${fk.columns.map((c) => c.name).join('", "')}"`).join(" or ");
+  const hintNames = (fks: readonly ForeignKey[]) => fks.map((fk) => `["${fk.columns.map((c) => c.name).join('", "')}"]`).join(" or ");
 
   if (secondary) {
     const toParent = fksTo(secondary, mapper.table);
@@ -95,8 +95,8 @@ function resolveRelationship(registry: Registry, rel: RelationshipProperty, repo
       return fail(
         `the association table '${secondary.name}' has several foreign keys that could link ${mapper.name}: ${list(toParent)}.`,
         self
-          ? `Name the columns that point at this side: foreignKeys: [${hintNames(toParent)}].`
-          : `Name the one to use: foreignKeys: [${hintNames(local)}].`,
+          ? `Name the columns that point at this side: foreignKeys: ${hintNames(toParent)}.`
+          : `Name the one to use: foreignKeys: ${hintNames(local)}.`,
       );
     }
     rel.setResolved({
@@ -133,7 +133,7 @@ function resolveRelationship(registry: Registry, rel: RelationshipProperty, repo
   if (candidates.length > 1) {
     return fail(
       `${candidates.length} foreign keys could link '${mapper.table.name}' and '${target.table.name}': ${list(candidates.map((c) => c.fk))}.`,
-      `Name the one to use: foreignKeys: [${hintNames(candidates.map((c) => c.fk))}].`,
+      `Name the one to use: foreignKeys: ${hintNames(candidates.map((c) => c.fk))}.`,
     );
   }
   const { fk, direction } = candidates[0]!;
