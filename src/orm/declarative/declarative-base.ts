@@ -9,6 +9,9 @@ import { Registry } from "../mapping/registry.js";
 const REGISTRY = Symbol("athanor.registry");
 
 export abstract class DeclarativeBase {
+  /** Type-level only: makes the base nominal, so `@model` on a class outside it fails to compile. */
+  declare private readonly declarativeBrand: void;
+
   /**
    * The registry of this base's models, created on first use. A base may bring its own:
    * `class Base extends DeclarativeBase { static override registry = new Registry({ metadata }) }`.
