@@ -1,0 +1,29 @@
+/** `npm start` (examples/seed/demo.ts) runs, twice in a row, and reports both paths. */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const demo = fileURLToPath(new URL("../../examples/seed/demo.ts", import.meta.url));
+
+test("the seed demo runs twice on the same database file and reports both paths", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "athanor-demo-"));
+  try {
+    const env = { ...process.env, SEED_DEMO_DB: join(dir, "seed.db") };
+    for (let i = 0; i < 2; i++) {
+      const { stdout } = await run(process.execPath, ["--import", "tsx", demo], { env, timeout: 60_000 });
+      assert.match(stdout, /recreated\): association_table, left_table, right_table/);
+      assert.match(stdout, /Parent 2 -> Child 12/);
+      assert.match(stdout, /Association\(parent=1, child=10, extraData="met at school"\)/);
+      assert.match(stdout, /Association\(parent=2, child=11, extraData=null\)/);
+      assert.match(stdout, /3 links remain/);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
