@@ -21,6 +21,7 @@ class SqliteConnection implements DriverConnection {
     const stmt = this.prepare(sql);
     if (stmt.reader) {
       const rows = stmt.all(...params) as Record<string, unknown>[];
+      for (const row of rows) numbersWhereSafe(row);
       return { rows, rowCount: rows.length, lastInsertId: undefined };
     }
     const info = stmt.run(...params);
@@ -35,10 +36,24 @@ class SqliteConnection implements DriverConnection {
     let stmt = this.statements.get(sql);
     if (!stmt) {
       stmt = this.db.prepare(sql);
+      // Integers are read as bigint so that 64-bit values keep every digit; those a number holds
+      // exactly become numbers again (above), the rest stay bigint for BIGINT columns.
+      if (stmt.reader) stmt.safeIntegers(true);
       if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.delete(this.statements.keys().next().value!);
       this.statements.set(sql, stmt);
     }
     return stmt;
+  }
+}
+
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Turns the bigints of a row (object or array) that a number holds exactly into numbers. */
+function numbersWhereSafe(row: Record<string, unknown>): void {
+  for (const key in row) {
+    const value = row[key];
+    if (typeof value === "bigint" && value >= MIN_SAFE && value <= MAX_SAFE) row[key] = Number(value);
   }
 }
 
