@@ -1,6 +1,6 @@
 /** Boolean combinators, `exists`, `case` and `cast`: expressions that do not start from a column. */
 import type { ExprNode } from "../ast/nodes.js";
-import type { SqlType } from "../types/sql-type.js";
+import { types, type SqlType } from "../types/sql-type.js";
 import { Expression, toNode, type Operand, type SelectQuery } from "./expression.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
@@ -25,7 +25,8 @@ export function exists(query: SelectQuery): Expression<boolean> {
 
 /** A subquery returning one value, used as an expression. */
 export function scalarSubquery<T>(query: SelectQuery<Record<string, T>>): Expression<T | null> {
-  return new Expression<T | null>({ kind: "scalarSubquery", query: query.node }, undefined);
+  // Typed like its column, so that its value is read like one (e.g. count(*), a string on PostgreSQL and MySQL).
+  return new Expression<T | null>({ kind: "scalarSubquery", query: query.node }, query.node.columns[0]?.type);
 }
 
 /** `CASE WHEN c1 THEN r1 ... ELSE otherwise END`. */
@@ -33,9 +34,22 @@ export function caseWhen<T>(
   whens: readonly (readonly [Condition, Operand<T>])[],
   otherwise?: Operand<T>,
 ): Expression<T | (undefined extends typeof otherwise ? null : never)> {
-  const nodes = whens.map(([c, r]) => [c.node, toNode(r, undefined)] as const);
-  const node: ExprNode = { kind: "case", whens: nodes, otherwise: otherwise === undefined ? undefined : toNode(otherwise, undefined) };
-  return new Expression(node, undefined);
+  const type = resultType([...whens.map(([, r]) => r), otherwise]);
+  const nodes = whens.map(([c, r]) => [c.node, toNode(r, type)] as const);
+  const node: ExprNode = { kind: "case", whens: nodes, otherwise: otherwise === undefined ? undefined : toNode(otherwise, type) };
+  return new Expression(node, type);
+}
+
+/**
+ * The SQL type of a CASE: that of its first typed result expression, else one implied by a number
+ * result. Without it the value is read untyped, and PostgreSQL returns `THEN 1` as the text '1'.
+ */
+function resultType(results: readonly unknown[]): SqlType | undefined {
+  const typed = results.find((r): r is Expression<unknown> => r instanceof Expression && r.type !== undefined);
+  if (typed) return typed.type;
+  const numbers = results.filter((r): r is number => typeof r === "number");
+  if (numbers.length === 0) return undefined;
+  return numbers.every(Number.isInteger) ? types.integer() : types.float();
 }
 
 export function cast<T>(expr: Expression<unknown>, type: SqlType<T>): Expression<T | null> {
