@@ -38,9 +38,9 @@ export function sqliteDialect(): EngineDialect {
       return rows.map((r) => String(r.name));
     },
     async describeTable(conn: DriverConnection, name: string): Promise<TableInfo | undefined> {
-      const { rows } = await conn.execute("SELECT name, type, \"notnull\" AS notnull FROM pragma_table_info(?)", [name]);
+      const { rows } = await conn.execute("SELECT name, type, \"notnull\" AS not_null FROM pragma_table_info(?)", [name]);
       if (!rows.length) return undefined;
-      return { name, columns: rows.map((r) => ({ name: String(r.name), type: String(r.type), nullable: !r.notnull })) };
+      return { name, columns: rows.map((r) => ({ name: String(r.name), type: String(r.type), nullable: !r.not_null })) };
     },
   };
 }
