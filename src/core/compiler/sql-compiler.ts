@@ -165,20 +165,24 @@ export abstract class SqlCompiler {
 
   /**
    * The FROM list: the explicit items, plus every table the columns and WHERE clause refer to that
-   * is not already there. In a subquery, tables of the enclosing query are correlated, not added.
+   * is not already there. In a subquery, tables of the enclosing query are correlated, not added;
+   * as in SQLAlchemy, only when the subquery has more than one FROM item, and never all of them
+   * (`(SELECT max(t.x))` inside a query on `t` must stay `(SELECT max(t.x) FROM t)`).
    */
   private resolveFroms(node: SelectNode, correlate: boolean): FromNode[] {
     const explicit = [...node.from];
     const covered = explicit.flatMap(sourcesOf);
     const outer = correlate ? this.enclosing.flat() : [];
-    const referenced = collectSources([...node.columns.map((c) => c.expr), node.where]);
-    for (const source of referenced) {
-      const same = (s: Source) => s === source || (s.kind === "table" && source.kind === "table" && s.table === source.table);
-      if (covered.some(same) || outer.some(same)) continue;
-      explicit.push(source);
-      covered.push(source);
+    const same = (a: Source) => (b: Source) => a === b || (a.kind === "table" && b.kind === "table" && a.table === b.table);
+    const implicit = collectSources([...node.columns.map((c) => c.expr), node.where]).filter((source) => !covered.some(same(source)));
+    const correlated = explicit.length + implicit.length > 1 ? implicit.filter((source) => outer.some(same(source))) : [];
+    if (correlated.length > 0 && correlated.length === explicit.length + implicit.length) {
+      throw new CompileError(
+        `A subquery names only tables of the enclosing query (${correlated.map((s) => s.name).join(", ")}), so correlating ` +
+          `them would leave it no FROM clause. Name the subquery's own tables with .from(...).`,
+      );
     }
-    return explicit;
+    return [...explicit, ...implicit.filter((source) => !correlated.includes(source))];
   }
 
   private selectColumn(label: LabelNode): string {
