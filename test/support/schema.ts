@@ -9,25 +9,21 @@ import { deleteFrom, insert, type Engine, type MetaData, type Table } from "../.
 import type { DatabaseContext } from "./dialects.js";
 
 export interface SchemaOptions {
+  /** Rows inserted once, after the tables are created: table by table, referenced tables first. */
+  readonly seed?: readonly (readonly [Table, readonly Record<string, unknown>[]])[];
   /** Empty every table before each test, so that tests do not see each other's rows. */
   readonly emptyBeforeEach?: boolean;
-  /** Rows to insert before each test (after emptying), table by table, referenced tables first. */
-  readonly seed?: readonly (readonly [Table, readonly Record<string, unknown>[]])[];
 }
 
 export function useSchema(ctx: DatabaseContext, metadata: MetaData, options: SchemaOptions = {}): void {
   before(async () => {
     await metadata.dropAll(ctx.engine);
     await metadata.createAll(ctx.engine);
+    for (const [table, rows] of options.seed ?? []) {
+      if (rows.length) await ctx.engine.execute(insert(table).values(rows as never));
+    }
   });
-  if (options.emptyBeforeEach || options.seed) {
-    beforeEach(async () => {
-      await emptyTables(ctx.engine, metadata);
-      for (const [table, rows] of options.seed ?? []) {
-        if (rows.length) await ctx.engine.execute(insert(table).values(rows as never));
-      }
-    });
-  }
+  if (options.emptyBeforeEach) beforeEach(() => emptyTables(ctx.engine, metadata));
   after(async () => {
     await metadata.dropAll(ctx.engine);
     // The harness disposes the engine too; disposing twice is harmless, and this makes sure the
