@@ -1,0 +1,81 @@
+/**
+ * The statement cache compiles a query shape once, whatever its values; and `echo` logs every
+ * statement with its parameters.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { MetaData, createEngine, deleteFrom, insert, integer, select, string, table, update } from "../../src/index.js";
+import { forEachDatabase } from "../support/dialects.js";
+import { useSchema } from "../support/schema.js";
+
+const metadata = new MetaData();
+const pets = table("core_cache_pets", metadata, {
+  id: integer().primaryKey(),
+  name: string(20).notNull(),
+  legs: integer().notNull(),
+});
+
+forEachDatabase("statement cache and SQL logging", (ctx) => {
+  useSchema(ctx, metadata, {
+    seed: [[pets, [{ id: 1, name: "rex", legs: 4 }, { id: 2, name: "tweety", legs: 2 }, { id: 3, name: "nemo", legs: 0 }]]],
+  });
+
+  test("the same query shape built twice with different values compiles once and returns each value's rows", async () => {
+    const { engine } = ctx;
+    const byLegs = (legs: number) => select(pets.c.name).where(pets.c.legs.ge(legs)).orderBy(pets.c.id);
+    const before = engine.cache.compilations;
+    assert.deepEqual((await engine.execute(byLegs(4))).rows, [{ name: "rex" }]);
+    assert.equal(engine.cache.compilations, before + 1);
+    assert.deepEqual((await engine.execute(byLegs(2))).rows, [{ name: "rex" }, { name: "tweety" }]);
+    assert.deepEqual((await engine.execute(byLegs(0))).rows, [{ name: "rex" }, { name: "tweety" }, { name: "nemo" }]);
+    assert.equal(engine.cache.compilations, before + 1, "no recompilation for new values");
+
+    // The cached text is shared; the parameters are each statement's own.
+    const a = engine.cache.compile(byLegs(7).node);
+    const b = engine.cache.compile(byLegs(8).node);
+    assert.equal(a.sql, b.sql);
+    assert.deepEqual([a.params, b.params], [[7], [8]]);
+
+    // A different shape compiles again: another operator, or another number of IN values.
+    await engine.execute(select(pets.c.name).where(pets.c.legs.lt(4)).orderBy(pets.c.id));
+    assert.equal(engine.cache.compilations, before + 2);
+    await engine.execute(select(pets.c.name).where(pets.c.id.in([1, 2])));
+    await engine.execute(select(pets.c.name).where(pets.c.id.in([3, 1])));
+    assert.equal(engine.cache.compilations, before + 3);
+    await engine.execute(select(pets.c.name).where(pets.c.id.in([1, 2, 3])));
+    assert.equal(engine.cache.compilations, before + 4);
+  });
+
+  test("inserts and updates of the same shape are compiled once too", async () => {
+    const { engine } = ctx;
+    const before = engine.cache.compilations;
+    for (const [id, name] of [[10, "a"], [11, "b"], [12, "c"]] as const) {
+      await engine.execute(insert(pets).values({ id, name, legs: 1 }));
+      await engine.execute(update(pets).set({ legs: pets.c.legs.plus(id) }).where(pets.c.id.eq(id)));
+    }
+    assert.equal(engine.cache.compilations, before + 2);
+    const legs = (await engine.execute(select(pets.c.legs).where(pets.c.id.ge(10)).orderBy(pets.c.id))).rows.map((r) => r.legs);
+    assert.deepEqual(legs, [11, 12, 13]);
+    await engine.execute(deleteFrom(pets).where(pets.c.id.ge(10)));
+  });
+
+  test("echo logs each statement with its parameters", async () => {
+    const lines: string[] = [];
+    const logged = createEngine(ctx.db.url, { echo: (message) => lines.push(message) });
+    try {
+      await metadata.createAll(logged); // a fresh in-memory database on SQLite; a no-op elsewhere
+      await logged.execute(insert(pets).values({ id: 20, name: "it's \"logged\"", legs: 3 }));
+      const rows = (await logged.execute(select(pets.c.name).where(pets.c.id.eq(20)))).rows;
+      assert.deepEqual(rows, [{ name: "it's \"logged\"" }]);
+      await logged.execute(deleteFrom(pets).where(pets.c.id.eq(20)));
+    } finally {
+      await logged.dispose();
+    }
+    const insertLine = lines.find((l) => /^INSERT INTO .core_cache_pets./.test(l));
+    assert.ok(insertLine, lines.join("\n"));
+    assert.ok(insertLine.includes(`-- params: [20,"it's \\"logged\\"",3]`), insertLine);
+    const selectLine = lines.find((l) => /^SELECT .*core_cache_pets/.test(l));
+    assert.ok(selectLine?.endsWith("-- params: [20]"), selectLine);
+    assert.ok(lines.some((l) => /^DELETE FROM .core_cache_pets. WHERE/.test(l)));
+  });
+});
