@@ -61,3 +61,13 @@ export { RelationshipProperty, type RelationshipDirection } from "./orm/mapping/
 export type { RelationshipOptions, LoadStrategy } from "./orm/mapping/relationship-spec.js";
 export type { Models, Rel } from "./orm/typing/checks.js";
 export { MappingConfigurationError, UnmappedClassError, type ConfigurationProblem } from "./orm/errors.js";
+
+// ORM: session and loading
+export { Session, type SessionOptions, type PrimaryKeyValue } from "./orm/session/session.js";
+export { sessionMaker, type SessionFactory } from "./orm/session/session-maker.js";
+export { lazy, type LazyAccess } from "./orm/session/lazy.js";
+export { selectinLoad, joinedLoad, lazyLoad, raiseLoad, type LoaderOption } from "./orm/loading/options.js";
+export { columnsOf, inspect, type ModelColumns, type InstanceInspection } from "./orm/entity.js";
+export { InstrumentedList } from "./orm/state/collection.js";
+export type { ObjectStatus } from "./orm/state/instance-state.js";
+export { RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, FlushOrderError } from "./orm/errors.js";

@@ -8,7 +8,7 @@ import type { StatementCache } from "../core/compiler/statement-cache.js";
 import { InvalidRequestError, ResourceClosedError } from "../core/errors.js";
 import type { Executable } from "../core/statements/executable.js";
 import type { Select } from "../core/statements/select.js";
-import type { DriverConnection, EngineDialect, IsolationLevel } from "./driver.js";
+import type { DriverConnection, EngineDialect, ExecuteOptions, IsolationLevel } from "./driver.js";
 import type { SqlLogger } from "./logging.js";
 import { Result, firstValue } from "./result.js";
 import { Transaction } from "./transaction.js";
@@ -62,11 +62,14 @@ export class Connection {
     return result.rows.length ? (firstValue(result.rows[0]) as T) : undefined;
   }
 
-  /** Runs an already compiled statement; the ORM uses this for statements it prepares itself. */
-  async executeCompiled<Row>(compiled: CompiledQuery): Promise<Result<Row>> {
-    const result = await this.run(compiled.sql, compiled.params);
+  /**
+   * Runs an already compiled statement. With `arrayRows`, rows are arrays in select-list order
+   * (how the ORM reads them); otherwise objects keyed by column label.
+   */
+  async executeCompiled<Row>(compiled: CompiledQuery, options: ExecuteOptions = {}): Promise<Result<Row>> {
+    const result = await this.run(compiled.sql, compiled.params, options);
     const rows = result.rows;
-    const processors = compiled.resultProcessors;
+    const processors = options.arrayRows ? compiled.resultProcessorsByIndex : compiled.resultProcessors;
     if (processors.length) {
       for (const row of rows) {
         for (const [key, process] of processors) {
@@ -79,11 +82,11 @@ export class Connection {
   }
 
   /** Runs SQL text with driver-level parameters; errors are wrapped, the SQL logged. */
-  async run(sql: string, params: readonly unknown[] = []) {
+  async run(sql: string, params: readonly unknown[] = [], options?: ExecuteOptions) {
     const conn = this.checkOpen();
     this.context.log?.(sql, params);
     try {
-      return await conn.execute(sql, params);
+      return await conn.execute(sql, params, options);
     } catch (error) {
       const wrapped = this.dialect.translateError(error, sql, params);
       if (wrapped.connectionInvalidated) this.broken = true;

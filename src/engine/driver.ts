@@ -6,7 +6,8 @@ import type { Dialect } from "../core/compiler/dialect.js";
 import type { DBAPIError } from "../core/errors.js";
 
 export interface DriverResult {
-  readonly rows: Record<string, unknown>[];
+  /** Objects keyed by column name, or arrays in column order when asked for `arrayRows`. */
+  readonly rows: any[];
   /** Rows changed by INSERT/UPDATE/DELETE, or returned by a SELECT. */
   readonly rowCount: number;
   /** The generated key of the (first) inserted row, where the driver reports one. */
@@ -14,8 +15,13 @@ export interface DriverResult {
 }
 
 /** One physical connection, checked out of the driver's pool. */
+export interface ExecuteOptions {
+  /** Rows as arrays in column order: no key lookups, no clashes between equal column names. */
+  readonly arrayRows?: boolean;
+}
+
 export interface DriverConnection {
-  execute(sql: string, params: readonly unknown[]): Promise<DriverResult>;
+  execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult>;
   /** Returns the connection to the pool; `broken` discards it instead. */
   release(broken?: boolean): void;
 }

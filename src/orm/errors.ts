@@ -38,3 +38,23 @@ function formatProblems(problems: readonly ConfigurationProblem[]): string {
   const head = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
   return `The model configuration has ${head}:\n${problems.map((p, i) => `  ${i + 1}. ${formatProblem(p)}`).join("\n")}`;
 }
+
+/** A relationship was read synchronously before being loaded. */
+export class RelationshipNotLoadedError extends InvalidRequestError {
+  override name = "RelationshipNotLoadedError";
+}
+
+/** An attribute was read after it was expired (by commit or `expire()`), before a refresh. */
+export class ExpiredAttributeError extends InvalidRequestError {
+  override name = "ExpiredAttributeError";
+}
+
+/** An UPDATE or DELETE of a versioned row matched no row: another transaction changed it first. */
+export class StaleDataError extends InvalidRequestError {
+  override name = "StaleDataError";
+}
+
+/** Rows depend on each other in a cycle that no insert order can satisfy. */
+export class FlushOrderError extends InvalidRequestError {
+  override name = "FlushOrderError";
+}

@@ -13,6 +13,8 @@ export interface CompiledQuery {
   /** Parameter values, already converted for the driver. */
   readonly params: unknown[];
   readonly resultColumns: readonly ResultColumn[];
-  /** Conversions from driver values, for the result columns that need one. */
+  /** Conversions from driver values, for the result columns that need one, by key (object rows). */
   readonly resultProcessors: readonly (readonly [string, ValueProcessor])[];
+  /** The same conversions by column position (array rows). */
+  readonly resultProcessorsByIndex: readonly (readonly [number, ValueProcessor])[];
 }

@@ -13,6 +13,7 @@ interface CacheEntry {
   readonly bindProcessors: readonly (ValueProcessor | undefined)[];
   readonly resultColumns: readonly ResultColumn[];
   readonly resultProcessors: readonly (readonly [string, ValueProcessor])[];
+  readonly resultProcessorsByIndex: readonly (readonly [number, ValueProcessor])[];
 }
 
 export class StatementCache {
@@ -48,16 +49,21 @@ export class StatementCache {
     const { sql, slots } = this.dialect.createCompiler(index).compile(node);
     const resultColumns = outputColumns(node);
     const resultProcessors: [string, ValueProcessor][] = [];
-    for (const column of resultColumns) {
+    const resultProcessorsByIndex: [number, ValueProcessor][] = [];
+    resultColumns.forEach((column, index) => {
       const processor = column.type && this.dialect.resultProcessor(column.type);
-      if (processor) resultProcessors.push([column.key, processor]);
-    }
+      if (processor) {
+        resultProcessors.push([column.key, processor]);
+        resultProcessorsByIndex.push([index, processor]);
+      }
+    });
     return {
       sql,
       slots,
       bindProcessors: slots.map((i) => this.dialect.bindProcessor(params[i]!.type)),
       resultColumns,
       resultProcessors,
+      resultProcessorsByIndex,
     };
   }
 
@@ -72,6 +78,7 @@ export class StatementCache {
       params: values,
       resultColumns: entry.resultColumns,
       resultProcessors: entry.resultProcessors,
+      resultProcessorsByIndex: entry.resultProcessorsByIndex,
     };
   }
 }

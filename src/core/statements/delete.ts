@@ -24,7 +24,7 @@ export class Delete<C extends ColumnMap, Row = {}> implements Executable<Row> {
 
   /** `RETURNING ...` (PostgreSQL, SQLite, MariaDB). */
   returning<const I extends readonly SelectItem[]>(...items: I): Delete<C, RowOfItems<I>> {
-    return new Delete<C, RowOfItems<I>>(this.table, { ...this.node, returning: labelItems(items) as LabelNode[] });
+    return new Delete<C, RowOfItems<I>>(this.table, { ...this.node, returning: labelItems(items).labels });
   }
 }
 

@@ -9,3 +9,11 @@ export interface Executable<Row = Record<string, unknown>> {
 
 /** Flattens intersections so that hovers show `{ id: number; name: string }`. */
 export type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/**
+ * An option a statement carries for the layer that executes it (e.g. the ORM's loader options).
+ * Opaque to the Core: it neither renders nor inspects them.
+ */
+export interface StatementOption {
+  readonly optionKind: string;
+}

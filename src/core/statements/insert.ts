@@ -39,7 +39,7 @@ export class Insert<C extends ColumnMap, Row = {}> implements Executable<Row> {
 
   /** `RETURNING ...` (PostgreSQL, SQLite, MariaDB). */
   returning<const I extends readonly SelectItem[]>(...items: I): Insert<C, RowOfItems<I>> {
-    return new Insert<C, RowOfItems<I>>(this.table, { ...this.node, returning: labelItems(items) as LabelNode[] });
+    return new Insert<C, RowOfItems<I>>(this.table, { ...this.node, returning: labelItems(items).labels });
   }
 }
 

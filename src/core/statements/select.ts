@@ -12,87 +12,113 @@ import { ArgumentError } from "../errors.js";
 import { Expression, Labeled, OrderBy, toNode, type SelectQuery } from "../expression/expression.js";
 import { types } from "../types/sql-type.js";
 import type { FromSource } from "../schema/table.js";
-import type { Executable } from "./executable.js";
+import type { Executable, StatementOption } from "./executable.js";
 import { inferJoinCondition, sourcesOf } from "./join-inference.js";
-import { labelItems, isFromSource, type FirstValue, type RowOfItems, type SelectItem } from "./selectable.js";
+import {
+  entitySource,
+  isFromSource,
+  labelItems,
+  type FirstValue,
+  type RowOfItems,
+  type SelectItem,
+  type SelectLayout,
+  type TupleOfItems,
+} from "./selectable.js";
 import { collectSources } from "./sources.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 type Orderable = Expression<unknown> | OrderBy;
 
-export class Select<Row, First = unknown> implements Executable<Row>, SelectQuery<Row> {
+/**
+ * @typeParam Row - result rows as objects keyed by column label (Core execution)
+ * @typeParam First - the value of the first select item, returned by `scalar()` / `scalars()`
+ * @typeParam Tuple - result rows as tuples, one value per item, entities as instances (ORM execution)
+ */
+export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unknown[]> implements Executable<Row>, SelectQuery<Row> {
   declare readonly __row?: Row;
-  /** Phantom: the value type of the first column, returned by `scalar()`. */
   declare readonly __first?: First;
+  declare readonly __tuple?: Tuple;
 
-  constructor(readonly node: SelectNode) {
+  constructor(
+    readonly node: SelectNode,
+    /** Which output columns each select item produced: how the ORM reads rows back. */
+    readonly layout: SelectLayout = [],
+    /** Options for the layer that executes the statement (ORM loader options); not part of the SQL. */
+    readonly statementOptions: readonly StatementOption[] = [],
+  ) {
     Object.freeze(this);
   }
 
-  private with(changes: Partial<SelectNode>): Select<Row, First> {
-    return new Select<Row, First>({ ...this.node, ...changes });
+  private with(changes: Partial<SelectNode>): Select<Row, First, Tuple> {
+    return new Select<Row, First, Tuple>({ ...this.node, ...changes }, this.layout, this.statementOptions);
+  }
+
+  /** Adds execution options, such as the ORM's loader options (`selectinLoad(...)`). */
+  options(...options: StatementOption[]): Select<Row, First, Tuple> {
+    return new Select<Row, First, Tuple>(this.node, this.layout, [...this.statementOptions, ...options]);
   }
 
   /** Sets the FROM list explicitly. Without it, FROM is inferred from the selected columns. */
-  from(...sources: FromSource<any>[]): Select<Row, First> {
+  from(...sources: FromSource<any>[]): Select<Row, First, Tuple> {
     return this.with({ from: [...this.node.from, ...sources.map((s) => s.fromNode)] });
   }
 
   /** Adds conditions, joined with AND to any existing ones. */
-  where(...conditions: Condition[]): Select<Row, First> {
+  where(...conditions: Condition[]): Select<Row, First, Tuple> {
     return this.with({ where: andNodes(this.node.where, conditions) });
   }
 
   /** INNER JOIN; the ON clause is inferred from foreign keys when not given. */
-  join(target: FromSource<any>, on?: Condition): Select<Row, First> {
+  join(target: FromSource<any>, on?: Condition): Select<Row, First, Tuple> {
     return this.joinWith("inner", target, on);
   }
   /** LEFT OUTER JOIN. */
-  leftJoin(target: FromSource<any>, on?: Condition): Select<Row, First> {
+  leftJoin(target: FromSource<any>, on?: Condition): Select<Row, First, Tuple> {
     return this.joinWith("left", target, on);
   }
   /** RIGHT OUTER JOIN (not on SQLite before 3.39). */
-  rightJoin(target: FromSource<any>, on?: Condition): Select<Row, First> {
+  rightJoin(target: FromSource<any>, on?: Condition): Select<Row, First, Tuple> {
     return this.joinWith("right", target, on);
   }
   /** FULL OUTER JOIN (PostgreSQL and SQLite; MySQL has none). */
-  fullJoin(target: FromSource<any>, on?: Condition): Select<Row, First> {
+  fullJoin(target: FromSource<any>, on?: Condition): Select<Row, First, Tuple> {
     return this.joinWith("full", target, on);
   }
 
-  orderBy(...items: Orderable[]): Select<Row, First> {
+  orderBy(...items: Orderable[]): Select<Row, First, Tuple> {
     const nodes = items.map((i) => (i instanceof OrderBy ? i.node : { expr: i.node, direction: "asc" as const, nulls: undefined }));
     return this.with({ orderBy: [...this.node.orderBy, ...nodes] });
   }
 
-  groupBy(...items: Expression<unknown>[]): Select<Row, First> {
+  groupBy(...items: Expression<unknown>[]): Select<Row, First, Tuple> {
     return this.with({ groupBy: [...this.node.groupBy, ...items.map((i) => i.node)] });
   }
 
-  having(...conditions: Condition[]): Select<Row, First> {
+  having(...conditions: Condition[]): Select<Row, First, Tuple> {
     return this.with({ having: andNodes(this.node.having, conditions) });
   }
 
-  limit(count: number | undefined): Select<Row, First> {
+  limit(count: number | undefined): Select<Row, First, Tuple> {
     return this.with({ limit: count === undefined ? undefined : toNode(count, types.integer()) });
   }
 
-  offset(count: number | undefined): Select<Row, First> {
+  offset(count: number | undefined): Select<Row, First, Tuple> {
     return this.with({ offset: count === undefined ? undefined : toNode(count, types.integer()) });
   }
 
-  distinct(enabled = true): Select<Row, First> {
+  distinct(enabled = true): Select<Row, First, Tuple> {
     return this.with({ distinct: enabled });
   }
 
   /** `SELECT ... FOR UPDATE` (ignored on SQLite, which locks the whole database). */
-  forUpdate(enabled = true): Select<Row, First> {
+  forUpdate(enabled = true): Select<Row, First, Tuple> {
     return this.with({ forUpdate: enabled });
   }
 
   /** Adds columns to the select list. */
-  addColumns<const I extends readonly SelectItem[]>(...items: I): Select<Row & RowOfItems<I>, First> {
-    return new Select({ ...this.node, columns: [...this.node.columns, ...labelItems(items, this.node.columns.length)] });
+  addColumns<const I extends readonly SelectItem[]>(...items: I): Select<Row & RowOfItems<I>, First, [...Tuple, ...TupleOfItems<I>]> {
+    const { labels, layout } = labelItems(items, this.node.columns.length);
+    return new Select({ ...this.node, columns: [...this.node.columns, ...labels] }, [...this.layout, ...layout], this.statementOptions);
   }
 
   /** This query as a named subquery, usable in FROM and joins: `sq.c.<key>`. */
@@ -100,7 +126,7 @@ export class Select<Row, First = unknown> implements Executable<Row>, SelectQuer
     return new Subquery<Row>(this.node, name);
   }
 
-  private joinWith(type: JoinType, target: FromSource<any>, on: Condition | undefined): Select<Row, First> {
+  private joinWith(type: JoinType, target: FromSource<any>, on: Condition | undefined): Select<Row, First, Tuple> {
     const right = target.fromNode;
     // Without from(), join from the first table of the select list (the rest of the tables it
     // names are added at compile time, unless a join covers them). A bare FROM item that is the
@@ -150,10 +176,14 @@ export class Subquery<Row> implements FromSource<Row> {
  * Starts a SELECT of columns, expressions and whole tables. The row type follows from the items:
  * a column contributes its key and value type, a table all of its columns.
  */
-export function select<const I extends readonly SelectItem[]>(...items: I): Select<RowOfItems<I>, FirstValue<I>> {
-  const columns = labelItems(items);
-  const from = items.filter(isFromSource).map((s) => s.fromNode);
-  return new Select({
+export function select<const I extends readonly SelectItem[]>(...items: I): Select<RowOfItems<I>, FirstValue<I>, TupleOfItems<I>> {
+  const { labels: columns, layout } = labelItems(items);
+  const from = items
+    .map((item) => (typeof item === "function" ? entitySource(item) : isFromSource(item) ? item : undefined))
+    .filter((s) => s !== undefined)
+    .map((s) => s.fromNode);
+  return new Select(
+    {
     kind: "select",
     columns,
     from: dedupe(from),
@@ -163,9 +193,11 @@ export function select<const I extends readonly SelectItem[]>(...items: I): Sele
     orderBy: [],
     limit: undefined,
     offset: undefined,
-    distinct: false,
-    forUpdate: false,
-  });
+      distinct: false,
+      forUpdate: false,
+    },
+    layout,
+  );
 }
 
 function andNodes(existing: ExprNode | undefined, conditions: readonly Condition[]): ExprNode | undefined {

@@ -38,7 +38,7 @@ export class Update<C extends ColumnMap, Row = {}> implements Executable<Row> {
 
   /** `RETURNING ...` (PostgreSQL, SQLite). */
   returning<const I extends readonly SelectItem[]>(...items: I): Update<C, RowOfItems<I>> {
-    return new Update<C, RowOfItems<I>>(this.table, { ...this.node, returning: labelItems(items) as LabelNode[] });
+    return new Update<C, RowOfItems<I>>(this.table, { ...this.node, returning: labelItems(items).labels });
   }
 }
 

@@ -3,18 +3,19 @@
  * BIGINT and DECIMAL as strings so no precision is lost.
  */
 import mysql from "mysql2/promise";
-import type { Driver, DriverConnection, DriverResult, PoolOptions } from "../../engine/driver.js";
+import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
 
 class MySqlConnection implements DriverConnection {
   constructor(private readonly conn: mysql.PoolConnection) {}
 
-  async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+  async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
     // Transaction control and DDL cannot be prepared; everything with parameters is.
+    const rowsAsArray = options?.arrayRows === true;
     const [result] = params.length
-      ? await this.conn.execute(sql, params as mysql.ExecuteValues[])
-      : await this.conn.query({ sql });
+      ? await this.conn.execute({ sql, rowsAsArray }, params as mysql.ExecuteValues[])
+      : await this.conn.query({ sql, rowsAsArray });
     if (Array.isArray(result)) {
-      return { rows: result as Record<string, unknown>[], rowCount: result.length, lastInsertId: undefined };
+      return { rows: result, rowCount: result.length, lastInsertId: undefined };
     }
     const header = result as mysql.ResultSetHeader;
     return { rows: [], rowCount: header.affectedRows, lastInsertId: header.insertId || undefined };

@@ -1,13 +1,14 @@
 /** The node-postgres driver: pg's own pool, with athanor's type parsers. */
 import pg from "pg";
-import type { Driver, DriverConnection, DriverResult, PoolOptions } from "../../engine/driver.js";
+import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
 import { postgresTypeParsers } from "./values.js";
 
 class PostgresConnection implements DriverConnection {
   constructor(private readonly client: pg.PoolClient) {}
 
-  async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
-    const result = await this.client.query({ text: sql, values: params as unknown[] });
+  async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
+    const query = { text: sql, values: params as unknown[] };
+    const result = options?.arrayRows ? await this.client.query({ ...query, rowMode: "array" }) : await this.client.query(query);
     return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length, lastInsertId: undefined };
   }
 

@@ -45,6 +45,11 @@ export interface ModelOptions {
   readonly schema?: string;
   /** Table-level constraints: composite keys, unique, check, index, composite foreign keys. */
   readonly constraints?: (c: TableColumns<any>) => readonly TableConstraint[];
+  /**
+   * Optimistic locking: an integer column attribute that every UPDATE increments and checks, so
+   * that a row changed by another transaction since it was read raises StaleDataError.
+   */
+  readonly version?: string;
 }
 
 /** Maps the class to table `tableName`, from the attributes declared with `@column` and relationship decorators. */
@@ -65,7 +70,10 @@ export function model(tableName: string, options: ModelOptions = {}) {
     const columns = new Map(table.columnList.map((c) => [c.key, c] as const));
     const slots = new Map(fields.map((f) => [f.slot.key, f.slot] as const));
     const name = options.name ?? String(context.name);
-    registry.register(new Mapper(registry, cls as unknown as ClassRef, name, table, columns, relationships, slots, callerLocation()));
+    if (options.version !== undefined && !columns.has(options.version)) {
+      throw new ArgumentError(`@model on ${name}: version '${options.version}' is not a column attribute.`);
+    }
+    registry.register(new Mapper(registry, cls as unknown as ClassRef, name, table, columns, relationships, slots, callerLocation(), options.version));
   };
 }
 

@@ -32,6 +32,7 @@ export function configureMappers(registry: Registry, mappers: readonly Mapper[])
   for (const mapper of mappers) {
     for (const rel of mapper.relationships.values()) if (rel.isResolved) checkAssociationOverlap(rel, report);
   }
+  if (problems.length === 0) for (const mapper of mappers) for (const rel of mapper.relationships.values()) linkAssociationView(rel);
   return problems;
 }
 
@@ -281,6 +282,26 @@ function checkAssociationOverlap(rel: RelationshipProperty, report: Report): voi
       `Give ${association.name}.${attribute} a default (.default(...) or .serverDefault(...)) or make it nullable, or declare ${rel} with viewonly: true.`,
     );
   }
+}
+
+/**
+ * Makes a many-to-many a view over its association objects when the association has a
+ * many-to-one to each side over the link columns: links are then written only as association
+ * objects, whichever path added them.
+ */
+function linkAssociationView(rel: RelationshipProperty): void {
+  const { association, pairs, secondaryPairs } = rel.resolved;
+  if (!association || rel.viewonly) return;
+  const over = (linkPairs: readonly (readonly [Column, Column])[]) =>
+    [...association.relationships.values()].find(
+      (r) => r.isResolved && r.kind === "manyToOne" && r.resolved.pairs.length === linkPairs.length &&
+        r.resolved.pairs.every(([fkCol], i) => fkCol === linkPairs[i]![1]),
+    );
+  const toOwner = over(pairs);
+  const toMember = over(secondaryPairs);
+  if (!toOwner || !toMember) return;
+  rel.associationView = { association, toOwner, toMember };
+  for (const end of [toOwner, toMember]) if (!end.views.includes(rel)) end.views.push(rel);
 }
 
 function pairsOf(fk: ForeignKey): (readonly [Column, Column])[] {

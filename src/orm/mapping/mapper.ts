@@ -7,7 +7,7 @@ import type { Table } from "../../core/schema/table.js";
 import { columnImpl, relationshipImpl, type AttributeSlot } from "../state/attributes.js";
 import type { Registry } from "./registry.js";
 import { RelationshipProperty } from "./relationship.js";
-import { isCollectionKind, type ClassRef, type RelationshipSpec } from "./relationship-spec.js";
+import type { ClassRef, RelationshipSpec } from "./relationship-spec.js";
 
 /** The mapper of a mapped class, stored on the class itself. */
 export const MAPPER: unique symbol = Symbol.for("athanor.mapper") as never;
@@ -30,13 +30,15 @@ export class Mapper<T extends object = object> {
     readonly slots: ReadonlyMap<string, AttributeSlot>,
     /** `file:line` of the model's definition, for error messages and tools. */
     readonly definedAt: string | undefined,
+    /** The integer attribute used for optimistic locking, if any. */
+    readonly versionAttribute?: string,
   ) {
     this.columns = columns;
     for (const [key, column] of columns) this.attributeByColumn.set(column, key);
     this.relationships = new Map([...relationships].map(([key, spec]) => [key, new RelationshipProperty(this, key, spec)]));
     for (const [key, slot] of slots) {
       const rel = relationships.get(key);
-      slot.impl = rel ? relationshipImpl(this, key, isCollectionKind(rel.kind)) : columnImpl(this, key);
+      slot.impl = rel ? relationshipImpl(this, key) : columnImpl(this, key);
     }
   }
 

@@ -24,6 +24,8 @@ export interface MapImperativelyOptions {
   readonly properties?: Readonly<Record<string, ImperativeProperty>>;
   /** The model's name in the registry (default: the class name). */
   readonly name?: string;
+  /** Optimistic locking: the integer column attribute every UPDATE increments and checks. */
+  readonly version?: string;
 }
 
 export class Registry {
@@ -123,7 +125,7 @@ export class Registry {
       slots.set(key, slot);
       defineAccessor(cls.prototype, slot);
     }
-    const mapper = new Mapper<T>(this, cls, options.name ?? cls.name, table, columns, relationships, slots, callerLocation());
+    const mapper = new Mapper<T>(this, cls, options.name ?? cls.name, table, columns, relationships, slots, callerLocation(), options.version);
     this.register(mapper);
     return mapper;
   }

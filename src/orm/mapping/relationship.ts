@@ -29,10 +29,25 @@ export interface ResolvedRelationship {
   readonly association: Mapper | undefined;
 }
 
+export interface AssociationView {
+  readonly association: Mapper;
+  /** The association's many-to-one to this side (e.g. Association.parent for Parent.children). */
+  readonly toOwner: RelationshipProperty;
+  /** The association's many-to-one to the members (Association.child for Parent.children). */
+  readonly toMember: RelationshipProperty;
+}
+
 export class RelationshipProperty {
   private resolvedState: ResolvedRelationship | undefined;
   /** The relationship on the target that names this one back; set at configure. */
   backRef: RelationshipProperty | undefined;
+  /**
+   * A many-to-many whose association table is mapped, with many-to-one relationships from the
+   * association to both sides, is a view over those association objects; set at configure.
+   */
+  associationView: AssociationView | undefined;
+  /** On an association's many-to-one: the many-to-many views that read through it. */
+  readonly views: RelationshipProperty[] = [];
 
   constructor(
     readonly parent: Mapper,

@@ -1,11 +1,15 @@
 /**
  * Mapped attribute access. Each mapped attribute is an accessor (a decorated `accessor` field, or
  * one defined on the prototype by imperative mapping) whose get and set delegate to the
- * attribute's implementation here. Layers above (the session) wrap these implementations to add
- * change tracking and relationship events, without touching the classes.
+ * attribute's implementation here: column values with change tracking, relationships with the
+ * in-memory events that keep both sides in step.
  */
+import { ExpiredAttributeError, RelationshipNotLoadedError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
-import { ensureState, stateOf } from "./instance-state.js";
+import type { RelationshipProperty } from "../mapping/relationship.js";
+import { InstrumentedList } from "./collection.js";
+import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
+import { collectionListener, scalarChanged } from "./relationship-events.js";
 
 export interface AttributeImpl {
   get(obj: object): unknown;
@@ -28,29 +32,82 @@ export function unmappedImpl(key: string, mapperOf: (obj: object) => Mapper): At
   };
 }
 
-/** A column attribute: reads `null` until a value is set (as SQLAlchemy reads None). */
+/** A column attribute: reads `null` until set (as SQLAlchemy reads None); writes are tracked. */
 export function columnImpl(mapper: Mapper, key: string): AttributeImpl {
   return {
-    get: (obj) => stateOf(obj)?.dict[key] ?? null,
-    set: (obj, value) => {
-      ensureState(obj, mapper).dict[key] = value;
+    get(obj) {
+      const state = stateOf(obj);
+      if (state === undefined) return null;
+      if (state.expired?.has(key)) throw expiredError(state, key);
+      const value = state.dict[key];
+      return value === undefined ? null : value;
+    },
+    set(obj, value) {
+      const state = ensureState(obj, mapper);
+      const old = state.dict[key];
+      const wasExpired = state.expired?.delete(key) ?? false;
+      if (old === value && !wasExpired) return;
+      if (state.key !== undefined) state.recordChange(key, old === undefined ? null : old);
+      state.dict[key] = value;
     },
   };
 }
 
-/** A relationship attribute: an empty list or `null` until something is assigned or loaded. */
-export function relationshipImpl(mapper: Mapper, key: string, collection: boolean): AttributeImpl {
+/** A relationship attribute: a list or one object; reading an unloaded one is an error. */
+export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
+  const property = (): RelationshipProperty => {
+    mapper.registry.configure();
+    return mapper.relationships.get(key)!;
+  };
   return {
-    get: (obj) => {
-      const dict = ensureState(obj, mapper).dict;
-      const value = dict[key];
+    get(obj) {
+      const state = ensureState(obj, mapper);
+      const value = state.dict[key];
       if (value !== undefined) return value;
-      return collection ? (dict[key] = []) : null;
+      const rel = property();
+      if (state.key !== undefined) throw notLoadedError(rel);
+      if (!rel.collection) return null;
+      return (state.dict[key] = InstrumentedList.adopt<object>([], collectionListener(obj, rel), false));
     },
-    set: (obj, value) => {
-      ensureState(obj, mapper).dict[key] = value;
+    set(obj, value) {
+      const rel = property();
+      const state = ensureState(obj, mapper);
+      if (rel.collection) return setCollection(obj, state, rel, (value ?? []) as object[]);
+      const old = state.dict[key];
+      if (old === value) return;
+      state.dict[key] = value ?? null;
+      scalarChanged(obj, rel, (old ?? null) as object | null, (value ?? null) as object | null);
     },
   };
+}
+
+/** Assigning a whole list: members no longer present are removed, new ones added, with events. */
+function setCollection(obj: object, state: InstanceState, rel: RelationshipProperty, items: readonly object[]): void {
+  const old = state.dict[rel.key] as InstrumentedList<object> | undefined;
+  if (old === items) return;
+  const list = InstrumentedList.adopt<object>([], collectionListener(obj, rel), false);
+  list.committed = old?.committed ?? (state.key === undefined ? undefined : []);
+  if (old) for (const item of [...old]) if (!items.includes(item)) old.remove(item);
+  state.dict[rel.key] = list;
+  for (const item of items) if (!old?.includes(item)) list.push(item);
+  for (const item of items) if (old?.includes(item)) list.appendQuietly(item);
+}
+
+function notLoadedError(rel: RelationshipProperty): RelationshipNotLoadedError {
+  const options = `selectinLoad(${rel.parent.name}, "${rel.key}") or joinedLoad(${rel.parent.name}, "${rel.key}") to the query`;
+  if (rel.spec.options.lazy === "raise") {
+    return new RelationshipNotLoadedError(`${rel} is not loaded (lazy: "raise"). Add ${options}.`);
+  }
+  return new RelationshipNotLoadedError(
+    `${rel} is not loaded, and reading it cannot wait for the database. Use \`await lazy(obj).${rel.key}\`, or add ${options}.`,
+  );
+}
+
+function expiredError(state: InstanceState, key: string): ExpiredAttributeError {
+  return new ExpiredAttributeError(
+    `${state.mapper.name}.${key} was expired (by commit, rollback or expire()) and must be reloaded: ` +
+      `\`await session.refresh(obj)\`, or create the session with { expireOnCommit: false }.`,
+  );
 }
 
 /** Accessors for a class mapped imperatively: defined on its prototype. */

@@ -7,15 +7,61 @@ import type { Mapper } from "../mapping/mapper.js";
 
 export const STATE: unique symbol = Symbol.for("athanor.state") as never;
 
+/** The session an object belongs to, as the state sees it (implemented by the Session). */
+export interface StateOwner {
+  /** Called when an attribute or relationship of a persistent object changes. */
+  markModified(state: InstanceState): void;
+  /** Save-update cascade: an object was attached to one of this session's objects. */
+  cascadeAdd(obj: object): void;
+  /** Delete-orphan cascade: an object lost the parent it cannot exist without. */
+  orphaned(obj: object): void;
+}
+
+/** SQLAlchemy's object states: visible through `inspect(obj).status`. */
+export type ObjectStatus = "transient" | "pending" | "persistent" | "deleted" | "detached";
+
 export class InstanceState {
-  /** Current attribute values, by attribute key. */
+  /** Current attribute values, by attribute key. Relationships appear once loaded or assigned. */
   readonly dict: Record<string, unknown>;
+  /** The session holding the object, if any. */
+  session: StateOwner | undefined;
+  /** The identity-map key, once the object has a row in the database. */
+  key: unknown;
+  /**
+   * Values of modified column attributes as last loaded or flushed (copy on first write): what a
+   * flush compares against, and what a rollback restores. Undefined when nothing changed.
+   */
+  committed: Record<string, unknown> | undefined;
+  /** Marked with `session.delete()` and not yet flushed. */
+  deletePending = false;
+  /** Deleted by a flush; not yet committed. */
+  deleted = false;
+  /** Attributes that must be reloaded before they are read (after commit, expire()). */
+  expired: Set<string> | undefined;
+
+  /** The object this state belongs to. */
+  obj!: object;
 
   constructor(
     readonly mapper: Mapper,
     dict?: Record<string, unknown>,
   ) {
     this.dict = dict ?? {};
+  }
+
+  get status(): ObjectStatus {
+    if (this.session === undefined) return this.key === undefined ? "transient" : "detached";
+    if (this.key === undefined) return "pending";
+    return this.deleted ? "deleted" : "persistent";
+  }
+
+  /** Records the old value of a column attribute before its first change since load/flush. */
+  recordChange(key: string, old: unknown): void {
+    const committed = (this.committed ??= {});
+    if (!(key in committed)) {
+      committed[key] = old;
+      if (this.key !== undefined) this.session?.markModified(this);
+    }
   }
 }
 
@@ -29,5 +75,13 @@ export function stateOf(obj: object): InstanceState | undefined {
 
 /** The object's state, created on first use for objects built with `new`. */
 export function ensureState(obj: object, mapper: Mapper): InstanceState {
-  return ((obj as WithState)[STATE] ??= new InstanceState(mapper));
+  let state = (obj as WithState)[STATE];
+  if (state === undefined) attachState(obj, (state = new InstanceState(mapper)));
+  return state;
+}
+
+/** Attaches a fresh state to an object (hydration makes objects with `Object.create`). */
+export function attachState(obj: object, state: InstanceState): void {
+  state.obj = obj;
+  (obj as WithState)[STATE] = state;
 }

@@ -1,33 +1,66 @@
 /**
- * Compile-time checks of declarative mappings (PLACEHOLDER: permissive; the real checks replace
- * the bodies of these types, keeping their names and parameters).
+ * Compile-time checks of declarative mappings: the public names the decorators and model files use.
  *
- * A decorator's `value` parameter has type `Checked...<...>`: the decorator target itself when the
- * declaration is sound, otherwise a string literal type holding the error message, which tsc then
- * prints ("... is not assignable to parameter of type '"athanor: ..."'").
+ * A decorator's first parameter has type `Checked...<...>`: the decorator target itself when the
+ * declaration is sound, otherwise a string literal type holding the error message, so tsc reports
+ * the mistake on the decorator's line as
+ *
+ *     error TS1240: Unable to resolve signature of property decorator when called as an expression.
+ *       Argument of type 'ClassAccessorDecoratorTarget<Parent, Child[]>' is not assignable to
+ *       parameter of type '"athanor: Parent.children: ..."'.
+ *
+ * The decorators declare that parameter as `NoInfer<Checked...>`, so `This`, `V` and `N` are
+ * inferred from the decorator context only. Without it, tsc infers into both branches of the check
+ * and builds every error message on every decorator (quadratic in the number of models). Error
+ * messages (including the O(models) lookup of the class's name) are only built when a check fails.
+ *
+ * The checks themselves live in relationship-checks.ts and column-checks.ts; shared helpers in
+ * type-utils.ts. docs/performance.md has the measured cost.
  */
 import type { AnyColumnBuilder } from "../../core/schema/column-builder.js";
+import type { ColumnCheck } from "./column-checks.js";
+import type { RelationshipCheck } from "./relationship-checks.js";
 
 /**
  * The model registry, by name: each model file adds itself with
  * `declare module "athanor" { interface Models { Child: Child } }`. The key is the class name.
+ * String relationship targets must be keys of it; relationship checks read the other end's
+ * attribute types from it.
  */
 export interface Models {}
 export type ModelName = keyof Models;
 
-declare const BACK: unique symbol;
+/** Phantom key of the `Rel` brand: declared only, it never exists at run time. */
+export declare const BACK: unique symbol;
+
 /**
  * A relationship attribute's type with the name of its back-reference recorded (type-level only):
- * `Rel<Child[], "parents">` is used exactly like `Child[]`.
+ * `Rel<Child[], "parents">` is used exactly like `Child[]`, `Rel<Parent | null, "children">` like
+ * `Parent | null`. Decorators cannot change a class's type, so this brand is the only way the
+ * checks on the other end can see which attribute this one points back to.
  */
 export type Rel<T, B extends string> = T extends null | undefined ? T : T & { readonly [BACK]?: B };
 
 export type RelationshipKind = "manyToOne" | "oneToMany" | "oneToOne" | "manyToMany";
 
-/** A relationship target: a model name, or a thunk returning the model class. */
-export type TargetRef = ModelName | (() => abstract new (...args: any[]) => object);
+/**
+ * A relationship target: a model name (a key of `Models`), or a thunk returning the model class.
+ * `string & {}` keeps editor completion of model names while letting a misspelled name through
+ * to the check, which reports it with a readable message.
+ */
+export type TargetRef = ModelName | (string & {}) | (() => abstract new (...args: any[]) => object);
 
+/**
+ * The first parameter of `@manyToOne(target, options)` (and the other kinds) applied to attribute
+ * `N` of type `V` in class `This`: the accessor target when the declaration checks, else the message.
+ */
 export type CheckedRelationshipTarget<Kind extends RelationshipKind, T extends TargetRef, O, This, V, N extends string> =
-  ClassAccessorDecoratorTarget<This, V>;
+  RelationshipCheck<Kind, T, O, This, V, N> extends infer R
+    ? [R] extends [true] ? ClassAccessorDecoratorTarget<This, V> : R
+    : never;
 
-export type CheckedColumnTarget<B extends AnyColumnBuilder, This, V, N extends string> = ClassAccessorDecoratorTarget<This, V>;
+/** The first parameter of `@column(builder)` applied to attribute `N` of type `V` in class `This`. */
+export type CheckedColumnTarget<B extends AnyColumnBuilder, This, V, N extends string> =
+  ColumnCheck<B, This, V, N> extends infer R
+    ? [R] extends [true] ? ClassAccessorDecoratorTarget<This, V> : R
+    : never;

@@ -1,0 +1,87 @@
+/**
+ * Mapped classes in statements: `select(Parent)`, `columnsOf(Parent).id`, and `inspect(obj)`.
+ * The ORM registers an entity resolver with the Core, so the Core stays ignorant of the ORM.
+ */
+import type { Labeled } from "../core/expression/expression.js";
+import { Labeled as LabeledExpression } from "../core/expression/expression.js";
+import { registerEntityResolver } from "../core/statements/selectable.js";
+import type { FromSource } from "../core/schema/table.js";
+import { UnmappedClassError } from "./errors.js";
+import { MAPPER, type Mapper } from "./mapping/mapper.js";
+import { stateOf, type ObjectStatus } from "./state/instance-state.js";
+import type { BACK } from "./typing/checks.js";
+
+type AnyClass = abstract new (...args: any[]) => object;
+
+/** The attributes of T that are columns: not relationships (typed `Rel<...>`), not methods. */
+type ColumnKeys<T> = {
+  [K in keyof T & string]: T[K] extends Function ? never : typeof BACK extends keyof NonNullable<T[K]> ? never : K;
+}[keyof T & string];
+
+/** Typed column expressions of a model: `columnsOf(Parent).id.eq(1)`. */
+export type ModelColumns<T> = { readonly [K in ColumnKeys<T>]: Labeled<T[K], K> };
+
+const sources = new WeakMap<Mapper, FromSource>();
+
+/** The mapper's columns under their attribute keys: what `select(Model)` selects. */
+export function entitySource(mapper: Mapper): FromSource {
+  let source = sources.get(mapper);
+  if (!source) {
+    const table = mapper.table;
+    const columnList = [...mapper.columns].map(([key, column]) => new LabeledExpression<unknown, string>(key, column.node, column.type));
+    source = {
+      fromNode: table.fromNode,
+      columnList,
+      c: Object.fromEntries(columnList.map((c) => [c.key, c])) as FromSource["c"],
+      underlyingTable: table,
+    };
+    sources.set(mapper, source);
+  }
+  return source;
+}
+
+export function mapperOfClass(cls: AnyClass): Mapper | undefined {
+  const mapper = (cls as { [MAPPER]?: Mapper })[MAPPER];
+  return mapper && mapper.class_ === cls ? mapper : undefined;
+}
+
+registerEntityResolver((item) => {
+  const mapper = mapperOfClass(item);
+  if (!mapper) return undefined;
+  mapper.registry.configure();
+  return entitySource(mapper);
+});
+
+/** The columns of a mapped class as typed expressions, for `where`, `orderBy`, joins. */
+export function columnsOf<T extends object>(cls: abstract new (...args: any[]) => T): ModelColumns<T> {
+  const mapper = mapperOfClass(cls);
+  if (!mapper) throw new UnmappedClassError(`Class '${cls.name}' is not mapped.`);
+  mapper.registry.configure();
+  return entitySource(mapper).c as unknown as ModelColumns<T>;
+}
+
+export interface InstanceInspection {
+  readonly status: ObjectStatus;
+  readonly mapper: Mapper;
+  /** The identity key, once the object has a row. */
+  readonly identity: unknown;
+  /** Column attributes changed since load or flush. */
+  readonly modified: readonly string[];
+  /** Attributes expired (by commit, rollback or expire()). */
+  readonly expired: readonly string[];
+}
+
+/** The ORM's view of an object: its status (transient, pending, persistent, deleted, detached) and more. */
+export function inspect(obj: object): InstanceInspection {
+  const mapper = mapperOfClass(obj.constructor as AnyClass);
+  if (!mapper) throw new UnmappedClassError(`${obj.constructor.name} is not a mapped class.`);
+  const state = stateOf(obj);
+  const committed = state?.committed ?? {};
+  return {
+    status: state?.status ?? "transient",
+    mapper,
+    identity: state?.key,
+    modified: Object.keys(committed).filter((k) => committed[k] !== state?.dict[k]),
+    expired: [...(state?.expired ?? [])],
+  };
+}

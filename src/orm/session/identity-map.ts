@@ -1,0 +1,51 @@
+/** One object per primary key per session: the identity map. */
+import type { Mapper } from "../mapping/mapper.js";
+
+/**
+ * The identity key of a row: the primary-key value itself for a single-column key (numbers and
+ * strings compare by value in a Map), a joined string for a composite key.
+ */
+export function identityKey(values: readonly unknown[]): unknown {
+  if (values.length === 1) return normalizeKeyPart(values[0]);
+  return values.map((v) => `${typeof v}:${String(normalizeKeyPart(v))}`).join("\u0000");
+}
+
+/** Keys compare by value: a bigint that fits and the same number are the same key. */
+function normalizeKeyPart(value: unknown): unknown {
+  return typeof value === "bigint" && value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+    ? Number(value)
+    : value;
+}
+
+export class IdentityMap {
+  private readonly byMapper = new Map<Mapper, Map<unknown, object>>();
+
+  get(mapper: Mapper, key: unknown): object | undefined {
+    return this.byMapper.get(mapper)?.get(key);
+  }
+
+  set(mapper: Mapper, key: unknown, obj: object): void {
+    let map = this.byMapper.get(mapper);
+    if (!map) this.byMapper.set(mapper, (map = new Map()));
+    map.set(key, obj);
+  }
+
+  delete(mapper: Mapper, key: unknown): void {
+    this.byMapper.get(mapper)?.delete(key);
+  }
+
+  /** The map of one mapper, created on demand: hydration looks keys up in a tight loop. */
+  forMapper(mapper: Mapper): Map<unknown, object> {
+    let map = this.byMapper.get(mapper);
+    if (!map) this.byMapper.set(mapper, (map = new Map()));
+    return map;
+  }
+
+  *objects(): IterableIterator<object> {
+    for (const map of this.byMapper.values()) yield* map.values();
+  }
+
+  clear(): void {
+    this.byMapper.clear();
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Lazy loading that waits for the database without N+1: every `await lazy(obj).key` requested in
+ * the same tick for the same relationship is answered by one statement.
+ *
+ * ```ts
+ * const childrenOfAll = await Promise.all(parents.map((p) => lazy(p).children)); // one SELECT
+ * ```
+ */
+import { ArgumentError } from "../../core/errors.js";
+import type { RelationshipProperty } from "../mapping/relationship.js";
+import { stateOf } from "../state/instance-state.js";
+
+type Loader = (rel: RelationshipProperty, objects: readonly object[]) => Promise<void>;
+
+export class LazyLoader {
+  private readonly queued = new Map<RelationshipProperty, { objects: Set<object>; done: Promise<void> }>();
+
+  constructor(private readonly loadMany: Loader) {}
+
+  load(rel: RelationshipProperty, obj: object): Promise<void> {
+    let batch = this.queued.get(rel);
+    if (!batch) {
+      const objects = new Set<object>();
+      // The batch runs once the current synchronous code (the rest of this tick) has queued its loads.
+      const done = Promise.resolve().then(() => {
+        this.queued.delete(rel);
+        return this.loadMany(rel, [...objects]);
+      });
+      batch = { objects, done };
+      this.queued.set(rel, batch);
+    }
+    batch.objects.add(obj);
+    return batch.done;
+  }
+}
+
+/** Awaitable access to an object's relationships: `await lazy(parent).children`. */
+export type LazyAccess<T> = { readonly [K in keyof T]: Promise<T[K]> };
+
+export function lazy<T extends object>(obj: T): LazyAccess<T> {
+  return new Proxy({} as LazyAccess<T>, {
+    get(_target, key) {
+      if (typeof key !== "string") return undefined;
+      const state = stateOf(obj);
+      const session = state?.session as { loadLazily?: (o: object, k: string) => Promise<unknown> } | undefined;
+      if (state?.dict[key] !== undefined) return Promise.resolve(state.dict[key]);
+      if (!session?.loadLazily) {
+        if (state?.key === undefined) return Promise.resolve((obj as Record<string, unknown>)[key]);
+        return Promise.reject(new ArgumentError(`lazy(): the object is detached from its session; its '${key}' cannot be loaded.`));
+      }
+      return session.loadLazily(obj, key);
+    },
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * `sessionMaker(engine, options)`: a factory of sessions with shared settings, and `transaction`,
+ * which runs a unit of work and retries it when the database reports a serialization failure or
+ * deadlock (PostgreSQL 40001/40P01, MySQL 1213/1205, SQLite busy), with a fresh session each time.
+ */
+import { DBAPIError } from "../../core/errors.js";
+import type { Engine } from "../../engine/engine.js";
+import { Session, type SessionOptions } from "./session.js";
+
+export interface RetryOptions {
+  /** Attempts after the first (default 3). */
+  readonly retries?: number;
+  /** Base delay in ms, doubled each retry, with jitter (default 20). */
+  readonly backoffMs?: number;
+}
+
+export interface SessionFactory {
+  (): Session;
+  /**
+   * Runs `fn` in a new session and commits; on a retryable error, rolls back and runs it again in
+   * another new session, up to `retries` more times. Other errors roll back and propagate.
+   */
+  transaction<T>(fn: (session: Session) => Promise<T>, options?: RetryOptions & SessionOptions): Promise<T>;
+}
+
+export function sessionMaker(engine: Engine, defaults: SessionOptions = {}): SessionFactory {
+  const factory = (() => new Session(engine, defaults)) as SessionFactory;
+  factory.transaction = async <T>(fn: (session: Session) => Promise<T>, options: RetryOptions & SessionOptions = {}) => {
+    const retries = options.retries ?? 3;
+    const backoff = options.backoffMs ?? 20;
+    for (let attempt = 0; ; attempt++) {
+      const session = new Session(engine, { ...defaults, ...options });
+      try {
+        const result = await fn(session);
+        await session.commit();
+        return result;
+      } catch (error) {
+        await session.rollback().catch(() => undefined);
+        const retryable = error instanceof DBAPIError && error.retryable;
+        if (!retryable || attempt >= retries) throw error;
+        await new Promise((resolve) => setTimeout(resolve, backoff * 2 ** attempt * (0.5 + Math.random())));
+      } finally {
+        await session.close();
+      }
+    }
+  };
+  return factory;
+}

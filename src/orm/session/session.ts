@@ -1,0 +1,665 @@
+/**
+ * The Session: a unit of work over one database transaction, with an identity map.
+ *
+ * ```ts
+ * const session = new Session(engine);
+ * const parent = new Parent();
+ * parent.children.push(new Child());
+ * session.add(parent);
+ * await session.commit();                       // INSERTs in dependency order, one transaction
+ * const again = await session.get(Parent, 1);   // no SQL: the identity map has it
+ * ```
+ *
+ * Objects join the session with `add` (and through their relationships: save-update cascade);
+ * `flush` writes what changed; `commit` flushes and commits; `rollback` discards. A flush that
+ * fails rolls the transaction back and restores every object to its state before the
+ * transaction's flushes, so nothing is lost in memory and the session stays usable.
+ */
+import { ArgumentError, InvalidRequestError } from "../../core/errors.js";
+import type { Select } from "../../core/statements/select.js";
+import { select } from "../../core/statements/select.js";
+import type { Connection } from "../../engine/connection.js";
+import type { IsolationLevel } from "../../engine/driver.js";
+import type { Engine } from "../../engine/engine.js";
+import type { Transaction } from "../../engine/transaction.js";
+import { mapperOfClass } from "../entity.js";
+import { UnmappedClassError } from "../errors.js";
+import { hydrator } from "../loading/hydrate.js";
+import { collectJoined, withJoinedLoads } from "../loading/joined.js";
+import { isLoaderOption, type LoaderOption } from "../loading/options.js";
+import { loadRelationship, type LoadContext } from "../loading/relationship-loader.js";
+import { MAPPER, type Mapper } from "../mapping/mapper.js";
+import type { RelationshipProperty } from "../mapping/relationship.js";
+import { InstrumentedList } from "../state/collection.js";
+import { ensureState, stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
+import { flush } from "../unit-of-work/flush.js";
+import { Journal } from "../unit-of-work/journal.js";
+import { keyOf } from "../unit-of-work/persister.js";
+import { identityKey, IdentityMap } from "./identity-map.js";
+import { LazyLoader } from "./lazy.js";
+
+type AnyClass = abstract new (...args: any[]) => object;
+
+export interface SessionOptions {
+  /** Flush before queries, so that they see pending changes (default true). */
+  readonly autoflush?: boolean;
+  /** Expire every object's attributes on commit, so they are reloaded (default true). */
+  readonly expireOnCommit?: boolean;
+  /** Isolation level of the session's transactions. */
+  readonly isolationLevel?: IsolationLevel;
+}
+
+/** A primary key for `get`: the value, the values in key-column order, or an object by attribute. */
+export type PrimaryKeyValue = unknown | readonly unknown[] | Record<string, unknown>;
+
+interface Savepoint {
+  readonly tx: Transaction;
+  readonly journal: Journal;
+  /** Dicts (and collection members) of objects as they were when the savepoint began. */
+  readonly snapshots: Map<InstanceState, Snapshot>;
+  readonly added: Set<InstanceState>;
+}
+
+interface Snapshot {
+  readonly dict: Record<string, unknown>;
+  readonly committed: Record<string, unknown> | undefined;
+  readonly collections: Map<string, object[]>;
+  readonly deletePending: boolean;
+}
+
+export class Session implements StateOwner {
+  readonly autoflush: boolean;
+  readonly expireOnCommit: boolean;
+  private readonly identity = new IdentityMap();
+  private readonly pending = new Set<InstanceState>();
+  private readonly modified = new Set<InstanceState>();
+  private readonly deleting = new Set<InstanceState>();
+  private conn: Connection | undefined;
+  private tx: Transaction | undefined;
+  private journal = new Journal();
+  private readonly savepoints: Savepoint[] = [];
+  private flushing = false;
+  private closed = false;
+  private readonly lazyLoader: LazyLoader;
+
+  constructor(
+    readonly engine: Engine,
+    private readonly options: SessionOptions = {},
+  ) {
+    this.autoflush = options.autoflush ?? true;
+    this.expireOnCommit = options.expireOnCommit ?? true;
+    this.lazyLoader = new LazyLoader((rel, objects) => this.loadNow(rel, objects));
+  }
+
+  // ------------------------------------------------------------------ membership
+
+  /** Adds an object (and what it references: save-update cascade); it is inserted at the next flush. */
+  add(obj: object): void {
+    this.checkOpen();
+    const state = this.stateFor(obj);
+    if (state.session && state.session !== this) {
+      throw new InvalidRequestError(`${describe(state)} already belongs to another session; expunge it there first.`);
+    }
+    if (state.session === this) {
+      if (state.deletePending && state.key !== undefined) this.undelete(state);
+      return;
+    }
+    if (state.deleted) throw new InvalidRequestError(`${describe(state)} was deleted; it cannot be added again.`);
+    this.snapshot(state);
+    state.session = this;
+    if (state.key === undefined) {
+      this.pending.add(state);
+      this.savepoints.at(-1)?.added.add(state);
+    } else {
+      this.identity.set(state.mapper, state.key, obj);
+      if (state.committed) this.modified.add(state);
+    }
+    this.cascadeFrom(state);
+  }
+
+  addAll(objects: Iterable<object>): void {
+    for (const obj of objects) this.add(obj);
+  }
+
+  /** Marks an object for deletion at the next flush (a pending one is simply removed). */
+  delete(obj: object): void {
+    this.checkOpen();
+    const state = this.stateFor(obj);
+    if (state.session !== this) throw new InvalidRequestError(`${describe(state)} is not in this session.`);
+    this.snapshot(state);
+    if (state.key === undefined) {
+      this.expungeState(state);
+      return;
+    }
+    state.deletePending = true;
+    this.deleting.add(state);
+  }
+
+  /** Removes an object from the session without touching the database. */
+  expunge(obj: object): void {
+    const state = this.stateFor(obj);
+    if (state.session !== this) return;
+    this.expungeState(state);
+  }
+
+  /** Copies a detached or foreign object's state onto this session's object of the same key. */
+  async merge<T extends object>(obj: T): Promise<T> {
+    this.checkOpen();
+    const state = this.stateFor(obj);
+    const mapper = state.mapper;
+    const key = state.dict && mapper.primaryKey.every((c) => state.dict[mapper.attributeFor(c)!] != null) ? keyOf(mapper, state) : undefined;
+    let target = key === undefined ? undefined : ((this.identity.get(mapper, key) as T | undefined) ?? (await this.getByKey<T>(mapper, key, mapper.primaryKey.map((c) => state.dict[mapper.attributeFor(c)!]))));
+    if (!target) {
+      target = Object.create(mapper.class_.prototype) as T;
+      this.add(target);
+    }
+    for (const attr of mapper.columns.keys()) {
+      if (state.dict[attr] !== undefined) (target as Record<string, unknown>)[attr] = state.dict[attr];
+    }
+    return target;
+  }
+
+  /** The object with this primary key: from the identity map (no SQL) or the database. */
+  async get<T extends object>(cls: abstract new (...args: any[]) => T, pk: PrimaryKeyValue): Promise<T | undefined> {
+    this.checkOpen();
+    const mapper = this.mapperOf(cls);
+    const values = primaryKeyValues(mapper, pk);
+    const key = identityKey(values);
+    const known = this.identity.get(mapper, key) as T | undefined;
+    if (known && !stateOf(known)!.expired) return stateOf(known)!.deletePending ? undefined : known;
+    return this.getByKey<T>(mapper, key, values);
+  }
+
+  private async getByKey<T extends object>(mapper: Mapper, _key: unknown, values: readonly unknown[]): Promise<T | undefined> {
+    const statement = select(mapper.class_).where(...mapper.primaryKey.map((c, i) => c.eq(values[i] as never)));
+    const [obj] = await this.scalars(statement as Select<unknown, T>);
+    return obj;
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  /** The first column of each row: for `select(Model)`, the model objects. */
+  async scalars<T>(statement: Select<any, T, any>): Promise<T[]> {
+    const rows = await this.execute(statement);
+    return rows.map((row) => row[0] as T);
+  }
+
+  /** The first column of the first row, or undefined. */
+  async scalar<T>(statement: Select<any, T, any>): Promise<T | undefined> {
+    const rows = await this.execute(statement);
+    return rows.length ? (rows[0]![0] as T) : undefined;
+  }
+
+  /** Rows as tuples, one value per select item; entities come back as objects (one per key). */
+  async execute<Tuple extends readonly unknown[]>(statement: Select<any, any, Tuple>): Promise<Tuple[]> {
+    this.checkOpen();
+    if (this.autoflush) await this.flush();
+    const options = statement.statementOptions.filter(isLoaderOption);
+    const first = statement.layout[0];
+    const firstMapper = first?.kind === "entity" ? mapperOfClass(first.entity) : undefined;
+    const joinedRels = firstMapper ? this.strategyRels(firstMapper, options, "joined") : [];
+    const { statement: query, loads } = withJoinedLoads(statement as Select<unknown>, joinedRels);
+    const rows = await this.rows(query);
+    const readers = statement.layout.map((item) => {
+      if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
+      return hydrator(this.mapperOf(item.entity), item.start, this.loadContext);
+    });
+    const tuples = rows.map((row) => readers.map((read) => read(row)));
+    if (firstMapper && loads.length) collectJoined(this.loadContext, loads, rows, tuples.map((t) => t[0] as object | null));
+    // Select-in loading, level by level, for each entity column of the result.
+    for (const [index, item] of statement.layout.entries()) {
+      if (item.kind !== "entity") continue;
+      const mapper = this.mapperOf(item.entity);
+      const objects = uniqueObjects(tuples.map((t) => t[index]));
+      await this.applyLoaders(mapper, objects, options, index === 0 ? joinedRels : []);
+    }
+    return tuples as unknown as Tuple[];
+  }
+
+  /** Which relationships of `mapper` load with `strategy`, by the mapping's default or a query option. */
+  private strategyRels(mapper: Mapper, options: readonly LoaderOption[], strategy: string): RelationshipProperty[] {
+    const result: RelationshipProperty[] = [];
+    for (const rel of mapper.relationships.values()) {
+      const option = options.find((o) => this.mapperOf(o.entity) === mapper && o.path[0] === rel.key && o.path.length === 1);
+      if ((option?.strategy ?? rel.spec.options.lazy) === strategy) result.push(rel);
+    }
+    return result;
+  }
+
+  private async applyLoaders(mapper: Mapper, objects: object[], options: readonly LoaderOption[], alreadyJoined: readonly RelationshipProperty[]): Promise<void> {
+    if (objects.length === 0) return;
+    for (const rel of mapper.relationships.values()) {
+      const paths = options.filter((o) => this.mapperOf(o.entity) === mapper && o.path[0] === rel.key);
+      const strategy = paths.find((o) => o.path.length === 1)?.strategy ?? (paths.length ? "selectin" : rel.spec.options.lazy);
+      if (strategy !== "selectin" && strategy !== "joined") continue;
+      if (!alreadyJoined.includes(rel)) await this.loadNow(rel, objects);
+      // Deeper levels of the paths: load them on the targets just loaded.
+      const deeper = paths.filter((o) => o.path.length > 1).map((o) => ({ ...o, entity: rel.resolved.target.class_, path: o.path.slice(1) }) as LoaderOption);
+      if (deeper.length) {
+        const targets = uniqueObjects(objects.flatMap((o) => {
+          const value = stateOf(o)?.dict[rel.key];
+          return Array.isArray(value) ? value : value ? [value] : [];
+        }));
+        await this.applyLoaders(rel.resolved.target, targets, deeper, []);
+      }
+    }
+  }
+
+  /** Loads a relationship for objects now (select-in); used by lazy loads, cascades, refresh. */
+  private async loadNow(rel: RelationshipProperty, objects: readonly object[]): Promise<void> {
+    await loadRelationship(this.loadContext, rel, objects);
+  }
+
+  /** `await lazy(obj).key`: loads one relationship, batched with the loads of the same tick. */
+  loadLazily(obj: object, key: string): Promise<unknown> {
+    const state = this.stateFor(obj);
+    const rel = state.mapper.relationships.get(key);
+    if (!rel) throw new ArgumentError(`${state.mapper.name} has no relationship '${key}'.`);
+    if (state.dict[key] !== undefined) return Promise.resolve(state.dict[key]);
+    if (rel.spec.options.lazy === "raise") {
+      return Promise.reject(new InvalidRequestError(`${rel} has lazy: "raise": load it with selectinLoad(${rel.parent.name}, "${key}") or joinedLoad(...) in the query.`));
+    }
+    if (state.key === undefined) return Promise.resolve(state.obj && (state.obj as Record<string, unknown>)[key]);
+    return this.lazyLoader.load(rel, obj).then(() => state.dict[key]);
+  }
+
+  private get loadContext(): LoadContext {
+    return { identity: this.identity, owner: this, rows: (statement) => this.rows(statement) };
+  }
+
+  /** Runs a select and returns array rows, without autoflush (callers flush first if needed). */
+  private async rows(statement: Select<unknown>): Promise<unknown[][]> {
+    const conn = await this.connection();
+    const compiled = this.engine.cache.compile(statement.node);
+    return (await conn.executeCompiled<unknown[]>(compiled, { arrayRows: true })).rows;
+  }
+
+  // ------------------------------------------------------------------ flush, commit, rollback
+
+  /** Writes pending changes in one transaction; on error, rolls it back and restores the objects. */
+  async flush(): Promise<void> {
+    this.checkOpen();
+    if (this.flushing) return;
+    if (this.pending.size === 0 && this.modified.size === 0 && this.deleting.size === 0) return;
+    this.flushing = true;
+    try {
+      const conn = await this.connection();
+      const pending = [...this.pending];
+      const modified = [...this.modified];
+      const deleting = [...this.deleting];
+      try {
+        await flush({
+          conn,
+          identity: this.identity,
+          journal: this.journal,
+          pending,
+          modified,
+          deleting,
+          load: (rel, objects) => this.loadNow(rel, objects),
+        });
+      } catch (error) {
+        await this.abortTransaction();
+        throw error;
+      }
+      for (const state of pending) if (state.key !== undefined) this.pending.delete(state);
+      this.modified.clear();
+      for (const state of deleting) this.deleting.delete(state);
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Flushes and commits; objects expire unless `expireOnCommit: false`. */
+  async commit(): Promise<void> {
+    this.checkOpen();
+    await this.flush();
+    if (this.tx) {
+      try {
+        await this.tx.commit();
+      } catch (error) {
+        await this.abortTransaction();
+        throw error;
+      }
+    }
+    this.endTransaction();
+    for (const obj of this.identity.objects()) {
+      const state = stateOf(obj)!;
+      state.deleted = false;
+      if (this.expireOnCommit) this.expireState(state);
+    }
+  }
+
+  /** Rolls back the transaction; objects return to their state before its flushes, and expire. */
+  async rollback(): Promise<void> {
+    this.checkOpen();
+    const tx = this.tx;
+    this.restoreJournal(this.journal);
+    this.journal = new Journal();
+    this.savepoints.length = 0;
+    this.endTransaction();
+    if (tx?.isActive) await tx.rollback().catch(() => undefined);
+    await this.releaseConnection();
+    for (const obj of this.identity.objects()) this.expireState(stateOf(obj)!);
+  }
+
+  /** Rolls back and detaches every object; the session can still be used afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.tx) await this.rollback();
+    for (const obj of [...this.identity.objects()]) this.detach(stateOf(obj)!);
+    for (const state of [...this.pending]) this.detach(state);
+    this.identity.clear();
+    this.pending.clear();
+    this.modified.clear();
+    this.deleting.clear();
+    await this.releaseConnection();
+  }
+
+  /**
+   * A savepoint. Its `rollback()` undoes the database work done since, and restores the objects
+   * it touched to how they were when it began; `commit()` keeps both.
+   */
+  async beginNested(): Promise<{ commit(): Promise<void>; rollback(): Promise<void> }> {
+    this.checkOpen();
+    await this.flush();
+    const conn = await this.connection();
+    const savepoint: Savepoint = { tx: await conn.beginNested(), journal: new Journal(), snapshots: new Map(), added: new Set() };
+    const parentJournal = this.journal;
+    this.journal = savepoint.journal;
+    this.savepoints.push(savepoint);
+    const end = () => {
+      const index = this.savepoints.indexOf(savepoint);
+      if (index < 0) throw new InvalidRequestError("This savepoint has already ended.");
+      this.savepoints.splice(index);
+      this.journal = parentJournal;
+    };
+    return {
+      commit: async () => {
+        await this.flush();
+        end();
+        await savepoint.tx.commit();
+        parentJournal.absorb(savepoint.journal);
+        const outer = this.savepoints.at(-1);
+        if (outer) for (const [state, snap] of savepoint.snapshots) if (!outer.snapshots.has(state)) outer.snapshots.set(state, snap);
+      },
+      rollback: async () => {
+        end();
+        await savepoint.tx.rollback();
+        this.restoreJournal(savepoint.journal);
+        this.restoreSnapshots(savepoint);
+      },
+    };
+  }
+
+  // ------------------------------------------------------------------ refresh and expire
+
+  /** Reloads an object's columns from the database (its relationships are reloaded on demand). */
+  async refresh(obj: object): Promise<void> {
+    this.checkOpen();
+    const state = this.stateFor(obj);
+    if (state.key === undefined) throw new InvalidRequestError(`${describe(state)} has no row to refresh from.`);
+    const mapper = state.mapper;
+    const row = (await this.rows(select(mapper.class_).where(...mapper.primaryKey.map((c) => c.eq(state.dict[mapper.attributeFor(c)!] as never)))))[0];
+    if (!row) throw new InvalidRequestError(`${describe(state)} no longer exists in the database.`);
+    [...mapper.columns.keys()].forEach((key, i) => (state.dict[key] = row[i]));
+    state.expired = undefined;
+    state.committed = undefined;
+    this.modified.delete(state);
+    for (const rel of mapper.relationships.values()) delete state.dict[rel.key];
+  }
+
+  /** Marks attributes (all by default) as needing a reload; unflushed changes to them are dropped. */
+  expire(obj: object, attributes?: readonly string[]): void {
+    this.expireState(this.stateFor(obj), attributes);
+  }
+
+  expireAll(): void {
+    for (const obj of this.identity.objects()) this.expireState(stateOf(obj)!);
+  }
+
+  /** Every object of the session: pending ones and those in the identity map. */
+  get objects(): object[] {
+    return [...[...this.pending].map((s) => s.obj), ...this.identity.objects()];
+  }
+
+  // ------------------------------------------------------------------ StateOwner
+
+  markModified(state: InstanceState): void {
+    this.snapshot(state);
+    if (state.key !== undefined && !state.deleted) this.modified.add(state);
+  }
+
+  cascadeAdd(obj: object): void {
+    const state = stateOf(obj);
+    if (!state?.session) this.add(obj);
+  }
+
+  orphaned(obj: object): void {
+    const state = this.stateFor(obj);
+    if (state.session === this) {
+      this.delete(obj);
+      return;
+    }
+    // A link removed through a many-to-many view whose association objects were not loaded.
+    if (state.key === undefined && state.session === undefined) {
+      const owner = state.mapper;
+      const key = linkKey(state);
+      if (key === undefined) return;
+      const known = this.identity.get(owner, key);
+      if (known) this.delete(known);
+      else {
+        state.session = this;
+        state.key = key;
+        this.identity.set(owner, key, obj);
+        this.delete(obj);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private stateFor(obj: object): InstanceState {
+    const mapper = (obj?.constructor as { [MAPPER]?: Mapper } | undefined)?.[MAPPER];
+    if (!mapper || mapper.class_ !== obj.constructor) throw new UnmappedClassError(`${String(obj?.constructor?.name ?? obj)} is not a mapped class.`);
+    mapper.registry.configure();
+    const state = ensureState(obj, mapper);
+    adoptOwnProperties(obj, state);
+    return state;
+  }
+
+  private mapperOf(cls: AnyClass): Mapper {
+    const mapper = mapperOfClass(cls);
+    if (!mapper) throw new UnmappedClassError(`Class '${cls.name}' is not mapped.`);
+    mapper.registry.configure();
+    return mapper;
+  }
+
+  /** Save-update cascade: pending and persistent objects bring along what their loaded relationships hold. */
+  private cascadeFrom(state: InstanceState): void {
+    for (const rel of state.mapper.relationships.values()) {
+      const value = state.dict[rel.key];
+      if (value === undefined || value === null || rel.viewonly) continue;
+      for (const related of Array.isArray(value) ? value : [value as object]) {
+        if (!stateOf(related)?.session) this.add(related);
+      }
+    }
+  }
+
+  private undelete(state: InstanceState): void {
+    state.deletePending = false;
+    this.deleting.delete(state);
+  }
+
+  private expungeState(state: InstanceState): void {
+    this.pending.delete(state);
+    this.modified.delete(state);
+    this.deleting.delete(state);
+    if (state.key !== undefined) this.identity.delete(state.mapper, state.key);
+    this.detach(state);
+  }
+
+  private detach(state: InstanceState): void {
+    state.session = undefined;
+    state.deletePending = false;
+  }
+
+  private expireState(state: InstanceState, attributes?: readonly string[]): void {
+    if (state.key === undefined) return;
+    const keys = attributes ?? [...state.mapper.columns.keys()];
+    for (const key of keys) {
+      if (state.mapper.relationships.has(key)) delete state.dict[key];
+      else (state.expired ??= new Set()).add(key);
+      if (state.committed) delete state.committed[key];
+    }
+    if (!attributes) for (const rel of state.mapper.relationships.values()) delete state.dict[rel.key];
+    if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
+  }
+
+  /** The session's connection, beginning its transaction on first use. */
+  async connection(): Promise<Connection> {
+    this.checkOpen();
+    if (!this.conn) {
+      this.conn = await this.engine.connect();
+      this.tx = await this.conn.begin(this.options.isolationLevel ? { isolationLevel: this.options.isolationLevel } : {});
+    }
+    return this.conn;
+  }
+
+  private endTransaction(): void {
+    this.tx = undefined;
+    this.journal = new Journal();
+    void this.releaseConnection();
+  }
+
+  private async releaseConnection(): Promise<void> {
+    const conn = this.conn;
+    this.conn = undefined;
+    this.tx = undefined;
+    if (conn) await conn.close();
+  }
+
+  /** A statement failed: the transaction is rolled back and the flushes' effects undone in memory. */
+  private async abortTransaction(): Promise<void> {
+    const tx = this.tx;
+    for (const savepoint of [...this.savepoints].reverse()) this.restoreJournal(savepoint.journal);
+    this.restoreJournal(this.journal);
+    this.savepoints.length = 0;
+    this.journal = new Journal();
+    this.tx = undefined;
+    if (tx?.isActive) await tx.rollback().catch(() => undefined);
+    await this.releaseConnection();
+  }
+
+  /** Undoes in memory what flushes recorded: inserted objects are pending again, and so on. */
+  private restoreJournal(journal: Journal): void {
+    for (const state of journal.inserted) {
+      if (state.key !== undefined) this.identity.delete(state.mapper, state.key);
+      state.key = undefined;
+      for (const attr of journal.generated.get(state) ?? []) delete state.dict[attr];
+      state.expired = undefined;
+      if (state.session === this) this.pending.add(state);
+    }
+    for (const state of journal.deleted) {
+      state.deleted = false;
+      if (state.session === this && state.key !== undefined) {
+        this.identity.set(state.mapper, state.key, state.obj);
+        state.deletePending = true;
+        this.deleting.add(state);
+      }
+    }
+    for (const [state, before] of journal.updated) {
+      state.committed = { ...before, ...state.committed };
+      if (state.session === this && state.key !== undefined) this.modified.add(state);
+    }
+    for (const [list, before] of journal.collections) list.committed = before;
+  }
+
+  /** Keeps a copy of an object's state the first time a savepoint sees it change. */
+  private snapshot(state: InstanceState): void {
+    const savepoint = this.savepoints.at(-1);
+    if (!savepoint || savepoint.snapshots.has(state)) return;
+    const collections = new Map<string, object[]>();
+    for (const [key, value] of Object.entries(state.dict)) if (value instanceof InstrumentedList) collections.set(key, [...value]);
+    savepoint.snapshots.set(state, {
+      dict: { ...state.dict },
+      committed: state.committed ? { ...state.committed } : undefined,
+      collections,
+      deletePending: state.deletePending,
+    });
+  }
+
+  private restoreSnapshots(savepoint: Savepoint): void {
+    for (const state of savepoint.added) if (state.key === undefined) this.expungeState(state);
+    for (const [state, snap] of savepoint.snapshots) {
+      for (const key of Object.keys(state.dict)) if (!(key in snap.dict)) delete state.dict[key];
+      Object.assign(state.dict, snap.dict);
+      for (const [key, members] of snap.collections) {
+        const list = state.dict[key] as InstrumentedList<object>;
+        list.length = 0;
+        for (const m of members) list.appendQuietly(m);
+      }
+      state.committed = snap.committed;
+      state.deletePending = snap.deletePending;
+      if (!snap.deletePending) this.deleting.delete(state);
+      else this.deleting.add(state);
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new InvalidRequestError("This session is closed.");
+  }
+}
+
+/** Values of a primary key in key-column order, from any of the accepted forms. */
+function primaryKeyValues(mapper: Mapper, pk: PrimaryKeyValue): unknown[] {
+  const columns = mapper.primaryKey;
+  if (Array.isArray(pk)) {
+    if (pk.length !== columns.length) throw new ArgumentError(`${mapper.name} has a ${columns.length}-column primary key; got ${pk.length} values.`);
+    return [...pk];
+  }
+  if (pk !== null && typeof pk === "object" && !(pk instanceof Date)) {
+    return columns.map((c) => {
+      const attr = mapper.attributeFor(c)!;
+      if (!(attr in pk)) throw new ArgumentError(`get(${mapper.name}, ...): the key object lacks '${attr}'.`);
+      return (pk as Record<string, unknown>)[attr];
+    });
+  }
+  if (columns.length !== 1) throw new ArgumentError(`${mapper.name} has a composite primary key: pass [${columns.map((c) => mapper.attributeFor(c)).join(", ")}] or an object.`);
+  return [pk];
+}
+
+/** The primary key an association stand-in would have: from the keys of the objects it links. */
+function linkKey(state: InstanceState): unknown {
+  const dict: Record<string, unknown> = {};
+  for (const rel of state.mapper.relationships.values()) {
+    const target = state.dict[rel.key] as object | undefined;
+    if (!target || rel.resolved.direction !== "manyToOne") continue;
+    const targetState = stateOf(target);
+    for (const [fk, key] of rel.resolved.pairs) dict[state.mapper.attributeFor(fk)!] = targetState?.dict[rel.resolved.target.attributeFor(key)!];
+  }
+  Object.assign(state.dict, dict);
+  const values = state.mapper.primaryKey.map((c) => dict[state.mapper.attributeFor(c)!]);
+  return values.some((v) => v === undefined || v === null) ? undefined : identityKey(values);
+}
+
+/**
+ * An imperatively mapped class that declares plain fields gets own properties that hide the
+ * mapped accessors; moving their values into the state makes the accessors visible again.
+ */
+function adoptOwnProperties(obj: object, state: InstanceState): void {
+  for (const key of Object.keys(obj)) {
+    if (!state.mapper.columns.has(key) && !state.mapper.relationships.has(key)) continue;
+    const value = (obj as Record<string, unknown>)[key];
+    delete (obj as Record<string, unknown>)[key];
+    if (value !== undefined) (obj as Record<string, unknown>)[key] = value;
+  }
+}
+
+function uniqueObjects(values: readonly unknown[]): object[] {
+  return [...new Set(values.filter((v): v is object => typeof v === "object" && v !== null))];
+}
+
+function describe(state: InstanceState): string {
+  return `${state.mapper.name} object`;
+}
+

@@ -1,0 +1,91 @@
+/**
+ * The list behind a one-to-many or many-to-many attribute: an Array whose mutating methods report
+ * what was added and removed, so that the other side of the relationship (and, for the seed's
+ * double path, the association objects) follow at once, before any flush.
+ *
+ * Mutate it with its methods (`push`, `splice`, `remove`, ...); writing an index directly is not
+ * observed. Methods returning new arrays (`map`, `filter`, `slice`) return plain arrays.
+ */
+
+export interface CollectionListener {
+  added(item: object): void;
+  removed(item: object): void;
+}
+
+export class InstrumentedList<T extends object> extends Array<T> {
+  static override get [Symbol.species]() {
+    return Array;
+  }
+
+  /** Members as last loaded or flushed; undefined for a collection that never was. */
+  committed: T[] | undefined;
+  private listener: CollectionListener | undefined;
+
+  /** Wraps `items` without reporting them as added. */
+  static adopt<T extends object>(items: readonly T[], listener: CollectionListener, committed: boolean): InstrumentedList<T> {
+    const list = new InstrumentedList<T>();
+    Array.prototype.push.apply(list, items as T[]);
+    list.listener = listener;
+    if (committed) list.committed = [...items];
+    return list;
+  }
+
+  override push(...items: T[]): number {
+    const length = super.push(...items);
+    for (const item of items) this.listener?.added(item);
+    return length;
+  }
+
+  override unshift(...items: T[]): number {
+    const length = super.unshift(...items);
+    for (const item of items) this.listener?.added(item);
+    return length;
+  }
+
+  override pop(): T | undefined {
+    const item = super.pop();
+    if (item !== undefined) this.listener?.removed(item);
+    return item;
+  }
+
+  override shift(): T | undefined {
+    const item = super.shift();
+    if (item !== undefined) this.listener?.removed(item);
+    return item;
+  }
+
+  override splice(start: number, deleteCount?: number, ...items: T[]): T[] {
+    const removed = deleteCount === undefined ? super.splice(start) : super.splice(start, deleteCount, ...items);
+    for (const item of removed) this.listener?.removed(item);
+    for (const item of items) this.listener?.added(item);
+    return removed;
+  }
+
+  /** Removes `item` if present; returns whether it was. */
+  remove(item: T): boolean {
+    const index = this.indexOf(item);
+    if (index < 0) return false;
+    this.splice(index, 1);
+    return true;
+  }
+
+  /** Removes every member. */
+  clear(): void {
+    this.splice(0, this.length);
+  }
+
+  /** Adds or removes without reporting: the other side's own events already did the rest. */
+  appendQuietly(item: T): void {
+    if (!this.includes(item)) super.push(item);
+  }
+
+  removeQuietly(item: T): void {
+    const index = this.indexOf(item);
+    if (index >= 0) super.splice(index, 1);
+  }
+
+  /** The membership is now what the database holds (after load or flush). */
+  markCommitted(): void {
+    this.committed = [...this];
+  }
+}

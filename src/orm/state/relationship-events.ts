@@ -1,0 +1,179 @@
+/**
+ * What happens in memory when a relationship changes, before any flush:
+ * - the other side of a `backPopulates` pair follows (a child appended to `parent.children` gets
+ *   `child.parent`, and leaves its previous parent's list);
+ * - a many-to-many that is a view over association objects creates or removes the association
+ *   object (and an association whose two ends are set appears in both views);
+ * - objects attached to an object of a session join it (save-update cascade), objects that lose
+ *   the parent they cannot exist without are deleted (delete-orphan).
+ * Updates to the other side are "quiet": they do not fire events of their own.
+ */
+import type { RelationshipProperty } from "../mapping/relationship.js";
+import { InstrumentedList, type CollectionListener } from "./collection.js";
+import { ensureState, stateOf } from "./instance-state.js";
+import type { Mapper } from "../mapping/mapper.js";
+import { MAPPER } from "../mapping/mapper.js";
+
+function mapperOf(obj: object): Mapper {
+  return (obj.constructor as { [MAPPER]?: Mapper })[MAPPER]!;
+}
+
+/** The loaded list of `rel` on `obj`; an empty one for objects not yet in the database. */
+export function collectionOf(obj: object, rel: RelationshipProperty): InstrumentedList<object> | undefined {
+  const state = ensureState(obj, mapperOf(obj));
+  const value = state.dict[rel.key] as InstrumentedList<object> | undefined;
+  if (value !== undefined) return value;
+  if (state.key !== undefined) return undefined; // not loaded: loading later reads the flushed rows
+  const list = InstrumentedList.adopt<object>([], collectionListener(obj, rel), false);
+  state.dict[rel.key] = list;
+  return list;
+}
+
+export function collectionListener(owner: object, rel: RelationshipProperty): CollectionListener {
+  return {
+    added: (item) => collectionAdded(owner, rel, item),
+    removed: (item) => collectionRemoved(owner, rel, item),
+  };
+}
+
+function touched(obj: object): void {
+  const state = stateOf(obj);
+  if (state?.key !== undefined) state.session?.markModified(state);
+}
+
+function cascade(owner: object, item: object): void {
+  const session = stateOf(owner)?.session;
+  if (session && stateOf(item)?.session !== session) session.cascadeAdd(item);
+}
+
+function collectionAdded(owner: object, rel: RelationshipProperty, item: object): void {
+  attachBack(item, rel.backRef, owner, rel);
+  const view = rel.associationView;
+  if (view && !findAssociation(owner, rel, item)) {
+    // Adding through the many-to-many view creates the association object, extra columns at their defaults.
+    const association = Object.create(view.association.class_.prototype) as object;
+    const state = ensureState(association, view.association);
+    for (const [key, column] of view.association.columns) {
+      if (column.default !== undefined) state.dict[key] = column.defaultValue();
+    }
+    setScalar(association, view.toOwner, owner);
+    setScalar(association, view.toMember, item);
+  }
+  cascade(owner, item);
+  touched(owner);
+}
+
+function collectionRemoved(owner: object, rel: RelationshipProperty, item: object): void {
+  detachBack(item, rel.backRef, owner);
+  const view = rel.associationView;
+  if (view) {
+    const association = findAssociation(owner, rel, item);
+    if (association) unlinkAssociation(association, view);
+    else stateOf(owner)?.session?.orphaned(linkStub(owner, rel, item));
+  } else if (isIdentifying(rel) || rel.spec.options.cascade?.includes("delete-orphan")) {
+    const state = stateOf(item);
+    if (state?.dict[rel.backRef?.key ?? ""] == null) state?.session?.orphaned(item);
+  }
+  touched(owner);
+}
+
+/** A scalar relationship changed from `old` to `value` (the attribute itself is already set). */
+export function scalarChanged(obj: object, rel: RelationshipProperty, old: object | null, value: object | null): void {
+  if (old) detachBack(old, rel.backRef, obj);
+  if (value) attachBack(value, rel.backRef, obj, rel);
+  for (const view of rel.views) viewEndChanged(obj, view, rel, old);
+  if (value) cascade(obj, value);
+  touched(obj);
+}
+
+function setScalar(obj: object, rel: RelationshipProperty, value: object): void {
+  const state = ensureState(obj, mapperOf(obj));
+  const old = (state.dict[rel.key] ?? null) as object | null;
+  state.dict[rel.key] = value;
+  scalarChanged(obj, rel, old, value);
+}
+
+/** Makes `target`'s side of the pair point at `obj`. */
+function attachBack(target: object, back: RelationshipProperty | undefined, obj: object, rel: RelationshipProperty): void {
+  if (!back) return;
+  if (back.collection) {
+    collectionOf(target, back)?.appendQuietly(obj);
+    return;
+  }
+  const state = ensureState(target, mapperOf(target));
+  const previous = state.dict[back.key] as object | null | undefined;
+  if (previous === obj) return;
+  // `target` moves from its previous parent (or one-to-one partner) to `obj`.
+  if (previous) {
+    if (rel.collection) collectionOf(previous, rel)?.removeQuietly(target);
+    else ensureState(previous, mapperOf(previous)).dict[rel.key] = null;
+  }
+  state.dict[back.key] = obj;
+  touched(target);
+}
+
+/** Makes `target`'s side of the pair stop pointing at `obj`. */
+function detachBack(target: object, back: RelationshipProperty | undefined, obj: object): void {
+  if (!back) return;
+  if (back.collection) {
+    collectionOf(target, back)?.removeQuietly(obj);
+  } else {
+    const state = ensureState(target, mapperOf(target));
+    if (state.dict[back.key] === obj) state.dict[back.key] = null;
+  }
+  touched(target);
+}
+
+/** An association's end changed: the views through it drop the old link and show the new one. */
+function viewEndChanged(association: object, view: RelationshipProperty, end: RelationshipProperty, old: object | null): void {
+  const av = view.associationView!;
+  const dict = ensureState(association, av.association).dict;
+  const owner = dict[av.toOwner.key] as object | null | undefined;
+  const member = dict[av.toMember.key] as object | null | undefined;
+  const oldOwner = end === av.toOwner ? old : owner;
+  const oldMember = end === av.toMember ? old : member;
+  if (oldOwner && oldMember) collectionOf(oldOwner, view)?.removeQuietly(oldMember);
+  if (owner && member) collectionOf(owner, view)?.appendQuietly(member);
+}
+
+/** The association object linking `owner` to `member` through view `rel`, if loaded. */
+function findAssociation(owner: object, rel: RelationshipProperty, member: object): object | undefined {
+  const view = rel.associationView!;
+  const associations = view.toOwner.backRef ? collectionOf(owner, view.toOwner.backRef) : undefined;
+  return associations?.find((a) => ensureState(a, view.association).dict[view.toMember.key] === member);
+}
+
+/** Removes an association object from both ends (and so from both views), and deletes it. */
+function unlinkAssociation(association: object, view: NonNullable<RelationshipProperty["associationView"]>): void {
+  const dict = ensureState(association, view.association).dict;
+  for (const end of [view.toOwner, view.toMember]) {
+    const target = dict[end.key] as object | null | undefined;
+    if (target) detachBack(target, end.backRef, association);
+    for (const other of end.views) {
+      const owner = dict[other.associationView!.toOwner.key] as object | null | undefined;
+      const member = dict[other.associationView!.toMember.key] as object | null | undefined;
+      if (owner && member) collectionOf(owner, other)?.removeQuietly(member);
+    }
+  }
+  const session = stateOf(association)?.session ?? stateOf(dict[view.toOwner.key] as object)?.session;
+  session?.orphaned(association);
+}
+
+/**
+ * When the association objects are not loaded, a link removed through the view is deleted by key:
+ * a stand-in association object carrying only the link, which the session deletes.
+ */
+function linkStub(owner: object, rel: RelationshipProperty, member: object): object {
+  const view = rel.associationView!;
+  const stub = Object.create(view.association.class_.prototype) as object;
+  const dict = ensureState(stub, view.association).dict;
+  dict[view.toOwner.key] = owner;
+  dict[view.toMember.key] = member;
+  return stub;
+}
+
+/** The child's foreign key is part of its primary key: it cannot exist without its parent. */
+function isIdentifying(rel: RelationshipProperty): boolean {
+  if (rel.resolved.direction !== "oneToMany") return false;
+  return rel.resolved.pairs.some(([, fkCol]) => fkCol.primaryKey);
+}

@@ -1,0 +1,56 @@
+// Small type-level helpers shared by the mapping checks: equality, list shapes, the Rel brand, message text.
+import type { BACK, ModelName, Models } from "./checks.js";
+
+/** Mutual assignability, without distributing over unions. */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * Whether the attribute type is a list (`T[]`, `readonly T[]`, branded or not), ignoring null.
+ * `unknown[]` is tried first: Array to Array is decided by variance, while Array to ReadonlyArray
+ * is a structural comparison of every array method, which made this check 80% of the checks' cost.
+ */
+export type IsList<V> = [NonNullable<V>] extends [unknown[]] ? true : [NonNullable<V>] extends [readonly unknown[]] ? true : false;
+
+/** The element type of a list attribute, or the non-null scalar type (mutable arrays first, as in IsList). */
+export type ElemOf<V> = NonNullable<V> extends (infer E)[] ? E : NonNullable<V> extends readonly (infer E)[] ? E : NonNullable<V>;
+
+/** The back-reference recorded by `Rel<..., "name">`, or `undefined` when the type is not branded. */
+export type BackOf<V> = [NonNullable<V>] extends [never]
+  ? undefined
+  : typeof BACK extends keyof NonNullable<V>
+    ? Exclude<NonNullable<V>[typeof BACK], undefined>
+    : undefined;
+
+export type IsUnion<U, All = U> = U extends unknown ? ([All] extends [U] ? false : true) : never;
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type LastOf<U> = UnionToIntersection<U extends unknown ? () => U : never> extends () => infer L ? L : never;
+
+/** `"a" | "b"` → `"'a', 'b'"` (order unspecified). Only used to build messages, for small unions. */
+export type Join<U extends string, Acc extends string = ""> = [U] extends [never]
+  ? Acc
+  : LastOf<U> extends infer L extends string
+    ? Join<Exclude<U, L>, Acc extends "" ? `'${L}'` : `'${L}', ${Acc}`>
+    : Acc;
+
+/**
+ * The name under which an instance type is registered in `Models`, or never. O(number of
+ * models): only ever evaluated while building an error message.
+ */
+type NameOf<This> = { [P in ModelName]: Same<Models[P], This> extends true ? P : never }[ModelName];
+
+/**
+ * `This`'s model name for messages ("Parent"); "" when it is not in `Models`; the names joined
+ * when several structurally identical models match.
+ */
+export type ClassLabel<This> = NameOf<This> extends infer K extends string
+  ? [K] extends [never] ? "" : true extends IsUnion<K> ? Join<K> : K
+  : never;
+
+/** The attribute a message is about: `Parent.children` (just `children` for an unregistered class). */
+export type Where<This, N extends string> = ClassLabel<This> extends infer C extends string
+  ? C extends "" ? N : `${C}.${N}`
+  : never;
+
+/** The message type a failed check returns; tsc prints it as the decorator's parameter type. */
+export type Err<M extends string> = `athanor: ${M}`;

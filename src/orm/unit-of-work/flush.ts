@@ -1,0 +1,285 @@
+/**
+ * The unit of work: turns the session's pending, modified and deleted objects into SQL.
+ *
+ * Tables are processed in foreign-key dependency order (referenced tables first), and rows of a
+ * self-referential table in waves (parents before children). For each table: many-to-one keys
+ * are copied from the related objects, new rows inserted (their generated keys read back), the
+ * keys copied into the children of one-to-many collections, and changed rows updated. Then the
+ * links of plain many-to-many collections are written, and deletions run in reverse order.
+ * A many-to-many that is a view over association objects writes nothing itself: its links are
+ * the association objects, flushed as rows of their own table.
+ */
+import type { Column } from "../../core/schema/column.js";
+import type { Connection } from "../../engine/connection.js";
+import { FlushOrderError } from "../errors.js";
+import type { Mapper } from "../mapping/mapper.js";
+import type { RelationshipProperty } from "../mapping/relationship.js";
+import type { IdentityMap } from "../session/identity-map.js";
+import type { InstrumentedList } from "../state/collection.js";
+import { ensureState, stateOf, type InstanceState } from "../state/instance-state.js";
+import type { Journal } from "./journal.js";
+import { deleteByKeys, deleteStates, insertLinks, insertStates, updateState, type PersistContext } from "./persister.js";
+
+export interface FlushWork {
+  readonly conn: Connection;
+  readonly identity: IdentityMap;
+  readonly journal: Journal;
+  /** Pending objects, in the order they were added. */
+  readonly pending: readonly InstanceState[];
+  readonly modified: readonly InstanceState[];
+  readonly deleting: readonly InstanceState[];
+  /** Loads a relationship of persistent objects (children to delete or detach). */
+  load(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
+}
+
+export async function flush(work: FlushWork): Promise<void> {
+  const ctx: PersistContext = { conn: work.conn, identity: work.identity, journal: work.journal };
+  const deleting = await expandDeletes(work);
+  const mappers = mapperOrder([...work.pending, ...work.modified, ...deleting].map((s) => s.mapper));
+  const pendingBy = groupBy(work.pending.filter((s) => !s.deletePending), (s) => s.mapper);
+  const modifiedBy = groupBy(work.modified.filter((s) => !s.deletePending), (s) => s.mapper);
+
+  for (const mapper of mappers) {
+    let remaining = pendingBy.get(mapper) ?? [];
+    while (remaining.length) {
+      const wave = remaining.filter((s) => !dependsOnPending(s, remaining));
+      if (wave.length === 0) {
+        throw new FlushOrderError(`Rows of ${mapper.name} reference each other in a cycle; insert them in two flushes, or break the cycle with a nullable key.`);
+      }
+      for (const state of wave) syncManyToOne(state);
+      await insertStates(ctx, mapper, wave);
+      for (const state of wave) syncOneToMany(state);
+      remaining = remaining.filter((s) => !wave.includes(s));
+    }
+    for (const state of modifiedBy.get(mapper) ?? []) {
+      syncManyToOne(state);
+      syncOneToMany(state);
+    }
+    for (const state of modifiedBy.get(mapper) ?? []) await updateState(ctx, mapper, state, mapper.versionAttribute);
+  }
+  // Children given new keys by a parent processed after them (rare: a cycle between tables).
+  for (const state of [...work.pending, ...work.modified]) {
+    if (state.committed && !state.deletePending && state.key !== undefined) await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
+  }
+
+  await writeLinks(work, [...work.pending, ...work.modified, ...deleting]);
+
+  for (const mapper of [...mappers].reverse()) {
+    const states = deleting.filter((s) => s.mapper === mapper);
+    if (!states.length) continue;
+    for (const wave of deleteWaves(states)) await deleteStates(ctx, mapper, wave, mapper.versionAttribute);
+  }
+
+  for (const state of [...work.pending, ...work.modified]) commitCollections(state, work.journal);
+}
+
+/** Table dependency order of the mappers involved (the order of their MetaData's tables). */
+function mapperOrder(mappers: readonly Mapper[]): Mapper[] {
+  const unique = [...new Set(mappers)];
+  if (unique.length === 0) return [];
+  const order = unique[0]!.table.metadata.sortedTables;
+  return unique.sort((a, b) => order.indexOf(a.table) - order.indexOf(b.table));
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
+/** Whether a pending row needs another pending row of the same table inserted first. */
+function dependsOnPending(state: InstanceState, pending: readonly InstanceState[]): boolean {
+  for (const rel of state.mapper.relationships.values()) {
+    if (rel.viewonly || rel.resolved.direction !== "manyToOne") continue;
+    const target = state.dict[rel.key] as object | null | undefined;
+    const targetState = target ? stateOf(target) : undefined;
+    if (targetState && targetState !== state && targetState.key === undefined && pending.includes(targetState)) return true;
+  }
+  // A child in a pending parent's one-to-many list waits for the parent.
+  for (const other of pending) {
+    if (other === state) continue;
+    for (const rel of other.mapper.relationships.values()) {
+      if (rel.viewonly || rel.resolved.direction !== "oneToMany" || rel.resolved.target !== state.mapper) continue;
+      const value = other.dict[rel.key];
+      if (Array.isArray(value) ? value.includes(state.obj) : value === state.obj) return true;
+    }
+  }
+  return false;
+}
+
+/** Sets a column attribute for the flush: tracked as a change when the row already exists. */
+function setColumn(state: InstanceState, column: Column, value: unknown): void {
+  const attr = state.mapper.attributeFor(column);
+  if (attr === undefined) return;
+  const old = state.dict[attr];
+  if (old === value) return;
+  if (state.key !== undefined) state.recordChange(attr, old ?? null);
+  state.dict[attr] = value;
+}
+
+function keyValue(state: InstanceState, column: Column): unknown {
+  return state.dict[state.mapper.attributeFor(column)!];
+}
+
+/** Copies the key of each many-to-one target into this row's foreign-key columns. */
+function syncManyToOne(state: InstanceState): void {
+  for (const rel of state.mapper.relationships.values()) {
+    if (rel.viewonly || rel.resolved.direction !== "manyToOne") continue;
+    const target = state.dict[rel.key] as object | null | undefined;
+    if (target === undefined) continue; // not loaded and not assigned: leave the key as it is
+    for (const [fkColumn, targetColumn] of rel.resolved.pairs) {
+      const value = target === null ? null : keyValue(ensureState(target, rel.resolved.target), targetColumn);
+      if (target !== null && (value === undefined || value === null)) continue; // target not inserted yet
+      setColumn(state, fkColumn, value);
+    }
+  }
+}
+
+/** Copies this row's key into its one-to-many children, and clears it in removed children. */
+function syncOneToMany(state: InstanceState): void {
+  for (const rel of state.mapper.relationships.values()) {
+    if (rel.viewonly || rel.resolved.direction !== "oneToMany") continue;
+    const value = state.dict[rel.key];
+    if (value === undefined) continue;
+    const current = rel.collection ? [...(value as object[])] : value === null ? [] : [value as object];
+    for (const child of current) {
+      const childState = ensureState(child, rel.resolved.target);
+      for (const [parentColumn, fkColumn] of rel.resolved.pairs) setColumn(childState, fkColumn, keyValue(state, parentColumn));
+    }
+    const committed = rel.collection ? (value as InstrumentedList<object>).committed : undefined;
+    for (const removed of committed ?? []) {
+      if (current.includes(removed)) continue;
+      const childState = stateOf(removed);
+      if (!childState || childState.deletePending || childState.deleted) continue;
+      const stillOurs = rel.backRef ? childState.dict[rel.backRef.key] === state.obj : true;
+      if (stillOurs || childState.dict[rel.backRef?.key ?? ""] == null) {
+        for (const [, fkColumn] of rel.resolved.pairs) setColumn(childState, fkColumn, null);
+      }
+    }
+  }
+}
+
+/**
+ * Adds to the deletions what deleting an object implies: children with a delete cascade (or that
+ * cannot exist without it) are deleted too; other children lose their foreign key. Plain
+ * many-to-many links of a deleted object are removed by `writeLinks`.
+ */
+async function expandDeletes(work: FlushWork): Promise<InstanceState[]> {
+  const result: InstanceState[] = [];
+  const queue = [...work.deleting];
+  while (queue.length) {
+    const state = queue.shift()!;
+    if (result.includes(state)) continue;
+    result.push(state);
+    state.deletePending = true;
+    for (const rel of state.mapper.relationships.values()) {
+      if (rel.viewonly || rel.resolved.direction !== "oneToMany") continue;
+      const cascades = rel.spec.options.cascade?.includes("delete") || rel.resolved.pairs.some(([, fk]) => fk.primaryKey);
+      if (rel.spec.options.passiveDeletes && !cascades) continue;
+      if (state.dict[rel.key] === undefined) {
+        if (rel.spec.options.passiveDeletes) continue; // the database's ON DELETE takes care of them
+        await work.load(rel, [state.obj]);
+      }
+      const value = state.dict[rel.key];
+      const children = Array.isArray(value) ? [...value] : value ? [value as object] : [];
+      for (const child of children) {
+        const childState = ensureState(child, rel.resolved.target);
+        if (cascades) queue.push(childState);
+        else {
+          for (const [, fkColumn] of rel.resolved.pairs) setColumn(childState, fkColumn, null);
+          if (!work.modified.includes(childState)) (work.modified as InstanceState[]).push(childState);
+        }
+      }
+    }
+  }
+  return result.filter((s) => s.key !== undefined);
+}
+
+/** Deletes of a self-referential table: children before their parents. */
+function deleteWaves(states: readonly InstanceState[]): InstanceState[][] {
+  const waves: InstanceState[][] = [];
+  let remaining = [...states];
+  while (remaining.length) {
+    const wave = remaining.filter((s) => !remaining.some((other) => other !== s && referencesRow(other, s)));
+    if (wave.length === 0) return [...waves, remaining];
+    waves.push(wave);
+    remaining = remaining.filter((s) => !wave.includes(s));
+  }
+  return waves;
+}
+
+function referencesRow(child: InstanceState, parent: InstanceState): boolean {
+  for (const rel of child.mapper.relationships.values()) {
+    if (rel.resolved.direction !== "manyToOne" || rel.resolved.target !== parent.mapper) continue;
+    if (rel.resolved.pairs.every(([fk, key]) => child.dict[child.mapper.attributeFor(fk)!] === parent.dict[parent.mapper.attributeFor(key)!])) return true;
+  }
+  return false;
+}
+
+/**
+ * Link rows of plain many-to-many collections: the difference between each loaded collection
+ * and its committed members, and every link of a deleted object. Both sides of a pair may
+ * report the same link; each is written once.
+ */
+async function writeLinks(work: FlushWork, states: readonly InstanceState[]): Promise<void> {
+  const inserts = new Map<RelationshipProperty, Map<string, unknown[]>>();
+  const deletes = new Map<RelationshipProperty, Map<string, unknown[]>>();
+  const canonical = (rel: RelationshipProperty) => (rel.backRef && String(rel.backRef) < String(rel) ? rel.backRef : rel);
+  const add = (target: Map<RelationshipProperty, Map<string, unknown[]>>, rel: RelationshipProperty, owner: InstanceState, member: InstanceState) => {
+    // Store the link as seen from the canonical side, so the two sides of a pair agree.
+    const main = canonical(rel);
+    const [a, b] = main === rel ? [owner, member] : [member, owner];
+    const values = [...main.resolved.pairs.map(([key]) => keyValue(a, key)), ...main.resolved.secondaryPairs.map(([key]) => keyValue(b, key))];
+    let map = target.get(main);
+    if (!map) target.set(main, (map = new Map()));
+    map.set(JSON.stringify(values, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)), values);
+  };
+  const plainManyToMany = (rel: RelationshipProperty) => rel.resolved.direction === "manyToMany" && !rel.viewonly && !rel.associationView;
+
+  const deletedOwners = new Map<RelationshipProperty, unknown[][]>();
+  for (const state of states) {
+    for (const rel of state.mapper.relationships.values()) {
+      if (!plainManyToMany(rel)) continue;
+      if (state.deletePending) {
+        const keys = deletedOwners.get(rel) ?? [];
+        keys.push(rel.resolved.pairs.map(([key]) => keyValue(state, key)));
+        deletedOwners.set(rel, keys);
+        continue;
+      }
+      const list = state.dict[rel.key] as InstrumentedList<object> | undefined;
+      if (!list) continue;
+      const committed = list.committed ?? [];
+      for (const member of list) if (!committed.includes(member)) add(inserts, rel, state, ensureState(member, rel.resolved.target));
+      for (const member of committed) if (!list.includes(member)) add(deletes, rel, state, ensureState(member, rel.resolved.target));
+    }
+  }
+  for (const [rel, links] of deletes) {
+    const columns = [...rel.resolved.pairs.map(([, fk]) => fk), ...rel.resolved.secondaryPairs.map(([, fk]) => fk)];
+    await deleteByKeys(work.conn, rel.resolved.secondary!, columns, [...links.values()]);
+  }
+  for (const [rel, keys] of deletedOwners) {
+    await deleteByKeys(work.conn, rel.resolved.secondary!, rel.resolved.pairs.map(([, fk]) => fk), keys);
+  }
+  for (const [rel, links] of inserts) {
+    const columns = [...rel.resolved.pairs.map(([, fk]) => fk), ...rel.resolved.secondaryPairs.map(([, fk]) => fk)];
+    const existing = deletes.get(rel);
+    const rows = [...links].filter(([id]) => !existing?.has(id)).map(([, values]) => values);
+    if (rows.length) await insertLinks(work.conn, rel.resolved.secondary!, columns, rows);
+  }
+}
+
+/** After a flush, loaded collections hold what the database holds. */
+function commitCollections(state: InstanceState, journal: Journal): void {
+  if (state.deletePending || state.deleted) return;
+  for (const rel of state.mapper.relationships.values()) {
+    const list = state.dict[rel.key];
+    if (!rel.collection || !list) continue;
+    journal.recordCollection(list as InstrumentedList<object>);
+    (list as InstrumentedList<object>).markCommitted();
+  }
+}
