@@ -29,11 +29,13 @@ export function scalarSubquery<T>(query: SelectQuery<Record<string, T>>): Expres
   return new Expression<T | null>({ kind: "scalarSubquery", query: query.node }, query.node.columns[0]?.type);
 }
 
-/** `CASE WHEN c1 THEN r1 ... ELSE otherwise END`. */
+/** `CASE WHEN c1 THEN r1 ... ELSE otherwise END`; without `otherwise` the value may be NULL. */
+export function caseWhen<T>(whens: readonly (readonly [Condition, T | Expression<T>])[], otherwise: T | Expression<T>): Expression<T>;
+export function caseWhen<T>(whens: readonly (readonly [Condition, T | Expression<T>])[]): Expression<T | null>;
 export function caseWhen<T>(
-  whens: readonly (readonly [Condition, Operand<T>])[],
-  otherwise?: Operand<T>,
-): Expression<T | (undefined extends typeof otherwise ? null : never)> {
+  whens: readonly (readonly [Condition, T | Expression<T>])[],
+  otherwise?: T | Expression<T>,
+): Expression<T | null> {
   const type = resultType([...whens.map(([, r]) => r), otherwise]);
   const nodes = whens.map(([c, r]) => [c.node, toNode(r, type)] as const);
   const node: ExprNode = { kind: "case", whens: nodes, otherwise: otherwise === undefined ? undefined : toNode(otherwise, type) };
