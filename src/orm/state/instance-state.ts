@@ -80,8 +80,12 @@ export function ensureState(obj: object, mapper: Mapper): InstanceState {
   return state;
 }
 
-/** Attaches a fresh state to an object (hydration makes objects with `Object.create`). */
+/**
+ * Attaches a fresh state to an object (hydration makes objects with `Object.create`). The
+ * property is not enumerable: `console.log`, spreading and deep equality see the attributes,
+ * not the session behind them.
+ */
 export function attachState(obj: object, state: InstanceState): void {
   state.obj = obj;
-  (obj as WithState)[STATE] = state;
+  Object.defineProperty(obj, STATE, { value: state, writable: true, configurable: true });
 }

@@ -68,13 +68,41 @@ function collectionRemoved(owner: object, rel: RelationshipProperty, item: objec
   const view = rel.associationView;
   if (view) {
     const association = findAssociation(owner, rel, item);
-    if (association) unlinkAssociation(association, view);
-    else stateOf(owner)?.session?.orphaned(linkStub(owner, rel, item));
-  } else if (isIdentifying(rel) || rel.spec.options.cascade?.includes("delete-orphan")) {
-    const state = stateOf(item);
-    if (state?.dict[rel.backRef?.key ?? ""] == null) state?.session?.orphaned(item);
+    if (association) {
+      // The view knows both ends, even where the association has not loaded them.
+      const dict = ensureState(association, view.association).dict;
+      dict[view.toOwner.key] ??= owner;
+      dict[view.toMember.key] ??= item;
+      unlinkAssociation(association, view);
+    } else stateOf(owner)?.session?.orphaned(linkStub(owner, rel, item));
+  } else {
+    // An association object leaving its owner's list leaves the many-to-many views through it.
+    for (const throughView of rel.backRef?.views ?? []) {
+      const av = throughView.associationView!;
+      if (av.toOwner !== rel.backRef) continue;
+      const dict = ensureState(item, av.association).dict;
+      dict[av.toOwner.key] ??= owner;
+      dict[av.toMember.key] ??= memberInView(owner, throughView, item) ?? undefined;
+      unlinkAssociation(item, av);
+      return;
+    }
+    if (isIdentifying(rel) || rel.spec.options.cascade?.includes("delete-orphan")) {
+      const state = stateOf(item);
+      if (state?.dict[rel.backRef?.key ?? ""] == null) state?.session?.orphaned(item);
+    }
   }
   touched(owner);
+}
+
+/** The member of `owner`'s view that an association (whose member end is not loaded) links to. */
+function memberInView(owner: object, view: RelationshipProperty, association: object): object | undefined {
+  const av = view.associationView!;
+  const dict = ensureState(association, av.association).dict;
+  const members = collectionOf(owner, view);
+  const target = av.toMember.resolved.target;
+  return members?.find((m) =>
+    av.toMember.resolved.pairs.every(([fk, key]) => dict[av.association.attributeFor(fk)!] === ensureState(m, target).dict[target.attributeFor(key)!]),
+  );
 }
 
 /** A scalar relationship changed from `old` to `value` (the attribute itself is already set). */
@@ -140,7 +168,16 @@ function viewEndChanged(association: object, view: RelationshipProperty, end: Re
 function findAssociation(owner: object, rel: RelationshipProperty, member: object): object | undefined {
   const view = rel.associationView!;
   const associations = view.toOwner.backRef ? collectionOf(owner, view.toOwner.backRef) : undefined;
-  return associations?.find((a) => ensureState(a, view.association).dict[view.toMember.key] === member);
+  return associations?.find((a) => {
+    const dict = ensureState(a, view.association).dict;
+    const linked = dict[view.toMember.key];
+    if (linked !== undefined) return linked === member;
+    // The association's member end is not loaded: compare its foreign key with the member's key.
+    const memberDict = ensureState(member, view.toMember.resolved.target).dict;
+    return view.toMember.resolved.pairs.every(
+      ([fk, key]) => dict[view.association.attributeFor(fk)!] === memberDict[view.toMember.resolved.target.attributeFor(key)!],
+    );
+  });
 }
 
 /** Removes an association object from both ends (and so from both views), and deletes it. */

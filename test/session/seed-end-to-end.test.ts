@@ -1,0 +1,83 @@
+/**
+ * The seed's model end to end through the ORM: parents, children and associations with
+ * extra_data written in one commit, reloaded in a new session and read through both paths, a link
+ * removed, a parent deleted; the association table holds exactly the expected rows at each step.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Session, columnsOf, select, selectinLoad, sql } from "../../src/index.js";
+import { Association, Base, Child, Parent } from "../../examples/seed/index.js";
+import { forEachDatabaseWithSchema } from "../support/sessions.js";
+
+forEachDatabaseWithSchema("seed end to end", Base.metadata, (ctx) => {
+  const links = async () =>
+    (await ctx.engine.execute(sql<{ l: number; r: number; x: string | null }>`SELECT left_id AS l, right_id AS r, extra_data AS x FROM association_table ORDER BY left_id, right_id`)).rows.map(
+      (row) => `${Number(row.l)}-${Number(row.r)}:${row.x ?? "null"}`,
+    );
+
+  test("write both paths, reload, read both paths, remove a link, delete a parent", async () => {
+    const session = new Session(ctx.engine);
+    const [p1, p2] = [new Parent(), new Parent()];
+    const [c1, c2, c3] = [new Child(), new Child(), new Child()];
+    p1.id = 1;
+    p2.id = 2;
+    c1.id = 10;
+    c2.id = 20;
+    c3.id = 30;
+    // Through the many-to-many view: creates the association objects, extra data at its default.
+    p1.children.push(c1, c2);
+    assert.equal(p1.childAssociations.length, 2, "the association objects exist at once");
+    assert.equal(c1.parentAssociations[0]!.parent, p1);
+    // Through an association object with extra data: the child appears in the view at once.
+    const a = new Association();
+    a.extraData = "friends";
+    a.parent = p2;
+    a.child = c3;
+    assert.deepEqual([...p2.children], [c3]);
+    assert.deepEqual([...c3.parents], [p2]);
+    p1.childAssociations[0]!.extraData = "first";
+    session.addAll([p1, p2]);
+    await session.commit();
+    assert.deepEqual(await links(), ["1-10:first", "1-20:null", "2-30:friends"]);
+
+    const reader = new Session(ctx.engine);
+    const parents = await reader.scalars(
+      select(Parent).options(selectinLoad(Parent, "children"), selectinLoad(Parent, "childAssociations", "child")).orderBy(columnsOf(Parent).id),
+    );
+    assert.deepEqual(parents.map((p) => p.children.map((c) => c.id).sort()), [[10, 20], [30]]);
+    assert.deepEqual(
+      parents.map((p) => p.childAssociations.map((x) => `${x.child.id}:${x.extraData}`).sort()),
+      [["10:first", "20:null"], ["30:friends"]],
+    );
+    // One object per row: the association's child is the very child of the view.
+    assert.equal(parents[1]!.childAssociations[0]!.child, parents[1]!.children[0]);
+
+    // Remove a link through the view: its association object goes, from both paths.
+    const [first] = parents;
+    const c20 = first!.children.find((c) => c.id === 20)!;
+    first!.children.remove(c20);
+    assert.deepEqual(first!.childAssociations.map((x) => x.child.id), [10]);
+    await reader.commit();
+    assert.deepEqual(await links(), ["1-10:first", "2-30:friends"]);
+
+    // Remove a link through the association objects: the view follows.
+    const third = new Session(ctx.engine);
+    const p2again = (await third.get(Parent, 2))!;
+    const [assoc] = await third.scalars(select(Association).where(columnsOf(Association).leftId.eq(2)));
+    await third.scalars(select(Parent).options(selectinLoad(Parent, "children"), selectinLoad(Parent, "childAssociations")));
+    p2again.childAssociations.remove(assoc!);
+    assert.equal(p2again.children.length, 0);
+    await third.commit();
+    assert.deepEqual(await links(), ["1-10:first"]);
+
+    // Delete a parent: its association rows go with it (they cannot exist without it).
+    const fourth = new Session(ctx.engine);
+    fourth.delete((await fourth.get(Parent, 1))!);
+    await fourth.commit();
+    assert.deepEqual(await links(), []);
+    const last = new Session(ctx.engine);
+    const remaining = await last.scalars(select(Child).orderBy(columnsOf(Child).id));
+    assert.deepEqual(remaining.map((c) => c.id), [10, 20, 30], "children are not deleted with the links");
+    await last.close();
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * Session tests: an engine per database that records the statements it runs, so that tests can
+ * assert how many SELECT/INSERT/UPDATE/DELETE statements an operation took.
+ */
+import { after, before, beforeEach, describe } from "node:test";
+import { createEngine, type Engine, type MetaData } from "../../src/index.js";
+import { testDatabases, type TestDatabase } from "./databases.js";
+
+export interface SessionContext {
+  readonly db: TestDatabase;
+  readonly engine: Engine;
+  /** Data statements (not BEGIN/COMMIT/SAVEPOINT) since the last `reset()`. */
+  readonly statements: string[];
+  /** Forgets the statements recorded so far. */
+  reset(): void;
+}
+
+const databases = await testDatabases();
+
+/**
+ * Runs `body` once per database with a recording engine; the tables of `metadata` are dropped and
+ * created before each test.
+ */
+export function forEachDatabaseWithSchema(name: string, metadata: MetaData, body: (ctx: SessionContext) => void): void {
+  for (const db of databases) {
+    describe(`${name} [${db.name}]`, { skip: db.skip }, () => {
+      const statements: string[] = [];
+      let engine: Engine | undefined;
+      const ctx: SessionContext = {
+        db,
+        get engine() {
+          return engine!;
+        },
+        statements,
+        reset: () => {
+          statements.length = 0;
+        },
+      };
+      before(() => {
+        engine = createEngine(db.url, {
+          echo: (message) => {
+            const sql = message.split("\n")[0]!;
+            if (/^(SELECT|INSERT|UPDATE|DELETE)\b/i.test(sql)) statements.push(sql);
+          },
+        });
+      });
+      beforeEach(async () => {
+        await metadata.dropAll(engine!);
+        await metadata.createAll(engine!);
+        statements.length = 0;
+      });
+      after(async () => {
+        await metadata.dropAll(engine!);
+        await engine?.dispose();
+      });
+      body(ctx);
+    });
+  }
+}
