@@ -1,0 +1,58 @@
+/**
+ * The `athanor` command: parses the arguments, loads the configuration and runs a command.
+ * Bad input is one line on stderr and a non-zero exit; `--verbose` adds the stack trace of an
+ * unexpected error. Started by bin/athanor.mjs.
+ */
+import { commandHelp, mainHelp, parseArgs, type CommandName } from "./args.js";
+import { runCheck, type Output } from "./check.js";
+import { loadConfig } from "./config.js";
+import { parseFormat, runDiagram } from "./diagram.js";
+import { CliError, EXIT_USAGE, oneLine } from "./errors.js";
+
+export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, cwd: string, io: Output): Promise<number> {
+  const verbose = argv.includes("--verbose");
+  try {
+    const args = parseArgs(argv);
+    if (args.command === undefined) {
+      if (args.flags["help"] || argv.length === 0) {
+        io.out(mainHelp());
+        return argv.length === 0 ? EXIT_USAGE : 0;
+      }
+      throw new CliError(`missing command (see 'athanor --help')`);
+    }
+    if (args.flags["help"]) {
+      io.out(commandHelp(args.command));
+      return 0;
+    }
+    const config = loadConfig({ entry: args.positionals[0], flags: args.flags, env, cwd });
+    const entry = config.models;
+    if (entry === undefined) {
+      throw new CliError(`missing <entry>: give a models file or folder (athanor ${args.command} <entry>), or set --models, ATHANOR_MODELS or "models" in athanor.config.json`);
+    }
+    return await run(args.command, entry, args.flags, cwd, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(`athanor: ${error.message}`);
+      if (verbose && error.cause instanceof Error && error.cause.stack) io.err(error.cause.stack);
+      return error.exitCode;
+    }
+    io.err(`athanor: unexpected error: ${oneLine(error)}${verbose ? "" : " (run with --verbose for the stack trace)"}`);
+    if (verbose && error instanceof Error && error.stack) io.err(error.stack);
+    return 70;
+  }
+}
+
+function run(command: CommandName, entry: string, flags: Readonly<Record<string, string | true>>, cwd: string, io: Output): Promise<number> {
+  switch (command) {
+    case "check":
+      return runCheck(entry, io);
+    case "diagram":
+      return runDiagram(entry, { format: parseFormat(flags["format"]), out: typeof flags["out"] === "string" ? flags["out"] : undefined, cwd }, io);
+  }
+}
+
+const io: Output = {
+  out: (text) => process.stdout.write(text + "\n"),
+  err: (text) => process.stderr.write(text + "\n"),
+};
+process.exitCode = await main(process.argv.slice(2), process.env, process.cwd(), io);

@@ -1,0 +1,16 @@
+/**
+ * SVG: the DOT diagram laid out by Graphviz compiled to WebAssembly (`@viz-js/viz`), so that no
+ * Graphviz install and no network access is needed.
+ */
+import { instance } from "@viz-js/viz";
+import type { DiagramModel } from "./diagram-model.js";
+import { renderDot } from "./render-dot.js";
+
+export async function renderSvg(model: DiagramModel): Promise<string> {
+  const viz = await instance();
+  const result = viz.render(renderDot(model), { format: "svg" });
+  if (result.status !== "success") {
+    throw new Error(`Graphviz could not lay out the diagram: ${result.errors.map((e) => e.message).join("; ")}`);
+  }
+  return result.output;
+}
