@@ -321,6 +321,11 @@ export class Session implements StateOwner {
         throw error;
       }
     }
+    // Deleted objects are gone for good: they leave the session.
+    for (const journal of [this.journal, ...this.savepoints.map((sp) => sp.journal)]) {
+      for (const state of journal.deleted) this.detach(state);
+    }
+    this.savepoints.length = 0;
     this.endTransaction();
     for (const obj of this.identity.objects()) {
       const state = stateOf(obj)!;
@@ -505,7 +510,9 @@ export class Session implements StateOwner {
 
   private expireState(state: InstanceState, attributes?: readonly string[]): void {
     if (state.key === undefined) return;
-    const keys = attributes ?? [...state.mapper.columns.keys()];
+    // The primary key is the object's identity, which the session keeps: it stays readable.
+    const identity = new Set(state.mapper.primaryKey.map((c) => state.mapper.attributeFor(c)));
+    const keys = (attributes ?? [...state.mapper.columns.keys()]).filter((k) => !identity.has(k));
     for (const key of keys) {
       if (state.mapper.relationships.has(key)) delete state.dict[key];
       else (state.expired ??= new Set()).add(key);

@@ -54,9 +54,11 @@ type CheckCardinality<Kind extends RelationshipKind, T, Target, O, This, V, N ex
   Kind extends ListKind
     ? IsList<V> extends false
       ? Err<`${Where<This, N>}: a ${Kind} attribute holds a list; declare it as ${Expected<Kind, T, O>}`>
-      : [V] extends [NonNullable<V>]
-        ? CheckElement<Kind, T, Target, O, This, V, N>
-        : Err<`${Where<This, N>}: a ${Kind} collection is never null or undefined (it is empty instead); declare it as ${Expected<Kind, T, O>}`>
+      : null extends V
+        ? Err<`${Where<This, N>}: a ${Kind} collection is never null or undefined (it is empty instead); declare it as ${Expected<Kind, T, O>}`>
+        : undefined extends V
+          ? Err<`${Where<This, N>}: a ${Kind} collection is never null or undefined (it is empty instead); declare it as ${Expected<Kind, T, O>}`>
+          : CheckElement<Kind, T, Target, O, This, V, N>
     : IsList<V> extends true
       ? Err<`${Where<This, N>}: a ${Kind} attribute holds one object, not a list; declare it as ${Expected<Kind, T, O>}${Kind extends "manyToOne" ? ", or use @oneToMany for a list" : ""}`>
       : CheckElement<Kind, T, Target, O, This, V, N>;

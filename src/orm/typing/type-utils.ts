@@ -9,10 +9,10 @@ export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fa
  * `unknown[]` is tried first: Array to Array is decided by variance, while Array to ReadonlyArray
  * is a structural comparison of every array method, which made this check 80% of the checks' cost.
  */
-export type IsList<V> = [NonNullable<V>] extends [unknown[]] ? true : [NonNullable<V>] extends [readonly unknown[]] ? true : false;
+export type IsList<V> = [NonNullable<V>] extends [readonly unknown[]] ? true : false;
 
 /** The element type of a list attribute, or the non-null scalar type (mutable arrays first, as in IsList). */
-export type ElemOf<V> = NonNullable<V> extends (infer E)[] ? E : NonNullable<V> extends readonly (infer E)[] ? E : NonNullable<V>;
+export type ElemOf<V> = NonNullable<V> extends readonly (infer E)[] ? E : NonNullable<V>;
 
 /** The back-reference recorded by `Rel<..., "name">`, or `undefined` when the type is not branded. */
 export type BackOf<V> = [NonNullable<V>] extends [never]

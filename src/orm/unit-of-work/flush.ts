@@ -130,8 +130,9 @@ function keyValue(state: InstanceState, column: Column): unknown {
 function syncManyToOne(state: InstanceState): void {
   for (const rel of state.mapper.relationships.values()) {
     if (rel.viewonly || rel.resolved.direction !== "manyToOne") continue;
-    const target = state.dict[rel.key] as object | null | undefined;
+    let target = state.dict[rel.key] as object | null | undefined;
     if (target === undefined) continue; // not loaded and not assigned: leave the key as it is
+    if (target !== null && stateOf(target)?.deletePending) target = null; // it is being deleted
     for (const [fkColumn, targetColumn] of rel.resolved.pairs) {
       const value = target === null ? null : keyValue(ensureState(target, rel.resolved.target), targetColumn);
       if (target !== null && (value === undefined || value === null)) continue; // target not inserted yet
@@ -190,7 +191,7 @@ async function expandDeletes(work: FlushWork): Promise<InstanceState[]> {
       for (const child of children) {
         const childState = ensureState(child, rel.resolved.target);
         if (cascades) queue.push(childState);
-        else {
+        else if (!childState.deletePending && !work.deleting.includes(childState)) {
           for (const [, fkColumn] of rel.resolved.pairs) setColumn(childState, fkColumn, null);
           if (!work.modified.includes(childState)) (work.modified as InstanceState[]).push(childState);
         }
@@ -213,10 +214,12 @@ function deleteWaves(states: readonly InstanceState[]): InstanceState[][] {
   return waves;
 }
 
+/** Whether `child`'s row (as stored: committed values win) references `parent`'s row. */
 function referencesRow(child: InstanceState, parent: InstanceState): boolean {
+  const stored = (s: InstanceState, attr: string) => (s.committed && attr in s.committed ? s.committed[attr] : s.dict[attr]);
   for (const rel of child.mapper.relationships.values()) {
     if (rel.resolved.direction !== "manyToOne" || rel.resolved.target !== parent.mapper) continue;
-    if (rel.resolved.pairs.every(([fk, key]) => child.dict[child.mapper.attributeFor(fk)!] === parent.dict[parent.mapper.attributeFor(key)!])) return true;
+    if (rel.resolved.pairs.every(([fk, key]) => stored(child, child.mapper.attributeFor(fk)!) === stored(parent, parent.mapper.attributeFor(key)!))) return true;
   }
   return false;
 }

@@ -1,0 +1,163 @@
+/** Object states, identity map, get, refresh/expire/expunge/merge, autoflush, rollback. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ExpiredAttributeError, InvalidRequestError, Session, columnsOf, inspect, select } from "../../src/index.js";
+import { Base, Category, Membership, User, Group } from "../../examples/blog/index.js";
+import { forEachDatabaseWithSchema } from "../support/sessions.js";
+
+forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
+  test("states: transient, pending, persistent, deleted, detached", async () => {
+    const session = new Session(ctx.engine, { expireOnCommit: false });
+    const user = new User();
+    user.email = "a@x";
+    assert.equal(inspect(user).status, "transient");
+    session.add(user);
+    assert.equal(inspect(user).status, "pending");
+    await session.flush();
+    assert.equal(inspect(user).status, "persistent");
+    assert.equal(typeof user.id, "number");
+    session.delete(user);
+    await session.flush();
+    assert.equal(inspect(user).status, "deleted");
+    await session.commit();
+    assert.equal(inspect(user).status, "detached");
+    await session.close();
+  });
+
+  test("identity map: one object per key; get of a loaded key runs no SQL", async () => {
+    const writer = new Session(ctx.engine);
+    const user = new User();
+    user.email = "b@x";
+    writer.add(user);
+    await writer.commit();
+    await writer.close();
+
+    const session = new Session(ctx.engine);
+    ctx.reset();
+    const [loaded] = await session.scalars(select(User));
+    const id = loaded!.id;
+    assert.equal(ctx.statements.length, 1);
+    ctx.reset();
+    assert.equal(await session.get(User, id), loaded);
+    assert.equal(ctx.statements.length, 0, "get of a loaded key is answered by the identity map");
+    const [again] = await session.scalars(select(User).where(columnsOf(User).email.eq("b@x")));
+    assert.equal(again, loaded, "a query returns the same object");
+    assert.equal(await session.get(User, 999_999), undefined);
+    await session.close();
+  });
+
+  test("get with a composite key, as an array or an object", async () => {
+    const session = new Session(ctx.engine);
+    const user = new User();
+    user.email = "c@x";
+    const group = new Group();
+    group.name = "g";
+    user.groups.push(group);
+    session.add(user);
+    await session.commit();
+    const other = new Session(ctx.engine);
+    const byArray = await other.get(Membership, [user.id, group.id]);
+    assert.ok(byArray);
+    assert.equal(byArray!.role, "member", "the extra column got its default");
+    assert.equal(await other.get(Membership, { userId: user.id, groupId: group.id }), byArray);
+    await other.close();
+    await session.close();
+  });
+
+  test("only changed columns are updated; a flush with no changes runs no SQL", async () => {
+    const session = new Session(ctx.engine, { expireOnCommit: false });
+    const user = new User();
+    user.email = "d@x";
+    user.name = "Dee";
+    session.add(user);
+    await session.commit();
+    ctx.reset();
+    await session.flush();
+    assert.equal(ctx.statements.length, 0);
+    user.name = "Dee";
+    await session.flush();
+    assert.equal(ctx.statements.length, 0, "setting the same value is no change");
+    user.name = "Dora";
+    await session.flush();
+    assert.equal(ctx.statements.length, 1);
+    assert.match(ctx.statements[0]!, /^UPDATE .*users.* SET .*name.* WHERE/);
+    assert.doesNotMatch(ctx.statements[0]!, /email/);
+    await session.commit();
+    await session.close();
+  });
+
+  test("autoflush: a query sees pending objects", async () => {
+    const session = new Session(ctx.engine);
+    const user = new User();
+    user.email = "e@x";
+    session.add(user);
+    const found = await session.scalars(select(User).where(columnsOf(User).email.eq("e@x")));
+    assert.deepEqual(found, [user]);
+    await session.rollback();
+    await session.close();
+  });
+
+  test("expire on commit, refresh, expire, expunge", async () => {
+    const session = new Session(ctx.engine);
+    const user = new User();
+    user.email = "f@x";
+    session.add(user);
+    await session.commit();
+    assert.throws(() => user.email, ExpiredAttributeError);
+    await session.refresh(user);
+    assert.equal(user.email, "f@x");
+    session.expire(user, ["email"]);
+    assert.throws(() => user.email, /expired/);
+    await session.refresh(user);
+    session.expunge(user);
+    assert.equal(inspect(user).status, "detached");
+    await session.close();
+  });
+
+  test("merge copies a detached object's values onto the session's object", async () => {
+    const first = new Session(ctx.engine, { expireOnCommit: false });
+    const user = new User();
+    user.email = "g@x";
+    first.add(user);
+    await first.commit();
+    await first.close();
+    user.name = "changed while detached";
+
+    const second = new Session(ctx.engine);
+    const merged = await second.merge(user);
+    assert.notEqual(merged, user);
+    assert.equal(merged.name, "changed while detached");
+    await second.commit();
+    const check = new Session(ctx.engine);
+    assert.equal((await check.get(User, user.id))!.name, "changed while detached");
+    await check.close();
+    await second.close();
+  });
+
+  test("rollback discards changes and pending objects stay out of the database", async () => {
+    const session = new Session(ctx.engine);
+    const category = new Category();
+    category.name = "root";
+    session.add(category);
+    await session.flush();
+    await session.rollback();
+    const check = new Session(ctx.engine);
+    assert.deepEqual(await check.scalars(select(Category)), []);
+    await check.close();
+    assert.equal(inspect(category).status, "pending", "the object is pending again, nothing lost in memory");
+    await session.commit();
+    assert.equal(inspect(category).status, "persistent");
+    await session.close();
+  });
+
+  test("an object cannot belong to two sessions", async () => {
+    const a = new Session(ctx.engine);
+    const b = new Session(ctx.engine);
+    const user = new User();
+    user.email = "h@x";
+    a.add(user);
+    assert.throws(() => b.add(user), InvalidRequestError);
+    await a.close();
+    await b.close();
+  });
+});
