@@ -7,7 +7,7 @@ import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
   test("states: transient, pending, persistent, deleted, detached", async () => {
-    const session = new Session(ctx.engine, { expireOnCommit: false });
+    const session = ctx.session({ expireOnCommit: false });
     const user = new User();
     user.email = "a@x";
     assert.equal(inspect(user).status, "transient");
@@ -25,14 +25,14 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
   });
 
   test("identity map: one object per key; get of a loaded key runs no SQL", async () => {
-    const writer = new Session(ctx.engine);
+    const writer = ctx.session();
     const user = new User();
     user.email = "b@x";
     writer.add(user);
     await writer.commit();
     await writer.close();
 
-    const session = new Session(ctx.engine);
+    const session = ctx.session();
     ctx.reset();
     const [loaded] = await session.scalars(select(User));
     const id = loaded!.id;
@@ -47,7 +47,7 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
   });
 
   test("get with a composite key, as an array or an object", async () => {
-    const session = new Session(ctx.engine);
+    const session = ctx.session();
     const user = new User();
     user.email = "c@x";
     const group = new Group();
@@ -55,7 +55,7 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
     user.groups.push(group);
     session.add(user);
     await session.commit();
-    const other = new Session(ctx.engine);
+    const other = ctx.session();
     const byArray = await other.get(Membership, [user.id, group.id]);
     assert.ok(byArray);
     assert.equal(byArray!.role, "member", "the extra column got its default");
@@ -65,7 +65,7 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
   });
 
   test("only changed columns are updated; a flush with no changes runs no SQL", async () => {
-    const session = new Session(ctx.engine, { expireOnCommit: false });
+    const session = ctx.session({ expireOnCommit: false });
     const user = new User();
     user.email = "d@x";
     user.name = "Dee";
@@ -87,7 +87,7 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
   });
 
   test("autoflush: a query sees pending objects", async () => {
-    const session = new Session(ctx.engine);
+    const session = ctx.session();
     const user = new User();
     user.email = "e@x";
     session.add(user);
@@ -98,7 +98,7 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
   });
 
   test("expire on commit, refresh, expire, expunge", async () => {
-    const session = new Session(ctx.engine);
+    const session = ctx.session();
     const user = new User();
     user.email = "f@x";
     session.add(user);
@@ -115,7 +115,7 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
   });
 
   test("merge copies a detached object's values onto the session's object", async () => {
-    const first = new Session(ctx.engine, { expireOnCommit: false });
+    const first = ctx.session({ expireOnCommit: false });
     const user = new User();
     user.email = "g@x";
     first.add(user);
@@ -123,25 +123,25 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
     await first.close();
     user.name = "changed while detached";
 
-    const second = new Session(ctx.engine);
+    const second = ctx.session();
     const merged = await second.merge(user);
     assert.notEqual(merged, user);
     assert.equal(merged.name, "changed while detached");
     await second.commit();
-    const check = new Session(ctx.engine);
+    const check = ctx.session();
     assert.equal((await check.get(User, user.id))!.name, "changed while detached");
     await check.close();
     await second.close();
   });
 
   test("rollback discards changes and pending objects stay out of the database", async () => {
-    const session = new Session(ctx.engine);
+    const session = ctx.session();
     const category = new Category();
     category.name = "root";
     session.add(category);
     await session.flush();
     await session.rollback();
-    const check = new Session(ctx.engine);
+    const check = ctx.session();
     assert.deepEqual(await check.scalars(select(Category)), []);
     await check.close();
     assert.equal(inspect(category).status, "pending", "the object is pending again, nothing lost in memory");
@@ -151,8 +151,8 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
   });
 
   test("an object cannot belong to two sessions", async () => {
-    const a = new Session(ctx.engine);
-    const b = new Session(ctx.engine);
+    const a = ctx.session();
+    const b = ctx.session();
     const user = new User();
     user.email = "h@x";
     a.add(user);

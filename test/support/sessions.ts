@@ -2,8 +2,8 @@
  * Session tests: an engine per database that records the statements it runs, so that tests can
  * assert how many SELECT/INSERT/UPDATE/DELETE statements an operation took.
  */
-import { after, before, beforeEach, describe } from "node:test";
-import { createEngine, type Engine, type MetaData } from "../../src/index.js";
+import { after, afterEach, before, beforeEach, describe } from "node:test";
+import { Session, createEngine, type Engine, type MetaData, type SessionOptions } from "../../src/index.js";
 import { testDatabases, type TestDatabase } from "./databases.js";
 
 export interface SessionContext {
@@ -13,6 +13,8 @@ export interface SessionContext {
   readonly statements: string[];
   /** Forgets the statements recorded so far. */
   reset(): void;
+  /** A session that is closed after the test, even when the test fails. */
+  session(options?: SessionOptions): Session;
 }
 
 const databases = await testDatabases();
@@ -26,6 +28,7 @@ export function forEachDatabaseWithSchema(name: string, metadata: MetaData, body
     describe(`${name} [${db.name}]`, { skip: db.skip }, () => {
       const statements: string[] = [];
       let engine: Engine | undefined;
+      const sessions: Session[] = [];
       const ctx: SessionContext = {
         db,
         get engine() {
@@ -34,6 +37,11 @@ export function forEachDatabaseWithSchema(name: string, metadata: MetaData, body
         statements,
         reset: () => {
           statements.length = 0;
+        },
+        session: (options) => {
+          const session = new Session(engine!, options);
+          sessions.push(session);
+          return session;
         },
       };
       before(() => {
@@ -48,6 +56,10 @@ export function forEachDatabaseWithSchema(name: string, metadata: MetaData, body
         await metadata.dropAll(engine!);
         await metadata.createAll(engine!);
         statements.length = 0;
+      });
+      afterEach(async () => {
+        // A failed test must not leave a connection checked out (SQLite in memory has only one).
+        for (const session of sessions.splice(0)) await session.close();
       });
       after(async () => {
         await metadata.dropAll(engine!);

@@ -12,6 +12,7 @@ import type {
   JoinNode,
   LabelNode,
   LikeNode,
+  OrderByNode,
   ParamNode,
   SelectNode,
   StatementNode,
@@ -77,6 +78,10 @@ export abstract class SqlCompiler {
     if (limit) sql += ` LIMIT ${this.expr(limit)}`;
     if (offset) sql += ` OFFSET ${this.expr(offset)}`;
     return sql;
+  }
+
+  protected orderByItem(item: OrderByNode): string {
+    return `${this.expr(item.expr)} ${item.direction.toUpperCase()}${item.nulls ? ` NULLS ${item.nulls.toUpperCase()}` : ""}`;
   }
 
   protected like(node: LikeNode): string {
@@ -151,9 +156,7 @@ export abstract class SqlCompiler {
       if (node.groupBy.length) sql += ` GROUP BY ${node.groupBy.map((g) => this.expr(g)).join(", ")}`;
       if (node.having) sql += ` HAVING ${this.expr(node.having)}`;
       if (node.orderBy.length) {
-        sql += ` ORDER BY ${node.orderBy
-          .map((o) => `${this.expr(o.expr)} ${o.direction.toUpperCase()}${o.nulls ? ` NULLS ${o.nulls.toUpperCase()}` : ""}`)
-          .join(", ")}`;
+        sql += ` ORDER BY ${node.orderBy.map((o) => this.orderByItem(o)).join(", ")}`;
       }
       sql += this.limitOffset(node.limit, node.offset);
       if (node.forUpdate) sql += this.forUpdate();

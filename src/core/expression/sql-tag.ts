@@ -11,6 +11,8 @@ import { Expression, toNode } from "./expression.js";
 
 export class RawSql<T = unknown> extends Expression<T> {
   declare readonly node: RawNode;
+  /** Executed as a statement, `sql<{ n: number }>` yields rows of that type. */
+  declare readonly __row?: T extends Record<string, unknown> ? T : Record<string, unknown>;
   constructor(node: RawNode) {
     super(node, undefined);
   }

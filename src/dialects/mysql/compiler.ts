@@ -1,7 +1,7 @@
 /** MySQL / MariaDB SQL: backquoted identifiers, CONCAT, AUTO_INCREMENT, native ENUM. */
 import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
-import type { ExprNode } from "../../core/ast/nodes.js";
+import type { ExprNode, OrderByNode } from "../../core/ast/nodes.js";
 import type { Column } from "../../core/schema/column.js";
 import type { ForeignKey } from "../../core/schema/constraints.js";
 import type { SqlType } from "../../core/types/sql-type.js";
@@ -61,6 +61,12 @@ export class MySqlCompiler extends SqlCompiler {
       default:
         return this.typeName(type);
     }
+  }
+
+  /** MySQL has no NULLS FIRST / LAST: sort on `expr IS NULL` first (false before true). */
+  protected override orderByItem(item: OrderByNode): string {
+    if (!item.nulls) return super.orderByItem(item);
+    return `${this.operand(item.expr)} IS NULL ${item.nulls === "first" ? "DESC" : "ASC"}, ${super.orderByItem({ ...item, nulls: undefined })}`;
   }
 
   protected override concat(left: ExprNode, right: ExprNode): string {

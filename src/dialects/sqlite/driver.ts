@@ -4,7 +4,7 @@
  * inside its one handle, so its pool holds exactly one connection.
  */
 import Database from "better-sqlite3";
-import type { Driver, DriverConnection, DriverResult, PoolOptions } from "../../engine/driver.js";
+import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
 import { SimplePool } from "../shared/pool.js";
 
 const STATEMENT_CACHE_SIZE = 200;
@@ -17,11 +17,11 @@ class SqliteConnection implements DriverConnection {
     private readonly pool: SimplePool<SqliteConnection>,
   ) {}
 
-  async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+  async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
     const stmt = this.prepare(sql);
     if (stmt.reader) {
-      const rows = stmt.all(...params) as Record<string, unknown>[];
-      for (const row of rows) numbersWhereSafe(row);
+      const rows = stmt.raw(options?.arrayRows === true).all(...params) as unknown[];
+      for (const row of rows) numbersWhereSafe(row as Record<string, unknown>);
       return { rows, rowCount: rows.length, lastInsertId: undefined };
     }
     const info = stmt.run(...params);

@@ -204,8 +204,12 @@ export class Session implements StateOwner {
       if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
       return hydrator(this.mapperOf(item.entity), item.start, this.loadContext);
     });
-    const tuples = rows.map((row) => readers.map((read) => read(row)));
-    if (firstMapper && loads.length) collectJoined(this.loadContext, loads, rows, tuples.map((t) => t[0] as object | null));
+    let tuples = rows.map((row) => readers.map((read) => read(row)));
+    if (firstMapper && loads.length) {
+      collectJoined(this.loadContext, loads, rows, tuples.map((t) => t[0] as object | null));
+      // A joined collection repeats its parent on every child's row: keep each result once.
+      if (loads.some((l) => l.rel.collection)) tuples = uniqueTuples(tuples);
+    }
     // Select-in loading, level by level, for each entity column of the result.
     for (const [index, item] of statement.layout.entries()) {
       if (item.kind !== "entity") continue;
@@ -660,6 +664,23 @@ function adoptOwnProperties(obj: object, state: InstanceState): void {
     delete (obj as Record<string, unknown>)[key];
     if (value !== undefined) (obj as Record<string, unknown>)[key] = value;
   }
+}
+
+function uniqueTuples(tuples: unknown[][]): unknown[][] {
+  const seen = new Set<string>();
+  const ids = new Map<unknown, number>();
+  const idOf = (v: unknown) => {
+    if (typeof v !== "object" || v === null) return JSON.stringify(v) ?? "undefined";
+    let id = ids.get(v);
+    if (id === undefined) ids.set(v, (id = ids.size));
+    return `#${id}`;
+  };
+  return tuples.filter((t) => {
+    const key = t.map(idOf).join("|");
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function uniqueObjects(values: readonly unknown[]): object[] {

@@ -87,7 +87,7 @@ function setCollection(obj: object, state: InstanceState, rel: RelationshipPrope
   if (old === items) return;
   const list = InstrumentedList.adopt<object>([], collectionListener(obj, rel), false);
   list.committed = old?.committed ?? (state.key === undefined ? undefined : []);
-  if (old) for (const item of [...old]) if (!items.includes(item)) old.remove(item);
+  if (old) for (const item of [...old]) if (!items.includes(item)) old.splice(old.indexOf(item), 1);
   state.dict[rel.key] = list;
   for (const item of items) if (!old?.includes(item)) list.push(item);
   for (const item of items) if (old?.includes(item)) list.appendQuietly(item);

@@ -3,8 +3,8 @@
  * what was added and removed, so that the other side of the relationship (and, for the seed's
  * double path, the association objects) follow at once, before any flush.
  *
- * Mutate it with its methods (`push`, `splice`, `remove`, ...); writing an index directly is not
- * observed. Methods returning new arrays (`map`, `filter`, `slice`) return plain arrays.
+ * Mutate it with its methods (`push`, `unshift`, `pop`, `shift`, `splice`); writing an index
+ * directly or setting `length` is not observed. Methods returning new arrays (`map`, `filter`, `slice`) return plain arrays.
  */
 
 export interface CollectionListener {
@@ -59,19 +59,6 @@ export class InstrumentedList<T extends object> extends Array<T> {
     for (const item of removed) this.listener?.removed(item);
     for (const item of items) this.listener?.added(item);
     return removed;
-  }
-
-  /** Removes `item` if present; returns whether it was. */
-  remove(item: T): boolean {
-    const index = this.indexOf(item);
-    if (index < 0) return false;
-    this.splice(index, 1);
-    return true;
-  }
-
-  /** Removes every member. */
-  clear(): void {
-    this.splice(0, this.length);
   }
 
   /** Adds or removes without reporting: the other side's own events already did the rest. */

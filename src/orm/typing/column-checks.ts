@@ -19,7 +19,16 @@ export type ColumnCheck<B, This, V, N extends string> =
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 
-type CheckValueType<T, Nullable extends boolean, This, V, N extends string> = true;
+type CheckValueType<T, Nullable extends boolean, This, V, N extends string> =
+  IsAny<T> extends true
+    ? CheckNullability<T, Nullable, This, V, N>
+    : Same<Exclude<V, null>, T> extends true
+      ? CheckNullability<T, Nullable, This, V, N>
+      : undefined extends V
+        ? Err<`${Where<This, N>}: a loaded column is never undefined (a missing value is null); declare it as ${Declared<T, Nullable>}`>
+        : [TypeName<T>] extends [never]
+          ? Err<`${Where<This, N>}: the attribute's type is not the column's value type; declare the attribute with the column's type${Nullable extends true ? ", | null included" : ""}, or give the column the attribute's type (json<T>() takes it as a type argument)`>
+          : Err<`${Where<This, N>}: the column holds ${TypeName<T>} values, but the attribute is typed otherwise; declare it as ${Declared<T, Nullable>}, or change the column type`>;
 
 type CheckNullability<T, Nullable extends boolean, This, V, N extends string> =
   boolean extends Nullable

@@ -1,0 +1,122 @@
+/**
+ * Loading strategies, counted in statements: select-in is one statement per relationship level
+ * whatever the number of parents, joined is one statement, lazy loads of one tick are batched into
+ * one statement per relationship, and raise refuses with a message naming the option to use.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  RelationshipNotLoadedError,
+  Session,
+  columnsOf,
+  joinedLoad,
+  lazy,
+  raiseLoad,
+  select,
+  selectinLoad,
+} from "../../src/index.js";
+import { Association, Base, Child, Parent } from "../../examples/seed/index.js";
+import { forEachDatabaseWithSchema } from "../support/sessions.js";
+
+const PARENTS = 500;
+
+forEachDatabaseWithSchema("loading strategies", Base.metadata, (ctx) => {
+  /** 500 parents, each linked to two of 50 children through the association table. */
+  async function seedData(): Promise<void> {
+    const session = ctx.session();
+    const children = Array.from({ length: 50 }, (_, i) => Object.assign(new Child(), { id: i + 1 }));
+    for (let i = 0; i < PARENTS; i++) {
+      const parent = Object.assign(new Parent(), { id: i + 1 });
+      parent.children.push(children[i % 50]!, children[(i + 7) % 50]!);
+      session.add(parent);
+    }
+    await session.commit();
+    await session.close();
+    ctx.reset();
+  }
+
+  test("select-in through the secondary: 2 statements for 500 parents", async () => {
+    await seedData();
+    const session = ctx.session();
+    const parents = await session.scalars(select(Parent).options(selectinLoad(Parent, "children")));
+    assert.equal(parents.length, PARENTS);
+    assert.equal(ctx.statements.length, 2);
+    assert.ok(parents.every((p) => p.children.length === 2));
+    assert.deepEqual(parents.find((p) => p.id === 8)!.children.map((c) => c.id).sort((a, b) => a - b), [8, 15]);
+    await session.close();
+  });
+
+  test("select-in two levels deep: one statement per level", async () => {
+    await seedData();
+    const session = ctx.session();
+    const parents = await session.scalars(select(Parent).options(selectinLoad(Parent, "childAssociations", "child")));
+    assert.equal(ctx.statements.length, 3);
+    assert.ok(parents.every((p) => p.childAssociations.every((a) => a.child instanceof Child)));
+    await session.close();
+  });
+
+  test("joined: one statement, parents not duplicated", async () => {
+    await seedData();
+    const session = ctx.session();
+    const parents = await session.scalars(select(Parent).options(joinedLoad(Parent, "children")).orderBy(columnsOf(Parent).id));
+    assert.equal(ctx.statements.length, 1);
+    assert.match(ctx.statements[0]!, /LEFT OUTER JOIN/);
+    assert.equal(parents.length, PARENTS, "each parent once, although each joins two children");
+    assert.equal(new Set(parents).size, PARENTS);
+    assert.deepEqual(parents[0]!.children.map((c) => c.id).sort((a, b) => a - b), [1, 8]);
+    await session.close();
+  });
+
+  test("lazy loads requested in one tick are one statement per relationship", async () => {
+    await seedData();
+    const session = ctx.session();
+    const parents = await session.scalars(select(Parent));
+    ctx.reset();
+    const children = await Promise.all(parents.map((p) => lazy(p).children));
+    assert.equal(ctx.statements.length, 1, "500 lazy loads, one SELECT");
+    assert.ok(children.every((list) => list.length === 2));
+    const associations = await Promise.all(parents.map(async (p) => (await lazy(p).childAssociations).length));
+    assert.equal(ctx.statements.length, 2);
+    assert.ok(associations.every((n) => n === 2));
+    ctx.reset();
+    await lazy(parents[0]!).children;
+    assert.equal(ctx.statements.length, 0, "loaded relationships are not loaded again");
+    await session.close();
+  });
+
+  test("reading an unloaded relationship synchronously names it and the options that would load it", async () => {
+    await seedData();
+    const session = ctx.session();
+    const [parent] = await session.scalars(select(Parent).limit(1));
+    assert.throws(
+      () => parent!.children,
+      (error: unknown) =>
+        error instanceof RelationshipNotLoadedError &&
+        /Parent\.children is not loaded/.test(error.message) &&
+        /await lazy\(obj\)\.children/.test(error.message) &&
+        /selectinLoad\(Parent, "children"\)/.test(error.message),
+    );
+    await session.close();
+  });
+
+  test("raise: per query, a relationship refuses to load lazily", async () => {
+    await seedData();
+    const session = ctx.session();
+    const [association] = await session.scalars(select(Association).options(raiseLoad(Association, "parent")).limit(1));
+    assert.throws(() => association!.parent, RelationshipNotLoadedError);
+    const [loaded] = await session.scalars(select(Association).options(selectinLoad(Association, "parent")).limit(1));
+    assert.ok(loaded!.parent instanceof Parent);
+    await session.close();
+  });
+
+  test("many-to-one targets already in the identity map are not queried again", async () => {
+    await seedData();
+    const session = ctx.session();
+    await session.scalars(select(Parent));
+    ctx.reset();
+    const associations = await session.scalars(select(Association).options(selectinLoad(Association, "parent")));
+    assert.equal(ctx.statements.length, 1, "every parent was already loaded");
+    assert.ok(associations.every((a) => a.parent instanceof Parent));
+    await session.close();
+  });
+});
