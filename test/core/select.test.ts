@@ -25,6 +25,7 @@ import {
   table,
   types,
   type Executable,
+  type OrderBy,
 } from "../../src/index.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { useSchema } from "../support/schema.js";
@@ -111,7 +112,7 @@ forEachDatabase("select", (ctx) => {
     assert.deepEqual(await names(people.c.age.notBetween(25, 31)), ["Cid", "Eve"]);
   });
 
-  test("orderBy asc / desc on several keys, limit, offset, and offset without limit", async () => {
+  test("orderBy asc / desc on several keys, nulls first / last, limit, offset, and offset without limit", async () => {
     assert.deepEqual(
       (await rows(select(people.c.id).orderBy(people.c.age.desc(), people.c.id.desc()))).map((r) => r.id),
       [5, 3, 1, 4, 2],
@@ -120,6 +121,13 @@ forEachDatabase("select", (ctx) => {
       (await rows(select(people.c.id).orderBy(people.c.age.asc(), people.c.id.desc()))).map((r) => r.id),
       [4, 2, 1, 3, 5],
     );
+    // NULLS FIRST / LAST (emulated on MySQL, which has no such syntax).
+    const byCity = (order: OrderBy) => rows(select(people.c.id).orderBy(order, people.c.id));
+    assert.deepEqual((await byCity(people.c.city.asc().nullsFirst())).map((r) => r.id), [3, 5, 1, 4, 2]);
+    assert.deepEqual((await byCity(people.c.city.asc().nullsLast())).map((r) => r.id), [5, 1, 4, 2, 3]);
+    assert.deepEqual((await byCity(people.c.city.desc().nullsFirst())).map((r) => r.id), [3, 2, 1, 4, 5]);
+    assert.deepEqual((await byCity(people.c.city.desc().nullsLast())).map((r) => r.id), [2, 1, 4, 5, 3]);
+
     const page = select(people.c.id).orderBy(people.c.id);
     assert.deepEqual((await rows(page.limit(2))).map((r) => r.id), [1, 2]);
     assert.deepEqual((await rows(page.limit(2).offset(2))).map((r) => r.id), [3, 4]);
