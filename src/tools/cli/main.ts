@@ -4,9 +4,8 @@
  * unexpected error. Started by bin/athanor.mjs.
  */
 import { commandHelp, mainHelp, parseArgs, type CommandName } from "./args.js";
-import { runCheck, type Output } from "./check.js";
+import type { Output } from "./check.js";
 import { loadConfig } from "./config.js";
-import { parseFormat, runDiagram } from "./diagram.js";
 import { CliError, EXIT_USAGE, oneLine } from "./errors.js";
 
 export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, cwd: string, io: Output): Promise<number> {
@@ -42,12 +41,18 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   }
 }
 
-function run(command: CommandName, entry: string, flags: Readonly<Record<string, string | true>>, cwd: string, io: Output): Promise<number> {
+/** Commands are imported when run, so that `--help` and usage errors answer at once. */
+async function run(command: CommandName, entry: string, flags: Readonly<Record<string, string | true>>, cwd: string, io: Output): Promise<number> {
   switch (command) {
-    case "check":
+    case "check": {
+      const { runCheck } = await import("./check.js");
       return runCheck(entry, io);
-    case "diagram":
-      return runDiagram(entry, { format: parseFormat(flags["format"]), out: typeof flags["out"] === "string" ? flags["out"] : undefined, cwd }, io);
+    }
+    case "diagram": {
+      const { parseFormat, runDiagram } = await import("./diagram.js");
+      const options = { format: parseFormat(flags["format"]), out: typeof flags["out"] === "string" ? flags["out"] : undefined, cwd };
+      return runDiagram(entry, options, io);
+    }
   }
 }
 
