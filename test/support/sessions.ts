@@ -2,6 +2,8 @@
  * Session tests: an engine per database that records the statements it runs, so that tests can
  * assert how many SELECT/INSERT/UPDATE/DELETE statements an operation took.
  */
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { after, afterEach, before, beforeEach, describe } from "node:test";
 import { Session, createEngine, type Engine, type MetaData, type SessionOptions } from "../../src/index.js";
 import { testDatabases, type TestDatabase } from "./databases.js";
@@ -23,8 +25,15 @@ const databases = await testDatabases();
  * Runs `body` once per database with a recording engine; the tables of `metadata` are dropped and
  * created before each test.
  */
-export function forEachDatabaseWithSchema(name: string, metadata: MetaData, body: (ctx: SessionContext) => void): void {
-  for (const db of databases) {
+export function forEachDatabaseWithSchema(
+  name: string,
+  metadata: MetaData,
+  body: (ctx: SessionContext) => void,
+  options: { sqliteFile?: boolean } = {},
+): void {
+  for (const base of databases) {
+    // An in-memory SQLite database is one connection; concurrent sessions need a file.
+    const db = options.sqliteFile && base.name === "sqlite" ? { ...base, url: `sqlite:///${tmpdir()}/athanor-${process.pid}-${name.replace(/\W+/g, "-")}.db` } : base;
     describe(`${name} [${db.name}]`, { skip: db.skip }, () => {
       const statements: string[] = [];
       let engine: Engine | undefined;
@@ -64,6 +73,7 @@ export function forEachDatabaseWithSchema(name: string, metadata: MetaData, body
       after(async () => {
         await metadata.dropAll(engine!);
         await engine?.dispose();
+        if (db !== base) for (const suffix of ["", "-wal", "-shm"]) rmSync(`${db.url.slice("sqlite:///".length)}${suffix}`, { force: true });
       });
       body(ctx);
     });

@@ -6,7 +6,16 @@ import mysql from "mysql2/promise";
 import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
 
 class MySqlConnection implements DriverConnection {
-  constructor(private readonly conn: mysql.PoolConnection) {}
+  private lost = false;
+  private readonly onError = () => {
+    this.lost = true;
+  };
+
+  constructor(private readonly conn: mysql.PoolConnection) {
+    // A fatal connection error is emitted as 'error' as well as failing the query: listen, so
+    // that it does not crash the process, and discard the connection on release.
+    conn.on("error", this.onError);
+  }
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
     // Transaction control and DDL cannot be prepared; everything with parameters is.
@@ -22,7 +31,8 @@ class MySqlConnection implements DriverConnection {
   }
 
   release(broken = false): void {
-    if (broken) this.conn.destroy();
+    this.conn.off("error", this.onError);
+    if (broken || this.lost) this.conn.destroy();
     else this.conn.release();
   }
 }

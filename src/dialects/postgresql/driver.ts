@@ -4,7 +4,17 @@ import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOption
 import { postgresTypeParsers } from "./values.js";
 
 class PostgresConnection implements DriverConnection {
-  constructor(private readonly client: pg.PoolClient) {}
+  /** Set when the server ended the connection while it was checked out. */
+  private lost = false;
+  private readonly onError = () => {
+    this.lost = true;
+  };
+
+  constructor(private readonly client: pg.PoolClient) {
+    // A checked-out client whose connection dies emits 'error'; unheard, it would crash the
+    // process. The failure reaches the caller through the next query; the client is discarded.
+    client.on("error", this.onError);
+  }
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
     const query = { text: sql, values: params as unknown[] };
@@ -13,7 +23,8 @@ class PostgresConnection implements DriverConnection {
   }
 
   release(broken = false): void {
-    this.client.release(broken || undefined);
+    this.client.off("error", this.onError);
+    this.client.release(broken || this.lost || undefined);
   }
 }
 

@@ -172,7 +172,7 @@ export class Session implements StateOwner {
 
   private async getByKey<T extends object>(mapper: Mapper, _key: unknown, values: readonly unknown[]): Promise<T | undefined> {
     const statement = select(mapper.class_).where(...mapper.primaryKey.map((c, i) => c.eq(values[i] as never)));
-    const [obj] = await this.scalars(statement as Select<unknown, T>);
+    const [obj] = await this.scalars(statement as unknown as Select<unknown, T>);
     return obj;
   }
 
@@ -198,7 +198,7 @@ export class Session implements StateOwner {
     const first = statement.layout[0];
     const firstMapper = first?.kind === "entity" ? mapperOfClass(first.entity) : undefined;
     const joinedRels = firstMapper ? this.strategyRels(firstMapper, options, "joined") : [];
-    const { statement: query, loads } = withJoinedLoads(statement as Select<unknown>, joinedRels);
+    const { statement: query, loads } = withJoinedLoads(statement as unknown as Select<unknown>, joinedRels);
     const rows = await this.rows(query);
     const readers = statement.layout.map((item) => {
       if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
