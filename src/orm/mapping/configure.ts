@@ -56,6 +56,11 @@ function checkForeignKeyTargets(mapper: Mapper, report: Report): void {
 function resolveRelationship(registry: Registry, rel: RelationshipProperty, report: Report): void {
   const mapper = rel.parent;
   const fail = (message: string, fix: string) => report(mapper, rel.key, message, fix);
+  try {
+    rel.cascades("save-update");
+  } catch (error) {
+    return fail((error as Error).message, `Use a comma-separated list of: all, save-update, merge, refresh-expire, expunge, delete, delete-orphan.`);
+  }
   const target = resolveTarget(registry, rel, fail);
   if (!target) return;
 

@@ -5,6 +5,7 @@
 import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
 import type { RelationshipKind } from "../typing/checks.js";
+import { parseCascade, type CascadeOption } from "./cascade.js";
 import type { Mapper } from "./mapper.js";
 import { isCollectionKind, type RelationshipSpec } from "./relationship-spec.js";
 
@@ -67,6 +68,12 @@ export class RelationshipProperty {
   get viewonly(): boolean {
     return this.spec.options.viewonly ?? false;
   }
+
+  /** Whether session operations of `kind` on the parent apply to what this relationship holds. */
+  cascades(kind: CascadeOption): boolean {
+    return (this.cascadeSet ??= parseCascade(this.spec.options.cascade, String(this))).has(kind);
+  }
+  private cascadeSet: ReadonlySet<CascadeOption> | undefined;
 
   get isResolved(): boolean {
     return this.resolvedState !== undefined;

@@ -28,6 +28,7 @@ import { hydrator } from "../loading/hydrate.js";
 import { collectJoined, withJoinedLoads } from "../loading/joined.js";
 import { isLoaderOption, type LoaderOption } from "../loading/options.js";
 import { loadRelationship, type LoadContext } from "../loading/relationship-loader.js";
+import type { CascadeOption } from "../mapping/cascade.js";
 import { MAPPER, type Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { InstrumentedList } from "../state/collection.js";
@@ -135,16 +136,19 @@ export class Session implements StateOwner {
     this.deleting.add(state);
   }
 
-  /** Removes an object from the session without touching the database. */
+  /** Removes an object (and what its relationships cascade `expunge` to) from the session. */
   expunge(obj: object): void {
     const state = this.stateFor(obj);
     if (state.session !== this) return;
     this.expungeState(state);
+    for (const related of this.related(state, "expunge")) this.expunge(related);
   }
 
   /** Copies a detached or foreign object's state onto this session's object of the same key. */
-  async merge<T extends object>(obj: T): Promise<T> {
+  async merge<T extends object>(obj: T, merged: Map<object, object> = new Map()): Promise<T> {
     this.checkOpen();
+    const done = merged.get(obj);
+    if (done) return done as T;
     const state = this.stateFor(obj);
     const mapper = state.mapper;
     const key = state.dict && mapper.primaryKey.every((c) => state.dict[mapper.attributeFor(c)!] != null) ? keyOf(mapper, state) : undefined;
@@ -153,8 +157,20 @@ export class Session implements StateOwner {
       target = Object.create(mapper.class_.prototype) as T;
       this.add(target);
     }
+    merged.set(obj, target);
     for (const attr of mapper.columns.keys()) {
       if (state.dict[attr] !== undefined) (target as Record<string, unknown>)[attr] = state.dict[attr];
+    }
+    // Merge cascade: related objects are merged too, and the merged ones assigned.
+    for (const rel of mapper.relationships.values()) {
+      const value = state.dict[rel.key];
+      if (value === undefined || rel.viewonly || !rel.cascades("merge")) continue;
+      const mergedValue = Array.isArray(value)
+        ? await mergeEach(value as object[], (v) => this.merge(v, merged))
+        : value === null
+          ? null
+          : await this.merge(value as object, merged);
+      (target as Record<string, unknown>)[rel.key] = mergedValue;
     }
     return target;
   }
@@ -403,9 +419,12 @@ export class Session implements StateOwner {
   // ------------------------------------------------------------------ refresh and expire
 
   /** Reloads an object's columns from the database (its relationships are reloaded on demand). */
-  async refresh(obj: object): Promise<void> {
+  async refresh(obj: object, seen = new Set<object>()): Promise<void> {
     this.checkOpen();
+    if (seen.has(obj)) return;
+    seen.add(obj);
     const state = this.stateFor(obj);
+    const cascaded = this.related(state, "refresh-expire");
     if (state.key === undefined) throw new InvalidRequestError(`${describe(state)} has no row to refresh from.`);
     const mapper = state.mapper;
     const row = (await this.rows(select(mapper.class_).where(...mapper.primaryKey.map((c) => c.eq(state.dict[mapper.attributeFor(c)!] as never)))))[0];
@@ -415,11 +434,15 @@ export class Session implements StateOwner {
     state.committed = undefined;
     this.modified.delete(state);
     for (const rel of mapper.relationships.values()) delete state.dict[rel.key];
+    for (const related of cascaded) if (stateOf(related)?.key !== undefined) await this.refresh(related, seen);
   }
 
   /** Marks attributes (all by default) as needing a reload; unflushed changes to them are dropped. */
   expire(obj: object, attributes?: readonly string[]): void {
-    this.expireState(this.stateFor(obj), attributes);
+    const state = this.stateFor(obj);
+    const cascaded = attributes ? [] : this.related(state, "refresh-expire");
+    this.expireState(state, attributes);
+    for (const related of cascaded) if (stateOf(related)?.session === this) this.expireState(stateOf(related)!);
   }
 
   expireAll(): void {
@@ -485,13 +508,18 @@ export class Session implements StateOwner {
 
   /** Save-update cascade: pending and persistent objects bring along what their loaded relationships hold. */
   private cascadeFrom(state: InstanceState): void {
+    for (const related of this.related(state, "save-update")) if (!stateOf(related)?.session) this.add(related);
+  }
+
+  /** The loaded objects that `state`'s relationships cascade `kind` to. */
+  private related(state: InstanceState, kind: CascadeOption): object[] {
+    const result: object[] = [];
     for (const rel of state.mapper.relationships.values()) {
       const value = state.dict[rel.key];
-      if (value === undefined || value === null || rel.viewonly) continue;
-      for (const related of Array.isArray(value) ? value : [value as object]) {
-        if (!stateOf(related)?.session) this.add(related);
-      }
+      if (value === undefined || value === null || rel.viewonly || !rel.cascades(kind)) continue;
+      result.push(...(Array.isArray(value) ? value : [value as object]));
     }
+    return result;
   }
 
   private undelete(state: InstanceState): void {
@@ -664,6 +692,13 @@ function adoptOwnProperties(obj: object, state: InstanceState): void {
     delete (obj as Record<string, unknown>)[key];
     if (value !== undefined) (obj as Record<string, unknown>)[key] = value;
   }
+}
+
+/** Merges one after the other: merges of a graph share their memo and must not interleave. */
+async function mergeEach(values: readonly object[], merge: (v: object) => Promise<object>): Promise<object[]> {
+  const result: object[] = [];
+  for (const value of values) result.push(await merge(value));
+  return result;
 }
 
 function uniqueTuples(tuples: unknown[][]): unknown[][] {

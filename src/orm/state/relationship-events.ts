@@ -41,9 +41,9 @@ function touched(obj: object): void {
   if (state?.key !== undefined) state.session?.markModified(state);
 }
 
-function cascade(owner: object, item: object): void {
+function cascade(owner: object, rel: RelationshipProperty, item: object): void {
   const session = stateOf(owner)?.session;
-  if (session && stateOf(item)?.session !== session) session.cascadeAdd(item);
+  if (session && rel.cascades("save-update") && stateOf(item)?.session !== session) session.cascadeAdd(item);
 }
 
 function collectionAdded(owner: object, rel: RelationshipProperty, item: object): void {
@@ -59,7 +59,7 @@ function collectionAdded(owner: object, rel: RelationshipProperty, item: object)
     setScalar(association, view.toOwner, owner);
     setScalar(association, view.toMember, item);
   }
-  cascade(owner, item);
+  cascade(owner, rel, item);
   touched(owner);
 }
 
@@ -86,7 +86,7 @@ function collectionRemoved(owner: object, rel: RelationshipProperty, item: objec
       unlinkAssociation(item, av);
       return;
     }
-    if (isIdentifying(rel) || rel.spec.options.cascade?.includes("delete-orphan")) {
+    if (isIdentifying(rel) || rel.cascades("delete-orphan")) {
       const state = stateOf(item);
       if (state?.dict[rel.backRef?.key ?? ""] == null) state?.session?.orphaned(item);
     }
@@ -110,7 +110,7 @@ export function scalarChanged(obj: object, rel: RelationshipProperty, old: objec
   if (old) detachBack(old, rel.backRef, obj);
   if (value) attachBack(value, rel.backRef, obj, rel);
   for (const view of rel.views) viewEndChanged(obj, view, rel, old);
-  if (value) cascade(obj, value);
+  if (value) cascade(obj, rel, value);
   touched(obj);
 }
 

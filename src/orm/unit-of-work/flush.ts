@@ -180,7 +180,7 @@ async function expandDeletes(work: FlushWork): Promise<InstanceState[]> {
     state.deletePending = true;
     for (const rel of state.mapper.relationships.values()) {
       if (rel.viewonly || rel.resolved.direction !== "oneToMany") continue;
-      const cascades = rel.spec.options.cascade?.includes("delete") || rel.resolved.pairs.some(([, fk]) => fk.primaryKey);
+      const cascades = rel.cascades("delete") || rel.resolved.pairs.some(([, fk]) => fk.primaryKey);
       if (rel.spec.options.passiveDeletes && !cascades) continue;
       if (state.dict[rel.key] === undefined) {
         if (rel.spec.options.passiveDeletes) continue; // the database's ON DELETE takes care of them

@@ -1,0 +1,131 @@
+/**
+ * Cascades with SQLAlchemy's defaults (save-update, merge) and the explicit ones: delete,
+ * delete-orphan, refresh-expire, expunge; passive deletes relying on ON DELETE CASCADE.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { MappingConfigurationError, Registry, inspect, lazy, integer, manyToOne, oneToMany, select, sql, string, table } from "../../src/index.js";
+import { forEachDatabaseWithSchema } from "../support/sessions.js";
+
+/** Imperatively mapped folder/file models whose cascade options each test chooses. */
+function schema(cascade: string | undefined, passiveDeletes = false) {
+  const registry = new Registry();
+  const folders = table("cx_folders", registry.metadata, { id: integer().primaryKey(), name: string(20) });
+  const files = table("cx_files", registry.metadata, {
+    id: integer().primaryKey(),
+    name: string(20),
+    folderId: integer().named("folder_id").references("cx_folders.id", { onDelete: "cascade" }),
+  });
+  class Folder {
+    declare id: number;
+    declare name: string | null;
+    declare files: File[];
+  }
+  class File {
+    declare id: number;
+    declare name: string | null;
+    declare folderId: number | null;
+    declare folder: Folder | null;
+  }
+  registry.mapImperatively(Folder, folders, {
+    properties: { files: oneToMany("File" as never, { backPopulates: "folder", ...(cascade ? { cascade } : {}), passiveDeletes }) },
+  });
+  registry.mapImperatively(File, files, { properties: { folder: manyToOne("Folder" as never, { backPopulates: "files" }) } });
+  return { registry, Folder, File };
+}
+
+const base = schema(undefined);
+
+forEachDatabaseWithSchema("cascades", base.registry.metadata, (ctx) => {
+  const count = async (t: string) => Number((await ctx.engine.execute(sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.raw(t)}`)).rows[0]!.n);
+
+  async function folderWithFiles(cascade: string | undefined, passiveDeletes = false) {
+    const m = cascade === undefined && !passiveDeletes ? base : schema(cascade, passiveDeletes);
+    const session = ctx.session({ expireOnCommit: false });
+    const folder = new m.Folder();
+    folder.name = "docs";
+    for (const name of ["a", "b"]) {
+      const file = new m.File();
+      file.name = name;
+      folder.files.push(file);
+    }
+    session.add(folder); // save-update: the files come along
+    await session.commit();
+    return { ...m, session, folder };
+  }
+
+  test("save-update (default): adding the parent adds what its relationships hold", async () => {
+    const { folder } = await folderWithFiles(undefined);
+    assert.equal(await count("cx_files"), 2);
+    assert.ok(folder.files.every((f) => inspect(f).status === "persistent"));
+  });
+
+  test("default: deleting the parent detaches its children (foreign key set to NULL)", async () => {
+    const { session, folder } = await folderWithFiles(undefined);
+    session.delete(folder);
+    await session.commit();
+    assert.equal(await count("cx_files"), 2);
+    assert.equal(Number((await ctx.engine.execute(sql<{ n: number }>`SELECT count(*) AS n FROM cx_files WHERE folder_id IS NULL`)).rows[0]!.n), 2);
+  });
+
+  test("delete: deleting the parent deletes its children", async () => {
+    const { session, folder } = await folderWithFiles("all");
+    session.delete(folder);
+    await session.commit();
+    assert.equal(await count("cx_files"), 0);
+  });
+
+  test("delete-orphan: a child removed from its parent is deleted", async () => {
+    const { session, folder } = await folderWithFiles("all, delete-orphan");
+    const [orphan] = folder.files.splice(0, 1);
+    assert.equal(inspect(orphan!).status, "persistent");
+    await session.commit();
+    assert.equal(await count("cx_files"), 1);
+  });
+
+  test("passive deletes: the database's ON DELETE CASCADE removes the children, which are not loaded", async () => {
+    const { registry, Folder } = await folderWithFiles("all", true);
+    const session = ctx.session();
+    const [folder] = await session.scalars(select(Folder));
+    ctx.reset();
+    session.delete(folder!);
+    await session.commit();
+    assert.deepEqual(ctx.statements.map((s) => s.split(" ")[0]), ["DELETE"], "no SELECT of the children");
+    assert.equal(await count("cx_files"), 0);
+    assert.ok(registry);
+  });
+
+  test("refresh-expire and expunge cascade with 'all'", async () => {
+    const { session, folder } = await folderWithFiles("all");
+    const files = [...folder.files];
+    // refresh cascades to the loaded files: a change made behind the session's back is read.
+    await ctx.engine.withConnection((conn) => conn.run("UPDATE cx_files SET name = 'changed'"));
+    await session.refresh(folder);
+    assert.deepEqual(files.map((f) => f.name), ["changed", "changed"]);
+    // expire cascades too.
+    await lazy(folder).files; // a refresh unloads relationships: load the files again
+    session.expire(folder);
+    assert.throws(() => folder.name, /expired/);
+    assert.ok(files.every((f) => inspect(f).expired.includes("name")), "expiring the folder expired its loaded files");
+    session.expunge(folder);
+    assert.equal(inspect(folder).status, "detached");
+  });
+
+  test("merge (default) brings a detached graph back into a session", async () => {
+    const { session, folder } = await folderWithFiles(undefined);
+    await session.close();
+    folder.name = "renamed";
+    folder.files[0]!.name = "z";
+    const other = ctx.session({ expireOnCommit: false });
+    const merged = await other.merge(folder);
+    assert.notEqual(merged, folder);
+    assert.equal(merged.files.find((f) => f.id === folder.files[0]!.id)!.name, "z");
+    await other.commit();
+    assert.equal(Number((await ctx.engine.execute(sql<{ n: number }>`SELECT count(*) AS n FROM cx_files WHERE name = 'z'`)).rows[0]!.n), 1);
+  });
+
+  test("an unknown cascade is a configuration problem naming the relationship", () => {
+    const broken = schema("save-update, delete-orfan");
+    assert.throws(() => broken.registry.configure(), (e: unknown) => e instanceof MappingConfigurationError && /Folder\.files: .*unknown cascade 'delete-orfan'/.test(e.message));
+  });
+});
