@@ -93,9 +93,9 @@ describe("athanor check", () => {
     assert.equal(run.stderr, "");
     assert.match(run.stdout, /3 problems/);
 
-    const ambiguous = /\d\. BrkBook\.author\n\s+2 foreign keys could link 'brk_books' and 'brk_authors'.*\n\s+fix: Name the one to use: foreignKeys: \["author_id"\] or \["editor_id"\]\.\n\s+at test\/tools\/fixtures\/broken\/brk-book\.ts/;
+    const ambiguous = /\d\. BrkBook\.author\n\s+2 foreign keys could link 'brk_books' and 'brk_authors'.*\n\s+fix: Name the one to use: foreignKeys: \["author_id"\] or \["editor_id"\]\.\n\s+at test\/tools\/fixtures\/broken\/brk-book\.ts:13\n/;
     assert.match(run.stdout, ambiguous);
-    const unknown = /\d\. BrkReview\.book\n\s+the target 'BrkBok' is not a mapped model\. Did you mean 'BrkBook'\?\n\s+fix: .*\n\s+at test\/tools\/fixtures\/broken\/brk-review\.ts/;
+    const unknown = /\d\. BrkReview\.book\n\s+the target 'BrkBok' is not a mapped model\. Did you mean 'BrkBook'\?\n\s+fix: .*\n\s+at test\/tools\/fixtures\/broken\/brk-review\.ts:12\n/;
     assert.match(run.stdout, unknown);
     assert.match(run.stdout, /\d\. import cycle of value imports: brk-author\.ts -> brk-book\.ts -> brk-author\.ts\n/);
     assert.match(run.stdout, /test\/tools\/fixtures\/broken\/brk-author\.ts and test\/tools\/fixtures\/broken\/brk-book\.ts import each other/);
@@ -103,6 +103,17 @@ describe("athanor check", () => {
     assert.match(run.stdout, /brk-book\.ts:3: use `import type \{ BrkAuthor \} from "\.\/brk-author\.js"`/);
     // brk-review.ts imports brk-book.ts with `import type`: not part of any cycle.
     assert.doesNotMatch(run.stdout, /brk-review\.ts ->|-> brk-review\.ts/);
+  });
+});
+
+describe("athanor check: a cycle that fails at run time", () => {
+  test("the import error and the cycle that causes it are reported together", () => {
+    const run = athanor(["check", "test/tools/fixtures/tdz"]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /2 problems/);
+    assert.match(run.stdout, /cannot import test\/tools\/fixtures\/tdz\/brk-tdz-a\.ts\n\s+ReferenceError: Cannot access 'BrkTdzA' before initialization\n\s+fix: Break the import cycle reported below\./);
+    assert.match(run.stdout, /import cycle of value imports: brk-tdz-a\.ts -> brk-tdz-b\.ts -> brk-tdz-a\.ts/);
+    assert.match(run.stdout, /brk-tdz-b\.ts:3: BrkTdzA is used as a value/);
   });
 });
 
@@ -235,5 +246,13 @@ describe("help and bad input", () => {
     assertOneLineError(athanor(["diagram", "examples/seed", "--out"]), /flag '--out' needs a value/);
     assertOneLineError(athanor(["check"]), /missing <entry>/);
     assertOneLineError(athanor(["check", "examples/seed", "examples/blog"]), /unexpected argument 'examples\/blog'/);
+    assertOneLineError(athanor(["diagram", "test/tools/fixtures/throws.ts"]), /cannot import test\/tools\/fixtures\/throws\.ts: Error: boom while defining the models$/);
+  });
+
+  test("--verbose adds the stack trace", () => {
+    const run = athanor(["diagram", "test/tools/fixtures/throws.ts", "--verbose"]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^athanor: cannot import .*throws\.ts: Error: boom/);
+    assert.match(run.stderr, /\n\s+at .*throws\.ts:2/);
   });
 });

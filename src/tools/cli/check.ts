@@ -3,6 +3,7 @@
  * back-references...) and every cycle of value imports between the model files, each with where
  * it is and how to fix it; or, on a sound project, a one-screen summary.
  */
+import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, relative } from "node:path";
 import type { ConfigurationProblem } from "../../orm/errors.js";
 import type { Registry } from "../../orm/mapping/registry.js";
@@ -65,8 +66,35 @@ export async function runCheck(entry: string, io: Output): Promise<number> {
 }
 
 function fromProblem(p: ConfigurationProblem): Finding {
-  const file = p.file?.replace(/^(.*?)(:\d+)?$/, (_, path: string, line: string | undefined) => display(path) + (line ?? ""));
-  return { title: p.attribute ? `${p.model}.${p.attribute}` : p.model, message: p.message, fix: p.fix, at: file };
+  const at = p.file ? locate(p.file, p.model, p.attribute) : undefined;
+  return { title: p.attribute ? `${p.model}.${p.attribute}` : p.model, message: p.message, fix: p.fix, at };
+}
+
+/**
+ * `file:line` of the attribute (or the class) in the model's file. The mapper's `definedAt` is
+ * where the class was defined at run time, which transpiled decorators may put on another line.
+ */
+function locate(definedAt: string, model: string, attribute: string | undefined): string {
+  const match = /^(.*?)(?::(\d+))?$/.exec(definedAt)!;
+  const file = match[1]!;
+  let line = match[2] ? Number(match[2]) : undefined;
+  if (existsSync(file)) {
+    const lines = readFileSync(file, "utf8").split("\n");
+    const classLine = lines.findIndex((l) => new RegExp(`\\bclass\\s+${escapeRegExp(model)}\\b`).test(l));
+    if (classLine !== -1) {
+      line = classLine + 1;
+      if (attribute !== undefined) {
+        const pattern = new RegExp(`\\b${escapeRegExp(attribute)}\\s*[!?]?\\s*[:;=(]`);
+        const attrLine = lines.findIndex((l, i) => i > classLine && pattern.test(l));
+        if (attrLine !== -1) line = attrLine + 1;
+      }
+    }
+  }
+  return `${display(file)}${line === undefined ? "" : `:${line}`}`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function fromCycle(cycle: ValueCycle): Finding {
@@ -120,6 +148,6 @@ function summary(entry: string, registries: readonly Registry[], fileCount: numb
     row("model files", fileCount, "  (no cycle of value imports)"),
   ];
   if (registries.length > 1) lines.push(row("registries", registries.length));
-  if (skipped.length) lines.push(`  skipped        ${skipped.map((f) => display(f)).join(", ")} (runs code at top level: a script, not a models module)`);
+  if (skipped.length) lines.push(`  ${"skipped".padEnd(15)}     ${skipped.map((f) => display(f)).join(", ")} (runs code at top level: a script, not a models module)`);
   return lines.join("\n");
 }
