@@ -1,4 +1,4 @@
-/** `npm start` (examples/seed/demo.ts) runs, twice in a row, and reports both paths. */
+/** `npm start` (examples/seed/demo.ts) runs through the ORM, twice in a row, and reports both paths. */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -18,9 +18,10 @@ test("the seed demo runs twice on the same database file and reports both paths"
     for (let i = 0; i < 2; i++) {
       const { stdout } = await run(process.execPath, ["--import", "tsx", demo], { env, timeout: 60_000 });
       assert.match(stdout, /recreated\): association_table, left_table, right_table/);
-      assert.match(stdout, /Parent 2 -> Child 12/);
+      assert.match(stdout, /Parent 1 -> Children 10, 11\n  Parent 2 -> Children 11, 12/);
       assert.match(stdout, /Association\(parent=1, child=10, extraData="met at school"\)/);
-      assert.match(stdout, /Association\(parent=2, child=11, extraData=null\)/);
+      assert.match(stdout, /Association\(parent=1, child=11, extraData=null\)/);
+      assert.match(stdout, /Association\(parent=2, child=12, extraData="colleagues"\)/);
       assert.match(stdout, /3 links remain/);
     }
   } finally {
