@@ -1,0 +1,61 @@
+/**
+ * A tour of the Session on the blog models (SQLite in memory): unit of work, identity map,
+ * loading strategies, batched lazy loads, savepoints and the retrying transaction helper.
+ * Run it with `npx tsx examples/session-tour.ts`.
+ */
+import { Session, columnsOf, createEngine, joinedLoad, lazy, select, selectinLoad, sessionMaker } from "athanor";
+import { Base, Post, Tag, User } from "./blog/index.js";
+
+const statements: string[] = [];
+const engine = createEngine("sqlite://:memory:", { echo: (m) => statements.push(m.split("\n")[0]!) });
+await Base.metadata.createAll(engine);
+
+// Unit of work: objects and what they reference are written in dependency order, one commit.
+const session = new Session(engine, { expireOnCommit: false });
+const ann = Object.assign(new User(), { email: "ann@example.com", name: "Ann" });
+const tags = ["orm", "typescript"].map((name) => Object.assign(new Tag(), { name }));
+for (const title of ["Hello", "Relationships"]) {
+  const post = Object.assign(new Post(), { title });
+  post.tags.push(...tags); // plain many-to-many: link rows in post_tags
+  ann.posts.push(post); // sets post.author at once; the foreign key is set at flush
+}
+session.add(ann); // save-update cascade: the posts and tags come along
+statements.length = 0;
+await session.commit();
+console.log(`commit: ${statements.filter((s) => /^(INSERT|UPDATE|DELETE)/.test(s)).length} statements for 1 user, 2 posts, 2 tags, 4 links`);
+
+// Identity map: one object per row; get of a loaded key runs no SQL.
+statements.length = 0;
+const same = await session.get(User, ann.id);
+console.log(`get(User, ${ann.id}) is the same object: ${same === ann}, statements: ${statements.length}`);
+await session.close();
+
+// Loading strategies per query.
+const reader = new Session(engine);
+statements.length = 0;
+const posts = await reader.scalars(select(Post).options(selectinLoad(Post, "tags"), joinedLoad(Post, "author")).orderBy(columnsOf(Post).id));
+console.log(`${posts.length} posts with tags (select-in) and authors (joined) in ${statements.filter((s) => s.startsWith("SELECT")).length} statements`);
+console.log(`  ${posts.map((p) => `${p.title} by ${p.author.name} [${p.tags.map((t) => t.name).join(", ")}]`).join("; ")}`);
+
+// Lazy loads requested in one tick are one statement per relationship.
+const users = await reader.scalars(select(User));
+statements.length = 0;
+const postsPerUser = await Promise.all(users.map((u) => lazy(u).posts));
+console.log(`lazy(user).posts for ${users.length} users: ${statements.length} statement, ${postsPerUser.flat().length} posts`);
+await reader.close();
+
+// Savepoints: rolling one back restores the objects it touched.
+const editor = new Session(engine, { expireOnCommit: false });
+const user = (await editor.get(User, ann.id))!;
+const savepoint = await editor.beginNested();
+user.name = "Anna";
+await editor.flush();
+await savepoint.rollback();
+console.log(`after the savepoint's rollback the name is ${user.name}`);
+await editor.close();
+
+// A transaction that is retried on serialization failures and deadlocks (PostgreSQL, MySQL).
+const Sessions = sessionMaker(engine);
+const count = await Sessions.transaction(async (s) => (await s.scalars(select(Tag))).length);
+console.log(`transaction(): ${count} tags`);
+await engine.dispose();
