@@ -231,6 +231,10 @@ describe("help and bad input", () => {
     assert.equal(diagram.code, 0);
     assert.match(diagram.stdout, /--format <value>\s+mermaid \(default\), dot or svg/);
     assert.match(diagram.stdout, /--out <value>/);
+    const bare = athanor([]);
+    assert.equal(bare.code, 2);
+    assert.equal(bare.stdout, "");
+    assert.match(bare.stderr, /Usage: athanor <command> <entry>/);
     const check = athanor(["check", "-h"]);
     assert.equal(check.code, 0);
     assert.doesNotMatch(check.stdout, /--format/);

@@ -13,9 +13,14 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   try {
     const args = parseArgs(argv);
     if (args.command === undefined) {
-      if (args.flags["help"] || argv.length === 0) {
+      if (args.flags["help"]) {
         io.out(mainHelp());
-        return argv.length === 0 ? EXIT_USAGE : 0;
+        return 0;
+      }
+      if (argv.length === 0) {
+        // No command at all: the help, as a usage error (on stderr, non-zero).
+        io.err(mainHelp());
+        return EXIT_USAGE;
       }
       throw new CliError(`missing command (see 'athanor --help')`);
     }
