@@ -64,7 +64,10 @@ type CheckCardinality<Kind extends RelationshipKind, T, Target, O, This, V, N ex
       : CheckElement<Kind, T, Target, O, This, V, N>;
 
 /** 3. The declared element type is the target model. */
-type CheckElement<Kind extends RelationshipKind, T, Target, O, This, V, N extends string> = ElemOf<V> extends infer E ? true : 1;
+type CheckElement<Kind extends RelationshipKind, T, Target, O, This, V, N extends string> =
+  Same<ElemOf<V>, Target> extends true
+    ? CheckSecondary<Kind, T, Target, O, This, V, N>
+    : Err<`${Where<This, N>}: the declared type does not hold ${TargetLabel<T>}, the relationship's target; declare it as ${Expected<Kind, T, O>}`>;
 
 /** 4. `secondary` if and only if manyToMany. */
 type CheckSecondary<Kind extends RelationshipKind, T, Target, O, This, V, N extends string> =

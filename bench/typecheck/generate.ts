@@ -1,0 +1,115 @@
+/**
+ * Generates N declarative models, one per file, into bench/.out/models-N/ (ignored by git):
+ *
+ *   base.ts      the declarative base
+ *   tables.ts    one plain Core association table per many-to-many pair
+ *   m<i>.ts      model M<i>: 4 columns and 4 relationships, the other models imported with `import type`
+ *   index.ts     imports every model (what an application's model index does)
+ *   tsconfig.json  the repository's compiler options, "athanor" mapped to src/index.ts
+ *
+ * Model i (indices modulo N, K = 7):
+ *   parent    manyToOne  → M(i+1)   backPopulates "children"   (FK parent_id → t(i+1).id)
+ *   children  oneToMany  → M(i-1)   backPopulates "parent"
+ *   tags      manyToMany → M(i+K)   secondary tags_i,          backPopulates "taggedBy"
+ *   taggedBy  manyToMany → M(i-K)   secondary tags_(i-K),      backPopulates "tags"
+ *
+ * Usage: node --import tsx bench/typecheck/generate.ts N   (prints the directory)
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const K = 7;
+
+/** Writes the N-model project and returns its directory. */
+export function generateModels(n: number, outRoot = join(repoRoot, "bench", ".out")): string {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`N must be a non-negative integer, got ${n}`);
+  if (n > 0 && n <= 2 * K) throw new Error(`N must be 0 or more than ${2 * K} (the many-to-many step is ${K})`);
+  const dir = join(outRoot, `models-${n}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const mod = (i: number) => ((i % n) + n) % n;
+  const name = (i: number) => `M${mod(i)}`;
+  const file = (i: number) => `m${mod(i)}`;
+
+  writeFileSync(join(dir, "base.ts"), `import { DeclarativeBase } from "athanor";\n\nexport class Base extends DeclarativeBase {}\n`);
+
+  const tables = [`import { integer, table } from "athanor";`, `import { Base } from "./base.js";`, ``];
+  for (let i = 0; i < n; i++) {
+    tables.push(
+      `export const tags${i} = table("tags_${i}", Base.metadata, {`,
+      `  leftId: integer().named("left_id").references("t${i}.id").primaryKey(),`,
+      `  rightId: integer().named("right_id").references("t${mod(i + K)}.id").primaryKey(),`,
+      `});`,
+    );
+  }
+  writeFileSync(join(dir, "tables.ts"), tables.join("\n") + "\n");
+
+  for (let i = 0; i < n; i++) {
+    const others = [...new Set([i + 1, i - 1, i + K, i - K].map(mod))].filter((j) => j !== i).sort((a, b) => a - b);
+    writeFileSync(
+      join(dir, `${file(i)}.ts`),
+      `import { column, integer, manyToMany, manyToOne, model, oneToMany, text, type Rel } from "athanor";
+import { Base } from "./base.js";
+${others.map((j) => `import type { ${name(j)} } from "./${file(j)}.js";`).join("\n")}
+
+declare module "athanor" {
+  interface Models {
+    ${name(i)}: ${name(i)};
+  }
+}
+
+@model("t${i}")
+export class ${name(i)} extends Base {
+  @column(integer().primaryKey()) accessor id!: number;
+  @column(integer().named("code_${i}").notNull()) accessor code${i}!: number;
+  @column(text()) accessor note!: string | null;
+  @column(integer().named("parent_id").references("t${mod(i + 1)}.id")) accessor parentId!: number | null;
+
+  @manyToOne("${name(i + 1)}", { backPopulates: "children" })
+  accessor parent!: Rel<${name(i + 1)} | null, "children">;
+
+  @oneToMany("${name(i - 1)}", { backPopulates: "parent" })
+  accessor children!: Rel<${name(i - 1)}[], "parent">;
+
+  @manyToMany("${name(i + K)}", { secondary: "tags_${i}", backPopulates: "taggedBy" })
+  accessor tags!: Rel<${name(i + K)}[], "taggedBy">;
+
+  @manyToMany("${name(i - K)}", { secondary: "tags_${mod(i - K)}", backPopulates: "tags" })
+  accessor taggedBy!: Rel<${name(i - K)}[], "tags">;
+}
+`,
+    );
+  }
+
+  const index = [`export { Base } from "./base.js";`, `import "./tables.js";`];
+  for (let i = 0; i < n; i++) index.push(`import "./${file(i)}.js";`);
+  writeFileSync(join(dir, "index.ts"), index.join("\n") + "\n");
+
+  const athanor = relative(dir, join(repoRoot, "src", "index.ts"));
+  const tsconfig = {
+    compilerOptions: {
+      target: "ES2022",
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      lib: ["ES2023", "esnext.decorators"],
+      types: ["node"],
+      strict: true,
+      verbatimModuleSyntax: true,
+      isolatedModules: true,
+      useDefineForClassFields: true,
+      skipLibCheck: true,
+      noEmit: true,
+      paths: { athanor: [athanor] },
+    },
+    include: ["*.ts"],
+  };
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2) + "\n");
+  return dir;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const n = Number(process.argv[2] ?? 50);
+  console.log(generateModels(n));
+}
