@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MappingConfigurationError, Registry, inspect, lazy, integer, manyToOne, oneToMany, select, sql, string, table } from "../../src/index.js";
+import { MappingConfigurationError, Registry, inspect, lazy, integer, manyToOne, oneToMany, select, string, table } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 /** Imperatively mapped folder/file models whose cascade options each test chooses. */
@@ -37,7 +37,6 @@ function schema(cascade: string | undefined, passiveDeletes = false) {
 const base = schema(undefined);
 
 forEachDatabaseWithSchema("cascades", base.registry.metadata, (ctx) => {
-  const count = async (t: string) => Number((await ctx.engine.execute(sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.raw(t)}`)).rows[0]!.n);
 
   async function folderWithFiles(cascade: string | undefined, passiveDeletes = false) {
     const m = cascade === undefined && !passiveDeletes ? base : schema(cascade, passiveDeletes);
@@ -56,7 +55,7 @@ forEachDatabaseWithSchema("cascades", base.registry.metadata, (ctx) => {
 
   test("save-update (default): adding the parent adds what its relationships hold", async () => {
     const { folder } = await folderWithFiles(undefined);
-    assert.equal(await count("cx_files"), 2);
+    assert.equal(await ctx.count("cx_files"), 2);
     assert.ok(folder.files.every((f) => inspect(f).status === "persistent"));
   });
 
@@ -64,15 +63,15 @@ forEachDatabaseWithSchema("cascades", base.registry.metadata, (ctx) => {
     const { session, folder } = await folderWithFiles(undefined);
     session.delete(folder);
     await session.commit();
-    assert.equal(await count("cx_files"), 2);
-    assert.equal(Number((await ctx.engine.execute(sql<{ n: number }>`SELECT count(*) AS n FROM cx_files WHERE folder_id IS NULL`)).rows[0]!.n), 2);
+    assert.equal(await ctx.count("cx_files"), 2);
+    assert.equal(await ctx.count("cx_files", "folder_id IS NULL"), 2);
   });
 
   test("delete: deleting the parent deletes its children", async () => {
     const { session, folder } = await folderWithFiles("all");
     session.delete(folder);
     await session.commit();
-    assert.equal(await count("cx_files"), 0);
+    assert.equal(await ctx.count("cx_files"), 0);
   });
 
   test("delete-orphan: a child removed from its parent is deleted", async () => {
@@ -80,7 +79,7 @@ forEachDatabaseWithSchema("cascades", base.registry.metadata, (ctx) => {
     const [orphan] = folder.files.splice(0, 1);
     assert.equal(inspect(orphan!).status, "persistent");
     await session.commit();
-    assert.equal(await count("cx_files"), 1);
+    assert.equal(await ctx.count("cx_files"), 1);
   });
 
   test("passive deletes: the database's ON DELETE CASCADE removes the children, which are not loaded", async () => {
@@ -91,7 +90,7 @@ forEachDatabaseWithSchema("cascades", base.registry.metadata, (ctx) => {
     session.delete(folder!);
     await session.commit();
     assert.deepEqual(ctx.statements.map((s) => s.split(" ")[0]), ["DELETE"], "no SELECT of the children");
-    assert.equal(await count("cx_files"), 0);
+    assert.equal(await ctx.count("cx_files"), 0);
     assert.ok(registry);
   });
 
@@ -121,7 +120,7 @@ forEachDatabaseWithSchema("cascades", base.registry.metadata, (ctx) => {
     assert.notEqual(merged, folder);
     assert.equal(merged.files.find((f) => f.id === folder.files[0]!.id)!.name, "z");
     await other.commit();
-    assert.equal(Number((await ctx.engine.execute(sql<{ n: number }>`SELECT count(*) AS n FROM cx_files WHERE name = 'z'`)).rows[0]!.n), 1);
+    assert.equal(await ctx.count("cx_files", "name = 'z'"), 1);
   });
 
   test("an unknown cascade is a configuration problem naming the relationship", () => {

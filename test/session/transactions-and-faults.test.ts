@@ -5,13 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { IntegrityError, StaleDataError, columnsOf, inspect, select, sessionMaker, sql, type Engine } from "../../src/index.js";
+import { IntegrityError, StaleDataError, columnsOf, inspect, select, sessionMaker, type Engine } from "../../src/index.js";
 import { Base, Tag, User } from "../../examples/blog/index.js";
 import { CounterBase, SxCounter } from "./fixtures/counter.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 forEachDatabaseWithSchema("transactions and faults", Base.metadata, (ctx) => {
-  const count = async (table: string) => Number((await ctx.engine.execute(sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.raw(table)}`)).rows[0]!.n);
 
   test("a savepoint's rollback undoes its database work and restores the objects it touched", async () => {
     const session = ctx.session({ expireOnCommit: false });
@@ -33,7 +32,7 @@ forEachDatabaseWithSchema("transactions and faults", Base.metadata, (ctx) => {
     const check = ctx.session();
     assert.equal((await check.get(User, user.id))!.name, "before");
     await check.close();
-    assert.equal(await count("tags"), 0);
+    assert.equal(await ctx.count("tags"), 0);
   });
 
   test("a savepoint's commit keeps its work", async () => {
@@ -44,7 +43,7 @@ forEachDatabaseWithSchema("transactions and faults", Base.metadata, (ctx) => {
     session.add(tag);
     await savepoint.commit();
     await session.commit();
-    assert.equal(await count("tags"), 1);
+    assert.equal(await ctx.count("tags"), 1);
   });
 
   test("a unique violation in the middle of a flush of 1,000 objects leaves none of them, and a usable session", async () => {
@@ -54,13 +53,13 @@ forEachDatabaseWithSchema("transactions and faults", Base.metadata, (ctx) => {
     tags[500]!.name = "tag-7"; // duplicates tags[7]
     session.addAll([...users, ...tags]);
     await assert.rejects(session.commit(), IntegrityError);
-    assert.equal(await count("users"), 0, "the users inserted earlier in the flush were rolled back too");
-    assert.equal(await count("tags"), 0);
+    assert.equal(await ctx.count("users"), 0, "the users inserted earlier in the flush were rolled back too");
+    assert.equal(await ctx.count("tags"), 0);
     assert.ok([...users, ...tags].every((o) => inspect(o).status === "pending"), "the objects are pending again");
     tags[500]!.name = "tag-500";
     await session.commit();
-    assert.equal(await count("tags"), 1000);
-    assert.equal(await count("users"), 10);
+    assert.equal(await ctx.count("tags"), 1000);
+    assert.equal(await ctx.count("users"), 10);
   });
 
   test("a connection lost before commit surfaces as an error and leaves the identity map sound", { skip: ctx.db.name === "sqlite" && "SQLite has no server connection to lose" }, async () => {
@@ -75,10 +74,10 @@ forEachDatabaseWithSchema("transactions and faults", Base.metadata, (ctx) => {
     await ctx.engine.withConnection((admin) => admin.run(ctx.db.name === "postgresql" ? `SELECT pg_terminate_backend(${id})` : `KILL ${id}`));
     await assert.rejects(session.commit());
     assert.equal(inspect(user).status, "pending", "not persistent: its row never committed");
-    assert.equal(await count("users"), 0);
+    assert.equal(await ctx.count("users"), 0);
     await session.commit(); // a new connection, the same object
     assert.equal(inspect(user).status, "persistent");
-    assert.equal(await count("users"), 1);
+    assert.equal(await ctx.count("users"), 1);
   });
 }, { sqliteFile: true });
 

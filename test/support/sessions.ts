@@ -5,7 +5,7 @@
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, afterEach, before, beforeEach, describe } from "node:test";
-import { Session, createEngine, type Engine, type MetaData, type SessionOptions } from "../../src/index.js";
+import { Session, createEngine, sql, type Engine, type MetaData, type SessionOptions } from "../../src/index.js";
 import { testDatabases, type TestDatabase } from "./databases.js";
 
 export interface SessionContext {
@@ -17,6 +17,8 @@ export interface SessionContext {
   reset(): void;
   /** A session that is closed after the test, even when the test fails. */
   session(options?: SessionOptions): Session;
+  /** The number of rows in a table, read outside any session. */
+  count(table: string, where?: string): Promise<number>;
 }
 
 const databases = await testDatabases();
@@ -46,6 +48,10 @@ export function forEachDatabaseWithSchema(
         statements,
         reset: () => {
           statements.length = 0;
+        },
+        count: async (table, where) => {
+          const query = sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.raw(table)}${sql.raw(where ? ` WHERE ${where}` : "")}`;
+          return Number((await engine!.execute(query)).rows[0]!.n);
         },
         session: (options) => {
           const session = new Session(engine!, options);
