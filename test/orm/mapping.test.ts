@@ -1,5 +1,6 @@
 /** Declarative and imperative mapping: the tables they produce, the instances, discovery. */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, test } from "node:test";
 import {
@@ -101,6 +102,14 @@ describe("declarative mapping", () => {
       }
       return Other;
     }, /Model name 'Dup' is already used by .*mapping\.test\.ts/);
+  });
+
+  test("each mapper knows the line that declares its model, for error messages and tools", () => {
+    const at = registry.mapperFor(seed.Parent).definedAt!;
+    const [, file, line] = /^(.*):(\d+)$/.exec(at)!;
+    assert.match(file!, /examples\/seed\/parent\.ts$/);
+    const text = readFileSync(file!, "utf8").split("\n")[Number(line) - 1]!;
+    assert.match(text, /@model\("left_table"\)|class Parent/);
   });
 
   test("mapperFor rejects a class that is not mapped", () => {

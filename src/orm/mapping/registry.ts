@@ -157,6 +157,9 @@ async function listFiles(folder: string): Promise<string[]> {
 export function callerLocation(): string | undefined {
   const stack = new Error().stack?.split("\n").slice(1) ?? [];
   for (const frame of stack) {
+    // Decorator helpers that compilers inline at the top of the user's file (esbuild's
+    // __decorateElement, TypeScript's __esDecorate) are not where the model is defined.
+    if (/^at __\w+ /.test(frame.trim())) continue;
     const match = /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?$/.exec(frame.trim());
     if (!match) continue;
     const file = match[1]!.replace(/^file:\/\//, "");
