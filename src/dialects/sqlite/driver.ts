@@ -21,7 +21,7 @@ class SqliteConnection implements DriverConnection {
     const stmt = this.prepare(sql);
     if (stmt.reader) {
       const rows = stmt.raw(options?.arrayRows === true).all(...params) as unknown[];
-      for (const row of rows) numbersWhereSafe(row as Record<string, unknown>);
+      for (const row of rows) numbersWhereSafe(row as Record<string, unknown> | unknown[]);
       return { rows, rowCount: rows.length, lastInsertId: undefined };
     }
     const info = stmt.run(...params);
@@ -46,14 +46,29 @@ class SqliteConnection implements DriverConnection {
   }
 }
 
-const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-/** Turns the bigints of a row (object or array) that a number holds exactly into numbers. */
-function numbersWhereSafe(row: Record<string, unknown>): void {
+/**
+ * Turns the bigints of a row (object or array) that a number holds exactly into numbers. A bigint
+ * beyond ±(2^53 - 1) converts to a number that is not a safe integer, so `Number.isSafeInteger`
+ * is the same test as comparing with the bounds, without two bigint comparisons per value; arrays
+ * are walked by index (`for...in` over an array enumerates string keys).
+ */
+function numbersWhereSafe(row: Record<string, unknown> | unknown[]): void {
+  if (Array.isArray(row)) {
+    for (let i = 0; i < row.length; i++) {
+      const value = row[i];
+      if (typeof value === "bigint") {
+        const n = Number(value);
+        if (Number.isSafeInteger(n)) row[i] = n;
+      }
+    }
+    return;
+  }
   for (const key in row) {
     const value = row[key];
-    if (typeof value === "bigint" && value >= MIN_SAFE && value <= MAX_SAFE) row[key] = Number(value);
+    if (typeof value === "bigint") {
+      const n = Number(value);
+      if (Number.isSafeInteger(n)) row[key] = n;
+    }
   }
 }
 

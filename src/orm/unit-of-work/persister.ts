@@ -6,6 +6,7 @@
 import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
 import { and, or } from "../../core/expression/operators.js";
+import { sql } from "../../core/expression/sql-tag.js";
 import { deleteFrom } from "../../core/statements/delete.js";
 import { insert } from "../../core/statements/insert.js";
 import { update } from "../../core/statements/update.js";
@@ -21,6 +22,9 @@ export interface PersistContext {
   readonly identity: IdentityMap;
   readonly journal: Journal;
 }
+
+/** `DEFAULT` as a value in `VALUES (...)`: the column's default or generated value. */
+const DEFAULT = sql`DEFAULT`;
 
 /** Parameters per statement stay well under every database's limit (SQLite: 32766). */
 const MAX_PARAMS = 20_000;
@@ -48,16 +52,26 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
   for (const { attrs, states: group } of groups.values()) {
     const needsKey = generatedAttr !== undefined && !attrs.includes(generatedAttr);
     const columns = attrs.map((a) => mapper.columns.get(a)!);
+    // Rows that give no column at all but whose key is generated and read back with RETURNING
+    // name the key column with a value that makes the database generate it: NULL for SQLite's
+    // INTEGER PRIMARY KEY (its DEFAULT keyword is not allowed in VALUES), DEFAULT elsewhere.
+    // Several rows then go in one statement, where `INSERT ... DEFAULT VALUES` takes one.
+    const keyOnly = columns.length === 0 && needsKey && returning;
+    const keyValue = keyOnly ? (ctx.conn.dialect.name === "sqlite" ? null : DEFAULT) : undefined;
+    const width = keyOnly ? 1 : columns.length;
     // One row per statement when no key can be read back for several, or there is no column to
     // give (INSERT ... DEFAULT VALUES takes one row).
-    const rowsPerStatement = (needsKey && !returning) || columns.length === 0 ? 1 : Math.floor(MAX_PARAMS / columns.length);
+    const rowsPerStatement = (needsKey && !returning) || width === 0 ? 1 : Math.floor(MAX_PARAMS / width);
     for (let i = 0; i < group.length; i += rowsPerStatement) {
       const chunk = group.slice(i, i + rowsPerStatement);
-      const rows = chunk.map((state) => {
+      const rows: Record<string, unknown>[] = new Array(chunk.length);
+      for (let r = 0; r < chunk.length; r++) {
+        const dict = chunk[r]!.dict;
         const row: Record<string, unknown> = {};
-        columns.forEach((column, j) => (row[column.key] = state.dict[attrs[j]!]));
-        return row;
-      });
+        if (keyOnly) row[generated!.key] = keyValue;
+        for (let j = 0; j < columns.length; j++) row[columns[j]!.key] = dict[attrs[j]!];
+        rows[r] = row;
+      }
       let statement = insert(mapper.table).values(rows as never);
       if (needsKey && returning) {
         const keys = (await ctx.conn.execute(statement.returning(generated!))).rows as Record<string, unknown>[];
