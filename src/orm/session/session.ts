@@ -24,20 +24,20 @@ import type { Engine } from "../../engine/engine.js";
 import type { Transaction } from "../../engine/transaction.js";
 import { mapperOfClass } from "../entity.js";
 import { UnmappedClassError } from "../errors.js";
-import { hydrator } from "../loading/hydrate.js";
-import { collectJoined, withJoinedLoads } from "../loading/joined.js";
-import { isLoaderOption, type LoaderOption } from "../loading/options.js";
+import { runQuery, type QueryContext } from "../loading/query-runner.js";
 import { loadRelationship, type LoadContext } from "../loading/relationship-loader.js";
 import type { CascadeOption } from "../mapping/cascade.js";
 import { MAPPER, type Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { InstrumentedList } from "../state/collection.js";
 import { ensureState, stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { flush } from "../unit-of-work/flush.js";
 import { Journal } from "../unit-of-work/journal.js";
 import { keyOf } from "../unit-of-work/persister.js";
 import { identityKey, IdentityMap } from "./identity-map.js";
 import { LazyLoader } from "./lazy.js";
+import { adoptOwnProperties, linkKey, primaryKeyValues, type PrimaryKeyValue } from "./object-keys.js";
+export type { PrimaryKeyValue } from "./object-keys.js";
+import { newSavepoint, restoreSnapshots, takeSnapshot, type Savepoint } from "./savepoint.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
 
@@ -50,23 +50,6 @@ export interface SessionOptions {
   readonly isolationLevel?: IsolationLevel;
 }
 
-/** A primary key for `get`: the value, the values in key-column order, or an object by attribute. */
-export type PrimaryKeyValue = unknown | readonly unknown[] | Record<string, unknown>;
-
-interface Savepoint {
-  readonly tx: Transaction;
-  readonly journal: Journal;
-  /** Dicts (and collection members) of objects as they were when the savepoint began. */
-  readonly snapshots: Map<InstanceState, Snapshot>;
-  readonly added: Set<InstanceState>;
-}
-
-interface Snapshot {
-  readonly dict: Record<string, unknown>;
-  readonly committed: Record<string, unknown> | undefined;
-  readonly collections: Map<string, object[]>;
-  readonly deletePending: boolean;
-}
 
 export class Session implements StateOwner {
   readonly autoflush: boolean;
@@ -210,59 +193,7 @@ export class Session implements StateOwner {
   async execute<Tuple extends readonly unknown[]>(statement: Select<any, any, Tuple>): Promise<Tuple[]> {
     this.checkOpen();
     if (this.autoflush) await this.flush();
-    const options = statement.statementOptions.filter(isLoaderOption);
-    const first = statement.layout[0];
-    const firstMapper = first?.kind === "entity" ? mapperOfClass(first.entity) : undefined;
-    const joinedRels = firstMapper ? this.strategyRels(firstMapper, options, "joined") : [];
-    const { statement: query, loads } = withJoinedLoads(statement as unknown as Select<unknown>, joinedRels);
-    const rows = await this.rows(query);
-    const readers = statement.layout.map((item) => {
-      if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
-      return hydrator(this.mapperOf(item.entity), item.start, this.loadContext);
-    });
-    let tuples = rows.map((row) => readers.map((read) => read(row)));
-    if (firstMapper && loads.length) {
-      collectJoined(this.loadContext, loads, rows, tuples.map((t) => t[0] as object | null));
-      // A joined collection repeats its parent on every child's row: keep each result once.
-      if (loads.some((l) => l.rel.collection)) tuples = uniqueTuples(tuples);
-    }
-    // Select-in loading, level by level, for each entity column of the result.
-    for (const [index, item] of statement.layout.entries()) {
-      if (item.kind !== "entity") continue;
-      const mapper = this.mapperOf(item.entity);
-      const objects = uniqueObjects(tuples.map((t) => t[index]));
-      await this.applyLoaders(mapper, objects, options, index === 0 ? joinedRels : []);
-    }
-    return tuples as unknown as Tuple[];
-  }
-
-  /** Which relationships of `mapper` load with `strategy`, by the mapping's default or a query option. */
-  private strategyRels(mapper: Mapper, options: readonly LoaderOption[], strategy: string): RelationshipProperty[] {
-    const result: RelationshipProperty[] = [];
-    for (const rel of mapper.relationships.values()) {
-      const option = options.find((o) => this.mapperOf(o.entity) === mapper && o.path[0] === rel.key && o.path.length === 1);
-      if ((option?.strategy ?? rel.spec.options.lazy) === strategy) result.push(rel);
-    }
-    return result;
-  }
-
-  private async applyLoaders(mapper: Mapper, objects: object[], options: readonly LoaderOption[], alreadyJoined: readonly RelationshipProperty[]): Promise<void> {
-    if (objects.length === 0) return;
-    for (const rel of mapper.relationships.values()) {
-      const paths = options.filter((o) => this.mapperOf(o.entity) === mapper && o.path[0] === rel.key);
-      const strategy = paths.find((o) => o.path.length === 1)?.strategy ?? (paths.length ? "selectin" : rel.spec.options.lazy);
-      if (strategy !== "selectin" && strategy !== "joined") continue;
-      if (!alreadyJoined.includes(rel)) await this.loadNow(rel, objects);
-      // Deeper levels of the paths: load them on the targets just loaded.
-      const deeper = paths.filter((o) => o.path.length > 1).map((o) => ({ ...o, entity: rel.resolved.target.class_, path: o.path.slice(1) }) as LoaderOption);
-      if (deeper.length) {
-        const targets = uniqueObjects(objects.flatMap((o) => {
-          const value = stateOf(o)?.dict[rel.key];
-          return Array.isArray(value) ? value : value ? [value] : [];
-        }));
-        await this.applyLoaders(rel.resolved.target, targets, deeper, []);
-      }
-    }
+    return (await runQuery(this.queryContext, statement as unknown as Select<unknown>)) as unknown as Tuple[];
   }
 
   /** Loads a relationship for objects now (select-in); used by lazy loads, cascades, refresh. */
@@ -285,6 +216,10 @@ export class Session implements StateOwner {
 
   private get loadContext(): LoadContext {
     return { identity: this.identity, owner: this, rows: (statement) => this.rows(statement) };
+  }
+
+  private get queryContext(): QueryContext {
+    return { ...this.loadContext, mapperOf: (cls) => this.mapperOf(cls), load: (rel, objects) => this.loadNow(rel, objects) };
   }
 
   /** Runs a select and returns array rows, without autoflush (callers flush first if needed). */
@@ -388,7 +323,7 @@ export class Session implements StateOwner {
     this.checkOpen();
     await this.flush();
     const conn = await this.connection();
-    const savepoint: Savepoint = { tx: await conn.beginNested(), journal: new Journal(), snapshots: new Map(), added: new Set() };
+    const savepoint = newSavepoint(await conn.beginNested());
     const parentJournal = this.journal;
     this.journal = savepoint.journal;
     this.savepoints.push(savepoint);
@@ -613,34 +548,17 @@ export class Session implements StateOwner {
     for (const [list, before] of journal.collections) list.committed = before;
   }
 
-  /** Keeps a copy of an object's state the first time a savepoint sees it change. */
+  /** Keeps a copy of an object's state the first time the innermost savepoint sees it change. */
   private snapshot(state: InstanceState): void {
     const savepoint = this.savepoints.at(-1);
-    if (!savepoint || savepoint.snapshots.has(state)) return;
-    const collections = new Map<string, object[]>();
-    for (const [key, value] of Object.entries(state.dict)) if (value instanceof InstrumentedList) collections.set(key, [...value]);
-    savepoint.snapshots.set(state, {
-      dict: { ...state.dict },
-      committed: state.committed ? { ...state.committed } : undefined,
-      collections,
-      deletePending: state.deletePending,
-    });
+    if (savepoint) takeSnapshot(savepoint, state);
   }
 
   private restoreSnapshots(savepoint: Savepoint): void {
     for (const state of savepoint.added) if (state.key === undefined) this.expungeState(state);
-    for (const [state, snap] of savepoint.snapshots) {
-      for (const key of Object.keys(state.dict)) if (!(key in snap.dict)) delete state.dict[key];
-      Object.assign(state.dict, snap.dict);
-      for (const [key, members] of snap.collections) {
-        const list = state.dict[key] as InstrumentedList<object>;
-        list.length = 0;
-        for (const m of members) list.appendQuietly(m);
-      }
-      state.committed = snap.committed;
-      state.deletePending = snap.deletePending;
-      if (!snap.deletePending) this.deleting.delete(state);
-      else this.deleting.add(state);
+    for (const state of restoreSnapshots(savepoint)) {
+      if (state.deletePending) this.deleting.add(state);
+      else this.deleting.delete(state);
     }
   }
 
@@ -649,77 +567,11 @@ export class Session implements StateOwner {
   }
 }
 
-/** Values of a primary key in key-column order, from any of the accepted forms. */
-function primaryKeyValues(mapper: Mapper, pk: PrimaryKeyValue): unknown[] {
-  const columns = mapper.primaryKey;
-  if (Array.isArray(pk)) {
-    if (pk.length !== columns.length) throw new ArgumentError(`${mapper.name} has a ${columns.length}-column primary key; got ${pk.length} values.`);
-    return [...pk];
-  }
-  if (pk !== null && typeof pk === "object" && !(pk instanceof Date)) {
-    return columns.map((c) => {
-      const attr = mapper.attributeFor(c)!;
-      if (!(attr in pk)) throw new ArgumentError(`get(${mapper.name}, ...): the key object lacks '${attr}'.`);
-      return (pk as Record<string, unknown>)[attr];
-    });
-  }
-  if (columns.length !== 1) throw new ArgumentError(`${mapper.name} has a composite primary key: pass [${columns.map((c) => mapper.attributeFor(c)).join(", ")}] or an object.`);
-  return [pk];
-}
-
-/** The primary key an association stand-in would have: from the keys of the objects it links. */
-function linkKey(state: InstanceState): unknown {
-  const dict: Record<string, unknown> = {};
-  for (const rel of state.mapper.relationships.values()) {
-    const target = state.dict[rel.key] as object | undefined;
-    if (!target || rel.resolved.direction !== "manyToOne") continue;
-    const targetState = stateOf(target);
-    for (const [fk, key] of rel.resolved.pairs) dict[state.mapper.attributeFor(fk)!] = targetState?.dict[rel.resolved.target.attributeFor(key)!];
-  }
-  Object.assign(state.dict, dict);
-  const values = state.mapper.primaryKey.map((c) => dict[state.mapper.attributeFor(c)!]);
-  return values.some((v) => v === undefined || v === null) ? undefined : identityKey(values);
-}
-
-/**
- * An imperatively mapped class that declares plain fields gets own properties that hide the
- * mapped accessors; moving their values into the state makes the accessors visible again.
- */
-function adoptOwnProperties(obj: object, state: InstanceState): void {
-  for (const key of Object.keys(obj)) {
-    if (!state.mapper.columns.has(key) && !state.mapper.relationships.has(key)) continue;
-    const value = (obj as Record<string, unknown>)[key];
-    delete (obj as Record<string, unknown>)[key];
-    if (value !== undefined) (obj as Record<string, unknown>)[key] = value;
-  }
-}
-
 /** Merges one after the other: merges of a graph share their memo and must not interleave. */
 async function mergeEach(values: readonly object[], merge: (v: object) => Promise<object>): Promise<object[]> {
   const result: object[] = [];
   for (const value of values) result.push(await merge(value));
   return result;
-}
-
-function uniqueTuples(tuples: unknown[][]): unknown[][] {
-  const seen = new Set<string>();
-  const ids = new Map<unknown, number>();
-  const idOf = (v: unknown) => {
-    if (typeof v !== "object" || v === null) return JSON.stringify(v) ?? "undefined";
-    let id = ids.get(v);
-    if (id === undefined) ids.set(v, (id = ids.size));
-    return `#${id}`;
-  };
-  return tuples.filter((t) => {
-    const key = t.map(idOf).join("|");
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-function uniqueObjects(values: readonly unknown[]): object[] {
-  return [...new Set(values.filter((v): v is object => typeof v === "object" && v !== null))];
 }
 
 function describe(state: InstanceState): string {

@@ -1,0 +1,109 @@
+/**
+ * Runs an ORM query: the statement (with joined loads added), the rows read into tuples with
+ * entities hydrated through the identity map, then select-in loading level by level, as the
+ * query's loader options and the relationships' defaults say.
+ */
+import type { Select } from "../../core/statements/select.js";
+import type { Mapper } from "../mapping/mapper.js";
+import type { RelationshipProperty } from "../mapping/relationship.js";
+import { stateOf } from "../state/instance-state.js";
+import { hydrator } from "./hydrate.js";
+import { collectJoined, withJoinedLoads } from "./joined.js";
+import { isLoaderOption, type LoaderOption } from "./options.js";
+import type { LoadContext } from "./relationship-loader.js";
+
+type AnyClass = abstract new (...args: any[]) => object;
+
+export interface QueryContext extends LoadContext {
+  mapperOf(cls: AnyClass): Mapper;
+  /** Loads a relationship for objects now (select-in). */
+  load(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
+}
+
+/** Rows as tuples, one value per select item; entities come back as objects (one per key). */
+export async function runQuery(context: QueryContext, statement: Select<unknown>): Promise<unknown[][]> {
+  const options = statement.statementOptions.filter(isLoaderOption);
+  const first = statement.layout[0];
+  const firstMapper = first?.kind === "entity" ? context.mapperOf(first.entity) : undefined;
+  const joinedRels = firstMapper ? strategyRels(context, firstMapper, options, "joined") : [];
+  const { statement: query, loads } = withJoinedLoads(statement, joinedRels);
+  const rows = await context.rows(query);
+  const readers = statement.layout.map((item) => {
+    if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
+    return hydrator(context.mapperOf(item.entity), item.start, context);
+  });
+  let tuples = rows.map((row) => readers.map((read) => read(row)));
+  if (firstMapper && loads.length) {
+    collectJoined(context, loads, rows, tuples.map((t) => t[0] as object | null));
+    // A joined collection repeats its parent on every child's row: keep each result once.
+    if (loads.some((l) => l.rel.collection)) tuples = uniqueTuples(tuples);
+  }
+  // Select-in loading, level by level, for each entity column of the result.
+  for (const [index, item] of statement.layout.entries()) {
+    if (item.kind !== "entity") continue;
+    const objects = uniqueObjects(tuples.map((t) => t[index]));
+    await applyLoaders(context, context.mapperOf(item.entity), objects, options, index === 0 ? joinedRels : []);
+  }
+  return tuples;
+}
+
+/** Which relationships of `mapper` load with `strategy`, by a query option or the mapping's default. */
+function strategyRels(context: QueryContext, mapper: Mapper, options: readonly LoaderOption[], strategy: string): RelationshipProperty[] {
+  const result: RelationshipProperty[] = [];
+  for (const rel of mapper.relationships.values()) {
+    const option = options.find((o) => context.mapperOf(o.entity) === mapper && o.path[0] === rel.key && o.path.length === 1);
+    if ((option?.strategy ?? rel.spec.options.lazy) === strategy) result.push(rel);
+  }
+  return result;
+}
+
+async function applyLoaders(
+  context: QueryContext,
+  mapper: Mapper,
+  objects: object[],
+  options: readonly LoaderOption[],
+  alreadyJoined: readonly RelationshipProperty[],
+): Promise<void> {
+  if (objects.length === 0) return;
+  for (const rel of mapper.relationships.values()) {
+    const paths = options.filter((o) => context.mapperOf(o.entity) === mapper && o.path[0] === rel.key);
+    const strategy = paths.find((o) => o.path.length === 1)?.strategy ?? (paths.length ? "selectin" : rel.spec.options.lazy);
+    if (strategy !== "selectin" && strategy !== "joined") continue;
+    if (!alreadyJoined.includes(rel)) await context.load(rel, objects);
+    // Deeper levels of the paths: load them on the targets just loaded.
+    const deeper = paths
+      .filter((o) => o.path.length > 1)
+      .map((o) => ({ ...o, entity: rel.resolved.target.class_, path: o.path.slice(1) }) as LoaderOption);
+    if (deeper.length) {
+      const targets = uniqueObjects(
+        objects.flatMap((o) => {
+          const value = stateOf(o)?.dict[rel.key];
+          return Array.isArray(value) ? value : value ? [value] : [];
+        }),
+      );
+      await applyLoaders(context, rel.resolved.target, targets, deeper, []);
+    }
+  }
+}
+
+function uniqueTuples(tuples: unknown[][]): unknown[][] {
+  const seen = new Set<string>();
+  const ids = new Map<unknown, number>();
+  const idOf = (v: unknown) => {
+    if (typeof v !== "object" || v === null) return JSON.stringify(v) ?? "undefined";
+    let id = ids.get(v);
+    if (id === undefined) ids.set(v, (id = ids.size));
+    return `#${id}`;
+  };
+  return tuples.filter((t) => {
+    const key = t.map(idOf).join("|");
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function uniqueObjects(values: readonly unknown[]): object[] {
+  return [...new Set(values.filter((v): v is object => typeof v === "object" && v !== null))];
+}
+

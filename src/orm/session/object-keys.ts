@@ -1,0 +1,58 @@
+/**
+ * Keys of objects, for the session: a primary key given to `get` in any accepted form, the key of
+ * an association stand-in built from the objects it links, and adopting attributes an
+ * imperatively mapped class stored as own fields.
+ */
+import { ArgumentError } from "../../core/errors.js";
+import type { Mapper } from "../mapping/mapper.js";
+import { stateOf, type InstanceState } from "../state/instance-state.js";
+import { identityKey } from "./identity-map.js";
+
+/** A primary key for `get`: the value, the values in key-column order, or an object by attribute. */
+export type PrimaryKeyValue = unknown | readonly unknown[] | Record<string, unknown>;
+
+/** Values of a primary key in key-column order, from any of the accepted forms. */
+export function primaryKeyValues(mapper: Mapper, pk: PrimaryKeyValue): unknown[] {
+  const columns = mapper.primaryKey;
+  if (Array.isArray(pk)) {
+    if (pk.length !== columns.length) throw new ArgumentError(`${mapper.name} has a ${columns.length}-column primary key; got ${pk.length} values.`);
+    return [...pk];
+  }
+  if (pk !== null && typeof pk === "object" && !(pk instanceof Date)) {
+    return columns.map((c) => {
+      const attr = mapper.attributeFor(c)!;
+      if (!(attr in pk)) throw new ArgumentError(`get(${mapper.name}, ...): the key object lacks '${attr}'.`);
+      return (pk as Record<string, unknown>)[attr];
+    });
+  }
+  if (columns.length !== 1) throw new ArgumentError(`${mapper.name} has a composite primary key: pass [${columns.map((c) => mapper.attributeFor(c)).join(", ")}] or an object.`);
+  return [pk];
+}
+
+/** The primary key an association stand-in would have: from the keys of the objects it links. */
+export function linkKey(state: InstanceState): unknown {
+  const dict: Record<string, unknown> = {};
+  for (const rel of state.mapper.relationships.values()) {
+    const target = state.dict[rel.key] as object | undefined;
+    if (!target || rel.resolved.direction !== "manyToOne") continue;
+    const targetState = stateOf(target);
+    for (const [fk, key] of rel.resolved.pairs) dict[state.mapper.attributeFor(fk)!] = targetState?.dict[rel.resolved.target.attributeFor(key)!];
+  }
+  Object.assign(state.dict, dict);
+  const values = state.mapper.primaryKey.map((c) => dict[state.mapper.attributeFor(c)!]);
+  return values.some((v) => v === undefined || v === null) ? undefined : identityKey(values);
+}
+
+/**
+ * An imperatively mapped class that declares plain fields gets own properties that hide the
+ * mapped accessors; moving their values into the state makes the accessors visible again.
+ */
+export function adoptOwnProperties(obj: object, state: InstanceState): void {
+  for (const key of Object.keys(obj)) {
+    if (!state.mapper.columns.has(key) && !state.mapper.relationships.has(key)) continue;
+    const value = (obj as Record<string, unknown>)[key];
+    delete (obj as Record<string, unknown>)[key];
+    if (value !== undefined) (obj as Record<string, unknown>)[key] = value;
+  }
+}
+
