@@ -109,6 +109,22 @@ forEachDatabaseWithSchema("loading strategies", Base.metadata, (ctx) => {
     await session.close();
   });
 
+  test("typed ORM queries: tuples of entities and columns, and scalar columns", async () => {
+    await seedData();
+    const session = ctx.session();
+    const a = columnsOf(Association);
+    const rows = await session.execute(
+      select(Parent, Child, a.extraData).join(Association).join(Child).where(columnsOf(Parent).id.le(2)).orderBy(columnsOf(Parent).id, columnsOf(Child).id),
+    );
+    assert.equal(rows.length, 4);
+    const [parent, child, extra] = rows[0]!;
+    assert.ok(parent instanceof Parent && child instanceof Child);
+    assert.equal(extra, null);
+    assert.equal(rows[1]![0], parent, "the same parent row is the same object");
+    const ids: number[] = await session.scalars(select(columnsOf(Parent).id).where(columnsOf(Parent).id.lt(4)).orderBy(columnsOf(Parent).id));
+    assert.deepEqual(ids, [1, 2, 3]);
+  });
+
   test("many-to-one targets already in the identity map are not queried again", async () => {
     await seedData();
     const session = ctx.session();

@@ -22,11 +22,14 @@ import {
   type RowOfItems,
   type SelectItem,
   type SelectLayout,
+  type EntityClass,
   type TupleOfItems,
 } from "./selectable.js";
 import { collectSources } from "./sources.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
+/** What can be joined: a table, an alias, a subquery, or an entity (mapped class). */
+type Joinable = FromSource<any> | EntityClass;
 type Orderable = Expression<unknown> | OrderBy;
 
 /**
@@ -69,19 +72,19 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
   }
 
   /** INNER JOIN; the ON clause is inferred from foreign keys when not given. */
-  join(target: FromSource<any>, on?: Condition): Select<Row, First, Tuple> {
+  join(target: Joinable, on?: Condition): Select<Row, First, Tuple> {
     return this.joinWith("inner", target, on);
   }
   /** LEFT OUTER JOIN. */
-  leftJoin(target: FromSource<any>, on?: Condition): Select<Row, First, Tuple> {
+  leftJoin(target: Joinable, on?: Condition): Select<Row, First, Tuple> {
     return this.joinWith("left", target, on);
   }
   /** RIGHT OUTER JOIN (not on SQLite before 3.39). */
-  rightJoin(target: FromSource<any>, on?: Condition): Select<Row, First, Tuple> {
+  rightJoin(target: Joinable, on?: Condition): Select<Row, First, Tuple> {
     return this.joinWith("right", target, on);
   }
   /** FULL OUTER JOIN (PostgreSQL and SQLite; MySQL has none). */
-  fullJoin(target: FromSource<any>, on?: Condition): Select<Row, First, Tuple> {
+  fullJoin(target: Joinable, on?: Condition): Select<Row, First, Tuple> {
     return this.joinWith("full", target, on);
   }
 
@@ -126,8 +129,10 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     return new Subquery<Row>(this.node, name);
   }
 
-  private joinWith(type: JoinType, target: FromSource<any>, on: Condition | undefined): Select<Row, First, Tuple> {
-    const right = target.fromNode;
+  private joinWith(type: JoinType, target: Joinable, on: Condition | undefined): Select<Row, First, Tuple> {
+    const source = typeof target === "function" ? entitySource(target) : target;
+    if (!source) throw new ArgumentError(`join(): ${(target as EntityClass).name} is not a mapped model.`);
+    const right = source.fromNode;
     // Without from(), join from the first table of the select list (the rest of the tables it
     // names are added at compile time, unless a join covers them). A bare FROM item that is the
     // join target is replaced by the join.
