@@ -24,7 +24,7 @@ interface Finding {
   readonly at: string | undefined;
 }
 
-export async function runCheck(entry: string, io: Output): Promise<number> {
+export async function runCheck(entry: string, io: Output, url?: URL): Promise<number> {
   const { isFolder, files } = await modelFiles(entry);
   const root = isFolder ? entry : dirname(entry);
   // The graph of the model files: those under the entry folder, or reached from the entry file.
@@ -49,6 +49,14 @@ export async function runCheck(entry: string, io: Output): Promise<number> {
   }
   for (const registry of registries) for (const p of registry.check()) findings.push(fromProblem(p));
   for (const cycle of cycles) findings.push(fromCycle(cycle));
+  // Against the database only when the models themselves are sound.
+  let database: string | undefined;
+  if (url && findings.length === 0 && registries.length) {
+    const { checkDatabase } = await import("./database-check.js");
+    const report = await checkDatabase(registries, url);
+    for (const f of report.findings) findings.push({ ...f, at: undefined });
+    database = `  ${"database".padEnd(15)}${String(report.tables).padStart(3)}  tables compared: every mapped table and column exists`;
+  }
 
   if (findings.length) {
     const head = findings.length === 1 ? "1 problem" : `${findings.length} problems`;
@@ -61,7 +69,7 @@ export async function runCheck(entry: string, io: Output): Promise<number> {
     io.out(lines.join("\n"));
     return EXIT_PROBLEMS;
   }
-  io.out(summary(entry, registries, graph.modules.size, skipped));
+  io.out(summary(entry, registries, graph.modules.size, skipped) + (database ? `\n${database}` : ""));
   return 0;
 }
 

@@ -33,7 +33,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     if (entry === undefined) {
       throw new CliError(`missing <entry>: give a models file or folder (athanor ${args.command} <entry>), or set --models, ATHANOR_MODELS or "models" in athanor.config.json`);
     }
-    return await run(args.command, entry, args.flags, cwd, io);
+    return await run(args.command, entry, args.flags, cwd, io, config.url);
   } catch (error) {
     if (error instanceof CliError) {
       io.err(`athanor: ${error.message}`);
@@ -47,11 +47,18 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
 }
 
 /** Commands are imported when run, so that `--help` and usage errors answer at once. */
-async function run(command: CommandName, entry: string, flags: Readonly<Record<string, string | true>>, cwd: string, io: Output): Promise<number> {
+async function run(
+  command: CommandName,
+  entry: string,
+  flags: Readonly<Record<string, string | true>>,
+  cwd: string,
+  io: Output,
+  url: URL | undefined,
+): Promise<number> {
   switch (command) {
     case "check": {
       const { runCheck } = await import("./check.js");
-      return runCheck(entry, io);
+      return runCheck(entry, io, url);
     }
     case "diagram": {
       const { parseFormat, runDiagram } = await import("./diagram.js");
