@@ -95,6 +95,5 @@ function refreshExpired(state: InstanceState, keys: readonly string[], row: read
   keys.forEach((key, i) => {
     if (expired.has(key)) state.dict[key] = row[start + i];
   });
-  for (const key of keys) expired.delete(key);
-  if (expired.size === 0) state.expired = undefined;
+  state.expired = undefined; // every column was just read
 }

@@ -22,6 +22,16 @@ export interface QueryContext extends LoadContext {
 
 /** Rows as tuples, one value per select item; entities come back as objects (one per key). */
 export async function runQuery(context: QueryContext, statement: Select<unknown>): Promise<unknown[][]> {
+  return (await run(context, statement, false)) as unknown[][];
+}
+
+/** The first value of each row: for `select(Model)`, the objects, without building tuples. */
+export async function runScalars(context: QueryContext, statement: Select<unknown>): Promise<unknown[]> {
+  if (statement.layout.length !== 1) return (await runQuery(context, statement)).map((row) => row[0]);
+  return (await run(context, statement, true)) as unknown[];
+}
+
+async function run(context: QueryContext, statement: Select<unknown>, single: boolean): Promise<unknown[]> {
   const options = statement.statementOptions.filter(isLoaderOption);
   const first = statement.layout[0];
   const firstMapper = first?.kind === "entity" ? context.mapperOf(first.entity) : undefined;
@@ -32,19 +42,33 @@ export async function runQuery(context: QueryContext, statement: Select<unknown>
     if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
     return hydrator(context.mapperOf(item.entity), item.start, context);
   });
-  let tuples = rows.map((row) => readers.map((read) => read(row)));
+  let results: unknown[];
+  if (single) {
+    const read = readers[0]!;
+    results = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) results[i] = read(rows[i]!);
+  } else {
+    results = rows.map((row) => readers.map((read) => read(row)));
+  }
+  const firstOf = (r: unknown) => (single ? r : (r as unknown[])[0]);
   if (firstMapper && loads.length) {
-    collectJoined(context, loads, rows, tuples.map((t) => t[0] as object | null));
+    collectJoined(context, loads, rows, results.map((r) => firstOf(r) as object | null));
     // A joined collection repeats its parent on every child's row: keep each result once.
-    if (loads.some((l) => l.rel.collection)) tuples = uniqueTuples(tuples);
+    if (loads.some((l) => l.rel.collection)) results = single ? uniqueObjects(results) : uniqueTuples(results as unknown[][]);
   }
   // Select-in loading, level by level, for each entity column of the result.
   for (const [index, item] of statement.layout.entries()) {
-    if (item.kind !== "entity") continue;
-    const objects = uniqueObjects(tuples.map((t) => t[index]));
+    if (item.kind !== "entity" || (options.length === 0 && !hasEagerDefault(context.mapperOf(item.entity)))) continue;
+    const objects = uniqueObjects(single ? results : (results as unknown[][]).map((t) => t[index]));
     await applyLoaders(context, context.mapperOf(item.entity), objects, options, index === 0 ? joinedRels : []);
   }
-  return tuples;
+  return results;
+}
+
+/** Whether a mapper has a relationship loaded eagerly by default (so a plain query loads something more). */
+function hasEagerDefault(mapper: Mapper): boolean {
+  for (const rel of mapper.relationships.values()) if (rel.spec.options.lazy === "selectin" || rel.spec.options.lazy === "joined") return true;
+  return false;
 }
 
 /** Which relationships of `mapper` load with `strategy`, by a query option or the mapping's default. */

@@ -46,6 +46,19 @@ export class Mapper<T extends object = object> {
     return this.table.primaryKey;
   }
 
+  /**
+   * The column attributes that expire on commit: all but the primary key, which is the object's
+   * identity and stays readable. Shared, frozen, by every fully expired object of this mapper.
+   */
+  get expirableColumns(): ReadonlySet<string> {
+    if (!this.expirable) {
+      const identity = new Set(this.primaryKey.map((c) => this.attributeFor(c)));
+      this.expirable = Object.freeze(new Set([...this.columns.keys()].filter((k) => !identity.has(k))));
+    }
+    return this.expirable;
+  }
+  private expirable: ReadonlySet<string> | undefined;
+
   /** The attribute that maps `column`, if this mapper maps it. */
   attributeFor(column: Column): string | undefined {
     return this.attributeByColumn.get(column);

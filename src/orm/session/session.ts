@@ -24,7 +24,7 @@ import type { Engine } from "../../engine/engine.js";
 import type { Transaction } from "../../engine/transaction.js";
 import { mapperOfClass } from "../entity.js";
 import { UnmappedClassError } from "../errors.js";
-import { runQuery, type QueryContext } from "../loading/query-runner.js";
+import { runQuery, runScalars, type QueryContext } from "../loading/query-runner.js";
 import { loadRelationship, type LoadContext } from "../loading/relationship-loader.js";
 import type { CascadeOption } from "../mapping/cascade.js";
 import { MAPPER, type Mapper } from "../mapping/mapper.js";
@@ -80,25 +80,29 @@ export class Session implements StateOwner {
   /** Adds an object (and what it references: save-update cascade); it is inserted at the next flush. */
   add(obj: object): void {
     this.checkOpen();
-    const state = this.stateFor(obj);
-    if (state.session && state.session !== this) {
-      throw new InvalidRequestError(`${describe(state)} already belongs to another session; expunge it there first.`);
+    // A worklist rather than recursion: a long chain of related objects must not exhaust the stack.
+    const work = [obj];
+    for (let i = 0; i < work.length; i++) {
+      const state = this.stateFor(work[i]!);
+      if (state.session && state.session !== this) {
+        throw new InvalidRequestError(`${describe(state)} already belongs to another session; expunge it there first.`);
+      }
+      if (state.session === this) {
+        if (state.deletePending && state.key !== undefined) this.undelete(state);
+        continue;
+      }
+      if (state.deleted) throw new InvalidRequestError(`${describe(state)} was deleted; it cannot be added again.`);
+      this.snapshot(state);
+      state.session = this;
+      if (state.key === undefined) {
+        this.pending.add(state);
+        this.savepoints.at(-1)?.added.add(state);
+      } else {
+        this.identity.set(state.mapper, state.key, state.obj);
+        if (state.committed) this.modified.add(state);
+      }
+      for (const related of this.related(state, "save-update")) if (!stateOf(related)?.session) work.push(related);
     }
-    if (state.session === this) {
-      if (state.deletePending && state.key !== undefined) this.undelete(state);
-      return;
-    }
-    if (state.deleted) throw new InvalidRequestError(`${describe(state)} was deleted; it cannot be added again.`);
-    this.snapshot(state);
-    state.session = this;
-    if (state.key === undefined) {
-      this.pending.add(state);
-      this.savepoints.at(-1)?.added.add(state);
-    } else {
-      this.identity.set(state.mapper, state.key, obj);
-      if (state.committed) this.modified.add(state);
-    }
-    this.cascadeFrom(state);
   }
 
   addAll(objects: Iterable<object>): void {
@@ -179,8 +183,9 @@ export class Session implements StateOwner {
 
   /** The first column of each row: for `select(Model)`, the model objects. */
   async scalars<T>(statement: Select<any, T, any>): Promise<T[]> {
-    const rows = await this.execute(statement);
-    return rows.map((row) => row[0] as T);
+    this.checkOpen();
+    if (this.autoflush) await this.flush();
+    return (await runScalars(this.queryContext, statement as unknown as Select<unknown>)) as T[];
   }
 
   /** The first column of the first row, or undefined. */
@@ -305,7 +310,14 @@ export class Session implements StateOwner {
   /** Rolls back and detaches every object; the session can still be used afterwards. */
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.tx) await this.rollback();
+    if (this.tx) {
+      // Roll back without expiring: every object is detached just below.
+      const tx = this.tx;
+      this.restoreJournal(this.journal);
+      this.savepoints.length = 0;
+      this.endTransaction();
+      if (tx.isActive) await tx.rollback().catch(() => undefined);
+    }
     for (const obj of [...this.identity.objects()]) this.detach(stateOf(obj)!);
     for (const state of [...this.pending]) this.detach(state);
     this.identity.clear();
@@ -442,10 +454,6 @@ export class Session implements StateOwner {
   }
 
   /** Save-update cascade: pending and persistent objects bring along what their loaded relationships hold. */
-  private cascadeFrom(state: InstanceState): void {
-    for (const related of this.related(state, "save-update")) if (!stateOf(related)?.session) this.add(related);
-  }
-
   /** The loaded objects that `state`'s relationships cascade `kind` to. */
   private related(state: InstanceState, kind: CascadeOption): object[] {
     const result: object[] = [];
@@ -477,15 +485,19 @@ export class Session implements StateOwner {
 
   private expireState(state: InstanceState, attributes?: readonly string[]): void {
     if (state.key === undefined) return;
-    // The primary key is the object's identity, which the session keeps: it stays readable.
-    const identity = new Set(state.mapper.primaryKey.map((c) => state.mapper.attributeFor(c)));
-    const keys = (attributes ?? [...state.mapper.columns.keys()]).filter((k) => !identity.has(k));
-    for (const key of keys) {
-      if (state.mapper.relationships.has(key)) delete state.dict[key];
-      else (state.expired ??= new Set()).add(key);
-      if (state.committed) delete state.committed[key];
+    if (attributes) {
+      // The primary key is the object's identity, which the session keeps: it stays readable.
+      const keys = attributes.filter((k) => state.mapper.expirableColumns.has(k) || state.mapper.relationships.has(k));
+      for (const key of keys) {
+        if (state.mapper.relationships.has(key)) delete state.dict[key];
+        else if (state.committed) delete state.committed[key];
+      }
+      state.expire(keys.filter((k) => !state.mapper.relationships.has(k)));
+    } else {
+      state.expireAllColumns();
+      state.committed = undefined;
+      for (const rel of state.mapper.relationships.values()) delete state.dict[rel.key];
     }
-    if (!attributes) for (const rel of state.mapper.relationships.values()) delete state.dict[rel.key];
     if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
   }
 

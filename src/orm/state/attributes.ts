@@ -45,7 +45,7 @@ export function columnImpl(mapper: Mapper, key: string): AttributeImpl {
     set(obj, value) {
       const state = ensureState(obj, mapper);
       const old = state.dict[key];
-      const wasExpired = state.expired?.delete(key) ?? false;
+      const wasExpired = state.expired !== undefined && state.unexpire(key);
       if (old === value && !wasExpired) return;
       if (state.key !== undefined) state.recordChange(key, old === undefined ? null : old);
       state.dict[key] = value;

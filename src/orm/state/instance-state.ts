@@ -36,8 +36,11 @@ export class InstanceState {
   deletePending = false;
   /** Deleted by a flush; not yet committed. */
   deleted = false;
-  /** Attributes that must be reloaded before they are read (after commit, expire()). */
-  expired: Set<string> | undefined;
+  /**
+   * Attributes that must be reloaded before they are read (after commit, expire()). Expiring a
+   * whole object shares one frozen set per mapper; `expire`/`unexpire` copy it before changing it.
+   */
+  expired: ReadonlySet<string> | undefined;
 
   /** The object this state belongs to. */
   obj!: object;
@@ -53,6 +56,27 @@ export class InstanceState {
     if (this.session === undefined) return this.key === undefined ? "transient" : "detached";
     if (this.key === undefined) return "pending";
     return this.deleted ? "deleted" : "persistent";
+  }
+
+  /** Marks attributes as expired. */
+  expire(keys: Iterable<string>): void {
+    const next = new Set(this.expired);
+    for (const key of keys) next.add(key);
+    this.expired = next.size ? next : undefined;
+  }
+
+  /** Expires every column attribute but the primary key, with the mapper's shared set. */
+  expireAllColumns(): void {
+    this.expired = this.mapper.expirableColumns;
+  }
+
+  /** Marks an attribute as loaded again; returns whether it was expired. */
+  unexpire(key: string): boolean {
+    if (!this.expired?.has(key)) return false;
+    const next = new Set(this.expired);
+    next.delete(key);
+    this.expired = next.size ? next : undefined;
+    return true;
   }
 
   /** Records the old value of a column attribute before its first change since load/flush. */

@@ -40,16 +40,10 @@ export async function flush(work: FlushWork): Promise<void> {
   const modifiedBy = groupBy(work.modified.filter((s) => !s.deletePending), (s) => s.mapper);
 
   for (const mapper of mappers) {
-    let remaining = pendingBy.get(mapper) ?? [];
-    while (remaining.length) {
-      const wave = remaining.filter((s) => !dependsOnPending(s, remaining));
-      if (wave.length === 0) {
-        throw new FlushOrderError(`Rows of ${mapper.name} reference each other in a cycle; insert them in two flushes, or break the cycle with a nullable key.`);
-      }
+    for (const wave of insertWaves(mapper, pendingBy.get(mapper) ?? [])) {
       for (const state of wave) syncManyToOne(state);
       await insertStates(ctx, mapper, wave);
       for (const state of wave) syncOneToMany(state);
-      remaining = remaining.filter((s) => !wave.includes(s));
     }
     for (const state of modifiedBy.get(mapper) ?? []) {
       syncManyToOne(state);
@@ -92,24 +86,64 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   return map;
 }
 
-/** Whether a pending row needs another pending row of the same table inserted first. */
-function dependsOnPending(state: InstanceState, pending: readonly InstanceState[]): boolean {
-  for (const rel of state.mapper.relationships.values()) {
-    if (rel.viewonly || rel.resolved.direction !== "manyToOne") continue;
-    const target = state.dict[rel.key] as object | null | undefined;
-    const targetState = target ? stateOf(target) : undefined;
-    if (targetState && targetState !== state && targetState.key === undefined && pending.includes(targetState)) return true;
-  }
-  // A child in a pending parent's one-to-many list waits for the parent.
-  for (const other of pending) {
-    if (other === state) continue;
-    for (const rel of other.mapper.relationships.values()) {
-      if (rel.viewonly || rel.resolved.direction !== "oneToMany" || rel.resolved.target !== state.mapper) continue;
-      const value = other.dict[rel.key];
-      if (Array.isArray(value) ? value.includes(state.obj) : value === state.obj) return true;
+/**
+ * Pending rows of one table in insert order. Only a self-referential relationship makes a row
+ * wait for another row of its own table (a parent category before its children); without one,
+ * all rows go at once. Otherwise each row's dependencies are found once and the rows are
+ * inserted in waves, each wave the rows whose parents are already in.
+ */
+function insertWaves(mapper: Mapper, pending: readonly InstanceState[]): InstanceState[][] {
+  if (pending.length === 0) return [];
+  const selfReferences = [...mapper.relationships.values()].filter(
+    (rel) => !rel.viewonly && rel.resolved.target === mapper && rel.resolved.direction !== "manyToMany",
+  );
+  if (selfReferences.length === 0) return [[...pending]];
+  const isPending = new Set(pending);
+  // Kahn's algorithm: how many rows each row waits for, and who waits for it.
+  const waitsFor = new Map<InstanceState, Set<InstanceState>>(pending.map((s) => [s, new Set()]));
+  const dependents = new Map<InstanceState, InstanceState[]>();
+  const edge = (waiter: InstanceState, blocker: InstanceState) => {
+    const blockers = waitsFor.get(waiter)!;
+    if (blockers.has(blocker)) return;
+    blockers.add(blocker);
+    let list = dependents.get(blocker);
+    if (!list) dependents.set(blocker, (list = []));
+    list.push(waiter);
+  };
+  for (const state of pending) {
+    for (const rel of selfReferences) {
+      const value = state.dict[rel.key];
+      if (value === undefined || value === null) continue;
+      for (const related of Array.isArray(value) ? value : [value as object]) {
+        const other = stateOf(related);
+        if (!other || other === state || !isPending.has(other)) continue;
+        // Many-to-one: this row waits for its parent; one-to-many: the child waits for this row.
+        if (rel.resolved.direction === "manyToOne") edge(state, other);
+        else edge(other, state);
+      }
     }
   }
-  return false;
+  const left = new Map([...waitsFor].map(([state, blockers]) => [state, blockers.size]));
+  const waves: InstanceState[][] = [];
+  let wave = pending.filter((s) => left.get(s) === 0);
+  let placed = 0;
+  while (wave.length) {
+    waves.push(wave);
+    placed += wave.length;
+    const next: InstanceState[] = [];
+    for (const done of wave) {
+      for (const waiter of dependents.get(done) ?? []) {
+        const count = left.get(waiter)! - 1;
+        left.set(waiter, count);
+        if (count === 0) next.push(waiter);
+      }
+    }
+    wave = next;
+  }
+  if (placed < pending.length) {
+    throw new FlushOrderError(`Rows of ${mapper.name} reference each other in a cycle; insert them in two flushes, or break the cycle with a nullable key.`);
+  }
+  return waves;
 }
 
 /** Sets a column attribute for the flush: tracked as a change when the row already exists. */
@@ -153,8 +187,9 @@ function syncOneToMany(state: InstanceState): void {
       for (const [parentColumn, fkColumn] of rel.resolved.pairs) setColumn(childState, fkColumn, keyValue(state, parentColumn));
     }
     const committed = rel.collection ? (value as InstrumentedList<object>).committed : undefined;
+    const members = committed?.length ? new Set(current) : undefined;
     for (const removed of committed ?? []) {
-      if (current.includes(removed)) continue;
+      if (members!.has(removed)) continue;
       const childState = stateOf(removed);
       if (!childState || childState.deletePending || childState.deleted) continue;
       const stillOurs = rel.backRef ? childState.dict[rel.backRef.key] === state.obj : true;
@@ -171,12 +206,14 @@ function syncOneToMany(state: InstanceState): void {
  * many-to-many links of a deleted object are removed by `writeLinks`.
  */
 async function expandDeletes(work: FlushWork): Promise<InstanceState[]> {
-  const result: InstanceState[] = [];
+  const result = new Set<InstanceState>();
+  const initially = new Set(work.deleting);
+  const modified = new Set(work.modified);
   const queue = [...work.deleting];
-  while (queue.length) {
-    const state = queue.shift()!;
-    if (result.includes(state)) continue;
-    result.push(state);
+  for (let i = 0; i < queue.length; i++) {
+    const state = queue[i]!;
+    if (result.has(state)) continue;
+    result.add(state);
     state.deletePending = true;
     for (const rel of state.mapper.relationships.values()) {
       if (rel.viewonly || rel.resolved.direction !== "oneToMany") continue;
@@ -191,18 +228,24 @@ async function expandDeletes(work: FlushWork): Promise<InstanceState[]> {
       for (const child of children) {
         const childState = ensureState(child, rel.resolved.target);
         if (cascades) queue.push(childState);
-        else if (!childState.deletePending && !work.deleting.includes(childState)) {
+        else if (!childState.deletePending && !initially.has(childState)) {
           for (const [, fkColumn] of rel.resolved.pairs) setColumn(childState, fkColumn, null);
-          if (!work.modified.includes(childState)) (work.modified as InstanceState[]).push(childState);
+          if (!modified.has(childState)) {
+            modified.add(childState);
+            (work.modified as InstanceState[]).push(childState);
+          }
         }
       }
     }
   }
-  return result.filter((s) => s.key !== undefined);
+  return [...result].filter((s) => s.key !== undefined);
 }
 
-/** Deletes of a self-referential table: children before their parents. */
+/** Deletes of one table: in one go, or, for a self-referential table, children before their parents. */
 function deleteWaves(states: readonly InstanceState[]): InstanceState[][] {
+  const mapper = states[0]!.mapper;
+  const selfReferential = [...mapper.relationships.values()].some((r) => r.resolved.direction === "manyToOne" && r.resolved.target === mapper);
+  if (!selfReferential) return [[...states]];
   const waves: InstanceState[][] = [];
   let remaining = [...states];
   while (remaining.length) {
@@ -256,9 +299,10 @@ async function writeLinks(work: FlushWork, states: readonly InstanceState[]): Pr
       }
       const list = state.dict[rel.key] as InstrumentedList<object> | undefined;
       if (!list) continue;
-      const committed = list.committed ?? [];
-      for (const member of list) if (!committed.includes(member)) add(inserts, rel, state, ensureState(member, rel.resolved.target));
-      for (const member of committed) if (!list.includes(member)) add(deletes, rel, state, ensureState(member, rel.resolved.target));
+      const committed = new Set(list.committed ?? []);
+      const current = new Set<object>(list);
+      for (const member of current) if (!committed.has(member)) add(inserts, rel, state, ensureState(member, rel.resolved.target));
+      for (const member of committed) if (!current.has(member)) add(deletes, rel, state, ensureState(member, rel.resolved.target));
     }
   }
   for (const [rel, links] of deletes) {
