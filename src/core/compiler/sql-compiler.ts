@@ -31,6 +31,11 @@ export interface DialectCapabilities {
   readonly deleteReturning: boolean;
   readonly fullJoin: boolean;
   readonly ilike: boolean;
+  /**
+   * Whether `DEFAULT` may stand for a value in `VALUES (...)`. SQLite refuses it; there a NULL
+   * in its INTEGER PRIMARY KEY generates the key instead.
+   */
+  readonly defaultInValues: boolean;
 }
 
 /** The text of a compiled statement and, per placeholder, which parameter (in fingerprint order) it takes. */

@@ -14,7 +14,7 @@ function capabilitiesFor(serverVersion: string): DialectCapabilities {
   const mariadb = /mariadb/i.test(serverVersion);
   const [major = 0, minor = 0] = serverVersion.split(/[.-]/).map(Number);
   const returning = mariadb && (major > 10 || (major === 10 && minor >= 5));
-  return { insertReturning: returning, updateReturning: false, deleteReturning: returning, fullJoin: false, ilike: false };
+  return { insertReturning: returning, updateReturning: false, deleteReturning: returning, fullJoin: false, ilike: false, defaultInValues: true };
 }
 
 export function mysqlDialect(): EngineDialect & { readonly serverVersion: string | undefined } {

@@ -12,6 +12,7 @@ const capabilities: DialectCapabilities = {
   deleteReturning: true,
   fullJoin: true,
   ilike: true,
+  defaultInValues: true,
 };
 
 export function postgresDialect(): EngineDialect {

@@ -12,6 +12,7 @@ const capabilities: DialectCapabilities = {
   deleteReturning: true,
   fullJoin: true,
   ilike: false,
+  defaultInValues: false,
 };
 
 export function sqliteDialect(): EngineDialect {

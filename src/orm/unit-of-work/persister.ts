@@ -57,7 +57,7 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
     // INTEGER PRIMARY KEY (its DEFAULT keyword is not allowed in VALUES), DEFAULT elsewhere.
     // Several rows then go in one statement, where `INSERT ... DEFAULT VALUES` takes one.
     const keyOnly = columns.length === 0 && needsKey && returning;
-    const keyValue = keyOnly ? (ctx.conn.dialect.name === "sqlite" ? null : DEFAULT) : undefined;
+    const keyValue = keyOnly ? (ctx.conn.dialect.capabilities.defaultInValues ? DEFAULT : null) : undefined;
     const width = keyOnly ? 1 : columns.length;
     // One row per statement when no key can be read back for several, or there is no column to
     // give (INSERT ... DEFAULT VALUES takes one row).
