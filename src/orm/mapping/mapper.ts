@@ -59,6 +59,12 @@ export class Mapper<T extends object = object> {
   }
   private expirable: ReadonlySet<string> | undefined;
 
+  /** Column attributes with a server default: what an INSERT that omits them must read back. */
+  get serverDefaulted(): readonly string[] {
+    return (this.serverDefaultedAttrs ??= [...this.columns].filter(([, c]) => c.serverDefault !== undefined).map(([attr]) => attr));
+  }
+  private serverDefaultedAttrs: readonly string[] | undefined;
+
   /** The attribute that maps `column`, if this mapper maps it. */
   attributeFor(column: Column): string | undefined {
     return this.attributeByColumn.get(column);

@@ -380,7 +380,7 @@ export class Session implements StateOwner {
     state.expired = undefined;
     state.committed = undefined;
     this.modified.delete(state);
-    for (const rel of mapper.relationships.values()) delete state.dict[rel.key];
+    for (const rel of mapper.relationships.values()) state.dict[rel.key] = undefined;
     for (const related of cascaded) if (stateOf(related)?.key !== undefined) await this.refresh(related, seen);
   }
 
@@ -489,14 +489,14 @@ export class Session implements StateOwner {
       // The primary key is the object's identity, which the session keeps: it stays readable.
       const keys = attributes.filter((k) => state.mapper.expirableColumns.has(k) || state.mapper.relationships.has(k));
       for (const key of keys) {
-        if (state.mapper.relationships.has(key)) delete state.dict[key];
+        if (state.mapper.relationships.has(key)) state.dict[key] = undefined;
         else if (state.committed) delete state.committed[key];
       }
       state.expire(keys.filter((k) => !state.mapper.relationships.has(k)));
     } else {
       state.expireAllColumns();
       state.committed = undefined;
-      for (const rel of state.mapper.relationships.values()) delete state.dict[rel.key];
+      for (const rel of state.mapper.relationships.values()) state.dict[rel.key] = undefined;
     }
     if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
   }

@@ -23,8 +23,9 @@ export class Journal {
     } else this.updated.set(state, { ...before });
   }
 
+  /** Call before `list.markCommitted()`, which replaces (never mutates) `committed`: no copy needed. */
   recordCollection(list: InstrumentedList<object>): void {
-    if (!this.collections.has(list)) this.collections.set(list, list.committed ? [...list.committed] : undefined);
+    if (!this.collections.has(list)) this.collections.set(list, list.committed);
   }
 
   /** Folds a finished savepoint's journal into its parent's. */

@@ -92,8 +92,8 @@ function becamePersistent(ctx: PersistContext, mapper: Mapper, state: InstanceSt
   ctx.journal.inserted.push(state);
   if (generated.length) ctx.journal.generated.set(state, generated);
   // A server default is computed by the database: reading it needs a refresh.
-  const serverDefaulted = [...mapper.columns].filter(([attr, column]) => state.dict[attr] === undefined && column.serverDefault !== undefined);
-  if (serverDefaulted.length) state.expire(serverDefaulted.map(([attr]) => attr));
+  const unread = mapper.serverDefaulted.filter((attr) => state.dict[attr] === undefined);
+  if (unread.length) state.expire(unread);
 }
 
 export function keyOf(mapper: Mapper, state: InstanceState, dict: Record<string, unknown> = state.dict): unknown {
