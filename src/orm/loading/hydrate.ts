@@ -14,8 +14,21 @@ export interface HydrationContext {
 
 export type Hydrator = (row: readonly unknown[]) => object | null;
 
+/** Hydrators are made once per session (identity map), mapper and position, then reused. */
+const hydrators = new WeakMap<IdentityMap, Map<Mapper, Map<number, Hydrator>>>();
+
 /** Reads the entity whose columns start at `start` (attribute order of the mapper). */
 export function hydrator(mapper: Mapper, start: number, context: HydrationContext): Hydrator {
+  let byMapper = hydrators.get(context.identity);
+  if (!byMapper) hydrators.set(context.identity, (byMapper = new Map()));
+  let byStart = byMapper.get(mapper);
+  if (!byStart) byMapper.set(mapper, (byStart = new Map()));
+  let hydrate = byStart.get(start);
+  if (!hydrate) byStart.set(start, (hydrate = makeHydrator(mapper, start, context)));
+  return hydrate;
+}
+
+function makeHydrator(mapper: Mapper, start: number, context: HydrationContext): Hydrator {
   const keys = [...mapper.columns.keys()];
   const pkIndexes = mapper.primaryKey.map((column) => start + keys.indexOf(mapper.attributeFor(column)!));
   const prototype = mapper.class_.prototype as object;

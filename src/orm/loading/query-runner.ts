@@ -66,7 +66,7 @@ async function run(context: QueryContext, statement: Select<unknown>, single: bo
 }
 
 /** Whether a mapper has a relationship loaded eagerly by default (so a plain query loads something more). */
-function hasEagerDefault(mapper: Mapper): boolean {
+export function hasEagerDefault(mapper: Mapper): boolean {
   for (const rel of mapper.relationships.values()) if (rel.spec.options.lazy === "selectin" || rel.spec.options.lazy === "joined") return true;
   return false;
 }

@@ -18,13 +18,15 @@
 import { ArgumentError, InvalidRequestError } from "../../core/errors.js";
 import type { Select } from "../../core/statements/select.js";
 import { select } from "../../core/statements/select.js";
+import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
 import type { Connection } from "../../engine/connection.js";
 import type { IsolationLevel } from "../../engine/driver.js";
 import type { Engine } from "../../engine/engine.js";
 import type { Transaction } from "../../engine/transaction.js";
 import { mapperOfClass } from "../entity.js";
 import { UnmappedClassError } from "../errors.js";
-import { runQuery, runScalars, type QueryContext } from "../loading/query-runner.js";
+import { hydrator } from "../loading/hydrate.js";
+import { hasEagerDefault, runQuery, runScalars, type QueryContext } from "../loading/query-runner.js";
 import { loadRelationship, type LoadContext } from "../loading/relationship-loader.js";
 import type { CascadeOption } from "../mapping/cascade.js";
 import { MAPPER, type Mapper } from "../mapping/mapper.js";
@@ -174,12 +176,19 @@ export class Session implements StateOwner {
   }
 
   private async getByKey<T extends object>(mapper: Mapper, _key: unknown, values: readonly unknown[]): Promise<T | undefined> {
-    const statement = select(mapper.class_).where(...mapper.primaryKey.map((c, i) => c.eq(values[i] as never)));
-    const [obj] = await this.scalars(statement as unknown as Select<unknown, T>);
-    return obj;
+    const statement = () => select(mapper.class_).where(...mapper.primaryKey.map((c, i) => c.eq(values[i] as never)));
+    if (hasEagerDefault(mapper)) return (await this.scalars(statement() as unknown as Select<unknown, T>))[0];
+    // The common case: a SELECT by key compiled once per mapper, only the key values bound anew.
+    if (this.autoflush) await this.flush();
+    const compiled = preparedGet(this.engine, mapper, statement);
+    const params = mapper.primaryKey.map((c, i) => {
+      const process = this.engine.dialect.bindProcessor(c.type);
+      return process && values[i] !== null && values[i] !== undefined ? process(values[i]) : values[i];
+    });
+    const conn = await this.connection();
+    const { rows } = await conn.executeCompiled<unknown[]>({ ...compiled, params }, { arrayRows: true });
+    return rows.length ? (hydrator(mapper, 0, this.loadContext)(rows[0]!) as T) : undefined;
   }
-
-  // ------------------------------------------------------------------ queries
 
   /** The first column of each row: for `select(Model)`, the model objects. */
   async scalars<T>(statement: Select<any, T, any>): Promise<T[]> {
@@ -577,6 +586,17 @@ export class Session implements StateOwner {
   private checkOpen(): void {
     if (this.closed) throw new InvalidRequestError("This session is closed.");
   }
+}
+
+const preparedGets = new WeakMap<Engine, Map<Mapper, CompiledQuery>>();
+
+/** `SELECT <columns> FROM t WHERE <key> = ?`, compiled once per engine and mapper. */
+function preparedGet(engine: Engine, mapper: Mapper, statement: () => Select<unknown>): CompiledQuery {
+  let byMapper = preparedGets.get(engine);
+  if (!byMapper) preparedGets.set(engine, (byMapper = new Map()));
+  let compiled = byMapper.get(mapper);
+  if (!compiled) byMapper.set(mapper, (compiled = engine.cache.compile(statement().node)));
+  return compiled;
 }
 
 /** Merges one after the other: merges of a graph share their memo and must not interleave. */
