@@ -5,7 +5,9 @@
  *   tables.ts    one plain Core association table per many-to-many pair
  *   m<i>.ts      model M<i>: 4 columns and 4 relationships, the other models imported with `import type`
  *   index.ts     imports every model (what an application's model index does)
- *   tsconfig.json  the repository's compiler options, "athanor" mapped to src/index.ts
+ *   tsconfig.json  the repository's compiler options, "athanor" mapped to `athanorTypes`: athanor's
+ *                  emitted declarations (what an application compiles against; run.ts emits
+ *                  them) or, by default, src/index.ts
  *
  * Model i (indices modulo N, K = 7):
  *   parent    manyToOne  → M(i+1)   backPopulates "children"   (FK parent_id → t(i+1).id)
@@ -22,8 +24,15 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const K = 7;
 
+export interface GenerateOptions {
+  /** The file "athanor" resolves to when type-checking: src/index.ts (default) or an index.d.ts. */
+  readonly athanorTypes?: string;
+  readonly outRoot?: string;
+}
+
 /** Writes the N-model project and returns its directory. */
-export function generateModels(n: number, outRoot = join(repoRoot, "bench", ".out")): string {
+export function generateModels(n: number, options: GenerateOptions = {}): string {
+  const outRoot = options.outRoot ?? join(repoRoot, "bench", ".out");
   if (!Number.isInteger(n) || n < 0) throw new Error(`N must be a non-negative integer, got ${n}`);
   if (n > 0 && n <= 2 * K) throw new Error(`N must be 0 or more than ${2 * K} (the many-to-many step is ${K})`);
   const dir = join(outRoot, `models-${n}`);
@@ -87,7 +96,7 @@ export class ${name(i)} extends Base {
   for (let i = 0; i < n; i++) index.push(`import "./${file(i)}.js";`);
   writeFileSync(join(dir, "index.ts"), index.join("\n") + "\n");
 
-  const athanor = relative(dir, join(repoRoot, "src", "index.ts"));
+  const athanor = relative(dir, options.athanorTypes ?? join(repoRoot, "src", "index.ts"));
   const tsconfig = {
     compilerOptions: {
       target: "ES2022",

@@ -1,15 +1,19 @@
 /**
- * `npm run bench:types [-- --runs R] [N ...]`: the cost of the declarative mapping at scale.
+ * `npm run bench:types [-- --runs R] [--source] [N ...]`: the cost of the declarative mapping at scale.
  *
- * For each N (default 0 50 100 200; 0 is athanor alone), generates N models (generate.ts) and
- * runs `tsc --noEmit --extendedDiagnostics` on them with TypeScript 7 and TypeScript 5.9, R times
- * each (default 3; the median wall time is reported, instantiation counts do not vary). Then, for
+ * For each N (default 0 50 100 200), generates N models (generate.ts) and runs
+ * `tsc --noEmit --extendedDiagnostics` on them with TypeScript 7 and TypeScript 5.9, R times each
+ * (default 3; median wall and CPU time are reported, instantiation counts do not vary). The models
+ * compile against athanor's declarations, emitted first into bench/.out/athanor-types (as an
+ * application compiles against the published package, with skipLibCheck); with `--source`, against
+ * src/index.ts, so athanor's own sources are checked too (N = 0 then measures them alone). Then, for
  * the largest N, imports the models through tsx and configures their registry in fresh processes
  * (configure-models.ts): once with tsx's transform cache disabled, then the median of R cached runs.
  * Progress goes to stderr, the markdown tables to stdout. Targets: type-check under 10 s,
  * configure under 100 ms, instantiations linear in N.
  */
 import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { generateModels, repoRoot } from "./generate.js";
 
@@ -25,6 +29,7 @@ const compilers: readonly Compiler[] = [
 
 interface TscResult {
   readonly wallS: number;
+  readonly cpuS: number;
   readonly checkS: number;
   readonly instantiations: number;
   readonly types: number;
@@ -38,17 +43,32 @@ interface RuntimeResult {
   readonly mappers: number;
 }
 
-function parseArgs(argv: readonly string[]): { runs: number; sizes: number[] } {
+function parseArgs(argv: readonly string[]): { runs: number; sizes: number[]; source: boolean } {
   let runs = 3;
+  let source = false;
   const sizes: number[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--runs") runs = Number(argv[++i]);
+    else if (arg === "--source") source = true;
     else sizes.push(Number(arg));
   }
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs needs a positive integer`);
   if (sizes.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`sizes must be non-negative integers: ${argv.join(" ")}`);
-  return { runs, sizes: sizes.length > 0 ? sizes : [0, 50, 100, 200] };
+  return { runs, source, sizes: sizes.length > 0 ? sizes : [0, 50, 100, 200] };
+}
+
+/** Emits athanor's declarations (tsconfig.build.json) with TS 7 and returns the index.d.ts. */
+function emitDeclarations(): string {
+  const outDir = join(repoRoot, "bench", ".out", "athanor-types");
+  rmSync(outDir, { recursive: true, force: true });
+  const args = [compilers[0]!.bin, "-p", join(repoRoot, "tsconfig.build.json"), "--outDir", outDir];
+  args.push("--emitDeclarationOnly", "--declarationMap", "false", "--sourceMap", "false");
+  const result = spawnSync(process.execPath, args, { encoding: "utf8" });
+  if (result.status !== 0) {
+    throw new Error(`emitting athanor's declarations failed (use --source to compile against src):\n${result.stdout}${result.stderr}`);
+  }
+  return join(outDir, "index.d.ts");
 }
 
 const median = (values: readonly number[]): number => {
@@ -65,14 +85,31 @@ function diagnostic(output: string, label: string): number {
   return Number(match[1]);
 }
 
+/** `0m1.250000s` (POSIX `times` output) → seconds. */
+const minutesSeconds = (text: string): number => {
+  const match = /^(\d+)m([\d.]+)s$/.exec(text);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : Number.NaN;
+};
+
+/**
+ * Runs the compiler under `sh -c '...; times'` where a POSIX shell exists, to also get its CPU
+ * time (user + system of the child processes), which a loaded machine distorts less than wall time.
+ */
 function typeCheck(compiler: Compiler, dir: string): TscResult {
+  const tscArgs = [compiler.bin, "-p", dir, "--noEmit", "--extendedDiagnostics"];
+  const viaShell = process.platform !== "win32";
   const start = performance.now();
-  const result = spawnSync(process.execPath, [compiler.bin, "-p", dir, "--noEmit", "--extendedDiagnostics"], { encoding: "utf8" });
+  const result = viaShell
+    ? spawnSync("/bin/sh", ["-c", '"$@"; status=$?; times >&2; exit $status', "sh", process.execPath, ...tscArgs], { encoding: "utf8" })
+    : spawnSync(process.execPath, tscArgs, { encoding: "utf8" });
   const wallS = (performance.now() - start) / 1000;
   const output = `${result.stdout}${result.stderr}`;
   if (result.status !== 0) throw new Error(`${compiler.label} reported errors on ${dir} (exit ${result.status}):\n${output}`);
+  // `times` prints the shell's user/system time, then its children's.
+  const children = viaShell ? result.stderr.trim().split("\n").at(-1)!.trim().split(/\s+/).map(minutesSeconds) : [];
   return {
     wallS,
+    cpuS: children.length === 2 ? children[0]! + children[1]! : Number.NaN,
     checkS: diagnostic(output, "Check time"),
     instantiations: diagnostic(output, "Instantiations"),
     types: diagnostic(output, "Types"),
@@ -88,25 +125,34 @@ function importAndConfigure(dir: string, options: { cache: boolean }): RuntimeRe
   return JSON.parse(result.stdout.trim().split("\n").at(-1)!) as RuntimeResult;
 }
 
-const { runs, sizes } = parseArgs(process.argv.slice(2));
+const { runs, sizes, source } = parseArgs(process.argv.slice(2));
 const rows: { n: number; results: TscResult[] }[] = [];
 
+let athanorTypes: string | undefined;
+if (!source) {
+  progress(`emitting athanor's declarations ... `);
+  athanorTypes = emitDeclarations();
+  progress(`${athanorTypes}\n`);
+}
+
 for (const n of sizes) {
-  const dir = generateModels(n);
+  const dir = generateModels(n, athanorTypes ? { athanorTypes } : {});
   progress(`N = ${n}: generated in ${dir}\n`);
   const results: TscResult[] = [];
   for (const compiler of compilers) {
     const walls: number[] = [];
-    let last: TscResult | undefined;
+    const cpus: number[] = [];
     const checks: number[] = [];
+    let last: TscResult | undefined;
     for (let run = 1; run <= runs; run++) {
       progress(`  ${compiler.label.padEnd(6)} run ${run}/${runs} ... `);
       last = typeCheck(compiler, dir);
       walls.push(last.wallS);
+      cpus.push(last.cpuS);
       checks.push(last.checkS);
-      progress(`${last.wallS.toFixed(2)} s (check ${last.checkS.toFixed(2)} s, ${last.instantiations.toLocaleString("en-US")} instantiations)\n`);
+      progress(`${last.wallS.toFixed(2)} s wall, ${last.cpuS.toFixed(2)} s CPU (check ${last.checkS.toFixed(2)} s, ${last.instantiations.toLocaleString("en-US")} instantiations)\n`);
     }
-    results.push({ ...last!, wallS: median(walls), checkS: median(checks) });
+    results.push({ ...last!, wallS: median(walls), cpuS: median(cpus), checkS: median(checks) });
   }
   rows.push({ n, results });
 }
@@ -137,18 +183,19 @@ const fmtInt = (v: number) => v.toLocaleString("en-US");
 const baseline = rows.find((r) => r.n === 0);
 
 const out: string[] = [];
-out.push(`Type-checking (\`tsc --noEmit --extendedDiagnostics\`, median of ${runs} run${runs > 1 ? "s" : ""}; wall = whole process):`, ``);
+const against = source ? "athanor's sources (src/index.ts)" : "athanor's emitted declarations (skipLibCheck)";
+out.push(`Type-checking against ${against} (\`tsc --noEmit --extendedDiagnostics\`, median of ${runs} run${runs > 1 ? "s" : ""}; wall = whole process):`, ``);
 out.push(
-  `| N | ${compilers.map((c) => `${c.label} wall | ${c.label} check | ${c.label} instantiations | ${c.label} per model`).join(" | ")} |`,
-  `|---|${compilers.map(() => "---|---|---|---").join("|")}|`,
+  `| N | ${compilers.map((c) => `${c.label} wall | ${c.label} CPU | ${c.label} check | ${c.label} instantiations | ${c.label} per model`).join(" | ")} |`,
+  `|---|${compilers.map(() => "---|---|---|---|---").join("|")}|`,
 );
 for (const { n, results } of rows) {
   const cells = results.map((r, i) => {
     const base = baseline?.results[i];
     const perModel = n > 0 && base ? fmtInt(Math.round((r.instantiations - base.instantiations) / n)) : "";
-    return `${fmtS(r.wallS)} | ${fmtS(r.checkS)} | ${fmtInt(r.instantiations)} | ${perModel}`;
+    return `${fmtS(r.wallS)} | ${Number.isNaN(r.cpuS) ? "" : fmtS(r.cpuS)} | ${fmtS(r.checkS)} | ${fmtInt(r.instantiations)} | ${perModel}`;
   });
-  out.push(`| ${n === 0 ? "0 (athanor alone)" : n} | ${cells.join(" | ")} |`);
+  out.push(`| ${n} | ${cells.join(" | ")} |`);
 }
 if (runtime) {
   const { cold, warm } = runtime;
