@@ -210,8 +210,13 @@ describe("configuration", () => {
   test("the URL is validated from --url, ATHANOR_URL or the config file", () => {
     assertOneLineError(athanor(["check", "examples/seed", "--url", "not a url"]), /invalid database URL 'not a url'/);
     assertOneLineError(athanor(["check", "examples/seed"], { env: { ATHANOR_URL: "ftp://example.com/db" } }), /unsupported database URL scheme 'ftp:'/);
-    const ok = athanor(["check", "examples/seed", "--url", "postgresql://app@localhost:5432/app"], { env: { ATHANOR_URL: "nonsense" } });
-    assert.equal(ok.code, 0, ok.stderr);
+    // The flag wins over the environment: its (empty) SQLite database is the one compared, and the
+    // environment's value is never parsed.
+    const url = `sqlite:///${join(scratch, "precedence.db")}`;
+    const ok = athanor(["check", "examples/seed", "--url", url], { env: { ATHANOR_URL: "nonsense" } });
+    assert.equal(ok.code, 1, ok.stderr);
+    assert.equal(ok.stderr, "");
+    assert.match(ok.stdout, /table left_table\n\s+the table of Parent does not exist/);
     const dir = mkdtempSync(join(scratch, "config-"));
     writeFileSync(join(dir, "athanor.config.json"), JSON.stringify({ url: "::" }));
     assertOneLineError(athanor(["check", join(fixtures, "broken")], { cwd: dir }), /invalid database URL '::'/);
