@@ -182,15 +182,7 @@ function rawSqlite(path: string): RawSide {
       const rows = prepared(
         `SELECT c.id, a.left_id FROM association_table a JOIN right_table c ON c.id = a.right_id WHERE a.left_id IN (${ids.map(() => "?").join(", ")})`,
       ).all(...ids) as { id: number; left_id: number }[];
-      const byParent = new Map<number, { id: number }[]>();
-      for (const row of rows) {
-        let group = byParent.get(row.left_id);
-        if (!group) byParent.set(row.left_id, (group = []));
-        group.push(row);
-      }
-      let touched = 0;
-      for (const parent of parents) touched += (parent.children = byParent.get(parent.id) ?? []).length;
-      return touched;
+      return attachChildren(parents, rows);
     },
     async hydrate() {
       return (prepared("SELECT id, name, qty, price, note FROM bench_item").all() as object[]).length;
@@ -270,15 +262,7 @@ async function rawPostgres(url: string): Promise<RawSide> {
           values: [ids],
         })
       ).rows as { id: number; left_id: number }[];
-      const byParent = new Map<number, { id: number }[]>();
-      for (const row of rows) {
-        let group = byParent.get(row.left_id);
-        if (!group) byParent.set(row.left_id, (group = []));
-        group.push(row);
-      }
-      let touched = 0;
-      for (const parent of parents) touched += (parent.children = byParent.get(parent.id) ?? []).length;
-      return touched;
+      return attachChildren(parents, rows);
     },
     async hydrate() {
       return (await client.query({ name: "items", text: "SELECT id, name, qty, price, note FROM bench_item" })).rows.length;
@@ -619,3 +603,16 @@ if (postgres) {
 }
 
 process.stdout.write(`${tables.join("\n\n")}\n`);
+
+/** The raw side of select-in: groups link rows by parent and gives each parent its list. */
+function attachChildren(parents: { id: number; children?: { id: number }[] }[], rows: readonly { id: number; left_id: number }[]): number {
+  const byParent = new Map<number, { id: number }[]>();
+  for (const row of rows) {
+    let group = byParent.get(row.left_id);
+    if (!group) byParent.set(row.left_id, (group = []));
+    group.push(row);
+  }
+  let touched = 0;
+  for (const parent of parents) touched += (parent.children = byParent.get(parent.id) ?? []).length;
+  return touched;
+}
