@@ -29,8 +29,11 @@ export function primaryKeyValues(mapper: Mapper, pk: PrimaryKeyValue): unknown[]
   return [pk];
 }
 
-/** The primary key an association stand-in would have: from the keys of the objects it links. */
-export function linkKey(state: InstanceState): unknown {
+/**
+ * Fills an association stand-in's key columns from the objects it links, and returns the identity
+ * key the stand-in then has (undefined while one of them has no key yet).
+ */
+export function fillLinkKey(state: InstanceState): unknown {
   const dict: Record<string, unknown> = {};
   for (const rel of state.mapper.relationships.values()) {
     const target = state.dict[rel.key] as object | undefined;

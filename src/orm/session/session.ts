@@ -37,7 +37,7 @@ import { Journal } from "../unit-of-work/journal.js";
 import { keyOf } from "../unit-of-work/persister.js";
 import { identityKey, IdentityMap } from "./identity-map.js";
 import { LazyLoader } from "./lazy.js";
-import { adoptOwnProperties, linkKey, primaryKeyValues, type PrimaryKeyValue } from "./object-keys.js";
+import { adoptOwnProperties, fillLinkKey, primaryKeyValues, type PrimaryKeyValue } from "./object-keys.js";
 export type { PrimaryKeyValue } from "./object-keys.js";
 import { newSavepoint, restoreSnapshots, takeSnapshot, type Savepoint } from "./savepoint.js";
 
@@ -431,7 +431,7 @@ export class Session implements StateOwner {
     // A link removed through a many-to-many view whose association objects were not loaded.
     if (state.key === undefined && state.session === undefined) {
       const owner = state.mapper;
-      const key = linkKey(state);
+      const key = fillLinkKey(state);
       if (key === undefined) return;
       const known = this.identity.get(owner, key);
       if (known) this.delete(known);
