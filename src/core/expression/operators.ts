@@ -1,7 +1,7 @@
 /** Boolean combinators, `exists`, `case` and `cast`: expressions that do not start from a column. */
 import type { ExprNode } from "../ast/nodes.js";
 import { types, type SqlType } from "../types/sql-type.js";
-import { Expression, toNode, type Operand, type SelectQuery } from "./expression.js";
+import { Expression, toNode, type SelectQuery } from "./expression.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 

@@ -1,5 +1,5 @@
 /** `deleteFrom(users).where(users.c.id.eq(1))` (`delete` is a reserved word in JavaScript). */
-import type { DeleteNode, LabelNode } from "../ast/nodes.js";
+import type { DeleteNode } from "../ast/nodes.js";
 import type { Expression } from "../expression/expression.js";
 import type { ColumnMap, Table } from "../schema/table.js";
 import type { Executable } from "./executable.js";

@@ -2,7 +2,7 @@
  * `insert(users).values({ name: "ann" })`, several rows at once, or `fromSelect(...)`.
  * Client-side column defaults are applied here, once per row.
  */
-import type { ExprNode, InsertNode, LabelNode } from "../ast/nodes.js";
+import type { ExprNode, InsertNode } from "../ast/nodes.js";
 import { ArgumentError } from "../errors.js";
 import { Expression } from "../expression/expression.js";
 import type { Column } from "../schema/column.js";

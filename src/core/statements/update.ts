@@ -1,5 +1,5 @@
 /** `update(users).set({ name: "bo" }).where(users.c.id.eq(1))`. */
-import type { ExprNode, LabelNode, UpdateNode } from "../ast/nodes.js";
+import type { ExprNode, UpdateNode } from "../ast/nodes.js";
 import { ArgumentError } from "../errors.js";
 import { Expression } from "../expression/expression.js";
 import type { ColumnMap, RowOf, Table } from "../schema/table.js";

@@ -128,7 +128,7 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
   const result = await ctx.conn.execute(update(mapper.table).set(set as never).where(...where));
   if (versionAttr && result.rowCount !== 1) {
     throw new StaleDataError(
-      `UPDATE of ${describe(mapper, state, before)} matched no row with ${versionAttr} = ${String(before[versionAttr])}: ` +
+      `UPDATE of ${describe(mapper, before)} matched no row with ${versionAttr} = ${String(before[versionAttr])}: ` +
         `another transaction changed or deleted it first. Reload it and apply the change again.`,
     );
   }
@@ -153,7 +153,7 @@ export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: 
       const where = [...pkColumns.map((c) => c.eq(before[mapper.attributeFor(c)!] as never)), version.eq(before[versionAttr] as never)];
       const result = await ctx.conn.execute(deleteFrom(mapper.table).where(...where));
       if (result.rowCount !== 1) {
-        throw new StaleDataError(`DELETE of ${describe(mapper, state, before)} matched no row with ${versionAttr} = ${String(before[versionAttr])}: another transaction changed or deleted it first.`);
+        throw new StaleDataError(`DELETE of ${describe(mapper, before)} matched no row with ${versionAttr} = ${String(before[versionAttr])}: another transaction changed or deleted it first.`);
       }
     }
   } else {
@@ -197,7 +197,7 @@ function sameValue(a: unknown, b: unknown): boolean {
   return false;
 }
 
-function describe(mapper: Mapper, state: InstanceState, dict: Record<string, unknown>): string {
+function describe(mapper: Mapper, dict: Record<string, unknown>): string {
   const pk = mapper.primaryKey.map((c) => `${mapper.attributeFor(c)}=${String(dict[mapper.attributeFor(c)!])}`).join(", ");
   return `${mapper.name}(${pk})`;
 }
