@@ -31,6 +31,13 @@ import type {
 } from "../typing/checks.js";
 import type { DeclarativeBase } from "./declarative-base.js";
 
+// Decorator metadata needs `Symbol.metadata`, which Node 20 lacks: TypeScript's emit then gives
+// every decorator `context.metadata === undefined`. esbuild (tsx) falls back to the registered
+// symbol `Symbol.for("Symbol.metadata")`; installing that same symbol here, before any model module
+// body runs (models import "athanor" first), makes tsc-compiled models work and lets classes
+// compiled either way share one metadata key. A native or earlier polyfilled symbol is kept.
+(Symbol as { metadata?: symbol }).metadata ??= Symbol.for("Symbol.metadata");
+
 type FieldDeclaration =
   | { readonly kind: "column"; readonly slot: AttributeSlot; readonly builder: AnyColumnBuilder }
   | { readonly kind: "relationship"; readonly slot: AttributeSlot; readonly spec: RelationshipSpec };
