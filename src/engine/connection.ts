@@ -52,8 +52,12 @@ export class Connection {
 
   /** Runs a statement built with `select`, `insert`, `update`, `deleteFrom` or `sql`. */
   async execute<Row>(statement: Executable<Row>): Promise<Result<Row>> {
-    const compiled = this.context.cache.compile(statement.node);
-    return this.executeCompiled<Row>(compiled);
+    return this.executeCompiled<Row>(this.compile(statement));
+  }
+
+  /** The statement's SQL and parameters for this connection's dialect (compiled once per shape). */
+  compile(statement: Executable<unknown>): CompiledQuery {
+    return this.context.cache.compile(statement.node);
   }
 
   /** The first column of the first row, or `undefined` when there is no row. */

@@ -9,6 +9,12 @@ import type { Registry } from "./registry.js";
 import { RelationshipProperty } from "./relationship.js";
 import type { ClassRef, RelationshipSpec } from "./relationship-spec.js";
 
+/** A column and the attribute that maps it. */
+export interface MappedColumn {
+  readonly column: Column;
+  readonly attr: string;
+}
+
 /** The mapper of a mapped class, stored on the class itself. */
 export const MAPPER: unique symbol = Symbol.for("athanor.mapper") as never;
 
@@ -64,6 +70,28 @@ export class Mapper<T extends object = object> {
     return (this.serverDefaultedAttrs ??= [...this.columns].filter(([, c]) => c.serverDefault !== undefined).map(([attr]) => attr));
   }
   private serverDefaultedAttrs: readonly string[] | undefined;
+
+  /** Every column with its attribute, in the table's column order (the order of INSERT columns). */
+  get tableColumns(): readonly MappedColumn[] {
+    return (this.tableColumnList ??= this.table.columnList.map((column) => ({ column, attr: this.attributeFor(column)! })));
+  }
+  private tableColumnList: readonly MappedColumn[] | undefined;
+
+  /** The attributes of the primary-key columns, in key order: what an identity key is made of. */
+  get keyAttributes(): readonly string[] {
+    return (this.keyAttributeList ??= this.primaryKey.map((c) => this.attributeFor(c)!));
+  }
+  private keyAttributeList: readonly string[] | undefined;
+
+  /** The single-column key the database generates (autoincrement), which an INSERT reads back. */
+  get generatedKey(): MappedColumn | undefined {
+    if (this.generatedKeyColumn === undefined) {
+      const pk = this.primaryKey;
+      this.generatedKeyColumn = pk.length === 1 && pk[0]!.autoincrement ? { column: pk[0]!, attr: this.attributeFor(pk[0]!)! } : null;
+    }
+    return this.generatedKeyColumn ?? undefined;
+  }
+  private generatedKeyColumn: MappedColumn | null | undefined;
 
   /** The attribute that maps `column`, if this mapper maps it. */
   attributeFor(column: Column): string | undefined {

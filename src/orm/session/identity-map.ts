@@ -7,7 +7,22 @@ import type { Mapper } from "../mapping/mapper.js";
  */
 export function identityKey(values: readonly unknown[]): unknown {
   if (values.length === 1) return normalizeKeyPart(values[0]);
-  return values.map((v) => `${typeof v}:${String(normalizeKeyPart(v))}`).join("\u0000");
+  let key = compositeKeyPart(values[0]);
+  for (let i = 1; i < values.length; i++) key += "\u0000" + compositeKeyPart(values[i]);
+  return key;
+}
+
+/** The identity key of the row whose attribute values `dict` holds (an object's state dict). */
+export function identityKeyOf(keyAttributes: readonly string[], dict: Record<string, unknown>): unknown {
+  if (keyAttributes.length === 1) return normalizeKeyPart(dict[keyAttributes[0]!]);
+  let key = compositeKeyPart(dict[keyAttributes[0]!]);
+  for (let i = 1; i < keyAttributes.length; i++) key += "\u0000" + compositeKeyPart(dict[keyAttributes[i]!]);
+  return key;
+}
+
+/** One value of a composite key, typed so that 1 and "1" differ. */
+function compositeKeyPart(value: unknown): string {
+  return `${typeof value}:${String(normalizeKeyPart(value))}`;
 }
 
 /** Keys compare by value: a bigint that fits and the same number are the same key. */

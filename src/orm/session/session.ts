@@ -550,10 +550,10 @@ export class Session implements StateOwner {
     for (const state of journal.inserted) {
       if (state.key !== undefined) this.identity.delete(state.mapper, state.key);
       state.key = undefined;
-      for (const attr of journal.generated.get(state) ?? []) delete state.dict[attr];
       state.expired = undefined;
       if (state.session === this) this.pending.add(state);
     }
+    for (const state of journal.generatedKeys) delete state.dict[state.mapper.generatedKey!.attr];
     for (const state of journal.deleted) {
       state.deleted = false;
       if (state.session === this && state.key !== undefined) {

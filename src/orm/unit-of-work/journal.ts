@@ -8,8 +8,8 @@ import type { InstanceState } from "../state/instance-state.js";
 
 export class Journal {
   readonly inserted: InstanceState[] = [];
-  /** Generated key attributes assigned by the inserts, to clear on undo. */
-  readonly generated = new Map<InstanceState, string[]>();
+  /** Inserted objects whose key the database generated (`mapper.generatedKey`): cleared on undo. */
+  readonly generatedKeys: InstanceState[] = [];
   readonly deleted: InstanceState[] = [];
   /** For each updated state, its column values before the first flush of this transaction. */
   readonly updated = new Map<InstanceState, Record<string, unknown>>();
@@ -30,9 +30,10 @@ export class Journal {
 
   /** Folds a finished savepoint's journal into its parent's. */
   absorb(child: Journal): void {
-    this.inserted.push(...child.inserted);
-    for (const [state, keys] of child.generated) this.generated.set(state, keys);
-    this.deleted.push(...child.deleted);
+    // Loops, not push(...list): a flush of many objects would exceed the argument limit.
+    for (const state of child.inserted) this.inserted.push(state);
+    for (const state of child.generatedKeys) this.generatedKeys.push(state);
+    for (const state of child.deleted) this.deleted.push(state);
     for (const [state, before] of child.updated) this.recordUpdate(state, before);
     for (const [list, before] of child.collections) if (!this.collections.has(list)) this.collections.set(list, before);
   }

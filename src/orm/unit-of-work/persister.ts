@@ -11,10 +11,12 @@ import { deleteFrom } from "../../core/statements/delete.js";
 import { insert } from "../../core/statements/insert.js";
 import { update } from "../../core/statements/update.js";
 import type { Connection } from "../../engine/connection.js";
+import type { Result } from "../../engine/result.js";
 import { StaleDataError } from "../errors.js";
-import type { Mapper } from "../mapping/mapper.js";
-import { identityKey, type IdentityMap } from "../session/identity-map.js";
+import type { MappedColumn, Mapper } from "../mapping/mapper.js";
+import { identityKeyOf, type IdentityMap } from "../session/identity-map.js";
 import type { InstanceState } from "../state/instance-state.js";
+import { executeInsertBatch } from "./insert-batch.js";
 import type { Journal } from "./journal.js";
 
 export interface PersistContext {
@@ -30,74 +32,77 @@ const DEFAULT = sql`DEFAULT`;
 const MAX_PARAMS = 20_000;
 
 export async function insertStates(ctx: PersistContext, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
-  const pk = mapper.primaryKey;
-  const generated = pk.length === 1 && pk[0]!.autoincrement ? pk[0]! : undefined;
-  const generatedAttr = generated ? mapper.attributeFor(generated)! : undefined;
+  const generated = mapper.generatedKey;
   const returning = ctx.conn.dialect.capabilities.insertReturning;
-
-  // Rows with the same columns given go into one multi-row INSERT.
-  const groups = new Map<string, { attrs: string[]; states: InstanceState[] }>();
-  for (const state of states) {
-    const attrs: string[] = [];
-    for (const [attr, column] of mapper.columns) {
-      if (state.dict[attr] === undefined && column.default !== undefined) state.dict[attr] = column.defaultValue();
-      if (state.dict[attr] !== undefined) attrs.push(attr);
-    }
-    const signature = attrs.join(",");
-    let group = groups.get(signature);
-    if (!group) groups.set(signature, (group = { attrs, states: [] }));
-    group.states.push(state);
-  }
-
-  for (const { attrs, states: group } of groups.values()) {
-    const needsKey = generatedAttr !== undefined && !attrs.includes(generatedAttr);
-    const columns = attrs.map((a) => mapper.columns.get(a)!);
+  for (const { columns, states: group } of groupByGivenColumns(mapper, states)) {
+    const needsKey = generated !== undefined && !columns.includes(generated);
     // Rows that give no column at all but whose key is generated and read back with RETURNING
     // name the key column with a value that makes the database generate it: NULL for SQLite's
     // INTEGER PRIMARY KEY (its DEFAULT keyword is not allowed in VALUES), DEFAULT elsewhere.
     // Several rows then go in one statement, where `INSERT ... DEFAULT VALUES` takes one.
     const keyOnly = columns.length === 0 && needsKey && returning;
-    const keyValue = keyOnly ? (ctx.conn.dialect.capabilities.defaultInValues ? DEFAULT : null) : undefined;
-    const width = keyOnly ? 1 : columns.length;
+    const keyOnlyValue = keyOnly ? (ctx.conn.dialect.capabilities.defaultInValues ? DEFAULT : null) : undefined;
     // One row per statement when no key can be read back for several, or there is no column to
     // give (INSERT ... DEFAULT VALUES takes one row).
-    const rowsPerStatement = (needsKey && !returning) || width === 0 ? 1 : Math.floor(MAX_PARAMS / width);
+    const rowsPerStatement = (needsKey && !returning) || (columns.length === 0 && !keyOnly) ? 1 : Math.floor(MAX_PARAMS / Math.max(1, columns.length));
     for (let i = 0; i < group.length; i += rowsPerStatement) {
       const chunk = group.slice(i, i + rowsPerStatement);
-      const rows: Record<string, unknown>[] = new Array(chunk.length);
-      for (let r = 0; r < chunk.length; r++) {
-        const dict = chunk[r]!.dict;
-        const row: Record<string, unknown> = {};
-        if (keyOnly) row[generated!.key] = keyValue;
-        for (let j = 0; j < columns.length; j++) row[columns[j]!.key] = dict[attrs[j]!];
-        rows[r] = row;
+      const dicts = chunk.map((state) => state.dict);
+      const readBack = needsKey && returning ? generated.column : undefined;
+      const shape = { table: mapper.table, columns, rows: chunk.length, keyOnlyValue, returning: readBack };
+      const result = columns.length === 0 && !keyOnly ? await insertDefaultValues(ctx, mapper, readBack) : await executeInsertBatch(ctx.conn, shape, dicts);
+      if (needsKey) {
+        // With RETURNING, one row per row inserted; without, one row per statement and its insert id.
+        if (readBack) for (let j = 0; j < chunk.length; j++) chunk[j]!.dict[generated.attr] = result.rows[j]![0];
+        else chunk[0]!.dict[generated.attr] = Number(result.lastInsertId);
+        for (const state of chunk) ctx.journal.generatedKeys.push(state);
       }
-      let statement = insert(mapper.table).values(rows as never);
-      if (needsKey && returning) {
-        const keys = (await ctx.conn.execute(statement.returning(generated!))).rows as Record<string, unknown>[];
-        chunk.forEach((state, j) => (state.dict[generatedAttr!] = keys[j]![generated!.key]));
-      } else {
-        const result = await ctx.conn.execute(statement);
-        if (needsKey) chunk[0]!.dict[generatedAttr!] = Number(result.lastInsertId);
-      }
-      for (const state of chunk) becamePersistent(ctx, mapper, state, needsKey ? [generatedAttr!] : []);
+      for (const state of chunk) becamePersistent(ctx, mapper, state);
     }
   }
 }
 
-function becamePersistent(ctx: PersistContext, mapper: Mapper, state: InstanceState, generated: string[]): void {
-  state.key = keyOf(mapper, state);
+/**
+ * Pending rows grouped by the columns they give (rows of one group share one multi-row INSERT).
+ * Client-side defaults are applied first, so that they count as given.
+ */
+function groupByGivenColumns(mapper: Mapper, states: readonly InstanceState[]): { columns: MappedColumn[]; states: InstanceState[] }[] {
+  const all = mapper.tableColumns;
+  const groups = new Map<string, { columns: MappedColumn[]; states: InstanceState[] }>();
+  for (const state of states) {
+    const dict = state.dict;
+    let signature = "";
+    for (const { column, attr } of all) {
+      if (dict[attr] === undefined && column.default !== undefined) dict[attr] = column.defaultValue();
+      signature += dict[attr] === undefined ? "0" : "1";
+    }
+    let group = groups.get(signature);
+    if (!group) groups.set(signature, (group = { columns: all.filter(({ attr }) => dict[attr] !== undefined), states: [] }));
+    group.states.push(state);
+  }
+  return [...groups.values()];
+}
+
+/** `INSERT ... DEFAULT VALUES` of one row, returning its generated key when `readBack` is given. */
+function insertDefaultValues(ctx: PersistContext, mapper: Mapper, readBack: Column | undefined): Promise<Result<unknown[]>> {
+  const statement = insert(mapper.table).values({} as never);
+  return ctx.conn.executeCompiled<unknown[]>(ctx.conn.compile(readBack ? statement.returning(readBack) : statement), { arrayRows: true });
+}
+
+function becamePersistent(ctx: PersistContext, mapper: Mapper, state: InstanceState): void {
+  state.key = identityKeyOf(mapper.keyAttributes, state.dict);
   state.committed = undefined;
   ctx.identity.set(mapper, state.key, state.obj);
   ctx.journal.inserted.push(state);
-  if (generated.length) ctx.journal.generated.set(state, generated);
   // A server default is computed by the database: reading it needs a refresh.
-  const unread = mapper.serverDefaulted.filter((attr) => state.dict[attr] === undefined);
-  if (unread.length) state.expire(unread);
+  if (mapper.serverDefaulted.length) {
+    const unread = mapper.serverDefaulted.filter((attr) => state.dict[attr] === undefined);
+    if (unread.length) state.expire(unread);
+  }
 }
 
-export function keyOf(mapper: Mapper, state: InstanceState, dict: Record<string, unknown> = state.dict): unknown {
-  return identityKey(mapper.primaryKey.map((c) => dict[mapper.attributeFor(c)!]));
+export function keyOf(mapper: Mapper, state: InstanceState): unknown {
+  return identityKeyOf(mapper.keyAttributes, state.dict);
 }
 
 /** UPDATE of the columns whose value differs from the one last loaded or flushed. */

@@ -1,0 +1,99 @@
+/**
+ * The multi-row INSERTs of a flush, compiled once per shape. The SQL for `rows` rows of given
+ * columns of a table (and what it returns) is rendered the first time a flush needs it; after
+ * that, a batch only lays the objects' values out as parameters. Building a statement tree of
+ * rows x columns parameter nodes for every batch, and walking it for the cache key, cost more
+ * than the database's own work.
+ */
+import type { CompiledQuery, ValueProcessor } from "../../core/compiler/compiled-query.js";
+import type { Expression } from "../../core/expression/expression.js";
+import type { Column } from "../../core/schema/column.js";
+import type { Table } from "../../core/schema/table.js";
+import { insert } from "../../core/statements/insert.js";
+import type { Connection } from "../../engine/connection.js";
+import type { Result } from "../../engine/result.js";
+import type { MappedColumn } from "../mapping/mapper.js";
+
+export interface InsertShape {
+  readonly table: Table;
+  /** The columns the rows give, in table order. */
+  readonly columns: readonly MappedColumn[];
+  readonly rows: number;
+  /**
+   * Rows that give no column but whose generated key is read back: the key column is named with
+   * this value (NULL, or the DEFAULT keyword), so that several rows fit in one statement.
+   */
+  readonly keyOnlyValue?: Expression<unknown> | null;
+  /** The generated key to read back with RETURNING, if any. */
+  readonly returning: Column | undefined;
+}
+
+interface PreparedInsert {
+  readonly compiled: CompiledQuery;
+  /** Bind conversions of the columns, in column order (undefined: the value goes as it is). */
+  readonly processors: readonly (ValueProcessor | undefined)[];
+}
+
+/** Compiled shapes kept per table; a flush of the same objects needs two (full and last batch). */
+const MAX_SHAPES_PER_TABLE = 64;
+
+const prepared = new WeakMap<object, Map<Table, Map<string, PreparedInsert>>>();
+
+/**
+ * Executes one batch: `dicts` are the rows' attribute values, each giving every column of the
+ * shape. The result's rows are arrays: the RETURNING column's value, one row per row inserted.
+ */
+export function executeInsertBatch(conn: Connection, shape: InsertShape, dicts: readonly Record<string, unknown>[]): Promise<Result<unknown[]>> {
+  const { compiled, processors } = preparedInsert(conn, shape);
+  const params = shape.keyOnlyValue === undefined ? rowParams(shape.columns, processors, dicts) : compiled.params;
+  return conn.executeCompiled<unknown[]>({ ...compiled, params }, { arrayRows: true });
+}
+
+/** The parameters of the rows, row after row, each row's columns in the shape's order. */
+function rowParams(columns: readonly MappedColumn[], processors: readonly (ValueProcessor | undefined)[], dicts: readonly Record<string, unknown>[]): unknown[] {
+  const width = columns.length;
+  const params = new Array<unknown>(dicts.length * width);
+  for (let r = 0, at = 0; r < dicts.length; r++) {
+    const dict = dicts[r]!;
+    for (let c = 0; c < width; c++, at++) {
+      const value = dict[columns[c]!.attr];
+      const process = processors[c];
+      params[at] = process !== undefined && value !== null && value !== undefined ? process(value) : value;
+    }
+  }
+  return params;
+}
+
+function preparedInsert(conn: Connection, shape: InsertShape): PreparedInsert {
+  // Compiled SQL depends on the dialect only; the engine's dialect object is shared by its connections.
+  let byTable = prepared.get(conn.dialect);
+  if (!byTable) prepared.set(conn.dialect, (byTable = new Map()));
+  let shapes = byTable.get(shape.table);
+  if (!shapes) byTable.set(shape.table, (shapes = new Map()));
+  const key = `${shape.rows}|${shape.columns.map((c) => c.column.key).join(",")}|${shape.keyOnlyValue === undefined ? "" : "key-only"}|${shape.returning?.key ?? ""}`;
+  let entry = shapes.get(key);
+  if (!entry) {
+    entry = prepare(conn, shape);
+    if (shapes.size >= MAX_SHAPES_PER_TABLE) shapes.delete(shapes.keys().next().value!);
+    shapes.set(key, entry);
+  }
+  return entry;
+}
+
+/** Compiles the statement once, with NULL for every value: only its SQL and layout are kept. */
+function prepare(conn: Connection, shape: InsertShape): PreparedInsert {
+  const row: Record<string, unknown> = {};
+  if (shape.keyOnlyValue !== undefined) row[shape.returning!.key] = shape.keyOnlyValue;
+  for (const { column } of shape.columns) row[column.key] = null;
+  let statement = insert(shape.table).values(Array.from({ length: shape.rows }, () => row) as never);
+  const named = statement.node.columns;
+  const expected = shape.keyOnlyValue !== undefined ? [shape.returning!.name] : shape.columns.map((c) => c.column.name);
+  if (named.join(",") !== expected.join(",")) {
+    throw new Error(`internal: the INSERT of ${shape.table.name} names (${named.join(", ")}), the flush gives (${expected.join(", ")})`);
+  }
+  if (shape.returning) statement = statement.returning(shape.returning) as never;
+  return {
+    compiled: conn.compile(statement),
+    processors: shape.columns.map(({ column }) => conn.dialect.bindProcessor(column.type)),
+  };
+}
