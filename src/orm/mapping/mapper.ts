@@ -93,6 +93,22 @@ export class Mapper<T extends object = object> {
   }
   private generatedKeyColumn: MappedColumn | null | undefined;
 
+  /**
+   * The relationships whose keys a flush copies (viewonly ones excluded), by direction. Only
+   * after configuration, when every relationship knows its direction.
+   */
+  get flushedRelationships(): { readonly manyToOne: readonly RelationshipProperty[]; readonly oneToMany: readonly RelationshipProperty[] } {
+    if (!this.flushedRelationshipLists) {
+      const written = [...this.relationships.values()].filter((rel) => !rel.viewonly);
+      this.flushedRelationshipLists = {
+        manyToOne: written.filter((rel) => rel.resolved.direction === "manyToOne"),
+        oneToMany: written.filter((rel) => rel.resolved.direction === "oneToMany"),
+      };
+    }
+    return this.flushedRelationshipLists;
+  }
+  private flushedRelationshipLists: Mapper["flushedRelationships"] | undefined;
+
   /** The attribute that maps `column`, if this mapper maps it. */
   attributeFor(column: Column): string | undefined {
     return this.attributeByColumn.get(column);

@@ -91,7 +91,22 @@ export class RelationshipProperty {
 
   setResolved(resolved: ResolvedRelationship): void {
     this.resolvedState = resolved;
+    this.attributePairList = undefined;
   }
+
+  /**
+   * `resolved.pairs` as attribute keys, `[this side's attribute, the target's attribute]`: what
+   * the flush copies keys between. Not for many-to-many, whose other columns are the secondary table's.
+   */
+  get attributePairs(): readonly (readonly [string, string])[] {
+    if (!this.attributePairList) {
+      const { direction, pairs, target } = this.resolved;
+      if (direction === "manyToMany") throw new Error(`internal: ${this} is many-to-many; its pairs name secondary columns`);
+      this.attributePairList = pairs.map(([local, remote]) => [this.parent.attributeFor(local)!, target.attributeFor(remote)!] as const);
+    }
+    return this.attributePairList;
+  }
+  private attributePairList: readonly (readonly [string, string])[] | undefined;
 
   /** The name the target was given as, for messages. */
   get targetDescription(): string {

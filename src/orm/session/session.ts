@@ -103,7 +103,7 @@ export class Session implements StateOwner {
         this.identity.set(state.mapper, state.key, state.obj);
         if (state.committed) this.modified.add(state);
       }
-      for (const related of this.related(state, "save-update")) if (!stateOf(related)?.session) work.push(related);
+      this.related(state, "save-update", work, (obj) => stateOf(obj)?.session === undefined);
     }
   }
 
@@ -462,16 +462,21 @@ export class Session implements StateOwner {
     return mapper;
   }
 
-  /** Save-update cascade: pending and persistent objects bring along what their loaded relationships hold. */
-  /** The loaded objects that `state`'s relationships cascade `kind` to. */
-  private related(state: InstanceState, kind: CascadeOption): object[] {
-    const result: object[] = [];
+  /**
+   * The loaded objects that `state`'s relationships cascade `kind` to, appended to `into` (those
+   * that pass `accept`, if given).
+   */
+  private related(state: InstanceState, kind: CascadeOption, into: object[] = [], accept?: (obj: object) => boolean): object[] {
     for (const rel of state.mapper.relationships.values()) {
       const value = state.dict[rel.key];
       if (value === undefined || value === null || rel.viewonly || !rel.cascades(kind)) continue;
-      result.push(...(Array.isArray(value) ? value : [value as object]));
+      if (!Array.isArray(value)) {
+        if (!accept || accept(value as object)) into.push(value as object);
+        continue;
+      }
+      for (const item of value as object[]) if (!accept || accept(item)) into.push(item);
     }
-    return result;
+    return into;
   }
 
   private undelete(state: InstanceState): void {

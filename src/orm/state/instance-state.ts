@@ -111,5 +111,10 @@ export function ensureState(obj: object, mapper: Mapper): InstanceState {
  */
 export function attachState(obj: object, state: InstanceState): void {
   state.obj = obj;
-  Object.defineProperty(obj, STATE, { value: state, writable: true, configurable: true });
+  // One descriptor object reused: defining the property is on the path of every new object.
+  stateDescriptor.value = state;
+  Object.defineProperty(obj, STATE, stateDescriptor);
+  stateDescriptor.value = undefined;
 }
+
+const stateDescriptor: PropertyDescriptor = { value: undefined, writable: true, configurable: true, enumerable: false };

@@ -29,11 +29,25 @@ export function collectionOf(obj: object, rel: RelationshipProperty): Instrument
   return list;
 }
 
+/** What a collection of `owner` reports its changes to: the events below. */
 export function collectionListener(owner: object, rel: RelationshipProperty): CollectionListener {
-  return {
-    added: (item) => collectionAdded(owner, rel, item),
-    removed: (item) => collectionRemoved(owner, rel, item),
-  };
+  return new RelationshipListener(owner, rel);
+}
+
+// A class rather than two closures per collection: every loaded or created list has one.
+class RelationshipListener implements CollectionListener {
+  constructor(
+    private readonly owner: object,
+    private readonly rel: RelationshipProperty,
+  ) {}
+
+  added(item: object): void {
+    collectionAdded(this.owner, this.rel, item);
+  }
+
+  removed(item: object): void {
+    collectionRemoved(this.owner, this.rel, item);
+  }
 }
 
 function touched(obj: object): void {

@@ -35,9 +35,11 @@ export interface FlushWork {
 export async function flush(work: FlushWork): Promise<void> {
   const ctx: PersistContext = { conn: work.conn, identity: work.identity, journal: work.journal };
   const deleting = await expandDeletes(work);
-  const mappers = mapperOrder([...work.pending, ...work.modified, ...deleting].map((s) => s.mapper));
-  const pendingBy = groupBy(work.pending.filter((s) => !s.deletePending), (s) => s.mapper);
-  const modifiedBy = groupBy(work.modified.filter((s) => !s.deletePending), (s) => s.mapper);
+  const written = [...work.pending, ...work.modified];
+  const pendingBy = groupBy(work.pending, (s) => s.mapper, (s) => !s.deletePending);
+  const modifiedBy = groupBy(work.modified, (s) => s.mapper, (s) => !s.deletePending);
+  const deletingBy = groupBy(deleting, (s) => s.mapper);
+  const mappers = mapperOrder([...pendingBy.keys(), ...modifiedBy.keys(), ...deletingBy.keys()]);
 
   for (const mapper of mappers) {
     for (const wave of insertWaves(mapper, pendingBy.get(mapper) ?? [])) {
@@ -52,19 +54,19 @@ export async function flush(work: FlushWork): Promise<void> {
     for (const state of modifiedBy.get(mapper) ?? []) await updateState(ctx, mapper, state, mapper.versionAttribute);
   }
   // Children given new keys by a parent processed after them (rare: a cycle between tables).
-  for (const state of [...work.pending, ...work.modified]) {
+  for (const state of written) {
     if (state.committed && !state.deletePending && state.key !== undefined) await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
   }
 
-  await writeLinks(work, [...work.pending, ...work.modified, ...deleting]);
+  await writeLinks(work, [...written, ...deleting]);
 
   for (const mapper of [...mappers].reverse()) {
-    const states = deleting.filter((s) => s.mapper === mapper);
-    if (!states.length) continue;
+    const states = deletingBy.get(mapper);
+    if (!states) continue;
     for (const wave of deleteWaves(states)) await deleteStates(ctx, mapper, wave, mapper.versionAttribute);
   }
 
-  for (const state of [...work.pending, ...work.modified]) commitCollections(state, work.journal);
+  for (const state of written) commitCollections(state, work.journal);
 }
 
 /** Table dependency order of the mappers involved (the order of their MetaData's tables). */
@@ -75,9 +77,10 @@ function mapperOrder(mappers: readonly Mapper[]): Mapper[] {
   return unique.sort((a, b) => order.indexOf(a.table) - order.indexOf(b.table));
 }
 
-function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K, keep?: (item: T) => boolean): Map<K, T[]> {
   const map = new Map<K, T[]>();
   for (const item of items) {
+    if (keep && !keep(item)) continue;
     const k = key(item);
     const list = map.get(k);
     if (list) list.push(item);
@@ -147,9 +150,7 @@ function insertWaves(mapper: Mapper, pending: readonly InstanceState[]): Instanc
 }
 
 /** Sets a column attribute for the flush: tracked as a change when the row already exists. */
-function setColumn(state: InstanceState, column: Column, value: unknown): void {
-  const attr = state.mapper.attributeFor(column);
-  if (attr === undefined) return;
+function setAttribute(state: InstanceState, attr: string, value: unknown): void {
   const old = state.dict[attr];
   if (old === value) return;
   if (state.key !== undefined) state.recordChange(attr, old ?? null);
@@ -162,39 +163,40 @@ function keyValue(state: InstanceState, column: Column): unknown {
 
 /** Copies the key of each many-to-one target into this row's foreign-key columns. */
 function syncManyToOne(state: InstanceState): void {
-  for (const rel of state.mapper.relationships.values()) {
-    if (rel.viewonly || rel.resolved.direction !== "manyToOne") continue;
+  for (const rel of state.mapper.flushedRelationships.manyToOne) {
     let target = state.dict[rel.key] as object | null | undefined;
     if (target === undefined) continue; // not loaded and not assigned: leave the key as it is
     if (target !== null && stateOf(target)?.deletePending) target = null; // it is being deleted
-    for (const [fkColumn, targetColumn] of rel.resolved.pairs) {
-      const value = target === null ? null : keyValue(ensureState(target, rel.resolved.target), targetColumn);
-      if (target !== null && (value === undefined || value === null)) continue; // target not inserted yet
-      setColumn(state, fkColumn, value);
+    const targetDict = target === null ? undefined : ensureState(target, rel.resolved.target).dict;
+    for (const [fkAttr, keyAttr] of rel.attributePairs) {
+      const value = targetDict === undefined ? null : targetDict[keyAttr];
+      if (targetDict !== undefined && (value === undefined || value === null)) continue; // target not inserted yet
+      setAttribute(state, fkAttr, value);
     }
   }
 }
 
 /** Copies this row's key into its one-to-many children, and clears it in removed children. */
 function syncOneToMany(state: InstanceState): void {
-  for (const rel of state.mapper.relationships.values()) {
-    if (rel.viewonly || rel.resolved.direction !== "oneToMany") continue;
+  for (const rel of state.mapper.flushedRelationships.oneToMany) {
     const value = state.dict[rel.key];
     if (value === undefined) continue;
-    const current = rel.collection ? [...(value as object[])] : value === null ? [] : [value as object];
+    const pairs = rel.attributePairs;
+    const current: readonly object[] = rel.collection ? (value as object[]) : value === null ? [] : [value as object];
     for (const child of current) {
       const childState = ensureState(child, rel.resolved.target);
-      for (const [parentColumn, fkColumn] of rel.resolved.pairs) setColumn(childState, fkColumn, keyValue(state, parentColumn));
+      for (const [keyAttr, fkAttr] of pairs) setAttribute(childState, fkAttr, state.dict[keyAttr]);
     }
     const committed = rel.collection ? (value as InstrumentedList<object>).committed : undefined;
-    const members = committed?.length ? new Set(current) : undefined;
-    for (const removed of committed ?? []) {
-      if (members!.has(removed)) continue;
+    if (!committed?.length) continue;
+    const members = new Set(current);
+    for (const removed of committed) {
+      if (members.has(removed)) continue;
       const childState = stateOf(removed);
       if (!childState || childState.deletePending || childState.deleted) continue;
       const stillOurs = rel.backRef ? childState.dict[rel.backRef.key] === state.obj : true;
       if (stillOurs || childState.dict[rel.backRef?.key ?? ""] == null) {
-        for (const [, fkColumn] of rel.resolved.pairs) setColumn(childState, fkColumn, null);
+        for (const [, fkAttr] of pairs) setAttribute(childState, fkAttr, null);
       }
     }
   }
@@ -229,7 +231,7 @@ async function expandDeletes(work: FlushWork): Promise<InstanceState[]> {
         const childState = ensureState(child, rel.resolved.target);
         if (cascades) queue.push(childState);
         else if (!childState.deletePending && !initially.has(childState)) {
-          for (const [, fkColumn] of rel.resolved.pairs) setColumn(childState, fkColumn, null);
+          for (const [, fkAttr] of rel.attributePairs) setAttribute(childState, fkAttr, null);
           if (!modified.has(childState)) {
             modified.add(childState);
             (work.modified as InstanceState[]).push(childState);
