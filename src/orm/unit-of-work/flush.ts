@@ -36,9 +36,9 @@ export async function flush(work: FlushWork): Promise<void> {
   const ctx: PersistContext = { conn: work.conn, identity: work.identity, journal: work.journal };
   const deleting = await expandDeletes(work);
   const written = [...work.pending, ...work.modified];
-  const pendingBy = groupBy(work.pending, (s) => s.mapper, (s) => !s.deletePending);
-  const modifiedBy = groupBy(work.modified, (s) => s.mapper, (s) => !s.deletePending);
-  const deletingBy = groupBy(deleting, (s) => s.mapper);
+  const pendingBy = byMapper(work.pending, true);
+  const modifiedBy = byMapper(work.modified, true);
+  const deletingBy = byMapper(deleting, false);
   const mappers = mapperOrder([...pendingBy.keys(), ...modifiedBy.keys(), ...deletingBy.keys()]);
 
   for (const mapper of mappers) {
@@ -77,16 +77,22 @@ function mapperOrder(mappers: readonly Mapper[]): Mapper[] {
   return unique.sort((a, b) => order.indexOf(a.table) - order.indexOf(b.table));
 }
 
-function groupBy<T, K>(items: readonly T[], key: (item: T) => K, keep?: (item: T) => boolean): Map<K, T[]> {
-  const map = new Map<K, T[]>();
-  for (const item of items) {
-    if (keep && !keep(item)) continue;
-    const k = key(item);
-    const list = map.get(k);
-    if (list) list.push(item);
-    else map.set(k, [item]);
+/** States grouped by mapper, in their order; those marked for deletion left out when `skipDeleted`. */
+function byMapper(states: readonly InstanceState[], skipDeleted: boolean): Map<Mapper, InstanceState[]> {
+  const groups = new Map<Mapper, InstanceState[]>();
+  let mapper: Mapper | undefined;
+  let group: InstanceState[] | undefined;
+  for (const state of states) {
+    if (skipDeleted && state.deletePending) continue;
+    // Consecutive states are mostly of one mapper: look the group up only when it changes.
+    if (state.mapper !== mapper) {
+      mapper = state.mapper;
+      group = groups.get(mapper);
+      if (!group) groups.set(mapper, (group = []));
+    }
+    group!.push(state);
   }
-  return map;
+  return groups;
 }
 
 /**

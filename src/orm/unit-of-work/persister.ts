@@ -57,7 +57,8 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
         else chunk[0]!.dict[generated.attr] = Number(result.lastInsertId);
         for (const state of chunk) ctx.journal.generatedKeys.push(state);
       }
-      for (const state of chunk) becamePersistent(ctx, mapper, state);
+      const identities = ctx.identity.forMapper(mapper);
+      for (const state of chunk) becamePersistent(ctx, mapper, state, identities);
     }
   }
 }
@@ -89,10 +90,10 @@ function insertDefaultValues(ctx: PersistContext, mapper: Mapper, readBack: Colu
   return ctx.conn.executeCompiled<unknown[]>(ctx.conn.compile(readBack ? statement.returning(readBack) : statement), { arrayRows: true });
 }
 
-function becamePersistent(ctx: PersistContext, mapper: Mapper, state: InstanceState): void {
+function becamePersistent(ctx: PersistContext, mapper: Mapper, state: InstanceState, identities: Map<unknown, object>): void {
   state.key = identityKeyOf(mapper.keyAttributes, state.dict);
   state.committed = undefined;
-  ctx.identity.set(mapper, state.key, state.obj);
+  identities.set(state.key, state.obj);
   ctx.journal.inserted.push(state);
   // A server default is computed by the database: reading it needs a refresh.
   if (mapper.serverDefaulted.length) {
