@@ -5,6 +5,7 @@
 import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
 import { columnImpl, relationshipImpl, type AttributeSlot } from "../state/attributes.js";
+import type { CascadeOption } from "./cascade.js";
 import type { Registry } from "./registry.js";
 import { RelationshipProperty } from "./relationship.js";
 import type { ClassRef, RelationshipSpec } from "./relationship-spec.js";
@@ -108,6 +109,14 @@ export class Mapper<T extends object = object> {
     return this.flushedRelationshipLists;
   }
   private flushedRelationshipLists: Mapper["flushedRelationships"] | undefined;
+
+  /** The relationships (viewonly ones excluded) that session operations of `kind` cascade along. */
+  relationshipsCascading(kind: CascadeOption): readonly RelationshipProperty[] {
+    let list = this.cascadingByKind.get(kind);
+    if (!list) this.cascadingByKind.set(kind, (list = [...this.relationships.values()].filter((rel) => !rel.viewonly && rel.cascades(kind))));
+    return list;
+  }
+  private readonly cascadingByKind = new Map<CascadeOption, readonly RelationshipProperty[]>();
 
   /** The attribute that maps `column`, if this mapper maps it. */
   attributeFor(column: Column): string | undefined {

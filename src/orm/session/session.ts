@@ -467,9 +467,9 @@ export class Session implements StateOwner {
    * that pass `accept`, if given).
    */
   private related(state: InstanceState, kind: CascadeOption, into: object[] = [], accept?: (obj: object) => boolean): object[] {
-    for (const rel of state.mapper.relationships.values()) {
+    for (const rel of state.mapper.relationshipsCascading(kind)) {
       const value = state.dict[rel.key];
-      if (value === undefined || value === null || rel.viewonly || !rel.cascades(kind)) continue;
+      if (value === undefined || value === null) continue;
       if (!Array.isArray(value)) {
         if (!accept || accept(value as object)) into.push(value as object);
         continue;
