@@ -42,7 +42,7 @@ import {
   Session,
   text,
   type Engine,
-} from "../src/index.js";
+} from "athanor";
 import { Association, Base, Child, Parent } from "../examples/seed/index.js";
 
 // ------------------------------------------------------------------ the bench's own model

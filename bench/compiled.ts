@@ -1,0 +1,48 @@
+/**
+ * `npm run bench`: the benchmark as an application ships, compiled by `tsc` and run by plain
+ * `node`. The library is built as `npm run build` builds it, into a package folder
+ * `node_modules/athanor` under bench/.out/build, and the benchmark with the seed's models is
+ * compiled against that package, so that both sides of the comparison run compiled JavaScript.
+ * (`npm run bench:tsx` runs the same benchmark from source under tsx; esbuild lowers the models'
+ * `accessor` fields to WeakMaps there, which makes building objects slower.) Arguments are
+ * passed on to bench/orm-vs-raw.ts.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "bench/.out/build");
+const tsc = join(root, "node_modules/typescript/bin/tsc");
+
+function run(args: readonly string[], what: string): void {
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) {
+    console.error(`bench: ${what} failed (exit ${result.status ?? result.signal})`);
+    process.exit(1);
+  }
+}
+
+rmSync(out, { recursive: true, force: true });
+const library = join(out, "node_modules/athanor");
+console.error("bench: compiling the library and the benchmark with tsc ...");
+run([tsc, "-p", join(root, "tsconfig.build.json"), "--outDir", library, "--sourceMap", "false"], "building the library");
+writeFileSync(
+  join(library, "package.json"),
+  JSON.stringify({ name: "athanor", type: "module", exports: { ".": { types: "./index.d.ts", import: "./index.js" } } }),
+);
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, "package.json"), JSON.stringify({ private: true, type: "module" }));
+writeFileSync(
+  join(out, "tsconfig.json"),
+  JSON.stringify({
+    extends: join(root, "tsconfig.json"),
+    // "athanor" is the package built above (at run time too: node_modules next to the output).
+    compilerOptions: { noEmit: false, rootDir: root, outDir: out, paths: { athanor: [join(library, "index.d.ts")] } },
+    include: [join(root, "bench/orm-vs-raw.ts"), join(root, "examples/seed")],
+    exclude: [],
+  }),
+);
+run([tsc, "-p", join(out, "tsconfig.json")], "compiling the benchmark");
+run(["--expose-gc", join(out, "bench/orm-vs-raw.js"), ...process.argv.slice(2)], "the benchmark");
