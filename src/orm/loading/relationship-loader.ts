@@ -3,118 +3,130 @@
  * select-in loading, of batched lazy loading and of `refresh`. Many-to-one targets already in the
  * identity map are not queried again.
  */
-import type { Column } from "../../core/schema/column.js";
 import type { ExprNode } from "../../core/ast/nodes.js";
-import { Expression } from "../../core/expression/expression.js";
-import { and, or } from "../../core/expression/operators.js";
+import { Expression, Labeled } from "../../core/expression/expression.js";
+import { and } from "../../core/expression/operators.js";
+import type { Column } from "../../core/schema/column.js";
 import { select, type Select } from "../../core/statements/select.js";
-import { Labeled } from "../../core/expression/expression.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { identityKey } from "../session/identity-map.js";
+import { identityKeyAt, identityKeyOf } from "../session/identity-map.js";
 import { InstrumentedList } from "../state/collection.js";
-import { ensureState, stateOf } from "../state/instance-state.js";
+import { stateOf } from "../state/instance-state.js";
 import { collectionListener } from "../state/relationship-events.js";
-import { hydrator, type HydrationContext } from "./hydrate.js";
+import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
+import { chunks, keyFilter, keysPerStatement } from "./keys.js";
 
 /** What loading needs from the session: identity map, and a way to run a select as array rows. */
 export interface LoadContext extends HydrationContext {
   rows(statement: Select<unknown>): Promise<unknown[][]>;
 }
 
-const CHUNK = 1000;
+type Dict = Record<string, unknown>;
+
+/** The members of a parent no row names: shared, since `InstrumentedList.adopt` copies them. */
+const NO_MEMBERS: readonly object[] = Object.freeze([]);
 
 /** Loads `rel` on every parent that does not have it loaded yet. */
 export async function loadRelationship(context: LoadContext, rel: RelationshipProperty, parents: readonly object[]): Promise<void> {
-  const pending = parents.filter((p) => stateOf(p)?.dict[rel.key] === undefined && stateOf(p)?.key !== undefined);
+  const pending = parents.filter((parent) => {
+    const state = stateOf(parent);
+    return state !== undefined && state.key !== undefined && state.dict[rel.key] === undefined;
+  });
   if (pending.length === 0) return;
-  const { direction } = rel.resolved;
+  const { direction, pairs } = rel.resolved;
   if (direction === "manyToOne") return loadManyToOne(context, rel, pending);
-  for (let i = 0; i < pending.length; i += CHUNK) await loadCollectionChunk(context, rel, pending.slice(i, i + CHUNK));
+  for (const chunk of chunks(pending, keysPerStatement(pairs.length))) await loadCollectionChunk(context, rel, chunk);
 }
 
-/** The values of `columns` (of `mapper`'s table) on an object, by attribute. */
-function valuesOf(obj: object, mapper: Mapper, columns: readonly Column[]): unknown[] {
-  const dict = ensureState(obj, mapper).dict;
-  return columns.map((c) => dict[mapper.attributeFor(c)!]);
+/** The attributes of `mapper` that map `columns`. */
+function attributesOf(mapper: Mapper, columns: readonly Column[]): string[] {
+  return columns.map((column) => mapper.attributeFor(column)!);
 }
 
-/** `col IN (...)`, or for composite keys `(a = ? AND b = ?) OR ...`. */
-function keyFilter(columns: readonly Expression<unknown>[], keys: readonly unknown[][]): Expression<boolean> {
-  if (columns.length === 1) return columns[0]!.in(keys.map((k) => k[0]) as never[]);
-  return or(...keys.map((k) => and(...columns.map((c, i) => c.eq(k[i] as never)))));
+function hasNullIn(dict: Dict, attributes: readonly string[]): boolean {
+  return attributes.some((attribute) => dict[attribute] === null || dict[attribute] === undefined);
 }
 
 async function loadManyToOne(context: LoadContext, rel: RelationshipProperty, parents: readonly object[]): Promise<void> {
   const { target, pairs } = rel.resolved;
-  const localColumns = pairs.map(([local]) => local);
+  const localAttributes = attributesOf(rel.parent, pairs.map(([local]) => local));
   const targetColumns = pairs.map(([, remote]) => remote);
-  const targetIsKey = targetColumns.every((c, i) => target.primaryKey[i] === c) && targetColumns.length === target.primaryKey.length;
+  const targetAttributes = attributesOf(target, targetColumns);
+  const targetIsKey = targetColumns.length === target.primaryKey.length && targetColumns.every((c, i) => target.primaryKey[i] === c);
   const objects = context.identity.forMapper(target);
-  const wanted = new Map<unknown, unknown[]>();
-  for (const parent of parents) {
-    const values = valuesOf(parent, rel.parent, localColumns);
-    if (values.some((v) => v === null || v === undefined)) continue;
-    const key = identityKey(values);
-    if (!(targetIsKey && objects.has(key))) wanted.set(key, values);
+  const dicts = parents.map((parent) => stateOf(parent)!.dict);
+  // One parent per target key still to read: targets in the identity map are not queried again.
+  const wanted = new Map<unknown, Dict>();
+  for (const dict of dicts) {
+    if (hasNullIn(dict, localAttributes)) continue;
+    const key = identityKeyOf(localAttributes, dict);
+    if (!(targetIsKey && objects.has(key))) wanted.set(key, dict);
   }
   const byKey = new Map<unknown, object>();
-  if (wanted.size) {
-    const statement = select(target.class_).where(keyFilter(targetColumns, [...wanted.values()]));
-    const hydrate = hydrator(target, 0, context);
-    for (const row of await context.rows(statement)) {
+  const hydrate = hydrator(target, 0, context);
+  for (const chunk of chunks([...wanted.values()], keysPerStatement(pairs.length))) {
+    for (const row of await context.rows(select(target.class_).where(keyFilter(targetColumns, localAttributes, chunk)))) {
       const obj = hydrate(row);
-      if (obj) byKey.set(identityKey(valuesOf(obj, target, targetColumns)), obj);
+      if (obj) byKey.set(identityKeyOf(targetAttributes, stateOf(obj)!.dict), obj);
     }
   }
-  for (const parent of parents) {
-    const values = valuesOf(parent, rel.parent, localColumns);
-    const key = values.some((v) => v === null || v === undefined) ? undefined : identityKey(values);
-    const value = key === undefined ? null : ((targetIsKey ? objects.get(key) : undefined) ?? byKey.get(key) ?? null);
-    ensureState(parent, rel.parent).dict[rel.key] = value;
+  for (const dict of dicts) {
+    const key = hasNullIn(dict, localAttributes) ? undefined : identityKeyOf(localAttributes, dict);
+    dict[rel.key] = key === undefined ? null : ((targetIsKey ? objects.get(key) : undefined) ?? byKey.get(key) ?? null);
   }
 }
 
 async function loadCollectionChunk(context: LoadContext, rel: RelationshipProperty, parents: readonly object[]): Promise<void> {
+  const { target, pairs } = rel.resolved;
+  const parentAttributes = attributesOf(rel.parent, pairs.map(([local]) => local));
+  const dicts = parents.map((parent) => stateOf(parent)!.dict);
+  const { statement, linkColumns } = collectionQuery(rel);
+  const rows = await context.rows(statement.where(keyFilter(linkColumns, parentAttributes, dicts)));
+  // The link columns come after the target's own.
+  const linkIndexes = linkColumns.map((_, i) => target.columns.size + i);
+  const groups = targetsByParentKey(rows, hydrator(target, 0, context), linkIndexes);
+  const collection = rel.collection;
+  for (let i = 0; i < parents.length; i++) {
+    const dict = dicts[i]!;
+    const members = groups.get(identityKeyOf(parentAttributes, dict)) ?? NO_MEMBERS;
+    if (collection) dict[rel.key] = InstrumentedList.adopt(members, collectionListener(parents[i]!, rel), true);
+    else dict[rel.key] = members[0] ?? null; // one-to-one, key on the target
+  }
+}
+
+/**
+ * The SELECT of a collection's targets, followed by the parent key of each row (the target's
+ * foreign key, or the association table's), without the filter on parent keys yet.
+ */
+function collectionQuery(rel: RelationshipProperty): { statement: Select<unknown>; linkColumns: Expression<unknown>[] } {
   const { target, pairs, secondary, secondaryPairs, direction } = rel.resolved;
-  const parentColumns = pairs.map(([local]) => local);
-  // The columns holding each row's parent key: the target's FK, or the association table's.
-  const linkColumns = pairs.map(([, link]) => link);
-  const linkExpressions = linkColumns.map((c) => new Labeled<unknown, string>(`link_${c.name}`, c.node, c.type));
-  const keys = parents.map((p) => valuesOf(p, rel.parent, parentColumns));
-  let statement: Select<unknown> = select(target.class_, ...linkExpressions).where(keyFilter(linkExpressions, keys));
+  const linkColumns = pairs.map(([, link]) => new Labeled<unknown, string>(`link_${link.name}`, link.node, link.type));
+  let statement: Select<unknown> = select(target.class_, ...linkColumns);
   if (direction === "manyToMany") {
     const on = secondaryPairs.map(([targetKey, fk]) => new Expression<boolean>(eq(targetKey.node, fk.node), undefined));
-    statement = select(target.class_, ...linkExpressions)
-      .from(secondary!)
-      .join(entityFromSource(target), and(...on))
-      .where(keyFilter(linkExpressions, keys));
+    statement = statement.from(secondary!).join(target.table, and(...on));
   }
-  const hydrate = hydrator(target, 0, context);
-  const width = target.columns.size;
+  return { statement, linkColumns };
+}
+
+/** Each row's target, grouped by the parent key in the row's link columns: in row order, each once. */
+function targetsByParentKey(rows: readonly unknown[][], hydrate: Hydrator, linkIndexes: readonly number[]): Map<unknown, object[]> {
   const groups = new Map<unknown, object[]>();
-  for (const row of await context.rows(statement)) {
+  // An indexed loop: it runs once per row, often before V8 has optimized it, and `for...of`
+  // costs an iterator call per row until then.
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
     const obj = hydrate(row);
     if (!obj) continue;
-    const key = identityKey(linkColumns.map((_, i) => row[width + i]));
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = []));
-    if (!group.includes(obj)) group.push(obj);
+    const key = identityKeyAt(linkIndexes, row);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [obj]);
+    else if (!group.includes(obj)) group.push(obj);
   }
-  parents.forEach((parent, i) => {
-    const items = groups.get(identityKey(keys[i]!)) ?? [];
-    if (rel.collection) {
-      ensureState(parent, rel.parent).dict[rel.key] = InstrumentedList.adopt(items, collectionListener(parent, rel), true);
-    } else {
-      ensureState(parent, rel.parent).dict[rel.key] = items[0] ?? null; // one-to-one, key on the target
-    }
-  });
+  return groups;
 }
 
 function eq(left: ExprNode, right: ExprNode): ExprNode {
   return { kind: "binary", op: "=", left, right };
-}
-
-function entityFromSource(mapper: Mapper) {
-  return mapper.table;
 }

@@ -20,6 +20,14 @@ export function identityKeyOf(keyAttributes: readonly string[], dict: Record<str
   return key;
 }
 
+/** The identity key of the row whose key columns are at `indexes` of an array row. */
+export function identityKeyAt(indexes: readonly number[], row: readonly unknown[]): unknown {
+  if (indexes.length === 1) return normalizeKeyPart(row[indexes[0]!]);
+  let key = compositeKeyPart(row[indexes[0]!]);
+  for (let i = 1; i < indexes.length; i++) key += "\u0000" + compositeKeyPart(row[indexes[i]!]);
+  return key;
+}
+
 /** One value of a composite key, typed so that 1 and "1" differ. */
 function compositeKeyPart(value: unknown): string {
   return `${typeof value}:${String(normalizeKeyPart(value))}`;
