@@ -3,7 +3,7 @@
  * Outside a transaction each statement commits on its own; `begin()` starts a transaction and
  * `beginNested()` a savepoint inside it.
  */
-import type { CompiledQuery } from "../core/compiler/compiled-query.js";
+import type { CompiledQuery, ValueProcessor } from "../core/compiler/compiled-query.js";
 import type { StatementCache } from "../core/compiler/statement-cache.js";
 import { InvalidRequestError, ResourceClosedError } from "../core/errors.js";
 import type { Executable } from "../core/statements/executable.js";
@@ -74,14 +74,7 @@ export class Connection {
     const result = await this.run(compiled.sql, compiled.params, options);
     const rows = result.rows;
     const processors = options.arrayRows ? compiled.resultProcessorsByIndex : compiled.resultProcessors;
-    if (processors.length) {
-      for (const row of rows) {
-        for (const [key, process] of processors) {
-          const value = row[key];
-          if (value !== null && value !== undefined) row[key] = process(value);
-        }
-      }
-    }
+    if (processors.length) convertInPlace(rows, processors);
     return new Result<Row>(rows as Row[], result.rowCount, result.lastInsertId);
   }
 
@@ -159,5 +152,21 @@ export class Connection {
   private checkOpen(): DriverConnection {
     if (!this.driverConnection) throw new ResourceClosedError("This connection is closed.");
     return this.driverConnection;
+  }
+}
+
+/**
+ * Applies each column's conversion to every row, in place. Indexed loops and no destructuring:
+ * this runs once per value read, often before V8 has optimized it, when `for...of` and `[a, b] =`
+ * each cost an iterator call.
+ */
+function convertInPlace(rows: any[], processors: readonly (readonly [string | number, ValueProcessor])[]): void {
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    for (let p = 0; p < processors.length; p++) {
+      const key = processors[p]![0];
+      const value = row[key];
+      if (value !== null && value !== undefined) row[key] = processors[p]![1](value);
+    }
   }
 }
