@@ -1,7 +1,7 @@
 /** Object states, identity map, get, refresh/expire/expunge/merge, autoflush, rollback. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ExpiredAttributeError, InvalidRequestError, Session, columnsOf, inspect, select } from "../../src/index.js";
+import { ExpiredAttributeError, InvalidRequestError, Session, columnsOf, createEngine, inspect, select } from "../../src/index.js";
 import { Base, Category, Membership, User, Group } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -148,6 +148,32 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
     await session.commit();
     assert.equal(inspect(category).status, "persistent");
     await session.close();
+  });
+
+  test("rollback and close send one ROLLBACK each, commit none", async () => {
+    const sent: string[] = [];
+    const engine = createEngine(ctx.db.url, { echo: (message) => void sent.push(message.split("\n")[0]!) });
+    try {
+      if (ctx.db.name === "sqlite") await Base.metadata.createAll(engine); // a memory database of its own
+      const rollbacks = () => sent.filter((s) => /^ROLLBACK\b/i.test(s)).length;
+      const session = new Session(engine);
+      const category = new Category();
+      category.name = "rolled back";
+      session.add(category);
+      await session.flush();
+      await session.rollback();
+      assert.equal(rollbacks(), 1, "rollback()");
+      await session.flush();
+      await session.close();
+      assert.equal(rollbacks(), 2, "close() with a transaction open");
+      const other = new Session(engine);
+      other.add(category);
+      await other.commit();
+      await other.close();
+      assert.equal(rollbacks(), 2, "commit() and close() after it");
+    } finally {
+      await engine.dispose();
+    }
   });
 
   test("an object cannot belong to two sessions", async () => {

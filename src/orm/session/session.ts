@@ -295,7 +295,7 @@ export class Session implements StateOwner {
       for (const state of journal.deleted) this.detach(state);
     }
     this.savepoints.length = 0;
-    this.endTransaction();
+    await this.endTransaction("committed");
     for (const obj of this.identity.objects()) {
       const state = stateOf(obj)!;
       state.deleted = false;
@@ -306,13 +306,9 @@ export class Session implements StateOwner {
   /** Rolls back the transaction; objects return to their state before its flushes, and expire. */
   async rollback(): Promise<void> {
     this.checkOpen();
-    const tx = this.tx;
     this.restoreJournal(this.journal);
-    this.journal = new Journal();
     this.savepoints.length = 0;
-    this.endTransaction();
-    if (tx?.isActive) await tx.rollback().catch(() => undefined);
-    await this.releaseConnection();
+    await this.endTransaction("rollback");
     for (const obj of this.identity.objects()) this.expireState(stateOf(obj)!);
   }
 
@@ -321,11 +317,9 @@ export class Session implements StateOwner {
     if (this.closed) return;
     if (this.tx) {
       // Roll back without expiring: every object is detached just below.
-      const tx = this.tx;
       this.restoreJournal(this.journal);
       this.savepoints.length = 0;
-      this.endTransaction();
-      if (tx.isActive) await tx.rollback().catch(() => undefined);
+      await this.endTransaction("rollback");
     }
     for (const obj of [...this.identity.objects()]) this.detach(stateOf(obj)!);
     for (const state of [...this.pending]) this.detach(state);
@@ -525,10 +519,16 @@ export class Session implements StateOwner {
     return this.conn;
   }
 
-  private endTransaction(): void {
+  /**
+   * Ends the session's transaction, already committed or rolled back here, and returns the
+   * connection to the pool (after the ROLLBACK, so that it is sent once, on this connection).
+   */
+  private async endTransaction(outcome: "committed" | "rollback"): Promise<void> {
+    const tx = this.tx;
     this.tx = undefined;
     this.journal = new Journal();
-    void this.releaseConnection();
+    if (outcome === "rollback" && tx?.isActive) await tx.rollback().catch(() => undefined);
+    await this.releaseConnection();
   }
 
   private async releaseConnection(): Promise<void> {
@@ -540,14 +540,10 @@ export class Session implements StateOwner {
 
   /** A statement failed: the transaction is rolled back and the flushes' effects undone in memory. */
   private async abortTransaction(): Promise<void> {
-    const tx = this.tx;
     for (const savepoint of [...this.savepoints].reverse()) this.restoreJournal(savepoint.journal);
     this.restoreJournal(this.journal);
     this.savepoints.length = 0;
-    this.journal = new Journal();
-    this.tx = undefined;
-    if (tx?.isActive) await tx.rollback().catch(() => undefined);
-    await this.releaseConnection();
+    await this.endTransaction("rollback");
   }
 
   /** Undoes in memory what flushes recorded: inserted objects are pending again, and so on. */
