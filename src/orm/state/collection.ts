@@ -24,9 +24,10 @@ export class InstrumentedList<T extends object> extends Array<T> {
   /** Wraps `items` without reporting them as added. */
   static adopt<T extends object>(items: readonly T[], listener: CollectionListener, committed: boolean): InstrumentedList<T> {
     const list = new InstrumentedList<T>();
-    Array.prototype.push.apply(list, items as T[]);
+    // Filled by index: `push.apply` on an Array subclass takes V8's generic path (loaders adopt a list per parent).
+    for (let i = 0; i < items.length; i++) list[i] = items[i]!;
     list.listener = listener;
-    if (committed) list.committed = [...items];
+    if (committed) list.committed = items.slice();
     return list;
   }
 
