@@ -30,7 +30,11 @@ export function identityKeyAt(indexes: readonly number[], row: readonly unknown[
 
 /** One value of a composite key, typed so that 1 and "1" differ. */
 function compositeKeyPart(value: unknown): string {
-  return `${typeof value}:${String(normalizeKeyPart(value))}`;
+  // Short, and typed by the normalized value (a bigint that fits is the number): 1 is "n1", "1" is "s1".
+  const part = normalizeKeyPart(value);
+  if (typeof part === "number") return "n" + part;
+  if (typeof part === "string") return "s" + part;
+  return `${typeof part}:${String(part)}`;
 }
 
 /** Keys compare by value: a bigint that fits and the same number are the same key. */
@@ -66,6 +70,11 @@ export class IdentityMap {
 
   *objects(): IterableIterator<object> {
     for (const map of this.byMapper.values()) yield* map.values();
+  }
+
+  /** Calls `fn` for every object: cheaper than iterating `objects()` over a large session. */
+  forEachObject(fn: (obj: object) => void): void {
+    for (const map of this.byMapper.values()) map.forEach(fn);
   }
 
   clear(): void {

@@ -103,7 +103,7 @@ export class Session implements StateOwner {
         this.identity.set(state.mapper, state.key, state.obj);
         if (state.committed) this.modified.add(state);
       }
-      this.related(state, "save-update", work, (obj) => stateOf(obj)?.session === undefined);
+      this.related(state, "save-update", work, notInASession);
     }
   }
 
@@ -296,11 +296,11 @@ export class Session implements StateOwner {
     }
     this.savepoints.length = 0;
     await this.endTransaction("committed");
-    for (const obj of this.identity.objects()) {
+    this.identity.forEachObject((obj) => {
       const state = stateOf(obj)!;
       state.deleted = false;
       if (this.expireOnCommit) this.expireState(state);
-    }
+    });
   }
 
   /** Rolls back the transaction; objects return to their state before its flushes, and expire. */
@@ -587,6 +587,10 @@ export class Session implements StateOwner {
   private checkOpen(): void {
     if (this.closed) throw new InvalidRequestError("This session is closed.");
   }
+}
+
+function notInASession(obj: object): boolean {
+  return stateOf(obj)?.session === undefined;
 }
 
 const preparedGets = new WeakMap<Engine, Map<Mapper, CompiledQuery>>();

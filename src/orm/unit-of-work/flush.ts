@@ -293,12 +293,19 @@ async function writeLinks(work: FlushWork, states: readonly InstanceState[]): Pr
     if (!map) target.set(main, (map = new Map()));
     map.set(JSON.stringify(values, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)), values);
   };
-  const plainManyToMany = (rel: RelationshipProperty) => rel.resolved.direction === "manyToMany" && !rel.viewonly && !rel.associationView;
+  const linkRelationships = new Map<Mapper, RelationshipProperty[]>();
+  const plainManyToMany = (mapper: Mapper) => {
+    let rels = linkRelationships.get(mapper);
+    if (!rels) {
+      rels = [...mapper.relationships.values()].filter((rel) => rel.resolved.direction === "manyToMany" && !rel.viewonly && !rel.associationView);
+      linkRelationships.set(mapper, rels);
+    }
+    return rels;
+  };
 
   const deletedOwners = new Map<RelationshipProperty, unknown[][]>();
   for (const state of states) {
-    for (const rel of state.mapper.relationships.values()) {
-      if (!plainManyToMany(rel)) continue;
+    for (const rel of plainManyToMany(state.mapper)) {
       if (state.deletePending) {
         const keys = deletedOwners.get(rel) ?? [];
         keys.push(rel.resolved.pairs.map(([key]) => keyValue(state, key)));
