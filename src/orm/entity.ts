@@ -63,8 +63,8 @@ export function columnsOf<T extends object>(cls: abstract new (...args: any[]) =
 export interface InstanceInspection {
   readonly status: ObjectStatus;
   readonly mapper: Mapper;
-  /** The identity key, once the object has a row. */
-  readonly identity: unknown;
+  /** The primary-key values in key order, once the object has a row (as stored: before a pending key change). */
+  readonly identity: readonly unknown[] | undefined;
   /** Column attributes changed since load or flush. */
   readonly modified: readonly string[];
   /** Attributes expired (by commit, rollback or expire()). */
@@ -80,7 +80,7 @@ export function inspect(obj: object): InstanceInspection {
   return {
     status: state?.status ?? "transient",
     mapper,
-    identity: state?.key,
+    identity: state?.key === undefined ? undefined : mapper.keyAttributes.map((attr) => (attr in committed ? committed[attr] : state.dict[attr])),
     modified: Object.keys(committed).filter((k) => committed[k] !== state?.dict[k]),
     expired: [...(state?.expired ?? [])],
   };

@@ -60,6 +60,8 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
     assert.ok(byArray);
     assert.equal(byArray!.role, "member", "the extra column got its default");
     assert.equal(await other.get(Membership, { userId: user.id, groupId: group.id }), byArray);
+    assert.deepEqual(inspect(byArray!).identity, [user.id, group.id], "inspect() gives the key values in key order");
+    assert.equal(inspect(new Membership()).identity, undefined, "a transient object has no identity");
     await other.close();
     await session.close();
   });
