@@ -6,11 +6,9 @@
 import type { ExprNode } from "../../core/ast/nodes.js";
 import { Expression, Labeled } from "../../core/expression/expression.js";
 import { and } from "../../core/expression/operators.js";
-import type { Column } from "../../core/schema/column.js";
 import { select, type Select } from "../../core/statements/select.js";
-import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { identityKeyAt, identityKeyOf } from "../session/identity-map.js";
+import { identityKeyOf } from "../session/identity-map.js";
 import { InstrumentedList } from "../state/collection.js";
 import { stateOf } from "../state/instance-state.js";
 import { collectionListener } from "../state/relationship-events.js";
@@ -39,20 +37,15 @@ export async function loadRelationship(context: LoadContext, rel: RelationshipPr
   for (const chunk of chunks(pending, keysPerStatement(pairs.length))) await loadCollectionChunk(context, rel, chunk);
 }
 
-/** The attributes of `mapper` that map `columns`. */
-function attributesOf(mapper: Mapper, columns: readonly Column[]): string[] {
-  return columns.map((column) => mapper.attributeFor(column)!);
-}
-
 function hasNullIn(dict: Dict, attributes: readonly string[]): boolean {
   return attributes.some((attribute) => dict[attribute] === null || dict[attribute] === undefined);
 }
 
 async function loadManyToOne(context: LoadContext, rel: RelationshipProperty, parents: readonly object[]): Promise<void> {
   const { target, pairs } = rel.resolved;
-  const localAttributes = attributesOf(rel.parent, pairs.map(([local]) => local));
+  const localAttributes = rel.localAttributes;
   const targetColumns = pairs.map(([, remote]) => remote);
-  const targetAttributes = attributesOf(target, targetColumns);
+  const targetAttributes = rel.attributePairs.map(([, remote]) => remote);
   const targetIsKey = targetColumns.length === target.primaryKey.length && targetColumns.every((c, i) => target.primaryKey[i] === c);
   const objects = context.identity.forMapper(target);
   const dicts = parents.map((parent) => stateOf(parent)!.dict);
@@ -79,7 +72,7 @@ async function loadManyToOne(context: LoadContext, rel: RelationshipProperty, pa
 
 async function loadCollectionChunk(context: LoadContext, rel: RelationshipProperty, parents: readonly object[]): Promise<void> {
   const { target, pairs } = rel.resolved;
-  const parentAttributes = attributesOf(rel.parent, pairs.map(([local]) => local));
+  const parentAttributes = rel.localAttributes;
   const dicts = parents.map((parent) => stateOf(parent)!.dict);
   const { statement, linkColumns } = collectionQuery(rel);
   const rows = await context.rows(statement.where(keyFilter(linkColumns, parentAttributes, dicts)));
@@ -119,7 +112,7 @@ function targetsByParentKey(rows: readonly unknown[][], hydrate: Hydrator, linkI
     const row = rows[i]!;
     const obj = hydrate(row);
     if (!obj) continue;
-    const key = identityKeyAt(linkIndexes, row);
+    const key = identityKeyOf(linkIndexes, row);
     const group = groups.get(key);
     if (group === undefined) groups.set(key, [obj]);
     else if (!group.includes(obj)) group.push(obj);

@@ -92,7 +92,14 @@ export class RelationshipProperty {
   setResolved(resolved: ResolvedRelationship): void {
     this.resolvedState = resolved;
     this.attributePairList = undefined;
+    this.localAttributeList = undefined;
   }
+
+  /** The attributes of this side's columns in `resolved.pairs`, in pair order (every direction). */
+  get localAttributes(): readonly string[] {
+    return (this.localAttributeList ??= this.resolved.pairs.map(([local]) => this.parent.attributeFor(local)!));
+  }
+  private localAttributeList: readonly string[] | undefined;
 
   /**
    * `resolved.pairs` as attribute keys, `[this side's attribute, the target's attribute]`: what
@@ -102,7 +109,7 @@ export class RelationshipProperty {
     if (!this.attributePairList) {
       const { direction, pairs, target } = this.resolved;
       if (direction === "manyToMany") throw new Error(`internal: ${this} is many-to-many; its pairs name secondary columns`);
-      this.attributePairList = pairs.map(([local, remote]) => [this.parent.attributeFor(local)!, target.attributeFor(remote)!] as const);
+      this.attributePairList = pairs.map(([, remote], i) => [this.localAttributes[i]!, target.attributeFor(remote)!] as const);
     }
     return this.attributePairList;
   }

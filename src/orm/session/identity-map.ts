@@ -12,19 +12,14 @@ export function identityKey(values: readonly unknown[]): unknown {
   return key;
 }
 
-/** The identity key of the row whose attribute values `dict` holds (an object's state dict). */
-export function identityKeyOf(keyAttributes: readonly string[], dict: Record<string, unknown>): unknown {
-  if (keyAttributes.length === 1) return normalizeKeyPart(dict[keyAttributes[0]!]);
-  let key = compositeKeyPart(dict[keyAttributes[0]!]);
-  for (let i = 1; i < keyAttributes.length; i++) key += "\u0000" + compositeKeyPart(dict[keyAttributes[i]!]);
-  return key;
-}
-
-/** The identity key of the row whose key columns are at `indexes` of an array row. */
-export function identityKeyAt(indexes: readonly number[], row: readonly unknown[]): unknown {
-  if (indexes.length === 1) return normalizeKeyPart(row[indexes[0]!]);
-  let key = compositeKeyPart(row[indexes[0]!]);
-  for (let i = 1; i < indexes.length; i++) key += "\u0000" + compositeKeyPart(row[indexes[i]!]);
+/**
+ * The identity key of a row read from `source` at `fields`: attribute keys of an object's state
+ * dict, or column indexes of an array row.
+ */
+export function identityKeyOf<F extends string | number>(fields: readonly F[], source: Readonly<Record<F, unknown>>): unknown {
+  if (fields.length === 1) return normalizeKeyPart(source[fields[0]!]);
+  let key = compositeKeyPart(source[fields[0]!]);
+  for (let i = 1; i < fields.length; i++) key += "\u0000" + compositeKeyPart(source[fields[i]!]);
   return key;
 }
 

@@ -34,6 +34,7 @@ const MAX_PARAMS = 20_000;
 export async function insertStates(ctx: PersistContext, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
   const generated = mapper.generatedKey;
   const returning = ctx.conn.dialect.capabilities.insertReturning;
+  const identities = ctx.identity.forMapper(mapper);
   for (const { columns, states: group } of groupByGivenColumns(mapper, states)) {
     const needsKey = generated !== undefined && !columns.includes(generated);
     // Rows that give no column at all but whose key is generated and read back with RETURNING
@@ -57,7 +58,6 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
         else chunk[0]!.dict[generated.attr] = Number(result.lastInsertId);
         for (const state of chunk) ctx.journal.generatedKeys.push(state);
       }
-      const identities = ctx.identity.forMapper(mapper);
       for (const state of chunk) becamePersistent(ctx, mapper, state, identities);
     }
   }
