@@ -4,13 +4,22 @@
  */
 import { ArgumentError } from "../../core/errors.js";
 import type { MetaData } from "../../core/schema/metadata.js";
+import { MAPPER, type Mapper } from "../mapping/mapper.js";
 import { Registry } from "../mapping/registry.js";
+import { attachState, InstanceState } from "../state/instance-state.js";
 
 const REGISTRY = Symbol("athanor.registry");
 
 export abstract class DeclarativeBase {
   /** Type-level only: makes the base nominal, so `@model` on a class outside it fails to compile. */
   declare private readonly declarativeBrand: void;
+
+  constructor() {
+    // The ORM state is made with the object rather than on first use, so that V8 sizes the
+    // model's objects with room for it (stamped on later, it takes a separate property store).
+    const mapper = (new.target as { [MAPPER]?: Mapper })[MAPPER];
+    if (mapper?.class_ === new.target) attachState(this, new InstanceState(mapper));
+  }
 
   /**
    * The registry of this base's models, created on first use. A base may bring its own:

@@ -5,6 +5,7 @@
  */
 import type { Mapper } from "../mapping/mapper.js";
 import { identityKey, type IdentityMap } from "../session/identity-map.js";
+import { dictMaker } from "../state/dict-shape.js";
 import { attachState, InstanceState, stateOf, type StateOwner } from "../state/instance-state.js";
 
 export interface HydrationContext {
@@ -32,10 +33,12 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext):
   const keys = [...mapper.columns.keys()];
   const pkIndexes = mapper.primaryKey.map((column) => start + keys.indexOf(mapper.attributeFor(column)!));
   const prototype = mapper.class_.prototype as object;
-  const objects = context.identity.forMapper(mapper);
+  const identity = context.identity;
+  const objects = identity.forMapper(mapper);
   const owner = context.owner;
   const single = pkIndexes.length === 1 ? pkIndexes[0]! : -1;
-  const makeDict = dictMaker(keys, start);
+  // The columns from the row; the relationships, not loaded yet, undefined.
+  const makeDict = dictMaker(mapper.attributeKeys, keys.length, start);
 
   return (row) => {
     let key: unknown;
@@ -48,6 +51,7 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext):
       if (values.some((v) => v === null || v === undefined)) return null;
       key = identityKey(values);
     }
+    if (identity.hasUnindexed) identity.indexInserted(); // a flush since this hydrator was made
     const existing = objects.get(key);
     if (existing !== undefined) {
       const state = stateOf(existing)!;
@@ -63,44 +67,6 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext):
     objects.set(key, obj);
     return obj;
   };
-}
-
-/**
- * Builds an entity's dict from its columns in a row. Where the platform allows, this is a function
- * returning an object literal (`{ "id": row[0], "name": row[1] }`), compiled once per shape:
- * every dict then starts with the same shape, made in one allocation, instead of growing one
- * property at a time (about a third of the time of hydrating a row). The same keys in the same
- * order either way; where code generation is unavailable (a CSP forbidding it), the loop.
- */
-function dictMaker(keys: readonly string[], start: number): DictMaker {
-  // Compiled once per shape: a hydrator is made per query (every `session.get` makes one).
-  const shape = `${start}:${JSON.stringify(keys)}`;
-  let make = dictMakers.get(shape);
-  if (!make) {
-    if (dictMakers.size >= 1000) dictMakers.delete(dictMakers.keys().next().value!);
-    dictMakers.set(shape, (make = compileDictMaker(keys, start)));
-  }
-  return make;
-}
-
-type DictMaker = (row: readonly unknown[]) => Record<string, unknown>;
-
-const dictMakers = new Map<string, DictMaker>();
-
-function compileDictMaker(keys: readonly string[], start: number): DictMaker {
-  const loop = (row: readonly unknown[]): Record<string, unknown> => {
-    const dict: Record<string, unknown> = {};
-    for (let i = 0; i < keys.length; i++) dict[keys[i]!] = row[start + i];
-    return dict;
-  };
-  // `__proto__: value` in a literal would set the prototype rather than make a property.
-  if (keys.includes("__proto__")) return loop;
-  const body = `return { ${keys.map((key, i) => `${JSON.stringify(key)}: row[${start + i}]`).join(", ")} };`;
-  try {
-    return new Function("row", body) as DictMaker;
-  } catch {
-    return loop;
-  }
 }
 
 function refreshExpired(state: InstanceState, keys: readonly string[], row: readonly unknown[], start: number): void {

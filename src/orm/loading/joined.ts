@@ -10,9 +10,8 @@ import type { Select } from "../../core/statements/select.js";
 import { Select as SelectStatement } from "../../core/statements/select.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { InstrumentedList } from "../state/collection.js";
 import { ensureState, stateOf } from "../state/instance-state.js";
-import { collectionListener } from "../state/relationship-events.js";
+import { newCollection } from "../state/relationship-events.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 
 export interface JoinedLoad {
@@ -85,7 +84,7 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
     });
     for (const [parent, items] of collected) {
       const dict = ensureState(parent, rel.parent).dict;
-      dict[rel.key] = rel.collection ? InstrumentedList.adopt(items, collectionListener(parent, rel), true) : (items[0] ?? null);
+      dict[rel.key] = rel.collection ? newCollection(parent, rel, items, true) : (items[0] ?? null);
     }
   }
 }

@@ -9,9 +9,8 @@ import { and } from "../../core/expression/operators.js";
 import { select, type Select } from "../../core/statements/select.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { identityKeyOf } from "../session/identity-map.js";
-import { InstrumentedList } from "../state/collection.js";
 import { stateOf } from "../state/instance-state.js";
-import { collectionListener } from "../state/relationship-events.js";
+import { newCollection } from "../state/relationship-events.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import { chunks, keyFilter, keysPerStatement } from "./keys.js";
 
@@ -22,7 +21,7 @@ export interface LoadContext extends HydrationContext {
 
 type Dict = Record<string, unknown>;
 
-/** The members of a parent no row names: shared, since `InstrumentedList.adopt` copies them. */
+/** The members of a parent no row names: shared, since `newCollection` copies them. */
 const NO_MEMBERS: readonly object[] = Object.freeze([]);
 
 /** Loads `rel` on every parent that does not have it loaded yet. */
@@ -83,7 +82,7 @@ async function loadCollectionChunk(context: LoadContext, rel: RelationshipProper
   for (let i = 0; i < parents.length; i++) {
     const dict = dicts[i]!;
     const members = groups.get(identityKeyOf(parentAttributes, dict)) ?? NO_MEMBERS;
-    if (collection) dict[rel.key] = InstrumentedList.adopt(members, collectionListener(parents[i]!, rel), true);
+    if (collection) dict[rel.key] = newCollection(parents[i]!, rel, members, true);
     else dict[rel.key] = members[0] ?? null; // one-to-one, key on the target
   }
 }

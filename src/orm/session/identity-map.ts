@@ -1,12 +1,17 @@
 /** One object per primary key per session: the identity map. */
 import type { Mapper } from "../mapping/mapper.js";
+import type { InstanceState } from "../state/instance-state.js";
 
 /**
  * The identity key of a row: the primary-key value itself for a single-column key (numbers and
- * strings compare by value in a Map), a joined string for a composite key.
+ * strings compare by value in a Map). A composite key of two small non-negative integers (most
+ * association tables) is packed into one exact number; any other composite key is a joined
+ * string. Keys of one mapper all have the same arity, and a number never equals a string, so
+ * the two forms cannot collide.
  */
 export function identityKey(values: readonly unknown[]): unknown {
   if (values.length === 1) return normalizeKeyPart(values[0]);
+  if (values.length === 2) return pairKey(normalizeKeyPart(values[0]), normalizeKeyPart(values[1]));
   let key = compositeKeyPart(values[0]);
   for (let i = 1; i < values.length; i++) key += "\u0000" + compositeKeyPart(values[i]);
   return key;
@@ -18,9 +23,22 @@ export function identityKey(values: readonly unknown[]): unknown {
  */
 export function identityKeyOf<F extends string | number>(fields: readonly F[], source: Readonly<Record<F, unknown>>): unknown {
   if (fields.length === 1) return normalizeKeyPart(source[fields[0]!]);
+  if (fields.length === 2) return pairKey(normalizeKeyPart(source[fields[0]!]), normalizeKeyPart(source[fields[1]!]));
   let key = compositeKeyPart(source[fields[0]!]);
   for (let i = 1; i < fields.length; i++) key += "\u0000" + compositeKeyPart(source[fields[i]!]);
   return key;
+}
+
+/** Two parts below 2^26 each pack into a number below 2^52: exact, and no string per row. */
+const PACKED_PART_LIMIT = 2 ** 26;
+
+function pairKey(a: unknown, b: unknown): unknown {
+  if (isPackable(a) && isPackable(b)) return a * PACKED_PART_LIMIT + b;
+  return compositeKeyPart(a) + "\u0000" + compositeKeyPart(b);
+}
+
+function isPackable(part: unknown): part is number {
+  return typeof part === "number" && part >= 0 && part < PACKED_PART_LIMIT && Number.isInteger(part);
 }
 
 /** One value of a composite key, typed so that 1 and "1" differ. */
@@ -40,39 +58,73 @@ function normalizeKeyPart(value: unknown): unknown {
 }
 
 export class IdentityMap {
+  /** One Map per mapper, kept for the session's life (hydrators hold on to them). */
   private readonly byMapper = new Map<Mapper, Map<unknown, object>>();
+  /**
+   * Objects a flush inserted, not yet in their mapper's Map. Building the Maps costs a large
+   * insert more than its INSERT statements, and most sessions commit and close without looking
+   * any of those objects up: every lookup indexes them first, each under its state's key.
+   */
+  private unindexed: (readonly InstanceState[])[] = [];
 
   get(mapper: Mapper, key: unknown): object | undefined {
-    return this.byMapper.get(mapper)?.get(key);
+    return this.forMapper(mapper).get(key);
   }
 
   set(mapper: Mapper, key: unknown, obj: object): void {
-    let map = this.byMapper.get(mapper);
-    if (!map) this.byMapper.set(mapper, (map = new Map()));
-    map.set(key, obj);
+    this.forMapper(mapper).set(key, obj);
+  }
+
+  /** Adds inserted objects, each under the key its state has now; indexed on the next lookup. */
+  addInserted(states: readonly InstanceState[]): void {
+    this.unindexed.push(states);
   }
 
   delete(mapper: Mapper, key: unknown): void {
-    this.byMapper.get(mapper)?.delete(key);
+    this.forMapper(mapper).delete(key);
   }
 
-  /** The map of one mapper, created on demand: hydration looks keys up in a tight loop. */
+  /** Whether objects wait to be indexed: a hydrator holding a mapper's Map checks this per row. */
+  get hasUnindexed(): boolean {
+    return this.unindexed.length !== 0;
+  }
+
+  /**
+   * The Map of one mapper, created on demand and the same object from then on: hydration looks
+   * keys up in it in a tight loop.
+   */
   forMapper(mapper: Mapper): Map<unknown, object> {
-    let map = this.byMapper.get(mapper);
-    if (!map) this.byMapper.set(mapper, (map = new Map()));
-    return map;
+    if (this.unindexed.length !== 0) this.indexInserted();
+    return this.mapOf(mapper);
   }
 
   *objects(): IterableIterator<object> {
     for (const map of this.byMapper.values()) yield* map.values();
+    for (const states of this.unindexed) for (const state of states) yield state.obj;
   }
 
   /** Calls `fn` for every object: cheaper than iterating `objects()` over a large session. */
   forEachObject(fn: (obj: object) => void): void {
     for (const map of this.byMapper.values()) map.forEach(fn);
+    for (const states of this.unindexed) for (let i = 0; i < states.length; i++) fn(states[i]!.obj);
   }
 
   clear(): void {
-    this.byMapper.clear();
+    for (const map of this.byMapper.values()) map.clear();
+    this.unindexed = [];
+  }
+
+  indexInserted(): void {
+    const unindexed = this.unindexed;
+    this.unindexed = [];
+    for (const states of unindexed) {
+      for (let i = 0; i < states.length; i++) this.mapOf(states[i]!.mapper).set(states[i]!.key, states[i]!.obj);
+    }
+  }
+
+  private mapOf(mapper: Mapper): Map<unknown, object> {
+    let map = this.byMapper.get(mapper);
+    if (!map) this.byMapper.set(mapper, (map = new Map()));
+    return map;
   }
 }

@@ -47,8 +47,7 @@ export function restoreSnapshots(savepoint: Savepoint): InstanceState[] {
     Object.assign(state.dict, snap.dict);
     for (const [key, members] of snap.collections) {
       const list = state.dict[key] as InstrumentedList<object>;
-      list.length = 0;
-      for (const m of members) list.appendQuietly(m);
+      list.resetQuietly(members);
     }
     state.committed = snap.committed;
     state.deletePending = snap.deletePending;

@@ -23,6 +23,7 @@ import type { Connection } from "../../engine/connection.js";
 import type { IsolationLevel } from "../../engine/driver.js";
 import type { Engine } from "../../engine/engine.js";
 import type { Transaction } from "../../engine/transaction.js";
+import { DeclarativeBase } from "../declarative/declarative-base.js";
 import { mapperOfClass } from "../entity.js";
 import { UnmappedClassError } from "../errors.js";
 import { hydrator } from "../loading/hydrate.js";
@@ -32,7 +33,7 @@ import type { CascadeOption } from "../mapping/cascade.js";
 import { MAPPER, type Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { ensureState, stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
-import { flush } from "../unit-of-work/flush.js";
+import { flush, uncommitCollections } from "../unit-of-work/flush.js";
 import { Journal } from "../unit-of-work/journal.js";
 import { keyOf } from "../unit-of-work/persister.js";
 import { identityKey, IdentityMap } from "./identity-map.js";
@@ -57,7 +58,11 @@ export class Session implements StateOwner {
   readonly autoflush: boolean;
   readonly expireOnCommit: boolean;
   private readonly identity = new IdentityMap();
-  private readonly pending = new Set<InstanceState>();
+  /**
+   * Objects added and not yet inserted, each once, in the order added: an array, since a Set
+   * would cost a large `addAll` a hash insert per object.
+   */
+  private pending: InstanceState[] = [];
   private readonly modified = new Set<InstanceState>();
   private readonly deleting = new Set<InstanceState>();
   private conn: Connection | undefined;
@@ -82,28 +87,53 @@ export class Session implements StateOwner {
   /** Adds an object (and what it references: save-update cascade); it is inserted at the next flush. */
   add(obj: object): void {
     this.checkOpen();
-    // A worklist rather than recursion: a long chain of related objects must not exhaust the stack.
-    const work = [obj];
+    const state = this.stateFor(obj);
+    if (state.session === this) {
+      if (state.deletePending && state.key !== undefined) this.undelete(state);
+      return;
+    }
+    if (state.session) throw new InvalidRequestError(`${describe(state)} already belongs to another session; expunge it there first.`);
+    this.join(state);
+    // Save-update cascade, as a worklist rather than recursion: a long chain of related objects
+    // must not exhaust the stack. Each object joins when first reached, so it is queued once
+    // however many links lead to it; objects of another session are left where they are.
+    const work = [state];
     for (let i = 0; i < work.length; i++) {
-      const state = this.stateFor(work[i]!);
-      if (state.session && state.session !== this) {
-        throw new InvalidRequestError(`${describe(state)} already belongs to another session; expunge it there first.`);
+      const { mapper, dict } = work[i]!;
+      const cascading = mapper.relationshipsCascading("save-update");
+      for (let r = 0; r < cascading.length; r++) {
+        const value = dict[cascading[r]!.key];
+        if (value === undefined || value === null) continue;
+        if (!Array.isArray(value)) {
+          this.joinCascaded(value as object, work);
+          continue;
+        }
+        // Indexed: `for...of` over an Array subclass allocates an iterator result per member.
+        for (let j = 0; j < value.length; j++) this.joinCascaded(value[j] as object, work);
       }
-      if (state.session === this) {
-        if (state.deletePending && state.key !== undefined) this.undelete(state);
-        continue;
-      }
-      if (state.deleted) throw new InvalidRequestError(`${describe(state)} was deleted; it cannot be added again.`);
-      this.snapshot(state);
-      state.session = this;
-      if (state.key === undefined) {
-        this.pending.add(state);
-        this.savepoints.at(-1)?.added.add(state);
-      } else {
-        this.identity.set(state.mapper, state.key, state.obj);
-        if (state.committed) this.modified.add(state);
-      }
-      this.related(state, "save-update", work, notInASession);
+    }
+  }
+
+  /** An object reached by the save-update cascade joins the session, unless it is in one already. */
+  private joinCascaded(obj: object, work: InstanceState[]): void {
+    const known = stateOf(obj);
+    if (known?.session !== undefined) return;
+    const state = this.stateFor(obj);
+    this.join(state);
+    work.push(state);
+  }
+
+  /** The object becomes the session's: pending without a row, else in the identity map. */
+  private join(state: InstanceState): void {
+    if (state.deleted) throw new InvalidRequestError(`${describe(state)} was deleted; it cannot be added again.`);
+    this.snapshot(state);
+    state.session = this;
+    if (state.key === undefined) {
+      this.pending.push(state);
+      this.savepoints.at(-1)?.added.add(state);
+    } else {
+      this.identity.set(state.mapper, state.key, state.obj);
+      if (state.committed) this.modified.add(state);
     }
   }
 
@@ -249,11 +279,11 @@ export class Session implements StateOwner {
   async flush(): Promise<void> {
     this.checkOpen();
     if (this.flushing) return;
-    if (this.pending.size === 0 && this.modified.size === 0 && this.deleting.size === 0) return;
+    if (this.pending.length === 0 && this.modified.size === 0 && this.deleting.size === 0) return;
     this.flushing = true;
     try {
       const conn = await this.connection();
-      const pending = [...this.pending];
+      const pending = this.pending.slice();
       const modified = [...this.modified];
       const deleting = [...this.deleting];
       try {
@@ -270,7 +300,7 @@ export class Session implements StateOwner {
         await this.abortTransaction();
         throw error;
       }
-      for (const state of pending) if (state.key !== undefined) this.pending.delete(state);
+      this.pending = this.pending.filter((state) => state.key === undefined);
       this.modified.clear();
       for (const state of deleting) this.deleting.delete(state);
     } finally {
@@ -322,9 +352,9 @@ export class Session implements StateOwner {
       await this.endTransaction("rollback");
     }
     for (const obj of [...this.identity.objects()]) this.detach(stateOf(obj)!);
-    for (const state of [...this.pending]) this.detach(state);
+    for (const state of this.pending) this.detach(state);
     this.identity.clear();
-    this.pending.clear();
+    this.pending = [];
     this.modified.clear();
     this.deleting.clear();
     await this.releaseConnection();
@@ -401,7 +431,7 @@ export class Session implements StateOwner {
 
   /** Every object of the session: pending ones and those in the identity map. */
   get objects(): object[] {
-    return [...[...this.pending].map((s) => s.obj), ...this.identity.objects()];
+    return [...this.pending.map((s) => s.obj), ...this.identity.objects()];
   }
 
   // ------------------------------------------------------------------ StateOwner
@@ -445,7 +475,8 @@ export class Session implements StateOwner {
     if (!mapper || mapper.class_ !== obj.constructor) throw new UnmappedClassError(`${String(obj?.constructor?.name ?? obj)} is not a mapped class.`);
     mapper.registry.configure();
     const state = ensureState(obj, mapper);
-    adoptOwnProperties(obj, state);
+    // Only an imperatively mapped class can hide a mapped accessor behind a plain field.
+    if (!(obj instanceof DeclarativeBase)) adoptOwnProperties(obj, state);
     return state;
   }
 
@@ -456,19 +487,14 @@ export class Session implements StateOwner {
     return mapper;
   }
 
-  /**
-   * The loaded objects that `state`'s relationships cascade `kind` to, appended to `into` (those
-   * that pass `accept`, if given).
-   */
-  private related(state: InstanceState, kind: CascadeOption, into: object[] = [], accept?: (obj: object) => boolean): object[] {
+  /** The loaded objects that `state`'s relationships cascade `kind` to. */
+  private related(state: InstanceState, kind: CascadeOption): object[] {
+    const into: object[] = [];
     for (const rel of state.mapper.relationshipsCascading(kind)) {
       const value = state.dict[rel.key];
       if (value === undefined || value === null) continue;
-      if (!Array.isArray(value)) {
-        if (!accept || accept(value as object)) into.push(value as object);
-        continue;
-      }
-      for (const item of value as object[]) if (!accept || accept(item)) into.push(item);
+      if (!Array.isArray(value)) into.push(value as object);
+      else for (const item of value as object[]) into.push(item);
     }
     return into;
   }
@@ -479,7 +505,15 @@ export class Session implements StateOwner {
   }
 
   private expungeState(state: InstanceState): void {
-    this.pending.delete(state);
+    if (state.key === undefined) {
+      const index = this.pending.indexOf(state);
+      if (index >= 0) this.pending.splice(index, 1);
+    }
+    this.forget(state);
+  }
+
+  /** Takes the object out of every set and map of the session but `pending`. */
+  private forget(state: InstanceState): void {
     this.modified.delete(state);
     this.deleting.delete(state);
     if (state.key !== undefined) this.identity.delete(state.mapper, state.key);
@@ -501,12 +535,13 @@ export class Session implements StateOwner {
         else if (state.committed) delete state.committed[key];
       }
       state.expire(keys.filter((k) => !state.mapper.relationships.has(k)));
+      if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
     } else {
       state.expireAllColumns();
       state.committed = undefined;
-      for (const rel of state.mapper.relationships.values()) state.dict[rel.key] = undefined;
+      const relationships = state.mapper.relationshipList;
+      for (let i = 0; i < relationships.length; i++) state.dict[relationships[i]!.key] = undefined;
     }
-    if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
   }
 
   /** The session's connection, beginning its transaction on first use. */
@@ -548,13 +583,16 @@ export class Session implements StateOwner {
 
   /** Undoes in memory what flushes recorded: inserted objects are pending again, and so on. */
   private restoreJournal(journal: Journal): void {
-    for (const state of journal.inserted) {
+    // A failed flush leaves its objects in `pending`; those of earlier flushes return to it.
+    const stillPending = new Set(this.pending);
+    for (const state of journal.inserted.flat()) {
       if (state.key !== undefined) this.identity.delete(state.mapper, state.key);
       state.key = undefined;
+      uncommitCollections(state);
       state.expired = undefined;
-      if (state.session === this) this.pending.add(state);
+      if (state.session === this && !stillPending.has(state)) this.pending.push(state);
     }
-    for (const state of journal.generatedKeys) delete state.dict[state.mapper.generatedKey!.attr];
+    for (const state of journal.generatedKeys.flat()) state.dict[state.mapper.generatedKey!.attr] = undefined;
     for (const state of journal.deleted) {
       state.deleted = false;
       if (state.session === this && state.key !== undefined) {
@@ -567,7 +605,7 @@ export class Session implements StateOwner {
       state.committed = { ...before, ...state.committed };
       if (state.session === this && state.key !== undefined) this.modified.add(state);
     }
-    for (const [list, before] of journal.collections) list.committed = before;
+    journal.restoreCollections();
   }
 
   /** Keeps a copy of an object's state the first time the innermost savepoint sees it change. */
@@ -577,7 +615,10 @@ export class Session implements StateOwner {
   }
 
   private restoreSnapshots(savepoint: Savepoint): void {
-    for (const state of savepoint.added) if (state.key === undefined) this.expungeState(state);
+    // Objects added inside the savepoint and never inserted leave: in one pass over `pending`.
+    const dropped = new Set([...savepoint.added].filter((state) => state.key === undefined));
+    this.pending = this.pending.filter((state) => !dropped.has(state));
+    for (const state of dropped) this.forget(state);
     for (const state of restoreSnapshots(savepoint)) {
       if (state.deletePending) this.deleting.add(state);
       else this.deleting.delete(state);
@@ -587,10 +628,6 @@ export class Session implements StateOwner {
   private checkOpen(): void {
     if (this.closed) throw new InvalidRequestError("This session is closed.");
   }
-}
-
-function notInASession(obj: object): boolean {
-  return stateOf(obj)?.session === undefined;
 }
 
 const preparedGets = new WeakMap<Engine, Map<Mapper, CompiledQuery>>();

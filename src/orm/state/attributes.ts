@@ -7,9 +7,9 @@
 import { ExpiredAttributeError, RelationshipNotLoadedError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { InstrumentedList } from "./collection.js";
+import type { InstrumentedList } from "./collection.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
-import { collectionListener, scalarChanged } from "./relationship-events.js";
+import { newCollection, scalarChanged } from "./relationship-events.js";
 
 export interface AttributeImpl {
   get(obj: object): unknown;
@@ -67,7 +67,7 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
       const rel = property();
       if (state.key !== undefined) throw notLoadedError(rel);
       if (!rel.collection) return null;
-      return (state.dict[key] = InstrumentedList.adopt<object>([], collectionListener(obj, rel), false));
+      return (state.dict[key] = newCollection(obj, rel, [], false));
     },
     set(obj, value) {
       const rel = property();
@@ -85,8 +85,12 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
 function setCollection(obj: object, state: InstanceState, rel: RelationshipProperty, items: readonly object[]): void {
   const old = state.dict[rel.key] as InstrumentedList<object> | undefined;
   if (old === items) return;
-  const list = InstrumentedList.adopt<object>([], collectionListener(obj, rel), false);
-  list.committed = old?.committed ?? (state.key === undefined ? undefined : []);
+  const list = newCollection(obj, rel, [], false);
+  // The new list diffs against what the old one had committed (a persistent object's list that
+  // was never loaded: nothing, so every member is new).
+  const before = old?.committed;
+  if (before !== undefined) list.restoreCommitted(before);
+  else if (state.key !== undefined) list.markAllAdded();
   if (old) for (const item of [...old]) if (!items.includes(item)) old.splice(old.indexOf(item), 1);
   state.dict[rel.key] = list;
   for (const item of items) if (!old?.includes(item)) list.push(item);

@@ -7,58 +7,110 @@
  * directly or setting `length` is not observed. Methods returning new arrays (`map`, `filter`, `slice`) return plain arrays.
  */
 
-export interface CollectionListener {
-  added(item: object): void;
-  removed(item: object): void;
+/**
+ * Where a list reports its changes: one object per relationship, shared by every list of it (a
+ * session holds tens of thousands of lists; a listener per list would double their cost).
+ */
+export interface CollectionEvents {
+  added(owner: object, item: object): void;
+  removed(owner: object, item: object): void;
 }
+
+/** `committed` of a list whose members are what the database holds: the list itself, uncopied. */
+const CLEAN = Symbol("clean");
+
+/**
+ * What a list's committed membership is, for a journal to put back: undefined (never committed),
+ * the members as an array never mutated afterwards, or the list's own contents.
+ */
+export type CommittedMembers<T> = readonly T[] | undefined | typeof CLEAN;
 
 export class InstrumentedList<T extends object> extends Array<T> {
   static override get [Symbol.species]() {
     return Array;
   }
 
-  /** Members as last loaded or flushed; undefined for a collection that never was. */
-  committed: T[] | undefined;
-  private listener: CollectionListener | undefined;
+  private owner: object | undefined;
+  private events: CollectionEvents | undefined;
+  /**
+   * Copy on write: a list just loaded or flushed is CLEAN, and its first change afterwards copies
+   * the members it had, so that a flush touching thousands of lists copies none of them.
+   */
+  private committedMembers: CommittedMembers<T>;
 
-  /** Wraps `items` without reporting them as added. */
-  static adopt<T extends object>(items: readonly T[], listener: CollectionListener, committed: boolean): InstrumentedList<T> {
+  /** Wraps `items` (copied) without reporting them as added. */
+  static adopt<T extends object>(items: readonly T[], owner: object, events: CollectionEvents, committed: boolean): InstrumentedList<T> {
     const list = new InstrumentedList<T>();
     // Filled by index: `push.apply` on an Array subclass takes V8's generic path (loaders adopt a list per parent).
     for (let i = 0; i < items.length; i++) list[i] = items[i]!;
-    list.listener = listener;
-    if (committed) list.committed = items.slice();
+    list.owner = owner;
+    list.events = events;
+    list.committedMembers = committed ? CLEAN : undefined;
     return list;
   }
 
+  /** Members as last loaded or flushed; undefined for a collection that never was. */
+  get committed(): readonly T[] | undefined {
+    return this.committedMembers === CLEAN ? this.slice() : this.committedMembers;
+  }
+
+  /** Whether the members differ, or may differ, from those last loaded or flushed. */
+  get changed(): boolean {
+    return this.committedMembers !== CLEAN;
+  }
+
+  /** The committed membership as it stands, for `restoreCommitted` (no copy). */
+  saveCommitted(): CommittedMembers<T> {
+    return this.committedMembers;
+  }
+
+  restoreCommitted(saved: CommittedMembers<T>): void {
+    this.committedMembers = saved;
+  }
+
+  /** The membership is now what the database holds (after load or flush). */
+  markCommitted(): void {
+    this.committedMembers = CLEAN;
+  }
+
+  /** Starts as a list of a persistent object whose members were never flushed: all of them are new. */
+  markAllAdded(): void {
+    this.committedMembers = [];
+  }
+
   override push(...items: T[]): number {
+    this.beforeChange();
     const length = super.push(...items);
-    for (const item of items) this.listener?.added(item);
+    for (const item of items) this.events?.added(this.owner!, item);
     return length;
   }
 
   override unshift(...items: T[]): number {
+    this.beforeChange();
     const length = super.unshift(...items);
-    for (const item of items) this.listener?.added(item);
+    for (const item of items) this.events?.added(this.owner!, item);
     return length;
   }
 
   override pop(): T | undefined {
+    this.beforeChange();
     const item = super.pop();
-    if (item !== undefined) this.listener?.removed(item);
+    if (item !== undefined) this.events?.removed(this.owner!, item);
     return item;
   }
 
   override shift(): T | undefined {
+    this.beforeChange();
     const item = super.shift();
-    if (item !== undefined) this.listener?.removed(item);
+    if (item !== undefined) this.events?.removed(this.owner!, item);
     return item;
   }
 
   override splice(start: number, deleteCount?: number, ...items: T[]): T[] {
+    this.beforeChange();
     const removed = deleteCount === undefined ? super.splice(start) : super.splice(start, deleteCount, ...items);
-    for (const item of removed) this.listener?.removed(item);
-    for (const item of items) this.listener?.added(item);
+    for (const item of removed) this.events?.removed(this.owner!, item);
+    for (const item of items) this.events?.added(this.owner!, item);
     return removed;
   }
 
@@ -70,19 +122,30 @@ export class InstrumentedList<T extends object> extends Array<T> {
   appendQuietly(item: T): void {
     const length = this.length;
     for (let i = 0; i < length; i++) if (this[i] === item) return;
+    this.beforeChange();
     this[length] = item;
   }
 
   removeQuietly(item: T): void {
     const index = this.indexOf(item);
-    if (index >= 0) super.splice(index, 1);
+    if (index < 0) return;
+    this.beforeChange();
+    super.splice(index, 1);
   }
 
-  /** The membership is now what the database holds (after load or flush). */
-  markCommitted(): void {
+  /** Replaces the members quietly (a savepoint's rollback puts back what it saw). */
+  resetQuietly(items: readonly T[]): void {
+    this.beforeChange();
+    this.length = 0;
+    for (let i = 0; i < items.length; i++) this[i] = items[i]!;
+  }
+
+  /** Keeps the committed members before the first change after a load or flush. */
+  private beforeChange(): void {
+    if (this.committedMembers !== CLEAN) return;
     const length = this.length;
     const members = new Array<T>(length);
     for (let i = 0; i < length; i++) members[i] = this[i]!;
-    this.committed = members;
+    this.committedMembers = members;
   }
 }

@@ -9,7 +9,7 @@
  * Updates to the other side are "quiet": they do not fire events of their own.
  */
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { InstrumentedList, type CollectionListener } from "./collection.js";
+import { InstrumentedList, type CollectionEvents } from "./collection.js";
 import { ensureState, stateOf } from "./instance-state.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { MAPPER } from "../mapping/mapper.js";
@@ -24,29 +24,34 @@ export function collectionOf(obj: object, rel: RelationshipProperty): Instrument
   const value = state.dict[rel.key] as InstrumentedList<object> | undefined;
   if (value !== undefined) return value;
   if (state.key !== undefined) return undefined; // not loaded: loading later reads the flushed rows
-  const list = InstrumentedList.adopt<object>([], collectionListener(obj, rel), false);
-  state.dict[rel.key] = list;
-  return list;
+  return (state.dict[rel.key] = newCollection(obj, rel, NO_ITEMS, false));
 }
 
-/** What a collection of `owner` reports its changes to: the events below. */
-export function collectionListener(owner: object, rel: RelationshipProperty): CollectionListener {
-  return new RelationshipListener(owner, rel);
+const NO_ITEMS: readonly object[] = [];
+
+/** A list for `owner`'s relationship `rel`, holding `items`; `committed` when they are what the database holds. */
+export function newCollection(owner: object, rel: RelationshipProperty, items: readonly object[], committed: boolean): InstrumentedList<object> {
+  return InstrumentedList.adopt(items, owner, eventsOf(rel), committed);
 }
 
-// A class rather than two closures per collection: every loaded or created list has one.
-class RelationshipListener implements CollectionListener {
-  constructor(
-    private readonly owner: object,
-    private readonly rel: RelationshipProperty,
-  ) {}
+const events = new WeakMap<RelationshipProperty, CollectionEvents>();
 
-  added(item: object): void {
-    collectionAdded(this.owner, this.rel, item);
+function eventsOf(rel: RelationshipProperty): CollectionEvents {
+  let found = events.get(rel);
+  if (found === undefined) events.set(rel, (found = new RelationshipEvents(rel)));
+  return found;
+}
+
+/** What the lists of one relationship report their changes to: the events below. */
+class RelationshipEvents implements CollectionEvents {
+  constructor(private readonly rel: RelationshipProperty) {}
+
+  added(owner: object, item: object): void {
+    collectionAdded(owner, this.rel, item);
   }
 
-  removed(item: object): void {
-    collectionRemoved(this.owner, this.rel, item);
+  removed(owner: object, item: object): void {
+    collectionRemoved(owner, this.rel, item);
   }
 }
 

@@ -35,30 +35,35 @@ export interface FlushWork {
 export async function flush(work: FlushWork): Promise<void> {
   const ctx: PersistContext = { conn: work.conn, identity: work.identity, journal: work.journal };
   const deleting = await expandDeletes(work);
-  const written = [...work.pending, ...work.modified];
   const pendingBy = byMapper(work.pending, true);
   const modifiedBy = byMapper(work.modified, true);
   const deletingBy = byMapper(deleting, false);
   const mappers = mapperOrder([...pendingBy.keys(), ...modifiedBy.keys(), ...deletingBy.keys()]);
 
+  // The loops over states are indexed: each runs once per flush over up to every object of the
+  // session, mostly before V8 optimizes it, when `for...of` allocates an iterator result per state.
   for (const mapper of mappers) {
     for (const wave of insertWaves(mapper, pendingBy.get(mapper) ?? [])) {
-      for (const state of wave) syncManyToOne(state);
+      for (let i = 0; i < wave.length; i++) syncManyToOne(wave[i]!);
       await insertStates(ctx, mapper, wave);
-      for (const state of wave) syncOneToMany(state);
+      for (let i = 0; i < wave.length; i++) syncOneToMany(wave[i]!);
     }
-    for (const state of modifiedBy.get(mapper) ?? []) {
+    const modified = modifiedBy.get(mapper) ?? [];
+    for (const state of modified) {
       syncManyToOne(state);
       syncOneToMany(state);
     }
-    for (const state of modifiedBy.get(mapper) ?? []) await updateState(ctx, mapper, state, mapper.versionAttribute);
+    for (const state of modified) await updateState(ctx, mapper, state, mapper.versionAttribute);
   }
   // Children given new keys by a parent processed after them (rare: a cycle between tables).
-  for (const state of written) {
-    if (state.committed && !state.deletePending && state.key !== undefined) await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
+  for (const states of [work.pending, work.modified]) {
+    for (let i = 0; i < states.length; i++) {
+      const state = states[i]!;
+      if (state.committed && !state.deletePending && state.key !== undefined) await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
+    }
   }
 
-  await writeLinks(work, [...written, ...deleting]);
+  await writeLinks(work, [pendingBy, modifiedBy, deletingBy]);
 
   for (const mapper of [...mappers].reverse()) {
     const states = deletingBy.get(mapper);
@@ -66,7 +71,10 @@ export async function flush(work: FlushWork): Promise<void> {
     for (const wave of deleteWaves(states)) await deleteStates(ctx, mapper, wave, mapper.versionAttribute);
   }
 
-  for (const state of written) commitCollections(state, work.journal);
+  // An inserted object's lists were never committed: undoing the insert uncommits them
+  // (`uncommitCollections`), so they need no journal record.
+  for (let i = 0; i < work.pending.length; i++) commitCollections(work.pending[i]!, undefined);
+  for (let i = 0; i < work.modified.length; i++) commitCollections(work.modified[i]!, work.journal);
 }
 
 /** Table dependency order of the mappers involved (the order of their MetaData's tables). */
@@ -169,12 +177,16 @@ function keyValue(state: InstanceState, column: Column): unknown {
 
 /** Copies the key of each many-to-one target into this row's foreign-key columns. */
 function syncManyToOne(state: InstanceState): void {
-  for (const rel of state.mapper.flushedRelationships.manyToOne) {
+  const relationships = state.mapper.flushedRelationships.manyToOne;
+  for (let r = 0; r < relationships.length; r++) {
+    const rel = relationships[r]!;
     let target = state.dict[rel.key] as object | null | undefined;
     if (target === undefined) continue; // not loaded and not assigned: leave the key as it is
     if (target !== null && stateOf(target)?.deletePending) target = null; // it is being deleted
     const targetDict = target === null ? undefined : ensureState(target, rel.resolved.target).dict;
-    for (const [fkAttr, keyAttr] of rel.attributePairs) {
+    const pairs = rel.attributePairs;
+    for (let p = 0; p < pairs.length; p++) {
+      const [fkAttr, keyAttr] = pairs[p]!;
       const value = targetDict === undefined ? null : targetDict[keyAttr];
       if (targetDict !== undefined && (value === undefined || value === null)) continue; // target not inserted yet
       setAttribute(state, fkAttr, value);
@@ -184,16 +196,19 @@ function syncManyToOne(state: InstanceState): void {
 
 /** Copies this row's key into its one-to-many children, and clears it in removed children. */
 function syncOneToMany(state: InstanceState): void {
-  for (const rel of state.mapper.flushedRelationships.oneToMany) {
+  const relationships = state.mapper.flushedRelationships.oneToMany;
+  for (let r = 0; r < relationships.length; r++) {
+    const rel = relationships[r]!;
     const value = state.dict[rel.key];
     if (value === undefined) continue;
     const pairs = rel.attributePairs;
     const current: readonly object[] = rel.collection ? (value as object[]) : value === null ? [] : [value as object];
-    for (const child of current) {
-      const childState = ensureState(child, rel.resolved.target);
-      for (const [keyAttr, fkAttr] of pairs) setAttribute(childState, fkAttr, state.dict[keyAttr]);
+    for (let c = 0; c < current.length; c++) {
+      const childState = ensureState(current[c]!, rel.resolved.target);
+      for (let p = 0; p < pairs.length; p++) setAttribute(childState, pairs[p]![1], state.dict[pairs[p]![0]]);
     }
-    const committed = rel.collection ? (value as InstrumentedList<object>).committed : undefined;
+    if (!rel.collection || !(value as InstrumentedList<object>).changed) continue;
+    const committed = (value as InstrumentedList<object>).committed;
     if (!committed?.length) continue;
     const members = new Set(current);
     for (const removed of committed) {
@@ -280,7 +295,7 @@ function referencesRow(child: InstanceState, parent: InstanceState): boolean {
  * and its committed members, and every link of a deleted object. Both sides of a pair may
  * report the same link; each is written once.
  */
-async function writeLinks(work: FlushWork, states: readonly InstanceState[]): Promise<void> {
+async function writeLinks(work: FlushWork, groups: readonly ReadonlyMap<Mapper, readonly InstanceState[]>[]): Promise<void> {
   const inserts = new Map<RelationshipProperty, Map<string, unknown[]>>();
   const deletes = new Map<RelationshipProperty, Map<string, unknown[]>>();
   const canonical = (rel: RelationshipProperty) => (rel.backRef && String(rel.backRef) < String(rel) ? rel.backRef : rel);
@@ -293,31 +308,28 @@ async function writeLinks(work: FlushWork, states: readonly InstanceState[]): Pr
     if (!map) target.set(main, (map = new Map()));
     map.set(JSON.stringify(values, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)), values);
   };
-  const linkRelationships = new Map<Mapper, RelationshipProperty[]>();
-  const plainManyToMany = (mapper: Mapper) => {
-    let rels = linkRelationships.get(mapper);
-    if (!rels) {
-      rels = [...mapper.relationships.values()].filter((rel) => rel.resolved.direction === "manyToMany" && !rel.viewonly && !rel.associationView);
-      linkRelationships.set(mapper, rels);
-    }
-    return rels;
-  };
-
   const deletedOwners = new Map<RelationshipProperty, unknown[][]>();
-  for (const state of states) {
-    for (const rel of plainManyToMany(state.mapper)) {
-      if (state.deletePending) {
-        const keys = deletedOwners.get(rel) ?? [];
-        keys.push(rel.resolved.pairs.map(([key]) => keyValue(state, key)));
-        deletedOwners.set(rel, keys);
-        continue;
+  // By mapper: most have no plain many-to-many, and their objects need no look at all.
+  for (const [mapper, states] of groups.flatMap((group) => [...group])) {
+    const relationships = mapper.collectionRelationships.filter(
+      (rel) => rel.resolved.direction === "manyToMany" && !rel.viewonly && !rel.associationView,
+    );
+    if (relationships.length === 0) continue;
+    for (const state of states) {
+      for (const rel of relationships) {
+        if (state.deletePending) {
+          const keys = deletedOwners.get(rel) ?? [];
+          keys.push(rel.resolved.pairs.map(([key]) => keyValue(state, key)));
+          deletedOwners.set(rel, keys);
+          continue;
+        }
+        const list = state.dict[rel.key] as InstrumentedList<object> | undefined;
+        if (!list?.changed) continue;
+        const committed = new Set(list.committed ?? []);
+        const current = new Set<object>(list);
+        for (const member of current) if (!committed.has(member)) add(inserts, rel, state, ensureState(member, rel.resolved.target));
+        for (const member of committed) if (!current.has(member)) add(deletes, rel, state, ensureState(member, rel.resolved.target));
       }
-      const list = state.dict[rel.key] as InstrumentedList<object> | undefined;
-      if (!list) continue;
-      const committed = new Set(list.committed ?? []);
-      const current = new Set<object>(list);
-      for (const member of current) if (!committed.has(member)) add(inserts, rel, state, ensureState(member, rel.resolved.target));
-      for (const member of committed) if (!current.has(member)) add(deletes, rel, state, ensureState(member, rel.resolved.target));
     }
   }
   for (const [rel, links] of deletes) {
@@ -336,12 +348,20 @@ async function writeLinks(work: FlushWork, states: readonly InstanceState[]): Pr
 }
 
 /** After a flush, loaded collections hold what the database holds. */
-function commitCollections(state: InstanceState, journal: Journal): void {
+function commitCollections(state: InstanceState, journal: Journal | undefined): void {
   if (state.deletePending || state.deleted) return;
-  for (const rel of state.mapper.relationships.values()) {
-    const list = state.dict[rel.key];
-    if (!rel.collection || !list) continue;
-    journal.recordCollection(list as InstrumentedList<object>);
-    (list as InstrumentedList<object>).markCommitted();
+  const relationships = state.mapper.collectionRelationships;
+  for (let r = 0; r < relationships.length; r++) {
+    const list = state.dict[relationships[r]!.key] as InstrumentedList<object> | undefined;
+    if (!list) continue;
+    journal?.recordCollection(list);
+    list.markCommitted();
+  }
+}
+
+/** Undoing an insert: the object's lists are again lists that were never flushed. */
+export function uncommitCollections(state: InstanceState): void {
+  for (const rel of state.mapper.collectionRelationships) {
+    (state.dict[rel.key] as InstrumentedList<object> | undefined)?.restoreCommitted(undefined);
   }
 }

@@ -40,21 +40,25 @@ const MAX_SHAPES_PER_TABLE = 64;
 const prepared = new WeakMap<object, Map<Table, Map<string, PreparedInsert>>>();
 
 /**
- * Executes one batch: `dicts` are the rows' attribute values, each giving every column of the
- * shape. The result's rows are arrays: the RETURNING column's value, one row per row inserted.
+ * Executes one batch: `rows` give every column of the shape. The result's rows are arrays: the RETURNING column's value, one row per row inserted.
  */
-export function executeInsertBatch(conn: Connection, shape: InsertShape, dicts: readonly Record<string, unknown>[]): Promise<Result<unknown[]>> {
+export function executeInsertBatch(conn: Connection, shape: InsertShape, rows: readonly RowValues[]): Promise<Result<unknown[]>> {
   const { compiled, processors } = preparedInsert(conn, shape);
-  const params = shape.keyOnlyValue === undefined ? rowParams(shape.columns, processors, dicts) : compiled.params;
+  const params = shape.keyOnlyValue === undefined ? rowParams(shape.columns, processors, rows) : compiled.params;
   return conn.executeCompiled<unknown[]>({ ...compiled, params }, { arrayRows: true });
 }
 
+/** A row to insert: its attribute values (an object's state has them). */
+export interface RowValues {
+  readonly dict: Readonly<Record<string, unknown>>;
+}
+
 /** The parameters of the rows, row after row, each row's columns in the shape's order. */
-function rowParams(columns: readonly MappedColumn[], processors: readonly (ValueProcessor | undefined)[], dicts: readonly Record<string, unknown>[]): unknown[] {
+function rowParams(columns: readonly MappedColumn[], processors: readonly (ValueProcessor | undefined)[], rows: readonly RowValues[]): unknown[] {
   const width = columns.length;
-  const params = new Array<unknown>(dicts.length * width);
-  for (let r = 0, at = 0; r < dicts.length; r++) {
-    const dict = dicts[r]!;
+  const params = new Array<unknown>(rows.length * width);
+  for (let r = 0, at = 0; r < rows.length; r++) {
+    const dict = rows[r]!.dict;
     for (let c = 0; c < width; c++, at++) {
       const value = dict[columns[c]!.attr];
       const process = processors[c];

@@ -3,18 +3,24 @@
  * values flushed, collections committed. Rolling back the transaction, or a failed flush, undoes
  * these in memory too, so the session again holds exactly the unflushed changes, nothing lost.
  */
-import type { InstrumentedList } from "../state/collection.js";
+import type { CommittedMembers, InstrumentedList } from "../state/collection.js";
 import type { InstanceState } from "../state/instance-state.js";
 
 export class Journal {
-  readonly inserted: InstanceState[] = [];
-  /** Inserted objects whose key the database generated (`mapper.generatedKey`): cleared on undo. */
-  readonly generatedKeys: InstanceState[] = [];
+  /** Inserted objects, a batch (one INSERT's rows) at a time: one record per statement, not per row. */
+  readonly inserted: (readonly InstanceState[])[] = [];
+  /** Batches of inserted objects whose key the database generated (`mapper.generatedKey`): cleared on undo. */
+  readonly generatedKeys: (readonly InstanceState[])[] = [];
   readonly deleted: InstanceState[] = [];
   /** For each updated state, its column values before the first flush of this transaction. */
   readonly updated = new Map<InstanceState, Record<string, unknown>>();
-  /** For each collection committed by a flush, its committed members before. */
-  readonly collections = new Map<InstrumentedList<object>, object[] | undefined>();
+  /**
+   * Collections committed by a flush, and beside each its committed members before, in the
+   * order recorded (a list may appear twice: the first record is the one to restore). Two
+   * arrays rather than a Map: a large flush records tens of thousands of lists.
+   */
+  readonly collections: InstrumentedList<object>[] = [];
+  readonly collectionsBefore: CommittedMembers<object>[] = [];
 
   recordUpdate(state: InstanceState, before: Record<string, unknown>): void {
     const known = this.updated.get(state);
@@ -23,18 +29,29 @@ export class Journal {
     } else this.updated.set(state, { ...before });
   }
 
-  /** Call before `list.markCommitted()`, which replaces (never mutates) `committed`: no copy needed. */
+  /** Call before `list.markCommitted()`. A list unchanged since it was committed needs no record. */
   recordCollection(list: InstrumentedList<object>): void {
-    if (!this.collections.has(list)) this.collections.set(list, list.committed);
+    if (!list.changed) return;
+    this.collections.push(list);
+    this.collectionsBefore.push(list.saveCommitted());
+  }
+
+  /** Puts back the committed members of the recorded lists, the first record of each last, so that it wins. */
+  restoreCollections(): void {
+    for (let i = this.collections.length - 1; i >= 0; i--) this.collections[i]!.restoreCommitted(this.collectionsBefore[i]);
   }
 
   /** Folds a finished savepoint's journal into its parent's. */
   absorb(child: Journal): void {
     // Loops, not push(...list): a flush of many objects would exceed the argument limit.
-    for (const state of child.inserted) this.inserted.push(state);
-    for (const state of child.generatedKeys) this.generatedKeys.push(state);
+    for (const batch of child.inserted) this.inserted.push(batch);
+    for (const batch of child.generatedKeys) this.generatedKeys.push(batch);
     for (const state of child.deleted) this.deleted.push(state);
     for (const [state, before] of child.updated) this.recordUpdate(state, before);
-    for (const [list, before] of child.collections) if (!this.collections.has(list)) this.collections.set(list, before);
+    // After this journal's own records, which are older and so win on restore.
+    for (let i = 0; i < child.collections.length; i++) {
+      this.collections.push(child.collections[i]!);
+      this.collectionsBefore.push(child.collectionsBefore[i]);
+    }
   }
 }

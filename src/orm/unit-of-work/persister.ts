@@ -34,7 +34,6 @@ const MAX_PARAMS = 20_000;
 export async function insertStates(ctx: PersistContext, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
   const generated = mapper.generatedKey;
   const returning = ctx.conn.dialect.capabilities.insertReturning;
-  const identities = ctx.identity.forMapper(mapper);
   for (const { columns, states: group } of groupByGivenColumns(mapper, states)) {
     const needsKey = generated !== undefined && !columns.includes(generated);
     // Rows that give no column at all but whose key is generated and read back with RETURNING
@@ -47,18 +46,17 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
     // give (INSERT ... DEFAULT VALUES takes one row).
     const rowsPerStatement = (needsKey && !returning) || (columns.length === 0 && !keyOnly) ? 1 : Math.floor(MAX_PARAMS / Math.max(1, columns.length));
     for (let i = 0; i < group.length; i += rowsPerStatement) {
-      const chunk = group.slice(i, i + rowsPerStatement);
-      const dicts = chunk.map((state) => state.dict);
+      const chunk = group.length <= rowsPerStatement ? group : group.slice(i, i + rowsPerStatement);
       const readBack = needsKey && returning ? generated.column : undefined;
       const shape = { table: mapper.table, columns, rows: chunk.length, keyOnlyValue, returning: readBack };
-      const result = columns.length === 0 && !keyOnly ? await insertDefaultValues(ctx, mapper, readBack) : await executeInsertBatch(ctx.conn, shape, dicts);
+      const result = columns.length === 0 && !keyOnly ? await insertDefaultValues(ctx, mapper, readBack) : await executeInsertBatch(ctx.conn, shape, chunk);
       if (needsKey) {
         // With RETURNING, one row per row inserted; without, one row per statement and its insert id.
         if (readBack) for (let j = 0; j < chunk.length; j++) chunk[j]!.dict[generated.attr] = result.rows[j]![0];
         else chunk[0]!.dict[generated.attr] = Number(result.lastInsertId);
-        for (const state of chunk) ctx.journal.generatedKeys.push(state);
+        ctx.journal.generatedKeys.push(chunk);
       }
-      for (const state of chunk) becamePersistent(ctx, mapper, state, identities);
+      becamePersistent(ctx, mapper, chunk);
     }
   }
 }
@@ -69,16 +67,19 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
  */
 function groupByGivenColumns(mapper: Mapper, states: readonly InstanceState[]): { columns: MappedColumn[]; states: InstanceState[] }[] {
   const all = mapper.tableColumns;
-  const groups = new Map<string, { columns: MappedColumn[]; states: InstanceState[] }>();
+  const groups = new Map<number | string, { columns: MappedColumn[]; states: InstanceState[] }>();
   for (const state of states) {
     const dict = state.dict;
-    let signature = "";
-    for (const { column, attr } of all) {
+    // Which columns the row gives, as bits (a string past 30 columns): no allocation per row.
+    let given: number | string = all.length <= 30 ? 0 : "";
+    for (let c = 0; c < all.length; c++) {
+      const { column, attr } = all[c]!;
       if (dict[attr] === undefined && column.default !== undefined) dict[attr] = column.defaultValue();
-      signature += dict[attr] === undefined ? "0" : "1";
+      const bit = dict[attr] === undefined ? 0 : 1;
+      given = typeof given === "number" ? given | (bit << c) : given + bit;
     }
-    let group = groups.get(signature);
-    if (!group) groups.set(signature, (group = { columns: all.filter(({ attr }) => dict[attr] !== undefined), states: [] }));
+    let group = groups.get(given);
+    if (!group) groups.set(given, (group = { columns: all.filter(({ attr }) => dict[attr] !== undefined), states: [] }));
     group.states.push(state);
   }
   return [...groups.values()];
@@ -90,16 +91,22 @@ function insertDefaultValues(ctx: PersistContext, mapper: Mapper, readBack: Colu
   return ctx.conn.executeCompiled<unknown[]>(ctx.conn.compile(readBack ? statement.returning(readBack) : statement), { arrayRows: true });
 }
 
-function becamePersistent(ctx: PersistContext, mapper: Mapper, state: InstanceState, identities: Map<unknown, object>): void {
-  state.key = identityKeyOf(mapper.keyAttributes, state.dict);
-  state.committed = undefined;
-  identities.set(state.key, state.obj);
-  ctx.journal.inserted.push(state);
-  // A server default is computed by the database: reading it needs a refresh.
-  if (mapper.serverDefaulted.length) {
-    const unread = mapper.serverDefaulted.filter((attr) => state.dict[attr] === undefined);
-    if (unread.length) state.expire(unread);
+/** Rows just inserted: their objects are persistent, under their keys. */
+function becamePersistent(ctx: PersistContext, mapper: Mapper, states: readonly InstanceState[]): void {
+  const keyAttributes = mapper.keyAttributes;
+  const serverDefaulted = mapper.serverDefaulted;
+  for (let i = 0; i < states.length; i++) {
+    const state = states[i]!;
+    state.key = identityKeyOf(keyAttributes, state.dict);
+    state.committed = undefined;
+    // A server default is computed by the database: reading it needs a refresh.
+    if (serverDefaulted.length) {
+      const unread = serverDefaulted.filter((attr) => state.dict[attr] === undefined);
+      if (unread.length) state.expire(unread);
+    }
   }
+  ctx.identity.addInserted(states);
+  ctx.journal.inserted.push(states);
 }
 
 export function keyOf(mapper: Mapper, state: InstanceState): unknown {

@@ -1,0 +1,150 @@
+/**
+ * The session's bookkeeping under the shortcuts a large unit of work takes: inserted objects are
+ * indexed in the identity map only when looked up, composite keys of small integers are packed
+ * into numbers, lists are copied only when changed after a flush, and pending objects are kept
+ * in a list. Each test checks what a user sees, on every database.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Session, columnsOf, inspect, select } from "../../src/index.js";
+import { Base, Group, Membership, Post, Tag, User } from "../../examples/blog/index.js";
+import { forEachDatabaseWithSchema } from "../support/sessions.js";
+
+function user(email: string, id?: number): User {
+  const u = Object.assign(new User(), { email });
+  if (id !== undefined) u.id = id;
+  return u;
+}
+
+forEachDatabaseWithSchema("identity map and bookkeeping", Base.metadata, (ctx) => {
+  test("a query made before a flush returns the objects the flush inserted, not copies", async () => {
+    const session = ctx.session({ expireOnCommit: false });
+    // A query first: its hydrator for User exists before the flush below inserts more users.
+    assert.deepEqual(await session.scalars(select(User)), []);
+    const users = Array.from({ length: 50 }, (_, i) => user(`u${i}@x`));
+    session.addAll(users);
+    await session.flush();
+    // The query first: nothing has looked the inserted users up yet.
+    const loaded = await session.scalars(select(User).orderBy(columnsOf(User).id));
+    assert.equal(loaded.length, 50);
+    loaded.forEach((u, i) => assert.equal(u, users[i], "a query returns the inserted object, not a copy"));
+    ctx.reset();
+    for (const u of users) assert.equal(await session.get(User, u.id), u);
+    assert.equal(ctx.statements.length, 0, "get of an inserted key is answered by the identity map");
+  });
+
+  test("get finds objects a flush inserted, with no SELECT", async () => {
+    const session = ctx.session({ expireOnCommit: false });
+    const users = Array.from({ length: 20 }, (_, i) => user(`g${i}@x`));
+    session.addAll(users);
+    await session.flush();
+    ctx.reset();
+    for (const u of users) assert.equal(await session.get(User, u.id), u);
+    assert.equal(ctx.statements.length, 0);
+  });
+
+  test("composite keys: packed small integers, large ones and both orders stay distinct", async () => {
+    const big = 2 ** 26 + 3; // past what packs into one number
+    const writer = ctx.session();
+    const users = [user("a@x", 1), user("b@x", 2), user("c@x", big)];
+    const groups = [1, 2, big].map((id) => Object.assign(new Group(), { id, name: `g${id}` }));
+    const pairs: [number, number][] = [[0, 1], [1, 0], [0, 2], [2, 0], [2, 2], [1, 1]];
+    for (const [u, g] of pairs) Object.assign(new Membership(), { user: users[u]!, group: groups[g]!, role: `r${u}${g}` });
+    writer.addAll(users);
+    await writer.commit();
+    await writer.close();
+
+    const reader = ctx.session();
+    const memberships = await reader.scalars(select(Membership));
+    assert.equal(memberships.length, pairs.length);
+    ctx.reset();
+    for (const m of memberships) {
+      assert.equal(await reader.get(Membership, [m.userId, m.groupId]), m);
+      assert.equal(m.role, `r${[1, 2, big].indexOf(m.userId)}${[1, 2, big].indexOf(m.groupId)}`);
+    }
+    assert.equal(ctx.statements.length, 0, "every composite key is found in the identity map");
+    assert.equal(await reader.get(Membership, [2, big]), undefined, "a key with no row is not confused with another");
+  });
+
+  test("a session used again after close loads fresh objects", async () => {
+    const writer = ctx.session();
+    writer.add(user("again@x"));
+    await writer.commit();
+    await writer.close();
+
+    const session = ctx.session();
+    const [first] = await session.scalars(select(User));
+    await session.close();
+    assert.equal(inspect(first!).status, "detached");
+    const second = await session.get(User, first!.id);
+    assert.ok(second);
+    assert.notEqual(second, first, "close() empties the identity map");
+    assert.equal(inspect(second!).status, "persistent");
+  });
+
+  test("a list flushed and then changed: the next flush writes only the change, and rollback undoes both", async () => {
+    const session = ctx.session({ expireOnCommit: false });
+    const author = user("lists@x");
+    const post = Object.assign(new Post(), { title: "p", author });
+    const [t1, t2, t3] = ["t1", "t2", "t3"].map((name) => Object.assign(new Tag(), { name }));
+    post.tags.push(t1!, t2!);
+    session.add(author);
+    await session.flush();
+    ctx.reset();
+    post.tags.splice(0, 1); // t1 out
+    post.tags.push(t3!);
+    await session.flush();
+    const linkStatements = ctx.statements.filter((s) => /post_tags/.test(s));
+    assert.equal(linkStatements.length, 2, `one DELETE and one INSERT of links, got: ${linkStatements.join(" | ")}`);
+    await session.rollback();
+    assert.deepEqual(post.tags.map((t) => t.name).sort(), ["t2", "t3"], "the objects keep their unflushed state");
+    assert.equal(inspect(post).status, "pending", "the rolled-back insert is pending again");
+    await session.commit();
+    assert.equal(await ctx.count("post_tags"), 2, "committing again writes the list as it is");
+  });
+
+  test("pending objects: expunged ones are not inserted; a failed flush keeps the rest pending", async () => {
+    const session = ctx.session();
+    const users = Array.from({ length: 10 }, (_, i) => user(`p${i}@x`));
+    session.addAll(users);
+    session.expunge(users[3]!);
+    session.add(users[3]!); // back in, once
+    session.expunge(users[5]!);
+    const clash = user("p0@x"); // the same email as users[0]: the flush fails
+    session.add(clash);
+    await assert.rejects(session.flush());
+    assert.equal(inspect(users[0]!).status, "pending");
+    session.expunge(clash);
+    await session.commit();
+    assert.equal(await ctx.count("users"), 9, "every user but the expunged one, each once");
+    assert.equal(inspect(users[5]!).status, "transient");
+  });
+
+  test("a savepoint rolled back drops the objects added inside it, and only those", async () => {
+    const session = ctx.session();
+    const outer = user("outer@x");
+    session.add(outer);
+    const savepoint = await session.beginNested();
+    const inner = Array.from({ length: 5 }, (_, i) => user(`inner${i}@x`));
+    session.addAll(inner);
+    await savepoint.rollback();
+    for (const u of inner) assert.equal(inspect(u).status, "transient");
+    const late = user("late@x");
+    session.add(late);
+    await session.commit();
+    assert.equal(await ctx.count("users"), 2);
+    assert.equal(inspect(late).status, "persistent");
+  });
+
+  test("objects built with new have their state from the start; plain subclasses and other sessions are not confused", async () => {
+    const u = new User();
+    assert.equal(inspect(u).status, "transient");
+    const other = new Session(ctx.engine);
+    other.add(u);
+    const session = ctx.session();
+    assert.throws(() => session.add(u), /another session/);
+    await other.close();
+    session.add(u);
+    assert.equal(inspect(u).status, "pending");
+  });
+});
