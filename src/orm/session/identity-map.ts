@@ -98,12 +98,7 @@ export class IdentityMap {
     return this.mapOf(mapper);
   }
 
-  *objects(): IterableIterator<object> {
-    for (const map of this.byMapper.values()) yield* map.values();
-    for (const states of this.unindexed) for (const state of states) yield state.obj;
-  }
-
-  /** Calls `fn` for every object: cheaper than iterating `objects()` over a large session. */
+  /** Calls `fn` for every object (which must not add to or remove from the map). */
   forEachObject(fn: (obj: object) => void): void {
     for (const map of this.byMapper.values()) map.forEach(fn);
     for (const states of this.unindexed) for (let i = 0; i < states.length; i++) fn(states[i]!.obj);

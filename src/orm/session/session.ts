@@ -339,7 +339,7 @@ export class Session implements StateOwner {
     this.restoreJournal(this.journal);
     this.savepoints.length = 0;
     await this.endTransaction("rollback");
-    for (const obj of this.identity.objects()) this.expireState(stateOf(obj)!);
+    this.identity.forEachObject((obj) => this.expireState(stateOf(obj)!));
   }
 
   /** Rolls back and detaches every object; the session can still be used afterwards. */
@@ -351,7 +351,7 @@ export class Session implements StateOwner {
       this.savepoints.length = 0;
       await this.endTransaction("rollback");
     }
-    for (const obj of [...this.identity.objects()]) this.detach(stateOf(obj)!);
+    this.identity.forEachObject((obj) => this.detach(stateOf(obj)!));
     for (const state of this.pending) this.detach(state);
     this.identity.clear();
     this.pending = [];
@@ -426,12 +426,14 @@ export class Session implements StateOwner {
   }
 
   expireAll(): void {
-    for (const obj of this.identity.objects()) this.expireState(stateOf(obj)!);
+    this.identity.forEachObject((obj) => this.expireState(stateOf(obj)!));
   }
 
   /** Every object of the session: pending ones and those in the identity map. */
   get objects(): object[] {
-    return [...this.pending.map((s) => s.obj), ...this.identity.objects()];
+    const objects = this.pending.map((s) => s.obj);
+    this.identity.forEachObject((obj) => objects.push(obj));
+    return objects;
   }
 
   // ------------------------------------------------------------------ StateOwner

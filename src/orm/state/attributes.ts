@@ -55,9 +55,14 @@ export function columnImpl(mapper: Mapper, key: string): AttributeImpl {
 
 /** A relationship attribute: a list or one object; reading an unloaded one is an error. */
 export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
+  // Looked up once configuration has resolved it: attribute access is on every object's path.
+  let resolved: RelationshipProperty | undefined;
   const property = (): RelationshipProperty => {
-    mapper.registry.configure();
-    return mapper.relationships.get(key)!;
+    if (resolved === undefined) {
+      mapper.registry.configure();
+      resolved = mapper.relationships.get(key)!;
+    }
+    return resolved;
   };
   return {
     get(obj) {
