@@ -44,11 +44,13 @@ forEachDatabaseWithSchema("identity map and bookkeeping", Base.metadata, (ctx) =
   });
 
   test("composite keys: packed small integers, large ones and both orders stay distinct", async () => {
-    const big = 2 ** 26 + 3; // past what packs into one number
+    // Keys below 2^15 pack into small numbers, below 2^26 into negative ones, past that into strings.
+    const ids = [1, 2, 2 ** 15, 2 ** 15 + 1, 2 ** 26 + 3];
     const writer = ctx.session();
-    const users = [user("a@x", 1), user("b@x", 2), user("c@x", big)];
-    const groups = [1, 2, big].map((id) => Object.assign(new Group(), { id, name: `g${id}` }));
-    const pairs: [number, number][] = [[0, 1], [1, 0], [0, 2], [2, 0], [2, 2], [1, 1]];
+    const users = ids.map((id) => user(`u${id}@x`, id));
+    const groups = ids.map((id) => Object.assign(new Group(), { id, name: `g${id}` }));
+    const pairs: [number, number][] = [];
+    for (let u = 0; u < ids.length; u++) for (let g = 0; g < ids.length; g++) if ((u + g) % 2 === 0 || u === 0) pairs.push([u, g]);
     for (const [u, g] of pairs) Object.assign(new Membership(), { user: users[u]!, group: groups[g]!, role: `r${u}${g}` });
     writer.addAll(users);
     await writer.commit();
@@ -60,10 +62,11 @@ forEachDatabaseWithSchema("identity map and bookkeeping", Base.metadata, (ctx) =
     ctx.reset();
     for (const m of memberships) {
       assert.equal(await reader.get(Membership, [m.userId, m.groupId]), m);
-      assert.equal(m.role, `r${[1, 2, big].indexOf(m.userId)}${[1, 2, big].indexOf(m.groupId)}`);
+      assert.equal(m.role, `r${ids.indexOf(m.userId)}${ids.indexOf(m.groupId)}`);
     }
     assert.equal(ctx.statements.length, 0, "every composite key is found in the identity map");
-    assert.equal(await reader.get(Membership, [2, big]), undefined, "a key with no row is not confused with another");
+    assert.equal(await reader.get(Membership, [2, 2 ** 15]), undefined, "a key with no row is not confused with another");
+    assert.equal(await reader.get(Membership, [2 ** 15 + 1, 1]), undefined);
   });
 
   test("a session used again after close loads fresh objects", async () => {
@@ -147,4 +150,24 @@ forEachDatabaseWithSchema("identity map and bookkeeping", Base.metadata, (ctx) =
     session.add(u);
     assert.equal(inspect(u).status, "pending");
   });
+});
+
+test("a long list built through back-references holds each object once, through removals and re-adds", () => {
+  const author = user("long@x");
+  const posts = Array.from({ length: 200 }, (_, i) => Object.assign(new Post(), { title: `p${i}` }));
+  for (const post of posts) post.author = author;
+  assert.equal(author.posts.length, 200);
+  for (const post of posts.slice(0, 50)) post.author = author; // already there: no duplicate
+  assert.equal(author.posts.length, 200);
+  author.posts.splice(author.posts.indexOf(posts[10]!), 1);
+  assert.equal(posts[10]!.author, null, "removing from the list clears the back-reference");
+  posts[10]!.author = author;
+  posts[10]!.author = author;
+  assert.equal(author.posts.length, 200);
+  assert.equal(author.posts.filter((p) => p === posts[10]).length, 1);
+  const other = user("other@x");
+  for (const post of posts.slice(100)) post.author = other;
+  assert.equal(author.posts.length, 100);
+  assert.equal(other.posts.length, 100);
+  assert.deepEqual(new Set(author.posts).size, 100, "no object twice");
 });

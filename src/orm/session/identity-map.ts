@@ -4,10 +4,10 @@ import type { InstanceState } from "../state/instance-state.js";
 
 /**
  * The identity key of a row: the primary-key value itself for a single-column key (numbers and
- * strings compare by value in a Map). A composite key of two small non-negative integers (most
- * association tables) is packed into one exact number; any other composite key is a joined
- * string. Keys of one mapper all have the same arity, and a number never equals a string, so
- * the two forms cannot collide.
+ * strings compare by value in a Map). A composite key of two non-negative integers below 2^26
+ * (most association tables) is packed into one exact number (`pairKey`); any other composite
+ * key is a joined string. Keys of one mapper all have the same arity, and a number never equals
+ * a string, so the forms cannot collide.
  */
 export function identityKey(values: readonly unknown[]): unknown {
   if (values.length === 1) return normalizeKeyPart(values[0]);
@@ -29,11 +29,18 @@ export function identityKeyOf<F extends string | number>(fields: readonly F[], s
   return key;
 }
 
-/** Two parts below 2^26 each pack into a number below 2^52: exact, and no string per row. */
+/**
+ * Two non-negative integer parts pack into one exact number, with no string per row: below 2^15
+ * each, into a small integer below 2^30 (which V8 keeps unboxed); else, below 2^26 each, into a
+ * negative number above -2^52, so that the two ranges never meet.
+ */
+const SMALL_PART_LIMIT = 2 ** 15;
 const PACKED_PART_LIMIT = 2 ** 26;
 
 function pairKey(a: unknown, b: unknown): unknown {
-  if (isPackable(a) && isPackable(b)) return a * PACKED_PART_LIMIT + b;
+  if (isPackable(a) && isPackable(b)) {
+    return a < SMALL_PART_LIMIT && b < SMALL_PART_LIMIT ? a * SMALL_PART_LIMIT + b : -(a * PACKED_PART_LIMIT + b) - 1;
+  }
   return compositeKeyPart(a) + "\u0000" + compositeKeyPart(b);
 }
 

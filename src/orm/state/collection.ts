@@ -16,6 +16,9 @@ export interface CollectionEvents {
   removed(owner: object, item: object): void;
 }
 
+/** Lists from this length on check membership with a Set rather than a scan. */
+const MEMBERSHIP_SET_FROM = 32;
+
 /** `committed` of a list whose members are what the database holds: the list itself, uncopied. */
 const CLEAN = Symbol("clean");
 
@@ -37,6 +40,13 @@ export class InstrumentedList<T extends object> extends Array<T> {
    * the members it had, so that a flush touching thousands of lists copies none of them.
    */
   private committedMembers: CommittedMembers<T>;
+  /**
+   * The members as a Set, once the list is long enough for `appendQuietly`'s duplicate check to
+   * need one (else each link added to a large collection would scan it: quadratic). Kept up to
+   * date by additions; a removal drops it (a list may hold an object twice), and it is rebuilt
+   * when next needed, or when the length shows a change it did not see.
+   */
+  private membership: { readonly members: Set<T>; length: number } | undefined;
 
   /** Wraps `items` (copied) without reporting them as added. */
   static adopt<T extends object>(items: readonly T[], owner: object, events: CollectionEvents, committed: boolean): InstrumentedList<T> {
@@ -81,6 +91,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
   override push(...items: T[]): number {
     this.beforeChange();
     const length = super.push(...items);
+    this.noteAdded(items);
     for (const item of items) this.events?.added(this.owner!, item);
     return length;
   }
@@ -88,12 +99,14 @@ export class InstrumentedList<T extends object> extends Array<T> {
   override unshift(...items: T[]): number {
     this.beforeChange();
     const length = super.unshift(...items);
+    this.noteAdded(items);
     for (const item of items) this.events?.added(this.owner!, item);
     return length;
   }
 
   override pop(): T | undefined {
     this.beforeChange();
+    this.membership = undefined;
     const item = super.pop();
     if (item !== undefined) this.events?.removed(this.owner!, item);
     return item;
@@ -101,6 +114,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
 
   override shift(): T | undefined {
     this.beforeChange();
+    this.membership = undefined;
     const item = super.shift();
     if (item !== undefined) this.events?.removed(this.owner!, item);
     return item;
@@ -108,6 +122,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
 
   override splice(start: number, deleteCount?: number, ...items: T[]): T[] {
     this.beforeChange();
+    this.membership = undefined;
     const removed = deleteCount === undefined ? super.splice(start) : super.splice(start, deleteCount, ...items);
     for (const item of removed) this.events?.removed(this.owner!, item);
     for (const item of items) this.events?.added(this.owner!, item);
@@ -120,24 +135,49 @@ export class InstrumentedList<T extends object> extends Array<T> {
    * `includes` / `super.push` on an Array subclass take V8's slower generic paths.
    */
   appendQuietly(item: T): void {
-    const length = this.length;
-    for (let i = 0; i < length; i++) if (this[i] === item) return;
+    if (this.holds(item)) return;
     this.beforeChange();
-    this[length] = item;
+    this[this.length] = item;
+    this.noteAdded([item]);
   }
 
   removeQuietly(item: T): void {
     const index = this.indexOf(item);
     if (index < 0) return;
     this.beforeChange();
+    this.membership = undefined;
     super.splice(index, 1);
   }
 
   /** Replaces the members quietly (a savepoint's rollback puts back what it saw). */
   resetQuietly(items: readonly T[]): void {
     this.beforeChange();
+    this.membership = undefined;
     this.length = 0;
     for (let i = 0; i < items.length; i++) this[i] = items[i]!;
+  }
+
+  /** Whether `item` is a member: a scan of a short list, the membership Set of a long one. */
+  private holds(item: T): boolean {
+    const length = this.length;
+    if (length < MEMBERSHIP_SET_FROM) {
+      for (let i = 0; i < length; i++) if (this[i] === item) return true;
+      return false;
+    }
+    let membership = this.membership;
+    if (membership === undefined || membership.length !== length) {
+      const members = new Set<T>();
+      for (let i = 0; i < length; i++) members.add(this[i]!);
+      this.membership = membership = { members, length };
+    }
+    return membership.members.has(item);
+  }
+
+  private noteAdded(items: readonly T[]): void {
+    const membership = this.membership;
+    if (membership === undefined) return;
+    for (const item of items) membership.members.add(item);
+    membership.length = this.length;
   }
 
   /** Keeps the committed members before the first change after a load or flush. */

@@ -90,7 +90,8 @@ function byMapper(states: readonly InstanceState[], skipDeleted: boolean): Map<M
   const groups = new Map<Mapper, InstanceState[]>();
   let mapper: Mapper | undefined;
   let group: InstanceState[] | undefined;
-  for (const state of states) {
+  for (let i = 0; i < states.length; i++) {
+    const state = states[i]!;
     if (skipDeleted && state.deletePending) continue;
     // Consecutive states are mostly of one mapper: look the group up only when it changes.
     if (state.mapper !== mapper) {
@@ -109,12 +110,12 @@ function byMapper(states: readonly InstanceState[], skipDeleted: boolean): Map<M
  * all rows go at once. Otherwise each row's dependencies are found once and the rows are
  * inserted in waves, each wave the rows whose parents are already in.
  */
-function insertWaves(mapper: Mapper, pending: readonly InstanceState[]): InstanceState[][] {
+function insertWaves(mapper: Mapper, pending: readonly InstanceState[]): (readonly InstanceState[])[] {
   if (pending.length === 0) return [];
   const selfReferences = [...mapper.relationships.values()].filter(
     (rel) => !rel.viewonly && rel.resolved.target === mapper && rel.resolved.direction !== "manyToMany",
   );
-  if (selfReferences.length === 0) return [[...pending]];
+  if (selfReferences.length === 0) return [pending];
   const isPending = new Set(pending);
   // Kahn's algorithm: how many rows each row waits for, and who waits for it.
   const waitsFor = new Map<InstanceState, Set<InstanceState>>(pending.map((s) => [s, new Set()]));
@@ -186,10 +187,9 @@ function syncManyToOne(state: InstanceState): void {
     const targetDict = target === null ? undefined : ensureState(target, rel.resolved.target).dict;
     const pairs = rel.attributePairs;
     for (let p = 0; p < pairs.length; p++) {
-      const [fkAttr, keyAttr] = pairs[p]!;
-      const value = targetDict === undefined ? null : targetDict[keyAttr];
+      const value = targetDict === undefined ? null : targetDict[pairs[p]![1]];
       if (targetDict !== undefined && (value === undefined || value === null)) continue; // target not inserted yet
-      setAttribute(state, fkAttr, value);
+      setAttribute(state, pairs[p]![0], value);
     }
   }
 }

@@ -68,7 +68,8 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
 function groupByGivenColumns(mapper: Mapper, states: readonly InstanceState[]): { columns: MappedColumn[]; states: InstanceState[] }[] {
   const all = mapper.tableColumns;
   const groups = new Map<number | string, { columns: MappedColumn[]; states: InstanceState[] }>();
-  for (const state of states) {
+  for (let i = 0; i < states.length; i++) {
+    const state = states[i]!;
     const dict = state.dict;
     // Which columns the row gives, as bits (a string past 30 columns): no allocation per row.
     let given: number | string = all.length <= 30 ? 0 : "";
