@@ -202,9 +202,12 @@ function syncOneToMany(state: InstanceState): void {
     const value = state.dict[rel.key];
     if (value === undefined) continue;
     const pairs = rel.attributePairs;
+    // A new child whose many-to-one points back here copies the key itself, before its insert.
+    const back = rel.backRef !== undefined && !rel.backRef.viewonly ? rel.backRef.key : undefined;
     const current: readonly object[] = rel.collection ? (value as object[]) : value === null ? [] : [value as object];
     for (let c = 0; c < current.length; c++) {
       const childState = ensureState(current[c]!, rel.resolved.target);
+      if (childState.key === undefined && back !== undefined && childState.dict[back] === state.obj) continue;
       for (let p = 0; p < pairs.length; p++) setAttribute(childState, pairs[p]![1], state.dict[pairs[p]![0]]);
     }
     if (!rel.collection || !(value as InstrumentedList<object>).changed) continue;
