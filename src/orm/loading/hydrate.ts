@@ -4,7 +4,7 @@
  * attributes are refreshed, and a new object is made without running its constructor.
  */
 import type { Mapper } from "../mapping/mapper.js";
-import { identityKey, type IdentityMap } from "../session/identity-map.js";
+import { identityKey, identityKeyOf, type IdentityMap } from "../session/identity-map.js";
 import { dictMaker } from "../state/dict-shape.js";
 import { attachState, InstanceState, stateOf, type StateOwner } from "../state/instance-state.js";
 
@@ -47,9 +47,8 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext):
       if (key === null || key === undefined) return null; // the outer side of a join found nothing
       if (typeof key === "bigint") key = identityKey([key]);
     } else {
-      const values = pkIndexes.map((i) => row[i]);
-      if (values.some((v) => v === null || v === undefined)) return null;
-      key = identityKey(values);
+      key = compositeKeyAt(row, pkIndexes);
+      if (key === undefined) return null;
     }
     if (identity.hasUnindexed) identity.indexInserted(); // a flush since this hydrator was made
     const existing = objects.get(key);
@@ -67,6 +66,15 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext):
     objects.set(key, obj);
     return obj;
   };
+}
+
+/**
+ * The composite key of a row, or undefined when a part is null (the outer side of a join). Not
+ * inline in the hydrator: a callback there capturing the row would cost a context per row.
+ */
+function compositeKeyAt(row: readonly unknown[], indexes: readonly number[]): unknown {
+  for (let i = 0; i < indexes.length; i++) if (row[indexes[i]!] === null || row[indexes[i]!] === undefined) return undefined;
+  return identityKeyOf(indexes, row);
 }
 
 function refreshExpired(state: InstanceState, keys: readonly string[], row: readonly unknown[], start: number): void {

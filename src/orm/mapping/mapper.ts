@@ -25,6 +25,26 @@ export class Mapper<T extends object = object> {
   readonly columns: ReadonlyMap<string, Column>;
   /** Attribute key -> relationship. */
   readonly relationships: ReadonlyMap<string, RelationshipProperty>;
+  /**
+   * The column attributes that expire on commit: all but the primary key, which is the object's
+   * identity and stays readable. Shared, frozen, by every fully expired object of this mapper.
+   * A field, not a lazy getter: commit reads it once per object.
+   */
+  readonly expirableColumns: ReadonlySet<string>;
+  /** Every relationship, as a list: walked once per object by commit, expiry and flush. */
+  readonly relationshipList: readonly RelationshipProperty[];
+  /** The relationships that hold a list (one-to-many, many-to-many). */
+  readonly collectionRelationships: readonly RelationshipProperty[];
+  /** Every column with its attribute, in the table's column order (the order of INSERT columns). */
+  readonly tableColumns: readonly MappedColumn[];
+  /** The attributes of the primary-key columns, in key order: what an identity key is made of. */
+  readonly keyAttributes: readonly string[];
+  /** The single-column key the database generates (autoincrement), which an INSERT reads back. */
+  readonly generatedKey: MappedColumn | undefined;
+  /** Column attributes with a server default: what an INSERT that omits them must read back. */
+  readonly serverDefaulted: readonly string[];
+  /** The keys of an object's dict: the column attributes (in `columns` order), then the relationships. */
+  readonly attributeKeys: readonly string[];
   private readonly attributeByColumn = new Map<Column, string>();
 
   constructor(
@@ -43,7 +63,21 @@ export class Mapper<T extends object = object> {
   ) {
     this.columns = columns;
     for (const [key, column] of columns) this.attributeByColumn.set(column, key);
+    // What the session and the flush read per object, computed once here: fields, not lazy
+    // getters (a getter whose lazy branch has a callback using `this` makes V8 allocate a
+    // context on every call, which a flush of 32,000 objects pays 32,000 times).
+    const attributeOf = (column: Column) => this.attributeByColumn.get(column)!;
+    this.keyAttributes = table.primaryKey.map(attributeOf);
+    this.tableColumns = table.columnList.map((column) => ({ column, attr: attributeOf(column) }));
+    const pk = table.primaryKey;
+    this.generatedKey = pk.length === 1 && pk[0]!.autoincrement ? { column: pk[0]!, attr: attributeOf(pk[0]!) } : undefined;
+    this.serverDefaulted = [...columns].filter(([, c]) => c.serverDefault !== undefined).map(([attr]) => attr);
+    const identity = new Set(this.keyAttributes);
+    this.expirableColumns = Object.freeze(new Set([...columns.keys()].filter((k) => !identity.has(k))));
     this.relationships = new Map([...relationships].map(([key, spec]) => [key, new RelationshipProperty(this, key, spec)]));
+    this.relationshipList = [...this.relationships.values()];
+    this.collectionRelationships = this.relationshipList.filter((rel) => rel.collection);
+    this.attributeKeys = [...columns.keys(), ...relationships.keys()];
     for (const [key, slot] of slots) {
       const rel = relationships.get(key);
       slot.impl = rel ? relationshipImpl(this, key) : columnImpl(this, key);
@@ -53,53 +87,6 @@ export class Mapper<T extends object = object> {
   get primaryKey(): readonly Column[] {
     return this.table.primaryKey;
   }
-
-  /**
-   * The column attributes that expire on commit: all but the primary key, which is the object's
-   * identity and stays readable. Shared, frozen, by every fully expired object of this mapper.
-   */
-  get expirableColumns(): ReadonlySet<string> {
-    if (!this.expirable) {
-      const identity = new Set(this.primaryKey.map((c) => this.attributeFor(c)));
-      this.expirable = Object.freeze(new Set([...this.columns.keys()].filter((k) => !identity.has(k))));
-    }
-    return this.expirable;
-  }
-  private expirable: ReadonlySet<string> | undefined;
-
-  /** Column attributes with a server default: what an INSERT that omits them must read back. */
-  get serverDefaulted(): readonly string[] {
-    return (this.serverDefaultedAttrs ??= [...this.columns].filter(([, c]) => c.serverDefault !== undefined).map(([attr]) => attr));
-  }
-  private serverDefaultedAttrs: readonly string[] | undefined;
-
-  /** Every column with its attribute, in the table's column order (the order of INSERT columns). */
-  get tableColumns(): readonly MappedColumn[] {
-    return (this.tableColumnList ??= this.table.columnList.map((column) => ({ column, attr: this.attributeFor(column)! })));
-  }
-  private tableColumnList: readonly MappedColumn[] | undefined;
-
-  /** The attributes of the primary-key columns, in key order: what an identity key is made of. */
-  get keyAttributes(): readonly string[] {
-    return (this.keyAttributeList ??= this.primaryKey.map((c) => this.attributeFor(c)!));
-  }
-  private keyAttributeList: readonly string[] | undefined;
-
-  /** The single-column key the database generates (autoincrement), which an INSERT reads back. */
-  get generatedKey(): MappedColumn | undefined {
-    if (this.generatedKeyColumn === undefined) {
-      const pk = this.primaryKey;
-      this.generatedKeyColumn = pk.length === 1 && pk[0]!.autoincrement ? { column: pk[0]!, attr: this.attributeFor(pk[0]!)! } : null;
-    }
-    return this.generatedKeyColumn ?? undefined;
-  }
-  private generatedKeyColumn: MappedColumn | null | undefined;
-
-  /** The keys of an object's dict: the column attributes (in `columns` order), then the relationships. */
-  get attributeKeys(): readonly string[] {
-    return (this.attributeKeyList ??= [...this.columns.keys(), ...this.relationships.keys()]);
-  }
-  private attributeKeyList: readonly string[] | undefined;
 
   /** A dict of this mapper's shape with every attribute undefined: the state of a new object. */
   newDict(): Record<string, unknown> {
@@ -114,18 +101,6 @@ export class Mapper<T extends object = object> {
     return this.emptyDict();
   }
   private emptyDict: (() => Record<string, unknown>) | undefined;
-
-  /** Every relationship, as a list: walked once per object by commit, expiry and flush. */
-  get relationshipList(): readonly RelationshipProperty[] {
-    return (this.relationshipArray ??= [...this.relationships.values()]);
-  }
-  private relationshipArray: readonly RelationshipProperty[] | undefined;
-
-  /** The relationships that hold a list (one-to-many, many-to-many). */
-  get collectionRelationships(): readonly RelationshipProperty[] {
-    return (this.collectionArray ??= this.relationshipList.filter((rel) => rel.collection));
-  }
-  private collectionArray: readonly RelationshipProperty[] | undefined;
 
   /**
    * The relationships whose keys a flush copies (viewonly ones excluded), by direction. Only
@@ -146,7 +121,7 @@ export class Mapper<T extends object = object> {
   /** The relationships (viewonly ones excluded) that session operations of `kind` cascade along. */
   relationshipsCascading(kind: CascadeOption): readonly RelationshipProperty[] {
     let list = this.cascadingByKind.get(kind);
-    if (!list) this.cascadingByKind.set(kind, (list = [...this.relationships.values()].filter((rel) => !rel.viewonly && rel.cascades(kind))));
+    if (!list) this.cascadingByKind.set(kind, (list = cascadingAlong(this.relationshipList, kind)));
     return list;
   }
   private readonly cascadingByKind = new Map<CascadeOption, readonly RelationshipProperty[]>();
@@ -159,4 +134,9 @@ export class Mapper<T extends object = object> {
   toString(): string {
     return `Mapper[${this.name}(${this.table.name})]`;
   }
+}
+
+/** Outside the method, whose every call would otherwise allocate a context for the callback's `kind`. */
+function cascadingAlong(relationships: readonly RelationshipProperty[], kind: CascadeOption): RelationshipProperty[] {
+  return relationships.filter((rel) => !rel.viewonly && rel.cascades(kind));
 }

@@ -50,23 +50,22 @@ export class RelationshipProperty {
   /** On an association's many-to-one: the many-to-many views that read through it. */
   readonly views: RelationshipProperty[] = [];
 
+  /** Whether the attribute holds a list. */
+  readonly collection: boolean;
+  readonly viewonly: boolean;
+
   constructor(
     readonly parent: Mapper,
     readonly key: string,
     readonly spec: RelationshipSpec,
-  ) {}
+  ) {
+    // Fields rather than getters: the flush reads them for every object it writes.
+    this.collection = isCollectionKind(spec.kind);
+    this.viewonly = spec.options.viewonly ?? false;
+  }
 
   get kind(): RelationshipKind {
     return this.spec.kind;
-  }
-
-  /** Whether the attribute holds a list. */
-  get collection(): boolean {
-    return isCollectionKind(this.spec.kind);
-  }
-
-  get viewonly(): boolean {
-    return this.spec.options.viewonly ?? false;
   }
 
   /** Whether session operations of `kind` on the parent apply to what this relationship holds. */
@@ -91,13 +90,17 @@ export class RelationshipProperty {
 
   setResolved(resolved: ResolvedRelationship): void {
     this.resolvedState = resolved;
-    this.attributePairList = undefined;
-    this.localAttributeList = undefined;
+    // Computed here, once: the flush reads them for every object it writes.
+    const { direction, pairs, target } = resolved;
+    this.localAttributeList = pairs.map(([local]) => this.parent.attributeFor(local)!);
+    this.attributePairList =
+      direction === "manyToMany" ? undefined : pairs.map(([, remote], i) => [this.localAttributeList![i]!, target.attributeFor(remote)!] as const);
   }
 
   /** The attributes of this side's columns in `resolved.pairs`, in pair order (every direction). */
   get localAttributes(): readonly string[] {
-    return (this.localAttributeList ??= this.resolved.pairs.map(([local]) => this.parent.attributeFor(local)!));
+    if (!this.localAttributeList) throw new Error(`${this} is not configured yet; call registry.configure().`);
+    return this.localAttributeList;
   }
   private localAttributeList: readonly string[] | undefined;
 
@@ -107,9 +110,8 @@ export class RelationshipProperty {
    */
   get attributePairs(): readonly (readonly [string, string])[] {
     if (!this.attributePairList) {
-      const { direction, pairs, target } = this.resolved;
-      if (direction === "manyToMany") throw new Error(`internal: ${this} is many-to-many; its pairs name secondary columns`);
-      this.attributePairList = pairs.map(([, remote], i) => [this.localAttributes[i]!, target.attributeFor(remote)!] as const);
+      if (this.resolvedState?.direction === "manyToMany") throw new Error(`internal: ${this} is many-to-many; its pairs name secondary columns`);
+      throw new Error(`${this} is not configured yet; call registry.configure().`);
     }
     return this.attributePairList;
   }

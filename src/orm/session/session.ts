@@ -421,7 +421,8 @@ export class Session implements StateOwner {
   expire(obj: object, attributes?: readonly string[]): void {
     const state = this.stateFor(obj);
     const cascaded = attributes ? [] : this.related(state, "refresh-expire");
-    this.expireState(state, attributes);
+    if (attributes) this.expireAttributes(state, attributes);
+    else this.expireState(state);
     for (const related of cascaded) if (stateOf(related)?.session === this) this.expireState(stateOf(related)!);
   }
 
@@ -527,23 +528,30 @@ export class Session implements StateOwner {
     state.deletePending = false;
   }
 
-  private expireState(state: InstanceState, attributes?: readonly string[]): void {
+  /** Expires every attribute but the primary key. */
+  private expireState(state: InstanceState): void {
     if (state.key === undefined) return;
-    if (attributes) {
-      // The primary key is the object's identity, which the session keeps: it stays readable.
-      const keys = attributes.filter((k) => state.mapper.expirableColumns.has(k) || state.mapper.relationships.has(k));
-      for (const key of keys) {
-        if (state.mapper.relationships.has(key)) state.dict[key] = undefined;
-        else if (state.committed) delete state.committed[key];
-      }
-      state.expire(keys.filter((k) => !state.mapper.relationships.has(k)));
-      if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
-    } else {
-      state.expireAllColumns();
-      state.committed = undefined;
-      const relationships = state.mapper.relationshipList;
-      for (let i = 0; i < relationships.length; i++) state.dict[relationships[i]!.key] = undefined;
+    state.expireAllColumns();
+    state.committed = undefined;
+    const relationships = state.mapper.relationshipList;
+    for (let i = 0; i < relationships.length; i++) state.dict[relationships[i]!.key] = undefined;
+  }
+
+  /**
+   * Expires some attributes. Apart from `expireState`: its callbacks capture the state, and V8
+   * then allocates a context on every call, which commit would pay once per object.
+   */
+  private expireAttributes(state: InstanceState, attributes: readonly string[]): void {
+    if (state.key === undefined) return;
+    const { mapper } = state;
+    // The primary key is the object's identity, which the session keeps: it stays readable.
+    const keys = attributes.filter((k) => mapper.expirableColumns.has(k) || mapper.relationships.has(k));
+    for (const key of keys) {
+      if (mapper.relationships.has(key)) state.dict[key] = undefined;
+      else if (state.committed) delete state.committed[key];
     }
+    state.expire(keys.filter((k) => !mapper.relationships.has(k)));
+    if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
   }
 
   /** The session's connection, beginning its transaction on first use. */

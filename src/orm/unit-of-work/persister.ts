@@ -63,27 +63,35 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
 
 /**
  * Pending rows grouped by the columns they give (rows of one group share one multi-row INSERT).
- * Client-side defaults are applied first, so that they count as given.
+ * Client-side defaults are applied first, so that they count as given. Mostly every row gives
+ * the same columns: then the rows are one group, as they came.
  */
-function groupByGivenColumns(mapper: Mapper, states: readonly InstanceState[]): { columns: MappedColumn[]; states: InstanceState[] }[] {
+function groupByGivenColumns(mapper: Mapper, states: readonly InstanceState[]): { columns: MappedColumn[]; states: readonly InstanceState[] }[] {
   const all = mapper.tableColumns;
+  const given = new Array<number | string>(states.length);
+  for (let i = 0; i < states.length; i++) given[i] = givenColumns(all, states[i]!.dict);
+  const first = given[0];
+  const columnsOf = (dict: Record<string, unknown>) => all.filter(({ attr }) => dict[attr] !== undefined);
+  if (given.every((g) => g === first)) return states.length ? [{ columns: columnsOf(states[0]!.dict), states }] : [];
   const groups = new Map<number | string, { columns: MappedColumn[]; states: InstanceState[] }>();
   for (let i = 0; i < states.length; i++) {
-    const state = states[i]!;
-    const dict = state.dict;
-    // Which columns the row gives, as bits (a string past 30 columns): no allocation per row.
-    let given: number | string = all.length <= 30 ? 0 : "";
-    for (let c = 0; c < all.length; c++) {
-      const { column, attr } = all[c]!;
-      if (dict[attr] === undefined && column.default !== undefined) dict[attr] = column.defaultValue();
-      const bit = dict[attr] === undefined ? 0 : 1;
-      given = typeof given === "number" ? given | (bit << c) : given + bit;
-    }
-    let group = groups.get(given);
-    if (!group) groups.set(given, (group = { columns: all.filter(({ attr }) => dict[attr] !== undefined), states: [] }));
-    group.states.push(state);
+    let group = groups.get(given[i]!);
+    if (!group) groups.set(given[i]!, (group = { columns: columnsOf(states[i]!.dict), states: [] }));
+    group.states.push(states[i]!);
   }
   return [...groups.values()];
+}
+
+/** Which columns a row gives, as bits (a string past 30 columns), after applying client-side defaults. */
+function givenColumns(all: readonly MappedColumn[], dict: Record<string, unknown>): number | string {
+  let given: number | string = all.length <= 30 ? 0 : "";
+  for (let c = 0; c < all.length; c++) {
+    const { column, attr } = all[c]!;
+    if (dict[attr] === undefined && column.default !== undefined) dict[attr] = column.defaultValue();
+    const bit = dict[attr] === undefined ? 0 : 1;
+    given = typeof given === "number" ? given | (bit << c) : given + bit;
+  }
+  return given;
 }
 
 /** `INSERT ... DEFAULT VALUES` of one row, returning its generated key when `readBack` is given. */
@@ -100,14 +108,19 @@ function becamePersistent(ctx: PersistContext, mapper: Mapper, states: readonly 
     const state = states[i]!;
     state.key = identityKeyOf(keyAttributes, state.dict);
     state.committed = undefined;
-    // A server default is computed by the database: reading it needs a refresh.
-    if (serverDefaulted.length) {
-      const unread = serverDefaulted.filter((attr) => state.dict[attr] === undefined);
-      if (unread.length) state.expire(unread);
-    }
+    if (serverDefaulted.length) expireServerDefaults(state, serverDefaulted);
   }
   ctx.identity.addInserted(states);
   ctx.journal.inserted.push(states);
+}
+
+/**
+ * A server default is computed by the database: reading it needs a refresh. (A function of its
+ * own: a callback capturing the loop's state would make V8 allocate a context per row.)
+ */
+function expireServerDefaults(state: InstanceState, serverDefaulted: readonly string[]): void {
+  const unread = serverDefaulted.filter((attr) => state.dict[attr] === undefined);
+  if (unread.length) state.expire(unread);
 }
 
 export function keyOf(mapper: Mapper, state: InstanceState): unknown {
