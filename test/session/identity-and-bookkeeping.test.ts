@@ -9,6 +9,7 @@ import { test } from "node:test";
 import { Session, columnsOf, inspect, select } from "../../src/index.js";
 import { Base, Group, Membership, Post, Tag, User } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
+import { CompanyBase, CyDepartment, CyEmployee } from "./fixtures/company.js";
 
 function user(email: string, id?: number): User {
   const u = Object.assign(new User(), { email });
@@ -170,4 +171,20 @@ test("a long list built through back-references holds each object once, through 
   assert.equal(author.posts.length, 100);
   assert.equal(other.posts.length, 100);
   assert.deepEqual(new Set(author.posts).size, 100, "no object twice");
+});
+
+forEachDatabaseWithSchema("foreign keys in a cycle between tables", CompanyBase.metadata, (ctx) => {
+  test("the key known only after the other table's INSERT is written with an UPDATE, in the same flush", async () => {
+    const session = ctx.session();
+    const department = Object.assign(new CyDepartment(), { name: "R&D" });
+    const boss = Object.assign(new CyEmployee(), { name: "Ada" });
+    const staff = Object.assign(new CyEmployee(), { name: "Bob" });
+    department.staff.push(boss, staff);
+    department.manager = boss;
+    session.add(department);
+    await session.commit();
+    const rows = await ctx.count("cy_employees", `department_id = ${department.id}`);
+    assert.equal(rows, 2, "both employees reference the department");
+    assert.equal(await ctx.count("cy_departments", `manager_id = ${boss.id}`), 1, "the department references its manager");
+  });
 });

@@ -34,7 +34,10 @@ export interface FlushWork {
 
 export async function flush(work: FlushWork): Promise<void> {
   const ctx: PersistContext = { conn: work.conn, identity: work.identity, journal: work.journal };
-  const deleting = await expandDeletes(work);
+  // Rows already in the database whose keys the flush changes: those written before the change
+  // (a parent processed after its child, in a cycle between tables) are updated again at the end.
+  const changedRows: InstanceState[] = [];
+  const deleting = await expandDeletes(work, changedRows);
   const pendingBy = byMapper(work.pending, true);
   const modifiedBy = byMapper(work.modified, true);
   const deletingBy = byMapper(deleting, false);
@@ -44,23 +47,20 @@ export async function flush(work: FlushWork): Promise<void> {
   // session, mostly before V8 optimizes it, when `for...of` allocates an iterator result per state.
   for (const mapper of mappers) {
     for (const wave of insertWaves(mapper, pendingBy.get(mapper) ?? [])) {
-      for (let i = 0; i < wave.length; i++) syncManyToOne(wave[i]!);
+      for (let i = 0; i < wave.length; i++) syncManyToOne(wave[i]!, changedRows);
       await insertStates(ctx, mapper, wave);
-      for (let i = 0; i < wave.length; i++) syncOneToMany(wave[i]!);
+      for (let i = 0; i < wave.length; i++) syncOneToMany(wave[i]!, changedRows);
     }
     const modified = modifiedBy.get(mapper) ?? [];
     for (const state of modified) {
-      syncManyToOne(state);
-      syncOneToMany(state);
+      syncManyToOne(state, changedRows);
+      syncOneToMany(state, changedRows);
     }
     for (const state of modified) await updateState(ctx, mapper, state, mapper.versionAttribute);
   }
   // Children given new keys by a parent processed after them (rare: a cycle between tables).
-  for (const states of [work.pending, work.modified]) {
-    for (let i = 0; i < states.length; i++) {
-      const state = states[i]!;
-      if (state.committed && !state.deletePending && state.key !== undefined) await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
-    }
+  for (const state of changedRows) {
+    if (state.committed && !state.deletePending && state.key !== undefined) await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
   }
 
   await writeLinks(work, [pendingBy, modifiedBy, deletingBy]);
@@ -164,11 +164,14 @@ function insertWaves(mapper: Mapper, pending: readonly InstanceState[]): (readon
   return waves;
 }
 
-/** Sets a column attribute for the flush: tracked as a change when the row already exists. */
-function setAttribute(state: InstanceState, attr: string, value: unknown): void {
+/** Sets a column attribute for the flush: a change to record (in `changedRows` too) when the row already exists. */
+function setAttribute(state: InstanceState, attr: string, value: unknown, changedRows: InstanceState[]): void {
   const old = state.dict[attr];
   if (old === value) return;
-  if (state.key !== undefined) state.recordChange(attr, old ?? null);
+  if (state.key !== undefined) {
+    state.recordChange(attr, old ?? null);
+    changedRows.push(state);
+  }
   state.dict[attr] = value;
 }
 
@@ -177,7 +180,7 @@ function keyValue(state: InstanceState, column: Column): unknown {
 }
 
 /** Copies the key of each many-to-one target into this row's foreign-key columns. */
-function syncManyToOne(state: InstanceState): void {
+function syncManyToOne(state: InstanceState, changedRows: InstanceState[]): void {
   const relationships = state.mapper.flushedRelationships.manyToOne;
   for (let r = 0; r < relationships.length; r++) {
     const rel = relationships[r]!;
@@ -189,13 +192,13 @@ function syncManyToOne(state: InstanceState): void {
     for (let p = 0; p < pairs.length; p++) {
       const value = targetDict === undefined ? null : targetDict[pairs[p]![1]];
       if (targetDict !== undefined && (value === undefined || value === null)) continue; // target not inserted yet
-      setAttribute(state, pairs[p]![0], value);
+      setAttribute(state, pairs[p]![0], value, changedRows);
     }
   }
 }
 
 /** Copies this row's key into its one-to-many children, and clears it in removed children. */
-function syncOneToMany(state: InstanceState): void {
+function syncOneToMany(state: InstanceState, changedRows: InstanceState[]): void {
   const relationships = state.mapper.flushedRelationships.oneToMany;
   for (let r = 0; r < relationships.length; r++) {
     const rel = relationships[r]!;
@@ -208,7 +211,7 @@ function syncOneToMany(state: InstanceState): void {
     for (let c = 0; c < current.length; c++) {
       const childState = ensureState(current[c]!, rel.resolved.target);
       if (childState.key === undefined && back !== undefined && childState.dict[back] === state.obj) continue;
-      for (let p = 0; p < pairs.length; p++) setAttribute(childState, pairs[p]![1], state.dict[pairs[p]![0]]);
+      for (let p = 0; p < pairs.length; p++) setAttribute(childState, pairs[p]![1], state.dict[pairs[p]![0]], changedRows);
     }
     if (!rel.collection || !(value as InstrumentedList<object>).changed) continue;
     const committed = (value as InstrumentedList<object>).committed;
@@ -220,7 +223,7 @@ function syncOneToMany(state: InstanceState): void {
       if (!childState || childState.deletePending || childState.deleted) continue;
       const stillOurs = rel.backRef ? childState.dict[rel.backRef.key] === state.obj : true;
       if (stillOurs || childState.dict[rel.backRef?.key ?? ""] == null) {
-        for (const [, fkAttr] of pairs) setAttribute(childState, fkAttr, null);
+        for (const [, fkAttr] of pairs) setAttribute(childState, fkAttr, null, changedRows);
       }
     }
   }
@@ -231,7 +234,7 @@ function syncOneToMany(state: InstanceState): void {
  * cannot exist without it) are deleted too; other children lose their foreign key. Plain
  * many-to-many links of a deleted object are removed by `writeLinks`.
  */
-async function expandDeletes(work: FlushWork): Promise<InstanceState[]> {
+async function expandDeletes(work: FlushWork, changedRows: InstanceState[]): Promise<InstanceState[]> {
   const result = new Set<InstanceState>();
   const initially = new Set(work.deleting);
   const modified = new Set(work.modified);
@@ -255,7 +258,7 @@ async function expandDeletes(work: FlushWork): Promise<InstanceState[]> {
         const childState = ensureState(child, rel.resolved.target);
         if (cascades) queue.push(childState);
         else if (!childState.deletePending && !initially.has(childState)) {
-          for (const [, fkAttr] of rel.attributePairs) setAttribute(childState, fkAttr, null);
+          for (const [, fkAttr] of rel.attributePairs) setAttribute(childState, fkAttr, null, changedRows);
           if (!modified.has(childState)) {
             modified.add(childState);
             (work.modified as InstanceState[]).push(childState);
