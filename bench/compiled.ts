@@ -5,7 +5,9 @@
  * compiled against that package, so that both sides of the comparison run compiled JavaScript.
  * (`npm run bench:tsx` runs the same benchmark from source under tsx; esbuild lowers the models'
  * `accessor` fields to WeakMaps there, which makes building objects slower.) Arguments are
- * passed on to bench/orm-vs-raw.ts.
+ * passed on to bench/orm-vs-raw.ts, but one: `--young-mb N` runs it with V8's young generation
+ * set to N MB (`--max-semi-space-size`), a diagnostic that shows what the ORM costs apart from
+ * promoting its objects out of a small young generation (an application does not set it).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -45,4 +47,16 @@ writeFileSync(
   }),
 );
 run([tsc, "-p", join(out, "tsconfig.json")], "compiling the benchmark");
-run(["--expose-gc", join(out, "bench/orm-vs-raw.js"), ...process.argv.slice(2)], "the benchmark");
+const args = process.argv.slice(2);
+const nodeFlags: string[] = [];
+const young = args.indexOf("--young-mb");
+if (young >= 0) {
+  const mb = Number(args.splice(young, 2)[1]);
+  if (!Number.isInteger(mb) || mb < 1) {
+    console.error("bench: --young-mb needs a whole number of megabytes");
+    process.exit(2);
+  }
+  nodeFlags.push(`--max-semi-space-size=${mb}`);
+  console.error(`bench: diagnostic run with ${nodeFlags[0]} (not how an application runs)`);
+}
+run(["--expose-gc", ...nodeFlags, join(out, "bench/orm-vs-raw.js"), ...args], "the benchmark");
