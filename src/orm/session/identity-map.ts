@@ -116,6 +116,7 @@ export class IdentityMap {
     this.unindexed = [];
   }
 
+  /** Puts the objects waiting in `unindexed` into their mappers' Maps. */
   indexInserted(): void {
     const unindexed = this.unindexed;
     this.unindexed = [];
