@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Session, columnsOf, inspect, select } from "../../src/index.js";
+import { Registry, Session, columnsOf, inspect, integer, select, string, table } from "../../src/index.js";
 import { Base, Group, Membership, Post, Tag, User } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 import { CompanyBase, CyDepartment, CyEmployee } from "./fixtures/company.js";
@@ -186,5 +186,32 @@ forEachDatabaseWithSchema("foreign keys in a cycle between tables", CompanyBase.
     const rows = await ctx.count("cy_employees", `department_id = ${department.id}`);
     assert.equal(rows, 2, "both employees reference the department");
     assert.equal(await ctx.count("cy_departments", `manager_id = ${boss.id}`), 1, "the department references its manager");
+  });
+});
+
+// Two models on one table, one of them naming a column differently: INSERTs compiled for one
+// must not lay out the other's attributes.
+const shared = new Registry();
+const people = table("bk_people", shared.metadata, { id: integer().primaryKey(), fullname: string(50) });
+class Renamed {
+  declare id: number;
+  declare name: string | null;
+}
+class AsIs {
+  declare id: number;
+  declare fullname: string | null;
+}
+shared.mapImperatively(Renamed, people, { properties: { name: people.c.fullname } });
+shared.mapImperatively(AsIs, people);
+
+forEachDatabaseWithSchema("two models on one table", shared.metadata, (ctx) => {
+  test("each model's INSERT takes its own attribute for the shared column", async () => {
+    const session = ctx.session();
+    session.addAll([Object.assign(new Renamed(), { id: 1, name: "renamed" }), Object.assign(new AsIs(), { id: 2, fullname: "as is" })]);
+    await session.flush();
+    session.addAll([Object.assign(new AsIs(), { id: 3, fullname: "as is again" }), Object.assign(new Renamed(), { id: 4, name: "renamed again" })]);
+    await session.commit();
+    const rows = (await ctx.engine.execute(select(people.c.id, people.c.fullname).orderBy(people.c.id))).rows;
+    assert.deepEqual(rows.map((r) => r.fullname), ["renamed", "as is", "as is again", "renamed again"]);
   });
 });

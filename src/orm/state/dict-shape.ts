@@ -50,3 +50,23 @@ function compile(keys: readonly string[], given: number, start: number): DictMak
     return loop;
   }
 }
+
+/** Copies a dict's values of some keys, in order, into `out` from `at` on. */
+export type ValuesReader = (dict: Readonly<Record<string, unknown>>, out: unknown[], at: number) => void;
+
+/**
+ * The reader for these keys: `out[at] = dict["id"]; out[at + 1] = dict["name"]` compiled once,
+ * where the platform allows (a fixed property name per load keeps each load monomorphic, where
+ * a loop over key names makes one load site see them all); otherwise the loop.
+ */
+export function valuesReader(keys: readonly string[]): ValuesReader {
+  const loop: ValuesReader = (dict, out, at) => {
+    for (let i = 0; i < keys.length; i++) out[at + i] = dict[keys[i]!];
+  };
+  const loads = keys.map((key, i) => `out[at + ${i}] = dict[${JSON.stringify(key)}];`);
+  try {
+    return new Function("dict", "out", "at", loads.join(" ")) as ValuesReader;
+  } catch {
+    return loop;
+  }
+}

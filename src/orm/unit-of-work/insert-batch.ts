@@ -13,6 +13,7 @@ import { insert } from "../../core/statements/insert.js";
 import type { Connection } from "../../engine/connection.js";
 import type { Result } from "../../engine/result.js";
 import type { MappedColumn } from "../mapping/mapper.js";
+import { valuesReader, type ValuesReader } from "../state/dict-shape.js";
 
 export interface InsertShape {
   readonly table: Table;
@@ -30,8 +31,10 @@ export interface InsertShape {
 
 interface PreparedInsert {
   readonly compiled: CompiledQuery;
-  /** Bind conversions of the columns, in column order (undefined: the value goes as it is). */
-  readonly processors: readonly (ValueProcessor | undefined)[];
+  /** Lays one row's values out as parameters, in column order. */
+  readonly read: ValuesReader;
+  /** Bind conversions of the columns that have one, with their positions in a row. */
+  readonly processors: readonly { readonly at: number; readonly process: ValueProcessor }[];
 }
 
 /** Compiled shapes kept per table; a flush of the same objects needs two (full and last batch). */
@@ -43,9 +46,9 @@ const prepared = new WeakMap<object, Map<Table, Map<string, PreparedInsert>>>();
  * Executes one batch: `rows` give every column of the shape. The result's rows are arrays: the RETURNING column's value, one row per row inserted.
  */
 export function executeInsertBatch(conn: Connection, shape: InsertShape, rows: readonly RowValues[]): Promise<Result<unknown[]>> {
-  const { compiled, processors } = preparedInsert(conn, shape);
-  const params = shape.keyOnlyValue === undefined ? rowParams(shape.columns, processors, rows) : compiled.params;
-  return conn.executeCompiled<unknown[]>({ ...compiled, params }, { arrayRows: true });
+  const prepared = preparedInsert(conn, shape);
+  const params = shape.keyOnlyValue === undefined ? rowParams(prepared, shape.columns.length, rows) : prepared.compiled.params;
+  return conn.executeCompiled<unknown[]>({ ...prepared.compiled, params }, { arrayRows: true });
 }
 
 /** A row to insert: its attribute values (an object's state has them). */
@@ -54,16 +57,11 @@ export interface RowValues {
 }
 
 /** The parameters of the rows, row after row, each row's columns in the shape's order. */
-function rowParams(columns: readonly MappedColumn[], processors: readonly (ValueProcessor | undefined)[], rows: readonly RowValues[]): unknown[] {
-  const width = columns.length;
+function rowParams({ read, processors }: PreparedInsert, width: number, rows: readonly RowValues[]): unknown[] {
   const params = new Array<unknown>(rows.length * width);
-  for (let r = 0, at = 0; r < rows.length; r++) {
-    const dict = rows[r]!.dict;
-    for (let c = 0; c < width; c++, at++) {
-      const value = dict[columns[c]!.attr];
-      const process = processors[c];
-      params[at] = process !== undefined && value !== null && value !== undefined ? process(value) : value;
-    }
+  for (let r = 0; r < rows.length; r++) read(rows[r]!.dict, params, r * width);
+  for (const { at, process } of processors) {
+    for (let i = at; i < params.length; i += width) if (params[i] !== null && params[i] !== undefined) params[i] = process(params[i]);
   }
   return params;
 }
@@ -74,7 +72,8 @@ function preparedInsert(conn: Connection, shape: InsertShape): PreparedInsert {
   if (!byTable) prepared.set(conn.dialect, (byTable = new Map()));
   let shapes = byTable.get(shape.table);
   if (!shapes) byTable.set(shape.table, (shapes = new Map()));
-  const key = `${shape.rows}|${shape.columns.map((c) => c.column.key).join(",")}|${shape.keyOnlyValue === undefined ? "" : "key-only"}|${shape.returning?.key ?? ""}`;
+  // The attributes too: the reader takes the values by attribute, and two models may map one table.
+  const key = `${shape.rows}|${shape.columns.map((c) => `${c.column.key}=${c.attr}`).join(",")}|${shape.keyOnlyValue === undefined ? "" : "key-only"}|${shape.returning?.key ?? ""}`;
   let entry = shapes.get(key);
   if (!entry) {
     entry = prepare(conn, shape);
@@ -96,8 +95,9 @@ function prepare(conn: Connection, shape: InsertShape): PreparedInsert {
     throw new Error(`internal: the INSERT of ${shape.table.name} names (${named.join(", ")}), the flush gives (${expected.join(", ")})`);
   }
   if (shape.returning) statement = statement.returning(shape.returning) as never;
-  return {
-    compiled: conn.compile(statement),
-    processors: shape.columns.map(({ column }) => conn.dialect.bindProcessor(column.type)),
-  };
+  const processors = shape.columns.flatMap(({ column }, at) => {
+    const process = conn.dialect.bindProcessor(column.type);
+    return process ? [{ at, process }] : [];
+  });
+  return { compiled: conn.compile(statement), read: valuesReader(shape.columns.map((c) => c.attr)), processors };
 }
