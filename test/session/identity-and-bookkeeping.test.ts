@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Registry, Session, columnsOf, inspect, integer, select, string, table } from "../../src/index.js";
+import { Registry, Session, columnsOf, inspect, integer, select, string, table, type ColumnBuilder } from "../../src/index.js";
 import { Base, Group, Membership, Post, Tag, User } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 import { CompanyBase, CyDepartment, CyEmployee } from "./fixtures/company.js";
@@ -213,5 +213,36 @@ forEachDatabaseWithSchema("two models on one table", shared.metadata, (ctx) => {
     await session.commit();
     const rows = (await ctx.engine.execute(select(people.c.id, people.c.fullname).orderBy(people.c.id))).rows;
     assert.deepEqual(rows.map((r) => r.fullname), ["renamed", "as is", "as is again", "renamed again"]);
+  });
+});
+
+// A table wider than the 30 columns a compiled mask covers: rows are grouped by a string instead.
+const wide = new Registry();
+const wideColumns: Record<string, ColumnBuilder<number, boolean, boolean>> = { id: integer().primaryKey() };
+// A server default tells a column left out of a row's INSERT from one given as NULL.
+for (let i = 0; i < 34; i++) wideColumns[`c${i}`] = integer().serverDefault(-1);
+const wideTable = table("bk_wide", wide.metadata, wideColumns);
+class WideRow {
+  declare id: number;
+  [column: `c${number}`]: number | null;
+}
+wide.mapImperatively(WideRow, wideTable);
+
+forEachDatabaseWithSchema("a table of 35 columns", wide.metadata, (ctx) => {
+  test("rows giving different columns are inserted in groups, each with its values", async () => {
+    const session = ctx.session();
+    const rows = Array.from({ length: 6 }, (_, i) => {
+      const row = Object.assign(new WideRow(), { id: i + 1 });
+      // Even rows give every column; odd rows only the last few (bits past 30).
+      for (let c = i % 2 === 0 ? 0 : 31; c < 34; c++) row[`c${c}`] = i * 100 + c;
+      return row;
+    });
+    session.addAll(rows);
+    await session.commit();
+    const stored = (await ctx.engine.execute(select(wideTable.c.id, wideTable.c.c0, wideTable.c.c33).orderBy(wideTable.c.id))).rows;
+    assert.deepEqual(
+      stored.map((r) => [r.id, r.c0, r.c33]),
+      rows.map((_, i) => [i + 1, i % 2 === 0 ? i * 100 : -1, i * 100 + 33]),
+    );
   });
 });

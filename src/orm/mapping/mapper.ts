@@ -5,7 +5,7 @@
 import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
 import { columnImpl, relationshipImpl, type AttributeSlot } from "../state/attributes.js";
-import { dictMaker, type DictMaker } from "../state/dict-shape.js";
+import { definedMask, dictMaker, type DefinedMask, type DictMaker } from "../state/dict-shape.js";
 import type { CascadeOption } from "./cascade.js";
 import type { Registry } from "./registry.js";
 import { RelationshipProperty } from "./relationship.js";
@@ -89,6 +89,16 @@ export class Mapper<T extends object = object> {
   get primaryKey(): readonly Column[] {
     return this.table.primaryKey;
   }
+
+  /**
+   * Which columns an object's dict gives (not undefined), as bits in `tableColumns` order: what
+   * groups the rows of an INSERT. Undefined past 30 columns.
+   */
+  get givenColumnsMask(): DefinedMask | undefined {
+    if (this.givenMask === null) this.givenMask = this.tableColumns.length <= 30 ? definedMask(this.tableColumns.map((c) => c.attr)) : undefined;
+    return this.givenMask;
+  }
+  private givenMask: DefinedMask | undefined | null = null;
 
   /** A dict of this mapper's shape with every attribute undefined: the state of a new object. */
   newDict(): Record<string, unknown> {

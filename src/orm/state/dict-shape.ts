@@ -70,3 +70,22 @@ export function valuesReader(keys: readonly string[]): ValuesReader {
     return loop;
   }
 }
+
+/** Which of some keys a dict has a value for, as bits (key i is bit i): up to 30 keys. */
+export type DefinedMask = (dict: Readonly<Record<string, unknown>>) => number;
+
+/** The mask function for these keys (at most 30), compiled like `valuesReader`. */
+export function definedMask(keys: readonly string[]): DefinedMask {
+  if (keys.length > 30) throw new Error(`internal: definedMask takes at most 30 keys, not ${keys.length}`);
+  const loop: DefinedMask = (dict) => {
+    let mask = 0;
+    for (let i = 0; i < keys.length; i++) if (dict[keys[i]!] !== undefined) mask |= 1 << i;
+    return mask;
+  };
+  const bits = keys.map((key, i) => `(dict[${JSON.stringify(key)}] === undefined ? 0 : ${1 << i})`);
+  try {
+    return new Function("dict", `return ${bits.join(" | ") || "0"};`) as DefinedMask;
+  } catch {
+    return loop;
+  }
+}

@@ -68,8 +68,17 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
  */
 function groupByGivenColumns(mapper: Mapper, states: readonly InstanceState[]): { columns: MappedColumn[]; states: readonly InstanceState[] }[] {
   const all = mapper.tableColumns;
+  const defaulted = all.filter(({ column }) => column.default !== undefined);
+  const mask = mapper.givenColumnsMask;
+  // Which columns each row gives: bits from a mask compiled per mapper (a string past 30 columns).
   const given = new Array<number | string>(states.length);
-  for (let i = 0; i < states.length; i++) given[i] = givenColumns(all, states[i]!.dict);
+  for (let i = 0; i < states.length; i++) {
+    const dict = states[i]!.dict;
+    for (let d = 0; d < defaulted.length; d++) {
+      if (dict[defaulted[d]!.attr] === undefined) dict[defaulted[d]!.attr] = defaulted[d]!.column.defaultValue();
+    }
+    given[i] = mask ? mask(dict) : givenColumnsString(all, dict);
+  }
   const first = given[0];
   const columnsOf = (dict: Record<string, unknown>) => all.filter(({ attr }) => dict[attr] !== undefined);
   if (given.every((g) => g === first)) return states.length ? [{ columns: columnsOf(states[0]!.dict), states }] : [];
@@ -82,15 +91,10 @@ function groupByGivenColumns(mapper: Mapper, states: readonly InstanceState[]): 
   return [...groups.values()];
 }
 
-/** Which columns a row gives, as bits (a string past 30 columns), after applying client-side defaults. */
-function givenColumns(all: readonly MappedColumn[], dict: Record<string, unknown>): number | string {
-  let given: number | string = all.length <= 30 ? 0 : "";
-  for (let c = 0; c < all.length; c++) {
-    const { column, attr } = all[c]!;
-    if (dict[attr] === undefined && column.default !== undefined) dict[attr] = column.defaultValue();
-    const bit = dict[attr] === undefined ? 0 : 1;
-    given = typeof given === "number" ? given | (bit << c) : given + bit;
-  }
+/** Which columns a dict gives, one character each: for tables past the mask's 30 columns. */
+function givenColumnsString(all: readonly MappedColumn[], dict: Record<string, unknown>): string {
+  let given = "";
+  for (let c = 0; c < all.length; c++) given += dict[all[c]!.attr] === undefined ? "0" : "1";
   return given;
 }
 
