@@ -118,7 +118,9 @@ export class Session implements StateOwner {
   private joinCascaded(obj: object, work: InstanceState[]): void {
     const known = stateOf(obj);
     if (known?.session !== undefined) return;
-    const state = this.stateFor(obj);
+    // A declarative model with a state needs none of `stateFor`'s checks: its class is mapped,
+    // and it cannot hide attributes behind own fields.
+    const state = known !== undefined && obj instanceof DeclarativeBase ? known : this.stateFor(obj);
     this.join(state);
     work.push(state);
   }

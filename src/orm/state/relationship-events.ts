@@ -10,17 +10,18 @@
  */
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { InstrumentedList, type CollectionEvents } from "./collection.js";
-import { ensureState, stateOf } from "./instance-state.js";
+import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { MAPPER } from "../mapping/mapper.js";
 
-function mapperOf(obj: object): Mapper {
-  return (obj.constructor as { [MAPPER]?: Mapper })[MAPPER]!;
+/** The object's state; made, for its class's mapper, if it has none yet (imperatively mapped classes). */
+function stateIn(obj: object): InstanceState {
+  return stateOf(obj) ?? ensureState(obj, (obj.constructor as { [MAPPER]?: Mapper })[MAPPER]!);
 }
 
 /** The loaded list of `rel` on `obj`; an empty one for objects not yet in the database. */
 export function collectionOf(obj: object, rel: RelationshipProperty): InstrumentedList<object> | undefined {
-  const state = ensureState(obj, mapperOf(obj));
+  const state = stateIn(obj);
   const value = state.dict[rel.key] as InstrumentedList<object> | undefined;
   if (value !== undefined) return value;
   if (state.key !== undefined) return undefined; // not loaded: loading later reads the flushed rows
@@ -134,7 +135,7 @@ export function scalarChanged(obj: object, rel: RelationshipProperty, old: objec
 }
 
 function setScalar(obj: object, rel: RelationshipProperty, value: object): void {
-  const state = ensureState(obj, mapperOf(obj));
+  const state = stateIn(obj);
   const old = (state.dict[rel.key] ?? null) as object | null;
   state.dict[rel.key] = value;
   scalarChanged(obj, rel, old, value);
@@ -147,13 +148,13 @@ function attachBack(target: object, back: RelationshipProperty | undefined, obj:
     collectionOf(target, back)?.appendQuietly(obj);
     return;
   }
-  const state = ensureState(target, mapperOf(target));
+  const state = stateIn(target);
   const previous = state.dict[back.key] as object | null | undefined;
   if (previous === obj) return;
   // `target` moves from its previous parent (or one-to-one partner) to `obj`.
   if (previous) {
     if (rel.collection) collectionOf(previous, rel)?.removeQuietly(target);
-    else ensureState(previous, mapperOf(previous)).dict[rel.key] = null;
+    else stateIn(previous).dict[rel.key] = null;
   }
   state.dict[back.key] = obj;
   touched(target);
@@ -165,7 +166,7 @@ function detachBack(target: object, back: RelationshipProperty | undefined, obj:
   if (back.collection) {
     collectionOf(target, back)?.removeQuietly(obj);
   } else {
-    const state = ensureState(target, mapperOf(target));
+    const state = stateIn(target);
     if (state.dict[back.key] === obj) state.dict[back.key] = null;
   }
   touched(target);

@@ -46,10 +46,12 @@ export async function flush(work: FlushWork): Promise<void> {
   // The loops over states are indexed: each runs once per flush over up to every object of the
   // session, mostly before V8 optimizes it, when `for...of` allocates an iterator result per state.
   for (const mapper of mappers) {
+    // Mappers without relationships of a direction skip that pass over their objects entirely.
+    const { manyToOne, oneToMany } = mapper.flushedRelationships;
     for (const wave of insertWaves(mapper, pendingBy.get(mapper) ?? [])) {
-      for (let i = 0; i < wave.length; i++) syncManyToOne(wave[i]!, changedRows);
+      if (manyToOne.length) for (let i = 0; i < wave.length; i++) syncManyToOne(wave[i]!, changedRows);
       await insertStates(ctx, mapper, wave);
-      for (let i = 0; i < wave.length; i++) syncOneToMany(wave[i]!, changedRows);
+      if (oneToMany.length) for (let i = 0; i < wave.length; i++) syncOneToMany(wave[i]!, changedRows);
     }
     const modified = modifiedBy.get(mapper) ?? [];
     for (const state of modified) {
@@ -73,7 +75,9 @@ export async function flush(work: FlushWork): Promise<void> {
 
   // An inserted object's lists were never committed: undoing the insert uncommits them
   // (`uncommitCollections`), so they need no journal record.
-  for (let i = 0; i < work.pending.length; i++) commitCollections(work.pending[i]!, undefined);
+  for (const [mapper, states] of pendingBy) {
+    if (mapper.collectionRelationships.length) for (let i = 0; i < states.length; i++) commitCollections(states[i]!, undefined);
+  }
   for (let i = 0; i < work.modified.length; i++) commitCollections(work.modified[i]!, work.journal);
 }
 
