@@ -9,7 +9,7 @@
  * does: prepared statements, multi-row INSERTs in one transaction, one SELECT per level grouped
  * in JS.
  *
- * Scenarios (each R times after one warm-up, raw and athanor back to back in each round):
+ * Scenarios (each R times after WARM_UPS rounds, raw and athanor back to back in each round):
  *   selectin  every parent with its children: selectinLoad(Parent, "children") and touching each
  *             parent.children, vs one SELECT of parents + one SELECT ... JOIN ... WHERE IN (...).
  *   hydrate   100,000 rows of a 5-column model, fresh session each run, vs stmt.all() (objects).
@@ -17,12 +17,14 @@
  *             SELECT ... WHERE id = ?.
  *   insert    2,000 parents, 10,000 children (generated ids), 20,000 association objects with
  *             extraData, through one session and one commit, vs batched multi-row INSERTs in
- *             one transaction. Last, so that its garbage does not weigh on the others.
- * `session.close()` runs after the clock stops (its cost is shown for hydrate). Each round gives
+ *             one transaction.
+ * Each scenario runs in a process of its own (the same Node flags), so that none is timed
+ * while V8 collects what another left. `session.close()` runs after the clock stops (its cost is shown for hydrate). Each round gives
  * a wall-clock and a CPU-time ratio; the table shows the medians of both (CPU time is less
  * disturbed by other processes on a shared machine). Progress goes to stderr, one line per
  * scenario and round; the markdown table to stdout.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,28 +68,40 @@ const CHILDREN = 10_000;
 const LINKS_PER_PARENT = 10; // 20,000 associations; every child is linked to two parents
 const ITEMS = 100_000;
 const GETS = 10_000;
+/**
+ * Unmeasured rounds first: each scenario has a process of its own, so its code starts cold (the
+ * insert's first two rounds took twice as long as the rest on both sides).
+ */
+const WARM_UPS = 3;
 /** Rows per multi-row INSERT on the raw side (3 columns: 1,500 parameters). */
 const RAW_CHUNK = 500;
 
 type ScenarioName = "insert" | "selectin" | "hydrate" | "get";
 const ALL: readonly ScenarioName[] = ["selectin", "hydrate", "get", "insert"];
 
+type DatabaseName = "sqlite" | "pg";
+
 function parseArgs(argv: readonly string[]) {
   let runs = 5;
   let only: ScenarioName[] = [...ALL];
-  let databases = ["sqlite"];
+  let databases: DatabaseName[] = ["sqlite"];
+  let child = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--runs") runs = Number(argv[++i]);
     else if (arg === "--only") only = (argv[++i] ?? "").split(",") as ScenarioName[];
-    else if (arg === "--db") databases = (argv[++i] ?? "").split(",");
+    else if (arg === "--db") databases = (argv[++i] ?? "").split(",") as DatabaseName[];
+    else if (arg === CHILD_FLAG) child = true;
     else throw new Error(`unknown argument ${arg}; usage: bench/orm-vs-raw.ts [--runs R] [--only ${ALL.join(",")}] [--db sqlite,pg]`);
   }
   if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs needs a positive integer");
   for (const name of only) if (!ALL.includes(name)) throw new Error(`unknown scenario '${name}' (known: ${ALL.join(", ")})`);
   for (const name of databases) if (name !== "sqlite" && name !== "pg") throw new Error(`unknown database '${name}' (known: sqlite, pg)`);
-  return { runs, only, sqlite: databases.includes("sqlite"), postgres: databases.includes("pg") };
+  return { runs, only, databases, child };
 }
+
+/** Given to the process that runs one scenario on one database: it prints its rows as JSON. */
+const CHILD_FLAG = "--one-scenario-as-json";
 
 /** The (parent index, child index) pairs of the association objects. */
 function links(): [number, number][] {
@@ -401,7 +415,7 @@ const progress = (line: string) => process.stderr.write(`${line}\n`);
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
 /**
- * Runs raw and athanor alternately, one warm-up each then `runs` measured rounds; `before` runs
+ * Runs raw and athanor alternately, WARM_UPS rounds then `runs` measured ones; `before` runs
  * untimed before each side's every round (e.g. emptying the tables).
  */
 async function compare(
@@ -413,12 +427,12 @@ async function compare(
 ): Promise<Result> {
   const rawTimes: Timing[] = [];
   const ormTimes: Timing[] = [];
-  for (let round = 0; round <= runs; round++) {
+  for (let round = 1 - WARM_UPS; round <= runs; round++) {
     await before();
     const r = await timed(raw);
     await before();
     const o = await timed(orm);
-    const tag = round === 0 ? "warm-up" : `run ${round}/${runs}`;
+    const tag = round <= 0 ? "warm-up" : `run ${round}/${runs}`;
     progress(
       `  ${label.padEnd(10)} ${tag.padEnd(9)} raw ${ms(r.wall).padStart(7)} ms   athanor ${ms(o.wall).padStart(7)} ms   ` +
         `x${(o.wall / r.wall).toFixed(2)} wall, x${(o.cpu / r.cpu).toFixed(2)} CPU`,
@@ -466,8 +480,8 @@ async function runScenarios(db: Database_, runs: number, only: readonly Scenario
   const expectedCounts = `${PARENTS}/${CHILDREN}/${PARENTS * LINKS_PER_PARENT}`;
   const needsSeedData = only.some((s) => s === "selectin" || s === "get");
 
-  // The seed data the reads need; the insert scenario runs last, so that the garbage of its
-  // 32,000 objects per round does not weigh on the others' collections.
+  // The seed data the reads need (when scenarios share a process, the insert runs last, so that
+  // the garbage of its 32,000 objects per round does not weigh on the others' collections).
   if (needsSeedData) {
     await raw.clearSeed();
     await raw.insert();
@@ -491,7 +505,7 @@ async function runScenarios(db: Database_, runs: number, only: readonly Scenario
     const result = await compare("hydrate", runs, async () => void (a = await raw.hydrate()), () => athanor.hydrate(engine, b));
     check("raw rows", a, ITEMS);
     check("athanor objects", b.count, ITEMS);
-    rows.push({ scenario: `hydrate ${ITEMS.toLocaleString("en")} rows`, ...result, target: 1.5, note: `then session.close(): ${ms(median(closeMs.hydrate!.slice(1)))} ms` });
+    rows.push({ scenario: `hydrate ${ITEMS.toLocaleString("en")} rows`, ...result, target: 1.5, note: `then session.close(): ${ms(median(closeMs.hydrate!.slice(WARM_UPS)))} ms` });
   }
 
   if (only.includes("get")) {
@@ -529,9 +543,9 @@ async function runScenarios(db: Database_, runs: number, only: readonly Scenario
     );
     const after = await counts();
     if (after !== expectedCounts) throw new Error(`after the last insert: ${after} rows, expected ${expectedCounts}`);
-    // The warm-up's split is the first entry.
-    const builds = split.build.slice(1);
-    const commits = split.commit.slice(1);
+    // The warm-ups' splits are the first entries.
+    const builds = split.build.slice(WARM_UPS);
+    const commits = split.commit.slice(WARM_UPS);
     rows.push({ scenario: "insert: build objects + addAll + commit", ...result, target: 2 });
     rows.push({
       scenario: "insert: addAll + commit only",
@@ -549,7 +563,7 @@ async function runScenarios(db: Database_, runs: number, only: readonly Scenario
 
 function table(name: string, rows: readonly Row[], runs: number): string {
   const lines = [
-    `**${name}**: median of ${runs} runs after a warm-up; ratios are medians of the per-run ratios athanor / raw`,
+    `**${name}**: median of ${runs} runs after ${WARM_UPS} warm-ups; ratios are medians of the per-run ratios athanor / raw`,
     "",
     "| scenario | raw median ms | athanor median ms | ratio (wall) | ratio (CPU) | target (on wall) |",
     "|---|---:|---:|---:|---:|---|",
@@ -564,38 +578,32 @@ function table(name: string, rows: readonly Row[], runs: number): string {
 
 // ------------------------------------------------------------------ main
 
-const { runs, only, sqlite, postgres } = parseArgs(process.argv.slice(2));
-const here = dirname(fileURLToPath(import.meta.url));
-const outDir = join(here, ".out");
-mkdirSync(outDir, { recursive: true });
-if (!gc) progress("(run with node --expose-gc for a collection before each timing: `npm run bench` does)");
-
-const tables: string[] = [];
-
-if (sqlite) {
-  const file = join(outDir, "orm-vs-raw.db");
-  for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
-  const engine = createEngine(`sqlite:///${file}`);
-  await Base.metadata.createAll(engine);
-  await BenchBase.metadata.createAll(engine);
-  const raw = rawSqlite(file);
-  try {
-    const rows = await runScenarios({ name: "SQLite", engine, raw }, runs, only);
-    tables.push(table(`SQLite (better-sqlite3 ${(await import("better-sqlite3/package.json", { with: { type: "json" } })).default.version}, file database)`, rows, runs));
-  } finally {
-    await raw.close();
-    await engine.dispose();
+/** Runs the scenarios on one database in this process: the table's title and its rows. */
+async function runOn(database: DatabaseName, runs: number, only: readonly ScenarioName[]): Promise<{ title: string; rows: Row[] }> {
+  const outDir = join(dirname(fileURLToPath(import.meta.url)), ".out");
+  mkdirSync(outDir, { recursive: true });
+  if (database === "sqlite") {
+    const file = join(outDir, "orm-vs-raw.db");
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
+    const engine = createEngine(`sqlite:///${file}`);
+    await Base.metadata.createAll(engine);
+    await BenchBase.metadata.createAll(engine);
+    const raw = rawSqlite(file);
+    try {
+      const version = (await import("better-sqlite3/package.json", { with: { type: "json" } })).default.version;
+      return { title: `SQLite (better-sqlite3 ${version}, file database)`, rows: await runScenarios({ name: "SQLite", engine, raw }, runs, only) };
+    } finally {
+      await raw.close();
+      await engine.dispose();
+    }
   }
-}
-
-if (postgres) {
   const url = process.env.ATHANOR_BENCH_PG ?? "postgresql://postgres@127.0.0.1:5432/athanor_bench";
   const admin = new URL(url);
-  const database = admin.pathname.slice(1);
+  const name = admin.pathname.slice(1);
   admin.pathname = "/postgres";
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
-  if (!(await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database])).rows.length) await client.query(`CREATE DATABASE "${database}"`);
+  if (!(await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rows.length) await client.query(`CREATE DATABASE "${name}"`);
   await client.end();
   const engine = createEngine(url);
   await BenchBase.metadata.dropAll(engine);
@@ -604,15 +612,41 @@ if (postgres) {
   await BenchBase.metadata.createAll(engine);
   const raw = await rawPostgres(url);
   try {
-    const rows = await runScenarios({ name: "PostgreSQL", engine, raw }, runs, only);
-    tables.push(table("PostgreSQL (pg, localhost)", rows, runs));
+    return { title: "PostgreSQL (pg, localhost)", rows: await runScenarios({ name: "PostgreSQL", engine, raw }, runs, only) };
   } finally {
     await raw.close();
     await engine.dispose();
   }
 }
 
-process.stdout.write(`${tables.join("\n\n")}\n`);
+/**
+ * Each scenario runs in a process of its own, with the same Node flags: the garbage one
+ * scenario leaves in the old generation would otherwise be collected during the next one's
+ * timings (on either side), and the order of the scenarios would change their results.
+ */
+function runIsolated(database: DatabaseName, runs: number, only: readonly ScenarioName[]): { title: string; rows: Row[] } {
+  const script = fileURLToPath(import.meta.url);
+  const results = only.map((scenario) => {
+    const args = [...process.execArgv, script, "--db", database, "--only", scenario, "--runs", String(runs), CHILD_FLAG];
+    const child = spawnSync(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 1 << 26 });
+    if (child.status !== 0) throw new Error(`the ${scenario} scenario on ${database} failed (exit ${child.status ?? child.signal})`);
+    return JSON.parse(child.stdout) as { title: string; rows: Row[] };
+  });
+  return { title: results[0]!.title, rows: results.flatMap((r) => r.rows) };
+}
+
+const { runs, only, databases, child } = parseArgs(process.argv.slice(2));
+if (!gc) progress("(run with node --expose-gc for a collection before each timing: `npm run bench` does)");
+if (child) {
+  process.stdout.write(JSON.stringify(await runOn(databases[0]!, runs, only)));
+} else {
+  const tables: string[] = [];
+  for (const database of databases) {
+    const { title, rows } = only.length > 1 ? runIsolated(database, runs, only) : await runOn(database, runs, only);
+    tables.push(table(title, rows, runs));
+  }
+  process.stdout.write(`${tables.join("\n\n")}\n`);
+}
 
 /** The raw side of select-in: groups link rows by parent and gives each parent its list. */
 function attachChildren(parents: { id: number; children?: { id: number }[] }[], rows: readonly { id: number; left_id: number }[]): number {
