@@ -128,11 +128,12 @@ export class Session implements StateOwner {
   /** The object becomes the session's: pending without a row, else in the identity map. */
   private join(state: InstanceState): void {
     if (state.deleted) throw new InvalidRequestError(`${describe(state)} was deleted; it cannot be added again.`);
-    this.snapshot(state);
+    const savepoint = this.savepoints.length ? this.savepoints[this.savepoints.length - 1] : undefined;
+    if (savepoint) takeSnapshot(savepoint, state);
     state.session = this;
     if (state.key === undefined) {
       this.pending.push(state);
-      this.savepoints.at(-1)?.added.add(state);
+      savepoint?.added.add(state);
     } else {
       this.identity.set(state.mapper, state.key, state.obj);
       if (state.committed) this.modified.add(state);
@@ -285,11 +286,14 @@ export class Session implements StateOwner {
     this.flushing = true;
     try {
       const conn = await this.connection();
-      const pending = this.pending.slice();
+      // The pending list goes to the unit of work; objects added meanwhile wait in a new one.
+      const pending = this.pending;
+      this.pending = [];
       const modified = [...this.modified];
       const deleting = [...this.deleting];
+      let inserted: number;
       try {
-        await flush({
+        inserted = await flush({
           conn,
           identity: this.identity,
           journal: this.journal,
@@ -299,10 +303,12 @@ export class Session implements StateOwner {
           load: (rel, objects) => this.loadNow(rel, objects),
         });
       } catch (error) {
+        this.pending = pending.concat(this.pending);
         await this.abortTransaction();
         throw error;
       }
-      this.pending = this.pending.filter((state) => state.key === undefined);
+      // Mostly every pending object was inserted: then no pass over them.
+      if (inserted !== pending.length) this.pending = pending.filter((state) => state.key === undefined).concat(this.pending);
       this.modified.clear();
       for (const state of deleting) this.deleting.delete(state);
     } finally {

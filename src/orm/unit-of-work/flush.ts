@@ -32,7 +32,8 @@ export interface FlushWork {
   load(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
 }
 
-export async function flush(work: FlushWork): Promise<void> {
+/** Writes the work; returns how many of the pending objects it inserted. */
+export async function flush(work: FlushWork): Promise<number> {
   const ctx: PersistContext = { conn: work.conn, identity: work.identity, journal: work.journal };
   // Rows already in the database whose keys the flush changes: those written before the change
   // (a parent processed after its child, in a cycle between tables) are updated again at the end.
@@ -45,12 +46,14 @@ export async function flush(work: FlushWork): Promise<void> {
 
   // The loops over states are indexed: each runs once per flush over up to every object of the
   // session, mostly before V8 optimizes it, when `for...of` allocates an iterator result per state.
+  let inserted = 0;
   for (const mapper of mappers) {
     // Mappers without relationships of a direction skip that pass over their objects entirely.
     const { manyToOne, oneToMany } = mapper.flushedRelationships;
     for (const wave of insertWaves(mapper, pendingBy.get(mapper) ?? [])) {
       if (manyToOne.length) for (let i = 0; i < wave.length; i++) syncManyToOne(wave[i]!, changedRows);
       await insertStates(ctx, mapper, wave);
+      inserted += wave.length;
       if (oneToMany.length) for (let i = 0; i < wave.length; i++) syncOneToMany(wave[i]!, changedRows);
     }
     const modified = modifiedBy.get(mapper) ?? [];
@@ -79,6 +82,7 @@ export async function flush(work: FlushWork): Promise<void> {
     if (mapper.collectionRelationships.length) for (let i = 0; i < states.length; i++) commitCollections(states[i]!, undefined);
   }
   for (let i = 0; i < work.modified.length; i++) commitCollections(work.modified[i]!, work.journal);
+  return inserted;
 }
 
 /** Table dependency order of the mappers involved (the order of their MetaData's tables). */
