@@ -43,12 +43,10 @@ function compile(keys: readonly string[], given: number, start: number): DictMak
   // Assigning `__proto__` would set the prototype rather than make a property.
   if (keys.includes("__proto__")) return loop;
   const fields = keys.map((key, i) => `this[${JSON.stringify(key)}] = ${i < given ? `values[${start + i}]` : "undefined"};`);
-  try {
-    const Dict = new Function(`return class Dict { constructor(values) { ${fields.join(" ")} } }`)() as new (values: readonly unknown[]) => Record<string, unknown>;
-    return (values) => new Dict(values);
-  } catch {
-    return loop;
-  }
+  const Dict = generated<() => new (values: readonly unknown[]) => Record<string, unknown>>([], `return class Dict { constructor(values) { ${fields.join(" ")} } }`);
+  if (!Dict) return loop;
+  const Class = Dict();
+  return (values) => new Class(values);
 }
 
 /** Copies a dict's values of some keys, in order, into `out` from `at` on. */
@@ -64,11 +62,7 @@ export function valuesReader(keys: readonly string[]): ValuesReader {
     for (let i = 0; i < keys.length; i++) out[at + i] = dict[keys[i]!];
   };
   const loads = keys.map((key, i) => `out[at + ${i}] = dict[${JSON.stringify(key)}];`);
-  try {
-    return new Function("dict", "out", "at", loads.join(" ")) as ValuesReader;
-  } catch {
-    return loop;
-  }
+  return generated<ValuesReader>(["dict", "out", "at"], loads.join(" ")) ?? loop;
 }
 
 /** Which of some keys a dict has a value for, as bits (key i is bit i): up to 30 keys. */
@@ -83,9 +77,14 @@ export function definedMask(keys: readonly string[]): DefinedMask {
     return mask;
   };
   const bits = keys.map((key, i) => `(dict[${JSON.stringify(key)}] === undefined ? 0 : ${1 << i})`);
+  return generated<DefinedMask>(["dict"], `return ${bits.join(" | ") || "0"};`) ?? loop;
+}
+
+/** A function compiled from source, or undefined where the platform forbids code generation (a CSP). */
+function generated<F>(params: readonly string[], body: string): F | undefined {
   try {
-    return new Function("dict", `return ${bits.join(" | ") || "0"};`) as DefinedMask;
+    return new Function(...params, body) as F;
   } catch {
-    return loop;
+    return undefined;
   }
 }
