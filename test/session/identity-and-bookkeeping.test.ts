@@ -124,6 +124,26 @@ forEachDatabaseWithSchema("identity map and bookkeeping", Base.metadata, (ctx) =
     assert.equal(inspect(users[5]!).status, "transient");
   });
 
+  test("a detached post moved to a new author gets the author's new key in the same flush", async () => {
+    const writer = ctx.session();
+    const first = user("first@x");
+    const post = Object.assign(new Post(), { title: "moving", author: first });
+    writer.add(first);
+    await writer.commit();
+    await writer.close();
+    const loader = ctx.session({ expireOnCommit: false });
+    const detached = (await loader.get(Post, post.id))!;
+    await loader.close(); // the post is detached, its columns loaded and unchanged
+
+    const session = ctx.session();
+    const second = user("second@x");
+    second.posts.push(detached); // the post's foreign key is only known once `second` is inserted
+    session.add(second); // the cascade brings the post along, as a persistent object
+    await session.commit();
+    assert.equal(await ctx.count("posts", `author_id = ${second.id}`), 1, "the post now belongs to the new author");
+    assert.equal(await ctx.count("posts", `author_id = ${first.id}`), 0);
+  });
+
   test("a savepoint rolled back drops the objects added inside it, and only those", async () => {
     const session = ctx.session();
     const outer = user("outer@x");
