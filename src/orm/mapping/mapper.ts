@@ -47,6 +47,12 @@ export class Mapper<T extends object = object> {
   readonly serverDefaulted: readonly string[];
   /** The keys of an object's dict: the column attributes (in `columns` order), then the relationships. */
   readonly attributeKeys: readonly string[];
+  /**
+   * Which columns an object's dict gives (not undefined), as bits in `tableColumns` order: what
+   * groups the rows of an INSERT. Undefined past 30 columns.
+   */
+  readonly givenColumnsMask: DefinedMask | undefined;
+  private readonly emptyDict: DictMaker;
   private readonly attributeByColumn = new Map<Column, string>();
 
   constructor(
@@ -80,6 +86,8 @@ export class Mapper<T extends object = object> {
     this.relationshipList = [...this.relationships.values()];
     this.collectionRelationships = this.relationshipList.filter((rel) => rel.collection);
     this.attributeKeys = [...columns.keys(), ...relationships.keys()];
+    this.emptyDict = dictMaker(this.attributeKeys, 0, 0);
+    this.givenColumnsMask = this.tableColumns.length <= 30 ? definedMask(this.tableColumns.map((c) => c.attr)) : undefined;
     for (const [key, slot] of slots) {
       const rel = relationships.get(key);
       slot.impl = rel ? relationshipImpl(this, key) : columnImpl(this, key);
@@ -90,21 +98,10 @@ export class Mapper<T extends object = object> {
     return this.table.primaryKey;
   }
 
-  /**
-   * Which columns an object's dict gives (not undefined), as bits in `tableColumns` order: what
-   * groups the rows of an INSERT. Undefined past 30 columns.
-   */
-  get givenColumnsMask(): DefinedMask | undefined {
-    if (this.givenMask === null) this.givenMask = this.tableColumns.length <= 30 ? definedMask(this.tableColumns.map((c) => c.attr)) : undefined;
-    return this.givenMask;
-  }
-  private givenMask: DefinedMask | undefined | null = null;
-
   /** A dict of this mapper's shape with every attribute undefined: the state of a new object. */
   newDict(): Record<string, unknown> {
-    return (this.emptyDict ??= dictMaker(this.attributeKeys, 0, 0))(NO_VALUES);
+    return this.emptyDict(NO_VALUES);
   }
-  private emptyDict: DictMaker | undefined;
 
   /**
    * The relationships whose keys a flush copies (viewonly ones excluded), by direction. Only
