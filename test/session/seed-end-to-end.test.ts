@@ -80,4 +80,20 @@ forEachDatabaseWithSchema("seed end to end", Base.metadata, (ctx) => {
     assert.deepEqual(remaining.map((c) => c.id), [10, 20, 30], "children are not deleted with the links");
     await last.close();
   });
+
+  test("linking two loaded objects through the view writes the link, their association objects not loaded", async () => {
+    const setup = ctx.session();
+    const [parent, child] = [new Parent(), new Child()];
+    parent.id = 7;
+    child.id = 70;
+    setup.addAll([parent, child]);
+    await setup.commit();
+
+    const session = ctx.session();
+    const [loaded] = await session.scalars(select(Parent).options(selectinLoad(Parent, "children")));
+    const loadedChild = (await session.get(Child, 70))!;
+    loaded!.children.push(loadedChild);
+    await session.commit();
+    assert.deepEqual(await links(), ["7-70:null"]);
+  });
 });

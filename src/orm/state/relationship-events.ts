@@ -78,6 +78,9 @@ function collectionAdded(owner: object, rel: RelationshipProperty, item: object)
     }
     setScalar(association, view.toOwner, owner);
     setScalar(association, view.toMember, item);
+    // It joins the owner's session itself: with both ends persistent and their association
+    // lists not loaded, no list holds it for a cascade to find.
+    cascade(owner, rel, association);
   }
   cascade(owner, rel, item);
   touched(owner);
