@@ -67,14 +67,19 @@ export class Connection {
   }
 
   /**
-   * Runs an already compiled statement. With `arrayRows`, rows are arrays in select-list order
-   * (how the ORM reads them); otherwise objects keyed by column label.
+   * Runs an already compiled statement. Rows are objects keyed by column label, or as
+   * `rowShape` asks: arrays in select-list order (how the ORM reads them), or the first column's
+   * values.
    */
   async executeCompiled<Row>(compiled: CompiledQuery, options: ExecuteOptions = {}): Promise<Result<Row>> {
     const result = await this.run(compiled.sql, compiled.params, options);
     const rows = result.rows;
-    const processors = options.arrayRows ? compiled.resultProcessorsByIndex : compiled.resultProcessors;
-    if (processors.length) convertInPlace(rows, processors);
+    const shape = options.rowShape ?? "objects";
+    if (shape === "values") convertValuesInPlace(rows, compiled.resultProcessorsByIndex);
+    else {
+      const processors = shape === "arrays" ? compiled.resultProcessorsByIndex : compiled.resultProcessors;
+      if (processors.length) convertInPlace(rows, processors);
+    }
     return new Result<Row>(rows as Row[], result.rowCount, result.lastInsertId);
   }
 
@@ -160,6 +165,13 @@ export class Connection {
  * this runs once per value read, often before V8 has optimized it, when `for...of` and `[a, b] =`
  * each cost an iterator call.
  */
+/** Rows that are the first column's values: that column's conversion, if it has one. */
+function convertValuesInPlace(values: unknown[], processors: readonly (readonly [number, ValueProcessor])[]): void {
+  const process = processors.find(([index]) => index === 0)?.[1];
+  if (process === undefined) return;
+  for (let i = 0; i < values.length; i++) if (values[i] !== null && values[i] !== undefined) values[i] = process(values[i]);
+}
+
 function convertInPlace(rows: any[], processors: readonly (readonly [string | number, ValueProcessor])[]): void {
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];

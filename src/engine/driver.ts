@@ -6,7 +6,7 @@ import type { Dialect } from "../core/compiler/dialect.js";
 import type { DBAPIError } from "../core/errors.js";
 
 export interface DriverResult {
-  /** Objects keyed by column name, or arrays in column order when asked for `arrayRows`. */
+  /** Objects keyed by column name, or as the `rowShape` option asks. */
   readonly rows: any[];
   /** Rows changed by INSERT/UPDATE/DELETE, or returned by a SELECT. */
   readonly rowCount: number;
@@ -16,9 +16,16 @@ export interface DriverResult {
 
 /** One physical connection, checked out of the driver's pool. */
 export interface ExecuteOptions {
-  /** Rows as arrays in column order: no key lookups, no clashes between equal column names. */
-  readonly arrayRows?: boolean;
+  /**
+   * - `objects` (the default): objects keyed by column name;
+   * - `arrays`: arrays in column order: no key lookups, no clashes between equal column names;
+   * - `values`: the first column's value alone, for one-column results (generated keys read
+   *   back): no array per row.
+   */
+  readonly rowShape?: RowShape;
 }
+
+export type RowShape = "objects" | "arrays" | "values";
 
 export interface DriverConnection {
   execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult>;

@@ -120,6 +120,22 @@ forEachDatabase("column types", (ctx) => {
     assert.match(String(text), /^2024-02-29[ T]23:59:58\.123/);
   });
 
+  test("rows come back converted in each shape: objects, arrays, and first-column values", async () => {
+    await ctx.engine.execute(insert(values).values([{ id: 7, stamp: when, big: sample.big }, { id: 8, stamp: new Date(0), big: 1n }]));
+    const query = select(values.c.stamp, values.c.big, values.c.id).where(values.c.id.in([7, 8])).orderBy(values.c.id);
+    const read = (rowShape: "objects" | "arrays" | "values") =>
+      ctx.engine.withConnection(async (conn) => (await conn.executeCompiled<unknown>(conn.compile(query), { rowShape })).rows);
+    const objects = (await read("objects")) as { stamp: Date; big: bigint }[];
+    const arrays = (await read("arrays")) as [Date, bigint, number][];
+    const firstValues = (await read("values")) as Date[];
+    assert.deepEqual(objects.map((r) => [r.stamp.getTime(), r.big]), [[when.getTime(), sample.big], [0, 1n]]);
+    assert.deepEqual(arrays.map(([stamp, big, id]) => [stamp.getTime(), big, id]), [[when.getTime(), sample.big, 7], [0, 1n, 8]]);
+    assert.ok(firstValues.every((v) => v instanceof Date));
+    assert.deepEqual(firstValues.map((v) => v.getTime()), [when.getTime(), 0]);
+    // The statement is cached with its mode: the next call in another shape gets that shape.
+    assert.ok(Array.isArray((await read("arrays"))[0]));
+  });
+
   test("typed values work as bound filters: bigint, boolean, date, datetime, uuid, enum, numeric", async () => {
     await ctx.engine.execute(insert(values).values([{ id: 5, ...sample }, { id: 6, flag: false, big: 1n, day: "2024-03-01", stamp: new Date(0), size: "large", money: "1.00" }]));
     const ids = async (condition: Parameters<ReturnType<typeof select>["where"]>[0]) =>

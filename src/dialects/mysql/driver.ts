@@ -19,12 +19,14 @@ class MySqlConnection implements DriverConnection {
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
     // Transaction control and DDL cannot be prepared; everything with parameters is.
-    const rowsAsArray = options?.arrayRows === true;
+    const shape = options?.rowShape ?? "objects";
+    const rowsAsArray = shape !== "objects";
     const [result] = params.length
       ? await this.conn.execute({ sql, rowsAsArray }, params as mysql.ExecuteValues[])
       : await this.conn.query({ sql, rowsAsArray });
     if (Array.isArray(result)) {
-      return { rows: result, rowCount: result.length, lastInsertId: undefined };
+      const rows = shape === "values" ? (result as unknown[][]).map(firstColumn) : result;
+      return { rows, rowCount: result.length, lastInsertId: undefined };
     }
     const header = result as mysql.ResultSetHeader;
     return { rows: [], rowCount: header.affectedRows, lastInsertId: header.insertId || undefined };
@@ -36,6 +38,8 @@ class MySqlConnection implements DriverConnection {
     else this.conn.release();
   }
 }
+
+const firstColumn = (row: readonly unknown[]): unknown => row[0];
 
 export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOptions {
   const parsed = new URL(url.replace(/^(mysql|mariadb)(\+\w+)?:/, "mysql:"));

@@ -18,8 +18,10 @@ class PostgresConnection implements DriverConnection {
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
     const query = { text: sql, values: params as unknown[] };
-    const result = options?.arrayRows ? await this.client.query({ ...query, rowMode: "array" }) : await this.client.query(query);
-    return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length, lastInsertId: undefined };
+    const shape = options?.rowShape ?? "objects";
+    const result = shape === "objects" ? await this.client.query(query) : await this.client.query({ ...query, rowMode: "array" });
+    const rows = shape === "values" ? (result.rows as unknown[][]).map(firstColumn) : result.rows;
+    return { rows, rowCount: result.rowCount ?? result.rows.length, lastInsertId: undefined };
   }
 
   release(broken = false): void {
@@ -27,6 +29,8 @@ class PostgresConnection implements DriverConnection {
     this.client.release(broken || this.lost || undefined);
   }
 }
+
+const firstColumn = (row: readonly unknown[]): unknown => row[0];
 
 export function createPostgresDriver(url: string, options: PoolOptions): Driver {
   const pool = new pg.Pool({

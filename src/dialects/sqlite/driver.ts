@@ -20,9 +20,14 @@ class SqliteConnection implements DriverConnection {
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
     const stmt = this.prepare(sql);
     if (stmt.reader) {
-      const rows = stmt.raw(options?.arrayRows === true).all(...params) as unknown[];
+      const shape = options?.rowShape;
+      // `pluck` and `raw` are modes of the statement, kept between calls: each call sets both.
+      if (shape === "values") stmt.pluck(true);
+      else stmt.pluck(false).raw(shape === "arrays");
+      const rows = stmt.all(...params) as unknown[];
       // Indexed: the first large reads run before V8 optimizes this, when `for...of` pays an iterator call per row.
-      for (let i = 0; i < rows.length; i++) numbersWhereSafe(rows[i] as Record<string, unknown> | unknown[]);
+      if (shape === "values") for (let i = 0; i < rows.length; i++) rows[i] = numberIfSafe(rows[i]);
+      else for (let i = 0; i < rows.length; i++) numbersWhereSafe(rows[i] as Record<string, unknown> | unknown[]);
       return { rows, rowCount: rows.length, lastInsertId: undefined };
     }
     const info = stmt.run(...params);
@@ -45,6 +50,13 @@ class SqliteConnection implements DriverConnection {
     }
     return stmt;
   }
+}
+
+/** A bigint that a number holds exactly, as a number; any other value as it is. */
+function numberIfSafe(value: unknown): unknown {
+  if (typeof value !== "bigint") return value;
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : value;
 }
 
 /**

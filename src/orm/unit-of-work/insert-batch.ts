@@ -43,12 +43,12 @@ const MAX_SHAPES_PER_TABLE = 64;
 const prepared = new WeakMap<object, Map<Table, Map<string, PreparedInsert>>>();
 
 /**
- * Executes one batch: `rows` give every column of the shape. The result's rows are arrays: the RETURNING column's value, one row per row inserted.
+ * Executes one batch: `rows` give every column of the shape. The result's rows are the RETURNING column's values, one per row inserted.
  */
-export function executeInsertBatch(conn: Connection, shape: InsertShape, rows: readonly RowValues[]): Promise<Result<unknown[]>> {
+export function executeInsertBatch(conn: Connection, shape: InsertShape, rows: readonly RowValues[]): Promise<Result<unknown>> {
   const prepared = preparedInsert(conn, shape);
   const params = shape.keyOnlyValue === undefined ? rowParams(prepared, shape.columns.length, rows) : prepared.compiled.params;
-  return conn.executeCompiled<unknown[]>({ ...prepared.compiled, params }, { arrayRows: true });
+  return conn.executeCompiled<unknown>({ ...prepared.compiled, params }, { rowShape: "values" });
 }
 
 /** A row to insert: its attribute values (an object's state has them). */

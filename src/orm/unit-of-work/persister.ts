@@ -51,8 +51,8 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
       const shape = { table: mapper.table, columns, rows: chunk.length, keyOnlyValue, returning: readBack };
       const result = columns.length === 0 && !keyOnly ? await insertDefaultValues(ctx, mapper, readBack) : await executeInsertBatch(ctx.conn, shape, chunk);
       if (needsKey) {
-        // With RETURNING, one row per row inserted; without, one row per statement and its insert id.
-        if (readBack) for (let j = 0; j < chunk.length; j++) chunk[j]!.dict[generated.attr] = result.rows[j]![0];
+        // With RETURNING, one value per row inserted; without, one row per statement and its insert id.
+        if (readBack) for (let j = 0; j < chunk.length; j++) chunk[j]!.dict[generated.attr] = result.rows[j];
         else chunk[0]!.dict[generated.attr] = Number(result.lastInsertId);
         ctx.journal.generatedKeys.push(chunk);
       }
@@ -99,9 +99,9 @@ function givenColumnsString(all: readonly MappedColumn[], dict: Record<string, u
 }
 
 /** `INSERT ... DEFAULT VALUES` of one row, returning its generated key when `readBack` is given. */
-function insertDefaultValues(ctx: PersistContext, mapper: Mapper, readBack: Column | undefined): Promise<Result<unknown[]>> {
+function insertDefaultValues(ctx: PersistContext, mapper: Mapper, readBack: Column | undefined): Promise<Result<unknown>> {
   const statement = insert(mapper.table).values({} as never);
-  return ctx.conn.executeCompiled<unknown[]>(ctx.conn.compile(readBack ? statement.returning(readBack) : statement), { arrayRows: true });
+  return ctx.conn.executeCompiled<unknown>(ctx.conn.compile(readBack ? statement.returning(readBack) : statement), { rowShape: "values" });
 }
 
 /** Rows just inserted: their objects are persistent, under their keys. */
