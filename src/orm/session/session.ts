@@ -93,40 +93,46 @@ export class Session implements StateOwner {
       return;
     }
     if (state.session) throw new InvalidRequestError(`${describe(state)} already belongs to another session; expunge it there first.`);
-    this.join(state);
     // Save-update cascade, as a worklist rather than recursion: a long chain of related objects
-    // must not exhaust the stack. Each object joins when first reached, so it is queued once
-    // however many links lead to it; objects of another session are left where they are.
-    const work = [state];
-    for (let i = 0; i < work.length; i++) {
-      const { mapper, dict } = work[i]!;
+    // must not exhaust the stack. Each object joins when first reached, so it is visited once
+    // however many links lead to it; objects of another session are left where they are. The
+    // worklist is the pending list itself (objects without a row join it, in the order reached),
+    // plus a list of the few that join with a row: no second list of every object added.
+    const pending = this.pending;
+    let next = pending.length;
+    const keyed: InstanceState[] = [];
+    this.join(state, keyed);
+    for (let k = 0; next < pending.length || k < keyed.length; ) {
+      const { mapper, dict } = next < pending.length ? pending[next++]! : keyed[k++]!;
       const cascading = mapper.relationshipsCascading("save-update");
       for (let r = 0; r < cascading.length; r++) {
         const value = dict[cascading[r]!.key];
         if (value === undefined || value === null) continue;
         if (!Array.isArray(value)) {
-          this.joinCascaded(value as object, work);
+          this.joinCascaded(value as object, keyed);
           continue;
         }
         // Indexed: `for...of` over an Array subclass allocates an iterator result per member.
-        for (let j = 0; j < value.length; j++) this.joinCascaded(value[j] as object, work);
+        for (let j = 0; j < value.length; j++) this.joinCascaded(value[j] as object, keyed);
       }
     }
   }
 
   /** An object reached by the save-update cascade joins the session, unless it is in one already. */
-  private joinCascaded(obj: object, work: InstanceState[]): void {
+  private joinCascaded(obj: object, keyed: InstanceState[]): void {
     const known = stateOf(obj);
     if (known?.session !== undefined) return;
     // A declarative model with a state needs none of `stateFor`'s checks: its class is mapped,
     // and it cannot hide attributes behind own fields.
     const state = known !== undefined && obj instanceof DeclarativeBase ? known : this.stateFor(obj);
-    this.join(state);
-    work.push(state);
+    this.join(state, keyed);
   }
 
-  /** The object becomes the session's: pending without a row, else in the identity map. */
-  private join(state: InstanceState): void {
+  /**
+   * The object becomes the session's: pending without a row, else in the identity map (and on
+   * `keyed`, for the cascade to walk on from it).
+   */
+  private join(state: InstanceState, keyed: InstanceState[]): void {
     if (state.deleted) throw new InvalidRequestError(`${describe(state)} was deleted; it cannot be added again.`);
     const savepoint = this.savepoints.length ? this.savepoints[this.savepoints.length - 1] : undefined;
     if (savepoint) takeSnapshot(savepoint, state);
@@ -137,6 +143,7 @@ export class Session implements StateOwner {
     } else {
       this.identity.set(state.mapper, state.key, state.obj);
       if (state.committed) this.modified.add(state);
+      keyed.push(state);
     }
   }
 
@@ -219,7 +226,7 @@ export class Session implements StateOwner {
       return process && values[i] !== null && values[i] !== undefined ? process(values[i]) : values[i];
     });
     const conn = await this.connection();
-    const { rows } = await conn.executeCompiled<unknown[]>({ ...compiled, params }, { arrayRows: true });
+    const { rows } = await conn.executeCompiled<unknown[]>({ ...compiled, params }, { rowShape: "arrays" });
     return rows.length ? (hydrator(mapper, 0, this.loadContext)(rows[0]!) as T) : undefined;
   }
 
@@ -273,7 +280,7 @@ export class Session implements StateOwner {
   private async rows(statement: Select<unknown>): Promise<unknown[][]> {
     const conn = await this.connection();
     const compiled = this.engine.cache.compile(statement.node);
-    return (await conn.executeCompiled<unknown[]>(compiled, { arrayRows: true })).rows;
+    return (await conn.executeCompiled<unknown[]>(compiled, { rowShape: "arrays" })).rows;
   }
 
   // ------------------------------------------------------------------ flush, commit, rollback
