@@ -5,7 +5,7 @@
 import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
 import { columnImpl, relationshipImpl, type AttributeSlot } from "../state/attributes.js";
-import { definedMask, dictMaker, type DefinedMask, type DictMaker } from "../state/dict-shape.js";
+import { definedMask, dictMaker, keysClearer, type DefinedMask, type DictMaker, type KeysClearer } from "../state/dict-shape.js";
 import type { CascadeOption } from "./cascade.js";
 import type { Registry } from "./registry.js";
 import { RelationshipProperty } from "./relationship.js";
@@ -52,6 +52,8 @@ export class Mapper<T extends object = object> {
    * groups the rows of an INSERT. Undefined past 30 columns.
    */
   readonly givenColumnsMask: DefinedMask | undefined;
+  /** Sets every relationship of a dict to undefined (not loaded): what expiring an object does to them. */
+  readonly unloadRelationships: KeysClearer;
   private readonly emptyDict: DictMaker;
   private readonly attributeByColumn = new Map<Column, string>();
 
@@ -88,6 +90,7 @@ export class Mapper<T extends object = object> {
     this.attributeKeys = [...columns.keys(), ...relationships.keys()];
     this.emptyDict = dictMaker(this.attributeKeys, 0, 0);
     this.givenColumnsMask = this.tableColumns.length <= 30 ? definedMask(this.tableColumns.map((c) => c.attr)) : undefined;
+    this.unloadRelationships = keysClearer([...relationships.keys()]);
     for (const [key, slot] of slots) {
       const rel = relationships.get(key);
       slot.impl = rel ? relationshipImpl(this, key) : columnImpl(this, key);

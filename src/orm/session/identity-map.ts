@@ -1,6 +1,6 @@
 /** One object per primary key per session: the identity map. */
 import type { Mapper } from "../mapping/mapper.js";
-import type { InstanceState } from "../state/instance-state.js";
+import { stateOf, type InstanceState } from "../state/instance-state.js";
 
 /**
  * The identity key of a row: the primary-key value itself for a single-column key (numbers and
@@ -109,6 +109,12 @@ export class IdentityMap {
   forEachObject(fn: (obj: object) => void): void {
     for (const map of this.byMapper.values()) map.forEach(fn);
     for (const states of this.unindexed) for (let i = 0; i < states.length; i++) fn(states[i]!.obj);
+  }
+
+  /** Calls `fn` with the state of every object (the inserted ones waiting to be indexed have theirs at hand). */
+  forEachState(fn: (state: InstanceState) => void): void {
+    for (const map of this.byMapper.values()) for (const obj of map.values()) fn(stateOf(obj)!);
+    for (const states of this.unindexed) for (let i = 0; i < states.length; i++) fn(states[i]!);
   }
 
   clear(): void {

@@ -341,8 +341,7 @@ export class Session implements StateOwner {
     }
     this.savepoints.length = 0;
     await this.endTransaction("committed");
-    this.identity.forEachObject((obj) => {
-      const state = stateOf(obj)!;
+    this.identity.forEachState((state) => {
       state.deleted = false;
       if (this.expireOnCommit) this.expireState(state);
     });
@@ -354,7 +353,7 @@ export class Session implements StateOwner {
     this.restoreJournal(this.journal);
     this.savepoints.length = 0;
     await this.endTransaction("rollback");
-    this.identity.forEachObject((obj) => this.expireState(stateOf(obj)!));
+    this.identity.forEachState((state) => this.expireState(state));
   }
 
   /** Rolls back and detaches every object; the session can still be used afterwards. */
@@ -366,7 +365,7 @@ export class Session implements StateOwner {
       this.savepoints.length = 0;
       await this.endTransaction("rollback");
     }
-    this.identity.forEachObject((obj) => this.detach(stateOf(obj)!));
+    this.identity.forEachState((state) => this.detach(state));
     for (const state of this.pending) this.detach(state);
     this.identity.clear();
     this.pending = [];
@@ -442,7 +441,7 @@ export class Session implements StateOwner {
   }
 
   expireAll(): void {
-    this.identity.forEachObject((obj) => this.expireState(stateOf(obj)!));
+    this.identity.forEachState((state) => this.expireState(state));
   }
 
   /** Every object of the session: pending ones and those in the identity map. */
@@ -548,8 +547,7 @@ export class Session implements StateOwner {
     if (state.key === undefined) return;
     state.expireAllColumns();
     state.committed = undefined;
-    const relationships = state.mapper.relationshipList;
-    for (let i = 0; i < relationships.length; i++) state.dict[relationships[i]!.key] = undefined;
+    state.mapper.unloadRelationships(state.dict);
   }
 
   /**

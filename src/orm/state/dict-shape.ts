@@ -80,6 +80,19 @@ export function definedMask(keys: readonly string[]): DefinedMask {
   return generated<DefinedMask>(["dict"], `return ${bits.join(" | ") || "0"};`) ?? loop;
 }
 
+/** Sets some keys of a dict to undefined. */
+export type KeysClearer = (dict: Record<string, unknown>) => void;
+
+/** The clearer for these keys: `dict["posts"] = undefined; ...` compiled like `valuesReader`. */
+export function keysClearer(keys: readonly string[]): KeysClearer {
+  const loop: KeysClearer = (dict) => {
+    for (let i = 0; i < keys.length; i++) dict[keys[i]!] = undefined;
+  };
+  if (keys.includes("__proto__")) return loop;
+  const stores = keys.map((key) => `dict[${JSON.stringify(key)}] = undefined;`);
+  return generated<KeysClearer>(["dict"], stores.join(" ")) ?? loop;
+}
+
 /** A function compiled from source, or undefined where the platform forbids code generation (a CSP). */
 function generated<F>(params: readonly string[], body: string): F | undefined {
   try {

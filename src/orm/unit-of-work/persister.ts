@@ -70,22 +70,26 @@ function groupByGivenColumns(mapper: Mapper, states: readonly InstanceState[]): 
   const all = mapper.tableColumns;
   const defaulted = all.filter(({ column }) => column.default !== undefined);
   const mask = mapper.givenColumnsMask;
-  // Which columns each row gives: bits from a mask compiled per mapper (a string past 30 columns).
-  const given = new Array<number | string>(states.length);
+  // Which columns a row gives: bits from a mask compiled per mapper (a string past 30 columns).
+  const givenBy = (dict: Record<string, unknown>) => (mask ? mask(dict) : givenColumnsString(all, dict));
+  let first: number | string | undefined;
+  let uniform = true;
   for (let i = 0; i < states.length; i++) {
     const dict = states[i]!.dict;
     for (let d = 0; d < defaulted.length; d++) {
       if (dict[defaulted[d]!.attr] === undefined) dict[defaulted[d]!.attr] = defaulted[d]!.column.defaultValue();
     }
-    given[i] = mask ? mask(dict) : givenColumnsString(all, dict);
+    const given = givenBy(dict);
+    if (i === 0) first = given;
+    else if (given !== first) uniform = false;
   }
-  const first = given[0];
   const columnsOf = (dict: Record<string, unknown>) => all.filter(({ attr }) => dict[attr] !== undefined);
-  if (given.every((g) => g === first)) return states.length ? [{ columns: columnsOf(states[0]!.dict), states }] : [];
+  if (uniform) return states.length ? [{ columns: columnsOf(states[0]!.dict), states }] : [];
   const groups = new Map<number | string, { columns: MappedColumn[]; states: InstanceState[] }>();
   for (let i = 0; i < states.length; i++) {
-    let group = groups.get(given[i]!);
-    if (!group) groups.set(given[i]!, (group = { columns: columnsOf(states[i]!.dict), states: [] }));
+    const given = givenBy(states[i]!.dict);
+    let group = groups.get(given);
+    if (!group) groups.set(given, (group = { columns: columnsOf(states[i]!.dict), states: [] }));
     group.states.push(states[i]!);
   }
   return [...groups.values()];
