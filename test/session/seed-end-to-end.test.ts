@@ -81,6 +81,44 @@ forEachDatabaseWithSchema("seed end to end", Base.metadata, (ctx) => {
     await last.close();
   });
 
+  test("a view never read is made from the association objects: its members in order, each once, after a flush with no SELECT", async () => {
+    const session = ctx.session({ expireOnCommit: false });
+    const [p1, p2, p3] = [new Parent(), new Parent(), new Parent()];
+    const [c1, c2, c3] = [new Child(), new Child(), new Child()];
+    [p1.id, p2.id, p3.id, c1.id, c2.id, c3.id] = [101, 102, 103, 201, 202, 203];
+    const link = (parent: Parent, child: Child, extra: string) => {
+      const association = new Association();
+      association.extraData = extra;
+      association.parent = parent;
+      association.child = child;
+      return association;
+    };
+    link(p1, c2, "a");
+    const removed = link(p1, c1, "b");
+    link(p2, c2, "c");
+    link(p1, c3, "d");
+    link(p3, c1, "e");
+    p1.childAssociations.splice(p1.childAssociations.indexOf(removed), 1);
+    // Read for the first time only now, after the links changed.
+    assert.deepEqual(p1.children.map((c) => c.id), [202, 203]);
+    assert.deepEqual(c2.parents.map((p) => p.id), [101, 102]);
+    assert.deepEqual(c1.parents.map((p) => p.id), [103]);
+    // Assigning a view never read replaces the members it would have had.
+    p3.children = [c3];
+    assert.deepEqual(p3.childAssociations.map((a) => a.child.id), [203]);
+    assert.equal(c1.parentAssociations.length, 0);
+
+    session.addAll([p1, p2, p3]);
+    await session.flush();
+    ctx.reset();
+    // p2's view was never read: it is made from its association objects, now rows, without a query.
+    assert.deepEqual(p2.children.map((c) => c.id), [202]);
+    assert.deepEqual(c3.parents.map((p) => p.id).sort(), [101, 103]);
+    assert.deepEqual(ctx.statements, []);
+    await session.commit();
+    assert.deepEqual(await links(), ["101-202:a", "101-203:d", "102-202:c", "103-203:null"]);
+  });
+
   test("linking two loaded objects through the view writes the link, their association objects not loaded", async () => {
     const setup = ctx.session();
     const [parent, child] = [new Parent(), new Child()];

@@ -9,7 +9,9 @@ import { ArgumentError } from "../../core/errors.js";
 export type CascadeOption = "save-update" | "merge" | "refresh-expire" | "expunge" | "delete" | "delete-orphan";
 
 const ALL: readonly CascadeOption[] = ["save-update", "merge", "refresh-expire", "expunge", "delete"];
-const KNOWN = new Set<string>([...ALL, "delete-orphan", "all", "none"]);
+/** Every cascade option. */
+export const CASCADE_OPTIONS: readonly CascadeOption[] = [...ALL, "delete-orphan"];
+const KNOWN = new Set<string>([...CASCADE_OPTIONS, "all", "none"]);
 const DEFAULT: readonly CascadeOption[] = ["save-update", "merge"];
 
 const cache = new Map<string | undefined, ReadonlySet<CascadeOption>>();

@@ -7,6 +7,7 @@ import type { Column } from "../../core/schema/column.js";
 import type { ForeignKey } from "../../core/schema/constraints.js";
 import { Table } from "../../core/schema/table.js";
 import type { ConfigurationProblem } from "../errors.js";
+import { CASCADE_OPTIONS } from "./cascade.js";
 import { MAPPER, type Mapper } from "./mapper.js";
 import type { Registry } from "./registry.js";
 import type { RelationshipDirection, RelationshipProperty } from "./relationship.js";
@@ -305,7 +306,11 @@ function linkAssociationView(rel: RelationshipProperty): void {
   const toOwner = over(pairs);
   const toMember = over(secondaryPairs);
   if (!toOwner || !toMember) return;
-  rel.associationView = { association, toOwner, toMember };
+  const through = toOwner.backRef;
+  const derivable =
+    through !== undefined && through.collection && !through.viewonly &&
+    CASCADE_OPTIONS.every((kind) => !rel.cascades(kind) || (through.cascades(kind) && toMember.cascades(kind)));
+  rel.associationView = { association, toOwner, toMember, derivedFrom: derivable ? through : undefined };
   for (const end of [toOwner, toMember]) if (!end.views.includes(rel)) end.views.push(rel);
 }
 

@@ -36,6 +36,13 @@ export interface AssociationView {
   readonly toOwner: RelationshipProperty;
   /** The association's many-to-one to the members (Association.child for Parent.children). */
   readonly toMember: RelationshipProperty;
+  /**
+   * The owner's list of its association objects (Parent.childAssociations), when the view can be
+   * made from it on first read: until then, a link made updates only that list. Undefined when
+   * the association has no such list, or when the view cascades an operation that the path
+   * through the association objects does not (the view's list must then exist to cascade along).
+   */
+  readonly derivedFrom: RelationshipProperty | undefined;
 }
 
 export class RelationshipProperty {

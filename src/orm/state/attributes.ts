@@ -9,7 +9,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "./collection.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
-import { newCollection, scalarChanged } from "./relationship-events.js";
+import { collectionOf, newCollection, scalarChanged } from "./relationship-events.js";
 
 export interface AttributeImpl {
   get(obj: object): unknown;
@@ -70,9 +70,11 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
       const value = state.dict[key];
       if (value !== undefined) return value;
       const rel = property();
+      // A list is made for an object not yet in the database, or from association objects.
+      const list = rel.collection ? collectionOf(obj, rel) : undefined;
+      if (list !== undefined) return list;
       if (state.key !== undefined) throw notLoadedError(rel);
-      if (!rel.collection) return null;
-      return (state.dict[key] = newCollection(obj, rel, [], false));
+      return null;
     },
     set(obj, value) {
       const rel = property();
@@ -88,7 +90,8 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
 
 /** Assigning a whole list: members no longer present are removed, new ones added, with events. */
 function setCollection(obj: object, state: InstanceState, rel: RelationshipProperty, items: readonly object[]): void {
-  const old = state.dict[rel.key] as InstrumentedList<object> | undefined;
+  // A view not read yet may be made from the association objects: then it has members to replace.
+  const old = (state.dict[rel.key] ?? (rel.associationView ? collectionOf(obj, rel) : undefined)) as InstrumentedList<object> | undefined;
   if (old === items) return;
   const list = newCollection(obj, rel, [], false);
   // The new list diffs against what the old one had committed (a persistent object's list that

@@ -19,16 +19,55 @@ function stateIn(obj: object): InstanceState {
   return stateOf(obj) ?? ensureState(obj, (obj.constructor as { [MAPPER]?: Mapper })[MAPPER]!);
 }
 
-/** The loaded list of `rel` on `obj`; an empty one for objects not yet in the database. */
+/**
+ * The loaded list of `rel` on `obj`: a many-to-many view made from the association objects if it
+ * can be, an empty list for objects not yet in the database, else undefined (not loaded: loading
+ * later reads the flushed rows).
+ */
 export function collectionOf(obj: object, rel: RelationshipProperty): InstrumentedList<object> | undefined {
   const state = stateIn(obj);
   const value = state.dict[rel.key] as InstrumentedList<object> | undefined;
   if (value !== undefined) return value;
-  if (state.key !== undefined) return undefined; // not loaded: loading later reads the flushed rows
+  if (rel.associationView?.derivedFrom !== undefined) {
+    const view = viewFromAssociations(obj, state, rel);
+    if (view !== undefined) return view;
+  }
+  if (state.key !== undefined) return undefined;
   return (state.dict[rel.key] = newCollection(obj, rel, NO_ITEMS, false));
 }
 
 const NO_ITEMS: readonly object[] = [];
+
+/**
+ * The list to update quietly, as `collectionOf`, but a view that can be made from the
+ * association objects only if it was: such a view is made when first read (a graph of new
+ * objects linked through association objects then has no second list per object, kept up to
+ * date link by link, that nobody reads).
+ */
+function listIfMade(owner: object, rel: RelationshipProperty): InstrumentedList<object> | undefined {
+  if (rel.associationView?.derivedFrom === undefined) return collectionOf(owner, rel);
+  return stateIn(owner).dict[rel.key] as InstrumentedList<object> | undefined;
+}
+
+/**
+ * The view's members read from the owner's association objects, in their order, each once;
+ * undefined when that list is not loaded, or a persistent association's member end is not.
+ */
+function viewFromAssociations(owner: object, state: InstanceState, view: RelationshipProperty): InstrumentedList<object> | undefined {
+  const { derivedFrom, toMember } = view.associationView!;
+  const associations = state.dict[derivedFrom!.key] as InstrumentedList<object> | undefined;
+  if (associations === undefined) return undefined;
+  const members: object[] = [];
+  for (let i = 0; i < associations.length; i++) {
+    const link = stateIn(associations[i]!);
+    const member = link.dict[toMember.key] as object | null | undefined;
+    if (member === undefined && link.key !== undefined) return undefined;
+    if (member != null && !members.includes(member)) members.push(member);
+  }
+  // What the database holds when the association objects are: loaded and unchanged since.
+  const committed = state.key !== undefined && !associations.changed;
+  return (state.dict[view.key] = newCollection(owner, view, members, committed));
+}
 
 /** A list for `owner`'s relationship `rel`, holding `items`; `committed` when they are what the database holds. */
 export function newCollection(owner: object, rel: RelationshipProperty, items: readonly object[], committed: boolean): InstrumentedList<object> {
@@ -148,7 +187,7 @@ function setScalar(obj: object, rel: RelationshipProperty, value: object): void 
 function attachBack(target: object, back: RelationshipProperty | undefined, obj: object, rel: RelationshipProperty): void {
   if (!back) return;
   if (back.collection) {
-    collectionOf(target, back)?.appendQuietly(obj);
+    listIfMade(target, back)?.appendQuietly(obj);
     return;
   }
   const state = stateIn(target);
@@ -167,7 +206,7 @@ function attachBack(target: object, back: RelationshipProperty | undefined, obj:
 function detachBack(target: object, back: RelationshipProperty | undefined, obj: object): void {
   if (!back) return;
   if (back.collection) {
-    collectionOf(target, back)?.removeQuietly(obj);
+    listIfMade(target, back)?.removeQuietly(obj);
   } else {
     const state = stateIn(target);
     if (state.dict[back.key] === obj) state.dict[back.key] = null;
@@ -183,8 +222,8 @@ function viewEndChanged(association: object, view: RelationshipProperty, end: Re
   const member = dict[av.toMember.key] as object | null | undefined;
   const oldOwner = end === av.toOwner ? old : owner;
   const oldMember = end === av.toMember ? old : member;
-  if (oldOwner && oldMember) collectionOf(oldOwner, view)?.removeQuietly(oldMember);
-  if (owner && member) collectionOf(owner, view)?.appendQuietly(member);
+  if (oldOwner && oldMember) listIfMade(oldOwner, view)?.removeQuietly(oldMember);
+  if (owner && member) listIfMade(owner, view)?.appendQuietly(member);
 }
 
 /** The association object linking `owner` to `member` through view `rel`, if loaded. */
@@ -212,7 +251,7 @@ function unlinkAssociation(association: object, view: NonNullable<RelationshipPr
     for (const other of end.views) {
       const owner = dict[other.associationView!.toOwner.key] as object | null | undefined;
       const member = dict[other.associationView!.toMember.key] as object | null | undefined;
-      if (owner && member) collectionOf(owner, other)?.removeQuietly(member);
+      if (owner && member) listIfMade(owner, other)?.removeQuietly(member);
     }
   }
   const session = stateOf(association)?.session ?? stateOf(dict[view.toOwner.key] as object)?.session;
