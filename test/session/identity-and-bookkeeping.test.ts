@@ -207,6 +207,22 @@ forEachDatabaseWithSchema("foreign keys in a cycle between tables", CompanyBase.
     assert.equal(rows, 2, "both employees reference the department");
     assert.equal(await ctx.count("cy_departments", `manager_id = ${boss.id}`), 1, "the department references its manager");
   });
+
+  test("a row flushed before the object it points to gets that object's key when it is flushed later", async () => {
+    const session = ctx.session();
+    const department = Object.assign(new CyDepartment(), { name: "Ops" });
+    const employee = Object.assign(new CyEmployee(), { name: "Cy" });
+    employee.department = department;
+    session.add(employee); // the cascade brings the department along...
+    session.expunge(department); // ...but it leaves before the flush
+    await session.flush();
+    // Read in the session's transaction (an in-memory SQLite database has one connection).
+    const departmentIds = () => session.scalars(select(columnsOf(CyEmployee).departmentId));
+    assert.deepEqual(await departmentIds(), [null], "written before the department has a key");
+    session.add(department);
+    await session.commit();
+    assert.equal(await ctx.count("cy_employees", `department_id = ${department.id}`), 1, "updated once it has one");
+  });
 });
 
 // Two models on one table, one of them naming a column differently: INSERTs compiled for one

@@ -66,6 +66,8 @@ export class Session implements StateOwner {
   private pending: InstanceState[] = [];
   private readonly modified = new Set<InstanceState>();
   private readonly deleting = new Set<InstanceState>();
+  /** Rows written before an object they point to had a key (see `FlushWork.awaitingKeys`). */
+  private readonly awaitingKeys = new Set<InstanceState>();
   private conn: Connection | undefined;
   private tx: Transaction | undefined;
   private journal = new Journal();
@@ -143,7 +145,9 @@ export class Session implements StateOwner {
       savepoint?.added.add(state);
     } else {
       this.identity.set(state.mapper, state.key, state.obj);
-      if (state.committed) this.modified.add(state);
+      // Changed while detached, perhaps: its relationships too (moved to a new parent, whose
+      // key it then copies), which leave no trace in `committed`. The flush looks, at little cost.
+      this.modified.add(state);
       keyed.push(state);
     }
   }
@@ -310,6 +314,7 @@ export class Session implements StateOwner {
           pending,
           modified,
           deleting,
+          awaitingKeys: this.awaitingKeys,
           load: (rel, objects) => this.loadNow(rel, objects),
         });
       } catch (error) {
@@ -374,6 +379,7 @@ export class Session implements StateOwner {
     this.pending = [];
     this.modified.clear();
     this.deleting.clear();
+    this.awaitingKeys.clear();
     await this.releaseConnection();
   }
 
@@ -537,6 +543,7 @@ export class Session implements StateOwner {
   private forget(state: InstanceState): void {
     this.modified.delete(state);
     this.deleting.delete(state);
+    this.awaitingKeys.delete(state);
     if (state.key !== undefined) this.identity.delete(state.mapper, state.key);
     this.detach(state);
   }

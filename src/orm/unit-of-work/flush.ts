@@ -28,6 +28,12 @@ export interface FlushWork {
   readonly pending: readonly InstanceState[];
   readonly modified: readonly InstanceState[];
   readonly deleting: readonly InstanceState[];
+  /**
+   * Rows written while an object their many-to-one points to had no key yet (a cycle between
+   * tables, or that object not flushed with them): their foreign keys are copied once it has
+   * one, in this flush or a later one. Kept by the session between flushes.
+   */
+  readonly awaitingKeys: Set<InstanceState>;
   /** Loads a relationship of persistent objects (children to delete or detach). */
   load(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
 }
@@ -51,19 +57,21 @@ export async function flush(work: FlushWork): Promise<number> {
     // Mappers without relationships of a direction skip that pass over their objects entirely.
     const { manyToOne, oneToMany } = mapper.flushedRelationships;
     for (const wave of insertWaves(mapper, pendingBy.get(mapper) ?? [])) {
-      if (manyToOne.length) for (let i = 0; i < wave.length; i++) syncManyToOne(wave[i]!, changedRows);
+      if (manyToOne.length) for (let i = 0; i < wave.length; i++) syncManyToOne(wave[i]!, changedRows, work.awaitingKeys);
       await insertStates(ctx, mapper, wave);
       inserted += wave.length;
-      if (oneToMany.length) for (let i = 0; i < wave.length; i++) syncOneToMany(wave[i]!, changedRows);
+      if (oneToMany.length) for (let i = 0; i < wave.length; i++) syncOneToMany(wave[i]!, changedRows, true);
     }
     const modified = modifiedBy.get(mapper) ?? [];
     for (const state of modified) {
-      syncManyToOne(state, changedRows);
-      syncOneToMany(state, changedRows);
+      syncManyToOne(state, changedRows, work.awaitingKeys);
+      syncOneToMany(state, changedRows, false);
     }
     for (const state of modified) await updateState(ctx, mapper, state, mapper.versionAttribute);
   }
-  // Children given new keys by a parent processed after them (rare: a cycle between tables).
+  retryAwaitingKeys(work.awaitingKeys, changedRows);
+  // Rows whose keys changed after they were written (rare: a cycle between tables, or a parent
+  // flushed after its children).
   for (const state of changedRows) {
     if (state.committed && !state.deletePending && state.key !== undefined) await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
   }
@@ -187,8 +195,22 @@ function keyValue(state: InstanceState, column: Column): unknown {
   return state.dict[state.mapper.attributeFor(column)!];
 }
 
-/** Copies the key of each many-to-one target into this row's foreign-key columns. */
-function syncManyToOne(state: InstanceState, changedRows: InstanceState[]): void {
+/** Rows that waited for a key copy it now, if their target has one; the others wait on. */
+function retryAwaitingKeys(awaitingKeys: Set<InstanceState>, changedRows: InstanceState[]): void {
+  if (awaitingKeys.size === 0) return;
+  const retry = [...awaitingKeys];
+  awaitingKeys.clear();
+  for (const state of retry) {
+    // Not inserted (a failed flush undid it): its next insert copies the keys anyway.
+    if (state.key !== undefined && !state.deletePending && !state.deleted) syncManyToOne(state, changedRows, awaitingKeys);
+  }
+}
+
+/**
+ * Copies the key of each many-to-one target into this row's foreign-key columns; a row whose
+ * target has no key yet goes to `awaitingKeys`.
+ */
+function syncManyToOne(state: InstanceState, changedRows: InstanceState[], awaitingKeys: Set<InstanceState>): void {
   const relationships = state.mapper.flushedRelationships.manyToOne;
   for (let r = 0; r < relationships.length; r++) {
     const rel = relationships[r]!;
@@ -199,14 +221,23 @@ function syncManyToOne(state: InstanceState, changedRows: InstanceState[]): void
     const pairs = rel.attributePairs;
     for (let p = 0; p < pairs.length; p++) {
       const value = targetDict === undefined ? null : targetDict[pairs[p]![1]];
-      if (targetDict !== undefined && (value === undefined || value === null)) continue; // target not inserted yet
+      if (targetDict !== undefined && (value === undefined || value === null)) {
+        awaitingKeys.add(state); // the target is not inserted yet
+        continue;
+      }
       setAttribute(state, pairs[p]![0], value, changedRows);
     }
   }
 }
 
-/** Copies this row's key into its one-to-many children, and clears it in removed children. */
-function syncOneToMany(state: InstanceState, changedRows: InstanceState[]): void {
+/**
+ * Copies this row's key into its one-to-many children, and clears it in removed children. For a
+ * row just inserted, children whose many-to-one points back here copy the key themselves: new
+ * ones before their own insert, those with a row as modified objects, or when the key exists
+ * (`awaitingKeys`). Its lists are not even walked then: every member of a list with a
+ * back-reference points back, as the in-memory events keep them.
+ */
+function syncOneToMany(state: InstanceState, changedRows: InstanceState[], justInserted: boolean): void {
   const relationships = state.mapper.flushedRelationships.oneToMany;
   for (let r = 0; r < relationships.length; r++) {
     const rel = relationships[r]!;
@@ -215,6 +246,7 @@ function syncOneToMany(state: InstanceState, changedRows: InstanceState[]): void
     const pairs = rel.attributePairs;
     // A new child whose many-to-one points back here copies the key itself, before its insert.
     const back = rel.backRef !== undefined && !rel.backRef.viewonly ? rel.backRef.key : undefined;
+    if (justInserted && back !== undefined) continue;
     const current: readonly object[] = rel.collection ? (value as object[]) : value === null ? [] : [value as object];
     for (let c = 0; c < current.length; c++) {
       const childState = ensureState(current[c]!, rel.resolved.target);
