@@ -107,15 +107,22 @@ export class Mapper<T extends object = object> {
   }
 
   /**
-   * The relationships whose keys a flush copies (viewonly ones excluded), by direction. Only
-   * after configuration, when every relationship knows its direction.
+   * The relationships a flush writes (viewonly ones excluded): many-to-one and one-to-many, whose
+   * keys it copies, and the collections whose members it writes (one-to-many, and many-to-many
+   * but the views over association objects), whose lists it then marks committed. Only after
+   * configuration, when every relationship knows its direction.
    */
-  get flushedRelationships(): { readonly manyToOne: readonly RelationshipProperty[]; readonly oneToMany: readonly RelationshipProperty[] } {
+  get flushedRelationships(): {
+    readonly manyToOne: readonly RelationshipProperty[];
+    readonly oneToMany: readonly RelationshipProperty[];
+    readonly collections: readonly RelationshipProperty[];
+  } {
     if (!this.flushedRelationshipLists) {
       const written = [...this.relationships.values()].filter((rel) => !rel.viewonly);
       this.flushedRelationshipLists = {
         manyToOne: written.filter((rel) => rel.resolved.direction === "manyToOne"),
         oneToMany: written.filter((rel) => rel.resolved.direction === "oneToMany"),
+        collections: written.filter((rel) => rel.collection && rel.associationView === undefined),
       };
     }
     return this.flushedRelationshipLists;

@@ -87,7 +87,7 @@ export async function flush(work: FlushWork): Promise<number> {
   // An inserted object's lists were never committed: undoing the insert uncommits them
   // (`uncommitCollections`), so they need no journal record.
   for (const [mapper, states] of pendingBy) {
-    if (mapper.collectionRelationships.length) for (let i = 0; i < states.length; i++) commitCollections(states[i]!, undefined);
+    if (mapper.flushedRelationships.collections.length) for (let i = 0; i < states.length; i++) commitCollections(states[i]!, undefined);
   }
   for (let i = 0; i < work.modified.length; i++) commitCollections(work.modified[i]!, work.journal);
   return inserted;
@@ -393,10 +393,13 @@ async function writeLinks(work: FlushWork, groups: readonly ReadonlyMap<Mapper, 
   }
 }
 
-/** After a flush, loaded collections hold what the database holds. */
+/**
+ * After a flush, the loaded lists it wrote hold what the database holds. (Views over association
+ * objects write nothing, and nothing asks whether they changed: they are left as they are.)
+ */
 function commitCollections(state: InstanceState, journal: Journal | undefined): void {
   if (state.deletePending || state.deleted) return;
-  const relationships = state.mapper.collectionRelationships;
+  const relationships = state.mapper.flushedRelationships.collections;
   for (let r = 0; r < relationships.length; r++) {
     const list = state.dict[relationships[r]!.key] as InstrumentedList<object> | undefined;
     if (!list) continue;
