@@ -83,7 +83,7 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
       const old = state.dict[key];
       if (old === value) return;
       state.dict[key] = value ?? null;
-      scalarChanged(obj, rel, (old ?? null) as object | null, (value ?? null) as object | null);
+      scalarChanged(obj, state, rel, (old ?? null) as object | null, (value ?? null) as object | null);
     },
   };
 }

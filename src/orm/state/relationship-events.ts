@@ -10,7 +10,7 @@
  */
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { InstrumentedList, type CollectionEvents } from "./collection.js";
-import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
+import { ensureState, stateOf, type InstanceState, type StateOwner } from "./instance-state.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { MAPPER } from "../mapping/mapper.js";
 
@@ -97,11 +97,19 @@ class RelationshipEvents implements CollectionEvents {
 
 function touched(obj: object): void {
   const state = stateOf(obj);
-  if (state?.key !== undefined) state.session?.markModified(state);
+  if (state !== undefined) touchedState(state);
+}
+
+function touchedState(state: InstanceState): void {
+  if (state.key !== undefined) state.session?.markModified(state);
 }
 
 function cascade(owner: object, rel: RelationshipProperty, item: object): void {
-  const session = stateOf(owner)?.session;
+  cascadeInto(stateOf(owner)?.session, rel, item);
+}
+
+/** Save-update cascade: `item`, attached through `rel` to an object of `session`, joins it. */
+function cascadeInto(session: StateOwner | undefined, rel: RelationshipProperty, item: object): void {
   if (session && rel.cascades("save-update") && stateOf(item)?.session !== session) session.cascadeAdd(item);
 }
 
@@ -167,20 +175,25 @@ function memberInView(owner: object, view: RelationshipProperty, association: ob
   );
 }
 
-/** A scalar relationship changed from `old` to `value` (the attribute itself is already set). */
-export function scalarChanged(obj: object, rel: RelationshipProperty, old: object | null, value: object | null): void {
+/**
+ * A scalar relationship of `obj` (whose state is `state`) changed from `old` to `value` (the
+ * attribute itself is already set). The state is passed along, not looked up again: this runs
+ * for every link an object graph makes.
+ */
+export function scalarChanged(obj: object, state: InstanceState, rel: RelationshipProperty, old: object | null, value: object | null): void {
   if (old) detachBack(old, rel.backRef, obj);
   if (value) attachBack(value, rel.backRef, obj, rel);
-  for (const view of rel.views) viewEndChanged(obj, view, rel, old);
-  if (value) cascade(obj, rel, value);
-  touched(obj);
+  const views = rel.views;
+  for (let i = 0; i < views.length; i++) viewEndChanged(state, views[i]!, rel, old);
+  if (value) cascadeInto(state.session, rel, value);
+  touchedState(state);
 }
 
 function setScalar(obj: object, rel: RelationshipProperty, value: object): void {
   const state = stateIn(obj);
   const old = (state.dict[rel.key] ?? null) as object | null;
   state.dict[rel.key] = value;
-  scalarChanged(obj, rel, old, value);
+  scalarChanged(obj, state, rel, old, value);
 }
 
 /** Makes `target`'s side of the pair point at `obj`. */
@@ -215,9 +228,9 @@ function detachBack(target: object, back: RelationshipProperty | undefined, obj:
 }
 
 /** An association's end changed: the views through it drop the old link and show the new one. */
-function viewEndChanged(association: object, view: RelationshipProperty, end: RelationshipProperty, old: object | null): void {
+function viewEndChanged(association: InstanceState, view: RelationshipProperty, end: RelationshipProperty, old: object | null): void {
   const av = view.associationView!;
-  const dict = ensureState(association, av.association).dict;
+  const dict = association.dict;
   const owner = dict[av.toOwner.key] as object | null | undefined;
   const member = dict[av.toMember.key] as object | null | undefined;
   const oldOwner = end === av.toOwner ? old : owner;
