@@ -131,11 +131,14 @@ export class Mapper<T extends object = object> {
 
   /** The relationships (viewonly ones excluded) that session operations of `kind` cascade along. */
   relationshipsCascading(kind: CascadeOption): readonly RelationshipProperty[] {
+    // Save-update is asked for every object added: a field, not a lookup.
+    if (kind === "save-update") return (this.cascadingSaveUpdate ??= cascadingAlong(this.relationshipList, kind));
     let list = this.cascadingByKind.get(kind);
     if (!list) this.cascadingByKind.set(kind, (list = cascadingAlong(this.relationshipList, kind)));
     return list;
   }
   private readonly cascadingByKind = new Map<CascadeOption, readonly RelationshipProperty[]>();
+  private cascadingSaveUpdate: readonly RelationshipProperty[] | undefined;
 
   /** The attribute that maps `column`, if this mapper maps it. */
   attributeFor(column: Column): string | undefined {

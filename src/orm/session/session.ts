@@ -39,6 +39,7 @@ import { Journal } from "../unit-of-work/journal.js";
 import { keyOf } from "../unit-of-work/persister.js";
 import { identityKey, IdentityMap } from "./identity-map.js";
 import { LazyLoader } from "./lazy.js";
+import { PendingObjects } from "./pending.js";
 import { adoptOwnProperties, fillLinkKey, primaryKeyValues, type PrimaryKeyValue } from "./object-keys.js";
 export type { PrimaryKeyValue } from "./object-keys.js";
 import { newSavepoint, restoreSnapshots, takeSnapshot, type Savepoint } from "./savepoint.js";
@@ -60,10 +61,10 @@ export class Session implements StateOwner {
   readonly expireOnCommit: boolean;
   private readonly identity = new IdentityMap();
   /**
-   * Objects added and not yet inserted, each once, in the order added: an array, since a Set
+   * Objects added and not yet inserted, each once, in the order added: a list, since a Set
    * would cost a large `addAll` a hash insert per object.
    */
-  private pending: InstanceState[] = [];
+  private readonly pending = new PendingObjects();
   private readonly modified = new Set<InstanceState>();
   private readonly deleting = new Set<InstanceState>();
   /** Rows written before an object they point to had a key (see `FlushWork.awaitingKeys`). */
@@ -101,7 +102,7 @@ export class Session implements StateOwner {
     // however many links lead to it; objects of another session are left where they are. The
     // worklist is the pending list itself (objects without a row join it, in the order reached),
     // plus a list of the few that join with a row: no second list of every object added.
-    const pending = this.pending;
+    const pending = this.pending.all;
     let next = pending.length;
     const keyed: InstanceState[] = [];
     this.join(state, keyed);
@@ -301,8 +302,7 @@ export class Session implements StateOwner {
     try {
       const conn = await this.connection();
       // The pending list goes to the unit of work; objects added meanwhile wait in a new one.
-      const pending = this.pending;
-      this.pending = [];
+      const { states: pending, byMapper: pendingByMapper } = this.pending.take();
       const modified = [...this.modified];
       const deleting = [...this.deleting];
       let inserted: number;
@@ -312,18 +312,19 @@ export class Session implements StateOwner {
           identity: this.identity,
           journal: this.journal,
           pending,
+          pendingByMapper,
           modified,
           deleting,
           awaitingKeys: this.awaitingKeys,
           load: (rel, objects) => this.loadNow(rel, objects),
         });
       } catch (error) {
-        this.pending = pending.concat(this.pending);
+        this.pending.reset(pending.concat(this.pending.all));
         await this.abortTransaction();
         throw error;
       }
       // Mostly every pending object was inserted: then no pass over them.
-      if (inserted !== pending.length) this.pending = pending.filter((state) => state.key === undefined).concat(this.pending);
+      if (inserted !== pending.length) this.pending.reset(pending.filter((state) => state.key === undefined).concat(this.pending.all));
       this.modified.clear();
       for (const state of deleting) this.deleting.delete(state);
     } finally {
@@ -374,9 +375,9 @@ export class Session implements StateOwner {
       await this.endTransaction("rollback");
     }
     this.identity.forEachState((state) => this.detach(state));
-    for (const state of this.pending) this.detach(state);
+    for (const state of this.pending.all) this.detach(state);
     this.identity.clear();
-    this.pending = [];
+    this.pending.reset([]);
     this.modified.clear();
     this.deleting.clear();
     this.awaitingKeys.clear();
@@ -455,7 +456,7 @@ export class Session implements StateOwner {
 
   /** Every object of the session: pending ones and those in the identity map. */
   get objects(): object[] {
-    const objects = this.pending.map((s) => s.obj);
+    const objects = this.pending.all.map((s) => s.obj);
     this.identity.forEachObject((obj) => objects.push(obj));
     return objects;
   }
@@ -532,10 +533,7 @@ export class Session implements StateOwner {
   }
 
   private expungeState(state: InstanceState): void {
-    if (state.key === undefined) {
-      const index = this.pending.indexOf(state);
-      if (index >= 0) this.pending.splice(index, 1);
-    }
+    if (state.key === undefined) this.pending.remove(state);
     this.forget(state);
   }
 
@@ -618,7 +616,7 @@ export class Session implements StateOwner {
   /** Undoes in memory what flushes recorded: inserted objects are pending again, and so on. */
   private restoreJournal(journal: Journal): void {
     // A failed flush leaves its objects in `pending`; those of earlier flushes return to it.
-    const stillPending = new Set(this.pending);
+    const stillPending = new Set(this.pending.all);
     for (const state of journal.inserted.flat()) {
       if (state.key !== undefined) this.identity.delete(state.mapper, state.key);
       state.key = undefined;
@@ -651,7 +649,7 @@ export class Session implements StateOwner {
   private restoreSnapshots(savepoint: Savepoint): void {
     // Objects added inside the savepoint and never inserted leave: in one pass over `pending`.
     const dropped = new Set([...savepoint.added].filter((state) => state.key === undefined));
-    this.pending = this.pending.filter((state) => !dropped.has(state));
+    this.pending.reset(this.pending.all.filter((state) => !dropped.has(state)));
     for (const state of dropped) this.forget(state);
     for (const state of restoreSnapshots(savepoint)) {
       if (state.deletePending) this.deleting.add(state);

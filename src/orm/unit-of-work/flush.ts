@@ -26,6 +26,8 @@ export interface FlushWork {
   readonly journal: Journal;
   /** Pending objects, in the order they were added. */
   readonly pending: readonly InstanceState[];
+  /** The same, grouped by mapper, when the session kept them so (else the flush groups them). */
+  readonly pendingByMapper?: ReadonlyMap<Mapper, readonly InstanceState[]>;
   readonly modified: readonly InstanceState[];
   readonly deleting: readonly InstanceState[];
   /**
@@ -45,7 +47,8 @@ export async function flush(work: FlushWork): Promise<number> {
   // (a parent processed after its child, in a cycle between tables) are updated again at the end.
   const changedRows: InstanceState[] = [];
   const deleting = await expandDeletes(work, changedRows);
-  const pendingBy = byMapper(work.pending, true);
+  // Deletions may cascade to pending objects, which then must not be inserted: filtered here.
+  const pendingBy = work.pendingByMapper !== undefined && work.deleting.length === 0 ? work.pendingByMapper : byMapper(work.pending, true);
   const modifiedBy = byMapper(work.modified, true);
   const deletingBy = byMapper(deleting, false);
   const mappers = mapperOrder([...pendingBy.keys(), ...modifiedBy.keys(), ...deletingBy.keys()]);
