@@ -295,6 +295,11 @@ export class Session implements StateOwner {
 
   /** Writes pending changes in one transaction; on error, rolls it back and restores the objects. */
   async flush(): Promise<void> {
+    return this.flushNow(false);
+  }
+
+  /** `flush`; `expiring` when a commit expiring every object follows (see `FlushWork.expiring`). */
+  private async flushNow(expiring: boolean): Promise<void> {
     this.checkOpen();
     if (this.flushing) return;
     if (this.pending.length === 0 && this.modified.size === 0 && this.deleting.size === 0) return;
@@ -316,6 +321,7 @@ export class Session implements StateOwner {
           modified,
           deleting,
           awaitingKeys: this.awaitingKeys,
+          expiring,
           load: (rel, objects) => this.loadNow(rel, objects),
         });
       } catch (error) {
@@ -335,7 +341,7 @@ export class Session implements StateOwner {
   /** Flushes and commits; objects expire unless `expireOnCommit: false`. */
   async commit(): Promise<void> {
     this.checkOpen();
-    await this.flush();
+    await this.flushNow(this.expireOnCommit);
     if (this.tx) {
       try {
         await this.tx.commit();

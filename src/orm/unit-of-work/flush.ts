@@ -36,6 +36,11 @@ export interface FlushWork {
    * one, in this flush or a later one. Kept by the session between flushes.
    */
   readonly awaitingKeys: Set<InstanceState>;
+  /**
+   * A commit follows that expires every object (unless it fails, which undoes the flush): the
+   * lists of the objects inserted are dropped then, so they are not marked committed first.
+   */
+  readonly expiring?: boolean;
   /** Loads a relationship of persistent objects (children to delete or detach). */
   load(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
 }
@@ -56,12 +61,13 @@ export async function flush(work: FlushWork): Promise<number> {
   // The loops over states are indexed: each runs once per flush over up to every object of the
   // session, mostly before V8 optimizes it, when `for...of` allocates an iterator result per state.
   let inserted = 0;
+  // Each row to insert copies its many-to-one keys first (in the insert's own pass over the rows).
+  const copyKeys = (state: InstanceState) => syncManyToOne(state, changedRows, work.awaitingKeys);
   for (const mapper of mappers) {
     // Mappers without relationships of a direction skip that pass over their objects entirely.
     const { manyToOne, oneToMany } = mapper.flushedRelationships;
     for (const wave of insertWaves(mapper, pendingBy.get(mapper) ?? [])) {
-      if (manyToOne.length) for (let i = 0; i < wave.length; i++) syncManyToOne(wave[i]!, changedRows, work.awaitingKeys);
-      await insertStates(ctx, mapper, wave);
+      await insertStates(ctx, mapper, wave, manyToOne.length ? copyKeys : undefined);
       inserted += wave.length;
       if (oneToMany.length) for (let i = 0; i < wave.length; i++) syncOneToMany(wave[i]!, changedRows, true);
     }
@@ -89,8 +95,10 @@ export async function flush(work: FlushWork): Promise<number> {
 
   // An inserted object's lists were never committed: undoing the insert uncommits them
   // (`uncommitCollections`), so they need no journal record.
-  for (const [mapper, states] of pendingBy) {
-    if (mapper.flushedRelationships.collections.length) for (let i = 0; i < states.length; i++) commitCollections(states[i]!, undefined);
+  if (!work.expiring) {
+    for (const [mapper, states] of pendingBy) {
+      if (mapper.flushedRelationships.collections.length) for (let i = 0; i < states.length; i++) commitCollections(states[i]!, undefined);
+    }
   }
   for (let i = 0; i < work.modified.length; i++) commitCollections(work.modified[i]!, work.journal);
   return inserted;

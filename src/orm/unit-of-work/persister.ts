@@ -31,10 +31,15 @@ const DEFAULT = sql`DEFAULT`;
 /** Parameters per statement stay well under every database's limit (SQLite: 32766). */
 const MAX_PARAMS = 20_000;
 
-export async function insertStates(ctx: PersistContext, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
+/**
+ * INSERTs the rows of `states`. `prepare`, if given, runs on each state first, in the same pass
+ * that reads which columns it gives (the flush copies foreign keys there: one pass over the
+ * objects rather than two).
+ */
+export async function insertStates(ctx: PersistContext, mapper: Mapper, states: readonly InstanceState[], prepare?: (state: InstanceState) => void): Promise<void> {
   const generated = mapper.generatedKey;
   const returning = ctx.conn.dialect.capabilities.insertReturning;
-  for (const { columns, states: group } of groupByGivenColumns(mapper, states)) {
+  for (const { columns, states: group } of groupByGivenColumns(mapper, states, prepare)) {
     const needsKey = generated !== undefined && !columns.includes(generated);
     // Rows that give no column at all but whose key is generated and read back with RETURNING
     // name the key column with a value that makes the database generate it: NULL for SQLite's
@@ -66,7 +71,11 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
  * Client-side defaults are applied first, so that they count as given. Mostly every row gives
  * the same columns: then the rows are one group, as they came.
  */
-function groupByGivenColumns(mapper: Mapper, states: readonly InstanceState[]): { columns: MappedColumn[]; states: readonly InstanceState[] }[] {
+function groupByGivenColumns(
+  mapper: Mapper,
+  states: readonly InstanceState[],
+  prepare: ((state: InstanceState) => void) | undefined,
+): { columns: MappedColumn[]; states: readonly InstanceState[] }[] {
   const all = mapper.tableColumns;
   const defaulted = all.filter(({ column }) => column.default !== undefined);
   const mask = mapper.givenColumnsMask;
@@ -75,6 +84,7 @@ function groupByGivenColumns(mapper: Mapper, states: readonly InstanceState[]): 
   let first: number | string | undefined;
   let uniform = true;
   for (let i = 0; i < states.length; i++) {
+    if (prepare !== undefined) prepare(states[i]!);
     const dict = states[i]!.dict;
     for (let d = 0; d < defaulted.length; d++) {
       if (dict[defaulted[d]!.attr] === undefined) dict[defaulted[d]!.attr] = defaulted[d]!.column.defaultValue();
