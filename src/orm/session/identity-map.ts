@@ -1,6 +1,7 @@
 /** One object per primary key per session: the identity map. */
 import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
+import { ObjectsByKey } from "./objects-by-key.js";
 
 /**
  * The identity key of a row: the primary-key value itself for a single-column key (numbers and
@@ -65,10 +66,10 @@ function normalizeKeyPart(value: unknown): unknown {
 }
 
 export class IdentityMap {
-  /** One Map per mapper, kept for the session's life (hydrators hold on to them). */
-  private readonly byMapper = new Map<Mapper, Map<unknown, object>>();
+  /** The objects of each mapper, kept for the session's life (hydrators hold on to them). */
+  private readonly byMapper = new Map<Mapper, ObjectsByKey>();
   /**
-   * Objects a flush inserted, not yet in their mapper's Map. Building the Maps costs a large
+   * Objects a flush inserted, not yet in their mapper's part. Building the parts costs a large
    * insert more than its INSERT statements, and most sessions commit and close without looking
    * any of those objects up: every lookup indexes them first, each under its state's key.
    */
@@ -91,16 +92,16 @@ export class IdentityMap {
     this.forMapper(mapper).delete(key);
   }
 
-  /** Whether objects wait to be indexed: a hydrator holding a mapper's Map checks this per row. */
+  /** Whether objects wait to be indexed: a hydrator holding a mapper's part checks this per row. */
   get hasUnindexed(): boolean {
     return this.unindexed.length !== 0;
   }
 
   /**
-   * The Map of one mapper, created on demand and the same object from then on: hydration looks
-   * keys up in it in a tight loop.
+   * The objects of one mapper, created on demand and the same object from then on: hydration
+   * looks keys up in it in a tight loop.
    */
-  forMapper(mapper: Mapper): Map<unknown, object> {
+  forMapper(mapper: Mapper): ObjectsByKey {
     if (this.unindexed.length !== 0) this.indexInserted();
     return this.mapOf(mapper);
   }
@@ -113,7 +114,7 @@ export class IdentityMap {
 
   /** Calls `fn` with the state of every object (the inserted ones waiting to be indexed have theirs at hand). */
   forEachState(fn: (state: InstanceState) => void): void {
-    for (const map of this.byMapper.values()) for (const obj of map.values()) fn(stateOf(obj)!);
+    for (const map of this.byMapper.values()) map.forEach((obj) => fn(stateOf(obj)!));
     for (const states of this.unindexed) for (let i = 0; i < states.length; i++) fn(states[i]!);
   }
 
@@ -122,7 +123,7 @@ export class IdentityMap {
     this.unindexed = [];
   }
 
-  /** Puts the objects waiting in `unindexed` into their mappers' Maps. */
+  /** Puts the objects waiting in `unindexed` into their mappers' parts. */
   indexInserted(): void {
     const unindexed = this.unindexed;
     this.unindexed = [];
@@ -131,9 +132,9 @@ export class IdentityMap {
     }
   }
 
-  private mapOf(mapper: Mapper): Map<unknown, object> {
+  private mapOf(mapper: Mapper): ObjectsByKey {
     let map = this.byMapper.get(mapper);
-    if (!map) this.byMapper.set(mapper, (map = new Map()));
+    if (!map) this.byMapper.set(mapper, (map = new ObjectsByKey()));
     return map;
   }
 }
