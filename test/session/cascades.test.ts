@@ -1,10 +1,11 @@
 /**
- * Cascades with SQLAlchemy's defaults (save-update, merge) and the explicit ones: delete,
- * delete-orphan, refresh-expire, expunge; passive deletes relying on ON DELETE CASCADE.
+ * Cascades with SQLAlchemy's defaults (save-update, merge) and the explicit ones: delete (along
+ * one-to-many, many-to-many and many-to-one), delete-orphan, refresh-expire, expunge; passive
+ * deletes relying on ON DELETE CASCADE.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MappingConfigurationError, Registry, inspect, lazy, integer, manyToOne, oneToMany, select, string, table } from "../../src/index.js";
+import { MappingConfigurationError, Registry, inspect, lazy, integer, manyToMany, manyToOne, oneToMany, select, string, table } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 /** Imperatively mapped folder/file models whose cascade options each test chooses. */
@@ -126,5 +127,71 @@ forEachDatabaseWithSchema("cascades", base.registry.metadata, (ctx) => {
   test("an unknown cascade is a configuration problem naming the relationship", () => {
     const broken = schema("save-update, delete-orfan");
     assert.throws(() => broken.registry.configure(), (e: unknown) => e instanceof MappingConfigurationError && /Folder\.files: .*unknown cascade 'delete-orfan'/.test(e.message));
+  });
+});
+
+/**
+ * Delete cascades along the other directions: a many-to-many with `cascade: "all"` deletes its
+ * members (and the link rows go with both sides), a many-to-one with "delete" deletes its target.
+ */
+const linked = new Registry();
+const teams = table("cx_teams", linked.metadata, { id: integer().primaryKey(), name: string(20) });
+const players = table("cx_players", linked.metadata, { id: integer().primaryKey(), name: string(20) });
+table("cx_rosters", linked.metadata, {
+  teamId: integer().named("team_id").references("cx_teams.id").primaryKey(),
+  playerId: integer().named("player_id").references("cx_players.id").primaryKey(),
+});
+const badges = table("cx_badges", linked.metadata, { id: integer().primaryKey(), playerId: integer().named("player_id").references("cx_players.id") });
+class Team {
+  declare id: number;
+  declare name: string | null;
+  declare players: Player[];
+}
+class Player {
+  declare id: number;
+  declare name: string | null;
+  declare teams: Team[];
+}
+class Badge {
+  declare id: number;
+  declare playerId: number | null;
+  declare player: Player | null;
+}
+linked.mapImperatively(Team, teams, {
+  properties: { players: manyToMany("Player" as never, { secondary: "cx_rosters", backPopulates: "teams", cascade: "all" }) },
+});
+linked.mapImperatively(Player, players, { properties: { teams: manyToMany("Team" as never, { secondary: "cx_rosters", backPopulates: "players" }) } });
+linked.mapImperatively(Badge, badges, { properties: { player: manyToOne("Player" as never, { cascade: "save-update, delete" }) } });
+
+forEachDatabaseWithSchema("delete cascades along many-to-many and many-to-one", linked.metadata, (ctx) => {
+  async function seed(): Promise<void> {
+    const session = ctx.session();
+    const [red, blue] = [Object.assign(new Team(), { id: 1, name: "red" }), Object.assign(new Team(), { id: 2, name: "blue" })];
+    const [ann, bob, cy] = [1, 2, 3].map((id) => Object.assign(new Player(), { id, name: `p${id}` }));
+    red.players.push(ann!, bob!);
+    blue.players.push(cy!);
+    session.addAll([red, blue, Object.assign(new Badge(), { id: 1, player: cy })]);
+    await session.commit();
+  }
+
+  test("deleting a team deletes its players (loaded for it) and their link rows; the other team stays", async () => {
+    await seed();
+    const session = ctx.session();
+    session.delete((await session.get(Team, 1))!);
+    await session.commit();
+    assert.equal(await ctx.count("cx_teams"), 1);
+    assert.equal(await ctx.count("cx_players"), 1, "the red team's two players are deleted");
+    assert.equal(await ctx.count("cx_rosters"), 1, "only the blue team's link is left");
+  });
+
+  test("deleting a badge deletes its player, and the player's link rows", async () => {
+    await seed();
+    const session = ctx.session();
+    session.delete((await session.get(Badge, 1))!);
+    await session.commit();
+    assert.equal(await ctx.count("cx_badges"), 0);
+    assert.equal(await ctx.count("cx_players", "id = 3"), 0);
+    assert.equal(await ctx.count("cx_rosters", "player_id = 3"), 0);
+    assert.equal(await ctx.count("cx_teams"), 2, "teams are not deleted: Player.teams has no delete cascade");
   });
 });

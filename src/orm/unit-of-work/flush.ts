@@ -282,8 +282,9 @@ function syncOneToMany(state: InstanceState, changedRows: InstanceState[], justI
 
 /**
  * Adds to the deletions what deleting an object implies: children with a delete cascade (or that
- * cannot exist without it) are deleted too; other children lose their foreign key. Plain
- * many-to-many links of a deleted object are removed by `writeLinks`.
+ * cannot exist without it) are deleted too, and so is what a many-to-one or many-to-many with a
+ * delete cascade holds; other children lose their foreign key. Plain many-to-many links of a
+ * deleted object are removed by `writeLinks`.
  */
 async function expandDeletes(work: FlushWork, changedRows: InstanceState[]): Promise<InstanceState[]> {
   const result = new Set<InstanceState>();
@@ -296,16 +297,16 @@ async function expandDeletes(work: FlushWork, changedRows: InstanceState[]): Pro
     result.add(state);
     state.deletePending = true;
     for (const rel of state.mapper.relationships.values()) {
-      if (rel.viewonly || rel.resolved.direction !== "oneToMany") continue;
+      if (rel.viewonly) continue;
+      if (rel.resolved.direction !== "oneToMany") {
+        // A delete cascade along a many-to-one or a many-to-many deletes what it holds too
+        // (the link rows of a many-to-many go with the deleted objects: `writeLinks`).
+        if (rel.cascades("delete")) for (const target of await relatedForDelete(work, state, rel)) queue.push(ensureState(target, rel.resolved.target));
+        continue;
+      }
       const cascades = rel.cascades("delete") || rel.resolved.pairs.some(([, fk]) => fk.primaryKey);
       if (rel.spec.options.passiveDeletes && !cascades) continue;
-      if (state.dict[rel.key] === undefined) {
-        if (rel.spec.options.passiveDeletes) continue; // the database's ON DELETE takes care of them
-        await work.load(rel, [state.obj]);
-      }
-      const value = state.dict[rel.key];
-      const children = Array.isArray(value) ? [...value] : value ? [value as object] : [];
-      for (const child of children) {
+      for (const child of await relatedForDelete(work, state, rel)) {
         const childState = ensureState(child, rel.resolved.target);
         if (cascades) queue.push(childState);
         else if (!childState.deletePending && !initially.has(childState)) {
@@ -319,6 +320,19 @@ async function expandDeletes(work: FlushWork, changedRows: InstanceState[]): Pro
     }
   }
   return [...result].filter((s) => s.key !== undefined);
+}
+
+/**
+ * What `rel` of an object being deleted holds, loaded first if it is not; nothing when it is not
+ * loaded and `passiveDeletes` leaves it to the database's ON DELETE.
+ */
+async function relatedForDelete(work: FlushWork, state: InstanceState, rel: RelationshipProperty): Promise<object[]> {
+  if (state.dict[rel.key] === undefined) {
+    if (rel.spec.options.passiveDeletes || state.key === undefined) return [];
+    await work.load(rel, [state.obj]);
+  }
+  const value = state.dict[rel.key];
+  return Array.isArray(value) ? [...(value as object[])] : value ? [value as object] : [];
 }
 
 /** Deletes of one table: in one go, or, for a self-referential table, children before their parents. */
