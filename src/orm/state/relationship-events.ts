@@ -57,16 +57,17 @@ function viewFromAssociations(owner: object, state: InstanceState, view: Relatio
   const { derivedFrom, toMember } = view.associationView!;
   const associations = state.dict[derivedFrom!.key] as InstrumentedList<object> | undefined;
   if (associations === undefined) return undefined;
-  const members: object[] = [];
+  // A Set keeps the order of first appearance, and finds repeats without a scan per member.
+  const members = new Set<object>();
   for (let i = 0; i < associations.length; i++) {
     const link = stateIn(associations[i]!);
     const member = link.dict[toMember.key] as object | null | undefined;
     if (member === undefined && link.key !== undefined) return undefined;
-    if (member != null && !members.includes(member)) members.push(member);
+    if (member != null) members.add(member);
   }
   // What the database holds when the association objects are: loaded and unchanged since.
   const committed = state.key !== undefined && !associations.changed;
-  return (state.dict[view.key] = newCollection(owner, view, members, committed));
+  return (state.dict[view.key] = newCollection(owner, view, [...members], committed));
 }
 
 /** A list for `owner`'s relationship `rel`, holding `items`; `committed` when they are what the database holds. */
