@@ -10,6 +10,7 @@ import { Registry, Session, columnsOf, inspect, integer, select, string, table, 
 import { Base, Group, Membership, Post, Tag, User } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 import { CompanyBase, CyDepartment, CyEmployee } from "./fixtures/company.js";
+import { assertSameObjects } from "../support/same-objects.js";
 
 function user(email: string, id?: number): User {
   const u = Object.assign(new User(), { email });
@@ -191,6 +192,19 @@ test("a long list built through back-references holds each object once, through 
   assert.equal(author.posts.length, 100);
   assert.equal(other.posts.length, 100);
   assert.deepEqual(new Set(author.posts).size, 100, "no object twice");
+});
+
+test("assigning a whole list keeps the given order, and the members left out lose their back-reference", () => {
+  const author = user("assign@x");
+  const posts = Array.from({ length: 3000 }, (_, i) => Object.assign(new Post(), { title: `p${i}` }));
+  for (const post of posts.slice(0, 2000)) post.author = author;
+  // Keep every other old post and add the 1,000 new ones, interleaved: new, kept, new, kept...
+  const kept = posts.slice(0, 2000).filter((_, i) => i % 2 === 0);
+  const given = posts.slice(2000).flatMap((post, i) => [post, kept[i]!]);
+  author.posts = given;
+  assertSameObjects(author.posts, given);
+  assert.ok(posts.slice(0, 2000).every((post, i) => post.author === (i % 2 === 0 ? author : null)), "kept ones still point back; removed ones not");
+  assert.ok(posts.slice(2000).every((post) => post.author === author), "added ones point back");
 });
 
 forEachDatabaseWithSchema("foreign keys in a cycle between tables", CompanyBase.metadata, (ctx) => {

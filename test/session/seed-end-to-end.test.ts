@@ -8,6 +8,7 @@ import { test } from "node:test";
 import { Session, columnsOf, select, selectinLoad, sql } from "../../src/index.js";
 import { Association, Base, Child, Parent } from "../../examples/seed/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
+import { assertSameObjects } from "../support/same-objects.js";
 
 forEachDatabaseWithSchema("seed end to end", Base.metadata, (ctx) => {
   const links = async () =>
@@ -33,8 +34,8 @@ forEachDatabaseWithSchema("seed end to end", Base.metadata, (ctx) => {
     a.extraData = "friends";
     a.parent = p2;
     a.child = c3;
-    assert.deepEqual([...p2.children], [c3]);
-    assert.deepEqual([...c3.parents], [p2]);
+    assertSameObjects(p2.children, [c3]);
+    assertSameObjects(c3.parents, [p2]);
     p1.childAssociations[0]!.extraData = "first";
     session.addAll([p1, p2]);
     await session.commit();

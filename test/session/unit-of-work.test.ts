@@ -8,6 +8,7 @@ import { test } from "node:test";
 import { Session, columnsOf, select, selectinLoad } from "../../src/index.js";
 import { Base, Category, Comment, Post, Profile, Tag, User, follows, postTags } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
+import { assertSameObjects } from "../support/same-objects.js";
 
 forEachDatabaseWithSchema("unit of work", Base.metadata, (ctx) => {
 
@@ -43,7 +44,7 @@ forEachDatabaseWithSchema("unit of work", Base.metadata, (ctx) => {
     leaf.name = "leaf";
     root.children.push(a, b);
     leaf.parent = b; // the back-reference adds it to b.children at once
-    assert.deepEqual([...b.children], [leaf]);
+    assertSameObjects(b.children, [leaf]);
     session.add(leaf); // save-update cascade reaches the whole tree from any node
     await session.commit();
     assert.equal(a.parentId, root.id);
@@ -80,7 +81,7 @@ forEachDatabaseWithSchema("unit of work", Base.metadata, (ctx) => {
     t1.name = "one";
     t2.name = "two";
     post.tags.push(t1, t2);
-    assert.deepEqual([...t1.posts], [post], "the other side follows in memory");
+    assertSameObjects(t1.posts, [post], "the other side follows in memory");
     session.add(post);
     await session.commit();
     assert.equal(await ctx.count("post_tags"), 2);
@@ -103,7 +104,7 @@ forEachDatabaseWithSchema("unit of work", Base.metadata, (ctx) => {
     ann.email = "ann@x";
     bob.email = "bob@x";
     ann.following.push(bob);
-    assert.deepEqual([...bob.followers], [ann]);
+    assertSameObjects(bob.followers, [ann]);
     session.addAll([ann, bob]);
     await session.commit();
     const rows = (await ctx.engine.execute(select(follows.c.followerId, follows.c.followedId))).rows;
@@ -119,7 +120,7 @@ forEachDatabaseWithSchema("unit of work", Base.metadata, (ctx) => {
     const [u1, u2] = [new User(), new User()];
     const post = new Post();
     post.author = u1;
-    assert.deepEqual([...u1.posts], [post]);
+    assertSameObjects(u1.posts, [post]);
     u2.posts.push(post); // moves the post: it leaves u1's list and points at u2
     assert.equal(post.author, u2);
     assert.equal(u1.posts.length, 0);

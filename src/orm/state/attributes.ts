@@ -88,7 +88,10 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
   };
 }
 
-/** Assigning a whole list: members no longer present are removed, new ones added, with events. */
+/**
+ * Assigning a whole list: members no longer present are removed, new ones added, with events;
+ * the list then holds the given members in the given order.
+ */
 function setCollection(obj: object, state: InstanceState, rel: RelationshipProperty, items: readonly object[]): void {
   // A view not read yet may be made from the association objects: then it has members to replace.
   const old = (state.dict[rel.key] ?? (rel.associationView ? collectionOf(obj, rel) : undefined)) as InstrumentedList<object> | undefined;
@@ -99,10 +102,15 @@ function setCollection(obj: object, state: InstanceState, rel: RelationshipPrope
   const before = old?.committed;
   if (before !== undefined) list.restoreCommitted(before);
   else if (state.key !== undefined) list.markAllAdded();
-  if (old) for (const item of [...old]) if (!items.includes(item)) old.splice(old.indexOf(item), 1);
+  // Sets, not `includes`: assigning a list of thousands would otherwise scan one per member.
+  const given = new Set(items);
+  old?.removeWhere((item) => !given.has(item));
+  const kept = new Set(old);
   state.dict[rel.key] = list;
-  for (const item of items) if (!old?.includes(item)) list.push(item);
-  for (const item of items) if (old?.includes(item)) list.appendQuietly(item);
+  for (const item of items) {
+    if (kept.has(item)) list.appendQuietly(item);
+    else list.push(item);
+  }
 }
 
 function notLoadedError(rel: RelationshipProperty): RelationshipNotLoadedError {

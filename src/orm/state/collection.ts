@@ -129,6 +129,24 @@ export class InstrumentedList<T extends object> extends Array<T> {
     return removed;
   }
 
+  /** Removes, in one pass, the members `remove` picks, and reports each (a splice per member would be quadratic). */
+  removeWhere(remove: (item: T) => boolean): void {
+    let first = 0;
+    while (first < this.length && !remove(this[first]!)) first++;
+    if (first === this.length) return;
+    this.beforeChange();
+    this.membership = undefined;
+    const removed: T[] = [this[first]!];
+    let kept = first;
+    for (let i = first + 1; i < this.length; i++) {
+      const item = this[i]!;
+      if (remove(item)) removed.push(item);
+      else this[kept++] = item;
+    }
+    this.length = kept;
+    for (const item of removed) this.events?.removed(this.owner!, item);
+  }
+
   /**
    * Adds or removes without reporting: the other side's own events already did the rest.
    * Plain loops and an indexed store: these run for every link an object graph makes, and
