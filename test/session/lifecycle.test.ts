@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { ExpiredAttributeError, InvalidRequestError, Session, columnsOf, createEngine, inspect, select } from "../../src/index.js";
 import { Base, Category, Membership, User, Group } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
+import { assertSameObjects } from "../support/same-objects.js";
 
 forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
   test("states: transient, pending, persistent, deleted, detached", async () => {
@@ -94,7 +95,7 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
     user.email = "e@x";
     session.add(user);
     const found = await session.scalars(select(User).where(columnsOf(User).email.eq("e@x")));
-    assert.deepEqual(found, [user]);
+    assertSameObjects(found, [user]);
     await session.rollback();
     await session.close();
   });
