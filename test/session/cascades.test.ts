@@ -75,6 +75,20 @@ forEachDatabaseWithSchema("cascades", base.registry.metadata, (ctx) => {
     assert.equal(await ctx.count("cx_files"), 0);
   });
 
+  test("delete: a new child of a deleted parent is not inserted, and leaves the session", async () => {
+    const { session, folder, File } = await folderWithFiles("all");
+    const late = new File();
+    late.name = "late";
+    folder.files.push(late);
+    assert.equal(inspect(late).status, "pending");
+    session.delete(folder);
+    await session.commit();
+    assert.equal(await ctx.count("cx_files"), 0);
+    assert.equal(inspect(late).status, "transient", "expunged, as SQLAlchemy does");
+    await session.commit(); // nothing left to write
+    assert.equal(await ctx.count("cx_files"), 0);
+  });
+
   test("delete-orphan: a child removed from its parent is deleted", async () => {
     const { session, folder } = await folderWithFiles("all, delete-orphan");
     const [orphan] = folder.files.splice(0, 1);

@@ -330,12 +330,26 @@ export class Session implements StateOwner {
         throw error;
       }
       // Mostly every pending object was inserted: then no pass over them.
-      if (inserted !== pending.length) this.pending.reset(pending.filter((state) => state.key === undefined).concat(this.pending.all));
+      if (inserted !== pending.length) this.keepUninserted(pending);
       this.modified.clear();
       for (const state of deleting) this.deleting.delete(state);
     } finally {
       this.flushing = false;
     }
+  }
+
+  /**
+   * After a flush, the pending objects it did not insert stay pending, but those a delete
+   * cascade reached: they leave the session (as SQLAlchemy expunges them).
+   */
+  private keepUninserted(flushed: readonly InstanceState[]): void {
+    const left: InstanceState[] = [];
+    for (const state of flushed) {
+      if (state.key !== undefined) continue;
+      if (state.deletePending) this.forget(state);
+      else left.push(state);
+    }
+    this.pending.reset(left.concat(this.pending.all));
   }
 
   /** Flushes and commits; objects expire unless `expireOnCommit: false`. */
