@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Session, columnsOf, select, selectinLoad, sql } from "../../src/index.js";
+import { Session, columnsOf, lazy, select, selectinLoad, sql } from "../../src/index.js";
 import { Association, Base, Child, Parent } from "../../examples/seed/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 import { assertSameObjects } from "../support/same-objects.js";
@@ -118,6 +118,35 @@ forEachDatabaseWithSchema("seed end to end", Base.metadata, (ctx) => {
     assert.deepEqual(ctx.statements, []);
     await session.commit();
     assert.deepEqual(await links(), ["101-202:a", "101-203:d", "102-202:c", "103-203:null"]);
+  });
+
+  test("re-pointing a loaded association object moves the link in both views at once, and in the database", async () => {
+    const setup = ctx.session();
+    const [p1, p2] = [new Parent(), new Parent()];
+    const [c1, c2, c3] = [new Child(), new Child(), new Child()];
+    [p1.id, p2.id, c1.id, c2.id, c3.id] = [1, 2, 10, 20, 30];
+    p1.children.push(c1, c2);
+    p2.children.push(c3);
+    setup.addAll([p1, p2]);
+    await setup.commit();
+
+    const session = ctx.session({ expireOnCommit: false });
+    const parents = await session.scalars(
+      select(Parent).options(selectinLoad(Parent, "childAssociations", "child"), selectinLoad(Parent, "children")).orderBy(columnsOf(Parent).id),
+    );
+    const [first, second] = parents;
+    ctx.reset();
+    // Loading the parent's association objects gave each its parent: no query to read it.
+    assert.ok(first!.childAssociations.every((a) => a.parent === first));
+    assert.deepEqual(ctx.statements, []);
+    const thirty = second!.children[0]!;
+    const thirtysParents = await lazy(thirty).parents;
+    const moving = first!.childAssociations.find((a) => a.child.id === 10)!;
+    moving.child = thirty;
+    assert.deepEqual(first!.children.map((c) => c.id).sort(), [20, 30], "the owner's view follows");
+    assertSameObjects([...thirtysParents].sort((a, b) => a.id - b.id), [first!, second!], "the new member's view follows");
+    await session.commit();
+    assert.deepEqual(await links(), ["1-20:null", "1-30:null", "2-30:null"]);
   });
 
   test("linking two loaded objects through the view writes the link, their association objects not loaded", async () => {

@@ -10,8 +10,8 @@ import type { Select } from "../../core/statements/select.js";
 import { Select as SelectStatement } from "../../core/statements/select.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { ensureState, stateOf } from "../state/instance-state.js";
-import { newCollection } from "../state/relationship-events.js";
+import { stateOf } from "../state/instance-state.js";
+import { setLoaded } from "../state/relationship-events.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 
 export interface JoinedLoad {
@@ -82,9 +82,6 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
       const child = hydrate(row);
       if (child && !items.includes(child)) items.push(child);
     });
-    for (const [parent, items] of collected) {
-      const dict = ensureState(parent, rel.parent).dict;
-      dict[rel.key] = rel.collection ? newCollection(parent, rel, items, true) : (items[0] ?? null);
-    }
+    for (const [parent, items] of collected) setLoaded(parent, rel, items);
   }
 }

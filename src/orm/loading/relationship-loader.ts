@@ -10,7 +10,7 @@ import { select, type Select } from "../../core/statements/select.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { identityKeyOf } from "../session/identity-map.js";
 import { stateOf } from "../state/instance-state.js";
-import { newCollection } from "../state/relationship-events.js";
+import { setLoaded } from "../state/relationship-events.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import { chunks, keyFilter, keysPerStatement } from "./keys.js";
 
@@ -78,13 +78,7 @@ async function loadCollectionChunk(context: LoadContext, rel: RelationshipProper
   // The link columns come after the target's own.
   const linkIndexes = linkColumns.map((_, i) => target.columns.size + i);
   const groups = targetsByParentKey(rows, hydrator(target, 0, context), linkIndexes);
-  const collection = rel.collection;
-  for (let i = 0; i < parents.length; i++) {
-    const dict = dicts[i]!;
-    const members = groups.get(identityKeyOf(parentAttributes, dict)) ?? NO_MEMBERS;
-    if (collection) dict[rel.key] = newCollection(parents[i]!, rel, members, true);
-    else dict[rel.key] = members[0] ?? null; // one-to-one, key on the target
-  }
+  for (let i = 0; i < parents.length; i++) setLoaded(parents[i]!, rel, groups.get(identityKeyOf(parentAttributes, dicts[i]!)) ?? NO_MEMBERS);
 }
 
 /**

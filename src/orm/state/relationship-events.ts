@@ -75,6 +75,29 @@ export function newCollection(owner: object, rel: RelationshipProperty, items: r
   return InstrumentedList.adopt(items, owner, eventsOf(rel), committed);
 }
 
+/**
+ * A relationship just loaded for `parent`: its list (or object), as the database holds it. The
+ * members of a one-to-many whose many-to-one back to the parent is not loaded get it, where
+ * their foreign key names this parent: it is known, and changes to them (an association
+ * object's other end moving) must find the parent at once, not after a load.
+ */
+export function setLoaded(parent: object, rel: RelationshipProperty, members: readonly object[]): void {
+  const state = stateIn(parent);
+  state.dict[rel.key] = rel.collection ? newCollection(parent, rel, members, true) : (members[0] ?? null);
+  const back = rel.backRef;
+  if (back === undefined || back.collection || rel.resolved.direction !== "oneToMany") return;
+  for (let i = 0; i < members.length; i++) {
+    const dict = stateIn(members[i]!).dict;
+    if (dict[back.key] === undefined && namesParent(dict, rel.attributePairs, state.dict)) dict[back.key] = parent;
+  }
+}
+
+/** Whether a child's foreign key (its attributes of `pairs`) holds the parent's key. */
+function namesParent(child: Record<string, unknown>, pairs: readonly (readonly [string, string])[], parent: Record<string, unknown>): boolean {
+  for (let p = 0; p < pairs.length; p++) if (child[pairs[p]![1]] !== parent[pairs[p]![0]]) return false;
+  return true;
+}
+
 const events = new WeakMap<RelationshipProperty, CollectionEvents>();
 
 function eventsOf(rel: RelationshipProperty): CollectionEvents {
