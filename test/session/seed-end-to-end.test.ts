@@ -149,6 +149,24 @@ forEachDatabaseWithSchema("seed end to end", Base.metadata, (ctx) => {
     assert.deepEqual(await links(), ["1-20:null", "1-30:null", "2-30:null"]);
   });
 
+  test("an association object loaded alone, neither end loaded: re-pointing it updates the views the session holds", async () => {
+    const setup = ctx.session();
+    const [p1, c1, c2] = [new Parent(), new Child(), new Child()];
+    [p1.id, c1.id, c2.id] = [1, 10, 20];
+    p1.children.push(c1);
+    setup.addAll([p1, c2]);
+    await setup.commit();
+
+    const session = ctx.session({ expireOnCommit: false });
+    const [parent] = await session.scalars(select(Parent).options(selectinLoad(Parent, "children")));
+    const twenty = (await session.get(Child, 20))!;
+    const [association] = await session.scalars(select(Association));
+    association!.child = twenty; // its old child (10) and its parent are found by its foreign keys
+    assertSameObjects(parent!.children, [twenty]);
+    await session.commit();
+    assert.deepEqual(await links(), ["1-20:null"]);
+  });
+
   test("linking two loaded objects through the view writes the link, their association objects not loaded", async () => {
     const setup = ctx.session();
     const [parent, child] = [new Parent(), new Child()];

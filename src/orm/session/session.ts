@@ -493,6 +493,10 @@ export class Session implements StateOwner {
     if (!state?.session) this.add(obj);
   }
 
+  objectByKey(mapper: Mapper, values: readonly unknown[]): object | undefined {
+    return this.identity.get(mapper, identityKey(values));
+  }
+
   orphaned(obj: object): void {
     const state = this.stateFor(obj);
     if (state.session === this) {

@@ -9,7 +9,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "./collection.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
-import { collectionOf, newCollection, scalarChanged } from "./relationship-events.js";
+import { collectionOf, newCollection, scalarChanged, targetOf } from "./relationship-events.js";
 
 export interface AttributeImpl {
   get(obj: object): unknown;
@@ -80,9 +80,11 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
       const rel = property();
       const state = ensureState(obj, mapper);
       if (rel.collection) return setCollection(obj, state, rel, (value ?? []) as object[]);
-      const old = state.dict[key];
-      if (old === value) return;
+      // Not loaded: the object its foreign key names, if the session holds it, is what it leaves.
+      const loaded = state.dict[key];
+      const old = loaded === undefined ? targetOf(state, rel) : loaded;
       state.dict[key] = value ?? null;
+      if (old === value) return;
       scalarChanged(obj, state, rel, (old ?? null) as object | null, (value ?? null) as object | null);
     },
   };

@@ -13,6 +13,8 @@ export interface StateOwner {
   cascadeAdd(obj: object): void;
   /** Delete-orphan cascade: an object lost the parent it cannot exist without. */
   orphaned(obj: object): void;
+  /** The object with this primary key (its values in key order), if the session holds it. */
+  objectByKey(mapper: Mapper, values: readonly unknown[]): object | undefined;
 }
 
 /** SQLAlchemy's object states: visible through `inspect(obj).status`. */

@@ -251,12 +251,34 @@ function detachBack(target: object, back: RelationshipProperty | undefined, obj:
   touched(target);
 }
 
+/**
+ * What a many-to-one of a row holds: the loaded value, or, not loaded, the object its foreign
+ * key names if the session holds it (so that changing an association object whose ends were not
+ * loaded still updates the lists that show it); undefined when neither is known.
+ */
+export function targetOf(state: InstanceState, rel: RelationshipProperty): object | null | undefined {
+  const value = state.dict[rel.key] as object | null | undefined;
+  if (value !== undefined || state.key === undefined || state.session === undefined || !byTargetKey(rel)) return value;
+  const attributes = rel.localAttributes;
+  const values = new Array<unknown>(attributes.length);
+  for (let i = 0; i < attributes.length; i++) {
+    values[i] = state.dict[attributes[i]!];
+    if (values[i] === null || values[i] === undefined) return null;
+  }
+  return state.session.objectByKey(rel.resolved.target, values);
+}
+
+/** A many-to-one whose foreign key references its target's primary key, in key order. */
+function byTargetKey(rel: RelationshipProperty): boolean {
+  const { direction, pairs, target } = rel.resolved;
+  return direction === "manyToOne" && pairs.length === target.primaryKey.length && pairs.every(([, remote], i) => target.primaryKey[i] === remote);
+}
+
 /** An association's end changed: the views through it drop the old link and show the new one. */
 function viewEndChanged(association: InstanceState, view: RelationshipProperty, end: RelationshipProperty, old: object | null): void {
   const av = view.associationView!;
-  const dict = association.dict;
-  const owner = dict[av.toOwner.key] as object | null | undefined;
-  const member = dict[av.toMember.key] as object | null | undefined;
+  const owner = targetOf(association, av.toOwner);
+  const member = targetOf(association, av.toMember);
   const oldOwner = end === av.toOwner ? old : owner;
   const oldMember = end === av.toMember ? old : member;
   if (oldOwner && oldMember) listIfMade(oldOwner, view)?.removeQuietly(oldMember);
