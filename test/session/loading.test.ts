@@ -84,6 +84,22 @@ forEachDatabaseWithSchema("loading strategies", Base.metadata, (ctx) => {
     await session.close();
   });
 
+  test("a lazy load is a query: it autoflushes first, and sees the objects added since", async () => {
+    await seedData();
+    const session = ctx.session();
+    const [parent] = await session.scalars(select(Parent).where(columnsOf(Parent).id.eq(1)));
+    const newcomer = Object.assign(new Child(), { id: 1000 });
+    const association = Object.assign(new Association(), { extraData: "late" });
+    association.parent = parent!;
+    association.child = newcomer;
+    session.add(association);
+    const associations = await lazy(parent!).childAssociations;
+    assert.ok(associations.includes(association), "the pending association object, flushed, is in the list");
+    assert.equal(associations.length, 3);
+    assert.ok((await lazy(parent!).children).includes(newcomer));
+    await session.close();
+  });
+
   test("reading an unloaded relationship synchronously names it and the options that would load it", async () => {
     await seedData();
     const session = ctx.session();

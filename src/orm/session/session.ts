@@ -257,7 +257,9 @@ export class Session implements StateOwner {
   }
 
   /** Loads a relationship for objects now (select-in); used by lazy loads, cascades, refresh. */
+  /** Loads a relationship of persistent objects; a lazy load is a query, so it autoflushes first. */
   private async loadNow(rel: RelationshipProperty, objects: readonly object[]): Promise<void> {
+    if (this.autoflush) await this.flush(); // a no-op inside a flush (which loads children to delete)
     await loadRelationship(this.loadContext, rel, objects);
   }
 
