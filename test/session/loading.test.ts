@@ -67,6 +67,21 @@ forEachDatabaseWithSchema("loading strategies", Base.metadata, (ctx) => {
     await session.close();
   });
 
+  test("joined with limit and offset limits parents, not joined rows: one statement, in the query's order", async () => {
+    await seedData();
+    const session = ctx.session();
+    const query = select(Parent).where(columnsOf(Parent).id.lt(100)).orderBy(columnsOf(Parent).id.desc()).limit(3).offset(2);
+    const parents = await session.scalars(query.options(joinedLoad(Parent, "children"), joinedLoad(Parent, "childAssociations")));
+    assert.equal(ctx.statements.length, 1);
+    assert.deepEqual(parents.map((p) => p.id), [97, 96, 95], "ids 99 and 98 skipped, three parents");
+    for (const parent of parents) {
+      const i = parent.id - 1;
+      assert.deepEqual(parent.children.map((c) => c.id).sort((a, b) => a - b), [(i % 50) + 1, ((i + 7) % 50) + 1].sort((a, b) => a - b));
+      assert.equal(parent.childAssociations.length, 2);
+    }
+    await session.close();
+  });
+
   test("lazy loads requested in one tick are one statement per relationship", async () => {
     await seedData();
     const session = ctx.session();

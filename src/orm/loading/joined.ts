@@ -20,37 +20,107 @@ export interface JoinedLoad {
   readonly start: number;
 }
 
-/** Adds the joins and columns for `rels` (relationships of the entity selected first). */
+/**
+ * Adds the joins and columns for `rels` (relationships of the entity selected first). A query
+ * with LIMIT or OFFSET limits parents, not joined rows: it becomes a subquery (with its WHERE,
+ * ORDER BY, LIMIT and OFFSET), and the joins are made to that, ordered the same way.
+ */
 export function withJoinedLoads(statement: Select<unknown>, rels: readonly RelationshipProperty[]): { statement: Select<unknown>; loads: JoinedLoad[] } {
   const node = statement.node;
   if (rels.length === 0) return { statement, loads: [] };
-  if (node.limit || node.offset) {
-    throw new ArgumentError("joinedLoad() with limit/offset would limit joined rows, not parents; use selectinLoad() instead.");
-  }
   const entityFrom = node.from[0];
   if (!entityFrom) throw new ArgumentError("joinedLoad() needs a select of an entity.");
-  let from: FromNode = entityFrom;
-  const columns: LabelNode[] = [...node.columns];
+  const limited = node.limit !== undefined || node.offset !== undefined;
+  const parents = limited ? limitedParents(node, sourceOf(entityFrom), rels) : plainParents(node, entityFrom);
+  let from = parents.from;
+  const columns: LabelNode[] = [...parents.columns];
   const loads: JoinedLoad[] = [];
   rels.forEach((rel, n) => {
     const { target, pairs, secondary, secondaryPairs, direction } = rel.resolved;
     const targetAlias: AliasNode = { kind: "alias", name: `${rel.key}_j${n}`, of: target.table.fromNode };
-    const parentSource = sourceOf(entityFrom);
+    // pairs: [the parent's column, the column it equals on the target or the association table]
+    const parentSide = pairs.map(([column]) => parents.column(column));
     if (direction === "manyToMany") {
       const linkAlias: AliasNode = { kind: "alias", name: `${rel.key}_l${n}`, of: secondary!.fromNode };
-      from = { kind: "join", type: "left", left: from, right: linkAlias, on: equalities(pairs, parentSource, linkAlias) };
+      from = { kind: "join", type: "left", left: from, right: linkAlias, on: allEqual(parentSide, pairs.map(([, link]) => columnOf(linkAlias, link))) };
       from = { kind: "join", type: "left", left: from, right: targetAlias, on: equalities(secondaryPairs, targetAlias, linkAlias) };
     } else {
-      const on = direction === "manyToOne" ? equalities(pairs, parentSource, targetAlias) : equalities(pairs, parentSource, targetAlias);
-      from = { kind: "join", type: "left", left: from, right: targetAlias, on };
+      from = { kind: "join", type: "left", left: from, right: targetAlias, on: allEqual(parentSide, pairs.map(([, remote]) => columnOf(targetAlias, remote))) };
     }
     loads.push({ rel, start: columns.length });
     for (const [key, column] of target.columns) {
       columns.push({ kind: "label", name: `${targetAlias.name}_${key}`, type: column.type, expr: { kind: "column", name: column.name, source: targetAlias } });
     }
   });
-  const joined: SelectNode = { ...node, columns, from: [from, ...node.from.slice(1)] };
+  const joined: SelectNode = { ...parents.node, columns, from: [from, ...parents.node.from.slice(1)] };
   return { statement: new SelectStatement(joined, statement.layout, statement.statementOptions), loads };
+}
+
+/** Where the parents' rows come from: the query itself, or its limited subquery. */
+interface ParentRows {
+  /** The query to add the joins and columns to. */
+  readonly node: SelectNode;
+  /** Its first FROM item, to join to. */
+  readonly from: FromNode;
+  /** Its output columns (the entity's first). */
+  readonly columns: readonly LabelNode[];
+  /** A column of the entity's table, as the joins refer to it. */
+  column(column: { readonly name: string }): ExprNode;
+}
+
+function plainParents(node: SelectNode, entityFrom: FromNode): ParentRows {
+  const source = sourceOf(entityFrom);
+  return { node, from: entityFrom, columns: node.columns, column: (column) => columnOf(source, column) };
+}
+
+/**
+ * `SELECT anon.<each column>, <joined columns> FROM (<the query, limited>) AS anon LEFT JOIN ...
+ * ORDER BY <the query's order, read from anon>`. The subquery also selects the parent columns the
+ * joins need and the ORDER BY expressions, under names of their own.
+ */
+function limitedParents(node: SelectNode, source: FromNode & { kind: "table" | "alias" }, rels: readonly RelationshipProperty[]): ParentRows {
+  if (node.forUpdate) throw new ArgumentError("joinedLoad() with limit/offset cannot lock rows (FOR UPDATE); use selectinLoad() instead.");
+  const extra: LabelNode[] = [];
+  const keyNames = new Map<string, string>();
+  for (const rel of rels) {
+    for (const [column] of rel.resolved.pairs) {
+      if (keyNames.has(column.name)) continue;
+      const name = `athanor_key_${keyNames.size}`;
+      keyNames.set(column.name, name);
+      extra.push({ kind: "label", name, type: undefined, expr: columnOf(source, column) });
+    }
+  }
+  node.orderBy.forEach((order, i) => extra.push({ kind: "label", name: `athanor_order_${i}`, type: undefined, expr: order.expr }));
+  const inner: SelectNode = { ...node, columns: [...node.columns, ...extra] };
+  const anon: AliasNode = { kind: "alias", name: "athanor_parents", of: inner };
+  const outer: SelectNode = {
+    ...node,
+    columns: node.columns,
+    from: [anon],
+    where: undefined,
+    groupBy: [],
+    having: undefined,
+    orderBy: node.orderBy.map((order, i) => ({ ...order, expr: { kind: "column", name: `athanor_order_${i}`, source: anon } })),
+    limit: undefined,
+    offset: undefined,
+    distinct: false,
+  };
+  return {
+    node: outer,
+    from: anon,
+    columns: node.columns.map((label) => ({ ...label, expr: { kind: "column", name: label.name, source: anon } })),
+    column: (column) => ({ kind: "column", name: keyNames.get(column.name)!, source: anon }),
+  };
+}
+
+function columnOf(source: FromNode & { kind: "table" | "alias" }, column: { readonly name: string }): ExprNode {
+  return { kind: "column", name: column.name, source };
+}
+
+/** `a1 = b1 AND a2 = b2 ...` */
+function allEqual(left: readonly ExprNode[], right: readonly ExprNode[]): ExprNode {
+  const items: ExprNode[] = left.map((l, i) => ({ kind: "binary", op: "=", left: l, right: right[i]! }));
+  return items.length === 1 ? items[0]! : { kind: "and", items };
 }
 
 function sourceOf(from: FromNode): FromNode & { kind: "table" | "alias" } {
@@ -60,13 +130,10 @@ function sourceOf(from: FromNode): FromNode & { kind: "table" | "alias" } {
 
 /** `left.a = right.b AND ...` for column pairs [left column, right column]. */
 function equalities(pairs: readonly (readonly [{ name: string }, { name: string }])[], left: FromNode & { kind: "table" | "alias" }, right: AliasNode): ExprNode {
-  const items: ExprNode[] = pairs.map(([l, r]) => ({
-    kind: "binary",
-    op: "=",
-    left: { kind: "column", name: l.name, source: left },
-    right: { kind: "column", name: r.name, source: right },
-  }));
-  return items.length === 1 ? items[0]! : { kind: "and", items };
+  return allEqual(
+    pairs.map(([l]) => columnOf(left, l)),
+    pairs.map(([, r]) => columnOf(right, r)),
+  );
 }
 
 /** Reads the joined targets of each row into the parents' attributes. */
