@@ -43,6 +43,13 @@ export type IsolationLevel = "read uncommitted" | "read committed" | "repeatable
 export interface PoolOptions {
   /** Most connections open at once (default 10; 1 for an in-memory SQLite database). */
   readonly max?: number;
+  /**
+   * PostgreSQL: statements with parameters are prepared on the server under a name, so that
+   * running one again only binds and executes it (default true). Turn it off behind a pooler that
+   * hands one client's statements to several server connections (PgBouncer in transaction mode
+   * before 1.21). SQLite and MySQL/MariaDB always reuse prepared statements.
+   */
+  readonly preparedStatements?: boolean;
 }
 
 export interface TableInfo {

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MetaData, createEngine, deleteFrom, insert, integer, select, string, table, update } from "../../src/index.js";
+import { MetaData, createEngine, deleteFrom, insert, integer, select, string, table, update, type Connection } from "../../src/index.js";
+import { engineFor } from "../support/databases.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { useSchema } from "../support/schema.js";
 
@@ -79,3 +80,36 @@ forEachDatabase("statement cache and SQL logging", (ctx) => {
     assert.ok(lines.some((l) => /^DELETE FROM .core_cache_pets. WHERE/.test(l)));
   });
 });
+
+forEachDatabase(
+  "PostgreSQL prepared statements",
+  (ctx) => {
+    useSchema(ctx, metadata, { seed: [[pets, [{ id: 1, name: "rex", legs: 4 }]]] });
+    const byLegs = (legs: number) => select(pets.c.name).where(pets.c.legs.ge(legs));
+    /** The statements prepared on this connection under a name (by the protocol, not PREPARE). */
+    const preparedOn = async (conn: Connection) =>
+      (await conn.run("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")).rows.map((r) => String((r as { statement: string }).statement));
+
+    test("a statement with parameters is prepared once per connection, then only bound and run", async () => {
+      await ctx.engine.withConnection(async (conn) => {
+        for (const legs of [0, 2, 4]) await conn.execute(byLegs(legs));
+        const prepared = await preparedOn(conn);
+        assert.equal(prepared.filter((text) => text.startsWith(`SELECT "core_cache_pets"."name"`)).length, 1, prepared.join("\n"));
+        assert.deepEqual((await conn.execute(byLegs(3))).rows, [{ name: "rex" }]);
+      });
+    });
+
+    test("preparedStatements: false (for a pooler in transaction mode) prepares none", async () => {
+      const engine = engineFor(ctx.db, { pool: { preparedStatements: false } });
+      try {
+        await engine.withConnection(async (conn) => {
+          for (const legs of [0, 2]) await conn.execute(byLegs(legs));
+          assert.deepEqual(await preparedOn(conn), []);
+        });
+      } finally {
+        await engine.dispose();
+      }
+    });
+  },
+  ["postgresql"],
+);
