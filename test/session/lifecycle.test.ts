@@ -89,6 +89,18 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
     await session.close();
   });
 
+  test("a new object's lists never read are empty lists after its insert, with no query", async () => {
+    const session = ctx.session({ expireOnCommit: false });
+    const user = Object.assign(new User(), { email: "fresh@x" });
+    session.add(user);
+    await session.flush();
+    ctx.reset();
+    assert.equal(user.posts.length, 0);
+    assert.equal(user.comments.length, 0);
+    assert.deepEqual(ctx.statements, []);
+    await session.commit();
+  });
+
   test("autoflush: a query sees pending objects", async () => {
     const session = ctx.session();
     const user = new User();

@@ -167,6 +167,26 @@ forEachDatabaseWithSchema("seed end to end", Base.metadata, (ctx) => {
     assert.deepEqual(await links(), ["1-20:null"]);
   });
 
+  test("merging a detached parent with a new child linked through the view writes the link once", async () => {
+    const setup = ctx.session();
+    const stored = new Parent();
+    stored.id = 1;
+    setup.add(stored);
+    await setup.commit();
+
+    const detached = new Parent();
+    detached.id = 1;
+    const newcomer = new Child();
+    newcomer.id = 30;
+    detached.children.push(newcomer); // makes the association object too: two paths to one link
+    const session = ctx.session({ expireOnCommit: false });
+    const merged = await session.merge(detached);
+    assert.deepEqual(merged.children.map((c) => c.id), [30]);
+    assert.equal(merged.childAssociations.length, 1);
+    await session.commit();
+    assert.deepEqual(await links(), ["1-30:null"]);
+  });
+
   test("linking two loaded objects through the view writes the link, their association objects not loaded", async () => {
     const setup = ctx.session();
     const [parent, child] = [new Parent(), new Child()];

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { IntegrityError, StaleDataError, columnsOf, inspect, select, sessionMaker, type Engine } from "../../src/index.js";
-import { Base, Tag, User } from "../../examples/blog/index.js";
+import { Base, Post, Tag, User } from "../../examples/blog/index.js";
+import { assertSameObjects } from "../support/same-objects.js";
 import { CounterBase, SxCounter } from "./fixtures/counter.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -33,6 +34,26 @@ forEachDatabaseWithSchema("transactions and faults", Base.metadata, (ctx) => {
     assert.equal((await check.get(User, user.id))!.name, "before");
     await check.close();
     assert.equal(await ctx.count("tags"), 0);
+  });
+
+  test("a savepoint's rollback restores the relationships it changed: references and lists, on both sides", async () => {
+    const session = ctx.session({ expireOnCommit: false });
+    const [ann, bob] = ["ann@sp", "bob@sp"].map((email) => Object.assign(new User(), { email }));
+    const post = Object.assign(new Post(), { title: "moving", author: ann! });
+    session.addAll([ann!, bob!]);
+    await session.flush();
+    const savepoint = await session.beginNested();
+    post.author = bob!;
+    post.tags.push(Object.assign(new Tag(), { name: "inside" }));
+    await session.flush();
+    await savepoint.rollback();
+    assert.equal(post.author, ann, "the reference is restored");
+    assertSameObjects(ann!.posts, [post], "and the list it left");
+    assert.equal(bob!.posts.length, 0, "and the list it joined");
+    assert.equal(post.tags.length, 0);
+    await session.commit();
+    assert.equal(await ctx.count("posts", `author_id = ${ann!.id}`), 1);
+    assert.equal(await ctx.count("post_tags"), 0);
   });
 
   test("a savepoint's commit keeps its work", async () => {

@@ -116,6 +116,12 @@ export class Mapper<T extends object = object> {
     readonly manyToOne: readonly RelationshipProperty[];
     readonly oneToMany: readonly RelationshipProperty[];
     readonly collections: readonly RelationshipProperty[];
+    /**
+     * Collections whose every member is appended by the in-memory events (a back-reference
+     * keeps them), so that a new object's list never read holds nothing: after its insert, it
+     * is an empty list rather than one to load. Views made from association objects excluded.
+     */
+    readonly knownWhenNew: readonly RelationshipProperty[];
   } {
     if (!this.flushedRelationshipLists) {
       const written = [...this.relationships.values()].filter((rel) => !rel.viewonly);
@@ -123,6 +129,9 @@ export class Mapper<T extends object = object> {
         manyToOne: written.filter((rel) => rel.resolved.direction === "manyToOne"),
         oneToMany: written.filter((rel) => rel.resolved.direction === "oneToMany"),
         collections: written.filter((rel) => rel.collection && rel.associationView === undefined),
+        knownWhenNew: written.filter(
+          (rel) => rel.collection && rel.backRef !== undefined && !rel.backRef.viewonly && rel.associationView?.derivedFrom === undefined,
+        ),
       };
     }
     return this.flushedRelationshipLists;

@@ -74,6 +74,8 @@ export class Session implements StateOwner {
   private journal = new Journal();
   private readonly savepoints: Savepoint[] = [];
   private flushing = false;
+  /** Above 0 while a merge is under way: queries it makes do not autoflush. */
+  private autoflushHeld = 0;
   private closed = false;
   private readonly lazyLoader: LazyLoader;
 
@@ -179,9 +181,23 @@ export class Session implements StateOwner {
     for (const related of this.related(state, "expunge")) this.expunge(related);
   }
 
-  /** Copies a detached or foreign object's state onto this session's object of the same key. */
-  async merge<T extends object>(obj: T, merged: Map<object, object> = new Map()): Promise<T> {
+  /**
+   * Copies a detached or foreign object's state onto this session's object of the same key (and,
+   * along the merge cascade, its related objects'). It autoflushes once, first: a flush in the
+   * middle would write objects merged only in part (SQLAlchemy merges under `no_autoflush` too).
+   */
+  async merge<T extends object>(obj: T): Promise<T> {
     this.checkOpen();
+    await this.autoflushIfOn();
+    this.autoflushHeld++;
+    try {
+      return await this.mergeInto(obj, new Map());
+    } finally {
+      this.autoflushHeld--;
+    }
+  }
+
+  private async mergeInto<T extends object>(obj: T, merged: Map<object, object>): Promise<T> {
     const done = merged.get(obj);
     if (done) return done as T;
     const state = this.stateFor(obj);
@@ -200,11 +216,15 @@ export class Session implements StateOwner {
     for (const rel of mapper.relationships.values()) {
       const value = state.dict[rel.key];
       if (value === undefined || rel.viewonly || !rel.cascades("merge")) continue;
+      // A view whose association objects are merged too: they carry its links (merging both
+      // paths would make each link twice).
+      const through = rel.associationView?.derivedFrom;
+      if (through !== undefined && state.dict[through.key] !== undefined) continue;
       const mergedValue = Array.isArray(value)
-        ? await mergeEach(value as object[], (v) => this.merge(v, merged))
+        ? await mergeEach(value as object[], (v) => this.mergeInto(v, merged))
         : value === null
           ? null
-          : await this.merge(value as object, merged);
+          : await this.mergeInto(value as object, merged);
       (target as Record<string, unknown>)[rel.key] = mergedValue;
     }
     return target;
@@ -225,7 +245,7 @@ export class Session implements StateOwner {
     const statement = () => select(mapper.class_).where(...mapper.primaryKey.map((c, i) => c.eq(values[i] as never)));
     if (hasEagerDefault(mapper)) return (await this.scalars(statement() as unknown as Select<unknown, T>))[0];
     // The common case: a SELECT by key compiled once per mapper, only the key values bound anew.
-    if (this.autoflush) await this.flush();
+    await this.autoflushIfOn();
     const compiled = preparedGet(this.engine, mapper, statement);
     const params = mapper.primaryKey.map((c, i) => {
       const process = this.engine.dialect.bindProcessor(c.type);
@@ -239,7 +259,7 @@ export class Session implements StateOwner {
   /** The first column of each row: for `select(Model)`, the model objects. */
   async scalars<T>(statement: Select<any, T, any>): Promise<T[]> {
     this.checkOpen();
-    if (this.autoflush) await this.flush();
+    await this.autoflushIfOn();
     return (await runScalars(this.queryContext, statement as unknown as Select<unknown>)) as T[];
   }
 
@@ -252,14 +272,14 @@ export class Session implements StateOwner {
   /** Rows as tuples, one value per select item; entities come back as objects (one per key). */
   async execute<Tuple extends readonly unknown[]>(statement: Select<any, any, Tuple>): Promise<Tuple[]> {
     this.checkOpen();
-    if (this.autoflush) await this.flush();
+    await this.autoflushIfOn();
     return (await runQuery(this.queryContext, statement as unknown as Select<unknown>)) as unknown as Tuple[];
   }
 
   /** Loads a relationship for objects now (select-in); used by lazy loads, cascades, refresh. */
   /** Loads a relationship of persistent objects; a lazy load is a query, so it autoflushes first. */
   private async loadNow(rel: RelationshipProperty, objects: readonly object[]): Promise<void> {
-    if (this.autoflush) await this.flush(); // a no-op inside a flush (which loads children to delete)
+    await this.autoflushIfOn(); // a no-op inside a flush (which loads children to delete)
     await loadRelationship(this.loadContext, rel, objects);
   }
 
@@ -294,6 +314,11 @@ export class Session implements StateOwner {
   }
 
   // ------------------------------------------------------------------ flush, commit, rollback
+
+  /** The autoflush before a query, unless turned off or held (during a merge). */
+  private async autoflushIfOn(): Promise<void> {
+    if (this.autoflush && this.autoflushHeld === 0) await this.flush();
+  }
 
   /** Writes pending changes in one transaction; on error, rolls it back and restores the objects. */
   async flush(): Promise<void> {
@@ -484,6 +509,10 @@ export class Session implements StateOwner {
   }
 
   // ------------------------------------------------------------------ StateOwner
+
+  changing(state: InstanceState): void {
+    this.snapshot(state);
+  }
 
   markModified(state: InstanceState): void {
     this.snapshot(state);

@@ -9,7 +9,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "./collection.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
-import { collectionOf, newCollection, scalarChanged, targetOf } from "./relationship-events.js";
+import { changingState, collectionOf, newCollection, scalarChanged, targetOf } from "./relationship-events.js";
 
 export interface AttributeImpl {
   get(obj: object): unknown;
@@ -83,6 +83,7 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
       // Not loaded: the object its foreign key names, if the session holds it, is what it leaves.
       const loaded = state.dict[key];
       const old = loaded === undefined ? targetOf(state, rel) : loaded;
+      changingState(state);
       state.dict[key] = value ?? null;
       if (old === value) return;
       scalarChanged(obj, state, rel, (old ?? null) as object | null, (value ?? null) as object | null);
@@ -95,6 +96,7 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
  * the list then holds the given members in the given order.
  */
 function setCollection(obj: object, state: InstanceState, rel: RelationshipProperty, items: readonly object[]): void {
+  changingState(state);
   // A view not read yet may be made from the association objects: then it has members to replace.
   const old = (state.dict[rel.key] ?? (rel.associationView ? collectionOf(obj, rel) : undefined)) as InstrumentedList<object> | undefined;
   if (old === items) return;

@@ -12,6 +12,8 @@
  * session holds tens of thousands of lists; a listener per list would double their cost).
  */
 export interface CollectionEvents {
+  /** Before any change, quiet ones too (a savepoint copies the owner first). */
+  changing(owner: object): void;
   added(owner: object, item: object): void;
   removed(owner: object, item: object): void;
 }
@@ -200,6 +202,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
 
   /** Keeps the committed members before the first change after a load or flush. */
   private beforeChange(): void {
+    this.events?.changing(this.owner!);
     if (this.committedMembers !== CLEAN) return;
     const length = this.length;
     const members = new Array<T>(length);

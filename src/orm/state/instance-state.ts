@@ -9,6 +9,11 @@ import type { Mapper } from "../mapping/mapper.js";
 export interface StateOwner {
   /** Called when an attribute or relationship of a persistent object changes. */
   markModified(state: InstanceState): void;
+  /**
+   * Called before a relationship of a persistent object changes (its value, or its list's
+   * members): an open savepoint keeps a copy of the object as it was.
+   */
+  changing(state: InstanceState): void;
   /** Save-update cascade: an object was attached to one of this session's objects. */
   cascadeAdd(obj: object): void;
   /** Delete-orphan cascade: an object lost the parent it cannot exist without. */

@@ -110,6 +110,11 @@ function eventsOf(rel: RelationshipProperty): CollectionEvents {
 class RelationshipEvents implements CollectionEvents {
   constructor(private readonly rel: RelationshipProperty) {}
 
+  changing(owner: object): void {
+    const state = stateOf(owner);
+    if (state !== undefined) changingState(state);
+  }
+
   added(owner: object, item: object): void {
     collectionAdded(owner, this.rel, item);
   }
@@ -117,6 +122,11 @@ class RelationshipEvents implements CollectionEvents {
   removed(owner: object, item: object): void {
     collectionRemoved(owner, this.rel, item);
   }
+}
+
+/** Before a persistent object's relationship changes: a savepoint keeps a copy of it first. */
+export function changingState(state: InstanceState): void {
+  if (state.key !== undefined) state.session?.changing(state);
 }
 
 function touched(obj: object): void {
@@ -216,6 +226,7 @@ export function scalarChanged(obj: object, state: InstanceState, rel: Relationsh
 function setScalar(obj: object, rel: RelationshipProperty, value: object): void {
   const state = stateIn(obj);
   const old = (state.dict[rel.key] ?? null) as object | null;
+  changingState(state);
   state.dict[rel.key] = value;
   scalarChanged(obj, state, rel, old, value);
 }
@@ -233,8 +244,13 @@ function attachBack(target: object, back: RelationshipProperty | undefined, obj:
   // `target` moves from its previous parent (or one-to-one partner) to `obj`.
   if (previous) {
     if (rel.collection) collectionOf(previous, rel)?.removeQuietly(target);
-    else stateIn(previous).dict[rel.key] = null;
+    else {
+      const previousState = stateIn(previous);
+      changingState(previousState);
+      previousState.dict[rel.key] = null;
+    }
   }
+  changingState(state);
   state.dict[back.key] = obj;
   touched(target);
 }
@@ -246,7 +262,10 @@ function detachBack(target: object, back: RelationshipProperty | undefined, obj:
     listIfMade(target, back)?.removeQuietly(obj);
   } else {
     const state = stateIn(target);
-    if (state.dict[back.key] === obj) state.dict[back.key] = null;
+    if (state.dict[back.key] === obj) {
+      changingState(state);
+      state.dict[back.key] = null;
+    }
   }
   touched(target);
 }

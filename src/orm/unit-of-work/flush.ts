@@ -47,7 +47,7 @@ export interface FlushWork {
 
 /** Writes the work; returns how many of the pending objects it inserted. */
 export async function flush(work: FlushWork): Promise<number> {
-  const ctx: PersistContext = { conn: work.conn, identity: work.identity, journal: work.journal };
+  const ctx: PersistContext = { conn: work.conn, identity: work.identity, journal: work.journal, expiring: work.expiring ?? false };
   // Rows already in the database whose keys the flush changes: those written before the change
   // (a parent processed after its child, in a cycle between tables) are updated again at the end.
   const changedRows: InstanceState[] = [];

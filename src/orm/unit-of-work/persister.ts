@@ -16,6 +16,8 @@ import { StaleDataError } from "../errors.js";
 import type { MappedColumn, Mapper } from "../mapping/mapper.js";
 import { identityKeyOf, type IdentityMap } from "../session/identity-map.js";
 import type { InstanceState } from "../state/instance-state.js";
+import { newCollection } from "../state/relationship-events.js";
+import type { RelationshipProperty } from "../mapping/relationship.js";
 import { executeInsertBatch } from "./insert-batch.js";
 import type { Journal } from "./journal.js";
 
@@ -23,6 +25,8 @@ export interface PersistContext {
   readonly conn: Connection;
   readonly identity: IdentityMap;
   readonly journal: Journal;
+  /** A commit that expires every object follows (`FlushWork.expiring`). */
+  readonly expiring: boolean;
 }
 
 /** `DEFAULT` as a value in `VALUES (...)`: the column's default or generated value. */
@@ -122,15 +126,31 @@ function insertDefaultValues(ctx: PersistContext, mapper: Mapper, readBack: Colu
 function becamePersistent(ctx: PersistContext, mapper: Mapper, states: readonly InstanceState[]): void {
   const keyAttributes = mapper.keyAttributes;
   const serverDefaulted = mapper.serverDefaulted;
+  // Lists a new object never read are known to be empty: made now, unless a commit expiring
+  // them all follows (then they would be dropped at once).
+  const knownEmpty = ctx.expiring ? NO_RELATIONSHIPS : mapper.flushedRelationships.knownWhenNew;
   for (let i = 0; i < states.length; i++) {
     const state = states[i]!;
     state.key = identityKeyOf(keyAttributes, state.dict);
     state.committed = undefined;
     if (serverDefaulted.length) expireServerDefaults(state, serverDefaulted);
+    if (knownEmpty.length) makeEmptyLists(state, knownEmpty);
   }
   ctx.identity.addInserted(states);
   ctx.journal.inserted.push(states);
 }
+
+const NO_RELATIONSHIPS: readonly RelationshipProperty[] = [];
+
+/** A new object's lists that were never read: empty, as the database holds them. */
+function makeEmptyLists(state: InstanceState, relationships: readonly RelationshipProperty[]): void {
+  for (let r = 0; r < relationships.length; r++) {
+    const rel = relationships[r]!;
+    if (state.dict[rel.key] === undefined) state.dict[rel.key] = newCollection(state.obj, rel, NO_ITEMS, true);
+  }
+}
+
+const NO_ITEMS: readonly object[] = [];
 
 /**
  * A server default is computed by the database: reading it needs a refresh. (A function of its
