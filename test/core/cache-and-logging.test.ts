@@ -99,6 +99,27 @@ forEachDatabase(
       });
     });
 
+    test("a column's type changed: through the engine, statements are prepared anew; elsewhere, one error, then they are", async () => {
+      const query = (engine: typeof ctx.engine) => engine.withConnection((conn) => conn.run("SELECT * FROM core_plan_t WHERE a = $1", [1]));
+      const single = engineFor(ctx.db, { pool: { max: 1 } }); // one connection: the one that prepared
+      try {
+        await single.withConnection(async (conn) => {
+          await conn.run("DROP TABLE IF EXISTS core_plan_t");
+          await conn.run("CREATE TABLE core_plan_t (a integer, b integer)");
+          await conn.run("INSERT INTO core_plan_t VALUES (1, 2)");
+        });
+        assert.deepEqual((await query(single)).rows, [{ a: 1, b: 2 }]);
+        await single.withConnection((conn) => conn.run("ALTER TABLE core_plan_t ALTER COLUMN b TYPE text"));
+        assert.deepEqual((await query(single)).rows, [{ a: 1, b: "2" }], "DDL through the engine forgets the prepared statements");
+        await ctx.engine.withConnection((conn) => conn.run("ALTER TABLE core_plan_t ALTER COLUMN b TYPE integer USING b::integer"));
+        await assert.rejects(query(single), /cached plan must not change result type/);
+        assert.deepEqual((await query(single)).rows, [{ a: 1, b: 2 }], "after the error, the statement is parsed anew");
+      } finally {
+        await single.withConnection((conn) => conn.run("DROP TABLE IF EXISTS core_plan_t"));
+        await single.dispose();
+      }
+    });
+
     test("preparedStatements: false (for a pooler in transaction mode) prepares none", async () => {
       const engine = engineFor(ctx.db, { pool: { preparedStatements: false } });
       try {

@@ -21,10 +21,17 @@ class PostgresConnection implements DriverConnection {
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
     // Named, a statement is parsed once per connection (pg remembers which it has prepared).
-    const name = params.length !== 0 ? this.names?.nameOf(sql) : undefined;
+    const name = params.length !== 0 ? this.names?.nameOf(sql) : this.names?.noteSchemaChange(sql);
     const query = { text: sql, values: params as unknown[], name };
     const shape = options?.rowShape ?? "objects";
-    const result = shape === "objects" ? await this.client.query(query) : await this.client.query({ ...query, rowMode: "array" });
+    let result: pg.QueryResult;
+    try {
+      result = shape === "objects" ? await this.client.query(query) : await this.client.query({ ...query, rowMode: "array" });
+    } catch (error) {
+      // Its plan predates a change of a column's type (made elsewhere): never prepared again.
+      if (name !== undefined && (error as { code?: string }).code === CACHED_PLAN_CHANGED) this.names!.forget(sql);
+      throw error;
+    }
     const rows = shape === "values" ? (result.rows as unknown[][]).map(firstColumn) : result.rows;
     return { rows, rowCount: result.rowCount ?? result.rows.length, lastInsertId: undefined };
   }
@@ -37,26 +44,44 @@ class PostgresConnection implements DriverConnection {
 
 const firstColumn = (row: readonly unknown[]): unknown => row[0];
 
+/** "cached plan must not change result type": a prepared SELECT whose columns changed type. */
+const CACHED_PLAN_CHANGED = "0A000";
+
 /**
  * The names of the prepared statements of one engine, one per SQL text (pg refuses one name for
- * two texts). Each is prepared on every connection that runs it and kept for the connection's
- * life: the first `MAX_NAMED` texts get names, later ones are parsed each time (applications
- * run a bounded set of statement shapes; dynamically built SQL must not fill the server).
+ * two texts, so a name is never reused). Each is prepared on every connection that runs it and
+ * kept for the connection's life: at most `MAX_NAMED` texts have names at a time, later ones are
+ * parsed each time (applications run a bounded set of statement shapes; dynamically built SQL
+ * must not fill the server). A schema change through the engine forgets them all: PostgreSQL
+ * refuses to run a prepared SELECT whose result columns changed type.
  */
 class StatementNames {
   private static readonly MAX_NAMED = 256;
   /** Statements longer than this are not kept prepared (a multi-row INSERT's plan is large). */
   private static readonly MAX_LENGTH = 8192;
   private readonly names = new Map<string, string>();
+  private made = 0;
 
   nameOf(sql: string): string | undefined {
     const known = this.names.get(sql);
     if (known !== undefined || sql.length > StatementNames.MAX_LENGTH || this.names.size >= StatementNames.MAX_NAMED) return known;
-    const name = `athanor_${this.names.size}`;
+    const name = `athanor_${this.made++}`;
     this.names.set(sql, name);
     return name;
   }
+
+  forget(sql: string): void {
+    this.names.delete(sql);
+  }
+
+  /** A statement without parameters is run unnamed; DDL among them forgets every name. */
+  noteSchemaChange(sql: string): undefined {
+    if (DDL.test(sql)) this.names.clear();
+    return undefined;
+  }
 }
+
+const DDL = /^\s*(ALTER|CREATE|DROP|TRUNCATE|COMMENT)\b/i;
 
 export function createPostgresDriver(url: string, options: PoolOptions): Driver {
   const pool = new pg.Pool({
