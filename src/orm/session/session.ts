@@ -276,8 +276,10 @@ export class Session implements StateOwner {
     return (await runQuery(this.queryContext, statement as unknown as Select<unknown>)) as unknown as Tuple[];
   }
 
-  /** Loads a relationship for objects now (select-in); used by lazy loads, cascades, refresh. */
-  /** Loads a relationship of persistent objects; a lazy load is a query, so it autoflushes first. */
+  /**
+   * Loads a relationship for objects now (select-in); used by lazy loads, cascades, refresh. A
+   * lazy load is a query, so it autoflushes first.
+   */
   private async loadNow(rel: RelationshipProperty, objects: readonly object[]): Promise<void> {
     await this.autoflushIfOn(); // a no-op inside a flush (which loads children to delete)
     await loadRelationship(this.loadContext, rel, objects);
