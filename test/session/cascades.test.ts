@@ -97,6 +97,19 @@ forEachDatabaseWithSchema("cascades", base.registry.metadata, (ctx) => {
     assert.equal(await ctx.count("cx_files"), 1);
   });
 
+  test("delete-orphan: a child moved to another parent through the lists is not an orphan (decided at flush)", async () => {
+    const { session, folder, Folder } = await folderWithFiles("all, delete-orphan");
+    const other = new Folder();
+    other.name = "other";
+    session.add(other);
+    const moved = folder.files[0]!;
+    folder.files.splice(0, 1); // an orphan for a moment...
+    other.files.push(moved); // ...until it has a parent again
+    await session.commit();
+    assert.equal(await ctx.count("cx_files"), 2, "nothing deleted");
+    assert.equal(await ctx.count("cx_files", `folder_id = ${other.id}`), 1);
+  });
+
   test("passive deletes: the database's ON DELETE CASCADE removes the children, which are not loaded", async () => {
     const { registry, Folder } = await folderWithFiles("all", true);
     const session = ctx.session();

@@ -67,6 +67,8 @@ export class Session implements StateOwner {
   private readonly pending = new PendingObjects();
   private readonly modified = new Set<InstanceState>();
   private readonly deleting = new Set<InstanceState>();
+  /** Objects that left a delete-orphan parent: deleted at the next flush if still without one. */
+  private readonly orphans = new Map<InstanceState, RelationshipProperty>();
   /** Rows written before an object they point to had a key (see `FlushWork.awaitingKeys`). */
   private readonly awaitingKeys = new Set<InstanceState>();
   private conn: Connection | undefined;
@@ -331,6 +333,7 @@ export class Session implements StateOwner {
   private async flushNow(expiring: boolean): Promise<void> {
     this.checkOpen();
     if (this.flushing) return;
+    this.deleteOrphans();
     if (this.pending.length === 0 && this.modified.size === 0 && this.deleting.size === 0) return;
     this.flushing = true;
     try {
@@ -381,6 +384,16 @@ export class Session implements StateOwner {
     this.pending.reset(left.concat(this.pending.all));
   }
 
+  /** Objects that left a delete-orphan parent and found no other by now are deleted. */
+  private deleteOrphans(): void {
+    if (this.orphans.size === 0) return;
+    for (const [state, via] of this.orphans) {
+      // null: it still has no parent (undefined: expired since, not known; it is left alone).
+      if (state.session === this && !state.deletePending && state.dict[via.backRef!.key] === null) this.delete(state.obj);
+    }
+    this.orphans.clear();
+  }
+
   /** Flushes and commits; objects expire unless `expireOnCommit: false`. */
   async commit(): Promise<void> {
     this.checkOpen();
@@ -408,6 +421,7 @@ export class Session implements StateOwner {
   /** Rolls back the transaction; objects return to their state before its flushes, and expire. */
   async rollback(): Promise<void> {
     this.checkOpen();
+    this.orphans.clear();
     this.restoreJournal(this.journal);
     this.savepoints.length = 0;
     await this.endTransaction("rollback");
@@ -430,6 +444,7 @@ export class Session implements StateOwner {
     this.modified.clear();
     this.deleting.clear();
     this.awaitingKeys.clear();
+    this.orphans.clear();
     await this.releaseConnection();
   }
 
@@ -530,10 +545,11 @@ export class Session implements StateOwner {
     return this.identity.get(mapper, identityKey(values));
   }
 
-  orphaned(obj: object): void {
+  orphaned(obj: object, via?: RelationshipProperty): void {
     const state = this.stateFor(obj);
     if (state.session === this) {
-      this.delete(obj);
+      if (via?.backRef !== undefined) this.orphans.set(state, via);
+      else this.delete(obj);
       return;
     }
     // A link removed through a many-to-many view whose association objects were not loaded.

@@ -4,6 +4,7 @@
  * constructor (hydration) only needs a state to be complete.
  */
 import type { Mapper } from "../mapping/mapper.js";
+import type { RelationshipProperty } from "../mapping/relationship.js";
 
 /** The session an object belongs to, as the state sees it (implemented by the Session). */
 export interface StateOwner {
@@ -16,8 +17,12 @@ export interface StateOwner {
   changing(state: InstanceState): void;
   /** Save-update cascade: an object was attached to one of this session's objects. */
   cascadeAdd(obj: object): void;
-  /** Delete-orphan cascade: an object lost the parent it cannot exist without. */
-  orphaned(obj: object): void;
+  /**
+   * Delete-orphan cascade: an object lost the parent it cannot exist without. With `via` (the
+   * parent's list it left, whose back-reference the object holds), whether it is still an orphan
+   * is decided at the next flush, as SQLAlchemy does: moved to another parent by then, it stays.
+   */
+  orphaned(obj: object, via?: RelationshipProperty): void;
   /** The object with this primary key (its values in key order), if the session holds it. */
   objectByKey(mapper: Mapper, values: readonly unknown[]): object | undefined;
 }

@@ -192,7 +192,7 @@ function collectionRemoved(owner: object, rel: RelationshipProperty, item: objec
     }
     if (isIdentifying(rel) || rel.cascades("delete-orphan")) {
       const state = stateOf(item);
-      if (state?.dict[rel.backRef?.key ?? ""] == null) state?.session?.orphaned(item);
+      if (state?.dict[rel.backRef?.key ?? ""] == null) state?.session?.orphaned(item, rel);
     }
   }
   touched(owner);
