@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Session, columnsOf, lazy, select, selectinLoad, sql } from "../../src/index.js";
+import { Session, columnsOf, inspect, lazy, select, selectinLoad, sql } from "../../src/index.js";
 import { Association, Base, Child, Parent } from "../../examples/seed/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 import { assertSameObjects } from "../support/same-objects.js";
@@ -185,6 +185,34 @@ forEachDatabaseWithSchema("seed end to end", Base.metadata, (ctx) => {
     assert.equal(merged.childAssociations.length, 1);
     await session.commit();
     assert.deepEqual(await links(), ["1-30:null"]);
+  });
+
+  test("a link removed and added again in one flush, through either path, is one row (row switch)", async () => {
+    const setup = ctx.session();
+    const [parent, first, second] = [new Parent(), new Child(), new Child()];
+    [parent.id, first.id, second.id] = [1, 10, 20];
+    parent.children.push(first, second);
+    parent.childAssociations[1]!.extraData = "old";
+    setup.add(parent);
+    await setup.commit();
+
+    const session = ctx.session({ expireOnCommit: false });
+    const [loaded] = await session.scalars(select(Parent).options(selectinLoad(Parent, "childAssociations", "child"), selectinLoad(Parent, "children")));
+    // Through the view: out and back in (a new association object for the same two rows).
+    const ten = loaded!.children.find((c) => c.id === 10)!;
+    loaded!.children.splice(loaded!.children.indexOf(ten), 1);
+    loaded!.children.push(ten);
+    // Through the association objects: the old one replaced by a new one with other extra data.
+    const old = loaded!.childAssociations.find((a) => a.child.id === 20)!;
+    loaded!.childAssociations.splice(loaded!.childAssociations.indexOf(old), 1);
+    const replacement = Object.assign(new Association(), { extraData: "new" });
+    replacement.parent = loaded!;
+    replacement.child = old.child;
+    session.add(replacement);
+    await session.commit();
+    assert.deepEqual(await links(), ["1-10:null", "1-20:new"]);
+    assert.equal(inspect(old).status, "detached");
+    assert.equal(await session.get(Association, [1, 20]), replacement, "the new object has the row's key in the identity map");
   });
 
   test("linking two loaded objects through the view writes the link, their association objects not loaded", async () => {

@@ -18,7 +18,8 @@ import type { IdentityMap } from "../session/identity-map.js";
 import type { InstrumentedList } from "../state/collection.js";
 import { ensureState, stateOf, type InstanceState } from "../state/instance-state.js";
 import type { Journal } from "./journal.js";
-import { deleteByKeys, deleteStates, insertLinks, insertStates, updateState, type PersistContext } from "./persister.js";
+import { identityKeyOf } from "../session/identity-map.js";
+import { deleteByKeys, deleteStates, insertLinks, insertStates, switchRows, updateState, type PersistContext } from "./persister.js";
 
 export interface FlushWork {
   readonly conn: Connection;
@@ -66,7 +67,22 @@ export async function flush(work: FlushWork): Promise<number> {
   for (const mapper of mappers) {
     // Mappers without relationships of a direction skip that pass over their objects entirely.
     const { manyToOne, oneToMany } = mapper.flushedRelationships;
-    for (const wave of insertWaves(mapper, pendingBy.get(mapper) ?? [])) {
+    let toInsert = pendingBy.get(mapper) ?? [];
+    const deletions = deletingBy.get(mapper);
+    if (deletions !== undefined && toInsert.length !== 0 && mapper.versionAttribute === undefined) {
+      const switches = rowSwitches(mapper, toInsert, deletions, copyKeys);
+      if (switches.length) {
+        const taken = new Set(switches.map(([state]) => state));
+        const freed = new Set(switches.map(([, old]) => old));
+        toInsert = toInsert.filter((state) => !taken.has(state));
+        const stillDeleted = deletions.filter((state) => !freed.has(state));
+        if (stillDeleted.length) deletingBy.set(mapper, stillDeleted);
+        else deletingBy.delete(mapper);
+        await switchRows(ctx, mapper, switches);
+        inserted += switches.length;
+      }
+    }
+    for (const wave of insertWaves(mapper, toInsert)) {
       await insertStates(ctx, mapper, wave, manyToOne.length ? copyKeys : undefined);
       inserted += wave.length;
       if (oneToMany.length) for (let i = 0; i < wave.length; i++) syncOneToMany(wave[i]!, changedRows, true);
@@ -102,6 +118,30 @@ export async function flush(work: FlushWork): Promise<number> {
   }
   for (let i = 0; i < work.modified.length; i++) commitCollections(work.modified[i]!, work.journal);
   return inserted;
+}
+
+/**
+ * New rows with the key of a row deleted in this flush: [new object, deleted object]. Their
+ * many-to-one keys are copied first (an association row's key is its foreign keys).
+ */
+function rowSwitches(
+  mapper: Mapper,
+  pending: readonly InstanceState[],
+  deleting: readonly InstanceState[],
+  copyKeys: (state: InstanceState) => void,
+): [InstanceState, InstanceState][] {
+  const deletedByKey = new Map<unknown, InstanceState>(deleting.map((state) => [state.key, state]));
+  const switches: [InstanceState, InstanceState][] = [];
+  for (const state of pending) {
+    if (mapper.flushedRelationships.manyToOne.length) copyKeys(state);
+    if (mapper.keyAttributes.some((attr) => state.dict[attr] === undefined || state.dict[attr] === null)) continue;
+    const key = identityKeyOf(mapper.keyAttributes, state.dict);
+    const old = deletedByKey.get(key);
+    if (old === undefined) continue;
+    switches.push([state, old]);
+    deletedByKey.delete(key);
+  }
+  return switches;
 }
 
 /** Table dependency order of the mappers involved (the order of their MetaData's tables). */

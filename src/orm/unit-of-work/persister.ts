@@ -161,6 +161,36 @@ function expireServerDefaults(state: InstanceState, serverDefaulted: readonly st
   if (unread.length) state.expire(unread);
 }
 
+/**
+ * Row switch (SQLAlchemy's name): a new object has the key of an object deleted in the same flush
+ * (a link removed and added again). It takes over the row with an UPDATE of the other columns:
+ * a DELETE and an INSERT of one key would collide, inserts running before deletes. `pairs` are
+ * [new object, deleted object].
+ */
+export async function switchRows(ctx: PersistContext, mapper: Mapper, pairs: readonly (readonly [InstanceState, InstanceState])[]): Promise<void> {
+  const keyColumns = new Set<Column>(mapper.primaryKey);
+  for (const [state, old] of pairs) {
+    const set: Record<string, unknown> = {};
+    for (const { column, attr } of mapper.tableColumns) {
+      if (keyColumns.has(column)) continue;
+      if (state.dict[attr] === undefined && column.default !== undefined) state.dict[attr] = column.defaultValue();
+      const value = state.dict[attr];
+      // Not given: what an INSERT would have left it, NULL (a server default: kept, and expired below).
+      if (value !== undefined) set[column.key] = value;
+      else if (column.serverDefault === undefined) set[column.key] = null;
+    }
+    if (Object.keys(set).length) {
+      const where = mapper.primaryKey.map((c) => c.eq(state.dict[mapper.attributeFor(c)!] as never));
+      await ctx.conn.execute(update(mapper.table).set(set as never).where(...where));
+    }
+    ctx.identity.delete(mapper, old.key);
+    old.deleted = true;
+    old.deletePending = false;
+    ctx.journal.deleted.push(old);
+  }
+  becamePersistent(ctx, mapper, pairs.map(([state]) => state));
+}
+
 export function keyOf(mapper: Mapper, state: InstanceState): unknown {
   return identityKeyOf(mapper.keyAttributes, state.dict);
 }
