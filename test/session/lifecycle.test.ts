@@ -1,8 +1,8 @@
 /** Object states, identity map, get, refresh/expire/expunge/merge, autoflush, rollback. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ExpiredAttributeError, InvalidRequestError, Session, columnsOf, createEngine, inspect, select } from "../../src/index.js";
-import { Base, Category, Membership, User, Group } from "../../examples/blog/index.js";
+import { ExpiredAttributeError, InvalidRequestError, Session, columnsOf, createEngine, inspect, lazy, select } from "../../src/index.js";
+import { Base, Category, Membership, Post, User, Group } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 import { assertSameObjects } from "../support/same-objects.js";
 
@@ -98,6 +98,16 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
     assert.equal(user.posts.length, 0);
     assert.equal(user.comments.length, 0);
     assert.deepEqual(ctx.statements, []);
+    await session.commit();
+  });
+
+  test("a new object whose key the application gave keeps its unread lists to load: rows may name it by foreign key", async () => {
+    const session = ctx.session({ expireOnCommit: false });
+    const user = Object.assign(new User(), { id: 77, email: "given@x" });
+    const post = Object.assign(new Post(), { title: "named by key", authorId: 77 });
+    session.addAll([user, post]);
+    await session.flush();
+    assertSameObjects(await lazy(user).posts, [post]);
     await session.commit();
   });
 

@@ -56,6 +56,19 @@ forEachDatabaseWithSchema("transactions and faults", Base.metadata, (ctx) => {
     assert.equal(await ctx.count("post_tags"), 0);
   });
 
+  test("a failed flush leaves a key the application gave as it was (only generated keys are undone)", async () => {
+    const session = ctx.session();
+    const author = Object.assign(new User(), { id: 5, email: "given@x" });
+    const post = Object.assign(new Post(), { author }); // no title (NOT NULL): fails after the users' INSERT
+    session.addAll([author, post]);
+    await assert.rejects(session.flush(), IntegrityError);
+    assert.equal(author.id, 5);
+    assert.equal(inspect(author).status, "pending");
+    post.title = "now valid";
+    await session.commit();
+    assert.equal(await ctx.count("posts", "author_id = 5"), 1);
+  });
+
   test("a savepoint's commit keeps its work", async () => {
     const session = ctx.session({ expireOnCommit: false });
     const savepoint = await session.beginNested();

@@ -44,7 +44,9 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
   const generated = mapper.generatedKey;
   const returning = ctx.conn.dialect.capabilities.insertReturning;
   for (const { columns, states: group } of groupByGivenColumns(mapper, states, prepare)) {
-    const needsKey = generated !== undefined && !columns.includes(generated);
+    // The key is generated only when the rows do not give it (compared by column: `generated`
+    // is not the same object as the entry of `columns`).
+    const needsKey = generated !== undefined && !columns.some((c) => c.column === generated.column);
     // Rows that give no column at all but whose key is generated and read back with RETURNING
     // name the key column with a value that makes the database generate it: NULL for SQLite's
     // INTEGER PRIMARY KEY (its DEFAULT keyword is not allowed in VALUES), DEFAULT elsewhere.
@@ -65,7 +67,7 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
         else chunk[0]!.dict[generated.attr] = Number(result.lastInsertId);
         ctx.journal.generatedKeys.push(chunk);
       }
-      becamePersistent(ctx, mapper, chunk);
+      becamePersistent(ctx, mapper, chunk, needsKey);
     }
   }
 }
@@ -122,13 +124,17 @@ function insertDefaultValues(ctx: PersistContext, mapper: Mapper, readBack: Colu
   return ctx.conn.executeCompiled<unknown>(ctx.conn.compile(readBack ? statement.returning(readBack) : statement), { rowShape: "values" });
 }
 
-/** Rows just inserted: their objects are persistent, under their keys. */
-function becamePersistent(ctx: PersistContext, mapper: Mapper, states: readonly InstanceState[]): void {
+/**
+ * Rows just inserted: their objects are persistent, under their keys. With `keyGenerated`, the
+ * database made their keys: no row could name them before, so their lists never read are known
+ * to be empty (links made in memory went into the lists). They are made now, unless a commit
+ * expiring every object follows (they would be dropped at once). A key the application gave may
+ * already be named by rows whose foreign key it set directly: those lists stay to be loaded.
+ */
+function becamePersistent(ctx: PersistContext, mapper: Mapper, states: readonly InstanceState[], keyGenerated: boolean): void {
   const keyAttributes = mapper.keyAttributes;
   const serverDefaulted = mapper.serverDefaulted;
-  // Lists a new object never read are known to be empty: made now, unless a commit expiring
-  // them all follows (then they would be dropped at once).
-  const knownEmpty = ctx.expiring ? NO_RELATIONSHIPS : mapper.flushedRelationships.knownWhenNew;
+  const knownEmpty = ctx.expiring || !keyGenerated ? NO_RELATIONSHIPS : mapper.flushedRelationships.knownWhenNew;
   for (let i = 0; i < states.length; i++) {
     const state = states[i]!;
     state.key = identityKeyOf(keyAttributes, state.dict);
@@ -188,7 +194,7 @@ export async function switchRows(ctx: PersistContext, mapper: Mapper, pairs: rea
     old.deletePending = false;
     ctx.journal.deleted.push(old);
   }
-  becamePersistent(ctx, mapper, pairs.map(([state]) => state));
+  becamePersistent(ctx, mapper, pairs.map(([state]) => state), false);
 }
 
 export function keyOf(mapper: Mapper, state: InstanceState): unknown {
