@@ -1,25 +1,28 @@
 /**
  * The unit of work: turns the session's pending, modified and deleted objects into SQL.
  *
- * Tables are processed in foreign-key dependency order (referenced tables first), and rows of a
- * self-referential table in waves (parents before children). For each table: many-to-one keys
- * are copied from the related objects, new rows inserted (their generated keys read back), the
- * keys copied into the children of one-to-many collections, and changed rows updated. Then the
- * links of plain many-to-many collections are written, and deletions run in reverse order.
- * A many-to-many that is a view over association objects writes nothing itself: its links are
- * the association objects, flushed as rows of their own table.
+ * Deletions are planned first (`deletes.ts`: what the delete cascades reach). Tables are then
+ * processed in foreign-key dependency order (referenced tables first), and rows of a
+ * self-referential table in waves (parents before children). For each table: new rows copy
+ * their many-to-one keys and are inserted (their generated keys read back; a new row with the
+ * key of a deleted one takes its row over), and modified rows copy keys both ways and are updated
+ * (`key-sync.ts`). Then the links of plain many-to-many collections are written (`links.ts`),
+ * and deletions run in reverse order. A many-to-many that is a view over association objects
+ * writes nothing itself: its links are the association objects, rows of their own table.
  */
-import type { Column } from "../../core/schema/column.js";
 import type { Connection } from "../../engine/connection.js";
 import { FlushOrderError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { IdentityMap } from "../session/identity-map.js";
 import type { InstrumentedList } from "../state/collection.js";
-import { ensureState, stateOf, type InstanceState } from "../state/instance-state.js";
+import { stateOf, type InstanceState } from "../state/instance-state.js";
 import type { Journal } from "./journal.js";
 import { identityKeyOf } from "../session/identity-map.js";
-import { deleteByKeys, deleteStates, insertLinks, insertStates, switchRows, updateState, type PersistContext } from "./persister.js";
+import { deleteWaves, expandDeletes } from "./deletes.js";
+import { retryAwaitingKeys, syncManyToOne, syncOneToMany } from "./key-sync.js";
+import { writeLinks } from "./links.js";
+import { deleteStates, insertStates, switchRows, updateState, type PersistContext } from "./persister.js";
 
 export interface FlushWork {
   readonly conn: Connection;
@@ -229,233 +232,6 @@ function insertWaves(mapper: Mapper, pending: readonly InstanceState[]): (readon
     throw new FlushOrderError(`Rows of ${mapper.name} reference each other in a cycle; insert them in two flushes, or break the cycle with a nullable key.`);
   }
   return waves;
-}
-
-/** Sets a column attribute for the flush: a change to record (in `changedRows` too) when the row already exists. */
-function setAttribute(state: InstanceState, attr: string, value: unknown, changedRows: InstanceState[]): void {
-  const old = state.dict[attr];
-  if (old === value) return;
-  if (state.key !== undefined) {
-    state.recordChange(attr, old ?? null);
-    changedRows.push(state);
-  }
-  state.dict[attr] = value;
-}
-
-function keyValue(state: InstanceState, column: Column): unknown {
-  return state.dict[state.mapper.attributeFor(column)!];
-}
-
-/** Rows that waited for a key copy it now, if their target has one; the others wait on. */
-function retryAwaitingKeys(awaitingKeys: Set<InstanceState>, changedRows: InstanceState[]): void {
-  if (awaitingKeys.size === 0) return;
-  const retry = [...awaitingKeys];
-  awaitingKeys.clear();
-  for (const state of retry) {
-    // Not inserted (a failed flush undid it): its next insert copies the keys anyway.
-    if (state.key !== undefined && !state.deletePending && !state.deleted) syncManyToOne(state, changedRows, awaitingKeys);
-  }
-}
-
-/**
- * Copies the key of each many-to-one target into this row's foreign-key columns; a row whose
- * target has no key yet goes to `awaitingKeys`.
- */
-function syncManyToOne(state: InstanceState, changedRows: InstanceState[], awaitingKeys: Set<InstanceState>): void {
-  const relationships = state.mapper.flushedRelationships.manyToOne;
-  for (let r = 0; r < relationships.length; r++) {
-    const rel = relationships[r]!;
-    let target = state.dict[rel.key] as object | null | undefined;
-    if (target === undefined) continue; // not loaded and not assigned: leave the key as it is
-    if (target !== null && stateOf(target)?.deletePending) target = null; // it is being deleted
-    const targetDict = target === null ? undefined : ensureState(target, rel.resolved.target).dict;
-    const pairs = rel.attributePairs;
-    for (let p = 0; p < pairs.length; p++) {
-      const value = targetDict === undefined ? null : targetDict[pairs[p]![1]];
-      if (targetDict !== undefined && (value === undefined || value === null)) {
-        awaitingKeys.add(state); // the target is not inserted yet
-        continue;
-      }
-      setAttribute(state, pairs[p]![0], value, changedRows);
-    }
-  }
-}
-
-/**
- * Copies this row's key into its one-to-many children, and clears it in removed children. For a
- * row just inserted, children whose many-to-one points back here copy the key themselves: new
- * ones before their own insert, those with a row as modified objects, or when the key exists
- * (`awaitingKeys`). Its lists are not even walked then: every member of a list with a
- * back-reference points back, as the in-memory events keep them.
- */
-function syncOneToMany(state: InstanceState, changedRows: InstanceState[], justInserted: boolean): void {
-  const relationships = state.mapper.flushedRelationships.oneToMany;
-  for (let r = 0; r < relationships.length; r++) {
-    const rel = relationships[r]!;
-    const value = state.dict[rel.key];
-    if (value === undefined) continue;
-    const pairs = rel.attributePairs;
-    // A new child whose many-to-one points back here copies the key itself, before its insert.
-    const back = rel.backRef !== undefined && !rel.backRef.viewonly ? rel.backRef.key : undefined;
-    if (justInserted && back !== undefined) continue;
-    const current: readonly object[] = rel.collection ? (value as object[]) : value === null ? [] : [value as object];
-    for (let c = 0; c < current.length; c++) {
-      const childState = ensureState(current[c]!, rel.resolved.target);
-      if (childState.key === undefined && back !== undefined && childState.dict[back] === state.obj) continue;
-      for (let p = 0; p < pairs.length; p++) setAttribute(childState, pairs[p]![1], state.dict[pairs[p]![0]], changedRows);
-    }
-    if (!rel.collection || !(value as InstrumentedList<object>).changed) continue;
-    const committed = (value as InstrumentedList<object>).committed;
-    if (!committed?.length) continue;
-    const members = new Set(current);
-    for (const removed of committed) {
-      if (members.has(removed)) continue;
-      const childState = stateOf(removed);
-      if (!childState || childState.deletePending || childState.deleted) continue;
-      const stillOurs = rel.backRef ? childState.dict[rel.backRef.key] === state.obj : true;
-      if (stillOurs || childState.dict[rel.backRef?.key ?? ""] == null) {
-        for (const [, fkAttr] of pairs) setAttribute(childState, fkAttr, null, changedRows);
-      }
-    }
-  }
-}
-
-/**
- * Adds to the deletions what deleting an object implies: children with a delete cascade (or that
- * cannot exist without it) are deleted too, and so is what a many-to-one or many-to-many with a
- * delete cascade holds; other children lose their foreign key. Plain many-to-many links of a
- * deleted object are removed by `writeLinks`.
- */
-async function expandDeletes(work: FlushWork, changedRows: InstanceState[]): Promise<InstanceState[]> {
-  const result = new Set<InstanceState>();
-  const initially = new Set(work.deleting);
-  const modified = new Set(work.modified);
-  const queue = [...work.deleting];
-  for (let i = 0; i < queue.length; i++) {
-    const state = queue[i]!;
-    if (result.has(state)) continue;
-    result.add(state);
-    state.deletePending = true;
-    for (const rel of state.mapper.relationships.values()) {
-      if (rel.viewonly) continue;
-      if (rel.resolved.direction !== "oneToMany") {
-        // A delete cascade along a many-to-one or a many-to-many deletes what it holds too
-        // (the link rows of a many-to-many go with the deleted objects: `writeLinks`).
-        if (rel.cascades("delete")) for (const target of await relatedForDelete(work, state, rel)) queue.push(ensureState(target, rel.resolved.target));
-        continue;
-      }
-      const cascades = rel.cascades("delete") || rel.resolved.pairs.some(([, fk]) => fk.primaryKey);
-      if (rel.spec.options.passiveDeletes && !cascades) continue;
-      for (const child of await relatedForDelete(work, state, rel)) {
-        const childState = ensureState(child, rel.resolved.target);
-        if (cascades) queue.push(childState);
-        else if (!childState.deletePending && !initially.has(childState)) {
-          for (const [, fkAttr] of rel.attributePairs) setAttribute(childState, fkAttr, null, changedRows);
-          if (!modified.has(childState)) {
-            modified.add(childState);
-            (work.modified as InstanceState[]).push(childState);
-          }
-        }
-      }
-    }
-  }
-  return [...result].filter((s) => s.key !== undefined);
-}
-
-/**
- * What `rel` of an object being deleted holds, loaded first if it is not; nothing when it is not
- * loaded and `passiveDeletes` leaves it to the database's ON DELETE.
- */
-async function relatedForDelete(work: FlushWork, state: InstanceState, rel: RelationshipProperty): Promise<object[]> {
-  if (state.dict[rel.key] === undefined) {
-    if (rel.spec.options.passiveDeletes || state.key === undefined) return [];
-    await work.load(rel, [state.obj]);
-  }
-  const value = state.dict[rel.key];
-  return Array.isArray(value) ? [...(value as object[])] : value ? [value as object] : [];
-}
-
-/** Deletes of one table: in one go, or, for a self-referential table, children before their parents. */
-function deleteWaves(states: readonly InstanceState[]): InstanceState[][] {
-  const mapper = states[0]!.mapper;
-  const selfReferential = [...mapper.relationships.values()].some((r) => r.resolved.direction === "manyToOne" && r.resolved.target === mapper);
-  if (!selfReferential) return [[...states]];
-  const waves: InstanceState[][] = [];
-  let remaining = [...states];
-  while (remaining.length) {
-    const wave = remaining.filter((s) => !remaining.some((other) => other !== s && referencesRow(other, s)));
-    if (wave.length === 0) return [...waves, remaining];
-    waves.push(wave);
-    remaining = remaining.filter((s) => !wave.includes(s));
-  }
-  return waves;
-}
-
-/** Whether `child`'s row (as stored: committed values win) references `parent`'s row. */
-function referencesRow(child: InstanceState, parent: InstanceState): boolean {
-  const stored = (s: InstanceState, attr: string) => (s.committed && attr in s.committed ? s.committed[attr] : s.dict[attr]);
-  for (const rel of child.mapper.relationships.values()) {
-    if (rel.resolved.direction !== "manyToOne" || rel.resolved.target !== parent.mapper) continue;
-    if (rel.resolved.pairs.every(([fk, key]) => stored(child, child.mapper.attributeFor(fk)!) === stored(parent, parent.mapper.attributeFor(key)!))) return true;
-  }
-  return false;
-}
-
-/**
- * Link rows of plain many-to-many collections: the difference between each loaded collection
- * and its committed members, and every link of a deleted object. Both sides of a pair may
- * report the same link; each is written once.
- */
-async function writeLinks(work: FlushWork, groups: readonly ReadonlyMap<Mapper, readonly InstanceState[]>[]): Promise<void> {
-  const inserts = new Map<RelationshipProperty, Map<string, unknown[]>>();
-  const deletes = new Map<RelationshipProperty, Map<string, unknown[]>>();
-  const canonical = (rel: RelationshipProperty) => (rel.backRef && String(rel.backRef) < String(rel) ? rel.backRef : rel);
-  const add = (target: Map<RelationshipProperty, Map<string, unknown[]>>, rel: RelationshipProperty, owner: InstanceState, member: InstanceState) => {
-    // Store the link as seen from the canonical side, so the two sides of a pair agree.
-    const main = canonical(rel);
-    const [a, b] = main === rel ? [owner, member] : [member, owner];
-    const values = [...main.resolved.pairs.map(([key]) => keyValue(a, key)), ...main.resolved.secondaryPairs.map(([key]) => keyValue(b, key))];
-    let map = target.get(main);
-    if (!map) target.set(main, (map = new Map()));
-    map.set(JSON.stringify(values, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)), values);
-  };
-  const deletedOwners = new Map<RelationshipProperty, unknown[][]>();
-  // By mapper: most have no plain many-to-many, and their objects need no look at all.
-  for (const [mapper, states] of groups.flatMap((group) => [...group])) {
-    const relationships = mapper.collectionRelationships.filter(
-      (rel) => rel.resolved.direction === "manyToMany" && !rel.viewonly && !rel.associationView,
-    );
-    if (relationships.length === 0) continue;
-    for (const state of states) {
-      for (const rel of relationships) {
-        if (state.deletePending) {
-          const keys = deletedOwners.get(rel) ?? [];
-          keys.push(rel.resolved.pairs.map(([key]) => keyValue(state, key)));
-          deletedOwners.set(rel, keys);
-          continue;
-        }
-        const list = state.dict[rel.key] as InstrumentedList<object> | undefined;
-        if (!list?.changed) continue;
-        const committed = new Set(list.committed ?? []);
-        const current = new Set<object>(list);
-        for (const member of current) if (!committed.has(member)) add(inserts, rel, state, ensureState(member, rel.resolved.target));
-        for (const member of committed) if (!current.has(member)) add(deletes, rel, state, ensureState(member, rel.resolved.target));
-      }
-    }
-  }
-  for (const [rel, links] of deletes) {
-    const columns = [...rel.resolved.pairs.map(([, fk]) => fk), ...rel.resolved.secondaryPairs.map(([, fk]) => fk)];
-    await deleteByKeys(work.conn, rel.resolved.secondary!, columns, [...links.values()]);
-  }
-  for (const [rel, keys] of deletedOwners) {
-    await deleteByKeys(work.conn, rel.resolved.secondary!, rel.resolved.pairs.map(([, fk]) => fk), keys);
-  }
-  for (const [rel, links] of inserts) {
-    const columns = [...rel.resolved.pairs.map(([, fk]) => fk), ...rel.resolved.secondaryPairs.map(([, fk]) => fk)];
-    const existing = deletes.get(rel);
-    const rows = [...links].filter(([id]) => !existing?.has(id)).map(([, values]) => values);
-    if (rows.length) await insertLinks(work.conn, rel.resolved.secondary!, columns, rows);
-  }
 }
 
 /**

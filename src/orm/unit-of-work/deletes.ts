@@ -1,0 +1,90 @@
+/**
+ * What a flush deletes: the objects marked for deletion and what their delete cascades reach (in
+ * every direction), children that lose their foreign key instead, and the order of the DELETEs of
+ * a self-referential table (children before their parents).
+ */
+import type { RelationshipProperty } from "../mapping/relationship.js";
+import { ensureState, type InstanceState } from "../state/instance-state.js";
+import type { FlushWork } from "./flush.js";
+import { setAttribute } from "./key-sync.js";
+
+/**
+ * Adds to the deletions what deleting an object implies: children with a delete cascade (or that
+ * cannot exist without it) are deleted too, and so is what a many-to-one or many-to-many with a
+ * delete cascade holds; other children lose their foreign key. Plain many-to-many links of a
+ * deleted object are removed by `writeLinks`.
+ */
+export async function expandDeletes(work: FlushWork, changedRows: InstanceState[]): Promise<InstanceState[]> {
+  const result = new Set<InstanceState>();
+  const initially = new Set(work.deleting);
+  const modified = new Set(work.modified);
+  const queue = [...work.deleting];
+  for (let i = 0; i < queue.length; i++) {
+    const state = queue[i]!;
+    if (result.has(state)) continue;
+    result.add(state);
+    state.deletePending = true;
+    for (const rel of state.mapper.relationships.values()) {
+      if (rel.viewonly) continue;
+      if (rel.resolved.direction !== "oneToMany") {
+        // A delete cascade along a many-to-one or a many-to-many deletes what it holds too
+        // (the link rows of a many-to-many go with the deleted objects: `writeLinks`).
+        if (rel.cascades("delete")) for (const target of await relatedForDelete(work, state, rel)) queue.push(ensureState(target, rel.resolved.target));
+        continue;
+      }
+      const cascades = rel.cascades("delete") || rel.resolved.pairs.some(([, fk]) => fk.primaryKey);
+      if (rel.spec.options.passiveDeletes && !cascades) continue;
+      for (const child of await relatedForDelete(work, state, rel)) {
+        const childState = ensureState(child, rel.resolved.target);
+        if (cascades) queue.push(childState);
+        else if (!childState.deletePending && !initially.has(childState)) {
+          for (const [, fkAttr] of rel.attributePairs) setAttribute(childState, fkAttr, null, changedRows);
+          if (!modified.has(childState)) {
+            modified.add(childState);
+            (work.modified as InstanceState[]).push(childState);
+          }
+        }
+      }
+    }
+  }
+  return [...result].filter((s) => s.key !== undefined);
+}
+
+/**
+ * What `rel` of an object being deleted holds, loaded first if it is not; nothing when it is not
+ * loaded and `passiveDeletes` leaves it to the database's ON DELETE.
+ */
+async function relatedForDelete(work: FlushWork, state: InstanceState, rel: RelationshipProperty): Promise<object[]> {
+  if (state.dict[rel.key] === undefined) {
+    if (rel.spec.options.passiveDeletes || state.key === undefined) return [];
+    await work.load(rel, [state.obj]);
+  }
+  const value = state.dict[rel.key];
+  return Array.isArray(value) ? [...(value as object[])] : value ? [value as object] : [];
+}
+
+/** Deletes of one table: in one go, or, for a self-referential table, children before their parents. */
+export function deleteWaves(states: readonly InstanceState[]): InstanceState[][] {
+  const mapper = states[0]!.mapper;
+  const selfReferential = [...mapper.relationships.values()].some((r) => r.resolved.direction === "manyToOne" && r.resolved.target === mapper);
+  if (!selfReferential) return [[...states]];
+  const waves: InstanceState[][] = [];
+  let remaining = [...states];
+  while (remaining.length) {
+    const wave = remaining.filter((s) => !remaining.some((other) => other !== s && referencesRow(other, s)));
+    if (wave.length === 0) return [...waves, remaining];
+    waves.push(wave);
+    remaining = remaining.filter((s) => !wave.includes(s));
+  }
+  return waves;
+}
+
+/** Whether `child`'s row (as stored: committed values win) references `parent`'s row. */
+function referencesRow(child: InstanceState, parent: InstanceState): boolean {
+  const stored = (s: InstanceState, attr: string) => (s.committed && attr in s.committed ? s.committed[attr] : s.dict[attr]);
+  for (const rel of child.mapper.relationships.values()) {
+    if (rel.resolved.direction !== "manyToOne" || rel.resolved.target !== parent.mapper) continue;
+    if (rel.resolved.pairs.every(([fk, key]) => stored(child, child.mapper.attributeFor(fk)!) === stored(parent, parent.mapper.attributeFor(key)!))) return true;
+  }
+  return false;
+}

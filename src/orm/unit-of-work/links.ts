@@ -1,0 +1,72 @@
+/**
+ * The link rows of plain many-to-many collections (an association table with no model of its
+ * own), written after the objects they link.
+ */
+import type { Column } from "../../core/schema/column.js";
+import type { Mapper } from "../mapping/mapper.js";
+import type { RelationshipProperty } from "../mapping/relationship.js";
+import type { InstrumentedList } from "../state/collection.js";
+import { ensureState, type InstanceState } from "../state/instance-state.js";
+import type { FlushWork } from "./flush.js";
+import { deleteByKeys, insertLinks } from "./persister.js";
+
+/**
+ * Link rows of plain many-to-many collections: the difference between each loaded collection
+ * and its committed members, and every link of a deleted object. Both sides of a pair may
+ * report the same link; each is written once.
+ */
+export async function writeLinks(work: FlushWork, groups: readonly ReadonlyMap<Mapper, readonly InstanceState[]>[]): Promise<void> {
+  const inserts = new Map<RelationshipProperty, Map<string, unknown[]>>();
+  const deletes = new Map<RelationshipProperty, Map<string, unknown[]>>();
+  const canonical = (rel: RelationshipProperty) => (rel.backRef && String(rel.backRef) < String(rel) ? rel.backRef : rel);
+  const add = (target: Map<RelationshipProperty, Map<string, unknown[]>>, rel: RelationshipProperty, owner: InstanceState, member: InstanceState) => {
+    // Store the link as seen from the canonical side, so the two sides of a pair agree.
+    const main = canonical(rel);
+    const [a, b] = main === rel ? [owner, member] : [member, owner];
+    const values = [...main.resolved.pairs.map(([key]) => keyValue(a, key)), ...main.resolved.secondaryPairs.map(([key]) => keyValue(b, key))];
+    let map = target.get(main);
+    if (!map) target.set(main, (map = new Map()));
+    map.set(JSON.stringify(values, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)), values);
+  };
+  const deletedOwners = new Map<RelationshipProperty, unknown[][]>();
+  // By mapper: most have no plain many-to-many, and their objects need no look at all.
+  for (const [mapper, states] of groups.flatMap((group) => [...group])) {
+    const relationships = mapper.collectionRelationships.filter(
+      (rel) => rel.resolved.direction === "manyToMany" && !rel.viewonly && !rel.associationView,
+    );
+    if (relationships.length === 0) continue;
+    for (const state of states) {
+      for (const rel of relationships) {
+        if (state.deletePending) {
+          const keys = deletedOwners.get(rel) ?? [];
+          keys.push(rel.resolved.pairs.map(([key]) => keyValue(state, key)));
+          deletedOwners.set(rel, keys);
+          continue;
+        }
+        const list = state.dict[rel.key] as InstrumentedList<object> | undefined;
+        if (!list?.changed) continue;
+        const committed = new Set(list.committed ?? []);
+        const current = new Set<object>(list);
+        for (const member of current) if (!committed.has(member)) add(inserts, rel, state, ensureState(member, rel.resolved.target));
+        for (const member of committed) if (!current.has(member)) add(deletes, rel, state, ensureState(member, rel.resolved.target));
+      }
+    }
+  }
+  for (const [rel, links] of deletes) {
+    const columns = [...rel.resolved.pairs.map(([, fk]) => fk), ...rel.resolved.secondaryPairs.map(([, fk]) => fk)];
+    await deleteByKeys(work.conn, rel.resolved.secondary!, columns, [...links.values()]);
+  }
+  for (const [rel, keys] of deletedOwners) {
+    await deleteByKeys(work.conn, rel.resolved.secondary!, rel.resolved.pairs.map(([, fk]) => fk), keys);
+  }
+  for (const [rel, links] of inserts) {
+    const columns = [...rel.resolved.pairs.map(([, fk]) => fk), ...rel.resolved.secondaryPairs.map(([, fk]) => fk)];
+    const existing = deletes.get(rel);
+    const rows = [...links].filter(([id]) => !existing?.has(id)).map(([, values]) => values);
+    if (rows.length) await insertLinks(work.conn, rel.resolved.secondary!, columns, rows);
+  }
+}
+
+function keyValue(state: InstanceState, column: Column): unknown {
+  return state.dict[state.mapper.attributeFor(column)!];
+}
