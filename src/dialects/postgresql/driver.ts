@@ -21,7 +21,8 @@ class PostgresConnection implements DriverConnection {
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
     // Named, a statement is parsed once per connection (pg remembers which it has prepared).
-    const name = params.length !== 0 ? this.names?.nameOf(sql) : this.names?.noteSchemaChange(sql);
+    if (params.length === 0) this.names?.noteSchemaChange(sql);
+    const name = params.length !== 0 ? this.names?.nameOf(sql) : undefined;
     const query = { text: sql, values: params as unknown[], name };
     const shape = options?.rowShape ?? "objects";
     let result: pg.QueryResult;
@@ -74,10 +75,9 @@ class StatementNames {
     this.names.delete(sql);
   }
 
-  /** A statement without parameters is run unnamed; DDL among them forgets every name. */
-  noteSchemaChange(sql: string): undefined {
+  /** DDL (run unnamed, having no parameters) forgets every name. */
+  noteSchemaChange(sql: string): void {
     if (DDL.test(sql)) this.names.clear();
-    return undefined;
   }
 }
 

@@ -57,6 +57,9 @@ export class RelationshipProperty {
   /** On an association's many-to-one: the many-to-many views that read through it. */
   readonly views: RelationshipProperty[] = [];
 
+  /** A many-to-one whose foreign key references its target's primary key, in key order; set at configure. */
+  referencesTargetKey = false;
+
   /** Whether the attribute holds a list. */
   readonly collection: boolean;
   readonly viewonly: boolean;
@@ -102,6 +105,8 @@ export class RelationshipProperty {
     this.localAttributeList = pairs.map(([local]) => this.parent.attributeFor(local)!);
     this.attributePairList =
       direction === "manyToMany" ? undefined : pairs.map(([, remote], i) => [this.localAttributeList![i]!, target.attributeFor(remote)!] as const);
+    this.referencesTargetKey =
+      direction === "manyToOne" && pairs.length === target.primaryKey.length && pairs.every(([, remote], i) => target.primaryKey[i] === remote);
   }
 
   /** The attributes of this side's columns in `resolved.pairs`, in pair order (every direction). */

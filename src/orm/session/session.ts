@@ -33,7 +33,7 @@ import type { CascadeOption } from "../mapping/cascade.js";
 import { MAPPER, type Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { ensureState, stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
-import { collectionOf } from "../state/relationship-events.js";
+import { loadedValue } from "../state/relationship-events.js";
 import { flush, uncommitCollections } from "../unit-of-work/flush.js";
 import { Journal } from "../unit-of-work/journal.js";
 import { keyOf } from "../unit-of-work/persister.js";
@@ -292,8 +292,7 @@ export class Session implements StateOwner {
     const state = this.stateFor(obj);
     const rel = state.mapper.relationships.get(key);
     if (!rel) throw new ArgumentError(`${state.mapper.name} has no relationship '${key}'.`);
-    // Loaded, or a many-to-many view that the loaded association objects make.
-    const loaded = state.dict[key] ?? (rel.associationView ? collectionOf(state.obj, rel) : undefined);
+    const loaded = loadedValue(state, rel);
     if (loaded !== undefined) return Promise.resolve(loaded);
     if (rel.spec.options.lazy === "raise") {
       return Promise.reject(new InvalidRequestError(`${rel} has lazy: "raise": load it with selectinLoad(${rel.parent.name}, "${key}") or joinedLoad(...) in the query.`));
@@ -591,8 +590,7 @@ export class Session implements StateOwner {
   private related(state: InstanceState, kind: CascadeOption): object[] {
     const into: object[] = [];
     for (const rel of state.mapper.relationshipsCascading(kind)) {
-      // A many-to-many view not read yet is made from the association objects, if they are loaded.
-      const value = rel.associationView ? (state.dict[rel.key] ?? collectionOf(state.obj, rel)) : state.dict[rel.key];
+      const value = loadedValue(state, rel);
       if (value === undefined || value === null) continue;
       if (!Array.isArray(value)) into.push(value as object);
       else for (const item of value as object[]) into.push(item);

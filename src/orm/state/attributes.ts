@@ -9,7 +9,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "./collection.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
-import { changingState, collectionOf, newCollection, scalarChanged, targetOf } from "./relationship-events.js";
+import { changingState, collectionOf, loadedValue, newCollection, scalarChanged, targetOf } from "./relationship-events.js";
 
 export interface AttributeImpl {
   get(obj: object): unknown;
@@ -98,7 +98,7 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
 function setCollection(obj: object, state: InstanceState, rel: RelationshipProperty, items: readonly object[]): void {
   changingState(state);
   // A view not read yet may be made from the association objects: then it has members to replace.
-  const old = (state.dict[rel.key] ?? (rel.associationView ? collectionOf(obj, rel) : undefined)) as InstrumentedList<object> | undefined;
+  const old = loadedValue(state, rel) as InstrumentedList<object> | undefined;
   if (old === items) return;
   const list = newCollection(obj, rel, [], false);
   // The new list diffs against what the old one had committed (a persistent object's list that

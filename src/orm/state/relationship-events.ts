@@ -39,6 +39,15 @@ export function collectionOf(obj: object, rel: RelationshipProperty): Instrument
 const NO_ITEMS: readonly object[] = [];
 
 /**
+ * What a relationship of an object holds as loaded; for a many-to-many view not read yet, the
+ * list made from the association objects if they are loaded. Undefined: not loaded.
+ */
+export function loadedValue(state: InstanceState, rel: RelationshipProperty): unknown {
+  const value = state.dict[rel.key];
+  return value !== undefined || rel.associationView === undefined ? value : collectionOf(state.obj, rel);
+}
+
+/**
  * The list to update quietly, as `collectionOf`, but a view that can be made from the
  * association objects only if it was: such a view is made when first read (a graph of new
  * objects linked through association objects then has no second list per object, kept up to
@@ -277,7 +286,7 @@ function detachBack(target: object, back: RelationshipProperty | undefined, obj:
  */
 export function targetOf(state: InstanceState, rel: RelationshipProperty): object | null | undefined {
   const value = state.dict[rel.key] as object | null | undefined;
-  if (value !== undefined || state.key === undefined || state.session === undefined || !byTargetKey(rel)) return value;
+  if (value !== undefined || state.key === undefined || state.session === undefined || !rel.referencesTargetKey) return value;
   const attributes = rel.localAttributes;
   const values = new Array<unknown>(attributes.length);
   for (let i = 0; i < attributes.length; i++) {
@@ -285,12 +294,6 @@ export function targetOf(state: InstanceState, rel: RelationshipProperty): objec
     if (values[i] === null || values[i] === undefined) return null;
   }
   return state.session.objectByKey(rel.resolved.target, values);
-}
-
-/** A many-to-one whose foreign key references its target's primary key, in key order. */
-function byTargetKey(rel: RelationshipProperty): boolean {
-  const { direction, pairs, target } = rel.resolved;
-  return direction === "manyToOne" && pairs.length === target.primaryKey.length && pairs.every(([, remote], i) => target.primaryKey[i] === remote);
 }
 
 /** An association's end changed: the views through it drop the old link and show the new one. */

@@ -16,7 +16,7 @@ import { StaleDataError } from "../errors.js";
 import type { MappedColumn, Mapper } from "../mapping/mapper.js";
 import { identityKeyOf, type IdentityMap } from "../session/identity-map.js";
 import type { InstanceState } from "../state/instance-state.js";
-import { newCollection } from "../state/relationship-events.js";
+import { setLoaded } from "../state/relationship-events.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { executeInsertBatch } from "./insert-batch.js";
 import type { Journal } from "./journal.js";
@@ -148,15 +148,14 @@ function becamePersistent(ctx: PersistContext, mapper: Mapper, states: readonly 
 
 const NO_RELATIONSHIPS: readonly RelationshipProperty[] = [];
 
-/** A new object's lists that were never read: empty, as the database holds them. */
+/** A new object's lists that were never read: loaded, empty, as the database holds them. */
 function makeEmptyLists(state: InstanceState, relationships: readonly RelationshipProperty[]): void {
   for (let r = 0; r < relationships.length; r++) {
-    const rel = relationships[r]!;
-    if (state.dict[rel.key] === undefined) state.dict[rel.key] = newCollection(state.obj, rel, NO_ITEMS, true);
+    if (state.dict[relationships[r]!.key] === undefined) setLoaded(state.obj, relationships[r]!, NO_MEMBERS);
   }
 }
 
-const NO_ITEMS: readonly object[] = [];
+const NO_MEMBERS: readonly object[] = [];
 
 /**
  * A server default is computed by the database: reading it needs a refresh. (A function of its
