@@ -69,6 +69,8 @@ export interface DBAPIErrorDetails {
   readonly retryable?: boolean;
   /** True when the connection is no longer usable (lost, reset, terminated). */
   readonly connectionInvalidated?: boolean;
+  /** True when the database rolled the whole transaction back (a MySQL/MariaDB deadlock). */
+  readonly transactionRolledBack?: boolean;
 }
 
 /** An error raised by the database driver, wrapped. `cause` is the driver's own error. */
@@ -79,6 +81,7 @@ export class DBAPIError extends AthanorError {
   readonly code: string | undefined;
   readonly retryable: boolean;
   readonly connectionInvalidated: boolean;
+  readonly transactionRolledBack: boolean;
 
   constructor(message: string, details: DBAPIErrorDetails, cause: unknown) {
     super(details.sql ? `${message}\n[SQL: ${details.sql}]` : message, { cause });
@@ -87,6 +90,7 @@ export class DBAPIError extends AthanorError {
     this.code = details.code;
     this.retryable = details.retryable ?? false;
     this.connectionInvalidated = details.connectionInvalidated ?? false;
+    this.transactionRolledBack = details.transactionRolledBack ?? false;
   }
 }
 
@@ -129,3 +133,19 @@ export class NotSupportedError extends DatabaseError {
 }
 
 export type DBAPIErrorClass = new (message: string, details: DBAPIErrorDetails, cause: unknown) => DBAPIError;
+
+/**
+ * The transaction can only be rolled back: the database rolled it back after an error (a
+ * deadlock, a lost connection, PostgreSQL's aborted transaction). Call `rollback()`.
+ */
+export class PendingRollbackError extends InvalidRequestError {
+  override name = "PendingRollbackError";
+}
+
+/**
+ * The connection was lost after COMMIT was sent and before its answer came: the transaction may
+ * or may not have committed. Do not simply run it again; check (by a natural key, say) first.
+ */
+export class CommitOutcomeUnknownError extends AthanorError {
+  override name = "CommitOutcomeUnknownError";
+}

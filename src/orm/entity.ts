@@ -7,7 +7,8 @@ import { Labeled as LabeledExpression } from "../core/expression/expression.js";
 import { registerEntityResolver } from "../core/statements/selectable.js";
 import type { FromSource } from "../core/schema/table.js";
 import { UnmappedClassError } from "./errors.js";
-import { MAPPER, type Mapper } from "./mapping/mapper.js";
+import { mapperOfClass } from "./mapped.js";
+import type { Mapper } from "./mapping/mapper.js";
 import { stateOf, type ObjectStatus } from "./state/instance-state.js";
 import type { BACK } from "./typing/checks.js";
 
@@ -40,10 +41,6 @@ export function entitySource(mapper: Mapper): FromSource {
   return source;
 }
 
-export function mapperOfClass(cls: AnyClass): Mapper | undefined {
-  const mapper = (cls as { [MAPPER]?: Mapper })[MAPPER];
-  return mapper && mapper.class_ === cls ? mapper : undefined;
-}
 
 registerEntityResolver((item) => {
   const mapper = mapperOfClass(item);

@@ -58,3 +58,13 @@ export class StaleDataError extends InvalidRequestError {
 export class FlushOrderError extends InvalidRequestError {
   override name = "FlushOrderError";
 }
+
+/** The object's row is gone from the database (another transaction deleted it). */
+export class ObjectDeletedError extends InvalidRequestError {
+  override name = "ObjectDeletedError";
+}
+
+/** The object is not in a session, and what was asked needs one (a lazy load, a refresh). */
+export class DetachedInstanceError extends InvalidRequestError {
+  override name = "DetachedInstanceError";
+}

@@ -159,19 +159,32 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
     await second.close();
   });
 
-  test("rollback discards changes and pending objects stay out of the database", async () => {
+  // This test asserted the opposite before: a rolled-back insert stayed pending and the next
+  // commit wrote it, replaying work the application had rolled back.
+  test("rollback discards the transaction's work: flushed inserts leave the session and no later commit writes them", async () => {
     const session = ctx.session();
     const category = new Category();
     category.name = "root";
     session.add(category);
     await session.flush();
+    assert.notEqual(category.id, undefined);
     await session.rollback();
-    const check = ctx.session();
-    assert.deepEqual(await check.scalars(select(Category)), []);
-    await check.close();
-    assert.equal(inspect(category).status, "pending", "the object is pending again, nothing lost in memory");
+    const rows = async () => {
+      const check = ctx.session(); // one at a time: SQLite in memory has a single connection
+      const found = await check.scalars(select(Category));
+      await check.close();
+      return found.length;
+    };
+    assert.equal(await rows(), 0);
+    assert.equal(inspect(category).status, "transient", "the rolled-back insert left the session");
+    assert.equal(category.id ?? undefined, undefined, "the key the database generated was never committed");
+    assert.equal(category.name, "root", "the object keeps its values");
     await session.commit();
-    assert.equal(inspect(category).status, "persistent");
+    assert.equal(await rows(), 0, "the commit after the rollback writes nothing");
+    session.add(category);
+    await session.commit();
+    assert.equal(inspect(category).status, "persistent", "added again, it is written once");
+    assert.equal(await rows(), 1);
     await session.close();
   });
 
@@ -188,6 +201,7 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
       await session.flush();
       await session.rollback();
       assert.equal(rollbacks(), 1, "rollback()");
+      session.add(category); // transient again after the rollback
       await session.flush();
       await session.close();
       assert.equal(rollbacks(), 2, "close() with a transaction open");

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ObjectsByKey } from "../../src/orm/session/objects-by-key.js";
+import { ObjectsByKey } from "../../src/orm/identity/objects-by-key.js";
 
 const objectsFor = (keys: readonly unknown[]) => new Map(keys.map((key) => [key, { key }]));
 const everything = (objects: ObjectsByKey) => {

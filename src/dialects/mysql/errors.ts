@@ -33,5 +33,7 @@ export function translateMySqlError(error: unknown, sql: string | undefined, par
     ...(typeof code === "string" ? { code } : {}),
     retryable: RETRYABLE.includes(n),
     connectionInvalidated: CONNECTION_LOST.includes(n),
+    // A deadlock rolls the whole transaction back, savepoints and all (a lock wait timeout only the statement).
+    transactionRolledBack: n === 1213,
   });
 }

@@ -4,7 +4,7 @@
  */
 import { ArgumentError } from "../../core/errors.js";
 import type { MetaData } from "../../core/schema/metadata.js";
-import { MAPPER, type Mapper } from "../mapping/mapper.js";
+import { mapperOfClass } from "../mapped.js";
 import { Registry } from "../mapping/registry.js";
 import { attachState, InstanceState } from "../state/instance-state.js";
 
@@ -17,8 +17,8 @@ export abstract class DeclarativeBase {
   constructor() {
     // The ORM state is made with the object rather than on first use, so that V8 sizes the
     // model's objects with room for it (stamped on later, it takes a separate property store).
-    const mapper = (new.target as { [MAPPER]?: Mapper })[MAPPER];
-    if (mapper?.class_ === new.target) attachState(this, new InstanceState(mapper));
+    const mapper = mapperOfClass(new.target);
+    if (mapper !== undefined) attachState(this, new InstanceState(mapper));
   }
 
   /**

@@ -4,7 +4,7 @@
  * attributes are refreshed, and a new object is made without running its constructor.
  */
 import type { Mapper } from "../mapping/mapper.js";
-import { identityKey, identityKeyOf, type IdentityMap } from "../session/identity-map.js";
+import { identityKey, identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
 import { dictMaker } from "../state/dict-shape.js";
 import { attachState, InstanceState, stateOf, type StateOwner } from "../state/instance-state.js";
 
@@ -60,8 +60,7 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext):
     const dict = makeDict(row);
     const obj = Object.create(prototype) as object;
     const state = new InstanceState(mapper, dict);
-    state.session = owner;
-    state.key = key;
+    state.loaded(owner, key);
     attachState(obj, state);
     objects.set(key, obj);
     return obj;

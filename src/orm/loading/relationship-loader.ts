@@ -4,11 +4,12 @@
  * identity map are not queried again.
  */
 import type { ExprNode } from "../../core/ast/nodes.js";
+import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
 import { Expression, Labeled } from "../../core/expression/expression.js";
 import { and } from "../../core/expression/operators.js";
 import { select, type Select } from "../../core/statements/select.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { identityKeyOf } from "../session/identity-map.js";
+import { identityKeyOf } from "../identity/identity-map.js";
 import { stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/relationship-events.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
@@ -17,6 +18,8 @@ import { chunks, keyFilter, keysPerStatement } from "./keys.js";
 /** What loading needs from the session: identity map, and a way to run a select as array rows. */
 export interface LoadContext extends HydrationContext {
   rows(statement: Select<unknown>): Promise<unknown[][]>;
+  /** Runs an already compiled statement, for array rows. */
+  compiledRows(compiled: CompiledQuery): Promise<unknown[][]>;
 }
 
 type Dict = Record<string, unknown>;

@@ -8,7 +8,8 @@ import type { ForeignKey } from "../../core/schema/constraints.js";
 import { Table } from "../../core/schema/table.js";
 import type { ConfigurationProblem } from "../errors.js";
 import { CASCADE_OPTIONS } from "./cascade.js";
-import { MAPPER, type Mapper } from "./mapper.js";
+import { storedMapper } from "../mapped.js";
+import type { Mapper } from "./mapper.js";
 import type { Registry } from "./registry.js";
 import type { RelationshipDirection, RelationshipProperty } from "./relationship.js";
 import type { ClassRef } from "./relationship-spec.js";
@@ -174,7 +175,7 @@ function resolveTarget(registry: Registry, rel: RelationshipProperty, fail: (m: 
     fail(`the target thunk threw: ${(error as Error).message}`, `Return the model class from the thunk, e.g. () => Child.`);
     return undefined;
   }
-  const mapper = (cls as { [MAPPER]?: Mapper } | undefined)?.[MAPPER];
+  const mapper = storedMapper(cls);
   if (!mapper || mapper.registry !== registry) {
     fail(`the target thunk returned ${describeValue(cls)}, which is not a model of this registry.`, `Return a class decorated with @model (or mapped imperatively) in this registry.`);
     return undefined;
@@ -205,7 +206,7 @@ function resolveSecondary(registry: Registry, rel: RelationshipProperty, fail: (
     return undefined;
   }
   if (value instanceof Table) return value;
-  const mapper = (value as { [MAPPER]?: Mapper } | undefined)?.[MAPPER];
+  const mapper = storedMapper(value);
   if (!mapper) {
     fail(`the secondary thunk returned ${describeValue(value)}, which is neither a Table nor a model.`, `Return the association Table or model class.`);
     return undefined;

@@ -19,9 +19,6 @@ export interface MappedColumn {
   readonly attr: string;
 }
 
-/** The mapper of a mapped class, stored on the class itself. */
-export const MAPPER: unique symbol = Symbol.for("athanor.mapper") as never;
-
 export class Mapper<T extends object = object> {
   /** Attribute key -> column. */
   readonly columns: ReadonlyMap<string, Column>;
@@ -70,6 +67,11 @@ export class Mapper<T extends object = object> {
     readonly definedAt: string | undefined,
     /** The integer attribute used for optimistic locking, if any. */
     readonly versionAttribute?: string,
+    /**
+     * Whether plain fields of the class can hide its mapped accessors (imperative mapping: a
+     * class field is an own property, in front of the prototype's accessor).
+     */
+    readonly fieldsMayHideAttributes = false,
   ) {
     this.columns = columns;
     for (const [key, column] of columns) this.attributeByColumn.set(column, key);

@@ -13,7 +13,8 @@ import type { Table } from "../../core/schema/table.js";
 import { MappingConfigurationError, UnmappedClassError, type ConfigurationProblem } from "../errors.js";
 import { defineAccessor, unmappedImpl, type AttributeSlot } from "../state/attributes.js";
 import { configureMappers } from "./configure.js";
-import { MAPPER, Mapper } from "./mapper.js";
+import { MAPPER, mapperOfClass } from "../mapped.js";
+import { Mapper } from "./mapper.js";
 import type { ClassRef, RelationshipSpec } from "./relationship-spec.js";
 
 /** What `mapImperatively` accepts for a property: a column (to rename it) or a relationship. */
@@ -61,8 +62,8 @@ export class Registry {
 
   /** The mapper of a class, configuring the registry first if needed. */
   mapperFor<T extends object>(cls: abstract new (...args: any[]) => T): Mapper<T> {
-    const mapper = (cls as { [MAPPER]?: Mapper })[MAPPER];
-    if (!mapper || mapper.registry !== this || mapper.class_ !== cls) {
+    const mapper = mapperOfClass(cls);
+    if (!mapper || mapper.registry !== this) {
       throw new UnmappedClassError(`Class '${cls.name}' is not mapped in this registry. Decorate it with @model(...) or call registry.mapImperatively().`);
     }
     this.configure();
@@ -125,7 +126,7 @@ export class Registry {
       slots.set(key, slot);
       defineAccessor(cls.prototype, slot);
     }
-    const mapper = new Mapper<T>(this, cls, options.name ?? cls.name, table, columns, relationships, slots, callerLocation(), options.version);
+    const mapper = new Mapper<T>(this, cls, options.name ?? cls.name, table, columns, relationships, slots, callerLocation(), options.version, true);
     this.register(mapper);
     return mapper;
   }

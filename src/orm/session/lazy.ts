@@ -8,9 +8,24 @@
  */
 import { ArgumentError } from "../../core/errors.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { stateOf } from "../state/instance-state.js";
+import { RelationshipNotLoadedError } from "../errors.js";
+import { stateOf, type InstanceState } from "../state/instance-state.js";
+import { loadedValue } from "../state/relationship-events.js";
 
 type Loader = (rel: RelationshipProperty, objects: readonly object[]) => Promise<void>;
+
+/** `await lazy(obj).key` in a session: the loaded value, or a load batched with the tick's others. */
+export function loadLazily(state: InstanceState, key: string, loader: LazyLoader): Promise<unknown> {
+  const rel = state.mapper.relationships.get(key);
+  if (!rel) return Promise.reject(new ArgumentError(`${state.mapper.name} has no relationship '${key}'.`));
+  const loaded = loadedValue(state, rel);
+  if (loaded !== undefined) return Promise.resolve(loaded);
+  if (rel.spec.options.lazy === "raise") {
+    return Promise.reject(new RelationshipNotLoadedError(`${rel} has lazy: "raise": load it with selectinLoad(${rel.parent.name}, "${key}") or joinedLoad(...) in the query.`));
+  }
+  if (state.key === undefined) return Promise.resolve((state.obj as Record<string, unknown>)[key]);
+  return loader.load(rel, state.obj).then(() => state.dict[key]);
+}
 
 export class LazyLoader {
   private readonly queued = new Map<RelationshipProperty, { objects: Set<object>; done: Promise<void> }>();

@@ -33,19 +33,19 @@ export type ObjectStatus = "transient" | "pending" | "persistent" | "deleted" | 
 export class InstanceState {
   /** Current attribute values, by attribute key (every key of the mapper; undefined: not loaded or not set). */
   readonly dict: Record<string, unknown>;
-  /** The session holding the object, if any. */
-  session: StateOwner | undefined;
-  /** The identity-map key, once the object has a row in the database. */
-  key: unknown;
+  /**
+   * The lifecycle (which session holds the object, its row's key, whether it is to be or was
+   * deleted) changes only through the methods below, each named after its transition.
+   */
+  #session: StateOwner | undefined;
+  #key: unknown;
+  #deletePending = false;
+  #deleted = false;
   /**
    * Values of modified column attributes as last loaded or flushed (copy on first write): what a
    * flush compares against, and what a rollback restores. Undefined when nothing changed.
    */
   committed: Record<string, unknown> | undefined;
-  /** Marked with `session.delete()` and not yet flushed. */
-  deletePending = false;
-  /** Deleted by a flush; not yet committed. */
-  deleted = false;
   /**
    * Attributes that must be reloaded before they are read (after commit, expire()). Expiring a
    * whole object shares one frozen set per mapper; `expire`/`unexpire` copy it before changing it.
@@ -60,6 +60,74 @@ export class InstanceState {
     dict?: Record<string, unknown>,
   ) {
     this.dict = dict ?? mapper.newDict();
+  }
+
+  /** The session holding the object, if any. */
+  get session(): StateOwner | undefined {
+    return this.#session;
+  }
+
+  /** The identity-map key, once the object has a row in the database. */
+  get key(): unknown {
+    return this.#key;
+  }
+
+  /** Marked with `session.delete()` and not yet flushed. */
+  get deletePending(): boolean {
+    return this.#deletePending;
+  }
+
+  /** Deleted by a flush; not yet committed. */
+  get deleted(): boolean {
+    return this.#deleted;
+  }
+
+  /** Joins a session: pending while it has no key, persistent with one. */
+  attach(session: StateOwner): void {
+    this.#session = session;
+  }
+
+  /** Loaded from a row: in `session`, under `key`. */
+  loaded(session: StateOwner, key: unknown): void {
+    this.#session = session;
+    this.#key = key;
+  }
+
+  /** Its row was inserted, or its key changed: it is known under `key` from now on. */
+  identifiedBy(key: unknown): void {
+    this.#key = key;
+  }
+
+  /** Its row is no longer in the database (its insert was undone): transient or pending again. */
+  forgetKey(): void {
+    this.#key = undefined;
+    this.#deleted = false;
+  }
+
+  markForDeletion(): void {
+    this.#deletePending = true;
+  }
+
+  unmarkForDeletion(): void {
+    this.#deletePending = false;
+  }
+
+  /** A flush deleted its row. */
+  markDeleted(): void {
+    this.#deleted = true;
+    this.#deletePending = false;
+  }
+
+  /** The flush that deleted its row was undone: persistent again. */
+  undoDeletion(): void {
+    this.#deleted = false;
+  }
+
+  /** Leaves its session: detached with a key, transient without. */
+  detach(): void {
+    this.#session = undefined;
+    this.#deletePending = false;
+    this.#deleted = false;
   }
 
   get status(): ObjectStatus {

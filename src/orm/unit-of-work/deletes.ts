@@ -23,7 +23,7 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
     const state = queue[i]!;
     if (result.has(state)) continue;
     result.add(state);
-    state.deletePending = true;
+    state.markForDeletion();
     for (const rel of state.mapper.relationships.values()) {
       if (rel.viewonly) continue;
       if (rel.resolved.direction !== "oneToMany") {

@@ -14,7 +14,8 @@ import type { Connection } from "../../engine/connection.js";
 import type { Result } from "../../engine/result.js";
 import { StaleDataError } from "../errors.js";
 import type { MappedColumn, Mapper } from "../mapping/mapper.js";
-import { identityKeyOf, type IdentityMap } from "../session/identity-map.js";
+import { identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
+import { keyOf } from "../identity/object-keys.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { setLoaded } from "../state/relationship-events.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
@@ -137,7 +138,7 @@ function becamePersistent(ctx: PersistContext, mapper: Mapper, states: readonly 
   const knownEmpty = ctx.expiring || !keyGenerated ? NO_RELATIONSHIPS : mapper.flushedRelationships.knownWhenNew;
   for (let i = 0; i < states.length; i++) {
     const state = states[i]!;
-    state.key = identityKeyOf(keyAttributes, state.dict);
+    state.identifiedBy(identityKeyOf(keyAttributes, state.dict));
     state.committed = undefined;
     if (serverDefaulted.length) expireServerDefaults(state, serverDefaulted);
     if (knownEmpty.length) makeEmptyLists(state, knownEmpty);
@@ -189,15 +190,10 @@ export async function switchRows(ctx: PersistContext, mapper: Mapper, pairs: rea
       await ctx.conn.execute(update(mapper.table).set(set as never).where(...where));
     }
     ctx.identity.delete(mapper, old.key);
-    old.deleted = true;
-    old.deletePending = false;
+    old.markDeleted();
     ctx.journal.deleted.push(old);
   }
   becamePersistent(ctx, mapper, pairs.map(([state]) => state), false);
-}
-
-export function keyOf(mapper: Mapper, state: InstanceState): unknown {
-  return identityKeyOf(mapper.keyAttributes, state.dict);
 }
 
 /** UPDATE of the columns whose value differs from the one last loaded or flushed. */
@@ -239,7 +235,7 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
   if (key !== state.key) {
     ctx.identity.delete(mapper, state.key);
     ctx.identity.set(mapper, key, state.obj);
-    state.key = key;
+    state.identifiedBy(key);
   }
 }
 
@@ -262,8 +258,7 @@ export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: 
   }
   for (const state of states) {
     ctx.identity.delete(mapper, state.key);
-    state.deleted = true;
-    state.deletePending = false;
+    state.markDeleted();
     ctx.journal.deleted.push(state);
   }
 }

@@ -8,7 +8,8 @@ import { existsSync, statSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { extname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
-import { MAPPER, type Mapper } from "../../orm/mapping/mapper.js";
+import { mapperOfClass } from "../../orm/mapped.js";
+import type { Mapper } from "../../orm/mapping/mapper.js";
 import type { Registry } from "../../orm/mapping/registry.js";
 import { CliError } from "./errors.js";
 import { parseModule } from "./import-graph.js";
@@ -75,8 +76,7 @@ export async function loadModels(entry: string): Promise<LoadedModels> {
 
 function mapperOf(value: unknown): Mapper | undefined {
   if (typeof value !== "function") return undefined;
-  const mapper = (value as { [MAPPER]?: Mapper })[MAPPER];
-  return mapper && mapper.class_ === value ? mapper : undefined;
+  return mapperOfClass(value);
 }
 
 async function listFiles(folder: string): Promise<string[]> {

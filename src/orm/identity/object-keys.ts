@@ -1,12 +1,11 @@
 /**
- * Keys of objects, for the session: a primary key given to `get` in any accepted form, the key of
- * an association stand-in built from the objects it links, and adopting attributes an
- * imperatively mapped class stored as own fields.
+ * Keys of objects: a primary key given to `get` in any accepted form, the identity key of an
+ * object's state, and the key of an association stand-in built from the objects it links.
  */
 import { ArgumentError } from "../../core/errors.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
-import { identityKey } from "./identity-map.js";
+import { identityKey, identityKeyOf } from "./identity-map.js";
 
 /** A primary key for `get`: the value, the values in key-column order, or an object by attribute. */
 export type PrimaryKeyValue = unknown | readonly unknown[] | Record<string, unknown>;
@@ -29,6 +28,11 @@ export function primaryKeyValues(mapper: Mapper, pk: PrimaryKeyValue): unknown[]
   return [pk];
 }
 
+/** The identity key of an object from its key attributes' current values. */
+export function keyOf(mapper: Mapper, state: InstanceState): unknown {
+  return identityKeyOf(mapper.keyAttributes, state.dict);
+}
+
 /**
  * Fills an association stand-in's key columns from the objects it links, and returns the identity
  * key the stand-in then has (undefined while one of them has no key yet).
@@ -45,17 +49,3 @@ export function fillLinkKey(state: InstanceState): unknown {
   const values = state.mapper.primaryKey.map((c) => dict[state.mapper.attributeFor(c)!]);
   return values.some((v) => v === undefined || v === null) ? undefined : identityKey(values);
 }
-
-/**
- * An imperatively mapped class that declares plain fields gets own properties that hide the
- * mapped accessors; moving their values into the state makes the accessors visible again.
- */
-export function adoptOwnProperties(obj: object, state: InstanceState): void {
-  for (const key of Object.keys(obj)) {
-    if (!state.mapper.columns.has(key) && !state.mapper.relationships.has(key)) continue;
-    const value = (obj as Record<string, unknown>)[key];
-    delete (obj as Record<string, unknown>)[key];
-    if (value !== undefined) (obj as Record<string, unknown>)[key] = value;
-  }
-}
-

@@ -1,0 +1,50 @@
+/**
+ * Expiring objects: attributes marked to be reloaded on next read (after commit, rollback,
+ * `expire()`), and `refresh`, which reloads them at once.
+ */
+import { InvalidRequestError } from "../../core/errors.js";
+import { select, type Select } from "../../core/statements/select.js";
+import { ObjectDeletedError } from "../errors.js";
+import type { InstanceState } from "../state/instance-state.js";
+
+/** Expires every attribute but the primary key. */
+export function expireState(state: InstanceState): void {
+  if (state.key === undefined) return;
+  state.expireAllColumns();
+  state.committed = undefined;
+  state.mapper.unloadRelationships(state.dict);
+}
+
+/**
+ * Expires some attributes. Apart from `expireState`: its callbacks capture the state, and V8
+ * then allocates a context on every call, which commit would pay once per object.
+ */
+export function expireAttributes(state: InstanceState, attributes: readonly string[]): void {
+  if (state.key === undefined) return;
+  const { mapper } = state;
+  // The primary key is the object's identity, which the session keeps: it stays readable.
+  const keys = attributes.filter((k) => mapper.expirableColumns.has(k) || mapper.relationships.has(k));
+  for (const key of keys) {
+    if (mapper.relationships.has(key)) state.dict[key] = undefined;
+    else if (state.committed) delete state.committed[key];
+  }
+  state.expire(keys.filter((k) => !mapper.relationships.has(k)));
+  if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
+}
+
+/** Reloads an object's columns from its row, at once; its relationships are reloaded on demand. */
+export async function refreshState(state: InstanceState, rows: (statement: Select<unknown>) => Promise<unknown[][]>): Promise<void> {
+  const mapper = state.mapper;
+  if (state.key === undefined) throw new InvalidRequestError(`${mapper.name} object has no row to refresh from: it was never flushed.`);
+  const keyValues = mapper.primaryKey.map((c) => state.dict[mapper.attributeFor(c)!]);
+  const row = (await rows(select(mapper.class_).where(...mapper.primaryKey.map((c, i) => c.eq(keyValues[i] as never)))))[0];
+  if (!row) throw new ObjectDeletedError(`${mapper.name} object (${describeKey(mapper.keyAttributes, keyValues)}) no longer exists in the database: another transaction deleted it.`);
+  [...mapper.columns.keys()].forEach((key, i) => (state.dict[key] = row[i]));
+  state.expired = undefined;
+  state.committed = undefined;
+  for (const rel of mapper.relationships.values()) state.dict[rel.key] = undefined;
+}
+
+export function describeKey(attributes: readonly string[], values: readonly unknown[]): string {
+  return attributes.map((attr, i) => `${attr}=${typeof values[i] === "string" ? JSON.stringify(values[i]) : String(values[i])}`).join(", ");
+}

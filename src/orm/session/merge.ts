@@ -1,0 +1,53 @@
+/**
+ * `session.merge(obj)`: a detached or foreign object's state copied onto the session's object of
+ * the same key (loaded, or made), and along the merge cascade its related objects'.
+ */
+import { keyOf } from "../identity/object-keys.js";
+import type { IdentityMap } from "../identity/identity-map.js";
+import type { Mapper } from "../mapping/mapper.js";
+import { stateFor } from "../state/state-for.js";
+
+/** What merging needs from the session. */
+export interface MergeHost {
+  readonly identity: IdentityMap;
+  /** The object of this key from the database, or undefined. */
+  getByKey(mapper: Mapper, values: readonly unknown[]): Promise<object | undefined>;
+  add(obj: object): void;
+}
+
+/** Merges `obj`; `merged` maps each object of the graph merged so far to its session copy. */
+export async function mergeInto<T extends object>(host: MergeHost, obj: T, merged: Map<object, object>): Promise<T> {
+  const done = merged.get(obj);
+  if (done) return done as T;
+  const state = stateFor(obj);
+  const mapper = state.mapper;
+  const keyValues = mapper.primaryKey.map((c) => state.dict[mapper.attributeFor(c)!]);
+  const hasKey = keyValues.every((v) => v !== null && v !== undefined);
+  let target = hasKey ? ((host.identity.get(mapper, keyOf(mapper, state)) ?? (await host.getByKey(mapper, keyValues))) as T | undefined) : undefined;
+  if (!target) {
+    target = Object.create(mapper.class_.prototype) as T;
+    host.add(target);
+  }
+  merged.set(obj, target);
+  for (const attr of mapper.columns.keys()) {
+    if (state.dict[attr] !== undefined) (target as Record<string, unknown>)[attr] = state.dict[attr];
+  }
+  // Merge cascade: related objects are merged too, and the merged ones assigned.
+  for (const rel of mapper.relationships.values()) {
+    const value = state.dict[rel.key];
+    if (value === undefined || rel.viewonly || !rel.cascades("merge")) continue;
+    // A view whose association objects are merged too: they carry its links (merging both
+    // paths would make each link twice).
+    const through = rel.associationView?.derivedFrom;
+    if (through !== undefined && state.dict[through.key] !== undefined) continue;
+    let mergedValue: unknown = null;
+    if (Array.isArray(value)) {
+      // One after the other: merges of a graph share their memo and must not interleave.
+      const members: object[] = [];
+      for (const member of value as object[]) members.push(await mergeInto(host, member, merged));
+      mergedValue = members;
+    } else if (value !== null) mergedValue = await mergeInto(host, value as object, merged);
+    (target as Record<string, unknown>)[rel.key] = mergedValue;
+  }
+  return target;
+}

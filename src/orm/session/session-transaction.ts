@@ -1,0 +1,239 @@
+/**
+ * A session's database transaction, or one of its savepoints, as SQLAlchemy's
+ * SessionTransaction: the connection, the engine's transaction, the journal of the flushes made
+ * in it, and for a savepoint the copies of the objects it touched. Savepoints form a stack, each
+ * with its parent; the root holds the connection and returns it to the pool when it ends.
+ *
+ * What each end promises (docs/reliability.md):
+ * - commit: the work is in the database; a COMMIT that fails leaves the work to be written again.
+ * - rollback of the root: nothing of the transaction survives, in the database or in memory.
+ * - rollback of a savepoint: the database and the objects it touched are as when it began.
+ * - a flush that fails inside a savepoint rolls back to it; the transaction goes on.
+ */
+import { CommitOutcomeUnknownError, DBAPIError, InvalidRequestError, PendingRollbackError } from "../../core/errors.js";
+import type { Connection } from "../../engine/connection.js";
+import type { IsolationLevel } from "../../engine/driver.js";
+import type { Engine } from "../../engine/engine.js";
+import type { Transaction } from "../../engine/transaction.js";
+import type { InstanceState } from "../state/instance-state.js";
+import { Journal } from "../unit-of-work/journal.js";
+import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
+import { Snapshots } from "./snapshots.js";
+
+export interface BeginOptions {
+  readonly isolationLevel?: IsolationLevel | undefined;
+  /** Who holds the connection, for the pool's reports. */
+  readonly holder: string;
+}
+
+export class SessionTransaction {
+  journal = new Journal();
+  /** Objects as this savepoint found them (undefined for the root: its rollback expires them all). */
+  private readonly snapshots: Snapshots | undefined;
+  /** Objects that joined the session without a row inside this savepoint: its rollback expunges them. */
+  private readonly added = new Set<InstanceState>();
+  private ended = false;
+  /** The application ran statements of its own on the connection (`session.connection()`). */
+  private lent = false;
+  /**
+   * Why this transaction can only be rolled back: the database rolled it back (a deadlock, a
+   * lost connection: the root) or refuses to go on in it (PostgreSQL after an error: the
+   * innermost savepoint, or the root), or it holds work the session cannot write again. Every
+   * savepoint inside a failed transaction fails with it; rolling the failed one back clears it.
+   */
+  private failure: unknown;
+
+  private constructor(
+    readonly connection: Connection,
+    private tx: Transaction,
+    readonly parent: SessionTransaction | undefined,
+    private readonly uow: UnitOfWork,
+  ) {
+    this.snapshots = parent ? new Snapshots() : undefined;
+  }
+
+  /** Checks a connection out of the engine's pool and begins the root transaction on it. */
+  static async begin(engine: Engine, uow: UnitOfWork, options: BeginOptions): Promise<SessionTransaction> {
+    const connection = await engine.connect();
+    try {
+      const tx = await connection.begin(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {});
+      return new SessionTransaction(connection, tx, undefined, uow);
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
+  }
+
+  get root(): SessionTransaction {
+    return this.parent ? this.parent.root : this;
+  }
+
+  get isActive(): boolean {
+    return !this.ended;
+  }
+
+  /** A savepoint inside this transaction. */
+  async beginNested(): Promise<SessionTransaction> {
+    this.checkUsable();
+    return new SessionTransaction(this.connection, await this.connection.beginNested(), this, this.uow);
+  }
+
+  /** Throws when only a rollback can follow. */
+  checkUsable(): void {
+    const failed = this.failedLevel();
+    if (failed !== undefined) {
+      const what = failed.parent ? "savepoint" : "transaction";
+      const fix = failed.parent ? "Roll the savepoint back" : "Call session.rollback()";
+      throw new PendingRollbackError(
+        `This session's ${what} cannot go on after an earlier error (${describeError(failed.failure)}): the database ` +
+          `rolled back, or will only roll back, the work written in it. ${fix} first.`,
+        { cause: failed.failure },
+      );
+    }
+    if (this.ended) throw new InvalidRequestError(`This ${this.parent ? "savepoint" : "transaction"} has already ended.`);
+  }
+
+  /** The outermost transaction, from this one up, that only a rollback can end. */
+  private failedLevel(): SessionTransaction | undefined {
+    let failed: SessionTransaction | undefined;
+    for (let tx: SessionTransaction | undefined = this; tx; tx = tx.parent) if (tx.failure !== undefined) failed = tx;
+    return failed;
+  }
+
+  /** Marks this transaction (and every savepoint inside it) as one that only a rollback can end. */
+  private fail(cause: unknown): void {
+    this.failure ??= cause;
+  }
+
+  /** A statement in this transaction failed: the transaction may be unusable now (see `failure`). */
+  statementFailed(error: unknown): void {
+    const scope = failureScope(error, this.connection);
+    if (scope === "transaction") this.root.fail(error);
+    else if (scope === "savepoint") this.fail(error);
+  }
+
+  /** Before an object changes: the copy a rollback of this savepoint restores. */
+  changing(state: InstanceState): void {
+    this.snapshots?.take(state);
+  }
+
+  joinedPending(state: InstanceState): void {
+    if (this.parent) this.added.add(state);
+  }
+
+  // ------------------------------------------------------------------ ends
+
+  /** Releases the savepoint into its parent, or commits the transaction and returns the connection. */
+  async commit(): Promise<void> {
+    this.checkUsable();
+    if (this.parent) {
+      await this.tx.commit();
+      this.foldInto(this.parent);
+      return;
+    }
+    this.ended = true;
+    try {
+      await this.tx.commit();
+    } catch (error) {
+      // The transaction is over either way. Unless the outcome is unknown (the rows may be in),
+      // its work was not written: the unit of work holds it again, to be written once.
+      if (!(error instanceof CommitOutcomeUnknownError)) this.uow.restore(this.journal);
+      await this.connection.close();
+      throw error;
+    }
+    await this.connection.close();
+  }
+
+  /** Savepoints still open when the transaction commits are released with it. */
+  foldInto(parent: SessionTransaction): void {
+    this.ended = true;
+    parent.journal.absorb(this.journal);
+    if (parent.snapshots) this.snapshots?.passTo(parent.snapshots);
+    if (parent.parent) for (const state of this.added) parent.added.add(state);
+  }
+
+  /**
+   * Rolls the savepoint back (objects as it found them; those added in it leave), or the whole
+   * transaction (nothing of it survives: see `UnitOfWork.discard`) and returns the connection.
+   */
+  async rollback(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    if (!this.parent) {
+      this.uow.discard(this.journal);
+      await this.rollbackAndRelease();
+      return;
+    }
+    // Rolling back to the savepoint clears its own failure, not an enclosing transaction's.
+    if (this.parent.failedLevel() === undefined) {
+      try {
+        await this.tx.rollback();
+      } catch (error) {
+        this.root.fail(error); // the savepoint is gone with the transaction (a deadlock, a lost connection)
+      }
+    }
+    this.uow.restore(this.journal);
+    this.uow.expungeAdded(this.added);
+    this.uow.syncDeletions(this.snapshots!.restore());
+  }
+
+  /**
+   * A flush inside this transaction failed. In a savepoint, the database goes back to it and the
+   * flushes made in it are undone in memory (their work pending again), and the savepoint stays
+   * open. In the root, the transaction is rolled back and the work kept for the next one. When
+   * the database already rolled everything back under open savepoints, only a rollback can follow.
+   * Returns whether the transaction ended.
+   */
+  async flushFailed(error: unknown): Promise<boolean> {
+    if (this.parent) {
+      try {
+        await this.tx.rollback();
+        this.tx = await this.connection.beginNested();
+      } catch {
+        this.root.fail(error); // the savepoint is gone with the transaction (a deadlock, a lost connection)
+        return false;
+      }
+      this.uow.restore(this.journal);
+      this.journal = new Journal();
+      return false;
+    }
+    // Statements of the application's own ran in the transaction: the session cannot write them
+    // again, so going on as if nothing was lost would lie. Only a rollback may follow.
+    if (this.lent) {
+      this.fail(error);
+      return false;
+    }
+    this.ended = true;
+    this.uow.restore(this.journal);
+    await this.rollbackAndRelease();
+    return true;
+  }
+
+  /** The connection, for statements of the application's own (see `flushFailed`). */
+  lend(): Connection {
+    this.checkUsable();
+    this.root.lent = true;
+    return this.connection;
+  }
+
+  private async rollbackAndRelease(): Promise<void> {
+    // The ROLLBACK may fail on a broken connection: the database rolls back on its own then.
+    if (this.tx.isActive) await this.tx.rollback().catch(() => undefined);
+    await this.connection.close();
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
+}
+
+/**
+ * What a failed statement leaves unusable: the whole transaction (the connection is gone, or
+ * MariaDB/MySQL rolled it back on a deadlock), the innermost transaction or savepoint
+ * (PostgreSQL refuses every statement after an error until it is rolled back), or nothing.
+ */
+function failureScope(error: unknown, connection: Connection): "transaction" | "savepoint" | undefined {
+  if (!(error instanceof DBAPIError)) return undefined;
+  if (error.connectionInvalidated || error.transactionRolledBack) return "transaction";
+  return connection.dialect.name === "postgresql" ? "savepoint" : undefined;
+}

@@ -1,0 +1,48 @@
+/**
+ * Copies of objects as a savepoint found them, taken the first time each changes inside it, so
+ * that its rollback puts them back: attribute values, list members and the deletion mark.
+ */
+import { InstrumentedList } from "../state/collection.js";
+import type { InstanceState } from "../state/instance-state.js";
+
+interface Snapshot {
+  readonly dict: Record<string, unknown>;
+  readonly committed: Record<string, unknown> | undefined;
+  readonly collections: Map<string, object[]>;
+  readonly deletePending: boolean;
+}
+
+export class Snapshots {
+  private readonly byState = new Map<InstanceState, Snapshot>();
+
+  /** Copies an object's state, unless this savepoint has a copy already. */
+  take(state: InstanceState): void {
+    if (this.byState.has(state)) return;
+    const collections = new Map<string, object[]>();
+    for (const [key, value] of Object.entries(state.dict)) if (value instanceof InstrumentedList) collections.set(key, [...value]);
+    this.byState.set(state, {
+      dict: { ...state.dict },
+      committed: state.committed ? { ...state.committed } : undefined,
+      collections,
+      deletePending: state.deletePending,
+    });
+  }
+
+  /** A released savepoint's copies go to its parent, which keeps its own older ones. */
+  passTo(parent: Snapshots): void {
+    for (const [state, snapshot] of this.byState) if (!parent.byState.has(state)) parent.byState.set(state, snapshot);
+  }
+
+  /** Puts every copied object back as it was; returns them. */
+  restore(): InstanceState[] {
+    for (const [state, snap] of this.byState) {
+      for (const key of Object.keys(state.dict)) if (!(key in snap.dict)) delete state.dict[key];
+      Object.assign(state.dict, snap.dict);
+      for (const [key, members] of snap.collections) (state.dict[key] as InstrumentedList<object>).resetQuietly(members);
+      state.committed = snap.committed;
+      if (snap.deletePending) state.markForDeletion();
+      else state.unmarkForDeletion();
+    }
+    return [...this.byState.keys()];
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * A session's transactions over time: the one open now (begun on first use, once even when
+ * calls race for it), its savepoints, innermost last, and the order of the flushes, commits and
+ * rollbacks run on them. A flush waits for the one in flight; a rollback or close waits for the
+ * flush or commit in flight rather than pulling the connection from under it.
+ */
+import { CommitOutcomeUnknownError, InvalidRequestError } from "../../core/errors.js";
+import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
+import type { Select } from "../../core/statements/select.js";
+import type { Connection } from "../../engine/connection.js";
+import type { IsolationLevel } from "../../engine/driver.js";
+import type { Engine } from "../../engine/engine.js";
+import type { IdentityMap } from "../identity/identity-map.js";
+import type { RelationshipProperty } from "../mapping/relationship.js";
+import { Journal } from "../unit-of-work/journal.js";
+import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
+import { expireState } from "./expiry.js";
+import { SessionTransaction } from "./session-transaction.js";
+
+type Load = (rel: RelationshipProperty, objects: readonly object[]) => Promise<void>;
+
+let sessionsMade = 0;
+
+export class Transactions {
+  /** The innermost open transaction: a savepoint, or the root. */
+  innermost: SessionTransaction | undefined;
+  private starting: Promise<SessionTransaction> | undefined;
+  private flushing: Promise<void> | undefined;
+  private committing: Promise<void> | undefined;
+  /** Who holds the connection, in the pool's reports. */
+  private readonly holder = `Session #${++sessionsMade}`;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly uow: UnitOfWork,
+    private readonly identity: IdentityMap,
+    private readonly isolationLevel: IsolationLevel | undefined,
+  ) {}
+
+  /** The innermost transaction, the root begun if none is open (once, however many calls race). */
+  async current(): Promise<SessionTransaction> {
+    const tx = this.innermost;
+    if (tx) {
+      tx.checkUsable();
+      return tx;
+    }
+    this.starting ??= SessionTransaction.begin(this.engine, this.uow, { isolationLevel: this.isolationLevel, holder: this.holder })
+      .then((begun) => (this.innermost = begun))
+      .finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  async lend(): Promise<Connection> {
+    return (await this.current()).lend();
+  }
+
+  /** Runs a select for array rows. */
+  rows(statement: Select<unknown>): Promise<unknown[][]> {
+    return this.compiledRows(this.engine.cache.compile(statement.node));
+  }
+
+  async compiledRows(compiled: CompiledQuery): Promise<unknown[][]> {
+    const tx = await this.current();
+    try {
+      return (await tx.connection.executeCompiled<unknown[]>(compiled, { rowShape: "arrays" })).rows;
+    } catch (error) {
+      tx.statementFailed(error);
+      throw error;
+    }
+  }
+
+  // ------------------------------------------------------------------ flush and commit
+
+  /** Flushes the unit of work, after the flush in flight if there is one. */
+  async flush(expiring: boolean, load: Load): Promise<void> {
+    while (this.flushing) await this.flushing.catch(() => undefined);
+    if (this.uow.isEmpty) return;
+    const run = this.runFlush(expiring, load);
+    this.flushing = run;
+    try {
+      await run;
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async runFlush(expiring: boolean, load: Load): Promise<void> {
+    const tx = await this.current();
+    try {
+      await this.uow.flush({ connection: tx.connection, journal: tx.journal, expiring, load });
+    } catch (error) {
+      if (await tx.flushFailed(error)) this.innermost = undefined;
+      throw error;
+    }
+  }
+
+  /** Flushes and commits the transaction, open savepoints released with it; then expires (if asked). */
+  async commit(expire: boolean, load: Load): Promise<void> {
+    const run = this.runCommit(expire, load);
+    this.committing = run;
+    try {
+      await run;
+    } finally {
+      this.committing = undefined;
+    }
+  }
+
+  private async runCommit(expire: boolean, load: Load): Promise<void> {
+    this.innermost?.checkUsable();
+    await this.flush(expire, load);
+    let tx = this.innermost;
+    if (tx) {
+      tx.checkUsable();
+      while (tx.parent) {
+        tx.foldInto(tx.parent);
+        tx = tx.parent;
+      }
+      this.innermost = undefined;
+      try {
+        await tx.commit();
+      } catch (error) {
+        // The rows may be in: nothing is put back to be written again (that could write them
+        // twice); every object expires, so that what is read next is what the database holds.
+        if (error instanceof CommitOutcomeUnknownError) {
+          this.uow.clear();
+          for (const state of tx.journal.deleted) state.detach();
+          this.identity.forEachState(expireState);
+        }
+        throw error;
+      }
+      // Deleted objects are gone for good: they leave the session.
+      for (const state of tx.journal.deleted) state.detach();
+    }
+    if (expire) this.identity.forEachState(expireState);
+  }
+
+  // ------------------------------------------------------------------ rollback and savepoints
+
+  /** Rolls back the transaction, savepoints and all, once the work in flight has settled; discards its work. */
+  async rollback(): Promise<void> {
+    await this.settle();
+    let tx = this.innermost;
+    this.innermost = undefined;
+    if (!tx) {
+      this.uow.discard(new Journal());
+      return;
+    }
+    while (tx.parent) {
+      tx.foldInto(tx.parent);
+      tx = tx.parent;
+    }
+    await tx.rollback();
+  }
+
+  async beginNested(): Promise<SessionTransaction> {
+    const savepoint = await (await this.current()).beginNested();
+    this.innermost = savepoint;
+    return savepoint;
+  }
+
+  /** Flushes and releases the savepoint; if the flush fails, the savepoint is rolled back and the error thrown. */
+  async commitNested(savepoint: SessionTransaction, load: Load): Promise<void> {
+    savepoint.checkUsable();
+    if (savepoint !== this.innermost) throw new InvalidRequestError("A savepoint with savepoints open inside it cannot be committed: end those first.");
+    try {
+      await this.flush(false, load);
+    } catch (error) {
+      await this.rollbackNested(savepoint);
+      throw error;
+    }
+    await savepoint.commit();
+    this.innermost = savepoint.parent;
+  }
+
+  /** Rolls the savepoint back, and any inside it; a savepoint already ended is left as it is. */
+  async rollbackNested(savepoint: SessionTransaction): Promise<void> {
+    if (!savepoint.isActive) return;
+    await this.settle();
+    for (let tx = this.innermost; tx && tx !== savepoint.parent; tx = tx.parent) await tx.rollback();
+    this.innermost = savepoint.parent;
+  }
+
+  /** Waits for the transaction being begun and the flush or commit in flight, whatever their outcome. */
+  private async settle(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    await this.flushing?.catch(() => undefined);
+    await this.committing?.catch(() => undefined);
+  }
+}

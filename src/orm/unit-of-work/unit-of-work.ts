@@ -1,0 +1,332 @@
+/**
+ * A session's unit of work: the objects to insert (pending), update (modified) and delete, the
+ * orphans to decide at the next flush, and the rows waiting for a key. Objects join it through
+ * `add` and the save-update cascade; `flush` writes them (`flush.ts`); a failed flush or a
+ * rollback is undone from the journal the flushes kept (`restore`, `discard`).
+ */
+import type { Connection } from "../../engine/connection.js";
+import { InvalidRequestError } from "../../core/errors.js";
+import type { IdentityMap } from "../identity/identity-map.js";
+import { fillLinkKey } from "../identity/object-keys.js";
+import type { RelationshipProperty } from "../mapping/relationship.js";
+import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
+import { stateFor } from "../state/state-for.js";
+import { flush, uncommitCollections } from "./flush.js";
+import type { Journal } from "./journal.js";
+import { PendingObjects } from "./pending.js";
+
+/** What the unit of work needs from its session. */
+export interface UnitOfWorkHost {
+  /** What a joining object's `state.session` becomes. */
+  readonly owner: StateOwner;
+  readonly identity: IdentityMap;
+  /** Before an object's state changes: an open savepoint keeps a copy of it. */
+  changing(state: InstanceState): void;
+  /** An object without a row joined: an open savepoint expunges it if rolled back. */
+  joinedPending(state: InstanceState): void;
+}
+
+/** How a flush reaches the database. */
+export interface FlushTarget {
+  readonly connection: Connection;
+  readonly journal: Journal;
+  /** A commit expiring every object follows (see `FlushWork.expiring`). */
+  readonly expiring: boolean;
+  /** Loads a relationship (children to delete or detach), without flushing first. */
+  load(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
+}
+
+export class UnitOfWork {
+  /**
+   * Objects added and not yet inserted, each once, in the order added: a list, since a Set
+   * would cost a large `addAll` a hash insert per object.
+   */
+  readonly pending = new PendingObjects();
+  readonly modified = new Set<InstanceState>();
+  readonly deleting = new Set<InstanceState>();
+  /** Objects that left a delete-orphan parent: deleted at the next flush if still without one. */
+  private readonly orphans = new Map<InstanceState, RelationshipProperty>();
+  /** Rows written before an object they point to had a key (see `FlushWork.awaitingKeys`). */
+  private readonly awaitingKeys = new Set<InstanceState>();
+
+  constructor(private readonly host: UnitOfWorkHost) {}
+
+  // ------------------------------------------------------------------ membership
+
+  /** The object and what it references (save-update cascade) join; a deleted-marked one is kept. */
+  add(state: InstanceState): void {
+    const { owner } = this.host;
+    if (state.session === owner) {
+      if (state.deletePending && state.key !== undefined) this.undelete(state);
+      return;
+    }
+    if (state.session) throw new InvalidRequestError(`${describe(state)} already belongs to another session; expunge it there first.`);
+    // A worklist rather than recursion: a long chain of related objects must not exhaust the
+    // stack. Each object joins when first reached, so it is visited once however many links lead
+    // to it; objects of another session are left where they are. The worklist is the pending
+    // list itself (objects without a row join it, in the order reached), plus the few that join
+    // with a row: no second list of every object added.
+    const pending = this.pending.all;
+    let next = pending.length;
+    const keyed: InstanceState[] = [];
+    this.join(state, keyed);
+    for (let k = 0; next < pending.length || k < keyed.length; ) {
+      const { mapper, dict } = next < pending.length ? pending[next++]! : keyed[k++]!;
+      const cascading = mapper.relationshipsCascading("save-update");
+      for (let r = 0; r < cascading.length; r++) {
+        const value = dict[cascading[r]!.key];
+        if (value === undefined || value === null) continue;
+        if (!Array.isArray(value)) {
+          this.joinCascaded(value as object, keyed);
+          continue;
+        }
+        // Indexed: `for...of` over an Array subclass allocates an iterator result per member.
+        for (let j = 0; j < value.length; j++) this.joinCascaded(value[j] as object, keyed);
+      }
+    }
+  }
+
+  /** An object reached by the save-update cascade joins, unless it is in a session already. */
+  private joinCascaded(obj: object, keyed: InstanceState[]): void {
+    const known = stateOf(obj);
+    if (known?.session !== undefined) return;
+    this.join(known !== undefined && !known.mapper.fieldsMayHideAttributes ? known : stateFor(obj), keyed);
+  }
+
+  /** Pending without a row, else in the identity map (and on `keyed`, for the cascade to walk on). */
+  private join(state: InstanceState, keyed: InstanceState[]): void {
+    if (state.deleted) throw new InvalidRequestError(`${describe(state)} was deleted; it cannot be added again.`);
+    this.host.changing(state);
+    state.attach(this.host.owner);
+    if (state.key === undefined) {
+      this.pending.push(state);
+      this.host.joinedPending(state);
+    } else {
+      this.host.identity.set(state.mapper, state.key, state.obj);
+      // Changed while detached, perhaps: its relationships too (moved to a new parent, whose
+      // key it then copies), which leave no trace in `committed`. The flush looks, at little cost.
+      this.modified.add(state);
+      keyed.push(state);
+    }
+  }
+
+  /** Marks the object for deletion at the next flush; a pending one simply leaves. */
+  delete(state: InstanceState): void {
+    if (state.session !== this.host.owner) throw new InvalidRequestError(`${describe(state)} is not in this session.`);
+    this.host.changing(state);
+    if (state.key === undefined) {
+      this.expunge(state);
+      return;
+    }
+    state.markForDeletion();
+    this.deleting.add(state);
+  }
+
+  undelete(state: InstanceState): void {
+    state.unmarkForDeletion();
+    this.deleting.delete(state);
+  }
+
+  /** The object leaves the session (pending or persistent). */
+  expunge(state: InstanceState): void {
+    if (state.key === undefined) this.pending.remove(state);
+    this.forget(state);
+  }
+
+  /** Takes the object out of every set and map of the session but `pending`, and detaches it. */
+  forget(state: InstanceState): void {
+    this.modified.delete(state);
+    this.deleting.delete(state);
+    this.awaitingKeys.delete(state);
+    if (state.key !== undefined) this.host.identity.delete(state.mapper, state.key);
+    state.detach();
+  }
+
+  markModified(state: InstanceState): void {
+    this.host.changing(state);
+    if (state.key !== undefined && !state.deleted) this.modified.add(state);
+  }
+
+  /** See `StateOwner.orphaned`. */
+  orphaned(state: InstanceState, via: RelationshipProperty | undefined): void {
+    const { owner, identity } = this.host;
+    if (state.session === owner) {
+      if (via?.backRef !== undefined) this.orphans.set(state, via);
+      else this.delete(state);
+      return;
+    }
+    // A link removed through a many-to-many view whose association objects were not loaded:
+    // the stand-in is the row to delete.
+    if (state.key !== undefined || state.session !== undefined) return;
+    const key = fillLinkKey(state);
+    if (key === undefined) return;
+    const known = identity.get(state.mapper, key);
+    if (known) return this.delete(stateOf(known)!);
+    state.loaded(owner, key);
+    identity.set(state.mapper, key, state.obj);
+    this.delete(state);
+  }
+
+  /** Whether a flush would write nothing (orphans are decided first). */
+  get isEmpty(): boolean {
+    this.deleteOrphans();
+    return this.pending.length === 0 && this.modified.size === 0 && this.deleting.size === 0;
+  }
+
+  // ------------------------------------------------------------------ flush
+
+  /**
+   * Writes the work. On error the objects are as before the call (the caller undoes the
+   * journal's records of the database work, which its rollback discards).
+   */
+  async flush(target: FlushTarget): Promise<void> {
+    // The pending list goes to the flush; objects added meanwhile wait in a new one.
+    const { states: pending, byMapper: pendingByMapper } = this.pending.take();
+    const modified = [...this.modified];
+    const deleting = [...this.deleting];
+    let inserted: number;
+    try {
+      inserted = await flush({
+        conn: target.connection,
+        identity: this.host.identity,
+        journal: target.journal,
+        pending,
+        pendingByMapper,
+        modified,
+        deleting,
+        awaitingKeys: this.awaitingKeys,
+        expiring: target.expiring,
+        load: target.load,
+      });
+    } catch (error) {
+      this.pending.reset(pending.concat(this.pending.all));
+      throw error;
+    }
+    // Mostly every pending object was inserted: then no pass over them.
+    if (inserted !== pending.length) this.keepUninserted(pending);
+    this.modified.clear();
+    for (const state of deleting) this.deleting.delete(state);
+  }
+
+  /**
+   * After a flush, the pending objects it did not insert stay pending, but those a delete
+   * cascade reached: they leave the session (as SQLAlchemy expunges them).
+   */
+  private keepUninserted(flushed: readonly InstanceState[]): void {
+    const left: InstanceState[] = [];
+    for (const state of flushed) {
+      if (state.key !== undefined) continue;
+      if (state.deletePending) this.forget(state);
+      else left.push(state);
+    }
+    this.pending.reset(left.concat(this.pending.all));
+  }
+
+  /** Objects that left a delete-orphan parent and found no other by now are deleted. */
+  private deleteOrphans(): void {
+    if (this.orphans.size === 0) return;
+    for (const [state, via] of this.orphans) {
+      // null: it still has no parent (undefined: expired since, not known; it is left alone).
+      if (state.session === this.host.owner && !state.deletePending && state.dict[via.backRef!.key] === null) this.delete(state);
+    }
+    this.orphans.clear();
+  }
+
+  // ------------------------------------------------------------------ undo
+
+  /**
+   * The database work of the journal's flushes was rolled back, the work itself is kept: objects
+   * inserted are pending again, deleted ones marked for deletion again, updated ones modified
+   * again, so the next flush writes each change once (a failed flush, a failed COMMIT).
+   */
+  restore(journal: Journal): void {
+    const { owner, identity } = this.host;
+    // Lists first: an inserted object's lists are uncommitted below, whatever a later flush recorded.
+    journal.restoreCollections();
+    // A failed flush leaves its objects in `pending`; those of earlier flushes return to it.
+    const stillPending = new Set(this.pending.all);
+    for (const state of journal.inserted.flat()) {
+      this.unInsert(state);
+      if (state.session === owner && !stillPending.has(state)) this.pending.push(state);
+    }
+    clearGeneratedKeys(journal);
+    for (const state of journal.deleted) {
+      state.undoDeletion();
+      if (state.session === owner && state.key !== undefined) {
+        identity.set(state.mapper, state.key, state.obj);
+        state.markForDeletion();
+        this.deleting.add(state);
+      }
+    }
+    for (const [state, before] of journal.updated) {
+      state.committed = { ...before, ...state.committed };
+      if (state.session === owner && state.key !== undefined) this.modified.add(state);
+    }
+  }
+
+  /**
+   * The transaction was rolled back, work and all (`session.rollback()`): objects it inserted or
+   * added leave the session, transient again; objects it deleted or marked for deletion are
+   * persistent again. Nothing of it is written later. The caller expires what stays.
+   */
+  discard(journal: Journal): void {
+    const { owner, identity } = this.host;
+    journal.restoreCollections();
+    for (const state of journal.inserted.flat()) {
+      this.unInsert(state);
+      if (state.session === owner) state.detach();
+    }
+    clearGeneratedKeys(journal);
+    for (const state of journal.deleted) {
+      state.undoDeletion();
+      if (state.session === owner && state.key !== undefined) identity.set(state.mapper, state.key, state.obj);
+    }
+    for (const state of this.pending.all) state.detach();
+    this.pending.reset([]);
+    for (const state of this.deleting) state.unmarkForDeletion();
+    this.clear();
+  }
+
+  /** Objects that joined inside a rolled-back savepoint and have no row leave, in one pass over `pending`. */
+  expungeAdded(added: ReadonlySet<InstanceState>): void {
+    if (added.size === 0) return;
+    const dropped = new Set([...added].filter((state) => state.key === undefined));
+    this.pending.reset(this.pending.all.filter((state) => !dropped.has(state)));
+    for (const state of dropped) this.forget(state);
+  }
+
+  /** Objects whose deletion mark a savepoint's rollback put back: the set follows the marks. */
+  syncDeletions(states: readonly InstanceState[]): void {
+    for (const state of states) {
+      if (state.deletePending) this.deleting.add(state);
+      else this.deleting.delete(state);
+    }
+  }
+
+  /** Forgets every object (their detaching is the caller's). */
+  clear(): void {
+    this.pending.reset([]);
+    this.modified.clear();
+    this.deleting.clear();
+    this.orphans.clear();
+    this.awaitingKeys.clear();
+  }
+
+  /** The object's row is gone: no key, no committed lists, nothing to reload. */
+  private unInsert(state: InstanceState): void {
+    if (state.key !== undefined) this.host.identity.delete(state.mapper, state.key);
+    state.forgetKey();
+    uncommitCollections(state);
+    state.expired = undefined;
+    this.awaitingKeys.delete(state);
+  }
+}
+
+/** Keys the database generated for the journal's inserts were never committed: they are cleared. */
+function clearGeneratedKeys(journal: Journal): void {
+  for (const state of journal.generatedKeys.flat()) state.dict[state.mapper.generatedKey!.attr] = undefined;
+}
+
+export function describe(state: InstanceState): string {
+  return `${state.mapper.name} object`;
+}
