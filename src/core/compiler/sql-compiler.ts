@@ -153,6 +153,9 @@ export abstract class SqlCompiler {
     const froms = this.resolveFroms(node, correlate);
     const sources = froms.flatMap(sourcesOf);
     this.enclosing.push(sources);
+    // A subquery in SET or RETURNING names columns of several tables: they stay qualified there.
+    const unqualified = this.unqualified;
+    this.unqualified = false;
     try {
       let sql = node.distinct ? "SELECT DISTINCT " : "SELECT ";
       sql += node.columns.map((c) => this.selectColumn(c)).join(", ");
@@ -167,6 +170,7 @@ export abstract class SqlCompiler {
       if (node.forUpdate) sql += this.forUpdate();
       return sql;
     } finally {
+      this.unqualified = unqualified;
       this.enclosing.pop();
     }
   }
@@ -216,16 +220,34 @@ export abstract class SqlCompiler {
 
   protected update(node: UpdateNode): string {
     if (node.set.length === 0) throw new CompileError(`UPDATE ${node.table.name} has no values to set.`);
-    const set = this.withUnqualified(() => node.set.map(([name, value]) => `${this.quote(name)} = ${this.expr(value)}`));
-    let sql = `UPDATE ${this.tableName(node.table)} SET ${set.join(", ")}`;
-    if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
-    return sql + this.returning(node.returning, "updateReturning", "UPDATE");
+    return this.withTarget(node.table, () => {
+      const set = this.withUnqualified(() => node.set.map(([name, value]) => `${this.quote(name)} = ${this.expr(value)}`));
+      let sql = `UPDATE ${this.tableName(node.table)} SET ${set.join(", ")}`;
+      if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
+      return sql + this.returning(node.returning, "updateReturning", "UPDATE");
+    });
   }
 
   protected delete(node: DeleteNode): string {
-    let sql = `DELETE FROM ${this.tableName(node.table)}`;
-    if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
-    return sql + this.returning(node.returning, "deleteReturning", "DELETE");
+    return this.withTarget(node.table, () => {
+      let sql = `DELETE FROM ${this.tableName(node.table)}`;
+      if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
+      return sql + this.returning(node.returning, "deleteReturning", "DELETE");
+    });
+  }
+
+  /**
+   * Subqueries in an UPDATE or DELETE correlate to its table, as in SQLAlchemy: `WHERE EXISTS
+   * (SELECT ... FROM orders WHERE orders.user_id = users.id)` tests each row being changed, where
+   * adding `users` to the subquery's FROM would test any row at all.
+   */
+  private withTarget<T>(table: TableNode, fn: () => T): T {
+    this.enclosing.push([table]);
+    try {
+      return fn();
+    } finally {
+      this.enclosing.pop();
+    }
   }
 
   private returning(columns: readonly LabelNode[], capability: keyof DialectCapabilities, verb: string): string {
