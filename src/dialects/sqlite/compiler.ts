@@ -64,6 +64,11 @@ export class SqliteDdlCompiler extends DdlCompiler {
     return table.primaryKey.length === 1 && table.primaryKey[0]!.autoincrement;
   }
 
+  /** SQLite qualifies the index, not its table (`"billing"."ix" ON "accounts"`): the index lives in the table's schema. */
+  protected override indexOn(name: string, table: Table): string {
+    return table.schema ? `${this.q(table.schema)}.${this.q(name)} ON ${this.q(table.name)}` : super.indexOn(name, table);
+  }
+
   override columnSpec(column: Column): string {
     if (column.primaryKey && column.autoincrement && this.inlinePrimaryKey(column.table)) {
       return `${this.q(column.name)} INTEGER NOT NULL PRIMARY KEY`;
