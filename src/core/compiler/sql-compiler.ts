@@ -99,6 +99,11 @@ export abstract class SqlCompiler {
     return `${this.operand(left)} || ${this.operand(right)}`;
   }
 
+  /** A function's name in this dialect, for the portable functions of `func` that some dialect spells differently. */
+  protected functionName(name: string): string {
+    return name;
+  }
+
   protected insertDefaultValues(table: string): string {
     return `INSERT INTO ${table} DEFAULT VALUES`;
   }
@@ -333,7 +338,7 @@ export abstract class SqlCompiler {
       case "between":
         return `${this.operand(node.expr)} ${node.negated ? "NOT " : ""}BETWEEN ${this.operand(node.low)} AND ${this.operand(node.high)}`;
       case "function":
-        return `${node.name}(${node.distinct ? "DISTINCT " : ""}${node.args.map((a) => this.expr(a)).join(", ")})`;
+        return `${this.functionName(node.name)}(${node.distinct ? "DISTINCT " : ""}${node.args.map((a) => this.expr(a)).join(", ")})`;
       case "cast":
         return `CAST(${this.expr(node.expr)} AS ${this.castTypeName(node.type)})`;
       case "raw":

@@ -48,6 +48,11 @@ export class SqliteCompiler extends SqlCompiler {
     return super.limitOffset(limit, offset);
   }
 
+  /** SQLite's `length()` counts characters; it has no `char_length()`. */
+  protected override functionName(name: string): string {
+    return name === "char_length" ? "length" : name;
+  }
+
   protected override forUpdate(): string {
     return ""; // SQLite locks the whole database for writes; there is no row lock to ask for.
   }
