@@ -131,3 +131,26 @@ forEachDatabase("DDL", (ctx) => {
     await cycle.dropAll(engine);
   });
 });
+
+// A table in another schema, with an index: on SQLite, an attached database.
+const billing = new MetaData();
+const invoices = table("core_ddl_invoices", billing, { id: integer().primaryKey(), number: string(20).notNull().index() }, undefined, {
+  schema: "core_ddl_billing",
+});
+
+forEachDatabase(
+  "DDL in an attached schema",
+  (ctx) => {
+    test("createAll makes a schema-qualified table's index in that schema (SQLite names the index, not the table, with it)", async () => {
+      const { engine } = ctx;
+      await engine.execute(sql.raw("ATTACH DATABASE ':memory:' AS core_ddl_billing"));
+      await billing.createAll(engine);
+      await engine.execute(insert(invoices).values({ number: "A-1" }));
+      assert.deepEqual((await engine.execute(select(invoices.c.number))).rows, [{ number: "A-1" }]);
+      const indexes = await engine.execute(sql.raw("SELECT name FROM core_ddl_billing.sqlite_master WHERE type = 'index' ORDER BY name"));
+      assert.deepEqual(indexes.rows, [{ name: "ix_core_ddl_invoices_number" }]);
+      await billing.dropAll(engine, { checkFirst: false });
+    });
+  },
+  ["sqlite"],
+);

@@ -9,7 +9,10 @@ import {
   CompileError,
   MetaData,
   deleteFrom,
+  exists,
   func,
+  not,
+  scalarSubquery,
   insert,
   integer,
   select,
@@ -140,6 +143,24 @@ forEachDatabase("insert, update, delete", (ctx) => {
     } else {
       await assert.rejects(ctx.engine.execute(remove), (e: Error) => e instanceof CompileError && /DELETE \.\.\. RETURNING/.test(e.message));
     }
+  });
+
+  test("subqueries in UPDATE and DELETE correlate to the table changed: each row is tested, not any row", async () => {
+    await ctx.engine.execute(insert(products).values([{ id: 1, name: "apple", stock: 1 }, { id: 2, name: "pear", stock: 2 }, { id: 3, name: "plum", stock: 3 }]));
+    await ctx.engine.execute(insert(archive).values([{ id: 1, name: "apple", stock: 10 }, { id: 3, name: "plum", stock: 30 }]));
+    const archived = () => select(archive.c.id).where(archive.c.id.eq(products.c.id));
+    // SET (SELECT ... WHERE archive.id = products.id): one value per row, not all of archive's.
+    const restored = await ctx.engine.execute(
+      update(products)
+        .set({ price: scalarSubquery(select(archive.c.stock).where(archive.c.id.eq(products.c.id))) })
+        .where(exists(archived())),
+    );
+    assert.equal(restored.rowCount, 2);
+    const prices = await rows(select(products.c.name, products.c.price).orderBy(products.c.name));
+    assert.deepEqual(prices.map((r) => [r.name, r.price]), [["apple", 10], ["pear", null], ["plum", 30]]);
+    const removed = await ctx.engine.execute(deleteFrom(products).where(not(exists(archived()))));
+    assert.equal(removed.rowCount, 1);
+    assert.deepEqual((await stockByName()).map(([name]) => name), ["apple", "plum"]);
   });
 
   test("delete with a condition, and delete everything; rowCount counts the deleted rows", async () => {

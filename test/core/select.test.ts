@@ -17,6 +17,7 @@ import {
   exists,
   func,
   integer,
+  literal,
   not,
   or,
   scalarSubquery,
@@ -258,6 +259,11 @@ forEachDatabase("select", (ctx) => {
     const numbers = await rows(select(cast(cast(people.c.age, types.string(10)), types.integer()).label("n")).where(people.c.id.eq(1)));
     assert.deepEqual(numbers, [{ n: 31 }]);
     assert.deepEqual(await names(func.lower(people.c.name).eq("bob")), ["bob"]);
+  });
+
+  test("func.length counts characters, not bytes, on every database", async () => {
+    const text = cast(literal("Åsa 😀"), types.text());
+    assert.deepEqual(await rows(select(func.length(text).label("n"))), [{ n: 5 }]);
   });
 
   test("select(table) returns every column under its key", async () => {

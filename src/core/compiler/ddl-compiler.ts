@@ -46,9 +46,14 @@ export class DdlCompiler {
 
   createIndex(table: Table, index: Index): string {
     const name = index.name ?? `ix_${table.name}_${index.columns.map((c) => c.name).join("_")}`;
-    return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${this.q(name)} ON ${this.tableName(table)} (${index.columns
+    return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${this.indexOn(name, table)} (${index.columns
       .map((c) => this.q(c.name))
       .join(", ")})`;
+  }
+
+  /** `name ON table`: the dialect decides which of the two carries the table's schema. */
+  protected indexOn(name: string, table: Table): string {
+    return `${this.q(name)} ON ${this.tableName(table)}`;
   }
 
   addForeignKey(fk: ForeignKey): string {

@@ -99,6 +99,11 @@ export abstract class SqlCompiler {
     return `${this.operand(left)} || ${this.operand(right)}`;
   }
 
+  /** A function's name in this dialect, for the portable functions of `func` that some dialect spells differently. */
+  protected functionName(name: string): string {
+    return name;
+  }
+
   protected insertDefaultValues(table: string): string {
     return `INSERT INTO ${table} DEFAULT VALUES`;
   }
@@ -153,6 +158,9 @@ export abstract class SqlCompiler {
     const froms = this.resolveFroms(node, correlate);
     const sources = froms.flatMap(sourcesOf);
     this.enclosing.push(sources);
+    // A subquery in SET or RETURNING names columns of several tables: they stay qualified there.
+    const unqualified = this.unqualified;
+    this.unqualified = false;
     try {
       let sql = node.distinct ? "SELECT DISTINCT " : "SELECT ";
       sql += node.columns.map((c) => this.selectColumn(c)).join(", ");
@@ -167,6 +175,7 @@ export abstract class SqlCompiler {
       if (node.forUpdate) sql += this.forUpdate();
       return sql;
     } finally {
+      this.unqualified = unqualified;
       this.enclosing.pop();
     }
   }
@@ -216,16 +225,34 @@ export abstract class SqlCompiler {
 
   protected update(node: UpdateNode): string {
     if (node.set.length === 0) throw new CompileError(`UPDATE ${node.table.name} has no values to set.`);
-    const set = this.withUnqualified(() => node.set.map(([name, value]) => `${this.quote(name)} = ${this.expr(value)}`));
-    let sql = `UPDATE ${this.tableName(node.table)} SET ${set.join(", ")}`;
-    if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
-    return sql + this.returning(node.returning, "updateReturning", "UPDATE");
+    return this.withTarget(node.table, () => {
+      const set = this.withUnqualified(() => node.set.map(([name, value]) => `${this.quote(name)} = ${this.expr(value)}`));
+      let sql = `UPDATE ${this.tableName(node.table)} SET ${set.join(", ")}`;
+      if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
+      return sql + this.returning(node.returning, "updateReturning", "UPDATE");
+    });
   }
 
   protected delete(node: DeleteNode): string {
-    let sql = `DELETE FROM ${this.tableName(node.table)}`;
-    if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
-    return sql + this.returning(node.returning, "deleteReturning", "DELETE");
+    return this.withTarget(node.table, () => {
+      let sql = `DELETE FROM ${this.tableName(node.table)}`;
+      if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
+      return sql + this.returning(node.returning, "deleteReturning", "DELETE");
+    });
+  }
+
+  /**
+   * Subqueries in an UPDATE or DELETE correlate to its table, as in SQLAlchemy: `WHERE EXISTS
+   * (SELECT ... FROM orders WHERE orders.user_id = users.id)` tests each row being changed, where
+   * adding `users` to the subquery's FROM would test any row at all.
+   */
+  private withTarget<T>(table: TableNode, fn: () => T): T {
+    this.enclosing.push([table]);
+    try {
+      return fn();
+    } finally {
+      this.enclosing.pop();
+    }
   }
 
   private returning(columns: readonly LabelNode[], capability: keyof DialectCapabilities, verb: string): string {
@@ -311,7 +338,7 @@ export abstract class SqlCompiler {
       case "between":
         return `${this.operand(node.expr)} ${node.negated ? "NOT " : ""}BETWEEN ${this.operand(node.low)} AND ${this.operand(node.high)}`;
       case "function":
-        return `${node.name}(${node.distinct ? "DISTINCT " : ""}${node.args.map((a) => this.expr(a)).join(", ")})`;
+        return `${this.functionName(node.name)}(${node.distinct ? "DISTINCT " : ""}${node.args.map((a) => this.expr(a)).join(", ")})`;
       case "cast":
         return `CAST(${this.expr(node.expr)} AS ${this.castTypeName(node.type)})`;
       case "raw":

@@ -39,8 +39,9 @@ export const func = {
   upper<T extends string | null>(expr: Expression<T>): Expression<T> {
     return call("upper", [expr], expr.type);
   },
+  /** The number of characters: `char_length()`, since MySQL's `length()` counts bytes (`length()` on SQLite, which has no `char_length()`). */
   length(expr: Expression<string | null>): Expression<number> {
-    return call("length", [expr], types.integer());
+    return call("char_length", [expr], types.integer());
   },
   abs<T extends number | null>(expr: Expression<T>): Expression<T> {
     return call("abs", [expr], expr.type);

@@ -2,7 +2,9 @@
 import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
 import type { ExprNode } from "../../core/ast/nodes.js";
+import { CompileError } from "../../core/errors.js";
 import type { Column } from "../../core/schema/column.js";
+import type { ForeignKey } from "../../core/schema/constraints.js";
 import type { Table } from "../../core/schema/table.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 
@@ -48,6 +50,11 @@ export class SqliteCompiler extends SqlCompiler {
     return super.limitOffset(limit, offset);
   }
 
+  /** SQLite's `length()` counts characters; it has no `char_length()`. */
+  protected override functionName(name: string): string {
+    return name === "char_length" ? "length" : name;
+  }
+
   protected override forUpdate(): string {
     return ""; // SQLite locks the whole database for writes; there is no row lock to ask for.
   }
@@ -62,6 +69,20 @@ export class SqliteDdlCompiler extends DdlCompiler {
   /** A lone autoincrement key must be `INTEGER PRIMARY KEY` on the column to alias the rowid. */
   protected override inlinePrimaryKey(table: Table): boolean {
     return table.primaryKey.length === 1 && table.primaryKey[0]!.autoincrement;
+  }
+
+  /** SQLite qualifies the index, not its table (`"billing"."ix" ON "accounts"`): the index lives in the table's schema. */
+  protected override indexOn(name: string, table: Table): string {
+    return table.schema ? `${this.q(table.schema)}.${this.q(name)} ON ${this.q(table.name)}` : super.indexOn(name, table);
+  }
+
+  /** SQLite has no ALTER TABLE for constraints; the schema runner declares every foreign key inline there. */
+  override addForeignKey(fk: ForeignKey): string {
+    throw new CompileError(`SQLite cannot add foreign key ${fk.name} to an existing table; declare it in CREATE TABLE.`);
+  }
+
+  override dropForeignKey(fk: ForeignKey): string {
+    throw new CompileError(`SQLite cannot drop foreign key ${fk.name} from a table; drop the table instead.`);
   }
 
   override columnSpec(column: Column): string {
