@@ -5,7 +5,7 @@
  */
 import { describe, test } from "node:test";
 import { columnsOf, func, select, type Select } from "../../src/index.js";
-import { mapperOfClass } from "../../src/orm/entity.js";
+import { mapperOfClass } from "../../src/orm/mapped.js";
 import { withJoinedLoads } from "../../src/orm/loading/joined.js";
 import { Association, Child, Parent } from "../../examples/seed/index.js";
 import { assertCompile } from "../support/assert-compile.js";
