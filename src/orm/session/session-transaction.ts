@@ -131,16 +131,27 @@ export class SessionTransaction {
       this.foldInto(this.parent);
       return;
     }
-    this.ended = true;
     try {
       await this.tx.commit();
     } catch (error) {
-      // The transaction is over either way. Unless the outcome is unknown (the rows may be in),
-      // its work was not written: the unit of work holds it again, to be written once.
-      if (!(error instanceof CommitOutcomeUnknownError)) this.uow.restore(this.journal);
       await this.connection.close();
+      // The rows may be in: nothing is put back to be written again (the caller expires all).
+      if (error instanceof CommitOutcomeUnknownError) {
+        this.ended = true;
+        throw error;
+      }
+      // Lost with the connection, or refused for a deadlock or a serialization failure: as for a
+      // flush (see `flushFailed`), only a rollback may follow.
+      if (failureScope(error, this.connection) === "transaction") {
+        this.fail(error);
+        throw error;
+      }
+      // Refused for its data (a deferred constraint, say): its work is held again, to be written once.
+      this.ended = true;
+      this.uow.restore(this.journal);
       throw error;
     }
+    this.ended = true;
     await this.connection.close();
   }
 
@@ -185,6 +196,14 @@ export class SessionTransaction {
    * Returns whether the transaction ended.
    */
   async flushFailed(error: unknown): Promise<boolean> {
+    // The database rolled the transaction back, or it cannot commit any more (a deadlock, a
+    // serialization failure, a lost connection): what was read in it is void, so its work is
+    // not written again on its own either. Only a rollback may follow (then a retry, which
+    // `sessionMaker().transaction` does).
+    if (failureScope(error, this.connection) === "transaction") {
+      this.root.fail(error);
+      return false;
+    }
     if (this.parent) {
       try {
         await this.tx.rollback();
@@ -234,6 +253,6 @@ function describeError(error: unknown): string {
  */
 function failureScope(error: unknown, connection: Connection): "transaction" | "savepoint" | undefined {
   if (!(error instanceof DBAPIError)) return undefined;
-  if (error.connectionInvalidated || error.transactionRolledBack) return "transaction";
+  if (error.connectionInvalidated || error.transactionRolledBack || error.retryable) return "transaction";
   return connection.dialect.name === "postgresql" ? "savepoint" : undefined;
 }

@@ -119,6 +119,7 @@ export class Transactions {
       try {
         await tx.commit();
       } catch (error) {
+        if (tx.isActive) this.innermost = tx; // failed: only a rollback ends it
         // The rows may be in: nothing is put back to be written again (that could write them
         // twice); every object expires, so that what is read next is what the database holds.
         if (error instanceof CommitOutcomeUnknownError) {
