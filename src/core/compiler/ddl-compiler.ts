@@ -37,6 +37,11 @@ export class DdlCompiler {
     return given !== undefined ? this.given(given, what) : fitGeneratedName(generated(), this.identifierLimit);
   }
 
+  /** `CONSTRAINT <name> ` for a given name; nothing without one (the database names it then). */
+  private constraintPrefix(name: string | undefined, what: string): string {
+    return name ? `CONSTRAINT ${this.q(this.given(name, what))} ` : "";
+  }
+
   /** The foreign key's name on this database (`fk.name`, shortened if it is generated and too long). */
   foreignKeyName(fk: ForeignKey): string {
     return this.constraintName(fk.explicitName, () => fk.name, `foreign key on table '${fk.table.name}'`);
@@ -53,10 +58,10 @@ export class DdlCompiler {
       if (check) lines.push(check);
     }
     for (const u of table.uniques) {
-      lines.push(`${u.name ? `CONSTRAINT ${this.q(this.given(u.name, `unique constraint on table '${table.name}'`))} ` : ""}UNIQUE (${u.columns.map((c) => this.q(c.name)).join(", ")})`);
+      lines.push(`${this.constraintPrefix(u.name, `unique constraint on table '${table.name}'`)}UNIQUE (${u.columns.map((c) => this.q(c.name)).join(", ")})`);
     }
     for (const c of table.checks) {
-      lines.push(`${c.name ? `CONSTRAINT ${this.q(this.given(c.name, `check constraint on table '${table.name}'`))} ` : ""}CHECK (${this.sql.compileDdlExpression(c.condition.node)})`);
+      lines.push(`${this.constraintPrefix(c.name, `check constraint on table '${table.name}'`)}CHECK (${this.sql.compileDdlExpression(c.condition.node)})`);
     }
     for (const fk of table.foreignKeys) if (!deferred.has(fk)) lines.push(this.foreignKeySpec(fk));
     return `CREATE TABLE ${this.tableName(table)} (\n  ${lines.join(",\n  ")}\n)`;

@@ -39,9 +39,12 @@ function expr(w: Walk, node: ExprNode | undefined): void {
   }
   switch (node.kind) {
     case "column":
-      w.key += "c(";
-      source(w, node.source);
-      w.key += `${text(node.name)})`;
+      if (node.source.kind === "table") w.key += `c(${tableKey(node.source)}${text(node.name)})`;
+      else {
+        w.key += "c(";
+        source(w, node.source);
+        w.key += `${text(node.name)})`;
+      }
       return;
     case "param":
       w.params.push(node);
@@ -246,8 +249,16 @@ function root(w: Walk, node: Node): void {
   }
 }
 
+/** Tables live as long as their MetaData: each one's key is built once, not per column reference. */
+const tableKeys = new WeakMap<TableNode, string>();
+
 function tableKey(table: TableNode): string {
-  return `t${text(table.schema ?? "")}${text(table.name)}`;
+  let key = tableKeys.get(table);
+  if (key === undefined) {
+    key = `t${text(table.schema ?? "")}${text(table.name)}`;
+    tableKeys.set(table, key);
+  }
+  return key;
 }
 
 /**
