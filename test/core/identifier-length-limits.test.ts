@@ -159,4 +159,27 @@ forEachDatabase("identifier length limits", (ctx) => {
       await named.dropAll(engine);
     }
   });
+
+  test("a generated name with multi-byte characters is cut between characters (PostgreSQL counts bytes)", async () => {
+    const { engine, db } = ctx;
+    const accented = new MetaData();
+    const name = `core_idlen_x${"é".repeat(24)}`; // 60 bytes, 36 characters
+    table(name, accented, { id: integer().primaryKey(), v: integer().named("valeur").index() });
+    const full = `ix_${name}_valeur`; // 70 bytes, 46 characters
+    await accented.dropAll(engine);
+    await accented.createAll(engine);
+    try {
+      const [index, ...more] = (await engine.inspect().constraintNames(name)).indexes;
+      assert.deepEqual(more, []);
+      if (db.name === "postgresql") {
+        // 54 bytes for the prefix would split an "é": 53 bytes of it, then the hash.
+        assert.equal(index, `${full.slice(0, 34)}_${index!.slice(-8)}`);
+        assert.equal(byteLength(index!), 62);
+      } else {
+        assert.equal(index, full, "within MySQL's 64 characters; SQLite has no limit");
+      }
+    } finally {
+      await accented.dropAll(engine);
+    }
+  });
 });
