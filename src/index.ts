@@ -47,7 +47,7 @@ export { Connection, type BeginOptions } from "./engine/connection.js";
 export { Transaction } from "./engine/transaction.js";
 export { Result } from "./engine/result.js";
 export { Inspector } from "./engine/inspector.js";
-export type { IsolationLevel } from "./engine/driver.js";
+export type { IsolationLevel, ConstraintNames } from "./engine/driver.js";
 
 // Errors
 export * from "./core/errors.js";

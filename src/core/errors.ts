@@ -149,3 +149,12 @@ export class PendingRollbackError extends InvalidRequestError {
 export class CommitOutcomeUnknownError extends AthanorError {
   override name = "CommitOutcomeUnknownError";
 }
+
+/**
+ * A name given for a table, column, constraint or index is longer than the database allows
+ * (PostgreSQL: 63 bytes, MySQL/MariaDB: 64 characters). Raised when the DDL is compiled, before any
+ * of it runs. Names athanor generates are shortened instead.
+ */
+export class IdentifierTooLongError extends CompileError {
+  override name = "IdentifierTooLongError";
+}

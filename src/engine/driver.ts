@@ -57,6 +57,18 @@ export interface TableInfo {
   readonly columns: readonly { readonly name: string; readonly type: string; readonly nullable: boolean }[];
 }
 
+/**
+ * The names of a table's constraints and indexes as the database has them, each list sorted.
+ * SQLite keeps no catalog of constraints: there, only names given in its CREATE TABLE are listed.
+ */
+export interface ConstraintNames {
+  readonly foreignKeys: readonly string[];
+  readonly uniques: readonly string[];
+  readonly checks: readonly string[];
+  /** Indexes made by CREATE INDEX, not those behind a primary key, unique or foreign key constraint. */
+  readonly indexes: readonly string[];
+}
+
 /** A dialect that can also connect: what `createEngine` needs. */
 export interface EngineDialect extends Dialect {
   /** Opens the driver's pool (loading the driver package on first use). */
@@ -72,4 +84,5 @@ export interface EngineDialect extends Dialect {
   /** Lists tables (of the default schema, or `schema`) and describes one. */
   tableNames(conn: DriverConnection, schema: string | undefined): Promise<string[]>;
   describeTable(conn: DriverConnection, name: string, schema: string | undefined): Promise<TableInfo | undefined>;
+  constraintNames(conn: DriverConnection, name: string, schema: string | undefined): Promise<ConstraintNames>;
 }

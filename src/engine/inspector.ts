@@ -1,5 +1,5 @@
-/** Reads the schema the database actually has (tables, columns), as opposed to the MetaData. */
-import type { TableInfo } from "./driver.js";
+/** Reads the schema the database actually has (tables, columns, constraint names), as opposed to the MetaData. */
+import type { ConstraintNames, TableInfo } from "./driver.js";
 import type { Engine } from "./engine.js";
 
 export class Inspector {
@@ -15,6 +15,11 @@ export class Inspector {
 
   describeTable(name: string, schema?: string): Promise<TableInfo | undefined> {
     return this.engine.withConnection((conn) => conn.dialect.describeTable(rawOf(conn), name, schema));
+  }
+
+  /** The names of the table's foreign keys, unique and check constraints and indexes. */
+  constraintNames(name: string, schema?: string): Promise<ConstraintNames> {
+    return this.engine.withConnection((conn) => conn.dialect.constraintNames(rawOf(conn), name, schema));
   }
 }
 

@@ -23,12 +23,16 @@ export async function runSchemaOperation(
 
   if (operation === "create") {
     const created = order.filter((t) => !(options.checkFirst && exists(t.name)));
+    // All of it compiled before any of it runs: a name the database cannot hold fails here, not
+    // after MySQL (whose DDL commits itself) has created half of the tables.
+    const statements: string[] = [];
+    for (const table of created) {
+      statements.push(ddl.createTable(table, deferred));
+      for (const index of table.indexes) statements.push(ddl.createIndex(table, index));
+    }
+    for (const fk of deferred) if (created.includes(fk.table)) statements.push(ddl.addForeignKey(fk));
     await conn.transaction(async () => {
-      for (const table of created) {
-        await conn.run(ddl.createTable(table, deferred));
-        for (const index of table.indexes) await conn.run(ddl.createIndex(table, index));
-      }
-      for (const fk of deferred) if (created.includes(fk.table)) await conn.run(ddl.addForeignKey(fk));
+      for (const statement of statements) await conn.run(statement);
     });
     return;
   }

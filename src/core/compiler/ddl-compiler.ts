@@ -1,23 +1,50 @@
 /**
  * Renders DDL from schema objects: CREATE/DROP TABLE, indexes, foreign keys added after the fact.
- * Dialects override the column specification (types, generated keys) and little else.
+ * Dialects override the column specification (types, generated keys) and little else. Names are
+ * held to the dialect's identifier limit: generated ones shortened, given ones refused if too long.
  */
 import type { ExprNode } from "../ast/nodes.js";
 import type { RawSql } from "../expression/sql-tag.js";
 import type { Column } from "../schema/column.js";
 import type { ForeignKey, Index } from "../schema/constraints.js";
 import type { Table } from "../schema/table.js";
+import { checkGivenName, fitGeneratedName, type IdentifierLimit } from "./identifier-limit.js";
 import type { SqlCompiler } from "./sql-compiler.js";
 
 export class DdlCompiler {
-  constructor(protected readonly sql: SqlCompiler) {}
+  constructor(
+    protected readonly sql: SqlCompiler,
+    /** The dialect's; undefined where names have no practical limit (SQLite). */
+    protected readonly identifierLimit?: IdentifierLimit,
+  ) {}
 
   protected q(identifier: string): string {
     return this.sql.quote(identifier);
   }
 
   tableName(table: Table): string {
-    return table.schema ? `${this.q(table.schema)}.${this.q(table.name)}` : this.q(table.name);
+    const name = this.q(this.given(table.name, "table"));
+    return table.schema ? `${this.q(this.given(table.schema, "schema"))}.${name}` : name;
+  }
+
+  /** A name the user gave, checked against the limit. */
+  protected given(name: string, what: string): string {
+    return checkGivenName(name, what, this.identifierLimit);
+  }
+
+  /** The given name if any, else the generated one shortened to fit. */
+  protected constraintName(given: string | undefined, generated: () => string, what: string): string {
+    return given !== undefined ? this.given(given, what) : fitGeneratedName(generated(), this.identifierLimit);
+  }
+
+  /** `CONSTRAINT <name> ` for a given name; nothing without one (the database names it then). */
+  private constraintPrefix(name: string | undefined, what: string): string {
+    return name ? `CONSTRAINT ${this.q(this.given(name, what))} ` : "";
+  }
+
+  /** The foreign key's name on this database (`fk.name`, shortened if it is generated and too long). */
+  foreignKeyName(fk: ForeignKey): string {
+    return this.constraintName(fk.explicitName, () => fk.name, `foreign key on table '${fk.table.name}'`);
   }
 
   /** `CREATE TABLE`, with every constraint inline except the foreign keys in `deferred`. */
@@ -31,10 +58,10 @@ export class DdlCompiler {
       if (check) lines.push(check);
     }
     for (const u of table.uniques) {
-      lines.push(`${u.name ? `CONSTRAINT ${this.q(u.name)} ` : ""}UNIQUE (${u.columns.map((c) => this.q(c.name)).join(", ")})`);
+      lines.push(`${this.constraintPrefix(u.name, `unique constraint on table '${table.name}'`)}UNIQUE (${u.columns.map((c) => this.q(c.name)).join(", ")})`);
     }
     for (const c of table.checks) {
-      lines.push(`${c.name ? `CONSTRAINT ${this.q(c.name)} ` : ""}CHECK (${this.sql.compileDdlExpression(c.condition.node)})`);
+      lines.push(`${this.constraintPrefix(c.name, `check constraint on table '${table.name}'`)}CHECK (${this.sql.compileDdlExpression(c.condition.node)})`);
     }
     for (const fk of table.foreignKeys) if (!deferred.has(fk)) lines.push(this.foreignKeySpec(fk));
     return `CREATE TABLE ${this.tableName(table)} (\n  ${lines.join(",\n  ")}\n)`;
@@ -45,7 +72,11 @@ export class DdlCompiler {
   }
 
   createIndex(table: Table, index: Index): string {
-    const name = index.name ?? `ix_${table.name}_${index.columns.map((c) => c.name).join("_")}`;
+    const name = this.constraintName(
+      index.name,
+      () => `ix_${table.name}_${index.columns.map((c) => c.name).join("_")}`,
+      `index on table '${table.name}'`,
+    );
     return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${this.indexOn(name, table)} (${index.columns
       .map((c) => this.q(c.name))
       .join(", ")})`;
@@ -61,11 +92,11 @@ export class DdlCompiler {
   }
 
   dropForeignKey(fk: ForeignKey): string {
-    return `ALTER TABLE ${this.tableName(fk.table)} DROP CONSTRAINT ${this.q(fk.name)}`;
+    return `ALTER TABLE ${this.tableName(fk.table)} DROP CONSTRAINT ${this.q(this.foreignKeyName(fk))}`;
   }
 
   foreignKeySpec(fk: ForeignKey): string {
-    let sql = `CONSTRAINT ${this.q(fk.name)} FOREIGN KEY (${fk.columns.map((c) => this.q(c.name)).join(", ")}) REFERENCES ${this.tableName(
+    let sql = `CONSTRAINT ${this.q(this.foreignKeyName(fk))} FOREIGN KEY (${fk.columns.map((c) => this.q(c.name)).join(", ")}) REFERENCES ${this.tableName(
       fk.referredTable,
     )} (${fk.referredColumns.map((c) => this.q(c.name)).join(", ")})`;
     if (fk.onDelete) sql += ` ON DELETE ${fk.onDelete.toUpperCase()}`;
@@ -75,10 +106,14 @@ export class DdlCompiler {
 
   /** `name TYPE [generated] [NOT NULL] [DEFAULT ...]`. */
   columnSpec(column: Column): string {
-    let sql = `${this.q(column.name)} ${this.columnType(column)}`;
+    let sql = `${this.q(this.columnName(column))} ${this.columnType(column)}`;
     if (!column.nullable) sql += " NOT NULL";
     if (column.serverDefault !== undefined) sql += ` DEFAULT ${this.serverDefault(column.serverDefault)}`;
     return sql;
+  }
+
+  protected columnName(column: Column): string {
+    return this.given(column.name, `column of table '${column.table.name}'`);
   }
 
   protected columnType(column: Column): string {
@@ -94,7 +129,11 @@ export class DdlCompiler {
   protected columnCheck(column: Column): string | undefined {
     const values = column.type.kind === "enum" ? column.type.values : undefined;
     if (!values) return undefined;
-    const name = column.type.enumName ?? `ck_${column.table.name}_${column.name}`;
+    const name = this.constraintName(
+      column.type.enumName,
+      () => `ck_${column.table.name}_${column.name}`,
+      `enum check constraint on column '${column.table.name}.${column.name}'`,
+    );
     return `CONSTRAINT ${this.q(name)} CHECK (${this.q(column.name)} IN (${values.map((v) => this.sql.literal(v)).join(", ")}))`;
   }
 

@@ -7,6 +7,7 @@ import type { ParamNode } from "../ast/nodes.js";
 import type { SqlType } from "../types/sql-type.js";
 import type { ValueProcessor } from "./compiled-query.js";
 import type { DdlCompiler } from "./ddl-compiler.js";
+import type { IdentifierLimit } from "./identifier-limit.js";
 import type { DialectCapabilities, SqlCompiler } from "./sql-compiler.js";
 
 export type DialectName = "sqlite" | "postgresql" | "mysql";
@@ -14,6 +15,8 @@ export type DialectName = "sqlite" | "postgresql" | "mysql";
 export interface Dialect {
   readonly name: DialectName;
   readonly capabilities: DialectCapabilities;
+  /** How long a table, column, constraint or index name may be; undefined for no practical limit. */
+  readonly identifierLimit: IdentifierLimit | undefined;
   createCompiler(paramIndex: ReadonlyMap<ParamNode, number>): SqlCompiler;
   createDdlCompiler(): DdlCompiler;
   /** Converts a JavaScript value for the driver; `type` is undefined for raw SQL parameters. */

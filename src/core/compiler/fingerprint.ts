@@ -3,7 +3,7 @@
  * shape compile to the same SQL, so the compiled text is cached under this key and only the
  * parameter values (collected in the same walk) change between executions.
  */
-import type { ExprNode, FromNode, LabelNode, Node, ParamNode, SelectNode, StatementNode } from "../ast/nodes.js";
+import type { AliasNode, ExprNode, FromNode, LabelNode, Node, ParamNode, SelectNode, StatementNode, TableNode } from "../ast/nodes.js";
 
 export interface Fingerprint {
   readonly key: string;
@@ -22,10 +22,14 @@ export function fingerprint(statement: StatementNode): Fingerprint {
  * made per call: statements are fingerprinted once per execution (every `session.get`, every flush
  * chunk), and creating six closures each time cost more than the walk of a small statement.
  * The key is built by string concatenation (cheap ropes in V8), not an array joined at the end.
+ * Every name in it goes through `text()`; fixed tokens (node kinds, operators, type kinds) are
+ * from closed sets in which no token is a prefix of another that could follow the same point.
  */
 interface Walk {
   key: string;
   readonly params: ParamNode[];
+  /** Aliases already written out, numbered in walk order; made only when a statement has one. */
+  aliases?: Map<AliasNode, number>;
 }
 
 function expr(w: Walk, node: ExprNode | undefined): void {
@@ -35,7 +39,12 @@ function expr(w: Walk, node: ExprNode | undefined): void {
   }
   switch (node.kind) {
     case "column":
-      w.key += `c(${sourceKey(node.source)}.${node.name})`;
+      if (node.source.kind === "table") w.key += `c(${tableKey(node.source)}${text(node.name)})`;
+      else {
+        w.key += "c(";
+        source(w, node.source);
+        w.key += `${text(node.name)})`;
+      }
       return;
     case "param":
       w.params.push(node);
@@ -84,7 +93,7 @@ function expr(w: Walk, node: ExprNode | undefined): void {
       w.key += ")";
       return;
     case "function":
-      w.key += `f${node.distinct ? "d" : ""}:${node.name}(`;
+      w.key += `f${node.distinct ? "d" : ""}${text(node.name)}(`;
       exprs(w, node.args);
       w.key += ")";
       return;
@@ -96,7 +105,7 @@ function expr(w: Walk, node: ExprNode | undefined): void {
     case "raw":
       w.key += "raw(";
       for (const p of node.parts) {
-        if (typeof p === "string") w.key += JSON.stringify(p);
+        if (typeof p === "string") w.key += text(p); // an expression never starts with a digit
         else expr(w, p);
       }
       w.key += ")";
@@ -134,7 +143,7 @@ function exprs(w: Walk, nodes: readonly ExprNode[]): void {
 }
 
 function label(w: Walk, node: LabelNode): void {
-  w.key += `as:${node.name}:${node.type?.kind ?? ""}(`;
+  w.key += `as${text(node.name)}${node.type?.kind ?? ""}(`;
   expr(w, node.expr);
   w.key += ")";
 }
@@ -150,12 +159,30 @@ function from(w: Walk, node: FromNode): void {
     from(w, node.right);
     expr(w, node.on);
     w.key += ")";
-  } else if (node.kind === "alias") {
-    w.key += `a:${node.name}(`;
-    if (node.of.kind === "table") w.key += sourceKey(node.of);
-    else select(w, node.of);
-    w.key += ")";
-  } else w.key += sourceKey(node);
+  } else source(w, node);
+}
+
+/**
+ * A table, or an alias with what it aliases: a column of alias "s" renders `FROM (<its query>)
+ * AS s` when FROM is inferred, so the query is part of the shape (and its parameters are
+ * collected), not just the name. Written out once; later references give its number.
+ */
+function source(w: Walk, node: TableNode | AliasNode): void {
+  if (node.kind === "table") {
+    w.key += tableKey(node);
+    return;
+  }
+  const aliases = (w.aliases ??= new Map());
+  const seen = aliases.get(node);
+  if (seen !== undefined) {
+    w.key += `@${seen};`;
+    return;
+  }
+  aliases.set(node, aliases.size);
+  w.key += `a${text(node.name)}(`;
+  if (node.of.kind === "table") w.key += tableKey(node.of);
+  else select(w, node.of);
+  w.key += ")";
 }
 
 function select(w: Walk, node: SelectNode): void {
@@ -185,7 +212,9 @@ function root(w: Walk, node: Node): void {
     case "select":
       return select(w, node);
     case "insert":
-      w.key += `I(${sourceKey(node.table)}:${node.columns.join(",")}|`;
+      w.key += `I(${tableKey(node.table)}`;
+      for (const column of node.columns) w.key += text(column);
+      w.key += "|";
       for (const row of node.rows) {
         w.key += "(";
         exprs(w, row);
@@ -197,9 +226,9 @@ function root(w: Walk, node: Node): void {
       w.key += ")";
       return;
     case "update":
-      w.key += `U(${sourceKey(node.table)}|`;
+      w.key += `U(${tableKey(node.table)}|`;
       for (const [name, value] of node.set) {
-        w.key += name;
+        w.key += text(name);
         expr(w, value);
       }
       w.key += "|";
@@ -209,7 +238,7 @@ function root(w: Walk, node: Node): void {
       w.key += ")";
       return;
     case "delete":
-      w.key += `D(${sourceKey(node.table)}|`;
+      w.key += `D(${tableKey(node.table)}|`;
       expr(w, node.where);
       w.key += "|";
       labels(w, node.returning);
@@ -220,6 +249,23 @@ function root(w: Walk, node: Node): void {
   }
 }
 
-function sourceKey(source: { kind: "table" | "alias"; name: string; schema?: string | undefined }): string {
-  return source.kind === "table" ? `${source.schema ?? ""}.${source.name}` : `@${source.name}`;
+/** Tables live as long as their MetaData: each one's key is built once, not per column reference. */
+const tableKeys = new WeakMap<TableNode, string>();
+
+function tableKey(table: TableNode): string {
+  let key = tableKeys.get(table);
+  if (key === undefined) {
+    key = `t${text(table.schema ?? "")}${text(table.name)}`;
+    tableKeys.set(table, key);
+  }
+  return key;
+}
+
+/**
+ * A name or other user text in the key, prefixed with its length: whatever characters it holds
+ * (".", ",", "(", ":" ...), it cannot run into what follows, so names that differ give keys that
+ * differ. Cheaper than escaping, which would scan every name.
+ */
+function text(value: string): string {
+  return `${value.length}:${value}`;
 }

@@ -25,6 +25,10 @@ export class ForeignKey implements ForeignKeySchema {
     return this.targetColumns.map((c) => `${this.targetTable}.${c}`).join(", ");
   }
 
+  /**
+   * The given name, or `fk_<table>_<columns>_<target>` in full. The name used in DDL may be shorter:
+   * the DDL compiler fits a generated name to the database's identifier limit.
+   */
   get name(): string {
     return this.explicitName ?? `fk_${this.table.name}_${this.columns.map((c) => c.name).join("_")}_${this.targetTable.replace(/\./g, "_")}`;
   }

@@ -25,6 +25,7 @@ import {
   type EntityClass,
   type TupleOfItems,
 } from "./selectable.js";
+import { rowCount } from "./row-count.js";
 import { collectSources } from "./sources.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
@@ -101,12 +102,16 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     return this.with({ having: andNodes(this.node.having, conditions) });
   }
 
+  /** At most `count` rows (a non-negative safe integer); `undefined` removes the limit. */
   limit(count: number | undefined): Select<Row, First, Tuple> {
-    return this.with({ limit: count === undefined ? undefined : toNode(count, types.integer()) });
+    const checked = rowCount("Select.limit", count);
+    return this.with({ limit: checked === undefined ? undefined : toNode(checked, types.integer()) });
   }
 
+  /** Skips `count` rows (a non-negative safe integer); `undefined` removes the offset. */
   offset(count: number | undefined): Select<Row, First, Tuple> {
-    return this.with({ offset: count === undefined ? undefined : toNode(count, types.integer()) });
+    const checked = rowCount("Select.offset", count);
+    return this.with({ offset: checked === undefined ? undefined : toNode(checked, types.integer()) });
   }
 
   distinct(enabled = true): Select<Row, First, Tuple> {

@@ -108,6 +108,6 @@ export class MySqlDdlCompiler extends DdlCompiler {
   }
 
   override dropForeignKey(fk: ForeignKey): string {
-    return `ALTER TABLE ${this.tableName(fk.table)} DROP FOREIGN KEY ${this.q(fk.name)}`;
+    return `ALTER TABLE ${this.tableName(fk.table)} DROP FOREIGN KEY ${this.q(this.foreignKeyName(fk))}`;
   }
 }

@@ -4,6 +4,7 @@
  * version is read when the engine first connects, before anything is compiled.
  */
 import type { ParamNode } from "../../core/ast/nodes.js";
+import type { IdentifierLimit } from "../../core/compiler/identifier-limit.js";
 import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
 import { MySqlCompiler, MySqlDdlCompiler } from "./compiler.js";
@@ -16,6 +17,9 @@ function capabilitiesFor(serverVersion: string): DialectCapabilities {
   const returning = mariadb && (major > 10 || (major === 10 && minor >= 5));
   return { insertReturning: returning, updateReturning: false, deleteReturning: returning, fullJoin: false, ilike: false, defaultInValues: true };
 }
+
+/** Longer names are refused by the server. */
+const identifierLimit: IdentifierLimit = { database: "MySQL/MariaDB", max: 64, unit: "characters" };
 
 /**
  * `assumedServerVersion` decides the SQL until the engine connects and reads the real one: it lets
@@ -33,7 +37,8 @@ export function mysqlDialect(assumedServerVersion = ""): EngineDialect & { reado
       return serverVersion;
     },
     createCompiler: (paramIndex: ReadonlyMap<ParamNode, number>) => new MySqlCompiler(capabilities, paramIndex),
-    createDdlCompiler: () => new MySqlDdlCompiler(new MySqlCompiler(capabilities, new Map())),
+    identifierLimit,
+    createDdlCompiler: () => new MySqlDdlCompiler(new MySqlCompiler(capabilities, new Map()), identifierLimit),
     bindProcessor: mysqlBindProcessor,
     resultProcessor: mysqlResultProcessor,
     async createDriver(url, options) {
@@ -62,6 +67,26 @@ export function mysqlDialect(assumedServerVersion = ""): EngineDialect & { reado
       );
       if (!rows.length) return undefined;
       return { name, columns: rows.map((r) => ({ name: String(r.name), type: String(r.type), nullable: r.nullable === "YES" })) };
+    },
+    async constraintNames(conn: DriverConnection, name: string, schema: string | undefined) {
+      const { rows: constraints } = await conn.execute(
+        "SELECT constraint_name AS name, constraint_type AS kind FROM information_schema.table_constraints " +
+          "WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ?",
+        [schema ?? null, name],
+      );
+      const { rows: indexes } = await conn.execute(
+        "SELECT DISTINCT index_name AS name FROM information_schema.statistics WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ?",
+        [schema ?? null, name],
+      );
+      const named = (kind: string) => constraints.filter((r) => r.kind === kind).map((r) => String(r.name)).sort();
+      // Primary keys, unique constraints and foreign keys have an index of the same name.
+      const behindConstraints = new Set(["PRIMARY", ...constraints.map((r) => String(r.name))]);
+      return {
+        foreignKeys: named("FOREIGN KEY"),
+        uniques: named("UNIQUE"),
+        checks: named("CHECK"),
+        indexes: indexes.map((r) => String(r.name)).filter((n) => !behindConstraints.has(n)).sort(),
+      };
     },
   };
 }

@@ -1,5 +1,6 @@
 /** The PostgreSQL dialect (also the target for PostgreSQL-compatible distributed SQL). */
 import type { ParamNode } from "../../core/ast/nodes.js";
+import type { IdentifierLimit } from "../../core/compiler/identifier-limit.js";
 import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
 import { PostgresCompiler, PostgresDdlCompiler } from "./compiler.js";
@@ -15,12 +16,16 @@ const capabilities: DialectCapabilities = {
   defaultInValues: true,
 };
 
+/** NAMEDATALEN - 1: longer names are cut silently by the server. */
+const identifierLimit: IdentifierLimit = { database: "PostgreSQL", max: 63, unit: "bytes" };
+
 export function postgresDialect(): EngineDialect {
   return {
     name: "postgresql",
     capabilities,
     createCompiler: (paramIndex: ReadonlyMap<ParamNode, number>) => new PostgresCompiler(capabilities, paramIndex),
-    createDdlCompiler: () => new PostgresDdlCompiler(new PostgresCompiler(capabilities, new Map())),
+    identifierLimit,
+    createDdlCompiler: () => new PostgresDdlCompiler(new PostgresCompiler(capabilities, new Map()), identifierLimit),
     bindProcessor: postgresBindProcessor,
     resultProcessor: postgresResultProcessor,
     async createDriver(url, options) {
@@ -45,6 +50,26 @@ export function postgresDialect(): EngineDialect {
       );
       if (!rows.length) return undefined;
       return { name, columns: rows.map((r) => ({ name: String(r.name), type: String(r.type), nullable: r.nullable === "YES" })) };
+    },
+    async constraintNames(conn: DriverConnection, name: string, schema: string | undefined) {
+      const { rows: constraints } = await conn.execute(
+        "SELECT c.conname AS name, c.contype AS kind FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid " +
+          "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE t.relname = $1 AND n.nspname = COALESCE($2, current_schema())",
+        [name, schema ?? null],
+      );
+      const { rows: indexes } = await conn.execute(
+        "SELECT indexname AS name FROM pg_indexes WHERE tablename = $1 AND schemaname = COALESCE($2, current_schema())",
+        [name, schema ?? null],
+      );
+      const named = (kind: string) => constraints.filter((r) => r.kind === kind).map((r) => String(r.name)).sort();
+      // Primary keys and unique constraints have an index of the same name.
+      const behindConstraints = new Set(constraints.map((r) => String(r.name)));
+      return {
+        foreignKeys: named("f"),
+        uniques: named("u"),
+        checks: named("c"),
+        indexes: indexes.map((r) => String(r.name)).filter((n) => !behindConstraints.has(n)).sort(),
+      };
     },
   };
 }

@@ -20,6 +20,7 @@ export function sqliteDialect(): EngineDialect {
     name: "sqlite",
     capabilities,
     createCompiler: (paramIndex: ReadonlyMap<ParamNode, number>) => new SqliteCompiler(capabilities, paramIndex),
+    identifierLimit: undefined, // SQLite does not limit the length of names
     createDdlCompiler: () => new SqliteDdlCompiler(new SqliteCompiler(capabilities, new Map())),
     bindProcessor: sqliteBindProcessor,
     resultProcessor: sqliteResultProcessor,
@@ -43,5 +44,34 @@ export function sqliteDialect(): EngineDialect {
       if (!rows.length) return undefined;
       return { name, columns: rows.map((r) => ({ name: String(r.name), type: String(r.type), nullable: !r.not_null })) };
     },
+    async constraintNames(conn: DriverConnection, name: string) {
+      const { rows: tables } = await conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [name]);
+      const { rows: indexes } = await conn.execute("SELECT name FROM pragma_index_list(?) WHERE origin = 'c'", [name]);
+      const named = namedConstraints(String(tables[0]?.sql ?? ""));
+      return {
+        foreignKeys: named("FOREIGN"),
+        uniques: named("UNIQUE"),
+        checks: named("CHECK"),
+        indexes: indexes.map((r) => String(r.name)).sort(),
+      };
+    },
   };
+}
+
+/**
+ * `CONSTRAINT <name> <kind>` clauses of a CREATE TABLE: SQLite keeps constraint names only in the
+ * table's SQL text. The name may be quoted in any of the ways SQLite accepts.
+ */
+function namedConstraints(createTable: string): (kind: string) => string[] {
+  const found: { name: string; kind: string }[] = [];
+  const clause = /\bCONSTRAINT\s+("(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]|[\w$]+)\s+(FOREIGN|UNIQUE|CHECK|PRIMARY)\b/gi;
+  for (const [, name, kind] of createTable.matchAll(clause)) found.push({ name: unquote(name!), kind: kind!.toUpperCase() });
+  return (kind) => found.filter((c) => c.kind === kind).map((c) => c.name).sort();
+}
+
+function unquote(name: string): string {
+  const open = name[0]!;
+  if (open === "[") return name.slice(1, -1);
+  if (open === '"' || open === "`") return name.slice(1, -1).split(open + open).join(open);
+  return name;
 }
