@@ -34,6 +34,7 @@ import { MAPPER, type Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { ensureState, stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { loadedValue } from "../state/relationship-events.js";
+import { raiseLoadError } from "../state/raise-load.js";
 import { flush, uncommitCollections } from "../unit-of-work/flush.js";
 import { Journal } from "../unit-of-work/journal.js";
 import { keyOf } from "../unit-of-work/persister.js";
@@ -294,9 +295,8 @@ export class Session implements StateOwner {
     if (!rel) throw new ArgumentError(`${state.mapper.name} has no relationship '${key}'.`);
     const loaded = loadedValue(state, rel);
     if (loaded !== undefined) return Promise.resolve(loaded);
-    if (rel.spec.options.lazy === "raise") {
-      return Promise.reject(new InvalidRequestError(`${rel} has lazy: "raise": load it with selectinLoad(${rel.parent.name}, "${key}") or joinedLoad(...) in the query.`));
-    }
+    const refused = raiseLoadError(state, rel);
+    if (refused) return Promise.reject(refused);
     if (state.key === undefined) return Promise.resolve(state.obj && (state.obj as Record<string, unknown>)[key]);
     return this.lazyLoader.load(rel, obj).then(() => state.dict[key]);
   }
