@@ -19,8 +19,8 @@ export interface MappedColumn {
   readonly attr: string;
 }
 
-/** The mapper of a mapped class, stored on the class itself. */
-export const MAPPER: unique symbol = Symbol.for("athanor.mapper") as never;
+/** The mapper of a mapped class, stored on the class itself (defined in state/, which reads it). */
+export { MAPPER } from "../state/mapper-key.js";
 
 export class Mapper<T extends object = object> {
   /** Attribute key -> column. */
