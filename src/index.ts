@@ -60,7 +60,7 @@ export { Mapper } from "./orm/mapping/mapper.js";
 export { RelationshipProperty, type RelationshipDirection } from "./orm/mapping/relationship.js";
 export type { RelationshipOptions, LoadStrategy } from "./orm/mapping/relationship-spec.js";
 export type { Models, Rel } from "./orm/typing/checks.js";
-export { MappingConfigurationError, UnmappedClassError, type ConfigurationProblem } from "./orm/errors.js";
+export { MappingConfigurationError, NotConfiguredError, UnmappedClassError, type ConfigurationProblem } from "./orm/errors.js";
 
 // ORM: session and loading
 export { Session, type SessionOptions, type PrimaryKeyValue } from "./orm/session/session.js";

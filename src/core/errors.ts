@@ -40,11 +40,6 @@ export class AmbiguousForeignKeysError extends ArgumentError {
   override name = "AmbiguousForeignKeysError";
 }
 
-/** Tables reference each other in a cycle that cannot be created in order. */
-export class CircularDependencyError extends AthanorError {
-  override name = "CircularDependencyError";
-}
-
 /** A connection, transaction or result was used after it was closed. */
 export class ResourceClosedError extends InvalidRequestError {
   override name = "ResourceClosedError";

@@ -2,6 +2,7 @@
  * The engine: a dialect, a connection pool and a statement cache. `createEngine(url)` (in
  * `dialects/`) picks the dialect from the URL; everything here is dialect-neutral.
  */
+import { AthanorError } from "../core/errors.js";
 import { StatementCache } from "../core/compiler/statement-cache.js";
 import type { MetaData, SchemaExecutor } from "../core/schema/metadata.js";
 import type { Executable } from "../core/statements/executable.js";
@@ -46,7 +47,8 @@ export class Engine implements SchemaExecutor {
     try {
       raw = await driver.acquire();
     } catch (error) {
-      throw this.dialect.translateError(error, undefined, undefined);
+      // A pool's own refusal (disposed) is already typed; only the driver's errors are wrapped.
+      throw error instanceof AthanorError ? error : this.dialect.translateError(error, undefined, undefined);
     }
     return new Connection(raw, { dialect: this.dialect, cache: this.cache, log: this.log });
   }

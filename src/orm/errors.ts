@@ -24,6 +24,14 @@ export class MappingConfigurationError extends AthanorError {
   }
 }
 
+/**
+ * A relationship's resolution (target, join columns, back-reference) was read before its registry
+ * was configured: `registry.configure()`, which `registry.mapperFor()` and every query or flush run.
+ */
+export class NotConfiguredError extends InvalidRequestError {
+  override name = "NotConfiguredError";
+}
+
 /** An object of a class that is not mapped was given where a mapped instance is needed. */
 export class UnmappedClassError extends InvalidRequestError {
   override name = "UnmappedClassError";

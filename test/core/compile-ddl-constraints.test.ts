@@ -35,7 +35,7 @@ const tree = table("tree", metadata, { a: integer(), b: string(5), parentA: inte
   primaryKey(c.a, c.b),
   foreignKey([c.parentA, c.parentB], "tree", ["a", "b"], { onDelete: "cascade", name: "fk_tree_parent" }),
 ]);
-const owners = table("owners", metadata, { id: integer().primaryKey() }, undefined, { schema: "billing" });
+table("owners", metadata, { id: integer().primaryKey() }, undefined, { schema: "billing" });
 const accounts = table("accounts", metadata, { id: integer().primaryKey(), ownerId: integer().named("owner_id").index().references("billing.owners.id") }, undefined, { schema: "billing" });
 /** Reserved words and quote characters as names. */
 const order = table("order", metadata, { select: integer().primaryKey(), group: string(5).notNull().unique().index(), odd: text().named('q"b`c') });

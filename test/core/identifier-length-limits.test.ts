@@ -16,7 +16,7 @@ const parentName = `core_idlen_parent_${"p".repeat(39)}`;
 const childName = `core_idlen_child_${"c".repeat(39)}`;
 
 const metadata = new MetaData();
-const parent = table(parentName, metadata, {
+table(parentName, metadata, {
   id: integer().primaryKey(),
   // Closes a cycle with the child: added with ALTER TABLE after both tables, dropped before them.
   favouriteChild: integer().named("favourite_child_of_this_parent").references(`${childName}.id`),

@@ -6,6 +6,7 @@ import { describe, test } from "node:test";
 import {
   ArgumentError,
   DeclarativeBase,
+  NotConfiguredError,
   Registry,
   UnmappedClassError,
   column,
@@ -169,6 +170,27 @@ describe("imperative mapping", () => {
     p.name = "Ann";
     assert.equal(p.name, "Ann");
     assert.deepEqual([...p.children], []);
+  });
+});
+
+describe("a relationship read before its registry is configured", () => {
+  test("NotConfiguredError names the relationship and registry.configure(); configure() then resolves it", () => {
+    const registry = new Registry();
+    const owners = table("nc_owners", registry.metadata, { id: integer().primaryKey() });
+    const pets = table("nc_pets", registry.metadata, { id: integer().primaryKey(), ownerId: integer().references("nc_owners.id") });
+    class Owner {}
+    class Pet {}
+    const owner = registry.mapImperatively(Owner, owners, { properties: { pets: oneToMany(() => Pet) } });
+    registry.mapImperatively(Pet, pets);
+    const rel = owner.relationships.get("pets")!;
+    const notConfigured = (error: unknown) =>
+      error instanceof NotConfiguredError && /^Owner\.pets is not configured yet: .*Call registry\.configure\(\) first/.test(error.message);
+    assert.throws(() => rel.target, notConfigured);
+    assert.throws(() => rel.localAttributes, notConfigured);
+    assert.throws(() => rel.attributePairs, notConfigured);
+    registry.configure();
+    assert.equal(rel.target.name, "Pet");
+    assert.deepEqual(rel.attributePairs, [["id", "ownerId"]]);
   });
 });
 

@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   RelationshipNotLoadedError,
-  Session,
   columnsOf,
   joinedLoad,
   lazy,

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Session, columnsOf, inspect, lazy, select, selectinLoad, sql } from "../../src/index.js";
+import { columnsOf, inspect, lazy, select, selectinLoad, sql } from "../../src/index.js";
 import { Association, Base, Child, Parent } from "../../examples/seed/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 import { assertSameObjects } from "../support/same-objects.js";

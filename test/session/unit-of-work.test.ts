@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Session, columnsOf, select, selectinLoad } from "../../src/index.js";
-import { Base, Category, Comment, Post, Profile, Tag, User, follows, postTags } from "../../examples/blog/index.js";
+import { columnsOf, select, selectinLoad } from "../../src/index.js";
+import { Base, Category, Comment, Post, Profile, Tag, User, follows } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 import { assertSameObjects } from "../support/same-objects.js";
 

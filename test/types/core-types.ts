@@ -33,6 +33,8 @@ import {
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
+/** `Expect` inside a function, where a local type alias would be an unused local. */
+function expectType<_T extends true>(): void {}
 type RowOf<S> = S extends { readonly __row?: infer R } ? R : never;
 
 const metadata = new MetaData();
@@ -123,30 +125,30 @@ declare const conn: Connection;
 
 export async function results() {
   const result = await engine.execute(idAndName);
-  type R = Expect<Equal<typeof result, Result<{ id: number; name: string | null }>>>;
+  expectType<Equal<typeof result, Result<{ id: number; name: string | null }>>>();
   const one = result.one();
-  type One = Expect<Equal<typeof one, { id: number; name: string | null }>>;
+  expectType<Equal<typeof one, { id: number; name: string | null }>>();
   const maybe = result.oneOrNull();
-  type Maybe = Expect<Equal<typeof maybe, { id: number; name: string | null } | null>>;
+  expectType<Equal<typeof maybe, { id: number; name: string | null } | null>>();
   const first = result.first();
-  type First = Expect<Equal<typeof first, { id: number; name: string | null } | undefined>>;
+  expectType<Equal<typeof first, { id: number; name: string | null } | undefined>>();
 
   const count = await conn.scalar(select(func.count().label("n")).from(users));
-  type Count = Expect<Equal<typeof count, number | undefined>>;
+  expectType<Equal<typeof count, number | undefined>>();
   const email = await conn.scalar(select(users.c.email).where(users.c.id.eq(1)));
-  type Email = Expect<Equal<typeof email, string | undefined>>;
+  expectType<Equal<typeof email, string | undefined>>();
   const ids = (await engine.execute(select(users.c.big))).scalars();
-  type Ids = Expect<Equal<typeof ids, bigint[]>>;
+  expectType<Equal<typeof ids, bigint[]>>();
 
   // RETURNING rows.
   const inserted = (await engine.execute(insert(users).values({ email: "a@b", big: 1n }).returning(users.c.id, users.c.created))).one();
-  type Inserted = Expect<Equal<typeof inserted, { id: number; created: Date | null }>>;
+  expectType<Equal<typeof inserted, { id: number; created: Date | null }>>();
   const updated = (await engine.execute(update(users).set({ age: 3 }).returning(users.c.age.label("newAge")))).rows;
-  type Updated = Expect<Equal<typeof updated, { newAge: number }[]>>;
+  expectType<Equal<typeof updated, { newAge: number }[]>>();
   const deleted = (await engine.execute(deleteFrom(posts).returning(posts))).rows;
-  type Deleted = Expect<Equal<typeof deleted, { id: number; authorId: number; title: string }[]>>;
+  expectType<Equal<typeof deleted, { id: number; authorId: number; title: string }[]>>();
   const plain = await engine.execute(insert(posts).values({ authorId: 1, title: "t" }));
-  type Plain = Expect<Equal<typeof plain, Result<{}>>>;
+  expectType<Equal<typeof plain, Result<{}>>>();
   return [one, maybe, first, count, email, ids, inserted, updated, deleted, plain] as const;
 }
 

@@ -4,6 +4,7 @@
  */
 import mysql from "mysql2/promise";
 import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
+import { PendingCheckouts } from "../shared/pending-checkouts.js";
 
 class MySqlConnection implements DriverConnection {
   private lost = false;
@@ -73,9 +74,15 @@ export async function createMySqlDriver(url: string, options: PoolOptions): Prom
     await pool.end().catch(() => undefined);
     throw error;
   }
+  const pending = new PendingCheckouts();
+  const connect = () => pool.getConnection();
+  const giveBack = (conn: mysql.PoolConnection) => conn.release();
   return {
     serverVersion,
-    acquire: async () => new MySqlConnection(await pool.getConnection()),
-    dispose: () => pool.end(),
+    acquire: async () => new MySqlConnection(await pending.checkout(connect, giveBack)),
+    dispose: () => {
+      pending.refuseAll();
+      return pool.end();
+    },
   };
 }

@@ -1,6 +1,7 @@
 /** The node-postgres driver: pg's own pool, with athanor's type parsers. */
 import pg from "pg";
 import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
+import { PendingCheckouts } from "../shared/pending-checkouts.js";
 import { postgresTypeParsers } from "./values.js";
 
 class PostgresConnection implements DriverConnection {
@@ -93,8 +94,14 @@ export function createPostgresDriver(url: string, options: PoolOptions): Driver 
   // process would crash. The next checkout gets a fresh connection.
   pool.on("error", () => undefined);
   const names = options.preparedStatements === false ? undefined : new StatementNames();
+  const pending = new PendingCheckouts();
+  const connect = () => pool.connect();
+  const giveBack = (client: pg.PoolClient) => client.release();
   return {
-    acquire: async () => new PostgresConnection(await pool.connect(), names),
-    dispose: () => pool.end(),
+    acquire: async () => new PostgresConnection(await pending.checkout(connect, giveBack), names),
+    dispose: () => {
+      pending.refuseAll();
+      return pool.end();
+    },
   };
 }

@@ -7,6 +7,7 @@ import type { Select } from "../../core/statements/select.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf } from "../state/instance-state.js";
+import { markRaiseLoad } from "../state/raise-load.js";
 import { hydrator } from "./hydrate.js";
 import { collectJoined, withJoinedLoads } from "./joined.js";
 import { isLoaderOption, type LoaderOption } from "./options.js";
@@ -91,7 +92,10 @@ async function applyLoaders(
   if (objects.length === 0) return;
   for (const rel of mapper.relationships.values()) {
     const paths = options.filter((o) => context.mapperOf(o.entity) === mapper && o.path[0] === rel.key);
-    const strategy = paths.find((o) => o.path.length === 1)?.strategy ?? (paths.length ? "selectin" : rel.spec.options.lazy);
+    const option = paths.find((o) => o.path.length === 1)?.strategy;
+    // raiseLoad() in the query: its objects refuse to load the relationship when it is read.
+    if (option === "raise") for (const obj of objects) markRaiseLoad(stateOf(obj)!, rel.key);
+    const strategy = option ?? (paths.length ? "selectin" : rel.spec.options.lazy);
     if (strategy !== "selectin" && strategy !== "joined") continue;
     if (!alreadyJoined.includes(rel)) await context.load(rel, objects);
     // Deeper levels of the paths: load them on the targets just loaded.

@@ -73,7 +73,7 @@ async function loadManyToOne(context: LoadContext, rel: RelationshipProperty, pa
 }
 
 async function loadCollectionChunk(context: LoadContext, rel: RelationshipProperty, parents: readonly object[]): Promise<void> {
-  const { target, pairs } = rel.resolved;
+  const { target } = rel.resolved;
   const parentAttributes = rel.localAttributes;
   const dicts = parents.map((parent) => stateOf(parent)!.dict);
   const { statement, linkColumns } = collectionQuery(rel);

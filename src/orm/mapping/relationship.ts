@@ -5,6 +5,7 @@
 import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
 import type { RelationshipKind } from "../typing/checks.js";
+import { NotConfiguredError } from "../errors.js";
 import { parseCascade, type CascadeOption } from "./cascade.js";
 import type { Mapper } from "./mapper.js";
 import { isCollectionKind, type RelationshipSpec } from "./relationship-spec.js";
@@ -90,7 +91,7 @@ export class RelationshipProperty {
 
   /** The resolution; only after the registry is configured. */
   get resolved(): ResolvedRelationship {
-    if (!this.resolvedState) throw new Error(`${this} is not configured yet; call registry.configure().`);
+    if (!this.resolvedState) throw this.notConfigured();
     return this.resolvedState;
   }
 
@@ -111,7 +112,7 @@ export class RelationshipProperty {
 
   /** The attributes of this side's columns in `resolved.pairs`, in pair order (every direction). */
   get localAttributes(): readonly string[] {
-    if (!this.localAttributeList) throw new Error(`${this} is not configured yet; call registry.configure().`);
+    if (!this.localAttributeList) throw this.notConfigured();
     return this.localAttributeList;
   }
   private localAttributeList: readonly string[] | undefined;
@@ -123,7 +124,7 @@ export class RelationshipProperty {
   get attributePairs(): readonly (readonly [string, string])[] {
     if (!this.attributePairList) {
       if (this.resolvedState?.direction === "manyToMany") throw new Error(`internal: ${this} is many-to-many; its pairs name secondary columns`);
-      throw new Error(`${this} is not configured yet; call registry.configure().`);
+      throw this.notConfigured();
     }
     return this.attributePairList;
   }
@@ -137,5 +138,12 @@ export class RelationshipProperty {
 
   toString(): string {
     return `${this.parent.name}.${this.key}`;
+  }
+
+  private notConfigured(): NotConfiguredError {
+    return new NotConfiguredError(
+      `${this} is not configured yet: its target, join columns and back-reference are resolved when the registry is configured. ` +
+        `Call registry.configure() first (registry.mapperFor() and the first query or flush do it).`,
+    );
   }
 }

@@ -8,8 +8,8 @@
  */
 import { ArgumentError } from "../../core/errors.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { RelationshipNotLoadedError } from "../errors.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
+import { raiseLoadError } from "../state/raise-load.js";
 import { loadedValue } from "../state/relationship-events.js";
 
 type Loader = (rel: RelationshipProperty, objects: readonly object[]) => Promise<void>;
@@ -20,9 +20,8 @@ export function loadLazily(state: InstanceState, key: string, loader: LazyLoader
   if (!rel) return Promise.reject(new ArgumentError(`${state.mapper.name} has no relationship '${key}'.`));
   const loaded = loadedValue(state, rel);
   if (loaded !== undefined) return Promise.resolve(loaded);
-  if (rel.spec.options.lazy === "raise") {
-    return Promise.reject(new RelationshipNotLoadedError(`${rel} has lazy: "raise": load it with selectinLoad(${rel.parent.name}, "${key}") or joinedLoad(...) in the query.`));
-  }
+  const refused = raiseLoadError(state, rel);
+  if (refused) return Promise.reject(refused);
   if (state.key === undefined) return Promise.resolve((state.obj as Record<string, unknown>)[key]);
   return loader.load(rel, state.obj).then(() => state.dict[key]);
 }

@@ -9,6 +9,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "./collection.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
+import { raiseLoadError } from "./raise-load.js";
 import { changingState, collectionOf, loadedValue, newCollection, scalarChanged, targetOf } from "./relationship-events.js";
 
 export interface AttributeImpl {
@@ -73,7 +74,7 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
       // A list is made for an object not yet in the database, or from association objects.
       const list = rel.collection ? collectionOf(obj, rel) : undefined;
       if (list !== undefined) return list;
-      if (state.key !== undefined) throw notLoadedError(rel);
+      if (state.key !== undefined) throw raiseLoadError(state, rel) ?? notLoadedError(rel);
       return null;
     },
     set(obj, value) {
@@ -119,9 +120,6 @@ function setCollection(obj: object, state: InstanceState, rel: RelationshipPrope
 
 function notLoadedError(rel: RelationshipProperty): RelationshipNotLoadedError {
   const options = `selectinLoad(${rel.parent.name}, "${rel.key}") or joinedLoad(${rel.parent.name}, "${rel.key}") to the query`;
-  if (rel.spec.options.lazy === "raise") {
-    return new RelationshipNotLoadedError(`${rel} is not loaded (lazy: "raise"). Add ${options}.`);
-  }
   return new RelationshipNotLoadedError(
     `${rel} is not loaded, and reading it cannot wait for the database. Use \`await lazy(obj).${rel.key}\`, or add ${options}.`,
   );

@@ -11,7 +11,6 @@
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { InstrumentedList, type CollectionEvents } from "./collection.js";
 import { ensureState, stateOf, type InstanceState, type StateOwner } from "./instance-state.js";
-import type { Mapper } from "../mapping/mapper.js";
 import { storedMapper } from "../mapped.js";
 
 /** The object's state; made, for its class's mapper, if it has none yet (imperatively mapped classes). */

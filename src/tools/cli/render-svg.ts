@@ -10,7 +10,8 @@ export async function renderSvg(model: DiagramModel): Promise<string> {
   const viz = await instance();
   const result = viz.render(renderDot(model), { format: "svg" });
   if (result.status !== "success") {
-    throw new Error(`Graphviz could not lay out the diagram: ${result.errors.map((e) => e.message).join("; ")}`);
+    // The DOT text is ours, made from the mapped models: Graphviz refusing it is athanor's bug.
+    throw new Error(`internal: Graphviz could not lay out the diagram: ${result.errors.map((e) => e.message).join("; ")}`);
   }
   return result.output;
 }
