@@ -4,9 +4,11 @@
  */
 import { StatementCache } from "../core/compiler/statement-cache.js";
 import type { MetaData, SchemaExecutor } from "../core/schema/metadata.js";
+import { AthanorError, ArgumentError, ConnectionsNotReturnedWarning, PoolTimeoutError } from "../core/errors.js";
 import type { Executable } from "../core/statements/executable.js";
-import { Connection, type BeginOptions } from "./connection.js";
-import type { Driver, EngineDialect, PoolOptions } from "./driver.js";
+import { Checkouts, describeHolders } from "./checkouts.js";
+import { Connection, type BeginOptions, type ConnectionContext } from "./connection.js";
+import type { Driver, DriverConnection, EngineDialect, PoolOptions } from "./driver.js";
 import { Inspector } from "./inspector.js";
 import { sqlLogger, type EchoOption } from "./logging.js";
 import type { Result } from "./result.js";
@@ -18,10 +20,32 @@ export interface EngineOptions {
   readonly pool?: PoolOptions;
 }
 
+export interface ConnectOptions {
+  /**
+   * Who holds the connection (`"Session #3"`), as `PoolTimeoutError` and the warning of
+   * `dispose()` name it. By default, the place in the code that called `connect()`.
+   */
+  readonly holder?: string;
+}
+
+const DEFAULT_ACQUIRE_TIMEOUT_MS = 30_000;
+const DEFAULT_DISPOSE_TIMEOUT_MS = 5_000;
+/** Longer waits than setTimeout can time (about 24.8 days) are taken as "wait without limit". */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** One opened pool and the connections checked out of it: `dispose()` ends it, the next `connect()` opens another. */
+interface OpenPool {
+  readonly driver: Promise<Driver>;
+  readonly checkouts: Checkouts<Connection>;
+  readonly context: ConnectionContext;
+}
+
 export class Engine implements SchemaExecutor {
   readonly cache: StatementCache;
-  private driver: Promise<Driver> | undefined;
+  private pool: OpenPool | undefined;
   private readonly log;
+  private readonly acquireTimeoutMs: number;
+  private readonly disposeTimeoutMs: number;
 
   constructor(
     readonly dialect: EngineDialect,
@@ -30,25 +54,55 @@ export class Engine implements SchemaExecutor {
   ) {
     this.cache = new StatementCache(dialect);
     this.log = sqlLogger(options.echo);
+    this.acquireTimeoutMs = milliseconds(options.pool?.acquireTimeoutMs, DEFAULT_ACQUIRE_TIMEOUT_MS, "acquireTimeoutMs");
+    this.disposeTimeoutMs = milliseconds(options.pool?.disposeTimeoutMs, DEFAULT_DISPOSE_TIMEOUT_MS, "disposeTimeoutMs");
+    milliseconds(options.pool?.busyTimeoutMs, 0, "busyTimeoutMs");
   }
 
-  /** Checks a connection out of the pool. Close it when done: `await conn.close()`. */
-  async connect(): Promise<Connection> {
-    this.driver ??= this.dialect.createDriver(this.url, this.options.pool ?? {});
+  /**
+   * Checks a connection out of the pool. Close it when done: `await conn.close()`. When none is
+   * free within `pool.acquireTimeoutMs`, throws `PoolTimeoutError` naming who holds them.
+   */
+  async connect(options: ConnectOptions = {}): Promise<Connection> {
+    // Before the first await: after it the caller's frames are no longer on the stack.
+    const site = options.holder === undefined ? new Error() : undefined;
+    const pool = (this.pool ??= this.openPool());
     let driver: Driver;
     try {
-      driver = await this.driver;
+      driver = await pool.driver;
     } catch (error) {
-      this.driver = undefined;
+      if (this.pool === pool) this.pool = undefined;
       throw this.dialect.translateError(error, undefined, undefined);
     }
-    let raw;
+    const raw = await this.acquire(driver, pool.checkouts);
+    const conn = new Connection(raw, pool.context);
+    pool.checkouts.add(conn, options.holder, site);
+    return conn;
+  }
+
+  private openPool(): OpenPool {
+    const checkouts = new Checkouts<Connection>();
+    return {
+      driver: this.dialect.createDriver(this.url, this.options.pool ?? {}),
+      checkouts,
+      context: { dialect: this.dialect, cache: this.cache, log: this.log, released: (conn) => checkouts.remove(conn) },
+    };
+  }
+
+  /** A connection from the driver, or `PoolTimeoutError` after `acquireTimeoutMs`. */
+  private async acquire(driver: Driver, checkouts: Checkouts<Connection>): Promise<DriverConnection> {
+    const timeoutMs = this.acquireTimeoutMs;
+    const controller = new AbortController();
+    const timer = timeoutMs <= MAX_TIMER_MS ? setTimeout(() => controller.abort(), timeoutMs) : undefined;
     try {
-      raw = await driver.acquire();
+      return await driver.acquire(controller.signal);
     } catch (error) {
+      if (controller.signal.aborted) throw poolTimeout(driver.maxConnections, timeoutMs, checkouts);
+      if (error instanceof AthanorError) throw error;
       throw this.dialect.translateError(error, undefined, undefined);
+    } finally {
+      clearTimeout(timer);
     }
-    return new Connection(raw, { dialect: this.dialect, cache: this.cache, log: this.log });
   }
 
   /** Runs `fn` with a connection that is closed afterwards. */
@@ -80,10 +134,59 @@ export class Engine implements SchemaExecutor {
     return this.withConnection((conn) => runSchemaOperation(conn, operation, metadata, options));
   }
 
-  /** Closes every pooled connection. */
+  /**
+   * Closes every pooled connection. Connections still checked out get `pool.disposeTimeoutMs` to
+   * be returned; then they are closed (open transactions roll back) and a
+   * `ConnectionsNotReturnedWarning` naming their holders is emitted with `process.emitWarning`.
+   * A warning rather than a rejection: dispose usually runs in a `finally`, where an error would
+   * replace the one that is already on its way; the warning loses neither (Node prints it, and
+   * `process.on("warning")` receives it).
+   */
   async dispose(): Promise<void> {
-    const driver = this.driver;
-    this.driver = undefined;
-    if (driver) await (await driver).dispose();
+    const pool = this.pool;
+    this.pool = undefined;
+    if (!pool) return;
+    let driver: Driver;
+    try {
+      driver = await pool.driver;
+    } catch {
+      return; // it never opened: nothing to close
+    }
+    await pool.checkouts.whenEmpty(this.disposeTimeoutMs);
+    const holders = pool.checkouts.holders();
+    for (const conn of pool.checkouts.keys()) conn.invalidate("engine.dispose() closed it: it was not returned in time");
+    await driver.dispose();
+    if (holders.length) {
+      const message =
+        `engine.dispose() closed ${holders.length} connection(s) not returned within ${this.disposeTimeoutMs} ms ` +
+        `(pool.disposeTimeoutMs); any transaction open on them was rolled back. Held by: ${describeHolders(holders)}. ` +
+        `Close each connection and session when done (conn.close(), session.close()) before disposing the engine.`;
+      process.emitWarning(new ConnectionsNotReturnedWarning(message, holders));
+    }
   }
+}
+
+function poolTimeout(size: number, timeoutMs: number, checkouts: Checkouts<Connection>): PoolTimeoutError {
+  const holders = checkouts.holders();
+  const state =
+    holders.length >= size
+      ? `all ${size} connection(s) of the pool (pool.max = ${size}) are checked out`
+      : `${holders.length} of the pool's ${size} connection(s) are checked out and the database did not open another in time`;
+  const heldBy = holders.length ? ` Held by: ${describeHolders(holders)}.` : "";
+  return new PoolTimeoutError(
+    `No connection became free within ${timeoutMs} ms (pool.acquireTimeoutMs): ${state}.${heldBy} ` +
+      `Close each connection and session when done (conn.close(), session.close()), or raise pool.max or pool.acquireTimeoutMs.`,
+    size,
+    timeoutMs,
+    holders,
+  );
+}
+
+/** A pool option in milliseconds: a positive number (Infinity: no limit), or the default. */
+function milliseconds(value: number | undefined, fallback: number, option: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value > 0)) {
+    throw new ArgumentError(`pool.${option} must be a positive number of milliseconds (or Infinity for no limit); got ${String(value)}.`);
+  }
+  return value;
 }

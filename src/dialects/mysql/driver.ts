@@ -4,6 +4,7 @@
  */
 import mysql from "mysql2/promise";
 import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
+import { abandonOnAbort } from "../shared/pool.js";
 
 class MySqlConnection implements DriverConnection {
   private lost = false;
@@ -75,7 +76,8 @@ export async function createMySqlDriver(url: string, options: PoolOptions): Prom
   }
   return {
     serverVersion,
-    acquire: async () => new MySqlConnection(await pool.getConnection()),
+    maxConnections: options.max ?? 10,
+    acquire: async (signal) => new MySqlConnection(await abandonOnAbort(pool.getConnection(), signal, (conn) => conn.release())),
     dispose: () => pool.end(),
   };
 }

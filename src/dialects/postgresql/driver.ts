@@ -1,6 +1,7 @@
 /** The node-postgres driver: pg's own pool, with athanor's type parsers. */
 import pg from "pg";
 import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
+import { abandonOnAbort } from "../shared/pool.js";
 import { postgresTypeParsers } from "./values.js";
 
 class PostgresConnection implements DriverConnection {
@@ -84,9 +85,10 @@ class StatementNames {
 const DDL = /^\s*(ALTER|CREATE|DROP|TRUNCATE|COMMENT)\b/i;
 
 export function createPostgresDriver(url: string, options: PoolOptions): Driver {
+  const max = options.max ?? 10;
   const pool = new pg.Pool({
     connectionString: url.replace(/^postgres(ql)?\+?\w*:/, "postgresql:"),
-    max: options.max ?? 10,
+    max,
     types: postgresTypeParsers(pg.types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown),
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
@@ -94,7 +96,8 @@ export function createPostgresDriver(url: string, options: PoolOptions): Driver 
   pool.on("error", () => undefined);
   const names = options.preparedStatements === false ? undefined : new StatementNames();
   return {
-    acquire: async () => new PostgresConnection(await pool.connect(), names),
+    maxConnections: max,
+    acquire: async (signal) => new PostgresConnection(await abandonOnAbort(pool.connect(), signal, (client) => client.release()), names),
     dispose: () => pool.end(),
   };
 }

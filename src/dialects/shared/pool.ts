@@ -1,21 +1,30 @@
 /**
  * A minimal connection pool for drivers that have none (better-sqlite3): at most `max`
- * connections, callers wait in order when all are checked out.
+ * connections, callers wait in order when all are checked out, and a caller whose wait is
+ * aborted leaves the queue.
  */
+import { ResourceClosedError } from "../../core/errors.js";
+
+interface Waiter<C> {
+  readonly resolve: (conn: C) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 export class SimplePool<C> {
   private readonly idle: C[] = [];
-  private readonly waiting: ((conn: C) => void)[] = [];
+  private readonly waiting: Waiter<C>[] = [];
   private open = 0;
   private closed = false;
 
   constructor(
     private readonly create: () => C,
     private readonly destroy: (conn: C) => void,
-    private readonly max: number,
+    readonly max: number,
   ) {}
 
-  async acquire(): Promise<C> {
-    if (this.closed) throw new Error("The connection pool has been disposed.");
+  async acquire(signal?: AbortSignal): Promise<C> {
+    if (this.closed) throw new ResourceClosedError("The connection pool has been disposed.");
+    signal?.throwIfAborted();
     const conn = this.idle.pop();
     if (conn !== undefined) return conn;
     if (this.open < this.max) {
@@ -23,26 +32,87 @@ export class SimplePool<C> {
       this.open++;
       return created;
     }
-    return new Promise<C>((resolve) => this.waiting.push(resolve));
+    return new Promise<C>((resolve, reject) => {
+      const onAbort = () => {
+        const index = this.waiting.indexOf(waiter);
+        if (index >= 0) this.waiting.splice(index, 1);
+        reject(signal!.reason);
+      };
+      const waiter: Waiter<C> = {
+        resolve: (c) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(c);
+        },
+        reject: (error) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiting.push(waiter);
+    });
   }
 
   release(conn: C, broken: boolean): void {
     if (broken || this.closed) {
       this.open--;
       this.destroy(conn);
-      if (!this.closed && this.waiting.length) void this.acquire().then(this.waiting.shift()!);
+      if (!this.closed && this.waiting.length) this.handOverNew(this.waiting.shift()!);
       return;
     }
     const waiter = this.waiting.shift();
-    if (waiter) waiter(conn);
+    if (waiter) waiter.resolve(conn);
     else this.idle.push(conn);
   }
 
+  /** Closes the idle connections and fails the waiting callers; checked-out ones close on release. */
   dispose(): void {
     this.closed = true;
     for (const conn of this.idle.splice(0)) {
       this.open--;
       this.destroy(conn);
     }
+    for (const waiter of this.waiting.splice(0)) waiter.reject(new ResourceClosedError("The connection pool has been disposed."));
   }
+
+  /** A discarded connection freed a place: a new one for the first waiter. */
+  private handOverNew(waiter: Waiter<C>): void {
+    let conn: C;
+    try {
+      conn = this.create();
+    } catch (error) {
+      waiter.reject(error);
+      return;
+    }
+    this.open++;
+    waiter.resolve(conn);
+  }
+}
+
+/**
+ * For pools that cannot drop a waiting caller (pg, mysql2): the caller stops waiting when
+ * `signal` aborts, and a connection that arrives afterwards is released at once.
+ */
+export function abandonOnAbort<C>(pending: Promise<C>, signal: AbortSignal | undefined, release: (conn: C) => void): Promise<C> {
+  if (!signal) return pending;
+  if (signal.aborted) {
+    pending.then(release, () => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<C>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    pending.then(
+      (conn) => {
+        signal.removeEventListener("abort", onAbort);
+        // Given up on already (the abort rejected the caller): back to the pool.
+        if (signal.aborted) release(conn);
+        else resolve(conn);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }

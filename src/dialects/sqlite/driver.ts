@@ -109,7 +109,8 @@ export function createSqliteDriver(url: string, options: PoolOptions): Driver {
     memory ? 1 : (options.max ?? 5),
   );
   return {
-    acquire: () => pool.acquire(),
+    maxConnections: pool.max,
+    acquire: (signal) => pool.acquire(signal),
     dispose: async () => pool.dispose(),
   };
 }
