@@ -52,7 +52,13 @@ export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOption
     database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined,
     connectionLimit: options.max ?? 10,
     timezone: "Z",
-    dateStrings: ["DATE"],
+    // DATE stays 'YYYY-MM-DD'; DATETIME is read as text and converted by its column type, because
+    // mysql2 builds the Date of a prepared statement's row with Date.UTC, which maps years 0-99 to 1900-1999.
+    dateStrings: ["DATE", "DATETIME"],
+    // JSON as its text, parsed once by the column type: mysql2 parses the JSON columns MariaDB
+    // marks (extended metadata) but not others (expressions), and a JSON string value parsed by
+    // mysql2 cannot be told from text still to parse.
+    jsonStrings: true,
     supportBigNumbers: true,
     bigNumberStrings: true,
     decimalNumbers: false,
