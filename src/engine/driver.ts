@@ -35,13 +35,22 @@ export interface DriverConnection {
 
 export interface Driver {
   /**
-   * Checks a connection out, waiting while all are in use. When `signal` aborts the wait is
+   * Checks a connection out, waiting while all are in use. When `wait.signal` aborts the wait is
    * given up: the promise rejects, and a connection that arrives later goes back to the pool.
    */
-  acquire(signal?: AbortSignal): Promise<DriverConnection>;
+  acquire(wait?: AcquireWait): Promise<DriverConnection>;
   dispose(): Promise<void>;
   /** The most connections the pool opens at once. */
   readonly maxConnections: number;
+}
+
+/** How long a caller of `Driver.acquire` waits. */
+export interface AcquireWait {
+  /**
+   * Aborts when the caller gives up. Made, and its timer started, when first read: a driver reads
+   * it only when it has to wait (or cannot tell).
+   */
+  readonly signal: AbortSignal;
 }
 
 export type IsolationLevel = "read uncommitted" | "read committed" | "repeatable read" | "serializable";

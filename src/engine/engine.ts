@@ -6,6 +6,7 @@ import { StatementCache } from "../core/compiler/statement-cache.js";
 import type { MetaData, SchemaExecutor } from "../core/schema/metadata.js";
 import { AthanorError, ArgumentError, ConnectionsNotReturnedWarning, PoolTimeoutError } from "../core/errors.js";
 import type { Executable } from "../core/statements/executable.js";
+import { AcquireDeadline } from "./acquire-deadline.js";
 import { Checkouts, describeHolders } from "./checkouts.js";
 import { Connection, type BeginOptions, type ConnectionContext } from "./connection.js";
 import type { Driver, DriverConnection, EngineDialect, PoolOptions } from "./driver.js";
@@ -30,8 +31,6 @@ export interface ConnectOptions {
 
 const DEFAULT_ACQUIRE_TIMEOUT_MS = 30_000;
 const DEFAULT_DISPOSE_TIMEOUT_MS = 5_000;
-/** Longer waits than setTimeout can time (about 24.8 days) are taken as "wait without limit". */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** One opened pool and the connections checked out of it: `dispose()` ends it, the next `connect()` opens another. */
 interface OpenPool {
@@ -91,17 +90,15 @@ export class Engine implements SchemaExecutor {
 
   /** A connection from the driver, or `PoolTimeoutError` after `acquireTimeoutMs`. */
   private async acquire(driver: Driver, checkouts: Checkouts<Connection>): Promise<DriverConnection> {
-    const timeoutMs = this.acquireTimeoutMs;
-    const controller = new AbortController();
-    const timer = timeoutMs <= MAX_TIMER_MS ? setTimeout(() => controller.abort(), timeoutMs) : undefined;
+    const deadline = new AcquireDeadline(this.acquireTimeoutMs);
     try {
-      return await driver.acquire(controller.signal);
+      return await driver.acquire(deadline);
     } catch (error) {
-      if (controller.signal.aborted) throw poolTimeout(driver.maxConnections, timeoutMs, checkouts);
+      if (deadline.expired) throw poolTimeout(driver.maxConnections, deadline.timeoutMs, checkouts);
       if (error instanceof AthanorError) throw error;
       throw this.dialect.translateError(error, undefined, undefined);
     } finally {
-      clearTimeout(timer);
+      deadline.end();
     }
   }
 

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  ArgumentError,
   ConnectionsNotReturnedWarning,
   PoolTimeoutError,
   ResourceClosedError,
@@ -128,5 +129,17 @@ forEachDatabase("pool timeouts", (ctx) => {
     const warnings = await warningsDuring(() => engine.dispose());
     assert.deepEqual(warnings.filter((w) => w instanceof ConnectionsNotReturnedWarning), []);
     assert.equal(held.closed, true);
+  });
+
+  test("a timeout that is not a positive number of milliseconds is refused when the engine is made", () => {
+    for (const bad of [0, -5, Number.NaN, "200" as unknown as number]) {
+      assert.throws(() => engineFor(ctx.db, { pool: { acquireTimeoutMs: bad } }), (error: unknown) => {
+        assert.ok(error instanceof ArgumentError);
+        assert.match(error.message, /pool\.acquireTimeoutMs must be a positive number of milliseconds/);
+        return true;
+      });
+    }
+    assert.throws(() => engineFor(ctx.db, { pool: { disposeTimeoutMs: -1 } }), /pool\.disposeTimeoutMs/);
+    assert.throws(() => engineFor(ctx.db, { pool: { busyTimeoutMs: 0 } }), /pool\.busyTimeoutMs/);
   });
 });

@@ -83,7 +83,7 @@ export async function createMySqlDriver(url: string, options: PoolOptions): Prom
   return {
     serverVersion,
     maxConnections: options.max ?? 10,
-    acquire: async (signal) => new MySqlConnection(await abandonOnAbort(pool.getConnection(), signal, (conn) => conn.release())),
+    acquire: async (wait) => new MySqlConnection(await abandonOnAbort(pool.getConnection(), wait, (conn) => conn.release())),
     dispose: () => pool.end(),
   };
 }

@@ -97,7 +97,7 @@ export function createPostgresDriver(url: string, options: PoolOptions): Driver 
   const names = options.preparedStatements === false ? undefined : new StatementNames();
   return {
     maxConnections: max,
-    acquire: async (signal) => new PostgresConnection(await abandonOnAbort(pool.connect(), signal, (client) => client.release()), names),
+    acquire: async (wait) => new PostgresConnection(await abandonOnAbort(pool.connect(), wait, (client) => client.release()), names),
     dispose: () => pool.end(),
   };
 }

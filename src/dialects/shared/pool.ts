@@ -4,6 +4,7 @@
  * aborted leaves the queue.
  */
 import { ResourceClosedError } from "../../core/errors.js";
+import type { AcquireWait } from "../../engine/driver.js";
 
 interface Waiter<C> {
   readonly resolve: (conn: C) => void;
@@ -22,9 +23,8 @@ export class SimplePool<C> {
     readonly max: number,
   ) {}
 
-  async acquire(signal?: AbortSignal): Promise<C> {
+  async acquire(wait?: AcquireWait): Promise<C> {
     if (this.closed) throw new ResourceClosedError("The connection pool has been disposed.");
-    signal?.throwIfAborted();
     const conn = this.idle.pop();
     if (conn !== undefined) return conn;
     if (this.open < this.max) {
@@ -32,6 +32,9 @@ export class SimplePool<C> {
       this.open++;
       return created;
     }
+    // Only now, about to wait, is the caller's signal (and its timer) made.
+    const signal = wait?.signal;
+    signal?.throwIfAborted();
     return new Promise<C>((resolve, reject) => {
       const onAbort = () => {
         const index = this.waiting.indexOf(waiter);
@@ -91,10 +94,12 @@ export class SimplePool<C> {
 
 /**
  * For pools that cannot drop a waiting caller (pg, mysql2): the caller stops waiting when
- * `signal` aborts, and a connection that arrives afterwards is released at once.
+ * `wait.signal` aborts, and a connection that arrives afterwards is released at once. (These
+ * pools do not say whether a checkout will wait; a network round trip dwarfs the signal's cost.)
  */
-export function abandonOnAbort<C>(pending: Promise<C>, signal: AbortSignal | undefined, release: (conn: C) => void): Promise<C> {
-  if (!signal) return pending;
+export function abandonOnAbort<C>(pending: Promise<C>, wait: AcquireWait | undefined, release: (conn: C) => void): Promise<C> {
+  if (!wait) return pending;
+  const signal = wait.signal;
   if (signal.aborted) {
     pending.then(release, () => undefined);
     return Promise.reject(signal.reason);

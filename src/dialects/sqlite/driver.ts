@@ -162,7 +162,7 @@ export function createSqliteDriver(url: string, options: PoolOptions): Driver {
   );
   return {
     maxConnections: pool.max,
-    acquire: (signal) => pool.acquire(signal),
+    acquire: (wait) => pool.acquire(wait),
     dispose: async () => pool.dispose(),
   };
 }
