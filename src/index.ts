@@ -42,12 +42,12 @@ export type { Executable } from "./core/statements/executable.js";
 
 // Engine
 export { createEngine } from "./dialects/create-engine.js";
-export { Engine, type EngineOptions } from "./engine/engine.js";
+export { Engine, type EngineOptions, type ConnectOptions } from "./engine/engine.js";
 export { Connection, type BeginOptions } from "./engine/connection.js";
 export { Transaction } from "./engine/transaction.js";
 export { Result } from "./engine/result.js";
 export { Inspector } from "./engine/inspector.js";
-export type { IsolationLevel, ConstraintNames } from "./engine/driver.js";
+export type { IsolationLevel, ConstraintNames, PoolOptions } from "./engine/driver.js";
 
 // Errors
 export * from "./core/errors.js";

@@ -17,6 +17,8 @@ export interface ConnectionContext {
   readonly dialect: EngineDialect;
   readonly cache: StatementCache;
   readonly log: SqlLogger;
+  /** Called once when the connection goes back to the pool or is discarded. */
+  readonly released?: (conn: Connection) => void;
 }
 
 export interface BeginOptions {
@@ -29,6 +31,8 @@ export class Connection {
   private savepointCounter = 0;
   /** Set when a statement failed in a way that may have broken the connection. */
   private broken = false;
+  /** Why `invalidate()` closed the connection, for the error of a later use. */
+  private invalidatedBecause: string | undefined;
 
   constructor(
     driverConnection: DriverConnection,
@@ -138,9 +142,26 @@ export class Connection {
       } catch {
         this.broken = true;
       }
+      if (this.driverConnection !== conn) return; // invalidated meanwhile
     }
     this.driverConnection = undefined;
     conn.release(this.broken);
+    this.context.released?.(this);
+  }
+
+  /**
+   * Discards the physical connection at once: it is closed, not returned to the pool, and an
+   * open transaction is lost (the database rolls it back). Using this connection afterwards
+   * throws `ResourceClosedError` saying `reason`.
+   */
+  invalidate(reason = "it was invalidated"): void {
+    const conn = this.driverConnection;
+    if (!conn) return;
+    this.driverConnection = undefined;
+    this.invalidatedBecause = reason;
+    this.transactions.splice(0).forEach((t) => t.markEnded());
+    conn.release(true);
+    this.context.released?.(this);
   }
 
   /** Called by `Transaction` when it ends: it and any savepoints inside it are closed. */
@@ -155,7 +176,9 @@ export class Connection {
   }
 
   private checkOpen(): DriverConnection {
-    if (!this.driverConnection) throw new ResourceClosedError("This connection is closed.");
+    if (!this.driverConnection) {
+      throw new ResourceClosedError(this.invalidatedBecause ? `This connection is closed: ${this.invalidatedBecause}.` : "This connection is closed.");
+    }
     return this.driverConnection;
   }
 }

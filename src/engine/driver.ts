@@ -34,8 +34,23 @@ export interface DriverConnection {
 }
 
 export interface Driver {
-  acquire(): Promise<DriverConnection>;
+  /**
+   * Checks a connection out, waiting while all are in use. When `wait.signal` aborts the wait is
+   * given up: the promise rejects, and a connection that arrives later goes back to the pool.
+   */
+  acquire(wait?: AcquireWait): Promise<DriverConnection>;
   dispose(): Promise<void>;
+  /** The most connections the pool opens at once. */
+  readonly maxConnections: number;
+}
+
+/** How long a caller of `Driver.acquire` waits. */
+export interface AcquireWait {
+  /**
+   * Aborts when the caller gives up. Made, and its timer started, when first read: a driver reads
+   * it only when it has to wait (or cannot tell).
+   */
+  readonly signal: AbortSignal;
 }
 
 export type IsolationLevel = "read uncommitted" | "read committed" | "repeatable read" | "serializable";
@@ -43,6 +58,22 @@ export type IsolationLevel = "read uncommitted" | "read committed" | "repeatable
 export interface PoolOptions {
   /** Most connections open at once (default 10; 1 for an in-memory SQLite database). */
   readonly max?: number;
+  /**
+   * How long `engine.connect()` waits for a free connection before it throws `PoolTimeoutError`,
+   * which names who holds the connections (default 30 000 ms).
+   */
+  readonly acquireTimeoutMs?: number;
+  /**
+   * How long `engine.dispose()` waits for checked-out connections to be returned before it closes
+   * them and warns (`ConnectionsNotReturnedWarning`) naming their holders (default 5 000 ms).
+   */
+  readonly disposeTimeoutMs?: number;
+  /**
+   * SQLite: how long a statement retries while another connection holds the database's write
+   * lock (SQLITE_BUSY), before it fails (default 5 000 ms). The waiting is asynchronous, in
+   * short steps, so that the event loop keeps running.
+   */
+  readonly busyTimeoutMs?: number;
   /**
    * PostgreSQL: statements with parameters are prepared on the server under a name, so that
    * running one again only binds and executes it (default true). Turn it off behind a pooler that

@@ -2,12 +2,14 @@
  * The engine: a dialect, a connection pool and a statement cache. `createEngine(url)` (in
  * `dialects/`) picks the dialect from the URL; everything here is dialect-neutral.
  */
-import { AthanorError } from "../core/errors.js";
 import { StatementCache } from "../core/compiler/statement-cache.js";
 import type { MetaData, SchemaExecutor } from "../core/schema/metadata.js";
+import { AthanorError, ArgumentError, ConnectionsNotReturnedWarning, PoolTimeoutError, ResourceClosedError } from "../core/errors.js";
 import type { Executable } from "../core/statements/executable.js";
-import { Connection, type BeginOptions } from "./connection.js";
-import type { Driver, EngineDialect, PoolOptions } from "./driver.js";
+import { AcquireDeadline } from "./acquire-deadline.js";
+import { Checkouts, describeHolders } from "./checkouts.js";
+import { Connection, type BeginOptions, type ConnectionContext } from "./connection.js";
+import type { Driver, DriverConnection, EngineDialect, PoolOptions } from "./driver.js";
 import { Inspector } from "./inspector.js";
 import { sqlLogger, type EchoOption } from "./logging.js";
 import type { Result } from "./result.js";
@@ -19,10 +21,32 @@ export interface EngineOptions {
   readonly pool?: PoolOptions;
 }
 
+export interface ConnectOptions {
+  /**
+   * Who holds the connection (`"Session #3"`), as `PoolTimeoutError` and the warning of
+   * `dispose()` name it. By default, the place in the code that called `connect()`.
+   */
+  readonly holder?: string;
+}
+
+const DEFAULT_ACQUIRE_TIMEOUT_MS = 30_000;
+const DEFAULT_DISPOSE_TIMEOUT_MS = 5_000;
+
+/** One opened pool and the connections checked out of it: `dispose()` ends it, the next `connect()` opens another. */
+interface OpenPool {
+  readonly driver: Promise<Driver>;
+  readonly checkouts: Checkouts<Connection>;
+  readonly context: ConnectionContext;
+  /** The `connect()` calls waiting for a connection: `dispose()` refuses them at once. */
+  readonly waiting: Set<AcquireDeadline>;
+}
+
 export class Engine implements SchemaExecutor {
   readonly cache: StatementCache;
-  private driver: Promise<Driver> | undefined;
+  private pool: OpenPool | undefined;
   private readonly log;
+  private readonly acquireTimeoutMs: number;
+  private readonly disposeTimeoutMs: number;
 
   constructor(
     readonly dialect: EngineDialect,
@@ -31,26 +55,57 @@ export class Engine implements SchemaExecutor {
   ) {
     this.cache = new StatementCache(dialect);
     this.log = sqlLogger(options.echo);
+    this.acquireTimeoutMs = milliseconds(options.pool?.acquireTimeoutMs, DEFAULT_ACQUIRE_TIMEOUT_MS, "acquireTimeoutMs");
+    this.disposeTimeoutMs = milliseconds(options.pool?.disposeTimeoutMs, DEFAULT_DISPOSE_TIMEOUT_MS, "disposeTimeoutMs");
+    milliseconds(options.pool?.busyTimeoutMs, 0, "busyTimeoutMs");
   }
 
-  /** Checks a connection out of the pool. Close it when done: `await conn.close()`. */
-  async connect(): Promise<Connection> {
-    this.driver ??= this.dialect.createDriver(this.url, this.options.pool ?? {});
+  /**
+   * Checks a connection out of the pool. Close it when done: `await conn.close()`. When none is
+   * free within `pool.acquireTimeoutMs`, throws `PoolTimeoutError` naming who holds them.
+   */
+  async connect(options: ConnectOptions = {}): Promise<Connection> {
+    // Before the first await: after it the caller's frames are no longer on the stack.
+    const site = options.holder === undefined ? new Error() : undefined;
+    const pool = (this.pool ??= this.openPool());
     let driver: Driver;
     try {
-      driver = await this.driver;
+      driver = await pool.driver;
     } catch (error) {
-      this.driver = undefined;
+      if (this.pool === pool) this.pool = undefined;
       throw this.dialect.translateError(error, undefined, undefined);
     }
-    let raw;
+    const raw = await this.acquire(driver, pool);
+    const conn = new Connection(raw, pool.context);
+    pool.checkouts.add(conn, options.holder, site);
+    return conn;
+  }
+
+  private openPool(): OpenPool {
+    const checkouts = new Checkouts<Connection>();
+    return {
+      driver: this.dialect.createDriver(this.url, this.options.pool ?? {}),
+      checkouts,
+      waiting: new Set(),
+      context: { dialect: this.dialect, cache: this.cache, log: this.log, released: (conn) => checkouts.remove(conn) },
+    };
+  }
+
+  /** A connection from the driver, or `PoolTimeoutError` after `acquireTimeoutMs`. */
+  private async acquire(driver: Driver, pool: OpenPool): Promise<DriverConnection> {
+    if (this.pool !== pool) throw disposedWhileWaiting(); // disposed while the driver opened
+    const deadline = new AcquireDeadline(this.acquireTimeoutMs);
+    pool.waiting.add(deadline);
     try {
-      raw = await driver.acquire();
+      return await driver.acquire(deadline);
     } catch (error) {
-      // A pool's own refusal (disposed) is already typed; only the driver's errors are wrapped.
-      throw error instanceof AthanorError ? error : this.dialect.translateError(error, undefined, undefined);
+      if (deadline.expired) throw poolTimeout(driver.maxConnections, deadline.timeoutMs, pool.checkouts);
+      if (error instanceof AthanorError) throw error;
+      throw this.dialect.translateError(error, undefined, undefined);
+    } finally {
+      pool.waiting.delete(deadline);
+      deadline.end();
     }
-    return new Connection(raw, { dialect: this.dialect, cache: this.cache, log: this.log });
   }
 
   /** Runs `fn` with a connection that is closed afterwards. */
@@ -82,10 +137,68 @@ export class Engine implements SchemaExecutor {
     return this.withConnection((conn) => runSchemaOperation(conn, operation, metadata, options));
   }
 
-  /** Closes every pooled connection. */
+  /**
+   * Closes every pooled connection. Connections still checked out get `pool.disposeTimeoutMs` to
+   * be returned; then they are closed (open transactions roll back) and a
+   * `ConnectionsNotReturnedWarning` naming their holders is emitted with `process.emitWarning`.
+   * A warning rather than a rejection: dispose usually runs in a `finally`, where an error would
+   * replace the one that is already on its way; the warning loses neither (Node prints it, and
+   * `process.on("warning")` receives it).
+   */
   async dispose(): Promise<void> {
-    const driver = this.driver;
-    this.driver = undefined;
-    if (driver) await (await driver).dispose();
+    const pool = this.pool;
+    this.pool = undefined;
+    if (!pool) return;
+    // Callers waiting for a connection would otherwise wait out the returns below, or forever.
+    for (const deadline of pool.waiting) deadline.refuse(disposedWhileWaiting());
+    let driver: Driver;
+    try {
+      driver = await pool.driver;
+    } catch {
+      return; // it never opened: nothing to close
+    }
+    await pool.checkouts.whenEmpty(this.disposeTimeoutMs);
+    const holders = pool.checkouts.holders();
+    for (const conn of pool.checkouts.keys()) conn.invalidate("engine.dispose() closed it: it was not returned in time");
+    await driver.dispose();
+    if (holders.length) {
+      const message =
+        `engine.dispose() closed ${holders.length} connection(s) not returned within ${this.disposeTimeoutMs} ms ` +
+        `(pool.disposeTimeoutMs); any transaction open on them was rolled back. Held by: ${describeHolders(holders)}. ` +
+        `Close each connection and session when done (conn.close(), session.close()) before disposing the engine.`;
+      process.emitWarning(new ConnectionsNotReturnedWarning(message, holders));
+    }
   }
+}
+
+function disposedWhileWaiting(): ResourceClosedError {
+  return new ResourceClosedError(
+    "The engine was disposed (engine.dispose()) while this connect() waited for a connection. " +
+      "Close connections before dispose(), or connect again: the engine then opens a new pool.",
+  );
+}
+
+function poolTimeout(size: number, timeoutMs: number, checkouts: Checkouts<Connection>): PoolTimeoutError {
+  const holders = checkouts.holders();
+  const state =
+    holders.length >= size
+      ? `all ${size} connection(s) of the pool (pool.max = ${size}) are checked out`
+      : `${holders.length} of the pool's ${size} connection(s) are checked out and the database did not open another in time`;
+  const heldBy = holders.length ? ` Held by: ${describeHolders(holders)}.` : "";
+  return new PoolTimeoutError(
+    `No connection became free within ${timeoutMs} ms (pool.acquireTimeoutMs): ${state}.${heldBy} ` +
+      `Close each connection and session when done (conn.close(), session.close()), or raise pool.max or pool.acquireTimeoutMs.`,
+    size,
+    timeoutMs,
+    holders,
+  );
+}
+
+/** A pool option in milliseconds: a positive number (Infinity: no limit), or the default. */
+function milliseconds(value: number | undefined, fallback: number, option: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value > 0)) {
+    throw new ArgumentError(`pool.${option} must be a positive number of milliseconds (or Infinity for no limit); got ${String(value)}.`);
+  }
+  return value;
 }

@@ -4,7 +4,7 @@
  */
 import mysql from "mysql2/promise";
 import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
-import { PendingCheckouts } from "../shared/pending-checkouts.js";
+import { abandonOnAbort } from "../shared/pool.js";
 
 class MySqlConnection implements DriverConnection {
   private lost = false;
@@ -52,7 +52,13 @@ export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOption
     database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined,
     connectionLimit: options.max ?? 10,
     timezone: "Z",
-    dateStrings: ["DATE"],
+    // DATE stays 'YYYY-MM-DD'; DATETIME is read as text and converted by its column type, because
+    // mysql2 builds the Date of a prepared statement's row with Date.UTC, which maps years 0-99 to 1900-1999.
+    dateStrings: ["DATE", "DATETIME"],
+    // JSON as its text, parsed once by the column type: mysql2 parses the JSON columns MariaDB
+    // marks (extended metadata) but not others (expressions), and a JSON string value parsed by
+    // mysql2 cannot be told from text still to parse.
+    jsonStrings: true,
     supportBigNumbers: true,
     bigNumberStrings: true,
     decimalNumbers: false,
@@ -74,15 +80,10 @@ export async function createMySqlDriver(url: string, options: PoolOptions): Prom
     await pool.end().catch(() => undefined);
     throw error;
   }
-  const pending = new PendingCheckouts();
-  const connect = () => pool.getConnection();
-  const giveBack = (conn: mysql.PoolConnection) => conn.release();
   return {
     serverVersion,
-    acquire: async () => new MySqlConnection(await pending.checkout(connect, giveBack)),
-    dispose: () => {
-      pending.refuseAll();
-      return pool.end();
-    },
+    maxConnections: options.max ?? 10,
+    acquire: async (wait) => new MySqlConnection(await abandonOnAbort(pool.getConnection(), wait, (conn) => conn.release())),
+    dispose: () => pool.end(),
   };
 }

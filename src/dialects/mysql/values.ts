@@ -1,10 +1,11 @@
 /**
  * How values cross mysql2. DATETIME has no time zone: athanor stores UTC (the pool runs with
- * `timezone: 'Z'`). BIGINT and DECIMAL arrive as strings and are converted per column type;
- * MariaDB's JSON is text and is parsed here.
+ * `timezone: 'Z'`) and reads it as text. BIGINT and DECIMAL arrive as strings and are converted
+ * per column type; JSON arrives as its text (`jsonStrings`) and is parsed here, exactly once.
  */
 import type { ValueProcessor } from "../../core/compiler/compiled-query.js";
 import type { SqlType } from "../../core/types/sql-type.js";
+import { lowerCaseUuid } from "../shared/uuid.js";
 
 /** `YYYY-MM-DD HH:MM:SS.ffffff` in UTC: the format DATETIME(6) accepts. */
 function utcDatetime(date: Date): string {
@@ -27,9 +28,10 @@ export function mysqlBindProcessor(type: SqlType | undefined): ValueProcessor | 
     case "float":
     case "string":
     case "text":
-    case "uuid":
     case "enum":
       return undefined;
+    case "uuid":
+      return lowerCaseUuid;
     default:
       return bindAny;
   }
@@ -54,6 +56,8 @@ export function mysqlResultProcessor(type: SqlType): ValueProcessor | undefined 
       return (v) => (v instanceof Date ? v : new Date(`${String(v).replace(" ", "T")}Z`));
     case "date":
       return (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
+    case "uuid":
+      return lowerCaseUuid;
     default:
       return undefined;
   }

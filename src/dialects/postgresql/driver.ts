@@ -1,7 +1,7 @@
 /** The node-postgres driver: pg's own pool, with athanor's type parsers. */
 import pg from "pg";
 import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
-import { PendingCheckouts } from "../shared/pending-checkouts.js";
+import { abandonOnAbort } from "../shared/pool.js";
 import { postgresTypeParsers } from "./values.js";
 
 class PostgresConnection implements DriverConnection {
@@ -85,23 +85,19 @@ class StatementNames {
 const DDL = /^\s*(ALTER|CREATE|DROP|TRUNCATE|COMMENT)\b/i;
 
 export function createPostgresDriver(url: string, options: PoolOptions): Driver {
+  const max = options.max ?? 10;
   const pool = new pg.Pool({
     connectionString: url.replace(/^postgres(ql)?\+?\w*:/, "postgresql:"),
-    max: options.max ?? 10,
+    max,
     types: postgresTypeParsers(pg.types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown),
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
   // process would crash. The next checkout gets a fresh connection.
   pool.on("error", () => undefined);
   const names = options.preparedStatements === false ? undefined : new StatementNames();
-  const pending = new PendingCheckouts();
-  const connect = () => pool.connect();
-  const giveBack = (client: pg.PoolClient) => client.release();
   return {
-    acquire: async () => new PostgresConnection(await pending.checkout(connect, giveBack), names),
-    dispose: () => {
-      pending.refuseAll();
-      return pool.end();
-    },
+    maxConnections: max,
+    acquire: async (wait) => new PostgresConnection(await abandonOnAbort(pool.connect(), wait, (client) => client.release()), names),
+    dispose: () => pool.end(),
   };
 }

@@ -1,12 +1,14 @@
 /**
  * A minimal connection pool for drivers that have none (better-sqlite3): at most `max`
- * connections, callers wait in order when all are checked out.
+ * connections, callers wait in order when all are checked out, and a caller whose wait is
+ * aborted leaves the queue.
  */
-import { poolDisposedError } from "./pending-checkouts.js";
+import { ResourceClosedError } from "../../core/errors.js";
+import type { AcquireWait } from "../../engine/driver.js";
 
 interface Waiter<C> {
-  resolve(conn: C): void;
-  reject(error: Error): void;
+  readonly resolve: (conn: C) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 export class SimplePool<C> {
@@ -18,11 +20,11 @@ export class SimplePool<C> {
   constructor(
     private readonly create: () => C,
     private readonly destroy: (conn: C) => void,
-    private readonly max: number,
+    readonly max: number,
   ) {}
 
-  async acquire(): Promise<C> {
-    if (this.closed) throw poolDisposedError();
+  async acquire(wait?: AcquireWait): Promise<C> {
+    if (this.closed) throw new ResourceClosedError("The connection pool has been disposed.");
     const conn = this.idle.pop();
     if (conn !== undefined) return conn;
     if (this.open < this.max) {
@@ -30,17 +32,35 @@ export class SimplePool<C> {
       this.open++;
       return created;
     }
-    return new Promise<C>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    // Only now, about to wait, is the caller's signal (and its timer) made.
+    const signal = wait?.signal;
+    signal?.throwIfAborted();
+    return new Promise<C>((resolve, reject) => {
+      const onAbort = () => {
+        const index = this.waiting.indexOf(waiter);
+        if (index >= 0) this.waiting.splice(index, 1);
+        reject(signal!.reason);
+      };
+      const waiter: Waiter<C> = {
+        resolve: (c) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(c);
+        },
+        reject: (error) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiting.push(waiter);
+    });
   }
 
   release(conn: C, broken: boolean): void {
     if (broken || this.closed) {
       this.open--;
       this.destroy(conn);
-      if (!this.closed && this.waiting.length) {
-        const waiter = this.waiting.shift()!;
-        this.acquire().then(waiter.resolve, waiter.reject);
-      }
+      if (!this.closed && this.waiting.length) this.handOverNew(this.waiting.shift()!);
       return;
     }
     const waiter = this.waiting.shift();
@@ -48,13 +68,57 @@ export class SimplePool<C> {
     else this.idle.push(conn);
   }
 
+  /** Closes the idle connections and fails the waiting callers; checked-out ones close on release. */
   dispose(): void {
     this.closed = true;
     // Callers still waiting for a connection would otherwise wait forever.
-    for (const waiter of this.waiting.splice(0)) waiter.reject(poolDisposedError());
+    for (const waiter of this.waiting.splice(0)) waiter.reject(new ResourceClosedError("The connection pool has been disposed."));
     for (const conn of this.idle.splice(0)) {
       this.open--;
       this.destroy(conn);
     }
   }
+
+  /** A discarded connection freed a place: a new one for the first waiter. */
+  private handOverNew(waiter: Waiter<C>): void {
+    let conn: C;
+    try {
+      conn = this.create();
+    } catch (error) {
+      waiter.reject(error);
+      return;
+    }
+    this.open++;
+    waiter.resolve(conn);
+  }
+}
+
+/**
+ * For pools that cannot drop a waiting caller (pg, mysql2): the caller stops waiting when
+ * `wait.signal` aborts, and a connection that arrives afterwards is released at once. (These
+ * pools do not say whether a checkout will wait; a network round trip dwarfs the signal's cost.)
+ */
+export function abandonOnAbort<C>(pending: Promise<C>, wait: AcquireWait | undefined, release: (conn: C) => void): Promise<C> {
+  if (!wait) return pending;
+  const signal = wait.signal;
+  if (signal.aborted) {
+    pending.then(release, () => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<C>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    pending.then(
+      (conn) => {
+        signal.removeEventListener("abort", onAbort);
+        // Given up on already (the abort rejected the caller): back to the pool.
+        if (signal.aborted) release(conn);
+        else resolve(conn);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -2,12 +2,20 @@
  * The better-sqlite3 driver. The database is synchronous and in-process, so a connection is a
  * database handle; prepared statements are cached per handle. An in-memory database exists only
  * inside its one handle, so its pool holds exactly one connection.
+ *
+ * better-sqlite3 is synchronous: while SQLite waits for another connection's write lock, the
+ * whole event loop waits. So SQLite itself waits only `BLOCKING_BUSY_MS` at a time; past that, the
+ * statement is retried after timers (backing off) until `busyTimeoutMs` has passed.
  */
 import Database from "better-sqlite3";
 import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
 import { SimplePool } from "../shared/pool.js";
 
 const STATEMENT_CACHE_SIZE = 200;
+/** How long SQLite may block the thread waiting for a lock, per attempt. */
+const BLOCKING_BUSY_MS = 50;
+/** The longest pause between two attempts. */
+const MAX_RETRY_PAUSE_MS = 100;
 
 class SqliteConnection implements DriverConnection {
   private readonly statements = new Map<string, Database.Statement>();
@@ -15,9 +23,45 @@ class SqliteConnection implements DriverConnection {
   constructor(
     readonly db: Database.Database,
     private readonly pool: SimplePool<SqliteConnection>,
+    private readonly busyTimeoutMs: number,
   ) {}
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
+    try {
+      return this.executeNow(sql, params, options);
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      return this.retryWhileBusy(sql, params, options, error);
+    }
+  }
+
+  /**
+   * Another connection holds the lock: tries again after a pause that doubles up to
+   * `MAX_RETRY_PAUSE_MS`, until `busyTimeoutMs` (counted from the first attempt) has passed. A
+   * statement that failed with SQLITE_BUSY made no change, so running it again is safe.
+   */
+  private async retryWhileBusy(sql: string, params: readonly unknown[], options: ExecuteOptions | undefined, error: unknown): Promise<DriverResult> {
+    const deadline = Date.now() - BLOCKING_BUSY_MS + this.busyTimeoutMs;
+    let pause = 2;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        const busy = error as Error;
+        busy.message += ` (retried for ${this.busyTimeoutMs} ms while another connection held the lock: keep write transactions short, or raise pool.busyTimeoutMs)`;
+        throw busy;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, remaining)));
+      pause = Math.min(pause * 2, MAX_RETRY_PAUSE_MS);
+      try {
+        return this.executeNow(sql, params, options);
+      } catch (next) {
+        if (!isBusy(next)) throw next;
+        error = next;
+      }
+    }
+  }
+
+  private executeNow(sql: string, params: readonly unknown[], options: ExecuteOptions | undefined): DriverResult {
     const stmt = this.prepare(sql);
     if (stmt.reader) {
       const shape = options?.rowShape;
@@ -50,6 +94,16 @@ class SqliteConnection implements DriverConnection {
     }
     return stmt;
   }
+}
+
+/**
+ * SQLITE_BUSY (and its RECOVERY and TIMEOUT variants) clears when the other connection is done.
+ * SQLITE_BUSY_SNAPSHOT does not: the transaction read data another connection has since changed,
+ * and must start over.
+ */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_BUSY_RECOVERY" || code === "SQLITE_BUSY_TIMEOUT";
 }
 
 /** A bigint that a number holds exactly, as a number; any other value as it is. */
@@ -95,21 +149,20 @@ export function sqlitePath(url: string): string {
 export function createSqliteDriver(url: string, options: PoolOptions): Driver {
   const path = sqlitePath(url);
   const memory = path === ":memory:";
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const pool: SimplePool<SqliteConnection> = new SimplePool(
     () => {
-      const db = new Database(path);
+      const db = new Database(path, { timeout: BLOCKING_BUSY_MS });
       db.pragma("foreign_keys = ON");
-      if (!memory) {
-        db.pragma("journal_mode = WAL");
-        db.pragma("busy_timeout = 5000");
-      }
-      return new SqliteConnection(db, pool);
+      if (!memory) db.pragma("journal_mode = WAL");
+      return new SqliteConnection(db, pool, busyTimeoutMs);
     },
     (conn) => conn.db.close(),
     memory ? 1 : (options.max ?? 5),
   );
   return {
-    acquire: () => pool.acquire(),
+    maxConnections: pool.max,
+    acquire: (wait) => pool.acquire(wait),
     dispose: async () => pool.dispose(),
   };
 }

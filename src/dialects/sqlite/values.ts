@@ -4,6 +4,7 @@
  */
 import type { ValueProcessor } from "../../core/compiler/compiled-query.js";
 import type { SqlType } from "../../core/types/sql-type.js";
+import { lowerCaseUuid } from "../shared/uuid.js";
 
 const bindAny: ValueProcessor = (v) => {
   if (typeof v === "boolean") return v ? 1 : 0;
@@ -22,9 +23,10 @@ export function sqliteBindProcessor(type: SqlType | undefined): ValueProcessor |
     case "float":
     case "string":
     case "text":
-    case "uuid":
     case "enum":
       return undefined;
+    case "uuid":
+      return lowerCaseUuid;
     default:
       return bindAny;
   }
@@ -44,6 +46,8 @@ export function sqliteResultProcessor(type: SqlType): ValueProcessor | undefined
       return (v) => (typeof v === "string" ? JSON.parse(v) : v);
     case "binary":
       return (v) => (v instanceof Uint8Array ? v : Buffer.from(String(v)));
+    case "uuid":
+      return lowerCaseUuid;
     default:
       return undefined;
   }

@@ -49,20 +49,36 @@ function isPackable(part: unknown): part is number {
   return typeof part === "number" && part >= 0 && part < PACKED_PART_LIMIT && Number.isInteger(part);
 }
 
-/** One value of a composite key, typed so that 1 and "1" differ. */
+/**
+ * One value of a composite key, typed so that 1 and "1" differ. Text carries its length, so that
+ * a part containing the separator cannot end early (("a\0sb", "c") and ("a", "b\0sc") were both
+ * "sa\0sb\0sc").
+ */
 function compositeKeyPart(value: unknown): string {
-  // Short, and typed by the normalized value (a bigint that fits is the number): 1 is "n1", "1" is "s1".
+  // Typed by the normalized value (a bigint that fits is the number): 1 is "n1", "1" is "s1:1".
   const part = normalizeKeyPart(value);
   if (typeof part === "number") return "n" + part;
-  if (typeof part === "string") return "s" + part;
-  return `${typeof part}:${String(part)}`;
+  if (typeof part === "string") return "s" + part.length + ":" + part;
+  const text = String(part);
+  return `${typeof part}${text.length}:${text}`;
 }
 
-/** Keys compare by value: a bigint that fits and the same number are the same key. */
+/**
+ * Keys compare by value: a bigint that fits and the same number are the same key, and so are a
+ * UUID in upper and in lower case (case-insensitive, RFC 9562; PostgreSQL answers lower case).
+ */
 function normalizeKeyPart(value: unknown): unknown {
+  if (typeof value === "string") return value.length === 36 ? lowerCaseIfUuid(value) : value;
   return typeof value === "bigint" && value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
     ? Number(value)
     : value;
+}
+
+const UUID_WITH_UPPER_CASE = /^(?=.*[A-F])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** A 36-character string: lower case if it is a UUID with upper-case digits, else as it is. */
+function lowerCaseIfUuid(value: string): string {
+  return value.charCodeAt(8) === 45 && UUID_WITH_UPPER_CASE.test(value) ? value.toLowerCase() : value;
 }
 
 export class IdentityMap {

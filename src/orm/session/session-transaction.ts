@@ -54,7 +54,7 @@ export class SessionTransaction {
 
   /** Checks a connection out of the engine's pool and begins the root transaction on it. */
   static async begin(engine: Engine, uow: UnitOfWork, options: BeginOptions): Promise<SessionTransaction> {
-    const connection = await engine.connect();
+    const connection = await engine.connect({ holder: options.holder });
     try {
       const tx = await connection.begin(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {});
       return new SessionTransaction(connection, tx, undefined, uow);
