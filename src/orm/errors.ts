@@ -57,7 +57,10 @@ export class ExpiredAttributeError extends InvalidRequestError {
   override name = "ExpiredAttributeError";
 }
 
-/** An UPDATE or DELETE of a versioned row matched no row: another transaction changed it first. */
+/**
+ * An UPDATE or DELETE matched another number of rows than the flush expected (mostly none: another
+ * transaction deleted the row, or changed the version of a versioned one, first).
+ */
 export class StaleDataError extends InvalidRequestError {
   override name = "StaleDataError";
 }
