@@ -79,3 +79,26 @@ export class ObjectDeletedError extends InvalidRequestError {
 export class DetachedInstanceError extends InvalidRequestError {
   override name = "DetachedInstanceError";
 }
+
+/**
+ * A value the flush was about to write does not fit its column: a type the column does not
+ * accept, a value outside an enum, null (or nothing) for a NOT NULL column without a default.
+ * Raised before any statement of the flush is sent; the objects keep their values.
+ */
+export class InvalidValueError extends InvalidRequestError {
+  override name = "InvalidValueError";
+
+  constructor(
+    /** The model (class name). */
+    readonly model: string,
+    /** The attribute holding the value. */
+    readonly attribute: string,
+    /** The value given (null or undefined for a missing one). */
+    readonly value: unknown,
+    /** What the column accepts. */
+    readonly expected: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
