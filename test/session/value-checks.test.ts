@@ -101,6 +101,22 @@ forEachDatabaseWithSchema("value checks", GadgetBase.metadata, (ctx) => {
     assert.equal((await check.get(VcShelf, shelf.id))!.label, "renamed");
   });
 
+  test("a bad value after an earlier flush of the transaction loses nothing: correcting it commits both", async () => {
+    const session = ctx.session({ expireOnCommit: false });
+    const shelf = Object.assign(new VcShelf(), { label: "first" });
+    session.add(shelf);
+    await session.flush(); // written in this transaction, not committed
+    const gadget = Object.assign(new VcGadget(), { name: "g", size: "huge" as unknown as VcGadget["size"], shelf });
+    session.add(gadget);
+    ctx.reset();
+    await assert.rejects(session.commit(), (e: unknown) => e instanceof InvalidValueError && e.attribute === "size" && /"huge"/.test(e.message));
+    assert.deepEqual(ctx.statements, []);
+    gadget.size = "large";
+    await session.commit();
+    assert.equal(await ctx.count("vc_shelves", "label = 'first'"), 1);
+    assert.equal(await ctx.count("vc_gadgets", "size = 'large'"), 1);
+  });
+
   test("every accepted value of every kind is written as given (no false alarm)", async () => {
     const session = ctx.session({ expireOnCommit: false });
     const shelf = Object.assign(new VcShelf(), { label: "ünïcødé 🙂 twenty ch!" }); // 20 characters, 21 UTF-16 units

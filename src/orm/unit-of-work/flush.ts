@@ -7,9 +7,11 @@
  * their many-to-one keys and are inserted (their generated keys read back; a new row with the
  * key of a deleted one takes its row over), and modified rows copy keys both ways and are updated
  * (`key-sync.ts`). Then the links of plain many-to-many collections are written (`links.ts`),
- * and deletions run in reverse order. Before any of it, the values to write are checked
- * (`value-checks.ts`); every UPDATE and DELETE must match exactly the rows it names (`persister.ts`). A many-to-many that is a view over association objects
+ * and deletions run in reverse order. A many-to-many that is a view over association objects
  * writes nothing itself: its links are the association objects, rows of their own table.
+ *
+ * Before any of it, the values to write are checked (`value-checks.ts`); every UPDATE and DELETE
+ * must then match exactly the rows it names (`persister.ts`).
  */
 import type { Connection } from "../../engine/connection.js";
 import { FlushOrderError } from "../errors.js";
