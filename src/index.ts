@@ -70,4 +70,4 @@ export { selectinLoad, joinedLoad, lazyLoad, raiseLoad, type LoaderOption } from
 export { columnsOf, inspect, type ModelColumns, type InstanceInspection } from "./orm/entity.js";
 export { InstrumentedList } from "./orm/state/collection.js";
 export type { ObjectStatus } from "./orm/state/instance-state.js";
-export { RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, FlushOrderError } from "./orm/errors.js";
+export { RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, FlushOrderError, InvalidValueError } from "./orm/errors.js";

@@ -57,7 +57,10 @@ export class ExpiredAttributeError extends InvalidRequestError {
   override name = "ExpiredAttributeError";
 }
 
-/** An UPDATE or DELETE of a versioned row matched no row: another transaction changed it first. */
+/**
+ * An UPDATE or DELETE matched another number of rows than the flush expected (mostly none: another
+ * transaction deleted the row, or changed the version of a versioned one, first).
+ */
 export class StaleDataError extends InvalidRequestError {
   override name = "StaleDataError";
 }
@@ -75,4 +78,27 @@ export class ObjectDeletedError extends InvalidRequestError {
 /** The object is not in a session, and what was asked needs one (a lazy load, a refresh). */
 export class DetachedInstanceError extends InvalidRequestError {
   override name = "DetachedInstanceError";
+}
+
+/**
+ * A value the flush was about to write does not fit its column: a type the column does not
+ * accept, a value outside an enum, null (or nothing) for a NOT NULL column without a default.
+ * Raised before any statement of the flush is sent; the objects keep their values.
+ */
+export class InvalidValueError extends InvalidRequestError {
+  override name = "InvalidValueError";
+
+  constructor(
+    /** The model (class name). */
+    readonly model: string,
+    /** The attribute holding the value. */
+    readonly attribute: string,
+    /** The value given (null or undefined for a missing one). */
+    readonly value: unknown,
+    /** What the column accepts. */
+    readonly expected: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }

@@ -7,11 +7,14 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
+  DeclarativeBase,
   MappingConfigurationError,
   Registry,
   integer,
   manyToMany,
   manyToOne,
+  model,
+  column,
   oneToMany,
   string,
   table,
@@ -215,6 +218,44 @@ describe("configuration errors", () => {
     const problems = problemsOf(registry);
     assert.equal(problems.length, 1, "rank has a default; only note is reported");
     assert.match(problems[0]!.message, /a link added through A\.bs creates a Link, but Link\.note is NOT NULL with no default/);
+  });
+
+  test("a table without a primary key cannot be mapped imperatively: the problem names class, table and the fix", () => {
+    const registry = new Registry();
+    const events = table("events", registry.metadata, { at: integer().notNull(), what: text() });
+    class Event {}
+    registry.mapImperatively(Event, events);
+    const [problem, ...rest] = problemsOf(registry);
+    assert.equal(rest.length, 0);
+    assert.equal(problem!.model, "Event");
+    assert.equal(problem!.attribute, undefined);
+    assert.match(problem!.message, /table 'events' has no primary key/);
+    assert.match(problem!.fix, /^Declare a primary key column, e\.g\. @column\(integer\(\)\.primaryKey\(\)\)/);
+    assert.match(problem!.fix, /table\("events", \.\.\.\)/);
+    assert.match(problem!.file ?? "", /configuration-errors\.test\.ts:\d+$/);
+  });
+
+  test("a declarative model without a primary key fails at configure, before any session uses it", () => {
+    class Base extends DeclarativeBase {}
+    @model("audit_lines")
+    class AuditLine extends Base {
+      @column(integer().notNull()) accessor at!: number;
+      @column(text()) accessor line!: string | null;
+    }
+    const problems = problemsOf(Base.registry);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]!.model, "AuditLine");
+    assert.match(problems[0]!.message, /table 'audit_lines' has no primary key/);
+    assert.throws(() => Base.registry.mapperFor(AuditLine), MappingConfigurationError, "the mapper is not handed out either");
+  });
+
+  test("a composite primary key is a primary key", () => {
+    const registry = new Registry();
+    const slots = table("slots", registry.metadata, { day: integer().primaryKey(), slot: integer().primaryKey(), note: text() });
+    class Slot {}
+    registry.mapImperatively(Slot, slots);
+    registry.configure();
+    assert.deepEqual(registry.mapperFor(Slot).keyAttributes, ["day", "slot"]);
   });
 
   test("problems point at the file that defines the model", () => {

@@ -57,14 +57,17 @@ forEachDatabaseWithSchema("transactions and faults", Base.metadata, (ctx) => {
   });
 
   test("a failed flush leaves a key the application gave as it was (only generated keys are undone)", async () => {
+    const seed = ctx.session();
+    seed.add(Object.assign(new Post(), { id: 77, title: "taken", author: Object.assign(new User(), { id: 9, email: "seed@x" }) }));
+    await seed.commit();
     const session = ctx.session();
     const author = Object.assign(new User(), { id: 5, email: "given@x" });
-    const post = Object.assign(new Post(), { author }); // no title (NOT NULL): fails after the users' INSERT
+    const post = Object.assign(new Post(), { id: 77, title: "clash", author }); // a taken key: fails after the users' INSERT
     session.addAll([author, post]);
     await assert.rejects(session.flush(), IntegrityError);
     assert.equal(author.id, 5);
     assert.equal(inspect(author).status, "pending");
-    post.title = "now valid";
+    post.id = 78;
     await session.commit();
     assert.equal(await ctx.count("posts", "author_id = 5"), 1);
   });

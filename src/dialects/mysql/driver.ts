@@ -1,6 +1,6 @@
 /**
  * The mysql2 driver: its own pool, server-side prepared statements (`execute`), UTC dates,
- * BIGINT and DECIMAL as strings so no precision is lost.
+ * BIGINT and DECIMAL as strings so no precision is lost, affected rows counted as rows matched.
  */
 import mysql from "mysql2/promise";
 import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
@@ -63,6 +63,10 @@ export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOption
     bigNumberStrings: true,
     decimalNumbers: false,
     charset: "utf8mb4",
+    // Affected rows = rows matched, not rows changed: an UPDATE that sets a row to the value it
+    // already has reports 1, as on PostgreSQL and SQLite (the flush checks every UPDATE's count).
+    // mysql2's default today; stated, so that a change of default cannot make updates look stale.
+    flags: ["FOUND_ROWS"],
   };
 }
 

@@ -24,6 +24,7 @@ export function configureMappers(registry: Registry, mappers: readonly Mapper[])
   const report = (mapper: Mapper, attribute: string | undefined, message: string, fix: string) =>
     problems.push({ model: mapper.name, attribute, message, fix, file: mapper.definedAt });
 
+  for (const mapper of mappers) checkPrimaryKey(mapper, report);
   for (const mapper of mappers) checkForeignKeyTargets(mapper, report);
   for (const mapper of mappers) {
     for (const rel of mapper.relationships.values()) resolveRelationship(registry, rel, report);
@@ -39,6 +40,22 @@ export function configureMappers(registry: Registry, mappers: readonly Mapper[])
 }
 
 type Report = (mapper: Mapper, attribute: string | undefined, message: string, fix: string) => void;
+
+/**
+ * An object is its row's primary key: the identity map holds it by that key, and every UPDATE and
+ * DELETE names its row by it. A table without one cannot be mapped (SQLAlchemy refuses it too).
+ */
+function checkPrimaryKey(mapper: Mapper, report: Report): void {
+  if (mapper.table.primaryKey.length) return;
+  const name = mapper.table.name;
+  report(
+    mapper,
+    undefined,
+    `table '${name}' has no primary key: the session identifies each ${mapper.name} by its key, and updates and deletes its row by it.`,
+    `Declare a primary key column, e.g. @column(integer().primaryKey()) accessor id!: number; (or id: integer().primaryKey() in table("${name}", ...)); ` +
+      `for a key of several columns, mark each with .primaryKey() or add the constraint primaryKey(c.a, c.b).`,
+  );
+}
 
 /** Foreign keys resolve lazily by table name; a wrong name is reported against its column. */
 function checkForeignKeyTargets(mapper: Mapper, report: Report): void {

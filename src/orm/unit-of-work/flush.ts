@@ -9,6 +9,9 @@
  * (`key-sync.ts`). Then the links of plain many-to-many collections are written (`links.ts`),
  * and deletions run in reverse order. A many-to-many that is a view over association objects
  * writes nothing itself: its links are the association objects, rows of their own table.
+ *
+ * Before any of it, the values to write are checked (`value-checks.ts`); every UPDATE and DELETE
+ * must then match exactly the rows it names (`persister.ts`).
  */
 import type { Connection } from "../../engine/connection.js";
 import { FlushOrderError } from "../errors.js";
@@ -23,6 +26,7 @@ import { deleteWaves, expandDeletes } from "./deletes.js";
 import { retryAwaitingKeys, syncManyToOne, syncOneToMany } from "./key-sync.js";
 import { writeLinks } from "./links.js";
 import { deleteStates, insertStates, switchRows, updateState, type PersistContext } from "./persister.js";
+import { checkValues } from "./value-checks.js";
 
 export interface FlushWork {
   readonly conn: Connection;
@@ -51,6 +55,8 @@ export interface FlushWork {
 
 /** Writes the work; returns how many of the pending objects it inserted. */
 export async function flush(work: FlushWork): Promise<number> {
+  // Every value to write is checked before the first statement (the loads of `expandDeletes` too).
+  checkValues(work.pending, work.pendingByMapper, work.modified);
   const ctx: PersistContext = { conn: work.conn, identity: work.identity, journal: work.journal, expiring: work.expiring ?? false };
   // Rows already in the database whose keys the flush changes: those written before the change
   // (a parent processed after its child, in a cycle between tables) are updated again at the end.

@@ -1,6 +1,8 @@
 /**
  * The link rows of plain many-to-many collections (an association table with no model of its
- * own), written after the objects they link.
+ * own), written after the objects they link. A link removed from a collection must still be in
+ * its table: a DELETE that matches fewer rows than links it names fails the flush (another
+ * transaction removed them first), as the DELETE of an object's row does.
  */
 import type { Column } from "../../core/schema/column.js";
 import type { Mapper } from "../mapping/mapper.js";
@@ -8,7 +10,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "../state/collection.js";
 import { ensureState, type InstanceState } from "../state/instance-state.js";
 import type { FlushWork } from "./flush.js";
-import { deleteByKeys, insertLinks } from "./persister.js";
+import { deleteByKeys, describeMany, expectRows, formatKey, insertLinks } from "./persister.js";
 
 /**
  * Link rows of plain many-to-many collections: the difference between each loaded collection
@@ -54,8 +56,14 @@ export async function writeLinks(work: FlushWork, groups: readonly ReadonlyMap<M
   }
   for (const [rel, links] of deletes) {
     const columns = [...rel.resolved.pairs.map(([, fk]) => fk), ...rel.resolved.secondaryPairs.map(([, fk]) => fk)];
-    await deleteByKeys(work.conn, rel.resolved.secondary!, columns, [...links.values()]);
+    const keys = [...links.values()];
+    const matched = await deleteByKeys(work.conn, rel.resolved.secondary!, columns, keys);
+    if (matched !== keys.length) {
+      const named = keys.map((key) => `(${columns.map((c, i) => `${c.name}=${formatKey(key[i])}`).join(", ")})`);
+      expectRows(`DELETE of link rows of ${rel.parent.name}.${rel.key} from '${rel.resolved.secondary!.name}' ${describeMany(named)}`, matched, keys.length);
+    }
   }
+  // Every link of a deleted object: how many there are is not known, so there is no count to check.
   for (const [rel, keys] of deletedOwners) {
     await deleteByKeys(work.conn, rel.resolved.secondary!, rel.resolved.pairs.map(([, fk]) => fk), keys);
   }

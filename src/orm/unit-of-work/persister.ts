@@ -1,8 +1,12 @@
 /**
  * Emits the DML of a flush: multi-row INSERTs (with RETURNING for generated keys where the
  * database has it), UPDATEs of the changed columns only, batched DELETEs, and association rows.
- * Versioned rows are updated and deleted one by one, checking that exactly one row matched.
+ * Every UPDATE and DELETE names its rows by their full primary key, and must match exactly the
+ * rows it names: fewer means another transaction deleted them (or, for a versioned row, changed
+ * it) first, and the flush fails with StaleDataError rather than report a write that did not
+ * happen. Versioned rows are updated and deleted one by one, with their version in the WHERE.
  */
+import type { Expression } from "../../core/expression/expression.js";
 import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
 import { and, or } from "../../core/expression/operators.js";
@@ -12,6 +16,7 @@ import { insert } from "../../core/statements/insert.js";
 import { update } from "../../core/statements/update.js";
 import type { Connection } from "../../engine/connection.js";
 import type { Result } from "../../engine/result.js";
+import { InvalidRequestError } from "../../core/errors.js";
 import { StaleDataError } from "../errors.js";
 import type { MappedColumn, Mapper } from "../mapping/mapper.js";
 import { identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
@@ -186,8 +191,8 @@ export async function switchRows(ctx: PersistContext, mapper: Mapper, pairs: rea
       else if (column.serverDefault === undefined) set[column.key] = null;
     }
     if (Object.keys(set).length) {
-      const where = mapper.primaryKey.map((c) => c.eq(state.dict[mapper.attributeFor(c)!] as never));
-      await ctx.conn.execute(update(mapper.table).set(set as never).where(...where));
+      const result = await ctx.conn.execute(update(mapper.table).set(set as never).where(...keyWhere(mapper, state.dict, "UPDATE")));
+      expectRows(`UPDATE of ${describe(mapper, state.dict)}`, result.rowCount, 1);
     }
     ctx.identity.delete(mapper, old.key);
     old.markDeleted();
@@ -214,7 +219,7 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
     return;
   }
   const before = { ...state.dict, ...committed };
-  const where = mapper.primaryKey.map((c) => c.eq(before[mapper.attributeFor(c)!] as never));
+  const where = keyWhere(mapper, before, "UPDATE");
   if (versionAttr) {
     const version = mapper.columns.get(versionAttr)!;
     const current = before[versionAttr] as number;
@@ -222,12 +227,7 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
     where.push(version.eq(current as never));
   }
   const result = await ctx.conn.execute(update(mapper.table).set(set as never).where(...where));
-  if (versionAttr && result.rowCount !== 1) {
-    throw new StaleDataError(
-      `UPDATE of ${describe(mapper, before)} matched no row with ${versionAttr} = ${String(before[versionAttr])}: ` +
-        `another transaction changed or deleted it first. Reload it and apply the change again.`,
-    );
-  }
+  expectRows(`UPDATE of ${describe(mapper, before, versionAttr)}`, result.rowCount, 1);
   if (versionAttr) state.dict[versionAttr] = (before[versionAttr] as number) + 1;
   ctx.journal.recordUpdate(state, committed);
   state.committed = undefined;
@@ -246,15 +246,15 @@ export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: 
     const version = mapper.columns.get(versionAttr)!;
     for (const state of states) {
       const before = dictBefore(state);
-      const where = [...pkColumns.map((c) => c.eq(before[mapper.attributeFor(c)!] as never)), version.eq(before[versionAttr] as never)];
+      const where = [...keyWhere(mapper, before, "DELETE"), version.eq(before[versionAttr] as never)];
       const result = await ctx.conn.execute(deleteFrom(mapper.table).where(...where));
-      if (result.rowCount !== 1) {
-        throw new StaleDataError(`DELETE of ${describe(mapper, before)} matched no row with ${versionAttr} = ${String(before[versionAttr])}: another transaction changed or deleted it first.`);
-      }
+      expectRows(`DELETE of ${describe(mapper, before, versionAttr)}`, result.rowCount, 1);
     }
   } else {
-    const keys = states.map((s) => pkColumns.map((c) => dictBefore(s)[mapper.attributeFor(c)!]));
-    await deleteByKeys(ctx.conn, mapper.table, pkColumns, keys);
+    const befores = states.map(dictBefore);
+    const keys = befores.map((before) => keyWhereValues(mapper, before, "DELETE"));
+    const matched = await deleteByKeys(ctx.conn, mapper.table, pkColumns, keys);
+    expectRows(`DELETE of ${describeMany(befores.map((before) => describe(mapper, before)))}`, matched, keys.length);
   }
   for (const state of states) {
     ctx.identity.delete(mapper, state.key);
@@ -263,8 +263,14 @@ export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: 
   }
 }
 
-/** DELETE of the rows whose `columns` hold one of `keys`, in chunks. */
-export async function deleteByKeys(conn: Connection, table: Table, columns: readonly Column[], keys: readonly unknown[][]): Promise<void> {
+/**
+ * DELETE of the rows whose `columns` hold one of `keys`, in chunks; returns how many rows the
+ * statements matched in all. Every key gives a value for every column (none can be null: a
+ * comparison with NULL matches nothing).
+ */
+export async function deleteByKeys(conn: Connection, table: Table, columns: readonly Column[], keys: readonly unknown[][]): Promise<number> {
+  if (columns.length === 0) throw new InvalidRequestError(`internal: a DELETE from ${table.name} without key columns would delete every row`);
+  let matched = 0;
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   for (let i = 0; i < keys.length; i += perStatement) {
     const chunk = keys.slice(i, i + perStatement);
@@ -272,8 +278,9 @@ export async function deleteByKeys(conn: Connection, table: Table, columns: read
       columns.length === 1
         ? columns[0]!.in(chunk.map((k) => k[0]) as never[])
         : or(...chunk.map((k) => and(...columns.map((c, j) => c.eq(k[j] as never)))));
-    await conn.execute(deleteFrom(table).where(condition));
+    matched += (await conn.execute(deleteFrom(table).where(condition))).rowCount;
   }
+  return matched;
 }
 
 /** INSERT of association-table rows (plain many-to-many links), in chunks. */
@@ -292,7 +299,60 @@ function sameValue(a: unknown, b: unknown): boolean {
   return false;
 }
 
-function describe(mapper: Mapper, dict: Record<string, unknown>): string {
-  const pk = mapper.primaryKey.map((c) => `${mapper.attributeFor(c)}=${String(dict[mapper.attributeFor(c)!])}`).join(", ");
-  return `${mapper.name}(${pk})`;
+/**
+ * `key = value` for every primary-key column of the row: the WHERE of every UPDATE and DELETE of
+ * one row. Configuration refuses a mapped table without a primary key; this refuses a key value
+ * that is missing (it would match no row, or with IS NULL, the wrong ones).
+ */
+function keyWhere(mapper: Mapper, dict: Record<string, unknown>, statement: string): Expression<boolean>[] {
+  const values = keyWhereValues(mapper, dict, statement);
+  return mapper.primaryKey.map((column, i) => column.eq(values[i] as never));
+}
+
+/** The row's primary-key values, in key order; each one present. */
+function keyWhereValues(mapper: Mapper, dict: Record<string, unknown>, statement: string): unknown[] {
+  const pk = mapper.primaryKey;
+  if (pk.length === 0) throw new InvalidRequestError(`internal: ${statement} of a ${mapper.name} row: table '${mapper.table.name}' has no primary key`);
+  const values = new Array<unknown>(pk.length);
+  for (let i = 0; i < pk.length; i++) {
+    const attr = mapper.attributeFor(pk[i]!)!;
+    const value = dict[attr];
+    if (value === undefined || value === null) {
+      throw new InvalidRequestError(`${statement} of a ${mapper.name} row without a value for its key ${mapper.name}.${attr}: the row cannot be named.`);
+    }
+    values[i] = value;
+  }
+  return values;
+}
+
+/**
+ * An UPDATE or DELETE must match the rows it names: fewer were deleted (or a version changed) by
+ * another transaction; more means the key did not name one row. Either way the flush stops (the
+ * session then rolls it back whole).
+ */
+export function expectRows(what: string, matched: number, expected: number): void {
+  if (matched === expected) return;
+  const counted = expected === 1 ? `${matched} rows` : `${matched} of ${expected} rows`;
+  const why =
+    matched < expected
+      ? expected === 1
+        ? "it was deleted or changed by another transaction"
+        : "some were deleted or changed by another transaction"
+      : "the key names more than one row";
+  throw new StaleDataError(`${what} matched ${counted}: ${why}. Nothing of this flush was written; reload the objects and apply the change again.`);
+}
+
+/** `Parent (id=7)`, with the version for a versioned row: `Parent (id=7, version=3)`. */
+function describe(mapper: Mapper, dict: Record<string, unknown>, versionAttr?: string): string {
+  const attrs = [...mapper.keyAttributes, ...(versionAttr ? [versionAttr] : [])];
+  return `${mapper.name} (${attrs.map((attr) => `${attr}=${formatKey(dict[attr])}`).join(", ")})`;
+}
+
+/** A list of rows named in a message, the first ten of a long one. */
+export function describeMany(rows: readonly string[]): string {
+  return rows.length > 10 ? `${rows.slice(0, 10).join(", ")} and ${rows.length - 10} more` : rows.join(", ");
+}
+
+export function formatKey(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
 }

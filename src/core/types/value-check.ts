@@ -1,0 +1,107 @@
+/**
+ * What each column type accepts as a JavaScript value, checked before a row is written (so that
+ * a wrong value fails with a message naming the column rather than as a database error half-way
+ * through a flush, or worse, is silently coerced by the driver). A check is compiled once per
+ * type object and is a plain predicate: it runs once per value written.
+ */
+import type { SqlType } from "./sql-type.js";
+
+export interface ValueCheck {
+  /** Whether a value (neither null nor undefined) is one the type accepts. */
+  readonly accepts: (value: unknown) => boolean;
+  /** What the type accepts, for messages: "an integer from -2147483648 to 2147483647". */
+  readonly expected: string;
+}
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const UUID = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
+
+const checks = new WeakMap<SqlType, ValueCheck>();
+
+/** The check of a type, compiled the first time it is asked for (types are frozen descriptors). */
+export function valueCheck(type: SqlType): ValueCheck {
+  let check = checks.get(type);
+  if (!check) checks.set(type, (check = compile(type)));
+  return check;
+}
+
+function compile(type: SqlType): ValueCheck {
+  switch (type.kind) {
+    case "integer":
+      return {
+        accepts: (v) => typeof v === "number" && Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX,
+        expected: `an integer number from ${INT32_MIN} to ${INT32_MAX}`,
+      };
+    case "bigint":
+      return {
+        accepts: (v) => (typeof v === "bigint" ? v >= INT64_MIN && v <= INT64_MAX : Number.isSafeInteger(v)),
+        expected: "a bigint from -2^63 to 2^63-1 (or an integer number within Number.MAX_SAFE_INTEGER)",
+      };
+    case "string":
+    case "text": {
+      const max = type.kind === "string" ? type.length : undefined;
+      if (max === undefined) return { accepts: (v) => typeof v === "string", expected: "a string" };
+      // Databases count characters, JavaScript UTF-16 units: count code points only when it matters.
+      return {
+        accepts: (v) => typeof v === "string" && (v.length <= max || [...v].length <= max),
+        expected: `a string of at most ${max} characters`,
+      };
+    }
+    case "boolean":
+      return { accepts: (v) => typeof v === "boolean", expected: "a boolean (true or false)" };
+    case "float":
+      return { accepts: (v) => typeof v === "number", expected: "a number" };
+    case "numeric":
+      return {
+        accepts: (v) => (typeof v === "string" ? DECIMAL.test(v) : typeof v === "number" ? Number.isFinite(v) : typeof v === "bigint"),
+        expected: `a decimal as a string (e.g. "12.50"), a finite number or a bigint`,
+      };
+    case "date":
+      return { accepts: (v) => typeof v === "string" && isCalendarDate(v), expected: `a calendar date as a string "YYYY-MM-DD"` };
+    case "datetime":
+      return { accepts: (v) => v instanceof Date && !Number.isNaN(v.getTime()), expected: "a valid Date object" };
+    case "json":
+      return {
+        accepts: (v) => typeof v !== "function" && typeof v !== "symbol" && typeof v !== "bigint",
+        expected: "a JSON value (object, array, string, number or boolean)",
+      };
+    case "uuid":
+      return { accepts: (v) => typeof v === "string" && UUID.test(v), expected: `a UUID string (e.g. "123e4567-e89b-12d3-a456-426614174000")` };
+    case "enum": {
+      const allowed = new Set<unknown>(type.values);
+      return { accepts: (v) => allowed.has(v), expected: `one of ${type.values!.map((v) => JSON.stringify(v)).join(", ")}` };
+    }
+    case "binary": {
+      const max = type.length;
+      return {
+        accepts: (v) => v instanceof Uint8Array && (max === undefined || v.byteLength <= max),
+        expected: max === undefined ? "a Uint8Array (or Buffer)" : `a Uint8Array (or Buffer) of at most ${max} bytes`,
+      };
+    }
+  }
+}
+
+function isCalendarDate(value: string): boolean {
+  const match = ISO_DATE.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** A value as a message shows it: strings quoted, with its JavaScript type. */
+export function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "no value";
+  if (typeof value === "string") return `${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value)} (a string)`;
+  if (typeof value === "bigint") return `${value}n (a bigint)`;
+  if (value instanceof Date) return `${Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString()} (a Date)`;
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return value.constructor === Object || !value.constructor?.name ? "an object" : `a ${value.constructor.name} object`;
+  return `${String(value)} (a ${typeof value})`;
+}
