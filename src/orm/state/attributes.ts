@@ -9,6 +9,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "./collection.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
+import { valueBeforeMutation, watchValue, type MutableKind } from "./mutable-values.js";
 import { changingState, collectionOf, loadedValue, newCollection, scalarChanged, targetOf } from "./relationship-events.js";
 
 export interface AttributeImpl {
@@ -48,6 +49,34 @@ export function columnImpl(mapper: Mapper, key: string): AttributeImpl {
       const wasExpired = state.expired !== undefined && state.unexpire(key);
       if (old === value && !wasExpired) return;
       if (state.key !== undefined) state.recordChange(key, old === undefined ? null : old);
+      state.dict[key] = value;
+    },
+  };
+}
+
+/**
+ * A column whose values can change in place (JSON, dates, bytes): as `columnImpl`, and reading
+ * it from a persistent object starts watching the value (`mutable-values.ts`), so that the next
+ * flush finds a change made to it in place. Assigning it records the value as it was before such
+ * a change. Columns of other types keep `columnImpl`, which pays nothing of this.
+ */
+export function mutableColumnImpl(mapper: Mapper, key: string, kind: MutableKind): AttributeImpl {
+  return {
+    get(obj) {
+      const state = stateOf(obj);
+      if (state === undefined) return null;
+      if (state.expired?.has(key)) throw expiredError(state, key);
+      const value = state.dict[key];
+      if (value === undefined || value === null) return null;
+      if (state.key !== undefined && typeof value === "object") watchValue(state, key, kind, value);
+      return value;
+    },
+    set(obj, value) {
+      const state = ensureState(obj, mapper);
+      const old = state.dict[key];
+      const wasExpired = state.expired !== undefined && state.unexpire(key);
+      if (old === value && !wasExpired) return;
+      if (state.key !== undefined) state.recordChange(key, valueBeforeMutation(state, key, kind, old === undefined ? null : old));
       state.dict[key] = value;
     },
   };

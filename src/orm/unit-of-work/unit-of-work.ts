@@ -13,6 +13,7 @@ import { stateOf, type InstanceState, type StateOwner } from "../state/instance-
 import { stateFor } from "../state/state-for.js";
 import { flush, uncommitCollections } from "./flush.js";
 import type { Journal } from "./journal.js";
+import { recordMutations, watchWrittenValues } from "./mutations.js";
 import { PendingObjects } from "./pending.js";
 
 /** What the unit of work needs from its session. */
@@ -167,9 +168,10 @@ export class UnitOfWork {
     this.delete(state);
   }
 
-  /** Whether a flush would write nothing (orphans are decided first). */
+  /** Whether a flush would write nothing (orphans are decided first, and changes in place found). */
   get isEmpty(): boolean {
     this.deleteOrphans();
+    recordMutations(this.host.owner, this.modified);
     return this.pending.length === 0 && this.modified.size === 0 && this.deleting.size === 0;
   }
 
@@ -180,6 +182,7 @@ export class UnitOfWork {
    * journal's records of the database work, which its rollback discards).
    */
   async flush(target: FlushTarget): Promise<void> {
+    watchWrittenValues(this.host.owner, this.modified, this.pending.all, target.expiring);
     // The pending list goes to the flush; objects added meanwhile wait in a new one.
     const { states: pending, byMapper: pendingByMapper } = this.pending.take();
     const modified = [...this.modified];
