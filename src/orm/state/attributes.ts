@@ -130,11 +130,12 @@ function setCollection(obj: object, state: InstanceState, rel: RelationshipPrope
   const old = loadedValue(state, rel) as InstrumentedList<object> | undefined;
   if (old === items) return;
   const list = newCollection(obj, rel, [], false);
-  // The new list diffs against what the old one had committed (a persistent object's list that
-  // was never loaded: nothing, so every member is new).
-  const before = old?.committed;
-  if (before !== undefined) list.restoreCommitted(before);
-  else if (state.key !== undefined) list.markAllAdded();
+  // The new list diffs against what the old one had committed. A persistent object's list that
+  // was not loaded: the next flush reads what the database holds and removes the members not
+  // given (SQLAlchemy loads the old list here; a setter cannot wait for the database).
+  const unread = old === undefined && state.key !== undefined && !rel.viewonly;
+  if (old !== undefined) list.restoreCommitted(old.handOverCommitted());
+  else if (unread) list.markUnread();
   // Sets, not `includes`: assigning a list of thousands would otherwise scan one per member.
   const given = new Set(items);
   old?.removeWhere((item) => !given.has(item));
@@ -144,6 +145,8 @@ function setCollection(obj: object, state: InstanceState, rel: RelationshipPrope
     if (kept.has(item)) list.appendQuietly(item);
     else list.push(item);
   }
+  // Given no member, nothing else tells the session that the flush must look.
+  if (unread) state.session?.markModified(state);
 }
 
 function notLoadedError(rel: RelationshipProperty): RelationshipNotLoadedError {

@@ -14,6 +14,7 @@ import { stateFor } from "../state/state-for.js";
 import { flush, uncommitCollections } from "./flush.js";
 import type { Journal } from "./journal.js";
 import { recordMutations, watchWrittenValues } from "./mutations.js";
+import { readReplacedCollections } from "./unread-collections.js";
 import { PendingObjects } from "./pending.js";
 
 /** What the unit of work needs from its session. */
@@ -182,6 +183,9 @@ export class UnitOfWork {
    * journal's records of the database work, which its rollback discards).
    */
   async flush(target: FlushTarget): Promise<void> {
+    // Lists assigned while not loaded read what the database holds first: the members they
+    // remove may be orphans to delete, or have association objects to delete or to insert.
+    if (await readReplacedCollections(this.modified, target.load)) this.deleteOrphans();
     watchWrittenValues(this.host.owner, this.modified, this.pending.all, target.expiring);
     // The pending list goes to the flush; objects added meanwhile wait in a new one.
     const { states: pending, byMapper: pendingByMapper } = this.pending.take();
