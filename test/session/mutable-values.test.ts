@@ -94,6 +94,28 @@ forEachDatabaseWithSchema("values changed in place", DocumentBase.metadata, (ctx
     assert.deepEqual(inspect(doc).modified, []);
   });
 
+  test("values read, expired by commit and read again after a reload are not written", async () => {
+    const { session, doc } = await storedDocument();
+    assert.equal(doc.data!.a, 1);
+    await session.commit(); // expires: the next read reloads every value
+    await session.refresh(doc);
+    assert.equal(doc.data!.a, 1);
+    assert.equal(doc.when!.getTime(), WHEN.getTime());
+    await session.commit();
+    assert.deepEqual(ctx.statements.filter((s) => !s.startsWith("SELECT")), []);
+  });
+
+  test("a change in place survives a failed flush, and the next flush writes it", async () => {
+    const { session, doc } = await storedDocument({ expireOnCommit: false });
+    doc.data!.a = 42;
+    const duplicate = Object.assign(new MvDocument(), { id: 1, title: "same key" });
+    session.add(duplicate);
+    await assert.rejects(session.flush());
+    session.expunge(duplicate);
+    await session.commit();
+    assert.equal((await reread(ctx)).data!.a, 42);
+  });
+
   test("flagModified writes the attribute, changed or not; its errors name the attribute", async () => {
     const { session, doc } = await storedDocument({ expireOnCommit: false });
     await session.commit(); // its connection goes back (SQLite in memory has one)

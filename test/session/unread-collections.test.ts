@@ -76,6 +76,27 @@ forEachDatabaseWithSchema("assigning a list that is not loaded", Base.metadata, 
     assert.deepEqual(again!.tags.map((t) => t.name).sort(), ["one", "three"]);
   });
 
+  test("assigned twice before the flush: the last list is written; the other side, loaded, follows the removals", async () => {
+    const session = ctx.session();
+    const author = Object.assign(new User(), { email: "b@x" });
+    const post = Object.assign(new Post(), { title: "p", author });
+    const [t1, t2, t3] = ["one", "two", "three"].map((name) => Object.assign(new Tag(), { name }));
+    post.tags.push(t1!, t2!);
+    session.addAll([post, t3!]);
+    await session.commit();
+    const t2Posts = await session.scalars(select(Tag).where(columnsOf(Tag).id.eq(t2!.id)).options(selectinLoad(Tag, "posts")));
+    assertSameObjects(t2Posts[0]!.posts, [post]);
+    post.tags = [t3!];
+    post.tags = [t1!, t3!];
+    assertSameObjects(t2!.posts, [post], "that t2 leaves is known once the flush has read post's tags");
+    await session.flush();
+    assertSameObjects(t2!.posts, [], "the removal reached t2's loaded list");
+    await session.commit();
+    const fresh = ctx.session();
+    const [again] = await fresh.scalars(select(Post).options(selectinLoad(Post, "tags")));
+    assert.deepEqual(again!.tags.map((t) => t.name).sort(), ["one", "three"]);
+  });
+
   test("many-to-many view over association objects: the association left out is deleted, the kept one keeps its data", async () => {
     const session = ctx.session();
     const user = Object.assign(new User(), { email: "u@x" });
