@@ -116,6 +116,18 @@ forEachDatabaseWithSchema("values changed in place", DocumentBase.metadata, (ctx
     assert.equal((await reread(ctx)).data!.a, 42);
   });
 
+  test("after a commit that failed, a value read before it and changed in place is still written", async () => {
+    const { session, doc } = await storedDocument();
+    assert.equal(doc.data!.a, 1);
+    const duplicate = Object.assign(new MvDocument(), { id: 1, title: "same key" });
+    session.add(duplicate);
+    await assert.rejects(session.commit());
+    session.expunge(duplicate);
+    doc.data!.a = 7;
+    await session.commit();
+    assert.equal((await reread(ctx)).data!.a, 7);
+  });
+
   test("flagModified writes the attribute, changed or not; its errors name the attribute", async () => {
     const { session, doc } = await storedDocument({ expireOnCommit: false });
     await session.commit(); // its connection goes back (SQLite in memory has one)

@@ -34,7 +34,7 @@ const watchedBySession = new WeakMap<StateOwner, Set<InstanceState>>();
  * The image of a value's contents, or undefined when it has none to change (a string, a number)
  * or none can be made (JSON with a cycle or a bigint: it could not be written either).
  */
-export function imageOf(kind: MutableKind, value: unknown): string | number | Uint8Array | undefined {
+function imageOf(kind: MutableKind, value: unknown): string | number | Uint8Array | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   if (kind === "datetime") return value instanceof Date ? value.getTime() : undefined;
   if (kind === "binary") return value instanceof Uint8Array ? new Uint8Array(value) : undefined;

@@ -31,6 +31,8 @@ function compare(state: InstanceState, owner: StateOwner): boolean {
     unwatchAll(state);
     return false;
   }
+  // A new object's INSERT writes its values as they are (watched so since a failed flush).
+  if (state.key === undefined) return hasSnapshots(state);
   const columns = state.mapper.mutableColumns;
   for (let c = 0; c < columns.length; c++) {
     const { attr, kind } = columns[c]!;
@@ -52,7 +54,10 @@ function compare(state: InstanceState, owner: StateOwner): boolean {
  */
 export function watchWrittenValues(owner: StateOwner, modified: ReadonlySet<InstanceState>, pending: readonly InstanceState[], expiring: boolean): void {
   if (expiring) {
-    watchedBy(owner)?.clear();
+    // Snapshots dropped too: a value read again (the commit failed, nothing expired) is watched anew.
+    const watched = watchedBy(owner);
+    if (watched !== undefined) for (const state of watched) unwatchAll(state);
+    watched?.clear();
     return;
   }
   for (const state of modified) if (state.mapper.mutableColumns.length !== 0) watchWrites(state, owner);
