@@ -242,11 +242,10 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
 
 export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: readonly InstanceState[], versionAttr: string | undefined): Promise<void> {
   const pkColumns = mapper.primaryKey;
-  const dictBefore = storedDict;
   if (versionAttr) {
     const version = mapper.columns.get(versionAttr)!;
     for (const state of states) {
-      const before = dictBefore(state);
+      const before = storedDict(state);
       const where = [...pkColumns.map((c) => c.eq(before[mapper.attributeFor(c)!] as never)), version.eq(before[versionAttr] as never)];
       const result = await ctx.conn.execute(deleteFrom(mapper.table).where(...where));
       if (result.rowCount !== 1) {
@@ -254,7 +253,7 @@ export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: 
       }
     }
   } else {
-    const keys = states.map((s) => pkColumns.map((c) => dictBefore(s)[mapper.attributeFor(c)!]));
+    const keys = states.map((s) => pkColumns.map((c) => storedValue(s, mapper.attributeFor(c)!)));
     await deleteByKeys(ctx.conn, mapper.table, pkColumns, keys);
   }
   for (const state of states) {
