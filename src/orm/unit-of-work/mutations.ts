@@ -53,13 +53,7 @@ function compare(state: InstanceState, owner: StateOwner): boolean {
  * to follow, nothing is: every value is reloaded before it is read again.
  */
 export function watchWrittenValues(owner: StateOwner, modified: ReadonlySet<InstanceState>, pending: readonly InstanceState[], expiring: boolean): void {
-  if (expiring) {
-    // Snapshots dropped too: a value read again (the commit failed, nothing expired) is watched anew.
-    const watched = watchedBy(owner);
-    if (watched !== undefined) for (const state of watched) unwatchAll(state);
-    watched?.clear();
-    return;
-  }
+  if (expiring) return stopWatching(owner);
   for (const state of modified) if (state.mapper.mutableColumns.length !== 0) watchWrites(state, owner);
   for (let i = 0; i < pending.length; i++) if (pending[i]!.mapper.mutableColumns.length !== 0) watchWrites(pending[i]!, owner);
 }
@@ -76,4 +70,15 @@ function watchWrites(state: InstanceState, owner: StateOwner): void {
     watching = true;
   }
   if (watching && hasSnapshots(state)) watchedIn(owner).add(state);
+}
+
+/**
+ * The session watches nothing any more (a commit expiring every object, a rollback, close).
+ * Snapshots are dropped too: a value read again (the commit failed, nothing expired) is watched anew.
+ */
+export function stopWatching(owner: StateOwner): void {
+  const watched = watchedBy(owner);
+  if (watched === undefined) return;
+  for (const state of watched) unwatchAll(state);
+  watched.clear();
 }

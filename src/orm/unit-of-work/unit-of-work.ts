@@ -13,7 +13,7 @@ import { stateOf, type InstanceState, type StateOwner } from "../state/instance-
 import { stateFor } from "../state/state-for.js";
 import { flush, uncommitCollections } from "./flush.js";
 import type { Journal } from "./journal.js";
-import { recordMutations, watchWrittenValues } from "./mutations.js";
+import { recordMutations, stopWatching, watchWrittenValues } from "./mutations.js";
 import { readReplacedCollections } from "./unread-collections.js";
 import { PendingObjects } from "./pending.js";
 
@@ -312,6 +312,7 @@ export class UnitOfWork {
 
   /** Forgets every object (their detaching is the caller's). */
   clear(): void {
+    stopWatching(this.host.owner);
     this.pending.reset([]);
     this.modified.clear();
     this.deleting.clear();
