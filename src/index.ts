@@ -69,5 +69,6 @@ export { lazy, type LazyAccess } from "./orm/session/lazy.js";
 export { selectinLoad, joinedLoad, lazyLoad, raiseLoad, type LoaderOption } from "./orm/loading/options.js";
 export { columnsOf, inspect, type ModelColumns, type InstanceInspection } from "./orm/entity.js";
 export { InstrumentedList } from "./orm/state/collection.js";
+export { flagModified } from "./orm/state/flag-modified.js";
 export type { ObjectStatus } from "./orm/state/instance-state.js";
 export { RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, FlushOrderError, InvalidValueError } from "./orm/errors.js";

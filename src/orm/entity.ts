@@ -10,6 +10,7 @@ import { UnmappedClassError } from "./errors.js";
 import { mapperOfClass } from "./mapped.js";
 import type { Mapper } from "./mapping/mapper.js";
 import { stateOf, type ObjectStatus } from "./state/instance-state.js";
+import { mutatedFrom, sameValue, storedValue } from "./state/mutable-values.js";
 import type { BACK } from "./typing/checks.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
@@ -62,7 +63,7 @@ export interface InstanceInspection {
   readonly mapper: Mapper;
   /** The primary-key values in key order, once the object has a row (as stored: before a pending key change). */
   readonly identity: readonly unknown[] | undefined;
-  /** Column attributes changed since load or flush. */
+  /** Column attributes changed since load or flush (in place too, for JSON, dates and bytes read since). */
   readonly modified: readonly string[];
   /** Attributes expired (by commit, rollback or expire()). */
   readonly expired: readonly string[];
@@ -74,11 +75,15 @@ export function inspect(obj: object): InstanceInspection {
   if (!mapper) throw new UnmappedClassError(`${obj.constructor.name} is not a mapped class.`);
   const state = stateOf(obj);
   const committed = state?.committed ?? {};
+  const modified = Object.keys(committed).filter((k) => !sameValue(committed[k], state?.dict[k]));
+  if (state?.key !== undefined) {
+    for (const { attr, kind } of mapper.mutableColumns) if (!(attr in committed) && mutatedFrom(state, attr, kind)) modified.push(attr);
+  }
   return {
     status: state?.status ?? "transient",
     mapper,
-    identity: state?.key === undefined ? undefined : mapper.keyAttributes.map((attr) => (attr in committed ? committed[attr] : state.dict[attr])),
-    modified: Object.keys(committed).filter((k) => committed[k] !== state?.dict[k]),
+    identity: state?.key === undefined ? undefined : mapper.keyAttributes.map((attr) => storedValue(state, attr)),
+    modified,
     expired: [...(state?.expired ?? [])],
   };
 }

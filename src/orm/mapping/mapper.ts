@@ -4,7 +4,8 @@
  */
 import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
-import { columnImpl, relationshipImpl, type AttributeSlot } from "../state/attributes.js";
+import { columnImpl, mutableColumnImpl, relationshipImpl, type AttributeSlot } from "../state/attributes.js";
+import { mutableKindOf, type MutableKind } from "../state/mutable-values.js";
 import { definedMask, dictMaker, keysClearer, type DefinedMask, type DictMaker, type KeysClearer } from "../state/dict-shape.js";
 import type { CascadeOption } from "./cascade.js";
 import type { Registry } from "./registry.js";
@@ -40,6 +41,11 @@ export class Mapper<T extends object = object> {
   readonly keyAttributes: readonly string[];
   /** The single-column key the database generates (autoincrement), which an INSERT reads back. */
   readonly generatedKey: MappedColumn | undefined;
+  /**
+   * Column attributes whose values can change in place (JSON, dates, bytes), which a flush
+   * compares with what they were when read (`state/mutable-values.ts`). Mostly none.
+   */
+  readonly mutableColumns: readonly { readonly attr: string; readonly kind: MutableKind }[];
   /** Column attributes with a server default: what an INSERT that omits them must read back. */
   readonly serverDefaulted: readonly string[];
   /** The keys of an object's dict: the column attributes (in `columns` order), then the relationships. */
@@ -84,6 +90,10 @@ export class Mapper<T extends object = object> {
     const pk = table.primaryKey;
     this.generatedKey = pk.length === 1 && pk[0]!.autoincrement ? { column: pk[0]!, attr: attributeOf(pk[0]!) } : undefined;
     this.serverDefaulted = [...columns].filter(([, c]) => c.serverDefault !== undefined).map(([attr]) => attr);
+    this.mutableColumns = [...columns].flatMap(([attr, column]) => {
+      const kind = mutableKindOf(column.type);
+      return kind === undefined ? [] : [{ attr, kind }];
+    });
     const identity = new Set(this.keyAttributes);
     this.expirableColumns = Object.freeze(new Set([...columns.keys()].filter((k) => !identity.has(k))));
     this.relationships = new Map([...relationships].map(([key, spec]) => [key, new RelationshipProperty(this, key, spec)]));
@@ -95,7 +105,8 @@ export class Mapper<T extends object = object> {
     this.unloadRelationships = keysClearer([...relationships.keys()]);
     for (const [key, slot] of slots) {
       const rel = relationships.get(key);
-      slot.impl = rel ? relationshipImpl(this, key) : columnImpl(this, key);
+      const mutable = this.mutableColumns.find((c) => c.attr === key);
+      slot.impl = rel ? relationshipImpl(this, key) : mutable ? mutableColumnImpl(this, key, mutable.kind) : columnImpl(this, key);
     }
   }
 

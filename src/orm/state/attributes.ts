@@ -10,6 +10,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "./collection.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
 import { raiseLoadError } from "./raise-load.js";
+import { valueBeforeMutation, watchValue, type MutableKind } from "./mutable-values.js";
 import { changingState, collectionOf, loadedValue, newCollection, scalarChanged, targetOf } from "./relationship-events.js";
 
 export interface AttributeImpl {
@@ -49,6 +50,34 @@ export function columnImpl(mapper: Mapper, key: string): AttributeImpl {
       const wasExpired = state.expired !== undefined && state.unexpire(key);
       if (old === value && !wasExpired) return;
       if (state.key !== undefined) state.recordChange(key, old === undefined ? null : old);
+      state.dict[key] = value;
+    },
+  };
+}
+
+/**
+ * A column whose values can change in place (JSON, dates, bytes): as `columnImpl`, and reading
+ * it from a persistent object starts watching the value (`mutable-values.ts`), so that the next
+ * flush finds a change made to it in place. Assigning it records the value as it was before such
+ * a change. Columns of other types keep `columnImpl`, which pays nothing of this.
+ */
+export function mutableColumnImpl(mapper: Mapper, key: string, kind: MutableKind): AttributeImpl {
+  return {
+    get(obj) {
+      const state = stateOf(obj);
+      if (state === undefined) return null;
+      if (state.expired?.has(key)) throw expiredError(state, key);
+      const value = state.dict[key];
+      if (value === undefined || value === null) return null;
+      if (state.key !== undefined && typeof value === "object") watchValue(state, key, kind, value);
+      return value;
+    },
+    set(obj, value) {
+      const state = ensureState(obj, mapper);
+      const old = state.dict[key];
+      const wasExpired = state.expired !== undefined && state.unexpire(key);
+      if (old === value && !wasExpired) return;
+      if (state.key !== undefined) state.recordChange(key, valueBeforeMutation(state, key, kind, old === undefined ? null : old));
       state.dict[key] = value;
     },
   };
@@ -102,11 +131,12 @@ function setCollection(obj: object, state: InstanceState, rel: RelationshipPrope
   const old = loadedValue(state, rel) as InstrumentedList<object> | undefined;
   if (old === items) return;
   const list = newCollection(obj, rel, [], false);
-  // The new list diffs against what the old one had committed (a persistent object's list that
-  // was never loaded: nothing, so every member is new).
-  const before = old?.committed;
-  if (before !== undefined) list.restoreCommitted(before);
-  else if (state.key !== undefined) list.markAllAdded();
+  // The new list diffs against what the old one had committed. A persistent object's list that
+  // was not loaded: the next flush reads what the database holds and removes the members not
+  // given (SQLAlchemy loads the old list here; a setter cannot wait for the database).
+  const unread = old === undefined && state.key !== undefined && !rel.viewonly;
+  if (old !== undefined) list.restoreCommitted(old.handOverCommitted());
+  else if (unread) list.markUnread();
   // Sets, not `includes`: assigning a list of thousands would otherwise scan one per member.
   const given = new Set(items);
   old?.removeWhere((item) => !given.has(item));
@@ -116,6 +146,8 @@ function setCollection(obj: object, state: InstanceState, rel: RelationshipPrope
     if (kept.has(item)) list.appendQuietly(item);
     else list.push(item);
   }
+  // Given no member, nothing else tells the session that the flush must look.
+  if (unread) state.session?.markModified(state);
 }
 
 function notLoadedError(rel: RelationshipProperty): RelationshipNotLoadedError {

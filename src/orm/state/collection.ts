@@ -25,10 +25,16 @@ const MEMBERSHIP_SET_FROM = 32;
 const CLEAN = Symbol("clean");
 
 /**
- * What a list's committed membership is, for a journal to put back: undefined (never committed),
- * the members as an array never mutated afterwards, or the list's own contents.
+ * `committed` of a list assigned to a persistent object's relationship that was not loaded: the
+ * members the database holds are not known until the flush reads them (`unread-collections.ts`).
  */
-export type CommittedMembers<T> = readonly T[] | undefined | typeof CLEAN;
+const UNREAD = Symbol("unread");
+
+/**
+ * What a list's committed membership is, for a journal to put back: undefined (never committed),
+ * the members as an array never mutated afterwards, the list's own contents, or not read yet.
+ */
+export type CommittedMembers<T> = readonly T[] | undefined | typeof CLEAN | typeof UNREAD;
 
 export class InstrumentedList<T extends object> extends Array<T> {
   static override get [Symbol.species]() {
@@ -63,6 +69,21 @@ export class InstrumentedList<T extends object> extends Array<T> {
 
   /** Members as last loaded or flushed; undefined for a collection that never was. */
   get committed(): readonly T[] | undefined {
+    const members = this.committedMembers;
+    if (members === UNREAD) throw new Error("internal: the committed members of a list assigned while not loaded are read before the flush");
+    return members === CLEAN ? this.slice() : members;
+  }
+
+  /**
+   * Whether the list replaced one that was not loaded: until the flush reads them, the members
+   * the database holds are unknown, and so are those it removes.
+   */
+  get awaitsCommitted(): boolean {
+    return this.committedMembers === UNREAD;
+  }
+
+  /** The committed membership for a list that replaces this one: a copy where it is this list's own contents. */
+  handOverCommitted(): CommittedMembers<T> {
     return this.committedMembers === CLEAN ? this.slice() : this.committedMembers;
   }
 
@@ -85,9 +106,9 @@ export class InstrumentedList<T extends object> extends Array<T> {
     this.committedMembers = CLEAN;
   }
 
-  /** Starts as a list of a persistent object whose members were never flushed: all of them are new. */
-  markAllAdded(): void {
-    this.committedMembers = [];
+  /** Starts as a list replacing one of a persistent object that was not loaded (see `awaitsCommitted`). */
+  markUnread(): void {
+    this.committedMembers = UNREAD;
   }
 
   override push(...items: T[]): number {

@@ -158,7 +158,8 @@ function cascadeInto(session: StateOwner | undefined, rel: RelationshipProperty,
 function collectionAdded(owner: object, rel: RelationshipProperty, item: object): void {
   attachBack(item, rel.backRef, owner, rel);
   const view = rel.associationView;
-  if (view && !findAssociation(owner, rel, item)) {
+  // A view assigned while not loaded: whether a link exists is known at flush (`settleReplacement`).
+  if (view && !awaitsCommitted(owner, rel) && !findAssociation(owner, rel, item)) {
     // Adding through the many-to-many view creates the association object, extra columns at their defaults.
     const association = Object.create(view.association.class_.prototype) as object;
     const state = ensureState(association, view.association);
@@ -175,10 +176,33 @@ function collectionAdded(owner: object, rel: RelationshipProperty, item: object)
   touched(owner);
 }
 
+/** Whether the owner's list of `rel` was assigned while not loaded, and the flush has not read it yet. */
+function awaitsCommitted(owner: object, rel: RelationshipProperty): boolean {
+  return (stateIn(owner).dict[rel.key] as InstrumentedList<object> | undefined)?.awaitsCommitted === true;
+}
+
+/**
+ * A list assigned while not loaded (`InstrumentedList.awaitsCommitted`), once the flush has read
+ * the members the database holds, `before`: the members it no longer has are removed, with the
+ * events of a removal (back-references cleared, orphans deleted, links and association objects
+ * deleted), and a view over association objects creates those of the members it adds. The
+ * members added had their events when assigned.
+ */
+export function settleReplacement(owner: object, rel: RelationshipProperty, list: InstrumentedList<object>, before: readonly object[]): void {
+  list.restoreCommitted(before);
+  const kept = new Set<object>(list);
+  for (let i = 0; i < before.length; i++) if (!kept.has(before[i]!)) collectionRemoved(owner, rel, before[i]!);
+  if (rel.associationView === undefined) return;
+  const had = new Set(before);
+  for (let i = 0; i < list.length; i++) if (!had.has(list[i]!)) collectionAdded(owner, rel, list[i]!);
+}
+
 function collectionRemoved(owner: object, rel: RelationshipProperty, item: object): void {
   detachBack(item, rel.backRef, owner);
   const view = rel.associationView;
   if (view) {
+    // Assigned while not loaded: which links go is known at flush (`settleReplacement`).
+    if (awaitsCommitted(owner, rel)) return touched(owner);
     const association = findAssociation(owner, rel, item);
     if (association) {
       // The view knows both ends, even where the association has not loaded them.

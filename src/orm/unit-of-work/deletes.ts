@@ -5,6 +5,7 @@
  */
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { ensureState, type InstanceState } from "../state/instance-state.js";
+import { storedValue } from "../state/mutable-values.js";
 import type { FlushWork } from "./flush.js";
 import { setAttribute } from "./key-sync.js";
 
@@ -81,10 +82,9 @@ export function deleteWaves(states: readonly InstanceState[]): InstanceState[][]
 
 /** Whether `child`'s row (as stored: committed values win) references `parent`'s row. */
 function referencesRow(child: InstanceState, parent: InstanceState): boolean {
-  const stored = (s: InstanceState, attr: string) => (s.committed && attr in s.committed ? s.committed[attr] : s.dict[attr]);
   for (const rel of child.mapper.relationships.values()) {
     if (rel.resolved.direction !== "manyToOne" || rel.resolved.target !== parent.mapper) continue;
-    if (rel.resolved.pairs.every(([fk, key]) => stored(child, child.mapper.attributeFor(fk)!) === stored(parent, parent.mapper.attributeFor(key)!))) return true;
+    if (rel.resolved.pairs.every(([fk, key]) => storedValue(child, child.mapper.attributeFor(fk)!) === storedValue(parent, parent.mapper.attributeFor(key)!))) return true;
   }
   return false;
 }

@@ -22,6 +22,7 @@ import type { MappedColumn, Mapper } from "../mapping/mapper.js";
 import { identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
 import { keyOf } from "../identity/object-keys.js";
 import type { InstanceState } from "../state/instance-state.js";
+import { sameValue, storedValue } from "../state/mutable-values.js";
 import { setLoaded } from "../state/relationship-events.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { executeInsertBatch } from "./insert-batch.js";
@@ -218,7 +219,7 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
     state.committed = undefined;
     return;
   }
-  const before = { ...state.dict, ...committed };
+  const before = storedDict(state);
   const where = keyWhere(mapper, before, "UPDATE");
   if (versionAttr) {
     const version = mapper.columns.get(versionAttr)!;
@@ -241,17 +242,16 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
 
 export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: readonly InstanceState[], versionAttr: string | undefined): Promise<void> {
   const pkColumns = mapper.primaryKey;
-  const dictBefore = (s: InstanceState) => ({ ...s.dict, ...s.committed });
   if (versionAttr) {
     const version = mapper.columns.get(versionAttr)!;
     for (const state of states) {
-      const before = dictBefore(state);
+      const before = storedDict(state);
       const where = [...keyWhere(mapper, before, "DELETE"), version.eq(before[versionAttr] as never)];
       const result = await ctx.conn.execute(deleteFrom(mapper.table).where(...where));
       expectRows(`DELETE of ${describe(mapper, before, versionAttr)}`, result.rowCount, 1);
     }
   } else {
-    const befores = states.map(dictBefore);
+    const befores = states.map(storedDict);
     const keys = befores.map((before) => keyWhereValues(mapper, before, "DELETE"));
     const matched = await deleteByKeys(ctx.conn, mapper.table, pkColumns, keys);
     expectRows(`DELETE of ${describeMany(befores.map((before) => describe(mapper, before)))}`, matched, keys.length);
@@ -292,11 +292,11 @@ export async function insertLinks(conn: Connection, table: Table, columns: reado
   }
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) return JSON.stringify(a) === JSON.stringify(b);
-  return false;
+/** The row's values as the database holds them: the committed ones where they changed. */
+function storedDict(state: InstanceState): Record<string, unknown> {
+  const stored = { ...state.dict };
+  for (const attr in state.committed) stored[attr] = storedValue(state, attr);
+  return stored;
 }
 
 /**

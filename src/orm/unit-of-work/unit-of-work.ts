@@ -13,6 +13,8 @@ import { stateOf, type InstanceState, type StateOwner } from "../state/instance-
 import { stateFor } from "../state/state-for.js";
 import { flush, uncommitCollections } from "./flush.js";
 import type { Journal } from "./journal.js";
+import { recordMutations, stopWatching, watchWrittenValues } from "./mutations.js";
+import { readReplacedCollections } from "./unread-collections.js";
 import { PendingObjects } from "./pending.js";
 
 /** What the unit of work needs from its session. */
@@ -167,9 +169,10 @@ export class UnitOfWork {
     this.delete(state);
   }
 
-  /** Whether a flush would write nothing (orphans are decided first). */
+  /** Whether a flush would write nothing (orphans are decided first, and changes in place found). */
   get isEmpty(): boolean {
     this.deleteOrphans();
+    recordMutations(this.host.owner, this.modified);
     return this.pending.length === 0 && this.modified.size === 0 && this.deleting.size === 0;
   }
 
@@ -180,6 +183,10 @@ export class UnitOfWork {
    * journal's records of the database work, which its rollback discards).
    */
   async flush(target: FlushTarget): Promise<void> {
+    // Lists assigned while not loaded read what the database holds first: the members they
+    // remove may be orphans to delete, or have association objects to delete or to insert.
+    if (await readReplacedCollections(this.modified, target.load)) this.deleteOrphans();
+    watchWrittenValues(this.host.owner, this.modified, this.pending.all, target.expiring);
     // The pending list goes to the flush; objects added meanwhile wait in a new one.
     const { states: pending, byMapper: pendingByMapper } = this.pending.take();
     const modified = [...this.modified];
@@ -305,6 +312,7 @@ export class UnitOfWork {
 
   /** Forgets every object (their detaching is the caller's). */
   clear(): void {
+    stopWatching(this.host.owner);
     this.pending.reset([]);
     this.modified.clear();
     this.deleting.clear();

@@ -1,0 +1,178 @@
+/**
+ * Values a program can change in place without assigning the attribute: JSON objects and arrays
+ * (`obj.data.x = 1`), dates (`obj.when.setFullYear(...)`) and bytes (`obj.bytes[0] = 1`). No
+ * setter sees such a change, so the value's image (its JSON text, its time, a copy of its bytes)
+ * is kept when it is first read from a persistent object, and compared with the value at the
+ * next flush (`unit-of-work/mutations.ts`), as SQLAlchemy's PickleType comparator did. Objects
+ * are watched only once such an attribute is read (or written by a flush): hydration and objects
+ * whose values are never touched pay nothing.
+ */
+import type { SqlType } from "../../core/types/sql-type.js";
+import type { InstanceState, StateOwner } from "./instance-state.js";
+
+/** The column types whose values are mutable objects. */
+export type MutableKind = "json" | "datetime" | "binary";
+
+export function mutableKindOf(type: SqlType): MutableKind | undefined {
+  const kind = type.kind;
+  return kind === "json" || kind === "datetime" || kind === "binary" ? kind : undefined;
+}
+
+/** What a value was when watching began: the value itself, and an image of its contents then. */
+interface Snapshot {
+  readonly value: object;
+  readonly image: string | number | Uint8Array;
+}
+
+/** Snapshots by attribute, per object: a WeakMap, so that objects never watched carry nothing. */
+const snapshots = new WeakMap<InstanceState, Map<string, Snapshot>>();
+
+/** The watched objects of each session, compared at its next flush. */
+const watchedBySession = new WeakMap<StateOwner, Set<InstanceState>>();
+
+/**
+ * The image of a value's contents, or undefined when it has none to change (a string, a number)
+ * or none can be made (JSON with a cycle or a bigint: it could not be written either).
+ */
+function imageOf(kind: MutableKind, value: unknown): string | number | Uint8Array | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  if (kind === "datetime") return value instanceof Date ? value.getTime() : undefined;
+  if (kind === "binary") return value instanceof Uint8Array ? new Uint8Array(value) : undefined;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a value's contents are still those of `image`. */
+function matchesImage(kind: MutableKind, value: object, image: string | number | Uint8Array): boolean {
+  if (kind === "datetime") return Object.is((value as Date).getTime(), image);
+  if (kind === "binary") return sameBytes(value as Uint8Array, image as Uint8Array);
+  try {
+    return JSON.stringify(value) === image;
+  } catch {
+    return false;
+  }
+}
+
+/** The value as it was when its image was taken: what a flush compares with and a rollback keeps. */
+function valueFromImage(kind: MutableKind, image: string | number | Uint8Array): unknown {
+  if (kind === "datetime") return new Date(image as number);
+  if (kind === "binary") return new Uint8Array(image as Uint8Array);
+  return JSON.parse(image as string);
+}
+
+/** Starts watching `value`, read from attribute `key` of a persistent object (if not watched already). */
+export function watchValue(state: InstanceState, key: string, kind: MutableKind, value: object): void {
+  let byKey = snapshots.get(state);
+  if (byKey?.get(key)?.value === value) return;
+  const image = imageOf(kind, value);
+  if (image === undefined) return;
+  if (byKey === undefined) snapshots.set(state, (byKey = new Map()));
+  byKey.set(key, { value, image });
+  if (state.session !== undefined) watchedIn(state.session).add(state);
+}
+
+/** Watches the value a flush writes: the program may still hold it and change it afterwards. */
+export function watchWritten(state: InstanceState, key: string, kind: MutableKind, value: unknown): void {
+  const image = imageOf(kind, value);
+  let byKey = snapshots.get(state);
+  if (image === undefined) {
+    byKey?.delete(key);
+    return;
+  }
+  if (byKey === undefined) snapshots.set(state, (byKey = new Map()));
+  byKey.set(key, { value: value as object, image });
+}
+
+/**
+ * The attribute is being assigned: its old value, as it was before any change in place (what the
+ * flush must compare the new value with), and the snapshot is dropped.
+ */
+export function valueBeforeMutation(state: InstanceState, key: string, kind: MutableKind, old: unknown): unknown {
+  const byKey = snapshots.get(state);
+  const snapshot = byKey?.get(key);
+  if (snapshot === undefined) return old;
+  byKey!.delete(key);
+  return snapshot.value === old && !matchesImage(kind, snapshot.value, snapshot.image) ? valueFromImage(kind, snapshot.image) : old;
+}
+
+/**
+ * If the watched value of `key` was changed in place: its value before the change (undefined
+ * otherwise, or when the attribute holds another value since: assigned, or reloaded).
+ */
+export function mutatedFrom(state: InstanceState, key: string, kind: MutableKind): { readonly before: unknown } | undefined {
+  const snapshot = snapshots.get(state)?.get(key);
+  if (snapshot === undefined || snapshot.value !== state.dict[key]) return undefined;
+  return matchesImage(kind, snapshot.value, snapshot.image) ? undefined : { before: valueFromImage(kind, snapshot.image) };
+}
+
+/** Whether the object has a snapshot of `key`'s current value. */
+export function isWatched(state: InstanceState, key: string): boolean {
+  const snapshot = snapshots.get(state)?.get(key);
+  return snapshot !== undefined && snapshot.value === state.dict[key];
+}
+
+export function unwatch(state: InstanceState, key: string): void {
+  snapshots.get(state)?.delete(key);
+}
+
+/** Whether any snapshot of the object is left. */
+export function hasSnapshots(state: InstanceState): boolean {
+  const byKey = snapshots.get(state);
+  if (byKey !== undefined && byKey.size === 0) snapshots.delete(state);
+  return byKey !== undefined && byKey.size !== 0;
+}
+
+export function unwatchAll(state: InstanceState): void {
+  snapshots.delete(state);
+}
+
+/** The session's set of watched objects (made on first use). */
+export function watchedIn(owner: StateOwner): Set<InstanceState> {
+  let watched = watchedBySession.get(owner);
+  if (watched === undefined) watchedBySession.set(owner, (watched = new Set()));
+  return watched;
+}
+
+/** The session's watched objects, if it has any. */
+export function watchedBy(owner: StateOwner): Set<InstanceState> | undefined {
+  return watchedBySession.get(owner);
+}
+
+/**
+ * Whether two column values are equal for the flush: the same value, or equal dates, bytes or
+ * JSON contents (assigning an equal copy writes nothing).
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || a === null || typeof b !== "object" || b === null) return false;
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime());
+  if (a instanceof Uint8Array || b instanceof Uint8Array) return a instanceof Uint8Array && b instanceof Uint8Array && sameBytes(a, b);
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * `committed[key]` of an attribute marked with `flagModified`: its old value is unknown, and no
+ * value equals it, so that the flush writes the attribute whatever it holds.
+ */
+export const FLAGGED: unique symbol = Symbol("flagged modified");
+
+/** An attribute's value as the database holds it: the committed value if it changed (a flagged one is unchanged). */
+export function storedValue(state: InstanceState, attr: string): unknown {
+  const committed = state.committed;
+  if (committed === undefined || !(attr in committed)) return state.dict[attr];
+  const value = committed[attr];
+  return value === FLAGGED ? state.dict[attr] : value;
+}
