@@ -7,7 +7,7 @@ import type { ParamNode } from "../../core/ast/nodes.js";
 import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
 import { MySqlCompiler, MySqlDdlCompiler } from "./compiler.js";
-import { translateMySqlError } from "./errors.js";
+import { translateMySqlError, type MySqlServerSettings } from "./errors.js";
 import { mysqlBindProcessor, mysqlResultProcessor } from "./values.js";
 
 function capabilitiesFor(serverVersion: string): DialectCapabilities {
@@ -20,6 +20,7 @@ function capabilitiesFor(serverVersion: string): DialectCapabilities {
 export function mysqlDialect(): EngineDialect & { readonly serverVersion: string | undefined } {
   let capabilities = capabilitiesFor("");
   let serverVersion: string | undefined;
+  let settings: MySqlServerSettings = { rollbackOnTimeout: false };
   return {
     name: "mysql",
     get capabilities() {
@@ -37,9 +38,10 @@ export function mysqlDialect(): EngineDialect & { readonly serverVersion: string
       const driver = await createMySqlDriver(url, options);
       serverVersion = driver.serverVersion;
       capabilities = capabilitiesFor(serverVersion);
+      settings = { rollbackOnTimeout: driver.rollbackOnTimeout };
       return driver;
     },
-    translateError: translateMySqlError,
+    translateError: (error, sql, params) => translateMySqlError(error, sql, params, settings),
     beginStatements: (isolation: IsolationLevel | undefined) =>
       isolation ? [`SET TRANSACTION ISOLATION LEVEL ${isolation.toUpperCase()}`, "START TRANSACTION"] : ["START TRANSACTION"],
     alterForeignKeys: true,
