@@ -22,6 +22,9 @@ export class Engine implements SchemaExecutor {
   readonly cache: StatementCache;
   private driver: Promise<Driver> | undefined;
   private readonly log;
+  /** Connections checked out and not closed yet: dispose() lets their statements finish. */
+  private readonly checkedOut = new Set<Connection>();
+  private readonly forget = (conn: Connection) => this.checkedOut.delete(conn);
 
   constructor(
     readonly dialect: EngineDialect,
@@ -48,7 +51,9 @@ export class Engine implements SchemaExecutor {
     } catch (error) {
       throw this.dialect.translateError(error, undefined, undefined);
     }
-    return new Connection(raw, { dialect: this.dialect, cache: this.cache, log: this.log });
+    const conn = new Connection(raw, { dialect: this.dialect, cache: this.cache, log: this.log, onClose: this.forget });
+    this.checkedOut.add(conn);
+    return conn;
   }
 
   /** Runs `fn` with a connection that is closed afterwards. */
@@ -80,10 +85,29 @@ export class Engine implements SchemaExecutor {
     return this.withConnection((conn) => runSchemaOperation(conn, operation, metadata, options));
   }
 
-  /** Closes every pooled connection. */
-  async dispose(): Promise<void> {
+  /**
+   * Closes every pooled connection. Statements already sent (a COMMIT above all) are waited for,
+   * up to `timeoutMs` (default 10 s), so that their connection is not closed under them.
+   */
+  async dispose(options: { readonly timeoutMs?: number } = {}): Promise<void> {
     const driver = this.driver;
     this.driver = undefined;
-    if (driver) await (await driver).dispose();
+    if (!driver) return;
+    await settledWithin([...this.checkedOut].map((conn) => conn.whenIdle()), options.timeoutMs ?? 10_000);
+    await (await driver).dispose();
+  }
+}
+
+/** Waits for the promises, but not longer than `ms`. */
+async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
+  if (!promises.length) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([Promise.allSettled(promises), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
