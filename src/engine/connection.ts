@@ -1,7 +1,9 @@
 /**
  * A connection checked out of the engine's pool: executes statements and runs transactions.
  * Outside a transaction each statement commits on its own; `begin()` starts a transaction and
- * `beginNested()` a savepoint inside it.
+ * `beginNested()` a savepoint inside it. An error that leaves a transaction rolled back by the
+ * database (or good only for a rollback) marks it failed: until its `rollback()`, statements and
+ * commits are refused here, never sent (see `noteFailure`).
  */
 import type { CompiledQuery, ValueProcessor } from "../core/compiler/compiled-query.js";
 import type { StatementCache } from "../core/compiler/statement-cache.js";
@@ -149,7 +151,7 @@ export class Connection {
       const lost = new OperationalError("The connection to the database was lost.", { connectionInvalidated: true }, undefined);
       this.noteFailure(lost);
     }
-    // Any failed transaction is `tx`, inside it, or encloses it: none of them can commit.
+    // A failed transaction is the one to commit, inside it, or encloses it: none can commit.
     if (this.failed) throw this.failed.rolledBackError(action);
   }
 
@@ -195,7 +197,7 @@ export class Connection {
       try {
         await tx.commit();
       } catch (error) {
-        // Failed (nothing sent) or refused: the transaction still waits for its rollback.
+        // Refused (failed), or failed with the transaction still open (SQLite): roll it back.
         if (tx.isActive) await tx.rollback().catch(() => undefined);
         throw error;
       }

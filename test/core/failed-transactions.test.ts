@@ -31,6 +31,10 @@ const items = table("core_txf_items", metadata, {
   id: integer().primaryKey(),
   name: string(40).notNull().unique(),
 });
+const tags = table("core_txf_tags", metadata, {
+  id: integer().primaryKey(),
+  itemId: integer().named("item_id").notNull().references("core_txf_items.id"),
+});
 const counters = table("core_txf_counters", metadata, {
   id: integer().primaryKey(),
   n: integer().notNull(),
@@ -169,7 +173,7 @@ forEachDatabase("failed transactions", (ctx) => {
         assert.equal(victimTx.isFailed, true, "rolling back the savepoint does not bring the transaction back");
         // Sent, this would run in autocommit mode: the server has no transaction open any more.
         await assert.rejects(add(victim, "after"), rolledBack);
-        await assert.rejects(victimTx.commit(), rolledBack);
+        await assert.rejects(victimTx.commit(), (e: unknown) => rolledBack(e) && (e as TransactionRolledBackError).retryable);
         await victimTx.rollback();
       }
       await attempts[1 - victimIndex];
@@ -181,5 +185,42 @@ forEachDatabase("failed transactions", (ctx) => {
       await first.close();
       await second.close();
     }
+  });
+
+  test("MariaDB: a lock wait timeout rolls back only the statement (innodb_rollback_on_timeout is off by default)", { skip: ctx.db.name !== "mysql" && "MySQL/MariaDB setting" }, async () => {
+    const [{ r: rollbackOnTimeout }] = (await ctx.engine.execute(sql<{ r: number }>`SELECT @@innodb_rollback_on_timeout AS r`)).rows;
+    await ctx.engine.execute(insert(counters).values({ id: 1, n: 0 }));
+    const holder = await ctx.engine.connect();
+    const waiter = await ctx.engine.connect();
+    try {
+      const held = await holder.begin();
+      await holder.execute(update(counters).set({ n: 1 }).where(counters.c.id.eq(1)));
+      await waiter.execute(sql`SET SESSION innodb_lock_wait_timeout = 1`);
+      const tx = await waiter.begin();
+      await add(waiter, "before-timeout");
+      await assert.rejects(waiter.execute(update(counters).set({ n: 2 }).where(counters.c.id.eq(1))), (e: unknown) => e instanceof DBAPIError && e.retryable);
+      assert.equal(tx.isFailed, Number(rollbackOnTimeout) === 1);
+      if (!tx.isFailed) await tx.commit();
+      else await tx.rollback();
+      await held.rollback();
+    } finally {
+      await holder.close();
+      await waiter.close();
+    }
+    assert.deepEqual(await committed(), Number(rollbackOnTimeout) === 1 ? [] : ["before-timeout"]);
+  });
+
+  test("SQLite: a COMMIT that fails with the transaction still open (a deferred foreign key) leaves it to roll back", { skip: ctx.db.name !== "sqlite" && "SQLite keeps the transaction open" }, async () => {
+    await ctx.engine.withConnection(async (conn) => {
+      const tx = await conn.begin();
+      await conn.execute(sql`PRAGMA defer_foreign_keys = ON`);
+      await add(conn, "pending");
+      await conn.execute(insert(tags).values({ itemId: 999 }));
+      await assert.rejects(tx.commit(), IntegrityError);
+      assert.equal(tx.isActive, true, "SQLite has not ended it");
+      await tx.rollback();
+      await conn.transaction(() => add(conn, "next"));
+    });
+    assert.deepEqual(await committed(), ["next"]);
   });
 });

@@ -85,7 +85,10 @@ forEachDatabase("lost connections", (ctx) => {
       await add(conn, "lost");
       proxy!.resetAll();
       await until(() => conn.invalidated);
-      await assert.rejects(tx.commit(), (e: unknown) => e instanceof TransactionRolledBackError && e.cause instanceof DBAPIError && e.cause.connectionInvalidated);
+      await assert.rejects(
+        tx.commit(),
+        (e: unknown) => e instanceof TransactionRolledBackError && e.cause instanceof DBAPIError && e.cause.connectionInvalidated && e.retryable,
+      );
       assert.equal(tx.isFailed, true);
       await tx.rollback();
     } finally {
