@@ -64,8 +64,13 @@ export interface DBAPIErrorDetails {
   readonly retryable?: boolean;
   /** True when the connection is no longer usable (lost, reset, terminated). */
   readonly connectionInvalidated?: boolean;
-  /** True when the database rolled the whole transaction back (a MySQL/MariaDB deadlock). */
-  readonly transactionRolledBack?: boolean;
+  /**
+   * What the error did to an open transaction: `innermost` — the innermost savepoint (or the
+   * transaction) can only be rolled back (any PostgreSQL error); `all` — the database rolled the
+   * whole transaction back, savepoints included (a MySQL/MariaDB deadlock). Undefined: only the
+   * statement failed.
+   */
+  readonly abortsTransaction?: "innermost" | "all";
 }
 
 /** An error raised by the database driver, wrapped. `cause` is the driver's own error. */
@@ -76,7 +81,7 @@ export class DBAPIError extends AthanorError {
   readonly code: string | undefined;
   readonly retryable: boolean;
   readonly connectionInvalidated: boolean;
-  readonly transactionRolledBack: boolean;
+  readonly abortsTransaction: "innermost" | "all" | undefined;
 
   constructor(message: string, details: DBAPIErrorDetails, cause: unknown) {
     super(details.sql ? `${message}\n[SQL: ${details.sql}]` : message, { cause });
@@ -85,7 +90,7 @@ export class DBAPIError extends AthanorError {
     this.code = details.code;
     this.retryable = details.retryable ?? false;
     this.connectionInvalidated = details.connectionInvalidated ?? false;
-    this.transactionRolledBack = details.transactionRolledBack ?? false;
+    this.abortsTransaction = details.abortsTransaction;
   }
 }
 
@@ -130,18 +135,34 @@ export class NotSupportedError extends DatabaseError {
 export type DBAPIErrorClass = new (message: string, details: DBAPIErrorDetails, cause: unknown) => DBAPIError;
 
 /**
- * The transaction can only be rolled back: the database rolled it back after an error (a
- * deadlock, a lost connection, PostgreSQL's aborted transaction). Call `rollback()`.
+ * The transaction (or savepoint) was rolled back by the database, or can only be rolled back: a
+ * statement in it failed (any error on PostgreSQL, a deadlock on MySQL/MariaDB) or the connection
+ * was lost. Raised by `commit()` and by any statement on it, without reaching the database, until
+ * `rollback()` is called. `cause` is the error that failed it. SQLAlchemy's `PendingRollbackError`.
  */
-export class PendingRollbackError extends InvalidRequestError {
-  override name = "PendingRollbackError";
+export class TransactionRolledBackError extends InvalidRequestError {
+  override name = "TransactionRolledBackError";
+
+  constructor(
+    message: string,
+    /** The error that failed the transaction. */
+    override readonly cause: Error,
+  ) {
+    super(message, { cause });
+  }
+
+  /** True when running the whole transaction again may succeed (deadlock, serialization failure, lost connection). */
+  get retryable(): boolean {
+    return this.cause instanceof DBAPIError && (this.cause.retryable || this.cause.connectionInvalidated);
+  }
 }
 
 /**
- * The connection was lost after COMMIT was sent and before its answer came: the transaction may
- * or may not have committed. Do not simply run it again; check (by a natural key, say) first.
+ * The connection was lost after COMMIT was sent and before the database answered: the
+ * transaction may or may not have been committed. Check whether its changes are there before
+ * running it again. `cause` is the connection error.
  */
-export class CommitOutcomeUnknownError extends AthanorError {
+export class CommitOutcomeUnknownError extends OperationalError {
   override name = "CommitOutcomeUnknownError";
 }
 

@@ -1,11 +1,13 @@
 /**
  * A connection checked out of the engine's pool: executes statements and runs transactions.
  * Outside a transaction each statement commits on its own; `begin()` starts a transaction and
- * `beginNested()` a savepoint inside it.
+ * `beginNested()` a savepoint inside it. An error that leaves a transaction rolled back by the
+ * database (or good only for a rollback) marks it failed: until its `rollback()`, statements and
+ * commits are refused here, never sent (see `noteFailure`).
  */
 import type { CompiledQuery, ValueProcessor } from "../core/compiler/compiled-query.js";
 import type { StatementCache } from "../core/compiler/statement-cache.js";
-import { InvalidRequestError, ResourceClosedError } from "../core/errors.js";
+import { InvalidRequestError, OperationalError, ResourceClosedError, type DBAPIError } from "../core/errors.js";
 import type { Executable } from "../core/statements/executable.js";
 import type { Select } from "../core/statements/select.js";
 import type { DriverConnection, EngineDialect, ExecuteOptions, IsolationLevel } from "./driver.js";
@@ -33,6 +35,11 @@ export class Connection {
   private broken = false;
   /** Why `invalidate()` closed the connection, for the error of a later use. */
   private invalidatedBecause: string | undefined;
+  /** The outermost failed transaction: statements and commits are refused until it is rolled back. */
+  private failed: Transaction | undefined;
+  /** Statements sent and not answered yet, and who waits for there to be none. */
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     driverConnection: DriverConnection,
@@ -47,6 +54,11 @@ export class Connection {
 
   get closed(): boolean {
     return this.driverConnection === undefined;
+  }
+
+  /** Whether the connection is known to be lost: it is discarded, not reused, when closed. */
+  get invalidated(): boolean {
+    return this.broken || this.driverConnection?.isLost?.() === true;
   }
 
   /** Whether a transaction (not only a savepoint) is open. */
@@ -87,17 +99,72 @@ export class Connection {
     return new Result<Row>(rows as Row[], result.rowCount, result.lastInsertId);
   }
 
-  /** Runs SQL text with driver-level parameters; errors are wrapped, the SQL logged. */
+  /**
+   * Runs SQL text with driver-level parameters; errors are wrapped, the SQL logged. Refused,
+   * without reaching the database, while a transaction is failed.
+   */
   async run(sql: string, params: readonly unknown[] = [], options?: ExecuteOptions) {
     const conn = this.checkOpen();
+    if (this.failed) throw this.failed.rolledBackError("run a statement");
+    return this.send(conn, sql, params, options);
+  }
+
+  /** @internal COMMIT, ROLLBACK and savepoint statements: run even while a transaction is failed. */
+  runTransactionControl(sql: string) {
+    return this.send(this.checkOpen(), sql, []);
+  }
+
+  private async send(conn: DriverConnection, sql: string, params: readonly unknown[], options?: ExecuteOptions) {
     this.context.log?.(sql, params);
+    this.inFlight++;
     try {
       return await conn.execute(sql, params, options);
     } catch (error) {
-      const wrapped = this.dialect.translateError(error, sql, params);
-      if (wrapped.connectionInvalidated) this.broken = true;
-      throw wrapped;
+      throw this.noteFailure(this.dialect.translateError(error, sql, params));
+    } finally {
+      if (--this.inFlight === 0 && this.idleWaiters.length) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
+  }
+
+  /**
+   * Records what an error did to the open transactions: a lost connection, or a database that
+   * rolled the transaction back (a MySQL deadlock; SQLite reporting no transaction open any
+   * more), fails them all; an error that aborts the innermost one (PostgreSQL) fails that one.
+   */
+  private noteFailure(error: DBAPIError): DBAPIError {
+    if (error.connectionInvalidated) this.broken = true;
+    const open = this.transactions;
+    if (!open.length) return error;
+    if (error.connectionInvalidated || error.abortsTransaction === "all" || this.driverInTransaction() === false) {
+      for (const tx of open) tx.markFailed(error, true);
+      this.failed = open[0];
+    } else if (error.abortsTransaction === "innermost") {
+      const innermost = open[open.length - 1]!;
+      innermost.markFailed(error, false);
+      this.failed ??= innermost;
+    }
+    return error;
+  }
+
+  /** @internal Throws the error for `action` when a transaction is failed or the connection is known lost. */
+  assertUsable(action: string): void {
+    if (!this.failed && this.driverConnection?.isLost?.()) {
+      // Lost before anything was sent: the database rolled the transaction back.
+      const lost = new OperationalError("The connection to the database was lost.", { connectionInvalidated: true }, undefined);
+      this.noteFailure(lost);
+    }
+    // A failed transaction is the one to commit, inside it, or encloses it: none can commit.
+    if (this.failed) throw this.failed.rolledBackError(action);
+  }
+
+  /** @internal Whether the driver reports a transaction open; undefined where it cannot tell without asking. */
+  driverInTransaction(): boolean | undefined {
+    return this.driverConnection?.inTransaction?.();
+  }
+
+  /** Resolves once no statement is waiting for the database's answer. */
+  whenIdle(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Starts a transaction; inside one, a savepoint (like `beginNested`). */
@@ -128,7 +195,15 @@ export class Connection {
       if (tx.isActive) await tx.rollback().catch(() => undefined);
       throw error;
     }
-    if (tx.isActive) await tx.commit();
+    if (tx.isActive) {
+      try {
+        await tx.commit();
+      } catch (error) {
+        // Refused (failed), or failed with the transaction still open (SQLite): roll it back.
+        if (tx.isActive) await tx.rollback().catch(() => undefined);
+        throw error;
+      }
+    }
     return result;
   }
 
@@ -168,6 +243,7 @@ export class Connection {
   endTransaction(tx: Transaction): void {
     const index = this.transactions.indexOf(tx);
     if (index >= 0) this.transactions.splice(index).forEach((t) => t.markEnded());
+    if (this.failed && !this.transactions.includes(this.failed)) this.failed = undefined;
   }
 
   private push(tx: Transaction): Transaction {

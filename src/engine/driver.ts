@@ -31,6 +31,10 @@ export interface DriverConnection {
   execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult>;
   /** Returns the connection to the pool; `broken` discards it instead. */
   release(broken?: boolean): void;
+  /** Whether the driver has seen the connection end (the server closed it, the socket reset). */
+  isLost?(): boolean;
+  /** Whether the database has a transaction open, where the driver knows without asking (SQLite). */
+  inTransaction?(): boolean;
 }
 
 export interface Driver {

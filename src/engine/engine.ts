@@ -159,7 +159,10 @@ export class Engine implements SchemaExecutor {
     }
     await pool.checkouts.whenEmpty(this.disposeTimeoutMs);
     const holders = pool.checkouts.holders();
-    for (const conn of pool.checkouts.keys()) conn.invalidate("engine.dispose() closed it: it was not returned in time");
+    const left = [...pool.checkouts.keys()];
+    // A statement in flight on one of them (a COMMIT above all) finishes before its connection is closed.
+    await settledWithin(left.map((conn) => conn.whenIdle()), this.disposeTimeoutMs);
+    for (const conn of left) conn.invalidate("engine.dispose() closed it: it was not returned in time");
     await driver.dispose();
     if (holders.length) {
       const message =
@@ -168,6 +171,20 @@ export class Engine implements SchemaExecutor {
         `Close each connection and session when done (conn.close(), session.close()) before disposing the engine.`;
       process.emitWarning(new ConnectionsNotReturnedWarning(message, holders));
     }
+  }
+}
+
+/** Waits for the promises, but not longer than `ms`. */
+async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
+  if (!promises.length) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([Promise.allSettled(promises), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

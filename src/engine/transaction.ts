@@ -1,9 +1,17 @@
-/** A transaction or savepoint of a `Connection`. */
-import { InvalidRequestError } from "../core/errors.js";
+/**
+ * A transaction or savepoint of a `Connection`. A statement error can leave it *failed*: rolled
+ * back by the database, or good only for a rollback (see `Connection` for which errors do that).
+ * A failed transaction refuses `commit()` and further statements with
+ * `TransactionRolledBackError` until `rollback()` is called.
+ */
+import { CommitOutcomeUnknownError, DBAPIError, InvalidRequestError, TransactionRolledBackError } from "../core/errors.js";
 import type { Connection } from "./connection.js";
 
 export class Transaction {
   private active = true;
+  private failure: Error | undefined;
+  /** The database no longer has it: rolled back with the whole transaction or the connection. */
+  private gone = false;
 
   constructor(
     readonly connection: Connection,
@@ -11,6 +19,7 @@ export class Transaction {
     readonly savepoint: string | undefined,
   ) {}
 
+  /** Open: neither committed nor rolled back here (a failed transaction is still open until its rollback()). */
   get isActive(): boolean {
     return this.active;
   }
@@ -19,25 +28,51 @@ export class Transaction {
     return this.savepoint !== undefined;
   }
 
+  /** Whether an error left it rolled back by the database, or good only for `rollback()`. */
+  get isFailed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /** The error that failed it, or undefined. */
+  get failureCause(): Error | undefined {
+    return this.failure;
+  }
+
   async commit(): Promise<void> {
     this.checkActive("commit");
-    try {
-      await this.connection.run(this.savepoint ? `RELEASE SAVEPOINT ${this.savepoint}` : "COMMIT");
-    } finally {
-      // A failed COMMIT leaves no transaction open on any of our databases.
-      if (!this.savepoint) this.connection.endTransaction(this);
+    // Refused before anything is sent: PostgreSQL answers COMMIT of an aborted transaction with
+    // a silent ROLLBACK, which must never look like success.
+    this.connection.assertUsable("commit");
+    if (this.savepoint) {
+      await this.connection.runTransactionControl(`RELEASE SAVEPOINT ${this.savepoint}`);
+      this.connection.endTransaction(this);
+      return;
     }
-    if (this.savepoint) this.connection.endTransaction(this);
+    try {
+      await this.connection.runTransactionControl("COMMIT");
+    } catch (error) {
+      // A failed COMMIT ends the transaction on PostgreSQL and MySQL; SQLite keeps it open when
+      // the database was busy, and then it can be committed again or rolled back.
+      if (this.connection.driverInTransaction() !== true) this.connection.endTransaction(this);
+      if (error instanceof DBAPIError && error.connectionInvalidated) throw commitOutcomeUnknown(error);
+      throw error;
+    }
+    this.connection.endTransaction(this);
   }
 
   async rollback(): Promise<void> {
     this.checkActive("rollback");
     try {
-      if (this.savepoint) {
-        await this.connection.run(`ROLLBACK TO SAVEPOINT ${this.savepoint}`);
-        await this.connection.run(`RELEASE SAVEPOINT ${this.savepoint}`);
-      } else {
-        await this.connection.run("ROLLBACK");
+      // Nothing to send when the database has already rolled it back: with the connection, or
+      // (a savepoint) with the whole transaction, or when the driver knows none is open.
+      const gone = this.gone && (this.savepoint !== undefined || this.connection.driverInTransaction() === false);
+      if (!gone && !this.connection.invalidated) {
+        if (this.savepoint) {
+          await this.connection.runTransactionControl(`ROLLBACK TO SAVEPOINT ${this.savepoint}`);
+          await this.connection.runTransactionControl(`RELEASE SAVEPOINT ${this.savepoint}`);
+        } else {
+          await this.connection.runTransactionControl("ROLLBACK");
+        }
       }
     } finally {
       this.connection.endTransaction(this);
@@ -49,7 +84,38 @@ export class Transaction {
     this.active = false;
   }
 
+  /** Called by the connection when a statement error failed it. */
+  markFailed(cause: Error, gone: boolean): void {
+    this.failure ??= cause;
+    this.gone ||= gone;
+  }
+
+  /** The error for a commit or statement attempted on it (or inside it) while it is failed. */
+  rolledBackError(action: string): TransactionRolledBackError {
+    const what = this.savepoint ? "savepoint (beginNested())" : "transaction";
+    const cause = this.failure!;
+    const recover = this.savepoint
+      ? "Call rollback() on the savepoint to go on with the enclosing transaction, or roll back the transaction."
+      : "Call rollback() and run the transaction again.";
+    return new TransactionRolledBackError(
+      `Cannot ${action}: the ${what} was rolled back by the database, or can only be rolled back, after an error ` +
+        `(${firstLine(cause.message)}). Nothing in it was committed. ${recover}`,
+      cause,
+    );
+  }
+
   private checkActive(action: string): void {
     if (!this.active) throw new InvalidRequestError(`Cannot ${action}: this ${this.savepoint ? "savepoint" : "transaction"} has already ended.`);
   }
 }
+
+function commitOutcomeUnknown(error: DBAPIError): CommitOutcomeUnknownError {
+  return new CommitOutcomeUnknownError(
+    `The connection was lost after COMMIT was sent and before the database answered (${firstLine(error.message)}): ` +
+      "the transaction may or may not have been committed. Check whether its changes are there before running it again.",
+    { sql: "COMMIT", ...(error.code === undefined ? {} : { code: error.code }), connectionInvalidated: true },
+    error,
+  );
+}
+
+const firstLine = (message: string): string => message.split("\n")[0]!;

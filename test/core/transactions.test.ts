@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   IntegrityError,
-  InternalError,
   InvalidRequestError,
   MetaData,
+  TransactionRolledBackError,
   func,
   insert,
   integer,
@@ -130,8 +130,8 @@ forEachDatabase("transactions", (ctx) => {
       await add(conn, "pending");
       await assert.rejects(add(conn, "taken"), IntegrityError);
       if (ctx.db.name === "postgresql") {
-        // PostgreSQL refuses everything until the transaction ends.
-        await assert.rejects(countOn(conn), (e: Error) => e instanceof InternalError && /current transaction is aborted/.test(e.message));
+        // PostgreSQL refuses everything until the transaction ends: refused here, before sending.
+        await assert.rejects(countOn(conn), (e: Error) => e instanceof TransactionRolledBackError && e.cause instanceof IntegrityError);
       }
       await tx.rollback();
       assert.equal(await countOn(conn), 1);

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { IntegrityError, PendingRollbackError, Session, columnsOf, createEngine, inspect, select, sql } from "../../src/index.js";
+import { IntegrityError, TransactionRolledBackError, Session, columnsOf, createEngine, inspect, select, sql } from "../../src/index.js";
 import { Base, User } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -101,7 +101,7 @@ forEachDatabaseWithSchema("transaction integrity", Base.metadata, (ctx) => {
     await session.flush();
     await assert.rejects(session.scalars(select(User).where(sql`1 / 0 = 1`)));
     session.add(user("after-error@x"));
-    await assert.rejects(session.commit(), (error: unknown) => error instanceof PendingRollbackError && /rollback\(\)/.test(String(error)));
+    await assert.rejects(session.commit(), (error: unknown) => error instanceof TransactionRolledBackError && /rollback\(\)/.test(String(error)));
     assert.deepEqual(await emails(), [], "nothing was written");
     await session.rollback();
     session.add(user("after-rollback@x"));
@@ -114,7 +114,7 @@ forEachDatabaseWithSchema("transaction integrity", Base.metadata, (ctx) => {
     session.add(user("outer@x"));
     const savepoint = await session.beginNested();
     await assert.rejects(session.scalars(select(User).where(sql`1 / 0 = 1`)));
-    await assert.rejects(session.scalars(select(User)), PendingRollbackError);
+    await assert.rejects(session.scalars(select(User)), TransactionRolledBackError);
     await savepoint.rollback();
     await session.commit();
     assert.deepEqual(await emails(), ["outer@x"]);
@@ -136,7 +136,7 @@ forEachDatabaseWithSchema("transaction integrity", Base.metadata, (ctx) => {
     assert.equal(outcomes.filter((o) => o.status === "rejected").length, 1, "one of them is the deadlock's victim");
     const [victim, winner] = failed === 0 ? [a, b] : [b, a];
     await winner.commit();
-    await assert.rejects(victim.commit(), PendingRollbackError);
+    await assert.rejects(victim.commit(), TransactionRolledBackError);
     const names = new Set((await Promise.all(["one@x", "two@x"].map(async (email) => {
       const check = ctx.session();
       const found = (await check.scalars(select(User).where(columnsOf(User).email.eq(email))))[0]!.name;

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { IntegrityError, PendingRollbackError, StaleDataError, columnsOf, inspect, select, sessionMaker, type Engine } from "../../src/index.js";
+import { IntegrityError, TransactionRolledBackError, StaleDataError, columnsOf, inspect, select, sessionMaker, type Engine } from "../../src/index.js";
 import { Base, Post, Tag, User } from "../../examples/blog/index.js";
 import { assertSameObjects } from "../support/same-objects.js";
 import { CounterBase, SxCounter } from "./fixtures/counter.js";
@@ -113,7 +113,7 @@ forEachDatabaseWithSchema("transactions and faults", Base.metadata, (ctx) => {
     // its own: work whose reads were made in a transaction the database had thrown away.
     await assert.rejects(session.commit());
     assert.equal(await ctx.count("users"), 0);
-    await assert.rejects(session.commit(), PendingRollbackError, "only a rollback may follow");
+    await assert.rejects(session.commit(), TransactionRolledBackError, "only a rollback may follow");
     await session.rollback();
     assert.equal(inspect(user).status, "transient", "its row never committed");
     session.add(user);

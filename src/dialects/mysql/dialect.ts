@@ -8,7 +8,7 @@ import type { IdentifierLimit } from "../../core/compiler/identifier-limit.js";
 import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
 import { MySqlCompiler, MySqlDdlCompiler } from "./compiler.js";
-import { translateMySqlError } from "./errors.js";
+import { translateMySqlError, type MySqlServerSettings } from "./errors.js";
 import { mysqlBindProcessor, mysqlResultProcessor } from "./values.js";
 
 function capabilitiesFor(serverVersion: string): DialectCapabilities {
@@ -28,6 +28,7 @@ const identifierLimit: IdentifierLimit = { database: "MySQL/MariaDB", max: 64, u
 export function mysqlDialect(assumedServerVersion = ""): EngineDialect & { readonly serverVersion: string | undefined } {
   let capabilities = capabilitiesFor(assumedServerVersion);
   let serverVersion: string | undefined;
+  let settings: MySqlServerSettings = { rollbackOnTimeout: false };
   return {
     name: "mysql",
     get capabilities() {
@@ -46,9 +47,10 @@ export function mysqlDialect(assumedServerVersion = ""): EngineDialect & { reado
       const driver = await createMySqlDriver(url, options);
       serverVersion = driver.serverVersion;
       capabilities = capabilitiesFor(serverVersion);
+      settings = { rollbackOnTimeout: driver.rollbackOnTimeout };
       return driver;
     },
-    translateError: translateMySqlError,
+    translateError: (error, sql, params) => translateMySqlError(error, sql, params, settings),
     beginStatements: (isolation: IsolationLevel | undefined) =>
       isolation ? [`SET TRANSACTION ISOLATION LEVEL ${isolation.toUpperCase()}`, "START TRANSACTION"] : ["START TRANSACTION"],
     alterForeignKeys: true,

@@ -16,6 +16,11 @@ class MySqlConnection implements DriverConnection {
     // A fatal connection error is emitted as 'error' as well as failing the query: listen, so
     // that it does not crash the process, and discard the connection on release.
     conn.on("error", this.onError);
+    conn.on("end", this.onError);
+  }
+
+  isLost(): boolean {
+    return this.lost;
   }
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
@@ -35,6 +40,7 @@ class MySqlConnection implements DriverConnection {
 
   release(broken = false): void {
     this.conn.off("error", this.onError);
+    this.conn.off("end", this.onError);
     if (broken || this.lost) this.conn.destroy();
     else this.conn.release();
   }
@@ -70,16 +76,22 @@ export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOption
   };
 }
 
-export async function createMySqlDriver(url: string, options: PoolOptions): Promise<Driver & { serverVersion: string }> {
+export async function createMySqlDriver(
+  url: string,
+  options: PoolOptions,
+): Promise<Driver & { serverVersion: string; rollbackOnTimeout: boolean }> {
   const pool = mysql.createPool(mysqlConfig(url, options));
   pool.on("connection", (conn) => {
     // The session time zone is UTC too, so that NOW() and CURRENT_TIMESTAMP agree with what we store.
     conn.query("SET time_zone = '+00:00'");
   });
   let serverVersion: string;
+  let rollbackOnTimeout: boolean;
   try {
-    const [rows] = await pool.query("SELECT VERSION() AS v");
-    serverVersion = String((rows as { v: string }[])[0]!.v);
+    const [rows] = await pool.query("SELECT VERSION() AS v, @@innodb_rollback_on_timeout AS r");
+    const row = (rows as { v: string; r: number | string }[])[0]!;
+    serverVersion = String(row.v);
+    rollbackOnTimeout = Number(row.r) === 1;
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;
@@ -87,6 +99,7 @@ export async function createMySqlDriver(url: string, options: PoolOptions): Prom
   return {
     serverVersion,
     maxConnections: options.max ?? 10,
+    rollbackOnTimeout,
     acquire: async (wait) => new MySqlConnection(await abandonOnAbort(pool.getConnection(), wait, (conn) => conn.release())),
     dispose: () => pool.end(),
   };

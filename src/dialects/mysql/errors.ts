@@ -14,10 +14,25 @@ const DATA = [1264, 1265, 1292, 1366, 1406, 1367, 1416, 3140];
 const PROGRAMMING = [1064, 1146, 1054, 1049, 1050, 1051, 1060, 1061, 1091, 1110, 1149];
 /** Deadlock and lock wait timeout: retrying the transaction may succeed. */
 const RETRYABLE = [1213, 1205];
+const DEADLOCK = 1213;
+const LOCK_WAIT_TIMEOUT = 1205;
 /** Server gone away, lost connection during query. */
 const CONNECTION_LOST = [2006, 2013, 4031];
 
-export function translateMySqlError(error: unknown, sql: string | undefined, params: readonly unknown[] | undefined): DBAPIError {
+export interface MySqlServerSettings {
+  /**
+   * `innodb_rollback_on_timeout` (off by default): a lock wait timeout rolls back the whole
+   * transaction rather than only the statement.
+   */
+  readonly rollbackOnTimeout: boolean;
+}
+
+export function translateMySqlError(
+  error: unknown,
+  sql: string | undefined,
+  params: readonly unknown[] | undefined,
+  server: MySqlServerSettings = { rollbackOnTimeout: false },
+): DBAPIError {
   const lost = connectionFailure(error, sql, params);
   if (lost) return lost;
   const errno = (error as { errno?: unknown })?.errno;
@@ -33,7 +48,8 @@ export function translateMySqlError(error: unknown, sql: string | undefined, par
     ...(typeof code === "string" ? { code } : {}),
     retryable: RETRYABLE.includes(n),
     connectionInvalidated: CONNECTION_LOST.includes(n),
-    // A deadlock rolls the whole transaction back, savepoints and all (a lock wait timeout only the statement).
-    transactionRolledBack: n === 1213,
+    // InnoDB rolls back the victim's whole transaction, savepoints included; any other error
+    // (duplicate key, lock wait timeout by default...) only the statement.
+    ...(n === DEADLOCK || (n === LOCK_WAIT_TIMEOUT && server.rollbackOnTimeout) ? { abortsTransaction: "all" as const } : {}),
   });
 }

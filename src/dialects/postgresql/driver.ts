@@ -18,6 +18,11 @@ class PostgresConnection implements DriverConnection {
     // A checked-out client whose connection dies emits 'error'; unheard, it would crash the
     // process. The failure reaches the caller through the next query; the client is discarded.
     client.on("error", this.onError);
+    client.on("end", this.onError);
+  }
+
+  isLost(): boolean {
+    return this.lost;
   }
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
@@ -40,6 +45,7 @@ class PostgresConnection implements DriverConnection {
 
   release(broken = false): void {
     this.client.off("error", this.onError);
+    this.client.off("end", this.onError);
     this.client.release(broken || this.lost || undefined);
   }
 }

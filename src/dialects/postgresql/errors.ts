@@ -29,12 +29,17 @@ export function translatePostgresError(error: unknown, sql: string | undefined, 
   if (sqlstate === "22021" && error instanceof Error && /0x00/.test(error.message)) {
     error.message += ". PostgreSQL text cannot hold NUL (\\u0000) characters; store such data in a binary() column.";
   }
+  const connectionInvalidated = sqlstate?.startsWith("08") || sqlstate === "57P01" || sqlstate === "57P02";
   return wrapDriverError(ErrorClass, error, {
     ...(sql === undefined ? {} : { sql }),
     ...(params === undefined ? {} : { params }),
     ...(sqlstate ? { code: sqlstate } : {}),
     // 40001 serialization_failure, 40P01 deadlock_detected: retrying the transaction may succeed.
     retryable: sqlstate === "40001" || sqlstate === "40P01",
-    connectionInvalidated: sqlstate?.startsWith("08") || sqlstate === "57P01" || sqlstate === "57P02",
+    connectionInvalidated,
+    // Any error the server reports aborts the transaction block: everything is refused (25P02)
+    // until it, or the innermost savepoint, is rolled back. Errors without a SQLSTATE were
+    // raised by pg before sending and leave the transaction as it was.
+    ...(sqlstate && !connectionInvalidated ? { abortsTransaction: "innermost" as const } : {}),
   });
 }

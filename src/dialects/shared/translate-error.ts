@@ -16,7 +16,7 @@ export function connectionFailure(error: unknown, sql: string | undefined, param
   const code = (error as { code?: unknown })?.code;
   const message = error instanceof Error ? error.message : "";
   const socketCodes = ["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "PROTOCOL_CONNECTION_LOST"];
-  if ((typeof code === "string" && socketCodes.includes(code)) || /Connection terminated|connection is closed|Can't add new command when connection is in closed state/i.test(message)) {
+  if ((typeof code === "string" && socketCodes.includes(code)) || /Connection terminated|connection is closed|not queryable|Can't add new command when connection is in closed state/i.test(message)) {
     return wrapDriverError(OperationalError, error, {
       ...(sql === undefined ? {} : { sql }),
       ...(params === undefined ? {} : { params }),

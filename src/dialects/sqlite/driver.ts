@@ -82,6 +82,10 @@ class SqliteConnection implements DriverConnection {
     this.pool.release(this, broken);
   }
 
+  inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
   private prepare(sql: string): Database.Statement {
     let stmt = this.statements.get(sql);
     if (!stmt) {

@@ -3,7 +3,7 @@
  * which runs a unit of work and retries it when the database reports a serialization failure or
  * deadlock (PostgreSQL 40001/40P01, MySQL 1213/1205, SQLite busy), with a fresh session each time.
  */
-import { DBAPIError } from "../../core/errors.js";
+import { CommitOutcomeUnknownError, DBAPIError, TransactionRolledBackError } from "../../core/errors.js";
 import type { Engine } from "../../engine/engine.js";
 import { Session, type SessionOptions } from "./session.js";
 
@@ -36,7 +36,7 @@ export function sessionMaker(engine: Engine, defaults: SessionOptions = {}): Ses
         return result;
       } catch (error) {
         await session.rollback().catch(() => undefined);
-        const retryable = error instanceof DBAPIError && error.retryable;
+        const retryable = isRetryable(error);
         if (!retryable || attempt >= retries) throw error;
         await new Promise((resolve) => setTimeout(resolve, backoff * 2 ** attempt * (0.5 + Math.random())));
       } finally {
@@ -45,4 +45,15 @@ export function sessionMaker(engine: Engine, defaults: SessionOptions = {}): Ses
     }
   };
   return factory;
+}
+
+/**
+ * Whether running the whole function again may succeed: a deadlock, a serialization failure, a
+ * lost connection, directly or as the cause of a transaction the database rolled back. Never a
+ * commit whose outcome is unknown: its rows may be in, and running it again could write them twice.
+ */
+function isRetryable(error: unknown): boolean {
+  if (error instanceof CommitOutcomeUnknownError) return false;
+  if (error instanceof TransactionRolledBackError) return error.retryable;
+  return error instanceof DBAPIError && error.retryable;
 }

@@ -10,7 +10,7 @@
  * - rollback of a savepoint: the database and the objects it touched are as when it began.
  * - a flush that fails inside a savepoint rolls back to it; the transaction goes on.
  */
-import { CommitOutcomeUnknownError, DBAPIError, InvalidRequestError, PendingRollbackError } from "../../core/errors.js";
+import { CommitOutcomeUnknownError, DBAPIError, InvalidRequestError, TransactionRolledBackError } from "../../core/errors.js";
 import type { Connection } from "../../engine/connection.js";
 import type { IsolationLevel } from "../../engine/driver.js";
 import type { Engine } from "../../engine/engine.js";
@@ -84,10 +84,10 @@ export class SessionTransaction {
     if (failed !== undefined) {
       const what = failed.parent ? "savepoint" : "transaction";
       const fix = failed.parent ? "Roll the savepoint back" : "Call session.rollback()";
-      throw new PendingRollbackError(
+      throw new TransactionRolledBackError(
         `This session's ${what} cannot go on after an earlier error (${describeError(failed.failure)}): the database ` +
           `rolled back, or will only roll back, the work written in it. ${fix} first.`,
-        { cause: failed.failure },
+        failed.failure instanceof Error ? failed.failure : new Error(String(failed.failure)),
       );
     }
     if (this.ended) throw new InvalidRequestError(`This ${this.parent ? "savepoint" : "transaction"} has already ended.`);
@@ -105,11 +105,14 @@ export class SessionTransaction {
     this.failure ??= cause;
   }
 
-  /** A statement in this transaction failed: the transaction may be unusable now (see `failure`). */
+  /**
+   * A statement in this transaction failed: the engine knows what it left unusable (the root
+   * after a deadlock or a lost connection, the innermost savepoint on PostgreSQL).
+   */
   statementFailed(error: unknown): void {
-    const scope = failureScope(error, this.connection);
-    if (scope === "transaction") this.root.fail(error);
-    else if (scope === "savepoint") this.fail(error);
+    for (let level: SessionTransaction | undefined = this; level; level = level.parent) {
+      if (level.tx.isFailed) level.fail(level.tx.failureCause ?? error);
+    }
   }
 
   /** Before an object changes: the copy a rollback of this savepoint restores. */
@@ -142,7 +145,7 @@ export class SessionTransaction {
       }
       // Lost with the connection, or refused for a deadlock or a serialization failure: as for a
       // flush (see `flushFailed`), only a rollback may follow.
-      if (failureScope(error, this.connection) === "transaction") {
+      if (voidsTransaction(error)) {
         this.fail(error);
         throw error;
       }
@@ -200,7 +203,7 @@ export class SessionTransaction {
     // serialization failure, a lost connection): what was read in it is void, so its work is
     // not written again on its own either. Only a rollback may follow (then a retry, which
     // `sessionMaker().transaction` does).
-    if (failureScope(error, this.connection) === "transaction") {
+    if (voidsTransaction(error)) {
       this.root.fail(error);
       return false;
     }
@@ -247,12 +250,11 @@ function describeError(error: unknown): string {
 }
 
 /**
- * What a failed statement leaves unusable: the whole transaction (the connection is gone, or
- * MariaDB/MySQL rolled it back on a deadlock), the innermost transaction or savepoint
- * (PostgreSQL refuses every statement after an error until it is rolled back), or nothing.
+ * Whether a failed flush or COMMIT voids the whole transaction, what it read included: the
+ * connection is gone, the database rolled the transaction back (a MariaDB deadlock), or running
+ * it again is the cure (a deadlock, a serialization failure). Else the failure is the data's
+ * (a constraint, a bad value), and rolling back the flush is enough.
  */
-function failureScope(error: unknown, connection: Connection): "transaction" | "savepoint" | undefined {
-  if (!(error instanceof DBAPIError)) return undefined;
-  if (error.connectionInvalidated || error.transactionRolledBack || error.retryable) return "transaction";
-  return connection.dialect.name === "postgresql" ? "savepoint" : undefined;
+function voidsTransaction(error: unknown): boolean {
+  return error instanceof DBAPIError && (error.connectionInvalidated || error.abortsTransaction === "all" || error.retryable);
 }

@@ -1,0 +1,149 @@
+/**
+ * Connections lost during a transaction. Lost after COMMIT was sent and before its answer: the
+ * outcome is unknown (CommitOutcomeUnknownError). Lost before: the database rolled back
+ * (TransactionRolledBackError from commit()). The losses are real: a TCP proxy between the
+ * driver and the server drops the reply or resets the connection, or the server ends the
+ * connection's own backend (pg_terminate_backend, KILL).
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import {
+  CommitOutcomeUnknownError,
+  DBAPIError,
+  MetaData,
+  TransactionRolledBackError,
+  createEngine,
+  insert,
+  integer,
+  select,
+  sql,
+  string,
+  table,
+  type Connection,
+  type Engine,
+} from "../../src/index.js";
+import { engineFor } from "../support/databases.js";
+import { forEachDatabase } from "../support/dialects.js";
+import { useSchema } from "../support/schema.js";
+import { TcpProxy } from "../support/tcp-proxy.js";
+
+const metadata = new MetaData();
+const items = table("core_lost_items", metadata, {
+  id: integer().primaryKey(),
+  name: string(40).notNull().unique(),
+});
+
+/** Waits until `condition` holds (polled), failing after `ms`. */
+async function until(condition: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for the condition");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+forEachDatabase("lost connections", (ctx) => {
+  useSchema(ctx, metadata, { emptyBeforeEach: true });
+  const network = ctx.db.name === "sqlite" ? "SQLite runs in-process: there is no connection to lose" : false;
+  const add = (conn: Connection, name: string) => conn.execute(insert(items).values({ name }));
+  const committed = async () => (await ctx.engine.execute(select(items.c.name).orderBy(items.c.name))).rows.map((r) => r.name);
+
+  let proxy: TcpProxy | undefined;
+  let proxied: Engine | undefined;
+  before(async () => {
+    if (network) return;
+    proxy = await TcpProxy.start(ctx.db.url, ctx.db.name === "postgresql" ? 5432 : 3306);
+    proxied = createEngine(proxy.url(ctx.db.url));
+  });
+  after(async () => {
+    await proxied?.dispose();
+    await proxy?.close();
+  });
+
+  test("COMMIT reached the database but its answer was lost: CommitOutcomeUnknownError, and the row is there", { skip: network }, async () => {
+    const conn = await proxied!.connect();
+    try {
+      const tx = await conn.begin();
+      await add(conn, "maybe");
+      const replyLost = proxy!.loseReplyTo("COMMIT");
+      await assert.rejects(tx.commit(), (e: unknown) => e instanceof CommitOutcomeUnknownError && e.cause instanceof DBAPIError && /may or may not/.test(e.message));
+      await replyLost;
+      assert.equal(tx.isActive, false);
+      assert.equal(conn.invalidated, true);
+    } finally {
+      await conn.close();
+    }
+    assert.deepEqual(await committed(), ["maybe"], "the unknown outcome was a commit");
+    // The broken connection was discarded: the proxied engine connects again.
+    assert.equal(await proxied!.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`)), 1);
+  });
+
+  test("the connection lost before COMMIT was sent: commit() throws TransactionRolledBackError and nothing is written", { skip: network }, async () => {
+    const conn = await proxied!.connect();
+    try {
+      const tx = await conn.begin();
+      await add(conn, "lost");
+      proxy!.resetAll();
+      await until(() => conn.invalidated);
+      await assert.rejects(
+        tx.commit(),
+        (e: unknown) => e instanceof TransactionRolledBackError && e.cause instanceof DBAPIError && e.cause.connectionInvalidated && e.retryable,
+      );
+      assert.equal(tx.isFailed, true);
+      await tx.rollback();
+    } finally {
+      await conn.close();
+    }
+    assert.deepEqual(await committed(), []);
+  });
+
+  test("the server ends the connection mid-transaction: the transaction is failed, commit throws, the pool discards the connection", { skip: network }, async () => {
+    const engine = engineFor(ctx.db, { pool: { max: 1 } });
+    const ownId = (conn: Connection) =>
+      conn.scalar(ctx.db.name === "postgresql" ? sql<{ id: number }>`SELECT pg_backend_pid() AS id` : sql<{ id: number }>`SELECT CONNECTION_ID() AS id`);
+    try {
+      const conn = await engine.connect();
+      const id = Number(await ownId(conn));
+      try {
+        const tx = await conn.begin();
+        await add(conn, "killed");
+        // Only this test's own backend, from another connection.
+        if (ctx.db.name === "postgresql") await ctx.engine.execute(sql`SELECT pg_terminate_backend(${id})`);
+        else await ctx.engine.execute(sql.raw(`KILL ${id}`));
+        await assert.rejects(add(conn, "after"), (e: unknown) => e instanceof DBAPIError && e.connectionInvalidated);
+        assert.equal(tx.isFailed, true);
+        await assert.rejects(tx.commit(), TransactionRolledBackError);
+        await tx.rollback();
+      } finally {
+        await conn.close();
+      }
+      const next = await engine.connect();
+      try {
+        assert.notEqual(Number(await ownId(next)), id, "a new connection, not the broken one");
+      } finally {
+        await next.close();
+      }
+    } finally {
+      await engine.dispose();
+    }
+    assert.deepEqual(await committed(), []);
+  });
+
+  test("dispose() while a COMMIT is in flight waits for it: the row is there", { skip: network && "SQLite runs a statement synchronously: none is ever in flight" }, async () => {
+    const engine = engineFor(ctx.db);
+    const conn = await engine.connect();
+    const tx = await conn.begin();
+    await add(conn, "in-flight");
+    const commit = tx.commit();
+    const disposed = engine.dispose();
+    const [outcome] = await Promise.allSettled([commit]);
+    await conn.close();
+    await disposed;
+    if (outcome.status === "rejected") {
+      // Allowed, loudly: never a commit that resolves without its row.
+      assert.ok(outcome.reason instanceof DBAPIError, `a database error, got ${outcome.reason}`);
+    } else {
+      assert.deepEqual(await committed(), ["in-flight"]);
+    }
+  });
+});
