@@ -1,0 +1,64 @@
+/**
+ * A COMMIT whose reply is lost, through the Session: the outcome is unknown, so the session puts
+ * nothing back to be written again, and `sessionMaker().transaction` does not run the work a
+ * second time. The loss is real: a TCP proxy forwards the COMMIT and drops the server's answer.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { CommitOutcomeUnknownError, Session, createEngine, inspect, select, sessionMaker, type Engine } from "../../src/index.js";
+import { Base, User } from "../../examples/blog/index.js";
+import { forEachDatabaseWithSchema } from "../support/sessions.js";
+import { TcpProxy } from "../support/tcp-proxy.js";
+
+forEachDatabaseWithSchema("a lost COMMIT through the session", Base.metadata, (ctx) => {
+  const network = ctx.db.name === "sqlite" && "SQLite runs in-process: there is no reply to lose";
+  let proxy: TcpProxy | undefined;
+  let proxied: Engine | undefined;
+  before(async () => {
+    if (network) return;
+    proxy = await TcpProxy.start(ctx.db.url, ctx.db.name === "postgresql" ? 5432 : 3306);
+    proxied = createEngine(proxy.url(ctx.db.url));
+  });
+  after(async () => {
+    await proxied?.dispose();
+    await proxy?.close();
+  });
+
+  async function emails(): Promise<string[]> {
+    const check = ctx.session();
+    const found = (await check.scalars(select(User))).map((u) => u.email);
+    await check.close();
+    return found;
+  }
+
+  test("commit() rejects with CommitOutcomeUnknownError; the row is in, and committing again writes it no second time", { skip: network }, async () => {
+    const session = new Session(proxied!);
+    const user = Object.assign(new User(), { email: "unknown@x" });
+    session.add(user);
+    await session.flush();
+    const lost = proxy!.loseReplyTo("COMMIT");
+    await assert.rejects(session.commit(), CommitOutcomeUnknownError);
+    await lost;
+    assert.notEqual(inspect(user).status, "pending", "not put back to be inserted again");
+    await session.commit(); // nothing to write: no duplicate row, no unique violation
+    assert.deepEqual(await emails(), ["unknown@x"], "the COMMIT reached the server: the row is there, once");
+    await session.refresh(user); // reads what the database holds, on a new connection
+    assert.equal(user.email, "unknown@x");
+    await session.close();
+  });
+
+  test("sessionMaker().transaction does not run the work again after a lost COMMIT reply", { skip: network }, async () => {
+    let runs = 0;
+    const lost = proxy!.loseReplyTo("COMMIT");
+    await assert.rejects(
+      sessionMaker(proxied!).transaction(async (session) => {
+        runs++;
+        session.add(Object.assign(new User(), { email: `once-${runs}@x` }));
+      }),
+      CommitOutcomeUnknownError,
+    );
+    await lost;
+    assert.equal(runs, 1);
+    assert.deepEqual(await emails(), ["once-1@x"]);
+  });
+}, { sqliteFile: true });
