@@ -109,6 +109,9 @@ forEachDatabaseWithSchema("transactions and faults", Base.metadata, (ctx) => {
     const idQuery = ctx.db.name === "postgresql" ? "SELECT pg_backend_pid() AS id" : "SELECT CONNECTION_ID() AS id";
     const id = Number((await conn.run(idQuery)).rows[0].id);
     await ctx.engine.withConnection((admin) => admin.run(ctx.db.name === "postgresql" ? `SELECT pg_terminate_backend(${id})` : `KILL ${id}`));
+    // Once the driver has seen the connection go, the loss is known to precede the COMMIT (else
+    // the COMMIT's outcome would be unknown, which another test covers).
+    for (const deadline = Date.now() + 5000; !conn.invalidated && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
     // Before, the failed commit put the object back to pending and the next commit wrote it on
     // its own: work whose reads were made in a transaction the database had thrown away.
     await assert.rejects(session.commit());

@@ -256,5 +256,7 @@ function describeError(error: unknown): string {
  * (a constraint, a bad value), and rolling back the flush is enough.
  */
 function voidsTransaction(error: unknown): boolean {
+  // The engine refused: an earlier statement (perhaps the application's own) failed the transaction.
+  if (error instanceof TransactionRolledBackError) return true;
   return error instanceof DBAPIError && (error.connectionInvalidated || error.abortsTransaction === "all" || error.retryable);
 }

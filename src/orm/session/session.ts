@@ -11,11 +11,9 @@
  * const again = await session.get(Parent, 1);   // no SQL: the identity map has it
  * ```
  *
- * It delegates: what to write to the `UnitOfWork`, the connection, transaction and savepoints to
- * `SessionTransaction`, merging and expiry to their own files. Objects join with `add` (and
- * through the save-update cascade); `flush` writes; `commit` flushes and commits; `rollback`
- * discards the transaction's work. A flush that fails rolls back (to the savepoint, inside one)
- * and puts its work back, so nothing is lost in memory and the session stays usable.
+ * It delegates what to write to the `UnitOfWork`, the connection, transaction and savepoints to
+ * `Transactions`/`SessionTransaction`, merging and expiry to their own files. The promises of
+ * commit, rollback, savepoints and failed flushes are in docs/reliability.md.
  */
 import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
 import type { Select } from "../../core/statements/select.js";
@@ -29,11 +27,10 @@ import { loadByKey, type GetContext } from "../loading/get-by-key.js";
 import { runQuery, runScalars } from "../loading/query-runner.js";
 import { loadRelationship } from "../loading/relationship-loader.js";
 import { mapperOfClass } from "../mapped.js";
-import type { CascadeOption } from "../mapping/cascade.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
-import { loadedValue } from "../state/relationship-events.js";
+import { cascadedObjects } from "../state/cascaded.js";
 import { stateFor } from "../state/state-for.js";
 import { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { expireAttributes, expireState, refreshState } from "./expiry.js";
@@ -73,6 +70,8 @@ export class Session implements StateOwner {
   private readonly lazyLoader = new LazyLoader((rel, objects) => this.loadNow(rel, objects));
   /** What loading and querying need of the session. */
   private readonly getContext: GetContext;
+  /** Loads for the flush itself (children to delete or detach): without an autoflush, which would wait for it. */
+  private readonly loadInFlush = (rel: RelationshipProperty, objects: readonly object[]) => loadRelationship(this.getContext, rel, objects);
 
   constructor(
     readonly engine: Engine,
@@ -119,7 +118,7 @@ export class Session implements StateOwner {
     const state = stateFor(obj);
     if (state.session !== this) return;
     this.uow.expunge(state);
-    for (const related of this.related(state, "expunge")) this.expunge(related);
+    for (const related of cascadedObjects(state, "expunge")) this.expunge(related);
   }
 
   /**
@@ -199,12 +198,12 @@ export class Session implements StateOwner {
 
   /** Writes pending changes in the transaction; if that fails, see `SessionTransaction.flushFailed`. */
   async flush(): Promise<void> {
-    await this.transactions.flush(false, (rel, objects) => loadRelationship(this.getContext, rel, objects));
+    await this.transactions.flush(false, this.loadInFlush);
   }
 
   /** Flushes and commits; objects expire unless `expireOnCommit: false`. */
   async commit(): Promise<void> {
-    await this.transactions.commit(this.expireOnCommit, (rel, objects) => loadRelationship(this.getContext, rel, objects));
+    await this.transactions.commit(this.expireOnCommit, this.loadInFlush);
   }
 
   /** Rolls the transaction back: its work is discarded (see `UnitOfWork.discard`), every object expires. */
@@ -228,9 +227,8 @@ export class Session implements StateOwner {
   async beginNested(): Promise<NestedTransaction> {
     await this.flush();
     const savepoint: SessionTransaction = await this.transactions.beginNested();
-    const load = (rel: RelationshipProperty, objects: readonly object[]) => loadRelationship(this.getContext, rel, objects);
     return {
-      commit: () => this.transactions.commitNested(savepoint, load),
+      commit: () => this.transactions.commitNested(savepoint, this.loadInFlush),
       rollback: () => this.transactions.rollbackNested(savepoint),
     };
   }
@@ -242,7 +240,7 @@ export class Session implements StateOwner {
     if (seen.has(obj)) return;
     seen.add(obj);
     const state = stateFor(obj);
-    const cascaded = this.related(state, "refresh-expire");
+    const cascaded = cascadedObjects(state, "refresh-expire");
     await refreshState(state, (statement) => this.transactions.rows(statement));
     this.uow.modified.delete(state);
     for (const related of cascaded) if (stateOf(related)?.key !== undefined) await this.refresh(related, seen);
@@ -251,7 +249,7 @@ export class Session implements StateOwner {
   /** Marks attributes (all by default) as needing a reload; unflushed changes to them are dropped. */
   expire(obj: object, attributes?: readonly string[]): void {
     const state = stateFor(obj);
-    const cascaded = attributes ? [] : this.related(state, "refresh-expire");
+    const cascaded = attributes ? [] : cascadedObjects(state, "refresh-expire");
     if (attributes) expireAttributes(state, attributes);
     else expireState(state);
     for (const related of cascaded) if (stateOf(related)?.session === this) expireState(stateOf(related)!);
@@ -297,18 +295,6 @@ export class Session implements StateOwner {
     if (!mapper) throw new UnmappedClassError(`Class '${cls.name}' is not mapped.`);
     mapper.registry.configure();
     return mapper;
-  }
-
-  /** The loaded objects that `state`'s relationships cascade `kind` to. */
-  private related(state: InstanceState, kind: CascadeOption): object[] {
-    const into: object[] = [];
-    for (const rel of state.mapper.relationshipsCascading(kind)) {
-      const value = loadedValue(state, rel);
-      if (value === undefined || value === null) continue;
-      if (!Array.isArray(value)) into.push(value as object);
-      else for (const item of value as object[]) into.push(item);
-    }
-    return into;
   }
 }
 
