@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { IntegrityError, TransactionRolledBackError, Session, columnsOf, createEngine, inspect, select, sql } from "../../src/index.js";
+import { DetachedInstanceError, IntegrityError, ObjectDeletedError, Session, TransactionRolledBackError, columnsOf, createEngine, inspect, lazy, select, sql } from "../../src/index.js";
 import { Base, User } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -146,6 +146,20 @@ forEachDatabaseWithSchema("transaction integrity", Base.metadata, (ctx) => {
     assert.deepEqual([...names], [failed === 0 ? "b" : "a"], "only the winner's writes are in");
     await victim.rollback();
     await victim.commit();
+  });
+
+  test("typed errors name the class and key: a refresh of a row deleted meanwhile, a lazy load of a detached object", async () => {
+    await seed("gone@x");
+    const session = ctx.session();
+    const [gone] = await session.scalars(select(User));
+    await session.rollback(); // its snapshot would still show the row (MariaDB, SQLite)
+    const other = ctx.session();
+    other.delete((await other.get(User, gone!.id))!);
+    await other.commit();
+    await other.close();
+    await assert.rejects(session.refresh(gone!), (error: unknown) => error instanceof ObjectDeletedError && new RegExp(`User object \\(id=${gone!.id}\\)`).test(String(error)));
+    await session.close();
+    await assert.rejects(lazy(gone!).posts, (error: unknown) => error instanceof DetachedInstanceError && /User\.posts/.test(String(error)));
   });
 
   test("concurrent calls on one session share one connection and one transaction; dispose() then resolves", async () => {

@@ -8,6 +8,7 @@
  */
 import { ArgumentError } from "../../core/errors.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
+import { DetachedInstanceError } from "../errors.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { raiseLoadError } from "../state/raise-load.js";
 import { loadedValue } from "../state/relationship-events.js";
@@ -60,7 +61,7 @@ export function lazy<T extends object>(obj: T): LazyAccess<T> {
       if (state?.dict[key] !== undefined) return Promise.resolve(state.dict[key]);
       if (!session?.loadLazily) {
         if (state?.key === undefined) return Promise.resolve((obj as Record<string, unknown>)[key]);
-        return Promise.reject(new ArgumentError(`lazy(): the object is detached from its session; its '${key}' cannot be loaded.`));
+        return Promise.reject(new DetachedInstanceError(`lazy(): ${state!.mapper.name}.${key} cannot be loaded: the object is detached from its session (closed, or expunged). Load it in a session with merge(obj) or get(${state!.mapper.name}, key) first.`));
       }
       return session.loadLazily(obj, key);
     },
