@@ -192,8 +192,8 @@ export class Session implements StateOwner {
   // ------------------------------------------------------------------ flush, commit, rollback
 
   /** The autoflush before a query, unless turned off or held (during a merge). */
-  private async autoflushIfOn(): Promise<void> {
-    if (this.autoflush && this.autoflushHeld === 0) await this.flush();
+  private autoflushIfOn(): Promise<void> | undefined {
+    return this.autoflush && this.autoflushHeld === 0 ? this.transactions.flush(false, this.loadInFlush) : undefined;
   }
 
   /** Writes pending changes in the transaction; if that fails, see `SessionTransaction.flushFailed`. */
