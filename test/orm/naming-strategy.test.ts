@@ -7,10 +7,11 @@
  * every name given explicitly wins. A second registry on the same MetaData names in snake_case.
  */
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import {
   DeclarativeBase,
   MetaData,
+  NamingStrategyError,
   Registry,
   check,
   column,
@@ -98,6 +99,49 @@ class NamingSnakeMediaType extends SnakeBase {
   @column(integer().primaryKey()) accessor mediaTypeId!: number;
   @column(string(40).notNull()) accessor displayName!: string;
 }
+
+describe("naming strategies", () => {
+  test("the built-in styles split words at case changes, underscores and runs of capitals", () => {
+    const cases: [string, string, string, string][] = [
+      // declared            snake_case          camelCase         PascalCase
+      ["invoiceLineId", "invoice_line_id", "invoiceLineId", "InvoiceLineId"],
+      ["InvoiceLine", "invoice_line", "invoiceLine", "InvoiceLine"],
+      ["invoice_line_id", "invoice_line_id", "invoiceLineId", "InvoiceLineId"],
+      ["HTTPServer", "http_server", "httpServer", "HttpServer"],
+      ["userID", "user_id", "userId", "UserId"],
+      ["address2", "address2", "address2", "Address2"],
+    ];
+    for (const [declared, snake, camel, pascal] of cases) {
+      const names = (["snake_case", "camelCase", "PascalCase"] as const).map((style) => new Registry({ naming: style }).naming.columnName(declared, "X"));
+      assert.deepEqual(names, [snake, camel, pascal], declared);
+    }
+    const split = new Registry({ naming: { tables: "snake_case" } }).naming;
+    assert.equal(split.tableName("InvoiceLine"), "invoice_line");
+    assert.equal(split.columnName("invoiceLineId", "InvoiceLine"), "invoiceLineId", "columns as declared");
+  });
+
+  test("an unknown style, or a function that gives no name, is refused naming the class and attribute", () => {
+    assert.throws(
+      () => new Registry({ naming: "kebab-case" as "snake_case" }),
+      (error: unknown) => error instanceof NamingStrategyError && error.message.includes(`Unknown naming style 'kebab-case'`) && error.message.includes(`"snake_case"`),
+    );
+    class EmptyBase extends DeclarativeBase {
+      static override registry = new Registry({ naming: { columns: (attribute) => (attribute === "secret" ? "" : attribute) } });
+    }
+    assert.throws(
+      () => {
+        @model("naming_empty")
+        class Empty extends EmptyBase {
+          @column(integer().primaryKey()) accessor id!: number;
+          @column(string(10)) accessor secret!: string | null;
+        }
+        return Empty;
+      },
+      (error: unknown) =>
+        error instanceof NamingStrategyError && error.message.includes("an empty name for the column of Empty.secret") && error.message.includes('.named("name")'),
+    );
+  });
+});
 
 forEachDatabaseWithSchema("naming strategy and naming convention", metadata, (ctx) => {
   const q = (name: string) => (ctx.db.name === "mysql" ? `\`${name}\`` : `"${name}"`);
