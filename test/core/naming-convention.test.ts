@@ -91,6 +91,11 @@ describe("constraintName: a pure function of the constraint and the convention",
         ),
     );
     assert.throws(
+      () => constraintName({ kind: "ck", tableName: "Invoice", columnNames: ["Status"] }, { ck: "ck_{table_name}_{constraint_name}" }),
+      (error: unknown) => error instanceof NamingConventionError && error.message.includes("enumType(values, { name: ... })"),
+      "an enum's check is named through its enum",
+    );
+    assert.throws(
       () => constraintName({ kind: "ck", tableName: "Invoice", columnNames: [] }, { ck: "ck_{column_0_name}" }),
       (error: unknown) => error instanceof NamingConventionError && /has 0 columns, so no \{column_0_name\}.*table-level check/.test(error.message),
     );

@@ -115,6 +115,9 @@ describe("naming strategies", () => {
       const names = (["snake_case", "camelCase", "PascalCase"] as const).map((style) => new Registry({ naming: style }).naming.columnName(declared, "X"));
       assert.deepEqual(names, [snake, camel, pascal], declared);
     }
+    const asDeclared = new Registry().naming;
+    assert.equal(asDeclared.tableName("InvoiceLine"), "InvoiceLine", "without a strategy, @model() names the table after the class");
+    assert.equal(asDeclared.columnName("invoiceLineId", "InvoiceLine"), "invoiceLineId");
     const split = new Registry({ naming: { tables: "snake_case" } }).naming;
     assert.equal(split.tableName("InvoiceLine"), "invoice_line");
     assert.equal(split.columnName("invoiceLineId", "InvoiceLine"), "invoiceLineId", "columns as declared");

@@ -137,7 +137,10 @@ function tokenValue(token: string, template: string, parts: ConstraintNameParts)
     case "table_name":
       return parts.tableName;
     case "constraint_name":
-      if (parts.constraintName === undefined) throw fail("it has no name for {constraint_name}.", "Give the constraint a name ({ name: ... }), or use a template without {constraint_name}.");
+      if (parts.constraintName === undefined) {
+        const how = parts.kind === "ck" && parts.columnNames.length === 1 ? "enumType(values, { name: ... })" : "{ name: ... }";
+        throw fail("it has no name for {constraint_name}.", `Give the constraint a name (${how}), or use a template without {constraint_name}.`);
+      }
       return parts.constraintName;
     case "referred_table_name":
       return parts.referredTableName ?? "";
