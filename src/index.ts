@@ -4,7 +4,15 @@
  */
 
 // Schema
-export { MetaData } from "./core/schema/metadata.js";
+export { MetaData, type MetaDataOptions } from "./core/schema/metadata.js";
+export {
+  constraintName,
+  type NamingConvention,
+  type ConventionTemplate,
+  type ConstraintKind,
+  type ConstraintNameParts,
+  type ConstraintNameResult,
+} from "./core/schema/naming-convention.js";
 export { Table, table, type TableColumns, type RowOf, type InsertRowOf, type FromSource } from "./core/schema/table.js";
 export { Column } from "./core/schema/column.js";
 export {
@@ -54,13 +62,14 @@ export * from "./core/errors.js";
 
 // ORM: mapping
 export { DeclarativeBase } from "./orm/declarative/declarative-base.js";
-export { model, column, manyToOne, oneToMany, oneToOne, manyToMany, type ModelOptions, type RelationshipDecorator } from "./orm/declarative/decorators.js";
-export { Registry, type MapImperativelyOptions } from "./orm/mapping/registry.js";
+export { model, column, manyToOne, oneToMany, oneToOne, manyToMany, type ModelOptions, type ModelDecorator, type RelationshipDecorator } from "./orm/declarative/decorators.js";
+export type { NamingOption, NamingStyle, NameTransform, NamingStrategy } from "./orm/mapping/naming.js";
+export { Registry, type MapImperativelyOptions, type RegistryOptions } from "./orm/mapping/registry.js";
 export { Mapper } from "./orm/mapping/mapper.js";
 export { RelationshipProperty, type RelationshipDirection } from "./orm/mapping/relationship.js";
 export type { RelationshipOptions, LoadStrategy } from "./orm/mapping/relationship-spec.js";
 export type { Models, Rel } from "./orm/typing/checks.js";
-export { MappingConfigurationError, NotConfiguredError, UnmappedClassError, type ConfigurationProblem } from "./orm/errors.js";
+export { MappingConfigurationError, NotConfiguredError, UnmappedClassError, NamingStrategyError, type ConfigurationProblem } from "./orm/errors.js";
 
 // ORM: session and loading
 export { Session, type SessionOptions, type PrimaryKeyValue } from "./orm/session/session.js";

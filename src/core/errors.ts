@@ -175,6 +175,14 @@ export class IdentifierTooLongError extends CompileError {
   override name = "IdentifierTooLongError";
 }
 
+/**
+ * A MetaData's `namingConvention` is unusable (an unknown key or token), or cannot name a
+ * constraint (a token the constraint has no value for, such as `{constraint_name}` of an unnamed one).
+ */
+export class NamingConventionError extends ArgumentError {
+  override name = "NamingConventionError";
+}
+
 /** Who holds a checked-out connection, and for how long it has held it. */
 export interface ConnectionHolder {
   /** The label given to `engine.connect({ holder })`, or the caller's source location. */

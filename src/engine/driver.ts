@@ -97,6 +97,8 @@ export interface TableInfo {
  * SQLite keeps no catalog of constraints: there, only names given in its CREATE TABLE are listed.
  */
 export interface ConstraintNames {
+  /** The primary key's name; MySQL/MariaDB call every one `PRIMARY`; undefined when SQLite has none named. */
+  readonly primaryKey: string | undefined;
   readonly foreignKeys: readonly string[];
   readonly uniques: readonly string[];
   readonly checks: readonly string[];

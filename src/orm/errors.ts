@@ -1,5 +1,5 @@
 /** Errors of the ORM layer. Configuration problems are collected and reported together. */
-import { AthanorError, InvalidRequestError } from "../core/errors.js";
+import { ArgumentError, AthanorError, InvalidRequestError } from "../core/errors.js";
 
 /** One thing wrong with the model configuration, with where it is and how to fix it. */
 export interface ConfigurationProblem {
@@ -30,6 +30,14 @@ export class MappingConfigurationError extends AthanorError {
  */
 export class NotConfiguredError extends InvalidRequestError {
   override name = "NotConfiguredError";
+}
+
+/**
+ * A Registry's `naming` option is unusable: an unknown style, or a naming function that returned
+ * no name for a class or attribute.
+ */
+export class NamingStrategyError extends ArgumentError {
+  override name = "NamingStrategyError";
 }
 
 /** An object of a class that is not mapped was given where a mapped instance is needed. */

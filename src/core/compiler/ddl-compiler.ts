@@ -7,6 +7,7 @@ import type { ExprNode } from "../ast/nodes.js";
 import type { RawSql } from "../expression/sql-tag.js";
 import type { Column } from "../schema/column.js";
 import type { ForeignKey, Index } from "../schema/constraints.js";
+import { constraintName, namePartsOf, type ConstraintNameParts } from "../schema/naming-convention.js";
 import type { Table } from "../schema/table.js";
 import { checkGivenName, fitGeneratedName, type IdentifierLimit } from "./identifier-limit.js";
 import type { SqlCompiler } from "./sql-compiler.js";
@@ -32,36 +33,51 @@ export class DdlCompiler {
     return checkGivenName(name, what, this.identifierLimit);
   }
 
-  /** The given name if any, else the generated one shortened to fit. */
-  protected constraintName(given: string | undefined, generated: () => string, what: string): string {
-    return given !== undefined ? this.given(given, what) : fitGeneratedName(generated(), this.identifierLimit);
+  /**
+   * The constraint's name on this database, by the MetaData's naming convention: a given name
+   * checked against the limit, a generated one shortened to fit; undefined where it gets none.
+   */
+  protected nameOf(table: Table, parts: ConstraintNameParts, what: string): string | undefined {
+    const result = constraintName(parts, table.metadata.namingConvention);
+    if (!result) return undefined;
+    return result.given ? this.given(result.name, what) : fitGeneratedName(result.name, this.identifierLimit);
   }
 
-  /** `CONSTRAINT <name> ` for a given name; nothing without one (the database names it then). */
-  private constraintPrefix(name: string | undefined, what: string): string {
-    return name ? `CONSTRAINT ${this.q(this.given(name, what))} ` : "";
+  /** `CONSTRAINT <name> ` for a named constraint; nothing without a name (the database names it then). */
+  protected constraintPrefix(table: Table, parts: ConstraintNameParts, what: string): string {
+    const name = this.nameOf(table, parts, what);
+    return name === undefined ? "" : `CONSTRAINT ${this.q(name)} `;
+  }
+
+  /** The primary key's `CONSTRAINT <name> `, when the naming convention names it. */
+  protected primaryKeyPrefix(table: Table): string {
+    return this.constraintPrefix(table, namePartsOf("pk", table, table.primaryKey, undefined), `primary key of table '${table.name}'`);
   }
 
   /** The foreign key's name on this database (`fk.name`, shortened if it is generated and too long). */
   foreignKeyName(fk: ForeignKey): string {
-    return this.constraintName(fk.explicitName, () => fk.name, `foreign key on table '${fk.table.name}'`);
+    return this.nameOf(fk.table, fk.nameParts, `foreign key on table '${fk.table.name}'`)!;
   }
 
   /** `CREATE TABLE`, with every constraint inline except the foreign keys in `deferred`. */
   createTable(table: Table, deferred: ReadonlySet<ForeignKey> = new Set()): string {
     const lines = table.columnList.map((c) => this.columnSpec(c));
     const pk = table.primaryKey;
-    if (pk.length && !this.inlinePrimaryKey(table)) lines.push(`PRIMARY KEY (${pk.map((c) => this.q(c.name)).join(", ")})`);
+    if (pk.length && !this.inlinePrimaryKey(table)) {
+      lines.push(`${this.primaryKeyPrefix(table)}PRIMARY KEY (${pk.map((c) => this.q(c.name)).join(", ")})`);
+    }
+    const uniqueWhat = `unique constraint on table '${table.name}'`;
     for (const column of table.columnList) {
-      if (column.unique) lines.push(`UNIQUE (${this.q(column.name)})`);
+      if (column.unique) lines.push(`${this.constraintPrefix(table, namePartsOf("uq", table, [column], undefined), uniqueWhat)}UNIQUE (${this.q(column.name)})`);
       const check = this.columnCheck(column);
       if (check) lines.push(check);
     }
     for (const u of table.uniques) {
-      lines.push(`${this.constraintPrefix(u.name, `unique constraint on table '${table.name}'`)}UNIQUE (${u.columns.map((c) => this.q(c.name)).join(", ")})`);
+      lines.push(`${this.constraintPrefix(table, namePartsOf("uq", table, u.columns, u.name), uniqueWhat)}UNIQUE (${u.columns.map((c) => this.q(c.name)).join(", ")})`);
     }
     for (const c of table.checks) {
-      lines.push(`${this.constraintPrefix(c.name, `check constraint on table '${table.name}'`)}CHECK (${this.sql.compileDdlExpression(c.condition.node)})`);
+      const prefix = this.constraintPrefix(table, namePartsOf("ck", table, [], c.name), `check constraint on table '${table.name}'`);
+      lines.push(`${prefix}CHECK (${this.sql.compileDdlExpression(c.condition.node)})`);
     }
     for (const fk of table.foreignKeys) if (!deferred.has(fk)) lines.push(this.foreignKeySpec(fk));
     return `CREATE TABLE ${this.tableName(table)} (\n  ${lines.join(",\n  ")}\n)`;
@@ -72,11 +88,7 @@ export class DdlCompiler {
   }
 
   createIndex(table: Table, index: Index): string {
-    const name = this.constraintName(
-      index.name,
-      () => `ix_${table.name}_${index.columns.map((c) => c.name).join("_")}`,
-      `index on table '${table.name}'`,
-    );
+    const name = this.nameOf(table, namePartsOf("ix", table, index.columns, index.name), `index on table '${table.name}'`)!;
     return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${this.indexOn(name, table)} (${index.columns
       .map((c) => this.q(c.name))
       .join(", ")})`;
@@ -129,12 +141,12 @@ export class DdlCompiler {
   protected columnCheck(column: Column): string | undefined {
     const values = column.type.kind === "enum" ? column.type.values : undefined;
     if (!values) return undefined;
-    const name = this.constraintName(
-      column.type.enumName,
-      () => `ck_${column.table.name}_${column.name}`,
+    const prefix = this.constraintPrefix(
+      column.table,
+      namePartsOf("ck", column.table, [column], column.type.enumName),
       `enum check constraint on column '${column.table.name}.${column.name}'`,
     );
-    return `CONSTRAINT ${this.q(name)} CHECK (${this.q(column.name)} IN (${values.map((v) => this.sql.literal(v)).join(", ")}))`;
+    return `${prefix}CHECK (${this.q(column.name)} IN (${values.map((v) => this.sql.literal(v)).join(", ")}))`;
   }
 
   protected serverDefault(value: RawSql | string | number | boolean): string {

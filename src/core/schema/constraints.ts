@@ -4,6 +4,7 @@ import type { Expression } from "../expression/expression.js";
 import { NoReferencedTableError } from "../errors.js";
 import type { ReferentialAction } from "./column-builder.js";
 import type { Column } from "./column.js";
+import { constraintName, type ConstraintNameParts } from "./naming-convention.js";
 import type { Table } from "./table.js";
 
 export class ForeignKey implements ForeignKeySchema {
@@ -26,11 +27,27 @@ export class ForeignKey implements ForeignKeySchema {
   }
 
   /**
-   * The given name, or `fk_<table>_<columns>_<target>` in full. The name used in DDL may be shorter:
-   * the DDL compiler fits a generated name to the database's identifier limit.
+   * The name by the MetaData's naming convention: the given one, or by default
+   * `fk_<table>_<columns>_<target>`, in full. The name used in DDL may be shorter: the DDL
+   * compiler fits a generated name to the database's identifier limit.
    */
   get name(): string {
-    return this.explicitName ?? `fk_${this.table.name}_${this.columns.map((c) => c.name).join("_")}_${this.targetTable.replace(/\./g, "_")}`;
+    return constraintName(this.nameParts, this.table.metadata.namingConvention)!.name;
+  }
+
+  /** What the name is computed from: declared names only, so it needs no resolved target. */
+  get nameParts(): ConstraintNameParts {
+    const dot = this.targetTable.lastIndexOf(".");
+    return {
+      kind: "fk",
+      tableName: this.table.name,
+      columnNames: this.columns.map((c) => c.name),
+      columnKeys: this.columns.map((c) => c.key),
+      referredTableName: this.targetTable.slice(dot + 1),
+      ...(dot > 0 ? { referredTableSchema: this.targetTable.slice(0, dot) } : {}),
+      referredColumnNames: this.targetColumns,
+      ...(this.explicitName === undefined ? {} : { constraintName: this.explicitName }),
+    };
   }
 
   /** The referenced table, looked up in the MetaData when first needed. */

@@ -2,6 +2,17 @@
 import { ArgumentError } from "../errors.js";
 import type { Table } from "./table.js";
 import { sortTables, type TableOrder } from "./sort-tables.js";
+import { checkNamingConvention, type NamingConvention } from "./naming-convention.js";
+
+export interface MetaDataOptions {
+  readonly schema?: string;
+  /**
+   * Templates for the names of constraints and indexes, by kind (`pk`, `fk`, `uq`, `ck`, `ix`):
+   * `{ ix: "ix_{column_0_label}", fk: "fk_{table_name}_{column_0_name}_{referred_table_name}" }`.
+   * See `constraintName` for the tokens.
+   */
+  readonly namingConvention?: NamingConvention;
+}
 
 /** What can run DDL for a MetaData: implemented by the engine, so `core` needs no engine import. */
 export interface SchemaExecutor {
@@ -11,7 +22,13 @@ export interface SchemaExecutor {
 export class MetaData {
   readonly tables = new Map<string, Table>();
 
-  constructor(readonly options: { schema?: string } = {}) {}
+  constructor(readonly options: MetaDataOptions = {}) {
+    if (options.namingConvention) checkNamingConvention(options.namingConvention);
+  }
+
+  get namingConvention(): NamingConvention | undefined {
+    return this.options.namingConvention;
+  }
 
   /** Called by `Table`'s constructor. */
   add(table: Table): void {

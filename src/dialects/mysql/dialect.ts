@@ -84,6 +84,7 @@ export function mysqlDialect(assumedServerVersion = ""): EngineDialect & { reado
       // Primary keys, unique constraints and foreign keys have an index of the same name.
       const behindConstraints = new Set(["PRIMARY", ...constraints.map((r) => String(r.name))]);
       return {
+        primaryKey: named("PRIMARY KEY")[0],
         foreignKeys: named("FOREIGN KEY"),
         uniques: named("UNIQUE"),
         checks: named("CHECK"),

@@ -65,6 +65,7 @@ export function postgresDialect(): EngineDialect {
       // Primary keys and unique constraints have an index of the same name.
       const behindConstraints = new Set(constraints.map((r) => String(r.name)));
       return {
+        primaryKey: named("p")[0],
         foreignKeys: named("f"),
         uniques: named("u"),
         checks: named("c"),

@@ -87,7 +87,7 @@ export class SqliteDdlCompiler extends DdlCompiler {
 
   override columnSpec(column: Column): string {
     if (column.primaryKey && column.autoincrement && this.inlinePrimaryKey(column.table)) {
-      return `${this.q(this.columnName(column))} INTEGER NOT NULL PRIMARY KEY`;
+      return `${this.q(this.columnName(column))} INTEGER NOT NULL ${this.primaryKeyPrefix(column.table)}PRIMARY KEY`;
     }
     return super.columnSpec(column);
   }

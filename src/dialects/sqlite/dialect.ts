@@ -49,6 +49,7 @@ export function sqliteDialect(): EngineDialect {
       const { rows: indexes } = await conn.execute("SELECT name FROM pragma_index_list(?) WHERE origin = 'c'", [name]);
       const named = namedConstraints(String(tables[0]?.sql ?? ""));
       return {
+        primaryKey: named("PRIMARY")[0],
         foreignKeys: named("FOREIGN"),
         uniques: named("UNIQUE"),
         checks: named("CHECK"),

@@ -23,7 +23,7 @@ export abstract class DeclarativeBase {
 
   /**
    * The registry of this base's models, created on first use. A base may bring its own:
-   * `class Base extends DeclarativeBase { static override registry = new Registry({ metadata }) }`.
+   * `class Base extends DeclarativeBase { static override registry = new Registry({ metadata, naming: "snake_case" }) }`.
    */
   static get registry(): Registry {
     const base = declarativeRoot(this);

@@ -59,29 +59,50 @@ export interface ModelOptions {
   readonly version?: string;
 }
 
-/** Maps the class to table `tableName`, from the attributes declared with `@column` and relationship decorators. */
-export function model(tableName: string, options: ModelOptions = {}) {
-  return function <C extends abstract new (...args: any[]) => DeclarativeBase>(cls: C, context: ClassDecoratorContext<C>): void {
+/** What `@model(...)` returns: a class decorator for a subclass of a declarative base. */
+export type ModelDecorator = <C extends abstract new (...args: any[]) => DeclarativeBase>(cls: C, context: ClassDecoratorContext<C>) => void;
+
+/**
+ * Maps the class to a table, from the attributes declared with `@column` and relationship
+ * decorators. Without `tableName`, the registry's naming strategy names the table after the class
+ * (by default, the class name as it is); columns without `.named()` are named the same way.
+ */
+export function model(options?: ModelOptions): ModelDecorator;
+export function model(tableName: string, options?: ModelOptions): ModelDecorator;
+export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?: ModelOptions): ModelDecorator {
+  const given = typeof tableNameOrOptions === "string" ? tableNameOrOptions : undefined;
+  const options = (typeof tableNameOrOptions === "string" ? maybeOptions : tableNameOrOptions) ?? {};
+  return function (cls, context): void {
     const registry = (cls as unknown as { registry?: Registry }).registry;
     if (!registry) {
       throw new ArgumentError(`@model on ${String(context.name)}: the class must extend a declarative base (class Base extends DeclarativeBase {}).`);
+    }
+    const className = context.name ?? options.name;
+    if (className === undefined) {
+      throw new ArgumentError(`@model on an anonymous class: give the table name (@model("table")) or a model name (@model({ name })).`);
     }
     const fields = ownFields(decoratorMetadata(context));
     const builders: Record<string, AnyColumnBuilder> = {};
     const relationships = new Map<string, RelationshipSpec>();
     for (const field of fields) {
-      if (field.kind === "column") builders[field.slot.key] = field.builder;
+      if (field.kind === "column") builders[field.slot.key] = namedColumn(field.builder, field.slot.key, className, registry);
       else relationships.set(field.slot.key, field.spec);
     }
+    const tableName = given ?? registry.naming.tableName(className);
     const table = new Table(tableName, registry.metadata, builders, options.constraints, options.schema ? { schema: options.schema } : {});
     const columns = new Map(table.columnList.map((c) => [c.key, c] as const));
     const slots = new Map(fields.map((f) => [f.slot.key, f.slot] as const));
-    const name = options.name ?? String(context.name);
+    const name = options.name ?? className;
     if (options.version !== undefined && !columns.has(options.version)) {
       throw new ArgumentError(`@model on ${name}: version '${options.version}' is not a column attribute.`);
     }
     registry.register(new Mapper(registry, cls as unknown as ClassRef, name, table, columns, relationships, slots, callerLocation(), options.version));
   };
+}
+
+/** The builder with its database name: the one given with `.named()`, else the naming strategy's. */
+function namedColumn(builder: AnyColumnBuilder, attribute: string, className: string, registry: Registry): AnyColumnBuilder {
+  return builder.options.name !== undefined ? builder : builder.named(registry.naming.columnName(attribute, className));
 }
 
 /** A mapped column: `@column(string(30).notNull()) accessor name!: string;`. */

@@ -15,6 +15,7 @@ import { defineAccessor, unmappedImpl, type AttributeSlot } from "../state/attri
 import { configureMappers } from "./configure.js";
 import { MAPPER, mapperOfClass } from "../mapped.js";
 import { Mapper } from "./mapper.js";
+import { namingStrategy, type NamingOption, type NamingStrategy } from "./naming.js";
 import type { ClassRef, RelationshipSpec } from "./relationship-spec.js";
 
 /** What `mapImperatively` accepts for a property: a column (to rename it) or a relationship. */
@@ -29,14 +30,28 @@ export interface MapImperativelyOptions {
   readonly version?: string;
 }
 
+export interface RegistryOptions {
+  /** The MetaData of the models' tables (default: a new one). */
+  readonly metadata?: MetaData;
+  /**
+   * How `@model` names the tables and columns it is not given names for: `"snake_case"`,
+   * `"camelCase"`, `"PascalCase"`, a function `(declaredName) => databaseName`, or
+   * `{ tables, columns }` with one of those each. Default: the class and attribute names as declared.
+   */
+  readonly naming?: NamingOption;
+}
+
 export class Registry {
   readonly metadata: MetaData;
+  /** Database names for the classes and attributes of declarative models (see `RegistryOptions.naming`). */
+  readonly naming: NamingStrategy;
   private readonly byName = new Map<string, Mapper>();
   private readonly byTable = new Map<Table, Mapper>();
   private unconfigured: Mapper[] = [];
 
-  constructor(options: { metadata?: MetaData } = {}) {
+  constructor(options: RegistryOptions = {}) {
     this.metadata = options.metadata ?? new MetaData();
+    this.naming = namingStrategy(options.naming);
   }
 
   /** Whether every mapper has been configured. */
