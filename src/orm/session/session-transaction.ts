@@ -130,7 +130,12 @@ export class SessionTransaction {
   async commit(): Promise<void> {
     this.checkUsable();
     if (this.parent) {
-      await this.tx.commit();
+      try {
+        await this.tx.commit();
+      } catch (error) {
+        this.statementFailed(error); // the savepoint went with the transaction (a deadlock, a lost connection)
+        throw error;
+      }
       this.foldInto(this.parent);
       return;
     }
