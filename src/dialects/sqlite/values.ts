@@ -1,14 +1,17 @@
 /**
  * How values cross better-sqlite3: it binds only numbers, strings, bigints, buffers and null, so
- * booleans become 0/1, dates ISO-8601 text and JSON its text; reading converts them back.
+ * booleans become 0/1, timestamps SQLite's own UTC text (`2021-01-01 00:00:00`, see
+ * datetime-text.ts) and JSON its text; reading converts them back.
  */
 import type { ValueProcessor } from "../../core/compiler/compiled-query.js";
 import type { SqlType } from "../../core/types/sql-type.js";
+import { decimalReader } from "../shared/decimal-text.js";
 import { lowerCaseUuid } from "../shared/uuid.js";
+import { parseSqliteDate, parseSqliteDatetime, sqliteDateText, sqliteDatetimeText } from "./datetime-text.js";
 
 const bindAny: ValueProcessor = (v) => {
   if (typeof v === "boolean") return v ? 1 : 0;
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Date) return sqliteDatetimeText(v);
   if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   return v;
 };
@@ -19,6 +22,8 @@ export function sqliteBindProcessor(type: SqlType | undefined): ValueProcessor |
       return (v) => JSON.stringify(v);
     case "numeric":
       return (v) => String(v);
+    case "date":
+      return (v) => (v instanceof Date ? sqliteDateText(v) : v);
     case "integer":
     case "float":
     case "string":
@@ -37,11 +42,13 @@ export function sqliteResultProcessor(type: SqlType): ValueProcessor | undefined
     case "boolean":
       return (v) => v === 1 || v === 1n || v === true || v === "1";
     case "datetime":
-      return (v) => (v instanceof Date ? v : new Date(typeof v === "number" ? v : String(v).replace(" ", "T") + (/[zZ]|[+-]\d\d:?\d\d$/.test(String(v)) ? "" : "Z")));
+      return parseSqliteDatetime;
+    case "date":
+      return parseSqliteDate;
     case "bigint":
       return (v) => (typeof v === "bigint" ? v : BigInt(v));
     case "numeric":
-      return (v) => String(v);
+      return decimalReader(type);
     case "json":
       return (v) => (typeof v === "string" ? JSON.parse(v) : v);
     case "binary":
