@@ -16,12 +16,28 @@ const bindAny: ValueProcessor = (v) => {
   return v;
 };
 
+/**
+ * Decimals are bound as numbers: SQLite stores NUMERIC as REAL (or INTEGER) anyway, and a text
+ * parameter never equals nor orders with a computed number (`price * qty >= '2.20'` is false, text
+ * sorting after every number). Whole numbers beyond 2^53 go as bigint, which SQLite keeps exactly.
+ */
+const bindDecimal: ValueProcessor = (v) => {
+  if (typeof v !== "string") return v;
+  const n = Number(v);
+  if (Number.isNaN(n)) return v;
+  if (Number.isSafeInteger(n) || !/^[+-]?\d+$/.test(v)) return n;
+  const whole = BigInt(v);
+  return whole >= INT64_MIN && whole <= INT64_MAX ? whole : n;
+};
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
 export function sqliteBindProcessor(type: SqlType | undefined): ValueProcessor | undefined {
   switch (type?.kind) {
     case "json":
       return (v) => JSON.stringify(v);
     case "numeric":
-      return (v) => String(v);
+      return bindDecimal;
     case "date":
       return (v) => (v instanceof Date ? sqliteDateText(v) : v);
     case "integer":
