@@ -35,7 +35,7 @@ export {
 } from "./core/schema/column-builder.js";
 export { ForeignKey, primaryKey, unique, check, index, foreignKey } from "./core/schema/constraints.js";
 export { alias, AliasedTable } from "./core/schema/alias.js";
-export { types, type SqlType } from "./core/types/sql-type.js";
+export { types, type Decimal, type SqlType } from "./core/types/sql-type.js";
 
 // Expressions and statements
 export { Expression, Labeled, OrderBy, type Operand } from "./core/expression/expression.js";

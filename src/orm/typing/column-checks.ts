@@ -1,5 +1,6 @@
 // Type-level checks of column declarations: the attribute's type must be the column's value type, null included iff nullable.
 import type { ColumnBuilder } from "../../core/schema/column-builder.js";
+import type { Decimal } from "../../core/types/sql-type.js";
 import type { Err, IsUnion, Join, Same, Where } from "./type-utils.js";
 
 /**
@@ -46,7 +47,8 @@ type Declared<T, Nullable extends boolean> = Nullable extends true ? `${TypeName
 
 /** A readable name for the common value types (a small union of string literals is spelled out); never for others. */
 type TypeName<T> =
-  [T] extends [string]
+  [T] extends [Decimal] ? "Decimal"
+  : [T] extends [string]
     ? string extends T ? "string" : LiteralUnion<T>
     : [T] extends [number] ? "number"
     : [T] extends [bigint] ? "bigint"
