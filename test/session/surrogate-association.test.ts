@@ -213,6 +213,35 @@ forEachDatabaseWithSchema("surrogate-keyed association table, both forms", Invoi
     assert.equal((await lineIds()).filter((id) => kept.includes(id)).length, 0);
   });
 
+  test("a link removed inside a savepoint rolled back stays: the list is as it was, and no line is deleted", async () => {
+    await seed();
+    const session = ctx.session();
+    const [invoice] = await session.scalars(select(SaInvoice).where(columnsOf(SaInvoice).invoiceId.eq(1)).options(selectinLoad(SaInvoice, "tracks")));
+    const savepoint = await session.beginNested();
+    invoice!.tracks.splice(invoice!.tracks.findIndex((t) => t.trackId === 20), 1);
+    await savepoint.rollback();
+    assert.deepEqual(invoice!.tracks.map((t) => t.trackId).sort(), [10, 20]);
+    ctx.reset();
+    await session.commit();
+    assert.deepEqual(kinds().filter((k) => k !== "SELECT"), []);
+    assert.deepEqual(await lines(), ["1-10:0.50x3", "1-20:0.50x3"]);
+  });
+
+  test("a link removed and added again before a flush, the lines not loaded: its row is kept and updated, not deleted and inserted", async () => {
+    await seed();
+    const before = await lineIds();
+    const session = ctx.session();
+    const [t10] = await session.scalars(select(SaTrack).where(columnsOf(SaTrack).trackId.eq(10)).options(selectinLoad(SaTrack, "invoices")));
+    const invoice = t10!.invoices[0]!;
+    t10!.invoices.pop();
+    t10!.invoices.push(invoice); // the creator's line: quantity 2 at the track's price
+    ctx.reset();
+    await session.commit();
+    assert.deepEqual(kinds(), ["SELECT", "UPDATE"], "the track's lines, then the row switch");
+    assert.deepEqual(await lines(), ["1-10:0.99x2", "1-20:0.50x3"]);
+    assert.deepEqual(await lineIds(), before, "the same rows, the same keys");
+  });
+
   test("a link removed while another transaction deleted its line: StaleDataError, nothing written", async () => {
     await seed();
     const session = ctx.session();

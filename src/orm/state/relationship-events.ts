@@ -38,7 +38,6 @@ export function collectionOf(obj: object, rel: RelationshipProperty): Instrument
 }
 
 const NO_ITEMS: readonly object[] = [];
-const NO_STATES: readonly InstanceState[] = [];
 
 /**
  * What a relationship of an object holds as loaded; for a many-to-many view not read yet, the
@@ -220,7 +219,7 @@ function collectionRemoved(owner: object, rel: RelationshipProperty, item: objec
   if (view) {
     // Assigned while not loaded: which links go is known at flush (`settleReplacement`).
     if (awaitsCommitted(owner, rel)) return touched(owner);
-    if (!removeLinkByAssociation(owner, rel, item, NO_STATES)) stateOf(owner)?.session?.orphaned(linkStub(owner, rel, item), rel);
+    if (!removeLinkByAssociation(owner, rel, item)) stateOf(owner)?.session?.orphaned(linkStub(owner, rel, item), rel);
   } else {
     // An association object leaving its owner's list leaves the many-to-many views through it.
     for (const throughView of rel.backRef?.views ?? []) {
@@ -364,24 +363,46 @@ function links(a: object, association: Mapper, end: RelationshipProperty, target
 
 /**
  * Removes the link of `owner` to `member` through view `rel` by its association object, found in
- * the lists loaded (`findAssociation`) or among `pending` (added while no list held it); returns
- * whether there was one. For a surrogate-keyed association, whose link removed while not loaded
- * the flush resolves by loading the association objects first.
+ * the lists loaded (`findAssociation`), else `pending` (one added while no list held it); returns
+ * whether there was one. A surrogate-keyed association's link removed while not loaded is found
+ * so by the flush, after loading the association objects (`removed-links.ts`).
  */
-export function removeLinkByAssociation(owner: object, rel: RelationshipProperty, member: object, pending: readonly InstanceState[]): boolean {
+export function removeLinkByAssociation(owner: object, rel: RelationshipProperty, member: object, pending?: object): boolean {
   const view = rel.associationView!;
-  let association = findAssociation(owner, rel, member);
-  if (association === undefined) {
-    association = pending.find(
-      (s) => s.mapper === view.association && !s.deletePending && s.dict[view.toOwner.key] === owner && s.dict[view.toMember.key] === member,
-    )?.obj;
-  }
+  const association = findAssociation(owner, rel, member) ?? pending;
   if (association === undefined) return false;
   // The view knows both ends, even where the association has not loaded them.
   const dict = ensureState(association, view.association).dict;
   dict[view.toOwner.key] ??= owner;
   dict[view.toMember.key] ??= member;
   unlinkAssociation(association, view);
+  return true;
+}
+
+/**
+ * A link removed and added again before a flush, while its association objects were not loaded:
+ * the association object made when it was added again (`replacement`, pending) takes the key of
+ * the one loaded since, which is deleted. The flush then writes one UPDATE of that row (a row
+ * switch) rather than an INSERT that the unique constraint over the link columns would refuse.
+ * Returns whether there was such a row.
+ */
+export function takeOverAssociation(owner: object, rel: RelationshipProperty, member: object, replacement: object): boolean {
+  const view = rel.associationView!;
+  const old = findAssociation(owner, rel, member);
+  if (old === undefined || old === replacement) return false;
+  const oldState = ensureState(old, view.association);
+  const newState = ensureState(replacement, view.association);
+  // In the lists of association objects, the replacement stands where the old one did; the views do not change.
+  for (const end of [view.toOwner, view.toMember]) {
+    const target = newState.dict[end.key] as object | null | undefined;
+    const list = target && end.backRef?.collection ? (stateIn(target).dict[end.backRef.key] as InstrumentedList<object> | undefined) : undefined;
+    if (list?.includes(old)) {
+      list.removeQuietly(old);
+      list.appendQuietly(replacement);
+    }
+  }
+  for (const attr of view.association.keyAttributes) newState.dict[attr] = oldState.dict[attr];
+  oldState.session?.orphaned(old);
   return true;
 }
 

@@ -8,7 +8,7 @@
 import { StaleDataError } from "../errors.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
-import { removeLinkByAssociation } from "../state/relationship-events.js";
+import { removeLinkByAssociation, takeOverAssociation } from "../state/relationship-events.js";
 import { formatKey } from "./persister.js";
 import type { RelationshipLoad } from "./unread-collections.js";
 
@@ -21,11 +21,20 @@ export interface RemovedLink {
 
 /**
  * Deletes the association objects of `links`; `pending` may hold some (added, then removed,
- * before a flush). On an error, `links` keeps those not removed yet.
+ * before a flush). A link the view shows again stays: put back by a savepoint's rollback, or
+ * added again (its new association object then takes over the row). On an error, `links` keeps
+ * those not done yet.
  */
 export async function removeLinksByLoading(links: RemovedLink[], pending: readonly InstanceState[], load: RelationshipLoad): Promise<void> {
   const unloaded = new Map<RelationshipProperty, Set<object>>();
-  for (const { owner, member, view } of links) {
+  const work: { link: RemovedLink; added: object | undefined; shown: boolean }[] = [];
+  const addedLinks = pendingLinks(links, pending);
+  for (const link of links) {
+    const { owner, member, view } = link;
+    const shown = (owner.dict[view.key] as readonly object[] | undefined)?.includes(member.obj) === true;
+    const added = addedLinks.get(view)?.get(owner.obj)?.get(member.obj);
+    if (shown && added === undefined) continue; // put back by a savepoint's rollback: nothing to do
+    work.push({ link, added, shown });
     const { toOwner, toMember } = view.associationView!;
     // The owner's list is the one searched first (and the shorter one, mostly: an invoice's lines, not a track's).
     const [list, holder] = toOwner.backRef?.collection ? [toOwner.backRef, owner] : [toMember.backRef!, member];
@@ -35,17 +44,46 @@ export async function removeLinksByLoading(links: RemovedLink[], pending: readon
     holders.add(holder.obj);
   }
   for (const [list, holders] of unloaded) await load(list, [...holders]);
-  for (let i = 0; i < links.length; i++) {
-    const { owner, member, view } = links[i]!;
-    if (removeLinkByAssociation(owner.obj, view, member.obj, pending)) continue;
+  for (let i = 0; i < work.length; i++) {
+    const { link, added, shown } = work[i]!;
+    const { owner, member, view } = link;
+    if (shown) {
+      takeOverAssociation(owner.obj, view, member.obj, added!);
+      continue;
+    }
+    if (removeLinkByAssociation(owner.obj, view, member.obj, added)) continue;
     // No row can link an object that has none.
     if (owner.key === undefined || member.key === undefined) continue;
-    links.splice(0, i); // those removed already are not looked for again
+    links.splice(0, links.length, ...work.slice(i).map((w) => w.link)); // those done are not looked for again
     throw new StaleDataError(
       `The link of ${describe(owner)} to ${describe(member)} removed from ${view} is not in '${view.resolved.secondary!.name}': ` +
         `it was deleted by another transaction. Nothing of this flush was written; reload the objects and apply the change again.`,
     );
   }
+}
+
+/**
+ * The pending association objects that link two ends of the removed links' views (added through
+ * a view while no list held them), by view, owner and member: one pass over `pending`.
+ */
+function pendingLinks(links: readonly RemovedLink[], pending: readonly InstanceState[]): Map<RelationshipProperty, Map<object, Map<object, object>>> {
+  const found = new Map<RelationshipProperty, Map<object, Map<object, object>>>();
+  const views = new Set(links.map((link) => link.view));
+  for (const state of pending) {
+    if (state.deletePending) continue;
+    for (const view of views) {
+      const { association, toOwner, toMember } = view.associationView!;
+      const owner = state.dict[toOwner.key] as object | null | undefined;
+      const member = state.dict[toMember.key] as object | null | undefined;
+      if (state.mapper !== association || !owner || !member) continue;
+      let byOwner = found.get(view);
+      if (byOwner === undefined) found.set(view, (byOwner = new Map()));
+      let byMember = byOwner.get(owner);
+      if (byMember === undefined) byOwner.set(owner, (byMember = new Map()));
+      byMember.set(member, state.obj);
+    }
+  }
+  return found;
 }
 
 function describe(state: InstanceState): string {
