@@ -31,11 +31,11 @@ import {
   unique,
   type Rel,
 } from "../../src/index.js";
-import { InvoiceBase, SaInvoice, SaInvoiceLine, SaTrack } from "./fixtures/invoices.js";
+import { InvoiceLineBase, SaInvoice, SaInvoiceLine, SaTrack } from "./fixtures/invoice-lines.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 import { assertSameObjects } from "../support/same-objects.js";
 
-forEachDatabaseWithSchema("surrogate-keyed association table, both forms", InvoiceBase.metadata, (ctx) => {
+forEachDatabaseWithSchema("surrogate-keyed association table, both forms", InvoiceLineBase.metadata, (ctx) => {
   /** Runs raw SQL in `session`'s transaction when given (SQLite in memory has one connection), else on its own. */
   const run = async <Row,>(query: ReturnType<typeof sql<Row>>, session?: Session) =>
     (session ? await (await session.connection()).execute(query) : await ctx.engine.execute(query)).rows;
@@ -43,10 +43,10 @@ forEachDatabaseWithSchema("surrogate-keyed association table, both forms", Invoi
   const lines = async (session?: Session) =>
     (
       await run(
-        sql<{ i: number; t: number; p: string | number; q: number }>`SELECT invoice_id AS i, track_id AS t, unit_price AS p, quantity AS q FROM sa_invoice_lines ORDER BY invoice_id, track_id`,
+        sql<{ i: number; t: number; p: number; q: number }>`SELECT invoice_id AS i, track_id AS t, unit_price AS p, quantity AS q FROM sa_invoice_lines ORDER BY invoice_id, track_id`,
         session,
       )
-    ).map((r) => `${Number(r.i)}-${Number(r.t)}:${Number(r.p).toFixed(2)}x${Number(r.q)}`);
+    ).map((r) => `${Number(r.i)}-${Number(r.t)}:${(Number(r.p) / 100).toFixed(2)}x${Number(r.q)}`);
   const lineIds = async (session?: Session) =>
     (await run(sql<{ id: number }>`SELECT invoice_line_id AS id FROM sa_invoice_lines ORDER BY invoice_line_id`, session)).map((r) => Number(r.id));
   const kinds = () => ctx.statements.map((s) => s.split(" ")[0]);
@@ -55,10 +55,10 @@ forEachDatabaseWithSchema("surrogate-keyed association table, both forms", Invoi
   async function seed() {
     const session = ctx.session();
     const invoices = [1, 2].map((invoiceId) => Object.assign(new SaInvoice(), { invoiceId, customer: `c${invoiceId}` }));
-    const tracks = [10, 20, 30].map((trackId) => Object.assign(new SaTrack(), { trackId, name: `t${trackId}`, unitPrice: trackId === 30 ? "1.99" : "0.99" }));
+    const tracks = [10, 20, 30].map((trackId) => Object.assign(new SaTrack(), { trackId, name: `t${trackId}`, unitPrice: trackId === 30 ? 199 : 99 }));
     session.addAll([...invoices, ...tracks]);
     await session.flush();
-    for (const track of tracks.slice(0, 2)) session.add(Object.assign(new SaInvoiceLine(), { invoice: invoices[0], track, unitPrice: "0.50", quantity: 3 }));
+    for (const track of tracks.slice(0, 2)) session.add(Object.assign(new SaInvoiceLine(), { invoice: invoices[0], track, unitPrice: 50, quantity: 3 }));
     await session.commit();
     await session.close();
   }
@@ -112,7 +112,7 @@ forEachDatabaseWithSchema("surrogate-keyed association table, both forms", Invoi
     t30!.invoices.push(invoice);
     const [line] = t30!.lines;
     assert.ok(line instanceof SaInvoiceLine);
-    assert.equal(line.unitPrice, "1.99");
+    assert.equal(line.unitPrice, 199);
     assert.equal(line.track, t30, "the end the creator left unset is set");
     assert.equal(line.invoice, invoice);
     assertSameObjects(t30!.invoices, [invoice], "the view, made from the lines");
@@ -164,7 +164,7 @@ forEachDatabaseWithSchema("surrogate-keyed association table, both forms", Invoi
     const session = ctx.session();
     const [invoice] = await session.scalars(select(SaInvoice).where(columnsOf(SaInvoice).invoiceId.eq(2)).options(selectinLoad(SaInvoice, "lines")));
     const t30 = (await session.get(SaTrack, 30))!;
-    const line = Object.assign(new SaInvoiceLine(), { invoice, track: t30, unitPrice: "5.00", quantity: 4 });
+    const line = Object.assign(new SaInvoiceLine(), { invoice, track: t30, unitPrice: 500, quantity: 4 });
     session.add(line);
     assertSameObjects(invoice!.tracks, [t30]);
     assertSameObjects(invoice!.lines, [line]);
