@@ -71,4 +71,4 @@ export { columnsOf, inspect, type ModelColumns, type InstanceInspection } from "
 export { InstrumentedList } from "./orm/state/collection.js";
 export { flagModified } from "./orm/state/flag-modified.js";
 export type { ObjectStatus } from "./orm/state/instance-state.js";
-export { RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, FlushOrderError, InvalidValueError } from "./orm/errors.js";
+export { RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, FlushOrderError, InvalidValueError, NullIdentityKeyError } from "./orm/errors.js";
