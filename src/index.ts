@@ -59,7 +59,8 @@ export { Registry, type MapImperativelyOptions } from "./orm/mapping/registry.js
 export { Mapper } from "./orm/mapping/mapper.js";
 export { RelationshipProperty, type RelationshipDirection } from "./orm/mapping/relationship.js";
 export type { RelationshipOptions, LoadStrategy } from "./orm/mapping/relationship-spec.js";
-export type { Models, Rel } from "./orm/typing/checks.js";
+export type { Models, Rel, Given } from "./orm/typing/checks.js";
+export { create, type NewValues } from "./orm/create.js";
 export { MappingConfigurationError, NotConfiguredError, UnmappedClassError, type ConfigurationProblem } from "./orm/errors.js";
 
 // ORM: session and loading

@@ -13,7 +13,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DBAPIError, NullIdentityKeyError, inspect, sql } from "../../src/index.js";
+import { DBAPIError, NullIdentityKeyError, UnmappedClassError, create, inspect, sql } from "../../src/index.js";
 import { KeysBase, NkCode, NkLegacy, NkNumbered, NkProfile, NkStamped, NkUser } from "./fixtures/keys.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
 
@@ -61,6 +61,18 @@ forEachDatabaseWithSchema("a new object without a primary key", KeysBase.metadat
       assert.equal(await ctx.count("nk_users"), 1);
     });
   }
+
+  test("create(Model, values): the typed way to make an object (its Given keys required by the compiler) writes as given", async () => {
+    const session = ctx.session();
+    const made = create(NkCode, { code: "ABC", label: "made" });
+    assert.ok(made instanceof NkCode);
+    assert.equal(inspect(made).status, "transient");
+    session.add(made);
+    await session.commit();
+    assert.equal(await ctx.count("nk_codes", "code = 'ABC' AND label = 'made'"), 1);
+    class NotAModel {}
+    assert.throws(() => create(NotAModel, {}), (e: unknown) => e instanceof UnmappedClassError && /create\(\): class NotAModel is not mapped/.test(e.message));
+  });
 
   test("null given for a key the application numbers is refused the same way", async () => {
     const session = ctx.session();
