@@ -3,8 +3,8 @@
  * says what it accepts (`core/types/value-check.ts`), and a NOT NULL column refuses null, and
  * nothing at all when it has no default; a new row's key columns that the database does not
  * generate refuse both (NullIdentityKeyError, `identity-keys.ts`). A bad value then fails with
- * the model, the attribute and what would fit, instead of as a database error half-way through the flush (or as a value
- * the driver silently coerced: "yes" into a MariaDB BOOLEAN is 0).
+ * the model, the attribute and what would fit, instead of as a database error half-way through
+ * the flush (or as a value the driver silently coerced: "yes" into a MariaDB BOOLEAN is 0).
  *
  * Checked at flush rather than in the attribute setters: a flush sees every value that is
  * written, however it got into the object (constructor, Object.assign, a relationship), sees what
