@@ -11,6 +11,7 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import {
+  ExpiredAttributeError,
   NullIdentityKeyError,
   Session,
   and,
@@ -281,6 +282,33 @@ for (const base of await testDatabases()) {
       await s2.commit();
       const [priced] = await raw(`SELECT {UnitPrice} AS price, {Quantity} AS qty FROM {InvoiceLine} WHERE {InvoiceId} = 8 AND {TrackId} = ${single!.trackId}`);
       assert.deepEqual([money(priced!.price), Number(priced!.qty)], [price, 1]);
+    });
+
+    test("a creator that throws (it reads an expired price) leaves both lists as they were; nothing is written, and the push works once refreshed", async () => {
+      const s = session();
+      const video = (await s.get(Track, 80))!;
+      await s.commit(); // expires the track: its price must be read again
+      const [invoice] = await s.scalars(select(Invoice).where(i.invoiceId.eq(7)).options(selectinLoad(Invoice, "tracks"), selectinLoad(Invoice, "lines")));
+      const before = invoice!.tracks.slice();
+      const lines = invoice!.lines.slice();
+      assert.ok(!before.includes(video));
+      assert.throws(() => invoice!.tracks.push(video), ExpiredAttributeError);
+      assert.deepEqual(invoice!.tracks.slice(), before, "the track is not in the view");
+      assert.deepEqual(invoice!.lines.slice(), lines, "no line was made");
+      assert.throws(() => invoice!.tracks.splice(1, 0, video), ExpiredAttributeError);
+      assert.throws(() => invoice!.tracks.unshift(video), ExpiredAttributeError);
+      assert.deepEqual(invoice!.tracks.slice(), before, "nor by splice or unshift");
+      statements.length = 0;
+      await s.commit();
+      assert.deepEqual(kinds().filter((k) => k !== "SELECT"), [], "nothing written");
+      assert.equal(await count("InvoiceLine", `WHERE {InvoiceId} = 7 AND {TrackId} = 80`), 0);
+
+      await s.refresh(video);
+      const [again] = await s.scalars(select(Invoice).where(i.invoiceId.eq(7)).options(selectinLoad(Invoice, "tracks")));
+      again!.tracks.push(video);
+      await s.commit();
+      const [line] = await raw(`SELECT {UnitPrice} AS price FROM {InvoiceLine} WHERE {InvoiceId} = 7 AND {TrackId} = 80`);
+      assert.equal(money(line!.price), (await s.get(Track, 80))!.unitPrice);
     });
 
     test("create(Genre, ...) with its Given key writes that key; a new track under it gets a generated one", async () => {

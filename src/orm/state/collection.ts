@@ -113,9 +113,10 @@ export class InstrumentedList<T extends object> extends Array<T> {
 
   override push(...items: T[]): number {
     this.beforeChange();
+    const at = this.length;
     const length = super.push(...items);
     this.noteAdded(items);
-    for (const item of items) this.events?.added(this.owner!, item);
+    this.reportAdded(items, at);
     return length;
   }
 
@@ -123,7 +124,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
     this.beforeChange();
     const length = super.unshift(...items);
     this.noteAdded(items);
-    for (const item of items) this.events?.added(this.owner!, item);
+    this.reportAdded(items, 0);
     return length;
   }
 
@@ -146,10 +147,31 @@ export class InstrumentedList<T extends object> extends Array<T> {
   override splice(start: number, deleteCount?: number, ...items: T[]): T[] {
     this.beforeChange();
     this.membership = undefined;
+    // Where the items go, as Array.prototype.splice reckons it from the length before.
+    const relative = Math.trunc(start) || 0;
+    const at = relative < 0 ? Math.max(this.length + relative, 0) : Math.min(relative, this.length);
     const removed = deleteCount === undefined ? super.splice(start) : super.splice(start, deleteCount, ...items);
     for (const item of removed) this.events?.removed(this.owner!, item);
-    for (const item of items) this.events?.added(this.owner!, item);
+    this.reportAdded(items, at);
     return removed;
+  }
+
+  /**
+   * Reports `items`, just placed at `at`. An event that throws (a many-to-many's `creator`) has
+   * changed nothing else: that item and those after it leave the list again, so that the list
+   * holds what its events made, and the error goes on to the caller.
+   */
+  private reportAdded(items: readonly T[], at: number): void {
+    const events = this.events;
+    if (events === undefined) return;
+    let i = 0;
+    try {
+      for (; i < items.length; i++) events.added(this.owner!, items[i]!);
+    } catch (error) {
+      this.membership = undefined;
+      super.splice(at + i, items.length - i);
+      throw error;
+    }
   }
 
   /** Removes, in one pass, the members `remove` picks, and reports each (a splice per member would be quadratic). */

@@ -158,21 +158,28 @@ function cascadeInto(session: StateOwner | undefined, rel: RelationshipProperty,
 }
 
 function collectionAdded(owner: object, rel: RelationshipProperty, item: object): void {
-  attachBack(item, rel.backRef, owner, rel);
   const view = rel.associationView;
   // A view assigned while not loaded: whether a link exists is known at flush (`settleReplacement`).
-  if (view && !awaitsCommitted(owner, rel) && !findAssociation(owner, rel, item)) {
-    // Adding through the many-to-many view creates the association object: the creator's, or
-    // one with its columns' defaults (a surrogate key is the database's to generate).
-    const association = rel.spec.options.creator ? created(owner, rel, item) : Object.create(view.association.class_.prototype) as object;
-    const state = ensureState(association, view.association);
+  // Adding through the many-to-many view creates the association object: the creator's, or one
+  // with its columns' defaults (a surrogate key is the database's to generate). The creator runs
+  // first, before anything else changes: when it throws, the list takes the item back and no
+  // other object has been touched.
+  const association =
+    view && !awaitsCommitted(owner, rel) && !findAssociation(owner, rel, item)
+      ? rel.spec.options.creator
+        ? created(owner, rel, item)
+        : (Object.create(view.association.class_.prototype) as object)
+      : undefined;
+  attachBack(item, rel.backRef, owner, rel);
+  if (association !== undefined) {
+    const state = ensureState(association, view!.association);
     if (!rel.spec.options.creator) {
-      for (const [key, column] of view.association.columns) {
+      for (const [key, column] of view!.association.columns) {
         if (column.default !== undefined) state.dict[key] = column.defaultValue();
       }
     }
-    if (state.dict[view.toOwner.key] !== owner) setScalar(association, view.toOwner, owner);
-    if (state.dict[view.toMember.key] !== item) setScalar(association, view.toMember, item);
+    if (state.dict[view!.toOwner.key] !== owner) setScalar(association, view!.toOwner, owner);
+    if (state.dict[view!.toMember.key] !== item) setScalar(association, view!.toMember, item);
     // It joins the owner's session itself: with both ends persistent and their association
     // lists not loaded, no list holds it for a cascade to find.
     cascade(owner, rel, association);
