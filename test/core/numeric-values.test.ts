@@ -18,6 +18,11 @@ const lines = table("core_numeric_lines", metadata, {
   discount: numeric(10, 2),
 });
 const l = lines.c;
+/** Seventeen significant digits: more than a double keeps. */
+const amounts = table("core_numeric_amounts", metadata, {
+  id: integer().primaryKey().autoincrement(false),
+  amount: numeric(20, 2).notNull(),
+});
 
 const seed: { id: number; unitPrice: Decimal; quantity: number; discount: Decimal | null }[] = [
   { id: 1, unitPrice: "0.99", quantity: 3, discount: "0.10" },
@@ -35,7 +40,7 @@ const AS_TEXT = {
 } as const;
 
 forEachDatabase("numeric values", (ctx) => {
-  useSchema(ctx, metadata, { seed: [[lines, seed]] });
+  useSchema(ctx, metadata, { seed: [[lines, seed], [amounts, [{ id: 1, amount: "123456789012345.67" }]]] });
   const dialect = ctx.db.name as keyof typeof AS_TEXT;
   const asText = (expr: string, scale: number) => AS_TEXT[dialect](expr, scale);
 
@@ -98,5 +103,32 @@ forEachDatabase("numeric values", (ctx) => {
     const [rawItems] = await raw("SELECT sum(quantity) AS v FROM core_numeric_lines");
     const [rawAvg] = await raw("SELECT avg(quantity) AS v FROM core_numeric_lines");
     assert.deepEqual([Number(rawItems), Number(rawAvg)], [items, meanQuantity]);
+  });
+
+  test("a literal's scale is the result's: price × 3, × 1.5, × 1.005 in a row, on one engine, keep their digits", async () => {
+    // Before, the statement compiled for × 3 (scale 2) was reused for × 1.5, and SQLite's and
+    // MySQL's floating-point answers were written with two digits: "1.48", "0.99".
+    const first = async (expr: Expression<unknown>) => (await column(expr))[0];
+    assert.equal(await first(l.unitPrice.times(3)), "2.97");
+    assert.equal(await first(l.unitPrice.times(1.5)), "1.485");
+    assert.equal(await first(l.unitPrice.times(1.005)), "0.99495");
+    assert.equal(await first(l.unitPrice.plus("0.005")), "0.995");
+    assert.equal(await first(l.unitPrice.times(3)), "2.97", "and back");
+    assert.deepEqual(await raw(`SELECT ${asText("unit_price * 1.005", 5)} AS v FROM core_numeric_lines WHERE id = 1`), ["0.99495"]);
+  });
+
+  test("a decimal times, plus or minus a bound number is exact on PostgreSQL and MySQL, as in raw SQL", async () => {
+    // mysql2 binds numbers as DOUBLE (and MySQL reads strings as DOUBLE in arithmetic): without
+    // a cast to DECIMAL, MySQL gave 370370367037037.00. SQLite computes in floating point.
+    const row = (
+      await ctx.engine.execute(
+        select(amounts.c.amount.times(3).label("times"), amounts.c.amount.plus(1).label("plus"), amounts.c.amount.minus("0.01").label("minus")),
+      )
+    ).one();
+    const exact = { times: "370370367037037.01", plus: "123456789012346.67", minus: "123456789012345.66" };
+    if (dialect === "sqlite") assert.equal(row.times, "370370367037037.00", "SQLite's double");
+    else assert.deepEqual(row, exact);
+    const rawTimes = await raw(`SELECT ${asText("amount * 3", 2)} AS v FROM core_numeric_amounts`);
+    assert.deepEqual([row.times], rawTimes);
   });
 });

@@ -46,10 +46,13 @@ function expr(w: Walk, node: ExprNode | undefined): void {
         w.key += `${text(node.name)})`;
       }
       return;
-    case "param":
+    case "param": {
       w.params.push(node);
-      w.key += `?${node.type?.kind ?? ""}`;
+      // A decimal's scale decides how the result is read (see literalDecimalType).
+      const type = node.type;
+      w.key += type?.kind === "numeric" ? `?numeric${type.scale ?? ""}` : `?${type?.kind ?? ""}`;
       return;
+    }
     case "binary":
       w.key += `b${node.op}(`;
       expr(w, node.left);

@@ -4,7 +4,7 @@
  * `id` is an integer column.
  */
 import type { BinaryOperator, ExprNode, LabelNode, OrderByNode, SelectNode } from "../ast/nodes.js";
-import { arithmeticType } from "../types/arithmetic-type.js";
+import { arithmeticType, literalDecimalType } from "../types/arithmetic-type.js";
 import type { Decimal, SqlType } from "../types/sql-type.js";
 
 /** Anything that renders to a `SELECT`: select builders, used as subqueries. */
@@ -148,9 +148,10 @@ export class Expression<T> {
   }
 
   private arithmetic<R>(op: BinaryOperator, other: unknown): Expression<R> {
-    const type =
-      other instanceof Expression ? arithmeticType(op, this.type, other.type) : arithmeticType(op, this.type, undefined, other);
-    return new Expression<R>(this.binaryNode(op, other), type);
+    if (other instanceof Expression) return new Expression<R>(this.binaryNode(op, other), arithmeticType(op, this.type, other.type));
+    // A literal beside a decimal is bound as a decimal of its own scale, which the result's scale follows.
+    const bound = this.type?.kind === "numeric" ? literalDecimalType(other) : this.type;
+    return new Expression<R>({ kind: "binary", op, left: this.node, right: toNode(other, bound) }, arithmeticType(op, this.type, undefined, other));
   }
 
   private binaryNode(op: BinaryOperator, other: unknown): ExprNode {

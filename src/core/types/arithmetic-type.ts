@@ -32,6 +32,15 @@ function scaleOf(type: SqlType | undefined, literal: unknown): number | undefine
   }
 }
 
+/**
+ * The type a literal is bound with beside a decimal: a decimal of the literal's own scale. The
+ * result's scale depends on it, so it is part of the statement's shape (its fingerprint): a
+ * statement compiled for `price.times(3)` is not reused, with its reader, for `price.times(1.5)`.
+ */
+export function literalDecimalType(value: unknown): SqlType {
+  return decimalType(literalScale(value));
+}
+
 function literalScale(value: unknown): number | undefined {
   if (typeof value === "bigint") return 0;
   if (typeof value !== "number" && typeof value !== "string") return undefined;

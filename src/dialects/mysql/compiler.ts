@@ -64,6 +64,25 @@ export class MySqlCompiler extends SqlCompiler {
   }
 
   /** MySQL has no NULLS FIRST / LAST: sort on `expr IS NULL` first (false before true). */
+  /**
+   * A value bound beside a decimal in `+`, `-`, `*` is cast to DECIMAL with its own scale. mysql2 sends numbers as
+   * DOUBLE, and MySQL reads strings as DOUBLE in arithmetic: either makes the whole expression
+   * floating point (123456789012345.67 * 3 gives ...037.00). As a DECIMAL it stays exact, as on
+   * PostgreSQL. (`/` is left alone: its digits are each database's own.)
+   */
+  protected override expr(node: ExprNode): string {
+    if (node.kind === "binary" && (node.op === "+" || node.op === "-" || node.op === "*")) {
+      return `${this.exactOperand(node.left)} ${node.op} ${this.exactOperand(node.right)}`;
+    }
+    return super.expr(node);
+  }
+
+  /** Cast to the literal's own scale, which the result's type counts on (see literalDecimalType). */
+  private exactOperand(node: ExprNode): string {
+    if (node.kind !== "param" || node.type?.kind !== "numeric") return this.operand(node);
+    return `CAST(${this.operand(node)} AS DECIMAL(65, ${Math.min(node.type.scale ?? 30, 30)}))`;
+  }
+
   protected override orderByItem(item: OrderByNode): string {
     if (!item.nulls) return super.orderByItem(item);
     return `${this.operand(item.expr)} IS NULL ${item.nulls === "first" ? "DESC" : "ASC"}, ${super.orderByItem({ ...item, nulls: undefined })}`;

@@ -1,7 +1,7 @@
 /**
  * Reading `numeric` values: athanor returns every decimal as a string of the number. PostgreSQL
  * and MySQL send DECIMAL as such text already; a number arrives where the database computed in
- * floating point (SQLite stores NUMERIC as REAL or INTEGER; MySQL turns `decimal * ?` into DOUBLE).
+ * floating point (SQLite stores NUMERIC as REAL or INTEGER; MySQL computes `decimal / ?` as DOUBLE).
  * Such a number is written with the column's (or expression's) scale, as the exact types print
  * it, which also hides the float noise of sums (0.1 + 0.2 -> "0.30").
  */
