@@ -356,6 +356,22 @@ for (const base of await testDatabases()) {
       const [row] = await raw(`SELECT {ReportsTo} AS boss, {HireDate} AS hired FROM {Employee} WHERE {EmployeeId} = 9`);
       assert.equal(Number(row!.boss), 2);
       if (db.name === "sqlite") assert.equal(row!.hired, "2021-06-01 00:00:00");
+
+      // create() requires the key the table does not generate.
+      // @ts-expect-error employeeId is Given: create() without it does not compile
+      assert.ok(create(Employee, { lastName: "X", firstName: "Y", title: null, reportsToId: null, hireDate: null, email: null }));
+      // A new manager and their report in one flush, the report added first: the manager's row goes first.
+      const lead = create(Employee, { employeeId: 10, lastName: "Vega", firstName: "Jo", title: "Support Lead", reportsToId: null, hireDate: null, email: null });
+      const junior = create(Employee, { employeeId: 11, lastName: "Weiss", firstName: "Kim", title: "Support", reportsToId: null, hireDate: null, email: null });
+      junior.reportsTo = lead;
+      lead.reportsTo = (await s.get(Employee, 1))!;
+      s.add(junior);
+      await s.commit();
+      const chain = await raw(
+        `SELECT e.{LastName} AS e, m.{LastName} AS m, b.{LastName} AS b FROM {Employee} e JOIN {Employee} m ON e.{ReportsTo} = m.{EmployeeId} ` +
+          `JOIN {Employee} b ON m.{ReportsTo} = b.{EmployeeId} WHERE e.{EmployeeId} = 11`,
+      );
+      assert.deepEqual(chain, [{ e: "Weiss", m: "Vega", b: "Moreau" }]);
     });
   });
 }
