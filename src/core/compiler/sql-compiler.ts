@@ -12,6 +12,7 @@ import type {
   JoinNode,
   LabelNode,
   LikeNode,
+  OnConflictNode,
   OrderByNode,
   ParamNode,
   SelectNode,
@@ -19,7 +20,7 @@ import type {
   TableNode,
   UpdateNode,
 } from "../ast/nodes.js";
-import { CompileError } from "../errors.js";
+import { CompileError, UnsupportedCompilationError } from "../errors.js";
 import { collectSources } from "../statements/sources.js";
 import { sourcesOf } from "../statements/join-inference.js";
 import type { SqlType } from "../types/sql-type.js";
@@ -110,6 +111,36 @@ export abstract class SqlCompiler {
 
   protected forUpdate(): string {
     return " FOR UPDATE";
+  }
+
+  /** Whether `INSERT ... SELECT` needs a WHERE before `ON CONFLICT` (SQLite would read ON as a join's). */
+  protected readonly upsertSelectNeedsWhere: boolean = false;
+
+  /**
+   * The upsert clause: `ON CONFLICT (target) DO NOTHING | DO UPDATE SET ... WHERE ...` (PostgreSQL,
+   * SQLite). Column references in SET and WHERE stay qualified: unqualified, they would be
+   * ambiguous between the table and `excluded`.
+   */
+  protected onConflict(node: OnConflictNode, insert: InsertNode): string {
+    if (node.action === "duplicateKey") {
+      throw new UnsupportedCompilationError(
+        `onDuplicateKeyUpdate() is MySQL's and MariaDB's upsert, not supported by this dialect; ` +
+          `use onConflictDoUpdate({ target, set }) on INSERT INTO ${insert.table.name}.`,
+      );
+    }
+    const target = node.target.length ? ` (${node.target.map((c) => this.quote(c)).join(", ")})` : "";
+    if (node.action === "doNothing") return ` ON CONFLICT${target} DO NOTHING`;
+    return this.withTarget(insert.table, () => {
+      const set = node.set.map(([name, value]) => `${this.quote(name)} = ${this.expr(value)}`);
+      let sql = ` ON CONFLICT${target} DO UPDATE SET ${set.join(", ")}`;
+      if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
+      return sql;
+    });
+  }
+
+  /** The value a row proposed for insertion has for a column, in an upsert's SET or WHERE. */
+  protected excluded(name: string): string {
+    return `excluded.${this.quote(name)}`;
   }
 
   /** Renders a value inline, for DDL where parameters are not allowed. */
@@ -212,7 +243,9 @@ export abstract class SqlCompiler {
     const table = this.tableName(node.table);
     let sql: string;
     if (node.select) {
-      sql = `INSERT INTO ${table} (${node.columns.map((c) => this.quote(c)).join(", ")}) ${this.select(node.select, false)}`;
+      let query = node.select;
+      if (node.onConflict && this.upsertSelectNeedsWhere && !query.where) query = { ...query, where: { kind: "raw", parts: ["1 = 1"] } };
+      sql = `INSERT INTO ${table} (${node.columns.map((c) => this.quote(c)).join(", ")}) ${this.select(query, false)}`;
     } else if (node.columns.length === 0) {
       if (node.rows.length > 1) throw new CompileError(`A multi-row INSERT into ${node.table.name} needs at least one column.`);
       sql = this.insertDefaultValues(table);
@@ -220,6 +253,7 @@ export abstract class SqlCompiler {
       const rows = node.rows.map((row) => `(${row.map((v) => this.expr(v)).join(", ")})`);
       sql = `INSERT INTO ${table} (${node.columns.map((c) => this.quote(c)).join(", ")}) VALUES ${rows.join(", ")}`;
     }
+    if (node.onConflict) sql += this.onConflict(node.onConflict, node);
     return sql + this.returning(node.returning, "insertReturning", "INSERT");
   }
 
@@ -246,7 +280,7 @@ export abstract class SqlCompiler {
    * (SELECT ... FROM orders WHERE orders.user_id = users.id)` tests each row being changed, where
    * adding `users` to the subquery's FROM would test any row at all.
    */
-  private withTarget<T>(table: TableNode, fn: () => T): T {
+  protected withTarget<T>(table: TableNode, fn: () => T): T {
     this.enclosing.push([table]);
     try {
       return fn();
@@ -356,6 +390,8 @@ export abstract class SqlCompiler {
       }
       case "star":
         return "*";
+      case "excluded":
+        return this.excluded(node.name);
     }
   }
 

@@ -55,6 +55,8 @@ export class SqliteCompiler extends SqlCompiler {
     return name === "char_length" ? "length" : name;
   }
 
+  protected override readonly upsertSelectNeedsWhere = true;
+
   protected override forUpdate(): string {
     return ""; // SQLite locks the whole database for writes; there is no row lock to ask for.
   }
