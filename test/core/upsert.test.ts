@@ -98,7 +98,7 @@ describe("compiled SQL: upsert", () => {
       base.onConflictDoNothing({ target: u.name }),
       base.onConflictDoUpdate({ target: u.id, set: { name: "x" } }),
       base.onConflictDoUpdate({ target: u.id, set: (ex) => ({ name: ex.name }) }),
-      base.onConflictDoUpdate({ target: u.id, set: (ex) => ({ name: ex.email }) }),
+      base.onConflictDoUpdate({ target: u.id, set: (ex) => ({ email: ex.name }) }),
       base.onConflictDoUpdate({ target: u.id, set: { name: "x" }, where: u.active }),
     ].map((stmt) => compileOn("sqlite", stmt).sql);
     assert.equal(new Set(texts).size, texts.length);

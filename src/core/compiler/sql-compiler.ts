@@ -37,18 +37,35 @@ export interface DialectCapabilities {
    * in its INTEGER PRIMARY KEY generates the key instead.
    */
   readonly defaultInValues: boolean;
+  /**
+   * Bind parameters one statement may have: a longer multi-row INSERT is run in chunks (see
+   * `statements/chunking.ts`), a longer IN list is bound as one array parameter.
+   */
+  readonly maxParameters: number;
+}
+
+/**
+ * One placeholder that takes many parameters (in fingerprint order) as one value: a long IN list
+ * bound as an array. `pack` turns their driver values into that one value.
+ */
+export interface PackedSlot {
+  readonly params: readonly number[];
+  readonly pack: (values: unknown[]) => unknown;
 }
 
 /** The text of a compiled statement and, per placeholder, which parameter (in fingerprint order) it takes. */
 export interface CompiledTemplate {
   readonly sql: string;
-  readonly slots: readonly number[];
+  readonly slots: readonly (number | PackedSlot)[];
 }
+
+/** IN lists shorter than this stay lists even in a statement over the parameter limit: packing them saves little. */
+const PACKED_IN_MIN = 100;
 
 type Source = TableNode | AliasNode;
 
 export abstract class SqlCompiler {
-  private readonly slots: number[] = [];
+  private readonly slots: (number | PackedSlot)[] = [];
   /** FROM sources of the enclosing SELECTs, for correlated subqueries. */
   private readonly enclosing: Source[][] = [];
   /** Inside DDL (CHECK constraints): columns unqualified, values inline. */
@@ -155,6 +172,12 @@ export abstract class SqlCompiler {
 
   compile(node: StatementNode): CompiledTemplate {
     const sql = this.statement(node);
+    if (this.slots.length > this.capabilities.maxParameters) {
+      throw new CompileError(
+        `This statement has ${this.slots.length} bind parameters, more than the database allows (${this.capabilities.maxParameters}). ` +
+          `Run it in parts; a multi-row INSERT run with execute() is split for you.`,
+      );
+    }
     return { sql, slots: this.slots };
   }
 
@@ -367,6 +390,9 @@ export abstract class SqlCompiler {
         const values = node.values as readonly ExprNode[];
         // An empty IN list is false (NOT IN: true) on every database, and not valid SQL on some.
         if (values.length === 0) return node.negated ? "1 = 1" : "1 = 0";
+        if (values.length >= PACKED_IN_MIN && this.paramIndex.size > this.capabilities.maxParameters && values.every((v) => v.kind === "param")) {
+          return this.packedIn(this.operand(node.expr), node.negated, values as readonly ParamNode[]);
+        }
         return `${this.operand(node.expr)} ${not}IN (${values.map((v) => this.expr(v)).join(", ")})`;
       }
       case "between":
@@ -411,6 +437,28 @@ export abstract class SqlCompiler {
       default:
         return sql;
     }
+  }
+
+  /**
+   * `expr IN (...)` for a list of values too long to bind one by one in this statement: bound as
+   * one array parameter (see `packedParam`). Dialects that can do so override this.
+   */
+  protected packedIn(_expr: string, _negated: boolean, values: readonly ParamNode[]): string {
+    throw new UnsupportedCompilationError(
+      `An IN list of ${values.length} values takes the statement over the database's ${this.capabilities.maxParameters} ` +
+        `bind parameters, and binding it as one array is not supported by this dialect. Split the list.`,
+    );
+  }
+
+  /** One placeholder for all of `values`, bound as `pack` of their driver values. */
+  protected packedParam(values: readonly ParamNode[], pack: PackedSlot["pack"]): string {
+    const params = values.map((value) => {
+      const index = this.paramIndex.get(value);
+      if (index === undefined) throw new CompileError("Internal error: a parameter was not fingerprinted.");
+      return index;
+    });
+    this.slots.push({ params, pack });
+    return this.placeholder(this.slots.length);
   }
 
   protected param(node: ParamNode): string {

@@ -1,7 +1,8 @@
 /** MySQL / MariaDB SQL: backquoted identifiers, CONCAT, AUTO_INCREMENT, native ENUM. */
 import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
-import type { ExprNode, InsertNode, OnConflictNode, OrderByNode } from "../../core/ast/nodes.js";
+import type { ExprNode, InsertNode, OnConflictNode, OrderByNode, ParamNode } from "../../core/ast/nodes.js";
+import { jsonArrayText } from "../shared/json-array.js";
 import { CompileError, UnsupportedCompilationError } from "../../core/errors.js";
 import type { Column } from "../../core/schema/column.js";
 import type { ForeignKey } from "../../core/schema/constraints.js";
@@ -113,6 +114,14 @@ export class MySqlCompiler extends SqlCompiler {
       const set = node.set.map(([name, value]) => `${this.quote(name)} = ${this.expr(value)}`);
       return ` ON DUPLICATE KEY UPDATE ${set.join(", ")}`;
     });
+  }
+
+  /** A long IN list as one JSON array parameter, read back row by row with `JSON_TABLE` (MariaDB 10.6+, MySQL 8). */
+  protected override packedIn(expr: string, negated: boolean, values: readonly ParamNode[]): string {
+    const type = values.find((v) => v.type)?.type;
+    const columnType = !type || type.kind === "enum" || type.kind === "json" ? "LONGTEXT" : this.typeName(type);
+    const param = this.packedParam(values, jsonArrayText);
+    return `${expr} ${negated ? "NOT " : ""}IN (SELECT ${this.quote("v")} FROM JSON_TABLE(${param}, '$[*]' COLUMNS (${this.quote("v")} ${columnType} PATH '$')) AS ${this.quote("packed")})`;
   }
 
   /** MariaDB has no row alias for the proposed row; `VALUES(col)` is its (and older MySQL's) spelling. */
