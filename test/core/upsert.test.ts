@@ -16,7 +16,8 @@ import {
   table,
   type Executable,
 } from "../../src/index.js";
-import { assertCompile, compileOn, raises } from "../support/assert-compile.js";
+import { StatementCache } from "../../src/core/compiler/statement-cache.js";
+import { assertCompile, compileDialects, compileOn, raises } from "../support/assert-compile.js";
 import { users } from "../support/compile-schema.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { useSchema } from "../support/schema.js";
@@ -89,19 +90,29 @@ describe("compiled SQL: upsert", () => {
     assert.equal(compileOn("postgresql", stmt).sql, 'INSERT INTO "users" ("id", "name") SELECT "users"."id", "users"."name" FROM "users" ON CONFLICT ("id") DO NOTHING');
   });
 
-  test("statements differing only in the upsert clause do not share a cached SQL text", () => {
+  test("statements differing only in the upsert clause have different cache keys", () => {
+    // One cache for all: a fingerprint that left out part of the clause would hand back another's SQL.
+    const cache = new StatementCache(compileDialects.sqlite);
     const base = insert(users).values({ id: 1, name: "ann" });
-    const texts = [
+    const statements = [
       base,
       base.onConflictDoNothing(),
       base.onConflictDoNothing({ target: u.id }),
       base.onConflictDoNothing({ target: u.name }),
+      base.onConflictDoNothing({ target: [u.id, u.name] }),
       base.onConflictDoUpdate({ target: u.id, set: { name: "x" } }),
+      base.onConflictDoUpdate({ target: u.id, set: { email: "x" } }),
       base.onConflictDoUpdate({ target: u.id, set: (ex) => ({ name: ex.name }) }),
       base.onConflictDoUpdate({ target: u.id, set: (ex) => ({ email: ex.name }) }),
+      base.onConflictDoUpdate({ target: u.id, set: (ex) => ({ email: ex.email }) }),
       base.onConflictDoUpdate({ target: u.id, set: { name: "x" }, where: u.active }),
-    ].map((stmt) => compileOn("sqlite", stmt).sql);
-    assert.equal(new Set(texts).size, texts.length);
+      base.onConflictDoUpdate({ target: u.id, set: { name: "x" }, where: (ex) => ex.active }),
+    ];
+    const texts = statements.map((stmt) => cache.compile(stmt.node).sql);
+    assert.equal(new Set(texts).size, texts.length, texts.join("\n"));
+    const mysqlCache = new StatementCache(compileDialects.mysql);
+    const odku = [base.onConflictDoNothing(), base.onDuplicateKeyUpdate({ set: { id: 1 } }), base.onDuplicateKeyUpdate({ set: (ex) => ({ id: ex.id }) })];
+    assert.equal(new Set(odku.map((stmt) => mysqlCache.compile(stmt.node).sql)).size, 3);
   });
 
   test("bad options are refused when building, naming the table and the fix", () => {
