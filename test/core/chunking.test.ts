@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { CompileError, MetaData, deleteFrom, func, insert, integer, or, select, string, table, type Engine } from "../../src/index.js";
+import { CompileError, MetaData, datetime, deleteFrom, func, insert, integer, or, select, string, table, type Engine } from "../../src/index.js";
 import { assertCompile, raises } from "../support/assert-compile.js";
 import { users } from "../support/compile-schema.js";
 import { engineFor, testDatabases } from "../support/databases.js";
@@ -23,6 +23,7 @@ const wide = table("core_chunk_wide", metadata, {
   label: string(20).notNull(),
 });
 const w = wide.c;
+const events = table("core_chunk_events", metadata, { id: integer().primaryKey(), at: datetime().notNull() });
 
 const ROWS = 10_000;
 const rowsOf = (bump: number, count = ROWS) =>
@@ -80,6 +81,7 @@ for (const db of await testDatabases()) {
     });
     beforeEach(async () => {
       await engine.execute(deleteFrom(wide));
+      await engine.execute(deleteFrom(events));
       statements.length = 0;
     });
     after(async () => {
@@ -160,6 +162,14 @@ for (const db of await testDatabases()) {
       const byLabel = (await engine.execute(select(w.id).where(w.label.in(labels)))).rows;
       assert.equal(byLabel.length, 100);
       assert.equal(statements.length, 3);
+    });
+
+    test(`a long IN list of dates is bound in each database's date format`, async () => {
+      const day = (i: number) => new Date(Date.UTC(2024, 0, 1) + i * 60_000 + 123);
+      await engine.execute(insert(events).values(Array.from({ length: 50 }, (_, i) => ({ id: i + 1, at: day(i * 1000) }))));
+      const wanted = Array.from({ length: inCount }, (_, i) => day(i));
+      const found = (await engine.execute(select(events.c.id).where(events.c.at.in(wanted)).orderBy(events.c.id))).rows.map((r) => r.id);
+      assert.deepEqual(found, Array.from({ length: Math.min(50, inCount / 1000) }, (_, i) => i + 1));
     });
   });
 }
