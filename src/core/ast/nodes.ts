@@ -209,7 +209,7 @@ export interface InsertNode {
   readonly rows: readonly (readonly ExprNode[])[];
   readonly select: SelectNode | undefined;
   /** What to do with a row that conflicts with an existing one; undefined for a plain INSERT. */
-  readonly onConflict?: OnConflictNode | undefined;
+  readonly onConflict: OnConflictNode | undefined;
   readonly returning: readonly LabelNode[];
 }
 

@@ -79,7 +79,7 @@ export class Insert<C extends ColumnMap, Row = {}> implements Executable<Row> {
 }
 
 export function insert<C extends ColumnMap>(table: Table<string, C>): Insert<C> {
-  return new Insert(table, { kind: "insert", table: table.fromNode, columns: [], rows: [], select: undefined, returning: [] });
+  return new Insert(table, { kind: "insert", table: table.fromNode, columns: [], rows: [], select: undefined, onConflict: undefined, returning: [] });
 }
 
 /**
