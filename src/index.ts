@@ -44,6 +44,7 @@ export { func } from "./core/expression/functions.js";
 export { sql, RawSql } from "./core/expression/sql-tag.js";
 export { select, Select, Subquery } from "./core/statements/select.js";
 export { insert, Insert } from "./core/statements/insert.js";
+export type { Excluded, UpsertSet, OnConflictDoUpdateOptions, OnConflictDoNothingOptions, OnDuplicateKeyUpdateOptions } from "./core/statements/upsert.js";
 export { update, Update } from "./core/statements/update.js";
 export { deleteFrom, Delete } from "./core/statements/delete.js";
 export type { Executable } from "./core/statements/executable.js";

@@ -20,6 +20,14 @@ export class CompileError extends AthanorError {
   override name = "CompileError";
 }
 
+/**
+ * The statement uses a form the target dialect's SQL cannot express (e.g. `ON CONFLICT` on
+ * MySQL). Raised when compiling, so no SQL the server would reject is ever sent.
+ */
+export class UnsupportedCompilationError extends CompileError {
+  override name = "UnsupportedCompilationError";
+}
+
 /** An operation was requested in a state that does not allow it. */
 export class InvalidRequestError extends AthanorError {
   override name = "InvalidRequestError";

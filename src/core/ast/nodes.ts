@@ -148,6 +148,16 @@ export interface StarNode {
   readonly kind: "star";
 }
 
+/**
+ * In an upsert's SET or WHERE, the value the row proposed for insertion has for a column:
+ * `excluded.col` (PostgreSQL, SQLite), `VALUES(col)` (MySQL, MariaDB).
+ */
+export interface ExcludedNode {
+  readonly kind: "excluded";
+  /** The column's database name. */
+  readonly name: string;
+}
+
 export type ExprNode =
   | ColumnNode
   | ParamNode
@@ -165,7 +175,8 @@ export type ExprNode =
   | ExistsNode
   | ScalarSubqueryNode
   | CaseNode
-  | StarNode;
+  | StarNode
+  | ExcludedNode;
 
 export interface OrderByNode {
   readonly expr: ExprNode;
@@ -197,7 +208,23 @@ export interface InsertNode {
   /** One list of values per row, in `columns` order. Empty with `select` set. */
   readonly rows: readonly (readonly ExprNode[])[];
   readonly select: SelectNode | undefined;
+  /** What to do with a row that conflicts with an existing one; undefined for a plain INSERT. */
+  readonly onConflict: OnConflictNode | undefined;
   readonly returning: readonly LabelNode[];
+}
+
+/**
+ * The upsert clause. `doNothing` and `doUpdate` are PostgreSQL's and SQLite's
+ * `ON CONFLICT (target) DO ...`; `duplicateKey` is MySQL's `ON DUPLICATE KEY UPDATE`, which
+ * applies to a conflict on any unique key and has neither target nor WHERE.
+ */
+export interface OnConflictNode {
+  readonly kind: "onConflict";
+  readonly action: "doNothing" | "doUpdate" | "duplicateKey";
+  /** Database names of the conflict target's columns; empty for none. */
+  readonly target: readonly string[];
+  readonly set: readonly (readonly [string, ExprNode])[];
+  readonly where: ExprNode | undefined;
 }
 
 export interface UpdateNode {

@@ -3,7 +3,7 @@
  * shape compile to the same SQL, so the compiled text is cached under this key and only the
  * parameter values (collected in the same walk) change between executions.
  */
-import type { AliasNode, ExprNode, FromNode, LabelNode, Node, ParamNode, SelectNode, StatementNode, TableNode } from "../ast/nodes.js";
+import type { AliasNode, ExprNode, FromNode, LabelNode, Node, OnConflictNode, ParamNode, SelectNode, StatementNode, TableNode } from "../ast/nodes.js";
 
 export interface Fingerprint {
   readonly key: string;
@@ -138,6 +138,9 @@ function expr(w: Walk, node: ExprNode | undefined): void {
     case "star":
       w.key += "*";
       return;
+    case "excluded":
+      w.key += `x${text(node.name)}`;
+      return;
   }
 }
 
@@ -225,6 +228,8 @@ function root(w: Walk, node: Node): void {
       }
       if (node.select) select(w, node.select);
       w.key += "|";
+      if (node.onConflict) onConflict(w, node.onConflict);
+      w.key += "|";
       labels(w, node.returning);
       w.key += ")";
       return;
@@ -250,6 +255,20 @@ function root(w: Walk, node: Node): void {
     default:
       return expr(w, node as ExprNode);
   }
+}
+
+/** The upsert clause: its action, target column names, SET pairs and WHERE. */
+function onConflict(w: Walk, node: OnConflictNode): void {
+  w.key += `${node.action}(`;
+  for (const column of node.target) w.key += text(column);
+  w.key += "|";
+  for (const [name, value] of node.set) {
+    w.key += text(name);
+    expr(w, value);
+  }
+  w.key += "|";
+  expr(w, node.where);
+  w.key += ")";
 }
 
 /** Tables live as long as their MetaData: each one's key is built once, not per column reference. */

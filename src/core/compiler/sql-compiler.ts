@@ -12,6 +12,7 @@ import type {
   JoinNode,
   LabelNode,
   LikeNode,
+  OnConflictNode,
   OrderByNode,
   ParamNode,
   SelectNode,
@@ -19,7 +20,7 @@ import type {
   TableNode,
   UpdateNode,
 } from "../ast/nodes.js";
-import { CompileError } from "../errors.js";
+import { CompileError, UnsupportedCompilationError } from "../errors.js";
 import { collectSources } from "../statements/sources.js";
 import { sourcesOf } from "../statements/join-inference.js";
 import type { SqlType } from "../types/sql-type.js";
@@ -36,18 +37,35 @@ export interface DialectCapabilities {
    * in its INTEGER PRIMARY KEY generates the key instead.
    */
   readonly defaultInValues: boolean;
+  /**
+   * Bind parameters one statement may have: a longer multi-row INSERT is run in chunks (see
+   * `statements/chunking.ts`), a longer IN list is bound as one array parameter.
+   */
+  readonly maxParameters: number;
+}
+
+/**
+ * One placeholder that takes many parameters (in fingerprint order) as one value: a long IN list
+ * bound as an array. `pack` turns their driver values into that one value.
+ */
+export interface PackedSlot {
+  readonly params: readonly number[];
+  readonly pack: (values: unknown[]) => unknown;
 }
 
 /** The text of a compiled statement and, per placeholder, which parameter (in fingerprint order) it takes. */
 export interface CompiledTemplate {
   readonly sql: string;
-  readonly slots: readonly number[];
+  readonly slots: readonly (number | PackedSlot)[];
 }
+
+/** IN lists shorter than this stay lists even in a statement over the parameter limit: packing them saves little. */
+const PACKED_IN_MIN = 100;
 
 type Source = TableNode | AliasNode;
 
 export abstract class SqlCompiler {
-  private readonly slots: number[] = [];
+  private readonly slots: (number | PackedSlot)[] = [];
   /** FROM sources of the enclosing SELECTs, for correlated subqueries. */
   private readonly enclosing: Source[][] = [];
   /** Inside DDL (CHECK constraints): columns unqualified, values inline. */
@@ -112,6 +130,36 @@ export abstract class SqlCompiler {
     return " FOR UPDATE";
   }
 
+  /** Whether `INSERT ... SELECT` needs a WHERE before `ON CONFLICT` (SQLite would read ON as a join's). */
+  protected readonly upsertSelectNeedsWhere: boolean = false;
+
+  /**
+   * The upsert clause: `ON CONFLICT (target) DO NOTHING | DO UPDATE SET ... WHERE ...` (PostgreSQL,
+   * SQLite). Column references in SET and WHERE stay qualified: unqualified, they would be
+   * ambiguous between the table and `excluded`.
+   */
+  protected onConflict(node: OnConflictNode, insert: InsertNode): string {
+    if (node.action === "duplicateKey") {
+      throw new UnsupportedCompilationError(
+        `onDuplicateKeyUpdate() is MySQL's and MariaDB's upsert, not supported by this dialect; ` +
+          `use onConflictDoUpdate({ target, set }) on INSERT INTO ${insert.table.name}.`,
+      );
+    }
+    const target = node.target.length ? ` (${node.target.map((c) => this.quote(c)).join(", ")})` : "";
+    if (node.action === "doNothing") return ` ON CONFLICT${target} DO NOTHING`;
+    return this.withTarget(insert.table, () => {
+      const set = node.set.map(([name, value]) => `${this.quote(name)} = ${this.expr(value)}`);
+      let sql = ` ON CONFLICT${target} DO UPDATE SET ${set.join(", ")}`;
+      if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
+      return sql;
+    });
+  }
+
+  /** The value a row proposed for insertion has for a column, in an upsert's SET or WHERE. */
+  protected excluded(name: string): string {
+    return `excluded.${this.quote(name)}`;
+  }
+
   /** Renders a value inline, for DDL where parameters are not allowed. */
   literal(value: unknown): string {
     if (value === null || value === undefined) return "NULL";
@@ -124,6 +172,12 @@ export abstract class SqlCompiler {
 
   compile(node: StatementNode): CompiledTemplate {
     const sql = this.statement(node);
+    if (this.slots.length > this.capabilities.maxParameters) {
+      throw new CompileError(
+        `This statement has ${this.slots.length} bind parameters, more than the database allows (${this.capabilities.maxParameters}). ` +
+          `Run it in parts; a multi-row INSERT run with execute() is split for you.`,
+      );
+    }
     return { sql, slots: this.slots };
   }
 
@@ -212,7 +266,9 @@ export abstract class SqlCompiler {
     const table = this.tableName(node.table);
     let sql: string;
     if (node.select) {
-      sql = `INSERT INTO ${table} (${node.columns.map((c) => this.quote(c)).join(", ")}) ${this.select(node.select, false)}`;
+      let query = node.select;
+      if (node.onConflict && this.upsertSelectNeedsWhere && !query.where) query = { ...query, where: { kind: "raw", parts: ["1 = 1"] } };
+      sql = `INSERT INTO ${table} (${node.columns.map((c) => this.quote(c)).join(", ")}) ${this.select(query, false)}`;
     } else if (node.columns.length === 0) {
       if (node.rows.length > 1) throw new CompileError(`A multi-row INSERT into ${node.table.name} needs at least one column.`);
       sql = this.insertDefaultValues(table);
@@ -220,6 +276,7 @@ export abstract class SqlCompiler {
       const rows = node.rows.map((row) => `(${row.map((v) => this.expr(v)).join(", ")})`);
       sql = `INSERT INTO ${table} (${node.columns.map((c) => this.quote(c)).join(", ")}) VALUES ${rows.join(", ")}`;
     }
+    if (node.onConflict) sql += this.onConflict(node.onConflict, node);
     return sql + this.returning(node.returning, "insertReturning", "INSERT");
   }
 
@@ -246,7 +303,7 @@ export abstract class SqlCompiler {
    * (SELECT ... FROM orders WHERE orders.user_id = users.id)` tests each row being changed, where
    * adding `users` to the subquery's FROM would test any row at all.
    */
-  private withTarget<T>(table: TableNode, fn: () => T): T {
+  protected withTarget<T>(table: TableNode, fn: () => T): T {
     this.enclosing.push([table]);
     try {
       return fn();
@@ -333,6 +390,9 @@ export abstract class SqlCompiler {
         const values = node.values as readonly ExprNode[];
         // An empty IN list is false (NOT IN: true) on every database, and not valid SQL on some.
         if (values.length === 0) return node.negated ? "1 = 1" : "1 = 0";
+        if (values.length >= PACKED_IN_MIN && this.paramIndex.size > this.capabilities.maxParameters && values.every((v) => v.kind === "param")) {
+          return this.packedIn(this.operand(node.expr), node.negated, values as readonly ParamNode[]);
+        }
         return `${this.operand(node.expr)} ${not}IN (${values.map((v) => this.expr(v)).join(", ")})`;
       }
       case "between":
@@ -356,6 +416,8 @@ export abstract class SqlCompiler {
       }
       case "star":
         return "*";
+      case "excluded":
+        return this.excluded(node.name);
     }
   }
 
@@ -375,6 +437,28 @@ export abstract class SqlCompiler {
       default:
         return sql;
     }
+  }
+
+  /**
+   * `expr IN (...)` for a list of values too long to bind one by one in this statement: bound as
+   * one array parameter (see `packedParam`). Dialects that can do so override this.
+   */
+  protected packedIn(_expr: string, _negated: boolean, values: readonly ParamNode[]): string {
+    throw new UnsupportedCompilationError(
+      `An IN list of ${values.length} values takes the statement over the database's ${this.capabilities.maxParameters} ` +
+        `bind parameters, and binding it as one array is not supported by this dialect. Split the list.`,
+    );
+  }
+
+  /** One placeholder for all of `values`, bound as `pack` of their driver values. */
+  protected packedParam(values: readonly ParamNode[], pack: PackedSlot["pack"]): string {
+    const params = values.map((value) => {
+      const index = this.paramIndex.get(value);
+      if (index === undefined) throw new CompileError("Internal error: a parameter was not fingerprinted.");
+      return index;
+    });
+    this.slots.push({ params, pack });
+    return this.placeholder(this.slots.length);
   }
 
   protected param(node: ParamNode): string {

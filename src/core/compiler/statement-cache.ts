@@ -6,10 +6,11 @@ import type { ParamNode, StatementNode } from "../ast/nodes.js";
 import type { CompiledQuery, ResultColumn, ValueProcessor } from "./compiled-query.js";
 import type { Dialect } from "./dialect.js";
 import { fingerprint } from "./fingerprint.js";
+import type { CompiledTemplate } from "./sql-compiler.js";
 
 interface CacheEntry {
   readonly sql: string;
-  readonly slots: readonly number[];
+  readonly slots: CompiledTemplate["slots"];
   readonly bindProcessors: readonly (ValueProcessor | undefined)[];
   readonly resultColumns: readonly ResultColumn[];
   readonly resultProcessors: readonly (readonly [string, ValueProcessor])[];
@@ -60,7 +61,7 @@ export class StatementCache {
     return {
       sql,
       slots,
-      bindProcessors: slots.map((i) => this.dialect.bindProcessor(params[i]!.type)),
+      bindProcessors: slots.map((slot) => this.dialect.bindProcessor(params[typeof slot === "number" ? slot : slot.params[0]!]!.type)),
       resultColumns,
       resultProcessors,
       resultProcessorsByIndex,
@@ -69,9 +70,9 @@ export class StatementCache {
 
   private bind(entry: CacheEntry, params: readonly ParamNode[]): CompiledQuery {
     const values = entry.slots.map((slot, i) => {
-      const value = params[slot]!.value;
       const process = entry.bindProcessors[i];
-      return process && value !== null && value !== undefined ? process(value) : value;
+      if (typeof slot !== "number") return slot.pack(slot.params.map((p) => driverValue(params[p]!.value, process)));
+      return driverValue(params[slot]!.value, process);
     });
     return {
       sql: entry.sql,
@@ -81,6 +82,10 @@ export class StatementCache {
       resultProcessorsByIndex: entry.resultProcessorsByIndex,
     };
   }
+}
+
+function driverValue(value: unknown, process: ValueProcessor | undefined): unknown {
+  return process && value !== null && value !== undefined ? process(value) : value;
 }
 
 function outputColumns(node: StatementNode): ResultColumn[] {

@@ -2,7 +2,7 @@
  * `insert(users).values({ name: "ann" })`, several rows at once, or `fromSelect(...)`.
  * Client-side column defaults are applied here, once per row.
  */
-import type { ExprNode, InsertNode } from "../ast/nodes.js";
+import type { ExprNode, InsertNode, OnConflictNode } from "../ast/nodes.js";
 import { ArgumentError } from "../errors.js";
 import { Expression } from "../expression/expression.js";
 import type { Column } from "../schema/column.js";
@@ -10,6 +10,14 @@ import type { ColumnMap, InsertRowOf, Table } from "../schema/table.js";
 import type { Executable } from "./executable.js";
 import type { Select } from "./select.js";
 import { labelItems, type RowOfItems, type SelectItem } from "./selectable.js";
+import {
+  doNothingClause,
+  doUpdateClause,
+  duplicateKeyClause,
+  type OnConflictDoNothingOptions,
+  type OnConflictDoUpdateOptions,
+  type OnDuplicateKeyUpdateOptions,
+} from "./upsert.js";
 
 /** A row for insert or update: each value may also be an expression. */
 export type ValuesOf<R> = { [K in keyof R]: R[K] | Expression<R[K]> | Expression<NonNullable<R[K]>> };
@@ -37,6 +45,33 @@ export class Insert<C extends ColumnMap, Row = {}> implements Executable<Row> {
     return new Insert(this.table, { ...this.node, columns: columns.map((c) => c.name), rows: [], select: query.node });
   }
 
+  /**
+   * Upsert: a row that conflicts with an existing one on `target` (a primary key or unique
+   * constraint) updates that row instead: `ON CONFLICT (target) DO UPDATE` (PostgreSQL, SQLite).
+   * `set` may use the proposed row: `set: (excluded) => ({ name: excluded.name })`.
+   */
+  onConflictDoUpdate(options: OnConflictDoUpdateOptions<C>): Insert<C, Row> {
+    return this.withConflict(doUpdateClause(this.table, options));
+  }
+
+  /**
+   * Insert-or-ignore: a row that conflicts with an existing one is skipped. PostgreSQL and
+   * SQLite; on MySQL and MariaDB without a target (the no-op `ON DUPLICATE KEY UPDATE col = col`).
+   */
+  onConflictDoNothing(options: OnConflictDoNothingOptions<C> = {}): Insert<C, Row> {
+    return this.withConflict(doNothingClause(this.table, options));
+  }
+
+  /** MySQL's and MariaDB's upsert, on a conflict with any unique key: `ON DUPLICATE KEY UPDATE ...`. */
+  onDuplicateKeyUpdate(options: OnDuplicateKeyUpdateOptions<C>): Insert<C, Row> {
+    return this.withConflict(duplicateKeyClause(this.table, options));
+  }
+
+  private withConflict(onConflict: OnConflictNode): Insert<C, Row> {
+    if (this.node.onConflict) throw new ArgumentError(`insert(${this.table.name}) already has an upsert clause; give only one.`);
+    return new Insert(this.table, { ...this.node, onConflict });
+  }
+
   /** `RETURNING ...` (PostgreSQL, SQLite, MariaDB). */
   returning<const I extends readonly SelectItem[]>(...items: I): Insert<C, RowOfItems<I>> {
     return new Insert<C, RowOfItems<I>>(this.table, { ...this.node, returning: labelItems(items).labels });
@@ -44,7 +79,7 @@ export class Insert<C extends ColumnMap, Row = {}> implements Executable<Row> {
 }
 
 export function insert<C extends ColumnMap>(table: Table<string, C>): Insert<C> {
-  return new Insert(table, { kind: "insert", table: table.fromNode, columns: [], rows: [], select: undefined, returning: [] });
+  return new Insert(table, { kind: "insert", table: table.fromNode, columns: [], rows: [], select: undefined, onConflict: undefined, returning: [] });
 }
 
 /**

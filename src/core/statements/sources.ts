@@ -56,6 +56,7 @@ export function collectSources(exprs: readonly (ExprNode | undefined)[]): (Table
         return;
       case "param":
       case "star":
+      case "excluded":
       case "exists":
       case "scalarSubquery":
         return;

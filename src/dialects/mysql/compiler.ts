@@ -1,7 +1,9 @@
 /** MySQL / MariaDB SQL: backquoted identifiers, CONCAT, AUTO_INCREMENT, native ENUM. */
 import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
-import type { ExprNode, OrderByNode } from "../../core/ast/nodes.js";
+import type { ExprNode, InsertNode, OnConflictNode, OrderByNode, ParamNode } from "../../core/ast/nodes.js";
+import { jsonArrayText } from "../shared/json-array.js";
+import { CompileError, UnsupportedCompilationError } from "../../core/errors.js";
 import type { Column } from "../../core/schema/column.js";
 import type { ForeignKey } from "../../core/schema/constraints.js";
 import type { SqlType } from "../../core/types/sql-type.js";
@@ -100,6 +102,50 @@ export class MySqlCompiler extends SqlCompiler {
 
   protected override insertDefaultValues(table: string): string {
     return `INSERT INTO ${table} () VALUES ()`;
+  }
+
+  /**
+   * `ON DUPLICATE KEY UPDATE`, which fires on a conflict with any unique key. A conflict target
+   * or a WHERE on the update cannot be expressed, so `onConflictDoUpdate` is refused rather than
+   * widened; `onConflictDoNothing()` without a target is the no-op update `col = col`.
+   */
+  protected override onConflict(node: OnConflictNode, insert: InsertNode): string {
+    const table = insert.table.name;
+    if (node.action === "doNothing") {
+      if (node.target.length) {
+        throw new UnsupportedCompilationError(
+          `MySQL and MariaDB cannot restrict an upsert to a conflict target, so onConflictDoNothing({ target }) on ` +
+            `INSERT INTO ${table} is not supported by this dialect; call onConflictDoNothing() without a target ` +
+            `(it ignores a conflict on any unique key).`,
+        );
+      }
+      if (!insert.columns.length) throw new CompileError(`INSERT INTO ${table} with onConflictDoNothing() needs at least one column.`);
+      const column = this.quote(insert.columns[0]!);
+      return ` ON DUPLICATE KEY UPDATE ${column} = ${column}`;
+    }
+    if (node.action === "doUpdate") {
+      throw new UnsupportedCompilationError(
+        `ON CONFLICT ... DO UPDATE is not supported by this dialect (MySQL, MariaDB); on INSERT INTO ${table} use ` +
+          `onDuplicateKeyUpdate({ set }), which applies to a conflict on any unique key and has no WHERE.`,
+      );
+    }
+    return this.withTarget(insert.table, () => {
+      const set = node.set.map(([name, value]) => `${this.quote(name)} = ${this.expr(value)}`);
+      return ` ON DUPLICATE KEY UPDATE ${set.join(", ")}`;
+    });
+  }
+
+  /** A long IN list as one JSON array parameter, read back row by row with `JSON_TABLE` (MariaDB 10.6+, MySQL 8). */
+  protected override packedIn(expr: string, negated: boolean, values: readonly ParamNode[]): string {
+    const type = values.find((v) => v.type)?.type;
+    const columnType = !type || type.kind === "enum" || type.kind === "json" ? "LONGTEXT" : this.typeName(type);
+    const param = this.packedParam(values, jsonArrayText);
+    return `${expr} ${negated ? "NOT " : ""}IN (SELECT ${this.quote("v")} FROM JSON_TABLE(${param}, '$[*]' COLUMNS (${this.quote("v")} ${columnType} PATH '$')) AS ${this.quote("packed")})`;
+  }
+
+  /** MariaDB has no row alias for the proposed row; `VALUES(col)` is its (and older MySQL's) spelling. */
+  protected override excluded(name: string): string {
+    return `VALUES(${this.quote(name)})`;
   }
 
   override literal(value: unknown): string {

@@ -15,7 +15,7 @@ function capabilitiesFor(serverVersion: string): DialectCapabilities {
   const mariadb = /mariadb/i.test(serverVersion);
   const [major = 0, minor = 0] = serverVersion.split(/[.-]/).map(Number);
   const returning = mariadb && (major > 10 || (major === 10 && minor >= 5));
-  return { insertReturning: returning, updateReturning: false, deleteReturning: returning, fullJoin: false, ilike: false, defaultInValues: true };
+  return { insertReturning: returning, updateReturning: false, deleteReturning: returning, fullJoin: false, ilike: false, defaultInValues: true, maxParameters: 65_535 };
 }
 
 /** Longer names are refused by the server. */

@@ -1,7 +1,7 @@
 /** PostgreSQL's SQL: `$n` placeholders, ILIKE, identity columns. */
 import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
-import type { LikeNode } from "../../core/ast/nodes.js";
+import type { LikeNode, ParamNode } from "../../core/ast/nodes.js";
 import type { Column } from "../../core/schema/column.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 
@@ -48,6 +48,14 @@ export class PostgresCompiler extends SqlCompiler {
   protected override like(node: LikeNode): string {
     if (!node.caseInsensitive) return super.like(node);
     return `${this.operand(node.expr)} ${node.negated ? "NOT ILIKE" : "ILIKE"} ${this.operand(node.pattern)}`;
+  }
+
+  /** A long IN list as one array parameter: `= ANY($1)`, which PostgreSQL plans as it plans `IN (...)`. */
+  protected override packedIn(expr: string, negated: boolean, values: readonly ParamNode[]): string {
+    const type = values.find((v) => v.type)?.type;
+    const param = this.packedParam(values, (driverValues) => driverValues);
+    const array = type ? `CAST(${param} AS ${this.typeName(type)}[])` : param;
+    return negated ? `${expr} <> ALL(${array})` : `${expr} = ANY(${array})`;
   }
 }
 

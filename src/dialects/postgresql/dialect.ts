@@ -14,6 +14,7 @@ const capabilities: DialectCapabilities = {
   fullJoin: true,
   ilike: true,
   defaultInValues: true,
+  maxParameters: 65_535,
 };
 
 /** NAMEDATALEN - 1: longer names are cut silently by the server. */

@@ -1,7 +1,8 @@
 /** SQLite's SQL: double-quoted identifiers, `?` placeholders, rowid primary keys. */
 import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
-import type { ExprNode } from "../../core/ast/nodes.js";
+import type { ExprNode, ParamNode } from "../../core/ast/nodes.js";
+import { jsonArrayText } from "../shared/json-array.js";
 import { CompileError } from "../../core/errors.js";
 import type { Column } from "../../core/schema/column.js";
 import type { ForeignKey } from "../../core/schema/constraints.js";
@@ -53,6 +54,13 @@ export class SqliteCompiler extends SqlCompiler {
   /** SQLite's `length()` counts characters; it has no `char_length()`. */
   protected override functionName(name: string): string {
     return name === "char_length" ? "length" : name;
+  }
+
+  protected override readonly upsertSelectNeedsWhere = true;
+
+  /** A long IN list as one JSON array parameter, read back row by row with `json_each`. */
+  protected override packedIn(expr: string, negated: boolean, values: readonly ParamNode[]): string {
+    return `${expr} ${negated ? "NOT " : ""}IN (SELECT value FROM json_each(${this.packedParam(values, jsonArrayText)}))`;
   }
 
   protected override forUpdate(): string {

@@ -13,6 +13,7 @@ const capabilities: DialectCapabilities = {
   fullJoin: true,
   ilike: false,
   defaultInValues: false,
+  maxParameters: 32_766,
 };
 
 export function sqliteDialect(): EngineDialect {

@@ -11,7 +11,7 @@ import { Select as SelectStatement } from "../../core/statements/select.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf } from "../state/instance-state.js";
-import { setLoaded } from "../state/relationship-events.js";
+import { setLoaded } from "../state/loaded-lists.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 
 export interface JoinedLoad {

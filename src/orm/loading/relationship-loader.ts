@@ -11,7 +11,7 @@ import { select, type Select } from "../../core/statements/select.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { identityKeyOf } from "../identity/identity-map.js";
 import { stateOf } from "../state/instance-state.js";
-import { setLoaded } from "../state/relationship-events.js";
+import { setLoaded } from "../state/loaded-lists.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import { chunks, keyFilter, keysPerStatement } from "./keys.js";
 

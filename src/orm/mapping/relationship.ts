@@ -6,6 +6,8 @@ import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
 import type { RelationshipKind } from "../typing/checks.js";
 import { NotConfiguredError } from "../errors.js";
+import type { CollectionEvents } from "../state/collection.js";
+import { RelationshipEvents } from "../state/relationship-events.js";
 import { parseCascade, type CascadeOption } from "./cascade.js";
 import type { Mapper } from "./mapper.js";
 import { isCollectionKind, type RelationshipSpec } from "./relationship-spec.js";
@@ -62,6 +64,8 @@ export class RelationshipProperty {
   associationView: AssociationView | undefined;
   /** On an association's many-to-one: the many-to-many views that read through it. */
   readonly views: RelationshipProperty[] = [];
+  /** What this relationship's lists report their changes to (the in-memory events: back-references, cascades). */
+  readonly events: CollectionEvents = new RelationshipEvents(this);
 
   /** A many-to-one whose foreign key references its target's primary key, in key order; set at configure. */
   referencesTargetKey = false;

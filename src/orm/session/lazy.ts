@@ -11,7 +11,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { DetachedInstanceError } from "../errors.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { raiseLoadError } from "../state/raise-load.js";
-import { loadedValue } from "../state/relationship-events.js";
+import { loadedValue } from "../state/loaded-lists.js";
 
 type Loader = (rel: RelationshipProperty, objects: readonly object[]) => Promise<void>;
 

@@ -11,7 +11,8 @@ import type { InstrumentedList } from "./collection.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
 import { raiseLoadError } from "./raise-load.js";
 import { valueBeforeMutation, watchValue, type MutableKind } from "./mutable-values.js";
-import { changingState, collectionOf, loadedValue, newCollection, scalarChanged, targetOf } from "./relationship-events.js";
+import { collectionOf, loadedValue, newCollection } from "./loaded-lists.js";
+import { changingState, scalarChanged, targetOf } from "./relationship-events.js";
 
 export interface AttributeImpl {
   get(obj: object): unknown;

@@ -1,7 +1,7 @@
 /** The loaded objects an object's relationships cascade an operation to (expunge, refresh-expire). */
 import type { CascadeOption } from "../mapping/cascade.js";
 import type { InstanceState } from "./instance-state.js";
-import { loadedValue } from "./relationship-events.js";
+import { loadedValue } from "./loaded-lists.js";
 
 export function cascadedObjects(state: InstanceState, kind: CascadeOption): object[] {
   const into: object[] = [];

@@ -23,7 +23,7 @@ import { identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
 import { keyOf } from "../identity/object-keys.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { sameValue, storedValue } from "../state/mutable-values.js";
-import { setLoaded } from "../state/relationship-events.js";
+import { setLoaded } from "../state/loaded-lists.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { checkKeyGiven, keyRulesOf, nullIdentityKey } from "./identity-keys.js";
 import { executeInsertBatch } from "./insert-batch.js";

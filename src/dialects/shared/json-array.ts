@@ -1,0 +1,21 @@
+/**
+ * Driver values as the text of a JSON array, for a long IN list bound as one parameter and read
+ * back with `json_each` (SQLite) or `JSON_TABLE` (MariaDB, MySQL). Bigints keep every digit.
+ */
+import { ArgumentError } from "../../core/errors.js";
+
+export function jsonArrayText(values: readonly unknown[]): string {
+  let text = "[";
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (i > 0) text += ",";
+    if (typeof value === "bigint") text += String(value);
+    else if (value === null || value === undefined) text += "null";
+    else if (typeof value === "object") {
+      throw new ArgumentError(
+        "An IN list too long to bind value by value is bound as one JSON array here, which cannot hold binary values; split the list.",
+      );
+    } else text += JSON.stringify(value);
+  }
+  return `${text}]`;
+}
