@@ -213,3 +213,12 @@ test("experimentalDecorators: tsc refuses every decorator; under tsx athanor's f
     /ArgumentError: @column on \w+\.\w+ was called as a legacy decorator: the project compiles with "experimentalDecorators"\. athanor uses standard decorators: remove "experimentalDecorators"/,
   );
 });
+
+// `todo` until the compiled CLI lands (branch i15-cli: bin/athanor.mjs runs dist/): here the
+// command still runs src/ through tsx, and the tarball no longer ships src/. Remove `todo` then.
+test("npx athanor check on the compiled models", { todo: "bin/athanor.mjs must run dist/ (compiled CLI)" }, () => {
+  const result = run("npx", ["--no-install", "athanor", "check", "esm/out/index.js"], app);
+  assert.equal(result.status, 0, output(result));
+  assert.match(result.stdout, /athanor check esm\/out\/index\.js: OK, no problems/);
+  assert.match(result.stdout, /models\s+3\s+\(Association, Child, Parent\)/);
+});
