@@ -230,3 +230,19 @@ export class ConnectionsNotReturnedWarning extends AthanorError {
     super(message);
   }
 }
+
+/**
+ * A package athanor loads only when it is needed (a database driver, `@viz-js/viz` for SVG) is not
+ * installed. `packageName` is what to install: the message ends with the `npm install` command.
+ */
+export class MissingPackageError extends AthanorError {
+  override name = "MissingPackageError";
+
+  constructor(
+    message: string,
+    readonly packageName: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

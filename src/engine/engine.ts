@@ -73,6 +73,8 @@ export class Engine implements SchemaExecutor {
       driver = await pool.driver;
     } catch (error) {
       if (this.pool === pool) this.pool = undefined;
+      // Athanor's own errors (a driver package not installed) are already clear: not the driver's.
+      if (error instanceof AthanorError) throw error;
       throw this.dialect.translateError(error, undefined, undefined);
     }
     const raw = await this.acquire(driver, pool);

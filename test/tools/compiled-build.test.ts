@@ -75,7 +75,7 @@ await engine.dispose();
 
 before(() => {
   const library = join(project, "node_modules/athanor");
-  compile(compilers["TypeScript 7"], ["-p", join(root, "tsconfig.build.json"), "--outDir", library, "--sourceMap", "false"]);
+  compile(compilers["TypeScript 7"], ["-p", join(root, "tsconfig.build.json"), "--outDir", library, "--sourceMap", "false", "--inlineSources", "false"]);
   writeFileSync(
     join(library, "package.json"),
     JSON.stringify({ name: "athanor", type: "module", exports: { ".": { types: "./index.d.ts", import: "./index.js" } } }),

@@ -6,6 +6,7 @@
 import type { ParamNode } from "../../core/ast/nodes.js";
 import type { IdentifierLimit } from "../../core/compiler/identifier-limit.js";
 import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
+import { importOptionalPackage } from "../../core/optional-package.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
 import { MySqlCompiler, MySqlDdlCompiler } from "./compiler.js";
 import { translateMySqlError, type MySqlServerSettings } from "./errors.js";
@@ -43,7 +44,7 @@ export function mysqlDialect(assumedServerVersion = ""): EngineDialect & { reado
     bindProcessor: mysqlBindProcessor,
     resultProcessor: mysqlResultProcessor,
     async createDriver(url, options) {
-      const { createMySqlDriver } = await import("./driver.js");
+      const { createMySqlDriver } = await importOptionalPackage("mysql2", "A mysql: or mariadb: engine", () => import("./driver.js"));
       const driver = await createMySqlDriver(url, options);
       serverVersion = driver.serverVersion;
       capabilities = capabilitiesFor(serverVersion);

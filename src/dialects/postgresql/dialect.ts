@@ -2,6 +2,7 @@
 import type { ParamNode } from "../../core/ast/nodes.js";
 import type { IdentifierLimit } from "../../core/compiler/identifier-limit.js";
 import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
+import { importOptionalPackage } from "../../core/optional-package.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
 import { PostgresCompiler, PostgresDdlCompiler } from "./compiler.js";
 import { translatePostgresError } from "./errors.js";
@@ -30,7 +31,7 @@ export function postgresDialect(): EngineDialect {
     bindProcessor: postgresBindProcessor,
     resultProcessor: postgresResultProcessor,
     async createDriver(url, options) {
-      const { createPostgresDriver } = await import("./driver.js");
+      const { createPostgresDriver } = await importOptionalPackage("pg", "A postgresql: engine", () => import("./driver.js"));
       return createPostgresDriver(url, options);
     },
     translateError: translatePostgresError,

@@ -1,6 +1,7 @@
 /** The SQLite dialect: the embedded default. */
 import type { ParamNode } from "../../core/ast/nodes.js";
 import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
+import { importOptionalPackage } from "../../core/optional-package.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
 import { SqliteCompiler, SqliteDdlCompiler } from "./compiler.js";
 import { translateSqliteError } from "./errors.js";
@@ -26,7 +27,7 @@ export function sqliteDialect(): EngineDialect {
     bindProcessor: sqliteBindProcessor,
     resultProcessor: sqliteResultProcessor,
     async createDriver(url, options) {
-      const { createSqliteDriver } = await import("./driver.js");
+      const { createSqliteDriver } = await importOptionalPackage("better-sqlite3", "A sqlite: engine", () => import("./driver.js"));
       return createSqliteDriver(url, options);
     },
     translateError: translateSqliteError,

@@ -30,6 +30,7 @@ import type {
   TargetRef,
 } from "../typing/checks.js";
 import type { DeclarativeBase } from "./declarative-base.js";
+import { refuseLegacyCall } from "./legacy-decorators.js";
 
 // Decorator metadata needs `Symbol.metadata`, which Node 20 lacks: TypeScript's emit then gives
 // every decorator `context.metadata === undefined`. esbuild (tsx) falls back to the registered
@@ -73,6 +74,7 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
   const given = typeof tableNameOrOptions === "string" ? tableNameOrOptions : undefined;
   const options = (typeof tableNameOrOptions === "string" ? maybeOptions : tableNameOrOptions) ?? {};
   return function (cls, context): void {
+    refuseLegacyCall("@model", cls, context);
     const registry = (cls as unknown as { registry?: Registry }).registry;
     if (!registry) {
       throw new ArgumentError(`@model on ${String(context.name)}: the class must extend a declarative base (class Base extends DeclarativeBase {}).`);
@@ -108,9 +110,10 @@ function namedColumn(builder: AnyColumnBuilder, attribute: string, className: st
 /** A mapped column: `@column(string(30).notNull()) accessor name!: string;`. */
 export function column<B extends AnyColumnBuilder>(builder: B) {
   return function <This, V, N extends string>(
-    _target: NoInfer<CheckedColumnTarget<B, This, V, N>>,
+    target: NoInfer<CheckedColumnTarget<B, This, V, N>>,
     context: AccessorContext<This, V, N>,
   ): ClassAccessorDecoratorResult<This, V> {
+    refuseLegacyCall("@column", target, context);
     return declareField(context, (slot) => ({ kind: "column", slot, builder }));
   };
 }
@@ -154,8 +157,10 @@ function relationship<Kind extends RelationshipKind, T extends TargetRef, O>(
     target: target as string | (() => ClassRef),
     options: Object.freeze({ ...(options as RelationshipOptions | undefined) }),
   });
-  const decorator = (_target: unknown, context: ClassAccessorDecoratorContext<unknown, unknown>) =>
-    declareField(context, (slot) => ({ kind: "relationship", slot, spec }));
+  const decorator = (target: unknown, context: ClassAccessorDecoratorContext<unknown, unknown>) => {
+    refuseLegacyCall(`@${kind}`, target, context);
+    return declareField(context, (slot) => ({ kind: "relationship", slot, spec }));
+  };
   return Object.assign(decorator, { spec }) as unknown as RelationshipDecorator<Kind, T, O>;
 }
 
