@@ -51,7 +51,7 @@ export type { Executable } from "./core/statements/executable.js";
 // Engine
 export { createEngine } from "./dialects/create-engine.js";
 export { Engine, type EngineOptions, type ConnectOptions } from "./engine/engine.js";
-export { Connection, type BeginOptions } from "./engine/connection.js";
+export { Connection, type BeginOptions, type StreamOptions } from "./engine/connection.js";
 export { Transaction } from "./engine/transaction.js";
 export { Result } from "./engine/result.js";
 export { Inspector } from "./engine/inspector.js";

@@ -8,7 +8,7 @@
  * statement is retried after timers (backing off) until `busyTimeoutMs` has passed.
  */
 import Database from "better-sqlite3";
-import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
+import type { Driver, DriverConnection, DriverCursor, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
 import { SimplePool } from "../shared/pool.js";
 
 const STATEMENT_CACHE_SIZE = 200;
@@ -19,6 +19,7 @@ const MAX_RETRY_PAUSE_MS = 100;
 
 class SqliteConnection implements DriverConnection {
   private readonly statements = new Map<string, Database.Statement>();
+  readonly cursorSharing = "reads";
 
   constructor(
     readonly db: Database.Database,
@@ -76,6 +77,36 @@ class SqliteConnection implements DriverConnection {
     }
     const info = stmt.run(...params);
     return { rows: [], rowCount: info.changes, lastInsertId: info.lastInsertRowid };
+  }
+
+  /**
+   * The statement's own iterator: SQLite steps through the rows as they are asked for. A statement
+   * of its own, not the cached one: its modes (raw, pluck) hold for the iteration, and running
+   * the cached one meanwhile must not disturb it.
+   */
+  async openCursor(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverCursor> {
+    const stmt = this.db.prepare(sql);
+    const shape = options?.rowShape;
+    stmt.safeIntegers(true);
+    if (shape === "values") stmt.pluck(true);
+    else stmt.raw(shape === "arrays");
+    const rows = stmt.iterate(...params) as IterableIterator<unknown>;
+    let done = false;
+    return {
+      fetch: async (count) => {
+        const batch: unknown[] = [];
+        while (!done && batch.length < count) {
+          const next = rows.next();
+          if (next.done) done = true;
+          else batch.push(shape === "values" ? numberIfSafe(next.value) : (numbersWhereSafe(next.value as Record<string, unknown>), next.value));
+        }
+        return batch;
+      },
+      close: async () => {
+        done = true;
+        rows.return?.();
+      },
+    };
   }
 
   release(broken = false): void {
