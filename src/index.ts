@@ -80,4 +80,4 @@ export { columnsOf, inspect, type ModelColumns, type InstanceInspection } from "
 export { InstrumentedList } from "./orm/state/collection.js";
 export { flagModified } from "./orm/state/flag-modified.js";
 export type { ObjectStatus } from "./orm/state/instance-state.js";
-export { RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, FlushOrderError, InvalidValueError, ObjectDeletedError, DetachedInstanceError } from "./orm/errors.js";
+export { StreamingLoadError, RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, FlushOrderError, InvalidValueError, ObjectDeletedError, DetachedInstanceError } from "./orm/errors.js";
