@@ -35,7 +35,7 @@ export {
 } from "./core/schema/column-builder.js";
 export { ForeignKey, primaryKey, unique, check, index, foreignKey } from "./core/schema/constraints.js";
 export { alias, AliasedTable } from "./core/schema/alias.js";
-export { types, type SqlType } from "./core/types/sql-type.js";
+export { types, type Decimal, type SqlType } from "./core/types/sql-type.js";
 
 // Expressions and statements
 export { Expression, Labeled, OrderBy, type Operand } from "./core/expression/expression.js";
@@ -68,7 +68,8 @@ export { Registry, type MapImperativelyOptions, type RegistryOptions } from "./o
 export { Mapper } from "./orm/mapping/mapper.js";
 export { RelationshipProperty, type RelationshipDirection } from "./orm/mapping/relationship.js";
 export type { RelationshipOptions, LoadStrategy } from "./orm/mapping/relationship-spec.js";
-export type { Models, Rel } from "./orm/typing/checks.js";
+export type { Models, Rel, Given } from "./orm/typing/checks.js";
+export { create, type NewValues } from "./orm/create.js";
 export { MappingConfigurationError, NotConfiguredError, UnmappedClassError, NamingStrategyError, type ConfigurationProblem } from "./orm/errors.js";
 
 // ORM: session and loading
@@ -80,4 +81,4 @@ export { columnsOf, inspect, type ModelColumns, type InstanceInspection } from "
 export { InstrumentedList } from "./orm/state/collection.js";
 export { flagModified } from "./orm/state/flag-modified.js";
 export type { ObjectStatus } from "./orm/state/instance-state.js";
-export { StreamingLoadError, RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, FlushOrderError, InvalidValueError, ObjectDeletedError, DetachedInstanceError } from "./orm/errors.js";
+export { StreamingLoadError, RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, FlushOrderError, InvalidValueError, ObjectDeletedError, DetachedInstanceError, NullIdentityKeyError } from "./orm/errors.js";

@@ -115,3 +115,25 @@ export class InvalidValueError extends InvalidRequestError {
     super(message);
   }
 }
+
+/**
+ * A new object would be left without a primary key: no value given for a key column, and none the
+ * database generates and the flush reads back (SQLAlchemy's "NULL identity key"). Raised before
+ * the INSERT where that can be known; else when the INSERT returned no key. Either way the flush
+ * is rolled back and the objects keep their values: set the key and flush again.
+ */
+export class NullIdentityKeyError extends InvalidRequestError {
+  override name = "NullIdentityKeyError";
+
+  constructor(
+    /** The model (class name). */
+    readonly model: string,
+    /** The key attributes without a value. */
+    readonly attributes: readonly string[],
+    /** Every primary-key column of the model's table, as `table.column`. */
+    readonly keyColumns: readonly string[],
+    message: string,
+  ) {
+    super(message);
+  }
+}

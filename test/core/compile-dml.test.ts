@@ -54,7 +54,7 @@ describe("compiled SQL: INSERT, UPDATE, DELETE", () => {
 
   test("INSERT of a column whose database name differs from its key; dates bound per dialect", () => {
     assertCompile(insert(orders).values({ userId: 1, total: "9.99", placedAt: placed }), {
-      sqlite: ['INSERT INTO "orders" ("user_id", "total", "placed_at") VALUES (?, ?, ?)', [1, "9.99", "2024-01-02T03:04:05.006Z"]],
+      sqlite: ['INSERT INTO "orders" ("user_id", "total", "placed_at") VALUES (?, ?, ?)', [1, 9.99, "2024-01-02 03:04:05.006"]],
       postgresql: ['INSERT INTO "orders" ("user_id", "total", "placed_at") VALUES ($1, $2, $3)', [1, "9.99", "2024-01-02T03:04:05.006Z"]],
       mysql: ["INSERT INTO `orders` (`user_id`, `total`, `placed_at`) VALUES (?, ?, ?)", [1, "9.99", "2024-01-02 03:04:05.006000"]],
       mariadb: ["INSERT INTO `orders` (`user_id`, `total`, `placed_at`) VALUES (?, ?, ?)", [1, "9.99", "2024-01-02 03:04:05.006000"]],
@@ -127,7 +127,7 @@ describe("compiled SQL: INSERT, UPDATE, DELETE", () => {
 
   test("UPDATE of columns whose database names differ from their keys", () => {
     assertCompile(update(orders).set({ userId: 2, placedAt: placed }).where(o.id.eq(9), o.userId.eq(1)), {
-      sqlite: ['UPDATE "orders" SET "user_id" = ?, "placed_at" = ? WHERE ("orders"."id" = ?) AND ("orders"."user_id" = ?)', [2, "2024-01-02T03:04:05.006Z", 9, 1]],
+      sqlite: ['UPDATE "orders" SET "user_id" = ?, "placed_at" = ? WHERE ("orders"."id" = ?) AND ("orders"."user_id" = ?)', [2, "2024-01-02 03:04:05.006", 9, 1]],
       postgresql: ['UPDATE "orders" SET "user_id" = $1, "placed_at" = $2 WHERE ("orders"."id" = $3) AND ("orders"."user_id" = $4)', [2, "2024-01-02T03:04:05.006Z", 9, 1]],
       mysql: ["UPDATE `orders` SET `user_id` = ?, `placed_at` = ? WHERE (`orders`.`id` = ?) AND (`orders`.`user_id` = ?)", [2, "2024-01-02 03:04:05.006000", 9, 1]],
       mariadb: ["UPDATE `orders` SET `user_id` = ?, `placed_at` = ? WHERE (`orders`.`id` = ?) AND (`orders`.`user_id` = ?)", [2, "2024-01-02 03:04:05.006000", 9, 1]],

@@ -74,7 +74,7 @@ describe("compiled SQL: the sql tag, parameters, quoting", () => {
 
   test("the sql tag: booleans, dates and nulls are bound as the driver takes them", () => {
     assertCompile(sql`SELECT ${true}, ${new Date(0)}, ${null}`, {
-      sqlite: ['SELECT ?, ?, ?', [1, "1970-01-01T00:00:00.000Z", null]],
+      sqlite: ['SELECT ?, ?, ?', [1, "1970-01-01 00:00:00", null]],
       postgresql: ['SELECT $1, $2, $3', [true, "1970-01-01T00:00:00.000Z", null]],
       mysql: ["SELECT ?, ?, ?", [1, "1970-01-01 00:00:00.000000", null]],
     });
@@ -123,7 +123,7 @@ describe("compiled SQL: the sql tag, parameters, quoting", () => {
 
   test("values are converted by column type for each driver", () => {
     assertCompile(insert(values).values({ big: 9007199254740993n, day: "2024-02-29", at: new Date(Date.UTC(2024, 1, 29, 12, 0, 0, 500)), atTz: new Date(Date.UTC(2024, 1, 29, 12, 0, 0)), doc: { a: [1, "two"] }, price: "12.50" }), {
-      sqlite: ['INSERT INTO "typed_values" ("big", "day", "at", "atTz", "doc", "price") VALUES (?, ?, ?, ?, ?, ?)', [9007199254740993n, "2024-02-29", "2024-02-29T12:00:00.500Z", "2024-02-29T12:00:00.000Z", "{\"a\":[1,\"two\"]}", "12.50"]],
+      sqlite: ['INSERT INTO "typed_values" ("big", "day", "at", "atTz", "doc", "price") VALUES (?, ?, ?, ?, ?, ?)', [9007199254740993n, "2024-02-29", "2024-02-29 12:00:00.500", "2024-02-29 12:00:00", "{\"a\":[1,\"two\"]}", 12.5]],
       postgresql: ['INSERT INTO "typed_values" ("big", "day", "at", "atTz", "doc", "price") VALUES ($1, $2, $3, $4, $5, $6)', ["9007199254740993", "2024-02-29", "2024-02-29T12:00:00.500Z", "2024-02-29T12:00:00.000Z", "{\"a\":[1,\"two\"]}", "12.50"]],
       mysql: ["INSERT INTO `typed_values` (`big`, `day`, `at`, `atTz`, `doc`, `price`) VALUES (?, ?, ?, ?, ?, ?)", ["9007199254740993", "2024-02-29", "2024-02-29 12:00:00.500000", "2024-02-29 12:00:00.000000", "{\"a\":[1,\"two\"]}", "12.50"]],
     });

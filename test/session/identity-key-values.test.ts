@@ -5,27 +5,27 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeclarativeBase, column, model, select, string, uuid } from "../../src/index.js";
+import { DeclarativeBase, column, model, select, string, uuid, type Given } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 class KeyValuesBase extends DeclarativeBase {}
 
 @model("kv_tokens")
 class KvToken extends KeyValuesBase {
-  @column(uuid().primaryKey()) accessor id!: string;
+  @column(uuid().primaryKey()) accessor id!: Given<string>;
   @column(string(40)) accessor label!: string | null;
 }
 
 /** UUIDs kept in a plain text column, as the application wrote them. */
 @model("kv_codes")
 class KvCode extends KeyValuesBase {
-  @column(string(36).primaryKey()) accessor code!: string;
+  @column(string(36).primaryKey()) accessor code!: Given<string>;
 }
 
 @model("kv_pairs")
 class KvPair extends KeyValuesBase {
-  @column(string(20).primaryKey()) accessor a!: string;
-  @column(string(20).primaryKey()) accessor b!: string;
+  @column(string(20).primaryKey()) accessor a!: Given<string>;
+  @column(string(20).primaryKey()) accessor b!: Given<string>;
   @column(string(40)) accessor label!: string | null;
 }
 

@@ -29,6 +29,7 @@ import {
   type Connection,
   type Engine,
   type Result,
+  type Decimal,
 } from "../../src/index.js";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -72,7 +73,7 @@ export type T2 = Expect<
       email: string;
       age: number;
       active: boolean;
-      balance: string | null;
+      balance: Decimal | null;
       big: bigint;
       created: Date | null;
       settings: { theme: "dark" | "light" } | null;

@@ -30,6 +30,7 @@ import {
   text,
   type ColumnBuilder,
   type Rel,
+  type Decimal,
 } from "athanor";
 import type { CheckedColumnTarget, CheckedRelationshipTarget, RelationshipKind } from "../../src/orm/typing/checks.js";
 
@@ -142,7 +143,7 @@ export class TcColumns extends TcBase {
   @column(string(10)) accessor code!: string | null;
   @column(string(10).notNull().default("x")) accessor label!: string;
   @column(boolean().notNull().default(false)) accessor flag!: boolean;
-  @column(numeric(10, 2)) accessor price!: string | null;
+  @column(numeric(10, 2)) accessor price!: Decimal | null;
   @column(datetime()) accessor seenAt!: Date | null;
   @column(enumType(["draft", "published"]).notNull()) accessor status!: "draft" | "published";
   @column(json<{ tags: string[] }>()) accessor meta!: { tags: string[] } | null;

@@ -4,7 +4,8 @@
  * `id` is an integer column.
  */
 import type { BinaryOperator, ExprNode, LabelNode, OrderByNode, SelectNode } from "../ast/nodes.js";
-import type { SqlType } from "../types/sql-type.js";
+import { arithmeticType } from "../types/arithmetic-type.js";
+import type { Decimal, SqlType } from "../types/sql-type.js";
 
 /** Anything that renders to a `SELECT`: select builders, used as subqueries. */
 export interface SelectQuery<Row = unknown> {
@@ -14,7 +15,32 @@ export interface SelectQuery<Row = unknown> {
 }
 
 /** A value or an expression producing a value of (nullable) type T, usable as an operand. */
-export type Operand<T> = NonNullable<T> | Expression<NonNullable<T>> | Expression<NonNullable<T> | null>;
+export type Operand<T> =
+  | LiteralOf<NonNullable<T>>
+  | Expression<ComparableWith<NonNullable<T>>>
+  | Expression<ComparableWith<NonNullable<T>> | null>;
+
+/** The values a literal operand may be: a decimal also takes a number (bound as the decimal's type). */
+type LiteralOf<V> = V extends Decimal ? Decimal | number : V;
+/**
+ * The expressions an expression compares with: decimals and numbers with each other. (A decimal
+ * literal against a number expression is not offered: it would be bound as that number's type.)
+ */
+type ComparableWith<V> = V extends Decimal | number ? Decimal | number : V;
+
+/** What arithmetic takes: numbers, and decimals ("12.50"). */
+type NumberLike = number | Decimal;
+type ValueOfOperand<O> = O extends Expression<infer V> ? V : O;
+/**
+ * What arithmetic on a `T` accepts: a decimal takes number and decimal literals; a number takes
+ * number literals; both take number and decimal expressions.
+ */
+type ArithmeticOperand<T> = (NonNullable<T> extends Decimal ? NumberLike : number) | Expression<NumberLike> | Expression<NumberLike | null>;
+/** `a op b`: a number when both are numbers, else a decimal; null when either may be null. */
+type ArithmeticResult<T, O> =
+  | ([NonNullable<T>] extends [number] ? ([NonNullable<ValueOfOperand<O>>] extends [number] ? NonNullable<T> : Decimal) : Decimal)
+  | (null extends T ? null : never)
+  | (null extends ValueOfOperand<O> ? null : never);
 
 export class Expression<T> {
   /** Phantom: the TypeScript type of the value. Never set at run time. */
@@ -80,17 +106,24 @@ export class Expression<T> {
     return this.likeNode(pattern, true, true);
   }
 
-  plus(this: Expression<number | null>, other: Operand<number>): Expression<T> {
-    return new Expression<T>(this.binaryNode("+", other), this.type);
+  /**
+   * Arithmetic on numbers and decimals. Number op number is a number; where a decimal takes part
+   * (`unitPrice.times(quantity)`) the result is a decimal, read as a `Decimal` string on every
+   * database. Typed through `this` rather than T, so that `Expression<number>` stays assignable
+   * to `Expression<unknown>`.
+   */
+  plus<E extends Expression<NumberLike | null>, O extends ArithmeticOperand<ValueOfOperand<E>>>(this: E, other: O): Expression<ArithmeticResult<ValueOfOperand<E>, O>> {
+    return this.arithmetic("+", other);
   }
-  minus(this: Expression<number | null>, other: Operand<number>): Expression<T> {
-    return new Expression<T>(this.binaryNode("-", other), this.type);
+  minus<E extends Expression<NumberLike | null>, O extends ArithmeticOperand<ValueOfOperand<E>>>(this: E, other: O): Expression<ArithmeticResult<ValueOfOperand<E>, O>> {
+    return this.arithmetic("-", other);
   }
-  times(this: Expression<number | null>, other: Operand<number>): Expression<T> {
-    return new Expression<T>(this.binaryNode("*", other), this.type);
+  times<E extends Expression<NumberLike | null>, O extends ArithmeticOperand<ValueOfOperand<E>>>(this: E, other: O): Expression<ArithmeticResult<ValueOfOperand<E>, O>> {
+    return this.arithmetic("*", other);
   }
-  dividedBy(this: Expression<number | null>, other: Operand<number>): Expression<T> {
-    return new Expression<T>(this.binaryNode("/", other), this.type);
+  /** Division. Between integers it is integer division on PostgreSQL and SQLite, not on MySQL; a decimal quotient's digits after the point differ per database. */
+  dividedBy<E extends Expression<NumberLike | null>, O extends ArithmeticOperand<ValueOfOperand<E>>>(this: E, other: O): Expression<ArithmeticResult<ValueOfOperand<E>, O>> {
+    return this.arithmetic("/", other);
   }
   /** String concatenation (`||`, or `CONCAT()` on MySQL). */
   concat(this: Expression<string | null>, other: Operand<string>): Expression<T> {
@@ -112,6 +145,12 @@ export class Expression<T> {
   /** Turns a JavaScript value into a bound parameter typed like this expression. */
   protected operand(value: unknown): ExprNode {
     return toNode(value, this.type);
+  }
+
+  private arithmetic<R>(op: BinaryOperator, other: unknown): Expression<R> {
+    const type =
+      other instanceof Expression ? arithmeticType(op, this.type, other.type) : arithmeticType(op, this.type, undefined, other);
+    return new Expression<R>(this.binaryNode(op, other), type);
   }
 
   private binaryNode(op: BinaryOperator, other: unknown): ExprNode {

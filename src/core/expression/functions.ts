@@ -3,7 +3,7 @@
  * other function by name, its result type given by the caller.
  */
 import type { ExprNode } from "../ast/nodes.js";
-import { types, type SqlType } from "../types/sql-type.js";
+import { types, type Decimal, type SqlType } from "../types/sql-type.js";
 import { Expression, toNode } from "./expression.js";
 
 type Arg = Expression<unknown> | string | number | boolean | null;
@@ -15,17 +15,33 @@ function call<T>(name: string, args: readonly Arg[], type?: SqlType, distinct = 
 
 const star: ExprNode = { kind: "star" };
 
+/** A decimal's average is a decimal of no fixed scale; anything else's a float. */
+const avgOfDecimal = Object.freeze({ kind: "numeric" }) as SqlType;
+
+function avg(expr: Expression<unknown>): Expression<unknown> {
+  return call("avg", [expr], expr.type?.kind === "numeric" ? avgOfDecimal : types.float());
+}
+
 export const func = {
   /** `count(*)`, `count(expr)` or, with `{ distinct: true }`, `count(DISTINCT expr)`. */
   count(expr?: Expression<unknown>, options: { distinct?: boolean } = {}): Expression<number> {
     const node: ExprNode = { kind: "function", name: "count", args: [expr ? expr.node : star], distinct: options.distinct ?? false };
     return new Expression<number>(node, types.integer());
   },
-  sum<T extends number | string | bigint | null>(expr: Expression<T>): Expression<T | null> {
+  /**
+   * `sum(expr)`, NULL over no rows. Of decimals a `Decimal` with the input's scale; of integers a
+   * number (PostgreSQL and MySQL return a wider type, read back as a number); of bigints a bigint.
+   */
+  sum<T extends number | Decimal | bigint | null>(expr: Expression<T>): Expression<NonNullable<T> | null> {
     return call("sum", [expr], expr.type);
   },
-  avg(expr: Expression<number | string | bigint | null>): Expression<number | null> {
-    return call("avg", [expr], types.float());
+  /**
+   * `avg(expr)`, NULL over no rows. Of decimals a `Decimal` (its digits after the point are the
+   * database's: PostgreSQL gives at least 16, MySQL the scale + 4); of numbers and bigints a number.
+   */
+  avg: avg as {
+    (expr: Expression<Decimal> | Expression<Decimal | null>): Expression<Decimal | null>;
+    (expr: Expression<number | bigint | null>): Expression<number | null>;
   },
   min<T>(expr: Expression<T>): Expression<T | null> {
     return call("min", [expr], expr.type);
@@ -43,7 +59,7 @@ export const func = {
   length(expr: Expression<string | null>): Expression<number> {
     return call("char_length", [expr], types.integer());
   },
-  abs<T extends number | null>(expr: Expression<T>): Expression<T> {
+  abs<T extends number | Decimal | null>(expr: Expression<T>): Expression<T> {
     return call("abs", [expr], expr.type);
   },
   coalesce<T>(expr: Expression<T>, ...rest: (Expression<T> | Expression<NonNullable<T>> | NonNullable<T>)[]): Expression<T> {

@@ -62,9 +62,12 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     return new Select<Row, First, Tuple>(this.node, this.layout, [...this.statementOptions, ...options]);
   }
 
-  /** Sets the FROM list explicitly. Without it, FROM is inferred from the selected columns. */
-  from(...sources: FromSource<any>[]): Select<Row, First, Tuple> {
-    return this.with({ from: [...this.node.from, ...sources.map((s) => s.fromNode)] });
+  /**
+   * Sets the FROM list explicitly: tables, aliases, subqueries, entities (mapped classes). Without
+   * it, FROM is inferred from the selected columns.
+   */
+  from(...sources: Joinable[]): Select<Row, First, Tuple> {
+    return this.with({ from: [...this.node.from, ...sources.map((s) => resolveSource("from", s).fromNode)] });
   }
 
   /** Adds conditions, joined with AND to any existing ones. */
@@ -135,9 +138,7 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
   }
 
   private joinWith(type: JoinType, target: Joinable, on: Condition | undefined): Select<Row, First, Tuple> {
-    const source = typeof target === "function" ? entitySource(target) : target;
-    if (!source) throw new ArgumentError(`join(): ${(target as EntityClass).name} is not a mapped model.`);
-    const right = source.fromNode;
+    const right = resolveSource("join", target).fromNode;
     // Without from(), join from the first table of the select list (the rest of the tables it
     // names are added at compile time, unless a join covers them). A bare FROM item that is the
     // join target is replaced by the join.
@@ -189,7 +190,7 @@ export class Subquery<Row> implements FromSource<Row> {
 export function select<const I extends readonly SelectItem[]>(...items: I): Select<RowOfItems<I>, FirstValue<I>, TupleOfItems<I>> {
   const { labels: columns, layout } = labelItems(items);
   const from = items
-    .map((item) => (typeof item === "function" ? entitySource(item) : isFromSource(item) ? item : undefined))
+    .map((item) => (typeof item === "function" ? resolveSource("select", item) : isFromSource(item) ? item : undefined))
     .filter((s) => s !== undefined)
     .map((s) => s.fromNode);
   return new Select(
@@ -208,6 +209,17 @@ export function select<const I extends readonly SelectItem[]>(...items: I): Sele
     },
     layout,
   );
+}
+
+/** A table, alias or subquery as it is; an entity as the source its resolver gives. */
+function resolveSource(method: string, item: Joinable): FromSource {
+  if (typeof item === "function") {
+    const source = entitySource(item);
+    if (!source) throw new ArgumentError(`${method}(): class ${item.name} is not a mapped model.`);
+    return source;
+  }
+  if (!isFromSource(item)) throw new ArgumentError(`${method}() takes tables, aliases, subqueries and models; got ${String(item)}.`);
+  return item;
 }
 
 function andNodes(existing: ExprNode | undefined, conditions: readonly Condition[]): ExprNode | undefined {

@@ -35,6 +35,13 @@ export interface SqlType<T = unknown> {
   readonly __value?: T;
 }
 
+/**
+ * An exact decimal (`numeric`/`decimal` columns) as JavaScript holds it: the text of the number,
+ * e.g. "12.50", on every database (no JavaScript number holds every decimal exactly). A string
+ * literal of a number is one; a `string` variable needs checking first (`as Decimal` after it).
+ */
+export type Decimal = `${number}`;
+
 export type ValueOf<S> = S extends SqlType<infer T> ? T : never;
 
 function sqlType<T>(kind: TypeKind, extra: Omit<SqlType<T>, "kind" | "__value"> = {}): SqlType<T> {
@@ -49,8 +56,8 @@ export const types = {
   text: (): SqlType<string> => sqlType("text"),
   boolean: (): SqlType<boolean> => sqlType("boolean"),
   float: (): SqlType<number> => sqlType("float"),
-  /** Exact decimals come back as strings: no JavaScript number can hold them exactly. */
-  numeric: (precision?: number, scale?: number): SqlType<string> =>
+  /** Exact decimals come back as `Decimal` strings written with the column's scale ("12.50"), on every database. */
+  numeric: (precision?: number, scale?: number): SqlType<Decimal> =>
     sqlType("numeric", { ...(precision === undefined ? {} : { precision }), ...(scale === undefined ? {} : { scale }) }),
   /** A calendar date as an ISO string, `YYYY-MM-DD`: JavaScript has no date-only type. */
   date: (): SqlType<string> => sqlType("date"),

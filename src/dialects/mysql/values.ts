@@ -5,6 +5,7 @@
  */
 import type { ValueProcessor } from "../../core/compiler/compiled-query.js";
 import type { SqlType } from "../../core/types/sql-type.js";
+import { decimalReader } from "../shared/decimal-text.js";
 import { lowerCaseUuid } from "../shared/uuid.js";
 
 /** `YYYY-MM-DD HH:MM:SS.ffffff` in UTC: the format DATETIME(6) accepts. */
@@ -47,7 +48,7 @@ export function mysqlResultProcessor(type: SqlType): ValueProcessor | undefined 
     case "bigint":
       return (v) => (typeof v === "bigint" ? v : BigInt(v));
     case "numeric":
-      return (v) => String(v);
+      return decimalReader(type);
     case "boolean":
       return (v) => v === 1 || v === true || v === "1";
     case "json":

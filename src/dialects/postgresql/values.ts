@@ -5,6 +5,7 @@
  */
 import type { ValueProcessor } from "../../core/compiler/compiled-query.js";
 import type { SqlType } from "../../core/types/sql-type.js";
+import { decimalReader } from "../shared/decimal-text.js";
 
 const bindAny: ValueProcessor = (v) => {
   if (v instanceof Date) return v.toISOString();
@@ -41,7 +42,7 @@ export function postgresResultProcessor(type: SqlType): ValueProcessor | undefin
     case "bigint":
       return (v) => (typeof v === "bigint" ? v : BigInt(v));
     case "numeric":
-      return (v) => String(v);
+      return decimalReader(type);
     case "boolean":
       return (v) => v === true || v === "t" || v === 1;
     case "datetime":

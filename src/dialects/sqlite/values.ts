@@ -1,24 +1,45 @@
 /**
  * How values cross better-sqlite3: it binds only numbers, strings, bigints, buffers and null, so
- * booleans become 0/1, dates ISO-8601 text and JSON its text; reading converts them back.
+ * booleans become 0/1, timestamps SQLite's own UTC text (`2021-01-01 00:00:00`, see
+ * datetime-text.ts) and JSON its text; reading converts them back.
  */
 import type { ValueProcessor } from "../../core/compiler/compiled-query.js";
 import type { SqlType } from "../../core/types/sql-type.js";
+import { decimalReader } from "../shared/decimal-text.js";
 import { lowerCaseUuid } from "../shared/uuid.js";
+import { parseSqliteDate, parseSqliteDatetime, sqliteDateText, sqliteDatetimeText } from "./datetime-text.js";
 
 const bindAny: ValueProcessor = (v) => {
   if (typeof v === "boolean") return v ? 1 : 0;
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Date) return sqliteDatetimeText(v);
   if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   return v;
 };
+
+/**
+ * Decimals are bound as numbers: SQLite stores NUMERIC as REAL (or INTEGER) anyway, and a text
+ * parameter never equals nor orders with a computed number (`price * qty >= '2.20'` is false, text
+ * sorting after every number). Whole numbers beyond 2^53 go as bigint, which SQLite keeps exactly.
+ */
+const bindDecimal: ValueProcessor = (v) => {
+  if (typeof v !== "string") return v;
+  const n = Number(v);
+  if (Number.isNaN(n)) return v;
+  if (Number.isSafeInteger(n) || !/^[+-]?\d+$/.test(v)) return n;
+  const whole = BigInt(v);
+  return whole >= INT64_MIN && whole <= INT64_MAX ? whole : n;
+};
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 export function sqliteBindProcessor(type: SqlType | undefined): ValueProcessor | undefined {
   switch (type?.kind) {
     case "json":
       return (v) => JSON.stringify(v);
     case "numeric":
-      return (v) => String(v);
+      return bindDecimal;
+    case "date":
+      return (v) => (v instanceof Date ? sqliteDateText(v) : v);
     case "integer":
     case "float":
     case "string":
@@ -37,11 +58,13 @@ export function sqliteResultProcessor(type: SqlType): ValueProcessor | undefined
     case "boolean":
       return (v) => v === 1 || v === 1n || v === true || v === "1";
     case "datetime":
-      return (v) => (v instanceof Date ? v : new Date(typeof v === "number" ? v : String(v).replace(" ", "T") + (/[zZ]|[+-]\d\d:?\d\d$/.test(String(v)) ? "" : "Z")));
+      return parseSqliteDatetime;
+    case "date":
+      return parseSqliteDate;
     case "bigint":
       return (v) => (typeof v === "bigint" ? v : BigInt(v));
     case "numeric":
-      return (v) => String(v);
+      return decimalReader(type);
     case "json":
       return (v) => (typeof v === "string" ? JSON.parse(v) : v);
     case "binary":

@@ -30,6 +30,14 @@ export interface RelationshipOptions {
   readonly cascade?: string;
   /** Rely on the database's ON DELETE CASCADE instead of loading and deleting children. */
   readonly passiveDeletes?: boolean;
+  /**
+   * Many-to-many over a mapped association table: makes the association object for a member
+   * added through this side (as SQLAlchemy's association_proxy `creator`), e.g.
+   * `(track, invoice) => new InvoiceLine({ unitPrice: track.unitPrice })`. The ends it leaves
+   * unset are set after; without it, a new association object has its columns' defaults.
+   */
+  // `any`: the parameters are the user's own model types, which a declaration cannot name here.
+  readonly creator?: (member: any, owner: any) => object;
 }
 
 export interface RelationshipSpec {

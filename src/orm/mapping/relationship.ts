@@ -44,6 +44,11 @@ export interface AssociationView {
    * through the association objects does not (the view's list must then exist to cascade along).
    */
   readonly derivedFrom: RelationshipProperty | undefined;
+  /**
+   * Whether the association's primary key is its link columns. When not (a surrogate key), a
+   * link removed while its association object is not loaded is found by loading the objects.
+   */
+  readonly keyedByLinks: boolean;
 }
 
 export class RelationshipProperty {

@@ -21,6 +21,8 @@ export interface StateOwner {
    * Delete-orphan cascade: an object lost the parent it cannot exist without. With `via` (the
    * parent's list it left, whose back-reference the object holds), whether it is still an orphan
    * is decided at the next flush, as SQLAlchemy does: moved to another parent by then, it stays.
+   * For a link stand-in (an association object not in any session), `via` is the many-to-many
+   * view the link was removed from.
    */
   orphaned(obj: object, via?: RelationshipProperty): void;
   /** The object with this primary key (its values in key order), if the session holds it. */

@@ -8,10 +8,12 @@
  *   the parent they cannot exist without are deleted (delete-orphan).
  * Updates to the other side are "quiet": they do not fire events of their own.
  */
+import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { InstrumentedList, type CollectionEvents } from "./collection.js";
 import { ensureState, stateOf, type InstanceState, type StateOwner } from "./instance-state.js";
 import { storedMapper } from "../mapped.js";
+import { ArgumentError } from "../../core/errors.js";
 
 /** The object's state; made, for its class's mapper, if it has none yet (imperatively mapped classes). */
 function stateIn(obj: object): InstanceState {
@@ -160,20 +162,34 @@ function collectionAdded(owner: object, rel: RelationshipProperty, item: object)
   const view = rel.associationView;
   // A view assigned while not loaded: whether a link exists is known at flush (`settleReplacement`).
   if (view && !awaitsCommitted(owner, rel) && !findAssociation(owner, rel, item)) {
-    // Adding through the many-to-many view creates the association object, extra columns at their defaults.
-    const association = Object.create(view.association.class_.prototype) as object;
+    // Adding through the many-to-many view creates the association object: the creator's, or
+    // one with its columns' defaults (a surrogate key is the database's to generate).
+    const association = rel.spec.options.creator ? created(owner, rel, item) : Object.create(view.association.class_.prototype) as object;
     const state = ensureState(association, view.association);
-    for (const [key, column] of view.association.columns) {
-      if (column.default !== undefined) state.dict[key] = column.defaultValue();
+    if (!rel.spec.options.creator) {
+      for (const [key, column] of view.association.columns) {
+        if (column.default !== undefined) state.dict[key] = column.defaultValue();
+      }
     }
-    setScalar(association, view.toOwner, owner);
-    setScalar(association, view.toMember, item);
+    if (state.dict[view.toOwner.key] !== owner) setScalar(association, view.toOwner, owner);
+    if (state.dict[view.toMember.key] !== item) setScalar(association, view.toMember, item);
     // It joins the owner's session itself: with both ends persistent and their association
     // lists not loaded, no list holds it for a cascade to find.
     cascade(owner, rel, association);
   }
   cascade(owner, rel, item);
   touched(owner);
+}
+
+/** The association object `rel`'s creator makes for `member`; it must be one of the association's class. */
+function created(owner: object, rel: RelationshipProperty, member: object): object {
+  const { association } = rel.associationView!;
+  const made = rel.spec.options.creator!(member, owner) as unknown;
+  if (!(made instanceof association.class_)) {
+    const what = made === null || typeof made !== "object" ? String(made) : `an instance of ${made.constructor.name}`;
+    throw new ArgumentError(`${rel}: creator returned ${what}, not a ${association.name}. Return the association object, e.g. (member, owner) => new ${association.name}(...).`);
+  }
+  return made;
 }
 
 /** Whether the owner's list of `rel` was assigned while not loaded, and the flush has not read it yet. */
@@ -203,14 +219,7 @@ function collectionRemoved(owner: object, rel: RelationshipProperty, item: objec
   if (view) {
     // Assigned while not loaded: which links go is known at flush (`settleReplacement`).
     if (awaitsCommitted(owner, rel)) return touched(owner);
-    const association = findAssociation(owner, rel, item);
-    if (association) {
-      // The view knows both ends, even where the association has not loaded them.
-      const dict = ensureState(association, view.association).dict;
-      dict[view.toOwner.key] ??= owner;
-      dict[view.toMember.key] ??= item;
-      unlinkAssociation(association, view);
-    } else stateOf(owner)?.session?.orphaned(linkStub(owner, rel, item));
+    if (!removeLinkByAssociation(owner, rel, item)) stateOf(owner)?.session?.orphaned(linkStub(owner, rel, item), rel);
   } else {
     // An association object leaving its owner's list leaves the many-to-many views through it.
     for (const throughView of rel.backRef?.views ?? []) {
@@ -330,20 +339,71 @@ function viewEndChanged(association: InstanceState, view: RelationshipProperty, 
   if (owner && member) listIfMade(owner, view)?.appendQuietly(member);
 }
 
-/** The association object linking `owner` to `member` through view `rel`, if loaded. */
+/**
+ * The association object linking `owner` to `member` through view `rel`, if loaded: in the
+ * owner's list of association objects, else in the member's if that one is loaded.
+ */
 function findAssociation(owner: object, rel: RelationshipProperty, member: object): object | undefined {
   const view = rel.associationView!;
   const associations = view.toOwner.backRef ? collectionOf(owner, view.toOwner.backRef) : undefined;
-  return associations?.find((a) => {
-    const dict = ensureState(a, view.association).dict;
-    const linked = dict[view.toMember.key];
-    if (linked !== undefined) return linked === member;
-    // The association's member end is not loaded: compare its foreign key with the member's key.
-    const memberDict = ensureState(member, view.toMember.resolved.target).dict;
-    return view.toMember.resolved.pairs.every(
-      ([fk, key]) => dict[view.association.attributeFor(fk)!] === memberDict[view.toMember.resolved.target.attributeFor(key)!],
-    );
-  });
+  if (associations !== undefined) return associations.find((a) => links(a, view.association, view.toMember, member));
+  const ofMember = view.toMember.backRef?.collection ? (stateIn(member).dict[view.toMember.backRef.key] as InstrumentedList<object> | undefined) : undefined;
+  return ofMember?.find((a) => links(a, view.association, view.toOwner, owner));
+}
+
+/** Whether association object `a`'s end `end` is `target`: the loaded end, else its foreign key. */
+function links(a: object, association: Mapper, end: RelationshipProperty, target: object): boolean {
+  const dict = ensureState(a, association).dict;
+  const linked = dict[end.key];
+  if (linked !== undefined) return linked === target;
+  // The end is not loaded: compare the association's foreign key with the target's key.
+  const targetDict = ensureState(target, end.resolved.target).dict;
+  return end.resolved.pairs.every(([fk, key]) => dict[association.attributeFor(fk)!] === targetDict[end.resolved.target.attributeFor(key)!]);
+}
+
+/**
+ * Removes the link of `owner` to `member` through view `rel` by its association object, found in
+ * the lists loaded (`findAssociation`), else `pending` (one added while no list held it); returns
+ * whether there was one. A surrogate-keyed association's link removed while not loaded is found
+ * so by the flush, after loading the association objects (`removed-links.ts`).
+ */
+export function removeLinkByAssociation(owner: object, rel: RelationshipProperty, member: object, pending?: object): boolean {
+  const view = rel.associationView!;
+  const association = findAssociation(owner, rel, member) ?? pending;
+  if (association === undefined) return false;
+  // The view knows both ends, even where the association has not loaded them.
+  const dict = ensureState(association, view.association).dict;
+  dict[view.toOwner.key] ??= owner;
+  dict[view.toMember.key] ??= member;
+  unlinkAssociation(association, view);
+  return true;
+}
+
+/**
+ * A link removed and added again before a flush, while its association objects were not loaded:
+ * the association object made when it was added again (`replacement`, pending) takes the key of
+ * the one loaded since, which is deleted. The flush then writes one UPDATE of that row (a row
+ * switch) rather than an INSERT that the unique constraint over the link columns would refuse.
+ * Returns whether there was such a row.
+ */
+export function takeOverAssociation(owner: object, rel: RelationshipProperty, member: object, replacement: object): boolean {
+  const view = rel.associationView!;
+  const old = findAssociation(owner, rel, member);
+  if (old === undefined || old === replacement) return false;
+  const oldState = ensureState(old, view.association);
+  const newState = ensureState(replacement, view.association);
+  // In the lists of association objects, the replacement stands where the old one did; the views do not change.
+  for (const end of [view.toOwner, view.toMember]) {
+    const target = newState.dict[end.key] as object | null | undefined;
+    const list = target && end.backRef?.collection ? (stateIn(target).dict[end.backRef.key] as InstrumentedList<object> | undefined) : undefined;
+    if (list?.includes(old)) {
+      list.removeQuietly(old);
+      list.appendQuietly(replacement);
+    }
+  }
+  for (const attr of view.association.keyAttributes) newState.dict[attr] = oldState.dict[attr];
+  oldState.session?.orphaned(old);
+  return true;
 }
 
 /** Removes an association object from both ends (and so from both views), and deletes it. */
@@ -364,7 +424,9 @@ function unlinkAssociation(association: object, view: NonNullable<RelationshipPr
 
 /**
  * When the association objects are not loaded, a link removed through the view is deleted by key:
- * a stand-in association object carrying only the link, which the session deletes.
+ * a stand-in association object carrying only the link, which the session deletes. A surrogate
+ * key is not known from the link: the session then finds the row by loading the association
+ * objects at the next flush (`view` tells it which).
  */
 function linkStub(owner: object, rel: RelationshipProperty, member: object): object {
   const view = rel.associationView!;

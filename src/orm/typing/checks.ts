@@ -41,6 +41,18 @@ export declare const BACK: unique symbol;
  */
 export type Rel<T, B extends string> = T extends null | undefined ? T : T & { readonly [BACK]?: B };
 
+/** Phantom key of the `Given` brand: declared only, it never exists at run time. */
+export declare const GIVEN: unique symbol;
+
+/**
+ * The type of a primary-key attribute that each new object must be given, because the database
+ * does not generate it (a text key, `.autoincrement(false)`, a key with only a server default):
+ * `accessor code!: Given<string>` is used exactly like `string`. The column check requires it on
+ * such keys (and refuses it elsewhere), so that `create(Model, values)` requires the key.
+ * Decorators cannot change a class's type: this brand is how the class's type says so.
+ */
+export type Given<T> = T & { readonly [GIVEN]?: true };
+
 export type RelationshipKind = "manyToOne" | "oneToMany" | "oneToOne" | "manyToMany";
 
 /**

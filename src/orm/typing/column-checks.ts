@@ -1,5 +1,7 @@
 // Type-level checks of column declarations: the attribute's type must be the column's value type, null included iff nullable.
-import type { ColumnBuilder } from "../../core/schema/column-builder.js";
+import type { ColumnBuilder, GivenKey } from "../../core/schema/column-builder.js";
+import type { Decimal } from "../../core/types/sql-type.js";
+import type { GIVEN } from "./checks.js";
 import type { Err, IsUnion, Join, Same, Where } from "./type-utils.js";
 
 /**
@@ -11,11 +13,32 @@ import type { Err, IsUnion, Join, Same, Where } from "./type-utils.js";
  *    (a `columnOfType` of an untyped SqlType) accepts any attribute type.
  * 2. The attribute includes `null` if and only if the column is nullable, which Core builders are
  *    unless `.notNull()` or `.primaryKey()`.
+ * 3. See `CheckGiven`.
  */
 export type ColumnCheck<B, This, V, N extends string> =
-  B extends ColumnBuilder<infer T, infer Nullable, any>
-    ? CheckValueType<T, Nullable, This, V, N>
+  B extends ColumnBuilder<infer T, infer Nullable, any, infer F>
+    ? CheckValueType<T, Nullable, This, V, N> extends infer R
+      ? [R] extends [true] ? CheckGiven<T, F, This, V, N> : R
+      : never
     : true;
+
+/**
+ * 3. A key the database does not generate is declared `Given<T>` (so that `create()` requires
+ *    it), and only such a key is. Builders typed `string` flags (an annotation, not a chain of
+ *    calls) are not checked.
+ */
+type CheckGiven<T, F extends string, This, V, N extends string> =
+  string extends F
+    ? true
+    : GivenKey<T, F> extends true
+      ? typeof GIVEN extends keyof NonNullable<V>
+        ? true
+        : Err<`${Where<This, N>}: the database does not generate this key, so each new object must be given it; declare it as Given<${DeclaredName<T>}> (create() then requires it), or give the column a client-side default (.default(...))`>
+      : typeof GIVEN extends keyof NonNullable<V>
+        ? Err<`${Where<This, N>}: Given<...> is for a key the database does not generate, and this column is generated, defaulted, filled by a relationship or no key; declare it as ${DeclaredName<T>}`>
+        : true;
+
+type DeclaredName<T> = [TypeName<T>] extends [never] ? "T" : TypeName<T>;
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 
@@ -46,7 +69,8 @@ type Declared<T, Nullable extends boolean> = Nullable extends true ? `${TypeName
 
 /** A readable name for the common value types (a small union of string literals is spelled out); never for others. */
 type TypeName<T> =
-  [T] extends [string]
+  [T] extends [Decimal] ? "Decimal"
+  : [T] extends [string]
     ? string extends T ? "string" : LiteralUnion<T>
     : [T] extends [number] ? "number"
     : [T] extends [bigint] ? "bigint"

@@ -25,6 +25,7 @@ import type { InstanceState } from "../state/instance-state.js";
 import { sameValue, storedValue } from "../state/mutable-values.js";
 import { setLoaded } from "../state/relationship-events.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
+import { checkKeyGiven, keyRulesOf, nullIdentityKey } from "./identity-keys.js";
 import { executeInsertBatch } from "./insert-batch.js";
 import type { Journal } from "./journal.js";
 
@@ -69,9 +70,17 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
       const shape = { table: mapper.table, columns, rows: chunk.length, keyOnlyValue, returning: readBack };
       const result = columns.length === 0 && !keyOnly ? await insertDefaultValues(ctx, mapper, readBack) : await executeInsertBatch(ctx.conn, shape, chunk);
       if (needsKey) {
-        // With RETURNING, one value per row inserted; without, one row per statement and its insert id.
-        if (readBack) for (let j = 0; j < chunk.length; j++) chunk[j]!.dict[generated.attr] = result.rows[j];
-        else chunk[0]!.dict[generated.attr] = Number(result.lastInsertId);
+        // With RETURNING, one value per row inserted; without, one row per statement and its insert
+        // id. Checked for every row before any is set: a row left without its key is refused.
+        if (readBack) {
+          for (let j = 0; j < chunk.length; j++) if (result.rows[j] == null) throw nullIdentityKey(mapper, [generated.attr], chunk[j]!.dict, "readBack");
+          for (let j = 0; j < chunk.length; j++) chunk[j]!.dict[generated.attr] = result.rows[j];
+        } else {
+          // None when the statement generated no id (MariaDB's 0: a column without AUTO_INCREMENT).
+          const id = result.lastInsertId;
+          if (id == null) throw nullIdentityKey(mapper, [generated.attr], chunk[0]!.dict, "readBack");
+          chunk[0]!.dict[generated.attr] = Number(id);
+        }
         ctx.journal.generatedKeys.push(chunk);
       }
       becamePersistent(ctx, mapper, chunk, needsKey);
@@ -91,6 +100,7 @@ function groupByGivenColumns(
 ): { columns: MappedColumn[]; states: readonly InstanceState[] }[] {
   const all = mapper.tableColumns;
   const defaulted = all.filter(({ column }) => column.default !== undefined);
+  const keyRules = keyRulesOf(mapper);
   const mask = mapper.givenColumnsMask;
   // Which columns a row gives: bits from a mask compiled per mapper (a string past 30 columns).
   const givenBy = (dict: Record<string, unknown>) => (mask ? mask(dict) : givenColumnsString(all, dict));
@@ -102,6 +112,7 @@ function groupByGivenColumns(
     for (let d = 0; d < defaulted.length; d++) {
       if (dict[defaulted[d]!.attr] === undefined) dict[defaulted[d]!.attr] = defaulted[d]!.column.defaultValue();
     }
+    checkKeyGiven(mapper, keyRules, dict);
     const given = givenBy(dict);
     if (i === 0) first = given;
     else if (given !== first) uniform = false;

@@ -16,6 +16,7 @@ import type { Journal } from "./journal.js";
 import { recordMutations, stopWatching, watchWrittenValues } from "./mutations.js";
 import { readReplacedCollections } from "./unread-collections.js";
 import { PendingObjects } from "./pending.js";
+import { removedLink, removeLinksByLoading, type RemovedLink } from "./removed-links.js";
 
 /** What the unit of work needs from its session. */
 export interface UnitOfWorkHost {
@@ -48,6 +49,8 @@ export class UnitOfWork {
   readonly deleting = new Set<InstanceState>();
   /** Objects that left a delete-orphan parent: deleted at the next flush if still without one. */
   private readonly orphans = new Map<InstanceState, RelationshipProperty>();
+  /** Links removed through a view over a surrogate-keyed association not loaded: found at the next flush. */
+  private removedLinks: RemovedLink[] = [];
   /** Rows written before an object they point to had a key (see `FlushWork.awaitingKeys`). */
   private readonly awaitingKeys = new Set<InstanceState>();
 
@@ -160,6 +163,11 @@ export class UnitOfWork {
     // A link removed through a many-to-many view whose association objects were not loaded:
     // the stand-in is the row to delete.
     if (state.key !== undefined || state.session !== undefined) return;
+    if (via?.associationView?.keyedByLinks === false) {
+      const link = removedLink(state, via);
+      if (link) this.removedLinks.push(link);
+      return;
+    }
     const key = fillLinkKey(state);
     if (key === undefined) return;
     const known = identity.get(state.mapper, key);
@@ -173,7 +181,7 @@ export class UnitOfWork {
   get isEmpty(): boolean {
     this.deleteOrphans();
     recordMutations(this.host.owner, this.modified);
-    return this.pending.length === 0 && this.modified.size === 0 && this.deleting.size === 0;
+    return this.pending.length === 0 && this.modified.size === 0 && this.deleting.size === 0 && this.removedLinks.length === 0;
   }
 
   // ------------------------------------------------------------------ flush
@@ -186,6 +194,11 @@ export class UnitOfWork {
     // Lists assigned while not loaded read what the database holds first: the members they
     // remove may be orphans to delete, or have association objects to delete or to insert.
     if (await readReplacedCollections(this.modified, target.load)) this.deleteOrphans();
+    if (this.removedLinks.length) {
+      // Kept until found: a failed load leaves them for the next flush.
+      await removeLinksByLoading(this.removedLinks, this.pending.all, target.load);
+      this.removedLinks = [];
+    }
     watchWrittenValues(this.host.owner, this.modified, this.pending.all, target.expiring);
     // The pending list goes to the flush; objects added meanwhile wait in a new one.
     const { states: pending, byMapper: pendingByMapper } = this.pending.take();
@@ -317,6 +330,7 @@ export class UnitOfWork {
     this.modified.clear();
     this.deleting.clear();
     this.orphans.clear();
+    this.removedLinks = [];
     this.awaitingKeys.clear();
   }
 

@@ -1,9 +1,10 @@
 /**
  * The values a flush is about to write, checked before it sends any statement: each column's type
  * says what it accepts (`core/types/value-check.ts`), and a NOT NULL column refuses null, and
- * nothing at all when it has no default. A bad value then fails with the model, the attribute
- * and what would fit, instead of as a database error half-way through the flush (or as a value
- * the driver silently coerced: "yes" into a MariaDB BOOLEAN is 0).
+ * nothing at all when it has no default; a new row's key columns that the database does not
+ * generate refuse both (NullIdentityKeyError, `identity-keys.ts`). A bad value then fails with
+ * the model, the attribute and what would fit, instead of as a database error half-way through
+ * the flush (or as a value the driver silently coerced: "yes" into a MariaDB BOOLEAN is 0).
  *
  * Checked at flush rather than in the attribute setters: a flush sees every value that is
  * written, however it got into the object (constructor, Object.assign, a relationship), sees what
@@ -12,10 +13,11 @@
  */
 import type { Column } from "../../core/schema/column.js";
 import { describeValue, valueCheck } from "../../core/types/value-check.js";
-import { InvalidValueError } from "../errors.js";
+import { InvalidValueError, type NullIdentityKeyError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { valuesReader, type ValuesReader } from "../state/dict-shape.js";
 import type { InstanceState } from "../state/instance-state.js";
+import { isReadBackKey, nullIdentityKey } from "./identity-keys.js";
 
 interface ColumnRule {
   readonly attr: string;
@@ -29,6 +31,11 @@ interface ColumnRule {
   readonly required: boolean;
   readonly accepts: (value: unknown) => boolean;
   readonly expected: string;
+  /**
+   * A primary-key column the row itself must give (not generated and read back, not a foreign
+   * key): a new row without it fails with NullIdentityKeyError (`identity-keys.ts`).
+   */
+  readonly key: boolean;
 }
 
 interface MapperRules {
@@ -50,11 +57,16 @@ function rulesOf(mapper: Mapper): MapperRules {
   let rules = compiled.get(mapper);
   if (!rules) {
     const foreignKeyColumns = new Set(mapper.table.foreignKeys.flatMap((fk) => fk.columns));
+    const keyColumns = new Set(mapper.primaryKey);
     const all = mapper.tableColumns.map(({ column, attr }): ColumnRule => {
-      const refusesNull = !column.nullable && !column.autoincrement && !foreignKeyColumns.has(column);
+      const foreignKey = foreignKeyColumns.has(column);
+      // A key column's server default or generated value is not read back unless it is the table's
+      // generated key: the row must give the key itself.
+      const key = keyColumns.has(column) && !foreignKey && !isReadBackKey(mapper, column);
+      const refusesNull = key || (!column.nullable && !column.autoincrement && !foreignKey);
       const { accepts, expected } = valueCheck(column.type);
-      const required = refusesNull && column.default === undefined && column.serverDefault === undefined;
-      return { attr, column, refusesNull, required, accepts, expected };
+      const required = refusesNull && column.default === undefined && (key || column.serverDefault === undefined);
+      return { attr, column, refusesNull, required, accepts, expected, key };
     });
     const read = valuesReader(all.map((rule) => rule.attr));
     compiled.set(mapper, (rules = { all, read, byAttr: new Map(all.map((rule) => [rule.attr, rule])) }));
@@ -108,14 +120,18 @@ function checkNewRows(mapper: Mapper, { all: rules, read }: MapperRules, states:
       const rule = rules[r]!;
       const value = values[r];
       if (value === undefined) {
-        if (rule.required) throw invalid(mapper, rule, value);
+        if (rule.required) throw rule.key ? missingKey(mapper, rule, value) : invalid(mapper, rule, value);
       } else if (value === null) {
-        if (rule.refusesNull) throw invalid(mapper, rule, value);
+        if (rule.refusesNull) throw rule.key ? missingKey(mapper, rule, value) : invalid(mapper, rule, value);
       } else if (!rule.accepts(value)) {
         throw invalid(mapper, rule, value);
       }
     }
   }
+}
+
+function missingKey(mapper: Mapper, rule: ColumnRule, value: null | undefined): NullIdentityKeyError {
+  return nullIdentityKey(mapper, [rule.attr], { [rule.attr]: value }, "check");
 }
 
 function invalid(mapper: Mapper, rule: ColumnRule, value: unknown): InvalidValueError {

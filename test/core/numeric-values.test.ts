@@ -1,0 +1,102 @@
+/**
+ * Decimals are `Decimal` strings written with their scale on every database: stored values,
+ * arithmetic mixing decimals and integers, comparisons, and sum/avg (of decimals a Decimal, of
+ * integers a number). SQLite computes in floating point; its answers are written with the scale
+ * PostgreSQL and MySQL give the same expression, so all three agree. Compared with raw SQL.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { MetaData, func, integer, numeric, select, sql, table, type Decimal, type Expression } from "../../src/index.js";
+import { forEachDatabase } from "../support/dialects.js";
+import { useSchema } from "../support/schema.js";
+
+const metadata = new MetaData();
+const lines = table("core_numeric_lines", metadata, {
+  id: integer().primaryKey().autoincrement(false),
+  unitPrice: numeric(10, 2).notNull().named("unit_price"),
+  quantity: integer().notNull(),
+  discount: numeric(10, 2),
+});
+const l = lines.c;
+
+const seed: { id: number; unitPrice: Decimal; quantity: number; discount: Decimal | null }[] = [
+  { id: 1, unitPrice: "0.99", quantity: 3, discount: "0.10" },
+  { id: 2, unitPrice: "1.10", quantity: 2, discount: null },
+  { id: 3, unitPrice: "0.10", quantity: 1, discount: "0.00" },
+  { id: 4, unitPrice: "0.20", quantity: 1, discount: null },
+  { id: 5, unitPrice: "12.00", quantity: 1, discount: "2.50" },
+];
+
+/** SQL that renders a decimal expression as the text the database itself prints for it. */
+const AS_TEXT = {
+  sqlite: (expr: string, scale: number) => `printf('%.${scale}f', ${expr})`,
+  postgresql: (expr: string) => `(${expr})::text`,
+  mysql: (expr: string) => `CAST(${expr} AS CHAR)`,
+} as const;
+
+forEachDatabase("numeric values", (ctx) => {
+  useSchema(ctx, metadata, { seed: [[lines, seed]] });
+  const dialect = ctx.db.name as keyof typeof AS_TEXT;
+  const asText = (expr: string, scale: number) => AS_TEXT[dialect](expr, scale);
+
+  const column = async <T>(expr: Expression<T>) =>
+    (await ctx.engine.execute(select(expr.label("v")).from(lines).orderBy(l.id))).rows.map((r) => r.v);
+  const scalar = async <T>(expr: Expression<T>) => (await ctx.engine.execute(select(expr.label("v")).from(lines))).one().v;
+  const raw = async (query: string) => (await ctx.engine.execute(sql<{ v: unknown }>`${sql.raw(query)}`)).rows.map((r) => r.v);
+
+  test("stored decimals read back as strings with the column's scale, as the database prints them", async () => {
+    const prices = await column(l.unitPrice);
+    assert.deepEqual(prices, ["0.99", "1.10", "0.10", "0.20", "12.00"]);
+    assert.deepEqual(prices, await raw(`SELECT ${asText("unit_price", 2)} AS v FROM core_numeric_lines ORDER BY id`));
+    assert.deepEqual(await column(l.discount), ["0.10", null, "0.00", null, "2.50"]);
+  });
+
+  test("decimal times integer is a decimal with the decimal's scale, equal to the database's own", async () => {
+    const totals = await column(l.unitPrice.times(l.quantity));
+    assert.deepEqual(totals, ["2.97", "2.20", "0.10", "0.20", "12.00"]);
+    assert.deepEqual(totals, await raw(`SELECT ${asText("unit_price * quantity", 2)} AS v FROM core_numeric_lines ORDER BY id`));
+    assert.deepEqual(await column(l.quantity.times(l.unitPrice)), totals);
+    // decimal × decimal has the sum of the scales; literals are bound as decimals.
+    assert.deepEqual(await column(l.unitPrice.times(l.discount)), ["0.0990", null, "0.0000", null, "30.0000"]);
+    assert.deepEqual(await column(l.unitPrice.plus("0.50").times(2)), ["2.98", "3.20", "1.20", "1.40", "25.00"]);
+    assert.deepEqual(await column(l.unitPrice.minus(l.discount)), ["0.89", null, "0.10", null, "9.50"]);
+    // Integer arithmetic stays a number.
+    assert.deepEqual(await column(l.quantity.plus(1)), [4, 3, 2, 2, 2]);
+  });
+
+  test("comparisons of decimals with decimals, numbers and integer expressions", async () => {
+    const ids = async (where: Expression<boolean>) =>
+      (await ctx.engine.execute(select(l.id).where(where).orderBy(l.id))).rows.map((r) => r.id);
+    const rawIds = async (where: string) => (await raw(`SELECT id AS v FROM core_numeric_lines WHERE ${where} ORDER BY id`)).map(Number);
+    assert.deepEqual(await ids(l.unitPrice.gt(1)), [2, 5]);
+    assert.deepEqual(await ids(l.unitPrice.eq("0.10")), [3]);
+    assert.deepEqual(await ids(l.unitPrice.times(l.quantity).ge("2.20")), [1, 2, 5]);
+    assert.deepEqual(await ids(l.unitPrice.times(l.quantity).ge("2.20")), await rawIds("unit_price * quantity >= 2.20"));
+    assert.deepEqual(await ids(l.unitPrice.gt(l.quantity)), await rawIds("unit_price > quantity"));
+    assert.deepEqual(await ids(l.unitPrice.gt(l.quantity)), [5]);
+  });
+
+  test("sum of decimals is a decimal with their scale; the float noise of SQLite's sum is not shown", async () => {
+    assert.equal(await scalar(func.sum(l.unitPrice)), "14.39");
+    assert.deepEqual([await scalar(func.sum(l.unitPrice))], await raw(`SELECT ${asText("sum(unit_price)", 2)} AS v FROM core_numeric_lines`));
+    assert.equal(await scalar(func.sum(l.unitPrice.times(l.quantity))), "17.47");
+    const tenthsAndFifths = await ctx.engine.execute(select(func.sum(l.unitPrice).label("v")).where(l.id.in([3, 4])));
+    assert.equal(tenthsAndFifths.one().v, "0.30");
+    const none = await ctx.engine.execute(select(func.sum(l.unitPrice).label("v")).where(l.id.gt(100)));
+    assert.equal(none.one().v, null);
+  });
+
+  test("avg of decimals is a decimal (its digits are the database's); sum and avg of integers are numbers", async () => {
+    const mean = await scalar(func.avg(l.unitPrice));
+    assert.equal(typeof mean, "string");
+    assert.equal(Number(mean), 2.878);
+    const [rawMean] = await raw(`SELECT ${dialect === "sqlite" ? "avg(unit_price)" : asText("avg(unit_price)", 0)} AS v FROM core_numeric_lines`);
+    assert.equal(mean, dialect === "sqlite" ? String(rawMean) : rawMean);
+
+    const [items, meanQuantity] = [await scalar(func.sum(l.quantity)), await scalar(func.avg(l.quantity))];
+    assert.deepEqual([items, meanQuantity], [8, 1.6]);
+    const [rawItems] = await raw("SELECT sum(quantity) AS v FROM core_numeric_lines");
+    const [rawAvg] = await raw("SELECT avg(quantity) AS v FROM core_numeric_lines");
+    assert.deepEqual([Number(rawItems), Number(rawAvg)], [items, meanQuantity]);
+  });
+});
