@@ -187,6 +187,7 @@ export class Connection {
     try {
       return await conn.execute(sql, params, options);
     } catch (error) {
+      if (error instanceof StreamInProgressError) throw error; // refused by the driver, nothing was sent
       throw this.noteFailure(this.dialect.translateError(error, sql, params));
     } finally {
       if (--this.inFlight === 0 && this.idleWaiters.length) for (const resolve of this.idleWaiters.splice(0)) resolve();

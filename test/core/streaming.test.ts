@@ -127,6 +127,31 @@ forEachDatabase("streaming (Core)", (ctx) => {
     }
   });
 
+  test("a write inside the loop: runs beside the cursor on PostgreSQL; StreamInProgressError on SQLite and MySQL/MariaDB, and the connection goes on", async () => {
+    const conn = await ctx.engine.connect();
+    try {
+      const tx = await conn.begin();
+      let outcome: unknown = "written";
+      for await (const _ of conn.stream(ordered, { yieldPer: 10 })) {
+        try {
+          await conn.execute(insert(events).values({ id: ROWS + 1, name: "late", at: new Date(0) }));
+        } catch (error) {
+          outcome = error;
+        }
+        break;
+      }
+      if (ctx.db.name === "postgresql") assert.equal(outcome, "written");
+      else {
+        assert.ok(outcome instanceof StreamInProgressError, String(outcome));
+        assert.match((outcome as Error).message, /Finish or leave the loop first/);
+      }
+      assert.ok(tx.isActive, "a refused statement does not fail the transaction");
+      await tx.rollback();
+    } finally {
+      await conn.close();
+    }
+  });
+
   test("yieldPer must be a positive integer: ArgumentError before any SQL", async () => {
     for (const yieldPer of [0, -1, 1.5]) {
       await assert.rejects(async () => {

@@ -9,6 +9,7 @@
  */
 import Database from "better-sqlite3";
 import type { Driver, DriverConnection, DriverCursor, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
+import { StreamInProgressError } from "../../core/errors.js";
 import { SimplePool } from "../shared/pool.js";
 
 const STATEMENT_CACHE_SIZE = 200;
@@ -20,6 +21,8 @@ const MAX_RETRY_PAUSE_MS = 100;
 class SqliteConnection implements DriverConnection {
   private readonly statements = new Map<string, Database.Statement>();
   readonly cursorSharing = "reads";
+  /** Cursors open on this handle: SQLite cannot write while one reads. */
+  private openCursors = 0;
 
   constructor(
     readonly db: Database.Database,
@@ -64,6 +67,12 @@ class SqliteConnection implements DriverConnection {
 
   private executeNow(sql: string, params: readonly unknown[], options: ExecuteOptions | undefined): DriverResult {
     const stmt = this.prepare(sql);
+    if (this.openCursors !== 0 && !stmt.reader) {
+      throw new StreamInProgressError(
+        `Cannot run "${sql.slice(0, 80)}" while a stream is open on the same SQLite connection: SQLite cannot write while ` +
+          `a statement reads. Finish or leave the loop first (reads can run inside it).`,
+      );
+    }
     if (stmt.reader) {
       const shape = options?.rowShape;
       // `pluck` and `raw` are modes of the statement, kept between calls: each call sets both.
@@ -91,19 +100,26 @@ class SqliteConnection implements DriverConnection {
     if (shape === "values") stmt.pluck(true);
     else stmt.raw(shape === "arrays");
     const rows = stmt.iterate(...params) as IterableIterator<unknown>;
+    this.openCursors++;
     let done = false;
+    let counted = true;
+    const finish = () => {
+      done = true;
+      if (counted) this.openCursors--;
+      counted = false;
+    };
     return {
       fetch: async (count) => {
         const batch: unknown[] = [];
         while (!done && batch.length < count) {
           const next = rows.next();
-          if (next.done) done = true;
+          if (next.done) finish();
           else batch.push(shape === "values" ? numberIfSafe(next.value) : (numbersWhereSafe(next.value as Record<string, unknown>), next.value));
         }
         return batch;
       },
       close: async () => {
-        done = true;
+        finish();
         rows.return?.();
       },
     };
