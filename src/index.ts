@@ -52,7 +52,7 @@ export type { Executable } from "./core/statements/executable.js";
 // Engine
 export { createEngine } from "./dialects/create-engine.js";
 export { Engine, type EngineOptions, type ConnectOptions } from "./engine/engine.js";
-export { Connection, type BeginOptions } from "./engine/connection.js";
+export { Connection, type BeginOptions, type StreamOptions } from "./engine/connection.js";
 export { Transaction } from "./engine/transaction.js";
 export { Result } from "./engine/result.js";
 export { Inspector } from "./engine/inspector.js";
@@ -82,4 +82,4 @@ export { columnsOf, inspect, type ModelColumns, type InstanceInspection } from "
 export { InstrumentedList } from "./orm/state/collection.js";
 export { flagModified } from "./orm/state/flag-modified.js";
 export type { ObjectStatus } from "./orm/state/instance-state.js";
-export { RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, FlushOrderError, InvalidValueError, ObjectDeletedError, DetachedInstanceError, NullIdentityKeyError } from "./orm/errors.js";
+export { StreamingLoadError, RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, FlushOrderError, InvalidValueError, ObjectDeletedError, DetachedInstanceError, NullIdentityKeyError } from "./orm/errors.js";

@@ -53,6 +53,14 @@ export class ResourceClosedError extends InvalidRequestError {
   override name = "ResourceClosedError";
 }
 
+/**
+ * A statement was sent on a connection whose open stream holds it (MySQL/MariaDB read a result
+ * to its end before the next command).
+ */
+export class StreamInProgressError extends InvalidRequestError {
+  override name = "StreamInProgressError";
+}
+
 /** `one()` found no row. */
 export class NoResultFoundError extends InvalidRequestError {
   override name = "NoResultFoundError";

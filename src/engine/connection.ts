@@ -7,12 +7,12 @@
  */
 import type { CompiledQuery, ValueProcessor } from "../core/compiler/compiled-query.js";
 import type { StatementCache } from "../core/compiler/statement-cache.js";
-import { InvalidRequestError, OperationalError, ResourceClosedError, type DBAPIError } from "../core/errors.js";
+import { ArgumentError, InvalidRequestError, OperationalError, ResourceClosedError, StreamInProgressError, type DBAPIError } from "../core/errors.js";
 import type { InsertNode } from "../core/ast/nodes.js";
 import { insertChunks } from "../core/statements/chunking.js";
 import type { Executable } from "../core/statements/executable.js";
 import type { Select } from "../core/statements/select.js";
-import type { DriverConnection, EngineDialect, ExecuteOptions, IsolationLevel } from "./driver.js";
+import type { DriverConnection, DriverCursor, EngineDialect, ExecuteOptions, IsolationLevel } from "./driver.js";
 import type { SqlLogger } from "./logging.js";
 import { Result, firstValue } from "./result.js";
 import { Transaction } from "./transaction.js";
@@ -24,6 +24,13 @@ export interface ConnectionContext {
   /** Called once when the connection goes back to the pool or is discarded. */
   readonly released?: (conn: Connection) => void;
 }
+
+export interface StreamOptions {
+  /** Rows read from the database at a time (default 1,000): memory holds about one batch. */
+  readonly yieldPer?: number;
+}
+
+const DEFAULT_YIELD_PER = 1000;
 
 export interface BeginOptions {
   readonly isolationLevel?: IsolationLevel;
@@ -42,6 +49,8 @@ export class Connection {
   /** Statements sent and not answered yet, and who waits for there to be none. */
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
+  /** The SQL of an open stream that holds the connection (MySQL/MariaDB): other statements are refused meanwhile. */
+  private exclusiveStream: string | undefined;
 
   constructor(
     driverConnection: DriverConnection,
@@ -124,6 +133,63 @@ export class Connection {
   }
 
   /**
+   * Runs a query and yields its rows, reading `yieldPer` at a time through a server-side cursor
+   * (PostgreSQL: DECLARE/FETCH, in a transaction begun for it when none is open), the driver's
+   * row stream (MySQL/MariaDB) or the statement's iterator (SQLite). Rows are converted as
+   * `execute` converts them. Leaving the loop early, or an error, closes the cursor.
+   */
+  async *stream<Row>(statement: Executable<Row>, options: StreamOptions = {}): AsyncGenerator<Row, void, undefined> {
+    for await (const batch of this.streamCompiled<Row>(this.compile(statement), options)) yield* batch;
+  }
+
+  /** Like `stream`, for a compiled statement, a batch of rows at a time (shaped as `rowShape` asks). */
+  async *streamCompiled<Row>(compiled: CompiledQuery, options: StreamOptions & ExecuteOptions = {}): AsyncGenerator<Row[], void, undefined> {
+    const batchSize = yieldPerOf(options.yieldPer);
+    const conn = this.checkOpen();
+    if (!conn.openCursor) throw new InvalidRequestError("This connection's driver cannot stream results.");
+    if (this.failed) throw this.failed.rolledBackError("run a statement");
+    if (this.exclusiveStream !== undefined) throw streamInProgress(this.exclusiveStream, compiled.sql);
+    // A PostgreSQL cursor lives inside a transaction: one begun for it ends with it.
+    const own = conn.cursorSharing === "transaction" && !this.inTransaction ? await this.begin() : undefined;
+    let cursor: DriverCursor | undefined;
+    let failed = false;
+    try {
+      this.context.log?.(compiled.sql, compiled.params);
+      cursor = await this.guard(compiled.sql, compiled.params, () => conn.openCursor!(compiled.sql, compiled.params, options));
+      if (conn.cursorSharing === "exclusive") this.exclusiveStream = compiled.sql;
+      const shape = options.rowShape ?? "objects";
+      const processors = shape === "objects" ? compiled.resultProcessors : compiled.resultProcessorsByIndex;
+      for (;;) {
+        const rows = await this.guard(compiled.sql, compiled.params, () => cursor!.fetch(batchSize));
+        if (shape === "values") convertValuesInPlace(rows, compiled.resultProcessorsByIndex);
+        else if (processors.length) convertInPlace(rows, processors);
+        if (rows.length) yield rows as Row[];
+        if (rows.length < batchSize) break;
+      }
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      this.exclusiveStream = undefined;
+      // In a failed transaction the cursor is gone with it (the rollback ends it).
+      if (cursor && !this.failed && !this.closed) await cursor.close().catch(() => (failed = true));
+      if (own?.isActive) await (failed ? own.rollback() : own.commit());
+    }
+  }
+
+  /** Runs a driver call of a stream: logged once per statement, errors wrapped and recorded as `send` does. */
+  private async guard<T>(sql: string, params: readonly unknown[], call: () => Promise<T>): Promise<T> {
+    this.inFlight++;
+    try {
+      return await call();
+    } catch (error) {
+      throw this.noteFailure(this.dialect.translateError(error, sql, params));
+    } finally {
+      if (--this.inFlight === 0 && this.idleWaiters.length) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  /**
    * Runs SQL text with driver-level parameters; errors are wrapped, the SQL logged. Refused,
    * without reaching the database, while a transaction is failed.
    */
@@ -139,11 +205,13 @@ export class Connection {
   }
 
   private async send(conn: DriverConnection, sql: string, params: readonly unknown[], options?: ExecuteOptions) {
+    if (this.exclusiveStream !== undefined) throw streamInProgress(this.exclusiveStream, sql);
     this.context.log?.(sql, params);
     this.inFlight++;
     try {
       return await conn.execute(sql, params, options);
     } catch (error) {
+      if (error instanceof StreamInProgressError) throw error; // refused by the driver, nothing was sent
       throw this.noteFailure(this.dialect.translateError(error, sql, params));
     } finally {
       if (--this.inFlight === 0 && this.idleWaiters.length) for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -281,6 +349,20 @@ export class Connection {
     }
     return this.driverConnection;
   }
+}
+
+function yieldPerOf(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_YIELD_PER;
+  if (!Number.isSafeInteger(value) || value < 1) throw new ArgumentError(`yieldPer must be a positive integer (rows per batch); got ${String(value)}.`);
+  return value;
+}
+
+function streamInProgress(streaming: string, refused: string): StreamInProgressError {
+  return new StreamInProgressError(
+    `Cannot run "${refused.slice(0, 80)}" while a stream of "${streaming.slice(0, 80)}" is open on the same connection: ` +
+      `MySQL/MariaDB send a result to its end before the next statement. Finish or leave the loop first, ` +
+      `or run the statement on another connection.`,
+  );
 }
 
 /**

@@ -27,8 +27,25 @@ export interface ExecuteOptions {
 
 export type RowShape = "objects" | "arrays" | "values";
 
+/** A result read a batch at a time, through a server-side cursor or the driver's row stream. */
+export interface DriverCursor {
+  /** The next rows, at most `count`, shaped as `ExecuteOptions.rowShape` asks: fewer than `count` only at the end. */
+  fetch(count: number): Promise<any[]>;
+  /** Ends the result early (or after the end): frees what the server and driver hold. Safe to call twice. */
+  close(): Promise<void>;
+}
+
 export interface DriverConnection {
   execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult>;
+  /** Opens a cursor over a query's rows (every dialect's driver has one; schema helpers' stand-ins do not). */
+  openCursor?(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverCursor>;
+  /**
+   * How an open cursor shares the connection: `"transaction"` (PostgreSQL: it lives in a
+   * transaction, other statements run beside it); `"reads"` (SQLite: other reads run beside it,
+   * writes wait until it is closed); `"exclusive"` (MySQL/MariaDB: the row stream holds the
+   * connection, nothing else runs until it is closed).
+   */
+  readonly cursorSharing?: "transaction" | "reads" | "exclusive";
   /** Returns the connection to the pool; `broken` discards it instead. */
   release(broken?: boolean): void;
   /** Whether the driver has seen the connection end (the server closed it, the socket reset). */

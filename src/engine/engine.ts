@@ -8,7 +8,7 @@ import { AthanorError, ArgumentError, ConnectionsNotReturnedWarning, PoolTimeout
 import type { Executable } from "../core/statements/executable.js";
 import { AcquireDeadline } from "./acquire-deadline.js";
 import { Checkouts, describeHolders } from "./checkouts.js";
-import { Connection, type BeginOptions, type ConnectionContext } from "./connection.js";
+import { Connection, type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection.js";
 import type { Driver, DriverConnection, EngineDialect, PoolOptions } from "./driver.js";
 import { Inspector } from "./inspector.js";
 import { sqlLogger, type EchoOption } from "./logging.js";
@@ -128,6 +128,20 @@ export class Engine implements SchemaExecutor {
   /** Executes one statement on a pooled connection (autocommit). */
   execute<Row>(statement: Executable<Row>): Promise<Result<Row>> {
     return this.withConnection((conn) => conn.execute(statement));
+  }
+
+  /**
+   * Streams a query's rows on a pooled connection, `yieldPer` at a time (see `Connection.stream`).
+   * The connection is checked out on the first read and returned to the pool when the loop ends,
+   * however it ends (break, return, error).
+   */
+  async *stream<Row>(statement: Executable<Row>, options: StreamOptions = {}): AsyncGenerator<Row, void, undefined> {
+    const conn = await this.connect();
+    try {
+      yield* conn.stream(statement, options);
+    } finally {
+      await conn.close();
+    }
   }
 
   /** Schema inspection: table names and columns as the database reports them. */

@@ -55,6 +55,11 @@ function formatProblems(problems: readonly ConfigurationProblem[]): string {
   return `The model configuration has ${head}:\n${problems.map((p, i) => `  ${i + 1}. ${formatProblem(p)}`).join("\n")}`;
 }
 
+/** A stream was asked for a loading it cannot do batch by batch (a joined-loaded collection). */
+export class StreamingLoadError extends InvalidRequestError {
+  override name = "StreamingLoadError";
+}
+
 /** A relationship was read synchronously before being loaded. */
 export class RelationshipNotLoadedError extends InvalidRequestError {
   override name = "RelationshipNotLoadedError";

@@ -3,10 +3,12 @@
  * BIGINT and DECIMAL as strings so no precision is lost, affected rows counted as rows matched.
  */
 import mysql from "mysql2/promise";
-import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
+import type { Connection as CallbackConnection } from "mysql2";
+import type { Driver, DriverConnection, DriverCursor, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
 import { abandonOnAbort } from "../shared/pool.js";
 
 class MySqlConnection implements DriverConnection {
+  readonly cursorSharing = "exclusive";
   private lost = false;
   private readonly onError = () => {
     this.lost = true;
@@ -38,6 +40,11 @@ class MySqlConnection implements DriverConnection {
     return { rows: [], rowCount: header.affectedRows, lastInsertId: header.insertId || undefined };
   }
 
+  /** mysql2's row stream on the underlying connection, paused whenever a batch is full. */
+  async openCursor(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverCursor> {
+    return new MySqlRowStream((this.conn as unknown as { connection: CallbackConnection }).connection, sql, params, options?.rowShape ?? "objects");
+  }
+
   release(broken = false): void {
     this.conn.off("error", this.onError);
     this.conn.off("end", this.onError);
@@ -47,6 +54,76 @@ class MySqlConnection implements DriverConnection {
 }
 
 const firstColumn = (row: readonly unknown[]): unknown => row[0];
+
+/**
+ * A query's rows as the server sends them, read a batch at a time: the socket is paused once a
+ * batch is full (the server then waits on TCP), resumed by the next fetch. The MySQL protocol
+ * runs one command at a time, so ending early reads the rest of the rows and drops them: the
+ * connection, and any transaction on it, stays usable.
+ */
+class MySqlRowStream implements DriverCursor {
+  private buffer: unknown[] = [];
+  private ended = false;
+  private failure: unknown;
+  private wanted = 0;
+  private wake: (() => void) | undefined;
+  private discarding = false;
+
+  constructor(
+    private readonly conn: CallbackConnection,
+    sql: string,
+    params: readonly unknown[],
+    shape: "objects" | "arrays" | "values",
+  ) {
+    const rowsAsArray = shape !== "objects";
+    const query = params.length ? conn.execute({ sql, rowsAsArray }, params as never) : conn.query({ sql, rowsAsArray });
+    query.on("result", (row: unknown) => {
+      if (this.discarding) return;
+      this.buffer.push(shape === "values" ? (row as unknown[])[0] : row);
+      if (this.buffer.length >= this.wanted) {
+        this.conn.pause();
+        this.notify();
+      }
+    });
+    query.on("error", (error: unknown) => {
+      this.failure = error;
+      this.ended = true;
+      this.notify();
+    });
+    query.on("end", () => {
+      this.ended = true;
+      this.notify();
+    });
+    this.conn.pause(); // until the first fetch says how many rows it wants
+  }
+
+  async fetch(count: number): Promise<unknown[]> {
+    this.wanted = count;
+    if (this.buffer.length < count && !this.ended) {
+      const arrived = new Promise<void>((resolve) => (this.wake = resolve));
+      this.conn.resume();
+      await arrived;
+    }
+    if (this.failure !== undefined) throw this.failure;
+    return this.buffer.splice(0, count);
+  }
+
+  async close(): Promise<void> {
+    this.buffer = [];
+    if (this.ended) return;
+    this.discarding = true;
+    const ended = new Promise<void>((resolve) => (this.wake = resolve));
+    this.conn.resume();
+    await ended;
+    while (!this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
 
 export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOptions {
   const parsed = new URL(url.replace(/^(mysql|mariadb)(\+\w+)?:/, "mysql:"));

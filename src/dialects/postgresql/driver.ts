@@ -1,10 +1,13 @@
 /** The node-postgres driver: pg's own pool, with athanor's type parsers. */
 import pg from "pg";
-import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
+import type { Driver, DriverConnection, DriverCursor, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
 import { abandonOnAbort } from "../shared/pool.js";
 import { postgresTypeParsers } from "./values.js";
 
+let cursorsMade = 0;
+
 class PostgresConnection implements DriverConnection {
+  readonly cursorSharing = "transaction";
   /** Set when the server ended the connection while it was checked out. */
   private lost = false;
   private readonly onError = () => {
@@ -41,6 +44,31 @@ class PostgresConnection implements DriverConnection {
     }
     const rows = shape === "values" ? (result.rows as unknown[][]).map(firstColumn) : result.rows;
     return { rows, rowCount: result.rowCount ?? result.rows.length, lastInsertId: undefined };
+  }
+
+  /**
+   * DECLARE ... CURSOR, then FETCH a batch at a time: the server keeps the result, other
+   * statements run on the connection between fetches. The caller has a transaction open (a
+   * cursor without HOLD lives only inside one).
+   */
+  async openCursor(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverCursor> {
+    const name = `athanor_cursor_${++cursorsMade}`;
+    await this.client.query({ text: `DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, values: params as unknown[] });
+    const shape = options?.rowShape ?? "objects";
+    let open = true;
+    return {
+      fetch: async (count) => {
+        if (!open) return [];
+        const text = `FETCH FORWARD ${Math.trunc(count)} FROM ${name}`;
+        const result = shape === "objects" ? await this.client.query(text) : await this.client.query({ text, rowMode: "array" });
+        return shape === "values" ? (result.rows as unknown[][]).map(firstColumn) : result.rows;
+      },
+      close: async () => {
+        if (!open) return;
+        open = false;
+        await this.client.query(`CLOSE ${name}`);
+      },
+    };
   }
 
   release(broken = false): void {

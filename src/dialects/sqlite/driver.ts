@@ -8,7 +8,8 @@
  * statement is retried after timers (backing off) until `busyTimeoutMs` has passed.
  */
 import Database from "better-sqlite3";
-import type { Driver, DriverConnection, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
+import type { Driver, DriverConnection, DriverCursor, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
+import { StreamInProgressError } from "../../core/errors.js";
 import { SimplePool } from "../shared/pool.js";
 
 const STATEMENT_CACHE_SIZE = 200;
@@ -19,6 +20,9 @@ const MAX_RETRY_PAUSE_MS = 100;
 
 class SqliteConnection implements DriverConnection {
   private readonly statements = new Map<string, Database.Statement>();
+  readonly cursorSharing = "reads";
+  /** Cursors open on this handle: SQLite cannot write while one reads. */
+  private openCursors = 0;
 
   constructor(
     readonly db: Database.Database,
@@ -63,6 +67,12 @@ class SqliteConnection implements DriverConnection {
 
   private executeNow(sql: string, params: readonly unknown[], options: ExecuteOptions | undefined): DriverResult {
     const stmt = this.prepare(sql);
+    if (this.openCursors !== 0 && !stmt.reader) {
+      throw new StreamInProgressError(
+        `Cannot run "${sql.slice(0, 80)}" while a stream is open on the same SQLite connection: SQLite cannot write while ` +
+          `a statement reads. Finish or leave the loop first (reads can run inside it).`,
+      );
+    }
     if (stmt.reader) {
       const shape = options?.rowShape;
       // `pluck` and `raw` are modes of the statement, kept between calls: each call sets both.
@@ -76,6 +86,43 @@ class SqliteConnection implements DriverConnection {
     }
     const info = stmt.run(...params);
     return { rows: [], rowCount: info.changes, lastInsertId: info.lastInsertRowid };
+  }
+
+  /**
+   * The statement's own iterator: SQLite steps through the rows as they are asked for. A statement
+   * of its own, not the cached one: its modes (raw, pluck) hold for the iteration, and running
+   * the cached one meanwhile must not disturb it.
+   */
+  async openCursor(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverCursor> {
+    const stmt = this.db.prepare(sql);
+    const shape = options?.rowShape;
+    stmt.safeIntegers(true);
+    if (shape === "values") stmt.pluck(true);
+    else stmt.raw(shape === "arrays");
+    const rows = stmt.iterate(...params) as IterableIterator<unknown>;
+    this.openCursors++;
+    let done = false;
+    let counted = true;
+    const finish = () => {
+      done = true;
+      if (counted) this.openCursors--;
+      counted = false;
+    };
+    return {
+      fetch: async (count) => {
+        const batch: unknown[] = [];
+        while (!done && batch.length < count) {
+          const next = rows.next();
+          if (next.done) finish();
+          else batch.push(shape === "values" ? numberIfSafe(next.value) : (numbersWhereSafe(next.value as Record<string, unknown>), next.value));
+        }
+        return batch;
+      },
+      close: async () => {
+        finish();
+        rows.return?.();
+      },
+    };
   }
 
   release(broken = false): void {

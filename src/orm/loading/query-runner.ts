@@ -12,6 +12,8 @@ import { hydrator } from "./hydrate.js";
 import { collectJoined, withJoinedLoads } from "./joined.js";
 import { isLoaderOption, type LoaderOption } from "./options.js";
 import type { LoadContext } from "./relationship-loader.js";
+import { StreamInProgressError } from "../../core/errors.js";
+import { StreamingLoadError } from "../errors.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
 
@@ -33,37 +35,93 @@ export async function runScalars(context: QueryContext, statement: Select<unknow
 }
 
 async function run(context: QueryContext, statement: Select<unknown>, single: boolean): Promise<unknown[]> {
+  const plan = planQuery(context, statement, single);
+  return plan.process(await context.rows(plan.query));
+}
+
+/** A query ready to run: the statement to send, and how its rows become results (objects loaded eagerly). */
+interface QueryPlan {
+  readonly query: Select<unknown>;
+  /** Collections loaded by a JOIN: their parents' rows repeat. */
+  readonly joinedCollections: readonly RelationshipProperty[];
+  process(rows: readonly unknown[][]): Promise<unknown[]>;
+}
+
+function planQuery(context: QueryContext, statement: Select<unknown>, single: boolean): QueryPlan {
   const options = statement.statementOptions.filter(isLoaderOption);
   const first = statement.layout[0];
   const firstMapper = first?.kind === "entity" ? context.mapperOf(first.entity) : undefined;
   const joinedRels = firstMapper ? strategyRels(context, firstMapper, options, "joined") : [];
   const { statement: query, loads } = withJoinedLoads(statement, joinedRels);
-  const rows = await context.rows(query);
   const readers = statement.layout.map((item) => {
     if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
     return hydrator(context.mapperOf(item.entity), item.start, context);
   });
-  let results: unknown[];
-  if (single) {
-    const read = readers[0]!;
-    results = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) results[i] = read(rows[i]!);
-  } else {
-    results = rows.map((row) => readers.map((read) => read(row)));
+  const process = async (rows: readonly unknown[][]): Promise<unknown[]> => {
+    let results: unknown[];
+    if (single) {
+      const read = readers[0]!;
+      results = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) results[i] = read(rows[i]!);
+    } else {
+      results = rows.map((row) => readers.map((read) => read(row)));
+    }
+    const firstOf = (r: unknown) => (single ? r : (r as unknown[])[0]);
+    if (firstMapper && loads.length) {
+      collectJoined(context, loads, rows as unknown[][], results.map((r) => firstOf(r) as object | null));
+      // A joined collection repeats its parent on every child's row: keep each result once.
+      if (loads.some((l) => l.rel.collection)) results = single ? uniqueObjects(results) : uniqueTuples(results as unknown[][]);
+    }
+    // Select-in loading, level by level, for each entity column of the result.
+    for (const [index, item] of statement.layout.entries()) {
+      if (item.kind !== "entity" || (options.length === 0 && !hasEagerDefault(context.mapperOf(item.entity)))) continue;
+      const objects = uniqueObjects(single ? results : (results as unknown[][]).map((t) => t[index]));
+      await applyLoaders(context, context.mapperOf(item.entity), objects, options, index === 0 ? joinedRels : []);
+    }
+    return results;
+  };
+  return { query, process, joinedCollections: loads.filter((l) => l.rel.collection).map((l) => l.rel) };
+}
+
+/** What streaming needs beyond a query: the rows of a statement, a batch at a time. */
+export interface StreamContext extends QueryContext {
+  streamRows(statement: Select<unknown>, yieldPer: number | undefined): AsyncIterable<unknown[][]>;
+}
+
+/**
+ * The results of a query a batch at a time, each batch's eager loads (select-in) run for it
+ * alone. A joined-loaded collection is refused: its parent's rows can straddle two batches.
+ */
+export async function* streamQuery(
+  context: StreamContext,
+  statement: Select<unknown>,
+  single: boolean,
+  yieldPer: number | undefined,
+): AsyncGenerator<unknown[], void, undefined> {
+  const plan = planQuery(context, statement, single && statement.layout.length === 1);
+  const joined = plan.joinedCollections[0];
+  if (joined) {
+    throw new StreamingLoadError(
+      `Cannot stream with the joined loading of the collection ${joined}: a parent's rows can fall in two batches. ` +
+        `Load it with selectinLoad(${joined}) instead (one query per batch).`,
+    );
   }
-  const firstOf = (r: unknown) => (single ? r : (r as unknown[])[0]);
-  if (firstMapper && loads.length) {
-    collectJoined(context, loads, rows, results.map((r) => firstOf(r) as object | null));
-    // A joined collection repeats its parent on every child's row: keep each result once.
-    if (loads.some((l) => l.rel.collection)) results = single ? uniqueObjects(results) : uniqueTuples(results as unknown[][]);
+  const firstOnly = single && statement.layout.length !== 1;
+  for await (const rows of context.streamRows(plan.query, yieldPer)) {
+    let results: unknown[];
+    try {
+      results = await plan.process(rows);
+    } catch (error) {
+      if (!(error instanceof StreamInProgressError)) throw error;
+      throw new StreamingLoadError(
+        `Cannot load relationships eagerly (select-in) batch by batch while MySQL/MariaDB stream the query: its connection ` +
+          `is busy until the stream ends. Stream without the eager load (options(lazyLoad(...)) for a mapping's default), ` +
+          `or load the relationships after the loop.`,
+        { cause: error },
+      );
+    }
+    yield firstOnly ? results.map((row) => (row as unknown[])[0]) : results;
   }
-  // Select-in loading, level by level, for each entity column of the result.
-  for (const [index, item] of statement.layout.entries()) {
-    if (item.kind !== "entity" || (options.length === 0 && !hasEagerDefault(context.mapperOf(item.entity)))) continue;
-    const objects = uniqueObjects(single ? results : (results as unknown[][]).map((t) => t[index]));
-    await applyLoaders(context, context.mapperOf(item.entity), objects, options, index === 0 ? joinedRels : []);
-  }
-  return results;
 }
 
 /** Whether a mapper has a relationship loaded eagerly by default (so a plain query loads something more). */

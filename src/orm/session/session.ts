@@ -17,7 +17,7 @@
  */
 import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
 import type { Select } from "../../core/statements/select.js";
-import type { Connection } from "../../engine/connection.js";
+import type { Connection, StreamOptions } from "../../engine/connection.js";
 import type { IsolationLevel } from "../../engine/driver.js";
 import type { Engine } from "../../engine/engine.js";
 import { UnmappedClassError } from "../errors.js";
@@ -37,6 +37,7 @@ import { expireAttributes, expireState, refreshState } from "./expiry.js";
 import { loadLazily, LazyLoader } from "./lazy.js";
 import { mergeInto } from "./merge.js";
 import { SessionTransaction } from "./session-transaction.js";
+import { streamResults, type StreamHost } from "./streaming.js";
 import { Transactions } from "./transactions.js";
 export type { PrimaryKeyValue } from "../identity/object-keys.js";
 
@@ -166,6 +167,35 @@ export class Session implements StateOwner {
   async execute<Tuple extends readonly unknown[]>(statement: Select<any, any, Tuple>): Promise<Tuple[]> {
     await this.autoflushIfOn();
     return (await runQuery(this.getContext, statement as unknown as Select<unknown>)) as unknown as Tuple[];
+  }
+
+  /**
+   * The first column of each row, like `scalars`, read `yieldPer` rows at a time (default 1,000)
+   * through a server-side cursor in the session's transaction: `for await (const book of
+   * session.stream(select(Book)))`. Select-in loads run once per batch. The objects of a finished
+   * batch leave the session (detached; see streaming.ts), so memory holds about one batch.
+   * Leaving the loop closes the cursor; the session keeps its transaction. On MySQL/MariaDB no
+   * other statement can run on the session's connection until the loop ends.
+   */
+  stream<T>(statement: Select<any, T, any>, options: StreamOptions = {}): AsyncIterable<T> {
+    return this.streamWith(statement as unknown as Select<unknown>, true, options) as AsyncIterable<T>;
+  }
+
+  /** Rows as tuples, like `execute`, streamed as `stream` streams them. */
+  streamRows<Tuple extends readonly unknown[]>(statement: Select<any, any, Tuple>, options: StreamOptions = {}): AsyncIterable<Tuple> {
+    return this.streamWith(statement as unknown as Select<unknown>, false, options) as AsyncIterable<Tuple>;
+  }
+
+  private async *streamWith(statement: Select<unknown>, single: boolean, options: StreamOptions): AsyncGenerator<unknown, void, undefined> {
+    await this.autoflushIfOn();
+    const host: StreamHost = {
+      // Loads of each batch do not autoflush: a flush cannot write while a cursor reads (SQLite, MySQL).
+      context: { ...this.getContext, load: this.loadInFlush, streamRows: (query, yieldPer) => this.transactions.streamRows(query, yieldPer) },
+      identity: this.identity,
+      uow: this.uow,
+      owner: this,
+    };
+    yield* streamResults(host, statement, single, options.yieldPer);
   }
 
   /** `await lazy(obj).key`: loads one relationship, batched with the loads of the same tick. */

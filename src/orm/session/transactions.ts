@@ -73,6 +73,18 @@ export class Transactions {
     }
   }
 
+  /** Streams a select's array rows, a batch at a time, through a cursor in the session's transaction. */
+  async *streamRows(statement: Select<unknown>, yieldPer: number | undefined): AsyncGenerator<unknown[][], void, undefined> {
+    const tx = await this.current();
+    try {
+      // Errors thrown by the caller's loop body never come in here: only the cursor's own.
+      yield* tx.connection.streamCompiled<unknown[]>(this.engine.cache.compile(statement.node), { rowShape: "arrays", yieldPer });
+    } catch (error) {
+      tx.statementFailed(error);
+      throw error;
+    }
+  }
+
   // ------------------------------------------------------------------ flush and commit
 
   /**

@@ -1,0 +1,65 @@
+/**
+ * `session.stream`: a query's results a batch at a time (`yieldPer`), read through a cursor in
+ * the session's transaction. As SQLAlchemy's `yield_per`, the objects of a finished batch leave
+ * the session (they are detached: keep references to those you need), so that memory holds about
+ * one batch. Objects the session held before the stream began stay, and so do objects changed or
+ * marked for deletion during the loop: the next flush writes them.
+ */
+import type { Select } from "../../core/statements/select.js";
+import type { IdentityMap } from "../identity/identity-map.js";
+import { streamQuery, type StreamContext } from "../loading/query-runner.js";
+import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
+import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
+
+export interface StreamHost {
+  readonly context: StreamContext;
+  readonly identity: IdentityMap;
+  readonly uow: UnitOfWork;
+  readonly owner: StateOwner;
+}
+
+export async function* streamResults(
+  host: StreamHost,
+  statement: Select<unknown>,
+  single: boolean,
+  yieldPer: number | undefined,
+): AsyncGenerator<unknown, void, undefined> {
+  // What the session held before: never released. One pass over the identity map per stream.
+  const before = new Set<object>();
+  host.identity.forEachObject((obj) => before.add(obj));
+  for await (const batch of streamQuery(host.context, statement, single, yieldPer)) {
+    yield* batch;
+    // The caller asked for the next row: this batch is finished.
+    release(host, batch, before);
+  }
+}
+
+/** Detaches the batch's objects and those loaded with them (relationships, recursively) that are new to the session and unchanged. */
+function release(host: StreamHost, batch: readonly unknown[], before: ReadonlySet<object>): void {
+  const seen = new Set<object>();
+  const work: object[] = [];
+  const visit = (value: unknown) => {
+    if (typeof value !== "object" || value === null) return;
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+      return;
+    }
+    if (before.has(value) || seen.has(value)) return;
+    seen.add(value);
+    work.push(value);
+  };
+  for (const item of batch) visit(item);
+  for (let i = 0; i < work.length; i++) {
+    const state = stateOf(work[i]!);
+    if (state === undefined) continue;
+    for (const rel of state.mapper.relationshipList) visit(state.dict[rel.key]);
+  }
+  for (const obj of work) {
+    const state = stateOf(obj);
+    if (state !== undefined && releasable(host, state)) host.uow.forget(state);
+  }
+}
+
+function releasable(host: StreamHost, state: InstanceState): boolean {
+  return state.session === host.owner && state.key !== undefined && !state.deletePending && !host.uow.modified.has(state);
+}
