@@ -11,90 +11,31 @@ import type {
   InsertNode,
   JoinNode,
   LabelNode,
-  LikeNode,
   OnConflictNode,
   OrderByNode,
-  ParamNode,
   SelectNode,
   StatementNode,
   TableNode,
   UpdateNode,
 } from "../ast/nodes.js";
 import { CompileError, UnsupportedCompilationError } from "../errors.js";
+import { ExpressionCompiler } from "./expression-compiler.js";
 import { collectSources } from "../statements/sources.js";
 import { sourcesOf } from "../statements/join-inference.js";
-import type { SqlType } from "../types/sql-type.js";
-
-/** What a dialect's SQL can express, consulted by the compiler and by the layers above. */
-export interface DialectCapabilities {
-  readonly insertReturning: boolean;
-  readonly updateReturning: boolean;
-  readonly deleteReturning: boolean;
-  readonly fullJoin: boolean;
-  readonly ilike: boolean;
-  /**
-   * Whether `DEFAULT` may stand for a value in `VALUES (...)`. SQLite refuses it; there a NULL
-   * in its INTEGER PRIMARY KEY generates the key instead.
-   */
-  readonly defaultInValues: boolean;
-  /**
-   * Bind parameters one statement may have: a longer multi-row INSERT is run in chunks (see
-   * `statements/chunking.ts`), a longer IN list is bound as one array parameter.
-   */
-  readonly maxParameters: number;
-}
-
-/**
- * One placeholder that takes many parameters (in fingerprint order) as one value: a long IN list
- * bound as an array. `pack` turns their driver values into that one value.
- */
-export interface PackedSlot {
-  readonly params: readonly number[];
-  readonly pack: (values: unknown[]) => unknown;
-}
-
-/** The text of a compiled statement and, per placeholder, which parameter (in fingerprint order) it takes. */
-export interface CompiledTemplate {
-  readonly sql: string;
-  readonly slots: readonly (number | PackedSlot)[];
-}
-
-/** IN lists shorter than this stay lists even in a statement over the parameter limit: packing them saves little. */
-const PACKED_IN_MIN = 100;
+import type { CompiledTemplate, DialectCapabilities } from "./compiler-types.js";
+export type { CompiledTemplate, DialectCapabilities, PackedSlot } from "./compiler-types.js";
 
 type Source = TableNode | AliasNode;
 
-export abstract class SqlCompiler {
-  private readonly slots: (number | PackedSlot)[] = [];
+/**
+ * Statements: SELECT (with correlation to enclosing queries), INSERT with its upsert clause,
+ * UPDATE, DELETE, FROM and joins. Expressions are `ExpressionCompiler`'s.
+ */
+export abstract class SqlCompiler extends ExpressionCompiler {
   /** FROM sources of the enclosing SELECTs, for correlated subqueries. */
   private readonly enclosing: Source[][] = [];
-  /** Inside DDL (CHECK constraints): columns unqualified, values inline. */
-  protected ddlMode = false;
-  /** Inside RETURNING or SET: columns unqualified. */
-  private unqualified = false;
-
-  constructor(
-    protected readonly capabilities: DialectCapabilities,
-    /** Index of each parameter node in the fingerprint walk. */
-    private readonly paramIndex: ReadonlyMap<ParamNode, number>,
-  ) {}
 
   // ------------------------------------------------------------ dialect hooks
-
-  /** Quotes an identifier. */
-  abstract quote(identifier: string): string;
-
-  /** The placeholder for the n-th parameter (1-based). */
-  protected placeholder(_position: number): string {
-    return "?";
-  }
-
-  /** The SQL name of a type, for DDL and CAST. */
-  abstract typeName(type: SqlType): string;
-
-  protected castTypeName(type: SqlType): string {
-    return this.typeName(type);
-  }
 
   protected limitOffset(limit: ExprNode | undefined, offset: ExprNode | undefined): string {
     let sql = "";
@@ -105,21 +46,6 @@ export abstract class SqlCompiler {
 
   protected orderByItem(item: OrderByNode): string {
     return `${this.expr(item.expr)} ${item.direction.toUpperCase()}${item.nulls ? ` NULLS ${item.nulls.toUpperCase()}` : ""}`;
-  }
-
-  protected like(node: LikeNode): string {
-    const op = node.negated ? "NOT LIKE" : "LIKE";
-    if (!node.caseInsensitive) return `${this.operand(node.expr)} ${op} ${this.operand(node.pattern)}`;
-    return `lower(${this.expr(node.expr)}) ${op} lower(${this.expr(node.pattern)})`;
-  }
-
-  protected concat(left: ExprNode, right: ExprNode): string {
-    return `${this.operand(left)} || ${this.operand(right)}`;
-  }
-
-  /** A function's name in this dialect, for the portable functions of `func` that some dialect spells differently. */
-  protected functionName(name: string): string {
-    return name;
   }
 
   protected insertDefaultValues(table: string): string {
@@ -155,19 +81,6 @@ export abstract class SqlCompiler {
     });
   }
 
-  /** The value a row proposed for insertion has for a column, in an upsert's SET or WHERE. */
-  protected excluded(name: string): string {
-    return `excluded.${this.quote(name)}`;
-  }
-
-  /** Renders a value inline, for DDL where parameters are not allowed. */
-  literal(value: unknown): string {
-    if (value === null || value === undefined) return "NULL";
-    if (typeof value === "number" || typeof value === "bigint") return String(value);
-    if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
-    return `'${String(value).replace(/'/g, "''")}'`;
-  }
-
   // ------------------------------------------------------------ entry points
 
   compile(node: StatementNode): CompiledTemplate {
@@ -179,16 +92,6 @@ export abstract class SqlCompiler {
       );
     }
     return { sql, slots: this.slots };
-  }
-
-  /** Renders an expression for DDL: unqualified columns, inline values. */
-  compileDdlExpression(node: ExprNode): string {
-    this.ddlMode = true;
-    try {
-      return this.expr(node);
-    } finally {
-      this.ddlMode = false;
-    }
   }
 
   protected statement(node: StatementNode): string {
@@ -208,7 +111,7 @@ export abstract class SqlCompiler {
 
   // ------------------------------------------------------------ statements
 
-  protected select(node: SelectNode, correlate: boolean): string {
+  protected override select(node: SelectNode, correlate: boolean): string {
     const froms = this.resolveFroms(node, correlate);
     const sources = froms.flatMap(sourcesOf);
     this.enclosing.push(sources);
@@ -332,7 +235,7 @@ export abstract class SqlCompiler {
 
   // ------------------------------------------------------------ FROM
 
-  protected tableName(node: TableNode): string {
+  protected override tableName(node: TableNode): string {
     return node.schema ? `${this.quote(node.schema)}.${this.quote(node.name)}` : this.quote(node.name);
   }
 
@@ -357,115 +260,5 @@ export abstract class SqlCompiler {
     return `${this.from(node.left)} ${keyword} ${this.from(node.right)} ON ${this.expr(node.on)}`;
   }
 
-  // ------------------------------------------------------------ expressions
 
-  protected expr(node: ExprNode): string {
-    switch (node.kind) {
-      case "column": {
-        const column = this.quote(node.name);
-        if (this.ddlMode || this.unqualified) return column;
-        const source = node.source;
-        return `${source.kind === "table" ? this.tableName(source) : this.quote(source.name)}.${column}`;
-      }
-      case "param":
-        return this.param(node);
-      case "binary":
-        if (node.op === "||") return this.concat(node.left, node.right);
-        return `${this.operand(node.left)} ${node.op} ${this.operand(node.right)}`;
-      case "like":
-        return this.like(node);
-      case "and":
-      case "or":
-        if (node.items.length === 0) return node.kind === "and" ? "1 = 1" : "1 = 0";
-        return node.items.map((i) => this.operand(i)).join(node.kind === "and" ? " AND " : " OR ");
-      case "not":
-        return `NOT ${this.operand(node.expr)}`;
-      case "isNull":
-        return `${this.operand(node.expr)} IS ${node.negated ? "NOT " : ""}NULL`;
-      case "in": {
-        const not = node.negated ? "NOT " : "";
-        if (!Array.isArray(node.values)) {
-          return `${this.operand(node.expr)} ${not}IN (${this.select(node.values as SelectNode, true)})`;
-        }
-        const values = node.values as readonly ExprNode[];
-        // An empty IN list is false (NOT IN: true) on every database, and not valid SQL on some.
-        if (values.length === 0) return node.negated ? "1 = 1" : "1 = 0";
-        if (values.length >= PACKED_IN_MIN && this.paramIndex.size > this.capabilities.maxParameters && values.every((v) => v.kind === "param")) {
-          return this.packedIn(this.operand(node.expr), node.negated, values as readonly ParamNode[]);
-        }
-        return `${this.operand(node.expr)} ${not}IN (${values.map((v) => this.expr(v)).join(", ")})`;
-      }
-      case "between":
-        return `${this.operand(node.expr)} ${node.negated ? "NOT " : ""}BETWEEN ${this.operand(node.low)} AND ${this.operand(node.high)}`;
-      case "function":
-        return `${this.functionName(node.name)}(${node.distinct ? "DISTINCT " : ""}${node.args.map((a) => this.expr(a)).join(", ")})`;
-      case "cast":
-        return `CAST(${this.expr(node.expr)} AS ${this.castTypeName(node.type)})`;
-      case "raw":
-        return node.parts.map((p) => (typeof p === "string" ? p : this.expr(p))).join("");
-      case "label":
-        return this.expr(node.expr);
-      case "exists":
-        return `EXISTS (${this.select(node.query, true)})`;
-      case "scalarSubquery":
-        return `(${this.select(node.query, true)})`;
-      case "case": {
-        const whens = node.whens.map(([c, r]) => ` WHEN ${this.expr(c)} THEN ${this.expr(r)}`).join("");
-        const otherwise = node.otherwise ? ` ELSE ${this.expr(node.otherwise)}` : "";
-        return `CASE${whens}${otherwise} END`;
-      }
-      case "star":
-        return "*";
-      case "excluded":
-        return this.excluded(node.name);
-    }
-  }
-
-  /** An operand of an operator: parenthesised when it is itself an operator expression. */
-  protected operand(node: ExprNode): string {
-    const sql = this.expr(node);
-    switch (node.kind) {
-      case "binary":
-      case "like":
-      case "and":
-      case "or":
-      case "not":
-      case "isNull":
-      case "in":
-      case "between":
-        return `(${sql})`;
-      default:
-        return sql;
-    }
-  }
-
-  /**
-   * `expr IN (...)` for a list of values too long to bind one by one in this statement: bound as
-   * one array parameter (see `packedParam`). Dialects that can do so override this.
-   */
-  protected packedIn(_expr: string, _negated: boolean, values: readonly ParamNode[]): string {
-    throw new UnsupportedCompilationError(
-      `An IN list of ${values.length} values takes the statement over the database's ${this.capabilities.maxParameters} ` +
-        `bind parameters, and binding it as one array is not supported by this dialect. Split the list.`,
-    );
-  }
-
-  /** One placeholder for all of `values`, bound as `pack` of their driver values. */
-  protected packedParam(values: readonly ParamNode[], pack: PackedSlot["pack"]): string {
-    const params = values.map((value) => {
-      const index = this.paramIndex.get(value);
-      if (index === undefined) throw new CompileError("Internal error: a parameter was not fingerprinted.");
-      return index;
-    });
-    this.slots.push({ params, pack });
-    return this.placeholder(this.slots.length);
-  }
-
-  protected param(node: ParamNode): string {
-    if (this.ddlMode) return this.literal(node.value);
-    const index = this.paramIndex.get(node);
-    if (index === undefined) throw new CompileError("Internal error: a parameter was not fingerprinted.");
-    this.slots.push(index);
-    return this.placeholder(this.slots.length);
-  }
 }

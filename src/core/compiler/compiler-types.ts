@@ -1,0 +1,35 @@
+/** What compilers produce and what they are told of a dialect. */
+
+/** What a dialect's SQL can express, consulted by the compiler and by the layers above. */
+export interface DialectCapabilities {
+  readonly insertReturning: boolean;
+  readonly updateReturning: boolean;
+  readonly deleteReturning: boolean;
+  readonly fullJoin: boolean;
+  readonly ilike: boolean;
+  /**
+   * Whether `DEFAULT` may stand for a value in `VALUES (...)`. SQLite refuses it; there a NULL
+   * in its INTEGER PRIMARY KEY generates the key instead.
+   */
+  readonly defaultInValues: boolean;
+  /**
+   * Bind parameters one statement may have: a longer multi-row INSERT is run in chunks (see
+   * `statements/chunking.ts`), a longer IN list is bound as one array parameter.
+   */
+  readonly maxParameters: number;
+}
+
+/**
+ * One placeholder that takes many parameters (in fingerprint order) as one value: a long IN list
+ * bound as an array. `pack` turns their driver values into that one value.
+ */
+export interface PackedSlot {
+  readonly params: readonly number[];
+  readonly pack: (values: unknown[]) => unknown;
+}
+
+/** The text of a compiled statement and, per placeholder, which parameter (in fingerprint order) it takes. */
+export interface CompiledTemplate {
+  readonly sql: string;
+  readonly slots: readonly (number | PackedSlot)[];
+}
