@@ -29,7 +29,7 @@ function run(args: readonly string[], what: string): void {
 rmSync(out, { recursive: true, force: true });
 const library = join(out, "node_modules/athanor");
 console.error("bench: compiling the library and the benchmark with tsc ...");
-run([tsc, "-p", join(root, "tsconfig.build.json"), "--outDir", library, "--sourceMap", "false"], "building the library");
+run([tsc, "-p", join(root, "tsconfig.build.json"), "--outDir", library, "--sourceMap", "false", "--inlineSources", "false"], "building the library");
 writeFileSync(
   join(library, "package.json"),
   JSON.stringify({ name: "athanor", type: "module", exports: { ".": { types: "./index.d.ts", import: "./index.js" } } }),

@@ -74,7 +74,7 @@ export { create, type NewValues } from "./orm/create.js";
 export { MappingConfigurationError, NotConfiguredError, UnmappedClassError, NamingStrategyError, type ConfigurationProblem } from "./orm/errors.js";
 
 // ORM: session and loading
-export { Session, type SessionOptions, type PrimaryKeyValue } from "./orm/session/session.js";
+export { Session, type SessionOptions, type NestedTransaction, type PrimaryKeyValue } from "./orm/session/session.js";
 export { sessionMaker, type SessionFactory } from "./orm/session/session-maker.js";
 export { lazy, type LazyAccess } from "./orm/session/lazy.js";
 export { selectinLoad, joinedLoad, lazyLoad, raiseLoad, type LoaderOption } from "./orm/loading/options.js";

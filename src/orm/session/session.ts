@@ -18,7 +18,6 @@
 import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
 import type { Select } from "../../core/statements/select.js";
 import type { Connection, StreamOptions } from "../../engine/connection.js";
-import type { IsolationLevel } from "../../engine/driver.js";
 import type { Engine } from "../../engine/engine.js";
 import { UnmappedClassError } from "../errors.js";
 import { identityKey, IdentityMap } from "../identity/identity-map.js";
@@ -36,29 +35,13 @@ import { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { expireAttributes, expireState, refreshState } from "./expiry.js";
 import { loadLazily, LazyLoader } from "./lazy.js";
 import { mergeInto } from "./merge.js";
-import { SessionTransaction } from "./session-transaction.js";
 import { streamResults, type StreamHost } from "./streaming.js";
+import type { NestedTransaction, SessionOptions } from "./session-options.js";
 import { Transactions } from "./transactions.js";
 export type { PrimaryKeyValue } from "../identity/object-keys.js";
+export type { NestedTransaction, SessionOptions } from "./session-options.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
-
-export interface SessionOptions {
-  /** Flush before queries, so that they see pending changes (default true). */
-  readonly autoflush?: boolean;
-  /** Expire every object's attributes on commit, so they are reloaded (default true). */
-  readonly expireOnCommit?: boolean;
-  /** Isolation level of the session's transactions. */
-  readonly isolationLevel?: IsolationLevel;
-}
-
-/** A savepoint of the session (`beginNested`). */
-export interface NestedTransaction {
-  /** Flushes and releases the savepoint; if that fails, it is rolled back, and the error thrown. */
-  commit(): Promise<void>;
-  /** Undoes the database work since the savepoint began and restores the objects it touched. */
-  rollback(): Promise<void>;
-}
 
 export class Session implements StateOwner {
   readonly autoflush: boolean;
@@ -71,6 +54,7 @@ export class Session implements StateOwner {
   private readonly lazyLoader = new LazyLoader((rel, objects) => this.loadNow(rel, objects));
   /** What loading and querying need of the session. */
   private readonly getContext: GetContext;
+  private readonly streamHost: StreamHost;
   /** Loads for the flush itself (children to delete or detach): without an autoflush, which would wait for it. */
   private readonly loadInFlush = (rel: RelationshipProperty, objects: readonly object[]) => loadRelationship(this.getContext, rel, objects);
 
@@ -80,12 +64,7 @@ export class Session implements StateOwner {
   ) {
     this.autoflush = options.autoflush ?? true;
     this.expireOnCommit = options.expireOnCommit ?? true;
-    this.uow = new UnitOfWork({
-      owner: this,
-      identity: this.identity,
-      changing: (state) => this.transactions.innermost?.changing(state),
-      joinedPending: (state) => this.transactions.innermost?.joinedPending(state),
-    });
+    this.uow = new UnitOfWork({ owner: this, identity: this.identity, openSavepoint: () => this.transactions.openSavepoint });
     this.transactions = new Transactions(engine, this.uow, this.identity, options.isolationLevel);
     this.getContext = {
       engine,
@@ -95,6 +74,14 @@ export class Session implements StateOwner {
       compiledRows: (compiled: CompiledQuery) => this.transactions.compiledRows(compiled),
       mapperOf: (cls) => this.mapperOf(cls),
       load: (rel, objects) => this.loadNow(rel, objects),
+    };
+    this.streamHost = {
+      autoflush: () => this.autoflushIfOn(),
+      // Loads of each batch do not autoflush: a flush cannot write while a cursor reads (SQLite, MySQL).
+      context: { ...this.getContext, load: this.loadInFlush, streamRows: (query, yieldPer) => this.transactions.streamRows(query, yieldPer) },
+      identity: this.identity,
+      uow: this.uow,
+      owner: this,
     };
   }
 
@@ -171,31 +158,16 @@ export class Session implements StateOwner {
 
   /**
    * The first column of each row, like `scalars`, read `yieldPer` rows at a time (default 1,000)
-   * through a server-side cursor in the session's transaction: `for await (const book of
-   * session.stream(select(Book)))`. Select-in loads run once per batch. The objects of a finished
-   * batch leave the session (detached; see streaming.ts), so memory holds about one batch.
-   * Leaving the loop closes the cursor; the session keeps its transaction. On MySQL/MariaDB no
-   * other statement can run on the session's connection until the loop ends.
+   * through a server-side cursor: `for await (const book of session.stream(select(Book)))`. Each
+   * finished batch's objects leave the session (streaming.ts); leaving the loop closes the cursor.
    */
   stream<T>(statement: Select<any, T, any>, options: StreamOptions = {}): AsyncIterable<T> {
-    return this.streamWith(statement as unknown as Select<unknown>, true, options) as AsyncIterable<T>;
+    return streamResults(this.streamHost, statement as unknown as Select<unknown>, true, options.yieldPer) as AsyncIterable<T>;
   }
 
   /** Rows as tuples, like `execute`, streamed as `stream` streams them. */
   streamRows<Tuple extends readonly unknown[]>(statement: Select<any, any, Tuple>, options: StreamOptions = {}): AsyncIterable<Tuple> {
-    return this.streamWith(statement as unknown as Select<unknown>, false, options) as AsyncIterable<Tuple>;
-  }
-
-  private async *streamWith(statement: Select<unknown>, single: boolean, options: StreamOptions): AsyncGenerator<unknown, void, undefined> {
-    await this.autoflushIfOn();
-    const host: StreamHost = {
-      // Loads of each batch do not autoflush: a flush cannot write while a cursor reads (SQLite, MySQL).
-      context: { ...this.getContext, load: this.loadInFlush, streamRows: (query, yieldPer) => this.transactions.streamRows(query, yieldPer) },
-      identity: this.identity,
-      uow: this.uow,
-      owner: this,
-    };
-    yield* streamResults(host, statement, single, options.yieldPer);
+    return streamResults(this.streamHost, statement as unknown as Select<unknown>, false, options.yieldPer) as AsyncIterable<Tuple>;
   }
 
   /** `await lazy(obj).key`: loads one relationship, batched with the loads of the same tick. */
@@ -256,11 +228,7 @@ export class Session implements StateOwner {
    */
   async beginNested(): Promise<NestedTransaction> {
     await this.flush();
-    const savepoint: SessionTransaction = await this.transactions.beginNested();
-    return {
-      commit: () => this.transactions.commitNested(savepoint, this.loadInFlush),
-      rollback: () => this.transactions.rollbackNested(savepoint),
-    };
+    return this.transactions.beginNested(this.loadInFlush);
   }
 
   // ------------------------------------------------------------------ refresh and expire
@@ -299,7 +267,7 @@ export class Session implements StateOwner {
   // ------------------------------------------------------------------ StateOwner (see there)
 
   changing(state: InstanceState): void {
-    this.transactions.innermost?.changing(state);
+    this.transactions.openSavepoint?.changing(state);
   }
 
   markModified(state: InstanceState): void {

@@ -12,6 +12,8 @@ import { stateOf, type InstanceState, type StateOwner } from "../state/instance-
 import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 
 export interface StreamHost {
+  /** The autoflush a query makes first (once: loads of each batch do not flush beside a cursor). */
+  autoflush(): Promise<void> | undefined;
   readonly context: StreamContext;
   readonly identity: IdentityMap;
   readonly uow: UnitOfWork;
@@ -24,6 +26,7 @@ export async function* streamResults(
   single: boolean,
   yieldPer: number | undefined,
 ): AsyncGenerator<unknown, void, undefined> {
+  await host.autoflush();
   // What the session held before: never released. One pass over the identity map per stream.
   const before = new Set<object>();
   host.identity.forEachObject((obj) => before.add(obj));

@@ -15,6 +15,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { Journal } from "../unit-of-work/journal.js";
 import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { expireState } from "./expiry.js";
+import type { NestedTransaction } from "./session-options.js";
 import { SessionTransaction } from "./session-transaction.js";
 
 type Load = (rel: RelationshipProperty, objects: readonly object[]) => Promise<void>;
@@ -25,6 +26,12 @@ const NOTHING: Promise<void> = Promise.resolve();
 export class Transactions {
   /** The innermost open transaction: a savepoint, or the root. */
   innermost: SessionTransaction | undefined;
+
+  /** The innermost savepoint, if one is open: it keeps copies of what changes inside it. */
+  get openSavepoint(): SessionTransaction | undefined {
+    const tx = this.innermost;
+    return tx !== undefined && tx.parent !== undefined ? tx : undefined;
+  }
   private starting: Promise<SessionTransaction> | undefined;
   private flushing: Promise<void> | undefined;
   private committing: Promise<void> | undefined;
@@ -177,10 +184,14 @@ export class Transactions {
     await tx.rollback();
   }
 
-  async beginNested(): Promise<SessionTransaction> {
+  /** Opens a savepoint; its handle commits (flushing with `load`) or rolls it back. */
+  async beginNested(load: Load): Promise<NestedTransaction> {
     const savepoint = await (await this.current()).beginNested();
     this.innermost = savepoint;
-    return savepoint;
+    return {
+      commit: () => this.commitNested(savepoint, load),
+      rollback: () => this.rollbackNested(savepoint),
+    };
   }
 
   /** Flushes and releases the savepoint; if the flush fails, the savepoint is rolled back and the error thrown. */

@@ -23,9 +23,15 @@ export interface UnitOfWorkHost {
   /** What a joining object's `state.session` becomes. */
   readonly owner: StateOwner;
   readonly identity: IdentityMap;
-  /** Before an object's state changes: an open savepoint keeps a copy of it. */
+  /** The open savepoint, if any: what changes must be reported to (asked once per object joining). */
+  openSavepoint(): SavepointTracker | undefined;
+}
+
+/** What an open savepoint needs to know to restore objects on its rollback. */
+export interface SavepointTracker {
+  /** Before an object's state changes: the savepoint keeps a copy of it. */
   changing(state: InstanceState): void;
-  /** An object without a row joined: an open savepoint expunges it if rolled back. */
+  /** An object without a row joined: the savepoint expunges it if rolled back. */
   joinedPending(state: InstanceState): void;
 }
 
@@ -101,11 +107,12 @@ export class UnitOfWork {
   /** Pending without a row, else in the identity map (and on `keyed`, for the cascade to walk on). */
   private join(state: InstanceState, keyed: InstanceState[]): void {
     if (state.deleted) throw new InvalidRequestError(`${describe(state)} was deleted; it cannot be added again.`);
-    this.host.changing(state);
+    const savepoint = this.host.openSavepoint();
+    savepoint?.changing(state);
     state.attach(this.host.owner);
     if (state.key === undefined) {
       this.pending.push(state);
-      this.host.joinedPending(state);
+      savepoint?.joinedPending(state);
     } else {
       this.host.identity.set(state.mapper, state.key, state.obj);
       // Changed while detached, perhaps: its relationships too (moved to a new parent, whose
@@ -118,7 +125,7 @@ export class UnitOfWork {
   /** Marks the object for deletion at the next flush; a pending one simply leaves. */
   delete(state: InstanceState): void {
     if (state.session !== this.host.owner) throw new InvalidRequestError(`${describe(state)} is not in this session.`);
-    this.host.changing(state);
+    this.host.openSavepoint()?.changing(state);
     if (state.key === undefined) {
       this.expunge(state);
       return;
@@ -148,7 +155,7 @@ export class UnitOfWork {
   }
 
   markModified(state: InstanceState): void {
-    this.host.changing(state);
+    this.host.openSavepoint()?.changing(state);
     if (state.key !== undefined && !state.deleted) this.modified.add(state);
   }
 

@@ -1,0 +1,19 @@
+/** What a Session is created with, and the handle of a savepoint it opens. */
+import type { IsolationLevel } from "../../engine/driver.js";
+
+export interface SessionOptions {
+  /** Flush before queries, so that they see pending changes (default true). */
+  readonly autoflush?: boolean;
+  /** Expire every object's attributes on commit, so they are reloaded (default true). */
+  readonly expireOnCommit?: boolean;
+  /** Isolation level of the session's transactions. */
+  readonly isolationLevel?: IsolationLevel;
+}
+
+/** A savepoint of the session (`beginNested`). */
+export interface NestedTransaction {
+  /** Flushes and releases the savepoint; if that fails, it is rolled back, and the error thrown. */
+  commit(): Promise<void>;
+  /** Undoes the database work since the savepoint began and restores the objects it touched. */
+  rollback(): Promise<void>;
+}
