@@ -58,7 +58,7 @@ function readConfigFile(cwd: string): { url?: string; models?: string } {
   return result;
 }
 
-const SCHEMES = ["sqlite", "postgresql", "postgres", "mysql"];
+const SCHEMES = ["sqlite", "postgresql", "postgres", "mysql", "mariadb"];
 
 /** A database URL such as `sqlite:///app.db` or `postgresql://user@host/db`. */
 export function parseUrl(text: string): URL {
