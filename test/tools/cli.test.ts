@@ -7,11 +7,14 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { after, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { buildDist } from "../support/dist.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+// bin/athanor.mjs runs the compiled CLI.
+before(buildDist);
 const bin = join(root, "bin/athanor.mjs");
 const fixtures = join(root, "test/tools/fixtures");
 const scratch = mkdtempSync(join(tmpdir(), "athanor-cli-"));
