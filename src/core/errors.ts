@@ -15,6 +15,14 @@ export class ArgumentError extends AthanorError {
   override name = "ArgumentError";
 }
 
+/**
+ * A database URL `createEngine` cannot use: an unknown scheme, or a URL that does not parse. The
+ * message names the URL (password hidden) and the forms that are understood.
+ */
+export class DatabaseUrlError extends ArgumentError {
+  override name = "DatabaseUrlError";
+}
+
 /** A statement cannot be rendered for the target dialect. */
 export class CompileError extends AthanorError {
   override name = "CompileError";
