@@ -1,0 +1,44 @@
+/**
+ * `createAll` on tables in a schema (a PostgreSQL schema, a MySQL/MariaDB database) is idempotent: the second run finds the tables in their schema and skips them,
+ * and `dropAll` finds them there too.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { MetaData, insert, integer, select, string, table } from "../../src/index.js";
+import { forEachDatabase } from "../support/dialects.js";
+
+forEachDatabase("createAll in a schema", (ctx) => {
+  const { db } = ctx;
+  // A schema of our own: on MySQL a database is a schema, named after this run's test database
+  // so that parallel runs on the shared server never meet.
+  const schema = db.name === "mysql" ? `${new URL(db.url).pathname.slice(1)}_schema` : "athanor_schema_test";
+  const metadata = new MetaData();
+  const authors = table("authors", metadata, { id: integer().primaryKey(), name: string(40) }, undefined, { schema });
+  table("books", metadata, { id: integer().primaryKey(), authorId: integer().named("author_id").references(`${schema}.authors.id`) }, undefined, { schema });
+
+  before(async () => {
+    if (db.name === "postgresql") await ctx.engine.withConnection((conn) => conn.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`));
+    else await ctx.engine.withConnection((conn) => conn.run(`CREATE DATABASE IF NOT EXISTS \`${schema}\``));
+    await metadata.dropAll(ctx.engine);
+  });
+  after(async () => {
+    await metadata.dropAll(ctx.engine);
+    if (db.name === "postgresql") await ctx.engine.withConnection((conn) => conn.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+    else await ctx.engine.withConnection((conn) => conn.run(`DROP DATABASE IF EXISTS \`${schema}\``));
+  });
+
+  test("a second createAll skips the tables that exist in the schema, and keeps their rows", async () => {
+    await metadata.createAll(ctx.engine);
+    await ctx.engine.execute(insert(authors).values({ id: 1, name: "Ursula" }));
+    await metadata.createAll(ctx.engine);
+    assert.deepEqual(await ctx.engine.inspect().tableNames(schema).then((names) => names.filter((n) => n === "authors" || n === "books").sort()), ["authors", "books"]);
+    assert.deepEqual((await ctx.engine.execute(select(authors.c.name))).scalars(), ["Ursula"]);
+  });
+
+  test("dropAll finds the tables in the schema; a second dropAll has nothing left to drop", async () => {
+    await metadata.createAll(ctx.engine);
+    await metadata.dropAll(ctx.engine);
+    assert.deepEqual((await ctx.engine.inspect().tableNames(schema)).filter((n) => n === "authors" || n === "books"), []);
+    await metadata.dropAll(ctx.engine);
+  });
+}, ["postgresql", "mysql"]); // SQLite has no schemas in DDL (an attached database cannot be referenced by a foreign key)
