@@ -63,6 +63,7 @@ export class MultipleResultsFoundError extends InvalidRequestError {
   override name = "MultipleResultsFoundError";
 }
 
+/** What a driver error carries over to a `DBAPIError`: the SQL, its parameters and the database's code. */
 export interface DBAPIErrorDetails {
   readonly sql?: string;
   readonly params?: readonly unknown[];
@@ -140,6 +141,7 @@ export class NotSupportedError extends DatabaseError {
   override name = "NotSupportedError";
 }
 
+/** A `DBAPIError` subclass, as a dialect's error translation picks one for a driver error. */
 export type DBAPIErrorClass = new (message: string, details: DBAPIErrorDetails, cause: unknown) => DBAPIError;
 
 /**

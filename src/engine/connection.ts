@@ -23,10 +23,12 @@ export interface ConnectionContext {
   readonly released?: (conn: Connection) => void;
 }
 
+/** Options of `connection.begin()` and `engine.transaction()`. */
 export interface BeginOptions {
   readonly isolationLevel?: IsolationLevel;
 }
 
+/** One connection from the pool: runs statements, and transactions with `begin()`. Give it back with `close()`. */
 export class Connection {
   private driverConnection: DriverConnection | undefined;
   private transactions: Transaction[] = [];

@@ -15,27 +15,34 @@ function call<T>(name: string, args: readonly Arg[], type?: SqlType, distinct = 
 
 const star: ExprNode = { kind: "star" };
 
+/** SQL functions: `func.count()`, `func.sum(col)`... each typed by what it returns. */
 export const func = {
   /** `count(*)`, `count(expr)` or, with `{ distinct: true }`, `count(DISTINCT expr)`. */
   count(expr?: Expression<unknown>, options: { distinct?: boolean } = {}): Expression<number> {
     const node: ExprNode = { kind: "function", name: "count", args: [expr ? expr.node : star], distinct: options.distinct ?? false };
     return new Expression<number>(node, types.integer());
   },
+  /** `sum(expr)`: `NULL` over no rows. */
   sum<T extends number | string | bigint | null>(expr: Expression<T>): Expression<T | null> {
     return call("sum", [expr], expr.type);
   },
+  /** `avg(expr)` as a float: `NULL` over no rows. */
   avg(expr: Expression<number | string | bigint | null>): Expression<number | null> {
     return call("avg", [expr], types.float());
   },
+  /** `min(expr)`: `NULL` over no rows. */
   min<T>(expr: Expression<T>): Expression<T | null> {
     return call("min", [expr], expr.type);
   },
+  /** `max(expr)`: `NULL` over no rows. */
   max<T>(expr: Expression<T>): Expression<T | null> {
     return call("max", [expr], expr.type);
   },
+  /** `lower(expr)` */
   lower<T extends string | null>(expr: Expression<T>): Expression<T> {
     return call("lower", [expr], expr.type);
   },
+  /** `upper(expr)` */
   upper<T extends string | null>(expr: Expression<T>): Expression<T> {
     return call("upper", [expr], expr.type);
   },
@@ -43,9 +50,11 @@ export const func = {
   length(expr: Expression<string | null>): Expression<number> {
     return call("char_length", [expr], types.integer());
   },
+  /** `abs(expr)` */
   abs<T extends number | null>(expr: Expression<T>): Expression<T> {
     return call("abs", [expr], expr.type);
   },
+  /** `coalesce(a, b, ...)`: the first argument that is not `NULL`. */
   coalesce<T>(expr: Expression<T>, ...rest: (Expression<T> | Expression<NonNullable<T>> | NonNullable<T>)[]): Expression<T> {
     return new Expression<T>(
       { kind: "function", name: "coalesce", args: [expr.node, ...rest.map((r) => toNode(r, expr.type))], distinct: false },

@@ -46,6 +46,7 @@ const FIELDS = Symbol("athanor.fields");
 
 type AccessorContext<This, V, N extends string> = ClassAccessorDecoratorContext<This, V> & { name: N };
 
+/** Options of `@model(...)`. */
 export interface ModelOptions {
   /** The model's name in the registry and in `Models` (default: the class name). */
   readonly name?: string;

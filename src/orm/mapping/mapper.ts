@@ -20,6 +20,7 @@ export interface MappedColumn {
   readonly attr: string;
 }
 
+/** How one class maps onto its table: columns, primary key, relationships. Read it with `inspect(cls)` or `registry.mapperFor(cls)`. */
 export class Mapper<T extends object = object> {
   /** Attribute key -> column. */
   readonly columns: ReadonlyMap<string, Column>;
@@ -167,6 +168,7 @@ export class Mapper<T extends object = object> {
     return this.attributeByColumn.get(column);
   }
 
+  /** `Mapper[User(users)]`, for messages. */
   toString(): string {
     return `Mapper[${this.name}(${this.table.name})]`;
   }

@@ -42,6 +42,7 @@ export type { PrimaryKeyValue } from "../identity/object-keys.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
 
+/** Options of `new Session(engine, options)` and `sessionMaker`. */
 export interface SessionOptions {
   /** Flush before queries, so that they see pending changes (default true). */
   readonly autoflush?: boolean;
@@ -59,6 +60,7 @@ export interface NestedTransaction {
   rollback(): Promise<void>;
 }
 
+/** A unit of work over an engine: tracks the objects you add and load (one object per row), and writes their changes in one flush (before a query and on `commit()`). */
 export class Session implements StateOwner {
   readonly autoflush: boolean;
   readonly expireOnCommit: boolean;
@@ -104,6 +106,7 @@ export class Session implements StateOwner {
     this.uow.add(stateFor(obj));
   }
 
+  /** `add` for each object. */
   addAll(objects: Iterable<object>): void {
     for (const obj of objects) this.add(obj);
   }
@@ -255,6 +258,7 @@ export class Session implements StateOwner {
     for (const related of cascaded) if (stateOf(related)?.session === this) expireState(stateOf(related)!);
   }
 
+  /** Expires every object of the session: their attributes are read again from the database on next access. */
   expireAll(): void {
     this.identity.forEachState(expireState);
   }
