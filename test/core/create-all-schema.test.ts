@@ -1,6 +1,6 @@
 /**
  * `createAll` on tables in a schema (a PostgreSQL schema, a MySQL/MariaDB database) is idempotent: the second run finds the tables in their schema and skips them,
- * and `dropAll` finds them there too.
+ * and `dropAll` finds them there too. `MetaData({ schema })` is the default schema of its tables.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -33,6 +33,23 @@ forEachDatabase("createAll in a schema", (ctx) => {
     await metadata.createAll(ctx.engine);
     assert.deepEqual(await ctx.engine.inspect().tableNames(schema).then((names) => names.filter((n) => n === "authors" || n === "books").sort()), ["authors", "books"]);
     assert.deepEqual((await ctx.engine.execute(select(authors.c.name))).scalars(), ["Ursula"]);
+  });
+
+  test("MetaData({ schema }) puts every table in the schema; a foreign key names its target without it", async () => {
+    const inSchema = new MetaData({ schema });
+    const shelves = table("shelves", inSchema, { id: integer().primaryKey() });
+    const items = table("items", inSchema, { id: integer().primaryKey(), shelfId: integer().named("shelf_id").references("shelves.id") });
+    try {
+      await inSchema.createAll(ctx.engine);
+      await inSchema.createAll(ctx.engine);
+      assert.equal(shelves.schema, schema);
+      assert.deepEqual((await ctx.engine.inspect().tableNames(schema)).filter((n) => n === "shelves" || n === "items").sort(), ["items", "shelves"]);
+      await ctx.engine.execute(insert(shelves).values({ id: 1 }));
+      await ctx.engine.execute(insert(items).values({ id: 1, shelfId: 1 }));
+      await assert.rejects(ctx.engine.execute(insert(items).values({ id: 2, shelfId: 99 })), /foreign key/i);
+    } finally {
+      await inSchema.dropAll(ctx.engine);
+    }
   });
 
   test("dropAll finds the tables in the schema; a second dropAll has nothing left to drop", async () => {

@@ -78,7 +78,7 @@ export class ForeignKey implements ForeignKeySchema {
   private resolve(): { table: Table; columns: Column[] } {
     if (this.resolved) return this.resolved;
     const metadata = this.table.metadata;
-    const table = metadata.tables.get(this.targetTable);
+    const table = metadata.table(this.targetTable);
     const where = `ForeignKey on ${this.table.name}(${this.columns.map((c) => c.name).join(", ")}) -> '${this.target}'`;
     if (!table) {
       const known = [...metadata.tables.keys()].sort();

@@ -66,6 +66,7 @@ export class Mapper<T extends object = object> {
     readonly class_: ClassRef & (abstract new (...args: any[]) => T),
     /** The model's name in the registry: its class name unless given. */
     readonly name: string,
+    /** The Core table the class is mapped onto: for `select(...)` over its columns, DDL, joins. */
     readonly table: Table,
     columns: ReadonlyMap<string, Column>,
     relationships: ReadonlyMap<string, RelationshipSpec>,
