@@ -5,7 +5,7 @@
  */
 import { readdir } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { ArgumentError } from "../../core/errors.js";
 import type { Column } from "../../core/schema/column.js";
 import { MetaData } from "../../core/schema/metadata.js";
@@ -155,10 +155,14 @@ export class Registry {
   /**
    * Imports every module in a folder (recursively), so that every model registers itself before
    * use and none is forgotten. Returns the files imported.
+   *
+   * A relative path is relative to the working directory; to name the folder from the calling
+   * module, wherever the program is started, give a URL: `discover(new URL("./models/", import.meta.url))`.
    */
-  async discover(folder: string, options: { extensions?: readonly string[] } = {}): Promise<string[]> {
+  async discover(folder: string | URL, options: { extensions?: readonly string[] } = {}): Promise<string[]> {
     const extensions = options.extensions ?? [".ts", ".mts", ".js", ".mjs"];
-    const files = (await listFiles(resolve(folder))).filter(
+    const root = folder instanceof URL ? fileURLToPath(folder) : resolve(folder);
+    const files = (await listFiles(root)).filter(
       (f) => extensions.includes(extname(f)) && !/\.d\.[mc]?ts$|\.test\.[mc]?[tj]s$/.test(f),
     );
     files.sort();
