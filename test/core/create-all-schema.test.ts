@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { MetaData, insert, integer, select, string, table } from "../../src/index.js";
+import { engineFor } from "../support/databases.js";
 import { forEachDatabase } from "../support/dialects.js";
 
 forEachDatabase("createAll in a schema", (ctx) => {
@@ -21,10 +22,17 @@ forEachDatabase("createAll in a schema", (ctx) => {
     else await ctx.engine.withConnection((conn) => conn.run(`CREATE DATABASE IF NOT EXISTS \`${schema}\``));
     await metadata.dropAll(ctx.engine);
   });
+  // forEachDatabase disposes the suite's engine in its own after hook, which runs first: clean up
+  // through an engine of this hook's own.
   after(async () => {
-    await metadata.dropAll(ctx.engine);
-    if (db.name === "postgresql") await ctx.engine.withConnection((conn) => conn.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
-    else await ctx.engine.withConnection((conn) => conn.run(`DROP DATABASE IF EXISTS \`${schema}\``));
+    const engine = engineFor(db, { pool: { max: 1 } });
+    try {
+      await metadata.dropAll(engine);
+      if (db.name === "postgresql") await engine.withConnection((conn) => conn.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+      else await engine.withConnection((conn) => conn.run(`DROP DATABASE IF EXISTS \`${schema}\``));
+    } finally {
+      await engine.dispose();
+    }
   });
 
   test("a second createAll skips the tables that exist in the schema, and keeps their rows", async () => {
