@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// The `athanor` command. It runs the TypeScript sources through tsx, which also lets it import
-// the user's .ts model files (tsx is therefore a runtime dependency of the CLI).
-import { register } from "tsx/esm/api";
+// The `athanor` command: the compiled CLI in dist/, run by plain Node (no TypeScript at start).
+// TypeScript model files are loaded through tsx, registered only when the models are .ts files.
+import { existsSync } from "node:fs";
 
-register();
-await import("../src/tools/cli/main.ts");
+const main = new URL("../dist/tools/cli/main.js", import.meta.url);
+if (!existsSync(main)) {
+  // Only a checkout of the repository lacks dist/; the published package is built on pack.
+  process.stderr.write("athanor: dist/ is missing: run `npm run build` first (the command runs the compiled library)\n");
+  process.exit(2);
+}
+await import(main.href);

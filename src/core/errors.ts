@@ -15,6 +15,14 @@ export class ArgumentError extends AthanorError {
   override name = "ArgumentError";
 }
 
+/**
+ * A database URL `createEngine` cannot use: an unknown scheme, or a URL that does not parse. The
+ * message names the URL (password hidden) and the forms that are understood.
+ */
+export class DatabaseUrlError extends ArgumentError {
+  override name = "DatabaseUrlError";
+}
+
 /** A statement cannot be rendered for the target dialect. */
 export class CompileError extends AthanorError {
   override name = "CompileError";
@@ -71,6 +79,7 @@ export class MultipleResultsFoundError extends InvalidRequestError {
   override name = "MultipleResultsFoundError";
 }
 
+/** What a driver error carries over to a `DBAPIError`: the SQL, its parameters and the database's code. */
 export interface DBAPIErrorDetails {
   readonly sql?: string;
   readonly params?: readonly unknown[];
@@ -148,6 +157,7 @@ export class NotSupportedError extends DatabaseError {
   override name = "NotSupportedError";
 }
 
+/** A `DBAPIError` subclass, as a dialect's error translation picks one for a driver error. */
 export type DBAPIErrorClass = new (message: string, details: DBAPIErrorDetails, cause: unknown) => DBAPIError;
 
 /**

@@ -25,6 +25,7 @@ export interface ConnectionContext {
   readonly released?: (conn: Connection) => void;
 }
 
+/** Options of `stream()`. */
 export interface StreamOptions {
   /** Rows read from the database at a time (default 1,000): memory holds about one batch. */
   readonly yieldPer?: number;
@@ -32,10 +33,12 @@ export interface StreamOptions {
 
 const DEFAULT_YIELD_PER = 1000;
 
+/** Options of `connection.begin()` and `engine.transaction()`. */
 export interface BeginOptions {
   readonly isolationLevel?: IsolationLevel;
 }
 
+/** One connection from the pool: runs statements, and transactions with `begin()`. Give it back with `close()`. */
 export class Connection {
   private driverConnection: DriverConnection | undefined;
   private transactions: Transaction[] = [];

@@ -74,8 +74,10 @@ export interface AcquireWait {
   readonly signal: AbortSignal;
 }
 
+/** A transaction isolation level, for `begin({ isolation })`. */
 export type IsolationLevel = "read uncommitted" | "read committed" | "repeatable read" | "serializable";
 
+/** Options of the connection pool, `createEngine(url, { pool })`. */
 export interface PoolOptions {
   /** Most connections open at once (default 10; 1 for an in-memory SQLite database). */
   readonly max?: number;

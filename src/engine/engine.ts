@@ -15,12 +15,14 @@ import { sqlLogger, type EchoOption } from "./logging.js";
 import type { Result } from "./result.js";
 import { runSchemaOperation } from "./schema-runner.js";
 
+/** Options of `createEngine(url, options)`. */
 export interface EngineOptions {
   /** Log every statement and its parameters: `true` for the console, or a function. */
   readonly echo?: EchoOption;
   readonly pool?: PoolOptions;
 }
 
+/** Options of `engine.connect()`. */
 export interface ConnectOptions {
   /**
    * Who holds the connection (`"Session #3"`), as `PoolTimeoutError` and the warning of
@@ -41,6 +43,7 @@ interface OpenPool {
   readonly waiting: Set<AcquireDeadline>;
 }
 
+/** A database, through a pool of connections: made by `createEngine(url)`, closed with `dispose()`. */
 export class Engine implements SchemaExecutor {
   readonly cache: StatementCache;
   private pool: OpenPool | undefined;
@@ -149,6 +152,7 @@ export class Engine implements SchemaExecutor {
     return new Inspector(this);
   }
 
+  /** @internal */
   runSchemaOperation(operation: "create" | "drop", metadata: MetaData, options: { checkFirst: boolean }): Promise<void> {
     return this.withConnection((conn) => runSchemaOperation(conn, operation, metadata, options));
   }

@@ -1,6 +1,6 @@
-/** The rows of an executed statement, with the usual one/first/scalar accessors. */
 import { MultipleResultsFoundError, NoResultFoundError } from "../core/errors.js";
 
+/** The rows of an executed statement, with the usual one/first/scalar accessors. */
 export class Result<Row> {
   constructor(
     readonly rows: Row[],
@@ -10,10 +10,12 @@ export class Result<Row> {
     readonly lastInsertId: number | bigint | undefined,
   ) {}
 
+  /** Every row. */
   all(): Row[] {
     return this.rows;
   }
 
+  /** The first row, or undefined when there is none. */
   first(): Row | undefined {
     return this.rows[0];
   }

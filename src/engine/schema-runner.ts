@@ -5,6 +5,7 @@
  */
 import type { MetaData } from "../core/schema/metadata.js";
 import type { ForeignKey } from "../core/schema/constraints.js";
+import type { Table } from "../core/schema/table.js";
 import type { Connection } from "./connection.js";
 
 export async function runSchemaOperation(
@@ -17,12 +18,19 @@ export async function runSchemaOperation(
   const ddl = dialect.createDdlCompiler();
   const { order, cyclic } = metadata.dependencyOrder();
   const raw = { execute: (sql: string, params: readonly unknown[]) => conn.run(sql, params), release: () => undefined };
-  const existing = new Set(options.checkFirst ? await dialect.tableNames(raw, undefined) : []);
-  const exists = (name: string) => existing.has(name);
+  // Keyed like `Table.fullName`: a table in a schema is looked up in that schema, so that
+  // `createAll` run twice skips `app.users` instead of trying to create it again.
+  const existing = new Set<string>();
+  if (options.checkFirst) {
+    for (const schema of new Set(order.map((t) => t.schema))) {
+      for (const name of await dialect.tableNames(raw, schema)) existing.add(schema ? `${schema}.${name}` : name);
+    }
+  }
+  const exists = (table: Table) => existing.has(table.fullName);
   const deferred: ReadonlySet<ForeignKey> = new Set(dialect.alterForeignKeys ? cyclic : []);
 
   if (operation === "create") {
-    const created = order.filter((t) => !(options.checkFirst && exists(t.name)));
+    const created = order.filter((t) => !(options.checkFirst && exists(t)));
     // All of it compiled before any of it runs: a name the database cannot hold fails here, not
     // after MySQL (whose DDL commits itself) has created half of the tables.
     const statements: string[] = [];
@@ -37,7 +45,7 @@ export async function runSchemaOperation(
     return;
   }
 
-  const dropped = [...order].reverse().filter((t) => !options.checkFirst || exists(t.name));
+  const dropped = [...order].reverse().filter((t) => !options.checkFirst || exists(t));
   const needsUnchecked = !dialect.alterForeignKeys && cyclic.length > 0;
   if (needsUnchecked) for (const s of dialect.foreignKeyChecks(false)) await conn.run(s);
   try {

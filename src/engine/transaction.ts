@@ -7,6 +7,7 @@
 import { CommitOutcomeUnknownError, DBAPIError, InvalidRequestError, TransactionRolledBackError } from "../core/errors.js";
 import type { Connection } from "./connection.js";
 
+/** A transaction (or a savepoint, when nested) on a `Connection`, ended by `commit()` or `rollback()`. */
 export class Transaction {
   private active = true;
   private failure: Error | undefined;
@@ -38,6 +39,7 @@ export class Transaction {
     return this.failure;
   }
 
+  /** Commits (or releases the savepoint). A lost connection during `COMMIT` is a `CommitOutcomeUnknownError`: the outcome is unknown, not failed. */
   async commit(): Promise<void> {
     this.checkActive("commit");
     // Refused before anything is sent: PostgreSQL answers COMMIT of an aborted transaction with
@@ -60,6 +62,7 @@ export class Transaction {
     this.connection.endTransaction(this);
   }
 
+  /** Rolls back (to the savepoint, when nested). */
   async rollback(): Promise<void> {
     this.checkActive("rollback");
     try {

@@ -58,6 +58,7 @@ export function columnsOf<T extends object>(cls: abstract new (...args: any[]) =
   return entitySource(mapper).c as unknown as ModelColumns<T>;
 }
 
+/** What `inspect(obj)` tells about a mapped object: its state, identity and pending changes. */
 export interface InstanceInspection {
   readonly status: ObjectStatus;
   readonly mapper: Mapper;

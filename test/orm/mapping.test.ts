@@ -1,6 +1,7 @@
 /** Declarative and imperative mapping: the tables they produce, the instances, discovery. */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { describe, test } from "node:test";
 import {
@@ -203,6 +204,18 @@ describe("discover", () => {
     const { DiscoverBase } = await import("./fixtures/discover/base.js");
     DiscoverBase.registry.configure();
     assert.deepEqual(DiscoverBase.registry.modelNames().sort(), ["DsBook", "DsShelf"]);
+  });
+
+  test("a folder given as a URL relative to the calling module, whatever the working directory", async () => {
+    const startDir = process.cwd();
+    process.chdir(tmpdir());
+    try {
+      const files = await new Registry().discover(new URL("./fixtures/discover/", import.meta.url));
+      const folder = fileURLToPath(new URL("./fixtures/discover/", import.meta.url));
+      assert.deepEqual(files.map((f) => f.slice(folder.length)), ["base.ts", "book.ts", "shelf.ts"]);
+    } finally {
+      process.chdir(startDir);
+    }
   });
 });
 

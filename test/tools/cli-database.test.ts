@@ -7,12 +7,15 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { after, test } from "node:test";
+import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createEngine } from "../../src/index.js";
 import { Base } from "../../examples/seed/index.js";
+import { buildDist } from "../support/dist.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+// bin/athanor.mjs runs the compiled CLI.
+before(buildDist);
 const scratch = mkdtempSync(join(tmpdir(), "athanor-cli-db-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 

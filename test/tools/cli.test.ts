@@ -4,14 +4,17 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { after, describe, test } from "node:test";
+import { dirname, join, relative, resolve } from "node:path";
+import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { buildDist } from "../support/dist.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+// bin/athanor.mjs runs the compiled CLI.
+before(buildDist);
 const bin = join(root, "bin/athanor.mjs");
 const fixtures = join(root, "test/tools/fixtures");
 const scratch = mkdtempSync(join(tmpdir(), "athanor-cli-"));
@@ -205,6 +208,18 @@ describe("configuration", () => {
     assertOneLineError(fromFlag, /exports no mapped models/);
     const fromEntry = athanor(["check", join(fixtures, "broken")], { cwd: dir });
     assert.equal(fromEntry.code, 1);
+  });
+
+  test("athanor.config.json is found from a subfolder, and its relative models path is relative to the file", () => {
+    const project = mkdtempSync(join(scratch, "project-"));
+    writeFileSync(join(project, "athanor.config.json"), JSON.stringify({ models: relative(project, join(fixtures, "broken")) }));
+    const deeper = join(project, "src", "deeper");
+    mkdirSync(deeper, { recursive: true });
+    for (const cwd of [project, deeper]) {
+      const run = athanor(["check"], { cwd });
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stdout, /3 problems/);
+    }
   });
 
   test("the URL is validated from --url, ATHANOR_URL or the config file", () => {

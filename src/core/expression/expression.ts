@@ -42,6 +42,7 @@ type ArithmeticResult<T, O> =
   | (null extends T ? null : never)
   | (null extends ValueOfOperand<O> ? null : never);
 
+/** A typed SQL expression: a column, a function call, a comparison... `T` is the type of its value, so `eq` only accepts a matching operand. */
 export class Expression<T> {
   /** Phantom: the TypeScript type of the value. Never set at run time. */
   declare readonly __type?: T;
@@ -52,49 +53,63 @@ export class Expression<T> {
     readonly type: SqlType | undefined,
   ) {}
 
+  /** `=` (to test for `NULL`, use `isNull()`: `= NULL` is never true). */
   eq(other: Operand<T>): Expression<boolean> {
     return this.binary("=", other);
   }
+  /** `<>` (to test for a value, use `isNotNull()`). */
   ne(other: Operand<T>): Expression<boolean> {
     return this.binary("<>", other);
   }
+  /** `<` */
   lt(other: Operand<T>): Expression<boolean> {
     return this.binary("<", other);
   }
+  /** `<=` */
   le(other: Operand<T>): Expression<boolean> {
     return this.binary("<=", other);
   }
+  /** `>` */
   gt(other: Operand<T>): Expression<boolean> {
     return this.binary(">", other);
   }
+  /** `>=` */
   ge(other: Operand<T>): Expression<boolean> {
     return this.binary(">=", other);
   }
 
+  /** `IN (...)` a list of values or a subquery; an empty list is false. */
   in(values: readonly Operand<T>[] | SelectQuery): Expression<boolean> {
     return this.inNode(values, false);
   }
+  /** `NOT IN (...)`; an empty list is true. */
   notIn(values: readonly Operand<T>[] | SelectQuery): Expression<boolean> {
     return this.inNode(values, true);
   }
 
+  /** `BETWEEN low AND high` (both ends included). */
   between(low: Operand<T>, high: Operand<T>): Expression<boolean> {
     return boolean({ kind: "between", expr: this.node, low: this.operand(low), high: this.operand(high), negated: false });
   }
+  /** `NOT BETWEEN low AND high`. */
   notBetween(low: Operand<T>, high: Operand<T>): Expression<boolean> {
     return boolean({ kind: "between", expr: this.node, low: this.operand(low), high: this.operand(high), negated: true });
   }
 
+  /** `IS NULL` */
   isNull(): Expression<boolean> {
     return boolean({ kind: "isNull", expr: this.node, negated: false });
   }
+  /** `IS NOT NULL` */
   isNotNull(): Expression<boolean> {
     return boolean({ kind: "isNull", expr: this.node, negated: true });
   }
 
+  /** `LIKE pattern` (case-sensitive on every database: MySQL compares with a binary collation). */
   like(this: Expression<string | null>, pattern: Operand<string>): Expression<boolean> {
     return this.likeNode(pattern, false, false);
   }
+  /** `NOT LIKE pattern`. */
   notLike(this: Expression<string | null>, pattern: Operand<string>): Expression<boolean> {
     return this.likeNode(pattern, true, false);
   }
@@ -102,6 +117,7 @@ export class Expression<T> {
   ilike(this: Expression<string | null>, pattern: Operand<string>): Expression<boolean> {
     return this.likeNode(pattern, false, true);
   }
+  /** Case-insensitive `NOT LIKE`. */
   notIlike(this: Expression<string | null>, pattern: Operand<string>): Expression<boolean> {
     return this.likeNode(pattern, true, true);
   }
@@ -130,9 +146,11 @@ export class Expression<T> {
     return new Expression<T>(this.binaryNode("||", other), this.type);
   }
 
+  /** Ascending, for `orderBy`. */
   asc(): OrderBy {
     return new OrderBy({ expr: this.node, direction: "asc", nulls: undefined });
   }
+  /** Descending, for `orderBy`. */
   desc(): OrderBy {
     return new OrderBy({ expr: this.node, direction: "desc", nulls: undefined });
   }
@@ -182,16 +200,20 @@ export class Labeled<T, K extends string> extends Expression<T> {
     super(node, type);
   }
 
+  /** @internal */
   labelNode(): LabelNode {
     return { kind: "label", expr: this.node, name: this.key, type: this.type };
   }
 }
 
+/** An `ORDER BY` item: an expression and a direction (`users.c.name.desc()`). */
 export class OrderBy {
   constructor(readonly node: OrderByNode) {}
+  /** `NULLS FIRST` (emulated on MySQL, which has no such clause). */
   nullsFirst(): OrderBy {
     return new OrderBy({ ...this.node, nulls: "first" });
   }
+  /** `NULLS LAST` (emulated on MySQL, which has no such clause). */
   nullsLast(): OrderBy {
     return new OrderBy({ ...this.node, nulls: "last" });
   }

@@ -22,6 +22,7 @@ function avg(expr: Expression<unknown>): Expression<unknown> {
   return call("avg", [expr], expr.type?.kind === "numeric" ? avgOfDecimal : types.float());
 }
 
+/** SQL functions: `func.count()`, `func.sum(col)`... each typed by what it returns. */
 export const func = {
   /** `count(*)`, `count(expr)` or, with `{ distinct: true }`, `count(DISTINCT expr)`. */
   count(expr?: Expression<unknown>, options: { distinct?: boolean } = {}): Expression<number> {
@@ -43,15 +44,19 @@ export const func = {
     (expr: Expression<Decimal> | Expression<Decimal | null>): Expression<Decimal | null>;
     (expr: Expression<number | bigint | null>): Expression<number | null>;
   },
+  /** `min(expr)`: `NULL` over no rows. */
   min<T>(expr: Expression<T>): Expression<T | null> {
     return call("min", [expr], expr.type);
   },
+  /** `max(expr)`: `NULL` over no rows. */
   max<T>(expr: Expression<T>): Expression<T | null> {
     return call("max", [expr], expr.type);
   },
+  /** `lower(expr)` */
   lower<T extends string | null>(expr: Expression<T>): Expression<T> {
     return call("lower", [expr], expr.type);
   },
+  /** `upper(expr)` */
   upper<T extends string | null>(expr: Expression<T>): Expression<T> {
     return call("upper", [expr], expr.type);
   },
@@ -59,9 +64,11 @@ export const func = {
   length(expr: Expression<string | null>): Expression<number> {
     return call("char_length", [expr], types.integer());
   },
+  /** `abs(expr)` */
   abs<T extends number | Decimal | null>(expr: Expression<T>): Expression<T> {
     return call("abs", [expr], expr.type);
   },
+  /** `coalesce(a, b, ...)`: the first argument that is not `NULL`. */
   coalesce<T>(expr: Expression<T>, ...rest: (Expression<T> | Expression<NonNullable<T>> | NonNullable<T>)[]): Expression<T> {
     return new Expression<T>(
       { kind: "function", name: "coalesce", args: [expr.node, ...rest.map((r) => toNode(r, expr.type))], distinct: false },

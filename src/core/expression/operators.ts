@@ -15,10 +15,12 @@ export function or(...conditions: readonly (Condition | undefined)[]): Expressio
   return logical("or", conditions);
 }
 
+/** `NOT condition`. */
 export function not(condition: Condition): Expression<boolean> {
   return new Expression<boolean>({ kind: "not", expr: condition.node }, undefined);
 }
 
+/** `EXISTS (subquery)`. */
 export function exists(query: SelectQuery): Expression<boolean> {
   return new Expression<boolean>({ kind: "exists", query: query.node }, undefined);
 }
@@ -54,6 +56,7 @@ function resultType(results: readonly unknown[]): SqlType | undefined {
   return numbers.every(Number.isInteger) ? types.integer() : types.float();
 }
 
+/** `CAST(expr AS type)`, typed as `type` (nullable, as a cast of `NULL` is `NULL`). */
 export function cast<T>(expr: Expression<unknown>, type: SqlType<T>): Expression<T | null> {
   return new Expression<T | null>({ kind: "cast", expr: expr.node, type }, type);
 }

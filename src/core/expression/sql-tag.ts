@@ -9,6 +9,7 @@
 import type { ExprNode, RawNode } from "../ast/nodes.js";
 import { Expression, toNode } from "./expression.js";
 
+/** SQL text written by hand, with its values bound as parameters (see `sql`). */
 export class RawSql<T = unknown> extends Expression<T> {
   declare readonly node: RawNode;
   /** Executed as a statement, `sql<{ n: number }>` yields rows of that type. */
@@ -18,6 +19,7 @@ export class RawSql<T = unknown> extends Expression<T> {
   }
 }
 
+/** A raw SQL fragment: ``sql`lower(${name}) = ${value}` ``. Expressions are inlined, other values bound as parameters, never spliced into the text. */
 export function sql<T = unknown>(strings: TemplateStringsArray, ...values: unknown[]): RawSql<T> {
   const parts: (string | ExprNode)[] = [];
   strings.forEach((text, i) => {

@@ -22,6 +22,7 @@ export class AliasedTable<Row> implements FromSource<Row> {
   }
 }
 
+/** The same table under another name, to select from it twice (`FROM users AS managers`). */
 export function alias<C extends ColumnMap>(table: Table<string, C>, name: string): AliasedTable<RowOf<C>> {
   return new AliasedTable<RowOf<C>>(table as Table, name);
 }

@@ -6,6 +6,7 @@
 import type { RawSql } from "../expression/sql-tag.js";
 import { types, type SqlType } from "../types/sql-type.js";
 
+/** What the database does to referencing rows on `onDelete` / `onUpdate`. */
 export type ReferentialAction = "cascade" | "set null" | "set default" | "restrict" | "no action";
 
 export interface ReferenceOptions {
@@ -77,6 +78,9 @@ export type GivenKey<T, F extends string> =
   : true;
 
 /**
+ * A column being declared: `integer().primaryKey()`. Each call returns a new builder, typed so
+ * that nullability and defaults reach the row types.
+ *
  * @typeParam T - the TypeScript type of a non-null value
  * @typeParam N - whether the column is nullable
  * @typeParam D - whether the column has a default or is generated, so an INSERT may omit it
@@ -97,10 +101,12 @@ export class ColumnBuilder<T, N extends boolean, D extends boolean, F extends st
     return new ColumnBuilder<T2, N2, D2, F2>({ ...this.options, ...changes });
   }
 
+  /** `NOT NULL`: the row type's property no longer admits `null`. */
   notNull(): ColumnBuilder<T, false, D, F> {
     return this.with({ nullable: false });
   }
 
+  /** Admits `NULL` (the default), undoing `notNull()`. */
   nullable(): ColumnBuilder<T, true, D, F> {
     return this.with({ nullable: true });
   }
@@ -135,10 +141,12 @@ export class ColumnBuilder<T, N extends boolean, D extends boolean, F extends st
     return this.with({ serverDefault: value });
   }
 
+  /** A single-column `UNIQUE` constraint. */
   unique(): ColumnBuilder<T, N, D, F> {
     return this.with({ unique: true });
   }
 
+  /** A single-column index. */
   index(): ColumnBuilder<T, N, D, F> {
     return this.with({ index: true });
   }
@@ -175,19 +183,32 @@ function builder<T>(type: SqlType<T>): ColumnBuilder<T, true, false, never> {
   });
 }
 
+/** A 32-bit integer column. */
 export const integer = () => builder(types.integer());
+/** A 64-bit integer column, read as `bigint` so that no precision is lost. */
 export const bigint = () => builder(types.bigint());
+/** A `VARCHAR(length)` column. */
 export const string = (length?: number) => builder(types.string(length));
+/** A `TEXT` column of any length. */
 export const text = () => builder(types.text());
+/** A boolean column, read back as `true` / `false` on every database. */
 export const boolean = () => builder(types.boolean());
+/** A double-precision floating-point column. */
 export const float = () => builder(types.float());
+/** An exact `NUMERIC(precision, scale)` column, read as a string: no JavaScript number holds it exactly. */
 export const numeric = (precision?: number, scale?: number) => builder(types.numeric(precision, scale));
+/** A calendar date, as an ISO `YYYY-MM-DD` string: JavaScript has no date-only type. */
 export const date = () => builder(types.date());
+/** A timestamp read as a `Date`; without `timezone` the wall-clock value is read and written as UTC. */
 export const datetime = (options: { timezone?: boolean } = {}) => builder(types.datetime(options));
+/** A JSON column (`JSONB` on PostgreSQL), typed as `T`; values are encoded and decoded for you. */
 export const json = <T = unknown>() => builder(types.json<T>());
+/** A UUID column, read as a string (native `UUID` on PostgreSQL). */
 export const uuid = () => builder(types.uuid());
+/** A column holding one of `values`, typed as their union; a `CHECK` constraint enforces it. */
 export const enumType = <const V extends readonly string[]>(values: V, options: { name?: string } = {}) =>
   builder(types.enum(values, options));
+/** A binary column, read as a `Uint8Array`. */
 export const binary = (length?: number) => builder(types.binary(length));
 /** A column of an explicit SQL type, e.g. `columnOfType(types.json<Settings>())`. */
 export const columnOfType = <T>(type: SqlType<T>) => builder(type);

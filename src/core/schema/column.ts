@@ -8,6 +8,8 @@ import type { ForeignKey } from "./constraints.js";
 import type { Table } from "./table.js";
 
 /**
+ * A table's column: an expression (`users.c.name.eq("x")`) that also knows its table, type and constraints.
+ *
  * @typeParam T - the value type, `null` included when nullable
  * @typeParam K - the column's key in the table's column map and in result rows
  */

@@ -7,6 +7,7 @@ import type { Column } from "./column.js";
 import { constraintName, type ConstraintNameParts } from "./naming-convention.js";
 import type { Table } from "./table.js";
 
+/** A foreign key of a table, resolved to its target column when the target table is defined. */
 export class ForeignKey implements ForeignKeySchema {
   private resolved: { table: Table; columns: Column[] } | undefined;
 
@@ -69,6 +70,7 @@ export class ForeignKey implements ForeignKeySchema {
     }
   }
 
+  /** Whether this key points at `table`. */
   references(table: Table): boolean {
     return this.resolve().table === table;
   }
@@ -76,7 +78,7 @@ export class ForeignKey implements ForeignKeySchema {
   private resolve(): { table: Table; columns: Column[] } {
     if (this.resolved) return this.resolved;
     const metadata = this.table.metadata;
-    const table = metadata.tables.get(this.targetTable);
+    const table = metadata.table(this.targetTable);
     const where = `ForeignKey on ${this.table.name}(${this.columns.map((c) => c.name).join(", ")}) -> '${this.target}'`;
     if (!table) {
       const known = [...metadata.tables.keys()].sort();
@@ -140,14 +142,17 @@ export function primaryKey(...columns: Column[]): PrimaryKeyConstraint {
   return { kind: "primaryKey", columns };
 }
 
+/** A `UNIQUE` constraint over several columns, for a table's constraints callback. */
 export function unique(columns: readonly Column[], options: { name?: string } = {}): UniqueConstraint {
   return { kind: "unique", columns, name: options.name };
 }
 
+/** A `CHECK` constraint, for a table's constraints callback. */
 export function check(condition: Expression<boolean>, options: { name?: string } = {}): CheckConstraint {
   return { kind: "check", condition, name: options.name };
 }
 
+/** An index over several columns (`unique: true` for a unique index), for a table's constraints callback. */
 export function index(columns: readonly Column[], options: { name?: string; unique?: boolean } = {}): Index {
   return { kind: "index", columns, unique: options.unique ?? false, name: options.name };
 }

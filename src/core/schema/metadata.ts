@@ -5,6 +5,10 @@ import { sortTables, type TableOrder } from "./sort-tables.js";
 import { checkNamingConvention, type NamingConvention } from "./naming-convention.js";
 
 export interface MetaDataOptions {
+  /**
+   * The database schema of every table that names none (a PostgreSQL schema, a MySQL/MariaDB
+   * database). The schema must exist; foreign keys may still name their target without it.
+   */
   readonly schema?: string;
   /**
    * Templates for the names of constraints and indexes, by kind (`pk`, `fk`, `uq`, `ck`, `ix`):
@@ -37,6 +41,15 @@ export class MetaData {
       throw new ArgumentError(`Table '${key}' is already defined in this MetaData.`);
     }
     this.tables.set(key, table);
+  }
+
+  /**
+   * The table with this key: `name`, or `schema.name`. A name without a schema also finds the
+   * table in the MetaData's default schema, so that `references("users.id")` works under it.
+   */
+  table(key: string): Table | undefined {
+    const schema = this.options.schema;
+    return this.tables.get(key) ?? (schema === undefined ? undefined : this.tables.get(`${schema}.${key}`));
   }
 
   /** Removes a table (and nothing else): for tests and tools that rebuild a schema. */

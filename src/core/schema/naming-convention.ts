@@ -48,6 +48,7 @@ export interface ConstraintNameParts {
  */
 export type ConventionTemplate = string | ((parts: ConstraintNameParts) => string);
 
+/** `MetaData({ namingConvention })`: a name template per kind of constraint or index. */
 export type NamingConvention = { readonly [K in ConstraintKind]?: ConventionTemplate };
 
 /** A constraint's name: `given` when it is the name the user gave (checked, never shortened). */

@@ -76,8 +76,8 @@ export class Table<Name extends string = string, C extends ColumnMap = ColumnMap
     options: TableOptions = {},
   ) {
     if (!name) throw new ArgumentError("A table needs a name.");
-    this.schema = options.schema;
-    this.fromNode = { kind: "table", name, schema: options.schema, table: this };
+    this.schema = options.schema ?? metadata.options.schema;
+    this.fromNode = { kind: "table", name, schema: this.schema, table: this };
 
     const c: Record<string, Column> = {};
     const columnList: Column[] = [];

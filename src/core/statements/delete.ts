@@ -8,6 +8,7 @@ import { andWhere } from "./update.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 
+/** A `DELETE` statement, built by `deleteFrom(table)`. */
 export class Delete<C extends ColumnMap, Row = {}> implements Executable<Row> {
   declare readonly __row?: Row;
 
@@ -18,6 +19,7 @@ export class Delete<C extends ColumnMap, Row = {}> implements Executable<Row> {
     Object.freeze(this);
   }
 
+  /** `WHERE` conditions, joined with `AND`. */
   where(...conditions: Condition[]): Delete<C, Row> {
     return new Delete(this.table, { ...this.node, where: andWhere(this.node.where, conditions) });
   }
@@ -28,6 +30,7 @@ export class Delete<C extends ColumnMap, Row = {}> implements Executable<Row> {
   }
 }
 
+/** `DELETE FROM table`: then `.where(...)` (without it, every row is deleted). */
 export function deleteFrom<C extends ColumnMap>(table: Table<string, C>): Delete<C> {
   return new Delete(table, { kind: "delete", table: table.fromNode, where: undefined, returning: [] });
 }

@@ -1,6 +1,7 @@
 /** What a connection can execute: a statement tree, and (phantom) the type of its result rows. */
 import type { StatementNode } from "../ast/nodes.js";
 
+/** A statement that `Connection.execute` and `Session.execute` run; `Row` is the type of its result rows. */
 export interface Executable<Row = Record<string, unknown>> {
   readonly node: StatementNode;
   /** Phantom: the result row type. */

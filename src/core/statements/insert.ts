@@ -22,6 +22,7 @@ import {
 /** A row for insert or update: each value may also be an expression. */
 export type ValuesOf<R> = { [K in keyof R]: R[K] | Expression<R[K]> | Expression<NonNullable<R[K]>> };
 
+/** An `INSERT` statement, built by `insert(table)`. */
 export class Insert<C extends ColumnMap, Row = {}> implements Executable<Row> {
   declare readonly __row?: Row;
 
@@ -78,6 +79,7 @@ export class Insert<C extends ColumnMap, Row = {}> implements Executable<Row> {
   }
 }
 
+/** `INSERT INTO table`: then `.values(row)` or `.values([rows])`, and optionally `.returning(...)`. */
 export function insert<C extends ColumnMap>(table: Table<string, C>): Insert<C> {
   return new Insert(table, { kind: "insert", table: table.fromNode, columns: [], rows: [], select: undefined, onConflict: undefined, returning: [] });
 }

@@ -34,6 +34,8 @@ type Joinable = FromSource<any> | EntityClass;
 type Orderable = Expression<unknown> | OrderBy;
 
 /**
+ * A `SELECT` statement, built by `select(...)`; every method returns a new statement.
+ *
  * @typeParam Row - result rows as objects keyed by column label (Core execution)
  * @typeParam First - the value of the first select item, returned by `scalar()` / `scalars()`
  * @typeParam Tuple - result rows as tuples, one value per item, entities as instances (ORM execution)
@@ -92,15 +94,18 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     return this.joinWith("full", target, on);
   }
 
+  /** `ORDER BY` items: columns, expressions or `.asc()` / `.desc()`; added to those already given. */
   orderBy(...items: Orderable[]): Select<Row, First, Tuple> {
     const nodes = items.map((i) => (i instanceof OrderBy ? i.node : { expr: i.node, direction: "asc" as const, nulls: undefined }));
     return this.with({ orderBy: [...this.node.orderBy, ...nodes] });
   }
 
+  /** `GROUP BY` expressions, added to those already given. */
   groupBy(...items: Expression<unknown>[]): Select<Row, First, Tuple> {
     return this.with({ groupBy: [...this.node.groupBy, ...items.map((i) => i.node)] });
   }
 
+  /** `HAVING` conditions, joined with `AND`. */
   having(...conditions: Condition[]): Select<Row, First, Tuple> {
     return this.with({ having: andNodes(this.node.having, conditions) });
   }
@@ -117,6 +122,7 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     return this.with({ offset: checked === undefined ? undefined : toNode(checked, types.integer()) });
   }
 
+  /** `SELECT DISTINCT` (or not, with `false`). */
   distinct(enabled = true): Select<Row, First, Tuple> {
     return this.with({ distinct: enabled });
   }

@@ -9,6 +9,7 @@ import { labelItems, type RowOfItems, type SelectItem } from "./selectable.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 
+/** An `UPDATE` statement, built by `update(table)`. */
 export class Update<C extends ColumnMap, Row = {}> implements Executable<Row> {
   declare readonly __row?: Row;
 
@@ -32,6 +33,7 @@ export class Update<C extends ColumnMap, Row = {}> implements Executable<Row> {
     return new Update(this.table, { ...this.node, set: [...this.node.set, ...set] });
   }
 
+  /** `WHERE` conditions, joined with `AND`. */
   where(...conditions: Condition[]): Update<C, Row> {
     return new Update(this.table, { ...this.node, where: andWhere(this.node.where, conditions) });
   }
@@ -42,6 +44,7 @@ export class Update<C extends ColumnMap, Row = {}> implements Executable<Row> {
   }
 }
 
+/** `UPDATE table`: then `.set({...})` and `.where(...)`. */
 export function update<C extends ColumnMap>(table: Table<string, C>): Update<C> {
   return new Update(table, { kind: "update", table: table.fromNode, set: [], where: undefined, returning: [] });
 }

@@ -18,6 +18,7 @@ export type TypeKind =
   | "enum"
   | "binary";
 
+/** A column type: what DDL calls it and how values are converted; `T` is the JavaScript type read back. */
 export interface SqlType<T = unknown> {
   readonly kind: TypeKind;
   /** `string(n)`: maximum length. */
@@ -48,13 +49,19 @@ function sqlType<T>(kind: TypeKind, extra: Omit<SqlType<T>, "kind" | "__value"> 
   return Object.freeze({ kind, ...extra }) as SqlType<T>;
 }
 
+/** The column types, for `columnOfType(type)` and `cast(expr, type)`; the builders (`integer()`...) are the usual way. */
 export const types = {
+  /** 32-bit integers. */
   integer: (): SqlType<number> => sqlType("integer"),
   /** 64-bit integers come back as `bigint` so that no precision is lost. */
   bigint: (): SqlType<bigint> => sqlType("bigint"),
+  /** `VARCHAR(length)`. */
   string: (length?: number): SqlType<string> => sqlType("string", length === undefined ? {} : { length }),
+  /** `TEXT` of any length. */
   text: (): SqlType<string> => sqlType("text"),
+  /** Booleans. */
   boolean: (): SqlType<boolean> => sqlType("boolean"),
+  /** Double-precision floating point. */
   float: (): SqlType<number> => sqlType("float"),
   /** Exact decimals come back as `Decimal` strings written with the column's scale ("12.50"), on every database. */
   numeric: (precision?: number, scale?: number): SqlType<Decimal> =>
@@ -64,9 +71,13 @@ export const types = {
   /** A timestamp. Without a time zone the wall-clock value is read and written as UTC. */
   datetime: (options: { timezone?: boolean } = {}): SqlType<Date> =>
     sqlType("datetime", { timezone: options.timezone ?? false }),
+  /** JSON documents, typed as `T`. */
   json: <T = unknown>(): SqlType<T> => sqlType("json"),
+  /** UUIDs, as strings. */
   uuid: (): SqlType<string> => sqlType("uuid"),
+  /** One of the given strings. */
   enum: <const V extends readonly string[]>(values: V, options: { name?: string } = {}): SqlType<V[number]> =>
     sqlType("enum", { values: Object.freeze([...values]), ...(options.name ? { enumName: options.name } : {}) }),
+  /** Bytes, as a `Uint8Array`. */
   binary: (length?: number): SqlType<Uint8Array> => sqlType("binary", length === undefined ? {} : { length }),
 } as const;

@@ -190,9 +190,15 @@ function numbersWhereSafe(row: Record<string, unknown> | unknown[]): void {
   }
 }
 
-/** `sqlite://` and `sqlite://:memory:` are in memory; `sqlite:///app.db` is relative, `sqlite:////tmp/app.db` absolute. */
+/**
+ * The file of a SQLite URL. `sqlite://`, `sqlite::memory:` and `sqlite://:memory:` are in memory;
+ * `sqlite:app.db` and `sqlite:///app.db` are relative; `sqlite:////tmp/app.db` is absolute
+ * (SQLAlchemy's form: `sqlite:///` then the path).
+ */
 export function sqlitePath(url: string): string {
-  const rest = url.replace(/^sqlite:\/\//, "").replace(/\?.*$/, "");
+  const afterScheme = url.replace(/^sqlite(\+\w+)?:/i, "").replace(/\?.*$/, "");
+  if (!afterScheme.startsWith("//")) return afterScheme === "" ? ":memory:" : afterScheme; // sqlite:app.db, sqlite::memory:
+  const rest = afterScheme.slice(2); // after `//`: an empty host, then `/path`
   if (rest === "" || rest === ":memory:" || rest === "/:memory:") return ":memory:";
   return rest.startsWith("/") ? rest.slice(1) : rest;
 }

@@ -10,6 +10,7 @@ import { attachState, InstanceState } from "../state/instance-state.js";
 
 const REGISTRY = Symbol("athanor.registry");
 
+/** The base class of declarative models: `class Base extends DeclarativeBase {}`, then `@model() class User extends Base`. */
 export abstract class DeclarativeBase {
   /** Type-level only: makes the base nominal, so `@model` on a class outside it fails to compile. */
   declare private readonly declarativeBrand: void;

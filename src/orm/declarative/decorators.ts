@@ -47,11 +47,19 @@ const FIELDS = Symbol("athanor.fields");
 
 type AccessorContext<This, V, N extends string> = ClassAccessorDecoratorContext<This, V> & { name: N };
 
+/** Options of `@model(...)`. */
 export interface ModelOptions {
   /** The model's name in the registry and in `Models` (default: the class name). */
   readonly name?: string;
+  /**
+   * The database schema of the table (a PostgreSQL schema, a MySQL/MariaDB database); default:
+   * the registry's `MetaData` schema. The schema must exist: `createAll` creates tables in it.
+   */
   readonly schema?: string;
-  /** Table-level constraints: composite keys, unique, check, index, composite foreign keys. */
+  /**
+   * Table-level constraints, given the table's columns: composite primary keys, `unique`,
+   * `check`, `index`, composite `foreignKey`s. `constraints: (c) => [unique([c.first, c.last])]`.
+   */
   readonly constraints?: (c: TableColumns<any>) => readonly TableConstraint[];
   /**
    * Optimistic locking: an integer column attribute that every UPDATE increments and checks, so

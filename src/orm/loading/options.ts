@@ -14,6 +14,7 @@ export type RelationshipKeys<T> = {
   [K in keyof T & string]: typeof BACK extends keyof NonNullable<T[K]> ? K : never;
 }[keyof T & string];
 
+/** How a relationship is loaded for one query: `selectinLoad`, `joinedLoad`, `lazyLoad`, `raiseLoad`. */
 export interface LoaderOption extends StatementOption {
   readonly optionKind: "athanor.loader";
   readonly strategy: LoadStrategy;

@@ -63,7 +63,7 @@ function checkForeignKeyTargets(mapper: Mapper, report: Report): void {
     if (fk.isResolvable) continue;
     const attribute = mapper.attributeFor(fk.columns[0]!);
     const tables = [...mapper.table.metadata.tables.keys()];
-    const targetTable = mapper.table.metadata.tables.get(fk.targetTable);
+    const targetTable = mapper.table.metadata.table(fk.targetTable);
     const message = targetTable
       ? `the foreign key references '${fk.target}', but table '${fk.targetTable}' has no such column.` +
         didYouMean(fk.targetColumns[0]!, targetTable.columnList.map((c) => c.name))
@@ -204,7 +204,7 @@ function resolveSecondary(registry: Registry, rel: RelationshipProperty, fail: (
   const secondary = rel.spec.options.secondary!;
   const metadata = rel.parent.table.metadata;
   if (typeof secondary === "string") {
-    const table = metadata.tables.get(secondary) ?? registry.mapperByName(secondary)?.table;
+    const table = metadata.table(secondary) ?? registry.mapperByName(secondary)?.table;
     if (!table) {
       const known = [...metadata.tables.keys(), ...registry.modelNames()];
       fail(

@@ -20,6 +20,7 @@ export interface MappedColumn {
   readonly attr: string;
 }
 
+/** How one class maps onto its table: columns, primary key, relationships. Read it with `inspect(cls)` or `registry.mapperFor(cls)`. */
 export class Mapper<T extends object = object> {
   /** Attribute key -> column. */
   readonly columns: ReadonlyMap<string, Column>;
@@ -65,6 +66,7 @@ export class Mapper<T extends object = object> {
     readonly class_: ClassRef & (abstract new (...args: any[]) => T),
     /** The model's name in the registry: its class name unless given. */
     readonly name: string,
+    /** The Core table the class is mapped onto: for `select(...)` over its columns, DDL, joins. */
     readonly table: Table,
     columns: ReadonlyMap<string, Column>,
     relationships: ReadonlyMap<string, RelationshipSpec>,
@@ -167,6 +169,7 @@ export class Mapper<T extends object = object> {
     return this.attributeByColumn.get(column);
   }
 
+  /** `Mapper[User(users)]`, for messages. */
   toString(): string {
     return `Mapper[${this.name}(${this.table.name})]`;
   }

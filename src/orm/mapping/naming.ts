@@ -21,7 +21,9 @@ export type NamingOption = NameTransform | { readonly tables?: NameTransform; re
 
 /** A resolved strategy: what `@model` calls for names it is not given. */
 export interface NamingStrategy {
+  /** The table name for a model class. */
   tableName(className: string): string;
+  /** The column name for a model's attribute. */
   columnName(attribute: string, className: string): string;
 }
 

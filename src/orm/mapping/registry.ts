@@ -5,7 +5,7 @@
  */
 import { readdir } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { ArgumentError } from "../../core/errors.js";
 import type { Column } from "../../core/schema/column.js";
 import { MetaData } from "../../core/schema/metadata.js";
@@ -21,6 +21,7 @@ import type { ClassRef, RelationshipSpec } from "./relationship-spec.js";
 /** What `mapImperatively` accepts for a property: a column (to rename it) or a relationship. */
 export type ImperativeProperty = Column | { readonly spec: RelationshipSpec };
 
+/** Options of `registry.mapImperatively(cls, table, options)`. */
 export interface MapImperativelyOptions {
   /** Attributes: relationships, and columns mapped under another key than their table key. */
   readonly properties?: Readonly<Record<string, ImperativeProperty>>;
@@ -30,6 +31,7 @@ export interface MapImperativelyOptions {
   readonly version?: string;
 }
 
+/** Options of `new Registry(options)`. */
 export interface RegistryOptions {
   /** The MetaData of the models' tables (default: a new one). */
   readonly metadata?: MetaData;
@@ -41,6 +43,7 @@ export interface RegistryOptions {
   readonly naming?: NamingOption;
 }
 
+/** The mappers of a set of models and their `MetaData`: relationships resolve by model name within one registry. */
 export class Registry {
   readonly metadata: MetaData;
   /** Database names for the classes and attributes of declarative models (see `RegistryOptions.naming`). */
@@ -63,14 +66,17 @@ export class Registry {
     return [...this.byName.values()];
   }
 
+  /** The names of the mapped models. */
   modelNames(): string[] {
     return [...this.byName.keys()];
   }
 
+  /** The mapper of the model with this name, if any. */
   mapperByName(name: string): Mapper | undefined {
     return this.byName.get(name);
   }
 
+  /** The mapper whose table this is, if any. */
   mapperForTable(table: Table): Mapper | undefined {
     return this.byTable.get(table);
   }
@@ -149,10 +155,14 @@ export class Registry {
   /**
    * Imports every module in a folder (recursively), so that every model registers itself before
    * use and none is forgotten. Returns the files imported.
+   *
+   * A relative path is relative to the working directory; to name the folder from the calling
+   * module, wherever the program is started, give a URL: `discover(new URL("./models/", import.meta.url))`.
    */
-  async discover(folder: string, options: { extensions?: readonly string[] } = {}): Promise<string[]> {
+  async discover(folder: string | URL, options: { extensions?: readonly string[] } = {}): Promise<string[]> {
     const extensions = options.extensions ?? [".ts", ".mts", ".js", ".mjs"];
-    const files = (await listFiles(resolve(folder))).filter(
+    const root = folder instanceof URL ? fileURLToPath(folder) : resolve(folder);
+    const files = (await listFiles(root)).filter(
       (f) => extensions.includes(extname(f)) && !/\.d\.[mc]?ts$|\.test\.[mc]?[tj]s$/.test(f),
     );
     files.sort();

@@ -10,6 +10,7 @@ export type ClassRef = abstract new (...args: any[]) => object;
 /** How a relationship is loaded when a query does not say (the Session issue implements them). */
 export type LoadStrategy = "lazy" | "selectin" | "joined" | "raise";
 
+/** Options of the relationship decorators (`@oneToMany`, `@manyToOne`...) and of `mapImperatively`'s relationships. */
 export interface RelationshipOptions {
   /** The attribute on the target that is the other side of this relationship. */
   readonly backPopulates?: string;

@@ -53,6 +53,7 @@ export interface AssociationView {
   readonly keyedByLinks: boolean;
 }
 
+/** A relationship of a mapper, as declared and, once the registry is configured, resolved (join columns, direction, back-reference). */
 export class RelationshipProperty {
   private resolvedState: ResolvedRelationship | undefined;
   /** The relationship on the target that names this one back; set at configure. */
@@ -108,6 +109,7 @@ export class RelationshipProperty {
     return this.resolved.target;
   }
 
+  /** @internal */
   setResolved(resolved: ResolvedRelationship): void {
     this.resolvedState = resolved;
     // Computed here, once: the flush reads them for every object it writes.
@@ -145,6 +147,7 @@ export class RelationshipProperty {
     return typeof t === "string" ? t : (this.resolvedState?.target.name ?? "<thunk>");
   }
 
+  /** `User.posts`, for messages. */
   toString(): string {
     return `${this.parent.name}.${this.key}`;
   }

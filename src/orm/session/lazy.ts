@@ -52,6 +52,7 @@ export class LazyLoader {
 /** Awaitable access to an object's relationships: `await lazy(parent).children`. */
 export type LazyAccess<T> = { readonly [K in keyof T]: Promise<T[K]> };
 
+/** Reads a relationship that may not be loaded yet, loading it if needed: `await lazy(post).author`. */
 export function lazy<T extends object>(obj: T): LazyAccess<T> {
   return new Proxy({} as LazyAccess<T>, {
     get(_target, key) {

@@ -14,7 +14,9 @@ export interface RetryOptions {
   readonly backoffMs?: number;
 }
 
+/** Makes sessions with shared options: `const Session = sessionMaker(engine)`, then `Session()`. */
 export interface SessionFactory {
+  /** A new session with the factory's options. */
   (): Session;
   /**
    * Runs `fn` in a new session and commits; on a retryable error, rolls back and runs it again in
@@ -23,6 +25,7 @@ export interface SessionFactory {
   transaction<T>(fn: (session: Session) => Promise<T>, options?: RetryOptions & SessionOptions): Promise<T>;
 }
 
+/** A factory of sessions on `engine` with `defaults`, and `transaction(fn)` that retries on retryable errors. */
 export function sessionMaker(engine: Engine, defaults: SessionOptions = {}): SessionFactory {
   const factory = (() => new Session(engine, defaults)) as SessionFactory;
   factory.transaction = async <T>(fn: (session: Session) => Promise<T>, options: RetryOptions & SessionOptions = {}) => {

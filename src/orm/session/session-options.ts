@@ -1,6 +1,7 @@
 /** What a Session is created with, and the handle of a savepoint it opens. */
 import type { IsolationLevel } from "../../engine/driver.js";
 
+/** Options of `new Session(engine, options)` and `sessionMaker`. */
 export interface SessionOptions {
   /** Flush before queries, so that they see pending changes (default true). */
   readonly autoflush?: boolean;

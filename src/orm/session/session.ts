@@ -43,6 +43,7 @@ export type { NestedTransaction, SessionOptions } from "./session-options.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
 
+/** A unit of work over an engine: tracks the objects you add and load (one object per row), and writes their changes in one flush (before a query and on `commit()`). */
 export class Session implements StateOwner {
   readonly autoflush: boolean;
   readonly expireOnCommit: boolean;
@@ -92,6 +93,7 @@ export class Session implements StateOwner {
     this.uow.add(stateFor(obj));
   }
 
+  /** `add` for each object. */
   addAll(objects: Iterable<object>): void {
     for (const obj of objects) this.add(obj);
   }
@@ -181,7 +183,6 @@ export class Session implements StateOwner {
     await loadRelationship(this.getContext, rel, objects);
   }
 
-
   /**
    * The session's connection, its transaction begun, for statements of your own. They become
    * part of the transaction: if a flush then fails, only a rollback can follow (the session
@@ -253,6 +254,7 @@ export class Session implements StateOwner {
     for (const related of cascaded) if (stateOf(related)?.session === this) expireState(stateOf(related)!);
   }
 
+  /** Expires every object of the session: their attributes are read again from the database on next access. */
   expireAll(): void {
     this.identity.forEachState(expireState);
   }

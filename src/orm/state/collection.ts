@@ -36,6 +36,7 @@ const UNREAD = Symbol("unread");
  */
 export type CommittedMembers<T> = readonly T[] | undefined | typeof CLEAN | typeof UNREAD;
 
+/** The array of a to-many relationship: records additions and removals for the flush, and keeps back-references in step. */
 export class InstrumentedList<T extends object> extends Array<T> {
   static override get [Symbol.species]() {
     return Array;
@@ -97,6 +98,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
     return this.committedMembers;
   }
 
+  /** @internal */
   restoreCommitted(saved: CommittedMembers<T>): void {
     this.committedMembers = saved;
   }
@@ -204,6 +206,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
     this.noteAdded([item]);
   }
 
+  /** @internal */
   removeQuietly(item: T): void {
     const index = this.indexOf(item);
     if (index < 0) return;

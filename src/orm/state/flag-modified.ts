@@ -9,6 +9,7 @@ import { mapperOfObject } from "../mapped.js";
 import { stateOf } from "./instance-state.js";
 import { FLAGGED, sameValue } from "./mutable-values.js";
 
+/** Marks an attribute changed when it was modified in place (a JSON object's field), which the session cannot see. */
 export function flagModified(obj: object, key: string): void {
   const mapper = mapperOfObject(obj);
   if (mapper === undefined) {

@@ -1,10 +1,12 @@
 /**
  * Configuration: the models location and the database URL, from flags (the <entry> argument
  * counts as a flag), then the environment (ATHANOR_MODELS, ATHANOR_URL), then athanor.config.json
- * in the working directory: `{ "url": "...", "models": "..." }`.
+ * in the working directory or the nearest folder above it: `{ "url": "...", "models": "..." }`.
+ * A relative `models` path in the file is relative to the file's folder (so the command works from
+ * any subfolder of the project); in a flag or the environment, to the working directory.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { CliError } from "./errors.js";
 
 export const CONFIG_FILE = "athanor.config.json";
@@ -25,23 +27,31 @@ export interface ConfigSources {
 
 export function loadConfig(sources: ConfigSources): CliConfig {
   const { flags, env, cwd } = sources;
-  const file = readConfigFile(cwd);
+  const configPath = findConfigFile(cwd);
+  const file = configPath === undefined ? {} : readConfigFile(configPath);
   const str = (v: string | true | undefined) => (typeof v === "string" && v !== "" ? v : undefined);
   if (sources.entry !== undefined && typeof flags["models"] === "string" && sources.entry !== flags["models"]) {
     throw new CliError(`give the models once: either <entry> ('${sources.entry}') or --models ('${flags["models"]}')`);
   }
-  const models = sources.entry ?? str(flags["models"]) ?? str(env["ATHANOR_MODELS"]) ?? file.models;
+  const given = sources.entry ?? str(flags["models"]) ?? str(env["ATHANOR_MODELS"]);
+  const models = given !== undefined ? resolve(cwd, given) : file.models === undefined ? undefined : resolve(dirname(configPath!), file.models);
   const urlText = str(flags["url"]) ?? str(env["ATHANOR_URL"]) ?? file.url;
   return {
-    // A relative path in the config file is relative to the working directory, where the file is.
-    models: models === undefined ? undefined : resolve(cwd, models),
+    models,
     url: urlText === undefined ? undefined : parseUrl(urlText),
   };
 }
 
-function readConfigFile(cwd: string): { url?: string; models?: string } {
-  const path = join(cwd, CONFIG_FILE);
-  if (!existsSync(path)) return {};
+/** athanor.config.json in `cwd` or the nearest folder above it. */
+function findConfigFile(cwd: string): string | undefined {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const path = join(dir, CONFIG_FILE);
+    if (existsSync(path)) return path;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function readConfigFile(path: string): { url?: string; models?: string } {
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(path, "utf8"));
@@ -58,7 +68,7 @@ function readConfigFile(cwd: string): { url?: string; models?: string } {
   return result;
 }
 
-const SCHEMES = ["sqlite", "postgresql", "postgres", "mysql"];
+const SCHEMES = ["sqlite", "postgresql", "postgres", "mysql", "mariadb"];
 
 /** A database URL such as `sqlite:///app.db` or `postgresql://user@host/db`. */
 export function parseUrl(text: string): URL {

@@ -6,15 +6,14 @@
  * initialization"). Imports marked `import type` (or whose names are all `type X`) are erased
  * and break the cycle; a value import whose names are only used as types can always become one.
  *
- * The files are read with the TypeScript compiler's parser (the `typescript-5.9` package: TS 7 is
- * a native compiler without a JavaScript API yet). Only its syntax tree is needed, not a type
- * check, so this is fast and works on any file. esbuild (which tsx brings) strips types but does
- * not tell where a name is used, which is what the `import type` suggestion needs.
+ * The files are read with oxc-parser: a small native TypeScript parser (no TypeScript compiler at
+ * run time, which would be a 23 MB dependency). Only the syntax tree is needed, not a type check:
+ * it tells `import type` from value imports, and where each imported name is used.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import ts from "typescript-5.9";
-
+import { parseSync } from "oxc-parser";
+import { isTypeOnlyNode, walk, type AstNode } from "./syntax-walk.js";
 export interface ImportedName {
   /** The local name (after `as`). */
   readonly local: string;
@@ -46,54 +45,73 @@ export interface ModuleInfo {
 
 export function parseModule(file: string): ModuleInfo {
   const text = readFileSync(file, "utf8");
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
+  const { program } = parseSync(file, text, { sourceType: "module", lang: language(file) });
+  const statements = program.body as unknown as AstNode[];
+  const lineStarts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  const line = (node: AstNode) => lineOf(lineStarts, node.start);
   const imports: ImportEdge[] = [];
-  const usage = collectUsage(source);
-  const line = (node: ts.Node) => source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+  const usage = collectValueNames(statements);
 
-  for (const statement of source.statements) {
-    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
-      const clause = statement.importClause;
-      const names: ImportedName[] = [];
-      let opaque = !clause; // `import "./x.js"` runs the module
-      const wholeTypeOnly = clause?.isTypeOnly ?? false;
-      if (clause?.name) {
-        names.push({ local: clause.name.text, typeOnly: wholeTypeOnly });
-        opaque = true;
-      }
-      const bindings = clause?.namedBindings;
-      if (bindings && ts.isNamespaceImport(bindings)) {
-        names.push({ local: bindings.name.text, typeOnly: wholeTypeOnly });
-        opaque = true;
-      } else if (bindings) {
-        for (const el of bindings.elements) names.push({ local: el.name.text, typeOnly: wholeTypeOnly || el.isTypeOnly });
+  for (const statement of statements) {
+    const source = statement["source"] as AstNode | null | undefined;
+    if (!source || typeof source["value"] !== "string") continue;
+    const specifier = source["value"];
+    const names: ImportedName[] = [];
+    if (statement.type === "ImportDeclaration") {
+      const specifiers = statement["specifiers"] as AstNode[];
+      const wholeTypeOnly = statement["importKind"] === "type";
+      let opaque = specifiers.length === 0; // `import "./x.js"` runs the module
+      for (const spec of specifiers) {
+        const local = (spec["local"] as AstNode)["name"] as string;
+        if (spec.type === "ImportSpecifier") names.push({ local, typeOnly: wholeTypeOnly || spec["importKind"] === "type" });
+        else {
+          names.push({ local, typeOnly: wholeTypeOnly }); // default or namespace import
+          opaque = true;
+        }
       }
       const typeOnly = wholeTypeOnly || (names.length > 0 && !opaque && names.every((n) => n.typeOnly));
       const valueNames = names.filter((n) => !n.typeOnly).map((n) => n.local);
-      const usedOnlyAsTypes = typeOnly ? [] : valueNames.filter((n) => !usage.value.has(n));
-      imports.push(edge(file, statement.moduleSpecifier.text, line(statement), typeOnly, names, usedOnlyAsTypes, opaque));
-    } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
-      const clause = statement.exportClause;
-      const names: ImportedName[] = [];
-      if (clause && ts.isNamedExports(clause)) {
-        for (const el of clause.elements) names.push({ local: el.name.text, typeOnly: statement.isTypeOnly || el.isTypeOnly });
+      const usedOnlyAsTypes = typeOnly ? [] : valueNames.filter((n) => !usage.has(n));
+      imports.push(edge(file, specifier, line(statement), typeOnly, names, usedOnlyAsTypes, opaque));
+    } else if (statement.type === "ExportNamedDeclaration" || statement.type === "ExportAllDeclaration") {
+      const wholeTypeOnly = statement["exportKind"] === "type";
+      const opaque = statement.type === "ExportAllDeclaration";
+      if (!opaque) {
+        for (const spec of statement["specifiers"] as AstNode[]) {
+          names.push({ local: exportedName(spec["local"] as AstNode), typeOnly: wholeTypeOnly || spec["exportKind"] === "type" });
+        }
       }
-      const opaque = !clause || !ts.isNamedExports(clause);
-      const typeOnly = statement.isTypeOnly || (!opaque && names.length > 0 && names.every((n) => n.typeOnly));
-      imports.push(edge(file, statement.moduleSpecifier.text, line(statement), typeOnly, names, [], opaque));
+      const typeOnly = wholeTypeOnly || (!opaque && names.length > 0 && names.every((n) => n.typeOnly));
+      imports.push(edge(file, specifier, line(statement), typeOnly, names, [], opaque));
     }
   }
-  return { file, imports, isScript: runsTopLevelCode(source) };
+  return { file, imports, isScript: runsTopLevelCode(statements) };
+}
+
+function exportedName(node: AstNode): string {
+  return (node["name"] ?? node["value"]) as string; // `export { a }` or `export { "a b" }`
+}
+
+function language(file: string): "ts" | "tsx" | "js" | "jsx" {
+  if (/\.[mc]?tsx$/.test(file)) return "tsx";
+  if (/\.[mc]?ts$/.test(file)) return "ts";
+  return /\.jsx$/.test(file) ? "jsx" : "js";
+}
+
+function lineOf(lineStarts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (lineStarts[mid]! <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low + 1;
 }
 
 function edge(from: string, specifier: string, line: number, typeOnly: boolean, names: ImportedName[], usedOnlyAsTypes: string[], opaque: boolean): ImportEdge {
   return { from, to: resolveRelative(from, specifier), specifier, line, typeOnly, names, usedOnlyAsTypes, opaque };
-}
-
-function scriptKind(file: string): ts.ScriptKind {
-  if (/\.[mc]?tsx$/.test(file)) return ts.ScriptKind.TSX;
-  if (/\.[mc]?ts$/.test(file)) return ts.ScriptKind.TS;
-  return ts.ScriptKind.JS;
 }
 
 /** Resolves `./x.js` to the file on disk: x.ts (TypeScript's NodeNext mapping), x.js, x/index.ts... */
@@ -112,81 +130,73 @@ export function resolveRelative(from: string, specifier: string): string | undef
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
 
-/** The names read as values somewhere in the file (outside import declarations). */
-function collectUsage(source: ts.SourceFile): { value: Set<string> } {
+/**
+ * Identifier positions that are not reads of a binding: `(parent type, key)` pairs, where the key
+ * holds a name being declared, a property name, a label...
+ */
+const NOT_A_READ = new Set([
+  "VariableDeclarator.id",
+  "FunctionDeclaration.id",
+  "FunctionExpression.id",
+  "ClassDeclaration.id",
+  "ClassExpression.id",
+  "FunctionDeclaration.params",
+  "FunctionExpression.params",
+  "ArrowFunctionExpression.params",
+  "TSParameterProperty.parameter",
+  "CatchClause.param",
+  "AssignmentPattern.left",
+  "RestElement.argument",
+  "ArrayPattern.elements",
+  "LabeledStatement.label",
+  "BreakStatement.label",
+  "ContinueStatement.label",
+  "MetaProperty.meta",
+  "MetaProperty.property",
+  "ExportSpecifier.exported",
+]);
+/** Property-like keys: a name unless computed (`[key]: ...`). */
+const KEYS = new Set(["Property.key", "PropertyDefinition.key", "MethodDefinition.key", "AccessorProperty.key", "MemberExpression.property"]);
+
+/** The names read as values somewhere in the file (outside imports and type positions). */
+function collectValueNames(statements: readonly AstNode[]): Set<string> {
   const value = new Set<string>();
-  const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node)) return;
-    if (ts.isIdentifier(node) && isReference(node) && !inTypePosition(node)) value.add(node.text);
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return { value };
-}
-
-/** Whether an identifier refers to a binding (not a property name, a declaration's name...). */
-function isReference(node: ts.Identifier): boolean {
-  const parent = node.parent;
-  if (!parent) return false;
-  if (ts.isPropertyAccessExpression(parent) && parent.name === node) return false;
-  if (ts.isQualifiedName(parent) && parent.right === node) return false;
-  if (ts.isShorthandPropertyAssignment(parent)) return true;
-  if (
-    (ts.isPropertyAssignment(parent) ||
-      ts.isPropertyDeclaration(parent) ||
-      ts.isPropertySignature(parent) ||
-      ts.isMethodDeclaration(parent) ||
-      ts.isMethodSignature(parent) ||
-      ts.isGetAccessorDeclaration(parent) ||
-      ts.isSetAccessorDeclaration(parent) ||
-      ts.isClassDeclaration(parent) ||
-      ts.isInterfaceDeclaration(parent) ||
-      ts.isTypeAliasDeclaration(parent) ||
-      ts.isFunctionDeclaration(parent) ||
-      ts.isVariableDeclaration(parent) ||
-      ts.isParameter(parent) ||
-      ts.isEnumMember(parent) ||
-      ts.isBindingElement(parent) ||
-      ts.isTypeParameterDeclaration(parent) ||
-      ts.isModuleDeclaration(parent)) &&
-    parent.name === node
-  ) {
-    return false;
-  }
-  if (ts.isExportSpecifier(parent)) return !(parent.isTypeOnly || parent.parent.parent.isTypeOnly) && (parent.propertyName ?? parent.name) === node;
-  return true;
-}
-
-function inTypePosition(node: ts.Node): boolean {
-  for (let current: ts.Node | undefined = node.parent, child: ts.Node = node; current; child = current, current = current.parent) {
-    if (ts.isExpressionWithTypeArguments(current)) {
-      // `class A extends B` reads B at run time; `implements B` and `interface A extends B` do not.
-      const clause = current.parent;
-      if (ts.isHeritageClause(clause) && clause.token === ts.SyntaxKind.ExtendsKeyword && ts.isClassLike(clause.parent)) {
-        if (child === current.expression) return false;
-      }
+  for (const statement of statements) {
+    if (statement.type === "ImportDeclaration" || statement["exportKind"] === "type") continue;
+    walk(statement, (node, parent, key) => {
+      if (isTypeOnlyNode(node)) return false;
+      if (node.type === "ExportSpecifier" && node["exportKind"] === "type") return false;
+      if (node.type !== "Identifier" || !parent) return true;
+      const at = `${parent.type}.${key}`;
+      if (NOT_A_READ.has(at)) return true;
+      if (KEYS.has(at) && !parent["computed"] && !(parent.type === "Property" && parent["shorthand"])) return true;
+      // A name declared in a pattern (`const { a } = x`) counts as read: that only ever keeps a
+      // value import as it is, never suggests a wrong `import type`.
+      value.add(node["name"] as string);
       return true;
-    }
-    if (ts.isTypeNode(current)) return true;
-    if (ts.isInterfaceDeclaration(current) || ts.isTypeAliasDeclaration(current)) return true;
-    if (ts.isStatement(current) || ts.isSourceFile(current)) return false;
+    });
   }
-  return false;
+  return value;
 }
 
 /** Top-level code that makes a file a program rather than a module of definitions. */
-function runsTopLevelCode(source: ts.SourceFile): boolean {
+function runsTopLevelCode(statements: readonly AstNode[]): boolean {
   let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found || ts.isFunctionLike(node) || ts.isClassLike(node)) return;
-    if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) found = true;
-    else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression)) {
-      const target = `${node.expression.expression.text}.${node.expression.name.text}`;
-      if (/^console\.|^process\.exit$/.test(target)) found = true;
-    }
-    ts.forEachChild(node, visit);
-  };
-  for (const statement of source.statements) visit(statement);
+  for (const statement of statements) {
+    walk(statement, (node) => {
+      if (found || /Function|^Class/.test(node.type)) return false;
+      if (node.type === "AwaitExpression" || (node.type === "ForOfStatement" && node["await"])) found = true;
+      else if (node.type === "CallExpression") {
+        const callee = node["callee"] as AstNode;
+        const object = callee["object"] as AstNode | undefined;
+        const property = callee["property"] as AstNode | undefined;
+        if (callee.type === "MemberExpression" && object?.type === "Identifier" && property?.type === "Identifier" && !callee["computed"]) {
+          if (/^console\.|^process\.exit$/.test(`${object["name"]}.${property["name"]}`)) found = true;
+        }
+      }
+      return !found;
+    });
+  }
   return found;
 }
 

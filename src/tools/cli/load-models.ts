@@ -13,6 +13,7 @@ import type { Mapper } from "../../orm/mapping/mapper.js";
 import type { Registry } from "../../orm/mapping/registry.js";
 import { CliError } from "./errors.js";
 import { parseModule } from "./import-graph.js";
+import { prepareImport } from "./typescript-loader.js";
 
 const EXTENSIONS = [".ts", ".mts", ".tsx", ".js", ".mjs"];
 
@@ -52,6 +53,7 @@ export async function modelFiles(entry: string): Promise<{ isFolder: boolean; fi
 export async function loadModels(entry: string): Promise<LoadedModels> {
   const { isFolder, files, skipped } = await modelFiles(entry);
   const registries = new Set<Registry>();
+  await prepareImport(files, display);
   for (const file of files) {
     let exports: Record<string, unknown>;
     try {
