@@ -214,9 +214,7 @@ test("experimentalDecorators: tsc refuses every decorator; under tsx athanor's f
   );
 });
 
-// `todo` until the compiled CLI lands (branch i15-cli: bin/athanor.mjs runs dist/): here the
-// command still runs src/ through tsx, and the tarball no longer ships src/. Remove `todo` then.
-test("npx athanor check on the compiled models", { todo: "bin/athanor.mjs must run dist/ (compiled CLI)" }, () => {
+test("npx athanor check on the compiled models, from the installed package (its compiled CLI)", () => {
   const result = run("npx", ["--no-install", "athanor", "check", "esm/out/index.js"], app);
   assert.equal(result.status, 0, output(result));
   assert.match(result.stdout, /athanor check esm\/out\/index\.js: OK, no problems/);
