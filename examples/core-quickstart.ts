@@ -15,7 +15,7 @@ const posts = table("posts", metadata, {
   likes: integer().notNull().default(0),
 });
 
-const engine = createEngine("sqlite://:memory:"); // or postgresql://..., mysql://... (MariaDB too)
+const engine = createEngine("sqlite::memory:"); // or sqlite:app.db, postgresql://..., mysql://... (MariaDB too)
 await metadata.createAll(engine);
 
 // INSERT one row or several; values are always bound parameters, never spliced into the SQL.
