@@ -131,9 +131,11 @@ export class Expression<T> {
   plus<E extends Expression<NumberLike | null>, O extends ArithmeticOperand<ValueOfOperand<E>>>(this: E, other: O): Expression<ArithmeticResult<ValueOfOperand<E>, O>> {
     return this.arithmetic("+", other);
   }
+  /** `-`, typed as `plus`. */
   minus<E extends Expression<NumberLike | null>, O extends ArithmeticOperand<ValueOfOperand<E>>>(this: E, other: O): Expression<ArithmeticResult<ValueOfOperand<E>, O>> {
     return this.arithmetic("-", other);
   }
+  /** `*`, typed as `plus`: `unitPrice.times(quantity)` is a decimal. */
   times<E extends Expression<NumberLike | null>, O extends ArithmeticOperand<ValueOfOperand<E>>>(this: E, other: O): Expression<ArithmeticResult<ValueOfOperand<E>, O>> {
     return this.arithmetic("*", other);
   }

@@ -25,6 +25,7 @@ type Condition = Expression<boolean> | Expression<boolean | null>;
 /** A column of the table, or several: the unique key whose conflict the clause handles. */
 export type ConflictTarget<C extends ColumnMap> = TableColumns<C>[keyof C & string] | readonly TableColumns<C>[keyof C & string][];
 
+/** `onConflictDoUpdate({ target, set, where })`: the unique columns, the values to set (a function of the proposed row), and an optional condition. */
 export interface OnConflictDoUpdateOptions<C extends ColumnMap> {
   /** The primary key or unique constraint's columns, e.g. `[t.c.id]`. */
   readonly target: ConflictTarget<C>;
@@ -34,11 +35,13 @@ export interface OnConflictDoUpdateOptions<C extends ColumnMap> {
   readonly where?: Condition | ((excluded: Excluded<C>) => Condition);
 }
 
+/** `onConflictDoNothing({ target })`: the unique columns whose conflict is ignored (any conflict without). */
 export interface OnConflictDoNothingOptions<C extends ColumnMap> {
   /** The unique key whose conflict is ignored; without one, a conflict on any unique key is. */
   readonly target?: ConflictTarget<C>;
 }
 
+/** `onDuplicateKeyUpdate({ set })` (MySQL, MariaDB): the values to set when a unique key conflicts. */
 export interface OnDuplicateKeyUpdateOptions<C extends ColumnMap> {
   /** `{ hits: 0 }`, or from the proposed row: `(excluded) => ({ name: excluded.name })`. */
   readonly set: UpsertSet<C> | ((excluded: Excluded<C>) => UpsertSet<C>);
