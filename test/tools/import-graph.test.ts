@@ -6,9 +6,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { after, test } from "node:test";
+import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { buildImportGraph, findValueCycles, parseModule } from "../../src/tools/cli/import-graph.js";
+import { buildImportGraph, findValueCycles, loadParser, parseModule } from "../../src/tools/cli/import-graph.js";
+
+before(() => loadParser());
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const dir = mkdtempSync(join(tmpdir(), "athanor-import-graph-"));

@@ -103,7 +103,7 @@ test("installed: athanor and its required dependencies, no driver (diagnostic: t
   };
   t.diagnostic(`installed: node_modules ${megabytes("node_modules")} MB, of which athanor ${megabytes("node_modules/athanor")} MB`);
   const ls = run("npm", ["ls", "--all", "--parseable"], app);
-  for (const driver of ["better-sqlite3", "pg", "mysql2", "@viz-js/viz"]) {
+  for (const driver of ["better-sqlite3", "pg", "mysql2", "@viz-js/viz", "oxc-parser", "tsx"]) {
     assert.doesNotMatch(ls.stdout, new RegExp(`node_modules/${driver}$`, "m"), `${driver} was installed`);
   }
 });
@@ -215,6 +215,11 @@ test("experimentalDecorators: tsc refuses every decorator; under tsx athanor's f
 });
 
 test("npx athanor check on the compiled models, from the installed package (its compiled CLI)", () => {
+  // The import scan's parser is an optional peer: without it, one line saying what to install.
+  const without = run("npx", ["--no-install", "athanor", "check", "esm/out/index.js"], app);
+  assert.equal(without.status, 2, output(without));
+  assert.match(without.stderr, /needs the package 'oxc-parser', which is not installed\. Install it: npm install oxc-parser/);
+  symlinkSync(join(root, "node_modules/oxc-parser"), join(app, "node_modules/oxc-parser"), "dir");
   const result = run("npx", ["--no-install", "athanor", "check", "esm/out/index.js"], app);
   assert.equal(result.status, 0, output(result));
   assert.match(result.stdout, /athanor check esm\/out\/index\.js: OK, no problems/);

@@ -8,7 +8,7 @@ import { basename, dirname, relative } from "node:path";
 import type { ConfigurationProblem } from "../../orm/errors.js";
 import type { Registry } from "../../orm/mapping/registry.js";
 import { EXIT_PROBLEMS } from "./errors.js";
-import { buildImportGraph, findValueCycles, type ImportEdge, type ValueCycle } from "./import-graph.js";
+import { buildImportGraph, findValueCycles, loadParser, type ImportEdge, type ValueCycle } from "./import-graph.js";
 import { display, loadModels, ModelImportError, modelFiles } from "./load-models.js";
 
 export interface Output {
@@ -28,6 +28,7 @@ export async function runCheck(entry: string, io: Output, url?: URL): Promise<nu
   const { isFolder, files } = await modelFiles(entry);
   const root = isFolder ? entry : dirname(entry);
   // The graph of the model files: those under the entry folder, or reached from the entry file.
+  await loadParser();
   const graph = buildImportGraph(files, (f) => !f.includes("/node_modules/") && (!isFolder || !relative(root, f).startsWith("..")));
   const cycles = findValueCycles(graph);
 

@@ -6,14 +6,31 @@
  * initialization"). Imports marked `import type` (or whose names are all `type X`) are erased
  * and break the cycle; a value import whose names are only used as types can always become one.
  *
- * The files are read with oxc-parser: a small native TypeScript parser (no TypeScript compiler at
- * run time, which would be a 23 MB dependency). Only the syntax tree is needed, not a type check:
- * it tells `import type` from value imports, and where each imported name is used.
+ * The files are read with oxc-parser: a native TypeScript parser (no TypeScript compiler at run
+ * time, which would be a 23 MB dependency). Only the syntax tree is needed, not a type check: it
+ * tells `import type` from value imports, and where each imported name is used. It is an optional
+ * peer dependency (5 MB with its binding), loaded by `loadParser()` only for the commands that
+ * read model files.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parseSync } from "oxc-parser";
+import { importOptionalPackage } from "../../core/optional-package.js";
+import { MissingPackageError } from "../../core/errors.js";
+import { CliError } from "./errors.js";
 import { isTypeOnlyNode, walk, type AstNode } from "./syntax-walk.js";
+
+let parseSync: typeof import("oxc-parser").parseSync | undefined;
+
+/** Loads the parser, before `parseModule` or `buildImportGraph`; a missing one is one line saying what to install. */
+export async function loadParser(): Promise<void> {
+  if (parseSync !== undefined) return;
+  try {
+    ({ parseSync } = await importOptionalPackage("oxc-parser", "Reading model files (athanor check, athanor diagram of a folder)", () => import("oxc-parser")));
+  } catch (error) {
+    if (!(error instanceof MissingPackageError)) throw error;
+    throw Object.assign(new CliError(error.message), { cause: error });
+  }
+}
 export interface ImportedName {
   /** The local name (after `as`). */
   readonly local: string;
@@ -45,6 +62,7 @@ export interface ModuleInfo {
 
 export function parseModule(file: string): ModuleInfo {
   const text = readFileSync(file, "utf8");
+  if (parseSync === undefined) throw new Error("internal: parseModule() before loadParser()");
   const { program } = parseSync(file, text, { sourceType: "module", lang: language(file) });
   const statements = program.body as unknown as AstNode[];
   const lineStarts = [0];

@@ -12,7 +12,7 @@ import { mapperOfClass } from "../../orm/mapped.js";
 import type { Mapper } from "../../orm/mapping/mapper.js";
 import type { Registry } from "../../orm/mapping/registry.js";
 import { CliError } from "./errors.js";
-import { parseModule } from "./import-graph.js";
+import { loadParser, parseModule } from "./import-graph.js";
 import { prepareImport } from "./typescript-loader.js";
 
 const EXTENSIONS = [".ts", ".mts", ".tsx", ".js", ".mjs"];
@@ -46,6 +46,7 @@ export async function modelFiles(entry: string): Promise<{ isFolder: boolean; fi
     .sort();
   const files: string[] = [];
   const skipped: string[] = [];
+  await loadParser();
   for (const file of all) (parseModule(file).isScript ? skipped : files).push(file);
   return { isFolder: true, files, skipped };
 }
