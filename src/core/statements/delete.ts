@@ -3,8 +3,8 @@ import type { DeleteNode } from "../ast/nodes.js";
 import type { Expression } from "../expression/expression.js";
 import type { ColumnMap, Table } from "../schema/table.js";
 import type { Executable } from "./executable.js";
-import { labelItems, type RowOfItems, type SelectItem } from "./selectable.js";
-import { andWhere } from "./update.js";
+import { labelItems, type EntityClass, type RowOfItems, type SelectItem } from "./selectable.js";
+import { andWhere, targetOf } from "./update.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 
@@ -15,22 +15,28 @@ export class Delete<C extends ColumnMap, Row = {}> implements Executable<Row> {
   constructor(
     readonly table: Table<string, C>,
     readonly node: DeleteNode,
+    /** The mapped class when the target is one: the ORM keeps its objects in step with the rows deleted. */
+    readonly entity?: EntityClass,
   ) {
     Object.freeze(this);
   }
 
   /** `WHERE` conditions, joined with `AND`. */
   where(...conditions: Condition[]): Delete<C, Row> {
-    return new Delete(this.table, { ...this.node, where: andWhere(this.node.where, conditions) });
+    return new Delete(this.table, { ...this.node, where: andWhere(this.node.where, conditions) }, this.entity);
   }
 
   /** `RETURNING ...` (PostgreSQL, SQLite, MariaDB). */
   returning<const I extends readonly SelectItem[]>(...items: I): Delete<C, RowOfItems<I>> {
-    return new Delete<C, RowOfItems<I>>(this.table, { ...this.node, returning: labelItems(items).labels });
+    return new Delete<C, RowOfItems<I>>(this.table, { ...this.node, returning: labelItems(items).labels }, this.entity);
   }
 }
 
-/** `DELETE FROM table`: then `.where(...)` (without it, every row is deleted). */
-export function deleteFrom<C extends ColumnMap>(table: Table<string, C>): Delete<C> {
-  return new Delete(table, { kind: "delete", table: table.fromNode, where: undefined, returning: [] });
+/** `DELETE FROM table` (or a mapped class's table): then `.where(...)` (without it, every row is deleted). */
+export function deleteFrom<C extends ColumnMap>(table: Table<string, C>): Delete<C>;
+export function deleteFrom(entity: EntityClass): Delete<ColumnMap>;
+export function deleteFrom(target: Table | EntityClass): Delete<ColumnMap> {
+  const entity = typeof target === "function" ? target : undefined;
+  const table = entity ? (targetOf("deleteFrom", entity).underlyingTable as Table) : (target as Table);
+  return new Delete(table, { kind: "delete", table: table.fromNode, where: undefined, returning: [] }, entity);
 }

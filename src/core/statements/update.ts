@@ -1,52 +1,84 @@
-/** `update(users).set({ name: "bo" }).where(users.c.id.eq(1))`. */
+/**
+ * `update(users).set({ name: "bo" }).where(users.c.id.eq(1))`, or with a mapped class as the
+ * target, `update(User).values({ name: "bo" })`: keyed by attribute, resolved through the entity
+ * resolver the ORM registers (the Core knows no ORM).
+ */
 import type { ExprNode, UpdateNode } from "../ast/nodes.js";
 import { ArgumentError } from "../errors.js";
 import { Expression } from "../expression/expression.js";
-import type { ColumnMap, RowOf, Table } from "../schema/table.js";
+import type { ColumnMap, FromSource, RowOf, Table } from "../schema/table.js";
 import type { Executable } from "./executable.js";
 import type { ValuesOf } from "./insert.js";
-import { labelItems, type RowOfItems, type SelectItem } from "./selectable.js";
+import { entitySource, labelItems, type EntityClass, type RowOfItems, type SelectItem } from "./selectable.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 
-/** An `UPDATE` statement, built by `update(table)`. */
-export class Update<C extends ColumnMap, Row = {}> implements Executable<Row> {
+/** The attributes of an entity's instances that are not methods: what `update(Model).values()` takes. */
+export type EntityValues<T> = { [K in keyof T & string as T[K] extends Function ? never : K]: T[K] };
+
+/** An `UPDATE` statement, built by `update(table)` or `update(Model)`; `V` is the row its values are keyed by. */
+export class Update<C extends ColumnMap, Row = {}, V = RowOf<C>> implements Executable<Row> {
   declare readonly __row?: Row;
 
   constructor(
     readonly table: Table<string, C>,
     readonly node: UpdateNode,
+    /** The mapped class when the target is one: the ORM keeps its objects in step with the rows changed. */
+    readonly entity?: EntityClass,
   ) {
     Object.freeze(this);
   }
 
   /** The new values; each may be an expression, e.g. `{ count: t.c.count.plus(1) }`. */
-  set(values: Partial<ValuesOf<RowOf<C>>>): Update<C, Row> {
-    const table = this.table as Table;
+  set(values: Partial<ValuesOf<V>>): Update<C, Row, V> {
+    const source: FromSource = this.entity ? targetOf("update", this.entity) : (this.table as Table);
     const set: [string, ExprNode][] = [];
     for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
       if (value === undefined) continue;
-      const column = table.c[key];
-      if (!column) throw new ArgumentError(`update(${table.name}).set(): unknown column '${key}'.`);
-      set.push([column.name, value instanceof Expression ? value.node : { kind: "param", value, type: column.type }]);
+      const column = source.c[key];
+      const columnNode = column?.node;
+      if (!column || columnNode?.kind !== "column") {
+        const target = this.entity ? this.entity.name : this.table.name;
+        const what = this.entity ? `column attribute of ${target}` : `column of ${target}`;
+        throw new ArgumentError(`update(${target}).set(): '${key}' is not a ${what}; use one of: ${Object.keys(source.c).join(", ")}.`);
+      }
+      set.push([columnNode.name, value instanceof Expression ? value.node : { kind: "param", value, type: column.type }]);
     }
-    return new Update(this.table, { ...this.node, set: [...this.node.set, ...set] });
+    return new Update<C, Row, V>(this.table, { ...this.node, set: [...this.node.set, ...set] }, this.entity);
+  }
+
+  /** `set` under SQLAlchemy's name: `update(Book).values({ price: 5 })`. */
+  values(values: Partial<ValuesOf<V>>): Update<C, Row, V> {
+    return this.set(values);
   }
 
   /** `WHERE` conditions, joined with `AND`. */
-  where(...conditions: Condition[]): Update<C, Row> {
-    return new Update(this.table, { ...this.node, where: andWhere(this.node.where, conditions) });
+  where(...conditions: Condition[]): Update<C, Row, V> {
+    return new Update<C, Row, V>(this.table, { ...this.node, where: andWhere(this.node.where, conditions) }, this.entity);
   }
 
   /** `RETURNING ...` (PostgreSQL, SQLite). */
-  returning<const I extends readonly SelectItem[]>(...items: I): Update<C, RowOfItems<I>> {
-    return new Update<C, RowOfItems<I>>(this.table, { ...this.node, returning: labelItems(items).labels });
+  returning<const I extends readonly SelectItem[]>(...items: I): Update<C, RowOfItems<I>, V> {
+    return new Update<C, RowOfItems<I>, V>(this.table, { ...this.node, returning: labelItems(items).labels }, this.entity);
   }
 }
 
-/** `UPDATE table`: then `.set({...})` and `.where(...)`. */
-export function update<C extends ColumnMap>(table: Table<string, C>): Update<C> {
-  return new Update(table, { kind: "update", table: table.fromNode, set: [], where: undefined, returning: [] });
+/** `UPDATE table`, or the table of a mapped class: then `.set({...})` / `.values({...})` and `.where(...)`. */
+export function update<C extends ColumnMap>(table: Table<string, C>): Update<C>;
+export function update<T extends object>(entity: abstract new (...args: any[]) => T): Update<ColumnMap, {}, EntityValues<T>>;
+export function update(target: Table | EntityClass): Update<ColumnMap, {}, any> {
+  const entity = typeof target === "function" ? target : undefined;
+  const table = entity ? (targetOf("update", entity).underlyingTable as Table) : (target as Table);
+  return new Update(table, { kind: "update", table: table.fromNode, set: [], where: undefined, returning: [] }, entity);
+}
+
+/** The source of a mapped class used as the target of an UPDATE or DELETE: its columns keyed by attribute. */
+export function targetOf(verb: string, entity: EntityClass): FromSource {
+  const source = entitySource(entity);
+  if (!source || !source.underlyingTable || source.fromNode.kind !== "table") {
+    throw new ArgumentError(`${verb}(${entity.name}): the class is not a mapped model (map it, or pass its Table).`);
+  }
+  return source;
 }
 
 export function andWhere(existing: ExprNode | undefined, conditions: readonly Condition[]): ExprNode | undefined {
