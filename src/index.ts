@@ -75,6 +75,7 @@ export { MappingConfigurationError, NotConfiguredError, UnmappedClassError, Nami
 
 // ORM: session and loading
 export { Session, type SessionOptions, type NestedTransaction, type PrimaryKeyValue } from "./orm/session/session.js";
+export type { BulkOptions, BulkStatement, SynchronizeSession } from "./orm/session/bulk.js";
 export { sessionMaker, type SessionFactory } from "./orm/session/session-maker.js";
 export { lazy, type LazyAccess } from "./orm/session/lazy.js";
 export { selectinLoad, joinedLoad, lazyLoad, raiseLoad, type LoaderOption } from "./orm/loading/options.js";

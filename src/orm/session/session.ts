@@ -1,6 +1,5 @@
 /**
- * The Session: the public face of a unit of work over one database transaction, with an
- * identity map.
+ * The Session: the public face of a unit of work over one database transaction, with an identity map.
  *
  * ```ts
  * const session = new Session(engine);
@@ -32,6 +31,7 @@ import { stateOf, type InstanceState, type StateOwner } from "../state/instance-
 import { cascadedObjects } from "../state/cascaded.js";
 import { stateFor } from "../state/state-for.js";
 import { UnitOfWork } from "../unit-of-work/unit-of-work.js";
+import { executeBulk, type BulkOptions, type BulkStatement } from "./bulk.js";
 import { expireAttributes, expireState, refreshState } from "./expiry.js";
 import { loadLazily, LazyLoader } from "./lazy.js";
 import { mergeInto } from "./merge.js";
@@ -152,10 +152,13 @@ export class Session implements StateOwner {
     return rows.length ? (rows[0]![0] as T) : undefined;
   }
 
-  /** Rows as tuples, one value per select item; entities come back as objects (one per key). */
-  async execute<Tuple extends readonly unknown[]>(statement: Select<any, any, Tuple>): Promise<Tuple[]> {
+  /** Rows as tuples, one value per select item (entities as objects, one per key); for `update(Model)`/`deleteFrom(Model)`, the rows matched (bulk.ts). */
+  execute<Tuple extends readonly unknown[]>(statement: Select<any, any, Tuple>): Promise<Tuple[]>;
+  execute(statement: BulkStatement, options?: BulkOptions): Promise<number>;
+  async execute(statement: Select<any, any, any> | BulkStatement, options?: BulkOptions): Promise<unknown> {
     await this.autoflushIfOn();
-    return (await runQuery(this.getContext, statement as unknown as Select<unknown>)) as unknown as Tuple[];
+    if (statement.node.kind !== "select") return executeBulk({ identity: this.identity, transactions: this.transactions, owner: this }, statement as BulkStatement, options);
+    return runQuery(this.getContext, statement as unknown as Select<unknown>);
   }
 
   /**
@@ -223,10 +226,7 @@ export class Session implements StateOwner {
     this.uow.clear();
   }
 
-  /**
-   * A savepoint. Its `rollback()` undoes the database work done since, and restores the objects
-   * it touched to how they were when it began; `commit()` keeps both.
-   */
+  /** A savepoint: its `rollback()` undoes the database work since and restores the objects it touched as they were; `commit()` keeps both. */
   async beginNested(): Promise<NestedTransaction> {
     await this.flush();
     return this.transactions.beginNested(this.loadInFlush);

@@ -1,0 +1,138 @@
+/**
+ * `synchronizeSession: "evaluate"`: a bulk UPDATE/DELETE's WHERE turned into a test run on the
+ * objects of the identity map. Only what JavaScript decides exactly as SQL does: columns of the
+ * target table compared with literals (=, <>, <, <=, >, >=, IN, BETWEEN, IS NULL), AND, OR, NOT,
+ * with SQL's three-valued logic (NULL compares to nothing). Anything else cannot be evaluated.
+ */
+import type { ExprNode } from "../../core/ast/nodes.js";
+import type { TableSchema } from "../../core/ast/table-schema.js";
+
+/** true, false, or null for SQL's unknown. */
+type Truth = boolean | null;
+/** Reads an attribute; `MISSING` when it is expired (the object cannot be tested without SQL). */
+export type AttributeReader = (attr: string) => unknown;
+export const MISSING: unique symbol = Symbol("missing");
+
+/** A compiled WHERE: its truth for one object's attributes; MISSING when it needs an expired one. */
+export type Evaluator = (read: AttributeReader) => Truth | typeof MISSING;
+
+/**
+ * The WHERE as a test, or undefined when it has a part JavaScript cannot decide like the database.
+ * `caseInsensitiveStrings`: MySQL/MariaDB's default collations compare strings without case, so
+ * a string comparison there is left to the database.
+ */
+export function evaluatorOf(where: ExprNode | undefined, attributeOfColumn: ReadonlyMap<string, string>, table: TableSchema, caseInsensitiveStrings: boolean): Evaluator | undefined {
+  if (!where) return () => true;
+  let ok = true;
+  const value = (node: ExprNode): ((read: AttributeReader) => unknown) | undefined => {
+    if (node.kind === "param") {
+      if (caseInsensitiveStrings && typeof node.value === "string") ok = false;
+      return () => node.value;
+    }
+    if (node.kind === "column" && node.source.kind === "table" && node.source.table === table) {
+      const attr = attributeOfColumn.get(node.name);
+      if (attr !== undefined) return (read) => read(attr);
+    }
+    ok = false;
+    return undefined;
+  };
+  const test = (node: ExprNode): Evaluator => {
+    switch (node.kind) {
+      case "binary": {
+        const compare = COMPARE[node.op];
+        const left = value(node.left);
+        const right = value(node.right);
+        if (!compare || !left || !right) break;
+        return (read) => compareWith(compare, left(read), right(read));
+      }
+      case "in": {
+        if (!Array.isArray(node.values)) break;
+        const left = value(node.expr);
+        const items = (node.values as readonly ExprNode[]).map(value);
+        if (!left || items.some((i) => !i)) break;
+        const negated = node.negated;
+        return (read) => {
+          const l = left(read);
+          if (l === MISSING) return MISSING;
+          let result: Truth = false;
+          for (const item of items) {
+            const t = compareWith(COMPARE["="]!, l, item!(read));
+            if (t === true) return !negated;
+            if (t === null) result = null;
+          }
+          return result === null ? null : negated;
+        };
+      }
+      case "between": {
+        const [e, lo, hi] = [value(node.expr), value(node.low), value(node.high)];
+        if (!e || !lo || !hi) break;
+        return (read) => {
+          const truths: (Truth | typeof MISSING)[] = [compareWith(COMPARE[">="]!, e(read), lo(read)), compareWith(COMPARE["<="]!, e(read), hi(read))];
+          if (truths.includes(MISSING)) return MISSING;
+          const t = and(truths);
+          return node.negated && t !== null ? !t : t;
+        };
+      }
+      case "isNull": {
+        const e = value(node.expr);
+        if (!e) break;
+        return (read) => {
+          const v = e(read);
+          return v === MISSING ? MISSING : (v === null || v === undefined) !== node.negated;
+        };
+      }
+      case "and":
+      case "or": {
+        const items = node.items.map(test);
+        const combine = node.kind === "and" ? and : or;
+        return (read) => {
+          const truths = items.map((t) => t(read));
+          return truths.includes(MISSING) ? MISSING : combine(truths as Truth[]);
+        };
+      }
+      case "not": {
+        const inner = test(node.expr);
+        return (read) => {
+          const t = inner(read);
+          return t === null || t === MISSING ? t : !t;
+        };
+      }
+    }
+    ok = false;
+    return () => null;
+  };
+  const evaluator = test(where);
+  return ok ? evaluator : undefined;
+}
+
+const COMPARE: Partial<Record<string, (a: number | string | bigint | boolean, b: number | string | bigint | boolean) => boolean>> = {
+  "=": (a, b) => a === b,
+  "<>": (a, b) => a !== b,
+  "<": (a, b) => a < b,
+  "<=": (a, b) => a <= b,
+  ">": (a, b) => a > b,
+  ">=": (a, b) => a >= b,
+};
+
+function compareWith(compare: (a: any, b: any) => boolean, a: unknown, b: unknown): Truth | typeof MISSING {
+  if (a === MISSING || b === MISSING) return MISSING;
+  if (a === null || a === undefined || b === null || b === undefined) return null;
+  return compare(comparable(a), comparable(b));
+}
+
+/** Dates compare by instant; numbers and bigints of the same column compare as numbers. */
+function comparable(v: unknown): unknown {
+  if (v instanceof Date) return v.getTime();
+  if (typeof v === "bigint") return Number(v);
+  return v;
+}
+
+function and(truths: readonly (Truth | typeof MISSING)[]): Truth {
+  if (truths.includes(false)) return false;
+  return truths.includes(null) ? null : true;
+}
+
+function or(truths: readonly (Truth | typeof MISSING)[]): Truth {
+  if (truths.includes(true)) return true;
+  return truths.includes(null) ? null : false;
+}

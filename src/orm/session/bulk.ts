@@ -1,0 +1,177 @@
+/**
+ * ORM-enabled bulk UPDATE and DELETE: `session.execute(update(Book).where(...).values({...}))`.
+ * One statement changes the rows; the objects of the identity map are then brought in step as
+ * SQLAlchemy's `synchronize_session` does:
+ * - "evaluate": the WHERE is tested on each object in JavaScript (bulk-evaluate.ts);
+ * - "fetch": the keys of the rows changed come back by RETURNING, or by a SELECT run first where
+ *   the dialect has no RETURNING for the statement (MariaDB's UPDATE);
+ * - "auto" (the default): "evaluate" when the WHERE can be evaluated, else "fetch";
+ * - false: nothing is synchronised; the objects of the class that may match are expired.
+ * Matching objects get the new values (UPDATE; values given as SQL expressions are expired
+ * instead), or are marked deleted and leave the session at commit (DELETE), as a flush would.
+ */
+import type { ExprNode } from "../../core/ast/nodes.js";
+import { ArgumentError } from "../../core/errors.js";
+import { Expression } from "../../core/expression/expression.js";
+import type { Delete } from "../../core/statements/delete.js";
+import { select } from "../../core/statements/select.js";
+import type { Update } from "../../core/statements/update.js";
+import type { IdentityMap } from "../identity/identity-map.js";
+import { identityKey } from "../identity/identity-map.js";
+import { mapperOfClass } from "../mapped.js";
+import type { Mapper } from "../mapping/mapper.js";
+import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
+import type { Journal } from "../unit-of-work/journal.js";
+import { evaluatorOf, MISSING, type Evaluator } from "./bulk-evaluate.js";
+import { expireAttributes, expireState } from "./expiry.js";
+import type { Transactions } from "./transactions.js";
+
+export type SynchronizeSession = "auto" | "evaluate" | "fetch" | false;
+
+/** A bulk UPDATE or DELETE; with a mapped class as its target (`update(Book)`), the session's objects follow it. */
+export type BulkStatement = Update<any, any, any> | Delete<any, any>;
+
+export interface BulkOptions {
+  /** How objects already in the session follow the change (SQLAlchemy's `synchronize_session`). Default "auto". */
+  readonly synchronizeSession?: SynchronizeSession;
+}
+
+/** What a bulk statement needs of the session: its transaction, identity map and savepoint copies. */
+export interface BulkHost {
+  readonly identity: IdentityMap;
+  readonly transactions: Transactions;
+  /** `changing(state)` before an object is changed: an open savepoint keeps a copy to restore on rollback. */
+  readonly owner: StateOwner;
+}
+
+/** Runs the statement (the session has autoflushed) and returns the number of rows it matched. */
+export async function executeBulk(host: BulkHost, statement: BulkStatement, options: BulkOptions = {}): Promise<number> {
+  const tx = await host.transactions.current();
+  const run = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      tx.statementFailed(error);
+      throw error;
+    }
+  };
+  const mapper = statement.entity ? mapperOfClass(statement.entity) : undefined;
+  if (!mapper) return run(async () => (await tx.connection.execute(statement)).rowCount);
+
+  const node = statement.node;
+  const dialect = tx.connection.dialect;
+  const strategy = options.synchronizeSession ?? "auto";
+  if (strategy !== "auto" && strategy !== "evaluate" && strategy !== "fetch" && strategy !== false) {
+    throw new ArgumentError(`session.execute(): synchronizeSession must be "auto", "evaluate", "fetch" or false; got ${String(strategy)}.`);
+  }
+  const attributeOfColumn = new Map([...mapper.columns].map(([attr, column]) => [column.name, attr]));
+  const evaluator = strategy === "auto" || strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.name === "mysql") : undefined;
+  if (strategy === "evaluate" && !evaluator) {
+    throw new ArgumentError(
+      `session.execute(${node.kind} ${mapper.name}): synchronizeSession "evaluate" cannot evaluate this WHERE in JavaScript ` +
+        `(only columns of ${mapper.name} compared with values, joined by AND/OR/NOT, can be); use "fetch" or "auto".`,
+    );
+  }
+  const values = node.kind === "update" ? newValues(node.set, attributeOfColumn) : undefined;
+
+  if (evaluator) {
+    const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
+    synchronizeByEvaluation(host, mapper, evaluator, values, tx.journal);
+    return count;
+  }
+  if (strategy === false) {
+    const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
+    // Which objects matched is not known: every one of the class that could have is expired.
+    for (const obj of objectsOf(host.identity, mapper)) {
+      const state = stateOf(obj)!;
+      host.owner.changing(state);
+      if (values) expireAttributes(state, [...values.keys()]);
+      else expireState(state);
+    }
+    return count;
+  }
+  // "fetch": the keys of the rows the statement changes.
+  const keyColumns = mapper.primaryKey;
+  const returning = node.kind === "update" ? dialect.capabilities.updateReturning : dialect.capabilities.deleteReturning;
+  let keys: unknown[][];
+  let count: number;
+  if (returning && node.returning.length === 0) {
+    const withKeys = { ...node, returning: keyColumns.map((c) => c.labelNode()) };
+    const result = await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile({ node: withKeys }), { rowShape: "arrays" }));
+    keys = result.rows;
+    count = result.rowCount;
+  } else {
+    const where = node.where ? [new Expression<boolean>(node.where, undefined)] : [];
+    const query = select(...keyColumns).where(...where);
+    keys = (await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile(query), { rowShape: "arrays" }))).rows;
+    count = await run(async () => (await tx.connection.execute(statement)).rowCount);
+  }
+  const byKey = host.identity.forMapper(mapper);
+  const matched: InstanceState[] = [];
+  for (const key of keys) {
+    const obj = byKey.get(identityKey(key));
+    if (obj) matched.push(stateOf(obj)!);
+  }
+  for (const state of matched) apply(host, mapper, state, values, tx.journal);
+  return count;
+}
+
+/** The UPDATE's SET as attribute → value; a value given as an SQL expression is `MISSING` (its result is unknown here). */
+function newValues(set: readonly (readonly [string, ExprNode])[], attributeOfColumn: ReadonlyMap<string, string>): Map<string, unknown> {
+  const values = new Map<string, unknown>();
+  for (const [column, value] of set) {
+    const attr = attributeOfColumn.get(column);
+    if (attr !== undefined) values.set(attr, value.kind === "param" ? value.value : MISSING);
+  }
+  return values;
+}
+
+function synchronizeByEvaluation(host: BulkHost, mapper: Mapper, evaluator: Evaluator, values: Map<string, unknown> | undefined, journal: Journal): void {
+  const matched: InstanceState[] = [];
+  const unknown: InstanceState[] = [];
+  for (const obj of objectsOf(host.identity, mapper)) {
+    const state = stateOf(obj)!;
+    if (state.deletePending || state.deleted) continue;
+    const expired = state.expired;
+    const truth = evaluator((attr) => (expired?.has(attr) ? MISSING : state.dict[attr]));
+    if (truth === true) matched.push(state);
+    else if (truth === MISSING) unknown.push(state);
+  }
+  for (const state of matched) apply(host, mapper, state, values, journal);
+  // An object whose tested attributes are expired may have matched: what the statement may have changed is expired.
+  for (const state of unknown) {
+    host.owner.changing(state);
+    if (values) expireAttributes(state, [...values.keys()]);
+    else expireState(state);
+  }
+}
+
+/** An object whose row the statement changed: new values set as loaded (not as changes to write), or deleted. */
+function apply(host: BulkHost, mapper: Mapper, state: InstanceState, values: Map<string, unknown> | undefined, journal: Journal): void {
+  host.owner.changing(state);
+  if (!values) {
+    host.identity.delete(mapper, state.key);
+    state.markDeleted();
+    journal.deleted.push(state);
+    return;
+  }
+  const computed: string[] = [];
+  for (const [attr, value] of values) {
+    if (value === MISSING) {
+      computed.push(attr);
+      continue;
+    }
+    state.dict[attr] = value;
+    if (state.committed) delete state.committed[attr];
+    state.unexpire(attr);
+  }
+  if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
+  if (computed.length) expireAttributes(state, computed);
+}
+
+/** A copy of the class's objects in the identity map: deleting from the map while walking it is not allowed. */
+function objectsOf(identity: IdentityMap, mapper: Mapper): object[] {
+  const objects: object[] = [];
+  identity.forMapper(mapper).forEach((obj) => objects.push(obj));
+  return objects;
+}
