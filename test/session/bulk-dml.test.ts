@@ -53,6 +53,26 @@ forEachDatabaseWithSchema("ORM bulk UPDATE and DELETE", BulkBase.metadata, (ctx)
     assert.equal(await ctx.count("bk_books", "title = 'Cheap'"), 2);
   });
 
+  test("auto on a string comparison: evaluated on PostgreSQL and SQLite; fetched on MariaDB, whose collations may ignore case", async () => {
+    const { session, books } = await seeded();
+    const count = await session.execute(update(BkBook).where(c.title.eq("book 1")).values({ stock: 0 }));
+    assert.equal(ctx.statements.filter((s) => /^SELECT/i.test(s)).length, ctx.db.name === "mysql" ? 1 : 0);
+    // Whatever the collation decided, the object holds what its row now holds.
+    assert.equal(books[0]!.stock, count === 1 ? 0 : null);
+    const conn = await session.connection();
+    assert.equal((await conn.scalar(select(c.stock).where(c.id.eq(1)))) ?? null, books[0]!.stock);
+  });
+
+  test("evaluate on an object whose tested attribute is expired: it cannot be tested, so what was set is expired", async () => {
+    const { session, books } = await seeded();
+    session.expire(books[0]!, ["listPrice"]);
+    assert.equal(await session.execute(update(BkBook).where(c.listPrice.lt(5)).values({ stock: 1 })), 2);
+    assert.ok(inspect(books[0]!).expired.includes("stock"));
+    assert.equal(books[1]!.stock, 1);
+    await session.refresh(books[0]!);
+    assert.equal(books[0]!.stock, 1);
+  });
+
   test("fetch: the keys of the rows changed come back (RETURNING, or a SELECT first on MariaDB); matching objects updated", async () => {
     const { session, books } = await seeded();
     const count = await session.execute(update(BkBook).where(c.listPrice.gt(5)).values({ listPrice: 9 }), { synchronizeSession: "fetch" });

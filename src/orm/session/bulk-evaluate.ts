@@ -6,6 +6,7 @@
  */
 import type { ExprNode } from "../../core/ast/nodes.js";
 import type { TableSchema } from "../../core/ast/table-schema.js";
+import type { TypeKind } from "../../core/types/sql-type.js";
 
 /** true, false, or null for SQL's unknown. */
 type Truth = boolean | null;
@@ -13,7 +14,7 @@ type Truth = boolean | null;
 export type AttributeReader = (attr: string) => unknown;
 export const MISSING: unique symbol = Symbol("missing");
 
-/** A compiled WHERE: its truth for one object's attributes; MISSING when it needs an expired one. */
+/** A compiled WHERE: its truth for one object's attributes; MISSING when it needs an expired one or cannot tell. */
 export type Evaluator = (read: AttributeReader) => Truth | typeof MISSING;
 
 /**
@@ -26,7 +27,9 @@ export function evaluatorOf(where: ExprNode | undefined, attributeOfColumn: Read
   let ok = true;
   const value = (node: ExprNode): ((read: AttributeReader) => unknown) | undefined => {
     if (node.kind === "param") {
-      if (caseInsensitiveStrings && typeof node.value === "string") ok = false;
+      const kind = node.type?.kind;
+      const exact = kind !== undefined && (EXACT_KINDS.has(kind) || (!caseInsensitiveStrings && STRING_KINDS.has(kind)));
+      if (!exact) ok = false;
       return () => node.value;
     }
     if (node.kind === "column" && node.source.kind === "table" && node.source.table === table) {
@@ -57,6 +60,7 @@ export function evaluatorOf(where: ExprNode | undefined, attributeOfColumn: Read
           let result: Truth = false;
           for (const item of items) {
             const t = compareWith(COMPARE["="]!, l, item!(read));
+            if (t === MISSING) return MISSING;
             if (t === true) return !negated;
             if (t === null) result = null;
           }
@@ -105,9 +109,18 @@ export function evaluatorOf(where: ExprNode | undefined, attributeOfColumn: Read
   return ok ? evaluator : undefined;
 }
 
+/**
+ * Column types whose values JavaScript compares as the database does. Not: numeric (decimal
+ * strings), float (MariaDB's FLOAT is single precision), date/datetime (the database may round
+ * what the object holds), uuid (PostgreSQL ignores case), json, binary.
+ */
+const EXACT_KINDS: ReadonlySet<TypeKind> = new Set(["integer", "bigint", "boolean"]);
+/** Strings compare exactly on PostgreSQL and SQLite, not under MariaDB's default collations (case, trailing spaces). */
+const STRING_KINDS: ReadonlySet<TypeKind> = new Set(["string", "text", "enum"]);
+
 const COMPARE: Partial<Record<string, (a: number | string | bigint | boolean, b: number | string | bigint | boolean) => boolean>> = {
-  "=": (a, b) => a === b,
-  "<>": (a, b) => a !== b,
+  "=": (a, b) => a == b, // same types, or a bigint and a number (1n == 1): see compareWith
+  "<>": (a, b) => a != b,
   "<": (a, b) => a < b,
   "<=": (a, b) => a <= b,
   ">": (a, b) => a > b,
@@ -117,14 +130,10 @@ const COMPARE: Partial<Record<string, (a: number | string | bigint | boolean, b:
 function compareWith(compare: (a: any, b: any) => boolean, a: unknown, b: unknown): Truth | typeof MISSING {
   if (a === MISSING || b === MISSING) return MISSING;
   if (a === null || a === undefined || b === null || b === undefined) return null;
-  return compare(comparable(a), comparable(b));
-}
-
-/** Dates compare by instant; numbers and bigints of the same column compare as numbers. */
-function comparable(v: unknown): unknown {
-  if (v instanceof Date) return v.getTime();
-  if (typeof v === "bigint") return Number(v);
-  return v;
+  const numeric = (v: unknown) => typeof v === "number" || typeof v === "bigint";
+  // Values of different kinds (a string where a number was expected...) are not guessed at.
+  if (typeof a !== typeof b && !(numeric(a) && numeric(b))) return MISSING;
+  return compare(a, b);
 }
 
 function and(truths: readonly (Truth | typeof MISSING)[]): Truth {

@@ -138,7 +138,8 @@ function synchronizeByEvaluation(host: BulkHost, mapper: Mapper, evaluator: Eval
     else if (truth === MISSING) unknown.push(state);
   }
   for (const state of matched) apply(host, mapper, state, values, journal);
-  // An object whose tested attributes are expired may have matched: what the statement may have changed is expired.
+  // An object the test cannot decide (its tested attributes expired, a value of an unexpected kind)
+  // may have matched: what the statement may have changed is expired, to be read again.
   for (const state of unknown) {
     host.owner.changing(state);
     if (values) expireAttributes(state, [...values.keys()]);
