@@ -26,11 +26,13 @@ import { evaluatorOf, MISSING, type Evaluator } from "./bulk-evaluate.js";
 import { expireAttributes, expireState } from "./expiry.js";
 import type { Transactions } from "./transactions.js";
 
+/** How a bulk UPDATE/DELETE brings the session's objects in step with the rows it changed (see the file's comment). */
 export type SynchronizeSession = "auto" | "evaluate" | "fetch" | false;
 
 /** A bulk UPDATE or DELETE; with a mapped class as its target (`update(Book)`), the session's objects follow it. */
 export type BulkStatement = Update<any, any, any> | Delete<any, any>;
 
+/** The options of `session.execute(update(Model)...)` and `session.execute(deleteFrom(Model)...)`. */
 export interface BulkOptions {
   /** How objects already in the session follow the change (SQLAlchemy's `synchronize_session`). Default "auto". */
   readonly synchronizeSession?: SynchronizeSession;
