@@ -11,8 +11,8 @@ import { CASCADE_OPTIONS } from "./cascade.js";
 import { storedMapper } from "../mapped.js";
 import type { Mapper } from "./mapper.js";
 import type { Registry } from "./registry.js";
-import type { RelationshipDirection, RelationshipProperty } from "./relationship.js";
-import type { ClassRef } from "./relationship-spec.js";
+import type { RelationshipDirection, RelationshipOrder, RelationshipProperty } from "./relationship.js";
+import type { ClassRef, RelationshipOrderItem } from "./relationship-spec.js";
 import { didYouMean } from "./suggest.js";
 
 const IMPORT_HINT =
@@ -28,6 +28,9 @@ export function configureMappers(registry: Registry, mappers: readonly Mapper[])
   for (const mapper of mappers) checkForeignKeyTargets(mapper, report);
   for (const mapper of mappers) {
     for (const rel of mapper.relationships.values()) resolveRelationship(registry, rel, report);
+  }
+  for (const mapper of mappers) {
+    for (const rel of mapper.relationships.values()) if (rel.isResolved) resolveOrder(rel, report);
   }
   for (const mapper of mappers) {
     for (const rel of mapper.relationships.values()) if (rel.isResolved) linkBackPopulates(rel, report);
@@ -231,6 +234,43 @@ function resolveSecondary(registry: Registry, rel: RelationshipProperty, fail: (
   return mapper.table;
 }
 
+/** Resolves a collection's `orderBy` to the target's columns; every bad item is reported. */
+function resolveOrder(rel: RelationshipProperty, report: Report): void {
+  const given = rel.spec.options.orderBy;
+  if (given === undefined) return;
+  const { target } = rel.resolved;
+  const fail = (message: string, fix: string) => report(rel.parent, rel.key, message, fix);
+  if (!rel.collection) {
+    return fail(`orderBy: a ${rel.kind} holds one object, so it has no order.`, `Remove orderBy, or use it on a oneToMany or manyToMany.`);
+  }
+  const items = (Array.isArray(given) ? given : [given]) as readonly RelationshipOrderItem[];
+  const order: RelationshipOrder[] = [];
+  for (const item of items) {
+    const spec = typeof item === "string" ? { attr: item } : item;
+    const attr = spec?.attr;
+    const column = typeof attr === "string" ? target.columns.get(attr) : undefined;
+    if (!column) {
+      fail(
+        `orderBy '${String(attr)}': ${target.name} has no column attribute '${String(attr)}'.` + didYouMean(String(attr), target.columns.keys()),
+        `Order by column attributes of ${target.name}: ${[...target.columns.keys()].join(", ")}.`,
+      );
+      continue;
+    }
+    const direction = spec.direction ?? "asc";
+    if (direction !== "asc" && direction !== "desc") {
+      fail(`orderBy '${attr}': direction '${String(direction)}' is not "asc" or "desc".`, `Use direction: "asc" or direction: "desc".`);
+      continue;
+    }
+    const nulls = spec.nulls;
+    if (nulls !== undefined && nulls !== "first" && nulls !== "last") {
+      fail(`orderBy '${attr}': nulls '${String(nulls)}' is not "first" or "last".`, `Use nulls: "first" or nulls: "last", or leave it out.`);
+      continue;
+    }
+    order.push({ column, direction, nulls });
+  }
+  if (order.length === items.length) rel.order = order;
+}
+
 /** Checks that `backPopulates` names a relationship that names this one back, over the same keys. */
 function linkBackPopulates(rel: RelationshipProperty, report: Report): void {
   const back = rel.spec.options.backPopulates;
@@ -373,8 +413,9 @@ function linkAssociationView(rel: RelationshipProperty): void {
   const { toOwner, toMember } = associationEnds(rel);
   if (!toOwner || !toMember) return;
   const through = toOwner.backRef;
+  // An ordered view is read by its own ordered query: the association objects' order is not its order.
   const derivable =
-    through !== undefined && through.collection && !through.viewonly &&
+    rel.order.length === 0 && through !== undefined && through.collection && !through.viewonly &&
     CASCADE_OPTIONS.every((kind) => !rel.cascades(kind) || (through.cascades(kind) && toMember.cascades(kind)));
   const linkColumns = new Set([...pairs, ...secondaryPairs].map(([, fkCol]) => fkCol));
   const keyedByLinks = association.primaryKey.length === linkColumns.size && association.primaryKey.every((c) => linkColumns.has(c));
