@@ -68,7 +68,7 @@ export type { NamingOption, NamingStyle, NameTransform, NamingStrategy } from ".
 export { Registry, type MapImperativelyOptions, type RegistryOptions } from "./orm/mapping/registry.js";
 export { Mapper } from "./orm/mapping/mapper.js";
 export { RelationshipProperty, type RelationshipDirection } from "./orm/mapping/relationship.js";
-export type { RelationshipOptions, LoadStrategy } from "./orm/mapping/relationship-spec.js";
+export type { RelationshipOptions, RelationshipOrderItem, LoadStrategy } from "./orm/mapping/relationship-spec.js";
 export type { Models, Rel, Given } from "./orm/typing/checks.js";
 export { create, type NewValues } from "./orm/create.js";
 export { MappingConfigurationError, NotConfiguredError, UnmappedClassError, NamingStrategyError, type ConfigurationProblem } from "./orm/errors.js";

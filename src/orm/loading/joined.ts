@@ -4,7 +4,7 @@
  * self-referential relationship joins its own table. Parents are not duplicated: the hydrator
  * returns one object per key, and each parent collects its distinct children.
  */
-import type { AliasNode, ExprNode, FromNode, LabelNode, SelectNode } from "../../core/ast/nodes.js";
+import type { AliasNode, ExprNode, FromNode, LabelNode, OrderByNode, SelectNode } from "../../core/ast/nodes.js";
 import { ArgumentError } from "../../core/errors.js";
 import type { Select } from "../../core/statements/select.js";
 import { Select as SelectStatement } from "../../core/statements/select.js";
@@ -35,6 +35,8 @@ export function withJoinedLoads(statement: Select<unknown>, rels: readonly Relat
   let from = parents.from;
   const columns: LabelNode[] = [...parents.columns];
   const loads: JoinedLoad[] = [];
+  // An ordered collection's order comes after the parents' own, so it orders members within a parent.
+  const orderBy: OrderByNode[] = [...parents.node.orderBy];
   rels.forEach((rel, n) => {
     const { target, pairs, secondary, secondaryPairs, direction } = rel.resolved;
     const targetAlias: AliasNode = { kind: "alias", name: `${rel.key}_j${n}`, of: target.table.fromNode };
@@ -47,12 +49,13 @@ export function withJoinedLoads(statement: Select<unknown>, rels: readonly Relat
     } else {
       from = { kind: "join", type: "left", left: from, right: targetAlias, on: allEqual(parentSide, pairs.map(([, remote]) => columnOf(targetAlias, remote))) };
     }
+    for (const { column, direction, nulls } of rel.order) orderBy.push({ expr: columnOf(targetAlias, column), direction, nulls });
     loads.push({ rel, start: columns.length });
     for (const [key, column] of target.columns) {
       columns.push({ kind: "label", name: `${targetAlias.name}_${key}`, type: column.type, expr: { kind: "column", name: column.name, source: targetAlias } });
     }
   });
-  const joined: SelectNode = { ...parents.node, columns, from: [from, ...parents.node.from.slice(1)] };
+  const joined: SelectNode = { ...parents.node, columns, from: [from, ...parents.node.from.slice(1)], orderBy };
   return { statement: new SelectStatement(joined, statement.layout, statement.statementOptions), loads };
 }
 

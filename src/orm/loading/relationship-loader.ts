@@ -5,7 +5,7 @@
  */
 import type { ExprNode } from "../../core/ast/nodes.js";
 import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
-import { Expression, Labeled } from "../../core/expression/expression.js";
+import { Expression, Labeled, OrderBy } from "../../core/expression/expression.js";
 import { and } from "../../core/expression/operators.js";
 import { select, type Select } from "../../core/statements/select.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
@@ -96,6 +96,8 @@ function collectionQuery(rel: RelationshipProperty): { statement: Select<unknown
     const on = secondaryPairs.map(([targetKey, fk]) => new Expression<boolean>(eq(targetKey.node, fk.node), undefined));
     statement = statement.from(secondary!).join(target.table, and(...on));
   }
+  // The rows are grouped per parent in row order, so one ORDER BY orders every parent's members.
+  if (rel.order.length) statement = statement.orderBy(...rel.order.map(({ column, direction, nulls }) => new OrderBy({ expr: column.node, direction, nulls })));
   return { statement, linkColumns };
 }
 

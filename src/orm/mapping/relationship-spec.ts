@@ -10,6 +10,14 @@ export type ClassRef = abstract new (...args: any[]) => object;
 /** How a relationship is loaded when a query does not say (the Session issue implements them). */
 export type LoadStrategy = "lazy" | "selectin" | "joined" | "raise";
 
+/**
+ * One item of a collection's `orderBy`: a target attribute name (ascending), or the attribute
+ * with a direction and where NULLs go (emulated on MySQL/MariaDB, which have no NULLS clause).
+ */
+export type RelationshipOrderItem<A extends string = string> =
+  | A
+  | { readonly attr: A; readonly direction?: "asc" | "desc"; readonly nulls?: "first" | "last" };
+
 /** Options of the relationship decorators (`@oneToMany`, `@manyToOne`...) and of `mapImperatively`'s relationships. */
 export interface RelationshipOptions {
   /** The attribute on the target that is the other side of this relationship. */
@@ -39,6 +47,12 @@ export interface RelationshipOptions {
    */
   // `any`: the parameters are the user's own model types, which a declaration cannot name here.
   readonly creator?: (member: any, owner: any) => object;
+  /**
+   * oneToMany/manyToMany: the order of the collection's members whenever it is loaded (lazy,
+   * select-in, joined, refresh), by attributes of the target, e.g.
+   * `["position", { attr: "createdAt", direction: "desc", nulls: "last" }]`.
+   */
+  readonly orderBy?: RelationshipOrderItem | readonly RelationshipOrderItem[];
 }
 
 export interface RelationshipSpec {

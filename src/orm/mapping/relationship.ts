@@ -33,6 +33,13 @@ export interface ResolvedRelationship {
   readonly association: Mapper | undefined;
 }
 
+/** One item of a collection's resolved `orderBy`: a column of the target. */
+export interface RelationshipOrder {
+  readonly column: Column;
+  readonly direction: "asc" | "desc";
+  readonly nulls: "first" | "last" | undefined;
+}
+
 export interface AssociationView {
   readonly association: Mapper;
   /** The association's many-to-one to this side (e.g. Association.parent for Parent.children). */
@@ -67,6 +74,9 @@ export class RelationshipProperty {
   readonly views: RelationshipProperty[] = [];
   /** What this relationship's lists report their changes to (the in-memory events: back-references, cascades). */
   readonly events: CollectionEvents = new RelationshipEvents(this);
+
+  /** A collection's `orderBy`, resolved to the target's columns at configure; empty when unordered. */
+  order: readonly RelationshipOrder[] = [];
 
   /** A many-to-one whose foreign key references its target's primary key, in key order; set at configure. */
   referencesTargetKey = false;

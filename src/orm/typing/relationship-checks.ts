@@ -11,6 +11,7 @@ import type { BackOf, ClassLabel, ElemOf, Err, IsList, IsUnion, Join, Same, Wher
  *    `Target` or `Target | null`;
  * 3. the element type is the target's instance type;
  * 4. `secondary`: required by manyToMany, refused by the other kinds;
+ * 4b. `orderBy` only on oneToMany/manyToMany, naming attributes of the target;
  * 5. the `Rel<..., "back">` brand, if any, names the same attribute as `backPopulates`;
  * 6. `backPopulates` names an attribute of the target that is typed as this class (scalar or list),
  *    that names this attribute back when it is branded, and whose cardinality fits this kind
@@ -73,11 +74,27 @@ type CheckElement<Kind extends RelationshipKind, T, Target, O, This, V, N extend
 type CheckSecondary<Kind extends RelationshipKind, T, Target, O, This, V, N extends string> =
   O extends { readonly secondary: {} }
     ? Kind extends "manyToMany"
-      ? CheckBrand<Kind, T, Target, O, This, V, N>
+      ? CheckOrderBy<Kind, T, Target, O, This, V, N>
       : Err<`${Where<This, N>}: a ${Kind} cannot have a secondary table; use @manyToMany for a relationship through an association table`>
     : Kind extends "manyToMany"
       ? Err<`${Where<This, N>}: a manyToMany needs its association table; pass secondary: '<table name>' (or a Table, a model name, or a thunk)`>
-      : CheckBrand<Kind, T, Target, O, This, V, N>;
+      : CheckOrderBy<Kind, T, Target, O, This, V, N>;
+
+/** The attribute names an `orderBy` option names: items are names or `{ attr }` objects. */
+type OrderAttrs<X> = X extends readonly (infer I)[] ? OrderAttr<I> : OrderAttr<X>;
+type OrderAttr<I> = I extends string ? I : I extends { readonly attr: infer A extends string } ? A : never;
+
+/** 4b. `orderBy` only on a collection, naming attributes of the target. */
+type CheckOrderBy<Kind extends RelationshipKind, T, Target, O, This, V, N extends string> =
+  O extends { readonly orderBy: infer X }
+    ? Kind extends ListKind
+      ? Exclude<OrderAttrs<X>, keyof Target & string> extends infer Bad extends string
+        ? [Bad] extends [never]
+          ? CheckBrand<Kind, T, Target, O, This, V, N>
+          : Err<`${Where<This, N>}: orderBy names ${Join<Bad>}, which ${TargetLabel<T>} does not have; order by column attributes of ${TargetLabel<T>}`>
+        : never
+      : Err<`${Where<This, N>}: a ${Kind} holds one object, so it cannot have orderBy; remove it`>
+    : CheckBrand<Kind, T, Target, O, This, V, N>;
 
 /** 5. The `Rel<..., "back">` brand and `backPopulates` name the same attribute. */
 type CheckBrand<Kind extends RelationshipKind, T, Target, O, This, V, N extends string> =
