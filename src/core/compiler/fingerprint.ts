@@ -235,10 +235,7 @@ function root(w: Walk, node: Node): void {
       return;
     case "update":
       w.key += `U(${tableKey(node.table)}|`;
-      for (const [name, value] of node.set) {
-        w.key += text(name);
-        expr(w, value);
-      }
+      setPairs(w, node.set);
       w.key += "|";
       expr(w, node.where);
       w.key += "|";
@@ -262,13 +259,18 @@ function onConflict(w: Walk, node: OnConflictNode): void {
   w.key += `${node.action}(`;
   for (const column of node.target) w.key += text(column);
   w.key += "|";
-  for (const [name, value] of node.set) {
-    w.key += text(name);
-    expr(w, value);
-  }
+  setPairs(w, node.set);
   w.key += "|";
   expr(w, node.where);
   w.key += ")";
+}
+
+/** The `SET name = value` pairs of an UPDATE or an upsert. */
+function setPairs(w: Walk, set: readonly (readonly [string, ExprNode])[]): void {
+  for (const [name, value] of set) {
+    w.key += text(name);
+    expr(w, value);
+  }
 }
 
 /** Tables live as long as their MetaData: each one's key is built once, not per column reference. */

@@ -5,6 +5,7 @@
  */
 import type { ParamNode } from "../../core/ast/nodes.js";
 import type { IdentifierLimit } from "../../core/compiler/identifier-limit.js";
+import { constraintNamesOf } from "../shared/constraint-names.js";
 import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
 import { importOptionalPackage } from "../../core/optional-package.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
@@ -81,16 +82,7 @@ export function mysqlDialect(assumedServerVersion = ""): EngineDialect & { reado
         "SELECT DISTINCT index_name AS name FROM information_schema.statistics WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ?",
         [schema ?? null, name],
       );
-      const named = (kind: string) => constraints.filter((r) => r.kind === kind).map((r) => String(r.name)).sort();
-      // Primary keys, unique constraints and foreign keys have an index of the same name.
-      const behindConstraints = new Set(["PRIMARY", ...constraints.map((r) => String(r.name))]);
-      return {
-        primaryKey: named("PRIMARY KEY")[0],
-        foreignKeys: named("FOREIGN KEY"),
-        uniques: named("UNIQUE"),
-        checks: named("CHECK"),
-        indexes: indexes.map((r) => String(r.name)).filter((n) => !behindConstraints.has(n)).sort(),
-      };
+      return constraintNamesOf(constraints, indexes, { primaryKey: "PRIMARY KEY", foreignKey: "FOREIGN KEY", unique: "UNIQUE", check: "CHECK" }, ["PRIMARY"]);
     },
   };
 }

@@ -1,6 +1,7 @@
 /** The PostgreSQL dialect (also the target for PostgreSQL-compatible distributed SQL). */
 import type { ParamNode } from "../../core/ast/nodes.js";
 import type { IdentifierLimit } from "../../core/compiler/identifier-limit.js";
+import { constraintNamesOf } from "../shared/constraint-names.js";
 import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
 import { importOptionalPackage } from "../../core/optional-package.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
@@ -63,16 +64,7 @@ export function postgresDialect(): EngineDialect {
         "SELECT indexname AS name FROM pg_indexes WHERE tablename = $1 AND schemaname = COALESCE($2, current_schema())",
         [name, schema ?? null],
       );
-      const named = (kind: string) => constraints.filter((r) => r.kind === kind).map((r) => String(r.name)).sort();
-      // Primary keys and unique constraints have an index of the same name.
-      const behindConstraints = new Set(constraints.map((r) => String(r.name)));
-      return {
-        primaryKey: named("p")[0],
-        foreignKeys: named("f"),
-        uniques: named("u"),
-        checks: named("c"),
-        indexes: indexes.map((r) => String(r.name)).filter((n) => !behindConstraints.has(n)).sort(),
-      };
+      return constraintNamesOf(constraints, indexes, { primaryKey: "p", foreignKey: "f", unique: "u", check: "c" });
     },
   };
 }

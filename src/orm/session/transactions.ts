@@ -106,13 +106,7 @@ export class Transactions {
   private async flushAfterOthers(expiring: boolean, load: Load): Promise<void> {
     while (this.flushing) await this.flushing.catch(() => undefined);
     if (this.uow.isEmpty) return;
-    const run = this.runFlush(expiring, load);
-    this.flushing = run;
-    try {
-      await run;
-    } finally {
-      this.flushing = undefined;
-    }
+    await (this.flushing = this.runFlush(expiring, load).finally(() => (this.flushing = undefined)));
   }
 
   private async runFlush(expiring: boolean, load: Load): Promise<void> {
@@ -126,14 +120,8 @@ export class Transactions {
   }
 
   /** Flushes and commits the transaction, open savepoints released with it; then expires (if asked). */
-  async commit(expire: boolean, load: Load): Promise<void> {
-    const run = this.runCommit(expire, load);
-    this.committing = run;
-    try {
-      await run;
-    } finally {
-      this.committing = undefined;
-    }
+  commit(expire: boolean, load: Load): Promise<void> {
+    return (this.committing = this.runCommit(expire, load).finally(() => (this.committing = undefined)));
   }
 
   private async runCommit(expire: boolean, load: Load): Promise<void> {
