@@ -39,10 +39,26 @@ module.exports = {
       to: { path: "^src/(tools|migrations|dialects)/" },
     },
     {
+      name: "migrations-not-on-orm-tools-dialects",
+      comment:
+        "src/migrations works through core's Dialect and the engine's Connection for every database: " +
+        "it imports neither the ORM, nor a dialect, nor the tools built on it (the CLI passes dialects in).",
+      severity: "error",
+      from: { path: "^src/migrations/" },
+      to: { path: "^src/(orm|tools|dialects)/" },
+    },
+    {
+      name: "lower-layers-not-on-migrations",
+      comment: "core, engine and dialects sit below the migrations layer: they never import it.",
+      severity: "error",
+      from: { path: "^src/(core|engine|dialects)/" },
+      to: { path: "^src/migrations/" },
+    },
+    {
       name: "no-layer-imports-the-barrel",
       comment: "src/index.ts is the public surface for users; inside src/ import the module itself.",
       severity: "error",
-      from: { path: "^src/(core|engine|dialects|orm)/" },
+      from: { path: "^src/(core|engine|dialects|orm|migrations)/" },
       to: { path: "^src/index[.]ts$" },
     },
     {

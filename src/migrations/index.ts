@@ -1,0 +1,24 @@
+/**
+ * The `athanor/migrations` entry point: what migration files import (`defineMigration`, the
+ * operation types, the column `types`) and the history API the CLI is built on.
+ */
+export { defineMigration, type MigrationDefinition } from "./migration.js";
+export type { Operation, OperationKind, OperationOf, TableRef, ColumnChange, LintSuppression } from "./operations/operation.js";
+export { types } from "../core/types/sql-type.js";
+export { checksumOf } from "./history/checksum.js";
+export { buildGraph, MigrationGraph, type MigrationNode } from "./history/graph.js";
+export { listMigrationFiles, loadMigrations, type LoadedMigration, type ModuleImporter } from "./history/files.js";
+export { VersionTable, VERSION_TABLE, type VersionRow, type VersionState } from "./history/version-table.js";
+export { MigrationRunner, type RunnerOptions, type RunnerEvents } from "./history/runner.js";
+export { offlineSql, type OfflineSqlOptions } from "./history/offline-sql.js";
+export { resolveTarget, upPlan, downPlan, BASE } from "./history/plan.js";
+export { migrationStatus, type MigrationStatus, type StatusEntry } from "./history/status.js";
+export {
+  MigrationHistoryError,
+  BranchError,
+  UnknownParentError,
+  HistoryCycleError,
+  EditedMigrationError,
+  MigrationStepError,
+  InvalidMigrationFileError,
+} from "./history/errors.js";
