@@ -46,11 +46,10 @@ function records(dialect: DialectName, pass: Pass, total: number) {
       ? versionSql.update(dialect, pass.id, { checksum: pass.direction === "up" ? pass.checksum : undefined, state, stepsDone: done, stepsTotal: total })
       : versionSql.insert(dialect, { id: pass.id, checksum: pass.checksum, state, stepsDone: done, stepsTotal: total });
   const progress = (done: number) => versionSql.update(dialect, pass.id, { stepsDone: done });
+  // After `begin`, the row exists: finishing updates (or deletes) it.
   const finish =
     pass.direction === "up"
-      ? pass.hasRow
-        ? versionSql.update(dialect, pass.id, { checksum: pass.checksum, state: "applied", stepsDone: total, stepsTotal: total })
-        : versionSql.insert(dialect, { id: pass.id, checksum: pass.checksum, state: "applied", stepsDone: total, stepsTotal: total })
+      ? versionSql.update(dialect, pass.id, { checksum: pass.checksum, state: "applied", stepsDone: total, stepsTotal: total })
       : versionSql.remove(pass.id);
   return { begin, progress, finish };
 }
@@ -62,11 +61,11 @@ function recordStep(statements: readonly string[], transactional: boolean): Step
 async function sequential(connection: Connection, pass: Pass, ordered: readonly Step[], onStep: StepListener): Promise<void> {
   const total = ordered.length;
   const sql = records(connection.dialect.name, pass, total);
+  await connection.run(sql.begin(pass.start));
   if (total === 0) {
     await connection.run(sql.finish);
     return;
   }
-  await connection.run(sql.begin(pass.start));
   const partial = connection.dialect.name === "mysql" || pass.start > 0;
   for (let k = pass.start; k < total; k++) {
     const step = ordered[k]!;
@@ -88,7 +87,7 @@ async function transactional(connection: Connection, pass: Pass, ordered: readon
   const total = ordered.length;
   const sql = records(connection.dialect.name, pass, total);
   const inside = ordered.filter((s) => s.transactional).length;
-  const plan: Step[] = [...ordered.slice(0, inside), recordStep(inside === total ? (pass.hasRow ? [sql.begin(0), sql.finish] : [sql.finish]) : [sql.begin(inside)], true)];
+  const plan: Step[] = [...ordered.slice(0, inside), recordStep(inside === total ? [sql.begin(inside), sql.finish] : [sql.begin(inside)], true)];
   for (let k = inside; k < total; k++) plan.push(ordered[k]!, recordStep([k + 1 === total ? sql.finish : sql.progress(k + 1)], false));
   const index = new Map(ordered.map((s, i) => [s, i]));
   let failing = 0;

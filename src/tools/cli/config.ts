@@ -26,6 +26,8 @@ export interface CliConfig {
   readonly migrations: string;
   /** The module specifier that generated migration files import from. */
   readonly migrationsImport: string;
+  /** The working directory the command runs in (paths in messages are shown relative to it). */
+  readonly cwd: string;
 }
 
 /** Where the configuration comes from. */
@@ -56,6 +58,7 @@ export function loadConfig(sources: ConfigSources): CliConfig {
     url: urlText === undefined ? undefined : parseUrl(urlText),
     migrations,
     migrationsImport: file.migrationsImport ?? DEFAULT_MIGRATIONS_IMPORT,
+    cwd,
   };
 }
 

@@ -15,7 +15,7 @@ import { loadGraph, shortPath, withDatabase } from "./migrate-load.js";
 export async function runHistory(config: CliConfig, io: Output, verbose: boolean): Promise<number> {
   const graph = await loadGraph(config);
   if (graph.size === 0) {
-    io.out(`no migrations in ${shortPath(config.migrations)} (create one with 'athanor migrate new "message"')`);
+    io.out(`no migrations in ${shortPath(config.migrations, config.cwd)} (create one with 'athanor migrate new "message"')`);
     return 0;
   }
   const status = config.url ? await withDatabase(config, verbose, io, (connection) => new MigrationRunner({ connection, graph }).status()) : undefined;

@@ -17,8 +17,8 @@ import { CliError } from "./errors.js";
 import { prepareImport } from "./typescript-loader.js";
 
 /** A path as the user sees it: relative to the working directory when inside it. */
-export function shortPath(path: string): string {
-  const rel = relative(process.cwd(), path);
+export function shortPath(path: string, cwd: string = process.cwd()): string {
+  const rel = relative(cwd, path);
   return rel && !rel.startsWith("..") ? rel : path;
 }
 
@@ -27,14 +27,14 @@ export function shortPath(path: string): string {
  * since an earlier import in the same process (tests run `main` many times) is read again.
  */
 async function importMigration(file: string): Promise<Record<string, unknown>> {
-  await prepareImport([file], shortPath);
+  await prepareImport([file], (f) => shortPath(f));
   const version = createHash("sha1").update(readFileSync(file)).digest("hex").slice(0, 12);
   return (await import(`${pathToFileURL(file).href}?v=${version}`)) as Record<string, unknown>;
 }
 
 /** The graph of the configured migrations folder (empty when the folder does not exist). */
 export async function loadGraph(config: CliConfig): Promise<MigrationGraph> {
-  return buildGraph(await loadMigrations(config.migrations, importMigration, shortPath));
+  return buildGraph(await loadMigrations(config.migrations, importMigration, (f) => shortPath(f, config.cwd)));
 }
 
 /** The URL without its password, for messages. */

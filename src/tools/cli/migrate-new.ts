@@ -28,9 +28,9 @@ export async function runNew(message: string, flags: Flags, config: CliConfig, i
   if (flags["empty"] !== true) io.err("athanor: autogenerate is not wired in this build yet: writing an empty migration (as --empty does)");
   mkdirSync(config.migrations, { recursive: true });
   const file = join(config.migrations, `${id}.ts`);
-  if (existsSync(file)) throw new CliError(`${shortPath(file)} exists already`);
+  if (existsSync(file)) throw new CliError(`${shortPath(file, config.cwd)} exists already`);
   writeFileSync(file, renderFile({ id, parents, message, up, down }, config.migrationsImport));
-  io.out(`wrote ${shortPath(file)} (follows ${parents.length ? parents.join(", ") : "nothing: the first migration"})`);
+  io.out(`wrote ${shortPath(file, config.cwd)} (follows ${parents.length ? parents.join(", ") : "nothing: the first migration"})`);
   return 0;
 }
 
