@@ -25,7 +25,7 @@ export async function runHistory(config: CliConfig, io: Output, verbose: boolean
     const node = graph.get(id);
     const entry = status?.entries.find((e) => e.id === id);
     const marks = [heads.has(id) ? "head" : undefined, node.parents.length > 1 ? `merges ${node.parents.join(" + ")}` : undefined].filter(Boolean);
-    io.out(`${entry ? state(entry).padEnd(16) : ""}${id.padEnd(width)}  ${node.migration.definition.message}${marks.length ? `  (${marks.join(", ")})` : ""}`);
+    io.out(`${entry ? state(entry).padEnd(19) : ""}${id.padEnd(width)}  ${node.migration.definition.message}${marks.length ? `  (${marks.join(", ")})` : ""}`);
   }
   return report(graph, status, io);
 }
