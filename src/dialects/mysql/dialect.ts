@@ -9,7 +9,8 @@ import { constraintNamesOf } from "../shared/constraint-names.js";
 import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
 import { importOptionalPackage } from "../../core/optional-package.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
-import { MySqlCompiler, MySqlDdlCompiler } from "./compiler.js";
+import { MySqlCompiler } from "./compiler.js";
+import { MySqlDdlCompiler } from "./ddl-compiler.js";
 import { translateMySqlError, type MySqlServerSettings } from "./errors.js";
 import { mysqlBindProcessor, mysqlResultProcessor } from "./values.js";
 
