@@ -7,12 +7,14 @@
  */
 import type { ExprNode } from "../ast/nodes.js";
 import type { RawSql } from "../expression/sql-tag.js";
+import type { ReferentialAction } from "../schema/column-builder.js";
 import type { Column } from "../schema/column.js";
 import type { ForeignKey, Index } from "../schema/constraints.js";
 import { constraintName, namePartsOf, type ConstraintNameParts } from "../schema/naming-convention.js";
-import type { CheckModel, ColumnModel, ForeignKeyModel, TableModel, UniqueModel } from "../schema/schema-model.js";
+import type { CheckModel, ColumnModel, ForeignKeyModel, TableModel, TypeModel, UniqueModel } from "../schema/schema-model.js";
 import type { Table } from "../schema/table.js";
 import { fitGeneratedName } from "./identifier-limit.js";
+import { buildTableModel } from "./table-model.js";
 import { AlterDdlCompiler } from "./alter-ddl-compiler.js";
 
 /** The DDL compiler of a dialect: model-based CREATE/ALTER (inherited) and the `Table`-based entry points of `createAll`. */
@@ -139,6 +141,54 @@ export class DdlCompiler extends AlterDdlCompiler {
     );
     return this.named(name, { sql: `${this.q(column.name)} IN (${values.map((v) => this.sql.literal(v)).join(", ")})` });
   }
+
+  /**
+   * The table as plain data, named and typed as this compiler's DDL creates it and as the
+   * database then reports it (see `TableModel`): what migrations compare a reflected table with.
+   * (`ddlModel` is the same table as the DDL spells it, for rendering.)
+   */
+  tableModel(table: Table): TableModel {
+    return buildTableModel(table, {
+      name: (t, parts, what) => this.nameOf(t, parts, what),
+      type: (c) => this.modelType(c),
+      serverDefault: (c) => (c.serverDefault === undefined ? undefined : this.modelDefault(c, this.serverDefault(c.serverDefault))),
+      autoincrement: (c) => this.modelAutoincrement(c),
+      enumCheck: (c) => this.enumCheck(c),
+      checkSql: (c) => this.sql.compileDdlExpression(c.condition.node),
+      isDatabaseName: (kind, tableName, name, columns) => this.isDatabaseName(kind, tableName, name, columns),
+      action: (a) => this.modelAction(a),
+      uniqueIndexesAreConstraints: this.uniqueIndexesAreConstraints,
+    });
+  }
+
+  /** The column's type as the database reports it; dialects map their DDL type text back. */
+  protected modelType(column: Column): TypeModel {
+    const { __value: _phantom, ...type } = column.type;
+    return type.kind === "enum" ? { kind: "string", length: Math.max(1, ...type.values!.map((v) => v.length)) } : type;
+  }
+
+  /** The server default as the database reports it, from the DDL text `sql`. */
+  protected modelDefault(_column: Column, sql: string): string | undefined {
+    return sql;
+  }
+
+  /** Whether the database generates the column's value. */
+  protected modelAutoincrement(column: Column): boolean {
+    return column.autoincrement;
+  }
+
+  /** A referential action as the database reports it: undefined for its default, NO ACTION. */
+  protected modelAction(action: ReferentialAction | undefined): ReferentialAction | undefined {
+    return action === "no action" ? undefined : action;
+  }
+
+  /** Whether `name` is what the database calls an unnamed constraint of this kind (models leave it out). */
+  protected isDatabaseName(_kind: "pk" | "uq" | "ck", _tableName: string, _name: string, _columns: readonly string[]): boolean {
+    return false;
+  }
+
+  /** Whether the database reports unique indexes as unique constraints (MySQL). */
+  protected readonly uniqueIndexesAreConstraints: boolean = false;
 
   protected serverDefault(value: RawSql | string | number | boolean): string {
     if (typeof value === "object") return this.sql.compileDdlExpression(value.node as ExprNode);

@@ -6,7 +6,10 @@
 import type { ColumnAlteration } from "../../core/compiler/alter-ddl-compiler.js";
 import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import type { TableName } from "../../core/compiler/model-ddl-compiler.js";
-import type { ColumnModel, ForeignKeyModel, IndexModel, UniqueModel } from "../../core/schema/schema-model.js";
+import type { ReferentialAction } from "../../core/schema/column-builder.js";
+import type { Column } from "../../core/schema/column.js";
+import type { ColumnModel, ForeignKeyModel, IndexModel, TypeModel, UniqueModel } from "../../core/schema/schema-model.js";
+import { mysqlDatabaseName, mysqlDefault, mysqlTypeModel } from "./normalize.js";
 
 /** MySQL / MariaDB's DDL compiler (see the file comment). */
 export class MySqlDdlCompiler extends DdlCompiler {
@@ -48,4 +51,24 @@ export class MySqlDdlCompiler extends DdlCompiler {
   override dropPrimaryKey(table: TableName): string[] {
     return [`ALTER TABLE ${this.tableName(table)} DROP PRIMARY KEY`];
   }
+
+  protected override modelType(column: Column): TypeModel {
+    return mysqlTypeModel(this.sql.typeName(column.type));
+  }
+
+  protected override modelDefault(column: Column, sql: string): string {
+    return mysqlDefault(sql, this.modelType(column));
+  }
+
+  protected override isDatabaseName(kind: "pk" | "uq" | "ck", table: string, name: string, columns: readonly string[]): boolean {
+    return mysqlDatabaseName(kind, table, name, columns);
+  }
+
+  /** MySQL's RESTRICT is its NO ACTION (both check at once), and MariaDB reports either as RESTRICT. */
+  protected override modelAction(action: ReferentialAction | undefined): ReferentialAction | undefined {
+    return action === "no action" || action === "restrict" ? undefined : action;
+  }
+
+  /** MySQL lists a unique index as a UNIQUE constraint: the model says the same. */
+  protected override readonly uniqueIndexesAreConstraints = true;
 }

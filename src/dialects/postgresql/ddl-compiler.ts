@@ -5,7 +5,9 @@
 import type { ConstraintDdlOptions } from "../../core/compiler/alter-ddl-compiler.js";
 import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import type { TableName } from "../../core/compiler/model-ddl-compiler.js";
-import type { ColumnModel, PrimaryKeyModel } from "../../core/schema/schema-model.js";
+import type { Column } from "../../core/schema/column.js";
+import type { ColumnModel, PrimaryKeyModel, TypeModel } from "../../core/schema/schema-model.js";
+import { postgresDatabaseName, postgresDefault, postgresTypeModel } from "./normalize.js";
 
 /** Type kinds whose values convert to each other implicitly (assignment casts): no USING needed between them. */
 const TEXTUAL = new Set(["string", "text", "enum"]);
@@ -41,5 +43,17 @@ export class PostgresDdlCompiler extends DdlCompiler {
   /** An unnamed primary key is `<table>_pkey` on PostgreSQL. */
   override dropPrimaryKey(table: TableName, pk: PrimaryKeyModel): string[] {
     return super.dropPrimaryKey(table, { ...pk, name: pk.name ?? `${table.name}_pkey` });
+  }
+
+  protected override modelType(column: Column): TypeModel {
+    return postgresTypeModel(this.sql.typeName(column.type));
+  }
+
+  protected override modelDefault(_column: Column, sql: string): string {
+    return postgresDefault(sql);
+  }
+
+  protected override isDatabaseName(kind: "pk" | "uq" | "ck", table: string, name: string, columns: readonly string[]): boolean {
+    return postgresDatabaseName(kind, table, name, columns);
   }
 }

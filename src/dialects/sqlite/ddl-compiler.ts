@@ -6,7 +6,9 @@ import type { ColumnAlteration } from "../../core/compiler/alter-ddl-compiler.js
 import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import type { TableName } from "../../core/compiler/model-ddl-compiler.js";
 import { CompileError } from "../../core/errors.js";
-import type { ColumnModel, ForeignKeyModel, TableModel } from "../../core/schema/schema-model.js";
+import type { Column } from "../../core/schema/column.js";
+import type { ColumnModel, ForeignKeyModel, TableModel, TypeModel } from "../../core/schema/schema-model.js";
+import { sqliteDefault, sqliteTypeModel } from "./normalize.js";
 
 /** SQLite's DDL compiler (see the file comment). */
 export class SqliteDdlCompiler extends DdlCompiler {
@@ -61,6 +63,25 @@ export class SqliteDdlCompiler extends DdlCompiler {
 
   override dropPrimaryKey(table: TableName): string[] {
     return this.rebuildOnly(`drop the primary key of table '${table.name}'`);
+  }
+
+  /** The rowid alias is declared `INTEGER` whatever its type; other types as their declared text reads back. */
+  protected override modelType(column: Column): TypeModel {
+    return this.isRowidAlias(column) ? { kind: "integer" } : sqliteTypeModel(this.sql.typeName(column.type));
+  }
+
+  protected override modelDefault(_column: Column, sql: string): string {
+    return sqliteDefault(sql);
+  }
+
+  /** Only the rowid alias is generated: SQLite ignores `autoincrement` on any other column. */
+  protected override modelAutoincrement(column: Column): boolean {
+    return this.isRowidAlias(column);
+  }
+
+  private isRowidAlias(column: Column): boolean {
+    const pk = column.table.primaryKey;
+    return pk.length === 1 && pk[0] === column && column.autoincrement;
   }
 
   private rebuildOnly(what: string): never {

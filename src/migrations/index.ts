@@ -1,0 +1,2 @@
+/** `athanor/migrations`: migrations built on Core and the engine's inspector. */
+export { schemaModelOf } from "./schema/schema-model-of.js";
