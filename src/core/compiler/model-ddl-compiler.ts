@@ -33,6 +33,11 @@ export class ModelDdlCompiler {
     return this.sql.quote(identifier);
   }
 
+  /** A quoted identifier (a column name in hand-built SQL). */
+  identifier(name: string): string {
+    return this.q(name);
+  }
+
   /** A name the user gave, checked against the limit. */
   protected given(name: string, what: string): string {
     return checkGivenName(name, what, this.identifierLimit);
