@@ -3,7 +3,8 @@
  * full column definition, and the DROP forms MySQL has for foreign keys, unique keys and the
  * primary key.
  */
-import type { ColumnAlteration } from "../../core/compiler/alter-ddl-compiler.js";
+import type { ColumnAlteration, IndexDdlOptions } from "../../core/compiler/alter-ddl-compiler.js";
+import { CompileError } from "../../core/errors.js";
 import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import type { TableName } from "../../core/compiler/model-ddl-compiler.js";
 import type { ReferentialAction } from "../../core/schema/column-builder.js";
@@ -33,6 +34,14 @@ export class MySqlDdlCompiler extends DdlCompiler {
   override alterColumn(table: TableName, before: ColumnModel, after: ColumnModel, change: ColumnAlteration): string[] {
     if (change.type === undefined && change.nullable === undefined) return super.alterColumn(table, before, after, change);
     return [`ALTER TABLE ${this.tableName(table)} MODIFY COLUMN ${this.columnModelSpec(after)}`];
+  }
+
+  /** MySQL/MariaDB have no partial indexes: refused rather than silently made total. */
+  override createIndexModel(table: TableName, index: IndexModel, options: IndexDdlOptions = {}): string[] {
+    if (index.where !== undefined) {
+      throw new CompileError(`MySQL/MariaDB have no partial indexes: index ${index.name} on '${table.name}' has WHERE ${index.where}.`);
+    }
+    return super.createIndexModel(table, index, options);
   }
 
   override dropIndexModel(table: TableName, index: IndexModel): string[] {

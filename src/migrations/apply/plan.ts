@@ -46,6 +46,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
       continue;
     }
     const statements = renderOperation(op, ddl, dialect, before);
+    if (!statements.length) continue; // nothing to do on this dialect (VALIDATE outside PostgreSQL)
     const description = describeOperation(op);
     const transactional = op.op === "execute" ? op.transactional ?? true : !(dialect === "postgresql" && "concurrently" in op && op.concurrently);
     if (dialect === "mysql") {

@@ -9,6 +9,7 @@
  */
 import type { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import { tableKey, type SchemaModel, type TableModel } from "../../core/schema/schema-model.js";
+import { mentionsColumn } from "../operations/apply-to-model.js";
 import type { Operation, TableRef } from "../operations/operation.js";
 import type { Step } from "./step.js";
 
@@ -35,13 +36,12 @@ export function sqliteNeedsRebuild(op: Operation, before: SchemaModel): boolean 
       const table = before.tables.find((t) => tableKey(t) === tableKey(op.table));
       if (!table) return false;
       const name = op.column.name;
-      const word = new RegExp(`(^|[^\\w])["\`]?${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["\`]?([^\\w]|$)`, "i");
       return (
         (table.primaryKey?.columns.includes(name) ?? false) ||
         table.uniques.some((u) => u.columns.includes(name)) ||
-        table.indexes.some((i) => i.columns.includes(name) || (i.where !== undefined && word.test(i.where)) || i.expressions?.some((e) => word.test(e))) ||
+        table.indexes.some((i) => i.columns.includes(name) || mentionsColumn(i.where ?? "", name) || (i.expressions?.some((e) => mentionsColumn(e, name)) ?? false)) ||
         table.foreignKeys.some((fk) => fk.columns.includes(name)) ||
-        table.checks.some((c) => word.test(c.sql))
+        table.checks.some((c) => mentionsColumn(c.sql, name))
       );
     }
     default:

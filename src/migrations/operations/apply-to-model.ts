@@ -97,7 +97,8 @@ export function applyToModel(schema: SchemaModel, op: Operation): SchemaModel {
         ...(table.primaryKey && !keep(table.primaryKey.columns) ? { primaryKey: undefined } : {}),
         foreignKeys: table.foreignKeys.filter((fk) => keep(fk.columns)),
         uniques: table.uniques.filter((u) => keep(u.columns)),
-        indexes: table.indexes.filter((i) => keep(i.columns)),
+        checks: table.checks.filter((c) => !mentionsColumn(c.sql, name)),
+        indexes: table.indexes.filter((i) => keep(i.columns) && !mentionsColumn(i.where ?? "", name) && !i.expressions?.some((e) => mentionsColumn(e, name))),
       });
     }
     case "renameColumn": {
@@ -197,6 +198,12 @@ export function alteredColumn(column: ColumnModel, change: Extract<Operation, { 
     ...(change.nullable !== undefined ? { nullable: change.nullable } : {}),
     ...(serverDefault !== undefined ? { serverDefault } : {}),
   };
+}
+
+/** Whether SQL text names the column (as a word, quoted or not): a check or partial index on it. */
+export function mentionsColumn(sql: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^\\w$])["\`\\[]?${escaped}["\`\\]]?([^\\w$]|$)`, "i").test(sql);
 }
 
 /** Whether the foreign key refers to `table`. */
