@@ -72,7 +72,6 @@ export function allTypesMetadata(options: { schema?: string } = {}): MetaData {
   if (options.schema) {
     table("ledger", metadata, {
       id: integer().primaryKey(),
-      author_id: integer().references("authors.id"),
       amount: numeric(10, 2).notNull(),
     }, undefined, { schema: options.schema });
   }

@@ -126,3 +126,9 @@ export function sortByName<T extends { readonly name?: string | undefined }>(ite
   const key = (item: T) => (item.name === undefined ? `\uffff${JSON.stringify(item)}` : item.name);
   return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
+
+/** Tables in the `SchemaModel` order: by schema (none first), then by name. */
+export function sortTableModels(tables: readonly TableModel[]): TableModel[] {
+  const key = (t: TableModel) => `${t.schema ?? ""}\u0000${t.name}`;
+  return [...tables].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
