@@ -12,7 +12,7 @@ import { canonicalSchema, sameSchema, schemaModelOf } from "../../src/migrations
 import type { SchemaModel } from "../../src/core/schema/schema-model.js";
 import { engineFor } from "../support/databases.js";
 import { forEachDatabase } from "../support/dialects.js";
-import { allTypesMetadata } from "./fixtures-all-types.js";
+import { allTypesMetadata, namingMetadata, unnamedMetadata } from "./fixtures-all-types.js";
 
 /** The schema without check conditions: what must be equal field by field on every dialect. */
 function withoutCheckSql(schema: SchemaModel): unknown {
@@ -98,6 +98,32 @@ forEachDatabase("reflection", (ctx) => {
       await versions.dropAll(ctx.engine);
     }
   });
+});
+
+forEachDatabase("reflection of names", (ctx) => {
+  const { db } = ctx;
+  const metadatas = { "a naming convention, long names, a foreign-key cycle": namingMetadata(), "unnamed checks and uniques": unnamedMetadata() };
+  after(async () => {
+    const engine = engineFor(db, { pool: { max: 1 } });
+    try {
+      for (const metadata of Object.values(metadatas)) await metadata.dropAll(engine);
+    } finally {
+      await engine.dispose();
+    }
+  });
+  for (const [what, metadata] of Object.entries(metadatas)) {
+    test(`${what}: reflect() equals schemaModelOf()`, async () => {
+      await metadata.dropAll(ctx.engine);
+      await metadata.createAll(ctx.engine);
+      const names = [...metadata.tables.keys()];
+      const all = await ctx.engine.inspect().reflect();
+      const reflected = { ...all, tables: all.tables.filter((t) => names.includes(t.name)) };
+      const model = schemaModelOf(metadata, ctx.engine.dialect);
+      if (db.name === "postgresql") assert.deepEqual(withoutCheckSql(reflected), withoutCheckSql(model));
+      else assert.deepEqual(reflected, model);
+      assert.ok(sameSchema(reflected, model, db.name));
+    });
+  }
 });
 
 forEachDatabase(
