@@ -136,5 +136,16 @@ export function unnamedMetadata(): MetaData {
     unique([c.d, c.e]),
     index([c.a, c.a_column_name_long_enough_to_push_the_generated_names_over_it]),
   ]);
+  // PostgreSQL cuts the names it makes up (`<table>_<columns>_key`) to 63 bytes, and numbers clashes.
+  table("un_a_table_name_that_is_long_enough_to_be_cut_by_postgresql", metadata, {
+    id: integer().primaryKey(),
+    first_column_with_a_long_name: integer(),
+    second_column_with_a_long_name: integer(),
+  }, (c) => [
+    unique([c.first_column_with_a_long_name, c.second_column_with_a_long_name]),
+    check(c.first_column_with_a_long_name.ge(0)),
+    check(c.first_column_with_a_long_name.ge(1)),
+    check(c.first_column_with_a_long_name.lt(c.second_column_with_a_long_name)),
+  ]);
   return metadata;
 }

@@ -163,6 +163,22 @@ forEachDatabase(
       assert.deepEqual(lower, { name: "ix_mr_events_lower", columns: ["kind"], unique: true, expressions: [db.name === "postgresql" ? "lower(name::text)" : "lower(name)"] });
     });
 
+    if (db.name === "sqlite") {
+      test("an attached database is a schema", async () => {
+        // One connection (an in-memory database): the attachment stays for the statements after.
+        await run("ATTACH DATABASE ':memory:' AS aux");
+        try {
+          const metadata = new MetaData();
+          table("aux_things", metadata, { id: integer().primaryKey(), n: integer().index() }, undefined, { schema: "aux" });
+          await metadata.createAll(ctx.engine);
+          const reflected = await ctx.engine.inspect().reflect({ schemas: ["aux"] });
+          assert.deepEqual(reflected.tables.find((t) => t.schema === "aux"), schemaModelOf(metadata, ctx.engine.dialect).tables[0]);
+        } finally {
+          await run("DETACH DATABASE aux");
+        }
+      });
+    }
+
     if (db.name === "postgresql") {
       test("PostgreSQL enum types, and a column of one as raw type text", async () => {
         const reflected = await ctx.engine.inspect().reflect();

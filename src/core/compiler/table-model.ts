@@ -30,7 +30,10 @@ export interface TableModelHooks {
   /** The CHECK the column's type implies (enums), as `{ name, sql }`, where the dialect emits one. */
   enumCheck(column: Column): CheckModel | undefined;
   checkSql(condition: Table["checks"][number]): string;
-  /** Whether `name` is the one the database would invent for an unnamed constraint (then it is dropped). */
+  /**
+   * Whether `name` is the one the database would invent for an unnamed constraint (then it is
+   * dropped); `columns` are the constrained ones, for a check every column of the table.
+   */
   isDatabaseName(kind: "pk" | "uq" | "ck", tableName: string, name: string, columns: readonly string[]): boolean;
   /** The action as the database reports it; undefined for its default (NO ACTION, and on MySQL RESTRICT). */
   action(action: ReferentialAction | undefined): ReferentialAction | undefined;
@@ -90,7 +93,7 @@ export function buildTableModel(table: Table, hooks: TableModelHooks): TableMode
   }
   for (const c of table.checks) {
     const given = hooks.name(table, namePartsOf("ck", table, [], c.name), `check constraint on table '${table.name}'`);
-    const name = dbName("ck", given, []);
+    const name = dbName("ck", given, table.columnList.map((col) => col.name));
     checks.push({ ...(name === undefined ? {} : { name }), sql: hooks.checkSql(c) });
   }
 

@@ -99,7 +99,7 @@ export async function reflectPostgres(conn: DriverConnection, options: ReflectOp
           }),
       ),
       uniques: sortByName(constraints.filter((c) => c.contype === "u").map((c) => ({ ...dbName("uq", String(c.conname), names(c.cols)), columns: names(c.cols) }))),
-      checks: sortByName(constraints.filter((c) => c.contype === "c").map((c) => ({ ...dbName("ck", String(c.conname), []), sql: checkCondition(String(c.def)) }))),
+      checks: sortByName(constraints.filter((c) => c.contype === "c").map((c) => ({ ...dbName("ck", String(c.conname), columns.map((col) => col.name)), sql: checkCondition(String(c.def)) }))),
       indexes: sortByName(indexesOf(t.oid).map((i) => indexModel(i))),
     };
   });
