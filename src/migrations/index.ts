@@ -6,3 +6,4 @@ export { renderOperation, executeSql } from "./apply/render.js";
 export { runSteps, MigrationStepError, ForeignKeyCheckError, type RunHooks } from "./apply/run-steps.js";
 export { describeOperation } from "./apply/sqlite-rebuild.js";
 export type { Step } from "./apply/step.js";
+export { canonicalCheckSql, canonicalType, canonicalTable, canonicalSchema, sameType, sameSchema } from "./schema/canonical.js";

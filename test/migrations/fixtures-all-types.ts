@@ -72,9 +72,80 @@ export function allTypesMetadata(options: { schema?: string } = {}): MetaData {
   if (options.schema) {
     table("ledger", metadata, {
       id: integer().primaryKey(),
-      author_id: integer().references("authors.id"),
       amount: numeric(10, 2).notNull(),
     }, undefined, { schema: options.schema });
   }
+  return metadata;
+}
+
+/**
+ * Names as the DDL compiler makes them: a naming convention for every kind, generated names
+ * longer than PostgreSQL's and MySQL's limits (shortened with a hash), unnamed table checks and
+ * uniques (named by the database), a foreign-key cycle (added after the tables), composite and
+ * self-referencing foreign keys, and defaults with quotes, empty strings and false.
+ */
+export function namingMetadata(): MetaData {
+  const metadata = new MetaData({
+    namingConvention: {
+      pk: "pk_{table_name}",
+      uq: "uq_{table_name}_{column_0_N_name}",
+      ix: "ix_{table_name}_{column_0_N_name}",
+      ck: "ck_{table_name}_{constraint_name}",
+    },
+  });
+  table("nc_parents", metadata, {
+    id: integer().primaryKey().autoincrement(false),
+    region: string(10).notNull(),
+    favourite_child_id: integer().references("nc_children.id", { onDelete: "set null" }),
+    label: string(20).notNull().serverDefault("it's"),
+    empty: string(5).notNull().serverDefault(""),
+    flag: boolean().notNull().serverDefault(false),
+    ratio: float().notNull().serverDefault(0),
+  }, (c) => [
+    unique([c.id, c.region]),
+    check(c.ratio.ge(0), { name: "ratio_positive" }),
+    index([c.region, c.label], { unique: true }),
+  ]);
+  table("nc_children", metadata, {
+    id: integer().primaryKey(),
+    parent_id: integer().notNull(),
+    parent_region: string(10).notNull(),
+    parent_of_parent: integer().references("nc_children.id", { onUpdate: "cascade" }),
+    a_column_name_that_is_long_enough_to_push_names_over_the_limit: integer().index(),
+  }, (c) => [
+    foreignKey([c.parent_id, c.parent_region], "nc_parents", ["id", "region"], { onDelete: "cascade", onUpdate: "cascade" }),
+  ]);
+  return metadata;
+}
+
+/** Tables without a naming convention: unnamed table checks and uniques, which each database names itself. */
+export function unnamedMetadata(): MetaData {
+  const metadata = new MetaData();
+  table("un_items", metadata, {
+    id: bigint().primaryKey(),
+    a: integer().notNull(),
+    b: integer().notNull(),
+    c: integer().unique(),
+    d: integer(),
+    e: integer(),
+    a_column_name_long_enough_to_push_the_generated_names_over_it: integer(),
+  }, (c) => [
+    check(c.a.lt(c.b)),
+    check(c.a.ge(0)),
+    unique([c.a, c.b]),
+    unique([c.d, c.e]),
+    index([c.a, c.a_column_name_long_enough_to_push_the_generated_names_over_it]),
+  ]);
+  // PostgreSQL cuts the names it makes up (`<table>_<columns>_key`) to 63 bytes, and numbers clashes.
+  table("un_a_table_name_that_is_long_enough_to_be_cut_by_postgresql", metadata, {
+    id: integer().primaryKey(),
+    first_column_with_a_long_name: integer(),
+    second_column_with_a_long_name: integer(),
+  }, (c) => [
+    unique([c.first_column_with_a_long_name, c.second_column_with_a_long_name]),
+    check(c.first_column_with_a_long_name.ge(0)),
+    check(c.first_column_with_a_long_name.ge(1)),
+    check(c.first_column_with_a_long_name.lt(c.second_column_with_a_long_name)),
+  ]);
   return metadata;
 }

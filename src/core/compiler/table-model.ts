@@ -30,7 +30,10 @@ export interface TableModelHooks {
   /** The CHECK the column's type implies (enums), as `{ name, sql }`, where the dialect emits one. */
   enumCheck(column: Column): CheckModel | undefined;
   checkSql(condition: Table["checks"][number]): string;
-  /** Whether `name` is the one the database would invent for an unnamed constraint (then it is dropped). */
+  /**
+   * Whether `name` is the one the database would invent for an unnamed constraint (then it is
+   * dropped); `columns` are the constrained ones, for a check every column of the table.
+   */
   isDatabaseName(kind: "pk" | "uq" | "ck", tableName: string, name: string, columns: readonly string[]): boolean;
   /** The action as the database reports it; undefined for its default (NO ACTION, and on MySQL RESTRICT). */
   action(action: ReferentialAction | undefined): ReferentialAction | undefined;
@@ -90,7 +93,7 @@ export function buildTableModel(table: Table, hooks: TableModelHooks): TableMode
   }
   for (const c of table.checks) {
     const given = hooks.name(table, namePartsOf("ck", table, [], c.name), `check constraint on table '${table.name}'`);
-    const name = dbName("ck", given, []);
+    const name = dbName("ck", given, table.columnList.map((col) => col.name));
     checks.push({ ...(name === undefined ? {} : { name }), sql: hooks.checkSql(c) });
   }
 
@@ -125,4 +128,10 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 export function sortByName<T extends { readonly name?: string | undefined }>(items: readonly T[]): T[] {
   const key = (item: T) => (item.name === undefined ? `\uffff${JSON.stringify(item)}` : item.name);
   return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** Tables in the `SchemaModel` order: by schema (none first), then by name. */
+export function sortTableModels(tables: readonly TableModel[]): TableModel[] {
+  const key = (t: TableModel) => `${t.schema ?? ""}\u0000${t.name}`;
+  return [...tables].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

@@ -12,6 +12,7 @@ import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from 
 import { MySqlCompiler } from "./compiler.js";
 import { MySqlDdlCompiler } from "./ddl-compiler.js";
 import { translateMySqlError, type MySqlServerSettings } from "./errors.js";
+import { reflectMySql } from "./reflect.js";
 import { mysqlBindProcessor, mysqlResultProcessor } from "./values.js";
 
 function capabilitiesFor(serverVersion: string): DialectCapabilities {
@@ -85,5 +86,6 @@ export function mysqlDialect(assumedServerVersion = ""): EngineDialect & { reado
       );
       return constraintNamesOf(constraints, indexes, { primaryKey: "PRIMARY KEY", foreignKey: "FOREIGN KEY", unique: "UNIQUE", check: "CHECK" }, ["PRIMARY"]);
     },
+    reflect: reflectMySql,
   };
 }

@@ -8,6 +8,7 @@ import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from 
 import { PostgresCompiler } from "./compiler.js";
 import { PostgresDdlCompiler } from "./ddl-compiler.js";
 import { translatePostgresError } from "./errors.js";
+import { reflectPostgres } from "./reflect.js";
 import { postgresBindProcessor, postgresResultProcessor } from "./values.js";
 
 const capabilities: DialectCapabilities = {
@@ -67,5 +68,6 @@ export function postgresDialect(): EngineDialect {
       );
       return constraintNamesOf(constraints, indexes, { primaryKey: "p", foreignKey: "f", unique: "u", check: "c" });
     },
+    reflect: reflectPostgres,
   };
 }

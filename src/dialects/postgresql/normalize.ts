@@ -62,15 +62,45 @@ export function postgresDefault(sql: string): string {
 
 /**
  * Whether `name` is one PostgreSQL gives an unnamed constraint: `<table>_pkey`,
- * `<table>_<columns>_key`, `<table>[_<column>]_check` (a number appended on a clash).
- * Both sides of a comparison drop such names, as a model that names nothing has none.
+ * `<table>_<columns>_key`, `<table>[_<column>]_check`, each cut to 63 bytes as PostgreSQL cuts
+ * them and with the number it appends on a clash. `columns` are the constrained columns (for a
+ * check: every column of the table, any of which may be in its name). Both sides of a comparison
+ * drop such names, as a model that names nothing has none.
  */
 export function postgresDatabaseName(kind: "pk" | "uq" | "ck", table: string, name: string, columns: readonly string[]): boolean {
-  if (kind === "pk") return name === `${table}_pkey`;
-  if (kind === "uq") return new RegExp(`^${escapeRegExp(`${table}_${columns.join("_")}_key`)}\\d*$`).test(name);
-  return new RegExp(`^${escapeRegExp(table)}_(.+_)?check\\d*$`).test(name);
+  const label = kind === "pk" ? "pkey" : kind === "uq" ? "key" : "check";
+  const middles: (string | undefined)[] =
+    kind === "pk" ? [undefined] : kind === "uq" ? [clipBytes(columns.join("_"), 63)] : [undefined, ...columns];
+  for (let pass = 0; pass < 10; pass++) {
+    for (const middle of middles) if (name === objectName(table, middle, pass ? `${label}${pass}` : label)) return true;
+  }
+  return false;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** PostgreSQL's makeObjectName: `name1_name2_label`, the longer of the two names cut first to fit 63 bytes. */
+function objectName(name1: string, name2: string | undefined, label: string): string {
+  const available = 63 - (name2 === undefined ? 0 : 1) - (label.length + 1);
+  let n1 = byteLength(name1);
+  let n2 = name2 === undefined ? 0 : byteLength(name2);
+  while (n1 + n2 > available) {
+    if (n1 > n2) n1--;
+    else n2--;
+  }
+  return `${clipBytes(name1, n1)}${name2 === undefined ? "" : `_${clipBytes(name2, n2)}`}_${label}`;
+}
+
+function byteLength(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+/** The longest prefix of whole characters within `max` UTF-8 bytes. */
+function clipBytes(text: string, max: number): string {
+  let used = 0;
+  let end = 0;
+  for (const char of text) {
+    used += byteLength(char);
+    if (used > max) break;
+    end += char.length;
+  }
+  return text.slice(0, end);
 }

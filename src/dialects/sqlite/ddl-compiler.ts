@@ -74,9 +74,13 @@ export class SqliteDdlCompiler extends DdlCompiler {
     return sqliteDefault(sql);
   }
 
-  /** Only the rowid alias is generated: SQLite ignores `autoincrement` on any other column. */
+  /**
+   * Only the rowid alias is generated (SQLite ignores `autoincrement` on any other column); a
+   * lone `INTEGER` key is one even when declared as a table constraint.
+   */
   protected override modelAutoincrement(column: Column): boolean {
-    return this.isRowidAlias(column);
+    const pk = column.table.primaryKey;
+    return this.isRowidAlias(column) || (pk.length === 1 && pk[0] === column && this.sql.typeName(column.type) === "INTEGER");
   }
 
   private isRowidAlias(column: Column): boolean {

@@ -6,6 +6,7 @@ import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from 
 import { SqliteCompiler } from "./compiler.js";
 import { SqliteDdlCompiler } from "./ddl-compiler.js";
 import { translateSqliteError } from "./errors.js";
+import { reflectSqlite } from "./reflect.js";
 import { sqliteBindProcessor, sqliteResultProcessor } from "./values.js";
 
 const capabilities: DialectCapabilities = {
@@ -59,6 +60,7 @@ export function sqliteDialect(): EngineDialect {
         indexes: indexes.map((r) => String(r.name)).sort(),
       };
     },
+    reflect: reflectSqlite,
   };
 }
 
