@@ -8,7 +8,7 @@
 import { AthanorError } from "../../core/errors.js";
 import { tableKey, type ColumnModel, type SchemaModel, type TableModel } from "../../core/schema/schema-model.js";
 import { sortByName } from "../../core/compiler/table-model.js";
-import { sortTables } from "../schema/schema-model-of.js";
+import { sortTableModels as sortTables } from "../../core/compiler/table-model.js";
 import type { Operation, TableRef } from "./operation.js";
 
 /** Why an operation cannot apply to a schema. */
