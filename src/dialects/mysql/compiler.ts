@@ -1,11 +1,8 @@
 /** MySQL / MariaDB SQL: backquoted identifiers, CONCAT, AUTO_INCREMENT, native ENUM. */
-import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
 import type { ExprNode, InsertNode, OnConflictNode, OrderByNode, ParamNode } from "../../core/ast/nodes.js";
 import { jsonArrayText } from "../shared/json-array.js";
 import { CompileError, UnsupportedCompilationError } from "../../core/errors.js";
-import type { Column } from "../../core/schema/column.js";
-import type { ForeignKey } from "../../core/schema/constraints.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 
 export class MySqlCompiler extends SqlCompiler {
@@ -151,28 +148,5 @@ export class MySqlCompiler extends SqlCompiler {
   override literal(value: unknown): string {
     if (typeof value === "string") return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
     return super.literal(value);
-  }
-}
-
-export class MySqlDdlCompiler extends DdlCompiler {
-  protected override columnType(column: Column): string {
-    const type = super.columnType(column);
-    return column.autoincrement ? `${type} AUTO_INCREMENT` : type;
-  }
-
-  override columnSpec(column: Column): string {
-    // AUTO_INCREMENT must come after NOT NULL in MySQL's grammar.
-    if (!column.autoincrement) return super.columnSpec(column);
-    const base = super.columnSpec(column).replace(" AUTO_INCREMENT", "");
-    return `${base} AUTO_INCREMENT`;
-  }
-
-  /** Native ENUM already restricts the values. */
-  protected override columnCheck(): string | undefined {
-    return undefined;
-  }
-
-  override dropForeignKey(fk: ForeignKey): string {
-    return `ALTER TABLE ${this.tableName(fk.table)} DROP FOREIGN KEY ${this.q(this.foreignKeyName(fk))}`;
   }
 }

@@ -9,8 +9,10 @@ import { constraintNamesOf } from "../shared/constraint-names.js";
 import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
 import { importOptionalPackage } from "../../core/optional-package.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
-import { MySqlCompiler, MySqlDdlCompiler } from "./compiler.js";
+import { MySqlCompiler } from "./compiler.js";
+import { MySqlDdlCompiler } from "./ddl-compiler.js";
 import { translateMySqlError, type MySqlServerSettings } from "./errors.js";
+import { reflectMySql } from "./reflect.js";
 import { mysqlBindProcessor, mysqlResultProcessor } from "./values.js";
 
 function capabilitiesFor(serverVersion: string): DialectCapabilities {
@@ -84,5 +86,6 @@ export function mysqlDialect(assumedServerVersion = ""): EngineDialect & { reado
       );
       return constraintNamesOf(constraints, indexes, { primaryKey: "PRIMARY KEY", foreignKey: "FOREIGN KEY", unique: "UNIQUE", check: "CHECK" }, ["PRIMARY"]);
     },
+    reflect: reflectMySql,
   };
 }

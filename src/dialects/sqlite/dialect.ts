@@ -3,8 +3,10 @@ import type { ParamNode } from "../../core/ast/nodes.js";
 import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
 import { importOptionalPackage } from "../../core/optional-package.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
-import { SqliteCompiler, SqliteDdlCompiler } from "./compiler.js";
+import { SqliteCompiler } from "./compiler.js";
+import { SqliteDdlCompiler } from "./ddl-compiler.js";
 import { translateSqliteError } from "./errors.js";
+import { reflectSqlite } from "./reflect.js";
 import { sqliteBindProcessor, sqliteResultProcessor } from "./values.js";
 
 const capabilities: DialectCapabilities = {
@@ -58,6 +60,7 @@ export function sqliteDialect(): EngineDialect {
         indexes: indexes.map((r) => String(r.name)).sort(),
       };
     },
+    reflect: reflectSqlite,
   };
 }
 

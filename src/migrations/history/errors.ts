@@ -78,8 +78,8 @@ export class EditedMigrationError extends MigrationHistoryError {
  * its own) and are recorded: `done` of `total`. On PostgreSQL and SQLite the transaction rolled
  * everything back (`done` is 0).
  */
-export class MigrationStepError extends MigrationHistoryError {
-  override name = "MigrationStepError";
+export class MigrationFailedError extends MigrationHistoryError {
+  override name = "MigrationFailedError";
   constructor(
     readonly id: string,
     readonly direction: "up" | "down",

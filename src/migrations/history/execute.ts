@@ -10,8 +10,8 @@
  */
 import type { DialectName } from "../../core/compiler/dialect.js";
 import type { Connection } from "../../engine/connection.js";
-import { MigrationStepError } from "./errors.js";
-import { runSteps, type Step } from "./steps.js";
+import { MigrationFailedError } from "./errors.js";
+import { liveSchema, runSteps, StepError, type Step } from "./steps.js";
 import { versionSql } from "./version-table.js";
 
 /** One migration to run in one direction. */
@@ -26,10 +26,10 @@ export interface Pass {
   readonly hasRow: boolean;
 }
 
-/** Progress callback: step `index` (0-based) of `total` is about to run. */
-export type StepListener = (index: number, total: number, step: Step) => void;
+/** Progress callback: step `index` (0-based) of `total` is about to run, or (`skipped`) was found already applied. */
+export type StepListener = (index: number, total: number, step: Step, skipped: boolean) => void;
 
-/** Runs the pass; throws `MigrationStepError` saying how many steps are applied. */
+/** Runs the pass; throws `MigrationFailedError` saying how many steps are applied. */
 export async function executePass(connection: Connection, pass: Pass, onStep: StepListener): Promise<void> {
   const dialect = connection.dialect.name;
   // Execution order: transactional steps first (they share the transaction), as runSteps runs them.
@@ -54,8 +54,9 @@ function records(dialect: DialectName, pass: Pass, total: number) {
   return { begin, progress, finish };
 }
 
-function recordStep(statements: readonly string[], transactional: boolean): Step {
-  return { description: "record progress in the version table", statements, transactional };
+/** The underlying error of a step failure (the executor wraps it with its own count). */
+function rootCause(error: unknown): unknown {
+  return error instanceof StepError ? error.cause : error;
 }
 
 async function sequential(connection: Connection, pass: Pass, ordered: readonly Step[], onStep: StepListener): Promise<void> {
@@ -69,41 +70,57 @@ async function sequential(connection: Connection, pass: Pass, ordered: readonly 
   const partial = connection.dialect.name === "mysql" || pass.start > 0;
   for (let k = pass.start; k < total; k++) {
     const step = ordered[k]!;
-    onStep(k, total, step);
+    onStep(k, total, step, false);
+    let skipped = false;
     try {
-      await runSteps(connection, [step], {});
+      // One step at a time, so that each is recorded before the next begins.
+      await runSteps(connection, [step], { currentSchema: liveSchema, onStep: (_i, _s, wasSkipped) => void (skipped = wasSkipped) });
     } catch (error) {
-      throw new MigrationStepError(pass.id, pass.direction, k, total, `step ${k + 1} of ${total} (${step.description})`, partial, error);
+      throw new MigrationFailedError(pass.id, pass.direction, k, total, `step ${k + 1} of ${total} (${step.description})`, partial, rootCause(error));
     }
+    if (skipped) onStep(k, total, step, true);
     try {
       await connection.run(k + 1 === total ? sql.finish : sql.progress(k + 1));
     } catch (error) {
-      throw new MigrationStepError(pass.id, pass.direction, k + 1, total, `recording step ${k + 1} of ${total}`, partial, error);
+      throw new MigrationFailedError(pass.id, pass.direction, k + 1, total, `recording step ${k + 1} of ${total}`, partial, error);
     }
   }
 }
 
+/**
+ * PostgreSQL/SQLite from the start: the version row is written in the transaction (`beforeCommit`),
+ * and after each non-transactional step that follows it. Progress: step 0 is announced first,
+ * each next one when the executor reports the previous done.
+ */
 async function transactional(connection: Connection, pass: Pass, ordered: readonly Step[], onStep: StepListener): Promise<void> {
   const total = ordered.length;
   const sql = records(connection.dialect.name, pass, total);
   const inside = ordered.filter((s) => s.transactional).length;
-  const plan: Step[] = [...ordered.slice(0, inside), recordStep(inside === total ? [sql.begin(inside), sql.finish] : [sql.begin(inside)], true)];
-  for (let k = inside; k < total; k++) plan.push(ordered[k]!, recordStep([k + 1 === total ? sql.finish : sql.progress(k + 1)], false));
-  const index = new Map(ordered.map((s, i) => [s, i]));
-  let failing = 0;
+  let current = 0;
+  /** Set while the progress of a step after the commit is written: a failure then keeps the commit. */
+  let recordingAfterCommit = false;
+  if (total) onStep(0, total, ordered[0]!, false);
   try {
-    await runSteps(connection, plan, {
-      onStep: (step) => {
-        const i = index.get(step);
-        if (i === undefined) return;
-        failing = i;
-        onStep(i, total, step);
+    await runSteps(connection, ordered, {
+      beforeCommit: async (c) => {
+        await c.run(sql.begin(inside));
+        if (inside === total) await c.run(sql.finish);
+      },
+      onStep: async (index, step) => {
+        if (!step.transactional) {
+          recordingAfterCommit = true;
+          await connection.run(index + 1 === total ? sql.finish : sql.progress(index + 1));
+          recordingAfterCommit = false;
+        }
+        current = index + 1;
+        if (current < total) onStep(current, total, ordered[current]!, false);
       },
     });
   } catch (error) {
-    const step = ordered[failing];
-    const applied = failing >= inside ? failing : 0;
-    const what = step ? `step ${failing + 1} of ${total} (${step.description})` : `recording ${pass.id}`;
-    throw new MigrationStepError(pass.id, pass.direction, applied, total, what, failing >= inside, error);
+    const step = ordered[current];
+    // Kept: a step after the commit failed (or its progress record); otherwise all was rolled back.
+    const kept = error instanceof StepError ? ordered[error.index]?.transactional === false : recordingAfterCommit;
+    const what = recordingAfterCommit ? `recording step ${current + 1} of ${total}` : step ? `step ${current + 1} of ${total} (${step.description})` : `recording ${pass.id}`;
+    throw new MigrationFailedError(pass.id, pass.direction, kept ? (recordingAfterCommit ? current + 1 : current) : 0, total, what, kept, rootCause(error));
   }
 }

@@ -19,8 +19,8 @@ import { withMigrationLock } from "./lock.js";
 export interface RunnerEvents {
   /** A migration starts: `start` steps of `total` were already done by an earlier, interrupted run. */
   migrationStart?(info: { id: string; message: string; direction: "up" | "down"; total: number; start: number }): void;
-  /** Step `index` (0-based) of `total` starts. */
-  step?(info: { id: string; index: number; total: number; description: string }): void;
+  /** Step `index` (0-based) of `total` starts, or (`skipped`) was found already applied by its guard. */
+  step?(info: { id: string; index: number; total: number; description: string; skipped: boolean }): void;
   /** A migration finished, after `ms` milliseconds. */
   migrationDone?(info: { id: string; direction: "up" | "down"; ms: number }): void;
 }
@@ -134,7 +134,7 @@ export class MigrationRunner {
     const { events, graph } = this.options;
     const started = Date.now();
     events?.migrationStart?.({ id: pass.id, message: graph.get(pass.id).migration.definition.message, direction: pass.direction, total: pass.steps.length, start: pass.start });
-    await executePass(this.options.connection, pass, (index, total, step) => events?.step?.({ id: pass.id, index, total, description: step.description }));
+    await executePass(this.options.connection, pass, (index, total, step, skipped) => events?.step?.({ id: pass.id, index, total, description: step.description, skipped }));
     events?.migrationDone?.({ id: pass.id, direction: pass.direction, ms: Date.now() - started });
   }
 }

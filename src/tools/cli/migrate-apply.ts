@@ -40,8 +40,8 @@ function progress(io: Output): RunnerEvents {
       const resumed = start > 0 ? `; resuming after step ${start}, done by an earlier run` : "";
       io.out(`${verb} ${id}: ${message} (${total} step${total === 1 ? "" : "s"}${resumed})`);
     },
-    step({ index, total, description }) {
-      io.out(`  [${index + 1}/${total}] ${description}`);
+    step({ index, total, description, skipped }) {
+      io.out(skipped ? `        already applied (found in the database): skipped` : `  [${index + 1}/${total}] ${description}`);
     },
     migrationDone({ id, direction, ms }) {
       io.out(`  ${direction === "up" ? "applied" : "reverted"} ${id} in ${ms} ms`);
