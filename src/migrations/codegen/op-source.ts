@@ -3,7 +3,7 @@
  * this operation (defaults left out), with types as `types.*` calls. Each call is checked by
  * running the builder; an operation no call reproduces is printed as its plain data instead.
  */
-import type { TypeModel } from "../../core/schema/schema-model.js";
+import type { ForeignKeyModel, TypeModel } from "../../core/schema/schema-model.js";
 import { types } from "../../core/types/sql-type.js";
 import { sameData } from "../diff/canonical.js";
 import { op as builders } from "../operations/op.js";
@@ -75,6 +75,12 @@ function column(c: { name: string; type: TypeModel; nullable: boolean; serverDef
   return { name: c.name, type: c.type, ...(c.nullable ? {} : { nullable: false }), ...(c.serverDefault === undefined ? {} : { serverDefault: c.serverDefault }), ...(c.autoincrement ? { autoincrement: true } : {}) };
 }
 
+/** A foreign key with its fields in reading order (name, columns, target, actions). */
+function foreignKey(fk: ForeignKeyModel): unknown {
+  const { name, columns, referredSchema, referredTable, referredColumns, ...actions } = fk;
+  return { name, columns, referredSchema, referredTable, referredColumns, ...actions };
+}
+
 function index(i: { readonly unique: boolean }): unknown {
   const { unique, ...rest } = i;
   return unique ? { ...rest, unique } : rest;
@@ -94,7 +100,7 @@ function callArgs(op: Operation): unknown[] {
       const t = op.table;
       const pk = t.primaryKey && (t.primaryKey.name === undefined ? t.primaryKey.columns : t.primaryKey);
       const list = (items: readonly unknown[]) => (items.length ? items : undefined);
-      const def = { columns: t.columns.map(column), primaryKey: pk, foreignKeys: list(t.foreignKeys), uniques: list(t.uniques), checks: list(t.checks), indexes: list(t.indexes.map(index)) };
+      const def = { columns: t.columns.map(column), primaryKey: pk, foreignKeys: list(t.foreignKeys.map(foreignKey)), uniques: list(t.uniques), checks: list(t.checks), indexes: list(t.indexes.map(index)) };
       return [table(t), def, ...options({ lint })];
     }
     case "renameTable":
@@ -112,9 +118,9 @@ function callArgs(op: Operation): unknown[] {
     case "dropIndex":
       return [table(op.table), index(op.index), ...options({ concurrently: op.concurrently || undefined, lint })];
     case "addForeignKey":
-      return [table(op.table), op.foreignKey, ...options({ notValid: op.notValid || undefined, lint })];
+      return [table(op.table), foreignKey(op.foreignKey), ...options({ notValid: op.notValid || undefined, lint })];
     case "dropForeignKey":
-      return [table(op.table), op.foreignKey, ...options({ lint })];
+      return [table(op.table), foreignKey(op.foreignKey), ...options({ lint })];
     case "addUnique":
     case "dropUnique":
       return [table(op.table), op.unique, ...options({ lint })];

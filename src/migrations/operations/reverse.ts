@@ -37,7 +37,7 @@ export function reverse(op: Operation, before?: SchemaModel): Operation[] {
     case "alterColumn": {
       const known = table?.columns.find((c) => c.name === op.column);
       const was = known ? { type: known.type, nullable: known.nullable, serverDefault: known.serverDefault ?? null } : op.from;
-      const back: { type?: ColumnChange["type"]; nullable?: boolean; serverDefault?: string | null } = {};
+      const back: { -readonly [K in keyof ColumnChange]: ColumnChange[K] } = {};
       if (op.to.type !== undefined) back.type = was.type;
       if (op.to.nullable !== undefined) back.nullable = was.nullable;
       if (op.to.serverDefault !== undefined) back.serverDefault = was.serverDefault;
