@@ -57,7 +57,9 @@ test("the generated file type-checks with both TypeScript versions", () => {
         module: "NodeNext",
         moduleResolution: "NodeNext",
         lib: ["ES2023"],
-        types: [],
+        // The library's sources are checked along (they use Node's types); a user's file needs none.
+        typeRoots: [join(repoRoot, "node_modules/@types")],
+        types: ["node"],
         strict: true,
         noUnusedLocals: true,
         exactOptionalPropertyTypes: true,

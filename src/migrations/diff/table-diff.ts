@@ -7,6 +7,7 @@
 import type { DialectName } from "../../core/compiler/dialect.js";
 import { tableKey, type ColumnModel, type ForeignKeyModel, type TableModel } from "../../core/schema/schema-model.js";
 import type { ColumnChange, Operation, TableRef } from "../operations/operation.js";
+import { canonicalCheckSql } from "../schema/canonical.js";
 import { sameData } from "./canonical.js";
 import { plainColumn, type ColumnMatch } from "./columns.js";
 import type { DataLoss } from "./data-loss.js";
@@ -70,7 +71,8 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
     if (to.primaryKey) diff.addConstraints.push({ op: "addPrimaryKey", table, primaryKey: to.primaryKey });
   }
   const uniques = keyed(from.uniques, to.uniques, (u) => u.name ?? `(${u.columns.join(",")})`, (u) => ({ ...u, columns: cols(u.columns) }));
-  const checks = keyed(from.checks, to.checks, (c) => c.name ?? `sql:${c.sql}`, (c) => c, () => true);
+  // Databases rewrite check conditions: an unnamed check is known by its condition in canonical form.
+  const checks = keyed(from.checks, to.checks, (c) => c.name ?? `sql:${canonicalCheckSql(c.sql, dialect)}`, (c) => c, () => true);
   const indexes = keyed(from.indexes, to.indexes, (i) => i.name, (i) => ({ ...i, columns: cols(i.columns) }));
   for (const index of indexes.removed) diff.dropConstraints.push({ op: "dropIndex", table: old, index });
   for (const unique of uniques.removed) diff.dropConstraints.push({ op: "dropUnique", table: old, unique });

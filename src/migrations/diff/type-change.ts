@@ -7,12 +7,9 @@
  */
 import type { DialectName } from "../../core/compiler/dialect.js";
 import type { TypeModel } from "../../core/schema/schema-model.js";
-import { sameData } from "./canonical.js";
+import { sameType } from "../schema/canonical.js";
 
-/** Whether `a` and `b` are the same column type on `dialect`. */
-export function sameType(a: TypeModel, b: TypeModel, _dialect: DialectName): boolean {
-  return sameData(a, b);
-}
+export { sameType };
 
 /** Digits before the decimal point each integer kind may need. */
 const INTEGER_DIGITS = { integer: 10, bigint: 19 } as const;
