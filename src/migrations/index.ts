@@ -17,4 +17,5 @@ export { typeChangeLoss } from "./diff/type-change.js";
 export { withRenameHints } from "./diff/rename-hints.js";
 export { migrationSource, type MigrationSourceOptions } from "./codegen/migration-source.js";
 export { migrationId } from "./codegen/migration-id.js";
+export { generateMigration, type GenerateOptions, type GeneratedMigration } from "./codegen/generate.js";
 export { types } from "../core/types/sql-type.js";

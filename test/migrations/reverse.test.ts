@@ -54,6 +54,7 @@ test("downOf(ops) undoes each step, last first", () => {
   );
   const up = diffSchemas(s(authors, books), s(authors, v2), { dialect: "sqlite" });
   const down = downOf(up);
+  assert.deepEqual(downOf(up, s(authors, books)), down, "the same with the schema before");
   assert.deepEqual(down, [
     { op: "dropUnique", table: { name: "books" }, unique: { name: "uq_isbn", columns: ["isbn"] } },
     { op: "alterColumn", table: { name: "books" }, column: "name", from: { type: types.string(200), nullable: false, serverDefault: null }, to: { type: types.string(100) } },

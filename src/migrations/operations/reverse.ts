@@ -5,6 +5,7 @@
  */
 import { AthanorError } from "../../core/errors.js";
 import { tableKey, type SchemaModel, type TableModel } from "../../core/schema/schema-model.js";
+import { applyToModel } from "./apply-to-model.js";
 import type { ColumnChange, Operation, TableRef } from "./operation.js";
 
 /** An operation that has no automatic reverse (`execute`): write the migration's `down` by hand. */
@@ -84,9 +85,18 @@ export function reverse(op: Operation, before?: SchemaModel): Operation[] {
   }
 }
 
-/** The operations that undo `ops` (applied in order): each one's reverse, last first. */
-export function downOf(ops: readonly Operation[]): Operation[] {
-  return [...ops].reverse().flatMap((op) => reverse(op));
+/**
+ * The operations that undo `ops` (applied in order): each one's reverse, last first. With
+ * `before` (the schema `ops` start from), each reverse sees the schema just before its operation.
+ */
+export function downOf(ops: readonly Operation[], before?: SchemaModel): Operation[] {
+  let schema = before;
+  const states = ops.map((op) => {
+    const state = schema;
+    if (schema) schema = applyToModel(schema, op);
+    return state;
+  });
+  return ops.map((op, i) => reverse(op, states[i])).reverse().flat();
 }
 
 function findTable(schema: SchemaModel | undefined, ref: TableRef): TableModel | undefined {
