@@ -4,12 +4,17 @@
  * detected and merged; a failing step reported as the database leaves it.
  */
 import assert from "node:assert/strict";
+import { dirname, join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import type { Operation } from "../../src/migrations/index.js";
 import { testDatabases } from "../support/databases.js";
 import { exec, Project, projectUrl, query, resetDatabase, type MigrationSpec } from "./project.js";
 
 const TABLES = ["mh_authors", "mh_books"];
+/** The tables of examples/seed, children first. */
+const SEED_TABLES = ["association_table", "left_table", "right_table"];
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 const dropIndex: Operation = { op: "execute", sql: { sqlite: "DROP INDEX ix_mh_books_isbn", postgresql: "DROP INDEX ix_mh_books_isbn", mysql: "DROP INDEX ix_mh_books_isbn ON mh_books" } };
 const M1: MigrationSpec = {
@@ -56,7 +61,7 @@ for (const db of await testDatabases()) {
     // Other tests reflect the whole database: leave nothing behind.
     after(async () => {
       projects.forEach((p) => p.remove());
-      await resetDatabase(url, TABLES);
+      await resetDatabase(url, [...SEED_TABLES, ...TABLES]);
     });
 
     test("up, history, current, down, stamp and sql", async () => {
@@ -121,6 +126,30 @@ for (const db of await testDatabases()) {
       const other = await p.cli("migrate", "sql", "--dialect", db.name === "sqlite" ? "postgresql" : "sqlite", "--url", "postgresql://nobody@127.0.0.1:1/none");
       assert.equal(other.code, 0, other.err);
       assert.match(other.out, /-- 20260101000001_create_books: create books\nBEGIN;/);
+    });
+
+    test("migrate new from the models, up, and new again finds nothing (no phantom diff); down base", async () => {
+      await resetDatabase(url, [...SEED_TABLES, ...TABLES]);
+      const p = project("generate");
+      p.configure({ models: join(root, "examples/seed") });
+      const made = await p.cli("migrate", "new", "initial schema");
+      assert.equal(made.code, 0, made.err);
+      assert.match(made.out, /^wrote migrations\/\d{14}_initial_schema\.ts \(3 operations; follows nothing: the first migration\)$/);
+      const text = p.read(p.files()[0]!);
+      assert.match(text, /op\.createTable\(/);
+      const up = await p.cli("migrate", "up");
+      assert.equal(up.code, 0, up.err);
+      assert.match(up.out, /\[1\/3\] create table /);
+      for (const table of SEED_TABLES) assert.equal(await tableExists(table), true, table);
+      const again = await p.cli("migrate", "new", "nothing changed");
+      assert.equal(again.code, 0, again.err);
+      assert.match(again.out, /the models match the history \(\d{14}_initial_schema\): no migration written/);
+      assert.equal(p.files().length, 1);
+      const sql = await p.cli("migrate", "sql");
+      assert.match(sql.out, /CREATE TABLE/);
+      const down = await p.cli("migrate", "down", "base");
+      assert.equal(down.code, 0, down.err);
+      for (const table of SEED_TABLES) assert.equal(await tableExists(table), false, table);
     });
 
     test("an applied migration edited afterwards is reported, and up refuses until it is restored or stamped", async () => {
@@ -216,7 +245,7 @@ test("migrate new writes the next migration, importing from the configured speci
   try {
     const first = await p.cli("migrate", "new", "Create books!", "--empty");
     assert.equal(first.code, 0, first.err);
-    assert.match(first.out, /^wrote migrations\/\d{14}_create_books\.ts \(follows nothing: the first migration\)$/);
+    assert.match(first.out, /^wrote migrations\/\d{14}_create_books\.ts \(0 operations; follows nothing: the first migration\)$/);
     const [file] = p.files();
     const text = p.read(file!);
     assert.match(text, /^import \{ defineMigration \} from ".*\/src\/migrations\/index\.ts";\n/);

@@ -49,6 +49,12 @@ export class Project {
     writeFileSync(join(this.dir, "athanor.config.json"), JSON.stringify({ url, migrations: "migrations", migrationsImport: ENTRY }, null, 2));
   }
 
+  /** Adds keys to athanor.config.json. */
+  configure(extra: Record<string, string>): void {
+    const path = join(this.dir, "athanor.config.json");
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, "utf8")), ...extra }, null, 2));
+  }
+
   /** Writes `migrations/<id>.ts`. */
   write(spec: MigrationSpec): string {
     const file = join(this.migrations, `${spec.id}.ts`);

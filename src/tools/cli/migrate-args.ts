@@ -25,7 +25,7 @@ export type MigrateSubcommand = keyof typeof MIGRATE_SUBCOMMANDS;
 /** The flags of `athanor migrate` (besides the common ones). */
 export const MIGRATE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   migrations: { value: true, help: 'the migrations folder (default: "migrations" in athanor.config.json, else ./migrations)' },
-  dialect: { value: true, help: "sql: sqlite, postgresql or mysql (default: from the database URL)" },
+  dialect: { value: true, help: "sql, new: sqlite, postgresql or mysql (default: from the database URL)" },
   from: { value: true, help: "sql: start after this migration (default: from an empty database)" },
   empty: { value: false, help: "new: write a migration with no operations, to fill by hand" },
   "allow-data-loss": { value: false, help: "new: accept destructive operations (drops, narrowing types)" },

@@ -30,7 +30,8 @@ export async function runSql(target: string | undefined, flags: Flags, config: C
   return 0;
 }
 
-function dialectOf(flags: Flags, config: CliConfig): Dialect {
+/** The dialect of --dialect, else of the database URL's scheme. */
+export function dialectOf(flags: Flags, config: CliConfig): Dialect {
   const given = typeof flags["dialect"] === "string" ? flags["dialect"] : config.url?.protocol.replace(/:$/, "").split("+")[0];
   if (given === undefined) throw new CliError("missing dialect: give --dialect sqlite|postgresql|mysql (or a database URL, whose scheme names it)");
   const make = DIALECTS[given.toLowerCase()];
