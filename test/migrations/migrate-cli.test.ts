@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { dirname, join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { createEngine } from "../../src/index.js";
 import type { Operation } from "../../src/migrations/index.js";
 import { testDatabases } from "../support/databases.js";
 import { exec, Project, projectUrl, query, resetDatabase, type MigrationSpec } from "./project.js";
@@ -150,6 +151,26 @@ for (const db of await testDatabases()) {
       const down = await p.cli("migrate", "down", "base");
       assert.equal(down.code, 0, down.err);
       for (const table of SEED_TABLES) assert.equal(await tableExists(table), false, table);
+    });
+
+    test("one run at a time: a held migration lock stops up at once; no migrations is nothing to do", { skip: db.name === "sqlite" && "SQLite locks the file itself" }, async () => {
+      await resetDatabase(url, TABLES);
+      const p = project("lock");
+      assert.match((await p.cli("migrate", "up")).out, /is up to date: nothing to apply/);
+      p.write(M1);
+      const engine = createEngine(url, { pool: { max: 1 } });
+      const holder = await engine.connect();
+      try {
+        await holder.run(db.name === "postgresql" ? "SELECT pg_advisory_lock(1096042574)" : "SELECT GET_LOCK('athanor_migrations', 0)");
+        const up = await p.cli("migrate", "up");
+        assert.equal(up.code, 1);
+        assert.match(up.err, /^athanor: another 'athanor migrate' holds the migration lock on this database; wait for it to finish/);
+      } finally {
+        await holder.close();
+        await engine.dispose();
+      }
+      assert.equal((await p.cli("migrate", "up")).code, 0);
+      assert.deepEqual(await versions(), [`${M1.id} applied 1/1`]);
     });
 
     test("an applied migration edited afterwards is reported, and up refuses until it is restored or stamped", async () => {

@@ -50,6 +50,7 @@ export class MigrationRunner {
   /** Applies `target` (default: the head) and every migration before it; returns the ids applied. */
   async up(target?: string): Promise<string[]> {
     const { graph } = this.options;
+    if (graph.size === 0 && target === undefined) return [];
     const id = resolveTarget(graph, target);
     return this.locked(async (rows) => {
       const ids = upPlan(graph, rows, id);
