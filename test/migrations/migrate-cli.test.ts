@@ -173,6 +173,25 @@ for (const db of await testDatabases()) {
       assert.deepEqual(await versions(), [`${M1.id} applied 1/1`]);
     });
 
+    test("PostgreSQL: a step outside the transaction (CONCURRENTLY) is recorded after the commit; its failure is resumed", { skip: db.name !== "postgresql" && "PostgreSQL only" }, async () => {
+      await resetDatabase(url, TABLES);
+      const p = project("concurrently");
+      const concurrently = (column: string): Operation => ({ op: "execute", sql: `CREATE INDEX CONCURRENTLY ix_mh_books_c ON mh_books (${column})`, transactional: false });
+      p.write({ ...M1, up: [...M1.up, concurrently("no_such_column")] });
+      const failed = await p.cli("migrate", "up");
+      assert.equal(failed.code, 1);
+      assert.match(failed.err, /^athanor: step 2 of 2 \(execute SQL\) of 20260101000001_create_books failed: column "no_such_column" does not exist/);
+      assert.match(failed.err, /applied 1 of 2 steps of 20260101000001_create_books \(up\)/);
+      assert.deepEqual(await versions(), [`${M1.id} applying 1/2`]);
+      assert.equal(await tableExists("mh_books"), true);
+      await query(url, "DROP INDEX IF EXISTS ix_mh_books_c"); // PostgreSQL leaves an invalid index behind
+      p.write({ ...M1, up: [...M1.up, concurrently("title")] });
+      const rerun = await p.cli("migrate", "up");
+      assert.equal(rerun.code, 0, rerun.err);
+      assert.match(rerun.out, /resuming after step 1, done by an earlier run\)\n  \[2\/2\]/);
+      assert.deepEqual(await versions(), [`${M1.id} applied 2/2`]);
+    });
+
     test("an applied migration edited afterwards is reported, and up refuses until it is restored or stamped", async () => {
       await resetDatabase(url, TABLES);
       const p = project("edited");
@@ -280,6 +299,10 @@ test("migrate new writes the next migration, importing from the configured speci
     const usage = await p.cli("migrate", "new");
     assert.equal(usage.code, 2);
     assert.match(usage.err, /missing message: athanor migrate new "what changes"/);
+    // The folder: --migrations, then ATHANOR_MIGRATIONS, then "migrations" of the config file.
+    const elsewhere = await p.cli("migrate", "history", "--migrations", "db/migrations");
+    assert.equal(elsewhere.code, 0, elsewhere.err);
+    assert.equal(elsewhere.out, `no migrations in db/migrations (create one with 'athanor migrate new "message"')`);
     const reserved = await p.cli("migrate", "--help");
     assert.match(reserved.out, /merge\s+write a merge migration/);
   } finally {
