@@ -8,7 +8,7 @@ export type { Operation, OperationKind, OperationOf, TableRef, ColumnChange, Lin
 export { types } from "../core/types/sql-type.js";
 export { schemaModelOf } from "./schema/schema-model-of.js";
 export { applyToModel, applyAllToModel, OperationModelError, type OperationModelProblem } from "./operations/apply-to-model.js";
-export { planSteps, type PlanOptions } from "./apply/plan.js";
+export { planSteps, PlanError, type PlanOptions } from "./apply/plan.js";
 export { renderOperation, executeSql } from "./apply/render.js";
 export { runSteps, MigrationStepError, ForeignKeyCheckError, type RunHooks } from "./apply/run-steps.js";
 export { describeOperation } from "./apply/sqlite-rebuild.js";

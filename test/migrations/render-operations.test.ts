@@ -33,7 +33,7 @@ const expected: readonly (readonly [Planned, Planned, Planned])[] = [
   // 2: renameTable
   [
     [{"statements":["ALTER TABLE \"books\" RENAME TO \"volumes\""],"transactional":true}],
-    [{"statements":["ALTER TABLE \"books\" RENAME TO \"volumes\""],"transactional":true}],
+    [{"statements":["ALTER TABLE \"books\" RENAME TO \"volumes\"","ALTER INDEX IF EXISTS \"books_pkey\" RENAME TO \"volumes_pkey\""],"transactional":true}],
     [{"statements":["ALTER TABLE `books` RENAME TO `volumes`"],"transactional":false}],
   ],
   // 3: addColumn

@@ -121,6 +121,20 @@ describe("SQLite table rebuild keeps data", () => {
     }
   });
 
+  test("a rebuild is refused inside an open transaction, where SQLite would ignore the pragma", async () => {
+    const conn = await freshDatabase();
+    try {
+      const steps = planSteps(alter, { dialect, schema: applyAllToModel(emptySchema, create) });
+      await conn.transaction(async () => {
+        await assert.rejects(runSteps(conn, steps), /outside any transaction/);
+      });
+      assert.deepEqual(await rows(conn, "SELECT count(*) AS n FROM cascade_children"), [{ n: 2 }]);
+    } finally {
+      await conn.close();
+      await engine.dispose();
+    }
+  });
+
   test("rows left without a parent fail PRAGMA foreign_key_check: rolled back, foreign keys on again", async () => {
     const conn = await freshDatabase();
     try {

@@ -5,7 +5,7 @@
  * constraint changes) throws `CompileError`: the migrations planner rebuilds the table instead.
  */
 import { CompileError } from "../errors.js";
-import type { CheckModel, ColumnModel, ForeignKeyModel, IndexModel, PrimaryKeyModel, TypeModel, UniqueModel } from "../schema/schema-model.js";
+import type { CheckModel, ColumnModel, ForeignKeyModel, IndexModel, PrimaryKeyModel, TableModel, TypeModel, UniqueModel } from "../schema/schema-model.js";
 import { ModelDdlCompiler, type TableName } from "./model-ddl-compiler.js";
 
 /** What `alterColumn` changes; only the fields present change. `serverDefault: null` drops the default. */
@@ -29,8 +29,11 @@ export interface ConstraintDdlOptions {
 
 /** Renders ALTER TABLE and index statements from models; see the file comment. */
 export class AlterDdlCompiler extends ModelDdlCompiler {
-  /** `ALTER TABLE ... RENAME TO ...` (the new name stays in the table's schema). */
-  renameTable(table: TableName, to: string): string[] {
+  /**
+   * `ALTER TABLE ... RENAME TO ...` (the new name stays in the table's schema). `model`, the table
+   * before, lets a dialect rename what the database named after the table (PostgreSQL's `_pkey`).
+   */
+  renameTable(table: TableName, to: string, _model?: TableModel): string[] {
     return [`ALTER TABLE ${this.tableName(table)} RENAME TO ${this.q(this.given(to, "table"))}`];
   }
 

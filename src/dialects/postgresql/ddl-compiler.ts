@@ -6,8 +6,8 @@ import type { ConstraintDdlOptions } from "../../core/compiler/alter-ddl-compile
 import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import type { TableName } from "../../core/compiler/model-ddl-compiler.js";
 import type { Column } from "../../core/schema/column.js";
-import type { ColumnModel, PrimaryKeyModel, TypeModel } from "../../core/schema/schema-model.js";
-import { postgresDatabaseName, postgresDefault, postgresTypeModel } from "./normalize.js";
+import type { ColumnModel, PrimaryKeyModel, TableModel, TypeModel } from "../../core/schema/schema-model.js";
+import { postgresConstraintName, postgresDatabaseName, postgresDefault, postgresTypeModel } from "./normalize.js";
 
 /** Type kinds whose values convert to each other implicitly (assignment casts): no USING needed between them. */
 const TEXTUAL = new Set(["string", "text", "enum"]);
@@ -30,6 +30,24 @@ export class PostgresDdlCompiler extends DdlCompiler {
     const to = after.type.kind;
     const implicit = (TEXTUAL.has(from) && TEXTUAL.has(to)) || (NUMERIC.has(from) && NUMERIC.has(to)) || (from === to && from !== "raw");
     return implicit ? type : `${type} USING ${this.q(after.name)}::${type}`;
+  }
+
+  /**
+   * PostgreSQL keeps the names it gave unnamed keys (`books_pkey`) when the table is renamed:
+   * they are renamed along (through their indexes, `IF EXISTS` in case the database chose another),
+   * so that the table compares equal to a model of the new name.
+   */
+  override renameTable(table: TableName, to: string, model?: TableModel): string[] {
+    const statements = super.renameTable(table, to);
+    const renameIndex = (from: string, into: string) =>
+      `ALTER INDEX IF EXISTS ${this.tableName({ schema: table.schema, name: from })} RENAME TO ${this.q(into)}`;
+    if (model?.primaryKey && model.primaryKey.name === undefined) {
+      statements.push(renameIndex(postgresConstraintName("pk", table.name, []), postgresConstraintName("pk", to, [])));
+    }
+    for (const u of model?.uniques ?? []) {
+      if (u.name === undefined) statements.push(renameIndex(postgresConstraintName("uq", table.name, u.columns), postgresConstraintName("uq", to, u.columns)));
+    }
+    return statements;
   }
 
   protected override notValid(options: ConstraintDdlOptions): string {

@@ -7,6 +7,7 @@
  * table share one rebuild.
  */
 import type { Dialect } from "../../core/compiler/dialect.js";
+import { AthanorError } from "../../core/errors.js";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import { tableKey } from "../../core/schema/schema-model.js";
 import { applyToModel } from "../operations/apply-to-model.js";
@@ -30,6 +31,9 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
   const ddl = options.dialect.createDdlCompiler();
   const steps: Step[] = [];
   let schema = options.schema;
+  // Non-transactional steps run after the transaction: the ops as they will run, to check that order.
+  const inTransaction: Operation[] = [];
+  const afterTransaction: Operation[] = [];
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     const before = schema;
@@ -55,7 +59,9 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
     }
     const guard = appliedGuard(op);
     steps.push({ description, statements, transactional, ...(guard ? { isApplied: guard } : {}) });
+    (transactional ? inTransaction : afterTransaction).push(op);
   }
+  if (dialect !== "mysql" && afterTransaction.length) checkDeferred(options.schema, inTransaction, afterTransaction);
   return steps;
 }
 
@@ -78,6 +84,31 @@ function mysqlSteps(op: Operation, statements: readonly string[], description: s
     transactional: false,
     ...(guard && statements.length === 1 ? { isApplied: guard } : {}),
   }));
+}
+
+/**
+ * The non-transactional steps run after the transaction, out of their place: each must still
+ * apply to the schema the transaction leaves (not on a table a later operation renamed or dropped).
+ */
+function checkDeferred(start: SchemaModel, inTransaction: readonly Operation[], deferred: readonly Operation[]): void {
+  let schema = inTransaction.reduce(applyToModel, start);
+  for (const op of deferred) {
+    if (op.op === "execute") continue; // SQL text: nothing to check it against
+    try {
+      schema = applyToModel(schema, op);
+    } catch (error) {
+      throw new PlanError(
+        `"${describeOperation(op)}" cannot run inside a transaction, so it runs after the migration's transaction, ` +
+          `but a later operation of the migration changes what it needs (${(error as Error).message}). ` +
+          `Move it to the end of the migration, or into a migration of its own.`,
+      );
+    }
+  }
+}
+
+/** A migration's operations cannot be planned as written (see the message). */
+export class PlanError extends AthanorError {
+  override name = "PlanError";
 }
 
 function sameTable(a: { readonly schema?: string; readonly name: string } | undefined, b: { readonly schema?: string; readonly name: string }): boolean {

@@ -19,7 +19,7 @@ export function renderOperation(op: Operation, ddl: DdlCompiler, dialect: Dialec
     case "dropTable":
       return [ddl.dropTable(op.table)];
     case "renameTable":
-      return ddl.renameTable({ schema: op.schema, name: op.from }, op.to);
+      return ddl.renameTable({ schema: op.schema, name: op.from }, op.to, findTable(before, { ...(op.schema ? { schema: op.schema } : {}), name: op.from }));
     case "addColumn": {
       const { renamedFrom: _hint, ...column } = op.column;
       return ddl.addColumn(op.table, column);
@@ -69,6 +69,10 @@ export function executeSql(op: Extract<Operation, { op: "execute" }>, dialect: D
     throw new CompileError(`An execute() step has no SQL for ${dialect} (it has: ${given}); add a '${dialect}' entry to run this migration there.`);
   }
   return sql;
+}
+
+function findTable(schema: SchemaModel, ref: { readonly schema?: string; readonly name: string }) {
+  return schema.tables.find((t) => tableKey(t) === tableKey(ref));
 }
 
 /** The column an `alterColumn` changes, as it is in `schema` (or as the operation recorded it, if the table is unknown). */

@@ -7,7 +7,7 @@
  * each step on its own (their DDL commits by itself), skipped when its guard finds it applied,
  * and a failure says how many steps were applied.
  */
-import { AthanorError } from "../../core/errors.js";
+import { AthanorError, InvalidRequestError } from "../../core/errors.js";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import type { Connection } from "../../engine/connection.js";
 import { dropObjectsOf, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
@@ -73,6 +73,14 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
     return connection.run(sql);
   };
   const fkOff = sqlite && inTransaction.some(([s]) => s.foreignKeysOff);
+  if (fkOff && connection.inTransaction) {
+    // Inside a transaction SQLite ignores PRAGMA foreign_keys: the rebuild would cascade into child tables.
+    throw new InvalidRequestError(
+      "runSteps() was called inside a transaction, but this migration rebuilds a SQLite table, which needs foreign keys " +
+        "switched off outside any transaction (else dropping the old table deletes or nulls the rows of its child tables). " +
+        "Call it on a connection with no transaction open; record the migration in hooks.beforeCommit.",
+    );
+  }
   const wasOn = fkOff && Number(Object.values((await connection.run("PRAGMA foreign_keys")).rows[0] ?? {})[0]) === 1;
   if (wasOn) await run("PRAGMA foreign_keys = OFF");
   let done = 0;

@@ -5,6 +5,7 @@
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import type { TableRef } from "../operations/operation.js";
 
+/** One step of a planned migration (see the file comment); `planSteps` makes them, `runSteps` runs them. */
 export interface Step {
   /** What the step does, for progress output (`add column books.isbn`). */
   readonly description: string;
