@@ -6,8 +6,8 @@
  * generated down brings back exactly the v1 schema, rows included.
  */
 import assert from "node:assert/strict";
-import { before, test } from "node:test";
-import { check, date, index, integer, MetaData, sql, string, table, text, unique } from "../../src/index.js";
+import { after, before, test } from "node:test";
+import { check, date, index, integer, MetaData, sql, string, table, text, unique, type Engine } from "../../src/index.js";
 import type { SchemaModel } from "../../src/core/schema/schema-model.js";
 import {
   canonicalSchema,
@@ -19,6 +19,7 @@ import {
   withRenameHints,
   type Operation,
 } from "../../src/migrations/index.js";
+import { engineFor } from "../support/databases.js";
 import { forEachDatabase } from "../support/dialects.js";
 
 function v1(): MetaData {
@@ -69,10 +70,24 @@ forEachDatabase("differ on a real database", (ctx) => {
   const ours = (schema: SchemaModel): SchemaModel => ({ ...schema, tables: schema.tables.filter((t) => t.name.startsWith("dd_")) });
   const same = (a: SchemaModel, b: SchemaModel) => assert.deepEqual(canonicalSchema(ours(a), dialect), canonicalSchema(ours(b), dialect));
 
-  before(async () => {
+  const dropOurs = async (engine: Engine) => {
     for (const name of ["dd_reviews", "dd_books", "dd_writers", "dd_authors"]) {
-      await ctx.engine.withConnection((conn) => conn.run(`DROP TABLE IF EXISTS ${name}`));
+      await engine.withConnection((conn) => conn.run(`DROP TABLE IF EXISTS ${name}`));
     }
+  };
+  // Other suites reflect the same database: leave nothing behind (the suite's engine is closed by then).
+  after(async () => {
+    if (db.name === "sqlite") return;
+    const engine = engineFor(db, { pool: { max: 1 } });
+    try {
+      await dropOurs(engine);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  before(async () => {
+    await dropOurs(ctx.engine);
     await v1().createAll(ctx.engine);
     await ctx.engine.withConnection(async (conn) => {
       await conn.run("INSERT INTO dd_authors (id, name) VALUES (1, 'Ann'), (2, 'Bob')");
