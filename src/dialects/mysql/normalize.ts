@@ -4,13 +4,14 @@
  * boolean, `current_timestamp()` is `CURRENT_TIMESTAMP`, booleans are `1`/`0`.
  */
 import type { TypeModel } from "../../core/schema/schema-model.js";
-import { compactType, numericModel, stringLiterals, typeArgs } from "../shared/type-text.js";
+import { compactType, isPlainType, numericModel, stringLiterals, typeArgs } from "../shared/type-text.js";
 
 /** A MySQL column type as a `TypeModel`: athanor's kinds for the types it emits, else raw. */
 export function mysqlTypeModel(columnType: string): TypeModel {
   const enumList = /^\s*enum\s*\((.*)\)\s*$/is.exec(columnType);
   if (enumList) return { kind: "enum", values: stringLiterals(enumList[1]!, true) };
   const text = compactType(columnType);
+  if (!isPlainType(text)) return { kind: "raw", sql: columnType };
   const args = typeArgs(text);
   const base = text.replace(/\(.*$/, "");
   switch (base) {
