@@ -7,3 +7,4 @@ export { runSteps, MigrationStepError, ForeignKeyCheckError, type RunHooks } fro
 export { describeOperation } from "./apply/sqlite-rebuild.js";
 export type { Step } from "./apply/step.js";
 export { canonicalCheckSql, canonicalType, canonicalTable, canonicalSchema, sameType, sameSchema } from "./schema/canonical.js";
+export { MIGRATIONS_TABLE } from "../engine/inspector.js";
