@@ -41,3 +41,4 @@ export { withRenameHints } from "./diff/rename-hints.js";
 export { migrationSource, type MigrationSourceOptions } from "./codegen/migration-source.js";
 export { migrationId } from "./codegen/migration-id.js";
 export { generateMigration, type GenerateOptions, type GeneratedMigration } from "./codegen/generate.js";
+export { MIGRATIONS_TABLE } from "../engine/inspector.js";

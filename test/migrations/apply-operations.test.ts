@@ -55,8 +55,8 @@ forEachDatabase("migration operations on a database", (ctx) => {
   // SQLite: a file, so that reflection (its own connection) sees what the migration did.
   const engine = () => (ctx.db.name === "sqlite" ? sqliteEngine : ctx.engine);
   let sqliteEngine: ReturnType<typeof engineFor>;
-  const drop = async () => {
-    await engine().withConnection(async (conn) => {
+  const drop = async (on = engine()) => {
+    await on.withConnection(async (conn) => {
       for (const t of ["mr_reviews", "mr_volumes", "mr_books", "mr_authors", "mr_failing"]) await conn.run(`DROP TABLE IF EXISTS ${t}`);
     });
   };
@@ -66,7 +66,10 @@ forEachDatabase("migration operations on a database", (ctx) => {
     await drop();
   });
   after(async () => {
-    await drop();
+    // The suite's engine may be disposed already (its after hook runs first): one of our own.
+    const own = ctx.db.name === "sqlite" ? sqliteEngine : engineFor(ctx.db, { pool: { max: 1 } });
+    await drop(own);
+    if (own !== sqliteEngine) await own.dispose();
     await sqliteEngine.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
