@@ -13,9 +13,9 @@ import { CliError } from "./errors.js";
 import { loadModels } from "./load-models.js";
 
 /** The models' schema for `dialect`; throws `CliError` when no models are configured. */
-export async function modelsSchema(config: CliConfig, dialect: Dialect): Promise<SchemaModel> {
+export async function modelsSchema(config: CliConfig, dialect: Dialect, command = "migrate new"): Promise<SchemaModel> {
   if (config.models === undefined) {
-    throw new CliError(`migrate new needs the models: set "models" in athanor.config.json, ATHANOR_MODELS or --models (or pass --empty for a hand-written migration)`);
+    throw new CliError(`${command} needs the models: set "models" in athanor.config.json, ATHANOR_MODELS or --models${command === "migrate new" ? " (or pass --empty for a hand-written migration)" : ""}`);
   }
   const { registries } = await loadModels(config.models);
   const schemas = registries.map((r) => withRenameHints(schemaModelOf(r.metadata, dialect), r.metadata));
