@@ -39,10 +39,19 @@ module.exports = {
       to: { path: "^src/(tools|migrations|dialects)/" },
     },
     {
+      name: "migrations-not-on-orm-or-tools",
+      comment:
+        "Migrations work on tables and schemas (core, engine, dialects): they never need the ORM, " +
+        "and the CLI builds on them, not the other way round.",
+      severity: "error",
+      from: { path: "^src/migrations/" },
+      to: { path: "^src/(orm|tools)/" },
+    },
+    {
       name: "no-layer-imports-the-barrel",
       comment: "src/index.ts is the public surface for users; inside src/ import the module itself.",
       severity: "error",
-      from: { path: "^src/(core|engine|dialects|orm)/" },
+      from: { path: "^src/(core|engine|dialects|orm|migrations)/" },
       to: { path: "^src/index[.]ts$" },
     },
     {
