@@ -1,0 +1,4 @@
+/** `athanor/migrations`: migrations built on Core and the engine's inspector. */
+export { schemaModelOf } from "./schema/schema-model-of.js";
+export { canonicalCheckSql, canonicalType, canonicalTable, canonicalSchema, sameType, sameSchema } from "./schema/canonical.js";
+export { MIGRATIONS_TABLE } from "../engine/inspector.js";
