@@ -1,0 +1,11 @@
+/**
+ * `athanor/migrations`: the migrations API. A plain list of exports (one line per module) so that
+ * the helpers' branches merge without conflicts.
+ */
+export { defineMigration, type MigrationDefinition } from "./migration.js";
+export type { ColumnChange, LintSuppression, Operation, OperationKind, OperationOf, TableRef } from "./operations/operation.js";
+export { lintOperations, type LintOptions } from "./lint/lint.js";
+export { LINT_RULES, isRuleId, type Finding, type LintRule, type RuleId, type Severity } from "./lint/rules.js";
+export { makeOnlineSafe, splitOnlinePhases, notNullCheckName, type OnlineSafeOptions } from "./lint/online-safe.js";
+export { lockTimeoutPreamble, parseLockTimeout, type LockTimeoutOptions } from "./lint/lock-timeout.js";
+export type { LintDialect } from "./lint/dialect-of.js";
