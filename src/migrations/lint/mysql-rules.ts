@@ -10,11 +10,12 @@
  *   length prefix (see `varcharInstant`), ENUM values appended, DROP FOREIGN KEY / CONSTRAINT.
  * - NOCOPY (no rebuild, LOCK=NONE): ADD / DROP INDEX, ADD UNIQUE, DROP COLUMN of an indexed column.
  * - INPLACE with a rebuild (LOCK=NONE): NULL ↔ NOT NULL, ADD PRIMARY KEY.
- * - COPY (writes blocked, LOCK=SHARED): any other type change (INT→BIGINT, VARCHAR→TEXT, DECIMAL
+ * - COPY (writes blocked, LOCK=SHARED): DROP COLUMN of the primary key column, any other type change (INT→BIGINT, VARCHAR→TEXT, DECIMAL
  *   precision, shrinking), ADD FOREIGN KEY with foreign_key_checks=1 ("Adding foreign keys needs
  *   foreign_key_checks=OFF"), ADD CHECK (also with check_constraint_checks=0), DROP PRIMARY KEY
  *   alone, ADD COLUMN with DEFAULT (UUID()) / (UUID_SHORT()) / (SYSDATE()) / (NEXTVAL(seq)).
  * - INPLACE but LOCK=SHARED: ADD COLUMN ... AUTO_INCREMENT.
+ * - ADD FOREIGN KEY with foreign_key_checks=0: NOCOPY (it adds the index), INSTANT when indexed.
  * MySQL 8 differs in places (e.g. instant ADD COLUMN only at the end before 8.0.29).
  */
 import type { TypeModel } from "../../core/schema/schema-model.js";
@@ -51,7 +52,12 @@ export function mysqlRules(op: Operation, context: LintContext): FindingDraft[] 
     case "dropColumn": {
       const primaryKey = context.table(op.table)?.primaryKey?.columns ?? [];
       if (!primaryKey.includes(op.column.name)) return [];
-      return [rebuild(`DROP COLUMN ${table}.${op.column.name} changes the primary key: ${table} is rebuilt (ALGORITHM=INPLACE)`)];
+      return [
+        notOnline(
+          `DROP COLUMN ${table}.${op.column.name} drops the primary key: ${table} is copied (ALGORITHM=COPY, writes blocked)`,
+          "give the table its new primary key first (ADD PRIMARY KEY with the DROP in one ALTER is INPLACE), then drop the column",
+        ),
+      ];
     }
     case "alterColumn":
       return alterColumn(op, table);
@@ -59,7 +65,7 @@ export function mysqlRules(op: Operation, context: LintContext): FindingDraft[] 
       return [
         notOnline(
           `ADD FOREIGN KEY ${op.foreignKey.name} on ${table} with foreign_key_checks=1 copies ${table} (ALGORITHM=COPY, writes blocked)`,
-          `check for orphans first (SELECT ... FROM ${table} LEFT JOIN ${op.foreignKey.referredTable} ... WHERE the parent is missing), then add it with SET foreign_key_checks=0 (ALGORITHM=INSTANT; existing rows are not checked)`,
+          `check for orphans first (SELECT ... FROM ${table} LEFT JOIN ${op.foreignKey.referredTable} ... WHERE the parent is missing), then add it with SET foreign_key_checks=0 (NOCOPY, or INSTANT when its columns are indexed; existing rows are not checked)`,
         ),
       ];
     case "addCheck":

@@ -108,11 +108,12 @@ export interface DefaultVolatility {
 export function pgDefaultVolatility(sql: string): DefaultVolatility {
   const volatile: string[] = [];
   const unknown: string[] = [];
-  // Drop string literals, then find `name(` that is not a type name after `::` or `AS`.
-  const code = sql.replace(/'(?:[^']|'')*'/g, "''");
-  for (const match of code.matchAll(/(::\s*|\bAS\s+)?((?:[A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*)\s*\(/gi)) {
-    if (match[1]) continue;
-    const name = match[2]!.toLowerCase().replace(/^(pg_catalog|public)\./, "");
+  // Drop string literals and type names (after `::` or CAST's `AS`), then find the `name(` calls.
+  const code = sql
+    .replace(/'(?:[^']|'')*'/g, "''")
+    .replace(/(::|\bAS\b)\s*[A-Za-z_][A-Za-z0-9_]*(?:\s+[A-Za-z_][A-Za-z0-9_]*)*\s*(?:\([^)]*\))?/gi, " ");
+  for (const match of code.matchAll(/((?:[A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) {
+    const name = match[1]!.toLowerCase().replace(/^(pg_catalog|public)\./, "");
     if (PG_VOLATILE_FUNCTIONS.includes(name)) volatile.push(name);
     else if (!PG_NON_VOLATILE_FUNCTIONS.includes(name)) unknown.push(name);
   }
