@@ -552,3 +552,30 @@ describe("MariaDB: the algorithm each ALTER really gets", { skip: mysqlDb.skip }
     }
   });
 });
+
+describe("SQLite: what sqlite-rebuild calls a rebuild is what ALTER TABLE refuses", () => {
+  const sqliteDb = databases.find((d) => d.name === "sqlite")!;
+  const cases: [string, Operation][] = [
+    ["ADD COLUMN n INTEGER NOT NULL", op.addColumn(books, col("n", t.int, { nullable: false }))],
+    ["ADD COLUMN at TEXT DEFAULT CURRENT_TIMESTAMP", op.addColumn(books, col("at", t.text, { serverDefault: "CURRENT_TIMESTAMP" }))],
+    ["ADD COLUMN n INTEGER NOT NULL DEFAULT 0", op.addColumn(books, col("n", t.int, { nullable: false, serverDefault: "0" }))],
+    ["ADD COLUMN note TEXT", op.addColumn(books, col("note", t.text))],
+    ["DROP COLUMN isbn", op.dropColumn(books, col("isbn", t.string(13)))],
+    ["DROP COLUMN price", op.dropColumn(books, col("price", t.numeric(10, 2)))],
+  ];
+
+  test("each ALTER runs natively exactly when the lint reports no rebuild", () =>
+    withConnection(sqliteDb, async (conn) => {
+      for (const [clause, operation] of cases) {
+        await conn.run("DROP TABLE IF EXISTS books");
+        await conn.run("CREATE TABLE books (id INTEGER PRIMARY KEY, title VARCHAR(100), author_id INTEGER, price NUMERIC(10, 2), isbn VARCHAR(13))");
+        await conn.run("CREATE INDEX ix_books_isbn ON books (isbn)");
+        await conn.run("INSERT INTO books (title, isbn) VALUES ('t', 'i')");
+        const native = await conn.run(`ALTER TABLE books ${clause}`).then(
+          () => true,
+          () => false,
+        );
+        assert.equal(rules([operation], "sqlite").length === 0, native, clause);
+      }
+    }));
+});
