@@ -21,7 +21,7 @@ import type { Connection } from "../../src/index.js";
 import { dbType, formatDbType } from "../../src/migrations/lint/db-type.js";
 import { PG_NON_VOLATILE_FUNCTIONS, PG_VOLATILE_FUNCTIONS } from "../../src/migrations/lint/pg-analysis.js";
 import { engineFor, testDatabases, type TestDatabase } from "../support/databases.js";
-import { books, col, newTable, op, reviews, schema, t } from "./lint-fixtures.js";
+import { authors, books, col, newTable, op, reviews, schema, t } from "./lint-fixtures.js";
 import { pgSql } from "./lint-sql.js";
 
 function rules(ops: Operation[], dialect: DialectName, withSchema: SchemaModel | undefined = schema): string[] {
@@ -238,6 +238,21 @@ describe("makeOnlineSafe", () => {
       makeOnlineSafe(ops, "postgresql").map((o) => o.op),
       ["addCheck", "validateConstraint", "alterColumn", "dropCheck", "dropColumn"],
     );
+  });
+
+  test("an index the transaction still needs, or whose column it drops, is not made concurrent", () => {
+    const unique: Operation = { op: "createIndex", table: authors, index: { name: "ux_authors_name", columns: ["name"], unique: true } };
+    const fk: Operation = {
+      op: "addForeignKey",
+      table: books,
+      foreignKey: { name: "fk_books_title_authors", columns: ["title"], referredTable: "authors", referredColumns: ["name"] },
+    };
+    assert.deepEqual(
+      makeOnlineSafe([unique, fk], "postgresql").map((o) => o.op + ("concurrently" in o && o.concurrently ? "!" : "")),
+      ["createIndex", "addForeignKey", "validateConstraint"],
+    );
+    const dropped = makeOnlineSafe([op.dropIndex(books, "ix_books_isbn", ["isbn"]), op.dropColumn(books, col("isbn", t.string(13)))], "postgresql");
+    assert.deepEqual(dropped.map((o) => "concurrently" in o && o.concurrently), [false, false]);
   });
 
   test("splitOnlinePhases: concurrent index operations and everything from the first VALIDATE run after commit", () => {

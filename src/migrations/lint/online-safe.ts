@@ -35,14 +35,17 @@ export function makeOnlineSafe(ops: readonly Operation[], dialect: LintDialect, 
   const tail: Operation[] = [];
   ops.forEach((op, index) => {
     const existing = "table" in op && op.op !== "createTable" && op.op !== "dropTable" && context.isExisting(op.table);
-    // What comes at the end, unless the table is dropped later on (then right after the operation).
+    // What comes at the end, unless a later operation drops or renames what it needs (then right after the operation).
     const later: Operation[] = [];
     let result: Operation[] = [op];
     if (existing) {
       switch (op.op) {
         case "createIndex":
         case "dropIndex":
-          if (!op.concurrently && !allows(op, "pg-index-not-concurrent")) result = [{ ...op, concurrently: true }];
+          // Run after commit, the index must not be needed (or dropped) by what the transaction does next.
+          if (!op.concurrently && !allows(op, "pg-index-not-concurrent") && !touchedLater(ops, index, op) && !referencedLater(ops, index, op)) {
+            result = [{ ...op, concurrently: true }];
+          }
           break;
         case "addForeignKey":
           if (!allows(op, "pg-fk-not-valid")) {
@@ -66,7 +69,7 @@ export function makeOnlineSafe(ops: readonly Operation[], dialect: LintDialect, 
       }
     }
     head.push(...result);
-    (droppedLater(ops, index, op) ? head : tail).push(...later);
+    (touchedLater(ops, index, op) ? head : tail).push(...later);
     for (const applied of result) context.apply(applied, index);
   });
   return [...head, ...tail];
@@ -132,15 +135,47 @@ function validatedLater(ops: readonly Operation[], index: number, table: TableRe
   return ops.slice(index + 1).some((o) => o.op === "validateConstraint" && o.name === name && tableKey(o.table) === tableKey(table));
 }
 
-/** Whether a later operation drops or renames the operation's table or column (its deferred steps could not run at the end). */
-function droppedLater(ops: readonly Operation[], index: number, op: Operation): boolean {
+/** The columns an operation's deferred part names (undefined: the table alone). */
+function columnsOf(op: Operation): readonly string[] | undefined {
+  switch (op.op) {
+    case "createIndex":
+    case "dropIndex":
+      return op.index.columns;
+    case "addForeignKey":
+      return op.foreignKey.columns;
+    case "alterColumn":
+      return [op.column];
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Whether a later operation drops or renames the operation's table, or one of its columns: its
+ * deferred part could no longer run after the commit (the object would be gone, or renamed).
+ */
+function touchedLater(ops: readonly Operation[], index: number, op: Operation): boolean {
   if (!("table" in op)) return false;
   const key = tableKey(op.table);
+  const columns = columnsOf(op) ?? [];
   return ops.slice(index + 1).some((o) => {
     if (o.op === "dropTable") return tableKey(o.table) === key;
     if (o.op === "renameTable") return tableKey({ schema: o.schema, name: o.from }) === key;
-    if (o.op === "dropColumn" && op.op === "alterColumn") return tableKey(o.table) === key && o.column.name === op.column;
-    if (o.op === "renameColumn" && op.op === "alterColumn") return tableKey(o.table) === key && o.from === op.column;
+    if (o.op === "dropColumn") return tableKey(o.table) === key && columns.includes(o.column.name);
+    if (o.op === "renameColumn") return tableKey(o.table) === key && columns.includes(o.from);
     return false;
   });
+}
+
+/** Whether a later foreign key refers to the columns of this unique index (it needs the index at once). */
+function referencedLater(ops: readonly Operation[], index: number, op: OperationOf<"createIndex"> | OperationOf<"dropIndex">): boolean {
+  if (op.op !== "createIndex" || !op.index.unique) return false;
+  const key = tableKey(op.table);
+  const columns = [...op.index.columns].sort().join(",");
+  return ops.slice(index + 1).some(
+    (o) =>
+      o.op === "addForeignKey" &&
+      tableKey({ schema: o.foreignKey.referredSchema, name: o.foreignKey.referredTable }) === key &&
+      [...o.foreignKey.referredColumns].sort().join(",") === columns,
+  );
 }
