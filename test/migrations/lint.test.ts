@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import pg from "pg";
 import {
   lintOperations,
   lockTimeoutPreamble,
@@ -421,6 +422,27 @@ describe("PostgreSQL: the facts the rules rest on, and the online-safe forms", {
         /cannot run inside a transaction block/,
       );
     }));
+
+  test("SET NOT NULL after a validated CHECK (col IS NOT NULL) skips the scan (the server says so at DEBUG1)", async () => {
+    await withConnection(pgDb, pgSetup);
+    const client = new pg.Client({ connectionString: pgDb.url });
+    const notices: string[] = [];
+    client.on("notice", (notice) => notices.push(notice.message ?? ""));
+    await client.connect();
+    try {
+      for (const o of makeOnlineSafe([op.setNotNull(books, "title", t.string(100))], "postgresql")) {
+        if (o.op === "alterColumn") await client.query("SET client_min_messages = debug1");
+        await client.query(pgSql(o));
+        await client.query("SET client_min_messages = notice");
+      }
+      assert.ok(
+        notices.some((m) => /existing constraints on column "books\.title" are sufficient to prove that it does not contain nulls/.test(m)),
+        notices.join("\n"),
+      );
+    } finally {
+      await client.end();
+    }
+  });
 
   test("the locks: ADD CHECK blocks writers (lock_timeout ends the wait), NOT VALID's VALIDATE does not", () => {
     const engine = engineFor(pgDb, { pool: { max: 2 } });
