@@ -1,4 +1,14 @@
-/** `athanor/migrations`: migrations built on Core and the engine's inspector. */
+/**
+ * `athanor/migrations`: the migrations API (what migration files import, and what the CLI is built
+ * on). A plain list of exports, one line per module.
+ */
+export { defineMigration, type MigrationDefinition } from "./migration.js";
+export type { ColumnChange, LintSuppression, Operation, OperationKind, OperationOf, TableRef } from "./operations/operation.js";
 export { schemaModelOf } from "./schema/schema-model-of.js";
 export { canonicalCheckSql, canonicalType, canonicalTable, canonicalSchema, sameType, sameSchema } from "./schema/canonical.js";
 export { MIGRATIONS_TABLE } from "../engine/inspector.js";
+export { lintOperations, type LintOptions } from "./lint/lint.js";
+export { LINT_RULES, isRuleId, type Finding, type LintRule, type RuleId, type Severity } from "./lint/rules.js";
+export { makeOnlineSafe, splitOnlinePhases, notNullCheckName, type OnlineSafeOptions } from "./lint/online-safe.js";
+export { lockTimeoutPreamble, parseLockTimeout, type LockTimeoutOptions } from "./lint/lock-timeout.js";
+export type { LintDialect } from "./lint/dialect-of.js";
