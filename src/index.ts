@@ -56,7 +56,7 @@ export { Connection, type BeginOptions, type StreamOptions } from "./engine/conn
 export { Transaction } from "./engine/transaction.js";
 export { Result } from "./engine/result.js";
 export { Inspector } from "./engine/inspector.js";
-export type { IsolationLevel, ConstraintNames, PoolOptions } from "./engine/driver.js";
+export type { IsolationLevel, ConstraintNames, PoolOptions, ReflectOptions } from "./engine/driver.js";
 
 // Errors
 export * from "./core/errors.js";

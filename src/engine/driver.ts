@@ -4,6 +4,7 @@
  */
 import type { Dialect } from "../core/compiler/dialect.js";
 import type { DBAPIError } from "../core/errors.js";
+import type { SchemaModel } from "../core/schema/schema-model.js";
 
 export interface DriverResult {
   /** Objects keyed by column name, or as the `rowShape` option asks. */
@@ -125,6 +126,17 @@ export interface ConstraintNames {
   readonly indexes: readonly string[];
 }
 
+/** What `Inspector.reflect` reads. */
+export interface ReflectOptions {
+  /**
+   * Schemas to read besides the default one (PostgreSQL schemas, MySQL databases, SQLite
+   * attached databases). Tables of the default schema carry no `schema`, as in a MetaData.
+   */
+  readonly schemas?: readonly string[];
+  /** Table names left out (athanor's own `athanor_migrations` by default). */
+  readonly exclude?: readonly string[];
+}
+
 /** A dialect that can also connect: what `createEngine` needs. */
 export interface EngineDialect extends Dialect {
   /** Opens the driver's pool (loading the driver package on first use). */
@@ -141,4 +153,6 @@ export interface EngineDialect extends Dialect {
   tableNames(conn: DriverConnection, schema: string | undefined): Promise<string[]>;
   describeTable(conn: DriverConnection, name: string, schema: string | undefined): Promise<TableInfo | undefined>;
   constraintNames(conn: DriverConnection, name: string, schema: string | undefined): Promise<ConstraintNames>;
+  /** Reads the schema as plain data, normalised as `DdlCompiler.tableModel` writes it (see `SchemaModel`). */
+  reflect(conn: DriverConnection, options: ReflectOptions): Promise<SchemaModel>;
 }

@@ -1,5 +1,6 @@
 /** Reads the schema the database actually has (tables, columns, constraint names), as opposed to the MetaData. */
-import type { ConstraintNames, TableInfo } from "./driver.js";
+import type { SchemaModel } from "../core/schema/schema-model.js";
+import type { ConstraintNames, ReflectOptions, TableInfo } from "./driver.js";
 import type { Engine } from "./engine.js";
 
 /** What the database holds (tables, columns), from `engine.inspect()`. */
@@ -25,7 +26,20 @@ export class Inspector {
   constraintNames(name: string, schema?: string): Promise<ConstraintNames> {
     return this.engine.withConnection((conn) => conn.dialect.constraintNames(rawOf(conn), name, schema));
   }
+
+  /**
+   * The whole schema as plain data (tables, columns, keys, constraints, indexes, PostgreSQL
+   * enums), normalised per dialect so that it deep-equals the `SchemaModel` of the MetaData that
+   * created it. The migrations' version table `athanor_migrations` is left out unless `exclude` says otherwise.
+   */
+  reflect(options: ReflectOptions = {}): Promise<SchemaModel> {
+    const exclude = options.exclude ?? [MIGRATIONS_TABLE];
+    return this.engine.withConnection((conn) => conn.dialect.reflect(rawOf(conn), { ...options, exclude }));
+  }
 }
+
+/** The version table of `athanor migrate`, which reflection leaves out by default. */
+export const MIGRATIONS_TABLE = "athanor_migrations";
 
 /** Introspection queries go through the connection (logged, errors wrapped), not the driver. */
 function rawOf(conn: import("./connection.js").Connection) {

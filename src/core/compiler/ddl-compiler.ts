@@ -5,10 +5,13 @@
  */
 import type { ExprNode } from "../ast/nodes.js";
 import type { RawSql } from "../expression/sql-tag.js";
+import type { ReferentialAction } from "../schema/column-builder.js";
 import type { Column } from "../schema/column.js";
 import type { ForeignKey, Index } from "../schema/constraints.js";
 import { constraintName, namePartsOf, type ConstraintNameParts } from "../schema/naming-convention.js";
+import type { CheckModel, TableModel, TypeModel } from "../schema/schema-model.js";
 import type { Table } from "../schema/table.js";
+import { buildTableModel } from "./table-model.js";
 import { checkGivenName, fitGeneratedName, type IdentifierLimit } from "./identifier-limit.js";
 import type { SqlCompiler } from "./sql-compiler.js";
 
@@ -139,15 +142,69 @@ export class DdlCompiler {
 
   /** A CHECK that the column type implies, e.g. the allowed values of an enum. */
   protected columnCheck(column: Column): string | undefined {
+    const check = this.enumCheck(column);
+    if (!check) return undefined;
+    return `${check.name === undefined ? "" : `CONSTRAINT ${this.q(check.name)} `}CHECK (${check.sql})`;
+  }
+
+  /** The enum column's implied check as name and condition; undefined for other types (and on MySQL). */
+  protected enumCheck(column: Column): CheckModel | undefined {
     const values = column.type.kind === "enum" ? column.type.values : undefined;
     if (!values) return undefined;
-    const prefix = this.constraintPrefix(
+    const name = this.nameOf(
       column.table,
       namePartsOf("ck", column.table, [column], column.type.enumName),
       `enum check constraint on column '${column.table.name}.${column.name}'`,
     );
-    return `${prefix}CHECK (${this.q(column.name)} IN (${values.map((v) => this.sql.literal(v)).join(", ")}))`;
+    return { ...(name === undefined ? {} : { name }), sql: `${this.q(column.name)} IN (${values.map((v) => this.sql.literal(v)).join(", ")})` };
   }
+
+  /**
+   * The table as plain data, named and typed as this compiler's DDL creates it and as the
+   * database then reports it (see `TableModel`): what migrations compare a reflected table with.
+   */
+  tableModel(table: Table): TableModel {
+    return buildTableModel(table, {
+      name: (t, parts, what) => this.nameOf(t, parts, what),
+      type: (c) => this.modelType(c),
+      serverDefault: (c) => (c.serverDefault === undefined ? undefined : this.modelDefault(c, this.serverDefault(c.serverDefault))),
+      autoincrement: (c) => this.modelAutoincrement(c),
+      enumCheck: (c) => this.enumCheck(c),
+      checkSql: (c) => this.sql.compileDdlExpression(c.condition.node),
+      isDatabaseName: (kind, tableName, name, columns) => this.isDatabaseName(kind, tableName, name, columns),
+      action: (a) => this.modelAction(a),
+      uniqueIndexesAreConstraints: this.uniqueIndexesAreConstraints,
+    });
+  }
+
+  /** The column's type as the database reports it; dialects map their DDL type text back. */
+  protected modelType(column: Column): TypeModel {
+    const { __value: _phantom, ...type } = column.type;
+    return type.kind === "enum" ? { kind: "string", length: Math.max(1, ...type.values!.map((v) => v.length)) } : type;
+  }
+
+  /** The server default as the database reports it, from the DDL text `sql`. */
+  protected modelDefault(_column: Column, sql: string): string | undefined {
+    return sql;
+  }
+
+  /** Whether the database generates the column's value. */
+  protected modelAutoincrement(column: Column): boolean {
+    return column.autoincrement;
+  }
+
+  /** A referential action as the database reports it: undefined for its default, NO ACTION. */
+  protected modelAction(action: ReferentialAction | undefined): ReferentialAction | undefined {
+    return action === "no action" ? undefined : action;
+  }
+
+  /** Whether `name` is what the database calls an unnamed constraint of this kind (models leave it out). */
+  protected isDatabaseName(_kind: "pk" | "uq" | "ck", _tableName: string, _name: string, _columns: readonly string[]): boolean {
+    return false;
+  }
+
+  /** Whether the database reports unique indexes as unique constraints (MySQL). */
+  protected readonly uniqueIndexesAreConstraints: boolean = false;
 
   protected serverDefault(value: RawSql | string | number | boolean): string {
     if (typeof value === "object") return this.sql.compileDdlExpression(value.node as ExprNode);

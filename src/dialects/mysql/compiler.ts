@@ -7,6 +7,9 @@ import { CompileError, UnsupportedCompilationError } from "../../core/errors.js"
 import type { Column } from "../../core/schema/column.js";
 import type { ForeignKey } from "../../core/schema/constraints.js";
 import type { SqlType } from "../../core/types/sql-type.js";
+import type { ReferentialAction } from "../../core/schema/column-builder.js";
+import type { CheckModel, TypeModel } from "../../core/schema/schema-model.js";
+import { mysqlDatabaseName, mysqlDefault, mysqlTypeModel } from "./normalize.js";
 
 export class MySqlCompiler extends SqlCompiler {
   quote(identifier: string): string {
@@ -168,9 +171,29 @@ export class MySqlDdlCompiler extends DdlCompiler {
   }
 
   /** Native ENUM already restricts the values. */
-  protected override columnCheck(): string | undefined {
+  protected override enumCheck(): CheckModel | undefined {
     return undefined;
   }
+
+  protected override modelType(column: Column): TypeModel {
+    return mysqlTypeModel(this.sql.typeName(column.type));
+  }
+
+  protected override modelDefault(column: Column, sql: string): string {
+    return mysqlDefault(sql, this.modelType(column));
+  }
+
+  protected override isDatabaseName(kind: "pk" | "uq" | "ck", table: string, name: string, columns: readonly string[]): boolean {
+    return mysqlDatabaseName(kind, table, name, columns);
+  }
+
+  /** MySQL's RESTRICT is its NO ACTION (both check at once), and MariaDB reports either as RESTRICT. */
+  protected override modelAction(action: ReferentialAction | undefined): ReferentialAction | undefined {
+    return action === "no action" || action === "restrict" ? undefined : action;
+  }
+
+  /** MySQL lists a unique index as a UNIQUE constraint: the model says the same. */
+  protected override readonly uniqueIndexesAreConstraints = true;
 
   override dropForeignKey(fk: ForeignKey): string {
     return `ALTER TABLE ${this.tableName(fk.table)} DROP FOREIGN KEY ${this.q(this.foreignKeyName(fk))}`;

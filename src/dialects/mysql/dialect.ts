@@ -11,6 +11,7 @@ import { importOptionalPackage } from "../../core/optional-package.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
 import { MySqlCompiler, MySqlDdlCompiler } from "./compiler.js";
 import { translateMySqlError, type MySqlServerSettings } from "./errors.js";
+import { reflectMySql } from "./reflect.js";
 import { mysqlBindProcessor, mysqlResultProcessor } from "./values.js";
 
 function capabilitiesFor(serverVersion: string): DialectCapabilities {
@@ -84,5 +85,6 @@ export function mysqlDialect(assumedServerVersion = ""): EngineDialect & { reado
       );
       return constraintNamesOf(constraints, indexes, { primaryKey: "PRIMARY KEY", foreignKey: "FOREIGN KEY", unique: "UNIQUE", check: "CHECK" }, ["PRIMARY"]);
     },
+    reflect: reflectMySql,
   };
 }

@@ -7,6 +7,7 @@ import { importOptionalPackage } from "../../core/optional-package.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
 import { PostgresCompiler, PostgresDdlCompiler } from "./compiler.js";
 import { translatePostgresError } from "./errors.js";
+import { reflectPostgres } from "./reflect.js";
 import { postgresBindProcessor, postgresResultProcessor } from "./values.js";
 
 const capabilities: DialectCapabilities = {
@@ -66,5 +67,6 @@ export function postgresDialect(): EngineDialect {
       );
       return constraintNamesOf(constraints, indexes, { primaryKey: "p", foreignKey: "f", unique: "u", check: "c" });
     },
+    reflect: reflectPostgres,
   };
 }

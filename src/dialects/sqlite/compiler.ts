@@ -8,6 +8,8 @@ import type { Column } from "../../core/schema/column.js";
 import type { ForeignKey } from "../../core/schema/constraints.js";
 import type { Table } from "../../core/schema/table.js";
 import type { SqlType } from "../../core/types/sql-type.js";
+import type { TypeModel } from "../../core/schema/schema-model.js";
+import { sqliteDefault, sqliteTypeModel } from "./normalize.js";
 
 export class SqliteCompiler extends SqlCompiler {
   quote(identifier: string): string {
@@ -91,6 +93,28 @@ export class SqliteDdlCompiler extends DdlCompiler {
 
   override dropForeignKey(fk: ForeignKey): string {
     throw new CompileError(`SQLite cannot drop foreign key ${fk.name} from a table; drop the table instead.`);
+  }
+
+  /** The rowid alias is declared `INTEGER` whatever its type; other types as their declared text reads back. */
+  protected override modelType(column: Column): TypeModel {
+    return this.isRowidAlias(column) ? { kind: "integer" } : sqliteTypeModel(this.sql.typeName(column.type));
+  }
+
+  protected override modelDefault(_column: Column, sql: string): string {
+    return sqliteDefault(sql);
+  }
+
+  /**
+   * Only the rowid alias is generated (SQLite ignores `autoincrement` on any other column); a
+   * lone `INTEGER` key is one even when declared as a table constraint.
+   */
+  protected override modelAutoincrement(column: Column): boolean {
+    const pk = column.table.primaryKey;
+    return this.isRowidAlias(column) || (pk.length === 1 && pk[0] === column && this.sql.typeName(column.type) === "INTEGER");
+  }
+
+  private isRowidAlias(column: Column): boolean {
+    return column.primaryKey && column.autoincrement && this.inlinePrimaryKey(column.table);
   }
 
   override columnSpec(column: Column): string {

@@ -5,6 +5,7 @@ import { importOptionalPackage } from "../../core/optional-package.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
 import { SqliteCompiler, SqliteDdlCompiler } from "./compiler.js";
 import { translateSqliteError } from "./errors.js";
+import { reflectSqlite } from "./reflect.js";
 import { sqliteBindProcessor, sqliteResultProcessor } from "./values.js";
 
 const capabilities: DialectCapabilities = {
@@ -58,6 +59,7 @@ export function sqliteDialect(): EngineDialect {
         indexes: indexes.map((r) => String(r.name)).sort(),
       };
     },
+    reflect: reflectSqlite,
   };
 }
 

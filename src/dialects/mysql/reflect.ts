@@ -1,0 +1,174 @@
+/**
+ * MySQL / MariaDB reflection from `information_schema`: COLUMNS, TABLE_CONSTRAINTS with
+ * KEY_COLUMN_USAGE and REFERENTIAL_CONSTRAINTS, CHECK_CONSTRAINTS and STATISTICS. Tables of the
+ * current database carry no `schema`. MariaDB's JSON is LONGTEXT with a `json_valid` check
+ * named after the column: read back as `json`, without the check.
+ */
+import { sortByName, sortTableModels } from "../../core/compiler/table-model.js";
+import type { ReferentialAction } from "../../core/schema/column-builder.js";
+import type { CheckModel, ColumnModel, IndexModel, SchemaModel, TableModel, UniqueModel } from "../../core/schema/schema-model.js";
+import type { DriverConnection, ReflectOptions } from "../../engine/driver.js";
+import { mysqlDatabaseName, mysqlDefault, mysqlTypeModel } from "./normalize.js";
+
+type Row = Record<string, any>;
+
+/** Reads the current database and those named in `options.schemas`. */
+export async function reflectMySql(conn: DriverConnection, options: ReflectOptions): Promise<SchemaModel> {
+  const exclude = new Set(options.exclude ?? []);
+  const { rows: current } = await conn.execute("SELECT DATABASE() AS name", []);
+  const defaultSchema = String(current[0]!.name);
+  const schemas = [defaultSchema, ...(options.schemas ?? []).filter((s) => s !== defaultSchema)];
+  const inList = schemas.map(() => "?").join(", ");
+  const query = async (sql: string) => (await conn.execute(sql.replace("$SCHEMAS", inList), schemas)).rows.map(lowerKeys);
+
+  const tables = (
+    await query("SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ($SCHEMAS) AND table_type = 'BASE TABLE'")
+  ).filter((t) => !exclude.has(t.table_name));
+  const key = (r: Row) => `${r.table_schema}.${r.table_name}`;
+  const group = (rows: Row[]) => {
+    const map = new Map<string, Row[]>();
+    for (const r of rows) map.set(key(r), [...(map.get(key(r)) ?? []), r]);
+    return (t: Row) => map.get(key(t)) ?? [];
+  };
+  const columnsOf = group(
+    await query(
+      "SELECT table_schema, table_name, column_name, column_type, is_nullable, column_default, extra FROM information_schema.columns " +
+        "WHERE table_schema IN ($SCHEMAS) ORDER BY table_schema, table_name, ordinal_position",
+    ),
+  );
+  const constraintsOf = group(
+    await query(
+      "SELECT tc.table_schema, tc.table_name, tc.constraint_name, tc.constraint_type, k.column_name, k.referenced_table_schema, " +
+        "k.referenced_table_name, k.referenced_column_name, rc.delete_rule, rc.update_rule FROM information_schema.table_constraints tc " +
+        "JOIN information_schema.key_column_usage k ON k.constraint_schema = tc.constraint_schema AND k.table_name = tc.table_name AND k.constraint_name = tc.constraint_name " +
+        "LEFT JOIN information_schema.referential_constraints rc ON rc.constraint_schema = tc.constraint_schema AND rc.table_name = tc.table_name AND rc.constraint_name = tc.constraint_name " +
+        "WHERE tc.table_schema IN ($SCHEMAS) AND tc.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY') ORDER BY k.ordinal_position",
+    ),
+  );
+  const checksOf = group(await checkRows(conn, schemas, inList));
+  const indexesOf = group(
+    await query(
+      "SELECT table_schema, table_name, index_name, non_unique, column_name, seq_in_index FROM information_schema.statistics " +
+        "WHERE table_schema IN ($SCHEMAS) ORDER BY seq_in_index",
+    ),
+  );
+
+  const models: TableModel[] = tables.map((t) => {
+    const name = String(t.table_name);
+    const checkRowsHere = checksOf(t);
+    const jsonColumns = new Set(
+      checkRowsHere.filter((c) => new RegExp(`^json_valid\\(\`${escape(c.constraint_name)}\`\\)$`, "i").test(String(c.check_clause).trim())).map((c) => String(c.constraint_name)),
+    );
+    const columns = columnsOf(t).map((c) => columnModel(c, jsonColumns));
+    const constraints = constraintsOf(t);
+    const byName = (type: string) => {
+      const map = new Map<string, Row[]>();
+      for (const r of constraints.filter((c) => c.constraint_type === type)) map.set(r.constraint_name, [...(map.get(r.constraint_name) ?? []), r]);
+      return [...map.entries()];
+    };
+    const pk = byName("PRIMARY KEY")[0];
+    const uniques: UniqueModel[] = byName("UNIQUE").map(([conname, rows]) => {
+      const cols = rows.map((r) => String(r.column_name));
+      return { ...(mysqlDatabaseName("uq", name, conname, cols) ? {} : { name: conname }), columns: cols };
+    });
+    const fks = byName("FOREIGN KEY");
+    const checks: CheckModel[] = checkRowsHere
+      .filter((c) => !jsonColumns.has(String(c.constraint_name)))
+      .map((c) => ({ ...(mysqlDatabaseName("ck", name, String(c.constraint_name), []) ? {} : { name: String(c.constraint_name) }), sql: String(c.check_clause) }));
+    const behind = new Set(["PRIMARY", ...constraints.map((c) => String(c.constraint_name))]);
+    return {
+      ...(t.table_schema === defaultSchema ? {} : { schema: String(t.table_schema) }),
+      name,
+      columns,
+      ...(pk ? { primaryKey: { columns: pk[1].map((r) => String(r.column_name)) } } : {}),
+      foreignKeys: sortByName(
+        fks.map(([conname, rows]) => {
+          const onDelete = action(rows[0]!.delete_rule);
+          const onUpdate = action(rows[0]!.update_rule);
+          const refSchema = String(rows[0]!.referenced_table_schema);
+          return {
+            name: conname,
+            columns: rows.map((r) => String(r.column_name)),
+            ...(refSchema === defaultSchema ? {} : { referredSchema: refSchema }),
+            referredTable: String(rows[0]!.referenced_table_name),
+            referredColumns: rows.map((r) => String(r.referenced_column_name)),
+            ...(onDelete ? { onDelete } : {}),
+            ...(onUpdate ? { onUpdate } : {}),
+          };
+        }),
+      ),
+      uniques: sortByName(uniques),
+      checks: sortByName(checks),
+      indexes: sortByName(indexModels(indexesOf(t), behind)),
+    };
+  });
+  return { tables: sortTableModels(models), enums: [] };
+}
+
+function columnModel(c: Row, jsonColumns: ReadonlySet<string>): ColumnModel {
+  const name = String(c.column_name);
+  const type = jsonColumns.has(name) && /^longtext$/i.test(String(c.column_type)) ? { kind: "json" as const } : mysqlTypeModel(String(c.column_type));
+  // MariaDB reports an explicit or implied DEFAULT NULL as the text 'NULL'; MySQL as SQL NULL.
+  const raw = c.column_default === null || c.column_default === undefined || c.column_default === "NULL" ? undefined : String(c.column_default);
+  return {
+    name,
+    type,
+    nullable: c.is_nullable === "YES",
+    ...(raw === undefined ? {} : { serverDefault: mysqlDefault(mysqlDefaultText(raw, c), type) }),
+    autoincrement: /auto_increment/i.test(String(c.extra ?? "")),
+  };
+}
+
+/** MySQL 8 reports a string default unquoted (and an expression with DEFAULT_GENERATED); MariaDB quotes it. */
+function mysqlDefaultText(raw: string, c: Row): string {
+  const quotedKind = /char|text|enum|set|date|time|binary|blob/i.test(String(c.column_type));
+  if (/DEFAULT_GENERATED/i.test(String(c.extra ?? ""))) return raw;
+  if (quotedKind && !raw.startsWith("'") && !/^current_timestamp/i.test(raw)) return `'${raw.replace(/'/g, "''")}'`;
+  return raw;
+}
+
+function indexModels(rows: Row[], behind: ReadonlySet<string>): IndexModel[] {
+  const map = new Map<string, Row[]>();
+  for (const r of rows) if (!behind.has(String(r.index_name))) map.set(r.index_name, [...(map.get(r.index_name) ?? []), r]);
+  return [...map.entries()].map(([name, parts]) => ({
+    name,
+    columns: parts.sort((a, b) => Number(a.seq_in_index) - Number(b.seq_in_index)).map((p) => String(p.column_name)),
+    unique: Number(parts[0]!.non_unique) === 0,
+  }));
+}
+
+/** CHECK_CONSTRAINTS has a TABLE_NAME column on MariaDB; on MySQL 8 it is found through TABLE_CONSTRAINTS. */
+async function checkRows(conn: DriverConnection, schemas: readonly string[], inList: string): Promise<Row[]> {
+  try {
+    const { rows } = await conn.execute(
+      `SELECT constraint_schema AS table_schema, table_name, constraint_name, check_clause FROM information_schema.check_constraints WHERE constraint_schema IN (${inList})`,
+      schemas,
+    );
+    return rows.map(lowerKeys);
+  } catch {
+    const { rows } = await conn.execute(
+      "SELECT tc.table_schema, tc.table_name, tc.constraint_name, cc.check_clause FROM information_schema.table_constraints tc " +
+        "JOIN information_schema.check_constraints cc ON cc.constraint_schema = tc.constraint_schema AND cc.constraint_name = tc.constraint_name " +
+        `WHERE tc.constraint_type = 'CHECK' AND tc.table_schema IN (${inList})`,
+      schemas,
+    );
+    return rows.map(lowerKeys);
+  }
+}
+
+function action(rule: unknown): ReferentialAction | undefined {
+  const value = String(rule ?? "").toLowerCase();
+  // RESTRICT is MySQL's NO ACTION, and what MariaDB reports for an unspecified action.
+  return value === "" || value === "no action" || value === "restrict" ? undefined : (value as ReferentialAction);
+}
+
+/** information_schema's column names come upper case on MySQL 8, as aliased on MariaDB. */
+function lowerKeys(row: Row): Row {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) out[k.toLowerCase()] = v;
+  return out;
+}
+
+function escape(text: string): string {
+  return String(text).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

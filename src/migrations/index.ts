@@ -1,0 +1,3 @@
+/** `athanor/migrations`: migrations built on Core and the engine's inspector. */
+export { schemaModelOf } from "./schema/schema-model-of.js";
+export { canonicalCheckSql, canonicalType, canonicalTable, canonicalSchema, sameType, sameSchema } from "./schema/canonical.js";

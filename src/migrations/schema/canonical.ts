@@ -1,0 +1,74 @@
+/**
+ * Where a model and its reflection cannot be equal field by field, a canonical form that is:
+ * PostgreSQL rewrites a CHECK's condition (`"rating" >= 0` comes back as
+ * `rating >= (0)::double precision`, `"mood" IN ('a', 'b')` as
+ * `(mood)::text = ANY ((ARRAY['a'::character varying, ...])::text[])`), so conditions are compared
+ * in a form without quotes, casts, parentheses and case outside string literals. Everything else
+ * is already normalised per dialect by `DdlCompiler.tableModel` and the dialect's reflector; the
+ * differ compares `canonicalSchema` of both sides.
+ */
+import { isDeepStrictEqual } from "node:util";
+import type { DialectName } from "../../core/compiler/dialect.js";
+import { sortByName } from "../../core/compiler/table-model.js";
+import type { SchemaModel, TableModel, TypeModel } from "../../core/schema/schema-model.js";
+
+type DialectRef = DialectName | { readonly name: DialectName };
+
+const nameOf = (dialect: DialectRef): DialectName => (typeof dialect === "string" ? dialect : dialect.name);
+
+/**
+ * A CHECK condition in comparable form: identifiers unquoted, casts (`::text`) and parentheses
+ * removed, `= ANY (ARRAY[...])` read as `IN (...)`, lower case and single spaces outside string
+ * literals. Lossy on purpose: it only decides whether two texts mean the same condition.
+ */
+export function canonicalCheckSql(sql: string, _dialect: DialectRef): string {
+  const pieces = sql.split(/('(?:[^']|'')*')/);
+  const code = pieces
+    .map((piece, i) => {
+      if (i % 2 === 1) return piece; // a string literal, kept as it is
+      return piece
+        .replace(/::\s*"?(character varying|double precision|timestamp with(?:out)? time zone|[a-z_]\w*)"?(\([\d,\s]*\))?(\[\])?/gi, "")
+        .replace(/["`]/g, "")
+        .toLowerCase();
+    })
+    .join("");
+  return code
+    .replace(/=\s*any\s*\(*\s*array\s*\[([^\]]*)\]\s*\)*/gi, "in ($1)")
+    .replace(/[()]/g, " ")
+    .replace(/\s*,\s*/g, ", ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** A type in comparable form: a raw type's text compacted and in lower case. */
+export function canonicalType(type: TypeModel, _dialect: DialectRef): TypeModel {
+  if (type.kind !== "raw") return type;
+  return { kind: "raw", sql: type.sql.trim().toLowerCase().replace(/\s+/g, " ").replace(/\s*([(),])\s*/g, "$1") };
+}
+
+/** Whether two column types are the same on `dialect`. */
+export function sameType(a: TypeModel, b: TypeModel, dialect: DialectRef): boolean {
+  return isDeepStrictEqual(canonicalType(a, dialect), canonicalType(b, dialect));
+}
+
+/** A table with its checks and raw types in canonical form, each list re-sorted. */
+export function canonicalTable(table: TableModel, dialect: DialectRef): TableModel {
+  return {
+    ...table,
+    columns: table.columns.map((c) => ({ ...c, type: canonicalType(c.type, dialect) })),
+    checks: sortByName(table.checks.map((c) => ({ ...c, sql: canonicalCheckSql(c.sql, dialect) }))),
+  };
+}
+
+/**
+ * The schema in the form the differ compares: `canonicalSchema(reflected, d)` deep-equals
+ * `canonicalSchema(schemaModelOf(metadata, d), d)` after `metadata.createAll()` on `d`.
+ */
+export function canonicalSchema(schema: SchemaModel, dialect: DialectRef): SchemaModel {
+  return { tables: schema.tables.map((t) => canonicalTable(t, nameOf(dialect))), enums: schema.enums };
+}
+
+/** Whether two schemas are the same on `dialect`, compared in canonical form. */
+export function sameSchema(a: SchemaModel, b: SchemaModel, dialect: DialectRef): boolean {
+  return isDeepStrictEqual(canonicalSchema(a, dialect), canonicalSchema(b, dialect));
+}
