@@ -77,9 +77,10 @@ function docLines(model: PlannedModel, unmapped: readonly string[]): string[] {
   const where = model.table.schema ? `${model.table.schema}.${model.table.name}` : model.table.name;
   const lines = [`Table \`${where}\`.`];
   if (model.association) {
-    lines.push(`An association object: each row links a ${model.association.ends[0]} and a ${model.association.ends[1]}, with data of its own.`);
+    lines.push("", `An association object: each row links a ${model.association.ends[0]} and a ${model.association.ends[1]}, with data of its own.`);
   }
   if (unmapped.length) lines.push("", "Not expressed by the model (kept by the database as it is):", ...unmapped.map((u) => `- ${u}`));
+  if (lines.length === 1) return [`/** ${lines[0]} */`];
   return ["/**", ...lines.map((l) => (l ? ` * ${l}` : " *")), " */"];
 }
 

@@ -9,6 +9,7 @@ import { fitGeneratedName, type IdentifierLimit } from "../../core/compiler/iden
 import type { ColumnModel, ForeignKeyModel, TableModel } from "../../core/schema/schema-model.js";
 import { constraintName, type ConstraintNameParts } from "../../core/schema/naming-convention.js";
 import { typeCode } from "./column-types.js";
+import { enumColumns } from "./enum-checks.js";
 import type { ImportSet } from "./imports.js";
 import { quote } from "./names.js";
 
@@ -104,7 +105,10 @@ export function tableCode(table: TableModel, context: TableCodeContext): TableCo
     if (ix.columns.length === 1 && options.length === 0 && !inlineIndex.has(ix.columns[0]!)) inlineIndex.add(ix.columns[0]!);
     else constraints.push(`${imports.value("index")}([${ix.columns.map(ref).join(", ")}]${options.length ? `, { ${options.join(", ")} }` : ""})`);
   }
+  const enums = enumColumns(table, limit);
+  const enumChecks = new Set([...enums.values()].map((e) => e.check));
   for (const check of table.checks) {
+    if (enumChecks.has(check)) continue;
     const options = check.name === undefined ? [] : [`name: ${quote(check.name)}`];
     constraints.push(`${imports.value("check")}(${imports.value("sql")}.raw<boolean>(${quote(check.sql)})${options.length ? `, { ${options.join(", ")} }` : ""})`);
   }
@@ -114,8 +118,9 @@ export function tableCode(table: TableModel, context: TableCodeContext): TableCo
   const declared = table.columns.map((c) => c.name).filter((c) => pk.includes(c));
   if (!sameList(declared, pk)) unmapped.push(`primary key column order (${pk.join(", ")}): a model's key follows the order of its columns`);
 
-  const columns = table.columns.map((column) => columnCode(table, column, singleFk.get(column.name) ?? [], inlineUnique.has(column.name), inlineIndex.has(column.name), fkOptions, context));
-  return { columns, constraints, unmapped };
+  const columns = table.columns.map((c) => (enums.has(c.name) ? { ...c, type: enums.get(c.name)!.type } : c));
+  const codes = columns.map((column) => columnCode(table, column, singleFk.get(column.name) ?? [], inlineUnique.has(column.name), inlineIndex.has(column.name), fkOptions, context));
+  return { columns: codes, constraints, unmapped };
 }
 
 function columnCode(
@@ -159,7 +164,7 @@ function columnCode(
 function defaultCode(text: string, column: ColumnModel, imports: ImportSet): string {
   const literal = /^'((?:[^']|'')*)'$/.exec(text);
   if (literal) return quote(literal[1]!.replace(/''/g, "'"));
+  if (column.type.kind === "boolean" && /^(true|false|1|0)$/i.test(text)) return String(/^(true|1)$/i.test(text));
   if (/^-?\d+(\.\d+)?$/.test(text) && String(Number(text)) === text) return text;
-  if (column.type.kind === "boolean" && /^(true|false)$/i.test(text)) return text.toLowerCase();
   return `${imports.value("sql")}.raw(${quote(text)})`;
 }
