@@ -48,7 +48,12 @@ export function renderModel(model: PlannedModel, context: RenderContext): Render
   const options: string[] = [];
   if (model.table.schema !== undefined) options.push(`schema: ${quote(model.table.schema)}`);
   if (code.constraints.length) options.push(`constraints: (c) => [\n    ${code.constraints.join(",\n    ")},\n  ]`);
-  const decorator = `@model(${quote(model.table.name)}${options.length ? `, { ${options.join(", ")} }` : ""})`;
+  // One line for a schema alone; the constraints list one per line.
+  const decorator = !options.length
+    ? `@model(${quote(model.table.name)})`
+    : code.constraints.length
+      ? `@model(${quote(model.table.name)}, {\n${options.map((o) => `  ${o},`).join("\n")}\n})`
+      : `@model(${quote(model.table.name)}, { ${options.join(", ")} })`;
 
   const lines = [
     context.header,
