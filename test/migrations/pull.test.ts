@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { createEngine, type Engine, type MetaData, type Registry } from "../../src/index.js";
+import { MetaData as MetaDataClass, createEngine, integer, numeric, string, table, type Engine, type MetaData, type Registry } from "../../src/index.js";
 import { canonicalSchema, schemaModelOf } from "../../src/migrations/index.js";
 import type { SchemaModel } from "../../src/core/schema/schema-model.js";
 import { Base as SeedBase } from "../../examples/seed/index.js";
@@ -129,4 +129,83 @@ forEachDatabase("athanor pull", (ctx) => {
       assert.match(readFileSync(join(out, "nc-parent.ts"), "utf8"), /- primary key name pk_nc_parents: a model's primary key takes its name from the MetaData's naming convention/);
     }
   });
+});
+
+forEachDatabase(
+  "athanor pull --schema",
+  (ctx) => {
+    const { db } = ctx;
+    const schema = `${new URL(db.url).pathname.slice(1)}_billing`;
+    const metadata = new MetaDataClass();
+    // MySQL resolves a key's table in the referencing table's database: the users go with the invoices there.
+    table("mp_users", metadata, { id: integer().primaryKey(), email: string(100).notNull() }, undefined, db.name === "mysql" ? { schema } : {});
+    table("mp_unrelated", metadata, { id: integer().primaryKey() });
+    table("mp_invoices", metadata, {
+      id: integer().primaryKey(),
+      user_id: integer().notNull().references(db.name === "mysql" ? `${schema}.mp_users.id` : "mp_users.id"),
+      total: numeric(10, 2).notNull(),
+    }, undefined, { schema });
+    const run = (sql: string) => ctx.engine.withConnection((conn) => conn.run(sql));
+    before(async () => {
+      await run(db.name === "postgresql" ? `CREATE SCHEMA IF NOT EXISTS "${schema}"` : `CREATE DATABASE IF NOT EXISTS \`${schema}\``);
+      await metadata.dropAll(ctx.engine);
+      await metadata.createAll(ctx.engine);
+    });
+    after(async () => {
+      const engine = createEngine(db.url, { pool: { max: 1 } });
+      try {
+        await metadata.dropAll(engine);
+        await engine.withConnection((conn) => conn.run(db.name === "postgresql" ? `DROP SCHEMA IF EXISTS "${schema}" CASCADE` : `DROP DATABASE IF EXISTS \`${schema}\``));
+      } finally {
+        await engine.dispose();
+      }
+    });
+
+    test("the tables of one schema (and on PostgreSQL, the tables their keys reach elsewhere), mapped in their schema", async () => {
+      const out = scratch(`schema-${db.name}`);
+      writeProject(out);
+      const pulled = athanor(["pull", "--url", db.url, "--out", out, "--schema", schema, "--import-from", importFrom]);
+      assert.equal(pulled.code, 0, pulled.stdout + pulled.stderr);
+      assert.deepEqual(readdirSync(out).filter((f) => f.endsWith(".ts")).sort(), ["base.ts", "index.ts", "mp-invoice.ts", "mp-user.ts"]);
+      assert.match(readFileSync(join(out, "mp-invoice.ts"), "utf8"), new RegExp(`^@model\\("mp_invoices", \\{ schema: "${schema}" \\}\\)$`, "m"));
+      typeCheck(out);
+      const check = athanor(["check", out]);
+      assert.equal(check.code, 0, check.stdout + check.stderr);
+      const generated = (await loadGenerated(out))["Base"] as { metadata: MetaData };
+      const reflected = await ctx.engine.inspect().reflect({ schemas: [schema] });
+      const mine = { ...reflected, tables: reflected.tables.filter((t) => t.name !== "mp_unrelated" && t.name.startsWith("mp_")) };
+      const d = ctx.engine.dialect;
+      assert.deepEqual(canonicalSchema(schemaModelOf(generated.metadata, d), d), canonicalSchema(mine, d));
+    });
+
+    test("a schema with no tables is one line and exit 2", () => {
+      const run = athanor(["pull", "--url", db.url, "--out", scratch(`empty-${db.name}`), "--schema", `${schema}_nowhere`]);
+      assert.equal(run.code, 2, run.stdout + run.stderr);
+      assert.match(run.stderr, /^athanor: .* has no tables in schema '.*_nowhere': nothing to pull\n$/);
+    });
+  },
+  ["postgresql", "mysql"],
+);
+
+test("usage errors: one line each, nothing written", () => {
+  const out = scratch("usage");
+  const cases: [string[], RegExp][] = [
+    [["pull", "--out", out], /^athanor: missing database URL: give --url/],
+    [["pull", "--url", "sqlite:///x.db"], /^athanor: missing --out <dir>/],
+    [["pull", "models", "--url", "sqlite:///x.db", "--out", out], /^athanor: unexpected argument 'models': athanor pull takes --url and --out/],
+    [["pull", "--url", "postgresql://postgres:secret@127.0.0.1:1/nowhere", "--out", out], /^athanor: cannot read the schema of postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/nowhere: /],
+    [["pull", "--entry", "x"], /^athanor: unknown flag '--entry' for 'athanor pull'/],
+  ];
+  for (const [args, pattern] of cases) {
+    const run = athanor(args);
+    assert.equal(run.code, 2, `${args.join(" ")}: ${run.stdout}${run.stderr}`);
+    assert.equal(run.stderr.trimEnd().split("\n").length, 1, run.stderr);
+    assert.match(run.stderr, pattern);
+    assert.doesNotMatch(run.stderr, /secret/);
+  }
+  assert.deepEqual(readdirSync(out), []);
+  const help = athanor(["pull", "--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /Usage: athanor pull --url URL --out <dir> \[--schema name\] \[--force\]/);
+  assert.match(athanor(["--help"]).stdout, /pull\s+write model files/);
 });

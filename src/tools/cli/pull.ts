@@ -8,6 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import { createEngine } from "../../dialects/create-engine.js";
+import type { Engine } from "../../engine/engine.js";
 import { modelFilesOf, type ModelFile } from "../../migrations/pull/model-files.js";
 import { tablesOfSchema } from "../../migrations/pull/select-tables.js";
 import type { Output } from "./check.js";
@@ -30,16 +31,18 @@ export async function runPull(command: PullCommand, io: Output): Promise<number>
   const shown = redact(command.url);
   const engine = createEngine(command.url.toString(), { pool: { max: 1 } });
   let reflected: SchemaModel;
+  let own: string | undefined;
   try {
     try {
       reflected = await engine.inspect().reflect({ schemas: command.schema === undefined ? [] : [command.schema] });
+      if (command.schema !== undefined) own = await defaultSchema(engine);
     } catch (error) {
       throw new CliError(`cannot read the schema of ${shown}: ${(error as Error).message.split("\n")[0]}`, 2);
     }
   } finally {
     await engine.dispose();
   }
-  const schema = selectSchema(reflected, command.schema, shown);
+  const schema = selectSchema(reflected, command.schema, own, shown);
   const files = modelFilesOf(schema, { dialect: engine.dialect, source: shown, ...(command.importFrom ? { importFrom: command.importFrom } : {}) });
   const out = resolve(command.cwd, command.out);
   const existing = files.filter((f) => existsSync(join(out, f.path)));
@@ -54,11 +57,19 @@ export async function runPull(command: PullCommand, io: Output): Promise<number>
   return 0;
 }
 
+/** The schema the connection works in: its tables are reflected without a schema name. */
+async function defaultSchema(engine: Engine): Promise<string | undefined> {
+  const query = { postgresql: "SELECT current_schema() AS name", mysql: "SELECT DATABASE() AS name", sqlite: undefined }[engine.dialect.name];
+  if (query === undefined) return "main";
+  const { rows } = await engine.withConnection((conn) => conn.run(query));
+  const name = (rows[0] as { name?: unknown } | undefined)?.name;
+  return typeof name === "string" ? name : undefined;
+}
+
 /** The tables of `--schema` (and those they reference), or every table read by default. */
-function selectSchema(reflected: SchemaModel, name: string | undefined, shown: string): SchemaModel {
+function selectSchema(reflected: SchemaModel, name: string | undefined, own: string | undefined, shown: string): SchemaModel {
   // The connection's own schema comes back without a schema name: `--schema <it>` means those tables.
-  const named = name !== undefined && reflected.tables.some((t) => t.schema === name);
-  const schema = name === undefined ? reflected : tablesOfSchema(reflected, named ? name : undefined);
+  const schema = name === undefined ? reflected : tablesOfSchema(reflected, name === own ? undefined : name);
   if (schema.tables.length === 0) {
     throw new CliError(`${shown} has no tables${name === undefined ? "" : ` in schema '${name}'`}: nothing to pull`);
   }
