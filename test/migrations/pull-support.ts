@@ -18,11 +18,18 @@ export const importFrom = join(repoRoot, "src/index.ts");
 /** The scratch folders of these tests (under /tmp/mpull unless ATHANOR_PULL_TMP says otherwise). */
 export const scratchRoot = process.env.ATHANOR_PULL_TMP ?? "/tmp/mpull";
 
-/** A fresh, empty scratch folder. */
+const made: string[] = [];
+// Removed when the test process ends (kept with ATHANOR_PULL_KEEP=1, to read what was generated).
+process.on("exit", () => {
+  if (!process.env.ATHANOR_PULL_KEEP) for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh, empty scratch folder, removed when the process exits. */
 export function scratch(name: string): string {
   const dir = join(scratchRoot, `${name}-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  made.push(dir);
   return dir;
 }
 

@@ -7,7 +7,7 @@
  * type, default and constraint kind comes back as the same schema too.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { MetaData as MetaDataClass, createEngine, integer, numeric, string, table, type Engine, type MetaData, type Registry } from "../../src/index.js";
@@ -47,6 +47,7 @@ forEachDatabase("athanor pull", (ctx) => {
   after(async () => {
     await reset();
     await engine.dispose();
+    rmSync(sqliteFile, { force: true });
   });
 
   test("the seed's schema: files that type-check, pass check, reflect the same schema and map the same relationships", async () => {
@@ -208,4 +209,70 @@ test("usage errors: one line each, nothing written", () => {
   assert.equal(help.code, 0);
   assert.match(help.stdout, /Usage: athanor pull --url URL --out <dir> \[--schema name\] \[--force\]/);
   assert.match(athanor(["--help"]).stdout, /pull\s+write model files/);
+});
+
+/** A schema written by hand in each database's own SQL: types athanor lacks, serials, partial indexes, a PostgreSQL enum. */
+const LEGACY: Readonly<Record<"sqlite" | "postgresql" | "mysql", readonly string[]>> = {
+  sqlite: [
+    "CREATE TABLE lg_authors (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(80) NOT NULL, score SMALLINT DEFAULT 0, born TIME)",
+    "CREATE TABLE lg_books (isbn CHAR(13) PRIMARY KEY, author_id INTEGER REFERENCES lg_authors(id) ON DELETE CASCADE, title TEXT NOT NULL CHECK (length(title) > 0), deleted BOOLEAN NOT NULL DEFAULT 0)",
+    "CREATE INDEX lg_books_live ON lg_books (title) WHERE NOT deleted",
+    "CREATE TABLE lg_events (at TIMESTAMP, payload JSON, book_isbn CHAR(13) REFERENCES lg_books(isbn))",
+    "CREATE TABLE lg_book_authors (book_isbn CHAR(13) REFERENCES lg_books(isbn), author_id INTEGER REFERENCES lg_authors(id), PRIMARY KEY (book_isbn, author_id))",
+  ],
+  postgresql: [
+    "CREATE TYPE lg_mood AS ENUM ('sad', 'ok')",
+    "CREATE TABLE lg_authors (id SERIAL PRIMARY KEY, name VARCHAR NOT NULL, tags TEXT[], mood lg_mood, score SMALLINT DEFAULT 0, created TIMESTAMPTZ NOT NULL DEFAULT now(), price MONEY)",
+    "CREATE TABLE lg_books (isbn CHAR(13) PRIMARY KEY, author_id INT REFERENCES lg_authors(id) ON DELETE CASCADE, title TEXT NOT NULL CHECK (length(title) > 0), deleted BOOLEAN NOT NULL DEFAULT false)",
+    "CREATE INDEX lg_books_live ON lg_books (title) WHERE NOT deleted",
+    "CREATE TABLE lg_events (at TIMESTAMP, payload JSONB, book_isbn CHAR(13) REFERENCES lg_books)",
+    "CREATE TABLE lg_book_authors (book_isbn CHAR(13) REFERENCES lg_books, author_id INT REFERENCES lg_authors, PRIMARY KEY (book_isbn, author_id))",
+  ],
+  mysql: [
+    "CREATE TABLE lg_authors (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(80) NOT NULL, mood ENUM('sad', 'ok'), score SMALLINT DEFAULT 0, created TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, born TIME)",
+    "CREATE TABLE lg_books (isbn CHAR(13) PRIMARY KEY, author_id INT, title VARCHAR(200) NOT NULL, deleted TINYINT(1) NOT NULL DEFAULT 0, CONSTRAINT lg_books_author FOREIGN KEY (author_id) REFERENCES lg_authors(id) ON DELETE CASCADE, CONSTRAINT lg_title_set CHECK (length(title) > 0))",
+    "CREATE TABLE lg_events (at DATETIME, payload JSON, book_isbn CHAR(13), FOREIGN KEY (book_isbn) REFERENCES lg_books(isbn))",
+    "CREATE TABLE lg_book_authors (book_isbn CHAR(13), author_id INT, PRIMARY KEY (book_isbn, author_id), FOREIGN KEY (book_isbn) REFERENCES lg_books(isbn), FOREIGN KEY (author_id) REFERENCES lg_authors(id))",
+  ],
+};
+
+forEachDatabase("athanor pull of a schema athanor did not make", (ctx) => {
+  const { db } = ctx;
+  const sqliteFile = join(scratchRoot, `pull-legacy-${process.pid}.db`);
+  const url = db.name === "sqlite" ? `sqlite:///${sqliteFile}` : db.url;
+  let engine: Engine;
+  const drop = async () => {
+    for (const t of ["lg_book_authors", "lg_events", "lg_books", "lg_authors"]) await engine.withConnection((conn) => conn.run(`DROP TABLE IF EXISTS ${t}`));
+    if (db.name === "postgresql") await engine.withConnection((conn) => conn.run("DROP TYPE IF EXISTS lg_mood"));
+  };
+  before(async () => {
+    mkdirSync(scratchRoot, { recursive: true });
+    writeFileSync(sqliteFile, "");
+    engine = createEngine(url, { pool: { max: 1 } });
+    await drop();
+    for (const statement of LEGACY[db.name]) await engine.withConnection((conn) => conn.run(statement));
+  });
+  after(async () => {
+    await drop();
+    await engine.dispose();
+    rmSync(sqliteFile, { force: true });
+  });
+
+  test("types athanor lacks come back as the closest one, with a comment; the files type-check and pass check", async () => {
+    const out = scratch(`legacy-${db.name}`);
+    writeProject(out);
+    const run = athanor(["pull", "--url", url, "--out", out, "--import-from", importFrom]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /models\s+2\s+\(lg-author\.ts, lg-book\.ts\)/);
+    assert.match(run.stdout, /plain tables\s+2\s/);
+    assert.match(run.stdout, /approximated\s+\d+\s+column types athanor has no type for/);
+    typeCheck(out);
+    const check = athanor(["check", out, "--url", url]);
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    assert.match(check.stdout, /manyToMany\s+2\n/);
+    const author = readFileSync(join(out, "lg-author.ts"), "utf8");
+    assert.match(author, /\/\/ the database type is (SMALLINT|smallint|smallint\(\d+\)), which athanor has no type for: mapped as integer\(\)\n {2}@column\(integer\(\)\.serverDefault\(0\)\) accessor score!: number \| null;/);
+    if (db.name !== "sqlite") assert.match(author, /@column\(enumType\(\["sad", "ok"\]\)\) accessor mood!: "sad" \| "ok" \| null;/);
+    if (db.name !== "mysql") assert.match(readFileSync(join(out, "lg-book.ts"), "utf8"), /- index lg_books_live on \(title\) WHERE .*deleted.*: a partial or expression index has no builder/);
+  });
 });

@@ -20,9 +20,6 @@ export interface TypeCode {
   readonly note?: string;
 }
 
-/** The type name the JSON columns are declared with; base.ts exports it. */
-export const JSON_TYPE = "JsonValue";
-
 /** The builder and TypeScript type of a known type (`kind` other than raw). */
 export function typeCode(type: TypeModel, imports: ImportSet, jsonType: () => string): TypeCode {
   const call = (fn: string, args: string[] = []) => `${imports.value(fn)}(${args.join(", ")})`;

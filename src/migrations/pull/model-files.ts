@@ -58,6 +58,7 @@ export function modelFilesOf(schema: SchemaModel, options: PullOptions = {}): Mo
     identifierLimit: options.dialect?.identifierLimit,
     baseFile: BASE_FILE,
     header,
+    enumTypes: schema.enums,
   };
   const files: ModelFile[] = [];
   let usesJson = false;

@@ -22,6 +22,7 @@ export function renderBase(tables: readonly PlannedTable[], needsJson: boolean, 
       identifierLimit: context.identifierLimit,
       jsonType: () => ((json = true), "JsonValue"),
       givenKeys: false,
+      enumTypes: context.enumTypes,
     });
     imports.value("table");
     const where = planned.table.schema ? `${planned.table.schema}.${planned.table.name}` : planned.table.name;

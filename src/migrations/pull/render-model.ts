@@ -8,6 +8,7 @@ import { ImportSet } from "./imports.js";
 import { quote } from "./names.js";
 import { tableCode, type TableCodeContext } from "./table-code.js";
 import type { IdentifierLimit } from "../../core/compiler/identifier-limit.js";
+import type { EnumModel } from "../../core/schema/schema-model.js";
 
 /** What rendering needs besides the plan. */
 export interface RenderContext {
@@ -18,6 +19,8 @@ export interface RenderContext {
   readonly baseFile: string;
   /** The first line(s) of every file: a comment saying where the code came from. */
   readonly header: string;
+  /** The database's enum types, for columns of such a type. */
+  readonly enumTypes: readonly EnumModel[];
 }
 
 /** A rendered model module, and whether it uses the base's JSON value type. */
@@ -31,7 +34,14 @@ export function renderModel(model: PlannedModel, context: RenderContext): Render
   const imports = new ImportSet();
   let usesJson = false;
   const jsonType = () => ((usesJson = true), imports.sibling(context.baseFile, "JsonValue", true));
-  const codeContext: TableCodeContext = { imports, attributes: model.attributes, identifierLimit: context.identifierLimit, jsonType, givenKeys: true };
+  const codeContext: TableCodeContext = {
+    imports,
+    attributes: model.attributes,
+    identifierLimit: context.identifierLimit,
+    jsonType,
+    givenKeys: true,
+    enumTypes: context.enumTypes,
+  };
   const code = tableCode(model.table, codeContext);
   imports.sibling(context.baseFile, "Base", false);
   imports.value("model");

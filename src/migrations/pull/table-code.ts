@@ -6,7 +6,7 @@
  * made by athanor comes back without names in the code, and any other comes back with its own.
  */
 import { fitGeneratedName, type IdentifierLimit } from "../../core/compiler/identifier-limit.js";
-import type { ColumnModel, ForeignKeyModel, TableModel } from "../../core/schema/schema-model.js";
+import type { ColumnModel, EnumModel, ForeignKeyModel, TableModel, TypeModel } from "../../core/schema/schema-model.js";
 import { constraintName, type ConstraintNameParts } from "../../core/schema/naming-convention.js";
 import { typeCode } from "./column-types.js";
 import { enumColumns } from "./enum-checks.js";
@@ -45,6 +45,15 @@ export interface TableCodeContext {
   readonly jsonType: () => string;
   /** Whether a non-generated key is declared `Given<T>` (classes) or not (plain tables). */
   readonly givenKeys: boolean;
+  /** The database's enum types (PostgreSQL), which a column of such a type is mapped to as `enumType`. */
+  readonly enumTypes: readonly EnumModel[];
+}
+
+/** The database enum a raw column type names, if any (`mood`, `public.mood`, `"Mood"`). */
+function enumTypeOf(type: TypeModel, enums: readonly EnumModel[]): EnumModel | undefined {
+  if (type.kind !== "raw") return undefined;
+  const name = type.sql.replace(/"/g, "");
+  return enums.find((e) => name === e.name || name === `${e.schema}.${e.name}`);
 }
 
 /** The name athanor would give on this database, or undefined where it leaves naming to the database. */
@@ -118,8 +127,14 @@ export function tableCode(table: TableModel, context: TableCodeContext): TableCo
   const declared = table.columns.map((c) => c.name).filter((c) => pk.includes(c));
   if (!sameList(declared, pk)) unmapped.push(`primary key column order (${pk.join(", ")}): a model's key follows the order of its columns`);
 
-  const columns = table.columns.map((c) => (enums.has(c.name) ? { ...c, type: enums.get(c.name)!.type } : c));
-  const codes = columns.map((column) => columnCode(table, column, singleFk.get(column.name) ?? [], inlineUnique.has(column.name), inlineIndex.has(column.name), fkOptions, context));
+  const codes = table.columns.map((c) => {
+    const dbEnum = enumTypeOf(c.type, context.enumTypes);
+    // athanor's own enum is a VARCHAR with a CHECK: close to the database's type, not the same.
+    const note = dbEnum && `the database type is the enum type ${c.type.kind === "raw" ? c.type.sql : ""}: mapped as enumType, which athanor creates as a VARCHAR with a CHECK`;
+    const column = enums.has(c.name) ? { ...c, type: enums.get(c.name)!.type } : dbEnum ? { ...c, type: { kind: "enum" as const, values: dbEnum.values } } : c;
+    const code = columnCode(table, column, singleFk.get(c.name) ?? [], inlineUnique.has(c.name), inlineIndex.has(c.name), fkOptions, context);
+    return note ? { ...code, notes: [note, ...code.notes] } : code;
+  });
   return { columns: codes, constraints, unmapped };
 }
 
