@@ -24,7 +24,7 @@ before(async () => {
 
 test("one file per class, with names that cannot clash with the base, the index or what the files import", () => {
   assert.deepEqual(files.map((f) => f.path).sort(), [
-    "base-model.ts", "base.ts", "category.ts", "country.ts", "date-model.ts", "group.ts", "index-model.ts", "index.ts",
+    "base-model.ts", "base.ts", "category.ts", "country.ts", "date-model.ts", "friendship.ts", "group.ts", "index-model.ts", "index.ts",
     "invoice-line.ts", "invoice.ts", "membership.ts", "post.ts", "profile.ts", "region.ts", "shop.ts", "tag.ts", "track.ts", "user.ts",
   ]);
   assert.match(read("base-model.ts"), /^@model\("base"\)\nexport class BaseModel extends Base \{$/m);
@@ -45,6 +45,8 @@ test("relationships: keys both ways, one-to-one, trees, plain and self-referenci
     "categories.oneToMany -> categories",
     "categories.oneToMany -> posts",
     "countries.oneToMany -> regions",
+    "friendships.manyToOne -> users",
+    "friendships.manyToOne -> users",
     "groups.manyToMany -> users via memberships",
     "groups.oneToMany -> memberships",
     "invoice_lines.manyToOne -> invoices",
@@ -67,6 +69,10 @@ test("relationships: keys both ways, one-to-one, trees, plain and self-referenci
     "users.manyToMany -> groups via memberships",
     "users.manyToMany -> users via follows",
     "users.manyToMany -> users via follows",
+    "users.manyToMany -> users via friendships",
+    "users.manyToMany -> users via friendships",
+    "users.oneToMany -> friendships",
+    "users.oneToMany -> friendships",
     "users.oneToMany -> memberships",
     "users.oneToMany -> posts",
     "users.oneToMany -> posts",
@@ -78,6 +84,9 @@ test("relationships: keys both ways, one-to-one, trees, plain and self-referenci
   assert.match(read("user.ts"), /@oneToOne\("Profile", \{ backPopulates: "user" \}\)\n {2}accessor profile!: Rel<Profile \| null, "user">;/);
   assert.match(read("category.ts"), /accessor parent!: Rel<Category \| null, "children">;/);
   assert.match(read("user.ts"), /@manyToMany\("User", \{ secondary: "follows", foreignKeys: \["followed_id"\], backPopulates: "followeds" \}\)\n {2}accessor followers!/);
+  // A self-referencing association object: every end names its key.
+  assert.match(read("friendship.ts"), /@manyToOne\("User", \{ foreignKeys: \["friend_id"\], backPopulates: "friendshipsByFriend" \}\)/);
+  assert.match(read("user.ts"), /@manyToMany\("User", \{ secondary: "friendships", foreignKeys: \["user_id"\], backPopulates: "users" \}\)\n {2}accessor friends!/);
   // A new membership could not fill its NOT NULL role: the many-to-many only reads.
   assert.match(read("user.ts"), /@manyToMany\("Group", \{ secondary: "memberships", backPopulates: "users", viewonly: true \}\)/);
   // A surrogate key with a unique link pair: both forms, and the many-to-many writes.

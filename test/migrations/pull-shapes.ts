@@ -2,7 +2,7 @@
  * A hand-written reflected schema with the shapes `athanor pull` must get right: a one-to-one,
  * two keys to the same table, a self-referencing tree, plain association tables (one of them
  * self-referencing), an association object whose other column a new link cannot fill, one with a
- * surrogate key, a table without a primary key, natural and non-generated keys, a composite
+ * surrogate key, a self-referencing one, a table without a primary key, natural and non-generated keys, a composite
  * foreign key, types athanor does not know, JSON, and table names that would clash with the
  * generated files' own names.
  */
@@ -45,6 +45,10 @@ export const shapesSchema: SchemaModel = {
     tableOf("follows", [notNull("follower_id"), notNull("followed_id")], {
       primaryKey: { columns: ["follower_id", "followed_id"] },
       foreignKeys: [fk("follows", ["followed_id"], "users"), fk("follows", ["follower_id"], "users")],
+    }),
+    tableOf("friendships", [notNull("user_id"), notNull("friend_id"), col("since", { kind: "date" })], {
+      primaryKey: { columns: ["user_id", "friend_id"] },
+      foreignKeys: [fk("friendships", ["friend_id"], "users"), fk("friendships", ["user_id"], "users")],
     }),
     tableOf("groups", [id(), notNull("name", { kind: "string", length: 50 })], { uniques: [{ columns: ["name"] }] }),
     tableOf("index", [id(), col("data", { kind: "json" }), notNull("settings", { kind: "json" })]),

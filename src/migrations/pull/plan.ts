@@ -179,8 +179,9 @@ function planForeignKey(plan: PullPlan, model: PlannedModel, fk: ForeignKeyModel
 /** A many-to-many on each end of an association table (plain, or mapped as `association`). */
 function planManyToMany(plan: PullPlan, table: TableModel, keys: readonly [ForeignKeyModel, ForeignKeyModel], association: PlannedModel | undefined): void {
   const [a, b] = keys;
-  const endA = plan.modelOf(referredKey(a, table, plan.lookup))!;
-  const endB = plan.modelOf(referredKey(b, table, plan.lookup))!;
+  const endA = plan.modelOf(referredKey(a, table, plan.lookup));
+  const endB = plan.modelOf(referredKey(b, table, plan.lookup));
+  if (!endA || !endB) return; // a key to a table without a class (itself an association table)
   const self = endA === endB;
   const secondary = tableKey(table);
   const viewonly = association !== undefined && !linkCreatable(table, keys);
