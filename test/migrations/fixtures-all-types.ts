@@ -149,3 +149,22 @@ export function unnamedMetadata(): MetaData {
   ]);
   return metadata;
 }
+
+/** Server defaults of every type, as literals each database rewrites in its own way. */
+export function defaultsMetadata(): MetaData {
+  const metadata = new MetaData();
+  table("df_values", metadata, {
+    id: integer().primaryKey(),
+    t: text().serverDefault("x"),
+    d: date().serverDefault("2020-01-02"),
+    dt: datetime().serverDefault("2020-01-02 03:04:05"),
+    j: json().serverDefault("{}"),
+    u: uuid().serverDefault("00000000-0000-0000-0000-000000000000"),
+    n: numeric(12, 2).serverDefault(1.5),
+    f: float().serverDefault(-1.5),
+    b: bigint().serverDefault(-5),
+    quoted: string(20).serverDefault("a 'quoted' word"),
+    off: boolean().serverDefault(false),
+  });
+  return metadata;
+}

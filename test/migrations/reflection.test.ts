@@ -12,7 +12,7 @@ import { canonicalSchema, sameSchema, schemaModelOf } from "../../src/migrations
 import type { SchemaModel } from "../../src/core/schema/schema-model.js";
 import { engineFor } from "../support/databases.js";
 import { forEachDatabase } from "../support/dialects.js";
-import { allTypesMetadata, namingMetadata, unnamedMetadata } from "./fixtures-all-types.js";
+import { allTypesMetadata, defaultsMetadata, namingMetadata, unnamedMetadata } from "./fixtures-all-types.js";
 
 /** The schema without check conditions: what must be equal field by field on every dialect. */
 function withoutCheckSql(schema: SchemaModel): unknown {
@@ -100,9 +100,11 @@ forEachDatabase("reflection", (ctx) => {
   });
 });
 
-forEachDatabase("reflection of names", (ctx) => {
+forEachDatabase("reflection of names and defaults", (ctx) => {
   const { db } = ctx;
-  const metadatas = { "a naming convention, long names, a foreign-key cycle": namingMetadata(), "unnamed checks and uniques": unnamedMetadata() };
+  const metadatas = { "a naming convention, long names, a foreign-key cycle": namingMetadata(), "unnamed checks and uniques": unnamedMetadata(),
+    "server defaults of every type": defaultsMetadata(),
+  };
   after(async () => {
     const engine = engineFor(db, { pool: { max: 1 } });
     try {

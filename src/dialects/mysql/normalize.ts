@@ -4,13 +4,14 @@
  * boolean, `current_timestamp()` is `CURRENT_TIMESTAMP`, booleans are `1`/`0`.
  */
 import type { TypeModel } from "../../core/schema/schema-model.js";
-import { compactType, numericModel, stringLiterals, typeArgs } from "../shared/type-text.js";
+import { compactType, isPlainType, numericModel, stringLiterals, typeArgs } from "../shared/type-text.js";
 
 /** A MySQL column type as a `TypeModel`: athanor's kinds for the types it emits, else raw. */
 export function mysqlTypeModel(columnType: string): TypeModel {
   const enumList = /^\s*enum\s*\((.*)\)\s*$/is.exec(columnType);
   if (enumList) return { kind: "enum", values: stringLiterals(enumList[1]!, true) };
   const text = compactType(columnType);
+  if (!isPlainType(text)) return { kind: "raw", sql: columnType };
   const args = typeArgs(text);
   const base = text.replace(/\(.*$/, "");
   switch (base) {
@@ -61,6 +62,9 @@ export function mysqlDefault(sql: string, type: TypeModel): string {
   if (/^true$/i.test(text)) return "1";
   if (/^false$/i.test(text)) return "0";
   if (type.kind === "numeric" && /^'?-?\d+(\.\d+)?'?$/.test(text)) return Number(text.replace(/'/g, "")).toFixed(type.scale ?? 0);
+  // DATETIME(6) keeps six fractional digits, and MariaDB reports them: `'2020-01-02 03:04:05.000000'`.
+  const stamp = type.kind === "datetime" ? /^'(\d{4}-\d{2}-\d{2})(?: (\d{2}:\d{2}:\d{2})(?:\.(\d*))?)?'$/.exec(text) : null;
+  if (stamp) return `'${stamp[1]} ${stamp[2] ?? "00:00:00"}.${(stamp[3] ?? "").padEnd(6, "0")}'`;
   // MariaDB quotes numbers given as strings to numeric columns only when they were quoted
   if ((type.kind === "integer" || type.kind === "bigint" || type.kind === "float") && /^'-?\d+(\.\d+)?(e-?\d+)?'$/i.test(text)) {
     return text.slice(1, -1);

@@ -48,7 +48,8 @@ export async function reflectMySql(conn: DriverConnection, options: ReflectOptio
   const checksOf = group(await checkRows(conn, schemas, inList));
   const indexesOf = group(
     await query(
-      "SELECT table_schema, table_name, index_name, non_unique, column_name, seq_in_index FROM information_schema.statistics " +
+      // `*`: MySQL 8 has an EXPRESSION column (functional key parts), MariaDB has none.
+      "SELECT * FROM information_schema.statistics " +
         "WHERE table_schema IN ($SCHEMAS) ORDER BY seq_in_index",
     ),
   );
@@ -130,11 +131,16 @@ function mysqlDefaultText(raw: string, c: Row): string {
 function indexModels(rows: Row[], behind: ReadonlySet<string>): IndexModel[] {
   const map = new Map<string, Row[]>();
   for (const r of rows) if (!behind.has(String(r.index_name))) map.set(r.index_name, [...(map.get(r.index_name) ?? []), r]);
-  return [...map.entries()].map(([name, parts]) => ({
-    name,
-    columns: parts.sort((a, b) => Number(a.seq_in_index) - Number(b.seq_in_index)).map((p) => String(p.column_name)),
-    unique: Number(parts[0]!.non_unique) === 0,
-  }));
+  return [...map.entries()].map(([name, parts]) => {
+    parts.sort((a, b) => Number(a.seq_in_index) - Number(b.seq_in_index));
+    const expressions = parts.filter((p) => p.column_name === null && p.expression).map((p) => String(p.expression));
+    return {
+      name,
+      columns: parts.filter((p) => p.column_name !== null).map((p) => String(p.column_name)),
+      unique: Number(parts[0]!.non_unique) === 0,
+      ...(expressions.length ? { expressions } : {}),
+    };
+  });
 }
 
 /** CHECK_CONSTRAINTS has a TABLE_NAME column on MariaDB; on MySQL 8 it is found through TABLE_CONSTRAINTS. */

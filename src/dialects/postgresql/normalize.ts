@@ -4,7 +4,7 @@
  * PostgreSQL adds (`'abc'::character varying` → `'abc'`, `'-1'::integer` → `-1`).
  */
 import type { TypeModel } from "../../core/schema/schema-model.js";
-import { compactType, numericModel, typeArgs } from "../shared/type-text.js";
+import { compactType, isPlainType, numericModel, typeArgs } from "../shared/type-text.js";
 
 const SIMPLE: Readonly<Record<string, TypeModel>> = {
   integer: { kind: "integer" },
@@ -33,6 +33,7 @@ export function postgresTypeModel(typeText: string): TypeModel {
   const text = compactType(typeText);
   const simple = SIMPLE[text];
   if (simple) return simple;
+  if (!isPlainType(text)) return { kind: "raw", sql: typeText };
   const args = typeArgs(text);
   const base = text.replace(/\(.*$/, "");
   if ((base === "character varying" || base === "varchar") && args.length <= 1) {

@@ -6,6 +6,11 @@ export function compactType(text: string): string {
   return text.trim().toLowerCase().replace(/\s+/g, " ").replace(/\s*([(),])\s*/g, "$1");
 }
 
+/** Whether the text is a plain type name with optional numeric arguments (no `unsigned`, `[]`, ...). */
+export function isPlainType(compact: string): boolean {
+  return /^[a-z][a-z0-9 ]*(\([\d,]*\))?$/.test(compact);
+}
+
 /** The numbers in a type's parentheses, `"decimal(10,2)"` → `[10, 2]`. */
 export function typeArgs(text: string): number[] {
   const inner = /\(([^)]*)\)/.exec(text)?.[1];

@@ -4,11 +4,12 @@
  * mapped to the `TypeModel` the compiler's type stands for.
  */
 import type { TypeModel } from "../../core/schema/schema-model.js";
-import { compactType, numericModel, typeArgs } from "../shared/type-text.js";
+import { compactType, isPlainType, numericModel, typeArgs } from "../shared/type-text.js";
 
 /** A declared SQLite type as a `TypeModel`: athanor's kinds for the names it emits, else raw. */
 export function sqliteTypeModel(declared: string): TypeModel {
   const text = compactType(declared);
+  if (!isPlainType(text)) return { kind: "raw", sql: declared };
   const args = typeArgs(text);
   const base = text.replace(/\(.*$/, "");
   switch (base) {
