@@ -104,6 +104,27 @@ forEachDatabase("athanor pull", (ctx) => {
     await SeedBase.metadata.dropAll(engine);
   });
 
+  test("primary keys named by a naming convention: the base carries the convention, and every name comes back", async () => {
+    const naming = fixtures[1]!;
+    await naming.createAll(engine);
+    const out = scratch(`naming-${db.name}`);
+    writeProject(out);
+    const run = athanor(["pull", "--url", url, "--out", out, "--import-from", importFrom, "--force"]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    typeCheck(out);
+    const check = athanor(["check", out]);
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    const base = (await loadGenerated(out))["Base"] as { metadata: MetaData };
+    const reflected = await engine.inspect().reflect();
+    const d = engine.dialect;
+    assert.deepEqual(canonicalSchema(schemaModelOf(base.metadata, d), d), canonicalSchema(reflected, d));
+    // MySQL calls every primary key PRIMARY: no convention to carry there.
+    const convention = /static override registry = new Registry\(\{ metadata: new MetaData\(\{ namingConvention: \{ pk: "pk_\{table_name\}" \} \}\) \}\);/;
+    if (db.name === "mysql") assert.doesNotMatch(readFileSync(join(out, "base.ts"), "utf8"), convention);
+    else assert.match(readFileSync(join(out, "base.ts"), "utf8"), convention);
+    await naming.dropAll(engine);
+  });
+
   test("every column type, default, key, constraint and index kind comes back as the same schema", async () => {
     for (const metadata of fixtures) await metadata.createAll(engine);
     const out = scratch(`all-types-${db.name}`);

@@ -5,6 +5,7 @@
  */
 import type { Dialect } from "../../core/compiler/dialect.js";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
+import { primaryKeyTemplate } from "./key-names.js";
 import { planModels } from "./plan.js";
 import { renderBase, renderIndex } from "./render-base.js";
 import { renderModel, type RenderContext } from "./render-model.js";
@@ -59,6 +60,7 @@ export function modelFilesOf(schema: SchemaModel, options: PullOptions = {}): Mo
     baseFile: BASE_FILE,
     header,
     enumTypes: schema.enums,
+    primaryKeyTemplate: primaryKeyTemplate(schema, options.dialect?.identifierLimit),
   };
   const files: ModelFile[] = [];
   let usesJson = false;

@@ -13,7 +13,17 @@ import { tableCode } from "./table-code.js";
 export function renderBase(tables: readonly PlannedTable[], needsJson: boolean, context: RenderContext, header: string): string {
   const imports = new ImportSet();
   imports.value("DeclarativeBase");
-  const body: string[] = ["/** The declarative base of the pulled models: it owns their registry and MetaData. */", "export class Base extends DeclarativeBase {}"];
+  const body: string[] = ["/** The declarative base of the pulled models: it owns their registry and MetaData. */"];
+  if (context.primaryKeyTemplate === undefined) body.push("export class Base extends DeclarativeBase {}");
+  else {
+    const convention = `{ namingConvention: { pk: ${quote(context.primaryKeyTemplate)} } }`;
+    body.push(
+      "export class Base extends DeclarativeBase {",
+      "  /** Primary keys are named by this convention in the database: a model cannot name its own. */",
+      `  static override registry = new ${imports.value("Registry")}({ metadata: new ${imports.value("MetaData")}(${convention}) });`,
+      "}",
+    );
+  }
   let json = needsJson;
   for (const planned of tables) {
     const code = tableCode(planned.table, {
@@ -23,6 +33,7 @@ export function renderBase(tables: readonly PlannedTable[], needsJson: boolean, 
       jsonType: () => ((json = true), "JsonValue"),
       givenKeys: false,
       enumTypes: context.enumTypes,
+      primaryKeyTemplate: context.primaryKeyTemplate,
     });
     imports.value("table");
     const where = planned.table.schema ? `${planned.table.schema}.${planned.table.name}` : planned.table.name;

@@ -21,6 +21,8 @@ export interface RenderContext {
   readonly header: string;
   /** The database's enum types, for columns of such a type. */
   readonly enumTypes: readonly EnumModel[];
+  /** The `pk` naming convention of the base, when one names every primary key. */
+  readonly primaryKeyTemplate: string | undefined;
 }
 
 /** A rendered model module, and whether it uses the base's JSON value type. */
@@ -41,6 +43,7 @@ export function renderModel(model: PlannedModel, context: RenderContext): Render
     jsonType,
     givenKeys: true,
     enumTypes: context.enumTypes,
+    primaryKeyTemplate: context.primaryKeyTemplate,
   };
   const code = tableCode(model.table, codeContext);
   imports.sibling(context.baseFile, "Base", false);

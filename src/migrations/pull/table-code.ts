@@ -47,6 +47,8 @@ export interface TableCodeContext {
   readonly givenKeys: boolean;
   /** The database's enum types (PostgreSQL), which a column of such a type is mapped to as `enumType`. */
   readonly enumTypes: readonly EnumModel[];
+  /** The base's `pk` naming convention, when one names every primary key (see `primaryKeyTemplate`). */
+  readonly primaryKeyTemplate: string | undefined;
 }
 
 /** The database enum a raw column type names, if any (`mood`, `public.mood`, `"Mood"`). */
@@ -121,7 +123,7 @@ export function tableCode(table: TableModel, context: TableCodeContext): TableCo
     const options = check.name === undefined ? [] : [`name: ${quote(check.name)}`];
     constraints.push(`${imports.value("check")}(${imports.value("sql")}.raw<boolean>(${quote(check.sql)})${options.length ? `, { ${options.join(", ")} }` : ""})`);
   }
-  if (table.primaryKey?.name !== undefined) {
+  if (table.primaryKey?.name !== undefined && context.primaryKeyTemplate === undefined) {
     unmapped.push(`primary key name ${table.primaryKey.name}: a model's primary key takes its name from the MetaData's naming convention (pk)`);
   }
   const declared = table.columns.map((c) => c.name).filter((c) => pk.includes(c));
