@@ -12,3 +12,5 @@ export { LINT_RULES, isRuleId, type Finding, type LintRule, type RuleId, type Se
 export { makeOnlineSafe, splitOnlinePhases, notNullCheckName, type OnlineSafeOptions } from "./lint/online-safe.js";
 export { lockTimeoutPreamble, parseLockTimeout, type LockTimeoutOptions } from "./lint/lock-timeout.js";
 export type { LintDialect } from "./lint/dialect-of.js";
+export { modelFilesOf, type ModelFile, type PullOptions } from "./pull/model-files.js";
+export { tablesOfSchema } from "./pull/select-tables.js";

@@ -3,8 +3,9 @@
  * Each command declares the flags it accepts; anything else is a one-line usage error.
  */
 import { CliError } from "./errors.js";
+import { PULL_COMMAND } from "./pull-args.js";
 
-export type CommandName = "check" | "diagram";
+export type CommandName = "check" | "diagram" | "pull";
 
 export interface FlagSpec {
   /** Whether the flag takes a value (`--out file`) or is a switch (`--verbose`). */
@@ -34,6 +35,7 @@ export const COMMANDS: Readonly<Record<CommandName, { summary: string; usage: st
       out: { value: true, help: "write to this file instead of stdout" },
     },
   },
+  pull: PULL_COMMAND,
 };
 
 export interface ParsedArgs {

@@ -28,7 +28,8 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
       io.out(commandHelp(args.command));
       return 0;
     }
-    const config = loadConfig({ entry: args.positionals[0], flags: args.flags, env, cwd });
+    const config = loadConfig({ entry: args.command === "pull" ? undefined : args.positionals[0], flags: args.flags, env, cwd });
+    if (args.command === "pull") return await pull(args.positionals, args.flags, cwd, io, config.url);
     const entry = config.models;
     if (entry === undefined) {
       throw new CliError(`missing <entry>: give a models file or folder (athanor ${args.command} <entry>), or set --models, ATHANOR_MODELS or "models" in athanor.config.json`);
@@ -48,7 +49,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
 
 /** Commands are imported when run, so that `--help` and usage errors answer at once. */
 async function run(
-  command: CommandName,
+  command: Exclude<CommandName, "pull">,
   entry: string,
   flags: Readonly<Record<string, string | true>>,
   cwd: string,
@@ -66,6 +67,14 @@ async function run(
       return runDiagram(entry, options, io);
     }
   }
+}
+
+/** `athanor pull` reads a database, not models: no <entry>. */
+async function pull(positionals: readonly string[], flags: Readonly<Record<string, string | true>>, cwd: string, io: Output, url: URL | undefined): Promise<number> {
+  if (positionals.length) throw new CliError(`unexpected argument '${positionals[0]}': athanor pull takes --url and --out (see 'athanor pull --help')`);
+  const { runPull } = await import("./pull.js");
+  const text = (name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
+  return runPull({ url, out: text("out"), schema: text("schema"), force: flags["force"] === true, importFrom: text("import-from"), cwd }, io);
 }
 
 const io: Output = {
