@@ -1,7 +1,9 @@
 /**
  * Renders DDL from schema objects: CREATE/DROP TABLE, indexes, foreign keys added after the fact.
- * Dialects override the column specification (types, generated keys) and little else. Names are
- * held to the dialect's identifier limit: generated ones shortened, given ones refused if too long.
+ * A `Table` is first turned into plain data (`TableModel`, names and defaults as the DDL spells
+ * them) and rendered by the model compiler, the same path a migration's `createTable` takes.
+ * Names are held to the dialect's identifier limit: generated ones shortened, given ones refused
+ * if too long.
  */
 import type { ExprNode } from "../ast/nodes.js";
 import type { RawSql } from "../expression/sql-tag.js";
@@ -9,33 +11,14 @@ import type { ReferentialAction } from "../schema/column-builder.js";
 import type { Column } from "../schema/column.js";
 import type { ForeignKey, Index } from "../schema/constraints.js";
 import { constraintName, namePartsOf, type ConstraintNameParts } from "../schema/naming-convention.js";
-import type { CheckModel, TableModel, TypeModel } from "../schema/schema-model.js";
+import type { CheckModel, ColumnModel, ForeignKeyModel, TableModel, TypeModel, UniqueModel } from "../schema/schema-model.js";
 import type { Table } from "../schema/table.js";
+import { fitGeneratedName } from "./identifier-limit.js";
 import { buildTableModel } from "./table-model.js";
-import { checkGivenName, fitGeneratedName, type IdentifierLimit } from "./identifier-limit.js";
-import type { SqlCompiler } from "./sql-compiler.js";
+import { AlterDdlCompiler } from "./alter-ddl-compiler.js";
 
-export class DdlCompiler {
-  constructor(
-    protected readonly sql: SqlCompiler,
-    /** The dialect's; undefined where names have no practical limit (SQLite). */
-    protected readonly identifierLimit?: IdentifierLimit,
-  ) {}
-
-  protected q(identifier: string): string {
-    return this.sql.quote(identifier);
-  }
-
-  tableName(table: Table): string {
-    const name = this.q(this.given(table.name, "table"));
-    return table.schema ? `${this.q(this.given(table.schema, "schema"))}.${name}` : name;
-  }
-
-  /** A name the user gave, checked against the limit. */
-  protected given(name: string, what: string): string {
-    return checkGivenName(name, what, this.identifierLimit);
-  }
-
+/** The DDL compiler of a dialect: model-based CREATE/ALTER (inherited) and the `Table`-based entry points of `createAll`. */
+export class DdlCompiler extends AlterDdlCompiler {
   /**
    * The constraint's name on this database, by the MetaData's naming convention: a given name
    * checked against the limit, a generated one shortened to fit; undefined where it gets none.
@@ -46,17 +29,6 @@ export class DdlCompiler {
     return result.given ? this.given(result.name, what) : fitGeneratedName(result.name, this.identifierLimit);
   }
 
-  /** `CONSTRAINT <name> ` for a named constraint; nothing without a name (the database names it then). */
-  protected constraintPrefix(table: Table, parts: ConstraintNameParts, what: string): string {
-    const name = this.nameOf(table, parts, what);
-    return name === undefined ? "" : `CONSTRAINT ${this.q(name)} `;
-  }
-
-  /** The primary key's `CONSTRAINT <name> `, when the naming convention names it. */
-  protected primaryKeyPrefix(table: Table): string {
-    return this.constraintPrefix(table, namePartsOf("pk", table, table.primaryKey, undefined), `primary key of table '${table.name}'`);
-  }
-
   /** The foreign key's name on this database (`fk.name`, shortened if it is generated and too long). */
   foreignKeyName(fk: ForeignKey): string {
     return this.nameOf(fk.table, fk.nameParts, `foreign key on table '${fk.table.name}'`)!;
@@ -64,87 +36,98 @@ export class DdlCompiler {
 
   /** `CREATE TABLE`, with every constraint inline except the foreign keys in `deferred`. */
   createTable(table: Table, deferred: ReadonlySet<ForeignKey> = new Set()): string {
-    const lines = table.columnList.map((c) => this.columnSpec(c));
-    const pk = table.primaryKey;
-    if (pk.length && !this.inlinePrimaryKey(table)) {
-      lines.push(`${this.primaryKeyPrefix(table)}PRIMARY KEY (${pk.map((c) => this.q(c.name)).join(", ")})`);
-    }
+    const deferredForeignKeys = new Set([...deferred].filter((fk) => fk.table === table).map((fk) => this.foreignKeyName(fk)));
+    return this.createTableModel(this.ddlModel(table), { deferredForeignKeys });
+  }
+
+  /**
+   * The table as the DDL states it: declaration order, names by the naming convention, defaults
+   * and types as this compiler writes them (not as the database reports them back).
+   */
+  protected ddlModel(table: Table): TableModel {
+    const columns: ColumnModel[] = table.columnList.map((c) => ({
+      name: this.columnName(c),
+      type: this.ddlType(c),
+      nullable: c.nullable,
+      ...(c.serverDefault === undefined ? {} : { serverDefault: this.serverDefault(c.serverDefault) }),
+      autoincrement: c.autoincrement,
+    }));
+    const pkName = this.nameOf(table, namePartsOf("pk", table, table.primaryKey, undefined), `primary key of table '${table.name}'`);
     const uniqueWhat = `unique constraint on table '${table.name}'`;
+    const uniques: UniqueModel[] = [];
+    const checks: CheckModel[] = [];
     for (const column of table.columnList) {
-      if (column.unique) lines.push(`${this.constraintPrefix(table, namePartsOf("uq", table, [column], undefined), uniqueWhat)}UNIQUE (${this.q(column.name)})`);
-      const check = this.columnCheck(column);
-      if (check) lines.push(check);
+      if (column.unique) uniques.push(this.named(this.nameOf(table, namePartsOf("uq", table, [column], undefined), uniqueWhat), { columns: [column.name] }));
+      const check = this.enumCheck(column);
+      if (check) checks.push(check);
     }
     for (const u of table.uniques) {
-      lines.push(`${this.constraintPrefix(table, namePartsOf("uq", table, u.columns, u.name), uniqueWhat)}UNIQUE (${u.columns.map((c) => this.q(c.name)).join(", ")})`);
+      uniques.push(this.named(this.nameOf(table, namePartsOf("uq", table, u.columns, u.name), uniqueWhat), { columns: u.columns.map((c) => c.name) }));
     }
     for (const c of table.checks) {
-      const prefix = this.constraintPrefix(table, namePartsOf("ck", table, [], c.name), `check constraint on table '${table.name}'`);
-      lines.push(`${prefix}CHECK (${this.sql.compileDdlExpression(c.condition.node)})`);
+      const name = this.nameOf(table, namePartsOf("ck", table, [], c.name), `check constraint on table '${table.name}'`);
+      checks.push(this.named(name, { sql: this.sql.compileDdlExpression(c.condition.node) }));
     }
-    for (const fk of table.foreignKeys) if (!deferred.has(fk)) lines.push(this.foreignKeySpec(fk));
-    return `CREATE TABLE ${this.tableName(table)} (\n  ${lines.join(",\n  ")}\n)`;
+    return {
+      ...(table.schema ? { schema: table.schema } : {}),
+      name: table.name,
+      columns,
+      ...(table.primaryKey.length ? { primaryKey: this.named(pkName, { columns: table.primaryKey.map((c) => c.name) }) } : {}),
+      foreignKeys: table.foreignKeys.map((fk) => this.foreignKeyModel(fk)),
+      uniques,
+      checks,
+      indexes: [],
+    };
   }
 
-  dropTable(table: Table): string {
-    return `DROP TABLE ${this.tableName(table)}`;
+  /** `item` with `name` when there is one. */
+  private named<T extends object>(name: string | undefined, item: T): T & { name?: string } {
+    return name === undefined ? item : { name, ...item };
   }
 
+  /** The column's type as a model (athanor's type data, without the phantom value type). */
+  protected ddlType(column: Column): ColumnModel["type"] {
+    const { __value: _phantom, ...type } = column.type;
+    return type;
+  }
+
+  /** The foreign key as a model, named as this database names it. */
+  foreignKeyModel(fk: ForeignKey): ForeignKeyModel {
+    const referred = fk.referredTable;
+    return {
+      name: this.foreignKeyName(fk),
+      columns: fk.columns.map((c) => c.name),
+      ...(referred.schema ? { referredSchema: referred.schema } : {}),
+      referredTable: referred.name,
+      referredColumns: fk.referredColumns.map((c) => c.name),
+      ...(fk.onDelete ? { onDelete: fk.onDelete } : {}),
+      ...(fk.onUpdate ? { onUpdate: fk.onUpdate } : {}),
+    };
+  }
+
+  /** `CREATE [UNIQUE] INDEX` of a table's index. */
   createIndex(table: Table, index: Index): string {
     const name = this.nameOf(table, namePartsOf("ix", table, index.columns, index.name), `index on table '${table.name}'`)!;
-    return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${this.indexOn(name, table)} (${index.columns
-      .map((c) => this.q(c.name))
-      .join(", ")})`;
+    return this.createIndexModel(table, { name, columns: index.columns.map((c) => c.name), unique: index.unique })[0]!;
   }
 
-  /** `name ON table`: the dialect decides which of the two carries the table's schema. */
-  protected indexOn(name: string, table: Table): string {
-    return `${this.q(name)} ON ${this.tableName(table)}`;
-  }
-
+  /** `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY` of a foreign key deferred by `createTable`. */
   addForeignKey(fk: ForeignKey): string {
-    return `ALTER TABLE ${this.tableName(fk.table)} ADD ${this.foreignKeySpec(fk)}`;
+    return this.addForeignKeyModel(fk.table, this.foreignKeyModel(fk))[0]!;
   }
 
+  /** Drops a foreign key added by `addForeignKey`. */
   dropForeignKey(fk: ForeignKey): string {
-    return `ALTER TABLE ${this.tableName(fk.table)} DROP CONSTRAINT ${this.q(this.foreignKeyName(fk))}`;
+    return this.dropForeignKeyModel(fk.table, this.foreignKeyModel(fk))[0]!;
   }
 
-  foreignKeySpec(fk: ForeignKey): string {
-    let sql = `CONSTRAINT ${this.q(this.foreignKeyName(fk))} FOREIGN KEY (${fk.columns.map((c) => this.q(c.name)).join(", ")}) REFERENCES ${this.tableName(
-      fk.referredTable,
-    )} (${fk.referredColumns.map((c) => this.q(c.name)).join(", ")})`;
-    if (fk.onDelete) sql += ` ON DELETE ${fk.onDelete.toUpperCase()}`;
-    if (fk.onUpdate) sql += ` ON UPDATE ${fk.onUpdate.toUpperCase()}`;
-    return sql;
-  }
-
-  /** `name TYPE [generated] [NOT NULL] [DEFAULT ...]`. */
+  /** `name TYPE [generated] [NOT NULL] [DEFAULT ...]` of a table's column. */
   columnSpec(column: Column): string {
-    let sql = `${this.q(this.columnName(column))} ${this.columnType(column)}`;
-    if (!column.nullable) sql += " NOT NULL";
-    if (column.serverDefault !== undefined) sql += ` DEFAULT ${this.serverDefault(column.serverDefault)}`;
-    return sql;
+    return this.columnModelSpec(this.ddlModel(column.table).columns.find((c) => c.name === column.name)!);
   }
 
   protected columnName(column: Column): string {
     return this.given(column.name, `column of table '${column.table.name}'`);
-  }
-
-  protected columnType(column: Column): string {
-    return this.sql.typeName(column.type);
-  }
-
-  /** Whether the primary key is declared on its column rather than as a table constraint. */
-  protected inlinePrimaryKey(_table: Table): boolean {
-    return false;
-  }
-
-  /** A CHECK that the column type implies, e.g. the allowed values of an enum. */
-  protected columnCheck(column: Column): string | undefined {
-    const check = this.enumCheck(column);
-    if (!check) return undefined;
-    return `${check.name === undefined ? "" : `CONSTRAINT ${this.q(check.name)} `}CHECK (${check.sql})`;
   }
 
   /** The enum column's implied check as name and condition; undefined for other types (and on MySQL). */
@@ -156,12 +139,13 @@ export class DdlCompiler {
       namePartsOf("ck", column.table, [column], column.type.enumName),
       `enum check constraint on column '${column.table.name}.${column.name}'`,
     );
-    return { ...(name === undefined ? {} : { name }), sql: `${this.q(column.name)} IN (${values.map((v) => this.sql.literal(v)).join(", ")})` };
+    return this.named(name, { sql: `${this.q(column.name)} IN (${values.map((v) => this.sql.literal(v)).join(", ")})` });
   }
 
   /**
    * The table as plain data, named and typed as this compiler's DDL creates it and as the
    * database then reports it (see `TableModel`): what migrations compare a reflected table with.
+   * (`ddlModel` is the same table as the DDL spells it, for rendering.)
    */
   tableModel(table: Table): TableModel {
     return buildTableModel(table, {

@@ -1,15 +1,9 @@
 /** MySQL / MariaDB SQL: backquoted identifiers, CONCAT, AUTO_INCREMENT, native ENUM. */
-import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
 import type { ExprNode, InsertNode, OnConflictNode, OrderByNode, ParamNode } from "../../core/ast/nodes.js";
 import { jsonArrayText } from "../shared/json-array.js";
 import { CompileError, UnsupportedCompilationError } from "../../core/errors.js";
-import type { Column } from "../../core/schema/column.js";
-import type { ForeignKey } from "../../core/schema/constraints.js";
 import type { SqlType } from "../../core/types/sql-type.js";
-import type { ReferentialAction } from "../../core/schema/column-builder.js";
-import type { CheckModel, TypeModel } from "../../core/schema/schema-model.js";
-import { mysqlDatabaseName, mysqlDefault, mysqlTypeModel } from "./normalize.js";
 
 export class MySqlCompiler extends SqlCompiler {
   quote(identifier: string): string {
@@ -154,48 +148,5 @@ export class MySqlCompiler extends SqlCompiler {
   override literal(value: unknown): string {
     if (typeof value === "string") return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
     return super.literal(value);
-  }
-}
-
-export class MySqlDdlCompiler extends DdlCompiler {
-  protected override columnType(column: Column): string {
-    const type = super.columnType(column);
-    return column.autoincrement ? `${type} AUTO_INCREMENT` : type;
-  }
-
-  override columnSpec(column: Column): string {
-    // AUTO_INCREMENT must come after NOT NULL in MySQL's grammar.
-    if (!column.autoincrement) return super.columnSpec(column);
-    const base = super.columnSpec(column).replace(" AUTO_INCREMENT", "");
-    return `${base} AUTO_INCREMENT`;
-  }
-
-  /** Native ENUM already restricts the values. */
-  protected override enumCheck(): CheckModel | undefined {
-    return undefined;
-  }
-
-  protected override modelType(column: Column): TypeModel {
-    return mysqlTypeModel(this.sql.typeName(column.type));
-  }
-
-  protected override modelDefault(column: Column, sql: string): string {
-    return mysqlDefault(sql, this.modelType(column));
-  }
-
-  protected override isDatabaseName(kind: "pk" | "uq" | "ck", table: string, name: string, columns: readonly string[]): boolean {
-    return mysqlDatabaseName(kind, table, name, columns);
-  }
-
-  /** MySQL's RESTRICT is its NO ACTION (both check at once), and MariaDB reports either as RESTRICT. */
-  protected override modelAction(action: ReferentialAction | undefined): ReferentialAction | undefined {
-    return action === "no action" || action === "restrict" ? undefined : action;
-  }
-
-  /** MySQL lists a unique index as a UNIQUE constraint: the model says the same. */
-  protected override readonly uniqueIndexesAreConstraints = true;
-
-  override dropForeignKey(fk: ForeignKey): string {
-    return `ALTER TABLE ${this.tableName(fk.table)} DROP FOREIGN KEY ${this.q(this.foreignKeyName(fk))}`;
   }
 }

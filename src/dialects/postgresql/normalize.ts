@@ -78,6 +78,11 @@ export function postgresDatabaseName(kind: "pk" | "uq" | "ck", table: string, na
   return false;
 }
 
+/** The name PostgreSQL gives an unnamed primary key (`pk`) or unique constraint (`uq`) of `table` on `columns` (its first choice). */
+export function postgresConstraintName(kind: "pk" | "uq", table: string, columns: readonly string[]): string {
+  return kind === "pk" ? objectName(table, undefined, "pkey") : objectName(table, clipBytes(columns.join("_"), 63), "key");
+}
+
 /** PostgreSQL's makeObjectName: `name1_name2_label`, the longer of the two names cut first to fit 63 bytes. */
 function objectName(name1: string, name2: string | undefined, label: string): string {
   const available = 63 - (name2 === undefined ? 0 : 1) - (label.length + 1);

@@ -1,0 +1,83 @@
+/**
+ * MySQL / MariaDB DDL: AUTO_INCREMENT, native ENUM (no implied check), `MODIFY COLUMN` with the
+ * full column definition, and the DROP forms MySQL has for foreign keys, unique keys and the
+ * primary key.
+ */
+import type { ColumnAlteration, IndexDdlOptions } from "../../core/compiler/alter-ddl-compiler.js";
+import { CompileError } from "../../core/errors.js";
+import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
+import type { TableName } from "../../core/compiler/model-ddl-compiler.js";
+import type { ReferentialAction } from "../../core/schema/column-builder.js";
+import type { Column } from "../../core/schema/column.js";
+import type { ColumnModel, ForeignKeyModel, IndexModel, TypeModel, UniqueModel } from "../../core/schema/schema-model.js";
+import { mysqlDatabaseName, mysqlDefault, mysqlTypeModel } from "./normalize.js";
+
+/** MySQL / MariaDB's DDL compiler (see the file comment). */
+export class MySqlDdlCompiler extends DdlCompiler {
+  /** AUTO_INCREMENT must come after NOT NULL (and DEFAULT) in MySQL's grammar. */
+  override columnModelSpec(column: ColumnModel): string {
+    const base = super.columnModelSpec(column);
+    return column.autoincrement ? `${base} AUTO_INCREMENT` : base;
+  }
+
+  /** Native ENUM already restricts the values. */
+  protected override enumCheck(): undefined {
+    return undefined;
+  }
+
+  /** MySQL would move a table renamed without its database into the current one: the new name keeps the schema. */
+  override renameTable(table: TableName, to: string): string[] {
+    return [`ALTER TABLE ${this.tableName(table)} RENAME TO ${this.tableName({ schema: table.schema, name: to })}`];
+  }
+
+  /** Type or nullability: `MODIFY COLUMN` restating the whole column; the default alone: `ALTER COLUMN ... SET/DROP DEFAULT`. */
+  override alterColumn(table: TableName, before: ColumnModel, after: ColumnModel, change: ColumnAlteration): string[] {
+    if (change.type === undefined && change.nullable === undefined) return super.alterColumn(table, before, after, change);
+    return [`ALTER TABLE ${this.tableName(table)} MODIFY COLUMN ${this.columnModelSpec(after)}`];
+  }
+
+  /** MySQL/MariaDB have no partial indexes: refused rather than silently made total. */
+  override createIndexModel(table: TableName, index: IndexModel, options: IndexDdlOptions = {}): string[] {
+    if (index.where !== undefined) {
+      throw new CompileError(`MySQL/MariaDB have no partial indexes: index ${index.name} on '${table.name}' has WHERE ${index.where}.`);
+    }
+    return super.createIndexModel(table, index, options);
+  }
+
+  override dropIndexModel(table: TableName, index: IndexModel): string[] {
+    return [`DROP INDEX ${this.q(index.name)} ON ${this.tableName(table)}`];
+  }
+
+  override dropForeignKeyModel(table: TableName, fk: ForeignKeyModel): string[] {
+    return [`ALTER TABLE ${this.tableName(table)} DROP FOREIGN KEY ${this.q(fk.name)}`];
+  }
+
+  /** A unique constraint is an index on MySQL. */
+  override dropUnique(table: TableName, unique: UniqueModel): string[] {
+    return [`ALTER TABLE ${this.tableName(table)} DROP INDEX ${this.q(this.required(unique.name, "drop", "unique constraint", table))}`];
+  }
+
+  override dropPrimaryKey(table: TableName): string[] {
+    return [`ALTER TABLE ${this.tableName(table)} DROP PRIMARY KEY`];
+  }
+
+  protected override modelType(column: Column): TypeModel {
+    return mysqlTypeModel(this.sql.typeName(column.type));
+  }
+
+  protected override modelDefault(column: Column, sql: string): string {
+    return mysqlDefault(sql, this.modelType(column));
+  }
+
+  protected override isDatabaseName(kind: "pk" | "uq" | "ck", table: string, name: string, columns: readonly string[]): boolean {
+    return mysqlDatabaseName(kind, table, name, columns);
+  }
+
+  /** MySQL's RESTRICT is its NO ACTION (both check at once), and MariaDB reports either as RESTRICT. */
+  protected override modelAction(action: ReferentialAction | undefined): ReferentialAction | undefined {
+    return action === "no action" || action === "restrict" ? undefined : action;
+  }
+
+  /** MySQL lists a unique index as a UNIQUE constraint: the model says the same. */
+  protected override readonly uniqueIndexesAreConstraints = true;
+}

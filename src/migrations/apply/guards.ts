@@ -1,0 +1,79 @@
+/**
+ * The rerun guards of steps (`Step.isApplied`): whether an operation's effect is already in a
+ * (reflected) schema. MySQL/MariaDB commit each DDL statement on its own, so a migration that
+ * failed between two steps is rerun from a schema that has some of them: these let it converge.
+ */
+import { tableKey, type SchemaModel, type TableModel } from "../../core/schema/schema-model.js";
+import type { Operation, TableRef } from "../operations/operation.js";
+
+/** The guard of `op`, or undefined where none can tell (data steps, VALIDATE). */
+export function appliedGuard(op: Operation): ((schema: SchemaModel) => boolean) | undefined {
+  const has = (schema: SchemaModel, ref: TableRef) => findTable(schema, ref) !== undefined;
+  const on = (ref: TableRef, test: (table: TableModel) => boolean) => (schema: SchemaModel) => {
+    const table = findTable(schema, ref);
+    return table !== undefined && test(table);
+  };
+  const hasColumn = (table: TableModel, name: string) => table.columns.some((c) => c.name === name);
+  const hasIndex = (table: TableModel, name: string) => table.indexes.some((i) => i.name === name) || table.uniques.some((u) => u.name === name);
+  switch (op.op) {
+    case "createTable":
+      return (schema) => has(schema, op.table);
+    case "dropTable":
+      return (schema) => !has(schema, op.table);
+    case "renameTable": {
+      const from = { ...(op.schema ? { schema: op.schema } : {}), name: op.from };
+      const to = { ...(op.schema ? { schema: op.schema } : {}), name: op.to };
+      return (schema) => !has(schema, from) && has(schema, to);
+    }
+    case "addColumn":
+      return on(op.table, (t) => hasColumn(t, op.column.name));
+    case "dropColumn":
+      return on(op.table, (t) => !hasColumn(t, op.column.name));
+    case "renameColumn":
+      return on(op.table, (t) => !hasColumn(t, op.from) && hasColumn(t, op.to));
+    case "alterColumn":
+      return on(op.table, (t) => {
+        const c = t.columns.find((x) => x.name === op.column);
+        if (!c) return false;
+        if (op.to.type !== undefined && JSON.stringify(c.type) !== JSON.stringify(op.to.type)) return false;
+        if (op.to.nullable !== undefined && c.nullable !== op.to.nullable) return false;
+        if (op.to.serverDefault !== undefined && (c.serverDefault ?? null) !== op.to.serverDefault) return false;
+        return true;
+      });
+    case "createIndex":
+      return on(op.table, (t) => hasIndex(t, op.index.name));
+    case "dropIndex":
+      return on(op.table, (t) => !hasIndex(t, op.index.name));
+    case "addForeignKey":
+      return on(op.table, (t) => t.foreignKeys.some((fk) => fk.name === op.foreignKey.name));
+    case "dropForeignKey":
+      return on(op.table, (t) => !t.foreignKeys.some((fk) => fk.name === op.foreignKey.name));
+    case "addUnique":
+      return op.unique.name === undefined ? undefined : on(op.table, (t) => hasIndex(t, op.unique.name!));
+    case "dropUnique":
+      return op.unique.name === undefined ? undefined : on(op.table, (t) => !hasIndex(t, op.unique.name!));
+    case "addCheck":
+      return op.check.name === undefined ? undefined : on(op.table, (t) => t.checks.some((c) => c.name === op.check.name));
+    case "dropCheck":
+      return op.check.name === undefined ? undefined : on(op.table, (t) => !t.checks.some((c) => c.name === op.check.name));
+    case "addPrimaryKey":
+      return on(op.table, (t) => t.primaryKey !== undefined);
+    case "dropPrimaryKey":
+      return on(op.table, (t) => t.primaryKey === undefined);
+    case "validateConstraint":
+    case "execute":
+      return undefined;
+  }
+}
+
+/** The guard of the i-th index a `createTable` creates (its own step on MySQL). */
+export function indexGuard(table: TableRef, name: string): (schema: SchemaModel) => boolean {
+  return (schema) => {
+    const t = findTable(schema, table);
+    return t !== undefined && (t.indexes.some((i) => i.name === name) || t.uniques.some((u) => u.name === name));
+  };
+}
+
+function findTable(schema: SchemaModel, ref: TableRef): TableModel | undefined {
+  return schema.tables.find((t) => tableKey(t) === tableKey(ref));
+}

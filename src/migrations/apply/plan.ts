@@ -1,0 +1,116 @@
+/**
+ * The planner: a migration's operations as the steps that run them on one dialect. PostgreSQL
+ * and SQLite: one step per operation, all in the migration's transaction except PostgreSQL's
+ * `CONCURRENTLY` index statements and `execute` steps marked non-transactional. MySQL/MariaDB:
+ * one step per statement (each DDL statement commits on its own there), each with a rerun guard.
+ * SQLite: what ALTER TABLE cannot do becomes a table rebuild; consecutive operations on the same
+ * table share one rebuild.
+ */
+import type { Dialect } from "../../core/compiler/dialect.js";
+import { AthanorError } from "../../core/errors.js";
+import type { SchemaModel } from "../../core/schema/schema-model.js";
+import { tableKey } from "../../core/schema/schema-model.js";
+import { applyToModel } from "../operations/apply-to-model.js";
+import type { Operation } from "../operations/operation.js";
+import { appliedGuard, indexGuard } from "./guards.js";
+import { renderOperation } from "./render.js";
+import { alteredTable, describeOperation, rebuildStep, sqliteNeedsRebuild } from "./sqlite-rebuild.js";
+import type { Step } from "./step.js";
+
+/** What `planSteps` plans for. */
+export interface PlanOptions {
+  /** The dialect the steps are rendered for (its name and DDL compiler). */
+  readonly dialect: Pick<Dialect, "name" | "createDdlCompiler">;
+  /** The schema before the first operation (from the migration history, or reflected). */
+  readonly schema: SchemaModel;
+}
+
+/** The steps of `ops` (see the file comment). Throws `OperationModelError` for an operation that cannot apply to the schema. */
+export function planSteps(ops: readonly Operation[], options: PlanOptions): Step[] {
+  const dialect = options.dialect.name;
+  const ddl = options.dialect.createDdlCompiler();
+  const steps: Step[] = [];
+  let schema = options.schema;
+  // Non-transactional steps run after the transaction: the ops as they will run, to check that order.
+  const inTransaction: Operation[] = [];
+  const afterTransaction: Operation[] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    const before = schema;
+    schema = applyToModel(schema, op);
+    if (dialect === "sqlite" && sqliteNeedsRebuild(op, before)) {
+      // Later operations on the same table join this rebuild.
+      const table = alteredTable(op)!;
+      const group = [op];
+      while (i + 1 < ops.length && sameTable(alteredTable(ops[i + 1]!), table)) {
+        group.push(ops[++i]!);
+        schema = applyToModel(schema, ops[i]!);
+      }
+      steps.push(rebuildStep(ddl, table, group, before, schema));
+      continue;
+    }
+    const statements = renderOperation(op, ddl, dialect, before);
+    if (!statements.length) continue; // nothing to do on this dialect (VALIDATE outside PostgreSQL)
+    const description = describeOperation(op);
+    const transactional = op.op === "execute" ? op.transactional ?? true : !(dialect === "postgresql" && "concurrently" in op && op.concurrently);
+    if (dialect === "mysql") {
+      steps.push(...mysqlSteps(op, statements, description));
+      continue;
+    }
+    const guard = appliedGuard(op);
+    steps.push({ description, statements, transactional, ...(guard ? { isApplied: guard } : {}) });
+    (transactional ? inTransaction : afterTransaction).push(op);
+  }
+  if (dialect !== "mysql" && afterTransaction.length) checkDeferred(options.schema, inTransaction, afterTransaction);
+  return steps;
+}
+
+/** One step per statement; `createTable`'s indexes are guarded one by one. */
+function mysqlSteps(op: Operation, statements: readonly string[], description: string): Step[] {
+  if (op.op === "createTable" && statements.length > 1) {
+    const [create, ...indexes] = statements;
+    return [
+      { description, statements: [create!], transactional: false, isApplied: appliedGuard(op)! },
+      ...indexes.map((sql, i) => {
+        const index = op.table.indexes[i]!;
+        return { description: `create index ${index.name} on ${tableKey(op.table)}`, statements: [sql], transactional: false, isApplied: indexGuard(op.table, index.name) };
+      }),
+    ];
+  }
+  const guard = appliedGuard(op);
+  return statements.map((sql, i) => ({
+    description: statements.length > 1 ? `${description} (${i + 1}/${statements.length})` : description,
+    statements: [sql],
+    transactional: false,
+    ...(guard && statements.length === 1 ? { isApplied: guard } : {}),
+  }));
+}
+
+/**
+ * The non-transactional steps run after the transaction, out of their place: each must still
+ * apply to the schema the transaction leaves (not on a table a later operation renamed or dropped).
+ */
+function checkDeferred(start: SchemaModel, inTransaction: readonly Operation[], deferred: readonly Operation[]): void {
+  let schema = inTransaction.reduce(applyToModel, start);
+  for (const op of deferred) {
+    if (op.op === "execute") continue; // SQL text: nothing to check it against
+    try {
+      schema = applyToModel(schema, op);
+    } catch (error) {
+      throw new PlanError(
+        `"${describeOperation(op)}" cannot run inside a transaction, so it runs after the migration's transaction, ` +
+          `but a later operation of the migration changes what it needs (${(error as Error).message}). ` +
+          `Move it to the end of the migration, or into a migration of its own.`,
+      );
+    }
+  }
+}
+
+/** A migration's operations cannot be planned as written (see the message). */
+export class PlanError extends AthanorError {
+  override name = "PlanError";
+}
+
+function sameTable(a: { readonly schema?: string; readonly name: string } | undefined, b: { readonly schema?: string; readonly name: string }): boolean {
+  return a !== undefined && tableKey(a) === tableKey(b);
+}

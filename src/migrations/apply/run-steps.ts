@@ -1,0 +1,147 @@
+/**
+ * The executor of one migration's steps on a connection. PostgreSQL and SQLite: every
+ * transactional step in one transaction (all or nothing), the non-transactional ones (PostgreSQL
+ * `CREATE INDEX CONCURRENTLY`) after it commits. SQLite rebuild steps get foreign keys switched
+ * off *before* the transaction begins (inside one SQLite ignores the pragma), a
+ * `PRAGMA foreign_key_check` before the commit, and foreign keys back on after. MySQL/MariaDB:
+ * each step on its own (their DDL commits by itself), skipped when its guard finds it applied,
+ * and a failure says how many steps were applied.
+ */
+import { AthanorError, InvalidRequestError } from "../../core/errors.js";
+import type { SchemaModel } from "../../core/schema/schema-model.js";
+import type { Connection } from "../../engine/connection.js";
+import { dropObjectsOf, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
+import type { Step } from "./step.js";
+
+/** What the runner hears from `runSteps`, and what it lends it. */
+export interface RunHooks {
+  /** After step `index` ran (or, with `skipped`, was found applied by its guard). */
+  onStep?(index: number, step: Step, skipped: boolean): void | Promise<void>;
+  /** Each statement before it is sent (`--verbose`). */
+  onStatement?(sql: string): void;
+  /**
+   * PostgreSQL/SQLite: called inside the migration's transaction after its steps, before the
+   * commit: record the migration there so that it commits (or rolls back) with them.
+   */
+  beforeCommit?(connection: Connection): Promise<void>;
+  /** MySQL/MariaDB: the first step to run; earlier ones were recorded as applied by an earlier run. */
+  startAt?: number;
+  /** MySQL/MariaDB: reads the database's schema for the guards (`Step.isApplied`); without it no step is skipped. */
+  currentSchema?(connection: Connection): Promise<SchemaModel>;
+}
+
+/** A step failed: `applied` of `total` steps had run (MySQL/MariaDB keep those; elsewhere all were rolled back). */
+export class MigrationStepError extends AthanorError {
+  override name = "MigrationStepError";
+  constructor(
+    message: string,
+    /** The step that failed. */
+    readonly index: number,
+    /** Steps whose effect is in the database now. */
+    readonly applied: number,
+    readonly total: number,
+    override readonly cause: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** `PRAGMA foreign_key_check` found rows whose parent is missing after a rebuild: the transaction was rolled back. */
+export class ForeignKeyCheckError extends AthanorError {
+  override name = "ForeignKeyCheckError";
+  constructor(readonly violations: readonly { table: string; rowid: unknown; parent: string }[]) {
+    super(
+      `The migration left rows without their parent (PRAGMA foreign_key_check), so it was rolled back: ` +
+        violations
+          .slice(0, 5)
+          .map((v) => `${v.table} rowid ${String(v.rowid)} → ${v.parent}`)
+          .join(", ") +
+        (violations.length > 5 ? `, and ${violations.length - 5} more` : "") +
+        ".",
+    );
+  }
+}
+
+/** Runs a migration's steps on `connection` (see the file comment). */
+export async function runSteps(connection: Connection, steps: readonly Step[], hooks: RunHooks = {}): Promise<void> {
+  if (connection.dialect.name === "mysql") return runEach(connection, steps, hooks);
+  const sqlite = connection.dialect.name === "sqlite";
+  const inTransaction = steps.map((s, i) => [s, i] as const).filter(([s]) => s.transactional);
+  const after = steps.map((s, i) => [s, i] as const).filter(([s]) => !s.transactional);
+  const run = (sql: string) => {
+    hooks.onStatement?.(sql);
+    return connection.run(sql);
+  };
+  const fkOff = sqlite && inTransaction.some(([s]) => s.foreignKeysOff);
+  if (fkOff && connection.inTransaction) {
+    // Inside a transaction SQLite ignores PRAGMA foreign_keys: the rebuild would cascade into child tables.
+    throw new InvalidRequestError(
+      "runSteps() was called inside a transaction, but this migration rebuilds a SQLite table, which needs foreign keys " +
+        "switched off outside any transaction (else dropping the old table deletes or nulls the rows of its child tables). " +
+        "Call it on a connection with no transaction open; record the migration in hooks.beforeCommit.",
+    );
+  }
+  const wasOn = fkOff && Number(Object.values((await connection.run("PRAGMA foreign_keys")).rows[0] ?? {})[0]) === 1;
+  if (wasOn) await run("PRAGMA foreign_keys = OFF");
+  let done = 0;
+  try {
+    await connection.transaction(async () => {
+      for (const [step, index] of inTransaction) {
+        const objects: SqliteObject[] = step.rebuild ? await dropObjectsOf(connection, step.rebuild, run) : [];
+        for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, false);
+        await recreateObjects(objects, run);
+        done++;
+        await hooks.onStep?.(index, step, false);
+      }
+      if (wasOn) await checkForeignKeys(connection);
+      await hooks.beforeCommit?.(connection);
+    });
+  } finally {
+    if (wasOn) await run("PRAGMA foreign_keys = ON");
+  }
+  for (const [step, index] of after) {
+    for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, true);
+    done++;
+    await hooks.onStep?.(index, step, false);
+  }
+}
+
+/** MySQL/MariaDB: each step alone, from `hooks.startAt`, skipping those found applied. */
+async function runEach(connection: Connection, steps: readonly Step[], hooks: RunHooks): Promise<void> {
+  const start = hooks.startAt ?? 0;
+  let schema: SchemaModel | undefined;
+  for (let index = start; index < steps.length; index++) {
+    const step = steps[index]!;
+    if (step.isApplied && hooks.currentSchema) {
+      schema ??= await hooks.currentSchema(connection);
+      if (step.isApplied(schema)) {
+        await hooks.onStep?.(index, step, true);
+        continue;
+      }
+    }
+    for (const sql of step.statements) {
+      hooks.onStatement?.(sql);
+      await guarded(() => connection.run(sql), step, index, index, steps.length, true);
+    }
+    schema = undefined; // the schema changed: read it again for the next guard
+    await hooks.onStep?.(index, step, false);
+  }
+}
+
+/** Runs `fn`, wrapping a failure in `MigrationStepError` ("applied N of M steps"). */
+async function guarded<T>(fn: () => Promise<T>, step: Step, index: number, applied: number, total: number, kept: boolean): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const what = kept
+      ? `applied ${applied} of ${total} steps; the database keeps those (run the migration again to finish it once the cause is fixed, or revert the applied steps by hand)`
+      : `the migration's transaction was rolled back, nothing of it was applied`;
+    throw new MigrationStepError(`Step ${index + 1} of ${total} (${step.description}) failed: ${(error as Error).message}. ${what}.`, index, kept ? applied : 0, total, error);
+  }
+}
+
+/** `PRAGMA foreign_key_check`: any row is a violation, and the transaction must not commit. */
+async function checkForeignKeys(connection: Connection): Promise<void> {
+  const { rows } = await connection.run("PRAGMA foreign_key_check");
+  if (rows.length) throw new ForeignKeyCheckError(rows.map((r: any) => ({ table: String(r.table), rowid: r.rowid, parent: String(r.parent) })));
+}

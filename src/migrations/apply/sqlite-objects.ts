@@ -1,0 +1,36 @@
+/**
+ * The triggers and views a SQLite table rebuild has to carry over: the table's own triggers go
+ * with DROP TABLE, and a view or another table's trigger that mentions the table would make the
+ * final ALTER TABLE ... RENAME fail (SQLite checks the whole schema then). They are read from
+ * `sqlite_master` when the rebuild runs, dropped before it and recreated, in their order, after.
+ */
+import type { Connection } from "../../engine/connection.js";
+import type { TableRef } from "../operations/operation.js";
+
+/** A trigger or view as `sqlite_master` holds it. */
+export interface SqliteObject {
+  readonly type: "trigger" | "view";
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Reads the triggers and views tied to `table`, drops them (the table's own triggers go with it later), and returns them. */
+export async function dropObjectsOf(connection: Connection, table: TableRef, run: (sql: string) => Promise<unknown>): Promise<SqliteObject[]> {
+  const master = table.schema ? `"${table.schema.replace(/"/g, '""')}".sqlite_master` : "sqlite_master";
+  const { rows } = await connection.run(
+    `SELECT type, name, tbl_name, sql FROM ${master} WHERE type IN ('trigger', 'view') AND sql IS NOT NULL ORDER BY rowid`,
+  );
+  const mentions = new RegExp(`(^|[^\\w$])["\`\\[]?${table.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["\`\\]]?([^\\w$]|$)`, "i");
+  const objects = (rows as { type: "trigger" | "view"; name: string; tbl_name: string; sql: string }[]).filter(
+    (r) => r.tbl_name.toLowerCase() === table.name.toLowerCase() || mentions.test(r.sql),
+  );
+  const prefix = table.schema ? `"${table.schema.replace(/"/g, '""')}".` : "";
+  // Views last to first: one may be built on another.
+  for (const o of [...objects].reverse()) await run(`DROP ${o.type.toUpperCase()} IF EXISTS ${prefix}"${o.name.replace(/"/g, '""')}"`);
+  return objects.map(({ type, name, sql }) => ({ type, name, sql }));
+}
+
+/** Recreates what `dropObjectsOf` dropped, with their original SQL. */
+export async function recreateObjects(objects: readonly SqliteObject[], run: (sql: string) => Promise<unknown>): Promise<void> {
+  for (const o of objects) await run(o.sql);
+}

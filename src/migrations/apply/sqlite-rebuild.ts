@@ -1,0 +1,148 @@
+/**
+ * SQLite table rebuilds: what ALTER TABLE cannot do there (change a column's type, nullability or
+ * default; add or drop a constraint; drop an indexed or constrained column) is done by the
+ * procedure of sqlite.org/lang_altertable.html: create the new table under a temporary name, copy
+ * the rows, drop the old table, rename the new one, recreate the indexes. Foreign keys are off
+ * meanwhile, switched off outside the transaction (`Step.foreignKeysOff`): with them on, dropping
+ * the old table would delete (CASCADE) or null (SET NULL) the rows of every child table.
+ * Triggers and views are read from `sqlite_master` and recreated by the executor (`Step.rebuild`).
+ */
+import type { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
+import { tableKey, type SchemaModel, type TableModel } from "../../core/schema/schema-model.js";
+import { mentionsColumn } from "../operations/apply-to-model.js";
+import type { Operation, TableRef } from "../operations/operation.js";
+import type { Step } from "./step.js";
+
+/** Whether SQLite needs a table rebuild for `op` on the schema `before`. */
+export function sqliteNeedsRebuild(op: Operation, before: SchemaModel): boolean {
+  switch (op.op) {
+    case "alterColumn":
+    case "addForeignKey":
+    case "dropForeignKey":
+    case "addUnique":
+    case "dropUnique":
+    case "addCheck":
+    case "dropCheck":
+    case "addPrimaryKey":
+    case "dropPrimaryKey":
+      return true;
+    case "addColumn": {
+      // ADD COLUMN cannot add a key, a NOT NULL column without default, or a non-constant default.
+      const c = op.column;
+      return c.autoincrement || (!c.nullable && c.serverDefault === undefined) || /^\s*(\(|current_)/i.test(c.serverDefault ?? "");
+    }
+    case "dropColumn": {
+      // DROP COLUMN refuses a column that is in a key, an index, a constraint or a foreign key.
+      const table = before.tables.find((t) => tableKey(t) === tableKey(op.table));
+      if (!table) return false;
+      const name = op.column.name;
+      return (
+        (table.primaryKey?.columns.includes(name) ?? false) ||
+        table.uniques.some((u) => u.columns.includes(name)) ||
+        table.indexes.some((i) => i.columns.includes(name) || mentionsColumn(i.where ?? "", name) || (i.expressions?.some((e) => mentionsColumn(e, name)) ?? false)) ||
+        table.foreignKeys.some((fk) => fk.columns.includes(name)) ||
+        table.checks.some((c) => mentionsColumn(c.sql, name))
+      );
+    }
+    default:
+      return false;
+  }
+}
+
+/** The table an operation changes, when it changes one table's definition (not create/drop/rename table, execute). */
+export function alteredTable(op: Operation): TableRef | undefined {
+  switch (op.op) {
+    case "createTable":
+    case "dropTable":
+    case "renameTable":
+    case "execute":
+      return undefined;
+    default:
+      return op.table;
+  }
+}
+
+/**
+ * One rebuild of `table` from its definition in `before` to its definition in `after`, for the
+ * operations `ops` (consecutive, all on that table). Columns keep their rows through renames;
+ * added columns take their defaults.
+ */
+export function rebuildStep(ddl: DdlCompiler, table: TableRef, ops: readonly Operation[], before: SchemaModel, after: SchemaModel): Step {
+  const key = tableKey(table);
+  const old = before.tables.find((t) => tableKey(t) === key)!;
+  const next = after.tables.find((t) => tableKey(t) === key)!;
+  // Where each column of the new table takes its values from in the old one.
+  const origin = new Map<string, string | undefined>(old.columns.map((c) => [c.name, c.name]));
+  for (const op of ops) {
+    if (op.op === "addColumn") origin.set(op.column.name, undefined);
+    else if (op.op === "dropColumn") origin.delete(op.column.name);
+    else if (op.op === "renameColumn") {
+      origin.set(op.to, origin.get(op.from));
+      origin.delete(op.from);
+    }
+  }
+  const copied = next.columns.filter((c) => origin.get(c.name) !== undefined);
+  const temporary: TableModel = { ...next, name: `_athanor_new_${next.name}` };
+  const newName = ddl.tableName(temporary);
+  const statements = [
+    ddl.createTableModel(temporary),
+    `INSERT INTO ${newName} (${copied.map((c) => ddl.identifier(c.name)).join(", ")}) SELECT ${copied
+      .map((c) => ddl.identifier(origin.get(c.name)!))
+      .join(", ")} FROM ${ddl.tableName(old)}`,
+    ddl.dropTable(old),
+    ...ddl.renameTable(temporary, next.name),
+    ...next.indexes.flatMap((index) => ddl.createIndexModel(next, index)),
+  ];
+  return {
+    description: `rebuild table ${key} (${ops.map(describeOperation).join("; ")})`,
+    statements,
+    transactional: true,
+    foreignKeysOff: true,
+    rebuild: table,
+  };
+}
+
+/** A short description of an operation for progress output (`add column books.isbn`). */
+export function describeOperation(op: Operation): string {
+  const t = (ref: TableRef) => tableKey(ref);
+  switch (op.op) {
+    case "createTable":
+      return `create table ${t(op.table)}`;
+    case "dropTable":
+      return `drop table ${t(op.table)}`;
+    case "renameTable":
+      return `rename table ${op.schema ? `${op.schema}.` : ""}${op.from} to ${op.to}`;
+    case "addColumn":
+      return `add column ${t(op.table)}.${op.column.name}`;
+    case "dropColumn":
+      return `drop column ${t(op.table)}.${op.column.name}`;
+    case "renameColumn":
+      return `rename column ${t(op.table)}.${op.from} to ${op.to}`;
+    case "alterColumn":
+      return `alter column ${t(op.table)}.${op.column}`;
+    case "createIndex":
+      return `create index ${op.index.name} on ${t(op.table)}`;
+    case "dropIndex":
+      return `drop index ${op.index.name} on ${t(op.table)}`;
+    case "addForeignKey":
+      return `add foreign key ${op.foreignKey.name} on ${t(op.table)}`;
+    case "dropForeignKey":
+      return `drop foreign key ${op.foreignKey.name} on ${t(op.table)}`;
+    case "addUnique":
+      return `add unique ${op.unique.name ?? `(${op.unique.columns.join(", ")})`} on ${t(op.table)}`;
+    case "dropUnique":
+      return `drop unique ${op.unique.name ?? `(${op.unique.columns.join(", ")})`} on ${t(op.table)}`;
+    case "addCheck":
+      return `add check ${op.check.name ?? op.check.sql} on ${t(op.table)}`;
+    case "dropCheck":
+      return `drop check ${op.check.name ?? op.check.sql} on ${t(op.table)}`;
+    case "addPrimaryKey":
+      return `add primary key on ${t(op.table)}`;
+    case "dropPrimaryKey":
+      return `drop primary key on ${t(op.table)}`;
+    case "validateConstraint":
+      return `validate constraint ${op.name} on ${t(op.table)}`;
+    case "execute":
+      return "execute SQL";
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * A planned step of a migration: SQL statements that run together, and how they run. The planner
+ * (`planSteps`) makes them, the executor (`runSteps`) runs them, the runner records them.
+ */
+import type { SchemaModel } from "../../core/schema/schema-model.js";
+import type { TableRef } from "../operations/operation.js";
+
+/** One step of a planned migration (see the file comment); `planSteps` makes them, `runSteps` runs them. */
+export interface Step {
+  /** What the step does, for progress output (`add column books.isbn`). */
+  readonly description: string;
+  /** The SQL, in order. Empty for an operation the dialect has nothing to do for. */
+  readonly statements: readonly string[];
+  /** Whether it may run inside the migration's transaction (not PostgreSQL `CREATE INDEX CONCURRENTLY`). */
+  readonly transactional: boolean;
+  /**
+   * SQLite: foreign-key enforcement must be off while it runs (a table rebuild). The executor
+   * turns it off *outside* the transaction (SQLite ignores the pragma inside one) and runs
+   * `PRAGMA foreign_key_check` before committing.
+   */
+  readonly foreignKeysOff?: boolean;
+  /**
+   * SQLite table rebuild: the table whose triggers and views (read from `sqlite_master` when the
+   * step runs, as they exist then) are dropped before the statements and recreated after them.
+   */
+  readonly rebuild?: TableRef;
+  /**
+   * Whether the step's effect is already in `schema` (the column already exists, ...): the MySQL
+   * rerun guard, so that a migration interrupted between two steps converges when run again.
+   */
+  isApplied?(schema: SchemaModel): boolean;
+}
