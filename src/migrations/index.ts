@@ -20,3 +20,13 @@ export { lockTimeoutPreamble, parseLockTimeout, type LockTimeoutOptions } from "
 export type { LintDialect } from "./lint/dialect-of.js";
 export { modelFilesOf, type ModelFile, type PullOptions } from "./pull/model-files.js";
 export { tablesOfSchema } from "./pull/select-tables.js";
+export { op, type TableInput, type ColumnInput, type IndexInput, type TableDefinition, type OperationOptions, type ColumnState } from "./operations/op.js";
+export { reverse, downOf, IrreversibleOperationError } from "./operations/reverse.js";
+export { diffSchemas, type DiffOptions } from "./diff/diff-schemas.js";
+export { DataLossError, type DataLoss } from "./diff/data-loss.js";
+export { typeChangeLoss } from "./diff/type-change.js";
+export { withRenameHints } from "./diff/rename-hints.js";
+export { migrationSource, type MigrationSourceOptions } from "./codegen/migration-source.js";
+export { migrationId } from "./codegen/migration-id.js";
+export { generateMigration, type GenerateOptions, type GeneratedMigration } from "./codegen/generate.js";
+export { types } from "../core/types/sql-type.js";

@@ -37,6 +37,11 @@ export interface ColumnOptions {
   readonly unique: boolean;
   readonly index: boolean;
   readonly references: readonly ColumnReference[];
+  /**
+   * Names the column had before, newest first (`.renamedFrom("old")`): the migration differ turns
+   * a match into a rename instead of a drop and an add. Has no effect at run time.
+   */
+  readonly renamedFrom?: readonly string[];
 }
 
 /** Whether the flag union `F` holds any of `Flag`. */
@@ -159,6 +164,15 @@ export class ColumnBuilder<T, N extends boolean, D extends boolean, F extends st
   /** The column's name in the database, when it differs from the property key. */
   named(name: string): ColumnBuilder<T, N, D, F> {
     return this.with({ name });
+  }
+
+  /**
+   * The name (or names, newest first) the column had in the database before: `migrate new` then
+   * generates a rename, keeping the data, instead of a drop and an add. Safe to keep after the
+   * migration has run; remove it once no database is older than that migration.
+   */
+  renamedFrom(names: string | readonly string[]): ColumnBuilder<T, N, D, F> {
+    return this.with({ renamedFrom: Object.freeze(typeof names === "string" ? [names] : [...names]) });
   }
 }
 

@@ -22,6 +22,8 @@ export class Column<T = unknown, K extends string = string> extends Labeled<T, K
   readonly serverDefault: ColumnOptions["serverDefault"];
   readonly unique: boolean;
   readonly index: boolean;
+  /** Names the column had before, newest first (`.renamedFrom()`), for the migration differ. */
+  readonly renamedFrom: readonly string[];
   /** Single-column foreign keys declared with `.references()`; filled in by the table. */
   readonly foreignKeys: ForeignKey[] = [];
   private explicitAutoincrement: boolean | "auto";
@@ -41,6 +43,7 @@ export class Column<T = unknown, K extends string = string> extends Labeled<T, K
     this.serverDefault = options.serverDefault;
     this.unique = options.unique;
     this.index = options.index;
+    this.renamedFrom = options.renamedFrom ?? [];
     this.explicitAutoincrement = options.autoincrement;
   }
 

@@ -37,6 +37,11 @@ export type InsertRowOf<C extends ColumnMap> = {
 export interface TableOptions {
   /** Database schema (PostgreSQL schema, MySQL database). */
   readonly schema?: string;
+  /**
+   * Names the table had before, newest first: the migration differ turns a match into a table
+   * rename, keeping the rows, instead of a drop and a create. Has no effect at run time.
+   */
+  readonly previousNames?: readonly string[];
 }
 
 /** Anything a `FROM` clause accepts that has named columns: tables, aliases, subqueries. */
@@ -66,6 +71,8 @@ export class Table<Name extends string = string, C extends ColumnMap = ColumnMap
   readonly checks: readonly CheckConstraint[];
   readonly indexes: readonly Index[];
   readonly schema: string | undefined;
+  /** Names the table had before, newest first (`TableOptions.previousNames`), for the migration differ. */
+  readonly previousNames: readonly string[];
   readonly fromNode: TableNode;
 
   constructor(
@@ -77,6 +84,7 @@ export class Table<Name extends string = string, C extends ColumnMap = ColumnMap
   ) {
     if (!name) throw new ArgumentError("A table needs a name.");
     this.schema = options.schema ?? metadata.options.schema;
+    this.previousNames = Object.freeze([...(options.previousNames ?? [])]);
     this.fromNode = { kind: "table", name, schema: this.schema, table: this };
 
     const c: Record<string, Column> = {};

@@ -57,6 +57,11 @@ export interface ModelOptions {
    */
   readonly schema?: string;
   /**
+   * Names the table had before, newest first: `migrate new` then generates a table rename,
+   * keeping the rows, instead of a drop and a create. (A column's: `.renamedFrom("old")`.)
+   */
+  readonly previousNames?: readonly string[];
+  /**
    * Table-level constraints, given the table's columns: composite primary keys, `unique`,
    * `check`, `index`, composite `foreignKey`s. `constraints: (c) => [unique([c.first, c.last])]`.
    */
@@ -99,7 +104,10 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
       else relationships.set(field.slot.key, field.spec);
     }
     const tableName = given ?? registry.naming.tableName(className);
-    const table = new Table(tableName, registry.metadata, builders, options.constraints, options.schema ? { schema: options.schema } : {});
+    const table = new Table(tableName, registry.metadata, builders, options.constraints, {
+      ...(options.schema ? { schema: options.schema } : {}),
+      ...(options.previousNames ? { previousNames: options.previousNames } : {}),
+    });
     const columns = new Map(table.columnList.map((c) => [c.key, c] as const));
     const slots = new Map(fields.map((f) => [f.slot.key, f.slot] as const));
     const name = options.name ?? className;

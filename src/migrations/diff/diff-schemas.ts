@@ -1,0 +1,117 @@
+/**
+ * `diffSchemas(from, to)`: the operations that turn schema `from` (what the migration history or
+ * the database has) into schema `to` (what the models say), in an order the foreign keys allow.
+ * Renames come only from the model's declarations (`renamedFrom`, `previousNames`); a step that
+ * destroys data is refused with `DataLossError` unless `allowDataLoss` says it is meant.
+ */
+import type { DialectName } from "../../core/compiler/dialect.js";
+import { tableKey, type SchemaModel, type TableModel } from "../../core/schema/schema-model.js";
+import type { Operation } from "../operations/operation.js";
+import { matchColumns, plainTable, type ColumnMatch } from "./columns.js";
+import { DataLossError, type DataLoss } from "./data-loss.js";
+import { creationOrder, withoutForeignKeys } from "./order.js";
+import { renameSuspects } from "./rename-suspects.js";
+import { diffTable, refOf, type Renames, type TableDiff } from "./table-diff.js";
+
+/** Options of `diffSchemas`. */
+export interface DiffOptions {
+  /** The database both schemas are normalised for (a `Dialect` or its name). */
+  readonly dialect: DialectName | { readonly name: DialectName };
+  /** Generate drops and narrowing type changes instead of throwing `DataLossError`. Default false. */
+  readonly allowDataLoss?: boolean;
+}
+
+interface TablePair {
+  readonly from: TableModel;
+  readonly to: TableModel;
+  readonly match: ColumnMatch;
+}
+
+/**
+ * The operations that turn `from` into `to`, in this order: foreign keys that go or change are
+ * dropped, then other constraints and indexes that go, then tables (referencing ones first), then
+ * renames (tables, columns), column additions, changes and drops, new constraints and indexes,
+ * new tables (referenced ones first), and last the foreign keys added to existing tables or
+ * closing a cycle among new ones. Empty when the schemas are equal.
+ *
+ * @throws DataLossError when a table or column would be dropped or a type narrowed, unless
+ *   `allowDataLoss`; the error lists every such step and how to declare the renames.
+ */
+export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOptions): Operation[] {
+  const dialect = typeof options.dialect === "string" ? options.dialect : options.dialect.name;
+  const { pairs, created, dropped, renamedTables } = matchTables(from, to);
+  const renames: Renames = {
+    tables: new Map(renamedTables.map(([old, now]) => [tableKey(old), now.name] as const)),
+    columns: new Map(pairs.map((p) => [tableKey(p.from), p.match.renamed] as const)),
+  };
+  const diffs: TableDiff[] = pairs.map((p) => diffTable(p.from, p.to, p.match, renames, dialect));
+  const all = (bucket: Exclude<keyof TableDiff, "losses">): Operation[] => diffs.flatMap((d) => d[bucket]);
+
+  // Dropped tables go referencing-first; a foreign key closing a cycle among them goes before any.
+  const dropOrder = creationOrder(dropped);
+  const droppedCycleKeys = [...dropOrder.deferred].flatMap(([key, fks]) =>
+    fks.map((foreignKey): Operation => ({ op: "dropForeignKey", table: refOf(dropped.find((t) => tableKey(t) === key)!), foreignKey })),
+  );
+  const dropTables = [...dropOrder.order].reverse().map((t): Operation => ({ op: "dropTable", table: withoutForeignKeys(t, dropOrder.deferred.get(tableKey(t))) }));
+
+  const createOrder = creationOrder(created.map(plainTable));
+  const createTables = createOrder.order.map((t): Operation => ({ op: "createTable", table: withoutForeignKeys(t, createOrder.deferred.get(tableKey(t))) }));
+  const cycleForeignKeys = createOrder.order.flatMap((t) =>
+    (createOrder.deferred.get(tableKey(t)) ?? []).map((foreignKey): Operation => ({ op: "addForeignKey", table: refOf(t), foreignKey })),
+  );
+
+  const losses: DataLoss[] = [...dropped.map((t) => tableLoss(t)), ...diffs.flatMap((d) => d.losses)];
+  if (losses.length && !options.allowDataLoss) throw new DataLossError(renameSuspects(losses, pairs, created, dropped, dialect));
+
+  return [
+    ...all("dropForeignKeys"),
+    ...droppedCycleKeys,
+    ...all("dropConstraints"),
+    ...dropTables,
+    ...renamedTables.map(([old, now]): Operation => ({ op: "renameTable", ...(now.schema ? { schema: now.schema } : {}), from: old.name, to: now.name })),
+    ...all("renameColumns"),
+    ...all("columns"),
+    ...all("addConstraints"),
+    ...createTables,
+    ...all("addForeignKeys"),
+    ...cycleForeignKeys,
+  ];
+}
+
+/**
+ * Pairs the tables of `from` and `to`: by `schema.name`, then by a new table's declared
+ * `previousNames` (newest first, same schema, an old table no new one keeps).
+ */
+function matchTables(from: SchemaModel, to: SchemaModel) {
+  const old = new Map(from.tables.map((t) => [tableKey(t), t] as const));
+  const newKeys = new Set(to.tables.map(tableKey));
+  const claimed = new Set<string>();
+  const pairOf = new Map<TableModel, TableModel>();
+  for (const t of to.tables) {
+    const same = old.get(tableKey(t));
+    if (same) {
+      pairOf.set(t, same);
+      claimed.add(tableKey(t));
+    }
+  }
+  const renamedTables: (readonly [TableModel, TableModel])[] = [];
+  for (const t of to.tables) {
+    if (pairOf.has(t)) continue;
+    const key = (t.previousNames ?? []).map((name) => tableKey({ schema: t.schema, name })).find((k) => old.has(k) && !claimed.has(k) && !newKeys.has(k));
+    if (key === undefined) continue;
+    pairOf.set(t, old.get(key)!);
+    claimed.add(key);
+    renamedTables.push([old.get(key)!, t]);
+  }
+  const pairs: TablePair[] = to.tables.filter((t) => pairOf.has(t)).map((t) => ({ from: pairOf.get(t)!, to: t, match: matchColumns(pairOf.get(t)!, t) }));
+  return {
+    pairs,
+    created: to.tables.filter((t) => !pairOf.has(t)),
+    dropped: from.tables.filter((t) => !claimed.has(tableKey(t))),
+    renamedTables,
+  };
+}
+
+function tableLoss(table: TableModel): DataLoss {
+  return { kind: "dropTable", table: tableKey(table), detail: `its rows would be deleted (columns ${table.columns.map((c) => c.name).join(", ")})` };
+}

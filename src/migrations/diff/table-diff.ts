@@ -1,0 +1,123 @@
+/**
+ * The differences between two versions of one table (same name, or renamed by a hint): column
+ * renames, additions, changes and drops, and the constraints and indexes that go or come. The
+ * old side is first seen through the renames (the database carries constraints over a rename),
+ * so that only real changes become operations.
+ */
+import type { DialectName } from "../../core/compiler/dialect.js";
+import { tableKey, type ColumnModel, type ForeignKeyModel, type TableModel } from "../../core/schema/schema-model.js";
+import type { ColumnChange, Operation, TableRef } from "../operations/operation.js";
+import { canonicalCheckSql } from "../schema/canonical.js";
+import { sameData } from "./canonical.js";
+import { plainColumn, type ColumnMatch } from "./columns.js";
+import type { DataLoss } from "./data-loss.js";
+import { referredKey } from "./order.js";
+import { sameType, typeChangeLoss, typeText } from "./type-change.js";
+
+/** The renames of the whole diff, keyed by the old table's key: what the database carries over. */
+export interface Renames {
+  /** Old table key → new table name. */
+  readonly tables: ReadonlyMap<string, string>;
+  /** Old table key → (old column name → new column name). */
+  readonly columns: ReadonlyMap<string, ReadonlyMap<string, string>>;
+}
+
+/** One table's operations, in the buckets the differ orders them by. */
+export interface TableDiff {
+  readonly dropForeignKeys: Operation[];
+  readonly dropConstraints: Operation[];
+  readonly renameColumns: Operation[];
+  readonly columns: Operation[];
+  readonly addConstraints: Operation[];
+  readonly addForeignKeys: Operation[];
+  readonly losses: DataLoss[];
+}
+
+/** `{ schema?, name }` of a table, as operations name it. */
+export function refOf(table: { readonly schema?: string | undefined; readonly name: string }): TableRef {
+  return table.schema ? { schema: table.schema, name: table.name } : { name: table.name };
+}
+
+/** Diffs `from` and `to`, two versions of one table whose columns `match` pairs. */
+export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, renames: Renames, dialect: DialectName): TableDiff {
+  const diff: TableDiff = { dropForeignKeys: [], dropConstraints: [], renameColumns: [], columns: [], addConstraints: [], addForeignKeys: [], losses: [] };
+  const old = refOf(from);
+  const table = refOf(to);
+  const key = tableKey(to);
+  const col = (name: string) => match.renamed.get(name) ?? name;
+  const cols = (names: readonly string[]) => names.map(col);
+
+  for (const [was, now] of match.renamed) diff.renameColumns.push({ op: "renameColumn", table, from: was, to: now });
+  for (const column of match.added) diff.columns.push({ op: "addColumn", table, column: plainColumn(column) });
+  for (const [a, b] of match.pairs) {
+    const change = columnChange(a, b, dialect);
+    if (!change) continue;
+    diff.columns.push({ op: "alterColumn", table, column: b.name, from: { type: a.type, nullable: a.nullable, serverDefault: a.serverDefault ?? null }, to: change });
+    const loss = change.type && typeChangeLoss(a.type, change.type, dialect);
+    if (loss) diff.losses.push({ kind: "narrowType", table: key, column: b.name, detail: loss });
+  }
+  for (const column of match.dropped) {
+    diff.columns.push({ op: "dropColumn", table, column });
+    diff.losses.push({ kind: "dropColumn", table: key, column: column.name, detail: `its data (${typeText(column.type)}) would be deleted` });
+  }
+
+  const fks = keyed(from.foreignKeys, to.foreignKeys, (fk) => fk.name, (fk) => mapForeignKey(fk, col, renames));
+  for (const fk of fks.removed) diff.dropForeignKeys.push({ op: "dropForeignKey", table: old, foreignKey: fk });
+  for (const fk of fks.added) diff.addForeignKeys.push({ op: "addForeignKey", table, foreignKey: fk });
+
+  const pkOld = from.primaryKey && { ...from.primaryKey, columns: cols(from.primaryKey.columns) };
+  if (!sameData(pkOld, to.primaryKey)) {
+    if (from.primaryKey) diff.dropConstraints.push({ op: "dropPrimaryKey", table: old, primaryKey: from.primaryKey });
+    if (to.primaryKey) diff.addConstraints.push({ op: "addPrimaryKey", table, primaryKey: to.primaryKey });
+  }
+  const uniques = keyed(from.uniques, to.uniques, (u) => u.name ?? `(${u.columns.join(",")})`, (u) => ({ ...u, columns: cols(u.columns) }));
+  // Databases rewrite check conditions: an unnamed check is known by its condition in canonical form.
+  const checks = keyed(from.checks, to.checks, (c) => c.name ?? `sql:${canonicalCheckSql(c.sql, dialect)}`, (c) => c, () => true);
+  const indexes = keyed(from.indexes, to.indexes, (i) => i.name, (i) => ({ ...i, columns: cols(i.columns) }));
+  for (const index of indexes.removed) diff.dropConstraints.push({ op: "dropIndex", table: old, index });
+  for (const unique of uniques.removed) diff.dropConstraints.push({ op: "dropUnique", table: old, unique });
+  for (const check of checks.removed) diff.dropConstraints.push({ op: "dropCheck", table: old, check });
+  for (const unique of uniques.added) diff.addConstraints.push({ op: "addUnique", table, unique });
+  for (const check of checks.added) diff.addConstraints.push({ op: "addCheck", table, check });
+  for (const index of indexes.added) diff.addConstraints.push({ op: "createIndex", table, index });
+  return diff;
+}
+
+/** What `alterColumn` must change to turn column `a` into `b`; undefined when nothing does. */
+function columnChange(a: ColumnModel, b: ColumnModel, dialect: DialectName): ColumnChange | undefined {
+  const change: { type?: ColumnModel["type"]; nullable?: boolean; serverDefault?: string | null } = {};
+  if (!sameType(a.type, b.type, dialect)) change.type = b.type;
+  if (a.nullable !== b.nullable) change.nullable = b.nullable;
+  if ((a.serverDefault ?? null) !== (b.serverDefault ?? null)) change.serverDefault = b.serverDefault ?? null;
+  return Object.keys(change).length ? change : undefined;
+}
+
+/** An old foreign key as the database shows it after the renames (its own and its target's). */
+function mapForeignKey(fk: ForeignKeyModel, col: (name: string) => string, renames: Renames): ForeignKeyModel {
+  const target = referredKey(fk);
+  const targetColumns = renames.columns.get(target);
+  return {
+    ...fk,
+    columns: fk.columns.map(col),
+    referredTable: renames.tables.get(target) ?? fk.referredTable,
+    referredColumns: fk.referredColumns.map((c) => targetColumns?.get(c) ?? c),
+  };
+}
+
+/**
+ * Old and new items matched by key (the old one seen through `map`): an old item without an equal
+ * new one is removed (the original is returned, as its drop needs it), a new one without an equal
+ * old one is added. `same` decides equality of a key's two items (default: structural).
+ */
+function keyed<T>(olds: readonly T[], news: readonly T[], key: (item: T) => string, map: (item: T) => T, same: (a: T, b: T) => boolean = sameData): { removed: T[]; added: T[] } {
+  const byKey = new Map(news.map((n) => [key(n), n] as const));
+  const kept = new Set<T>();
+  const removed: T[] = [];
+  for (const item of olds) {
+    const mapped = map(item);
+    const match = byKey.get(key(mapped));
+    if (match !== undefined && !kept.has(match) && same(mapped, match)) kept.add(match);
+    else removed.push(item);
+  }
+  return { removed, added: news.filter((n) => !kept.has(n)) };
+}
