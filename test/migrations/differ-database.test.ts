@@ -54,10 +54,6 @@ function v2(): MetaData {
   return metadata;
 }
 
-function withoutPrimaryKeyName(schema: SchemaModel, table: string): SchemaModel {
-  return { ...schema, tables: schema.tables.map((t) => (t.name === table && t.primaryKey ? { ...t, primaryKey: { columns: t.primaryKey.columns } } : t)) };
-}
-
 let pkNameAfterRename: string | undefined;
 
 forEachDatabase("differ on a real database", (ctx) => {
@@ -115,11 +111,11 @@ forEachDatabase("differ on a real database", (ctx) => {
     await apply(up, reflected1);
 
     const reflected2 = ours(await reflect());
-    // PostgreSQL keeps the name it gave the primary key (dd_authors_pkey) through a table rename:
-    // the renderer's to fix (rename it along); the todo test below holds the exact expectation.
+    // PostgreSQL would keep the name it gave the primary key (dd_authors_pkey) through a table
+    // rename: the renderer renames it along, so the database's name for it is the new table's.
     pkNameAfterRename = reflected2.tables.find((t) => t.name === "dd_writers")?.primaryKey?.name;
-    same(dialect === "postgresql" ? withoutPrimaryKeyName(reflected2, "dd_writers") : reflected2, plain2);
-    if (dialect !== "postgresql") assert.deepEqual(diffSchemas(reflected2, model2, { dialect }), [], "no difference left after applying");
+    same(reflected2, plain2);
+    assert.deepEqual(diffSchemas(reflected2, model2, { dialect }), [], "no difference left after applying");
     assert.deepEqual(await rows("SELECT id, name FROM dd_writers ORDER BY id"), [{ id: 1, name: "Ann" }, { id: 2, name: "Bob" }]);
     assert.deepEqual(await rows("SELECT id, name, author_id, notes FROM dd_books ORDER BY id"), [
       { id: 10, name: "Dune", author_id: 1, notes: "sand" },
@@ -136,7 +132,7 @@ forEachDatabase("differ on a real database", (ctx) => {
     ]);
   });
 
-  test("a renamed table's primary key carries the database's name for the new table", { todo: ctx.db.name === "postgresql" ? "PostgreSQL renameTable keeps <old>_pkey (m-render)" : false }, () => {
+  test("a renamed table's primary key carries the database's name for the new table", () => {
     assert.equal(pkNameAfterRename, undefined);
   });
 });
