@@ -39,13 +39,20 @@ module.exports = {
       to: { path: "^src/(tools|migrations|dialects)/" },
     },
     {
-      name: "migrations-not-on-orm-or-tools",
+      name: "migrations-not-on-orm-tools-dialects",
       comment:
-        "Migrations work on tables and schemas (core, engine, dialects): they never need the ORM, " +
-        "and the CLI builds on them, not the other way round.",
+        "src/migrations works through core's Dialect and the engine's Connection for every database: " +
+        "it imports neither the ORM, nor a dialect, nor the tools built on it (the CLI passes dialects in).",
       severity: "error",
       from: { path: "^src/migrations/" },
-      to: { path: "^src/(orm|tools)/" },
+      to: { path: "^src/(orm|tools|dialects)/" },
+    },
+    {
+      name: "lower-layers-not-on-migrations",
+      comment: "core, engine and dialects sit below the migrations layer: they never import it.",
+      severity: "error",
+      from: { path: "^src/(core|engine|dialects)/" },
+      to: { path: "^src/migrations/" },
     },
     {
       name: "no-layer-imports-the-barrel",

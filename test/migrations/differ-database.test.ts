@@ -9,16 +9,10 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { check, date, index, integer, MetaData, sql, string, table, text, unique, type Engine } from "../../src/index.js";
 import type { SchemaModel } from "../../src/core/schema/schema-model.js";
-import {
-  canonicalSchema,
-  diffSchemas,
-  downOf,
-  planSteps,
-  runSteps,
-  schemaModelOf,
-  withRenameHints,
-  type Operation,
-} from "../../src/migrations/index.js";
+import { diffSchemas, downOf, schemaModelOf, withRenameHints, type Operation } from "../../src/migrations/index.js";
+import { canonicalSchema } from "../../src/migrations/schema/canonical.js";
+import { planSteps } from "../../src/migrations/apply/plan.js";
+import { runSteps } from "../../src/migrations/apply/run-steps.js";
 import { engineFor } from "../support/databases.js";
 import { forEachDatabase } from "../support/dialects.js";
 

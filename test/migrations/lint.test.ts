@@ -7,15 +7,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import pg from "pg";
-import {
-  lintOperations,
-  lockTimeoutPreamble,
-  makeOnlineSafe,
-  parseLockTimeout,
-  splitOnlinePhases,
-  LINT_RULES,
-  type Operation,
-} from "../../src/migrations/index.js";
+import { lintOperations, makeOnlineSafe, LINT_RULES, type Operation } from "../../src/migrations/index.js";
+import { lockTimeoutPreamble, parseLockTimeout } from "../../src/migrations/lint/lock-timeout.js";
+import { splitOnlinePhases } from "../../src/migrations/lint/online-safe.js";
 import type { DialectName } from "../../src/core/compiler/dialect.js";
 import type { SchemaModel } from "../../src/core/schema/schema-model.js";
 import type { Connection } from "../../src/index.js";

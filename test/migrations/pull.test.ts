@@ -11,7 +11,8 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { MetaData as MetaDataClass, createEngine, integer, numeric, string, table, type Engine, type MetaData, type Registry } from "../../src/index.js";
-import { canonicalSchema, schemaModelOf } from "../../src/migrations/index.js";
+import { schemaModelOf } from "../../src/migrations/index.js";
+import { canonicalSchema } from "../../src/migrations/schema/canonical.js";
 import type { SchemaModel } from "../../src/core/schema/schema-model.js";
 import { Base as SeedBase } from "../../examples/seed/index.js";
 import { buildDist } from "../support/dist.js";

@@ -6,6 +6,8 @@
  * - `loseReplyTo("COMMIT")`: the next client message containing that text reaches the server,
  *   which acts on it; its reply is dropped and the connection reset. The client cannot know
  *   whether the server acted.
+ * - `cutBefore("CREATE INDEX")`: the next client message containing that text never reaches the
+ *   server; the connection is reset instead (killed between the previous statement and this one).
  * - `resetAll()`: every connection is reset now, between statements.
  */
 import net from "node:net";
@@ -18,6 +20,7 @@ interface Pair {
 export class TcpProxy {
   private readonly pairs = new Set<Pair>();
   private armed: { readonly text: string; readonly done: () => void } | undefined;
+  private cut: { readonly text: string; readonly done: () => void } | undefined;
 
   private constructor(
     private readonly server: net.Server,
@@ -57,6 +60,16 @@ export class TcpProxy {
     });
   }
 
+  /**
+   * The next client message containing `text` is not forwarded: the connection is reset instead,
+   * so the server never sees it. Resolves when that has happened.
+   */
+  cutBefore(text: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.cut = { text, done: resolve };
+    });
+  }
+
   /** Resets every proxied connection now. */
   resetAll(): void {
     for (const pair of this.pairs) this.reset(pair);
@@ -74,6 +87,13 @@ export class TcpProxy {
     /** Set once the armed message went through: the server's next bytes are its reply. */
     let dropReply: (() => void) | undefined;
     client.on("data", (chunk: Buffer) => {
+      const cut = this.cut;
+      if (cut && chunk.includes(cut.text)) {
+        this.cut = undefined;
+        this.reset(pair);
+        cut.done();
+        return;
+      }
       server.write(chunk);
       const armed = this.armed;
       if (armed && chunk.includes(armed.text)) {

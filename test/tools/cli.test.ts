@@ -263,7 +263,8 @@ describe("help and bad input", () => {
   test("each bad input is one line on stderr and a non-zero exit", () => {
     assertOneLineError(athanor(["check", "examples/nowhere"]), /no such file or folder: examples\/nowhere/);
     assertOneLineError(athanor(["check", "test/tools/fixtures/no-models.ts"]), /test\/tools\/fixtures\/no-models\.ts exports no mapped models/);
-    assertOneLineError(athanor(["migrate", "examples/seed"]), /unknown command 'migrate'/);
+    assertOneLineError(athanor(["deploy", "examples/seed"]), /unknown command 'deploy'/);
+    assertOneLineError(athanor(["migrate", "examples/seed"]), /unknown subcommand 'migrate examples\/seed' \(subcommands: new, up, down/);
     assertOneLineError(athanor(["check", "examples/seed", "--colour"]), /unknown flag '--colour' for 'athanor check'/);
     assertOneLineError(athanor(["check", "examples/seed", "--format", "svg"]), /unknown flag '--format' for 'athanor check'/);
     assertOneLineError(athanor(["diagram", "examples/seed", "--format", "png"]), /unknown format 'png'/);

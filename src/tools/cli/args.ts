@@ -3,16 +3,20 @@
  * Each command declares the flags it accepts; anything else is a one-line usage error.
  */
 import { CliError } from "./errors.js";
+import { MIGRATE_FLAGS, MIGRATE_HELP } from "./migrate-args.js";
 import { PULL_COMMAND } from "./pull-args.js";
 
-export type CommandName = "check" | "diagram" | "pull";
+/** The commands of `athanor`. */
+export type CommandName = "check" | "diagram" | "migrate" | "pull";
 
+/** A flag a command accepts. */
 export interface FlagSpec {
   /** Whether the flag takes a value (`--out file`) or is a switch (`--verbose`). */
   readonly value: boolean;
   readonly help: string;
 }
 
+/** Flags every command accepts. */
 export const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
   models: { value: true, help: "where the models are (a file or a folder); same as the <entry> argument" },
   url: { value: true, help: "database URL, e.g. sqlite:///app.db (validated; not used by check/diagram yet)" },
@@ -20,7 +24,10 @@ export const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
   help: { value: false, help: "show this help" },
 };
 
-export const COMMANDS: Readonly<Record<CommandName, { summary: string; usage: string; flags: Readonly<Record<string, FlagSpec>> }>> = {
+/** Each command's one-line summary, usage line and flags (the help is generated from them). */
+export const COMMANDS: Readonly<
+  Record<CommandName, { summary: string; usage: string; flags: Readonly<Record<string, FlagSpec>>; maxPositionals?: number; details?: readonly string[] }>
+> = {
   check: {
     summary: "check the model configuration and the import graph of the model files",
     usage: "athanor check <entry> [--url URL] [--verbose]",
@@ -36,8 +43,16 @@ export const COMMANDS: Readonly<Record<CommandName, { summary: string; usage: st
     },
   },
   pull: PULL_COMMAND,
+  migrate: {
+    summary: "create, apply, revert and inspect schema migrations",
+    usage: "athanor migrate <subcommand> [argument] [--url URL] [--migrations folder] [--verbose]",
+    flags: { ...COMMON_FLAGS, ...MIGRATE_FLAGS },
+    maxPositionals: 2,
+    details: MIGRATE_HELP,
+  },
 };
 
+/** The command line, parsed. */
 export interface ParsedArgs {
   /** Undefined for `athanor` alone or `athanor --help`. */
   readonly command: CommandName | undefined;
@@ -45,6 +60,7 @@ export interface ParsedArgs {
   readonly flags: Readonly<Record<string, string | true>>;
 }
 
+/** Parses `argv` (without node and the script); throws `CliError` for bad input. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   let command: CommandName | undefined;
   const positionals: string[] = [];
@@ -81,10 +97,18 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     positionals.push(arg);
   }
-  if (positionals.length > 1) throw new CliError(`unexpected argument '${positionals[1]}': give one <entry> (a models file or folder)`);
+  const max = command ? (COMMANDS[command].maxPositionals ?? 1) : 1;
+  if (positionals.length > max) {
+    throw new CliError(
+      command === "migrate"
+        ? `unexpected argument '${positionals[max]}' (quote a message with spaces: athanor migrate new "add books")`
+        : `unexpected argument '${positionals[1]}': give one <entry> (a models file or folder)`,
+    );
+  }
   return { command, positionals, flags };
 }
 
+/** The help of `athanor` alone. */
 export function mainHelp(): string {
   const lines = [
     "athanor: tools for athanor models",
@@ -102,8 +126,9 @@ export function mainHelp(): string {
   return lines.join("\n");
 }
 
+/** The help of one command. */
 export function commandHelp(name: CommandName): string {
   const c = COMMANDS[name];
   const flagLines = Object.entries(c.flags).map(([flag, spec]) => `  ${`--${flag}${spec.value ? " <value>" : ""}`.padEnd(20)}${spec.help}`);
-  return [`athanor ${name}: ${c.summary}`, "", `Usage: ${c.usage}`, "", "Flags:", ...flagLines].join("\n");
+  return [`athanor ${name}: ${c.summary}`, "", `Usage: ${c.usage}`, ...(c.details ? ["", ...c.details] : []), "", "Flags:", ...flagLines].join("\n");
 }

@@ -1,7 +1,8 @@
 /**
  * Configuration: the models location and the database URL, from flags (the <entry> argument
  * counts as a flag), then the environment (ATHANOR_MODELS, ATHANOR_URL), then athanor.config.json
- * in the working directory or the nearest folder above it: `{ "url": "...", "models": "..." }`.
+ * in the working directory or the nearest folder above it:
+ * `{ "url": "...", "models": "...", "migrations": "migrations", "migrationsImport": "athanor/migrations" }`.
  * A relative `models` path in the file is relative to the file's folder (so the command works from
  * any subfolder of the project); in a flag or the environment, to the working directory.
  */
@@ -9,15 +10,27 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { CliError } from "./errors.js";
 
+/** The configuration file's name. */
 export const CONFIG_FILE = "athanor.config.json";
 
+/** The module generated migration files import `defineMigration` from, unless configured. */
+export const DEFAULT_MIGRATIONS_IMPORT = "athanor/migrations";
+
+/** The configuration, merged from flags, environment and file. */
 export interface CliConfig {
   /** Absolute path of the models file or folder, when given anywhere. */
   readonly models: string | undefined;
   /** The database URL, validated, when given anywhere. */
   readonly url: URL | undefined;
+  /** Absolute path of the migrations folder: --migrations, ATHANOR_MIGRATIONS, "migrations", else ./migrations of the project. */
+  readonly migrations: string;
+  /** The module specifier that generated migration files import from. */
+  readonly migrationsImport: string;
+  /** The working directory the command runs in (paths in messages are shown relative to it). */
+  readonly cwd: string;
 }
 
+/** Where the configuration comes from. */
 export interface ConfigSources {
   readonly entry?: string | undefined;
   readonly flags: Readonly<Record<string, string | true>>;
@@ -25,6 +38,7 @@ export interface ConfigSources {
   readonly cwd: string;
 }
 
+/** Merges the configuration; throws `CliError` for a bad file or URL. */
 export function loadConfig(sources: ConfigSources): CliConfig {
   const { flags, env, cwd } = sources;
   const configPath = findConfigFile(cwd);
@@ -36,9 +50,15 @@ export function loadConfig(sources: ConfigSources): CliConfig {
   const given = sources.entry ?? str(flags["models"]) ?? str(env["ATHANOR_MODELS"]);
   const models = given !== undefined ? resolve(cwd, given) : file.models === undefined ? undefined : resolve(dirname(configPath!), file.models);
   const urlText = str(flags["url"]) ?? str(env["ATHANOR_URL"]) ?? file.url;
+  const base = configPath === undefined ? cwd : dirname(configPath);
+  const migrationsGiven = str(flags["migrations"]) ?? str(env["ATHANOR_MIGRATIONS"]);
+  const migrations = migrationsGiven !== undefined ? resolve(cwd, migrationsGiven) : resolve(base, file.migrations ?? "migrations");
   return {
     models,
     url: urlText === undefined ? undefined : parseUrl(urlText),
+    migrations,
+    migrationsImport: file.migrationsImport ?? DEFAULT_MIGRATIONS_IMPORT,
+    cwd,
   };
 }
 
@@ -51,7 +71,10 @@ function findConfigFile(cwd: string): string | undefined {
   }
 }
 
-function readConfigFile(path: string): { url?: string; models?: string } {
+const KEYS = ["url", "models", "migrations", "migrationsImport"] as const;
+type ConfigFile = Partial<Record<(typeof KEYS)[number], string>>;
+
+function readConfigFile(path: string): ConfigFile {
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(path, "utf8"));
@@ -59,11 +82,11 @@ function readConfigFile(path: string): { url?: string; models?: string } {
     throw new CliError(`${CONFIG_FILE}: not valid JSON (${(error as Error).message})`);
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new CliError(`${CONFIG_FILE}: expected an object like { "url": "...", "models": "..." }`);
-  const result: { url?: string; models?: string } = {};
+  const result: ConfigFile = {};
   for (const [key, value] of Object.entries(data)) {
-    if (key !== "url" && key !== "models") throw new CliError(`${CONFIG_FILE}: unknown key '${key}' (known: url, models)`);
+    if (!(KEYS as readonly string[]).includes(key)) throw new CliError(`${CONFIG_FILE}: unknown key '${key}' (known: ${KEYS.join(", ")})`);
     if (typeof value !== "string") throw new CliError(`${CONFIG_FILE}: '${key}' must be a string`);
-    result[key] = value;
+    result[key as (typeof KEYS)[number]] = value;
   }
   return result;
 }

@@ -1,13 +1,14 @@
 /**
  * The `athanor` command: parses the arguments, loads the configuration and runs a command.
  * Bad input is one line on stderr and a non-zero exit; `--verbose` adds the stack trace of an
- * unexpected error. Started by bin/athanor.mjs.
+ * unexpected error. Started by bin/athanor.mjs through ./bin.ts; tests call `main` in-process.
  */
 import { commandHelp, mainHelp, parseArgs, type CommandName } from "./args.js";
 import type { Output } from "./check.js";
 import { loadConfig } from "./config.js";
 import { CliError, EXIT_USAGE, oneLine } from "./errors.js";
 
+/** Runs one `athanor` command line; resolves to the exit code. */
 export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, cwd: string, io: Output): Promise<number> {
   const verbose = argv.includes("--verbose");
   try {
@@ -27,6 +28,10 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     if (args.flags["help"]) {
       io.out(commandHelp(args.command));
       return 0;
+    }
+    if (args.command === "migrate") {
+      const { runMigrate } = await import("./migrate.js");
+      return await runMigrate(args.positionals, args.flags, loadConfig({ flags: args.flags, env, cwd }), io);
     }
     const config = loadConfig({ entry: args.command === "pull" ? undefined : args.positionals[0], flags: args.flags, env, cwd });
     if (args.command === "pull") return await pull(args.positionals, args.flags, cwd, io, config.url);
@@ -49,7 +54,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
 
 /** Commands are imported when run, so that `--help` and usage errors answer at once. */
 async function run(
-  command: Exclude<CommandName, "pull">,
+  command: Exclude<CommandName, "migrate" | "pull">,
   entry: string,
   flags: Readonly<Record<string, string | true>>,
   cwd: string,
@@ -76,9 +81,3 @@ async function pull(positionals: readonly string[], flags: Readonly<Record<strin
   const text = (name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
   return runPull({ url, out: text("out"), schema: text("schema"), force: flags["force"] === true, importFrom: text("import-from"), cwd }, io);
 }
-
-const io: Output = {
-  out: (text) => process.stdout.write(text + "\n"),
-  err: (text) => process.stderr.write(text + "\n"),
-};
-process.exitCode = await main(process.argv.slice(2), process.env, process.cwd(), io);

@@ -1,0 +1,126 @@
+/**
+ * Runs one migration's steps in one direction and records them in the version table.
+ *
+ * - PostgreSQL and SQLite, from the start: the transactional steps and the version row in one
+ *   transaction (all or nothing); steps that cannot run in a transaction (PostgreSQL
+ *   `CREATE INDEX CONCURRENTLY`) after it, each followed by its progress record.
+ * - MySQL/MariaDB, where each DDL statement commits on its own, and any resumed migration: each
+ *   step alone, followed by `steps_done = k`; a rerun starts after the recorded steps (and the
+ *   steps' guards skip one that ran but was not recorded).
+ */
+import type { DialectName } from "../../core/compiler/dialect.js";
+import type { Connection } from "../../engine/connection.js";
+import { MigrationFailedError } from "./errors.js";
+import { liveSchema, runSteps, StepError, type Step } from "./steps.js";
+import { versionSql } from "./version-table.js";
+
+/** One migration to run in one direction. */
+export interface Pass {
+  readonly id: string;
+  readonly direction: "up" | "down";
+  readonly checksum: string;
+  readonly steps: readonly Step[];
+  /** Steps already done and recorded (a resumed migration): they are skipped. */
+  readonly start: number;
+  /** Whether the version table has a row for it already. */
+  readonly hasRow: boolean;
+}
+
+/** Progress callback: step `index` (0-based) of `total` is about to run, or (`skipped`) was found already applied. */
+export type StepListener = (index: number, total: number, step: Step, skipped: boolean) => void;
+
+/** Runs the pass; throws `MigrationFailedError` saying how many steps are applied. */
+export async function executePass(connection: Connection, pass: Pass, onStep: StepListener): Promise<void> {
+  const dialect = connection.dialect.name;
+  // Execution order: transactional steps first (they share the transaction), as runSteps runs them.
+  const ordered = dialect === "mysql" ? [...pass.steps] : [...pass.steps.filter((s) => s.transactional), ...pass.steps.filter((s) => !s.transactional)];
+  if (dialect === "mysql" || pass.start > 0) return sequential(connection, pass, ordered, onStep);
+  return transactional(connection, pass, ordered, onStep);
+}
+
+/** The SQL that marks the pass started (with `done` steps), updates progress, and finishes it. */
+function records(dialect: DialectName, pass: Pass, total: number) {
+  const state = pass.direction === "up" ? ("applying" as const) : ("reverting" as const);
+  const begin = (done: number) =>
+    pass.hasRow
+      ? versionSql.update(dialect, pass.id, { checksum: pass.direction === "up" ? pass.checksum : undefined, state, stepsDone: done, stepsTotal: total })
+      : versionSql.insert(dialect, { id: pass.id, checksum: pass.checksum, state, stepsDone: done, stepsTotal: total });
+  const progress = (done: number) => versionSql.update(dialect, pass.id, { stepsDone: done });
+  // After `begin`, the row exists: finishing updates (or deletes) it.
+  const finish =
+    pass.direction === "up"
+      ? versionSql.update(dialect, pass.id, { checksum: pass.checksum, state: "applied", stepsDone: total, stepsTotal: total })
+      : versionSql.remove(pass.id);
+  return { begin, progress, finish };
+}
+
+/** The underlying error of a step failure (the executor wraps it with its own count). */
+function rootCause(error: unknown): unknown {
+  return error instanceof StepError ? error.cause : error;
+}
+
+async function sequential(connection: Connection, pass: Pass, ordered: readonly Step[], onStep: StepListener): Promise<void> {
+  const total = ordered.length;
+  const sql = records(connection.dialect.name, pass, total);
+  await connection.run(sql.begin(pass.start));
+  if (total === 0) {
+    await connection.run(sql.finish);
+    return;
+  }
+  const partial = connection.dialect.name === "mysql" || pass.start > 0;
+  for (let k = pass.start; k < total; k++) {
+    const step = ordered[k]!;
+    onStep(k, total, step, false);
+    let skipped = false;
+    try {
+      // One step at a time, so that each is recorded before the next begins.
+      await runSteps(connection, [step], { currentSchema: liveSchema, onStep: (_i, _s, wasSkipped) => void (skipped = wasSkipped) });
+    } catch (error) {
+      throw new MigrationFailedError(pass.id, pass.direction, k, total, `step ${k + 1} of ${total} (${step.description})`, partial, rootCause(error));
+    }
+    if (skipped) onStep(k, total, step, true);
+    try {
+      await connection.run(k + 1 === total ? sql.finish : sql.progress(k + 1));
+    } catch (error) {
+      throw new MigrationFailedError(pass.id, pass.direction, k + 1, total, `recording step ${k + 1} of ${total}`, partial, error);
+    }
+  }
+}
+
+/**
+ * PostgreSQL/SQLite from the start: the version row is written in the transaction (`beforeCommit`),
+ * and after each non-transactional step that follows it. Progress: step 0 is announced first,
+ * each next one when the executor reports the previous done.
+ */
+async function transactional(connection: Connection, pass: Pass, ordered: readonly Step[], onStep: StepListener): Promise<void> {
+  const total = ordered.length;
+  const sql = records(connection.dialect.name, pass, total);
+  const inside = ordered.filter((s) => s.transactional).length;
+  let current = 0;
+  /** Set while the progress of a step after the commit is written: a failure then keeps the commit. */
+  let recordingAfterCommit = false;
+  if (total) onStep(0, total, ordered[0]!, false);
+  try {
+    await runSteps(connection, ordered, {
+      beforeCommit: async (c) => {
+        await c.run(sql.begin(inside));
+        if (inside === total) await c.run(sql.finish);
+      },
+      onStep: async (index, step) => {
+        if (!step.transactional) {
+          recordingAfterCommit = true;
+          await connection.run(index + 1 === total ? sql.finish : sql.progress(index + 1));
+          recordingAfterCommit = false;
+        }
+        current = index + 1;
+        if (current < total) onStep(current, total, ordered[current]!, false);
+      },
+    });
+  } catch (error) {
+    const step = ordered[current];
+    // Kept: a step after the commit failed (or its progress record); otherwise all was rolled back.
+    const kept = error instanceof StepError ? ordered[error.index]?.transactional === false : recordingAfterCommit;
+    const what = recordingAfterCommit ? `recording step ${current + 1} of ${total}` : step ? `step ${current + 1} of ${total} (${step.description})` : `recording ${pass.id}`;
+    throw new MigrationFailedError(pass.id, pass.direction, kept ? (recordingAfterCommit ? current + 1 : current) : 0, total, what, kept, rootCause(error));
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * One migration run at a time per database: two deploys starting `migrate up` together would
+ * otherwise both apply the same migration. PostgreSQL: a session advisory lock; MySQL/MariaDB:
+ * `GET_LOCK`; SQLite: none needed (a writing transaction locks the file).
+ */
+import type { Connection } from "../../engine/connection.js";
+import { MigrationHistoryError } from "./errors.js";
+
+const NAME = "athanor_migrations";
+/** An arbitrary constant key for `pg_try_advisory_lock`, the same in every athanor. */
+const PG_KEY = 0x4154484e;
+
+/** Runs `fn` holding the migration lock; fails at once when another run holds it. */
+export async function withMigrationLock<T>(connection: Connection, fn: () => Promise<T>): Promise<T> {
+  const dialect = connection.dialect.name;
+  if (dialect === "sqlite") return fn();
+  const take = dialect === "postgresql" ? `SELECT pg_try_advisory_lock(${PG_KEY}) AS got` : `SELECT GET_LOCK('${NAME}', 0) AS got`;
+  const { rows } = await connection.run(take);
+  const got = (rows[0] as Record<string, unknown> | undefined)?.["got"];
+  if (got !== true && Number(got) !== 1) {
+    throw new MigrationHistoryError("another 'athanor migrate' holds the migration lock on this database; wait for it to finish, then run the command again");
+  }
+  try {
+    return await fn();
+  } finally {
+    if (!connection.invalidated && !connection.closed) {
+      const release = dialect === "postgresql" ? `SELECT pg_advisory_unlock(${PG_KEY})` : `SELECT RELEASE_LOCK('${NAME}')`;
+      await connection.run(release).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * `up`, `down` and `stamp` against a database: reads the version table, refuses to run on a
+ * history that cannot be trusted (edited applied migrations, rows with no file, a branch when the
+ * target is `head`), takes a lock so that two deploys do not migrate at once, and runs each
+ * migration's steps through `executePass`, reporting progress.
+ */
+import type { Connection } from "../../engine/connection.js";
+import { EditedMigrationError, MigrationHistoryError } from "./errors.js";
+import { executePass, type Pass } from "./execute.js";
+import type { MigrationGraph } from "./graph.js";
+import { downPlan, resolveTarget, upPlan } from "./plan.js";
+import { SchemaReplay } from "./replay.js";
+import { migrationStatus, type MigrationStatus } from "./status.js";
+import { planSteps, type Step } from "./steps.js";
+import { VersionTable, versionSql, type VersionRow } from "./version-table.js";
+import { withMigrationLock } from "./lock.js";
+
+/** Progress reports of the runner (the CLI prints them). */
+export interface RunnerEvents {
+  /** A migration starts: `start` steps of `total` were already done by an earlier, interrupted run. */
+  migrationStart?(info: { id: string; message: string; direction: "up" | "down"; total: number; start: number }): void;
+  /** Step `index` (0-based) of `total` starts, or (`skipped`) was found already applied by its guard. */
+  step?(info: { id: string; index: number; total: number; description: string; skipped: boolean }): void;
+  /** A migration finished, after `ms` milliseconds. */
+  migrationDone?(info: { id: string; direction: "up" | "down"; ms: number }): void;
+}
+
+/** What the runner works on. */
+export interface RunnerOptions {
+  readonly connection: Connection;
+  readonly graph: MigrationGraph;
+  readonly events?: RunnerEvents;
+}
+
+/** Applies and reverts migrations of one graph on one connection. */
+export class MigrationRunner {
+  private readonly table: VersionTable;
+  private readonly replay: SchemaReplay;
+
+  constructor(private readonly options: RunnerOptions) {
+    this.table = new VersionTable(options.connection);
+    this.replay = new SchemaReplay(options.graph);
+  }
+
+  /** The version table's rows against the files (read-only: the table is not created). */
+  async status(): Promise<MigrationStatus> {
+    return migrationStatus(this.options.graph, await this.table.rows());
+  }
+
+  /** Applies `target` (default: the head) and every migration before it; returns the ids applied. */
+  async up(target?: string): Promise<string[]> {
+    const { graph } = this.options;
+    if (graph.size === 0 && target === undefined) return [];
+    const id = resolveTarget(graph, target);
+    return this.locked(async (rows) => {
+      const ids = upPlan(graph, rows, id);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const at of ids) {
+        const row = byId.get(at);
+        const steps = planSteps(graph.get(at).migration.definition.up, { dialect: this.dialect, schema: this.replay.schemaBefore(at) });
+        await this.pass({ id: at, direction: "up", checksum: graph.get(at).migration.checksum, steps, start: row?.state === "applying" ? Math.min(row.stepsDone, steps.length) : 0, hasRow: row !== undefined });
+      }
+      return ids;
+    });
+  }
+
+  /**
+   * Reverts the migrations after `target` (`base`: all of them); with no target, the last applied
+   * one. A partly applied or partly reverted migration is reverted too. Returns the ids reverted.
+   */
+  async down(target?: string): Promise<string[]> {
+    const { graph } = this.options;
+    const id = target === undefined ? null : resolveTarget(graph, target);
+    return this.locked(async (rows) => {
+      const ids = downPlan(graph, rows, id);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const at of ids) {
+        const row = byId.get(at)!;
+        const steps = planSteps(graph.get(at).migration.definition.down, { dialect: this.dialect, schema: this.replay.schemaAt(at) });
+        await this.pass({ id: at, direction: "down", checksum: row.checksum, steps, start: row.state === "reverting" ? Math.min(row.stepsDone, steps.length) : 0, hasRow: true });
+      }
+      return ids;
+    });
+  }
+
+  /**
+   * Records `target` and every migration before it as applied (with their current checksums) and
+   * no other, without running anything: for a database brought up to date by other means, or to
+   * accept an edited migration that the database already matches.
+   */
+  async stamp(target: string): Promise<string[]> {
+    const { graph } = this.options;
+    const id = resolveTarget(graph, target);
+    return this.locked(async (rows) => {
+      const keep = id === undefined ? [] : graph.ancestors(id);
+      await this.options.connection.transaction(async (conn) => {
+        for (const row of rows) await conn.run(versionSql.remove(row.id));
+        for (const at of keep) {
+          await conn.run(versionSql.insert(this.dialect.name, { id: at, checksum: graph.get(at).migration.checksum, state: "applied", stepsDone: 0, stepsTotal: 0 }));
+        }
+      });
+      return keep;
+    }, false);
+  }
+
+  private get dialect() {
+    return this.options.connection.dialect;
+  }
+
+  /** Creates the version table, takes the lock, checks the history, then runs `fn` with the rows. */
+  private async locked<T>(fn: (rows: readonly VersionRow[]) => Promise<T>, checkEdits = true): Promise<T> {
+    await this.table.ensure();
+    return withMigrationLock(this.options.connection, async () => {
+      const rows = await this.table.rows();
+      const status = migrationStatus(this.options.graph, rows);
+      if (status.unknownRows.length) {
+        const ids = status.unknownRows.map((r) => r.id).join(", ");
+        throw new MigrationHistoryError(
+          `the version table lists ${ids}, which no migration file defines: the database is ahead of this checkout (update it), or the files were deleted (restore them)`,
+        );
+      }
+      if (checkEdits && status.edited.length) {
+        const current = status.current.length === 1 ? status.current[0] : "<id>";
+        throw new EditedMigrationError(
+          status.edited,
+          `Restore the file(s) as they were applied (see version control), or, if the database already matches the edited file(s), ` +
+            `record the new checksums with 'athanor migrate stamp ${current}'.`,
+        );
+      }
+      return fn(rows);
+    });
+  }
+
+  private async pass(pass: Pass & { steps: readonly Step[] }): Promise<void> {
+    const { events, graph } = this.options;
+    const started = Date.now();
+    events?.migrationStart?.({ id: pass.id, message: graph.get(pass.id).migration.definition.message, direction: pass.direction, total: pass.steps.length, start: pass.start });
+    await executePass(this.options.connection, pass, (index, total, step, skipped) => events?.step?.({ id: pass.id, index, total, description: step.description, skipped }));
+    events?.migrationDone?.({ id: pass.id, direction: pass.direction, ms: Date.now() - started });
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The one place where the history meets the renderer (`src/migrations/apply/`): the planner,
+ * the executor and the model replay, and the live schema that MySQL/MariaDB's step guards read.
+ */
+import type { SchemaModel } from "../../core/schema/schema-model.js";
+import type { Connection } from "../../engine/connection.js";
+import { VERSION_TABLE } from "./version-table.js";
+
+export { planSteps } from "../apply/plan.js";
+export { runSteps, MigrationStepError as StepError } from "../apply/run-steps.js";
+export type { Step } from "../apply/step.js";
+export { applyToModel } from "../operations/apply-to-model.js";
+
+/** The schema with no table: where the history starts. */
+export const EMPTY_SCHEMA: SchemaModel = { tables: [], enums: [] };
+
+/** The database's schema as it is now, read on `connection` (for the steps' rerun guards). */
+export function liveSchema(connection: Connection): Promise<SchemaModel> {
+  const raw = { execute: (sql: string, params: readonly unknown[]) => connection.run(sql, params), release: () => undefined };
+  return connection.dialect.reflect(raw, { exclude: [VERSION_TABLE] });
+}

@@ -1,0 +1,42 @@
+/**
+ * The subcommands and flags of `athanor migrate`. `check`, `verify`, `merge` and `lint` are
+ * reserved here (their help is shown) and implemented in their own modules.
+ */
+import type { FlagSpec } from "./args.js";
+
+/** The subcommands of `athanor migrate`, with their usage and one-line summary. */
+export const MIGRATE_SUBCOMMANDS = {
+  new: { usage: 'new "message" [--empty]', summary: "write a migration from the models' changes since the head (--empty: no operations)" },
+  up: { usage: "up [target]", summary: "apply migrations up to target (default: head)" },
+  down: { usage: "down [target]", summary: "revert the migrations after target (default: only the last applied; 'base': all)" },
+  history: { usage: "history", summary: "list the migrations in order, with their state when a database is given" },
+  current: { usage: "current", summary: "show the database's current migration(s), partly applied and edited ones" },
+  stamp: { usage: "stamp <target>", summary: "record target and its ancestors as applied, without running them" },
+  sql: { usage: "sql [target] [--from id] [--dialect d]", summary: "print the SQL of up to target for review, without a database" },
+  check: { usage: "check [--json]", summary: "compare models, history and database; non-zero exit on any difference" },
+  verify: { usage: "verify", summary: "apply up, down, up on a scratch database and check the downs restore the schema" },
+  merge: { usage: "merge", summary: "write a merge migration for two branches after replaying both orders" },
+  lint: { usage: "lint", summary: "flag operations that lock or rewrite big tables" },
+} as const;
+
+/** A subcommand name. */
+export type MigrateSubcommand = keyof typeof MIGRATE_SUBCOMMANDS;
+
+/** The flags of `athanor migrate` (besides the common ones). */
+export const MIGRATE_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  migrations: { value: true, help: 'the migrations folder (default: "migrations" in athanor.config.json, else ./migrations)' },
+  dialect: { value: true, help: "sql, new: sqlite, postgresql or mysql (default: from the database URL)" },
+  from: { value: true, help: "sql: start after this migration (default: from an empty database)" },
+  empty: { value: false, help: "new: write a migration with no operations, to fill by hand" },
+  "allow-data-loss": { value: false, help: "new: accept destructive operations (drops, narrowing types)" },
+  json: { value: false, help: "check: print the differences as JSON" },
+  verbose: { value: false, help: "echo every SQL statement, and print stack traces of unexpected errors" },
+};
+
+/** Lines of `athanor migrate --help` that list the subcommands. */
+export const MIGRATE_HELP: readonly string[] = [
+  "Subcommands:",
+  ...Object.values(MIGRATE_SUBCOMMANDS).map((s) => `  ${s.usage.padEnd(40)}${s.summary}`),
+  "",
+  "Targets are a migration id (or a unique prefix of one), 'head' or 'base'. No subcommand ever prompts.",
+];

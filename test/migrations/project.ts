@@ -1,0 +1,116 @@
+/**
+ * A scratch project for the `athanor migrate` tests: a folder under /tmp/mhistory (or
+ * ATHANOR_TEST_TMP) with package.json, athanor.config.json pointing generated files at this
+ * checkout's src/migrations/index.ts, migration files written from data, and the CLI's `main`
+ * run in-process with its output captured.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createEngine, type Engine } from "../../src/index.js";
+import type { Operation } from "../../src/migrations/index.js";
+import { main } from "../../src/tools/cli/main.js";
+import type { TestDatabase } from "../support/databases.js";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const ENTRY = join(root, "src/migrations/index.ts");
+const TMP = process.env.ATHANOR_TEST_TMP ?? "/tmp/mhistory";
+
+/** What `main` printed and returned. */
+export interface CliRun {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** A migration file's content, as data. */
+export interface MigrationSpec {
+  readonly id: string;
+  readonly parents?: readonly string[];
+  readonly message?: string;
+  readonly up: readonly Operation[];
+  readonly down: readonly Operation[];
+}
+
+/** `execute` operations from SQL texts. */
+export const exec = (...sql: string[]): Operation[] => sql.map((s) => ({ op: "execute", sql: s }));
+
+/** A scratch project folder with its own configuration and migrations. */
+export class Project {
+  readonly dir: string;
+  readonly migrations: string;
+
+  constructor(name: string, readonly url: string) {
+    mkdirSync(TMP, { recursive: true });
+    this.dir = mkdtempSync(join(TMP, `${name}-`));
+    this.migrations = join(this.dir, "migrations");
+    mkdirSync(this.migrations);
+    writeFileSync(join(this.dir, "package.json"), JSON.stringify({ type: "module", private: true }));
+    writeFileSync(join(this.dir, "athanor.config.json"), JSON.stringify({ url, migrations: "migrations", migrationsImport: ENTRY }, null, 2));
+  }
+
+  /** Adds keys to athanor.config.json. */
+  configure(extra: Record<string, string>): void {
+    const path = join(this.dir, "athanor.config.json");
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, "utf8")), ...extra }, null, 2));
+  }
+
+  /** Writes `migrations/<id>.ts`. */
+  write(spec: MigrationSpec): string {
+    const file = join(this.migrations, `${spec.id}.ts`);
+    const body = { id: spec.id, parents: spec.parents ?? [], message: spec.message ?? spec.id.replace(/^\d+_/, "").replace(/_/g, " "), up: spec.up, down: spec.down };
+    writeFileSync(file, `import { defineMigration } from ${JSON.stringify(ENTRY)};\n\nexport default defineMigration(${JSON.stringify(body, null, 2)});\n`);
+    return file;
+  }
+
+  /** The migration files' names. */
+  files(): string[] {
+    return readdirSync(this.migrations).sort();
+  }
+
+  /** A file's text. */
+  read(name: string): string {
+    return readFileSync(join(this.migrations, name), "utf8");
+  }
+
+  /** Runs `athanor <args>` in the project folder. */
+  async cli(...args: string[]): Promise<CliRun> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = { ...process.env, ATHANOR_URL: "", ATHANOR_MODELS: "", ATHANOR_MIGRATIONS: "" };
+    const code = await main(args, env, this.dir, { out: (t) => out.push(t), err: (t) => err.push(t) });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  }
+
+  /** Deletes the folder. */
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The database URL a project of this test database uses (SQLite: a file in the scratch folder). */
+export function projectUrl(db: TestDatabase, name: string): string {
+  if (db.name !== "sqlite") return db.url;
+  mkdirSync(TMP, { recursive: true });
+  return `sqlite:///${mkdtempSync(join(TMP, `${name}-db-`))}/app.db`;
+}
+
+/** Drops the version table and the given tables, so that each test starts from an empty database. */
+export async function resetDatabase(url: string, tables: readonly string[]): Promise<void> {
+  const engine = createEngine(url, { pool: { max: 1 } });
+  try {
+    for (const table of [...tables, "athanor_migrations"]) await engine.withConnection((c) => c.run(`DROP TABLE IF EXISTS ${table}`));
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** Rows of a query, on a short-lived engine. */
+export async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
+  const engine: Engine = createEngine(url, { pool: { max: 1 } });
+  try {
+    return (await engine.withConnection((c) => c.run(sql))).rows as Record<string, unknown>[];
+  } finally {
+    await engine.dispose();
+  }
+}
