@@ -1,28 +1,21 @@
 /**
- * The `athanor/migrations` entry point: what migration files import (`defineMigration`, the
- * operation types, the column `types`), the planner and executor, and the history API the CLI is
- * built on.
+ * `athanor/migrations`: what migration files import (`defineMigration`, `op`, `types`), and the
+ * programmatic API the `athanor migrate` and `athanor pull` commands are built on. Everything else
+ * under src/migrations is internal.
  */
+// Migration files
 export { defineMigration, type MigrationDefinition } from "./migration.js";
+export { op, type TableInput, type ColumnInput, type IndexInput, type TableDefinition, type OperationOptions, type ColumnState } from "./operations/op.js";
 export type { Operation, OperationKind, OperationOf, TableRef, ColumnChange, LintSuppression } from "./operations/operation.js";
 export { types } from "../core/types/sql-type.js";
-export { schemaModelOf } from "./schema/schema-model-of.js";
-export { applyToModel, applyAllToModel, OperationModelError, type OperationModelProblem } from "./operations/apply-to-model.js";
-export { planSteps, PlanError, type PlanOptions } from "./apply/plan.js";
-export { renderOperation, executeSql } from "./apply/render.js";
-export { runSteps, MigrationStepError, ForeignKeyCheckError, type RunHooks } from "./apply/run-steps.js";
-export { describeOperation } from "./apply/sqlite-rebuild.js";
-export type { Step } from "./apply/step.js";
-export { canonicalCheckSql, canonicalType, canonicalTable, canonicalSchema, sameType, sameSchema } from "./schema/canonical.js";
-export { checksumOf } from "./history/checksum.js";
+
+// History and running
 export { buildGraph, MigrationGraph, type MigrationNode } from "./history/graph.js";
-export { listMigrationFiles, loadMigrations, type LoadedMigration, type ModuleImporter } from "./history/files.js";
-export { VersionTable, VERSION_TABLE, type VersionRow, type VersionState } from "./history/version-table.js";
+export { loadMigrations, type LoadedMigration, type ModuleImporter } from "./history/files.js";
 export { MigrationRunner, type RunnerOptions, type RunnerEvents } from "./history/runner.js";
-export { SchemaReplay } from "./history/replay.js";
 export { offlineSql, type OfflineSqlOptions } from "./history/offline-sql.js";
-export { resolveTarget, upPlan, downPlan, BASE } from "./history/plan.js";
 export { migrationStatus, type MigrationStatus, type StatusEntry } from "./history/status.js";
+export type { VersionRow, VersionState } from "./history/version-table.js";
 export {
   MigrationHistoryError,
   BranchError,
@@ -32,13 +25,27 @@ export {
   MigrationFailedError,
   InvalidMigrationFileError,
 } from "./history/errors.js";
-export { op, type TableInput, type ColumnInput, type IndexInput, type TableDefinition, type OperationOptions, type ColumnState } from "./operations/op.js";
-export { reverse, downOf, IrreversibleOperationError } from "./operations/reverse.js";
+export { MigrationStepError, ForeignKeyCheckError } from "./apply/run-steps.js";
+export { PlanError } from "./apply/plan.js";
+export { OperationModelError, type OperationModelProblem } from "./operations/apply-to-model.js";
+export { MIGRATIONS_TABLE } from "../engine/inspector.js";
+
+// Generating
+export { schemaModelOf } from "./schema/schema-model-of.js";
 export { diffSchemas, type DiffOptions } from "./diff/diff-schemas.js";
 export { DataLossError, type DataLoss } from "./diff/data-loss.js";
-export { typeChangeLoss } from "./diff/type-change.js";
 export { withRenameHints } from "./diff/rename-hints.js";
+export { reverse, downOf, IrreversibleOperationError } from "./operations/reverse.js";
+export { generateMigration, type GenerateOptions, type GeneratedMigration } from "./codegen/generate.js";
 export { migrationSource, type MigrationSourceOptions } from "./codegen/migration-source.js";
 export { migrationId } from "./codegen/migration-id.js";
-export { generateMigration, type GenerateOptions, type GeneratedMigration } from "./codegen/generate.js";
-export { MIGRATIONS_TABLE } from "../engine/inspector.js";
+
+// Lint
+export { lintOperations, type LintOptions } from "./lint/lint.js";
+export { LINT_RULES, type Finding, type LintRule, type RuleId, type Severity } from "./lint/rules.js";
+export { makeOnlineSafe, type OnlineSafeOptions } from "./lint/online-safe.js";
+export type { LintDialect } from "./lint/dialect-of.js";
+
+// Pull
+export { modelFilesOf, type ModelFile, type PullOptions } from "./pull/model-files.js";
+export { tablesOfSchema } from "./pull/select-tables.js";

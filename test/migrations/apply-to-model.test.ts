@@ -6,7 +6,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { sqliteDialect } from "../../src/dialects/sqlite/dialect.js";
-import { applyAllToModel, applyToModel, OperationModelError, planSteps, type OperationModelProblem } from "../../src/migrations/index.js";
+import { OperationModelError, type OperationModelProblem } from "../../src/migrations/index.js";
+import { applyAllToModel, applyToModel } from "../../src/migrations/operations/apply-to-model.js";
+import { planSteps } from "../../src/migrations/apply/plan.js";
 import type { Operation } from "../../src/migrations/operations/operation.js";
 import { base } from "./render-fixture.js";
 import { col, int, str, text } from "./model-builders.js";

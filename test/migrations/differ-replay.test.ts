@@ -6,7 +6,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { SchemaModel } from "../../src/core/schema/schema-model.js";
 import { types } from "../../src/core/types/sql-type.js";
-import { applyAllToModel, canonicalSchema, diffSchemas, downOf } from "../../src/migrations/index.js";
+import { diffSchemas, downOf } from "../../src/migrations/index.js";
+import { applyAllToModel } from "../../src/migrations/operations/apply-to-model.js";
+import { canonicalSchema } from "../../src/migrations/schema/canonical.js";
 import { authors, books, id, s, t } from "./differ-fixtures.js";
 
 /** The schema without the model-only hints, sorted, in canonical form. */

@@ -5,18 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  BranchError,
-  buildGraph,
-  checksumOf,
-  downPlan,
-  HistoryCycleError,
-  UnknownParentError,
-  upPlan,
-  type LoadedMigration,
-  type Operation,
-  type VersionRow,
-} from "../../src/migrations/index.js";
+import { BranchError, buildGraph, HistoryCycleError, UnknownParentError, type LoadedMigration, type Operation, type VersionRow } from "../../src/migrations/index.js";
+import { checksumOf } from "../../src/migrations/history/checksum.js";
+import { downPlan, upPlan } from "../../src/migrations/history/plan.js";
 
 const ops = (sql: string): Operation[] => [{ op: "execute", sql }];
 

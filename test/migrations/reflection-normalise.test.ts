@@ -8,7 +8,7 @@ import { test } from "node:test";
 import { mysqlDatabaseName, mysqlDefault, mysqlTypeModel } from "../../src/dialects/mysql/normalize.js";
 import { postgresDatabaseName, postgresDefault, postgresTypeModel } from "../../src/dialects/postgresql/normalize.js";
 import { sqliteDefault, sqliteTypeModel } from "../../src/dialects/sqlite/normalize.js";
-import { canonicalCheckSql, sameType } from "../../src/migrations/index.js";
+import { canonicalCheckSql, sameType } from "../../src/migrations/schema/canonical.js";
 
 test("SQLite type text: athanor's names map back, anything else is raw", () => {
   assert.deepEqual(sqliteTypeModel("VARCHAR(20)"), { kind: "string", length: 20 });

@@ -8,7 +8,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { MetaData, integer, table } from "../../src/index.js";
-import { canonicalSchema, sameSchema, schemaModelOf } from "../../src/migrations/index.js";
+import { schemaModelOf } from "../../src/migrations/index.js";
+import { canonicalSchema, sameSchema } from "../../src/migrations/schema/canonical.js";
 import type { SchemaModel } from "../../src/core/schema/schema-model.js";
 import { engineFor } from "../support/databases.js";
 import { forEachDatabase } from "../support/dialects.js";

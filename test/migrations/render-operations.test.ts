@@ -9,7 +9,7 @@ import { describe, test } from "node:test";
 import { mysqlDialect } from "../../src/dialects/mysql/dialect.js";
 import { postgresDialect } from "../../src/dialects/postgresql/dialect.js";
 import { sqliteDialect } from "../../src/dialects/sqlite/dialect.js";
-import { planSteps } from "../../src/migrations/index.js";
+import { planSteps } from "../../src/migrations/apply/plan.js";
 import { base, ops } from "./render-fixture.js";
 
 type Planned = readonly { statements: readonly string[]; transactional: boolean; foreignKeysOff?: boolean }[] | { raises: string };

@@ -11,7 +11,10 @@ import { after, before, describe, test } from "node:test";
 import { createEngine, type Engine } from "../../src/index.js";
 import type { Connection } from "../../src/engine/connection.js";
 import { sqliteDialect } from "../../src/dialects/sqlite/dialect.js";
-import { applyAllToModel, ForeignKeyCheckError, planSteps, runSteps } from "../../src/migrations/index.js";
+import { ForeignKeyCheckError } from "../../src/migrations/index.js";
+import { applyAllToModel } from "../../src/migrations/operations/apply-to-model.js";
+import { planSteps } from "../../src/migrations/apply/plan.js";
+import { runSteps } from "../../src/migrations/apply/run-steps.js";
 import type { Operation } from "../../src/migrations/operations/operation.js";
 import { col, emptySchema, int, str, tableModel, text } from "./model-builders.js";
 

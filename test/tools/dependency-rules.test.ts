@@ -41,6 +41,8 @@ before(() => {
   write("src/dialects/back-edge.ts", `import { Session } from "../orm/session/session.js";\nexport const s = Session;\n`);
   write("src/orm/back-edge.ts", `import { createEngine } from "../dialects/create-engine.js";\nexport const c = createEngine;\n`);
   write("src/orm/loading/back-edge.ts", `import { Session } from "../session/session.js";\nexport const s = Session;\n`);
+  write("src/engine/migrations-back-edge.ts", `import { defineMigration } from "../migrations/migration.js";\nexport const d = defineMigration;\n`);
+  write("src/migrations/back-edge.ts", `import { Session } from "../orm/session/session.js";\nexport const s = Session;\n`);
   write("src/orm/identity/back-edge.ts", `import type { Session } from "../session/session.js";\nexport type S = Session;\n`);
   // Run-time rules: a run-time cycle and a run-time state -> mapping import are errors;
   // a cycle closed by `import type` and a type-only state -> mapping import are not.
@@ -61,6 +63,8 @@ test("every import rule names the back-edge that breaks it, type-only imports in
     ["engine-imports-only-core-and-engine", "src/engine/back-edge.ts", "src/dialects/create-engine.ts"],
     ["dialects-import-only-core-engine-dialects", "src/dialects/back-edge.ts", "src/orm/session/session.ts"],
     ["orm-not-on-tools-migrations-dialects", "src/orm/back-edge.ts", "src/dialects/create-engine.ts"],
+    ["migrations-not-on-orm-tools-dialects", "src/migrations/back-edge.ts", "src/orm/session/session.ts"],
+    ["lower-layers-not-on-migrations", "src/engine/migrations-back-edge.ts", "src/migrations/migration.ts"],
     ["orm-loading-and-unit-of-work-not-on-session", "src/orm/loading/back-edge.ts", "src/orm/session/session.ts"],
     ["orm-identity-is-a-leaf-of-the-session", "src/orm/identity/back-edge.ts", "src/orm/session/session.ts"],
   ];

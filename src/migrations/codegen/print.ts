@@ -18,14 +18,14 @@ export interface PrintOptions {
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** `value` as source text, starting at column `indent` (continuation lines are indented from there). */
-export function printValue(value: unknown, indent = 0, options: PrintOptions = {}, key?: string): string {
+export function printValue(value: unknown, indent = 0, options: PrintOptions = {}, key?: string, broken = false): string {
   const hooked = options.hook?.(value, key);
   if (hooked) return hooked.text;
   if (value instanceof Code) return value.text;
   if (value === undefined) return "undefined";
   if (value === null || typeof value === "number" || typeof value === "boolean") return String(value);
   if (typeof value === "string") return JSON.stringify(value);
-  if (Array.isArray(value)) return group("[", "]", value.map((v) => (at: number) => printValue(v, at, options)), indent, options, false);
+  if (Array.isArray(value)) return group("[", "]", value.map((v) => (at: number) => printValue(v, at, options)), indent, options, false, broken);
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
   return group(
     "{",
@@ -34,6 +34,7 @@ export function printValue(value: unknown, indent = 0, options: PrintOptions = {
     indent,
     options,
     true,
+    broken,
   );
 }
 
@@ -42,19 +43,24 @@ export function printCall(name: string, args: readonly unknown[], indent: number
   const parts = args.map((a) => (at: number) => printValue(a, at, options));
   const flat = `${name}(${parts.map((p) => p(indent)).join(", ")})`;
   if (fits(flat, indent, options)) return flat;
-  // The last argument (an object, usually) may open on the call's line: `op.createTable("books", {`.
+  // After plain leading arguments, the last (an object) opens on the call's line: `op.createTable("books", {`.
   const head = `${name}(${parts.slice(0, -1).map((p) => p(indent)).join(", ")}${parts.length > 1 ? ", " : ""}`;
-  const last = parts.at(-1)?.(indent) ?? "";
-  if (!head.includes("\n") && fits(head + last.split("\n")[0]!, indent, options)) return `${head}${last})`;
+  const last = args.at(-1);
+  const plainLead = args.slice(0, -1).every((a) => typeof a !== "object" || a === null);
+  if (plainLead && last !== null && typeof last === "object" && !(last instanceof Code) && fits(`${head}{`, indent, options)) {
+    return `${head}${printValue(last, indent, options, undefined, true)})`;
+  }
   const pad = " ".repeat(indent + 2);
   return `${name}(\n${parts.map((p) => `${pad}${p(indent + 2)},`).join("\n")}\n${" ".repeat(indent)})`;
 }
 
-function group(open: string, close: string, items: ((at: number) => string)[], indent: number, options: PrintOptions, spaced: boolean): string {
+function group(open: string, close: string, items: ((at: number) => string)[], indent: number, options: PrintOptions, spaced: boolean, broken: boolean): string {
   if (items.length === 0) return `${open}${close}`;
-  const inner = items.map((item) => item(indent)).join(", ");
-  const flat = spaced ? `${open} ${inner} ${close}` : `${open}${inner}${close}`;
-  if (fits(flat, indent, options)) return flat;
+  if (!broken) {
+    const inner = items.map((item) => item(indent)).join(", ");
+    const flat = spaced ? `${open} ${inner} ${close}` : `${open}${inner}${close}`;
+    if (fits(flat, indent, options)) return flat;
+  }
   const pad = " ".repeat(indent + 2);
   return `${open}\n${items.map((item) => `${pad}${item(indent + 2)},`).join("\n")}\n${" ".repeat(indent)}${close}`;
 }

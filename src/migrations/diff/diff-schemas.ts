@@ -115,5 +115,3 @@ function matchTables(from: SchemaModel, to: SchemaModel) {
 function tableLoss(table: TableModel): DataLoss {
   return { kind: "dropTable", table: tableKey(table), detail: `its rows would be deleted (columns ${table.columns.map((c) => c.name).join(", ")})` };
 }
-
-export type { TablePair };

@@ -4,9 +4,10 @@
  */
 import { CliError } from "./errors.js";
 import { MIGRATE_FLAGS, MIGRATE_HELP } from "./migrate-args.js";
+import { PULL_COMMAND } from "./pull-args.js";
 
 /** The commands of `athanor`. */
-export type CommandName = "check" | "diagram" | "migrate";
+export type CommandName = "check" | "diagram" | "migrate" | "pull";
 
 /** A flag a command accepts. */
 export interface FlagSpec {
@@ -41,6 +42,7 @@ export const COMMANDS: Readonly<
       out: { value: true, help: "write to this file instead of stdout" },
     },
   },
+  pull: PULL_COMMAND,
   migrate: {
     summary: "create, apply, revert and inspect schema migrations",
     usage: "athanor migrate <subcommand> [argument] [--url URL] [--migrations folder] [--verbose]",

@@ -33,7 +33,8 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
       const { runMigrate } = await import("./migrate.js");
       return await runMigrate(args.positionals, args.flags, loadConfig({ flags: args.flags, env, cwd }), io);
     }
-    const config = loadConfig({ entry: args.positionals[0], flags: args.flags, env, cwd });
+    const config = loadConfig({ entry: args.command === "pull" ? undefined : args.positionals[0], flags: args.flags, env, cwd });
+    if (args.command === "pull") return await pull(args.positionals, args.flags, cwd, io, config.url);
     const entry = config.models;
     if (entry === undefined) {
       throw new CliError(`missing <entry>: give a models file or folder (athanor ${args.command} <entry>), or set --models, ATHANOR_MODELS or "models" in athanor.config.json`);
@@ -53,7 +54,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
 
 /** Commands are imported when run, so that `--help` and usage errors answer at once. */
 async function run(
-  command: Exclude<CommandName, "migrate">,
+  command: Exclude<CommandName, "migrate" | "pull">,
   entry: string,
   flags: Readonly<Record<string, string | true>>,
   cwd: string,
@@ -71,4 +72,12 @@ async function run(
       return runDiagram(entry, options, io);
     }
   }
+}
+
+/** `athanor pull` reads a database, not models: no <entry>. */
+async function pull(positionals: readonly string[], flags: Readonly<Record<string, string | true>>, cwd: string, io: Output, url: URL | undefined): Promise<number> {
+  if (positionals.length) throw new CliError(`unexpected argument '${positionals[0]}': athanor pull takes --url and --out (see 'athanor pull --help')`);
+  const { runPull } = await import("./pull.js");
+  const text = (name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
+  return runPull({ url, out: text("out"), schema: text("schema"), force: flags["force"] === true, importFrom: text("import-from"), cwd }, io);
 }
