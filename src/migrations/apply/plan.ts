@@ -1,7 +1,8 @@
 /**
  * The planner: a migration's operations as the steps that run them on one dialect. PostgreSQL
- * and SQLite: one step per operation, all in the migration's transaction except PostgreSQL's
- * `CONCURRENTLY` index statements and `execute` steps marked non-transactional. MySQL/MariaDB:
+ * and SQLite: one step per operation, all in the migration's transaction except `execute` steps
+ * marked non-transactional and, on PostgreSQL, `CONCURRENTLY` index statements and everything from
+ * the first `validateConstraint` on (`makeOnlineSafe`'s second half). MySQL/MariaDB:
  * one step per statement (each DDL statement commits on its own there), each with a rerun guard.
  * SQLite: what ALTER TABLE cannot do becomes a table rebuild; consecutive operations on the same
  * table share one rebuild.
@@ -14,6 +15,7 @@ import { applyToModel } from "../operations/apply-to-model.js";
 import type { Operation } from "../operations/operation.js";
 import { appliedGuard, indexGuard } from "./guards.js";
 import { renderOperation } from "./render.js";
+import { splitOnlinePhases } from "../lint/online-safe.js";
 import { alteredTable, describeOperation, rebuildStep, sqliteNeedsRebuild } from "./sqlite-rebuild.js";
 import type { Step } from "./step.js";
 
@@ -34,6 +36,9 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
   // Non-transactional steps run after the transaction: the ops as they will run, to check that order.
   const inTransaction: Operation[] = [];
   const afterTransaction: Operation[] = [];
+  // PostgreSQL: CONCURRENTLY, non-transactional SQL, and everything from the first VALIDATE on
+  // (a VALIDATE in the transaction that added the constraint would keep the ADD's lock).
+  const afterCommit = new Set(splitOnlinePhases(ops, dialect).afterCommit);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     const before = schema;
@@ -52,7 +57,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
     const statements = renderOperation(op, ddl, dialect, before);
     if (!statements.length) continue; // nothing to do on this dialect (VALIDATE outside PostgreSQL)
     const description = describeOperation(op);
-    const transactional = op.op === "execute" ? op.transactional ?? true : !(dialect === "postgresql" && "concurrently" in op && op.concurrently);
+    const transactional = !afterCommit.has(op) && !(op.op === "execute" && op.transactional === false);
     if (dialect === "mysql") {
       steps.push(...mysqlSteps(op, statements, description));
       continue;

@@ -5,6 +5,7 @@
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import { diffSchemas, type DiffOptions } from "../diff/diff-schemas.js";
 import type { MigrationDefinition } from "../migration.js";
+import { makeOnlineSafe } from "../lint/online-safe.js";
 import { downOf } from "../operations/reverse.js";
 import { migrationId } from "./migration-id.js";
 import { migrationSource } from "./migration-source.js";
@@ -18,6 +19,8 @@ export interface GenerateOptions extends DiffOptions {
   readonly date?: Date;
   /** The module the file imports from; default `"athanor/migrations"`. */
   readonly importFrom?: string;
+  /** Write the online forms the lint asks for (`makeOnlineSafe`: PostgreSQL CONCURRENTLY, NOT VALID + VALIDATE). */
+  readonly onlineSafe?: boolean;
 }
 
 /** A generated migration: its definition (`up` empty when the schemas are equal) and its file's source. */
@@ -33,7 +36,8 @@ export interface GeneratedMigration {
  * @throws DataLossError as `diffSchemas` does
  */
 export function generateMigration(from: SchemaModel, to: SchemaModel, options: GenerateOptions): GeneratedMigration {
-  const up = diffSchemas(from, to, options);
+  const diff = diffSchemas(from, to, options);
+  const up = options.onlineSafe ? makeOnlineSafe(diff, options.dialect, { schema: from }) : diff;
   const definition: MigrationDefinition = {
     id: migrationId(options.date ?? new Date(), options.message),
     parents: [...options.parents],

@@ -4,12 +4,10 @@
  * (replayed likewise), plus migrations not applied yet, edited since, or unknown to the files.
  * Any of these makes the check fail: it is meant for CI, before a deploy.
  */
-import type { Dialect } from "../../core/compiler/dialect.js";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
-import { createEngine } from "../../dialects/create-engine.js";
+import type { Engine } from "../../engine/engine.js";
 import type { MigrationGraph } from "../history/graph.js";
 import { MigrationRunner } from "../history/runner.js";
-import type { MigrationStatus } from "../history/status.js";
 import { withScratchDatabase } from "../scratch.js";
 import { differenceOf, type SchemaDifference } from "./differences.js";
 import { DatabaseReplay, schemasOf } from "./replay-on-database.js";
@@ -36,7 +34,7 @@ export interface DriftReport {
 /** Options of `checkDrift`. */
 export interface CheckOptions {
   /** The live database. Its history is replayed on a scratch database on the same server. */
-  readonly url: string;
+  readonly engine: Engine;
   readonly graph: MigrationGraph;
   /** The models' schema for the live database's dialect (with rename hints, or not: they are ignored). */
   readonly models: SchemaModel;
@@ -44,21 +42,13 @@ export interface CheckOptions {
 
 /** Compares models, history and the live database; reads the live database only. */
 export async function checkDrift(options: CheckOptions): Promise<DriftReport> {
-  const { url, graph, models } = options;
+  const { engine: live, graph, models } = options;
   graph.assertSingleHead();
-  const live = createEngine(url);
-  let status: MigrationStatus;
-  let liveSchema: SchemaModel;
-  let dialect: Dialect;
-  try {
-    dialect = live.dialect;
-    status = await live.withConnection((connection) => new MigrationRunner({ connection, graph }).status());
-    liveSchema = await live.inspect().reflect({ schemas: schemasOf(models) });
-  } finally {
-    await live.dispose();
-  }
+  const dialect = live.dialect;
+  const status = await live.withConnection((connection) => new MigrationRunner({ connection, graph }).status());
+  const liveSchema = await live.inspect().reflect({ schemas: schemasOf(models) });
   const schemas = schemasOf(models, liveSchema);
-  const { atCurrent, atHead } = await withScratchDatabase(url, async (scratch) => {
+  const { atCurrent, atHead } = await withScratchDatabase(live, async (scratch) => {
     const replay = new DatabaseReplay(scratch, graph, schemas);
     for (const id of status.current) if (graph.has(id)) await replay.up(id);
     const atCurrent = await replay.reflect();

@@ -7,6 +7,7 @@
 import type { Dialect } from "../../core/compiler/dialect.js";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import { MigrationHistoryError } from "../history/errors.js";
+import type { Engine } from "../../engine/engine.js";
 import type { MigrationGraph } from "../history/graph.js";
 import { withScratchDatabase } from "../scratch.js";
 import { differenceOf } from "./differences.js";
@@ -24,14 +25,15 @@ export type MergeCheck =
 
 /** Options of `checkMerge`. */
 export interface MergeOptions {
-  readonly url: string;
+  /** A database of the dialect to replay on; the scratch databases are made beside it (SQLite: in memory). */
+  readonly engine: Engine;
   readonly graph: MigrationGraph;
   readonly schemas?: readonly string[];
 }
 
 /** Replays the heads in their order and in the reverse order; ok when both give the same schema. */
 export async function checkMerge(options: MergeOptions): Promise<MergeCheck> {
-  const { url, graph } = options;
+  const { engine, graph } = options;
   const heads = graph.heads;
   if (heads.length < 2) throw new MigrationHistoryError(`there is nothing to merge: the history has ${heads.length === 0 ? "no migration" : `one head (${heads[0]})`}`);
   const orders = [heads, [...heads].reverse()];
@@ -39,7 +41,7 @@ export async function checkMerge(options: MergeOptions): Promise<MergeCheck> {
   let dialect: Pick<Dialect, "name"> | undefined;
   for (const order of orders) {
     outcomes.push(
-      await withScratchDatabase(url, async (scratch) => {
+      await withScratchDatabase(engine, async (scratch) => {
         dialect = scratch.dialect;
         const replay = new DatabaseReplay(scratch, graph, options.schemas);
         for (const head of order) {

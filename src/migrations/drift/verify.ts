@@ -4,6 +4,8 @@
  * and the second `up` must give what the first gave. A down that forgets an index, or drops a
  * column its up did not add, fails here rather than on the day someone needs it.
  */
+import type { Engine } from "../../engine/engine.js";
+import type { SchemaModel } from "../../core/schema/schema-model.js";
 import type { MigrationGraph } from "../history/graph.js";
 import { withScratchDatabase } from "../scratch.js";
 import { differenceOf } from "./differences.js";
@@ -18,8 +20,8 @@ export interface VerifiedMigration {
 
 /** Options of `verifyMigrations`. */
 export interface VerifyOptions {
-  /** A database of the dialect to verify on; the scratch database is made on the same server. */
-  readonly url: string;
+  /** A database of the dialect to verify on; the scratch database is made beside it (SQLite: in memory). */
+  readonly engine: Engine;
   readonly graph: MigrationGraph;
   /** The schemas (PostgreSQL schemas) the migrations create tables in, besides the default one. */
   readonly schemas?: readonly string[];
@@ -27,31 +29,42 @@ export interface VerifyOptions {
   readonly onMigration?: (id: string, index: number, total: number) => void;
 }
 
-/** Verifies every migration of the graph, parents first; stops at the first one whose replay fails. */
+/** Verifies every migration of the graph, parents first; stops after the first one whose replay throws. */
 export async function verifyMigrations(options: VerifyOptions): Promise<VerifiedMigration[]> {
-  const { url, graph } = options;
+  const { engine, graph } = options;
   graph.assertSingleHead();
-  return withScratchDatabase(url, async (scratch) => {
+  return withScratchDatabase(engine, async (scratch) => {
     const replay = new DatabaseReplay(scratch, graph, options.schemas);
     const dialect = scratch.dialect;
     const results: VerifiedMigration[] = [];
     let before = await replay.reflect();
     for (const [index, id] of graph.order.entries()) {
       options.onMigration?.(id, index, graph.size);
-      await replay.up(id);
-      const after = await replay.reflect();
-      await replay.downOne();
-      const reverted = differenceOf(before, await replay.reflect(), dialect);
-      await replay.up(id);
-      const again = differenceOf(after, await replay.reflect(), dialect);
-      results.push({
-        id,
-        problems: [
-          ...reverted.lines.map((line) => `after down, the schema is not what it was before up: ${line}`),
-          ...again.lines.map((line) => `up after down does not give what up gave: ${line}`),
-        ],
-      });
-      before = after;
+      const problems: string[] = [];
+      // A phase that fails leaves the scratch database in an unknown state: the rest is not verified.
+      const phase = async (what: string, run: () => Promise<unknown>) => {
+        try {
+          await run();
+          return true;
+        } catch (error) {
+          problems.push(`${what} fails: ${(error as Error).message.split("\n")[0]}`);
+          return false;
+        }
+      };
+      let after: SchemaModel | undefined;
+      const ok =
+        (await phase("up", async () => (after = await replay.up(id).then(() => replay.reflect())))) &&
+        (await phase("down", async () => {
+          await replay.downOne();
+          problems.push(...differenceOf(await replay.reflect(), before, dialect).lines.map((line) => `down does not restore the schema before up; it would also need to: ${line}`));
+        })) &&
+        (await phase("up after down", async () => {
+          await replay.up(id);
+          problems.push(...differenceOf(await replay.reflect(), after!, dialect).lines.map((line) => `up after down does not give what the first up gave; the difference: ${line}`));
+        }));
+      results.push({ id, problems });
+      if (!ok) break;
+      before = after!;
     }
     return results;
   });

@@ -1,6 +1,6 @@
 /**
- * The subcommands and flags of `athanor migrate`. `check`, `verify`, `merge` and `lint` are
- * reserved here (their help is shown) and implemented in their own modules.
+ * The subcommands and flags of `athanor migrate`. Each subcommand is implemented in its own
+ * module (migrate-<name>.ts).
  */
 import type { FlagSpec } from "./args.js";
 
@@ -13,10 +13,10 @@ export const MIGRATE_SUBCOMMANDS = {
   current: { usage: "current", summary: "show the database's current migration(s), partly applied and edited ones" },
   stamp: { usage: "stamp <target>", summary: "record target and its ancestors as applied, without running them" },
   sql: { usage: "sql [target] [--from id] [--dialect d]", summary: "print the SQL of up to target for review, without a database" },
-  check: { usage: "check [--json]", summary: "compare models, history and database; non-zero exit on any difference" },
-  verify: { usage: "verify", summary: "apply up, down, up on a scratch database and check the downs restore the schema" },
-  merge: { usage: "merge", summary: "write a merge migration for two branches after replaying both orders" },
-  lint: { usage: "lint", summary: "flag operations that lock or rewrite big tables" },
+  check: { usage: "check [--json]", summary: "compare models, history (replayed on a scratch database) and the database; exit 1 on any difference" },
+  verify: { usage: "verify", summary: "apply each migration up, down, up on a scratch database; exit 1 unless every down restores the schema" },
+  merge: { usage: 'merge ["message"]', summary: "write a merge migration for two heads, once both orders replayed give the same schema" },
+  lint: { usage: "lint [target] [--dialect d]", summary: "flag operations that lock or rewrite big tables (exit 1 on an error)" },
 } as const;
 
 /** A subcommand name. */
@@ -30,6 +30,7 @@ export const MIGRATE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   empty: { value: false, help: "new: write a migration with no operations, to fill by hand" },
   "allow-data-loss": { value: false, help: "new: accept destructive operations (drops, narrowing types)" },
   json: { value: false, help: "check: print the differences as JSON" },
+  "online-safe": { value: false, help: "new: write the online forms (PostgreSQL: CONCURRENTLY, NOT VALID + VALIDATE)" },
   verbose: { value: false, help: "echo every SQL statement, and print stack traces of unexpected errors" },
 };
 

@@ -9,19 +9,21 @@ import type { Output } from "./check.js";
 import type { CliConfig } from "./config.js";
 import { CliError, EXIT_PROBLEMS } from "./errors.js";
 import type { Flags } from "./migrate.js";
-import { loadGraph, redact } from "./migrate-load.js";
+import { loadGraph, withEngine } from "./migrate-load.js";
 import { modelsSchema } from "./migrate-models.js";
 import { dialectOf } from "./migrate-sql.js";
 
 /** `migrate check`; resolves to the exit code. */
-export async function runCheck(flags: Flags, config: CliConfig, io: Output): Promise<number> {
-  const url = config.url;
-  if (url === undefined) throw new CliError(`migrate check needs the live database: give --url, set ATHANOR_URL, or "url" in athanor.config.json`);
+export async function runCheck(flags: Flags, config: CliConfig, io: Output, verbose: boolean): Promise<number> {
+  if (config.url === undefined) throw new CliError(`migrate check needs the live database: give --url, set ATHANOR_URL, or "url" in athanor.config.json`);
   const graph = await loadGraph(config);
   const models = await modelsSchema(config, dialectOf(flags, config), "migrate check");
-  const report = await checkDrift({ url: url.toString(), graph, models });
-  if (flags["json"] === true) io.out(JSON.stringify(report, null, 2));
-  else printReport(report, redact(url), io);
+  const report = await withEngine(config, verbose, io, async (engine, shown) => {
+    const report = await checkDrift({ engine, graph, models });
+    if (flags["json"] === true) io.out(JSON.stringify(report, null, 2));
+    else printReport(report, shown, io);
+    return report;
+  });
   return report.clean ? 0 : EXIT_PROBLEMS;
 }
 

@@ -9,6 +9,7 @@ import { relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createEngine } from "../../dialects/create-engine.js";
 import type { Connection } from "../../engine/connection.js";
+import type { Engine } from "../../engine/engine.js";
 import { loadMigrations } from "../../migrations/history/files.js";
 import { buildGraph, type MigrationGraph } from "../../migrations/history/graph.js";
 import type { Output } from "./check.js";
@@ -44,14 +45,22 @@ export function redact(url: URL): string {
   return copy.toString();
 }
 
-/** Runs `fn` on one connection to the configured database, closed afterwards. */
-export async function withDatabase<T>(config: CliConfig, verbose: boolean, io: Output, fn: (connection: Connection, shown: string) => Promise<T>): Promise<T> {
+/** Runs `fn` with an engine on the configured database (one connection at most), disposed afterwards. */
+export async function withEngine<T>(config: CliConfig, verbose: boolean, io: Output, fn: (engine: Engine, shown: string) => Promise<T>): Promise<T> {
   const url = config.url;
   if (url === undefined) throw new CliError(`missing database URL: give --url, set ATHANOR_URL, or "url" in athanor.config.json`);
-  const shown = redact(url);
   const echo = verbose ? (message: string) => io.out(message.replace(/^/gm, "      ")) : undefined;
   const engine = createEngine(url.toString(), { pool: { max: 1 }, ...(echo ? { echo } : {}) });
   try {
+    return await fn(engine, redact(url));
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** Runs `fn` on one connection to the configured database, closed afterwards. */
+export async function withDatabase<T>(config: CliConfig, verbose: boolean, io: Output, fn: (connection: Connection, shown: string) => Promise<T>): Promise<T> {
+  return withEngine(config, verbose, io, async (engine, shown) => {
     let connection: Connection;
     try {
       connection = await engine.connect();
@@ -63,7 +72,5 @@ export async function withDatabase<T>(config: CliConfig, verbose: boolean, io: O
     } finally {
       await connection.close();
     }
-  } finally {
-    await engine.dispose();
-  }
+  });
 }

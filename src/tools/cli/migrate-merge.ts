@@ -12,15 +12,14 @@ import type { MigrationGraph } from "../../migrations/history/graph.js";
 import type { Output } from "./check.js";
 import type { CliConfig } from "./config.js";
 import { CliError, EXIT_PROBLEMS } from "./errors.js";
-import { loadGraph, shortPath } from "./migrate-load.js";
+import { loadGraph, shortPath, withEngine } from "./migrate-load.js";
 
 /** `migrate merge`; resolves to the exit code. */
-export async function runMerge(message: string | undefined, config: CliConfig, io: Output, now: Date = new Date()): Promise<number> {
-  const url = config.url;
-  if (url === undefined) throw new CliError(`migrate merge replays the branches on a scratch database: give --url, ATHANOR_URL or "url" in athanor.config.json`);
+export async function runMerge(message: string | undefined, config: CliConfig, io: Output, verbose: boolean, now: Date = new Date()): Promise<number> {
+  if (config.url === undefined) throw new CliError(`migrate merge replays the branches on a scratch database: give --url, ATHANOR_URL or "url" in athanor.config.json`);
   const graph = await loadGraph(config);
   io.out(`replaying ${graph.heads.join(" and ")} in both orders on scratch databases`);
-  const result = await checkMerge({ url: url.toString(), graph, schemas: migrationSchemas(graph) });
+  const result = await withEngine(config, verbose, io, (engine) => checkMerge({ engine, graph, schemas: migrationSchemas(graph) }));
   if (!result.ok) {
     io.err(`athanor: the branches ${result.heads.join(" and ")} conflict; no merge migration written:`);
     for (const line of result.conflicts) io.err(`  ${line}`);

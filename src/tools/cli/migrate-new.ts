@@ -19,6 +19,7 @@ import { CliError, EXIT_PROBLEMS } from "./errors.js";
 import type { Flags } from "./migrate.js";
 import { loadGraph, shortPath } from "./migrate-load.js";
 import { modelsSchema } from "./migrate-models.js";
+import { printFindings } from "./migrate-lint.js";
 import { dialectOf } from "./migrate-sql.js";
 
 /** `migrate new`; resolves to the exit code. */
@@ -43,17 +44,19 @@ export async function runNew(message: string, flags: Flags, config: CliConfig, i
         parents,
         date: now,
         importFrom: config.migrationsImport,
+        onlineSafe: flags["online-safe"] === true,
       }));
     } catch (error) {
       if (!(error instanceof DataLossError)) throw error;
       io.err(`athanor: ${error.message}`);
       return EXIT_PROBLEMS;
     }
-    // TODO(lead): run the lint (branch m-lint, lintOperations(definition.up, dialect)) here and print its findings.
     if (definition.up.length === 0) {
       io.out(`the models match the history (${parents[0] ?? "no migration yet"}): no migration written (--empty writes one to fill by hand)`);
       return 0;
     }
+    // Findings are printed, not fatal: the file is a draft to review ('migrate lint' in CI decides).
+    printFindings(definition, from, dialect, io);
   }
   if (graph.has(definition.id)) throw new CliError(`a migration '${definition.id}' exists already; wait a second or change the message`);
   mkdirSync(config.migrations, { recursive: true });

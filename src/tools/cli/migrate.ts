@@ -53,11 +53,23 @@ async function dispatch(sub: MigrateSubcommand, arg: string | undefined, flags: 
       const { runNew } = await import("./migrate-new.js");
       return runNew(arg, flags, config, io);
     }
-    case "check":
-    case "verify":
-    case "merge":
-    case "lint":
-      // TODO(lead): wire the modules of these subcommands (branches m-lint and the lead's own).
-      throw new CliError(`'migrate ${sub}' is not available in this build yet`);
+    case "check": {
+      noArgument();
+      const { runCheck } = await import("./migrate-check.js");
+      return runCheck(flags, config, io, verbose);
+    }
+    case "verify": {
+      noArgument();
+      const { runVerify } = await import("./migrate-verify.js");
+      return runVerify(config, io, verbose);
+    }
+    case "merge": {
+      const { runMerge } = await import("./migrate-merge.js");
+      return runMerge(arg, config, io, verbose);
+    }
+    case "lint": {
+      const { runLint } = await import("./migrate-lint.js");
+      return runLint(arg, flags, config, io);
+    }
   }
 }
