@@ -38,11 +38,14 @@ export { alias, AliasedTable } from "./core/schema/alias.js";
 export { types, type Decimal, type SqlType } from "./core/types/sql-type.js";
 
 // Expressions and statements
-export { Expression, Labeled, OrderBy, type Operand } from "./core/expression/expression.js";
+export { Expression, Labeled, OrderBy, escapeLike, type Operand, type LikeOptions } from "./core/expression/expression.js";
+export { FunctionCall, WindowFunction, type WindowSpec } from "./core/expression/window.js";
 export { and, or, not, exists, scalarSubquery, caseWhen, cast, literal } from "./core/expression/operators.js";
 export { func } from "./core/expression/functions.js";
 export { sql, RawSql } from "./core/expression/sql-tag.js";
 export { select, Select, Subquery } from "./core/statements/select.js";
+export { union, unionAll, intersect, intersectAll, except, exceptAll, CompoundSelect, type SetMember, type CompoundOrderItem } from "./core/statements/compound.js";
+export type { Page, PaginateOptions } from "./core/statements/keyset.js";
 export { insert, Insert } from "./core/statements/insert.js";
 export type { Excluded, UpsertSet, OnConflictDoUpdateOptions, OnConflictDoNothingOptions, OnDuplicateKeyUpdateOptions } from "./core/statements/upsert.js";
 export { update, Update } from "./core/statements/update.js";
@@ -77,6 +80,7 @@ export { MappingConfigurationError, NotConfiguredError, UnmappedClassError, Nami
 export { Session, type SessionOptions, type NestedTransaction, type PrimaryKeyValue } from "./orm/session/session.js";
 export type { BulkOptions, BulkStatement, SynchronizeSession } from "./orm/session/bulk.js";
 export { sessionMaker, type SessionFactory } from "./orm/session/session-maker.js";
+export { paginate } from "./orm/paginate.js";
 export { lazy, type LazyAccess } from "./orm/session/lazy.js";
 export { selectinLoad, joinedLoad, lazyLoad, raiseLoad, type LoaderOption } from "./orm/loading/options.js";
 export { columnsOf, inspect, type ModelColumns, type InstanceInspection } from "./orm/entity.js";
