@@ -45,7 +45,6 @@ export { func } from "./core/expression/functions.js";
 export { sql, RawSql } from "./core/expression/sql-tag.js";
 export { select, Select, Subquery } from "./core/statements/select.js";
 export { union, unionAll, intersect, intersectAll, except, exceptAll, CompoundSelect, type SetMember, type CompoundOrderItem } from "./core/statements/compound.js";
-export type { Page, PaginateOptions } from "./core/statements/keyset.js";
 export { insert, Insert } from "./core/statements/insert.js";
 export type { Excluded, UpsertSet, OnConflictDoUpdateOptions, OnConflictDoNothingOptions, OnDuplicateKeyUpdateOptions } from "./core/statements/upsert.js";
 export { update, Update } from "./core/statements/update.js";
@@ -80,7 +79,6 @@ export { MappingConfigurationError, NotConfiguredError, UnmappedClassError, Nami
 export { Session, type SessionOptions, type NestedTransaction, type PrimaryKeyValue } from "./orm/session/session.js";
 export type { BulkOptions, BulkStatement, SynchronizeSession } from "./orm/session/bulk.js";
 export { sessionMaker, type SessionFactory } from "./orm/session/session-maker.js";
-export { paginate } from "./orm/paginate.js";
 export { lazy, type LazyAccess } from "./orm/session/lazy.js";
 export { selectinLoad, joinedLoad, lazyLoad, raiseLoad, type LoaderOption } from "./orm/loading/options.js";
 export { columnsOf, inspect, type ModelColumns, type InstanceInspection } from "./orm/entity.js";
@@ -88,3 +86,8 @@ export { InstrumentedList } from "./orm/state/collection.js";
 export { flagModified } from "./orm/state/flag-modified.js";
 export type { ObjectStatus } from "./orm/state/instance-state.js";
 export { StreamingLoadError, RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, FlushOrderError, InvalidValueError, ObjectDeletedError, DetachedInstanceError, NullIdentityKeyError } from "./orm/errors.js";
+
+// Keyset pagination (Core and ORM). Kept last: exported earlier, TypeScript 5.9 checks some of the
+// ORM's message types in another order and test/types/orm-checks.ts fails.
+export type { Page, PaginateOptions } from "./core/statements/keyset.js";
+export { paginate } from "./orm/paginate.js";
