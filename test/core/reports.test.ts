@@ -111,6 +111,25 @@ forEachDatabase("report queries", (ctx) => {
     ]);
   });
 
+  test("percentRank, cumeDist, ntile, lead and firstValue", async () => {
+    const order = { partitionBy: staff.c.dept, orderBy: [staff.c.salary, staff.c.id] };
+    const q = select(
+      staff.c.id,
+      func.percentRank().over(order).label("pr"),
+      func.cumeDist().over(order).label("cd"),
+      func.ntile(2).over(order).label("half"),
+      func.lead(staff.c.name, 1).over(order).label("next"),
+      func.firstValue(staff.c.name).over(order).label("lowest"),
+    ).orderBy(staff.c.id);
+    assert.deepEqual((await rows(q)).map((r) => [r.id, r.pr, Number(r.cd.toFixed(3)), r.half, r.next, r.lowest]), [
+      [1, 0, 0.333, 1, "Bob", "Ann"],
+      [2, 0.5, 0.667, 1, "Cid", "Ann"],
+      [3, 1, 1, 2, null, "Ann"],
+      [4, 0, 0.5, 1, "Eve", "Dee"],
+      [5, 1, 1, 2, null, "Dee"],
+    ]);
+  });
+
   test("the top row per group through rowNumber() in a subquery (what DISTINCT ON does on PostgreSQL)", async () => {
     const ranked = select(sales.c.staffId, sales.c.amount, func.rowNumber().over({ partitionBy: sales.c.staffId, orderBy: sales.c.at.desc() }).label("rn")).subquery("ranked");
     const latest = await rows(select(ranked.c.staffId, ranked.c.amount).where(ranked.c.rn.eq(1)).orderBy(ranked.c.staffId));
@@ -158,6 +177,9 @@ forEachDatabase("report queries", (ctx) => {
     assert.deepEqual(await ids(intersect(deptA, sellers).orderBy(staff.c.id.desc())), [2, 1]);
     assert.deepEqual(await ids(except(deptA, sellers).orderBy("id")), [3]);
     assert.deepEqual(await ids(union(deptA, sellers).orderBy("id").limit(2).offset(1)), [2, 3]);
+    // NULLS FIRST on the whole result (emulated on MySQL/MariaDB).
+    const withNull = unionAll(select(staff.c.id, staff.c.name), select(sales.c.id, caseWhen([[sales.c.id.lt(0), "x"]]).label("name")).where(sales.c.id.eq(1)));
+    assert.deepEqual((await rows(withNull.orderBy(staff.c.name.desc().nullsFirst(), "id").limit(3))).map((r) => r.name), [null, "Eve", "Dee"]);
     // A member with its own ORDER BY and LIMIT.
     assert.deepEqual(await ids(union(select(staff.c.id).orderBy(staff.c.salary.desc(), staff.c.id).limit(1), select(staff.c.id).where(staff.c.id.eq(1))).orderBy("id")), [1, 5]);
   });
