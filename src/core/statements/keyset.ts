@@ -74,7 +74,7 @@ export function cursorAfter(plan: KeysetPlan, values: readonly unknown[]): strin
   return encodeCursor(plan.signature, values);
 }
 
-/** `a > :a OR (a = :a AND b < :b) OR ...`: strictly after the cursor's row, whatever each key's direction. */
+/** `a >= :a AND (a > :a OR (a = :a AND b < :b) OR ...)`: strictly after the cursor's row, whatever each key's direction. */
 function after(orderBy: readonly OrderByNode[], values: readonly unknown[], types: readonly (SqlType | undefined)[]): ExprNode {
   const param = (i: number) => toNode(values[i], types[i]);
   const branches = orderBy.map((o, i): ExprNode => {
@@ -82,7 +82,11 @@ function after(orderBy: readonly OrderByNode[], values: readonly unknown[], type
     const beyond: ExprNode = { kind: "binary", op: o.direction === "asc" ? ">" : "<", left: o.expr, right: param(i) };
     return equal.length ? { kind: "and", items: [...equal, beyond] } : beyond;
   });
-  return branches.length === 1 ? branches[0]! : { kind: "or", items: branches };
+  if (branches.length === 1) return branches[0]!;
+  // `a >= :a AND (...)`: the same rows, with a range on the first key that an index can seek to.
+  const first = orderBy[0]!;
+  const range: ExprNode = { kind: "binary", op: first.direction === "asc" ? ">=" : "<=", left: first.expr, right: param(0) };
+  return { kind: "and", items: [range, { kind: "or", items: branches }] };
 }
 
 /** The SQL type of a key: a column's own, or that of the select item it equals. */
