@@ -9,6 +9,7 @@ import { describe, test } from "node:test";
 import { ArgumentError, CompileError, UnsupportedFeatureError, escapeLike, except, exceptAll, func, intersect, intersectAll, select, union, unionAll } from "../../src/index.js";
 import { assertCompile, compileOn, raises } from "../support/assert-compile.js";
 import { orders, users } from "../support/compile-schema.js";
+import { cursorAfter, planPage } from "../../src/core/statements/keyset.js";
 
 const unsupported = (feature: string, db: string) => raises(UnsupportedFeatureError, new RegExp(`^${feature.replace(/[()]/g, "\\$&")} is not supported by this dialect \\(${db}\\)`));
 
@@ -175,5 +176,18 @@ describe("compiled SQL: LATERAL", () => {
     const plain = select(users.c.name, s1.c.id).join(s1, s1.c.id.eq(users.c.id));
     const lateral = select(users.c.name, s2.c.id).join(s2, s2.c.id.eq(users.c.id));
     assert.notEqual(compileOn("postgresql", plain).sql, compileOn("postgresql", lateral).sql);
+  });
+});
+
+describe("compiled SQL: a keyset page", () => {
+  // SQLite stores decimals as numbers: the cursor's "12.50" is bound as 12.5 there.
+  test("the key columns are added, the cursor's values bound by their column's type, the first key a range, LIMIT one more than the page", () => {
+    const q = select(orders.c.id).orderBy(orders.c.total.desc(), orders.c.id);
+    const cursor = cursorAfter(planPage(q, { limit: 2 }), ["12.50", 7]);
+    assertCompile(planPage(q, { limit: 2, after: cursor }).statement, {
+      sqlite: ['SELECT "orders"."id", "orders"."total" AS "_keyset_0", "orders"."id" AS "_keyset_1" FROM "orders" WHERE ("orders"."total" <= ?) AND (("orders"."total" < ?) OR (("orders"."total" = ?) AND ("orders"."id" > ?))) ORDER BY "orders"."total" DESC, "orders"."id" ASC LIMIT ?', [12.5, 12.5, 12.5, 7, 3]],
+      postgresql: ['SELECT "orders"."id", "orders"."total" AS "_keyset_0", "orders"."id" AS "_keyset_1" FROM "orders" WHERE ("orders"."total" <= $1) AND (("orders"."total" < $2) OR (("orders"."total" = $3) AND ("orders"."id" > $4))) ORDER BY "orders"."total" DESC, "orders"."id" ASC LIMIT $5', ["12.50", "12.50", "12.50", 7, 3]],
+      mysql: ["SELECT `orders`.`id`, `orders`.`total` AS `_keyset_0`, `orders`.`id` AS `_keyset_1` FROM `orders` WHERE (`orders`.`total` <= ?) AND ((`orders`.`total` < ?) OR ((`orders`.`total` = ?) AND (`orders`.`id` > ?))) ORDER BY `orders`.`total` DESC, `orders`.`id` ASC LIMIT ?", ["12.50", "12.50", "12.50", 7, 3]],
+    });
   });
 });
