@@ -36,6 +36,31 @@ export class UnsupportedCompilationError extends CompileError {
   override name = "UnsupportedCompilationError";
 }
 
+/**
+ * A SQL feature (window FILTER, DISTINCT ON, LATERAL, INTERSECT ALL, ...) that the target database
+ * does not have. Raised when compiling, naming the feature and the database.
+ */
+export class UnsupportedFeatureError extends UnsupportedCompilationError {
+  override name = "UnsupportedFeatureError";
+  constructor(
+    /** The feature, as SQL: "FILTER (WHERE ...)", "DISTINCT ON", ... */
+    readonly feature: string,
+    /** The database, e.g. "MariaDB 10.11". */
+    readonly dialect: string,
+    hint: string,
+  ) {
+    super(`${feature} is not supported by this dialect (${dialect}); ${hint}`);
+  }
+}
+
+/**
+ * A keyset-pagination cursor that is not one `paginate` made for this query's ORDER BY: not
+ * base64url JSON, altered, or from a query ordered differently.
+ */
+export class InvalidCursorError extends ArgumentError {
+  override name = "InvalidCursorError";
+}
+
 /** An operation was requested in a state that does not allow it. */
 export class InvalidRequestError extends AthanorError {
   override name = "InvalidRequestError";

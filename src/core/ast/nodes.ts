@@ -21,6 +21,8 @@ export interface AliasNode {
   readonly kind: "alias";
   readonly name: string;
   readonly of: TableNode | SelectNode;
+  /** `LATERAL (SELECT ...) AS name`: the subquery may refer to FROM items before it (PostgreSQL). */
+  readonly lateral?: boolean | undefined;
 }
 
 export type JoinType = "inner" | "left" | "right" | "full";
@@ -67,6 +69,8 @@ export interface LikeNode {
   readonly pattern: ExprNode;
   readonly negated: boolean;
   readonly caseInsensitive: boolean;
+  /** `LIKE pattern ESCAPE 'c'`: the one character that makes the next `%`, `_` (or itself) literal. */
+  readonly escape?: string | undefined;
 }
 
 export interface LogicalNode {
@@ -105,6 +109,16 @@ export interface FunctionNode {
   readonly name: string;
   readonly args: readonly ExprNode[];
   readonly distinct: boolean;
+  /** `agg(...) FILTER (WHERE condition)`: the rows an aggregate takes (PostgreSQL, SQLite). */
+  readonly filter?: ExprNode | undefined;
+}
+
+/** `fn(...) OVER (PARTITION BY ... ORDER BY ...)`: a window function call. */
+export interface WindowNode {
+  readonly kind: "over";
+  readonly fn: FunctionNode;
+  readonly partitionBy: readonly ExprNode[];
+  readonly orderBy: readonly OrderByNode[];
 }
 
 export interface CastNode {
@@ -169,6 +183,7 @@ export type ExprNode =
   | InNode
   | BetweenNode
   | FunctionNode
+  | WindowNode
   | CastNode
   | RawNode
   | LabelNode
@@ -198,7 +213,28 @@ export interface SelectNode {
   readonly limit: ExprNode | undefined;
   readonly offset: ExprNode | undefined;
   readonly distinct: boolean;
+  /** `SELECT DISTINCT ON (exprs)` (PostgreSQL): one row per distinct value of these. */
+  readonly distinctOn?: readonly ExprNode[] | undefined;
   readonly forUpdate: boolean;
+}
+
+/** A set operation's ORDER BY item: an output column of the first SELECT, by its label. */
+export interface CompoundOrderByNode {
+  readonly name: string;
+  readonly direction: "asc" | "desc";
+  readonly nulls: "first" | "last" | undefined;
+}
+
+/** `SELECT ... UNION | INTERSECT | EXCEPT [ALL] SELECT ...`, with the whole result's ORDER BY and LIMIT. */
+export interface CompoundSelectNode {
+  readonly kind: "compound";
+  readonly op: "union" | "intersect" | "except";
+  readonly all: boolean;
+  /** Two or more queries with the same number of columns; the first one names the output columns. */
+  readonly selects: readonly (SelectNode | CompoundSelectNode)[];
+  readonly orderBy: readonly CompoundOrderByNode[];
+  readonly limit: ExprNode | undefined;
+  readonly offset: ExprNode | undefined;
 }
 
 export interface InsertNode {
@@ -242,6 +278,6 @@ export interface DeleteNode {
   readonly returning: readonly LabelNode[];
 }
 
-export type StatementNode = SelectNode | InsertNode | UpdateNode | DeleteNode | RawNode;
+export type StatementNode = SelectNode | CompoundSelectNode | InsertNode | UpdateNode | DeleteNode | RawNode;
 
 export type Node = ExprNode | FromNode | StatementNode;

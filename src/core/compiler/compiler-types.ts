@@ -2,6 +2,20 @@
 
 /** What a dialect's SQL can express, consulted by the compiler and by the layers above. */
 export interface DialectCapabilities {
+  /** The database's name as errors show it ("PostgreSQL", "MariaDB 10.11", ...). */
+  readonly displayName: string;
+  /** `agg(...) FILTER (WHERE ...)` (PostgreSQL; SQLite 3.30+). */
+  readonly aggregateFilter: boolean;
+  /** `SELECT DISTINCT ON (...)` (PostgreSQL only). */
+  readonly distinctOn: boolean;
+  /** `JOIN LATERAL (SELECT ...)` (PostgreSQL; MySQL 8.0.14+; not MariaDB or SQLite). */
+  readonly lateral: boolean;
+  /** `INTERSECT` and `EXCEPT` (every supported database but MySQL before 8.0.31). */
+  readonly intersectExcept: boolean;
+  /** `INTERSECT ALL` and `EXCEPT ALL` (PostgreSQL; MariaDB 10.5+; MySQL 8.0.31+; not SQLite). */
+  readonly intersectExceptAll: boolean;
+  /** Whether a member of a UNION/INTERSECT/EXCEPT may be parenthesised (not on SQLite). */
+  readonly parenthesizedSetMembers: boolean;
   readonly insertReturning: boolean;
   readonly updateReturning: boolean;
   readonly deleteReturning: boolean;

@@ -4,8 +4,8 @@
  * `select`, which the statement half renders), and the dialect hooks they use. `SqlCompiler`
  * extends it with statements; each dialect overrides hooks of both.
  */
-import type { ExprNode, LikeNode, ParamNode, SelectNode, TableNode } from "../ast/nodes.js";
-import { CompileError, UnsupportedCompilationError } from "../errors.js";
+import type { ExprNode, FunctionNode, LikeNode, OrderByNode, ParamNode, SelectNode, TableNode, WindowNode } from "../ast/nodes.js";
+import { CompileError, UnsupportedCompilationError, UnsupportedFeatureError } from "../errors.js";
 import type { SqlType } from "../types/sql-type.js";
 import type { DialectCapabilities, PackedSlot } from "./compiler-types.js";
 
@@ -28,6 +28,9 @@ export abstract class ExpressionCompiler {
   /** A SELECT, for subqueries; `correlate`: it may refer to the enclosing queries' sources. */
   protected abstract select(node: SelectNode, correlate: boolean): string;
 
+  /** One ORDER BY item (of a SELECT or a window). */
+  protected abstract orderByItem(item: OrderByNode): string;
+
   /** A table's name, schema-qualified where it has one. */
   protected abstract tableName(node: TableNode): string;
 
@@ -42,8 +45,35 @@ export abstract class ExpressionCompiler {
 
   protected like(node: LikeNode): string {
     const op = node.negated ? "NOT LIKE" : "LIKE";
-    if (!node.caseInsensitive) return `${this.operand(node.expr)} ${op} ${this.operand(node.pattern)}`;
-    return `lower(${this.expr(node.expr)}) ${op} lower(${this.expr(node.pattern)})`;
+    if (!node.caseInsensitive) return `${this.operand(node.expr)} ${op} ${this.operand(node.pattern)}${this.likeEscape(node)}`;
+    return `lower(${this.expr(node.expr)}) ${op} lower(${this.expr(node.pattern)})${this.likeEscape(node)}`;
+  }
+
+  /** ` ESCAPE 'c'`, the escape character inline (a literal is what every database takes there). */
+  protected likeEscape(node: LikeNode): string {
+    return node.escape === undefined ? "" : ` ESCAPE ${this.literal(node.escape)}`;
+  }
+
+  /** A function call, with its aggregate FILTER where the database has one. */
+  protected functionCall(node: FunctionNode): string {
+    const call = `${this.functionName(node.name)}(${node.distinct ? "DISTINCT " : ""}${node.args.map((a) => this.expr(a)).join(", ")})`;
+    if (!node.filter) return call;
+    if (!this.capabilities.aggregateFilter) {
+      throw new UnsupportedFeatureError(
+        "FILTER (WHERE ...)",
+        this.capabilities.displayName,
+        `write ${node.name}() over a caseWhen([[condition, value]]) instead (NULL for the rows left out).`,
+      );
+    }
+    return `${call} FILTER (WHERE ${this.expr(node.filter)})`;
+  }
+
+  /** `fn(...) OVER (PARTITION BY ... ORDER BY ...)`. */
+  protected window(node: WindowNode): string {
+    const parts: string[] = [];
+    if (node.partitionBy.length) parts.push(`PARTITION BY ${node.partitionBy.map((p) => this.expr(p)).join(", ")}`);
+    if (node.orderBy.length) parts.push(`ORDER BY ${node.orderBy.map((o) => this.orderByItem(o)).join(", ")}`);
+    return `${this.functionCall(node.fn)} OVER (${parts.join(" ")})`;
   }
 
   protected concat(left: ExprNode, right: ExprNode): string {
@@ -117,7 +147,9 @@ export abstract class ExpressionCompiler {
       case "between":
         return `${this.operand(node.expr)} ${node.negated ? "NOT " : ""}BETWEEN ${this.operand(node.low)} AND ${this.operand(node.high)}`;
       case "function":
-        return `${this.functionName(node.name)}(${node.distinct ? "DISTINCT " : ""}${node.args.map((a) => this.expr(a)).join(", ")})`;
+        return this.functionCall(node);
+      case "over":
+        return this.window(node);
       case "cast":
         return `CAST(${this.expr(node.expr)} AS ${this.castTypeName(node.type)})`;
       case "raw":

@@ -3,7 +3,7 @@
  * shape compile to the same SQL, so the compiled text is cached under this key and only the
  * parameter values (collected in the same walk) change between executions.
  */
-import type { AliasNode, ExprNode, FromNode, LabelNode, Node, OnConflictNode, ParamNode, SelectNode, StatementNode, TableNode } from "../ast/nodes.js";
+import type { AliasNode, CompoundSelectNode, ExprNode, FromNode, LabelNode, Node, OnConflictNode, ParamNode, SelectNode, StatementNode, TableNode } from "../ast/nodes.js";
 
 export interface Fingerprint {
   readonly key: string;
@@ -30,6 +30,13 @@ interface Walk {
   readonly params: ParamNode[];
   /** Aliases already written out, numbered in walk order; made only when a statement has one. */
   aliases?: Map<AliasNode, number>;
+}
+
+/** The shape of one expression (parameter values left out): to compare expressions, e.g. DISTINCT ON against ORDER BY. */
+export function expressionKey(node: ExprNode): string {
+  const walk: Walk = { key: "", params: [] };
+  expr(walk, node);
+  return walk.key;
 }
 
 function expr(w: Walk, node: ExprNode | undefined): void {
@@ -60,7 +67,7 @@ function expr(w: Walk, node: ExprNode | undefined): void {
       w.key += ")";
       return;
     case "like":
-      w.key += `l${node.negated ? "!" : ""}${node.caseInsensitive ? "i" : ""}(`;
+      w.key += `l${node.negated ? "!" : ""}${node.caseInsensitive ? "i" : ""}${node.escape === undefined ? "" : `e${text(node.escape)}`}(`;
       expr(w, node.expr);
       expr(w, node.pattern);
       w.key += ")";
@@ -98,6 +105,20 @@ function expr(w: Walk, node: ExprNode | undefined): void {
     case "function":
       w.key += `f${node.distinct ? "d" : ""}${text(node.name)}(`;
       exprs(w, node.args);
+      w.key += ")";
+      if (node.filter) {
+        w.key += "filter(";
+        expr(w, node.filter);
+        w.key += ")";
+      }
+      return;
+    case "over":
+      w.key += "over(";
+      expr(w, node.fn);
+      w.key += "|";
+      exprs(w, node.partitionBy);
+      w.key += "|";
+      orderBy(w, node.orderBy);
       w.key += ")";
       return;
     case "cast":
@@ -185,7 +206,7 @@ function source(w: Walk, node: TableNode | AliasNode): void {
     return;
   }
   aliases.set(node, aliases.size);
-  w.key += `a${text(node.name)}(`;
+  w.key += `a${node.lateral ? "L" : ""}${text(node.name)}(`;
   if (node.of.kind === "table") w.key += tableKey(node.of);
   else select(w, node.of);
   w.key += ")";
@@ -193,6 +214,11 @@ function source(w: Walk, node: TableNode | AliasNode): void {
 
 function select(w: Walk, node: SelectNode): void {
   w.key += `S${node.distinct ? "d" : ""}${node.forUpdate ? "u" : ""}(`;
+  if (node.distinctOn?.length) {
+    w.key += "on(";
+    exprs(w, node.distinctOn);
+    w.key += ")";
+  }
   labels(w, node.columns);
   w.key += "|";
   for (const f of node.from) from(w, f);
@@ -203,10 +229,29 @@ function select(w: Walk, node: SelectNode): void {
   w.key += "|";
   expr(w, node.having);
   w.key += "|";
-  for (const o of node.orderBy) {
+  orderBy(w, node.orderBy);
+  w.key += "|";
+  expr(w, node.limit);
+  expr(w, node.offset);
+  w.key += ")";
+}
+
+function orderBy(w: Walk, items: SelectNode["orderBy"]): void {
+  for (const o of items) {
     w.key += `${o.direction}${o.nulls ?? ""}`;
     expr(w, o.expr);
   }
+}
+
+/** A set operation: operator, members, and the ORDER BY (output names) and LIMIT of the whole. */
+function compound(w: Walk, node: CompoundSelectNode): void {
+  w.key += `C${node.op}${node.all ? "A" : ""}(`;
+  for (const member of node.selects) {
+    if (member.kind === "select") select(w, member);
+    else compound(w, member);
+  }
+  w.key += "|";
+  for (const o of node.orderBy) w.key += `${o.direction}${o.nulls ?? ""}${text(o.name)}`;
   w.key += "|";
   expr(w, node.limit);
   expr(w, node.offset);
@@ -217,6 +262,8 @@ function root(w: Walk, node: Node): void {
   switch (node.kind) {
     case "select":
       return select(w, node);
+    case "compound":
+      return compound(w, node);
     case "insert":
       w.key += `I(${tableKey(node.table)}`;
       for (const column of node.columns) w.key += text(column);

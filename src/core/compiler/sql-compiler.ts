@@ -5,6 +5,7 @@
  */
 import type {
   AliasNode,
+  CompoundSelectNode,
   DeleteNode,
   ExprNode,
   FromNode,
@@ -18,7 +19,8 @@ import type {
   TableNode,
   UpdateNode,
 } from "../ast/nodes.js";
-import { CompileError, UnsupportedCompilationError } from "../errors.js";
+import { CompileError, UnsupportedCompilationError, UnsupportedFeatureError } from "../errors.js";
+import { expressionKey } from "./fingerprint.js";
 import { ExpressionCompiler } from "./expression-compiler.js";
 import { collectSources } from "../statements/sources.js";
 import { sourcesOf } from "../statements/join-inference.js";
@@ -44,7 +46,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return sql;
   }
 
-  protected orderByItem(item: OrderByNode): string {
+  protected override orderByItem(item: OrderByNode): string {
     return `${this.expr(item.expr)} ${item.direction.toUpperCase()}${item.nulls ? ` NULLS ${item.nulls.toUpperCase()}` : ""}`;
   }
 
@@ -98,6 +100,8 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     switch (node.kind) {
       case "select":
         return this.select(node, false);
+      case "compound":
+        return this.compound(node);
       case "insert":
         return this.insert(node);
       case "update":
@@ -119,7 +123,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     const unqualified = this.unqualified;
     this.unqualified = false;
     try {
-      let sql = node.distinct ? "SELECT DISTINCT " : "SELECT ";
+      let sql = node.distinctOn?.length ? this.distinctOn(node) : node.distinct ? "SELECT DISTINCT " : "SELECT ";
       sql += node.columns.map((c) => this.selectColumn(c)).join(", ");
       if (froms.length) sql += ` FROM ${froms.map((f) => this.from(f)).join(", ")}`;
       if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
@@ -135,6 +139,52 @@ export abstract class SqlCompiler extends ExpressionCompiler {
       this.unqualified = unqualified;
       this.enclosing.pop();
     }
+  }
+
+  /**
+   * `SELECT DISTINCT ON (...)`. PostgreSQL requires the leading ORDER BY items to be the DISTINCT
+   * ON expressions (in any order); checked here rather than left to the server.
+   */
+  private distinctOn(node: SelectNode): string {
+    const on = node.distinctOn!;
+    if (!this.capabilities.distinctOn) {
+      throw new UnsupportedFeatureError("DISTINCT ON", this.capabilities.displayName, "select the first row per group with func.rowNumber().over({ partitionBy, orderBy }) in a subquery instead.");
+    }
+    if (node.orderBy.length) {
+      const keys = new Set(on.map(expressionKey));
+      const leading = node.orderBy.slice(0, on.length).map((o) => expressionKey(o.expr));
+      if (leading.length < keys.size || leading.some((k) => !keys.has(k))) {
+        throw new CompileError("SELECT DISTINCT ON (...) with ORDER BY: the first ORDER BY items must be the DISTINCT ON expressions; order by them first, then by what picks the row kept.");
+      }
+    }
+    return `SELECT DISTINCT ON (${on.map((e) => this.expr(e)).join(", ")}) `;
+  }
+
+  /**
+   * `a UNION b`, `a INTERSECT ALL b`, ... A member with its own ORDER BY or LIMIT, or itself a set
+   * operation, is parenthesised; SQLite takes no parentheses there, so it reads from a subquery.
+   */
+  protected compound(node: CompoundSelectNode): string {
+    const op = `${node.op.toUpperCase()}${node.all ? " ALL" : ""}`;
+    if (node.op !== "union" && !(node.all ? this.capabilities.intersectExceptAll : this.capabilities.intersectExcept)) {
+      throw new UnsupportedFeatureError(op, this.capabilities.displayName, node.all ? `use ${node.op.toUpperCase()} (without ALL), which removes duplicates.` : "use EXISTS / NOT EXISTS subqueries.");
+    }
+    let sql = node.selects.map((member) => this.setMember(member)).join(` ${op} `);
+    if (node.orderBy.length) {
+      const items = node.orderBy.map((o) => this.orderByItem({ expr: { kind: "raw", parts: [this.quote(o.name)] }, direction: o.direction, nulls: o.nulls }));
+      sql += ` ORDER BY ${items.join(", ")}`;
+    }
+    return sql + this.limitOffset(node.limit, node.offset);
+  }
+
+  private setMember(member: SelectNode | CompoundSelectNode): string {
+    if (member.kind === "select") {
+      const sql = this.select(member, false);
+      if (!member.orderBy.length && !member.limit && !member.offset) return sql;
+      return this.capabilities.parenthesizedSetMembers ? `(${sql})` : `SELECT * FROM (${sql})`;
+    }
+    const sql = this.compound(member);
+    return this.capabilities.parenthesizedSetMembers ? `(${sql})` : `SELECT * FROM (${sql})`;
   }
 
   /**
@@ -244,12 +294,20 @@ export abstract class SqlCompiler extends ExpressionCompiler {
       case "table":
         return this.tableName(node);
       case "alias":
-        return node.of.kind === "table"
-          ? `${this.tableName(node.of)} AS ${this.quote(node.name)}`
-          : `(${this.select(node.of, false)}) AS ${this.quote(node.name)}`;
+        if (node.of.kind === "table") return `${this.tableName(node.of)} AS ${this.quote(node.name)}`;
+        if (node.lateral) return this.lateral(node, node.of);
+        return `(${this.select(node.of, false)}) AS ${this.quote(node.name)}`;
       case "join":
         return this.join(node);
     }
+  }
+
+  /** `LATERAL (SELECT ...) AS name`: the subquery correlates to the FROM items before it. */
+  private lateral(node: AliasNode, query: SelectNode): string {
+    if (!this.capabilities.lateral) {
+      throw new UnsupportedFeatureError("LATERAL", this.capabilities.displayName, `join subquery ${node.name} without lateral(), or use a correlated scalar subquery.`);
+    }
+    return `LATERAL (${this.select(query, true)}) AS ${this.quote(node.name)}`;
   }
 
   protected join(node: JoinNode): string {

@@ -92,6 +92,8 @@ function outputColumns(node: StatementNode): ResultColumn[] {
   switch (node.kind) {
     case "select":
       return node.columns.map((c) => ({ key: c.name, type: c.type }));
+    case "compound":
+      return outputColumns(node.selects[0]!);
     case "insert":
     case "update":
     case "delete":

@@ -6,6 +6,28 @@
 import type { BinaryOperator, ExprNode, LabelNode, OrderByNode, SelectNode } from "../ast/nodes.js";
 import { arithmeticType, literalDecimalType } from "../types/arithmetic-type.js";
 import type { Decimal, SqlType } from "../types/sql-type.js";
+import { ArgumentError } from "../errors.js";
+
+/** Options of `like()` and its variants. */
+export interface LikeOptions {
+  /** One character that makes the `%`, `_` or escape character after it literal: `LIKE ... ESCAPE 'c'`. */
+  readonly escape?: string;
+}
+
+/** The escape character `escapeLike` uses by default, and `startsWith`/`endsWith`/`contains` use. */
+const LIKE_ESCAPE = "\\";
+
+/**
+ * User text made safe inside a LIKE pattern: `%`, `_` and the escape character are preceded by
+ * the escape character (default backslash). Pass the same character as `like(..., { escape })`:
+ * `name.like(`${escapeLike(input)}%`, { escape: "\\" })`.
+ */
+export function escapeLike(text: string, escape: string = LIKE_ESCAPE): string {
+  if ([...escape].length !== 1) throw new ArgumentError(`escapeLike(): the escape must be one character; got ${JSON.stringify(escape)}.`);
+  let out = "";
+  for (const ch of text) out += ch === "%" || ch === "_" || ch === escape ? escape + ch : ch;
+  return out;
+}
 
 /** Anything that renders to a `SELECT`: select builders, used as subqueries. */
 export interface SelectQuery<Row = unknown> {
@@ -105,21 +127,37 @@ export class Expression<T> {
     return boolean({ kind: "isNull", expr: this.node, negated: true });
   }
 
-  /** `LIKE pattern` (case-sensitive on every database: MySQL compares with a binary collation). */
-  like(this: Expression<string | null>, pattern: Operand<string>): Expression<boolean> {
-    return this.likeNode(pattern, false, false);
+  /**
+   * `LIKE pattern` (case-sensitive on every database: MySQL compares with a binary collation).
+   * `{ escape: "\\" }` adds `ESCAPE '\'`: pair it with `escapeLike(userText)` so that `%` and `_`
+   * typed by a user match themselves.
+   */
+  like(this: Expression<string | null>, pattern: Operand<string>, options?: LikeOptions): Expression<boolean> {
+    return this.likeNode(pattern, false, false, options);
   }
-  /** `NOT LIKE pattern`. */
-  notLike(this: Expression<string | null>, pattern: Operand<string>): Expression<boolean> {
-    return this.likeNode(pattern, true, false);
+  /** `NOT LIKE pattern`, with `ESCAPE` as `like`. */
+  notLike(this: Expression<string | null>, pattern: Operand<string>, options?: LikeOptions): Expression<boolean> {
+    return this.likeNode(pattern, true, false, options);
   }
   /** Case-insensitive `LIKE`: `ILIKE` on PostgreSQL, `lower(x) LIKE lower(p)` elsewhere. */
-  ilike(this: Expression<string | null>, pattern: Operand<string>): Expression<boolean> {
-    return this.likeNode(pattern, false, true);
+  ilike(this: Expression<string | null>, pattern: Operand<string>, options?: LikeOptions): Expression<boolean> {
+    return this.likeNode(pattern, false, true, options);
   }
   /** Case-insensitive `NOT LIKE`. */
-  notIlike(this: Expression<string | null>, pattern: Operand<string>): Expression<boolean> {
-    return this.likeNode(pattern, true, true);
+  notIlike(this: Expression<string | null>, pattern: Operand<string>, options?: LikeOptions): Expression<boolean> {
+    return this.likeNode(pattern, true, true, options);
+  }
+  /** Starts with `prefix`, taken literally (`%` and `_` in it are escaped): `LIKE 'prefix%' ESCAPE '\'`. */
+  startsWith(this: Expression<string | null>, prefix: string): Expression<boolean> {
+    return this.likeNode(`${escapeLike(prefix)}%`, false, false, { escape: LIKE_ESCAPE });
+  }
+  /** Ends with `suffix`, taken literally. */
+  endsWith(this: Expression<string | null>, suffix: string): Expression<boolean> {
+    return this.likeNode(`%${escapeLike(suffix)}`, false, false, { escape: LIKE_ESCAPE });
+  }
+  /** Contains `text`, taken literally. */
+  contains(this: Expression<string | null>, text: string): Expression<boolean> {
+    return this.likeNode(`%${escapeLike(text)}%`, false, false, { escape: LIKE_ESCAPE });
   }
 
   /**
@@ -182,8 +220,12 @@ export class Expression<T> {
     return boolean(this.binaryNode(op, other));
   }
 
-  private likeNode(pattern: unknown, negated: boolean, caseInsensitive: boolean): Expression<boolean> {
-    return boolean({ kind: "like", expr: this.node, pattern: this.operand(pattern), negated, caseInsensitive });
+  private likeNode(pattern: unknown, negated: boolean, caseInsensitive: boolean, options: LikeOptions | undefined): Expression<boolean> {
+    const escape = options?.escape;
+    if (escape !== undefined && (typeof escape !== "string" || [...escape].length !== 1)) {
+      throw new ArgumentError(`like(..., { escape }): the escape must be one character; got ${JSON.stringify(escape)}.`);
+    }
+    return boolean({ kind: "like", expr: this.node, pattern: this.operand(pattern), negated, caseInsensitive, escape });
   }
 
   private inNode(values: readonly unknown[] | SelectQuery, negated: boolean): Expression<boolean> {

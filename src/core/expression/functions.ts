@@ -5,12 +5,17 @@
 import type { ExprNode } from "../ast/nodes.js";
 import { types, type Decimal, type SqlType } from "../types/sql-type.js";
 import { Expression, toNode } from "./expression.js";
+import { FunctionCall, WindowFunction } from "./window.js";
 
 type Arg = Expression<unknown> | string | number | boolean | null;
 
-function call<T>(name: string, args: readonly Arg[], type?: SqlType, distinct = false): Expression<T> {
+function call<T>(name: string, args: readonly Arg[], type?: SqlType, distinct = false): FunctionCall<T> {
   const nodes: ExprNode[] = args.map((a) => toNode(a, undefined));
-  return new Expression<T>({ kind: "function", name, args: nodes, distinct }, type);
+  return new FunctionCall<T>({ kind: "function", name, args: nodes, distinct }, type);
+}
+
+function windowOnly<T>(name: string, args: readonly ExprNode[], type: SqlType | undefined): WindowFunction<T> {
+  return new WindowFunction<T>({ kind: "function", name, args, distinct: false }, type);
 }
 
 const star: ExprNode = { kind: "star" };
@@ -18,22 +23,21 @@ const star: ExprNode = { kind: "star" };
 /** A decimal's average is a decimal of no fixed scale; anything else's a float. */
 const avgOfDecimal = Object.freeze({ kind: "numeric" }) as SqlType;
 
-function avg(expr: Expression<unknown>): Expression<unknown> {
+function avg(expr: Expression<unknown>): FunctionCall<unknown> {
   return call("avg", [expr], expr.type?.kind === "numeric" ? avgOfDecimal : types.float());
 }
 
 /** SQL functions: `func.count()`, `func.sum(col)`... each typed by what it returns. */
 export const func = {
   /** `count(*)`, `count(expr)` or, with `{ distinct: true }`, `count(DISTINCT expr)`. */
-  count(expr?: Expression<unknown>, options: { distinct?: boolean } = {}): Expression<number> {
-    const node: ExprNode = { kind: "function", name: "count", args: [expr ? expr.node : star], distinct: options.distinct ?? false };
-    return new Expression<number>(node, types.integer());
+  count(expr?: Expression<unknown>, options: { distinct?: boolean } = {}): FunctionCall<number> {
+    return new FunctionCall<number>({ kind: "function", name: "count", args: [expr ? expr.node : star], distinct: options.distinct ?? false }, types.integer());
   },
   /**
    * `sum(expr)`, NULL over no rows. Of decimals a `Decimal` with the input's scale; of integers a
    * number (PostgreSQL and MySQL return a wider type, read back as a number); of bigints a bigint.
    */
-  sum<T extends number | Decimal | bigint | null>(expr: Expression<T>): Expression<NonNullable<T> | null> {
+  sum<T extends number | Decimal | bigint | null>(expr: Expression<T>): FunctionCall<NonNullable<T> | null> {
     return call("sum", [expr], expr.type);
   },
   /**
@@ -41,15 +45,15 @@ export const func = {
    * database's: PostgreSQL gives at least 16, MySQL the scale + 4); of numbers and bigints a number.
    */
   avg: avg as {
-    (expr: Expression<Decimal> | Expression<Decimal | null>): Expression<Decimal | null>;
-    (expr: Expression<number | bigint | null>): Expression<number | null>;
+    (expr: Expression<Decimal> | Expression<Decimal | null>): FunctionCall<Decimal | null>;
+    (expr: Expression<number | bigint | null>): FunctionCall<number | null>;
   },
   /** `min(expr)`: `NULL` over no rows. */
-  min<T>(expr: Expression<T>): Expression<T | null> {
+  min<T>(expr: Expression<T>): FunctionCall<T | null> {
     return call("min", [expr], expr.type);
   },
   /** `max(expr)`: `NULL` over no rows. */
-  max<T>(expr: Expression<T>): Expression<T | null> {
+  max<T>(expr: Expression<T>): FunctionCall<T | null> {
     return call("max", [expr], expr.type);
   },
   /** `lower(expr)` */
@@ -75,8 +79,47 @@ export const func = {
       expr.type,
     );
   },
-  /** Any SQL function by name: `func.call<number>("julianday", col)`. */
-  call<T = unknown>(name: string, ...args: Arg[]): Expression<T> {
+  /** Any SQL function by name: `func.call<number>("julianday", col)`; an aggregate's call takes `filter()` and `over()`. */
+  call<T = unknown>(name: string, ...args: Arg[]): FunctionCall<T> {
     return call<T>(name, args);
+  },
+
+  // Window functions: only usable with `.over(...)`, which gives the expression.
+
+  /** `row_number() OVER (...)`: 1, 2, 3 ... within each partition, in the window's order. */
+  rowNumber(): WindowFunction<number> {
+    return windowOnly("row_number", [], types.integer());
+  },
+  /** `rank() OVER (...)`: ties share a rank, leaving gaps after them (1, 1, 3). */
+  rank(): WindowFunction<number> {
+    return windowOnly("rank", [], types.integer());
+  },
+  /** `dense_rank() OVER (...)`: ties share a rank, without gaps (1, 1, 2). */
+  denseRank(): WindowFunction<number> {
+    return windowOnly("dense_rank", [], types.integer());
+  },
+  /** `percent_rank() OVER (...)`: (rank - 1) / (rows in partition - 1), from 0 to 1. */
+  percentRank(): WindowFunction<number> {
+    return windowOnly("percent_rank", [], types.float());
+  },
+  /** `cume_dist() OVER (...)`: the fraction of the partition's rows up to and including this one's peers. */
+  cumeDist(): WindowFunction<number> {
+    return windowOnly("cume_dist", [], types.float());
+  },
+  /** `ntile(buckets) OVER (...)`: which of `buckets` near-equal groups the row falls in, from 1. */
+  ntile(buckets: number): WindowFunction<number> {
+    return windowOnly("ntile", [toNode(buckets, types.integer())], types.integer());
+  },
+  /** `lag(expr, offset) OVER (...)`: the value `offset` rows (default 1) before, or `NULL` before the first. */
+  lag<T>(expr: Expression<T>, offset = 1): WindowFunction<T | null> {
+    return windowOnly("lag", [expr.node, toNode(offset, types.integer())], expr.type);
+  },
+  /** `lead(expr, offset) OVER (...)`: the value `offset` rows (default 1) after, or `NULL` after the last. */
+  lead<T>(expr: Expression<T>, offset = 1): WindowFunction<T | null> {
+    return windowOnly("lead", [expr.node, toNode(offset, types.integer())], expr.type);
+  },
+  /** `first_value(expr) OVER (...)`: the value in the window frame's first row. */
+  firstValue<T>(expr: Expression<T>): WindowFunction<T> {
+    return windowOnly("first_value", [expr.node], expr.type);
   },
 } as const;

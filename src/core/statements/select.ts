@@ -32,6 +32,7 @@ type Condition = Expression<boolean> | Expression<boolean | null>;
 /** What can be joined: a table, an alias, a subquery, or an entity (mapped class). */
 type Joinable = FromSource<any> | EntityClass;
 type Orderable = Expression<unknown> | OrderBy;
+const onTrue: ExprNode = { kind: "raw", parts: ["TRUE"] };
 
 /**
  * A `SELECT` statement, built by `select(...)`; every method returns a new statement.
@@ -127,6 +128,16 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     return this.with({ distinct: enabled });
   }
 
+  /**
+   * `SELECT DISTINCT ON (exprs)`: one row per distinct value of `exprs`, the first in ORDER BY
+   * order (which must start with the same expressions). PostgreSQL only: elsewhere compiling
+   * raises `UnsupportedFeatureError` (use `func.rowNumber().over(...)` in a subquery there).
+   * No expressions removes it.
+   */
+  distinctOn(...exprs: Expression<unknown>[]): Select<Row, First, Tuple> {
+    return this.with({ distinctOn: exprs.length ? exprs.map((e) => e.node) : undefined });
+  }
+
   /** `SELECT ... FOR UPDATE` (ignored on SQLite, which locks the whole database). */
   forUpdate(enabled = true): Select<Row, First, Tuple> {
     return this.with({ forUpdate: enabled });
@@ -141,6 +152,16 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
   /** This query as a named subquery, usable in FROM and joins: `sq.c.<key>`. */
   subquery<N extends string>(name: N): Subquery<Row> {
     return new Subquery<Row>(this.node, name);
+  }
+
+  /**
+   * This query as a `LATERAL` subquery: it may refer to the FROM items joined before it (one row
+   * of the outer query at a time), e.g. the three latest orders per user with
+   * `select(users).join(latest)`, where `on` defaults to `TRUE`. PostgreSQL (and MySQL 8.0.14+);
+   * SQLite and MariaDB have no LATERAL, and compiling raises `UnsupportedFeatureError`.
+   */
+  lateral<N extends string>(name: N): Subquery<Row> {
+    return new Subquery<Row>(this.node, name, true);
   }
 
   private joinWith(type: JoinType, target: Joinable, on: Condition | undefined): Select<Row, First, Tuple> {
@@ -159,7 +180,8 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
       if (linked >= 0) index = linked;
     }
     const left = from[index]!;
-    const condition = on ? on.node : inferJoinCondition(left, right);
+    // A lateral subquery is usually correlated in its own WHERE and joined ON TRUE.
+    const condition = on ? on.node : right.kind === "alias" && right.lateral ? onTrue : inferJoinCondition(left, right);
     from[index] = { kind: "join", type, left, right, on: condition };
     return this.with({ from });
   }
@@ -179,8 +201,8 @@ export class Subquery<Row> implements FromSource<Row> {
   readonly columnList: readonly Labeled<unknown, string>[];
   readonly underlyingTable = undefined;
 
-  constructor(query: SelectNode, readonly name: string) {
-    this.fromNode = { kind: "alias", name, of: query };
+  constructor(query: SelectNode, readonly name: string, lateral = false) {
+    this.fromNode = lateral ? { kind: "alias", name, of: query, lateral } : { kind: "alias", name, of: query };
     const columns = query.columns.map(
       (label) => new Labeled<unknown, string>(label.name, { kind: "column", name: label.name, source: this.fromNode }, label.type),
     );

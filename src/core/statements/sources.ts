@@ -46,6 +46,12 @@ export function collectSources(exprs: readonly (ExprNode | undefined)[]): (Table
         return;
       case "function":
         node.args.forEach(visit);
+        visit(node.filter);
+        return;
+      case "over":
+        visit(node.fn);
+        node.partitionBy.forEach(visit);
+        node.orderBy.forEach((o) => visit(o.expr));
         return;
       case "raw":
         node.parts.forEach((p) => typeof p !== "string" && visit(p));

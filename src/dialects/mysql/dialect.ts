@@ -19,7 +19,20 @@ function capabilitiesFor(serverVersion: string): DialectCapabilities {
   const mariadb = /mariadb/i.test(serverVersion);
   const [major = 0, minor = 0] = serverVersion.split(/[.-]/).map(Number);
   const returning = mariadb && (major > 10 || (major === 10 && minor >= 5));
-  return { insertReturning: returning, updateReturning: false, deleteReturning: returning, fullJoin: false, ilike: false, defaultInValues: true, maxParameters: 65_535 };
+  const [, , patch = 0] = serverVersion.split(/[.-]/).map(Number);
+  const mysql8 = (minorAtLeast: number, patchAtLeast: number) => !mariadb && (major > 8 || (major === 8 && (minor > minorAtLeast || (minor === minorAtLeast && patch >= patchAtLeast))));
+  const setOps = mariadb ? major > 10 || (major === 10 && minor >= 3) : mysql8(0, 31);
+  const setOpsAll = mariadb ? returning : mysql8(0, 31);
+  return {
+    displayName: serverVersion ? `${mariadb ? "MariaDB" : "MySQL"} ${major}.${minor}` : "MySQL/MariaDB",
+    aggregateFilter: false,
+    distinctOn: false,
+    lateral: mysql8(0, 14),
+    // An unknown server (compiling before connecting) is taken to be a recent one.
+    intersectExcept: setOps || !serverVersion,
+    intersectExceptAll: setOpsAll || !serverVersion,
+    parenthesizedSetMembers: true,
+    insertReturning: returning, updateReturning: false, deleteReturning: returning, fullJoin: false, ilike: false, defaultInValues: true, maxParameters: 65_535 };
 }
 
 /** Longer names are refused by the server. */

@@ -45,7 +45,7 @@ export class PostgresCompiler extends SqlCompiler {
 
   protected override like(node: LikeNode): string {
     if (!node.caseInsensitive) return super.like(node);
-    return `${this.operand(node.expr)} ${node.negated ? "NOT ILIKE" : "ILIKE"} ${this.operand(node.pattern)}`;
+    return `${this.operand(node.expr)} ${node.negated ? "NOT ILIKE" : "ILIKE"} ${this.operand(node.pattern)}${this.likeEscape(node)}`;
   }
 
   /** A long IN list as one array parameter: `= ANY($1)`, which PostgreSQL plans as it plans `IN (...)`. */

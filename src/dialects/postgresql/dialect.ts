@@ -12,6 +12,13 @@ import { reflectPostgres } from "./reflect.js";
 import { postgresBindProcessor, postgresResultProcessor } from "./values.js";
 
 const capabilities: DialectCapabilities = {
+  displayName: "PostgreSQL",
+  aggregateFilter: true,
+  distinctOn: true,
+  lateral: true,
+  intersectExcept: true,
+  intersectExceptAll: true,
+  parenthesizedSetMembers: true,
   insertReturning: true,
   updateReturning: true,
   deleteReturning: true,

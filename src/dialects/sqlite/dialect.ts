@@ -10,6 +10,13 @@ import { reflectSqlite } from "./reflect.js";
 import { sqliteBindProcessor, sqliteResultProcessor } from "./values.js";
 
 const capabilities: DialectCapabilities = {
+  displayName: "SQLite",
+  aggregateFilter: true,
+  distinctOn: false,
+  lateral: false,
+  intersectExcept: true,
+  intersectExceptAll: false,
+  parenthesizedSetMembers: false,
   insertReturning: true,
   updateReturning: true,
   deleteReturning: true,
