@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { dirname, join, resolve } from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { createEngine } from "../../src/index.js";
 import { op, types, type Operation } from "../../src/migrations/index.js";
 import { testDatabases } from "../support/databases.js";
 import { exec, Project, projectUrl, query, resetDatabase, type MigrationSpec } from "./project.js";
@@ -152,6 +153,35 @@ for (const db of await testDatabases()) {
         assert.equal(result.code, 0, result.out);
         assert.match(result.out, new RegExp(`2 migration\\(s\\) linted for ${db.name}: \\d+ finding\\(s\\), 0 error\\(s\\)$`));
       }
+    });
+
+    test("lockTimeout: a migration queued behind another transaction's lock fails after the timeout instead of waiting", { skip: db.name === "sqlite" && "SQLite has no lock timeout of its own (busy timeout)" }, async () => {
+      await resetDatabase(url, TABLES);
+      const p = project("lock-timeout");
+      p.write(BASE);
+      assert.equal((await p.cli("migrate", "up")).code, 0);
+      p.write(ADD_TITLE);
+      const engine = createEngine(url, { pool: { max: 1 } });
+      const holder = await engine.connect();
+      try {
+        // An open transaction that read the table holds a lock the ALTER must wait for.
+        await holder.run(db.name === "postgresql" ? "BEGIN" : "START TRANSACTION");
+        await holder.run("SELECT count(*) FROM dr_notes");
+        const started = Date.now();
+        const blocked = await p.cli("migrate", "up", "--lock-timeout", "1s");
+        assert.equal(blocked.code, 1, blocked.out + blocked.err);
+        assert.match(blocked.err, /lock/i);
+        assert.ok(Date.now() - started < 20_000, "failed after the timeout, not after the server's default");
+      } finally {
+        await holder.run("ROLLBACK");
+        await holder.close();
+        await engine.dispose();
+      }
+      const bad = await p.cli("migrate", "up", "--lock-timeout", "soon");
+      assert.equal(bad.code, 2);
+      assert.match(bad.err, /^athanor: lockTimeout: expected a duration like "5s"/);
+      const up = await p.cli("migrate", "up", "--lock-timeout", "5s");
+      assert.equal(up.code, 0, up.out + up.err);
     });
 
     test("online-safe operations apply: NOT VALID then VALIDATE after the commit, CONCURRENTLY outside the transaction", { skip: db.name !== "postgresql" && "PostgreSQL forms" }, async () => {

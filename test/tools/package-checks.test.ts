@@ -30,7 +30,7 @@ test("the tarball ships the build, the command, the license and the changelog; n
   const files = listing.stdout.trim().split("\n").map((f) => f.replace(/^package\//, ""));
   const topLevel = new Set(files.map((f) => f.split("/")[0]));
   assert.deepEqual([...topLevel].sort(), ["CHANGELOG.md", "LICENSE", "README.md", "bin", "dist", "package.json"]);
-  for (const file of ["dist/index.js", "dist/index.d.ts", "dist/index.js.map", "dist/tools/cli/main.js", "dist/tools/cli/bin.js"]) {
+  for (const file of ["dist/index.js", "dist/index.d.ts", "dist/index.js.map", "dist/tools/cli/main.js", "dist/tools/cli/bin.js", "dist/migrations/index.js", "dist/migrations/index.d.ts"]) {
     assert.ok(files.includes(file), `${file} is missing from the tarball`);
   }
   assert.deepEqual(files.filter((f) => /\.test\.|\.ts$/.test(f) && !f.endsWith(".d.ts")), []);

@@ -38,6 +38,7 @@ export interface ColumnChange {
   readonly serverDefault?: string | null;
 }
 
+/** One step of a migration, discriminated by `op`; `op.*` builds them for hand-written files. */
 export type Operation =
   | (OperationBase & { readonly op: "createTable"; readonly table: TableModel })
   | (OperationBase & { readonly op: "dropTable"; readonly table: TableModel })
@@ -88,6 +89,7 @@ export type Operation =
       readonly transactional?: boolean;
     });
 
+/** The name of an operation: `"createTable"`, `"addColumn"`, ... */
 export type OperationKind = Operation["op"];
 
 /** The operation of kind `K`. */

@@ -2,12 +2,13 @@
  * Configuration: the models location and the database URL, from flags (the <entry> argument
  * counts as a flag), then the environment (ATHANOR_MODELS, ATHANOR_URL), then athanor.config.json
  * in the working directory or the nearest folder above it:
- * `{ "url": "...", "models": "...", "migrations": "migrations", "migrationsImport": "athanor/migrations" }`.
+ * `{ "url": "...", "models": "...", "migrations": "migrations", "migrationsImport": "athanor/migrations", "lockTimeout": "5s" }`.
  * A relative `models` path in the file is relative to the file's folder (so the command works from
  * any subfolder of the project); in a flag or the environment, to the working directory.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { parseLockTimeout } from "../../migrations/lint/lock-timeout.js";
 import { CliError } from "./errors.js";
 
 /** The configuration file's name. */
@@ -28,6 +29,8 @@ export interface CliConfig {
   readonly migrationsImport: string;
   /** The working directory the command runs in (paths in messages are shown relative to it). */
   readonly cwd: string;
+  /** `migrate up/down`: how long a DDL statement may wait for a lock (--lock-timeout, "lockTimeout"), in ms; undefined: the server's. */
+  readonly lockTimeoutMs: number | undefined;
 }
 
 /** Where the configuration comes from. */
@@ -59,6 +62,7 @@ export function loadConfig(sources: ConfigSources): CliConfig {
     migrations,
     migrationsImport: file.migrationsImport ?? DEFAULT_MIGRATIONS_IMPORT,
     cwd,
+    lockTimeoutMs: lockTimeout(str(flags["lock-timeout"]) ?? file.lockTimeout),
   };
 }
 
@@ -71,7 +75,17 @@ function findConfigFile(cwd: string): string | undefined {
   }
 }
 
-const KEYS = ["url", "models", "migrations", "migrationsImport"] as const;
+/** A duration ("5s", "500ms", "1m") in milliseconds. */
+function lockTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseLockTimeout(text);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+}
+
+const KEYS = ["url", "models", "migrations", "migrationsImport", "lockTimeout"] as const;
 type ConfigFile = Partial<Record<(typeof KEYS)[number], string>>;
 
 function readConfigFile(path: string): ConfigFile {

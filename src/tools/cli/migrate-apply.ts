@@ -3,6 +3,7 @@
  * and prints one line per migration and per step (`--verbose` adds the SQL below each step).
  */
 import { MigrationRunner, type RunnerEvents } from "../../migrations/history/runner.js";
+import { lockTimeoutPreamble } from "../../migrations/lint/lock-timeout.js";
 import type { Output } from "./check.js";
 import type { CliConfig } from "./config.js";
 import { loadGraph, withDatabase } from "./migrate-load.js";
@@ -11,6 +12,9 @@ import { loadGraph, withDatabase } from "./migrate-load.js";
 export async function runApply(command: "up" | "down" | "stamp", target: string | undefined, config: CliConfig, io: Output, verbose: boolean): Promise<number> {
   const graph = await loadGraph(config);
   return withDatabase(config, verbose, io, async (connection, shown) => {
+    // Session-wide, before the lock and every migration: a DDL statement queued behind a long
+    // transaction fails after the timeout instead of blocking every query queued behind it.
+    for (const statement of lockTimeoutPreamble(connection.dialect, { lockTimeoutMs: config.lockTimeoutMs })) await connection.run(statement);
     const runner = new MigrationRunner({ connection, graph, events: progress(io) });
     if (command === "stamp") {
       const ids = await runner.stamp(target!);

@@ -30,6 +30,7 @@ export const MIGRATE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   empty: { value: false, help: "new: write a migration with no operations, to fill by hand" },
   "allow-data-loss": { value: false, help: "new: accept destructive operations (drops, narrowing types)" },
   json: { value: false, help: "check: print the differences as JSON" },
+  "lock-timeout": { value: true, help: 'up, down: how long DDL may wait for a lock, e.g. "5s" (PostgreSQL lock_timeout, MySQL lock_wait_timeout)' },
   "online-safe": { value: false, help: "new: write the online forms (PostgreSQL: CONCURRENTLY, NOT VALID + VALIDATE)" },
   verbose: { value: false, help: "echo every SQL statement, and print stack traces of unexpected errors" },
 };
