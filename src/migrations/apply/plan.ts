@@ -16,7 +16,8 @@ import type { Operation } from "../operations/operation.js";
 import { appliedGuard, indexGuard } from "./guards.js";
 import { renderOperation } from "./render.js";
 import { splitOnlinePhases } from "../lint/online-safe.js";
-import { alteredTable, describeOperation, rebuildStep, sqliteNeedsRebuild } from "./sqlite-rebuild.js";
+import { describeOperation } from "../operations/describe.js";
+import { alteredTable, rebuildStep, sqliteNeedsRebuild } from "./sqlite-rebuild.js";
 import type { Step } from "./step.js";
 
 /** What `planSteps` plans for. */

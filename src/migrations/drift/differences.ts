@@ -5,7 +5,7 @@
  */
 import type { Dialect } from "../../core/compiler/dialect.js";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
-import { describeOperation } from "../apply/sqlite-rebuild.js";
+import { describeOperation } from "../operations/describe.js";
 import { diffSchemas } from "../diff/diff-schemas.js";
 import type { Operation } from "../operations/operation.js";
 import { sameSchema } from "../schema/canonical.js";
