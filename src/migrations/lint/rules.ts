@@ -2,7 +2,7 @@
  * The lint's rules: one stable id each, the dialect it applies to and its usual severity. Ids are
  * `<dialect>-<what is unsafe>` (`pg-`, `mysql-`, `sqlite-`) and `lint-` for the lint's own checks
  * of suppressions; they never change meaning, so that `lint: { allow: [...] }` in a migration file
- * keeps working. docs/migrations-lint.md explains each one.
+ * keeps working. docs/migrations.md (Lint) explains each one.
  */
 import type { DialectName } from "../../core/compiler/dialect.js";
 
