@@ -1,8 +1,8 @@
 /**
  * The planner: a migration's operations as the steps that run them on one dialect. PostgreSQL
  * and SQLite: one step per operation, all in the migration's transaction except `execute` steps
- * marked non-transactional and, on PostgreSQL, `CONCURRENTLY` index statements and everything from
- * the first `validateConstraint` on (`makeOnlineSafe`'s second half). MySQL/MariaDB:
+ * marked non-transactional and, on PostgreSQL, `CONCURRENTLY` index statements and operations
+ * marked `afterCommit` (`makeOnlineSafe`'s second half). MySQL/MariaDB:
  * one step per statement (each DDL statement commits on its own there), each with a rerun guard.
  * SQLite: what ALTER TABLE cannot do becomes a table rebuild; consecutive operations on the same
  * table share one rebuild.
@@ -37,8 +37,8 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
   // Non-transactional steps run after the transaction: the ops as they will run, to check that order.
   const inTransaction: Operation[] = [];
   const afterTransaction: Operation[] = [];
-  // PostgreSQL: CONCURRENTLY, non-transactional SQL, and everything from the first VALIDATE on
-  // (a VALIDATE in the transaction that added the constraint would keep the ADD's lock).
+  // PostgreSQL: CONCURRENTLY, and what the migration marks `afterCommit` (a VALIDATE in the
+  // transaction that added the constraint would keep the ADD's lock).
   const afterCommit = new Set(splitOnlinePhases(ops, dialect).afterCommit);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;

@@ -94,6 +94,7 @@ function options(o: Record<string, unknown>): unknown[] {
 
 function callArgs(op: Operation): unknown[] {
   const lint = op.lint;
+  const afterCommit = op.afterCommit || undefined;
   switch (op.op) {
     case "createTable":
     case "dropTable": {
@@ -101,39 +102,39 @@ function callArgs(op: Operation): unknown[] {
       const pk = t.primaryKey && (t.primaryKey.name === undefined ? t.primaryKey.columns : t.primaryKey);
       const list = (items: readonly unknown[]) => (items.length ? items : undefined);
       const def = { columns: t.columns.map(column), primaryKey: pk, foreignKeys: list(t.foreignKeys.map(foreignKey)), uniques: list(t.uniques), checks: list(t.checks), indexes: list(t.indexes.map(index)) };
-      return [table(t), def, ...options({ lint })];
+      return [table(t), def, ...options({ lint, afterCommit })];
     }
     case "renameTable":
-      return [op.from, op.to, ...options({ schema: op.schema, lint })];
+      return [op.from, op.to, ...options({ schema: op.schema, lint, afterCommit })];
     case "addColumn":
     case "dropColumn":
-      return [table(op.table), column(op.column), ...options({ lint })];
+      return [table(op.table), column(op.column), ...options({ lint, afterCommit })];
     case "renameColumn":
-      return [table(op.table), op.from, op.to, ...options({ lint })];
+      return [table(op.table), op.from, op.to, ...options({ lint, afterCommit })];
     case "alterColumn": {
       const { serverDefault, ...from } = op.from;
-      return [table(op.table), op.column, { from: serverDefault === null ? from : op.from, to: op.to }, ...options({ lint })];
+      return [table(op.table), op.column, { from: serverDefault === null ? from : op.from, to: op.to }, ...options({ lint, afterCommit })];
     }
     case "createIndex":
     case "dropIndex":
-      return [table(op.table), index(op.index), ...options({ concurrently: op.concurrently || undefined, lint })];
+      return [table(op.table), index(op.index), ...options({ concurrently: op.concurrently || undefined, lint, afterCommit })];
     case "addForeignKey":
-      return [table(op.table), foreignKey(op.foreignKey), ...options({ notValid: op.notValid || undefined, lint })];
+      return [table(op.table), foreignKey(op.foreignKey), ...options({ notValid: op.notValid || undefined, lint, afterCommit })];
     case "dropForeignKey":
-      return [table(op.table), foreignKey(op.foreignKey), ...options({ lint })];
+      return [table(op.table), foreignKey(op.foreignKey), ...options({ lint, afterCommit })];
     case "addUnique":
     case "dropUnique":
-      return [table(op.table), op.unique, ...options({ lint })];
+      return [table(op.table), op.unique, ...options({ lint, afterCommit })];
     case "addCheck":
-      return [table(op.table), op.check, ...options({ notValid: op.notValid || undefined, lint })];
+      return [table(op.table), op.check, ...options({ notValid: op.notValid || undefined, lint, afterCommit })];
     case "dropCheck":
-      return [table(op.table), op.check, ...options({ lint })];
+      return [table(op.table), op.check, ...options({ lint, afterCommit })];
     case "addPrimaryKey":
     case "dropPrimaryKey":
-      return [table(op.table), op.primaryKey.name === undefined ? op.primaryKey.columns : op.primaryKey, ...options({ lint })];
+      return [table(op.table), op.primaryKey.name === undefined ? op.primaryKey.columns : op.primaryKey, ...options({ lint, afterCommit })];
     case "validateConstraint":
-      return [table(op.table), op.name, ...options({ lint })];
+      return [table(op.table), op.name, ...options({ lint, afterCommit })];
     case "execute":
-      return [op.sql, ...options({ transactional: op.transactional, lint })];
+      return [op.sql, ...options({ transactional: op.transactional, lint, afterCommit })];
   }
 }

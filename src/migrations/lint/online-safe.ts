@@ -72,7 +72,7 @@ export function makeOnlineSafe(ops: readonly Operation[], dialect: LintDialect, 
     (touchedLater(ops, index, op) ? head : tail).push(...later);
     for (const applied of result) context.apply(applied, index);
   });
-  return [...head, ...tail];
+  return [...head, ...tail.map((op): Operation => ({ ...op, afterCommit: true }))];
 }
 
 /** SET NOT NULL split: the other changes and the NOT VALID check now, the rest in `later`. */
@@ -97,19 +97,16 @@ function setNotNullViaCheck(op: OperationOf<"alterColumn">, later: Operation[]):
 
 /**
  * The operations split in two for PostgreSQL: `inTransaction` runs in the migration's transaction;
- * `afterCommit` runs after it commits, each operation on its own (autocommit): the `concurrently`
- * index operations and non-transactional `execute`s, then everything from the first
- * `validateConstraint` on (that is where `makeOnlineSafe` puts its second half). Other dialects:
- * everything in `inTransaction`.
+ * `afterCommit` runs after it commits, each operation on its own (autocommit), in order: the
+ * `concurrently` index operations, non-transactional `execute`s and operations marked
+ * `afterCommit` (where `makeOnlineSafe` puts its second half). Other dialects: everything in
+ * `inTransaction`.
  */
 export function splitOnlinePhases(ops: readonly Operation[], dialect: LintDialect): { inTransaction: Operation[]; afterCommit: Operation[] } {
   if (dialectNameOf(dialect) !== "postgresql") return { inTransaction: [...ops], afterCommit: [] };
-  const first = ops.findIndex((op) => op.op === "validateConstraint");
-  const end = first < 0 ? ops.length : first;
-  const prefix = ops.slice(0, end);
   const outside = (op: Operation) =>
-    ((op.op === "createIndex" || op.op === "dropIndex") && op.concurrently === true) || (op.op === "execute" && op.transactional === false);
-  return { inTransaction: prefix.filter((op) => !outside(op)), afterCommit: [...prefix.filter(outside), ...ops.slice(end)] };
+    op.afterCommit === true || ((op.op === "createIndex" || op.op === "dropIndex") && op.concurrently === true) || (op.op === "execute" && op.transactional === false);
+  return { inTransaction: ops.filter((op) => !outside(op)), afterCommit: ops.filter(outside) };
 }
 
 /** `ck_<table>_<column>_not_null`, shortened with a hash to PostgreSQL's 63 bytes. */

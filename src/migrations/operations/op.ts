@@ -46,6 +46,8 @@ export interface TableDefinition {
 /** What every builder accepts last: lint rules this operation is exempt from. */
 export interface OperationOptions {
   readonly lint?: LintSuppression;
+  /** PostgreSQL: run after the migration's transaction commits (see `Operation`'s `afterCommit`). */
+  readonly afterCommit?: boolean;
 }
 
 /** A column's state before `op.alterColumn`: type and nullability; `serverDefault` defaults to none (null). */
@@ -60,8 +62,8 @@ function ref(table: TableInput): TableRef {
   return table.schema ? { schema: table.schema, name: table.name } : { name: table.name };
 }
 
-function base(options: OperationOptions | undefined): { lint?: LintSuppression } {
-  return options?.lint ? { lint: options.lint } : {};
+function base(options: OperationOptions | undefined): { lint?: LintSuppression; afterCommit?: boolean } {
+  return { ...(options?.lint ? { lint: options.lint } : {}), ...(options?.afterCommit ? { afterCommit: true } : {}) };
 }
 
 function column(input: ColumnInput): ColumnModel {

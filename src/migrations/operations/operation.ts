@@ -28,6 +28,13 @@ export interface LintSuppression {
 
 interface OperationBase {
   readonly lint?: LintSuppression;
+  /**
+   * PostgreSQL: run after the migration's transaction commits, on its own (autocommit). For the
+   * second half of an online change (`makeOnlineSafe` sets it on a VALIDATE and what must follow
+   * it): a VALIDATE in the transaction that added the constraint NOT VALID would keep its lock.
+   * Other dialects: ignored (MySQL runs every step on its own anyway; SQLite has no lock to spare).
+   */
+  readonly afterCommit?: boolean;
 }
 
 /** A column's definition that `alterColumn` changes: any of type, nullability, server default. */
