@@ -111,6 +111,7 @@ for (const db of await testDatabases()) {
       if (db.skip) return;
       p?.remove();
       await resetDatabase(url, TABLES);
+      if (db.name === "sqlite") rmSync(dirname(url.slice("sqlite:///".length - 1)), { recursive: true, force: true });
     });
 
     const rows = async (sql: string) => (await query(url, sql)).map((r) => Object.values(r).map((v) => (v === null ? null : String(v))));
