@@ -8,7 +8,7 @@ import type { SchemaModel } from "../../core/schema/schema-model.js";
 import { describeOperation } from "../operations/describe.js";
 import { diffSchemas } from "../diff/diff-schemas.js";
 import type { Operation } from "../operations/operation.js";
-import { sameSchema } from "../schema/canonical.js";
+import { comparableSchema, sameSchema } from "../schema/canonical.js";
 
 /** How `to` differs from `from`. */
 export interface SchemaDifference {
@@ -25,7 +25,7 @@ export function differenceOf(from: SchemaModel, to: SchemaModel, dialect: Pick<D
   const same = sameSchema(from, to, dialect.name);
   if (same) return { same, operations: [], lines: [] };
   const operations = diffSchemas(from, to, { dialect: dialect.name, allowDataLoss: true });
-  const lines = operations.length > 0 ? operations.map(describeOperation) : [`the schemas differ in details no operation expresses: ${firstDifference(from, to)}`];
+  const lines = operations.length > 0 ? operations.map(describeOperation) : [`the schemas differ in details no operation expresses: ${firstDifference(comparableSchema(from, dialect.name), comparableSchema(to, dialect.name))}`];
   return { same, operations, lines };
 }
 

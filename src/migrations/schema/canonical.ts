@@ -68,7 +68,21 @@ export function canonicalSchema(schema: SchemaModel, dialect: DialectRef): Schem
   return { tables: schema.tables.map((t) => canonicalTable(t, nameOf(dialect))), enums: schema.enums };
 }
 
-/** Whether two schemas are the same on `dialect`, compared in canonical form. */
+/**
+ * The schema as two schemas are compared for drift: canonical, without the model-only rename
+ * hints (a table's `previousNames`, a column's `renamedFrom`: they say how the schema came to be,
+ * and reflection has none), and columns in name order (a column dropped by an up and added back
+ * by its down comes last; no operation moves a column, so its position is not compared).
+ */
+export function comparableSchema(schema: SchemaModel, dialect: DialectRef): SchemaModel {
+  const tables = schema.tables.map(({ previousNames: _names, ...table }) => ({
+    ...table,
+    columns: sortByName(table.columns.map(({ renamedFrom: _from, ...c }) => c)),
+  }));
+  return canonicalSchema({ ...schema, tables }, dialect);
+}
+
+/** Whether two schemas are the same on `dialect`, compared as `comparableSchema`. */
 export function sameSchema(a: SchemaModel, b: SchemaModel, dialect: DialectRef): boolean {
-  return isDeepStrictEqual(canonicalSchema(a, dialect), canonicalSchema(b, dialect));
+  return isDeepStrictEqual(comparableSchema(a, dialect), comparableSchema(b, dialect));
 }
