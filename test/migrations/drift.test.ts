@@ -199,7 +199,7 @@ for (const db of await testDatabases()) {
       const up = [
         op.addForeignKey("dr_notes", fk, { notValid: true }),
         op.createIndex("dr_notes", { name: "ix_dr_notes_tag_id", columns: ["tag_id"] }, { concurrently: true }),
-        op.validateConstraint("dr_notes", fk.name),
+        op.validateConstraint("dr_notes", fk.name, { afterCommit: true }),
       ];
       p.write({ id: "20260201000009_online", parents: ["20260201000008_tables"], up, down: [op.dropIndex("dr_notes", { name: "ix_dr_notes_tag_id", columns: ["tag_id"] }), op.dropForeignKey("dr_notes", fk)] });
       const lint = await p.cli("migrate", "lint", "20260201000009");

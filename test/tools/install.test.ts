@@ -239,3 +239,18 @@ test("npx athanor check on the compiled models, from the installed package (its 
   assert.match(result.stdout, /athanor check esm\/out\/index\.js: OK, no problems/);
   assert.match(result.stdout, /models\s+3\s+\(Association, Child, Parent\)/);
 });
+
+test("npx athanor migrate new, up and check on SQLite from the installed package; the file imports athanor/migrations", () => {
+  // Migration files are TypeScript: the command loads them with tsx, an optional peer.
+  symlinkSync(join(root, "node_modules/tsx"), join(app, "node_modules/tsx"), "dir");
+  writeFileSync(join(app, "athanor.config.json"), JSON.stringify({ url: "sqlite:///migrated.db", models: "esm/out/index.js" }));
+  const made = run("npx", ["--no-install", "athanor", "migrate", "new", "initial schema"], app);
+  assert.equal(made.status, 0, output(made));
+  assert.match(made.stdout, /^wrote migrations\/\d{14}_initial_schema\.ts \(3 operations; follows nothing: the first migration\)$/m);
+  const up = run("npx", ["--no-install", "athanor", "migrate", "up"], app);
+  assert.equal(up.status, 0, output(up));
+  assert.match(up.stdout, /applied 1 migration\(s\) to sqlite:\/\/\/migrated\.db/);
+  const check = run("npx", ["--no-install", "athanor", "migrate", "check"], app);
+  assert.equal(check.status, 0, output(check));
+  assert.match(check.stdout, /models, history and database agree$/m);
+});
