@@ -11,6 +11,7 @@ import { markRaiseLoad } from "../state/raise-load.js";
 import { hydrator } from "./hydrate.js";
 import { collectJoined, withJoinedLoads } from "./joined.js";
 import { isLoaderOption, type LoaderOption } from "./options.js";
+import { markRaisingItems, planColumns } from "./column-options.js";
 import type { LoadContext } from "./relationship-loader.js";
 import { StreamInProgressError } from "../../core/errors.js";
 import { StreamingLoadError } from "../errors.js";
@@ -47,15 +48,18 @@ interface QueryPlan {
   process(rows: readonly unknown[][]): Promise<unknown[]>;
 }
 
-function planQuery(context: QueryContext, statement: Select<unknown>, single: boolean): QueryPlan {
+function planQuery(context: QueryContext, given: Select<unknown>, single: boolean): QueryPlan {
+  // Column options (defer, undefer, loadOnly) change the entities' columns first.
+  const columnPlanning = planColumns(given, (cls) => context.mapperOf(cls));
+  const statement = columnPlanning?.statement ?? given;
   const options = statement.statementOptions.filter(isLoaderOption);
   const first = statement.layout[0];
   const firstMapper = first?.kind === "entity" ? context.mapperOf(first.entity) : undefined;
   const joinedRels = firstMapper ? strategyRels(context, firstMapper, options, "joined") : [];
   const { statement: query, loads } = withJoinedLoads(statement, joinedRels);
-  const readers = statement.layout.map((item) => {
+  const readers = statement.layout.map((item, i) => {
     if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
-    return hydrator(context.mapperOf(item.entity), item.start, context);
+    return hydrator(context.mapperOf(item.entity), item.start, context, columnPlanning?.plans[i]);
   });
   const process = async (rows: readonly unknown[][]): Promise<unknown[]> => {
     let results: unknown[];
@@ -72,6 +76,7 @@ function planQuery(context: QueryContext, statement: Select<unknown>, single: bo
       // A joined collection repeats its parent on every child's row: keep each result once.
       if (loads.some((l) => l.rel.collection)) results = single ? uniqueObjects(results) : uniqueTuples(results as unknown[][]);
     }
+    if (columnPlanning) markRaisingItems(columnPlanning, results, single);
     // Select-in loading, level by level, for each entity column of the result.
     for (const [index, item] of statement.layout.entries()) {
       if (item.kind !== "entity" || (options.length === 0 && !hasEagerDefault(context.mapperOf(item.entity)))) continue;

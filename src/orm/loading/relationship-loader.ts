@@ -79,7 +79,7 @@ async function loadCollectionChunk(context: LoadContext, rel: RelationshipProper
   const { statement, linkColumns } = collectionQuery(rel);
   const rows = await context.rows(statement.where(keyFilter(linkColumns, parentAttributes, dicts)));
   // The link columns come after the target's own.
-  const linkIndexes = linkColumns.map((_, i) => target.columns.size + i);
+  const linkIndexes = linkColumns.map((_, i) => target.defaultLoad.keys.length + i);
   const groups = targetsByParentKey(rows, hydrator(target, 0, context), linkIndexes);
   for (let i = 0; i < parents.length; i++) setLoaded(parents[i]!, rel, groups.get(identityKeyOf(parentAttributes, dicts[i]!)) ?? NO_MEMBERS);
 }
