@@ -90,5 +90,5 @@ export type { ColumnOptions } from "./orm/declarative/decorators.js";
 export type { ColumnKeys } from "./orm/entity.js";
 export type { MergeOptions } from "./orm/session/merge.js";
 export type { LoadableKeys, WithLoaded } from "./orm/session/attribute-loading.js";
-export type { LeftOut, WithOptions, LEFT_OUT } from "./core/statements/executable.js";
+export type { LeftOut, Restored, WithOptions, LEFT_OUT } from "./core/statements/executable.js";
 export { UnloadedAttributeError, MergeDirtyObjectError } from "./orm/errors.js";

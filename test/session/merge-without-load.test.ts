@@ -46,7 +46,8 @@ forEachDatabaseWithSchema("merge without load", DeferredBase.metadata, (ctx) => 
     assert.equal(merged.books[0]!.author, merged);
     assert.deepEqual(ctx.statements, []);
     await session.commit();
-    assert.deepEqual(ctx.statements.filter((s) => !s.startsWith("SELECT")), []);
+    const written: string[] = ctx.statements.filter((s: string) => !s.startsWith("SELECT"));
+    assert.deepEqual(written, []);
   });
 
   test("what the original did not load stays not loaded; a change after the merge is flushed", async () => {

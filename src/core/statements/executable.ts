@@ -25,6 +25,9 @@ export declare const LEFT_OUT: unique symbol;
 /** `V` without the attributes `K`, which `[LEFT_OUT]` remembers (for `session.load(obj, ...K)`). */
 export type LeftOut<V, K extends PropertyKey> = Omit<V, K> & { readonly [LEFT_OUT]?: Pick<V, K & keyof V> };
 
+/** `T` with the attributes options left out of its type put back (for loading them). */
+export type Restored<T> = T extends { readonly [LEFT_OUT]?: infer L } ? T & NonNullable<L> : T;
+
 /**
  * The attributes option `O` leaves out of values of type `V`: an option that says so with a
  * phantom `__omits: [Entity, Keys]` (the ORM's `defer`, `loadOnly`) for values of its entity.

@@ -3,7 +3,7 @@
  * object read from the database, columns with one SELECT, relationships with their loader.
  */
 import { ArgumentError } from "../../core/errors.js";
-import type { LEFT_OUT } from "../../core/statements/executable.js";
+import type { Restored } from "../../core/statements/executable.js";
 import type { Select } from "../../core/statements/select.js";
 import { DetachedInstanceError } from "../errors.js";
 import { loadColumns } from "../loading/column-loader.js";
@@ -12,7 +12,7 @@ import { didYouMean } from "../mapping/suggest.js";
 import type { InstanceState } from "../state/instance-state.js";
 
 /** `T` with the attributes options left out of its type (`loadOnly`, `defer`) put back. */
-type Full<T> = T extends { readonly [LEFT_OUT]?: infer L } ? T & NonNullable<L> : T;
+type Full<T> = Restored<T>;
 
 /** The attributes `session.load` can load on a `T`: its columns and relationships, also those a query's options left out. */
 export type LoadableKeys<T> = { [K in keyof Full<T> & string]: Full<T>[K] extends Function ? never : K }[keyof Full<T> & string];

@@ -7,6 +7,7 @@
  * ```
  */
 import { ArgumentError } from "../../core/errors.js";
+import type { Restored } from "../../core/statements/executable.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { DetachedInstanceError } from "../errors.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
@@ -55,7 +56,7 @@ export class LazyLoader {
 }
 
 /** Awaitable access to an object's relationships and deferred columns: `await lazy(parent).children`. */
-export type LazyAccess<T> = { readonly [K in keyof T]: Promise<T[K]> };
+export type LazyAccess<T> = { readonly [K in keyof Restored<T>]: Promise<Restored<T>[K]> };
 
 /**
  * Reads a relationship (or a deferred column) that may not be loaded yet, loading it if needed:
