@@ -69,6 +69,8 @@ export interface InstanceInspection {
   readonly modified: readonly string[];
   /** Attributes expired (by commit, rollback or expire()). */
   readonly expired: readonly string[];
+  /** Column attributes not loaded: deferred by the mapping, or left out by the query's options. */
+  readonly unloaded: readonly string[];
 }
 
 /** The ORM's view of an object: its status (transient, pending, persistent, deleted, detached) and more. */
@@ -87,5 +89,6 @@ export function inspect(obj: object): InstanceInspection {
     identity: state?.key === undefined ? undefined : mapper.keyAttributes.map((attr) => storedValue(state, attr)),
     modified,
     expired: [...(state?.expired ?? [])],
+    unloaded: [...(state?.unloaded ?? [])],
   };
 }

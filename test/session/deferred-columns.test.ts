@@ -13,11 +13,13 @@ import {
   columnsOf,
   defer,
   inspect,
+  joinedLoad,
   lazy,
   loadOnly,
   select,
   selectinLoad,
   undefer,
+  update,
 } from "../../src/index.js";
 import { DeferredBase, DfAuthor, DfBook } from "./fixtures/deferred.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
@@ -199,6 +201,47 @@ forEachDatabaseWithSchema("deferred columns", DeferredBase.metadata, (ctx) => {
     assert.equal(pages, 300);
     assert.equal(rowAuthor, author);
     assert.equal(rowAuthor.name, "Ann");
+  });
+
+  test("joined loading leaves deferred columns out too; inspect() lists what is not loaded", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const [author] = await session.scalars(select(DfAuthor).options(joinedLoad(DfAuthor, "books")));
+    assert.doesNotMatch(ctx.statements[0]!, /body|notes|bio/);
+    assert.deepEqual(author!.books.map((book) => book.title).sort(), ["book 1", "book 2", "book 3"]);
+    assert.throws(() => author!.books[0]!.body, unloaded("DfBook.body"));
+    assert.deepEqual(inspect(author!).unloaded, ["bio"]);
+    assert.deepEqual(inspect(author!.books[0]!).unloaded.sort(), ["body", "notes"]);
+  });
+
+  test("a savepoint's rollback puts a column assigned in it back to not loaded", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const book = (await session.get(DfBook, 1))!;
+    const nested = await session.beginNested();
+    book.body = "draft";
+    await session.flush();
+    await nested.rollback();
+    assert.throws(() => book.body, UnloadedAttributeError);
+    await session.commit();
+    assert.equal((await row(ctx, 1))!.body, "text of 1");
+  });
+
+  test("a bulk UPDATE that sets a column not loaded: the objects hold the new value", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const books = await session.scalars(select(DfBook).orderBy(b.id));
+    await session.execute(update(DfBook).where(b.pages.ge(200)).values({ body: "bulk" }), { synchronizeSession: "evaluate" });
+    assert.throws(() => books[0]!.body, UnloadedAttributeError);
+    assert.equal(books[1]!.body, "bulk");
+    // A condition on a column not loaded cannot be evaluated in memory: what it sets is expired.
+    await session.commit();
+    const other = ctx.session();
+    const light = await other.scalars(select(DfBook).orderBy(b.id).options(defer(DfBook, "pages")));
+    await other.execute(update(DfBook).where(b.pages.ge(200)).values({ title: "long" }), { synchronizeSession: "evaluate" });
+    assert.throws(() => light[0]!.title, ExpiredAttributeError);
+    await other.scalars(select(DfBook));
+    assert.deepEqual(light.map((book) => book.title), ["book 1", "long", "long"]);
   });
 
   test("options are checked: unknown attributes and the primary key", async () => {

@@ -53,7 +53,7 @@ export function columnImpl(mapper: Mapper, key: string): AttributeImpl {
       const old = state.dict[key];
       const wasExpired = state.expired !== undefined && state.unexpire(key);
       // Assigning a column not loaded loads it; its old value is unknown, so the flush writes it.
-      if (state.unloaded !== undefined && state.markLoaded(key)) return assignUnloaded(state, key, value);
+      if (state.unloaded?.has(key)) return assignUnloaded(state, key, value);
       if (old === value && !wasExpired) return;
       if (state.key !== undefined) state.recordChange(key, old === undefined ? null : old);
       state.dict[key] = value;
@@ -83,7 +83,7 @@ export function mutableColumnImpl(mapper: Mapper, key: string, kind: MutableKind
       const state = ensureState(obj, mapper);
       const old = state.dict[key];
       const wasExpired = state.expired !== undefined && state.unexpire(key);
-      if (state.unloaded !== undefined && state.markLoaded(key)) return assignUnloaded(state, key, value);
+      if (state.unloaded?.has(key)) return assignUnloaded(state, key, value);
       if (old === value && !wasExpired) return;
       if (state.key !== undefined) state.recordChange(key, valueBeforeMutation(state, key, kind, old === undefined ? null : old));
       state.dict[key] = value;
@@ -170,7 +170,9 @@ function notLoadedError(rel: RelationshipProperty): RelationshipNotLoadedError {
  * value read from a row equals), so that the flush writes it, even null.
  */
 function assignUnloaded(state: InstanceState, key: string, value: unknown): void {
+  // First: an open savepoint copies the object as it was, not loaded.
   if (state.key !== undefined) state.recordChange(key, undefined);
+  state.markLoaded(key);
   state.dict[key] = value;
 }
 
