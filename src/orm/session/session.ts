@@ -31,7 +31,7 @@ import { stateOf, type InstanceState, type StateOwner } from "../state/instance-
 import { cascadedObjects } from "../state/cascaded.js";
 import { stateFor } from "../state/state-for.js";
 import { UnitOfWork } from "../unit-of-work/unit-of-work.js";
-import { executeBulk, type BulkOptions, type BulkStatement } from "./bulk.js";
+import { executeDml, type BulkInsert, type BulkInsertResult, type BulkOptions, type BulkStatement, type InsertValues } from "./bulk.js";
 import { expireAttributes, expireState, refreshState } from "./expiry.js";
 import { loadLazily, LazyLoader } from "./lazy.js";
 import { mergeInto } from "./merge.js";
@@ -148,16 +148,16 @@ export class Session implements StateOwner {
 
   /** The first column of the first row, or undefined. */
   async scalar<T>(statement: Select<any, T, any>): Promise<T | undefined> {
-    const rows = await this.execute(statement);
-    return rows.length ? (rows[0]![0] as T) : undefined;
+    return (await this.execute(statement))[0]?.[0] as T | undefined;
   }
 
-  /** Rows as tuples, one value per select item (entities as objects, one per key); for `update(Model)`/`deleteFrom(Model)`, the rows matched (bulk.ts). */
+  /** Rows as tuples (entities as objects, one per key); for `update(Model)`/`deleteFrom(Model)`, the rows matched; for `insert(Model), rows`, a bulk INSERT (bulk.ts). */
   execute<Tuple extends readonly unknown[]>(statement: Select<any, any, Tuple>): Promise<Tuple[]>;
   execute(statement: BulkStatement, options?: BulkOptions): Promise<number>;
-  async execute(statement: Select<any, any, any> | BulkStatement, options?: BulkOptions): Promise<unknown> {
+  execute<M, Tuple>(statement: BulkInsert<M, Tuple>, rows: readonly InsertValues<M>[]): Promise<BulkInsertResult<Tuple>>;
+  async execute(statement: Select<any, any, any> | BulkStatement | BulkInsert<unknown, unknown>, options?: BulkOptions | readonly object[]): Promise<unknown> {
     await this.autoflushIfOn();
-    if (statement.node.kind !== "select") return executeBulk({ identity: this.identity, transactions: this.transactions, owner: this }, statement as BulkStatement, options);
+    if (statement.node.kind !== "select") return executeDml({ identity: this.identity, transactions: this.transactions, owner: this }, statement as BulkStatement, options);
     return runQuery(this.getContext, statement as unknown as Select<unknown>);
   }
 
