@@ -10,8 +10,10 @@ import { stateOf } from "../state/instance-state.js";
 import { markRaiseLoad } from "../state/raise-load.js";
 import { hydrator } from "./hydrate.js";
 import { collectJoined, withJoinedLoads } from "./joined.js";
-import { isLoaderOption, type LoaderOption } from "./options.js";
-import type { LoadContext } from "./relationship-loader.js";
+import { isLoaderOption } from "./options.js";
+import { loadRelationship, type LoadContext } from "./relationship-loader.js";
+import { joinedBelow, loadPlan, strategyOf, type LoadNode } from "./load-plan.js";
+import type { LoadStrategy } from "../mapping/relationship-spec.js";
 import { StreamInProgressError } from "../../core/errors.js";
 import { StreamingLoadError } from "../errors.js";
 
@@ -49,10 +51,12 @@ interface QueryPlan {
 
 function planQuery(context: QueryContext, statement: Select<unknown>, single: boolean): QueryPlan {
   const options = statement.statementOptions.filter(isLoaderOption);
+  const plan = loadPlan(options, (cls) => context.mapperOf(cls));
   const first = statement.layout[0];
   const firstMapper = first?.kind === "entity" ? context.mapperOf(first.entity) : undefined;
-  const joinedRels = firstMapper ? strategyRels(context, firstMapper, options, "joined") : [];
-  const { statement: query, loads } = withJoinedLoads(statement, joinedRels);
+  const joinRequests = firstMapper ? joinedBelow(firstMapper, plan.roots.get(firstMapper), plan.wildcard) : [];
+  const joinedRels = joinRequests.filter((r) => r.under === undefined).map((r) => r.rel);
+  const { statement: query, loads } = withJoinedLoads(statement, joinRequests);
   const readers = statement.layout.map((item) => {
     if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
     return hydrator(context.mapperOf(item.entity), item.start, context);
@@ -76,7 +80,8 @@ function planQuery(context: QueryContext, statement: Select<unknown>, single: bo
     for (const [index, item] of statement.layout.entries()) {
       if (item.kind !== "entity" || (options.length === 0 && !hasEagerDefault(context.mapperOf(item.entity)))) continue;
       const objects = uniqueObjects(single ? results : (results as unknown[][]).map((t) => t[index]));
-      await applyLoaders(context, context.mapperOf(item.entity), objects, options, index === 0 ? joinedRels : []);
+      const mapper = context.mapperOf(item.entity);
+      await applyLoaders(context, mapper, objects, plan.roots.get(mapper), plan.wildcard, index === 0 ? joinedRels : []);
     }
     return results;
   };
@@ -130,45 +135,39 @@ export function hasEagerDefault(mapper: Mapper): boolean {
   return false;
 }
 
-/** Which relationships of `mapper` load with `strategy`, by a query option or the mapping's default. */
-function strategyRels(context: QueryContext, mapper: Mapper, options: readonly LoaderOption[], strategy: string): RelationshipProperty[] {
-  const result: RelationshipProperty[] = [];
-  for (const rel of mapper.relationships.values()) {
-    const option = options.find((o) => context.mapperOf(o.entity) === mapper && o.path[0] === rel.key && o.path.length === 1);
-    if ((option?.strategy ?? rel.spec.options.lazy) === strategy) result.push(rel);
-  }
-  return result;
-}
-
+/**
+ * Loads the relationships of `objects` that load eagerly at this level (select-in, with the
+ * level below that is joined as JOINs inside its query), marks those that raise, then the next
+ * levels on the targets loaded.
+ */
 async function applyLoaders(
   context: QueryContext,
   mapper: Mapper,
   objects: object[],
-  options: readonly LoaderOption[],
+  level: LoadNode | undefined,
+  wildcard: LoadStrategy | undefined,
   alreadyJoined: readonly RelationshipProperty[],
 ): Promise<void> {
   if (objects.length === 0) return;
   for (const rel of mapper.relationships.values()) {
-    const paths = options.filter((o) => context.mapperOf(o.entity) === mapper && o.path[0] === rel.key);
-    const option = paths.find((o) => o.path.length === 1)?.strategy;
+    const { strategy, next } = strategyOf(rel, level, wildcard);
     // raiseLoad() in the query: its objects refuse to load the relationship when it is read.
-    if (option === "raise") for (const obj of objects) markRaiseLoad(stateOf(obj)!, rel.key);
-    const strategy = option ?? (paths.length ? "selectin" : rel.spec.options.lazy);
+    if (strategy === "raise") for (const obj of objects) markRaiseLoad(stateOf(obj)!, rel.key);
     if (strategy !== "selectin" && strategy !== "joined") continue;
-    if (!alreadyJoined.includes(rel)) await context.load(rel, objects);
-    // Deeper levels of the paths: load them on the targets just loaded.
-    const deeper = paths
-      .filter((o) => o.path.length > 1)
-      .map((o) => ({ ...o, entity: rel.resolved.target.class_, path: o.path.slice(1) }) as LoaderOption);
-    if (deeper.length) {
-      const targets = uniqueObjects(
-        objects.flatMap((o) => {
-          const value = stateOf(o)?.dict[rel.key];
-          return Array.isArray(value) ? value : value ? [value] : [];
-        }),
-      );
-      await applyLoaders(context, rel.resolved.target, targets, deeper, []);
+    if (!alreadyJoined.includes(rel)) {
+      const inner = next ? joinedBelow(rel.resolved.target, next, undefined, true) : [];
+      if (inner.length) await loadRelationship(context, rel, objects, inner);
+      else await context.load(rel, objects);
     }
+    // Deeper levels: on the targets just loaded (those a JOIN loaded already are not queried again).
+    if (!next && wildcard === undefined) continue;
+    const targets = uniqueObjects(
+      objects.flatMap((o) => {
+        const value = stateOf(o)?.dict[rel.key];
+        return Array.isArray(value) ? value : value ? [value] : [];
+      }),
+    );
+    await applyLoaders(context, rel.resolved.target, targets, next, level?.wildcard ?? wildcard, []);
   }
 }
 
