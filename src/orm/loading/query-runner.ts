@@ -9,10 +9,13 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf } from "../state/instance-state.js";
 import { markRaiseLoad } from "../state/raise-load.js";
 import { hydrator } from "./hydrate.js";
-import { collectJoined, withJoinedLoads } from "./joined.js";
+import { collectJoined, withJoinedLoads, type JoinedLoad } from "./joined.js";
+import { isContainsEager, withContainsEager } from "./contains-eager.js";
+import { Select as SelectStatement } from "../../core/statements/select.js";
+import { ArgumentError } from "../../core/errors.js";
 import { isLoaderOption } from "./options.js";
 import { loadRelationship, type LoadContext } from "./relationship-loader.js";
-import { joinedBelow, loadPlan, strategyOf, type LoadNode } from "./load-plan.js";
+import { joinedBelow, loadPlan, strategyOf, type JoinRequest, type LoadNode } from "./load-plan.js";
 import type { LoadStrategy } from "../mapping/relationship-spec.js";
 import { StreamInProgressError } from "../../core/errors.js";
 import { StreamingLoadError } from "../errors.js";
@@ -54,9 +57,12 @@ function planQuery(context: QueryContext, statement: Select<unknown>, single: bo
   const plan = loadPlan(options, (cls) => context.mapperOf(cls));
   const first = statement.layout[0];
   const firstMapper = first?.kind === "entity" ? context.mapperOf(first.entity) : undefined;
-  const joinRequests = firstMapper ? joinedBelow(firstMapper, plan.roots.get(firstMapper), plan.wildcard) : [];
-  const joinedRels = joinRequests.filter((r) => r.under === undefined).map((r) => r.rel);
-  const { statement: query, loads } = withJoinedLoads(statement, joinRequests);
+  const eager = containsEagerLoads(context, statement, firstMapper);
+  const joinRequests = firstMapper ? withoutEager(joinedBelow(firstMapper, plan.roots.get(firstMapper), plan.wildcard), eager.loads) : [];
+  const joinedRels = [...joinRequests.filter((r) => r.under === undefined).map((r) => r.rel), ...eager.loads.map((l) => l.rel)];
+  const { statement: query, loads: joinedLoads } = withJoinedLoads(eager.statement, joinRequests);
+  // The joined loads' `under` index their own list: the contains-eager loads go after them.
+  const loads = [...joinedLoads, ...eager.loads];
   const readers = statement.layout.map((item) => {
     if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
     return hydrator(context.mapperOf(item.entity), item.start, context);
@@ -86,6 +92,29 @@ function planQuery(context: QueryContext, statement: Select<unknown>, single: bo
     return results;
   };
   return { query, process, joinedCollections: loads.filter((l) => l.rel.collection).map((l) => l.rel) };
+}
+
+/** The statement with the columns of its `containsEager` options added, and their loads. */
+function containsEagerLoads(context: QueryContext, statement: Select<unknown>, first: Mapper | undefined): { statement: Select<unknown>; loads: JoinedLoad[] } {
+  const options = statement.statementOptions.filter(isContainsEager);
+  if (options.length === 0) return { statement, loads: [] };
+  const stray = options.find((o) => context.mapperOf(o.entity) !== first);
+  if (stray || !first) throw new ArgumentError(`containsEager(${stray?.entity.name}, "${stray?.key}") names a relationship of the model selected first, ${first?.name ?? "(none)"}.`);
+  const { node, loads } = withContainsEager(statement.node, options, first);
+  return { statement: new SelectStatement(node, statement.layout, statement.statementOptions), loads };
+}
+
+function withoutEager(requests: JoinRequest[], eager: readonly JoinedLoad[]): JoinRequest[] {
+  if (eager.length === 0) return requests;
+  const kept: JoinRequest[] = [];
+  // A request dropped takes the requests nested under it along; the others' `under` are renumbered.
+  const index = new Map<number, number>();
+  requests.forEach((r, i) => {
+    if (r.under === undefined ? eager.some((l) => l.rel === r.rel) : !index.has(r.under)) return;
+    index.set(i, kept.length);
+    kept.push({ rel: r.rel, under: r.under === undefined ? undefined : index.get(r.under) });
+  });
+  return kept;
 }
 
 /** What streaming needs beyond a query: the rows of a statement, a batch at a time. */
