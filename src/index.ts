@@ -80,6 +80,7 @@ export { sessionMaker, type SessionFactory } from "./orm/session/session-maker.j
 export { lazy, type LazyAccess } from "./orm/session/lazy.js";
 export { selectinLoad, joinedLoad, lazyLoad, raiseLoad, type LoaderOption, type RelationshipKeys, type TargetOf } from "./orm/loading/options.js";
 export { containsEager, type ContainsEagerOption } from "./orm/loading/contains-eager.js";
+export { populateExisting, type PopulateExistingOption } from "./orm/loading/populate.js";
 export { columnsOf, inspect, type ModelColumns, type InstanceInspection } from "./orm/entity.js";
 export { InstrumentedList } from "./orm/state/collection.js";
 export { flagModified } from "./orm/state/flag-modified.js";

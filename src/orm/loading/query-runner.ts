@@ -11,6 +11,7 @@ import { markRaiseLoad } from "../state/raise-load.js";
 import { hydrator } from "./hydrate.js";
 import { collectJoined, withJoinedLoads, type JoinedLoad } from "./joined.js";
 import { isContainsEager, withContainsEager } from "./contains-eager.js";
+import { isPopulateExisting, PopulateRun } from "./populate.js";
 import { Select as SelectStatement } from "../../core/statements/select.js";
 import { ArgumentError } from "../../core/errors.js";
 import { isLoaderOption } from "./options.js";
@@ -63,11 +64,17 @@ function planQuery(context: QueryContext, statement: Select<unknown>, single: bo
   const { statement: query, loads: joinedLoads } = withJoinedLoads(eager.statement, joinRequests);
   // The joined loads' `under` index their own list: the contains-eager loads go after them.
   const loads = [...joinedLoads, ...eager.loads];
-  const readers = statement.layout.map((item) => {
-    if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
-    return hydrator(context.mapperOf(item.entity), item.start, context);
-  });
+  const readersOf = (ctx: QueryContext) =>
+    statement.layout.map((item) => {
+      if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
+      return hydrator(ctx.mapperOf(item.entity), item.start, ctx);
+    });
+  const populate = statement.statementOptions.some(isPopulateExisting);
+  const plainReaders = populate ? [] : readersOf(context);
   const process = async (rows: readonly unknown[][]): Promise<unknown[]> => {
+    // populateExisting(): each batch of rows overwrites the objects it names, each once.
+    const ctx = populate ? { ...context, populate: new PopulateRun() } : context;
+    const readers = populate ? readersOf(ctx) : plainReaders;
     let results: unknown[];
     if (single) {
       const read = readers[0]!;
@@ -78,7 +85,7 @@ function planQuery(context: QueryContext, statement: Select<unknown>, single: bo
     }
     const firstOf = (r: unknown) => (single ? r : (r as unknown[])[0]);
     if (firstMapper && loads.length) {
-      collectJoined(context, loads, rows as unknown[][], results.map((r) => firstOf(r) as object | null));
+      collectJoined(ctx, loads, rows as unknown[][], results.map((r) => firstOf(r) as object | null));
       // A joined collection repeats its parent on every child's row: keep each result once.
       if (loads.some((l) => l.rel.collection)) results = single ? uniqueObjects(results) : uniqueTuples(results as unknown[][]);
     }
@@ -87,7 +94,7 @@ function planQuery(context: QueryContext, statement: Select<unknown>, single: bo
       if (item.kind !== "entity" || (options.length === 0 && !hasEagerDefault(context.mapperOf(item.entity)))) continue;
       const objects = uniqueObjects(single ? results : (results as unknown[][]).map((t) => t[index]));
       const mapper = context.mapperOf(item.entity);
-      await applyLoaders(context, mapper, objects, plan.roots.get(mapper), plan.wildcard, index === 0 ? joinedRels : []);
+      await applyLoaders(ctx, mapper, objects, plan.roots.get(mapper), plan.wildcard, index === 0 ? joinedRels : []);
     }
     return results;
   };
@@ -185,7 +192,8 @@ async function applyLoaders(
     if (strategy !== "selectin" && strategy !== "joined") continue;
     if (!alreadyJoined.includes(rel)) {
       const inner = next ? joinedBelow(rel.resolved.target, next, undefined, true) : [];
-      if (inner.length) await loadRelationship(context, rel, objects, inner);
+      // A populating query loads with its own context, so that the targets are overwritten too.
+      if (inner.length || context.populate) await loadRelationship(context, rel, objects, inner);
       else await context.load(rel, objects);
     }
     // Deeper levels: on the targets just loaded (those a JOIN loaded already are not queried again).

@@ -61,7 +61,7 @@ async function loadManyToOne(context: LoadContext, rel: RelationshipProperty, pa
   for (const dict of dicts) {
     if (hasNullIn(dict, localAttributes)) continue;
     const key = identityKeyOf(localAttributes, dict);
-    if (!(targetIsKey && objects.has(key))) wanted.set(key, dict);
+    if (!(targetIsKey && objects.has(key)) || context.populate) wanted.set(key, dict);
   }
   const byKey = new Map<unknown, object>();
   const hydrate = hydrator(target, 0, context);
