@@ -197,14 +197,15 @@ async function applyLoaders(
       else await context.load(rel, objects);
     }
     // Deeper levels: on the targets just loaded (those a JOIN loaded already are not queried again).
-    if (!next && wildcard === undefined) continue;
+    const inherited = level?.wildcard ?? wildcard;
+    if (!next?.children.size && next?.wildcard === undefined && inherited === undefined) continue;
     const targets = uniqueObjects(
       objects.flatMap((o) => {
         const value = stateOf(o)?.dict[rel.key];
         return Array.isArray(value) ? value : value ? [value] : [];
       }),
     );
-    await applyLoaders(context, rel.resolved.target, targets, next, level?.wildcard ?? wildcard, []);
+    await applyLoaders(context, rel.resolved.target, targets, next, inherited, []);
   }
 }
 
