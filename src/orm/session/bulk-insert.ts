@@ -31,17 +31,18 @@ export type BulkInsert<M, Tuple> = Insert<any, any, M, Tuple>;
 export type BulkInsertResult<Tuple> = [Tuple] extends [never] ? number : Tuple[];
 
 /** Inserts the rows in bulk (the session has autoflushed); see the file's comment. */
-export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<unknown, unknown>, rows: readonly object[]): Promise<number | unknown[][]> {
+export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<unknown, unknown>, rows: readonly object[] | undefined): Promise<number | unknown[][]> {
   const name = statement.entity?.name ?? statement.table.name;
-  if (statement.node.rows.length > 0 || statement.node.select) {
-    throw new ArgumentError(`session.execute(insert(${name}), rows): the statement already has its rows; give them either in values() or as rows.`);
+  const given = statement.node.rows.length > 0 || statement.node.select !== undefined;
+  if (given === (rows !== undefined)) {
+    throw new ArgumentError(`session.execute(insert(${name}), rows): give the rows either in values() or as rows (an array of plain objects), once.`);
   }
-  if (!Array.isArray(rows)) throw new ArgumentError(`session.execute(insert(${name}), rows): rows must be an array of plain objects.`);
+  if (rows !== undefined && !Array.isArray(rows)) throw new ArgumentError(`session.execute(insert(${name}), rows): rows must be an array of plain objects.`);
   const returning = statement.node.returning.length > 0;
-  if (rows.length === 0) return returning ? [] : 0;
+  if (rows?.length === 0) return returning ? [] : 0;
   const tx = await host.transactions.current();
   const connection = await host.transactions.lend();
-  const full = statement.values(rows as Record<string, unknown>[]);
+  const full = rows === undefined ? statement : statement.values(rows as Record<string, unknown>[]);
   let result;
   try {
     result = await connection.execute<unknown>(full, { rowShape: "arrays" });

@@ -50,7 +50,7 @@ export interface BulkHost {
 
 /** `session.execute()` of an INSERT, UPDATE or DELETE (the session has autoflushed): `rowsOrOptions` are an INSERT's rows, else BulkOptions. */
 export function executeDml(host: BulkHost, statement: BulkStatement | BulkInsert<unknown, unknown>, rowsOrOptions?: BulkOptions | readonly object[]): Promise<unknown> {
-  if (statement.node.kind === "insert") return executeBulkInsert(host, statement as BulkInsert<unknown, unknown>, rowsOrOptions as readonly object[]);
+  if (statement.node.kind === "insert") return executeBulkInsert(host, statement as BulkInsert<unknown, unknown>, rowsOrOptions as readonly object[] | undefined);
   return executeBulk(host, statement as BulkStatement, rowsOrOptions as BulkOptions);
 }
 

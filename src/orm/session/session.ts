@@ -154,7 +154,7 @@ export class Session implements StateOwner {
   /** Rows as tuples (entities as objects, one per key); for `update(Model)`/`deleteFrom(Model)`, the rows matched; for `insert(Model), rows`, a bulk INSERT (bulk.ts). */
   execute<Tuple extends readonly unknown[]>(statement: Select<any, any, Tuple>): Promise<Tuple[]>;
   execute(statement: BulkStatement, options?: BulkOptions): Promise<number>;
-  execute<M, Tuple>(statement: BulkInsert<M, Tuple>, rows: readonly InsertValues<M>[]): Promise<BulkInsertResult<Tuple>>;
+  execute<M, Tuple>(statement: BulkInsert<M, Tuple>, rows?: readonly InsertValues<M>[]): Promise<BulkInsertResult<Tuple>>;
   async execute(statement: Select<any, any, any> | BulkStatement | BulkInsert<unknown, unknown>, options?: BulkOptions | readonly object[]): Promise<unknown> {
     await this.autoflushIfOn();
     if (statement.node.kind !== "select") return executeDml({ identity: this.identity, transactions: this.transactions, owner: this }, statement as BulkStatement, options);
