@@ -75,10 +75,12 @@ export { MappingConfigurationError, NotConfiguredError, UnmappedClassError, Nami
 
 // ORM: session and loading
 export { Session, type SessionOptions, type NestedTransaction, type PrimaryKeyValue } from "./orm/session/session.js";
-export type { BulkOptions, BulkStatement, SynchronizeSession } from "./orm/session/bulk.js";
+export type { BulkOptions, BulkStatement, SynchronizeSession, BulkInsert, BulkInsertResult, InsertValues } from "./orm/session/bulk.js";
 export { sessionMaker, type SessionFactory } from "./orm/session/session-maker.js";
 export { lazy, type LazyAccess } from "./orm/session/lazy.js";
-export { selectinLoad, joinedLoad, lazyLoad, raiseLoad, type LoaderOption } from "./orm/loading/options.js";
+export { selectinLoad, joinedLoad, lazyLoad, raiseLoad, type LoaderOption, type RelationshipKeys, type TargetOf } from "./orm/loading/options.js";
+export { containsEager, type ContainsEagerOption } from "./orm/loading/contains-eager.js";
+export { populateExisting, type PopulateExistingOption } from "./orm/loading/populate.js";
 export { columnsOf, inspect, type ModelColumns, type InstanceInspection } from "./orm/entity.js";
 export { InstrumentedList } from "./orm/state/collection.js";
 export { flagModified } from "./orm/state/flag-modified.js";

@@ -8,10 +8,13 @@ import type { Mapper } from "../mapping/mapper.js";
 import { identityKey, identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
 import { dictMaker, dictMakerAt } from "../state/dict-shape.js";
 import { attachState, InstanceState, stateOf, type StateOwner } from "../state/instance-state.js";
+import { populatingHydrator, type PopulateRun } from "./populate.js";
 
 export interface HydrationContext {
   readonly identity: IdentityMap;
   readonly owner: StateOwner;
+  /** Set by a `populateExisting()` query: objects already in the map are overwritten (populate.ts). */
+  readonly populate?: PopulateRun;
 }
 
 export type Hydrator = (row: readonly unknown[]) => object | null;
@@ -30,7 +33,7 @@ export function hydrator(mapper: Mapper, start: number, context: HydrationContex
   if (!byStart) byPlan.set(plan, (byStart = new Map()));
   let hydrate = byStart.get(start);
   if (!hydrate) byStart.set(start, (hydrate = makeHydrator(mapper, start, context, plan)));
-  return hydrate;
+  return context.populate ? populatingHydrator(hydrate, mapper, start, context, context.populate, plan) : hydrate;
 }
 
 function makeHydrator(mapper: Mapper, start: number, context: HydrationContext, plan: ColumnPlan): Hydrator {

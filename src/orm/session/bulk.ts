@@ -25,6 +25,8 @@ import type { Journal } from "../unit-of-work/journal.js";
 import { evaluatorOf, MISSING, type Evaluator } from "./bulk-evaluate.js";
 import { expireAttributes, expireState } from "./expiry.js";
 import type { Transactions } from "./transactions.js";
+import { executeBulkInsert, type BulkInsert } from "./bulk-insert.js";
+export type { BulkInsert, BulkInsertResult, InsertValues } from "./bulk-insert.js";
 
 /** How a bulk UPDATE/DELETE brings the session's objects in step with the rows it changed (see the file's comment). */
 export type SynchronizeSession = "auto" | "evaluate" | "fetch" | false;
@@ -44,6 +46,12 @@ export interface BulkHost {
   readonly transactions: Transactions;
   /** `changing(state)` before an object is changed: an open savepoint keeps a copy to restore on rollback. */
   readonly owner: StateOwner;
+}
+
+/** `session.execute()` of an INSERT, UPDATE or DELETE (the session has autoflushed): `rowsOrOptions` are an INSERT's rows, else BulkOptions. */
+export function executeDml(host: BulkHost, statement: BulkStatement | BulkInsert<unknown, unknown>, rowsOrOptions?: BulkOptions | readonly object[]): Promise<unknown> {
+  if (statement.node.kind === "insert") return executeBulkInsert(host, statement as BulkInsert<unknown, unknown>, rowsOrOptions as readonly object[] | undefined);
+  return executeBulk(host, statement as BulkStatement, rowsOrOptions as BulkOptions);
 }
 
 /** Runs the statement (the session has autoflushed) and returns the number of rows it matched. */

@@ -31,18 +31,16 @@ import { stateOf, type InstanceState, type StateOwner } from "../state/instance-
 import { cascadedObjects } from "../state/cascaded.js";
 import { stateFor } from "../state/state-for.js";
 import { UnitOfWork } from "../unit-of-work/unit-of-work.js";
-import { executeBulk, type BulkOptions, type BulkStatement } from "./bulk.js";
+import { executeDml, type BulkInsert, type BulkInsertResult, type BulkOptions, type BulkStatement, type InsertValues } from "./bulk.js";
 import { expireAttributes, expireState, refreshCascading } from "./expiry.js";
 import { loadLazily, LazyLoader } from "./lazy.js";
 import { mergeInto, type MergeOptions } from "./merge.js";
-import { loadAttributes, type AttributeLoadHost, type LoadableKeys, type WithLoaded } from "./attribute-loading.js";
-import { lazyColumnLoader } from "./lazy-columns.js";
+import { loadAttributes, type LoadableKeys, type WithLoaded } from "./attribute-loading.js";
 import { streamResults, type StreamHost } from "./streaming.js";
 import type { NestedTransaction, SessionOptions } from "./session-options.js";
 import { Transactions } from "./transactions.js";
 export type { PrimaryKeyValue } from "../identity/object-keys.js";
 export type { NestedTransaction, SessionOptions } from "./session-options.js";
-export type { MergeOptions } from "./merge.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
 
@@ -55,8 +53,7 @@ export class Session implements StateOwner {
   private readonly transactions: Transactions;
   /** Above 0 while a merge is under way: queries it makes do not autoflush. */
   private autoflushHeld = 0;
-  private readonly lazyLoader = new LazyLoader((rel, objects) => this.loadNow(rel, objects), lazyColumnLoader(() => this.attributeHost.rows));
-  private readonly attributeHost: AttributeLoadHost = { rows: (s) => this.transactions.rows(s), loadRelationship: (rel, objects) => this.loadNow(rel, objects) };
+  private readonly lazyLoader = new LazyLoader((rel, objects) => this.loadNow(rel, objects), () => this.getContext.rows);
   /** What loading and querying need of the session. */
   private readonly getContext: GetContext;
   private readonly streamHost: StreamHost;
@@ -116,16 +113,15 @@ export class Session implements StateOwner {
   }
 
   /**
-   * Copies a detached or foreign object's state onto this session's object of the same key (and,
-   * along the merge cascade, its related objects'). It autoflushes once, first: a flush in the
-   * middle would write objects merged only in part (SQLAlchemy merges under `no_autoflush` too).
+   * Copies a detached object's state onto this session's object of its key (and along the merge cascade), after one
+   * autoflush (SQLAlchemy merges under `no_autoflush` too); `{ load: false }`: no SELECT (`MergeOptions`).
    */
   async merge<T extends object>(obj: T, options: MergeOptions = {}): Promise<T> {
     if (options.load !== false) await this.autoflushIfOn();
     this.autoflushHeld++;
     try {
-      const getByKey = (m: Mapper, values: readonly unknown[]) => loadByKey(this.getContext, m, values);
-      return await mergeInto({ identity: this.identity, owner: this, add: (o: object) => this.add(o), getByKey, load: options.load }, obj, new Map());
+      const host = { identity: this.identity, owner: this, add: (o: object) => this.add(o), load: options.load };
+      return await mergeInto({ ...host, getByKey: (m: Mapper, values: readonly unknown[]) => loadByKey(this.getContext, m, values) }, obj, new Map());
     } finally {
       this.autoflushHeld--;
     }
@@ -152,16 +148,16 @@ export class Session implements StateOwner {
 
   /** The first column of the first row, or undefined. */
   async scalar<T>(statement: Select<any, T, any>): Promise<T | undefined> {
-    const rows = await this.execute(statement);
-    return rows.length ? (rows[0]![0] as T) : undefined;
+    return (await this.execute(statement))[0]?.[0] as T | undefined;
   }
 
-  /** Rows as tuples, one value per select item (entities as objects, one per key); for `update(Model)`/`deleteFrom(Model)`, the rows matched (bulk.ts). */
+  /** Rows as tuples (entities as objects, one per key); for `update(Model)`/`deleteFrom(Model)`, the rows matched; for `insert(Model), rows`, a bulk INSERT (bulk.ts). */
   execute<Tuple extends readonly unknown[]>(statement: Select<any, any, Tuple>): Promise<Tuple[]>;
   execute(statement: BulkStatement, options?: BulkOptions): Promise<number>;
-  async execute(statement: Select<any, any, any> | BulkStatement, options?: BulkOptions): Promise<unknown> {
+  execute<M, Tuple>(statement: BulkInsert<M, Tuple>, rows?: readonly InsertValues<M>[]): Promise<BulkInsertResult<Tuple>>;
+  async execute(statement: Select<any, any, any> | BulkStatement | BulkInsert<unknown, unknown>, options?: BulkOptions | readonly object[]): Promise<unknown> {
     await this.autoflushIfOn();
-    if (statement.node.kind !== "select") return executeBulk({ identity: this.identity, transactions: this.transactions, owner: this }, statement as BulkStatement, options);
+    if (statement.node.kind !== "select") return executeDml({ identity: this.identity, transactions: this.transactions, owner: this }, statement as BulkStatement, options);
     return runQuery(this.getContext, statement as unknown as Select<unknown>);
   }
 
@@ -238,22 +234,15 @@ export class Session implements StateOwner {
 
   // ------------------------------------------------------------------ refresh and expire
 
-  /**
-   * Loads attributes not loaded yet (deferred or expired columns, relationships): `await
-   * session.load(book, "body")`. What is loaded already stays as it is (no SQL if all is).
-   */
-  async load<T extends object, const K extends LoadableKeys<T>>(obj: T, ...keys: K[]): Promise<WithLoaded<T, K>> {
-    await loadAttributes(this.attributeHost, stateFor(obj), keys, false);
-    return obj as WithLoaded<T, K>;
+  /** Loads attributes not loaded (deferred or expired columns, relationships): `await session.load(book, "body")`; no SQL for loaded ones. */
+  load<T extends object, const K extends LoadableKeys<T>>(obj: T, ...keys: K[]): Promise<WithLoaded<T, K>> {
+    return loadAttributes(this.getContext, stateFor(obj), keys, false).then(() => obj as WithLoaded<T, K>);
   }
 
-  /**
-   * Reloads an object's columns from the database (its relationships are reloaded on demand, its
-   * deferred columns not at all); with `attributes`, those alone, deferred ones and relationships too.
-   */
-  async refresh(obj: object, attributes?: readonly string[]): Promise<void> {
-    if (attributes) return loadAttributes(this.attributeHost, stateFor(obj), attributes, true);
-    await refreshCascading(stateFor(obj), (statement) => this.transactions.rows(statement), (state) => this.uow.modified.delete(state));
+  /** Reloads an object's columns but the deferred ones (relationships on demand); with `attributes`, those alone. */
+  refresh(obj: object, attributes?: readonly string[]): Promise<void> {
+    if (attributes) return loadAttributes(this.getContext, stateFor(obj), attributes, true);
+    return refreshCascading(stateFor(obj), (statement) => this.transactions.rows(statement), (state) => this.uow.modified.delete(state));
   }
 
   /** Marks attributes (all by default) as needing a reload; unflushed changes to them are dropped. */
