@@ -18,6 +18,7 @@ import {
   lazy,
   loadOnly,
   populateExisting,
+  raiseLoad,
   select,
   selectinLoad,
   undefer,
@@ -185,6 +186,13 @@ forEachDatabaseWithSchema("deferred columns", DeferredBase.metadata, (ctx) => {
     const [author] = await session.scalars(select(DfAuthor).options(loadOnly(DfAuthor, ["id"], { raiseLoad: true })));
     assert.equal(author, raising);
     await assert.rejects(lazy(author!).bio, unloaded("DfAuthor.bio"));
+    // raiseLoad(Model, column) is defer(Model, column, { raiseLoad: true }).
+    await session.close();
+    const other = ctx.session();
+    const [pageless] = await other.scalars(select(DfBook).where(b.id.eq(1)).options(raiseLoad(DfBook, "pages")));
+    assert.throws(() => (pageless as DfBook).pages, (e: unknown) => unloaded("DfBook.pages")(e) && /raiseLoad/.test((e as Error).message));
+    await assert.rejects(lazy(pageless!).pages, unloaded("DfBook.pages"));
+    assert.equal((await other.load(pageless!, "pages")).pages, 100);
   });
 
   test("select-in loaded objects and multi-entity rows follow the mapping and the options", async () => {
