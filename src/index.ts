@@ -86,3 +86,11 @@ export { InstrumentedList } from "./orm/state/collection.js";
 export { flagModified } from "./orm/state/flag-modified.js";
 export type { ObjectStatus } from "./orm/state/instance-state.js";
 export { StreamingLoadError, RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, FlushOrderError, InvalidValueError, ObjectDeletedError, DetachedInstanceError, NullIdentityKeyError } from "./orm/errors.js";
+// Deferred columns and column loading options (docs/deferred-columns.md).
+export { defer, undefer, loadOnly, type ColumnLoaderOption, type ColumnLoadOptions } from "./orm/loading/column-options.js";
+export type { ColumnOptions } from "./orm/declarative/decorators.js";
+export type { ColumnKeys } from "./orm/entity.js";
+export type { MergeOptions } from "./orm/session/merge.js";
+export type { LoadableKeys, WithLoaded } from "./orm/session/attribute-loading.js";
+export type { LeftOut, Restored, WithOptions, LEFT_OUT } from "./core/statements/executable.js";
+export { UnloadedAttributeError, MergeDirtyObjectError } from "./orm/errors.js";

@@ -53,7 +53,8 @@ export function withContainsEager(node: SelectNode, options: readonly ContainsEa
     const target = rel.resolved.target;
     const source = sourceFor(node.from, option, target);
     loads.push({ rel, start: columns.length });
-    for (const [key, column] of target.columns) {
+    for (const key of target.defaultLoad.keys) {
+      const column = target.columns.get(key)!;
       columns.push({ kind: "label", name: `ce_${option.key}_${key}`, type: column.type, expr: { kind: "column", name: column.name, source } });
     }
   }

@@ -58,7 +58,8 @@ export function withJoinedLoads(statement: Select<unknown>, requests: readonly J
     }
     for (const { column, direction, nulls } of rel.order) orderBy.push({ expr: columnOf(targetAlias, column), direction, nulls });
     loads.push({ rel, start: columns.length, under });
-    for (const [key, column] of target.columns) {
+    for (const key of target.defaultLoad.keys) {
+      const column = target.columns.get(key)!;
       columns.push({ kind: "label", name: `${targetAlias.name}_${key}`, type: column.type, expr: { kind: "column", name: column.name, source: targetAlias } });
     }
   });

@@ -38,9 +38,11 @@ export class PopulateRun {
   readonly seen = new Set<object>();
 }
 
-/** Wraps a hydrator: the object it returns is overwritten with the row, unless read already or changed in memory. */
-export function populatingHydrator(hydrate: Hydrator, mapper: Mapper, start: number, context: HydrationContext, run: PopulateRun): Hydrator {
-  const keys = [...mapper.columns.keys()];
+/**
+ * Wraps a hydrator: the object it returns is overwritten with the row (the columns `keys` the
+ * query loads), unless read already in this query or changed in memory.
+ */
+export function populatingHydrator(hydrate: Hydrator, mapper: Mapper, start: number, context: HydrationContext, run: PopulateRun, keys: readonly string[]): Hydrator {
   return (row) => {
     const obj = hydrate(row);
     if (obj === null || run.seen.has(obj)) return obj;

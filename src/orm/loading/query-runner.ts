@@ -15,6 +15,7 @@ import { isPopulateExisting, PopulateRun } from "./populate.js";
 import { Select as SelectStatement } from "../../core/statements/select.js";
 import { ArgumentError } from "../../core/errors.js";
 import { isLoaderOption } from "./options.js";
+import { markRaisingItems, planColumns } from "./column-options.js";
 import { loadRelationship, type LoadContext } from "./relationship-loader.js";
 import { joinedBelow, loadPlan, strategyOf, type JoinRequest, type LoadNode } from "./load-plan.js";
 import type { LoadStrategy } from "../mapping/relationship-spec.js";
@@ -53,7 +54,10 @@ interface QueryPlan {
   process(rows: readonly unknown[][]): Promise<unknown[]>;
 }
 
-function planQuery(context: QueryContext, statement: Select<unknown>, single: boolean): QueryPlan {
+function planQuery(context: QueryContext, given: Select<unknown>, single: boolean): QueryPlan {
+  // Column options (defer, undefer, loadOnly) change the entities' columns first.
+  const columnPlanning = planColumns(given, (cls) => context.mapperOf(cls));
+  const statement = columnPlanning?.statement ?? given;
   const options = statement.statementOptions.filter(isLoaderOption);
   const plan = loadPlan(options, (cls) => context.mapperOf(cls));
   const first = statement.layout[0];
@@ -65,9 +69,9 @@ function planQuery(context: QueryContext, statement: Select<unknown>, single: bo
   // The joined loads' `under` index their own list: the contains-eager loads go after them.
   const loads = [...joinedLoads, ...eager.loads];
   const readersOf = (ctx: QueryContext) =>
-    statement.layout.map((item) => {
+    statement.layout.map((item, i) => {
       if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
-      return hydrator(ctx.mapperOf(item.entity), item.start, ctx);
+      return hydrator(ctx.mapperOf(item.entity), item.start, ctx, columnPlanning?.plans[i]);
     });
   const populate = statement.statementOptions.some(isPopulateExisting);
   const plainReaders = populate ? [] : readersOf(context);
@@ -89,6 +93,7 @@ function planQuery(context: QueryContext, statement: Select<unknown>, single: bo
       // A joined collection repeats its parent on every child's row: keep each result once.
       if (loads.some((l) => l.rel.collection)) results = single ? uniqueObjects(results) : uniqueTuples(results as unknown[][]);
     }
+    if (columnPlanning) markRaisingItems(columnPlanning, results, single);
     // Select-in loading, level by level, for each entity column of the result.
     for (const [index, item] of statement.layout.entries()) {
       if (item.kind !== "entity" || (options.length === 0 && !hasEagerDefault(context.mapperOf(item.entity)))) continue;

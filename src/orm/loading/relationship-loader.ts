@@ -87,7 +87,7 @@ async function loadCollectionChunk(context: LoadContext, rel: RelationshipProper
   const { statement: query, loads } = withJoinedLoads(statement.where(keyFilter(linkColumns, parentAttributes, dicts)), inner);
   const rows = await context.rows(query);
   // The link columns come after the target's own.
-  const linkIndexes = linkColumns.map((_, i) => target.columns.size + i);
+  const linkIndexes = linkColumns.map((_, i) => target.defaultLoad.keys.length + i);
   const hydrate = hydrator(target, 0, context);
   const groups = targetsByParentKey(rows, hydrate, linkIndexes);
   if (loads.length) collectJoined(context, loads, rows, rows.map(hydrate));

@@ -143,7 +143,7 @@ function synchronizeByEvaluation(host: BulkHost, mapper: Mapper, evaluator: Eval
     const state = stateOf(obj)!;
     if (state.deletePending || state.deleted) continue;
     const expired = state.expired;
-    const truth = evaluator((attr) => (expired?.has(attr) ? MISSING : state.dict[attr]));
+    const truth = evaluator((attr) => (expired?.has(attr) || state.unloaded?.has(attr) ? MISSING : state.dict[attr]));
     if (truth === true) matched.push(state);
     else if (truth === MISSING) unknown.push(state);
   }
@@ -175,6 +175,7 @@ function apply(host: BulkHost, mapper: Mapper, state: InstanceState, values: Map
     state.dict[attr] = value;
     if (state.committed) delete state.committed[attr];
     state.unexpire(attr);
+    state.markLoaded(attr);
   }
   if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
   if (computed.length) expireAttributes(state, computed);

@@ -21,7 +21,7 @@ import type { Engine } from "../../engine/engine.js";
 import { UnmappedClassError } from "../errors.js";
 import { identityKey, IdentityMap } from "../identity/identity-map.js";
 import { primaryKeyValues, type PrimaryKeyValue } from "../identity/object-keys.js";
-import { loadByKey, type GetContext } from "../loading/get-by-key.js";
+import { getByKey, loadByKey, type GetContext } from "../loading/get-by-key.js";
 import { runQuery, runScalars } from "../loading/query-runner.js";
 import { loadRelationship } from "../loading/relationship-loader.js";
 import { mapperOfClass } from "../mapped.js";
@@ -32,14 +32,17 @@ import { cascadedObjects } from "../state/cascaded.js";
 import { stateFor } from "../state/state-for.js";
 import { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { executeDml, type BulkInsert, type BulkInsertResult, type BulkOptions, type BulkStatement, type InsertValues } from "./bulk.js";
-import { expireAttributes, expireState, refreshState } from "./expiry.js";
+import { expireCascading, expireState, refreshCascading } from "./expiry.js";
 import { loadLazily, LazyLoader } from "./lazy.js";
-import { mergeInto } from "./merge.js";
+import { mergeInto, type MergeOptions } from "./merge.js";
+import { loadAttributes, type AttributeLoadHost, type LoadableKeys, type WithLoaded } from "./attribute-loading.js";
+import { lazyColumnLoader } from "./lazy-columns.js";
 import { streamResults, type StreamHost } from "./streaming.js";
 import type { NestedTransaction, SessionOptions } from "./session-options.js";
 import { Transactions } from "./transactions.js";
 export type { PrimaryKeyValue } from "../identity/object-keys.js";
 export type { NestedTransaction, SessionOptions } from "./session-options.js";
+export type { MergeOptions } from "./merge.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
 
@@ -52,7 +55,8 @@ export class Session implements StateOwner {
   private readonly transactions: Transactions;
   /** Above 0 while a merge is under way: queries it makes do not autoflush. */
   private autoflushHeld = 0;
-  private readonly lazyLoader = new LazyLoader((rel, objects) => this.loadNow(rel, objects));
+  private readonly lazyLoader = new LazyLoader((rel, objects) => this.loadNow(rel, objects), lazyColumnLoader(() => this.attributeHost.rows));
+  private readonly attributeHost: AttributeLoadHost = { rows: (s) => this.transactions.rows(s), loadRelationship: (rel, objects) => this.loadNow(rel, objects) };
   /** What loading and querying need of the session. */
   private readonly getContext: GetContext;
   private readonly streamHost: StreamHost;
@@ -116,12 +120,12 @@ export class Session implements StateOwner {
    * along the merge cascade, its related objects'). It autoflushes once, first: a flush in the
    * middle would write objects merged only in part (SQLAlchemy merges under `no_autoflush` too).
    */
-  async merge<T extends object>(obj: T): Promise<T> {
-    await this.autoflushIfOn();
+  async merge<T extends object>(obj: T, options: MergeOptions = {}): Promise<T> {
+    if (options.load !== false) await this.autoflushIfOn();
     this.autoflushHeld++;
     try {
-      const host = { identity: this.identity, add: (o: object) => this.add(o), getByKey: (m: Mapper, values: readonly unknown[]) => loadByKey(this.getContext, m, values) };
-      return await mergeInto(host, obj, new Map());
+      const getByKey = (m: Mapper, values: readonly unknown[]) => loadByKey(this.getContext, m, values);
+      return await mergeInto({ identity: this.identity, owner: this, add: (o: object) => this.add(o), getByKey, load: options.load }, obj, new Map());
     } finally {
       this.autoflushHeld--;
     }
@@ -132,12 +136,7 @@ export class Session implements StateOwner {
   /** The object with this primary key: from the identity map (no SQL) or the database. */
   async get<T extends object>(cls: abstract new (...args: any[]) => T, pk: PrimaryKeyValue): Promise<T | undefined> {
     const mapper = this.mapperOf(cls);
-    const values = primaryKeyValues(mapper, pk);
-    const known = this.identity.get(mapper, identityKey(values));
-    const state = known && stateOf(known)!;
-    if (state && !state.expired) return state.deletePending ? undefined : (known as T);
-    await this.autoflushIfOn();
-    return (await loadByKey(this.getContext, mapper, values)) as T | undefined;
+    return (await getByKey(this.getContext, mapper, primaryKeyValues(mapper, pk), () => this.autoflushIfOn())) as T | undefined;
   }
 
   /** The first column of each row: for `select(Model)`, the model objects. */
@@ -234,24 +233,27 @@ export class Session implements StateOwner {
 
   // ------------------------------------------------------------------ refresh and expire
 
-  /** Reloads an object's columns from the database (its relationships are reloaded on demand). */
-  async refresh(obj: object, seen = new Set<object>()): Promise<void> {
-    if (seen.has(obj)) return;
-    seen.add(obj);
-    const state = stateFor(obj);
-    const cascaded = cascadedObjects(state, "refresh-expire");
-    await refreshState(state, (statement) => this.transactions.rows(statement));
-    this.uow.modified.delete(state);
-    for (const related of cascaded) if (stateOf(related)?.key !== undefined) await this.refresh(related, seen);
+  /**
+   * Loads attributes not loaded yet (deferred or expired columns, relationships): `await
+   * session.load(book, "body")`. What is loaded already stays as it is (no SQL if all is).
+   */
+  async load<T extends object, const K extends LoadableKeys<T>>(obj: T, ...keys: K[]): Promise<WithLoaded<T, K>> {
+    await loadAttributes(this.attributeHost, stateFor(obj), keys, false);
+    return obj as WithLoaded<T, K>;
+  }
+
+  /**
+   * Reloads an object's columns from the database (its relationships are reloaded on demand, its
+   * deferred columns not at all); with `attributes`, those alone, deferred ones and relationships too.
+   */
+  async refresh(obj: object, attributes?: readonly string[]): Promise<void> {
+    if (attributes) return loadAttributes(this.attributeHost, stateFor(obj), attributes, true);
+    await refreshCascading(stateFor(obj), (statement) => this.transactions.rows(statement), (state) => this.uow.modified.delete(state));
   }
 
   /** Marks attributes (all by default) as needing a reload; unflushed changes to them are dropped. */
   expire(obj: object, attributes?: readonly string[]): void {
-    const state = stateFor(obj);
-    const cascaded = attributes ? [] : cascadedObjects(state, "refresh-expire");
-    if (attributes) expireAttributes(state, attributes);
-    else expireState(state);
-    for (const related of cascaded) if (stateOf(related)?.session === this) expireState(stateOf(related)!);
+    expireCascading(stateFor(obj), attributes, this);
   }
 
   /** Expires every object of the session: their attributes are read again from the database on next access. */
@@ -287,8 +289,6 @@ export class Session implements StateOwner {
   orphaned(obj: object, via?: RelationshipProperty): void {
     this.uow.orphaned(stateFor(obj), via);
   }
-
-  // ------------------------------------------------------------------ internals
 
   private mapperOf(cls: AnyClass): Mapper {
     const mapper = mapperOfClass(cls);
