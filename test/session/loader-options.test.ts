@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ArgumentError, RelationshipNotLoadedError, columnsOf, containsEager, joinedLoad, lazy, raiseLoad, select, selectinLoad, type Session } from "../../src/index.js";
+import { ArgumentError, RelationshipNotLoadedError, alias, columnsOf, containsEager, joinedLoad, lazy, raiseLoad, select, selectinLoad, type Session } from "../../src/index.js";
 import { LoaderShopBase, LsAuthor, LsBook, LsReader, LsReview } from "./fixtures/loader-shop.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -150,6 +150,17 @@ forEachDatabaseWithSchema("loader options that compose", LoaderShopBase.metadata
     const [first] = await session.scalars(select(LsBook).join(LsAuthor, book.authorId.eq(author.id)).options(containsEager(LsBook, "author"), raiseLoad("*")).orderBy(book.id));
     assert.equal(first!.author!.id, 1);
     assert.throws(() => first!.reviews, notLoaded("LsBook.reviews"));
+  });
+
+  test("containsEager(..., { from: alias }): the columns come from the aliased join named", async () => {
+    const session = await seeded();
+    const writer = alias(LoaderShopBase.metadata.tables.get("ls_authors")!, "writer");
+    const books = await session.scalars(
+      select(LsBook).join(writer, book.authorId.eq(writer.c.id)).where(writer.c.name.eq("Author 1")).options(containsEager(LsBook, "author", { from: writer })).orderBy(book.id),
+    );
+    assert.equal(selects().length, 1);
+    assert.match(selects()[0]!, /writer/);
+    assert.deepEqual(books.map((b) => [b.id, b.author!.name]), [[11, "Author 1"], [12, "Author 1"]]);
   });
 
   test("containsEager() without the JOIN, or for a model not selected first, is refused before any SQL", async () => {

@@ -15,10 +15,10 @@ import { isPopulateExisting, PopulateRun } from "./populate.js";
 import { Select as SelectStatement } from "../../core/statements/select.js";
 import { ArgumentError } from "../../core/errors.js";
 import { isLoaderOption } from "./options.js";
+import { markRaisingItems, planColumns } from "./column-options.js";
 import { loadRelationship, type LoadContext } from "./relationship-loader.js";
 import { joinedBelow, loadPlan, strategyOf, type JoinRequest, type LoadNode } from "./load-plan.js";
 import type { LoadStrategy } from "../mapping/relationship-spec.js";
-import { markRaisingItems, planColumns } from "./column-options.js";
 import { StreamInProgressError } from "../../core/errors.js";
 import { StreamingLoadError } from "../errors.js";
 

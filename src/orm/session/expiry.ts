@@ -68,6 +68,14 @@ export async function refreshCascading(
   }
 }
 
+/** `session.expire(obj, attributes?)`: all of it (and along the refresh-expire cascade, objects of `owner`), or the attributes named. */
+export function expireCascading(state: InstanceState, attributes: readonly string[] | undefined, owner: unknown): void {
+  const cascaded = attributes ? [] : cascadedObjects(state, "refresh-expire");
+  if (attributes) expireAttributes(state, attributes);
+  else expireState(state);
+  for (const related of cascaded) if (stateOf(related)?.session === owner) expireState(stateOf(related)!);
+}
+
 export function describeKey(attributes: readonly string[], values: readonly unknown[]): string {
   return attributes.map((attr, i) => `${attr}=${typeof values[i] === "string" ? JSON.stringify(values[i]) : String(values[i])}`).join(", ");
 }

@@ -21,7 +21,7 @@ import type { Engine } from "../../engine/engine.js";
 import { UnmappedClassError } from "../errors.js";
 import { identityKey, IdentityMap } from "../identity/identity-map.js";
 import { primaryKeyValues, type PrimaryKeyValue } from "../identity/object-keys.js";
-import { loadByKey, type GetContext } from "../loading/get-by-key.js";
+import { getByKey, loadByKey, type GetContext } from "../loading/get-by-key.js";
 import { runQuery, runScalars } from "../loading/query-runner.js";
 import { loadRelationship } from "../loading/relationship-loader.js";
 import { mapperOfClass } from "../mapped.js";
@@ -32,7 +32,7 @@ import { cascadedObjects } from "../state/cascaded.js";
 import { stateFor } from "../state/state-for.js";
 import { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { executeDml, type BulkInsert, type BulkInsertResult, type BulkOptions, type BulkStatement, type InsertValues } from "./bulk.js";
-import { expireAttributes, expireState, refreshCascading } from "./expiry.js";
+import { expireCascading, expireState, refreshCascading } from "./expiry.js";
 import { loadLazily, LazyLoader } from "./lazy.js";
 import { mergeInto, type MergeOptions } from "./merge.js";
 import { loadAttributes, type LoadableKeys, type WithLoaded } from "./attribute-loading.js";
@@ -132,12 +132,7 @@ export class Session implements StateOwner {
   /** The object with this primary key: from the identity map (no SQL) or the database. */
   async get<T extends object>(cls: abstract new (...args: any[]) => T, pk: PrimaryKeyValue): Promise<T | undefined> {
     const mapper = this.mapperOf(cls);
-    const values = primaryKeyValues(mapper, pk);
-    const known = this.identity.get(mapper, identityKey(values));
-    const state = known && stateOf(known)!;
-    if (state && !state.expired) return state.deletePending ? undefined : (known as T);
-    await this.autoflushIfOn();
-    return (await loadByKey(this.getContext, mapper, values)) as T | undefined;
+    return (await getByKey(this.getContext, mapper, primaryKeyValues(mapper, pk), () => this.autoflushIfOn())) as T | undefined;
   }
 
   /** The first column of each row: for `select(Model)`, the model objects. */
@@ -247,11 +242,7 @@ export class Session implements StateOwner {
 
   /** Marks attributes (all by default) as needing a reload; unflushed changes to them are dropped. */
   expire(obj: object, attributes?: readonly string[]): void {
-    const state = stateFor(obj);
-    const cascaded = attributes ? [] : cascadedObjects(state, "refresh-expire");
-    if (attributes) expireAttributes(state, attributes);
-    else expireState(state);
-    for (const related of cascaded) if (stateOf(related)?.session === this) expireState(stateOf(related)!);
+    expireCascading(stateFor(obj), attributes, this);
   }
 
   /** Expires every object of the session: their attributes are read again from the database on next access. */
@@ -287,8 +278,6 @@ export class Session implements StateOwner {
   orphaned(obj: object, via?: RelationshipProperty): void {
     this.uow.orphaned(stateFor(obj), via);
   }
-
-  // ------------------------------------------------------------------ internals
 
   private mapperOf(cls: AnyClass): Mapper {
     const mapper = mapperOfClass(cls);
