@@ -77,15 +77,25 @@ export { MappingConfigurationError, NotConfiguredError, UnmappedClassError, Nami
 
 // ORM: session and loading
 export { Session, type SessionOptions, type NestedTransaction, type PrimaryKeyValue } from "./orm/session/session.js";
-export type { BulkOptions, BulkStatement, SynchronizeSession } from "./orm/session/bulk.js";
+export type { BulkOptions, BulkStatement, SynchronizeSession, BulkInsert, BulkInsertResult, InsertValues } from "./orm/session/bulk.js";
 export { sessionMaker, type SessionFactory } from "./orm/session/session-maker.js";
 export { lazy, type LazyAccess } from "./orm/session/lazy.js";
-export { selectinLoad, joinedLoad, lazyLoad, raiseLoad, type LoaderOption } from "./orm/loading/options.js";
+export { selectinLoad, joinedLoad, lazyLoad, raiseLoad, type LoaderOption, type RelationshipKeys, type TargetOf } from "./orm/loading/options.js";
+export { containsEager, type ContainsEagerOption } from "./orm/loading/contains-eager.js";
+export { populateExisting, type PopulateExistingOption } from "./orm/loading/populate.js";
 export { columnsOf, inspect, type ModelColumns, type InstanceInspection } from "./orm/entity.js";
 export { InstrumentedList } from "./orm/state/collection.js";
 export { flagModified } from "./orm/state/flag-modified.js";
 export type { ObjectStatus } from "./orm/state/instance-state.js";
 export { StreamingLoadError, RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, FlushOrderError, InvalidValueError, ObjectDeletedError, DetachedInstanceError, NullIdentityKeyError } from "./orm/errors.js";
+// Deferred columns and column loading options (docs/deferred-columns.md).
+export { defer, undefer, loadOnly, type ColumnLoaderOption, type ColumnLoadOptions } from "./orm/loading/column-options.js";
+export type { ColumnOptions } from "./orm/declarative/decorators.js";
+export type { ColumnKeys } from "./orm/entity.js";
+export type { MergeOptions } from "./orm/session/merge.js";
+export type { LoadableKeys, WithLoaded } from "./orm/session/attribute-loading.js";
+export type { LeftOut, Restored, WithOptions, LEFT_OUT } from "./core/statements/executable.js";
+export { UnloadedAttributeError, MergeDirtyObjectError } from "./orm/errors.js";
 
 // Keyset pagination (Core and ORM). Kept last: exported earlier, TypeScript 5.9 checks some of the
 // ORM's message types in another order and test/types/orm-checks.ts fails.

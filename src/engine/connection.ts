@@ -84,10 +84,10 @@ export class Connection {
    * Runs a statement built with `select`, `insert`, `update`, `deleteFrom` or `sql`. A multi-row
    * INSERT with more bind parameters than the database allows runs in chunks (see `executeChunks`).
    */
-  async execute<Row>(statement: Executable<Row>): Promise<Result<Row>> {
+  async execute<Row>(statement: Executable<Row>, options: ExecuteOptions = {}): Promise<Result<Row>> {
     const chunks = insertChunks(statement.node, this.dialect.capabilities.maxParameters);
-    if (chunks) return this.executeChunks<Row>(chunks);
-    return this.executeCompiled<Row>(this.compile(statement));
+    if (chunks) return this.executeChunks<Row>(chunks, options);
+    return this.executeCompiled<Row>(this.compile(statement), options);
   }
 
   /**
@@ -96,10 +96,10 @@ export class Connection {
    * the generated key is what the driver reports for the whole insert: MySQL the first row's,
    * SQLite the last row's.
    */
-  private executeChunks<Row>(chunks: readonly InsertNode[]): Promise<Result<Row>> {
+  private executeChunks<Row>(chunks: readonly InsertNode[], options: ExecuteOptions): Promise<Result<Row>> {
     return this.transaction(async () => {
       const results: Result<Row>[] = [];
-      for (const chunk of chunks) results.push(await this.executeCompiled<Row>(this.context.cache.compile(chunk)));
+      for (const chunk of chunks) results.push(await this.executeCompiled<Row>(this.context.cache.compile(chunk), options));
       const rows = results.length === 1 ? results[0]!.rows : results.flatMap((r) => r.rows);
       const rowCount = results.reduce((sum, r) => sum + r.rowCount, 0);
       const keyFrom = this.dialect.name === "mysql" ? results[0]! : results[results.length - 1]!;

@@ -16,7 +16,7 @@ import type { BACK } from "./typing/checks.js";
 type AnyClass = abstract new (...args: any[]) => object;
 
 /** The attributes of T that are columns: not relationships (typed `Rel<...>`), not methods. */
-type ColumnKeys<T> = {
+export type ColumnKeys<T> = {
   [K in keyof T & string]: T[K] extends Function ? never : typeof BACK extends keyof NonNullable<T[K]> ? never : K;
 }[keyof T & string];
 
@@ -30,11 +30,12 @@ export function entitySource(mapper: Mapper): FromSource {
   let source = sources.get(mapper);
   if (!source) {
     const table = mapper.table;
-    const columnList = [...mapper.columns].map(([key, column]) => new LabeledExpression<unknown, string>(key, column.node, column.type));
+    const all = [...mapper.columns].map(([key, column]) => new LabeledExpression<unknown, string>(key, column.node, column.type));
     source = {
       fromNode: table.fromNode,
-      columnList,
-      c: Object.fromEntries(columnList.map((c) => [c.key, c])) as FromSource["c"],
+      // What `select(Model)` selects: deferred columns left out. `c` has them all, for conditions.
+      columnList: all.filter((c) => !mapper.deferred.has(c.key)),
+      c: Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"],
       underlyingTable: table,
     };
     sources.set(mapper, source);
@@ -68,6 +69,8 @@ export interface InstanceInspection {
   readonly modified: readonly string[];
   /** Attributes expired (by commit, rollback or expire()). */
   readonly expired: readonly string[];
+  /** Column attributes not loaded: deferred by the mapping, or left out by the query's options. */
+  readonly unloaded: readonly string[];
 }
 
 /** The ORM's view of an object: its status (transient, pending, persistent, deleted, detached) and more. */
@@ -86,5 +89,6 @@ export function inspect(obj: object): InstanceInspection {
     identity: state?.key === undefined ? undefined : mapper.keyAttributes.map((attr) => storedValue(state, attr)),
     modified,
     expired: [...(state?.expired ?? [])],
+    unloaded: [...(state?.unloaded ?? [])],
   };
 }

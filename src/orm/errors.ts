@@ -71,6 +71,33 @@ export class ExpiredAttributeError extends InvalidRequestError {
 }
 
 /**
+ * A column attribute of a loaded object was read while not loaded: deferred by its mapping or
+ * left out by the query (`defer`, `loadOnly`). Reading cannot wait for the database; the message
+ * names the fix (`await session.load(obj, "key")`, or `undefer(Model, "key")` in the query).
+ */
+export class UnloadedAttributeError extends InvalidRequestError {
+  override name = "UnloadedAttributeError";
+
+  constructor(
+    message: string,
+    /** The model's name. */
+    readonly model: string,
+    /** The attribute not loaded. */
+    readonly attribute: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * `session.merge(obj, { load: false })` was given an object with changes not flushed: merging
+ * without loading copies the object as the database holds it, so it must be clean.
+ */
+export class MergeDirtyObjectError extends InvalidRequestError {
+  override name = "MergeDirtyObjectError";
+}
+
+/**
  * An UPDATE or DELETE matched another number of rows than the flush expected (mostly none: another
  * transaction deleted the row, or changed the version of a versioned one, first).
  */

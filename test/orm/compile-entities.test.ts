@@ -15,7 +15,7 @@ const link = columnsOf(Association);
 
 /** The statement a query with joinedLoad() options runs, for the named relationships of the first entity. */
 function joined(statement: Select<unknown>, ...rels: [model: abstract new () => object, key: string][]): Select<unknown> {
-  return withJoinedLoads(statement, rels.map(([model, key]) => mapperOfClass(model)!.relationships.get(key)!)).statement;
+  return withJoinedLoads(statement, rels.map(([model, key]) => mapperOfClass(model)!.relationships.get(key)!).map((rel) => ({ rel, under: undefined }))).statement;
 }
 
 describe("compiled SQL: ORM entity statements", () => {

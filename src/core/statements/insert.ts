@@ -9,7 +9,8 @@ import type { Column } from "../schema/column.js";
 import type { ColumnMap, InsertRowOf, Table } from "../schema/table.js";
 import type { Executable } from "./executable.js";
 import type { Select } from "./select.js";
-import { labelItems, type RowOfItems, type SelectItem } from "./selectable.js";
+import { labelItems, type EntityClass, type RowOfItems, type SelectItem, type SelectLayout, type TupleOfItems } from "./selectable.js";
+import { targetOf } from "./update.js";
 import {
   doNothingClause,
   doUpdateClause,
@@ -22,28 +23,43 @@ import {
 /** A row for insert or update: each value may also be an expression. */
 export type ValuesOf<R> = { [K in keyof R]: R[K] | Expression<R[K]> | Expression<NonNullable<R[K]>> };
 
-/** An `INSERT` statement, built by `insert(table)`. */
-export class Insert<C extends ColumnMap, Row = {}> implements Executable<Row> {
+/**
+ * An `INSERT` statement, built by `insert(table)` or `insert(Model)`. `M` is the model of
+ * `insert(Model)` (its rows are keyed by attribute); `Tuple` what a row of its RETURNING is as
+ * the ORM returns it (entities as objects).
+ */
+export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> implements Executable<Row> {
   declare readonly __row?: Row;
+  declare readonly __model?: M;
+  declare readonly __tuple?: Tuple;
 
   constructor(
     readonly table: Table<string, C>,
     readonly node: InsertNode,
+    /** The mapped class of `insert(Model)`: the ORM inserts plain objects of it in bulk. */
+    readonly entity?: EntityClass,
+    /** Where each RETURNING item's columns are (entities span several). */
+    readonly returningLayout: SelectLayout = [],
   ) {
     Object.freeze(this);
   }
 
+  private with<R = Row, T = Tuple>(node: InsertNode, layout: SelectLayout = this.returningLayout): Insert<C, R, M, T> {
+    return new Insert<C, R, M, T>(this.table, node, this.entity, layout);
+  }
+
   /** One row, or several: a multi-row `INSERT ... VALUES (...), (...)`. */
   values(rows: ValuesOf<InsertRowOf<C>> | readonly ValuesOf<InsertRowOf<C>>[]): Insert<C, Row> {
-    const list = (Array.isArray(rows) ? rows : [rows]) as readonly Record<string, unknown>[];
+    let list = (Array.isArray(rows) ? rows : [rows]) as readonly Record<string, unknown>[];
     if (list.length === 0) throw new ArgumentError(`insert(${this.table.name}).values() needs at least one row.`);
+    if (this.entity) list = byColumnKey(this.entity, this.table as Table, list);
     const { columns, rows: nodes } = buildRows(this.table as Table, list);
-    return new Insert(this.table, { ...this.node, columns, rows: nodes, select: undefined });
+    return this.with({ ...this.node, columns, rows: nodes, select: undefined });
   }
 
   /** `INSERT INTO t (cols) SELECT ...`. */
   fromSelect(columns: readonly Column[], query: Select<unknown>): Insert<C, Row> {
-    return new Insert(this.table, { ...this.node, columns: columns.map((c) => c.name), rows: [], select: query.node });
+    return this.with({ ...this.node, columns: columns.map((c) => c.name), rows: [], select: query.node });
   }
 
   /**
@@ -70,18 +86,48 @@ export class Insert<C extends ColumnMap, Row = {}> implements Executable<Row> {
 
   private withConflict(onConflict: OnConflictNode): Insert<C, Row> {
     if (this.node.onConflict) throw new ArgumentError(`insert(${this.table.name}) already has an upsert clause; give only one.`);
-    return new Insert(this.table, { ...this.node, onConflict });
+    return this.with({ ...this.node, onConflict });
   }
 
   /** `RETURNING ...` (PostgreSQL, SQLite, MariaDB). */
-  returning<const I extends readonly SelectItem[]>(...items: I): Insert<C, RowOfItems<I>> {
-    return new Insert<C, RowOfItems<I>>(this.table, { ...this.node, returning: labelItems(items).labels });
+  returning<const I extends readonly SelectItem[]>(...items: I): Insert<C, RowOfItems<I>, M, TupleOfItems<I>> {
+    const { labels, layout } = labelItems(items);
+    return this.with<RowOfItems<I>, TupleOfItems<I>>({ ...this.node, returning: labels }, layout);
   }
 }
 
-/** `INSERT INTO table`: then `.values(row)` or `.values([rows])`, and optionally `.returning(...)`. */
-export function insert<C extends ColumnMap>(table: Table<string, C>): Insert<C> {
-  return new Insert(table, { kind: "insert", table: table.fromNode, columns: [], rows: [], select: undefined, onConflict: undefined, returning: [] });
+/**
+ * `INSERT INTO table`: then `.values(row)` or `.values([rows])`, and optionally `.returning(...)`.
+ * With a mapped class, `insert(Book)`, rows are keyed by attribute; the ORM's
+ * `session.execute(insert(Book), rows)` inserts plain objects in bulk.
+ */
+export function insert<C extends ColumnMap>(table: Table<string, C>): Insert<C>;
+export function insert<T extends object>(entity: abstract new (...args: any[]) => T): Insert<ColumnMap, {}, T>;
+export function insert(target: Table | EntityClass): Insert<ColumnMap, {}, any> {
+  const entity = typeof target === "function" ? target : undefined;
+  const table = entity ? (targetOf("insert", entity).underlyingTable as Table) : (target as Table);
+  return new Insert(table, { kind: "insert", table: table.fromNode, columns: [], rows: [], select: undefined, onConflict: undefined, returning: [] }, entity);
+}
+
+/** Rows keyed by a model's attributes, keyed by its table's column keys instead. */
+function byColumnKey(entity: EntityClass, table: Table, rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const source = targetOf("insert", entity);
+  const keyOf = new Map<string, string>();
+  for (const [attr, expr] of Object.entries(source.c)) {
+    const column = expr.node.kind === "column" ? table.columnList.find((c) => c.name === (expr.node as { name: string }).name) : undefined;
+    if (column) keyOf.set(attr, column.key);
+  }
+  return rows.map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const attr of Object.keys(row)) {
+      const key = keyOf.get(attr);
+      if (key === undefined) {
+        throw new ArgumentError(`insert(${entity.name}): '${attr}' is not a column attribute of ${entity.name}; use one of: ${[...keyOf.keys()].join(", ")}.`);
+      }
+      out[key] = row[attr];
+    }
+    return out;
+  });
 }
 
 /**

@@ -12,7 +12,7 @@ import { ArgumentError } from "../errors.js";
 import { Expression, Labeled, OrderBy, toNode, type SelectQuery } from "../expression/expression.js";
 import { types } from "../types/sql-type.js";
 import type { FromSource } from "../schema/table.js";
-import type { Executable, StatementOption } from "./executable.js";
+import type { Executable, StatementOption, WithOptions } from "./executable.js";
 import { inferJoinCondition, sourcesOf } from "./join-inference.js";
 import {
   entitySource,
@@ -60,9 +60,14 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     return new Select<Row, First, Tuple>({ ...this.node, ...changes }, this.layout, this.statementOptions);
   }
 
-  /** Adds execution options, such as the ORM's loader options (`selectinLoad(...)`). */
-  options(...options: StatementOption[]): Select<Row, First, Tuple> {
-    return new Select<Row, First, Tuple>(this.node, this.layout, [...this.statementOptions, ...options]);
+  /**
+   * Adds execution options, such as the ORM's loader options (`selectinLoad(...)`). An option
+   * that leaves attributes out of the objects (`loadOnly(...)`) leaves them out of their type too.
+   */
+  options<const O extends readonly StatementOption[]>(
+    ...options: O
+  ): Select<Row, WithOptions<First, O>, { -readonly [I in keyof Tuple]: WithOptions<Tuple[I], O> }> {
+    return new Select(this.node, this.layout, [...this.statementOptions, ...options]) as never;
   }
 
   /**

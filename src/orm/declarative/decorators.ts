@@ -19,7 +19,7 @@ import { ArgumentError } from "../../core/errors.js";
 import type { AnyColumnBuilder } from "../../core/schema/column-builder.js";
 import type { TableConstraint } from "../../core/schema/constraints.js";
 import { Table, type TableColumns } from "../../core/schema/table.js";
-import { Mapper } from "../mapping/mapper.js";
+import { Mapper, type DeferredColumn } from "../mapping/mapper.js";
 import { callerLocation, type Registry } from "../mapping/registry.js";
 import type { ClassRef, RelationshipOptions, RelationshipSpec } from "../mapping/relationship-spec.js";
 import { unmappedImpl, type AttributeSlot } from "../state/attributes.js";
@@ -40,7 +40,7 @@ import { refuseLegacyCall } from "./legacy-decorators.js";
 (Symbol as { metadata?: symbol }).metadata ??= Symbol.for("Symbol.metadata");
 
 type FieldDeclaration =
-  | { readonly kind: "column"; readonly slot: AttributeSlot; readonly builder: AnyColumnBuilder }
+  | { readonly kind: "column"; readonly slot: AttributeSlot; readonly builder: AnyColumnBuilder; readonly options: ColumnOptions | undefined }
   | { readonly kind: "relationship"; readonly slot: AttributeSlot; readonly spec: RelationshipSpec };
 
 const FIELDS = Symbol("athanor.fields");
@@ -99,9 +99,12 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
     const fields = ownFields(decoratorMetadata(context));
     const builders: Record<string, AnyColumnBuilder> = {};
     const relationships = new Map<string, RelationshipSpec>();
+    const deferred = new Map<string, DeferredColumn>();
     for (const field of fields) {
-      if (field.kind === "column") builders[field.slot.key] = namedColumn(field.builder, field.slot.key, className, registry);
-      else relationships.set(field.slot.key, field.spec);
+      if (field.kind === "column") {
+        builders[field.slot.key] = namedColumn(field.builder, field.slot.key, className, registry);
+        if (field.options?.deferred) deferred.set(field.slot.key, { raiseLoad: field.options.raiseLoad === true });
+      } else relationships.set(field.slot.key, field.spec);
     }
     const tableName = given ?? registry.naming.tableName(className);
     const table = new Table(tableName, registry.metadata, builders, options.constraints, {
@@ -114,7 +117,7 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
     if (options.version !== undefined && !columns.has(options.version)) {
       throw new ArgumentError(`@model on ${name}: version '${options.version}' is not a column attribute.`);
     }
-    registry.register(new Mapper(registry, cls as unknown as ClassRef, name, table, columns, relationships, slots, callerLocation(), options.version));
+    registry.register(new Mapper(registry, cls as unknown as ClassRef, name, table, columns, relationships, slots, callerLocation(), options.version, false, deferred));
   };
 }
 
@@ -123,14 +126,29 @@ function namedColumn(builder: AnyColumnBuilder, attribute: string, className: st
   return builder.options.name !== undefined ? builder : builder.named(registry.naming.columnName(attribute, className));
 }
 
-/** A mapped column: `@column(string(30).notNull()) accessor name!: string;`. */
-export function column<B extends AnyColumnBuilder>(builder: B) {
+/** Options of `@column(builder, options)`. */
+export interface ColumnOptions {
+  /**
+   * Deferred (SQLAlchemy's `deferred=True`): a plain query leaves the column out, and reading it
+   * on a loaded object raises `UnloadedAttributeError` until `await session.load(obj, "key")` or a
+   * query with `undefer(Model, "key")` loads it. For large values read rarely (a book's text).
+   */
+  readonly deferred?: boolean;
+  /** With `deferred`: `await lazy(obj).key` refuses to load it too (SQLAlchemy's `deferred_raiseload`). */
+  readonly raiseLoad?: boolean;
+}
+
+/**
+ * A mapped column: `@column(string(30).notNull()) accessor name!: string;`. With
+ * `{ deferred: true }`, it is not loaded until asked for (see `ColumnOptions`).
+ */
+export function column<B extends AnyColumnBuilder>(builder: B, options?: ColumnOptions) {
   return function <This, V, N extends string>(
     target: NoInfer<CheckedColumnTarget<B, This, V, N>>,
     context: AccessorContext<This, V, N>,
   ): ClassAccessorDecoratorResult<This, V> {
     refuseLegacyCall("@column", target, context);
-    return declareField(context, (slot) => ({ kind: "column", slot, builder }));
+    return declareField(context, (slot) => ({ kind: "column", slot, builder, options }));
   };
 }
 

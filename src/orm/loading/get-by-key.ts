@@ -6,11 +6,25 @@ import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
 import { select, type Select } from "../../core/statements/select.js";
 import type { Engine } from "../../engine/engine.js";
 import type { Mapper } from "../mapping/mapper.js";
+import { identityKey } from "../identity/identity-map.js";
+import { stateOf } from "../state/instance-state.js";
 import { hydrator } from "./hydrate.js";
 import { hasEagerDefault, runScalars, type QueryContext } from "./query-runner.js";
 
 export interface GetContext extends QueryContext {
   readonly engine: Engine;
+}
+
+/**
+ * `session.get`: the object of this key from the identity map (no SQL) unless expired or deleted,
+ * else (after `autoflush`) from the database.
+ */
+export async function getByKey(context: GetContext, mapper: Mapper, values: readonly unknown[], autoflush: () => Promise<void> | undefined): Promise<object | undefined> {
+  const known = context.identity.get(mapper, identityKey(values));
+  const state = known && stateOf(known)!;
+  if (state && !state.expired) return state.deletePending ? undefined : known;
+  await autoflush();
+  return loadByKey(context, mapper, values);
 }
 
 /** The object of this key (key values in key-column order), loaded; undefined if no row has it. */

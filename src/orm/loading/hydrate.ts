@@ -3,34 +3,42 @@
  * the identity map is returned as it is (its unflushed changes win, as in SQLAlchemy), expired
  * attributes are refreshed, and a new object is made without running its constructor.
  */
+import type { ColumnPlan } from "../mapping/column-plan.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { identityKey, identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
-import { dictMaker } from "../state/dict-shape.js";
+import { dictMaker, dictMakerAt } from "../state/dict-shape.js";
 import { attachState, InstanceState, stateOf, type StateOwner } from "../state/instance-state.js";
+import { populatingHydrator, type PopulateRun } from "./populate.js";
 
 export interface HydrationContext {
   readonly identity: IdentityMap;
   readonly owner: StateOwner;
+  /** Set by a `populateExisting()` query: objects already in the map are overwritten (populate.ts). */
+  readonly populate?: PopulateRun;
 }
 
 export type Hydrator = (row: readonly unknown[]) => object | null;
 
-/** Hydrators are made once per session (identity map), mapper and position, then reused. */
-const hydrators = new WeakMap<IdentityMap, Map<Mapper, Map<number, Hydrator>>>();
+/** Hydrators are made once per session (identity map), column plan and position, then reused. */
+const hydrators = new WeakMap<IdentityMap, Map<ColumnPlan, Map<number, Hydrator>>>();
 
-/** Reads the entity whose columns start at `start` (attribute order of the mapper). */
-export function hydrator(mapper: Mapper, start: number, context: HydrationContext): Hydrator {
-  let byMapper = hydrators.get(context.identity);
-  if (!byMapper) hydrators.set(context.identity, (byMapper = new Map()));
-  let byStart = byMapper.get(mapper);
-  if (!byStart) byMapper.set(mapper, (byStart = new Map()));
+/**
+ * Reads the entity whose columns start at `start`: those of `plan` (by default, every column the
+ * mapping does not defer), in the mapper's attribute order.
+ */
+export function hydrator(mapper: Mapper, start: number, context: HydrationContext, plan = mapper.defaultLoad): Hydrator {
+  let byPlan = hydrators.get(context.identity);
+  if (!byPlan) hydrators.set(context.identity, (byPlan = new Map()));
+  let byStart = byPlan.get(plan);
+  if (!byStart) byPlan.set(plan, (byStart = new Map()));
   let hydrate = byStart.get(start);
-  if (!hydrate) byStart.set(start, (hydrate = makeHydrator(mapper, start, context)));
-  return hydrate;
+  if (!hydrate) byStart.set(start, (hydrate = makeHydrator(mapper, start, context, plan)));
+  return context.populate ? populatingHydrator(hydrate, mapper, start, context, context.populate, plan) : hydrate;
 }
 
-function makeHydrator(mapper: Mapper, start: number, context: HydrationContext): Hydrator {
-  const keys = [...mapper.columns.keys()];
+function makeHydrator(mapper: Mapper, start: number, context: HydrationContext, plan: ColumnPlan): Hydrator {
+  const keys = plan.keys;
+  const unloaded = plan.unloaded;
   const pkIndexes = mapper.primaryKey.map((column) => start + keys.indexOf(mapper.attributeFor(column)!));
   const prototype = mapper.class_.prototype as object;
   const identity = context.identity;
@@ -38,7 +46,7 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext):
   const owner = context.owner;
   const single = pkIndexes.length === 1 ? pkIndexes[0]! : -1;
   // The columns from the row; the relationships, not loaded yet, undefined.
-  const makeDict = dictMaker(mapper.attributeKeys, keys.length, start);
+  const makeDict = unloaded === undefined ? dictMaker(mapper.attributeKeys, keys.length, start) : planDictMaker(mapper, plan, start);
 
   return (row) => {
     let key: unknown;
@@ -55,12 +63,13 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext):
     const existing = objects.get(key);
     if (existing !== undefined) {
       const state = stateOf(existing)!;
-      if (state.expired !== undefined) refreshExpired(state, keys, row, start);
+      if (state.expired !== undefined || state.unloaded !== undefined) fillNotLoaded(state, plan, row, start);
       return existing;
     }
     const dict = makeDict(row);
     const obj = Object.create(prototype) as object;
     const state = new InstanceState(mapper, dict);
+    if (unloaded !== undefined) state.unloaded = unloaded;
     state.loaded(owner, key);
     attachState(obj, state);
     objects.set(key, obj);
@@ -77,10 +86,39 @@ function compositeKeyAt(row: readonly unknown[], indexes: readonly number[]): un
   return identityKeyOf(indexes, row);
 }
 
-function refreshExpired(state: InstanceState, keys: readonly string[], row: readonly unknown[], start: number): void {
-  const expired = state.expired!;
-  keys.forEach((key, i) => {
-    if (expired.has(key)) state.dict[key] = row[start + i];
+/**
+ * An object already loaded, whose expired or unloaded attributes the row has: they are read from
+ * it (its loaded ones are left as they are). Expired columns the row lacks (deferred) become
+ * unloaded: reading them raises until loaded.
+ */
+function fillNotLoaded(state: InstanceState, plan: ColumnPlan, row: readonly unknown[], start: number): void {
+  const { expired, unloaded } = state;
+  const keys = plan.keys;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (expired?.has(key) || unloaded?.has(key)) state.dict[key] = row[start + i];
+  }
+  state.expired = undefined;
+  if (plan.unloaded === undefined) state.unloaded = undefined;
+  else if (unloaded !== undefined || expired !== undefined) {
+    state.unloaded = stillUnloaded(plan, unloaded, expired);
+    // An expired value the row did not bring is stale: not loaded, it has no value.
+    if (expired !== undefined) for (const key of plan.unloaded) if (expired.has(key)) state.dict[key] = undefined;
+  }
+}
+
+/** What is not loaded after a row of `plan`: the columns not loaded before, or expired, and not in it. */
+function stillUnloaded(plan: ColumnPlan, unloaded: ReadonlySet<string> | undefined, expired: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
+  const left = [...plan.unloaded!].filter((k) => unloaded?.has(k) || expired?.has(k));
+  if (left.length === plan.unloaded!.size) return plan.unloaded;
+  return left.length ? new Set(left) : undefined;
+}
+
+/** The dict maker of a plan that leaves columns out: each loaded column from its place in the row. */
+function planDictMaker(mapper: Mapper, plan: ColumnPlan, start: number): (row: readonly unknown[]) => Record<string, unknown> {
+  const positions = mapper.attributeKeys.map((key) => {
+    const i = plan.keys.indexOf(key);
+    return i < 0 ? -1 : start + i;
   });
-  state.expired = undefined; // every column was just read
+  return dictMakerAt(mapper.attributeKeys, positions);
 }

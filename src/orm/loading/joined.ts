@@ -13,21 +13,26 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/loaded-lists.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
+import type { JoinRequest } from "./load-plan.js";
 
 export interface JoinedLoad {
   readonly rel: RelationshipProperty;
   /** Index of the target's first column in the rows. */
   readonly start: number;
+  /** The load whose targets are this one's parents (a nested `joinedLoad`); undefined: the query's entity. */
+  readonly under?: number;
 }
 
 /**
- * Adds the joins and columns for `rels` (relationships of the entity selected first). A query
+ * Adds the joins and columns for `requests` (relationships of the entity selected first, and
+ * nested below them, joined from their targets). A query
  * with LIMIT or OFFSET limits parents, not joined rows: it becomes a subquery (with its WHERE,
  * ORDER BY, LIMIT and OFFSET), and the joins are made to that, ordered the same way.
  */
-export function withJoinedLoads(statement: Select<unknown>, rels: readonly RelationshipProperty[]): { statement: Select<unknown>; loads: JoinedLoad[] } {
+export function withJoinedLoads(statement: Select<unknown>, requests: readonly JoinRequest[]): { statement: Select<unknown>; loads: JoinedLoad[] } {
   const node = statement.node;
-  if (rels.length === 0) return { statement, loads: [] };
+  if (requests.length === 0) return { statement, loads: [] };
+  const rels = requests.filter((r) => r.under === undefined).map((r) => r.rel);
   const entityFrom = node.from[0];
   if (!entityFrom) throw new ArgumentError("joinedLoad() needs a select of an entity.");
   const limited = node.limit !== undefined || node.offset !== undefined;
@@ -37,11 +42,13 @@ export function withJoinedLoads(statement: Select<unknown>, rels: readonly Relat
   const loads: JoinedLoad[] = [];
   // An ordered collection's order comes after the parents' own, so it orders members within a parent.
   const orderBy: OrderByNode[] = [...parents.node.orderBy];
-  rels.forEach((rel, n) => {
+  const aliases: AliasNode[] = [];
+  requests.forEach(({ rel, under }, n) => {
     const { target, pairs, secondary, secondaryPairs, direction } = rel.resolved;
     const targetAlias: AliasNode = { kind: "alias", name: `${rel.key}_j${n}`, of: target.table.fromNode };
+    aliases.push(targetAlias);
     // pairs: [the parent's column, the column it equals on the target or the association table]
-    const parentSide = pairs.map(([column]) => parents.column(column));
+    const parentSide = pairs.map(([column]) => (under === undefined ? parents.column(column) : columnOf(aliases[under]!, column)));
     if (direction === "manyToMany") {
       const linkAlias: AliasNode = { kind: "alias", name: `${rel.key}_l${n}`, of: secondary!.fromNode };
       from = { kind: "join", type: "left", left: from, right: linkAlias, on: allEqual(parentSide, pairs.map(([, link]) => columnOf(linkAlias, link))) };
@@ -50,8 +57,9 @@ export function withJoinedLoads(statement: Select<unknown>, rels: readonly Relat
       from = { kind: "join", type: "left", left: from, right: targetAlias, on: allEqual(parentSide, pairs.map(([, remote]) => columnOf(targetAlias, remote))) };
     }
     for (const { column, direction, nulls } of rel.order) orderBy.push({ expr: columnOf(targetAlias, column), direction, nulls });
-    loads.push({ rel, start: columns.length });
-    for (const [key, column] of target.columns) {
+    loads.push({ rel, start: columns.length, under });
+    for (const key of target.defaultLoad.keys) {
+      const column = target.columns.get(key)!;
       columns.push({ kind: "label", name: `${targetAlias.name}_${key}`, type: column.type, expr: { kind: "column", name: column.name, source: targetAlias } });
     }
   });
@@ -141,17 +149,22 @@ function equalities(pairs: readonly (readonly [{ name: string }, { name: string 
 
 /** Reads the joined targets of each row into the parents' attributes. */
 export function collectJoined(context: HydrationContext, loads: readonly JoinedLoad[], rows: readonly unknown[][], parents: readonly (object | null)[]): void {
-  for (const { rel, start } of loads) {
+  // Per load, each row's target: the parents of the loads nested under it.
+  const targets: (object | null)[][] = [];
+  for (const { rel, start, under } of loads) {
     const hydrate: Hydrator = hydrator(rel.resolved.target as Mapper, start, context);
+    const parentsOfRows = under === undefined ? parents : targets[under]!;
     const collected = new Map<object, object[]>();
+    const children: (object | null)[] = new Array(rows.length);
     rows.forEach((row, i) => {
-      const parent = parents[i];
+      const child = (children[i] = hydrate(row));
+      const parent = parentsOfRows[i];
       if (!parent || stateOf(parent)?.dict[rel.key] !== undefined) return;
       let items = collected.get(parent);
       if (!items) collected.set(parent, (items = []));
-      const child = hydrate(row);
       if (child && !items.includes(child)) items.push(child);
     });
+    targets.push(children);
     for (const [parent, items] of collected) setLoaded(parent, rel, items);
   }
 }

@@ -9,9 +9,16 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf } from "../state/instance-state.js";
 import { markRaiseLoad } from "../state/raise-load.js";
 import { hydrator } from "./hydrate.js";
-import { collectJoined, withJoinedLoads } from "./joined.js";
-import { isLoaderOption, type LoaderOption } from "./options.js";
-import type { LoadContext } from "./relationship-loader.js";
+import { collectJoined, withJoinedLoads, type JoinedLoad } from "./joined.js";
+import { isContainsEager, withContainsEager } from "./contains-eager.js";
+import { isPopulateExisting, PopulateRun } from "./populate.js";
+import { Select as SelectStatement } from "../../core/statements/select.js";
+import { ArgumentError } from "../../core/errors.js";
+import { isLoaderOption } from "./options.js";
+import { markRaisingItems, planColumns } from "./column-options.js";
+import { loadRelationship, type LoadContext } from "./relationship-loader.js";
+import { joinedBelow, loadPlan, strategyOf, type JoinRequest, type LoadNode } from "./load-plan.js";
+import type { LoadStrategy } from "../mapping/relationship-spec.js";
 import { StreamInProgressError } from "../../core/errors.js";
 import { StreamingLoadError } from "../errors.js";
 
@@ -47,17 +54,31 @@ interface QueryPlan {
   process(rows: readonly unknown[][]): Promise<unknown[]>;
 }
 
-function planQuery(context: QueryContext, statement: Select<unknown>, single: boolean): QueryPlan {
+function planQuery(context: QueryContext, given: Select<unknown>, single: boolean): QueryPlan {
+  // Column options (defer, undefer, loadOnly) change the entities' columns first.
+  const columnPlanning = planColumns(given, (cls) => context.mapperOf(cls));
+  const statement = columnPlanning?.statement ?? given;
   const options = statement.statementOptions.filter(isLoaderOption);
+  const plan = loadPlan(options, (cls) => context.mapperOf(cls));
   const first = statement.layout[0];
   const firstMapper = first?.kind === "entity" ? context.mapperOf(first.entity) : undefined;
-  const joinedRels = firstMapper ? strategyRels(context, firstMapper, options, "joined") : [];
-  const { statement: query, loads } = withJoinedLoads(statement, joinedRels);
-  const readers = statement.layout.map((item) => {
-    if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
-    return hydrator(context.mapperOf(item.entity), item.start, context);
-  });
+  const eager = containsEagerLoads(context, statement, firstMapper);
+  const joinRequests = firstMapper ? withoutEager(joinedBelow(firstMapper, plan.roots.get(firstMapper), plan.wildcard), eager.loads) : [];
+  const joinedRels = [...joinRequests.filter((r) => r.under === undefined).map((r) => r.rel), ...eager.loads.map((l) => l.rel)];
+  const { statement: query, loads: joinedLoads } = withJoinedLoads(eager.statement, joinRequests);
+  // The joined loads' `under` index their own list: the contains-eager loads go after them.
+  const loads = [...joinedLoads, ...eager.loads];
+  const readersOf = (ctx: QueryContext) =>
+    statement.layout.map((item, i) => {
+      if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
+      return hydrator(ctx.mapperOf(item.entity), item.start, ctx, columnPlanning?.plans[i]);
+    });
+  const populate = statement.statementOptions.some(isPopulateExisting);
+  const plainReaders = populate ? [] : readersOf(context);
   const process = async (rows: readonly unknown[][]): Promise<unknown[]> => {
+    // populateExisting(): each batch of rows overwrites the objects it names, each once.
+    const ctx = populate ? { ...context, populate: new PopulateRun() } : context;
+    const readers = populate ? readersOf(ctx) : plainReaders;
     let results: unknown[];
     if (single) {
       const read = readers[0]!;
@@ -68,19 +89,44 @@ function planQuery(context: QueryContext, statement: Select<unknown>, single: bo
     }
     const firstOf = (r: unknown) => (single ? r : (r as unknown[])[0]);
     if (firstMapper && loads.length) {
-      collectJoined(context, loads, rows as unknown[][], results.map((r) => firstOf(r) as object | null));
+      collectJoined(ctx, loads, rows as unknown[][], results.map((r) => firstOf(r) as object | null));
       // A joined collection repeats its parent on every child's row: keep each result once.
       if (loads.some((l) => l.rel.collection)) results = single ? uniqueObjects(results) : uniqueTuples(results as unknown[][]);
     }
+    if (columnPlanning) markRaisingItems(columnPlanning, results, single);
     // Select-in loading, level by level, for each entity column of the result.
     for (const [index, item] of statement.layout.entries()) {
       if (item.kind !== "entity" || (options.length === 0 && !hasEagerDefault(context.mapperOf(item.entity)))) continue;
       const objects = uniqueObjects(single ? results : (results as unknown[][]).map((t) => t[index]));
-      await applyLoaders(context, context.mapperOf(item.entity), objects, options, index === 0 ? joinedRels : []);
+      const mapper = context.mapperOf(item.entity);
+      await applyLoaders(ctx, mapper, objects, plan.roots.get(mapper), plan.wildcard, index === 0 ? joinedRels : []);
     }
     return results;
   };
   return { query, process, joinedCollections: loads.filter((l) => l.rel.collection).map((l) => l.rel) };
+}
+
+/** The statement with the columns of its `containsEager` options added, and their loads. */
+function containsEagerLoads(context: QueryContext, statement: Select<unknown>, first: Mapper | undefined): { statement: Select<unknown>; loads: JoinedLoad[] } {
+  const options = statement.statementOptions.filter(isContainsEager);
+  if (options.length === 0) return { statement, loads: [] };
+  const stray = options.find((o) => context.mapperOf(o.entity) !== first);
+  if (stray || !first) throw new ArgumentError(`containsEager(${stray?.entity.name}, "${stray?.key}") names a relationship of the model selected first, ${first?.name ?? "(none)"}.`);
+  const { node, loads } = withContainsEager(statement.node, options, first);
+  return { statement: new SelectStatement(node, statement.layout, statement.statementOptions), loads };
+}
+
+function withoutEager(requests: JoinRequest[], eager: readonly JoinedLoad[]): JoinRequest[] {
+  if (eager.length === 0) return requests;
+  const kept: JoinRequest[] = [];
+  // A request dropped takes the requests nested under it along; the others' `under` are renumbered.
+  const index = new Map<number, number>();
+  requests.forEach((r, i) => {
+    if (r.under === undefined ? eager.some((l) => l.rel === r.rel) : !index.has(r.under)) return;
+    index.set(i, kept.length);
+    kept.push({ rel: r.rel, under: r.under === undefined ? undefined : index.get(r.under) });
+  });
+  return kept;
 }
 
 /** What streaming needs beyond a query: the rows of a statement, a batch at a time. */
@@ -130,45 +176,41 @@ export function hasEagerDefault(mapper: Mapper): boolean {
   return false;
 }
 
-/** Which relationships of `mapper` load with `strategy`, by a query option or the mapping's default. */
-function strategyRels(context: QueryContext, mapper: Mapper, options: readonly LoaderOption[], strategy: string): RelationshipProperty[] {
-  const result: RelationshipProperty[] = [];
-  for (const rel of mapper.relationships.values()) {
-    const option = options.find((o) => context.mapperOf(o.entity) === mapper && o.path[0] === rel.key && o.path.length === 1);
-    if ((option?.strategy ?? rel.spec.options.lazy) === strategy) result.push(rel);
-  }
-  return result;
-}
-
+/**
+ * Loads the relationships of `objects` that load eagerly at this level (select-in, with the
+ * level below that is joined as JOINs inside its query), marks those that raise, then the next
+ * levels on the targets loaded.
+ */
 async function applyLoaders(
   context: QueryContext,
   mapper: Mapper,
   objects: object[],
-  options: readonly LoaderOption[],
+  level: LoadNode | undefined,
+  wildcard: LoadStrategy | undefined,
   alreadyJoined: readonly RelationshipProperty[],
 ): Promise<void> {
   if (objects.length === 0) return;
   for (const rel of mapper.relationships.values()) {
-    const paths = options.filter((o) => context.mapperOf(o.entity) === mapper && o.path[0] === rel.key);
-    const option = paths.find((o) => o.path.length === 1)?.strategy;
+    const { strategy, next } = strategyOf(rel, level, wildcard);
     // raiseLoad() in the query: its objects refuse to load the relationship when it is read.
-    if (option === "raise") for (const obj of objects) markRaiseLoad(stateOf(obj)!, rel.key);
-    const strategy = option ?? (paths.length ? "selectin" : rel.spec.options.lazy);
+    if (strategy === "raise") for (const obj of objects) markRaiseLoad(stateOf(obj)!, rel.key);
     if (strategy !== "selectin" && strategy !== "joined") continue;
-    if (!alreadyJoined.includes(rel)) await context.load(rel, objects);
-    // Deeper levels of the paths: load them on the targets just loaded.
-    const deeper = paths
-      .filter((o) => o.path.length > 1)
-      .map((o) => ({ ...o, entity: rel.resolved.target.class_, path: o.path.slice(1) }) as LoaderOption);
-    if (deeper.length) {
-      const targets = uniqueObjects(
-        objects.flatMap((o) => {
-          const value = stateOf(o)?.dict[rel.key];
-          return Array.isArray(value) ? value : value ? [value] : [];
-        }),
-      );
-      await applyLoaders(context, rel.resolved.target, targets, deeper, []);
+    if (!alreadyJoined.includes(rel)) {
+      const inner = next ? joinedBelow(rel.resolved.target, next, undefined, true) : [];
+      // A populating query loads with its own context, so that the targets are overwritten too.
+      if (inner.length || context.populate) await loadRelationship(context, rel, objects, inner);
+      else await context.load(rel, objects);
     }
+    // Deeper levels: on the targets just loaded (those a JOIN loaded already are not queried again).
+    const inherited = level?.wildcard ?? wildcard;
+    if (!next?.children.size && next?.wildcard === undefined && inherited === undefined) continue;
+    const targets = uniqueObjects(
+      objects.flatMap((o) => {
+        const value = stateOf(o)?.dict[rel.key];
+        return Array.isArray(value) ? value : value ? [value] : [];
+      }),
+    );
+    await applyLoaders(context, rel.resolved.target, targets, next, inherited, []);
   }
 }
 

@@ -14,6 +14,8 @@ import { stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/loaded-lists.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import { chunks, keyFilter, keysPerStatement } from "./keys.js";
+import { collectJoined, withJoinedLoads } from "./joined.js";
+import type { JoinRequest } from "./load-plan.js";
 
 /** What loading needs from the session: identity map, and a way to run a select as array rows. */
 export interface LoadContext extends HydrationContext {
@@ -27,23 +29,26 @@ type Dict = Record<string, unknown>;
 /** The members of a parent no row names: shared, since `newCollection` copies them. */
 const NO_MEMBERS: readonly object[] = Object.freeze([]);
 
-/** Loads `rel` on every parent that does not have it loaded yet. */
-export async function loadRelationship(context: LoadContext, rel: RelationshipProperty, parents: readonly object[]): Promise<void> {
+/**
+ * Loads `rel` on every parent that does not have it loaded yet; `inner`: relationships of its
+ * targets loaded by JOINs inside the same query (`selectinLoad(A, "bs").joinedLoad("c")`).
+ */
+export async function loadRelationship(context: LoadContext, rel: RelationshipProperty, parents: readonly object[], inner: readonly JoinRequest[] = []): Promise<void> {
   const pending = parents.filter((parent) => {
     const state = stateOf(parent);
     return state !== undefined && state.key !== undefined && state.dict[rel.key] === undefined;
   });
   if (pending.length === 0) return;
   const { direction, pairs } = rel.resolved;
-  if (direction === "manyToOne") return loadManyToOne(context, rel, pending);
-  for (const chunk of chunks(pending, keysPerStatement(pairs.length))) await loadCollectionChunk(context, rel, chunk);
+  if (direction === "manyToOne") return loadManyToOne(context, rel, pending, inner);
+  for (const chunk of chunks(pending, keysPerStatement(pairs.length))) await loadCollectionChunk(context, rel, chunk, inner);
 }
 
 function hasNullIn(dict: Dict, attributes: readonly string[]): boolean {
   return attributes.some((attribute) => dict[attribute] === null || dict[attribute] === undefined);
 }
 
-async function loadManyToOne(context: LoadContext, rel: RelationshipProperty, parents: readonly object[]): Promise<void> {
+async function loadManyToOne(context: LoadContext, rel: RelationshipProperty, parents: readonly object[], inner: readonly JoinRequest[]): Promise<void> {
   const { target, pairs } = rel.resolved;
   const localAttributes = rel.localAttributes;
   const targetColumns = pairs.map(([, remote]) => remote);
@@ -56,15 +61,16 @@ async function loadManyToOne(context: LoadContext, rel: RelationshipProperty, pa
   for (const dict of dicts) {
     if (hasNullIn(dict, localAttributes)) continue;
     const key = identityKeyOf(localAttributes, dict);
-    if (!(targetIsKey && objects.has(key))) wanted.set(key, dict);
+    if (!(targetIsKey && objects.has(key)) || context.populate) wanted.set(key, dict);
   }
   const byKey = new Map<unknown, object>();
   const hydrate = hydrator(target, 0, context);
   for (const chunk of chunks([...wanted.values()], keysPerStatement(pairs.length))) {
-    for (const row of await context.rows(select(target.class_).where(keyFilter(targetColumns, localAttributes, chunk)))) {
-      const obj = hydrate(row);
-      if (obj) byKey.set(identityKeyOf(targetAttributes, stateOf(obj)!.dict), obj);
-    }
+    const { statement, loads } = withJoinedLoads(select(target.class_).where(keyFilter(targetColumns, localAttributes, chunk)), inner);
+    const rows = await context.rows(statement);
+    const objs = rows.map(hydrate);
+    for (const obj of objs) if (obj) byKey.set(identityKeyOf(targetAttributes, stateOf(obj)!.dict), obj);
+    if (loads.length) collectJoined(context, loads, rows, objs);
   }
   for (const dict of dicts) {
     const key = hasNullIn(dict, localAttributes) ? undefined : identityKeyOf(localAttributes, dict);
@@ -72,15 +78,19 @@ async function loadManyToOne(context: LoadContext, rel: RelationshipProperty, pa
   }
 }
 
-async function loadCollectionChunk(context: LoadContext, rel: RelationshipProperty, parents: readonly object[]): Promise<void> {
+async function loadCollectionChunk(context: LoadContext, rel: RelationshipProperty, parents: readonly object[], inner: readonly JoinRequest[]): Promise<void> {
   const { target } = rel.resolved;
   const parentAttributes = rel.localAttributes;
   const dicts = parents.map((parent) => stateOf(parent)!.dict);
   const { statement, linkColumns } = collectionQuery(rel);
-  const rows = await context.rows(statement.where(keyFilter(linkColumns, parentAttributes, dicts)));
+  // Inner joined loads: their columns come after the link columns, their targets' rows repeat.
+  const { statement: query, loads } = withJoinedLoads(statement.where(keyFilter(linkColumns, parentAttributes, dicts)), inner);
+  const rows = await context.rows(query);
   // The link columns come after the target's own.
-  const linkIndexes = linkColumns.map((_, i) => target.columns.size + i);
-  const groups = targetsByParentKey(rows, hydrator(target, 0, context), linkIndexes);
+  const linkIndexes = linkColumns.map((_, i) => target.defaultLoad.keys.length + i);
+  const hydrate = hydrator(target, 0, context);
+  const groups = targetsByParentKey(rows, hydrate, linkIndexes);
+  if (loads.length) collectJoined(context, loads, rows, rows.map(hydrate));
   for (let i = 0; i < parents.length; i++) setLoaded(parents[i]!, rel, groups.get(identityKeyOf(parentAttributes, dicts[i]!)) ?? NO_MEMBERS);
 }
 

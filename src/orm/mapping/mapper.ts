@@ -2,12 +2,14 @@
  * A mapper links a class to a table: which attribute is which column, and which attributes are
  * relationships. Created by `@model` (declarative) or `registry.mapImperatively` (imperative).
  */
+import { ArgumentError } from "../../core/errors.js";
 import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
 import { columnImpl, mutableColumnImpl, relationshipImpl, type AttributeSlot } from "../state/attributes.js";
 import { mutableKindOf, type MutableKind } from "../state/mutable-values.js";
 import { definedMask, dictMaker, keysClearer, type DefinedMask, type DictMaker, type KeysClearer } from "../state/dict-shape.js";
 import type { CascadeOption } from "./cascade.js";
+import { ColumnPlans, type ColumnPlan } from "./column-plan.js";
 import type { Registry } from "./registry.js";
 import { RelationshipProperty } from "./relationship.js";
 import type { ClassRef, RelationshipSpec } from "./relationship-spec.js";
@@ -18,6 +20,11 @@ const NO_VALUES: readonly unknown[] = [];
 export interface MappedColumn {
   readonly column: Column;
   readonly attr: string;
+}
+
+/** A column mapped as deferred: not loaded by a plain query; `raiseLoad` refuses `lazy(obj).key` too. */
+export interface DeferredColumn {
+  readonly raiseLoad: boolean;
 }
 
 /** How one class maps onto its table: columns, primary key, relationships. Read it with `inspect(cls)` or `registry.mapperFor(cls)`. */
@@ -58,6 +65,12 @@ export class Mapper<T extends object = object> {
   readonly givenColumnsMask: DefinedMask | undefined;
   /** Sets every relationship of a dict to undefined (not loaded): what expiring an object does to them. */
   readonly unloadRelationships: KeysClearer;
+  /** Column attributes mapped as deferred (`@column(..., { deferred: true })`): left out of a plain query. */
+  readonly deferred: ReadonlyMap<string, DeferredColumn>;
+  /** What a query loads when its options say nothing: every column but the deferred ones. */
+  readonly defaultLoad: ColumnPlan;
+  /** The plans of this mapper, interned (see `column-plan.ts`). */
+  readonly columnPlans: ColumnPlans;
   private readonly emptyDict: DictMaker;
   private readonly attributeByColumn = new Map<Column, string>();
 
@@ -80,8 +93,10 @@ export class Mapper<T extends object = object> {
      * class field is an own property, in front of the prototype's accessor).
      */
     readonly fieldsMayHideAttributes = false,
+    deferred: ReadonlyMap<string, DeferredColumn> = new Map(),
   ) {
     this.columns = columns;
+    this.deferred = deferred;
     for (const [key, column] of columns) this.attributeByColumn.set(column, key);
     // What the session and the flush read per object, computed once here: fields, not lazy
     // getters (a getter whose lazy branch has a callback using `this` makes V8 allocate a
@@ -97,6 +112,11 @@ export class Mapper<T extends object = object> {
       return kind === undefined ? [] : [{ attr, kind }];
     });
     const identity = new Set(this.keyAttributes);
+    for (const key of deferred.keys()) {
+      if (identity.has(key) || !columns.has(key)) throw new ArgumentError(`${name}.${key}: ${identity.has(key) ? "a primary-key column is the object's identity and cannot be deferred" : "only a column attribute can be deferred"}.`);
+    }
+    this.columnPlans = new ColumnPlans([...columns.keys()]);
+    this.defaultLoad = this.columnPlans.plan(new Set([...columns.keys()].filter((k) => !deferred.has(k))));
     this.expirableColumns = Object.freeze(new Set([...columns.keys()].filter((k) => !identity.has(k))));
     this.relationships = new Map([...relationships].map(([key, spec]) => [key, new RelationshipProperty(this, key, spec)]));
     this.relationshipList = [...this.relationships.values()];

@@ -29,6 +29,8 @@ export interface MapImperativelyOptions {
   readonly name?: string;
   /** Optimistic locking: the integer column attribute every UPDATE increments and checks. */
   readonly version?: string;
+  /** Column attributes mapped as deferred: left out of plain queries (see `ColumnOptions.deferred`). */
+  readonly deferred?: readonly string[];
 }
 
 /** Options of `new Registry(options)`. */
@@ -147,7 +149,9 @@ export class Registry {
       slots.set(key, slot);
       defineAccessor(cls.prototype, slot);
     }
-    const mapper = new Mapper<T>(this, cls, options.name ?? cls.name, table, columns, relationships, slots, callerLocation(), options.version, true);
+    const mapper = new Mapper<T>(this, cls, options.name ?? cls.name, table, columns, relationships, slots, callerLocation(), options.version, true,
+      new Map((options.deferred ?? []).map((key) => [key, { raiseLoad: false }])),
+    );
     this.register(mapper);
     return mapper;
   }

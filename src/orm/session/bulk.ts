@@ -25,6 +25,8 @@ import type { Journal } from "../unit-of-work/journal.js";
 import { evaluatorOf, MISSING, type Evaluator } from "./bulk-evaluate.js";
 import { expireAttributes, expireState } from "./expiry.js";
 import type { Transactions } from "./transactions.js";
+import { executeBulkInsert, type BulkInsert } from "./bulk-insert.js";
+export type { BulkInsert, BulkInsertResult, InsertValues } from "./bulk-insert.js";
 
 /** How a bulk UPDATE/DELETE brings the session's objects in step with the rows it changed (see the file's comment). */
 export type SynchronizeSession = "auto" | "evaluate" | "fetch" | false;
@@ -44,6 +46,12 @@ export interface BulkHost {
   readonly transactions: Transactions;
   /** `changing(state)` before an object is changed: an open savepoint keeps a copy to restore on rollback. */
   readonly owner: StateOwner;
+}
+
+/** `session.execute()` of an INSERT, UPDATE or DELETE (the session has autoflushed): `rowsOrOptions` are an INSERT's rows, else BulkOptions. */
+export function executeDml(host: BulkHost, statement: BulkStatement | BulkInsert<unknown, unknown>, rowsOrOptions?: BulkOptions | readonly object[]): Promise<unknown> {
+  if (statement.node.kind === "insert") return executeBulkInsert(host, statement as BulkInsert<unknown, unknown>, rowsOrOptions as readonly object[] | undefined);
+  return executeBulk(host, statement as BulkStatement, rowsOrOptions as BulkOptions);
 }
 
 /** Runs the statement (the session has autoflushed) and returns the number of rows it matched. */
@@ -135,7 +143,7 @@ function synchronizeByEvaluation(host: BulkHost, mapper: Mapper, evaluator: Eval
     const state = stateOf(obj)!;
     if (state.deletePending || state.deleted) continue;
     const expired = state.expired;
-    const truth = evaluator((attr) => (expired?.has(attr) ? MISSING : state.dict[attr]));
+    const truth = evaluator((attr) => (expired?.has(attr) || state.unloaded?.has(attr) ? MISSING : state.dict[attr]));
     if (truth === true) matched.push(state);
     else if (truth === MISSING) unknown.push(state);
   }
@@ -167,6 +175,7 @@ function apply(host: BulkHost, mapper: Mapper, state: InstanceState, values: Map
     state.dict[attr] = value;
     if (state.committed) delete state.committed[attr];
     state.unexpire(attr);
+    state.markLoaded(attr);
   }
   if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
   if (computed.length) expireAttributes(state, computed);

@@ -5,7 +5,8 @@
 import { InvalidRequestError } from "../../core/errors.js";
 import { select, type Select } from "../../core/statements/select.js";
 import { ObjectDeletedError } from "../errors.js";
-import type { InstanceState } from "../state/instance-state.js";
+import { stateOf, type InstanceState } from "../state/instance-state.js";
+import { cascadedObjects } from "../state/cascaded.js";
 
 /** Expires every attribute but the primary key. */
 export function expireState(state: InstanceState): void {
@@ -39,10 +40,40 @@ export async function refreshState(state: InstanceState, rows: (statement: Selec
   const keyValues = mapper.primaryKey.map((c) => state.dict[mapper.attributeFor(c)!]);
   const row = (await rows(select(mapper.class_).where(...mapper.primaryKey.map((c, i) => c.eq(keyValues[i] as never)))))[0];
   if (!row) throw new ObjectDeletedError(`${mapper.name} object (${describeKey(mapper.keyAttributes, keyValues)}) no longer exists in the database: another transaction deleted it.`);
-  [...mapper.columns.keys()].forEach((key, i) => (state.dict[key] = row[i]));
+  // The columns a plain query loads; deferred ones are not loaded any more (as in SQLAlchemy).
+  const plan = mapper.defaultLoad;
+  plan.keys.forEach((key, i) => (state.dict[key] = row[i]));
+  state.unloaded = plan.unloaded;
+  if (plan.unloaded) for (const key of plan.unloaded) state.dict[key] = undefined; // what is not loaded has no value
   state.expired = undefined;
   state.committed = undefined;
   for (const rel of mapper.relationships.values()) state.dict[rel.key] = undefined;
+}
+
+/** `session.refresh(obj)`: the object, then along the refresh-expire cascade the persistent objects it reaches. */
+export async function refreshCascading(
+  state: InstanceState,
+  rows: (statement: Select<unknown>) => Promise<unknown[][]>,
+  refreshed: (state: InstanceState) => void,
+  seen = new Set<InstanceState>(),
+): Promise<void> {
+  if (seen.has(state)) return;
+  seen.add(state);
+  const cascaded = cascadedObjects(state, "refresh-expire");
+  await refreshState(state, rows);
+  refreshed(state);
+  for (const related of cascaded) {
+    const next = stateOf(related);
+    if (next?.key !== undefined) await refreshCascading(next, rows, refreshed, seen);
+  }
+}
+
+/** `session.expire(obj, attributes?)`: all of it (and along the refresh-expire cascade, objects of `owner`), or the attributes named. */
+export function expireCascading(state: InstanceState, attributes: readonly string[] | undefined, owner: unknown): void {
+  const cascaded = attributes ? [] : cascadedObjects(state, "refresh-expire");
+  if (attributes) expireAttributes(state, attributes);
+  else expireState(state);
+  for (const related of cascaded) if (stateOf(related)?.session === owner) expireState(stateOf(related)!);
 }
 
 export function describeKey(attributes: readonly string[], values: readonly unknown[]): string {

@@ -7,6 +7,9 @@
  * ```
  */
 import { ArgumentError } from "../../core/errors.js";
+import type { Restored } from "../../core/statements/executable.js";
+import type { Select } from "../../core/statements/select.js";
+import { lazyColumnLoader } from "./lazy-columns.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { DetachedInstanceError } from "../errors.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
@@ -18,6 +21,7 @@ type Loader = (rel: RelationshipProperty, objects: readonly object[]) => Promise
 /** `await lazy(obj).key` in a session: the loaded value, or a load batched with the tick's others. */
 export function loadLazily(state: InstanceState, key: string, loader: LazyLoader): Promise<unknown> {
   const rel = state.mapper.relationships.get(key);
+  if (!rel && state.mapper.columns.has(key) && loader.loadColumn) return loader.loadColumn(state, key);
   if (!rel) return Promise.reject(new ArgumentError(`${state.mapper.name} has no relationship '${key}'.`));
   const loaded = loadedValue(state, rel);
   if (loaded !== undefined) return Promise.resolve(loaded);
@@ -30,7 +34,15 @@ export function loadLazily(state: InstanceState, key: string, loader: LazyLoader
 export class LazyLoader {
   private readonly queued = new Map<RelationshipProperty, { objects: Set<object>; done: Promise<void> }>();
 
-  constructor(private readonly loadMany: Loader) {}
+  /** Loads a column not loaded (deferred): `lazy-columns.ts`, reading rows through `rows`. */
+  readonly loadColumn: ((state: InstanceState, key: string) => Promise<unknown>) | undefined;
+
+  constructor(
+    private readonly loadMany: Loader,
+    rows?: () => (statement: Select<unknown>) => Promise<unknown[][]>,
+  ) {
+    this.loadColumn = rows && lazyColumnLoader(rows);
+  }
 
   load(rel: RelationshipProperty, obj: object): Promise<void> {
     let batch = this.queued.get(rel);
@@ -49,10 +61,13 @@ export class LazyLoader {
   }
 }
 
-/** Awaitable access to an object's relationships: `await lazy(parent).children`. */
-export type LazyAccess<T> = { readonly [K in keyof T]: Promise<T[K]> };
+/** Awaitable access to an object's relationships and deferred columns: `await lazy(parent).children`. */
+export type LazyAccess<T> = { readonly [K in keyof Restored<T>]: Promise<Restored<T>[K]> };
 
-/** Reads a relationship that may not be loaded yet, loading it if needed: `await lazy(post).author`. */
+/**
+ * Reads a relationship (or a deferred column) that may not be loaded yet, loading it if needed:
+ * `await lazy(post).author`, `await lazy(book).body`.
+ */
 export function lazy<T extends object>(obj: T): LazyAccess<T> {
   return new Proxy({} as LazyAccess<T>, {
     get(_target, key) {

@@ -6,13 +6,30 @@ import { keyOf } from "../identity/object-keys.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateFor } from "../state/state-for.js";
+import type { StateOwner } from "../state/instance-state.js";
+import { mergeWithoutLoad } from "./merge-without-load.js";
+
+/** Options of `session.merge(obj, options)`. */
+export interface MergeOptions {
+  /**
+   * `false`: no SELECT (SQLAlchemy's `load=False`), for objects from a cache. The object (and
+   * each one the merge cascades to) must be persistent or detached and clean: its state is copied
+   * as it is into the session's object of its key, made if the identity map has none, as if just
+   * loaded (nothing to flush). A dirty or never-flushed object raises `MergeDirtyObjectError`.
+   */
+  readonly load?: boolean;
+}
 
 /** What merging needs from the session. */
 export interface MergeHost {
   readonly identity: IdentityMap;
+  /** The session, owner of the objects merged without loading. */
+  readonly owner: StateOwner;
   /** The object of this key from the database, or undefined. */
   getByKey(mapper: Mapper, values: readonly unknown[]): Promise<object | undefined>;
   add(obj: object): void;
+  /** `MergeOptions.load`. */
+  readonly load?: boolean;
 }
 
 /** Merges `obj`; `merged` maps each object of the graph merged so far to its session copy. */
@@ -20,6 +37,7 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
   const done = merged.get(obj);
   if (done) return done as T;
   const state = stateFor(obj);
+  if (host.load === false) return mergeWithoutLoad(host, state, merged, mergeInto) as Promise<T>;
   const mapper = state.mapper;
   const keyValues = mapper.primaryKey.map((c) => state.dict[mapper.attributeFor(c)!]);
   const hasKey = keyValues.every((v) => v !== null && v !== undefined);

@@ -21,7 +21,7 @@ import type { Engine } from "../../engine/engine.js";
 import { UnmappedClassError } from "../errors.js";
 import { identityKey, IdentityMap } from "../identity/identity-map.js";
 import { primaryKeyValues, type PrimaryKeyValue } from "../identity/object-keys.js";
-import { loadByKey, type GetContext } from "../loading/get-by-key.js";
+import { getByKey, loadByKey, type GetContext } from "../loading/get-by-key.js";
 import { runQuery, runScalars } from "../loading/query-runner.js";
 import { loadRelationship } from "../loading/relationship-loader.js";
 import { mapperOfClass } from "../mapped.js";
@@ -31,10 +31,11 @@ import { stateOf, type InstanceState, type StateOwner } from "../state/instance-
 import { cascadedObjects } from "../state/cascaded.js";
 import { stateFor } from "../state/state-for.js";
 import { UnitOfWork } from "../unit-of-work/unit-of-work.js";
-import { executeBulk, type BulkOptions, type BulkStatement } from "./bulk.js";
-import { expireAttributes, expireState, refreshState } from "./expiry.js";
+import { executeDml, type BulkInsert, type BulkInsertResult, type BulkOptions, type BulkStatement, type InsertValues } from "./bulk.js";
+import { expireCascading, expireState, refreshCascading } from "./expiry.js";
 import { loadLazily, LazyLoader } from "./lazy.js";
-import { mergeInto } from "./merge.js";
+import { mergeInto, type MergeOptions } from "./merge.js";
+import { loadAttributes, type LoadableKeys, type WithLoaded } from "./attribute-loading.js";
 import { streamResults, type StreamHost } from "./streaming.js";
 import type { NestedTransaction, SessionOptions } from "./session-options.js";
 import { Transactions } from "./transactions.js";
@@ -52,7 +53,7 @@ export class Session implements StateOwner {
   private readonly transactions: Transactions;
   /** Above 0 while a merge is under way: queries it makes do not autoflush. */
   private autoflushHeld = 0;
-  private readonly lazyLoader = new LazyLoader((rel, objects) => this.loadNow(rel, objects));
+  private readonly lazyLoader = new LazyLoader((rel, objects) => this.loadNow(rel, objects), () => this.getContext.rows);
   /** What loading and querying need of the session. */
   private readonly getContext: GetContext;
   private readonly streamHost: StreamHost;
@@ -112,16 +113,15 @@ export class Session implements StateOwner {
   }
 
   /**
-   * Copies a detached or foreign object's state onto this session's object of the same key (and,
-   * along the merge cascade, its related objects'). It autoflushes once, first: a flush in the
-   * middle would write objects merged only in part (SQLAlchemy merges under `no_autoflush` too).
+   * Copies a detached object's state onto this session's object of its key (and along the merge cascade), after one
+   * autoflush (SQLAlchemy merges under `no_autoflush` too); `{ load: false }`: no SELECT (`MergeOptions`).
    */
-  async merge<T extends object>(obj: T): Promise<T> {
-    await this.autoflushIfOn();
+  async merge<T extends object>(obj: T, options: MergeOptions = {}): Promise<T> {
+    if (options.load !== false) await this.autoflushIfOn();
     this.autoflushHeld++;
     try {
-      const host = { identity: this.identity, add: (o: object) => this.add(o), getByKey: (m: Mapper, values: readonly unknown[]) => loadByKey(this.getContext, m, values) };
-      return await mergeInto(host, obj, new Map());
+      const host = { identity: this.identity, owner: this, add: (o: object) => this.add(o), load: options.load };
+      return await mergeInto({ ...host, getByKey: (m: Mapper, values: readonly unknown[]) => loadByKey(this.getContext, m, values) }, obj, new Map());
     } finally {
       this.autoflushHeld--;
     }
@@ -132,12 +132,7 @@ export class Session implements StateOwner {
   /** The object with this primary key: from the identity map (no SQL) or the database. */
   async get<T extends object>(cls: abstract new (...args: any[]) => T, pk: PrimaryKeyValue): Promise<T | undefined> {
     const mapper = this.mapperOf(cls);
-    const values = primaryKeyValues(mapper, pk);
-    const known = this.identity.get(mapper, identityKey(values));
-    const state = known && stateOf(known)!;
-    if (state && !state.expired) return state.deletePending ? undefined : (known as T);
-    await this.autoflushIfOn();
-    return (await loadByKey(this.getContext, mapper, values)) as T | undefined;
+    return (await getByKey(this.getContext, mapper, primaryKeyValues(mapper, pk), () => this.autoflushIfOn())) as T | undefined;
   }
 
   /** The first column of each row: for `select(Model)`, the model objects. */
@@ -148,16 +143,16 @@ export class Session implements StateOwner {
 
   /** The first column of the first row, or undefined. */
   async scalar<T>(statement: Select<any, T, any>): Promise<T | undefined> {
-    const rows = await this.execute(statement);
-    return rows.length ? (rows[0]![0] as T) : undefined;
+    return (await this.execute(statement))[0]?.[0] as T | undefined;
   }
 
-  /** Rows as tuples, one value per select item (entities as objects, one per key); for `update(Model)`/`deleteFrom(Model)`, the rows matched (bulk.ts). */
+  /** Rows as tuples (entities as objects, one per key); for `update(Model)`/`deleteFrom(Model)`, the rows matched; for `insert(Model), rows`, a bulk INSERT (bulk.ts). */
   execute<Tuple extends readonly unknown[]>(statement: Select<any, any, Tuple>): Promise<Tuple[]>;
   execute(statement: BulkStatement, options?: BulkOptions): Promise<number>;
-  async execute(statement: Select<any, any, any> | BulkStatement, options?: BulkOptions): Promise<unknown> {
+  execute<M, Tuple>(statement: BulkInsert<M, Tuple>, rows?: readonly InsertValues<M>[]): Promise<BulkInsertResult<Tuple>>;
+  async execute(statement: Select<any, any, any> | BulkStatement | BulkInsert<unknown, unknown>, options?: BulkOptions | readonly object[]): Promise<unknown> {
     await this.autoflushIfOn();
-    if (statement.node.kind !== "select") return executeBulk({ identity: this.identity, transactions: this.transactions, owner: this }, statement as BulkStatement, options);
+    if (statement.node.kind !== "select") return executeDml({ identity: this.identity, transactions: this.transactions, owner: this }, statement as BulkStatement, options);
     return runQuery(this.getContext, statement as unknown as Select<unknown>);
   }
 
@@ -234,24 +229,20 @@ export class Session implements StateOwner {
 
   // ------------------------------------------------------------------ refresh and expire
 
-  /** Reloads an object's columns from the database (its relationships are reloaded on demand). */
-  async refresh(obj: object, seen = new Set<object>()): Promise<void> {
-    if (seen.has(obj)) return;
-    seen.add(obj);
-    const state = stateFor(obj);
-    const cascaded = cascadedObjects(state, "refresh-expire");
-    await refreshState(state, (statement) => this.transactions.rows(statement));
-    this.uow.modified.delete(state);
-    for (const related of cascaded) if (stateOf(related)?.key !== undefined) await this.refresh(related, seen);
+  /** Loads attributes not loaded (deferred or expired columns, relationships): `await session.load(book, "body")`; no SQL for loaded ones. */
+  load<T extends object, const K extends LoadableKeys<T>>(obj: T, ...keys: K[]): Promise<WithLoaded<T, K>> {
+    return loadAttributes(this.getContext, stateFor(obj), keys, false).then(() => obj as WithLoaded<T, K>);
+  }
+
+  /** Reloads an object's columns but the deferred ones (relationships on demand); with `attributes`, those alone. */
+  refresh(obj: object, attributes?: readonly string[]): Promise<void> {
+    if (attributes) return loadAttributes(this.getContext, stateFor(obj), attributes, true);
+    return refreshCascading(stateFor(obj), (statement) => this.transactions.rows(statement), (state) => this.uow.modified.delete(state));
   }
 
   /** Marks attributes (all by default) as needing a reload; unflushed changes to them are dropped. */
   expire(obj: object, attributes?: readonly string[]): void {
-    const state = stateFor(obj);
-    const cascaded = attributes ? [] : cascadedObjects(state, "refresh-expire");
-    if (attributes) expireAttributes(state, attributes);
-    else expireState(state);
-    for (const related of cascaded) if (stateOf(related)?.session === this) expireState(stateOf(related)!);
+    expireCascading(stateFor(obj), attributes, this);
   }
 
   /** Expires every object of the session: their attributes are read again from the database on next access. */
@@ -287,8 +278,6 @@ export class Session implements StateOwner {
   orphaned(obj: object, via?: RelationshipProperty): void {
     this.uow.orphaned(stateFor(obj), via);
   }
-
-  // ------------------------------------------------------------------ internals
 
   private mapperOf(cls: AnyClass): Mapper {
     const mapper = mapperOfClass(cls);

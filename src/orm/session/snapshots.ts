@@ -8,6 +8,7 @@ import type { InstanceState } from "../state/instance-state.js";
 interface Snapshot {
   readonly dict: Record<string, unknown>;
   readonly committed: Record<string, unknown> | undefined;
+  readonly unloaded: ReadonlySet<string> | undefined;
   readonly collections: Map<string, object[]>;
   readonly deletePending: boolean;
 }
@@ -23,6 +24,7 @@ export class Snapshots {
     this.byState.set(state, {
       dict: { ...state.dict },
       committed: state.committed ? { ...state.committed } : undefined,
+      unloaded: state.unloaded,
       collections,
       deletePending: state.deletePending,
     });
@@ -40,6 +42,7 @@ export class Snapshots {
       Object.assign(state.dict, snap.dict);
       for (const [key, members] of snap.collections) (state.dict[key] as InstrumentedList<object>).resetQuietly(members);
       state.committed = snap.committed;
+      state.unloaded = snap.unloaded;
       if (snap.deletePending) state.markForDeletion();
       else state.unmarkForDeletion();
     }

@@ -4,12 +4,13 @@
  * attribute's implementation here: column values with change tracking, relationships with the
  * in-memory events that keep both sides in step.
  */
-import { ExpiredAttributeError, RelationshipNotLoadedError } from "../errors.js";
+import { ExpiredAttributeError, RelationshipNotLoadedError, type UnloadedAttributeError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "./collection.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
 import { raiseLoadError } from "./raise-load.js";
+import { isUnloaded, unloadedError } from "./unloaded.js";
 import { valueBeforeMutation, watchValue, type MutableKind } from "./mutable-values.js";
 import { collectionOf, loadedValue, newCollection } from "./loaded-lists.js";
 import { changingState, scalarChanged, targetOf } from "./relationship-events.js";
@@ -43,12 +44,16 @@ export function columnImpl(mapper: Mapper, key: string): AttributeImpl {
       if (state === undefined) return null;
       if (state.expired?.has(key)) throw expiredError(state, key);
       const value = state.dict[key];
-      return value === undefined ? null : value;
+      if (value !== undefined) return value;
+      if (state.unloaded?.has(key)) throw unloadedError(state, key);
+      return null;
     },
     set(obj, value) {
       const state = ensureState(obj, mapper);
       const old = state.dict[key];
       const wasExpired = state.expired !== undefined && state.unexpire(key);
+      // Assigning a column not loaded loads it; its old value is unknown, so the flush writes it.
+      if (state.unloaded?.has(key)) return assignUnloaded(state, key, value);
       if (old === value && !wasExpired) return;
       if (state.key !== undefined) state.recordChange(key, old === undefined ? null : old);
       state.dict[key] = value;
@@ -69,6 +74,7 @@ export function mutableColumnImpl(mapper: Mapper, key: string, kind: MutableKind
       if (state === undefined) return null;
       if (state.expired?.has(key)) throw expiredError(state, key);
       const value = state.dict[key];
+      if (value === undefined && state.unloaded?.has(key)) throw unloadedError(state, key);
       if (value === undefined || value === null) return null;
       if (state.key !== undefined && typeof value === "object") watchValue(state, key, kind, value);
       return value;
@@ -77,6 +83,7 @@ export function mutableColumnImpl(mapper: Mapper, key: string, kind: MutableKind
       const state = ensureState(obj, mapper);
       const old = state.dict[key];
       const wasExpired = state.expired !== undefined && state.unexpire(key);
+      if (state.unloaded?.has(key)) return assignUnloaded(state, key, value);
       if (old === value && !wasExpired) return;
       if (state.key !== undefined) state.recordChange(key, valueBeforeMutation(state, key, kind, old === undefined ? null : old));
       state.dict[key] = value;
@@ -158,7 +165,19 @@ function notLoadedError(rel: RelationshipProperty): RelationshipNotLoadedError {
   );
 }
 
-function expiredError(state: InstanceState, key: string): ExpiredAttributeError {
+/**
+ * A column not loaded, assigned: recorded as changed from an unknown value (undefined, which no
+ * value read from a row equals), so that the flush writes it, even null.
+ */
+function assignUnloaded(state: InstanceState, key: string, value: unknown): void {
+  // First: an open savepoint copies the object as it was, not loaded.
+  if (state.key !== undefined) state.recordChange(key, undefined);
+  state.markLoaded(key);
+  state.dict[key] = value;
+}
+
+function expiredError(state: InstanceState, key: string): ExpiredAttributeError | UnloadedAttributeError {
+  if (isUnloaded(state, key)) return unloadedError(state, key);
   return new ExpiredAttributeError(
     `${state.mapper.name}.${key} was expired (by commit, rollback or expire()) and must be reloaded: ` +
       `\`await session.refresh(obj)\`, or create the session with { expireOnCommit: false }.`,

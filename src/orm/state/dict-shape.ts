@@ -49,6 +49,28 @@ function compile(keys: readonly string[], given: number, start: number): DictMak
   return (values) => new Class(values);
 }
 
+/**
+ * The maker for dicts of these keys, key i from `values[positions[i]]`, or undefined where the
+ * position is negative: for rows that leave some columns out (deferred). Same shape, same class.
+ */
+export function dictMakerAt(keys: readonly string[], positions: readonly number[]): DictMaker {
+  const shape = `@${positions.join(",")}:${JSON.stringify(keys)}`;
+  let make = makers.get(shape);
+  if (!make) {
+    if (makers.size >= 1000) makers.delete(makers.keys().next().value!);
+    const loop: DictMaker = (values) => {
+      const dict: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) dict[keys[i]!] = positions[i]! < 0 ? undefined : values[positions[i]!];
+      return dict;
+    };
+    const fields = keys.map((key, i) => `this[${JSON.stringify(key)}] = ${positions[i]! < 0 ? "undefined" : `values[${positions[i]}]`};`);
+    const Dict = keys.includes("__proto__") ? undefined : generated<() => new (values: readonly unknown[]) => Record<string, unknown>>([], `return class Dict { constructor(values) { ${fields.join(" ")} } }`);
+    const Class = Dict?.();
+    makers.set(shape, (make = Class ? (values) => new Class(values) : loop));
+  }
+  return make;
+}
+
 /** Copies a dict's values of some keys, in order, into `out` from `at` on. */
 export type ValuesReader = (dict: Readonly<Record<string, unknown>>, out: unknown[], at: number) => void;
 

@@ -53,6 +53,12 @@ export class InstanceState {
    * whole object shares one frozen set per mapper; `expire`/`unexpire` copy it before changing it.
    */
   expired: ReadonlySet<string> | undefined;
+  /**
+   * Column attributes never loaded: deferred by the mapping or left out by the query's options.
+   * Reading one raises; assigning one loads it (the next flush writes it). Shared, frozen, by the
+   * objects of one query plan; `markLoaded` copies it before changing it.
+   */
+  unloaded: ReadonlySet<string> | undefined;
 
   /** The object this state belongs to. */
   obj!: object;
@@ -156,6 +162,15 @@ export class InstanceState {
     const next = new Set(this.expired);
     next.delete(key);
     this.expired = next.size ? next : undefined;
+    return true;
+  }
+
+  /** Marks a column attribute as loaded (read or assigned); returns whether it was not. */
+  markLoaded(key: string): boolean {
+    if (!this.unloaded?.has(key)) return false;
+    const next = new Set(this.unloaded);
+    next.delete(key);
+    this.unloaded = next.size ? next : undefined;
     return true;
   }
 

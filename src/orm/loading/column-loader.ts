@@ -1,0 +1,49 @@
+/**
+ * Loads column attributes of objects already loaded (deferred ones, or expired ones): one SELECT
+ * of the primary key and those columns per chunk of keys, whatever the number of objects. The
+ * engine of `session.load(obj, "body")`, `session.refresh(obj, ["body"])` and `await lazy(obj).body`.
+ */
+import type { Column } from "../../core/schema/column.js";
+import { select, type Select } from "../../core/statements/select.js";
+import { identityKeyOf } from "../identity/identity-map.js";
+import type { Mapper } from "../mapping/mapper.js";
+import type { InstanceState } from "../state/instance-state.js";
+import { ObjectDeletedError } from "../errors.js";
+import { chunks, keyFilter, keysPerStatement } from "./keys.js";
+
+type Rows = (statement: Select<unknown>) => Promise<unknown[][]>;
+
+/**
+ * Reads `keys` (column attributes, not of the primary key) of each state from its row, replacing
+ * what they held: they are loaded, not expired, and unchanged since (SQLAlchemy's refresh of
+ * named attributes). A row no longer there raises `ObjectDeletedError`.
+ */
+export async function loadColumns(rows: Rows, mapper: Mapper, states: readonly InstanceState[], keys: readonly string[]): Promise<void> {
+  const keyColumns = mapper.primaryKey;
+  const columns = keys.map((key) => mapper.columns.get(key)!);
+  const indexes = keyColumns.map((_, i) => i);
+  for (const chunk of chunks(states, keysPerStatement(keyColumns.length))) {
+    const statement = select(...labels(mapper, keyColumns), ...labels(mapper, columns)).where(
+      keyFilter(keyColumns, mapper.keyAttributes, chunk.map((s) => s.dict)),
+    ) as unknown as Select<unknown>;
+    const byKey = new Map<unknown, unknown[]>();
+    for (const row of await rows(statement)) byKey.set(identityKeyOf(indexes, row), row);
+    for (const state of chunk) {
+      const row = byKey.get(identityKeyOf(mapper.keyAttributes, state.dict));
+      if (!row) throw new ObjectDeletedError(`${mapper.name} object (${mapper.keyAttributes.map((a) => `${a}=${String(state.dict[a])}`).join(", ")}) no longer exists in the database: another transaction deleted it.`);
+      keys.forEach((key, i) => {
+        state.dict[key] = row[keyColumns.length + i];
+        state.markLoaded(key);
+        state.unexpire(key);
+        if (state.committed) delete state.committed[key];
+      });
+      if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
+    }
+  }
+}
+
+/** The columns under labels of their own (`k0`, `k1`...): a key column may share a name with another. */
+function labels(mapper: Mapper, columns: readonly Column[]) {
+  const offset = columns === mapper.primaryKey ? "k" : "c";
+  return columns.map((column, i) => column.label(`${offset}${i}`));
+}

@@ -1,0 +1,85 @@
+/**
+ * `containsEager(Book, "author")`: the relationship is filled from the query's own JOIN (SQLAlchemy's
+ * `contains_eager`), not by a JOIN or query of the loader's. The target's columns are read from the
+ * joined table (or the alias given), so a query that filters or orders on the joined rows loads
+ * exactly those: `select(Book).join(Author, ...).where(author.name.eq("Ann")).options(containsEager(Book, "author"))`.
+ */
+import type { FromNode, LabelNode, SelectNode } from "../../core/ast/nodes.js";
+import { ArgumentError } from "../../core/errors.js";
+import type { StatementOption } from "../../core/statements/executable.js";
+import type { FromSource } from "../../core/schema/table.js";
+import type { Mapper } from "../mapping/mapper.js";
+import type { JoinedLoad } from "./joined.js";
+import type { RelationshipKeys, TargetOf } from "./options.js";
+
+type AnyClass = abstract new (...args: any[]) => object;
+
+/** A `containsEager` option: which relationship, and from which FROM item its columns come. */
+export interface ContainsEagerOption<T = any> extends StatementOption {
+  readonly optionKind: "athanor.containsEager";
+  readonly entity: AnyClass;
+  readonly key: string;
+  /** The aliased source the target's columns come from; else the one joined table of the target. */
+  readonly from: FromSource | undefined;
+  /** Phantom: the target model. */
+  readonly __target?: T;
+}
+
+/**
+ * Fills `entity.key` (a relationship of the model selected first) from the query's own JOIN of
+ * its target: no loader query or join of its own. The query must join the target's table (or
+ * `options.from`, an alias of it) itself; an inner join leaves out parents without a target, and
+ * a filtered join loads only the targets that pass (the collection then holds those alone).
+ */
+export function containsEager<T extends object, K extends RelationshipKeys<T>>(
+  entity: abstract new (...args: any[]) => T,
+  key: K,
+  options: { readonly from?: FromSource } = {},
+): ContainsEagerOption<TargetOf<T, K>> {
+  return Object.freeze({ optionKind: "athanor.containsEager" as const, entity, key, from: options.from });
+}
+
+export function isContainsEager(o: StatementOption): o is ContainsEagerOption {
+  return o.optionKind === "athanor.containsEager";
+}
+
+/** Adds the targets' columns of each option to the select list; the loads read them like joined ones. */
+export function withContainsEager(node: SelectNode, options: readonly ContainsEagerOption[], mapper: Mapper): { node: SelectNode; loads: JoinedLoad[] } {
+  const columns: LabelNode[] = [...node.columns];
+  const loads: JoinedLoad[] = [];
+  for (const option of options) {
+    const rel = mapper.relationships.get(option.key);
+    if (!rel) throw new ArgumentError(`containsEager(${option.entity.name}, "${option.key}"): ${mapper.name} has no relationship '${option.key}'.`);
+    const target = rel.resolved.target;
+    const source = sourceFor(node.from, option, target);
+    loads.push({ rel, start: columns.length });
+    for (const key of target.defaultLoad.keys) {
+      const column = target.columns.get(key)!;
+      columns.push({ kind: "label", name: `ce_${option.key}_${key}`, type: column.type, expr: { kind: "column", name: column.name, source } });
+    }
+  }
+  return { node: { ...node, columns }, loads };
+}
+
+function sourceFor(from: readonly FromNode[], option: ContainsEagerOption, target: Mapper): FromNode & { kind: "table" | "alias" } {
+  const sources: (FromNode & { kind: "table" | "alias" })[] = [];
+  const walk = (item: FromNode): void => {
+    if (item.kind === "join") {
+      walk(item.left);
+      walk(item.right);
+    } else sources.push(item);
+  };
+  from.forEach(walk);
+  const wanted = option.from?.fromNode;
+  const found = wanted
+    ? sources.filter((s) => s.kind === "alias" && wanted.kind === "alias" && s.name === wanted.name)
+    : sources.filter((s) => s.kind === "table" && s.name === target.table.name);
+  const what = `containsEager(${option.entity.name}, "${option.key}")`;
+  if (found.length === 0) {
+    throw new ArgumentError(`${what}: the query does not join ${wanted ? "the alias given" : target.table.name}; join it yourself (.join(${target.name}, ...)) or use joinedLoad().`);
+  }
+  // The entity selected first is in the FROM list too: a self-referential relationship needs an alias.
+  const joined = wanted ? found : found.filter((s) => s !== sources[0]);
+  if (joined.length !== 1) throw new ArgumentError(`${what}: ${target.table.name} appears more than once in the query; join an alias and pass it as { from: alias }.`);
+  return joined[0]!;
+}

@@ -1,0 +1,74 @@
+/**
+ * ORM bulk INSERT of plain objects: `session.execute(insert(Book), rows)` (SQLAlchemy 2.0's "ORM
+ * bulk INSERT"). The rows, keyed by attribute and typed by the model, become one Core multi-row
+ * INSERT (split into chunks at the dialect's parameter limit): no object per row, no unit of
+ * work. Client-side column defaults are applied per row. With `.returning(Book)` the inserted
+ * rows come back as persistent objects of the identity map.
+ *
+ * The statement runs in the session's transaction, after the autoflush: a rollback undoes it, and
+ * the objects it returned leave the session. Since the session cannot write these rows again, a
+ * later failed flush leaves the transaction to be rolled back (as statements on
+ * `session.connection()` do) rather than quietly retrying without them.
+ */
+import { ArgumentError } from "../../core/errors.js";
+import type { Insert } from "../../core/statements/insert.js";
+import { mapperOfClass } from "../mapped.js";
+import { hydrator } from "../loading/hydrate.js";
+import type { NewValues } from "../create.js";
+import type { BACK } from "../typing/checks.js";
+import { stateOf, type InstanceState } from "../state/instance-state.js";
+import type { BulkHost } from "./bulk.js";
+
+type RelationshipAttribute<M> = { [K in keyof M & string]: typeof BACK extends keyof NonNullable<M[K]> ? K : never }[keyof M & string];
+
+/** A row of `session.execute(insert(Model), rows)`: the model's column attributes, its `Given` keys required. */
+export type InsertValues<M> = Omit<NewValues<M>, RelationshipAttribute<M>>;
+
+/** `insert(Model)` (possibly with `.returning(...)`), as `session.execute(statement, rows)` takes it. */
+export type BulkInsert<M, Tuple> = Insert<any, any, M, Tuple>;
+
+/** `session.execute(insert(Model), rows)`: the rows inserted, or the RETURNING rows as tuples (entities as objects). */
+export type BulkInsertResult<Tuple> = [Tuple] extends [never] ? number : Tuple[];
+
+/** Inserts the rows in bulk (the session has autoflushed); see the file's comment. */
+export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<unknown, unknown>, rows: readonly object[] | undefined): Promise<number | unknown[][]> {
+  const name = statement.entity?.name ?? statement.table.name;
+  const given = statement.node.rows.length > 0 || statement.node.select !== undefined;
+  if (given === (rows !== undefined)) {
+    throw new ArgumentError(`session.execute(insert(${name}), rows): give the rows either in values() or as rows (an array of plain objects), once.`);
+  }
+  if (rows !== undefined && !Array.isArray(rows)) throw new ArgumentError(`session.execute(insert(${name}), rows): rows must be an array of plain objects.`);
+  const returning = statement.node.returning.length > 0;
+  if (rows?.length === 0) return returning ? [] : 0;
+  const tx = await host.transactions.current();
+  const connection = await host.transactions.lend();
+  const full = rows === undefined ? statement : statement.values(rows as Record<string, unknown>[]);
+  let result;
+  try {
+    result = await connection.execute<unknown>(full, { rowShape: "arrays" });
+  } catch (error) {
+    tx.statementFailed(error);
+    throw error;
+  }
+  if (!returning) return result.rowCount;
+  const context = { identity: host.identity, owner: host.owner };
+  const readers = statement.returningLayout.map((item) => {
+    if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
+    const mapper = mapperOfClass(item.entity);
+    if (!mapper) throw new ArgumentError(`insert(${name}).returning(${item.entity.name}): the class is not mapped.`);
+    mapper.registry.configure();
+    return hydrator(mapper, item.start, context);
+  });
+  const inserted: InstanceState[] = [];
+  const tuples = (result.rows as unknown[][]).map((row) =>
+    readers.map((read) => {
+      const value = read(row);
+      const state = typeof value === "object" && value !== null ? stateOf(value) : undefined;
+      if (state) inserted.push(state);
+      return value;
+    }),
+  );
+  // Recorded as a flush's inserts are: a rollback takes these objects out of the session again.
+  if (inserted.length) tx.journal.inserted.push(inserted);
+  return tuples;
+}
