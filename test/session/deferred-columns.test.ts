@@ -11,11 +11,14 @@ import {
   ExpiredAttributeError,
   UnloadedAttributeError,
   columnsOf,
+  containsEager,
   defer,
   inspect,
   joinedLoad,
   lazy,
   loadOnly,
+  populateExisting,
+  raiseLoad,
   select,
   selectinLoad,
   undefer,
@@ -183,6 +186,13 @@ forEachDatabaseWithSchema("deferred columns", DeferredBase.metadata, (ctx) => {
     const [author] = await session.scalars(select(DfAuthor).options(loadOnly(DfAuthor, ["id"], { raiseLoad: true })));
     assert.equal(author, raising);
     await assert.rejects(lazy(author!).bio, unloaded("DfAuthor.bio"));
+    // raiseLoad(Model, column) is defer(Model, column, { raiseLoad: true }).
+    await session.close();
+    const other = ctx.session();
+    const [pageless] = await other.scalars(select(DfBook).where(b.id.eq(1)).options(raiseLoad(DfBook, "pages")));
+    assert.throws(() => (pageless as DfBook).pages, (e: unknown) => unloaded("DfBook.pages")(e) && /raiseLoad/.test((e as Error).message));
+    await assert.rejects(lazy(pageless!).pages, unloaded("DfBook.pages"));
+    assert.equal((await other.load(pageless!, "pages")).pages, 100);
   });
 
   test("select-in loaded objects and multi-entity rows follow the mapping and the options", async () => {
@@ -242,6 +252,23 @@ forEachDatabaseWithSchema("deferred columns", DeferredBase.metadata, (ctx) => {
     assert.throws(() => light[0]!.title, ExpiredAttributeError);
     await other.scalars(select(DfBook));
     assert.deepEqual(light.map((book) => book.title), ["book 1", "long", "long"]);
+  });
+
+  test("populateExisting() and containsEager() follow the column plan", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const book = (await session.get(DfBook, 1))!;
+    await session.load(book, "body");
+    await (await session.connection()).execute(update(DfBook).where(b.id.eq(1)).values({ body: "changed elsewhere", title: "t" }));
+    // As a refresh: the columns of the query overwritten, a deferred one not loaded any more.
+    await session.scalars(select(DfBook).where(b.id.eq(1)).options(populateExisting()));
+    assert.equal(book.title, "t");
+    assert.throws(() => book.body, unloaded("DfBook.body"));
+    await session.scalars(select(DfBook).where(b.id.eq(1)).options(populateExisting(), undefer(DfBook, "body")));
+    assert.equal(book.body, "changed elsewhere");
+    const [withAuthor] = await session.scalars(select(DfBook).join(DfAuthor).where(b.id.eq(2)).options(containsEager(DfBook, "author")));
+    assert.equal(withAuthor!.author!.name, "Ann");
+    assert.throws(() => withAuthor!.author!.bio, unloaded("DfAuthor.bio"));
   });
 
   test("options are checked: unknown attributes and the primary key", async () => {

@@ -33,7 +33,7 @@ export function hydrator(mapper: Mapper, start: number, context: HydrationContex
   if (!byStart) byPlan.set(plan, (byStart = new Map()));
   let hydrate = byStart.get(start);
   if (!hydrate) byStart.set(start, (hydrate = makeHydrator(mapper, start, context, plan)));
-  return context.populate ? populatingHydrator(hydrate, mapper, start, context, context.populate, plan.keys) : hydrate;
+  return context.populate ? populatingHydrator(hydrate, mapper, start, context, context.populate, plan) : hydrate;
 }
 
 function makeHydrator(mapper: Mapper, start: number, context: HydrationContext, plan: ColumnPlan): Hydrator {

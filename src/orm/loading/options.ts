@@ -6,6 +6,9 @@ import { ArgumentError } from "../../core/errors.js";
 import type { StatementOption } from "../../core/statements/executable.js";
 import type { BACK } from "../typing/checks.js";
 import type { LoadStrategy } from "../mapping/relationship-spec.js";
+import type { ColumnKeys } from "../entity.js";
+import { mapperOfClass } from "../mapped.js";
+import { defer, type ColumnLoaderOption } from "./column-options.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
 
@@ -74,7 +77,10 @@ export function lazyLoad<T extends object>(entity: abstract new (...args: any[])
  */
 export function raiseLoad(wildcard: "*"): LoaderOption;
 export function raiseLoad<T extends object>(entity: abstract new (...args: any[]) => T, key: RelationshipKeys<T> | "*"): LoaderOption<T>;
-export function raiseLoad(entity: AnyClass | "*", key?: string): LoaderOption {
+/** On a column: `defer(entity, key, { raiseLoad: true })` (column-options.ts). */
+export function raiseLoad<T extends object, const K extends ColumnKeys<T>>(entity: abstract new (...args: any[]) => T, key: K): ColumnLoaderOption<T, K>;
+export function raiseLoad(entity: AnyClass | "*", key?: string): LoaderOption | ColumnLoaderOption<any, any> {
+  if (entity !== "*" && mapperOfClass(entity)?.columns.has(key!)) return defer(entity as never, key as never, { raiseLoad: true });
   return entity === "*" ? option("raise", undefined, ["*"]) : option("raise", entity, [key!]);
 }
 

@@ -9,6 +9,7 @@
  * autoflush on (the default) the query has flushed them first, so this happens only without it.
  */
 import type { StatementOption } from "../../core/statements/executable.js";
+import type { ColumnPlan } from "../mapping/column-plan.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { InstrumentedList } from "../state/collection.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
@@ -38,11 +39,9 @@ export class PopulateRun {
   readonly seen = new Set<object>();
 }
 
-/**
- * Wraps a hydrator: the object it returns is overwritten with the row (the columns `keys` the
- * query loads), unless read already in this query or changed in memory.
- */
-export function populatingHydrator(hydrate: Hydrator, mapper: Mapper, start: number, context: HydrationContext, run: PopulateRun, keys: readonly string[]): Hydrator {
+/** Wraps a hydrator: the object it returns is overwritten with the row, unless read already or changed in memory. */
+export function populatingHydrator(hydrate: Hydrator, mapper: Mapper, start: number, context: HydrationContext, run: PopulateRun, plan: ColumnPlan): Hydrator {
+  const keys = plan.keys;
   return (row) => {
     const obj = hydrate(row);
     if (obj === null || run.seen.has(obj)) return obj;
@@ -52,6 +51,9 @@ export function populatingHydrator(hydrate: Hydrator, mapper: Mapper, start: num
     context.owner.changing(state); // an open savepoint keeps the values a rollback puts back
     for (let i = 0; i < keys.length; i++) state.dict[keys[i]!] = row[start + i];
     state.expired = undefined;
+    // As a refresh: the columns the query left out (deferred) are not loaded any more.
+    state.unloaded = plan.unloaded;
+    if (plan.unloaded) for (const key of plan.unloaded) state.dict[key] = undefined;
     mapper.unloadRelationships(state.dict);
     return obj;
   };

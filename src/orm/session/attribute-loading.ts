@@ -23,7 +23,8 @@ export type WithLoaded<T, K extends string> = T & { [P in K & keyof Full<T>]: Fu
 /** What loading attributes needs of the session. */
 export interface AttributeLoadHost {
   rows(statement: Select<unknown>): Promise<unknown[][]>;
-  loadRelationship(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
+  /** Loads a relationship for objects (select-in), after an autoflush. */
+  load(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
 }
 
 /**
@@ -52,6 +53,6 @@ export async function loadAttributes(host: AttributeLoadHost, state: InstanceSta
     const rel = mapper.relationships.get(key);
     if (!rel) continue;
     if (refresh) state.dict[key] = undefined;
-    if (state.dict[key] === undefined) await host.loadRelationship(rel, [state.obj]);
+    if (state.dict[key] === undefined) await host.load(rel, [state.obj]);
   }
 }

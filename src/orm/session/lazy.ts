@@ -8,6 +8,8 @@
  */
 import { ArgumentError } from "../../core/errors.js";
 import type { Restored } from "../../core/statements/executable.js";
+import type { Select } from "../../core/statements/select.js";
+import { lazyColumnLoader } from "./lazy-columns.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { DetachedInstanceError } from "../errors.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
@@ -32,11 +34,15 @@ export function loadLazily(state: InstanceState, key: string, loader: LazyLoader
 export class LazyLoader {
   private readonly queued = new Map<RelationshipProperty, { objects: Set<object>; done: Promise<void> }>();
 
+  /** Loads a column not loaded (deferred): `lazy-columns.ts`, reading rows through `rows`. */
+  readonly loadColumn: ((state: InstanceState, key: string) => Promise<unknown>) | undefined;
+
   constructor(
     private readonly loadMany: Loader,
-    /** A column not loaded (deferred): `lazy-columns.ts`. */
-    readonly loadColumn?: (state: InstanceState, key: string) => Promise<unknown>,
-  ) {}
+    rows?: () => (statement: Select<unknown>) => Promise<unknown[][]>,
+  ) {
+    this.loadColumn = rows && lazyColumnLoader(rows);
+  }
 
   load(rel: RelationshipProperty, obj: object): Promise<void> {
     let batch = this.queued.get(rel);

@@ -35,14 +35,12 @@ import { executeDml, type BulkInsert, type BulkInsertResult, type BulkOptions, t
 import { expireCascading, expireState, refreshCascading } from "./expiry.js";
 import { loadLazily, LazyLoader } from "./lazy.js";
 import { mergeInto, type MergeOptions } from "./merge.js";
-import { loadAttributes, type AttributeLoadHost, type LoadableKeys, type WithLoaded } from "./attribute-loading.js";
-import { lazyColumnLoader } from "./lazy-columns.js";
+import { loadAttributes, type LoadableKeys, type WithLoaded } from "./attribute-loading.js";
 import { streamResults, type StreamHost } from "./streaming.js";
 import type { NestedTransaction, SessionOptions } from "./session-options.js";
 import { Transactions } from "./transactions.js";
 export type { PrimaryKeyValue } from "../identity/object-keys.js";
 export type { NestedTransaction, SessionOptions } from "./session-options.js";
-export type { MergeOptions } from "./merge.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
 
@@ -55,8 +53,7 @@ export class Session implements StateOwner {
   private readonly transactions: Transactions;
   /** Above 0 while a merge is under way: queries it makes do not autoflush. */
   private autoflushHeld = 0;
-  private readonly lazyLoader = new LazyLoader((rel, objects) => this.loadNow(rel, objects), lazyColumnLoader(() => this.attributeHost.rows));
-  private readonly attributeHost: AttributeLoadHost = { rows: (s) => this.transactions.rows(s), loadRelationship: (rel, objects) => this.loadNow(rel, objects) };
+  private readonly lazyLoader = new LazyLoader((rel, objects) => this.loadNow(rel, objects), () => this.getContext.rows);
   /** What loading and querying need of the session. */
   private readonly getContext: GetContext;
   private readonly streamHost: StreamHost;
@@ -116,16 +113,15 @@ export class Session implements StateOwner {
   }
 
   /**
-   * Copies a detached or foreign object's state onto this session's object of the same key (and,
-   * along the merge cascade, its related objects'). It autoflushes once, first: a flush in the
-   * middle would write objects merged only in part (SQLAlchemy merges under `no_autoflush` too).
+   * Copies a detached object's state onto this session's object of its key (and along the merge cascade), after one
+   * autoflush (SQLAlchemy merges under `no_autoflush` too); `{ load: false }`: no SELECT (`MergeOptions`).
    */
   async merge<T extends object>(obj: T, options: MergeOptions = {}): Promise<T> {
     if (options.load !== false) await this.autoflushIfOn();
     this.autoflushHeld++;
     try {
-      const getByKey = (m: Mapper, values: readonly unknown[]) => loadByKey(this.getContext, m, values);
-      return await mergeInto({ identity: this.identity, owner: this, add: (o: object) => this.add(o), getByKey, load: options.load }, obj, new Map());
+      const host = { identity: this.identity, owner: this, add: (o: object) => this.add(o), load: options.load };
+      return await mergeInto({ ...host, getByKey: (m: Mapper, values: readonly unknown[]) => loadByKey(this.getContext, m, values) }, obj, new Map());
     } finally {
       this.autoflushHeld--;
     }
@@ -233,22 +229,15 @@ export class Session implements StateOwner {
 
   // ------------------------------------------------------------------ refresh and expire
 
-  /**
-   * Loads attributes not loaded yet (deferred or expired columns, relationships): `await
-   * session.load(book, "body")`. What is loaded already stays as it is (no SQL if all is).
-   */
-  async load<T extends object, const K extends LoadableKeys<T>>(obj: T, ...keys: K[]): Promise<WithLoaded<T, K>> {
-    await loadAttributes(this.attributeHost, stateFor(obj), keys, false);
-    return obj as WithLoaded<T, K>;
+  /** Loads attributes not loaded (deferred or expired columns, relationships): `await session.load(book, "body")`; no SQL for loaded ones. */
+  load<T extends object, const K extends LoadableKeys<T>>(obj: T, ...keys: K[]): Promise<WithLoaded<T, K>> {
+    return loadAttributes(this.getContext, stateFor(obj), keys, false).then(() => obj as WithLoaded<T, K>);
   }
 
-  /**
-   * Reloads an object's columns from the database (its relationships are reloaded on demand, its
-   * deferred columns not at all); with `attributes`, those alone, deferred ones and relationships too.
-   */
-  async refresh(obj: object, attributes?: readonly string[]): Promise<void> {
-    if (attributes) return loadAttributes(this.attributeHost, stateFor(obj), attributes, true);
-    await refreshCascading(stateFor(obj), (statement) => this.transactions.rows(statement), (state) => this.uow.modified.delete(state));
+  /** Reloads an object's columns but the deferred ones (relationships on demand); with `attributes`, those alone. */
+  refresh(obj: object, attributes?: readonly string[]): Promise<void> {
+    if (attributes) return loadAttributes(this.getContext, stateFor(obj), attributes, true);
+    return refreshCascading(stateFor(obj), (statement) => this.transactions.rows(statement), (state) => this.uow.modified.delete(state));
   }
 
   /** Marks attributes (all by default) as needing a reload; unflushed changes to them are dropped. */
