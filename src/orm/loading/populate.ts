@@ -39,7 +39,10 @@ export class PopulateRun {
   readonly seen = new Set<object>();
 }
 
-/** Wraps a hydrator: the object it returns is overwritten with the row, unless read already or changed in memory. */
+/**
+ * Wraps a hydrator: the object it returns is overwritten with the row (the columns of `plan` the
+ * query loads), unless read already in this query or changed in memory.
+ */
 export function populatingHydrator(hydrate: Hydrator, mapper: Mapper, start: number, context: HydrationContext, run: PopulateRun, plan: ColumnPlan): Hydrator {
   const keys = plan.keys;
   return (row) => {
