@@ -36,7 +36,7 @@ export function withJoinedLoads(statement: Select<unknown>, requests: readonly J
   const entityFrom = node.from[0];
   if (!entityFrom) throw new ArgumentError("joinedLoad() needs a select of an entity.");
   const limited = node.limit !== undefined || node.offset !== undefined;
-  const parents = limited ? limitedParents(node, sourceOf(entityFrom), rels) : plainParents(node, entityFrom);
+  const parents = limited ? limitedParents(node, sourceOf(entityFrom), rels) : plainParents(node, parentSource(entityFrom, rels[0]?.parent.table.name));
   let from = parents.from;
   const columns: LabelNode[] = [...parents.columns];
   const loads: JoinedLoad[] = [];
@@ -79,9 +79,20 @@ interface ParentRows {
   column(column: { readonly name: string }): ExprNode;
 }
 
-function plainParents(node: SelectNode, entityFrom: FromNode): ParentRows {
-  const source = sourceOf(entityFrom);
-  return { node, from: entityFrom, columns: node.columns, column: (column) => columnOf(source, column) };
+function plainParents(node: SelectNode, source: FromNode & { kind: "table" | "alias" }): ParentRows {
+  return { node, from: node.from[0]!, columns: node.columns, column: (column) => columnOf(source, column) };
+}
+
+/**
+ * The parents' table in the first FROM item: its leftmost source, unless that is a join whose
+ * leftmost table is another (a select-in query of a many-to-many starts at the association table).
+ */
+function parentSource(from: FromNode, table: string | undefined): FromNode & { kind: "table" | "alias" } {
+  const left = sourceOf(from);
+  if (from.kind !== "join" || table === undefined || left.kind === "alias" || left.name === table) return left;
+  const find = (item: FromNode): (FromNode & { kind: "table" }) | undefined =>
+    item.kind === "join" ? (find(item.left) ?? find(item.right)) : item.kind === "table" && item.name === table ? item : undefined;
+  return find(from) ?? left;
 }
 
 /**
