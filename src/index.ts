@@ -1,6 +1,8 @@
 /**
  * athanor: a typed SQL Core (schema, expressions, dialect compilers, engine) under a data-mapper
  * ORM. This module is the public API; everything not exported here is internal.
+ *
+ * @module athanor
  */
 
 // Schema

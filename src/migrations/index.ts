@@ -2,6 +2,8 @@
  * `athanor/migrations`: what migration files import (`defineMigration`, `op`, `types`), and the
  * programmatic API the `athanor migrate` and `athanor pull` commands are built on. Everything else
  * under src/migrations is internal.
+ *
+ * @module athanor/migrations
  */
 // Migration files
 export { defineMigration, type MigrationDefinition } from "./migration.js";

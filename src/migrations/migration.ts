@@ -5,6 +5,7 @@
  */
 import type { Operation } from "./operations/operation.js";
 
+/** What a migration file exports (through `defineMigration`). */
 export interface MigrationDefinition {
   /** Unique and sortable: `<UTC timestamp>_<slug>`, e.g. `20261204192300_add_books`. */
   readonly id: string;

@@ -20,11 +20,12 @@ test("the site holds the reference of every export and the guides, with no undoc
 
   const index = readFileSync(join(out, "index.html"), "utf8");
   assert.match(index, /athanor/);
-  // The reference: one page per exported class and function.
-  for (const page of ["classes/Session.html", "classes/Engine.html", "functions/createEngine.html", "classes/DatabaseUrlError.html"]) {
+  // The reference: one page per exported class and function, of each entry point.
+  const pages = ["classes/athanor.Session.html", "classes/athanor.Engine.html", "functions/athanor.createEngine.html", "classes/athanor.DatabaseUrlError.html"];
+  for (const page of [...pages, "modules/athanor_migrations.html", "functions/athanor_migrations.defineMigration.html"]) {
     assert.ok(existsSync(join(out, page)), `${page} in the site`);
   }
-  assert.match(readFileSync(join(out, "functions/createEngine.html"), "utf8"), /sqlite:app\.db/);
+  assert.match(readFileSync(join(out, "functions/athanor.createEngine.html"), "utf8"), /sqlite:app\.db/);
   // The guides: each Markdown file of docs/ is a page of the site.
   const guides = readdirSync(join(repoRoot, "docs")).filter((f) => f.endsWith(".md"));
   assert.ok(guides.length > 0);

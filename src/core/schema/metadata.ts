@@ -4,6 +4,7 @@ import type { Table } from "./table.js";
 import { sortTables, type TableOrder } from "./sort-tables.js";
 import { checkNamingConvention, type NamingConvention } from "./naming-convention.js";
 
+/** `new MetaData({ schema, namingConvention })`: the defaults of the tables it holds. */
 export interface MetaDataOptions {
   /**
    * The database schema of every table that names none (a PostgreSQL schema, a MySQL/MariaDB
@@ -23,6 +24,7 @@ export interface SchemaExecutor {
   runSchemaOperation(operation: "create" | "drop", metadata: MetaData, options: { checkFirst: boolean }): Promise<void>;
 }
 
+/** A collection of tables: created and dropped together, and where foreign keys find their targets. */
 export class MetaData {
   readonly tables = new Map<string, Table>();
 
