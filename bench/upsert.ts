@@ -71,7 +71,10 @@ async function rawOf(db: Db, url: string): Promise<Raw> {
     const handle = new Database(new URL(url.replace("sqlite:///", "file:///")).pathname);
     handle.pragma("journal_mode = WAL");
     handle.pragma("busy_timeout = 5000");
-    return { run: async (sql, params) => void handle.prepare(sql).run(...(params as never[])), close: async () => void handle.close() };
+    // Prepared once per SQL text, as a careful program keeps them.
+    const prepared = new Map<string, Database.Statement>();
+    const statement = (sql: string) => prepared.get(sql) ?? prepared.set(sql, handle.prepare(sql)).get(sql)!;
+    return { run: async (sql, params) => void statement(sql).run(...(params as never[])), close: async () => void handle.close() };
   }
   if (db === "pg") {
     const client = new pg.Client({ connectionString: url });
