@@ -8,6 +8,13 @@
  * passed on to bench/orm-vs-raw.ts, but one: `--young-mb N` runs it with V8's young generation
  * set to N MB (`--max-semi-space-size`), a diagnostic that shows what the ORM costs apart from
  * promoting its objects out of a small young generation (an application does not set it).
+ *
+ * After the ORM-vs-raw tables come two more figures, each its own compiled script:
+ *   bench/upsert.ts  10,000 rows upserted, Core vs the raw driver (`--runs`, every `--db` given);
+ *   bench/stream.ts  peak RSS and rows/s of session.stream, engine.stream, the driver's own stream
+ *                    and load-all, one child process per way, on `--stream-rows N` rows (200,000
+ *                    by default; 1000000 for the full figure).
+ * `--db` may name mysql (MariaDB/MySQL) for these two; the ORM-vs-raw tables run on sqlite and pg.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -42,7 +49,7 @@ writeFileSync(
     extends: join(root, "tsconfig.json"),
     // "athanor" is the package built above (at run time too: node_modules next to the output).
     compilerOptions: { noEmit: false, rootDir: root, outDir: out, paths: { athanor: [join(library, "index.d.ts")] } },
-    include: [join(root, "bench/orm-vs-raw.ts"), join(root, "examples/seed")],
+    include: [join(root, "bench/orm-vs-raw.ts"), join(root, "bench/upsert.ts"), join(root, "bench/stream.ts"), join(root, "examples/seed")],
     exclude: [],
   }),
 );
@@ -59,4 +66,25 @@ if (young >= 0) {
   nodeFlags.push(`--max-semi-space-size=${mb}`);
   console.error(`bench: diagnostic run with ${nodeFlags[0]} (not how an application runs)`);
 }
-run(["--expose-gc", ...nodeFlags, join(out, "bench/orm-vs-raw.js"), ...args], "the benchmark");
+/** Removes `name value` from args and returns the value. */
+function take(name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args.splice(i, 2)[1] : undefined;
+}
+const streamRows = take("--stream-rows") ?? "200000";
+const dbArg = take("--db") ?? "sqlite";
+const runsArg = take("--runs");
+const databases = dbArg.split(",");
+const ormVsRaw = databases.filter((db) => db !== "mysql");
+const runs = runsArg === undefined ? [] : ["--runs", runsArg];
+if (ormVsRaw.length) {
+  console.error(`bench: ORM vs raw driver on ${ormVsRaw.join(", ")} ...`);
+  run(["--expose-gc", ...nodeFlags, join(out, "bench/orm-vs-raw.js"), ...args, "--db", ormVsRaw.join(","), ...runs], "the benchmark");
+}
+console.log();
+console.error(`bench: upsert on ${databases.join(", ")} ...`);
+run([...nodeFlags, join(out, "bench/upsert.js"), "--db", dbArg, ...runs], "the upsert figure");
+console.log();
+console.error(`bench: streaming ${Number(streamRows).toLocaleString("en")} rows on ${databases.join(", ")} ...`);
+console.log(`Streaming ${Number(streamRows).toLocaleString("en")} rows (peak RSS per way, each in its own process; --stream-rows 1000000 for the full figure)\n`);
+run([join(out, "bench/stream.js"), "--db", dbArg, "--rows", streamRows], "the streaming figure");

@@ -1,5 +1,6 @@
 /**
- * `npm run bench:stream [-- --db sqlite,pg,mysql] [--rows 1000000] [--yield-per 1000]`: reading a
+ * `npm run bench:stream [-- --db sqlite,pg,mysql] [--rows 1000000] [--yield-per 1000]` (and, compiled,
+ * the streaming figure of `npm run bench`, with `--stream-rows`, 200,000 by default): reading a
  * large table with bounded memory. A table of `--rows` rows (one INSERT ... SELECT from a
  * recursive CTE / generate_series / MariaDB's seq_1_to_N, made once and kept) is read, in a fresh
  * process per way so that each peak is its own, by:
@@ -18,7 +19,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
-import { column, columnsOf, createEngine, DeclarativeBase, float, integer, model, select, Session, sql, string, type Engine } from "../src/index.js";
+import { column, columnsOf, createEngine, DeclarativeBase, float, integer, model, select, Session, sql, string, type Engine } from "athanor";
 
 class StreamBenchBase extends DeclarativeBase {}
 
