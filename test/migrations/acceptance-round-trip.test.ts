@@ -13,10 +13,10 @@
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { after, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { testDatabases } from "../support/databases.js";
-import { Project, projectUrl, query, resetDatabase, type CliRun } from "./project.js";
+import { Project, projectUrl, query, resetDatabase, type CliRun, recreateDatabase } from "./project.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const ATHANOR = JSON.stringify(join(root, "src/index.ts"));
@@ -107,10 +107,12 @@ for (const db of await testDatabases()) {
   describe(`acceptance: a round trip over three schema versions [${db.name}]`, { skip: db.skip }, () => {
     const url = db.skip ? "" : projectUrl(db, "accept");
     const p = db.skip ? undefined : new Project(`${db.name}-accept`, url);
+    before(() => recreateDatabase(url));
     after(async () => {
       if (db.skip) return;
       p?.remove();
       await resetDatabase(url, TABLES);
+      await recreateDatabase(url, false);
       if (db.name === "sqlite") rmSync(dirname(url.slice("sqlite:///".length - 1)), { recursive: true, force: true });
     });
 

@@ -5,12 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { dirname, join, resolve } from "node:path";
-import { after, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createEngine } from "../../src/index.js";
 import { op, types, type Operation } from "../../src/migrations/index.js";
 import { testDatabases } from "../support/databases.js";
-import { exec, Project, projectUrl, query, resetDatabase, type MigrationSpec } from "./project.js";
+import { exec, Project, projectUrl, query, resetDatabase, type MigrationSpec, recreateDatabase } from "./project.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** The tables of examples/seed, children first, and this file's own. */
@@ -36,9 +36,10 @@ for (const db of await testDatabases()) {
       projects.push(p);
       return p;
     };
+    before(() => (db.skip ? undefined : recreateDatabase(url)));
     after(async () => {
       projects.forEach((p) => p.remove());
-      if (!db.skip) await resetDatabase(url, TABLES);
+      if (!db.skip) await recreateDatabase(url, false);
     });
 
     test("check: models, history and database agree; a hand-made change, a pending migration and an edit are drift", async () => {

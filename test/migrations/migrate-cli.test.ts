@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { createEngine } from "../../src/index.js";
 import type { Operation } from "../../src/migrations/index.js";
 import { testDatabases } from "../support/databases.js";
-import { exec, Project, projectUrl, query, resetDatabase, type MigrationSpec } from "./project.js";
+import { exec, Project, projectUrl, query, resetDatabase, type MigrationSpec, recreateDatabase } from "./project.js";
 
 const TABLES = ["mh_authors", "mh_books"];
 /** The tables of examples/seed, children first. */
@@ -58,11 +58,12 @@ for (const db of await testDatabases()) {
 
     before(async () => {
       url = projectUrl(db, "cli");
+      await recreateDatabase(url);
     });
-    // Other tests reflect the whole database: leave nothing behind.
     after(async () => {
       projects.forEach((p) => p.remove());
       await resetDatabase(url, [...SEED_TABLES, ...TABLES]);
+      await recreateDatabase(url, false);
     });
 
     test("up, history, current, down, stamp and sql", async () => {

@@ -88,11 +88,36 @@ export class Project {
   }
 }
 
-/** The database URL a project of this test database uses (SQLite: a file in the scratch folder). */
+/**
+ * The database URL a project of this test database uses: on a server, a database of its own
+ * (`<test database>_<name>`), since `migrate check` compares the whole database and must not see
+ * other suites' tables; SQLite: a file in the scratch folder. Call `recreateDatabase` before use.
+ */
 export function projectUrl(db: TestDatabase, name: string): string {
-  if (db.name !== "sqlite") return db.url;
+  if (db.name !== "sqlite") {
+    const url = new URL(db.url);
+    url.pathname = `${url.pathname}_${name}`;
+    return url.toString();
+  }
   mkdirSync(TMP, { recursive: true });
   return `sqlite:///${mkdtempSync(join(TMP, `${name}-db-`))}/app.db`;
+}
+
+/** Drops (when `create` is false) or empties (drop, then create) a project's server database; SQLite: nothing. */
+export async function recreateDatabase(url: string, create = true): Promise<void> {
+  if (url.startsWith("sqlite")) return;
+  const target = new URL(url);
+  const name = target.pathname.slice(1);
+  const admin = new URL(url);
+  admin.pathname = url.startsWith("postgres") ? "/postgres" : "/";
+  const engine = createEngine(admin.toString(), { pool: { max: 1 } });
+  const q = url.startsWith("postgres") ? `"${name}"` : `\`${name}\``;
+  try {
+    await engine.withConnection((c) => c.run(`DROP DATABASE IF EXISTS ${q}`));
+    if (create) await engine.withConnection((c) => c.run(`CREATE DATABASE ${q}${url.startsWith("postgres") ? "" : " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"}`));
+  } finally {
+    await engine.dispose();
+  }
 }
 
 /** Drops the version table and the given tables, so that each test starts from an empty database. */
