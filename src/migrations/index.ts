@@ -46,7 +46,7 @@ export { migrationId } from "./codegen/migration-id.js";
 export { lintOperations, type LintOptions } from "./lint/lint.js";
 export { LINT_RULES, type Finding, type LintRule, type RuleId, type Severity } from "./lint/rules.js";
 export { makeOnlineSafe, type OnlineSafeOptions } from "./lint/online-safe.js";
-export type { LintDialect } from "./lint/dialect-of.js";
+export type { DialectRef } from "./dialect-ref.js";
 
 // Pull
 export { modelFilesOf, type ModelFile, type PullOptions } from "./pull/model-files.js";

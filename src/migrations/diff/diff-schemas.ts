@@ -4,7 +4,7 @@
  * Renames come only from the model's declarations (`renamedFrom`, `previousNames`); a step that
  * destroys data is refused with `DataLossError` unless `allowDataLoss` says it is meant.
  */
-import type { DialectName } from "../../core/compiler/dialect.js";
+import { dialectNameOf, type DialectRef } from "../dialect-ref.js";
 import { tableKey, type SchemaModel, type TableModel } from "../../core/schema/schema-model.js";
 import type { Operation } from "../operations/operation.js";
 import { matchColumns, plainTable, type ColumnMatch } from "./columns.js";
@@ -16,7 +16,7 @@ import { diffTable, refOf, type Renames, type TableDiff } from "./table-diff.js"
 /** Options of `diffSchemas`. */
 export interface DiffOptions {
   /** The database both schemas are normalised for (a `Dialect` or its name). */
-  readonly dialect: DialectName | { readonly name: DialectName };
+  readonly dialect: DialectRef;
   /** Generate drops and narrowing type changes instead of throwing `DataLossError`. Default false. */
   readonly allowDataLoss?: boolean;
 }
@@ -38,7 +38,7 @@ interface TablePair {
  *   `allowDataLoss`; the error lists every such step and how to declare the renames.
  */
 export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOptions): Operation[] {
-  const dialect = typeof options.dialect === "string" ? options.dialect : options.dialect.name;
+  const dialect = dialectNameOf(options.dialect);
   const { pairs, created, dropped, renamedTables } = matchTables(from, to);
   const renames: Renames = {
     tables: new Map(renamedTables.map(([old, now]) => [tableKey(old), now.name] as const)),

@@ -2,9 +2,10 @@
  * Errors of the migration history: each message says what is wrong, where, and the way forward,
  * so that the CLI prints it as it is.
  */
+import { AthanorError } from "../../core/errors.js";
 
 /** Base class: a problem with the migration files, the history or the version table. */
-export class MigrationHistoryError extends Error {
+export class MigrationHistoryError extends AthanorError {
   override name = "MigrationHistoryError";
 }
 

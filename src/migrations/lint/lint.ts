@@ -6,7 +6,7 @@
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import type { Operation } from "../operations/operation.js";
 import { LintContext } from "./context.js";
-import { dialectNameOf, type LintDialect } from "./dialect-of.js";
+import { dialectNameOf, type DialectRef } from "../dialect-ref.js";
 import type { DialectRules, FindingDraft } from "./finding-draft.js";
 import { mysqlRules } from "./mysql-rules.js";
 import { pgRules } from "./pg-rules.js";
@@ -16,7 +16,7 @@ import { sqliteRules } from "./sqlite-rules.js";
 /** What `lintOperations` needs besides the operations. */
 export interface LintOptions {
   /** The database the migration will run on. */
-  readonly dialect: LintDialect;
+  readonly dialect: DialectRef;
   /**
    * The schema before the migration (what the history produces). Optional: without it, every table
    * not created in the same migration counts as existing, and rules needing a table's constraints

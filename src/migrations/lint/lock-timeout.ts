@@ -10,7 +10,7 @@
  *   https://mariadb.com/kb/en/server-system-variables/#lock_wait_timeout), rounded up.
  * - SQLite: nothing (one writer at a time; the driver's busy timeout applies).
  */
-import { dialectNameOf, type LintDialect } from "./dialect-of.js";
+import { dialectNameOf, type DialectRef } from "../dialect-ref.js";
 
 /** The lock-timeout setting: how long one DDL statement may wait for its lock. */
 export interface LockTimeoutOptions {
@@ -19,7 +19,7 @@ export interface LockTimeoutOptions {
 }
 
 /** The statements to run on the migration's connection before its first statement. */
-export function lockTimeoutPreamble(dialect: LintDialect, options: LockTimeoutOptions): string[] {
+export function lockTimeoutPreamble(dialect: DialectRef, options: LockTimeoutOptions): string[] {
   const ms = options.lockTimeoutMs;
   if (ms === undefined || ms === 0) return [];
   if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`lockTimeoutMs must be a positive number of milliseconds, got ${ms}`);

@@ -14,7 +14,7 @@
 import { tableKey, type SchemaModel } from "../../core/schema/schema-model.js";
 import type { Operation, OperationOf, TableRef } from "../operations/operation.js";
 import { LintContext } from "./context.js";
-import { dialectNameOf, type LintDialect } from "./dialect-of.js";
+import { dialectNameOf, type DialectRef } from "../dialect-ref.js";
 import type { RuleId } from "./rules.js";
 
 /** Options of `makeOnlineSafe`. */
@@ -28,7 +28,7 @@ export interface OnlineSafeOptions {
  * `pg-fk-not-valid`, `pg-check-not-valid` (named checks) and `pg-set-not-null`. The added
  * `validateConstraint`s and the SET NOT NULL steps come last; run them as `splitOnlinePhases` says.
  */
-export function makeOnlineSafe(ops: readonly Operation[], dialect: LintDialect, options: OnlineSafeOptions = {}): Operation[] {
+export function makeOnlineSafe(ops: readonly Operation[], dialect: DialectRef, options: OnlineSafeOptions = {}): Operation[] {
   if (dialectNameOf(dialect) !== "postgresql") return [...ops];
   const context = new LintContext(options.schema);
   const head: Operation[] = [];
@@ -102,7 +102,7 @@ function setNotNullViaCheck(op: OperationOf<"alterColumn">, later: Operation[]):
  * `afterCommit` (where `makeOnlineSafe` puts its second half). Other dialects: everything in
  * `inTransaction`.
  */
-export function splitOnlinePhases(ops: readonly Operation[], dialect: LintDialect): { inTransaction: Operation[]; afterCommit: Operation[] } {
+export function splitOnlinePhases(ops: readonly Operation[], dialect: DialectRef): { inTransaction: Operation[]; afterCommit: Operation[] } {
   if (dialectNameOf(dialect) !== "postgresql") return { inTransaction: [...ops], afterCommit: [] };
   const outside = (op: Operation) =>
     op.afterCommit === true || ((op.op === "createIndex" || op.op === "dropIndex") && op.concurrently === true) || (op.op === "execute" && op.transactional === false);

@@ -8,13 +8,11 @@
  * differ compares `canonicalSchema` of both sides.
  */
 import { isDeepStrictEqual } from "node:util";
-import type { DialectName } from "../../core/compiler/dialect.js";
+import { dialectNameOf, type DialectRef } from "../dialect-ref.js";
 import { sortByName } from "../../core/compiler/table-model.js";
 import type { SchemaModel, TableModel, TypeModel } from "../../core/schema/schema-model.js";
 
-type DialectRef = DialectName | { readonly name: DialectName };
 
-const nameOf = (dialect: DialectRef): DialectName => (typeof dialect === "string" ? dialect : dialect.name);
 
 /**
  * A CHECK condition in comparable form: identifiers unquoted, casts (`::text`) and parentheses
@@ -65,7 +63,7 @@ export function canonicalTable(table: TableModel, dialect: DialectRef): TableMod
  * `canonicalSchema(schemaModelOf(metadata, d), d)` after `metadata.createAll()` on `d`.
  */
 export function canonicalSchema(schema: SchemaModel, dialect: DialectRef): SchemaModel {
-  return { tables: schema.tables.map((t) => canonicalTable(t, nameOf(dialect))), enums: schema.enums };
+  return { tables: schema.tables.map((t) => canonicalTable(t, dialectNameOf(dialect))), enums: schema.enums };
 }
 
 /**
