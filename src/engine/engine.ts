@@ -2,7 +2,7 @@
  * The engine: a dialect, a connection pool and a statement cache. `createEngine(url)` (in
  * `dialects/`) picks the dialect from the URL; everything here is dialect-neutral.
  */
-import { StatementCache } from "../core/compiler/statement-cache.js";
+import { statementCacheOf, type StatementCache } from "../core/compiler/statement-cache.js";
 import type { MetaData, SchemaExecutor } from "../core/schema/metadata.js";
 import { AthanorError, ArgumentError, ConnectionsNotReturnedWarning, PoolTimeoutError, ResourceClosedError } from "../core/errors.js";
 import type { Executable } from "../core/statements/executable.js";
@@ -56,7 +56,7 @@ export class Engine implements SchemaExecutor {
     readonly url: string,
     readonly options: EngineOptions = {},
   ) {
-    this.cache = new StatementCache(dialect);
+    this.cache = statementCacheOf(dialect);
     this.log = sqlLogger(options.echo);
     this.acquireTimeoutMs = milliseconds(options.pool?.acquireTimeoutMs, DEFAULT_ACQUIRE_TIMEOUT_MS, "acquireTimeoutMs");
     this.disposeTimeoutMs = milliseconds(options.pool?.disposeTimeoutMs, DEFAULT_DISPOSE_TIMEOUT_MS, "disposeTimeoutMs");

@@ -84,6 +84,19 @@ export class StatementCache {
   }
 }
 
+const cacheOfDialect = new WeakMap<Dialect, StatementCache>();
+
+/**
+ * The statement cache of a dialect object, made on first use: engines that share their dialect
+ * (the stateless ones do) share compiled SQL, so a new engine does not compile again what the
+ * process has compiled already.
+ */
+export function statementCacheOf(dialect: Dialect): StatementCache {
+  let cache = cacheOfDialect.get(dialect);
+  if (!cache) cacheOfDialect.set(dialect, (cache = new StatementCache(dialect)));
+  return cache;
+}
+
 function driverValue(value: unknown, process: ValueProcessor | undefined): unknown {
   return process && value !== null && value !== undefined ? process(value) : value;
 }

@@ -26,49 +26,58 @@ const capabilities: DialectCapabilities = {
   maxParameters: 32_766,
 };
 
+const dialect: EngineDialect = {
+  name: "sqlite",
+  capabilities,
+  createCompiler: (paramIndex: ReadonlyMap<ParamNode, number>) => new SqliteCompiler(capabilities, paramIndex),
+  identifierLimit: undefined, // SQLite does not limit the length of names
+  createDdlCompiler: () => new SqliteDdlCompiler(new SqliteCompiler(capabilities, new Map())),
+  bindProcessor: sqliteBindProcessor,
+  resultProcessor: sqliteResultProcessor,
+  async createDriver(url, options) {
+    const { createSqliteDriver } = await importOptionalPackage("better-sqlite3", "A sqlite: engine", () => import("./driver.js"));
+    return createSqliteDriver(url, options);
+  },
+  translateError: translateSqliteError,
+  beginStatements: (isolation: IsolationLevel | undefined) => [isolation === "serializable" ? "BEGIN IMMEDIATE" : "BEGIN"],
+  alterForeignKeys: false,
+  foreignKeyChecks: (enabled) => [`PRAGMA foreign_keys = ${enabled ? "ON" : "OFF"}`],
+  async tableNames(conn: DriverConnection) {
+    const { rows } = await conn.execute(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      [],
+    );
+    return rows.map((r) => String(r.name));
+  },
+  async describeTable(conn: DriverConnection, name: string): Promise<TableInfo | undefined> {
+    const { rows } = await conn.execute("SELECT name, type, \"notnull\" AS not_null FROM pragma_table_info(?)", [name]);
+    if (!rows.length) return undefined;
+    return { name, columns: rows.map((r) => ({ name: String(r.name), type: String(r.type), nullable: !r.not_null })) };
+  },
+  async constraintNames(conn: DriverConnection, name: string) {
+    const { rows: tables } = await conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [name]);
+    const { rows: indexes } = await conn.execute("SELECT name FROM pragma_index_list(?) WHERE origin = 'c'", [name]);
+    const named = namedConstraints(String(tables[0]?.sql ?? ""));
+    return {
+      primaryKey: named("PRIMARY")[0],
+      foreignKeys: named("FOREIGN"),
+      uniques: named("UNIQUE"),
+      checks: named("CHECK"),
+      indexes: indexes.map((r) => String(r.name)).sort(),
+    };
+  },
+  reflect: reflectSqlite,
+};
+// Shared by every engine: nobody may change it.
+Object.freeze(dialect);
+
+/**
+ * The dialect. It holds no state of its own, so every engine shares one: what is compiled for it
+ * (the statement cache, the flush's INSERT shapes) is then compiled once per process, not once
+ * per engine.
+ */
 export function sqliteDialect(): EngineDialect {
-  return {
-    name: "sqlite",
-    capabilities,
-    createCompiler: (paramIndex: ReadonlyMap<ParamNode, number>) => new SqliteCompiler(capabilities, paramIndex),
-    identifierLimit: undefined, // SQLite does not limit the length of names
-    createDdlCompiler: () => new SqliteDdlCompiler(new SqliteCompiler(capabilities, new Map())),
-    bindProcessor: sqliteBindProcessor,
-    resultProcessor: sqliteResultProcessor,
-    async createDriver(url, options) {
-      const { createSqliteDriver } = await importOptionalPackage("better-sqlite3", "A sqlite: engine", () => import("./driver.js"));
-      return createSqliteDriver(url, options);
-    },
-    translateError: translateSqliteError,
-    beginStatements: (isolation: IsolationLevel | undefined) => [isolation === "serializable" ? "BEGIN IMMEDIATE" : "BEGIN"],
-    alterForeignKeys: false,
-    foreignKeyChecks: (enabled) => [`PRAGMA foreign_keys = ${enabled ? "ON" : "OFF"}`],
-    async tableNames(conn: DriverConnection) {
-      const { rows } = await conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-        [],
-      );
-      return rows.map((r) => String(r.name));
-    },
-    async describeTable(conn: DriverConnection, name: string): Promise<TableInfo | undefined> {
-      const { rows } = await conn.execute("SELECT name, type, \"notnull\" AS not_null FROM pragma_table_info(?)", [name]);
-      if (!rows.length) return undefined;
-      return { name, columns: rows.map((r) => ({ name: String(r.name), type: String(r.type), nullable: !r.not_null })) };
-    },
-    async constraintNames(conn: DriverConnection, name: string) {
-      const { rows: tables } = await conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [name]);
-      const { rows: indexes } = await conn.execute("SELECT name FROM pragma_index_list(?) WHERE origin = 'c'", [name]);
-      const named = namedConstraints(String(tables[0]?.sql ?? ""));
-      return {
-        primaryKey: named("PRIMARY")[0],
-        foreignKeys: named("FOREIGN"),
-        uniques: named("UNIQUE"),
-        checks: named("CHECK"),
-        indexes: indexes.map((r) => String(r.name)).sort(),
-      };
-    },
-    reflect: reflectSqlite,
-  };
+  return dialect;
 }
 
 /**
