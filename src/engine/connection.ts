@@ -12,7 +12,7 @@ import type { InsertNode } from "../core/ast/nodes.js";
 import { insertChunks } from "../core/statements/chunking.js";
 import type { Executable } from "../core/statements/executable.js";
 import type { Select } from "../core/statements/select.js";
-import type { DriverConnection, DriverCursor, EngineDialect, ExecuteOptions, IsolationLevel } from "./driver.js";
+import type { DriverConnection, DriverCursor, DriverResult, EngineDialect, ExecuteOptions, IsolationLevel } from "./driver.js";
 import type { SqlLogger } from "./logging.js";
 import { Result, firstValue } from "./result.js";
 import { Transaction } from "./transaction.js";
@@ -196,29 +196,54 @@ export class Connection {
    * Runs SQL text with driver-level parameters; errors are wrapped, the SQL logged. Refused,
    * without reaching the database, while a transaction is failed.
    */
-  async run(sql: string, params: readonly unknown[] = [], options?: ExecuteOptions) {
-    const conn = this.checkOpen();
-    if (this.failed) throw this.failed.rolledBackError("run a statement");
-    return this.send(conn, sql, params, options);
+  run(sql: string, params: readonly unknown[] = [], options?: ExecuteOptions): Promise<DriverResult> {
+    // Not `async` (one frame less per statement); what it refuses, it refuses as a rejection.
+    try {
+      const conn = this.checkOpen();
+      if (this.failed) throw this.failed.rolledBackError("run a statement");
+      return this.send(conn, sql, params, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** @internal COMMIT, ROLLBACK and savepoint statements: run even while a transaction is failed. */
-  runTransactionControl(sql: string) {
-    return this.send(this.checkOpen(), sql, []);
+  runTransactionControl(sql: string): Promise<DriverResult> {
+    try {
+      return this.send(this.checkOpen(), sql, []);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
-  private async send(conn: DriverConnection, sql: string, params: readonly unknown[], options?: ExecuteOptions) {
+  private send(conn: DriverConnection, sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
     if (this.exclusiveStream !== undefined) throw streamInProgress(this.exclusiveStream, sql);
     this.context.log?.(sql, params);
+    let answer: DriverResult | Promise<DriverResult>;
+    try {
+      answer = conn.execute(sql, params, options);
+    } catch (error) {
+      throw this.failure(error, sql, params);
+    }
+    // A driver that answered at once (SQLite) left nothing in flight and no frame to keep.
+    return answer instanceof Promise ? this.awaitAnswer(answer, sql, params) : Promise.resolve(answer);
+  }
+
+  private async awaitAnswer(answer: Promise<DriverResult>, sql: string, params: readonly unknown[]): Promise<DriverResult> {
     this.inFlight++;
     try {
-      return await conn.execute(sql, params, options);
+      return await answer;
     } catch (error) {
-      if (error instanceof StreamInProgressError) throw error; // refused by the driver, nothing was sent
-      throw this.noteFailure(this.dialect.translateError(error, sql, params));
+      throw this.failure(error, sql, params);
     } finally {
       if (--this.inFlight === 0 && this.idleWaiters.length) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
+  }
+
+  /** What a driver error becomes: translated, and recorded against the open transactions. */
+  private failure(error: unknown, sql: string, params: readonly unknown[]): Error {
+    if (error instanceof StreamInProgressError) return error; // refused by the driver, nothing was sent
+    return this.noteFailure(this.dialect.translateError(error, sql, params));
   }
 
   /**

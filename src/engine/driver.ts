@@ -37,7 +37,11 @@ export interface DriverCursor {
 }
 
 export interface DriverConnection {
-  execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult>;
+  /**
+   * Runs a statement. A driver that has the answer at once (SQLite) may return it rather than a
+   * promise, and throw rather than reject: a lookup by key then costs no promise in the engine.
+   */
+  execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): DriverResult | Promise<DriverResult>;
   /** Opens a cursor over a query's rows (every dialect's driver has one; schema helpers' stand-ins do not). */
   openCursor?(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverCursor>;
   /**

@@ -30,7 +30,8 @@ class SqliteConnection implements DriverConnection {
     private readonly busyTimeoutMs: number,
   ) {}
 
-  async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
+  /** The answer itself, not a promise of it, unless another connection holds the lock (then it waits). */
+  execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): DriverResult | Promise<DriverResult> {
     try {
       return this.executeNow(sql, params, options);
     } catch (error) {

@@ -1,8 +1,10 @@
 /**
  * The row of one primary key, for `session.get` past the identity map: a SELECT compiled once
- * per engine and mapper, only the key values bound anew (the common case of every lookup).
+ * per statement cache (engines of one dialect share theirs) and mapper, only the key values bound
+ * anew (the common case of every lookup).
  */
-import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
+import type { CompiledQuery, ValueProcessor } from "../../core/compiler/compiled-query.js";
+import type { StatementCache } from "../../core/compiler/statement-cache.js";
 import { select, type Select } from "../../core/statements/select.js";
 import type { Engine } from "../../engine/engine.js";
 import type { Mapper } from "../mapping/mapper.js";
@@ -19,35 +21,55 @@ export interface GetContext extends QueryContext {
  * `session.get`: the object of this key from the identity map (no SQL) unless expired or deleted,
  * else (after `autoflush`) from the database.
  */
-export async function getByKey(context: GetContext, mapper: Mapper, values: readonly unknown[], autoflush: () => Promise<void> | undefined): Promise<object | undefined> {
+export function getByKey(
+  context: GetContext,
+  mapper: Mapper,
+  values: readonly unknown[],
+  autoflush: () => Promise<void> | undefined,
+): object | undefined | Promise<object | undefined> {
+  // Not `async`: a lookup the identity map answers allocates no promise here (`session.get` awaits).
   const known = context.identity.get(mapper, identityKey(values));
   const state = known && stateOf(known)!;
   if (state && !state.expired) return state.deletePending ? undefined : known;
-  await autoflush();
-  return loadByKey(context, mapper, values);
+  const flushing = autoflush();
+  return flushing === undefined ? loadByKey(context, mapper, values) : flushing.then(() => loadByKey(context, mapper, values));
 }
 
 /** The object of this key (key values in key-column order), loaded; undefined if no row has it. */
 export async function loadByKey(context: GetContext, mapper: Mapper, values: readonly unknown[]): Promise<object | undefined> {
-  const statement = () => select(mapper.class_).where(...mapper.primaryKey.map((c, i) => c.eq(values[i] as never)));
   // Relationships loaded eagerly by default go through the full query path.
-  if (hasEagerDefault(mapper)) return (await runScalars(context, statement() as unknown as Select<unknown>))[0] as object | undefined;
+  if (hasEagerDefault(mapper)) return (await runScalars(context, keyQuery(mapper, values)))[0] as object | undefined;
   const { engine } = context;
-  const compiled = preparedGet(engine, mapper, statement);
-  const params = mapper.primaryKey.map((c, i) => {
-    const process = engine.dialect.bindProcessor(c.type);
-    return process && values[i] !== null && values[i] !== undefined ? process(values[i]) : values[i];
-  });
+  const { compiled, processors } = preparedGet(engine, mapper, values);
+  const params = new Array<unknown>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    const process = processors[i];
+    params[i] = process !== undefined && value !== null && value !== undefined ? process(value) : value;
+  }
   const rows = await context.compiledRows({ ...compiled, params });
   return rows.length ? (hydrator(mapper, 0, context)(rows[0]!) ?? undefined) : undefined;
 }
 
-const preparedGets = new WeakMap<Engine, Map<Mapper, CompiledQuery>>();
+function keyQuery(mapper: Mapper, values: readonly unknown[]): Select<unknown> {
+  return select(mapper.class_).where(...mapper.primaryKey.map((c, i) => c.eq(values[i] as never))) as unknown as Select<unknown>;
+}
 
-function preparedGet(engine: Engine, mapper: Mapper, statement: () => Select<unknown>): CompiledQuery {
-  let byMapper = preparedGets.get(engine);
-  if (!byMapper) preparedGets.set(engine, (byMapper = new Map()));
-  let compiled = byMapper.get(mapper);
-  if (!compiled) byMapper.set(mapper, (compiled = engine.cache.compile(statement().node)));
-  return compiled;
+/** A mapper's lookup by key, compiled, with the bind conversion of each key column. */
+interface PreparedGet {
+  readonly compiled: CompiledQuery;
+  readonly processors: readonly (ValueProcessor | undefined)[];
+}
+
+const preparedGets = new WeakMap<StatementCache, Map<Mapper, PreparedGet>>();
+
+function preparedGet(engine: Engine, mapper: Mapper, values: readonly unknown[]): PreparedGet {
+  let byMapper = preparedGets.get(engine.cache);
+  if (!byMapper) preparedGets.set(engine.cache, (byMapper = new Map()));
+  let prepared = byMapper.get(mapper);
+  if (!prepared) {
+    const compiled = engine.cache.compile(keyQuery(mapper, values).node);
+    byMapper.set(mapper, (prepared = { compiled, processors: mapper.primaryKey.map((c) => engine.dialect.bindProcessor(c.type)) }));
+  }
+  return prepared;
 }

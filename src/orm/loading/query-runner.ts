@@ -170,10 +170,17 @@ export async function* streamQuery(
   }
 }
 
+const eagerDefaults = new WeakMap<Mapper, boolean>();
+
 /** Whether a mapper has a relationship loaded eagerly by default (so a plain query loads something more). */
 export function hasEagerDefault(mapper: Mapper): boolean {
-  for (const rel of mapper.relationships.values()) if (rel.spec.options.lazy === "selectin" || rel.spec.options.lazy === "joined") return true;
-  return false;
+  // Asked on every lookup by key; a mapping's relationships do not change once made.
+  let eager = eagerDefaults.get(mapper);
+  if (eager === undefined) {
+    eager = [...mapper.relationships.values()].some((rel) => rel.spec.options.lazy === "selectin" || rel.spec.options.lazy === "joined");
+    eagerDefaults.set(mapper, eager);
+  }
+  return eager;
 }
 
 /**

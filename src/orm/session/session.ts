@@ -59,6 +59,8 @@ export class Session implements StateOwner {
   private readonly streamHost: StreamHost;
   /** Loads for the flush itself (children to delete or detach): without an autoflush, which would wait for it. */
   private readonly loadInFlush = (rel: RelationshipProperty, objects: readonly object[]) => loadRelationship(this.getContext, rel, objects);
+  /** The autoflush before a read, made once: a lookup by key is on every `get`'s path. */
+  private readonly autoflushNow = () => this.autoflushIfOn();
 
   constructor(
     readonly engine: Engine,
@@ -78,7 +80,7 @@ export class Session implements StateOwner {
       load: (rel, objects) => this.loadNow(rel, objects),
     };
     this.streamHost = {
-      autoflush: () => this.autoflushIfOn(),
+      autoflush: this.autoflushNow,
       // Loads of each batch do not autoflush: a flush cannot write while a cursor reads (SQLite, MySQL).
       context: { ...this.getContext, load: this.loadInFlush, streamRows: (query, yieldPer) => this.transactions.streamRows(query, yieldPer) },
       identity: this.identity,
@@ -132,7 +134,7 @@ export class Session implements StateOwner {
   /** The object with this primary key: from the identity map (no SQL) or the database. */
   async get<T extends object>(cls: abstract new (...args: any[]) => T, pk: PrimaryKeyValue): Promise<T | undefined> {
     const mapper = this.mapperOf(cls);
-    return (await getByKey(this.getContext, mapper, primaryKeyValues(mapper, pk), () => this.autoflushIfOn())) as T | undefined;
+    return (await getByKey(this.getContext, mapper, primaryKeyValues(mapper, pk), this.autoflushNow)) as T | undefined;
   }
 
   /** The first column of each row: for `select(Model)`, the model objects. */
