@@ -124,15 +124,45 @@ export class Connection {
    * values.
    */
   async executeCompiled<Row>(compiled: CompiledQuery, options: ExecuteOptions = {}): Promise<Result<Row>> {
-    const result = await this.run(compiled.sql, compiled.params, options);
-    const rows = result.rows;
-    const shape = options.rowShape ?? "objects";
-    if (shape === "values") convertValuesInPlace(rows, compiled.resultProcessorsByIndex);
-    else {
-      const processors = shape === "arrays" ? compiled.resultProcessorsByIndex : compiled.resultProcessors;
-      if (processors.length) convertInPlace(rows, processors);
+    return this.executeCompiledNow<Row>(compiled, options);
+  }
+
+  /**
+   * @internal `executeCompiled`, answered without a promise when the driver answers at once
+   * (SQLite): a lookup by key then costs no promise here. Throws rather than rejects.
+   */
+  executeCompiledNow<Row>(compiled: CompiledQuery, options: ExecuteOptions = {}): Result<Row> | Promise<Result<Row>> {
+    const conn = this.checkOpen();
+    if (this.failed) throw this.failed.rolledBackError("run a statement");
+    const mapRow = options.mapRow;
+    if (mapRow !== undefined && conn.mapsRows === true) return this.executeMapped<Row>(conn, compiled, options, mapRow);
+    const answer = this.sendNow(conn, compiled.sql, compiled.params, options);
+    return answer instanceof Promise ? answer.then((result) => shapedResult<Row>(compiled, result, options)) : shapedResult<Row>(compiled, answer, options);
+  }
+
+  /**
+   * A driver that maps rows as it reads them is given the conversions and `mapRow` as one
+   * function; what `mapRow` throws comes out as thrown (not as a database error).
+   */
+  private executeMapped<Row>(conn: DriverConnection, compiled: CompiledQuery, options: ExecuteOptions, mapRow: (row: any) => unknown): Result<Row> | Promise<Result<Row>> {
+    const processors = options.rowShape === "arrays" ? compiled.resultProcessorsByIndex : compiled.resultProcessors;
+    const each = (row: any) => {
+      try {
+        if (processors.length) convertInPlace([row], processors);
+        return mapRow(row);
+      } catch (error) {
+        throw new RowMapperFailure(error);
+      }
+    };
+    const mapped = (result: DriverResult) => new Result<Row>(result.rows as Row[], result.rows.length, undefined);
+    const unwrapped = (error: unknown) => (error instanceof RowMapperFailure ? error.cause : error);
+    let answer: DriverResult | Promise<DriverResult>;
+    try {
+      answer = this.sendNow(conn, compiled.sql, compiled.params, { ...options, mapRow: each });
+    } catch (error) {
+      throw unwrapped(error);
     }
-    return new Result<Row>(rows as Row[], result.rowCount, result.lastInsertId);
+    return answer instanceof Promise ? answer.then(mapped, (error: unknown) => Promise.reject(unwrapped(error))) : mapped(answer);
   }
 
   /**
@@ -217,6 +247,12 @@ export class Connection {
   }
 
   private send(conn: DriverConnection, sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
+    const answer = this.sendNow(conn, sql, params, options);
+    return answer instanceof Promise ? answer : Promise.resolve(answer);
+  }
+
+  /** Sends a statement; a driver that answered at once (SQLite) left nothing in flight and no frame to keep. */
+  private sendNow(conn: DriverConnection, sql: string, params: readonly unknown[], options?: ExecuteOptions): DriverResult | Promise<DriverResult> {
     if (this.exclusiveStream !== undefined) throw streamInProgress(this.exclusiveStream, sql);
     this.context.log?.(sql, params);
     let answer: DriverResult | Promise<DriverResult>;
@@ -225,8 +261,7 @@ export class Connection {
     } catch (error) {
       throw this.failure(error, sql, params);
     }
-    // A driver that answered at once (SQLite) left nothing in flight and no frame to keep.
-    return answer instanceof Promise ? this.awaitAnswer(answer, sql, params) : Promise.resolve(answer);
+    return answer instanceof Promise ? this.awaitAnswer(answer, sql, params) : answer;
   }
 
   private async awaitAnswer(answer: Promise<DriverResult>, sql: string, params: readonly unknown[]): Promise<DriverResult> {
@@ -243,6 +278,7 @@ export class Connection {
   /** What a driver error becomes: translated, and recorded against the open transactions. */
   private failure(error: unknown, sql: string, params: readonly unknown[]): Error {
     if (error instanceof StreamInProgressError) return error; // refused by the driver, nothing was sent
+    if (error instanceof RowMapperFailure) return error; // the caller's row mapper threw: not the database
     return this.noteFailure(this.dialect.translateError(error, sql, params));
   }
 
@@ -414,4 +450,26 @@ function convertInPlace(rows: any[], processors: readonly (readonly [string | nu
       if (value !== null && value !== undefined) row[key] = processors[p]![1](value);
     }
   }
+}
+
+/** What an `ExecuteOptions.mapRow` threw, carried through the driver untouched to the caller. */
+class RowMapperFailure extends Error {
+  constructor(error: unknown) {
+    super("row mapper failed", { cause: error });
+  }
+}
+
+/** A driver's result as `executeCompiled` returns it: rows converted and shaped as asked. */
+function shapedResult<Row>(compiled: CompiledQuery, result: DriverResult, options: ExecuteOptions): Result<Row> {
+  const rows = result.rows;
+  const shape = options.rowShape ?? "objects";
+  if (shape === "values") convertValuesInPlace(rows, compiled.resultProcessorsByIndex);
+  else {
+    const processors = shape === "arrays" ? compiled.resultProcessorsByIndex : compiled.resultProcessors;
+    if (processors.length) convertInPlace(rows, processors);
+  }
+  // A driver that does not map rows as it reads them (see `DriverConnection.mapsRows`): mapped now.
+  const mapRow = options.mapRow;
+  if (mapRow !== undefined) for (let i = 0; i < rows.length; i++) rows[i] = mapRow(rows[i]);
+  return new Result<Row>(rows as Row[], result.rowCount, result.lastInsertId);
 }

@@ -24,6 +24,13 @@ export interface ExecuteOptions {
    *   back): no array per row.
    */
   readonly rowShape?: RowShape;
+  /**
+   * Applied to each row, after its conversions, as it is read: the result's rows are what it
+   * returns. A driver that steps through rows (SQLite) calls it before reading the next row, so a
+   * large result's rows die young instead of all living until the last is read (the ORM builds
+   * its objects this way). An error it throws is not the database's: it comes out as thrown.
+   */
+  readonly mapRow?: (row: any) => unknown;
 }
 
 export type RowShape = "objects" | "arrays" | "values";
@@ -42,6 +49,8 @@ export interface DriverConnection {
    * promise, and throw rather than reject: a lookup by key then costs no promise in the engine.
    */
   execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): DriverResult | Promise<DriverResult>;
+  /** Whether `execute` applies `ExecuteOptions.mapRow` itself, row by row; if not, the engine maps the rows it returns. */
+  readonly mapsRows?: boolean;
   /** Opens a cursor over a query's rows (every dialect's driver has one; schema helpers' stand-ins do not). */
   openCursor?(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverCursor>;
   /**

@@ -21,6 +21,7 @@ const MAX_RETRY_PAUSE_MS = 100;
 class SqliteConnection implements DriverConnection {
   private readonly statements = new Map<string, Database.Statement>();
   readonly cursorSharing = "reads";
+  readonly mapsRows = true;
   /** Cursors open on this handle: SQLite cannot write while one reads. */
   private openCursors = 0;
 
@@ -79,6 +80,8 @@ class SqliteConnection implements DriverConnection {
       // `pluck` and `raw` are modes of the statement, kept between calls: each call sets both.
       if (shape === "values") stmt.pluck(true);
       else stmt.pluck(false).raw(shape === "arrays");
+      const mapRow = options?.mapRow;
+      if (mapRow !== undefined && shape !== "values") return { rows: mappedRows(stmt, params, mapRow), rowCount: 0, lastInsertId: undefined };
       const rows = stmt.all(...params) as unknown[];
       // Indexed: the first large reads run before V8 optimizes this, when `for...of` pays an iterator call per row.
       if (shape === "values") for (let i = 0; i < rows.length; i++) rows[i] = numberIfSafe(rows[i]);
@@ -159,6 +162,20 @@ function isBusy(error: unknown): boolean {
 }
 
 /** A bigint that a number holds exactly, as a number; any other value as it is. */
+/**
+ * Each row mapped as SQLite steps to it: the row dies before the next is read, where `all()`
+ * keeps every row alive until the last (for 100,000 rows, the collector's work doubled). A
+ * synchronous loop: nothing else can use the statement meanwhile.
+ */
+function mappedRows(stmt: Database.Statement, params: readonly unknown[], mapRow: (row: any) => unknown): unknown[] {
+  const out: unknown[] = [];
+  for (const row of stmt.iterate(...params) as IterableIterator<Record<string, unknown> | unknown[]>) {
+    numbersWhereSafe(row);
+    out.push(mapRow(row));
+  }
+  return out;
+}
+
 function numberIfSafe(value: unknown): unknown {
   if (typeof value !== "bigint") return value;
   const n = Number(value);

@@ -35,10 +35,13 @@ export function getByKey(
   return flushing === undefined ? loadByKey(context, mapper, values) : flushing.then(() => loadByKey(context, mapper, values));
 }
 
-/** The object of this key (key values in key-column order), loaded; undefined if no row has it. */
-export async function loadByKey(context: GetContext, mapper: Mapper, values: readonly unknown[]): Promise<object | undefined> {
+/**
+ * The object of this key (key values in key-column order), loaded; undefined if no row has it.
+ * Not `async`: where the driver answers at once (SQLite) the object comes back without a promise.
+ */
+export function loadByKey(context: GetContext, mapper: Mapper, values: readonly unknown[]): object | undefined | Promise<object | undefined> {
   // Relationships loaded eagerly by default go through the full query path.
-  if (hasEagerDefault(mapper)) return (await runScalars(context, keyQuery(mapper, values)))[0] as object | undefined;
+  if (hasEagerDefault(mapper)) return runScalars(context, keyQuery(mapper, values)).then((objects) => objects[0] as object | undefined);
   const { engine } = context;
   const { compiled, processors } = preparedGet(engine, mapper, values);
   const params = new Array<unknown>(values.length);
@@ -47,7 +50,11 @@ export async function loadByKey(context: GetContext, mapper: Mapper, values: rea
     const process = processors[i];
     params[i] = process !== undefined && value !== null && value !== undefined ? process(value) : value;
   }
-  const rows = await context.compiledRows({ ...compiled, params });
+  const rows = context.compiledRows({ ...compiled, params });
+  return rows instanceof Promise ? rows.then((read) => firstObject(context, mapper, read)) : firstObject(context, mapper, rows);
+}
+
+function firstObject(context: GetContext, mapper: Mapper, rows: readonly unknown[][]): object | undefined {
   return rows.length ? (hydrator(mapper, 0, context)(rows[0]!) ?? undefined) : undefined;
 }
 

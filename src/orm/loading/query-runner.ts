@@ -26,6 +26,8 @@ type AnyClass = abstract new (...args: any[]) => object;
 
 export interface QueryContext extends LoadContext {
   mapperOf(cls: AnyClass): Mapper;
+  /** Runs a select, each array row mapped as it is read: the results, in row order. */
+  mappedRows<T>(statement: Select<unknown>, mapRow: (row: unknown[]) => T): Promise<T[]>;
   /** Loads a relationship for objects now (select-in). */
   load(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
 }
@@ -43,7 +45,10 @@ export async function runScalars(context: QueryContext, statement: Select<unknow
 
 async function run(context: QueryContext, statement: Select<unknown>, single: boolean): Promise<unknown[]> {
   const plan = planQuery(context, statement, single);
-  return plan.process(await context.rows(plan.query));
+  if (plan.needsRows) return plan.process(await context.rows(plan.query));
+  // Each row read into its result as the driver reads it: the rows die young (see ExecuteOptions.mapRow).
+  const reading = plan.start();
+  return plan.finish(reading, await context.mappedRows(plan.query, reading.read), undefined);
 }
 
 /** A query ready to run: the statement to send, and how its rows become results (objects loaded eagerly). */
@@ -51,7 +56,19 @@ interface QueryPlan {
   readonly query: Select<unknown>;
   /** Collections loaded by a JOIN: their parents' rows repeat. */
   readonly joinedCollections: readonly RelationshipProperty[];
+  /** Whether the results need the rows once read (JOINed loads): if not, each row can be read as it comes. */
+  readonly needsRows: boolean;
+  /** A run's reader: a row to its result (an object, or a tuple). */
+  start(): Reading;
+  /** The results of a run, with their eager loads done (`rows`: when `needsRows`). */
+  finish(reading: Reading, results: unknown[], rows: readonly unknown[][] | undefined): Promise<unknown[]>;
+  /** `start`, each row read, `finish`. */
   process(rows: readonly unknown[][]): Promise<unknown[]>;
+}
+
+interface Reading {
+  readonly ctx: QueryContext;
+  readonly read: (row: unknown[]) => unknown;
 }
 
 function planQuery(context: QueryContext, given: Select<unknown>, single: boolean): QueryPlan {
@@ -75,18 +92,15 @@ function planQuery(context: QueryContext, given: Select<unknown>, single: boolea
     });
   const populate = statement.statementOptions.some(isPopulateExisting);
   const plainReaders = populate ? [] : readersOf(context);
-  const process = async (rows: readonly unknown[][]): Promise<unknown[]> => {
-    // populateExisting(): each batch of rows overwrites the objects it names, each once.
+  const start = (): Reading => {
+    // populateExisting(): each run overwrites the objects it names, each once.
     const ctx = populate ? { ...context, populate: new PopulateRun() } : context;
     const readers = populate ? readersOf(ctx) : plainReaders;
-    let results: unknown[];
-    if (single) {
-      const read = readers[0]!;
-      results = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) results[i] = read(rows[i]!);
-    } else {
-      results = rows.map((row) => readers.map((read) => read(row)));
-    }
+    const read = single ? readers[0]! : (row: readonly unknown[]) => readers.map((reader) => reader(row));
+    return { ctx, read };
+  };
+  const finish = async ({ ctx }: Reading, read: unknown[], rows: readonly unknown[][] | undefined): Promise<unknown[]> => {
+    let results = read;
     const firstOf = (r: unknown) => (single ? r : (r as unknown[])[0]);
     if (firstMapper && loads.length) {
       collectJoined(ctx, loads, rows as unknown[][], results.map((r) => firstOf(r) as object | null));
@@ -103,7 +117,15 @@ function planQuery(context: QueryContext, given: Select<unknown>, single: boolea
     }
     return results;
   };
-  return { query, process, joinedCollections: loads.filter((l) => l.rel.collection).map((l) => l.rel) };
+  const process = (rows: readonly unknown[][]): Promise<unknown[]> => {
+    const reading = start();
+    const results = new Array<unknown>(rows.length);
+    // Indexed: the first large reads run before V8 optimizes this.
+    for (let i = 0; i < rows.length; i++) results[i] = reading.read(rows[i] as unknown[]);
+    return finish(reading, results, rows);
+  };
+  const joinedCollections = loads.filter((l) => l.rel.collection).map((l) => l.rel);
+  return { query, start, finish, process, needsRows: firstMapper !== undefined && loads.length > 0, joinedCollections };
 }
 
 /** The statement with the columns of its `containsEager` options added, and their loads. */

@@ -20,8 +20,8 @@ import type { JoinRequest } from "./load-plan.js";
 /** What loading needs from the session: identity map, and a way to run a select as array rows. */
 export interface LoadContext extends HydrationContext {
   rows(statement: Select<unknown>): Promise<unknown[][]>;
-  /** Runs an already compiled statement, for array rows. */
-  compiledRows(compiled: CompiledQuery): Promise<unknown[][]>;
+  /** Runs an already compiled statement, for array rows: the rows themselves where the driver answers at once. */
+  compiledRows(compiled: CompiledQuery): unknown[][] | Promise<unknown[][]>;
 }
 
 type Dict = Record<string, unknown>;

@@ -26,7 +26,7 @@ export interface MergeHost {
   /** The session, owner of the objects merged without loading. */
   readonly owner: StateOwner;
   /** The object of this key from the database, or undefined. */
-  getByKey(mapper: Mapper, values: readonly unknown[]): Promise<object | undefined>;
+  getByKey(mapper: Mapper, values: readonly unknown[]): object | undefined | Promise<object | undefined>;
   add(obj: object): void;
   /** `MergeOptions.load`. */
   readonly load?: boolean;

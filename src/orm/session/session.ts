@@ -75,7 +75,8 @@ export class Session implements StateOwner {
       identity: this.identity,
       owner: this,
       rows: (statement) => this.transactions.rows(statement),
-      compiledRows: (compiled: CompiledQuery) => this.transactions.compiledRows(compiled),
+      mappedRows: (statement, mapRow) => this.transactions.mappedRows(statement, mapRow),
+      compiledRows: (compiled: CompiledQuery) => this.transactions.compiledRowsNow(compiled),
       mapperOf: (cls) => this.mapperOf(cls),
       load: (rel, objects) => this.loadNow(rel, objects),
     };
@@ -196,7 +197,7 @@ export class Session implements StateOwner {
 
   /** The autoflush before a query, unless turned off or held (during a merge). */
   private autoflushIfOn(): Promise<void> | undefined {
-    return this.autoflush && this.autoflushHeld === 0 ? this.transactions.flush(false, this.loadInFlush) : undefined;
+    return this.autoflush && this.autoflushHeld === 0 && this.transactions.hasWork ? this.transactions.flush(false, this.loadInFlush) : undefined;
   }
 
   /** Writes pending changes in the transaction; if that fails, see `SessionTransaction.flushFailed`. */

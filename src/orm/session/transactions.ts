@@ -8,8 +8,9 @@ import { CommitOutcomeUnknownError, InvalidRequestError } from "../../core/error
 import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
 import type { Select } from "../../core/statements/select.js";
 import type { Connection } from "../../engine/connection.js";
-import type { IsolationLevel } from "../../engine/driver.js";
+import type { ExecuteOptions, IsolationLevel } from "../../engine/driver.js";
 import type { Engine } from "../../engine/engine.js";
+import type { Result } from "../../engine/result.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { Journal } from "../unit-of-work/journal.js";
@@ -67,17 +68,24 @@ export class Transactions {
     return this.compiledRows(this.engine.cache.compile(statement.node));
   }
 
+  /** Runs a select, each array row mapped as it is read (`ExecuteOptions.mapRow`): what `mapRow` returns, in row order. */
+  async mappedRows<T>(statement: Select<unknown>, mapRow: (row: unknown[]) => T): Promise<T[]> {
+    return (await this.compiledRowsNow(this.engine.cache.compile(statement.node), { rowShape: "arrays", mapRow })) as T[];
+  }
+
   async compiledRows(compiled: CompiledQuery): Promise<unknown[][]> {
-    // No await for a transaction already open: a lookup by key is a few microseconds.
+    return this.compiledRowsNow(compiled);
+  }
+
+  /**
+   * `compiledRows`, the rows themselves when a transaction is open and the driver answers at once
+   * (SQLite): a lookup by key then takes no promise below `session.get`. Throws rather than rejects.
+   */
+  compiledRowsNow(compiled: CompiledQuery, options: ExecuteOptions = ARRAY_ROWS): unknown[][] | Promise<unknown[][]> {
     const open = this.innermost;
-    if (open !== undefined) open.checkUsable();
-    const tx = open ?? (await this.current());
-    try {
-      return (await tx.connection.executeCompiled<unknown[]>(compiled, { rowShape: "arrays" })).rows;
-    } catch (error) {
-      tx.statementFailed(error);
-      throw error;
-    }
+    if (open === undefined) return this.current().then((tx) => rowsIn(tx, compiled, options));
+    open.checkUsable();
+    return rowsIn(open, compiled, options);
   }
 
   /** Streams a select's array rows, a batch at a time, through a cursor in the session's transaction. */
@@ -99,8 +107,12 @@ export class Transactions {
    * nothing to write: every query autoflushes, and `get` by key is measured in microseconds.
    */
   flush(expiring: boolean, load: Load): Promise<void> {
-    if (this.flushing === undefined && this.uow.isEmpty) return NOTHING;
-    return this.flushAfterOthers(expiring, load);
+    return this.hasWork ? this.flushAfterOthers(expiring, load) : NOTHING;
+  }
+
+  /** Whether a flush would write (or one is in flight): if not, a read need not wait for one. */
+  get hasWork(): boolean {
+    return this.flushing !== undefined || !this.uow.isEmpty;
   }
 
   private async flushAfterOthers(expiring: boolean, load: Load): Promise<void> {
@@ -210,4 +222,25 @@ export class Transactions {
     await this.flushing?.catch(() => undefined);
     await this.committing?.catch(() => undefined);
   }
+}
+
+const ARRAY_ROWS: ExecuteOptions = { rowShape: "arrays" };
+
+/** A select's array rows on a transaction's connection; a failure is the transaction's to record. */
+function rowsIn(tx: SessionTransaction, compiled: CompiledQuery, options: ExecuteOptions): unknown[][] | Promise<unknown[][]> {
+  let answer: Result<unknown[]> | Promise<Result<unknown[]>>;
+  try {
+    answer = tx.connection.executeCompiledNow<unknown[]>(compiled, options);
+  } catch (error) {
+    tx.statementFailed(error);
+    throw error;
+  }
+  if (!(answer instanceof Promise)) return answer.rows;
+  return answer.then(
+    (result) => result.rows,
+    (error: unknown) => {
+      tx.statementFailed(error);
+      throw error;
+    },
+  );
 }
