@@ -5,7 +5,7 @@
  * database (or good only for a rollback) marks it failed: until its `rollback()`, statements and
  * commits are refused here, never sent (see `noteFailure`).
  */
-import type { CompiledQuery, ValueProcessor } from "../core/compiler/compiled-query.js";
+import type { CompiledQuery } from "../core/compiler/compiled-query.js";
 import type { StatementCache } from "../core/compiler/statement-cache.js";
 import { ArgumentError, InvalidRequestError, OperationalError, ResourceClosedError, StreamInProgressError, type DBAPIError } from "../core/errors.js";
 import type { InsertNode } from "../core/ast/nodes.js";
@@ -14,6 +14,8 @@ import type { Executable } from "../core/statements/executable.js";
 import type { Select } from "../core/statements/select.js";
 import type { DriverConnection, DriverCursor, EngineDialect, ExecuteOptions, IsolationLevel } from "./driver.js";
 import type { SqlLogger } from "./logging.js";
+import { convertInPlace, convertValuesInPlace } from "./convert-rows.js";
+import { mayWrite } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
 import { Transaction } from "./transaction.js";
 
@@ -54,6 +56,8 @@ export class Connection {
   private idleWaiters: (() => void)[] = [];
   /** The SQL of an open stream that holds the connection (MySQL/MariaDB): other statements are refused meanwhile. */
   private exclusiveStream: string | undefined;
+  /** A statement that may have changed data ran in the open transaction (see `statement-kind.ts`). */
+  private wrote = false;
 
   constructor(
     driverConnection: DriverConnection,
@@ -73,6 +77,19 @@ export class Connection {
   /** Whether the connection is known to be lost: it is discarded, not reused, when closed. */
   get invalidated(): boolean {
     return this.broken || this.driverConnection?.isLost?.() === true;
+  }
+
+  /** @internal How a stream shares the connection with other statements (`DriverConnection.cursorSharing`). */
+  get cursorSharing(): DriverConnection["cursorSharing"] {
+    return this.driverConnection?.cursorSharing;
+  }
+
+  /**
+   * @internal Whether the open transaction may have changed data (a statement other than a
+   * SELECT or transaction control ran in it): what another connection would not see yet.
+   */
+  get wroteInTransaction(): boolean {
+    return this.wrote && this.transactions.length > 0;
   }
 
   /** Whether a transaction (not only a savepoint) is open. */
@@ -210,6 +227,7 @@ export class Connection {
   private async send(conn: DriverConnection, sql: string, params: readonly unknown[], options?: ExecuteOptions) {
     if (this.exclusiveStream !== undefined) throw streamInProgress(this.exclusiveStream, sql);
     this.context.log?.(sql, params);
+    if (!this.wrote && this.transactions.length > 0 && mayWrite(sql)) this.wrote = true;
     this.inFlight++;
     try {
       return await conn.execute(sql, params, options);
@@ -265,6 +283,7 @@ export class Connection {
   /** Starts a transaction; inside one, a savepoint (like `beginNested`). */
   async begin(options: BeginOptions = {}): Promise<Transaction> {
     if (this.transactions.length) return this.beginNested();
+    this.wrote = false;
     for (const statement of this.dialect.beginStatements(options.isolationLevel)) await this.run(statement);
     return this.push(new Transaction(this, undefined));
   }
@@ -366,27 +385,4 @@ function streamInProgress(streaming: string, refused: string): StreamInProgressE
       `MySQL/MariaDB send a result to its end before the next statement. Finish or leave the loop first, ` +
       `or run the statement on another connection.`,
   );
-}
-
-/**
- * Applies each column's conversion to every row, in place. Indexed loops and no destructuring:
- * this runs once per value read, often before V8 has optimized it, when `for...of` and `[a, b] =`
- * each cost an iterator call.
- */
-/** Rows that are the first column's values: that column's conversion, if it has one. */
-function convertValuesInPlace(values: unknown[], processors: readonly (readonly [number, ValueProcessor])[]): void {
-  const process = processors.find(([index]) => index === 0)?.[1];
-  if (process === undefined) return;
-  for (let i = 0; i < values.length; i++) if (values[i] !== null && values[i] !== undefined) values[i] = process(values[i]);
-}
-
-function convertInPlace(rows: any[], processors: readonly (readonly [string | number, ValueProcessor])[]): void {
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r];
-    for (let p = 0; p < processors.length; p++) {
-      const key = processors[p]![0];
-      const value = row[key];
-      if (value !== null && value !== undefined) row[key] = processors[p]![1](value);
-    }
-  }
 }
