@@ -157,7 +157,7 @@ forEachDatabaseWithSchema("session streaming", StreamBase.metadata, (ctx) => {
   test("MySQL/MariaDB load each batch on a second pooled connection, back in the pool when the loop ends and after break (PostgreSQL: none taken)", async (t) => {
     if (ctx.db.name === "sqlite") return t.skip("an in-memory SQLite engine of its own would be another database");
     await seed();
-    await withPool(2, 300, async (engine) => {
+    await withPool(2, 1000, async (engine) => {
       const session = new Session(engine);
       try {
         assert.equal((await session.get(StBook, 1))!.title, "Book 1"); // reads in the transaction: the second connection is fine
@@ -218,7 +218,7 @@ forEachDatabaseWithSchema("session streaming", StreamBase.metadata, (ctx) => {
   test("no connection free for the loads: StreamingLoadError (cause PoolTimeoutError) on MySQL/MariaDB, at once with a pool of one; the session goes on", async (t) => {
     if (!isMySql()) return t.skip("PostgreSQL and SQLite load on the stream's own connection");
     await seed();
-    await withPool(1, 300, async (engine) => {
+    await withPool(1, 5000, async (engine) => {
       const session = new Session(engine);
       await assert.rejects(async () => {
         for await (const _ of session.stream(withReviews, { yieldPer: BATCH })) break;
@@ -226,13 +226,13 @@ forEachDatabaseWithSchema("session streaming", StreamBase.metadata, (ctx) => {
       assert.equal((await session.get(StBook, 7))!.title, "Book 7");
       await session.close();
     });
-    await withPool(2, 300, async (engine) => {
+    await withPool(2, 1000, async (engine) => {
       const held = await engine.connect();
       const session = new Session(engine);
       try {
         await assert.rejects(async () => {
           for await (const _ of session.stream(withReviews, { yieldPer: BATCH })) break;
-        }, (error: unknown) => error instanceof StreamingLoadError && (error as Error).cause instanceof PoolTimeoutError && /none was free within 300 ms/.test((error as Error).message));
+        }, (error: unknown) => error instanceof StreamingLoadError && (error as Error).cause instanceof PoolTimeoutError && /none was free within 1000 ms/.test((error as Error).message));
         assert.equal((await session.get(StBook, 8))!.title, "Book 8");
       } finally {
         await session.close();
