@@ -5,38 +5,20 @@
  * database (or good only for a rollback) marks it failed: until its `rollback()`, statements and
  * commits are refused here, never sent (see `noteFailure`).
  */
-import type { CompiledQuery, ValueProcessor } from "../core/compiler/compiled-query.js";
-import type { StatementCache } from "../core/compiler/statement-cache.js";
-import { ArgumentError, InvalidRequestError, OperationalError, ResourceClosedError, StreamInProgressError, type DBAPIError } from "../core/errors.js";
+import type { CompiledQuery } from "../core/compiler/compiled-query.js";
+import { InvalidRequestError, OperationalError, ResourceClosedError, StreamInProgressError, type DBAPIError } from "../core/errors.js";
 import type { InsertNode } from "../core/ast/nodes.js";
 import { insertChunks } from "../core/statements/chunking.js";
 import type { Executable } from "../core/statements/executable.js";
 import type { Select } from "../core/statements/select.js";
-import type { DriverConnection, DriverCursor, DriverResult, EngineDialect, ExecuteOptions, IsolationLevel } from "./driver.js";
-import type { SqlLogger } from "./logging.js";
+import type { DriverConnection, DriverCursor, DriverResult, EngineDialect, ExecuteOptions } from "./driver.js";
+import { convertInPlace, convertValuesInPlace, mappedWhileRead, RowMapperFailure, shapedResult } from "./convert-rows.js";
+import { yieldPerOf, type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
+import { mayWrite } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
 import { Transaction } from "./transaction.js";
 
-export interface ConnectionContext {
-  readonly dialect: EngineDialect;
-  readonly cache: StatementCache;
-  readonly log: SqlLogger;
-  /** Called once when the connection goes back to the pool or is discarded. */
-  readonly released?: (conn: Connection) => void;
-}
-
-/** Options of `stream()`. */
-export interface StreamOptions {
-  /** Rows read from the database at a time (default 1,000): memory holds about one batch. */
-  readonly yieldPer?: number;
-}
-
-const DEFAULT_YIELD_PER = 1000;
-
-/** Options of `connection.begin()` and `engine.transaction()`. */
-export interface BeginOptions {
-  readonly isolationLevel?: IsolationLevel;
-}
+export type { BeginOptions, ConnectionContext, StreamOptions } from "./connection-options.js";
 
 /** One connection from the pool: runs statements, and transactions with `begin()`. Give it back with `close()`. */
 export class Connection {
@@ -54,6 +36,8 @@ export class Connection {
   private idleWaiters: (() => void)[] = [];
   /** The SQL of an open stream that holds the connection (MySQL/MariaDB): other statements are refused meanwhile. */
   private exclusiveStream: string | undefined;
+  /** A statement that may have changed data ran in the open transaction (see `statement-kind.ts`). */
+  private wrote = false;
 
   constructor(
     driverConnection: DriverConnection,
@@ -73,6 +57,19 @@ export class Connection {
   /** Whether the connection is known to be lost: it is discarded, not reused, when closed. */
   get invalidated(): boolean {
     return this.broken || this.driverConnection?.isLost?.() === true;
+  }
+
+  /** @internal How a stream shares the connection with other statements (`DriverConnection.cursorSharing`). */
+  get cursorSharing(): DriverConnection["cursorSharing"] {
+    return this.driverConnection?.cursorSharing;
+  }
+
+  /**
+   * @internal Whether the open transaction may have changed data (a statement other than a
+   * SELECT or transaction control ran in it): what another connection would not see yet.
+   */
+  get wroteInTransaction(): boolean {
+    return this.wrote && this.transactions.length > 0;
   }
 
   /** Whether a transaction (not only a savepoint) is open. */
@@ -135,34 +132,9 @@ export class Connection {
     const conn = this.checkOpen();
     if (this.failed) throw this.failed.rolledBackError("run a statement");
     const mapRow = options.mapRow;
-    if (mapRow !== undefined && conn.mapsRows === true) return this.executeMapped<Row>(conn, compiled, options, mapRow);
+    if (mapRow !== undefined && conn.mapsRows === true) return mappedWhileRead<Row>(compiled, options, mapRow, (withEach) => this.sendNow(conn, compiled.sql, compiled.params, withEach));
     const answer = this.sendNow(conn, compiled.sql, compiled.params, options);
     return answer instanceof Promise ? answer.then((result) => shapedResult<Row>(compiled, result, options)) : shapedResult<Row>(compiled, answer, options);
-  }
-
-  /**
-   * A driver that maps rows as it reads them is given the conversions and `mapRow` as one
-   * function; what `mapRow` throws comes out as thrown (not as a database error).
-   */
-  private executeMapped<Row>(conn: DriverConnection, compiled: CompiledQuery, options: ExecuteOptions, mapRow: (row: any) => unknown): Result<Row> | Promise<Result<Row>> {
-    const processors = options.rowShape === "arrays" ? compiled.resultProcessorsByIndex : compiled.resultProcessors;
-    const each = (row: any) => {
-      try {
-        if (processors.length) convertInPlace([row], processors);
-        return mapRow(row);
-      } catch (error) {
-        throw new RowMapperFailure(error);
-      }
-    };
-    const mapped = (result: DriverResult) => new Result<Row>(result.rows as Row[], result.rows.length, undefined);
-    const unwrapped = (error: unknown) => (error instanceof RowMapperFailure ? error.cause : error);
-    let answer: DriverResult | Promise<DriverResult>;
-    try {
-      answer = this.sendNow(conn, compiled.sql, compiled.params, { ...options, mapRow: each });
-    } catch (error) {
-      throw unwrapped(error);
-    }
-    return answer instanceof Promise ? answer.then(mapped, (error: unknown) => Promise.reject(unwrapped(error))) : mapped(answer);
   }
 
   /**
@@ -255,6 +227,7 @@ export class Connection {
   private sendNow(conn: DriverConnection, sql: string, params: readonly unknown[], options?: ExecuteOptions): DriverResult | Promise<DriverResult> {
     if (this.exclusiveStream !== undefined) throw streamInProgress(this.exclusiveStream, sql);
     this.context.log?.(sql, params);
+    if (!this.wrote && this.transactions.length > 0 && mayWrite(sql)) this.wrote = true;
     let answer: DriverResult | Promise<DriverResult>;
     try {
       answer = conn.execute(sql, params, options);
@@ -326,6 +299,7 @@ export class Connection {
   /** Starts a transaction; inside one, a savepoint (like `beginNested`). */
   async begin(options: BeginOptions = {}): Promise<Transaction> {
     if (this.transactions.length) return this.beginNested();
+    this.wrote = false;
     for (const statement of this.dialect.beginStatements(options.isolationLevel)) await this.run(statement);
     return this.push(new Transaction(this, undefined));
   }
@@ -415,61 +389,10 @@ export class Connection {
   }
 }
 
-function yieldPerOf(value: number | undefined): number {
-  if (value === undefined) return DEFAULT_YIELD_PER;
-  if (!Number.isSafeInteger(value) || value < 1) throw new ArgumentError(`yieldPer must be a positive integer (rows per batch); got ${String(value)}.`);
-  return value;
-}
-
 function streamInProgress(streaming: string, refused: string): StreamInProgressError {
   return new StreamInProgressError(
     `Cannot run "${refused.slice(0, 80)}" while a stream of "${streaming.slice(0, 80)}" is open on the same connection: ` +
       `MySQL/MariaDB send a result to its end before the next statement. Finish or leave the loop first, ` +
       `or run the statement on another connection.`,
   );
-}
-
-/**
- * Applies each column's conversion to every row, in place. Indexed loops and no destructuring:
- * this runs once per value read, often before V8 has optimized it, when `for...of` and `[a, b] =`
- * each cost an iterator call.
- */
-/** Rows that are the first column's values: that column's conversion, if it has one. */
-function convertValuesInPlace(values: unknown[], processors: readonly (readonly [number, ValueProcessor])[]): void {
-  const process = processors.find(([index]) => index === 0)?.[1];
-  if (process === undefined) return;
-  for (let i = 0; i < values.length; i++) if (values[i] !== null && values[i] !== undefined) values[i] = process(values[i]);
-}
-
-function convertInPlace(rows: any[], processors: readonly (readonly [string | number, ValueProcessor])[]): void {
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r];
-    for (let p = 0; p < processors.length; p++) {
-      const key = processors[p]![0];
-      const value = row[key];
-      if (value !== null && value !== undefined) row[key] = processors[p]![1](value);
-    }
-  }
-}
-
-/** What an `ExecuteOptions.mapRow` threw, carried through the driver untouched to the caller. */
-class RowMapperFailure extends Error {
-  constructor(error: unknown) {
-    super("row mapper failed", { cause: error });
-  }
-}
-
-/** A driver's result as `executeCompiled` returns it: rows converted and shaped as asked. */
-function shapedResult<Row>(compiled: CompiledQuery, result: DriverResult, options: ExecuteOptions): Result<Row> {
-  const rows = result.rows;
-  const shape = options.rowShape ?? "objects";
-  if (shape === "values") convertValuesInPlace(rows, compiled.resultProcessorsByIndex);
-  else {
-    const processors = shape === "arrays" ? compiled.resultProcessorsByIndex : compiled.resultProcessors;
-    if (processors.length) convertInPlace(rows, processors);
-  }
-  // A driver that does not map rows as it reads them (see `DriverConnection.mapsRows`): mapped now.
-  const mapRow = options.mapRow;
-  if (mapRow !== undefined) for (let i = 0; i < rows.length; i++) rows[i] = mapRow(rows[i]);
-  return new Result<Row>(rows as Row[], result.rowCount, result.lastInsertId);
 }

@@ -55,7 +55,11 @@ function formatProblems(problems: readonly ConfigurationProblem[]): string {
   return `The model configuration has ${head}:\n${problems.map((p, i) => `  ${i + 1}. ${formatProblem(p)}`).join("\n")}`;
 }
 
-/** A stream was asked for a loading it cannot do batch by batch (a joined-loaded collection). */
+/**
+ * A stream was asked for a loading it cannot do batch by batch: a joined-loaded collection; or,
+ * on MySQL/MariaDB, select-in loads when the session's transaction may have written (their second
+ * connection would not see the writes) or no second connection is free.
+ */
 export class StreamingLoadError extends InvalidRequestError {
   override name = "StreamingLoadError";
 }

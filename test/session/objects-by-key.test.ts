@@ -75,3 +75,28 @@ test("delete and clear: gone from lookups and from forEach", () => {
   assert.equal(everything(objects).length, 0);
   assert.equal(objects.get(1), undefined);
 });
+
+test("a stream's churn (batches of keys in and out again): every object found until deleted, the Map rebuilt along the way", () => {
+  const objects = new ObjectsByKey();
+  const mapOf = () => (objects as unknown as { others: Map<unknown, object> }).others;
+  const kept = { key: "held before" };
+  objects.set("held before", kept); // keeps the Map from emptying
+  const maps = new Set<Map<unknown, object>>();
+  for (let batch = 0; batch < 20; batch++) {
+    const keys = Array.from({ length: 1000 }, (_, i) => 10_000 + batch * 1000 + i);
+    for (const key of keys) objects.set(key, { key });
+    for (const key of keys) assert.deepEqual(objects.get(key), { key });
+    keys.forEach((key, i) => {
+      objects.delete(key);
+      assert.equal(objects.get(key), undefined);
+      if (i + 1 < keys.length) assert.deepEqual(objects.get(keys[i + 1]!), { key: keys[i + 1] }, "the next one is still there");
+      maps.add(mapOf());
+    });
+    assert.equal(objects.get("held before"), kept);
+    assert.deepEqual(everything(objects), [kept]);
+  }
+  assert.ok(maps.size > 20, `a fresh Map at least once per batch (${maps.size} Maps)`);
+  objects.delete("held before");
+  assert.equal(mapOf().size, 0);
+  assert.deepEqual(everything(objects), []);
+});

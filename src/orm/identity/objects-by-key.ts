@@ -12,11 +12,16 @@
 /** How far past the end of the array a key may land (V8 keeps arrays with gaps this small fast). */
 const MAX_GAP = 512;
 
+/** Deletes from the Map, beyond its size, after which it is rebuilt (see `delete`). */
+const CHURN_LIMIT = 256;
+
 export class ObjectsByKey {
   private slots: (object | undefined)[] = [];
   /** Objects in `slots`. */
   private slotted = 0;
-  private readonly others = new Map<unknown, object>();
+  private others = new Map<unknown, object>();
+  /** Keys deleted from `others` since it was built. */
+  private deleted = 0;
 
   get(key: unknown): object | undefined {
     if (isIndex(key) && key < this.slots.length) {
@@ -46,7 +51,23 @@ export class ObjectsByKey {
       this.slots[key] = undefined;
       this.slotted--;
     }
-    if (this.others.size !== 0) this.others.delete(key);
+    if (this.others.size === 0 || !this.others.delete(key)) return;
+    this.deleted++;
+    if (this.others.size === 0 || this.deleted >= this.others.size + CHURN_LIMIT) this.renew();
+  }
+
+  /**
+   * A fresh Map in place of one that many deletes went through (a stream's batches leaving the
+   * session). V8 rehashes a Map as it grows and shrinks, and each table it leaves points on to the
+   * next; once one of them has reached the old generation, the young-generation collections take
+   * it as live, and the chain from it keeps every object inserted since alive until a full
+   * collection, so that each of a stream's objects was promoted (measured: 190 MB of 1M rows,
+   * all garbage, and a peak RSS of 150-190 MB on MariaDB). A new Map starts no chain. Rebuilt
+   * when it empties, or once its deletes outnumber its entries (plus a margin): O(1) a delete.
+   */
+  private renew(): void {
+    this.others = this.others.size === 0 ? new Map() : new Map(this.others);
+    this.deleted = 0;
   }
 
   /** Calls `fn` for every object (which must not add or remove any). */
@@ -60,7 +81,8 @@ export class ObjectsByKey {
   clear(): void {
     this.slots = [];
     this.slotted = 0;
-    this.others.clear();
+    this.others = new Map();
+    this.deleted = 0;
   }
 }
 

@@ -19,7 +19,6 @@ import { markRaisingItems, planColumns } from "./column-options.js";
 import { loadRelationship, type LoadContext } from "./relationship-loader.js";
 import { joinedBelow, loadPlan, strategyOf, type JoinRequest, type LoadNode } from "./load-plan.js";
 import type { LoadStrategy } from "../mapping/relationship-spec.js";
-import { StreamInProgressError } from "../../core/errors.js";
 import { StreamingLoadError } from "../errors.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
@@ -176,18 +175,7 @@ export async function* streamQuery(
   }
   const firstOnly = single && statement.layout.length !== 1;
   for await (const rows of context.streamRows(plan.query, yieldPer)) {
-    let results: unknown[];
-    try {
-      results = await plan.process(rows);
-    } catch (error) {
-      if (!(error instanceof StreamInProgressError)) throw error;
-      throw new StreamingLoadError(
-        `Cannot load relationships eagerly (select-in) batch by batch while MySQL/MariaDB stream the query: its connection ` +
-          `is busy until the stream ends. Stream without the eager load (options(lazyLoad(...)) for a mapping's default), ` +
-          `or load the relationships after the loop.`,
-        { cause: error },
-      );
-    }
+    const results = await plan.process(rows);
     yield firstOnly ? results.map((row) => (row as unknown[])[0]) : results;
   }
 }

@@ -87,6 +87,8 @@ export class Session implements StateOwner {
       identity: this.identity,
       uow: this.uow,
       owner: this,
+      engine,
+      connection: () => this.transactions.innermost?.connection,
     };
   }
 

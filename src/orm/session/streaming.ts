@@ -6,10 +6,13 @@
  * marked for deletion during the loop: the next flush writes them.
  */
 import type { Select } from "../../core/statements/select.js";
+import type { Connection } from "../../engine/connection.js";
+import type { Engine } from "../../engine/engine.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import { streamQuery, type StreamContext } from "../loading/query-runner.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
+import { StreamSideReads } from "./stream-side-reads.js";
 
 export interface StreamHost {
   /** The autoflush a query makes first (once: loads of each batch do not flush beside a cursor). */
@@ -18,6 +21,9 @@ export interface StreamHost {
   readonly identity: IdentityMap;
   readonly uow: UnitOfWork;
   readonly owner: StateOwner;
+  readonly engine: Engine;
+  /** The connection of the session's open transaction, if one is open. */
+  connection(): Connection | undefined;
 }
 
 export async function* streamResults(
@@ -30,10 +36,16 @@ export async function* streamResults(
   // What the session held before: never released. One pass over the identity map per stream.
   const before = new Set<object>();
   host.identity.forEachObject((obj) => before.add(obj));
-  for await (const batch of streamQuery(host.context, statement, single, yieldPer)) {
-    yield* batch;
-    // The caller asked for the next row: this batch is finished.
-    release(host, batch, before);
+  // Select-in loads beside a stream that holds the connection (MySQL/MariaDB) take a second one.
+  const side = new StreamSideReads(host.engine, host.connection);
+  try {
+    for await (const batch of streamQuery(side.context(host.context), statement, single, yieldPer)) {
+      yield* batch;
+      // The caller asked for the next row: this batch is finished.
+      release(host, batch, before);
+    }
+  } finally {
+    await side.close();
   }
 }
 
