@@ -8,6 +8,7 @@ let cursorsMade = 0;
 
 class PostgresConnection implements DriverConnection {
   readonly cursorSharing = "transaction";
+  readonly mapsRows = true;
   /** Set when the server ended the connection while it was checked out. */
   private lost = false;
   private readonly onError = () => {
@@ -36,6 +37,7 @@ class PostgresConnection implements DriverConnection {
     const shape = options?.rowShape ?? "objects";
     let result: pg.QueryResult;
     try {
+      if (options?.mapRow !== undefined && shape !== "values") return await this.mapped(query, shape, options.mapRow);
       result = shape === "objects" ? await this.client.query(query) : await this.client.query({ ...query, rowMode: "array" });
     } catch (error) {
       // Its plan predates a change of a column's type (made elsewhere): never prepared again.
@@ -44,6 +46,34 @@ class PostgresConnection implements DriverConnection {
     }
     const rows = shape === "values" ? (result.rows as unknown[][]).map(firstColumn) : result.rows;
     return { rows, rowCount: result.rowCount ?? result.rows.length, lastInsertId: undefined };
+  }
+
+  /**
+   * Each row mapped as pg parses it (a query with a row listener does not collect rows): the row
+   * dies before the next arrives, where a collected result keeps every row alive to the last.
+   * An error of `mapRow` is kept, the rest of the result read and dropped, and then thrown: pg's
+   * protocol handling must not see it.
+   */
+  private mapped(query: pg.QueryConfig, shape: "objects" | "arrays", mapRow: (row: any) => unknown): Promise<DriverResult> {
+    return new Promise((resolve, reject) => {
+      const rows: unknown[] = [];
+      let failed: { readonly error: unknown } | undefined;
+      const submitted = new pg.Query(shape === "arrays" ? ({ ...query, rowMode: "array" } as pg.QueryConfig) : query);
+      submitted.on("row", (row: unknown) => {
+        if (failed !== undefined) return;
+        try {
+          rows.push(mapRow(row));
+        } catch (error) {
+          failed = { error };
+        }
+      });
+      submitted.on("error", reject);
+      submitted.on("end", (result: pg.QueryResult) => {
+        if (failed !== undefined) reject(failed.error);
+        else resolve({ rows, rowCount: result.rowCount ?? rows.length, lastInsertId: undefined });
+      });
+      this.client.query(submitted);
+    });
   }
 
   /**
