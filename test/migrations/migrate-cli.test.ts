@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { createEngine } from "../../src/index.js";
 import type { Operation } from "../../src/migrations/index.js";
 import { testDatabases } from "../support/databases.js";
+import { withMigrationLock } from "../../src/migrations/history/lock.js";
 import { exec, Project, projectUrl, query, resetDatabase, type MigrationSpec, recreateDatabase } from "./project.js";
 
 const TABLES = ["mh_authors", "mh_books"];
@@ -162,7 +163,7 @@ for (const db of await testDatabases()) {
       const engine = createEngine(url, { pool: { max: 1 } });
       const holder = await engine.connect();
       try {
-        await holder.run(db.name === "postgresql" ? "SELECT pg_advisory_lock(1096042574)" : "SELECT GET_LOCK('athanor_migrations', 0)");
+        await holder.run(db.name === "postgresql" ? "SELECT pg_advisory_lock(1096042574)" : "SELECT GET_LOCK(CONCAT('athanor_migrations.', MD5(DATABASE())), 0)");
         const up = await p.cli("migrate", "up");
         assert.equal(up.code, 1);
         assert.match(up.err, /^athanor: another 'athanor migrate' holds the migration lock on this database; wait for it to finish/);
@@ -170,7 +171,20 @@ for (const db of await testDatabases()) {
         await holder.close();
         await engine.dispose();
       }
-      assert.equal((await p.cli("migrate", "up")).code, 0);
+      // A migration running on another database of the same server (MariaDB's lock names are the
+      // server's) stops nothing here.
+      const otherUrl = projectUrl(db, "cli_other");
+      await recreateDatabase(otherUrl);
+      const other = createEngine(otherUrl, { pool: { max: 1 } });
+      const otherHolder = await other.connect();
+      try {
+        const up = await withMigrationLock(otherHolder, () => p.cli("migrate", "up"));
+        assert.equal(up.code, 0, up.err);
+      } finally {
+        await otherHolder.close();
+        await other.dispose();
+        await recreateDatabase(otherUrl, false);
+      }
       assert.deepEqual(await versions(), [`${M1.id} applied 1/1`]);
     });
 

@@ -1,12 +1,15 @@
 /**
  * One migration run at a time per database: two deploys starting `migrate up` together would
- * otherwise both apply the same migration. PostgreSQL: a session advisory lock; MySQL/MariaDB:
- * `GET_LOCK`; SQLite: none needed (a writing transaction locks the file).
+ * otherwise both apply the same migration. PostgreSQL: a session advisory lock (scoped to the
+ * database by the server); MySQL/MariaDB: `GET_LOCK`, whose names are the server's, so the name
+ * carries the database's (hashed: MySQL allows 64 characters); SQLite: none needed (a writing
+ * transaction locks the file).
  */
 import type { Connection } from "../../engine/connection.js";
 import { MigrationHistoryError } from "./errors.js";
 
-const NAME = "athanor_migrations";
+/** The lock's name on MySQL/MariaDB: one per database of the server. */
+const MYSQL_NAME = "CONCAT('athanor_migrations.', MD5(COALESCE(DATABASE(), '')))";
 /** An arbitrary constant key for `pg_try_advisory_lock`, the same in every athanor. */
 const PG_KEY = 0x4154484e;
 
@@ -14,7 +17,7 @@ const PG_KEY = 0x4154484e;
 export async function withMigrationLock<T>(connection: Connection, fn: () => Promise<T>): Promise<T> {
   const dialect = connection.dialect.name;
   if (dialect === "sqlite") return fn();
-  const take = dialect === "postgresql" ? `SELECT pg_try_advisory_lock(${PG_KEY}) AS got` : `SELECT GET_LOCK('${NAME}', 0) AS got`;
+  const take = dialect === "postgresql" ? `SELECT pg_try_advisory_lock(${PG_KEY}) AS got` : `SELECT GET_LOCK(${MYSQL_NAME}, 0) AS got`;
   const { rows } = await connection.run(take);
   const got = (rows[0] as Record<string, unknown> | undefined)?.["got"];
   if (got !== true && Number(got) !== 1) {
@@ -24,7 +27,7 @@ export async function withMigrationLock<T>(connection: Connection, fn: () => Pro
     return await fn();
   } finally {
     if (!connection.invalidated && !connection.closed) {
-      const release = dialect === "postgresql" ? `SELECT pg_advisory_unlock(${PG_KEY})` : `SELECT RELEASE_LOCK('${NAME}')`;
+      const release = dialect === "postgresql" ? `SELECT pg_advisory_unlock(${PG_KEY})` : `SELECT RELEASE_LOCK(${MYSQL_NAME})`;
       await connection.run(release).catch(() => undefined);
     }
   }
