@@ -39,7 +39,7 @@ export async function loadRelationship(context: LoadContext, rel: RelationshipPr
     return state !== undefined && state.key !== undefined && state.dict[rel.key] === undefined;
   });
   if (pending.length === 0) return;
-  const { direction, pairs } = rel.resolved;
+  const { direction } = rel.resolved;
   if (direction === "manyToOne") return loadManyToOne(context, rel, pending, inner);
   for (const chunk of chunks(pending)) await loadCollectionChunk(context, rel, chunk, inner);
 }
