@@ -86,21 +86,23 @@ const CACHED_PLAN_CHANGED = "0A000";
 /**
  * The names of the prepared statements of one engine, one per SQL text (pg refuses one name for
  * two texts, so a name is never reused). Each is prepared on every connection that runs it and
- * kept for the connection's life: at most `MAX_NAMED` texts have names at a time, later ones are
+ * kept for the connection's life: at most `max` texts have names at a time, later ones are
  * parsed each time (applications run a bounded set of statement shapes; dynamically built SQL
  * must not fill the server). A schema change through the engine forgets them all: PostgreSQL
  * refuses to run a prepared SELECT whose result columns changed type.
  */
 class StatementNames {
-  private static readonly MAX_NAMED = 256;
   /** Statements longer than this are not kept prepared (a multi-row INSERT's plan is large). */
   private static readonly MAX_LENGTH = 8192;
   private readonly names = new Map<string, string>();
   private made = 0;
 
+  /** At most `max` texts have names at a time (the engine's `maxPreparedStatements`). */
+  constructor(private readonly max: number) {}
+
   nameOf(sql: string): string | undefined {
     const known = this.names.get(sql);
-    if (known !== undefined || sql.length > StatementNames.MAX_LENGTH || this.names.size >= StatementNames.MAX_NAMED) return known;
+    if (known !== undefined || sql.length > StatementNames.MAX_LENGTH || this.names.size >= this.max) return known;
     const name = `athanor_${this.made++}`;
     this.names.set(sql, name);
     return name;
@@ -128,7 +130,7 @@ export function createPostgresDriver(url: string, options: PoolOptions): Driver 
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
   // process would crash. The next checkout gets a fresh connection.
   pool.on("error", () => undefined);
-  const names = options.preparedStatements === false ? undefined : new StatementNames();
+  const names = options.preparedStatements === false ? undefined : new StatementNames(options.maxPreparedStatements ?? 256);
   return {
     maxConnections: max,
     acquire: async (wait) => new PostgresConnection(await abandonOnAbort(pool.connect(), wait, (client) => client.release()), names),
