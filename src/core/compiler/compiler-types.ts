@@ -32,6 +32,12 @@ export interface DialectCapabilities {
    * `statements/chunking.ts`), a longer IN list is bound as one array parameter.
    */
   readonly maxParameters: number;
+  /**
+   * Whether a DELETE or UPDATE filtered by `inValues` finds its rows through the table's index.
+   * Not MariaDB 10.x (measured on 10.11: a single-table DELETE runs the JSON_TABLE subquery for
+   * every row of the table): there deletes by key use literal lists.
+   */
+  readonly inValuesInWrites: boolean;
 }
 
 /**
