@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeclarativeBase, column, integer, manyToMany, model, select, string, table, type Rel } from "../../src/index.js";
+import { DeclarativeBase, column, integer, manyToMany, model, select, string, table, type Given, type Rel } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 class DmkBase extends DeclarativeBase {}
@@ -22,7 +22,7 @@ declare module "../../src/index.js" {
 @model("dmk_cells")
 class DmkCell extends DmkBase {
   @column(integer().primaryKey()) accessor row!: number;
-  @column(string(10).primaryKey()) accessor col!: string;
+  @column(string(10).primaryKey()) accessor col!: Given<string>;
 }
 
 @model("dmk_posts")

@@ -82,7 +82,7 @@ function lowerCaseIfUuid(value: string): string {
 }
 
 export class IdentityMap {
-  /** The objects of each mapper, kept for the session's life (hydrators hold on to them); weakly after an expiring commit. */
+  /** The objects of each mapper, kept for the session's life (hydrators hold on to them). */
   private readonly byMapper = new Map<Mapper, ObjectsByKey>();
   /**
    * Objects a flush inserted, not yet in their mapper's part. Building the parts costs a large
@@ -132,20 +132,6 @@ export class IdentityMap {
   forEachState(fn: (state: InstanceState) => void): void {
     for (const map of this.byMapper.values()) map.forEach((obj) => fn(stateOf(obj)!));
     for (const states of this.unindexed) for (let i = 0; i < states.length; i++) fn(states[i]!);
-  }
-
-  /** After a commit that expired every object: each is held weakly from now on (see `ObjectsByKey.weaken`). */
-  weaken(): void {
-    this.indexInserted();
-    for (const map of this.byMapper.values()) map.weaken();
-  }
-
-  /** Entries held, for tests that check a long-lived session stays bounded. */
-  get size(): number {
-    let size = 0;
-    for (const map of this.byMapper.values()) size += map.size;
-    for (const states of this.unindexed) size += states.length;
-    return size;
   }
 
   clear(): void {

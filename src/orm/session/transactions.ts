@@ -151,11 +151,7 @@ export class Transactions {
       // Deleted objects are gone for good: they leave the session.
       for (const state of tx.journal.deleted) state.detach();
     }
-    if (expire) {
-      this.identity.forEachState(expireState);
-      // Expired and unmodified, every object may be collected once the application drops it.
-      this.identity.weaken();
-    }
+    if (expire) this.identity.forEachState(expireState);
   }
 
   // ------------------------------------------------------------------ rollback and savepoints
