@@ -32,9 +32,35 @@ for (const db of await testDatabases()) {
       } finally {
         await conn.close();
       }
-      assert.ok(counts.length === 10);
+      assert.equal(counts.length, 10);
       assert.ok(Math.max(...counts) <= BOUND + 1, `prepared statements seen: ${counts}`);
       assert.ok(Math.max(...counts) >= BOUND - 1, `the bound was reached: ${counts}`);
+    } finally {
+      await engine.dispose();
+    }
+  });
+}
+
+for (const db of await testDatabases()) {
+  if (db.name !== "postgresql") continue;
+  test("postgresql: schema changes through the engine do not add up prepared statements on a connection", { skip: db.skip }, async () => {
+    const engine = engineFor(db, { pool: { max: 1, maxPreparedStatements: BOUND } });
+    try {
+      const conn = await engine.connect();
+      const counts: number[] = [];
+      try {
+        for (let round = 0; round < 4; round++) {
+          await conn.execute(sql`CREATE TABLE core_psb_${sql.raw(String(round))} (id integer)`);
+          await conn.execute(sql`DROP TABLE core_psb_${sql.raw(String(round))}`);
+          for (let i = 0; i < BOUND; i++) await conn.execute(select(literal(i).label(`n${i}`)).where(sql`${i} = ${i}`));
+          counts.push(Number((await conn.execute(sql<{ n: number }>`SELECT count(*) AS n FROM pg_prepared_statements`)).rows[0]!.n));
+          // The statements still run after their names were dropped (prepared again under new ones).
+          assert.equal(Number((await conn.execute(select(literal(3).label("n3")).where(sql`${3} = ${3}`))).rows[0]!.n3), 3);
+        }
+      } finally {
+        await conn.close();
+      }
+      assert.ok(Math.max(...counts) <= BOUND, `prepared statements after each schema change: ${counts}`);
     } finally {
       await engine.dispose();
     }

@@ -32,6 +32,7 @@ class PostgresConnection implements DriverConnection {
     // Named, a statement is parsed once per connection (pg remembers which it has prepared).
     if (params.length === 0) this.names?.noteSchemaChange(sql);
     const name = params.length !== 0 ? this.names?.nameOf(sql) : undefined;
+    if (name !== undefined && preparedGeneration.get(this.client) !== this.names!.generation) await this.deallocateOlder();
     const query = { text: sql, values: params as unknown[], name };
     const shape = options?.rowShape ?? "objects";
     let result: pg.QueryResult;
@@ -44,6 +45,19 @@ class PostgresConnection implements DriverConnection {
     }
     const rows = shape === "values" ? (result.rows as unknown[][]).map(firstColumn) : result.rows;
     return { rows, rowCount: result.rowCount ?? result.rows.length, lastInsertId: undefined };
+  }
+
+  /**
+   * Drops the statements this connection prepared under names from before a schema change (the
+   * engine named their texts anew), from the server and from pg's record of what it prepared,
+   * so that a connection keeps at most one generation of names: DDL does not add up.
+   */
+  private async deallocateOlder(): Promise<void> {
+    if (preparedGeneration.has(this.client)) {
+      await this.client.query("DEALLOCATE ALL");
+      (this.client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements = {};
+    }
+    preparedGeneration.set(this.client, this.names!.generation);
   }
 
   /**
@@ -83,6 +97,9 @@ const firstColumn = (row: readonly unknown[]): unknown => row[0];
 /** "cached plan must not change result type": a prepared SELECT whose columns changed type. */
 const CACHED_PLAN_CHANGED = "0A000";
 
+/** The generation of statement names (see `StatementNames.generation`) each client has prepared under. */
+const preparedGeneration = new WeakMap<pg.PoolClient, number>();
+
 /**
  * The names of the prepared statements of one engine, one per SQL text (pg refuses one name for
  * two texts, so a name is never reused). Each is prepared on every connection that runs it and
@@ -96,6 +113,8 @@ class StatementNames {
   private static readonly MAX_LENGTH = 8192;
   private readonly names = new Map<string, string>();
   private made = 0;
+  /** Counts schema changes: a connection that prepared statements under an older count drops them first. */
+  generation = 0;
 
   /** At most `max` texts have names at a time (the engine's `maxPreparedStatements`). */
   constructor(private readonly max: number) {}
@@ -114,7 +133,9 @@ class StatementNames {
 
   /** DDL (run unnamed, having no parameters) forgets every name. */
   noteSchemaChange(sql: string): void {
-    if (DDL.test(sql)) this.names.clear();
+    if (!DDL.test(sql)) return;
+    this.names.clear();
+    this.generation++;
   }
 }
 
