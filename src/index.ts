@@ -42,7 +42,7 @@ export { types, type Decimal, type SqlType } from "./core/types/sql-type.js";
 // Expressions and statements
 export { Expression, Labeled, OrderBy, escapeLike, type Operand, type LikeOptions } from "./core/expression/expression.js";
 export { FunctionCall, WindowFunction, type WindowSpec } from "./core/expression/window.js";
-export { and, or, not, exists, scalarSubquery, caseWhen, cast, literal } from "./core/expression/operators.js";
+export { and, or, not, exists, scalarSubquery, caseWhen, cast, literal, tupleInValues } from "./core/expression/operators.js";
 export { func } from "./core/expression/functions.js";
 export { sql, RawSql } from "./core/expression/sql-tag.js";
 export { select, Select, Subquery } from "./core/statements/select.js";

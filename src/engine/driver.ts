@@ -118,6 +118,14 @@ export interface PoolOptions {
    * before 1.21). SQLite and MySQL/MariaDB always reuse prepared statements.
    */
   readonly preparedStatements?: boolean;
+  /**
+   * PostgreSQL and MySQL/MariaDB: most prepared statements kept per connection (default 256).
+   * MySQL/MariaDB closes the least recently used one on the server when a connection needs
+   * another (the server refuses past `max_prepared_stmt_count`, 16,382 for all connections by
+   * default); PostgreSQL names at most this many statement texts, later ones are parsed each time.
+   * Also `?maxPreparedStatements=N` in a MySQL/MariaDB URL.
+   */
+  readonly maxPreparedStatements?: number;
 }
 
 export interface TableInfo {

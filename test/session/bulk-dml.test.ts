@@ -53,6 +53,15 @@ forEachDatabaseWithSchema("ORM bulk UPDATE and DELETE", BulkBase.metadata, (ctx)
     assert.equal(await ctx.count("bk_books", "title = 'Cheap'"), 2);
   });
 
+  test("evaluate takes inValues as IN over its values (NULLs left out)", async () => {
+    const { session, books } = await seeded();
+    const count = await session.execute(update(BkBook).where(c.stock.lt(10), c.id.inValues([1, 2, 3, null])).values({ title: "Cheap" }), { synchronizeSession: "evaluate" });
+    assert.equal(count, 2);
+    assert.deepEqual(books.map((b) => b.title), ["Book 1", "Cheap", "Cheap", "Book 4"]);
+    await session.commit();
+    assert.equal(await ctx.count("bk_books", "title = 'Cheap'"), 2);
+  });
+
   test("auto on a string comparison: evaluated on PostgreSQL and SQLite; fetched on MariaDB, whose collations may ignore case", async () => {
     const { session, books } = await seeded();
     const count = await session.execute(update(BkBook).where(c.title.eq("book 1")).values({ stock: 0 }));

@@ -96,6 +96,20 @@ export interface InNode {
   readonly negated: boolean;
 }
 
+/**
+ * `expr IN` a list of values, or `(a, b) IN` a list of tuples, bound as one array parameter (one
+ * per tuple member where the dialect takes arrays): the SQL is the same whatever the number of
+ * values. `values.value` is the list (of values, or of tuples when `exprs` has several); NULLs in
+ * it (and tuples with a NULL member) are left out, matching nothing as `=` would.
+ */
+export interface InValuesNode {
+  readonly kind: "inValues";
+  readonly exprs: readonly ExprNode[];
+  readonly values: ParamNode;
+  /** The SQL type of each member, which decides how it is bound (from `exprs`). */
+  readonly types: readonly (SqlType | undefined)[];
+}
+
 export interface BetweenNode {
   readonly kind: "between";
   readonly expr: ExprNode;
@@ -181,6 +195,7 @@ export type ExprNode =
   | NotNode
   | IsNullNode
   | InNode
+  | InValuesNode
   | BetweenNode
   | FunctionNode
   | WindowNode

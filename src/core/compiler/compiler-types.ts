@@ -1,4 +1,5 @@
 /** What compilers produce and what they are told of a dialect. */
+import type { SqlType } from "../types/sql-type.js";
 
 /** What a dialect's SQL can express, consulted by the compiler and by the layers above. */
 export interface DialectCapabilities {
@@ -31,6 +32,12 @@ export interface DialectCapabilities {
    * `statements/chunking.ts`), a longer IN list is bound as one array parameter.
    */
   readonly maxParameters: number;
+  /**
+   * Whether a DELETE or UPDATE filtered by `inValues` finds its rows through the table's index.
+   * Not MariaDB 10.x (measured on 10.11: a single-table DELETE runs the JSON_TABLE subquery for
+   * every row of the table): there deletes by key use literal lists.
+   */
+  readonly inValuesInWrites: boolean;
 }
 
 /**
@@ -42,8 +49,26 @@ export interface PackedSlot {
   readonly pack: (values: unknown[]) => unknown;
 }
 
+/**
+ * One placeholder for a list bound whole (`inValues`): `list` is the parameter (in fingerprint
+ * order) whose value is the list; `tuples`, whether its items are tuples (for `(a, b) IN`), and
+ * then `member`, which member of each this placeholder takes (undefined: the whole tuple);
+ * `types`, the type each member is bound as. `pack` turns the driver values (items with a NULL
+ * left out) into the one bound value.
+ */
+export interface ArraySlot {
+  readonly list: number;
+  readonly tuples: boolean;
+  readonly member: number | undefined;
+  readonly types: readonly (SqlType | undefined)[];
+  readonly pack: (values: unknown[]) => unknown;
+}
+
+/** What one placeholder takes: one parameter, many packed as one, or a list bound whole. */
+export type Slot = number | PackedSlot | ArraySlot;
+
 /** The text of a compiled statement and, per placeholder, which parameter (in fingerprint order) it takes. */
 export interface CompiledTemplate {
   readonly sql: string;
-  readonly slots: readonly (number | PackedSlot)[];
+  readonly slots: readonly Slot[];
 }

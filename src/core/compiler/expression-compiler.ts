@@ -4,16 +4,16 @@
  * `select`, which the statement half renders), and the dialect hooks they use. `SqlCompiler`
  * extends it with statements; each dialect overrides hooks of both.
  */
-import type { ExprNode, FunctionNode, LikeNode, OrderByNode, ParamNode, SelectNode, TableNode, WindowNode } from "../ast/nodes.js";
+import type { ExprNode, FunctionNode, InValuesNode, LikeNode, OrderByNode, ParamNode, SelectNode, TableNode, WindowNode } from "../ast/nodes.js";
 import { CompileError, UnsupportedCompilationError, UnsupportedFeatureError } from "../errors.js";
 import type { SqlType } from "../types/sql-type.js";
-import type { DialectCapabilities, PackedSlot } from "./compiler-types.js";
+import type { ArraySlot, DialectCapabilities, PackedSlot, Slot } from "./compiler-types.js";
 
 /** IN lists shorter than this stay lists even in a statement over the parameter limit: packing them saves little. */
 const PACKED_IN_MIN = 100;
 
 export abstract class ExpressionCompiler {
-  protected readonly slots: (number | PackedSlot)[] = [];
+  protected readonly slots: Slot[] = [];
   /** Inside DDL (CHECK constraints): columns unqualified, values inline. */
   protected ddlMode = false;
   /** Inside RETURNING or SET: columns unqualified. */
@@ -144,6 +144,8 @@ export abstract class ExpressionCompiler {
         }
         return `${this.operand(node.expr)} ${not}IN (${values.map((v) => this.expr(v)).join(", ")})`;
       }
+      case "inValues":
+        return this.inValues(node);
       case "between":
         return `${this.operand(node.expr)} ${node.negated ? "NOT " : ""}BETWEEN ${this.operand(node.low)} AND ${this.operand(node.high)}`;
       case "function":
@@ -183,6 +185,7 @@ export abstract class ExpressionCompiler {
       case "not":
       case "isNull":
       case "in":
+      case "inValues":
       case "between":
         return `(${sql})`;
       default:
@@ -199,6 +202,25 @@ export abstract class ExpressionCompiler {
       `An IN list of ${values.length} values takes the statement over the database's ${this.capabilities.maxParameters} ` +
         `bind parameters, and binding it as one array is not supported by this dialect. Split the list.`,
     );
+  }
+
+  /**
+   * `expr IN` / `(a, b) IN` a list bound whole (see `InValuesNode`); each dialect renders its own
+   * (an array, a JSON document), the SQL independent of the list's length.
+   */
+  protected inValues(_node: InValuesNode): string {
+    throw new UnsupportedCompilationError(`inValues() is not supported on ${this.capabilities.displayName}: use in() with a list.`);
+  }
+
+  /**
+   * The placeholder of an `inValues` list, or of one `member` of its tuples (undefined: whole
+   * tuples): its driver values, items with a NULL left out, are bound as `pack` of them.
+   */
+  protected arrayParam(node: InValuesNode, member: number | undefined, pack: ArraySlot["pack"]): string {
+    const list = this.paramIndex.get(node.values);
+    if (list === undefined) throw new CompileError("Internal error: a parameter was not fingerprinted.");
+    this.slots.push({ list, tuples: node.exprs.length > 1, member, types: node.types, pack });
+    return this.placeholder(this.slots.length);
   }
 
   /** One placeholder for all of `values`, bound as `pack` of their driver values. */

@@ -3,6 +3,7 @@
  * shape compile to the same SQL, so the compiled text is cached under this key and only the
  * parameter values (collected in the same walk) change between executions.
  */
+import type { SqlType } from "../types/sql-type.js";
 import type { AliasNode, CompoundSelectNode, ExprNode, FromNode, LabelNode, Node, OnConflictNode, ParamNode, SelectNode, StatementNode, TableNode } from "../ast/nodes.js";
 
 export interface Fingerprint {
@@ -93,6 +94,13 @@ function expr(w: Walk, node: ExprNode | undefined): void {
       expr(w, node.expr);
       if (Array.isArray(node.values)) exprs(w, node.values as readonly ExprNode[]);
       else select(w, node.values as SelectNode);
+      w.key += ")";
+      return;
+    case "inValues":
+      w.key += "inV(";
+      exprs(w, node.exprs);
+      for (const type of node.types) w.key += typeKey(type);
+      w.params.push(node.values);
       w.key += ")";
       return;
     case "between":
@@ -328,6 +336,19 @@ function tableKey(table: TableNode): string {
   if (key === undefined) {
     key = `t${text(table.schema ?? "")}${text(table.name)}`;
     tableKeys.set(table, key);
+  }
+  return key;
+}
+
+/** Types live as long as their columns: each one's key (all of it: a cast to it is rendered) is built once. */
+const typeKeys = new WeakMap<SqlType, string>();
+
+function typeKey(type: SqlType | undefined): string {
+  if (!type) return "_";
+  let key = typeKeys.get(type);
+  if (key === undefined) {
+    key = text(JSON.stringify(type));
+    typeKeys.set(type, key);
   }
   return key;
 }

@@ -6,6 +6,7 @@ import type { ParamNode, StatementNode } from "../ast/nodes.js";
 import type { CompiledQuery, ResultColumn, ValueProcessor } from "./compiled-query.js";
 import type { Dialect } from "./dialect.js";
 import { fingerprint } from "./fingerprint.js";
+import type { ArraySlot } from "./compiler-types.js";
 import type { CompiledTemplate } from "./sql-compiler.js";
 
 interface CacheEntry {
@@ -61,18 +62,31 @@ export class StatementCache {
     return {
       sql,
       slots,
-      bindProcessors: slots.map((slot) => this.dialect.bindProcessor(params[typeof slot === "number" ? slot : slot.params[0]!]!.type)),
+      bindProcessors: slots.map((slot) => {
+        if (typeof slot === "number") return this.dialect.bindProcessor(params[slot]!.type);
+        if ("list" in slot) return this.listProcessor(slot);
+        return this.dialect.bindProcessor(params[slot.params[0]!]!.type);
+      }),
       resultColumns,
       resultProcessors,
       resultProcessorsByIndex,
     };
   }
 
+  /** How each item of an `inValues` list is bound: as its type, or a whole tuple member by member. */
+  private listProcessor(slot: ArraySlot): ValueProcessor | undefined {
+    if (!slot.tuples || slot.member !== undefined) return this.dialect.bindProcessor(slot.types[slot.member ?? 0]);
+    const processors = slot.types.map((type) => this.dialect.bindProcessor(type));
+    if (processors.every((p) => !p)) return undefined;
+    return (tuple) => (tuple as readonly unknown[]).map((value, i) => (processors[i] ? processors[i](value) : value));
+  }
+
   private bind(entry: CacheEntry, params: readonly ParamNode[]): CompiledQuery {
     const values = entry.slots.map((slot, i) => {
       const process = entry.bindProcessors[i];
-      if (typeof slot !== "number") return slot.pack(slot.params.map((p) => driverValue(params[p]!.value, process)));
-      return driverValue(params[slot]!.value, process);
+      if (typeof slot === "number") return driverValue(params[slot]!.value, process);
+      if ("list" in slot) return slot.pack(listValues(params[slot.list]!.value as readonly unknown[], slot, process));
+      return slot.pack(slot.params.map((p) => driverValue(params[p]!.value, process)));
     });
     return {
       sql: entry.sql,
@@ -99,6 +113,21 @@ export function statementCacheOf(dialect: Dialect): StatementCache {
 
 function driverValue(value: unknown, process: ValueProcessor | undefined): unknown {
   return process && value !== null && value !== undefined ? process(value) : value;
+}
+
+/**
+ * The driver values of an `inValues` list (or of one member of its tuples): NULLs, and tuples
+ * with a NULL member, left out, as they match nothing.
+ */
+function listValues(list: readonly unknown[], slot: ArraySlot, process: ValueProcessor | undefined): unknown[] {
+  const values: unknown[] = [];
+  for (const item of list) {
+    if (item === null || item === undefined) continue;
+    if (slot.tuples && (item as readonly unknown[]).some((v) => v === null || v === undefined)) continue;
+    const value = slot.member === undefined ? item : (item as readonly unknown[])[slot.member];
+    values.push(process ? process(value) : value);
+  }
+  return values;
 }
 
 function outputColumns(node: StatementNode): ResultColumn[] {

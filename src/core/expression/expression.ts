@@ -109,6 +109,17 @@ export class Expression<T> {
     return this.inNode(values, true);
   }
 
+  /**
+   * `IN` a list of values bound as one parameter (an array on PostgreSQL, JSON on SQLite and
+   * MySQL/MariaDB): the SQL is the same for 3 values and 70,000, so it is compiled and prepared
+   * once, and no list reaches the database's parameter limit. NULLs are left out (they match
+   * nothing); an empty list is false. For many keys; `in()` for a short fixed list. In a DELETE or
+   * UPDATE on MariaDB 10.x it is not looked up through an index (see `capabilities.inValuesInWrites`).
+   */
+  inValues(values: readonly (T | null | undefined)[]): Expression<boolean> {
+    return boolean({ kind: "inValues", exprs: [this.node], values: { kind: "param", value: values, type: undefined }, types: [this.type] });
+  }
+
   /** `BETWEEN low AND high` (both ends included). */
   between(low: Operand<T>, high: Operand<T>): Expression<boolean> {
     return boolean({ kind: "between", expr: this.node, low: this.operand(low), high: this.operand(high), negated: false });

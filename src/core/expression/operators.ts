@@ -20,6 +20,18 @@ export function not(condition: Condition): Expression<boolean> {
   return new Expression<boolean>({ kind: "not", expr: condition.node }, undefined);
 }
 
+/**
+ * `(a, b) IN` a list of tuples bound as one parameter per member, like `Expression.inValues`: the
+ * SQL does not change with the number of tuples. Tuples with a NULL member are left out.
+ */
+export function tupleInValues(exprs: readonly Expression<unknown>[], tuples: readonly (readonly unknown[])[]): Expression<boolean> {
+  if (exprs.length === 1) return exprs[0]!.inValues(tuples.map((t) => t[0]));
+  return new Expression<boolean>(
+    { kind: "inValues", exprs: exprs.map((e) => e.node), values: { kind: "param", value: tuples, type: undefined }, types: exprs.map((e) => e.type) },
+    undefined,
+  );
+}
+
 /** `EXISTS (subquery)`. */
 export function exists(query: SelectQuery): Expression<boolean> {
   return new Expression<boolean>({ kind: "exists", query: query.node }, undefined);

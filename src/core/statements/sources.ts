@@ -39,6 +39,9 @@ export function collectSources(exprs: readonly (ExprNode | undefined)[]): (Table
         visit(node.expr);
         if (Array.isArray(node.values)) (node.values as readonly ExprNode[]).forEach(visit);
         return;
+      case "inValues":
+        node.exprs.forEach(visit);
+        return;
       case "between":
         visit(node.expr);
         visit(node.low);

@@ -1,7 +1,7 @@
 /** MySQL / MariaDB SQL: backquoted identifiers, CONCAT, AUTO_INCREMENT, native ENUM. */
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
-import type { ExprNode, InsertNode, OnConflictNode, OrderByNode, ParamNode } from "../../core/ast/nodes.js";
-import { jsonArrayText } from "../shared/json-array.js";
+import type { ExprNode, InsertNode, InValuesNode, OnConflictNode, OrderByNode, ParamNode } from "../../core/ast/nodes.js";
+import { jsonArrayText, jsonListText } from "../shared/json-array.js";
 import { CompileError, UnsupportedCompilationError } from "../../core/errors.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 
@@ -138,6 +138,39 @@ export class MySqlCompiler extends SqlCompiler {
     const columnType = !type || type.kind === "enum" || type.kind === "json" ? "LONGTEXT" : this.typeName(type);
     const param = this.packedParam(values, jsonArrayText);
     return `${expr} ${negated ? "NOT " : ""}IN (SELECT ${this.quote("v")} FROM JSON_TABLE(${param}, '$[*]' COLUMNS (${this.quote("v")} ${columnType} PATH '$')) AS ${this.quote("packed")})`;
+  }
+
+  /**
+   * The list as one JSON array, read back with JSON_TABLE (MariaDB 10.6+, MySQL 8.0.4+): `x IN
+   * (SELECT v FROM JSON_TABLE(?, '$[*]' COLUMNS (v INT PATH '$')) AS packed)`, tuples as arrays
+   * with one column per member. Measured on MariaDB 10.11 as fast as an IN list of the same
+   * values (faster from a few dozen), with one statement text for every length.
+   */
+  protected override inValues(node: InValuesNode): string {
+    const param = this.arrayParam(node, undefined, jsonListText);
+    const tuples = node.exprs.length > 1;
+    const v = (i: number) => this.quote(`v${i}`);
+    const columns = node.types.map((type, i) => `${v(i)} ${this.jsonTableType(type)} PATH '$${tuples ? `[${i}]` : ""}'`);
+    const selected = node.types.map((type, i) => (type?.kind === "binary" ? `UNHEX(${v(i)})` : v(i)));
+    const left = tuples ? `(${node.exprs.map((e) => this.expr(e)).join(", ")})` : this.operand(node.exprs[0]!);
+    return `${left} IN (SELECT ${selected.join(", ")} FROM JSON_TABLE(${param}, '$[*]' COLUMNS (${columns.join(", ")})) AS ${this.quote("packed")})`;
+  }
+
+  /** A JSON_TABLE column for values of `type`: strings one longer than the column's, so that a longer value is not cut to one that matches. */
+  private jsonTableType(type: SqlType | undefined): string {
+    if (!type) return "LONGTEXT";
+    switch (type.kind) {
+      case "enum":
+      case "json":
+      case "text":
+        return "LONGTEXT";
+      case "binary":
+        return "LONGTEXT";
+      case "string":
+        return `VARCHAR(${(type.length ?? 255) + 1})`;
+      default:
+        return this.typeName(type);
+    }
   }
 
   /** MariaDB has no row alias for the proposed row; `VALUES(col)` is its (and older MySQL's) spelling. */

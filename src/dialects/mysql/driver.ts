@@ -125,6 +125,9 @@ class MySqlRowStream implements DriverCursor {
   }
 }
 
+/** Prepared statements kept per connection unless the engine options or the URL say otherwise. */
+const DEFAULT_MAX_PREPARED = 256;
+
 export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOptions {
   const parsed = new URL(url.replace(/^(mysql|mariadb)(\+\w+)?:/, "mysql:"));
   return {
@@ -134,6 +137,9 @@ export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOption
     password: decodeURIComponent(parsed.password),
     database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined,
     connectionLimit: options.max ?? 10,
+    // mysql2 keeps them in an LRU per connection and closes (COM_STMT_CLOSE) the ones it evicts;
+    // its default, 16,000 a connection, would let a few connections reach the server's limit.
+    maxPreparedStatements: options.maxPreparedStatements ?? (Number(parsed.searchParams.get("maxPreparedStatements")) || DEFAULT_MAX_PREPARED),
     timezone: "Z",
     // DATE stays 'YYYY-MM-DD'; DATETIME is read as text and converted by its column type, because
     // mysql2 builds the Date of a prepared statement's row with Date.UTC, which maps years 0-99 to 1900-1999.

@@ -1,6 +1,6 @@
 /** PostgreSQL's SQL: `$n` placeholders, ILIKE, identity columns. */
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
-import type { LikeNode, ParamNode } from "../../core/ast/nodes.js";
+import type { InValuesNode, LikeNode, ParamNode } from "../../core/ast/nodes.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 
 export class PostgresCompiler extends SqlCompiler {
@@ -52,7 +52,36 @@ export class PostgresCompiler extends SqlCompiler {
   protected override packedIn(expr: string, negated: boolean, values: readonly ParamNode[]): string {
     const type = values.find((v) => v.type)?.type;
     const param = this.packedParam(values, (driverValues) => driverValues);
-    const array = type ? `CAST(${param} AS ${this.typeName(type)}[])` : param;
+    const array = type ? `CAST(${param} AS ${this.elementType(type)}[])` : param;
     return negated ? `${expr} <> ALL(${array})` : `${expr} = ANY(${array})`;
+  }
+
+  /**
+   * One array parameter per member: `x = ANY($1)`, `(a, b) IN (SELECT * FROM unnest($1, $2))`
+   * (arrays of equal length, zipped), each cast to its member's type so that it is compared as a
+   * column of that type would be, e.g. with the column's index.
+   */
+  protected override inValues(node: InValuesNode): string {
+    const tuples = node.exprs.length > 1;
+    const arrays = node.types.map((type, i) => {
+      const param = this.arrayParam(node, tuples ? i : undefined, (values) => values);
+      return type ? `CAST(${param} AS ${this.elementType(type)}[])` : param;
+    });
+    if (!tuples) return `${this.operand(node.exprs[0]!)} = ANY(${arrays[0]})`;
+    return `(${node.exprs.map((e) => this.expr(e)).join(", ")}) IN (SELECT * FROM unnest(${arrays.join(", ")}))`;
+  }
+
+  /** The type of an array's elements: strings and decimals unbounded, as a cast to VARCHAR(n) or NUMERIC(p, s) would cut a longer value to one that matches. */
+  private elementType(type: SqlType): string {
+    switch (type.kind) {
+      case "string":
+      case "enum":
+      case "text":
+        return "TEXT";
+      case "numeric":
+        return "NUMERIC";
+      default:
+        return this.typeName(type);
+    }
   }
 }

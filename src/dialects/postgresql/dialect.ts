@@ -26,6 +26,7 @@ const capabilities: DialectCapabilities = {
   ilike: true,
   defaultInValues: true,
   maxParameters: 65_535,
+  inValuesInWrites: true,
 };
 
 /** NAMEDATALEN - 1: longer names are cut silently by the server. */

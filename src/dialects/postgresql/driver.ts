@@ -33,6 +33,7 @@ class PostgresConnection implements DriverConnection {
     // Named, a statement is parsed once per connection (pg remembers which it has prepared).
     if (params.length === 0) this.names?.noteSchemaChange(sql);
     const name = params.length !== 0 ? this.names?.nameOf(sql) : undefined;
+    if (name !== undefined && preparedGeneration.get(this.client) !== this.names!.generation) await this.deallocateOlder();
     const query = { text: sql, values: params as unknown[], name };
     const shape = options?.rowShape ?? "objects";
     let result: pg.QueryResult;
@@ -77,6 +78,19 @@ class PostgresConnection implements DriverConnection {
   }
 
   /**
+   * Drops the statements this connection prepared under names from before a schema change (the
+   * engine named their texts anew), from the server and from pg's record of what it prepared,
+   * so that a connection keeps at most one generation of names: DDL does not add up.
+   */
+  private async deallocateOlder(): Promise<void> {
+    if (preparedGeneration.has(this.client)) {
+      await this.client.query("DEALLOCATE ALL");
+      (this.client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements = {};
+    }
+    preparedGeneration.set(this.client, this.names!.generation);
+  }
+
+  /**
    * DECLARE ... CURSOR, then FETCH a batch at a time: the server keeps the result, other
    * statements run on the connection between fetches. The caller has a transaction open (a
    * cursor without HOLD lives only inside one).
@@ -113,24 +127,31 @@ const firstColumn = (row: readonly unknown[]): unknown => row[0];
 /** "cached plan must not change result type": a prepared SELECT whose columns changed type. */
 const CACHED_PLAN_CHANGED = "0A000";
 
+/** The generation of statement names (see `StatementNames.generation`) each client has prepared under. */
+const preparedGeneration = new WeakMap<pg.PoolClient, number>();
+
 /**
  * The names of the prepared statements of one engine, one per SQL text (pg refuses one name for
  * two texts, so a name is never reused). Each is prepared on every connection that runs it and
- * kept for the connection's life: at most `MAX_NAMED` texts have names at a time, later ones are
+ * kept for the connection's life: at most `max` texts have names at a time, later ones are
  * parsed each time (applications run a bounded set of statement shapes; dynamically built SQL
  * must not fill the server). A schema change through the engine forgets them all: PostgreSQL
  * refuses to run a prepared SELECT whose result columns changed type.
  */
 class StatementNames {
-  private static readonly MAX_NAMED = 256;
   /** Statements longer than this are not kept prepared (a multi-row INSERT's plan is large). */
   private static readonly MAX_LENGTH = 8192;
   private readonly names = new Map<string, string>();
   private made = 0;
+  /** Counts schema changes: a connection that prepared statements under an older count drops them first. */
+  generation = 0;
+
+  /** At most `max` texts have names at a time (the engine's `maxPreparedStatements`). */
+  constructor(private readonly max: number) {}
 
   nameOf(sql: string): string | undefined {
     const known = this.names.get(sql);
-    if (known !== undefined || sql.length > StatementNames.MAX_LENGTH || this.names.size >= StatementNames.MAX_NAMED) return known;
+    if (known !== undefined || sql.length > StatementNames.MAX_LENGTH || this.names.size >= this.max) return known;
     const name = `athanor_${this.made++}`;
     this.names.set(sql, name);
     return name;
@@ -142,7 +163,9 @@ class StatementNames {
 
   /** DDL (run unnamed, having no parameters) forgets every name. */
   noteSchemaChange(sql: string): void {
-    if (DDL.test(sql)) this.names.clear();
+    if (!DDL.test(sql)) return;
+    this.names.clear();
+    this.generation++;
   }
 }
 
@@ -158,7 +181,7 @@ export function createPostgresDriver(url: string, options: PoolOptions): Driver 
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
   // process would crash. The next checkout gets a fresh connection.
   pool.on("error", () => undefined);
-  const names = options.preparedStatements === false ? undefined : new StatementNames();
+  const names = options.preparedStatements === false ? undefined : new StatementNames(options.maxPreparedStatements ?? 256);
   return {
     maxConnections: max,
     acquire: async (wait) => new PostgresConnection(await abandonOnAbort(pool.connect(), wait, (client) => client.release()), names),

@@ -1,7 +1,7 @@
 /** SQLite's SQL: double-quoted identifiers, `?` placeholders, rowid primary keys. */
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
-import type { ExprNode, ParamNode } from "../../core/ast/nodes.js";
-import { jsonArrayText } from "../shared/json-array.js";
+import type { ExprNode, InValuesNode, ParamNode } from "../../core/ast/nodes.js";
+import { jsonArrayText, jsonListText } from "../shared/json-array.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 
 export class SqliteCompiler extends SqlCompiler {
@@ -56,6 +56,22 @@ export class SqliteCompiler extends SqlCompiler {
   /** A long IN list as one JSON array parameter, read back row by row with `json_each`. */
   protected override packedIn(expr: string, negated: boolean, values: readonly ParamNode[]): string {
     return `${expr} ${negated ? "NOT " : ""}IN (SELECT value FROM json_each(${this.packedParam(values, jsonArrayText)}))`;
+  }
+
+  /**
+   * The list as one JSON array, read back row by row with `json_each`: `x IN (SELECT value FROM
+   * json_each(?))`; tuples as arrays, their members read with `->>`. Bigints keep every digit;
+   * binary values travel as hex, read back with unhex().
+   */
+  protected override inValues(node: InValuesNode): string {
+    const param = this.arrayParam(node, undefined, jsonListText);
+    if (node.exprs.length === 1) return `${this.operand(node.exprs[0]!)} IN (SELECT ${this.fromJson("value", node.types[0])} FROM json_each(${param}))`;
+    const members = node.types.map((type, i) => this.fromJson(`value ->> ${i}`, type));
+    return `(${node.exprs.map((e) => this.expr(e)).join(", ")}) IN (SELECT ${members.join(", ")} FROM json_each(${param}))`;
+  }
+
+  private fromJson(value: string, type: SqlType | undefined): string {
+    return type?.kind === "binary" ? `unhex(${value})` : value;
   }
 
   protected override forUpdate(): string {

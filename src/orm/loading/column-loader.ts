@@ -9,7 +9,7 @@ import { identityKeyOf } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { ObjectDeletedError } from "../errors.js";
-import { chunks, keyFilter, keysPerStatement } from "./keys.js";
+import { chunks, keyFilter } from "./keys.js";
 
 type Rows = (statement: Select<unknown>) => Promise<unknown[][]>;
 
@@ -22,7 +22,7 @@ export async function loadColumns(rows: Rows, mapper: Mapper, states: readonly I
   const keyColumns = mapper.primaryKey;
   const columns = keys.map((key) => mapper.columns.get(key)!);
   const indexes = keyColumns.map((_, i) => i);
-  for (const chunk of chunks(states, keysPerStatement(keyColumns.length))) {
+  for (const chunk of chunks(states)) {
     const statement = select(...labels(mapper, keyColumns), ...labels(mapper, columns)).where(
       keyFilter(keyColumns, mapper.keyAttributes, chunk.map((s) => s.dict)),
     ) as unknown as Select<unknown>;

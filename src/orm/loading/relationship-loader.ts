@@ -13,7 +13,7 @@ import { identityKeyOf } from "../identity/identity-map.js";
 import { stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/loaded-lists.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
-import { chunks, keyFilter, keysPerStatement } from "./keys.js";
+import { chunks, keyFilter } from "./keys.js";
 import { collectJoined, withJoinedLoads } from "./joined.js";
 import type { JoinRequest } from "./load-plan.js";
 
@@ -39,9 +39,9 @@ export async function loadRelationship(context: LoadContext, rel: RelationshipPr
     return state !== undefined && state.key !== undefined && state.dict[rel.key] === undefined;
   });
   if (pending.length === 0) return;
-  const { direction, pairs } = rel.resolved;
+  const { direction } = rel.resolved;
   if (direction === "manyToOne") return loadManyToOne(context, rel, pending, inner);
-  for (const chunk of chunks(pending, keysPerStatement(pairs.length))) await loadCollectionChunk(context, rel, chunk, inner);
+  for (const chunk of chunks(pending)) await loadCollectionChunk(context, rel, chunk, inner);
 }
 
 function hasNullIn(dict: Dict, attributes: readonly string[]): boolean {
@@ -65,7 +65,7 @@ async function loadManyToOne(context: LoadContext, rel: RelationshipProperty, pa
   }
   const byKey = new Map<unknown, object>();
   const hydrate = hydrator(target, 0, context);
-  for (const chunk of chunks([...wanted.values()], keysPerStatement(pairs.length))) {
+  for (const chunk of chunks([...wanted.values()])) {
     const { statement, loads } = withJoinedLoads(select(target.class_).where(keyFilter(targetColumns, localAttributes, chunk)), inner);
     const rows = await context.rows(statement);
     const objs = rows.map(hydrate);

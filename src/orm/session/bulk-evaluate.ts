@@ -67,6 +67,24 @@ export function evaluatorOf(where: ExprNode | undefined, attributeOfColumn: Read
           return result === null ? null : negated;
         };
       }
+      case "inValues": {
+        // One column against values bound as its type: the same test as IN with those values.
+        const left = node.exprs.length === 1 ? value(node.exprs[0]!) : undefined;
+        const kind = node.types[0]?.kind;
+        if (!left || kind === undefined || !(EXACT_KINDS.has(kind) || (!caseInsensitiveStrings && STRING_KINDS.has(kind)))) break;
+        const items = (node.values.value as readonly unknown[]).filter((v) => v !== null && v !== undefined);
+        return (read) => {
+          const l = left(read);
+          if (l === MISSING) return MISSING;
+          if (l === null || l === undefined) return null;
+          for (const item of items) {
+            const t = compareWith(COMPARE["="]!, l, item);
+            if (t === MISSING) return MISSING;
+            if (t === true) return true;
+          }
+          return false;
+        };
+      }
       case "between": {
         const [e, lo, hi] = [value(node.expr), value(node.low), value(node.high)];
         if (!e || !lo || !hi) break;

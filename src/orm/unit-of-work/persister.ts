@@ -9,7 +9,7 @@
 import type { Expression } from "../../core/expression/expression.js";
 import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
-import { and, or } from "../../core/expression/operators.js";
+import { and, or, tupleInValues } from "../../core/expression/operators.js";
 import { sql } from "../../core/expression/sql-tag.js";
 import { deleteFrom } from "../../core/statements/delete.js";
 import { insert } from "../../core/statements/insert.js";
@@ -277,16 +277,19 @@ export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: 
 /**
  * DELETE of the rows whose `columns` hold one of `keys`, in chunks; returns how many rows the
  * statements matched in all. Every key gives a value for every column (none can be null: a
- * comparison with NULL matches nothing).
+ * comparison with NULL matches nothing). The keys are one bound list (`inValues`) where the
+ * database finds rows by it through the index; elsewhere (MariaDB) literal lists.
  */
 export async function deleteByKeys(conn: Connection, table: Table, columns: readonly Column[], keys: readonly unknown[][]): Promise<number> {
   if (columns.length === 0) throw new InvalidRequestError(`internal: a DELETE from ${table.name} without key columns would delete every row`);
   let matched = 0;
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const asList = conn.dialect.capabilities.inValuesInWrites;
+  const perStatement = asList ? MAX_PARAMS : Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   for (let i = 0; i < keys.length; i += perStatement) {
     const chunk = keys.slice(i, i + perStatement);
-    const condition =
-      columns.length === 1
+    const condition = asList
+      ? tupleInValues(columns, chunk)
+      : columns.length === 1
         ? columns[0]!.in(chunk.map((k) => k[0]) as never[])
         : or(...chunk.map((k) => and(...columns.map((c, j) => c.eq(k[j] as never)))));
     matched += (await conn.execute(deleteFrom(table).where(condition))).rowCount;

@@ -1,0 +1,52 @@
+/**
+ * One Session used for 10,000 small commits: what a commit leaves behind does not pile up. The
+ * unit of work's sets are empty after each commit, the engine compiles each statement shape once
+ * (its cache does not grow), and the identity map holds one entry per object the session has
+ * seen, no more (it keeps them for the session's life, see docs/performance.md). Sizes, not
+ * times (speed is bench's).
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { DeclarativeBase, column, integer, model, string, type Session } from "../../src/index.js";
+import { forEachDatabaseWithSchema } from "../support/sessions.js";
+
+class LongBase extends DeclarativeBase {}
+
+@model("ll_notes")
+class LlNote extends LongBase {
+  @column(integer().primaryKey()) accessor id!: number;
+  @column(string(40).notNull()) accessor body!: string;
+}
+
+interface Internals {
+  readonly uow: { readonly modified: Set<unknown>; readonly deleting: Set<unknown> };
+}
+
+forEachDatabaseWithSchema("a session used for many commits", LongBase.metadata, (ctx) => {
+  async function commits(session: Session, from: number, count: number): Promise<void> {
+    for (let i = from; i < from + count; i++) {
+      const note = Object.assign(new LlNote(), { body: `note ${i}` });
+      session.add(note);
+      await session.commit();
+      note.body = `edited ${i}`; // an UPDATE in the next commit
+    }
+  }
+
+  function sizes(session: Session): number[] {
+    const internals = session as unknown as Internals;
+    return [internals.uow.modified.size, internals.uow.deleting.size, ctx.engine.cache.compilations];
+  }
+
+  test("10,000 commits: the unit of work and the statement cache are no larger than after 100; one identity entry per object", async () => {
+    const session = ctx.session();
+    await commits(session, 0, 100);
+    await session.commit();
+    const after100 = sizes(session);
+    await commits(session, 100, 9_900);
+    await session.commit();
+    const after10000 = sizes(session);
+    assert.deepEqual(after10000, after100);
+    assert.deepEqual(after100.slice(0, 2), [0, 0]);
+    assert.equal(session.objects.length, 10_000);
+  });
+});
