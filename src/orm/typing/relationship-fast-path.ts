@@ -17,12 +17,12 @@ import type { ModelName, Models, Rel, RelationshipKind } from "./checks.js";
  * - oneToOne:   V ≡ Rel<Target | null, B>,     R ≡ Rel<This | null, N>, no secondary
  *
  * and no `orderBy` (checked against the target's attributes by the full check). `≡` is mutual
- * assignability, which is what the full check compares with; an `any` attribute is left to the
- * full check (which refuses it for a collection).
+ * assignability, which is what the full check compares with; an `any` or `unknown` attribute is
+ * left to the full check (which refuses `any` for a collection).
  */
 export type RelationshipFastPath<Kind extends RelationshipKind, T, O, This, V, N extends string> =
   [T] extends [ModelName]
-    ? 0 extends 1 & V
+    ? unknown extends V // any (and unknown): left to the full check
       ? false
       : O extends HasOrderBy
         ? false
