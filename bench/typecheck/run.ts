@@ -12,8 +12,7 @@
  * the largest N, imports the models through tsx and configures their registry in fresh processes
  * (configure-models.ts): once with tsx's transform cache disabled, then the median of R cached runs.
  * Progress goes to stderr, the markdown tables to stdout. Targets: type-check within 1.3× of the
- * plain classes (issue 18) and under 10 s,
- * configure under 100 ms, instantiations linear in N.
+ * plain classes (issue 18) and under 10 s, configure under 100 ms, instantiations linear in N.
  */
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
