@@ -15,7 +15,13 @@
  *   tags      manyToMany → M(i+K)   secondary tags_i,          backPopulates "taggedBy"
  *   taggedBy  manyToMany → M(i-K)   secondary tags_(i-K),      backPopulates "tags"
  *
- * Usage: node --import tsx bench/typecheck/generate.ts N   (prints the directory)
+ * The plain variant (`variant: "plain"`, into bench/.out/plain-N/) is the baseline the issue measures
+ * against: the same files, classes, fields and `import type` references, each field with the
+ * same TypeScript type (`Rel<M1 | null, "children">` becomes `M1 | null`), but no decorators and
+ * no athanor import: what the application's classes cost to check without the ORM. tables.ts
+ * then declares nothing (its tables are athanor's).
+ *
+ * Usage: node --import tsx bench/typecheck/generate.ts N [plain]   (prints the directory)
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -28,21 +34,28 @@ export interface GenerateOptions {
   /** The file "athanor" resolves to when type-checking: src/index.ts (default) or an index.d.ts. */
   readonly athanorTypes?: string;
   readonly outRoot?: string;
+  /** "athanor" (default): decorated models; "plain": the same classes without the ORM. */
+  readonly variant?: Variant;
 }
+
+/** Which project to generate: the declarative models, or the plain-class baseline. */
+export type Variant = "athanor" | "plain";
 
 /** Writes the N-model project and returns its directory. */
 export function generateModels(n: number, options: GenerateOptions = {}): string {
   const outRoot = options.outRoot ?? join(repoRoot, "bench", ".out");
   if (!Number.isInteger(n) || n < 0) throw new Error(`N must be a non-negative integer, got ${n}`);
   if (n > 0 && n <= 2 * K) throw new Error(`N must be 0 or more than ${2 * K} (the many-to-many step is ${K})`);
-  const dir = join(outRoot, `models-${n}`);
+  const plain = options.variant === "plain";
+  const dir = join(outRoot, `${plain ? "plain" : "models"}-${n}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const mod = (i: number) => ((i % n) + n) % n;
   const name = (i: number) => `M${mod(i)}`;
   const file = (i: number) => `m${mod(i)}`;
 
-  writeFileSync(join(dir, "base.ts"), `import { DeclarativeBase } from "athanor";\n\nexport class Base extends DeclarativeBase {}\n`);
+  if (plain) writeFileSync(join(dir, "base.ts"), `export class Base {}\n`);
+  else writeFileSync(join(dir, "base.ts"), `import { DeclarativeBase } from "athanor";\n\nexport class Base extends DeclarativeBase {}\n`);
 
   const tables = [`import { integer, table } from "athanor";`, `import { Base } from "./base.js";`, ``];
   for (let i = 0; i < n; i++) {
@@ -53,10 +66,34 @@ export function generateModels(n: number, options: GenerateOptions = {}): string
       `});`,
     );
   }
-  writeFileSync(join(dir, "tables.ts"), tables.join("\n") + "\n");
+  writeFileSync(join(dir, "tables.ts"), plain ? "export {};\n" : tables.join("\n") + "\n");
 
   for (let i = 0; i < n; i++) {
     const others = [...new Set([i + 1, i - 1, i + K, i - K].map(mod))].filter((j) => j !== i).sort((a, b) => a - b);
+    if (plain) {
+      writeFileSync(
+        join(dir, `${file(i)}.ts`),
+        `import { Base } from "./base.js";
+${others.map((j) => `import type { ${name(j)} } from "./${file(j)}.js";`).join("\n")}
+
+export class ${name(i)} extends Base {
+  id!: number;
+  code${i}!: number;
+  note!: string | null;
+  parentId!: number | null;
+
+  parent!: ${name(i + 1)} | null;
+
+  children!: ${name(i - 1)}[];
+
+  tags!: ${name(i + K)}[];
+
+  taggedBy!: ${name(i - K)}[];
+}
+`,
+      );
+      continue;
+    }
     writeFileSync(
       join(dir, `${file(i)}.ts`),
       `import { column, integer, manyToMany, manyToOne, model, oneToMany, text, type Rel } from "athanor";
@@ -120,5 +157,5 @@ export class ${name(i)} extends Base {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const n = Number(process.argv[2] ?? 50);
-  console.log(generateModels(n));
+  console.log(generateModels(n, { variant: process.argv[3] === "plain" ? "plain" : "athanor" }));
 }

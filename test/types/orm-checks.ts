@@ -50,6 +50,8 @@ declare module "athanor" {
     TcWrong: TcWrong;
     TcAuthor: TcAuthor;
     TcBook: TcBook;
+    TcFastA: TcFastA;
+    TcFastB: TcFastB;
   }
 }
 
@@ -288,6 +290,68 @@ export class TcBook extends TcBase {
   @manyToMany("TcAuthor", { secondary: "tc_reads", backPopulates: "read" }) accessor readers!: Rel<TcAuthor[], "read">;
   @manyToOne("TcAuthor", { backPopulates: "edited" }) accessor editor!: Rel<TcAuthor | null, "edited">;
   @oneToMany("TcAuthor", { backPopulates: "bestseller" }) accessor coAuthors!: Rel<TcAuthor[], "bestseller">;
+}
+
+// ─────────── the fast path (relationship-fast-path.ts): its shape, but one thing wrong ───────────
+// Both ends written with Rel<> and naming each other is the form the fast path accepts in one
+// step. Each wrong declaration below has a partner (a plain `declare` on the other class) that
+// names it back, so that it differs from that form in one condition only: the full check must
+// still refuse it.
+
+@model("tc_fast_a")
+export class TcFastA extends TcBase {
+  @column(integer().primaryKey()) accessor id!: number;
+  @oneToMany("TcFastB", { backPopulates: "a" }) accessor bs!: Rel<TcFastB[], "a">;
+  @manyToMany("TcFastB", { secondary: "tc_fast_links", backPopulates: "tagged" }) accessor tags!: Rel<TcFastB[], "tagged">;
+
+  // a secondary on a oneToMany
+  // @ts-expect-error
+  @oneToMany("TcFastB", { secondary: "tc_fast_links", backPopulates: "a2" }) accessor bs2!: Rel<TcFastB[], "a2">;
+  // orderBy naming an attribute the target does not have
+  // @ts-expect-error
+  @oneToMany("TcFastB", { backPopulates: "a3", orderBy: ["nope"] }) accessor bs3!: Rel<TcFastB[], "a3">;
+  // an any-typed collection
+  // @ts-expect-error
+  @oneToMany("TcFastB", { backPopulates: "a4" }) accessor bs4!: any;
+  // the element type is a subclass of the target, not the target
+  // @ts-expect-error
+  @oneToMany("TcFastB", { backPopulates: "a5" }) accessor bs5!: Rel<TcFastSub[], "a5">;
+  // a manyToMany without its secondary
+  // @ts-expect-error
+  @manyToMany("TcFastB", { backPopulates: "tagged2" }) accessor tags2!: Rel<TcFastB[], "tagged2">;
+  // a manyToMany whose other end holds one object
+  // @ts-expect-error
+  @manyToMany("TcFastB", { secondary: "tc_fast_links", backPopulates: "tagged3" }) accessor tags3!: Rel<TcFastB[], "tagged3">;
+
+  declare bsList: Rel<TcFastB[], "aList">;
+  declare bsOne: Rel<TcFastB | null, "aOne">;
+}
+
+@model("tc_fast_b")
+export class TcFastB extends TcBase {
+  @column(integer().primaryKey()) accessor id!: number;
+  @column(integer().references("tc_fast_a.id")) accessor aId!: number | null;
+  @manyToOne("TcFastA", { backPopulates: "bs" }) accessor a!: Rel<TcFastA | null, "bs">;
+  @manyToMany("TcFastA", { secondary: "tc_fast_links", backPopulates: "tags" }) accessor tagged!: Rel<TcFastA[], "tags">;
+
+  // a manyToOne typed as a list
+  // @ts-expect-error
+  @manyToOne("TcFastA", { backPopulates: "bsList" }) accessor aList!: Rel<TcFastA[], "bsList">;
+  // a oneToOne typed as a list
+  // @ts-expect-error
+  @oneToOne("TcFastA", { backPopulates: "bsOne" }) accessor aOne!: Rel<TcFastA[], "bsOne">;
+
+  declare a2: Rel<TcFastA | null, "bs2">;
+  declare a3: Rel<TcFastA | null, "bs3">;
+  declare a4: Rel<TcFastA | null, "bs4">;
+  declare a5: Rel<TcFastA | null, "bs5">;
+  declare tagged2: Rel<TcFastA[], "tags2">;
+  declare tagged3: Rel<TcFastA | null, "tags3">;
+}
+
+/** Not a model: a subclass of TcFastB with one more member. */
+export class TcFastSub extends TcFastB {
+  declare extra: string;
 }
 
 // ─────────────────────────────── the exact messages ───────────────────────────────

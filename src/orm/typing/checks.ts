@@ -15,11 +15,13 @@
  * messages (including the O(models) lookup of the class's name) are only built when a check fails.
  *
  * The checks themselves live in relationship-checks.ts and column-checks.ts; shared helpers in
- * type-utils.ts. docs/performance.md has the measured cost.
+ * type-utils.ts. relationship-fast-path.ts recognises the common sound relationship first, in a
+ * fraction of the full check's cost. docs/performance.md has the measured cost.
  */
 import type { AnyColumnBuilder } from "../../core/schema/column-builder.js";
 import type { ColumnCheck } from "./column-checks.js";
 import type { RelationshipCheck } from "./relationship-checks.js";
+import type { RelationshipFastPath } from "./relationship-fast-path.js";
 
 /**
  * The model registry, by name: each model file adds itself with
@@ -67,12 +69,23 @@ export type TargetRef = ModelName | (string & {}) | (() => abstract new (...args
  * `N` of type `V` in class `This`: the accessor target when the declaration checks, else the message.
  */
 export type CheckedRelationshipTarget<Kind extends RelationshipKind, T extends TargetRef, O, This, V, N extends string> =
-  RelationshipCheck<Kind, T, O, This, V, N> extends infer R
-    ? [R] extends [true] ? ClassAccessorDecoratorTarget<This, V> : R
-    : never;
+  RelationshipFastPath<Kind, T, O, This, V, N> extends true
+    ? ClassAccessorDecoratorTarget<This, V>
+    : RelationshipCheck<Kind, T, O, This, V, N> extends infer R
+      ? [R] extends [true] ? ClassAccessorDecoratorTarget<This, V> : R
+      : never;
 
-/** The first parameter of `@column(builder)` applied to attribute `N` of type `V` in class `This`. */
+/**
+ * The first parameter of `@column(builder)` applied to attribute `N` of type `V` in class `This`.
+ * Whether a column declaration checks depends on the builder and the attribute's type only (the
+ * class and the attribute's name appear only in messages), so the check runs first as
+ * `ColumnCheck<B, unknown, V, "">`: tsc caches that by `B` and `V`, which most columns of most
+ * models share (`integer().primaryKey()` on `number`), and the check with this class's names runs
+ * only to word a message.
+ */
 export type CheckedColumnTarget<B extends AnyColumnBuilder, This, V, N extends string> =
-  ColumnCheck<B, This, V, N> extends infer R
-    ? [R] extends [true] ? ClassAccessorDecoratorTarget<This, V> : R
-    : never;
+  ColumnCheck<B, unknown, V, ""> extends true
+    ? ClassAccessorDecoratorTarget<This, V>
+    : ColumnCheck<B, This, V, N> extends infer R
+      ? [R] extends [true] ? ClassAccessorDecoratorTarget<This, V> : R
+      : never;
