@@ -23,7 +23,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseOptions, urlOf, WIDTHS, type DatabaseName, type Options, type SideName } from "./harness/config.js";
 import { runCell, type CellResult, type CellSpec } from "./harness/cell.js";
-import { checkSelectinStatements, prepareDatabase } from "./harness/data.js";
+import { analyze, checkSelectinStatements, prepareDatabase } from "./harness/data.js";
 import { canCollect, progress } from "./harness/measure.js";
 import { sidesFor, writeSeedRows } from "./harness/sides.js";
 import { tableOf, type CellRow } from "./harness/table.js";
@@ -59,6 +59,7 @@ async function runDatabase(db: DatabaseName, options: Options, sqliteFile: strin
   progress(`[${db}] creating the tables and 2 × 100,000 items ...`);
   await prepareDatabase(db, url);
   await writeSeedRows(db, url);
+  await analyze(db, url);
   if (options.only.includes("selectin")) await checkSelectinStatements(url);
   const peers = await peersAvailable(db, url, options);
   const rows: CellRow[] = [];

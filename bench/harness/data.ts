@@ -54,6 +54,22 @@ export async function prepareDatabase(db: DatabaseName, url: string): Promise<vo
   }
 }
 
+/**
+ * Gives the planner its statistics, as a database in use has them: without them PostgreSQL
+ * runs a correlated subquery (Kysely's W2) as a sequential scan per parent, 7 s instead of 30 ms.
+ */
+export async function analyze(db: DatabaseName, url: string): Promise<void> {
+  const engine = createEngine(url);
+  try {
+    const tables = ["left_table", "right_table", "association_table", "bench_item2", "bench_item5"];
+    if (db === "sqlite") await engine.execute(sql`ANALYZE`);
+    else if (db === "pg") await engine.execute(sql`${sql.raw(`ANALYZE ${tables.join(", ")}`)}`);
+    else await engine.execute(sql`${sql.raw(`ANALYZE TABLE ${tables.join(", ")}`)}`);
+  } finally {
+    await engine.dispose();
+  }
+}
+
 /** The tables of W1 and W2: emptied before each W1 round, counted after. */
 export class SeedTables {
   private constructor(private readonly engine: Engine) {}
