@@ -44,7 +44,7 @@ function workOf(spec: CellSpec, handle: Handle, ids: readonly number[]): () => P
 
 export async function runCell(spec: CellSpec, sides: readonly Side[]): Promise<CellResult> {
   const ids = lookupIds();
-  const seed = spec.workload === "insert" ? SeedTables.open(spec.url) : undefined;
+  const seed = spec.workload === "insert" ? SeedTables.open(spec.db, spec.url) : undefined;
   const expectedSeed = `${PARENTS}/${CHILDREN}/${LINKS}`;
   const warmHandles = spec.mode === "warm" ? await Promise.all(sides.map((side) => side.open())) : [];
   const times: Record<string, number[]> = {};
