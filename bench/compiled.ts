@@ -3,30 +3,38 @@
  * `node`. The library is built as `npm run build` builds it, into a package folder
  * `node_modules/athanor` under bench/.out/build, and the benchmark with the seed's models is
  * compiled against that package, so that both sides of the comparison run compiled JavaScript.
+ * The peers (Kysely, Drizzle ORM) are bench's own dependencies (bench/package.json and its
+ * lockfile), installed into bench/node_modules with `npm ci --prefix bench` when missing; their
+ * files (bench/peers/) are compiled here, not by the repository's type-check.
  * (`npm run bench:tsx` runs the same benchmark from source under tsx; esbuild lowers the models'
  * `accessor` fields to WeakMaps there, which makes building objects slower.) Arguments are
  * passed on to bench/orm-vs-raw.ts, but one: `--young-mb N` runs it with V8's young generation
  * set to N MB (`--max-semi-space-size`), a diagnostic that shows what the ORM costs apart from
  * promoting its objects out of a small young generation (an application does not set it).
  *
- * After the ORM-vs-raw tables come two more figures, each its own compiled script:
- *   bench/upsert.ts  10,000 rows upserted, Core vs the raw driver (`--runs`, every `--db` given);
- *   bench/stream.ts  peak RSS and rows/s of session.stream, engine.stream, the driver's own stream
- *                    and load-all, one child process per way, on `--stream-rows N` rows (200,000
- *                    by default; 1000000 for the full figure).
- * `--db` may name mysql (MariaDB/MySQL) for these two; the ORM-vs-raw tables run on sqlite and pg.
+ * `--db sqlite,pg,mysql` names the databases; by default SQLite and every server that answers
+ * (PostgreSQL and MariaDB at the URLs of bench/harness/config.ts). After the ORM-vs-raw tables
+ * come four more figures, each its own compiled script:
+ *   bench/rss.ts      W3's peak RSS, raw driver vs athanor, each in its own process;
+ *   bench/commits.ts  10,000 small commits through one Session: first 1,000 vs last 1,000;
+ *   bench/upsert.ts   10,000 rows upserted, Core vs the raw driver (`--runs`, every `--db` given);
+ *   bench/stream.ts   peak RSS and rows/s of session.stream, engine.stream, the driver's own stream
+ *                     and load-all, one child process per way, on `--stream-rows N` rows (200,000
+ *                     by default; 1000000 for the full figure).
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
+import mysql from "mysql2/promise";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "bench/.out/build");
 const tsc = join(root, "node_modules/typescript/bin/tsc");
 
-function run(args: readonly string[], what: string): void {
-  const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit" });
+function run(args: readonly string[], what: string, command = process.execPath): void {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit" });
   if (result.status !== 0) {
     console.error(`bench: ${what} failed (exit ${result.status ?? result.signal})`);
     process.exit(1);
@@ -34,6 +42,11 @@ function run(args: readonly string[], what: string): void {
 }
 
 rmSync(out, { recursive: true, force: true });
+const peersInstalled = () => existsSync(join(root, "bench/node_modules/kysely")) && existsSync(join(root, "bench/node_modules/drizzle-orm"));
+if (!peersInstalled()) {
+  console.error("bench: installing the peers (Kysely, Drizzle ORM) into bench/node_modules with npm ci --prefix bench ...");
+  run(["ci", "--prefix", join(root, "bench"), "--ignore-scripts", "--no-audit", "--no-fund"], "installing bench's dependencies", process.platform === "win32" ? "npm.cmd" : "npm");
+}
 const library = join(out, "node_modules/athanor");
 console.error("bench: compiling the library and the benchmark with tsc ...");
 run([tsc, "-p", join(root, "tsconfig.build.json"), "--outDir", library, "--sourceMap", "false", "--inlineSources", "false"], "building the library");
@@ -49,7 +62,10 @@ writeFileSync(
     extends: join(root, "tsconfig.json"),
     // "athanor" is the package built above (at run time too: node_modules next to the output).
     compilerOptions: { noEmit: false, rootDir: root, outDir: out, paths: { athanor: [join(library, "index.d.ts")] } },
-    include: [join(root, "bench/orm-vs-raw.ts"), join(root, "bench/upsert.ts"), join(root, "bench/stream.ts"), join(root, "examples/seed")],
+    include: [
+      ...["orm-vs-raw.ts", "rss.ts", "commits.ts", "upsert.ts", "stream.ts", "harness", "sides", "models.ts", "peers"].map((f) => join(root, "bench", f)),
+      join(root, "examples/seed"),
+    ],
     exclude: [],
   }),
 );
@@ -72,15 +88,18 @@ function take(name: string): string | undefined {
   return i >= 0 ? args.splice(i, 2)[1] : undefined;
 }
 const streamRows = take("--stream-rows") ?? "200000";
-const dbArg = take("--db") ?? "sqlite";
 const runsArg = take("--runs");
+const dbArg = take("--db") ?? (await reachableDatabases()).join(",");
 const databases = dbArg.split(",");
-const ormVsRaw = databases.filter((db) => db !== "mysql");
 const runs = runsArg === undefined ? [] : ["--runs", runsArg];
-if (ormVsRaw.length) {
-  console.error(`bench: ORM vs raw driver on ${ormVsRaw.join(", ")} ...`);
-  run(["--expose-gc", ...nodeFlags, join(out, "bench/orm-vs-raw.js"), ...args, "--db", ormVsRaw.join(","), ...runs], "the benchmark");
-}
+console.error(`bench: ORM vs raw driver and peers on ${databases.join(", ")} ...`);
+run(["--expose-gc", ...nodeFlags, join(out, "bench/orm-vs-raw.js"), ...args, "--db", dbArg, ...runs], "the benchmark");
+console.log();
+console.error(`bench: W3 peak RSS on ${databases.join(", ")} ...`);
+run(["--expose-gc", ...nodeFlags, join(out, "bench/rss.js"), "--db", dbArg], "the RSS figure");
+console.log();
+console.error(`bench: 10,000 small commits on ${databases.join(", ")} ...`);
+run(["--expose-gc", ...nodeFlags, join(out, "bench/commits.js"), "--db", dbArg], "the commits figure");
 console.log();
 console.error(`bench: upsert on ${databases.join(", ")} ...`);
 run([...nodeFlags, join(out, "bench/upsert.js"), "--db", dbArg, ...runs], "the upsert figure");
@@ -88,3 +107,28 @@ console.log();
 console.error(`bench: streaming ${Number(streamRows).toLocaleString("en")} rows on ${databases.join(", ")} ...`);
 console.log(`Streaming ${Number(streamRows).toLocaleString("en")} rows (peak RSS per way, each in its own process; --stream-rows 1000000 for the full figure)\n`);
 run([join(out, "bench/stream.js"), "--db", dbArg, "--rows", streamRows], "the streaming figure");
+
+/** SQLite, and each server that accepts a connection within a second (the default of --db). */
+async function reachableDatabases(): Promise<string[]> {
+  const found = ["sqlite"];
+  const pgUrl = new URL(process.env.ATHANOR_BENCH_PG ?? "postgresql://postgres@127.0.0.1:5432/athanor_bench");
+  pgUrl.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: pgUrl.toString(), connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    found.push("pg");
+  } catch {
+    console.error(`bench: no PostgreSQL at ${pgUrl.host}: left out (--db or ATHANOR_BENCH_PG to choose)`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const myUrl = new URL(process.env.ATHANOR_BENCH_MYSQL ?? "mysql://root@127.0.0.1:3306/athanor_bench");
+  try {
+    const conn = await mysql.createConnection({ host: myUrl.hostname, port: Number(myUrl.port || 3306), user: myUrl.username || "root", connectTimeout: 1000 });
+    await conn.end();
+    found.push("mysql");
+  } catch {
+    console.error(`bench: no MariaDB/MySQL at ${myUrl.host}: left out (--db or ATHANOR_BENCH_MYSQL to choose)`);
+  }
+  return found;
+}
