@@ -32,6 +32,8 @@ export class StreamSideReads {
       ...base,
       rows: (statement: Select<unknown>) => this.compiledRows(base, this.engine.cache.compile(statement.node)),
       compiledRows: (compiled: CompiledQuery) => this.compiledRows(base, compiled),
+      // Every way the context reads goes to the second connection, this one too.
+      mappedRows: async (statement, mapRow) => (await this.compiledRows(base, this.engine.cache.compile(statement.node))).map(mapRow),
       load: (rel, objects) => loadRelationship(context, rel, objects),
     };
     return context;
