@@ -12,7 +12,7 @@ import { insertChunks } from "../core/statements/chunking.js";
 import type { Executable } from "../core/statements/executable.js";
 import type { Select } from "../core/statements/select.js";
 import type { DriverConnection, DriverCursor, DriverResult, EngineDialect, ExecuteOptions } from "./driver.js";
-import { convertInPlace, convertValuesInPlace, mappedWhileRead, RowMapperFailure, shapedResult } from "./convert-rows.js";
+import { convertInPlace, convertValuesInPlace, mappedWhileRead, processorsFor, RowMapperFailure, shapedResult } from "./convert-rows.js";
 import { yieldPerOf, type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
 import { mayWrite } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
@@ -132,7 +132,7 @@ export class Connection {
     const conn = this.checkOpen();
     if (this.failed) throw this.failed.rolledBackError("run a statement");
     const mapRow = options.mapRow;
-    if (mapRow !== undefined && conn.mapsRows === true) return mappedWhileRead<Row>(compiled, options, mapRow, (withEach) => this.sendNow(conn, compiled.sql, compiled.params, withEach));
+    if (mapRow !== undefined && conn.mapsRows === true && options.rowShape !== "values") return mappedWhileRead<Row>(compiled, options, mapRow, (withEach) => this.sendNow(conn, compiled.sql, compiled.params, withEach));
     const answer = this.sendNow(conn, compiled.sql, compiled.params, options);
     return answer instanceof Promise ? answer.then((result) => shapedResult<Row>(compiled, result, options)) : shapedResult<Row>(compiled, answer, options);
   }
@@ -163,7 +163,7 @@ export class Connection {
       cursor = await this.guard(compiled.sql, compiled.params, () => conn.openCursor!(compiled.sql, compiled.params, options));
       if (conn.cursorSharing === "exclusive") this.exclusiveStream = compiled.sql;
       const shape = options.rowShape ?? "objects";
-      const processors = shape === "objects" ? compiled.resultProcessors : compiled.resultProcessorsByIndex;
+      const processors = processorsFor(compiled, shape);
       for (;;) {
         const rows = await this.guard(compiled.sql, compiled.params, () => cursor!.fetch(batchSize));
         if (shape === "values") convertValuesInPlace(rows, compiled.resultProcessorsByIndex);

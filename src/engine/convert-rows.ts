@@ -10,19 +10,28 @@ export function convertValuesInPlace(values: unknown[], processors: readonly (re
   for (let i = 0; i < values.length; i++) if (values[i] !== null && values[i] !== undefined) values[i] = process(values[i]);
 }
 
+type Processors = readonly (readonly [string | number, ValueProcessor])[];
+
+/** The conversions of a result's rows: by column label for object rows, by position for arrays. */
+export function processorsFor(compiled: CompiledQuery, shape: ExecuteOptions["rowShape"]): Processors {
+  return shape === "arrays" ? compiled.resultProcessorsByIndex : compiled.resultProcessors;
+}
+
 /**
  * Applies each column's conversion to every row, in place. Indexed loops and no destructuring:
  * this runs once per value read, often before V8 has optimized it, when `for...of` and `[a, b] =`
  * each cost an iterator call.
  */
-export function convertInPlace(rows: any[], processors: readonly (readonly [string | number, ValueProcessor])[]): void {
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r];
-    for (let p = 0; p < processors.length; p++) {
-      const key = processors[p]![0];
-      const value = row[key];
-      if (value !== null && value !== undefined) row[key] = processors[p]![1](value);
-    }
+export function convertInPlace(rows: any[], processors: Processors): void {
+  for (let r = 0; r < rows.length; r++) convertRowInPlace(rows[r], processors);
+}
+
+/** `convertInPlace` for one row. */
+function convertRowInPlace(row: any, processors: Processors): void {
+  for (let p = 0; p < processors.length; p++) {
+    const key = processors[p]![0];
+    const value = row[key];
+    if (value !== null && value !== undefined) row[key] = processors[p]![1](value);
   }
 }
 
@@ -39,7 +48,7 @@ export function shapedResult<Row>(compiled: CompiledQuery, result: DriverResult,
   const shape = options.rowShape ?? "objects";
   if (shape === "values") convertValuesInPlace(rows, compiled.resultProcessorsByIndex);
   else {
-    const processors = shape === "arrays" ? compiled.resultProcessorsByIndex : compiled.resultProcessors;
+    const processors = processorsFor(compiled, shape);
     if (processors.length) convertInPlace(rows, processors);
   }
   // A driver that does not map rows as it reads them (see `DriverConnection.mapsRows`): mapped now.
@@ -59,10 +68,10 @@ export function mappedWhileRead<Row>(
   mapRow: (row: any) => unknown,
   send: (options: ExecuteOptions) => DriverResult | Promise<DriverResult>,
 ): Result<Row> | Promise<Result<Row>> {
-  const processors = options.rowShape === "arrays" ? compiled.resultProcessorsByIndex : compiled.resultProcessors;
+  const processors = processorsFor(compiled, options.rowShape);
   const each = (row: any) => {
     try {
-      if (processors.length) convertInPlace([row], processors);
+      if (processors.length) convertRowInPlace(row, processors);
       return mapRow(row);
     } catch (error) {
       throw new RowMapperFailure(error);

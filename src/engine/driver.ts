@@ -49,7 +49,10 @@ export interface DriverConnection {
    * promise, and throw rather than reject: a lookup by key then costs no promise in the engine.
    */
   execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): DriverResult | Promise<DriverResult>;
-  /** Whether `execute` applies `ExecuteOptions.mapRow` itself, row by row; if not, the engine maps the rows it returns. */
+  /**
+   * Whether `execute` applies `ExecuteOptions.mapRow` itself, row by row, to object and array
+   * rows; if not (and for `values` rows), the engine maps the rows it returns.
+   */
   readonly mapsRows?: boolean;
   /** Opens a cursor over a query's rows (every dialect's driver has one; schema helpers' stand-ins do not). */
   openCursor?(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverCursor>;

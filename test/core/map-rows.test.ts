@@ -41,6 +41,17 @@ forEachDatabase("mapping rows as they are read", (ctx) => {
     }
   });
 
+  test("first-column values are mapped too, after their conversion", async () => {
+    const conn = await ctx.engine.connect();
+    try {
+      const amounts = select(prices.c.amount).orderBy(prices.c.id);
+      const result = await conn.executeCompiled(conn.compile(amounts), { rowShape: "values", mapRow: (amount: string) => `$${amount}` });
+      assert.deepEqual(result.rows, ["$1.50", "$2.25", "$3.00"]);
+    } finally {
+      await conn.close();
+    }
+  });
+
   test("an error the mapper throws comes out as thrown; the transaction goes on", async () => {
     const conn = await ctx.engine.connect();
     const tx = await conn.begin();

@@ -33,7 +33,10 @@ export class StreamSideReads {
       rows: (statement: Select<unknown>) => this.compiledRows(base, this.engine.cache.compile(statement.node)),
       compiledRows: (compiled: CompiledQuery) => this.compiledRows(base, compiled),
       // Every way the context reads goes to the second connection, this one too.
-      mappedRows: async (statement, mapRow) => (await this.compiledRows(base, this.engine.cache.compile(statement.node))).map(mapRow),
+      mappedRows: async (statement, mapRow) => {
+        if (this.sessionConnection()?.cursorSharing !== "exclusive") return base.mappedRows(statement, mapRow);
+        return (await this.compiledRows(base, this.engine.cache.compile(statement.node))).map((row) => mapRow(row));
+      },
       load: (rel, objects) => loadRelationship(context, rel, objects),
     };
     return context;

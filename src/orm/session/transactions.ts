@@ -64,8 +64,8 @@ export class Transactions {
   }
 
   /** Runs a select for array rows. */
-  rows(statement: Select<unknown>): Promise<unknown[][]> {
-    return this.compiledRows(this.engine.cache.compile(statement.node));
+  async rows(statement: Select<unknown>): Promise<unknown[][]> {
+    return this.compiledRowsNow(this.engine.cache.compile(statement.node));
   }
 
   /** Runs a select, each array row mapped as it is read (`ExecuteOptions.mapRow`): what `mapRow` returns, in row order. */
@@ -73,13 +73,10 @@ export class Transactions {
     return (await this.compiledRowsNow(this.engine.cache.compile(statement.node), { rowShape: "arrays", mapRow })) as T[];
   }
 
-  async compiledRows(compiled: CompiledQuery): Promise<unknown[][]> {
-    return this.compiledRowsNow(compiled);
-  }
-
   /**
-   * `compiledRows`, the rows themselves when a transaction is open and the driver answers at once
-   * (SQLite): a lookup by key then takes no promise below `session.get`. Throws rather than rejects.
+   * Runs a compiled select for array rows: the rows themselves when a transaction is open and the
+   * driver answers at once (SQLite), so a lookup by key takes no promise below `session.get`.
+   * Throws rather than rejects.
    */
   compiledRowsNow(compiled: CompiledQuery, options: ExecuteOptions = ARRAY_ROWS): unknown[][] | Promise<unknown[][]> {
     const open = this.innermost;
