@@ -22,6 +22,8 @@ export interface Handle {
   selectin(): Promise<Done>;
   /** W3: every row of the item table of the given width, as objects. */
   hydrate(width: Width): Promise<Done>;
+  /** W3's rows themselves, as the driver gives them (the raw sides; bench/floor.ts builds on them). */
+  items?(width: Width): Promise<readonly object[]>;
   /** W4: one lookup by primary key per id, each its own statement. */
   get(width: Width, ids: readonly number[]): Promise<Done>;
   close(): Promise<void>;

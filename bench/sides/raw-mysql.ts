@@ -26,6 +26,11 @@ async function mysqlHandle(url: string): Promise<Handle> {
     }
     return ids;
   };
+  /** W3's rows, as the driver gives them. */
+  const items = async (width: Width): Promise<object[]> => {
+    const [rows] = await conn.execute<Rows>(`SELECT ${ITEM_COLUMNS[width].join(", ")} FROM ${itemTable(width)}`);
+    return rows as object[];
+  };
   return {
     async insert() {
       let count = 0;
@@ -56,9 +61,9 @@ async function mysqlHandle(url: string): Promise<Handle> {
       const [rows] = await conn.execute<Rows>(text, ids);
       return { count: attachChildren(parents as { id: number }[], rows as { id: number; left_id: number }[]) };
     },
+    items,
     async hydrate(width: Width) {
-      const [rows] = await conn.execute<Rows>(`SELECT ${ITEM_COLUMNS[width].join(", ")} FROM ${itemTable(width)}`);
-      return { count: rows.length };
+      return { count: (await items(width)).length };
     },
     async get(width: Width, ids: readonly number[]) {
       const text = `SELECT ${ITEM_COLUMNS[width].join(", ")} FROM ${itemTable(width)} WHERE id = ?`;

@@ -25,6 +25,11 @@ async function pgHandle(url: string): Promise<Handle> {
     }
     return ids;
   };
+  /** W3's rows, as the driver gives them. */
+  const items = async (width: Width): Promise<object[]> => {
+    const text = `SELECT ${ITEM_COLUMNS[width].join(", ")} FROM ${itemTable(width)}`;
+    return (await client.query({ name: `items${width}`, text })).rows as object[];
+  };
   return {
     async insert() {
       let count = 0;
@@ -54,9 +59,9 @@ async function pgHandle(url: string): Promise<Handle> {
       const rows = (await client.query({ name: "children", text, values: [ids] })).rows as { id: number; left_id: number }[];
       return { count: attachChildren(parents, rows) };
     },
+    items,
     async hydrate(width: Width) {
-      const text = `SELECT ${ITEM_COLUMNS[width].join(", ")} FROM ${itemTable(width)}`;
-      return { count: (await client.query({ name: `items${width}`, text })).rows.length };
+      return { count: (await items(width)).length };
     },
     async get(width: Width, ids: readonly number[]) {
       const text = `SELECT ${ITEM_COLUMNS[width].join(", ")} FROM ${itemTable(width)} WHERE id = $1`;

@@ -28,6 +28,10 @@ function sqliteHandle(file: string): Handle {
     }
     return ids;
   };
+  /** W3's rows, as the driver gives them. */
+  const items = async (width: Width): Promise<object[]> => {
+    return prepared(`SELECT ${ITEM_COLUMNS[width].join(", ")} FROM ${itemTable(width)}`).all() as object[];
+  };
   return {
     async insert() {
       let count = 0;
@@ -53,8 +57,9 @@ function sqliteHandle(file: string): Handle {
       ).all(...ids) as { id: number; left_id: number }[];
       return { count: attachChildren(parents, rows) };
     },
+    items,
     async hydrate(width: Width) {
-      return { count: prepared(`SELECT ${ITEM_COLUMNS[width].join(", ")} FROM ${itemTable(width)}`).all().length };
+      return { count: (await items(width)).length };
     },
     async get(width: Width, ids: readonly number[]) {
       const stmt = prepared(`SELECT ${ITEM_COLUMNS[width].join(", ")} FROM ${itemTable(width)} WHERE id = ?`);
