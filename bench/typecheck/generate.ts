@@ -21,7 +21,12 @@
  * no athanor import: what the application's classes cost to check without the ORM. tables.ts
  * then declares nothing (its tables are athanor's).
  *
- * Usage: node --import tsx bench/typecheck/generate.ts N [plain]   (prints the directory)
+ * The decorated variant (`variant: "decorated"`, into bench/.out/decorated-N/) is the plain
+ * classes with the same `accessor` fields and one decorator per class and per field, from a local
+ * decorators.ts whose decorators check nothing and do nothing: what TypeScript's decorators cost
+ * to check by themselves, the floor of any decorator-based mapping.
+ *
+ * Usage: node --import tsx bench/typecheck/generate.ts N [plain|decorated]   (prints the directory)
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -34,20 +39,36 @@ export interface GenerateOptions {
   /** The file "athanor" resolves to when type-checking: src/index.ts (default) or an index.d.ts. */
   readonly athanorTypes?: string;
   readonly outRoot?: string;
-  /** "athanor" (default): decorated models; "plain": the same classes without the ORM. */
+  /** "athanor" (default): the declarative models; "plain" and "decorated": the baselines above. */
   readonly variant?: Variant;
 }
 
-/** Which project to generate: the declarative models, or the plain-class baseline. */
-export type Variant = "athanor" | "plain";
+/** Which project to generate: the declarative models, or one of the two baselines without the ORM. */
+export type Variant = "athanor" | "plain" | "decorated";
+
+/** decorators.ts of the decorated baseline: typed like a mapping's decorators, checking nothing. */
+const NO_OP_DECORATORS = `type AnyClass = abstract new (...args: never[]) => object;
+
+/** A class decorator that checks nothing and does nothing. */
+export function model(_table: string) {
+  return <C extends AnyClass>(_cls: C, _context: ClassDecoratorContext<C>): void => {};
+}
+
+/** An accessor decorator that checks nothing and does nothing. */
+export function field(..._options: unknown[]) {
+  return <This, Value>(_target: ClassAccessorDecoratorTarget<This, Value>, _context: ClassAccessorDecoratorContext<This, Value>): void => {};
+}
+`;
 
 /** Writes the N-model project and returns its directory. */
 export function generateModels(n: number, options: GenerateOptions = {}): string {
   const outRoot = options.outRoot ?? join(repoRoot, "bench", ".out");
   if (!Number.isInteger(n) || n < 0) throw new Error(`N must be a non-negative integer, got ${n}`);
   if (n > 0 && n <= 2 * K) throw new Error(`N must be 0 or more than ${2 * K} (the many-to-many step is ${K})`);
-  const plain = options.variant === "plain";
-  const dir = join(outRoot, `${plain ? "plain" : "models"}-${n}`);
+  const variant = options.variant ?? "athanor";
+  // Both baselines are the application's classes without the ORM.
+  const plain = variant !== "athanor";
+  const dir = join(outRoot, `${variant === "athanor" ? "models" : variant}-${n}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const mod = (i: number) => ((i % n) + n) % n;
@@ -55,6 +76,7 @@ export function generateModels(n: number, options: GenerateOptions = {}): string
   const file = (i: number) => `m${mod(i)}`;
 
   if (plain) writeFileSync(join(dir, "base.ts"), `export class Base {}\n`);
+  if (variant === "decorated") writeFileSync(join(dir, "decorators.ts"), NO_OP_DECORATORS);
   else writeFileSync(join(dir, "base.ts"), `import { DeclarativeBase } from "athanor";\n\nexport class Base extends DeclarativeBase {}\n`);
 
   const tables = [`import { integer, table } from "athanor";`, `import { Base } from "./base.js";`, ``];
@@ -70,6 +92,36 @@ export function generateModels(n: number, options: GenerateOptions = {}): string
 
   for (let i = 0; i < n; i++) {
     const others = [...new Set([i + 1, i - 1, i + K, i - K].map(mod))].filter((j) => j !== i).sort((a, b) => a - b);
+    if (variant === "decorated") {
+      writeFileSync(
+        join(dir, `${file(i)}.ts`),
+        `import { field, model } from "./decorators.js";
+import { Base } from "./base.js";
+${others.map((j) => `import type { ${name(j)} } from "./${file(j)}.js";`).join("\n")}
+
+@model("t${i}")
+export class ${name(i)} extends Base {
+  @field() accessor id!: number;
+  @field("code_${i}") accessor code${i}!: number;
+  @field() accessor note!: string | null;
+  @field("parent_id", "t${mod(i + 1)}.id") accessor parentId!: number | null;
+
+  @field("${name(i + 1)}", { backPopulates: "children" })
+  accessor parent!: ${name(i + 1)} | null;
+
+  @field("${name(i - 1)}", { backPopulates: "parent" })
+  accessor children!: ${name(i - 1)}[];
+
+  @field("${name(i + K)}", { secondary: "tags_${i}", backPopulates: "taggedBy" })
+  accessor tags!: ${name(i + K)}[];
+
+  @field("${name(i - K)}", { secondary: "tags_${mod(i - K)}", backPopulates: "tags" })
+  accessor taggedBy!: ${name(i - K)}[];
+}
+`,
+      );
+      continue;
+    }
     if (plain) {
       writeFileSync(
         join(dir, `${file(i)}.ts`),
@@ -157,5 +209,6 @@ export class ${name(i)} extends Base {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const n = Number(process.argv[2] ?? 50);
-  console.log(generateModels(n, { variant: process.argv[3] === "plain" ? "plain" : "athanor" }));
+  const variant = process.argv[3] === "plain" || process.argv[3] === "decorated" ? process.argv[3] : "athanor";
+  console.log(generateModels(n, { variant }));
 }
