@@ -9,6 +9,7 @@ import { abandonOnAbort } from "../shared/pool.js";
 
 class MySqlConnection implements DriverConnection {
   readonly cursorSharing = "exclusive";
+  readonly mapsRows = true;
   private lost = false;
   private readonly onError = () => {
     this.lost = true;
@@ -29,6 +30,7 @@ class MySqlConnection implements DriverConnection {
     // Transaction control and DDL cannot be prepared; everything with parameters is.
     const shape = options?.rowShape ?? "objects";
     const rowsAsArray = shape !== "objects";
+    if (options?.mapRow !== undefined && shape !== "values") return this.mapped(sql, params, rowsAsArray, options.mapRow);
     const [result] = params.length
       ? await this.conn.execute({ sql, rowsAsArray }, params as mysql.ExecuteValues[])
       : await this.conn.query({ sql, rowsAsArray });
@@ -38,6 +40,41 @@ class MySqlConnection implements DriverConnection {
     }
     const header = result as mysql.ResultSetHeader;
     return { rows: [], rowCount: header.affectedRows, lastInsertId: header.insertId || undefined };
+  }
+
+  /**
+   * Each row mapped as mysql2 parses it (a command without a callback emits its rows rather than
+   * collecting them): the row dies before the next arrives, where a collected result keeps every
+   * row alive to the last (for 100,000 rows, 45 % of the time went to the collector). An error of
+   * `mapRow` is kept, the rest of the result read and dropped, and then thrown: mysql2's protocol
+   * handling must not see it.
+   */
+  private mapped(sql: string, params: readonly unknown[], rowsAsArray: boolean, mapRow: (row: any) => unknown): Promise<DriverResult> {
+    const conn = (this.conn as unknown as { connection: CallbackConnection }).connection;
+    return new Promise((resolve, reject) => {
+      const rows: unknown[] = [];
+      let header: mysql.ResultSetHeader | undefined;
+      let failed: { readonly error: unknown } | undefined;
+      let columns = false;
+      const command = params.length ? conn.execute({ sql, rowsAsArray }, params as never) : conn.query({ sql, rowsAsArray });
+      // A result set's rows follow its columns ('fields'); a statement without one answers with its header.
+      command.on("fields", (fields: unknown) => void (columns = fields !== undefined));
+      command.on("result", (row: unknown) => {
+        if (!columns) return void (header = row as mysql.ResultSetHeader);
+        if (failed !== undefined) return;
+        try {
+          rows.push(mapRow(row));
+        } catch (error) {
+          failed = { error };
+        }
+      });
+      command.on("error", reject);
+      command.on("end", () => {
+        if (failed !== undefined) reject(failed.error);
+        else if (header !== undefined) resolve({ rows: [], rowCount: header.affectedRows, lastInsertId: header.insertId || undefined });
+        else resolve({ rows, rowCount: rows.length, lastInsertId: undefined });
+      });
+    });
   }
 
   /** mysql2's row stream on the underlying connection, paused whenever a batch is full. */
