@@ -70,6 +70,22 @@ forEachDatabaseWithSchema("unit of work", Base.metadata, (ctx) => {
     await session.close();
   });
 
+  test("a large flush's INSERTs take the dialect's page of rows (SQLite: 500), else as many as the parameters allow", async () => {
+    const session = ctx.session({ expireOnCommit: false });
+    const tags = Array.from({ length: 1_201 }, (_, i) => {
+      const tag = new Tag();
+      tag.name = `page-${i}`;
+      return tag;
+    });
+    session.addAll(tags);
+    await session.commit();
+    const rowsPerInsert = ctx.statements.filter((s) => s.startsWith("INSERT")).map((s) => s.split("), (").length);
+    assert.deepEqual(rowsPerInsert, ctx.db.name === "sqlite" ? [500, 500, 201] : [1_201]);
+    assert.equal(new Set(tags.map((t) => t.id)).size, 1_201, "every row got its generated key");
+    assert.equal(await ctx.count("tags", "name LIKE 'page-%'"), 1_201);
+    await session.close();
+  });
+
   test("plain many-to-many: append inserts a link row, remove deletes it, deleting an object removes its links", async () => {
     const session = ctx.session({ expireOnCommit: false });
     const author = new User();

@@ -24,6 +24,7 @@ const capabilities: DialectCapabilities = {
   ilike: false,
   defaultInValues: false,
   maxParameters: 32_766,
+  insertPageRows: 500,
   inValuesInWrites: true,
 };
 

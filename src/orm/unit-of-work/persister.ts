@@ -63,7 +63,7 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
     const keyOnlyValue = keyOnly ? (ctx.conn.dialect.capabilities.defaultInValues ? DEFAULT : null) : undefined;
     // One row per statement when no key can be read back for several, or there is no column to
     // give (INSERT ... DEFAULT VALUES takes one row).
-    const rowsPerStatement = (needsKey && !returning) || (columns.length === 0 && !keyOnly) ? 1 : Math.floor(MAX_PARAMS / Math.max(1, columns.length));
+    const rowsPerStatement = (needsKey && !returning) || (columns.length === 0 && !keyOnly) ? 1 : rowsPerInsert(ctx.conn, columns.length);
     for (let i = 0; i < group.length; i += rowsPerStatement) {
       const chunk = group.length <= rowsPerStatement ? group : group.slice(i, i + rowsPerStatement);
       const readBack = needsKey && returning ? generated.column : undefined;
@@ -297,9 +297,15 @@ export async function deleteByKeys(conn: Connection, table: Table, columns: read
   return matched;
 }
 
+/** Rows per multi-row INSERT: as many as the parameters allow, or the dialect's page (`insertPageRows`). */
+function rowsPerInsert(conn: Connection, width: number): number {
+  const byParams = Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, width)));
+  return Math.min(byParams, conn.dialect.capabilities.insertPageRows ?? byParams);
+}
+
 /** INSERT of association-table rows (plain many-to-many links), in chunks. */
 export async function insertLinks(conn: Connection, table: Table, columns: readonly Column[], rows: readonly unknown[][]): Promise<void> {
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const perStatement = rowsPerInsert(conn, columns.length);
   for (let i = 0; i < rows.length; i += perStatement) {
     const values = rows.slice(i, i + perStatement).map((row) => Object.fromEntries(columns.map((c, j) => [c.key, row[j]])));
     await conn.execute(insert(table).values(values as never));
