@@ -71,4 +71,13 @@ await linker.commit();
 const links = await engine.execute(sql<{ n: number }>`SELECT count(*) AS n FROM post_tags WHERE tag_id = ${twice.id}`);
 console.log(`pushed twice, one copy removed: ${hello.tags.filter((t) => t === twice).length} in the list, ${Number(links.rows[0]!.n)} link row`);
 await linker.close();
+
+// SQL text runs in the session's transaction, after the autoflush: a rollback undoes it.
+const texter = new Session(engine);
+const renamed = await texter.execute(sql`UPDATE tags SET name = upper(name) WHERE name <> ${"twice"}`);
+const seen = await texter.execute(sql<{ name: string }>`SELECT name FROM tags ORDER BY id`);
+await texter.rollback();
+const after = await texter.execute(sql<{ name: string }>`SELECT name FROM tags ORDER BY id`);
+console.log(`sql UPDATE: ${renamed.rowCount} rows, seen as ${seen.rows.map((r) => r.name).join(", ")}; after rollback ${after.rows.map((r) => r.name).join(", ")}`);
+await texter.close();
 await engine.dispose();
