@@ -2,12 +2,13 @@
  * An object pushed twice onto a many-to-many collection: the list holds it twice (an Array), the
  * database holds the link once, through a plain association table with a primary key over the
  * link, one with no key at all, and the seed's view over association objects. Removing one of
- * the two copies keeps the link (and the back-reference); removing the last deletes it, once.
+ * the two copies keeps the link (and the back-reference); removing the last deletes it, once. The
+ * same for a one-to-many with delete-orphan: a child still in the list is not an orphan.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Base, Child, Parent } from "../../examples/seed/index.js";
-import { DlLabel, DlPost, DuplicateLinksBase } from "./fixtures/duplicate-links.js";
+import { DlComment, DlLabel, DlPost, DuplicateLinksBase } from "./fixtures/duplicate-links.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 import { assertSameObjects } from "../support/same-objects.js";
 
@@ -100,6 +101,23 @@ forEachDatabaseWithSchema("the same object twice in a many-to-many list", Duplic
       assert.equal(await ctx.count(table), 0);
     });
   }
+
+  test("one-to-many with delete-orphan: one copy of two removed keeps the child and its parent; the last deletes it", async () => {
+    const session = ctx.session({ expireOnCommit: false });
+    const post = Object.assign(new DlPost(), { id: 1 });
+    const comment = Object.assign(new DlComment(), { id: 1 });
+    post.comments.push(comment, comment);
+    session.add(post);
+    await session.commit();
+    assert.equal(await ctx.count("dl_comments", "post_id = 1"), 1);
+    post.comments.pop();
+    assert.equal(comment.post, post, "still in the list: not an orphan");
+    await session.commit();
+    assert.equal(await ctx.count("dl_comments", "post_id = 1"), 1, "the comment was not deleted");
+    post.comments.pop();
+    await session.commit();
+    assert.equal(await ctx.count("dl_comments"), 0);
+  });
 
   test("a list long enough to count its members (40): one copy of two removed keeps the link", async () => {
     const session = ctx.session({ expireOnCommit: false });
