@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Base, Child, Parent } from "../../examples/seed/index.js";
+import { Association, Base, Child, Parent } from "../../examples/seed/index.js";
 import { DlComment, DlLabel, DlPost, DuplicateLinksBase } from "./fixtures/duplicate-links.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 import { assertSameObjects } from "../support/same-objects.js";
@@ -158,5 +158,21 @@ forEachDatabaseWithSchema("the same object twice in a many-to-many view over ass
     assert.equal(parent.childAssociations.length, 0);
     await session.commit();
     assert.equal(await ctx.count("association_table"), 0);
+  });
+
+  test("an association object pushed twice onto its owner's list: one row; one copy removed keeps it and the link", async () => {
+    const session = ctx.session({ expireOnCommit: false });
+    const parent = Object.assign(new Parent(), { id: 1 });
+    const child = Object.assign(new Child(), { id: 1 });
+    const association = Object.assign(new Association(), { child, extraData: "x" });
+    parent.childAssociations.push(association, association);
+    assertSameObjects(parent.children, [child]);
+    session.add(parent);
+    await session.commit();
+    assert.equal(await ctx.count("association_table"), 1);
+    parent.childAssociations.shift();
+    assertSameObjects(parent.children, [child], "the view still shows the link");
+    await session.commit();
+    assert.equal(await ctx.count("association_table", "extra_data = 'x'"), 1);
   });
 });
