@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DBAPIError, IntegrityError, Result, TransactionRolledBackError, insert, sql, update, type Session } from "../../src/index.js";
-import { TextLedgerBase, TxAccount, txAudit } from "./fixtures/text-ledger.js";
+import { TextLedgerBase, TxAccount, TxNote, txAudit } from "./fixtures/text-ledger.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 forEachDatabaseWithSchema("SQL text through session.execute", TextLedgerBase.metadata, (ctx) => {
@@ -108,6 +108,25 @@ forEachDatabaseWithSchema("SQL text through session.execute", TextLedgerBase.met
     await session.execute(raise);
     await session.commit();
     assert.equal(await ctx.count("tx_accounts", "balance IN (60, 90, 500)"), 3);
+  });
+
+  test("a COMMIT refused for its data (a deferred foreign key) after SQL text: no retry without it; rollback", { skip: ctx.db.name === "mysql" && "MariaDB has no deferred constraints" }, async () => {
+    await seed();
+    if (ctx.db.name === "postgresql") {
+      const fk = await ctx.engine.execute(sql<{ name: string }>`SELECT conname AS name FROM pg_constraint WHERE conrelid = 'tx_notes'::regclass AND contype = 'f'`);
+      await ctx.engine.execute(sql`ALTER TABLE tx_notes ALTER CONSTRAINT ${sql.raw(`"${fk.rows[0]!.name}"`)} DEFERRABLE INITIALLY DEFERRED`);
+    }
+    const session = ctx.session();
+    if (ctx.db.name === "sqlite") await session.execute(sql`PRAGMA defer_foreign_keys = ON`);
+    await session.execute(raise);
+    const note = Object.assign(new TxNote(), { id: 1, accountId: 999 });
+    session.add(note);
+    await assert.rejects(session.commit(), IntegrityError, "the flush passed; the COMMIT checked the key");
+    note.accountId = 1;
+    await assert.rejects(session.commit(), TransactionRolledBackError, "a commit now would lose the UPDATE");
+    await session.rollback();
+    assert.equal(await ctx.count("tx_accounts", "balance IN (50, 80, 500)"), 3);
+    assert.equal(await ctx.count("tx_notes"), 0);
   });
 
   test("after a SELECT, a failed flush is rolled back and its work written again once fixed, as without one", async () => {

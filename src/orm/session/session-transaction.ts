@@ -151,9 +151,10 @@ export class SessionTransaction {
         this.ended = true;
         throw error;
       }
-      // Lost with the connection, or refused for a deadlock or a serialization failure: as for a
-      // flush (see `flushFailed`), only a rollback may follow.
-      if (voidsTransaction(error)) {
+      // Lost with the connection, or refused for a deadlock or a serialization failure, or
+      // holding statements of the application's own that went with it: as for a flush (see
+      // `flushFailed`), only a rollback may follow.
+      if (voidsTransaction(error) || this.lent) {
         this.fail(error);
         throw error;
       }
