@@ -8,6 +8,9 @@
  *
  * It may hold an object twice, as any Array may; the relationship still links the two objects
  * once. Only when an object's last copy leaves the list is it reported removed (`reportRemoved`).
+ * A second `push` is not refused: an error thrown from an Array method would break ordinary code
+ * (a list built from data with repeats), and the flush already writes links as a set, so the
+ * link is written once (a one-to-many's foreign key is set once) whatever the list holds.
  */
 
 /**
