@@ -3,7 +3,7 @@
  * loading strategies, batched lazy loads, savepoints and the retrying transaction helper.
  * Run it with `npx tsx examples/session-tour.ts`.
  */
-import { Session, columnsOf, createEngine, joinedLoad, lazy, select, selectinLoad, sessionMaker } from "athanor";
+import { Session, columnsOf, createEngine, joinedLoad, lazy, select, selectinLoad, sessionMaker, sql } from "athanor";
 import { Base, Post, Tag, User } from "./blog/index.js";
 
 const statements: string[] = [];
@@ -58,4 +58,26 @@ await editor.close();
 const Sessions = sessionMaker(engine);
 const count = await Sessions.transaction(async (s) => (await s.scalars(select(Tag))).length);
 console.log(`transaction(): ${count} tags`);
+
+// A tag pushed twice is in the list twice (it is an Array) and linked once; removing one copy keeps the link.
+const linker = new Session(engine, { expireOnCommit: false });
+const hello = (await linker.get(Post, 1))!;
+await linker.load(hello, "tags");
+const twice = Object.assign(new Tag(), { name: "twice" });
+hello.tags.push(twice, twice);
+await linker.commit();
+hello.tags.pop();
+await linker.commit();
+const links = await engine.execute(sql<{ n: number }>`SELECT count(*) AS n FROM post_tags WHERE tag_id = ${twice.id}`);
+console.log(`pushed twice, one copy removed: ${hello.tags.filter((t) => t === twice).length} in the list, ${Number(links.rows[0]!.n)} link row`);
+await linker.close();
+
+// SQL text runs in the session's transaction, after the autoflush: a rollback undoes it.
+const texter = new Session(engine);
+const renamed = await texter.execute(sql`UPDATE tags SET name = upper(name) WHERE name <> ${"twice"}`);
+const seen = await texter.execute(sql<{ name: string }>`SELECT name FROM tags ORDER BY id`);
+await texter.rollback();
+const after = await texter.execute(sql<{ name: string }>`SELECT name FROM tags ORDER BY id`);
+console.log(`sql UPDATE: ${renamed.rowCount} rows, seen as ${seen.rows.map((r) => r.name).join(", ")}; after rollback ${after.rows.map((r) => r.name).join(", ")}`);
+await texter.close();
 await engine.dispose();

@@ -17,4 +17,6 @@ test("examples/session-tour.ts runs and reports what the README says", async () 
   assert.match(stdout, /lazy\(user\)\.posts for 1 users: 1 statement, 2 posts/);
   assert.match(stdout, /after the savepoint's rollback the name is Ann/);
   assert.match(stdout, /transaction\(\): 2 tags/);
+  assert.match(stdout, /pushed twice, one copy removed: 1 in the list, 1 link row/);
+  assert.match(stdout, /sql UPDATE: 2 rows, seen as ORM, TYPESCRIPT, twice; after rollback orm, typescript, twice/);
 });

@@ -57,6 +57,8 @@ export function executeDml(host: BulkHost, statement: BulkStatement | BulkInsert
 /** Runs the statement (the session has autoflushed) and returns the number of rows it matched. */
 export async function executeBulk(host: BulkHost, statement: BulkStatement, options: BulkOptions = {}): Promise<number> {
   const tx = await host.transactions.current();
+  // Work the session cannot write again: a failed flush must not quietly roll it back (`flushFailed`).
+  tx.lend();
   const run = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();

@@ -33,7 +33,10 @@ export class SessionTransaction {
   /** Objects that joined the session without a row inside this savepoint: its rollback expunges them. */
   private readonly added = new Set<InstanceState>();
   private ended = false;
-  /** The application ran statements of its own on the connection (`session.connection()`). */
+  /**
+   * Statements of the application's own ran in this transaction or savepoint (`session.connection()`,
+   * SQL text or DML through `session.execute`): rolling it back would undo them.
+   */
   private lent = false;
   /**
    * Why this transaction can only be rolled back: the database rolled it back (a deadlock, a
@@ -148,9 +151,10 @@ export class SessionTransaction {
         this.ended = true;
         throw error;
       }
-      // Lost with the connection, or refused for a deadlock or a serialization failure: as for a
-      // flush (see `flushFailed`), only a rollback may follow.
-      if (voidsTransaction(error)) {
+      // Lost with the connection, or refused for a deadlock or a serialization failure, or
+      // holding statements of the application's own that went with it: as for a flush (see
+      // `flushFailed`), only a rollback may follow.
+      if (voidsTransaction(error) || this.lent) {
         this.fail(error);
         throw error;
       }
@@ -213,6 +217,11 @@ export class SessionTransaction {
       return false;
     }
     if (this.parent) {
+      // As for the root below: rolling back to the savepoint would undo them unseen.
+      if (this.lent) {
+        this.fail(error);
+        return false;
+      }
       try {
         await this.tx.rollback();
         this.tx = await this.connection.beginNested();
@@ -239,7 +248,8 @@ export class SessionTransaction {
   /** The connection, for statements of the application's own (see `flushFailed`). */
   lend(): Connection {
     this.checkUsable();
-    this.root.lent = true;
+    // Rolling back this savepoint or any around it undoes what runs on it now.
+    for (let level: SessionTransaction | undefined = this; level; level = level.parent) level.lent = true;
     return this.connection;
   }
 

@@ -15,9 +15,11 @@
  * commit, rollback, savepoints and failed flushes are in docs/reliability.md.
  */
 import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
+import type { RawSql } from "../../core/expression/sql-tag.js";
 import type { Select } from "../../core/statements/select.js";
 import type { Connection, StreamOptions } from "../../engine/connection.js";
 import type { Engine } from "../../engine/engine.js";
+import type { Result } from "../../engine/result.js";
 import { UnmappedClassError } from "../errors.js";
 import { identityKey, IdentityMap } from "../identity/identity-map.js";
 import { primaryKeyValues, type PrimaryKeyValue } from "../identity/object-keys.js";
@@ -37,6 +39,7 @@ import { loadLazily, LazyLoader } from "./lazy.js";
 import { mergeInto, type MergeOptions } from "./merge.js";
 import { loadAttributes, type LoadableKeys, type WithLoaded } from "./attribute-loading.js";
 import { streamResults, type StreamHost } from "./streaming.js";
+import { executeText, type TextRow } from "./text-statement.js";
 import type { NestedTransaction, SessionOptions } from "./session-options.js";
 import { Transactions } from "./transactions.js";
 export type { PrimaryKeyValue } from "../identity/object-keys.js";
@@ -151,12 +154,14 @@ export class Session implements StateOwner {
     return (await this.execute(statement))[0]?.[0] as T | undefined;
   }
 
-  /** Rows as tuples (entities as objects, one per key); for `update(Model)`/`deleteFrom(Model)`, the rows matched; for `insert(Model), rows`, a bulk INSERT (bulk.ts). */
+  /** Rows as tuples (entities as objects); `update(Model)`/`deleteFrom(Model)`: the rows matched; `insert(Model), rows`: bulk.ts; SQL text: its `Result` (text-statement.ts). */
   execute<Tuple extends readonly unknown[]>(statement: Select<any, any, Tuple>): Promise<Tuple[]>;
   execute(statement: BulkStatement, options?: BulkOptions): Promise<number>;
+  execute<T>(statement: RawSql<T>): Promise<Result<TextRow<T>>>;
   execute<M, Tuple>(statement: BulkInsert<M, Tuple>, rows?: readonly InsertValues<M>[]): Promise<BulkInsertResult<Tuple>>;
-  async execute(statement: Select<any, any, any> | BulkStatement | BulkInsert<unknown, unknown>, options?: BulkOptions | readonly object[]): Promise<unknown> {
+  async execute(statement: Select<any, any, any> | BulkStatement | RawSql<unknown> | BulkInsert<unknown, unknown>, options?: BulkOptions | readonly object[]): Promise<unknown> {
     await this.autoflushIfOn();
+    if (statement.node.kind === "raw") return executeText(this.transactions, statement as RawSql<unknown>);
     if (statement.node.kind !== "select") return executeDml({ identity: this.identity, transactions: this.transactions, owner: this }, statement as BulkStatement, options);
     return runQuery(this.getContext, statement as unknown as Select<unknown>);
   }

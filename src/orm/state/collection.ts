@@ -5,6 +5,12 @@
  *
  * Mutate it with its methods (`push`, `unshift`, `pop`, `shift`, `splice`); writing an index
  * directly or setting `length` is not observed. Methods returning new arrays (`map`, `filter`, `slice`) return plain arrays.
+ *
+ * It may hold an object twice, as any Array may; the relationship still links the two objects
+ * once. Only when an object's last copy leaves the list is it reported removed (`reportRemoved`).
+ * A second `push` is not refused: an error thrown from an Array method would break ordinary code
+ * (a list built from data with repeats), and the flush already writes links as a set, so the
+ * link is written once (a one-to-many's foreign key is set once) whatever the list holds.
  */
 
 /**
@@ -18,7 +24,7 @@ export interface CollectionEvents {
   removed(owner: object, item: object): void;
 }
 
-/** Lists from this length on check membership with a Set rather than a scan. */
+/** Lists from this length on check membership with a Map of counts rather than a scan. */
 const MEMBERSHIP_SET_FROM = 32;
 
 /** `committed` of a list whose members are what the database holds: the list itself, uncopied. */
@@ -50,12 +56,12 @@ export class InstrumentedList<T extends object> extends Array<T> {
    */
   private committedMembers: CommittedMembers<T>;
   /**
-   * The members as a Set, once the list is long enough for `appendQuietly`'s duplicate check to
-   * need one (else each link added to a large collection would scan it: quadratic). Kept up to
-   * date by additions; a removal drops it (a list may hold an object twice), and it is rebuilt
-   * when next needed, or when the length shows a change it did not see.
+   * How many times each member is in the list, once the list is long enough for a membership
+   * check to need a Map (else each link added to, or removed from, a large collection would scan
+   * it: quadratic). Kept up to date by the methods; rebuilt when next needed if the length shows
+   * a change it did not see (an index written directly).
    */
-  private membership: { readonly members: Set<T>; length: number } | undefined;
+  private membership: { readonly counts: Map<T, number>; length: number } | undefined;
 
   /** Wraps `items` (copied) without reporting them as added. */
   static adopt<T extends object>(items: readonly T[], owner: object, events: CollectionEvents, committed: boolean): InstrumentedList<T> {
@@ -132,28 +138,29 @@ export class InstrumentedList<T extends object> extends Array<T> {
 
   override pop(): T | undefined {
     this.beforeChange();
-    this.membership = undefined;
+    const counted = this.countsFresh();
     const item = super.pop();
-    if (item !== undefined) this.events?.removed(this.owner!, item);
+    if (item !== undefined) this.reportRemoved([item], counted);
     return item;
   }
 
   override shift(): T | undefined {
     this.beforeChange();
-    this.membership = undefined;
+    const counted = this.countsFresh();
     const item = super.shift();
-    if (item !== undefined) this.events?.removed(this.owner!, item);
+    if (item !== undefined) this.reportRemoved([item], counted);
     return item;
   }
 
   override splice(start: number, deleteCount?: number, ...items: T[]): T[] {
     this.beforeChange();
-    this.membership = undefined;
+    const counted = this.countsFresh();
     // Where the items go, as Array.prototype.splice reckons it from the length before.
     const relative = Math.trunc(start) || 0;
     const at = relative < 0 ? Math.max(this.length + relative, 0) : Math.min(relative, this.length);
     const removed = deleteCount === undefined ? super.splice(start) : super.splice(start, deleteCount, ...items);
-    for (const item of removed) this.events?.removed(this.owner!, item);
+    if (counted) this.count(items, 1);
+    this.reportRemoved(removed, counted);
     this.reportAdded(items, at);
     return removed;
   }
@@ -182,7 +189,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
     while (first < this.length && !remove(this[first]!)) first++;
     if (first === this.length) return;
     this.beforeChange();
-    this.membership = undefined;
+    const counted = this.countsFresh();
     const removed: T[] = [this[first]!];
     let kept = first;
     for (let i = first + 1; i < this.length; i++) {
@@ -191,7 +198,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
       else this[kept++] = item;
     }
     this.length = kept;
-    for (const item of removed) this.events?.removed(this.owner!, item);
+    this.reportRemoved(removed, counted);
   }
 
   /**
@@ -206,13 +213,17 @@ export class InstrumentedList<T extends object> extends Array<T> {
     this.noteAdded([item]);
   }
 
-  /** @internal */
+  /**
+   * @internal Removes every occurrence of `item`: the other side says the link is gone, and a
+   * copy left behind would show a link the flush no longer writes.
+   */
   removeQuietly(item: T): void {
-    const index = this.indexOf(item);
-    if (index < 0) return;
+    if (this.indexOf(item) < 0) return;
     this.beforeChange();
     this.membership = undefined;
-    super.splice(index, 1);
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) if (this[i] !== item) this[kept++] = this[i]!;
+    this.length = kept;
   }
 
   /** Replaces the members quietly (a savepoint's rollback puts back what it saw). */
@@ -223,7 +234,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
     for (let i = 0; i < items.length; i++) this[i] = items[i]!;
   }
 
-  /** Whether `item` is a member: a scan of a short list, the membership Set of a long one. */
+  /** Whether `item` is a member: a scan of a short list, the membership counts of a long one. */
   private holds(item: T): boolean {
     const length = this.length;
     if (length < MEMBERSHIP_SET_FROM) {
@@ -232,18 +243,50 @@ export class InstrumentedList<T extends object> extends Array<T> {
     }
     let membership = this.membership;
     if (membership === undefined || membership.length !== length) {
-      const members = new Set<T>();
-      for (let i = 0; i < length; i++) members.add(this[i]!);
-      this.membership = membership = { members, length };
+      const counts = new Map<T, number>();
+      for (let i = 0; i < length; i++) counts.set(this[i]!, (counts.get(this[i]!) ?? 0) + 1);
+      this.membership = membership = { counts, length };
     }
-    return membership.members.has(item);
+    return membership.counts.has(item);
   }
 
   private noteAdded(items: readonly T[]): void {
     const membership = this.membership;
     if (membership === undefined) return;
-    for (const item of items) membership.members.add(item);
-    membership.length = this.length;
+    // Counts that missed a change (an index written directly) are rebuilt when next needed.
+    if (membership.length !== this.length - items.length) this.membership = undefined;
+    else this.count(items, 1);
+  }
+
+  /** Whether the membership counts are up to date, before a removal: only then can it keep them. */
+  private countsFresh(): boolean {
+    const fresh = this.membership !== undefined && this.membership.length === this.length;
+    if (!fresh) this.membership = undefined;
+    return fresh;
+  }
+
+  /** Adds `by` (1 or -1) to the counts of `items`, and notes the length they match. */
+  private count(items: readonly T[], by: 1 | -1): void {
+    const counts = this.membership!.counts;
+    for (const item of items) {
+      const n = (counts.get(item) ?? 0) + by;
+      if (n > 0) counts.set(item, n);
+      else counts.delete(item);
+    }
+    this.membership!.length = this.length;
+  }
+
+  /**
+   * Reports the members just taken out whose last occurrence went. A list may hold an object
+   * twice (Array semantics: `push` does not refuse it), but a relationship links two objects once:
+   * the flush writes one link row for it, and removing one of two copies must not delete that row,
+   * nor clear the back-reference or orphan the member, while the list still shows it.
+   */
+  private reportRemoved(removed: readonly T[], counted: boolean): void {
+    if (counted) this.count(removed, -1);
+    const events = this.events;
+    if (events === undefined) return;
+    for (const item of removed) if (!this.holds(item)) events.removed(this.owner!, item);
   }
 
   /** Keeps the committed members before the first change after a load or flush. */
