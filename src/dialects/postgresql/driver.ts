@@ -2,6 +2,7 @@
 import pg from "pg";
 import type { Driver, DriverConnection, DriverCursor, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
 import { abandonOnAbort } from "../shared/pool.js";
+import { MappedRows } from "../shared/mapped-rows.js";
 import { postgresTypeParsers } from "./values.js";
 
 let cursorsMade = 0;
@@ -52,26 +53,20 @@ class PostgresConnection implements DriverConnection {
   /**
    * Each row mapped as pg parses it (a query with a row listener does not collect rows): the row
    * dies before the next arrives, where a collected result keeps every row alive to the last.
-   * An error of `mapRow` is kept, the rest of the result read and dropped, and then thrown: pg's
-   * protocol handling must not see it.
    */
   private mapped(query: pg.QueryConfig, shape: "objects" | "arrays", mapRow: (row: any) => unknown): Promise<DriverResult> {
     return new Promise((resolve, reject) => {
-      const rows: unknown[] = [];
-      let failed: { readonly error: unknown } | undefined;
+      const mapped = new MappedRows(mapRow);
       const submitted = new pg.Query(shape === "arrays" ? ({ ...query, rowMode: "array" } as pg.QueryConfig) : query);
-      submitted.on("row", (row: unknown) => {
-        if (failed !== undefined) return;
-        try {
-          rows.push(mapRow(row));
-        } catch (error) {
-          failed = { error };
-        }
-      });
+      submitted.on("row", (row: unknown) => mapped.add(row));
       submitted.on("error", reject);
       submitted.on("end", (result: pg.QueryResult) => {
-        if (failed !== undefined) reject(failed.error);
-        else resolve({ rows, rowCount: result.rowCount ?? rows.length, lastInsertId: undefined });
+        try {
+          const rows = mapped.result();
+          resolve({ rows, rowCount: result.rowCount ?? rows.length, lastInsertId: undefined });
+        } catch (error) {
+          reject(error);
+        }
       });
       this.client.query(submitted);
     });
