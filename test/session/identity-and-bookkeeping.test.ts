@@ -35,6 +35,28 @@ forEachDatabaseWithSchema("identity map and bookkeeping", Base.metadata, (ctx) =
     assert.equal(ctx.statements.length, 0, "get of an inserted key is answered by the identity map");
   });
 
+  test("a loaded object is an object of its class, made without its constructor, with no own properties", async () => {
+    const writer = ctx.session();
+    writer.add(user("loaded@x"));
+    await writer.commit();
+    await writer.close();
+    const session = ctx.session();
+    const [loaded] = await session.scalars(select(User).where(columnsOf(User).email.eq("loaded@x")));
+    assert.ok(loaded instanceof User);
+    assert.equal(Object.getPrototypeOf(loaded), User.prototype);
+    assert.equal(loaded!.constructor, User);
+    assert.deepEqual(Object.keys(loaded!), [], "its values are the state's, not own properties (console.log, spreading, JSON show none)");
+    assert.equal(loaded!.email, "loaded@x");
+    assert.equal(inspect(loaded!).status, "persistent");
+    await session.close();
+    const other = ctx.session();
+    const copy = await other.merge(loaded!);
+    assert.notEqual(copy, loaded);
+    assert.ok(copy instanceof User, "a merged copy too");
+    assert.deepEqual(Object.keys(copy), []);
+    await other.close();
+  });
+
   test("get finds objects a flush inserted, with no SELECT", async () => {
     const session = ctx.session({ expireOnCommit: false });
     const users = Array.from({ length: 20 }, (_, i) => user(`g${i}@x`));

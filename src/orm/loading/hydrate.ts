@@ -40,7 +40,6 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext, 
   const keys = plan.keys;
   const unloaded = plan.unloaded;
   const pkIndexes = mapper.primaryKey.map((column) => start + keys.indexOf(mapper.attributeFor(column)!));
-  const prototype = mapper.class_.prototype as object;
   const identity = context.identity;
   const objects = identity.forMapper(mapper);
   const owner = context.owner;
@@ -67,7 +66,7 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext, 
       return existing;
     }
     const dict = makeDict(row);
-    const obj = Object.create(prototype) as object;
+    const obj = mapper.newInstance() as object;
     const state = new InstanceState(mapper, dict);
     if (unloaded !== undefined) state.unloaded = unloaded;
     state.loaded(owner, key);

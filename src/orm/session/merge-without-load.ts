@@ -21,7 +21,7 @@ export async function mergeWithoutLoad(host: MergeHost, state: InstanceState, me
   let target = host.identity.get(mapper, key);
   let targetState: InstanceState;
   if (target === undefined) {
-    target = Object.create(mapper.class_.prototype) as object;
+    target = mapper.newInstance() as object;
     targetState = new InstanceState(mapper);
     // Not copied below (never loaded, or expired on the original): not loaded here either.
     targetState.unloaded = mapper.expirableColumns;

@@ -43,7 +43,7 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
   const hasKey = keyValues.every((v) => v !== null && v !== undefined);
   let target = hasKey ? ((host.identity.get(mapper, keyOf(mapper, state)) ?? (await host.getByKey(mapper, keyValues))) as T | undefined) : undefined;
   if (!target) {
-    target = Object.create(mapper.class_.prototype) as T;
+    target = mapper.newInstance() as T;
     host.add(target);
   }
   merged.set(obj, target);

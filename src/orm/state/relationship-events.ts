@@ -70,7 +70,7 @@ function collectionAdded(owner: object, rel: RelationshipProperty, item: object)
     view && !awaitsCommitted(owner, rel) && !findAssociation(owner, rel, item)
       ? rel.spec.options.creator
         ? created(owner, rel, item)
-        : (Object.create(view.association.class_.prototype) as object)
+        : (view.association.newInstance() as object)
       : undefined;
   attachBack(item, rel.backRef, owner, rel);
   if (association !== undefined) {
@@ -339,7 +339,7 @@ function unlinkAssociation(association: object, view: NonNullable<RelationshipPr
  */
 function linkStub(owner: object, rel: RelationshipProperty, member: object): object {
   const view = rel.associationView!;
-  const stub = Object.create(view.association.class_.prototype) as object;
+  const stub = view.association.newInstance() as object;
   const dict = ensureState(stub, view.association).dict;
   dict[view.toOwner.key] = owner;
   dict[view.toMember.key] = member;
