@@ -48,12 +48,11 @@ class MySqlConnection implements DriverConnection {
    * row alive to the last (for 100,000 rows, 45 % of the time went to the collector).
    */
   private mapped(sql: string, params: readonly unknown[], rowsAsArray: boolean, mapRow: (row: any) => unknown): Promise<DriverResult> {
-    const conn = (this.conn as unknown as { connection: CallbackConnection }).connection;
     return new Promise((resolve, reject) => {
       const mapped = new MappedRows(mapRow);
       let header: mysql.ResultSetHeader | undefined;
       let columns = false;
-      const command = prepares(sql, params) ? conn.execute({ sql, rowsAsArray }, params as never) : conn.query({ sql, rowsAsArray });
+      const command = send(this.callbackConnection, sql, params, rowsAsArray);
       // A result set's rows follow its columns ('fields'); a statement without one answers with its header.
       command.on("fields", (fields: unknown) => void (columns = fields !== undefined));
       command.on("result", (row: unknown) => (columns ? mapped.add(row) : void (header = row as mysql.ResultSetHeader)));
@@ -72,7 +71,12 @@ class MySqlConnection implements DriverConnection {
 
   /** mysql2's row stream on the underlying connection, paused whenever a batch is full. */
   async openCursor(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverCursor> {
-    return new MySqlRowStream((this.conn as unknown as { connection: CallbackConnection }).connection, sql, params, options?.rowShape ?? "objects");
+    return new MySqlRowStream(this.callbackConnection, sql, params, options?.rowShape ?? "objects");
+  }
+
+  /** The connection under mysql2's promise wrapper: its commands emit rows one by one. */
+  private get callbackConnection(): CallbackConnection {
+    return (this.conn as unknown as { connection: CallbackConnection }).connection;
   }
 
   release(broken = false): void {
@@ -98,6 +102,11 @@ function prepares(sql: string, params: readonly unknown[]): boolean {
   return params.length !== 0 || READ.test(sql);
 }
 
+/** Sends a statement on the callback connection, prepared or as text (`prepares`): its rows come as events. */
+function send(conn: CallbackConnection, sql: string, params: readonly unknown[], rowsAsArray: boolean) {
+  return prepares(sql, params) ? conn.execute({ sql, rowsAsArray }, params as never) : conn.query({ sql, rowsAsArray });
+}
+
 /**
  * A query's rows as the server sends them, read a batch at a time: the socket is paused once a
  * batch is full (the server then waits on TCP), resumed by the next fetch. The MySQL protocol
@@ -119,7 +128,7 @@ class MySqlRowStream implements DriverCursor {
     shape: "objects" | "arrays" | "values",
   ) {
     const rowsAsArray = shape !== "objects";
-    const query = prepares(sql, params) ? conn.execute({ sql, rowsAsArray }, params as never) : conn.query({ sql, rowsAsArray });
+    const query = send(conn, sql, params, rowsAsArray);
     query.on("result", (row: unknown) => {
       if (this.discarding) return;
       this.buffer.push(shape === "values" ? (row as unknown[])[0] : row);
