@@ -2,7 +2,8 @@
  * One Session used for 10,000 small commits: what a commit leaves behind does not pile up. The
  * unit of work's sets are empty after each commit, the engine compiles each statement shape once
  * (its cache does not grow), and the identity map holds one entry per object the session has
- * seen, no more (it keeps them for the session's life, see docs/performance.md). Sizes, not
+ * seen, no more (it keeps them for the session's life, see docs/performance.md). The objects
+ * expire-on-commit visits are those reached since the last commit, not all of them. Sizes, not
  * times (speed is bench's).
  */
 import assert from "node:assert/strict";
@@ -20,6 +21,7 @@ class LlNote extends LongBase {
 
 interface Internals {
   readonly uow: { readonly modified: Set<unknown>; readonly deleting: Set<unknown> };
+  readonly identity: { readonly reached: readonly unknown[] };
 }
 
 forEachDatabaseWithSchema("a session used for many commits", LongBase.metadata, (ctx) => {
@@ -34,19 +36,23 @@ forEachDatabaseWithSchema("a session used for many commits", LongBase.metadata, 
 
   function sizes(session: Session): number[] {
     const internals = session as unknown as Internals;
-    return [internals.uow.modified.size, internals.uow.deleting.size, ctx.engine.cache.compilations];
+    return [internals.uow.modified.size, internals.uow.deleting.size, ctx.engine.cache.compilations, internals.identity.reached.length];
   }
 
-  test("10,000 commits: the unit of work and the statement cache are no larger than after 100; one identity entry per object", async () => {
+  test("10,000 commits: the unit of work, the statement cache and the objects to expire are no larger than after 100; one identity entry per object", async () => {
     const session = ctx.session();
+    const toExpire = () => (session as unknown as Internals).identity.reached.length;
     await commits(session, 0, 100);
+    assert.equal(toExpire(), 1, "the next commit expires the one note edited since the last, not all 100");
     await session.commit();
     const after100 = sizes(session);
     await commits(session, 100, 9_900);
+    assert.equal(toExpire(), 1);
     await session.commit();
     const after10000 = sizes(session);
     assert.deepEqual(after10000, after100);
     assert.deepEqual(after100.slice(0, 2), [0, 0]);
+    assert.equal(after100[3], 0);
     assert.equal(session.objects.length, 10_000);
   });
 });

@@ -1,6 +1,6 @@
 /** One object per primary key per session: the identity map. */
 import type { Mapper } from "../mapping/mapper.js";
-import { stateOf, type InstanceState } from "../state/instance-state.js";
+import { peekState, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { ObjectsByKey } from "./objects-by-key.js";
 
 /**
@@ -90,6 +90,15 @@ export class IdentityMap {
    * any of those objects up: every lookup indexes them first, each under its state's key.
    */
   private unindexed: (readonly InstanceState[])[] = [];
+  /**
+   * The states reached since the session last expired its objects (`InstanceState.touch`): the
+   * only ones that can hold values loaded since, so the only ones expire-on-commit visits. A walk
+   * over the whole map cost every commit about 10 ns per object held, already expired or not.
+   */
+  private reached: InstanceState[] = [];
+
+  /** @param owner the session whose objects these are */
+  constructor(private readonly owner: StateOwner) {}
 
   get(mapper: Mapper, key: unknown): object | undefined {
     return this.forMapper(mapper).get(key);
@@ -130,13 +139,36 @@ export class IdentityMap {
 
   /** Calls `fn` with the state of every object (the inserted ones waiting to be indexed have theirs at hand). */
   forEachState(fn: (state: InstanceState) => void): void {
-    for (const map of this.byMapper.values()) map.forEach((obj) => fn(stateOf(obj)!));
+    for (const map of this.byMapper.values()) map.forEach((obj) => fn(peekState(obj)!));
     for (const states of this.unindexed) for (let i = 0; i < states.length; i++) fn(states[i]!);
+  }
+
+  /** Notes a state of the session's objects reached since it last expired them (see `reached`). */
+  noteReached(state: InstanceState): void {
+    this.reached.push(state);
+  }
+
+  /**
+   * Calls `fn` with each state reached since the last call that is still the session's, and forgets
+   * them: each is noted again when next reached. Every other object of the session was expired
+   * before and not reached since, so is expired still.
+   */
+  drainReached(fn: (state: InstanceState) => void): void {
+    const reached = this.reached;
+    this.reached = [];
+    for (let i = 0; i < reached.length; i++) {
+      const state = reached[i]!;
+      // Expunged (and maybe in another session now): no longer this session's to expire.
+      if (state.session !== this.owner) continue;
+      state.unreached();
+      fn(state);
+    }
   }
 
   clear(): void {
     for (const map of this.byMapper.values()) map.clear();
     this.unindexed = [];
+    this.reached = [];
   }
 
   /** Puts the objects waiting in `unindexed` into their mappers' parts. */

@@ -51,7 +51,7 @@ type AnyClass = abstract new (...args: any[]) => object;
 export class Session implements StateOwner {
   readonly autoflush: boolean;
   readonly expireOnCommit: boolean;
-  private readonly identity = new IdentityMap();
+  private readonly identity = new IdentityMap(this);
   private readonly uow: UnitOfWork;
   private readonly transactions: Transactions;
   /** Above 0 while a merge is under way: queries it makes do not autoflush. */
@@ -191,11 +191,7 @@ export class Session implements StateOwner {
     await loadRelationship(this.getContext, rel, objects);
   }
 
-  /**
-   * The session's connection, its transaction begun, for statements of your own. They become
-   * part of the transaction: if a flush then fails, only a rollback can follow (the session
-   * cannot write them again).
-   */
+  /** The session's connection, its transaction begun, for your own statements: they join the transaction, so after a failed flush only a rollback can follow. */
   async connection(): Promise<Connection> {
     return this.transactions.lend();
   }
@@ -275,6 +271,10 @@ export class Session implements StateOwner {
 
   markModified(state: InstanceState): void {
     this.uow.markModified(state);
+  }
+
+  reached(state: InstanceState): void {
+    if (this.expireOnCommit) this.identity.noteReached(state);
   }
 
   cascadeAdd(obj: object): void {

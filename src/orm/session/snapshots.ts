@@ -38,6 +38,7 @@ export class Snapshots {
   /** Puts every copied object back as it was; returns them. */
   restore(): InstanceState[] {
     for (const [state, snap] of this.byState) {
+      state.touch();
       for (const key of Object.keys(state.dict)) if (!(key in snap.dict)) delete state.dict[key];
       Object.assign(state.dict, snap.dict);
       for (const [key, members] of snap.collections) (state.dict[key] as InstrumentedList<object>).resetQuietly(members);

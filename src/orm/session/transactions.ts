@@ -16,6 +16,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { Journal } from "../unit-of-work/journal.js";
 import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { expireState } from "./expiry.js";
+import { assertAllExpired } from "./expiry-check.js";
 import type { NestedTransaction } from "./session-options.js";
 import { SessionTransaction } from "./session-transaction.js";
 
@@ -160,7 +161,10 @@ export class Transactions {
       // Deleted objects are gone for good: they leave the session.
       for (const state of tx.journal.deleted) state.detach();
     }
-    if (expire) this.identity.forEachState(expireState);
+    if (expire) {
+      this.identity.drainReached(expireState);
+      assertAllExpired(this.identity);
+    }
   }
 
   // ------------------------------------------------------------------ rollback and savepoints

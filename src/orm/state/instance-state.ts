@@ -11,6 +11,12 @@ export interface StateOwner {
   /** Called when an attribute or relationship of a persistent object changes. */
   markModified(state: InstanceState): void;
   /**
+   * Called the first time an object of this session is reached (or loaded, or given a key)
+   * after the session last expired its objects: from then on it may hold values that
+   * expire-on-commit must expire (see `LiveStates`).
+   */
+  reached(state: InstanceState): void;
+  /**
    * Called before a relationship of a persistent object changes (its value, or its list's
    * members): an open savepoint keeps a copy of the object as it was.
    */
@@ -32,6 +38,11 @@ export interface StateOwner {
 /** SQLAlchemy's object states: visible through `inspect(obj).status`. */
 export type ObjectStatus = "transient" | "pending" | "persistent" | "deleted" | "detached";
 
+const DELETE_PENDING = 1;
+const DELETED = 2;
+/** Reached since its session last expired it: in the session's `LiveStates`. */
+const LIVE = 4;
+
 export class InstanceState {
   /** Current attribute values, by attribute key (every key of the mapper; undefined: not loaded or not set). */
   readonly dict: Record<string, unknown>;
@@ -41,8 +52,8 @@ export class InstanceState {
    */
   #session: StateOwner | undefined;
   #key: unknown;
-  #deletePending = false;
-  #deleted = false;
+  /** `DELETE_PENDING`, `DELETED`, `LIVE`: one field, not three, on every object a session holds. */
+  #flags = 0;
   /**
    * Values of modified column attributes as last loaded or flushed (copy on first write): what a
    * flush compares against, and what a rollback restores. Undefined when nothing changed.
@@ -82,60 +93,78 @@ export class InstanceState {
 
   /** Marked with `session.delete()` and not yet flushed. */
   get deletePending(): boolean {
-    return this.#deletePending;
+    return (this.#flags & DELETE_PENDING) !== 0;
   }
 
   /** Deleted by a flush; not yet committed. */
   get deleted(): boolean {
-    return this.#deleted;
+    return (this.#flags & DELETED) !== 0;
+  }
+
+  /**
+   * Tells the session, once per expiry, that this object was reached: everything that can give
+   * it values (an accessor, a loader, the flush) reaches it here first, through `stateOf` or one
+   * of the transitions below. Cheap when already told: one bit test.
+   */
+  touch(): void {
+    if ((this.#flags & LIVE) === 0 && this.#session !== undefined) {
+      this.#flags |= LIVE;
+      this.#session.reached(this);
+    }
+  }
+
+  /** Its session expired it and forgot it was reached (see `LiveStates`). */
+  unreached(): void {
+    this.#flags &= ~LIVE;
   }
 
   /** Joins a session: pending while it has no key, persistent with one. */
   attach(session: StateOwner): void {
     this.#session = session;
+    this.touch();
   }
 
   /** Loaded from a row: in `session`, under `key`. */
   loaded(session: StateOwner, key: unknown): void {
     this.#session = session;
     this.#key = key;
+    this.touch();
   }
 
   /** Its row was inserted, or its key changed: it is known under `key` from now on. */
   identifiedBy(key: unknown): void {
     this.#key = key;
+    this.touch();
   }
 
   /** Its row is no longer in the database (its insert was undone): transient or pending again. */
   forgetKey(): void {
     this.#key = undefined;
-    this.#deleted = false;
+    this.#flags &= ~DELETED;
   }
 
   markForDeletion(): void {
-    this.#deletePending = true;
+    this.#flags |= DELETE_PENDING;
   }
 
   unmarkForDeletion(): void {
-    this.#deletePending = false;
+    this.#flags &= ~DELETE_PENDING;
   }
 
   /** A flush deleted its row. */
   markDeleted(): void {
-    this.#deleted = true;
-    this.#deletePending = false;
+    this.#flags = (this.#flags | DELETED) & ~DELETE_PENDING;
   }
 
   /** The flush that deleted its row was undone: persistent again. */
   undoDeletion(): void {
-    this.#deleted = false;
+    this.#flags &= ~DELETED;
   }
 
   /** Leaves its session: detached with a key, transient without. */
   detach(): void {
     this.#session = undefined;
-    this.#deletePending = false;
-    this.#deleted = false;
+    this.#flags = 0;
   }
 
   get status(): ObjectStatus {
@@ -159,6 +188,7 @@ export class InstanceState {
   /** Marks an attribute as loaded again; returns whether it was expired. */
   unexpire(key: string): boolean {
     if (!this.expired?.has(key)) return false;
+    this.touch();
     const next = new Set(this.expired);
     next.delete(key);
     this.expired = next.size ? next : undefined;
@@ -168,6 +198,7 @@ export class InstanceState {
   /** Marks a column attribute as loaded (read or assigned); returns whether it was not. */
   markLoaded(key: string): boolean {
     if (!this.unloaded?.has(key)) return false;
+    this.touch();
     const next = new Set(this.unloaded);
     next.delete(key);
     this.unloaded = next.size ? next : undefined;
@@ -176,6 +207,7 @@ export class InstanceState {
 
   /** Records the old value of a column attribute before its first change since load/flush. */
   recordChange(key: string, old: unknown): void {
+    this.touch();
     const committed = (this.committed ??= {});
     if (!(key in committed)) {
       committed[key] = old;
@@ -184,7 +216,15 @@ export class InstanceState {
   }
 }
 
+/** The object's state, if it has one; reaching it tells its session (`InstanceState.touch`). */
 export function stateOf(obj: object): InstanceState | undefined {
+  const state = StateSlot.read(obj);
+  state?.touch();
+  return state;
+}
+
+/** The object's state, without telling its session: for walks over all of a session's objects. */
+export function peekState(obj: object): InstanceState | undefined {
   return StateSlot.read(obj);
 }
 
@@ -192,6 +232,7 @@ export function stateOf(obj: object): InstanceState | undefined {
 export function ensureState(obj: object, mapper: Mapper): InstanceState {
   let state = StateSlot.read(obj);
   if (state === undefined) attachState(obj, (state = new InstanceState(mapper)));
+  else state.touch();
   return state;
 }
 

@@ -286,6 +286,7 @@ export class UnitOfWork {
       }
     }
     for (const [state, before] of journal.updated) {
+      state.touch();
       state.committed = { ...before, ...state.committed };
       if (state.session === owner && state.key !== undefined) this.modified.add(state);
     }
