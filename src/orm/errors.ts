@@ -102,6 +102,15 @@ export class MergeDirtyObjectError extends InvalidRequestError {
 }
 
 /**
+ * An object was changed while its session's flush or commit was in flight (a promise not awaited
+ * yet): the flush could have written part of the change, or the commit's expiry dropped it, so
+ * the change is refused rather than lost. Await the flush or commit, then change the object.
+ */
+export class ChangeDuringFlushError extends InvalidRequestError {
+  override name = "ChangeDuringFlushError";
+}
+
+/**
  * An UPDATE or DELETE matched another number of rows than the flush expected (mostly none: another
  * transaction deleted the row, or changed the version of a versioned one, first).
  */

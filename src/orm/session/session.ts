@@ -32,6 +32,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { cascadedObjects } from "../state/cascaded.js";
 import { stateFor } from "../state/state-for.js";
+import { assertSessionWritable } from "../state/writable.js";
 import { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { executeDml, type BulkInsert, type BulkInsertResult, type BulkOptions, type BulkStatement, type InsertValues } from "./bulk.js";
 import { expireCascading, expireState, refreshCascading } from "./expiry.js";
@@ -120,11 +121,9 @@ export class Session implements StateOwner {
     for (const related of cascadedObjects(state, "expunge")) this.expunge(related);
   }
 
-  /**
-   * Copies a detached object's state onto this session's object of its key (and along the merge cascade), after one
-   * autoflush (SQLAlchemy merges under `no_autoflush` too); `{ load: false }`: no SELECT (`MergeOptions`).
-   */
+  /** Copies a detached object's state onto this session's object of its key (and along the merge cascade), after one autoflush; `{ load: false }`: no SELECT. */
   async merge<T extends object>(obj: T, options: MergeOptions = {}): Promise<T> {
+    assertSessionWritable(this, `session.merge(${obj.constructor.name}) was called`);
     if (options.load !== false) await this.autoflushIfOn();
     this.autoflushHeld++;
     try {
@@ -166,11 +165,7 @@ export class Session implements StateOwner {
     return runQuery(this.getContext, statement as unknown as Select<unknown>);
   }
 
-  /**
-   * The first column of each row, like `scalars`, read `yieldPer` rows at a time (default 1,000)
-   * through a server-side cursor: `for await (const book of session.stream(select(Book)))`. Each
-   * finished batch's objects leave the session (streaming.ts); leaving the loop closes the cursor.
-   */
+  /** `scalars` read `yieldPer` rows at a time (default 1,000) through a cursor: `for await (const book of session.stream(select(Book)))`; see streaming.ts. */
   stream<T>(statement: Select<any, T, any>, options: StreamOptions = {}): AsyncIterable<T> {
     return streamResults(this.streamHost, statement as unknown as Select<unknown>, true, options.yieldPer) as AsyncIterable<T>;
   }
@@ -271,6 +266,10 @@ export class Session implements StateOwner {
 
   markModified(state: InstanceState): void {
     this.uow.markModified(state);
+  }
+
+  get writing(): boolean {
+    return this.transactions.writing;
   }
 
   reached(state: InstanceState): void {

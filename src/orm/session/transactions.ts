@@ -114,6 +114,11 @@ export class Transactions {
     return this.hasWork ? this.flushAfterOthers(expiring, load) : NOTHING;
   }
 
+  /** Whether a flush or commit is in flight (`StateOwner.writing`). */
+  get writing(): boolean {
+    return this.flushing !== undefined || this.committing !== undefined;
+  }
+
   /** Whether a flush would write (or one is in flight): if not, a read need not wait for one. */
   get hasWork(): boolean {
     return this.flushing !== undefined || !this.uow.isEmpty;

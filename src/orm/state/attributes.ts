@@ -14,6 +14,7 @@ import { isUnloaded, unloadedError } from "./unloaded.js";
 import { valueBeforeMutation, watchValue, type MutableKind } from "./mutable-values.js";
 import { collectionOf, loadedValue, newCollection } from "./loaded-lists.js";
 import { changingState, scalarChanged, targetOf } from "./relationship-events.js";
+import { assertWritable } from "./writable.js";
 
 export interface AttributeImpl {
   get(obj: object): unknown;
@@ -50,6 +51,7 @@ export function columnImpl(mapper: Mapper, key: string): AttributeImpl {
     },
     set(obj, value) {
       const state = ensureState(obj, mapper);
+      assertWritable(state, key);
       const old = state.dict[key];
       const wasExpired = state.expired !== undefined && state.unexpire(key);
       // Assigning a column not loaded loads it; its old value is unknown, so the flush writes it.
@@ -81,6 +83,7 @@ export function mutableColumnImpl(mapper: Mapper, key: string, kind: MutableKind
     },
     set(obj, value) {
       const state = ensureState(obj, mapper);
+      assertWritable(state, key);
       const old = state.dict[key];
       const wasExpired = state.expired !== undefined && state.unexpire(key);
       if (state.unloaded?.has(key)) return assignUnloaded(state, key, value);
@@ -117,6 +120,7 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
     set(obj, value) {
       const rel = property();
       const state = ensureState(obj, mapper);
+      assertWritable(state, key);
       if (rel.collection) return setCollection(obj, state, rel, (value ?? []) as object[]);
       // Not loaded: the object its foreign key names, if the session holds it, is what it leaves.
       const loaded = state.dict[key];

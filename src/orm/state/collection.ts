@@ -20,6 +20,8 @@
 export interface CollectionEvents {
   /** Before any change, quiet ones too (a savepoint copies the owner first). */
   changing(owner: object): void;
+  /** Before a change the application makes (not a quiet one): refused while the owner's session writes (`writable.ts`). */
+  checkWritable(owner: object): void;
   added(owner: object, item: object): void;
   removed(owner: object, item: object): void;
 }
@@ -120,6 +122,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
   }
 
   override push(...items: T[]): number {
+    this.checkWritable();
     this.beforeChange();
     const at = this.length;
     const length = super.push(...items);
@@ -129,6 +132,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
   }
 
   override unshift(...items: T[]): number {
+    this.checkWritable();
     this.beforeChange();
     const length = super.unshift(...items);
     this.noteAdded(items);
@@ -137,6 +141,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
   }
 
   override pop(): T | undefined {
+    this.checkWritable();
     this.beforeChange();
     const counted = this.countsFresh();
     const item = super.pop();
@@ -145,6 +150,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
   }
 
   override shift(): T | undefined {
+    this.checkWritable();
     this.beforeChange();
     const counted = this.countsFresh();
     const item = super.shift();
@@ -153,6 +159,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
   }
 
   override splice(start: number, deleteCount?: number, ...items: T[]): T[] {
+    this.checkWritable();
     this.beforeChange();
     const counted = this.countsFresh();
     // Where the items go, as Array.prototype.splice reckons it from the length before.
@@ -290,6 +297,10 @@ export class InstrumentedList<T extends object> extends Array<T> {
   }
 
   /** Keeps the committed members before the first change after a load or flush. */
+  private checkWritable(): void {
+    this.events?.checkWritable(this.owner!);
+  }
+
   private beforeChange(): void {
     this.events?.changing(this.owner!);
     if (this.committedMembers !== CLEAN) return;

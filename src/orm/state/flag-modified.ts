@@ -4,6 +4,7 @@
  * in place through a reference kept from before it was read, a custom type).
  */
 import { InvalidRequestError } from "../../core/errors.js";
+import { assertWritable } from "./writable.js";
 import { ExpiredAttributeError, UnmappedClassError } from "../errors.js";
 import { mapperOfObject } from "../mapped.js";
 import { stateOf } from "./instance-state.js";
@@ -20,6 +21,7 @@ export function flagModified(obj: object, key: string): void {
     throw new InvalidRequestError(`flagModified: ${mapper.name}.${key} is ${what}; flagModified marks column attributes.`);
   }
   const state = stateOf(obj);
+  if (state !== undefined) assertWritable(state, key);
   // Without a row, the object's INSERT writes every attribute anyway.
   if (state === undefined || state.key === undefined) return;
   if (state.expired?.has(key)) {

@@ -10,6 +10,8 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 export interface StateOwner {
   /** Called when an attribute or relationship of a persistent object changes. */
   markModified(state: InstanceState): void;
+  /** Whether a flush or commit is in flight: the application's changes to the objects are refused meanwhile (`assertWritable`). */
+  readonly writing: boolean;
   /**
    * Called the first time an object of this session is reached (or loaded, or given a key)
    * after the session last expired its objects: from then on it may hold values that

@@ -12,6 +12,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { CollectionEvents, InstrumentedList } from "./collection.js";
 import { ensureState, stateOf, type InstanceState, type StateOwner } from "./instance-state.js";
+import { assertWritable } from "./writable.js";
 import { collectionOf, listIfMade, stateIn } from "./loaded-lists.js";
 import { ArgumentError } from "../../core/errors.js";
 
@@ -25,6 +26,11 @@ export class RelationshipEvents implements CollectionEvents {
   changing(owner: object): void {
     const state = stateOf(owner);
     if (state !== undefined) changingState(state);
+  }
+
+  checkWritable(owner: object): void {
+    const state = stateOf(owner);
+    if (state !== undefined) assertWritable(state, this.rel.key);
   }
 
   added(owner: object, item: object): void {
