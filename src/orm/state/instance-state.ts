@@ -15,7 +15,7 @@ export interface StateOwner {
   /**
    * Called the first time an object of this session is reached (or loaded, or given a key)
    * after the session last expired its objects: from then on it may hold values that
-   * expire-on-commit must expire (see `LiveStates`).
+   * expire-on-commit must expire (see `IdentityMap.drainReached`).
    */
   reached(state: InstanceState): void;
   /**
@@ -42,7 +42,7 @@ export type ObjectStatus = "transient" | "pending" | "persistent" | "deleted" | 
 
 const DELETE_PENDING = 1;
 const DELETED = 2;
-/** Reached since its session last expired it: in the session's `LiveStates`. */
+/** Reached since its session last expired it: in that session's list of reached states (`IdentityMap.noteReached`). */
 const LIVE = 4;
 
 export class InstanceState {
@@ -115,7 +115,7 @@ export class InstanceState {
     }
   }
 
-  /** Its session expired it and forgot it was reached (see `LiveStates`). */
+  /** Its session expired it and forgot it was reached (see `IdentityMap.drainReached`). */
   unreached(): void {
     this.#flags &= ~LIVE;
   }
