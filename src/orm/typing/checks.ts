@@ -70,10 +70,13 @@ export type TargetRef = ModelName | (string & {}) | (() => abstract new (...args
  */
 export type CheckedRelationshipTarget<Kind extends RelationshipKind, T extends TargetRef, O, This, V, N extends string> =
   RelationshipFastPath<Kind, T, O, This, V, N> extends true
-    ? ClassAccessorDecoratorTarget<This, V>
-    : RelationshipCheck<Kind, T, O, This, V, N> extends infer R
-      ? [R] extends [true] ? ClassAccessorDecoratorTarget<This, V> : R
-      : never;
+    ? true extends RelationshipFastPath<Kind, T, O, This, V, N> // not never (the fast path gives never for T = never)
+      ? ClassAccessorDecoratorTarget<This, V>
+      : FullRelationshipCheck<Kind, T, O, This, V, N>
+    : FullRelationshipCheck<Kind, T, O, This, V, N>;
+
+type FullRelationshipCheck<Kind extends RelationshipKind, T, O, This, V, N extends string> =
+  RelationshipCheck<Kind, T, O, This, V, N> extends infer R ? ([R] extends [true] ? ClassAccessorDecoratorTarget<This, V> : R) : never;
 
 /**
  * The first parameter of `@column(builder)` applied to attribute `N` of type `V` in class `This`.
