@@ -13,6 +13,9 @@
  * inferred from the decorator context only. Without it, tsc infers into both branches of the check
  * and builds every error message on every decorator (quadratic in the number of models). Error
  * messages (including the O(models) lookup of the class's name) are only built when a check fails.
+ * While it infers them, tsc instantiates that parameter's type with `This`, `V` and `N` still
+ * unknown; both checks test `unknown extends V` first, so that they stay deferred there at once
+ * instead of running as far as they can without `V` on every decorator.
  *
  * The checks themselves live in relationship-checks.ts and column-checks.ts; shared helpers in
  * type-utils.ts. relationship-fast-path.ts recognises the common sound relationship first, in a
@@ -69,11 +72,13 @@ export type TargetRef = ModelName | (string & {}) | (() => abstract new (...args
  * `N` of type `V` in class `This`: the accessor target when the declaration checks, else the message.
  */
 export type CheckedRelationshipTarget<Kind extends RelationshipKind, T extends TargetRef, O, This, V, N extends string> =
-  RelationshipFastPath<Kind, T, O, This, V, N> extends true
-    ? true extends RelationshipFastPath<Kind, T, O, This, V, N> // not never (the fast path gives never for T = never)
-      ? ClassAccessorDecoratorTarget<This, V>
-      : FullRelationshipCheck<Kind, T, O, This, V, N>
-    : FullRelationshipCheck<Kind, T, O, This, V, N>;
+  unknown extends V // any or unknown: the full check (first, to defer while V is inferred: see the header)
+    ? FullRelationshipCheck<Kind, T, O, This, V, N>
+    : RelationshipFastPath<Kind, T, O, This, V, N> extends true
+      ? true extends RelationshipFastPath<Kind, T, O, This, V, N> // not never (the fast path gives never for T = never)
+        ? ClassAccessorDecoratorTarget<This, V>
+        : FullRelationshipCheck<Kind, T, O, This, V, N>
+      : FullRelationshipCheck<Kind, T, O, This, V, N>;
 
 type FullRelationshipCheck<Kind extends RelationshipKind, T, O, This, V, N extends string> =
   RelationshipCheck<Kind, T, O, This, V, N> extends infer R ? ([R] extends [true] ? ClassAccessorDecoratorTarget<This, V> : R) : never;
@@ -87,6 +92,9 @@ type FullRelationshipCheck<Kind extends RelationshipKind, T, O, This, V, N exten
  * only to word a message.
  */
 export type CheckedColumnTarget<B extends AnyColumnBuilder, This, V, N extends string> =
+  unknown extends V ? ColumnTarget<B, This, V, N> : ColumnTarget<B, This, V, N>; // the same either way: only defers while V is inferred (see the header)
+
+type ColumnTarget<B extends AnyColumnBuilder, This, V, N extends string> =
   ColumnCheck<B, unknown, V, ""> extends true
     ? ClassAccessorDecoratorTarget<This, V>
     : ColumnCheck<B, This, V, N> extends infer R

@@ -17,8 +17,9 @@ import type { ModelName, Models, Rel, RelationshipKind } from "./checks.js";
  * - oneToOne:   V ≡ Rel<Target | null, B>,     R ≡ Rel<This | null, N>, no secondary
  *
  * and no `orderBy` (checked against the target's attributes by the full check). `≡` is mutual
- * assignability, which is what the full check compares with; an `any` or `unknown` attribute is
- * left to the full check (which refuses `any` for a collection).
+ * assignability, which is what the full check compares with. Never asked about an `any` or
+ * `unknown` attribute: CheckedRelationshipTarget leaves those to the full check (which refuses
+ * `any` for a collection).
  *
  * The options are matched against one prebuilt interface per kind (a secondary or not), and `B`
  * read as `O["backPopulates"]`: `infer B extends keyof Models[T] & string` built a fresh object
@@ -29,18 +30,16 @@ import type { ModelName, Models, Rel, RelationshipKind } from "./checks.js";
  */
 export type RelationshipFastPath<Kind extends RelationshipKind, T, O, This, V, N extends string> =
   T extends ModelName // distributive: never for T = never, which CheckedRelationshipTarget refuses
-    ? unknown extends V // any (and unknown): left to the full check
+    ? O extends HasOrderBy
       ? false
-      : O extends HasOrderBy
-        ? false
-        : O extends OptionsShape<Kind>
-          ? SameForms<
-              V,
-              Kind extends "oneToMany" | "manyToMany" ? Rel<Models[T][], O["backPopulates"]> : Rel<Models[T] | null, O["backPopulates"]>,
-              Models[T][O["backPopulates"] & keyof Models[T]],
-              Kind extends "manyToMany" | "manyToOne" ? Rel<This[], N> : Rel<This | null, N>
-            >
-          : false
+      : O extends OptionsShape<Kind>
+        ? SameForms<
+            V,
+            Kind extends "oneToMany" | "manyToMany" ? Rel<Models[T][], O["backPopulates"]> : Rel<Models[T] | null, O["backPopulates"]>,
+            Models[T][O["backPopulates"] & keyof Models[T]],
+            Kind extends "manyToMany" | "manyToOne" ? Rel<This[], N> : Rel<This | null, N>
+          >
+        : false
     : false;
 
 /** Both pairs mutually assignable, in one comparison of two tuples (one conditional type, rather than one per condition). */
