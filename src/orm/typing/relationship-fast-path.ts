@@ -18,7 +18,7 @@ import type { ModelName, Models, Rel, RelationshipKind } from "./checks.js";
  *
  * and no `orderBy` (checked against the target's attributes by the full check). `≡` is mutual
  * assignability, which is what the full check compares with. Never asked about an `any` or
- * `unknown` attribute: CheckedRelationshipTarget leaves those to the full check (which refuses
+ * `unknown` attribute: CheckedRelationshipResult leaves those to the full check (which refuses
  * `any` for a collection).
  *
  * The options are matched against one prebuilt interface per kind (a secondary or not), and `B`
@@ -29,7 +29,7 @@ import type { ModelName, Models, Rel, RelationshipKind } from "./checks.js";
  * resolved their array members on every decorator.
  */
 export type RelationshipFastPath<Kind extends RelationshipKind, T, O, This, V, N extends string> =
-  T extends ModelName // distributive: never for T = never, which CheckedRelationshipTarget refuses
+  T extends ModelName // distributive: never for T = never, which CheckedRelationshipResult refuses
     ? O extends HasOrderBy
       ? false
       : O extends OptionsShape<Kind>
