@@ -11,9 +11,9 @@
  * (A bare string literal would be printed as 'string': tsc widens a literal return type in that
  * message.) The check is in the return type rather than in a parameter's so that `This` and `V`
  * are inferred from the target, a `ClassAccessorDecoratorTarget` like tsc's own, by comparing type
- * arguments, and the arguments are checked the same way; the check then runs once, after
- * inference, and never while `This`, `V` and `N` are being inferred. Error messages (including
- * the O(models) lookup of the class's name) are only built when a check fails.
+ * arguments, and the arguments are checked the same way; the check is then evaluated once, with
+ * the inferred types. Error messages (including the O(models) lookup of the class's name) are
+ * only built when a check fails.
  *
  * The checks themselves live in relationship-checks.ts and column-checks.ts; shared helpers in
  * type-utils.ts. relationship-fast-path.ts recognises the common sound relationship first, in a
