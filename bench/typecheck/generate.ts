@@ -76,8 +76,8 @@ export function generateModels(n: number, options: GenerateOptions = {}): string
   const file = (i: number) => `m${mod(i)}`;
 
   if (plain) writeFileSync(join(dir, "base.ts"), `export class Base {}\n`);
-  if (variant === "decorated") writeFileSync(join(dir, "decorators.ts"), NO_OP_DECORATORS);
   else writeFileSync(join(dir, "base.ts"), `import { DeclarativeBase } from "athanor";\n\nexport class Base extends DeclarativeBase {}\n`);
+  if (variant === "decorated") writeFileSync(join(dir, "decorators.ts"), NO_OP_DECORATORS);
 
   const tables = [`import { integer, table } from "athanor";`, `import { Base } from "./base.js";`, ``];
   for (let i = 0; i < n; i++) {

@@ -22,11 +22,13 @@ import {
   uuid,
   type Given,
 } from "athanor";
-import type { CheckedColumnTarget } from "../../src/orm/typing/checks.js";
+import type { CheckedColumnResult, MappingError } from "../../src/orm/typing/checks.js";
 import { NkCode, NkNumbered, NkProfile, NkStamped, NkUser } from "../session/fixtures/keys.js";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
+/** The message a failed check returns as the decorator's return type, `MappingError<message>`. */
+type Message<R> = R extends MappingError<infer M> ? M : never;
 
 // ─────────────────────────────── Core: insert rows ───────────────────────────────
 
@@ -113,8 +115,8 @@ export class GkWrong extends GkBase {
 const textKey = string(5).primaryKey();
 const generatedKey = integer().primaryKey();
 export type GkMessages = [
-  Expect<Equal<CheckedColumnTarget<typeof textKey, GkWrong, GkWrong["code"], "code">,
+  Expect<Equal<Message<CheckedColumnResult<typeof textKey, GkWrong, GkWrong["code"], "code">>,
     "athanor: GkWrong.code: the database does not generate this key, so each new object must be given it; declare it as Given<string> (create() then requires it), or give the column a client-side default (.default(...))">>,
-  Expect<Equal<CheckedColumnTarget<typeof generatedKey, GkWrong, GkWrong["id"], "id">,
+  Expect<Equal<Message<CheckedColumnResult<typeof generatedKey, GkWrong, GkWrong["id"], "id">>,
     "athanor: GkWrong.id: Given<...> is for a key the database does not generate, and this column is generated, defaulted, filled by a relationship or no key; declare it as number">>,
 ];

@@ -5,7 +5,7 @@
  * `Expect<Equal<...>>` pins their messages.
  */
 import { DeclarativeBase, column, integer, manyToMany, manyToOne, model, oneToMany, type Rel } from "athanor";
-import type { CheckedRelationshipTarget, RelationshipKind } from "../../src/orm/typing/checks.js";
+import type { CheckedRelationshipResult, MappingError, RelationshipKind } from "../../src/orm/typing/checks.js";
 
 class ToBase extends DeclarativeBase {}
 
@@ -46,7 +46,9 @@ export class ToItem extends ToBase {
 
 type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
-type RelMessage<Kind extends RelationshipKind, T extends string, O, C, K extends keyof C & string> = CheckedRelationshipTarget<Kind, T, O, C, C[K], K>;
+/** The message a failed check returns as the decorator's return type, `MappingError<message>`. */
+type Message<R> = R extends MappingError<infer M> ? M : never;
+type RelMessage<Kind extends RelationshipKind, T extends string, O, C, K extends keyof C & string> = Message<CheckedRelationshipResult<Kind, T, O, C, C[K], K>>;
 
 export type ToMessages = [
   Expect<Equal<RelMessage<"oneToMany", "ToItem", { viewonly: true; orderBy: "positon" }, ToList, "misspelled">,

@@ -32,7 +32,7 @@ import {
   type Rel,
   type Decimal,
 } from "athanor";
-import type { CheckedColumnTarget, CheckedRelationshipTarget, RelationshipKind } from "../../src/orm/typing/checks.js";
+import type { CheckedColumnResult, CheckedRelationshipResult, MappingError, RelationshipKind } from "../../src/orm/typing/checks.js";
 
 class TcBase extends DeclarativeBase {}
 
@@ -359,11 +359,13 @@ export class TcFastSub extends TcFastB {
 type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
 
+/** The message a failed check returns as the decorator's return type, `MappingError<message>`; never for a sound declaration. */
+type Message<R> = R extends MappingError<infer M> ? M : never;
 /** The message of `@<Kind>(T, O)` on attribute K of class C. */
 type RelMessage<Kind extends RelationshipKind, T extends string | (() => abstract new (...args: any[]) => object), O, C, K extends keyof C & string> =
-  CheckedRelationshipTarget<Kind, T, O, C, C[K], K>;
+  Message<CheckedRelationshipResult<Kind, T, O, C, C[K], K>>;
 /** The message of `@column(<builder of T, nullable N>)` on attribute K of class C. */
-type ColMessage<T, N extends boolean, C, K extends keyof C & string> = CheckedColumnTarget<ColumnBuilder<T, N, boolean>, C, C[K], K>;
+type ColMessage<T, N extends boolean, C, K extends keyof C & string> = Message<CheckedColumnResult<ColumnBuilder<T, N, boolean>, C, C[K], K>>;
 
 export type TcMessages = [
   Expect<Equal<RelMessage<"manyToOne", "TcChidl", {}, TcWrong, "misspelled">,

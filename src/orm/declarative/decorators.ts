@@ -24,8 +24,8 @@ import { callerLocation, type Registry } from "../mapping/registry.js";
 import type { ClassRef, RelationshipOptions, RelationshipSpec } from "../mapping/relationship-spec.js";
 import { unmappedImpl, type AttributeSlot } from "../state/attributes.js";
 import type {
-  CheckedColumnTarget,
-  CheckedRelationshipTarget,
+  CheckedColumnResult,
+  CheckedRelationshipResult,
   RelationshipKind,
   TargetRef,
 } from "../typing/checks.js";
@@ -46,12 +46,14 @@ type FieldDeclaration =
 const FIELDS = Symbol("athanor.fields");
 
 /**
- * The decorator context as the field decorators declare it: only what `This`, `V` and `N` are
- * inferred from. tsc passes the full `ClassAccessorDecoratorContext` (declareField checks its kind);
- * declaring all of it here made tsc infer through every member of the interface on every
- * decorator (about 7 % of the instantiations of a project of models).
+ * The decorator context as the field decorators declare it: only the attribute's name, which `N`
+ * is inferred from (`This` and `V` come from the target, an instance of the same generic interface
+ * as tsc's, so that both inferring and checking them compare type arguments only). tsc passes the
+ * full `ClassAccessorDecoratorContext` (declareField checks its kind).
  */
-type AccessorContext<This, V, N extends string> = { readonly name: N; readonly access: { get(object: This): V } };
+interface AccessorName<N extends string> {
+  readonly name: N;
+}
 
 /** Options of `@model(...)`. */
 export interface ModelOptions {
@@ -148,22 +150,29 @@ export interface ColumnOptions {
  * A mapped column: `@column(string(30).notNull()) accessor name!: string;`. With
  * `{ deferred: true }`, it is not loaded until asked for (see `ColumnOptions`).
  */
-export function column<B extends AnyColumnBuilder>(builder: B, options?: ColumnOptions) {
-  return function <This, V, N extends string>(
-    target: NoInfer<CheckedColumnTarget<B, This, V, N>>,
-    context: AccessorContext<This, V, N>,
-  ): ClassAccessorDecoratorResult<This, V> {
+export function column<B extends AnyColumnBuilder>(builder: B, options?: ColumnOptions): ColumnDecorator<B> {
+  const decorator = (target: unknown, context: ClassAccessorDecoratorContext<unknown, unknown>) => {
     refuseLegacyCall("@column", target, context);
-    return declareField(context as unknown as ClassAccessorDecoratorContext<This, V>, (slot) => ({ kind: "column", slot, builder, options }));
+    return declareField(context, (slot) => ({ kind: "column", slot, builder, options }));
   };
+  return decorator as unknown as ColumnDecorator<B>;
 }
 
-/** The decorator a relationship factory returns; `.spec` serves imperative mapping. */
+/**
+ * The decorator `@column(builder)` returns. Its return type is the check (checks.ts): the accessor
+ * result when the declaration is sound, else `MappingError<message>`, which tsc reports.
+ */
+export type ColumnDecorator<B extends AnyColumnBuilder> = <This, V, N extends string>(
+  target: ClassAccessorDecoratorTarget<This, V>,
+  context: AccessorName<N>,
+) => CheckedColumnResult<B, This, V, N>;
+
+/**
+ * The decorator a relationship factory returns; `.spec` serves imperative mapping. Its return type
+ * is the check (checks.ts): the accessor result when the declaration is sound, else `MappingError<message>`.
+ */
 export interface RelationshipDecorator<Kind extends RelationshipKind, T extends TargetRef, O> {
-  <This, V, N extends string>(
-    target: NoInfer<CheckedRelationshipTarget<Kind, T, O, This, V, N>>,
-    context: AccessorContext<This, V, N>,
-  ): ClassAccessorDecoratorResult<This, V>;
+  <This, V, N extends string>(target: ClassAccessorDecoratorTarget<This, V>, context: AccessorName<N>): CheckedRelationshipResult<Kind, T, O, This, V, N>;
   readonly spec: RelationshipSpec;
 }
 

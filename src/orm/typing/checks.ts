@@ -1,18 +1,19 @@
 /**
  * Compile-time checks of declarative mappings: the public names the decorators and model files use.
  *
- * A decorator's first parameter has type `Checked...<...>`: the decorator target itself when the
- * declaration is sound, otherwise a string literal type holding the error message, so tsc reports
- * the mistake on the decorator's line as
+ * A field decorator's return type is `Checked...Result<...>`: tsc's accessor decorator result when
+ * the declaration is sound, otherwise `MappingError<message>`, which tsc reports on the
+ * decorator's line as
  *
- *     error TS1240: Unable to resolve signature of property decorator when called as an expression.
- *       Argument of type 'ClassAccessorDecoratorTarget<Parent, Child[]>' is not assignable to
- *       parameter of type '"athanor: Parent.children: ..."'.
+ *     error TS1270: Decorator function return type 'MappingError<"athanor: Parent.children: ...">'
+ *       is not assignable to type 'void | ClassAccessorDecoratorResult<Parent, Child[]>'.
  *
- * The decorators declare that parameter as `NoInfer<Checked...>`, so `This`, `V` and `N` are
- * inferred from the decorator context only. Without it, tsc infers into both branches of the check
- * and builds every error message on every decorator (quadratic in the number of models). Error
- * messages (including the O(models) lookup of the class's name) are only built when a check fails.
+ * (A bare string literal would be printed as 'string': tsc widens a literal return type in that
+ * message.) The check is in the return type rather than in a parameter's so that `This` and `V`
+ * are inferred from the target, a `ClassAccessorDecoratorTarget` like tsc's own, by comparing type
+ * arguments, and the arguments are checked the same way; the check is then evaluated once, with
+ * the inferred types. Error messages (including the O(models) lookup of the class's name) are
+ * only built when a check fails.
  *
  * The checks themselves live in relationship-checks.ts and column-checks.ts; shared helpers in
  * type-utils.ts. relationship-fast-path.ts recognises the common sound relationship first, in a
@@ -55,6 +56,17 @@ export declare const GIVEN: unique symbol;
  */
 export type Given<T> = T & { readonly [GIVEN]?: true };
 
+/**
+ * What a field decorator returns, as a type, when its declaration does not check: tsc reports it
+ * as not assignable to the accessor result it expects, with the message. An interface rather than
+ * a tuple: checking a factory call such as `column(...)`, tsc infers from the decorator type it
+ * expects into the factory's return type, both branches of the check included, and inferring into
+ * a tuple resolved the tuple's array members on every decorator.
+ */
+export interface MappingError<M extends string> {
+  readonly error: M;
+}
+
 export type RelationshipKind = "manyToOne" | "oneToMany" | "oneToOne" | "manyToMany";
 
 /**
@@ -65,27 +77,33 @@ export type RelationshipKind = "manyToOne" | "oneToMany" | "oneToOne" | "manyToM
 export type TargetRef = ModelName | (string & {}) | (() => abstract new (...args: any[]) => object);
 
 /**
- * The first parameter of `@manyToOne(target, options)` (and the other kinds) applied to attribute
- * `N` of type `V` in class `This`: the accessor target when the declaration checks, else the message.
+ * The return type of `@manyToOne(target, options)` (and the other kinds) applied to attribute `N`
+ * of type `V` in class `This`: the accessor result when the declaration checks, else `MappingError<message>`.
  */
-export type CheckedRelationshipTarget<Kind extends RelationshipKind, T extends TargetRef, O, This, V, N extends string> =
-  RelationshipFastPath<Kind, T, O, This, V, N> extends true
-    ? ClassAccessorDecoratorTarget<This, V>
-    : RelationshipCheck<Kind, T, O, This, V, N> extends infer R
-      ? [R] extends [true] ? ClassAccessorDecoratorTarget<This, V> : R
-      : never;
+export type CheckedRelationshipResult<Kind extends RelationshipKind, T extends TargetRef, O, This, V, N extends string> =
+  unknown extends V // any or unknown: left to the full check
+    ? FullRelationshipCheck<Kind, T, O, This, V, N>
+    : RelationshipFastPath<Kind, T, O, This, V, N> extends true
+      ? true extends RelationshipFastPath<Kind, T, O, This, V, N> // not never (the fast path gives never for T = never)
+        ? ClassAccessorDecoratorResult<This, V>
+        : FullRelationshipCheck<Kind, T, O, This, V, N>
+      : FullRelationshipCheck<Kind, T, O, This, V, N>;
+
+type FullRelationshipCheck<Kind extends RelationshipKind, T, O, This, V, N extends string> =
+  RelationshipCheck<Kind, T, O, This, V, N> extends infer R ? ([R] extends [true] ? ClassAccessorDecoratorResult<This, V> : MappingError<R & string>) : never;
 
 /**
- * The first parameter of `@column(builder)` applied to attribute `N` of type `V` in class `This`.
+ * The return type of `@column(builder)` applied to attribute `N` of type `V` in class `This`: the
+ * accessor result when the declaration checks, else `MappingError<message>`.
  * Whether a column declaration checks depends on the builder and the attribute's type only (the
  * class and the attribute's name appear only in messages), so the check runs first as
  * `ColumnCheck<B, unknown, V, "">`: tsc caches that by `B` and `V`, which most columns of most
  * models share (`integer().primaryKey()` on `number`), and the check with this class's names runs
  * only to word a message.
  */
-export type CheckedColumnTarget<B extends AnyColumnBuilder, This, V, N extends string> =
+export type CheckedColumnResult<B extends AnyColumnBuilder, This, V, N extends string> =
   ColumnCheck<B, unknown, V, ""> extends true
-    ? ClassAccessorDecoratorTarget<This, V>
+    ? ClassAccessorDecoratorResult<This, V>
     : ColumnCheck<B, This, V, N> extends infer R
-      ? [R] extends [true] ? ClassAccessorDecoratorTarget<This, V> : R
+      ? [R] extends [true] ? ClassAccessorDecoratorResult<This, V> : MappingError<R & string>
       : never;

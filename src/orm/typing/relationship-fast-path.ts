@@ -17,39 +17,47 @@ import type { ModelName, Models, Rel, RelationshipKind } from "./checks.js";
  * - oneToOne:   V ≡ Rel<Target | null, B>,     R ≡ Rel<This | null, N>, no secondary
  *
  * and no `orderBy` (checked against the target's attributes by the full check). `≡` is mutual
- * assignability, which is what the full check compares with; an `any` or `unknown` attribute is
- * left to the full check (which refuses `any` for a collection).
+ * assignability, which is what the full check compares with. Never asked about an `any` or
+ * `unknown` attribute: CheckedRelationshipResult leaves those to the full check (which refuses
+ * `any` for a collection).
+ *
+ * The options are matched against one prebuilt interface per kind (a secondary or not), and `B`
+ * read as `O["backPopulates"]`: `infer B extends keyof Models[T] & string` built a fresh object
+ * type and checked `B` against that constraint on every decorator. A `B` that is not an
+ * attribute of the target indexes with `never`, and `R` (never) then fails the comparison.
+ * `T extends ModelName` rather than `[T] extends [ModelName]`: relating the one-element tuples
+ * resolved their array members on every decorator.
  */
 export type RelationshipFastPath<Kind extends RelationshipKind, T, O, This, V, N extends string> =
-  [T] extends [ModelName]
-    ? unknown extends V // any (and unknown): left to the full check
+  T extends ModelName // distributive: never for T = never, which CheckedRelationshipResult refuses
+    ? O extends HasOrderBy
       ? false
-      : O extends HasOrderBy
-        ? false
-        : O extends { readonly backPopulates: infer B extends keyof Models[T] & string }
-          ? SameForms<
-              V,
-              Kind extends "oneToMany" | "manyToMany" ? Rel<Models[T][], B> : Rel<Models[T] | null, B>,
-              Models[T][B],
-              Kind extends "manyToMany" | "manyToOne" ? Rel<This[], N> : Rel<This | null, N>,
-              O extends HasSecondary ? true : false,
-              Kind extends "manyToMany" ? true : false
-            >
-          : false
+      : O extends OptionsShape<Kind>
+        ? SameForms<
+            V,
+            Kind extends "oneToMany" | "manyToMany" ? Rel<Models[T][], O["backPopulates"]> : Rel<Models[T] | null, O["backPopulates"]>,
+            Models[T][O["backPopulates"] & keyof Models[T]],
+            Kind extends "manyToMany" | "manyToOne" ? Rel<This[], N> : Rel<This | null, N>
+          >
+        : false
     : false;
 
-/**
- * Both pairs mutually assignable and the two flags equal, in one comparison of two tuples (one
- * conditional type, rather than one per condition).
- */
-type SameForms<V, ExpectedV, R, ExpectedR, Secondary, NeedsSecondary> =
-  [V, ExpectedV, R, ExpectedR, Secondary] extends [ExpectedV, V, ExpectedR, R, NeedsSecondary] ? true : false;
+/** Both pairs mutually assignable, in one comparison of two tuples (one conditional type, rather than one per condition). */
+type SameForms<V, ExpectedV, R, ExpectedR> = [V, ExpectedV, R, ExpectedR] extends [ExpectedV, V, ExpectedR, R] ? true : false;
+
+/** The options of the fast path's forms: a `backPopulates`, and a secondary if and only if manyToMany. */
+type OptionsShape<Kind> = Kind extends "manyToMany" ? WithSecondary : WithoutSecondary;
 
 // Named rather than written inline: an object type written inside the generic alias is
 // instantiated afresh for every decorator; these are built once.
 interface HasOrderBy {
   readonly orderBy: unknown;
 }
-interface HasSecondary {
+interface WithSecondary {
+  readonly backPopulates: string;
   readonly secondary: {};
+}
+interface WithoutSecondary {
+  readonly backPopulates: string;
+  readonly secondary?: undefined;
 }
