@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ExpiredAttributeError, columnsOf, selectinLoad, select, sql, update, type Session } from "../../src/index.js";
+import { ExpiredAttributeError, columnsOf, insert, selectinLoad, select, sql, update, type Session } from "../../src/index.js";
 import { Base, Post, User } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 import { peekState } from "../../src/orm/state/instance-state.js";
@@ -98,6 +98,18 @@ forEachDatabaseWithSchema("expire on commit", Base.metadata, (ctx) => {
     await session.commit();
     await changeBehindTheBack();
     assert.deepEqual(await nameAndTitlesNow(session), ["Annie", ["changed", "changed"]]);
+  });
+
+  test("a stream's released objects do not stay on the list of objects to expire", async () => {
+    const session = ctx.session();
+    await session.execute(insert(User), Array.from({ length: 5_000 }, (_, i) => ({ email: `u${i}@example.com` })));
+    await session.commit();
+    let seen = 0;
+    for await (const user of session.stream(select(User), { yieldPer: 100 })) seen += user.email ? 1 : 0;
+    assert.equal(seen, 5_000);
+    // Each batch's 100 objects leave the session after it: the list is compacted as they go.
+    const toExpire = (session as unknown as { identity: { reachedCount: number } }).identity.reachedCount;
+    assert.ok(toExpire <= 2_500, `${toExpire} states held for 100 objects in the session`);
   });
 
   test("the test suite's check finds an object given values without being reached", async () => {

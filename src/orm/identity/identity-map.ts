@@ -103,6 +103,11 @@ export class IdentityMap {
    */
   private reached: InstanceState[][] = [];
   private reaching: InstanceState[] = [];
+  /**
+   * Objects that left the session since the list was last emptied or compacted: a stream
+   * releases every batch's objects, which the list would otherwise hold until the next commit.
+   */
+  private left = 0;
 
   /** @param owner the session whose objects these are */
   constructor(private readonly owner: StateOwner) {}
@@ -152,12 +157,30 @@ export class IdentityMap {
 
   /** Notes a state of the session's objects reached since it last expired them (see `reached`). */
   noteReached(state: InstanceState): void {
-    let chunk = this.reaching;
-    if (chunk.length === REACHED_CHUNK) {
-      this.reached.push(chunk);
-      this.reaching = chunk = [];
+    if (this.reaching.length === REACHED_CHUNK) this.startChunk();
+    this.reaching.push(state);
+  }
+
+  /** An object left the session (expunged, released by a stream): the list may hold it for nothing. */
+  noteLeft(): void {
+    this.left++;
+  }
+
+  private startChunk(): void {
+    this.reached.push(this.reaching);
+    this.reaching = [];
+    // Compacted once objects gone make up half of it: each pass is paid for by as many leavings.
+    if (this.left * 2 >= this.reachedCount) this.compactReached();
+  }
+
+  /** Keeps the states still the session's (a stream's released batches go). */
+  private compactReached(): void {
+    const chunks = this.reached;
+    this.reached = [];
+    this.left = 0;
+    for (const chunk of chunks) {
+      for (let i = 0; i < chunk.length; i++) if (chunk[i]!.session === this.owner) this.noteReached(chunk[i]!);
     }
-    chunk.push(state);
   }
 
   /** How many states `drainReached` would visit now. */
@@ -175,6 +198,7 @@ export class IdentityMap {
     chunks.push(this.reaching);
     this.reached = [];
     this.reaching = [];
+    this.left = 0;
     for (const chunk of chunks) {
       for (let i = 0; i < chunk.length; i++) {
         const state = chunk[i]!;
@@ -191,6 +215,7 @@ export class IdentityMap {
     this.unindexed = [];
     this.reached = [];
     this.reaching = [];
+    this.left = 0;
   }
 
   /** Puts the objects waiting in `unindexed` into their mappers' parts. */

@@ -157,6 +157,7 @@ export class UnitOfWork {
     this.deleting.delete(state);
     this.awaitingKeys.delete(state);
     if (state.key !== undefined) this.host.identity.delete(state.mapper, state.key);
+    this.host.identity.noteLeft();
     state.detach();
   }
 
