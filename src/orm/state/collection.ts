@@ -296,11 +296,12 @@ export class InstrumentedList<T extends object> extends Array<T> {
     for (const item of removed) if (!this.holds(item)) events.removed(this.owner!, item);
   }
 
-  /** Keeps the committed members before the first change after a load or flush. */
+  /** A change the application makes: refused while the owner's session writes. */
   private checkWritable(): void {
     this.events?.checkWritable(this.owner!);
   }
 
+  /** Keeps the committed members before the first change after a load or flush. */
   private beforeChange(): void {
     this.events?.changing(this.owner!);
     if (this.committedMembers !== CLEAN) return;

@@ -4,10 +4,10 @@
  * in place through a reference kept from before it was read, a custom type).
  */
 import { InvalidRequestError } from "../../core/errors.js";
-import { assertWritable } from "./writable.js";
 import { ExpiredAttributeError, UnmappedClassError } from "../errors.js";
 import { mapperOfObject } from "../mapped.js";
 import { stateOf } from "./instance-state.js";
+import { assertWritable } from "./writable.js";
 import { FLAGGED, sameValue } from "./mutable-values.js";
 
 /** Marks an attribute changed when it was modified in place (a JSON object's field), which the session cannot see. */
