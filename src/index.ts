@@ -79,7 +79,7 @@ export { MappingConfigurationError, NotConfiguredError, UnmappedClassError, Nami
 
 // ORM: session and loading
 export { Session, type SessionOptions, type NestedTransaction, type PrimaryKeyValue } from "./orm/session/session.js";
-export type { BulkOptions, BulkStatement, SynchronizeSession, BulkInsert, BulkInsertResult, InsertValues } from "./orm/session/bulk.js";
+export type { BulkOptions, BulkStatement, SynchronizeSession, BulkInsert, BulkInsertResult, DmlResult, InsertValues } from "./orm/session/bulk.js";
 export { sessionMaker, type SessionFactory } from "./orm/session/session-maker.js";
 export { lazy, type LazyAccess } from "./orm/session/lazy.js";
 export { selectinLoad, joinedLoad, lazyLoad, raiseLoad, type LoaderOption, type RelationshipKeys, type TargetOf } from "./orm/loading/options.js";

@@ -3,32 +3,39 @@ import type { DeleteNode } from "../ast/nodes.js";
 import type { Expression } from "../expression/expression.js";
 import type { ColumnMap, Table } from "../schema/table.js";
 import type { Executable } from "./executable.js";
-import { labelItems, type EntityClass, type RowOfItems, type SelectItem } from "./selectable.js";
+import { labelItems, type EntityClass, type RowOfItems, type SelectItem, type SelectLayout, type TupleOfItems } from "./selectable.js";
 import { andWhere, targetOf } from "./update.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 
-/** A `DELETE` statement, built by `deleteFrom(table)`. */
-export class Delete<C extends ColumnMap, Row = {}> implements Executable<Row> {
+/**
+ * A `DELETE` statement, built by `deleteFrom(table)`; `Tuple` is what a row of its RETURNING is as
+ * the ORM returns it (entities as objects).
+ */
+export class Delete<C extends ColumnMap, Row = {}, Tuple = never> implements Executable<Row> {
   declare readonly __row?: Row;
+  declare readonly __tuple?: Tuple;
 
   constructor(
     readonly table: Table<string, C>,
     readonly node: DeleteNode,
     /** The mapped class when the target is one: the ORM keeps its objects in step with the rows deleted. */
     readonly entity?: EntityClass,
+    /** Where each RETURNING item's columns are (entities span several). */
+    readonly returningLayout: SelectLayout = [],
   ) {
     Object.freeze(this);
   }
 
   /** `WHERE` conditions, joined with `AND`. */
-  where(...conditions: Condition[]): Delete<C, Row> {
-    return new Delete(this.table, { ...this.node, where: andWhere(this.node.where, conditions) }, this.entity);
+  where(...conditions: Condition[]): Delete<C, Row, Tuple> {
+    return new Delete<C, Row, Tuple>(this.table, { ...this.node, where: andWhere(this.node.where, conditions) }, this.entity, this.returningLayout);
   }
 
-  /** `RETURNING ...` (PostgreSQL, SQLite, MariaDB). */
-  returning<const I extends readonly SelectItem[]>(...items: I): Delete<C, RowOfItems<I>> {
-    return new Delete<C, RowOfItems<I>>(this.table, { ...this.node, returning: labelItems(items).labels }, this.entity);
+  /** `RETURNING ...` (PostgreSQL, SQLite, MariaDB): the rows as they were. */
+  returning<const I extends readonly SelectItem[]>(...items: I): Delete<C, RowOfItems<I>, TupleOfItems<I>> {
+    const { labels, layout } = labelItems(items);
+    return new Delete<C, RowOfItems<I>, TupleOfItems<I>>(this.table, { ...this.node, returning: labels }, this.entity, layout);
   }
 }
 

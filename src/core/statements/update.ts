@@ -9,28 +9,38 @@ import { Expression } from "../expression/expression.js";
 import type { ColumnMap, FromSource, RowOf, Table } from "../schema/table.js";
 import type { Executable } from "./executable.js";
 import type { ValuesOf } from "./insert.js";
-import { entitySource, labelItems, type EntityClass, type RowOfItems, type SelectItem } from "./selectable.js";
+import { entitySource, labelItems, type EntityClass, type RowOfItems, type SelectItem, type SelectLayout, type TupleOfItems } from "./selectable.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 
 /** The attributes of an entity's instances that are not methods: what `update(Model).values()` takes. */
 export type EntityValues<T> = { [K in keyof T & string as T[K] extends Function ? never : K]: T[K] };
 
-/** An `UPDATE` statement, built by `update(table)` or `update(Model)`; `V` is the row its values are keyed by. */
-export class Update<C extends ColumnMap, Row = {}, V = RowOf<C>> implements Executable<Row> {
+/**
+ * An `UPDATE` statement, built by `update(table)` or `update(Model)`; `V` is the row its values
+ * are keyed by, `Tuple` what a row of its RETURNING is as the ORM returns it (entities as objects).
+ */
+export class Update<C extends ColumnMap, Row = {}, V = RowOf<C>, Tuple = never> implements Executable<Row> {
   declare readonly __row?: Row;
+  declare readonly __tuple?: Tuple;
 
   constructor(
     readonly table: Table<string, C>,
     readonly node: UpdateNode,
     /** The mapped class when the target is one: the ORM keeps its objects in step with the rows changed. */
     readonly entity?: EntityClass,
+    /** Where each RETURNING item's columns are (entities span several). */
+    readonly returningLayout: SelectLayout = [],
   ) {
     Object.freeze(this);
   }
 
+  private with<R = Row, T = Tuple>(node: UpdateNode, layout: SelectLayout = this.returningLayout): Update<C, R, V, T> {
+    return new Update<C, R, V, T>(this.table, node, this.entity, layout);
+  }
+
   /** The new values; each may be an expression, e.g. `{ count: t.c.count.plus(1) }`. */
-  set(values: Partial<ValuesOf<V>>): Update<C, Row, V> {
+  set(values: Partial<ValuesOf<V>>): Update<C, Row, V, Tuple> {
     const source: FromSource = this.entity ? targetOf("update", this.entity) : (this.table as Table);
     const set: [string, ExprNode][] = [];
     for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
@@ -44,22 +54,23 @@ export class Update<C extends ColumnMap, Row = {}, V = RowOf<C>> implements Exec
       }
       set.push([columnNode.name, value instanceof Expression ? value.node : { kind: "param", value, type: column.type }]);
     }
-    return new Update<C, Row, V>(this.table, { ...this.node, set: [...this.node.set, ...set] }, this.entity);
+    return this.with({ ...this.node, set: [...this.node.set, ...set] });
   }
 
   /** `set` under SQLAlchemy's name: `update(Book).values({ price: 5 })`. */
-  values(values: Partial<ValuesOf<V>>): Update<C, Row, V> {
+  values(values: Partial<ValuesOf<V>>): Update<C, Row, V, Tuple> {
     return this.set(values);
   }
 
   /** `WHERE` conditions, joined with `AND`. */
-  where(...conditions: Condition[]): Update<C, Row, V> {
-    return new Update<C, Row, V>(this.table, { ...this.node, where: andWhere(this.node.where, conditions) }, this.entity);
+  where(...conditions: Condition[]): Update<C, Row, V, Tuple> {
+    return this.with({ ...this.node, where: andWhere(this.node.where, conditions) });
   }
 
-  /** `RETURNING ...` (PostgreSQL, SQLite). */
-  returning<const I extends readonly SelectItem[]>(...items: I): Update<C, RowOfItems<I>, V> {
-    return new Update<C, RowOfItems<I>, V>(this.table, { ...this.node, returning: labelItems(items).labels }, this.entity);
+  /** `RETURNING ...` (PostgreSQL, SQLite): the rows as changed. */
+  returning<const I extends readonly SelectItem[]>(...items: I): Update<C, RowOfItems<I>, V, TupleOfItems<I>> {
+    const { labels, layout } = labelItems(items);
+    return this.with<RowOfItems<I>, TupleOfItems<I>>({ ...this.node, returning: labels }, layout);
   }
 }
 

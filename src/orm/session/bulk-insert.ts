@@ -12,12 +12,10 @@
  */
 import { ArgumentError } from "../../core/errors.js";
 import type { Insert } from "../../core/statements/insert.js";
-import { mapperOfClass } from "../mapped.js";
-import { hydrator } from "../loading/hydrate.js";
 import type { NewValues } from "../create.js";
 import type { BACK } from "../typing/checks.js";
-import { stateOf, type InstanceState } from "../state/instance-state.js";
 import type { BulkHost } from "./bulk.js";
+import { returningTuples, type DmlResult } from "./returning-rows.js";
 
 type RelationshipAttribute<M> = { [K in keyof M & string]: typeof BACK extends keyof NonNullable<M[K]> ? K : never }[keyof M & string];
 
@@ -28,7 +26,7 @@ export type InsertValues<M> = Omit<NewValues<M>, RelationshipAttribute<M>>;
 export type BulkInsert<M, Tuple> = Insert<any, any, M, Tuple>;
 
 /** `session.execute(insert(Model), rows)`: the rows inserted, or the RETURNING rows as tuples (entities as objects). */
-export type BulkInsertResult<Tuple> = [Tuple] extends [never] ? number : Tuple[];
+export type BulkInsertResult<Tuple> = DmlResult<Tuple>;
 
 /** Inserts the rows in bulk (the session has autoflushed); see the file's comment. */
 export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<unknown, unknown>, rows: readonly object[] | undefined): Promise<number | unknown[][]> {
@@ -51,23 +49,7 @@ export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<un
     throw error;
   }
   if (!returning) return result.rowCount;
-  const context = { identity: host.identity, owner: host.owner };
-  const readers = statement.returningLayout.map((item) => {
-    if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
-    const mapper = mapperOfClass(item.entity);
-    if (!mapper) throw new ArgumentError(`insert(${name}).returning(${item.entity.name}): the class is not mapped.`);
-    mapper.registry.configure();
-    return hydrator(mapper, item.start, context);
-  });
-  const inserted: InstanceState[] = [];
-  const tuples = (result.rows as unknown[][]).map((row) =>
-    readers.map((read) => {
-      const value = read(row);
-      const state = typeof value === "object" && value !== null ? stateOf(value) : undefined;
-      if (state) inserted.push(state);
-      return value;
-    }),
-  );
+  const { tuples, states: inserted } = returningTuples(result.rows as unknown[][], statement.returningLayout, { identity: host.identity, owner: host.owner }, `insert(${name})`);
   // Recorded as a flush's inserts are: a rollback takes these objects out of the session again.
   if (inserted.length) tx.journal.inserted.push(inserted);
   return tuples;

@@ -9,6 +9,8 @@
  * - false: nothing is synchronised; the objects of the class that may match are expired.
  * Matching objects get the new values (UPDATE; values given as SQL expressions are expired
  * instead), or are marked deleted and leave the session at commit (DELETE), as a flush would.
+ * With RETURNING the statement returns its rows as tuples, and the objects follow the keys that
+ * come back with them (`executeReturning`).
  */
 import type { ExprNode } from "../../core/ast/nodes.js";
 import { ArgumentError } from "../../core/errors.js";
@@ -24,15 +26,21 @@ import { stateOf, type InstanceState, type StateOwner } from "../state/instance-
 import type { Journal } from "../unit-of-work/journal.js";
 import { evaluatorOf, MISSING, type Evaluator } from "./bulk-evaluate.js";
 import { expireAttributes, expireState } from "./expiry.js";
+import type { SessionTransaction } from "./session-transaction.js";
 import type { Transactions } from "./transactions.js";
 import { executeBulkInsert, type BulkInsert } from "./bulk-insert.js";
+import { returningTuples } from "./returning-rows.js";
 export type { BulkInsert, BulkInsertResult, InsertValues } from "./bulk-insert.js";
+export type { DmlResult } from "./returning-rows.js";
 
 /** How a bulk UPDATE/DELETE brings the session's objects in step with the rows it changed (see the file's comment). */
 export type SynchronizeSession = "auto" | "evaluate" | "fetch" | false;
 
-/** A bulk UPDATE or DELETE; with a mapped class as its target (`update(Book)`), the session's objects follow it. */
-export type BulkStatement = Update<any, any, any> | Delete<any, any>;
+/**
+ * A bulk UPDATE or DELETE; with a mapped class as its target (`update(Book)`), the session's
+ * objects follow it. `Tuple` is a row of its RETURNING (never without one).
+ */
+export type BulkStatement<Tuple = any> = Update<any, any, any, Tuple> | Delete<any, any, Tuple>;
 
 /** The options of `session.execute(update(Model)...)` and `session.execute(deleteFrom(Model)...)`. */
 export interface BulkOptions {
@@ -54,8 +62,11 @@ export function executeDml(host: BulkHost, statement: BulkStatement | BulkInsert
   return executeBulk(host, statement as BulkStatement, rowsOrOptions as BulkOptions);
 }
 
-/** Runs the statement (the session has autoflushed) and returns the number of rows it matched. */
-export async function executeBulk(host: BulkHost, statement: BulkStatement, options: BulkOptions = {}): Promise<number> {
+/**
+ * Runs the statement (the session has autoflushed) and returns the number of rows it matched, or
+ * with RETURNING its rows as tuples.
+ */
+export async function executeBulk(host: BulkHost, statement: BulkStatement, options: BulkOptions = {}): Promise<number | unknown[][]> {
   const tx = await host.transactions.current();
   // Work the session cannot write again: a failed flush must not quietly roll it back (`flushFailed`).
   tx.lend();
@@ -68,9 +79,10 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
     }
   };
   const mapper = statement.entity ? mapperOfClass(statement.entity) : undefined;
-  if (!mapper) return run(async () => (await tx.connection.execute(statement)).rowCount);
-
   const node = statement.node;
+  const returning = node.returning.length > 0;
+  if (!mapper) return returning ? executeReturning(host, tx, statement, undefined, undefined, run) : run(async () => (await tx.connection.execute(statement)).rowCount);
+
   const dialect = tx.connection.dialect;
   const strategy = options.synchronizeSession ?? "auto";
   if (strategy !== "auto" && strategy !== "evaluate" && strategy !== "fetch" && strategy !== false) {
@@ -85,6 +97,7 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
     );
   }
   const values = node.kind === "update" ? newValues(node.set, attributeOfColumn) : undefined;
+  if (returning) return executeReturning(host, tx, statement, strategy === false ? undefined : mapper, values, run);
 
   if (evaluator) {
     const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
@@ -93,21 +106,14 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
   }
   if (strategy === false) {
     const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
-    // Which objects matched is not known: every one of the class that could have is expired.
-    for (const obj of objectsOf(host.identity, mapper)) {
-      const state = stateOf(obj)!;
-      host.owner.changing(state);
-      if (values) expireAttributes(state, [...values.keys()]);
-      else expireState(state);
-    }
+    expireWhatMayMatch(host, mapper, values);
     return count;
   }
   // "fetch": the keys of the rows the statement changes.
   const keyColumns = mapper.primaryKey;
-  const returning = node.kind === "update" ? dialect.capabilities.updateReturning : dialect.capabilities.deleteReturning;
   let keys: unknown[][];
   let count: number;
-  if (returning && node.returning.length === 0) {
+  if (node.kind === "update" ? dialect.capabilities.updateReturning : dialect.capabilities.deleteReturning) {
     const withKeys = { ...node, returning: keyColumns.map((c) => c.labelNode()) };
     const result = await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile({ node: withKeys }), { rowShape: "arrays" }));
     keys = result.rows;
@@ -118,14 +124,64 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
     keys = (await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile(query), { rowShape: "arrays" }))).rows;
     count = await run(async () => (await tx.connection.execute(statement)).rowCount);
   }
-  const byKey = host.identity.forMapper(mapper);
-  const matched: InstanceState[] = [];
-  for (const key of keys) {
-    const obj = byKey.get(identityKey(key));
-    if (obj) matched.push(stateOf(obj)!);
-  }
-  for (const state of matched) apply(host, mapper, state, values, tx.journal);
+  for (const state of objectsWithKeys(host, mapper, keys, 0)) apply(host, mapper, state, values, tx.journal);
   return count;
+}
+
+/**
+ * An UPDATE or DELETE with RETURNING: its rows come back as tuples, entities as objects of the
+ * identity map. With `synchronized` (the target's mapper, for any strategy but false) the keys of
+ * the rows changed come back with them, so the session's objects follow exactly those rows. An
+ * UPDATE's objects get the new values before the rows are read, so that a value computed by the
+ * database (expired by `apply`) is read from the row. A DELETE's returned objects are deleted
+ * whatever the strategy: their rows are gone.
+ */
+async function executeReturning(
+  host: BulkHost,
+  tx: SessionTransaction,
+  statement: BulkStatement,
+  synchronized: Mapper | undefined,
+  values: Map<string, unknown> | undefined,
+  run: <T>(work: () => Promise<T>) => Promise<T>,
+): Promise<unknown[][]> {
+  const node = statement.node;
+  const width = node.returning.length;
+  const keyColumns = synchronized?.primaryKey ?? [];
+  // Compiled first: a dialect without RETURNING for this statement (MariaDB's UPDATE) refuses it before anything runs.
+  const compiled = tx.connection.compile({ node: { ...node, returning: [...node.returning, ...keyColumns.map((c) => c.labelNode())] } });
+  const rows = (await run(() => tx.connection.executeCompiled<unknown[]>(compiled, { rowShape: "arrays" }))).rows;
+  const mapper = statement.entity ? mapperOfClass(statement.entity) : undefined;
+  if (mapper && !synchronized) expireWhatMayMatch(host, mapper, values);
+  const matched = synchronized ? objectsWithKeys(host, synchronized, rows, width) : [];
+  if (values) for (const state of matched) apply(host, synchronized!, state, values, tx.journal);
+  const name = `${node.kind === "update" ? "update" : "deleteFrom"}(${statement.entity?.name ?? statement.table.name})`;
+  const { tuples, states } = returningTuples(rows, statement.returningLayout, { identity: host.identity, owner: host.owner }, name);
+  if (node.kind === "delete" && mapper) {
+    for (const state of [...matched, ...states]) if (!state.deleted) apply(host, mapper, state, undefined, tx.journal);
+  }
+  return tuples;
+}
+
+/** The session's objects of `mapper` whose keys are in `rows` (from column `start` on). */
+function objectsWithKeys(host: BulkHost, mapper: Mapper, rows: readonly unknown[][], start: number): InstanceState[] {
+  const byKey = host.identity.forMapper(mapper);
+  const width = mapper.primaryKey.length;
+  const states: InstanceState[] = [];
+  for (const row of rows) {
+    const obj = byKey.get(identityKey(row.slice(start, start + width)));
+    if (obj) states.push(stateOf(obj)!);
+  }
+  return states;
+}
+
+/** Strategy false: which objects matched is not known, so every one of the class that could have is expired. */
+function expireWhatMayMatch(host: BulkHost, mapper: Mapper, values: Map<string, unknown> | undefined): void {
+  for (const obj of objectsOf(host.identity, mapper)) {
+    const state = stateOf(obj)!;
+    host.owner.changing(state);
+    if (values) expireAttributes(state, [...values.keys()]);
+    else expireState(state);
+  }
 }
 
 /** The UPDATE's SET as attribute → value; a value given as an SQL expression is `MISSING` (its result is unknown here). */

@@ -34,7 +34,7 @@ import { cascadedObjects } from "../state/cascaded.js";
 import { stateFor } from "../state/state-for.js";
 import { assertSessionWritable } from "../state/writable.js";
 import { UnitOfWork } from "../unit-of-work/unit-of-work.js";
-import { executeDml, type BulkInsert, type BulkInsertResult, type BulkOptions, type BulkStatement, type InsertValues } from "./bulk.js";
+import { executeDml, type BulkInsert, type BulkInsertResult, type BulkOptions, type BulkStatement, type DmlResult, type InsertValues } from "./bulk.js";
 import { expireCascading, expireState, refreshCascading } from "./expiry.js";
 import { loadLazily, LazyLoader } from "./lazy.js";
 import { mergeInto, type MergeOptions } from "./merge.js";
@@ -155,7 +155,7 @@ export class Session implements StateOwner {
 
   /** Rows as tuples (entities as objects); `update(Model)`/`deleteFrom(Model)`: the rows matched; `insert(Model), rows`: bulk.ts; SQL text: its `Result` (text-statement.ts). */
   execute<Tuple extends readonly unknown[]>(statement: Select<any, any, Tuple>): Promise<Tuple[]>;
-  execute(statement: BulkStatement, options?: BulkOptions): Promise<number>;
+  execute<Tuple>(statement: BulkStatement<Tuple>, options?: BulkOptions): Promise<DmlResult<Tuple>>;
   execute<T>(statement: RawSql<T>): Promise<Result<TextRow<T>>>;
   execute<M, Tuple>(statement: BulkInsert<M, Tuple>, rows?: readonly InsertValues<M>[]): Promise<BulkInsertResult<Tuple>>;
   async execute(statement: Select<any, any, any> | BulkStatement | RawSql<unknown> | BulkInsert<unknown, unknown>, options?: BulkOptions | readonly object[]): Promise<unknown> {
