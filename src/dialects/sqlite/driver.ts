@@ -161,7 +161,6 @@ function isBusy(error: unknown): boolean {
   return code === "SQLITE_BUSY" || code === "SQLITE_BUSY_RECOVERY" || code === "SQLITE_BUSY_TIMEOUT";
 }
 
-/** A bigint that a number holds exactly, as a number; any other value as it is. */
 /**
  * Each row mapped as SQLite steps to it: the row dies before the next is read, where `all()`
  * keeps every row alive until the last (for 100,000 rows, the collector's work doubled). A
@@ -176,6 +175,7 @@ function mappedRows(stmt: Database.Statement, params: readonly unknown[], mapRow
   return out;
 }
 
+/** A bigint that a number holds exactly, as a number; any other value as it is. */
 function numberIfSafe(value: unknown): unknown {
   if (typeof value !== "bigint") return value;
   const n = Number(value);
