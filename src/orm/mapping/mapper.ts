@@ -7,6 +7,7 @@ import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
 import { columnImpl, mutableColumnImpl, relationshipImpl, type AttributeSlot } from "../state/attributes.js";
 import { mutableKindOf, type MutableKind } from "../state/mutable-values.js";
+import { attachState, InstanceState } from "../state/instance-state.js";
 import { definedMask, dictMaker, keysClearer, type DefinedMask, type DictMaker, type KeysClearer } from "../state/dict-shape.js";
 import type { CascadeOption } from "./cascade.js";
 import { ColumnPlans, type ColumnPlan } from "./column-plan.js";
@@ -74,6 +75,15 @@ export class Mapper<T extends object = object> {
   private readonly emptyDict: DictMaker;
   /** A plain function with the class's prototype: its instances are the class's objects, made without its constructor. */
   private readonly blank: new () => object;
+  /**
+   * An object of this mapper, made as hydration makes one (with its state and an empty dict),
+   * never handed out: it keeps their hidden classes alive. V8 keeps an object shape only while
+   * some object has it, and throws away the optimized code that depends on it when a full
+   * collection finds none. Sessions come and go (a server between requests), so without this the
+   * shapes would die with a session's last object, and the next request's loads would run
+   * deoptimized until compiled again: 15-25 deoptimizations per cold select-in round, 1-2 with it.
+   */
+  private readonly shapeKeeper: object;
   private readonly attributeByColumn = new Map<Column, string>();
 
   constructor(
@@ -126,6 +136,8 @@ export class Mapper<T extends object = object> {
     this.attributeKeys = [...columns.keys(), ...relationships.keys()];
     this.emptyDict = dictMaker(this.attributeKeys, 0, 0);
     this.blank = blankConstructor(class_.prototype as object);
+    this.shapeKeeper = this.newInstance() as object;
+    attachState(this.shapeKeeper, new InstanceState(this, this.newDict()));
     this.givenColumnsMask = this.tableColumns.length <= 30 ? definedMask(this.tableColumns.map((c) => c.attr)) : undefined;
     this.unloadRelationships = keysClearer([...relationships.keys()]);
     for (const [key, slot] of slots) {

@@ -311,3 +311,11 @@ export class InstrumentedList<T extends object> extends Array<T> {
     this.committedMembers = members;
   }
 }
+
+const ignored: CollectionEvents = { changing() {}, checkWritable() {}, added() {}, removed() {} };
+/**
+ * An empty list and one holding an object (their elements kinds differ), kept for their hidden
+ * classes (see `Mapper.shapeKeeper`). Exported so that the module keeps them: a top-level constant
+ * that no function reads is not kept once the module has run.
+ */
+export const listShapeKeepers: readonly object[] = [InstrumentedList.adopt([], {}, ignored, true), InstrumentedList.adopt([{}], {}, ignored, false)];

@@ -13,40 +13,15 @@
 export type DictMaker = (values: readonly unknown[]) => Record<string, unknown>;
 
 const makers = new Map<string, DictMaker>();
+/** A dict of each generated class, kept for its hidden class while the class is (see `Mapper.shapeKeeper`). */
+const shapeKeepers = new Map<string, object>();
 
 /**
  * The maker for dicts of these keys: the first `given` from `values[start]` on, the rest
  * undefined (compiled once per shape).
  */
 export function dictMaker(keys: readonly string[], given: number, start: number): DictMaker {
-  const shape = `${given}:${start}:${JSON.stringify(keys)}`;
-  let make = makers.get(shape);
-  if (!make) {
-    if (makers.size >= 1000) makers.delete(makers.keys().next().value!);
-    makers.set(shape, (make = compile(keys, given, start)));
-  }
-  return make;
-}
-
-/**
- * `new Dict(values)`, whose constructor sets `this["id"] = values[0]; this["name"] = values[1];
- * this["posts"] = undefined` for `given` = 2 and `start` = 0, where the platform allows code
- * generation; otherwise (a CSP that forbids it, or a `__proto__` key) a loop setting the same
- * keys in the same order.
- */
-function compile(keys: readonly string[], given: number, start: number): DictMaker {
-  const loop: DictMaker = (values) => {
-    const dict: Record<string, unknown> = {};
-    for (let i = 0; i < keys.length; i++) dict[keys[i]!] = i < given ? values[start + i] : undefined;
-    return dict;
-  };
-  // Assigning `__proto__` would set the prototype rather than make a property.
-  if (keys.includes("__proto__")) return loop;
-  const fields = keys.map((key, i) => `this[${JSON.stringify(key)}] = ${i < given ? `values[${start + i}]` : "undefined"};`);
-  const Dict = generated<() => new (values: readonly unknown[]) => Record<string, unknown>>([], `return class Dict { constructor(values) { ${fields.join(" ")} } }`);
-  if (!Dict) return loop;
-  const Class = Dict();
-  return (values) => new Class(values);
+  return cachedMaker(`${given}:${start}:${JSON.stringify(keys)}`, keys, (i) => (i < given ? start + i : -1));
 }
 
 /**
@@ -54,22 +29,46 @@ function compile(keys: readonly string[], given: number, start: number): DictMak
  * position is negative: for rows that leave some columns out (deferred). Same shape, same class.
  */
 export function dictMakerAt(keys: readonly string[], positions: readonly number[]): DictMaker {
-  const shape = `@${positions.join(",")}:${JSON.stringify(keys)}`;
+  return cachedMaker(`@${positions.join(",")}:${JSON.stringify(keys)}`, keys, (i) => positions[i]!);
+}
+
+/** The maker cached under `shape` (at most 1,000 shapes; the oldest goes first): key i from `values[position(i)]`, undefined where negative. */
+function cachedMaker(shape: string, keys: readonly string[], position: (i: number) => number): DictMaker {
   let make = makers.get(shape);
   if (!make) {
-    if (makers.size >= 1000) makers.delete(makers.keys().next().value!);
-    const loop: DictMaker = (values) => {
-      const dict: Record<string, unknown> = {};
-      for (let i = 0; i < keys.length; i++) dict[keys[i]!] = positions[i]! < 0 ? undefined : values[positions[i]!];
-      return dict;
-    };
-    const fields = keys.map((key, i) => `this[${JSON.stringify(key)}] = ${positions[i]! < 0 ? "undefined" : `values[${positions[i]}]`};`);
-    const Dict = keys.includes("__proto__") ? undefined : generated<() => new (values: readonly unknown[]) => Record<string, unknown>>([], `return class Dict { constructor(values) { ${fields.join(" ")} } }`);
-    const Class = Dict?.();
-    makers.set(shape, (make = Class ? (values) => new Class(values) : loop));
+    if (makers.size >= 1000) {
+      const oldest = makers.keys().next().value!;
+      makers.delete(oldest);
+      shapeKeepers.delete(oldest);
+    }
+    makers.set(shape, (make = compile(shape, keys, keys.map((_, i) => position(i)))));
   }
   return make;
 }
+
+/**
+ * `new Dict(values)`, whose constructor sets `this["id"] = values[0]; this["name"] = values[1];
+ * this["posts"] = undefined` for positions 0, 1, -1, where the platform allows code generation;
+ * otherwise (a CSP that forbids it, or a `__proto__` key) a loop setting the same keys in the
+ * same order.
+ */
+function compile(shape: string, keys: readonly string[], positions: readonly number[]): DictMaker {
+  const loop: DictMaker = (values) => {
+    const dict: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) dict[keys[i]!] = positions[i]! < 0 ? undefined : values[positions[i]!];
+    return dict;
+  };
+  // Assigning `__proto__` would set the prototype rather than make a property.
+  if (keys.includes("__proto__")) return loop;
+  const fields = keys.map((key, i) => `this[${JSON.stringify(key)}] = ${positions[i]! < 0 ? "undefined" : `values[${positions[i]}]`};`);
+  const Dict = generated<() => new (values: readonly unknown[]) => Record<string, unknown>>([], `return class Dict { constructor(values) { ${fields.join(" ")} } }`);
+  if (!Dict) return loop;
+  const Class = Dict();
+  shapeKeepers.set(shape, new Class(NO_VALUES));
+  return (values) => new Class(values);
+}
+
+const NO_VALUES: readonly unknown[] = [];
 
 /** Copies a dict's values of some keys, in order, into `out` from `at` on. */
 export type ValuesReader = (dict: Readonly<Record<string, unknown>>, out: unknown[], at: number) => void;
