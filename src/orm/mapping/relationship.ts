@@ -105,6 +105,12 @@ export class RelationshipProperty {
   }
   private cascadeSet: ReadonlySet<CascadeOption> | undefined;
 
+  /** Whether the back-reference cascades save-update: linking an object through this one links it as if added from the other side. */
+  get cascadesBack(): boolean {
+    const back = this.backRef;
+    return back !== undefined && !back.viewonly && back.cascades("save-update");
+  }
+
   get isResolved(): boolean {
     return this.resolvedState !== undefined;
   }

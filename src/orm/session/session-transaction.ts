@@ -32,6 +32,8 @@ export class SessionTransaction {
   private readonly snapshots: Snapshots | undefined;
   /** Objects that joined the session without a row inside this savepoint: its rollback expunges them. */
   private readonly added = new Set<InstanceState>();
+  /** Objects linked from their own side after this mark were linked in this savepoint: its rollback forgets them. */
+  private readonly linkedMark: number;
   private ended = false;
   /**
    * Statements of the application's own ran in this transaction or savepoint (`session.connection()`,
@@ -53,6 +55,7 @@ export class SessionTransaction {
     private readonly uow: UnitOfWork,
   ) {
     this.snapshots = parent ? new Snapshots() : undefined;
+    this.linkedMark = uow.linked.mark;
   }
 
   /** Checks a connection out of the engine's pool and begins the root transaction on it. */
@@ -197,6 +200,7 @@ export class SessionTransaction {
     }
     this.uow.restore(this.journal);
     this.uow.expungeAdded(this.added);
+    this.uow.linked.forgetSince(this.linkedMark);
     this.uow.syncDeletions(this.snapshots!.restore());
   }
 

@@ -198,13 +198,15 @@ export class Session implements StateOwner {
     return this.autoflush && this.autoflushHeld === 0 && this.transactions.hasWork ? this.transactions.flush(false, this.loadInFlush) : undefined;
   }
 
-  /** Writes pending changes in the transaction; if that fails, see `SessionTransaction.flushFailed`. */
+  /** Writes pending changes in the transaction (objects linked from their own side join first); if that fails, see `SessionTransaction.flushFailed`. */
   async flush(): Promise<void> {
+    this.uow.linked.adopt(this);
     await this.transactions.flush(false, this.loadInFlush);
   }
 
-  /** Flushes and commits; objects expire unless `expireOnCommit: false`. */
+  /** Flushes (as `flush`) and commits; objects expire unless `expireOnCommit: false`. */
   async commit(): Promise<void> {
+    this.uow.linked.adopt(this);
     await this.transactions.commit(this.expireOnCommit, this.loadInFlush);
   }
 
@@ -276,8 +278,10 @@ export class Session implements StateOwner {
     if (this.expireOnCommit) this.identity.noteReached(state);
   }
 
-  cascadeAdd(obj: object): void {
-    if (!stateOf(obj)?.session) this.add(obj);
+  cascadeAdd(obj: object, fromItsSide = false): void {
+    if (stateOf(obj)?.session) return;
+    if (fromItsSide) this.uow.linked.note(obj);
+    else this.add(obj);
   }
 
   objectByKey(mapper: Mapper, values: readonly unknown[]): object | undefined {

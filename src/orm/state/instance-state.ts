@@ -23,8 +23,12 @@ export interface StateOwner {
    * members): an open savepoint keeps a copy of the object as it was.
    */
   changing(state: InstanceState): void;
-  /** Save-update cascade: an object was attached to one of this session's objects. */
-  cascadeAdd(obj: object): void;
+  /**
+   * Save-update cascade: an object was attached to one of this session's objects. With
+   * `fromItsSide` it was linked from its own side (`association.parent = parent`): it joins at the
+   * next commit or `flush()` instead, if still linked then (linked-objects.ts).
+   */
+  cascadeAdd(obj: object, fromItsSide?: boolean): void;
   /**
    * Delete-orphan cascade: an object lost the parent it cannot exist without. With `via` (the
    * parent's list it left, whose back-reference the object holds), whether it is still an orphan

@@ -56,13 +56,22 @@ function touchedState(state: InstanceState): void {
   if (state.key !== undefined) state.session?.markModified(state);
 }
 
+/** `owner` holds `item` through `rel` now: the save-update cascade, in whichever direction applies. */
 function cascade(owner: object, rel: RelationshipProperty, item: object): void {
-  cascadeInto(stateOf(owner)?.session, rel, item);
+  const session = stateOf(owner)?.session;
+  if (session) cascadeInto(session, rel, item);
+  else linkedFromOutside(owner, rel, item);
 }
 
 /** Save-update cascade: `item`, attached through `rel` to an object of `session`, joins it. */
 function cascadeInto(session: StateOwner | undefined, rel: RelationshipProperty, item: object): void {
   if (session && rel.cascades("save-update") && stateOf(item)?.session !== session) session.cascadeAdd(item);
+}
+
+/** `obj`, in no session, now holds `target` through `rel`: if `target`'s session would cascade to `obj` the other way, it takes `obj` at its next commit. */
+function linkedFromOutside(obj: object, rel: RelationshipProperty, target: object): void {
+  const session = stateOf(target)?.session;
+  if (session && rel.cascadesBack) session.cascadeAdd(obj, true);
 }
 
 function collectionAdded(owner: object, rel: RelationshipProperty, item: object): void {
@@ -175,7 +184,10 @@ export function scalarChanged(obj: object, state: InstanceState, rel: Relationsh
   if (value) attachBack(value, rel.backRef, obj, rel);
   const views = rel.views;
   for (let i = 0; i < views.length; i++) viewEndChanged(state, views[i]!, rel, old);
-  if (value) cascadeInto(state.session, rel, value);
+  if (value) {
+    if (state.session) cascadeInto(state.session, rel, value);
+    else linkedFromOutside(obj, rel, value);
+  }
   touchedState(state);
 }
 

@@ -15,6 +15,7 @@ import { flush, uncommitCollections } from "./flush.js";
 import type { Journal } from "./journal.js";
 import { recordMutations, stopWatching, watchWrittenValues } from "./mutations.js";
 import { readReplacedCollections } from "./unread-collections.js";
+import { LinkedObjects } from "./linked-objects.js";
 import { PendingObjects } from "./pending.js";
 import { removedLink, removeLinksByLoading, type RemovedLink } from "./removed-links.js";
 
@@ -65,6 +66,8 @@ export class UnitOfWork {
   private removedLinks: RemovedLink[] = [];
   /** Rows written before an object they point to had a key (see `FlushWork.awaitingKeys`). */
   private readonly awaitingKeys = new Set<InstanceState>();
+  /** Objects linked to the session's objects from their own side: they join at the next commit or `flush()`. */
+  readonly linked = new LinkedObjects();
 
   constructor(private readonly host: UnitOfWorkHost) {}
 
@@ -347,6 +350,7 @@ export class UnitOfWork {
     this.orphans.clear();
     this.removedLinks = [];
     this.awaitingKeys.clear();
+    this.linked.clear();
   }
 
   /** The object's row is gone: no key, no committed lists, nothing to reload. */
