@@ -11,7 +11,7 @@
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { CollectionEvents, InstrumentedList } from "./collection.js";
-import { ensureState, stateOf, type InstanceState, type StateOwner } from "./instance-state.js";
+import { ensureState, peekState, stateOf, type InstanceState, type StateOwner } from "./instance-state.js";
 import { assertWritable } from "./writable.js";
 import { collectionOf, listIfMade, stateIn } from "./loaded-lists.js";
 import { ArgumentError } from "../../core/errors.js";
@@ -70,7 +70,7 @@ function cascadeInto(session: StateOwner | undefined, rel: RelationshipProperty,
 
 /** `obj`, in no session, now holds `target` through `rel`: if `target`'s session would cascade to `obj` the other way, it takes `obj` at its next commit. */
 function linkedFromOutside(obj: object, rel: RelationshipProperty, target: object): void {
-  const session = stateOf(target)?.session;
+  const session = peekState(target)?.session;
   if (session && rel.cascadesBack) session.cascadeAdd(obj, true);
 }
 
