@@ -3,8 +3,8 @@
  * loading strategies, batched lazy loads, savepoints and the retrying transaction helper.
  * Run it with `npx tsx examples/session-tour.ts`.
  */
-import { Session, columnsOf, createEngine, joinedLoad, lazy, select, selectinLoad, sessionMaker, sql } from "athanor";
-import { Base, Post, Tag, User } from "./blog/index.js";
+import { Session, aliased, columnsOf, createEngine, joinedLoad, lazy, select, selectinLoad, sessionMaker, sql } from "athanor";
+import { Base, Category, Post, Tag, User } from "./blog/index.js";
 
 const statements: string[] = [];
 const engine = createEngine("sqlite://:memory:", { echo: (m) => statements.push(m.split("\n")[0]!) });
@@ -80,4 +80,15 @@ await texter.rollback();
 const after = await texter.execute(sql<{ name: string }>`SELECT name FROM tags ORDER BY id`);
 console.log(`sql UPDATE: ${renamed.rowCount} rows, seen as ${seen.rows.map((r) => r.name).join(", ")}; after rollback ${after.rows.map((r) => r.name).join(", ")}`);
 await texter.close();
+
+// A model twice in one query: each category with its parent, the parents the same objects.
+const tree = new Session(engine);
+const books = Object.assign(new Category(), { name: "Books" });
+tree.addAll([books, Object.assign(new Category(), { name: "SF", parent: books }), Object.assign(new Category(), { name: "Poetry", parent: books })]);
+await tree.commit();
+const ParentCategory = aliased(Category, "parent_category");
+const c = columnsOf(Category), p = columnsOf(ParentCategory);
+const rows = await tree.execute(select(Category, ParentCategory).leftJoin(ParentCategory, c.parentId.eq(p.id)).orderBy(c.id));
+console.log(`aliased: ${rows.map(([child, parent]) => `${child.name} < ${parent?.name ?? "-"}`).join(", ")}; one Books object: ${rows[1]![1] === rows[0]![0]}`);
+await tree.close();
 await engine.dispose();

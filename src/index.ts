@@ -86,6 +86,7 @@ export { selectinLoad, joinedLoad, lazyLoad, raiseLoad, type LoaderOption, type 
 export { containsEager, type ContainsEagerOption } from "./orm/loading/contains-eager.js";
 export { populateExisting, type PopulateExistingOption } from "./orm/loading/populate.js";
 export { columnsOf, inspect, type ModelColumns, type InstanceInspection } from "./orm/entity.js";
+export { aliased, type AliasedModel } from "./orm/aliased.js";
 export { InstrumentedList } from "./orm/state/collection.js";
 export { flagModified } from "./orm/state/flag-modified.js";
 export type { ObjectStatus } from "./orm/state/instance-state.js";

@@ -6,6 +6,7 @@ import type { Labeled } from "../core/expression/expression.js";
 import { Labeled as LabeledExpression } from "../core/expression/expression.js";
 import { registerEntityResolver } from "../core/statements/selectable.js";
 import type { FromSource } from "../core/schema/table.js";
+import { aliasSource } from "./aliased.js";
 import { UnmappedClassError } from "./errors.js";
 import { mapperOfClass } from "./mapped.js";
 import type { Mapper } from "./mapping/mapper.js";
@@ -45,14 +46,18 @@ export function entitySource(mapper: Mapper): FromSource {
 
 
 registerEntityResolver((item) => {
+  const alias = aliasSource(item);
+  if (alias) return alias;
   const mapper = mapperOfClass(item);
   if (!mapper) return undefined;
   mapper.registry.configure();
   return entitySource(mapper);
 });
 
-/** The columns of a mapped class as typed expressions, for `where`, `orderBy`, joins. */
+/** The columns of a mapped class (or of an alias of one, `aliased`) as typed expressions, for `where`, `orderBy`, joins. */
 export function columnsOf<T extends object>(cls: abstract new (...args: any[]) => T): ModelColumns<T> {
+  const alias = aliasSource(cls);
+  if (alias) return alias.c as unknown as ModelColumns<T>;
   const mapper = mapperOfClass(cls);
   if (!mapper) throw new UnmappedClassError(`Class '${cls.name}' is not mapped.`);
   mapper.registry.configure();

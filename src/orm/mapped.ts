@@ -14,10 +14,19 @@ export function storedMapper(value: unknown): Mapper | undefined {
   return value === null || value === undefined ? undefined : (value as Carrier)[MAPPER];
 }
 
-/** The mapper of exactly this class (a subclass of a mapped class inherits the property, not the mapping). */
+/**
+ * Marks the stand-in `aliased(Model, name)` makes (aliased.ts): it has its model's mapper as its
+ * own, and its value is the model's columns under the alias.
+ */
+export const ALIAS_SOURCE: unique symbol = Symbol("athanor.aliasSource") as never;
+
+/**
+ * The mapper of exactly this class (a subclass of a mapped class inherits the property, not the
+ * mapping), or of the model an alias stands for.
+ */
 export function mapperOfClass(cls: unknown): Mapper | undefined {
   const mapper = storedMapper(cls);
-  return mapper !== undefined && mapper.class_ === cls ? mapper : undefined;
+  return mapper !== undefined && (mapper.class_ === cls || Object.hasOwn(cls as object, ALIAS_SOURCE)) ? mapper : undefined;
 }
 
 /** The mapper of an object's class, if that class is mapped. */

@@ -19,4 +19,5 @@ test("examples/session-tour.ts runs and reports what the README says", async () 
   assert.match(stdout, /transaction\(\): 2 tags/);
   assert.match(stdout, /pushed twice, one copy removed: 1 in the list, 1 link row/);
   assert.match(stdout, /sql UPDATE: 2 rows, seen as ORM, TYPESCRIPT, twice; after rollback orm, typescript, twice/);
+  assert.match(stdout, /aliased: Books < -, SF < Books, Poetry < Books; one Books object: true/);
 });

@@ -180,8 +180,8 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     // Join from the FROM item that the target links to: the last one, unless the condition (or
     // the foreign keys) point at another.
     let index = from.length - 1;
-    if (!on && from.length > 1) {
-      const linked = from.findIndex((item) => canJoin(item, right));
+    if (from.length > 1) {
+      const linked = on ? findLastIndex(from, (item) => namedBy(on.node, item, right)) : from.findIndex((item) => canJoin(item, right));
       if (linked >= 0) index = linked;
     }
     const left = from[index]!;
@@ -268,6 +268,16 @@ function canJoin(left: FromNode, right: TableNode | AliasNode): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether the condition names a table or alias of FROM item `item` other than the join target. */
+function namedBy(condition: ExprNode, item: FromNode, target: TableNode | AliasNode): boolean {
+  return collectSources([condition]).some((source) => !sameSource(target, source) && sameSource(item, source));
+}
+
+function findLastIndex<T>(items: readonly T[], test: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return i;
+  return -1;
 }
 
 function sameSource(a: FromNode, b: TableNode | AliasNode): boolean {
