@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { aliased, ArgumentError, columnsOf, select, selectinLoad, UnmappedClassError, type Session } from "../../src/index.js";
+import { aliased, ArgumentError, columnsOf, containsEager, select, selectinLoad, UnmappedClassError, type Session } from "../../src/index.js";
 import { Base, Category } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -62,6 +62,18 @@ forEachDatabaseWithSchema("aliased models", Base.metadata, (ctx) => {
     assert.deepEqual(parents.map((x) => x.name), ["Books"]);
     assert.deepEqual(parents[0]!.children.map((x) => x.name).sort(), ["Poetry", "SF"]);
     assert.equal(await session.get(Category, 1), parents[0], "no second object for the same row");
+  });
+
+  test("containsEager from the alias: each category's parent filled from the query's own self-join, no second query", async () => {
+    const session = await seeded();
+    const children = await session.scalars(
+      select(Category).join(ParentCategory, c.parentId.eq(p.id)).options(containsEager(Category, "parent", { from: ParentCategory })).orderBy(c.id),
+    );
+    assert.deepEqual(children.map((x) => `${x.name} < ${x.parent?.name}`), ["SF < Books", "Space opera < SF", "Poetry < Books"]);
+    assert.equal(children[1]!.parent, children[0], "Space opera's parent is the SF object of the first row");
+    assert.equal(children[2]!.parent, children[0]!.parent, "SF and Poetry share one Books object");
+    assert.equal(ctx.statements.length, 1, ctx.statements.join("\n"));
+    assert.throws(() => containsEager(Category, "parent", { from: Category }), (e: unknown) => e instanceof ArgumentError && /takes an alias/.test(e.message));
   });
 
   test("bad uses are refused with the fix: an unmapped class, a name that is not SQL, new on the alias", () => {

@@ -8,6 +8,7 @@ import type { FromNode, LabelNode, SelectNode } from "../../core/ast/nodes.js";
 import { ArgumentError } from "../../core/errors.js";
 import type { StatementOption } from "../../core/statements/executable.js";
 import type { FromSource } from "../../core/schema/table.js";
+import { aliasSource, type AliasedModel } from "../aliased.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { JoinedLoad } from "./joined.js";
 import type { RelationshipKeys, TargetOf } from "./options.js";
@@ -28,15 +29,21 @@ export interface ContainsEagerOption<T = any> extends StatementOption {
 /**
  * Fills `entity.key` (a relationship of the model selected first) from the query's own JOIN of
  * its target: no loader query or join of its own. The query must join the target's table (or
- * `options.from`, an alias of it) itself; an inner join leaves out parents without a target, and
- * a filtered join loads only the targets that pass (the collection then holds those alone).
+ * `options.from`, an alias of it: `alias(table, name)` or `aliased(Model, name)`) itself; an inner
+ * join leaves out parents without a target, and a filtered join loads only the targets that pass
+ * (the collection then holds those alone).
  */
 export function containsEager<T extends object, K extends RelationshipKeys<T>>(
   entity: abstract new (...args: any[]) => T,
   key: K,
-  options: { readonly from?: FromSource } = {},
+  options: { readonly from?: FromSource | AliasedModel<object> } = {},
 ): ContainsEagerOption<TargetOf<T, K>> {
-  return Object.freeze({ optionKind: "athanor.containsEager" as const, entity, key, from: options.from });
+  const given = options.from;
+  const from = typeof given === "function" ? aliasSource(given) : given;
+  if (typeof given === "function" && !from) {
+    throw new ArgumentError(`containsEager(${entity.name}, "${String(key)}"): { from } takes an alias (aliased(Model, name) or alias(table, name)), not the class ${given.name}.`);
+  }
+  return Object.freeze({ optionKind: "athanor.containsEager" as const, entity, key, from });
 }
 
 export function isContainsEager(o: StatementOption): o is ContainsEagerOption {
