@@ -64,6 +64,14 @@ forEachDatabaseWithSchema("ORM bulk UPDATE and DELETE with RETURNING", BulkBase.
     assert.equal(await ctx.count("bk_books", "list_price > 100"), 2);
   });
 
+  test("with RETURNING the keys come back: \"evaluate\" takes a WHERE JavaScript cannot evaluate, and the objects follow the rows", async (t) => {
+    if (!updateReturning()) return t.skip("MariaDB has no UPDATE ... RETURNING");
+    const { session, held } = await seeded();
+    const rows = await session.execute(update(BkBook).where(c.listPrice.plus(1).gt(5)).values({ stock: 1 }).returning(c.id), { synchronizeSession: "evaluate" });
+    assert.deepEqual(rows.map(([id]) => id).sort(), [3, 4]);
+    assert.deepEqual(held.map((b) => b.stock), [7, 1]);
+  });
+
   test("a rollback undoes the UPDATE; the objects read the old rows again", async (t) => {
     if (!updateReturning()) return t.skip("MariaDB has no UPDATE ... RETURNING");
     const { session, held } = await seeded();

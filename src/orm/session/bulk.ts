@@ -89,6 +89,9 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
     throw new ArgumentError(`session.execute(): synchronizeSession must be "auto", "evaluate", "fetch" or false; got ${String(strategy)}.`);
   }
   const attributeOfColumn = new Map([...mapper.columns].map(([attr, column]) => [column.name, attr]));
+  const values = node.kind === "update" ? newValues(node.set, attributeOfColumn) : undefined;
+  // With RETURNING the keys of the rows changed come back: nothing to evaluate.
+  if (returning) return executeReturning(host, tx, statement, strategy === false ? undefined : mapper, values, run);
   const evaluator = strategy === "auto" || strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.name === "mysql") : undefined;
   if (strategy === "evaluate" && !evaluator) {
     throw new ArgumentError(
@@ -96,8 +99,6 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
         `(only columns of ${mapper.name} compared with values, joined by AND/OR/NOT, can be); use "fetch" or "auto".`,
     );
   }
-  const values = node.kind === "update" ? newValues(node.set, attributeOfColumn) : undefined;
-  if (returning) return executeReturning(host, tx, statement, strategy === false ? undefined : mapper, values, run);
 
   if (evaluator) {
     const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
