@@ -255,9 +255,7 @@ export class Session implements StateOwner {
 
   /** Every object of the session: pending ones and those in the identity map. */
   get objects(): object[] {
-    const objects = this.uow.pending.all.map((s) => s.obj);
-    this.identity.forEachObject((obj) => objects.push(obj));
-    return objects;
+    return this.uow.objects();
   }
 
   // ------------------------------------------------------------------ StateOwner (see there)

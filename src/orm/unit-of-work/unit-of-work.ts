@@ -194,6 +194,13 @@ export class UnitOfWork {
     this.delete(state);
   }
 
+  /** Every object of the session: pending ones, then those in the identity map. */
+  objects(): object[] {
+    const objects = this.pending.all.map((state) => state.obj);
+    this.host.identity.forEachObject((obj) => objects.push(obj));
+    return objects;
+  }
+
   /** Whether a flush would write nothing (orphans are decided first, and changes in place found). */
   get isEmpty(): boolean {
     this.deleteOrphans();
