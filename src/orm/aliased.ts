@@ -10,10 +10,8 @@
  * const rows = await session.execute(select(Category, ParentCategory).join(ParentCategory, c.parentId.eq(p.id)));
  * ```
  */
-import type { AliasNode } from "../core/ast/nodes.js";
 import { ArgumentError } from "../core/errors.js";
-import { Labeled } from "../core/expression/expression.js";
-import type { FromSource } from "../core/schema/table.js";
+import { modelSource } from "./entity.js";
 import { UnmappedClassError } from "./errors.js";
 import { ALIAS_SOURCE, MAPPER, mapperOfClass } from "./mapped.js";
 
@@ -28,15 +26,7 @@ export function aliased<T extends object>(model: abstract new (...args: any[]) =
     throw new ArgumentError(`aliased(${mapper.name}, ${JSON.stringify(name)}): the alias must be an SQL name (letters, digits and _).`);
   }
   mapper.registry.configure();
-  const node: AliasNode = { kind: "alias", name, of: mapper.table.fromNode };
-  const all = [...mapper.columns].map(([key, column]) => new Labeled<unknown, string>(key, { kind: "column", name: column.name, source: node }, column.type));
-  const source: FromSource = {
-    fromNode: node,
-    // As `select(Model)`: deferred columns left out of the select list, all of them in `c`.
-    columnList: all.filter((c) => !mapper.deferred.has(c.key)),
-    c: Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"],
-    underlyingTable: mapper.table,
-  };
+  const source = modelSource(mapper, { kind: "alias", name, of: mapper.table.fromNode });
   // A function, as a model is: the Core takes it for an entity. Never called: its objects are the model's.
   const stand = function () {
     throw new ArgumentError(`${mapper.name} AS ${name} is an alias for queries; make objects with new ${mapper.name}().`);
@@ -48,9 +38,4 @@ export function aliased<T extends object>(model: abstract new (...args: any[]) =
     [ALIAS_SOURCE]: { value: source },
   });
   return stand as unknown as AliasedModel<T>;
-}
-
-/** The columns of an alias made by `aliased`, or undefined for anything else. */
-export function aliasSource(value: unknown): FromSource | undefined {
-  return typeof value === "function" && Object.hasOwn(value, ALIAS_SOURCE) ? (value as unknown as { [ALIAS_SOURCE]: FromSource })[ALIAS_SOURCE] : undefined;
 }

@@ -6,9 +6,9 @@ import type { Labeled } from "../core/expression/expression.js";
 import { Labeled as LabeledExpression } from "../core/expression/expression.js";
 import { registerEntityResolver } from "../core/statements/selectable.js";
 import type { FromSource } from "../core/schema/table.js";
-import { aliasSource } from "./aliased.js";
+import type { AliasNode } from "../core/ast/nodes.js";
 import { UnmappedClassError } from "./errors.js";
-import { mapperOfClass } from "./mapped.js";
+import { aliasSource, mapperOfClass } from "./mapped.js";
 import type { Mapper } from "./mapping/mapper.js";
 import { stateOf, type ObjectStatus } from "./state/instance-state.js";
 import { mutatedFrom, sameValue, storedValue } from "./state/mutable-values.js";
@@ -29,19 +29,22 @@ const sources = new WeakMap<Mapper, FromSource>();
 /** The mapper's columns under their attribute keys: what `select(Model)` selects. */
 export function entitySource(mapper: Mapper): FromSource {
   let source = sources.get(mapper);
-  if (!source) {
-    const table = mapper.table;
-    const all = [...mapper.columns].map(([key, column]) => new LabeledExpression<unknown, string>(key, column.node, column.type));
-    source = {
-      fromNode: table.fromNode,
-      // What `select(Model)` selects: deferred columns left out. `c` has them all, for conditions.
-      columnList: all.filter((c) => !mapper.deferred.has(c.key)),
-      c: Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"],
-      underlyingTable: table,
-    };
-    sources.set(mapper, source);
-  }
+  if (!source) sources.set(mapper, (source = modelSource(mapper)));
   return source;
+}
+
+/** The mapper's columns under their attribute keys, from its table or from `alias` of it (`aliased`). */
+export function modelSource(mapper: Mapper, alias?: AliasNode): FromSource {
+  const all = [...mapper.columns].map(
+    ([key, column]) => new LabeledExpression<unknown, string>(key, alias ? { kind: "column", name: column.name, source: alias } : column.node, column.type),
+  );
+  return {
+    fromNode: alias ?? mapper.table.fromNode,
+    // What `select(Model)` selects: deferred columns left out. `c` has them all, for conditions.
+    columnList: all.filter((c) => !mapper.deferred.has(c.key)),
+    c: Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"],
+    underlyingTable: mapper.table,
+  };
 }
 
 

@@ -2,6 +2,7 @@
  * Where a mapped class keeps its mapper, and the lookups from a class or an object to it. A leaf:
  * every folder of the ORM reads mappers this way, so it imports nothing at run time.
  */
+import type { FromSource } from "../core/schema/table.js";
 import type { Mapper } from "./mapping/mapper.js";
 
 /** The mapper of a mapped class, stored on the class itself. */
@@ -19,6 +20,11 @@ export function storedMapper(value: unknown): Mapper | undefined {
  * own, and its value is the model's columns under the alias.
  */
 export const ALIAS_SOURCE: unique symbol = Symbol("athanor.aliasSource") as never;
+
+/** The columns of an alias made by `aliased(Model, name)`, or undefined for anything else. */
+export function aliasSource(value: unknown): FromSource | undefined {
+  return typeof value === "function" && Object.hasOwn(value, ALIAS_SOURCE) ? (value as unknown as { [ALIAS_SOURCE]: FromSource })[ALIAS_SOURCE] : undefined;
+}
 
 /**
  * The mapper of exactly this class (a subclass of a mapped class inherits the property, not the

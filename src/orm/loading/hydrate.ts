@@ -3,6 +3,7 @@
  * the identity map is returned as it is (its unflushed changes win, as in SQLAlchemy), expired
  * attributes are refreshed, and a new object is made without running its constructor.
  */
+import type { EntityClass, SelectLayout } from "../../core/statements/selectable.js";
 import type { ColumnPlan } from "../mapping/column-plan.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { identityKey, identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
@@ -18,6 +19,22 @@ export interface HydrationContext {
 }
 
 export type Hydrator = (row: readonly unknown[]) => object | null;
+
+/**
+ * A reader per item of a select layout: a value read from its column, an entity's object made by
+ * its hydrator (with `plans[i]`, the columns a query's options load for item i).
+ */
+export function layoutReaders(
+  layout: SelectLayout,
+  mapperOf: (cls: EntityClass) => Mapper,
+  context: HydrationContext,
+  plans?: readonly (ColumnPlan | undefined)[],
+): ((row: readonly unknown[]) => unknown)[] {
+  return layout.map((item, i) => {
+    if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
+    return hydrator(mapperOf(item.entity), item.start, context, plans?.[i]);
+  });
+}
 
 /** Hydrators are made once per session (identity map), column plan and position, then reused. */
 const hydrators = new WeakMap<IdentityMap, Map<ColumnPlan, Map<number, Hydrator>>>();

@@ -8,7 +8,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf } from "../state/instance-state.js";
 import { markRaiseLoad } from "../state/raise-load.js";
-import { hydrator } from "./hydrate.js";
+import { layoutReaders } from "./hydrate.js";
 import { collectJoined, withJoinedLoads, type JoinedLoad } from "./joined.js";
 import { isContainsEager, withContainsEager } from "./contains-eager.js";
 import { isPopulateExisting, PopulateRun } from "./populate.js";
@@ -84,11 +84,7 @@ function planQuery(context: QueryContext, given: Select<unknown>, single: boolea
   const { statement: query, loads: joinedLoads } = withJoinedLoads(eager.statement, joinRequests);
   // The joined loads' `under` index their own list: the contains-eager loads go after them.
   const loads = [...joinedLoads, ...eager.loads];
-  const readersOf = (ctx: QueryContext) =>
-    statement.layout.map((item, i) => {
-      if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
-      return hydrator(ctx.mapperOf(item.entity), item.start, ctx, columnPlanning?.plans[i]);
-    });
+  const readersOf = (ctx: QueryContext) => layoutReaders(statement.layout, ctx.mapperOf, ctx, columnPlanning?.plans);
   const populate = statement.statementOptions.some(isPopulateExisting);
   const plainReaders = populate ? [] : readersOf(context);
   const start = (): Reading => {

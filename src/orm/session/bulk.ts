@@ -81,7 +81,7 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
   const mapper = statement.entity ? mapperOfClass(statement.entity) : undefined;
   const node = statement.node;
   const returning = node.returning.length > 0;
-  if (!mapper) return returning ? executeReturning(host, tx, statement, undefined, undefined, run) : run(async () => (await tx.connection.execute(statement)).rowCount);
+  if (!mapper) return returning ? executeReturning(host, tx, statement, undefined, false, undefined, run) : run(async () => (await tx.connection.execute(statement)).rowCount);
 
   const dialect = tx.connection.dialect;
   const strategy = options.synchronizeSession ?? "auto";
@@ -91,7 +91,7 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
   const attributeOfColumn = new Map([...mapper.columns].map(([attr, column]) => [column.name, attr]));
   const values = node.kind === "update" ? newValues(node.set, attributeOfColumn) : undefined;
   // With RETURNING the keys of the rows changed come back: nothing to evaluate.
-  if (returning) return executeReturning(host, tx, statement, strategy === false ? undefined : mapper, values, run);
+  if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run);
   const evaluator = strategy === "auto" || strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.name === "mysql") : undefined;
   if (strategy === "evaluate" && !evaluator) {
     throw new ArgumentError(
@@ -131,8 +131,8 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
 
 /**
  * An UPDATE or DELETE with RETURNING: its rows come back as tuples, entities as objects of the
- * identity map. With `synchronized` (the target's mapper, for any strategy but false) the keys of
- * the rows changed come back with them, so the session's objects follow exactly those rows. An
+ * identity map. With `synchronize` (any strategy but false) the keys of the rows changed come back
+ * with them, so the session's objects of `mapper` (the target's) follow exactly those rows. An
  * UPDATE's objects get the new values before the rows are read, so that a value computed by the
  * database (expired by `apply`) is read from the row. A DELETE's returned objects are deleted
  * whatever the strategy: their rows are gone.
@@ -141,20 +141,20 @@ async function executeReturning(
   host: BulkHost,
   tx: SessionTransaction,
   statement: BulkStatement,
-  synchronized: Mapper | undefined,
+  mapper: Mapper | undefined,
+  synchronize: boolean,
   values: Map<string, unknown> | undefined,
   run: <T>(work: () => Promise<T>) => Promise<T>,
 ): Promise<unknown[][]> {
   const node = statement.node;
   const width = node.returning.length;
-  const keyColumns = synchronized?.primaryKey ?? [];
+  const keyColumns = mapper && synchronize ? mapper.primaryKey : [];
   // Compiled first: a dialect without RETURNING for this statement (MariaDB's UPDATE) refuses it before anything runs.
   const compiled = tx.connection.compile({ node: { ...node, returning: [...node.returning, ...keyColumns.map((c) => c.labelNode())] } });
   const rows = (await run(() => tx.connection.executeCompiled<unknown[]>(compiled, { rowShape: "arrays" }))).rows;
-  const mapper = statement.entity ? mapperOfClass(statement.entity) : undefined;
-  if (mapper && !synchronized) expireWhatMayMatch(host, mapper, values);
-  const matched = synchronized ? objectsWithKeys(host, synchronized, rows, width) : [];
-  if (values) for (const state of matched) apply(host, synchronized!, state, values, tx.journal);
+  if (mapper && !synchronize) expireWhatMayMatch(host, mapper, values);
+  const matched = mapper && synchronize ? objectsWithKeys(host, mapper, rows, width) : [];
+  if (mapper && values) for (const state of matched) apply(host, mapper, state, values, tx.journal);
   const name = `${node.kind === "update" ? "update" : "deleteFrom"}(${statement.entity?.name ?? statement.table.name})`;
   const { tuples, states } = returningTuples(rows, statement.returningLayout, { identity: host.identity, owner: host.owner }, name);
   if (node.kind === "delete" && mapper) {

@@ -5,7 +5,7 @@
  */
 import { ArgumentError } from "../../core/errors.js";
 import type { SelectLayout } from "../../core/statements/selectable.js";
-import { hydrator, type HydrationContext } from "../loading/hydrate.js";
+import { layoutReaders, type HydrationContext } from "../loading/hydrate.js";
 import { mapperOfClass } from "../mapped.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
 
@@ -18,13 +18,12 @@ export type DmlResult<Tuple> = [Tuple] extends [never] ? number : Tuple[];
  * returned too, for the caller to record.
  */
 export function returningTuples(rows: readonly unknown[][], layout: SelectLayout, context: HydrationContext, statement: string): { tuples: unknown[][]; states: InstanceState[] } {
-  const readers = layout.map((item) => {
-    if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
-    const mapper = mapperOfClass(item.entity);
-    if (!mapper) throw new ArgumentError(`${statement}.returning(${item.entity.name}): the class is not mapped.`);
+  const readers = layoutReaders(layout, (cls) => {
+    const mapper = mapperOfClass(cls);
+    if (!mapper) throw new ArgumentError(`${statement}.returning(${cls.name}): the class is not mapped.`);
     mapper.registry.configure();
-    return hydrator(mapper, item.start, context);
-  });
+    return mapper;
+  }, context);
   const states: InstanceState[] = [];
   const tuples = rows.map((row) =>
     readers.map((read) => {

@@ -56,22 +56,23 @@ function touchedState(state: InstanceState): void {
   if (state.key !== undefined) state.session?.markModified(state);
 }
 
-/** `owner` holds `item` through `rel` now: the save-update cascade, in whichever direction applies. */
 function cascade(owner: object, rel: RelationshipProperty, item: object): void {
-  const session = stateOf(owner)?.session;
-  if (session) cascadeInto(session, rel, item);
-  else linkedFromOutside(owner, rel, item);
+  cascadeAlong(stateOf(owner)?.session, owner, rel, item);
 }
 
-/** Save-update cascade: `item`, attached through `rel` to an object of `session`, joins it. */
-function cascadeInto(session: StateOwner | undefined, rel: RelationshipProperty, item: object): void {
-  if (session && rel.cascades("save-update") && stateOf(item)?.session !== session) session.cascadeAdd(item);
-}
-
-/** `obj`, in no session, now holds `target` through `rel`: if `target`'s session would cascade to `obj` the other way, it takes `obj` at its next commit. */
-function linkedFromOutside(obj: object, rel: RelationshipProperty, target: object): void {
-  const session = peekState(target)?.session;
-  if (session && rel.cascadesBack) session.cascadeAdd(obj, true);
+/**
+ * `owner` (in `session`, or in none) holds `item` through `rel` now: the save-update cascade, in
+ * whichever direction applies. In a session, `item` joins it; in none, `owner` joins `item`'s at
+ * its next commit, if that one would cascade to it the other way.
+ */
+function cascadeAlong(session: StateOwner | undefined, owner: object, rel: RelationshipProperty, item: object): void {
+  if (session) {
+    if (rel.cascades("save-update") && stateOf(item)?.session !== session) session.cascadeAdd(item);
+    return;
+  }
+  // Read without reaching `item`: nothing is given to it (this runs for every link a new graph makes).
+  const itemSession = peekState(item)?.session;
+  if (itemSession && rel.cascadesBack) itemSession.cascadeAdd(owner, true);
 }
 
 function collectionAdded(owner: object, rel: RelationshipProperty, item: object): void {
@@ -184,10 +185,7 @@ export function scalarChanged(obj: object, state: InstanceState, rel: Relationsh
   if (value) attachBack(value, rel.backRef, obj, rel);
   const views = rel.views;
   for (let i = 0; i < views.length; i++) viewEndChanged(state, views[i]!, rel, old);
-  if (value) {
-    if (state.session) cascadeInto(state.session, rel, value);
-    else linkedFromOutside(obj, rel, value);
-  }
+  if (value) cascadeAlong(state.session, obj, rel, value);
   touchedState(state);
 }
 
