@@ -245,6 +245,39 @@ export abstract class ExpressionCompiler {
   /** Quotes an identifier. */
   abstract quote(identifier: string): string;
 
-  /** The SQL name of a type, for DDL and CAST. */
-  abstract typeName(type: SqlType): string;
+  /**
+   * The SQL name of a type, for DDL and CAST: the standard's names here; a dialect overrides the
+   * kinds it names otherwise and hands the rest back to this one.
+   */
+  typeName(type: SqlType): string {
+    switch (type.kind) {
+      case "integer":
+        return "INTEGER";
+      case "bigint":
+        return "BIGINT";
+      case "string":
+        return type.length ? `VARCHAR(${type.length})` : "VARCHAR";
+      case "enum":
+        // A CHECK constraint holds the values (table-model.ts): the column needs room for the longest.
+        return `VARCHAR(${Math.max(1, ...type.values!.map((v) => v.length))})`;
+      case "text":
+        return "TEXT";
+      case "boolean":
+        return "BOOLEAN";
+      case "float":
+        return "DOUBLE PRECISION";
+      case "numeric":
+        return type.precision ? `NUMERIC(${type.precision}, ${type.scale ?? 0})` : "NUMERIC";
+      case "date":
+        return "DATE";
+      case "datetime":
+        return type.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP WITHOUT TIME ZONE";
+      case "json":
+        return "JSON";
+      case "uuid":
+        return "CHAR(36)";
+      case "binary":
+        return "BLOB";
+    }
+  }
 }

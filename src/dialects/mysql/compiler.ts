@@ -10,12 +10,10 @@ export class MySqlCompiler extends SqlCompiler {
     return `\`${identifier.replace(/`/g, "``")}\``;
   }
 
-  typeName(type: SqlType): string {
+  override typeName(type: SqlType): string {
     switch (type.kind) {
       case "integer":
         return "INT";
-      case "bigint":
-        return "BIGINT";
       case "string":
         return `VARCHAR(${type.length ?? 255})`;
       case "enum":
@@ -28,16 +26,12 @@ export class MySqlCompiler extends SqlCompiler {
         return "DOUBLE";
       case "numeric":
         return `DECIMAL(${type.precision ?? 38}, ${type.scale ?? (type.precision ? 0 : 10)})`;
-      case "date":
-        return "DATE";
       case "datetime":
         return "DATETIME(6)"; // always UTC: MySQL's DATETIME has no zone, TIMESTAMP ends in 2038
-      case "json":
-        return "JSON";
-      case "uuid":
-        return "CHAR(36)";
       case "binary":
         return type.length ? `VARBINARY(${type.length})` : "LONGBLOB";
+      default:
+        return super.typeName(type);
     }
   }
 

@@ -12,34 +12,16 @@ export class PostgresCompiler extends SqlCompiler {
     return `$${position}`;
   }
 
-  typeName(type: SqlType): string {
+  override typeName(type: SqlType): string {
     switch (type.kind) {
-      case "integer":
-        return "INTEGER";
-      case "bigint":
-        return "BIGINT";
-      case "string":
-        return type.length ? `VARCHAR(${type.length})` : "VARCHAR";
-      case "enum":
-        return `VARCHAR(${Math.max(1, ...type.values!.map((v) => v.length))})`;
-      case "text":
-        return "TEXT";
-      case "boolean":
-        return "BOOLEAN";
-      case "float":
-        return "DOUBLE PRECISION";
-      case "numeric":
-        return type.precision ? `NUMERIC(${type.precision}, ${type.scale ?? 0})` : "NUMERIC";
-      case "date":
-        return "DATE";
-      case "datetime":
-        return type.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP WITHOUT TIME ZONE";
       case "json":
         return "JSONB";
       case "uuid":
         return "UUID";
       case "binary":
         return "BYTEA";
+      default:
+        return super.typeName(type);
     }
   }
 

@@ -9,34 +9,14 @@ export class SqliteCompiler extends SqlCompiler {
     return `"${identifier.replace(/"/g, '""')}"`;
   }
 
-  typeName(type: SqlType): string {
+  override typeName(type: SqlType): string {
     switch (type.kind) {
-      case "integer":
-        return "INTEGER";
-      case "bigint":
-        return "BIGINT";
-      case "string":
-        return type.length ? `VARCHAR(${type.length})` : "VARCHAR";
-      case "enum":
-        return `VARCHAR(${Math.max(1, ...type.values!.map((v) => v.length))})`;
-      case "text":
-        return "TEXT";
-      case "boolean":
-        return "BOOLEAN";
       case "float":
         return "REAL";
-      case "numeric":
-        return type.precision ? `NUMERIC(${type.precision}, ${type.scale ?? 0})` : "NUMERIC";
-      case "date":
-        return "DATE";
       case "datetime":
         return "DATETIME";
-      case "json":
-        return "JSON";
-      case "uuid":
-        return "CHAR(36)";
-      case "binary":
-        return "BLOB";
+      default:
+        return super.typeName(type);
     }
   }
 
