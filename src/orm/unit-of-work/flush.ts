@@ -71,6 +71,8 @@ export async function flush(work: FlushWork): Promise<number> {
   // The loops over states are indexed: each runs once per flush over up to every object of the
   // session, mostly before V8 optimizes it, when `for...of` allocates an iterator result per state.
   let inserted = 0;
+  // Deleted objects whose rows new objects took over: their link rows go (`writeLinks`).
+  const switched: InstanceState[] = [];
   // Each row to insert copies its many-to-one keys first (in the insert's own pass over the rows).
   const copyKeys = (state: InstanceState) => syncManyToOne(state, changedRows, work.awaitingKeys);
   for (const mapper of mappers) {
@@ -88,6 +90,7 @@ export async function flush(work: FlushWork): Promise<number> {
         if (stillDeleted.length) deletingBy.set(mapper, stillDeleted);
         else deletingBy.delete(mapper);
         await switchRows(ctx, mapper, switches);
+        for (const [, old] of switches) switched.push(old);
         inserted += switches.length;
       }
     }
@@ -110,7 +113,7 @@ export async function flush(work: FlushWork): Promise<number> {
     if (state.committed && !state.deletePending && state.key !== undefined) await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
   }
 
-  await writeLinks(work, [pendingBy, modifiedBy, deletingBy]);
+  await writeLinks(work, [pendingBy, modifiedBy, deletingBy], switched);
 
   for (const mapper of [...mappers].reverse()) {
     const states = deletingBy.get(mapper);

@@ -1,0 +1,162 @@
+/**
+ * Row switch: an object deleted and a new object with its key added in one flush. The new object
+ * takes the row over with an UPDATE (a DELETE and an INSERT of one key would collide), so the
+ * row is never deleted and the database's ON DELETE never runs for it. What referenced the
+ * deleted object must not pass to the new one: its plain many-to-many links are deleted (declared
+ * from either side), and rows the flush does not follow (children left to ON DELETE with
+ * `passiveDeletes`, a table with no list on the model) refuse the switch with `FlushOrderError`,
+ * nothing written, rather than silently belong to the new object.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Registry, integer, lazy, manyToMany, manyToOne, oneToMany, select, sql, string, table } from "../../src/index.js";
+import { Base, Post, Tag, User } from "../../examples/blog/index.js";
+import { forEachDatabaseWithSchema } from "../support/sessions.js";
+
+forEachDatabaseWithSchema("row switch: many-to-many links", Base.metadata, (ctx) => {
+  /** Tag 5 linked to posts 1 and 2. */
+  async function seed(): Promise<void> {
+    const session = ctx.session();
+    const author = Object.assign(new User(), { id: 1, email: "a@x" });
+    const tag = Object.assign(new Tag(), { id: 5, name: "old" });
+    const posts = [1, 2].map((id) => Object.assign(new Post(), { id, title: `p${id}`, author }));
+    for (const post of posts) post.tags.push(tag);
+    session.addAll([author, tag, ...posts]);
+    await session.commit();
+    await session.close();
+  }
+
+  async function links(): Promise<string[]> {
+    const { rows } = await ctx.engine.execute(sql<{ post_id: number; tag_id: number }>`SELECT post_id, tag_id FROM post_tags ORDER BY post_id, tag_id`);
+    return rows.map((row) => `${row.post_id}-${row.tag_id}`);
+  }
+
+  test("the links of the deleted object do not pass to the new one (its list not loaded)", async () => {
+    await seed();
+    const session = ctx.session();
+    session.delete((await session.get(Tag, 5))!);
+    const replacement = Object.assign(new Tag(), { id: 5, name: "new" });
+    session.add(replacement);
+    await session.commit();
+    assert.deepEqual(await links(), [], "the new tag 5 has no posts");
+    const check = ctx.session();
+    const reloaded = (await check.get(Tag, 5))!;
+    assert.equal(reloaded.name, "new");
+    assert.equal((await lazy(reloaded).posts).length, 0);
+  });
+
+  test("the links of the deleted object do not pass to the new one (its list loaded)", async () => {
+    await seed();
+    const session = ctx.session();
+    const old = (await session.get(Tag, 5))!;
+    assert.equal((await lazy(old).posts).length, 2);
+    session.delete(old);
+    session.add(Object.assign(new Tag(), { id: 5, name: "new" }));
+    await session.commit();
+    assert.deepEqual(await links(), []);
+  });
+
+  test("the new object linked to a post the old one was linked to: that link once, the other gone", async () => {
+    await seed();
+    const session = ctx.session();
+    const old = (await session.get(Tag, 5))!;
+    const post = (await session.get(Post, 1))!;
+    session.delete(old);
+    const replacement = Object.assign(new Tag(), { id: 5, name: "new" });
+    session.add(replacement);
+    replacement.posts.push(post);
+    await session.commit();
+    assert.deepEqual(await links(), ["1-5"]);
+  });
+
+  test("the old object removed from a loaded list and the new one added to it: the link is kept", async () => {
+    await seed();
+    const session = ctx.session();
+    const post = (await session.get(Post, 1))!;
+    const tags = await lazy(post).tags;
+    const old = tags[0]!;
+    tags.splice(0, 1); // DELETE of link (1, 5)
+    session.delete(old);
+    const replacement = Object.assign(new Tag(), { id: 5, name: "new" });
+    session.add(replacement);
+    post.tags.push(replacement); // INSERT of link (1, 5): after the DELETE, not skipped
+    await session.commit();
+    assert.deepEqual(await links(), ["1-5"]);
+  });
+});
+
+/** Folders with files left to ON DELETE CASCADE, notes with no list on Folder, labels linked from Folder only. */
+function schema() {
+  const registry = new Registry();
+  table("rs_folders", registry.metadata, { id: integer().primaryKey(), name: string(20) });
+  table("rs_files", registry.metadata, { id: integer().primaryKey(), folderId: integer().named("folder_id").references("rs_folders.id", { onDelete: "cascade" }) });
+  table("rs_notes", registry.metadata, { id: integer().primaryKey(), folderId: integer().named("folder_id").references("rs_folders.id", { onDelete: "cascade" }) });
+  table("rs_labels", registry.metadata, { id: integer().primaryKey(), name: string(20) });
+  table("rs_folder_labels", registry.metadata, {
+    folderId: integer().named("folder_id").references("rs_folders.id", { onDelete: "cascade" }).primaryKey(),
+    labelId: integer().named("label_id").references("rs_labels.id", { onDelete: "cascade" }).primaryKey(),
+  });
+  class Folder {
+    declare id: number;
+    declare name: string | null;
+    declare files: File[];
+    declare labels: Label[];
+  }
+  class File {
+    declare id: number;
+    declare folder: Folder | null;
+  }
+  class Note {
+    declare id: number;
+    declare folder: Folder | null;
+  }
+  class Label {
+    declare id: number;
+    declare name: string | null;
+  }
+  const t = registry.metadata.tables;
+  registry.mapImperatively(Folder, t.get("rs_folders")!, {
+    properties: {
+      files: oneToMany("File" as never, { backPopulates: "folder", cascade: "all, delete-orphan", passiveDeletes: true }),
+      labels: manyToMany("Label" as never, { secondary: "rs_folder_labels" }),
+    },
+  });
+  registry.mapImperatively(File, t.get("rs_files")!, { properties: { folder: manyToOne("Folder" as never, { backPopulates: "files" }) } });
+  registry.mapImperatively(Note, t.get("rs_notes")!, { properties: { folder: manyToOne("Folder" as never) } });
+  registry.mapImperatively(Label, t.get("rs_labels")!);
+  return { registry, Folder, File, Note, Label };
+}
+
+const { registry, Folder, File, Label } = schema();
+
+forEachDatabaseWithSchema("row switch: rows the flush does not follow", registry.metadata, (ctx) => {
+  test("a many-to-many declared only on the other side: the deleted object's links are deleted", async () => {
+    const setup = ctx.session();
+    const folder = Object.assign(new Folder(), { id: 1, name: "f" });
+    folder.labels.push(Object.assign(new Label(), { id: 7, name: "old" }));
+    setup.add(folder);
+    await setup.commit();
+    const session = ctx.session();
+    session.delete((await session.get(Label, 7))!);
+    session.add(Object.assign(new Label(), { id: 7, name: "new" }));
+    await session.commit();
+    assert.equal(await ctx.count("rs_labels"), 1);
+    assert.equal(await ctx.count("rs_folder_labels"), 0, "folder 1 is not linked to the new label 7");
+  });
+
+  test("the deleted folder's files loaded: they are deleted by the flush, and the switch goes ahead", async () => {
+    const setup = ctx.session();
+    const folder = Object.assign(new Folder(), { id: 1, name: "old" });
+    folder.files.push(Object.assign(new File(), { id: 1 }));
+    setup.add(folder);
+    await setup.commit();
+    const session = ctx.session();
+    const [old] = await session.scalars(select(Folder));
+    await lazy(old!).files;
+    session.delete(old!);
+    session.add(Object.assign(new Folder(), { id: 1, name: "new" }));
+    await session.commit();
+    assert.equal(await ctx.count("rs_files"), 0);
+    assert.equal(await ctx.count("rs_folders"), 1);
+  });
+});
