@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Registry, integer, lazy, manyToMany, manyToOne, oneToMany, select, sql, string, table } from "../../src/index.js";
+import { FlushOrderError, Registry, inspect, integer, lazy, manyToMany, manyToOne, oneToMany, select, sql, string, table } from "../../src/index.js";
 import { Base, Post, Tag, User } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -127,7 +127,7 @@ function schema() {
   return { registry, Folder, File, Note, Label };
 }
 
-const { registry, Folder, File, Label } = schema();
+const { registry, Folder, File, Note, Label } = schema();
 
 forEachDatabaseWithSchema("row switch: rows the flush does not follow", registry.metadata, (ctx) => {
   test("a many-to-many declared only on the other side: the deleted object's links are deleted", async () => {
@@ -143,6 +143,35 @@ forEachDatabaseWithSchema("row switch: rows the flush does not follow", registry
     assert.equal(await ctx.count("rs_labels"), 1);
     assert.equal(await ctx.count("rs_folder_labels"), 0, "folder 1 is not linked to the new label 7");
   });
+
+  for (const what of ["files (passiveDeletes)", "notes (no list on Folder)"] as const) {
+    test(`${what} of the deleted folder: the switch is refused, nothing written; in two flushes the database deletes them`, async () => {
+      const setup = ctx.session();
+      const folder = Object.assign(new Folder(), { id: 1, name: "old" });
+      if (what.startsWith("files")) folder.files.push(Object.assign(new File(), { id: 1 }));
+      else setup.add(Object.assign(new Note(), { id: 1, folder }));
+      setup.add(folder);
+      await setup.commit();
+      const table = what.startsWith("files") ? "rs_files" : "rs_notes";
+
+      const session = ctx.session();
+      const [old] = await session.scalars(select(Folder));
+      session.delete(old!);
+      const replacement = Object.assign(new Folder(), { id: 1, name: "new" });
+      session.add(replacement);
+      await assert.rejects(session.commit(), (error: unknown) => error instanceof FlushOrderError && error.message.includes(`'${table}'`), "refused");
+      assert.equal(await ctx.count(table), 1, "nothing written");
+      assert.equal(inspect(replacement).status, "pending", "the work is pending again");
+
+      // The documented way: the deletion first (the database's ON DELETE runs), then the new row.
+      session.expunge(replacement);
+      await session.flush();
+      session.add(replacement);
+      await session.commit();
+      assert.equal(await ctx.count(table), 0, "the deleted folder's rows went with it");
+      assert.deepEqual((await ctx.engine.execute(sql<{ name: string }>`SELECT name FROM rs_folders`)).rows.map((r) => r.name), ["new"]);
+    });
+  }
 
   test("the deleted folder's files loaded: they are deleted by the flush, and the switch goes ahead", async () => {
     const setup = ctx.session();

@@ -26,6 +26,7 @@ import { deleteWaves, expandDeletes } from "./deletes.js";
 import { retryAwaitingKeys, syncManyToOne, syncOneToMany } from "./key-sync.js";
 import { writeLinks } from "./links.js";
 import { deleteStates, insertStates, switchRows, updateState, type PersistContext } from "./persister.js";
+import { checkSwitchedRowsUnreferenced } from "./switch-references.js";
 import { checkValues } from "./value-checks.js";
 
 export interface FlushWork {
@@ -89,6 +90,7 @@ export async function flush(work: FlushWork): Promise<number> {
         const stillDeleted = deletions.filter((state) => !freed.has(state));
         if (stillDeleted.length) deletingBy.set(mapper, stillDeleted);
         else deletingBy.delete(mapper);
+        await checkSwitchedRowsUnreferenced(ctx.conn, mapper, [...freed]);
         await switchRows(ctx, mapper, switches);
         for (const [, old] of switches) switched.push(old);
         inserted += switches.length;
