@@ -241,7 +241,8 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
   const result = await ctx.conn.execute(update(mapper.table).set(set as never).where(...where));
   expectRows(`UPDATE of ${describe(mapper, before, versionAttr)}`, result.rowCount, 1);
   if (versionAttr) state.dict[versionAttr] = (before[versionAttr] as number) + 1;
-  ctx.journal.recordUpdate(state, committed);
+  // The version is set apart from `committed`: recorded too, so that undoing the UPDATE restores it.
+  ctx.journal.recordUpdate(state, versionAttr ? { ...committed, [versionAttr]: before[versionAttr] } : committed);
   state.committed = undefined;
   const key = keyOf(mapper, state);
   if (key !== state.key) {

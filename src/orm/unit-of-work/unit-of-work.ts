@@ -12,7 +12,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { stateFor } from "../state/state-for.js";
 import { flush, uncommitCollections } from "./flush.js";
-import type { Journal } from "./journal.js";
+import { undoUpdate, type Journal } from "./journal.js";
 import { recordMutations, stopWatching, watchWrittenValues } from "./mutations.js";
 import { readReplacedCollections } from "./unread-collections.js";
 import { LinkedObjects } from "./linked-objects.js";
@@ -304,7 +304,7 @@ export class UnitOfWork {
     }
     for (const [state, before] of journal.updated) {
       state.touch();
-      state.committed = { ...before, ...state.committed };
+      undoUpdate(state, before, identity, false);
       if (state.session === owner && state.key !== undefined) this.modified.add(state);
     }
   }
@@ -326,6 +326,7 @@ export class UnitOfWork {
       state.undoDeletion();
       if (state.session === owner && state.key !== undefined) identity.set(state.mapper, state.key, state.obj);
     }
+    for (const [state, before] of journal.updated) if (state.session === owner) undoUpdate(state, before, identity, true);
     for (const state of this.pending.all) state.detach();
     this.pending.reset([]);
     for (const state of this.deleting) state.unmarkForDeletion();
