@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { FlushOrderError, Registry, inspect, integer, lazy, manyToMany, manyToOne, oneToMany, select, sql, string, table } from "../../src/index.js";
-import { Base, Post, Tag, User } from "../../examples/blog/index.js";
+import { Base, Group, Post, Tag, User } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 forEachDatabaseWithSchema("row switch: many-to-many links", Base.metadata, (ctx) => {
@@ -82,6 +82,23 @@ forEachDatabaseWithSchema("row switch: many-to-many links", Base.metadata, (ctx)
     post.tags.push(replacement); // INSERT of link (1, 5): after the DELETE, not skipped
     await session.commit();
     assert.deepEqual(await links(), ["1-5"]);
+  });
+
+  test("a self-referential many-to-many (follows) and association objects (memberships): none pass to the new user", async () => {
+    const setup = ctx.session();
+    const users = [1, 2, 3].map((id) => Object.assign(new User(), { id, email: `u${id}@x` }));
+    users[0]!.following.push(users[1]!);
+    users[2]!.following.push(users[0]!);
+    users[0]!.groups.push(Object.assign(new Group(), { id: 1, name: "g" }));
+    setup.addAll(users);
+    await setup.commit();
+    const session = ctx.session();
+    session.delete((await session.get(User, 1))!);
+    session.add(Object.assign(new User(), { id: 1, email: "new@x" }));
+    await session.commit();
+    assert.equal(await ctx.count("follows"), 0, "neither who user 1 followed nor who followed user 1");
+    assert.equal(await ctx.count("memberships"), 0);
+    assert.equal(await ctx.count("users"), 3);
   });
 });
 
