@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { FlushOrderError, Registry, inspect, integer, lazy, manyToMany, manyToOne, oneToMany, select, sql, string, table } from "../../src/index.js";
+import { FlushOrderError, IntegrityError, Registry, inspect, integer, lazy, manyToMany, manyToOne, oneToMany, select, sql, string, table } from "../../src/index.js";
 import { Base, Group, Post, Tag, User } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -99,6 +99,43 @@ forEachDatabaseWithSchema("row switch: many-to-many links", Base.metadata, (ctx)
     assert.equal(await ctx.count("follows"), 0, "neither who user 1 followed nor who followed user 1");
     assert.equal(await ctx.count("memberships"), 0);
     assert.equal(await ctx.count("users"), 3);
+  });
+
+  test("a switch inside a savepoint rolled back: the old object is the row's again, with its links", async () => {
+    await seed();
+    const session = ctx.session();
+    const old = (await session.get(Tag, 5))!;
+    const savepoint = await session.beginNested();
+    session.delete(old);
+    const replacement = Object.assign(new Tag(), { id: 5, name: "new" });
+    session.add(replacement);
+    await session.flush();
+    assert.equal(await session.get(Tag, 5), replacement);
+    await savepoint.rollback();
+    assert.equal(inspect(replacement).status, "transient");
+    assert.equal(await session.get(Tag, 5), old);
+    old.name = "renamed";
+    await session.commit();
+    assert.deepEqual((await ctx.engine.execute(sql<{ name: string }>`SELECT name FROM tags`)).rows.map((r) => r.name), ["renamed"]);
+    assert.deepEqual(await links(), ["1-5", "2-5"]);
+  });
+
+  test("a switch in a flush that fails: pending again; fixed, the commit writes it once, without the old links", async () => {
+    await seed();
+    const session = ctx.session();
+    const old = (await session.get(Tag, 5))!;
+    session.delete(old);
+    const replacement = Object.assign(new Tag(), { id: 5, name: "new" });
+    const clash = Object.assign(new Tag(), { id: 6, name: "new" });
+    session.addAll([replacement, clash]);
+    await assert.rejects(session.commit(), IntegrityError);
+    assert.equal(inspect(old).status, "persistent", "marked for deletion again");
+    assert.equal(inspect(replacement).status, "pending");
+    assert.deepEqual(await links(), ["1-5", "2-5"], "nothing written");
+    clash.name = "other";
+    await session.commit();
+    assert.deepEqual((await ctx.engine.execute(sql<{ id: number; name: string }>`SELECT id, name FROM tags ORDER BY id`)).rows.map((r) => `${r.id}:${r.name}`), ["5:new", "6:other"]);
+    assert.deepEqual(await links(), []);
   });
 });
 
