@@ -108,6 +108,19 @@ export function mutatedFrom(state: InstanceState, key: string, kind: MutableKind
   return matchesImage(kind, snapshot.value, snapshot.image) ? undefined : { before: valueFromImage(kind, snapshot.image) };
 }
 
+/**
+ * What a savepoint keeps of attribute `key`: a copy of its value as its watched image has it (as
+ * last read or flushed), else a copy of the value now; the value object itself may still be
+ * changed in place.
+ */
+export function valueToKeep(state: InstanceState, key: string, kind: MutableKind): unknown {
+  const value = state.dict[key];
+  const snapshot = snapshots.get(state)?.get(key);
+  if (snapshot !== undefined && snapshot.value === value) return valueFromImage(kind, snapshot.image);
+  const image = imageOf(kind, value);
+  return image === undefined ? value : valueFromImage(kind, image);
+}
+
 /** Whether the object has a snapshot of `key`'s current value. */
 export function isWatched(state: InstanceState, key: string): boolean {
   const snapshot = snapshots.get(state)?.get(key);

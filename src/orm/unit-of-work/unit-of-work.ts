@@ -71,6 +71,11 @@ export class UnitOfWork {
 
   constructor(private readonly host: UnitOfWorkHost) {}
 
+  /** The session whose work this is. */
+  get owner(): StateOwner {
+    return this.host.owner;
+  }
+
   // ------------------------------------------------------------------ membership
 
   /** The object and what it references (save-update cascade) join; a deleted-marked one is kept. */
