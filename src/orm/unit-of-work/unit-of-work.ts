@@ -17,6 +17,7 @@ import { recordMutations, stopWatching, watchWrittenValues } from "./mutations.j
 import { readReplacedCollections } from "./unread-collections.js";
 import { LinkedObjects } from "./linked-objects.js";
 import { PendingObjects } from "./pending.js";
+import { heldThrough } from "./orphans.js";
 import { removedLink, removeLinksByLoading, type RemovedLink } from "./removed-links.js";
 
 /** What the unit of work needs from its session. */
@@ -178,7 +179,8 @@ export class UnitOfWork {
   orphaned(state: InstanceState, via: RelationshipProperty | undefined): void {
     const { owner, identity } = this.host;
     if (state.session === owner) {
-      if (via?.backRef !== undefined) this.orphans.set(state, via);
+      // Decided at the flush: another list may take it meanwhile (`deleteOrphans`).
+      if (via !== undefined) this.orphans.set(state, via);
       else this.delete(state);
       return;
     }
@@ -274,11 +276,20 @@ export class UnitOfWork {
   /** Objects that left a delete-orphan parent and found no other by now are deleted. */
   private deleteOrphans(): void {
     if (this.orphans.size === 0) return;
+    const held = new Map<RelationshipProperty, Set<object>>();
     for (const [state, via] of this.orphans) {
+      if (state.session !== this.host.owner || state.deletePending) continue;
       // null: it still has no parent (undefined: expired since, not known; it is left alone).
-      if (state.session === this.host.owner && !state.deletePending && state.dict[via.backRef!.key] === null) this.delete(state);
+      if (via.backRef !== undefined ? state.dict[via.backRef.key] !== null : this.heldThrough(via, held).has(state.obj)) continue;
+      this.delete(state);
     }
     this.orphans.clear();
+  }
+
+  private heldThrough(rel: RelationshipProperty, known: Map<RelationshipProperty, Set<object>>): Set<object> {
+    let held = known.get(rel);
+    if (held === undefined) known.set(rel, (held = heldThrough(rel, this.host.identity, this.pending.all)));
+    return held;
   }
 
   // ------------------------------------------------------------------ undo
