@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Registry, integer, lazy, manyToOne, oneToMany, sql, string, table } from "../../src/index.js";
+import { Registry, integer, lazy, manyToOne, oneToMany, sql, table } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 for (const back of [true, false]) {
