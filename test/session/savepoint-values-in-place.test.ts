@@ -44,11 +44,13 @@ forEachDatabaseWithSchema("values changed in place inside a rolled-back savepoin
 
   test("changed in place and flushed inside the savepoint: the rollback restores them, the commit writes nothing of it", async () => {
     const { session, doc } = await stored();
+    const wasBuffer = Buffer.isBuffer(doc.bytes);
     const savepoint = await session.beginNested();
     change(doc);
     await session.flush();
     await savepoint.rollback();
     assertOriginal(doc, "in memory");
+    assert.equal(Buffer.isBuffer(doc.bytes), wasBuffer, "bytes read as a Buffer stay one");
     await session.commit();
     assertOriginal(await reread(), "in the database");
   });
