@@ -64,10 +64,11 @@ export class Journal {
  * that the next UPDATE names the row by the key it has and writes what still differs. The
  * version counter goes back to the row's (a flushed increment left in place would make the next
  * UPDATE look for a version no row has: a false StaleDataError), and the identity map finds the
- * object under its row's key again (a flushed key change undone). With `discard`, the changes
- * themselves are dropped too (the caller expires the object).
+ * object under its row's key again (a flushed key change undone; `identity` is the session's, not
+ * given for an object that left it). With `discard`, the changes themselves are dropped too (the
+ * caller expires the object).
  */
-export function undoUpdate(state: InstanceState, before: Record<string, unknown>, identity: IdentityMap, discard: boolean): void {
+export function undoUpdate(state: InstanceState, before: Record<string, unknown>, identity: IdentityMap | undefined, discard: boolean): void {
   const version = state.mapper.versionAttribute;
   const committed: Record<string, unknown> = { ...state.committed };
   for (const attr in before) {
@@ -81,7 +82,9 @@ export function undoUpdate(state: InstanceState, before: Record<string, unknown>
   for (const attr of state.mapper.keyAttributes) stored[attr] = storedValue(state, attr);
   const key = identityKeyOf(state.mapper.keyAttributes, stored);
   if (key === state.key) return;
-  if (identity.get(state.mapper, state.key) === state.obj) identity.delete(state.mapper, state.key);
-  identity.set(state.mapper, key, state.obj);
+  if (identity !== undefined) {
+    if (identity.get(state.mapper, state.key) === state.obj) identity.delete(state.mapper, state.key);
+    identity.set(state.mapper, key, state.obj);
+  }
   state.identifiedBy(key);
 }

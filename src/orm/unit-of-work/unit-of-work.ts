@@ -320,7 +320,7 @@ export class UnitOfWork {
     }
     for (const [state, before] of journal.updated) {
       state.touch();
-      undoUpdate(state, before, identity, false);
+      undoUpdate(state, before, state.session === owner ? identity : undefined, false);
       if (state.session === owner && state.key !== undefined) this.modified.add(state);
     }
   }
