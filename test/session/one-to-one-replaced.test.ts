@@ -113,6 +113,21 @@ forEachDatabaseWithSchema("one-to-one replaced", registry.metadata, (ctx) => {
     assert.deepEqual(await rows("oo_settings"), ["1:2"]);
   });
 
+  for (const key of ["badge", "profile"] as const) {
+    test(`${key} replaced and the old one given to another account: it is kept and names that account`, async () => {
+      await seed();
+      const session = ctx.session();
+      const first = (await session.get(Account, 1))!;
+      const second = Object.assign(new Account(), { id: 2, name: "b" });
+      session.add(second);
+      const old = (await lazy(first)[key])!;
+      first[key] = Object.assign(key === "badge" ? new Badge() : new Profile(), { id: 2, label: "new" });
+      second[key] = old;
+      await session.commit();
+      assert.deepEqual(await rows(key === "badge" ? "oo_badges" : "oo_profiles"), ["1:2", "2:1"]);
+    });
+  }
+
   test("replaced inside a savepoint rolled back: nothing changes", async () => {
     await seed();
     const session = ctx.session();
