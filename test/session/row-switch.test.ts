@@ -9,8 +9,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { FlushOrderError, IntegrityError, Registry, inspect, integer, lazy, manyToMany, manyToOne, oneToMany, select, sql, string, table } from "../../src/index.js";
+import { FlushOrderError, IntegrityError, Registry, StaleDataError, inspect, integer, lazy, manyToMany, manyToOne, oneToMany, select, sql, string, table } from "../../src/index.js";
 import { Base, Group, Post, Tag, User } from "../../examples/blog/index.js";
+import { CounterBase, SxCounter } from "./fixtures/counter.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 forEachDatabaseWithSchema("row switch: many-to-many links", Base.metadata, (ctx) => {
@@ -243,3 +244,45 @@ forEachDatabaseWithSchema("row switch: rows the flush does not follow", registry
     assert.equal(await ctx.count("rs_folders"), 1);
   });
 });
+
+forEachDatabaseWithSchema("row switch: a versioned model", CounterBase.metadata, (ctx) => {
+  async function rows(): Promise<string[]> {
+    const { rows } = await ctx.engine.execute(sql<{ id: number; name: string; value: number; version: number }>`SELECT id, name, value, version FROM sx_counters ORDER BY id`);
+    return rows.map((row) => `${row.id}:${row.name}:${row.value}:v${row.version}`);
+  }
+
+  async function seed(): Promise<void> {
+    const session = ctx.session();
+    session.add(Object.assign(new SxCounter(), { id: 1, name: "old", value: 1 }));
+    await session.commit();
+    await session.close();
+  }
+
+  test("deleted and a new object with its key added: the row is taken over from the version read, and moves to the next", async () => {
+    await seed();
+    const session = ctx.session();
+    session.delete((await session.get(SxCounter, 1))!);
+    const replacement = Object.assign(new SxCounter(), { id: 1, name: "new", value: 5 });
+    session.add(replacement);
+    await session.commit();
+    assert.deepEqual(await rows(), ["1:new:5:v2"]);
+    replacement.value = 6; // the object is the row's, at its version
+    await session.commit();
+    assert.deepEqual(await rows(), ["1:new:6:v3"]);
+  });
+
+  test("the row changed by another session meanwhile: StaleDataError, nothing written", async () => {
+    await seed();
+    const session = ctx.session({ expireOnCommit: false });
+    const old = (await session.get(SxCounter, 1))!;
+    await session.commit(); // ends the read transaction (SQLite: a reader would block the other writer)
+    const other = ctx.session();
+    (await other.get(SxCounter, 1))!.value = 2;
+    await other.commit();
+    await other.close();
+    session.delete(old);
+    session.add(Object.assign(new SxCounter(), { id: 1, name: "new", value: 5 }));
+    await assert.rejects(session.commit(), StaleDataError);
+    assert.deepEqual(await rows(), ["1:old:2:v2"]);
+  });
+}, { sqliteFile: true });

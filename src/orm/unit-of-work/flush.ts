@@ -81,7 +81,7 @@ export async function flush(work: FlushWork): Promise<number> {
     const { manyToOne, oneToMany } = mapper.flushedRelationships;
     let toInsert = pendingBy.get(mapper) ?? [];
     const deletions = deletingBy.get(mapper);
-    if (deletions !== undefined && toInsert.length !== 0 && mapper.versionAttribute === undefined) {
+    if (deletions !== undefined && toInsert.length !== 0) {
       const switches = rowSwitches(mapper, toInsert, deletions, copyKeys);
       if (switches.length) {
         const taken = new Set(switches.map(([state]) => state));
