@@ -50,11 +50,21 @@ export function oneToOneLost(owner: object, rel: RelationshipProperty, lost: obj
 
 /** One-to-ones of persistent objects assigned while not loaded: what they held is read at the next flush. */
 const assignedUnread = new WeakMap<InstanceState, Set<RelationshipProperty>>();
+/** How many objects have such marks (objects collected with theirs keep it above 0: no harm). */
+let marked = 0;
 
 export function markAssignedUnread(state: InstanceState, rel: RelationshipProperty): void {
   let set = assignedUnread.get(state);
-  if (set === undefined) assignedUnread.set(state, (set = new Set()));
+  if (set === undefined) {
+    assignedUnread.set(state, (set = new Set()));
+    marked++;
+  }
   set.add(rel);
+}
+
+/** Whether any object may have such a mark: flushes skip the look at every object when none has. */
+export function anyAssignedUnread(): boolean {
+  return marked !== 0;
 }
 
 /** The one-to-ones of `state` assigned while not loaded (kept until `settledUnread`). */
@@ -63,5 +73,5 @@ export function assignedWhileUnread(state: InstanceState): ReadonlySet<Relations
 }
 
 export function settledUnread(state: InstanceState): void {
-  assignedUnread.delete(state);
+  if (assignedUnread.delete(state)) marked--;
 }

@@ -10,7 +10,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "../state/collection.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { settleReplacement } from "../state/relationship-events.js";
-import { assignedWhileUnread, oneToOneLost, settledUnread } from "../state/lost-one-to-one.js";
+import { anyAssignedUnread, assignedWhileUnread, oneToOneLost, settledUnread } from "../state/lost-one-to-one.js";
 
 /** Loads a relationship of persistent objects, without an autoflush (one is about to run). */
 export type RelationshipLoad = (rel: RelationshipProperty, objects: readonly object[]) => Promise<void>;
@@ -56,6 +56,7 @@ export async function readReplacedCollections(states: Iterable<InstanceState>, l
  * were any.
  */
 async function readReplacedOneToOnes(states: Iterable<InstanceState>, load: RelationshipLoad): Promise<boolean> {
+  if (!anyAssignedUnread()) return false;
   let owners: Map<RelationshipProperty, InstanceState[]> | undefined;
   const marked: InstanceState[] = [];
   for (const state of states) {
