@@ -4,7 +4,8 @@
  * and the members left out are removed as if the list had been loaded when assigned (SQLAlchemy
  * loads it on assignment; a setter cannot wait for the database). One-to-many children lose their
  * foreign key (or, with delete-orphan, are deleted), plain many-to-many links are deleted, and a
- * view over association objects deletes theirs.
+ * view over association objects deletes theirs. A one-to-one assigned while not loaded is read
+ * the same way: the object it held stops naming its owner (`state/lost-one-to-one.ts`).
  */
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "../state/collection.js";
