@@ -16,6 +16,7 @@ import type { IsolationLevel } from "../../engine/driver.js";
 import type { Engine } from "../../engine/engine.js";
 import type { Transaction } from "../../engine/transaction.js";
 import type { InstanceState } from "../state/instance-state.js";
+import { watchedBy } from "../state/mutable-values.js";
 import { Journal } from "../unit-of-work/journal.js";
 import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { Snapshots } from "./snapshots.js";
@@ -201,7 +202,7 @@ export class SessionTransaction {
     this.uow.restore(this.journal);
     this.uow.expungeAdded(this.added);
     this.uow.linked.forgetSince(this.linkedMark);
-    this.uow.syncDeletions(this.snapshots!.restore());
+    this.uow.syncDeletions(this.snapshots!.restore(watchedBy(this.uow.owner)));
   }
 
   /**

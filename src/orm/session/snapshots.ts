@@ -1,9 +1,13 @@
 /**
  * Copies of objects as a savepoint found them, taken the first time each changes inside it, so
- * that its rollback puts them back: attribute values, list members and the deletion mark.
+ * that its rollback puts them back: attribute values, list members and the deletion mark. Values
+ * changed in place (JSON, dates, bytes) are kept as their watched images had them: the value
+ * object itself may be changed after the copy, or before it with no event to take one (the
+ * savepoint began with a flush, so the images were then those of every watched value).
  */
 import { InstrumentedList } from "../state/collection.js";
 import type { InstanceState } from "../state/instance-state.js";
+import { mutatedFrom, unwatch, valueToKeep } from "../state/mutable-values.js";
 
 interface Snapshot {
   readonly dict: Record<string, unknown>;
@@ -21,8 +25,10 @@ export class Snapshots {
     if (this.byState.has(state)) return;
     const collections = new Map<string, object[]>();
     for (const [key, value] of Object.entries(state.dict)) if (value instanceof InstrumentedList) collections.set(key, [...value]);
+    const dict = { ...state.dict };
+    for (const { attr, kind } of state.mapper.mutableColumns) dict[attr] = valueToKeep(state, attr, kind);
     this.byState.set(state, {
-      dict: { ...state.dict },
+      dict,
       committed: state.committed ? { ...state.committed } : undefined,
       unloaded: state.unloaded,
       collections,
@@ -35,8 +41,20 @@ export class Snapshots {
     for (const [state, snapshot] of this.byState) if (!parent.byState.has(state)) parent.byState.set(state, snapshot);
   }
 
-  /** Puts every copied object back as it was; returns them. */
-  restore(): InstanceState[] {
+  /**
+   * Puts every copied object back as it was; returns them. Of the other `watched` objects, values
+   * changed in place since the savepoint began (never flushed: no copy was taken) go back too.
+   */
+  restore(watched: Iterable<InstanceState> = []): InstanceState[] {
+    for (const state of watched) {
+      if (this.byState.has(state)) continue;
+      for (const { attr, kind } of state.mapper.mutableColumns) {
+        const change = mutatedFrom(state, attr, kind);
+        if (change === undefined) continue;
+        state.dict[attr] = change.before;
+        unwatch(state, attr);
+      }
+    }
     for (const [state, snap] of this.byState) {
       state.touch();
       for (const key of Object.keys(state.dict)) if (!(key in snap.dict)) delete state.dict[key];

@@ -15,6 +15,7 @@ import { valueBeforeMutation, watchValue, type MutableKind } from "./mutable-val
 import { collectionOf, loadedValue, newCollection } from "./loaded-lists.js";
 import { changingState, scalarChanged, targetOf } from "./relationship-events.js";
 import { assertWritable } from "./writable.js";
+import { holdsOtherSideKey, markAssignedUnread, oneToOneLost } from "./lost-one-to-one.js";
 
 export interface AttributeImpl {
   get(obj: object): unknown;
@@ -129,6 +130,9 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
       state.dict[key] = value ?? null;
       if (old === value) return;
       scalarChanged(obj, state, rel, (old ?? null) as object | null, (value ?? null) as object | null);
+      if (!holdsOtherSideKey(rel)) return;
+      if (old) oneToOneLost(obj, rel, old as object);
+      else if (loaded === undefined && state.key !== undefined) markAssignedUnread(state, rel);
     },
   };
 }

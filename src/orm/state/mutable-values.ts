@@ -56,10 +56,13 @@ function matchesImage(kind: MutableKind, value: object, image: string | number |
   }
 }
 
-/** The value as it was when its image was taken: what a flush compares with and a rollback keeps. */
-function valueFromImage(kind: MutableKind, image: string | number | Uint8Array): unknown {
+/**
+ * The value as it was when its image was taken: what a flush compares with and a rollback keeps.
+ * Bytes read as a Buffer (the drivers') come back as a Buffer: a rollback may put them back.
+ */
+function valueFromImage(kind: MutableKind, image: string | number | Uint8Array, like?: unknown): unknown {
   if (kind === "datetime") return new Date(image as number);
-  if (kind === "binary") return new Uint8Array(image as Uint8Array);
+  if (kind === "binary") return Buffer.isBuffer(like) ? Buffer.from(image as Uint8Array) : new Uint8Array(image as Uint8Array);
   return JSON.parse(image as string);
 }
 
@@ -105,7 +108,20 @@ export function valueBeforeMutation(state: InstanceState, key: string, kind: Mut
 export function mutatedFrom(state: InstanceState, key: string, kind: MutableKind): { readonly before: unknown } | undefined {
   const snapshot = snapshots.get(state)?.get(key);
   if (snapshot === undefined || snapshot.value !== state.dict[key]) return undefined;
-  return matchesImage(kind, snapshot.value, snapshot.image) ? undefined : { before: valueFromImage(kind, snapshot.image) };
+  return matchesImage(kind, snapshot.value, snapshot.image) ? undefined : { before: valueFromImage(kind, snapshot.image, snapshot.value) };
+}
+
+/**
+ * What a savepoint keeps of attribute `key`: a copy of its value as its watched image has it (as
+ * last read or flushed), else a copy of the value now; the value object itself may still be
+ * changed in place.
+ */
+export function valueToKeep(state: InstanceState, key: string, kind: MutableKind): unknown {
+  const value = state.dict[key];
+  const snapshot = snapshots.get(state)?.get(key);
+  if (snapshot !== undefined && snapshot.value === value) return valueFromImage(kind, snapshot.image, value);
+  const image = imageOf(kind, value);
+  return image === undefined ? value : valueFromImage(kind, image, value);
 }
 
 /** Whether the object has a snapshot of `key`'s current value. */

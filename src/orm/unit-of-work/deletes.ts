@@ -4,10 +4,11 @@
  * a self-referential table (children before their parents).
  */
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { ensureState, type InstanceState } from "../state/instance-state.js";
+import { ensureState, stateOf, type InstanceState } from "../state/instance-state.js";
 import { storedValue } from "../state/mutable-values.js";
 import type { FlushWork } from "./flush.js";
 import { setAttribute } from "./key-sync.js";
+import { heldThrough } from "./orphans.js";
 
 /**
  * Adds to the deletions what deleting an object implies: children with a delete cascade (or that
@@ -20,6 +21,7 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
   const initially = new Set(work.deleting);
   const modified = new Set(work.modified);
   const queue = [...work.deleting];
+  const held = new Map<RelationshipProperty, Set<object>>();
   for (let i = 0; i < queue.length; i++) {
     const state = queue[i]!;
     if (result.has(state)) continue;
@@ -37,6 +39,8 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
       if (rel.spec.options.passiveDeletes && !cascades) continue;
       for (const child of await relatedForDelete(work, state, rel)) {
         const childState = ensureState(child, rel.resolved.target);
+        // Read from the database, the list may hold a child moved to another parent in memory.
+        if (movedAway(work, state, rel, childState, held)) continue;
         if (cascades) queue.push(childState);
         else if (!childState.deletePending && !initially.has(childState)) {
           for (const [, fkAttr] of rel.attributePairs) setAttribute(childState, fkAttr, null, changedRows);
@@ -62,6 +66,22 @@ async function relatedForDelete(work: FlushWork, state: InstanceState, rel: Rela
   }
   const value = state.dict[rel.key];
   return Array.isArray(value) ? [...(value as object[])] : value ? [value as object] : [];
+}
+
+/**
+ * Whether `child`, in the list of `parent` (being deleted) as the database holds it, belongs to
+ * another parent in memory: its back-reference names another object not being deleted (or none:
+ * it was taken out), or, without a back-reference, another loaded list of the relationship holds
+ * it. Deleting it, or clearing its key, would undo the move.
+ */
+function movedAway(work: FlushWork, parent: InstanceState, rel: RelationshipProperty, child: InstanceState, held: Map<RelationshipProperty, Set<object>>): boolean {
+  if (rel.backRef !== undefined) {
+    const holder = child.dict[rel.backRef.key] as object | null | undefined;
+    return holder === null || (holder !== undefined && holder !== parent.obj && stateOf(holder)?.deletePending !== true);
+  }
+  let members = held.get(rel);
+  if (members === undefined) held.set(rel, (members = heldThrough(rel, work.identity, work.pending)));
+  return members.has(child.obj);
 }
 
 /** Deletes of one table: in one go, or, for a self-referential table, children before their parents. */

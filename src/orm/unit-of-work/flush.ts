@@ -26,6 +26,7 @@ import { deleteWaves, expandDeletes } from "./deletes.js";
 import { retryAwaitingKeys, syncManyToOne, syncOneToMany } from "./key-sync.js";
 import { writeLinks } from "./links.js";
 import { deleteStates, insertStates, switchRows, updateState, type PersistContext } from "./persister.js";
+import { checkSwitchedRowsUnreferenced } from "./switch-references.js";
 import { checkValues } from "./value-checks.js";
 
 export interface FlushWork {
@@ -71,6 +72,8 @@ export async function flush(work: FlushWork): Promise<number> {
   // The loops over states are indexed: each runs once per flush over up to every object of the
   // session, mostly before V8 optimizes it, when `for...of` allocates an iterator result per state.
   let inserted = 0;
+  // Deleted objects whose rows new objects took over: their link rows go (`writeLinks`).
+  const switched: InstanceState[] = [];
   // Each row to insert copies its many-to-one keys first (in the insert's own pass over the rows).
   const copyKeys = (state: InstanceState) => syncManyToOne(state, changedRows, work.awaitingKeys);
   for (const mapper of mappers) {
@@ -78,7 +81,7 @@ export async function flush(work: FlushWork): Promise<number> {
     const { manyToOne, oneToMany } = mapper.flushedRelationships;
     let toInsert = pendingBy.get(mapper) ?? [];
     const deletions = deletingBy.get(mapper);
-    if (deletions !== undefined && toInsert.length !== 0 && mapper.versionAttribute === undefined) {
+    if (deletions !== undefined && toInsert.length !== 0) {
       const switches = rowSwitches(mapper, toInsert, deletions, copyKeys);
       if (switches.length) {
         const taken = new Set(switches.map(([state]) => state));
@@ -87,7 +90,9 @@ export async function flush(work: FlushWork): Promise<number> {
         const stillDeleted = deletions.filter((state) => !freed.has(state));
         if (stillDeleted.length) deletingBy.set(mapper, stillDeleted);
         else deletingBy.delete(mapper);
+        await checkSwitchedRowsUnreferenced(ctx.conn, mapper, [...freed]);
         await switchRows(ctx, mapper, switches);
+        for (const [, old] of switches) switched.push(old);
         inserted += switches.length;
       }
     }
@@ -110,7 +115,7 @@ export async function flush(work: FlushWork): Promise<number> {
     if (state.committed && !state.deletePending && state.key !== undefined) await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
   }
 
-  await writeLinks(work, [pendingBy, modifiedBy, deletingBy]);
+  await writeLinks(work, [pendingBy, modifiedBy, deletingBy], switched);
 
   for (const mapper of [...mappers].reverse()) {
     const states = deletingBy.get(mapper);

@@ -4,7 +4,9 @@
  * these in memory too, so the session again holds exactly the unflushed changes, nothing lost.
  */
 import type { CommittedMembers, InstrumentedList } from "../state/collection.js";
+import { identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
 import type { InstanceState } from "../state/instance-state.js";
+import { FLAGGED, storedValue } from "../state/mutable-values.js";
 
 export class Journal {
   /** Inserted objects, a batch (one INSERT's rows) at a time: one record per statement, not per row. */
@@ -54,4 +56,35 @@ export class Journal {
       this.collectionsBefore.push(child.collectionsBefore[i]);
     }
   }
+}
+
+/**
+ * Undoes an UPDATE in memory once the database undid it (a failed flush or COMMIT, a rolled-back
+ * savepoint or transaction). The row holds `before` again: those are the committed values, so
+ * that the next UPDATE names the row by the key it has and writes what still differs. The
+ * version counter goes back to the row's (a flushed increment left in place would make the next
+ * UPDATE look for a version no row has: a false StaleDataError), and the identity map finds the
+ * object under its row's key again (a flushed key change undone; `identity` is the session's, not
+ * given for an object that left it). With `discard`, the changes themselves are dropped too (the
+ * caller expires the object).
+ */
+export function undoUpdate(state: InstanceState, before: Record<string, unknown>, identity: IdentityMap | undefined, discard: boolean): void {
+  const version = state.mapper.versionAttribute;
+  const committed: Record<string, unknown> = { ...state.committed };
+  for (const attr in before) {
+    if (discard || attr === version) state.dict[attr] = before[attr];
+    else if (committed[attr] !== FLAGGED) committed[attr] = before[attr];
+  }
+  if (version !== undefined) delete committed[version];
+  state.committed = discard || Object.keys(committed).length === 0 ? undefined : committed;
+  if (state.key === undefined) return;
+  const stored: Record<string, unknown> = {};
+  for (const attr of state.mapper.keyAttributes) stored[attr] = storedValue(state, attr);
+  const key = identityKeyOf(state.mapper.keyAttributes, stored);
+  if (key === state.key) return;
+  if (identity !== undefined) {
+    if (identity.get(state.mapper, state.key) === state.obj) identity.delete(state.mapper, state.key);
+    identity.set(state.mapper, key, state.obj);
+  }
+  state.identifiedBy(key);
 }

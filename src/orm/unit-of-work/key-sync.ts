@@ -7,6 +7,7 @@
  */
 import type { InstrumentedList } from "../state/collection.js";
 import { ensureState, stateOf, type InstanceState } from "../state/instance-state.js";
+import { storedValue } from "../state/mutable-values.js";
 
 /** Sets a column attribute for the flush: a change to record (in `changedRows` too) when the row already exists. */
 export function setAttribute(state: InstanceState, attr: string, value: unknown, changedRows: InstanceState[]): void {
@@ -85,10 +86,21 @@ export function syncOneToMany(state: InstanceState, changedRows: InstanceState[]
       if (members.has(removed)) continue;
       const childState = stateOf(removed);
       if (!childState || childState.deletePending || childState.deleted) continue;
-      const stillOurs = rel.backRef ? childState.dict[rel.backRef.key] === state.obj : true;
-      if (stillOurs || childState.dict[rel.backRef?.key ?? ""] == null) {
-        for (const [, fkAttr] of pairs) setAttribute(childState, fkAttr, null, changedRows);
-      }
+      // Cleared only if no other parent took it: its back-reference says so, else (none, or not
+      // loaded) its foreign key, which a parent taking it and synced first has set to its own key.
+      const parent = rel.backRef === undefined ? undefined : childState.dict[rel.backRef.key];
+      const ours = parent === undefined ? pointsAt(childState, state, pairs) : parent === null || parent === state.obj;
+      if (ours) for (const [, fkAttr] of pairs) setAttribute(childState, fkAttr, null, changedRows);
     }
   }
+}
+
+/**
+ * Whether the child's foreign key names the parent's row, by the parent's key now or as stored;
+ * a key not loaded (expired) is taken to, as it was read with the parent's list.
+ */
+function pointsAt(child: InstanceState, parent: InstanceState, pairs: readonly (readonly [string, string])[]): boolean {
+  if (pairs.some(([, fk]) => child.dict[fk] === undefined)) return true;
+  const names = (value: (attr: string) => unknown) => pairs.every(([key, fk]) => child.dict[fk] === value(key));
+  return names((attr) => parent.dict[attr]) || names((attr) => storedValue(parent, attr));
 }

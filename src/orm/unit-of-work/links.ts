@@ -17,7 +17,11 @@ import { deleteByKeys, describeMany, expectRows, formatKey, insertLinks } from "
  * and its committed members, and every link of a deleted object. Both sides of a pair may
  * report the same link; each is written once.
  */
-export async function writeLinks(work: FlushWork, groups: readonly ReadonlyMap<Mapper, readonly InstanceState[]>[]): Promise<void> {
+export async function writeLinks(
+  work: FlushWork,
+  groups: readonly ReadonlyMap<Mapper, readonly InstanceState[]>[],
+  switched: readonly InstanceState[] = [],
+): Promise<void> {
   const inserts = new Map<RelationshipProperty, Map<string, unknown[]>>();
   const deletes = new Map<RelationshipProperty, Map<string, unknown[]>>();
   const canonical = (rel: RelationshipProperty) => (rel.backRef && String(rel.backRef) < String(rel) ? rel.backRef : rel);
@@ -67,12 +71,46 @@ export async function writeLinks(work: FlushWork, groups: readonly ReadonlyMap<M
   for (const [rel, keys] of deletedOwners) {
     await deleteByKeys(work.conn, rel.resolved.secondary!, rel.resolved.pairs.map(([, fk]) => fk), keys);
   }
+  await deleteLinksOfSwitchedRows(work, switched);
+  // Every delete above has run: a link deleted and linked again (by another object of the same
+  // key, a row switch) is inserted again, not skipped.
   for (const [rel, links] of inserts) {
     const columns = [...rel.resolved.pairs.map(([, fk]) => fk), ...rel.resolved.secondaryPairs.map(([, fk]) => fk)];
-    const existing = deletes.get(rel);
-    const rows = [...links].filter(([id]) => !existing?.has(id)).map(([, values]) => values);
-    if (rows.length) await insertLinks(work.conn, rel.resolved.secondary!, columns, rows);
+    await insertLinks(work.conn, rel.resolved.secondary!, columns, [...links.values()]);
   }
+}
+
+/**
+ * A row taken over by a new object (a row switch) is not deleted, so neither the database's ON
+ * DELETE nor the deleted object's own lists remove its link rows: they would link the new object.
+ * Every plain many-to-many naming its table, from either side, loses the old object's links.
+ */
+async function deleteLinksOfSwitchedRows(work: FlushWork, switched: readonly InstanceState[]): Promise<void> {
+  for (const [mapper, states] of groupByMapper(switched)) {
+    const done = new Set<string>();
+    for (const rel of mapper.registry.mappers.flatMap((m) => [...m.relationships.values()])) {
+      if (rel.resolved.direction !== "manyToMany" || rel.viewonly || rel.resolved.association) continue;
+      const sides = [rel.parent === mapper ? rel.resolved.pairs : undefined, rel.resolved.target === mapper ? rel.resolved.secondaryPairs : undefined];
+      for (const pairs of sides) {
+        if (!pairs) continue;
+        const id = `${rel.resolved.secondary!.name}|${pairs.map(([, fk]) => fk.name).join(",")}`;
+        if (done.has(id)) continue;
+        done.add(id);
+        const keys = states.map((state) => pairs.map(([key]) => keyValue(state, key)));
+        await deleteByKeys(work.conn, rel.resolved.secondary!, pairs.map(([, fk]) => fk), keys);
+      }
+    }
+  }
+}
+
+function groupByMapper(states: readonly InstanceState[]): Map<Mapper, InstanceState[]> {
+  const groups = new Map<Mapper, InstanceState[]>();
+  for (const state of states) {
+    const group = groups.get(state.mapper);
+    if (group) group.push(state);
+    else groups.set(state.mapper, [state]);
+  }
+  return groups;
 }
 
 function keyValue(state: InstanceState, column: Column): unknown {

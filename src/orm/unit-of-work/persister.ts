@@ -202,9 +202,18 @@ export async function switchRows(ctx: PersistContext, mapper: Mapper, pairs: rea
       if (value !== undefined) set[column.key] = value;
       else if (column.serverDefault === undefined) set[column.key] = null;
     }
+    const where = keyWhere(mapper, state.dict, "UPDATE");
+    const versionAttr = mapper.versionAttribute;
+    if (versionAttr !== undefined) {
+      // From the version the deleted object read (a concurrent change is caught), to the next.
+      const version = mapper.columns.get(versionAttr)!;
+      const current = storedValue(old, versionAttr) as number;
+      state.dict[versionAttr] = set[version.key] = current + 1;
+      where.push(version.eq(current as never));
+    }
     if (Object.keys(set).length) {
-      const result = await ctx.conn.execute(update(mapper.table).set(set as never).where(...keyWhere(mapper, state.dict, "UPDATE")));
-      expectRows(`UPDATE of ${describe(mapper, state.dict)}`, result.rowCount, 1);
+      const result = await ctx.conn.execute(update(mapper.table).set(set as never).where(...where));
+      expectRows(`UPDATE of ${describe(mapper, versionAttr ? storedDict(old) : state.dict, versionAttr)}`, result.rowCount, 1);
     }
     ctx.identity.delete(mapper, old.key);
     old.markDeleted();
@@ -241,7 +250,8 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
   const result = await ctx.conn.execute(update(mapper.table).set(set as never).where(...where));
   expectRows(`UPDATE of ${describe(mapper, before, versionAttr)}`, result.rowCount, 1);
   if (versionAttr) state.dict[versionAttr] = (before[versionAttr] as number) + 1;
-  ctx.journal.recordUpdate(state, committed);
+  // The version is set apart from `committed`: recorded too, so that undoing the UPDATE restores it.
+  ctx.journal.recordUpdate(state, versionAttr ? { ...committed, [versionAttr]: before[versionAttr] } : committed);
   state.committed = undefined;
   const key = keyOf(mapper, state);
   if (key !== state.key) {

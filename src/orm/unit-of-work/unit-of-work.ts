@@ -12,11 +12,12 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { stateFor } from "../state/state-for.js";
 import { flush, uncommitCollections } from "./flush.js";
-import type { Journal } from "./journal.js";
+import { undoUpdate, type Journal } from "./journal.js";
 import { recordMutations, stopWatching, watchWrittenValues } from "./mutations.js";
 import { readReplacedCollections } from "./unread-collections.js";
 import { LinkedObjects } from "./linked-objects.js";
 import { PendingObjects } from "./pending.js";
+import { heldThrough } from "./orphans.js";
 import { removedLink, removeLinksByLoading, type RemovedLink } from "./removed-links.js";
 
 /** What the unit of work needs from its session. */
@@ -70,6 +71,11 @@ export class UnitOfWork {
   readonly linked = new LinkedObjects();
 
   constructor(private readonly host: UnitOfWorkHost) {}
+
+  /** The session whose work this is. */
+  get owner(): StateOwner {
+    return this.host.owner;
+  }
 
   // ------------------------------------------------------------------ membership
 
@@ -173,7 +179,8 @@ export class UnitOfWork {
   orphaned(state: InstanceState, via: RelationshipProperty | undefined): void {
     const { owner, identity } = this.host;
     if (state.session === owner) {
-      if (via?.backRef !== undefined) this.orphans.set(state, via);
+      // Decided at the flush: another list may take it meanwhile (`deleteOrphans`).
+      if (via !== undefined) this.orphans.set(state, via);
       else this.delete(state);
       return;
     }
@@ -269,11 +276,20 @@ export class UnitOfWork {
   /** Objects that left a delete-orphan parent and found no other by now are deleted. */
   private deleteOrphans(): void {
     if (this.orphans.size === 0) return;
+    const held = new Map<RelationshipProperty, Set<object>>();
     for (const [state, via] of this.orphans) {
+      if (state.session !== this.host.owner || state.deletePending) continue;
       // null: it still has no parent (undefined: expired since, not known; it is left alone).
-      if (state.session === this.host.owner && !state.deletePending && state.dict[via.backRef!.key] === null) this.delete(state);
+      if (via.backRef !== undefined ? state.dict[via.backRef.key] !== null : this.heldThrough(via, held).has(state.obj)) continue;
+      this.delete(state);
     }
     this.orphans.clear();
+  }
+
+  private heldThrough(rel: RelationshipProperty, known: Map<RelationshipProperty, Set<object>>): Set<object> {
+    let held = known.get(rel);
+    if (held === undefined) known.set(rel, (held = heldThrough(rel, this.host.identity, this.pending.all)));
+    return held;
   }
 
   // ------------------------------------------------------------------ undo
@@ -304,7 +320,7 @@ export class UnitOfWork {
     }
     for (const [state, before] of journal.updated) {
       state.touch();
-      state.committed = { ...before, ...state.committed };
+      undoUpdate(state, before, state.session === owner ? identity : undefined, false);
       if (state.session === owner && state.key !== undefined) this.modified.add(state);
     }
   }
@@ -326,6 +342,7 @@ export class UnitOfWork {
       state.undoDeletion();
       if (state.session === owner && state.key !== undefined) identity.set(state.mapper, state.key, state.obj);
     }
+    for (const [state, before] of journal.updated) if (state.session === owner) undoUpdate(state, before, identity, true);
     for (const state of this.pending.all) state.detach();
     this.pending.reset([]);
     for (const state of this.deleting) state.unmarkForDeletion();

@@ -4,12 +4,14 @@
  * and the members left out are removed as if the list had been loaded when assigned (SQLAlchemy
  * loads it on assignment; a setter cannot wait for the database). One-to-many children lose their
  * foreign key (or, with delete-orphan, are deleted), plain many-to-many links are deleted, and a
- * view over association objects deletes theirs.
+ * view over association objects deletes theirs. A one-to-one assigned while not loaded is read
+ * the same way: the object it held stops naming its owner (`state/lost-one-to-one.ts`).
  */
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "../state/collection.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { settleReplacement } from "../state/relationship-events.js";
+import { anyAssignedUnread, assignedWhileUnread, oneToOneLost, settledUnread } from "../state/lost-one-to-one.js";
 
 /** Loads a relationship of persistent objects, without an autoflush (one is about to run). */
 export type RelationshipLoad = (rel: RelationshipProperty, objects: readonly object[]) => Promise<void>;
@@ -31,7 +33,8 @@ export async function readReplacedCollections(states: Iterable<InstanceState>, l
       group.push(state);
     }
   }
-  if (owners === undefined) return false;
+  const scalars = await readReplacedOneToOnes(states, load);
+  if (owners === undefined) return scalars;
   for (const [rel, group] of owners) {
     // The assigned lists step aside while the database's are loaded in their place.
     const assigned = group.map((state) => state.dict[rel.key] as InstrumentedList<object>);
@@ -46,4 +49,44 @@ export async function readReplacedCollections(states: Iterable<InstanceState>, l
     group.forEach((state, i) => settleReplacement(state.obj, rel, assigned[i]!, before[i]!));
   }
   return true;
+}
+
+/**
+ * One-to-ones assigned while not loaded (`lost-one-to-one.ts`): the object each held is read now,
+ * the assigned one stepping aside meanwhile, and it stops naming its owner. Returns whether there
+ * were any.
+ */
+async function readReplacedOneToOnes(states: Iterable<InstanceState>, load: RelationshipLoad): Promise<boolean> {
+  if (!anyAssignedUnread()) return false;
+  let owners: Map<RelationshipProperty, InstanceState[]> | undefined;
+  const marked: InstanceState[] = [];
+  for (const state of states) {
+    const relationships = assignedWhileUnread(state);
+    if (relationships === undefined) continue;
+    marked.push(state);
+    for (const rel of relationships) {
+      // Back to not loaded since (a savepoint's rollback): nothing assigned any more.
+      if (state.dict[rel.key] === undefined || state.key === undefined) continue;
+      owners ??= new Map();
+      let group = owners.get(rel);
+      if (group === undefined) owners.set(rel, (group = []));
+      group.push(state);
+    }
+  }
+  for (const [rel, group] of owners ?? []) {
+    const assigned = group.map((state) => state.dict[rel.key] as object | null);
+    const held: (object | null | undefined)[] = [];
+    for (const state of group) state.dict[rel.key] = undefined;
+    try {
+      await load(rel, group.map((state) => state.obj));
+      for (const state of group) held.push(state.dict[rel.key] as object | null | undefined);
+    } finally {
+      group.forEach((state, i) => (state.dict[rel.key] = assigned[i]));
+    }
+    group.forEach((state, i) => {
+      if (held[i] && held[i] !== assigned[i]) oneToOneLost(state.obj, rel, held[i]!);
+    });
+  }
+  for (const state of marked) settledUnread(state);
+  return marked.length !== 0;
 }
