@@ -118,6 +118,16 @@ export class StaleDataError extends InvalidRequestError {
   override name = "StaleDataError";
 }
 
+/**
+ * A commit would leave a foreign key empty: a row's many-to-one names an object that is not in the
+ * session (its relationship does not cascade save-update, or it was expunged), so it was never
+ * inserted and has no key to copy. The commit is refused and its work is pending again: add the
+ * object to the session, or set the attribute to null, then commit again.
+ */
+export class UnsavedReferenceError extends InvalidRequestError {
+  override name = "UnsavedReferenceError";
+}
+
 /** Rows depend on each other in a cycle that no insert order can satisfy. */
 export class FlushOrderError extends InvalidRequestError {
   override name = "FlushOrderError";

@@ -6,8 +6,9 @@
  * in `changedRows`), so that it is written with an UPDATE.
  */
 import type { InstrumentedList } from "../state/collection.js";
-import { ensureState, stateOf, type InstanceState } from "../state/instance-state.js";
+import { ensureState, peekState, stateOf, type InstanceState } from "../state/instance-state.js";
 import { storedValue } from "../state/mutable-values.js";
+import { UnsavedReferenceError } from "../errors.js";
 
 /** Sets a column attribute for the flush: a change to record (in `changedRows` too) when the row already exists. */
 export function setAttribute(state: InstanceState, attr: string, value: unknown, changedRows: InstanceState[]): void {
@@ -29,6 +30,30 @@ export function retryAwaitingKeys(awaitingKeys: Set<InstanceState>, changedRows:
     // Not inserted (a failed flush undid it): its next insert copies the keys anyway.
     if (state.key !== undefined && !state.deletePending && !state.deleted) syncManyToOne(state, changedRows, awaitingKeys);
   }
+}
+
+/**
+ * Before COMMIT: a row still waiting for a key after the last flush points at an object that no
+ * flush of this session inserts (not in the session), so its foreign key would stay empty while
+ * the object graph shows the link. The error names the first such link.
+ */
+export function unsavedReference(awaitingKeys: ReadonlySet<InstanceState>): UnsavedReferenceError | undefined {
+  for (const state of awaitingKeys) {
+    if (state.key === undefined || state.deleted || state.deletePending) continue; // its next insert copies the keys
+    for (const rel of state.mapper.flushedRelationships.manyToOne) {
+      const target = state.dict[rel.key] as object | null | undefined;
+      const targetState = target == null ? undefined : peekState(target);
+      if (targetState === undefined || targetState.key !== undefined) continue;
+      const owner = state.mapper.name;
+      const where = targetState.session === state.session ? "was never inserted" : "is not in the session";
+      return new UnsavedReferenceError(
+        `${owner}.${rel.key} holds a ${rel.resolved.target.name} that ${where}, so the ${owner} row's ` +
+          `${rel.attributePairs.map(([fk]) => fk).join(", ")} would be committed empty: add that object to the session (session.add), ` +
+          `or cascade save-update along ${owner}.${rel.key}, or set ${owner}.${rel.key} to null. Nothing was committed.`,
+      );
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -66,7 +66,7 @@ export class UnitOfWork {
   /** Links removed through a view over a surrogate-keyed association not loaded: found at the next flush. */
   private removedLinks: RemovedLink[] = [];
   /** Rows written before an object they point to had a key (see `FlushWork.awaitingKeys`). */
-  private readonly awaitingKeys = new Set<InstanceState>();
+  readonly awaitingKeys = new Set<InstanceState>();
   /** Objects linked to the session's objects from their own side: they join at the next commit or `flush()`. */
   readonly linked = new LinkedObjects();
 
