@@ -99,10 +99,13 @@ export function mutableColumnImpl(mapper: Mapper, key: string, kind: MutableKind
 export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
   // Looked up once configuration has resolved it: attribute access is on every object's path.
   let resolved: RelationshipProperty | undefined;
+  /** A one-to-one whose key is on the other side: what it held is released when it changes. */
+  let keyOnOtherSide = false;
   const property = (): RelationshipProperty => {
     if (resolved === undefined) {
       mapper.registry.configure();
       resolved = mapper.relationships.get(key)!;
+      keyOnOtherSide = holdsOtherSideKey(resolved);
     }
     return resolved;
   };
@@ -130,7 +133,7 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
       state.dict[key] = value ?? null;
       if (old === value) return;
       scalarChanged(obj, state, rel, (old ?? null) as object | null, (value ?? null) as object | null);
-      if (!holdsOtherSideKey(rel)) return;
+      if (!keyOnOtherSide) return;
       if (old) oneToOneLost(obj, rel, old as object);
       else if (loaded === undefined && state.key !== undefined) markAssignedUnread(state, rel);
     },
