@@ -7,29 +7,14 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Registry, integer, lazy, oneToMany, sql, string, table } from "../../src/index.js";
+import { lazy } from "../../src/index.js";
+import { plainParents } from "./fixtures/plain-parents.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
-const registry = new Registry();
-table("mc_parents", registry.metadata, { id: integer().primaryKey(), name: string(20) });
-table("mc_children", registry.metadata, { id: integer().primaryKey(), parentId: integer().named("parent_id").references("mc_parents.id") });
-class Parent {
-  declare id: number;
-  declare name: string | null;
-  declare children: Child[];
-}
-class Child {
-  declare id: number;
-  declare parentId: number | null;
-}
-registry.mapImperatively(Parent, registry.metadata.tables.get("mc_parents")!, { properties: { children: oneToMany("Child" as never) } });
-registry.mapImperatively(Child, registry.metadata.tables.get("mc_children")!);
+const { metadata, Parent, Child, rows: childRows } = plainParents("mc");
 
-forEachDatabaseWithSchema("children moved between parents without a back-reference", registry.metadata, (ctx) => {
-  async function rows(): Promise<string[]> {
-    const { rows } = await ctx.engine.execute(sql<{ id: number; parent_id: number | null }>`SELECT id, parent_id FROM mc_children ORDER BY id`);
-    return rows.map((row) => `${row.id}:${row.parent_id ?? "null"}`);
-  }
+forEachDatabaseWithSchema("children moved between parents without a back-reference", metadata, (ctx) => {
+  const rows = () => childRows(ctx.engine);
 
   /** Parent 1 with children 1 and 2; parent 2 with none. */
   async function seed(): Promise<void> {

@@ -6,31 +6,14 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Registry, integer, lazy, oneToMany, sql, string, table } from "../../src/index.js";
+import { lazy } from "../../src/index.js";
+import { plainParents } from "./fixtures/plain-parents.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
-const registry = new Registry();
-table("om_parents", registry.metadata, { id: integer().primaryKey(), name: string(20) });
-table("om_children", registry.metadata, { id: integer().primaryKey(), parentId: integer().named("parent_id").references("om_parents.id") });
-class Parent {
-  declare id: number;
-  declare name: string | null;
-  declare children: Child[];
-}
-class Child {
-  declare id: number;
-  declare parentId: number | null;
-}
-registry.mapImperatively(Parent, registry.metadata.tables.get("om_parents")!, {
-  properties: { children: oneToMany("Child" as never, { cascade: "all, delete-orphan" }) },
-});
-registry.mapImperatively(Child, registry.metadata.tables.get("om_children")!);
+const { metadata, Parent, Child, rows: childRows } = plainParents("om", "all, delete-orphan");
 
-forEachDatabaseWithSchema("delete-orphan without a back-reference", registry.metadata, (ctx) => {
-  async function rows(): Promise<string[]> {
-    const { rows } = await ctx.engine.execute(sql<{ id: number; parent_id: number | null }>`SELECT id, parent_id FROM om_children ORDER BY id`);
-    return rows.map((row) => `${row.id}:${row.parent_id ?? "null"}`);
-  }
+forEachDatabaseWithSchema("delete-orphan without a back-reference", metadata, (ctx) => {
+  const rows = () => childRows(ctx.engine);
 
   /** Parent 1 with children 1 and 2, parent 2 with none; both lists loaded in a new session. */
   async function loaded() {
