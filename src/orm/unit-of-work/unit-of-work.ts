@@ -68,6 +68,8 @@ export class UnitOfWork {
   private readonly awaitingKeys = new Set<InstanceState>();
   /** Objects linked to the session's objects from their own side: they join at the next commit or `flush()`. */
   readonly linked = new LinkedObjects();
+  /** Detached objects that joined since the last commit: a rollback detaches them again, changes kept (`discard`). */
+  private readonly rejoined = new Set<InstanceState>();
 
   constructor(private readonly host: UnitOfWorkHost) {}
 
@@ -127,6 +129,7 @@ export class UnitOfWork {
       // Changed while detached, perhaps: its relationships too (moved to a new parent, whose
       // key it then copies), which leave no trace in `committed`. The flush looks, at little cost.
       this.modified.add(state);
+      this.rejoined.add(state);
       keyed.push(state);
     }
   }
@@ -329,6 +332,15 @@ export class UnitOfWork {
     for (const state of this.pending.all) state.detach();
     this.pending.reset([]);
     for (const state of this.deleting) state.unmarkForDeletion();
+    // Expiring them would drop changes made while detached, and a retry (`sessionMaker().transaction`)
+    // adding them again would commit without those: they leave as they came, their changes
+    // (flushed in the rolled-back transaction or not) to be written when added again.
+    for (const state of this.rejoined) {
+      if (state.session !== owner || state.key === undefined) continue;
+      const before = journal.updated.get(state);
+      if (before) state.committed = { ...before, ...state.committed };
+      this.forget(state);
+    }
     this.clear();
   }
 
@@ -358,6 +370,12 @@ export class UnitOfWork {
     this.removedLinks = [];
     this.awaitingKeys.clear();
     this.linked.clear();
+    this.rejoined.clear();
+  }
+
+  /** The transaction committed: the objects that joined it are the database's now. */
+  committed(): void {
+    this.rejoined.clear();
   }
 
   /** The object's row is gone: no key, no committed lists, nothing to reload. */
