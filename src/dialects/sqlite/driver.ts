@@ -130,6 +130,15 @@ class SqliteConnection implements DriverConnection {
   }
 
   release(broken = false): void {
+    // A transaction left open by SQL text (the engine rolls back its own): the next user would
+    // run inside it, and commit it. Rolled back here; the handle (an in-memory database) is kept.
+    if (!broken && this.db.open && this.db.inTransaction) {
+      try {
+        this.db.exec("ROLLBACK");
+      } catch {
+        broken = true;
+      }
+    }
     this.pool.release(this, broken);
   }
 
