@@ -108,3 +108,44 @@ forEachDatabaseWithSchema("retried transactions and objects from outside", Base.
     }
   });
 }, { sqliteFile: true });
+
+forEachDatabaseWithSchema("retried transactions: write skew between two sessions", Base.metadata, (ctx) => {
+  test("PostgreSQL: a COMMIT refused with a serialization failure is retried (its outcome is known): one user stays on call, each row once", { skip: ctx.db.name !== "postgresql" && "PostgreSQL's serializable snapshot isolation" }, async () => {
+    const seed = ctx.session();
+    for (const email of ["a@x", "b@x"]) seed.add(Object.assign(new User(), { email, name: "on call" }));
+    await seed.commit();
+    const Session = sessionMaker(ctx.engine);
+    const attempts = [0, 0];
+    let read = 0;
+    let bothRead!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothRead = resolve));
+    let firstDone: Promise<boolean> | undefined;
+    const logs = [0, 1].map((i) => Object.assign(new Post(), { title: `went off call ${i}` }));
+    const goOffCall = (i: number) =>
+      Session.transaction(
+        async (session) => {
+          attempts[i]!++;
+          const onCall = await session.scalars(select(User).where(columnsOf(User).name.eq("on call")));
+          if (onCall.length < 2) return false;
+          const me = onCall.find((u) => u.email === (i === 0 ? "a@x" : "b@x"))!;
+          me.name = "off call";
+          logs[i]!.author = me; // a new object made outside the callback
+          session.add(logs[i]!);
+          await session.flush(); // no row of the other's: both flushes go through
+          if (attempts[i] === 1 && ++read === 2) bothRead();
+          if (attempts[i] === 1) await barrier;
+          if (i === 1 && attempts[i] === 1) await firstDone; // the first commits, then this one's COMMIT fails
+          return true;
+        },
+        { isolationLevel: "serializable", retries: 3, backoffMs: 5 },
+      );
+    firstDone = goOffCall(0);
+    const results = await Promise.all([firstDone, goOffCall(1)]);
+    assert.deepEqual(results, [true, false], "the retried one saw the other's commit");
+    assert.deepEqual(attempts, [1, 2]);
+    assert.equal(await ctx.count("users", "name = 'on call'"), 1);
+    assert.equal(await ctx.count("posts"), 1, "only the first one's log, once");
+    assert.equal(inspect(logs[1]!).status, "transient", "inserted by the failed attempt only");
+    assert.equal(logs[1]!.id, null, "without the key of the failed attempt's INSERT");
+  });
+}, { sqliteFile: true });
