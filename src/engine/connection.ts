@@ -115,11 +115,7 @@ export class Connection {
     return result.rows.length ? (firstValue(result.rows[0]) as T) : undefined;
   }
 
-  /**
-   * Runs an already compiled statement. Rows are objects keyed by column label, or as
-   * `rowShape` asks: arrays in select-list order (how the ORM reads them), or the first column's
-   * values.
-   */
+  /** Runs a compiled statement; rows are objects keyed by column label, or as `rowShape` asks (arrays, first column's values). */
   async executeCompiled<Row>(compiled: CompiledQuery, options: ExecuteOptions = {}): Promise<Result<Row>> {
     return this.executeCompiledNow<Row>(compiled, options);
   }
@@ -165,6 +161,7 @@ export class Connection {
       const shape = options.rowShape ?? "objects";
       const processors = processorsFor(compiled, shape);
       for (;;) {
+        this.checkOpen(); // closed while the loop was suspended: its cursor went with it
         const rows = await this.guard(compiled.sql, compiled.params, () => cursor!.fetch(batchSize));
         if (shape === "values") convertValuesInPlace(rows, compiled.resultProcessorsByIndex);
         else if (processors.length) convertInPlace(rows, processors);
@@ -341,6 +338,8 @@ export class Connection {
   async close(): Promise<void> {
     const conn = this.driverConnection;
     if (!conn) return;
+    // A stream still reading (MySQL/MariaDB) holds it mid-result: the next user would wait behind it.
+    if (this.exclusiveStream !== undefined) this.broken = true;
     if (this.transactions.length && !this.broken) {
       try {
         await this.transactions[0]!.rollback();
