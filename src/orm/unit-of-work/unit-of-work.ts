@@ -307,7 +307,8 @@ export class UnitOfWork {
     }
     for (const [state, before] of journal.updated) {
       state.touch();
-      state.committed = { ...before, ...state.committed };
+      // What the database holds again wins over a flushed value the rollback undid.
+      state.committed = { ...state.committed, ...before };
       if (state.session === owner && state.key !== undefined) this.modified.add(state);
     }
   }
@@ -338,7 +339,7 @@ export class UnitOfWork {
     for (const state of this.rejoined) {
       if (state.session !== owner || state.key === undefined) continue;
       const before = journal.updated.get(state);
-      if (before) state.committed = { ...before, ...state.committed };
+      if (before) state.committed = { ...state.committed, ...before };
       this.forget(state);
     }
     this.clear();
