@@ -115,11 +115,7 @@ export class Connection {
     return result.rows.length ? (firstValue(result.rows[0]) as T) : undefined;
   }
 
-  /**
-   * Runs an already compiled statement. Rows are objects keyed by column label, or as
-   * `rowShape` asks: arrays in select-list order (how the ORM reads them), or the first column's
-   * values.
-   */
+  /** Runs a compiled statement; rows are objects keyed by column label, or as `rowShape` asks (arrays, first column's values). */
   async executeCompiled<Row>(compiled: CompiledQuery, options: ExecuteOptions = {}): Promise<Result<Row>> {
     return this.executeCompiledNow<Row>(compiled, options);
   }
@@ -129,8 +125,8 @@ export class Connection {
    * (SQLite): a lookup by key then costs no promise here. Throws rather than rejects.
    */
   executeCompiledNow<Row>(compiled: CompiledQuery, options: ExecuteOptions = {}): Result<Row> | Promise<Result<Row>> {
-    const conn = this.checkOpen();
     if (this.failed) throw this.failed.rolledBackError("run a statement");
+    const conn = this.checkOpen();
     const mapRow = options.mapRow;
     if (mapRow !== undefined && conn.mapsRows === true && options.rowShape !== "values") return mappedWhileRead<Row>(compiled, options, mapRow, (withEach) => this.sendNow(conn, compiled.sql, compiled.params, withEach));
     const answer = this.sendNow(conn, compiled.sql, compiled.params, options);
@@ -150,9 +146,9 @@ export class Connection {
   /** Like `stream`, for a compiled statement, a batch of rows at a time (shaped as `rowShape` asks). */
   async *streamCompiled<Row>(compiled: CompiledQuery, options: StreamOptions & ExecuteOptions = {}): AsyncGenerator<Row[], void, undefined> {
     const batchSize = yieldPerOf(options.yieldPer);
+    if (this.failed) throw this.failed.rolledBackError("run a statement");
     const conn = this.checkOpen();
     if (!conn.openCursor) throw new InvalidRequestError("This connection's driver cannot stream results.");
-    if (this.failed) throw this.failed.rolledBackError("run a statement");
     if (this.exclusiveStream !== undefined) throw streamInProgress(this.exclusiveStream, compiled.sql);
     // A PostgreSQL cursor lives inside a transaction: one begun for it ends with it.
     const own = conn.cursorSharing === "transaction" && !this.inTransaction ? await this.begin() : undefined;
@@ -165,6 +161,7 @@ export class Connection {
       const shape = options.rowShape ?? "objects";
       const processors = processorsFor(compiled, shape);
       for (;;) {
+        this.checkOpen(); // closed while the loop was suspended: its cursor went with it
         const rows = await this.guard(compiled.sql, compiled.params, () => cursor!.fetch(batchSize));
         if (shape === "values") convertValuesInPlace(rows, compiled.resultProcessorsByIndex);
         else if (processors.length) convertInPlace(rows, processors);
@@ -201,8 +198,8 @@ export class Connection {
   run(sql: string, params: readonly unknown[] = [], options?: ExecuteOptions): Promise<DriverResult> {
     // Not `async` (one frame less per statement); what it refuses, it refuses as a rejection.
     try {
-      const conn = this.checkOpen();
       if (this.failed) throw this.failed.rolledBackError("run a statement");
+      const conn = this.checkOpen();
       return this.send(conn, sql, params, options);
     } catch (error) {
       return Promise.reject(error);
@@ -341,6 +338,8 @@ export class Connection {
   async close(): Promise<void> {
     const conn = this.driverConnection;
     if (!conn) return;
+    // A stream still reading (MySQL/MariaDB) holds it mid-result: the next user would wait behind it.
+    if (this.exclusiveStream !== undefined) this.broken = true;
     if (this.transactions.length && !this.broken) {
       try {
         await this.transactions[0]!.rollback();
@@ -356,15 +355,17 @@ export class Connection {
 
   /**
    * Discards the physical connection at once: it is closed, not returned to the pool, and an
-   * open transaction is lost (the database rolls it back). Using this connection afterwards
-   * throws `ResourceClosedError` saying `reason`.
+   * open transaction is lost (the database rolls it back): failed, as after a lost connection, its
+   * commit and statements throw `TransactionRolledBackError` until its `rollback()`. Otherwise
+   * using this connection throws `ResourceClosedError` saying `reason`.
    */
   invalidate(reason = "it was invalidated"): void {
     const conn = this.driverConnection;
     if (!conn) return;
     this.driverConnection = undefined;
     this.invalidatedBecause = reason;
-    this.transactions.splice(0).forEach((t) => t.markEnded());
+    // Not merely ended: a session must not take it for one that failed on its data, whose work it writes again.
+    this.noteFailure(new OperationalError(`The connection was closed: ${reason}.`, { connectionInvalidated: true }, undefined));
     conn.release(true);
     this.context.released?.(this);
   }

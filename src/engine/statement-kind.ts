@@ -8,3 +8,15 @@ const READS = /^\s*(\(\s*)*(select|savepoint|release|rollback|commit|begin|start
 export function mayWrite(sql: string): boolean {
   return !READS.test(sql);
 }
+
+/**
+ * MySQL/MariaDB statements that commit the open transaction before they run (DDL, table locks,
+ * account and maintenance statements, another BEGIN): what a rollback could no longer undo.
+ * Temporary tables are the exception.
+ */
+const COMMITS_IMPLICITLY = /^\s*(alter|create|drop|rename|truncate|lock\s+tables?|unlock\s+tables?|grant|revoke|analyze|optimize|repair|check\s+table|flush|install|uninstall|load\s+index|cache\s+index|begin|start\s+transaction)\b/i;
+const TEMPORARY = /^\s*(create|drop)\s+temporary\b/i;
+
+export function commitsImplicitly(sql: string): boolean {
+  return COMMITS_IMPLICITLY.test(sql) && !TEMPORARY.test(sql);
+}

@@ -2,11 +2,13 @@
  * A COMMIT whose reply is lost, through the Session: the outcome is unknown, so the session puts
  * nothing back to be written again, and `sessionMaker().transaction` does not run the work a
  * second time. The loss is real: a TCP proxy forwards the COMMIT and drops the server's answer.
+ * A connection lost before COMMIT (the proxy resets it mid-flush) is different: the server rolled
+ * back, and `sessionMaker().transaction` runs the work again, as it promised and used not to.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { CommitOutcomeUnknownError, Session, createEngine, inspect, select, sessionMaker, type Engine } from "../../src/index.js";
-import { Base, User } from "../../examples/blog/index.js";
+import { Base, Post, User } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 
@@ -60,5 +62,29 @@ forEachDatabaseWithSchema("a lost COMMIT through the session", Base.metadata, (c
     await lost;
     assert.equal(runs, 1);
     assert.deepEqual(await emails(), ["once-1@x"]);
+  });
+
+  test("sessionMaker().transaction runs the work again when the connection is lost mid-flush, before COMMIT: each row once", { skip: network }, async () => {
+    // An engine of its own: its statements reach the proxy as text (not yet prepared on a connection).
+    const engine = createEngine(proxy!.url(ctx.db.url));
+    try {
+      let runs = 0;
+      const author = Object.assign(new User(), { email: "author@x" });
+      author.posts.push(Object.assign(new Post(), { title: "first" }));
+      const cut = proxy!.cutBefore("posts"); // the flush's second INSERT never reaches the server
+      await sessionMaker(engine).transaction(
+        async (session) => {
+          runs++;
+          session.add(author);
+        },
+        { backoffMs: 1 },
+      );
+      await cut;
+      assert.equal(runs, 2, "the lost transaction was rolled back by the server: run again");
+      assert.deepEqual(await emails(), ["author@x"]);
+      assert.equal(await ctx.count("posts"), 1);
+    } finally {
+      await engine.dispose();
+    }
   });
 }, { sqliteFile: true });

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DBAPIError, IntegrityError, Result, TransactionRolledBackError, insert, sql, update, type Session } from "../../src/index.js";
+import { DBAPIError, IntegrityError, InvalidRequestError, Result, TransactionRolledBackError, insert, sql, update, type Session } from "../../src/index.js";
 import { TextLedgerBase, TxAccount, TxNote, txAudit } from "./fixtures/text-ledger.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -146,5 +146,24 @@ forEachDatabaseWithSchema("SQL text through session.execute", TextLedgerBase.met
     await assert.rejects(session.execute(sql`UPDATE tx_no_such_table SET x = 1`), DBAPIError);
     await session.rollback();
     assert.equal((await session.execute(raise)).rowCount, 0);
+  });
+});
+
+forEachDatabaseWithSchema("SQL text that would commit the session's transaction implicitly", TextLedgerBase.metadata, (ctx) => {
+  test("MariaDB: DDL through session.execute is refused before it is sent; the flushed work stays in the transaction, and rollback() discards it", { skip: ctx.db.name !== "mysql" && "MySQL/MariaDB commit implicitly before DDL" }, async () => {
+    await ctx.engine.execute(sql`DROP TABLE IF EXISTS text_ddl_probe`); // left by a run before the guard
+    const session = ctx.session();
+    session.add(Object.assign(new TxAccount(), { id: 1, owner: "flushed", balance: 1 }));
+    await session.flush();
+    // Sent, it would commit the flushed row, and rollback() would say it was discarded.
+    await assert.rejects(session.execute(sql`CREATE TABLE text_ddl_probe (id INT)`), InvalidRequestError);
+    await assert.rejects(session.execute(sql`TRUNCATE TABLE tx_audit`), InvalidRequestError);
+    await session.rollback();
+    assert.equal(await ctx.count("tx_accounts"), 0, "nothing was committed");
+    assert.equal(await ctx.count("information_schema.tables", "table_name = 'text_ddl_probe' AND table_schema = DATABASE()"), 0);
+    // A temporary table does not end the transaction: allowed.
+    await session.execute(sql`CREATE TEMPORARY TABLE text_ddl_temp (id INT)`);
+    await session.execute(sql`DROP TEMPORARY TABLE text_ddl_temp`);
+    await session.rollback();
   });
 });

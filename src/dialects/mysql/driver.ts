@@ -8,10 +8,16 @@ import type { Driver, DriverConnection, DriverCursor, DriverResult, ExecuteOptio
 import { MappedRows } from "../shared/mapped-rows.js";
 import { abandonOnAbort } from "../shared/pool.js";
 
+/** Server status flags of an OK packet: a transaction is open; autocommit is on. */
+const IN_TRANSACTION = 0x0001;
+const AUTOCOMMIT = 0x0002;
+
 class MySqlConnection implements DriverConnection {
   readonly cursorSharing = "exclusive";
   readonly mapsRows = true;
   private lost = false;
+  /** The last OK packet said a transaction is open, or autocommit is off (see `release`). */
+  private transactionOpen = false;
   private readonly onError = () => {
     this.lost = true;
   };
@@ -38,8 +44,15 @@ class MySqlConnection implements DriverConnection {
       const rows = shape === "values" ? (result as unknown[][]).map(firstColumn) : result;
       return { rows, rowCount: result.length, lastInsertId: undefined };
     }
-    const header = result as mysql.ResultSetHeader;
+    const header = this.noted(result as mysql.ResultSetHeader);
     return { rows: [], rowCount: header.affectedRows, lastInsertId: header.insertId || undefined };
+  }
+
+  /** Keeps the header's server status: whether a transaction is open once the statement ran. */
+  private noted(header: mysql.ResultSetHeader): mysql.ResultSetHeader {
+    const status = (header as { serverStatus?: number }).serverStatus;
+    if (typeof status === "number") this.transactionOpen = (status & IN_TRANSACTION) !== 0 || (status & AUTOCOMMIT) === 0;
+    return header;
   }
 
   /**
@@ -60,7 +73,7 @@ class MySqlConnection implements DriverConnection {
       command.on("end", () => {
         try {
           const rows = mapped.result();
-          if (header !== undefined) resolve({ rows: [], rowCount: header.affectedRows, lastInsertId: header.insertId || undefined });
+          if (header !== undefined) resolve({ rows: [], rowCount: this.noted(header).affectedRows, lastInsertId: header.insertId || undefined });
           else resolve({ rows, rowCount: rows.length, lastInsertId: undefined });
         } catch (error) {
           reject(error);
@@ -82,7 +95,9 @@ class MySqlConnection implements DriverConnection {
   release(broken = false): void {
     this.conn.off("error", this.onError);
     this.conn.off("end", this.onError);
-    if (broken || this.lost) this.conn.destroy();
+    // A transaction left open by SQL text, or autocommit turned off (the engine rolls back its
+    // own): the next user would run inside it, and commit it. Discarded, the server rolls it back.
+    if (broken || this.lost || this.transactionOpen) this.conn.destroy();
     else this.conn.release();
   }
 }

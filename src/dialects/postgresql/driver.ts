@@ -113,7 +113,10 @@ class PostgresConnection implements DriverConnection {
   release(broken = false): void {
     this.client.off("error", this.onError);
     this.client.off("end", this.onError);
-    this.client.release(broken || this.lost || undefined);
+    // A transaction left open by SQL text (the engine rolls back its own): the next user would
+    // run inside it, and commit it. Discarded, the server rolls it back.
+    const status = this.client.getTransactionStatus();
+    this.client.release(broken || this.lost || status === "T" || status === "E" || undefined);
   }
 }
 

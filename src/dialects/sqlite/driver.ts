@@ -24,6 +24,8 @@ class SqliteConnection implements DriverConnection {
   readonly mapsRows = true;
   /** Cursors open on this handle: SQLite cannot write while one reads. */
   private openCursors = 0;
+  /** How to end each open cursor: the handle goes back to the pool without any. */
+  private readonly cursorEnds = new Set<() => void>();
 
   constructor(
     readonly db: Database.Database,
@@ -111,7 +113,13 @@ class SqliteConnection implements DriverConnection {
       done = true;
       if (counted) this.openCursors--;
       counted = false;
+      this.cursorEnds.delete(end);
     };
+    const end = () => {
+      finish();
+      rows.return?.();
+    };
+    this.cursorEnds.add(end);
     return {
       fetch: async (count) => {
         const batch: unknown[] = [];
@@ -122,14 +130,22 @@ class SqliteConnection implements DriverConnection {
         }
         return batch;
       },
-      close: async () => {
-        finish();
-        rows.return?.();
-      },
+      close: async () => end(),
     };
   }
 
   release(broken = false): void {
+    // A cursor left open (its loop abandoned) would keep the next user from writing.
+    for (const end of [...this.cursorEnds]) end();
+    // A transaction left open by SQL text (the engine rolls back its own): the next user would
+    // run inside it, and commit it. Rolled back here; the handle (an in-memory database) is kept.
+    if (!broken && this.db.open && this.db.inTransaction) {
+      try {
+        this.db.exec("ROLLBACK");
+      } catch {
+        broken = true;
+      }
+    }
     this.pool.release(this, broken);
   }
 

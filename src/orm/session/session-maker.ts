@@ -1,7 +1,8 @@
 /**
  * `sessionMaker(engine, options)`: a factory of sessions with shared settings, and `transaction`,
  * which runs a unit of work and retries it when the database reports a serialization failure or
- * deadlock (PostgreSQL 40001/40P01, MySQL 1213/1205, SQLite busy), with a fresh session each time.
+ * deadlock (PostgreSQL 40001/40P01, MySQL 1213/1205, SQLite busy) or a connection lost before
+ * COMMIT, with a fresh session each time; never after a COMMIT whose outcome is unknown.
  */
 import { CommitOutcomeUnknownError, DBAPIError, TransactionRolledBackError } from "../../core/errors.js";
 import type { Engine } from "../../engine/engine.js";
@@ -58,5 +59,6 @@ export function sessionMaker(engine: Engine, defaults: SessionOptions = {}): Ses
 function isRetryable(error: unknown): boolean {
   if (error instanceof CommitOutcomeUnknownError) return false;
   if (error instanceof TransactionRolledBackError) return error.retryable;
-  return error instanceof DBAPIError && error.retryable;
+  // A connection lost before COMMIT: the database rolled the transaction back.
+  return error instanceof DBAPIError && (error.retryable || error.connectionInvalidated);
 }

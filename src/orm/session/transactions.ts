@@ -179,6 +179,7 @@ export class Transactions {
       // Deleted objects are gone for good: they leave the session.
       for (const state of tx.journal.deleted) state.detach();
     }
+    this.uow.committed();
     if (expire) {
       this.identity.drainReached(expireState);
       assertAllExpired(this.identity);

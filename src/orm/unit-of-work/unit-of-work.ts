@@ -4,9 +4,7 @@
  * `add` and the save-update cascade; `flush` writes them (`flush.ts`); a failed flush or a
  * rollback is undone from the journal the flushes kept (`restore`, `discard`).
  */
-import type { Connection } from "../../engine/connection.js";
 import { InvalidRequestError } from "../../core/errors.js";
-import type { IdentityMap } from "../identity/identity-map.js";
 import { fillLinkKey } from "../identity/object-keys.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
@@ -19,39 +17,7 @@ import { LinkedObjects } from "./linked-objects.js";
 import { PendingObjects } from "./pending.js";
 import { heldThrough } from "./orphans.js";
 import { removedLink, removeLinksByLoading, type RemovedLink } from "./removed-links.js";
-
-/** What the unit of work needs from its session. */
-export interface UnitOfWorkHost {
-  /** What a joining object's `state.session` becomes. */
-  readonly owner: StateOwner;
-  readonly identity: IdentityMap;
-  /**
-   * The open savepoint, if any: what changes must be reported to (asked once per object
-   * joining). An object whose class has the getter, not a closure made per session: optimized
-   * code that inlines a closure holds on to it and to its session, and is thrown away when a
-   * full collection finds that session gone, so every unit of work after one ran unoptimized
-   * until compiled again.
-   */
-  readonly savepoints: { readonly openSavepoint: SavepointTracker | undefined };
-}
-
-/** What an open savepoint needs to know to restore objects on its rollback. */
-export interface SavepointTracker {
-  /** Before an object's state changes: the savepoint keeps a copy of it. */
-  changing(state: InstanceState): void;
-  /** An object without a row joined: the savepoint expunges it if rolled back. */
-  joinedPending(state: InstanceState): void;
-}
-
-/** How a flush reaches the database. */
-export interface FlushTarget {
-  readonly connection: Connection;
-  readonly journal: Journal;
-  /** A commit expiring every object follows (see `FlushWork.expiring`). */
-  readonly expiring: boolean;
-  /** Loads a relationship (children to delete or detach), without flushing first. */
-  load(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
-}
+import type { FlushTarget, UnitOfWorkHost } from "./collaborators.js";
 
 export class UnitOfWork {
   /**
@@ -69,6 +35,8 @@ export class UnitOfWork {
   readonly awaitingKeys = new Set<InstanceState>();
   /** Objects linked to the session's objects from their own side: they join at the next commit or `flush()`. */
   readonly linked = new LinkedObjects();
+  /** Detached objects that joined since the last commit: a rollback detaches them again, changes kept (`discard`). */
+  private readonly rejoined = new Set<InstanceState>();
 
   constructor(private readonly host: UnitOfWorkHost) {}
 
@@ -133,6 +101,7 @@ export class UnitOfWork {
       // Changed while detached, perhaps: its relationships too (moved to a new parent, whose
       // key it then copies), which leave no trace in `committed`. The flush looks, at little cost.
       this.modified.add(state);
+      this.rejoined.add(state);
       keyed.push(state);
     }
   }
@@ -320,6 +289,7 @@ export class UnitOfWork {
     }
     for (const [state, before] of journal.updated) {
       state.touch();
+      // What the database holds again wins over a flushed value the rollback undid.
       undoUpdate(state, before, state.session === owner ? identity : undefined, false);
       if (state.session === owner && state.key !== undefined) this.modified.add(state);
     }
@@ -342,10 +312,19 @@ export class UnitOfWork {
       state.undoDeletion();
       if (state.session === owner && state.key !== undefined) identity.set(state.mapper, state.key, state.obj);
     }
-    for (const [state, before] of journal.updated) if (state.session === owner) undoUpdate(state, before, identity, true);
+    for (const [state, before] of journal.updated) if (state.session === owner && !this.rejoined.has(state)) undoUpdate(state, before, identity, true);
     for (const state of this.pending.all) state.detach();
     this.pending.reset([]);
     for (const state of this.deleting) state.unmarkForDeletion();
+    // Expiring them would drop changes made while detached, and a retry (`sessionMaker().transaction`)
+    // adding them again would commit without those: they leave as they came, their changes
+    // (flushed in the rolled-back transaction or not) to be written when added again.
+    for (const state of this.rejoined) {
+      if (state.session !== owner || state.key === undefined) continue;
+      const before = journal.updated.get(state);
+      if (before) undoUpdate(state, before, identity, false);
+      this.forget(state);
+    }
     this.clear();
   }
 
@@ -375,6 +354,12 @@ export class UnitOfWork {
     this.removedLinks = [];
     this.awaitingKeys.clear();
     this.linked.clear();
+    this.rejoined.clear();
+  }
+
+  /** The transaction committed: the objects that joined it are the database's now. */
+  committed(): void {
+    this.rejoined.clear();
   }
 
   /** The object's row is gone: no key, no committed lists, nothing to reload. */

@@ -1,0 +1,74 @@
+/**
+ * A connection given back to the pool inside a transaction the engine did not begin (SQL text:
+ * `BEGIN`, `START TRANSACTION`, MariaDB's `SET autocommit = 0`) must not be handed on with it. It
+ * used to be: the next user's statement "in autocommit" resolved inside that transaction, not
+ * committed, and the next user's transaction committed the first user's abandoned writes with
+ * its own. The pool now rolls such a transaction back (SQLite) or discards the connection. So
+ * is a connection closed while a MariaDB stream holds it: handed on mid-result, the next user's
+ * statements waited behind the rest of the rows, for ever.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { MetaData, ResourceClosedError, createEngine, insert, integer, select, sql, string, table, type Engine } from "../../src/index.js";
+import { forEachDatabaseWithSchema } from "../support/sessions.js";
+
+const metadata = new MetaData();
+const items = table("core_pool_reset_items", metadata, {
+  id: integer().primaryKey(),
+  name: string(40).notNull(),
+});
+
+forEachDatabaseWithSchema("a connection returned inside a transaction", metadata, (ctx) => {
+  /** What another connection sees: the committed rows. */
+  const committed = async () => (await ctx.engine.execute(select(items.c.name).orderBy(items.c.id))).rows.map((r) => r.name);
+
+  async function abandonAndReuse(engine: Engine, opening: string): Promise<void> {
+    const first = await engine.connect();
+    await first.execute(sql.raw(opening));
+    await first.execute(insert(items).values({ id: 1, name: "abandoned" }));
+    await first.close(); // never committed: its writes must go
+    await engine.execute(insert(items).values({ id: 2, name: "autocommit" }));
+    assert.deepEqual(await committed(), ["autocommit"], "the next user's statement committed on its own");
+    await engine.transaction((conn) => conn.execute(insert(items).values({ id: 3, name: "transaction" })));
+    assert.deepEqual(await committed(), ["autocommit", "transaction"], "the abandoned row was not committed with the next transaction");
+  }
+
+  test("a connection closed in the middle of a stream is not handed on mid-result: the next user's statements run", async () => {
+    await ctx.engine.execute(insert(items).values(Array.from({ length: 50 }, (_, i) => ({ id: i + 1, name: `row ${i}` }))));
+    const engine = createEngine(ctx.db.url, { pool: { max: 1 } });
+    try {
+      for (const inTransaction of [false, true]) {
+        const conn = await engine.connect();
+        if (inTransaction) await conn.begin();
+        const rows = conn.stream(select(items), { yieldPer: 2 })[Symbol.asyncIterator]();
+        await rows.next(); // MariaDB: the rest of the result is still on its way, the connection busy with it
+        await conn.close();
+        let timer: NodeJS.Timeout | undefined;
+        const next = engine.execute(insert(items).values({ id: inTransaction ? 100 : 101, name: "next" })).then(() => "ran");
+        const outcome = await Promise.race([next, new Promise((resolve) => (timer = setTimeout(() => resolve("still waiting"), 3000)))]);
+        clearTimeout(timer);
+        assert.equal(outcome, "ran", "the next user's statement waited behind the abandoned stream");
+        await rows.next(); // the second row of the batch already read
+        await assert.rejects(rows.next(), ResourceClosedError, "the abandoned loop learns its connection is closed, rather than ending early");
+      }
+      assert.equal((await committed()).filter((name) => name === "next").length, 2);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  const openings = ctx.db.name === "mysql" ? ["START TRANSACTION", "BEGIN", "SET autocommit = 0"] : ["BEGIN"];
+  for (const opening of openings) {
+    test(`${opening} in SQL text, then close(): the next user of the connection does not inherit the transaction`, async () => {
+      // One connection: the next user gets the same one back, unless the pool discarded it.
+      const engine = createEngine(ctx.db.url, { pool: { max: 1 } });
+      try {
+        await abandonAndReuse(engine, opening);
+        await ctx.engine.execute(sql`DELETE FROM core_pool_reset_items`);
+        await abandonAndReuse(engine, opening); // once more: the connection after the first reset is sound
+      } finally {
+        await engine.dispose();
+      }
+    });
+  }
+}, { sqliteFile: true });

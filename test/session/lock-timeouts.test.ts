@@ -1,0 +1,141 @@
+/**
+ * A lock wait that times out in the middle of a flush, after some of its INSERTs were applied.
+ * MariaDB rolls back only the timed-out statement (innodb_rollback_on_timeout is off by default),
+ * not the transaction: an ORM that let the commit go on would commit half a unit of work. On
+ * PostgreSQL the timeout (statement_timeout) aborts the transaction. Either way the commit must
+ * throw, nothing of the flush may be committed, and the work must be written once later. The lock
+ * is real: another connection holds the row in an open transaction.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { DBAPIError, Session, TransactionRolledBackError, columnsOf, createEngine, inspect, select, sessionMaker, type Connection, type Engine } from "../../src/index.js";
+import { Base, Post, User } from "../../examples/blog/index.js";
+import { forEachDatabaseWithSchema } from "../support/sessions.js";
+
+forEachDatabaseWithSchema("lock wait timeouts in a flush", Base.metadata, (ctx) => {
+  const skip = ctx.db.name === "sqlite" && "SQLite has no row locks (sqlite-busy.test.ts covers its busy wait)";
+  const mysql = ctx.db.name === "mysql";
+  /** One connection, whose lock wait gives up after about a second. */
+  let impatient: Engine | undefined;
+  before(async () => {
+    if (skip) return;
+    impatient = createEngine(ctx.db.url, { pool: { max: 1 } });
+    // A setting of the connection's session: the pool's one connection keeps it.
+    await impatient.withConnection((conn) => conn.run(mysql ? "SET SESSION innodb_lock_wait_timeout = 1" : "SET statement_timeout = 1000"));
+  });
+  after(() => impatient?.dispose());
+
+  /** A user with a post, committed; returns the post's id. */
+  async function seed(): Promise<number> {
+    const session = ctx.session();
+    const user = Object.assign(new User(), { email: "owner@x" });
+    const post = Object.assign(new Post(), { title: "locked" });
+    user.posts.push(post);
+    session.add(user);
+    await session.commit();
+    return post.id;
+  }
+
+  /** Another transaction holds the post's row until `release()`. */
+  async function holdRow(postId: number): Promise<{ release: () => Promise<void> }> {
+    const holder: Connection = await ctx.engine.connect();
+    const tx = await holder.begin();
+    await holder.run(`UPDATE posts SET title = 'held' WHERE id = ${postId}`);
+    return { release: async () => (await tx.rollback(), await holder.close()) };
+  }
+
+  /** New users with posts (INSERTed first), and a change to the locked post (its UPDATE waits). */
+  function work(session: Session, locked: Post): User[] {
+    const users = [1, 2].map((i) => {
+      const user = Object.assign(new User(), { email: `new${i}@x` });
+      user.posts.push(Object.assign(new Post(), { title: `new post ${i}` }));
+      return user;
+    });
+    session.addAll(users);
+    locked.title = "mine";
+    return users;
+  }
+
+  test("the commit throws, nothing of the flush is committed, and the work is written once afterwards", { skip }, async () => {
+    const postId = await seed();
+    const lock = await holdRow(postId);
+    const session = new Session(impatient!);
+    let released = false;
+    try {
+      const locked = (await session.get(Post, postId))!;
+      const users = work(session, locked);
+      await assert.rejects(session.commit(), (e: unknown) => e instanceof DBAPIError && /lock|timeout|cancel/i.test(e.message));
+      if (mysql) {
+        // The INSERTs before the timed-out UPDATE are still in the transaction: it must not commit.
+        await assert.rejects(session.commit(), TransactionRolledBackError);
+        await session.rollback();
+        assert.ok(users.every((u) => inspect(u).status === "transient"));
+        await lock.release();
+        released = true;
+        work(session, (await session.get(Post, postId))!);
+      } else {
+        // PostgreSQL aborted the transaction: the flush was rolled back, its work is pending again.
+        assert.ok(users.every((u) => inspect(u).status === "pending"));
+        await lock.release();
+        released = true;
+      }
+      assert.equal(await ctx.count("users"), 1, "nothing of the failed flush was committed");
+      await session.commit();
+    } finally {
+      if (!released) await lock.release();
+      await session.close();
+    }
+    assert.equal(await ctx.count("users"), 3);
+    assert.equal(await ctx.count("posts"), 3);
+    assert.equal(await ctx.count("posts", "title = 'mine'"), 1);
+  });
+
+  test("inside a savepoint: the savepoint's commit throws, and the outer transaction commits none of it", { skip }, async () => {
+    const postId = await seed();
+    const lock = await holdRow(postId);
+    const session = new Session(impatient!);
+    try {
+      session.add(Object.assign(new User(), { email: "outer@x" }));
+      const locked = (await session.get(Post, postId))!;
+      const savepoint = await session.beginNested();
+      work(session, locked);
+      await assert.rejects(savepoint.commit(), DBAPIError);
+      // Whether the outer transaction may go on (PostgreSQL: back at the savepoint) or only roll
+      // back (MariaDB: a lock wait timeout is retryable, which voids the transaction), what it
+      // commits has nothing of the savepoint.
+      await session.commit().catch(async (error: unknown) => {
+        assert.ok(error instanceof TransactionRolledBackError, String(error));
+        await session.rollback();
+      });
+    } finally {
+      await lock.release();
+      await session.close();
+    }
+    assert.equal(await ctx.count("users", "email LIKE 'new%'"), 0);
+    assert.equal(await ctx.count("posts", "title = 'mine'"), 0);
+  });
+
+  test("MariaDB: sessionMaker().transaction retries the timed-out unit of work; every row once", { skip: skip || (!mysql && "PostgreSQL's statement_timeout is not a retryable error") }, async () => {
+    const postId = await seed();
+    const lock = await holdRow(postId);
+    let attempts = 0;
+    const retried = sessionMaker(impatient!).transaction(
+      async (session) => {
+        if (++attempts === 2) await lock.release(); // the holder lets go once the first attempt timed out
+        work(session, (await session.get(Post, postId))!);
+      },
+      { retries: 3, backoffMs: 1 },
+    );
+    try {
+      await retried;
+    } finally {
+      if (attempts < 2) await lock.release();
+    }
+    assert.equal(attempts, 2);
+    const check = ctx.session();
+    const emails = (await check.scalars(select(User).orderBy(columnsOf(User).email))).map((u) => u.email);
+    assert.deepEqual(emails, ["new1@x", "new2@x", "owner@x"]);
+    assert.equal(await ctx.count("posts"), 3);
+    assert.equal(await ctx.count("posts", "title = 'mine'"), 1);
+  });
+});
