@@ -45,6 +45,11 @@ export interface DialectCapabilities {
    * every row of the table): there deletes by key use literal lists.
    */
   readonly inValuesInWrites: boolean;
+  /**
+   * Whether DDL runs inside the open transaction (PostgreSQL, SQLite). MySQL/MariaDB commit it
+   * first, before DDL and a few other statements (`commitsImplicitly` in engine/statement-kind.ts).
+   */
+  readonly transactionalDdl: boolean;
 }
 
 /**

@@ -34,7 +34,8 @@ function capabilitiesFor(serverVersion: string): DialectCapabilities {
     parenthesizedSetMembers: true,
     insertReturning: returning, updateReturning: false, deleteReturning: returning, fullJoin: false, ilike: false, defaultInValues: true, maxParameters: 65_535,
     // A single-table DELETE does not turn IN (SELECT ... FROM JSON_TABLE(...)) into a semi-join (MariaDB 10.11: a full scan).
-    inValuesInWrites: false };
+    inValuesInWrites: false,
+    transactionalDdl: false };
 }
 
 /** Longer names are refused by the server. */

@@ -27,6 +27,7 @@ const capabilities: DialectCapabilities = {
   defaultInValues: true,
   maxParameters: 65_535,
   inValuesInWrites: true,
+  transactionalDdl: true,
 };
 
 /** NAMEDATALEN - 1: longer names are cut silently by the server. */

@@ -26,6 +26,7 @@ const capabilities: DialectCapabilities = {
   maxParameters: 32_766,
   insertPageRows: 500,
   inValuesInWrites: true,
+  transactionalDdl: true,
 };
 
 const dialect: EngineDialect = {

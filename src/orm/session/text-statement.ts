@@ -19,7 +19,7 @@ export async function executeText<Row>(transactions: Transactions, statement: Ra
   const tx = await transactions.current();
   const compiled = tx.connection.compile(statement);
   // Sent, it would commit the session's work so far, which a rollback then claims to discard.
-  if (tx.connection.dialect.name === "mysql" && commitsImplicitly(compiled.sql)) {
+  if (!tx.connection.dialect.capabilities.transactionalDdl && commitsImplicitly(compiled.sql)) {
     throw new InvalidRequestError(
       `MySQL/MariaDB commit the open transaction before "${compiled.sql.slice(0, 60)}": it cannot run in the session's transaction, ` +
         "whose rollback could not undo the work committed with it. Run it outside the session (engine.execute), after commit().",

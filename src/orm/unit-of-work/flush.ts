@@ -73,7 +73,7 @@ export async function flush(work: FlushWork): Promise<number> {
   // session, mostly before V8 optimizes it, when `for...of` allocates an iterator result per state.
   let inserted = 0;
   // Deleted objects whose rows new objects took over: their link rows go (`writeLinks`).
-  const switched: InstanceState[] = [];
+  const switched = new Map<Mapper, InstanceState[]>();
   // Each row to insert copies its many-to-one keys first (in the insert's own pass over the rows).
   const copyKeys = (state: InstanceState) => syncManyToOne(state, changedRows, work.awaitingKeys);
   for (const mapper of mappers) {
@@ -92,7 +92,7 @@ export async function flush(work: FlushWork): Promise<number> {
         else deletingBy.delete(mapper);
         await checkSwitchedRowsUnreferenced(ctx.conn, mapper, [...freed]);
         await switchRows(ctx, mapper, switches);
-        for (const [, old] of switches) switched.push(old);
+        switched.set(mapper, switches.map(([, old]) => old));
         inserted += switches.length;
       }
     }

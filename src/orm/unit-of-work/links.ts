@@ -11,6 +11,7 @@ import type { InstrumentedList } from "../state/collection.js";
 import { ensureState, type InstanceState } from "../state/instance-state.js";
 import type { FlushWork } from "./flush.js";
 import { deleteByKeys, describeMany, expectRows, formatKey, insertLinks } from "./persister.js";
+import { linkSidesNaming } from "./switch-references.js";
 
 /**
  * Link rows of plain many-to-many collections: the difference between each loaded collection
@@ -20,7 +21,7 @@ import { deleteByKeys, describeMany, expectRows, formatKey, insertLinks } from "
 export async function writeLinks(
   work: FlushWork,
   groups: readonly ReadonlyMap<Mapper, readonly InstanceState[]>[],
-  switched: readonly InstanceState[] = [],
+  switched: ReadonlyMap<Mapper, readonly InstanceState[]> = new Map(),
 ): Promise<void> {
   const inserts = new Map<RelationshipProperty, Map<string, unknown[]>>();
   const deletes = new Map<RelationshipProperty, Map<string, unknown[]>>();
@@ -85,32 +86,13 @@ export async function writeLinks(
  * DELETE nor the deleted object's own lists remove its link rows: they would link the new object.
  * Every plain many-to-many naming its table, from either side, loses the old object's links.
  */
-async function deleteLinksOfSwitchedRows(work: FlushWork, switched: readonly InstanceState[]): Promise<void> {
-  for (const [mapper, states] of groupByMapper(switched)) {
-    const done = new Set<string>();
-    for (const rel of mapper.registry.mappers.flatMap((m) => [...m.relationships.values()])) {
-      if (rel.resolved.direction !== "manyToMany" || rel.viewonly || rel.resolved.association) continue;
-      const sides = [rel.parent === mapper ? rel.resolved.pairs : undefined, rel.resolved.target === mapper ? rel.resolved.secondaryPairs : undefined];
-      for (const pairs of sides) {
-        if (!pairs) continue;
-        const id = `${rel.resolved.secondary!.name}|${pairs.map(([, fk]) => fk.name).join(",")}`;
-        if (done.has(id)) continue;
-        done.add(id);
-        const keys = states.map((state) => pairs.map(([key]) => keyValue(state, key)));
-        await deleteByKeys(work.conn, rel.resolved.secondary!, pairs.map(([, fk]) => fk), keys);
-      }
+async function deleteLinksOfSwitchedRows(work: FlushWork, switched: ReadonlyMap<Mapper, readonly InstanceState[]>): Promise<void> {
+  for (const [mapper, states] of switched) {
+    for (const { table, pairs } of linkSidesNaming(mapper)) {
+      const keys = states.map((state) => pairs.map(([key]) => keyValue(state, key)));
+      await deleteByKeys(work.conn, table, pairs.map(([, fk]) => fk), keys);
     }
   }
-}
-
-function groupByMapper(states: readonly InstanceState[]): Map<Mapper, InstanceState[]> {
-  const groups = new Map<Mapper, InstanceState[]>();
-  for (const state of states) {
-    const group = groups.get(state.mapper);
-    if (group) group.push(state);
-    else groups.set(state.mapper, [state]);
-  }
-  return groups;
 }
 
 function keyValue(state: InstanceState, column: Column): unknown {

@@ -6,7 +6,9 @@
  * Such rows refuse the switch; plain many-to-many links are deleted instead (`writeLinks`).
  */
 import { and, or } from "../../core/expression/operators.js";
+import type { Column } from "../../core/schema/column.js";
 import type { ForeignKey } from "../../core/schema/constraints.js";
+import type { Table } from "../../core/schema/table.js";
 import { select } from "../../core/statements/select.js";
 import type { Connection } from "../../engine/connection.js";
 import { FlushOrderError } from "../errors.js";
@@ -48,18 +50,38 @@ export async function checkSwitchedRowsUnreferenced(conn: Connection, mapper: Ma
  * (its children were deleted or detached by the flush).
  */
 function handledByFlush(mapper: Mapper, fk: ForeignKey, olds: readonly InstanceState[]): boolean {
-  const sameColumns = (columns: readonly unknown[]) => columns.length === fk.columns.length && fk.columns.every((c) => columns.includes(c));
-  for (const m of mapper.registry.mappers) {
-    for (const rel of m.relationships.values()) {
-      if (rel.viewonly) continue;
-      const { direction, secondary, association, pairs, secondaryPairs, target } = rel.resolved;
-      if (direction === "manyToMany" && secondary === fk.table && association === undefined) {
-        if ((m === mapper && sameColumns(pairs.map(([, c]) => c))) || (target === mapper && sameColumns(secondaryPairs.map(([, c]) => c)))) return true;
-      }
-      if (direction === "oneToMany" && m === mapper && target.table === fk.table && sameColumns(pairs.map(([, c]) => c))) {
-        if (olds.every((old) => old.dict[rel.key] !== undefined)) return true;
-      }
+  const sameColumns = (columns: readonly Column[]) => columns.length === fk.columns.length && fk.columns.every((c) => columns.includes(c));
+  if (linkSidesNaming(mapper).some((side) => side.table === fk.table && sameColumns(side.pairs.map(([, c]) => c)))) return true;
+  for (const rel of mapper.relationships.values()) {
+    if (rel.viewonly) continue;
+    const { direction, target, pairs } = rel.resolved;
+    if (direction === "oneToMany" && target.table === fk.table && sameColumns(pairs.map(([, c]) => c))) {
+      if (olds.every((old) => old.dict[rel.key] !== undefined)) return true;
     }
   }
   return false;
+}
+
+/** A plain many-to-many table's link columns naming one model's rows: (the model's key column, the link's column) pairs. */
+export interface LinkSide {
+  readonly table: Table;
+  readonly pairs: readonly (readonly [Column, Column])[];
+}
+
+/**
+ * Every plain many-to-many table (no association model) whose links name `mapper`'s rows, from
+ * either side of its relationships, each table and set of columns once.
+ */
+export function linkSidesNaming(mapper: Mapper): LinkSide[] {
+  const sides = new Map<string, LinkSide>();
+  for (const m of mapper.registry.mappers) {
+    for (const rel of m.relationships.values()) {
+      const { direction, secondary, association, pairs, secondaryPairs, target } = rel.resolved;
+      if (direction !== "manyToMany" || rel.viewonly || association !== undefined) continue;
+      for (const side of [m === mapper ? pairs : undefined, target === mapper ? secondaryPairs : undefined]) {
+        if (side !== undefined) sides.set(`${secondary!.name}|${side.map(([, fk]) => fk.name).join(",")}`, { table: secondary!, pairs: side });
+      }
+    }
+  }
+  return [...sides.values()];
 }
