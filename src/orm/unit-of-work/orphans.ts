@@ -1,12 +1,44 @@
 /**
- * Whether an object that left a delete-orphan list is still held by another. With a
- * back-reference, the object says who holds it. Without one, nothing on the object does: the
- * loaded lists of the relationship in the session are searched (once per decision, and only when
- * such an orphan waits), so that a child moved to another parent's list is not deleted from under it.
+ * Objects that left a delete-orphan list, decided at the next flush: deleted if no other list
+ * took them meanwhile. With a back-reference, the object says who holds it. Without one, nothing
+ * on the object does: the loaded lists of the relationship in the session are searched (once per
+ * decision, and only when such an orphan waits), so that a child moved to another parent's list
+ * is not deleted from under it.
  */
 import type { IdentityMap } from "../identity/identity-map.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { stateOf, type InstanceState } from "../state/instance-state.js";
+import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
+
+export class Orphans {
+  private readonly waiting = new Map<InstanceState, RelationshipProperty>();
+
+  /** The object left a list of `via`: decided at the next flush. */
+  add(state: InstanceState, via: RelationshipProperty): void {
+    this.waiting.set(state, via);
+  }
+
+  /** Each waiting object of the session still without a parent goes to `remove`; none waits after. */
+  decide(session: { readonly owner: StateOwner; readonly identity: IdentityMap }, pending: readonly InstanceState[], remove: (state: InstanceState) => void): void {
+    if (this.waiting.size === 0) return;
+    const held = new Map<RelationshipProperty, Set<object>>();
+    const heldBy = (rel: RelationshipProperty) => {
+      let objects = held.get(rel);
+      if (objects === undefined) held.set(rel, (objects = heldThrough(rel, session.identity, pending)));
+      return objects;
+    };
+    for (const [state, via] of this.waiting) {
+      if (state.session !== session.owner || state.deletePending) continue;
+      // null: it still has no parent (undefined: expired since, not known; it is left alone).
+      if (via.backRef !== undefined ? state.dict[via.backRef.key] !== null : heldBy(via).has(state.obj)) continue;
+      remove(state);
+    }
+    this.waiting.clear();
+  }
+
+  clear(): void {
+    this.waiting.clear();
+  }
+}
 
 /** The objects that `rel` (no back-reference) holds in the session's objects: its loaded lists and values. */
 export function heldThrough(rel: RelationshipProperty, identity: IdentityMap, pending: readonly InstanceState[]): Set<object> {

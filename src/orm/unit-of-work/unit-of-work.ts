@@ -15,7 +15,7 @@ import { recordMutations, stopWatching, watchWrittenValues } from "./mutations.j
 import { readReplacedCollections } from "./unread-collections.js";
 import { LinkedObjects } from "./linked-objects.js";
 import { PendingObjects } from "./pending.js";
-import { heldThrough } from "./orphans.js";
+import { Orphans } from "./orphans.js";
 import { removedLink, removeLinksByLoading, type RemovedLink } from "./removed-links.js";
 import type { FlushTarget, UnitOfWorkHost } from "./collaborators.js";
 
@@ -28,7 +28,7 @@ export class UnitOfWork {
   readonly modified = new Set<InstanceState>();
   readonly deleting = new Set<InstanceState>();
   /** Objects that left a delete-orphan parent: deleted at the next flush if still without one. */
-  private readonly orphans = new Map<InstanceState, RelationshipProperty>();
+  private readonly orphans = new Orphans();
   /** Links removed through a view over a surrogate-keyed association not loaded: found at the next flush. */
   private removedLinks: RemovedLink[] = [];
   /** Rows written before an object they point to had a key (see `FlushWork.awaitingKeys`). */
@@ -149,7 +149,7 @@ export class UnitOfWork {
     const { owner, identity } = this.host;
     if (state.session === owner) {
       // Decided at the flush: another list may take it meanwhile (`deleteOrphans`).
-      if (via !== undefined) this.orphans.set(state, via);
+      if (via !== undefined) this.orphans.add(state, via);
       else this.delete(state);
       return;
     }
@@ -244,21 +244,7 @@ export class UnitOfWork {
 
   /** Objects that left a delete-orphan parent and found no other by now are deleted. */
   private deleteOrphans(): void {
-    if (this.orphans.size === 0) return;
-    const held = new Map<RelationshipProperty, Set<object>>();
-    for (const [state, via] of this.orphans) {
-      if (state.session !== this.host.owner || state.deletePending) continue;
-      // null: it still has no parent (undefined: expired since, not known; it is left alone).
-      if (via.backRef !== undefined ? state.dict[via.backRef.key] !== null : this.heldThrough(via, held).has(state.obj)) continue;
-      this.delete(state);
-    }
-    this.orphans.clear();
-  }
-
-  private heldThrough(rel: RelationshipProperty, known: Map<RelationshipProperty, Set<object>>): Set<object> {
-    let held = known.get(rel);
-    if (held === undefined) known.set(rel, (held = heldThrough(rel, this.host.identity, this.pending.all)));
-    return held;
+    this.orphans.decide(this.host, this.pending.all, (state) => this.delete(state));
   }
 
   // ------------------------------------------------------------------ undo
