@@ -98,4 +98,29 @@ forEachDatabaseWithSchema("savepoints two deep", Base.metadata, (ctx) => {
     assert.deepEqual(await tagIds(), [1, 2, 3, 4]);
     assert.deepEqual(await reread(), { title: "p", tags: [1, 2] });
   });
+
+  test("a detached object added back inside a savepoint rolled back leaves the session again, its changes kept in memory only", async () => {
+    await seed();
+    const loader = ctx.session();
+    const post = (await loader.get(Post, 1))!;
+    await loader.close(); // detached
+    post.title = "while detached";
+    const session = ctx.session({ expireOnCommit: false });
+    const savepoint = await session.beginNested();
+    session.add(post);
+    post.title = "in the savepoint";
+    await session.flush();
+    await savepoint.rollback();
+
+    // As after a whole rollback (docs/reliability.md): detached again, the changes made while detached kept.
+    assert.equal(inspect(post).status, "detached");
+    assert.equal(post.title, "while detached");
+    await session.commit(); // the outer transaction: nothing of the savepoint's work
+    assert.deepEqual(await reread(), { title: "p", tags: [1, 2] });
+    // Added again, its changes are written once.
+    const again = ctx.session();
+    again.add(post);
+    await again.commit();
+    assert.deepEqual(await reread(), { title: "while detached", tags: [1, 2] });
+  });
 });

@@ -31,7 +31,7 @@ export class SessionTransaction {
   journal = new Journal();
   /** Objects as this savepoint found them (undefined for the root: its rollback expires them all). */
   private readonly snapshots: Snapshots | undefined;
-  /** Objects that joined the session without a row inside this savepoint: its rollback expunges them. */
+  /** Objects that joined the session inside this savepoint (no row, or detached): its rollback takes them out. */
   private readonly added = new Set<InstanceState>();
   /** Objects linked from their own side after this mark were linked in this savepoint: its rollback forgets them. */
   private readonly linkedMark: number;
@@ -127,7 +127,7 @@ export class SessionTransaction {
     this.snapshots?.take(state);
   }
 
-  joinedPending(state: InstanceState): void {
+  joined(state: InstanceState): void {
     if (this.parent) this.added.add(state);
   }
 

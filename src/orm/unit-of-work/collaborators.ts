@@ -27,8 +27,8 @@ export interface UnitOfWorkHost {
 export interface SavepointTracker {
   /** Before an object's state changes: the savepoint keeps a copy of it. */
   changing(state: InstanceState): void;
-  /** An object without a row joined: the savepoint expunges it if rolled back. */
-  joinedPending(state: InstanceState): void;
+  /** An object joined (without a row, or detached and added back): the savepoint's rollback takes it out again. */
+  joined(state: InstanceState): void;
 }
 
 /** How a flush reaches the database. */

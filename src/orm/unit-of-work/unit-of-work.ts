@@ -93,9 +93,9 @@ export class UnitOfWork {
     const savepoint = this.host.savepoints.openSavepoint;
     savepoint?.changing(state);
     state.attach(this.host.owner);
+    savepoint?.joined(state);
     if (state.key === undefined) {
       this.pending.push(state);
-      savepoint?.joinedPending(state);
     } else {
       this.host.identity.set(state.mapper, state.key, state.obj);
       // Changed while detached, perhaps: its relationships too (moved to a new parent, whose
@@ -314,12 +314,18 @@ export class UnitOfWork {
     this.clear();
   }
 
-  /** Objects that joined inside a rolled-back savepoint and have no row leave, in one pass over `pending`. */
+  /**
+   * Objects that joined inside a rolled-back savepoint leave: those without a row (in one pass
+   * over `pending`), and detached ones added back, detached again with their changes, as a
+   * rollback of the whole transaction leaves them (`discard`): the outer commit must not write them.
+   */
   expungeAdded(added: ReadonlySet<InstanceState>): void {
     if (added.size === 0) return;
     const dropped = new Set([...added].filter((state) => state.key === undefined));
-    this.pending.reset(this.pending.all.filter((state) => !dropped.has(state)));
-    for (const state of dropped) this.forget(state);
+    if (dropped.size) this.pending.reset(this.pending.all.filter((state) => !dropped.has(state)));
+    for (const state of added) {
+      if (state.session === this.host.owner && (dropped.has(state) || this.rejoined.delete(state))) this.forget(state);
+    }
   }
 
   /** Objects whose deletion mark a savepoint's rollback put back: the set follows the marks. */
