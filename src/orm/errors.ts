@@ -119,10 +119,12 @@ export class StaleDataError extends InvalidRequestError {
 }
 
 /**
- * A commit would leave a foreign key empty: a row's many-to-one names an object that is not in the
- * session (its relationship does not cascade save-update, or it was expunged), so it was never
- * inserted and has no key to copy. The commit is refused and its work is pending again: add the
- * object to the session, or set the attribute to null, then commit again.
+ * A commit would leave out what the object graph shows, because an object it links is not in the
+ * session (its relationship does not cascade save-update, or it was expunged): a row's
+ * many-to-one names it, so the foreign key would stay empty; or a list holds it, so its row, its
+ * foreign key or its link would not be written. The commit is refused and its work is pending
+ * again: add the object to the session (or set the attribute to null, or take the object out of
+ * the list), then commit again.
  */
 export class UnsavedReferenceError extends InvalidRequestError {
   override name = "UnsavedReferenceError";

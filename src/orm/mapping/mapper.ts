@@ -182,9 +182,17 @@ export class Mapper<T extends object = object> {
      * is an empty list rather than one to load. Views made from association objects excluded.
      */
     readonly knownWhenNew: readonly RelationshipProperty[];
+    /**
+     * Relationships whose members the flush writes rows or links for (one-to-many lists and
+     * one-to-ones, plain many-to-many lists), and of those the ones that do not cascade
+     * save-update: their members may be outside the session (see `outside-members.ts`).
+     */
+    readonly holding: readonly RelationshipProperty[];
+    readonly holdingUncascaded: readonly RelationshipProperty[];
   } {
     if (!this.flushedRelationshipLists) {
       const written = [...this.relationships.values()].filter((rel) => !rel.viewonly);
+      const holding = written.filter((rel) => rel.associationView === undefined && (rel.collection || rel.resolved.direction === "oneToMany"));
       this.flushedRelationshipLists = {
         manyToOne: written.filter((rel) => rel.resolved.direction === "manyToOne"),
         oneToMany: written.filter((rel) => rel.resolved.direction === "oneToMany"),
@@ -192,6 +200,8 @@ export class Mapper<T extends object = object> {
         knownWhenNew: written.filter(
           (rel) => rel.collection && rel.backRef !== undefined && !rel.backRef.viewonly && rel.associationView?.derivedFrom === undefined,
         ),
+        holding,
+        holdingUncascaded: holding.filter((rel) => !rel.cascades("save-update")),
       };
     }
     return this.flushedRelationshipLists;

@@ -14,7 +14,6 @@ import type { Result } from "../../engine/result.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { Journal } from "../unit-of-work/journal.js";
-import { unsavedReference } from "../unit-of-work/key-sync.js";
 import { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import type { StateOwner } from "../state/instance-state.js";
 import { expireState } from "./expiry.js";
@@ -158,7 +157,7 @@ export class Transactions {
       }
       this.innermost = undefined;
       // Refused before COMMIT, as a flush that failed for its data: rolled back, its work pending again.
-      const unsaved = unsavedReference(this.uow.awaitingKeys);
+      const unsaved = this.uow.unsavedReference();
       if (unsaved !== undefined) {
         if (!(await tx.flushFailed(unsaved))) this.innermost = tx;
         throw unsaved;

@@ -16,6 +16,9 @@ import { readReplacedCollections } from "./unread-collections.js";
 import { LinkedObjects } from "./linked-objects.js";
 import { PendingObjects } from "./pending.js";
 import { Orphans } from "./orphans.js";
+import { OutsideMembers } from "./outside-members.js";
+import { unsavedReference } from "./key-sync.js";
+import type { UnsavedReferenceError } from "../errors.js";
 import { removedLink, removeLinksByLoading, type RemovedLink } from "./removed-links.js";
 import type { FlushTarget, UnitOfWorkHost } from "./collaborators.js";
 
@@ -37,6 +40,8 @@ export class UnitOfWork {
   readonly linked = new LinkedObjects();
   /** Detached objects that joined since the last commit: a rollback detaches them again, changes kept (`discard`). */
   private readonly rejoined = new Set<InstanceState>();
+  /** Members of the session's lists that are outside it (`outside-members.ts`). */
+  private readonly outside = new OutsideMembers();
 
   constructor(private readonly host: UnitOfWorkHost) {}
 
@@ -83,7 +88,10 @@ export class UnitOfWork {
   /** An object reached by the save-update cascade joins, unless it is in a session already. */
   private joinCascaded(obj: object, keyed: InstanceState[]): void {
     const known = stateOf(obj);
-    if (known?.session !== undefined) return;
+    if (known?.session !== undefined) {
+      if (known.session !== this.host.owner) this.outside.letGo();
+      return;
+    }
     this.join(known !== undefined && !known.mapper.fieldsMayHideAttributes ? known : stateFor(obj), keyed);
   }
 
@@ -125,6 +133,7 @@ export class UnitOfWork {
 
   /** The object leaves the session (pending or persistent). */
   expunge(state: InstanceState): void {
+    this.outside.letGo();
     if (state.key === undefined) this.pending.remove(state);
     this.forget(state);
   }
@@ -199,6 +208,8 @@ export class UnitOfWork {
       await removeLinksByLoading(this.removedLinks, this.pending.all, target.load);
       this.removedLinks = [];
     }
+    this.outside.find(this.host.owner, this.pending.all);
+    this.outside.find(this.host.owner, this.modified);
     watchWrittenValues(this.host.owner, this.modified, this.pending.all, target.expiring);
     // The pending list goes to the flush; objects added meanwhile wait in a new one.
     const { states: pending, byMapper: pendingByMapper } = this.pending.take();
@@ -336,8 +347,17 @@ export class UnitOfWork {
     }
   }
 
+  /**
+   * Before COMMIT: a many-to-one key or a one-to-many member the flushes could not write, its
+   * object outside the session (`unsavedReference`, `outside-members.ts`).
+   */
+  unsavedReference(): UnsavedReferenceError | undefined {
+    return unsavedReference(this.awaitingKeys) ?? this.outside.unsaved(this.host.owner);
+  }
+
   /** Forgets every object (their detaching is the caller's). */
   clear(): void {
+    this.outside.reset();
     stopWatching(this.host.owner);
     this.pending.reset([]);
     this.modified.clear();
@@ -352,6 +372,7 @@ export class UnitOfWork {
   /** The transaction committed: the objects that joined it are the database's now. */
   committed(): void {
     this.rejoined.clear();
+    this.outside.reset();
   }
 
   /** The object's row is gone: no key, no committed lists, nothing to reload. */
