@@ -147,4 +147,19 @@ forEachDatabaseWithSchema("list members outside the session", ExpungedBase.metad
     await session.commit();
     assert.deepEqual((await database()).tags, ["sf:Vinge"]);
   });
+
+  test("a book of another session pushed to an author's list: refused, naming the other session", async () => {
+    const session = ctx.session();
+    const a = await seeded(session);
+    const other = ctx.session();
+    const b = book("Chapterhouse");
+    other.add(b);
+    a.books.push(b); // the cascade leaves it in its own session
+    await assert.rejects(session.commit(), refused(/EmAuthor\.books holds a EmBook that belongs to another session, so its row would not be written/));
+    assert.deepEqual((await database()).books, ["Dune:Herbert"]);
+    other.expunge(b);
+    session.add(b);
+    await session.commit();
+    assert.deepEqual((await database()).books, ["Chapterhouse:Herbert", "Dune:Herbert"]);
+  });
 });

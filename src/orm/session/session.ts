@@ -29,7 +29,7 @@ import { loadRelationship } from "../loading/relationship-loader.js";
 import { mapperOfClass } from "../mapped.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
+import { type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { cascadedObjects } from "../state/cascaded.js";
 import { stateFor } from "../state/state-for.js";
 import { assertSessionWritable } from "../state/writable.js";
@@ -277,9 +277,7 @@ export class Session implements StateOwner {
   }
 
   cascadeAdd(obj: object, fromItsSide = false): void {
-    if (stateOf(obj)?.session) return;
-    if (fromItsSide) this.uow.linked.note(obj);
-    else this.add(obj);
+    this.uow.cascadeAdd(obj, fromItsSide);
   }
 
   objectByKey(mapper: Mapper, values: readonly unknown[]): object | undefined {

@@ -9,8 +9,10 @@ import { fillLinkKey } from "../identity/object-keys.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { stateFor } from "../state/state-for.js";
-import { flush, uncommitCollections } from "./flush.js";
-import { undoUpdate, type Journal } from "./journal.js";
+import { flush } from "./flush.js";
+import type { Journal } from "./journal.js";
+import type { IdentityMap } from "../identity/identity-map.js";
+import { discardWork, restoreWork } from "./undo.js";
 import { recordMutations, stopWatching, watchWrittenValues } from "./mutations.js";
 import { readReplacedCollections } from "./unread-collections.js";
 import { LinkedObjects } from "./linked-objects.js";
@@ -39,7 +41,7 @@ export class UnitOfWork {
   /** Objects linked to the session's objects from their own side: they join at the next commit or `flush()`. */
   readonly linked = new LinkedObjects();
   /** Detached objects that joined since the last commit: a rollback detaches them again, changes kept (`discard`). */
-  private readonly rejoined = new Set<InstanceState>();
+  readonly rejoined = new Set<InstanceState>();
   /** Members of the session's lists that are outside it (`outside-members.ts`). */
   private readonly outside = new OutsideMembers();
 
@@ -48,6 +50,11 @@ export class UnitOfWork {
   /** The session whose work this is. */
   get owner(): StateOwner {
     return this.host.owner;
+  }
+
+  /** Its identity map. */
+  get identity(): IdentityMap {
+    return this.host.identity;
   }
 
   // ------------------------------------------------------------------ membership
@@ -82,6 +89,18 @@ export class UnitOfWork {
         // Indexed: `for...of` over an Array subclass allocates an iterator result per member.
         for (let j = 0; j < value.length; j++) this.joinCascaded(value[j] as object, keyed);
       }
+    }
+  }
+
+  /** See `StateOwner.cascadeAdd`. An object of another session stays there (and is outside this one's lists). */
+  cascadeAdd(obj: object, fromItsSide: boolean): void {
+    const session = stateOf(obj)?.session;
+    if (session !== undefined) {
+      if (session !== this.host.owner) this.outside.letGo();
+    } else if (fromItsSide) {
+      this.linked.note(obj);
+    } else {
+      this.add(stateFor(obj));
     }
   }
 
@@ -260,69 +279,14 @@ export class UnitOfWork {
 
   // ------------------------------------------------------------------ undo
 
-  /**
-   * The database work of the journal's flushes was rolled back, the work itself is kept: objects
-   * inserted are pending again, deleted ones marked for deletion again, updated ones modified
-   * again, so the next flush writes each change once (a failed flush, a failed COMMIT).
-   */
+  /** A failed flush or COMMIT: the work is pending again, to be written once (`undo.ts`). */
   restore(journal: Journal): void {
-    const { owner, identity } = this.host;
-    // Lists first: an inserted object's lists are uncommitted below, whatever a later flush recorded.
-    journal.restoreCollections();
-    // A failed flush leaves its objects in `pending`; those of earlier flushes return to it.
-    const stillPending = new Set(this.pending.all);
-    for (const state of journal.inserted.flat()) {
-      this.unInsert(state);
-      if (state.session === owner && !stillPending.has(state)) this.pending.push(state);
-    }
-    clearGeneratedKeys(journal);
-    for (const state of journal.deleted) {
-      state.undoDeletion();
-      if (state.session === owner && state.key !== undefined) {
-        identity.set(state.mapper, state.key, state.obj);
-        state.markForDeletion();
-        this.deleting.add(state);
-      }
-    }
-    for (const [state, before] of journal.updated) {
-      state.touch();
-      // What the database holds again wins over a flushed value the rollback undid.
-      undoUpdate(state, before, state.session === owner ? identity : undefined, false);
-      if (state.session === owner && state.key !== undefined) this.modified.add(state);
-    }
+    restoreWork(this, journal);
   }
 
-  /**
-   * The transaction was rolled back, work and all (`session.rollback()`): objects it inserted or
-   * added leave the session, transient again; objects it deleted or marked for deletion are
-   * persistent again. Nothing of it is written later. The caller expires what stays.
-   */
+  /** `session.rollback()`: the transaction's work is dropped (`undo.ts`). */
   discard(journal: Journal): void {
-    const { owner, identity } = this.host;
-    journal.restoreCollections();
-    for (const state of journal.inserted.flat()) {
-      this.unInsert(state);
-      if (state.session === owner) state.detach();
-    }
-    clearGeneratedKeys(journal);
-    for (const state of journal.deleted) {
-      state.undoDeletion();
-      if (state.session === owner && state.key !== undefined) identity.set(state.mapper, state.key, state.obj);
-    }
-    for (const [state, before] of journal.updated) if (state.session === owner && !this.rejoined.has(state)) undoUpdate(state, before, identity, true);
-    for (const state of this.pending.all) state.detach();
-    this.pending.reset([]);
-    for (const state of this.deleting) state.unmarkForDeletion();
-    // Expiring them would drop changes made while detached, and a retry (`sessionMaker().transaction`)
-    // adding them again would commit without those: they leave as they came, their changes
-    // (flushed in the rolled-back transaction or not) to be written when added again.
-    for (const state of this.rejoined) {
-      if (state.session !== owner || state.key === undefined) continue;
-      const before = journal.updated.get(state);
-      if (before) undoUpdate(state, before, identity, false);
-      this.forget(state);
-    }
-    this.clear();
+    discardWork(this, journal);
   }
 
   /**
@@ -374,20 +338,6 @@ export class UnitOfWork {
     this.rejoined.clear();
     this.outside.reset();
   }
-
-  /** The object's row is gone: no key, no committed lists, nothing to reload. */
-  private unInsert(state: InstanceState): void {
-    if (state.key !== undefined) this.host.identity.delete(state.mapper, state.key);
-    state.forgetKey();
-    uncommitCollections(state);
-    state.expired = undefined;
-    this.awaitingKeys.delete(state);
-  }
-}
-
-/** Keys the database generated for the journal's inserts were never committed: they are cleared. */
-function clearGeneratedKeys(journal: Journal): void {
-  for (const state of journal.generatedKeys.flat()) state.dict[state.mapper.generatedKey!.attr] = undefined;
 }
 
 export function describe(state: InstanceState): string {

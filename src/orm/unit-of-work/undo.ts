@@ -1,0 +1,105 @@
+/**
+ * What the unit of work does when the database undid its flushes: after a failed flush or COMMIT
+ * the work is kept, pending again to be written once (`restoreWork`); after a rollback it is
+ * dropped, the objects as they were before the transaction (`discardWork`). The journal the
+ * flushes kept says what each one wrote.
+ */
+import type { IdentityMap } from "../identity/identity-map.js";
+import type { InstanceState, StateOwner } from "../state/instance-state.js";
+import { uncommitCollections } from "./flush.js";
+import { undoUpdate, type Journal } from "./journal.js";
+import type { PendingObjects } from "./pending.js";
+
+/** The unit of work's sets, as the undo changes them. */
+export interface UndoTarget {
+  readonly owner: StateOwner;
+  readonly identity: IdentityMap;
+  readonly pending: PendingObjects;
+  readonly modified: Set<InstanceState>;
+  readonly deleting: Set<InstanceState>;
+  readonly awaitingKeys: Set<InstanceState>;
+  readonly rejoined: Set<InstanceState>;
+  /** Takes the object out of every set and map but `pending`, and detaches it. */
+  forget(state: InstanceState): void;
+  /** Forgets every object. */
+  clear(): void;
+}
+
+/**
+ * The database work of the journal's flushes was rolled back, the work itself is kept: objects
+ * inserted are pending again, deleted ones marked for deletion again, updated ones modified
+ * again, so the next flush writes each change once (a failed flush, a failed COMMIT).
+ */
+export function restoreWork(uow: UndoTarget, journal: Journal): void {
+  const { owner, identity } = uow;
+  // Lists first: an inserted object's lists are uncommitted below, whatever a later flush recorded.
+  journal.restoreCollections();
+  // A failed flush leaves its objects in `pending`; those of earlier flushes return to it.
+  const stillPending = new Set(uow.pending.all);
+  for (const state of journal.inserted.flat()) {
+    unInsert(uow, state);
+    if (state.session === owner && !stillPending.has(state)) uow.pending.push(state);
+  }
+  clearGeneratedKeys(journal);
+  for (const state of journal.deleted) {
+    state.undoDeletion();
+    if (state.session === owner && state.key !== undefined) {
+      identity.set(state.mapper, state.key, state.obj);
+      state.markForDeletion();
+      uow.deleting.add(state);
+    }
+  }
+  for (const [state, before] of journal.updated) {
+    state.touch();
+    // What the database holds again wins over a flushed value the rollback undid.
+    undoUpdate(state, before, state.session === owner ? identity : undefined, false);
+    if (state.session === owner && state.key !== undefined) uow.modified.add(state);
+  }
+}
+
+/**
+ * The transaction was rolled back, work and all (`session.rollback()`): objects it inserted or
+ * added leave the session, transient again; objects it deleted or marked for deletion are
+ * persistent again. Nothing of it is written later. The caller expires what stays.
+ */
+export function discardWork(uow: UndoTarget, journal: Journal): void {
+  const { owner, identity } = uow;
+  journal.restoreCollections();
+  for (const state of journal.inserted.flat()) {
+    unInsert(uow, state);
+    if (state.session === owner) state.detach();
+  }
+  clearGeneratedKeys(journal);
+  for (const state of journal.deleted) {
+    state.undoDeletion();
+    if (state.session === owner && state.key !== undefined) identity.set(state.mapper, state.key, state.obj);
+  }
+  for (const [state, before] of journal.updated) if (state.session === owner && !uow.rejoined.has(state)) undoUpdate(state, before, identity, true);
+  for (const state of uow.pending.all) state.detach();
+  uow.pending.reset([]);
+  for (const state of uow.deleting) state.unmarkForDeletion();
+  // Expiring them would drop changes made while detached, and a retry (`sessionMaker().transaction`)
+  // adding them again would commit without those: they leave as they came, their changes
+  // (flushed in the rolled-back transaction or not) to be written when added again.
+  for (const state of uow.rejoined) {
+    if (state.session !== owner || state.key === undefined) continue;
+    const before = journal.updated.get(state);
+    if (before) undoUpdate(state, before, identity, false);
+    uow.forget(state);
+  }
+  uow.clear();
+}
+
+/** The object's row is gone: no key, no committed lists, nothing to reload. */
+function unInsert(uow: UndoTarget, state: InstanceState): void {
+  if (state.key !== undefined) uow.identity.delete(state.mapper, state.key);
+  state.forgetKey();
+  uncommitCollections(state);
+  state.expired = undefined;
+  uow.awaitingKeys.delete(state);
+}
+
+/** Keys the database generated for the journal's inserts were never committed: they are cleared. */
+function clearGeneratedKeys(journal: Journal): void {
+  for (const state of journal.generatedKeys.flat()) state.dict[state.mapper.generatedKey!.attr] = undefined;
+}
