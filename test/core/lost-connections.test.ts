@@ -129,6 +129,29 @@ forEachDatabase("lost connections", (ctx) => {
     assert.deepEqual(await committed(), []);
   });
 
+  test("the server's idle-in-transaction timeout ends the connection: the transaction is failed, retryable, nothing written", { skip: network }, async () => {
+    const engine = engineFor(ctx.db, { pool: { max: 1 } });
+    try {
+      const conn = await engine.connect();
+      try {
+        // PostgreSQL in milliseconds, MariaDB in whole seconds.
+        await conn.run(ctx.db.name === "postgresql" ? "SET idle_in_transaction_session_timeout = 200" : "SET SESSION idle_transaction_timeout = 1");
+        const tx = await conn.begin();
+        await add(conn, "idle");
+        await new Promise((resolve) => setTimeout(resolve, ctx.db.name === "postgresql" ? 600 : 1600));
+        await assert.rejects(add(conn, "after"), (e: unknown) => e instanceof DBAPIError && e.connectionInvalidated);
+        assert.equal(tx.isFailed, true);
+        await assert.rejects(tx.commit(), (e: unknown) => e instanceof TransactionRolledBackError && e.retryable);
+        await tx.rollback();
+      } finally {
+        await conn.close();
+      }
+    } finally {
+      await engine.dispose();
+    }
+    assert.deepEqual(await committed(), []);
+  });
+
   test("dispose() while a COMMIT is in flight waits for it: the row is there", { skip: network && "SQLite runs a statement synchronously: none is ever in flight" }, async () => {
     const engine = engineFor(ctx.db);
     const conn = await engine.connect();

@@ -20,6 +20,14 @@ const byClass: Record<string, DBAPIErrorClass> = {
   XX: InternalError,
 };
 
+/**
+ * Errors after which the server has closed the connection: the 08 class, administrator and crash
+ * shutdowns (57P01, 57P02), a server not accepting connections yet (57P03), and the idle
+ * timeouts (25P03 idle in transaction, 57P05 idle session), which the server reports as the
+ * statement's error when the statement and the timeout cross.
+ */
+const ENDS_CONNECTION = new Set(["57P01", "57P02", "57P03", "25P03", "57P05"]);
+
 export function translatePostgresError(error: unknown, sql: string | undefined, params: readonly unknown[] | undefined): DBAPIError {
   const lost = connectionFailure(error, sql, params);
   if (lost) return lost;
@@ -29,7 +37,7 @@ export function translatePostgresError(error: unknown, sql: string | undefined, 
   if (sqlstate === "22021" && error instanceof Error && /0x00/.test(error.message)) {
     error.message += ". PostgreSQL text cannot hold NUL (\\u0000) characters; store such data in a binary() column.";
   }
-  const connectionInvalidated = sqlstate?.startsWith("08") || sqlstate === "57P01" || sqlstate === "57P02";
+  const connectionInvalidated = sqlstate !== undefined && (sqlstate.startsWith("08") || ENDS_CONNECTION.has(sqlstate));
   return wrapDriverError(ErrorClass, error, {
     ...(sql === undefined ? {} : { sql }),
     ...(params === undefined ? {} : { params }),
