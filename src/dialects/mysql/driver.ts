@@ -192,6 +192,18 @@ class MySqlRowStream implements DriverCursor {
   }
 }
 
+/**
+ * Run on each new connection, in one statement. The session time zone is UTC, so that NOW() and
+ * CURRENT_TIMESTAMP agree with what we store. A server whose SQL mode is not strict (no
+ * STRICT_TRANS_TABLES or STRICT_ALL_TABLES; MariaDB's default has it) truncates a string too long
+ * for its column, or clamps a number out of range, with only a warning: the write would succeed
+ * with another value than the one given. Strict mode is added to the session's mode then, so that
+ * such a write fails; a mode that has it is left as it is.
+ */
+const CONNECTION_SETUP =
+  "SET time_zone = '+00:00', SESSION sql_mode = IF(@@SESSION.sql_mode REGEXP 'STRICT_(TRANS|ALL)_TABLES', @@SESSION.sql_mode, " +
+  "CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_TRANS_TABLES'))";
+
 /** Prepared statements kept per connection unless the engine options or the URL say otherwise. */
 const DEFAULT_MAX_PREPARED = 256;
 
@@ -231,10 +243,7 @@ export async function createMySqlDriver(
   options: PoolOptions,
 ): Promise<Driver & { serverVersion: string; rollbackOnTimeout: boolean }> {
   const pool = mysql.createPool(mysqlConfig(url, options));
-  pool.on("connection", (conn) => {
-    // The session time zone is UTC too, so that NOW() and CURRENT_TIMESTAMP agree with what we store.
-    conn.query("SET time_zone = '+00:00'");
-  });
+  pool.on("connection", (conn) => conn.query(CONNECTION_SETUP));
   let serverVersion: string;
   let rollbackOnTimeout: boolean;
   try {

@@ -1,0 +1,55 @@
+/**
+ * MariaDB/MySQL with a SQL mode that is not strict truncates a string too long for its column (and
+ * clamps a number out of range) with only a warning: the write succeeded with another value than
+ * the one given. The engine adds STRICT_TRANS_TABLES to each new connection's mode when it has no
+ * strict mode, so that such a write fails. The server here is strict by default: the test makes it
+ * lax for the moment a new engine connects (the global mode, put back at once).
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { DataError, MetaData, insert, integer, select, sql, string, table } from "../../src/index.js";
+import { engineFor } from "../support/databases.js";
+import { forEachDatabase } from "../support/dialects.js";
+import { useSchema } from "../support/schema.js";
+
+const metadata = new MetaData();
+const codes = table("core_strict_codes", metadata, {
+  id: integer().primaryKey(),
+  code: string(5),
+  small: integer(),
+});
+
+forEachDatabase(
+  "a MariaDB server whose SQL mode is not strict",
+  (ctx) => {
+    useSchema(ctx, metadata, { emptyBeforeEach: true });
+
+    test("a new connection gets strict mode: a string too long or a number out of range fails, nothing is written", async () => {
+      const globalMode = String((await ctx.engine.execute(sql<{ m: string }>`SELECT @@GLOBAL.sql_mode AS m`)).rows[0]!.m);
+      const lax = engineFor(ctx.db, { pool: { max: 1 } });
+      try {
+        await ctx.engine.execute(sql`SET GLOBAL sql_mode = ''`);
+        let conn;
+        try {
+          conn = await lax.connect();
+        } finally {
+          await ctx.engine.execute(sql`SET GLOBAL sql_mode = ${globalMode}`);
+        }
+        try {
+          assert.match(String(await conn.scalar(sql<{ m: string }>`SELECT @@SESSION.sql_mode AS m`)), /STRICT_TRANS_TABLES/);
+          await assert.rejects(conn.execute(insert(codes).values({ id: 1, code: "too long" })), DataError);
+          await assert.rejects(conn.execute(insert(codes).values({ id: 2, code: "ok", small: 2 ** 40 })), DataError);
+          // A session's own lax mode is its own business: the engine only sets up new connections.
+          await conn.run("SET SESSION sql_mode = ''");
+          await conn.execute(insert(codes).values({ id: 3, code: "truncated" }));
+        } finally {
+          await conn.close();
+        }
+      } finally {
+        await lax.dispose();
+      }
+      assert.deepEqual((await ctx.engine.execute(select(codes.c.id, codes.c.code))).rows, [{ id: 3, code: "trunc" }]);
+    });
+  },
+  ["mysql"],
+);
