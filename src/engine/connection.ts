@@ -7,8 +7,8 @@
  */
 import type { CompiledQuery } from "../core/compiler/compiled-query.js";
 import { InvalidRequestError, OperationalError, ResourceClosedError, StreamInProgressError, type DBAPIError } from "../core/errors.js";
-import type { InsertNode } from "../core/ast/nodes.js";
 import { insertChunks } from "../core/statements/chunking.js";
+import { executeChunks } from "./chunked-insert.js";
 import type { Executable } from "../core/statements/executable.js";
 import type { Select } from "../core/statements/select.js";
 import type { DriverConnection, DriverCursor, DriverResult, EngineDialect, ExecuteOptions } from "./driver.js";
@@ -79,29 +79,12 @@ export class Connection {
 
   /**
    * Runs a statement built with `select`, `insert`, `update`, `deleteFrom` or `sql`. A multi-row
-   * INSERT with more bind parameters than the database allows runs in chunks (see `executeChunks`).
+   * INSERT with more bind parameters than the database allows runs in chunks (`chunked-insert.ts`).
    */
   async execute<Row>(statement: Executable<Row>, options: ExecuteOptions = {}): Promise<Result<Row>> {
     const chunks = insertChunks(statement.node, this.dialect.capabilities.maxParameters);
-    if (chunks) return this.executeChunks<Row>(chunks, options);
+    if (chunks) return executeChunks<Row>(this, chunks, options);
     return this.executeCompiled<Row>(this.compile(statement), options);
-  }
-
-  /**
-   * The chunks of one INSERT, in a transaction (a savepoint inside one), so that a failing chunk
-   * undoes the others as the single statement would have. Their rows and row counts are combined;
-   * the generated key is what the driver reports for the whole insert: MySQL the first row's,
-   * SQLite the last row's.
-   */
-  private executeChunks<Row>(chunks: readonly InsertNode[], options: ExecuteOptions): Promise<Result<Row>> {
-    return this.transaction(async () => {
-      const results: Result<Row>[] = [];
-      for (const chunk of chunks) results.push(await this.executeCompiled<Row>(this.context.cache.compile(chunk), options));
-      const rows = results.length === 1 ? results[0]!.rows : results.flatMap((r) => r.rows);
-      const rowCount = results.reduce((sum, r) => sum + r.rowCount, 0);
-      const keyFrom = this.dialect.name === "mysql" ? results[0]! : results[results.length - 1]!;
-      return new Result<Row>(rows, rowCount, keyFrom.lastInsertId);
-    });
   }
 
   /** The statement's SQL and parameters for this connection's dialect (compiled once per shape). */
