@@ -14,7 +14,7 @@ import type { Select } from "../core/statements/select.js";
 import type { DriverConnection, DriverCursor, DriverResult, EngineDialect, ExecuteOptions } from "./driver.js";
 import { convertInPlace, convertValuesInPlace, mappedWhileRead, processorsFor, RowMapperFailure, shapedResult } from "./convert-rows.js";
 import { yieldPerOf, type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
-import { mayWrite } from "./statement-kind.js";
+import { mayWrite, refusedText } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
 import { Transaction } from "./transaction.js";
 
@@ -84,7 +84,9 @@ export class Connection {
   async execute<Row>(statement: Executable<Row>, options: ExecuteOptions = {}): Promise<Result<Row>> {
     const chunks = insertChunks(statement.node, this.dialect.capabilities.maxParameters);
     if (chunks) return executeChunks<Row>(this, chunks, options);
-    return this.executeCompiled<Row>(this.compile(statement), options);
+    const compiled = this.compile(statement);
+    if (statement.node.kind === "raw") this.refuseText(compiled.sql);
+    return this.executeCompiled<Row>(compiled, options);
   }
 
   /** The statement's SQL and parameters for this connection's dialect (compiled once per shape). */
@@ -176,9 +178,21 @@ export class Connection {
 
   /**
    * Runs SQL text with driver-level parameters; errors are wrapped, the SQL logged. Refused,
-   * without reaching the database, while a transaction is failed.
+   * without reaching the database, while a transaction is failed, and as `refusedText` says.
    */
   run(sql: string, params: readonly unknown[] = [], options?: ExecuteOptions): Promise<DriverResult> {
+    const refused = refusedText(sql, this.transactions[0], this.dialect.capabilities);
+    return refused !== undefined ? Promise.reject(refused) : this.runOwn(sql, params, options);
+  }
+
+  /** @internal Throws what `refusedText` says of SQL text about to run on this connection. */
+  refuseText(sql: string): void {
+    const refused = refusedText(sql, this.transactions[0], this.dialect.capabilities);
+    if (refused !== undefined) throw refused;
+  }
+
+  /** `run`, for the connection's own statements (BEGIN, SAVEPOINT). */
+  private runOwn(sql: string, params: readonly unknown[] = [], options?: ExecuteOptions): Promise<DriverResult> {
     // Not `async` (one frame less per statement); what it refuses, it refuses as a rejection.
     try {
       if (this.failed) throw this.failed.rolledBackError("run a statement");
@@ -280,7 +294,7 @@ export class Connection {
   async begin(options: BeginOptions = {}): Promise<Transaction> {
     if (this.transactions.length) return this.beginNested();
     this.wrote = false;
-    for (const statement of this.dialect.beginStatements(options.isolationLevel)) await this.run(statement);
+    for (const statement of this.dialect.beginStatements(options.isolationLevel)) await this.runOwn(statement);
     return this.push(new Transaction(this, undefined));
   }
 
@@ -288,7 +302,7 @@ export class Connection {
   async beginNested(): Promise<Transaction> {
     if (!this.transactions.length) throw new InvalidRequestError("beginNested() needs a transaction; call begin() first.");
     const name = `sp_${++this.savepointCounter}`;
-    await this.run(`SAVEPOINT ${name}`);
+    await this.runOwn(`SAVEPOINT ${name}`);
     return this.push(new Transaction(this, name));
   }
 

@@ -1,3 +1,7 @@
+import type { DialectCapabilities } from "../core/compiler/compiler-types.js";
+import { InvalidRequestError } from "../core/errors.js";
+import type { Transaction } from "./transaction.js";
+
 /**
  * Whether SQL sent on a connection may have changed data: what another connection could not see
  * until the transaction commits. Anything not known to read counts as a write (a procedure call,
@@ -19,4 +23,32 @@ const TEMPORARY = /^\s*(create|drop)\s+temporary\b/i;
 
 export function commitsImplicitly(sql: string): boolean {
   return COMMITS_IMPLICITLY.test(sql) && !TEMPORARY.test(sql);
+}
+
+/** SQL that begins or ends a transaction or a savepoint: what a `Transaction` does itself. */
+const TRANSACTION_CONTROL = /^\s*(begin|start\s+transaction|commit|end|rollback|abort|savepoint|release|xa)\b/i;
+
+/**
+ * Why SQL text may not run now, in the connection's open transaction `tx`: a statement that
+ * begins or ends a transaction or savepoint (the `Transaction`, or the session holding it, would
+ * no longer say what the database did: a later rollback would claim to undo work already
+ * committed); and in a session's transaction on MySQL/MariaDB, one that commits it implicitly.
+ */
+export function refusedText(sql: string, tx: Transaction | undefined, capabilities: DialectCapabilities): InvalidRequestError | undefined {
+  if (tx === undefined) return undefined;
+  const quoted = `"${sql.trim().slice(0, 60)}"`;
+  if (TRANSACTION_CONTROL.test(sql)) {
+    return new InvalidRequestError(
+      `${quoted} would begin or end a transaction behind the back of the one open on this connection, whose commit() and rollback() ` +
+        "would then no longer say what the database did. Use its commit() or rollback() (a session's: session.commit(), session.rollback()), " +
+        "beginNested() for a savepoint, or run the statement on a connection with no transaction open.",
+    );
+  }
+  if (tx.refusesImplicitCommits && !capabilities.transactionalDdl && commitsImplicitly(sql)) {
+    return new InvalidRequestError(
+      `MySQL/MariaDB commit the open transaction before ${quoted}: it cannot run in the session's transaction, ` +
+        "whose rollback could not undo the work committed with it. Run it outside the session (engine.execute), after commit().",
+    );
+  }
+  return undefined;
 }

@@ -13,6 +13,8 @@ export class Transaction {
   private failure: Error | undefined;
   /** The database no longer has it: rolled back with the whole transaction or the connection. */
   private gone = false;
+  /** @internal A session's: SQL text that MySQL/MariaDB commit implicitly is refused in it (`refusedText`). */
+  refusesImplicitCommits = false;
 
   constructor(
     readonly connection: Connection,

@@ -154,6 +154,26 @@ forEachDatabase("transactions", (ctx) => {
     assert.deepEqual(await committed(), ["after", "before", "taken"]);
   });
 
+  test("SQL text that would begin or end a transaction is refused inside one, before it is sent; the Transaction still says what the database did", async () => {
+    const conn = await ctx.engine.connect();
+    try {
+      const tx = await conn.begin();
+      await add(conn, "inside");
+      for (const text of ["COMMIT", " commit work", "END", "ROLLBACK", "BEGIN", "SAVEPOINT s1", "RELEASE SAVEPOINT s1"]) {
+        await assert.rejects(conn.run(text), (e: unknown) => e instanceof InvalidRequestError && /behind the back/.test(e.message), text);
+      }
+      await assert.rejects(conn.execute(sql`COMMIT`), InvalidRequestError);
+      assert.equal(tx.isActive, true);
+      await tx.rollback();
+      // Outside a transaction the text is the application's own to run.
+      await conn.run(ctx.db.name === "mysql" ? "START TRANSACTION" : "BEGIN");
+      await conn.run("ROLLBACK");
+    } finally {
+      await conn.close();
+    }
+    assert.deepEqual(await committed(), [], "the insert was not committed by the refused COMMIT");
+  });
+
   test("beginNested() outside a transaction is refused", async () => {
     await ctx.engine.withConnection(async (conn) => {
       await assert.rejects(conn.beginNested(), InvalidRequestError);

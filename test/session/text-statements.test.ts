@@ -166,4 +166,24 @@ forEachDatabaseWithSchema("SQL text that would commit the session's transaction 
     await session.execute(sql`DROP TEMPORARY TABLE text_ddl_temp`);
     await session.rollback();
   });
+
+  test("COMMIT or ROLLBACK as SQL text, through session.execute or session.connection(), is refused before it is sent: rollback() discards the flushed work", async () => {
+    const session = ctx.session();
+    session.add(Object.assign(new TxAccount(), { id: 1, owner: "flushed", balance: 1 }));
+    await session.flush();
+    // Sent, COMMIT would commit the flushed row, and rollback() would say it was discarded.
+    await assert.rejects(session.execute(sql`COMMIT`), /would begin or end a transaction behind the back/);
+    const conn = await session.connection();
+    await assert.rejects(conn.run("commit"), InvalidRequestError);
+    await assert.rejects(conn.execute(sql`ROLLBACK`), InvalidRequestError);
+    await assert.rejects(conn.run("SAVEPOINT mine"), InvalidRequestError);
+    if (ctx.db.name === "mysql") await assert.rejects(conn.run("CREATE TABLE text_ddl_probe (id INT)"), /commit the open transaction before/);
+    await session.rollback();
+    assert.equal(await ctx.count("tx_accounts"), 0, "nothing was committed");
+    // Outside a transaction, SQL text may drive one itself (the engine's pool copes with it).
+    await ctx.engine.withConnection(async (own) => {
+      await own.run("BEGIN");
+      await own.run("ROLLBACK");
+    });
+  });
 });

@@ -64,6 +64,8 @@ export class SessionTransaction {
     const connection = await engine.connect({ holder: options.holder });
     try {
       const tx = await connection.begin(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {});
+      // Its work is the session's: SQL text must not commit it behind the session's back (`refusedText`).
+      tx.refusesImplicitCommits = true;
       return new SessionTransaction(connection, tx, undefined, uow);
     } catch (error) {
       await connection.close();

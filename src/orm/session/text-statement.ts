@@ -6,8 +6,7 @@
  * nothing the session could follow): expire them, or use `update(Model)` which does.
  */
 import type { RawSql } from "../../core/expression/sql-tag.js";
-import { InvalidRequestError } from "../../core/errors.js";
-import { commitsImplicitly, mayWrite } from "../../engine/statement-kind.js";
+import { mayWrite } from "../../engine/statement-kind.js";
 import type { Result } from "../../engine/result.js";
 import type { Transactions } from "./transactions.js";
 
@@ -18,13 +17,8 @@ export type TextRow<T> = NonNullable<RawSql<T>["__row"]>;
 export async function executeText<Row>(transactions: Transactions, statement: RawSql<unknown>): Promise<Result<Row>> {
   const tx = await transactions.current();
   const compiled = tx.connection.compile(statement);
-  // Sent, it would commit the session's work so far, which a rollback then claims to discard.
-  if (!tx.connection.dialect.capabilities.transactionalDdl && commitsImplicitly(compiled.sql)) {
-    throw new InvalidRequestError(
-      `MySQL/MariaDB commit the open transaction before "${compiled.sql.slice(0, 60)}": it cannot run in the session's transaction, ` +
-        "whose rollback could not undo the work committed with it. Run it outside the session (engine.execute), after commit().",
-    );
-  }
+  // Sent, COMMIT or (MySQL/MariaDB) DDL would commit the session's work so far, which a rollback then claims to discard.
+  tx.connection.refuseText(compiled.sql);
   // A statement that may write is work the session cannot write again: if a flush then fails,
   // the transaction must not be quietly rolled back and retried without it (see `flushFailed`).
   if (mayWrite(compiled.sql)) tx.lend();
