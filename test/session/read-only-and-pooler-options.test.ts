@@ -6,6 +6,9 @@
  * taken by a server session that already holds it (what a pooler's shared session would do).
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { ArgumentError, ReadOnlyDatabaseError, ReadOnlySessionError, Session, createEngine, inspect, insert, select, update, sql, type Engine } from "../../src/index.js";
 import { MigrationHistoryError, MigrationRunner, buildGraph, op, type MigrationDefinition } from "../../src/migrations/index.js";
@@ -63,6 +66,15 @@ forEachDatabaseWithSchema(
   },
   { sqliteFile: true },
 );
+
+test("docs/clusters.md's read-only example is examples/read-replica.ts, and it prints what its comments say", () => {
+  const root = fileURLToPath(new URL("../..", import.meta.url));
+  const example = readFileSync(`${root}examples/read-replica.ts`, "utf8");
+  assert.ok(readFileSync(`${root}docs/clusters.md`, "utf8").includes("```ts\n" + example + "```"), "the guide embeds the example verbatim");
+  const out = execFileSync(process.execPath, ["--import", "tsx", "examples/read-replica.ts"], { cwd: root, encoding: "utf8" });
+  const promised = example.trimEnd().split("\n").slice(-2).map((line) => line.replace(/^\/\/ /, ""));
+  assert.deepEqual(out.trimEnd().split("\n"), promised);
+});
 
 const postgres = (await testDatabases()).find((d) => d.name === "postgresql")!;
 
