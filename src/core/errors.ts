@@ -182,6 +182,25 @@ export class NotSupportedError extends DatabaseError {
   override name = "NotSupportedError";
 }
 
+/**
+ * The database refused a write because the transaction is read-only (PostgreSQL SQLSTATE 25006):
+ * a hot-standby replica, or an engine made with `{ readOnly: true }`. Nothing was written. Send
+ * writes through an engine on the primary. A subclass of `InternalError`, as SQLSTATE class 25 is.
+ */
+export class ReadOnlyDatabaseError extends InternalError {
+  override name = "ReadOnlyDatabaseError";
+}
+
+/**
+ * A named prepared statement went missing or collided (`prepared statement "athanor_..." does
+ * not exist` / `already exists`): the URL points at a pooler in transaction mode (PgBouncer's
+ * `pool_mode = transaction`), which runs each transaction on any of its server connections.
+ * Fix: `createEngine(url, { transactionPooler: true })`. Nothing was run by that statement.
+ */
+export class TransactionPoolerError extends OperationalError {
+  override name = "TransactionPoolerError";
+}
+
 /** A `DBAPIError` subclass, as a dialect's error translation picks one for a driver error. */
 export type DBAPIErrorClass = new (message: string, details: DBAPIErrorDetails, cause: unknown) => DBAPIError;
 

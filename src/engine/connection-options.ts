@@ -11,6 +11,8 @@ export interface ConnectionContext {
   readonly log: SqlLogger;
   /** Called once when the connection goes back to the pool or is discarded. */
   readonly released?: (conn: Connection) => void;
+  /** `EngineOptions.transactionPooler`: what needs one server session (the migration lock) refuses. */
+  readonly transactionPooler?: boolean;
 }
 
 /** Options of `stream()`. */

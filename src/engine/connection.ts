@@ -41,7 +41,7 @@ export class Connection {
 
   constructor(
     driverConnection: DriverConnection,
-    private readonly context: ConnectionContext,
+    /** @internal */ readonly context: ConnectionContext,
   ) {
     this.driverConnection = driverConnection;
   }

@@ -116,9 +116,9 @@ export interface PoolOptions {
   readonly busyTimeoutMs?: number;
   /**
    * PostgreSQL: statements with parameters are prepared on the server under a name, so that
-   * running one again only binds and executes it (default true). Turn it off behind a pooler that
-   * hands one client's statements to several server connections (PgBouncer in transaction mode
-   * before 1.21). SQLite and MySQL/MariaDB always reuse prepared statements.
+   * running one again only binds and executes it (default true). Behind a pooler in transaction mode
+   * (PgBouncer), make the engine with `transactionPooler: true` instead: it turns this off and
+   * refuses what else needs one server session. SQLite and MySQL/MariaDB always reuse prepared statements.
    */
   readonly preparedStatements?: boolean;
   /**
@@ -129,6 +129,14 @@ export interface PoolOptions {
    * Also `?maxPreparedStatements=N` in a MySQL/MariaDB URL.
    */
   readonly maxPreparedStatements?: number;
+}
+
+/** What a dialect's driver is opened with: the pool's options and the engine's (`EngineOptions`). */
+export interface DriverOptions extends PoolOptions {
+  /** `EngineOptions.readOnly`. */
+  readonly readOnly?: boolean;
+  /** `EngineOptions.transactionPooler`. */
+  readonly transactionPooler?: boolean;
 }
 
 export interface TableInfo {
@@ -164,7 +172,7 @@ export interface ReflectOptions {
 /** A dialect that can also connect: what `createEngine` needs. */
 export interface EngineDialect extends Dialect {
   /** Opens the driver's pool (loading the driver package on first use). */
-  createDriver(url: string, options: PoolOptions): Promise<Driver>;
+  createDriver(url: string, options: DriverOptions): Promise<Driver>;
   /** Wraps a driver error in the athanor hierarchy, keeping the SQL and the original error. */
   translateError(error: unknown, sql: string | undefined, params: readonly unknown[] | undefined): DBAPIError;
   /** Statements that start a transaction. */

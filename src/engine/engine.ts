@@ -14,12 +14,27 @@ import { Inspector } from "./inspector.js";
 import { sqlLogger, type EchoOption } from "./logging.js";
 import type { Result } from "./result.js";
 import { runSchemaOperation } from "./schema-runner.js";
+import { checkClusterOptions } from "./cluster-options.js";
 
 /** Options of `createEngine(url, options)`. */
 export interface EngineOptions {
   /** Log every statement and its parameters: `true` for the console, or a function. */
   readonly echo?: EchoOption;
   readonly pool?: PoolOptions;
+  /**
+   * The database takes no writes through this engine: a read replica (docs/clusters.md). A
+   * Session on it refuses to flush (`ReadOnlySessionError`, before anything is sent); on
+   * PostgreSQL the server refuses any other write too (`ReadOnlyDatabaseError`), as a hot standby
+   * does by itself.
+   */
+  readonly readOnly?: boolean;
+  /**
+   * PostgreSQL: the URL points at a pooler in transaction mode (PgBouncer `pool_mode =
+   * transaction`, or another that runs each transaction on any server connection). Statements
+   * are sent unnamed (not prepared under a name that another server connection would not know)
+   * and migrations are refused (they need a session-level lock: run them on a direct URL).
+   */
+  readonly transactionPooler?: boolean;
 }
 
 /** Options of `engine.connect()`. */
@@ -61,6 +76,7 @@ export class Engine implements SchemaExecutor {
     this.acquireTimeoutMs = milliseconds(options.pool?.acquireTimeoutMs, DEFAULT_ACQUIRE_TIMEOUT_MS, "acquireTimeoutMs");
     this.disposeTimeoutMs = milliseconds(options.pool?.disposeTimeoutMs, DEFAULT_DISPOSE_TIMEOUT_MS, "disposeTimeoutMs");
     milliseconds(options.pool?.busyTimeoutMs, 0, "busyTimeoutMs");
+    checkClusterOptions(dialect, options);
   }
 
   /**
@@ -89,10 +105,10 @@ export class Engine implements SchemaExecutor {
   private openPool(): OpenPool {
     const checkouts = new Checkouts<Connection>();
     return {
-      driver: this.dialect.createDriver(this.url, this.options.pool ?? {}),
+      driver: this.dialect.createDriver(this.url, { ...this.options.pool, readOnly: this.options.readOnly === true, transactionPooler: this.options.transactionPooler === true }),
       checkouts,
       waiting: new Set(),
-      context: { dialect: this.dialect, cache: this.cache, log: this.log, released: (conn) => checkouts.remove(conn) },
+      context: { dialect: this.dialect, cache: this.cache, log: this.log, released: (conn) => checkouts.remove(conn), transactionPooler: this.options.transactionPooler === true },
     };
   }
 

@@ -189,3 +189,13 @@ export class NullIdentityKeyError extends InvalidRequestError {
     super(message);
   }
 }
+
+/**
+ * A session bound to a read-only engine (`createEngine(replicaUrl, { readOnly: true })`) was
+ * asked to write: a flush with changes, or an INSERT/UPDATE/DELETE through `session.execute`.
+ * Refused before anything is sent; the session stays usable and its changes stay pending (make
+ * them in a session on the primary's engine, or `expunge` them / `rollback()`).
+ */
+export class ReadOnlySessionError extends InvalidRequestError {
+  override name = "ReadOnlySessionError";
+}

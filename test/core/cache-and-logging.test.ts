@@ -131,6 +131,26 @@ forEachDatabase(
         await engine.dispose();
       }
     });
+
+    test("transactionPooler: true prepares none either, and names each engine's statements apart otherwise", async () => {
+      const pooled = engineFor(ctx.db, { transactionPooler: true });
+      const named = engineFor(ctx.db, {});
+      try {
+        await pooled.withConnection(async (conn) => {
+          for (const legs of [0, 2]) await conn.execute(byLegs(legs));
+          assert.deepEqual(await preparedOn(conn), []);
+        });
+        await named.withConnection(async (conn) => {
+          await conn.execute(byLegs(2));
+          const names = (await conn.run("SELECT name FROM pg_prepared_statements WHERE NOT from_sql")).rows.map((r) => String((r as { name: string }).name));
+          // Unique to the engine: through a pooler, another engine's "athanor_0" would be run instead.
+          assert.ok(names.length > 0 && names.every((n) => /^athanor_[0-9a-f]{8}_\d+$/.test(n)), names.join());
+        });
+      } finally {
+        await pooled.dispose();
+        await named.dispose();
+      }
+    });
   },
   ["postgresql"],
 );

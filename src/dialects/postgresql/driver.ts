@@ -1,6 +1,7 @@
 /** The node-postgres driver: pg's own pool, with athanor's type parsers. */
 import pg from "pg";
-import type { Driver, DriverConnection, DriverCursor, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
+import { randomBytes } from "node:crypto";
+import type { Driver, DriverConnection, DriverCursor, DriverResult, DriverOptions, ExecuteOptions } from "../../engine/driver.js";
 import { abandonOnAbort } from "../shared/pool.js";
 import { MappedRows } from "../shared/mapped-rows.js";
 import { postgresTypeParsers } from "./values.js";
@@ -141,6 +142,11 @@ class StatementNames {
   private static readonly MAX_LENGTH = 8192;
   private readonly names = new Map<string, string>();
   private made = 0;
+  /**
+   * Unique to this engine: two engines (processes) behind one pooler must never meet the same
+   * name for different texts, where a Bind would run the other engine's statement with our values.
+   */
+  private readonly prefix = `athanor_${randomBytes(4).toString("hex")}_`;
   /** Counts schema changes: a connection that prepared statements under an older count drops them first. */
   generation = 0;
 
@@ -150,7 +156,7 @@ class StatementNames {
   nameOf(sql: string): string | undefined {
     const known = this.names.get(sql);
     if (known !== undefined || sql.length > StatementNames.MAX_LENGTH || this.names.size >= this.max) return known;
-    const name = `athanor_${this.made++}`;
+    const name = `${this.prefix}${this.made++}`;
     this.names.set(sql, name);
     return name;
   }
@@ -169,17 +175,23 @@ class StatementNames {
 
 const DDL = /^\s*(ALTER|CREATE|DROP|TRUNCATE|COMMENT)\b/i;
 
-export function createPostgresDriver(url: string, options: PoolOptions): Driver {
+export function createPostgresDriver(url: string, options: DriverOptions): Driver {
   const max = options.max ?? 10;
   const pool = new pg.Pool({
     connectionString: url.replace(/^postgres(ql)?\+?\w*:/, "postgresql:"),
     max,
+    // Read-only by the server's rule, every transaction and autocommit statement alike. Not
+    // through a transaction pooler: PgBouncer refuses the startup parameter (a replica refuses
+    // writes by itself, and the session refuses to flush).
+    ...(options.readOnly && !options.transactionPooler ? { options: "-c default_transaction_read_only=on" } : {}),
     types: postgresTypeParsers(pg.types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown),
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
   // process would crash. The next checkout gets a fresh connection.
   pool.on("error", () => undefined);
-  const names = options.preparedStatements === false ? undefined : new StatementNames(options.maxPreparedStatements ?? 256);
+  // Behind a transaction pooler, statements stay unnamed: each transaction may run on another
+  // server connection, where a name prepared earlier does not exist.
+  const names = options.preparedStatements === false || options.transactionPooler ? undefined : new StatementNames(options.maxPreparedStatements ?? 256);
   return {
     maxConnections: max,
     acquire: async (wait) => new PostgresConnection(await abandonOnAbort(pool.connect(), wait, (client) => client.release()), names),

@@ -6,6 +6,8 @@ import {
   NotSupportedError,
   OperationalError,
   ProgrammingError,
+  ReadOnlyDatabaseError,
+  TransactionPoolerError,
   type DBAPIError,
   type DBAPIErrorClass,
 } from "../../core/errors.js";
@@ -33,7 +35,10 @@ export function translatePostgresError(error: unknown, sql: string | undefined, 
   if (lost) return lost;
   const code = (error as { code?: unknown })?.code;
   const sqlstate = typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-  const ErrorClass = (sqlstate && byClass[sqlstate.slice(0, 2)]) || OperationalError;
+  const pooled = pooledStatementFailure(sqlstate, error);
+  const ErrorClass = pooled ? TransactionPoolerError : sqlstate === READ_ONLY ? ReadOnlyDatabaseError : (sqlstate && byClass[sqlstate.slice(0, 2)]) || OperationalError;
+  if (pooled) (error as Error).message += POOLER_FIX;
+  if (sqlstate === READ_ONLY && error instanceof Error) error.message += READ_ONLY_FIX;
   if (sqlstate === "22021" && error instanceof Error && /0x00/.test(error.message)) {
     error.message += ". PostgreSQL text cannot hold NUL (\\u0000) characters; store such data in a binary() column.";
   }
@@ -51,3 +56,24 @@ export function translatePostgresError(error: unknown, sql: string | undefined, 
     ...(sqlstate && !connectionInvalidated ? { abortsTransaction: "innermost" as const } : {}),
   });
 }
+
+/** read_only_sql_transaction: a write on a hot standby, or in a read-only transaction. */
+const READ_ONLY = "25006";
+const READ_ONLY_FIX =
+  ". Nothing was written: this engine's connections are read-only (a hot-standby replica, or createEngine(url, { readOnly: true })). " +
+  "Send writes through an engine on the primary.";
+
+/**
+ * invalid_sql_statement_name (26000) or duplicate_prepared_statement (42P05) on one of athanor's
+ * statement names: pg prepared it on another server connection than the one it now talks to,
+ * which only a pooler in transaction mode does.
+ */
+function pooledStatementFailure(sqlstate: string | undefined, error: unknown): boolean {
+  return (sqlstate === "26000" || sqlstate === "42P05") && error instanceof Error && /prepared statement "athanor_/.test(error.message);
+}
+
+const POOLER_FIX =
+  ". The connection goes through a pooler in transaction mode (PgBouncer pool_mode = transaction), which runs each " +
+  "transaction on any of its server connections, where this connection's named prepared statements are not. " +
+  "Create the engine with createEngine(url, { transactionPooler: true }) (statements unnamed, migrations refused), " +
+  "or connect to PostgreSQL directly.";

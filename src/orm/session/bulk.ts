@@ -12,6 +12,7 @@
  * With RETURNING the statement returns its rows as tuples, and the objects follow the keys that
  * come back with them (`executeReturning`).
  */
+import { readOnlyStatement } from "./read-only.js";
 import type { ExprNode } from "../../core/ast/nodes.js";
 import { ArgumentError } from "../../core/errors.js";
 import { Expression } from "../../core/expression/expression.js";
@@ -58,6 +59,7 @@ export interface BulkHost {
 
 /** `session.execute()` of an INSERT, UPDATE or DELETE (the session has autoflushed): `rowsOrOptions` are an INSERT's rows, else BulkOptions. */
 export function executeDml(host: BulkHost, statement: BulkStatement | BulkInsert<unknown, unknown>, rowsOrOptions?: BulkOptions | readonly object[]): Promise<unknown> {
+  if (host.transactions.readOnly) return Promise.reject(readOnlyStatement(statement.node.kind));
   if (statement.node.kind === "insert") return executeBulkInsert(host, statement as BulkInsert<unknown, unknown>, rowsOrOptions as readonly object[] | undefined);
   return executeBulk(host, statement as BulkStatement, rowsOrOptions as BulkOptions);
 }

@@ -20,6 +20,7 @@ import { expireState } from "./expiry.js";
 import { assertAllExpired } from "./expiry-check.js";
 import type { NestedTransaction } from "./session-options.js";
 import { SessionTransaction } from "./session-transaction.js";
+import { readOnlyFlush } from "./read-only.js";
 
 type Load = (rel: RelationshipProperty, objects: readonly object[]) => Promise<void>;
 
@@ -114,6 +115,11 @@ export class Transactions {
     return this.hasWork ? this.flushAfterOthers(expiring, load) : NOTHING;
   }
 
+  /** Whether the engine is read-only (a replica): flushes and bulk statements are refused before sending. */
+  get readOnly(): boolean {
+    return this.engine.options.readOnly === true;
+  }
+
   /** Whether a flush or commit is in flight (`StateOwner.writing`). */
   get writing(): boolean {
     return this.flushing !== undefined || this.committing !== undefined;
@@ -127,6 +133,7 @@ export class Transactions {
   private async flushAfterOthers(expiring: boolean, load: Load): Promise<void> {
     while (this.flushing) await this.flushing.catch(() => undefined);
     if (this.uow.isEmpty) return;
+    if (this.readOnly) throw readOnlyFlush({ added: this.uow.pending.all, changed: this.uow.modified, deleted: this.uow.deleting });
     await (this.flushing = this.runFlush(expiring, load).finally(() => (this.flushing = undefined)));
   }
 
