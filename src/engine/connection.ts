@@ -14,9 +14,9 @@ import type { Select } from "../core/statements/select.js";
 import type { DriverConnection, DriverCursor, DriverResult, EngineDialect, ExecuteOptions } from "./driver.js";
 import { convertInPlace, convertValuesInPlace, mappedWhileRead, processorsFor, RowMapperFailure, shapedResult } from "./convert-rows.js";
 import { yieldPerOf, type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
-import { mayWrite, refusedText } from "./statement-kind.js";
+import { changesSession, mayWrite, refusedText } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
-import { Transaction } from "./transaction.js";
+import { runInTransaction, Transaction } from "./transaction.js";
 
 export type { BeginOptions, ConnectionContext, StreamOptions } from "./connection-options.js";
 
@@ -38,6 +38,8 @@ export class Connection {
   private exclusiveStream: string | undefined;
   /** A statement that may have changed data ran in the open transaction (see `statement-kind.ts`). */
   private wrote = false;
+  /** SQL text may have changed the session (`changesSession`): reset before the pool hands it on. */
+  private sessionChanged = false;
 
   constructor(
     driverConnection: DriverConnection,
@@ -85,7 +87,7 @@ export class Connection {
     const chunks = insertChunks(statement.node, this.dialect.capabilities.maxParameters);
     if (chunks) return executeChunks<Row>(this, chunks, options);
     const compiled = this.compile(statement);
-    if (statement.node.kind === "raw") this.refuseText(compiled.sql);
+    if (statement.node.kind === "raw") this.checkText(compiled.sql);
     return this.executeCompiled<Row>(compiled, options);
   }
 
@@ -181,14 +183,22 @@ export class Connection {
    * without reaching the database, while a transaction is failed, and as `refusedText` says.
    */
   run(sql: string, params: readonly unknown[] = [], options?: ExecuteOptions): Promise<DriverResult> {
-    const refused = refusedText(sql, this.transactions[0], this.dialect.capabilities);
-    return refused !== undefined ? Promise.reject(refused) : this.runOwn(sql, params, options);
+    try {
+      this.checkText(sql);
+      return this.runOwn(sql, params, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
-  /** @internal Throws what `refusedText` says of SQL text about to run on this connection. */
-  refuseText(sql: string): void {
+  /**
+   * @internal SQL text about to run on this connection: refused as `refusedText` says, and noted
+   * when it may change the session, which is then reset when the connection goes back to the pool.
+   */
+  checkText(sql: string): void {
     const refused = refusedText(sql, this.transactions[0], this.dialect.capabilities);
     if (refused !== undefined) throw refused;
+    if (!this.sessionChanged && changesSession(sql)) this.sessionChanged = true;
   }
 
   /** `run`, for the connection's own statements (BEGIN, SAVEPOINT). */
@@ -311,24 +321,7 @@ export class Connection {
    * resolves, rolled back when it throws, and the error rethrown.
    */
   async transaction<T>(fn: (connection: Connection) => Promise<T>, options: BeginOptions = {}): Promise<T> {
-    const tx = await this.begin(options);
-    let result: T;
-    try {
-      result = await fn(this);
-    } catch (error) {
-      if (tx.isActive) await tx.rollback().catch(() => undefined);
-      throw error;
-    }
-    if (tx.isActive) {
-      try {
-        await tx.commit();
-      } catch (error) {
-        // Refused (failed), or failed with the transaction still open (SQLite): roll it back.
-        if (tx.isActive) await tx.rollback().catch(() => undefined);
-        throw error;
-      }
-    }
-    return result;
+    return runInTransaction(await this.begin(options), () => fn(this));
   }
 
   /** Returns the connection to the pool, rolling back an open transaction. */
@@ -346,7 +339,7 @@ export class Connection {
       if (this.driverConnection !== conn) return; // invalidated meanwhile
     }
     this.driverConnection = undefined;
-    conn.release(this.broken);
+    conn.release(this.broken, this.sessionChanged);
     this.context.released?.(this);
   }
 

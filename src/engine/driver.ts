@@ -63,8 +63,12 @@ export interface DriverConnection {
    * connection, nothing else runs until it is closed).
    */
   readonly cursorSharing?: "transaction" | "reads" | "exclusive";
-  /** Returns the connection to the pool; `broken` discards it instead. */
-  release(broken?: boolean): void;
+  /**
+   * Returns the connection to the pool; `broken` discards it instead. `resetSession`: SQL text
+   * may have changed its session (settings, temporary tables, locks): the next user must not
+   * inherit that, so the driver resets the session first, or discards the connection.
+   */
+  release(broken?: boolean, resetSession?: boolean): void;
   /** Whether the driver has seen the connection end (the server closed it, the socket reset). */
   isLost?(): boolean;
   /** Whether the database has a transaction open, where the driver knows without asking (SQLite). */
@@ -129,6 +133,14 @@ export interface PoolOptions {
    * Also `?maxPreparedStatements=N` in a MySQL/MariaDB URL.
    */
   readonly maxPreparedStatements?: number;
+  /**
+   * SQL run on each new connection before its first use, and again after the pool reset its
+   * session: settings every connection should have (`SET statement_timeout = 5000`,
+   * `SET SESSION innodb_lock_wait_timeout = 5`, `PRAGMA cache_size = -64000`). A statement that
+   * fails makes `connect()` fail with its error. SQL text run on a checked-out connection lasts
+   * only until the connection goes back to the pool, which resets what it changed.
+   */
+  readonly connectStatements?: readonly string[];
 }
 
 /** What a dialect's driver is opened with: the pool's options and the engine's (`EngineOptions`). */

@@ -76,6 +76,10 @@ export class Engine implements SchemaExecutor {
     this.acquireTimeoutMs = milliseconds(options.pool?.acquireTimeoutMs, DEFAULT_ACQUIRE_TIMEOUT_MS, "acquireTimeoutMs");
     this.disposeTimeoutMs = milliseconds(options.pool?.disposeTimeoutMs, DEFAULT_DISPOSE_TIMEOUT_MS, "disposeTimeoutMs");
     milliseconds(options.pool?.busyTimeoutMs, 0, "busyTimeoutMs");
+    const statements: unknown = options.pool?.connectStatements;
+    if (statements !== undefined && !(Array.isArray(statements) && statements.every((s) => typeof s === "string"))) {
+      throw new ArgumentError(`pool.connectStatements must be an array of SQL strings; got ${String(statements)}.`);
+    }
     checkClusterOptions(dialect, options);
   }
 

@@ -52,3 +52,17 @@ export function refusedText(sql: string, tx: Transaction | undefined, capabiliti
   }
   return undefined;
 }
+
+/**
+ * SQL text that may leave state on the connection's session beyond its transaction: settings
+ * (`SET`, but `SET LOCAL`; SQLite's `PRAGMA`), the default database (`USE`), temporary tables,
+ * prepared statements, `LISTEN`, cursors, attached databases, table and advisory locks,
+ * `set_config(...)`. The next user of a pooled connection would inherit it: a `search_path` or a
+ * temporary table shadowing a table sends its writes elsewhere.
+ */
+const SESSION_STATE =
+  /^\s*(set(?!\s+local\b)|use|listen|prepare|declare|pragma|attach|lock\s+tables?|create\s+(global\s+|local\s+)?temp(orary)?)\b|\b(set_config|pg_advisory_lock(_shared)?|get_lock)\s*\(/i;
+
+export function changesSession(sql: string): boolean {
+  return SESSION_STATE.test(sql);
+}

@@ -124,3 +124,24 @@ function commitOutcomeUnknown(error: DBAPIError): CommitOutcomeUnknownError {
 }
 
 const firstLine = (message: string): string => message.split("\n")[0]!;
+
+/** Runs `fn` in `tx`: committed when `fn` resolves, rolled back when it throws, and the error rethrown. */
+export async function runInTransaction<T>(tx: Transaction, fn: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await fn();
+  } catch (error) {
+    if (tx.isActive) await tx.rollback().catch(() => undefined);
+    throw error;
+  }
+  if (tx.isActive) {
+    try {
+      await tx.commit();
+    } catch (error) {
+      // Refused (failed), or failed with the transaction still open (SQLite): roll it back.
+      if (tx.isActive) await tx.rollback().catch(() => undefined);
+      throw error;
+    }
+  }
+  return result;
+}

@@ -71,4 +71,70 @@ forEachDatabaseWithSchema("a connection returned inside a transaction", metadata
       }
     });
   }
+
+  test("a temporary table of the same name, left by SQL text: the next user's writes reach the real table, not the temporary one", async () => {
+    const engine = createEngine(ctx.db.url, { pool: { max: 1 } });
+    try {
+      const first = await engine.connect();
+      // Every database looks for an unqualified name among the session's temporary tables first.
+      await first.run(`CREATE TEMPORARY TABLE core_pool_reset_items (id INTEGER PRIMARY KEY, name VARCHAR(40))`);
+      await first.close();
+      await engine.execute(insert(items).values({ id: 1, name: "next user" }));
+      assert.deepEqual(await committed(), ["next user"], "the row went to a temporary table, gone with the session");
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test("a setting changed by SQL text does not reach the next user of the connection", async () => {
+    const engine = createEngine(ctx.db.url, { pool: { max: 1 } });
+    const [change, read, original] =
+      ctx.db.name === "postgresql"
+        ? ["SET statement_timeout = 1234", "SHOW statement_timeout", "0"]
+        : ctx.db.name === "mysql"
+          ? ["SET SESSION sql_mode = ''", "SELECT @@SESSION.sql_mode AS m", undefined]
+          : ["PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys", "1"];
+    const current = async () => String(Object.values((await engine.withConnection((conn) => conn.run(read))).rows[0] as object)[0]);
+    try {
+      const before = original ?? (await current());
+      await engine.withConnection((conn) => conn.run(change));
+      assert.equal(await current(), before);
+      if (ctx.db.name === "mysql") assert.match(before, /STRICT_TRANS_TABLES/);
+    } finally {
+      await engine.dispose();
+    }
+    if (ctx.db.name !== "sqlite") return;
+    // An in-memory database's one connection is kept (it holds the data): foreign keys come back on.
+    const memory = createEngine("sqlite://:memory:");
+    try {
+      await memory.withConnection((conn) => conn.run("PRAGMA foreign_keys = OFF"));
+      assert.equal((await memory.withConnection((conn) => conn.run("PRAGMA foreign_keys"))).rows[0]!.foreign_keys, 1);
+    } finally {
+      await memory.dispose();
+    }
+  });
+
+  test("pool.connectStatements: each connection's settings, put back after SQL text changed them; a failing one fails connect()", async () => {
+    const [setting, change, read, wanted] =
+      ctx.db.name === "postgresql"
+        ? ["SET statement_timeout = 4321", "SET statement_timeout = 1", "SHOW statement_timeout", "4321ms"]
+        : ctx.db.name === "mysql"
+          ? ["SET SESSION innodb_lock_wait_timeout = 7", "SET SESSION innodb_lock_wait_timeout = 1", "SELECT @@SESSION.innodb_lock_wait_timeout AS t", "7"]
+          : ["PRAGMA cache_size = -4321", "PRAGMA cache_size = -1", "PRAGMA cache_size", "-4321"];
+    const engine = createEngine(ctx.db.url, { pool: { max: 1, connectStatements: [setting] } });
+    const current = async () => String(Object.values((await engine.withConnection((conn) => conn.run(read))).rows[0] as object)[0]);
+    try {
+      assert.equal(await current(), wanted);
+      await engine.withConnection((conn) => conn.run(change));
+      assert.equal(await current(), wanted);
+    } finally {
+      await engine.dispose();
+    }
+    const broken = createEngine(ctx.db.url, { pool: { max: 1, connectStatements: ["SET no_such_setting_athanor = 1"] } });
+    try {
+      await assert.rejects(broken.connect(), (e: unknown) => e instanceof Error && /no_such_setting_athanor|syntax|unknown/i.test(e.message));
+    } finally {
+      await broken.dispose();
+    }
+  });
 }, { sqliteFile: true });

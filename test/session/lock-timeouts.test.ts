@@ -19,9 +19,8 @@ forEachDatabaseWithSchema("lock wait timeouts in a flush", Base.metadata, (ctx) 
   let impatient: Engine | undefined;
   before(async () => {
     if (skip) return;
-    impatient = createEngine(ctx.db.url, { pool: { max: 1 } });
-    // A setting of the connection's session: the pool's one connection keeps it.
-    await impatient.withConnection((conn) => conn.run(mysql ? "SET SESSION innodb_lock_wait_timeout = 1" : "SET statement_timeout = 1000"));
+    // A setting of every connection's session (SQL text run on a checked-out one lasts until it goes back to the pool).
+    impatient = createEngine(ctx.db.url, { pool: { max: 1, connectStatements: [mysql ? "SET SESSION innodb_lock_wait_timeout = 1" : "SET statement_timeout = 1000"] } });
   });
   after(() => impatient?.dispose());
 

@@ -7,6 +7,7 @@ import type { Connection as CallbackConnection } from "mysql2";
 import type { Driver, DriverConnection, DriverCursor, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
 import { MappedRows } from "../shared/mapped-rows.js";
 import { abandonOnAbort } from "../shared/pool.js";
+import { ConnectStatements } from "../shared/connect-statements.js";
 
 /** Server status flags of an OK packet: a transaction is open; autocommit is on. */
 const IN_TRANSACTION = 0x0001;
@@ -22,7 +23,10 @@ class MySqlConnection implements DriverConnection {
     this.lost = true;
   };
 
-  constructor(private readonly conn: mysql.PoolConnection) {
+  constructor(
+    private readonly conn: mysql.PoolConnection,
+    private readonly setup: ConnectStatements<CallbackConnection>,
+  ) {
     // A fatal connection error is emitted as 'error' as well as failing the query: listen, so
     // that it does not crash the process, and discard the connection on release.
     conn.on("error", this.onError);
@@ -89,20 +93,34 @@ class MySqlConnection implements DriverConnection {
 
   /** The connection under mysql2's promise wrapper: its commands emit rows one by one. */
   private get callbackConnection(): CallbackConnection {
-    return (this.conn as unknown as { connection: CallbackConnection }).connection;
+    return rawConnection(this.conn);
   }
 
-  release(broken = false): void {
+  release(broken = false, resetSession = false): void {
     this.conn.off("error", this.onError);
     this.conn.off("end", this.onError);
     // A transaction left open by SQL text, or autocommit turned off (the engine rolls back its
     // own): the next user would run inside it, and commit it. Discarded, the server rolls it back.
-    if (broken || this.lost || this.transactionOpen) this.conn.destroy();
-    else this.conn.release();
+    if (broken || this.lost || this.transactionOpen) return this.conn.destroy();
+    if (resetSession) {
+      // COM_RESET_CONNECTION drops the session's variables, temporary tables, prepared statements
+      // (mysql2 forgets its own with them) and locks; the connection's setup runs again. Queued
+      // on the connection, both run before the next user's first statement.
+      const raw = this.callbackConnection;
+      // mysql2 closes its cached prepared statements when the reset's answer clears them, writing
+      // while it reads that answer, which breaks the connection: they are closed first, in order.
+      (raw as unknown as { _statements: { clear(): void } })._statements.clear();
+      raw.reset((error) => error && raw.destroy());
+      raw.query(SETUP_AFTER_RESET, (error) => error && raw.destroy());
+      this.setup.reset(raw);
+    }
+    this.conn.release();
   }
 }
 
 const firstColumn = (row: readonly unknown[]): unknown => row[0];
+
+const rawConnection = (conn: mysql.PoolConnection) => (conn as unknown as { connection: CallbackConnection }).connection;
 
 const READ = /^[\s(]*(SELECT|WITH)\b/i;
 
@@ -204,6 +222,13 @@ const CONNECTION_SETUP =
   "SET time_zone = '+00:00', SESSION sql_mode = IF(@@SESSION.sql_mode REGEXP 'STRICT_(TRANS|ALL)_TABLES', @@SESSION.sql_mode, " +
   "CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_TRANS_TABLES'))";
 
+/**
+ * The setup after COM_RESET_CONNECTION, which puts the session's SQL mode back to the server's:
+ * without the IGNORE_SPACE that mysql2's handshake asks for (a client flag), which a new
+ * connection has.
+ */
+const SETUP_AFTER_RESET = `${CONNECTION_SETUP}, SESSION sql_mode = CONCAT_WS(',', 'IGNORE_SPACE', NULLIF(@@SESSION.sql_mode, ''))`;
+
 /** Prepared statements kept per connection unless the engine options or the URL say otherwise. */
 const DEFAULT_MAX_PREPARED = 256;
 
@@ -243,6 +268,7 @@ export async function createMySqlDriver(
   options: PoolOptions,
 ): Promise<Driver & { serverVersion: string; rollbackOnTimeout: boolean }> {
   const pool = mysql.createPool(mysqlConfig(url, options));
+  const setup = new ConnectStatements<CallbackConnection>(options.connectStatements);
   pool.on("connection", (conn) => conn.query(CONNECTION_SETUP));
   let serverVersion: string;
   let rollbackOnTimeout: boolean;
@@ -259,7 +285,11 @@ export async function createMySqlDriver(
     serverVersion,
     maxConnections: options.max ?? 10,
     rollbackOnTimeout,
-    acquire: async (wait) => new MySqlConnection(await abandonOnAbort(pool.getConnection(), wait, (conn) => conn.release())),
+    acquire: async (wait) => {
+      const conn = await abandonOnAbort(pool.getConnection(), wait, (c) => c.release());
+      await setup.ensure(rawConnection(conn), (sql) => conn.query(sql), () => conn.destroy());
+      return new MySqlConnection(conn, setup);
+    },
     dispose: () => pool.end(),
   };
 }

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { Driver, DriverConnection, DriverCursor, DriverResult, DriverOptions, ExecuteOptions } from "../../engine/driver.js";
 import { abandonOnAbort } from "../shared/pool.js";
 import { MappedRows } from "../shared/mapped-rows.js";
+import { ConnectStatements } from "../shared/connect-statements.js";
 import { postgresTypeParsers } from "./values.js";
 
 let cursorsMade = 0;
@@ -20,6 +21,7 @@ class PostgresConnection implements DriverConnection {
   constructor(
     private readonly client: pg.PoolClient,
     private readonly names: StatementNames | undefined,
+    private readonly setup: ConnectStatements<pg.PoolClient>,
   ) {
     // A checked-out client whose connection dies emits 'error'; unheard, it would crash the
     // process. The failure reaches the caller through the next query; the client is discarded.
@@ -111,17 +113,33 @@ class PostgresConnection implements DriverConnection {
     };
   }
 
-  release(broken = false): void {
+  release(broken = false, resetSession = false): void {
     this.client.off("error", this.onError);
     this.client.off("end", this.onError);
     // A transaction left open by SQL text (the engine rolls back its own): the next user would
     // run inside it, and commit it. Discarded, the server rolls it back.
     const status = this.client.getTransactionStatus();
-    this.client.release(broken || this.lost || status === "T" || status === "E" || undefined);
+    const discard = broken || this.lost || status === "T" || status === "E";
+    if (resetSession && !discard) {
+      discardSession(this.client);
+      this.setup.reset(this.client);
+    }
+    this.client.release(discard || undefined);
   }
 }
 
 const firstColumn = (row: readonly unknown[]): unknown => row[0];
+
+/**
+ * DISCARD ALL: the session's settings, temporary tables, prepared statements, cursors, LISTENs
+ * and advisory locks go, and pg forgets the statements it had prepared. Queued on the client, it
+ * runs before the next user's first statement; should it fail, the connection is closed.
+ */
+function discardSession(client: pg.PoolClient): void {
+  (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements = {};
+  preparedGeneration.delete(client);
+  client.query("DISCARD ALL").catch(() => client.end().catch(() => undefined));
+}
 
 /** "cached plan must not change result type": a prepared SELECT whose columns changed type. */
 const CACHED_PLAN_CHANGED = "0A000";
@@ -191,10 +209,15 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
   pool.on("error", () => undefined);
   // Behind a transaction pooler, statements stay unnamed: each transaction may run on another
   // server connection, where a name prepared earlier does not exist.
+  const setup = new ConnectStatements<pg.PoolClient>(options.connectStatements);
   const names = options.preparedStatements === false || options.transactionPooler ? undefined : new StatementNames(options.maxPreparedStatements ?? 256);
   return {
     maxConnections: max,
-    acquire: async (wait) => new PostgresConnection(await abandonOnAbort(pool.connect(), wait, (client) => client.release()), names),
+    acquire: async (wait) => {
+      const client = await abandonOnAbort(pool.connect(), wait, (c) => c.release());
+      await setup.ensure(client, (sql) => client.query(sql), () => client.release(true));
+      return new PostgresConnection(client, names, setup);
+    },
     dispose: () => pool.end(),
   };
 }

@@ -31,6 +31,8 @@ class SqliteConnection implements DriverConnection {
     readonly db: Database.Database,
     private readonly pool: SimplePool<SqliteConnection>,
     private readonly busyTimeoutMs: number,
+    /** The engine's settings (`PRAGMA foreign_keys = ON`, `connectStatements`), run again after a reset. */
+    private readonly setUp: (db: Database.Database) => void,
   ) {}
 
   /** The answer itself, not a promise of it, unless another connection holds the lock (then it waits). */
@@ -134,7 +136,7 @@ class SqliteConnection implements DriverConnection {
     };
   }
 
-  release(broken = false): void {
+  release(broken = false, resetSession = false): void {
     // A cursor left open (its loop abandoned) would keep the next user from writing.
     for (const end of [...this.cursorEnds]) end();
     // A transaction left open by SQL text (the engine rolls back its own): the next user would
@@ -145,6 +147,13 @@ class SqliteConnection implements DriverConnection {
       } catch {
         broken = true;
       }
+    }
+    // Settings changed by SQL text (PRAGMA, ATTACH, temporary tables) would reach the next user: a
+    // file's connection is closed instead (reopening costs little). The one handle of an in-memory
+    // database holds its data: the engine's settings are put back on it (they ran on it before).
+    if (resetSession && !broken) {
+      if (this.db.memory) this.setUp(this.db);
+      else broken = true;
     }
     this.pool.release(this, broken);
   }
@@ -241,12 +250,21 @@ export function createSqliteDriver(url: string, options: PoolOptions): Driver {
   const path = sqlitePath(url);
   const memory = path === ":memory:";
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const setUp = (db: Database.Database) => {
+    db.pragma("foreign_keys = ON");
+    for (const statement of options.connectStatements ?? []) db.exec(statement);
+  };
   const pool: SimplePool<SqliteConnection> = new SimplePool(
     () => {
       const db = new Database(path, { timeout: BLOCKING_BUSY_MS });
-      db.pragma("foreign_keys = ON");
       if (!memory) db.pragma("journal_mode = WAL");
-      return new SqliteConnection(db, pool, busyTimeoutMs);
+      try {
+        setUp(db);
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+      return new SqliteConnection(db, pool, busyTimeoutMs, setUp);
     },
     (conn) => conn.db.close(),
     memory ? 1 : (options.max ?? 5),

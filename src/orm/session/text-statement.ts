@@ -18,7 +18,7 @@ export async function executeText<Row>(transactions: Transactions, statement: Ra
   const tx = await transactions.current();
   const compiled = tx.connection.compile(statement);
   // Sent, COMMIT or (MySQL/MariaDB) DDL would commit the session's work so far, which a rollback then claims to discard.
-  tx.connection.refuseText(compiled.sql);
+  tx.connection.checkText(compiled.sql);
   // A statement that may write is work the session cannot write again: if a flush then fails,
   // the transaction must not be quietly rolled back and retried without it (see `flushFailed`).
   if (mayWrite(compiled.sql)) tx.lend();

@@ -13,6 +13,7 @@
  * that do not cascade save-update. A list's committed members were looked at when they joined it.
  */
 import { UnsavedReferenceError } from "../errors.js";
+import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "../state/collection.js";
 import { peekState, type InstanceState, type StateOwner } from "../state/instance-state.js";
@@ -39,20 +40,32 @@ export class OutsideMembers {
    * Looks through the lists a flush writes (of `states`): one-to-many members outside the
    * session are noted; a many-to-many member outside it and without a row makes the flush refuse.
    */
-  find(session: StateOwner, states: Iterable<InstanceState>): void {
-    for (const owner of states) {
-      const { holding, holdingUncascaded } = owner.mapper.flushedRelationships;
-      const relationships = this.anyList ? holding : holdingUncascaded;
-      for (let r = 0; r < relationships.length; r++) {
-        const rel = relationships[r]!;
-        for (const member of addedMembers(owner, rel)) {
-          const state = peekState(member);
-          if (state?.session === session) continue;
-          if (rel.resolved.direction === "manyToMany") {
-            if (state?.key === undefined) throw unsaved(owner, rel, state, "the link to it cannot be written: it has no row");
-          } else if (!this.noted.some((n) => n.owner === owner && n.rel === rel && n.member === member)) {
-            this.noted.push({ owner, rel, member });
-          }
+  find(session: StateOwner, states: readonly InstanceState[] | ReadonlySet<InstanceState>): void {
+    // Mostly no relationship to look at: a pass over the states that asks each mapper once in a row.
+    let mapper: Mapper | undefined;
+    let relationships: readonly RelationshipProperty[] = [];
+    const look = (owner: InstanceState) => {
+      if (owner.mapper !== mapper) {
+        mapper = owner.mapper;
+        relationships = this.anyList ? mapper.flushedRelationships.holding : mapper.flushedRelationships.holdingUncascaded;
+      }
+      if (relationships.length !== 0) this.lookAt(session, owner, relationships);
+    };
+    // Indexed over an array: `for...of` allocates an iterator result per state until optimized.
+    if (Array.isArray(states)) for (let i = 0; i < states.length; i++) look(states[i]!);
+    else for (const owner of states) look(owner);
+  }
+
+  private lookAt(session: StateOwner, owner: InstanceState, relationships: readonly RelationshipProperty[]): void {
+    for (let r = 0; r < relationships.length; r++) {
+      const rel = relationships[r]!;
+      for (const member of addedMembers(owner, rel)) {
+        const state = peekState(member);
+        if (state?.session === session) continue;
+        if (rel.resolved.direction === "manyToMany") {
+          if (state?.key === undefined) throw unsaved(owner, rel, state, "the link to it cannot be written: it has no row");
+        } else if (!this.noted.some((n) => n.owner === owner && n.rel === rel && n.member === member)) {
+          this.noted.push({ owner, rel, member });
         }
       }
     }
