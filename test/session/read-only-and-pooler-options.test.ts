@@ -63,6 +63,21 @@ forEachDatabaseWithSchema(
       }
       assert.equal(await ctx.count("users"), 1);
     });
+
+    test("the database refuses the engine's own SQL text that writes (PostgreSQL default_transaction_read_only, MariaDB tx_read_only, SQLite query_only)", async () => {
+      const write = sql`INSERT INTO users (email) VALUES ('text@x')`;
+      await assert.rejects(readOnly.execute(write), (e: unknown) => e instanceof ReadOnlyDatabaseError && /Nothing was written/.test(e.message));
+      await assert.rejects(readOnly.transaction((conn) => conn.execute(write)), ReadOnlyDatabaseError);
+      const session = new Session(readOnly);
+      try {
+        await assert.rejects(session.execute(write), ReadOnlyDatabaseError);
+        await session.rollback();
+        assert.deepEqual(await session.scalars(select(User)), [], "and it goes on reading");
+      } finally {
+        await session.close();
+      }
+      assert.equal(await ctx.count("users"), 0);
+    });
   },
   { sqliteFile: true },
 );

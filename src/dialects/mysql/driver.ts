@@ -4,7 +4,7 @@
  */
 import mysql from "mysql2/promise";
 import type { Connection as CallbackConnection } from "mysql2";
-import type { Driver, DriverConnection, DriverCursor, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
+import type { Driver, DriverConnection, DriverCursor, DriverOptions, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
 import { MappedRows } from "../shared/mapped-rows.js";
 import { abandonOnAbort } from "../shared/pool.js";
 import { ConnectStatements } from "../shared/connect-statements.js";
@@ -26,6 +26,8 @@ class MySqlConnection implements DriverConnection {
   constructor(
     private readonly conn: mysql.PoolConnection,
     private readonly setup: ConnectStatements<CallbackConnection>,
+    /** The engine's own session setup, run again after a reset (`sessionSetup`). */
+    private readonly afterReset: string,
   ) {
     // A fatal connection error is emitted as 'error' as well as failing the query: listen, so
     // that it does not crash the process, and discard the connection on release.
@@ -111,7 +113,7 @@ class MySqlConnection implements DriverConnection {
       // while it reads that answer, which breaks the connection: they are closed first, in order.
       (raw as unknown as { _statements: { clear(): void } })._statements.clear();
       raw.reset((error) => error && raw.destroy());
-      raw.query(SETUP_AFTER_RESET, (error) => error && raw.destroy());
+      raw.query(this.afterReset, (error) => error && raw.destroy());
       this.setup.reset(raw);
     }
     this.conn.release();
@@ -216,18 +218,18 @@ class MySqlRowStream implements DriverCursor {
  * STRICT_TRANS_TABLES or STRICT_ALL_TABLES; MariaDB's default has it) truncates a string too long
  * for its column, or clamps a number out of range, with only a warning: the write would succeed
  * with another value than the one given. Strict mode is added to the session's mode then, so that
- * such a write fails; a mode that has it is left as it is.
+ * such a write fails; a mode that has it is left as it is. A `readOnly` engine's sessions refuse
+ * writes themselves (`tx_read_only`), SQL text included.
+ *
+ * After COM_RESET_CONNECTION, which puts the session's SQL mode back to the server's, the
+ * IGNORE_SPACE that mysql2's handshake asks for (a client flag) is put back too.
  */
-const CONNECTION_SETUP =
-  "SET time_zone = '+00:00', SESSION sql_mode = IF(@@SESSION.sql_mode REGEXP 'STRICT_(TRANS|ALL)_TABLES', @@SESSION.sql_mode, " +
-  "CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_TRANS_TABLES'))";
-
-/**
- * The setup after COM_RESET_CONNECTION, which puts the session's SQL mode back to the server's:
- * without the IGNORE_SPACE that mysql2's handshake asks for (a client flag), which a new
- * connection has.
- */
-const SETUP_AFTER_RESET = `${CONNECTION_SETUP}, SESSION sql_mode = CONCAT_WS(',', 'IGNORE_SPACE', NULLIF(@@SESSION.sql_mode, ''))`;
+function sessionSetup(readOnly: boolean): { readonly onConnect: string; readonly afterReset: string } {
+  const onConnect =
+    "SET time_zone = '+00:00', SESSION sql_mode = IF(@@SESSION.sql_mode REGEXP 'STRICT_(TRANS|ALL)_TABLES', @@SESSION.sql_mode, " +
+    `CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_TRANS_TABLES'))${readOnly ? ", SESSION tx_read_only = 1" : ""}`;
+  return { onConnect, afterReset: `${onConnect}, SESSION sql_mode = CONCAT_WS(',', 'IGNORE_SPACE', NULLIF(@@SESSION.sql_mode, ''))` };
+}
 
 /** Prepared statements kept per connection unless the engine options or the URL say otherwise. */
 const DEFAULT_MAX_PREPARED = 256;
@@ -265,11 +267,12 @@ export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOption
 
 export async function createMySqlDriver(
   url: string,
-  options: PoolOptions,
+  options: DriverOptions,
 ): Promise<Driver & { serverVersion: string; rollbackOnTimeout: boolean }> {
   const pool = mysql.createPool(mysqlConfig(url, options));
   const setup = new ConnectStatements<CallbackConnection>(options.connectStatements);
-  pool.on("connection", (conn) => conn.query(CONNECTION_SETUP));
+  const { onConnect, afterReset } = sessionSetup(options.readOnly === true);
+  pool.on("connection", (conn) => conn.query(onConnect));
   let serverVersion: string;
   let rollbackOnTimeout: boolean;
   try {
@@ -288,7 +291,7 @@ export async function createMySqlDriver(
     acquire: async (wait) => {
       const conn = await abandonOnAbort(pool.getConnection(), wait, (c) => c.release());
       await setup.ensure(rawConnection(conn), (sql) => conn.query(sql), () => conn.destroy());
-      return new MySqlConnection(conn, setup);
+      return new MySqlConnection(conn, setup, afterReset);
     },
     dispose: () => pool.end(),
   };

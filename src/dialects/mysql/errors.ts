@@ -7,7 +7,7 @@ import {
   type DBAPIError,
   type DBAPIErrorClass,
 } from "../../core/errors.js";
-import { connectionFailure, wrapDriverError } from "../shared/translate-error.js";
+import { connectionFailure, readOnly, wrapDriverError } from "../shared/translate-error.js";
 
 const INTEGRITY = [1062, 1451, 1452, 1048, 1364, 1216, 1217, 1557, 1586, 3819, 4025];
 const DATA = [1264, 1265, 1292, 1366, 1406, 1367, 1416, 3140];
@@ -16,6 +16,8 @@ const PROGRAMMING = [1064, 1146, 1054, 1049, 1050, 1051, 1060, 1061, 1091, 1110,
 const RETRYABLE = [1213, 1205];
 const DEADLOCK = 1213;
 const LOCK_WAIT_TIMEOUT = 1205;
+/** A write in a READ ONLY transaction or session (1792), or on a server run with --read-only (1290). */
+const READ_ONLY = [1792, 1290];
 /** Server gone away, lost connection during query. */
 const CONNECTION_LOST = [2006, 2013, 4031];
 
@@ -42,6 +44,7 @@ export function translateMySqlError(
   if (INTEGRITY.includes(n)) ErrorClass = IntegrityError;
   else if (DATA.includes(n)) ErrorClass = DataError;
   else if (PROGRAMMING.includes(n)) ErrorClass = ProgrammingError;
+  else if (READ_ONLY.includes(n)) ErrorClass = readOnly(error);
   return wrapDriverError(ErrorClass, error, {
     ...(sql === undefined ? {} : { sql }),
     ...(params === undefined ? {} : { params }),

@@ -6,12 +6,11 @@ import {
   NotSupportedError,
   OperationalError,
   ProgrammingError,
-  ReadOnlyDatabaseError,
   TransactionPoolerError,
   type DBAPIError,
   type DBAPIErrorClass,
 } from "../../core/errors.js";
-import { connectionFailure, wrapDriverError } from "../shared/translate-error.js";
+import { connectionFailure, readOnly, wrapDriverError } from "../shared/translate-error.js";
 
 const byClass: Record<string, DBAPIErrorClass> = {
   "22": DataError,
@@ -36,9 +35,8 @@ export function translatePostgresError(error: unknown, sql: string | undefined, 
   const code = (error as { code?: unknown })?.code;
   const sqlstate = typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
   const pooled = pooledStatementFailure(sqlstate, error);
-  const ErrorClass = pooled ? TransactionPoolerError : sqlstate === READ_ONLY ? ReadOnlyDatabaseError : (sqlstate && byClass[sqlstate.slice(0, 2)]) || OperationalError;
+  const ErrorClass = pooled ? TransactionPoolerError : sqlstate === READ_ONLY ? readOnly(error) : (sqlstate && byClass[sqlstate.slice(0, 2)]) || OperationalError;
   if (pooled) (error as Error).message += POOLER_FIX;
-  if (sqlstate === READ_ONLY && error instanceof Error) error.message += READ_ONLY_FIX;
   if (sqlstate === "22021" && error instanceof Error && /0x00/.test(error.message)) {
     error.message += ". PostgreSQL text cannot hold NUL (\\u0000) characters; store such data in a binary() column.";
   }
@@ -59,9 +57,6 @@ export function translatePostgresError(error: unknown, sql: string | undefined, 
 
 /** read_only_sql_transaction: a write on a hot standby, or in a read-only transaction. */
 const READ_ONLY = "25006";
-const READ_ONLY_FIX =
-  ". Nothing was written: this engine's connections are read-only (a hot-standby replica, or createEngine(url, { readOnly: true })). " +
-  "Send writes through an engine on the primary.";
 
 /**
  * invalid_sql_statement_name (26000) or duplicate_prepared_statement (42P05) on one of athanor's

@@ -1,5 +1,5 @@
 /** Builds the wrapped error from a driver error and the class a dialect chose for it. */
-import { DBAPIError, OperationalError, type DBAPIErrorClass, type DBAPIErrorDetails } from "../../core/errors.js";
+import { DBAPIError, OperationalError, ReadOnlyDatabaseError, type DBAPIErrorClass, type DBAPIErrorDetails } from "../../core/errors.js";
 
 export function wrapDriverError(
   ErrorClass: DBAPIErrorClass,
@@ -25,4 +25,14 @@ export function connectionFailure(error: unknown, sql: string | undefined, param
     });
   }
   return undefined;
+}
+
+/** A write the database refused as read-only: the class, with the fix added to the driver's message. */
+export function readOnly(error: unknown): DBAPIErrorClass {
+  if (error instanceof Error) {
+    error.message +=
+      ". Nothing was written: this engine's connections are read-only (a replica, or createEngine(url, { readOnly: true })). " +
+      "Send writes through an engine on the primary.";
+  }
+  return ReadOnlyDatabaseError;
 }

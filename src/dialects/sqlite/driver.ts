@@ -8,7 +8,7 @@
  * statement is retried after timers (backing off) until `busyTimeoutMs` has passed.
  */
 import Database from "better-sqlite3";
-import type { Driver, DriverConnection, DriverCursor, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
+import type { Driver, DriverConnection, DriverCursor, DriverOptions, DriverResult, ExecuteOptions } from "../../engine/driver.js";
 import { StreamInProgressError } from "../../core/errors.js";
 import { SimplePool } from "../shared/pool.js";
 
@@ -246,12 +246,14 @@ export function sqlitePath(url: string): string {
   return rest.startsWith("/") ? rest.slice(1) : rest;
 }
 
-export function createSqliteDriver(url: string, options: PoolOptions): Driver {
+export function createSqliteDriver(url: string, options: DriverOptions): Driver {
   const path = sqlitePath(url);
   const memory = path === ":memory:";
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const setUp = (db: Database.Database) => {
     db.pragma("foreign_keys = ON");
+    // A `readOnly` engine's connections refuse writes themselves, SQL text included.
+    if (options.readOnly) db.pragma("query_only = ON");
     for (const statement of options.connectStatements ?? []) db.exec(statement);
   };
   const pool: SimplePool<SqliteConnection> = new SimplePool(

@@ -8,7 +8,7 @@ import {
   type DBAPIError,
   type DBAPIErrorClass,
 } from "../../core/errors.js";
-import { wrapDriverError } from "../shared/translate-error.js";
+import { readOnly, wrapDriverError } from "../shared/translate-error.js";
 
 export function translateSqliteError(error: unknown, sql: string | undefined, params: readonly unknown[] | undefined): DBAPIError {
   const code = typeof (error as { code?: unknown })?.code === "string" ? ((error as { code: string }).code) : undefined;
@@ -19,6 +19,7 @@ export function translateSqliteError(error: unknown, sql: string | undefined, pa
   else if (code.startsWith("SQLITE_CONSTRAINT")) ErrorClass = IntegrityError;
   else if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) retryable = true;
   else if (code === "SQLITE_MISMATCH" || code === "SQLITE_TOOBIG" || code === "SQLITE_RANGE") ErrorClass = DataError;
+  else if (code.startsWith("SQLITE_READONLY")) ErrorClass = readOnly(error);
   else if (/syntax error|no such (table|column|function)|has no column|incomplete input|unrecognized token/i.test(message)) {
     ErrorClass = ProgrammingError;
   }
