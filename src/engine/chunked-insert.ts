@@ -15,7 +15,7 @@ export function executeChunks<Row>(conn: Connection, chunks: readonly InsertNode
     for (const node of chunks) results.push(await conn.executeCompiled<Row>(conn.compile({ node }), options));
     const rows = results.length === 1 ? results[0]!.rows : results.flatMap((r) => r.rows);
     const rowCount = results.reduce((sum, r) => sum + r.rowCount, 0);
-    const keyFrom = conn.dialect.name === "mysql" ? results[0]! : results[results.length - 1]!;
+    const keyFrom = conn.dialect.capabilities.lastInsertIdOf === "first" ? results[0]! : results[results.length - 1]!;
     return new Result<Row>(rows, rowCount, keyFrom.lastInsertId);
   });
 }

@@ -50,6 +50,16 @@ export interface DialectCapabilities {
    * first, before DDL and a few other statements (`commitsImplicitly` in engine/statement-kind.ts).
    */
   readonly transactionalDdl: boolean;
+  /**
+   * Whether text may compare equal regardless of case: MySQL/MariaDB's default collations
+   * (`_ci`) do, so a WHERE on text cannot be evaluated in JavaScript as the database would.
+   */
+  readonly caseInsensitiveText: boolean;
+  /**
+   * Which row's generated key the driver reports for a multi-row INSERT: MySQL/MariaDB the
+   * first row's, SQLite the last row's (PostgreSQL reports none: RETURNING gives every key).
+   */
+  readonly lastInsertIdOf: "first" | "last";
 }
 
 /**

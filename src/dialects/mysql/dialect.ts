@@ -35,7 +35,9 @@ function capabilitiesFor(serverVersion: string): DialectCapabilities {
     insertReturning: returning, updateReturning: false, deleteReturning: returning, fullJoin: false, ilike: false, defaultInValues: true, maxParameters: 65_535,
     // A single-table DELETE does not turn IN (SELECT ... FROM JSON_TABLE(...)) into a semi-join (MariaDB 10.11: a full scan).
     inValuesInWrites: false,
-    transactionalDdl: false };
+    transactionalDdl: false,
+    caseInsensitiveText: true,
+    lastInsertIdOf: "first" };
 }
 
 /** Longer names are refused by the server. */

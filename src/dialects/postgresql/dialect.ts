@@ -28,6 +28,8 @@ const capabilities: DialectCapabilities = {
   maxParameters: 65_535,
   inValuesInWrites: true,
   transactionalDdl: true,
+  caseInsensitiveText: false,
+  lastInsertIdOf: "last",
 };
 
 /** NAMEDATALEN - 1: longer names are cut silently by the server. */

@@ -27,6 +27,8 @@ const capabilities: DialectCapabilities = {
   insertPageRows: 500,
   inValuesInWrites: true,
   transactionalDdl: true,
+  caseInsensitiveText: false,
+  lastInsertIdOf: "last",
 };
 
 const dialect: EngineDialect = {

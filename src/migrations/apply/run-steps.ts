@@ -64,7 +64,7 @@ export class ForeignKeyCheckError extends AthanorError {
 
 /** Runs a migration's steps on `connection` (see the file comment). */
 export async function runSteps(connection: Connection, steps: readonly Step[], hooks: RunHooks = {}): Promise<void> {
-  if (connection.dialect.name === "mysql") return runEach(connection, steps, hooks);
+  if (!connection.dialect.capabilities.transactionalDdl) return runEach(connection, steps, hooks);
   const sqlite = connection.dialect.name === "sqlite";
   const inTransaction = steps.map((s, i) => [s, i] as const).filter(([s]) => s.transactional);
   const after = steps.map((s, i) => [s, i] as const).filter(([s]) => !s.transactional);

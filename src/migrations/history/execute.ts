@@ -67,7 +67,8 @@ async function sequential(connection: Connection, pass: Pass, ordered: readonly 
     await connection.run(sql.finish);
     return;
   }
-  const partial = connection.dialect.name === "mysql" || pass.start > 0;
+  // DDL that commits itself leaves the steps before a failing one applied.
+  const partial = !connection.dialect.capabilities.transactionalDdl || pass.start > 0;
   for (let k = pass.start; k < total; k++) {
     const step = ordered[k]!;
     onStep(k, total, step, false);

@@ -94,7 +94,7 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
   const values = node.kind === "update" ? newValues(node.set, attributeOfColumn) : undefined;
   // With RETURNING the keys of the rows changed come back: nothing to evaluate.
   if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run);
-  const evaluator = strategy === "auto" || strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.name === "mysql") : undefined;
+  const evaluator = strategy === "auto" || strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText) : undefined;
   if (strategy === "evaluate" && !evaluator) {
     throw new ArgumentError(
       `session.execute(${node.kind} ${mapper.name}): synchronizeSession "evaluate" cannot evaluate this WHERE in JavaScript ` +
