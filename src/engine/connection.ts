@@ -43,13 +43,18 @@ export class Connection {
 
   constructor(
     driverConnection: DriverConnection,
-    /** @internal */ readonly context: ConnectionContext,
+    private readonly context: ConnectionContext,
   ) {
     this.driverConnection = driverConnection;
   }
 
   get dialect(): EngineDialect {
     return this.context.dialect;
+  }
+
+  /** @internal The engine reaches the database through a pooler in transaction mode (`transactionPooler`). */
+  get behindTransactionPooler(): boolean {
+    return this.context.transactionPooler === true;
   }
 
   get closed(): boolean {

@@ -25,7 +25,7 @@ const PG_HELD = `SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'ad
 export async function withMigrationLock<T>(connection: Connection, fn: () => Promise<T>): Promise<T> {
   const dialect = connection.dialect.name;
   if (dialect === "sqlite") return fn();
-  if (connection.context.transactionPooler) throw throughPooler("this engine was made with transactionPooler: true");
+  if (connection.behindTransactionPooler) throw throughPooler("this engine was made with transactionPooler: true");
   const got = dialect === "postgresql" ? await takePostgres(connection) : truthy(await value(connection, `SELECT GET_LOCK(${MYSQL_NAME}, 0) AS got`));
   if (!got) {
     throw new MigrationHistoryError("another 'athanor migrate' holds the migration lock on this database; wait for it to finish, then run the command again");
