@@ -40,20 +40,23 @@ export class OutsideMembers {
    * Looks through the lists a flush writes (of `states`): one-to-many members outside the
    * session are noted; a many-to-many member outside it and without a row makes the flush refuse.
    */
-  find(session: StateOwner, states: readonly InstanceState[] | ReadonlySet<InstanceState>): void {
-    // Mostly no relationship to look at: a pass over the states that asks each mapper once in a row.
+  find(session: StateOwner, states: readonly InstanceState[] | ReadonlySet<InstanceState>, mappers?: readonly Mapper[]): void {
+    // Mostly no relationship to look at: with the states' mappers known, no pass at all; else a
+    // pass that asks each mapper once per run of its objects.
+    if (mappers !== undefined && mappers.every((m) => this.relationshipsOf(m).length === 0)) return;
     let mapper: Mapper | undefined;
     let relationships: readonly RelationshipProperty[] = [];
     const look = (owner: InstanceState) => {
-      if (owner.mapper !== mapper) {
-        mapper = owner.mapper;
-        relationships = this.anyList ? mapper.flushedRelationships.holding : mapper.flushedRelationships.holdingUncascaded;
-      }
+      if (owner.mapper !== mapper) relationships = this.relationshipsOf((mapper = owner.mapper));
       if (relationships.length !== 0) this.lookAt(session, owner, relationships);
     };
     // Indexed over an array: `for...of` allocates an iterator result per state until optimized.
     if (Array.isArray(states)) for (let i = 0; i < states.length; i++) look(states[i]!);
     else for (const owner of states) look(owner);
+  }
+
+  private relationshipsOf(mapper: Mapper): readonly RelationshipProperty[] {
+    return this.anyList ? mapper.flushedRelationships.holding : mapper.flushedRelationships.holdingUncascaded;
   }
 
   private lookAt(session: StateOwner, owner: InstanceState, relationships: readonly RelationshipProperty[]): void {

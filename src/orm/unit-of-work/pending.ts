@@ -22,6 +22,11 @@ export class PendingObjects {
     return this.states.length;
   }
 
+  /** The mappers of the states, while they are grouped (undefined after a removal, until taken). */
+  get mappers(): readonly Mapper[] | undefined {
+    return this.groups?.mappers;
+  }
+
   /** The states in the order they joined (the same array while only pushes happen: a worklist may index it as it grows). */
   get all(): readonly InstanceState[] {
     return this.states;

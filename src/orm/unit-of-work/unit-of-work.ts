@@ -227,7 +227,7 @@ export class UnitOfWork {
       await removeLinksByLoading(this.removedLinks, this.pending.all, target.load);
       this.removedLinks = [];
     }
-    this.outside.find(this.host.owner, this.pending.all);
+    this.outside.find(this.host.owner, this.pending.all, this.pending.mappers);
     this.outside.find(this.host.owner, this.modified);
     watchWrittenValues(this.host.owner, this.modified, this.pending.all, target.expiring);
     // The pending list goes to the flush; objects added meanwhile wait in a new one.
