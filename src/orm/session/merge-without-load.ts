@@ -10,6 +10,7 @@ import { setLoaded } from "../state/loaded-lists.js";
 import { mutatedFrom, sameValue } from "../state/mutable-values.js";
 import type { InstrumentedList } from "../state/collection.js";
 import type { MergeHost } from "./merge.js";
+import { assertSameVersion } from "./merge-version.js";
 
 type MergeOne = (host: MergeHost, obj: object, merged: Map<object, object>) => Promise<object>;
 
@@ -28,7 +29,10 @@ export async function mergeWithoutLoad(host: MergeHost, state: InstanceState, me
     attachState(target, targetState);
     targetState.loaded(host.owner, key);
     host.identity.set(mapper, key, target);
-  } else targetState = stateOf(target)!;
+  } else {
+    targetState = stateOf(target)!;
+    assertSameVersion(state, targetState);
+  }
   merged.set(state.obj, target);
   for (const attr of mapper.columns.keys()) {
     const value = state.dict[attr];

@@ -7,6 +7,7 @@ import type { IdentityMap } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateFor } from "../state/state-for.js";
 import type { StateOwner } from "../state/instance-state.js";
+import { assertSameVersion } from "./merge-version.js";
 import { mergeWithoutLoad } from "./merge-without-load.js";
 
 /** Options of `session.merge(obj, options)`. */
@@ -45,7 +46,7 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
   if (!target) {
     target = mapper.newInstance() as T;
     host.add(target);
-  }
+  } else assertSameVersion(state, stateFor(target));
   merged.set(obj, target);
   for (const attr of mapper.columns.keys()) {
     if (state.dict[attr] !== undefined) (target as Record<string, unknown>)[attr] = state.dict[attr];
