@@ -5,6 +5,7 @@
  */
 import { MergeDirtyObjectError } from "../errors.js";
 import { keyOf } from "../identity/object-keys.js";
+import { hasPendingChanges } from "../loading/populate.js";
 import { attachState, InstanceState, stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/loaded-lists.js";
 import { mutatedFrom, sameValue } from "../state/mutable-values.js";
@@ -32,6 +33,13 @@ export async function mergeWithoutLoad(host: MergeHost, state: InstanceState, me
   } else {
     targetState = stateOf(target)!;
     assertSameVersion(state, targetState);
+    // Copied over as loaded, the object's own changes would be dropped, and the commit resolve without them.
+    if (hasPendingChanges(targetState)) {
+      throw new MergeDirtyObjectError(
+        `merge(${mapper.name}, { load: false }): the session's ${mapper.name} of this key has changes not flushed, which the copy would drop; ` +
+          `flush them first, or merge with load: true (the default).`,
+      );
+    }
   }
   merged.set(state.obj, target);
   for (const attr of mapper.columns.keys()) {
