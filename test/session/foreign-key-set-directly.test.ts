@@ -1,0 +1,60 @@
+/**
+ * A foreign key set directly (`child.parentId = 2`) is written, whatever is loaded beside it. The
+ * flush copied keys from the relationships over it: from the child's many-to-one when it was
+ * loaded (read, or filled by a joinedLoad), from the old parent's list when that parent was
+ * changed too. The commit resolved with the old key. As in SQLAlchemy, a key is now copied from
+ * a reference assigned, and into the members a list gained (or all of them when the parent's key
+ * changed), not over a column the application set.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { joinedLoad, lazy, select } from "../../src/index.js";
+import { OrderedBase, OrBook, OrShelf } from "./fixtures/ordered.js";
+import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
+
+async function seed(ctx: SessionContext): Promise<void> {
+  const session = ctx.session();
+  const shelves = [1, 2].map((id) => Object.assign(new OrShelf(), { id }));
+  shelves[0]!.books.push(Object.assign(new OrBook(), { id: 1, position: 1 }), Object.assign(new OrBook(), { id: 2, position: 2 }));
+  session.addAll(shelves);
+  await session.commit();
+  await session.close();
+}
+
+/** 1 when book `id` is on shelf 2 in the database. */
+const shelfOf = (ctx: SessionContext, id: number) => ctx.count("or_books", `id = ${id} AND shelf_id = 2`);
+
+forEachDatabaseWithSchema("a foreign key set directly", OrderedBase.metadata, (ctx) => {
+  test("with the many-to-one loaded (read before): the key set is written", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const book = (await session.get(OrBook, 1))!;
+    assert.equal((await lazy(book).shelf).id, 1);
+    book.shelfId = 2;
+    await session.commit();
+    assert.equal(await shelfOf(ctx, 1), 1);
+  });
+
+  test("with the many-to-one filled by a joinedLoad after the change (autoflush off)", async () => {
+    await seed(ctx);
+    const session = ctx.session({ autoflush: false });
+    const book = (await session.get(OrBook, 1))!;
+    book.shelfId = 2;
+    await session.scalars(select(OrBook).options(joinedLoad(OrBook, "shelf")));
+    await session.commit();
+    assert.equal(await shelfOf(ctx, 1), 1);
+  });
+
+  test("with the old parent's list loaded and the old parent changed: the key set is written, the other members keep theirs", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const shelf = (await session.get(OrShelf, 1))!;
+    const [book] = await lazy(shelf).books;
+    book!.shelfId = 2;
+    shelf.books[1]!.position = 5;
+    shelf.books.push(Object.assign(new OrBook(), { id: 3, position: 3 }));
+    await session.commit();
+    assert.equal(await shelfOf(ctx, 1), 1);
+    assert.equal(await ctx.count("or_books", "shelf_id = 1"), 2);
+  });
+});
