@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { joinedLoad, lazy, select } from "../../src/index.js";
+import { Registry, integer, joinedLoad, lazy, oneToOne, select, string, table } from "../../src/index.js";
 import { OrderedBase, OrBook, OrShelf } from "./fixtures/ordered.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
 
@@ -56,5 +56,43 @@ forEachDatabaseWithSchema("a foreign key set directly", OrderedBase.metadata, (c
     await session.commit();
     assert.equal(await shelfOf(ctx, 1), 1);
     assert.equal(await ctx.count("or_books", "shelf_id = 1"), 2);
+  });
+});
+
+/** Accounts each with one badge, the key on the badge's side, no back-reference. */
+function accounts() {
+  const registry = new Registry();
+  table("fk_accounts", registry.metadata, { id: integer().primaryKey(), name: string(20) });
+  table("fk_badges", registry.metadata, { id: integer().primaryKey(), accountId: integer().named("account_id").references("fk_accounts.id") });
+  class Account {
+    declare id: number;
+    declare name: string | null;
+    declare badge: Badge | null;
+  }
+  class Badge {
+    declare id: number;
+    declare accountId: number | null;
+  }
+  registry.mapImperatively(Account, registry.metadata.tables.get("fk_accounts")!, { properties: { badge: oneToOne("Badge" as never) } });
+  registry.mapImperatively(Badge, registry.metadata.tables.get("fk_badges")!);
+  return { registry, Account, Badge };
+}
+const { registry, Account, Badge } = accounts();
+
+forEachDatabaseWithSchema("a foreign key set directly, one-to-one", registry.metadata, (ctx) => {
+  test("a badge given to another account by its key, its old account loaded with it and changed: the key set is written", async () => {
+    const seed = ctx.session();
+    const first = Object.assign(new Account(), { id: 1, name: "a" });
+    first.badge = Object.assign(new Badge(), { id: 1 });
+    seed.addAll([first, Object.assign(new Account(), { id: 2, name: "b" })]);
+    await seed.commit();
+    await seed.close();
+    const session = ctx.session();
+    const account = (await session.get(Account, 1))!;
+    const badge = (await lazy(account).badge)!;
+    badge.accountId = 2;
+    account.name = "renamed";
+    await session.commit();
+    assert.equal(await ctx.count("fk_badges", "id = 1 AND account_id = 2"), 1);
   });
 });

@@ -125,6 +125,7 @@ export function syncOneToMany(state: InstanceState, changedRows: InstanceState[]
       if (kept?.has(current[c]!)) continue;
       const childState = ensureState(current[c]!, rel.resolved.target);
       if (childState.key === undefined && back !== undefined && childState.dict[back] === state.obj) continue;
+      if (movedDirectly(childState, state, pairs)) continue;
       for (let p = 0; p < pairs.length; p++) setAttribute(childState, pairs[p]![1], state.dict[pairs[p]![0]], changedRows);
     }
     if (!rel.collection || !(value as InstrumentedList<object>).changed) continue;
@@ -142,6 +143,23 @@ export function syncOneToMany(state: InstanceState, changedRows: InstanceState[]
       if (ours) for (const [, fkAttr] of pairs) setAttribute(childState, fkAttr, null, changedRows);
     }
   }
+}
+
+/**
+ * Whether the child's row names this one and its foreign key was since set directly (to another
+ * parent, or null): that is the change to write, as for a many-to-one (`keySetDirectly`). A
+ * one-to-one (`account.settings`) has no committed members to tell this by.
+ */
+function movedDirectly(child: InstanceState, parent: InstanceState, pairs: readonly (readonly [string, string])[]): boolean {
+  if (child.committed === undefined) return false;
+  let set = false;
+  for (let p = 0; p < pairs.length; p++) {
+    const [key, fk] = pairs[p]!;
+    const stored = storedValue(child, fk);
+    if (stored !== parent.dict[key]) return false;
+    if (child.dict[fk] !== stored) set = true;
+  }
+  return set;
 }
 
 /** Every member of the list: it has not changed since loaded or flushed. */
