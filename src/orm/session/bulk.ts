@@ -26,7 +26,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import type { Journal } from "../unit-of-work/journal.js";
 import { evaluatorOf, MISSING, type Evaluator } from "./bulk-evaluate.js";
-import { expireAttributes, expireState } from "./expiry.js";
+import { expireAttributes, expireState, unloadReferencesOf } from "./expiry.js";
 import type { SessionTransaction } from "./session-transaction.js";
 import type { Transactions } from "./transactions.js";
 import { executeBulkInsert, type BulkInsert } from "./bulk-insert.js";
@@ -238,6 +238,7 @@ function apply(host: BulkHost, mapper: Mapper, state: InstanceState, values: Map
   const computed: string[] = [];
   const keyBefore: Record<string, unknown> = {};
   for (const attr of mapper.keyAttributes) if (values.get(attr) !== undefined && values.get(attr) !== MISSING) keyBefore[attr] = state.dict[attr];
+  unloadReferencesOf(state, [...values.keys()]);
   for (const [attr, value] of values) {
     if (value === MISSING) {
       computed.push(attr);
