@@ -76,6 +76,17 @@ forEachDatabaseWithSchema("ORM bulk INSERT", LoaderShopBase.metadata, (ctx) => {
     assert.equal(await ctx.count("ls_books"), 0);
   });
 
+  test(".returning(Book) inside a savepoint: its rollback takes the objects out; the outer commit used to insert their rows again", async (t) => {
+    const session = ctx.session();
+    if (!ctx.engine.dialect.capabilities.insertReturning) return t.skip("no INSERT ... RETURNING");
+    const savepoint = await session.beginNested();
+    const [[first]] = await session.execute(insert(LsBook).returning(LsBook), books(2));
+    await savepoint.rollback();
+    assert.equal(inspect(first!).status, "transient");
+    await session.commit();
+    assert.equal(await ctx.count("ls_books"), 0);
+  });
+
   test(".returning() of a column: its values, as tuples", async (t) => {
     const session = ctx.session();
     if (!ctx.engine.dialect.capabilities.insertReturning) return t.skip("no INSERT ... RETURNING");

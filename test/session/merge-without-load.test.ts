@@ -76,6 +76,20 @@ forEachDatabaseWithSchema("merge without load", DeferredBase.metadata, (ctx) => 
     assert.deepEqual(ctx.statements, []);
   });
 
+  test("onto the session's object holding changes not flushed: refused, its changes kept and committed (they used to be dropped)", async () => {
+    await seed(ctx);
+    const author = await cached(ctx);
+    const session = ctx.session();
+    const own = (await session.get(DfBook, 1))!;
+    own.pages = 99;
+    await assert.rejects(session.merge(author.books[0]!, { load: false }), (e: unknown) => e instanceof MergeDirtyObjectError && /changes not flushed/.test((e as Error).message));
+    assert.equal(own.pages, 99);
+    await session.commit();
+    const b = columnsOf(DfBook);
+    const [row] = (await ctx.engine.execute(select(b.pages).where(b.id.eq(1)))).rows;
+    assert.equal(row!.pages, 99);
+  });
+
   test("a dirty object, a new one, and a deleted one are refused with MergeDirtyObjectError", async () => {
     await seed(ctx);
     const author = await cached(ctx);

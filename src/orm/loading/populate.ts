@@ -13,6 +13,7 @@ import type { ColumnPlan } from "../mapping/column-plan.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { InstrumentedList } from "../state/collection.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
+import { assignedWhileUnread } from "../state/lost-one-to-one.js";
 import { mutatedFrom } from "../state/mutable-values.js";
 import type { HydrationContext, Hydrator } from "./hydrate.js";
 
@@ -62,7 +63,7 @@ export function populatingHydrator(hydrate: Hydrator, mapper: Mapper, start: num
   };
 }
 
-/** Whether an object holds changes a flush would write: columns, collections, in-place changes, a deletion. */
+/** Whether an object holds changes a flush would write: columns, collections, references, in-place changes, a deletion. */
 export function hasPendingChanges(state: InstanceState): boolean {
   if (state.deletePending) return true;
   if (state.committed !== undefined && Object.keys(state.committed).length > 0) return true;
@@ -71,5 +72,31 @@ export function hasPendingChanges(state: InstanceState): boolean {
     const value = state.dict[rel.key];
     if (value instanceof InstrumentedList && value.changed) return true;
   }
-  return false;
+  return referenceChanged(state);
+}
+
+/**
+ * A reference assigned and not flushed: the flush copies the keys from the objects referenced, so
+ * until then the foreign key held is not the one the reference names. Overwriting the object
+ * unloaded the reference and the flush copied nothing: `child.parent = other` (or a child taken
+ * out of a list, its back-reference cleared) was lost, and the commit resolved without it.
+ */
+function referenceChanged(state: InstanceState): boolean {
+  const { manyToOne, oneToMany } = state.mapper.flushedRelationships;
+  for (const rel of manyToOne) {
+    const target = state.dict[rel.key];
+    if (target === undefined) continue;
+    const targetState = target === null ? undefined : stateOf(target as object);
+    if (target !== null && (targetState === undefined || targetState.deletePending)) return true;
+    for (const [fk, key] of rel.attributePairs) if ((targetState?.dict[key] ?? null) !== (state.dict[fk] ?? null)) return true;
+  }
+  // A one-to-one whose key is on the other side: the object it holds must name this one.
+  for (const rel of oneToMany) {
+    const target = state.dict[rel.key];
+    if (rel.collection || target === undefined || target === null) continue;
+    const targetDict = stateOf(target as object)?.dict;
+    if (targetDict === undefined) return true;
+    for (const [key, fk] of rel.attributePairs) if (targetDict[fk] !== state.dict[key]) return true;
+  }
+  return assignedWhileUnread(state) !== undefined;
 }

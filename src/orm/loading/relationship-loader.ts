@@ -14,6 +14,7 @@ import { stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/loaded-lists.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import { chunks, keyFilter } from "./keys.js";
+import { loadColumns } from "./column-loader.js";
 import { collectJoined, withJoinedLoads } from "./joined.js";
 import type { JoinRequest } from "./load-plan.js";
 
@@ -39,9 +40,23 @@ export async function loadRelationship(context: LoadContext, rel: RelationshipPr
     return state !== undefined && state.key !== undefined && state.dict[rel.key] === undefined;
   });
   if (pending.length === 0) return;
+  await reloadExpiredKeys(context, rel, pending);
   const { direction } = rel.resolved;
   if (direction === "manyToOne") return loadManyToOne(context, rel, pending, inner);
   for (const chunk of chunks(pending)) await loadCollectionChunk(context, rel, chunk, inner);
+}
+
+/**
+ * The parents' columns the relationship is read by, where expired (by a commit, a rollback,
+ * `expire()`), are read again first: the value from before may name an object the row no longer
+ * does (another transaction moved it), and the load returned that object. A row gone raises
+ * ObjectDeletedError, as reading the column would.
+ */
+async function reloadExpiredKeys(context: LoadContext, rel: RelationshipProperty, parents: readonly object[]): Promise<void> {
+  for (const attr of rel.localAttributes) {
+    const stale = parents.map((parent) => stateOf(parent)!).filter((state) => state.expired?.has(attr) || state.unloaded?.has(attr));
+    if (stale.length) await loadColumns((statement) => context.rows(statement), rel.parent, stale, [attr]);
+  }
 }
 
 function hasNullIn(dict: Dict, attributes: readonly string[]): boolean {

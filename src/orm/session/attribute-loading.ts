@@ -10,6 +10,7 @@ import { loadColumns } from "../loading/column-loader.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { didYouMean } from "../mapping/suggest.js";
 import type { InstanceState } from "../state/instance-state.js";
+import { unloadReferencesOf } from "./expiry.js";
 
 /** `T` with the attributes options left out of its type (`loadOnly`, `defer`) put back. */
 type Full<T> = Restored<T>;
@@ -48,6 +49,7 @@ export async function loadAttributes(host: AttributeLoadHost, state: InstanceSta
   const columns = keys.filter(
     (key) => mapper.columns.has(key) && !identity.has(key) && (refresh || state.unloaded?.has(key) || state.expired?.has(key)),
   );
+  if (refresh) unloadReferencesOf(state, columns);
   if (columns.length) await loadColumns((s) => host.rows(s), mapper, [state], [...new Set(columns)]);
   for (const key of keys) {
     const rel = mapper.relationships.get(key);

@@ -49,8 +49,12 @@ export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<un
     throw error;
   }
   if (!returning) return result.rowCount;
-  const { tuples, states: inserted } = returningTuples(result.rows as unknown[][], statement.returningLayout, { identity: host.identity, owner: host.owner }, `insert(${name})`);
+  const { tuples, made: inserted } = returningTuples(result.rows as unknown[][], statement.returningLayout, { identity: host.identity, owner: host.owner }, `insert(${name})`);
   // Recorded as a flush's inserts are: a rollback takes these objects out of the session again.
+  // Not the session's own objects an upsert returned: their rows were there before.
   if (inserted.length) tx.journal.inserted.push(inserted);
+  // Inside a savepoint, as objects added in it: its rollback takes them out of the session (they
+  // were put back as pending, and the outer commit inserted the rows the rollback had undone).
+  for (const state of inserted) tx.joined(state);
   return tuples;
 }

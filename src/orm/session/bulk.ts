@@ -21,12 +21,13 @@ import { select } from "../../core/statements/select.js";
 import type { Update } from "../../core/statements/update.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import { identityKey } from "../identity/identity-map.js";
+import { keyOf } from "../identity/object-keys.js";
 import { mapperOfClass } from "../mapped.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import type { Journal } from "../unit-of-work/journal.js";
 import { evaluatorOf, MISSING, type Evaluator } from "./bulk-evaluate.js";
-import { expireAttributes, expireState } from "./expiry.js";
+import { expireAttributes, expireState, unloadReferencesOf } from "./expiry.js";
 import type { SessionTransaction } from "./session-transaction.js";
 import type { Transactions } from "./transactions.js";
 import { executeBulkInsert, type BulkInsert } from "./bulk-insert.js";
@@ -92,8 +93,11 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
   }
   const attributeOfColumn = new Map([...mapper.columns].map(([attr, column]) => [column.name, attr]));
   const values = node.kind === "update" ? newValues(node.set, attributeOfColumn) : undefined;
+  // A key column set: RETURNING would give the rows' new keys, which name no object of the
+  // session; the objects are found by the keys the rows had, read by a SELECT first.
+  const setsKey = values !== undefined && mapper.keyAttributes.some((attr) => values.has(attr));
   // With RETURNING the keys of the rows changed come back: nothing to evaluate.
-  if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run);
+  if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run, setsKey);
   const evaluator = strategy === "auto" || strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText) : undefined;
   if (strategy === "evaluate" && !evaluator) {
     throw new ArgumentError(
@@ -116,15 +120,13 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
   const keyColumns = mapper.primaryKey;
   let keys: unknown[][];
   let count: number;
-  if (node.kind === "update" ? dialect.capabilities.updateReturning : dialect.capabilities.deleteReturning) {
+  if (!setsKey && (node.kind === "update" ? dialect.capabilities.updateReturning : dialect.capabilities.deleteReturning)) {
     const withKeys = { ...node, returning: keyColumns.map((c) => c.labelNode()) };
     const result = await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile({ node: withKeys }), { rowShape: "arrays" }));
     keys = result.rows;
     count = result.rowCount;
   } else {
-    const where = node.where ? [new Expression<boolean>(node.where, undefined)] : [];
-    const query = select(...keyColumns).where(...where);
-    keys = (await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile(query), { rowShape: "arrays" }))).rows;
+    keys = await keysBefore(tx, mapper, node.where, run);
     count = await run(async () => (await tx.connection.execute(statement)).rowCount);
   }
   for (const state of objectsWithKeys(host, mapper, keys, 0)) apply(host, mapper, state, values, tx.journal);
@@ -147,15 +149,17 @@ async function executeReturning(
   synchronize: boolean,
   values: Map<string, unknown> | undefined,
   run: <T>(work: () => Promise<T>) => Promise<T>,
+  setsKey = false,
 ): Promise<unknown[][]> {
   const node = statement.node;
   const width = node.returning.length;
-  const keyColumns = mapper && synchronize ? mapper.primaryKey : [];
+  const before = mapper && synchronize && setsKey ? await keysBefore(tx, mapper, node.where, run) : undefined;
+  const keyColumns = mapper && synchronize && !before ? mapper.primaryKey : [];
   // Compiled first: a dialect without RETURNING for this statement (MariaDB's UPDATE) refuses it before anything runs.
   const compiled = tx.connection.compile({ node: { ...node, returning: [...node.returning, ...keyColumns.map((c) => c.labelNode())] } });
   const rows = (await run(() => tx.connection.executeCompiled<unknown[]>(compiled, { rowShape: "arrays" }))).rows;
   if (mapper && !synchronize) expireWhatMayMatch(host, mapper, values);
-  const matched = mapper && synchronize ? objectsWithKeys(host, mapper, rows, width) : [];
+  const matched = mapper && synchronize ? objectsWithKeys(host, mapper, before ?? rows, before ? 0 : width) : [];
   if (mapper && values) for (const state of matched) apply(host, mapper, state, values, tx.journal);
   const name = `${node.kind === "update" ? "update" : "deleteFrom"}(${statement.entity?.name ?? statement.table.name})`;
   const { tuples, states } = returningTuples(rows, statement.returningLayout, { identity: host.identity, owner: host.owner }, name);
@@ -163,6 +167,12 @@ async function executeReturning(
     for (const state of [...matched, ...states]) if (!state.deleted) apply(host, mapper, state, undefined, tx.journal);
   }
   return tuples;
+}
+
+/** The keys of the rows the statement's WHERE names, read before it runs. */
+async function keysBefore(tx: SessionTransaction, mapper: Mapper, where: ExprNode | undefined, run: <T>(work: () => Promise<T>) => Promise<T>): Promise<unknown[][]> {
+  const query = select(...mapper.primaryKey).where(...(where ? [new Expression<boolean>(where, undefined)] : []));
+  return (await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile(query), { rowShape: "arrays" }))).rows;
 }
 
 /** The session's objects of `mapper` whose keys are in `rows` (from column `start` on). */
@@ -228,6 +238,9 @@ function apply(host: BulkHost, mapper: Mapper, state: InstanceState, values: Map
     return;
   }
   const computed: string[] = [];
+  const keyBefore: Record<string, unknown> = {};
+  for (const attr of mapper.keyAttributes) if (values.get(attr) !== undefined && values.get(attr) !== MISSING) keyBefore[attr] = state.dict[attr];
+  unloadReferencesOf(state, [...values.keys()]);
   for (const [attr, value] of values) {
     if (value === MISSING) {
       computed.push(attr);
@@ -240,6 +253,21 @@ function apply(host: BulkHost, mapper: Mapper, state: InstanceState, values: Map
   }
   if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
   if (computed.length) expireAttributes(state, computed);
+  followKey(host, mapper, state, keyBefore, journal);
+}
+
+/**
+ * A key column set: the object is filed under its row's new key (it stayed under the old one, and
+ * `get` of the new key loaded a second object for the row, whose changes the commit wrote over
+ * the first's). The change is recorded as a flush's is, so that a rollback files it back.
+ */
+function followKey(host: BulkHost, mapper: Mapper, state: InstanceState, keyBefore: Record<string, unknown>, journal: Journal): void {
+  const key = keyOf(mapper, state);
+  if (key === state.key) return;
+  journal.recordUpdate(state, keyBefore);
+  if (host.identity.get(mapper, state.key) === state.obj) host.identity.delete(mapper, state.key);
+  host.identity.set(mapper, key, state.obj);
+  state.identifiedBy(key);
 }
 
 /** A copy of the class's objects in the identity map: deleting from the map while walking it is not allowed. */

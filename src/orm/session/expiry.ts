@@ -25,12 +25,29 @@ export function expireAttributes(state: InstanceState, attributes: readonly stri
   const { mapper } = state;
   // The primary key is the object's identity, which the session keeps: it stays readable.
   const keys = attributes.filter((k) => mapper.expirableColumns.has(k) || mapper.relationships.has(k));
+  unloadReferencesOf(state, keys);
   for (const key of keys) {
     if (mapper.relationships.has(key)) state.dict[key] = undefined;
     else if (state.committed) delete state.committed[key];
   }
   state.expire(keys.filter((k) => !mapper.relationships.has(k)));
   if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
+}
+
+/**
+ * The many-to-ones whose foreign key is among `attributes`, about to take the row's value (read
+ * again, or set by a bulk UPDATE), are unloaded too when they name the object the key names now:
+ * left loaded, the next flush of the object copied the old object's key over the row's new one.
+ * One assigned another object (a change not flushed) is kept.
+ */
+export function unloadReferencesOf(state: InstanceState, attributes: readonly string[]): void {
+  for (const rel of state.mapper.flushedRelationships.manyToOne) {
+    const pairs = rel.attributePairs;
+    const target = state.dict[rel.key];
+    if (target === undefined || !pairs.some(([fk]) => attributes.includes(fk))) continue;
+    const targetDict = target === null ? undefined : stateOf(target as object)?.dict;
+    if (pairs.every(([fk, key]) => (targetDict === undefined ? null : targetDict[key]) === (state.dict[fk] ?? null))) state.dict[rel.key] = undefined;
+  }
 }
 
 /** Reloads an object's columns from its row, at once; its relationships are reloaded on demand. */

@@ -74,7 +74,8 @@ export function lazy<T extends object>(obj: T): LazyAccess<T> {
       if (typeof key !== "string") return undefined;
       const state = stateOf(obj);
       const session = state?.session as { loadLazily?: (o: object, k: string) => Promise<unknown> } | undefined;
-      if (state?.dict[key] !== undefined) return Promise.resolve(state.dict[key]);
+      // Not an expired value (kept in the dict until read again): that is the row's as it was.
+      if (state?.dict[key] !== undefined && !state.expired?.has(key) && !state.unloaded?.has(key)) return Promise.resolve(state.dict[key]);
       if (!session?.loadLazily) {
         if (state?.key === undefined) return Promise.resolve((obj as Record<string, unknown>)[key]);
         return Promise.reject(new DetachedInstanceError(`lazy(): ${state!.mapper.name}.${key} cannot be loaded: the object is detached from its session (closed, or expunged). Load it in a session with merge(obj) or get(${state!.mapper.name}, key) first.`));

@@ -5,11 +5,13 @@
  */
 import { MergeDirtyObjectError } from "../errors.js";
 import { keyOf } from "../identity/object-keys.js";
+import { hasPendingChanges } from "../loading/populate.js";
 import { attachState, InstanceState, stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/loaded-lists.js";
 import { mutatedFrom, sameValue } from "../state/mutable-values.js";
 import type { InstrumentedList } from "../state/collection.js";
 import type { MergeHost } from "./merge.js";
+import { assertSameVersion } from "./merge-version.js";
 
 type MergeOne = (host: MergeHost, obj: object, merged: Map<object, object>) => Promise<object>;
 
@@ -28,7 +30,17 @@ export async function mergeWithoutLoad(host: MergeHost, state: InstanceState, me
     attachState(target, targetState);
     targetState.loaded(host.owner, key);
     host.identity.set(mapper, key, target);
-  } else targetState = stateOf(target)!;
+  } else {
+    targetState = stateOf(target)!;
+    assertSameVersion(state, targetState);
+    // Copied over as loaded, the object's own changes would be dropped, and the commit resolve without them.
+    if (hasPendingChanges(targetState)) {
+      throw new MergeDirtyObjectError(
+        `merge(${mapper.name}, { load: false }): the session's ${mapper.name} of this key has changes not flushed, which the copy would drop; ` +
+          `flush them first, or merge with load: true (the default).`,
+      );
+    }
+  }
   merged.set(state.obj, target);
   for (const attr of mapper.columns.keys()) {
     const value = state.dict[attr];

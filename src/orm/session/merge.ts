@@ -7,6 +7,7 @@ import type { IdentityMap } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateFor } from "../state/state-for.js";
 import type { StateOwner } from "../state/instance-state.js";
+import { assertSameVersion } from "./merge-version.js";
 import { mergeWithoutLoad } from "./merge-without-load.js";
 
 /** Options of `session.merge(obj, options)`. */
@@ -45,10 +46,13 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
   if (!target) {
     target = mapper.newInstance() as T;
     host.add(target);
-  }
+  } else assertSameVersion(state, stateFor(target));
   merged.set(obj, target);
   for (const attr of mapper.columns.keys()) {
-    if (state.dict[attr] !== undefined) (target as Record<string, unknown>)[attr] = state.dict[attr];
+    // An expired value (kept in memory until read again) is the row's as it was: not copied, or
+    // the commit wrote it back over what another transaction committed since.
+    if (state.dict[attr] === undefined || state.expired?.has(attr) || state.unloaded?.has(attr)) continue;
+    (target as Record<string, unknown>)[attr] = state.dict[attr];
   }
   // Merge cascade: related objects are merged too, and the merged ones assigned.
   for (const rel of mapper.relationships.values()) {

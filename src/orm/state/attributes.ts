@@ -15,6 +15,7 @@ import { valueBeforeMutation, watchValue, type MutableKind } from "./mutable-val
 import { collectionOf, loadedValue, newCollection } from "./loaded-lists.js";
 import { changingState, scalarChanged, targetOf } from "./relationship-events.js";
 import { assertWritable } from "./writable.js";
+import { assertTargetOf } from "./target-check.js";
 import { holdsOtherSideKey, markAssignedUnread, oneToOneLost } from "./lost-one-to-one.js";
 
 export interface AttributeImpl {
@@ -126,6 +127,7 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
       const state = ensureState(obj, mapper);
       assertWritable(state, key);
       if (rel.collection) return setCollection(obj, state, rel, (value ?? []) as object[]);
+      assertTargetOf(rel, value, true);
       // Not loaded: the object its foreign key names, if the session holds it, is what it leaves.
       const loaded = state.dict[key];
       const old = loaded === undefined ? targetOf(state, rel) : loaded;
@@ -145,6 +147,7 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
  * the list then holds the given members in the given order.
  */
 function setCollection(obj: object, state: InstanceState, rel: RelationshipProperty, items: readonly object[]): void {
+  for (const item of items) assertTargetOf(rel, item, false);
   changingState(state);
   // A view not read yet may be made from the association objects: then it has members to replace.
   const old = loadedValue(state, rel) as InstrumentedList<object> | undefined;

@@ -15,6 +15,7 @@ import { ensureState, peekState, stateOf, type InstanceState, type StateOwner } 
 import { assertWritable } from "./writable.js";
 import { collectionOf, listIfMade, stateIn } from "./loaded-lists.js";
 import { ArgumentError } from "../../core/errors.js";
+import { assertTargetOf } from "./target-check.js";
 
 /**
  * What the lists of one relationship report their changes to: the events below. One per
@@ -76,6 +77,7 @@ function cascadeAlong(session: StateOwner | undefined, owner: object, rel: Relat
 }
 
 function collectionAdded(owner: object, rel: RelationshipProperty, item: object): void {
+  assertTargetOf(rel, item, false); // thrown before anything changes: the list takes the item back
   const view = rel.associationView;
   // A view assigned while not loaded: whether a link exists is known at flush (`settleReplacement`).
   // Adding through the many-to-many view creates the association object: the creator's, or one

@@ -24,7 +24,9 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
   const held = new Map<RelationshipProperty, Set<object>>();
   for (let i = 0; i < queue.length; i++) {
     const state = queue[i]!;
-    if (result.has(state)) continue;
+    // Its row is gone already (a bulk DELETE, or an earlier flush of the transaction): a second
+    // DELETE would match nothing and fail the flush with a false StaleDataError.
+    if (result.has(state) || state.deleted) continue;
     result.add(state);
     state.markForDeletion();
     for (const rel of state.mapper.relationships.values()) {
@@ -42,7 +44,7 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
         // Read from the database, the list may hold a child moved to another parent in memory.
         if (movedAway(work, state, rel, childState, held)) continue;
         if (cascades) queue.push(childState);
-        else if (!childState.deletePending && !initially.has(childState)) {
+        else if (!childState.deletePending && !childState.deleted && !initially.has(childState)) {
           for (const [, fkAttr] of rel.attributePairs) setAttribute(childState, fkAttr, null, changedRows);
           if (!modified.has(childState)) {
             modified.add(childState);

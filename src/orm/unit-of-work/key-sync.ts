@@ -69,6 +69,7 @@ export function syncManyToOne(state: InstanceState, changedRows: InstanceState[]
     if (target !== null && stateOf(target)?.deletePending) target = null; // it is being deleted
     const targetDict = target === null ? undefined : ensureState(target, rel.resolved.target).dict;
     const pairs = rel.attributePairs;
+    if (keySetDirectly(state, pairs, targetDict)) continue;
     for (let p = 0; p < pairs.length; p++) {
       const value = targetDict === undefined ? null : targetDict[pairs[p]![1]];
       if (targetDict !== undefined && (value === undefined || value === null)) {
@@ -78,6 +79,24 @@ export function syncManyToOne(state: InstanceState, changedRows: InstanceState[]
       setAttribute(state, pairs[p]![0], value, changedRows);
     }
   }
+}
+
+/**
+ * Whether the row's foreign key was set directly (`child.parentId = 2`) while its reference still
+ * names the object the row stored: the column is the change, and is written (as in SQLAlchemy,
+ * which copies a key only from a reference assigned). Copying the reference's key undid it, and
+ * the commit resolved without it.
+ */
+function keySetDirectly(state: InstanceState, pairs: readonly (readonly [string, string])[], targetDict: Record<string, unknown> | undefined): boolean {
+  if (state.committed === undefined) return false;
+  let set = false;
+  for (let p = 0; p < pairs.length; p++) {
+    const [fk, key] = pairs[p]!;
+    const stored = storedValue(state, fk);
+    if ((targetDict === undefined ? null : targetDict[key]) !== (stored ?? null)) return false;
+    if (state.dict[fk] !== stored) set = true;
+  }
+  return set;
 }
 
 /**
@@ -98,9 +117,15 @@ export function syncOneToMany(state: InstanceState, changedRows: InstanceState[]
     const back = rel.backRef !== undefined && !rel.backRef.viewonly ? rel.backRef.key : undefined;
     if (justInserted && back !== undefined) continue;
     const current: readonly object[] = rel.collection ? (value as object[]) : value === null ? [] : [value as object];
-    for (let c = 0; c < current.length; c++) {
+    // Members the list had when loaded or flushed name this row already, unless its key changed:
+    // only those added since get it (as in SQLAlchemy). A member's foreign key set directly to
+    // another parent's used to be overwritten with this one's whenever this row was changed.
+    const kept = rel.collection && !justInserted ? committedMembers(state, value as InstrumentedList<object>, pairs) : undefined;
+    for (let c = 0; kept !== ALL && c < current.length; c++) {
+      if (kept?.has(current[c]!)) continue;
       const childState = ensureState(current[c]!, rel.resolved.target);
       if (childState.key === undefined && back !== undefined && childState.dict[back] === state.obj) continue;
+      if (movedDirectly(childState, state, pairs)) continue;
       for (let p = 0; p < pairs.length; p++) setAttribute(childState, pairs[p]![1], state.dict[pairs[p]![0]], changedRows);
     }
     if (!rel.collection || !(value as InstrumentedList<object>).changed) continue;
@@ -118,6 +143,34 @@ export function syncOneToMany(state: InstanceState, changedRows: InstanceState[]
       if (ours) for (const [, fkAttr] of pairs) setAttribute(childState, fkAttr, null, changedRows);
     }
   }
+}
+
+/**
+ * Whether the child's row names this one and its foreign key was since set directly (to another
+ * parent, or null): that is the change to write, as for a many-to-one (`keySetDirectly`). A
+ * one-to-one (`account.settings`) has no committed members to tell this by.
+ */
+function movedDirectly(child: InstanceState, parent: InstanceState, pairs: readonly (readonly [string, string])[]): boolean {
+  if (child.committed === undefined) return false;
+  let set = false;
+  for (let p = 0; p < pairs.length; p++) {
+    const [key, fk] = pairs[p]!;
+    const stored = storedValue(child, fk);
+    if (stored !== parent.dict[key]) return false;
+    if (child.dict[fk] !== stored) set = true;
+  }
+  return set;
+}
+
+/** Every member of the list: it has not changed since loaded or flushed. */
+const ALL = "all";
+
+/** The members a list had when loaded or flushed, when they need no key copied (the parent's key is unchanged). */
+function committedMembers(state: InstanceState, list: InstrumentedList<object>, pairs: readonly (readonly [string, string])[]): ReadonlySet<object> | typeof ALL | undefined {
+  if (pairs.some(([key]) => storedValue(state, key) !== state.dict[key])) return undefined;
+  if (!list.changed) return ALL;
+  const committed = list.awaitsCommitted ? undefined : list.committed;
+  return committed?.length ? new Set(committed) : undefined;
 }
 
 /**

@@ -1,0 +1,26 @@
+/**
+ * The version check of `session.merge()` on a versioned model (SQLAlchemy's): an object read at
+ * one version may not be merged onto the session's object of a later one. Copied over, its old
+ * counter was taken as a change of the attribute, the UPDATE named the row by the newer version
+ * and overwrote what another transaction had committed since the object was read.
+ */
+import { StaleDataError } from "../errors.js";
+import type { InstanceState } from "../state/instance-state.js";
+import { describeKey } from "./expiry.js";
+
+/** Throws `StaleDataError` when both objects hold a version and they differ; an unset or expired one is not compared. */
+export function assertSameVersion(source: InstanceState, target: InstanceState): void {
+  const { mapper } = source;
+  const attr = mapper.versionAttribute;
+  if (attr === undefined || source === target) return;
+  const known = (state: InstanceState) => state.dict[attr] !== undefined && !state.expired?.has(attr) && !state.unloaded?.has(attr);
+  if (!known(source) || !known(target)) return;
+  const [theirs, ours] = [source.dict[attr], target.dict[attr]];
+  if (theirs === ours) return;
+  const key = describeKey(mapper.keyAttributes, mapper.keyAttributes.map((a) => target.dict[a]));
+  throw new StaleDataError(
+    `merge(${mapper.name}): the object's ${attr} ${String(theirs)} does not match ${String(ours)}, the version of ${mapper.name} (${key}) ` +
+      `in the session: it was changed since the object was read. Reload it and apply the change again, ` +
+      `or leave ${attr} unset (undefined) on the object to merge onto the latest version.`,
+  );
+}

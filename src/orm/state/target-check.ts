@@ -1,0 +1,18 @@
+/**
+ * A relationship holds objects of its target's class. Another value (an object of another model,
+ * a plain object, from JavaScript or past a cast) is refused when assigned or added, before
+ * anything changes: it used to be accepted, cascaded into the session and inserted, and its key
+ * copied into the foreign key, so the commit resolved with a row naming a row of the wrong table.
+ */
+import { ArgumentError } from "../../core/errors.js";
+import type { RelationshipProperty } from "../mapping/relationship.js";
+
+/** Throws ArgumentError unless `value` is an object of `rel`'s target class (or, for a single object, null). */
+export function assertTargetOf(rel: RelationshipProperty, value: unknown, single: boolean): void {
+  const target = rel.resolved.target;
+  if (value instanceof target.class_ || (single && (value === null || value === undefined))) return;
+  const kind = typeof value === "object" && value !== null ? value.constructor : undefined;
+  const got = kind === undefined ? String(value) : kind === Object ? "a plain object" : `an object of class ${kind?.name ?? "(none)"}`;
+  const expected = single ? `one ${target.name} (or null)` : `${target.name} objects`;
+  throw new ArgumentError(`${String(rel)} holds ${expected}; got ${got}. Assign ${single ? `a ${target.name}` : `${target.name} objects`}: nothing was changed.`);
+}
