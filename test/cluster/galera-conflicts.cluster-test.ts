@@ -35,6 +35,7 @@ class VersionedCounter extends Base {
   @column(integer().primaryKey()) accessor id!: number;
   @column(integer().notNull()) accessor hits!: number;
   @column(integer().notNull().default(1)) accessor version!: number;
+  @column(string(50)) accessor note!: string | null;
 }
 
 describe("Galera certification conflicts", { timeout: 60_000 }, () => {
