@@ -58,11 +58,13 @@ describe("Galera certification conflicts", { timeout: 60_000 }, () => {
     return counter!.hits;
   }
 
-  /** Two sessions on two nodes read the row, then both write it and commit at once. */
+  /** Two sessions on two nodes read the row and write it (flushed), then both commit at once. */
   async function racePlainCommits(): Promise<{ winner: Session; loser: Session; error: unknown }> {
     const sessions = [new Session(ctx.nodes[0]!), new Session(ctx.nodes[1]!)];
     for (const session of sessions) (await session.get(Counter, 1))!.hits += 1;
     for (const [i, session] of sessions.entries()) (await session.get(Counter, 1))!.note = `node ${i + 1}`;
+    // Both UPDATEs run, each on its node, before either commits: the write sets overlap.
+    for (const session of sessions) await session.flush();
     const outcomes = await Promise.allSettled(sessions.map((session) => session.commit()));
     const lost = outcomes.findIndex((o) => o.status === "rejected");
     assert.ok(lost >= 0 && outcomes.filter((o) => o.status === "rejected").length === 1, `exactly one commit fails: ${JSON.stringify(outcomes)}`);
