@@ -30,16 +30,20 @@ export class Inspector {
   /**
    * The whole schema as plain data (tables, columns, keys, constraints, indexes, PostgreSQL
    * enums), normalised per dialect so that it deep-equals the `SchemaModel` of the MetaData that
-   * created it. The migrations' version table `athanor_migrations` is left out unless `exclude` says otherwise.
+   * created it. The migrations' version table `athanor_migrations` (and, on a Galera cluster,
+   * their lock table) is left out unless `exclude` says otherwise.
    */
   reflect(options: ReflectOptions = {}): Promise<SchemaModel> {
-    const exclude = options.exclude ?? [MIGRATIONS_TABLE];
+    const exclude = options.exclude ?? [MIGRATIONS_TABLE, MIGRATIONS_LOCK_TABLE];
     return this.engine.withConnection((conn) => conn.dialect.reflect(rawOf(conn), { ...options, exclude }));
   }
 }
 
 /** The version table of `athanor migrate`, which reflection leaves out by default. */
 export const MIGRATIONS_TABLE = "athanor_migrations";
+
+/** The lock row's table of `athanor migrate` on a MariaDB Galera cluster, left out of reflection too. */
+export const MIGRATIONS_LOCK_TABLE = "athanor_migrations_lock";
 
 /** Introspection queries go through the connection (logged, errors wrapped), not the driver. */
 function rawOf(conn: import("./connection.js").Connection) {

@@ -151,6 +151,29 @@ forEachDatabaseWithSchema("optimistic locking and retries", CounterBase.metadata
     assert.equal(final.version, 2);
   });
 
+  test("transaction() retries a unit of work whose versioned row another transaction changed after it was read (StaleDataError): the retry reads the new value, nothing is lost", async () => {
+    await seedCounter(ctx.engine);
+    const Session = sessionMaker(ctx.engine);
+    let attempts = 0;
+    await Session.transaction(
+      async (session) => {
+        attempts++;
+        const counter = (await session.get(SxCounter, 1))!;
+        if (attempts === 1) {
+          // Another transaction commits an increment between this one's read and its write.
+          const other = ctx.session();
+          (await other.get(SxCounter, 1))!.value += 100;
+          await other.commit();
+        }
+        counter.value += 1;
+      },
+      { retries: 3, backoffMs: 5 },
+    );
+    assert.equal(attempts, 2, "the stale first attempt was run again");
+    const final = (await ctx.session().get(SxCounter, 1))!;
+    assert.deepEqual([final.value, final.version], [101, 3], "both increments, each once");
+  });
+
   test(
     "transaction() retries a unit of work that hit a serialization failure or deadlock",
     { skip: ctx.db.name === "sqlite" && "SQLite serializes writers instead of failing them" },

@@ -12,9 +12,14 @@ import { connectionFailure, readOnly, wrapDriverError } from "../shared/translat
 const INTEGRITY = [1062, 1451, 1452, 1048, 1364, 1216, 1217, 1557, 1586, 3819, 4025];
 const DATA = [1264, 1265, 1292, 1366, 1406, 1367, 1416, 3140];
 const PROGRAMMING = [1064, 1146, 1054, 1049, 1050, 1051, 1060, 1061, 1091, 1110, 1149];
-/** Deadlock and lock wait timeout: retrying the transaction may succeed. */
-const RETRYABLE = [1213, 1205];
+/**
+ * Deadlock (Galera's certification conflicts included), lock wait timeout, and a row changed since
+ * the transaction's snapshot (`innodb_snapshot_isolation=ON`): retrying the transaction may succeed.
+ */
+const RETRYABLE = [1213, 1205, 1020];
 const DEADLOCK = 1213;
+/** ER_CHECKREAD: "Record has changed since last read"; InnoDB rolls the transaction back. */
+const RECORD_CHANGED = 1020;
 const LOCK_WAIT_TIMEOUT = 1205;
 /** A write in a READ ONLY transaction or session (1792), or on a server run with --read-only (1290). */
 const READ_ONLY = [1792, 1290];
@@ -51,8 +56,9 @@ export function translateMySqlError(
     ...(typeof code === "string" ? { code } : {}),
     retryable: RETRYABLE.includes(n),
     connectionInvalidated: CONNECTION_LOST.includes(n),
-    // InnoDB rolls back the victim's whole transaction, savepoints included; any other error
-    // (duplicate key, lock wait timeout by default...) only the statement.
-    ...(n === DEADLOCK || (n === LOCK_WAIT_TIMEOUT && server.rollbackOnTimeout) ? { abortsTransaction: "all" as const } : {}),
+    // InnoDB rolls back the victim's whole transaction, savepoints included (a deadlock, a
+    // snapshot conflict); any other error (duplicate key, lock wait timeout by default...) only
+    // the statement.
+    ...(n === DEADLOCK || n === RECORD_CHANGED || (n === LOCK_WAIT_TIMEOUT && server.rollbackOnTimeout) ? { abortsTransaction: "all" as const } : {}),
   });
 }

@@ -2,8 +2,9 @@
  * One migration run at a time per database: two deploys starting `migrate up` together would
  * otherwise both apply the same migration. PostgreSQL: a session advisory lock (scoped to the
  * database by the server); MySQL/MariaDB: `GET_LOCK`, whose names are the server's, so the name
- * carries the database's (hashed: MySQL allows 64 characters); SQLite: none needed (a writing
- * transaction locks the file).
+ * carries the database's (hashed: MySQL allows 64 characters), and on a Galera cluster, where
+ * `GET_LOCK` is local to a node, a replicated lock row as well (cluster-lock.ts); SQLite: none
+ * needed (a writing transaction locks the file).
  *
  * A session lock needs one server session for the whole run, which a pooler in transaction mode
  * (PgBouncer) does not give: an engine made with `transactionPooler: true` is refused at once.
@@ -12,6 +13,7 @@
  * would take it too. So the lock is taken only by a session that does not hold it already.
  */
 import type { Connection } from "../../engine/connection.js";
+import { isGaleraNode, takeClusterLock } from "./cluster-lock.js";
 import { MigrationHistoryError } from "./errors.js";
 
 /** The lock's name on MySQL/MariaDB: one per database of the server. */
@@ -21,6 +23,8 @@ const PG_KEY = 0x4154484e;
 /** Whether this server session holds the lock already (a key below 2^32: classid 0, objid the key, objsubid 1). */
 const PG_HELD = `SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = ${PG_KEY} AND objsubid = 1 AND pid = pg_backend_pid() AND granted`;
 
+const BUSY = "another 'athanor migrate' holds the migration lock on this database";
+
 /** Runs `fn` holding the migration lock; fails at once when another run holds it. */
 export async function withMigrationLock<T>(connection: Connection, fn: () => Promise<T>): Promise<T> {
   const dialect = connection.dialect.name;
@@ -28,12 +32,15 @@ export async function withMigrationLock<T>(connection: Connection, fn: () => Pro
   if (connection.behindTransactionPooler) throw throughPooler("this engine was made with transactionPooler: true");
   const got = dialect === "postgresql" ? await takePostgres(connection) : truthy(await value(connection, `SELECT GET_LOCK(${MYSQL_NAME}, 0) AS got`));
   if (!got) {
-    throw new MigrationHistoryError("another 'athanor migrate' holds the migration lock on this database; wait for it to finish, then run the command again");
+    throw new MigrationHistoryError(`${BUSY}; wait for it to finish, then run the command again`);
   }
+  let releaseCluster: (() => Promise<void>) | undefined;
   try {
+    if (dialect === "mysql" && (await isGaleraNode(connection))) releaseCluster = await takeClusterLock(connection, BUSY);
     return await fn();
   } finally {
     if (!connection.invalidated && !connection.closed) {
+      await releaseCluster?.().catch(() => undefined);
       const release = dialect === "postgresql" ? `SELECT pg_advisory_unlock(${PG_KEY})` : `SELECT RELEASE_LOCK(${MYSQL_NAME})`;
       await connection.run(release).catch(() => undefined);
     }

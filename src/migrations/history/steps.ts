@@ -4,6 +4,7 @@
  */
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import type { Connection } from "../../engine/connection.js";
+import { MIGRATIONS_LOCK_TABLE } from "../../engine/inspector.js";
 import { VERSION_TABLE } from "./version-table.js";
 
 export { planSteps } from "../apply/plan.js";
@@ -17,5 +18,5 @@ export const EMPTY_SCHEMA: SchemaModel = { tables: [], enums: [] };
 /** The database's schema as it is now, read on `connection` (for the steps' rerun guards). */
 export function liveSchema(connection: Connection): Promise<SchemaModel> {
   const raw = { execute: (sql: string, params: readonly unknown[]) => connection.run(sql, params), release: () => undefined };
-  return connection.dialect.reflect(raw, { exclude: [VERSION_TABLE] });
+  return connection.dialect.reflect(raw, { exclude: [VERSION_TABLE, MIGRATIONS_LOCK_TABLE] });
 }

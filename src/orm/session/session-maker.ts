@@ -1,11 +1,13 @@
 /**
  * `sessionMaker(engine, options)`: a factory of sessions with shared settings, and `transaction`,
  * which runs a unit of work and retries it when the database reports a serialization failure or
- * deadlock (PostgreSQL 40001/40P01, MySQL 1213/1205, SQLite busy) or a connection lost before
- * COMMIT, with a fresh session each time; never after a COMMIT whose outcome is unknown.
+ * deadlock (PostgreSQL 40001/40P01, MySQL 1213/1205/1020, SQLite busy), a row changed by another
+ * transaction since it was read (`StaleDataError`) or a connection lost before COMMIT, with a
+ * fresh session each time; never after a COMMIT whose outcome is unknown.
  */
 import { CommitOutcomeUnknownError, DBAPIError, TransactionRolledBackError } from "../../core/errors.js";
 import type { Engine } from "../../engine/engine.js";
+import { StaleDataError } from "../errors.js";
 import { Session, type SessionOptions } from "./session.js";
 
 export interface RetryOptions {
@@ -55,9 +57,13 @@ export function sessionMaker(engine: Engine, defaults: SessionOptions = {}): Ses
  * Whether running the whole function again may succeed: a deadlock, a serialization failure, a
  * lost connection, directly or as the cause of a transaction the database rolled back. Never a
  * commit whose outcome is unknown: its rows may be in, and running it again could write them twice.
+ * A stale row too (a version counter, or an UPDATE/DELETE matching no row): another transaction
+ * changed what this one read, the optimistic form of a serialization failure. On a Galera cluster
+ * it is how a write that lost to another node's often shows; `fn` runs again on fresh reads.
  */
 function isRetryable(error: unknown): boolean {
   if (error instanceof CommitOutcomeUnknownError) return false;
+  if (error instanceof StaleDataError) return true;
   if (error instanceof TransactionRolledBackError) return error.retryable;
   // A connection lost before COMMIT: the database rolled the transaction back.
   return error instanceof DBAPIError && (error.retryable || error.connectionInvalidated);
