@@ -61,7 +61,7 @@ export function refusedText(sql: string, tx: Transaction | undefined, capabiliti
  * temporary table shadowing a table sends its writes elsewhere.
  */
 const SESSION_STATE =
-  /^\s*(set(?!\s+local\b)|use|listen|prepare|declare|pragma|attach|lock\s+tables?|create\s+(global\s+|local\s+)?temp(orary)?)\b|\b(set_config|pg_advisory_lock(_shared)?|get_lock)\s*\(/i;
+  /^\s*(set(?!\s+local\b)|use|listen|prepare|declare|pragma|attach|lock\s+tables?|create\s+(global\s+|local\s+)?temp(orary)?)\b|\b(set_config|pg_(try_)?advisory_lock(_shared)?|get_lock)\s*\(/i;
 
 export function changesSession(sql: string): boolean {
   return SESSION_STATE.test(sql);

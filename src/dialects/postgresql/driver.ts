@@ -22,6 +22,11 @@ class PostgresConnection implements DriverConnection {
     private readonly client: pg.PoolClient,
     private readonly names: StatementNames | undefined,
     private readonly setup: ConnectStatements<pg.PoolClient>,
+    /**
+     * False behind a pooler in transaction mode: a server session is not this client's to reset,
+     * and DISCARD ALL would land on any server connection (another client's session locks included).
+     */
+    private readonly resetsSessions: boolean,
   ) {
     // A checked-out client whose connection dies emits 'error'; unheard, it would crash the
     // process. The failure reaches the caller through the next query; the client is discarded.
@@ -120,7 +125,7 @@ class PostgresConnection implements DriverConnection {
     // run inside it, and commit it. Discarded, the server rolls it back.
     const status = this.client.getTransactionStatus();
     const discard = broken || this.lost || status === "T" || status === "E";
-    if (resetSession && !discard) {
+    if (resetSession && !discard && this.resetsSessions) {
       discardSession(this.client);
       this.setup.reset(this.client);
     }
@@ -216,7 +221,7 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
     acquire: async (wait) => {
       const client = await abandonOnAbort(pool.connect(), wait, (c) => c.release());
       await setup.ensure(client, (sql) => client.query(sql), () => client.release(true));
-      return new PostgresConnection(client, names, setup);
+      return new PostgresConnection(client, names, setup, !options.transactionPooler);
     },
     dispose: () => pool.end(),
   };
