@@ -29,6 +29,8 @@ describe("PgBouncer in transaction mode", () => {
   after(async () => {
     await Base.metadata.dropAll(direct);
     await direct.execute(sql`DROP TABLE IF EXISTS pool_probe`);
+    // The migrations' version table too: the main suite's migration tests share this database.
+    await direct.execute(sql`DROP TABLE IF EXISTS athanor_migrations`);
     await direct.dispose();
   });
 
