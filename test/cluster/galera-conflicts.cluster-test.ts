@@ -50,9 +50,8 @@ describe("Galera certification conflicts", { timeout: 60_000 }, () => {
   }
 
   async function hitsOn(node: number, Model: typeof Counter | typeof VersionedCounter): Promise<number> {
-    const session = new Session(ctx.nodes[node]!);
     // A causal read: waits until the node has applied every write the cluster committed before it.
-    await session.execute(sql`SET SESSION wsrep_sync_wait = 1`);
+    const session = new Session(ctx.causal[node]!);
     const counter = await session.get(Model, 1);
     await session.close();
     return counter!.hits;

@@ -65,6 +65,11 @@ export function ensureGaleraDatabase(): Promise<void> {
 export interface GaleraContext {
   /** One engine per node, in port order. */
   readonly nodes: readonly Engine[];
+  /**
+   * The same, for causal reads: each connection waits until its node has applied every write the
+   * cluster committed before the read (`wsrep_sync_wait = 1`, set when the connection opens).
+   */
+  readonly causal: readonly Engine[];
 }
 
 /**
@@ -73,9 +78,13 @@ export interface GaleraContext {
  */
 export function useGalera(metadata?: MetaData): GaleraContext {
   const nodes: Engine[] = [];
+  const causal: Engine[] = [];
   before(async () => {
     await ensureGaleraDatabase();
-    for (let i = 0; i < GALERA_PORTS.length; i++) nodes.push(createEngine(nodeUrl(i)));
+    for (let i = 0; i < GALERA_PORTS.length; i++) {
+      nodes.push(createEngine(nodeUrl(i)));
+      causal.push(createEngine(nodeUrl(i), { pool: { connectStatements: ["SET SESSION wsrep_sync_wait = 1"] } }));
+    }
     if (metadata) {
       await metadata.dropAll(nodes[0]!);
       await metadata.createAll(nodes[0]!);
@@ -83,7 +92,7 @@ export function useGalera(metadata?: MetaData): GaleraContext {
   });
   after(async () => {
     if (metadata && nodes[0]) await metadata.dropAll(nodes[0]).catch(() => undefined);
-    await Promise.all(nodes.map((engine) => engine.dispose()));
+    await Promise.all([...nodes, ...causal].map((engine) => engine.dispose()));
   });
-  return { nodes };
+  return { nodes, causal };
 }
