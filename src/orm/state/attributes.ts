@@ -102,11 +102,14 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
   let resolved: RelationshipProperty | undefined;
   /** A one-to-one whose key is on the other side: what it held is released when it changes. */
   let keyOnOtherSide = false;
+  /** The target's class: an object of it needs no further check when assigned (`assertTargetOf`). */
+  let targetClass: unknown;
   const property = (): RelationshipProperty => {
     if (resolved === undefined) {
       mapper.registry.configure();
       resolved = mapper.relationships.get(key)!;
       keyOnOtherSide = holdsOtherSideKey(resolved);
+      targetClass = resolved.resolved.target.class_;
     }
     return resolved;
   };
@@ -127,7 +130,7 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
       const state = ensureState(obj, mapper);
       assertWritable(state, key);
       if (rel.collection) return setCollection(obj, state, rel, (value ?? []) as object[]);
-      assertTargetOf(rel, value, true);
+      if (value == null || (value as object).constructor !== targetClass) assertTargetOf(rel, value, true);
       // Not loaded: the object its foreign key names, if the session holds it, is what it leaves.
       const loaded = state.dict[key];
       const old = loaded === undefined ? targetOf(state, rel) : loaded;

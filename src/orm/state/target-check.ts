@@ -9,6 +9,8 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 
 /** Throws ArgumentError unless `value` is an object of `rel`'s target class (or, for a single object, null). */
 export function assertTargetOf(rel: RelationshipProperty, value: unknown, single: boolean): void {
+  // Mostly an object of the target class itself: one property read, no walk of its prototypes.
+  if (value != null && (value as object).constructor === rel.resolved.target.class_) return;
   const target = rel.resolved.target;
   if (value instanceof target.class_ || (single && (value === null || value === undefined))) return;
   const kind = typeof value === "object" && value !== null ? value.constructor : undefined;
