@@ -74,6 +74,18 @@ forEachDatabaseWithSchema("a new object without a primary key", KeysBase.metadat
     assert.throws(() => create(NotAModel, {}), (e: unknown) => e instanceof UnmappedClassError && /create\(\): class NotAModel is not mapped/.test(e.message));
   });
 
+  test("null, or a plain object, handed to add, delete or merge: UnmappedClassError, and the session goes on", async () => {
+    const session = ctx.session();
+    const unmapped = (e: unknown) => e instanceof UnmappedClassError && /is not a mapped class/.test(e.message);
+    assert.throws(() => session.add(null as never), unmapped);
+    assert.throws(() => session.delete(undefined as never), unmapped);
+    await assert.rejects(session.merge(null as never), unmapped); // was a TypeError
+    await assert.rejects(session.merge({ id: 1 } as never), unmapped);
+    session.add(create(NkCode, { code: "OK", label: "after" }));
+    await session.commit();
+    assert.equal(await ctx.count("nk_codes", "code = 'OK'"), 1);
+  });
+
   test("null given for a key the application numbers is refused the same way", async () => {
     const session = ctx.session();
     session.add(Object.assign(new NkNumbered(), { n: null as never, label: "null n" }));

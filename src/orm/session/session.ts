@@ -123,7 +123,7 @@ export class Session implements StateOwner {
 
   /** Copies a detached object's state onto this session's object of its key (and along the merge cascade), after one autoflush; `{ load: false }`: no SELECT. */
   async merge<T extends object>(obj: T, options: MergeOptions = {}): Promise<T> {
-    assertSessionWritable(this, `session.merge(${obj.constructor.name}) was called`);
+    assertSessionWritable(this, `session.merge(${String((obj as object | null)?.constructor?.name ?? obj)}) was called`);
     if (options.load !== false) await this.autoflushIfOn();
     this.autoflushHeld++;
     try {
