@@ -12,6 +12,10 @@ import { stateOf, type InstanceState, type StateOwner } from "../state/instance-
 export class Orphans {
   private readonly waiting = new Map<InstanceState, RelationshipProperty>();
 
+  get isEmpty(): boolean {
+    return this.waiting.size === 0;
+  }
+
   /** The object left a list of `via`: decided at the next flush. */
   add(state: InstanceState, via: RelationshipProperty): void {
     this.waiting.set(state, via);

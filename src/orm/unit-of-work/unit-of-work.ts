@@ -274,6 +274,8 @@ export class UnitOfWork {
 
   /** Objects that left a delete-orphan parent and found no other by now are deleted. */
   private deleteOrphans(): void {
+    // Asked before every query (the autoflush's check): no callback made when none waits.
+    if (this.orphans.isEmpty) return;
     this.orphans.decide(this.host, this.pending.all, (state) => this.delete(state));
   }
 
