@@ -23,9 +23,10 @@ export interface EngineOptions {
   readonly pool?: PoolOptions;
   /**
    * The database takes no writes through this engine: a read replica (docs/clusters.md). A
-   * Session on it refuses to flush (`ReadOnlySessionError`, before anything is sent); on
-   * PostgreSQL the server refuses any other write too (`ReadOnlyDatabaseError`), as a hot standby
-   * does by itself.
+   * Session on it refuses to flush (`ReadOnlySessionError`, before anything is sent), and its
+   * connections refuse any other write too (`ReadOnlyDatabaseError`; PostgreSQL's
+   * `default_transaction_read_only`, MariaDB's `tx_read_only`, SQLite's `query_only`), as a hot
+   * standby does by itself.
    */
   readonly readOnly?: boolean;
   /**

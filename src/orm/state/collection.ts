@@ -101,6 +101,18 @@ export class InstrumentedList<T extends object> extends Array<T> {
     return this.committedMembers !== CLEAN;
   }
 
+  /**
+   * The members not among those last loaded or flushed: none for an unchanged list, every member
+   * of one never committed (or assigned while not loaded, whose committed members are unknown).
+   */
+  gained(): readonly T[] {
+    const members = this.committedMembers;
+    if (members === CLEAN) return [];
+    if (members === UNREAD || members === undefined || members.length === 0) return this;
+    const before = new Set(members);
+    return this.filter((member) => !before.has(member));
+  }
+
   /** The committed membership as it stands, for `restoreCommitted` (no copy). */
   saveCommitted(): CommittedMembers<T> {
     return this.committedMembers;

@@ -52,10 +52,9 @@ export async function writeLinks(
         }
         const list = state.dict[rel.key] as InstrumentedList<object> | undefined;
         if (!list?.changed) continue;
-        const committed = new Set(list.committed ?? []);
+        for (const member of list.gained()) add(inserts, rel, state, ensureState(member, rel.resolved.target));
         const current = new Set<object>(list);
-        for (const member of current) if (!committed.has(member)) add(inserts, rel, state, ensureState(member, rel.resolved.target));
-        for (const member of committed) if (!current.has(member)) add(deletes, rel, state, ensureState(member, rel.resolved.target));
+        for (const member of list.committed ?? []) if (!current.has(member)) add(deletes, rel, state, ensureState(member, rel.resolved.target));
       }
     }
   }

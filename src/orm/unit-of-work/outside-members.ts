@@ -118,11 +118,5 @@ function addedMembers(owner: InstanceState, rel: RelationshipProperty): readonly
   const value = owner.dict[rel.key];
   if (value === undefined || value === null) return [];
   if (!rel.collection) return peekState(value as object)?.key === undefined ? [value as object] : [];
-  const list = value as InstrumentedList<object>;
-  if (!list.changed) return [];
-  if (list.awaitsCommitted) return list;
-  const committed = list.committed;
-  if (committed === undefined || committed.length === 0) return list;
-  const before = new Set(committed);
-  return list.filter((member) => !before.has(member));
+  return (value as InstrumentedList<object>).gained();
 }
