@@ -252,6 +252,14 @@ export class SessionTransaction {
     return true;
   }
 
+  /**
+   * Once the root has ended and the session has read its records: an ended transaction holds no
+   * object of the application's (the session keeps the last one, see kept-shapes.ts).
+   */
+  forgetRecords(): void {
+    this.journal = new Journal();
+  }
+
   /** The connection, for statements of the application's own (see `flushFailed`). */
   lend(): Connection {
     this.checkUsable();

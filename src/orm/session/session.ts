@@ -43,6 +43,7 @@ import { streamResults, type StreamHost } from "./streaming.js";
 import { executeText, type TextRow } from "./text-statement.js";
 import type { NestedTransaction, SessionOptions } from "./session-options.js";
 import { Transactions } from "./transactions.js";
+import { keepShapesOf } from "./kept-shapes.js";
 export type { PrimaryKeyValue } from "../identity/object-keys.js";
 export type { NestedTransaction, SessionOptions } from "./session-options.js";
 
@@ -222,6 +223,7 @@ export class Session implements StateOwner {
     this.identity.forEachState((state) => state.detach());
     this.identity.clear();
     this.uow.clear();
+    keepShapesOf(this);
   }
 
   /** A savepoint: its `rollback()` undoes the database work since and restores the objects it touched as they were; `commit()` keeps both. */

@@ -41,6 +41,8 @@ export class Transactions {
   private committing: Promise<void> | undefined;
   /** Who holds the connection, in the pool's reports. */
   private readonly holder = `Session #${++sessionsMade}`;
+  /** The last root transaction that ended, its records forgotten: kept for its shapes (kept-shapes.ts). */
+  lastEnded: SessionTransaction | undefined;
 
   /** The session's unit of work, whose savepoints are these transactions' (`openSavepoint`). */
   readonly uow: UnitOfWork;
@@ -184,6 +186,7 @@ export class Transactions {
       }
       // Deleted objects are gone for good: they leave the session.
       for (const state of tx.journal.deleted) state.detach();
+      this.ended(tx);
     }
     this.uow.committed();
     if (expire) {
@@ -208,6 +211,12 @@ export class Transactions {
       tx = tx.parent;
     }
     await tx.rollback();
+    this.ended(tx);
+  }
+
+  private ended(root: SessionTransaction): void {
+    root.forgetRecords();
+    this.lastEnded = root;
   }
 
   /** Opens a savepoint; its handle commits (flushing with `load`) or rolls it back. */
