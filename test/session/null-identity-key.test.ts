@@ -74,13 +74,18 @@ forEachDatabaseWithSchema("a new object without a primary key", KeysBase.metadat
     assert.throws(() => create(NotAModel, {}), (e: unknown) => e instanceof UnmappedClassError && /create\(\): class NotAModel is not mapped/.test(e.message));
   });
 
-  test("null, or a plain object, handed to add, delete or merge: UnmappedClassError, and the session goes on", async () => {
+  test("null, or a plain object, handed to add, delete or merge, or an unmapped class to get: UnmappedClassError, and the session goes on", async () => {
     const session = ctx.session();
     const unmapped = (e: unknown) => e instanceof UnmappedClassError && /is not a mapped class/.test(e.message);
     assert.throws(() => session.add(null as never), unmapped);
     assert.throws(() => session.delete(undefined as never), unmapped);
     await assert.rejects(session.merge(null as never), unmapped); // was a TypeError
     await assert.rejects(session.merge({ id: 1 } as never), unmapped);
+    // get() is not an async method (it saves a frame per lookup) but rejects as one would.
+    class NotAModel {}
+    const lookup = session.get(NotAModel, 1);
+    await assert.rejects(lookup, (e: unknown) => e instanceof UnmappedClassError && /NotAModel' is not mapped/.test(String(e)));
+    await assert.rejects(session.get(NkCode, [1, 2]), /1-column primary key; got 2 values/);
     session.add(create(NkCode, { code: "OK", label: "after" }));
     await session.commit();
     assert.equal(await ctx.count("nk_codes", "code = 'OK'"), 1);

@@ -22,8 +22,8 @@ import type { Engine } from "../../engine/engine.js";
 import type { Result } from "../../engine/result.js";
 import { UnmappedClassError } from "../errors.js";
 import { identityKey, IdentityMap } from "../identity/identity-map.js";
-import { primaryKeyValues, type PrimaryKeyValue } from "../identity/object-keys.js";
-import { getByKey, loadByKey, type GetContext } from "../loading/get-by-key.js";
+import type { PrimaryKeyValue } from "../identity/object-keys.js";
+import { loadByKey, promisedGet, type GetContext } from "../loading/get-by-key.js";
 import { runQuery, runScalars } from "../loading/query-runner.js";
 import { loadRelationship } from "../loading/relationship-loader.js";
 import { mapperOfClass } from "../mapped.js";
@@ -138,9 +138,8 @@ export class Session implements StateOwner {
   // ------------------------------------------------------------------ queries
 
   /** The object with this primary key: from the identity map (no SQL) or the database. */
-  async get<T extends object>(cls: abstract new (...args: any[]) => T, pk: PrimaryKeyValue): Promise<T | undefined> {
-    const mapper = this.mapperOf(cls);
-    return (await getByKey(this.getContext, mapper, primaryKeyValues(mapper, pk), this.autoflushNow)) as T | undefined;
+  get<T extends object>(cls: abstract new (...args: any[]) => T, pk: PrimaryKeyValue): Promise<T | undefined> {
+    return promisedGet(this.getContext, cls, pk, this.autoflushNow) as Promise<T | undefined>;
   }
 
   /** The first column of each row: for `select(Model)`, the model objects. */
