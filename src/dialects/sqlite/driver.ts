@@ -86,7 +86,7 @@ class SqliteConnection implements DriverConnection {
       else stmt.pluck(false).raw(shape === "arrays");
       const mapRow = options?.mapRow;
       if (mapRow !== undefined && shape !== "values") return { rows: mappedRows(stmt, params, mapRow), rowCount: 0, lastInsertId: undefined };
-      const rows = stmt.all(...params) as unknown[];
+      const rows = options?.oneRow === true ? oneRow(stmt.get(...params)) : (stmt.all(...params) as unknown[]);
       // Indexed: the first large reads run before V8 optimizes this, when `for...of` pays an iterator call per row.
       if (shape === "values") for (let i = 0; i < rows.length; i++) rows[i] = numberIfSafe(rows[i]);
       else for (let i = 0; i < rows.length; i++) numbersWhereSafe(rows[i] as Record<string, unknown> | unknown[]);
@@ -201,6 +201,11 @@ function mappedRows(stmt: Database.Statement, params: readonly unknown[], mapRow
 }
 
 /** A bigint that a number holds exactly, as a number; any other value as it is. */
+/** The rows of a statement that matches at most one (`ExecuteOptions.oneRow`), read with `stmt.get`. */
+function oneRow(row: unknown): unknown[] {
+  return row === undefined ? [] : [row];
+}
+
 function numberIfSafe(value: unknown): unknown {
   if (typeof value !== "bigint") return value;
   const n = Number(value);

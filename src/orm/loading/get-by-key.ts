@@ -6,6 +6,7 @@
 import type { CompiledQuery, ValueProcessor } from "../../core/compiler/compiled-query.js";
 import type { StatementCache } from "../../core/compiler/statement-cache.js";
 import { select, type Select } from "../../core/statements/select.js";
+import type { ExecuteOptions } from "../../engine/driver.js";
 import type { Engine } from "../../engine/engine.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { identityKey } from "../identity/identity-map.js";
@@ -66,7 +67,7 @@ export function loadByKey(context: GetContext, mapper: Mapper, values: readonly 
     const process = processors[i];
     params[i] = process !== undefined && value !== null && value !== undefined ? process(value) : value;
   }
-  const rows = context.compiledRows({ ...compiled, params });
+  const rows = context.compiledRows({ ...compiled, params }, ONE_ARRAY_ROW);
   return rows instanceof Promise ? rows.then((read) => firstObject(context, mapper, read)) : firstObject(context, mapper, rows);
 }
 
@@ -77,6 +78,9 @@ function firstObject(context: GetContext, mapper: Mapper, rows: readonly unknown
 function keyQuery(mapper: Mapper, values: readonly unknown[]): Select<unknown> {
   return select(mapper.class_).where(...mapper.primaryKey.map((c, i) => c.eq(values[i] as never))) as unknown as Select<unknown>;
 }
+
+/** A key matches one row at most: SQLite reads it with `stmt.get`. */
+const ONE_ARRAY_ROW: ExecuteOptions = { rowShape: "arrays", oneRow: true };
 
 /** A mapper's lookup by key, compiled, with the bind conversion of each key column. */
 interface PreparedGet {

@@ -5,6 +5,7 @@
  */
 import type { ExprNode } from "../../core/ast/nodes.js";
 import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
+import type { ExecuteOptions } from "../../engine/driver.js";
 import { Expression, Labeled, OrderBy } from "../../core/expression/expression.js";
 import { and } from "../../core/expression/operators.js";
 import { select, type Select } from "../../core/statements/select.js";
@@ -22,7 +23,7 @@ import type { JoinRequest } from "./load-plan.js";
 export interface LoadContext extends HydrationContext {
   rows(statement: Select<unknown>): Promise<unknown[][]>;
   /** Runs an already compiled statement, for array rows: the rows themselves where the driver answers at once. */
-  compiledRows(compiled: CompiledQuery): unknown[][] | Promise<unknown[][]>;
+  compiledRows(compiled: CompiledQuery, options?: ExecuteOptions): unknown[][] | Promise<unknown[][]>;
 }
 
 type Dict = Record<string, unknown>;

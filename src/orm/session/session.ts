@@ -14,7 +14,6 @@
  * `Transactions`/`SessionTransaction`, merging and expiry to their own files. The promises of
  * commit, rollback, savepoints and failed flushes are in docs/reliability.md.
  */
-import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
 import type { RawSql } from "../../core/expression/sql-tag.js";
 import type { Select } from "../../core/statements/select.js";
 import type { Connection, StreamOptions } from "../../engine/connection.js";
@@ -81,7 +80,7 @@ export class Session implements StateOwner {
       owner: this,
       rows: (statement) => this.transactions.rows(statement),
       mappedRows: (statement, mapRow) => this.transactions.mappedRows(statement, mapRow),
-      compiledRows: (compiled: CompiledQuery) => this.transactions.compiledRowsNow(compiled),
+      compiledRows: (compiled, options) => this.transactions.compiledRowsNow(compiled, options),
       mapperOf: (cls) => this.mapperOf(cls),
       load: (rel, objects) => this.loadNow(rel, objects),
     };
