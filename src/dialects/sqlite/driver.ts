@@ -200,12 +200,12 @@ function mappedRows(stmt: Database.Statement, params: readonly unknown[], mapRow
   return out;
 }
 
-/** A bigint that a number holds exactly, as a number; any other value as it is. */
 /** The rows of a statement that matches at most one (`ExecuteOptions.oneRow`), read with `stmt.get`. */
 function oneRow(row: unknown): unknown[] {
   return row === undefined ? [] : [row];
 }
 
+/** A bigint that a number holds exactly, as a number; any other value as it is. */
 function numberIfSafe(value: unknown): unknown {
   if (typeof value !== "bigint") return value;
   const n = Number(value);
