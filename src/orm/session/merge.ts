@@ -2,11 +2,13 @@
  * `session.merge(obj)`: a detached or foreign object's state copied onto the session's object of
  * the same key (loaded, or made), and along the merge cascade its related objects'.
  */
+import { ObjectDeletedError } from "../errors.js";
 import { keyOf } from "../identity/object-keys.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateFor } from "../state/state-for.js";
 import type { StateOwner } from "../state/instance-state.js";
+import { describeKey } from "./expiry.js";
 import { assertSameVersion } from "./merge-version.js";
 import { mergeWithoutLoad } from "./merge-without-load.js";
 
@@ -19,6 +21,14 @@ export interface MergeOptions {
    * loaded (nothing to flush). A dirty or never-flushed object raises `MergeDirtyObjectError`.
    */
   readonly load?: boolean;
+  /**
+   * An object that had a row (detached, or another session's) whose row is not in the database:
+   * `"refuse"` (the default) raises `ObjectDeletedError`, where SQLAlchemy inserts it again and
+   * brings back a row another transaction deleted; `"insert"` writes it as a new row on purpose
+   * (to copy objects from one database into another, say). An object that never had a row is
+   * inserted either way.
+   */
+  readonly missing?: "refuse" | "insert";
 }
 
 /** What merging needs from the session. */
@@ -31,6 +41,8 @@ export interface MergeHost {
   add(obj: object): void;
   /** `MergeOptions.load`. */
   readonly load?: boolean;
+  /** `MergeOptions.missing`. */
+  readonly missing?: "refuse" | "insert" | undefined;
 }
 
 /** Merges `obj`; `merged` maps each object of the graph merged so far to its session copy. */
@@ -44,6 +56,7 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
   const hasKey = keyValues.every((v) => v !== null && v !== undefined);
   let target = hasKey ? ((host.identity.get(mapper, keyOf(mapper, state)) ?? (await host.getByKey(mapper, keyValues))) as T | undefined) : undefined;
   if (!target) {
+    if (hasKey && state.key !== undefined && host.missing !== "insert") throw rowGone(mapper, keyValues);
     target = mapper.newInstance() as T;
     host.add(target);
   } else assertSameVersion(state, stateFor(target));
@@ -72,4 +85,13 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
     (target as Record<string, unknown>)[rel.key] = mergedValue;
   }
   return target;
+}
+
+/** An object that had a row, merged when its row is gone: inserting it would bring the row back. */
+function rowGone(mapper: Mapper, keyValues: readonly unknown[]): ObjectDeletedError {
+  return new ObjectDeletedError(
+    `merge(${mapper.name}): the row of this ${mapper.name} (${describeKey(mapper.keyAttributes, keyValues)}) is not in the database: another ` +
+      `transaction deleted it (or has not committed it). Merging would insert it again. To write it as a new row on purpose, ` +
+      `pass { missing: "insert" } to merge().`,
+  );
 }

@@ -127,7 +127,7 @@ export class Session implements StateOwner {
     if (options.load !== false) await this.autoflushIfOn();
     this.autoflushHeld++;
     try {
-      const host = { identity: this.identity, owner: this, add: (o: object) => this.add(o), load: options.load };
+      const host = { identity: this.identity, owner: this, add: (o: object) => this.add(o), load: options.load, missing: options.missing };
       return await mergeInto({ ...host, getByKey: (m: Mapper, values: readonly unknown[]) => loadByKey(this.getContext, m, values) }, obj, new Map());
     } finally {
       this.autoflushHeld--;

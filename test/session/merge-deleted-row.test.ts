@@ -1,0 +1,71 @@
+/**
+ * `session.merge()` of an object that had a row, when the row is gone (another transaction
+ * deleted it). SQLAlchemy inserts the object as new: the commit brings back a row another
+ * transaction deleted, and nothing says so. athanor refuses with ObjectDeletedError, along the
+ * merge cascade too; `{ missing: "insert" }` inserts it on purpose. An object that never had a
+ * row (a key given by hand) is inserted as before.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ObjectDeletedError, selectinLoad, select } from "../../src/index.js";
+import { LibraryBase, RlBook, RlShelf } from "./fixtures/library.js";
+import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
+
+/** Shelf 1 with books 10 and 11, read (books loaded) by a session that is then closed: detached. */
+async function detachedShelf(ctx: SessionContext): Promise<RlShelf> {
+  const seed = ctx.session();
+  const shelf = Object.assign(new RlShelf(), { id: 1 });
+  shelf.books.push(Object.assign(new RlBook(), { id: 10, title: "ten" }), Object.assign(new RlBook(), { id: 11, title: "eleven" }));
+  seed.add(shelf);
+  await seed.commit();
+  await seed.close();
+  const reader = ctx.session();
+  const [read] = await reader.scalars(select(RlShelf).options(selectinLoad(RlShelf, "books")));
+  await reader.close();
+  return read!;
+}
+
+/** Another session deletes book `id` and commits. */
+async function deletedElsewhere(ctx: SessionContext, id: number): Promise<void> {
+  const other = ctx.session();
+  await other.delete((await other.get(RlBook, id))!);
+  await other.commit();
+  await other.close();
+}
+
+const deleted = (name: string) => (e: unknown) =>
+  e instanceof ObjectDeletedError && new RegExp(`merge\\(RlBook\\): the row of this RlBook \\(id=${name}\\) is not in the database.*missing: "insert"`).test((e as Error).message);
+
+forEachDatabaseWithSchema("merge of an object whose row was deleted", LibraryBase.metadata, (ctx) => {
+  test("a detached object whose row another transaction deleted is refused, where it used to be inserted again", async () => {
+    const shelf = await detachedShelf(ctx);
+    const book = shelf.books.find((b) => b.id === 11)!;
+    await deletedElsewhere(ctx, 11);
+    book.title = "edited while detached";
+    const session = ctx.session();
+    await assert.rejects(session.merge(book), deleted("11"));
+    await session.commit();
+    assert.equal(await ctx.count("rl_books", "id = 11"), 0, "the deleted row came back");
+  });
+
+  test("along the merge cascade: the parent's merge names the deleted child, and the commit writes nothing of it", async () => {
+    const shelf = await detachedShelf(ctx);
+    await deletedElsewhere(ctx, 10);
+    const session = ctx.session();
+    await assert.rejects(session.merge(shelf), deleted("10"));
+    await session.rollback();
+    assert.equal(await ctx.count("rl_books"), 1);
+    assert.equal(await ctx.count("rl_books", "id = 10"), 0, "the deleted row came back");
+  });
+
+  test('{ missing: "insert" } inserts it on purpose, and an object that never had a row is inserted as before', async () => {
+    const shelf = await detachedShelf(ctx);
+    const book = shelf.books.find((b) => b.id === 11)!;
+    await deletedElsewhere(ctx, 11);
+    const session = ctx.session();
+    await session.merge(book, { missing: "insert" });
+    await session.merge(Object.assign(new RlBook(), { id: 12, shelfId: 1, title: "new" }));
+    await session.commit();
+    assert.equal(await ctx.count("rl_books", "(id = 11 AND title = 'eleven') OR (id = 12 AND title = 'new')"), 2);
+  });
+});
