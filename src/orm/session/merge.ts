@@ -6,9 +6,11 @@ import { ObjectDeletedError } from "../errors.js";
 import { keyOf } from "../identity/object-keys.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
+import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateFor } from "../state/state-for.js";
 import type { StateOwner } from "../state/instance-state.js";
 import { describeKey } from "./expiry.js";
+import { mergeListChanges, type ListMerge } from "./merge-lists.js";
 import { assertSameVersion } from "./merge-version.js";
 import { mergeWithoutLoad } from "./merge-without-load.js";
 
@@ -43,6 +45,19 @@ export interface MergeHost {
   readonly load?: boolean;
   /** `MergeOptions.missing`. */
   readonly missing?: "refuse" | "insert" | undefined;
+  /** Loads a relationship of session objects (a list the merge changes). */
+  loadRelationship(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
+}
+
+function listMerge(host: MergeHost, merged: Map<object, object>): ListMerge {
+  return {
+    mergeMember: (member) => mergeInto(host, member, merged),
+    sessionCopyOf: (member) => {
+      const state = stateFor(member);
+      return merged.get(member) ?? host.identity.get(state.mapper, keyOf(state.mapper, state));
+    },
+    loadRelationship: (rel, objects) => host.loadRelationship(rel, objects),
+  };
 }
 
 /** Merges `obj`; `merged` maps each object of the graph merged so far to its session copy. */
@@ -71,11 +86,14 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
   for (const rel of mapper.relationships.values()) {
     const value = state.dict[rel.key];
     if (value === undefined || rel.viewonly || !rel.cascades("merge")) continue;
+    // As for columns: a list expired on the object is the rows' as they were.
+    if (state.expired?.has(rel.key) || state.unloaded?.has(rel.key)) continue;
     // A view whose association objects are merged too: they carry its links (merging both
     // paths would make each link twice).
     const through = rel.associationView?.derivedFrom;
     if (through !== undefined && state.dict[through.key] !== undefined) continue;
     let mergedValue: unknown = null;
+    if (Array.isArray(value) && (await mergeListChanges(listMerge(host, merged), rel, value as object[], target))) continue;
     if (Array.isArray(value)) {
       // One after the other: merges of a graph share their memo and must not interleave.
       const members: object[] = [];

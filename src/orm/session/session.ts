@@ -128,7 +128,7 @@ export class Session implements StateOwner {
     this.autoflushHeld++;
     try {
       const host = { identity: this.identity, owner: this, add: (o: object) => this.add(o), load: options.load, missing: options.missing };
-      return await mergeInto({ ...host, getByKey: (m: Mapper, values: readonly unknown[]) => loadByKey(this.getContext, m, values) }, obj, new Map());
+      return await mergeInto({ ...host, getByKey: (m: Mapper, values: readonly unknown[]) => loadByKey(this.getContext, m, values), loadRelationship: this.getContext.load }, obj, new Map());
     } finally {
       this.autoflushHeld--;
     }

@@ -1,0 +1,60 @@
+/**
+ * A to-many relationship of a detached object merged onto the session's object of its row: the
+ * changes the detached list holds since it was loaded (members added, members taken out) are
+ * made to the session's list, loaded first; members nobody took out stay, those another
+ * transaction added since included.
+ *
+ * SQLAlchemy assigns the detached list whole. A member another transaction had added since the
+ * list was loaded was then taken out: deleted as an orphan, or its foreign key cleared, and the
+ * commit said nothing. A list whose loaded members are not known (made by hand, or assigned
+ * whole while not loaded) is the state to merge, and is still assigned whole.
+ */
+import type { RelationshipProperty } from "../mapping/relationship.js";
+import type { InstrumentedList } from "../state/collection.js";
+import { collectionOf } from "../state/loaded-lists.js";
+import { stateOf } from "../state/instance-state.js";
+
+/** What merging a list needs of the merge. */
+export interface ListMerge {
+  /** The member merged (memoized: each object of the graph once). */
+  mergeMember(member: object): Promise<object>;
+  /** The session's object of a member's row, if it holds one: a member taken out is not merged. */
+  sessionCopyOf(member: object): object | undefined;
+  loadRelationship(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
+}
+
+/**
+ * Merges `source`'s changes into `target`'s list of `rel`, when `source` knows the members it
+ * was loaded with and `target` has a row; returns false when the list is to be assigned whole.
+ */
+export async function mergeListChanges(how: ListMerge, rel: RelationshipProperty, source: readonly object[], target: object): Promise<boolean> {
+  const loaded = loadedMembers(source);
+  if (loaded === undefined || stateOf(target)?.key === undefined) return false;
+  const before = new Set(loaded);
+  const now = new Set(source);
+  // Every member is merged (its own changes, along the cascade), in the list's order.
+  const copies = new Map<object, object>();
+  for (const member of source) copies.set(member, await how.mergeMember(member));
+  let list = collectionOf(target, rel);
+  if (list === undefined) {
+    await how.loadRelationship(rel, [target]);
+    list = collectionOf(target, rel)!;
+  }
+  for (const member of loaded) {
+    if (now.has(member)) continue;
+    const copy = how.sessionCopyOf(member);
+    const at = copy === undefined ? -1 : list.indexOf(copy);
+    if (at >= 0) list.splice(at, 1);
+  }
+  const added: object[] = [];
+  for (const member of source) if (!before.has(member) && list.indexOf(copies.get(member)!) < 0) added.push(copies.get(member)!);
+  if (added.length) list.push(...added);
+  return true;
+}
+
+/** The members `list` was loaded (or last flushed) with; undefined when not known. */
+function loadedMembers(list: readonly object[]): readonly object[] | undefined {
+  const instrumented = list as InstrumentedList<object>;
+  if (typeof instrumented.gained !== "function" || instrumented.awaitsCommitted) return undefined;
+  return instrumented.committed;
+}
