@@ -11,7 +11,8 @@ import { UnmappedClassError } from "./errors.js";
 import { aliasSource, mapperOfClass } from "./mapped.js";
 import type { Mapper } from "./mapping/mapper.js";
 import { stateOf, type ObjectStatus } from "./state/instance-state.js";
-import { mutatedFrom, sameValue, storedValue } from "./state/mutable-values.js";
+import { storedValue } from "./state/mutable-values.js";
+import { changedColumns } from "./state/changed-columns.js";
 import type { BACK } from "./typing/checks.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
@@ -86,11 +87,7 @@ export function inspect(obj: object): InstanceInspection {
   const mapper = mapperOfClass(obj.constructor as AnyClass);
   if (!mapper) throw new UnmappedClassError(`${obj.constructor.name} is not a mapped class.`);
   const state = stateOf(obj);
-  const committed = state?.committed ?? {};
-  const modified = Object.keys(committed).filter((k) => !sameValue(committed[k], state?.dict[k]));
-  if (state?.key !== undefined) {
-    for (const { attr, kind } of mapper.mutableColumns) if (!(attr in committed) && mutatedFrom(state, attr, kind)) modified.push(attr);
-  }
+  const modified = state === undefined ? [] : changedColumns(state);
   return {
     status: state?.status ?? "transient",
     mapper,

@@ -7,6 +7,7 @@ import { keyOf } from "../identity/object-keys.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
+import { changedColumns } from "../state/changed-columns.js";
 import { stateFor } from "../state/state-for.js";
 import type { StateOwner } from "../state/instance-state.js";
 import { describeKey } from "./expiry.js";
@@ -76,9 +77,13 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
     host.add(target);
   } else assertSameVersion(state, stateFor(target));
   merged.set(obj, target);
+  // Of an object that had a row, onto that row: the columns it changed since it was loaded (or
+  // flushed). Its other values are the row's as it was read; copied, the commit wrote them back
+  // over what another transaction had committed since (SQLAlchemy copies them all).
+  const changed = state.key !== undefined && stateFor(target).key !== undefined ? new Set(changedColumns(state)) : undefined;
   for (const attr of mapper.columns.keys()) {
-    // An expired value (kept in memory until read again) is the row's as it was: not copied, or
-    // the commit wrote it back over what another transaction committed since.
+    if (changed !== undefined && !changed.has(attr)) continue;
+    // An expired value (kept in memory until read again) is the row's as it was: not copied either.
     if (state.dict[attr] === undefined || state.expired?.has(attr) || state.unloaded?.has(attr)) continue;
     (target as Record<string, unknown>)[attr] = state.dict[attr];
   }
