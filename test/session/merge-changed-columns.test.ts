@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeclarativeBase, column, integer, json, model, string } from "../../src/index.js";
+import { DeclarativeBase, column, columnsOf, integer, json, manyToOne, model, oneToMany, select, joinedLoad, string, type Rel } from "../../src/index.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
 
 class ChangedBase extends DeclarativeBase {}
@@ -14,7 +14,23 @@ class ChangedBase extends DeclarativeBase {}
 declare module "../../src/index.js" {
   interface Models {
     McProfile: McProfile;
+    McTeam: McTeam;
+    McMember: McMember;
   }
+}
+
+@model("mc_teams")
+class McTeam extends ChangedBase {
+  @column(integer().primaryKey()) accessor id!: number;
+  @oneToMany("McMember", { backPopulates: "team" }) accessor members!: Rel<McMember[], "team">;
+}
+
+@model("mc_members")
+class McMember extends ChangedBase {
+  @column(integer().primaryKey()) accessor id!: number;
+  @column(string(40).notNull()) accessor name!: string;
+  @column(integer().named("team_id").references("mc_teams.id")) accessor teamId!: number | null;
+  @manyToOne("McTeam", { backPopulates: "members" }) accessor team!: Rel<McTeam | null, "members">;
 }
 
 @model("mc_profiles")
@@ -73,5 +89,29 @@ forEachDatabaseWithSchema("merge copies the columns changed since read", Changed
     await session.merge(Object.assign(new McProfile(), { id: 1, name: "Given", email: "given@here", settings: { theme: "dark", tags: [] } }));
     await session.commit();
     assert.deepEqual(await row(ctx), { name: "Given", email: "given@here", settings: { theme: "dark", tags: [] } });
+  });
+
+  test("a many-to-one another transaction changed is kept unless the detached object changed it", async () => {
+    const seed = ctx.session();
+    const [one, two, three] = [1, 2, 3].map((id) => Object.assign(new McTeam(), { id }));
+    seed.addAll([one!, two!, three!]);
+    seed.addAll([1, 2].map((id) => Object.assign(new McMember(), { id, name: `m${id}`, team: one! })));
+    await seed.commit();
+    await seed.close();
+    const reader = ctx.session();
+    const [ann, bob] = await reader.scalars(select(McMember).options(joinedLoad(McMember, "team")).orderBy(columnsOf(McMember).id));
+    await reader.close();
+    const other = ctx.session(); // moves both members to team 2
+    for (const member of await other.scalars(select(McMember))) member.teamId = 2;
+    await other.commit();
+    await other.close();
+    ann!.name = "ann"; // her team as read
+    bob!.team = Object.assign(new McTeam(), { id: 3 }); // his team changed while detached
+    const session = ctx.session();
+    await session.merge(ann!);
+    await session.merge(bob!);
+    await session.commit();
+    assert.equal(await ctx.count("mc_members", "id = 1 AND name = 'ann' AND team_id = 2"), 1, "the other transaction's move was undone");
+    assert.equal(await ctx.count("mc_members", "id = 2 AND team_id = 3"), 1);
   });
 });

@@ -8,8 +8,9 @@ import type { IdentityMap } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { changedColumns } from "../state/changed-columns.js";
+import type { InstanceState, StateOwner } from "../state/instance-state.js";
+import { sameValue } from "../state/mutable-values.js";
 import { stateFor } from "../state/state-for.js";
-import type { StateOwner } from "../state/instance-state.js";
 import { describeKey } from "./expiry.js";
 import { mergeListChanges, type ListMerge } from "./merge-lists.js";
 import { assertSameVersion } from "./merge-version.js";
@@ -105,6 +106,9 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
       for (const member of value as object[]) members.push(await mergeInto(host, member, merged));
       mergedValue = members;
     } else if (value !== null) mergedValue = await mergeInto(host, value as object, merged);
+    // As for columns: a reference the object holds as it was read is not assigned back over the
+    // row's, which another transaction may have changed since.
+    if (changed !== undefined && rel.resolved.direction === "manyToOne" && referenceAsRead(state, rel, value as object | null)) continue;
     (target as Record<string, unknown>)[rel.key] = mergedValue;
   }
   return target;
@@ -117,4 +121,19 @@ function rowGone(mapper: Mapper, keyValues: readonly unknown[]): ObjectDeletedEr
       `transaction deleted it (or has not committed it). Merging would insert it again. To write it as a new row on purpose, ` +
       `pass { missing: "insert" } to merge().`,
   );
+}
+
+/**
+ * Whether a many-to-one names the row its foreign key was read with (the key not changed since):
+ * the object did not change it.
+ */
+function referenceAsRead(state: InstanceState, rel: RelationshipProperty, value: object | null): boolean {
+  for (const [foreignKey, key] of rel.resolved.pairs) {
+    const attr = state.mapper.attributeFor(foreignKey);
+    if (attr === undefined || (state.committed !== undefined && attr in state.committed)) return false;
+    const read = state.dict[attr];
+    const named = value === null ? null : (stateFor(value).dict[rel.target.attributeFor(key)!] ?? undefined);
+    if (read === undefined || named === undefined || !sameValue(read, named)) return false;
+  }
+  return true;
 }
