@@ -122,6 +122,13 @@ export class IdentityMap {
    */
   private left = 0;
 
+  /**
+   * While a savepoint is open, the objects given values read from the database in it (set by the
+   * session's transactions): rolling it back expires them, since the rows they were read from may
+   * have been written in it (SQL text, bulk DML) and are as they were again.
+   */
+  savepointReads: Set<InstanceState> | undefined = undefined;
+
   /** @param owner the session whose objects these are */
   constructor(private readonly owner: StateOwner) {}
 

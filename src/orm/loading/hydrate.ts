@@ -79,7 +79,10 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext, 
     const existing = objects.get(key);
     if (existing !== undefined) {
       const state = stateOf(existing)!;
-      if (state.expired !== undefined || state.unloaded !== undefined) fillNotLoaded(state, plan, row, start);
+      if (state.expired !== undefined || state.unloaded !== undefined) {
+        fillNotLoaded(state, plan, row, start);
+        identity.savepointReads?.add(state);
+      }
       return existing;
     }
     const dict = makeDict(row);
@@ -89,6 +92,9 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext, 
     state.loaded(owner, key);
     attachState(obj, state);
     objects.set(key, obj);
+    // Read inside a savepoint: its rollback expires it (identity-map.ts).
+    const reads = identity.savepointReads;
+    if (reads !== undefined) reads.add(state);
     return obj;
   };
 }

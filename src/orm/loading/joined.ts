@@ -176,6 +176,10 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
       if (child && !items.includes(child)) items.push(child);
     });
     targets.push(children);
-    for (const [parent, items] of collected) setLoaded(parent, rel, items);
+    const reads = context.identity.savepointReads;
+    for (const [parent, items] of collected) {
+      setLoaded(parent, rel, items);
+      if (reads !== undefined) reads.add(stateOf(parent)!); // its rollback expires it (identity-map.ts)
+    }
   }
 }

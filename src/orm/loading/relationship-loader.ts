@@ -40,6 +40,9 @@ export async function loadRelationship(context: LoadContext, rel: RelationshipPr
     return state !== undefined && state.key !== undefined && state.dict[rel.key] === undefined;
   });
   if (pending.length === 0) return;
+  // Loaded inside a savepoint: its rollback expires them (identity-map.ts).
+  const reads = context.identity.savepointReads;
+  if (reads !== undefined) for (const parent of pending) reads.add(stateOf(parent)!);
   await reloadExpiredKeys(context, rel, pending);
   const { direction } = rel.resolved;
   if (direction === "manyToOne") return loadManyToOne(context, rel, pending, inner);
