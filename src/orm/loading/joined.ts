@@ -25,17 +25,21 @@ export interface JoinedLoad {
 
 /**
  * Adds the joins and columns for `requests` (relationships of the entity selected first, and
- * nested below them, joined from their targets). A query
- * with LIMIT or OFFSET limits parents, not joined rows: it becomes a subquery (with its WHERE,
- * ORDER BY, LIMIT and OFFSET), and the joins are made to that, ordered the same way.
+ * nested below them, joined from their targets). A query whose rows the joined rows must not
+ * change (LIMIT, OFFSET, DISTINCT, GROUP BY, HAVING, or `nested`: values computed over its rows,
+ * a window function) becomes a subquery (with its WHERE, ORDER BY, LIMIT and OFFSET), and the
+ * joins are made to that, ordered the same way (SQLAlchemy nests for the same reasons).
  */
-export function withJoinedLoads(statement: Select<unknown>, requests: readonly JoinRequest[]): { statement: Select<unknown>; loads: JoinedLoad[] } {
+export function withJoinedLoads(statement: Select<unknown>, requests: readonly JoinRequest[], nested = false): { statement: Select<unknown>; loads: JoinedLoad[] } {
   const node = statement.node;
   if (requests.length === 0) return { statement, loads: [] };
   const rels = requests.filter((r) => r.under === undefined).map((r) => r.rel);
   const entityFrom = node.from[0];
   if (!entityFrom) throw new ArgumentError("joinedLoad() needs a select of an entity.");
-  const limited = node.limit !== undefined || node.offset !== undefined;
+  // Joined into the query itself, a count or sum took each member's row, and GROUP BY or DISTINCT
+  // kept one member per parent: a collection loaded incomplete, a total multiplied.
+  const limited =
+    nested || node.limit !== undefined || node.offset !== undefined || node.distinct || (node.distinctOn?.length ?? 0) > 0 || node.groupBy.length > 0 || node.having !== undefined;
   const parents = limited ? limitedParents(node, sourceOf(entityFrom), rels) : plainParents(node, parentSource(entityFrom, rels[0]?.parent.table.name));
   let from = parents.from;
   const columns: LabelNode[] = [...parents.columns];
@@ -101,7 +105,7 @@ function parentSource(from: FromNode, table: string | undefined): FromNode & { k
  * joins need and the ORDER BY expressions, under names of their own.
  */
 function limitedParents(node: SelectNode, source: FromNode & { kind: "table" | "alias" }, rels: readonly RelationshipProperty[]): ParentRows {
-  if (node.forUpdate) throw new ArgumentError("joinedLoad() with limit/offset cannot lock rows (FOR UPDATE); use selectinLoad() instead.");
+  if (node.forUpdate) throw new ArgumentError("joinedLoad() with limit/offset (or DISTINCT, GROUP BY) cannot lock rows (FOR UPDATE); use selectinLoad() instead.");
   const extra: LabelNode[] = [];
   const keyNames = new Map<string, string>();
   for (const rel of rels) {
@@ -126,6 +130,7 @@ function limitedParents(node: SelectNode, source: FromNode & { kind: "table" | "
     limit: undefined,
     offset: undefined,
     distinct: false,
+    distinctOn: undefined,
   };
   return {
     node: outer,
@@ -158,8 +163,8 @@ function equalities(pairs: readonly (readonly [{ name: string }, { name: string 
   );
 }
 
-/** Reads the joined targets of each row into the parents' attributes. */
-export function collectJoined(context: HydrationContext, loads: readonly JoinedLoad[], rows: readonly unknown[][], parents: readonly (object | null)[]): void {
+/** Reads the joined targets of each row into the parents' attributes; returns each load's target per row. */
+export function collectJoined(context: HydrationContext, loads: readonly JoinedLoad[], rows: readonly unknown[][], parents: readonly (object | null)[]): (object | null)[][] {
   // Per load, each row's target: the parents of the loads nested under it.
   const targets: (object | null)[][] = [];
   for (const { rel, start, under } of loads) {
@@ -182,4 +187,5 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
       if (reads !== undefined) reads.add(stateOf(parent)!); // its rollback expires it (identity-map.ts)
     }
   }
+  return targets;
 }
