@@ -10,6 +10,7 @@ import type { Select } from "../../core/statements/select.js";
 import { Select as SelectStatement } from "../../core/statements/select.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
+import { identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
 import { stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/loaded-lists.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
@@ -163,6 +164,23 @@ function equalities(pairs: readonly (readonly [{ name: string }, { name: string 
   );
 }
 
+/**
+ * Whether a many-to-one's foreign key was set and not flushed (`autoflush: false`): the row joined
+ * the object the stored key names, not the one the object's key names now, which a lazy load of
+ * the relationship reads (and the flush writes). Left unloaded, it is that one.
+ */
+function foreignKeyChanged(committed: Record<string, unknown>, rel: RelationshipProperty): boolean {
+  for (const attr of rel.localAttributes) if (attr in committed) return true;
+  return false;
+}
+
+/** The object a many-to-one's key names now: null for a null key, undefined when the session does not hold it (left to load). */
+function namedByKey(identity: IdentityMap, rel: RelationshipProperty, dict: Record<string, unknown>): object | null | undefined {
+  const attributes = rel.localAttributes;
+  if (attributes.some((attr) => dict[attr] === null || dict[attr] === undefined)) return null;
+  return rel.referencesTargetKey ? identity.get(rel.resolved.target, identityKeyOf(attributes, dict)) : undefined;
+}
+
 /** Reads the joined targets of each row into the parents' attributes; returns each load's target per row. */
 export function collectJoined(context: HydrationContext, loads: readonly JoinedLoad[], rows: readonly unknown[][], parents: readonly (object | null)[]): (object | null)[][] {
   // Per load, each row's target: the parents of the loads nested under it.
@@ -172,15 +190,28 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
     const parentsOfRows = under === undefined ? parents : targets[under]!;
     const collected = new Map<object, object[]>();
     const children: (object | null)[] = new Array(rows.length);
+    const manyToOne = rel.resolved.direction === "manyToOne";
+    let rekeyed: Set<object> | undefined;
     rows.forEach((row, i) => {
       const child = (children[i] = hydrate(row));
       const parent = parentsOfRows[i];
-      if (!parent || stateOf(parent)?.dict[rel.key] !== undefined) return;
+      if (!parent) return;
+      const state = stateOf(parent);
+      if (!state || state.dict[rel.key] !== undefined) return;
+      if (manyToOne && state.committed !== undefined && foreignKeyChanged(state.committed, rel)) {
+        (rekeyed ??= new Set()).add(parent);
+        return;
+      }
       let items = collected.get(parent);
       if (!items) collected.set(parent, (items = []));
       if (child && !items.includes(child)) items.push(child);
     });
     targets.push(children);
+    // Once every row is read: the object named may be one of them.
+    for (const parent of rekeyed ?? []) {
+      const named = namedByKey(context.identity, rel, stateOf(parent)!.dict);
+      if (named !== undefined) collected.set(parent, named === null ? [] : [named]);
+    }
     const reads = context.identity.savepointReads;
     for (const [parent, items] of collected) {
       setLoaded(parent, rel, items);
