@@ -12,6 +12,8 @@ export interface StateOwner {
   markModified(state: InstanceState): void;
   /** Whether a flush or commit is in flight: the application's changes to the objects are refused meanwhile (`assertWritable`). */
   readonly writing: boolean;
+  /** Whether queries and loads flush first (else the rows they read may not hold the changes made in memory). */
+  readonly autoflush: boolean;
   /**
    * Called the first time an object of this session is reached (or loaded, or given a key)
    * after the session last expired its objects: from then on it may hold values that
