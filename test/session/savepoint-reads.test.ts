@@ -123,4 +123,18 @@ forEachDatabaseWithSchema("reads inside a rolled-back savepoint", ShelvedBase.me
     assert.equal(await session.get(SvBook, 11), book);
     assert.deepEqual(ctx.statements, []);
   });
+
+  test("an attribute expired before the savepoint, assigned in it: after the rollback it is expired again, not the value from before the expiry", async () => {
+    await seed();
+    const session = ctx.session();
+    const book = (await session.get(SvBook, 11))!;
+    await session.commit(); // expires the book
+    const other = await ctx.engine.connect();
+    await other.execute(sql`UPDATE sv_books SET title = 'theirs' WHERE id = 11`);
+    await other.close();
+    const savepoint = await session.beginNested();
+    book.title = "mine";
+    await savepoint.rollback();
+    assert.equal((await session.load(book, "title")).title, "theirs");
+  });
 });

@@ -197,6 +197,8 @@ export class InstanceState {
   unexpire(key: string): boolean {
     if (!this.expired?.has(key)) return false;
     this.touch();
+    // An open savepoint copies the object while the key is still expired: its rollback expires it again.
+    this.#session?.changing(this);
     const next = new Set(this.expired);
     next.delete(key);
     this.expired = next.size ? next : undefined;
