@@ -7,7 +7,7 @@
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { storedMapper } from "../mapped.js";
 import { InstrumentedList } from "./collection.js";
-import { membersAsInMemory } from "./moved-members.js";
+import { followsMembers, membersAsInMemory } from "./moved-members.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
 
 /** The object's state; made, for its class's mapper, if it has none yet (imperatively mapped classes). */
@@ -90,8 +90,8 @@ export function setLoaded(parent: object, rel: RelationshipProperty, rows: reado
   const state = stateIn(parent);
   const back = rel.backRef;
   const oneToMany = back !== undefined && !back.collection && rel.resolved.direction === "oneToMany";
-  // Children moved in memory and not flushed are where their references say (moved-members.ts).
-  const members = oneToMany ? membersAsInMemory(parent, rel, back, rows) : rows;
+  // Members moved in memory and not flushed are where their side says (moved-members.ts).
+  const members = back !== undefined && followsMembers(rel) ? membersAsInMemory(parent, rel, back, rows) : rows;
   state.dict[rel.key] = rel.collection ? newCollection(parent, rel, members, true) : (members[0] ?? null);
   if (!oneToMany) return;
   for (let i = 0; i < members.length; i++) {

@@ -1,10 +1,11 @@
 /**
- * A one-to-many list loaded after its members moved in memory: a child whose many-to-one was
- * assigned another parent (`book.author = other`) and not flushed (`autoflush: false`). The rows
- * still name the old parent, so a list loaded from them showed the child in the old parent's list
- * and not in the new one's, though the commit writes the new one. As SQLAlchemy's pending
- * collection mutations do, the new parent's list, not loaded when the child moved in, notes it,
- * and a load adds it; the old parent's list leaves out a child whose reference names another.
+ * A list loaded after its members moved in memory, not flushed (`autoflush: false`): a child whose
+ * many-to-one was assigned another parent (`book.author = other`), a many-to-many link added or
+ * removed from the other side (`book.tags.push(tag)` with `tag.books` not loaded). The rows still
+ * hold the old links, so a list loaded from them showed the child in the old parent's list and
+ * not in the new one's, though the commit writes the new one. As SQLAlchemy's pending collection
+ * mutations do, a list not loaded when a member moved in notes it, and a load adds it; a loaded
+ * list leaves out a member whose own side (its reference, or its loaded list) says otherwise.
  * Only without autoflush: with it, each load flushes first, and the rows hold the move.
  */
 import type { RelationshipProperty } from "../mapping/relationship.js";
@@ -15,7 +16,20 @@ const movedIn = new WeakMap<object, Map<RelationshipProperty, Set<object>>>();
 /** Whether any list was ever noted: until then a load looks nothing up. */
 let anyMoved = false;
 
-/** `member`'s many-to-one now names `owner`, whose list `rel` is not loaded: its load must show it. */
+/** The lists this follows: one-to-many, and many-to-many over a plain association table. */
+export function followsMembers(rel: RelationshipProperty): boolean {
+  const direction = rel.resolved.direction;
+  return direction === "oneToMany" || (direction === "manyToMany" && rel.associationView === undefined && rel.backRef?.associationView === undefined);
+}
+
+/** Whether `member`'s side of the pair (`back`) has it linked to `parent`; undefined when not loaded. */
+function linkedInMemory(member: object, back: RelationshipProperty, parent: object): boolean | undefined {
+  const value = peekState(member)?.dict[back.key];
+  if (value === undefined) return undefined;
+  return back.collection ? (value as readonly object[]).includes(parent) : value === parent;
+}
+
+/** `member`'s side now links it to `owner`, whose list `rel` is not loaded: its load must show it. */
 export function noteMovedInto(owner: object, rel: RelationshipProperty, member: object): void {
   const state = peekState(owner);
   // A new owner's list is made empty, and then kept; with autoflush, every load flushes the move first.
@@ -29,19 +43,15 @@ export function noteMovedInto(owner: object, rel: RelationshipProperty, member: 
 }
 
 /**
- * The members a one-to-many list of `parent` shows when loaded from `rows` (its back-reference
- * `back`): without the children whose loaded reference names another parent, with those moved
- * into it and still naming it. The rows themselves in the common case, with one read per member.
+ * The members a list of `parent` shows when loaded from `rows` (`back`: the members' side):
+ * without those whose side, loaded, does not link them to it, with those moved into it and still
+ * linked. The rows themselves in the common case, with one read per member.
  */
 export function membersAsInMemory(parent: object, rel: RelationshipProperty, back: RelationshipProperty, rows: readonly object[]): readonly object[] {
   let members = rows;
   for (let i = 0; i < rows.length; i++) {
-    const named = peekState(rows[i]!)?.dict[back.key];
-    if (named !== undefined && named !== parent) {
-      members = rows.filter((row) => {
-        const value = peekState(row)?.dict[back.key];
-        return value === undefined || value === parent;
-      });
+    if (linkedInMemory(rows[i]!, back, parent) === false) {
+      members = rows.filter((row) => linkedInMemory(row, back, parent) !== false);
       break;
     }
   }
@@ -53,7 +63,7 @@ export function membersAsInMemory(parent: object, rel: RelationshipProperty, bac
   const session = peekState(parent)?.session;
   const added = [...moved].filter((member) => {
     const state = peekState(member);
-    return state?.session === session && state!.dict[back.key] === parent && !members.includes(member);
+    return state?.session === session && linkedInMemory(member, back, parent) === true && !members.includes(member);
   });
   return added.length ? [...members, ...added] : members;
 }

@@ -14,7 +14,7 @@ import type { CollectionEvents, InstrumentedList } from "./collection.js";
 import { ensureState, peekState, stateOf, type InstanceState, type StateOwner } from "./instance-state.js";
 import { assertWritable } from "./writable.js";
 import { collectionOf, listIfMade, stateIn } from "./loaded-lists.js";
-import { noteMovedInto } from "./moved-members.js";
+import { followsMembers, noteMovedInto } from "./moved-members.js";
 import { ArgumentError } from "../../core/errors.js";
 import { assertTargetOf } from "./target-check.js";
 
@@ -206,7 +206,7 @@ function attachBack(target: object, back: RelationshipProperty | undefined, obj:
   if (back.collection) {
     const list = listIfMade(target, back);
     if (list) list.appendQuietly(obj);
-    else if (back.resolved.direction === "oneToMany") noteMovedInto(target, back, obj); // not loaded: its load shows obj
+    else if (followsMembers(back)) noteMovedInto(target, back, obj); // not loaded: its load shows obj
     return;
   }
   const state = stateIn(target);
