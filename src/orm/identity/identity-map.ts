@@ -69,9 +69,22 @@ function compositeKeyPart(value: unknown): string {
  */
 function normalizeKeyPart(value: unknown): unknown {
   if (typeof value === "string") return value.length === 36 ? lowerCaseIfUuid(value) : value;
+  if (typeof value === "object" && value !== null) return objectKeyPart(value);
   return typeof value === "bigint" && value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
     ? Number(value)
     : value;
+}
+
+/**
+ * A key value that is an object (a `datetime()` key's Date, a `binary()` key's bytes) by its
+ * value: a Map compares objects by identity, so each row read made a new Date, found no object
+ * and made another (two objects for one row, a loaded collection of such parents empty), and a
+ * composite part was `String(date)`, which drops the milliseconds (two rows, one object).
+ */
+function objectKeyPart(value: object): unknown {
+  if (value instanceof Date) return value.getTime();
+  if (value instanceof Uint8Array) return "\u0001" + Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex");
+  return value;
 }
 
 const UUID_WITH_UPPER_CASE = /^(?=.*[A-F])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -108,6 +121,13 @@ export class IdentityMap {
    * releases every batch's objects, which the list would otherwise hold until the next commit.
    */
   private left = 0;
+
+  /**
+   * While a savepoint is open, the objects given values read from the database in it (set by the
+   * session's transactions): rolling it back expires them, since the rows they were read from may
+   * have been written in it (SQL text, bulk DML) and are as they were again.
+   */
+  savepointReads: Set<InstanceState> | undefined = undefined;
 
   /** @param owner the session whose objects these are */
   constructor(private readonly owner: StateOwner) {}

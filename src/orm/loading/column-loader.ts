@@ -31,6 +31,8 @@ export async function loadColumns(rows: Rows, mapper: Mapper, states: readonly I
     for (const state of chunk) {
       const row = byKey.get(identityKeyOf(mapper.keyAttributes, state.dict));
       if (!row) throw new ObjectDeletedError(`${mapper.name} object (${mapper.keyAttributes.map((a) => `${a}=${String(state.dict[a])}`).join(", ")}) no longer exists in the database: another transaction deleted it.`);
+      // An open savepoint keeps the object as it was: what is read in it may be undone with it.
+      state.session?.changing(state);
       keys.forEach((key, i) => {
         state.dict[key] = row[keyColumns.length + i];
         state.markLoaded(key);

@@ -69,8 +69,8 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext, 
     if (single >= 0) {
       key = row[single];
       if (key === null || key === undefined) return null; // the outer side of a join found nothing
-      // Normalized as identityKey does (a bigint that fits, a UUID's case); integers need nothing.
-      if (typeof key === "bigint" || (typeof key === "string" && key.length === 36)) key = identityKey([key]);
+      // Normalized as identityKey does (a bigint that fits, a UUID's case, a Date); integers need nothing.
+      if (typeof key === "bigint" || typeof key === "object" || (typeof key === "string" && key.length === 36)) key = identityKey([key]);
     } else {
       key = compositeKeyAt(row, pkIndexes);
       if (key === undefined) return null;
@@ -79,7 +79,10 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext, 
     const existing = objects.get(key);
     if (existing !== undefined) {
       const state = stateOf(existing)!;
-      if (state.expired !== undefined || state.unloaded !== undefined) fillNotLoaded(state, plan, row, start);
+      if (state.expired !== undefined || state.unloaded !== undefined) {
+        fillNotLoaded(state, plan, row, start);
+        identity.savepointReads?.add(state);
+      }
       return existing;
     }
     const dict = makeDict(row);
@@ -89,6 +92,9 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext, 
     state.loaded(owner, key);
     attachState(obj, state);
     objects.set(key, obj);
+    // Read inside a savepoint: its rollback expires it (identity-map.ts).
+    const reads = identity.savepointReads;
+    if (reads !== undefined) reads.add(state);
     return obj;
   };
 }

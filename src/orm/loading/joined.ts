@@ -10,6 +10,7 @@ import type { Select } from "../../core/statements/select.js";
 import { Select as SelectStatement } from "../../core/statements/select.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
+import { identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
 import { stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/loaded-lists.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
@@ -25,17 +26,21 @@ export interface JoinedLoad {
 
 /**
  * Adds the joins and columns for `requests` (relationships of the entity selected first, and
- * nested below them, joined from their targets). A query
- * with LIMIT or OFFSET limits parents, not joined rows: it becomes a subquery (with its WHERE,
- * ORDER BY, LIMIT and OFFSET), and the joins are made to that, ordered the same way.
+ * nested below them, joined from their targets). A query whose rows the joined rows must not
+ * change (LIMIT, OFFSET, DISTINCT, GROUP BY, HAVING, or `nested`: values computed over its rows,
+ * a window function) becomes a subquery (with its WHERE, ORDER BY, LIMIT and OFFSET), and the
+ * joins are made to that, ordered the same way (SQLAlchemy nests for the same reasons).
  */
-export function withJoinedLoads(statement: Select<unknown>, requests: readonly JoinRequest[]): { statement: Select<unknown>; loads: JoinedLoad[] } {
+export function withJoinedLoads(statement: Select<unknown>, requests: readonly JoinRequest[], nested = false): { statement: Select<unknown>; loads: JoinedLoad[] } {
   const node = statement.node;
   if (requests.length === 0) return { statement, loads: [] };
   const rels = requests.filter((r) => r.under === undefined).map((r) => r.rel);
   const entityFrom = node.from[0];
   if (!entityFrom) throw new ArgumentError("joinedLoad() needs a select of an entity.");
-  const limited = node.limit !== undefined || node.offset !== undefined;
+  // Joined into the query itself, a count or sum took each member's row, and GROUP BY or DISTINCT
+  // kept one member per parent: a collection loaded incomplete, a total multiplied.
+  const limited =
+    nested || node.limit !== undefined || node.offset !== undefined || node.distinct || (node.distinctOn?.length ?? 0) > 0 || node.groupBy.length > 0 || node.having !== undefined;
   const parents = limited ? limitedParents(node, sourceOf(entityFrom), rels) : plainParents(node, parentSource(entityFrom, rels[0]?.parent.table.name));
   let from = parents.from;
   const columns: LabelNode[] = [...parents.columns];
@@ -101,7 +106,7 @@ function parentSource(from: FromNode, table: string | undefined): FromNode & { k
  * joins need and the ORDER BY expressions, under names of their own.
  */
 function limitedParents(node: SelectNode, source: FromNode & { kind: "table" | "alias" }, rels: readonly RelationshipProperty[]): ParentRows {
-  if (node.forUpdate) throw new ArgumentError("joinedLoad() with limit/offset cannot lock rows (FOR UPDATE); use selectinLoad() instead.");
+  if (node.forUpdate) throw new ArgumentError("joinedLoad() with limit/offset (or DISTINCT, GROUP BY) cannot lock rows (FOR UPDATE); use selectinLoad() instead.");
   const extra: LabelNode[] = [];
   const keyNames = new Map<string, string>();
   for (const rel of rels) {
@@ -126,6 +131,7 @@ function limitedParents(node: SelectNode, source: FromNode & { kind: "table" | "
     limit: undefined,
     offset: undefined,
     distinct: false,
+    distinctOn: undefined,
   };
   return {
     node: outer,
@@ -158,8 +164,25 @@ function equalities(pairs: readonly (readonly [{ name: string }, { name: string 
   );
 }
 
-/** Reads the joined targets of each row into the parents' attributes. */
-export function collectJoined(context: HydrationContext, loads: readonly JoinedLoad[], rows: readonly unknown[][], parents: readonly (object | null)[]): void {
+/**
+ * Whether a many-to-one's foreign key was set and not flushed (`autoflush: false`): the row joined
+ * the object the stored key names, not the one the object's key names now, which a lazy load of
+ * the relationship reads (and the flush writes). Left unloaded, it is that one.
+ */
+function foreignKeyChanged(committed: Record<string, unknown>, rel: RelationshipProperty): boolean {
+  for (const attr of rel.localAttributes) if (attr in committed) return true;
+  return false;
+}
+
+/** The object a many-to-one's key names now: null for a null key, undefined when the session does not hold it (left to load). */
+function namedByKey(identity: IdentityMap, rel: RelationshipProperty, dict: Record<string, unknown>): object | null | undefined {
+  const attributes = rel.localAttributes;
+  if (attributes.some((attr) => dict[attr] === null || dict[attr] === undefined)) return null;
+  return rel.referencesTargetKey ? identity.get(rel.resolved.target, identityKeyOf(attributes, dict)) : undefined;
+}
+
+/** Reads the joined targets of each row into the parents' attributes; returns each load's target per row. */
+export function collectJoined(context: HydrationContext, loads: readonly JoinedLoad[], rows: readonly unknown[][], parents: readonly (object | null)[]): (object | null)[][] {
   // Per load, each row's target: the parents of the loads nested under it.
   const targets: (object | null)[][] = [];
   for (const { rel, start, under } of loads) {
@@ -167,15 +190,33 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
     const parentsOfRows = under === undefined ? parents : targets[under]!;
     const collected = new Map<object, object[]>();
     const children: (object | null)[] = new Array(rows.length);
+    const manyToOne = rel.resolved.direction === "manyToOne";
+    let rekeyed: Set<object> | undefined;
     rows.forEach((row, i) => {
       const child = (children[i] = hydrate(row));
       const parent = parentsOfRows[i];
-      if (!parent || stateOf(parent)?.dict[rel.key] !== undefined) return;
+      if (!parent) return;
+      const state = stateOf(parent);
+      if (!state || state.dict[rel.key] !== undefined) return;
+      if (manyToOne && state.committed !== undefined && foreignKeyChanged(state.committed, rel)) {
+        (rekeyed ??= new Set()).add(parent);
+        return;
+      }
       let items = collected.get(parent);
       if (!items) collected.set(parent, (items = []));
       if (child && !items.includes(child)) items.push(child);
     });
     targets.push(children);
-    for (const [parent, items] of collected) setLoaded(parent, rel, items);
+    // Once every row is read: the object named may be one of them.
+    for (const parent of rekeyed ?? []) {
+      const named = namedByKey(context.identity, rel, stateOf(parent)!.dict);
+      if (named !== undefined) collected.set(parent, named === null ? [] : [named]);
+    }
+    const reads = context.identity.savepointReads;
+    for (const [parent, items] of collected) {
+      setLoaded(parent, rel, items);
+      if (reads !== undefined) reads.add(stateOf(parent)!); // its rollback expires it (identity-map.ts)
+    }
   }
+  return targets;
 }

@@ -59,6 +59,7 @@ export function populatingHydrator(hydrate: Hydrator, mapper: Mapper, start: num
     state.unloaded = plan.unloaded;
     if (plan.unloaded) for (const key of plan.unloaded) state.dict[key] = undefined;
     mapper.unloadRelationships(state.dict);
+    context.identity.savepointReads?.add(state);
     return obj;
   };
 }

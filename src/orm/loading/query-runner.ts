@@ -6,7 +6,7 @@
 import type { Select } from "../../core/statements/select.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { stateOf } from "../state/instance-state.js";
+import { peekState, stateOf } from "../state/instance-state.js";
 import { markRaiseLoad } from "../state/raise-load.js";
 import { layoutReaders } from "./hydrate.js";
 import { collectJoined, withJoinedLoads, type JoinedLoad } from "./joined.js";
@@ -81,7 +81,10 @@ function planQuery(context: QueryContext, given: Select<unknown>, single: boolea
   const eager = containsEagerLoads(context, statement, firstMapper);
   const joinRequests = firstMapper ? withoutEager(joinedBelow(firstMapper, plan.roots.get(firstMapper), plan.wildcard), eager.loads) : [];
   const joinedRels = [...joinRequests.filter((r) => r.under === undefined).map((r) => r.rel), ...eager.loads.map((l) => l.rel)];
-  const { statement: query, loads: joinedLoads } = withJoinedLoads(eager.statement, joinRequests);
+  // Values beside the entity may be computed over the rows (a window function): a joined collection must not repeat them.
+  // (A query that locks its rows cannot be nested; its rows are at least taken once each, below.)
+  const nested = !given.node.forUpdate && joinRequests.some((r) => r.rel.collection) && statement.layout.some((item) => item.kind === "value");
+  const { statement: query, loads: joinedLoads } = withJoinedLoads(eager.statement, joinRequests, nested);
   // The joined loads' `under` index their own list: the contains-eager loads go after them.
   const loads = [...joinedLoads, ...eager.loads];
   const readersOf = (ctx: QueryContext) => layoutReaders(statement.layout, ctx.mapperOf, ctx, columnPlanning?.plans);
@@ -98,9 +101,9 @@ function planQuery(context: QueryContext, given: Select<unknown>, single: boolea
     let results = read;
     const firstOf = (r: unknown) => (single ? r : (r as unknown[])[0]);
     if (firstMapper && loads.length) {
-      collectJoined(ctx, loads, rows as unknown[][], results.map((r) => firstOf(r) as object | null));
+      const members = collectJoined(ctx, loads, rows as unknown[][], results.map((r) => firstOf(r) as object | null));
       // A joined collection repeats its parent on every child's row: keep each result once.
-      if (loads.some((l) => l.rel.collection)) results = single ? uniqueObjects(results) : uniqueTuples(results as unknown[][]);
+      if (loads.some((l) => l.rel.collection)) results = single ? uniqueObjects(results) : uniqueTuples(results as unknown[][], members);
     }
     if (columnPlanning) markRaisingItems(columnPlanning, results, single);
     // Select-in loading, level by level, for each entity column of the result.
@@ -227,19 +230,39 @@ async function applyLoaders(
   }
 }
 
-function uniqueTuples(tuples: unknown[][]): unknown[][] {
-  const seen = new Set<string>();
+/**
+ * The tuples without the repeats the JOINs of `members` (each load's target per row) made, and
+ * only those: a row the query itself returns twice comes twice with each member, so it is kept as
+ * many times as the most repeated (row, members) pair. Objects of the session compare by identity,
+ * other values (a Date, bytes, JSON) by value.
+ */
+function uniqueTuples(tuples: unknown[][], members: readonly (object | null)[][]): unknown[][] {
   const ids = new Map<unknown, number>();
-  const idOf = (v: unknown) => {
-    if (typeof v !== "object" || v === null) return JSON.stringify(v) ?? "undefined";
+  const idOf = (v: unknown): string => {
+    if (typeof v === "bigint") return `${v}n`;
+    if (typeof v !== "object" || v === null || (peekState(v) === undefined && !(v instanceof Date) && !(v instanceof Uint8Array))) {
+      return JSON.stringify(v) ?? "undefined";
+    }
+    if (v instanceof Date) return `d${v.getTime()}`;
+    if (v instanceof Uint8Array) return `x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex")}`;
     let id = ids.get(v);
     if (id === undefined) ids.set(v, (id = ids.size));
     return `#${id}`;
   };
-  return tuples.filter((t) => {
-    const key = t.map(idOf).join("|");
-    if (seen.has(key)) return false;
-    seen.add(key);
+  const keys = tuples.map((t) => t.map(idOf).join("|"));
+  const times = new Map<string, number>();
+  const pairs = new Map<string, number>();
+  keys.forEach((key, i) => {
+    const pair = `${key}/${members.map((targets) => idOf(targets[i] ?? null)).join("|")}`;
+    const n = (pairs.get(pair) ?? 0) + 1;
+    pairs.set(pair, n);
+    if (n > (times.get(key) ?? 0)) times.set(key, n);
+  });
+  const kept = new Map<string, number>();
+  return tuples.filter((_, i) => {
+    const n = kept.get(keys[i]!) ?? 0;
+    if (n === times.get(keys[i]!)) return false;
+    kept.set(keys[i]!, n + 1);
     return true;
   });
 }

@@ -15,6 +15,7 @@ import { stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/loaded-lists.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import { chunks, keyFilter } from "./keys.js";
+import { looseIndex, looseKeyOf } from "./loose-keys.js";
 import { loadColumns } from "./column-loader.js";
 import { collectJoined, withJoinedLoads } from "./joined.js";
 import type { JoinRequest } from "./load-plan.js";
@@ -24,6 +25,8 @@ export interface LoadContext extends HydrationContext {
   rows(statement: Select<unknown>): Promise<unknown[][]>;
   /** Runs an already compiled statement, for array rows: the rows themselves where the driver answers at once. */
   compiledRows(compiled: CompiledQuery, options?: ExecuteOptions): unknown[][] | Promise<unknown[][]>;
+  /** The database compares text without case (MariaDB/MySQL's collations): keys are matched so too (loose-keys.ts). */
+  readonly caseInsensitiveText?: boolean;
 }
 
 type Dict = Record<string, unknown>;
@@ -41,6 +44,9 @@ export async function loadRelationship(context: LoadContext, rel: RelationshipPr
     return state !== undefined && state.key !== undefined && state.dict[rel.key] === undefined;
   });
   if (pending.length === 0) return;
+  // Loaded inside a savepoint: its rollback expires them (identity-map.ts).
+  const reads = context.identity.savepointReads;
+  if (reads !== undefined) for (const parent of pending) reads.add(stateOf(parent)!);
   await reloadExpiredKeys(context, rel, pending);
   const { direction } = rel.resolved;
   if (direction === "manyToOne") return loadManyToOne(context, rel, pending, inner);
@@ -88,9 +94,12 @@ async function loadManyToOne(context: LoadContext, rel: RelationshipProperty, pa
     for (const obj of objs) if (obj) byKey.set(identityKeyOf(targetAttributes, stateOf(obj)!.dict), obj);
     if (loads.length) collectJoined(context, loads, rows, objs);
   }
+  // Keys the database matched without case (MariaDB): the rows' own keys, by their loose ones.
+  const loose = context.caseInsensitiveText ? looseIndex([...byKey.values()].map((obj) => [looseKeyOf(targetAttributes, stateOf(obj)!.dict), obj])) : undefined;
   for (const dict of dicts) {
     const key = hasNullIn(dict, localAttributes) ? undefined : identityKeyOf(localAttributes, dict);
-    dict[rel.key] = key === undefined ? null : ((targetIsKey ? objects.get(key) : undefined) ?? byKey.get(key) ?? null);
+    const found = key === undefined ? null : ((targetIsKey ? objects.get(key) : undefined) ?? byKey.get(key));
+    dict[rel.key] = found ?? (loose?.get(looseKeyOf(localAttributes, dict)) as object | undefined) ?? null;
   }
 }
 
@@ -105,9 +114,25 @@ async function loadCollectionChunk(context: LoadContext, rel: RelationshipProper
   // The link columns come after the target's own.
   const linkIndexes = linkColumns.map((_, i) => target.defaultLoad.keys.length + i);
   const hydrate = hydrator(target, 0, context);
-  const groups = targetsByParentKey(rows, hydrate, linkIndexes);
+  const keys = dicts.map((dict) => identityKeyOf(parentAttributes, dict));
+  const remap = context.caseInsensitiveText ? looseParentKeys(keys, dicts, parentAttributes, linkIndexes) : undefined;
+  const groups = targetsByParentKey(rows, hydrate, linkIndexes, remap);
   if (loads.length) collectJoined(context, loads, rows, rows.map(hydrate));
-  for (let i = 0; i < parents.length; i++) setLoaded(parents[i]!, rel, groups.get(identityKeyOf(parentAttributes, dicts[i]!)) ?? NO_MEMBERS);
+  for (let i = 0; i < parents.length; i++) setLoaded(parents[i]!, rel, groups.get(keys[i]) ?? NO_MEMBERS);
+}
+
+/**
+ * A row's parent key where the database matched its link key without case (MariaDB): the key of
+ * the parent it matches loosely (loose-keys.ts), for a row whose link key is no parent's exactly.
+ */
+function looseParentKeys(keys: readonly unknown[], dicts: readonly Dict[], attributes: readonly string[], linkIndexes: readonly number[]): (row: readonly unknown[], key: unknown) => unknown {
+  const exact = new Set(keys);
+  let index: Map<unknown, unknown> | undefined;
+  return (row, key) => {
+    if (exact.has(key)) return key;
+    index ??= looseIndex(dicts.map((dict, i) => [looseKeyOf(attributes, dict), keys[i]]));
+    return index.get(looseKeyOf(linkIndexes, row)) ?? key;
+  };
 }
 
 /**
@@ -128,7 +153,7 @@ function collectionQuery(rel: RelationshipProperty): { statement: Select<unknown
 }
 
 /** Each row's target, grouped by the parent key in the row's link columns: in row order, each once. */
-function targetsByParentKey(rows: readonly unknown[][], hydrate: Hydrator, linkIndexes: readonly number[]): Map<unknown, object[]> {
+function targetsByParentKey(rows: readonly unknown[][], hydrate: Hydrator, linkIndexes: readonly number[], remap?: (row: readonly unknown[], key: unknown) => unknown): Map<unknown, object[]> {
   const groups = new Map<unknown, object[]>();
   // An indexed loop: it runs once per row, often before V8 has optimized it, and `for...of`
   // costs an iterator call per row until then.
@@ -136,7 +161,8 @@ function targetsByParentKey(rows: readonly unknown[][], hydrate: Hydrator, linkI
     const row = rows[i]!;
     const obj = hydrate(row);
     if (!obj) continue;
-    const key = identityKeyOf(linkIndexes, row);
+    const exact = identityKeyOf(linkIndexes, row);
+    const key = remap === undefined ? exact : remap(row, exact);
     const group = groups.get(key);
     if (group === undefined) groups.set(key, [obj]);
     else if (!group.includes(obj)) group.push(obj);

@@ -57,6 +57,7 @@ export async function refreshState(state: InstanceState, rows: (statement: Selec
   const keyValues = mapper.primaryKey.map((c) => state.dict[mapper.attributeFor(c)!]);
   const row = (await rows(select(mapper.class_).where(...mapper.primaryKey.map((c, i) => c.eq(keyValues[i] as never)))))[0];
   if (!row) throw new ObjectDeletedError(`${mapper.name} object (${describeKey(mapper.keyAttributes, keyValues)}) no longer exists in the database: another transaction deleted it.`);
+  state.session?.changing(state); // an open savepoint keeps the object as it was: its rollback undoes the read
   // The columns a plain query loads; deferred ones are not loaded any more (as in SQLAlchemy).
   const plan = mapper.defaultLoad;
   plan.keys.forEach((key, i) => (state.dict[key] = row[i]));

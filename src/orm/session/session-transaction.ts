@@ -19,6 +19,7 @@ import type { InstanceState } from "../state/instance-state.js";
 import { watchedBy } from "../state/mutable-values.js";
 import { Journal } from "../unit-of-work/journal.js";
 import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
+import { expireState } from "./expiry.js";
 import { Snapshots } from "./snapshots.js";
 
 export interface BeginOptions {
@@ -31,6 +32,8 @@ export class SessionTransaction {
   journal = new Journal();
   /** Objects as this savepoint found them (undefined for the root: its rollback expires them all). */
   private readonly snapshots: Snapshots | undefined;
+  /** Objects given values read from the database inside this savepoint: its rollback expires them (undefined for the root). */
+  readonly reads: Set<InstanceState> | undefined;
   /** Objects that joined the session inside this savepoint (no row, or detached): its rollback takes them out. */
   private readonly added = new Set<InstanceState>();
   /** Objects linked from their own side after this mark were linked in this savepoint: its rollback forgets them. */
@@ -56,6 +59,7 @@ export class SessionTransaction {
     private readonly uow: UnitOfWork,
   ) {
     this.snapshots = parent ? new Snapshots() : undefined;
+    this.reads = parent ? new Set() : undefined;
     this.linkedMark = uow.linked.mark;
   }
 
@@ -178,6 +182,7 @@ export class SessionTransaction {
     this.ended = true;
     parent.journal.absorb(this.journal);
     if (parent.snapshots) this.snapshots?.passTo(parent.snapshots);
+    if (parent.reads) for (const state of this.reads!) parent.reads.add(state);
     if (parent.parent) for (const state of this.added) parent.added.add(state);
   }
 
@@ -205,6 +210,9 @@ export class SessionTransaction {
     this.uow.expungeAdded(this.added);
     this.uow.linked.forgetSince(this.linkedMark);
     this.uow.syncDeletions(this.snapshots!.restore(watchedBy(this.uow.owner)));
+    // Read in the savepoint, maybe from rows written in it (SQL text, bulk DML): stale now. The
+    // savepoint began with a flush, so expiring them loses no change.
+    for (const state of this.reads!) if (state.session === this.uow.owner) expireState(state);
   }
 
   /**

@@ -81,6 +81,7 @@ export class Session implements StateOwner {
       rows: (statement) => this.transactions.rows(statement),
       mappedRows: (statement, mapRow) => this.transactions.mappedRows(statement, mapRow),
       compiledRows: (compiled, options) => this.transactions.compiledRowsNow(compiled, options),
+      caseInsensitiveText: engine.dialect.capabilities.caseInsensitiveText,
       mapperOf: (cls) => this.mapperOf(cls),
       load: (rel, objects) => this.loadNow(rel, objects),
     };

@@ -13,6 +13,7 @@ interface Snapshot {
   readonly dict: Record<string, unknown>;
   readonly committed: Record<string, unknown> | undefined;
   readonly unloaded: ReadonlySet<string> | undefined;
+  readonly expired: ReadonlySet<string> | undefined;
   readonly collections: Map<string, object[]>;
   readonly deletePending: boolean;
 }
@@ -31,6 +32,7 @@ export class Snapshots {
       dict,
       committed: state.committed ? { ...state.committed } : undefined,
       unloaded: state.unloaded,
+      expired: state.expired,
       collections,
       deletePending: state.deletePending,
     });
@@ -62,6 +64,8 @@ export class Snapshots {
       for (const [key, members] of snap.collections) (state.dict[key] as InstrumentedList<object>).resetQuietly(members);
       state.committed = snap.committed;
       state.unloaded = snap.unloaded;
+      // Expired then: what was loaded since (in the savepoint) is gone with it.
+      state.expired = snap.expired;
       if (snap.deletePending) state.markForDeletion();
       else state.unmarkForDeletion();
     }

@@ -28,8 +28,18 @@ let sessionsMade = 0;
 const NOTHING: Promise<void> = Promise.resolve();
 
 export class Transactions {
+  #innermost: SessionTransaction | undefined;
+
   /** The innermost open transaction: a savepoint, or the root. */
-  innermost: SessionTransaction | undefined;
+  get innermost(): SessionTransaction | undefined {
+    return this.#innermost;
+  }
+
+  set innermost(tx: SessionTransaction | undefined) {
+    this.#innermost = tx;
+    // What the loaders read from now on is noted for the savepoint that a rollback would undo.
+    this.identity.savepointReads = tx?.reads;
+  }
 
   /** The innermost savepoint, if one is open: it keeps copies of what changes inside it. */
   get openSavepoint(): SessionTransaction | undefined {

@@ -12,6 +12,8 @@ export interface StateOwner {
   markModified(state: InstanceState): void;
   /** Whether a flush or commit is in flight: the application's changes to the objects are refused meanwhile (`assertWritable`). */
   readonly writing: boolean;
+  /** Whether queries and loads flush first (else the rows they read may not hold the changes made in memory). */
+  readonly autoflush: boolean;
   /**
    * Called the first time an object of this session is reached (or loaded, or given a key)
    * after the session last expired its objects: from then on it may hold values that
@@ -195,6 +197,8 @@ export class InstanceState {
   unexpire(key: string): boolean {
     if (!this.expired?.has(key)) return false;
     this.touch();
+    // An open savepoint copies the object while the key is still expired: its rollback expires it again.
+    this.#session?.changing(this);
     const next = new Set(this.expired);
     next.delete(key);
     this.expired = next.size ? next : undefined;

@@ -7,6 +7,7 @@
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { storedMapper } from "../mapped.js";
 import { InstrumentedList } from "./collection.js";
+import { followsMembers, membersAsInMemory } from "./moved-members.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
 
 /** The object's state; made, for its class's mapper, if it has none yet (imperatively mapped classes). */
@@ -85,11 +86,14 @@ export function newCollection(owner: object, rel: RelationshipProperty, items: r
  * their foreign key names this parent: it is known, and changes to them (an association
  * object's other end moving) must find the parent at once, not after a load.
  */
-export function setLoaded(parent: object, rel: RelationshipProperty, members: readonly object[]): void {
+export function setLoaded(parent: object, rel: RelationshipProperty, rows: readonly object[]): void {
   const state = stateIn(parent);
-  state.dict[rel.key] = rel.collection ? newCollection(parent, rel, members, true) : (members[0] ?? null);
   const back = rel.backRef;
-  if (back === undefined || back.collection || rel.resolved.direction !== "oneToMany") return;
+  const oneToMany = back !== undefined && !back.collection && rel.resolved.direction === "oneToMany";
+  // Members moved in memory and not flushed are where their side says (moved-members.ts).
+  const members = back !== undefined && followsMembers(rel) ? membersAsInMemory(parent, rel, back, rows) : rows;
+  state.dict[rel.key] = rel.collection ? newCollection(parent, rel, members, true) : (members[0] ?? null);
+  if (!oneToMany) return;
   for (let i = 0; i < members.length; i++) {
     const dict = stateIn(members[i]!).dict;
     if (dict[back.key] === undefined && namesParent(dict, rel.attributePairs, state.dict)) dict[back.key] = parent;

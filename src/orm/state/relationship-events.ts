@@ -14,6 +14,7 @@ import type { CollectionEvents, InstrumentedList } from "./collection.js";
 import { ensureState, peekState, stateOf, type InstanceState, type StateOwner } from "./instance-state.js";
 import { assertWritable } from "./writable.js";
 import { collectionOf, listIfMade, stateIn } from "./loaded-lists.js";
+import { followsMembers, noteMovedInto } from "./moved-members.js";
 import { ArgumentError } from "../../core/errors.js";
 import { assertTargetOf } from "./target-check.js";
 
@@ -203,7 +204,9 @@ function setScalar(obj: object, rel: RelationshipProperty, value: object): void 
 function attachBack(target: object, back: RelationshipProperty | undefined, obj: object, rel: RelationshipProperty): void {
   if (!back) return;
   if (back.collection) {
-    listIfMade(target, back)?.appendQuietly(obj);
+    const list = listIfMade(target, back);
+    if (list) list.appendQuietly(obj);
+    else if (followsMembers(back)) noteMovedInto(target, back, obj); // not loaded: its load shows obj
     return;
   }
   const state = stateIn(target);

@@ -164,6 +164,8 @@ export class UnitOfWork {
     this.awaitingKeys.delete(state);
     if (state.key !== undefined) this.host.identity.delete(state.mapper, state.key);
     this.host.identity.noteLeft();
+    // Not held for a savepoint's rollback either: a stream in one keeps memory to a batch.
+    this.host.identity.savepointReads?.delete(state);
     state.detach();
   }
 

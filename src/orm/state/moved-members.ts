@@ -1,0 +1,69 @@
+/**
+ * A list loaded after its members moved in memory, not flushed (`autoflush: false`): a child whose
+ * many-to-one was assigned another parent (`book.author = other`), a many-to-many link added or
+ * removed from the other side (`book.tags.push(tag)` with `tag.books` not loaded). The rows still
+ * hold the old links, so a list loaded from them showed the child in the old parent's list and
+ * not in the new one's, though the commit writes the new one. As SQLAlchemy's pending collection
+ * mutations do, a list not loaded when a member moved in notes it, and a load adds it; a loaded
+ * list leaves out a member whose own side (its reference, or its loaded list) says otherwise.
+ * Only without autoflush: with it, each load flushes first, and the rows hold the move.
+ */
+import type { RelationshipProperty } from "../mapping/relationship.js";
+import { peekState } from "./instance-state.js";
+
+/** Children moved into a list not loaded, per owner and relationship: checked again when it loads. */
+const movedIn = new WeakMap<object, Map<RelationshipProperty, Set<object>>>();
+/** Whether any list was ever noted: until then a load looks nothing up. */
+let anyMoved = false;
+
+/** The lists this follows: one-to-many, and many-to-many over a plain association table. */
+export function followsMembers(rel: RelationshipProperty): boolean {
+  const direction = rel.resolved.direction;
+  return direction === "oneToMany" || (direction === "manyToMany" && rel.associationView === undefined && rel.backRef?.associationView === undefined);
+}
+
+/** Whether `member`'s side of the pair (`back`) has it linked to `parent`; undefined when not loaded. */
+function linkedInMemory(member: object, back: RelationshipProperty, parent: object): boolean | undefined {
+  const value = peekState(member)?.dict[back.key];
+  if (value === undefined) return undefined;
+  return back.collection ? (value as readonly object[]).includes(parent) : value === parent;
+}
+
+/** `member`'s side now links it to `owner`, whose list `rel` is not loaded: its load must show it. */
+export function noteMovedInto(owner: object, rel: RelationshipProperty, member: object): void {
+  const state = peekState(owner);
+  // A new owner's list is made empty, and then kept; with autoflush, every load flushes the move first.
+  if (state?.key === undefined || state.session?.autoflush !== false) return;
+  let byRel = movedIn.get(owner);
+  if (!byRel) movedIn.set(owner, (byRel = new Map()));
+  let members = byRel.get(rel);
+  if (!members) byRel.set(rel, (members = new Set()));
+  members.add(member);
+  anyMoved = true;
+}
+
+/**
+ * The members a list of `parent` shows when loaded from `rows` (`back`: the members' side):
+ * without those whose side, loaded, does not link them to it, with those moved into it and still
+ * linked. The rows themselves in the common case, with one read per member.
+ */
+export function membersAsInMemory(parent: object, rel: RelationshipProperty, back: RelationshipProperty, rows: readonly object[]): readonly object[] {
+  let members = rows;
+  for (let i = 0; i < rows.length; i++) {
+    if (linkedInMemory(rows[i]!, back, parent) === false) {
+      members = rows.filter((row) => linkedInMemory(row, back, parent) !== false);
+      break;
+    }
+  }
+  if (!anyMoved) return members;
+  const byRel = movedIn.get(parent);
+  const moved = byRel?.get(rel);
+  if (!moved) return members;
+  byRel!.delete(rel);
+  const session = peekState(parent)?.session;
+  const added = [...moved].filter((member) => {
+    const state = peekState(member);
+    return state?.session === session && linkedInMemory(member, back, parent) === true && !members.includes(member);
+  });
+  return added.length ? [...members, ...added] : members;
+}
