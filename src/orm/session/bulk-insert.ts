@@ -16,6 +16,8 @@ import type { NewValues } from "../create.js";
 import type { BACK } from "../typing/checks.js";
 import type { BulkHost } from "./bulk.js";
 import { returningTuples, type DmlResult } from "./returning-rows.js";
+import { followUpsert, upsertWithVersionBump } from "./bulk-version.js";
+import { mapperOfClass } from "../mapped.js";
 
 type RelationshipAttribute<M> = { [K in keyof M & string]: typeof BACK extends keyof NonNullable<M[K]> ? K : never }[keyof M & string];
 
@@ -41,13 +43,17 @@ export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<un
   const tx = await host.transactions.current();
   const connection = await host.transactions.lend();
   const full = rows === undefined ? statement : statement.values(rows as Record<string, unknown>[]);
+  const mapper = statement.entity && full.node.onConflict ? mapperOfClass(statement.entity) : undefined;
+  const onConflict = mapper && upsertWithVersionBump(mapper, full.node.onConflict!);
   let result;
   try {
-    result = await connection.execute<unknown>(full, { rowShape: "arrays" });
+    result = await connection.execute<unknown>(onConflict && onConflict !== full.node.onConflict ? { node: { ...full.node, onConflict } } : full, { rowShape: "arrays" });
   } catch (error) {
     tx.statementFailed(error);
     throw error;
   }
+  // The counter moved on: the session's objects of the rows follow (bulk-version.ts).
+  if (onConflict && onConflict !== full.node.onConflict) followUpsert(host.identity, host.owner, mapper!, full.node, onConflict);
   if (!returning) return result.rowCount;
   const { tuples, made: inserted } = returningTuples(result.rows as unknown[][], statement.returningLayout, { identity: host.identity, owner: host.owner }, `insert(${name})`);
   // Recorded as a flush's inserts are: a rollback takes these objects out of the session again.

@@ -32,6 +32,7 @@ import type { SessionTransaction } from "./session-transaction.js";
 import type { Transactions } from "./transactions.js";
 import { executeBulkInsert, type BulkInsert } from "./bulk-insert.js";
 import { returningTuples } from "./returning-rows.js";
+import { stepVersion, VERSION_STEP, withVersionBump } from "./bulk-version.js";
 export type { BulkInsert, BulkInsertResult, InsertValues } from "./bulk-insert.js";
 export type { DmlResult } from "./returning-rows.js";
 
@@ -69,7 +70,8 @@ export function executeDml(host: BulkHost, statement: BulkStatement | BulkInsert
  * Runs the statement (the session has autoflushed) and returns the number of rows it matched, or
  * with RETURNING its rows as tuples.
  */
-export async function executeBulk(host: BulkHost, statement: BulkStatement, options: BulkOptions = {}): Promise<number | unknown[][]> {
+export async function executeBulk(host: BulkHost, given: BulkStatement, options: BulkOptions = {}): Promise<number | unknown[][]> {
+  const statement = versioned(given);
   const tx = await host.transactions.current();
   // Work the session cannot write again: a failed flush must not quietly roll it back (`flushFailed`).
   tx.lend();
@@ -93,6 +95,7 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
   }
   const attributeOfColumn = new Map([...mapper.columns].map(([attr, column]) => [column.name, attr]));
   const values = node.kind === "update" ? newValues(node.set, attributeOfColumn) : undefined;
+  if (values && statement !== given) values.set(mapper.versionAttribute!, VERSION_STEP);
   // A key column set: RETURNING would give the rows' new keys, which name no object of the
   // session; the objects are found by the keys the rows had, read by a SELECT first.
   const setsKey = values !== undefined && mapper.keyAttributes.some((attr) => values.has(attr));
@@ -169,6 +172,16 @@ async function executeReturning(
   return tuples;
 }
 
+/** An UPDATE of a versioned model, its counter moved on (bulk-version.ts); any other statement as it is. */
+function versioned(statement: BulkStatement): BulkStatement {
+  const mapper = statement.entity && statement.node.kind === "update" ? mapperOfClass(statement.entity) : undefined;
+  if (mapper?.versionAttribute === undefined || statement.node.kind !== "update") return statement;
+  const set = withVersionBump(mapper, statement.node.set);
+  if (set === statement.node.set) return statement;
+  const { entity, table, returningLayout } = statement;
+  return { node: { ...statement.node, set }, entity, table, returningLayout } as unknown as BulkStatement;
+}
+
 /** The keys of the rows the statement's WHERE names, read before it runs. */
 async function keysBefore(tx: SessionTransaction, mapper: Mapper, where: ExprNode | undefined, run: <T>(work: () => Promise<T>) => Promise<T>): Promise<unknown[][]> {
   const query = select(...mapper.primaryKey).where(...(where ? [new Expression<boolean>(where, undefined)] : []));
@@ -242,6 +255,10 @@ function apply(host: BulkHost, mapper: Mapper, state: InstanceState, values: Map
   for (const attr of mapper.keyAttributes) if (values.get(attr) !== undefined && values.get(attr) !== MISSING) keyBefore[attr] = state.dict[attr];
   unloadReferencesOf(state, [...values.keys()]);
   for (const [attr, value] of values) {
+    if (value === VERSION_STEP) {
+      stepVersion(state, attr);
+      continue;
+    }
     if (value === MISSING) {
       computed.push(attr);
       continue;

@@ -1,0 +1,73 @@
+/**
+ * A bulk UPDATE or an upsert through the session on a versioned model moves the row's version
+ * counter on (`version = version + 1`), as a flush's UPDATE does, unless the statement sets the
+ * counter itself. SQLAlchemy leaves the counter as it was; so did athanor, and another session
+ * holding the row at that version then flushed its own change over the statement's: its UPDATE
+ * matched the unchanged counter, and the commit resolved having undone the bulk change.
+ *
+ * The session's own objects of the rows changed move their counter on by one in memory too (the
+ * value they read, plus the statement's step), so that their next flush names the row as it now
+ * is; had another transaction changed the row before, that flush still fails with StaleDataError.
+ */
+import type { ExprNode, InsertNode, OnConflictNode } from "../../core/ast/nodes.js";
+import type { Column } from "../../core/schema/column.js";
+import { identityKey, type IdentityMap } from "../identity/identity-map.js";
+import type { Mapper } from "../mapping/mapper.js";
+import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
+import { expireAttributes } from "./expiry.js";
+
+type SetPairs = readonly (readonly [string, ExprNode])[];
+
+/** In a bulk UPDATE's new values: the counter's step added by `withVersionBump`, known to be +1. */
+export const VERSION_STEP: unique symbol = Symbol("version step");
+
+/** `set` with the version counter's increment added, for a versioned mapper whose counter it does not set. */
+export function withVersionBump(mapper: Mapper, set: SetPairs): SetPairs {
+  const attr = mapper.versionAttribute;
+  if (attr === undefined || set.length === 0) return set;
+  const version = mapper.columns.get(attr)!;
+  if (set.some(([column]) => column === version.name)) return set;
+  return [...set, [version.name, (version as Column<number>).plus(1).node]];
+}
+
+/** An upsert's clause with the counter's increment added to what it sets on a conflict (DO NOTHING sets nothing). */
+export function upsertWithVersionBump(mapper: Mapper, clause: OnConflictNode): OnConflictNode {
+  if (clause.action === "doNothing") return clause;
+  const set = withVersionBump(mapper, clause.set);
+  return set === clause.set ? clause : { ...clause, set };
+}
+
+/** The counter of an object whose row the statement changed, one step on from the value it read (expired or not). */
+export function stepVersion(state: InstanceState, attr: string): void {
+  const version = state.dict[attr];
+  if (typeof version !== "number") return;
+  state.dict[attr] = version + 1;
+  if (state.committed) delete state.committed[attr];
+}
+
+/**
+ * After an upsert that moved the counter on: the session's objects with a primary key among the
+ * rows proposed (those whose row existed, so was updated) step their counter, and what the
+ * upsert set is expired, to be read again. An object the conflict found by another unique key is
+ * not known here: its next flush fails with StaleDataError rather than overwrite the upsert.
+ */
+export function followUpsert(identity: IdentityMap, owner: StateOwner, mapper: Mapper, node: InsertNode, clause: OnConflictNode): void {
+  const attr = mapper.versionAttribute!;
+  const positions = mapper.primaryKey.map((column) => node.columns.indexOf(column.name));
+  if (positions.some((i) => i < 0)) return;
+  const setAttributes = clause.set.flatMap(([name]) => {
+    const column = mapper.table.columnList.find((c) => c.name === name);
+    const set = column && mapper.attributeFor(column);
+    return set === undefined || set === attr ? [] : [set];
+  });
+  const byKey = identity.forMapper(mapper);
+  for (const row of node.rows) {
+    const values = positions.map((i) => (row[i]!.kind === "param" ? (row[i] as { value: unknown }).value : undefined));
+    const obj = values.includes(undefined) ? undefined : byKey.get(identityKey(values));
+    const state = obj && stateOf(obj);
+    if (!state || state.deletePending || state.deleted) continue;
+    owner.changing(state);
+    stepVersion(state, attr);
+    expireAttributes(state, setAttributes);
+  }
+}

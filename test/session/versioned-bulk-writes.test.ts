@@ -1,0 +1,109 @@
+/**
+ * A bulk UPDATE or an upsert through the session on a versioned model moves the version counter
+ * on, as a flush does. It used to leave it as it was (as SQLAlchemy does): another session that
+ * had read the row at that version flushed its change with an UPDATE that still matched, and its
+ * commit resolved having overwritten the bulk change without a word. Now that flush raises
+ * StaleDataError; the session that ran the statement goes on with its own objects.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { StaleDataError, columnsOf, insert, update, type Session } from "../../src/index.js";
+import { CounterBase, SxCounter } from "./fixtures/counter.js";
+import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
+
+const c = columnsOf(SxCounter);
+
+/** `value` added to the row of `hits` on a conflict, in the dialect's form. */
+function upsertHits(ctx: SessionContext, value: number) {
+  const statement = insert(SxCounter).values({ id: 1, name: "hits", value });
+  return ctx.db.name === "mysql"
+    ? statement.onDuplicateKeyUpdate({ set: (proposed) => ({ value: statement.table.c.value.plus(proposed.value) }) })
+    : statement.onConflictDoUpdate({ target: [statement.table.c.id], set: (proposed) => ({ value: statement.table.c.value.plus(proposed.value) }) });
+}
+
+forEachDatabaseWithSchema(
+  "bulk writes of a versioned model",
+  CounterBase.metadata,
+  (ctx) => {
+    async function row(): Promise<{ value: number; version: number }> {
+      const reader = ctx.session();
+      const { value, version } = (await reader.get(SxCounter, 1))!;
+      await reader.close();
+      return { value, version };
+    }
+
+    /** The counter (value 10, version 1), read by a session whose transaction then ends (SQLite: the other may write). */
+    async function readBefore(): Promise<{ session: Session; counter: SxCounter }> {
+      const seed = ctx.session();
+      seed.add(Object.assign(new SxCounter(), { id: 1, name: "hits", value: 10 }));
+      await seed.commit();
+      const session = ctx.session({ expireOnCommit: false });
+      const counter = (await session.get(SxCounter, 1))!;
+      await session.commit();
+      return { session, counter };
+    }
+
+    async function staleAfter(write: (other: Session) => Promise<unknown>, expected: { value: number; version: number }): Promise<void> {
+      const { session, counter } = await readBefore();
+      const other = ctx.session();
+      await write(other);
+      await other.commit();
+      counter.value = 100;
+      await assert.rejects(session.commit(), StaleDataError, "the change made at version 1 no longer applies");
+      assert.deepEqual(await row(), expected, "the other session's change is kept");
+    }
+
+    test("a flush after another session's bulk UPDATE raises StaleDataError; it used to overwrite the bulk change", async () => {
+      await staleAfter((other) => other.execute(update(SxCounter).where(c.id.eq(1)).values({ value: c.value.plus(5) })), { value: 15, version: 2 });
+    });
+
+    test("the same with synchronizeSession false", async () => {
+      await staleAfter((other) => other.execute(update(SxCounter).where(c.value.gt(0)).values({ value: 20 }), { synchronizeSession: false }), { value: 20, version: 2 });
+    });
+
+    test("a flush after another session's upsert raises StaleDataError; it used to overwrite the upsert's change", async () => {
+      await staleAfter((other) => other.execute(upsertHits(ctx, 1)), { value: 11, version: 2 });
+    });
+
+    test("a counter the statement sets itself is left as set", async () => {
+      await readBefore();
+      const other = ctx.session();
+      await other.execute(update(SxCounter).where(c.id.eq(1)).values({ value: 3, version: 7 }));
+      await other.commit();
+      assert.deepEqual(await row(), { value: 3, version: 7 });
+    });
+
+    test("the session that ran the bulk UPDATE flushes its own objects' later changes", async () => {
+      const { session, counter } = await readBefore();
+      for (const synchronizeSession of ["evaluate", "fetch"] as const) {
+        await session.execute(update(SxCounter).where(c.id.eq(1)).values({ value: c.value.plus(1) }), { synchronizeSession });
+        counter.name = `hits ${synchronizeSession}`;
+        await session.commit();
+      }
+      assert.deepEqual(await row(), { value: 12, version: 5 }, "two bulk UPDATEs and two flushes, each moving the counter on");
+    });
+
+    test("with synchronizeSession false the session's object must be refreshed before it changes again: its flush is refused, not written over", async () => {
+      const { session, counter } = await readBefore();
+      await session.execute(update(SxCounter).where(c.id.eq(1)).values({ value: 20 }), { synchronizeSession: false });
+      counter.name = "renamed";
+      await assert.rejects(session.commit(), StaleDataError);
+      await session.rollback(); // the bulk UPDATE cannot be written again: the transaction must go
+      assert.deepEqual(await row(), { value: 10, version: 1 }, "nothing written");
+      await session.execute(update(SxCounter).where(c.id.eq(1)).values({ value: 20 }), { synchronizeSession: false });
+      await session.refresh(counter);
+      counter.name = "renamed";
+      await session.commit();
+      assert.deepEqual(await row(), { value: 20, version: 3 });
+    });
+
+    test("the session that ran the upsert flushes its own objects' later changes", async () => {
+      const { session, counter } = await readBefore();
+      await session.execute(upsertHits(ctx, 1));
+      counter.name = "renamed";
+      await session.commit();
+      assert.deepEqual(await row(), { value: 11, version: 3 });
+    });
+  },
+  { sqliteFile: true },
+);
