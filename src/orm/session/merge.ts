@@ -7,6 +7,8 @@ import type { IdentityMap } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateFor } from "../state/state-for.js";
 import type { StateOwner } from "../state/instance-state.js";
+import { ObjectDeletedError } from "../errors.js";
+import { describeKey } from "./expiry.js";
 import { assertSameVersion } from "./merge-version.js";
 import { mergeWithoutLoad } from "./merge-without-load.js";
 
@@ -44,6 +46,9 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
   const hasKey = keyValues.every((v) => v !== null && v !== undefined);
   let target = hasKey ? ((host.identity.get(mapper, keyOf(mapper, state)) ?? (await host.getByKey(mapper, keyValues))) as T | undefined) : undefined;
   if (!target) {
+    // A detached object had a row: gone now, another transaction deleted it. Made pending, it
+    // used to be inserted again (as SQLAlchemy does), undoing that deletion without a word.
+    if (state.key !== undefined && keyOf(mapper, state) === state.key) throw rowDeleted(mapper, keyValues);
     target = mapper.newInstance() as T;
     host.add(target);
   } else assertSameVersion(state, stateFor(target));
@@ -72,4 +77,12 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
     (target as Record<string, unknown>)[rel.key] = mergedValue;
   }
   return target;
+}
+
+function rowDeleted(mapper: Mapper, keyValues: readonly unknown[]): ObjectDeletedError {
+  const key = describeKey(mapper.keyAttributes, keyValues);
+  return new ObjectDeletedError(
+    `merge(${mapper.name}): the object's row (${key}) no longer exists in the database: another transaction deleted it since the object was read. ` +
+      `To write it again, add a new ${mapper.name} object with its values.`,
+  );
 }
