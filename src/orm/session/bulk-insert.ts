@@ -18,6 +18,7 @@ import type { BulkHost } from "./bulk.js";
 import { returningTuples, type DmlResult } from "./returning-rows.js";
 import { followUpsert, upsertWithVersionBump } from "./bulk-version.js";
 import { mapperOfClass } from "../mapped.js";
+import { PopulateRun } from "../loading/populate.js";
 
 type RelationshipAttribute<M> = { [K in keyof M & string]: typeof BACK extends keyof NonNullable<M[K]> ? K : never }[keyof M & string];
 
@@ -55,7 +56,7 @@ export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<un
   // The counter moved on: the session's objects of the rows follow (bulk-version.ts).
   if (onConflict && onConflict !== full.node.onConflict) followUpsert(host.identity, host.owner, mapper!, full.node, onConflict);
   if (!returning) return result.rowCount;
-  const { tuples, made: inserted } = returningTuples(result.rows as unknown[][], statement.returningLayout, { identity: host.identity, owner: host.owner }, `insert(${name})`);
+  const { tuples, made: inserted } = returningTuples(result.rows as unknown[][], statement.returningLayout, { identity: host.identity, owner: host.owner, populate: full.node.onConflict ? new PopulateRun() : undefined }, `insert(${name})`);
   // Recorded as a flush's inserts are: a rollback takes these objects out of the session again.
   // Not the session's own objects an upsert returned: their rows were there before.
   if (inserted.length) tx.journal.inserted.push(inserted);

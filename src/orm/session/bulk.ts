@@ -32,6 +32,7 @@ import type { SessionTransaction } from "./session-transaction.js";
 import type { Transactions } from "./transactions.js";
 import { executeBulkInsert, type BulkInsert } from "./bulk-insert.js";
 import { returningTuples } from "./returning-rows.js";
+import { PopulateRun } from "../loading/populate.js";
 import { stepVersion, VERSION_STEP, withVersionBump } from "./bulk-version.js";
 export type { BulkInsert, BulkInsertResult, InsertValues } from "./bulk-insert.js";
 export type { DmlResult } from "./returning-rows.js";
@@ -165,7 +166,9 @@ async function executeReturning(
   const matched = mapper && synchronize ? objectsWithKeys(host, mapper, before ?? rows, before ? 0 : width) : [];
   if (mapper && values) for (const state of matched) apply(host, mapper, state, values, tx.journal);
   const name = `${node.kind === "update" ? "update" : "deleteFrom"}(${statement.entity?.name ?? statement.table.name})`;
-  const { tuples, states } = returningTuples(rows, statement.returningLayout, { identity: host.identity, owner: host.owner }, name);
+  // The rows as the UPDATE left them: the session's objects it returns show them (populate.ts).
+  const populate = node.kind === "update" ? new PopulateRun() : undefined;
+  const { tuples, states } = returningTuples(rows, statement.returningLayout, { identity: host.identity, owner: host.owner, populate }, name);
   if (node.kind === "delete" && mapper) {
     for (const state of [...matched, ...states]) if (!state.deleted) apply(host, mapper, state, undefined, tx.journal);
   }
