@@ -240,7 +240,7 @@ export class Session implements StateOwner {
   /** Reloads an object's columns but the deferred ones (relationships on demand); with `attributes`, those alone. */
   refresh(obj: object, attributes?: readonly string[]): Promise<void> {
     if (attributes) return loadAttributes(this.getContext, stateFor(obj), attributes, true);
-    return refreshCascading(stateFor(obj), (statement) => this.transactions.rows(statement), (state) => this.uow.modified.delete(state));
+    return refreshCascading(stateFor(obj), (statement) => this.transactions.rows(statement), (state, gone) => (gone ? this.uow.expunge(state) : this.uow.modified.delete(state)));
   }
 
   /** Marks attributes (all by default) as needing a reload; unflushed changes to them are dropped. */
