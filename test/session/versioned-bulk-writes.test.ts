@@ -83,6 +83,16 @@ forEachDatabaseWithSchema(
       assert.deepEqual(await row(), { value: 12, version: 5 }, "two bulk UPDATEs and two flushes, each moving the counter on");
     });
 
+    test("with RETURNING the session's object shows the row's counter", { skip: ctx.db.name === "mysql" && "MariaDB has no UPDATE ... RETURNING" }, async () => {
+      const { session, counter } = await readBefore();
+      const [[returned]] = (await session.execute(update(SxCounter).where(c.id.eq(1)).values({ value: 11 }).returning(SxCounter))) as [[SxCounter]];
+      assert.equal(returned, counter);
+      assert.deepEqual([counter.value, counter.version], [11, 2]);
+      counter.name = "renamed";
+      await session.commit();
+      assert.deepEqual(await row(), { value: 11, version: 3 });
+    });
+
     test("with synchronizeSession false the session's object must be refreshed before it changes again: its flush is refused, not written over", async () => {
       const { session, counter } = await readBefore();
       await session.execute(update(SxCounter).where(c.id.eq(1)).values({ value: 20 }), { synchronizeSession: false });
