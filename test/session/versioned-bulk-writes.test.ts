@@ -83,6 +83,46 @@ forEachDatabaseWithSchema(
       assert.deepEqual(await row(), { value: 12, version: 5 }, "two bulk UPDATEs and two flushes, each moving the counter on");
     });
 
+    for (const synchronizeSession of ["auto", "evaluate", "fetch"] as const) {
+      const skip = synchronizeSession === "evaluate" && ctx.db.name === "mysql" && "MariaDB's string comparisons are not evaluated";
+      test(`an object read before another session changed its row is not stepped by this session's bulk UPDATE (${synchronizeSession}): its flush is refused`, { skip }, async () => {
+        const { session, counter } = await readBefore();
+        const other = ctx.session();
+        (await other.get(SxCounter, 1))!.name = "renamed elsewhere";
+        await other.commit(); // version 2
+        // In memory the object still matches (name "hits"), the row no longer does.
+        assert.equal(await session.execute(update(SxCounter).where(c.name.eq("hits")).values({ value: 50 }), { synchronizeSession }), 0);
+        counter.value = 51; // computed from the 50 the object would show, which no row holds
+        await assert.rejects(session.commit(), StaleDataError);
+        assert.deepEqual(await row(), { value: 10, version: 2 });
+      });
+    }
+
+    test("nor when the row still matches: the statement's change is kept, the stale object refused", async () => {
+      const { session, counter } = await readBefore();
+      const other = ctx.session();
+      (await other.get(SxCounter, 1))!.value = 20;
+      await other.commit(); // version 2
+      assert.equal(await session.execute(update(SxCounter).where(c.name.eq("hits")).values({ value: c.value.plus(1) })), 1);
+      counter.name = "from a stale read";
+      await assert.rejects(session.commit(), StaleDataError);
+      await session.rollback();
+      assert.deepEqual(await row(), { value: 20, version: 2 });
+    });
+
+    test("an upsert whose WHERE leaves the row alone does not step the session's object: read before another session's change, its flush is refused", { skip: ctx.db.name === "mysql" && "MariaDB's upsert has no WHERE" }, async () => {
+      const { session, counter } = await readBefore();
+      const other = ctx.session();
+      (await other.get(SxCounter, 1))!.name = "renamed elsewhere";
+      await other.commit(); // version 2
+      const statement = insert(SxCounter).values({ id: 1, name: "hits", value: 1 });
+      await session.execute(statement.onConflictDoUpdate({ target: [statement.table.c.id], set: { value: 99 }, where: statement.table.c.value.gt(1000) }));
+      counter.value = 11;
+      await assert.rejects(session.commit(), StaleDataError);
+      await session.rollback();
+      assert.deepEqual(await row(), { value: 10, version: 2 });
+    });
+
     test("with RETURNING the session's object shows the row's counter", { skip: ctx.db.name === "mysql" && "MariaDB has no UPDATE ... RETURNING" }, async () => {
       const { session, counter } = await readBefore();
       const [[returned]] = (await session.execute(update(SxCounter).where(c.id.eq(1)).values({ value: 11 }).returning(SxCounter))) as [[SxCounter]];

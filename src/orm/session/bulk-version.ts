@@ -5,16 +5,19 @@
  * holding the row at that version then flushed its own change over the statement's: its UPDATE
  * matched the unchanged counter, and the commit resolved having undone the bulk change.
  *
- * The session's own objects of the rows changed move their counter on by one in memory too (the
- * value they read, plus the statement's step), so that their next flush names the row as it now
- * is; had another transaction changed the row before, that flush still fails with StaleDataError.
+ * The session's own objects of the rows changed move their counter on by one in memory too, so
+ * that their next flush names the row as it now is, but only those that held the counter the row
+ * had: the rows are read exactly, with their counters (RETURNING, or a locking SELECT first). An
+ * object read before another transaction changed its row is expired instead; stepped, its next
+ * flush would have matched the row and written values computed from what it no longer holds.
  */
 import type { ExprNode, InsertNode, OnConflictNode } from "../../core/ast/nodes.js";
 import type { Column } from "../../core/schema/column.js";
 import { identityKey, type IdentityMap } from "../identity/identity-map.js";
+import { hasPendingChanges } from "../loading/populate.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
-import { expireAttributes } from "./expiry.js";
+import { expireAttributes, expireState } from "./expiry.js";
 
 type SetPairs = readonly (readonly [string, ExprNode])[];
 
@@ -67,7 +70,37 @@ export function followUpsert(identity: IdentityMap, owner: StateOwner, mapper: M
     const state = obj && stateOf(obj);
     if (!state || state.deletePending || state.deleted) continue;
     owner.changing(state);
-    stepVersion(state, attr);
+    // With a WHERE the row may have been left as it was: not stepped, its flush is checked.
+    if (clause.where === undefined) stepVersion(state, attr);
     expireAttributes(state, setAttributes);
+  }
+}
+
+/** A RETURNING row of keys and the counter after the UPDATE, with the counter before it instead. */
+export function versionBefore(row: unknown[]): unknown[] {
+  const last = row.length - 1;
+  return [...row.slice(0, last), Number(row[last]) - 1];
+}
+
+/**
+ * The session's objects of a versioned UPDATE's rows (keys, then the counter before it): those
+ * that held that counter follow the statement (`follow`: its values, the counter stepped); any
+ * other was read before another transaction changed the row, and is expired (its counter, left
+ * behind, makes a flush of it fail with StaleDataError).
+ */
+export function followVersionedRows(identity: IdentityMap, owner: StateOwner, mapper: Mapper, rows: readonly unknown[][], follow: (state: InstanceState) => void): void {
+  const attr = mapper.versionAttribute!;
+  const width = mapper.primaryKey.length;
+  const byKey = identity.forMapper(mapper);
+  for (const row of rows) {
+    const obj = byKey.get(identityKey(row.slice(0, width)));
+    const state = obj && stateOf(obj);
+    if (!state || state.deleted || state.deletePending) continue;
+    if (state.dict[attr] === Number(row[width])) follow(state);
+    else if (!hasPendingChanges(state)) {
+      // Changes not flushed (autoflush off) are kept: its flush names the old counter and fails.
+      owner.changing(state);
+      expireState(state);
+    }
   }
 }

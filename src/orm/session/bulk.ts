@@ -33,7 +33,7 @@ import type { Transactions } from "./transactions.js";
 import { executeBulkInsert, type BulkInsert } from "./bulk-insert.js";
 import { returningTuples } from "./returning-rows.js";
 import { PopulateRun } from "../loading/populate.js";
-import { stepVersion, VERSION_STEP, withVersionBump } from "./bulk-version.js";
+import { followVersionedRows, stepVersion, versionBefore, VERSION_STEP, withVersionBump } from "./bulk-version.js";
 export type { BulkInsert, BulkInsertResult, InsertValues } from "./bulk-insert.js";
 export type { DmlResult } from "./returning-rows.js";
 
@@ -110,7 +110,10 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
     );
   }
 
-  if (evaluator) {
+  // A versioned UPDATE whose counter it moves on: its rows are read exactly, with their counters,
+  // so that only objects that held the row's version follow it (bulk-version.ts).
+  const exact = statement !== given;
+  if (evaluator && !exact) {
     const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
     synchronizeByEvaluation(host, mapper, evaluator, values, tx.journal);
     return count;
@@ -120,20 +123,22 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
     expireWhatMayMatch(host, mapper, values);
     return count;
   }
-  // "fetch": the keys of the rows the statement changes.
-  const keyColumns = mapper.primaryKey;
+  // "fetch": the keys of the rows the statement changes (and, `exact`, their counters).
+  const keyColumns = exact ? [...mapper.primaryKey, mapper.columns.get(mapper.versionAttribute!)!] : mapper.primaryKey;
   let keys: unknown[][];
   let count: number;
   if (!setsKey && (node.kind === "update" ? dialect.capabilities.updateReturning : dialect.capabilities.deleteReturning)) {
     const withKeys = { ...node, returning: keyColumns.map((c) => c.labelNode()) };
     const result = await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile({ node: withKeys }), { rowShape: "arrays" }));
-    keys = result.rows;
+    keys = exact ? result.rows.map(versionBefore) : result.rows;
     count = result.rowCount;
   } else {
-    keys = await keysBefore(tx, mapper, node.where, run);
+    // Locked when the counters are read: the UPDATE then changes these rows as read.
+    keys = await keysBefore(tx, mapper, node.where, run, keyColumns, exact);
     count = await run(async () => (await tx.connection.execute(statement)).rowCount);
   }
-  for (const state of objectsWithKeys(host, mapper, keys, 0)) apply(host, mapper, state, values, tx.journal);
+  if (exact) followVersionedRows(host.identity, host.owner, mapper, keys, (state) => apply(host, mapper, state, values, tx.journal));
+  else for (const state of objectsWithKeys(host, mapper, keys, 0)) apply(host, mapper, state, values, tx.journal);
   return count;
 }
 
@@ -185,9 +190,16 @@ function versioned(statement: BulkStatement): BulkStatement {
   return { node: { ...statement.node, set }, entity, table, returningLayout } as unknown as BulkStatement;
 }
 
-/** The keys of the rows the statement's WHERE names, read before it runs. */
-async function keysBefore(tx: SessionTransaction, mapper: Mapper, where: ExprNode | undefined, run: <T>(work: () => Promise<T>) => Promise<T>): Promise<unknown[][]> {
-  const query = select(...mapper.primaryKey).where(...(where ? [new Expression<boolean>(where, undefined)] : []));
+/** The keys (or `columns`) of the rows the statement's WHERE names, read before it runs; with `lock`, FOR UPDATE. */
+async function keysBefore(
+  tx: SessionTransaction,
+  mapper: Mapper,
+  where: ExprNode | undefined,
+  run: <T>(work: () => Promise<T>) => Promise<T>,
+  columns = mapper.primaryKey,
+  lock = false,
+): Promise<unknown[][]> {
+  const query = select(...columns).where(...(where ? [new Expression<boolean>(where, undefined)] : [])).forUpdate(lock);
   return (await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile(query), { rowShape: "arrays" }))).rows;
 }
 
