@@ -98,6 +98,18 @@ forEachDatabaseWithSchema(
       });
     }
 
+    test("the same with RETURNING of columns only", { skip: ctx.db.name === "mysql" && "MariaDB has no UPDATE ... RETURNING" }, async () => {
+      const { session, counter } = await readBefore();
+      const other = ctx.session();
+      (await other.get(SxCounter, 1))!.name = "renamed elsewhere";
+      await other.commit();
+      assert.deepEqual(await session.execute(update(SxCounter).where(c.name.eq("hits")).values({ value: 50 }).returning(c.id)), []);
+      counter.value = 51;
+      await assert.rejects(session.commit(), StaleDataError);
+      await session.rollback();
+      assert.deepEqual(await row(), { value: 10, version: 2 });
+    });
+
     test("nor when the row still matches: the statement's change is kept, the stale object refused", async () => {
       const { session, counter } = await readBefore();
       const other = ctx.session();

@@ -101,7 +101,7 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
   // session; the objects are found by the keys the rows had, read by a SELECT first.
   const setsKey = values !== undefined && mapper.keyAttributes.some((attr) => values.has(attr));
   // With RETURNING the keys of the rows changed come back: nothing to evaluate.
-  if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run, setsKey);
+  if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run, setsKey, statement !== given);
   const evaluator = strategy === "auto" || strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText) : undefined;
   if (strategy === "evaluate" && !evaluator) {
     throw new ArgumentError(
@@ -159,16 +159,23 @@ async function executeReturning(
   values: Map<string, unknown> | undefined,
   run: <T>(work: () => Promise<T>) => Promise<T>,
   setsKey = false,
+  exact = false,
 ): Promise<unknown[][]> {
   const node = statement.node;
   const width = node.returning.length;
-  const before = mapper && synchronize && setsKey ? await keysBefore(tx, mapper, node.where, run) : undefined;
-  const keyColumns = mapper && synchronize && !before ? mapper.primaryKey : [];
+  // A versioned UPDATE's counters come back with the keys (see executeBulk's `exact`).
+  const synced = mapper && synchronize ? [...mapper.primaryKey, ...(exact ? [mapper.columns.get(mapper.versionAttribute!)!] : [])] : [];
+  const before = mapper && synchronize && setsKey ? await keysBefore(tx, mapper, node.where, run, synced, exact) : undefined;
+  const keyColumns = before ? [] : synced;
   // Compiled first: a dialect without RETURNING for this statement (MariaDB's UPDATE) refuses it before anything runs.
   const compiled = tx.connection.compile({ node: { ...node, returning: [...node.returning, ...keyColumns.map((c) => c.labelNode())] } });
   const rows = (await run(() => tx.connection.executeCompiled<unknown[]>(compiled, { rowShape: "arrays" }))).rows;
   if (mapper && !synchronize) expireWhatMayMatch(host, mapper, values);
-  const matched = mapper && synchronize ? objectsWithKeys(host, mapper, before ?? rows, before ? 0 : width) : [];
+  let matched = mapper && synchronize && !exact ? objectsWithKeys(host, mapper, before ?? rows, before ? 0 : width) : [];
+  if (mapper && synchronize && exact) {
+    matched = [];
+    followVersionedRows(host.identity, host.owner, mapper, before ?? rows.map((row) => versionBefore(row.slice(width))), (state) => matched.push(state));
+  }
   if (mapper && values) for (const state of matched) apply(host, mapper, state, values, tx.journal);
   const name = `${node.kind === "update" ? "update" : "deleteFrom"}(${statement.entity?.name ?? statement.table.name})`;
   // The rows as the UPDATE left them: the session's objects it returns show them (populate.ts).
