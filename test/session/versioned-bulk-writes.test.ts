@@ -135,6 +135,21 @@ forEachDatabaseWithSchema(
       assert.deepEqual(await row(), { value: 10, version: 2 });
     });
 
+    test("an upsert proposing the key of the session's object, whose conflict is on another unique key, does not step it", async () => {
+      const { session, counter } = await readBefore();
+      const other = ctx.session();
+      (await other.get(SxCounter, 1))!.value = 20;
+      other.add(Object.assign(new SxCounter(), { id: 2, name: "second", value: 0 }));
+      await other.commit(); // row 1 at version 2
+      const statement = insert(SxCounter).values({ id: 1, name: "second", value: 5 });
+      const set = { value: 5 };
+      await session.execute(ctx.db.name === "mysql" ? statement.onDuplicateKeyUpdate({ set }) : statement.onConflictDoUpdate({ target: [statement.table.c.name], set }));
+      counter.name = "from a stale read";
+      await assert.rejects(session.commit(), StaleDataError);
+      await session.rollback();
+      assert.deepEqual(await row(), { value: 20, version: 2 });
+    });
+
     test("with RETURNING the session's object shows the row's counter", { skip: ctx.db.name === "mysql" && "MariaDB has no UPDATE ... RETURNING" }, async () => {
       const { session, counter } = await readBefore();
       const [[returned]] = (await session.execute(update(SxCounter).where(c.id.eq(1)).values({ value: 11 }).returning(SxCounter))) as [[SxCounter]];

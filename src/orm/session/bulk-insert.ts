@@ -16,7 +16,8 @@ import type { NewValues } from "../create.js";
 import type { BACK } from "../typing/checks.js";
 import type { BulkHost } from "./bulk.js";
 import { returningTuples, type DmlResult } from "./returning-rows.js";
-import { followUpsert, upsertWithVersionBump } from "./bulk-version.js";
+import { upsertWithVersionBump } from "./bulk-version.js";
+import { upsertVersioned } from "./upsert-version.js";
 import { mapperOfClass } from "../mapped.js";
 import { PopulateRun } from "../loading/populate.js";
 
@@ -46,15 +47,16 @@ export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<un
   const full = rows === undefined ? statement : statement.values(rows as Record<string, unknown>[]);
   const mapper = statement.entity && full.node.onConflict ? mapperOfClass(statement.entity) : undefined;
   const onConflict = mapper && upsertWithVersionBump(mapper, full.node.onConflict!);
+  const bumped = onConflict !== undefined && onConflict !== full.node.onConflict;
+  const execute = () => connection.execute<unknown>(bumped ? { node: { ...full.node, onConflict } } : full, { rowShape: "arrays" });
   let result;
   try {
-    result = await connection.execute<unknown>(onConflict && onConflict !== full.node.onConflict ? { node: { ...full.node, onConflict } } : full, { rowShape: "arrays" });
+    // The counter moved on: the session's objects of the rows follow (upsert-version.ts).
+    result = await (bumped ? upsertVersioned(connection, host.identity, host.owner, mapper!, full.node, onConflict, execute) : execute());
   } catch (error) {
     tx.statementFailed(error);
     throw error;
   }
-  // The counter moved on: the session's objects of the rows follow (bulk-version.ts).
-  if (onConflict && onConflict !== full.node.onConflict) followUpsert(host.identity, host.owner, mapper!, full.node, onConflict);
   if (!returning) return result.rowCount;
   const { tuples, made: inserted } = returningTuples(result.rows as unknown[][], statement.returningLayout, { identity: host.identity, owner: host.owner, populate: full.node.onConflict ? new PopulateRun() : undefined }, `insert(${name})`);
   // Recorded as a flush's inserts are: a rollback takes these objects out of the session again.

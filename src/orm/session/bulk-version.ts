@@ -7,17 +7,18 @@
  *
  * The session's own objects of the rows changed move their counter on by one in memory too, so
  * that their next flush names the row as it now is, but only those that held the counter the row
- * had: the rows are read exactly, with their counters (RETURNING, or a locking SELECT first). An
- * object read before another transaction changed its row is expired instead; stepped, its next
- * flush would have matched the row and written values computed from what it no longer holds.
+ * had: the rows are read exactly, with their counters (RETURNING, or a locking SELECT first; for
+ * an upsert, upsert-version.ts). An object read before another transaction changed its row is
+ * expired instead; stepped, its next flush would have matched the row and written values
+ * computed from what it no longer holds.
  */
-import type { ExprNode, InsertNode, OnConflictNode } from "../../core/ast/nodes.js";
+import type { ExprNode, OnConflictNode } from "../../core/ast/nodes.js";
 import type { Column } from "../../core/schema/column.js";
 import { identityKey, type IdentityMap } from "../identity/identity-map.js";
 import { hasPendingChanges } from "../loading/populate.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
-import { expireAttributes, expireState } from "./expiry.js";
+import { expireState } from "./expiry.js";
 
 type SetPairs = readonly (readonly [string, ExprNode])[];
 
@@ -46,34 +47,6 @@ export function stepVersion(state: InstanceState, attr: string): void {
   if (typeof version !== "number") return;
   state.dict[attr] = version + 1;
   if (state.committed) delete state.committed[attr];
-}
-
-/**
- * After an upsert that moved the counter on: the session's objects with a primary key among the
- * rows proposed (those whose row existed, so was updated) step their counter, and what the
- * upsert set is expired, to be read again. An object the conflict found by another unique key is
- * not known here: its next flush fails with StaleDataError rather than overwrite the upsert.
- */
-export function followUpsert(identity: IdentityMap, owner: StateOwner, mapper: Mapper, node: InsertNode, clause: OnConflictNode): void {
-  const attr = mapper.versionAttribute!;
-  const positions = mapper.primaryKey.map((column) => node.columns.indexOf(column.name));
-  if (positions.some((i) => i < 0)) return;
-  const setAttributes = clause.set.flatMap(([name]) => {
-    const column = mapper.table.columnList.find((c) => c.name === name);
-    const set = column && mapper.attributeFor(column);
-    return set === undefined || set === attr ? [] : [set];
-  });
-  const byKey = identity.forMapper(mapper);
-  for (const row of node.rows) {
-    const values = positions.map((i) => (row[i]!.kind === "param" ? (row[i] as { value: unknown }).value : undefined));
-    const obj = values.includes(undefined) ? undefined : byKey.get(identityKey(values));
-    const state = obj && stateOf(obj);
-    if (!state || state.deletePending || state.deleted) continue;
-    owner.changing(state);
-    // With a WHERE the row may have been left as it was: not stepped, its flush is checked.
-    if (clause.where === undefined) stepVersion(state, attr);
-    expireAttributes(state, setAttributes);
-  }
 }
 
 /** A RETURNING row of keys and the counter after the UPDATE, with the counter before it instead. */
