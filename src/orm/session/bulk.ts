@@ -133,8 +133,7 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
     keys = exact ? result.rows.map(versionBefore) : result.rows;
     count = result.rowCount;
   } else {
-    // Locked when the counters are read: the UPDATE then changes these rows as read.
-    keys = await keysBefore(tx, mapper, node.where, run, keyColumns, exact);
+    keys = await keysBefore(tx, mapper, node.where, run, keyColumns);
     count = await run(async () => (await tx.connection.execute(statement)).rowCount);
   }
   if (exact) followVersionedRows(host.identity, host.owner, mapper, keys, (state) => apply(host, mapper, state, values, tx.journal));
@@ -165,7 +164,7 @@ async function executeReturning(
   const width = node.returning.length;
   // A versioned UPDATE's counters come back with the keys (see executeBulk's `exact`).
   const synced = mapper && synchronize ? [...mapper.primaryKey, ...(exact ? [mapper.columns.get(mapper.versionAttribute!)!] : [])] : [];
-  const before = mapper && synchronize && setsKey ? await keysBefore(tx, mapper, node.where, run, synced, exact) : undefined;
+  const before = mapper && synchronize && setsKey ? await keysBefore(tx, mapper, node.where, run, synced) : undefined;
   const keyColumns = before ? [] : synced;
   // Compiled first: a dialect without RETURNING for this statement (MariaDB's UPDATE) refuses it before anything runs.
   const compiled = tx.connection.compile({ node: { ...node, returning: [...node.returning, ...keyColumns.map((c) => c.labelNode())] } });
@@ -197,16 +196,20 @@ function versioned(statement: BulkStatement): BulkStatement {
   return { node: { ...statement.node, set }, entity, table, returningLayout } as unknown as BulkStatement;
 }
 
-/** The keys (or `columns`) of the rows the statement's WHERE names, read before it runs; with `lock`, FOR UPDATE. */
+/**
+ * The keys (or `columns`) of the rows the statement's WHERE names, read before it runs, FOR
+ * UPDATE: a locking read sees the rows as the statement will (MariaDB's plain SELECT reads the
+ * transaction's snapshot, and the keys of rows another transaction had changed since were given
+ * the statement's values, or missed), and keeps them so until it runs.
+ */
 async function keysBefore(
   tx: SessionTransaction,
   mapper: Mapper,
   where: ExprNode | undefined,
   run: <T>(work: () => Promise<T>) => Promise<T>,
   columns = mapper.primaryKey,
-  lock = false,
 ): Promise<unknown[][]> {
-  const query = select(...columns).where(...(where ? [new Expression<boolean>(where, undefined)] : [])).forUpdate(lock);
+  const query = select(...columns).where(...(where ? [new Expression<boolean>(where, undefined)] : [])).forUpdate();
   return (await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile(query), { rowShape: "arrays" }))).rows;
 }
 
