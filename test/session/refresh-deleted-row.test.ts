@@ -28,6 +28,19 @@ forEachDatabaseWithSchema(
       await session.commit();
     });
 
+    test("the same for refresh of named attributes", async () => {
+      const seed = ctx.session();
+      seed.add(Object.assign(new Tag(), { id: 1, name: "a" }));
+      await seed.commit();
+      const session = ctx.session({ expireOnCommit: false });
+      const tag = (await session.get(Tag, 1))!;
+      await session.commit();
+      await ctx.engine.execute(sql`DELETE FROM tags WHERE id = 1`);
+      await assert.rejects(session.refresh(tag, ["name"]), ObjectDeletedError);
+      assert.equal(inspect(tag).status, "detached");
+      assert.equal(await session.get(Tag, 1), undefined);
+    });
+
     test("a list of the session that held it still commits", async () => {
       const seed = ctx.session();
       const post = Object.assign(new Post(), { title: "p", author: Object.assign(new User(), { email: "u@x" }) });
