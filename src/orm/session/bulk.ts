@@ -3,9 +3,10 @@
  * One statement changes the rows; the objects of the identity map are then brought in step as
  * SQLAlchemy's `synchronize_session` does:
  * - "evaluate": the WHERE is tested on each object in JavaScript (bulk-evaluate.ts);
- * - "fetch": the keys of the rows changed come back by RETURNING, or by a SELECT run first where
- *   the dialect has no RETURNING for the statement (MariaDB's UPDATE);
- * - "auto" (the default): "evaluate" when the WHERE can be evaluated, else "fetch";
+ * - "fetch": the keys of the rows changed come back by RETURNING, or by a SELECT ... FOR UPDATE
+ *   run first where the dialect has no RETURNING for the statement (MariaDB's UPDATE);
+ * - "auto" (the default): "fetch" when the session holds objects of the class (SQLAlchemy's
+ *   evaluates where it can: see executeBulk), else nothing to synchronise;
  * - false: nothing is synchronised; the objects of the class that may match are expired.
  * Matching objects get the new values (UPDATE; values given as SQL expressions are expired
  * instead), or are marked deleted and leave the session at commit (DELETE), as a flush would.
@@ -102,7 +103,13 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
   const setsKey = values !== undefined && mapper.keyAttributes.some((attr) => values.has(attr));
   // With RETURNING the keys of the rows changed come back: nothing to evaluate.
   if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run, setsKey, statement !== given);
-  const evaluator = strategy === "auto" || strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText) : undefined;
+  // "auto" follows the rows the statement changed (RETURNING, or a locking SELECT first), not the
+  // WHERE evaluated on the objects: read earlier, an object whose row another transaction had
+  // changed since was given values its row did not get (and one whose row did was missed), so an
+  // assignment of what it showed was no change and the commit resolved without it. With no
+  // object of the class in the session there is nothing to follow.
+  if (strategy === "auto" && host.identity.forMapper(mapper).isEmpty) return run(async () => (await tx.connection.execute(statement)).rowCount);
+  const evaluator = strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText) : undefined;
   if (strategy === "evaluate" && !evaluator) {
     throw new ArgumentError(
       `session.execute(${node.kind} ${mapper.name}): synchronizeSession "evaluate" cannot evaluate this WHERE in JavaScript ` +
