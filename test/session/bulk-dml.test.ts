@@ -30,11 +30,11 @@ forEachDatabaseWithSchema("ORM bulk UPDATE and DELETE", BulkBase.metadata, (ctx)
   };
   const updates = () => ctx.statements.filter((s) => /^UPDATE/i.test(s));
 
-  test("auto (evaluate): one UPDATE keyed by attribute, the row count, matching objects get the new value as loaded", async () => {
+  test("auto: one UPDATE keyed by attribute (its keys back by RETURNING, or a locking SELECT first on MariaDB), the row count, matching objects get the new value as loaded", async () => {
     const { session, books } = await seeded();
     const count = await session.execute(update(BkBook).where(c.listPrice.lt(5)).values({ listPrice: 5 }));
     assert.equal(count, 2);
-    assert.deepEqual(ctx.statements.length, 1, ctx.statements.join("\n"));
+    assert.deepEqual(ctx.statements.length, ctx.db.name === "mysql" ? 2 : 1, ctx.statements.join("\n"));
     assert.equal(updates().length, 1);
     assert.match(updates()[0]!, /list_price/);
     assert.deepEqual(books.map((b) => b.listPrice), [5, 5, 10, 12]);
@@ -75,7 +75,7 @@ forEachDatabaseWithSchema("ORM bulk UPDATE and DELETE", BulkBase.metadata, (ctx)
   test("evaluate on an object whose tested attribute is expired: it cannot be tested, so what was set is expired", async () => {
     const { session, books } = await seeded();
     session.expire(books[0]!, ["listPrice"]);
-    assert.equal(await session.execute(update(BkBook).where(c.listPrice.lt(5)).values({ stock: 1 })), 2);
+    assert.equal(await session.execute(update(BkBook).where(c.listPrice.lt(5)).values({ stock: 1 }), { synchronizeSession: "evaluate" }), 2);
     assert.ok(inspect(books[0]!).expired.includes("stock"));
     assert.equal(books[1]!.stock, 1);
     await session.refresh(books[0]!);

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ObjectDeletedError, selectinLoad, select } from "../../src/index.js";
+import { ObjectDeletedError, inspect, selectinLoad, select } from "../../src/index.js";
 import { LibraryBase, RlBook, RlShelf } from "./fixtures/library.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
 
@@ -46,6 +46,7 @@ forEachDatabaseWithSchema("merge of an object whose row was deleted", LibraryBas
     await assert.rejects(session.merge(book), deleted("11"));
     await session.commit();
     assert.equal(await ctx.count("rl_books", "id = 11"), 0, "the deleted row came back");
+    assert.equal(inspect(book).status, "detached");
   });
 
   test("along the merge cascade: the parent's merge names the deleted child, and the commit writes nothing of it", async () => {
@@ -64,7 +65,8 @@ forEachDatabaseWithSchema("merge of an object whose row was deleted", LibraryBas
     await deletedElsewhere(ctx, 11);
     const session = ctx.session();
     await session.merge(book, { missing: "insert" });
-    await session.merge(Object.assign(new RlBook(), { id: 12, shelfId: 1, title: "new" }));
+    const fresh = await session.merge(Object.assign(new RlBook(), { id: 12, shelfId: 1, title: "new" }));
+    assert.equal(inspect(fresh).status, "pending");
     await session.commit();
     assert.equal(await ctx.count("rl_books", "(id = 11 AND title = 'eleven') OR (id = 12 AND title = 'new')"), 2);
   });

@@ -32,6 +32,11 @@ export class ObjectsByKey {
     return this.others.size === 0 ? undefined : this.others.get(key);
   }
 
+  /** Whether it holds no object. */
+  get isEmpty(): boolean {
+    return this.slotted === 0 && this.others.size === 0;
+  }
+
   has(key: unknown): boolean {
     return this.get(key) !== undefined;
   }

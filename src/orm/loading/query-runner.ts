@@ -88,7 +88,9 @@ function planQuery(context: QueryContext, given: Select<unknown>, single: boolea
   // The joined loads' `under` index their own list: the contains-eager loads go after them.
   const loads = [...joinedLoads, ...eager.loads];
   const readersOf = (ctx: QueryContext) => layoutReaders(statement.layout, ctx.mapperOf, ctx, columnPlanning?.plans);
-  const populate = statement.statementOptions.some(isPopulateExisting);
+  // A locking read (FOR UPDATE) populates too: the objects it names must show the rows it locked,
+  // not values read before, which the flush would then write over another transaction's commit.
+  const populate = statement.node.forUpdate || statement.statementOptions.some(isPopulateExisting);
   const plainReaders = populate ? [] : readersOf(context);
   const start = (): Reading => {
     // populateExisting(): each run overwrites the objects it names, each once.

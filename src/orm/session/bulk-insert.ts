@@ -16,6 +16,10 @@ import type { NewValues } from "../create.js";
 import type { BACK } from "../typing/checks.js";
 import type { BulkHost } from "./bulk.js";
 import { returningTuples, type DmlResult } from "./returning-rows.js";
+import { upsertWithVersionBump } from "./bulk-version.js";
+import { upsertVersioned } from "./upsert-version.js";
+import { mapperOfClass } from "../mapped.js";
+import { PopulateRun } from "../loading/populate.js";
 
 type RelationshipAttribute<M> = { [K in keyof M & string]: typeof BACK extends keyof NonNullable<M[K]> ? K : never }[keyof M & string];
 
@@ -41,15 +45,20 @@ export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<un
   const tx = await host.transactions.current();
   const connection = await host.transactions.lend();
   const full = rows === undefined ? statement : statement.values(rows as Record<string, unknown>[]);
+  const mapper = statement.entity && full.node.onConflict ? mapperOfClass(statement.entity) : undefined;
+  const onConflict = mapper && upsertWithVersionBump(mapper, full.node.onConflict!);
+  const bumped = onConflict !== undefined && onConflict !== full.node.onConflict;
+  const execute = () => connection.execute<unknown>(bumped ? { node: { ...full.node, onConflict } } : full, { rowShape: "arrays" });
   let result;
   try {
-    result = await connection.execute<unknown>(full, { rowShape: "arrays" });
+    // The counter moved on: the session's objects of the rows follow (upsert-version.ts).
+    result = await (bumped ? upsertVersioned(connection, host.identity, host.owner, mapper!, full.node, onConflict, execute) : execute());
   } catch (error) {
     tx.statementFailed(error);
     throw error;
   }
   if (!returning) return result.rowCount;
-  const { tuples, made: inserted } = returningTuples(result.rows as unknown[][], statement.returningLayout, { identity: host.identity, owner: host.owner }, `insert(${name})`);
+  const { tuples, made: inserted } = returningTuples(result.rows as unknown[][], statement.returningLayout, { identity: host.identity, owner: host.owner, populate: full.node.onConflict ? new PopulateRun() : undefined }, `insert(${name})`);
   // Recorded as a flush's inserts are: a rollback takes these objects out of the session again.
   // Not the session's own objects an upsert returned: their rows were there before.
   if (inserted.length) tx.journal.inserted.push(inserted);

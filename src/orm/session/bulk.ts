@@ -3,9 +3,10 @@
  * One statement changes the rows; the objects of the identity map are then brought in step as
  * SQLAlchemy's `synchronize_session` does:
  * - "evaluate": the WHERE is tested on each object in JavaScript (bulk-evaluate.ts);
- * - "fetch": the keys of the rows changed come back by RETURNING, or by a SELECT run first where
- *   the dialect has no RETURNING for the statement (MariaDB's UPDATE);
- * - "auto" (the default): "evaluate" when the WHERE can be evaluated, else "fetch";
+ * - "fetch": the keys of the rows changed come back by RETURNING, or by a SELECT ... FOR UPDATE
+ *   run first where the dialect has no RETURNING for the statement (MariaDB's UPDATE);
+ * - "auto" (the default): "fetch" when the session holds objects of the class (SQLAlchemy's
+ *   evaluates where it can: see executeBulk), else nothing to synchronise;
  * - false: nothing is synchronised; the objects of the class that may match are expired.
  * Matching objects get the new values (UPDATE; values given as SQL expressions are expired
  * instead), or are marked deleted and leave the session at commit (DELETE), as a flush would.
@@ -32,6 +33,8 @@ import type { SessionTransaction } from "./session-transaction.js";
 import type { Transactions } from "./transactions.js";
 import { executeBulkInsert, type BulkInsert } from "./bulk-insert.js";
 import { returningTuples } from "./returning-rows.js";
+import { PopulateRun } from "../loading/populate.js";
+import { followVersionedRows, stepVersion, versionBefore, VERSION_STEP, withVersionBump } from "./bulk-version.js";
 export type { BulkInsert, BulkInsertResult, InsertValues } from "./bulk-insert.js";
 export type { DmlResult } from "./returning-rows.js";
 
@@ -69,7 +72,8 @@ export function executeDml(host: BulkHost, statement: BulkStatement | BulkInsert
  * Runs the statement (the session has autoflushed) and returns the number of rows it matched, or
  * with RETURNING its rows as tuples.
  */
-export async function executeBulk(host: BulkHost, statement: BulkStatement, options: BulkOptions = {}): Promise<number | unknown[][]> {
+export async function executeBulk(host: BulkHost, given: BulkStatement, options: BulkOptions = {}): Promise<number | unknown[][]> {
+  const statement = versioned(given);
   const tx = await host.transactions.current();
   // Work the session cannot write again: a failed flush must not quietly roll it back (`flushFailed`).
   tx.lend();
@@ -93,12 +97,19 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
   }
   const attributeOfColumn = new Map([...mapper.columns].map(([attr, column]) => [column.name, attr]));
   const values = node.kind === "update" ? newValues(node.set, attributeOfColumn) : undefined;
+  if (values && statement !== given) values.set(mapper.versionAttribute!, VERSION_STEP);
   // A key column set: RETURNING would give the rows' new keys, which name no object of the
   // session; the objects are found by the keys the rows had, read by a SELECT first.
   const setsKey = values !== undefined && mapper.keyAttributes.some((attr) => values.has(attr));
   // With RETURNING the keys of the rows changed come back: nothing to evaluate.
-  if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run, setsKey);
-  const evaluator = strategy === "auto" || strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText) : undefined;
+  if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run, setsKey, statement !== given);
+  // "auto" follows the rows the statement changed (RETURNING, or a locking SELECT first), not the
+  // WHERE evaluated on the objects: read earlier, an object whose row another transaction had
+  // changed since was given values its row did not get (and one whose row did was missed), so an
+  // assignment of what it showed was no change and the commit resolved without it. With no
+  // object of the class in the session there is nothing to follow.
+  if (strategy === "auto" && host.identity.forMapper(mapper).isEmpty) return run(async () => (await tx.connection.execute(statement)).rowCount);
+  const evaluator = strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText) : undefined;
   if (strategy === "evaluate" && !evaluator) {
     throw new ArgumentError(
       `session.execute(${node.kind} ${mapper.name}): synchronizeSession "evaluate" cannot evaluate this WHERE in JavaScript ` +
@@ -106,7 +117,10 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
     );
   }
 
-  if (evaluator) {
+  // A versioned UPDATE whose counter it moves on: its rows are read exactly, with their counters,
+  // so that only objects that held the row's version follow it (bulk-version.ts).
+  const exact = statement !== given;
+  if (evaluator && !exact) {
     const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
     synchronizeByEvaluation(host, mapper, evaluator, values, tx.journal);
     return count;
@@ -116,20 +130,21 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
     expireWhatMayMatch(host, mapper, values);
     return count;
   }
-  // "fetch": the keys of the rows the statement changes.
-  const keyColumns = mapper.primaryKey;
+  // "fetch": the keys of the rows the statement changes (and, `exact`, their counters).
+  const keyColumns = exact ? [...mapper.primaryKey, mapper.columns.get(mapper.versionAttribute!)!] : mapper.primaryKey;
   let keys: unknown[][];
   let count: number;
   if (!setsKey && (node.kind === "update" ? dialect.capabilities.updateReturning : dialect.capabilities.deleteReturning)) {
     const withKeys = { ...node, returning: keyColumns.map((c) => c.labelNode()) };
     const result = await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile({ node: withKeys }), { rowShape: "arrays" }));
-    keys = result.rows;
+    keys = exact ? result.rows.map(versionBefore) : result.rows;
     count = result.rowCount;
   } else {
-    keys = await keysBefore(tx, mapper, node.where, run);
+    keys = await keysBefore(tx, mapper, node.where, run, keyColumns);
     count = await run(async () => (await tx.connection.execute(statement)).rowCount);
   }
-  for (const state of objectsWithKeys(host, mapper, keys, 0)) apply(host, mapper, state, values, tx.journal);
+  if (exact) followVersionedRows(host.identity, host.owner, mapper, keys, (state) => apply(host, mapper, state, values, tx.journal));
+  else for (const state of objectsWithKeys(host, mapper, keys, 0)) apply(host, mapper, state, values, tx.journal);
   return count;
 }
 
@@ -150,28 +165,58 @@ async function executeReturning(
   values: Map<string, unknown> | undefined,
   run: <T>(work: () => Promise<T>) => Promise<T>,
   setsKey = false,
+  exact = false,
 ): Promise<unknown[][]> {
   const node = statement.node;
   const width = node.returning.length;
-  const before = mapper && synchronize && setsKey ? await keysBefore(tx, mapper, node.where, run) : undefined;
-  const keyColumns = mapper && synchronize && !before ? mapper.primaryKey : [];
+  // A versioned UPDATE's counters come back with the keys (see executeBulk's `exact`).
+  const synced = mapper && synchronize ? [...mapper.primaryKey, ...(exact ? [mapper.columns.get(mapper.versionAttribute!)!] : [])] : [];
+  const before = mapper && synchronize && setsKey ? await keysBefore(tx, mapper, node.where, run, synced) : undefined;
+  const keyColumns = before ? [] : synced;
   // Compiled first: a dialect without RETURNING for this statement (MariaDB's UPDATE) refuses it before anything runs.
   const compiled = tx.connection.compile({ node: { ...node, returning: [...node.returning, ...keyColumns.map((c) => c.labelNode())] } });
   const rows = (await run(() => tx.connection.executeCompiled<unknown[]>(compiled, { rowShape: "arrays" }))).rows;
   if (mapper && !synchronize) expireWhatMayMatch(host, mapper, values);
-  const matched = mapper && synchronize ? objectsWithKeys(host, mapper, before ?? rows, before ? 0 : width) : [];
+  let matched = mapper && synchronize && !exact ? objectsWithKeys(host, mapper, before ?? rows, before ? 0 : width) : [];
+  if (mapper && synchronize && exact) {
+    matched = [];
+    followVersionedRows(host.identity, host.owner, mapper, before ?? rows.map((row) => versionBefore(row.slice(width))), (state) => matched.push(state));
+  }
   if (mapper && values) for (const state of matched) apply(host, mapper, state, values, tx.journal);
   const name = `${node.kind === "update" ? "update" : "deleteFrom"}(${statement.entity?.name ?? statement.table.name})`;
-  const { tuples, states } = returningTuples(rows, statement.returningLayout, { identity: host.identity, owner: host.owner }, name);
+  // The rows as the UPDATE left them: the session's objects it returns show them (populate.ts).
+  const populate = node.kind === "update" ? new PopulateRun() : undefined;
+  const { tuples, states } = returningTuples(rows, statement.returningLayout, { identity: host.identity, owner: host.owner, populate }, name);
   if (node.kind === "delete" && mapper) {
     for (const state of [...matched, ...states]) if (!state.deleted) apply(host, mapper, state, undefined, tx.journal);
   }
   return tuples;
 }
 
-/** The keys of the rows the statement's WHERE names, read before it runs. */
-async function keysBefore(tx: SessionTransaction, mapper: Mapper, where: ExprNode | undefined, run: <T>(work: () => Promise<T>) => Promise<T>): Promise<unknown[][]> {
-  const query = select(...mapper.primaryKey).where(...(where ? [new Expression<boolean>(where, undefined)] : []));
+/** An UPDATE of a versioned model, its counter moved on (bulk-version.ts); any other statement as it is. */
+function versioned(statement: BulkStatement): BulkStatement {
+  const mapper = statement.entity && statement.node.kind === "update" ? mapperOfClass(statement.entity) : undefined;
+  if (mapper?.versionAttribute === undefined || statement.node.kind !== "update") return statement;
+  const set = withVersionBump(mapper, statement.node.set);
+  if (set === statement.node.set) return statement;
+  const { entity, table, returningLayout } = statement;
+  return { node: { ...statement.node, set }, entity, table, returningLayout } as unknown as BulkStatement;
+}
+
+/**
+ * The keys (or `columns`) of the rows the statement's WHERE names, read before it runs, FOR
+ * UPDATE: a locking read sees the rows as the statement will (MariaDB's plain SELECT reads the
+ * transaction's snapshot, and the keys of rows another transaction had changed since were given
+ * the statement's values, or missed), and keeps them so until it runs.
+ */
+async function keysBefore(
+  tx: SessionTransaction,
+  mapper: Mapper,
+  where: ExprNode | undefined,
+  run: <T>(work: () => Promise<T>) => Promise<T>,
+  columns = mapper.primaryKey,
+): Promise<unknown[][]> {
+  const query = select(...columns).where(...(where ? [new Expression<boolean>(where, undefined)] : [])).forUpdate();
   return (await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile(query), { rowShape: "arrays" }))).rows;
 }
 
@@ -242,6 +287,10 @@ function apply(host: BulkHost, mapper: Mapper, state: InstanceState, values: Map
   for (const attr of mapper.keyAttributes) if (values.get(attr) !== undefined && values.get(attr) !== MISSING) keyBefore[attr] = state.dict[attr];
   unloadReferencesOf(state, [...values.keys()]);
   for (const [attr, value] of values) {
+    if (value === VERSION_STEP) {
+      stepVersion(state, attr);
+      continue;
+    }
     if (value === MISSING) {
       computed.push(attr);
       continue;

@@ -68,18 +68,28 @@ export async function refreshState(state: InstanceState, rows: (statement: Selec
   for (const rel of mapper.relationships.values()) state.dict[rel.key] = undefined;
 }
 
-/** `session.refresh(obj)`: the object, then along the refresh-expire cascade the persistent objects it reaches. */
+/**
+ * `session.refresh(obj)`: the object, then along the refresh-expire cascade the persistent objects
+ * it reaches. `refreshed(state, false)` after each; `refreshed(state, true)` for one whose row is
+ * gone, before `ObjectDeletedError` is thrown: the session lets it go (it used to keep it, and
+ * `get` of its key returned it, values and all, as if the row were there).
+ */
 export async function refreshCascading(
   state: InstanceState,
   rows: (statement: Select<unknown>) => Promise<unknown[][]>,
-  refreshed: (state: InstanceState) => void,
+  refreshed: (state: InstanceState, gone: boolean) => void,
   seen = new Set<InstanceState>(),
 ): Promise<void> {
   if (seen.has(state)) return;
   seen.add(state);
   const cascaded = cascadedObjects(state, "refresh-expire");
-  await refreshState(state, rows);
-  refreshed(state);
+  try {
+    await refreshState(state, rows);
+  } catch (error) {
+    if (error instanceof ObjectDeletedError) refreshed(state, true);
+    throw error;
+  }
+  refreshed(state, false);
   for (const related of cascaded) {
     const next = stateOf(related);
     if (next?.key !== undefined) await refreshCascading(next, rows, refreshed, seen);

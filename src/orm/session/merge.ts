@@ -73,7 +73,8 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
   const hasKey = keyValues.every((v) => v !== null && v !== undefined);
   let target = hasKey ? ((host.identity.get(mapper, keyOf(mapper, state)) ?? (await host.getByKey(mapper, keyValues))) as T | undefined) : undefined;
   if (!target) {
-    if (hasKey && state.key !== undefined && host.missing !== "insert") throw rowGone(mapper, keyValues);
+    // Its key as read (a key changed on the object names another row, made anew).
+    if (hasKey && state.key !== undefined && keyOf(mapper, state) === state.key && host.missing !== "insert") throw rowGone(mapper, keyValues);
     target = mapper.newInstance() as T;
     host.add(target);
   } else assertSameVersion(state, stateFor(target));

@@ -3,11 +3,13 @@
  * which runs a unit of work and retries it when the database reports a serialization failure or
  * deadlock (PostgreSQL 40001/40P01, MySQL 1213/1205/1020, SQLite busy), a row changed by another
  * transaction since it was read (`StaleDataError`) or a connection lost before COMMIT, with a
- * fresh session each time; never after a COMMIT whose outcome is unknown.
+ * fresh session each time; never after a COMMIT whose outcome is unknown, nor once `fn` committed
+ * part of its work itself.
  */
-import { CommitOutcomeUnknownError, DBAPIError, TransactionRolledBackError } from "../../core/errors.js";
+import { CommitOutcomeUnknownError, DBAPIError, InvalidRequestError, TransactionRolledBackError } from "../../core/errors.js";
 import type { Engine } from "../../engine/engine.js";
 import { StaleDataError } from "../errors.js";
+import { hasCommitted } from "./committed.js";
 import { Session, type SessionOptions } from "./session.js";
 
 export interface RetryOptions {
@@ -43,6 +45,7 @@ export function sessionMaker(engine: Engine, defaults: SessionOptions = {}): Ses
       } catch (error) {
         await session.rollback().catch(() => undefined);
         const retryable = isRetryable(error);
+        if (retryable && hasCommitted(session)) throw committedBefore(error);
         if (!retryable || attempt >= retries) throw error;
         await new Promise((resolve) => setTimeout(resolve, backoff * 2 ** attempt * (0.5 + Math.random())));
       } finally {
@@ -67,4 +70,18 @@ function isRetryable(error: unknown): boolean {
   if (error instanceof TransactionRolledBackError) return error.retryable;
   // A connection lost before COMMIT: the database rolled the transaction back.
   return error instanceof DBAPIError && (error.retryable || error.connectionInvalidated);
+}
+
+/**
+ * `fn` committed part of its work (`session.commit()` inside it) before the error: running it
+ * again would write that part twice, so it is not retried. It used to be, and the retried call
+ * resolved with the committed rows written twice.
+ */
+function committedBefore(error: unknown): InvalidRequestError {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new InvalidRequestError(
+    `sessionMaker().transaction(fn) is not retried: fn called session.commit() before failing (${reason}), and running it again would write what it committed twice. ` +
+      `Leave the commit to transaction() (use session.flush() inside fn), or split the work into one transaction() call per commit.`,
+    { cause: error },
+  );
 }

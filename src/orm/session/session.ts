@@ -34,7 +34,8 @@ import { stateFor } from "../state/state-for.js";
 import { assertSessionWritable } from "../state/writable.js";
 import { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { executeDml, type BulkInsert, type BulkInsertResult, type BulkOptions, type BulkStatement, type DmlResult, type InsertValues } from "./bulk.js";
-import { expireCascading, expireState, refreshCascading } from "./expiry.js";
+import { expireCascading, expireState } from "./expiry.js";
+import { refreshObject } from "./refresh.js";
 import { loadLazily, LazyLoader } from "./lazy.js";
 import { mergeInto, type MergeOptions } from "./merge.js";
 import { loadAttributes, type LoadableKeys, type WithLoaded } from "./attribute-loading.js";
@@ -240,8 +241,7 @@ export class Session implements StateOwner {
 
   /** Reloads an object's columns but the deferred ones (relationships on demand); with `attributes`, those alone. */
   refresh(obj: object, attributes?: readonly string[]): Promise<void> {
-    if (attributes) return loadAttributes(this.getContext, stateFor(obj), attributes, true);
-    return refreshCascading(stateFor(obj), (statement) => this.transactions.rows(statement), (state) => this.uow.modified.delete(state));
+    return refreshObject(this.getContext, this.uow, stateFor(obj), attributes);
   }
 
   /** Marks attributes (all by default) as needing a reload; unflushed changes to them are dropped. */

@@ -21,6 +21,7 @@ import { assertAllExpired } from "./expiry-check.js";
 import type { NestedTransaction } from "./session-options.js";
 import { SessionTransaction } from "./session-transaction.js";
 import { readOnlyFlush } from "./read-only.js";
+import { noteCommitted } from "./committed.js";
 
 type Load = (rel: RelationshipProperty, objects: readonly object[]) => Promise<void>;
 
@@ -59,7 +60,7 @@ export class Transactions {
 
   constructor(
     private readonly engine: Engine,
-    owner: StateOwner,
+    private readonly owner: StateOwner,
     private readonly identity: IdentityMap,
     private readonly isolationLevel: IsolationLevel | undefined,
   ) {
@@ -194,6 +195,7 @@ export class Transactions {
         }
         throw error;
       }
+      noteCommitted(this.owner);
       // Deleted objects are gone for good: they leave the session.
       for (const state of tx.journal.deleted) state.detach();
       this.ended(tx);

@@ -1,0 +1,79 @@
+/**
+ * A bulk UPDATE or an upsert through the session on a versioned model moves the row's version
+ * counter on (`version = version + 1`), as a flush's UPDATE does, unless the statement sets the
+ * counter itself. SQLAlchemy leaves the counter as it was; so did athanor, and another session
+ * holding the row at that version then flushed its own change over the statement's: its UPDATE
+ * matched the unchanged counter, and the commit resolved having undone the bulk change.
+ *
+ * The session's own objects of the rows changed move their counter on by one in memory too, so
+ * that their next flush names the row as it now is, but only those that held the counter the row
+ * had: the rows are read exactly, with their counters (RETURNING, or a locking SELECT first; for
+ * an upsert, upsert-version.ts). An object read before another transaction changed its row is
+ * expired instead; stepped, its next flush would have matched the row and written values
+ * computed from what it no longer holds.
+ */
+import type { ExprNode, OnConflictNode } from "../../core/ast/nodes.js";
+import type { Column } from "../../core/schema/column.js";
+import { identityKey, type IdentityMap } from "../identity/identity-map.js";
+import { hasPendingChanges } from "../loading/populate.js";
+import type { Mapper } from "../mapping/mapper.js";
+import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
+import { expireState } from "./expiry.js";
+
+type SetPairs = readonly (readonly [string, ExprNode])[];
+
+/** In a bulk UPDATE's new values: the counter's step added by `withVersionBump`, known to be +1. */
+export const VERSION_STEP: unique symbol = Symbol("version step");
+
+/** `set` with the version counter's increment added, for a versioned mapper whose counter it does not set. */
+export function withVersionBump(mapper: Mapper, set: SetPairs): SetPairs {
+  const attr = mapper.versionAttribute;
+  if (attr === undefined || set.length === 0) return set;
+  const version = mapper.columns.get(attr)!;
+  if (set.some(([column]) => column === version.name)) return set;
+  return [...set, [version.name, (version as Column<number>).plus(1).node]];
+}
+
+/** An upsert's clause with the counter's increment added to what it sets on a conflict (DO NOTHING sets nothing). */
+export function upsertWithVersionBump(mapper: Mapper, clause: OnConflictNode): OnConflictNode {
+  if (clause.action === "doNothing") return clause;
+  const set = withVersionBump(mapper, clause.set);
+  return set === clause.set ? clause : { ...clause, set };
+}
+
+/** The counter of an object whose row the statement changed, one step on from the value it read (expired or not). */
+export function stepVersion(state: InstanceState, attr: string): void {
+  const version = state.dict[attr];
+  if (typeof version !== "number") return;
+  state.dict[attr] = version + 1;
+  if (state.committed) delete state.committed[attr];
+}
+
+/** A RETURNING row of keys and the counter after the UPDATE, with the counter before it instead. */
+export function versionBefore(row: unknown[]): unknown[] {
+  const last = row.length - 1;
+  return [...row.slice(0, last), Number(row[last]) - 1];
+}
+
+/**
+ * The session's objects of a versioned UPDATE's rows (keys, then the counter before it): those
+ * that held that counter follow the statement (`follow`: its values, the counter stepped); any
+ * other was read before another transaction changed the row, and is expired (its counter, left
+ * behind, makes a flush of it fail with StaleDataError).
+ */
+export function followVersionedRows(identity: IdentityMap, owner: StateOwner, mapper: Mapper, rows: readonly unknown[][], follow: (state: InstanceState) => void): void {
+  const attr = mapper.versionAttribute!;
+  const width = mapper.primaryKey.length;
+  const byKey = identity.forMapper(mapper);
+  for (const row of rows) {
+    const obj = byKey.get(identityKey(row.slice(0, width)));
+    const state = obj && stateOf(obj);
+    if (!state || state.deleted || state.deletePending) continue;
+    if (state.dict[attr] === Number(row[width])) follow(state);
+    else if (!hasPendingChanges(state)) {
+      // Changes not flushed (autoflush off) are kept: its flush names the old counter and fails.
+      owner.changing(state);
+      expireState(state);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * `session.refresh(obj, attributes?)`: the object's columns read again (along the refresh-expire
+ * cascade), or the named attributes. A row that another transaction deleted raises
+ * `ObjectDeletedError`, and the object leaves the session (detached): it used to stay in the
+ * identity map as persistent, and `get` of its key returned it with the values of the gone row.
+ */
+import { ObjectDeletedError } from "../errors.js";
+import type { InstanceState } from "../state/instance-state.js";
+import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
+import { loadAttributes, type AttributeLoadHost } from "./attribute-loading.js";
+import { refreshCascading } from "./expiry.js";
+
+export async function refreshObject(host: AttributeLoadHost, uow: UnitOfWork, state: InstanceState, attributes: readonly string[] | undefined): Promise<void> {
+  if (!attributes) return refreshCascading(state, (statement) => host.rows(statement), (refreshed, gone) => (gone ? uow.expunge(refreshed) : uow.modified.delete(refreshed)));
+  try {
+    await loadAttributes(host, state, attributes, true);
+  } catch (error) {
+    if (error instanceof ObjectDeletedError && state.session !== undefined) uow.expunge(state);
+    throw error;
+  }
+}
