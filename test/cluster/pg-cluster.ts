@@ -9,6 +9,12 @@ import { testDatabases } from "../support/databases.js";
 
 const PRIMARY = process.env.ATHANOR_TEST_PG ?? "postgresql://postgres@127.0.0.1:5432/athanor_test";
 
+function onDatabase(url: string, database: string): string {
+  const moved = new URL(url);
+  moved.pathname = `/${database}`;
+  return moved.toString();
+}
+
 function onPort(url: string, port: number): string {
   const moved = new URL(url);
   moved.port = String(port);
@@ -30,6 +36,8 @@ export async function pgCluster(): Promise<PgCluster> {
     replica: process.env.ATHANOR_TEST_PG_REPLICA ?? onPort(PRIMARY, 5433),
     bouncer: process.env.ATHANOR_TEST_PGBOUNCER ?? onPort(PRIMARY, 6432),
   };
+  // testDatabases() may have just created the database on the primary: the replica has it once replayed.
+  await replayedOn(onDatabase(cluster.replica, "postgres"), cluster.primary);
   const streaming = await query(cluster.replica, "SELECT pg_is_in_recovery() AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') AS ok", "the replica");
   if (streaming[0]?.ok !== true) throw new Error(`${cluster.replica} is not a streaming replica: run scripts/cluster/pg-up.sh`);
   const admin = new URL(cluster.bouncer);
@@ -55,10 +63,14 @@ export async function query(url: string, text: string, what = url): Promise<Reco
 
 /** Waits until the replica has replayed everything the primary has written so far (at most `ms`). */
 export async function replayed(cluster: PgCluster, ms = 10_000): Promise<void> {
-  const [{ lsn }] = (await query(cluster.primary, "SELECT pg_current_wal_lsn()::text AS lsn")) as [{ lsn: string }];
+  await replayedOn(cluster.replica, cluster.primary, ms);
+}
+
+async function replayedOn(replica: string, primary: string, ms = 10_000): Promise<void> {
+  const [{ lsn }] = (await query(primary, "SELECT pg_current_wal_lsn()::text AS lsn")) as [{ lsn: string }];
   const deadline = Date.now() + ms;
   for (;;) {
-    const [row] = await query(cluster.replica, `SELECT pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn AS done`);
+    const [row] = await query(replica, `SELECT pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn AS done`, "the replica");
     if (row?.done === true) return;
     if (Date.now() > deadline) throw new Error(`the replica did not replay ${lsn} within ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
