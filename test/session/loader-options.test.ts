@@ -110,6 +110,23 @@ forEachDatabaseWithSchema("loader options that compose", LoaderShopBase.metadata
     assert.deepEqual(ctx.statements, []);
   });
 
+  test("joinedLoad().joinedLoad() of a large collection: each member once (rows repeat each book per review)", async () => {
+    const seed = ctx.session();
+    const author = Object.assign(new LsAuthor(), { id: 3, name: "Prolific" });
+    for (let b = 1; b <= 40; b++) {
+      const book = Object.assign(new LsBook(), { id: 300 + b, title: `Book 3.${b}`, listPrice: 10 });
+      for (const r of [1, 2, 3]) book.reviews.push(Object.assign(new LsReview(), { id: (300 + b) * 10 + r, stars: r }));
+      author.books.push(book);
+    }
+    seed.add(author);
+    await seed.commit();
+    await seed.close();
+    const session = ctx.session();
+    const [loaded] = await session.scalars(select(LsAuthor).options(joinedLoad(LsAuthor, "books").joinedLoad("reviews")).where(columnsOf(LsAuthor).id.eq(3)));
+    assert.deepEqual(loaded!.books.map((b) => b.id).sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => 301 + i));
+    assert.ok(loaded!.books.every((b) => b.reviews.length === 3));
+  });
+
   test("joinedLoad().joinedLoad() with a limit: the parents are limited, not the joined rows", async () => {
     const session = await seeded();
     const authors = await session.scalars(select(LsAuthor).options(joinedLoad(LsAuthor, "books").joinedLoad("reviews")).orderBy(columnsOf(LsAuthor).id).limit(1));

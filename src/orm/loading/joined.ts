@@ -192,6 +192,7 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
     const children: (object | null)[] = new Array(rows.length);
     const manyToOne = rel.resolved.direction === "manyToOne";
     let rekeyed: Set<object> | undefined;
+    const seen = new Map<readonly object[], Set<object>>();
     rows.forEach((row, i) => {
       const child = (children[i] = hydrate(row));
       const parent = parentsOfRows[i];
@@ -204,7 +205,7 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
       }
       let items = collected.get(parent);
       if (!items) collected.set(parent, (items = []));
-      if (child && !items.includes(child)) items.push(child);
+      if (child && !holds(items, child, seen)) items.push(child);
     });
     targets.push(children);
     // Once every row is read: the object named may be one of them.
@@ -219,4 +220,18 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
     }
   }
   return targets;
+}
+
+/**
+ * Whether a parent's collected members hold `child` already (a row repeated by another joined
+ * list). A scan while short; past 16 members a Set, made then: a scan per row was quadratic in a
+ * large collection.
+ */
+function holds(items: readonly object[], child: object, seen: Map<readonly object[], Set<object>>): boolean {
+  if (items.length <= 16) return items.includes(child);
+  let set = seen.get(items);
+  if (set === undefined) seen.set(items, (set = new Set(items)));
+  if (set.has(child)) return true;
+  set.add(child);
+  return false;
 }
