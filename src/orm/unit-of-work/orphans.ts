@@ -5,9 +5,50 @@
  * decision, and only when such an orphan waits), so that a child moved to another parent's list
  * is not deleted from under it.
  */
+import type { Column } from "../../core/schema/column.js";
 import type { IdentityMap } from "../identity/identity-map.js";
+import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
+
+/** The list each orphan deleted by a flush left: its DELETE names the parent too (`orphanGroups`). */
+const orphanedVia = new WeakMap<InstanceState, RelationshipProperty>();
+
+/** Rows to delete that name the same columns: the primary key, and for orphans the foreign key to the parent they left. */
+export interface DeleteGroup {
+  /** The foreign-key columns named beside the primary key (none for a plain delete). */
+  readonly columns: readonly Column[];
+  /** The rows as stored, and each one's values of `columns`. */
+  readonly befores: Record<string, unknown>[];
+  readonly guards: unknown[][];
+}
+
+/**
+ * The deletes of one flush, grouped by what their WHERE names. An orphan's DELETE also names the
+ * parent whose list it left, by the foreign key as read: if another transaction has moved the row
+ * to another parent since, the DELETE matches nothing and the flush fails with StaleDataError,
+ * where it deleted a row that was no longer an orphan.
+ */
+export function orphanGroups(mapper: Mapper, states: readonly InstanceState[], befores: readonly Record<string, unknown>[]): DeleteGroup[] {
+  const plain: DeleteGroup = { columns: [], befores: [], guards: [] };
+  const byVia = new Map<RelationshipProperty, DeleteGroup>();
+  states.forEach((state, i) => {
+    const before = befores[i]!;
+    const via = orphanedVia.get(state);
+    const columns = via !== undefined && via.resolved.direction === "oneToMany" ? via.resolved.pairs.map(([, foreignKey]) => foreignKey) : [];
+    const values = columns.map((column) => before[mapper.attributeFor(column) ?? ""]);
+    if (columns.length === 0 || values.some((value) => value === null || value === undefined)) {
+      plain.befores.push(before);
+      plain.guards.push([]);
+      return;
+    }
+    let group = byVia.get(via!);
+    if (group === undefined) byVia.set(via!, (group = { columns, befores: [], guards: [] }));
+    group.befores.push(before);
+    group.guards.push(values);
+  });
+  return [plain, ...byVia.values()].filter((group) => group.befores.length > 0);
+}
 
 export class Orphans {
   private readonly waiting = new Map<InstanceState, RelationshipProperty>();
@@ -34,6 +75,7 @@ export class Orphans {
       if (state.session !== session.owner || state.deletePending) continue;
       // null: it still has no parent (undefined: expired since, not known; it is left alone).
       if (via.backRef !== undefined ? state.dict[via.backRef.key] !== null : heldBy(via).has(state.obj)) continue;
+      orphanedVia.set(state, via);
       remove(state);
     }
     this.waiting.clear();

@@ -28,6 +28,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { checkKeyGiven, keyRulesOf, nullIdentityKey } from "./identity-keys.js";
 import { executeInsertBatch } from "./insert-batch.js";
 import type { Journal } from "./journal.js";
+import { orphanGroups } from "./orphans.js";
 
 export interface PersistContext {
   readonly conn: Connection;
@@ -265,17 +266,19 @@ export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: 
   const pkColumns = mapper.primaryKey;
   if (versionAttr) {
     const version = mapper.columns.get(versionAttr)!;
-    for (const state of states) {
-      const before = storedDict(state);
-      const where = [...keyWhere(mapper, before, "DELETE"), version.eq(before[versionAttr] as never)];
-      const result = await ctx.conn.execute(deleteFrom(mapper.table).where(...where));
-      expectRows(`DELETE of ${describe(mapper, before, versionAttr)}`, result.rowCount, 1);
+    for (const { columns, befores, guards } of orphanGroups(mapper, states, states.map(storedDict))) {
+      for (const [i, before] of befores.entries()) {
+        const where = [...keyWhere(mapper, before, "DELETE"), version.eq(before[versionAttr] as never), ...columns.map((c, j) => c.eq(guards[i]![j] as never))];
+        const result = await ctx.conn.execute(deleteFrom(mapper.table).where(...where));
+        expectRows(`DELETE of ${describe(mapper, before, versionAttr)}`, result.rowCount, 1);
+      }
     }
   } else {
-    const befores = states.map(storedDict);
-    const keys = befores.map((before) => keyWhereValues(mapper, before, "DELETE"));
-    const matched = await deleteByKeys(ctx.conn, mapper.table, pkColumns, keys);
-    expectRows(`DELETE of ${describeMany(befores.map((before) => describe(mapper, before)))}`, matched, keys.length);
+    for (const { columns, befores, guards } of orphanGroups(mapper, states, states.map(storedDict))) {
+      const keys = befores.map((before, i) => [...keyWhereValues(mapper, before, "DELETE"), ...guards[i]!]);
+      const matched = await deleteByKeys(ctx.conn, mapper.table, [...pkColumns, ...columns], keys);
+      expectRows(`DELETE of ${describeMany(befores.map((before) => describe(mapper, before)))}`, matched, keys.length);
+    }
   }
   for (const state of states) {
     ctx.identity.delete(mapper, state.key);
