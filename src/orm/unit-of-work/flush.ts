@@ -97,7 +97,7 @@ export async function flush(work: FlushWork): Promise<number> {
       }
     }
     for (const wave of insertWaves(mapper, toInsert)) {
-      await insertStates(ctx, mapper, wave, manyToOne.length ? copyKeys : undefined);
+      await insertStates(ctx, mapper, wave, withFirstVersion(mapper, manyToOne.length ? copyKeys : undefined));
       inserted += wave.length;
       if (oneToMany.length) for (let i = 0; i < wave.length; i++) syncOneToMany(wave[i]!, changedRows, true);
     }
@@ -265,4 +265,18 @@ export function uncommitCollections(state: InstanceState): void {
   for (const rel of state.mapper.collectionRelationships) {
     (state.dict[rel.key] as InstrumentedList<object> | undefined)?.restoreCommitted(undefined);
   }
+}
+
+/**
+ * A versioned row whose version column has no default starts at 1, as SQLAlchemy's does: inserted
+ * NULL, no UPDATE or DELETE could name it by its version (each failed with StaleDataError).
+ */
+function withFirstVersion(mapper: Mapper, prepare: ((state: InstanceState) => void) | undefined): ((state: InstanceState) => void) | undefined {
+  const attr = mapper.versionAttribute;
+  const column = attr === undefined ? undefined : mapper.columns.get(attr);
+  if (column === undefined || column.default !== undefined || column.serverDefault !== undefined) return prepare;
+  return (state) => {
+    prepare?.(state);
+    if (state.dict[attr!] === undefined || state.dict[attr!] === null) state.dict[attr!] = 1;
+  };
 }
