@@ -62,6 +62,58 @@ function listMerge(host: MergeHost, merged: Map<object, object>): ListMerge {
   };
 }
 
+/**
+ * `session.merge(obj)`: every object the merge cascade reaches is looked up and checked first
+ * (its row gone, its version stale), then copied. A merge that fails its checks has copied
+ * nothing, where one that failed half-way left the objects before it merged, for the next commit
+ * to write.
+ */
+export async function mergeGraph<T extends object>(host: MergeHost, obj: T): Promise<T> {
+  if (host.load !== false) await checkGraph(host, obj, new Set());
+  return mergeInto(host, obj, new Map());
+}
+
+async function checkGraph(host: MergeHost, obj: object, seen: Set<object>): Promise<void> {
+  if (seen.has(obj)) return;
+  seen.add(obj);
+  const state = stateFor(obj);
+  await existingTarget(host, state);
+  for (const [, value] of cascaded(state)) {
+    if (Array.isArray(value)) for (const member of value as object[]) await checkGraph(host, member, seen);
+    else if (value !== null) await checkGraph(host, value as object, seen);
+  }
+}
+
+/**
+ * The session's object of the row `state` names (from the identity map, else loaded), checked:
+ * undefined when there is none to merge onto (no key, or no row and `missing: "insert"`).
+ */
+async function existingTarget(host: MergeHost, state: InstanceState): Promise<object | undefined> {
+  const mapper = state.mapper;
+  const keyValues = mapper.primaryKey.map((c) => state.dict[mapper.attributeFor(c)!]);
+  if (!keyValues.every((v) => v !== null && v !== undefined)) return undefined;
+  const target = (host.identity.get(mapper, keyOf(mapper, state)) ?? (await host.getByKey(mapper, keyValues))) as object | undefined;
+  if (target !== undefined) assertSameVersion(state, stateFor(target));
+  // Its key as read (a key changed on the object names another row, made anew).
+  else if (state.key !== undefined && keyOf(mapper, state) === state.key && host.missing !== "insert") throw rowGone(mapper, keyValues);
+  return target;
+}
+
+/** The relationships the merge cascade follows from an object, with their values. */
+function* cascaded(state: InstanceState): Generator<readonly [RelationshipProperty, unknown]> {
+  for (const rel of state.mapper.relationships.values()) {
+    const value = state.dict[rel.key];
+    if (value === undefined || rel.viewonly || !rel.cascades("merge")) continue;
+    // As for columns: a list expired on the object is the rows' as they were.
+    if (state.expired?.has(rel.key) || state.unloaded?.has(rel.key)) continue;
+    // A view whose association objects are merged too: they carry its links (merging both
+    // paths would make each link twice).
+    const through = rel.associationView?.derivedFrom;
+    if (through !== undefined && state.dict[through.key] !== undefined) continue;
+    yield [rel, value];
+  }
+}
+
 /** Merges `obj`; `merged` maps each object of the graph merged so far to its session copy. */
 export async function mergeInto<T extends object>(host: MergeHost, obj: T, merged: Map<object, object>): Promise<T> {
   const done = merged.get(obj);
@@ -69,15 +121,11 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
   const state = stateFor(obj);
   if (host.load === false) return mergeWithoutLoad(host, state, merged, mergeInto) as Promise<T>;
   const mapper = state.mapper;
-  const keyValues = mapper.primaryKey.map((c) => state.dict[mapper.attributeFor(c)!]);
-  const hasKey = keyValues.every((v) => v !== null && v !== undefined);
-  let target = hasKey ? ((host.identity.get(mapper, keyOf(mapper, state)) ?? (await host.getByKey(mapper, keyValues))) as T | undefined) : undefined;
+  let target = (await existingTarget(host, state)) as T | undefined;
   if (!target) {
-    // Its key as read (a key changed on the object names another row, made anew).
-    if (hasKey && state.key !== undefined && keyOf(mapper, state) === state.key && host.missing !== "insert") throw rowGone(mapper, keyValues);
     target = mapper.newInstance() as T;
     host.add(target);
-  } else assertSameVersion(state, stateFor(target));
+  }
   merged.set(obj, target);
   // Of an object that had a row, onto that row: the columns it changed since it was loaded (or
   // flushed). Its other values are the row's as it was read; copied, the commit wrote them back
@@ -90,15 +138,7 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
     (target as Record<string, unknown>)[attr] = state.dict[attr];
   }
   // Merge cascade: related objects are merged too, and the merged ones assigned.
-  for (const rel of mapper.relationships.values()) {
-    const value = state.dict[rel.key];
-    if (value === undefined || rel.viewonly || !rel.cascades("merge")) continue;
-    // As for columns: a list expired on the object is the rows' as they were.
-    if (state.expired?.has(rel.key) || state.unloaded?.has(rel.key)) continue;
-    // A view whose association objects are merged too: they carry its links (merging both
-    // paths would make each link twice).
-    const through = rel.associationView?.derivedFrom;
-    if (through !== undefined && state.dict[through.key] !== undefined) continue;
+  for (const [rel, value] of cascaded(state)) {
     let mergedValue: unknown = null;
     if (Array.isArray(value) && (await mergeListChanges(listMerge(host, merged), rel, value as object[], target))) continue;
     if (Array.isArray(value)) {

@@ -37,7 +37,7 @@ import { executeDml, type BulkInsert, type BulkInsertResult, type BulkOptions, t
 import { expireCascading, expireState } from "./expiry.js";
 import { refreshObject } from "./refresh.js";
 import { loadLazily, LazyLoader } from "./lazy.js";
-import { mergeInto, type MergeOptions } from "./merge.js";
+import { mergeGraph, type MergeOptions } from "./merge.js";
 import { loadAttributes, type LoadableKeys, type WithLoaded } from "./attribute-loading.js";
 import { streamResults, type StreamHost } from "./streaming.js";
 import { executeText, type TextRow } from "./text-statement.js";
@@ -130,7 +130,7 @@ export class Session implements StateOwner {
     this.autoflushHeld++;
     try {
       const host = { identity: this.identity, owner: this, add: (o: object) => this.add(o), load: options.load, missing: options.missing };
-      return await mergeInto({ ...host, getByKey: (m: Mapper, values: readonly unknown[]) => loadByKey(this.getContext, m, values), loadRelationship: this.getContext.load }, obj, new Map());
+      return await mergeGraph({ ...host, getByKey: (m: Mapper, values: readonly unknown[]) => loadByKey(this.getContext, m, values), loadRelationship: this.getContext.load }, obj);
     } finally {
       this.autoflushHeld--;
     }
