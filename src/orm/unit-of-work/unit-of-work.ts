@@ -18,6 +18,7 @@ import { readReplacedCollections } from "./unread-collections.js";
 import { LinkedObjects } from "./linked-objects.js";
 import { PendingObjects } from "./pending.js";
 import { Orphans } from "./orphans.js";
+import { formatKey } from "./persister.js";
 import { OutsideMembers } from "./outside-members.js";
 import { unsavedReference } from "./key-sync.js";
 import type { UnsavedReferenceError } from "../errors.js";
@@ -117,6 +118,14 @@ export class UnitOfWork {
   /** Pending without a row, else in the identity map (and on `keyed`, for the cascade to walk on). */
   private join(state: InstanceState, keyed: InstanceState[]): void {
     if (state.deleted) throw new InvalidRequestError(`${describe(state)} was deleted; it cannot be added again.`);
+    // Two objects for one row would both be written, and a lookup would find only one (SQLAlchemy refuses too).
+    const holder = state.key === undefined ? undefined : this.host.identity.get(state.mapper, state.key);
+    if (holder !== undefined && holder !== state.obj) {
+      throw new InvalidRequestError(
+        `${describe(state)} cannot join the session: it holds another object for that row (loaded or added before). ` +
+          `session.merge(obj) copies its changes onto that one; or expunge the other first.`,
+      );
+    }
     const savepoint = this.host.savepoints.openSavepoint;
     savepoint?.changing(state);
     state.attach(this.host.owner);
@@ -345,5 +354,6 @@ export class UnitOfWork {
 }
 
 export function describe(state: InstanceState): string {
-  return `${state.mapper.name} object`;
+  if (state.key === undefined) return `${state.mapper.name} object`;
+  return `${state.mapper.name} (${state.mapper.keyAttributes.map((attr) => `${attr}=${formatKey(state.dict[attr])}`).join(", ")})`;
 }
