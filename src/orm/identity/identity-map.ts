@@ -121,6 +121,8 @@ export class IdentityMap {
    * releases every batch's objects, which the list would otherwise hold until the next commit.
    */
   private left = 0;
+  /** How many times the map was cleared (its session closed): an object let go before stays out (streaming.ts). */
+  generation = 0;
 
   /**
    * While a savepoint is open, the objects given values read from the database in it (set by the
@@ -231,6 +233,7 @@ export class IdentityMap {
   }
 
   clear(): void {
+    this.generation++;
     for (const map of this.byMapper.values()) map.clear();
     this.unindexed = [];
     this.reached = [];

@@ -10,7 +10,8 @@ import type { Connection } from "../../engine/connection.js";
 import type { Engine } from "../../engine/engine.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import { streamQuery, type StreamContext } from "../loading/query-runner.js";
-import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
+import { InvalidRequestError } from "../../core/errors.js";
+import { rejoinWhenChanged, stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { StreamSideReads } from "./stream-side-reads.js";
 
@@ -69,10 +70,34 @@ function release(host: StreamHost, batch: readonly unknown[], before: ReadonlySe
     if (state === undefined) continue;
     for (const rel of state.mapper.relationshipList) visit(state.dict[rel.key]);
   }
+  const rejoin = rejoiner(host);
   for (const obj of work) {
     const state = stateOf(obj);
-    if (state !== undefined && releasable(host, state)) host.uow.forget(state);
+    if (state === undefined || !releasable(host, state)) continue;
+    host.uow.forget(state);
+    rejoinWhenChanged(state, rejoin);
   }
+}
+
+/**
+ * How the session takes back an object it let go of, when the program changes it later: as
+ * `session.add` would (the change is then written), unless the session was closed since (the
+ * object stays detached) or read its row again as another object (refused: two objects for one
+ * row would both be written).
+ */
+function rejoiner(host: StreamHost): (state: InstanceState) => void {
+  const generation = host.identity.generation;
+  return (state) => {
+    if (host.identity.generation !== generation) return;
+    const holder = host.identity.get(state.mapper, state.key);
+    if (holder !== undefined && holder !== state.obj) {
+      throw new InvalidRequestError(
+        `This ${state.mapper.name} was let go by session.stream when its batch ended, and the session has read its row again since, ` +
+          `as another object: change that one, or merge this one (session.merge(obj)).`,
+      );
+    }
+    host.uow.add(state);
+  };
 }
 
 function releasable(host: StreamHost, state: InstanceState): boolean {

@@ -172,7 +172,7 @@ function setCollection(obj: object, state: InstanceState, rel: RelationshipPrope
     else list.push(item);
   }
   // Given no member, nothing else tells the session that the flush must look.
-  if (unread) state.session?.markModified(state);
+  if (unread) state.sessionForChange?.markModified(state);
 }
 
 function notLoadedError(rel: RelationshipProperty): RelationshipNotLoadedError {

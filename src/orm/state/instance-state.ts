@@ -175,6 +175,22 @@ export class InstanceState {
     this.#flags = 0;
   }
 
+  /**
+   * The session a change of this object must tell: its own. An object a stream let go of when its
+   * batch ended (`rejoinWhenChanged`) goes back into that session first, so that the change is
+   * written as if it had never left, where it was dropped without a word.
+   */
+  get sessionForChange(): StateOwner | undefined {
+    if (this.#session === undefined && this.key !== undefined) {
+      const rejoin = letGo.get(this);
+      if (rejoin !== undefined) {
+        rejoin(this); // may refuse (it throws): the object stays let go of, and refuses again
+        letGo.delete(this);
+      }
+    }
+    return this.#session;
+  }
+
   get status(): ObjectStatus {
     if (this.session === undefined) return this.key === undefined ? "transient" : "detached";
     if (this.key === undefined) return "pending";
@@ -221,9 +237,17 @@ export class InstanceState {
     const committed = (this.committed ??= {});
     if (!(key in committed)) {
       committed[key] = old;
-      if (this.key !== undefined) this.session?.markModified(this);
+      if (this.key !== undefined) this.sessionForChange?.markModified(this);
     }
   }
+}
+
+/** Objects a stream let go of (streaming.ts), each with how its session takes it back. */
+const letGo = new WeakMap<InstanceState, (state: InstanceState) => void>();
+
+/** Until the object changes: then `rejoin` runs, before the change is told (`InstanceState.sessionForChange`). */
+export function rejoinWhenChanged(state: InstanceState, rejoin: (state: InstanceState) => void): void {
+  letGo.set(state, rejoin);
 }
 
 /** The object's state, if it has one; reaching it tells its session (`InstanceState.touch`). */

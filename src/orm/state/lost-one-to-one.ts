@@ -33,7 +33,7 @@ export function oneToOneLost(owner: object, rel: RelationshipProperty, lost: obj
   // A back-reference naming the owner (or not loaded) is cleared: the flush clears the key from it.
   if (back !== undefined && backValue !== null) {
     state.dict[back.key] = null;
-    if (state.key !== undefined) state.session?.markModified(state);
+    if (state.key !== undefined) state.sessionForChange?.markModified(state);
   }
   if (rel.cascades("delete-orphan")) {
     (state.session ?? ownerState.session)?.orphaned(lost, rel);

@@ -46,7 +46,7 @@ export class RelationshipEvents implements CollectionEvents {
 
 /** Before a persistent object's relationship changes: a savepoint keeps a copy of it first. */
 export function changingState(state: InstanceState): void {
-  if (state.key !== undefined) state.session?.changing(state);
+  if (state.key !== undefined) state.sessionForChange?.changing(state);
 }
 
 function touched(obj: object): void {
@@ -55,7 +55,7 @@ function touched(obj: object): void {
 }
 
 function touchedState(state: InstanceState): void {
-  if (state.key !== undefined) state.session?.markModified(state);
+  if (state.key !== undefined) state.sessionForChange?.markModified(state);
 }
 
 function cascade(owner: object, rel: RelationshipProperty, item: object): void {
