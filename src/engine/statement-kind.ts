@@ -57,11 +57,13 @@ export function refusedText(sql: string, tx: Transaction | undefined, capabiliti
  * SQL text that may leave state on the connection's session beyond its transaction: settings
  * (`SET`, but `SET LOCAL`; SQLite's `PRAGMA`), the default database (`USE`), temporary tables,
  * prepared statements, `LISTEN`, cursors, attached databases, table and advisory locks,
- * `set_config(...)`. The next user of a pooled connection would inherit it: a `search_path` or a
- * temporary table shadowing a table sends its writes elsewhere.
+ * `set_config(...)`, and code that may do any of these out of sight: a procedure (`CALL`), a
+ * PostgreSQL `DO` block, a prepared statement run (`EXECUTE`). The next user of a pooled
+ * connection would inherit it: a `search_path` or a temporary table shadowing a table sends its
+ * writes elsewhere, a MariaDB `time_zone` shifts the TIMESTAMPs it reads.
  */
 const SESSION_STATE =
-  /^\s*(set(?!\s+local\b)|use|listen|prepare|declare|pragma|attach|lock\s+tables?|create\s+(global\s+|local\s+)?temp(orary)?)\b|\b(set_config|pg_(try_)?advisory_lock(_shared)?|get_lock)\s*\(/i;
+  /^\s*(set(?!\s+local\b)|use|listen|prepare|declare|pragma|attach|call|do|execute|lock\s+tables?|create\s+(global\s+|local\s+)?temp(orary)?)\b|\b(set_config|pg_(try_)?advisory_lock(_shared)?|get_lock)\s*\(/i;
 
 export function changesSession(sql: string): boolean {
   return SESSION_STATE.test(sql);

@@ -114,6 +114,35 @@ forEachDatabaseWithSchema("a connection returned inside a transaction", metadata
     }
   });
 
+  test("a setting changed inside a procedure (CALL) or a DO block does not reach the next user of the connection", { skip: ctx.db.name === "sqlite" ? "SQLite has no procedures" : false }, async () => {
+    const engine = createEngine(ctx.db.url, { pool: { max: 1 } });
+    const [create, call, read, drop] =
+      ctx.db.name === "postgresql"
+        ? [
+            "CREATE OR REPLACE PROCEDURE core_pool_reset_lax() LANGUAGE plpgsql AS $$ BEGIN PERFORM set_config('statement_timeout', '1234', false); END $$",
+            "CALL core_pool_reset_lax()",
+            "SHOW statement_timeout",
+            "DROP PROCEDURE IF EXISTS core_pool_reset_lax",
+          ]
+        : // MariaDB restores sql_mode after a routine, not the time zone (TIMESTAMP values would read shifted).
+          ["CREATE PROCEDURE core_pool_reset_lax() SET SESSION time_zone = '+05:00'", "CALL core_pool_reset_lax()", "SELECT @@SESSION.time_zone AS z", "DROP PROCEDURE IF EXISTS core_pool_reset_lax"];
+    const current = async () => String(Object.values((await engine.withConnection((conn) => conn.run(read))).rows[0] as object)[0]);
+    try {
+      await engine.withConnection((conn) => conn.run(drop));
+      await engine.withConnection((conn) => conn.run(create));
+      const before = await current();
+      await engine.withConnection((conn) => conn.run(call));
+      assert.equal(await current(), before, "the procedure's setting reached the next user");
+      if (ctx.db.name === "postgresql") {
+        await engine.withConnection((conn) => conn.run("DO $$ BEGIN EXECUTE 'SET statement_timeout = 999'; END $$"));
+        assert.equal(await current(), before, "the DO block's setting reached the next user");
+      }
+    } finally {
+      await engine.withConnection((conn) => conn.run(drop));
+      await engine.dispose();
+    }
+  });
+
   test("pool.connectStatements: each connection's settings, put back after SQL text changed them; a failing one fails connect()", async () => {
     const [setting, change, read, wanted] =
       ctx.db.name === "postgresql"
