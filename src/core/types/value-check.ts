@@ -19,7 +19,9 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const UUID = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
+// Hyphens required: PostgreSQL answers a UUID given without them with them, which would be
+// another identity (a second object for the row) and, stored as text elsewhere, another value.
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 const checks = new WeakMap<SqlType, ValueCheck>();
 
@@ -45,11 +47,12 @@ function compile(type: SqlType): ValueCheck {
     case "string":
     case "text": {
       const max = type.kind === "string" ? type.length : undefined;
-      if (max === undefined) return { accepts: (v) => typeof v === "string", expected: "a string" };
+      // A lone surrogate has no UTF-8 form: every driver would write U+FFFD in its place.
+      if (max === undefined) return { accepts: (v) => typeof v === "string" && wellFormed(v), expected: `a string${NO_LONE_SURROGATE}` };
       // Databases count characters, JavaScript UTF-16 units: count code points only when it matters.
       return {
-        accepts: (v) => typeof v === "string" && (v.length <= max || [...v].length <= max),
-        expected: `a string of at most ${max} characters`,
+        accepts: (v) => typeof v === "string" && (v.length <= max || [...v].length <= max) && wellFormed(v),
+        expected: `a string of at most ${max} characters${NO_LONE_SURROGATE}`,
       };
     }
     case "boolean":
@@ -57,10 +60,7 @@ function compile(type: SqlType): ValueCheck {
     case "float":
       return { accepts: (v) => typeof v === "number", expected: "a number" };
     case "numeric":
-      return {
-        accepts: (v) => (typeof v === "string" ? DECIMAL.test(v) : typeof v === "number" ? Number.isFinite(v) : typeof v === "bigint"),
-        expected: `a decimal as a string (e.g. "12.50"), a finite number or a bigint`,
-      };
+      return numericCheck(type);
     case "date":
       return { accepts: (v) => typeof v === "string" && isCalendarDate(v), expected: `a calendar date as a string "YYYY-MM-DD"` };
     case "datetime":
@@ -84,6 +84,48 @@ function compile(type: SqlType): ValueCheck {
       };
     }
   }
+}
+
+const NO_LONE_SURROGATE = " (without lone UTF-16 surrogates, which no database stores)";
+
+/** No lone surrogate (one-byte strings, the usual case, answer at once). */
+const wellFormed: (text: string) => boolean = (text) => (text as { isWellFormed(): boolean } & string).isWellFormed();
+
+/**
+ * A decimal is refused where its column would change it: more digits after the point than the
+ * scale (PostgreSQL and MariaDB round "1.005" to 1.01 in NUMERIC(6, 2), SQLite's float to 1.00)
+ * or more before it than precision - scale (refused by them, kept by SQLite). Trailing zeros
+ * after the point and leading zeros do not count. `numeric()` without a precision is unchecked.
+ */
+function numericCheck(type: SqlType): ValueCheck {
+  const isDecimal = (v: unknown) => (typeof v === "string" ? DECIMAL.test(v) : typeof v === "number" ? Number.isFinite(v) : typeof v === "bigint");
+  const generic = `a decimal as a string (e.g. "12.50"), a finite number or a bigint`;
+  if (type.precision === undefined) return { accepts: isDecimal, expected: generic };
+  const scale = type.scale ?? 0;
+  const whole = type.precision - scale;
+  return {
+    accepts: (v) => isDecimal(v) && fitsDecimal(typeof v === "string" ? v : String(v), whole, scale),
+    expected: `${generic}, with at most ${whole} digits before the point and ${scale} after it (numeric(${type.precision}, ${scale}) would round or refuse more)`,
+  };
+}
+
+/** Whether decimal text (already checked by DECIMAL) has at most `whole` digits before its point and `scale` after it. */
+function fitsDecimal(text: string, whole: number, scale: number): boolean {
+  const e = text.search(/[eE]/);
+  const mantissa = e === -1 ? text : text.slice(0, e);
+  const unsigned = mantissa.charCodeAt(0) === 43 || mantissa.charCodeAt(0) === 45 ? mantissa.slice(1) : mantissa;
+  const point = unsigned.indexOf(".");
+  let digits = point === -1 ? unsigned : unsigned.slice(0, point) + unsigned.slice(point + 1);
+  // Where the point is, counted in digits from the left, once the exponent moved it.
+  let position = (point === -1 ? unsigned.length : point) + (e === -1 ? 0 : Number(text.slice(e + 1)));
+  let start = 0;
+  while (start < digits.length && digits.charCodeAt(start) === 48) start++;
+  if (start === digits.length) return true; // zero
+  let end = digits.length;
+  while (digits.charCodeAt(end - 1) === 48) end--;
+  digits = digits.slice(start, end);
+  position -= start;
+  return position <= whole && digits.length - position <= scale;
 }
 
 function isCalendarDate(value: string): boolean {
