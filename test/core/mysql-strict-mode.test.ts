@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DataError, MetaData, insert, integer, select, sql, string, table } from "../../src/index.js";
+import { DataError, MetaData, integer, select, sql, string, table } from "../../src/index.js";
 import { engineFor } from "../support/databases.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { useSchema } from "../support/schema.js";
@@ -37,11 +37,12 @@ forEachDatabase(
         }
         try {
           assert.match(String(await conn.scalar(sql<{ m: string }>`SELECT @@SESSION.sql_mode AS m`)), /STRICT_TRANS_TABLES/);
-          await assert.rejects(conn.execute(insert(codes).values({ id: 1, code: "too long" })), DataError);
-          await assert.rejects(conn.execute(insert(codes).values({ id: 2, code: "ok", small: 2 ** 40 })), DataError);
+          // Raw SQL: insert(codes) refuses such values itself (InvalidColumnValueError) before sending them.
+          await assert.rejects(conn.execute(sql`INSERT INTO core_strict_codes (id, code) VALUES (1, ${"too long"})`), DataError);
+          await assert.rejects(conn.execute(sql`INSERT INTO core_strict_codes (id, code, small) VALUES (2, 'ok', ${2 ** 40})`), DataError);
           // A session's own lax mode is its own business: the engine only sets up new connections.
           await conn.run("SET SESSION sql_mode = ''");
-          await conn.execute(insert(codes).values({ id: 3, code: "truncated" }));
+          await conn.execute(sql`INSERT INTO core_strict_codes (id, code) VALUES (3, ${"truncated"})`);
         } finally {
           await conn.close();
         }

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ArgumentError, columnsOf, deleteFrom, inspect, select, update, type Session } from "../../src/index.js";
+import { ArgumentError, InvalidColumnValueError, columnsOf, deleteFrom, inspect, select, update, type Session } from "../../src/index.js";
 import { BkBook, BulkBase } from "./fixtures/bulk-shop.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -160,8 +160,8 @@ forEachDatabaseWithSchema("ORM bulk UPDATE and DELETE", BulkBase.metadata, (ctx)
 
   test("values are typed by attribute: a wrong type or a column name instead of the attribute does not compile", () => {
     // Checked by tsc (npm test): the statement is only built, never run.
-    // @ts-expect-error listPrice is a number
-    update(BkBook).values({ listPrice: "cheap" });
+    // @ts-expect-error listPrice is a number (and at run time: InvalidColumnValueError, naming the attribute)
+    assert.throws(() => update(BkBook).values({ listPrice: "cheap" }), (e: unknown) => e instanceof InvalidColumnValueError && e.column === "listPrice");
     update(BkBook).values({ listPrice: c.listPrice.plus(1), stock: null }); // an expression of the type, and null where nullable, do
     // @ts-expect-error the attribute is listPrice; list_price is its column
     assert.throws(() => update(BkBook).values({ list_price: 5 }), ArgumentError);

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeclarativeBase, InvalidValueError, column, integer, model, numeric, select, string, text, uuid, type Decimal, type Given } from "../../src/index.js";
+import { DeclarativeBase, InvalidColumnValueError, InvalidValueError, column, insert, integer, model, numeric, select, string, text, update, uuid, type Decimal, type Given } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 class FidelityBase extends DeclarativeBase {}
@@ -55,6 +55,16 @@ forEachDatabaseWithSchema("values written as given, or refused", FidelityBase.me
       assert.equal(stored[attribute], read);
     });
   }
+
+  test("a bulk insert and a bulk update through the session check their values too, naming the attribute; the session goes on", async () => {
+    const session = ctx.session();
+    const refused = (e: unknown) => e instanceof InvalidColumnValueError && e.column === "price" && /insert\(VfItem\), row 1: price = "1.005"/.test(e.message);
+    await assert.rejects(session.execute(insert(VfItem), [{ id: 1, price: "1.00" }, { id: 2, price: "1.005" as Decimal }]), refused);
+    assert.throws(() => update(VfItem).values({ label: "a\ud800" }), (e: unknown) => e instanceof InvalidColumnValueError && e.column === "label");
+    await session.execute(insert(VfItem), [{ id: 1, price: "1.00" }, { id: 2, price: "1.01" }]);
+    await session.commit();
+    assert.equal(await ctx.count("vf_items"), 2);
+  });
 
   test("a UUID key without hyphens is refused; with them, the object added is the row read back", async () => {
     const session = ctx.session();
