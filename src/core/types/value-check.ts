@@ -23,6 +23,8 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 // another identity (a second object for the row) and, stored as text elsewhere, another value.
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
+const FIRST_INSTANT = -62135596800000; // 0001-01-01T00:00:00Z (PostgreSQL has no year 0)
+const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const checks = new WeakMap<SqlType, ValueCheck>();
 
 /** The check of a type, compiled the first time it is asked for (types are frozen descriptors). */
@@ -64,7 +66,11 @@ function compile(type: SqlType): ValueCheck {
     case "date":
       return { accepts: (v) => typeof v === "string" && isCalendarDate(v), expected: `a calendar date as a string "YYYY-MM-DD"` };
     case "datetime":
-      return { accepts: (v) => v instanceof Date && !Number.isNaN(v.getTime()), expected: "a valid Date object" };
+      return {
+        // Outside these years PostgreSQL and MariaDB refuse the text a Date is sent as, and SQLite read year -1 back as 2001.
+        accepts: (v) => v instanceof Date && v.getTime() >= FIRST_INSTANT && v.getTime() <= LAST_INSTANT,
+        expected: "a valid Date object in years 1-9999",
+      };
     case "json":
       return {
         accepts: (v) => typeof v !== "function" && typeof v !== "symbol" && typeof v !== "bigint",

@@ -50,7 +50,8 @@ export function mysqlResultProcessor(type: SqlType): ValueProcessor | undefined 
     case "numeric":
       return decimalReader(type);
     case "boolean":
-      return (v) => v === 1 || v === true || v === "1";
+      // Any number but 0 is true, as MariaDB's own `WHERE flag` reads a TINYINT (another program may store 2).
+      return (v) => (typeof v === "number" ? v !== 0 : v === true || v === "1");
     case "json":
       return (v) => (typeof v === "string" ? JSON.parse(v) : v);
     case "datetime":

@@ -4,6 +4,7 @@
  * datetime-text.ts) and JSON its text; reading converts them back.
  */
 import type { ValueProcessor } from "../../core/compiler/compiled-query.js";
+import { DataError } from "../../core/errors.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 import { decimalReader } from "../shared/decimal-text.js";
 import { lowerCaseUuid } from "../shared/uuid.js";
@@ -40,8 +41,9 @@ export function sqliteBindProcessor(type: SqlType | undefined): ValueProcessor |
       return bindDecimal;
     case "date":
       return (v) => (v instanceof Date ? sqliteDateText(v) : v);
-    case "integer":
     case "float":
+      return bindFloat;
+    case "integer":
     case "string":
     case "text":
     case "enum":
@@ -53,10 +55,17 @@ export function sqliteBindProcessor(type: SqlType | undefined): ValueProcessor |
   }
 }
 
+/** SQLite stores a NaN bound as NULL (and compares it as NULL): refused rather than lost. */
+const bindFloat: ValueProcessor = (v) => {
+  if (v !== v) throw new DataError("SQLite cannot hold NaN: it would store (or compare) NULL instead. Write null, or another value.", {}, undefined);
+  return v;
+};
+
 export function sqliteResultProcessor(type: SqlType): ValueProcessor | undefined {
   switch (type.kind) {
     case "boolean":
-      return (v) => v === 1 || v === 1n || v === true || v === "1";
+      // Any number but 0 is true, as SQLite's own `WHERE flag` reads it (another program may store 2).
+      return (v) => (typeof v === "number" ? v !== 0 : typeof v === "bigint" ? v !== 0n : v === true || v === "1");
     case "datetime":
       return parseSqliteDatetime;
     case "date":
