@@ -203,10 +203,13 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
   const pool = new pg.Pool({
     connectionString: url.replace(/^postgres(ql)?\+?\w*:/, "postgresql:"),
     max,
-    // Read-only by the server's rule, every transaction and autocommit statement alike. Not
-    // through a transaction pooler: PgBouncer refuses the startup parameter (a replica refuses
-    // writes by itself, and the session refuses to flush).
-    ...(options.readOnly && !options.transactionPooler ? { options: "-c default_transaction_read_only=on" } : {}),
+    // The session time zone is UTC, so that now() and CURRENT_TIMESTAMP (a server default, a cast
+    // of a timestamptz) give the UTC wall-clock time athanor reads a TIMESTAMP as; a database in
+    // another zone stored its local time, read back hours off. Read-only by the server's rule,
+    // every transaction and autocommit statement alike. Not through a transaction pooler:
+    // PgBouncer refuses the startup parameter (the zone is SET below and PgBouncer carries it
+    // over; a replica refuses writes by itself, and the session refuses to flush).
+    ...(options.transactionPooler ? {} : { options: `-c TimeZone=UTC${options.readOnly ? " -c default_transaction_read_only=on" : ""}` }),
     types: postgresTypeParsers(pg.types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown),
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
@@ -214,7 +217,7 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
   pool.on("error", () => undefined);
   // Behind a transaction pooler, statements stay unnamed: each transaction may run on another
   // server connection, where a name prepared earlier does not exist.
-  const setup = new ConnectStatements<pg.PoolClient>(options.connectStatements);
+  const setup = new ConnectStatements<pg.PoolClient>([...(options.transactionPooler ? ["SET TIME ZONE 'UTC'"] : []), ...(options.connectStatements ?? [])]);
   const names = options.preparedStatements === false || options.transactionPooler ? undefined : new StatementNames(options.maxPreparedStatements ?? 256);
   return {
     maxConnections: max,
