@@ -4,6 +4,7 @@
  * through a flush, or worse, is silently coerced by the driver). A check is compiled once per
  * type object and is a plain predicate: it runs once per value written.
  */
+import { decimalWidth } from "./decimal-parts.js";
 import type { SqlType } from "./sql-type.js";
 
 export interface ValueCheck {
@@ -117,21 +118,8 @@ function numericCheck(type: SqlType): ValueCheck {
 
 /** Whether decimal text (already checked by DECIMAL) has at most `whole` digits before its point and `scale` after it. */
 function fitsDecimal(text: string, whole: number, scale: number): boolean {
-  const e = text.search(/[eE]/);
-  const mantissa = e === -1 ? text : text.slice(0, e);
-  const unsigned = mantissa.charCodeAt(0) === 43 || mantissa.charCodeAt(0) === 45 ? mantissa.slice(1) : mantissa;
-  const point = unsigned.indexOf(".");
-  let digits = point === -1 ? unsigned : unsigned.slice(0, point) + unsigned.slice(point + 1);
-  // Where the point is, counted in digits from the left, once the exponent moved it.
-  let position = (point === -1 ? unsigned.length : point) + (e === -1 ? 0 : Number(text.slice(e + 1)));
-  let start = 0;
-  while (start < digits.length && digits.charCodeAt(start) === 48) start++;
-  if (start === digits.length) return true; // zero
-  let end = digits.length;
-  while (digits.charCodeAt(end - 1) === 48) end--;
-  digits = digits.slice(start, end);
-  position -= start;
-  return position <= whole && digits.length - position <= scale;
+  const width = decimalWidth(text);
+  return width.whole <= whole && width.fraction <= scale;
 }
 
 function isCalendarDate(value: string): boolean {

@@ -4,6 +4,8 @@
  * per column type; JSON arrives as its text (`jsonStrings`) and is parsed here, exactly once.
  */
 import type { ValueProcessor } from "../../core/compiler/compiled-query.js";
+import { DataError } from "../../core/errors.js";
+import { decimalWidth } from "../../core/types/decimal-parts.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 import { decimalReader } from "../shared/decimal-text.js";
 import { lowerCaseUuid } from "../shared/uuid.js";
@@ -33,10 +35,29 @@ export function mysqlBindProcessor(type: SqlType | undefined): ValueProcessor | 
       return undefined;
     case "uuid":
       return lowerCaseUuid;
+    case "numeric":
+      return type.precision === undefined && type.scale === undefined ? bindUnsizedDecimal : bindAny;
     default:
       return bindAny;
   }
 }
+
+/**
+ * `numeric()` is DECIMAL(38, 10) here (MySQL has no unbounded decimal): a value with more than 10
+ * digits after the point would be rounded without a word, so it is refused (28 before it are
+ * refused by the server itself).
+ */
+const bindUnsizedDecimal: ValueProcessor = (v) => {
+  if ((typeof v === "string" || typeof v === "number") && decimalWidth(String(v)).fraction > 10) {
+    throw new DataError(
+      `numeric() is DECIMAL(38, 10) on MySQL/MariaDB, which would round ${String(v)} to 10 digits after the point. ` +
+        "Round it, or give the column a scale that holds it (numeric(38, 20)).",
+      {},
+      undefined,
+    );
+  }
+  return bindAny(v);
+};
 
 const toNumber: ValueProcessor = (v) => (typeof v === "string" ? Number(v) : v);
 
