@@ -2,12 +2,14 @@
  * A flush writes what the object holds, or refuses before any statement: a decimal with more
  * digits than its column keeps (PostgreSQL and MariaDB rounded "1.005" to "1.01" in NUMERIC(6, 2),
  * SQLite to "1.00"), a string with a lone UTF-16 surrogate (every driver wrote U+FFFD in its
- * place), a UUID without its hyphens (PostgreSQL answered with them: a second object for the row)
- * raise InvalidValueError naming the attribute; the objects keep their values.
+ * place), a UUID without its hyphens (PostgreSQL answered with them: a second object for the row),
+ * JSON holding NaN, Infinity (stored as null) or a Set (stored as {}) raise InvalidValueError
+ * naming the attribute; the objects keep their values.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeclarativeBase, InvalidColumnValueError, InvalidValueError, column, insert, integer, model, numeric, select, string, text, update, uuid, type Decimal, type Given } from "../../src/index.js";
+import { inspect as show } from "node:util";
+import { DeclarativeBase, InvalidColumnValueError, InvalidValueError, column, insert, integer, json, model, numeric, select, string, text, update, uuid, type Decimal, type Given } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 class FidelityBase extends DeclarativeBase {}
@@ -18,6 +20,7 @@ class VfItem extends FidelityBase {
   @column(numeric(6, 2)) accessor price!: Decimal | null;
   @column(string(10)) accessor label!: string | null;
   @column(text()) accessor note!: string | null;
+  @column(json()) accessor data!: unknown;
 }
 
 @model("vf_tokens")
@@ -37,11 +40,14 @@ const cases: readonly [keyof VfItem & string, unknown, unknown, unknown][] = [
   ["price", "1e-3", "001.500", "1.50"],
   ["label", "a\ud800b", "a😀b", "a😀b"],
   ["note", "x\udc00", "x\u{1F600}", "x😀"],
+  ["data", { reading: Infinity }, { reading: 1e308 }, { reading: 1e308 }],
+  ["data", [1, NaN], [1, 2], [1, 2]],
+  ["data", { tags: new Set(["a"]) }, { tags: ["a"] }, { tags: ["a"] }],
 ];
 
 forEachDatabaseWithSchema("values written as given, or refused", FidelityBase.metadata, (ctx) => {
   for (const [attribute, bad, good, read] of cases) {
-    test(`${attribute} = ${typeof bad === "string" ? JSON.stringify(bad) : `${String(bad)} (${typeof bad})`} raises InvalidValueError before any statement; ${JSON.stringify(String(good))} is written`, async () => {
+    test(`${attribute} = ${show(bad)} (${typeof bad}) raises InvalidValueError before any statement; ${show(good)} is written`, async () => {
       const session = ctx.session({ expireOnCommit: false });
       const item = Object.assign(new VfItem(), { id: 1, [attribute]: bad });
       session.add(item);
@@ -52,7 +58,7 @@ forEachDatabaseWithSchema("values written as given, or refused", FidelityBase.me
       Object.assign(item, { [attribute]: good });
       await session.commit();
       const stored = (await ctx.session().get(VfItem, 1))!;
-      assert.equal(stored[attribute], read);
+      assert.deepEqual(stored[attribute], read);
     });
   }
 

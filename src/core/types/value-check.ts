@@ -74,8 +74,8 @@ function compile(type: SqlType): ValueCheck {
       };
     case "json":
       return {
-        accepts: (v) => typeof v !== "function" && typeof v !== "symbol" && typeof v !== "bigint",
-        expected: "a JSON value (object, array, string, number or boolean)",
+        accepts: (v) => jsonKeeps(v, 0),
+        expected: "a JSON value (object, array, string, number or boolean) without NaN, Infinity, a Map or a Set (JSON writes null or {} for them)",
       };
     case "uuid":
       return { accepts: (v) => typeof v === "string" && UUID.test(v), expected: `a UUID string (e.g. "123e4567-e89b-12d3-a456-426614174000")` };
@@ -90,6 +90,37 @@ function compile(type: SqlType): ValueCheck {
         expected: max === undefined ? "a Uint8Array (or Buffer)" : `a Uint8Array (or Buffer) of at most ${max} bytes`,
       };
     }
+  }
+}
+
+/**
+ * Whether JSON.stringify writes the value as it is: NaN and Infinity become null, a Map or a Set
+ * an empty object, a function or symbol in a list null (in an object, they and undefined drop
+ * out, as undefined reads back). A value with `toJSON` (a Date) says itself what it is written as.
+ */
+function jsonKeeps(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value);
+    case "object": {
+      if (value === null || depth > 1000) return true; // deeper: JSON.stringify reports a cycle itself
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!jsonKeeps(value[i], depth + 1)) return false;
+        return true;
+      }
+      if (typeof (value as { toJSON?: unknown }).toJSON === "function") return true;
+      if (value instanceof Map || value instanceof Set) return false;
+      for (const key in value) {
+        const item = (value as Record<string, unknown>)[key];
+        if (item !== undefined && typeof item !== "function" && typeof item !== "symbol" && !jsonKeeps(item, depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false; // undefined (in a list: null), bigint, function, symbol
   }
 }
 
