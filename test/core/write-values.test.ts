@@ -20,6 +20,13 @@ const items = table("core_wv_items", metadata, {
   label: string(10),
 });
 
+/** A client default that gives what its column would change: 1.5 for an INT (MariaDB stored 2). */
+let nextHalf = 0.5;
+const defaults = table("core_wv_defaults", metadata, {
+  id: integer().primaryKey(),
+  rank: integer().default(() => (nextHalf += 1)),
+});
+
 type Row = { qty?: number | null; price?: Decimal | null; label?: string | null };
 
 /** [column, a value the database would change or refuse, a value that fits, how that reads back]. */
@@ -54,4 +61,11 @@ forEachDatabase("values written by INSERT, UPDATE and upserts", (ctx) => {
       assert.deepEqual((await rows()).map((r) => r[key]), [read, read]);
     });
   }
+
+  test("a client default's value is checked too: InvalidColumnValueError naming the column, nothing written", async () => {
+    assert.throws(() => insert(defaults).values({ id: 1 }), (e: unknown) => e instanceof InvalidColumnValueError && /the default of core_wv_defaults\.rank gave \d+\.5 \(a number\)/.test((e as Error).message));
+    assert.deepEqual((await ctx.engine.execute(select(defaults))).rows, []);
+    await ctx.engine.execute(insert(defaults).values({ id: 1, rank: 7 }));
+    assert.deepEqual((await ctx.engine.execute(select(defaults))).rows, [{ id: 1, rank: 7 }]);
+  });
 });

@@ -23,6 +23,13 @@ class VfItem extends FidelityBase {
   @column(json()) accessor data!: unknown;
 }
 
+@model("vf_ranked")
+class VfRanked extends FidelityBase {
+  @column(integer().primaryKey()) accessor id!: number;
+  /** A client default that gives what the column would change (MariaDB stored 1.5 as 2). */
+  @column(integer().default(() => 1.5)) accessor rank!: number | null;
+}
+
 @model("vf_tokens")
 class VfToken extends FidelityBase {
   @column(uuid().primaryKey()) accessor id!: Given<string>;
@@ -70,6 +77,17 @@ forEachDatabaseWithSchema("values written as given, or refused", FidelityBase.me
     await session.execute(insert(VfItem), [{ id: 1, price: "1.00" }, { id: 2, price: "1.01" }]);
     await session.commit();
     assert.equal(await ctx.count("vf_items"), 2);
+  });
+
+  test("a client default's value is checked before its INSERT; the flush is undone and the object stays pending", async () => {
+    const session = ctx.session();
+    const ranked = Object.assign(new VfRanked(), { id: 1 });
+    session.add(ranked);
+    await assert.rejects(session.commit(), (e: unknown) => e instanceof InvalidColumnValueError && /default of vf_ranked\.rank gave 1\.5/.test((e as Error).message));
+    assert.equal(await ctx.count("vf_ranked"), 0);
+    ranked.rank = 2;
+    await session.commit();
+    assert.equal(await ctx.count("vf_ranked", "rank = 2"), 1);
   });
 
   test("a UUID key without hyphens is refused; with them, the object added is the row read back", async () => {
