@@ -66,12 +66,22 @@ function compositeKeyPart(value: unknown): string {
 /**
  * Keys compare by value: a bigint that fits and the same number are the same key, and so are a
  * UUID in upper and in lower case (case-insensitive, RFC 9562; PostgreSQL answers lower case).
+ * A Date is its time in milliseconds and bytes their text: as objects, each row read back made a
+ * new key (a second object for the row), and in a composite key a Date was its text to the
+ * second, so rows a millisecond apart were one object.
  */
 function normalizeKeyPart(value: unknown): unknown {
   if (typeof value === "string") return value.length === 36 ? lowerCaseIfUuid(value) : value;
+  if (typeof value === "object" && value !== null) return objectKeyPart(value);
   return typeof value === "bigint" && value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
     ? Number(value)
     : value;
+}
+
+function objectKeyPart(value: object): unknown {
+  if (value instanceof Date) return value.getTime();
+  if (value instanceof Uint8Array) return `\u0000bytes:${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex")}`;
+  return value;
 }
 
 const UUID_WITH_UPPER_CASE = /^(?=.*[A-F])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;

@@ -17,7 +17,7 @@ export function primaryKeyValues(mapper: Mapper, pk: PrimaryKeyValue): unknown[]
     if (pk.length !== columns.length) throw new ArgumentError(`${mapper.name} has a ${columns.length}-column primary key; got ${pk.length} values.`);
     return [...pk];
   }
-  if (pk !== null && typeof pk === "object" && !(pk instanceof Date)) {
+  if (pk !== null && typeof pk === "object" && !(pk instanceof Date) && !(pk instanceof Uint8Array)) {
     return columns.map((c) => {
       const attr = mapper.attributeFor(c)!;
       if (!(attr in pk)) throw new ArgumentError(`get(${mapper.name}, ...): the key object lacks '${attr}'.`);
