@@ -72,6 +72,22 @@ forEachDatabaseWithSchema("ORM bulk UPDATE and DELETE", BulkBase.metadata, (ctx)
     assert.equal((await conn.scalar(select(c.stock).where(c.id.eq(1)))) ?? null, books[0]!.stock);
   });
 
+  test("auto on a string order (<, BETWEEN): fetched, as the database's collation orders text, not JavaScript's UTF-16 units", async () => {
+    const { session, books } = await seeded();
+    // U+1F600 sorts after U+FFFD by code point (SQLite, PostgreSQL's C.UTF-8; ICU and glibc locales
+    // have orders of their own); JavaScript's UTF-16 units put it first ("\uD83D" < "\uFFFD").
+    books[0]!.title = "\u{1F600}";
+    books[1]!.title = "\uFFFD";
+    await session.flush();
+    ctx.reset();
+    const count = await session.execute(update(BkBook).where(c.title.lt("\uFFFD")).values({ stock: 0 }));
+    await session.execute(update(BkBook).where(c.title.between("\u{1F600}", "\u{1F601}")).values({ listPrice: 1 }));
+    const conn = await session.connection();
+    const rows = (await conn.execute(select(c.stock, c.listPrice).orderBy(c.id))).rows;
+    assert.deepEqual(books.map((b) => [b.stock, b.listPrice]), rows.map((r) => [r.stock, r.listPrice]), "each object holds what its row holds");
+    assert.equal(count, rows.filter((r) => r.stock === 0).length);
+  });
+
   test("evaluate on an object whose tested attribute is expired: it cannot be tested, so what was set is expired", async () => {
     const { session, books } = await seeded();
     session.expire(books[0]!, ["listPrice"]);
