@@ -20,9 +20,16 @@ export type Evaluator = (read: AttributeReader) => Truth | typeof MISSING;
 /**
  * The WHERE as a test, or undefined when it has a part JavaScript cannot decide like the database.
  * `caseInsensitiveStrings`: MySQL/MariaDB's default collations compare strings without case, so
- * a string comparison there is left to the database.
+ * a string comparison there is left to the database. `integerBooleans`: a boolean is an integer
+ * (SQLite, MariaDB), and a row holding 2 reads as true but is not `= TRUE` (1): left to it too.
  */
-export function evaluatorOf(where: ExprNode | undefined, attributeOfColumn: ReadonlyMap<string, string>, table: TableSchema, caseInsensitiveStrings: boolean): Evaluator | undefined {
+export function evaluatorOf(
+  where: ExprNode | undefined,
+  attributeOfColumn: ReadonlyMap<string, string>,
+  table: TableSchema,
+  caseInsensitiveStrings: boolean,
+  integerBooleans: boolean,
+): Evaluator | undefined {
   if (!where) return () => true;
   let ok = true;
   // `ordered`: the value is compared by <, <=, >, >= (BETWEEN): strings take part only in equality,
@@ -30,7 +37,9 @@ export function evaluatorOf(where: ExprNode | undefined, attributeOfColumn: Read
   const value = (node: ExprNode, ordered = false): ((read: AttributeReader) => unknown) | undefined => {
     if (node.kind === "param") {
       const kind = node.type?.kind;
-      const exact = kind !== undefined && (EXACT_KINDS.has(kind) || (!caseInsensitiveStrings && !ordered && STRING_KINDS.has(kind)));
+      const exact =
+        kind !== undefined &&
+        ((EXACT_KINDS.has(kind) && !(integerBooleans && kind === "boolean")) || (!caseInsensitiveStrings && !ordered && STRING_KINDS.has(kind)));
       if (!exact) ok = false;
       return () => node.value;
     }
