@@ -90,6 +90,20 @@ forEachDatabaseWithSchema("values written as given, or refused", FidelityBase.me
     assert.equal(await ctx.count("vf_ranked", "rank = 2"), 1);
   });
 
+  test("a key of 0 given for a generated key is stored as 0 (MariaDB put the next number in its place)", async () => {
+    const session = ctx.session();
+    const zero = Object.assign(new VfItem(), { id: 0, label: "zero" });
+    session.add(zero);
+    await session.commit();
+    assert.equal(await ctx.count("vf_items", "id = 0 AND label = 'zero'"), 1);
+    zero.label = "changed";
+    await session.commit();
+    assert.equal(await ctx.count("vf_items", "id = 0 AND label = 'changed'"), 1);
+    await session.execute(insert(VfItem), [{ label: "generated" }]);
+    await session.commit();
+    assert.equal(await ctx.count("vf_items", "id <> 0 AND label = 'generated'"), 1, "an omitted key is still generated");
+  });
+
   test("a UUID key without hyphens is refused; with them, the object added is the row read back", async () => {
     const session = ctx.session();
     const token = Object.assign(new VfToken(), { id: "123e4567e89b12d3a456426614174000" });
