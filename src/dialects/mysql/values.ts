@@ -29,17 +29,36 @@ export function mysqlBindProcessor(type: SqlType | undefined): ValueProcessor | 
       return (v) => JSON.stringify(v);
     case "integer":
     case "float":
+      return bindNumber;
     case "string":
     case "text":
     case "enum":
-      return undefined;
+      return bindText;
     case "uuid":
-      return lowerCaseUuid;
+      return bindUuid;
+    case "boolean":
+      return bindBoolean;
     case "numeric":
       return type.precision === undefined && type.scale === undefined ? bindUnsizedDecimal : bindAny;
     default:
       return bindAny;
   }
+}
+
+/*
+ * MySQL compares a number with a string as two numbers: `code = 0` is true for 'abc', `n = '5x'`
+ * for 5, `flag = 'yes'` for false. A parameter of another kind than its column's (past
+ * TypeScript's types) matched rows the application did not mean. Compared as the column's kind it
+ * matches what PostgreSQL's comparison would; a string that is no number (or no boolean) is refused.
+ */
+const bindText: ValueProcessor = (v) => (typeof v === "number" || typeof v === "bigint" || typeof v === "boolean" ? String(v) : v);
+const bindUuid: ValueProcessor = (v) => (typeof v === "string" ? v.toLowerCase() : typeof v === "number" || typeof v === "bigint" ? String(v) : v);
+const NUMBER_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+const bindNumber: ValueProcessor = (v) => (typeof v === "string" ? (NUMBER_TEXT.test(v) ? Number(v) : notA("number", v)) : v);
+const bindBoolean: ValueProcessor = (v) => (typeof v === "boolean" ? (v ? 1 : 0) : typeof v === "string" ? notA("boolean", v) : v);
+
+function notA(kind: string, value: string): never {
+  throw new DataError(`${JSON.stringify(value)} is not a ${kind}: MySQL/MariaDB would compare it as one (as 0, or its leading digits), matching rows it does not name.`, {}, undefined);
 }
 
 /**
