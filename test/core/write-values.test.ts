@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { InvalidColumnValueError, MetaData, insert, integer, numeric, select, string, table, update, type Decimal } from "../../src/index.js";
+import { ArgumentError, InvalidColumnValueError, MetaData, insert, integer, numeric, select, string, table, update, type Decimal } from "../../src/index.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { useSchema } from "../support/schema.js";
 
@@ -68,4 +68,12 @@ forEachDatabase("values written by INSERT, UPDATE and upserts", (ctx) => {
     await ctx.engine.execute(insert(defaults).values({ id: 1, rank: 7 }));
     assert.deepEqual((await ctx.engine.execute(select(defaults))).rows, [{ id: 1, rank: 7 }]);
   });
+});
+
+test("a numeric server default with more digits than the column keeps is refused when the table is declared (every INSERT would round it)", () => {
+  assert.throws(
+    () => table("core_wv_rounded", new MetaData(), { id: integer().primaryKey(), price: numeric(6, 2).serverDefault("1.005") }),
+    (e: unknown) => e instanceof ArgumentError && /core_wv_rounded\.price: serverDefault\("1\.005"\)/.test((e as Error).message),
+  );
+  table("core_wv_fits", new MetaData(), { id: integer().primaryKey(), price: numeric(6, 2).serverDefault("1.50"), other: numeric(6, 2).serverDefault(0) });
 });

@@ -1,7 +1,7 @@
 /** A column of a `Table`: its definition, and an expression usable in statements (`users.c.id`). */
 import type { TableNode } from "../ast/nodes.js";
 import type { ColumnSchema } from "../ast/table-schema.js";
-import { InvalidColumnValueError } from "../errors.js";
+import { ArgumentError, InvalidColumnValueError } from "../errors.js";
 import type { SqlType } from "../types/sql-type.js";
 import { describeValue, valueCheck, type ValueCheck } from "../types/value-check.js";
 import { Labeled } from "../expression/expression.js";
@@ -50,6 +50,11 @@ export class Column<T = unknown, K extends string = string> extends Labeled<T, K
     this.renamedFrom = options.renamedFrom ?? [];
     this.explicitAutoincrement = options.autoincrement;
     this.check = valueCheck(options.type);
+    // A decimal server default with more digits than the column keeps is rounded on every insert.
+    const serverDefault = options.serverDefault;
+    if (options.type.kind === "numeric" && (typeof serverDefault === "string" || typeof serverDefault === "number") && !this.check.accepts(serverDefault)) {
+      throw new ArgumentError(`${table.name}.${name}: serverDefault(${JSON.stringify(serverDefault)}) does not fit the column: expected ${this.check.expected}.`);
+    }
   }
 
   /** Marks the column as part of the primary key; used by table-level `primaryKey(...)`. */
