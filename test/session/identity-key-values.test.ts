@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeclarativeBase, binary, column, datetime, integer, model, select, string, uuid, type Given } from "../../src/index.js";
+import { DeclarativeBase, InvalidValueError, binary, column, datetime, integer, model, numeric, select, string, uuid, type Decimal, type Given } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 class KeyValuesBase extends DeclarativeBase {}
@@ -48,6 +48,12 @@ class KvSample extends KeyValuesBase {
 @model("kv_blobs")
 class KvBlob extends KeyValuesBase {
   @column(binary(16).primaryKey()) accessor id!: Given<Uint8Array>;
+  @column(string(40)) accessor label!: string | null;
+}
+
+@model("kv_prices")
+class KvPrice extends KeyValuesBase {
+  @column(numeric(6, 2).primaryKey()) accessor amount!: Given<Decimal>;
   @column(string(40)) accessor label!: string | null;
 }
 
@@ -148,5 +154,16 @@ forEachDatabaseWithSchema("identity of key values", KeyValuesBase.metadata, (ctx
     await session.commit();
     assert.deepEqual(await session.scalars(select(KvBlob)), [blob]);
     assert.equal(await session.get(KvBlob, Buffer.alloc(16, 7)), blob);
+  });
+
+  test("a decimal key is written as the database answers it: \"1.5\" is refused, \"1.50\" is the row read back", async () => {
+    const session = ctx.session();
+    const price = Object.assign(new KvPrice(), { amount: "1.5" as Decimal, label: "one fifty" });
+    session.add(price);
+    await assert.rejects(session.commit(), (e: unknown) => e instanceof InvalidValueError && e.attribute === "amount" && /exactly 2 digits/.test(e.message));
+    price.amount = "1.50";
+    await session.commit();
+    assert.deepEqual(await session.scalars(select(KvPrice)), [price]);
+    assert.equal(await session.get(KvPrice, "1.50"), price);
   });
 });
