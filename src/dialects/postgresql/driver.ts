@@ -198,18 +198,34 @@ class StatementNames {
 
 const DDL = /^\s*(ALTER|CREATE|DROP|TRUNCATE|COMMENT)\b/i;
 
+/**
+ * Each connection's settings, whatever the database or server says: values are read back as
+ * these settings print them. TimeZone UTC: now() and CURRENT_TIMESTAMP (a server default, a cast
+ * of a timestamptz) give the UTC wall-clock time athanor reads a TIMESTAMP as (a database in
+ * another zone stored its local time, read back hours off). DateStyle ISO: timestamps and dates
+ * are parsed as ISO text (under 'SQL, DMY' a TIMESTAMP read as Invalid Date, a TIMESTAMPTZ as
+ * null, a DATE as '03/02/2024'). extra_float_digits 3: a double prints every digit (at 0,
+ * 0.30000000000000004 read back as 0.3).
+ */
+const SESSION_SETTINGS: readonly (readonly [string, string])[] = [
+  ["TimeZone", "UTC"],
+  ["DateStyle", "ISO"],
+  ["extra_float_digits", "3"],
+];
+
 export function createPostgresDriver(url: string, options: DriverOptions): Driver {
   const max = options.max ?? 10;
   const pool = new pg.Pool({
     connectionString: url.replace(/^postgres(ql)?\+?\w*:/, "postgresql:"),
     max,
-    // The session time zone is UTC, so that now() and CURRENT_TIMESTAMP (a server default, a cast
-    // of a timestamptz) give the UTC wall-clock time athanor reads a TIMESTAMP as; a database in
-    // another zone stored its local time, read back hours off. Read-only by the server's rule,
-    // every transaction and autocommit statement alike. Not through a transaction pooler:
-    // PgBouncer refuses the startup parameter (the zone is SET below and PgBouncer carries it
-    // over; a replica refuses writes by itself, and the session refuses to flush).
-    ...(options.transactionPooler ? {} : { options: `-c TimeZone=UTC${options.readOnly ? " -c default_transaction_read_only=on" : ""}` }),
+    // The session settings values are read back by (SESSION_SETTINGS), and read-only by the
+    // server's rule, every transaction and autocommit statement alike. Not through a transaction
+    // pooler: PgBouncer refuses the startup parameter (the settings are SET below, and PgBouncer
+    // carries the zone and DateStyle over; a replica refuses writes by itself, and the session
+    // refuses to flush).
+    ...(options.transactionPooler
+      ? {}
+      : { options: `${SESSION_SETTINGS.map(([name, value]) => `-c ${name}=${value}`).join(" ")}${options.readOnly ? " -c default_transaction_read_only=on" : ""}` }),
     types: postgresTypeParsers(pg.types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown),
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
@@ -217,7 +233,8 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
   pool.on("error", () => undefined);
   // Behind a transaction pooler, statements stay unnamed: each transaction may run on another
   // server connection, where a name prepared earlier does not exist.
-  const setup = new ConnectStatements<pg.PoolClient>([...(options.transactionPooler ? ["SET TIME ZONE 'UTC'"] : []), ...(options.connectStatements ?? [])]);
+  const settings = options.transactionPooler ? SESSION_SETTINGS.map(([name, value]) => `SET ${name} = '${value}'`) : [];
+  const setup = new ConnectStatements<pg.PoolClient>([...settings, ...(options.connectStatements ?? [])]);
   const names = options.preparedStatements === false || options.transactionPooler ? undefined : new StatementNames(options.maxPreparedStatements ?? 256);
   return {
     maxConnections: max,
