@@ -205,27 +205,21 @@ const DDL = /^\s*(ALTER|CREATE|DROP|TRUNCATE|COMMENT)\b/i;
  * another zone stored its local time, read back hours off). DateStyle ISO: timestamps and dates
  * are parsed as ISO text (under 'SQL, DMY' a TIMESTAMP read as Invalid Date, a TIMESTAMPTZ as
  * null, a DATE as '03/02/2024'). extra_float_digits 3: a double prints every digit (at 0,
- * 0.30000000000000004 read back as 0.3).
+ * 0.30000000000000004 read back as 0.3). SET on each new (or reset) connection, not as startup
+ * options, which poolers refuse (PgBouncer in any mode); PgBouncer in transaction mode carries
+ * TimeZone and DateStyle over to the server connections it lends (not extra_float_digits).
  */
-const SESSION_SETTINGS: readonly (readonly [string, string])[] = [
-  ["TimeZone", "UTC"],
-  ["DateStyle", "ISO"],
-  ["extra_float_digits", "3"],
-];
+const SESSION_SETTINGS = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET extra_float_digits = 3";
 
 export function createPostgresDriver(url: string, options: DriverOptions): Driver {
   const max = options.max ?? 10;
   const pool = new pg.Pool({
     connectionString: url.replace(/^postgres(ql)?\+?\w*:/, "postgresql:"),
     max,
-    // The session settings values are read back by (SESSION_SETTINGS), and read-only by the
-    // server's rule, every transaction and autocommit statement alike. Not through a transaction
-    // pooler: PgBouncer refuses the startup parameter (the settings are SET below, and PgBouncer
-    // carries the zone and DateStyle over; a replica refuses writes by itself, and the session
-    // refuses to flush).
-    ...(options.transactionPooler
-      ? {}
-      : { options: `${SESSION_SETTINGS.map(([name, value]) => `-c ${name}=${value}`).join(" ")}${options.readOnly ? " -c default_transaction_read_only=on" : ""}` }),
+    // Read-only by the server's rule, every transaction and autocommit statement alike. Not
+    // through a transaction pooler: PgBouncer refuses the startup parameter (a replica refuses
+    // writes by itself, and the session refuses to flush).
+    ...(options.readOnly && !options.transactionPooler ? { options: "-c default_transaction_read_only=on" } : {}),
     types: postgresTypeParsers(pg.types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown),
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
@@ -233,8 +227,7 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
   pool.on("error", () => undefined);
   // Behind a transaction pooler, statements stay unnamed: each transaction may run on another
   // server connection, where a name prepared earlier does not exist.
-  const settings = options.transactionPooler ? SESSION_SETTINGS.map(([name, value]) => `SET ${name} = '${value}'`) : [];
-  const setup = new ConnectStatements<pg.PoolClient>([...settings, ...(options.connectStatements ?? [])]);
+  const setup = new ConnectStatements<pg.PoolClient>([SESSION_SETTINGS, ...(options.connectStatements ?? [])]);
   const names = options.preparedStatements === false || options.transactionPooler ? undefined : new StatementNames(options.maxPreparedStatements ?? 256);
   return {
     maxConnections: max,
