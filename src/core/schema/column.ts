@@ -52,8 +52,10 @@ export class Column<T = unknown, K extends string = string> extends Labeled<T, K
     this.check = valueCheck(options.type);
     // A decimal server default with more digits than the column keeps is rounded on every insert.
     const serverDefault = options.serverDefault;
-    if (options.type.kind === "numeric" && (typeof serverDefault === "string" || typeof serverDefault === "number") && !this.check.accepts(serverDefault)) {
-      throw new ArgumentError(`${table.name}.${name}: serverDefault(${JSON.stringify(serverDefault)}) does not fit the column: expected ${this.check.expected}.`);
+    const literal = typeof serverDefault === "string" || typeof serverDefault === "number";
+    if (options.type.kind === "numeric" && literal && !this.check.accepts(serverDefault)) {
+      const what = `${table.name}.${name}: serverDefault(${JSON.stringify(serverDefault)})`;
+      throw new ArgumentError(`${what} does not fit the column: expected ${this.check.expected}.`);
     }
   }
 
@@ -88,7 +90,8 @@ export class Column<T = unknown, K extends string = string> extends Labeled<T, K
     const value = typeof this.default === "function" ? (this.default as () => unknown)() : this.default;
     if (value !== null && value !== undefined && !this.check.accepts(value)) {
       const what = `the default of ${this.toString()}`;
-      throw new InvalidColumnValueError(what, this.key, value, this.check.expected, `${what} gave ${describeValue(value)}: expected ${this.check.expected}. It was refused before its INSERT.`);
+      const message = `${what} gave ${describeValue(value)}: expected ${this.check.expected}. It was refused before its INSERT.`;
+      throw new InvalidColumnValueError(what, this.key, value, this.check.expected, message);
     }
     return value;
   }

@@ -24,7 +24,8 @@ export function valueParam(
 ): ParamNode {
   if (value !== null && check !== undefined && !check.accepts(value)) {
     const what = statement();
-    throw new InvalidColumnValueError(what, column, value, check.expected, `${what}: ${column} = ${describeValue(value)}: expected ${check.expected}. The statement was not sent.`);
+    const message = `${what}: ${column} = ${describeValue(value)}: expected ${check.expected}. The statement was not sent.`;
+    throw new InvalidColumnValueError(what, column, value, check.expected, message);
   }
   return { kind: "param", value, type };
 }

@@ -143,7 +143,9 @@ function numericCheck(type: SqlType): ValueCheck {
   const whole = type.precision - scale;
   return {
     accepts: (v) => isDecimal(v) && fitsDecimal(typeof v === "string" ? v : String(v), whole, scale),
-    expected: `${generic}, with at most ${whole} digits before the point and ${scale} after it (numeric(${type.precision}, ${scale}) would round or refuse more)`,
+    expected:
+      `${generic}, with at most ${whole} digits before the point and ${scale} after it ` +
+      `(numeric(${type.precision}, ${scale}) would round or refuse more)`,
   };
 }
 

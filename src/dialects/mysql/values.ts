@@ -58,7 +58,8 @@ const bindNumber: ValueProcessor = (v) => (typeof v === "string" ? (NUMBER_TEXT.
 const bindBoolean: ValueProcessor = (v) => (typeof v === "boolean" ? (v ? 1 : 0) : typeof v === "string" ? notA("boolean", v) : v);
 
 function notA(kind: string, value: string): never {
-  throw new DataError(`${JSON.stringify(value)} is not a ${kind}: MySQL/MariaDB would compare it as one (as 0, or its leading digits), matching rows it does not name.`, {}, undefined);
+  const why = "MySQL/MariaDB would compare it as one (as 0, or its leading digits), matching rows it does not name";
+  throw new DataError(`${JSON.stringify(value)} is not a ${kind}: ${why}.`, {}, undefined);
 }
 
 /**

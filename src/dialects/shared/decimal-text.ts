@@ -36,7 +36,10 @@ function fixed(value: number, scale: number): string {
 /** 10^(15 - scale): below it, toFixed(scale) writes a decimal of at most 15 digits, and the noise of a sum, as stored. */
 const EXACT_BELOW = Array.from({ length: 101 }, (_, scale) => 10 ** (15 - scale));
 
-/** The double's shortest text (what was stored), with `scale` digits after the point; undefined when it has more (float noise: toFixed rounds it). */
+/**
+ * The double's shortest text (what was stored), with `scale` digits after the point; undefined
+ * when it has more (the float noise of a sum: toFixed rounds it).
+ */
 function shortestFixed(value: number, scale: number): string | undefined {
   if (!Number.isFinite(value)) return undefined;
   const { negative, digits, point } = decimalParts(String(value));

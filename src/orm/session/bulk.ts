@@ -98,7 +98,12 @@ export async function executeBulk(host: BulkHost, statement: BulkStatement, opti
   const setsKey = values !== undefined && mapper.keyAttributes.some((attr) => values.has(attr));
   // With RETURNING the keys of the rows changed come back: nothing to evaluate.
   if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run, setsKey);
-  const evaluator = strategy === "auto" || strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText, dialect.name !== "postgresql") : undefined;
+  // A boolean is an integer on SQLite and MariaDB (see evaluatorOf).
+  const integerBooleans = dialect.name !== "postgresql";
+  const evaluator =
+    strategy === "auto" || strategy === "evaluate"
+      ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText, integerBooleans)
+      : undefined;
   if (strategy === "evaluate" && !evaluator) {
     throw new ArgumentError(
       `session.execute(${node.kind} ${mapper.name}): synchronizeSession "evaluate" cannot evaluate this WHERE in JavaScript ` +
