@@ -23,6 +23,29 @@ export class DatabaseUrlError extends ArgumentError {
   override name = "DatabaseUrlError";
 }
 
+/**
+ * A value given to INSERT, UPDATE or an upsert's SET does not fit its column's type: a value the
+ * database would refuse, or store as another (rounded, replaced, converted). Raised while the
+ * statement is built; nothing was sent. (A flush raises the ORM's `InvalidValueError`.)
+ */
+export class InvalidColumnValueError extends ArgumentError {
+  override name = "InvalidColumnValueError";
+
+  constructor(
+    /** The statement, e.g. `insert(books)`. */
+    readonly statement: string,
+    /** The column's key (an attribute, for a statement on a model). */
+    readonly column: string,
+    /** The value given. */
+    readonly value: unknown,
+    /** What the column accepts. */
+    readonly expected: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A statement cannot be rendered for the target dialect. */
 export class CompileError extends AthanorError {
   override name = "CompileError";

@@ -11,6 +11,7 @@ import {
   DataError,
   DatabaseError,
   IntegrityError,
+  InvalidColumnValueError,
   MetaData,
   OperationalError,
   ProgrammingError,
@@ -92,8 +93,9 @@ forEachDatabase("errors", (ctx) => {
     await failure(sql`SELECT no_such_column FROM core_err_authors`, ProgrammingError);
   });
 
-  test("a string longer than its column: DataError on PostgreSQL and MariaDB; SQLite does not check lengths", async () => {
-    const stmt = insert(authors).values({ id: 4, name: "much too long a name" });
+  test("a string longer than its column: insert() refuses it everywhere; in raw SQL, DataError on PostgreSQL and MariaDB, SQLite does not check lengths", async () => {
+    assert.throws(() => insert(authors).values({ id: 4, name: "much too long a name" }), (e: unknown) => e instanceof InvalidColumnValueError && e.column === "name");
+    const stmt = sql`INSERT INTO core_err_authors (id, name) VALUES (4, ${"much too long a name"})`;
     if (ctx.db.name === "sqlite") {
       await ctx.engine.execute(stmt);
       const row = (await ctx.engine.execute(select(authors.c.name).where(authors.c.id.eq(4)))).one();

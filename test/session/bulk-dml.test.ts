@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ArgumentError, columnsOf, deleteFrom, inspect, select, update, type Session } from "../../src/index.js";
+import { ArgumentError, InvalidColumnValueError, columnsOf, deleteFrom, inspect, select, update, type Session } from "../../src/index.js";
 import { BkBook, BulkBase } from "./fixtures/bulk-shop.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -70,6 +70,22 @@ forEachDatabaseWithSchema("ORM bulk UPDATE and DELETE", BulkBase.metadata, (ctx)
     assert.equal(books[0]!.stock, count === 1 ? 0 : null);
     const conn = await session.connection();
     assert.equal((await conn.scalar(select(c.stock).where(c.id.eq(1)))) ?? null, books[0]!.stock);
+  });
+
+  test("auto on a string order (<, BETWEEN): fetched, as the database's collation orders text, not JavaScript's UTF-16 units", async () => {
+    const { session, books } = await seeded();
+    // U+1F600 sorts after U+FFFD by code point (SQLite, PostgreSQL's C.UTF-8; ICU and glibc locales
+    // have orders of their own); JavaScript's UTF-16 units put it first ("\uD83D" < "\uFFFD").
+    books[0]!.title = "\u{1F600}";
+    books[1]!.title = "\uFFFD";
+    await session.flush();
+    ctx.reset();
+    const count = await session.execute(update(BkBook).where(c.title.lt("\uFFFD")).values({ stock: 0 }));
+    await session.execute(update(BkBook).where(c.title.between("\u{1F600}", "\u{1F601}")).values({ listPrice: 1 }));
+    const conn = await session.connection();
+    const rows = (await conn.execute(select(c.stock, c.listPrice).orderBy(c.id))).rows;
+    assert.deepEqual(books.map((b) => [b.stock, b.listPrice]), rows.map((r) => [r.stock, r.listPrice]), "each object holds what its row holds");
+    assert.equal(count, rows.filter((r) => r.stock === 0).length);
   });
 
   test("evaluate on an object whose tested attribute is expired: it cannot be tested, so what was set is expired", async () => {
@@ -160,8 +176,8 @@ forEachDatabaseWithSchema("ORM bulk UPDATE and DELETE", BulkBase.metadata, (ctx)
 
   test("values are typed by attribute: a wrong type or a column name instead of the attribute does not compile", () => {
     // Checked by tsc (npm test): the statement is only built, never run.
-    // @ts-expect-error listPrice is a number
-    update(BkBook).values({ listPrice: "cheap" });
+    // @ts-expect-error listPrice is a number (and at run time: InvalidColumnValueError, naming the attribute)
+    assert.throws(() => update(BkBook).values({ listPrice: "cheap" }), (e: unknown) => e instanceof InvalidColumnValueError && e.column === "listPrice");
     update(BkBook).values({ listPrice: c.listPrice.plus(1), stock: null }); // an expression of the type, and null where nullable, do
     // @ts-expect-error the attribute is listPrice; list_price is its column
     assert.throws(() => update(BkBook).values({ list_price: 5 }), ArgumentError);

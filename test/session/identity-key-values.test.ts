@@ -1,11 +1,14 @@
 /**
  * Key values that must map to one identity, and only one: a UUID given in upper case and the
  * lower-case form the database answers with are the same object; composite text keys whose parts
- * contain the identity key's separator (NUL) are different objects.
+ * contain the identity key's separator (NUL) are different objects; a Date or bytes key read back
+ * is the object added (as objects, every row read made a new key: a second object for the row),
+ * and composite keys with timestamps a millisecond apart are two objects (a Date part was its
+ * text to the second: one object for two rows, the second row never seen).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeclarativeBase, column, model, select, string, uuid, type Given } from "../../src/index.js";
+import { DeclarativeBase, InvalidValueError, binary, column, datetime, integer, model, numeric, select, string, uuid, type Decimal, type Given } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 class KeyValuesBase extends DeclarativeBase {}
@@ -26,6 +29,31 @@ class KvCode extends KeyValuesBase {
 class KvPair extends KeyValuesBase {
   @column(string(20).primaryKey()) accessor a!: Given<string>;
   @column(string(20).primaryKey()) accessor b!: Given<string>;
+  @column(string(40)) accessor label!: string | null;
+}
+
+@model("kv_readings")
+class KvReading extends KeyValuesBase {
+  @column(datetime().primaryKey()) accessor at!: Given<Date>;
+  @column(string(40)) accessor label!: string | null;
+}
+
+@model("kv_samples")
+class KvSample extends KeyValuesBase {
+  @column(integer().primaryKey().autoincrement(false)) accessor sensor!: Given<number>;
+  @column(datetime().primaryKey()) accessor at!: Given<Date>;
+  @column(string(40)) accessor label!: string | null;
+}
+
+@model("kv_blobs")
+class KvBlob extends KeyValuesBase {
+  @column(binary(16).primaryKey()) accessor id!: Given<Uint8Array>;
+  @column(string(40)) accessor label!: string | null;
+}
+
+@model("kv_prices")
+class KvPrice extends KeyValuesBase {
+  @column(numeric(6, 2).primaryKey()) accessor amount!: Given<Decimal>;
   @column(string(40)) accessor label!: string | null;
 }
 
@@ -90,4 +118,52 @@ forEachDatabaseWithSchema("identity of key values", KeyValuesBase.metadata, (ctx
       }
     },
   );
+
+  test("a Date key: the object added is the row read back, and get() by an equal Date finds it", async () => {
+    const session = ctx.session();
+    const at = new Date(Date.UTC(2024, 0, 1, 12, 0, 0, 250));
+    const reading = Object.assign(new KvReading(), { at, label: "noon" });
+    session.add(reading);
+    await session.commit();
+    assert.deepEqual(await session.scalars(select(KvReading)), [reading]);
+    assert.equal(await session.get(KvReading, new Date(at.getTime())), reading);
+    reading.label = "changed";
+    await session.commit();
+    assert.equal(await ctx.count("kv_readings", "label = 'changed'"), 1);
+  });
+
+  test("composite keys with timestamps a millisecond apart are two objects, each found by its own key", async () => {
+    const session = ctx.session();
+    const first = Object.assign(new KvSample(), { sensor: 1, at: new Date(Date.UTC(2024, 0, 1, 0, 0, 0, 100)), label: "first" });
+    const second = Object.assign(new KvSample(), { sensor: 1, at: new Date(Date.UTC(2024, 0, 1, 0, 0, 0, 101)), label: "second" });
+    session.add(first);
+    session.add(second);
+    await session.commit();
+    assert.equal(await session.get(KvSample, [1, new Date(first.at.getTime())]), first);
+    assert.equal(await session.get(KvSample, [1, new Date(second.at.getTime())]), second);
+    await session.close();
+    const other = ctx.session();
+    const loaded = await other.scalars(select(KvSample));
+    assert.deepEqual(loaded.map((s) => s.label).sort(), ["first", "second"], "one object per row");
+  });
+
+  test("a bytes key: the object added is the row read back", async () => {
+    const session = ctx.session();
+    const blob = Object.assign(new KvBlob(), { id: new Uint8Array(16).fill(7), label: "sevens" });
+    session.add(blob);
+    await session.commit();
+    assert.deepEqual(await session.scalars(select(KvBlob)), [blob]);
+    assert.equal(await session.get(KvBlob, Buffer.alloc(16, 7)), blob);
+  });
+
+  test("a decimal key is written as the database answers it: \"1.5\" is refused, \"1.50\" is the row read back", async () => {
+    const session = ctx.session();
+    const price = Object.assign(new KvPrice(), { amount: "1.5" as Decimal, label: "one fifty" });
+    session.add(price);
+    await assert.rejects(session.commit(), (e: unknown) => e instanceof InvalidValueError && e.attribute === "amount" && /exactly 2 digits/.test(e.message));
+    price.amount = "1.50";
+    await session.commit();
+    assert.deepEqual(await session.scalars(select(KvPrice)), [price]);
+    assert.equal(await session.get(KvPrice, "1.50"), price);
+  });
 });

@@ -56,6 +56,11 @@ export interface DialectCapabilities {
    */
   readonly caseInsensitiveText: boolean;
   /**
+   * Whether booleans are stored as integers (SQLite, MariaDB): a row may hold 2 or -1, which
+   * reads as true but does not match `= TRUE`, so such a WHERE cannot be evaluated in JavaScript.
+   */
+  readonly integerBooleans: boolean;
+  /**
    * Which row's generated key the driver reports for a multi-row INSERT: MySQL/MariaDB the
    * first row's, SQLite the last row's (PostgreSQL reports none: RETURNING gives every key).
    */

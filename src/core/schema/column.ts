@@ -1,7 +1,9 @@
 /** A column of a `Table`: its definition, and an expression usable in statements (`users.c.id`). */
 import type { TableNode } from "../ast/nodes.js";
 import type { ColumnSchema } from "../ast/table-schema.js";
+import { ArgumentError, InvalidColumnValueError } from "../errors.js";
 import type { SqlType } from "../types/sql-type.js";
+import { describeValue, valueCheck, type ValueCheck } from "../types/value-check.js";
 import { Labeled } from "../expression/expression.js";
 import type { ClientDefault, ColumnOptions } from "./column-builder.js";
 import type { ForeignKey } from "./constraints.js";
@@ -27,6 +29,8 @@ export class Column<T = unknown, K extends string = string> extends Labeled<T, K
   /** Single-column foreign keys declared with `.references()`; filled in by the table. */
   readonly foreignKeys: ForeignKey[] = [];
   private explicitAutoincrement: boolean | "auto";
+  /** What the type accepts: each client-default value is checked against it. */
+  private readonly check: ValueCheck;
 
   constructor(
     key: K,
@@ -45,6 +49,14 @@ export class Column<T = unknown, K extends string = string> extends Labeled<T, K
     this.index = options.index;
     this.renamedFrom = options.renamedFrom ?? [];
     this.explicitAutoincrement = options.autoincrement;
+    this.check = valueCheck(options.type);
+    // A decimal server default with more digits than the column keeps is rounded on every insert.
+    const serverDefault = options.serverDefault;
+    const literal = typeof serverDefault === "string" || typeof serverDefault === "number";
+    if (options.type.kind === "numeric" && literal && !this.check.accepts(serverDefault)) {
+      const what = `${table.name}.${name}: serverDefault(${JSON.stringify(serverDefault)})`;
+      throw new ArgumentError(`${what} does not fit the column: expected ${this.check.expected}.`);
+    }
   }
 
   /** Marks the column as part of the primary key; used by table-level `primaryKey(...)`. */
@@ -69,9 +81,19 @@ export class Column<T = unknown, K extends string = string> extends Labeled<T, K
     );
   }
 
-  /** Evaluates the client-side default for one row. */
+  /**
+   * Evaluates the client-side default for one row, checked as a value given would be: a default
+   * the column would store as another (a function giving 1.5 for an INT) is refused before the
+   * INSERT, by `InvalidColumnValueError`.
+   */
   defaultValue(): unknown {
-    return typeof this.default === "function" ? (this.default as () => unknown)() : this.default;
+    const value = typeof this.default === "function" ? (this.default as () => unknown)() : this.default;
+    if (value !== null && value !== undefined && !this.check.accepts(value)) {
+      const what = `the default of ${this.toString()}`;
+      const message = `${what} gave ${describeValue(value)}: expected ${this.check.expected}. It was refused before its INSERT.`;
+      throw new InvalidColumnValueError(what, this.key, value, this.check.expected, message);
+    }
+    return value;
   }
 
   override toString(): string {

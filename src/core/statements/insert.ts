@@ -11,6 +11,8 @@ import type { Executable } from "./executable.js";
 import type { Select } from "./select.js";
 import { labelItems, type EntityClass, type RowOfItems, type SelectItem, type SelectLayout, type TupleOfItems } from "./selectable.js";
 import { targetOf } from "./update.js";
+import { valueCheck } from "../types/value-check.js";
+import { valueParam } from "./value-param.js";
 import {
   doNothingClause,
   doUpdateClause,
@@ -53,7 +55,7 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
     let list = (Array.isArray(rows) ? rows : [rows]) as readonly Record<string, unknown>[];
     if (list.length === 0) throw new ArgumentError(`insert(${this.table.name}).values() needs at least one row.`);
     if (this.entity) list = byColumnKey(this.entity, this.table as Table, list);
-    const { columns, rows: nodes } = buildRows(this.table as Table, list);
+    const { columns, rows: nodes } = buildRows(this.table as Table, list, this.entity);
     return this.with({ ...this.node, columns, rows: nodes, select: undefined });
   }
 
@@ -135,7 +137,7 @@ function byColumnKey(entity: EntityClass, table: Table, rows: readonly Record<st
  * default. A column given in some rows but not others takes its client default there, or NULL
  * when nullable; anything else is an error rather than a silent guess.
  */
-function buildRows(table: Table, rows: readonly Record<string, unknown>[]): { columns: string[]; rows: ExprNode[][] } {
+function buildRows(table: Table, rows: readonly Record<string, unknown>[], entity: EntityClass | undefined): { columns: string[]; rows: ExprNode[][] } {
   const used: Column[] = [];
   for (const column of table.columnList) {
     const given = rows.some((r) => r[column.key] !== undefined);
@@ -148,17 +150,30 @@ function buildRows(table: Table, rows: readonly Record<string, unknown>[]): { co
       }
     }
   }
-  const nodes = rows.map((row, i) =>
-    used.map((column): ExprNode => {
+  const statement = () => `insert(${entity ? entity.name : table.name})`;
+  const checks = used.map((column) => valueCheck(column.type));
+  const labels = used.map((column) => columnLabel(entity, column));
+  const nodes = rows.map((row, i) => {
+    const where = () => `${statement()}, row ${i}`;
+    return used.map((column, c): ExprNode => {
       const value = row[column.key];
-      if (value !== undefined) return value instanceof Expression ? value.node : { kind: "param", value, type: column.type };
+      if (value !== undefined) return value instanceof Expression ? value.node : valueParam(column.type, value, where, labels[c]!, checks[c]);
       if (column.default !== undefined) return { kind: "param", value: column.defaultValue(), type: column.type };
       if (column.nullable && column.serverDefault === undefined) return { kind: "param", value: null, type: column.type };
       throw new ArgumentError(
         `insert(${table.name}): row ${i} has no value for '${column.key}', which other rows give, and the column ` +
           `is not nullable or has a server default that a multi-row INSERT cannot apply per row. Give every row a value.`,
       );
-    }),
-  );
+    });
+  });
   return { columns: used.map((c) => c.name), rows: nodes };
+}
+
+/** A column as the rows named it: its key, or the attribute of `insert(Model)`. */
+function columnLabel(entity: EntityClass | undefined, column: Column): string {
+  if (!entity) return column.key;
+  for (const [attr, expr] of Object.entries(targetOf("insert", entity).c)) {
+    if (expr.node.kind === "column" && (expr.node as { name: string }).name === column.name) return attr;
+  }
+  return column.key;
 }

@@ -9,6 +9,7 @@ import { Expression } from "../expression/expression.js";
 import type { ColumnMap, FromSource, RowOf, Table } from "../schema/table.js";
 import type { Executable } from "./executable.js";
 import type { ValuesOf } from "./insert.js";
+import { valueParam } from "./value-param.js";
 import { entitySource, labelItems, type EntityClass, type RowOfItems, type SelectItem, type SelectLayout, type TupleOfItems } from "./selectable.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
@@ -52,7 +53,8 @@ export class Update<C extends ColumnMap, Row = {}, V = RowOf<C>, Tuple = never> 
         const what = this.entity ? `column attribute of ${target}` : `column of ${target}`;
         throw new ArgumentError(`update(${target}).set(): '${key}' is not a ${what}; use one of: ${Object.keys(source.c).join(", ")}.`);
       }
-      set.push([columnNode.name, value instanceof Expression ? value.node : { kind: "param", value, type: column.type }]);
+      const statement = () => `update(${this.entity ? this.entity.name : this.table.name}).set()`;
+      set.push([columnNode.name, value instanceof Expression ? value.node : valueParam(column.type, value, statement, key)]);
     }
     return this.with({ ...this.node, set: [...this.node.set, ...set] });
   }

@@ -6,6 +6,7 @@
 import type { ExprNode, OnConflictNode } from "../ast/nodes.js";
 import { ArgumentError } from "../errors.js";
 import { Expression } from "../expression/expression.js";
+import { valueParam } from "./value-param.js";
 import type { BuilderValue } from "../schema/column-builder.js";
 import type { Column } from "../schema/column.js";
 import type { ColumnMap, RowOf, Table, TableColumns } from "../schema/table.js";
@@ -83,7 +84,7 @@ function setPairs<C extends ColumnMap>(table: Table<string, C>, set: OnConflictD
     if (value === undefined) continue;
     const column = (table as Table).c[key];
     if (!column) throw new ArgumentError(`${what}: set names unknown column '${key}'. Columns: ${table.columnList.map((c) => c.key).join(", ")}.`);
-    pairs.push([column.name, value instanceof Expression ? value.node : { kind: "param", value, type: column.type }]);
+    pairs.push([column.name, value instanceof Expression ? value.node : valueParam(column.type, value, () => what, key)]);
   }
   if (pairs.length === 0) throw new ArgumentError(`${what}: set has no columns; use onConflictDoNothing() to leave existing rows alone.`);
   return pairs;

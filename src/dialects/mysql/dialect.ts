@@ -37,6 +37,7 @@ function capabilitiesFor(serverVersion: string): DialectCapabilities {
     inValuesInWrites: false,
     transactionalDdl: false,
     caseInsensitiveText: true,
+    integerBooleans: true,
     lastInsertIdOf: "first" };
 }
 

@@ -218,17 +218,22 @@ class MySqlRowStream implements DriverCursor {
  * STRICT_TRANS_TABLES or STRICT_ALL_TABLES; MariaDB's default has it) truncates a string too long
  * for its column, or clamps a number out of range, with only a warning: the write would succeed
  * with another value than the one given. Strict mode is added to the session's mode then, so that
- * such a write fails; a mode that has it is left as it is. A `readOnly` engine's sessions refuse
- * writes themselves (`tx_read_only`), SQL text included.
+ * such a write fails; a mode that has it is left as it is. NO_AUTO_VALUE_ON_ZERO is added too:
+ * without it, a 0 given for an AUTO_INCREMENT key is replaced by the next number (an object added
+ * with key 0 was stored as row 1, its later UPDATE found no row). A `readOnly` engine's sessions
+ * refuse writes themselves (`tx_read_only`), SQL text included.
  *
  * After COM_RESET_CONNECTION, which puts the session's SQL mode back to the server's, the
  * IGNORE_SPACE that mysql2's handshake asks for (a client flag) is put back too.
  */
 function sessionSetup(readOnly: boolean): { readonly onConnect: string; readonly afterReset: string } {
-  const onConnect =
-    "SET time_zone = '+00:00', SESSION sql_mode = IF(@@SESSION.sql_mode REGEXP 'STRICT_(TRANS|ALL)_TABLES', @@SESSION.sql_mode, " +
-    `CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_TRANS_TABLES'))${readOnly ? ", SESSION tx_read_only = 1" : ""}`;
-  return { onConnect, afterReset: `${onConnect}, SESSION sql_mode = CONCAT_WS(',', 'IGNORE_SPACE', NULLIF(@@SESSION.sql_mode, ''))` };
+  // One expression: the assignments of one SET all read the mode as it was before the statement.
+  const mode = (ignoreSpace: boolean) =>
+    `SESSION sql_mode = CONCAT_WS(',', ${ignoreSpace ? "'IGNORE_SPACE', " : ""}NULLIF(@@SESSION.sql_mode, ''), ` +
+    "IF(@@SESSION.sql_mode REGEXP 'STRICT_(TRANS|ALL)_TABLES', NULL, 'STRICT_TRANS_TABLES'), " +
+    "IF(FIND_IN_SET('NO_AUTO_VALUE_ON_ZERO', @@SESSION.sql_mode), NULL, 'NO_AUTO_VALUE_ON_ZERO'))";
+  const rest = readOnly ? ", SESSION tx_read_only = 1" : "";
+  return { onConnect: `SET time_zone = '+00:00', ${mode(false)}${rest}`, afterReset: `SET time_zone = '+00:00', ${mode(true)}${rest}` };
 }
 
 /** Prepared statements kept per connection unless the engine options or the URL say otherwise. */

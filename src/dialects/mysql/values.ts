@@ -4,6 +4,8 @@
  * per column type; JSON arrives as its text (`jsonStrings`) and is parsed here, exactly once.
  */
 import type { ValueProcessor } from "../../core/compiler/compiled-query.js";
+import { DataError } from "../../core/errors.js";
+import { decimalWidth } from "../../core/types/decimal-parts.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 import { decimalReader } from "../shared/decimal-text.js";
 import { lowerCaseUuid } from "../shared/uuid.js";
@@ -27,16 +29,55 @@ export function mysqlBindProcessor(type: SqlType | undefined): ValueProcessor | 
       return (v) => JSON.stringify(v);
     case "integer":
     case "float":
+      return bindNumber;
     case "string":
     case "text":
     case "enum":
-      return undefined;
+      return bindText;
     case "uuid":
-      return lowerCaseUuid;
+      return bindUuid;
+    case "boolean":
+      return bindBoolean;
+    case "numeric":
+      return type.precision === undefined && type.scale === undefined ? bindUnsizedDecimal : bindAny;
     default:
       return bindAny;
   }
 }
+
+/*
+ * MySQL compares a number with a string as two numbers: `code = 0` is true for 'abc', `n = '5x'`
+ * for 5, `flag = 'yes'` for false. A parameter of another kind than its column's (past
+ * TypeScript's types) matched rows the application did not mean. Compared as the column's kind it
+ * matches what PostgreSQL's comparison would; a string that is no number (or no boolean) is refused.
+ */
+const bindText: ValueProcessor = (v) => (typeof v === "number" || typeof v === "bigint" || typeof v === "boolean" ? String(v) : v);
+const bindUuid: ValueProcessor = (v) => (typeof v === "string" ? v.toLowerCase() : typeof v === "number" || typeof v === "bigint" ? String(v) : v);
+const NUMBER_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+const bindNumber: ValueProcessor = (v) => (typeof v === "string" ? (NUMBER_TEXT.test(v) ? Number(v) : notA("number", v)) : v);
+const bindBoolean: ValueProcessor = (v) => (typeof v === "boolean" ? (v ? 1 : 0) : typeof v === "string" ? notA("boolean", v) : v);
+
+function notA(kind: string, value: string): never {
+  const why = "MySQL/MariaDB would compare it as one (as 0, or its leading digits), matching rows it does not name";
+  throw new DataError(`${JSON.stringify(value)} is not a ${kind}: ${why}.`, {}, undefined);
+}
+
+/**
+ * `numeric()` is DECIMAL(38, 10) here (MySQL has no unbounded decimal): a value with more than 10
+ * digits after the point would be rounded without a word, so it is refused (28 before it are
+ * refused by the server itself).
+ */
+const bindUnsizedDecimal: ValueProcessor = (v) => {
+  if ((typeof v === "string" || typeof v === "number") && decimalWidth(String(v)).fraction > 10) {
+    throw new DataError(
+      `numeric() is DECIMAL(38, 10) on MySQL/MariaDB, which would round ${String(v)} to 10 digits after the point. ` +
+        "Round it, or give the column a scale that holds it (numeric(38, 20)).",
+      {},
+      undefined,
+    );
+  }
+  return bindAny(v);
+};
 
 const toNumber: ValueProcessor = (v) => (typeof v === "string" ? Number(v) : v);
 
@@ -50,7 +91,8 @@ export function mysqlResultProcessor(type: SqlType): ValueProcessor | undefined 
     case "numeric":
       return decimalReader(type);
     case "boolean":
-      return (v) => v === 1 || v === true || v === "1";
+      // Any number but 0 is true, as MariaDB's own `WHERE flag` reads a TINYINT (another program may store 2).
+      return (v) => (typeof v === "number" ? v !== 0 : v === true || v === "1");
     case "json":
       return (v) => (typeof v === "string" ? JSON.parse(v) : v);
     case "datetime":

@@ -29,6 +29,7 @@ const capabilities: DialectCapabilities = {
   inValuesInWrites: true,
   transactionalDdl: true,
   caseInsensitiveText: false,
+  integerBooleans: false,
   lastInsertIdOf: "last",
 };
 

@@ -198,6 +198,19 @@ class StatementNames {
 
 const DDL = /^\s*(ALTER|CREATE|DROP|TRUNCATE|COMMENT)\b/i;
 
+/**
+ * Each connection's settings, whatever the database or server says: values are read back as
+ * these settings print them. TimeZone UTC: now() and CURRENT_TIMESTAMP (a server default, a cast
+ * of a timestamptz) give the UTC wall-clock time athanor reads a TIMESTAMP as (a database in
+ * another zone stored its local time, read back hours off). DateStyle ISO: timestamps and dates
+ * are parsed as ISO text (under 'SQL, DMY' a TIMESTAMP read as Invalid Date, a TIMESTAMPTZ as
+ * null, a DATE as '03/02/2024'). extra_float_digits 3: a double prints every digit (at 0,
+ * 0.30000000000000004 read back as 0.3). SET on each new (or reset) connection, not as startup
+ * options, which poolers refuse (PgBouncer in any mode); PgBouncer in transaction mode carries
+ * TimeZone and DateStyle over to the server connections it lends (not extra_float_digits).
+ */
+const SESSION_SETTINGS = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET extra_float_digits = 3";
+
 export function createPostgresDriver(url: string, options: DriverOptions): Driver {
   const max = options.max ?? 10;
   const pool = new pg.Pool({
@@ -214,7 +227,7 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
   pool.on("error", () => undefined);
   // Behind a transaction pooler, statements stay unnamed: each transaction may run on another
   // server connection, where a name prepared earlier does not exist.
-  const setup = new ConnectStatements<pg.PoolClient>(options.connectStatements);
+  const setup = new ConnectStatements<pg.PoolClient>([SESSION_SETTINGS, ...(options.connectStatements ?? [])]);
   const names = options.preparedStatements === false || options.transactionPooler ? undefined : new StatementNames(options.maxPreparedStatements ?? 256);
   return {
     maxConnections: max,

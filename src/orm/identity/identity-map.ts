@@ -66,6 +66,9 @@ function compositeKeyPart(value: unknown): string {
 /**
  * Keys compare by value: a bigint that fits and the same number are the same key, and so are a
  * UUID in upper and in lower case (case-insensitive, RFC 9562; PostgreSQL answers lower case).
+ * A Date is its time in milliseconds and bytes their text: as objects, each row read back made a
+ * new key (a second object for the row), and in a composite key a Date was its text to the
+ * second, so rows a millisecond apart were one object.
  */
 function normalizeKeyPart(value: unknown): unknown {
   if (typeof value === "string") return value.length === 36 ? lowerCaseIfUuid(value) : value;

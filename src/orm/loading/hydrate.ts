@@ -69,7 +69,7 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext, 
     if (single >= 0) {
       key = row[single];
       if (key === null || key === undefined) return null; // the outer side of a join found nothing
-      // Normalized as identityKey does (a bigint that fits, a UUID's case, a Date); integers need nothing.
+      // Normalized as identityKey does (a bigint that fits, a UUID's case, a Date, bytes); integers need nothing.
       if (typeof key === "bigint" || typeof key === "object" || (typeof key === "string" && key.length === 36)) key = identityKey([key]);
     } else {
       key = compositeKeyAt(row, pkIndexes);

@@ -20,15 +20,26 @@ export type Evaluator = (read: AttributeReader) => Truth | typeof MISSING;
 /**
  * The WHERE as a test, or undefined when it has a part JavaScript cannot decide like the database.
  * `caseInsensitiveStrings`: MySQL/MariaDB's default collations compare strings without case, so
- * a string comparison there is left to the database.
+ * a string comparison there is left to the database. `integerBooleans`: a boolean is an integer
+ * (SQLite, MariaDB), and a row holding 2 reads as true but is not `= TRUE` (1): left to it too.
  */
-export function evaluatorOf(where: ExprNode | undefined, attributeOfColumn: ReadonlyMap<string, string>, table: TableSchema, caseInsensitiveStrings: boolean): Evaluator | undefined {
+export function evaluatorOf(
+  where: ExprNode | undefined,
+  attributeOfColumn: ReadonlyMap<string, string>,
+  table: TableSchema,
+  caseInsensitiveStrings: boolean,
+  integerBooleans: boolean,
+): Evaluator | undefined {
   if (!where) return () => true;
   let ok = true;
-  const value = (node: ExprNode): ((read: AttributeReader) => unknown) | undefined => {
+  // `ordered`: the value is compared by <, <=, >, >= (BETWEEN): strings take part only in equality,
+  // as the database orders them by its collation (a locale's, or code points), not by UTF-16 units.
+  const value = (node: ExprNode, ordered = false): ((read: AttributeReader) => unknown) | undefined => {
     if (node.kind === "param") {
       const kind = node.type?.kind;
-      const exact = kind !== undefined && (EXACT_KINDS.has(kind) || (!caseInsensitiveStrings && STRING_KINDS.has(kind)));
+      const exact =
+        kind !== undefined &&
+        ((EXACT_KINDS.has(kind) && !(integerBooleans && kind === "boolean")) || (!caseInsensitiveStrings && !ordered && STRING_KINDS.has(kind)));
       if (!exact) ok = false;
       return () => node.value;
     }
@@ -43,15 +54,16 @@ export function evaluatorOf(where: ExprNode | undefined, attributeOfColumn: Read
     switch (node.kind) {
       case "binary": {
         const compare = COMPARE[node.op];
-        const left = value(node.left);
-        const right = value(node.right);
+        const ordered = node.op !== "=" && node.op !== "<>";
+        const left = value(node.left, ordered);
+        const right = value(node.right, ordered);
         if (!compare || !left || !right) break;
         return (read) => compareWith(compare, left(read), right(read));
       }
       case "in": {
         if (!Array.isArray(node.values)) break;
         const left = value(node.expr);
-        const items = (node.values as readonly ExprNode[]).map(value);
+        const items = (node.values as readonly ExprNode[]).map((item) => value(item));
         if (!left || items.some((i) => !i)) break;
         const negated = node.negated;
         return (read) => {
@@ -86,7 +98,7 @@ export function evaluatorOf(where: ExprNode | undefined, attributeOfColumn: Read
         };
       }
       case "between": {
-        const [e, lo, hi] = [value(node.expr), value(node.low), value(node.high)];
+        const [e, lo, hi] = [value(node.expr, true), value(node.low, true), value(node.high, true)];
         if (!e || !lo || !hi) break;
         return (read) => {
           const truths: (Truth | typeof MISSING)[] = [compareWith(COMPARE[">="]!, e(read), lo(read)), compareWith(COMPARE["<="]!, e(read), hi(read))];
@@ -133,7 +145,10 @@ export function evaluatorOf(where: ExprNode | undefined, attributeOfColumn: Read
  * what the object holds), uuid (PostgreSQL ignores case), json, binary.
  */
 const EXACT_KINDS: ReadonlySet<TypeKind> = new Set(["integer", "bigint", "boolean"]);
-/** Strings compare exactly on PostgreSQL and SQLite, not under MariaDB's default collations (case, trailing spaces). */
+/**
+ * Strings are equal or not exactly on PostgreSQL and SQLite, not under MariaDB's default
+ * collations (case, trailing spaces); their order is the collation's everywhere.
+ */
 const STRING_KINDS: ReadonlySet<TypeKind> = new Set(["string", "text", "enum"]);
 
 const COMPARE: Partial<Record<string, (a: number | string | bigint | boolean, b: number | string | bigint | boolean) => boolean>> = {

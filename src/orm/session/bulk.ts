@@ -109,7 +109,7 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
   // assignment of what it showed was no change and the commit resolved without it. With no
   // object of the class in the session there is nothing to follow.
   if (strategy === "auto" && host.identity.forMapper(mapper).isEmpty) return run(async () => (await tx.connection.execute(statement)).rowCount);
-  const evaluator = strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText) : undefined;
+  const evaluator = strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText, dialect.capabilities.integerBooleans) : undefined;
   if (strategy === "evaluate" && !evaluator) {
     throw new ArgumentError(
       `session.execute(${node.kind} ${mapper.name}): synchronizeSession "evaluate" cannot evaluate this WHERE in JavaScript ` +

@@ -96,7 +96,8 @@ function collectionAdded(owner: object, rel: RelationshipProperty, item: object)
     const state = ensureState(association, view!.association);
     if (!rel.spec.options.creator) {
       for (const [key, column] of view!.association.columns) {
-        if (column.default !== undefined) state.dict[key] = column.defaultValue();
+        // Not checked here (a throw would leave the list half-changed): the flush checks the value.
+        if (column.default !== undefined) state.dict[key] = typeof column.default === "function" ? (column.default as () => unknown)() : column.default;
       }
     }
     if (state.dict[view!.toOwner.key] !== owner) setScalar(association, view!.toOwner, owner);

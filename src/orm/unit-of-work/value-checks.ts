@@ -12,7 +12,7 @@
  * by column, modified rows only in the columns that changed.
  */
 import type { Column } from "../../core/schema/column.js";
-import { describeValue, valueCheck } from "../../core/types/value-check.js";
+import { describeValue, valueCheck, type ValueCheck } from "../../core/types/value-check.js";
 import { InvalidValueError, type NullIdentityKeyError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { valuesReader, type ValuesReader } from "../state/dict-shape.js";
@@ -64,7 +64,7 @@ function rulesOf(mapper: Mapper): MapperRules {
       // generated key: the row must give the key itself.
       const key = keyColumns.has(column) && !foreignKey && !isReadBackKey(mapper, column);
       const refusesNull = key || (!column.nullable && !column.autoincrement && !foreignKey);
-      const { accepts, expected } = valueCheck(column.type);
+      const { accepts, expected } = keyColumns.has(column) ? keyCheck(column) : valueCheck(column.type);
       const required = refusesNull && column.default === undefined && (key || column.serverDefault === undefined);
       return { attr, column, refusesNull, required, accepts, expected, key };
     });
@@ -72,6 +72,22 @@ function rulesOf(mapper: Mapper): MapperRules {
     compiled.set(mapper, (rules = { all, read, byAttr: new Map(all.map((rule) => [rule.attr, rule])) }));
   }
   return rules;
+}
+
+/**
+ * A key column's check. A decimal key must be written as the database answers it, with the
+ * column's scale ("1.50" in numeric(6, 2)): the identity map compares keys as text, and "1.5"
+ * added then "1.50" read back were two objects for one row.
+ */
+function keyCheck(column: Column): ValueCheck {
+  const check = valueCheck(column.type);
+  const { kind, precision, scale = 0 } = column.type;
+  if (kind !== "numeric" || precision === undefined) return check;
+  const canonical = new RegExp(`^-?(0|[1-9]\\d*)${scale > 0 ? `\\.\\d{${scale}}` : ""}$`);
+  return {
+    accepts: (v) => typeof v === "string" && canonical.test(v) && !/^-0(\.0*)?$/.test(v) && check.accepts(v),
+    expected: `a decimal string with exactly ${scale} digits after the point, as the database answers it (a key is compared as its text)`,
+  };
 }
 
 /**
