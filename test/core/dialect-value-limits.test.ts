@@ -56,6 +56,14 @@ forEachDatabase("values at the limits of each database", (ctx) => {
     }
   });
 
+  test("a MariaDB zero date (written in a lax sql_mode) is DataError when read, where it read as an Invalid Date", { skip: ctx.db.name === "mysql" ? false : "MariaDB only: the others refuse such a value" }, async () => {
+    await ctx.engine.withConnection(async (conn) => {
+      await conn.run("SET SESSION sql_mode = ''"); // another program's lax session (the pool resets this one)
+      await conn.run("INSERT INTO core_dvl_samples (id, at) VALUES (1, '0000-00-00 00:00:00')");
+    });
+    await assert.rejects(rows(), (e: unknown) => e instanceof DataError && /DATETIME '0000-00-00 00:00:00' that is no date/.test((e as Error).message));
+  });
+
   test("a boolean column holding another number than 0 and 1 reads as the database reads it", async () => {
     if (ctx.db.name === "postgresql") return; // a real boolean type: only true and false
     await ctx.engine.execute(sql`INSERT INTO core_dvl_samples (id, flag) VALUES (1, 2), (2, -1), (3, 0), (4, 1)`);

@@ -10,6 +10,24 @@ import type { SqlType } from "../../core/types/sql-type.js";
 import { decimalReader } from "../shared/decimal-text.js";
 import { lowerCaseUuid } from "../shared/uuid.js";
 
+/**
+ * A DATETIME read as text, as the UTC Date it holds. A zero date ('0000-00-00 00:00:00', which
+ * MariaDB stores for an invalid one in a lax sql_mode) is no Date: it read as an Invalid Date.
+ */
+function readDatetime(value: unknown): Date {
+  if (value instanceof Date) return value;
+  const date = new Date(`${String(value).replace(" ", "T")}Z`);
+  if (Number.isNaN(date.getTime())) {
+    throw new DataError(
+      `MariaDB holds a DATETIME '${String(value)}' that is no date (a zero date, written by a program in a lax sql_mode): ` +
+        `read the column as text (sql\`CAST(col AS CHAR)\`), or correct the row.`,
+      {},
+      undefined,
+    );
+  }
+  return date;
+}
+
 /** `YYYY-MM-DD HH:MM:SS.ffffff` in UTC: the format DATETIME(6) accepts. */
 function utcDatetime(date: Date): string {
   return date.toISOString().replace("T", " ").replace("Z", "").padEnd(26, "0");
@@ -96,7 +114,7 @@ export function mysqlResultProcessor(type: SqlType): ValueProcessor | undefined 
     case "json":
       return (v) => (typeof v === "string" ? JSON.parse(v) : v);
     case "datetime":
-      return (v) => (v instanceof Date ? v : new Date(`${String(v).replace(" ", "T")}Z`));
+      return readDatetime;
     case "date":
       return (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
     case "uuid":
