@@ -23,10 +23,12 @@ export interface DialectCapabilities {
   readonly fullJoin: boolean;
   readonly ilike: boolean;
   /**
-   * Whether `DEFAULT` may stand for a value in `VALUES (...)`. SQLite refuses it; there a NULL
-   * in its INTEGER PRIMARY KEY generates the key instead.
+   * What, in `VALUES (...)`, makes the database generate a row's key: `DEFAULT` on PostgreSQL
+   * (its key is NOT NULL); a NULL for SQLite's INTEGER PRIMARY KEY (which refuses DEFAULT there)
+   * and MariaDB's AUTO_INCREMENT, whose DEFAULT is 0, stored as 0 under the NO_AUTO_VALUE_ON_ZERO
+   * its sessions run with.
    */
-  readonly defaultInValues: boolean;
+  readonly generatedKeyInValues: "default" | "null";
   /**
    * Bind parameters one statement may have: a longer multi-row INSERT is run in chunks (see
    * `statements/chunking.ts`), a longer IN list is bound as one array parameter.

@@ -32,7 +32,7 @@ function capabilitiesFor(serverVersion: string): DialectCapabilities {
     intersectExcept: setOps || !serverVersion,
     intersectExceptAll: setOpsAll || !serverVersion,
     parenthesizedSetMembers: true,
-    insertReturning: returning, updateReturning: false, deleteReturning: returning, fullJoin: false, ilike: false, defaultInValues: true, maxParameters: 65_535,
+    insertReturning: returning, updateReturning: false, deleteReturning: returning, fullJoin: false, ilike: false, generatedKeyInValues: "null", maxParameters: 65_535,
     // A single-table DELETE does not turn IN (SELECT ... FROM JSON_TABLE(...)) into a semi-join (MariaDB 10.11: a full scan).
     inValuesInWrites: false,
     transactionalDdl: false,

@@ -24,7 +24,7 @@ const capabilities: DialectCapabilities = {
   deleteReturning: true,
   fullJoin: true,
   ilike: true,
-  defaultInValues: true,
+  generatedKeyInValues: "default",
   maxParameters: 65_535,
   inValuesInWrites: true,
   transactionalDdl: true,

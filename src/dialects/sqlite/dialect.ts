@@ -22,7 +22,7 @@ const capabilities: DialectCapabilities = {
   deleteReturning: true,
   fullJoin: true,
   ilike: false,
-  defaultInValues: false,
+  generatedKeyInValues: "null",
   maxParameters: 32_766,
   insertPageRows: 500,
   inValuesInWrites: true,

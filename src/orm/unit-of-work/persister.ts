@@ -57,11 +57,10 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
     // is not the same object as the entry of `columns`).
     const needsKey = generated !== undefined && !columns.some((c) => c.column === generated.column);
     // Rows that give no column at all but whose key is generated and read back with RETURNING
-    // name the key column with a value that makes the database generate it: NULL for SQLite's
-    // INTEGER PRIMARY KEY (its DEFAULT keyword is not allowed in VALUES), DEFAULT elsewhere.
+    // name the key column with a value that makes the database generate it (`generatedKeyInValues`).
     // Several rows then go in one statement, where `INSERT ... DEFAULT VALUES` takes one.
     const keyOnly = columns.length === 0 && needsKey && returning;
-    const keyOnlyValue = keyOnly ? (ctx.conn.dialect.capabilities.defaultInValues ? DEFAULT : null) : undefined;
+    const keyOnlyValue = keyOnly ? (ctx.conn.dialect.capabilities.generatedKeyInValues === "default" ? DEFAULT : null) : undefined;
     // One row per statement when no key can be read back for several, or there is no column to
     // give (INSERT ... DEFAULT VALUES takes one row).
     const rowsPerStatement = (needsKey && !returning) || (columns.length === 0 && !keyOnly) ? 1 : rowsPerInsert(ctx.conn, columns.length);
