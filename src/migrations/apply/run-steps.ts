@@ -10,6 +10,7 @@
 import { AthanorError, InvalidRequestError } from "../../core/errors.js";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import type { Connection } from "../../engine/connection.js";
+import { assertRebuildKeepsAll } from "./sqlite-rebuild-check.js";
 import { dropObjectsOf, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
 import type { Step } from "./step.js";
 
@@ -87,6 +88,7 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
   try {
     await connection.transaction(async () => {
       for (const [step, index] of inTransaction) {
+        if (step.rebuild) await guarded(() => assertRebuildKeepsAll(connection, step.rebuild!), step, index, done, steps.length, false);
         const objects: SqliteObject[] = step.rebuild ? await dropObjectsOf(connection, step.rebuild, run) : [];
         for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, false);
         await recreateObjects(objects, run);

@@ -99,7 +99,7 @@ export function rebuildStep(ddl: DdlCompiler, table: TableRef, ops: readonly Ope
     statements,
     transactional: true,
     foreignKeysOff: true,
-    rebuild: table,
+    rebuild: old,
   };
 }
 
