@@ -12,6 +12,8 @@ import { postgresConstraintName, postgresDatabaseName, postgresDefault, postgres
 /** Type kinds whose values convert to each other implicitly (assignment casts): no USING needed between them. */
 const TEXTUAL = new Set(["string", "text", "enum"]);
 const NUMERIC = new Set(["integer", "bigint", "float", "numeric"]);
+/** A raw character type with a length (`varchar(5)`, `character(3)`): an explicit cast to it truncates. */
+const BOUNDED_TEXT = /^\s*(character\s+varying|varchar|character|char|bpchar)\s*\(/i;
 
 /** PostgreSQL's DDL compiler (see the file comment). */
 export class PostgresDdlCompiler extends DdlCompiler {
@@ -29,7 +31,11 @@ export class PostgresDdlCompiler extends DdlCompiler {
     const from = before.type.kind;
     const to = after.type.kind;
     const implicit = (TEXTUAL.has(from) && TEXTUAL.has(to)) || (NUMERIC.has(from) && NUMERIC.has(to)) || (from === to && from !== "raw");
-    return implicit ? type : `${type} USING ${this.q(after.name)}::${type}`;
+    if (implicit) return type;
+    // An explicit cast to VARCHAR(n) / CHAR(n) cuts longer values without a word; a cast to TEXT,
+    // then PostgreSQL's own assignment to the column's type, refuses them ("value too long").
+    const cast = to === "string" || to === "enum" || (after.type.kind === "raw" && BOUNDED_TEXT.test(after.type.sql)) ? "TEXT" : type;
+    return `${type} USING ${this.q(after.name)}::${cast}`;
   }
 
   /**

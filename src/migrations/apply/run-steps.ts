@@ -10,7 +10,7 @@
 import { AthanorError, InvalidRequestError } from "../../core/errors.js";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import type { Connection } from "../../engine/connection.js";
-import { assertRebuildKeepsAll } from "./sqlite-rebuild-check.js";
+import { assertRebuildKeepsAll, assertValuesFit } from "./sqlite-rebuild-check.js";
 import { dropObjectsOf, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
 import type { Step } from "./step.js";
 
@@ -91,6 +91,7 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
         if (step.rebuild) await guarded(() => assertRebuildKeepsAll(connection, step.rebuild!), step, index, done, steps.length, false);
         const objects: SqliteObject[] = step.rebuild ? await dropObjectsOf(connection, step.rebuild, run) : [];
         for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, false);
+        if (step.rebuild && step.valueChecks?.length) await guarded(() => assertValuesFit(connection, step.rebuild!, step.valueChecks!), step, index, done, steps.length, false);
         await recreateObjects(objects, run);
         done++;
         await hooks.onStep?.(index, step, false);

@@ -68,3 +68,37 @@ function unmodelled(sql: string): string[] {
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
+
+/** A query that finds a value the rebuilt table holds but its column's new type does not allow. */
+export interface ValueCheck {
+  readonly column: string;
+  /** `string(3)`, `integer`: the new type, for the message. */
+  readonly type: string;
+  /** `SELECT ... AS v FROM table WHERE <the value does not fit> LIMIT 1`. */
+  readonly sql: string;
+}
+
+/** A SQLite rebuild changed a column's type and a stored value does not fit it: rolled back. */
+export class ValueDoesNotFitError extends AthanorError {
+  override name = "ValueDoesNotFitError";
+  constructor(
+    readonly table: string,
+    readonly column: string,
+    readonly value: unknown,
+    type: string,
+  ) {
+    super(
+      `Column ${table}.${column} holds ${JSON.stringify(value)}, which ${type} does not allow (PostgreSQL and MariaDB refuse ` +
+        `the same change), so the migration was rolled back: SQLite would keep the value as it is under a type that says otherwise. ` +
+        `Convert or fix such values first (an execute step with an UPDATE before the change), or keep the old type.`,
+    );
+  }
+}
+
+/** Runs a rebuild's value checks on the rebuilt table; throws `ValueDoesNotFitError` at the first value found. */
+export async function assertValuesFit(connection: Connection, table: TableModel, checks: readonly ValueCheck[]): Promise<void> {
+  for (const check of checks) {
+    const { rows } = await connection.run(check.sql);
+    if (rows.length) throw new ValueDoesNotFitError(tableKey(table), check.column, (rows[0] as { v: unknown }).v, check.type);
+  }
+}

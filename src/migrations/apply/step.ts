@@ -2,6 +2,7 @@
  * A planned step of a migration: SQL statements that run together, and how they run. The planner
  * (`planSteps`) makes them, the executor (`runSteps`) runs them, the runner records them.
  */
+import type { ValueCheck } from "./sqlite-rebuild-check.js";
 import type { SchemaModel, TableModel } from "../../core/schema/schema-model.js";
 
 /** One step of a planned migration (see the file comment); `planSteps` makes them, `runSteps` runs them. */
@@ -24,6 +25,8 @@ export interface Step {
    * its definition before the step, which the live table is checked against (nothing it lacks is lost).
    */
   readonly rebuild?: TableModel;
+  /** SQLite table rebuild: queries for a value the rebuilt table holds that its column's new type does not allow (any refuses the step). */
+  readonly valueChecks?: readonly ValueCheck[];
   /**
    * Whether the step's effect is already in `schema` (the column already exists, ...): the MySQL
    * rerun guard, so that a migration interrupted between two steps converges when run again.
