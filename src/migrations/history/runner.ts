@@ -58,7 +58,7 @@ export class MigrationRunner {
       for (const at of ids) {
         const row = byId.get(at);
         const steps = planSteps(graph.get(at).migration.definition.up, { dialect: this.dialect, schema: this.replay.schemaBefore(at) });
-        await this.pass({ id: at, direction: "up", checksum: graph.get(at).migration.checksum, steps, start: row?.state === "applying" ? Math.min(row.stepsDone, steps.length) : 0, hasRow: row !== undefined });
+        await this.pass({ id: at, direction: "up", checksum: graph.get(at).migration.checksum, steps, start: row?.state === "applying" ? Math.min(row.stepsDone, steps.length) : 0, hasRow: row !== undefined, ...(row ? { recorded: row.checksum } : {}) });
       }
       return ids;
     });
