@@ -122,6 +122,12 @@ async function runEach(connection: Connection, steps: readonly Step[], hooks: Ru
         continue;
       }
     }
+    const refuse = step.refuseIf;
+    if (refuse) {
+      await guarded(async () => {
+        if ((await connection.run(refuse.sql)).rows.length) throw new AthanorError(refuse.reason);
+      }, step, index, index, steps.length, true);
+    }
     for (const sql of step.statements) {
       hooks.onStatement?.(sql);
       await guarded(() => connection.run(sql), step, index, index, steps.length, true);

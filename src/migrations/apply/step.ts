@@ -28,6 +28,11 @@ export interface Step {
   /** SQLite table rebuild: queries for a value the rebuilt table holds that its column's new type does not allow (any refuses the step). */
   readonly valueChecks?: readonly ValueCheck[];
   /**
+   * MySQL/MariaDB: a query run before the step; a row back refuses it with `reason`, nothing run
+   * (what the database would do silently where PostgreSQL and SQLite refuse).
+   */
+  readonly refuseIf?: { readonly sql: string; readonly reason: string };
+  /**
    * Whether the step's effect is already in `schema` (the column already exists, ...): the MySQL
    * rerun guard, so that a migration interrupted between two steps converges when run again.
    */
