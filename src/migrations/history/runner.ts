@@ -76,7 +76,10 @@ export class MigrationRunner {
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const at of ids) {
         const row = byId.get(at)!;
-        const steps = planSteps(graph.get(at).migration.definition.down, { dialect: this.dialect, schema: this.replay.schemaAt(at) });
+        const planned = planSteps(graph.get(at).migration.definition.down, { dialect: this.dialect, schema: this.replay.schemaAt(at) });
+        // None of its steps recorded: a data step of the down would undo what never ran. Only the
+        // steps whose guard looks at the schema (one may have run unrecorded) are kept.
+        const steps = row.state === "applying" && row.stepsDone === 0 ? planned.filter((s) => s.isApplied !== undefined) : planned;
         await this.pass({ id: at, direction: "down", checksum: row.checksum, steps, start: row.state === "reverting" ? Math.min(row.stepsDone, steps.length) : 0, hasRow: true });
       }
       return ids;
