@@ -11,7 +11,7 @@ import { Project, projectUrl, query, recreateDatabase } from "./project.js";
 
 const mysql = (await testDatabases()).find((d) => d.name === "mysql")!;
 
-describe("migrate down of a migration none of whose steps ran [mysql]", { skip: mysql.skip }, () => {
+describe("reversing a migration none of whose steps ran [mysql]", { skip: mysql.skip }, () => {
   let url: string;
   let p: Project;
   before(async () => {
@@ -45,5 +45,26 @@ describe("migrate down of a migration none of whose steps ran [mysql]", { skip: 
     assert.equal(down.code, 0, down.err);
     assert.deepEqual(await query(url, "SELECT cents FROM pd_accounts"), [{ cents: 1250 }]);
     assert.deepEqual((await query(url, "SELECT id FROM athanor_migrations")).map((r) => r.id), ["20260101000001_accounts"]);
+  });
+
+  test("the other way: up after a down none of whose steps ran re-applies nothing", async () => {
+    p.write({
+      id: "20260101000002_to_cents",
+      parents: ["20260101000001_accounts"],
+      up: [{ op: "execute", sql: "UPDATE pd_accounts SET cents = cents * 100" }],
+      down: [
+        { op: "execute", sql: "SELECT no_such_column FROM pd_accounts" },
+        { op: "execute", sql: "UPDATE pd_accounts SET cents = cents DIV 100" },
+      ],
+    });
+    assert.equal((await p.cli("migrate", "up")).code, 0);
+    assert.deepEqual(await query(url, "SELECT cents FROM pd_accounts"), [{ cents: 125000 }]);
+    const failed = await p.cli("migrate", "down");
+    assert.equal(failed.code, 1);
+    assert.match(failed.err, /applied 0 of 2 steps/);
+    const up = await p.cli("migrate", "up");
+    assert.equal(up.code, 0, up.err);
+    assert.deepEqual(await query(url, "SELECT cents FROM pd_accounts"), [{ cents: 125000 }]);
+    assert.deepEqual((await query(url, "SELECT id, state FROM athanor_migrations ORDER BY id")).map((r) => `${r.id} ${r.state}`), ["20260101000001_accounts applied", "20260101000002_to_cents applied"]);
   });
 });

@@ -57,7 +57,9 @@ export class MigrationRunner {
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const at of ids) {
         const row = byId.get(at);
-        const steps = planSteps(graph.get(at).migration.definition.up, { dialect: this.dialect, schema: this.replay.schemaBefore(at) });
+        const planned = planSteps(graph.get(at).migration.definition.up, { dialect: this.dialect, schema: this.replay.schemaBefore(at) });
+        // A down that failed before any step was recorded: the up's data steps would run twice.
+        const steps = row?.state === "reverting" && row.stepsDone === 0 ? planned.filter((s) => s.isApplied !== undefined) : planned;
         await this.pass({ id: at, direction: "up", checksum: graph.get(at).migration.checksum, steps, start: row?.state === "applying" ? Math.min(row.stepsDone, steps.length) : 0, hasRow: row !== undefined, ...(row ? { recorded: row.checksum } : {}) });
       }
       return ids;
