@@ -28,6 +28,7 @@ export {
   InvalidMigrationFileError,
 } from "./history/errors.js";
 export { MigrationStepError, ForeignKeyCheckError } from "./apply/run-steps.js";
+export { RebuildWouldLoseError, ValueDoesNotFitError } from "./apply/sqlite-rebuild-check.js";
 export { PlanError } from "./apply/plan.js";
 export { OperationModelError, type OperationModelProblem } from "./operations/apply-to-model.js";
 export { MIGRATIONS_TABLE } from "../engine/inspector.js";

@@ -18,6 +18,8 @@ import { PG_NON_VOLATILE_FUNCTIONS, PG_VOLATILE_FUNCTIONS } from "../../src/migr
 import { engineFor, testDatabases, type TestDatabase } from "../support/databases.js";
 import { authors, books, col, newTable, op, reviews, schema, t } from "./lint-fixtures.js";
 import { pgSql } from "./lint-sql.js";
+import { renderOperation } from "../../src/migrations/apply/render.js";
+import { postgresDialect } from "../../src/dialects/postgresql/dialect.js";
 
 function rules(ops: Operation[], dialect: DialectName, withSchema: SchemaModel | undefined = schema): string[] {
   return lintOperations(ops, { dialect, ...(withSchema ? { schema: withSchema } : {}) }).map((f) => `${f.operationIndex}:${f.rule}:${f.severity}`);
@@ -96,7 +98,8 @@ describe("PostgreSQL rules", () => {
     assert.deepEqual(change(t.numeric(10, 2), t.numeric(12, 2)), []);
     assert.deepEqual(change(t.numeric(10, 2), t.numeric(12, 4)), ["0:pg-type-rewrite:error"]);
     assert.deepEqual(change(t.raw("character varying(20)"), t.string(40)), []);
-    assert.deepEqual(change(t.datetime(false), t.datetime(true)), ["0:pg-type-rewrite:warning"]);
+    assert.deepEqual(change(t.datetime(false), t.datetime(true)), ["0:pg-type-rewrite:error"]); // converted AT TIME ZONE 'UTC'
+
     assert.deepEqual(change(t.enum("a", "b"), t.enum("a", "b", "long")), []);
   });
 });
@@ -352,9 +355,11 @@ describe("PostgreSQL: the facts the rules rest on, and the online-safe forms", {
           await conn.run(`CREATE TABLE rw (c ${fromSql})`);
           await conn.run("INSERT INTO rw VALUES (NULL)");
           const before = await filenode(conn, "rw");
-          await conn.run(`ALTER TABLE rw ALTER COLUMN c TYPE ${toSql}`);
+          // The statement the planner renders (timestamp ↔ timestamptz: USING c AT TIME ZONE 'UTC').
+          const alter = op.alterType({ name: "rw" }, "c", from, to);
+          for (const sql of renderOperation(alter, postgresDialect().createDdlCompiler(), "postgresql", { tables: [], enums: [] })) await conn.run(sql);
           const rewritten = before !== (await filenode(conn, "rw"));
-          const findings = lintOperations([op.alterType({ name: "rw" }, "c", from, to)], { dialect: "postgresql" });
+          const findings = lintOperations([alter], { dialect: "postgresql" });
           const predicted = findings.some((f) => f.severity === "error") || (findings.length > 0 && timezone !== "UTC");
           assert.equal(predicted, rewritten, `${fromSql} → ${toSql} in ${timezone}: lint says ${predicted ? "rewrite" : "none"}`);
         }

@@ -63,7 +63,7 @@ const expected: readonly (readonly [Planned, Planned, Planned])[] = [
   // 7: alterColumn
   [
     [{"statements":["CREATE TABLE \"_athanor_new_books\" (\n  \"id\" INTEGER NOT NULL PRIMARY KEY,\n  \"title\" VARCHAR(100) NOT NULL,\n  \"author_id\" INTEGER,\n  \"pages\" VARCHAR(10) DEFAULT 0,\n  CONSTRAINT \"ck_books_pages\" CHECK (pages >= 0),\n  CONSTRAINT \"fk_books_author\" FOREIGN KEY (\"author_id\") REFERENCES \"authors\" (\"id\") ON DELETE CASCADE\n)","INSERT INTO \"_athanor_new_books\" (\"id\", \"title\", \"author_id\", \"pages\") SELECT \"id\", \"title\", \"author_id\", \"pages\" FROM \"books\"","DROP TABLE \"books\"","ALTER TABLE \"_athanor_new_books\" RENAME TO \"books\"","CREATE INDEX \"ix_books_title\" ON \"books\" (\"title\")"],"transactional":true,"foreignKeysOff":true}],
-    [{"statements":["ALTER TABLE \"books\" ALTER COLUMN \"pages\" TYPE VARCHAR(10) USING \"pages\"::VARCHAR(10)"],"transactional":true}],
+    [{"statements":["ALTER TABLE \"books\" ALTER COLUMN \"pages\" TYPE VARCHAR(10) USING \"pages\"::TEXT"],"transactional":true}],
     [{"statements":["ALTER TABLE `books` MODIFY COLUMN `pages` VARCHAR(10) DEFAULT 0"],"transactional":false}],
   ],
   // 8: alterColumn

@@ -12,6 +12,13 @@ import { postgresConstraintName, postgresDatabaseName, postgresDefault, postgres
 /** Type kinds whose values convert to each other implicitly (assignment casts): no USING needed between them. */
 const TEXTUAL = new Set(["string", "text", "enum"]);
 const NUMERIC = new Set(["integer", "bigint", "float", "numeric"]);
+/** A raw character type with a length (`varchar(5)`, `character(3)`): an explicit cast to it truncates. */
+const BOUNDED_TEXT = /^\s*(character\s+varying|varchar|character|char|bpchar)\s*\(/i;
+
+/** A character type: athanor's, or a raw one (`character varying(20)`, `text`). */
+function textual(type: TypeModel): boolean {
+  return TEXTUAL.has(type.kind) || (type.kind === "raw" && (BOUNDED_TEXT.test(type.sql) || /^\s*text\s*$/i.test(type.sql)));
+}
 
 /** PostgreSQL's DDL compiler (see the file comment). */
 export class PostgresDdlCompiler extends DdlCompiler {
@@ -28,8 +35,17 @@ export class PostgresDdlCompiler extends DdlCompiler {
     const type = this.typeText(after.type);
     const from = before.type.kind;
     const to = after.type.kind;
-    const implicit = (TEXTUAL.has(from) && TEXTUAL.has(to)) || (NUMERIC.has(from) && NUMERIC.has(to)) || (from === to && from !== "raw");
-    return implicit ? type : `${type} USING ${this.q(after.name)}::${type}`;
+    // athanor keeps UTC in TIMESTAMP (see values.ts): converted by PostgreSQL's own cast, each value
+    // would be read in the session's TimeZone and shift by its offset. `AT TIME ZONE 'UTC'` both ways.
+    if (before.type.kind === "datetime" && after.type.kind === "datetime" && before.type.timezone !== after.type.timezone) {
+      return `${type} USING ${this.q(after.name)} AT TIME ZONE 'UTC'`;
+    }
+    const implicit = (textual(before.type) && textual(after.type)) || (NUMERIC.has(from) && NUMERIC.has(to)) || (from === to && from !== "raw");
+    if (implicit) return type;
+    // An explicit cast to VARCHAR(n) / CHAR(n) cuts longer values without a word; a cast to TEXT,
+    // then PostgreSQL's own assignment to the column's type, refuses them ("value too long").
+    const cast = to === "string" || to === "enum" || (after.type.kind === "raw" && BOUNDED_TEXT.test(after.type.sql)) ? "TEXT" : type;
+    return `${type} USING ${this.q(after.name)}::${cast}`;
   }
 
   /**

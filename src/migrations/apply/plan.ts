@@ -8,6 +8,7 @@
  * table share one rebuild.
  */
 import type { Dialect } from "../../core/compiler/dialect.js";
+import type { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import { AthanorError } from "../../core/errors.js";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import { tableKey } from "../../core/schema/schema-model.js";
@@ -60,7 +61,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
     const description = describeOperation(op);
     const transactional = !afterCommit.has(op) && !(op.op === "execute" && op.transactional === false);
     if (dialect === "mysql") {
-      steps.push(...mysqlSteps(op, statements, description));
+      steps.push(...mysqlSteps(op, statements, description, ddl));
       continue;
     }
     const guard = appliedGuard(op);
@@ -72,7 +73,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
 }
 
 /** One step per statement; `createTable`'s indexes are guarded one by one. */
-function mysqlSteps(op: Operation, statements: readonly string[], description: string): Step[] {
+function mysqlSteps(op: Operation, statements: readonly string[], description: string, ddl: DdlCompiler): Step[] {
   if (op.op === "createTable" && statements.length > 1) {
     const [create, ...indexes] = statements;
     return [
@@ -84,12 +85,31 @@ function mysqlSteps(op: Operation, statements: readonly string[], description: s
     ];
   }
   const guard = appliedGuard(op);
+  const refuse = statements.length === 1 ? notNullOverRows(op, ddl) : undefined;
+  const refuseIf = refuse ? { refuseIf: refuse } : {};
   return statements.map((sql, i) => ({
     description: statements.length > 1 ? `${description} (${i + 1}/${statements.length})` : description,
     statements: [sql],
     transactional: false,
     ...(guard && statements.length === 1 ? { isApplied: guard } : {}),
+    ...refuseIf,
   }));
+}
+
+/**
+ * MariaDB adds a NOT NULL column without a default to a table with rows by giving every row the
+ * type's zero value (0, '', '0000-00-00 00:00:00') without a word; PostgreSQL and SQLite refuse.
+ */
+function notNullOverRows(op: Operation, ddl: DdlCompiler): Step["refuseIf"] {
+  if (op.op !== "addColumn" || op.column.nullable || op.column.serverDefault !== undefined || op.column.autoincrement) return undefined;
+  const where = `${tableKey(op.table)}.${op.column.name}`;
+  return {
+    sql: `SELECT 1 FROM ${ddl.tableName(op.table)} LIMIT 1`,
+    reason:
+      `column ${where} is NOT NULL without a server default and ${tableKey(op.table)} has rows: MariaDB/MySQL would give each row ` +
+      `the type's zero value (0, '', a zero date) where PostgreSQL and SQLite refuse. Give the column a server default, or add it ` +
+      `nullable, fill it (an execute step with an UPDATE) and then make it NOT NULL`,
+  };
 }
 
 /**

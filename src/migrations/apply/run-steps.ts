@@ -10,6 +10,7 @@
 import { AthanorError, InvalidRequestError } from "../../core/errors.js";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import type { Connection } from "../../engine/connection.js";
+import { assertRebuildKeepsAll, assertValuesFit } from "./sqlite-rebuild-check.js";
 import { dropObjectsOf, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
 import type { Step } from "./step.js";
 
@@ -87,8 +88,10 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
   try {
     await connection.transaction(async () => {
       for (const [step, index] of inTransaction) {
+        if (step.rebuild) await guarded(() => assertRebuildKeepsAll(connection, step.rebuild!), step, index, done, steps.length, false);
         const objects: SqliteObject[] = step.rebuild ? await dropObjectsOf(connection, step.rebuild, run) : [];
         for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, false);
+        if (step.rebuild && step.valueChecks?.length) await guarded(() => assertValuesFit(connection, step.rebuild!, step.valueChecks!), step, index, done, steps.length, false);
         await recreateObjects(objects, run);
         done++;
         await hooks.onStep?.(index, step, false);
@@ -118,6 +121,12 @@ async function runEach(connection: Connection, steps: readonly Step[], hooks: Ru
         await hooks.onStep?.(index, step, true);
         continue;
       }
+    }
+    const refuse = step.refuseIf;
+    if (refuse) {
+      await guarded(async () => {
+        if ((await connection.run(refuse.sql)).rows.length) throw new AthanorError(refuse.reason);
+      }, step, index, index, steps.length, true);
     }
     for (const sql of step.statements) {
       hooks.onStatement?.(sql);

@@ -8,11 +8,14 @@
  * Triggers and views are read from `sqlite_master` and recreated by the executor (`Step.rebuild`).
  */
 import type { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
-import { tableKey, type SchemaModel, type TableModel } from "../../core/schema/schema-model.js";
+import { tableKey, type SchemaModel, type TableModel, type TypeModel } from "../../core/schema/schema-model.js";
 import { mentionsColumn } from "../operations/apply-to-model.js";
 import { describeOperation } from "../operations/describe.js";
 import type { Operation, TableRef } from "../operations/operation.js";
 import type { Step } from "./step.js";
+import type { ValueCheck } from "./sqlite-rebuild-check.js";
+import { sameType } from "../schema/canonical.js";
+import { typeText } from "../diff/type-change.js";
 
 /** Whether SQLite needs a table rebuild for `op` on the schema `before`. */
 export function sqliteNeedsRebuild(op: Operation, before: SchemaModel): boolean {
@@ -96,10 +99,51 @@ export function rebuildStep(ddl: DdlCompiler, table: TableRef, ops: readonly Ope
   ];
   return {
     description: `rebuild table ${key} (${ops.map(describeOperation).join("; ")})`,
+    valueChecks: valueChecks(ddl, next, old, origin),
     statements,
     transactional: true,
     foreignKeysOff: true,
-    rebuild: table,
+    rebuild: old,
   };
 }
 
+
+/**
+ * For each copied column whose type changes: a query for a value of the rebuilt table that the
+ * new type does not allow. SQLite keeps any value under any type (`'abc'` in an INTEGER column,
+ * 12345 in a VARCHAR(2)); athanor checks values on write, and PostgreSQL and MariaDB refuse such
+ * a change, so the rebuild must not let one through.
+ */
+function valueChecks(ddl: DdlCompiler, next: TableModel, old: TableModel, origin: ReadonlyMap<string, string | undefined>): ValueCheck[] {
+  const checks: ValueCheck[] = [];
+  for (const column of next.columns) {
+    const from = origin.get(column.name);
+    const before = from === undefined ? undefined : old.columns.find((c) => c.name === from);
+    if (!before || sameType(before.type, column.type, "sqlite")) continue;
+    const where = misfit(ddl.identifier(column.name), column.type);
+    if (where) checks.push({ column: column.name, type: typeText(column.type), sql: `SELECT ${ddl.identifier(column.name)} AS v FROM ${ddl.tableName(next)} WHERE ${where} LIMIT 1` });
+  }
+  return checks;
+}
+
+/** The condition on `c` that a value of type `type` must not meet, or undefined when SQLite can tell nothing. */
+function misfit(c: string, type: TypeModel): string | undefined {
+  switch (type.kind) {
+    case "string":
+    case "binary":
+      return type.length === undefined ? undefined : `length(${c}) > ${type.length}`;
+    case "enum":
+      return type.values?.length ? `${c} NOT IN (${type.values.map((v) => `'${v.replace(/'/g, "''")}'`).join(", ")})` : undefined;
+    case "integer":
+      return `typeof(${c}) NOT IN ('integer', 'null') OR ${c} NOT BETWEEN -2147483648 AND 2147483647`;
+    case "bigint":
+      return `typeof(${c}) NOT IN ('integer', 'null')`;
+    case "float":
+    case "numeric":
+      return `typeof(${c}) NOT IN ('integer', 'real', 'null')`;
+    case "boolean":
+      return `${c} NOT IN (0, 1)`;
+    default:
+      return undefined;
+  }
+}

@@ -2,8 +2,8 @@
  * A planned step of a migration: SQL statements that run together, and how they run. The planner
  * (`planSteps`) makes them, the executor (`runSteps`) runs them, the runner records them.
  */
-import type { SchemaModel } from "../../core/schema/schema-model.js";
-import type { TableRef } from "../operations/operation.js";
+import type { ValueCheck } from "./sqlite-rebuild-check.js";
+import type { SchemaModel, TableModel } from "../../core/schema/schema-model.js";
 
 /** One step of a planned migration (see the file comment); `planSteps` makes them, `runSteps` runs them. */
 export interface Step {
@@ -21,9 +21,17 @@ export interface Step {
   readonly foreignKeysOff?: boolean;
   /**
    * SQLite table rebuild: the table whose triggers and views (read from `sqlite_master` when the
-   * step runs, as they exist then) are dropped before the statements and recreated after them.
+   * step runs, as they exist then) are dropped before the statements and recreated after them;
+   * its definition before the step, which the live table is checked against (nothing it lacks is lost).
    */
-  readonly rebuild?: TableRef;
+  readonly rebuild?: TableModel;
+  /** SQLite table rebuild: queries for a value the rebuilt table holds that its column's new type does not allow (any refuses the step). */
+  readonly valueChecks?: readonly ValueCheck[];
+  /**
+   * MySQL/MariaDB: a query run before the step; a row back refuses it with `reason`, nothing run
+   * (what the database would do silently where PostgreSQL and SQLite refuse).
+   */
+  readonly refuseIf?: { readonly sql: string; readonly reason: string };
   /**
    * Whether the step's effect is already in `schema` (the column already exists, ...): the MySQL
    * rerun guard, so that a migration interrupted between two steps converges when run again.

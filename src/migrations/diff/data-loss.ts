@@ -34,18 +34,24 @@ export class DataLossError extends AthanorError {
 }
 
 function dataLossMessage(losses: readonly DataLoss[]): string {
-  const lines = [`The migration would lose data (${losses.length} ${losses.length === 1 ? "step" : "steps"}); nothing was generated:`];
+  const lines = [`The migration would lose data (${losses.length} ${losses.length === 1 ? "step" : "steps"}); nothing was generated:`, ...lossLines(losses)];
+  lines.push(
+    "Two ways forward: declare each rename in the model (a column's `.renamedFrom(\"old\")`, a table's `previousNames: [\"old\"]`) so that the data is kept,",
+    "or accept the loss: `athanor migrate new --allow-data-loss` (`allowDataLoss: true`).",
+  );
+  return lines.join("\n");
+}
+
+/** One line per destructive step, with the rename it looks like and how to declare it. */
+export function lossLines(losses: readonly DataLoss[]): string[] {
+  const lines: string[] = [];
   for (const loss of losses) {
     const where = loss.column === undefined ? `table ${loss.table}` : `column ${loss.table}.${loss.column}`;
     lines.push(`  - ${loss.kind === "dropTable" ? "drop" : loss.kind === "dropColumn" ? "drop" : "narrow"} ${where}: ${loss.detail}`);
     if (loss.looksRenamedTo !== undefined) lines.push(`    This looks like a rename to ${loss.looksRenamedTo}.`);
     if (loss.declare !== undefined) lines.push(`    If it was renamed, declare it: ${loss.declare}`);
   }
-  lines.push(
-    "Two ways forward: declare each rename in the model (a column's `.renamedFrom(\"old\")`, a table's `previousNames: [\"old\"]`) so that the data is kept,",
-    "or accept the loss: `athanor migrate new --allow-data-loss` (`allowDataLoss: true`).",
-  );
-  return lines.join("\n");
+  return lines;
 }
 
 /** How a column of this type is declared with the core builders: `string(100).notNull()`. */

@@ -72,7 +72,7 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
   }
   const uniques = keyed(from.uniques, to.uniques, (u) => u.name ?? `(${u.columns.join(",")})`, (u) => ({ ...u, columns: cols(u.columns) }));
   // Databases rewrite check conditions: an unnamed check is known by its condition in canonical form.
-  const checks = keyed(from.checks, to.checks, (c) => c.name ?? `sql:${canonicalCheckSql(c.sql, dialect)}`, (c) => c, () => true);
+  const checks = keyed(from.checks, to.checks, (c) => c.name ?? `sql:${canonicalCheckSql(c.sql, dialect)}`, (c) => c, (a, b) => sameCondition(a.sql, b.sql, dialect));
   const indexes = keyed(from.indexes, to.indexes, (i) => i.name, (i) => ({ ...i, columns: cols(i.columns) }));
   for (const index of indexes.removed) diff.dropConstraints.push({ op: "dropIndex", table: old, index });
   for (const unique of uniques.removed) diff.dropConstraints.push({ op: "dropUnique", table: old, unique });
@@ -90,6 +90,20 @@ function columnChange(a: ColumnModel, b: ColumnModel, dialect: DialectName): Col
   if (a.nullable !== b.nullable) change.nullable = b.nullable;
   if ((a.serverDefault ?? null) !== (b.serverDefault ?? null)) change.serverDefault = b.serverDefault ?? null;
   return Object.keys(change).length ? change : undefined;
+}
+
+/** A column's list of allowed values in canonical form (`mood in 'a', 'b'`): an enum's check. */
+const VALUE_LIST = /^[\w$.]+ in '(?:[^']|'')*'(?:, '(?:[^']|'')*')*$/;
+
+/**
+ * Whether two checks of one name have the same condition. Databases rewrite conditions beyond
+ * what the canonical form undoes, so only a list of allowed values (an enum's check, whose values
+ * changed in the model) is compared; any other condition under the same name counts as unchanged.
+ */
+function sameCondition(a: string, b: string, dialect: DialectName): boolean {
+  const x = canonicalCheckSql(a, dialect);
+  const y = canonicalCheckSql(b, dialect);
+  return x === y || !VALUE_LIST.test(x) || !VALUE_LIST.test(y);
 }
 
 /** An old foreign key as the database shows it after the renames (its own and its target's). */

@@ -10,7 +10,8 @@
  */
 import type { DialectName } from "../../core/compiler/dialect.js";
 import type { Connection } from "../../engine/connection.js";
-import { MigrationFailedError } from "./errors.js";
+import { stepsChecksum } from "./checksum.js";
+import { MigrationFailedError, MigrationHistoryError } from "./errors.js";
 import { liveSchema, runSteps, StepError, type Step } from "./steps.js";
 import { versionSql } from "./version-table.js";
 
@@ -24,6 +25,8 @@ export interface Pass {
   readonly start: number;
   /** Whether the version table has a row for it already. */
   readonly hasRow: boolean;
+  /** The checksum its row holds (a resumed migration: that of the steps done, see `stepsChecksum`). */
+  readonly recorded?: string;
 }
 
 /** Progress callback: step `index` (0-based) of `total` is about to run, or (`skipped`) was found already applied. */
@@ -34,18 +37,37 @@ export async function executePass(connection: Connection, pass: Pass, onStep: St
   const dialect = connection.dialect.name;
   // Execution order: transactional steps first (they share the transaction), as runSteps runs them.
   const ordered = dialect === "mysql" ? [...pass.steps] : [...pass.steps.filter((s) => s.transactional), ...pass.steps.filter((s) => !s.transactional)];
+  if (pass.start > 0) assertSameStepsDone(pass, ordered);
   if (dialect === "mysql" || pass.start > 0) return sequential(connection, pass, ordered, onStep);
   return transactional(connection, pass, ordered, onStep);
 }
 
+/**
+ * A partly applied migration resumes after the steps its row counts: they must be the steps that
+ * ran. The row holds the checksum of those steps (or, written by an older version, of the whole
+ * file as it was): an edit of the failed step or later ones passes, an edit before it is refused.
+ */
+function assertSameStepsDone(pass: Pass, ordered: readonly Step[]): void {
+  if (pass.direction !== "up" || pass.recorded === undefined) return;
+  if (pass.recorded === pass.checksum || pass.recorded === stepsChecksum(ordered.slice(0, pass.start))) return;
+  throw new MigrationHistoryError(
+    `migration ${pass.id} was left partly applied (${pass.start} of its steps ran) and its first ${pass.start} step(s) changed since: ` +
+      `resuming would skip steps that never ran and record the migration as applied. Restore those steps as they were when it failed ` +
+      `(editing the failed step and later ones is fine) and run 'athanor migrate up' again, or revert the applied steps with 'athanor migrate down'.`,
+  );
+}
+
 /** The SQL that marks the pass started (with `done` steps), updates progress, and finishes it. */
-function records(dialect: DialectName, pass: Pass, total: number) {
+function records(dialect: DialectName, pass: Pass, ordered: readonly Step[]) {
+  const total = ordered.length;
   const state = pass.direction === "up" ? ("applying" as const) : ("reverting" as const);
-  const begin = (done: number) =>
+  // Up: while partly applied, the row holds the checksum of the steps done (see assertSameStepsDone).
+  const done = (n: number) => (pass.direction === "up" ? (n < total ? stepsChecksum(ordered.slice(0, n)) : pass.checksum) : undefined);
+  const begin = (n: number) =>
     pass.hasRow
-      ? versionSql.update(dialect, pass.id, { checksum: pass.direction === "up" ? pass.checksum : undefined, state, stepsDone: done, stepsTotal: total })
-      : versionSql.insert(dialect, { id: pass.id, checksum: pass.checksum, state, stepsDone: done, stepsTotal: total });
-  const progress = (done: number) => versionSql.update(dialect, pass.id, { stepsDone: done });
+      ? versionSql.update(dialect, pass.id, { checksum: done(n), state, stepsDone: n, stepsTotal: total })
+      : versionSql.insert(dialect, { id: pass.id, checksum: done(n) ?? pass.checksum, state, stepsDone: n, stepsTotal: total });
+  const progress = (n: number) => versionSql.update(dialect, pass.id, { checksum: done(n), stepsDone: n });
   // After `begin`, the row exists: finishing updates (or deletes) it.
   const finish =
     pass.direction === "up"
@@ -61,7 +83,7 @@ function rootCause(error: unknown): unknown {
 
 async function sequential(connection: Connection, pass: Pass, ordered: readonly Step[], onStep: StepListener): Promise<void> {
   const total = ordered.length;
-  const sql = records(connection.dialect.name, pass, total);
+  const sql = records(connection.dialect.name, pass, ordered);
   await connection.run(sql.begin(pass.start));
   if (total === 0) {
     await connection.run(sql.finish);
@@ -95,7 +117,7 @@ async function sequential(connection: Connection, pass: Pass, ordered: readonly 
  */
 async function transactional(connection: Connection, pass: Pass, ordered: readonly Step[], onStep: StepListener): Promise<void> {
   const total = ordered.length;
-  const sql = records(connection.dialect.name, pass, total);
+  const sql = records(connection.dialect.name, pass, ordered);
   const inside = ordered.filter((s) => s.transactional).length;
   let current = 0;
   /** Set while the progress of a step after the commit is written: a failure then keeps the commit. */

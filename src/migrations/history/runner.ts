@@ -57,8 +57,10 @@ export class MigrationRunner {
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const at of ids) {
         const row = byId.get(at);
-        const steps = planSteps(graph.get(at).migration.definition.up, { dialect: this.dialect, schema: this.replay.schemaBefore(at) });
-        await this.pass({ id: at, direction: "up", checksum: graph.get(at).migration.checksum, steps, start: row?.state === "applying" ? Math.min(row.stepsDone, steps.length) : 0, hasRow: row !== undefined });
+        const planned = planSteps(graph.get(at).migration.definition.up, { dialect: this.dialect, schema: this.replay.schemaBefore(at) });
+        // A down that failed before any step was recorded: the up's data steps would run twice.
+        const steps = row?.state === "reverting" && row.stepsDone === 0 ? planned.filter((s) => s.isApplied !== undefined) : planned;
+        await this.pass({ id: at, direction: "up", checksum: graph.get(at).migration.checksum, steps, start: row?.state === "applying" ? Math.min(row.stepsDone, steps.length) : 0, hasRow: row !== undefined, ...(row ? { recorded: row.checksum } : {}) });
       }
       return ids;
     });
@@ -76,7 +78,10 @@ export class MigrationRunner {
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const at of ids) {
         const row = byId.get(at)!;
-        const steps = planSteps(graph.get(at).migration.definition.down, { dialect: this.dialect, schema: this.replay.schemaAt(at) });
+        const planned = planSteps(graph.get(at).migration.definition.down, { dialect: this.dialect, schema: this.replay.schemaAt(at) });
+        // None of its steps recorded: a data step of the down would undo what never ran. Only the
+        // steps whose guard looks at the schema (one may have run unrecorded) are kept.
+        const steps = row.state === "applying" && row.stepsDone === 0 ? planned.filter((s) => s.isApplied !== undefined) : planned;
         await this.pass({ id: at, direction: "down", checksum: row.checksum, steps, start: row.state === "reverting" ? Math.min(row.stepsDone, steps.length) : 0, hasRow: true });
       }
       return ids;

@@ -6,7 +6,9 @@
  * and its indexes are rewritten unless the old type is binary coercible to the new one and the
  * length/precision coercion is a no-op: varchar(n) → varchar(m ≥ n), varchar(n) → varchar / text,
  * text ↔ varchar, numeric(p,s) → numeric(q ≥ p, s) / numeric, timestamp(p) → timestamp(q ≥ p).
- * timestamp ↔ timestamptz skips the rewrite only when the session TimeZone is UTC (PostgreSQL 12+).
+ * timestamp ↔ timestamptz skips the rewrite only when the session TimeZone is UTC (PostgreSQL 12+) and
+ * there is no USING; athanor converts it `USING c AT TIME ZONE 'UTC'` (its TIMESTAMPs hold UTC, and
+ * the plain cast reads them in the session's zone), which always rewrites.
  *
  * Defaults (sql-altertable.html, ADD COLUMN): since PostgreSQL 11 a non-volatile default is
  * evaluated once and stored in the catalog, so ADD COLUMN is instant; a volatile one (random(),
@@ -16,7 +18,7 @@
 import type { DbType } from "./db-type.js";
 
 /** What an ALTER COLUMN TYPE costs on PostgreSQL. */
-export type PgTypeChange = "none" | "rewrite" | "rewrite-unless-utc";
+export type PgTypeChange = "none" | "rewrite";
 
 /** Whether changing a column from `from` to `to` rewrites the table. */
 export function pgTypeChange(from: DbType, to: DbType): PgTypeChange {
@@ -37,7 +39,7 @@ export function pgTypeChange(from: DbType, to: DbType): PgTypeChange {
   if (timestamp(f) && timestamp(t)) {
     const narrower = to.precision !== undefined && (from.precision === undefined || to.precision < from.precision);
     if (narrower) return "rewrite";
-    return f === t ? "none" : "rewrite-unless-utc";
+    return f === t ? "none" : "rewrite";
   }
   if (f === t && from.length === to.length && from.precision === to.precision && from.scale === to.scale) return "none";
   return "rewrite";

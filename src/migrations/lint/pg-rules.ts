@@ -130,13 +130,6 @@ function alterColumn(op: Extract<Operation, { op: "alterColumn" }>, table: strin
         message: `ALTER COLUMN ${where} TYPE ${formatDbType(from)} → ${formatDbType(to)} rewrites ${table} and its indexes under ACCESS EXCLUSIVE`,
         fix,
       });
-    } else if (change === "rewrite-unless-utc") {
-      findings.push({
-        rule: "pg-type-rewrite",
-        severity: "warning",
-        message: `ALTER COLUMN ${where} TYPE ${formatDbType(from)} → ${formatDbType(to)} rewrites ${table} under ACCESS EXCLUSIVE unless the session TimeZone is UTC (PostgreSQL 12+)`,
-        fix: `run it with SET TimeZone = 'UTC' (then no rewrite), or: ${fix}`,
-      });
     }
   }
   if (op.to.nullable === false && op.from.nullable && !context.hasValidatedNotNullCheck(op.table, op.column)) {

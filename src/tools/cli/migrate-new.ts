@@ -7,7 +7,8 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DataLossError } from "../../migrations/diff/data-loss.js";
+import { DataLossError, lossLines } from "../../migrations/diff/data-loss.js";
+import { diffSchemas } from "../../migrations/diff/diff-schemas.js";
 import { generateMigration } from "../../migrations/codegen/generate.js";
 import { migrationId } from "../../migrations/codegen/migration-id.js";
 import { migrationSource } from "../../migrations/codegen/migration-source.js";
@@ -51,6 +52,7 @@ export async function runNew(message: string, flags: Flags, config: CliConfig, i
       io.err(`athanor: ${error.message}`);
       return EXIT_PROBLEMS;
     }
+    if (flags["allow-data-loss"] === true) printAcceptedLosses(from, to, dialect, io);
     if (definition.up.length === 0) {
       io.out(`the models match the history (${parents[0] ?? "no migration yet"}): no migration written (--empty writes one to fill by hand)`);
       return 0;
@@ -66,4 +68,19 @@ export async function runNew(message: string, flags: Flags, config: CliConfig, i
   const count = definition.up.length;
   io.out(`wrote ${shortPath(file, config.cwd)} (${count} operation${count === 1 ? "" : "s"}; follows ${parents.length ? parents.join(", ") : "nothing: the first migration"})`);
   return 0;
+}
+
+/**
+ * `--allow-data-loss` accepts every loss at once: each is still named (a drop that looks like an
+ * undeclared rename with the declaration that keeps the data), so that the one meant does not
+ * carry another along unseen.
+ */
+function printAcceptedLosses(from: Parameters<typeof diffSchemas>[0], to: Parameters<typeof diffSchemas>[1], dialect: Parameters<typeof diffSchemas>[2]["dialect"], io: Output): void {
+  try {
+    diffSchemas(from, to, { dialect });
+  } catch (error) {
+    if (!(error instanceof DataLossError)) throw error;
+    const n = error.losses.length;
+    io.err([`athanor: --allow-data-loss: the migration loses data (${n} ${n === 1 ? "step" : "steps"}); review ${n === 1 ? "it" : "each"} in the file:`, ...lossLines(error.losses)].join("\n"));
+  }
 }

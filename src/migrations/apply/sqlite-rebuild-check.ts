@@ -1,0 +1,104 @@
+/**
+ * Before a SQLite table rebuild runs: what the live table has that the rebuild would not carry
+ * over. The rebuild creates the new table from the definition the migration history gives (the
+ * planner knows no other), so a column added by an `execute` step or by hand would be dropped with
+ * its values, and an index, key or check the history does not know would vanish. Reflection does
+ * not describe a collation, AUTOINCREMENT (its counter), a generated column, WITHOUT ROWID or
+ * STRICT either: the table's CREATE statement is read for those. Anything found refuses the
+ * rebuild, and the migration's transaction rolls back.
+ */
+import { AthanorError } from "../../core/errors.js";
+import { tableKey, type TableModel } from "../../core/schema/schema-model.js";
+import type { Connection } from "../../engine/connection.js";
+import type { EngineDialect } from "../../engine/driver.js";
+
+/** A SQLite table rebuild would lose part of the live table (listed): nothing was changed. */
+export class RebuildWouldLoseError extends AthanorError {
+  override name = "RebuildWouldLoseError";
+  constructor(
+    readonly table: string,
+    readonly losses: readonly string[],
+  ) {
+    super(
+      `Rebuilding SQLite table ${table} would lose ${losses.join("; ")}: the rebuild makes the table from the definition ` +
+        `the migration history gives, which does not have ${losses.length > 1 ? "them" : "it"}, so the migration was rolled back. ` +
+        `Capture the change in a migration first (a typed operation, not an execute: 'athanor migrate check' lists what the history lacks), ` +
+        `or write this change of ${table} as execute steps that rebuild the table by hand.`,
+    );
+  }
+}
+
+/** Throws `RebuildWouldLoseError` when the live `expected.name` table has what `expected` lacks. */
+export async function assertRebuildKeepsAll(connection: Connection, expected: TableModel): Promise<void> {
+  const raw = { execute: (sql: string, params: readonly unknown[]) => connection.run(sql, params), release: () => undefined };
+  const dialect = connection.dialect as EngineDialect;
+  const schema = await dialect.reflect(raw, expected.schema ? { schemas: [expected.schema] } : {});
+  const live = schema.tables.find((t) => tableKey(t) === tableKey(expected));
+  if (!live) return; // the rebuild's own statements fail, naming the table
+  const losses = [
+    ...live.columns.filter((c) => !expected.columns.some((e) => e.name === c.name)).map((c) => `column ${c.name} and its values`),
+    ...live.indexes.filter((i) => !expected.indexes.some((e) => e.name === i.name)).map((i) => `index ${i.name}`),
+    ...live.uniques.filter((u) => !expected.uniques.some((e) => sameList(e.columns, u.columns))).map((u) => `unique (${u.columns.join(", ")})`),
+    ...live.foreignKeys
+      .filter((fk) => !expected.foreignKeys.some((e) => sameList(e.columns, fk.columns) && e.referredTable === fk.referredTable))
+      .map((fk) => `foreign key (${fk.columns.join(", ")}) to ${fk.referredTable}`),
+    ...(live.checks.length > expected.checks.length ? [`${live.checks.length - expected.checks.length} check constraint(s)`] : []),
+    ...unmodelled(await createSql(connection, expected)),
+  ];
+  if (losses.length) throw new RebuildWouldLoseError(tableKey(expected), losses);
+}
+
+async function createSql(connection: Connection, table: TableModel): Promise<string> {
+  const master = table.schema ? `"${table.schema.replace(/"/g, '""')}".sqlite_master` : "sqlite_master";
+  const { rows } = await connection.run(`SELECT sql FROM ${master} WHERE type = 'table' AND name = ?`, [table.name]);
+  return String((rows[0] as { sql?: unknown } | undefined)?.sql ?? "");
+}
+
+/** What a CREATE TABLE statement says that the rebuilt table would not (string literals and quoted names left out). */
+function unmodelled(sql: string): string[] {
+  const bare = sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]/g, " ");
+  const found: string[] = [];
+  if (/\bCOLLATE\b/i.test(bare)) found.push("a column's COLLATE");
+  if (/\bAUTOINCREMENT\b/i.test(bare)) found.push("AUTOINCREMENT (ids of deleted rows would be reused)");
+  if (/\bGENERATED\b|\bAS\s*\(/i.test(bare)) found.push("a generated column");
+  if (/\)\s*(WITHOUT\s+ROWID|STRICT)\b/i.test(bare)) found.push("the table option WITHOUT ROWID or STRICT");
+  return found;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** A query that finds a value the rebuilt table holds but its column's new type does not allow. */
+export interface ValueCheck {
+  readonly column: string;
+  /** `string(3)`, `integer`: the new type, for the message. */
+  readonly type: string;
+  /** `SELECT ... AS v FROM table WHERE <the value does not fit> LIMIT 1`. */
+  readonly sql: string;
+}
+
+/** A SQLite rebuild changed a column's type and a stored value does not fit it: rolled back. */
+export class ValueDoesNotFitError extends AthanorError {
+  override name = "ValueDoesNotFitError";
+  constructor(
+    readonly table: string,
+    readonly column: string,
+    readonly value: unknown,
+    type: string,
+  ) {
+    super(
+      `Column ${table}.${column} holds ${JSON.stringify(value)}, which ${type} does not allow (PostgreSQL and MariaDB refuse ` +
+        `the same change), so the migration was rolled back: SQLite would keep the value as it is under a type that says otherwise. ` +
+        `Convert or fix such values first (an execute step with an UPDATE before the change), or keep the old type.`,
+    );
+  }
+}
+
+/** Runs a rebuild's value checks on the rebuilt table; throws `ValueDoesNotFitError` at the first value found. */
+export async function assertValuesFit(connection: Connection, table: TableModel, checks: readonly ValueCheck[]): Promise<void> {
+  for (const check of checks) {
+    const { rows } = await connection.run(check.sql);
+    if (rows.length) throw new ValueDoesNotFitError(tableKey(table), check.column, (rows[0] as { v: unknown }).v, check.type);
+  }
+}
