@@ -11,7 +11,7 @@ import type { Engine } from "../../engine/engine.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import { streamQuery, type StreamContext } from "../loading/query-runner.js";
 import { InvalidRequestError } from "../../core/errors.js";
-import { rejoinWhenChanged, stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
+import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { StreamSideReads } from "./stream-side-reads.js";
 
@@ -75,7 +75,7 @@ function release(host: StreamHost, batch: readonly unknown[], before: ReadonlySe
     const state = stateOf(obj);
     if (state === undefined || !releasable(host, state)) continue;
     host.uow.forget(state);
-    rejoinWhenChanged(state, rejoin);
+    state.letGo(rejoin);
   }
 }
 
