@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { MetaData, bigint, insert, integer, select, string, table, tupleInValues, uuid, type Engine } from "../../src/index.js";
+import { MetaData, bigint, insert, integer, select, sql, string, table, tupleInValues, uuid, type Engine } from "../../src/index.js";
 import { assertCompile, compileOn, type CompileDialect } from "../support/assert-compile.js";
 import { engineFor, testDatabases } from "../support/databases.js";
 
@@ -53,7 +53,7 @@ describe("compiled SQL of inValues: one text whatever the number of keys", () =>
         [[1, 3], ["x", "y"]],
       ],
       mysql: [
-        "SELECT `core_inv_pairs`.`n` FROM `core_inv_pairs` WHERE (`core_inv_pairs`.`a`, `core_inv_pairs`.`b`) IN (SELECT `v0`, `v1` FROM JSON_TABLE(?, '$[*]' COLUMNS (`v0` INT PATH '$[0]', `v1` VARCHAR(11) PATH '$[1]')) AS `packed`)",
+        "SELECT `core_inv_pairs`.`n` FROM `core_inv_pairs` WHERE (`core_inv_pairs`.`a`, `core_inv_pairs`.`b`) IN (SELECT `v0`, JSON_UNQUOTE(JSON_QUOTE(`v1`)) FROM JSON_TABLE(?, '$[*]' COLUMNS (`v0` INT PATH '$[0]', `v1` VARCHAR(11) PATH '$[1]')) AS `packed`)",
         ['[[1,"x"],[3,"y"]]'],
       ],
     });
@@ -101,6 +101,25 @@ for (const db of await testDatabases()) {
       assert.deepEqual(await ids(c.id.inValues([null])), []);
       // A string longer than the column's is not cut to one that matches.
       assert.deepEqual(await ids(c.code.inValues([`${codeOf(5)}${"x".repeat(40)}`])), []);
+    });
+
+    test("text compared under the column's collation, as `=` compares it, not the database's default (MariaDB)", { skip: db.name === "mysql" ? false : "one collation for all text here" }, async () => {
+      // A table whose collation is not the database's: a JSON_TABLE column took the database's,
+      // which won over the column's, so a select-in matched other rows than `=` did.
+      const [{ collation }] = (await engine.execute(sql<{ collation: string }>`SELECT @@collation_database AS collation`)).rows as [{ collation: string }];
+      const other = collation.endsWith("_bin") ? "utf8mb4_general_ci" : "utf8mb4_bin";
+      const codes = table("core_inv_codes", new MetaData(), { id: integer().primaryKey(), code: string(10).notNull() });
+      await engine.execute(sql.raw(`CREATE TABLE core_inv_codes (id INT PRIMARY KEY, code VARCHAR(10) NOT NULL) COLLATE ${other}`));
+      try {
+        await engine.execute(insert(codes).values([{ id: 1, code: "abc" }, { id: 2, code: "ABC" }, { id: 3, code: "x" }]));
+        const matched = async (where: Parameters<ReturnType<typeof select>["where"]>[0]) =>
+          (await engine.execute(select(codes.c.id).from(codes).where(where).orderBy(codes.c.id))).rows.map((r) => r.id);
+        const asEquals = await matched(codes.c.code.in(["abc"]));
+        assert.deepEqual(asEquals, other === "utf8mb4_bin" ? [1] : [1, 2]);
+        assert.deepEqual(await matched(codes.c.code.inValues(["abc"])), asEquals);
+      } finally {
+        await engine.execute(sql.raw("DROP TABLE core_inv_codes"));
+      }
     });
 
     test("composite keys: (a, b) IN tuples, tuples with a NULL left out", async () => {

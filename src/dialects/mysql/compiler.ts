@@ -131,7 +131,7 @@ export class MySqlCompiler extends SqlCompiler {
     const type = values.find((v) => v.type)?.type;
     const columnType = !type || type.kind === "enum" || type.kind === "json" ? "LONGTEXT" : this.typeName(type);
     const param = this.packedParam(values, jsonArrayText);
-    return `${expr} ${negated ? "NOT " : ""}IN (SELECT ${this.quote("v")} FROM JSON_TABLE(${param}, '$[*]' COLUMNS (${this.quote("v")} ${columnType} PATH '$')) AS ${this.quote("packed")})`;
+    return `${expr} ${negated ? "NOT " : ""}IN (SELECT ${packedValue(this.quote("v"), type)} FROM JSON_TABLE(${param}, '$[*]' COLUMNS (${this.quote("v")} ${columnType} PATH '$')) AS ${this.quote("packed")})`;
   }
 
   /**
@@ -145,7 +145,7 @@ export class MySqlCompiler extends SqlCompiler {
     const tuples = node.exprs.length > 1;
     const v = (i: number) => this.quote(`v${i}`);
     const columns = node.types.map((type, i) => `${v(i)} ${this.jsonTableType(type)} PATH '$${tuples ? `[${i}]` : ""}'`);
-    const selected = node.types.map((type, i) => (type?.kind === "binary" ? `UNHEX(${v(i)})` : v(i)));
+    const selected = node.types.map((type, i) => packedValue(v(i), type));
     const left = tuples ? `(${node.exprs.map((e) => this.expr(e)).join(", ")})` : this.operand(node.exprs[0]!);
     return `${left} IN (SELECT ${selected.join(", ")} FROM JSON_TABLE(${param}, '$[*]' COLUMNS (${columns.join(", ")})) AS ${this.quote("packed")})`;
   }
@@ -177,3 +177,17 @@ export class MySqlCompiler extends SqlCompiler {
     return super.literal(value);
   }
 }
+
+/**
+ * A value read back from JSON_TABLE, as the IN list compares it. Bytes travel as hex. Text is
+ * made coercible, as a parameter is: a JSON_TABLE column takes the database's default collation,
+ * which won over the compared column's (a binary one at a tie), so a select-in on a column whose
+ * collation is not the database's matched other rows than `=` does (case-insensitive keys missed
+ * in a utf8mb4_bin database, case variants matched in a _ci one).
+ */
+function packedValue(v: string, type: SqlType | undefined): string {
+  if (type?.kind === "binary") return `UNHEX(${v})`;
+  return type === undefined || textKinds.has(type.kind) ? `JSON_UNQUOTE(JSON_QUOTE(${v}))` : v;
+}
+
+const textKinds = new Set<string>(["string", "text", "enum", "uuid", "json"]);
