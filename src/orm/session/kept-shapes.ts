@@ -6,7 +6,7 @@
  * throws away the optimized code that checked them (`--trace-deopt`: "weak objects", "code
  * dependencies"). Between two units of work no session may be alive: the next one then ran the
  * session's, the loaders' and the engine's code unoptimized until V8 compiled it again, 244
- * deoptimizations over 18 cold rounds of 10,000 `session.get` (2.3x the raw driver), 22 with this.
+ * deoptimizations over 18 cold rounds of 10,000 `session.get` (2.3x the raw driver), 18 with this.
  * `Mapper.shapeKeeper` does the same for the objects a session loads.
  *
  * A closed session holds no object of the application's: its identity map and unit of work are
