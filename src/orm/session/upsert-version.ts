@@ -58,14 +58,15 @@ function heldObjects(identity: IdentityMap, mapper: Mapper, node: InsertNode): I
   const positions = mapper.primaryKey.map((column) => node.columns.indexOf(column.name));
   if (positions.some((i) => i < 0)) return [];
   const byKey = identity.forMapper(mapper);
-  const held: InstanceState[] = [];
+  // A Set: an upsert of thousands of rows the session holds checked each against every one before.
+  const held = new Set<InstanceState>();
   for (const row of node.rows) {
     const values = positions.map((i) => (row[i]!.kind === "param" ? (row[i] as { value: unknown }).value : undefined));
     const obj = values.includes(undefined) ? undefined : byKey.get(identityKey(values));
     const state = obj && stateOf(obj);
-    if (state && !state.deleted && !state.deletePending && !held.includes(state)) held.push(state);
+    if (state && !state.deleted && !state.deletePending) held.add(state);
   }
-  return held;
+  return [...held];
 }
 
 /** The counters of the objects' rows by identity key; with `lock`, FOR UPDATE. */

@@ -181,9 +181,8 @@ export class InstanceState {
     this.#rejoin = undefined;
   }
 
-  /** Detached by a stream whose batch ended (streaming.ts): `rejoin` takes it back at its first change. */
+  /** Detached (`detach`) by a stream whose batch ended (streaming.ts): `rejoin` takes it back at its first change. */
   letGo(rejoin: (state: InstanceState) => void): void {
-    this.detach();
     this.#rejoin = rejoin;
   }
 
