@@ -201,7 +201,7 @@ describe("compiled SQL: expressions", () => {
 
   test("CAST to each type's name in the dialect (MySQL has its own CAST targets)", () => {
     assertCompile(select(cast(u.age, types.string()).label("s"), cast(u.name, types.integer()).label("i"), cast(u.id, types.float()).label("f"), cast(u.name, types.boolean()).label("b"), cast(u.name, types.datetime()).label("dt"), cast(u.name, types.numeric(10, 2)).label("n")), {
-      sqlite: ['SELECT CAST("users"."age" AS VARCHAR) AS "s", CAST("users"."name" AS INTEGER) AS "i", CAST("users"."id" AS REAL) AS "f", CAST("users"."name" AS BOOLEAN) AS "b", CAST("users"."name" AS DATETIME) AS "dt", CAST("users"."name" AS NUMERIC(10, 2)) AS "n" FROM "users"', []],
+      sqlite: ['SELECT CAST("users"."age" AS VARCHAR) AS "s", CAST("users"."name" AS INTEGER) AS "i", CAST("users"."id" AS REAL) AS "f", CAST("users"."name" AS BOOLEAN) AS "b", CAST("users"."name" AS TEXT) AS "dt", CAST("users"."name" AS NUMERIC(10, 2)) AS "n" FROM "users"', []],
       postgresql: ['SELECT CAST("users"."age" AS VARCHAR) AS "s", CAST("users"."name" AS INTEGER) AS "i", CAST("users"."id" AS DOUBLE PRECISION) AS "f", CAST("users"."name" AS BOOLEAN) AS "b", CAST("users"."name" AS TIMESTAMP WITHOUT TIME ZONE) AS "dt", CAST("users"."name" AS NUMERIC(10, 2)) AS "n" FROM "users"', []],
       mysql: ["SELECT CAST(`users`.`age` AS CHAR) AS `s`, CAST(`users`.`name` AS SIGNED) AS `i`, CAST(`users`.`id` AS DOUBLE) AS `f`, CAST(`users`.`name` AS UNSIGNED) AS `b`, CAST(`users`.`name` AS DATETIME(6)) AS `dt`, CAST(`users`.`name` AS DECIMAL(10, 2)) AS `n` FROM `users`", []],
     });
@@ -209,7 +209,7 @@ describe("compiled SQL: expressions", () => {
 
   test("CAST to the remaining types", () => {
     assertCompile(select(cast(u.name, types.bigint()).label("bi"), cast(u.age, types.text()).label("t"), cast(u.name, types.date()).label("d"), cast(u.name, types.uuid()).label("id"), cast(u.name, types.binary()).label("bin")), {
-      sqlite: ['SELECT CAST("users"."name" AS BIGINT) AS "bi", CAST("users"."age" AS TEXT) AS "t", CAST("users"."name" AS DATE) AS "d", CAST("users"."name" AS CHAR(36)) AS "id", CAST("users"."name" AS BLOB) AS "bin" FROM "users"', []],
+      sqlite: ['SELECT CAST("users"."name" AS BIGINT) AS "bi", CAST("users"."age" AS TEXT) AS "t", CAST("users"."name" AS TEXT) AS "d", CAST("users"."name" AS CHAR(36)) AS "id", CAST("users"."name" AS BLOB) AS "bin" FROM "users"', []],
       postgresql: ['SELECT CAST("users"."name" AS BIGINT) AS "bi", CAST("users"."age" AS TEXT) AS "t", CAST("users"."name" AS DATE) AS "d", CAST("users"."name" AS UUID) AS "id", CAST("users"."name" AS BYTEA) AS "bin" FROM "users"', []],
       mysql: ["SELECT CAST(`users`.`name` AS SIGNED) AS `bi`, CAST(`users`.`age` AS CHAR) AS `t`, CAST(`users`.`name` AS DATE) AS `d`, CAST(`users`.`name` AS CHAR) AS `id`, CAST(`users`.`name` AS BINARY) AS `bin` FROM `users`", []],
     });

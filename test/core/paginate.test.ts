@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ArgumentError, InvalidCursorError, MetaData, datetime, deleteFrom, func, insert, integer, paginate, select, string, table, type Select } from "../../src/index.js";
+import { ArgumentError, InvalidCursorError, MetaData, datetime, deleteFrom, func, insert, integer, paginate, select, sql, string, table, type Select } from "../../src/index.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { useSchema } from "../support/schema.js";
 
@@ -17,6 +17,13 @@ const events = table("core_page_events", metadata, {
   score: integer().notNull(),
   kind: string(10).notNull(),
   note: string(20),
+});
+
+// Timestamps as the database writes them (`now()`, CURRENT_TIMESTAMP(6)): microseconds, several in one millisecond.
+const stamps = table("core_page_stamps", metadata, {
+  id: integer().primaryKey(),
+  at: datetime().notNull(),
+  at_zone: datetime({ timezone: true }).notNull(),
 });
 
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 12, minute));
@@ -86,6 +93,26 @@ forEachDatabase("keyset pagination", (ctx) => {
       assert.deepEqual(seen.slice(10, 13), [11, 12, 103]);
     } finally {
       await ctx.engine.execute(deleteFrom(events).where(events.c.id.gt(100)));
+    }
+  });
+
+  test("timestamps a few microseconds apart (as now() writes them) page once each: the cursor keeps the database's own digits", async () => {
+    // Rows 1..9 within one millisecond; ids in the opposite order to the time, so that id breaks no tie.
+    const micro = (i: number) => `2026-01-01 12:00:00.123${String(i * 100).padStart(3, "0")}`;
+    for (let i = 1; i <= 9; i++) await ctx.engine.execute(sql`INSERT INTO core_page_stamps (id, at, at_zone) VALUES (${10 - i}, ${sql.raw(`'${micro(i)}'`)}, ${sql.raw(`'${micro(i)}'`)})`);
+    try {
+      for (const key of [stamps.c.at, stamps.c.at_zone]) {
+        for (const q of [select(stamps.c.id).orderBy(key.desc(), stamps.c.id), select(stamps.c.id).orderBy(key, stamps.c.id.desc())]) {
+          const whole = (await ctx.engine.execute(q)).rows.map((r) => r.id);
+          assert.deepEqual(whole.length, 9);
+          assert.deepEqual((await allPages(q, 2)).rows.map((r) => r.id), whole, `${key.node.kind === "column" ? key.node.name : ""}: pages of 2`);
+        }
+      }
+      // The rows' Dates are the millisecond (JavaScript's precision); the listing was still exact.
+      const [first] = (await ctx.engine.execute(select(stamps.c.at).where(stamps.c.id.eq(1)))).rows;
+      assert.equal(first!.at.toISOString(), "2026-01-01T12:00:00.123Z");
+    } finally {
+      await ctx.engine.execute(deleteFrom(stamps));
     }
   });
 

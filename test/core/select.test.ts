@@ -261,6 +261,15 @@ forEachDatabase("select", (ctx) => {
     assert.deepEqual(await names(func.lower(people.c.name).eq("bob")), ["bob"]);
   });
 
+  test("cast of text to a timestamp or a date reads that instant or day on every database", async () => {
+    // SQLite casts by affinity: CAST('2026-01-02 03:04:05' AS DATETIME) was the number 2026 (a Date in 1970).
+    const stamp = cast(literal("2026-01-02 03:04:05.250", types.text()), types.datetime());
+    const day = cast(literal("2026-01-02", types.text()), types.date());
+    const [row] = await rows(select(stamp.label("stamp"), day.label("day")));
+    assert.equal((row!.stamp as Date).toISOString(), "2026-01-02T03:04:05.250Z");
+    assert.equal(row!.day, "2026-01-02");
+  });
+
   test("func.length counts characters, not bytes, on every database", async () => {
     const text = cast(literal("Åsa 😀"), types.text());
     assert.deepEqual(await rows(select(func.length(text).label("n"))), [{ n: 5 }]);

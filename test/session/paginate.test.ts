@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { InvalidCursorError, columnsOf, paginate, select } from "../../src/index.js";
+import { InvalidCursorError, columnsOf, paginate, select, sql } from "../../src/index.js";
 import { PagedBase, PgBook } from "./fixtures/paged-shop.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -41,6 +41,23 @@ forEachDatabaseWithSchema("ORM keyset pagination", PagedBase.metadata, (ctx) => 
     assert.deepEqual(seen.map((b) => b.id), [9, 10, 11, 5, 6, 7, 8, 1, 2, 3, 4]);
     assert.equal(seen[0], await session.get(PgBook, 9), "the identity map's object");
     assert.ok(seen[0]!.createdAt instanceof Date);
+  });
+
+  test("objects whose timestamps differ by microseconds (as now() writes them) are each listed once", async () => {
+    const session = ctx.session();
+    for (let i = 1; i <= 7; i++) {
+      const stamp = `2026-03-01 08:00:00.456${String(i * 100).padStart(3, "0")}`;
+      await session.execute(sql`INSERT INTO pg_books (id, title, created_at) VALUES (${i}, ${`Book ${i}`}, ${sql.raw(`'${stamp}'`)})`);
+    }
+    await session.commit();
+    const seen: number[] = [];
+    let after: string | null = null;
+    do {
+      const page: { rows: [PgBook][]; nextCursor: string | null } = await paginate(session, select(PgBook).orderBy(c.createdAt.desc(), c.id), { limit: 3, after });
+      seen.push(...page.rows.map(([book]) => book.id));
+      after = page.nextCursor;
+    } while (after && seen.length < 20);
+    assert.deepEqual(seen, [7, 6, 5, 4, 3, 2, 1]);
   });
 
   test("a select of an entity and a column keeps the tuple shape; a WHERE of the query's own applies; cursors are checked", async () => {

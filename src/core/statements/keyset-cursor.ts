@@ -3,7 +3,8 @@
  * The signature is a hash of the query's ORDER BY (expressions and directions), so a cursor is
  * refused by a query ordered differently; each value is checked against its key's SQL type. Not
  * signed: a client can forge a well-formed cursor for another position in the same listing, which
- * shows it no row the query itself would not. Dates and bigints are tagged to survive JSON.
+ * shows it no row the query itself would not. Timestamps (as the database's text of them) and
+ * bigints are tagged to survive JSON.
  */
 import { createHash } from "node:crypto";
 import type { OrderByNode } from "../ast/nodes.js";
@@ -13,6 +14,11 @@ import type { SqlType } from "../types/sql-type.js";
 
 const VERSION = 1;
 
+/** A timestamp key as the database wrote it out (`CAST(at AS TEXT)`): exact to its last digit, where a Date is not. */
+export class ExactText {
+  constructor(readonly text: string) {}
+}
+
 /** A short hash of the ORDER BY that a cursor belongs to. */
 export function orderSignature(orderBy: readonly OrderByNode[]): string {
   const text = orderBy.map((o) => `${o.direction}${o.nulls ?? ""}${expressionKey(o.expr)}`).join(",");
@@ -21,6 +27,7 @@ export function orderSignature(orderBy: readonly OrderByNode[]): string {
 
 export function encodeCursor(signature: string, values: readonly unknown[]): string {
   const k = values.map((value) => {
+    if (value instanceof ExactText) return { t: value.text };
     if (value instanceof Date) return { d: value.toISOString() };
     if (typeof value === "bigint") return { b: value.toString() };
     return value;
@@ -47,7 +54,7 @@ export function decodeCursor(cursor: unknown, signature: string, types: readonly
 
 function keyValue(value: unknown, type: SqlType | undefined, index: number): unknown {
   const bad = () => invalid(`key ${index + 1} (${JSON.stringify(value)}) is not a ${type?.kind ?? "scalar"} value`);
-  const tagged = typeof value === "object" && value !== null ? (value as { d?: unknown; b?: unknown }) : undefined;
+  const tagged = typeof value === "object" && value !== null ? (value as { d?: unknown; b?: unknown; t?: unknown }) : undefined;
   switch (type?.kind) {
     case "integer":
       if (!Number.isSafeInteger(value)) throw bad();
@@ -75,6 +82,9 @@ function keyValue(value: unknown, type: SqlType | undefined, index: number): unk
     case "date":
     case "datetime": {
       if (typeof value === "string" && type.kind === "date" && /^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+      // The database's text of a timestamp: digits and separators only (it is cast back in the SQL).
+      if (type.kind === "datetime" && typeof tagged?.t === "string" && /^[0-9][0-9 :.TZ+-]{0,39}$/.test(tagged.t)) return new ExactText(tagged.t);
+      // A cursor of an earlier version: the timestamp as a Date.
       const date = typeof tagged?.d === "string" ? new Date(tagged.d) : undefined;
       if (!date || Number.isNaN(date.getTime())) throw bad();
       return date;

@@ -10,8 +10,8 @@ import { expressionKey } from "../compiler/fingerprint.js";
 import { ArgumentError } from "../errors.js";
 import { Expression, toNode } from "../expression/expression.js";
 import { Table } from "../schema/table.js";
-import type { SqlType } from "../types/sql-type.js";
-import { decodeCursor, encodeCursor, orderSignature } from "./keyset-cursor.js";
+import { types as sqlTypes, type SqlType } from "../types/sql-type.js";
+import { decodeCursor, encodeCursor, ExactText, orderSignature } from "./keyset-cursor.js";
 import { rowCount } from "./row-count.js";
 import type { Select } from "./select.js";
 
@@ -42,6 +42,8 @@ export interface KeysetPlan {
   /** The label of each ORDER BY key's added column, in order. */
   readonly keyLabels: readonly string[];
   readonly signature: string;
+  /** The SQL type of each key (undefined where athanor cannot tell). */
+  readonly types: readonly (SqlType | undefined)[];
 }
 
 const KEY_LABEL = "_keyset_";
@@ -56,13 +58,25 @@ export function planPage(query: Select<any, any, any>, options: PaginateOptions)
   const types = node.orderBy.map((o) => keyType(o.expr, node.columns));
   node.orderBy.forEach((o, i) => checkKey(o, types[i]));
   const signature = orderSignature(node.orderBy);
-  let statement = query.addColumns(...node.orderBy.map((o, i) => new Expression<unknown>(o.expr, types[i]).label(`${KEY_LABEL}${i}`)));
+  let statement = query.addColumns(...node.orderBy.map((o, i) => keyColumn(o.expr, types[i]).label(`${KEY_LABEL}${i}`)));
   if (options.after !== undefined && options.after !== null) {
     const values = decodeCursor(options.after, signature, types);
     statement = statement.where(new Expression<boolean>(after(node.orderBy, values, types), undefined));
   }
-  return { statement: statement.limit(limit + 1), limit, keyLabels: node.orderBy.map((_, i) => `${KEY_LABEL}${i}`), signature };
+  return { statement: statement.limit(limit + 1), limit, keyLabels: node.orderBy.map((_, i) => `${KEY_LABEL}${i}`), signature, types };
 }
+
+/**
+ * The column a key's value is read from for the cursor. A timestamp is read as the database's own
+ * text of it: a Date holds milliseconds, the database microseconds (what `now()` writes), and a
+ * cursor of the rounded value would skip every row of the same millisecond after it.
+ */
+function keyColumn(expr: ExprNode, type: SqlType | undefined): Expression<unknown> {
+  if (type?.kind !== "datetime") return new Expression<unknown>(expr, type);
+  return new Expression<unknown>({ kind: "cast", expr, type: TEXT }, TEXT);
+}
+
+const TEXT = sqlTypes.text();
 
 /** The cursor after a row, from its key values (in ORDER BY order). */
 export function cursorAfter(plan: KeysetPlan, values: readonly unknown[]): string {
@@ -71,12 +85,16 @@ export function cursorAfter(plan: KeysetPlan, values: readonly unknown[]): strin
       throw new ArgumentError(`paginate(): ORDER BY key ${i + 1} is NULL in a row; keyset pagination needs keys that are never NULL (order by coalesce(...) or filter the NULLs out).`);
     }
   });
-  return encodeCursor(plan.signature, values);
+  return encodeCursor(plan.signature, values.map((value, i) => (plan.types[i]?.kind === "datetime" && typeof value === "string" ? new ExactText(value) : value)));
 }
 
 /** `a >= :a AND (a > :a OR (a = :a AND b < :b) OR ...)`: strictly after the cursor's row, whatever each key's direction. */
 function after(orderBy: readonly OrderByNode[], values: readonly unknown[], types: readonly (SqlType | undefined)[]): ExprNode {
-  const param = (i: number) => toNode(values[i], types[i]);
+  // A timestamp's text goes back through the database's own cast: compared as the timestamp it names.
+  const param = (i: number): ExprNode => {
+    const value = values[i];
+    return value instanceof ExactText ? { kind: "cast", expr: toNode(value.text, TEXT), type: types[i]! } : toNode(value, types[i]);
+  };
   const branches = orderBy.map((o, i): ExprNode => {
     const equal = orderBy.slice(0, i).map((prev, j): ExprNode => ({ kind: "binary", op: "=", left: prev.expr, right: param(j) }));
     const beyond: ExprNode = { kind: "binary", op: o.direction === "asc" ? ">" : "<", left: o.expr, right: param(i) };

@@ -20,6 +20,15 @@ export class SqliteCompiler extends SqlCompiler {
     }
   }
 
+  /**
+   * SQLite casts by type affinity: `CAST(x AS DATETIME)` (or DATE, JSON) has NUMERIC affinity and
+   * turns '2026-01-02 03:04:05' into 2026. Timestamps, dates and JSON are text here: cast to TEXT.
+   */
+  protected override castTypeName(type: SqlType): string {
+    if (type.kind === "datetime" || type.kind === "date" || type.kind === "json") return "TEXT";
+    return super.castTypeName(type);
+  }
+
   protected override limitOffset(limit: ExprNode | undefined, offset: ExprNode | undefined): string {
     // SQLite has no OFFSET without LIMIT; -1 means "no limit".
     if (offset && !limit) return ` LIMIT -1 OFFSET ${this.expr(offset)}`;
