@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MetaData, date, datetime, insert, integer, json, select, table, uuid } from "../../src/index.js";
+import { DataError, MetaData, date, datetime, insert, integer, json, select, sql, table, uuid } from "../../src/index.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { useSchema } from "../support/schema.js";
 
@@ -48,6 +48,18 @@ forEachDatabase("driver values", (ctx) => {
     }
     await ctx.engine.execute(insert(docs).values({ id: 100, doc: null }));
     assert.equal((await ctx.engine.execute(select(docs).where(docs.c.id.eq(100)))).one().doc, null);
+  });
+
+  test("JSON whose numbers a JavaScript number cannot hold is refused (DataError), not read rounded; the rest reads as written", async () => {
+    // Written by another program: a 64-bit id (as in many APIs' payloads), a decimal past a double's digits, one past its range.
+    const lossy = ['{"id": 12345678901234567890}', "[1, 0.12345678901234567891]", '{"big": 1e400}', "-9007199254740993"];
+    const exact = ['{"id": 9007199254740991, "n": -0.5, "e": 1e21, "tiny": 5e-324}', '{"text": "12345678901234567890 stays text", "escaped": "\\"12345678901234567890"}', "[1.0, 100, 0.1]"];
+    for (const [i, text] of [...lossy, ...exact].entries()) await ctx.engine.execute(sql`INSERT INTO core_driver_json (id, doc) VALUES (${i + 1}, ${text})`);
+    for (const [i, text] of lossy.entries()) {
+      await assert.rejects(ctx.engine.execute(select(docs).where(docs.c.id.eq(i + 1))), (e: unknown) => e instanceof DataError && /cannot hold exactly/.test(e.message), text);
+    }
+    const read = (await ctx.engine.execute(select(docs).where(docs.c.id.gt(lossy.length)).orderBy(docs.c.id))).rows.map((r) => r.doc);
+    assert.deepEqual(read, exact.map((text) => JSON.parse(text)));
   });
 
   test("dates and timestamps in years 1-99 read back unchanged", async () => {

@@ -9,6 +9,7 @@ import { decimalWidth } from "../../core/types/decimal-parts.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 import { decimalReader } from "../shared/decimal-text.js";
 import { lowerCaseUuid } from "../shared/uuid.js";
+import { parseJsonExactly } from "../shared/json-text.js";
 
 /**
  * A DATETIME read as text, as the UTC Date it holds. A zero date ('0000-00-00 00:00:00', which
@@ -112,7 +113,7 @@ export function mysqlResultProcessor(type: SqlType): ValueProcessor | undefined 
       // Any number but 0 is true, as MariaDB's own `WHERE flag` reads a TINYINT (another program may store 2).
       return (v) => (typeof v === "number" ? v !== 0 : v === true || v === "1");
     case "json":
-      return (v) => (typeof v === "string" ? JSON.parse(v) : v);
+      return (v) => (typeof v === "string" ? parseJsonExactly(v) : v);
     case "datetime":
       return readDatetime;
     case "date":

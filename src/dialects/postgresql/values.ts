@@ -6,6 +6,7 @@
 import type { ValueProcessor } from "../../core/compiler/compiled-query.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 import { decimalReader } from "../shared/decimal-text.js";
+import { parseJsonExactly } from "../shared/json-text.js";
 
 const bindAny: ValueProcessor = (v) => {
   if (v instanceof Date) return v.toISOString();
@@ -56,10 +57,13 @@ export function postgresResultProcessor(type: SqlType): ValueProcessor | undefin
 export function postgresTypeParsers(builtin: (oid: number, format?: string) => (value: string) => unknown) {
   const TIMESTAMP = 1114;
   const DATE = 1082;
+  const JSON_OID = 114;
+  const JSONB = 3802;
   return {
     getTypeParser(oid: number, format?: string): (value: string) => unknown {
       if (oid === DATE) return (value) => value; // a calendar date stays 'YYYY-MM-DD'
       if (oid === TIMESTAMP) return (value) => new Date(`${value.replace(" ", "T")}Z`); // stored as UTC
+      if (oid === JSON_OID || oid === JSONB) return parseJsonExactly;
       return builtin(oid, format);
     },
   };

@@ -10,6 +10,7 @@ import { decimalParts } from "../../core/types/decimal-parts.js";
 import { decimalReader } from "../shared/decimal-text.js";
 import { lowerCaseUuid } from "../shared/uuid.js";
 import { parseSqliteDate, parseSqliteDatetime, sqliteDateText, sqliteDatetimeText } from "./datetime-text.js";
+import { parseJsonExactly } from "../shared/json-text.js";
 
 const bindAny: ValueProcessor = (v) => {
   if (typeof v === "boolean") return v ? 1 : 0;
@@ -102,7 +103,9 @@ export function sqliteResultProcessor(type: SqlType): ValueProcessor | undefined
     case "numeric":
       return decimalReader(type);
     case "json":
-      return (v) => (typeof v === "string" ? JSON.parse(v) : v);
+      // A column of type JSON has NUMERIC affinity: a document that is one number is stored as one,
+      // read as a bigint when a double would round it (refused then, as in text).
+      return (v) => (typeof v === "string" ? parseJsonExactly(v) : typeof v === "bigint" ? parseJsonExactly(String(v)) : v);
     case "binary":
       return (v) => (v instanceof Uint8Array ? v : Buffer.from(String(v)));
     case "uuid":
