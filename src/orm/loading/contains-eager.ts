@@ -60,7 +60,7 @@ export function withContainsEager(node: SelectNode, options: readonly ContainsEa
     if (!rel) throw new ArgumentError(`containsEager(${option.entity.name}, "${option.key}"): ${mapper.name} has no relationship '${option.key}'.`);
     const target = rel.resolved.target;
     const source = sourceFor(node.from, option, target);
-    loads.push({ rel, start: columns.length });
+    loads.push({ rel, start: columns.length, partial: true });
     for (const key of target.defaultLoad.keys) {
       const column = target.columns.get(key)!;
       columns.push({ kind: "label", name: `ce_${option.key}_${key}`, type: column.type, expr: { kind: "column", name: column.name, source } });

@@ -13,6 +13,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
 import { stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/loaded-lists.js";
+import { markPartial } from "../state/partial-lists.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import type { JoinRequest } from "./load-plan.js";
 
@@ -22,6 +23,8 @@ export interface JoinedLoad {
   readonly start: number;
   /** The load whose targets are this one's parents (a nested `joinedLoad`); undefined: the query's entity. */
   readonly under?: number;
+  /** Filled from the query's own JOIN (`containsEager`): its lists hold the rows the query kept (partial-lists.ts). */
+  readonly partial?: boolean;
 }
 
 /**
@@ -185,7 +188,7 @@ function namedByKey(identity: IdentityMap, rel: RelationshipProperty, dict: Reco
 export function collectJoined(context: HydrationContext, loads: readonly JoinedLoad[], rows: readonly unknown[][], parents: readonly (object | null)[]): (object | null)[][] {
   // Per load, each row's target: the parents of the loads nested under it.
   const targets: (object | null)[][] = [];
-  for (const { rel, start, under } of loads) {
+  for (const { rel, start, under, partial } of loads) {
     const hydrate: Hydrator = hydrator(rel.resolved.target as Mapper, start, context);
     const parentsOfRows = under === undefined ? parents : targets[under]!;
     const collected = new Map<object, object[]>();
@@ -216,6 +219,7 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
     const reads = context.identity.savepointReads;
     for (const [parent, items] of collected) {
       setLoaded(parent, rel, items);
+      if (partial === true && rel.collection) markPartial(stateOf(parent)!.dict[rel.key] as object);
       if (reads !== undefined) reads.add(stateOf(parent)!); // its rollback expires it (identity-map.ts)
     }
   }

@@ -17,6 +17,7 @@ import { changingState, scalarChanged, targetOf } from "./relationship-events.js
 import { assertWritable } from "./writable.js";
 import { assertTargetOf } from "./target-check.js";
 import { holdsOtherSideKey, markAssignedUnread, oneToOneLost } from "./lost-one-to-one.js";
+import { isPartial } from "./partial-lists.js";
 
 export interface AttributeImpl {
   get(obj: object): unknown;
@@ -153,8 +154,10 @@ function setCollection(obj: object, state: InstanceState, rel: RelationshipPrope
   for (const item of items) assertTargetOf(rel, item, false);
   changingState(state);
   // A view not read yet may be made from the association objects: then it has members to replace.
-  const old = loadedValue(state, rel) as InstrumentedList<object> | undefined;
-  if (old === items) return;
+  const loaded = loadedValue(state, rel) as InstrumentedList<object> | undefined;
+  if (loaded === items) return;
+  // A list filled from a query's own JOIN may lack members: replaced, it counts as not loaded (partial-lists.ts).
+  const old = loaded !== undefined && !isPartial(loaded) ? loaded : undefined;
   const list = newCollection(obj, rel, [], false);
   // The new list diffs against what the old one had committed. A persistent object's list that
   // was not loaded: the next flush reads what the database holds and removes the members not
