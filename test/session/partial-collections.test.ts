@@ -7,8 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeclarativeBase, column, columnsOf, containsEager, integer, manyToMany, manyToOne, model, oneToMany, select, string, table, type Rel } from "../../src/index.js";
+import { DeclarativeBase, column, columnsOf, containsEager, integer, lazy, manyToMany, manyToOne, model, oneToMany, select, string, table, type Rel } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
+import { Association, Base as SeedBase, Child, Parent } from "../../examples/seed/index.js";
 
 class PcBase extends DeclarativeBase {}
 
@@ -117,5 +118,33 @@ forEachDatabaseWithSchema("collections filled from a filtered JOIN", PcBase.meta
     author!.books.push(Object.assign(new PcBook(), { id: 3, title: "new" }));
     await session.commit();
     assert.deepEqual(await booksOf(), ["hidden@1", "new@1"]);
+  });
+});
+
+forEachDatabaseWithSchema("a many-to-many view made from association objects a filtered JOIN loaded", SeedBase.metadata, (ctx) => {
+  test("assigned a new list, the parent is linked to exactly the children given", async () => {
+    const session = ctx.session();
+    const parent = Object.assign(new Parent(), { id: 1 });
+    const children = [1, 2, 3].map((id) => Object.assign(new Child(), { id }));
+    children.forEach((child, i) => {
+      const link = Object.assign(new Association(), { extraData: i === 0 ? "shown" : "hidden" });
+      link.parent = parent;
+      link.child = child;
+    });
+    session.add(parent);
+    await session.commit();
+    await session.close();
+
+    const reader = ctx.session();
+    const s = columnsOf(Association);
+    const [loaded] = await reader.scalars(
+      select(Parent).join(Association, s.leftId.eq(columnsOf(Parent).id)).where(s.extraData.eq("shown")).options(containsEager(Parent, "childAssociations")),
+    );
+    for (const link of loaded!.childAssociations) await lazy(link).child;
+    assert.deepEqual(loaded!.children.map((child) => child.id), [1]);
+    loaded!.children = [...loaded!.children];
+    await reader.commit();
+    const links = await ctx.session().scalars(select(Association).orderBy(s.rightId));
+    assert.deepEqual(links.map((link) => link.rightId), [1]);
   });
 });

@@ -8,6 +8,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { storedMapper } from "../mapped.js";
 import { InstrumentedList } from "./collection.js";
 import { followsMembers, membersAsInMemory } from "./moved-members.js";
+import { isPartial, markPartial } from "./partial-lists.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
 
 /** The object's state; made, for its class's mapper, if it has none yet (imperatively mapped classes). */
@@ -72,7 +73,10 @@ function viewFromAssociations(owner: object, state: InstanceState, view: Relatio
   }
   // What the database holds when the association objects are: loaded and unchanged since.
   const committed = state.key !== undefined && !associations.changed;
-  return (state.dict[view.key] = newCollection(owner, view, [...members], committed));
+  const list = newCollection(owner, view, [...members], committed);
+  // Made from association objects a filtered JOIN left out some of: as partial as they are.
+  if (isPartial(associations)) markPartial(list);
+  return (state.dict[view.key] = list);
 }
 
 /** A list for `owner`'s relationship `rel`, holding `items`; `committed` when they are what the database holds. */
