@@ -43,6 +43,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
   const afterCommit = new Set(splitOnlinePhases(ops, dialect).afterCommit);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
+    const first = i;
     const before = schema;
     schema = applyToModel(schema, op);
     if (dialect === "sqlite" && sqliteNeedsRebuild(op, before)) {
@@ -53,7 +54,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
         group.push(ops[++i]!);
         schema = applyToModel(schema, ops[i]!);
       }
-      steps.push(rebuildStep(ddl, table, group, before, schema));
+      steps.push({ ...rebuildStep(ddl, table, group, before, schema), operations: group.map((_, k) => first + k) });
       continue;
     }
     const statements = renderOperation(op, ddl, dialect, before);
@@ -61,11 +62,11 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
     const description = describeOperation(op);
     const transactional = !afterCommit.has(op) && !(op.op === "execute" && op.transactional === false);
     if (dialect === "mysql") {
-      steps.push(...mysqlSteps(op, statements, description, ddl));
+      steps.push(...mysqlSteps(op, statements, description, ddl).map((s) => ({ ...s, operations: [i] })));
       continue;
     }
     const guard = appliedGuard(op);
-    steps.push({ description, statements, transactional, ...(guard ? { isApplied: guard } : {}) });
+    steps.push({ description, statements, transactional, operations: [i], ...(guard ? { isApplied: guard } : {}) });
     (transactional ? inTransaction : afterTransaction).push(op);
   }
   if (dialect !== "mysql" && afterTransaction.length) checkDeferred(options.schema, inTransaction, afterTransaction);

@@ -14,6 +14,11 @@ export interface Step {
   /** Whether it may run inside the migration's transaction (not PostgreSQL `CREATE INDEX CONCURRENTLY`). */
   readonly transactional: boolean;
   /**
+   * The indexes (in the migration's list) of the operations the step carries out: one, or the
+   * operations a SQLite rebuild groups. Tells which operations a partly applied migration ran.
+   */
+  readonly operations?: readonly number[];
+  /**
    * SQLite: foreign-key enforcement must be off while it runs (a table rebuild). The executor
    * turns it off *outside* the transaction (SQLite ignores the pragma inside one) and runs
    * `PRAGMA foreign_key_check` before committing.

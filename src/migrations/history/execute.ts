@@ -27,6 +27,8 @@ export interface Pass {
   readonly hasRow: boolean;
   /** The checksum its row holds (a resumed migration: that of the steps done, see `stepsChecksum`). */
   readonly recorded?: string;
+  /** A down: the checksum of the up steps whose effect it starts from, kept in the row while it runs (see partial.ts). */
+  readonly upDone?: string;
 }
 
 /** Progress callback: step `index` (0-based) of `total` is about to run, or (`skipped`) was found already applied. */
@@ -35,11 +37,15 @@ export type StepListener = (index: number, total: number, step: Step, skipped: b
 /** Runs the pass; throws `MigrationFailedError` saying how many steps are applied. */
 export async function executePass(connection: Connection, pass: Pass, onStep: StepListener): Promise<void> {
   const dialect = connection.dialect.name;
-  // Execution order: transactional steps first (they share the transaction), as runSteps runs them.
-  const ordered = dialect === "mysql" ? [...pass.steps] : [...pass.steps.filter((s) => s.transactional), ...pass.steps.filter((s) => !s.transactional)];
+  const ordered = executionOrder(pass.steps, dialect);
   if (pass.start > 0) assertSameStepsDone(pass, ordered);
   if (dialect === "mysql" || pass.start > 0) return sequential(connection, pass, ordered, onStep);
   return transactional(connection, pass, ordered, onStep);
+}
+
+/** The order steps run in, which the version row counts: transactional steps first (they share the transaction), as runSteps runs them. */
+export function executionOrder(steps: readonly Step[], dialect: DialectName): Step[] {
+  return dialect === "mysql" ? [...steps] : [...steps.filter((s) => s.transactional), ...steps.filter((s) => !s.transactional)];
 }
 
 /**
@@ -62,7 +68,8 @@ function records(dialect: DialectName, pass: Pass, ordered: readonly Step[]) {
   const total = ordered.length;
   const state = pass.direction === "up" ? ("applying" as const) : ("reverting" as const);
   // Up: while partly applied, the row holds the checksum of the steps done (see assertSameStepsDone).
-  const done = (n: number) => (pass.direction === "up" ? (n < total ? stepsChecksum(ordered.slice(0, n)) : pass.checksum) : undefined);
+  // Down: the up steps it starts from, so that a later command knows them (see partial.ts).
+  const done = (n: number) => (pass.direction === "up" ? (n < total ? stepsChecksum(ordered.slice(0, n)) : pass.checksum) : pass.upDone);
   const begin = (n: number) =>
     pass.hasRow
       ? versionSql.update(dialect, pass.id, { checksum: done(n), state, stepsDone: n, stepsTotal: total })
@@ -85,7 +92,8 @@ async function sequential(connection: Connection, pass: Pass, ordered: readonly 
   const total = ordered.length;
   const sql = records(connection.dialect.name, pass, ordered);
   await connection.run(sql.begin(pass.start));
-  if (total === 0) {
+  if (pass.start >= total) {
+    // Nothing left to run (an up after a down that reverted nothing): the row only says so.
     await connection.run(sql.finish);
     return;
   }
