@@ -15,6 +15,7 @@ import { tableKey } from "../../core/schema/schema-model.js";
 import { applyToModel } from "../operations/apply-to-model.js";
 import type { Operation } from "../operations/operation.js";
 import { appliedGuard, indexGuard } from "./guards.js";
+import { modifyKeepsLive } from "./mysql-modify.js";
 import { renderOperation } from "./render.js";
 import { splitOnlinePhases } from "../lint/online-safe.js";
 import { describeOperation } from "../operations/describe.js";
@@ -62,7 +63,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
     const description = describeOperation(op);
     const transactional = !afterCommit.has(op) && !(op.op === "execute" && op.transactional === false);
     if (dialect === "mysql") {
-      steps.push(...mysqlSteps(op, statements, description, ddl).map((s) => ({ ...s, operations: [i] })));
+      steps.push(...mysqlSteps(op, statements, description, ddl, schema).map((s) => ({ ...s, operations: [i] })));
       continue;
     }
     const guard = appliedGuard(op);
@@ -74,7 +75,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
 }
 
 /** One step per statement; `createTable`'s indexes are guarded one by one. */
-function mysqlSteps(op: Operation, statements: readonly string[], description: string, ddl: DdlCompiler): Step[] {
+function mysqlSteps(op: Operation, statements: readonly string[], description: string, ddl: DdlCompiler, after: SchemaModel): Step[] {
   if (op.op === "createTable" && statements.length > 1) {
     const [create, ...indexes] = statements;
     return [
@@ -86,7 +87,8 @@ function mysqlSteps(op: Operation, statements: readonly string[], description: s
     ];
   }
   const guard = appliedGuard(op);
-  const refuse = statements.length === 1 ? notNullOverRows(op, ddl) : undefined;
+  const altered = op.op === "alterColumn" ? after.tables.find((t) => tableKey(t) === tableKey(op.table))?.columns.find((c) => c.name === op.column) : undefined;
+  const refuse = statements.length !== 1 ? undefined : altered ? modifyKeepsLive(op, altered) : notNullOverRows(op, ddl);
   const refuseIf = refuse ? { refuseIf: refuse } : {};
   return statements.map((sql, i) => ({
     description: statements.length > 1 ? `${description} (${i + 1}/${statements.length})` : description,

@@ -125,7 +125,8 @@ async function runEach(connection: Connection, steps: readonly Step[], hooks: Ru
     const refuse = step.refuseIf;
     if (refuse) {
       await guarded(async () => {
-        if ((await connection.run(refuse.sql)).rows.length) throw new AthanorError(refuse.reason);
+        const found = (await connection.run(refuse.sql)).rows[0] as Record<string, unknown> | undefined;
+        if (found) throw new AthanorError(refuse.detail ? `${refuse.reason} (${refuse.detail(found)})` : refuse.reason);
       }, step, index, index, steps.length, true);
     }
     for (const sql of step.statements) {

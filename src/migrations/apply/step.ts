@@ -36,7 +36,12 @@ export interface Step {
    * MySQL/MariaDB: a query run before the step; a row back refuses it with `reason`, nothing run
    * (what the database would do silently where PostgreSQL and SQLite refuse).
    */
-  readonly refuseIf?: { readonly sql: string; readonly reason: string };
+  readonly refuseIf?: {
+    readonly sql: string;
+    readonly reason: string;
+    /** What the row found says, appended to the reason. */
+    readonly detail?: (row: Record<string, unknown>) => string;
+  };
   /**
    * Whether the step's effect is already in `schema` (the column already exists, ...): the MySQL
    * rerun guard, so that a migration interrupted between two steps converges when run again.
