@@ -95,6 +95,7 @@ function mysqlSteps(op: Operation, statements: readonly string[], description: s
     statements: [sql],
     transactional: false,
     ...(guard && statements.length === 1 ? { isApplied: guard } : {}),
+    ...(op.op === "execute" ? { userSql: true } : {}),
     ...refuseIf,
   }));
 }

@@ -13,6 +13,7 @@ import type { Connection } from "../../engine/connection.js";
 import { assertRebuildKeepsAll, assertValuesFit } from "./sqlite-rebuild-check.js";
 import { dropObjectsOf, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
 import type { Step } from "./step.js";
+import { escapeModes } from "./mysql-escapes.js";
 
 /** What the runner hears from `runSteps`, and what it lends it. */
 export interface RunHooks {
@@ -113,28 +114,34 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
 async function runEach(connection: Connection, steps: readonly Step[], hooks: RunHooks): Promise<void> {
   const start = hooks.startAt ?? 0;
   let schema: SchemaModel | undefined;
-  for (let index = start; index < steps.length; index++) {
-    const step = steps[index]!;
-    if (step.isApplied && hooks.currentSchema) {
-      schema ??= await hooks.currentSchema(connection);
-      if (step.isApplied(schema)) {
-        await hooks.onStep?.(index, step, true);
-        continue;
+  const modes = await escapeModes(connection);
+  try {
+    for (let index = start; index < steps.length; index++) {
+      const step = steps[index]!;
+      if (step.isApplied && hooks.currentSchema) {
+        schema ??= await hooks.currentSchema(connection);
+        if (step.isApplied(schema)) {
+          await hooks.onStep?.(index, step, true);
+          continue;
+        }
       }
+      await modes?.use(step.userSql ? "user" : "athanor");
+      const refuse = step.refuseIf;
+      if (refuse) {
+        await guarded(async () => {
+          const found = (await connection.run(refuse.sql)).rows[0] as Record<string, unknown> | undefined;
+          if (found) throw new AthanorError(refuse.detail ? `${refuse.reason} (${refuse.detail(found)})` : refuse.reason);
+        }, step, index, index, steps.length, true);
+      }
+      for (const sql of step.statements) {
+        hooks.onStatement?.(sql);
+        await guarded(() => connection.run(sql), step, index, index, steps.length, true);
+      }
+      schema = undefined; // the schema changed: read it again for the next guard
+      await hooks.onStep?.(index, step, false);
     }
-    const refuse = step.refuseIf;
-    if (refuse) {
-      await guarded(async () => {
-        const found = (await connection.run(refuse.sql)).rows[0] as Record<string, unknown> | undefined;
-        if (found) throw new AthanorError(refuse.detail ? `${refuse.reason} (${refuse.detail(found)})` : refuse.reason);
-      }, step, index, index, steps.length, true);
-    }
-    for (const sql of step.statements) {
-      hooks.onStatement?.(sql);
-      await guarded(() => connection.run(sql), step, index, index, steps.length, true);
-    }
-    schema = undefined; // the schema changed: read it again for the next guard
-    await hooks.onStep?.(index, step, false);
+  } finally {
+    await modes?.use("user");
   }
 }
 

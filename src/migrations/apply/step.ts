@@ -32,6 +32,8 @@ export interface Step {
   readonly rebuild?: TableModel;
   /** SQLite table rebuild: queries for a value the rebuilt table holds that its column's new type does not allow (any refuses the step). */
   readonly valueChecks?: readonly ValueCheck[];
+  /** MySQL/MariaDB: the migration's own SQL (an `execute`), run in the session's sql_mode as it is (see mysql-escapes.ts). */
+  readonly userSql?: boolean;
   /**
    * MySQL/MariaDB: a query run before the step; a row back refuses it with `reason`, nothing run
    * (what the database would do silently where PostgreSQL and SQLite refuse).
