@@ -15,7 +15,7 @@ import { tableKey } from "../../core/schema/schema-model.js";
 import { applyToModel } from "../operations/apply-to-model.js";
 import type { Operation } from "../operations/operation.js";
 import { appliedGuard, indexGuard } from "./guards.js";
-import { modifyKeepsLive } from "./mysql-modify.js";
+import { mysqlRefusal } from "./mysql-refusals.js";
 import { renderOperation } from "./render.js";
 import { splitOnlinePhases } from "../lint/online-safe.js";
 import { describeOperation } from "../operations/describe.js";
@@ -87,8 +87,7 @@ function mysqlSteps(op: Operation, statements: readonly string[], description: s
     ];
   }
   const guard = appliedGuard(op);
-  const altered = op.op === "alterColumn" ? after.tables.find((t) => tableKey(t) === tableKey(op.table))?.columns.find((c) => c.name === op.column) : undefined;
-  const refuse = statements.length !== 1 ? undefined : altered ? modifyKeepsLive(op, altered) : notNullOverRows(op, ddl);
+  const refuse = statements.length === 1 ? mysqlRefusal(op, ddl, after) : undefined;
   const refuseIf = refuse ? { refuseIf: refuse } : {};
   return statements.map((sql, i) => ({
     description: statements.length > 1 ? `${description} (${i + 1}/${statements.length})` : description,
@@ -98,22 +97,6 @@ function mysqlSteps(op: Operation, statements: readonly string[], description: s
     ...(op.op === "execute" ? { userSql: true } : {}),
     ...refuseIf,
   }));
-}
-
-/**
- * MariaDB adds a NOT NULL column without a default to a table with rows by giving every row the
- * type's zero value (0, '', '0000-00-00 00:00:00') without a word; PostgreSQL and SQLite refuse.
- */
-function notNullOverRows(op: Operation, ddl: DdlCompiler): Step["refuseIf"] {
-  if (op.op !== "addColumn" || op.column.nullable || op.column.serverDefault !== undefined || op.column.autoincrement) return undefined;
-  const where = `${tableKey(op.table)}.${op.column.name}`;
-  return {
-    sql: `SELECT 1 FROM ${ddl.tableName(op.table)} LIMIT 1`,
-    reason:
-      `column ${where} is NOT NULL without a server default and ${tableKey(op.table)} has rows: MariaDB/MySQL would give each row ` +
-      `the type's zero value (0, '', a zero date) where PostgreSQL and SQLite refuse. Give the column a server default, or add it ` +
-      `nullable, fill it (an execute step with an UPDATE) and then make it NOT NULL`,
-  };
 }
 
 /**
