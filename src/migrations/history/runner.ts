@@ -84,7 +84,8 @@ export class MigrationRunner {
         // A partly applied up: the down's data steps run only for the up steps that ran (see partial.ts).
         let steps = planned;
         let upDone: string | undefined;
-        if (row.state === "applied") upDone = allUpDone(this.partialInput(at));
+        // Kept in the row while the down runs; an up this checkout cannot plan (stamped elsewhere) leaves the row's checksum.
+        if (row.state === "applied") upDone = tryPlan(() => allUpDone(this.partialInput(at)));
         else {
           const input = this.partialInput(at);
           const done = upStepsDone(row, input);
@@ -162,5 +163,13 @@ export class MigrationRunner {
     events?.migrationStart?.({ id: pass.id, message: graph.get(pass.id).migration.definition.message, direction: pass.direction, total: pass.steps.length, start: pass.start });
     await executePass(this.options.connection, pass, (index, total, step, skipped) => events?.step?.({ id: pass.id, index, total, description: step.description, skipped }));
     events?.migrationDone?.({ id: pass.id, direction: pass.direction, ms: Date.now() - started });
+  }
+}
+
+function tryPlan<T>(plan: () => T): T | undefined {
+  try {
+    return plan();
+  } catch {
+    return undefined;
   }
 }
