@@ -15,6 +15,11 @@ export interface EscapeModes {
   use(kind: "athanor" | "user"): Promise<void>;
 }
 
+/** What a migration's run passes to each `runSteps` call (`RunHooks.escapes`): read once; none where DDL is transactional (not MySQL). */
+export async function sessionEscapes(connection: Connection): Promise<{ escapes: EscapeModes | undefined } | Record<string, never>> {
+  return connection.dialect.capabilities.transactionalDdl ? {} : { escapes: await escapeModes(connection) };
+}
+
 /** Reads the session's sql_mode: nothing to do (undefined) unless it has NO_BACKSLASH_ESCAPES. */
 export async function escapeModes(connection: Connection): Promise<EscapeModes | undefined> {
   const row = (await connection.run("SELECT @@SESSION.sql_mode AS mode")).rows[0] as Record<string, unknown> | undefined;

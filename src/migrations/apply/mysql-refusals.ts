@@ -44,8 +44,8 @@ function modifyKeepsLive(op: Operation, after: ColumnModel): Step["refuseIf"] {
   const lost = [
     // A type that is no longer text has no collation: that is the change asked for.
     text ? `IF(c.COLLATION_NAME <> t.TABLE_COLLATION, CONCAT('COLLATE ', c.COLLATION_NAME), NULL)` : "NULL",
-    // The statement restates the history's default; with none there, a default on the server is dropped.
-    after.serverDefault === undefined ? `IF(c.COLUMN_DEFAULT IS NOT NULL AND c.COLUMN_DEFAULT <> 'NULL', CONCAT('DEFAULT ', c.COLUMN_DEFAULT), NULL)` : "NULL",
+    // The statement restates the history's default; with none there (and none asked for), a default on the server is dropped.
+    op.to.serverDefault === undefined && after.serverDefault === undefined ? `IF(c.COLUMN_DEFAULT IS NOT NULL AND c.COLUMN_DEFAULT <> 'NULL', CONCAT('DEFAULT ', c.COLUMN_DEFAULT), NULL)` : "NULL",
     `IF(c.COLUMN_COMMENT <> '', CONCAT('COMMENT ', QUOTE(c.COLUMN_COMMENT)), NULL)`,
     `IF(c.EXTRA LIKE '%on update%', 'ON UPDATE', NULL)`,
     `IF(c.EXTRA LIKE '%INVISIBLE%', 'INVISIBLE', NULL)`,

@@ -13,7 +13,7 @@ import type { Connection } from "../../engine/connection.js";
 import { assertRebuildKeepsAll, assertValuesFit } from "./sqlite-rebuild-check.js";
 import { assertViewsWork, dropObjectsOf, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
 import type { Step } from "./step.js";
-import { escapeModes } from "./mysql-escapes.js";
+import { escapeModes, type EscapeModes } from "./mysql-escapes.js";
 
 /** What the runner hears from `runSteps`, and what it lends it. */
 export interface RunHooks {
@@ -28,6 +28,11 @@ export interface RunHooks {
   beforeCommit?(connection: Connection): Promise<void>;
   /** MySQL/MariaDB: the first step to run; earlier ones were recorded as applied by an earlier run. */
   startAt?: number;
+  /**
+   * MySQL/MariaDB: the session's sql_mode as `escapeModes` read it, for a caller that runs a
+   * migration's steps one call at a time (read once, not before each step).
+   */
+  escapes?: EscapeModes | undefined;
   /** MySQL/MariaDB: reads the database's schema for the guards (`Step.isApplied`); without it no step is skipped. */
   currentSchema?(connection: Connection): Promise<SchemaModel>;
 }
@@ -115,7 +120,7 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
 async function runEach(connection: Connection, steps: readonly Step[], hooks: RunHooks): Promise<void> {
   const start = hooks.startAt ?? 0;
   let schema: SchemaModel | undefined;
-  const modes = await escapeModes(connection);
+  const modes = "escapes" in hooks ? hooks.escapes : await escapeModes(connection);
   try {
     for (let index = start; index < steps.length; index++) {
       const step = steps[index]!;

@@ -12,8 +12,8 @@ import type { DialectName } from "../../core/compiler/dialect.js";
 import type { Connection } from "../../engine/connection.js";
 import { stepsChecksum } from "./checksum.js";
 import { MigrationFailedError, MigrationHistoryError } from "./errors.js";
-import { liveSchema, runSteps, StepError, type Step } from "./steps.js";
-import { versionSql } from "./version-table.js";
+import { liveSchema, runSteps, sessionEscapes, StepError, type Step } from "./steps.js";
+import { versionSql, type VersionRow } from "./version-table.js";
 
 /** One migration to run in one direction. */
 export interface Pass {
@@ -25,6 +25,8 @@ export interface Pass {
   readonly start: number;
   /** Whether the version table has a row for it already. */
   readonly hasRow: boolean;
+  /** The row as it was read, when there is one: the pass starts only while it is still so (see `startRow`). */
+  readonly was?: Pick<VersionRow, "state" | "stepsDone">;
   /** The checksum its row holds (a resumed migration: that of the steps done, see `stepsChecksum`). */
   readonly recorded?: string;
   /** A down: the checksum of the up steps whose effect it starts from, kept in the row while it runs (see partial.ts). */
@@ -72,7 +74,7 @@ function records(dialect: DialectName, pass: Pass, ordered: readonly Step[]) {
   const done = (n: number) => (pass.direction === "up" ? (n < total ? stepsChecksum(ordered.slice(0, n)) : pass.checksum) : pass.upDone);
   const begin = (n: number) =>
     pass.hasRow
-      ? versionSql.update(dialect, pass.id, { checksum: done(n), state, stepsDone: n, stepsTotal: total })
+      ? versionSql.update(dialect, pass.id, { checksum: done(n), state, stepsDone: n, stepsTotal: total }, pass.was)
       : versionSql.insert(dialect, { id: pass.id, checksum: done(n) ?? pass.checksum, state, stepsDone: n, stepsTotal: total });
   const progress = (n: number) => versionSql.update(dialect, pass.id, { checksum: done(n), stepsDone: n });
   // After `begin`, the row exists: finishing updates (or deletes) it.
@@ -83,6 +85,22 @@ function records(dialect: DialectName, pass: Pass, ordered: readonly Step[]) {
   return { begin, progress, finish };
 }
 
+/**
+ * Writes the pass's first version-row record. The row must still be as the run read it: SQLite
+ * takes no lock, and a second `migrate down` that read the row before the first one removed it
+ * ran the down's steps again (data reverted twice) and deleted nothing. Inside the migration's
+ * transaction, the error rolls the steps back.
+ */
+async function startRow(connection: Connection, pass: Pass, sql: string): Promise<void> {
+  const { rowCount } = await connection.run(sql);
+  if (pass.hasRow && rowCount !== 1) {
+    throw new MigrationHistoryError(
+      `the version row of ${pass.id} changed since this run read it: another 'athanor migrate' ran it at the same time. ` +
+        `Nothing of this run's ${pass.direction} of ${pass.id} was kept; see 'athanor migrate history' and run the command again if needed.`,
+    );
+  }
+}
+
 /** The underlying error of a step failure (the executor wraps it with its own count). */
 function rootCause(error: unknown): unknown {
   return error instanceof StepError ? error.cause : error;
@@ -91,7 +109,8 @@ function rootCause(error: unknown): unknown {
 async function sequential(connection: Connection, pass: Pass, ordered: readonly Step[], onStep: StepListener): Promise<void> {
   const total = ordered.length;
   const sql = records(connection.dialect.name, pass, ordered);
-  await connection.run(sql.begin(pass.start));
+  const session = await sessionEscapes(connection);
+  await startRow(connection, pass, sql.begin(pass.start));
   if (pass.start >= total) {
     // Nothing left to run (an up after a down that reverted nothing): the row only says so.
     await connection.run(sql.finish);
@@ -105,7 +124,7 @@ async function sequential(connection: Connection, pass: Pass, ordered: readonly 
     let skipped = false;
     try {
       // One step at a time, so that each is recorded before the next begins.
-      await runSteps(connection, [step], { currentSchema: liveSchema, onStep: (_i, _s, wasSkipped) => void (skipped = wasSkipped) });
+      await runSteps(connection, [step], { ...session, currentSchema: liveSchema, onStep: (_i, _s, wasSkipped) => void (skipped = wasSkipped) });
     } catch (error) {
       throw new MigrationFailedError(pass.id, pass.direction, k, total, `step ${k + 1} of ${total} (${step.description})`, partial, rootCause(error));
     }
@@ -134,7 +153,7 @@ async function transactional(connection: Connection, pass: Pass, ordered: readon
   try {
     await runSteps(connection, ordered, {
       beforeCommit: async (c) => {
-        await c.run(sql.begin(inside));
+        await startRow(c, pass, sql.begin(inside));
         if (inside === total) await c.run(sql.finish);
       },
       onStep: async (index, step) => {

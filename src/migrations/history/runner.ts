@@ -62,7 +62,7 @@ export class MigrationRunner {
         let start = row?.state === "applying" ? Math.min(row.stepsDone, input.upSteps.length) : 0;
         // A down that reverted nothing resumes where the up had stopped; one that reverted some is refused.
         if (row?.state === "reverting") start = upResumeAfterDown(row, input, this.downSteps(at));
-        await this.pass({ id: at, direction: "up", checksum: input.checksum, steps: input.upSteps, start, hasRow: row !== undefined, ...(row ? { recorded: row.checksum } : {}) });
+        await this.pass({ id: at, direction: "up", checksum: input.checksum, steps: input.upSteps, start, hasRow: row !== undefined, ...(row ? { recorded: row.checksum, was: row } : {}) });
       }
       return ids;
     });
@@ -92,7 +92,7 @@ export class MigrationRunner {
           if (done === undefined) throw new PartialMigrationError(at, `migration ${at} was left partly applied and its first steps changed since: which of them ran cannot be told. Nothing was run. Restore the file as it was when it failed, then run the command again.`);
           steps = downStepsAfter(input, planned, done);
         }
-        await this.pass({ id: at, direction: "down", checksum: row.checksum, steps, start: row.state === "reverting" ? Math.min(row.stepsDone, steps.length) : 0, hasRow: true, ...(upDone ? { upDone } : {}) });
+        await this.pass({ id: at, direction: "down", checksum: row.checksum, steps, start: row.state === "reverting" ? Math.min(row.stepsDone, steps.length) : 0, hasRow: true, was: row, ...(upDone ? { upDone } : {}) });
       }
       return ids;
     });
