@@ -16,6 +16,7 @@ import { applyToModel } from "../operations/apply-to-model.js";
 import type { Operation } from "../operations/operation.js";
 import { appliedGuard, indexGuard } from "./guards.js";
 import { mysqlRefusal } from "./mysql-refusals.js";
+import { schemaOnly } from "./sql-kind.js";
 import { renderOperation } from "./render.js";
 import { splitOnlinePhases } from "../lint/online-safe.js";
 import { describeOperation } from "../operations/describe.js";
@@ -94,7 +95,7 @@ function mysqlSteps(op: Operation, statements: readonly string[], description: s
     statements: [sql],
     transactional: false,
     ...(guard && statements.length === 1 ? { isApplied: guard } : {}),
-    ...(op.op === "execute" ? { userSql: true } : {}),
+    ...(op.op === "execute" ? { userSql: true, ...(schemaOnly(op) ? {} : { writesRows: true }) } : {}),
     ...refuseIf,
   }));
 }

@@ -34,6 +34,8 @@ export interface Step {
   readonly valueChecks?: readonly ValueCheck[];
   /** MySQL/MariaDB: the migration's own SQL (an `execute`), run in the session's sql_mode as it is (see mysql-escapes.ts). */
   readonly userSql?: boolean;
+  /** MySQL/MariaDB: SQL that may write rows (an `execute` not only DDL): it commits with its progress record. */
+  readonly writesRows?: boolean;
   /**
    * MySQL/MariaDB: a query run before the step; a row back refuses it with `reason`, nothing run
    * (what the database would do silently where PostgreSQL and SQLite refuse).

@@ -122,18 +122,24 @@ async function sequential(connection: Connection, pass: Pass, ordered: readonly 
     const step = ordered[k]!;
     onStep(k, total, step, false);
     let skipped = false;
-    try {
+    let ran = false;
+    const record = k + 1 === total ? sql.finish : sql.progress(k + 1);
+    const run = async (c: Connection) => {
       // One step at a time, so that each is recorded before the next begins.
-      await runSteps(connection, [step], { ...session, currentSchema: liveSchema, onStep: (_i, _s, wasSkipped) => void (skipped = wasSkipped) });
+      await runSteps(c, [step], { ...session, currentSchema: liveSchema, onStep: (_i, _s, wasSkipped) => void (skipped = wasSkipped) });
+      ran = true;
+      await c.run(record);
+    };
+    try {
+      // A data step (MySQL) commits with its record: a failure between the two cannot leave it
+      // run but unrecorded, to run again on the rerun.
+      await (step.writesRows ? connection.transaction(run) : run(connection));
     } catch (error) {
-      throw new MigrationFailedError(pass.id, pass.direction, k, total, `step ${k + 1} of ${total} (${step.description})`, partial, rootCause(error));
+      if (!ran) throw new MigrationFailedError(pass.id, pass.direction, k, total, `step ${k + 1} of ${total} (${step.description})`, partial, rootCause(error));
+      const kept = step.writesRows ? k : k + 1;
+      throw new MigrationFailedError(pass.id, pass.direction, kept, total, `recording step ${k + 1} of ${total}`, partial, error);
     }
     if (skipped) onStep(k, total, step, true);
-    try {
-      await connection.run(k + 1 === total ? sql.finish : sql.progress(k + 1));
-    } catch (error) {
-      throw new MigrationFailedError(pass.id, pass.direction, k + 1, total, `recording step ${k + 1} of ${total}`, partial, error);
-    }
   }
 }
 

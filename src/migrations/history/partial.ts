@@ -15,7 +15,7 @@ import { reverse } from "../operations/reverse.js";
 import { stepsChecksum } from "./checksum.js";
 import { PartialMigrationError } from "./errors.js";
 import { executionOrder } from "./execute.js";
-import type { Step } from "./steps.js";
+import { schemaOnly, type Step } from "./steps.js";
 import type { VersionRow } from "./version-table.js";
 
 /** A migration as the runner has it: its operations and planned steps both ways. */
@@ -124,19 +124,6 @@ function mirror(up: readonly Operation[], down: readonly Operation[]): (number |
     }
   }
   return pairs.length === down.length ? pairs : undefined;
-}
-
-/** Whether an `execute` holds only DDL (CREATE, ALTER, DROP, RENAME, COMMENT): no statement that writes rows. */
-function schemaOnly(op: Operation | undefined): boolean {
-  if (op?.op !== "execute") return false;
-  const texts = typeof op.sql === "string" ? [op.sql] : Object.values(op.sql);
-  return texts.every((text) =>
-    (text ?? "")
-      .replace(/--[^\n]*|\/\*[^]*?\*\//g, " ")
-      .split(";")
-      .filter((part) => part.trim())
-      .every((part) => /^\s*(create|alter|drop|rename|comment)\b/i.test(part) && !/\bselect\b/i.test(part)),
-  );
 }
 
 /** The table (and column) an operation acts on, to match an operation with its reverse. */
