@@ -25,6 +25,7 @@ export {
   HistoryCycleError,
   EditedMigrationError,
   MigrationFailedError,
+  PartialMigrationError,
   InvalidMigrationFileError,
 } from "./history/errors.js";
 export { MigrationStepError, ForeignKeyCheckError } from "./apply/run-steps.js";

@@ -15,6 +15,8 @@ import { tableKey } from "../../core/schema/schema-model.js";
 import { applyToModel } from "../operations/apply-to-model.js";
 import type { Operation } from "../operations/operation.js";
 import { appliedGuard, indexGuard } from "./guards.js";
+import { mysqlRefusal } from "./mysql-refusals.js";
+import { schemaOnly } from "./sql-kind.js";
 import { renderOperation } from "./render.js";
 import { splitOnlinePhases } from "../lint/online-safe.js";
 import { describeOperation } from "../operations/describe.js";
@@ -43,6 +45,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
   const afterCommit = new Set(splitOnlinePhases(ops, dialect).afterCommit);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
+    const first = i;
     const before = schema;
     schema = applyToModel(schema, op);
     if (dialect === "sqlite" && sqliteNeedsRebuild(op, before)) {
@@ -53,7 +56,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
         group.push(ops[++i]!);
         schema = applyToModel(schema, ops[i]!);
       }
-      steps.push(rebuildStep(ddl, table, group, before, schema));
+      steps.push({ ...rebuildStep(ddl, table, group, before, schema), operations: group.map((_, k) => first + k) });
       continue;
     }
     const statements = renderOperation(op, ddl, dialect, before);
@@ -61,11 +64,11 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
     const description = describeOperation(op);
     const transactional = !afterCommit.has(op) && !(op.op === "execute" && op.transactional === false);
     if (dialect === "mysql") {
-      steps.push(...mysqlSteps(op, statements, description, ddl));
+      steps.push(...mysqlSteps(op, statements, description, ddl, schema).map((s) => ({ ...s, operations: [i] })));
       continue;
     }
     const guard = appliedGuard(op);
-    steps.push({ description, statements, transactional, ...(guard ? { isApplied: guard } : {}) });
+    steps.push({ description, statements, transactional, operations: [i], ...(guard ? { isApplied: guard } : {}) });
     (transactional ? inTransaction : afterTransaction).push(op);
   }
   if (dialect !== "mysql" && afterTransaction.length) checkDeferred(options.schema, inTransaction, afterTransaction);
@@ -73,7 +76,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
 }
 
 /** One step per statement; `createTable`'s indexes are guarded one by one. */
-function mysqlSteps(op: Operation, statements: readonly string[], description: string, ddl: DdlCompiler): Step[] {
+function mysqlSteps(op: Operation, statements: readonly string[], description: string, ddl: DdlCompiler, after: SchemaModel): Step[] {
   if (op.op === "createTable" && statements.length > 1) {
     const [create, ...indexes] = statements;
     return [
@@ -85,31 +88,16 @@ function mysqlSteps(op: Operation, statements: readonly string[], description: s
     ];
   }
   const guard = appliedGuard(op);
-  const refuse = statements.length === 1 ? notNullOverRows(op, ddl) : undefined;
+  const refuse = statements.length === 1 ? mysqlRefusal(op, ddl, after) : undefined;
   const refuseIf = refuse ? { refuseIf: refuse } : {};
   return statements.map((sql, i) => ({
     description: statements.length > 1 ? `${description} (${i + 1}/${statements.length})` : description,
     statements: [sql],
     transactional: false,
     ...(guard && statements.length === 1 ? { isApplied: guard } : {}),
+    ...(op.op === "execute" ? { userSql: true, ...(schemaOnly(op) ? {} : { writesRows: true }) } : {}),
     ...refuseIf,
   }));
-}
-
-/**
- * MariaDB adds a NOT NULL column without a default to a table with rows by giving every row the
- * type's zero value (0, '', '0000-00-00 00:00:00') without a word; PostgreSQL and SQLite refuse.
- */
-function notNullOverRows(op: Operation, ddl: DdlCompiler): Step["refuseIf"] {
-  if (op.op !== "addColumn" || op.column.nullable || op.column.serverDefault !== undefined || op.column.autoincrement) return undefined;
-  const where = `${tableKey(op.table)}.${op.column.name}`;
-  return {
-    sql: `SELECT 1 FROM ${ddl.tableName(op.table)} LIMIT 1`,
-    reason:
-      `column ${where} is NOT NULL without a server default and ${tableKey(op.table)} has rows: MariaDB/MySQL would give each row ` +
-      `the type's zero value (0, '', a zero date) where PostgreSQL and SQLite refuse. Give the column a server default, or add it ` +
-      `nullable, fill it (an execute step with an UPDATE) and then make it NOT NULL`,
-  };
 }
 
 /**

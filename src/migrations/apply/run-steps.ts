@@ -11,8 +11,9 @@ import { AthanorError, InvalidRequestError } from "../../core/errors.js";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import type { Connection } from "../../engine/connection.js";
 import { assertRebuildKeepsAll, assertValuesFit } from "./sqlite-rebuild-check.js";
-import { dropObjectsOf, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
+import { assertViewsWork, dropObjectsOf, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
 import type { Step } from "./step.js";
+import { escapeModes, type EscapeModes } from "./mysql-escapes.js";
 
 /** What the runner hears from `runSteps`, and what it lends it. */
 export interface RunHooks {
@@ -27,6 +28,11 @@ export interface RunHooks {
   beforeCommit?(connection: Connection): Promise<void>;
   /** MySQL/MariaDB: the first step to run; earlier ones were recorded as applied by an earlier run. */
   startAt?: number;
+  /**
+   * MySQL/MariaDB: the session's sql_mode as `escapeModes` read it, for a caller that runs a
+   * migration's steps one call at a time (read once, not before each step).
+   */
+  escapes?: EscapeModes | undefined;
   /** MySQL/MariaDB: reads the database's schema for the guards (`Step.isApplied`); without it no step is skipped. */
   currentSchema?(connection: Connection): Promise<SchemaModel>;
 }
@@ -93,6 +99,7 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
         for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, false);
         if (step.rebuild && step.valueChecks?.length) await guarded(() => assertValuesFit(connection, step.rebuild!, step.valueChecks!), step, index, done, steps.length, false);
         await recreateObjects(objects, run);
+        if (step.rebuild) await guarded(() => assertViewsWork(connection, step.rebuild!, objects), step, index, done, steps.length, false);
         done++;
         await hooks.onStep?.(index, step, false);
       }
@@ -113,27 +120,34 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
 async function runEach(connection: Connection, steps: readonly Step[], hooks: RunHooks): Promise<void> {
   const start = hooks.startAt ?? 0;
   let schema: SchemaModel | undefined;
-  for (let index = start; index < steps.length; index++) {
-    const step = steps[index]!;
-    if (step.isApplied && hooks.currentSchema) {
-      schema ??= await hooks.currentSchema(connection);
-      if (step.isApplied(schema)) {
-        await hooks.onStep?.(index, step, true);
-        continue;
+  const modes = "escapes" in hooks ? hooks.escapes : await escapeModes(connection);
+  try {
+    for (let index = start; index < steps.length; index++) {
+      const step = steps[index]!;
+      if (step.isApplied && hooks.currentSchema) {
+        schema ??= await hooks.currentSchema(connection);
+        if (step.isApplied(schema)) {
+          await hooks.onStep?.(index, step, true);
+          continue;
+        }
       }
+      await modes?.use(step.userSql ? "user" : "athanor");
+      const refuse = step.refuseIf;
+      if (refuse) {
+        await guarded(async () => {
+          const found = (await connection.run(refuse.sql)).rows[0] as Record<string, unknown> | undefined;
+          if (found) throw new AthanorError(refuse.detail ? `${refuse.reason} (${refuse.detail(found)})` : refuse.reason);
+        }, step, index, index, steps.length, true);
+      }
+      for (const sql of step.statements) {
+        hooks.onStatement?.(sql);
+        await guarded(() => connection.run(sql), step, index, index, steps.length, true);
+      }
+      schema = undefined; // the schema changed: read it again for the next guard
+      await hooks.onStep?.(index, step, false);
     }
-    const refuse = step.refuseIf;
-    if (refuse) {
-      await guarded(async () => {
-        if ((await connection.run(refuse.sql)).rows.length) throw new AthanorError(refuse.reason);
-      }, step, index, index, steps.length, true);
-    }
-    for (const sql of step.statements) {
-      hooks.onStatement?.(sql);
-      await guarded(() => connection.run(sql), step, index, index, steps.length, true);
-    }
-    schema = undefined; // the schema changed: read it again for the next guard
-    await hooks.onStep?.(index, step, false);
+  } finally {
+    await modes?.use("user");
   }
 }
 

@@ -4,6 +4,7 @@
  * final ALTER TABLE ... RENAME fail (SQLite checks the whole schema then). They are read from
  * `sqlite_master` when the rebuild runs, dropped before it and recreated, in their order, after.
  */
+import { AthanorError } from "../../core/errors.js";
 import type { Connection } from "../../engine/connection.js";
 import type { TableRef } from "../operations/operation.js";
 
@@ -33,4 +34,23 @@ export async function dropObjectsOf(connection: Connection, table: TableRef, run
 /** Recreates what `dropObjectsOf` dropped, with their original SQL. */
 export async function recreateObjects(objects: readonly SqliteObject[], run: (sql: string) => Promise<unknown>): Promise<void> {
   for (const o of objects) await run(o.sql);
+}
+
+/**
+ * Each recreated view still reads: SQLite creates a view without checking its columns, so a view
+ * on a column the rebuild dropped came back broken (every query on it failing) and the migration
+ * succeeded. Throws, which rolls the rebuild back.
+ */
+export async function assertViewsWork(connection: Connection, table: TableRef, objects: readonly SqliteObject[]): Promise<void> {
+  const prefix = table.schema ? `"${table.schema.replace(/"/g, '""')}".` : "";
+  for (const view of objects.filter((o) => o.type === "view")) {
+    try {
+      await connection.run(`SELECT * FROM ${prefix}"${view.name.replace(/"/g, '""')}" LIMIT 0`);
+    } catch (error) {
+      throw new AthanorError(
+        `view ${view.name} no longer works once ${table.name} is rebuilt (${(error as Error).message}): it uses what the migration drops or renames. ` +
+          `Drop the view in the migration before this step and create it again after it (execute steps), or drop it for good`,
+      );
+    }
+  }
 }

@@ -14,6 +14,11 @@ export interface Step {
   /** Whether it may run inside the migration's transaction (not PostgreSQL `CREATE INDEX CONCURRENTLY`). */
   readonly transactional: boolean;
   /**
+   * The indexes (in the migration's list) of the operations the step carries out: one, or the
+   * operations a SQLite rebuild groups. Tells which operations a partly applied migration ran.
+   */
+  readonly operations?: readonly number[];
+  /**
    * SQLite: foreign-key enforcement must be off while it runs (a table rebuild). The executor
    * turns it off *outside* the transaction (SQLite ignores the pragma inside one) and runs
    * `PRAGMA foreign_key_check` before committing.
@@ -27,11 +32,20 @@ export interface Step {
   readonly rebuild?: TableModel;
   /** SQLite table rebuild: queries for a value the rebuilt table holds that its column's new type does not allow (any refuses the step). */
   readonly valueChecks?: readonly ValueCheck[];
+  /** MySQL/MariaDB: the migration's own SQL (an `execute`), run in the session's sql_mode as it is (see mysql-escapes.ts). */
+  readonly userSql?: boolean;
+  /** MySQL/MariaDB: SQL that may write rows (an `execute` not only DDL): it commits with its progress record. */
+  readonly writesRows?: boolean;
   /**
    * MySQL/MariaDB: a query run before the step; a row back refuses it with `reason`, nothing run
    * (what the database would do silently where PostgreSQL and SQLite refuse).
    */
-  readonly refuseIf?: { readonly sql: string; readonly reason: string };
+  readonly refuseIf?: {
+    readonly sql: string;
+    readonly reason: string;
+    /** What the row found says, appended to the reason. */
+    readonly detail?: (row: Record<string, unknown>) => string;
+  };
   /**
    * Whether the step's effect is already in `schema` (the column already exists, ...): the MySQL
    * rerun guard, so that a migration interrupted between two steps converges when run again.

@@ -109,3 +109,17 @@ export class MigrationFailedError extends MigrationHistoryError {
     super(lines.join("\n"));
   }
 }
+
+/**
+ * A migration left half done by an earlier run cannot be taken further in this direction without
+ * running a data step twice or undoing what never ran (see the message for the way out); nothing was run.
+ */
+export class PartialMigrationError extends MigrationHistoryError {
+  override name = "PartialMigrationError";
+  constructor(
+    readonly id: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -12,8 +12,8 @@ import type { DialectName } from "../../core/compiler/dialect.js";
 import type { Connection } from "../../engine/connection.js";
 import { stepsChecksum } from "./checksum.js";
 import { MigrationFailedError, MigrationHistoryError } from "./errors.js";
-import { liveSchema, runSteps, StepError, type Step } from "./steps.js";
-import { versionSql } from "./version-table.js";
+import { liveSchema, runSteps, sessionEscapes, StepError, type Step } from "./steps.js";
+import { versionSql, type VersionRow } from "./version-table.js";
 
 /** One migration to run in one direction. */
 export interface Pass {
@@ -25,8 +25,12 @@ export interface Pass {
   readonly start: number;
   /** Whether the version table has a row for it already. */
   readonly hasRow: boolean;
+  /** The row as it was read, when there is one: the pass starts only while it is still so (see `startRow`). */
+  readonly was?: Pick<VersionRow, "state" | "stepsDone">;
   /** The checksum its row holds (a resumed migration: that of the steps done, see `stepsChecksum`). */
   readonly recorded?: string;
+  /** A down: the checksum of the up steps whose effect it starts from, kept in the row while it runs (see partial.ts). */
+  readonly upDone?: string;
 }
 
 /** Progress callback: step `index` (0-based) of `total` is about to run, or (`skipped`) was found already applied. */
@@ -35,11 +39,15 @@ export type StepListener = (index: number, total: number, step: Step, skipped: b
 /** Runs the pass; throws `MigrationFailedError` saying how many steps are applied. */
 export async function executePass(connection: Connection, pass: Pass, onStep: StepListener): Promise<void> {
   const dialect = connection.dialect.name;
-  // Execution order: transactional steps first (they share the transaction), as runSteps runs them.
-  const ordered = dialect === "mysql" ? [...pass.steps] : [...pass.steps.filter((s) => s.transactional), ...pass.steps.filter((s) => !s.transactional)];
+  const ordered = executionOrder(pass.steps, dialect);
   if (pass.start > 0) assertSameStepsDone(pass, ordered);
   if (dialect === "mysql" || pass.start > 0) return sequential(connection, pass, ordered, onStep);
   return transactional(connection, pass, ordered, onStep);
+}
+
+/** The order steps run in, which the version row counts: transactional steps first (they share the transaction), as runSteps runs them. */
+export function executionOrder(steps: readonly Step[], dialect: DialectName): Step[] {
+  return dialect === "mysql" ? [...steps] : [...steps.filter((s) => s.transactional), ...steps.filter((s) => !s.transactional)];
 }
 
 /**
@@ -62,10 +70,11 @@ function records(dialect: DialectName, pass: Pass, ordered: readonly Step[]) {
   const total = ordered.length;
   const state = pass.direction === "up" ? ("applying" as const) : ("reverting" as const);
   // Up: while partly applied, the row holds the checksum of the steps done (see assertSameStepsDone).
-  const done = (n: number) => (pass.direction === "up" ? (n < total ? stepsChecksum(ordered.slice(0, n)) : pass.checksum) : undefined);
+  // Down: the up steps it starts from, so that a later command knows them (see partial.ts).
+  const done = (n: number) => (pass.direction === "up" ? (n < total ? stepsChecksum(ordered.slice(0, n)) : pass.checksum) : pass.upDone);
   const begin = (n: number) =>
     pass.hasRow
-      ? versionSql.update(dialect, pass.id, { checksum: done(n), state, stepsDone: n, stepsTotal: total })
+      ? versionSql.update(dialect, pass.id, { checksum: done(n), state, stepsDone: n, stepsTotal: total }, pass.was)
       : versionSql.insert(dialect, { id: pass.id, checksum: done(n) ?? pass.checksum, state, stepsDone: n, stepsTotal: total });
   const progress = (n: number) => versionSql.update(dialect, pass.id, { checksum: done(n), stepsDone: n });
   // After `begin`, the row exists: finishing updates (or deletes) it.
@@ -76,6 +85,22 @@ function records(dialect: DialectName, pass: Pass, ordered: readonly Step[]) {
   return { begin, progress, finish };
 }
 
+/**
+ * Writes the pass's first version-row record. The row must still be as the run read it: SQLite
+ * takes no lock, and a second `migrate down` that read the row before the first one removed it
+ * ran the down's steps again (data reverted twice) and deleted nothing. Inside the migration's
+ * transaction, the error rolls the steps back.
+ */
+async function startRow(connection: Connection, pass: Pass, sql: string): Promise<void> {
+  const { rowCount } = await connection.run(sql);
+  if (pass.hasRow && rowCount !== 1) {
+    throw new MigrationHistoryError(
+      `the version row of ${pass.id} changed since this run read it: another 'athanor migrate' ran it at the same time. ` +
+        `Nothing of this run's ${pass.direction} of ${pass.id} was kept; see 'athanor migrate history' and run the command again if needed.`,
+    );
+  }
+}
+
 /** The underlying error of a step failure (the executor wraps it with its own count). */
 function rootCause(error: unknown): unknown {
   return error instanceof StepError ? error.cause : error;
@@ -84,8 +109,10 @@ function rootCause(error: unknown): unknown {
 async function sequential(connection: Connection, pass: Pass, ordered: readonly Step[], onStep: StepListener): Promise<void> {
   const total = ordered.length;
   const sql = records(connection.dialect.name, pass, ordered);
-  await connection.run(sql.begin(pass.start));
-  if (total === 0) {
+  const session = await sessionEscapes(connection);
+  await startRow(connection, pass, sql.begin(pass.start));
+  if (pass.start >= total) {
+    // Nothing left to run (an up after a down that reverted nothing): the row only says so.
     await connection.run(sql.finish);
     return;
   }
@@ -95,18 +122,24 @@ async function sequential(connection: Connection, pass: Pass, ordered: readonly 
     const step = ordered[k]!;
     onStep(k, total, step, false);
     let skipped = false;
-    try {
+    let ran = false;
+    const record = k + 1 === total ? sql.finish : sql.progress(k + 1);
+    const run = async (c: Connection) => {
       // One step at a time, so that each is recorded before the next begins.
-      await runSteps(connection, [step], { currentSchema: liveSchema, onStep: (_i, _s, wasSkipped) => void (skipped = wasSkipped) });
+      await runSteps(c, [step], { ...session, currentSchema: liveSchema, onStep: (_i, _s, wasSkipped) => void (skipped = wasSkipped) });
+      ran = true;
+      await c.run(record);
+    };
+    try {
+      // A data step (MySQL) commits with its record: a failure between the two cannot leave it
+      // run but unrecorded, to run again on the rerun.
+      await (step.writesRows ? connection.transaction(run) : run(connection));
     } catch (error) {
-      throw new MigrationFailedError(pass.id, pass.direction, k, total, `step ${k + 1} of ${total} (${step.description})`, partial, rootCause(error));
+      if (!ran) throw new MigrationFailedError(pass.id, pass.direction, k, total, `step ${k + 1} of ${total} (${step.description})`, partial, rootCause(error));
+      const kept = step.writesRows ? k : k + 1;
+      throw new MigrationFailedError(pass.id, pass.direction, kept, total, `recording step ${k + 1} of ${total}`, partial, error);
     }
     if (skipped) onStep(k, total, step, true);
-    try {
-      await connection.run(k + 1 === total ? sql.finish : sql.progress(k + 1));
-    } catch (error) {
-      throw new MigrationFailedError(pass.id, pass.direction, k + 1, total, `recording step ${k + 1} of ${total}`, partial, error);
-    }
   }
 }
 
@@ -126,7 +159,7 @@ async function transactional(connection: Connection, pass: Pass, ordered: readon
   try {
     await runSteps(connection, ordered, {
       beforeCommit: async (c) => {
-        await c.run(sql.begin(inside));
+        await startRow(c, pass, sql.begin(inside));
         if (inside === total) await c.run(sql.finish);
       },
       onStep: async (index, step) => {

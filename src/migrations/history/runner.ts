@@ -5,13 +5,14 @@
  * migration's steps through `executePass`, reporting progress.
  */
 import type { Connection } from "../../engine/connection.js";
-import { EditedMigrationError, MigrationHistoryError } from "./errors.js";
+import { EditedMigrationError, MigrationHistoryError, PartialMigrationError } from "./errors.js";
 import { executePass, type Pass } from "./execute.js";
 import type { MigrationGraph } from "./graph.js";
 import { downPlan, resolveTarget, upPlan } from "./plan.js";
 import { SchemaReplay } from "./replay.js";
 import { migrationStatus, type MigrationStatus } from "./status.js";
 import { planSteps, type Step } from "./steps.js";
+import { allUpDone, downStepsAfter, upResumeAfterDown, upStepsDone, type PartialInput } from "./partial.js";
 import { VersionTable, versionSql, type VersionRow } from "./version-table.js";
 import { withMigrationLock } from "./lock.js";
 
@@ -57,10 +58,11 @@ export class MigrationRunner {
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const at of ids) {
         const row = byId.get(at);
-        const planned = planSteps(graph.get(at).migration.definition.up, { dialect: this.dialect, schema: this.replay.schemaBefore(at) });
-        // A down that failed before any step was recorded: the up's data steps would run twice.
-        const steps = row?.state === "reverting" && row.stepsDone === 0 ? planned.filter((s) => s.isApplied !== undefined) : planned;
-        await this.pass({ id: at, direction: "up", checksum: graph.get(at).migration.checksum, steps, start: row?.state === "applying" ? Math.min(row.stepsDone, steps.length) : 0, hasRow: row !== undefined, ...(row ? { recorded: row.checksum } : {}) });
+        const input = this.partialInput(at);
+        let start = row?.state === "applying" ? Math.min(row.stepsDone, input.upSteps.length) : 0;
+        // A down that reverted nothing resumes where the up had stopped; one that reverted some is refused.
+        if (row?.state === "reverting") start = upResumeAfterDown(row, input, this.downSteps(at));
+        await this.pass({ id: at, direction: "up", checksum: input.checksum, steps: input.upSteps, start, hasRow: row !== undefined, ...(row ? { recorded: row.checksum, was: row } : {}) });
       }
       return ids;
     });
@@ -78,11 +80,19 @@ export class MigrationRunner {
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const at of ids) {
         const row = byId.get(at)!;
-        const planned = planSteps(graph.get(at).migration.definition.down, { dialect: this.dialect, schema: this.replay.schemaAt(at) });
-        // None of its steps recorded: a data step of the down would undo what never ran. Only the
-        // steps whose guard looks at the schema (one may have run unrecorded) are kept.
-        const steps = row.state === "applying" && row.stepsDone === 0 ? planned.filter((s) => s.isApplied !== undefined) : planned;
-        await this.pass({ id: at, direction: "down", checksum: row.checksum, steps, start: row.state === "reverting" ? Math.min(row.stepsDone, steps.length) : 0, hasRow: true });
+        const planned = this.downSteps(at);
+        // A partly applied up: the down's data steps run only for the up steps that ran (see partial.ts).
+        let steps = planned;
+        let upDone: string | undefined;
+        // Kept in the row while the down runs; an up this checkout cannot plan (stamped elsewhere) leaves the row's checksum.
+        if (row.state === "applied") upDone = tryPlan(() => allUpDone(this.partialInput(at)));
+        else {
+          const input = this.partialInput(at);
+          const done = upStepsDone(row, input);
+          if (done === undefined) throw new PartialMigrationError(at, `migration ${at} was left partly applied and its first steps changed since: which of them ran cannot be told. Nothing was run. Restore the file as it was when it failed, then run the command again.`);
+          steps = downStepsAfter(input, planned, done);
+        }
+        await this.pass({ id: at, direction: "down", checksum: row.checksum, steps, start: row.state === "reverting" ? Math.min(row.stepsDone, steps.length) : 0, hasRow: true, was: row, ...(upDone ? { upDone } : {}) });
       }
       return ids;
     });
@@ -106,6 +116,17 @@ export class MigrationRunner {
       });
       return keep;
     }, false);
+  }
+
+  /** What partial.ts needs of migration `id`: its operations and its up's steps. */
+  private partialInput(id: string): PartialInput {
+    const { definition, checksum } = this.options.graph.get(id).migration;
+    const upSteps = planSteps(definition.up, { dialect: this.dialect, schema: this.replay.schemaBefore(id) });
+    return { id, checksum, dialect: this.dialect.name, up: definition.up, down: definition.down, upSteps };
+  }
+
+  private downSteps(id: string): Step[] {
+    return planSteps(this.options.graph.get(id).migration.definition.down, { dialect: this.dialect, schema: this.replay.schemaAt(id) });
   }
 
   private get dialect() {
@@ -142,5 +163,13 @@ export class MigrationRunner {
     events?.migrationStart?.({ id: pass.id, message: graph.get(pass.id).migration.definition.message, direction: pass.direction, total: pass.steps.length, start: pass.start });
     await executePass(this.options.connection, pass, (index, total, step, skipped) => events?.step?.({ id: pass.id, index, total, description: step.description, skipped }));
     events?.migrationDone?.({ id: pass.id, direction: pass.direction, ms: Date.now() - started });
+  }
+}
+
+function tryPlan<T>(plan: () => T): T | undefined {
+  try {
+    return plan();
+  } catch {
+    return undefined;
   }
 }

@@ -54,14 +54,16 @@ export const versionSql = {
       `(${literal(row.id)}, ${literal(row.checksum)}, ${literal(row.state)}, ${row.stepsDone}, ${row.stepsTotal}, ${NOW[dialect]})`
     );
   },
-  update(dialect: DialectName, id: string, fields: Partial<Omit<VersionRow, "id" | "appliedAt">>): string {
+  /** With `was`: only while the row is still as it was read (a concurrent run changed it: no row matches). */
+  update(dialect: DialectName, id: string, fields: Partial<Omit<VersionRow, "id" | "appliedAt">>, was?: Pick<VersionRow, "state" | "stepsDone">): string {
     const sets: string[] = [];
     if (fields.checksum !== undefined) sets.push(`checksum = ${literal(fields.checksum)}`);
     if (fields.state !== undefined) sets.push(`state = ${literal(fields.state)}`);
     if (fields.stepsDone !== undefined) sets.push(`steps_done = ${fields.stepsDone}`);
     if (fields.stepsTotal !== undefined) sets.push(`steps_total = ${fields.stepsTotal}`);
     sets.push(`applied_at = ${NOW[dialect]}`);
-    return `UPDATE ${VERSION_TABLE} SET ${sets.join(", ")} WHERE id = ${literal(id)}`;
+    const still = was ? ` AND state = ${literal(was.state)} AND steps_done = ${was.stepsDone}` : "";
+    return `UPDATE ${VERSION_TABLE} SET ${sets.join(", ")} WHERE id = ${literal(id)}${still}`;
   },
   remove(id: string): string {
     return `DELETE FROM ${VERSION_TABLE} WHERE id = ${literal(id)}`;

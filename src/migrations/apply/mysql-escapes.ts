@@ -1,0 +1,38 @@
+/**
+ * MySQL/MariaDB: athanor writes string literals into DDL (defaults, enum values, checks) with
+ * backslashes doubled, as the default sql_mode reads them. A session in NO_BACKSLASH_ESCAPES
+ * reads `'a\\b'` as two backslashes: a default, an enum value or a check came out other than the
+ * migration says, without an error. Such a session runs athanor's statements with that mode off,
+ * and a migration's own SQL (`execute` steps, written for the server as it is) with it as it was.
+ */
+import type { Connection } from "../../engine/connection.js";
+
+const MODE = "NO_BACKSLASH_ESCAPES";
+
+/** Switches the session's sql_mode between athanor's statements and the user's; undefined when the mode is not set. */
+export interface EscapeModes {
+  /** Before a statement: athanor's (rendered) or the user's own SQL. */
+  use(kind: "athanor" | "user"): Promise<void>;
+}
+
+/** What a migration's run passes to each `runSteps` call (`RunHooks.escapes`): read once; none where DDL is transactional (not MySQL). */
+export async function sessionEscapes(connection: Connection): Promise<{ escapes: EscapeModes | undefined } | Record<string, never>> {
+  return connection.dialect.capabilities.transactionalDdl ? {} : { escapes: await escapeModes(connection) };
+}
+
+/** Reads the session's sql_mode: nothing to do (undefined) unless it has NO_BACKSLASH_ESCAPES. */
+export async function escapeModes(connection: Connection): Promise<EscapeModes | undefined> {
+  const row = (await connection.run("SELECT @@SESSION.sql_mode AS mode")).rows[0] as Record<string, unknown> | undefined;
+  const modes = String(row?.["mode"] ?? "").split(",");
+  if (!modes.includes(MODE)) return undefined;
+  // Mode names are plain words: no quoting needed beyond the quotes.
+  const sql = (list: readonly string[]) => `SET SESSION sql_mode = '${list.join(",")}'`;
+  let current: "athanor" | "user" = "user";
+  return {
+    async use(kind) {
+      if (kind === current) return;
+      await connection.run(sql(kind === "user" ? modes : modes.filter((m) => m !== MODE)));
+      current = kind;
+    },
+  };
+}
