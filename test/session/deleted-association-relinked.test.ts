@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { inspect, lazy, sql } from "../../src/index.js";
-import { Association, Base, Child, Parent } from "../../examples/seed/index.js";
+import { Base, Child, Parent } from "../../examples/seed/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 forEachDatabaseWithSchema("an association object deleted, its link added again through the view", Base.metadata, (ctx) => {
