@@ -91,7 +91,7 @@ export async function flush(work: FlushWork): Promise<number> {
         const stillDeleted = deletions.filter((state) => !freed.has(state));
         if (stillDeleted.length) deletingBy.set(mapper, stillDeleted);
         else deletingBy.delete(mapper);
-        await checkSwitchedRowsUnreferenced(ctx.conn, mapper, [...freed]);
+        await checkSwitchedRowsUnreferenced(ctx.conn, ctx.identity, mapper, [...freed]);
         await switchRows(ctx, mapper, switches);
         switched.set(mapper, switches.map(([, old]) => old));
         inserted += switches.length;
