@@ -42,6 +42,25 @@ forEachDatabaseWithSchema("a cycle between two tables, keys given by hand", Comp
     assert.deepEqual(await rows(), { departments: [], employees: [] });
   });
 
+  test("deleting the cycle in a flush that fails: nothing deleted, the keys as they were; the retried commit deletes it", async () => {
+    const session = ctx.session();
+    session.add(department());
+    await session.commit();
+    const deleting = ctx.session();
+    const loaded = (await deleting.get(CyDepartment, 1))!;
+    const staff = await lazy(loaded).staff;
+    for (const employee of staff) deleting.delete(employee);
+    deleting.delete(loaded);
+    const clash = [3, 3].map((id) => Object.assign(new CyDepartment(), { id, name: "clash" }));
+    deleting.addAll(clash);
+    await assert.rejects(deleting.commit());
+    assert.deepEqual(await rows(), { departments: ["1:10"], employees: ["10:1", "11:1"] });
+    assert.equal(staff[0]!.department, loaded, "the key cleared for the deletes is back");
+    deleting.expunge(clash[1]!);
+    await deleting.commit();
+    assert.deepEqual(await rows(), { departments: ["3:null"], employees: [] });
+  });
+
   test("a failed flush of the cycle is pending again, and the retried commit writes it once", async () => {
     const session = ctx.session();
     const made = department();
