@@ -16,7 +16,7 @@ import { assertWritable } from "./writable.js";
 import { collectionOf, listIfMade, stateIn } from "./loaded-lists.js";
 import { followsMembers, noteMovedInto } from "./moved-members.js";
 import { ArgumentError } from "../../core/errors.js";
-import { assertTargetOf } from "./target-check.js";
+import { assertNotDeleted, assertTargetOf } from "./target-check.js";
 
 /**
  * What the lists of one relationship report their changes to: the events below. One per
@@ -79,6 +79,7 @@ function cascadeAlong(session: StateOwner | undefined, owner: object, rel: Relat
 
 function collectionAdded(owner: object, rel: RelationshipProperty, item: object): void {
   assertTargetOf(rel, item, false); // thrown before anything changes: the list takes the item back
+  assertNotDeleted(rel, item);
   const view = rel.associationView;
   // A view assigned while not loaded: whether a link exists is known at flush (`settleReplacement`).
   // Adding through the many-to-many view creates the association object: the creator's, or one
