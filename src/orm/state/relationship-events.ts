@@ -16,7 +16,7 @@ import { assertWritable } from "./writable.js";
 import { collectionOf, listIfMade, stateIn } from "./loaded-lists.js";
 import { followsMembers, noteMovedInto } from "./moved-members.js";
 import { ArgumentError } from "../../core/errors.js";
-import { assertNotDeleted, assertTargetOf } from "./target-check.js";
+import { assertNotDeleted, assertNotViewonly, assertTargetOf } from "./target-check.js";
 
 /**
  * What the lists of one relationship report their changes to: the events below. One per
@@ -31,6 +31,7 @@ export class RelationshipEvents implements CollectionEvents {
   }
 
   checkWritable(owner: object): void {
+    assertNotViewonly(this.rel);
     const state = stateOf(owner);
     if (state !== undefined) assertWritable(state, this.rel.key);
   }

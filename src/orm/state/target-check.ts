@@ -21,8 +21,8 @@ export function assertTargetOf(rel: RelationshipProperty, value: unknown, single
 }
 
 /**
- * Throws InvalidRequestError when `value` was deleted by a flush of its session's transaction
- * (deleted objects stay in lists until the commit): its row is gone, so the link could not be
+ * Throws InvalidRequestError when `value` was deleted in its session's transaction, by a flush or
+ * a bulk DELETE (deleted objects stay in lists until the commit): its row is gone, so the link could not be
  * written. It used to be taken, and the flush failed on the foreign key, or with a StaleDataError
  * blaming another transaction (an orphan deleted by an autoflush, then put in another list).
  */
@@ -31,7 +31,18 @@ export function assertNotDeleted(rel: RelationshipProperty, value: object): void
   if (state === undefined || !state.deleted) return;
   const key = state.mapper.keyAttributes.map((attr) => `${attr}=${JSON.stringify(state.dict[attr])}`).join(", ");
   throw new InvalidRequestError(
-    `${String(rel)} cannot take ${state.mapper.name} (${key}): a flush of this transaction deleted it (its row is gone). ` +
+    `${String(rel)} cannot take ${state.mapper.name} (${key}): it was deleted in this transaction, by a flush or a bulk DELETE (its row is gone). ` +
       `Roll back to keep it, or link a new object: nothing was changed.`,
   );
+}
+
+/**
+ * Throws InvalidRequestError for a change made through a viewonly relationship: the flush never
+ * writes one, so the change was kept in memory only and the commit resolved without it (and a
+ * many-to-many's writable back-reference, changed with it, was not written either).
+ */
+export function assertNotViewonly(rel: RelationshipProperty): void {
+  if (!rel.viewonly) return;
+  const other = rel.backRef !== undefined && !rel.backRef.viewonly ? `; change ${String(rel.backRef)} instead` : "";
+  throw new InvalidRequestError(`${String(rel)} is viewonly: the flush never writes it, so it cannot be changed${other}. Nothing was changed.`);
 }
