@@ -97,6 +97,33 @@ forEachDatabaseWithSchema("list members outside the session", ExpungedBase.metad
     assert.deepEqual((await database()).books, ["Dune:Herbert"]);
   });
 
+  test("a persistent book moved to another author, expunged, then merged back: the row names the new author, the commit resolves", async () => {
+    const session = ctx.session();
+    const a = await seeded(session);
+    const dune = a.books[0]!;
+    const other = author("Asimov");
+    session.add(other);
+    other.books.push(dune);
+    session.expunge(dune);
+    const merged = await session.merge(dune); // another object for the row, its author the new one
+    assert.notEqual(merged, dune);
+    await session.commit();
+    assert.deepEqual((await database()).books, ["Dune:Asimov"]);
+  });
+
+  test("a persistent book moved, expunged, its row read again as another object left as it was: refused", async () => {
+    const session = ctx.session();
+    const a = await seeded(session);
+    const dune = a.books[0]!;
+    const other = author("Asimov");
+    session.add(other);
+    other.books.push(dune);
+    session.expunge(dune);
+    assert.notEqual(await session.get(EmBook, dune.id), dune);
+    await assert.rejects(session.commit(), refused(/its author_id naming the EmAuthor would not be written/));
+    assert.deepEqual((await database()).books, ["Dune:Herbert"]);
+  });
+
   test("a book expunged after a flush wrote it: its row is in, the commit resolves", async () => {
     const session = ctx.session();
     const a = author("Banks");

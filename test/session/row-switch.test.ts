@@ -228,6 +228,49 @@ forEachDatabaseWithSchema("row switch: rows the flush does not follow", registry
     });
   }
 
+  for (const what of ["files (passiveDeletes)", "notes (no list on Folder)"] as const) {
+    test(`${what} of the deleted folder moved to another folder, or deleted, in the same flush: the switch goes ahead`, async () => {
+      const setup = ctx.session();
+      const folder = Object.assign(new Folder(), { id: 1, name: "old" });
+      const other = Object.assign(new Folder(), { id: 2, name: "other" });
+      const files = what.startsWith("files");
+      if (files) folder.files.push(...[1, 2, 3].map((id) => Object.assign(new File(), { id })));
+      else setup.addAll([1, 2, 3].map((id) => Object.assign(new Note(), { id, folder })));
+      setup.addAll([folder, other]);
+      await setup.commit();
+      const table = files ? "rs_files" : "rs_notes";
+
+      const session = ctx.session();
+      const [old, second] = [(await session.get(Folder, 1))!, (await session.get(Folder, 2))!];
+      const Child = files ? File : Note;
+      const [moved, deleted, unset] = [(await session.get(Child, 1))!, (await session.get(Child, 2))!, (await session.get(Child, 3))!];
+      moved.folder = second;
+      session.delete(deleted);
+      // Its reference not loaded: the foreign key set directly.
+      (unset as unknown as { folderId: number | null }).folderId = null;
+      session.delete(old);
+      session.add(Object.assign(new Folder(), { id: 1, name: "new" }));
+      await session.commit();
+      const rows = (await ctx.engine.execute(sql<{ id: number; folder_id: number | null }>`SELECT id, folder_id FROM ${sql.raw(table)} ORDER BY id`)).rows;
+      assert.deepEqual(rows.map((r) => `${r.id}:${r.folder_id}`), ["1:2", "3:null"]);
+      assert.deepEqual((await ctx.engine.execute(sql<{ name: string }>`SELECT name FROM rs_folders ORDER BY id`)).rows.map((r) => r.name), ["new", "other"]);
+    });
+  }
+
+  test("one note moved away, another left naming the deleted folder: still refused, nothing written", async () => {
+    const setup = ctx.session();
+    const folder = Object.assign(new Folder(), { id: 1, name: "old" });
+    setup.addAll([folder, Object.assign(new Folder(), { id: 2, name: "other" }), ...[1, 2].map((id) => Object.assign(new Note(), { id, folder }))]);
+    await setup.commit();
+    const session = ctx.session();
+    (await session.get(Note, 1))!.folder = (await session.get(Folder, 2))!;
+    await session.get(Note, 2); // loaded, its reference not: it still names folder 1
+    session.delete((await session.get(Folder, 1))!);
+    session.add(Object.assign(new Folder(), { id: 1, name: "new" }));
+    await assert.rejects(session.commit(), FlushOrderError);
+    assert.equal(await ctx.count("rs_notes", "folder_id = 1"), 2);
+  });
+
   test("the deleted folder's files loaded: they are deleted by the flush, and the switch goes ahead", async () => {
     const setup = ctx.session();
     const folder = Object.assign(new Folder(), { id: 1, name: "old" });

@@ -15,7 +15,7 @@ import { valueBeforeMutation, watchValue, type MutableKind } from "./mutable-val
 import { collectionOf, loadedValue, newCollection } from "./loaded-lists.js";
 import { changingState, scalarChanged, targetOf } from "./relationship-events.js";
 import { assertWritable } from "./writable.js";
-import { assertTargetOf } from "./target-check.js";
+import { assertNotDeleted, assertNotViewonly, assertTargetOf } from "./target-check.js";
 import { holdsOtherSideKey, markAssignedUnread, oneToOneLost } from "./lost-one-to-one.js";
 import { isPartial } from "./partial-lists.js";
 
@@ -130,8 +130,10 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
       const rel = property();
       const state = ensureState(obj, mapper);
       assertWritable(state, key);
+      assertNotViewonly(rel);
       if (rel.collection) return setCollection(obj, state, rel, (value ?? []) as object[]);
       if (value == null || (value as object).constructor !== targetClass) assertTargetOf(rel, value, true);
+      if (value != null) assertNotDeleted(rel, value as object);
       // Not loaded: the object its foreign key names, if the session holds it, is what it leaves.
       const loaded = state.dict[key];
       const old = loaded === undefined ? targetOf(state, rel) : loaded;

@@ -65,14 +65,20 @@ function viewFromAssociations(owner: object, state: InstanceState, view: Relatio
   if (associations === undefined) return undefined;
   // A Set keeps the order of first appearance, and finds repeats without a scan per member.
   const members = new Set<object>();
+  let skipped = false;
   for (let i = 0; i < associations.length; i++) {
     const link = stateIn(associations[i]!);
+    // A deleted association object stays in the list until the commit; its link is gone.
+    if (link.deletePending || link.deleted) {
+      skipped = true;
+      continue;
+    }
     const member = link.dict[toMember.key] as object | null | undefined;
     if (member === undefined && link.key !== undefined) return undefined;
     if (member != null) members.add(member);
   }
   // What the database holds when the association objects are: loaded and unchanged since.
-  const committed = state.key !== undefined && !associations.changed;
+  const committed = state.key !== undefined && !associations.changed && !skipped;
   const list = newCollection(owner, view, [...members], committed);
   // Made from association objects a filtered JOIN left out some of: as partial as they are.
   if (isPartial(associations)) markPartial(list);

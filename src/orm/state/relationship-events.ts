@@ -16,7 +16,7 @@ import { assertWritable } from "./writable.js";
 import { collectionOf, listIfMade, stateIn } from "./loaded-lists.js";
 import { followsMembers, noteMovedInto } from "./moved-members.js";
 import { ArgumentError } from "../../core/errors.js";
-import { assertTargetOf } from "./target-check.js";
+import { assertNotDeleted, assertNotViewonly, assertTargetOf } from "./target-check.js";
 
 /**
  * What the lists of one relationship report their changes to: the events below. One per
@@ -31,6 +31,7 @@ export class RelationshipEvents implements CollectionEvents {
   }
 
   checkWritable(owner: object): void {
+    assertNotViewonly(this.rel);
     const state = stateOf(owner);
     if (state !== undefined) assertWritable(state, this.rel.key);
   }
@@ -79,6 +80,7 @@ function cascadeAlong(session: StateOwner | undefined, owner: object, rel: Relat
 
 function collectionAdded(owner: object, rel: RelationshipProperty, item: object): void {
   assertTargetOf(rel, item, false); // thrown before anything changes: the list takes the item back
+  assertNotDeleted(rel, item);
   const view = rel.associationView;
   // A view assigned while not loaded: whether a link exists is known at flush (`settleReplacement`).
   // Adding through the many-to-many view creates the association object: the creator's, or one
@@ -86,7 +88,7 @@ function collectionAdded(owner: object, rel: RelationshipProperty, item: object)
   // first, before anything else changes: when it throws, the list takes the item back and no
   // other object has been touched.
   const association =
-    view && !awaitsCommitted(owner, rel) && !findAssociation(owner, rel, item)
+    view && !awaitsCommitted(owner, rel) && !findAssociation(owner, rel, item, true)
       ? rel.spec.options.creator
         ? created(owner, rel, item)
         : (view.association.newInstance() as object)
@@ -272,14 +274,23 @@ function viewEndChanged(association: InstanceState, view: RelationshipProperty, 
 
 /**
  * The association object linking `owner` to `member` through view `rel`, if loaded: in the
- * owner's list of association objects, else in the member's if that one is loaded.
+ * owner's list of association objects, else in the member's if that one is loaded. With `live`,
+ * one deleted (or marked for deletion) does not count: a deleted association object stays in
+ * those lists until the commit, and a link added again through the view used to find it and
+ * make no new one, so the commit resolved without the link the view showed.
  */
-function findAssociation(owner: object, rel: RelationshipProperty, member: object): object | undefined {
+function findAssociation(owner: object, rel: RelationshipProperty, member: object, live = false): object | undefined {
   const view = rel.associationView!;
   const associations = view.toOwner.backRef ? collectionOf(owner, view.toOwner.backRef) : undefined;
-  if (associations !== undefined) return associations.find((a) => links(a, view.association, view.toMember, member));
+  if (associations !== undefined) return associations.find((a) => links(a, view.association, view.toMember, member) && (!live || !isGone(a)));
   const ofMember = view.toMember.backRef?.collection ? (stateIn(member).dict[view.toMember.backRef.key] as InstrumentedList<object> | undefined) : undefined;
-  return ofMember?.find((a) => links(a, view.association, view.toOwner, owner));
+  return ofMember?.find((a) => links(a, view.association, view.toOwner, owner) && (!live || !isGone(a)));
+}
+
+/** Whether an object is deleted, or marked for deletion at the next flush. */
+function isGone(obj: object): boolean {
+  const state = stateOf(obj);
+  return state !== undefined && (state.deletePending || state.deleted);
 }
 
 /** Whether association object `a`'s end `end` is `target`: the loaded end, else its foreign key. */

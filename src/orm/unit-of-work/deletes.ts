@@ -88,18 +88,28 @@ function movedAway(work: FlushWork, parent: InstanceState, rel: RelationshipProp
 
 /** Deletes of one table: in one go, or, for a self-referential table, children before their parents. */
 export function deleteWaves(states: readonly InstanceState[]): InstanceState[][] {
+  const { waves, cyclic } = peelDeletes(states);
+  return cyclic.length ? [...waves, cyclic] : waves;
+}
+
+/**
+ * The rows of one table to delete, peeled children first: the waves, and the rows left that
+ * reference each other in a cycle (none without one). Clearing their nullable keys first
+ * (`clearKeysBetweenDeleted`) lets them be peeled too.
+ */
+export function peelDeletes(states: readonly InstanceState[]): { waves: InstanceState[][]; cyclic: InstanceState[] } {
   const mapper = states[0]!.mapper;
   const selfReferential = [...mapper.relationships.values()].some((r) => r.resolved.direction === "manyToOne" && r.resolved.target === mapper);
-  if (!selfReferential) return [[...states]];
+  if (!selfReferential) return { waves: [[...states]], cyclic: [] };
   const waves: InstanceState[][] = [];
   let remaining = [...states];
   while (remaining.length) {
     const wave = remaining.filter((s) => !remaining.some((other) => other !== s && referencesRow(other, s)));
-    if (wave.length === 0) return [...waves, remaining];
+    if (wave.length === 0) return { waves, cyclic: remaining };
     waves.push(wave);
     remaining = remaining.filter((s) => !wave.includes(s));
   }
-  return waves;
+  return { waves, cyclic: [] };
 }
 
 /** Whether `child`'s row (as stored: committed values win) references `parent`'s row. */

@@ -28,6 +28,7 @@ import { writeLinks } from "./links.js";
 import { deleteStates, insertStates, switchRows, updateState, type PersistContext } from "./persister.js";
 import { checkSwitchedRowsUnreferenced } from "./switch-references.js";
 import { checkValues } from "./value-checks.js";
+import { clearKeysBetweenDeleted } from "./cycle-deletes.js";
 
 export interface FlushWork {
   readonly conn: Connection;
@@ -90,7 +91,7 @@ export async function flush(work: FlushWork): Promise<number> {
         const stillDeleted = deletions.filter((state) => !freed.has(state));
         if (stillDeleted.length) deletingBy.set(mapper, stillDeleted);
         else deletingBy.delete(mapper);
-        await checkSwitchedRowsUnreferenced(ctx.conn, mapper, [...freed]);
+        await checkSwitchedRowsUnreferenced(ctx.conn, ctx.identity, mapper, [...freed]);
         await switchRows(ctx, mapper, switches);
         switched.set(mapper, switches.map(([, old]) => old));
         inserted += switches.length;
@@ -117,6 +118,7 @@ export async function flush(work: FlushWork): Promise<number> {
 
   await writeLinks(work, [pendingBy, modifiedBy, deletingBy], switched);
 
+  await clearKeysBetweenDeleted(ctx, mappers, deletingBy);
   for (const mapper of [...mappers].reverse()) {
     const states = deletingBy.get(mapper);
     if (!states) continue;
@@ -197,6 +199,25 @@ function insertWaves(mapper: Mapper, pending: readonly InstanceState[]): (readon
     (rel) => !rel.viewonly && rel.resolved.target === mapper && rel.resolved.direction !== "manyToMany",
   );
   if (selfReferences.length === 0) return [pending];
+  const waves = wavesAlong(pending, selfReferences);
+  if (waves !== undefined) return waves;
+  // A cycle (a parent naming its favourite child): rows wait only along keys that cannot be
+  // NULL; the others are inserted empty and updated once their target has a row (`awaitingKeys`).
+  // One relationship left out first (a tree's parent keeps ordering the rows), then all that can.
+  // Pairs are [this side, the other]: the foreign key is on this side of a many-to-one.
+  const nullable = (rel: RelationshipProperty) => rel.resolved.pairs.every(([local, remote]) => (rel.resolved.direction === "manyToOne" ? local : remote).nullable);
+  for (const left of selfReferences.filter(nullable)) {
+    const broken = wavesAlong(pending, selfReferences.filter((rel) => rel !== left));
+    if (broken !== undefined) return broken;
+  }
+  const required = selfReferences.filter((rel) => !nullable(rel));
+  const broken = required.length < selfReferences.length ? wavesAlong(pending, required) : undefined;
+  if (broken !== undefined) return broken;
+  throw new FlushOrderError(`Rows of ${mapper.name} reference each other in a cycle through keys that cannot be NULL; insert them in two flushes, or make one of those keys nullable.`);
+}
+
+/** Kahn's algorithm over the rows' references along `selfReferences`; undefined when they form a cycle. */
+function wavesAlong(pending: readonly InstanceState[], selfReferences: readonly RelationshipProperty[]): (readonly InstanceState[])[] | undefined {
   const isPending = new Set(pending);
   // Kahn's algorithm: how many rows each row waits for, and who waits for it.
   const waitsFor = new Map<InstanceState, Set<InstanceState>>(pending.map((s) => [s, new Set()]));
@@ -239,10 +260,7 @@ function insertWaves(mapper: Mapper, pending: readonly InstanceState[]): (readon
     }
     wave = next;
   }
-  if (placed < pending.length) {
-    throw new FlushOrderError(`Rows of ${mapper.name} reference each other in a cycle; insert them in two flushes, or break the cycle with a nullable key.`);
-  }
-  return waves;
+  return placed < pending.length ? undefined : waves;
 }
 
 /**

@@ -67,12 +67,17 @@ export function syncManyToOne(state: InstanceState, changedRows: InstanceState[]
     let target = state.dict[rel.key] as object | null | undefined;
     if (target === undefined) continue; // not loaded and not assigned: leave the key as it is
     if (target !== null && stateOf(target)?.deletePending) target = null; // it is being deleted
-    const targetDict = target === null ? undefined : ensureState(target, rel.resolved.target).dict;
+    const targetState = target === null ? undefined : ensureState(target, rel.resolved.target);
+    const targetDict = targetState?.dict;
     const pairs = rel.attributePairs;
     if (keySetDirectly(state, pairs, targetDict)) continue;
+    // A target of this session not inserted yet, its key given by hand: its row comes later in
+    // the flush (a cycle between tables, or within one broken at a nullable key). The key would
+    // name no row yet: it is copied once the row is there, as a generated one is.
+    const unwritten = targetState !== undefined && targetState.key === undefined && targetState !== state && targetState.session === state.session && state.session !== undefined;
     for (let p = 0; p < pairs.length; p++) {
       const value = targetDict === undefined ? null : targetDict[pairs[p]![1]];
-      if (targetDict !== undefined && (value === undefined || value === null)) {
+      if (targetDict !== undefined && (unwritten || value === undefined || value === null)) {
         awaitingKeys.add(state); // the target is not inserted yet
         continue;
       }

@@ -17,6 +17,8 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "../state/collection.js";
 import { peekState, type InstanceState, type StateOwner } from "../state/instance-state.js";
+import { storedValue } from "../state/mutable-values.js";
+import type { IdentityMap } from "../identity/identity-map.js";
 
 /** A one-to-many member seen outside the session at a flush: checked again before COMMIT. */
 interface Noted {
@@ -75,13 +77,14 @@ export class OutsideMembers {
   }
 
   /** Before COMMIT: the first member noted that is still in its list and still not written. */
-  unsaved(session: StateOwner): UnsavedReferenceError | undefined {
+  unsaved(session: StateOwner, identity: IdentityMap): UnsavedReferenceError | undefined {
     for (const { owner, rel, member } of this.noted) {
       if (owner.session !== session || owner.deletePending || owner.deleted) continue;
       const value = owner.dict[rel.key];
       if (rel.collection ? !(value as object[] | undefined)?.includes(member) : value !== member) continue;
       const state = peekState(member);
       if (state?.session === session && state.key !== undefined) continue;
+      if (state !== undefined && rowNamesOwner(identity, owner, rel, state)) continue;
       const pairs = rel.resolved.pairs.map(([, fk]) => fk.name).join(", ");
       const what = state?.key === undefined ? "its row would not be written" : `its ${pairs} naming the ${owner.mapper.name} would not be written`;
       return unsaved(owner, rel, state, what);
@@ -94,6 +97,22 @@ export class OutsideMembers {
     this.anyList = false;
     this.noted.length = 0;
   }
+}
+
+/**
+ * Whether the member's row, held by the session as another object (the member expunged, then its
+ * row read again or merged back), names the owner as the flushes left it: then the foreign key the
+ * list shows is written, and nothing is lost. Such a list used to be refused all the same.
+ */
+function rowNamesOwner(identity: IdentityMap, owner: InstanceState, rel: RelationshipProperty, member: InstanceState): boolean {
+  if (member.key === undefined || rel.resolved.direction !== "oneToMany") return false;
+  const obj = identity.get(member.mapper, member.key);
+  const held = obj === undefined || obj === member.obj ? undefined : peekState(obj);
+  if (held === undefined || held.deletePending || held.deleted) return false;
+  return rel.attributePairs.every(([key, fk]) => {
+    const value = storedValue(held, fk);
+    return value !== null && value !== undefined && held.dict[fk] === value && value === owner.dict[key];
+  });
 }
 
 function unsaved(owner: InstanceState, rel: RelationshipProperty, member: InstanceState | undefined, what: string): UnsavedReferenceError {

@@ -29,6 +29,7 @@ import { checkKeyGiven, keyRulesOf, nullIdentityKey } from "./identity-keys.js";
 import { executeInsertBatch } from "./insert-batch.js";
 import type { Journal } from "./journal.js";
 import { orphanGroups } from "./orphans.js";
+import { followCascadedUpdates } from "./cascaded-keys.js";
 
 export interface PersistContext {
   readonly conn: Connection;
@@ -259,6 +260,7 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
     ctx.identity.set(mapper, key, state.obj);
     state.identifiedBy(key);
   }
+  followCascadedUpdates(ctx, mapper, state, before);
 }
 
 export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: readonly InstanceState[], versionAttr: string | undefined): Promise<void> {

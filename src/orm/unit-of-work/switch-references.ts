@@ -13,16 +13,18 @@ import { select } from "../../core/statements/select.js";
 import type { Connection } from "../../engine/connection.js";
 import { FlushOrderError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
-import type { InstanceState } from "../state/instance-state.js";
+import { stateOf, type InstanceState } from "../state/instance-state.js";
+import { identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
 import { storedValue } from "../state/mutable-values.js";
 import { formatKey } from "./persister.js";
 
 /**
  * Throws `FlushOrderError` when a row still references one of `olds` (deleted objects whose rows
- * new objects are about to take over) through a foreign key the flush did not follow. One SELECT
- * per such foreign key; none for a table nothing references (association rows, mostly).
+ * new objects are about to take over) through a foreign key the flush did not follow, and the
+ * session does not move it away in this flush. One SELECT per such foreign key; none for a table
+ * nothing references (association rows, mostly).
  */
-export async function checkSwitchedRowsUnreferenced(conn: Connection, mapper: Mapper, olds: readonly InstanceState[]): Promise<void> {
+export async function checkSwitchedRowsUnreferenced(conn: Connection, identity: IdentityMap, mapper: Mapper, olds: readonly InstanceState[]): Promise<void> {
   for (const table of mapper.table.metadata.tables.values()) {
     for (const fk of table.foreignKeys) {
       if (fk.referredTable !== mapper.table || handledByFlush(mapper, fk, olds)) continue;
@@ -30,8 +32,11 @@ export async function checkSwitchedRowsUnreferenced(conn: Connection, mapper: Ma
       if (referred.some((attr) => attr === undefined)) continue;
       const keys = olds.map((old) => referred.map((attr) => storedValue(old, attr!)));
       const condition = or(...keys.map((key) => and(...fk.columns.map((column, i) => column.eq(key[i] as never)))));
-      const found = await conn.execute(select(...fk.columns).from(table).where(condition).limit(1));
+      // The referencing rows' keys, to ask whether the session moves each away (a few: past
+      // MOVED_LIMIT, refused without asking).
+      const found = await conn.execute(select(...table.primaryKey).from(table).where(condition).limit(MOVED_LIMIT + 1));
       if (found.rows.length === 0) continue;
+      if (found.rows.length <= MOVED_LIMIT && found.rows.every((row) => movedAway(identity, table, fk, row as Record<string, unknown>, olds, keys))) continue;
       const old = olds[0]!;
       const named = `${mapper.name} (${mapper.keyAttributes.map((attr) => `${attr}=${formatKey(storedValue(old, attr))}`).join(", ")})`;
       throw new FlushOrderError(
@@ -42,6 +47,40 @@ export async function checkSwitchedRowsUnreferenced(conn: Connection, mapper: Ma
       );
     }
   }
+}
+
+/** How many referencing rows a switch looks up in the session before it refuses. */
+const MOVED_LIMIT = 1000;
+
+/**
+ * Whether the session's object of a referencing row (`row`: its primary key) leaves the deleted
+ * rows in this flush: it is deleted too, or its many-to-one through `fk` names another object (or
+ * none), or, that reference not loaded, its foreign key was set to another value. Such a row used
+ * to refuse the switch, though the flush writes it away before the commit.
+ */
+function movedAway(identity: IdentityMap, table: Table, fk: ForeignKey, row: Record<string, unknown>, olds: readonly InstanceState[], oldKeys: readonly unknown[][]): boolean {
+  for (const mapper of olds[0]!.mapper.registry.mappers) {
+    if (mapper.table !== table) continue;
+    const key: Record<string, unknown> = {};
+    for (const column of table.primaryKey) key[mapper.attributeFor(column) ?? ""] = row[column.key];
+    const obj = identity.get(mapper, identityKeyOf(mapper.keyAttributes, key));
+    const state = obj === undefined ? undefined : stateOf(obj);
+    if (state === undefined) continue;
+    if (state.deletePending) return true;
+    const fkAttrs = fk.columns.map((column) => mapper.attributeFor(column));
+    if (fkAttrs.some((attr) => attr === undefined)) return false;
+    for (const rel of mapper.flushedRelationships.manyToOne) {
+      const columns = rel.resolved.pairs.map(([local]) => local);
+      if (columns.length !== fk.columns.length || !fk.columns.every((c) => columns.includes(c))) continue;
+      const target = state.dict[rel.key] as object | null | undefined;
+      if (target !== undefined) return !olds.some((old) => old.obj === target);
+    }
+    // The reference not loaded: the foreign key as set, if set.
+    const values = fkAttrs.map((attr) => state.dict[attr!]);
+    const changed = fkAttrs.some((attr) => state.dict[attr!] !== storedValue(state, attr!));
+    return changed && !oldKeys.some((oldKey) => oldKey.every((value, i) => values[i] === value));
+  }
+  return false;
 }
 
 /**

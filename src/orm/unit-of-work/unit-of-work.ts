@@ -329,7 +329,7 @@ export class UnitOfWork {
    * object outside the session (`unsavedReference`, `outside-members.ts`).
    */
   unsavedReference(): UnsavedReferenceError | undefined {
-    return unsavedReference(this.awaitingKeys) ?? this.outside.unsaved(this.host.owner);
+    return unsavedReference(this.awaitingKeys) ?? this.outside.unsaved(this.host.owner, this.host.identity);
   }
 
   /** Forgets every object (their detaching is the caller's). */
