@@ -42,6 +42,15 @@ async function until(condition: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
+/** `promise`, or a rejection saying it never settled within `ms` (a hang, not an error). */
+function settlesWithin<T>(promise: Promise<T>, ms = 8000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`never settled within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, hang]).finally(() => clearTimeout(timer));
+}
+
 forEachDatabase("lost connections", (ctx) => {
   useSchema(ctx, metadata, { emptyBeforeEach: true });
   const network = ctx.db.name === "sqlite" ? "SQLite runs in-process: there is no connection to lose" : false;
@@ -150,6 +159,20 @@ forEachDatabase("lost connections", (ctx) => {
       await engine.dispose();
     }
     assert.deepEqual(await committed(), []);
+  });
+
+  test("the connection lost while a new connection runs its setup: connect() fails with a lost connection, and the process goes on", { skip: network }, async () => {
+    // The engine's own settings, the first statement on every new connection. pg emitted the
+    // socket's error on a client nobody listened to yet: the process crashed.
+    const engine = createEngine(proxy!.url(ctx.db.url)); // no connection open yet
+    try {
+      const cut = proxy!.cutBefore(ctx.db.name === "postgresql" ? "TimeZone" : "time_zone");
+      await assert.rejects(settlesWithin(engine.connect()), (e: unknown) => e instanceof DBAPIError && e.connectionInvalidated);
+      await cut;
+      assert.equal(await engine.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`)), 1);
+    } finally {
+      await engine.dispose();
+    }
   });
 
   test("dispose() while a COMMIT is in flight waits for it: the row is there", { skip: network && "SQLite runs a statement synchronously: none is ever in flight" }, async () => {

@@ -233,8 +233,10 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
     maxConnections: max,
     acquire: async (wait) => {
       const client = await abandonOnAbort(pool.connect(), wait, (c) => c.release());
-      await setup.ensure(client, (sql) => client.query(sql), () => client.release(true));
-      return new PostgresConnection(client, names, setup, !options.transactionPooler);
+      // Made before the setup runs: from here on the client's 'error' (a reset socket) is heard.
+      const conn = new PostgresConnection(client, names, setup, !options.transactionPooler);
+      await setup.ensure(client, (sql) => client.query(sql), () => conn.release(true));
+      return conn;
     },
     dispose: () => pool.end(),
   };
