@@ -175,6 +175,34 @@ forEachDatabase("lost connections", (ctx) => {
     }
   });
 
+  test("the connection lost while the rows of a query are mapped as they arrive: the query fails, it does not wait for ever", { skip: network }, async () => {
+    // Rows mapped one by one (`mapRow`, how the ORM reads): on MariaDB the command had no callback,
+    // and mysql2 told only the connection of the loss; the query neither ended nor failed.
+    const slow = ctx.db.name === "postgresql" ? sql<{ s: number }>`SELECT 1 AS s FROM pg_sleep(2)` : sql<{ s: number }>`SELECT SLEEP(2) AS s`;
+    const conn = await proxied!.connect();
+    try {
+      const timer = setTimeout(() => proxy!.resetAll(), 300);
+      await assert.rejects(settlesWithin(conn.execute(slow, { mapRow: (row) => row })), (e: unknown) => e instanceof DBAPIError && e.connectionInvalidated);
+      clearTimeout(timer);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  test("the connection lost in the middle of a stream: the loop fails, it does not wait for ever", { skip: network }, async () => {
+    const many =
+      ctx.db.name === "postgresql"
+        ? sql<{ n: number }>`SELECT n, repeat('x', 1000) AS pad FROM generate_series(1, 100000) AS n`
+        : sql<{ n: number }>`SELECT seq AS n, REPEAT('x', 1000) AS pad FROM seq_1_to_100000`;
+    let read = 0;
+    const loop = async () => {
+      for await (const _row of proxied!.stream(many, { yieldPer: 10 })) if (++read === 15) proxy!.resetAll();
+    };
+    await assert.rejects(settlesWithin(loop()), (e: unknown) => e instanceof DBAPIError && e.connectionInvalidated);
+    assert.ok(read < 100_000);
+    assert.equal(await proxied!.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`)), 1);
+  });
+
   test("dispose() while a COMMIT is in flight waits for it: the row is there", { skip: network && "SQLite runs a statement synchronously: none is ever in flight" }, async () => {
     const engine = engineFor(ctx.db);
     const conn = await engine.connect();
