@@ -175,6 +175,28 @@ forEachDatabase("lost connections", (ctx) => {
     }
   });
 
+  test("PostgreSQL: the server ends a new connection in the very packet that says it is ready: connect() fails, and the process goes on", { skip: ctx.db.name !== "postgresql" && "pg's handover of a new client" }, async () => {
+    // pg-pool hands a new client over while it parses the packet holding ReadyForQuery; a FATAL
+    // after it in the same packet was emitted before anyone listened, and crashed the process.
+    const url = new URL(proxy!.url(ctx.db.url));
+    url.searchParams.set("application_name", "athanor_held");
+    const engine = createEngine(url.toString());
+    try {
+      const held = proxy!.holdNextConnection(); // the server's answers wait in the proxy
+      const connecting = engine.connect();
+      const backends = sql<{ n: number }>`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'athanor_held' AND datname = current_database()`;
+      while (Number((await ctx.engine.execute(backends)).rows[0]!.n) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await ctx.engine.execute(sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'athanor_held' AND datname = current_database()`);
+      while (Number((await ctx.engine.execute(backends)).rows[0]!.n) !== 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the backend's FATAL and close reach the proxy
+      held.release(); // ready, then terminated: one packet
+      await assert.rejects(settlesWithin(connecting), (e: unknown) => e instanceof DBAPIError && e.connectionInvalidated);
+      assert.equal(await engine.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`)), 1);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
   test("the connection lost while the rows of a query are mapped as they arrive: the query fails, it does not wait for ever", { skip: network }, async () => {
     // Rows mapped one by one (`mapRow`, how the ORM reads): on MariaDB the command had no callback,
     // and mysql2 told only the connection of the loss; the query neither ended nor failed.

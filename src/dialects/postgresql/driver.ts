@@ -35,7 +35,7 @@ class PostgresConnection implements DriverConnection {
   }
 
   isLost(): boolean {
-    return this.lost;
+    return this.lost || lostClients.has(this.client);
   }
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
@@ -135,6 +135,9 @@ class PostgresConnection implements DriverConnection {
 
 const firstColumn = (row: readonly unknown[]): unknown => row[0];
 
+/** Clients whose connection the server or the network ended (see the pool's "connect" listener). */
+const lostClients = new WeakSet<pg.PoolClient | pg.Client>();
+
 /**
  * DISCARD ALL: the session's settings, temporary tables, prepared statements, cursors, LISTENs
  * and advisory locks go, and pg forgets the statements it had prepared. Queued on the client, it
@@ -225,6 +228,10 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
   // process would crash. The next checkout gets a fresh connection.
   pool.on("error", () => undefined);
+  // pg-pool hands a new client over while pg parses the packet that said it is ready, with no
+  // 'error' listener until the caller's code runs: a FATAL later in the same packet (a backend
+  // terminated at once) was emitted unheard and crashed the process. Heard for the client's life.
+  pool.on("connect", (client) => client.on("error", () => lostClients.add(client)));
   // Behind a transaction pooler, statements stay unnamed: each transaction may run on another
   // server connection, where a name prepared earlier does not exist.
   const setup = new ConnectStatements<pg.PoolClient>([SESSION_SETTINGS, ...(options.connectStatements ?? [])]);
