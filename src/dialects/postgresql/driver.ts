@@ -49,6 +49,8 @@ class PostgresConnection implements DriverConnection {
     try {
       if (options?.mapRow !== undefined && shape !== "values") return await this.mapped(query, shape, options.mapRow);
       result = shape === "objects" ? await this.client.query(query) : await this.client.query({ ...query, rowMode: "array" });
+      // SQL text dropped prepared statements pg still counts as prepared: all go before the next named one.
+      if (params.length === 0 && DROPS_PREPARED.test(sql)) preparedGeneration.set(this.client, STALE);
     } catch (error) {
       // Its plan predates a change of a column's type (made elsewhere): never prepared again.
       if (name !== undefined && (error as { code?: string }).code === CACHED_PLAN_CHANGED) this.names!.forget(sql);
@@ -148,6 +150,15 @@ function discardSession(client: pg.PoolClient): void {
   preparedGeneration.delete(client);
   client.query("DISCARD ALL").catch(() => client.end().catch(() => undefined));
 }
+
+/**
+ * SQL text that drops prepared statements behind pg's back (`DISCARD ALL`, `DEALLOCATE`): pg would
+ * go on binding the names it prepared, and each such statement failed with "prepared statement
+ * ... does not exist" on that connection, for every later user of it.
+ */
+const DROPS_PREPARED = /^\s*(discard\s+all|deallocate)\b/i;
+/** A generation no engine has: the connection drops all its statements before it prepares one. */
+const STALE = -1;
 
 /** "cached plan must not change result type": a prepared SELECT whose columns changed type. */
 const CACHED_PLAN_CHANGED = "0A000";
