@@ -11,6 +11,7 @@ import {
   CommitOutcomeUnknownError,
   DBAPIError,
   MetaData,
+  PoolTimeoutError,
   TransactionRolledBackError,
   createEngine,
   insert,
@@ -192,6 +193,24 @@ forEachDatabase("lost connections", (ctx) => {
       held.release(); // ready, then terminated: one packet
       await assert.rejects(settlesWithin(connecting), (e: unknown) => e instanceof DBAPIError && e.connectionInvalidated);
       assert.equal(await engine.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`)), 1);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test("a new connection the server never answers (the network gone silent) does not keep its place in the pool for ever", { skip: ctx.db.name !== "postgresql" && "MariaDB's driver gives up on it after its own connectTimeout (10 s)", timeout: 20_000 }, async () => {
+    // pg waited for it without a limit: with pool.max such attempts, every connect() timed out
+    // for good, though new connections would have opened.
+    const engine = createEngine(proxy!.url(ctx.db.url), { pool: { max: 1, acquireTimeoutMs: 300 } });
+    try {
+      proxy!.holdNextConnection(); // never released: the server's answers do not come
+      await assert.rejects(engine.connect(), PoolTimeoutError);
+      const deadline = Date.now() + 5000;
+      let opened: unknown;
+      while (opened === undefined && Date.now() < deadline) {
+        opened = await engine.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`)).catch(() => undefined);
+      }
+      assert.equal(opened, 1, "the pool opened a new connection once the silent one was given up");
     } finally {
       await engine.dispose();
     }

@@ -225,6 +225,29 @@ const DDL = /^\s*(ALTER|CREATE|DROP|TRUNCATE|COMMENT)\b/i;
  */
 const SESSION_SETTINGS = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET extra_float_digits = 3";
 
+/**
+ * How long pg may take to open a connection. Without a limit, an attempt the network or server
+ * never answers (a host gone silent: no reset) kept its place in the pool for ever, and once
+ * `max` had, every connect() timed out though new connections would open. Past the callers' own
+ * limit (`acquireTimeoutMs`, which fires first and names the holders) nobody waits for it.
+ */
+function openTimeout(acquireTimeoutMs: number | undefined): number {
+  const ms = (acquireTimeoutMs ?? 30_000) + 1000;
+  return Number.isFinite(ms) && ms < 2 ** 31 ? ms : 0;
+}
+
+/**
+ * pg's Client with that limit on opening. Given to the client, not the pool: pg-pool's own option
+ * would also start a timer on every checkout.
+ */
+function clientOpenedWithin(ms: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super(typeof config === "string" ? { connectionString: config, connectionTimeoutMillis: ms } : { ...config, connectionTimeoutMillis: ms });
+    }
+  };
+}
+
 export function createPostgresDriver(url: string, options: DriverOptions): Driver {
   const max = options.max ?? 10;
   const pool = new pg.Pool({
@@ -235,6 +258,7 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
     // writes by itself, and the session refuses to flush).
     ...(options.readOnly && !options.transactionPooler ? { options: "-c default_transaction_read_only=on" } : {}),
     types: postgresTypeParsers(pg.types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown),
+    Client: clientOpenedWithin(openTimeout(options.acquireTimeoutMs)),
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
   // process would crash. The next checkout gets a fresh connection.
