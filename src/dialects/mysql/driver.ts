@@ -149,13 +149,26 @@ function prepares(sql: string, params: readonly unknown[]): boolean {
  * command, which then neither ends nor fails (its caller waited for ever). Returns the remover.
  */
 function whenLost(conn: CallbackConnection, fail: (error: unknown) => void): () => void {
-  const lost = (error: unknown) => {
-    conn.off("error", lost);
-    fail(error);
-  };
-  conn.on("error", lost);
-  return () => conn.off("error", lost);
+  let watchers = lossWatchers.get(conn);
+  if (watchers === undefined) {
+    // One listener per connection, however many commands are queued on it (a listener each
+    // would pass Node's limit of 10 and warn of a leak).
+    const all = (watchers = new Set());
+    conn.on("error", (error: unknown) => {
+      for (const watcher of [...all]) {
+        all.delete(watcher);
+        watcher(error);
+      }
+    });
+    lossWatchers.set(conn, all);
+  }
+  const set = watchers;
+  set.add(fail);
+  return () => void set.delete(fail);
 }
+
+/** The commands of each connection waiting to hear of its loss (`whenLost`). */
+const lossWatchers = new WeakMap<CallbackConnection, Set<(error: unknown) => void>>();
 
 /** Sends a statement on the callback connection, prepared or as text (`prepares`): its rows come as events. */
 function send(conn: CallbackConnection, sql: string, params: readonly unknown[], rowsAsArray: boolean) {
