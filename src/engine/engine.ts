@@ -110,7 +110,12 @@ export class Engine implements SchemaExecutor {
   private openPool(): OpenPool {
     const checkouts = new Checkouts<Connection>();
     return {
-      driver: this.dialect.createDriver(this.url, { ...this.options.pool, readOnly: this.options.readOnly === true, transactionPooler: this.options.transactionPooler === true }),
+      driver: this.dialect.createDriver(this.url, {
+        ...this.options.pool,
+        acquireTimeoutMs: this.acquireTimeoutMs, // with its default: how long a new connection may take to open
+        readOnly: this.options.readOnly === true,
+        transactionPooler: this.options.transactionPooler === true,
+      }),
       checkouts,
       waiting: new Set(),
       context: { dialect: this.dialect, cache: this.cache, log: this.log, released: (conn) => checkouts.remove(conn), transactionPooler: this.options.transactionPooler === true },

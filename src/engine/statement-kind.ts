@@ -55,7 +55,7 @@ export function refusedText(sql: string, tx: Transaction | undefined, capabiliti
 
 /**
  * SQL text that may leave state on the connection's session beyond its transaction: settings
- * (`SET`, but `SET LOCAL`; SQLite's `PRAGMA`), the default database (`USE`), temporary tables,
+ * (`SET`, but `SET LOCAL`; SQLite's `PRAGMA`; `RESET` and `DISCARD`, which undo the engine's own), the default database (`USE`), temporary tables,
  * prepared statements, `LISTEN`, cursors, attached databases, table and advisory locks,
  * `set_config(...)`, and code that may do any of these out of sight: a procedure (`CALL`), a
  * PostgreSQL `DO` block, a prepared statement run (`EXECUTE`). The next user of a pooled
@@ -63,7 +63,7 @@ export function refusedText(sql: string, tx: Transaction | undefined, capabiliti
  * writes elsewhere, a MariaDB `time_zone` shifts the TIMESTAMPs it reads.
  */
 const SESSION_STATE =
-  /^\s*(set(?!\s+local\b)|use|listen|prepare|declare|pragma|attach|call|do|execute|lock\s+tables?|create\s+(global\s+|local\s+)?temp(orary)?)\b|\b(set_config|pg_(try_)?advisory_lock(_shared)?|get_lock)\s*\(/i;
+  /^\s*(set(?!\s+local\b)|reset|discard|deallocate|use|listen|prepare|declare|pragma|attach|call|do|execute|lock\s+tables?|create\s+(global\s+|local\s+)?temp(orary)?)\b|\b(set_config|pg_(try_)?advisory_lock(_shared)?|get_lock)\s*\(/i;
 
 export function changesSession(sql: string): boolean {
   return SESSION_STATE.test(sql);

@@ -4,7 +4,7 @@
  * A failed transaction refuses `commit()` and further statements with
  * `TransactionRolledBackError` until `rollback()` is called.
  */
-import { CommitOutcomeUnknownError, DBAPIError, InvalidRequestError, TransactionRolledBackError } from "../core/errors.js";
+import { CommitOutcomeUnknownError, DBAPIError, InvalidRequestError, StreamInProgressError, TransactionRolledBackError } from "../core/errors.js";
 import type { Connection } from "./connection.js";
 
 /** A transaction (or a savepoint, when nested) on a `Connection`, ended by `commit()` or `rollback()`. */
@@ -55,6 +55,8 @@ export class Transaction {
     try {
       await this.connection.runTransactionControl("COMMIT");
     } catch (error) {
+      // Refused before it was sent (a stream holds the connection): the transaction is as it was.
+      if (error instanceof StreamInProgressError) throw error;
       // A failed COMMIT ends the transaction on PostgreSQL and MySQL; SQLite keeps it open when
       // the database was busy, and then it can be committed again or rolled back.
       if (this.connection.driverInTransaction() !== true) this.connection.endTransaction(this);
@@ -67,6 +69,7 @@ export class Transaction {
   /** Rolls back (to the savepoint, when nested). */
   async rollback(): Promise<void> {
     this.checkActive("rollback");
+    let sent = true;
     try {
       // Nothing to send when the database has already rolled it back: with the connection, or
       // (a savepoint) with the whole transaction, or when the driver knows none is open.
@@ -79,8 +82,12 @@ export class Transaction {
           await this.connection.runTransactionControl("ROLLBACK");
         }
       }
+    } catch (error) {
+      // Refused before it was sent (a stream holds the connection): still open, to roll back later.
+      if (error instanceof StreamInProgressError) sent = false;
+      throw error;
     } finally {
-      this.connection.endTransaction(this);
+      if (sent) this.connection.endTransaction(this);
     }
   }
 

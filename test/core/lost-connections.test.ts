@@ -11,6 +11,7 @@ import {
   CommitOutcomeUnknownError,
   DBAPIError,
   MetaData,
+  PoolTimeoutError,
   TransactionRolledBackError,
   createEngine,
   insert,
@@ -40,6 +41,15 @@ async function until(condition: () => boolean, ms = 5000): Promise<void> {
     if (Date.now() > deadline) throw new Error("timed out waiting for the condition");
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** `promise`, or a rejection saying it never settled within `ms` (a hang, not an error). */
+function settlesWithin<T>(promise: Promise<T>, ms = 8000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`never settled within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, hang]).finally(() => clearTimeout(timer));
 }
 
 forEachDatabase("lost connections", (ctx) => {
@@ -150,6 +160,88 @@ forEachDatabase("lost connections", (ctx) => {
       await engine.dispose();
     }
     assert.deepEqual(await committed(), []);
+  });
+
+  test("the connection lost while a new connection runs its setup: connect() fails with a lost connection, and the process goes on", { skip: network }, async () => {
+    // The engine's own settings, the first statement on every new connection. pg emitted the
+    // socket's error on a client nobody listened to yet: the process crashed.
+    const engine = createEngine(proxy!.url(ctx.db.url)); // no connection open yet
+    try {
+      const cut = proxy!.cutBefore(ctx.db.name === "postgresql" ? "TimeZone" : "time_zone");
+      await assert.rejects(settlesWithin(engine.connect()), (e: unknown) => e instanceof DBAPIError && e.connectionInvalidated);
+      await cut;
+      assert.equal(await engine.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`)), 1);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test("PostgreSQL: the server ends a new connection in the very packet that says it is ready: connect() fails, and the process goes on", { skip: ctx.db.name !== "postgresql" && "pg's handover of a new client" }, async () => {
+    // pg-pool hands a new client over while it parses the packet holding ReadyForQuery; a FATAL
+    // after it in the same packet was emitted before anyone listened, and crashed the process.
+    const url = new URL(proxy!.url(ctx.db.url));
+    url.searchParams.set("application_name", "athanor_held");
+    const engine = createEngine(url.toString());
+    try {
+      const held = proxy!.holdNextConnection(); // the server's answers wait in the proxy
+      const connecting = engine.connect();
+      const backends = sql<{ n: number }>`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'athanor_held' AND datname = current_database()`;
+      while (Number((await ctx.engine.execute(backends)).rows[0]!.n) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await ctx.engine.execute(sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'athanor_held' AND datname = current_database()`);
+      while (Number((await ctx.engine.execute(backends)).rows[0]!.n) !== 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the backend's FATAL and close reach the proxy
+      held.release(); // ready, then terminated: one packet
+      await assert.rejects(settlesWithin(connecting), (e: unknown) => e instanceof DBAPIError && e.connectionInvalidated);
+      assert.equal(await engine.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`)), 1);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test("a new connection the server never answers (the network gone silent) does not keep its place in the pool for ever", { skip: ctx.db.name !== "postgresql" && "MariaDB's driver gives up on it after its own connectTimeout (10 s)", timeout: 20_000 }, async () => {
+    // pg waited for it without a limit: with pool.max such attempts, every connect() timed out
+    // for good, though new connections would have opened.
+    const engine = createEngine(proxy!.url(ctx.db.url), { pool: { max: 1, acquireTimeoutMs: 300 } });
+    try {
+      proxy!.holdNextConnection(); // never released: the server's answers do not come
+      await assert.rejects(engine.connect(), PoolTimeoutError);
+      const deadline = Date.now() + 5000;
+      let opened: unknown;
+      while (opened === undefined && Date.now() < deadline) {
+        opened = await engine.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`)).catch(() => undefined);
+      }
+      assert.equal(opened, 1, "the pool opened a new connection once the silent one was given up");
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test("the connection lost while the rows of a query are mapped as they arrive: the query fails, it does not wait for ever", { skip: network }, async () => {
+    // Rows mapped one by one (`mapRow`, how the ORM reads): on MariaDB the command had no callback,
+    // and mysql2 told only the connection of the loss; the query neither ended nor failed.
+    const slow = ctx.db.name === "postgresql" ? sql<{ s: number }>`SELECT 1 AS s FROM pg_sleep(2)` : sql<{ s: number }>`SELECT SLEEP(2) AS s`;
+    const conn = await proxied!.connect();
+    try {
+      const timer = setTimeout(() => proxy!.resetAll(), 300);
+      await assert.rejects(settlesWithin(conn.execute(slow, { mapRow: (row) => row })), (e: unknown) => e instanceof DBAPIError && e.connectionInvalidated);
+      clearTimeout(timer);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  test("the connection lost in the middle of a stream: the loop fails, it does not wait for ever", { skip: network }, async () => {
+    const many =
+      ctx.db.name === "postgresql"
+        ? sql<{ n: number }>`SELECT n, repeat('x', 1000) AS pad FROM generate_series(1, 100000) AS n`
+        : sql<{ n: number }>`SELECT seq AS n, REPEAT('x', 1000) AS pad FROM seq_1_to_100000`;
+    let read = 0;
+    const loop = async () => {
+      for await (const _row of proxied!.stream(many, { yieldPer: 10 })) if (++read === 15) proxy!.resetAll();
+    };
+    await assert.rejects(settlesWithin(loop()), (e: unknown) => e instanceof DBAPIError && e.connectionInvalidated);
+    assert.ok(read < 100_000);
+    assert.equal(await proxied!.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`)), 1);
   });
 
   test("dispose() while a COMMIT is in flight waits for it: the row is there", { skip: network && "SQLite runs a statement synchronously: none is ever in flight" }, async () => {

@@ -143,6 +143,28 @@ forEachDatabaseWithSchema("a connection returned inside a transaction", metadata
     }
   });
 
+  test("PostgreSQL: RESET, DISCARD ALL or DEALLOCATE in SQL text: the next user has the engine's settings, and named statements are prepared again", { skip: ctx.db.name !== "postgresql" && "PostgreSQL's statements" }, async () => {
+    // DISCARD ALL and DEALLOCATE dropped the statements pg had prepared under names: each later
+    // run of one failed ("prepared statement ... does not exist"), on that connection for good.
+    // RESET undid the engine's own settings (connectStatements; TimeZone UTC) for the next user.
+    const engine = createEngine(ctx.db.url, { pool: { max: 1, connectStatements: ["SET statement_timeout = 4321"] } });
+    const named = sql<{ n: number }>`SELECT ${1}::int + 1 AS n`; // a parameter: prepared under a name
+    const timeout = async () => String((await engine.withConnection((conn) => conn.run("SHOW statement_timeout"))).rows[0]!.statement_timeout);
+    try {
+      for (const text of ["DISCARD ALL", "DEALLOCATE ALL", "RESET statement_timeout", "RESET ALL"]) {
+        assert.equal((await engine.execute(named)).rows[0]!.n, 2); // prepared on the one connection
+        await engine.withConnection(async (conn) => {
+          await conn.run(text);
+          assert.equal((await conn.execute(named)).rows[0]!.n, 2, `${text}: the same checkout`);
+        });
+        assert.equal((await engine.execute(named)).rows[0]!.n, 2, `${text}: the next checkout`);
+        assert.equal(await timeout(), "4321ms", `${text}: the next user's settings`);
+      }
+    } finally {
+      await engine.dispose();
+    }
+  });
+
   test("pool.connectStatements: each connection's settings, put back after SQL text changed them; a failing one fails connect()", async () => {
     const [setting, change, read, wanted] =
       ctx.db.name === "postgresql"

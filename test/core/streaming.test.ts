@@ -152,6 +152,35 @@ forEachDatabase("streaming (Core)", (ctx) => {
     }
   });
 
+  test("COMMIT or a savepoint's ROLLBACK refused while a stream holds the connection: the transaction stays open, and ends as asked once the loop has", { skip: ctx.db.name === "postgresql" && "PostgreSQL runs them beside the cursor" }, async () => {
+    // MariaDB's refusal used to end the Transaction though nothing was sent: the database's stayed
+    // open, statements "in autocommit" then ran inside it and were lost with the connection.
+    const conn = await ctx.engine.connect();
+    const late = (id: number) => conn.execute(insert(events).values({ id, name: "late", at: new Date(0) }));
+    try {
+      const tx = await conn.begin();
+      await late(ROWS + 1);
+      const sp = await conn.beginNested();
+      await late(ROWS + 2);
+      const refused: unknown[] = [];
+      for await (const _ of conn.stream(ordered, { yieldPer: 10 })) {
+        await sp.rollback().catch((error: unknown) => refused.push(error));
+        await tx.commit().catch((error: unknown) => refused.push(error));
+        break;
+      }
+      assert.equal(refused.length, 2);
+      for (const error of refused) assert.ok(error instanceof StreamInProgressError, String(error));
+      assert.ok(sp.isActive && tx.isActive, "nothing was sent: both are still open");
+      await sp.rollback();
+      await tx.commit();
+    } finally {
+      await conn.close();
+    }
+    const ids = (await ctx.engine.execute(select(events.c.id).from(events).where(events.c.id.gt(ROWS)))).rows.map((r) => r.id);
+    await ctx.engine.execute(sql`DELETE FROM core_stream_events WHERE id > ${ROWS}`);
+    assert.deepEqual(ids, [ROWS + 1], "the transaction's row, not the savepoint's");
+  });
+
   test("yieldPer must be a positive integer: ArgumentError before any SQL", async () => {
     for (const yieldPer of [0, -1, 1.5]) {
       await assert.rejects(async () => {

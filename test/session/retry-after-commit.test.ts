@@ -5,8 +5,22 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeclarativeBase, InvalidRequestError, StaleDataError, column, integer, model, sessionMaker, sql, string } from "../../src/index.js";
+import {
+  CommitOutcomeUnknownError,
+  DBAPIError,
+  DeclarativeBase,
+  InvalidRequestError,
+  StaleDataError,
+  column,
+  createEngine,
+  integer,
+  model,
+  sessionMaker,
+  sql,
+  string,
+} from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
+import { TcpProxy } from "../support/tcp-proxy.js";
 
 class RtBase extends DeclarativeBase {}
 
@@ -58,6 +72,39 @@ forEachDatabaseWithSchema(
       assert.equal(attempts, 1, "not run again after it committed");
       assert.equal(await ctx.count("rt_logs"), 1, "the log once");
       assert.equal(await ctx.count("rt_counters", "value = 0"), 1, "the counter's change was not written");
+    });
+
+    test("nor after a commit() whose outcome is unknown, caught inside fn: its rows may be in", { skip: ctx.db.name === "sqlite" && "SQLite runs in-process: there is no reply to lose" }, async () => {
+      const proxy = await TcpProxy.start(ctx.db.url, ctx.db.name === "postgresql" ? 5432 : 3306);
+      const engine = createEngine(proxy.url(ctx.db.url));
+      try {
+        let attempts = 0;
+        const run = sessionMaker(engine).transaction(
+          async (session) => {
+            attempts++;
+            session.add(Object.assign(new RtLog(), { note: "audit" }));
+            if (attempts > 1) return;
+            const lost = proxy.loseReplyTo("COMMIT"); // the COMMIT reaches the server, its answer does not come back
+            await session.commit().catch((error: unknown) => {
+              if (!(error instanceof CommitOutcomeUnknownError)) throw error; // "checked later"
+            });
+            await lost;
+            const cut = proxy.cutBefore("INSERT"); // then the connection is lost mid-flush: retryable
+            session.add(Object.assign(new RtLog(), { note: "after" }));
+            await session.flush();
+            await cut;
+          },
+          { retries: 3, backoffMs: 1 },
+        );
+        const error = await run.then(() => assert.fail("the transaction should fail"), (e: unknown) => e);
+        assert.ok(error instanceof InvalidRequestError, String(error));
+        assert.ok(error.cause instanceof DBAPIError && error.cause.connectionInvalidated, String(error.cause));
+        assert.equal(attempts, 1, "not run again after a commit that may have gone through");
+        assert.equal(await ctx.count("rt_logs"), 1, "the audit row once: the unknown commit went through");
+      } finally {
+        await engine.dispose();
+        await proxy.close();
+      }
     });
   },
   { sqliteFile: true },

@@ -9,6 +9,8 @@
  * - `cutBefore("CREATE INDEX")`: the next client message containing that text never reaches the
  *   server; the connection is reset instead (killed between the previous statement and this one).
  * - `resetAll()`: every connection is reset now, between statements.
+ * - `holdNextConnection()`: what the server sends on the next connection is held back (a slow
+ *   network) until `release()`, then delivered in one piece, the server's close after it.
  */
 import net from "node:net";
 
@@ -21,6 +23,7 @@ export class TcpProxy {
   private readonly pairs = new Set<Pair>();
   private armed: { readonly text: string; readonly done: () => void } | undefined;
   private cut: { readonly text: string; readonly done: () => void } | undefined;
+  private holdNext: Hold | undefined;
 
   private constructor(
     private readonly server: net.Server,
@@ -70,6 +73,16 @@ export class TcpProxy {
     });
   }
 
+  /**
+   * The next connection's server bytes are held back, its server's close too, until `release()`:
+   * then the client gets them in one write (and a FIN if the server closed meanwhile).
+   */
+  holdNextConnection(): { readonly release: () => void } {
+    const hold = new Hold();
+    this.holdNext = hold;
+    return { release: () => hold.release() };
+  }
+
   /** Resets every proxied connection now. */
   resetAll(): void {
     for (const pair of this.pairs) this.reset(pair);
@@ -84,6 +97,9 @@ export class TcpProxy {
     const server = net.connect(this.target.port, this.target.host);
     const pair: Pair = { client, server };
     this.pairs.add(pair);
+    const hold = this.holdNext;
+    this.holdNext = undefined;
+    hold?.attach(client, () => this.pairs.delete(pair) && server.destroy());
     /** Set once the armed message went through: the server's next bytes are its reply. */
     let dropReply: (() => void) | undefined;
     client.on("data", (chunk: Buffer) => {
@@ -102,6 +118,7 @@ export class TcpProxy {
       }
     });
     server.on("data", (chunk: Buffer) => {
+      if (hold?.keep(chunk)) return;
       if (!dropReply) {
         client.write(chunk);
         return;
@@ -112,12 +129,47 @@ export class TcpProxy {
     });
     const end = () => this.reset(pair);
     client.on("error", end).on("close", end);
-    server.on("error", end).on("close", end);
+    server.on("error", end).on("close", () => (hold?.keepClose() ? undefined : end()));
   }
 
   private reset(pair: Pair): void {
     if (!this.pairs.delete(pair)) return;
     pair.client.resetAndDestroy();
     pair.server.destroy();
+  }
+}
+
+/** The server's side of one connection held back: its bytes, and whether it closed. */
+class Hold {
+  private readonly chunks: Buffer[] = [];
+  private holding = true;
+  private closed = false;
+  private client: net.Socket | undefined;
+  private forget: (() => void) | undefined;
+
+  attach(client: net.Socket, forget: () => void): void {
+    this.client = client;
+    this.forget = forget;
+  }
+
+  /** Whether `chunk` is held back. */
+  keep(chunk: Buffer): boolean {
+    if (this.holding) this.chunks.push(chunk);
+    return this.holding;
+  }
+
+  /** Whether the server's close is held back. */
+  keepClose(): boolean {
+    if (this.holding) this.closed = true;
+    return this.holding;
+  }
+
+  release(): void {
+    this.holding = false;
+    if (this.chunks.length) this.client?.write(Buffer.concat(this.chunks));
+    if (this.closed) {
+      this.forget?.();
+      this.client?.end();
+    }
   }
 }

@@ -71,12 +71,18 @@ class MySqlConnection implements DriverConnection {
       const mapped = new MappedRows(mapRow);
       let header: mysql.ResultSetHeader | undefined;
       let columns = false;
-      const command = send(this.callbackConnection, sql, params, rowsAsArray);
+      const raw = this.callbackConnection;
+      const stopListening = whenLost(raw, reject);
+      const command = send(raw, sql, params, rowsAsArray);
       // A result set's rows follow its columns ('fields'); a statement without one answers with its header.
       command.on("fields", (fields: unknown) => void (columns = fields !== undefined));
       command.on("result", (row: unknown) => (columns ? mapped.add(row) : void (header = row as mysql.ResultSetHeader)));
-      command.on("error", reject);
+      command.on("error", (error: unknown) => {
+        stopListening();
+        reject(error);
+      });
       command.on("end", () => {
+        stopListening();
         try {
           const rows = mapped.result();
           if (header !== undefined) resolve({ rows: [], rowCount: this.noted(header).affectedRows, lastInsertId: header.insertId || undefined });
@@ -137,6 +143,33 @@ function prepares(sql: string, params: readonly unknown[]): boolean {
   return params.length !== 0 || READ.test(sql);
 }
 
+/**
+ * Calls `fail` when the connection is lost (reset, killed, or already closed) while a command sent
+ * without a callback is under way: mysql2 reports that on the connection, never to such a
+ * command, which then neither ends nor fails (its caller waited for ever). Returns the remover.
+ */
+function whenLost(conn: CallbackConnection, fail: (error: unknown) => void): () => void {
+  let watchers = lossWatchers.get(conn);
+  if (watchers === undefined) {
+    // One listener per connection, however many commands are queued on it (a listener each
+    // would pass Node's limit of 10 and warn of a leak).
+    const all = (watchers = new Set());
+    conn.on("error", (error: unknown) => {
+      for (const watcher of [...all]) {
+        all.delete(watcher);
+        watcher(error);
+      }
+    });
+    lossWatchers.set(conn, all);
+  }
+  const set = watchers;
+  set.add(fail);
+  return () => void set.delete(fail);
+}
+
+/** The commands of each connection waiting to hear of its loss (`whenLost`). */
+const lossWatchers = new WeakMap<CallbackConnection, Set<(error: unknown) => void>>();
+
 /** Sends a statement on the callback connection, prepared or as text (`prepares`): its rows come as events. */
 function send(conn: CallbackConnection, sql: string, params: readonly unknown[], rowsAsArray: boolean) {
   return prepares(sql, params) ? conn.execute({ sql, rowsAsArray }, params as never) : conn.query({ sql, rowsAsArray });
@@ -155,6 +188,7 @@ class MySqlRowStream implements DriverCursor {
   private wanted = 0;
   private wake: (() => void) | undefined;
   private discarding = false;
+  private readonly stopListening: () => void;
 
   constructor(
     private readonly conn: CallbackConnection,
@@ -163,6 +197,13 @@ class MySqlRowStream implements DriverCursor {
     shape: "objects" | "arrays" | "values",
   ) {
     const rowsAsArray = shape !== "objects";
+    const failed = (error: unknown) => {
+      this.stopListening();
+      this.failure = error;
+      this.ended = true;
+      this.notify();
+    };
+    this.stopListening = whenLost(conn, failed);
     const query = send(conn, sql, params, rowsAsArray);
     query.on("result", (row: unknown) => {
       if (this.discarding) return;
@@ -172,12 +213,9 @@ class MySqlRowStream implements DriverCursor {
         this.notify();
       }
     });
-    query.on("error", (error: unknown) => {
-      this.failure = error;
-      this.ended = true;
-      this.notify();
-    });
+    query.on("error", failed);
     query.on("end", () => {
+      this.stopListening();
       this.ended = true;
       this.notify();
     });

@@ -35,7 +35,7 @@ class PostgresConnection implements DriverConnection {
   }
 
   isLost(): boolean {
-    return this.lost;
+    return this.lost || lostClients.has(this.client);
   }
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
@@ -49,6 +49,8 @@ class PostgresConnection implements DriverConnection {
     try {
       if (options?.mapRow !== undefined && shape !== "values") return await this.mapped(query, shape, options.mapRow);
       result = shape === "objects" ? await this.client.query(query) : await this.client.query({ ...query, rowMode: "array" });
+      // SQL text dropped prepared statements pg still counts as prepared: all go before the next named one.
+      if (params.length === 0 && DROPS_PREPARED.test(sql)) preparedGeneration.set(this.client, STALE);
     } catch (error) {
       // Its plan predates a change of a column's type (made elsewhere): never prepared again.
       if (name !== undefined && (error as { code?: string }).code === CACHED_PLAN_CHANGED) this.names!.forget(sql);
@@ -135,6 +137,9 @@ class PostgresConnection implements DriverConnection {
 
 const firstColumn = (row: readonly unknown[]): unknown => row[0];
 
+/** Clients whose connection the server or the network ended (see the pool's "connect" listener). */
+const lostClients = new WeakSet<pg.PoolClient | pg.Client>();
+
 /**
  * DISCARD ALL: the session's settings, temporary tables, prepared statements, cursors, LISTENs
  * and advisory locks go, and pg forgets the statements it had prepared. Queued on the client, it
@@ -145,6 +150,15 @@ function discardSession(client: pg.PoolClient): void {
   preparedGeneration.delete(client);
   client.query("DISCARD ALL").catch(() => client.end().catch(() => undefined));
 }
+
+/**
+ * SQL text that drops prepared statements behind pg's back (`DISCARD ALL`, `DEALLOCATE`): pg would
+ * go on binding the names it prepared, and each such statement failed with "prepared statement
+ * ... does not exist" on that connection, for every later user of it.
+ */
+const DROPS_PREPARED = /^\s*(discard\s+all|deallocate)\b/i;
+/** A generation no engine has: the connection drops all its statements before it prepares one. */
+const STALE = -1;
 
 /** "cached plan must not change result type": a prepared SELECT whose columns changed type. */
 const CACHED_PLAN_CHANGED = "0A000";
@@ -211,6 +225,29 @@ const DDL = /^\s*(ALTER|CREATE|DROP|TRUNCATE|COMMENT)\b/i;
  */
 const SESSION_SETTINGS = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET extra_float_digits = 3";
 
+/**
+ * How long pg may take to open a connection. Without a limit, an attempt the network or server
+ * never answers (a host gone silent: no reset) kept its place in the pool for ever, and once
+ * `max` had, every connect() timed out though new connections would open. Past the callers' own
+ * limit (`acquireTimeoutMs`, which fires first and names the holders) nobody waits for it.
+ */
+function openTimeout(acquireTimeoutMs: number | undefined): number {
+  const ms = (acquireTimeoutMs ?? 30_000) + 1000;
+  return Number.isFinite(ms) && ms < 2 ** 31 ? ms : 0;
+}
+
+/**
+ * pg's Client with that limit on opening. Given to the client, not the pool: pg-pool's own option
+ * would also start a timer on every checkout.
+ */
+function clientOpenedWithin(ms: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super(typeof config === "string" ? { connectionString: config, connectionTimeoutMillis: ms } : { ...config, connectionTimeoutMillis: ms });
+    }
+  };
+}
+
 export function createPostgresDriver(url: string, options: DriverOptions): Driver {
   const max = options.max ?? 10;
   const pool = new pg.Pool({
@@ -221,10 +258,15 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
     // writes by itself, and the session refuses to flush).
     ...(options.readOnly && !options.transactionPooler ? { options: "-c default_transaction_read_only=on" } : {}),
     types: postgresTypeParsers(pg.types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown),
+    Client: clientOpenedWithin(openTimeout(options.acquireTimeoutMs)),
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
   // process would crash. The next checkout gets a fresh connection.
   pool.on("error", () => undefined);
+  // pg-pool hands a new client over while pg parses the packet that said it is ready, with no
+  // 'error' listener until the caller's code runs: a FATAL later in the same packet (a backend
+  // terminated at once) was emitted unheard and crashed the process. Heard for the client's life.
+  pool.on("connect", (client) => client.on("error", () => lostClients.add(client)));
   // Behind a transaction pooler, statements stay unnamed: each transaction may run on another
   // server connection, where a name prepared earlier does not exist.
   const setup = new ConnectStatements<pg.PoolClient>([SESSION_SETTINGS, ...(options.connectStatements ?? [])]);
@@ -233,8 +275,10 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
     maxConnections: max,
     acquire: async (wait) => {
       const client = await abandonOnAbort(pool.connect(), wait, (c) => c.release());
-      await setup.ensure(client, (sql) => client.query(sql), () => client.release(true));
-      return new PostgresConnection(client, names, setup, !options.transactionPooler);
+      // Made before the setup runs: from here on the client's 'error' (a reset socket) is heard.
+      const conn = new PostgresConnection(client, names, setup, !options.transactionPooler);
+      await setup.ensure(client, (sql) => client.query(sql), () => conn.release(true));
+      return conn;
     },
     dispose: () => pool.end(),
   };

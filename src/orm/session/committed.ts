@@ -5,7 +5,7 @@
  */
 const sessions = new WeakSet<object>();
 
-/** Records that the session (its transactions' owner) committed a transaction. */
+/** Records that the session (its transactions' owner) committed a transaction, or may have (its outcome unknown). */
 export function noteCommitted(session: object): void {
   sessions.add(session);
 }

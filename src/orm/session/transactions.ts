@@ -189,6 +189,7 @@ export class Transactions {
         // The rows may be in: nothing is put back to be written again (that could write them
         // twice); every object expires, so that what is read next is what the database holds.
         if (error instanceof CommitOutcomeUnknownError) {
+          noteCommitted(this.owner); // perhaps: `sessionMaker().transaction` must not run fn again
           this.uow.clear();
           for (const state of tx.journal.deleted) state.detach();
           this.identity.forEachState(expireState);
