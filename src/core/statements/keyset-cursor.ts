@@ -45,8 +45,21 @@ export function decodeCursor(cursor: unknown, signature: string, types: readonly
   return k.map((value, i) => keyValue(value, types[i], i));
 }
 
+/**
+ * The type of a timestamp key in a cursor: the database's text of it (`CAST(at AS TEXT)`, see
+ * keyset.ts), which keeps the digits past the millisecond a Date drops.
+ */
+export const TIMESTAMP_TEXT: SqlType = Object.freeze({ kind: "text" });
+
+/** A timestamp's text as the databases write it (or SQLite's Unix time). */
+const TIMESTAMP_PATTERN = /^(-?\d{4,}-\d{2}-\d{2}([ T]\d{2}:\d{2}:\d{2}(\.\d{1,9})?)?( ?([+-]\d{2}(:?\d{2})?|Z))?|-?\d+(\.\d+)?)$/;
+
 function keyValue(value: unknown, type: SqlType | undefined, index: number): unknown {
-  const bad = () => invalid(`key ${index + 1} (${JSON.stringify(value)}) is not a ${type?.kind ?? "scalar"} value`);
+  const bad = () => invalid(`key ${index + 1} (${JSON.stringify(value)}) is not a ${type === TIMESTAMP_TEXT ? "datetime" : (type?.kind ?? "scalar")} value`);
+  if (type === TIMESTAMP_TEXT) {
+    if (typeof value !== "string" || !TIMESTAMP_PATTERN.test(value)) throw bad();
+    return value;
+  }
   const tagged = typeof value === "object" && value !== null ? (value as { d?: unknown; b?: unknown }) : undefined;
   switch (type?.kind) {
     case "integer":

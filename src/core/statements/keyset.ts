@@ -11,7 +11,7 @@ import { ArgumentError } from "../errors.js";
 import { Expression, toNode } from "../expression/expression.js";
 import { Table } from "../schema/table.js";
 import type { SqlType } from "../types/sql-type.js";
-import { decodeCursor, encodeCursor, orderSignature } from "./keyset-cursor.js";
+import { TIMESTAMP_TEXT, decodeCursor, encodeCursor, orderSignature } from "./keyset-cursor.js";
 import { rowCount } from "./row-count.js";
 import type { Select } from "./select.js";
 
@@ -53,13 +53,14 @@ export function planPage(query: Select<any, any, any>, options: PaginateOptions)
   if (node.orderBy.length === 0) throw new ArgumentError("paginate(): the query needs an ORDER BY that identifies a row, e.g. orderBy(Book.createdAt, Book.id).");
   if (node.limit || node.offset) throw new ArgumentError("paginate(): the query must not have its own limit() or offset(); the page size is paginate's { limit }.");
   if (!options.assumeUnique) checkUnique(node.orderBy);
-  const types = node.orderBy.map((o) => keyType(o.expr, node.columns));
-  node.orderBy.forEach((o, i) => checkKey(o, types[i]));
+  const keyTypes = node.orderBy.map((o) => keyType(o.expr, node.columns));
+  node.orderBy.forEach((o, i) => checkKey(o, keyTypes[i]));
+  const valueTypes = keyTypes.map(cursorType);
   const signature = orderSignature(node.orderBy);
-  let statement = query.addColumns(...node.orderBy.map((o, i) => new Expression<unknown>(o.expr, types[i]).label(`${KEY_LABEL}${i}`)));
+  let statement = query.addColumns(...node.orderBy.map((o, i) => cursorKey(o.expr, keyTypes[i]).label(`${KEY_LABEL}${i}`)));
   if (options.after !== undefined && options.after !== null) {
-    const values = decodeCursor(options.after, signature, types);
-    statement = statement.where(new Expression<boolean>(after(node.orderBy, values, types), undefined));
+    const values = decodeCursor(options.after, signature, valueTypes);
+    statement = statement.where(new Expression<boolean>(after(node.orderBy, values, valueTypes), undefined));
   }
   return { statement: statement.limit(limit + 1), limit, keyLabels: node.orderBy.map((_, i) => `${KEY_LABEL}${i}`), signature };
 }
@@ -87,6 +88,23 @@ function after(orderBy: readonly OrderByNode[], values: readonly unknown[], type
   const first = orderBy[0]!;
   const range: ExprNode = { kind: "binary", op: first.direction === "asc" ? ">=" : "<=", left: first.expr, right: param(0) };
   return { kind: "and", items: [range, { kind: "or", items: branches }] };
+}
+
+/**
+ * A timestamp key is carried in the cursor as the database's text of it, read with `CAST(x AS
+ * TEXT)` and compared as the database reads that text back: a Date keeps milliseconds, and a row
+ * at 10:00:00.123456 (PostgreSQL's now(), MariaDB's CURRENT_TIMESTAMP(6), another program) is
+ * after its own cursor .123, so ascending pages repeated it without end, and descending pages
+ * skipped the rows between .123 and it.
+ */
+
+function cursorType(type: SqlType | undefined): SqlType | undefined {
+  return type?.kind === "datetime" ? TIMESTAMP_TEXT : type;
+}
+
+function cursorKey(expr: ExprNode, type: SqlType | undefined): Expression<unknown> {
+  if (type?.kind !== "datetime") return new Expression<unknown>(expr, type);
+  return new Expression<unknown>({ kind: "cast", expr, type: TIMESTAMP_TEXT }, TIMESTAMP_TEXT);
 }
 
 /** The SQL type of a key: a column's own, or that of the select item it equals. */
