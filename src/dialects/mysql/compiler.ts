@@ -3,6 +3,10 @@ import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
 import type { ExprNode, InsertNode, InValuesNode, OnConflictNode, OrderByNode, ParamNode } from "../../core/ast/nodes.js";
 import { jsonArrayText, jsonListText } from "../shared/json-array.js";
 import { matchablePack, wideDecimal } from "./json-table-values.js";
+import { checkGivenName, type IdentifierLimit } from "../../core/compiler/identifier-limit.js";
+
+/** The longest result column name MariaDB sends whole: it cuts a longer label. */
+const LABEL_LIMIT: IdentifierLimit = { database: "MySQL/MariaDB", max: 255, unit: "characters" };
 import { CompileError, UnsupportedCompilationError } from "../../core/errors.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 
@@ -86,6 +90,11 @@ export class MySqlCompiler extends SqlCompiler {
   private exactOperand(node: ExprNode): string {
     if (node.kind !== "param" || node.type?.kind !== "numeric") return this.operand(node);
     return `CAST(${this.operand(node)} AS DECIMAL(65, ${Math.min(node.type.scale ?? 30, 30)}))`;
+  }
+
+  /** A label MariaDB would cut to 255 characters (the row keyed by the cut name) is refused. */
+  protected override resultLabel(name: string): void {
+    if (name.length > 255) checkGivenName(name, "a result column's label", LABEL_LIMIT);
   }
 
   protected override orderByItem(item: OrderByNode): string {
