@@ -150,7 +150,8 @@ export class MySqlCompiler extends SqlCompiler {
   /** A long IN list as one JSON array parameter, read back row by row with `JSON_TABLE` (MariaDB 10.6+, MySQL 8). */
   protected override packedIn(expr: string, negated: boolean, values: readonly ParamNode[]): string {
     const type = values.find((v) => v.type)?.type;
-    const columnType = !type || type.kind === "enum" || type.kind === "json" ? "LONGTEXT" : type.kind === "numeric" ? wideDecimal(type) : this.typeName(type);
+    // As inValues' columns: a VARCHAR(n) column cut a longer value to one that matched a row it did not name.
+    const columnType = this.jsonTableType(type);
     const param = this.packedParam(values, matchablePack(jsonArrayText, [type], false));
     return `${expr} ${negated ? "NOT " : ""}IN (SELECT ${packedValue(this.quote("v"), type)} FROM JSON_TABLE(${param}, '$[*]' COLUMNS (${this.quote("v")} ${columnType} PATH '$')) AS ${this.quote("packed")})`;
   }
