@@ -187,6 +187,8 @@ export class MySqlCompiler extends SqlCompiler {
         return "LONGTEXT";
       case "string":
         return `VARCHAR(${(type.length ?? 255) + 1})`;
+      case "uuid":
+        return "VARCHAR(37)"; // CHAR(36) would cut "<uuid>x" to the uuid
       case "numeric":
         return wideDecimal(type);
       default:
