@@ -44,7 +44,7 @@ describe("compiled SQL: a long IN list in a statement over the parameter limit i
       sqlite: ['SELECT "users"."id" FROM "users" WHERE "users"."name" NOT IN (SELECT value FROM json_each(?))', [JSON.stringify(values.map(String))]],
       postgresql: ['SELECT "users"."id" FROM "users" WHERE "users"."name" <> ALL(CAST($1 AS TEXT[]))', [values.map(String)]],
       mysql: [
-        "SELECT `users`.`id` FROM `users` WHERE `users`.`name` NOT IN (SELECT JSON_UNQUOTE(JSON_QUOTE(`v`)) FROM JSON_TABLE(?, '$[*]' COLUMNS (`v` VARCHAR(50) PATH '$')) AS `packed`)",
+        "SELECT `users`.`id` FROM `users` WHERE `users`.`name` NOT IN (SELECT JSON_UNQUOTE(JSON_QUOTE(`v`)) FROM JSON_TABLE(?, '$[*]' COLUMNS (`v` VARCHAR(51) PATH '$')) AS `packed`)",
         [JSON.stringify(values.map(String))],
       ],
     });

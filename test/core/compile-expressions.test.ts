@@ -57,7 +57,7 @@ describe("compiled SQL: expressions", () => {
     assertCompile(ids.where(u.id.in(select(o.userId).where(o.total.gt("100"))), u.age.notIn(select(o.id))), {
       sqlite: ['SELECT "users"."id" FROM "users" WHERE ("users"."id" IN (SELECT "orders"."user_id" AS "userId" FROM "orders" WHERE "orders"."total" > ?)) AND ("users"."age" NOT IN (SELECT "orders"."id" FROM "orders"))', [100]],
       postgresql: ['SELECT "users"."id" FROM "users" WHERE ("users"."id" IN (SELECT "orders"."user_id" AS "userId" FROM "orders" WHERE "orders"."total" > $1)) AND ("users"."age" NOT IN (SELECT "orders"."id" FROM "orders"))', ["100"]],
-      mysql: ["SELECT `users`.`id` FROM `users` WHERE (`users`.`id` IN (SELECT `orders`.`user_id` AS `userId` FROM `orders` WHERE `orders`.`total` > ?)) AND (`users`.`age` NOT IN (SELECT `orders`.`id` FROM `orders`))", ["100"]],
+      mysql: ["SELECT `users`.`id` FROM `users` WHERE (`users`.`id` IN (SELECT `orders`.`user_id` AS `userId` FROM `orders` WHERE `orders`.`total` > CAST(? AS DECIMAL(65, 30)))) AND (`users`.`age` NOT IN (SELECT `orders`.`id` FROM `orders`))", ["100"]],
     });
   });
 

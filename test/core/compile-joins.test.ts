@@ -41,7 +41,7 @@ describe("compiled SQL: joins", () => {
     assertCompile(select(u.name, o.total).join(orders, and(o.userId.eq(u.id), o.total.gt("0"))), {
       sqlite: ['SELECT "users"."name", "orders"."total" FROM "users" JOIN "orders" ON ("orders"."user_id" = "users"."id") AND ("orders"."total" > ?)', [0]],
       postgresql: ['SELECT "users"."name", "orders"."total" FROM "users" JOIN "orders" ON ("orders"."user_id" = "users"."id") AND ("orders"."total" > $1)', ["0"]],
-      mysql: ["SELECT `users`.`name`, `orders`.`total` FROM `users` JOIN `orders` ON (`orders`.`user_id` = `users`.`id`) AND (`orders`.`total` > ?)", ["0"]],
+      mysql: ["SELECT `users`.`name`, `orders`.`total` FROM `users` JOIN `orders` ON (`orders`.`user_id` = `users`.`id`) AND (`orders`.`total` > CAST(? AS DECIMAL(65, 30)))", ["0"]],
     });
   });
 
@@ -89,7 +89,7 @@ describe("compiled SQL: joins", () => {
     assertCompile(select(u.name).from(users).join(orders).where(o.total.gt("5")), {
       sqlite: ['SELECT "users"."name" FROM "users" JOIN "orders" ON "users"."id" = "orders"."user_id" WHERE "orders"."total" > ?', [5]],
       postgresql: ['SELECT "users"."name" FROM "users" JOIN "orders" ON "users"."id" = "orders"."user_id" WHERE "orders"."total" > $1', ["5"]],
-      mysql: ["SELECT `users`.`name` FROM `users` JOIN `orders` ON `users`.`id` = `orders`.`user_id` WHERE `orders`.`total` > ?", ["5"]],
+      mysql: ["SELECT `users`.`name` FROM `users` JOIN `orders` ON `users`.`id` = `orders`.`user_id` WHERE `orders`.`total` > CAST(? AS DECIMAL(65, 30))", ["5"]],
     });
   });
 

@@ -187,7 +187,7 @@ describe("compiled SQL: a keyset page", () => {
     assertCompile(planPage(q, { limit: 2, after: cursor }).statement, {
       sqlite: ['SELECT "orders"."id", "orders"."total" AS "_keyset_0", "orders"."id" AS "_keyset_1" FROM "orders" WHERE ("orders"."total" <= ?) AND (("orders"."total" < ?) OR (("orders"."total" = ?) AND ("orders"."id" > ?))) ORDER BY "orders"."total" DESC, "orders"."id" ASC LIMIT ?', [12.5, 12.5, 12.5, 7, 3]],
       postgresql: ['SELECT "orders"."id", "orders"."total" AS "_keyset_0", "orders"."id" AS "_keyset_1" FROM "orders" WHERE ("orders"."total" <= $1) AND (("orders"."total" < $2) OR (("orders"."total" = $3) AND ("orders"."id" > $4))) ORDER BY "orders"."total" DESC, "orders"."id" ASC LIMIT $5', ["12.50", "12.50", "12.50", 7, 3]],
-      mysql: ["SELECT `orders`.`id`, `orders`.`total` AS `_keyset_0`, `orders`.`id` AS `_keyset_1` FROM `orders` WHERE (`orders`.`total` <= ?) AND ((`orders`.`total` < ?) OR ((`orders`.`total` = ?) AND (`orders`.`id` > ?))) ORDER BY `orders`.`total` DESC, `orders`.`id` ASC LIMIT ?", ["12.50", "12.50", "12.50", 7, 3]],
+      mysql: ["SELECT `orders`.`id`, `orders`.`total` AS `_keyset_0`, `orders`.`id` AS `_keyset_1` FROM `orders` WHERE (`orders`.`total` <= CAST(? AS DECIMAL(65, 30))) AND ((`orders`.`total` < CAST(? AS DECIMAL(65, 30))) OR ((`orders`.`total` = CAST(? AS DECIMAL(65, 30))) AND (`orders`.`id` > ?))) ORDER BY `orders`.`total` DESC, `orders`.`id` ASC LIMIT ?", ["12.50", "12.50", "12.50", 7, 3]],
     });
   });
 });

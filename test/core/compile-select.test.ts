@@ -121,7 +121,7 @@ describe("compiled SQL: SELECT", () => {
     assertCompile(select(totals.c.userId, totals.c.spent).where(totals.c.spent.gt("10")), {
       sqlite: ['SELECT "totals"."userId", "totals"."spent" FROM (SELECT "orders"."user_id" AS "userId", sum("orders"."total") AS "spent" FROM "orders" GROUP BY "orders"."user_id") AS "totals" WHERE "totals"."spent" > ?', [10]],
       postgresql: ['SELECT "totals"."userId", "totals"."spent" FROM (SELECT "orders"."user_id" AS "userId", sum("orders"."total") AS "spent" FROM "orders" GROUP BY "orders"."user_id") AS "totals" WHERE "totals"."spent" > $1', ["10"]],
-      mysql: ["SELECT `totals`.`userId`, `totals`.`spent` FROM (SELECT `orders`.`user_id` AS `userId`, sum(`orders`.`total`) AS `spent` FROM `orders` GROUP BY `orders`.`user_id`) AS `totals` WHERE `totals`.`spent` > ?", ["10"]],
+      mysql: ["SELECT `totals`.`userId`, `totals`.`spent` FROM (SELECT `orders`.`user_id` AS `userId`, sum(`orders`.`total`) AS `spent` FROM `orders` GROUP BY `orders`.`user_id`) AS `totals` WHERE `totals`.`spent` > CAST(? AS DECIMAL(65, 30))", ["10"]],
     });
   });
 
@@ -203,7 +203,7 @@ describe("compiled SQL: SELECT", () => {
     assertCompile(select(orders.c.userId, func.count().label("n")).groupBy(orders.c.userId).having(func.count().gt(2), func.sum(orders.c.total).lt("1000")), {
       sqlite: ['SELECT "orders"."user_id" AS "userId", count(*) AS "n" FROM "orders" GROUP BY "orders"."user_id" HAVING (count(*) > ?) AND (sum("orders"."total") < ?)', [2, 1000]],
       postgresql: ['SELECT "orders"."user_id" AS "userId", count(*) AS "n" FROM "orders" GROUP BY "orders"."user_id" HAVING (count(*) > $1) AND (sum("orders"."total") < $2)', [2, "1000"]],
-      mysql: ["SELECT `orders`.`user_id` AS `userId`, count(*) AS `n` FROM `orders` GROUP BY `orders`.`user_id` HAVING (count(*) > ?) AND (sum(`orders`.`total`) < ?)", [2, "1000"]],
+      mysql: ["SELECT `orders`.`user_id` AS `userId`, count(*) AS `n` FROM `orders` GROUP BY `orders`.`user_id` HAVING (count(*) > ?) AND (sum(`orders`.`total`) < CAST(? AS DECIMAL(65, 30)))", [2, "1000"]],
     });
   });
 

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { IdentifierTooLongError, MetaData, check, enumType, index, integer, table, unique } from "../../src/index.js";
+import { IdentifierTooLongError, MetaData, check, enumType, index, insert, integer, select, sql, table, unique } from "../../src/index.js";
 import { forEachDatabase } from "../support/dialects.js";
 
 // 57 and 56 characters: within every limit, but every name generated from them is not.
@@ -182,6 +182,25 @@ forEachDatabase("identifier length limits", (ctx) => {
       }
     } finally {
       await accented.dropAll(engine);
+    }
+  });
+
+  test("a result label the database would cut is refused; one within the limit keys the row whole", async () => {
+    // PostgreSQL cut labels to 63 bytes and MariaDB to 255 characters: the row was keyed by the cut
+    // name, and two labels sharing that prefix were one key, holding the second's value.
+    const labelTable = table("core_idlen_labels", new MetaData(), { id: integer().primaryKey() });
+    const prefix = "l".repeat(ctx.db.name === "mysql" ? 255 : 63);
+    const query = select(labelTable.c.id.label(`${prefix}_first`), labelTable.c.id.plus(1).label(`${prefix}_second`)).from(labelTable);
+    const within = "é".repeat(31) + "x"; // 63 bytes
+    await ctx.engine.execute(sql`CREATE TABLE core_idlen_labels (id INTEGER PRIMARY KEY)`);
+    try {
+      await ctx.engine.execute(insert(labelTable).values({ id: 1 }));
+      if (ctx.db.name === "sqlite") assert.deepEqual((await ctx.engine.execute(query)).rows, [{ [`${prefix}_first`]: 1, [`${prefix}_second`]: 2 }]);
+      else await assert.rejects(ctx.engine.execute(query), (e: unknown) => e instanceof IdentifierTooLongError && /result column's label/.test(e.message));
+      const { rows } = await ctx.engine.execute(select(labelTable.c.id.label(within)).from(labelTable));
+      assert.deepEqual(rows, [{ [within]: 1 }]);
+    } finally {
+      await ctx.engine.execute(sql`DROP TABLE core_idlen_labels`);
     }
   });
 });

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { MetaData, bigint, insert, integer, select, sql, string, table, tupleInValues, uuid, type Engine } from "../../src/index.js";
+import { MetaData, bigint, deleteFrom, insert, integer, select, sql, string, table, tupleInValues, uuid, type Engine } from "../../src/index.js";
 import { assertCompile, compileOn, type CompileDialect } from "../support/assert-compile.js";
 import { engineFor, testDatabases } from "../support/databases.js";
 
@@ -21,6 +21,7 @@ const pairs = table("core_inv_pairs", metadata, {
   b: string(10).primaryKey(),
   n: integer().notNull(),
 });
+const words = table("core_inv_words", metadata, { id: integer().primaryKey(), w: string(10).notNull() });
 const c = items.c;
 
 const ROWS = 3_000;
@@ -101,6 +102,9 @@ for (const db of await testDatabases()) {
       assert.deepEqual(await ids(c.id.inValues([null])), []);
       // A string longer than the column's is not cut to one that matches.
       assert.deepEqual(await ids(c.code.inValues([`${codeOf(5)}${"x".repeat(40)}`])), []);
+      // Nor a UUID followed by more text (MariaDB's CHAR(36) cut it to the UUID); PostgreSQL refuses it.
+      const tokens = await engine.execute(select(c.id).from(items).where(c.token.inValues([`${tokenOf(5)}x`]))).then((r) => r.rows.map((row) => row.id), () => []);
+      assert.deepEqual(tokens, []);
     });
 
     test("text compared under the column's collation, as `=` compares it, not the database's default (MariaDB)", { skip: db.name === "mysql" ? false : "one collation for all text here" }, async () => {
@@ -119,6 +123,20 @@ for (const db of await testDatabases()) {
         assert.deepEqual(await matched(codes.c.code.inValues(["abc"])), asEquals);
       } finally {
         await engine.execute(sql.raw("DROP TABLE core_inv_codes"));
+      }
+    });
+
+    test("an in() list past the parameter limit (bound as one array) does not cut a longer string to one that matches", async () => {
+      // MariaDB read such a list into a JSON_TABLE column of the column's own VARCHAR(10).
+      await engine.execute(insert(words).values([{ id: 1, w: "abcdefghij" }, { id: 2, w: "other" }]));
+      try {
+        const filler = range(66_000).map((i) => `f${i}`);
+        const matched = async (where: Parameters<ReturnType<typeof select>["where"]>[0]) => (await engine.execute(select(words.c.id).from(words).where(where).orderBy(words.c.id))).rows.map((r) => r.id);
+        assert.deepEqual(await matched(words.c.w.in([...filler, "abcdefghijk"])), []);
+        assert.deepEqual(await matched(words.c.w.notIn([...filler, "abcdefghijk"])), [1, 2]);
+        assert.deepEqual(await matched(words.c.w.in([...filler, "abcdefghij"])), [1]);
+      } finally {
+        await engine.execute(deleteFrom(words));
       }
     });
 

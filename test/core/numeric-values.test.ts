@@ -96,7 +96,8 @@ forEachDatabase("numeric values", (ctx) => {
     assert.equal(typeof mean, "string");
     assert.equal(Number(mean), 2.878);
     const [rawMean] = await raw(`SELECT ${dialect === "sqlite" ? "avg(unit_price)" : asText("avg(unit_price)", 0)} AS v FROM core_numeric_lines`);
-    assert.equal(mean, dialect === "sqlite" ? String(rawMean) : rawMean);
+    // MariaDB's unsized decimals are read without the trailing zeros of its scale ("2.878000").
+    assert.equal(mean, dialect === "sqlite" ? String(rawMean) : dialect === "mysql" ? String(rawMean).replace(/\.?0+$/, "") : rawMean);
 
     const [items, meanQuantity] = [await scalar(func.sum(l.quantity)), await scalar(func.avg(l.quantity))];
     assert.deepEqual([items, meanQuantity], [8, 1.6]);

@@ -25,6 +25,13 @@ const stamps = table("core_page_stamps", metadata, {
   at: datetime().notNull(),
   at_zone: datetime({ timezone: true }).notNull(),
 });
+/** Timestamps past the millisecond, as PostgreSQL's now() and MariaDB's CURRENT_TIMESTAMP(6) write them. */
+const micro = table("core_page_micro", metadata, {
+  id: integer().primaryKey(),
+  at: datetime().notNull(),
+  atz: datetime({ timezone: true }).notNull(),
+});
+const MICRO_STAMPS = ["2026-01-01 10:00:00.123456", "2026-01-01 10:00:00.123400", "2026-01-01 10:00:00.124000", "2026-01-01 10:00:00.123900", "2026-01-01 10:00:00.123456"];
 
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 12, minute));
 // Ties on `at` (three rows a minute) and on `score`, so only the id breaks them.
@@ -156,5 +163,20 @@ forEachDatabase("keyset pagination", (ctx) => {
     await assert.rejects(paginate(ctx.engine, ids, { limit: 5 }), /needs an ORDER BY/);
     await assert.rejects(paginate(ctx.engine, ids.orderBy(events.c.id).limit(3), { limit: 5 }), /must not have its own limit/);
     for (const limit of [0, -1, 1.5, Number.NaN]) await assert.rejects(paginate(ctx.engine, ids.orderBy(events.c.id), { limit }), ArgumentError, `limit ${limit}`);
+  });
+
+  test("timestamps past the millisecond: every row once, in order, both ways (a Date cursor repeated a row without end, or skipped rows)", async () => {
+    const table = ctx.db.name === "mysql" ? "core_page_micro" : '"core_page_micro"';
+    for (const [i, stamp] of MICRO_STAMPS.entries()) {
+      await ctx.engine.execute(sql`INSERT INTO ${sql.raw(table)} (id, at, atz) VALUES (${i + 1}, ${sql.raw(`'${stamp}'`)}, ${sql.raw(`'${stamp}'`)})`);
+    }
+    for (const key of [micro.c.at, micro.c.atz]) {
+      for (const order of [key.asc(), key.desc()]) {
+        const q = select(micro.c.id).orderBy(order, micro.c.id);
+        const everything = (await ctx.engine.execute(q)).rows.map((r) => r.id);
+        assert.equal(new Set(everything).size, MICRO_STAMPS.length);
+        for (const limit of [1, 2]) assert.deepEqual((await allPages(q, limit)).rows.map((r) => r.id), everything, `${key.name} limit ${limit}`);
+      }
+    }
   });
 });

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeclarativeBase, InvalidValueError, binary, column, datetime, integer, model, numeric, select, string, uuid, type Decimal, type Given } from "../../src/index.js";
+import { DeclarativeBase, InvalidValueError, binary, column, columnsOf, datetime, integer, model, numeric, select, string, uuid, type Decimal, type Given } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 class KeyValuesBase extends DeclarativeBase {}
@@ -54,6 +54,13 @@ class KvBlob extends KeyValuesBase {
 @model("kv_prices")
 class KvPrice extends KeyValuesBase {
   @column(numeric(6, 2).primaryKey()) accessor amount!: Given<Decimal>;
+  @column(string(40)) accessor label!: string | null;
+}
+
+/** numeric() without precision: DECIMAL(38, 10) on MariaDB, a double on SQLite, unbounded on PostgreSQL. */
+@model("kv_amounts")
+class KvAmount extends KeyValuesBase {
+  @column(numeric().primaryKey()) accessor amount!: Given<Decimal>;
   @column(string(40)) accessor label!: string | null;
 }
 
@@ -165,5 +172,21 @@ forEachDatabaseWithSchema("identity of key values", KeyValuesBase.metadata, (ctx
     await session.commit();
     assert.deepEqual(await session.scalars(select(KvPrice)), [price]);
     assert.equal(await session.get(KvPrice, "1.50"), price);
+  });
+
+  test("a numeric() key is written without trailing zeros, as every database answers it: the row read back is the object added", async () => {
+    const session = ctx.session({ expireOnCommit: false });
+    const amount = Object.assign(new KvAmount(), { amount: "1.50" as Decimal, label: "one fifty" });
+    session.add(amount);
+    await assert.rejects(session.commit(), (e: unknown) => e instanceof InvalidValueError && e.attribute === "amount" && /trailing zeros/.test(e.message));
+    amount.amount = "1.5" as Decimal;
+    const whole = Object.assign(new KvAmount(), { amount: "2" as Decimal, label: "two" });
+    session.add(whole);
+    await session.commit();
+    assert.deepEqual(await session.scalars(select(KvAmount).orderBy(columnsOf(KvAmount).amount)), [amount, whole]);
+    assert.equal(await session.get(KvAmount, "1.5"), amount);
+    await session.close(); // SQLite in memory has one connection
+    const other = ctx.session();
+    assert.deepEqual((await other.scalars(select(KvAmount).orderBy(columnsOf(KvAmount).amount))).map((a) => a.amount), ["1.5", "2"]);
   });
 });

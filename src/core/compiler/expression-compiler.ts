@@ -12,6 +12,8 @@ import type { ArraySlot, DialectCapabilities, PackedSlot, Slot } from "./compile
 /** IN lists shorter than this stay lists even in a statement over the parameter limit: packing them saves little. */
 const PACKED_IN_MIN = 100;
 
+const COMPARISONS: ReadonlySet<string> = new Set(["=", "<>", "<", "<=", ">", ">="]);
+
 export abstract class ExpressionCompiler {
   protected readonly slots: Slot[] = [];
   /** Inside DDL (CHECK constraints): columns unqualified, values inline. */
@@ -120,6 +122,7 @@ export abstract class ExpressionCompiler {
         return this.param(node);
       case "binary":
         if (node.op === "||") return this.concat(node.left, node.right);
+        if (COMPARISONS.has(node.op)) return `${this.compared(node.left, this.operand(node.left))} ${node.op} ${this.compared(node.right, this.operand(node.right))}`;
         return `${this.operand(node.left)} ${node.op} ${this.operand(node.right)}`;
       case "like":
         return this.like(node);
@@ -142,12 +145,12 @@ export abstract class ExpressionCompiler {
         if (values.length >= PACKED_IN_MIN && this.paramIndex.size > this.capabilities.maxParameters && values.every((v) => v.kind === "param")) {
           return this.packedIn(this.operand(node.expr), node.negated, values as readonly ParamNode[]);
         }
-        return `${this.operand(node.expr)} ${not}IN (${values.map((v) => this.expr(v)).join(", ")})`;
+        return `${this.operand(node.expr)} ${not}IN (${values.map((v) => this.compared(v, this.expr(v))).join(", ")})`;
       }
       case "inValues":
         return this.inValues(node);
       case "between":
-        return `${this.operand(node.expr)} ${node.negated ? "NOT " : ""}BETWEEN ${this.operand(node.low)} AND ${this.operand(node.high)}`;
+        return `${this.operand(node.expr)} ${node.negated ? "NOT " : ""}BETWEEN ${this.compared(node.low, this.operand(node.low))} AND ${this.compared(node.high, this.operand(node.high))}`;
       case "function":
         return this.functionCall(node);
       case "over":
@@ -172,6 +175,14 @@ export abstract class ExpressionCompiler {
       case "excluded":
         return this.excluded(node.name);
     }
+  }
+
+  /**
+   * A value compared with another (`=`, `<`, BETWEEN, an IN list's item), rendered as `sql`: a
+   * dialect may cast a parameter so that it is compared as its column's type would be.
+   */
+  protected compared(_node: ExprNode, sql: string): string {
+    return sql;
   }
 
   /** An operand of an operator: parenthesised when it is itself an operator expression. */

@@ -209,7 +209,14 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return [...explicit, ...implicit.filter((source) => !correlated.includes(source))];
   }
 
+  /**
+   * A result column's name, as the row will be keyed by it: a dialect refuses one the database
+   * would cut (PostgreSQL), which keyed the row by another name and merged labels that share a prefix.
+   */
+  protected resultLabel(_name: string): void {}
+
   private selectColumn(label: LabelNode): string {
+    this.resultLabel(label.name);
     const rendered = this.expr(label.expr);
     if (label.expr.kind === "column" && label.expr.name === label.name) return rendered;
     return `${rendered} AS ${this.quote(label.name)}`;

@@ -139,7 +139,8 @@ export class Expression<T> {
   }
 
   /**
-   * `LIKE pattern` (case-sensitive on every database: MySQL compares with a binary collation).
+   * `LIKE pattern`, case-sensitive where `=` is: on PostgreSQL and SQLite, and on MySQL/MariaDB
+   * under a binary collation (a `_ci` one ignores case in LIKE as in `=`).
    * `{ escape: "\\" }` adds `ESCAPE '\'`: pair it with `escapeLike(userText)` so that `%` and `_`
    * typed by a user match themselves.
    */

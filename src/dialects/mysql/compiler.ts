@@ -2,6 +2,11 @@
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
 import type { ExprNode, InsertNode, InValuesNode, OnConflictNode, OrderByNode, ParamNode } from "../../core/ast/nodes.js";
 import { jsonArrayText, jsonListText } from "../shared/json-array.js";
+import { matchablePack, wideDecimal } from "./json-table-values.js";
+import { checkGivenName, type IdentifierLimit } from "../../core/compiler/identifier-limit.js";
+
+/** The longest result column name MariaDB sends whole: it cuts a longer label. */
+const LABEL_LIMIT: IdentifierLimit = { database: "MySQL/MariaDB", max: 255, unit: "characters" };
 import { CompileError, UnsupportedCompilationError } from "../../core/errors.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 
@@ -70,10 +75,26 @@ export class MySqlCompiler extends SqlCompiler {
     return super.expr(node);
   }
 
+  /**
+   * A decimal parameter compared with a value is cast to DECIMAL: MySQL compares a DECIMAL with a
+   * number parameter (mysql2 sends a JavaScript number as a DOUBLE), and in BETWEEN with a string,
+   * as two doubles, so `d = 0.1` matched 0.10000000000000001 and `d > 0.1` missed it. Cast, it
+   * is compared exactly, as PostgreSQL does. The scale leaves room for the column's whole digits.
+   */
+  protected override compared(node: ExprNode, sql: string): string {
+    if (node.kind !== "param" || node.type?.kind !== "numeric" || this.ddlMode) return sql;
+    return `CAST(${sql} AS ${wideDecimal(node.type)})`;
+  }
+
   /** Cast to the literal's own scale, which the result's type counts on (see literalDecimalType). */
   private exactOperand(node: ExprNode): string {
     if (node.kind !== "param" || node.type?.kind !== "numeric") return this.operand(node);
     return `CAST(${this.operand(node)} AS DECIMAL(65, ${Math.min(node.type.scale ?? 30, 30)}))`;
+  }
+
+  /** A label MariaDB would cut to 255 characters (the row keyed by the cut name) is refused. */
+  protected override resultLabel(name: string): void {
+    if (name.length > 255) checkGivenName(name, "a result column's label", LABEL_LIMIT);
   }
 
   protected override orderByItem(item: OrderByNode): string {
@@ -129,8 +150,9 @@ export class MySqlCompiler extends SqlCompiler {
   /** A long IN list as one JSON array parameter, read back row by row with `JSON_TABLE` (MariaDB 10.6+, MySQL 8). */
   protected override packedIn(expr: string, negated: boolean, values: readonly ParamNode[]): string {
     const type = values.find((v) => v.type)?.type;
-    const columnType = !type || type.kind === "enum" || type.kind === "json" ? "LONGTEXT" : this.typeName(type);
-    const param = this.packedParam(values, jsonArrayText);
+    // As inValues' columns: a VARCHAR(n) column cut a longer value to one that matched a row it did not name.
+    const columnType = this.jsonTableType(type);
+    const param = this.packedParam(values, matchablePack(jsonArrayText, [type], false));
     return `${expr} ${negated ? "NOT " : ""}IN (SELECT ${packedValue(this.quote("v"), type)} FROM JSON_TABLE(${param}, '$[*]' COLUMNS (${this.quote("v")} ${columnType} PATH '$')) AS ${this.quote("packed")})`;
   }
 
@@ -141,8 +163,8 @@ export class MySqlCompiler extends SqlCompiler {
    * values (faster from a few dozen), with one statement text for every length.
    */
   protected override inValues(node: InValuesNode): string {
-    const param = this.arrayParam(node, undefined, jsonListText);
     const tuples = node.exprs.length > 1;
+    const param = this.arrayParam(node, undefined, matchablePack(jsonListText, node.types, tuples));
     const v = (i: number) => this.quote(`v${i}`);
     const columns = node.types.map((type, i) => `${v(i)} ${this.jsonTableType(type)} PATH '$${tuples ? `[${i}]` : ""}'`);
     const selected = node.types.map((type, i) => packedValue(v(i), type));
@@ -150,7 +172,10 @@ export class MySqlCompiler extends SqlCompiler {
     return `${left} IN (SELECT ${selected.join(", ")} FROM JSON_TABLE(${param}, '$[*]' COLUMNS (${columns.join(", ")})) AS ${this.quote("packed")})`;
   }
 
-  /** A JSON_TABLE column for values of `type`: strings one longer than the column's, so that a longer value is not cut to one that matches. */
+  /**
+   * A JSON_TABLE column for values of `type`: strings one longer than the column's and decimals
+   * wider, so that a longer value is not cut or rounded to one that matches (json-table-values.ts).
+   */
   private jsonTableType(type: SqlType | undefined): string {
     if (!type) return "LONGTEXT";
     switch (type.kind) {
@@ -162,6 +187,10 @@ export class MySqlCompiler extends SqlCompiler {
         return "LONGTEXT";
       case "string":
         return `VARCHAR(${(type.length ?? 255) + 1})`;
+      case "uuid":
+        return "VARCHAR(37)"; // CHAR(36) would cut "<uuid>x" to the uuid
+      case "numeric":
+        return wideDecimal(type);
       default:
         return this.typeName(type);
     }

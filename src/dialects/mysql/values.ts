@@ -98,6 +98,21 @@ const bindUnsizedDecimal: ValueProcessor = (v) => {
   return bindAny(v);
 };
 
+/**
+ * An unsized decimal (`numeric()`, DECIMAL(38, 10) here; a quotient, an average) without the
+ * trailing zeros of its scale, as PostgreSQL and SQLite answer "1.5": MariaDB answered
+ * "1.5000000000", and a `numeric()` key added as "1.5" and read back was a second object for its row.
+ */
+function unsizedDecimalReader(type: SqlType): ValueProcessor {
+  const read = decimalReader(type);
+  return (v) => {
+    const text = read(v) as string;
+    if (!text.includes(".") || text.includes("e")) return text;
+    const bare = text.replace(/\.?0+$/, "");
+    return bare === "-0" ? "0" : bare;
+  };
+}
+
 const toNumber: ValueProcessor = (v) => (typeof v === "string" ? Number(v) : v);
 
 export function mysqlResultProcessor(type: SqlType): ValueProcessor | undefined {
@@ -108,7 +123,7 @@ export function mysqlResultProcessor(type: SqlType): ValueProcessor | undefined 
     case "bigint":
       return (v) => (typeof v === "bigint" ? v : BigInt(v));
     case "numeric":
-      return decimalReader(type);
+      return type.precision === undefined && type.scale === undefined ? unsizedDecimalReader(type) : decimalReader(type);
     case "boolean":
       // Any number but 0 is true, as MariaDB's own `WHERE flag` reads a TINYINT (another program may store 2).
       return (v) => (typeof v === "number" ? v !== 0 : v === true || v === "1");

@@ -2,10 +2,22 @@
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
 import type { InValuesNode, LikeNode, ParamNode } from "../../core/ast/nodes.js";
 import type { SqlType } from "../../core/types/sql-type.js";
+import { checkGivenName, type IdentifierLimit } from "../../core/compiler/identifier-limit.js";
+
+/** NAMEDATALEN - 1: longer names are cut silently by the server. */
+export const POSTGRES_IDENTIFIER_LIMIT: IdentifierLimit = { database: "PostgreSQL", max: 63, unit: "bytes" };
 
 export class PostgresCompiler extends SqlCompiler {
   quote(identifier: string): string {
     return `"${identifier.replace(/"/g, '""')}"`;
+  }
+
+  /**
+   * A label longer than 63 bytes is refused: PostgreSQL cut it, so the row came back keyed by the
+   * cut name (the label's value missing), and two labels sharing their first 63 bytes were one key.
+   */
+  protected override resultLabel(name: string): void {
+    if (name.length > 21) checkGivenName(name, "a result column's label", POSTGRES_IDENTIFIER_LIMIT);
   }
 
   protected override placeholder(position: number): string {

@@ -5,7 +5,7 @@ import { constraintNamesOf } from "../shared/constraint-names.js";
 import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
 import { importOptionalPackage } from "../../core/optional-package.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
-import { PostgresCompiler } from "./compiler.js";
+import { POSTGRES_IDENTIFIER_LIMIT, PostgresCompiler } from "./compiler.js";
 import { PostgresDdlCompiler } from "./ddl-compiler.js";
 import { translatePostgresError } from "./errors.js";
 import { reflectPostgres } from "./reflect.js";
@@ -33,8 +33,7 @@ const capabilities: DialectCapabilities = {
   lastInsertIdOf: "last",
 };
 
-/** NAMEDATALEN - 1: longer names are cut silently by the server. */
-const identifierLimit: IdentifierLimit = { database: "PostgreSQL", max: 63, unit: "bytes" };
+const identifierLimit: IdentifierLimit = POSTGRES_IDENTIFIER_LIMIT;
 
 const dialect: EngineDialect = {
   name: "postgresql",

@@ -257,6 +257,9 @@ export function createSqliteDriver(url: string, options: DriverOptions): Driver 
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const setUp = (db: Database.Database) => {
     db.pragma("foreign_keys = ON");
+    // LIKE compares case-sensitively, as `=` does here (BINARY): SQLite's LIKE ignores ASCII case
+    // by default, so `startsWith("a")` matched "Abc" (ilike() lowers both sides itself).
+    db.pragma("case_sensitive_like = ON");
     // A `readOnly` engine's connections refuse writes themselves, SQL text included.
     if (options.readOnly) db.pragma("query_only = ON");
     for (const statement of options.connectStatements ?? []) db.exec(statement);

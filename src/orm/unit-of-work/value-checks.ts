@@ -77,12 +77,23 @@ function rulesOf(mapper: Mapper): MapperRules {
 /**
  * A key column's check. A decimal key must be written as the database answers it, with the
  * column's scale ("1.50" in numeric(6, 2)): the identity map compares keys as text, and "1.5"
- * added then "1.50" read back were two objects for one row.
+ * added then "1.50" read back were two objects for one row. A `numeric()` key (no precision) is
+ * answered without trailing zeros on every database (MariaDB's DECIMAL(38, 10) is read so), and
+ * must be written so: "1.5" added was read back as "1.5000000000" on MariaDB, "1.50" as "1.5" on
+ * SQLite.
  */
+const UNSIZED_KEY = /^-?(0|[1-9]\d*)(\.\d*[1-9])?$/;
+
 function keyCheck(column: Column): ValueCheck {
   const check = valueCheck(column.type);
   const { kind, precision, scale = 0 } = column.type;
-  if (kind !== "numeric" || precision === undefined) return check;
+  if (kind !== "numeric") return check;
+  if (precision === undefined) {
+    return {
+      accepts: (v) => typeof v === "string" && UNSIZED_KEY.test(v) && v !== "-0" && check.accepts(v),
+      expected: "a decimal string without trailing zeros after the point (\"1.5\", \"2\"), as every database answers a numeric() key (a key is compared as its text)",
+    };
+  }
   const canonical = new RegExp(`^-?(0|[1-9]\\d*)${scale > 0 ? `\\.\\d{${scale}}` : ""}$`);
   return {
     accepts: (v) => typeof v === "string" && canonical.test(v) && !/^-0(\.0*)?$/.test(v) && check.accepts(v),
