@@ -149,10 +149,20 @@ function prepares(sql: string, params: readonly unknown[]): boolean {
  * command, which then neither ends nor fails (its caller waited for ever). Returns the remover.
  */
 function whenLost(conn: CallbackConnection, fail: (error: unknown) => void): () => void {
+  const watchers = lossWatchersOf(conn);
+  watchers.add(fail);
+  return () => void watchers.delete(fail);
+}
+
+/**
+ * The connection's watchers, and its one listener, however many commands are queued on it (a
+ * listener each would pass Node's limit of 10 and warn of a leak). Made apart from `whenLost`: a
+ * listener made there would share its scope, keep the first command's `fail` alive for the
+ * connection's life, and with it that query's rows (a closed session's objects).
+ */
+function lossWatchersOf(conn: CallbackConnection): Set<(error: unknown) => void> {
   let watchers = lossWatchers.get(conn);
   if (watchers === undefined) {
-    // One listener per connection, however many commands are queued on it (a listener each
-    // would pass Node's limit of 10 and warn of a leak).
     const all = (watchers = new Set());
     conn.on("error", (error: unknown) => {
       for (const watcher of [...all]) {
@@ -162,9 +172,7 @@ function whenLost(conn: CallbackConnection, fail: (error: unknown) => void): () 
     });
     lossWatchers.set(conn, all);
   }
-  const set = watchers;
-  set.add(fail);
-  return () => void set.delete(fail);
+  return watchers;
 }
 
 /** The commands of each connection waiting to hear of its loss (`whenLost`). */
