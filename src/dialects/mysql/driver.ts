@@ -155,10 +155,10 @@ function whenLost(conn: CallbackConnection, fail: (error: unknown) => void): () 
 }
 
 /**
- * The connection's set of commands to tell of its loss, with its one 'error' listener (a listener
- * each would pass Node's limit of 10 and warn of a leak). Made in a function of its own: a
- * listener made inside `whenLost` would keep that call's scope, and with it the first command's
- * `fail` and all it reaches (its rows' objects), for the connection's life.
+ * The connection's watchers, and its one listener, however many commands are queued on it (a
+ * listener each would pass Node's limit of 10 and warn of a leak). Made apart from `whenLost`: a
+ * listener made there would share its scope, keep the first command's `fail` alive for the
+ * connection's life, and with it that query's rows (a closed session's objects).
  */
 function lossWatchersOf(conn: CallbackConnection): Set<(error: unknown) => void> {
   let watchers = lossWatchers.get(conn);
