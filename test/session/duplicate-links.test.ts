@@ -160,6 +160,25 @@ forEachDatabaseWithSchema("the same object twice in a many-to-many view over ass
     assert.equal(await ctx.count("association_table"), 0);
   });
 
+  for (const fresh of [false, true]) {
+    test(`a ${fresh ? "new link" : "persistent link"} pushed again through a view loaded without its association objects: one association row`, async () => {
+      const seed = ctx.session();
+      const parent = Object.assign(new Parent(), { id: 1 });
+      const child = Object.assign(new Child(), { id: 1 });
+      if (!fresh) parent.children.push(child);
+      seed.addAll([parent, child]);
+      await seed.commit();
+      await seed.close();
+      const session = ctx.session();
+      const [p, c] = [(await session.get(Parent, 1))!, (await session.get(Child, 1))!];
+      const view = await session.load(p, "children").then(() => p.children);
+      if (fresh) view.push(c);
+      view.push(c); // the association objects not loaded: it used to make a second one, whose INSERT failed
+      await session.commit();
+      assert.equal(await ctx.count("association_table"), 1);
+    });
+  }
+
   test("an association object pushed twice onto its owner's list: one row; one copy removed keeps it and the link", async () => {
     const session = ctx.session({ expireOnCommit: false });
     const parent = Object.assign(new Parent(), { id: 1 });

@@ -253,6 +253,18 @@ export class InstrumentedList<T extends object> extends Array<T> {
     for (let i = 0; i < items.length; i++) this[i] = items[i]!;
   }
 
+  /** @internal How many times `item` is in the list: a scan of a short list, the membership counts of a long one. */
+  occurrences(item: T): number {
+    const length = this.length;
+    if (length < MEMBERSHIP_SET_FROM) {
+      let n = 0;
+      for (let i = 0; i < length; i++) if (this[i] === item) n++;
+      return n;
+    }
+    this.holds(item); // brings the counts up to date
+    return this.membership!.counts.get(item) ?? 0;
+  }
+
   /** Whether `item` is a member: a scan of a short list, the membership counts of a long one. */
   private holds(item: T): boolean {
     const length = this.length;

@@ -88,7 +88,7 @@ function collectionAdded(owner: object, rel: RelationshipProperty, item: object)
   // first, before anything else changes: when it throws, the list takes the item back and no
   // other object has been touched.
   const association =
-    view && !awaitsCommitted(owner, rel) && !findAssociation(owner, rel, item, true)
+    view && needsAssociation(owner, rel, item)
       ? rel.spec.options.creator
         ? created(owner, rel, item)
         : (view.association.newInstance() as object)
@@ -121,6 +121,19 @@ function created(owner: object, rel: RelationshipProperty, member: object): obje
     throw new ArgumentError(`${rel}: creator returned ${what}, not a ${association.name}. Return the association object, e.g. (member, owner) => new ${association.name}(...).`);
   }
   return made;
+}
+
+/**
+ * Whether a member added through view `rel` needs a new association object: none links the two
+ * (one deleted does not count), and, the association objects not loaded, the member is not in
+ * the view already. A member pushed again is the link it has: the two copies share one
+ * association object, where a second one was made and its INSERT failed on the link's key.
+ */
+function needsAssociation(owner: object, rel: RelationshipProperty, item: object): boolean {
+  if (awaitsCommitted(owner, rel) || findAssociation(owner, rel, item, true) !== undefined) return false;
+  if (findAssociation(owner, rel, item) !== undefined) return true; // only a deleted one: a new link
+  const view = stateIn(owner).dict[rel.key] as InstrumentedList<object> | undefined;
+  return view === undefined || view.occurrences(item) < 2;
 }
 
 /** Whether the owner's list of `rel` was assigned while not loaded, and the flush has not read it yet. */
