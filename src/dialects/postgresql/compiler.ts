@@ -17,6 +17,7 @@ export class PostgresCompiler extends SqlCompiler {
    * cut name (the label's value missing), and two labels sharing their first 63 bytes were one key.
    */
   protected override resultLabel(name: string): void {
+    // A UTF-16 unit is at most 3 bytes of UTF-8: 21 units or fewer always fit in 63 bytes.
     if (name.length > 21) checkGivenName(name, "a result column's label", POSTGRES_IDENTIFIER_LIMIT);
   }
 

@@ -1,6 +1,5 @@
 /** The PostgreSQL dialect (also the target for PostgreSQL-compatible distributed SQL). */
 import type { ParamNode } from "../../core/ast/nodes.js";
-import type { IdentifierLimit } from "../../core/compiler/identifier-limit.js";
 import { constraintNamesOf } from "../shared/constraint-names.js";
 import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
 import { importOptionalPackage } from "../../core/optional-package.js";
@@ -33,14 +32,13 @@ const capabilities: DialectCapabilities = {
   lastInsertIdOf: "last",
 };
 
-const identifierLimit: IdentifierLimit = POSTGRES_IDENTIFIER_LIMIT;
 
 const dialect: EngineDialect = {
   name: "postgresql",
   capabilities,
   createCompiler: (paramIndex: ReadonlyMap<ParamNode, number>) => new PostgresCompiler(capabilities, paramIndex),
-  identifierLimit,
-  createDdlCompiler: () => new PostgresDdlCompiler(new PostgresCompiler(capabilities, new Map()), identifierLimit),
+  identifierLimit: POSTGRES_IDENTIFIER_LIMIT,
+  createDdlCompiler: () => new PostgresDdlCompiler(new PostgresCompiler(capabilities, new Map()), POSTGRES_IDENTIFIER_LIMIT),
   bindProcessor: postgresBindProcessor,
   resultProcessor: postgresResultProcessor,
   async createDriver(url, options) {

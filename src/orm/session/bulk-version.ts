@@ -68,7 +68,7 @@ export function followVersionedRows(identity: IdentityMap, owner: StateOwner, ma
   for (const row of rows) {
     const obj = byKey.get(identityKey(row.slice(0, width)));
     const state = obj && stateOf(obj);
-    if (!state || state.deleted || state.deletePending) continue;
+    if (!state || state.gone) continue;
     if (state.dict[attr] === Number(row[width])) follow(state);
     else if (!hasPendingChanges(state)) {
       // Changes not flushed (autoflush off) are kept: its flush names the old counter and fails.

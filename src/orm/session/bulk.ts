@@ -257,7 +257,7 @@ function synchronizeByEvaluation(host: BulkHost, mapper: Mapper, evaluator: Eval
   const unknown: InstanceState[] = [];
   for (const obj of objectsOf(host.identity, mapper)) {
     const state = stateOf(obj)!;
-    if (state.deletePending || state.deleted) continue;
+    if (state.gone) continue;
     const expired = state.expired;
     const truth = evaluator((attr) => (expired?.has(attr) || state.unloaded?.has(attr) ? MISSING : state.dict[attr]));
     if (truth === true) matched.push(state);

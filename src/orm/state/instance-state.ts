@@ -114,6 +114,11 @@ export class InstanceState {
     return (this.#flags & DELETED) !== 0;
   }
 
+  /** Marked for deletion or deleted: its row is, or is about to be, gone. */
+  get gone(): boolean {
+    return (this.#flags & (DELETE_PENDING | DELETED)) !== 0;
+  }
+
   /**
    * Tells the session, once per expiry, that this object was reached: everything that can give
    * it values (an accessor, a loader, the flush) reaches it here first, through `stateOf` or one

@@ -69,7 +69,7 @@ function viewFromAssociations(owner: object, state: InstanceState, view: Relatio
   for (let i = 0; i < associations.length; i++) {
     const link = stateIn(associations[i]!);
     // A deleted association object stays in the list until the commit; its link is gone.
-    if (link.deletePending || link.deleted) {
+    if (link.gone) {
       skipped = true;
       continue;
     }

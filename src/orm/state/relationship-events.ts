@@ -302,8 +302,7 @@ function findAssociation(owner: object, rel: RelationshipProperty, member: objec
 
 /** Whether an object is deleted, or marked for deletion at the next flush. */
 function isGone(obj: object): boolean {
-  const state = stateOf(obj);
-  return state !== undefined && (state.deletePending || state.deleted);
+  return stateOf(obj)?.gone === true;
 }
 
 /** Whether association object `a`'s end `end` is `target`: the loaded end, else its foreign key. */

@@ -268,7 +268,7 @@ function wavesAlong(pending: readonly InstanceState[], selfReferences: readonly 
  * objects write nothing, and nothing asks whether they changed: they are left as they are.)
  */
 function commitCollections(state: InstanceState, journal: Journal | undefined): void {
-  if (state.deletePending || state.deleted) return;
+  if (state.gone) return;
   const relationships = state.mapper.flushedRelationships.collections;
   for (let r = 0; r < relationships.length; r++) {
     const list = state.dict[relationships[r]!.key] as InstrumentedList<object> | undefined;

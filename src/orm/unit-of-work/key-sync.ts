@@ -39,7 +39,7 @@ export function retryAwaitingKeys(awaitingKeys: Set<InstanceState>, changedRows:
  */
 export function unsavedReference(awaitingKeys: ReadonlySet<InstanceState>): UnsavedReferenceError | undefined {
   for (const state of awaitingKeys) {
-    if (state.key === undefined || state.deleted || state.deletePending) continue; // its next insert copies the keys
+    if (state.key === undefined || state.gone) continue; // its next insert copies the keys
     for (const rel of state.mapper.flushedRelationships.manyToOne) {
       const target = state.dict[rel.key] as object | null | undefined;
       const targetState = target == null ? undefined : peekState(target);
@@ -140,7 +140,7 @@ export function syncOneToMany(state: InstanceState, changedRows: InstanceState[]
     for (const removed of committed) {
       if (members.has(removed)) continue;
       const childState = stateOf(removed);
-      if (!childState || childState.deletePending || childState.deleted) continue;
+      if (!childState || childState.gone) continue;
       // Cleared only if no other parent took it: its back-reference says so, else (none, or not
       // loaded) its foreign key, which a parent taking it and synced first has set to its own key.
       const parent = rel.backRef === undefined ? undefined : childState.dict[rel.backRef.key];

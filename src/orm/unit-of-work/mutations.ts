@@ -27,7 +27,7 @@ export function recordMutations(owner: StateOwner, modified: ReadonlySet<Instanc
 /** Records the object's changes in place; returns whether it is still watched. */
 function compare(state: InstanceState, owner: StateOwner): boolean {
   if (state.session !== owner) return false; // its snapshots go with it, for another session's flush
-  if (state.deletePending || state.deleted) {
+  if (state.gone) {
     unwatchAll(state);
     return false;
   }
@@ -59,7 +59,7 @@ export function watchWrittenValues(owner: StateOwner, modified: ReadonlySet<Inst
 }
 
 function watchWrites(state: InstanceState, owner: StateOwner): void {
-  if (state.deletePending || state.deleted) return;
+  if (state.gone) return;
   const columns = state.mapper.mutableColumns;
   const committed = state.committed;
   let watching = false;

@@ -91,7 +91,7 @@ export function heldThrough(rel: RelationshipProperty, identity: IdentityMap, pe
   const held = new Set<object>();
   const collect = (owner: object) => {
     const state = stateOf(owner);
-    if (state === undefined || state.deletePending || state.deleted) return;
+    if (state === undefined || state.gone) return;
     const value = state.dict[rel.key];
     if (Array.isArray(value)) for (const member of value as object[]) held.add(member);
     else if (value !== undefined && value !== null) held.add(value as object);
