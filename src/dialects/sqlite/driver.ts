@@ -169,12 +169,17 @@ class SqliteConnection implements DriverConnection {
       // Integers are read as bigint so that 64-bit values keep every digit; those a number holds
       // exactly become numbers again (above), the rest stay bigint for BIGINT columns.
       if (stmt.reader) stmt.safeIntegers(true);
+      // better-sqlite3 12 crashes the process (SIGSEGV) running an EXPLAIN again once SQLite has
+      // recompiled it after a schema change: EXPLAIN is prepared afresh each time.
+      if (EXPLAIN.test(sql)) return stmt;
       if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.delete(this.statements.keys().next().value!);
       this.statements.set(sql, stmt);
     }
     return stmt;
   }
 }
+
+const EXPLAIN = /^\s*EXPLAIN\b/i;
 
 /**
  * SQLITE_BUSY (and its RECOVERY and TIMEOUT variants) clears when the other connection is done.

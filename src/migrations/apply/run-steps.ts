@@ -11,7 +11,7 @@ import { AthanorError, InvalidRequestError } from "../../core/errors.js";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import type { Connection } from "../../engine/connection.js";
 import { assertRebuildKeepsAll, assertValuesFit } from "./sqlite-rebuild-check.js";
-import { assertViewsWork, dropObjectsOf, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
+import { assertObjectsWork, dropObjectsOf, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
 import type { Step } from "./step.js";
 import { escapeModes, type EscapeModes } from "./mysql-escapes.js";
 
@@ -99,7 +99,7 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
         for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, false);
         if (step.rebuild && step.valueChecks?.length) await guarded(() => assertValuesFit(connection, step.rebuild!, step.valueChecks!), step, index, done, steps.length, false);
         await recreateObjects(objects, run);
-        if (step.rebuild) await guarded(() => assertViewsWork(connection, step.rebuild!, objects), step, index, done, steps.length, false);
+        if (step.rebuild) await guarded(() => assertObjectsWork(connection, step.rebuild!, objects), step, index, done, steps.length, false);
         done++;
         await hooks.onStep?.(index, step, false);
       }

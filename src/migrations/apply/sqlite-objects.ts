@@ -2,22 +2,28 @@
  * The triggers and views a SQLite table rebuild has to carry over: the table's own triggers go
  * with DROP TABLE, and a view or another table's trigger that mentions the table would make the
  * final ALTER TABLE ... RENAME fail (SQLite checks the whole schema then). They are read from
- * `sqlite_master` when the rebuild runs, dropped before it and recreated, in their order, after.
+ * `sqlite_master` when the rebuild runs, dropped before it and recreated, in their order, after,
+ * then checked: SQLite recreates them without checking that the names they use still exist.
  */
 import { AthanorError } from "../../core/errors.js";
 import type { Connection } from "../../engine/connection.js";
 import type { TableRef } from "../operations/operation.js";
+import { triggerFailure } from "./sqlite-trigger-probe.js";
 
 /** A trigger or view as `sqlite_master` holds it. */
 export interface SqliteObject {
   readonly type: "trigger" | "view";
   readonly name: string;
+  /** The table (or view) a trigger is on; a view's own name. */
+  readonly table: string;
   readonly sql: string;
+  /** A trigger: whether it compiled before the rebuild (one that was broken already is not the rebuild's doing). */
+  readonly compiledBefore?: boolean;
 }
 
 /** Reads the triggers and views tied to `table`, drops them (the table's own triggers go with it later), and returns them. */
 export async function dropObjectsOf(connection: Connection, table: TableRef, run: (sql: string) => Promise<unknown>): Promise<SqliteObject[]> {
-  const master = table.schema ? `"${table.schema.replace(/"/g, '""')}".sqlite_master` : "sqlite_master";
+  const master = `${schemaPrefix(table)}sqlite_master`;
   const { rows } = await connection.run(
     `SELECT type, name, tbl_name, sql FROM ${master} WHERE type IN ('trigger', 'view') AND sql IS NOT NULL ORDER BY rowid`,
   );
@@ -25,10 +31,15 @@ export async function dropObjectsOf(connection: Connection, table: TableRef, run
   const objects = (rows as { type: "trigger" | "view"; name: string; tbl_name: string; sql: string }[]).filter(
     (r) => r.tbl_name.toLowerCase() === table.name.toLowerCase() || mentions.test(r.sql),
   );
-  const prefix = table.schema ? `"${table.schema.replace(/"/g, '""')}".` : "";
+  const prefix = schemaPrefix(table);
+  const tied: SqliteObject[] = [];
+  for (const { type, name, tbl_name, sql } of objects) {
+    const probed = type === "trigger" ? { compiledBefore: (await triggerFailure(connection, prefix, { table: tbl_name, sql })) === undefined } : {};
+    tied.push({ type, name, table: tbl_name, sql, ...probed });
+  }
   // Views last to first: one may be built on another.
   for (const o of [...objects].reverse()) await run(`DROP ${o.type.toUpperCase()} IF EXISTS ${prefix}"${o.name.replace(/"/g, '""')}"`);
-  return objects.map(({ type, name, sql }) => ({ type, name, sql }));
+  return tied;
 }
 
 /** Recreates what `dropObjectsOf` dropped, with their original SQL. */
@@ -37,12 +48,22 @@ export async function recreateObjects(objects: readonly SqliteObject[], run: (sq
 }
 
 /**
- * Each recreated view still reads: SQLite creates a view without checking its columns, so a view
- * on a column the rebuild dropped came back broken (every query on it failing) and the migration
- * succeeded. Throws, which rolls the rebuild back.
+ * Each recreated view still reads and each recreated trigger still compiles: SQLite creates both
+ * without resolving their names, so a view or trigger on a column the rebuild dropped came back
+ * broken (every query on the view, or every statement firing the trigger, failing) and the
+ * migration succeeded. Throws, which rolls the rebuild back.
  */
-export async function assertViewsWork(connection: Connection, table: TableRef, objects: readonly SqliteObject[]): Promise<void> {
-  const prefix = table.schema ? `"${table.schema.replace(/"/g, '""')}".` : "";
+export async function assertObjectsWork(connection: Connection, table: TableRef, objects: readonly SqliteObject[]): Promise<void> {
+  const prefix = schemaPrefix(table);
+  for (const trigger of objects.filter((o) => o.type === "trigger" && o.compiledBefore)) {
+    const failure = await triggerFailure(connection, prefix, trigger);
+    if (failure === undefined) continue;
+    throw new AthanorError(
+      `trigger ${trigger.name} on ${trigger.table} no longer works once ${table.name} is rebuilt (${failure}): it uses what the migration drops or renames, ` +
+        `so every statement that fires it would fail. Drop the trigger in the migration before this step and create it again, ` +
+        `rewritten, after it (execute steps), or drop it for good`,
+    );
+  }
   for (const view of objects.filter((o) => o.type === "view")) {
     try {
       await connection.run(`SELECT * FROM ${prefix}"${view.name.replace(/"/g, '""')}" LIMIT 0`);
@@ -53,4 +74,8 @@ export async function assertViewsWork(connection: Connection, table: TableRef, o
       );
     }
   }
+}
+
+function schemaPrefix(table: TableRef): string {
+  return table.schema ? `"${table.schema.replace(/"/g, '""')}".` : "";
 }
