@@ -38,6 +38,7 @@ export { MIGRATIONS_TABLE } from "../engine/inspector.js";
 export { schemaModelOf } from "./schema/schema-model-of.js";
 export { diffSchemas, type DiffOptions } from "./diff/diff-schemas.js";
 export { DataLossError, type DataLoss } from "./diff/data-loss.js";
+export { AmbiguousRenameError } from "./diff/match-names.js";
 export { withRenameHints } from "./diff/rename-hints.js";
 export { reverse, downOf, IrreversibleOperationError } from "./operations/reverse.js";
 export { generateMigration, type GenerateOptions, type GeneratedMigration } from "./codegen/generate.js";

@@ -1,8 +1,9 @@
 /**
- * Pairs the columns of a table's two versions: by name, then by the new column's declared
- * `renamedFrom` names (never by guessing); the rest are added or dropped.
+ * Pairs the columns of a table's two versions: by the new column's declared `renamedFrom` names
+ * and by name (see match-names.ts; never by guessing); the rest are added or dropped.
  */
-import type { ColumnModel, TableModel } from "../../core/schema/schema-model.js";
+import { tableKey, type ColumnModel, type TableModel } from "../../core/schema/schema-model.js";
+import { matchNames } from "./match-names.js";
 
 /** How the columns of two versions of a table correspond. */
 export interface ColumnMatch {
@@ -16,31 +17,17 @@ export interface ColumnMatch {
 
 /** Matches the columns of `from` and `to` (two versions of one table). */
 export function matchColumns(from: TableModel, to: TableModel): ColumnMatch {
-  const old = new Map(from.columns.map((c) => [c.name, c] as const));
-  const newNames = new Set(to.columns.map((c) => c.name));
-  const claimed = new Set<string>();
-  const pairOf = new Map<ColumnModel, ColumnModel>();
-  const renamed = new Map<string, string>();
-  for (const c of to.columns) {
-    const same = old.get(c.name);
-    if (same) {
-      pairOf.set(c, same);
-      claimed.add(c.name);
-    }
-  }
-  for (const c of to.columns) {
-    if (pairOf.has(c)) continue;
-    const hint = (c.renamedFrom ?? []).find((name) => old.has(name) && !claimed.has(name) && !newNames.has(name));
-    if (hint === undefined) continue;
-    pairOf.set(c, old.get(hint)!);
-    claimed.add(hint);
-    renamed.set(hint, c.name);
-  }
+  const { pairOf, renamed } = matchNames(from.columns, to.columns, {
+    key: (c) => c.name,
+    previous: (c) => c.renamedFrom ?? [],
+    describe: (c) => `column ${tableKey(to)}.${c.name}`,
+  });
+  const kept = new Set([...pairOf.values()]);
   return {
     pairs: to.columns.filter((c) => pairOf.has(c)).map((c) => [pairOf.get(c)!, c] as const),
-    renamed,
+    renamed: new Map(renamed.map(([was, now]) => [was.name, now.name] as const)),
     added: to.columns.filter((c) => !pairOf.has(c)),
-    dropped: from.columns.filter((c) => !claimed.has(c.name)),
+    dropped: from.columns.filter((c) => !kept.has(c)),
   };
 }
 

@@ -9,6 +9,7 @@ import { tableKey, type SchemaModel, type TableModel } from "../../core/schema/s
 import type { Operation } from "../operations/operation.js";
 import { matchColumns, plainTable, type ColumnMatch } from "./columns.js";
 import { DataLossError, type DataLoss } from "./data-loss.js";
+import { matchNames } from "./match-names.js";
 import { creationOrder, withoutForeignKeys } from "./order.js";
 import { renameSuspects } from "./rename-suspects.js";
 import { diffTable, refOf, type Renames, type TableDiff } from "./table-diff.js";
@@ -78,36 +79,19 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
   ];
 }
 
-/**
- * Pairs the tables of `from` and `to`: by `schema.name`, then by a new table's declared
- * `previousNames` (newest first, same schema, an old table no new one keeps).
- */
+/** Pairs the tables of `from` and `to`: by a new table's declared `previousNames` (same schema) and by `schema.name`. */
 function matchTables(from: SchemaModel, to: SchemaModel) {
-  const old = new Map(from.tables.map((t) => [tableKey(t), t] as const));
-  const newKeys = new Set(to.tables.map(tableKey));
-  const claimed = new Set<string>();
-  const pairOf = new Map<TableModel, TableModel>();
-  for (const t of to.tables) {
-    const same = old.get(tableKey(t));
-    if (same) {
-      pairOf.set(t, same);
-      claimed.add(tableKey(t));
-    }
-  }
-  const renamedTables: (readonly [TableModel, TableModel])[] = [];
-  for (const t of to.tables) {
-    if (pairOf.has(t)) continue;
-    const key = (t.previousNames ?? []).map((name) => tableKey({ schema: t.schema, name })).find((k) => old.has(k) && !claimed.has(k) && !newKeys.has(k));
-    if (key === undefined) continue;
-    pairOf.set(t, old.get(key)!);
-    claimed.add(key);
-    renamedTables.push([old.get(key)!, t]);
-  }
+  const { pairOf, renamed: renamedTables } = matchNames<TableModel>(from.tables, to.tables, {
+    key: tableKey,
+    previous: (t) => (t.previousNames ?? []).map((name) => tableKey({ schema: t.schema, name })),
+    describe: (t) => `table ${tableKey(t)}`,
+  });
+  const kept = new Set([...pairOf.values()]);
   const pairs: TablePair[] = to.tables.filter((t) => pairOf.has(t)).map((t) => ({ from: pairOf.get(t)!, to: t, match: matchColumns(pairOf.get(t)!, t) }));
   return {
     pairs,
     created: to.tables.filter((t) => !pairOf.has(t)),
-    dropped: from.tables.filter((t) => !claimed.has(tableKey(t))),
+    dropped: from.tables.filter((t) => !kept.has(t)),
     renamedTables,
   };
 }
