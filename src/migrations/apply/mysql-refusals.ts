@@ -1,6 +1,6 @@
 /**
  * What MySQL/MariaDB would do without a word where PostgreSQL and SQLite refuse or keep: each is a
- * query run before the step (`Step.refuseIf`) that refuses it, nothing changed.
+ * query run before the step (`Step.refusals`) that refuses it, nothing changed.
  *
  * - A NOT NULL column without a default added over rows: each row gets the type's zero value.
  * - `MODIFY COLUMN` (a type or nullability change) restates the whole column from the migration
@@ -12,10 +12,10 @@
 import type { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import { tableKey, type ColumnModel, type SchemaModel } from "../../core/schema/schema-model.js";
 import type { Operation, TableRef } from "../operations/operation.js";
-import type { Step } from "./step.js";
+import type { Refusal } from "./step.js";
 
 /** The refusal check of `op` on MySQL/MariaDB (one statement), if it has one; `after` is the schema once it ran. */
-export function mysqlRefusal(op: Operation, ddl: DdlCompiler, after: SchemaModel): Step["refuseIf"] {
+export function mysqlRefusal(op: Operation, ddl: DdlCompiler, after: SchemaModel): Refusal | undefined {
   switch (op.op) {
     case "addColumn":
       return notNullOverRows(op, ddl);
@@ -38,7 +38,7 @@ export function mysqlRefusal(op: Operation, ddl: DdlCompiler, after: SchemaModel
 
 
 /** The `refuseIf` of an `alterColumn` that MySQL runs as `MODIFY COLUMN` (type or nullability changed). */
-function modifyKeepsLive(op: Operation, after: ColumnModel): Step["refuseIf"] {
+function modifyKeepsLive(op: Operation, after: ColumnModel): Refusal | undefined {
   if (op.op !== "alterColumn" || (op.to.type === undefined && op.to.nullable === undefined)) return undefined;
   const text = isCharacterType(after.type);
   const lost = [
@@ -69,7 +69,7 @@ function modifyKeepsLive(op: Operation, after: ColumnModel): Step["refuseIf"] {
  * MariaDB adds a NOT NULL column without a default to a table with rows by giving every row the
  * type's zero value (0, '', '0000-00-00 00:00:00') without a word; PostgreSQL and SQLite refuse.
  */
-function notNullOverRows(op: Operation, ddl: DdlCompiler): Step["refuseIf"] {
+function notNullOverRows(op: Operation, ddl: DdlCompiler): Refusal | undefined {
   if (op.op !== "addColumn" || op.column.nullable || op.column.serverDefault !== undefined || op.column.autoincrement) return undefined;
   const where = `${tableKey(op.table)}.${op.column.name}`;
   return {
@@ -85,7 +85,7 @@ function notNullOverRows(op: Operation, ddl: DdlCompiler): Step["refuseIf"] {
  * Views whose definition names the table (or its column): MariaDB/MySQL keep a view's definition
  * normalised, every column as `db`.`table`.`column`, so the name in that form is what they use.
  */
-function viewsUsing(table: TableRef, column: string | undefined, verb: "drops" | "renames"): Step["refuseIf"] {
+function viewsUsing(table: TableRef, column: string | undefined, verb: "drops" | "renames"): Refusal | undefined {
   const name = (text: string) => `'\`${backticks(text)}\`'`;
   const schema = table.schema === undefined ? "DATABASE()" : literal(table.schema);
   const needle = `CONCAT('\`', REPLACE(${schema}, '\`', '\`\`'), '\`.', ${name(table.name)}${column === undefined ? "" : `, '.', ${name(column)}`})`;

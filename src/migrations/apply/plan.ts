@@ -16,6 +16,7 @@ import { applyToModel } from "../operations/apply-to-model.js";
 import type { Operation } from "../operations/operation.js";
 import { appliedGuard, indexGuard } from "./guards.js";
 import { mysqlRefusal } from "./mysql-refusals.js";
+import { triggerRefusal } from "./trigger-refusals.js";
 import { schemaOnly } from "./sql-kind.js";
 import { renderOperation } from "./render.js";
 import { splitOnlinePhases } from "../lint/online-safe.js";
@@ -68,7 +69,8 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
       continue;
     }
     const guard = appliedGuard(op);
-    steps.push({ description, statements, transactional, operations: [i], ...(guard ? { isApplied: guard } : {}) });
+    const refusal = dialect === "postgresql" ? triggerRefusal(op, dialect) : undefined;
+    steps.push({ description, statements, transactional, operations: [i], ...(guard ? { isApplied: guard } : {}), ...(refusal ? { refusals: [refusal] } : {}) });
     (transactional ? inTransaction : afterTransaction).push(op);
   }
   if (dialect !== "mysql" && afterTransaction.length) checkDeferred(options.schema, inTransaction, afterTransaction);
@@ -88,15 +90,14 @@ function mysqlSteps(op: Operation, statements: readonly string[], description: s
     ];
   }
   const guard = appliedGuard(op);
-  const refuse = statements.length === 1 ? mysqlRefusal(op, ddl, after) : undefined;
-  const refuseIf = refuse ? { refuseIf: refuse } : {};
+  const refusals = statements.length === 1 ? [mysqlRefusal(op, ddl, after), triggerRefusal(op, "mysql")].filter((r) => r !== undefined) : [];
   return statements.map((sql, i) => ({
     description: statements.length > 1 ? `${description} (${i + 1}/${statements.length})` : description,
     statements: [sql],
     transactional: false,
     ...(guard && statements.length === 1 ? { isApplied: guard } : {}),
     ...(op.op === "execute" ? { userSql: true, ...(schemaOnly(op) ? {} : { writesRows: true }) } : {}),
-    ...refuseIf,
+    ...(refusals.length ? { refusals } : {}),
   }));
 }
 

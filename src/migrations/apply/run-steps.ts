@@ -12,7 +12,7 @@ import type { SchemaModel } from "../../core/schema/schema-model.js";
 import type { Connection } from "../../engine/connection.js";
 import { assertRebuildKeepsAll, assertValuesFit } from "./sqlite-rebuild-check.js";
 import { assertObjectsWork, dropObjectsOf, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
-import type { Step } from "./step.js";
+import type { Refusal, Step } from "./step.js";
 import { escapeModes, type EscapeModes } from "./mysql-escapes.js";
 
 /** What the runner hears from `runSteps`, and what it lends it. */
@@ -95,6 +95,7 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
     await connection.transaction(async () => {
       for (const [step, index] of inTransaction) {
         if (step.rebuild) await guarded(() => assertRebuildKeepsAll(connection, step.rebuild!), step, index, done, steps.length, false);
+        if (step.refusals) await guarded(() => refuseIfFound(connection, step.refusals!), step, index, done, steps.length, false);
         const objects: SqliteObject[] = step.rebuild ? await dropObjectsOf(connection, step.rebuild, run) : [];
         for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, false);
         if (step.rebuild && step.valueChecks?.length) await guarded(() => assertValuesFit(connection, step.rebuild!, step.valueChecks!), step, index, done, steps.length, false);
@@ -132,13 +133,7 @@ async function runEach(connection: Connection, steps: readonly Step[], hooks: Ru
         }
       }
       await modes?.use(step.userSql ? "user" : "athanor");
-      const refuse = step.refuseIf;
-      if (refuse) {
-        await guarded(async () => {
-          const found = (await connection.run(refuse.sql)).rows[0] as Record<string, unknown> | undefined;
-          if (found) throw new AthanorError(refuse.detail ? `${refuse.reason} (${refuse.detail(found)})` : refuse.reason);
-        }, step, index, index, steps.length, true);
-      }
+      if (step.refusals) await guarded(() => refuseIfFound(connection, step.refusals!), step, index, index, steps.length, true);
       for (const sql of step.statements) {
         hooks.onStatement?.(sql);
         await guarded(() => connection.run(sql), step, index, index, steps.length, true);
@@ -160,6 +155,14 @@ async function guarded<T>(fn: () => Promise<T>, step: Step, index: number, appli
       ? `applied ${applied} of ${total} steps; the database keeps those (run the migration again to finish it once the cause is fixed, or revert the applied steps by hand)`
       : `the migration's transaction was rolled back, nothing of it was applied`;
     throw new MigrationStepError(`Step ${index + 1} of ${total} (${step.description}) failed: ${(error as Error).message}. ${what}.`, index, kept ? applied : 0, total, error);
+  }
+}
+
+/** Throws the reason of the first refusal whose query finds a row. */
+async function refuseIfFound(connection: Connection, refusals: readonly Refusal[]): Promise<void> {
+  for (const refusal of refusals) {
+    const found = (await connection.run(refusal.sql)).rows[0] as Record<string, unknown> | undefined;
+    if (found) throw new AthanorError(refusal.detail ? `${refusal.reason} (${refusal.detail(found)})` : refusal.reason);
   }
 }
 

@@ -5,6 +5,14 @@
 import type { ValueCheck } from "./sqlite-rebuild-check.js";
 import type { SchemaModel, TableModel } from "../../core/schema/schema-model.js";
 
+/** A query run before a step: a row back refuses the step with `reason`. */
+export interface Refusal {
+  readonly sql: string;
+  readonly reason: string;
+  /** What the row found says, appended to the reason. */
+  readonly detail?: (row: Record<string, unknown>) => string;
+}
+
 /** One step of a planned migration (see the file comment); `planSteps` makes them, `runSteps` runs them. */
 export interface Step {
   /** What the step does, for progress output (`add column books.isbn`). */
@@ -37,15 +45,11 @@ export interface Step {
   /** MySQL/MariaDB: SQL that may write rows (an `execute` not only DDL): it commits with its progress record. */
   readonly writesRows?: boolean;
   /**
-   * MySQL/MariaDB: a query run before the step; a row back refuses it with `reason`, nothing run
-   * (what the database would do silently where PostgreSQL and SQLite refuse).
+   * Queries run before the step; a row back from any refuses it with its reason, nothing run: what
+   * the database would do without a word (MySQL/MariaDB where PostgreSQL and SQLite refuse; a
+   * trigger left broken by a column dropped or renamed).
    */
-  readonly refuseIf?: {
-    readonly sql: string;
-    readonly reason: string;
-    /** What the row found says, appended to the reason. */
-    readonly detail?: (row: Record<string, unknown>) => string;
-  };
+  readonly refusals?: readonly Refusal[];
   /**
    * Whether the step's effect is already in `schema` (the column already exists, ...): the MySQL
    * rerun guard, so that a migration interrupted between two steps converges when run again.
