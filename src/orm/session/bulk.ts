@@ -28,6 +28,8 @@ import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import type { Journal } from "../unit-of-work/journal.js";
 import { evaluatorOf, MISSING, type Evaluator } from "./bulk-evaluate.js";
+import { storedValue } from "../state/mutable-values.js";
+import { assertChangesKept, relationshipsJoinedBy, unloadMovedLists, type HeldObjects } from "./bulk-held.js";
 import { expireAttributes, expireState, unloadReferencesOf } from "./expiry.js";
 import type { SessionTransaction } from "./session-transaction.js";
 import type { Transactions } from "./transactions.js";
@@ -101,14 +103,27 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
   // A key column set: RETURNING would give the rows' new keys, which name no object of the
   // session; the objects are found by the keys the rows had, read by a SELECT first.
   const setsKey = values !== undefined && mapper.keyAttributes.some((attr) => values.has(attr));
+  // Lists holding the rows by a foreign key it sets, unloaded once it ran (bulk-held.ts); and
+  // changes not flushed that following it would drop refuse it before it runs.
+  const held: HeldObjects = { identity: host.identity, owner: host.owner, hasChanges: (state) => host.transactions.uow.modified.has(state) };
+  const rels = values ? relationshipsJoinedBy(mapper, values.keys()) : [];
+  const moved = (states: readonly InstanceState[] | undefined): void => {
+    if (rels.length) unloadMovedLists(held, rels, states, values!);
+  };
+  const what = `session.execute(${node.kind === "update" ? "update" : "deleteFrom"}(${mapper.name}))`;
+  if (strategy !== "evaluate") assertChangesKept(held, what, mapper, strategy === false ? statesOf(host.identity, mapper) : [], values, rels);
   // With RETURNING the keys of the rows changed come back: nothing to evaluate.
-  if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run, setsKey, statement !== given);
+  if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run, setsKey, statement !== given, moved);
   // "auto" follows the rows the statement changed (RETURNING, or a locking SELECT first), not the
   // WHERE evaluated on the objects: read earlier, an object whose row another transaction had
   // changed since was given values its row did not get (and one whose row did was missed), so an
   // assignment of what it showed was no change and the commit resolved without it. With no
   // object of the class in the session there is nothing to follow.
-  if (strategy === "auto" && host.identity.forMapper(mapper).isEmpty) return run(async () => (await tx.connection.execute(statement)).rowCount);
+  if (strategy === "auto" && host.identity.forMapper(mapper).isEmpty) {
+    const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
+    moved([]);
+    return count;
+  }
   const evaluator = strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText, dialect.capabilities.integerBooleans) : undefined;
   if (strategy === "evaluate" && !evaluator) {
     throw new ArgumentError(
@@ -120,14 +135,21 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
   // A versioned UPDATE whose counter it moves on: its rows are read exactly, with their counters,
   // so that only objects that held the row's version follow it (bulk-version.ts).
   const exact = statement !== given;
-  if (evaluator && !exact) {
-    const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
-    synchronizeByEvaluation(host, mapper, evaluator, values, tx.journal);
-    return count;
+  if (strategy === "evaluate") {
+    // Tested before the statement runs (it changes no object): what it cannot decide is expired.
+    const tested = evaluator && !exact ? evaluateObjects(host, mapper, evaluator) : undefined;
+    assertChangesKept(held, what, mapper, tested?.unknown ?? [], values, rels);
+    if (tested) {
+      const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
+      synchronizeByEvaluation(host, mapper, tested, values, tx.journal);
+      moved(tested.unknown.length ? undefined : tested.matched);
+      return count;
+    }
   }
   if (strategy === false) {
     const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
     expireWhatMayMatch(host, mapper, values);
+    moved(undefined);
     return count;
   }
   // "fetch": the keys of the rows the statement changes (and, `exact`, their counters).
@@ -143,8 +165,12 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
     keys = await keysBefore(tx, mapper, node.where, run, keyColumns);
     count = await run(async () => (await tx.connection.execute(statement)).rowCount);
   }
-  if (exact) followVersionedRows(host.identity, host.owner, mapper, keys, (state) => apply(host, mapper, state, values, tx.journal));
-  else for (const state of objectsWithKeys(host, mapper, keys, 0)) apply(host, mapper, state, values, tx.journal);
+  const followed: InstanceState[] = [];
+  if (exact) followVersionedRows(host.identity, host.owner, mapper, keys, (state) => followed.push(state));
+  else followed.push(...objectsWithKeys(host, mapper, keys, 0));
+  for (const state of followed) apply(host, mapper, state, values, tx.journal);
+  // A versioned row not followed (an object read at another version, expired instead) moved too.
+  moved(exact && followed.length < keys.length ? undefined : followed);
   return count;
 }
 
@@ -166,6 +192,7 @@ async function executeReturning(
   run: <T>(work: () => Promise<T>) => Promise<T>,
   setsKey = false,
   exact = false,
+  moved: (states: readonly InstanceState[] | undefined) => void = () => {},
 ): Promise<unknown[][]> {
   const node = statement.node;
   const width = node.returning.length;
@@ -183,6 +210,7 @@ async function executeReturning(
     followVersionedRows(host.identity, host.owner, mapper, before ?? rows.map((row) => versionBefore(row.slice(width))), (state) => matched.push(state));
   }
   if (mapper && values) for (const state of matched) apply(host, mapper, state, values, tx.journal);
+  if (mapper && values) moved(synchronize ? matched : undefined);
   const name = `${node.kind === "update" ? "update" : "deleteFrom"}(${statement.entity?.name ?? statement.table.name})`;
   // The rows as the UPDATE left them: the session's objects it returns show them (populate.ts).
   const populate = node.kind === "update" ? new PopulateRun() : undefined;
@@ -252,17 +280,24 @@ function newValues(set: readonly (readonly [string, ExprNode])[], attributeOfCol
   return values;
 }
 
-function synchronizeByEvaluation(host: BulkHost, mapper: Mapper, evaluator: Evaluator, values: Map<string, unknown> | undefined, journal: Journal): void {
+/** The objects of `mapper` the WHERE matches, and those it cannot decide, tested on the values their rows hold. */
+function evaluateObjects(host: BulkHost, mapper: Mapper, evaluator: Evaluator): { matched: InstanceState[]; unknown: InstanceState[] } {
   const matched: InstanceState[] = [];
   const unknown: InstanceState[] = [];
   for (const obj of objectsOf(host.identity, mapper)) {
     const state = stateOf(obj)!;
     if (state.gone) continue;
     const expired = state.expired;
-    const truth = evaluator((attr) => (expired?.has(attr) || state.unloaded?.has(attr) ? MISSING : state.dict[attr]));
+    // The row's values: a change not flushed (autoflush off) is not in the row the WHERE tests.
+    const truth = evaluator((attr) => (expired?.has(attr) || state.unloaded?.has(attr) ? MISSING : storedValue(state, attr)));
     if (truth === true) matched.push(state);
     else if (truth === MISSING) unknown.push(state);
   }
+  return { matched, unknown };
+}
+
+function synchronizeByEvaluation(host: BulkHost, mapper: Mapper, tested: { matched: InstanceState[]; unknown: InstanceState[] }, values: Map<string, unknown> | undefined, journal: Journal): void {
+  const { matched, unknown } = tested;
   for (const state of matched) apply(host, mapper, state, values, journal);
   // An object the test cannot decide (its tested attributes expired, a value of an unexpected kind)
   // may have matched: what the statement may have changed is expired, to be read again.
@@ -317,6 +352,11 @@ function followKey(host: BulkHost, mapper: Mapper, state: InstanceState, keyBefo
   if (host.identity.get(mapper, state.key) === state.obj) host.identity.delete(mapper, state.key);
   host.identity.set(mapper, key, state.obj);
   state.identifiedBy(key);
+}
+
+/** The states of `objectsOf`. */
+function statesOf(identity: IdentityMap, mapper: Mapper): InstanceState[] {
+  return objectsOf(identity, mapper).map((obj) => stateOf(obj)!);
 }
 
 /** A copy of the class's objects in the identity map: deleting from the map while walking it is not allowed. */
