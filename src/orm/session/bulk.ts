@@ -22,7 +22,6 @@ import { select } from "../../core/statements/select.js";
 import type { Update } from "../../core/statements/update.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import { identityKey } from "../identity/identity-map.js";
-import { keyOf } from "../identity/object-keys.js";
 import { mapperOfClass } from "../mapped.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
@@ -30,13 +29,15 @@ import type { Journal } from "../unit-of-work/journal.js";
 import { evaluatorOf, MISSING, type Evaluator } from "./bulk-evaluate.js";
 import { storedValue } from "../state/mutable-values.js";
 import { assertChangesKept, relationshipsJoinedBy, unloadMovedLists, type HeldObjects } from "./bulk-held.js";
-import { expireAttributes, expireState, unloadReferencesOf } from "./expiry.js";
+import { expireAttributes, expireState } from "./expiry.js";
 import type { SessionTransaction } from "./session-transaction.js";
 import type { Transactions } from "./transactions.js";
 import { executeBulkInsert, type BulkInsert } from "./bulk-insert.js";
 import { returningTuples } from "./returning-rows.js";
 import { PopulateRun } from "../loading/populate.js";
-import { followVersionedRows, stepVersion, versionBefore, VERSION_STEP, withVersionBump } from "./bulk-version.js";
+import { followVersionedRows, versionBefore, VERSION_STEP, withVersionBump } from "./bulk-version.js";
+import { apply } from "./bulk-apply.js";
+import { followDeleteCascades, followUpdateCascades, mayReachHeld, type ChangedRow } from "./bulk-cascades.js";
 export type { BulkInsert, BulkInsertResult, InsertValues } from "./bulk-insert.js";
 export type { DmlResult } from "./returning-rows.js";
 
@@ -119,7 +120,7 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
   // changed since was given values its row did not get (and one whose row did was missed), so an
   // assignment of what it showed was no change and the commit resolved without it. With no
   // object of the class in the session there is nothing to follow.
-  if (strategy === "auto" && host.identity.forMapper(mapper).isEmpty) {
+  if (strategy === "auto" && host.identity.forMapper(mapper).isEmpty && !mayReachHeld(host.identity, mapper, values)) {
     const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
     moved([]);
     return count;
@@ -168,7 +169,11 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
   const followed: InstanceState[] = [];
   if (exact) followVersionedRows(host.identity, host.owner, mapper, keys, (state) => followed.push(state));
   else followed.push(...objectsWithKeys(host, mapper, keys, 0));
-  for (const state of followed) apply(host, mapper, state, values, tx.journal);
+  // Rows the session holds no object of, by their keys (their other columns are not known); found
+  // before the objects it holds move to new keys, or leave the identity map.
+  const changed = followed.length < keys.length ? rowsNotHeld(host, mapper, keys, values) : [];
+  for (const state of followed) apply(host, mapper, state, values, tx.journal, changed);
+  followCascades(host, tx, mapper, values, changed);
   // A versioned row not followed (an object read at another version, expired instead) moved too.
   moved(exact && followed.length < keys.length ? undefined : followed);
   return count;
@@ -209,15 +214,17 @@ async function executeReturning(
     matched = [];
     followVersionedRows(host.identity, host.owner, mapper, before ?? rows.map((row) => versionBefore(row.slice(width))), (state) => matched.push(state));
   }
-  if (mapper && values) for (const state of matched) apply(host, mapper, state, values, tx.journal);
+  const changed: ChangedRow[] = [];
+  if (mapper && values) for (const state of matched) apply(host, mapper, state, values, tx.journal, changed);
   if (mapper && values) moved(synchronize ? matched : undefined);
   const name = `${node.kind === "update" ? "update" : "deleteFrom"}(${statement.entity?.name ?? statement.table.name})`;
   // The rows as the UPDATE left them: the session's objects it returns show them (populate.ts).
   const populate = node.kind === "update" ? new PopulateRun() : undefined;
   const { tuples, states } = returningTuples(rows, statement.returningLayout, { identity: host.identity, owner: host.owner, populate }, name);
   if (node.kind === "delete" && mapper) {
-    for (const state of [...matched, ...states]) if (!state.deleted) apply(host, mapper, state, undefined, tx.journal);
+    for (const state of [...matched, ...states]) if (!state.deleted) apply(host, mapper, state, undefined, tx.journal, changed);
   }
+  if (mapper) followCascades(host, tx, mapper, values, changed);
   return tuples;
 }
 
@@ -298,7 +305,9 @@ function evaluateObjects(host: BulkHost, mapper: Mapper, evaluator: Evaluator): 
 
 function synchronizeByEvaluation(host: BulkHost, mapper: Mapper, tested: { matched: InstanceState[]; unknown: InstanceState[] }, values: Map<string, unknown> | undefined, journal: Journal): void {
   const { matched, unknown } = tested;
-  for (const state of matched) apply(host, mapper, state, values, journal);
+  const changed: ChangedRow[] = [];
+  for (const state of matched) apply(host, mapper, state, values, journal, changed);
+  followCascades(host, { journal }, mapper, values, changed);
   // An object the test cannot decide (its tested attributes expired, a value of an unexpected kind)
   // may have matched: what the statement may have changed is expired, to be read again.
   for (const state of unknown) {
@@ -308,50 +317,32 @@ function synchronizeByEvaluation(host: BulkHost, mapper: Mapper, tested: { match
   }
 }
 
-/** An object whose row the statement changed: new values set as loaded (not as changes to write), or deleted. */
-function apply(host: BulkHost, mapper: Mapper, state: InstanceState, values: Map<string, unknown> | undefined, journal: Journal): void {
-  host.owner.changing(state);
-  if (!values) {
-    host.identity.delete(mapper, state.key);
-    state.markDeleted();
-    journal.deleted.push(state);
-    return;
-  }
-  const computed: string[] = [];
-  const keyBefore: Record<string, unknown> = {};
-  for (const attr of mapper.keyAttributes) if (values.get(attr) !== undefined && values.get(attr) !== MISSING) keyBefore[attr] = state.dict[attr];
-  unloadReferencesOf(state, [...values.keys()]);
-  for (const [attr, value] of values) {
-    if (value === VERSION_STEP) {
-      stepVersion(state, attr);
-      continue;
-    }
-    if (value === MISSING) {
-      computed.push(attr);
-      continue;
-    }
-    state.dict[attr] = value;
-    if (state.committed) delete state.committed[attr];
-    state.unexpire(attr);
-    state.markLoaded(attr);
-  }
-  if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
-  if (computed.length) expireAttributes(state, computed);
-  followKey(host, mapper, state, keyBefore, journal);
+/** The database's own foreign key actions on the rows `changed` (bulk-cascades.ts): the session's objects of the rows they changed follow. */
+function followCascades(host: BulkHost, tx: { readonly journal: Journal }, mapper: Mapper, values: Map<string, unknown> | undefined, changed: readonly ChangedRow[]): void {
+  if (changed.length === 0) return;
+  const cascadeHost = { identity: host.identity, journal: tx.journal, changing: (state: InstanceState) => host.owner.changing(state) };
+  if (values) followUpdateCascades(cascadeHost, mapper, changed);
+  else followDeleteCascades(cascadeHost, mapper, changed);
 }
 
-/**
- * A key column set: the object is filed under its row's new key (it stayed under the old one, and
- * `get` of the new key loaded a second object for the row, whose changes the commit wrote over
- * the first's). The change is recorded as a flush's is, so that a rollback files it back.
- */
-function followKey(host: BulkHost, mapper: Mapper, state: InstanceState, keyBefore: Record<string, unknown>, journal: Journal): void {
-  const key = keyOf(mapper, state);
-  if (key === state.key) return;
-  journal.recordUpdate(state, keyBefore);
-  if (host.identity.get(mapper, state.key) === state.obj) host.identity.delete(mapper, state.key);
-  host.identity.set(mapper, key, state.obj);
-  state.identifiedBy(key);
+/** The rows of `keys` the session holds no object of, by their key values (and, for an UPDATE, those it sets). */
+function rowsNotHeld(host: BulkHost, mapper: Mapper, keys: readonly unknown[][], values: Map<string, unknown> | undefined): ChangedRow[] {
+  const byKey = host.identity.forMapper(mapper);
+  const width = mapper.primaryKey.length;
+  const rows: ChangedRow[] = [];
+  for (const row of keys) {
+    if (byKey.get(identityKey(row.slice(0, width))) !== undefined) continue;
+    const before: Record<string, unknown> = {};
+    mapper.keyAttributes.forEach((attr, i) => (before[attr] = row[i]));
+    if (!values) {
+      rows.push({ before });
+      continue;
+    }
+    const after: Record<string, unknown> = { ...before };
+    for (const [attr, value] of values) after[attr] = value === MISSING || value === VERSION_STEP ? undefined : value;
+    rows.push({ before, after });
+  }
+  return rows;
 }
 
 /** The states of `objectsOf`. */
