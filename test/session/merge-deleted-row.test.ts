@@ -71,4 +71,21 @@ forEachDatabaseWithSchema("merge of an object whose row was deleted", LibraryBas
     await session.commit();
     assert.equal(await ctx.count("rl_books", "(id = 11 AND title = 'eleven') OR (id = 12 AND title = 'new')"), 2);
   });
+
+  for (const load of [true, false]) {
+    test(`onto the session's object marked for deletion (autoflush off, load: ${load}): refused, nothing merged; the commit used to delete the row with the merged changes`, async () => {
+      const shelf = await detachedShelf(ctx);
+      const book = shelf.books.find((b) => b.id === 10)!;
+      if (load) book.title = "edited while detached";
+      const session = ctx.session({ autoflush: false });
+      const held = (await session.get(RlBook, 10))!;
+      session.delete(held);
+      await assert.rejects(session.merge(book, { load }), /merge\(RlBook\): the session's RlBook \(id=10\) is marked for deletion.*session\.add\(obj\)/);
+      assert.equal(held.title, "ten", "nothing was merged");
+      session.add(held); // kept after all: the merge goes onto it
+      await session.merge(book, { load });
+      await session.commit();
+      assert.equal(await ctx.count("rl_books", `id = 10 AND title = '${load ? "edited while detached" : "ten"}'`), 1);
+    });
+  }
 });

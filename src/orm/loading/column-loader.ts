@@ -10,6 +10,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { ObjectDeletedError } from "../errors.js";
 import { chunks, keyFilter } from "./keys.js";
+import { changedDuringRead, changesBefore } from "../state/changed-during-read.js";
 
 type Rows = (statement: Select<unknown>) => Promise<unknown[][]>;
 
@@ -27,6 +28,7 @@ export async function loadColumns(rows: Rows, mapper: Mapper, states: readonly I
       keyFilter(keyColumns, mapper.keyAttributes, chunk.map((s) => s.dict)),
     ) as unknown as Select<unknown>;
     const byKey = new Map<unknown, unknown[]>();
+    const before = changesBefore(chunk, keys);
     for (const row of await rows(statement)) byKey.set(identityKeyOf(indexes, row), row);
     for (const state of chunk) {
       const row = byKey.get(identityKeyOf(mapper.keyAttributes, state.dict));
@@ -34,10 +36,15 @@ export async function loadColumns(rows: Rows, mapper: Mapper, states: readonly I
       // An open savepoint keeps the object as it was: what is read in it may be undone with it.
       state.session?.changing(state);
       keys.forEach((key, i) => {
-        state.dict[key] = row[keyColumns.length + i];
+        const value = row[keyColumns.length + i];
         state.markLoaded(key);
         state.unexpire(key);
-        if (state.committed) delete state.committed[key];
+        // Assigned while the read was in flight: kept, to be written over the row's value.
+        if (changedDuringRead(state, key, before)) state.committed![key] = value;
+        else {
+          state.dict[key] = value;
+          if (state.committed) delete state.committed[key];
+        }
       });
       if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
     }

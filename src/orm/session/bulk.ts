@@ -22,19 +22,22 @@ import { select } from "../../core/statements/select.js";
 import type { Update } from "../../core/statements/update.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import { identityKey } from "../identity/identity-map.js";
-import { keyOf } from "../identity/object-keys.js";
 import { mapperOfClass } from "../mapped.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import type { Journal } from "../unit-of-work/journal.js";
 import { evaluatorOf, MISSING, type Evaluator } from "./bulk-evaluate.js";
-import { expireAttributes, expireState, unloadReferencesOf } from "./expiry.js";
+import { storedValue } from "../state/mutable-values.js";
+import { assertChangesKept, relationshipsJoinedBy, unloadMovedLists, type HeldObjects } from "./bulk-held.js";
+import { expireAttributes, expireState } from "./expiry.js";
 import type { SessionTransaction } from "./session-transaction.js";
 import type { Transactions } from "./transactions.js";
 import { executeBulkInsert, type BulkInsert } from "./bulk-insert.js";
 import { returningTuples } from "./returning-rows.js";
 import { PopulateRun } from "../loading/populate.js";
-import { followVersionedRows, stepVersion, versionBefore, VERSION_STEP, withVersionBump } from "./bulk-version.js";
+import { followVersionedRows, versionBefore, VERSION_STEP, withVersionBump } from "./bulk-version.js";
+import { apply } from "./bulk-apply.js";
+import { followDeleteCascades, followUpdateCascades, mayReachHeld, type ChangedRow } from "./bulk-cascades.js";
 export type { BulkInsert, BulkInsertResult, InsertValues } from "./bulk-insert.js";
 export type { DmlResult } from "./returning-rows.js";
 
@@ -101,14 +104,27 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
   // A key column set: RETURNING would give the rows' new keys, which name no object of the
   // session; the objects are found by the keys the rows had, read by a SELECT first.
   const setsKey = values !== undefined && mapper.keyAttributes.some((attr) => values.has(attr));
+  // Lists holding the rows by a foreign key it sets, unloaded once it ran (bulk-held.ts); and
+  // changes not flushed that following it would drop refuse it before it runs.
+  const held: HeldObjects = { identity: host.identity, owner: host.owner, hasChanges: (state) => host.transactions.uow.modified.has(state) };
+  const rels = values ? relationshipsJoinedBy(mapper, values.keys()) : [];
+  const moved = (states: readonly InstanceState[] | undefined): void => {
+    if (rels.length) unloadMovedLists(held, rels, states, values!);
+  };
+  const what = `session.execute(${node.kind === "update" ? "update" : "deleteFrom"}(${mapper.name}))`;
+  if (strategy !== "evaluate") assertChangesKept(held, what, mapper, strategy === false ? statesOf(host.identity, mapper) : [], values, rels);
   // With RETURNING the keys of the rows changed come back: nothing to evaluate.
-  if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run, setsKey, statement !== given);
+  if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run, setsKey, statement !== given, moved);
   // "auto" follows the rows the statement changed (RETURNING, or a locking SELECT first), not the
   // WHERE evaluated on the objects: read earlier, an object whose row another transaction had
   // changed since was given values its row did not get (and one whose row did was missed), so an
   // assignment of what it showed was no change and the commit resolved without it. With no
   // object of the class in the session there is nothing to follow.
-  if (strategy === "auto" && host.identity.forMapper(mapper).isEmpty) return run(async () => (await tx.connection.execute(statement)).rowCount);
+  if (strategy === "auto" && host.identity.forMapper(mapper).isEmpty && !mayReachHeld(host.identity, mapper, values)) {
+    const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
+    moved([]);
+    return count;
+  }
   const evaluator = strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText, dialect.capabilities.integerBooleans) : undefined;
   if (strategy === "evaluate" && !evaluator) {
     throw new ArgumentError(
@@ -120,14 +136,21 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
   // A versioned UPDATE whose counter it moves on: its rows are read exactly, with their counters,
   // so that only objects that held the row's version follow it (bulk-version.ts).
   const exact = statement !== given;
-  if (evaluator && !exact) {
-    const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
-    synchronizeByEvaluation(host, mapper, evaluator, values, tx.journal);
-    return count;
+  if (strategy === "evaluate") {
+    // Tested before the statement runs (it changes no object): what it cannot decide is expired.
+    const tested = evaluator && !exact ? evaluateObjects(host, mapper, evaluator) : undefined;
+    assertChangesKept(held, what, mapper, tested?.unknown ?? [], values, rels);
+    if (tested) {
+      const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
+      synchronizeByEvaluation(host, mapper, tested, values, tx.journal);
+      moved(tested.unknown.length ? undefined : tested.matched);
+      return count;
+    }
   }
   if (strategy === false) {
     const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
     expireWhatMayMatch(host, mapper, values);
+    moved(undefined);
     return count;
   }
   // "fetch": the keys of the rows the statement changes (and, `exact`, their counters).
@@ -143,8 +166,16 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
     keys = await keysBefore(tx, mapper, node.where, run, keyColumns);
     count = await run(async () => (await tx.connection.execute(statement)).rowCount);
   }
-  if (exact) followVersionedRows(host.identity, host.owner, mapper, keys, (state) => apply(host, mapper, state, values, tx.journal));
-  else for (const state of objectsWithKeys(host, mapper, keys, 0)) apply(host, mapper, state, values, tx.journal);
+  const followed: InstanceState[] = [];
+  if (exact) followVersionedRows(host.identity, host.owner, mapper, keys, (state) => followed.push(state));
+  else followed.push(...objectsWithKeys(host, mapper, keys, 0));
+  // Rows the session holds no object of, by their keys (their other columns are not known); found
+  // before the objects it holds move to new keys, or leave the identity map.
+  const changed = followed.length < keys.length ? rowsNotHeld(host, mapper, keys, values) : [];
+  for (const state of followed) apply(host, mapper, state, values, tx.journal, changed);
+  followCascades(host, tx, mapper, values, changed);
+  // A versioned row not followed (an object read at another version, expired instead) moved too.
+  moved(exact && followed.length < keys.length ? undefined : followed);
   return count;
 }
 
@@ -166,6 +197,7 @@ async function executeReturning(
   run: <T>(work: () => Promise<T>) => Promise<T>,
   setsKey = false,
   exact = false,
+  moved: (states: readonly InstanceState[] | undefined) => void = () => {},
 ): Promise<unknown[][]> {
   const node = statement.node;
   const width = node.returning.length;
@@ -182,14 +214,17 @@ async function executeReturning(
     matched = [];
     followVersionedRows(host.identity, host.owner, mapper, before ?? rows.map((row) => versionBefore(row.slice(width))), (state) => matched.push(state));
   }
-  if (mapper && values) for (const state of matched) apply(host, mapper, state, values, tx.journal);
+  const changed: ChangedRow[] = [];
+  if (mapper && values) for (const state of matched) apply(host, mapper, state, values, tx.journal, changed);
+  if (mapper && values) moved(synchronize ? matched : undefined);
   const name = `${node.kind === "update" ? "update" : "deleteFrom"}(${statement.entity?.name ?? statement.table.name})`;
   // The rows as the UPDATE left them: the session's objects it returns show them (populate.ts).
   const populate = node.kind === "update" ? new PopulateRun() : undefined;
   const { tuples, states } = returningTuples(rows, statement.returningLayout, { identity: host.identity, owner: host.owner, populate }, name);
   if (node.kind === "delete" && mapper) {
-    for (const state of [...matched, ...states]) if (!state.deleted) apply(host, mapper, state, undefined, tx.journal);
+    for (const state of [...matched, ...states]) if (!state.deleted) apply(host, mapper, state, undefined, tx.journal, changed);
   }
+  if (mapper) followCascades(host, tx, mapper, values, changed);
   return tuples;
 }
 
@@ -252,18 +287,27 @@ function newValues(set: readonly (readonly [string, ExprNode])[], attributeOfCol
   return values;
 }
 
-function synchronizeByEvaluation(host: BulkHost, mapper: Mapper, evaluator: Evaluator, values: Map<string, unknown> | undefined, journal: Journal): void {
+/** The objects of `mapper` the WHERE matches, and those it cannot decide, tested on the values their rows hold. */
+function evaluateObjects(host: BulkHost, mapper: Mapper, evaluator: Evaluator): { matched: InstanceState[]; unknown: InstanceState[] } {
   const matched: InstanceState[] = [];
   const unknown: InstanceState[] = [];
   for (const obj of objectsOf(host.identity, mapper)) {
     const state = stateOf(obj)!;
     if (state.gone) continue;
     const expired = state.expired;
-    const truth = evaluator((attr) => (expired?.has(attr) || state.unloaded?.has(attr) ? MISSING : state.dict[attr]));
+    // The row's values: a change not flushed (autoflush off) is not in the row the WHERE tests.
+    const truth = evaluator((attr) => (expired?.has(attr) || state.unloaded?.has(attr) ? MISSING : storedValue(state, attr)));
     if (truth === true) matched.push(state);
     else if (truth === MISSING) unknown.push(state);
   }
-  for (const state of matched) apply(host, mapper, state, values, journal);
+  return { matched, unknown };
+}
+
+function synchronizeByEvaluation(host: BulkHost, mapper: Mapper, tested: { matched: InstanceState[]; unknown: InstanceState[] }, values: Map<string, unknown> | undefined, journal: Journal): void {
+  const { matched, unknown } = tested;
+  const changed: ChangedRow[] = [];
+  for (const state of matched) apply(host, mapper, state, values, journal, changed);
+  followCascades(host, { journal }, mapper, values, changed);
   // An object the test cannot decide (its tested attributes expired, a value of an unexpected kind)
   // may have matched: what the statement may have changed is expired, to be read again.
   for (const state of unknown) {
@@ -273,50 +317,37 @@ function synchronizeByEvaluation(host: BulkHost, mapper: Mapper, evaluator: Eval
   }
 }
 
-/** An object whose row the statement changed: new values set as loaded (not as changes to write), or deleted. */
-function apply(host: BulkHost, mapper: Mapper, state: InstanceState, values: Map<string, unknown> | undefined, journal: Journal): void {
-  host.owner.changing(state);
-  if (!values) {
-    host.identity.delete(mapper, state.key);
-    state.markDeleted();
-    journal.deleted.push(state);
-    return;
-  }
-  const computed: string[] = [];
-  const keyBefore: Record<string, unknown> = {};
-  for (const attr of mapper.keyAttributes) if (values.get(attr) !== undefined && values.get(attr) !== MISSING) keyBefore[attr] = state.dict[attr];
-  unloadReferencesOf(state, [...values.keys()]);
-  for (const [attr, value] of values) {
-    if (value === VERSION_STEP) {
-      stepVersion(state, attr);
-      continue;
-    }
-    if (value === MISSING) {
-      computed.push(attr);
-      continue;
-    }
-    state.dict[attr] = value;
-    if (state.committed) delete state.committed[attr];
-    state.unexpire(attr);
-    state.markLoaded(attr);
-  }
-  if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
-  if (computed.length) expireAttributes(state, computed);
-  followKey(host, mapper, state, keyBefore, journal);
+/** The database's own foreign key actions on the rows `changed` (bulk-cascades.ts): the session's objects of the rows they changed follow. */
+function followCascades(host: BulkHost, tx: { readonly journal: Journal }, mapper: Mapper, values: Map<string, unknown> | undefined, changed: readonly ChangedRow[]): void {
+  if (changed.length === 0) return;
+  const cascadeHost = { identity: host.identity, journal: tx.journal, changing: (state: InstanceState) => host.owner.changing(state) };
+  if (values) followUpdateCascades(cascadeHost, mapper, changed);
+  else followDeleteCascades(cascadeHost, mapper, changed);
 }
 
-/**
- * A key column set: the object is filed under its row's new key (it stayed under the old one, and
- * `get` of the new key loaded a second object for the row, whose changes the commit wrote over
- * the first's). The change is recorded as a flush's is, so that a rollback files it back.
- */
-function followKey(host: BulkHost, mapper: Mapper, state: InstanceState, keyBefore: Record<string, unknown>, journal: Journal): void {
-  const key = keyOf(mapper, state);
-  if (key === state.key) return;
-  journal.recordUpdate(state, keyBefore);
-  if (host.identity.get(mapper, state.key) === state.obj) host.identity.delete(mapper, state.key);
-  host.identity.set(mapper, key, state.obj);
-  state.identifiedBy(key);
+/** The rows of `keys` the session holds no object of, by their key values (and, for an UPDATE, those it sets). */
+function rowsNotHeld(host: BulkHost, mapper: Mapper, keys: readonly unknown[][], values: Map<string, unknown> | undefined): ChangedRow[] {
+  const byKey = host.identity.forMapper(mapper);
+  const width = mapper.primaryKey.length;
+  const rows: ChangedRow[] = [];
+  for (const row of keys) {
+    if (byKey.get(identityKey(row.slice(0, width))) !== undefined) continue;
+    const before: Record<string, unknown> = {};
+    mapper.keyAttributes.forEach((attr, i) => (before[attr] = row[i]));
+    if (!values) {
+      rows.push({ before });
+      continue;
+    }
+    const after: Record<string, unknown> = { ...before };
+    for (const [attr, value] of values) after[attr] = value === MISSING || value === VERSION_STEP ? undefined : value;
+    rows.push({ before, after });
+  }
+  return rows;
+}
+
+/** The states of `objectsOf`. */
+function statesOf(identity: IdentityMap, mapper: Mapper): InstanceState[] {
+  return objectsOf(identity, mapper).map((obj) => stateOf(obj)!);
 }
 
 /** A copy of the class's objects in the identity map: deleting from the map while walking it is not allowed. */

@@ -7,6 +7,7 @@ import { select, type Select } from "../../core/statements/select.js";
 import { ObjectDeletedError } from "../errors.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { cascadedObjects } from "../state/cascaded.js";
+import { changedDuringRead, changesBefore } from "../state/changed-during-read.js";
 
 /** Expires every attribute but the primary key. */
 export function expireState(state: InstanceState): void {
@@ -55,16 +56,22 @@ export async function refreshState(state: InstanceState, rows: (statement: Selec
   const mapper = state.mapper;
   if (state.key === undefined) throw new InvalidRequestError(`${mapper.name} object has no row to refresh from: it was never flushed.`);
   const keyValues = mapper.primaryKey.map((c) => state.dict[mapper.attributeFor(c)!]);
+  const plan = mapper.defaultLoad;
+  const before = changesBefore([state], plan.keys);
   const row = (await rows(select(mapper.class_).where(...mapper.primaryKey.map((c, i) => c.eq(keyValues[i] as never)))))[0];
   if (!row) throw new ObjectDeletedError(`${mapper.name} object (${describeKey(mapper.keyAttributes, keyValues)}) no longer exists in the database: another transaction deleted it.`);
   state.session?.changing(state); // an open savepoint keeps the object as it was: its rollback undoes the read
   // The columns a plain query loads; deferred ones are not loaded any more (as in SQLAlchemy).
-  const plan = mapper.defaultLoad;
-  plan.keys.forEach((key, i) => (state.dict[key] = row[i]));
+  // A column assigned while the read was in flight keeps its value, to be written over the row's.
+  let kept: Record<string, unknown> | undefined;
+  plan.keys.forEach((key, i) => {
+    if (changedDuringRead(state, key, before)) (kept ??= {})[key] = row[i];
+    else state.dict[key] = row[i];
+  });
   state.unloaded = plan.unloaded;
   if (plan.unloaded) for (const key of plan.unloaded) state.dict[key] = undefined; // what is not loaded has no value
   state.expired = undefined;
-  state.committed = undefined;
+  state.committed = kept;
   for (const rel of mapper.relationships.values()) state.dict[rel.key] = undefined;
 }
 

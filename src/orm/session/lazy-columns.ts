@@ -25,7 +25,9 @@ export function lazyColumnLoader(rows: () => Rows): (state: InstanceState, key: 
       const mapper = state.mapper;
       const done = Promise.resolve().then(() => {
         queued.get(mapper)?.delete(key);
-        return loadColumns(rows(), mapper, [...states], [key]);
+        // One assigned since it was asked for holds its new value: read, the row overwrote it.
+        const waiting = [...states].filter((s) => s.unloaded?.has(key) || s.expired?.has(key));
+        return waiting.length ? loadColumns(rows(), mapper, waiting, [key]) : undefined;
       });
       byKey.set(key, (batch = { states, done }));
     }

@@ -11,7 +11,7 @@ import { setLoaded } from "../state/loaded-lists.js";
 import { mutatedFrom, sameValue } from "../state/mutable-values.js";
 import type { InstrumentedList } from "../state/collection.js";
 import type { MergeHost } from "./merge.js";
-import { assertSameVersion } from "./merge-version.js";
+import { assertNotMarkedForDeletion, assertSameVersion } from "./merge-version.js";
 
 type MergeOne = (host: MergeHost, obj: object, merged: Map<object, object>) => Promise<object>;
 
@@ -32,6 +32,7 @@ export async function mergeWithoutLoad(host: MergeHost, state: InstanceState, me
     host.identity.set(mapper, key, target);
   } else {
     targetState = stateOf(target)!;
+    assertNotMarkedForDeletion(targetState);
     assertSameVersion(state, targetState);
     // Copied over as loaded, the object's own changes would be dropped, and the commit resolve without them.
     if (hasPendingChanges(targetState)) {

@@ -13,7 +13,7 @@ import { sameValue } from "../state/mutable-values.js";
 import { stateFor } from "../state/state-for.js";
 import { describeKey } from "./expiry.js";
 import { mergeListChanges, type ListMerge } from "./merge-lists.js";
-import { assertSameVersion } from "./merge-version.js";
+import { assertNotMarkedForDeletion, assertSameVersion } from "./merge-version.js";
 import { mergeWithoutLoad } from "./merge-without-load.js";
 
 /** Options of `session.merge(obj, options)`. */
@@ -93,6 +93,7 @@ async function existingTarget(host: MergeHost, state: InstanceState): Promise<ob
   const keyValues = mapper.primaryKey.map((c) => state.dict[mapper.attributeFor(c)!]);
   if (!keyValues.every((v) => v !== null && v !== undefined)) return undefined;
   const target = (host.identity.get(mapper, keyOf(mapper, state)) ?? (await host.getByKey(mapper, keyValues))) as object | undefined;
+  if (target !== undefined) assertNotMarkedForDeletion(stateFor(target));
   if (target !== undefined) assertSameVersion(state, stateFor(target));
   // Its key as read (a key changed on the object names another row, made anew).
   else if (state.key !== undefined && keyOf(mapper, state) === state.key && host.missing !== "insert") throw rowGone(mapper, keyValues);

@@ -11,7 +11,7 @@ import { loadAttributes, type AttributeLoadHost } from "./attribute-loading.js";
 import { refreshCascading } from "./expiry.js";
 
 export async function refreshObject(host: AttributeLoadHost, uow: UnitOfWork, state: InstanceState, attributes: readonly string[] | undefined): Promise<void> {
-  if (!attributes) return refreshCascading(state, (statement) => host.rows(statement), (refreshed, gone) => (gone ? uow.expunge(refreshed) : uow.modified.delete(refreshed)));
+  if (!attributes) return refreshCascading(state, (statement) => host.rows(statement), (refreshed, gone) => (gone ? uow.expunge(refreshed) : refreshed.committed === undefined && uow.modified.delete(refreshed)));
   try {
     await loadAttributes(host, state, attributes, true);
   } catch (error) {

@@ -4,7 +4,7 @@
  * rollbacks run on them. A flush waits for the one in flight; a rollback or close waits for the
  * flush or commit in flight rather than pulling the connection from under it.
  */
-import { CommitOutcomeUnknownError, InvalidRequestError } from "../../core/errors.js";
+import { CommitOutcomeUnknownError, IntegrityError, InvalidRequestError } from "../../core/errors.js";
 import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
 import type { Select } from "../../core/statements/select.js";
 import type { Connection } from "../../engine/connection.js";
@@ -15,6 +15,7 @@ import type { IdentityMap } from "../identity/identity-map.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { Journal } from "../unit-of-work/journal.js";
 import { UnitOfWork } from "../unit-of-work/unit-of-work.js";
+import { explainExchange } from "../unit-of-work/unique-order.js";
 import type { StateOwner } from "../state/instance-state.js";
 import { expireState } from "./expiry.js";
 import { assertAllExpired } from "./expiry-check.js";
@@ -156,6 +157,7 @@ export class Transactions {
       await this.uow.flush({ connection: tx.connection, journal: tx.journal, expiring, load });
     } catch (error) {
       if (await tx.flushFailed(error)) this.innermost = undefined;
+      if (error instanceof IntegrityError) explainExchange(error, this.uow.modified);
       throw error;
     }
   }

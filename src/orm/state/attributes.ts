@@ -14,7 +14,7 @@ import { isUnloaded, unloadedError } from "./unloaded.js";
 import { valueBeforeMutation, watchValue, type MutableKind } from "./mutable-values.js";
 import { collectionOf, loadedValue, newCollection } from "./loaded-lists.js";
 import { changingState, scalarChanged, targetOf } from "./relationship-events.js";
-import { assertWritable } from "./writable.js";
+import { assertChangeable, assertWritable } from "./writable.js";
 import { assertNotDeleted, assertNotViewonly, assertTargetOf } from "./target-check.js";
 import { holdsOtherSideKey, markAssignedUnread, oneToOneLost } from "./lost-one-to-one.js";
 import { isPartial } from "./partial-lists.js";
@@ -54,7 +54,7 @@ export function columnImpl(mapper: Mapper, key: string): AttributeImpl {
     },
     set(obj, value) {
       const state = ensureState(obj, mapper);
-      assertWritable(state, key);
+      assertChangeable(state, key);
       const old = state.dict[key];
       const wasExpired = state.expired !== undefined && state.unexpire(key);
       // Assigning a column not loaded loads it; its old value is unknown, so the flush writes it.
@@ -86,7 +86,7 @@ export function mutableColumnImpl(mapper: Mapper, key: string, kind: MutableKind
     },
     set(obj, value) {
       const state = ensureState(obj, mapper);
-      assertWritable(state, key);
+      assertChangeable(state, key);
       const old = state.dict[key];
       const wasExpired = state.expired !== undefined && state.unexpire(key);
       if (state.unloaded?.has(key)) return assignUnloaded(state, key, value);
@@ -137,6 +137,7 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
       // Not loaded: the object its foreign key names, if the session holds it, is what it leaves.
       const loaded = state.dict[key];
       const old = loaded === undefined ? targetOf(state, rel) : loaded;
+      if (state.deleted && old !== (value ?? null)) assertChangeable(state, key);
       changingState(state);
       state.dict[key] = value ?? null;
       if (old === value) return;

@@ -7,7 +7,7 @@ import { InvalidRequestError } from "../../core/errors.js";
 import { ExpiredAttributeError, UnmappedClassError } from "../errors.js";
 import { mapperOfObject } from "../mapped.js";
 import { stateOf } from "./instance-state.js";
-import { assertWritable } from "./writable.js";
+import { assertChangeable } from "./writable.js";
 import { FLAGGED, sameValue } from "./mutable-values.js";
 
 /** Marks an attribute changed when it was modified in place (a JSON object's field), which the session cannot see. */
@@ -21,7 +21,7 @@ export function flagModified(obj: object, key: string): void {
     throw new InvalidRequestError(`flagModified: ${mapper.name}.${key} is ${what}; flagModified marks column attributes.`);
   }
   const state = stateOf(obj);
-  if (state !== undefined) assertWritable(state, key);
+  if (state !== undefined) assertChangeable(state, key);
   // Without a row, the object's INSERT writes every attribute anyway.
   if (state === undefined || state.key === undefined) return;
   if (state.expired?.has(key)) {

@@ -15,7 +15,7 @@ import { storedValue } from "../state/mutable-values.js";
 import type { PersistContext } from "./persister.js";
 
 /** A foreign key that cascades updates of `mapper`'s rows, with the attributes on each side. */
-interface Cascading {
+export interface Cascading {
   readonly referred: readonly string[];
   readonly referencing: readonly { readonly mapper: Mapper; readonly attrs: readonly string[] }[];
 }
@@ -23,7 +23,7 @@ interface Cascading {
 const cascadingOf = new WeakMap<Mapper, readonly Cascading[]>();
 
 /** The `onUpdate: "cascade"` foreign keys naming the mapper's table whose both sides are mapped; found once per mapper. */
-function cascading(mapper: Mapper): readonly Cascading[] {
+export function cascading(mapper: Mapper): readonly Cascading[] {
   let found = cascadingOf.get(mapper);
   if (found !== undefined) return found;
   const list: Cascading[] = [];
@@ -60,19 +60,27 @@ function attributesOf(mapper: Mapper, columns: readonly Column[]): string[] | un
   return attrs;
 }
 
+/** What following cascaded keys needs: the identity map, the journal, and (a bulk statement's) the savepoint's copy before a change. */
+export type CascadeContext = Pick<PersistContext, "identity" | "journal"> & { readonly changing?: (state: InstanceState) => void };
+
 /**
  * After the UPDATE of `state`'s row (`before`: its values as stored until then): the session's
  * objects whose rows named the old values through a cascading foreign key hold the new ones as
  * stored. Recorded in the journal, so that undoing the UPDATE undoes this too.
  */
-export function followCascadedUpdates(ctx: PersistContext, mapper: Mapper, state: InstanceState, before: Readonly<Record<string, unknown>>): void {
+export function followCascadedUpdates(ctx: CascadeContext, mapper: Mapper, state: InstanceState, before: Readonly<Record<string, unknown>>): void {
+  followCascadedValues(ctx, mapper, before, state.dict);
+}
+
+/** `followCascadedUpdates` of a row known by its values before and after (a bulk UPDATE's); a value unknown (undefined) on either side skips the key. */
+export function followCascadedValues(ctx: CascadeContext, mapper: Mapper, before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): void {
   const list = cascading(mapper);
   for (let i = 0; i < list.length; i++) {
     const { referred, referencing } = list[i]!;
-    if (referred.every((attr) => before[attr] === state.dict[attr])) continue;
+    if (referred.every((attr) => before[attr] === after[attr])) continue;
     const oldValues = referred.map((attr) => before[attr]);
-    const newValues = referred.map((attr) => state.dict[attr]);
-    if (oldValues.some((value) => value === null || value === undefined)) continue;
+    const newValues = referred.map((attr) => after[attr]);
+    if (oldValues.some((value) => value === null || value === undefined) || newValues.some((value) => value === undefined)) continue;
     for (const { mapper: child, attrs } of referencing) {
       const moved: InstanceState[] = [];
       // Collected first: re-keying a child changes the map being walked.
@@ -80,13 +88,25 @@ export function followCascadedUpdates(ctx: PersistContext, mapper: Mapper, state
         const childState = stateOf(obj);
         if (childState !== undefined && !childState.deleted && attrs.every((attr, a) => storedValue(childState, attr) === oldValues[a])) moved.push(childState);
       });
-      for (const childState of moved) storeCascaded(ctx, child, childState, attrs, newValues);
+      for (const childState of moved) {
+        const prior = storedColumns(childState);
+        storeCascaded(ctx, child, childState, attrs, newValues);
+        // Its own rows' keys changed: what references them through a cascading key follows in turn.
+        followCascadedValues(ctx, child, prior, storedColumns(childState));
+      }
     }
   }
 }
 
+function storedColumns(state: InstanceState): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const attr of state.mapper.columns.keys()) values[attr] = storedValue(state, attr);
+  return values;
+}
+
 /** The child's row holds `values` in `attrs` now: stored so, its own changes kept; re-keyed if they are part of its key. */
-function storeCascaded(ctx: PersistContext, mapper: Mapper, state: InstanceState, attrs: readonly string[], values: readonly unknown[]): void {
+export function storeCascaded(ctx: CascadeContext, mapper: Mapper, state: InstanceState, attrs: readonly string[], values: readonly unknown[]): void {
+  ctx.changing?.(state);
   const before: Record<string, unknown> = {};
   const committed: Record<string, unknown> = { ...state.committed };
   for (let a = 0; a < attrs.length; a++) {

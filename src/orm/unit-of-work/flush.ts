@@ -13,6 +13,7 @@
  * Before any of it, the values to write are checked (`value-checks.ts`); every UPDATE and DELETE
  * must then match exactly the rows it names (`persister.ts`).
  */
+import { orderUniqueUpdates } from "./unique-order.js";
 import type { Connection } from "../../engine/connection.js";
 import { FlushOrderError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
@@ -107,7 +108,8 @@ export async function flush(work: FlushWork): Promise<number> {
       syncManyToOne(state, changedRows, work.awaitingKeys);
       syncOneToMany(state, changedRows, false);
     }
-    for (const state of modified) await updateState(ctx, mapper, state, mapper.versionAttribute);
+    // A row giving up a unique value is updated before the row taking it (unique-order.ts).
+    for (const state of orderUniqueUpdates(mapper, modified)) await updateState(ctx, mapper, state, mapper.versionAttribute);
   }
   retryAwaitingKeys(work.awaitingKeys, changedRows);
   // Rows whose keys changed after they were written (rare: a cycle between tables, or a parent
