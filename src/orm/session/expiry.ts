@@ -2,6 +2,7 @@
  * Expiring objects: attributes marked to be reloaded on next read (after commit, rollback,
  * `expire()`), and `refresh`, which reloads them at once.
  */
+import { exactKeyCheck } from "../loading/exact-keys.js";
 import { InvalidRequestError } from "../../core/errors.js";
 import { select, type Select } from "../../core/statements/select.js";
 import { ObjectDeletedError } from "../errors.js";
@@ -60,6 +61,7 @@ export async function refreshState(state: InstanceState, rows: (statement: Selec
   state.session?.changing(state); // an open savepoint keeps the object as it was: its rollback undoes the read
   // The columns a plain query loads; deferred ones are not loaded any more (as in SQLAlchemy).
   const plan = mapper.defaultLoad;
+  exactKeyCheck(mapper, plan.keys, 0)?.(row); // a timestamp naming rows read inexactly is refused (exact-keys.ts)
   plan.keys.forEach((key, i) => (state.dict[key] = row[i]));
   state.unloaded = plan.unloaded;
   if (plan.unloaded) for (const key of plan.unloaded) state.dict[key] = undefined; // what is not loaded has no value
