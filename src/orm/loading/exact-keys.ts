@@ -5,7 +5,7 @@
  * key, a foreign key, a column a relationship joins on) the rounded Date named another row: two
  * rows a few microseconds apart loaded as one object, an UPDATE or DELETE matched no row
  * (StaleDataError) or another one, a relationship linked the wrong parent. Such a value is refused
- * as it is read, with a DataError naming the column, the value and the way out; nothing is loaded.
+ * as it is read, with a DataError naming the column, the value and the way out; the row is not loaded.
  * Columns that name no row may round: the flush writes a column only when it was changed.
  */
 import { DataError } from "../../core/errors.js";
@@ -13,17 +13,20 @@ import type { Column } from "../../core/schema/column.js";
 import { inexactText } from "../../core/types/inexact-dates.js";
 import type { Mapper } from "../mapping/mapper.js";
 
-/** Per mapper: its timestamp attributes that name rows (empty for most). */
-const naming = new WeakMap<Mapper, ReadonlySet<string>>();
+/** Per mapper: its timestamp attributes that name rows (empty for most), and how many models the registry had then. */
+const naming = new WeakMap<Mapper, { readonly models: number; readonly attributes: ReadonlySet<string> }>();
 
 /** The `datetime()` attributes of a mapper whose values name rows: key, foreign-key and join columns. */
 export function rowNamingTimestamps(mapper: Mapper): ReadonlySet<string> {
-  let attributes = naming.get(mapper);
-  if (attributes === undefined) naming.set(mapper, (attributes = collect(mapper)));
-  return attributes;
+  // A model added since may join on this table's columns: counted again then.
+  const models = mapper.registry.mappers.length;
+  let entry = naming.get(mapper);
+  if (entry === undefined || entry.models !== models) naming.set(mapper, (entry = { models, attributes: collect(mapper) }));
+  return entry.attributes;
 }
 
 function collect(mapper: Mapper): ReadonlySet<string> {
+  mapper.registry.configure(); // every relationship resolved (hydration has configured it already)
   const columns = new Set<Column>([...mapper.primaryKey, ...mapper.table.columnList.filter((c) => c.foreignKeys.length > 0)]);
   // Join columns of any relationship of the registry, on either side, that are this table's.
   for (const other of mapper.registry.mappers) {
@@ -78,7 +81,7 @@ export function checkBulkKey(mapper: Mapper, row: readonly unknown[], start: num
   }
 }
 
-function inexactKey(mapper: Mapper, attr: string, date: Date, text: string, outcome = "Nothing was loaded."): DataError {
+function inexactKey(mapper: Mapper, attr: string, date: Date, text: string, outcome = "The row was not loaded."): DataError {
   const column = mapper.columns.get(attr)!;
   return new DataError(
     `${mapper.name}.${attr} (column ${mapper.table.name}.${column.name}) holds the timestamp '${text}', which a JavaScript Date ` +

@@ -66,6 +66,7 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext, 
   return check === undefined ? hydrate : (row) => (check(row), hydrate(row));
 }
 
+/** The hydrator proper: a row's object from the identity map, or made from the row. */
 function hydrateRow(
   mapper: Mapper,
   plan: ColumnPlan,
