@@ -22,14 +22,14 @@ const events = table("core_page_events", metadata, {
 // Timestamps as the database writes them (`now()`, CURRENT_TIMESTAMP(6)): microseconds, several in one millisecond.
 const stamps = table("core_page_stamps", metadata, {
   id: integer().primaryKey(),
-  at: datetime().notNull(),
-  at_zone: datetime({ timezone: true }).notNull(),
+  at: datetime({ precision: 6 }).notNull(),
+  at_zone: datetime({ precision: 6, timezone: true }).notNull(),
 });
 /** Timestamps past the millisecond, as PostgreSQL's now() and MariaDB's CURRENT_TIMESTAMP(6) write them. */
 const micro = table("core_page_micro", metadata, {
   id: integer().primaryKey(),
-  at: datetime().notNull(),
-  atz: datetime({ timezone: true }).notNull(),
+  at: datetime({ precision: 6 }).notNull(),
+  atz: datetime({ precision: 6, timezone: true }).notNull(),
 });
 const MICRO_STAMPS = ["2026-01-01 10:00:00.123456", "2026-01-01 10:00:00.123400", "2026-01-01 10:00:00.124000", "2026-01-01 10:00:00.123900", "2026-01-01 10:00:00.123456"];
 

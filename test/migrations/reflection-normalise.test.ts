@@ -21,7 +21,10 @@ test("SQLite type text: athanor's names map back, anything else is raw", () => {
 
 test("PostgreSQL type text and defaults", () => {
   assert.deepEqual(postgresTypeModel("character varying(40)"), { kind: "string", length: 40 });
-  assert.deepEqual(postgresTypeModel("timestamp with time zone"), { kind: "datetime", timezone: true });
+  // datetime() is TIMESTAMP(3); PostgreSQL's TIMESTAMP without a precision keeps 6 digits.
+  assert.deepEqual(postgresTypeModel("timestamp with time zone"), { kind: "datetime", timezone: true, precision: 6 });
+  assert.deepEqual(postgresTypeModel("timestamp(3) without time zone"), { kind: "datetime", timezone: false });
+  assert.deepEqual(postgresTypeModel("timestamp(0) with time zone"), { kind: "datetime", timezone: true, precision: 0 });
   assert.deepEqual(postgresTypeModel("json"), { kind: "raw", sql: "json" });
   assert.deepEqual(postgresTypeModel("smallint"), { kind: "raw", sql: "smallint" });
   assert.equal(postgresDefault("'abc'::character varying"), "'abc'");
@@ -37,7 +40,10 @@ test("MySQL type text and defaults", () => {
   assert.deepEqual(mysqlTypeModel("tinyint(1)"), { kind: "boolean" });
   assert.deepEqual(mysqlTypeModel("enum('a','it''s')"), { kind: "enum", values: ["a", "it's"] });
   assert.deepEqual(mysqlTypeModel("int(10) unsigned"), { kind: "raw", sql: "int(10) unsigned" });
-  assert.deepEqual(mysqlTypeModel("datetime"), { kind: "raw", sql: "datetime" });
+  // datetime() is DATETIME(3); DATETIME alone keeps whole seconds, athanor made DATETIME(6) before.
+  assert.deepEqual(mysqlTypeModel("datetime"), { kind: "datetime", timezone: false, precision: 0 });
+  assert.deepEqual(mysqlTypeModel("datetime(3)"), { kind: "datetime", timezone: false });
+  assert.deepEqual(mysqlTypeModel("datetime(6)"), { kind: "datetime", timezone: false, precision: 6 });
   assert.equal(mysqlDefault("current_timestamp(6)", { kind: "datetime", timezone: false }), "CURRENT_TIMESTAMP");
   assert.equal(mysqlDefault("TRUE", { kind: "boolean" }), "1");
   assert.equal(mysqlDefault("1.5", { kind: "numeric", precision: 12, scale: 2 }), "1.50");

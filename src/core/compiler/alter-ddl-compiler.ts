@@ -72,9 +72,21 @@ export class AlterDdlCompiler extends ModelDdlCompiler {
     return actions.length ? [`ALTER TABLE ${this.tableName(table)} ${actions.join(", ")}`] : [];
   }
 
+  /**
+   * The type a column is altered to. A `datetime()` (no precision given) keeps the old column's
+   * digits of a second's fraction where it kept more: the differ leaves a TIMESTAMP(6) under
+   * `datetime()` as it is, and restating it as TIMESTAMP(3) for another change (a zone, NOT NULL)
+   * would cut the microseconds it holds. A precision given is the one asked for.
+   */
+  protected keptType(before: ColumnModel, after: ColumnModel): TypeModel {
+    if (before.type.kind !== "datetime" || after.type.kind !== "datetime" || after.type.precision !== undefined) return after.type;
+    const digits = before.type.precision ?? 3;
+    return digits > 3 ? { ...after.type, precision: digits } : after.type;
+  }
+
   /** The new type in `ALTER COLUMN ... TYPE` (PostgreSQL adds `USING`). */
-  protected alterTypeText(_before: ColumnModel, after: ColumnModel): string {
-    return this.typeText(after.type);
+  protected alterTypeText(before: ColumnModel, after: ColumnModel): string {
+    return this.typeText(this.keptType(before, after));
   }
 
   /** `CREATE [UNIQUE] INDEX name ON table (parts) [WHERE ...]`. */

@@ -41,7 +41,9 @@ export abstract class ExpressionCompiler {
     return "?";
   }
 
+  /** A type in CAST: a timestamp with every digit the database keeps (a cast to fewer would round the value compared). */
   protected castTypeName(type: SqlType): string {
+    if (type.kind === "datetime") return type.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP WITHOUT TIME ZONE";
     return this.typeName(type);
   }
 
@@ -282,7 +284,8 @@ export abstract class ExpressionCompiler {
       case "date":
         return "DATE";
       case "datetime":
-        return type.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP WITHOUT TIME ZONE";
+        // Milliseconds unless told: what a Date holds, so every value read back is the one written.
+        return `TIMESTAMP(${type.precision ?? 3}) ${type.timezone ? "WITH" : "WITHOUT"} TIME ZONE`;
       case "json":
         return "JSON";
       case "uuid":

@@ -213,8 +213,13 @@ export const float = () => builder(types.float());
 export const numeric = (precision?: number, scale?: number) => builder(types.numeric(precision, scale));
 /** A calendar date, as an ISO `YYYY-MM-DD` string: JavaScript has no date-only type. */
 export const date = () => builder(types.date());
-/** A timestamp read as a `Date`; without `timezone` the wall-clock value is read and written as UTC. */
-export const datetime = (options: { timezone?: boolean } = {}) => builder(types.datetime(options));
+/**
+ * A timestamp read as a `Date`; without `timezone` the wall-clock value is read and written as UTC.
+ * `precision`: the digits of a second's fraction the column keeps, 0 to 6; unset, 3 (a Date's
+ * milliseconds: `TIMESTAMP(3)`, `DATETIME(3)`). A wider column (an existing `TIMESTAMP(6)`) may hold
+ * microseconds a Date rounds: see docs/types.md.
+ */
+export const datetime = (options: { timezone?: boolean; precision?: number } = {}) => builder(types.datetime(options));
 /** A JSON column (`JSONB` on PostgreSQL), typed as `T`; values are encoded and decoded for you. */
 export const json = <T = unknown>() => builder(types.json<T>());
 /** A UUID column, read as a string (native `UUID` on PostgreSQL). */

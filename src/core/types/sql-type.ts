@@ -3,6 +3,8 @@
  * values cross the driver boundary are decided per dialect, from `kind` and the parameters here.
  */
 
+import { ArgumentError } from "../errors.js";
+
 export type TypeKind =
   | "integer"
   | "bigint"
@@ -23,7 +25,10 @@ export interface SqlType<T = unknown> {
   readonly kind: TypeKind;
   /** `string(n)`: maximum length. */
   readonly length?: number;
-  /** `numeric(p, s)`. */
+  /**
+   * `numeric(p, s)`: digits. `datetime({ precision })`: digits of a second's fraction the column
+   * keeps (0-6; unset, 3: what a Date holds).
+   */
   readonly precision?: number;
   readonly scale?: number;
   /** `datetime({ timezone: true })`. */
@@ -44,6 +49,15 @@ export interface SqlType<T = unknown> {
 export type Decimal = `${number}`;
 
 export type ValueOf<S> = S extends SqlType<infer T> ? T : never;
+
+/** A datetime precision as given: an integer from 0 to 6 (what PostgreSQL and MariaDB keep); 3 is the default, left unset. */
+function fractionDigits(precision: number | undefined): { precision?: number } {
+  if (precision === undefined || precision === 3) return {};
+  if (!Number.isInteger(precision) || precision < 0 || precision > 6) {
+    throw new ArgumentError(`datetime({ precision: ${String(precision)} }): the precision is the digits of a second's fraction, an integer from 0 to 6.`);
+  }
+  return { precision };
+}
 
 function sqlType<T>(kind: TypeKind, extra: Omit<SqlType<T>, "kind" | "__value"> = {}): SqlType<T> {
   return Object.freeze({ kind, ...extra }) as SqlType<T>;
@@ -68,9 +82,12 @@ export const types = {
     sqlType("numeric", { ...(precision === undefined ? {} : { precision }), ...(scale === undefined ? {} : { scale }) }),
   /** A calendar date as an ISO string, `YYYY-MM-DD`: JavaScript has no date-only type. */
   date: (): SqlType<string> => sqlType("date"),
-  /** A timestamp. Without a time zone the wall-clock value is read and written as UTC. */
-  datetime: (options: { timezone?: boolean } = {}): SqlType<Date> =>
-    sqlType("datetime", { timezone: options.timezone ?? false }),
+  /**
+   * A timestamp. Without a time zone the wall-clock value is read and written as UTC. `precision`:
+   * the digits of a second's fraction the column keeps, 0 to 6 (unset: 3, a Date's milliseconds).
+   */
+  datetime: (options: { timezone?: boolean; precision?: number } = {}): SqlType<Date> =>
+    sqlType("datetime", { timezone: options.timezone ?? false, ...fractionDigits(options.precision) }),
   /** JSON documents, typed as `T`. */
   json: <T = unknown>(): SqlType<T> => sqlType("json"),
   /** UUIDs, as strings. */

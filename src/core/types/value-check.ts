@@ -66,12 +66,18 @@ function compile(type: SqlType): ValueCheck {
       return numericCheck(type);
     case "date":
       return { accepts: (v) => typeof v === "string" && isCalendarDate(v), expected: `a calendar date as a string "YYYY-MM-DD"` };
-    case "datetime":
+    case "datetime": {
+      // Outside these years PostgreSQL and MariaDB refuse the text a Date is sent as, and SQLite read year -1 back as 2001.
+      const inRange = (v: unknown): v is Date => v instanceof Date && v.getTime() >= FIRST_INSTANT && v.getTime() <= LAST_INSTANT;
+      const digits = type.precision ?? 3;
+      if (digits >= 3) return { accepts: inRange, expected: "a valid Date object in years 1-9999" };
+      // A column of fewer digits rounds the milliseconds it cannot keep: the row would hold another time.
+      const step = 10 ** (3 - digits);
       return {
-        // Outside these years PostgreSQL and MariaDB refuse the text a Date is sent as, and SQLite read year -1 back as 2001.
-        accepts: (v) => v instanceof Date && v.getTime() >= FIRST_INSTANT && v.getTime() <= LAST_INSTANT,
-        expected: "a valid Date object in years 1-9999",
+        accepts: (v) => inRange(v) && v.getUTCMilliseconds() % step === 0,
+        expected: `a valid Date object in years 1-9999 whose milliseconds the column keeps (datetime({ precision: ${digits} }): ${digits === 0 ? "whole seconds" : `multiples of ${step} ms`})`,
       };
+    }
     case "json":
       return {
         accepts: (v) => jsonKeeps(v, 0),

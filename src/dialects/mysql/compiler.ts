@@ -32,7 +32,7 @@ export class MySqlCompiler extends SqlCompiler {
       case "numeric":
         return `DECIMAL(${type.precision ?? 38}, ${type.scale ?? (type.precision ? 0 : 10)})`;
       case "datetime":
-        return "DATETIME(6)"; // always UTC: MySQL's DATETIME has no zone, TIMESTAMP ends in 2038
+        return `DATETIME(${type.precision ?? 3})`; // always UTC: MySQL's DATETIME has no zone, TIMESTAMP ends in 2038
       case "binary":
         return type.length ? `VARBINARY(${type.length})` : "LONGBLOB";
       default:
@@ -56,6 +56,8 @@ export class MySqlCompiler extends SqlCompiler {
         return "UNSIGNED";
       case "binary":
         return "BINARY";
+      case "datetime":
+        return "DATETIME(6)";
       default:
         return this.typeName(type);
     }
@@ -191,6 +193,8 @@ export class MySqlCompiler extends SqlCompiler {
         return "VARCHAR(37)"; // CHAR(36) would cut "<uuid>x" to the uuid
       case "numeric":
         return wideDecimal(type);
+      case "datetime":
+        return "DATETIME(6)";
       default:
         return this.typeName(type);
     }

@@ -33,7 +33,7 @@ export class MySqlDdlCompiler extends DdlCompiler {
   /** Type or nullability: `MODIFY COLUMN` restating the whole column; the default alone: `ALTER COLUMN ... SET/DROP DEFAULT`. */
   override alterColumn(table: TableName, before: ColumnModel, after: ColumnModel, change: ColumnAlteration): string[] {
     if (change.type === undefined && change.nullable === undefined) return super.alterColumn(table, before, after, change);
-    return [`ALTER TABLE ${this.tableName(table)} MODIFY COLUMN ${this.columnModelSpec(after)}`];
+    return [`ALTER TABLE ${this.tableName(table)} MODIFY COLUMN ${this.columnModelSpec({ ...after, type: this.keptType(before, after) })}`];
   }
 
   /** MySQL/MariaDB have no partial indexes: refused rather than silently made total. */

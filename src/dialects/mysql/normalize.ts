@@ -38,9 +38,12 @@ export function mysqlTypeModel(columnType: string): TypeModel {
       return numericModel(args[0] ?? 10, args[1] ?? 0);
     case "date":
       return { kind: "date" };
-    case "datetime":
-      if (args[0] === 6) return { kind: "datetime", timezone: false };
+    case "datetime": {
+      // datetime() is DATETIME(3); DATETIME alone keeps whole seconds.
+      const precision = args[0] ?? 0;
+      if (args.length <= 1 && precision <= 6) return { kind: "datetime", timezone: false, ...(precision === 3 ? {} : { precision }) };
       break;
+    }
     case "json":
       return { kind: "json" };
     case "char":

@@ -10,14 +10,17 @@ import type { SqlType } from "../../core/types/sql-type.js";
 import { decimalReader } from "../shared/decimal-text.js";
 import { lowerCaseUuid } from "../shared/uuid.js";
 import { parseJsonExactly } from "../shared/json-text.js";
+import { hasDigitsPastMillisecond, readInexactly } from "../../core/types/inexact-dates.js";
 
 /**
- * A DATETIME read as text, as the UTC Date it holds. A zero date ('0000-00-00 00:00:00', which
+ * A DATETIME read as text, as the UTC Date it holds (recorded as inexact when the text has
+ * microseconds the Date drops: inexact-dates.ts). A zero date ('0000-00-00 00:00:00', which
  * MariaDB stores for an invalid one in a lax sql_mode) is no Date: it read as an Invalid Date.
  */
 function readDatetime(value: unknown): Date {
   if (value instanceof Date) return value;
-  const date = new Date(`${String(value).replace(" ", "T")}Z`);
+  const text = String(value);
+  const date = new Date(`${text.replace(" ", "T")}Z`);
   if (Number.isNaN(date.getTime())) {
     throw new DataError(
       `MariaDB holds a DATETIME '${String(value)}' that is no date (a zero date, written by a program in a lax sql_mode): ` +
@@ -26,7 +29,7 @@ function readDatetime(value: unknown): Date {
       undefined,
     );
   }
-  return date;
+  return hasDigitsPastMillisecond(text) ? readInexactly(date, text) : date;
 }
 
 /** `YYYY-MM-DD HH:MM:SS.ffffff` in UTC: the format DATETIME(6) accepts. */

@@ -76,7 +76,7 @@ export class PostgresCompiler extends SqlCompiler {
       case "numeric":
         return "NUMERIC";
       default:
-        return this.typeName(type);
+        return this.castTypeName(type);
     }
   }
 }

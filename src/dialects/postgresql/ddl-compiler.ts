@@ -32,7 +32,7 @@ export class PostgresDdlCompiler extends DdlCompiler {
 
   /** `USING "c"::type` when the old values do not convert implicitly (text to integer, and raw types). */
   protected override alterTypeText(before: ColumnModel, after: ColumnModel): string {
-    const type = this.typeText(after.type);
+    const type = this.typeText(this.keptType(before, after));
     const from = before.type.kind;
     const to = after.type.kind;
     // athanor keeps UTC in TIMESTAMP (see values.ts): converted by PostgreSQL's own cast, each value

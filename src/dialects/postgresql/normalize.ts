@@ -18,10 +18,11 @@ const SIMPLE: Readonly<Record<string, TypeModel>> = {
   "double precision": { kind: "float" },
   float8: { kind: "float" },
   date: { kind: "date" },
-  "timestamp without time zone": { kind: "datetime", timezone: false },
-  timestamp: { kind: "datetime", timezone: false },
-  "timestamp with time zone": { kind: "datetime", timezone: true },
-  timestamptz: { kind: "datetime", timezone: true },
+  // Without a precision PostgreSQL keeps microseconds; athanor's datetime() is TIMESTAMP(3).
+  "timestamp without time zone": { kind: "datetime", timezone: false, precision: 6 },
+  timestamp: { kind: "datetime", timezone: false, precision: 6 },
+  "timestamp with time zone": { kind: "datetime", timezone: true, precision: 6 },
+  timestamptz: { kind: "datetime", timezone: true, precision: 6 },
   jsonb: { kind: "json" },
   uuid: { kind: "uuid" },
   // BYTEA has no length: `binary(n)` emits plain BYTEA.
@@ -33,6 +34,12 @@ export function postgresTypeModel(typeText: string): TypeModel {
   const text = compactType(typeText);
   const simple = SIMPLE[text];
   if (simple) return simple;
+  // `timestamp(3) without time zone`, compacted (no spaces around the parentheses).
+  const stamp = /^timestamp\(([0-6])\) ?(with(?:out)? time zone)?$/.exec(text);
+  if (stamp) {
+    const precision = Number(stamp[1]);
+    return { kind: "datetime", timezone: stamp[2] === "with time zone", ...(precision === 3 ? {} : { precision }) };
+  }
   if (!isPlainType(text)) return { kind: "raw", sql: typeText };
   const args = typeArgs(text);
   const base = text.replace(/\(.*$/, "");

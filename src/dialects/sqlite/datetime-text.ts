@@ -5,6 +5,8 @@
  * exactly that format is what makes `stamp >= ?` right for rows whoever wrote them.
  */
 
+import { readInexactly } from "../../core/types/inexact-dates.js";
+
 const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
 function padYear(year: number): string {
@@ -35,17 +37,25 @@ const ZONE = /(?:[zZ]|[+-]\d\d(?::?\d\d)?)$/;
 /**
  * A stored timestamp as a Date. Accepts SQLite's format (`2021-01-01 00:00:00[.SSS]`, UTC),
  * ISO-8601 text (`2021-01-01T00:00:00.000Z`, or with an offset), a date alone (midnight UTC), and
- * Unix time in seconds (what `unixepoch()` and `strftime('%s')` give).
+ * Unix time in seconds (what `unixepoch()` and `strftime('%s')` give). A value that the Date,
+ * bound again, would not be written as (another spelling, digits past the millisecond, a number)
+ * is recorded as read inexactly: a WHERE comparing the text with athanor's misses the row.
  */
 export function parseSqliteDatetime(value: unknown): Date {
   if (value instanceof Date) return value;
-  if (typeof value === "number") return new Date(value * 1000);
-  if (typeof value === "bigint") return new Date(Number(value) * 1000);
+  if (typeof value === "number" || typeof value === "bigint") return readInexactly(new Date(Number(value) * 1000), String(value));
   const text = String(value);
   if ((text.length === 19 || text.length === 23) && text.charCodeAt(10) === 32) {
     const fast = sqliteFormat(text);
-    if (fast !== undefined) return fast;
+    // `...00.000`: athanor writes the same instant without its fraction.
+    if (fast !== undefined) return text.length === 23 && fast.getUTCMilliseconds() === 0 ? readInexactly(fast, text) : fast;
   }
+  const date = otherSpelling(text);
+  return Number.isNaN(date.getTime()) || sqliteDatetimeText(date) === text ? date : readInexactly(date, text);
+}
+
+/** A timestamp's text in a spelling other than athanor's own, as a Date. */
+function otherSpelling(text: string): Date {
   if (text.length === 10) return new Date(`${text}T00:00:00Z`);
   // Text without a zone is UTC (SQLite's functions work in UTC); Date would read it as local time.
   const iso = text.charCodeAt(10) === 32 /* space */ ? `${text.slice(0, 10)}T${text.slice(11)}` : text;

@@ -56,8 +56,12 @@ function typeCall(type: TypeModel): [string, unknown] | undefined {
       const args = list(type.precision, type.scale);
       return [`types.numeric(${args.join(", ")})`, types.numeric(...(args as [number?, number?]))];
     }
-    case "datetime":
-      return type.timezone ? ["types.datetime({ timezone: true })", types.datetime({ timezone: true })] : ["types.datetime()", types.datetime()];
+    case "datetime": {
+      // The precision of a column made before datetime() kept milliseconds (TIMESTAMP(6)) is restated, not narrowed.
+      const options = { ...(type.timezone ? { timezone: true } : {}), ...(type.precision === undefined ? {} : { precision: type.precision }) };
+      const text = Object.keys(options).length ? `{ ${Object.entries(options).map(([k, v]) => `${k}: ${String(v)}`).join(", ")} }` : "";
+      return [`types.datetime(${text})`, types.datetime(options)];
+    }
     case "enum": {
       const values = type.values ?? [];
       const named = type.enumName === undefined ? "" : `, { name: ${JSON.stringify(type.enumName)} }`;

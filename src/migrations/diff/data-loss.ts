@@ -71,8 +71,10 @@ function typeBuilder(type: TypeModel): string {
       return `${type.kind}${args(type.length)}`;
     case "numeric":
       return `numeric${args(type.precision, type.scale)}`;
-    case "datetime":
-      return type.timezone ? "datetime({ timezone: true })" : "datetime()";
+    case "datetime": {
+      const options = [...(type.timezone ? ["timezone: true"] : []), ...(type.precision === undefined ? [] : [`precision: ${type.precision}`])];
+      return options.length ? `datetime({ ${options.join(", ")} })` : "datetime()";
+    }
     case "enum":
       return `enumType(${JSON.stringify(type.values ?? [])})`;
     default:

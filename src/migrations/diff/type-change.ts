@@ -50,7 +50,8 @@ function widens(from: TypeModel, to: TypeModel): boolean {
     case "enum":
       return to.kind === "enum" && (from.values ?? []).every((v) => to.values?.includes(v));
     case "datetime":
-      return to.kind === "datetime" && !from.timezone && to.timezone === true;
+      // Adding a zone, or digits of a second's fraction (`datetime()` keeps 3).
+      return to.kind === "datetime" && (from.timezone === to.timezone || (!from.timezone && to.timezone === true)) && (to.precision ?? 3) >= (from.precision ?? 3);
     case "date":
       return to.kind === "datetime";
     case "boolean":
@@ -82,8 +83,10 @@ export function typeText(type: TypeModel): string {
       return type.length === undefined ? type.kind : `${type.kind}(${type.length})`;
     case "numeric":
       return type.precision === undefined ? "numeric" : `numeric(${type.precision}${type.scale === undefined ? "" : `, ${type.scale}`})`;
-    case "datetime":
-      return type.timezone ? "datetime(tz)" : "datetime";
+    case "datetime": {
+      const args = [...(type.timezone ? ["tz"] : []), ...(type.precision === undefined ? [] : [`precision ${type.precision}`])];
+      return args.length ? `datetime(${args.join(", ")})` : "datetime";
+    }
     case "enum":
       return `enum(${(type.values ?? []).join(", ")})`;
     default:

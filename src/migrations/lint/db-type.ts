@@ -33,7 +33,7 @@ function pgType(type: Known): DbType {
     case "numeric":
       return type.precision ? { name: "numeric", precision: type.precision, scale: type.scale ?? 0 } : { name: "numeric" };
     case "datetime":
-      return { name: type.timezone ? "timestamptz" : "timestamp" };
+      return { name: type.timezone ? "timestamptz" : "timestamp", precision: type.precision ?? 3 };
     case "integer":
       return { name: "int4" };
     case "bigint":
@@ -62,7 +62,7 @@ function mysqlType(type: Known): DbType {
     case "numeric":
       return { name: "decimal", precision: type.precision ?? 38, scale: type.scale ?? (type.precision ? 0 : 10) };
     case "datetime":
-      return { name: "datetime", precision: 6 };
+      return { name: "datetime", precision: type.precision ?? 3 };
     case "uuid":
       return { name: "char", length: 36 };
     case "binary":

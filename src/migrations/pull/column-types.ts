@@ -43,8 +43,11 @@ export function typeCode(type: TypeModel, imports: ImportSet, jsonType: () => st
     }
     case "date":
       return plain(call("date"), "string");
-    case "datetime":
-      return plain(call("datetime", type.timezone ? ["{ timezone: true }"] : []), "Date");
+    case "datetime": {
+      // A column's own precision (an existing TIMESTAMP keeps 6): the model describes the database.
+      const options = [...(type.timezone ? ["timezone: true"] : []), ...(type.precision === undefined ? [] : [`precision: ${type.precision}`])];
+      return plain(call("datetime", options.length ? [`{ ${options.join(", ")} }`] : []), "Date");
+    }
     case "json": {
       const name = jsonType();
       return plain(`${imports.value("json")}<${name}>()`, name);

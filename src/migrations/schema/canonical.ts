@@ -38,8 +38,17 @@ export function canonicalCheckSql(sql: string, _dialect: DialectRef): string {
     .trim();
 }
 
-/** A type in comparable form: a raw type's text compacted and in lower case. */
+/**
+ * A type in comparable form: a raw type's text compacted and in lower case; a timestamp that keeps
+ * milliseconds or more without its precision. `datetime()` is TIMESTAMP(3) now, DATETIME(6) or
+ * TIMESTAMP before: a column that keeps more digits is left as it is (narrowing it would cut
+ * what it holds), one that keeps fewer (DATETIME(0)) is widened.
+ */
 export function canonicalType(type: TypeModel, _dialect: DialectRef): TypeModel {
+  if (type.kind === "datetime" && type.precision !== undefined && type.precision >= 3) {
+    const { precision: _kept, ...rest } = type;
+    return rest;
+  }
   if (type.kind !== "raw") return type;
   return { kind: "raw", sql: type.sql.trim().toLowerCase().replace(/\s+/g, " ").replace(/\s*([(),])\s*/g, "$1") };
 }

@@ -3,6 +3,7 @@
  * of the primary key and those columns per chunk of keys, whatever the number of objects. The
  * engine of `session.load(obj, "body")`, `session.refresh(obj, ["body"])` and `await lazy(obj).body`.
  */
+import { exactKeyCheck } from "./exact-keys.js";
 import type { Column } from "../../core/schema/column.js";
 import { select, type Select } from "../../core/statements/select.js";
 import { identityKeyOf } from "../identity/identity-map.js";
@@ -23,13 +24,18 @@ export async function loadColumns(rows: Rows, mapper: Mapper, states: readonly I
   const keyColumns = mapper.primaryKey;
   const columns = keys.map((key) => mapper.columns.get(key)!);
   const indexes = keyColumns.map((_, i) => i);
+  // A timestamp naming rows (a foreign key) read inexactly is refused (exact-keys.ts).
+  const check = exactKeyCheck(mapper, [...mapper.keyAttributes, ...keys], 0);
   for (const chunk of chunks(states)) {
     const statement = select(...labels(mapper, keyColumns), ...labels(mapper, columns)).where(
       keyFilter(keyColumns, mapper.keyAttributes, chunk.map((s) => s.dict)),
     ) as unknown as Select<unknown>;
     const byKey = new Map<unknown, unknown[]>();
     const before = changesBefore(chunk, keys);
-    for (const row of await rows(statement)) byKey.set(identityKeyOf(indexes, row), row);
+    for (const row of await rows(statement)) {
+      check?.(row);
+      byKey.set(identityKeyOf(indexes, row), row);
+    }
     for (const state of chunk) {
       const row = byKey.get(identityKeyOf(mapper.keyAttributes, state.dict));
       if (!row) throw new ObjectDeletedError(`${mapper.name} object (${mapper.keyAttributes.map((a) => `${a}=${String(state.dict[a])}`).join(", ")}) no longer exists in the database: another transaction deleted it.`);

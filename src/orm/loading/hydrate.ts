@@ -10,6 +10,7 @@ import { identityKey, identityKeyOf, type IdentityMap } from "../identity/identi
 import { dictMaker, dictMakerAt } from "../state/dict-shape.js";
 import { attachState, InstanceState, stateOf, type StateOwner } from "../state/instance-state.js";
 import { populatingHydrator, type PopulateRun } from "./populate.js";
+import { exactKeyCheck } from "./exact-keys.js";
 
 export interface HydrationContext {
   readonly identity: IdentityMap;
@@ -57,13 +58,28 @@ function makeHydrator(mapper: Mapper, start: number, context: HydrationContext, 
   const keys = plan.keys;
   const unloaded = plan.unloaded;
   const pkIndexes = mapper.primaryKey.map((column) => start + keys.indexOf(mapper.attributeFor(column)!));
+  // The columns from the row; the relationships, not loaded yet, undefined.
+  const makeDict = unloaded === undefined ? dictMaker(mapper.attributeKeys, keys.length, start) : planDictMaker(mapper, plan, start);
+  const hydrate = hydrateRow(mapper, plan, context, makeDict, start, pkIndexes);
+  // Timestamps that name rows refused when read inexactly (exact-keys.ts): before the key is made of them.
+  const check = exactKeyCheck(mapper, keys, start);
+  return check === undefined ? hydrate : (row) => (check(row), hydrate(row));
+}
+
+/** The hydrator proper: a row's object from the identity map, or made from the row. */
+function hydrateRow(
+  mapper: Mapper,
+  plan: ColumnPlan,
+  context: HydrationContext,
+  makeDict: (row: readonly unknown[]) => Record<string, unknown>,
+  start: number,
+  pkIndexes: readonly number[],
+): Hydrator {
+  const unloaded = plan.unloaded;
   const identity = context.identity;
   const objects = identity.forMapper(mapper);
   const owner = context.owner;
   const single = pkIndexes.length === 1 ? pkIndexes[0]! : -1;
-  // The columns from the row; the relationships, not loaded yet, undefined.
-  const makeDict = unloaded === undefined ? dictMaker(mapper.attributeKeys, keys.length, start) : planDictMaker(mapper, plan, start);
-
   return (row) => {
     let key: unknown;
     if (single >= 0) {

@@ -12,6 +12,7 @@
  * expired instead; stepped, its next flush would have matched the row and written values
  * computed from what it no longer holds.
  */
+import { checkBulkKey } from "../loading/exact-keys.js";
 import type { ExprNode, OnConflictNode } from "../../core/ast/nodes.js";
 import type { Column } from "../../core/schema/column.js";
 import { identityKey, type IdentityMap } from "../identity/identity-map.js";
@@ -66,6 +67,7 @@ export function followVersionedRows(identity: IdentityMap, owner: StateOwner, ma
   const width = mapper.primaryKey.length;
   const byKey = identity.forMapper(mapper);
   for (const row of rows) {
+    checkBulkKey(mapper, row, 0);
     const obj = byKey.get(identityKey(row.slice(0, width)));
     const state = obj && stateOf(obj);
     if (!state || state.gone) continue;

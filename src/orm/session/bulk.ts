@@ -13,6 +13,7 @@
  * With RETURNING the statement returns its rows as tuples, and the objects follow the keys that
  * come back with them (`executeReturning`).
  */
+import { checkBulkKey } from "../loading/exact-keys.js";
 import { readOnlyStatement } from "./read-only.js";
 import type { ExprNode } from "../../core/ast/nodes.js";
 import { ArgumentError } from "../../core/errors.js";
@@ -261,6 +262,7 @@ function objectsWithKeys(host: BulkHost, mapper: Mapper, rows: readonly unknown[
   const width = mapper.primaryKey.length;
   const states: InstanceState[] = [];
   for (const row of rows) {
+    checkBulkKey(mapper, row, start);
     const obj = byKey.get(identityKey(row.slice(start, start + width)));
     if (obj) states.push(stateOf(obj)!);
   }

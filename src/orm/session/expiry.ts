@@ -2,6 +2,7 @@
  * Expiring objects: attributes marked to be reloaded on next read (after commit, rollback,
  * `expire()`), and `refresh`, which reloads them at once.
  */
+import { exactKeyCheck } from "../loading/exact-keys.js";
 import { InvalidRequestError } from "../../core/errors.js";
 import { select, type Select } from "../../core/statements/select.js";
 import { ObjectDeletedError } from "../errors.js";
@@ -60,6 +61,7 @@ export async function refreshState(state: InstanceState, rows: (statement: Selec
   const before = changesBefore([state], plan.keys);
   const row = (await rows(select(mapper.class_).where(...mapper.primaryKey.map((c, i) => c.eq(keyValues[i] as never)))))[0];
   if (!row) throw new ObjectDeletedError(`${mapper.name} object (${describeKey(mapper.keyAttributes, keyValues)}) no longer exists in the database: another transaction deleted it.`);
+  exactKeyCheck(mapper, plan.keys, 0)?.(row); // a timestamp naming rows read inexactly is refused (exact-keys.ts)
   state.session?.changing(state); // an open savepoint keeps the object as it was: its rollback undoes the read
   // The columns a plain query loads; deferred ones are not loaded any more (as in SQLAlchemy).
   // A column assigned while the read was in flight keeps its value, to be written over the row's.

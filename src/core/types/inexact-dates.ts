@@ -1,0 +1,44 @@
+/**
+ * Timestamps a Date read them as, but cannot hold exactly: a TIMESTAMP or DATETIME(6) with
+ * digits past the millisecond (`now()` writes microseconds), or SQLite text in a spelling that
+ * athanor would bind otherwise (`2021-01-01T00:00:00Z`, `...00.000`, Unix seconds). The Date is
+ * what the value rounds to; compared with the stored value (a WHERE of the unit of work, a key of
+ * the identity map) it names another row, or none. The dialects record the stored text of such a
+ * Date here as they read it; the ORM refuses one where it would name a row (orm/loading/exact-keys.ts).
+ */
+
+/** The stored text of each Date read inexactly; weak, so the Dates are collected as usual. */
+const stored = new WeakMap<Date, string>();
+/** Whether any Date was read inexactly: until then, asking costs no WeakMap lookup. */
+let anyRead = false;
+
+/** Records that `date` was read from the stored value `text`, which it does not hold exactly; returns the Date. */
+export function readInexactly(date: Date, text: string): Date {
+  anyRead = true;
+  stored.set(date, text);
+  return date;
+}
+
+/**
+ * The stored text a value was read from, when it is a Date that does not hold that value exactly
+ * (undefined otherwise): a WHERE naming the row with it, or an identity key made of it, names
+ * another row.
+ */
+export function inexactText(value: unknown): string | undefined {
+  return anyRead && value instanceof Date ? stored.get(value) : undefined;
+}
+
+/**
+ * Whether the fraction of a timestamp's text has nonzero digits past the millisecond:
+ * `2021-01-01 00:00:00.123456` (or with a zone after it) does, `...00.123000` does not.
+ */
+export function hasDigitsPastMillisecond(text: string): boolean {
+  const dot = text.indexOf(".", 19);
+  if (dot < 0) return false;
+  for (let i = dot + 4; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false; // the fraction ended (a zone, " BC")
+    if (c !== 48) return true;
+  }
+  return false;
+}
