@@ -68,7 +68,8 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
       continue;
     }
     const guard = appliedGuard(op);
-    steps.push({ description, statements, transactional, operations: [i], ...(guard ? { isApplied: guard } : {}) });
+    const writesRows = op.op === "execute" && !schemaOnly(op) ? { writesRows: true } : {};
+    steps.push({ description, statements, transactional, operations: [i], ...(guard ? { isApplied: guard } : {}), ...writesRows });
     (transactional ? inTransaction : afterTransaction).push(op);
   }
   if (dialect !== "mysql" && afterTransaction.length) checkDeferred(options.schema, inTransaction, afterTransaction);
