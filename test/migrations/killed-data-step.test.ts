@@ -15,7 +15,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { after, describe, test } from "node:test";
+import { after, beforeEach, describe, test } from "node:test";
 import { testDatabases } from "../support/databases.js";
 import { Project, projectUrl, query, recreateDatabase } from "./project.js";
 
@@ -35,30 +35,31 @@ async function until(condition: () => Promise<boolean>, what: string, ms = 20_00
   }
 }
 
-/** A trigger that holds the bonus migration's record (its UPDATE to steps_done = 1) for a long time. */
-function slowRecordTrigger(dialect: string): string[] {
-  const when = `NEW.id = '${SECOND}' AND NEW.steps_done = 1`;
+/** A trigger that holds the bonus migration's last record (up: its UPDATE to steps_done = 1; down: the DELETE of its row) for a long time. */
+function slowRecordTrigger(dialect: string, direction: "up" | "down"): string[] {
+  const event = direction === "up" ? "UPDATE" : "DELETE";
+  const when = direction === "up" ? `NEW.id = '${SECOND}' AND NEW.steps_done = 1` : `OLD.id = '${SECOND}'`;
   switch (dialect) {
     case "postgresql":
       return [
-        `CREATE FUNCTION kd_slow() RETURNS trigger AS $$ BEGIN IF ${when} THEN PERFORM pg_sleep(60); END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
-        "CREATE TRIGGER kd_slow BEFORE UPDATE ON athanor_migrations FOR EACH ROW EXECUTE FUNCTION kd_slow()",
+        `CREATE FUNCTION kd_slow() RETURNS trigger AS $$ BEGIN IF ${when} THEN PERFORM pg_sleep(60); END IF; RETURN ${direction === "up" ? "NEW" : "OLD"}; END $$ LANGUAGE plpgsql`,
+        `CREATE TRIGGER kd_slow BEFORE ${event} ON athanor_migrations FOR EACH ROW EXECUTE FUNCTION kd_slow()`,
       ];
     case "mysql":
-      return [`CREATE TRIGGER kd_slow BEFORE UPDATE ON athanor_migrations FOR EACH ROW IF ${when} THEN SET @kd = SLEEP(5); END IF`];
+      return [`CREATE TRIGGER kd_slow BEFORE ${event} ON athanor_migrations FOR EACH ROW IF ${when} THEN SET @kd = SLEEP(5); END IF`];
     default:
       // No sleep in SQLite: a join of 2,000 rows three times over keeps the record busy for minutes.
       return [
-        "CREATE TABLE kd_spin (n INTEGER)",
+        "CREATE TABLE IF NOT EXISTS kd_spin (n INTEGER)",
         "INSERT INTO kd_spin WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 2000) SELECT n FROM c",
-        `CREATE TRIGGER kd_slow BEFORE UPDATE ON athanor_migrations FOR EACH ROW WHEN ${when} BEGIN SELECT count(*) FROM kd_spin a, kd_spin b, kd_spin c; END`,
+        `CREATE TRIGGER kd_slow BEFORE ${event} ON athanor_migrations FOR EACH ROW WHEN ${when} BEGIN SELECT count(*) FROM kd_spin a, kd_spin b, kd_spin c; END`,
       ];
   }
 }
 
 for (const db of await testDatabases()) {
   describe(`a data step outside the transaction, its process killed before the record [${db.name}]`, { skip: db.skip }, () => {
-    const url = projectUrl(db, "killstep");
+    let url = projectUrl(db, "killstep");
     const name = db.name === "sqlite" ? "" : new URL(url).pathname.slice(1);
     let p: Project | undefined;
     after(async () => {
@@ -79,20 +80,11 @@ for (const db of await testDatabases()) {
         )[0]!["n"],
       );
 
-    test("the rerun does not run it again", { timeout: 120_000 }, async () => {
-      await recreateDatabase(url);
-      // The server notices within 0.1 s that a client is gone and aborts its statement (PostgreSQL 14+).
-      if (db.name === "postgresql") await query(url, `ALTER DATABASE "${name}" SET client_connection_check_interval = 100`);
-      p = new Project(`kill-step-${db.name}`, url);
-      p.write({ id: FIRST, up: [{ op: "execute", sql: "CREATE TABLE kd_accounts (id INTEGER PRIMARY KEY, cents INTEGER NOT NULL)" }], down: [{ op: "execute", sql: "DROP TABLE kd_accounts" }] });
-      p.write({ id: SECOND, parents: [FIRST], up: [{ op: "execute", sql: "UPDATE kd_accounts SET cents = cents + 1000", transactional: false }], down: [] });
-      const setup = await p.cli("migrate", "up", FIRST);
-      assert.equal(setup.code, 0, setup.err);
-      await query(url, "INSERT INTO kd_accounts (id, cents) VALUES (1, 1250)");
-      for (const statement of slowRecordTrigger(db.name)) await query(url, statement);
-
+    /** Runs `athanor migrate <direction>` in a child process and SIGKILLs it while the data step has run and its record is held by the trigger. */
+    async function killDuring(direction: "up" | "down", stepDone: number): Promise<void> {
+      for (const statement of slowRecordTrigger(db.name, direction)) await query(url, statement);
       const env = { ...process.env, ATHANOR_URL: "", ATHANOR_MODELS: "", ATHANOR_MIGRATIONS: "" };
-      const child = spawn(process.execPath, ["--import", TSX, BIN, "migrate", "up"], { cwd: p.dir, env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", TSX, BIN, "migrate", direction], { cwd: p!.dir, env, stdio: ["ignore", "pipe", "pipe"] });
       let output = "";
       child.stdout.on("data", (d) => (output += d));
       child.stderr.on("data", (d) => (output += d));
@@ -103,9 +95,9 @@ for (const db of await testDatabases()) {
         if (db.name === "postgresql") {
           await until(async () => (await query(url, `SELECT 1 FROM pg_stat_activity WHERE datname = '${name}' AND wait_event = 'PgSleep'`)).length > 0, "the record waits in the trigger", 20_000, () => output);
         } else if (db.name === "mysql") {
-          await until(async () => (await query(url, `SELECT 1 FROM information_schema.processlist WHERE db = '${name}' AND (info LIKE 'UPDATE athanor_migrations%' OR state = 'User sleep')`)).length > 0, "the record waits in the trigger", 20_000, () => output);
+          await until(async () => (await query(url, `SELECT 1 FROM information_schema.processlist WHERE db = '${name}' AND state = 'User sleep'`)).length > 0, "the record waits in the trigger", 20_000, () => output);
         } else {
-          await until(async () => (await cents()) === 2250, "the step committed", 20_000, () => output);
+          await until(async () => (await cents()) === stepDone, "the step committed", 20_000, () => output);
           await new Promise((r) => setTimeout(r, 300));
         }
       } finally {
@@ -115,34 +107,83 @@ for (const db of await testDatabases()) {
       if (db.name !== "sqlite") await until(async () => (await others()) === 0, "the server ended the killed run's session");
       const drop = db.name === "postgresql" ? ["DROP TRIGGER kd_slow ON athanor_migrations", "DROP FUNCTION kd_slow()"] : ["DROP TRIGGER kd_slow"];
       for (const statement of drop) await query(url, statement);
+    }
 
+    /** The rerun refuses, nothing run; returns the SQL its message gives for "the step ran". */
+    async function refused(direction: "up" | "down"): Promise<string> {
+      const rerun = await p!.cli("migrate", direction);
+      assert.equal(rerun.code, 1, `the rerun must refuse: ${rerun.out}`);
+      assert.match(rerun.err, /step 1 of 1 \(.*\) runs outside a transaction, and it started but was never recorded finished/);
+      assert.match((await p!.cli("migrate", "history")).out, /IN DOUBT 1\/1/);
+      const ran = /if the step ran, record it with: (.*?); if it did not/.exec(rerun.err)?.[1];
+      assert.ok(ran, rerun.err);
+      return ran;
+    }
+
+    beforeEach(async () => {
+      if (db.name === "sqlite") url = projectUrl(db, "killstep"); // a new file
+      await recreateDatabase(url);
+      // The server notices within 0.1 s that a client is gone and aborts its statement (PostgreSQL 14+).
+      if (db.name === "postgresql") await query(url, `ALTER DATABASE "${name}" SET client_connection_check_interval = 100`);
+      p?.remove();
+      p = new Project(`kill-step-${db.name}`, url);
+      p.write({ id: FIRST, up: [{ op: "execute", sql: "CREATE TABLE kd_accounts (id INTEGER PRIMARY KEY, cents INTEGER NOT NULL)" }], down: [{ op: "execute", sql: "DROP TABLE kd_accounts" }] });
+      p.write({
+        id: SECOND,
+        parents: [FIRST],
+        up: [{ op: "execute", sql: "UPDATE kd_accounts SET cents = cents + 1000", transactional: false }],
+        down: [{ op: "execute", sql: "UPDATE kd_accounts SET cents = cents - 1000", transactional: false }],
+      });
+      const setup = await p.cli("migrate", "up", FIRST);
+      assert.equal(setup.code, 0, setup.err);
+      await query(url, "INSERT INTO kd_accounts (id, cents) VALUES (1, 1250)");
+    });
+
+    test("up: the rerun does not run it again", { timeout: 120_000 }, async () => {
+      await killDuring("up", 2250);
       if (db.name === "mysql") {
         // The step and its record were one transaction: both rolled back, the rerun runs the step once.
         assert.equal(await cents(), 1250);
-        const rerun = await p.cli("migrate", "up");
+        const rerun = await p!.cli("migrate", "up");
         assert.equal(rerun.code, 0, rerun.err);
         assert.equal(await cents(), 2250);
         return;
       }
       assert.equal(await cents(), 2250, "the step committed before the kill");
-      const rerun = await p.cli("migrate", "up");
-      assert.equal(rerun.code, 1, `the rerun must refuse: ${rerun.out}`);
-      assert.match(rerun.err, /PartialMigrationError|step 1 of 1 \(.*\) runs outside a transaction, and it started but was never recorded finished/);
+      const ran = await refused("up");
       assert.equal(await cents(), 2250, "the rerun ran the step again"); // was 3250
-      const history = await p.cli("migrate", "history");
-      assert.match(history.out, /IN DOUBT 1\/1/);
 
       // The way out the message gives: the step ran, so record it, and the migration is applied.
-      const ran = /if the step ran, record it with: (.*?); if it did not/.exec(rerun.err)?.[1];
-      assert.ok(ran, rerun.err);
       await query(url, ran);
-      const after = await p.cli("migrate", "up");
+      const after = await p!.cli("migrate", "up");
       assert.equal(after.code, 0, after.err);
       assert.equal(await cents(), 2250);
       const rows = await query(url, `SELECT state, steps_done FROM athanor_migrations WHERE id = '${SECOND}'`);
       assert.deepEqual(rows.map((r) => `${r["state"]} ${r["steps_done"]}`), ["applied 1"]);
-      const check = await p.cli("migrate", "check");
+      const check = await p!.cli("migrate", "check");
       assert.doesNotMatch(check.err, /edited|partial|IN DOUBT/i);
+    });
+
+    test("down: the rerun does not run it again", { timeout: 120_000 }, async () => {
+      const up = await p!.cli("migrate", "up");
+      assert.equal(up.code, 0, up.err);
+      assert.equal(await cents(), 2250);
+      await killDuring("down", 1250);
+      if (db.name === "mysql") {
+        assert.equal(await cents(), 2250);
+        const rerun = await p!.cli("migrate", "down");
+        assert.equal(rerun.code, 0, rerun.err);
+        assert.equal(await cents(), 1250);
+        return;
+      }
+      assert.equal(await cents(), 1250, "the step committed before the kill");
+      const ran = await refused("down");
+      assert.equal(await cents(), 1250, "the rerun ran the step again"); // was 250
+      await query(url, ran);
+      assert.deepEqual(await query(url, `SELECT id FROM athanor_migrations WHERE id = '${SECOND}'`), [], "reverted: its row is gone");
+      const current = await p!.cli("migrate", "current");
+      assert.match(current.out, new RegExp(FIRST));
+      assert.doesNotMatch(current.out, new RegExp(SECOND));
     });
   });
 }

@@ -60,7 +60,7 @@ export class MigrationRunner {
       for (const at of ids) {
         const row = byId.get(at);
         const input = this.partialInput(at);
-        if (row && isInDoubt(row)) throw this.inDoubt(row, input);
+        if (row && isInDoubt(row)) throw this.inDoubt(row);
         let start = row?.state === "applying" ? Math.min(row.stepsDone, input.upSteps.length) : 0;
         // A down that reverted nothing resumes where the up had stopped; one that reverted some is refused.
         if (row?.state === "reverting") start = upResumeAfterDown(row, input, this.downSteps(at));
@@ -83,7 +83,7 @@ export class MigrationRunner {
       for (const at of ids) {
         const row = byId.get(at)!;
         const planned = this.downSteps(at);
-        if (isInDoubt(row)) throw this.inDoubt(row, row.state === "applying-step" ? this.partialInput(at) : undefined, planned);
+        if (isInDoubt(row)) throw this.inDoubt(row);
         // A partly applied up: the down's data steps run only for the up steps that ran (see partial.ts).
         let steps = planned;
         let upDone: string | undefined;
@@ -129,8 +129,9 @@ export class MigrationRunner {
   }
 
   /** The refusal of a pass on a row whose data step may or may not have run (in-doubt.ts): its steps as the row counts them. */
-  private inDoubt(row: VersionRow, up: PartialInput | undefined, down?: readonly Step[]) {
-    const steps = up ? up.upSteps : down!;
+  private inDoubt(row: VersionRow) {
+    const up = row.state === "applying-step" ? this.partialInput(row.id) : undefined;
+    const steps = up ? up.upSteps : this.downSteps(row.id);
     return inDoubtError(row, { ordered: executionOrder(steps, this.dialect.name), checksum: up?.checksum ?? row.checksum });
   }
 
