@@ -45,9 +45,10 @@ export class AcquireDeadline implements AcquireWait {
 }
 
 /**
- * For pools that cannot drop a waiting caller (pg, mysql2), or a pool still opening: the caller stops waiting when
- * `wait.signal` aborts, and a connection that arrives afterwards is released at once. (These
- * pools do not say whether a checkout will wait; a network round trip dwarfs the signal's cost.)
+ * For pools that cannot drop a waiting caller (pg, mysql2), and for a pool still opening: the
+ * caller stops waiting when `wait.signal` aborts, and a connection that arrives afterwards is
+ * released at once. (These pools do not say whether a checkout will wait; a network round trip
+ * dwarfs the signal's cost.)
  */
 export function abandonOnAbort<C>(pending: Promise<C>, wait: AcquireWait | undefined, release: (conn: C) => void): Promise<C> {
   if (!wait) return pending;

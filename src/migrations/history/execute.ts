@@ -12,9 +12,9 @@
  *   than run it twice (in-doubt.ts).
  */
 import type { DialectName } from "../../core/compiler/dialect.js";
+import { DBAPIError } from "../../core/errors.js";
 import type { Connection } from "../../engine/connection.js";
 import { stepsChecksum } from "./checksum.js";
-import { DBAPIError } from "../../core/errors.js";
 import { MigrationFailedError, MigrationHistoryError } from "./errors.js";
 import { startedState } from "./in-doubt.js";
 import { liveSchema, runSteps, sessionEscapes, StepError, type Step } from "./steps.js";
@@ -98,9 +98,10 @@ function marked(step: Step): boolean {
 }
 
 /**
- * A marked step (step `n` + 1) failed. Refused by the database (a PostgreSQL statement, even of
- * several, is all or nothing; SQLite runs one), nothing of it ran: the mark is taken back. A lost
- * connection leaves it: the step may have committed before its answer was lost.
+ * A marked step failed. Refused by the database (a PostgreSQL statement, even of several, is all
+ * or nothing; SQLite runs one), nothing of it ran: the mark is taken back (`progress`, the record
+ * as it was before the mark). A lost connection leaves it: the step may have committed before its
+ * answer was lost.
  */
 async function unmark(connection: Connection, progress: string, error: unknown): Promise<void> {
   const cause = rootCause(error);
