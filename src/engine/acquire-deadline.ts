@@ -43,3 +43,34 @@ export class AcquireDeadline implements AcquireWait {
     if (this.timer !== undefined) clearTimeout(this.timer);
   }
 }
+
+/**
+ * For pools that cannot drop a waiting caller (pg, mysql2), and for a pool still opening: the
+ * caller stops waiting when `wait.signal` aborts, and a connection that arrives afterwards is
+ * released at once. (These pools do not say whether a checkout will wait; a network round trip
+ * dwarfs the signal's cost.)
+ */
+export function abandonOnAbort<C>(pending: Promise<C>, wait: AcquireWait | undefined, release: (conn: C) => void): Promise<C> {
+  if (!wait) return pending;
+  const signal = wait.signal;
+  if (signal.aborted) {
+    pending.then(release, () => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<C>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    pending.then(
+      (conn) => {
+        signal.removeEventListener("abort", onAbort);
+        // Given up on already (the abort rejected the caller): back to the pool.
+        if (signal.aborted) release(conn);
+        else resolve(conn);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -6,7 +6,7 @@ import { statementCacheOf, type StatementCache } from "../core/compiler/statemen
 import type { MetaData, SchemaExecutor } from "../core/schema/metadata.js";
 import { AthanorError, ArgumentError, ConnectionsNotReturnedWarning, PoolTimeoutError, ResourceClosedError } from "../core/errors.js";
 import type { Executable } from "../core/statements/executable.js";
-import { AcquireDeadline } from "./acquire-deadline.js";
+import { AcquireDeadline, abandonOnAbort } from "./acquire-deadline.js";
 import { Checkouts, describeHolders } from "./checkouts.js";
 import { Connection, type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection.js";
 import type { Driver, DriverConnection, EngineDialect, PoolOptions } from "./driver.js";
@@ -48,11 +48,15 @@ export interface ConnectOptions {
 }
 
 const DEFAULT_ACQUIRE_TIMEOUT_MS = 30_000;
+/** The drivers' pool size when `pool.max` is not given (what `PoolTimeoutError` names before a driver has opened). */
+const DEFAULT_POOL_SIZE = 10;
 const DEFAULT_DISPOSE_TIMEOUT_MS = 5_000;
 
 /** One opened pool and the connections checked out of it: `dispose()` ends it, the next `connect()` opens another. */
 interface OpenPool {
   readonly driver: Promise<Driver>;
+  /** The driver, once opened: later `connect()` calls take it without waiting. */
+  opened?: Driver;
   readonly checkouts: Checkouts<Connection>;
   readonly context: ConnectionContext;
   /** The `connect()` calls waiting for a connection: `dispose()` refuses them at once. */
@@ -92,15 +96,7 @@ export class Engine implements SchemaExecutor {
     // Before the first await: after it the caller's frames are no longer on the stack.
     const site = options.holder === undefined ? new Error() : undefined;
     const pool = (this.pool ??= this.openPool());
-    let driver: Driver;
-    try {
-      driver = await pool.driver;
-    } catch (error) {
-      if (this.pool === pool) this.pool = undefined;
-      // Athanor's own errors (a driver package not installed) are already clear: not the driver's.
-      if (error instanceof AthanorError) throw error;
-      throw this.dialect.translateError(error, undefined, undefined);
-    }
+    const driver = pool.opened ?? (await this.opening(pool));
     const raw = await this.acquire(driver, pool);
     const conn = new Connection(raw, pool.context);
     pool.checkouts.add(conn, options.holder, site);
@@ -109,7 +105,7 @@ export class Engine implements SchemaExecutor {
 
   private openPool(): OpenPool {
     const checkouts = new Checkouts<Connection>();
-    return {
+    const pool: OpenPool = {
       driver: this.dialect.createDriver(this.url, {
         ...this.options.pool,
         acquireTimeoutMs: this.acquireTimeoutMs, // with its default: how long a new connection may take to open
@@ -120,6 +116,33 @@ export class Engine implements SchemaExecutor {
       waiting: new Set(),
       context: { dialect: this.dialect, cache: this.cache, log: this.log, released: (conn) => checkouts.remove(conn), transactionPooler: this.options.transactionPooler === true },
     };
+    pool.driver.then(
+      (driver) => void (pool.opened = driver),
+      // A pool that failed to open is forgotten, even when every caller gave up waiting for it: the next connect() opens another.
+      () => void (this.pool === pool && (this.pool = undefined)),
+    );
+    return pool;
+  }
+
+  /**
+   * The driver of a pool still opening, within `acquireTimeoutMs`: opening may need the server
+   * (MariaDB reads its version first), and the first `connect()` to a server that never answered
+   * waited for the driver's own limit (mysql2's 10 s) whatever `acquireTimeoutMs` said.
+   */
+  private async opening(pool: OpenPool): Promise<Driver> {
+    const deadline = new AcquireDeadline(this.acquireTimeoutMs);
+    pool.waiting.add(deadline);
+    try {
+      return await abandonOnAbort(pool.driver, deadline, () => undefined);
+    } catch (error) {
+      if (deadline.expired) throw poolTimeout(this.options.pool?.max ?? DEFAULT_POOL_SIZE, deadline.timeoutMs, pool.checkouts);
+      // Athanor's own errors (a driver package not installed, dispose()) are already clear: not the driver's.
+      if (error instanceof AthanorError) throw error;
+      throw this.dialect.translateError(error, undefined, undefined);
+    } finally {
+      pool.waiting.delete(deadline);
+      deadline.end();
+    }
   }
 
   /** A connection from the driver, or `PoolTimeoutError` after `acquireTimeoutMs`. */

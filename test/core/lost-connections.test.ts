@@ -198,7 +198,26 @@ forEachDatabase("lost connections", (ctx) => {
     }
   });
 
-  test("a new connection the server never answers (the network gone silent) does not keep its place in the pool for ever", { skip: ctx.db.name !== "postgresql" && "MariaDB's driver gives up on it after its own connectTimeout (10 s)", timeout: 20_000 }, async () => {
+  test("the first connect() of an engine whose server never answers fails after acquireTimeoutMs", { skip: network, timeout: 20_000 }, async () => {
+    // MariaDB's driver reads the server's version when it opens, before any acquire: that wait
+    // had no limit but mysql2's own connectTimeout (10 s), whatever acquireTimeoutMs said.
+    const engine = createEngine(proxy!.url(ctx.db.url), { pool: { max: 1, acquireTimeoutMs: 300 } });
+    try {
+      proxy!.holdNextConnection(); // never released: the server's answers do not come
+      const start = performance.now();
+      await assert.rejects(settlesWithin(engine.connect(), 8000), (e: unknown) => {
+        assert.ok(e instanceof PoolTimeoutError, String(e));
+        assert.match(e.message, /300 ms \(pool\.acquireTimeoutMs\)/);
+        return true;
+      });
+      const ms = performance.now() - start;
+      assert.ok(ms < 2000, `connect() waited ${ms.toFixed(0)} ms, with acquireTimeoutMs 300`);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test("a new connection the server never answers (the network gone silent) does not keep its place in the pool for ever", { skip: network, timeout: 20_000 }, async () => {
     // pg waited for it without a limit: with pool.max such attempts, every connect() timed out
     // for good, though new connections would have opened.
     const engine = createEngine(proxy!.url(ctx.db.url), { pool: { max: 1, acquireTimeoutMs: 300 } });

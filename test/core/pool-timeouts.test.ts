@@ -32,10 +32,11 @@ async function warningsDuring(fn: () => Promise<void>): Promise<Error[]> {
   return seen;
 }
 
-async function timed<T>(promise: Promise<T>): Promise<{ ms: number; outcome: T | unknown; failed: boolean }> {
+/** How long `run()` took, timed from the call (a connect() may start its timer before it first awaits). */
+async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; outcome: T | unknown; failed: boolean }> {
   const start = performance.now();
   try {
-    const outcome = await promise;
+    const outcome = await run();
     return { ms: performance.now() - start, outcome, failed: false };
   } catch (error) {
     return { ms: performance.now() - start, outcome: error, failed: true };
@@ -51,7 +52,7 @@ forEachDatabase("pool timeouts", (ctx) => {
     const held = await engine.connect({ holder: "Report job #7" });
     await held.execute(sql`SELECT 1 AS one`);
 
-    const { ms, outcome, failed } = await timed(engine.connect({ holder: "Session #2" }));
+    const { ms, outcome, failed } = await timed(() => engine.connect({ holder: "Session #2" }));
     assert.ok(failed, "the second connect() must not succeed");
     assert.ok(outcome instanceof PoolTimeoutError, `expected PoolTimeoutError, got ${String(outcome)}`);
     assert.ok(ms >= 190 && ms < 3000, `waited ${ms.toFixed(0)} ms, expected about 200`);
@@ -61,7 +62,7 @@ forEachDatabase("pool timeouts", (ctx) => {
     assert.match(outcome.message, /all 1 connection\(s\) of the pool \(pool\.max = 1\)/);
     assert.match(outcome.message, /Report job #7 \(held \d+\.\d s\)/);
 
-    const disposing = timed(warningsDuring(() => engine.dispose()));
+    const disposing = timed(() => warningsDuring(() => engine.dispose()));
     const disposed = await disposing;
     assert.equal(disposed.failed, false);
     assert.ok(disposed.ms < 3000, `dispose() took ${disposed.ms.toFixed(0)} ms`);
@@ -99,7 +100,7 @@ forEachDatabase("pool timeouts", (ctx) => {
     open({ acquireTimeoutMs: 5000 });
     const held = await engine.connect();
     setTimeout(() => void held.close(), 50);
-    const { ms, failed } = await timed(engine.connect().then((conn) => conn.close()));
+    const { ms, failed } = await timed(() => engine.connect().then((conn) => conn.close()));
     assert.equal(failed, false);
     assert.ok(ms < 2000, `waited ${ms.toFixed(0)} ms`);
     const warnings = await warningsDuring(() => engine.dispose());
@@ -112,7 +113,7 @@ forEachDatabase("pool timeouts", (ctx) => {
     await assert.rejects(engine.connect(), PoolTimeoutError);
     await held.close();
     // The abandoned wait must not keep the connection: the next connect() gets it at once.
-    const { ms, outcome, failed } = await timed(engine.connect());
+    const { ms, outcome, failed } = await timed(() => engine.connect());
     assert.equal(failed, false, String(outcome));
     assert.ok(ms < 150, `waited ${ms.toFixed(0)} ms for a free connection`);
     const conn = outcome as Awaited<ReturnType<Engine["connect"]>>;

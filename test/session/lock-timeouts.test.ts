@@ -1,5 +1,7 @@
 /**
  * A lock wait that times out in the middle of a flush, after some of its INSERTs were applied.
+ * PostgreSQL's lock_timeout (55P03) and MariaDB's lock wait timeout (1205) are the same event and
+ * are treated alike: the session's transaction is void, and sessionMaker().transaction retries it.
  * MariaDB rolls back only the timed-out statement (innodb_rollback_on_timeout is off by default),
  * not the transaction: an ORM that let the commit go on would commit half a unit of work. On
  * PostgreSQL the timeout (statement_timeout) aborts the transaction. Either way the commit must
@@ -8,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { DBAPIError, Session, TransactionRolledBackError, columnsOf, createEngine, inspect, select, sessionMaker, type Connection, type Engine } from "../../src/index.js";
+import { DBAPIError, Session, TransactionRolledBackError, columnsOf, createEngine, inspect, select, sessionMaker, sql, type Connection, type Engine } from "../../src/index.js";
 import { Base, Post, User } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -136,5 +138,102 @@ forEachDatabaseWithSchema("lock wait timeouts in a flush", Base.metadata, (ctx) 
     assert.deepEqual(emails, ["new1@x", "new2@x", "owner@x"]);
     assert.equal(await ctx.count("posts"), 3);
     assert.equal(await ctx.count("posts", "title = 'mine'"), 1);
+  });
+});
+
+forEachDatabaseWithSchema("lock timeouts between two sessions", Base.metadata, (ctx) => {
+  const skip = ctx.db.name === "sqlite" && "SQLite has no row locks (sqlite-busy.test.ts covers its busy wait)";
+  const mysql = ctx.db.name === "mysql";
+  /** Lock waits give up after about a second: PostgreSQL's lock_timeout (55P03), MariaDB's innodb_lock_wait_timeout (1205). */
+  let engine: Engine | undefined;
+  before(() => {
+    if (skip) return;
+    engine = createEngine(ctx.db.url, { pool: { max: 3, connectStatements: [mysql ? "SET SESSION innodb_lock_wait_timeout = 1" : "SET lock_timeout = 1000"] } });
+  });
+  after(() => engine?.dispose());
+
+  async function seed(): Promise<number> {
+    const session = ctx.session();
+    const user = Object.assign(new User(), { email: "owner@x" });
+    const post = Object.assign(new Post(), { title: "start" });
+    user.posts.push(post);
+    session.add(user);
+    await session.commit();
+    return post.id;
+  }
+
+  /** A session that changed the post's title and flushed: it holds the row's lock until it commits. */
+  async function holder(postId: number): Promise<Session> {
+    const session = new Session(engine!);
+    (await session.get(Post, postId))!.title = "A";
+    await session.flush();
+    return session;
+  }
+
+  test("the timed-out session's transaction is void on both databases: commit refuses until rollback, then the work is written once", { skip }, async () => {
+    const postId = await seed();
+    const winner = await holder(postId);
+    const loser = new Session(engine!);
+    try {
+      const post = (await loser.get(Post, postId))!;
+      loser.add(Object.assign(new User(), { email: "loser@x" }));
+      post.title = "B";
+      await assert.rejects(loser.commit(), (e: unknown) => e instanceof DBAPIError && e.retryable && /lock/i.test(e.message));
+      // Not written again on its own: what the transaction read may be what the other session changes.
+      await assert.rejects(loser.commit(), TransactionRolledBackError);
+      await winner.commit();
+      await loser.rollback();
+      assert.equal(await ctx.count("users", "email = 'loser@x'"), 0);
+      const fresh = (await loser.get(Post, postId))!;
+      assert.equal(fresh.title, "A");
+      fresh.title = "A+B";
+      loser.add(Object.assign(new User(), { email: "loser@x" }));
+      await loser.commit();
+    } finally {
+      await winner.close();
+      await loser.close();
+    }
+    assert.equal(await ctx.count("users", "email = 'loser@x'"), 1);
+    assert.equal(await ctx.count("posts", "title = 'A+B'"), 1);
+  });
+
+  test("sessionMaker().transaction retries a lock timeout, and the retry reads what the winner committed", { skip }, async () => {
+    const postId = await seed();
+    const winner = await holder(postId);
+    let attempts = 0;
+    try {
+      await sessionMaker(engine!).transaction(
+        async (session) => {
+          if (++attempts === 2) await winner.commit(); // the holder lets go once the first attempt timed out
+          const post = (await session.get(Post, postId))!;
+          post.title = `${post.title}+B`;
+          session.add(Object.assign(new User(), { email: `try${attempts}@x` }));
+        },
+        { retries: 3, backoffMs: 1 },
+      );
+    } finally {
+      await winner.close();
+    }
+    assert.equal(attempts, 2);
+    assert.equal(await ctx.count("posts", "title = 'A+B'"), 1, "the retry wrote on the winner's value, once");
+    assert.equal(await ctx.count("users", "email LIKE 'try%'"), 1);
+    assert.equal(await ctx.count("users", "email = 'try2@x'"), 1);
+  });
+
+  test("PostgreSQL: a statement_timeout is not retried (a query too slow once is as slow again)", { skip: skip || (mysql && "PostgreSQL's statement_timeout") }, async () => {
+    const slow = createEngine(ctx.db.url, { pool: { max: 1, connectStatements: ["SET statement_timeout = 200"] } });
+    let attempts = 0;
+    try {
+      await assert.rejects(
+        sessionMaker(slow).transaction(async (session) => {
+          attempts++;
+          await session.execute(sql`SELECT pg_sleep(1)`);
+        }, { retries: 3, backoffMs: 1 }),
+        (e: unknown) => e instanceof DBAPIError && e.code === "57014" && !e.retryable,
+      );
+    } finally {
+      await slow.dispose();
+    }
+    assert.equal(attempts, 1);
   });
 });

@@ -6,7 +6,8 @@ import mysql from "mysql2/promise";
 import type { Connection as CallbackConnection } from "mysql2";
 import type { Driver, DriverConnection, DriverCursor, DriverOptions, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
 import { MappedRows } from "../shared/mapped-rows.js";
-import { abandonOnAbort } from "../shared/pool.js";
+import { abandonOnAbort } from "../../engine/acquire-deadline.js";
+import { openTimeout } from "../shared/pool.js";
 import { ConnectStatements } from "../shared/connect-statements.js";
 
 /** Server status flags of an OK packet: a transaction is open; autocommit is on. */
@@ -294,6 +295,9 @@ export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOption
     password: decodeURIComponent(parsed.password),
     database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined,
     connectionLimit: options.max ?? 10,
+    // A connection the server never answers gives its place back a second after the callers gave
+    // up (mysql2's own default, 10 s, outlasted a shorter pool.acquireTimeoutMs; 0: no limit).
+    connectTimeout: openTimeout(options.acquireTimeoutMs),
     // mysql2 keeps them in an LRU per connection and closes (COM_STMT_CLOSE) the ones it evicts;
     // its default, 16,000 a connection, would let a few connections reach the server's limit.
     maxPreparedStatements: options.maxPreparedStatements ?? (Number(parsed.searchParams.get("maxPreparedStatements")) || DEFAULT_MAX_PREPARED),

@@ -2,7 +2,8 @@
 import pg from "pg";
 import { randomBytes } from "node:crypto";
 import type { Driver, DriverConnection, DriverCursor, DriverResult, DriverOptions, ExecuteOptions } from "../../engine/driver.js";
-import { abandonOnAbort } from "../shared/pool.js";
+import { abandonOnAbort } from "../../engine/acquire-deadline.js";
+import { openTimeout } from "../shared/pool.js";
 import { MappedRows } from "../shared/mapped-rows.js";
 import { ConnectStatements } from "../shared/connect-statements.js";
 import { postgresTypeParsers } from "./values.js";
@@ -226,18 +227,9 @@ const DDL = /^\s*(ALTER|CREATE|DROP|TRUNCATE|COMMENT)\b/i;
 const SESSION_SETTINGS = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET extra_float_digits = 3";
 
 /**
- * How long pg may take to open a connection. Without a limit, an attempt the network or server
- * never answers (a host gone silent: no reset) kept its place in the pool for ever, and once
- * `max` had, every connect() timed out though new connections would open. Past the callers' own
- * limit (`acquireTimeoutMs`, which fires first and names the holders) nobody waits for it.
- */
-function openTimeout(acquireTimeoutMs: number | undefined): number {
-  const ms = (acquireTimeoutMs ?? 30_000) + 1000;
-  return Number.isFinite(ms) && ms < 2 ** 31 ? ms : 0;
-}
-
-/**
- * pg's Client with that limit on opening. Given to the client, not the pool: pg-pool's own option
+ * pg's Client with a limit on opening (`openTimeout`): without one, an attempt the network or
+ * server never answers (a host gone silent: no reset) kept its place in the pool for ever, and
+ * once `max` had, every connect() timed out though new connections would open. Given to the client, not the pool: pg-pool's own option
  * would also start a timer on every checkout.
  */
 function clientOpenedWithin(ms: number): typeof pg.Client {

@@ -29,6 +29,15 @@ const byClass: Record<string, DBAPIErrorClass> = {
  */
 const ENDS_CONNECTION = new Set(["57P01", "57P02", "57P03", "25P03", "57P05"]);
 
+/**
+ * Retrying the whole transaction may succeed: 40001 serialization_failure, 40P01
+ * deadlock_detected, and 55P03 lock_not_available (`lock_timeout` ran out, or NOWAIT found the
+ * row locked), as MariaDB's lock wait timeout (1205) is. The error aborted the transaction, so a
+ * retry starts from a rollback: nothing of the failed attempt is written. Not 57014 (a statement
+ * cancelled, by `statement_timeout` too): a query too slow once is as slow again.
+ */
+const RETRYABLE = new Set(["40001", "40P01", "55P03"]);
+
 export function translatePostgresError(error: unknown, sql: string | undefined, params: readonly unknown[] | undefined): DBAPIError {
   const lost = connectionFailure(error, sql, params);
   if (lost) return lost;
@@ -45,8 +54,7 @@ export function translatePostgresError(error: unknown, sql: string | undefined, 
     ...(sql === undefined ? {} : { sql }),
     ...(params === undefined ? {} : { params }),
     ...(sqlstate ? { code: sqlstate } : {}),
-    // 40001 serialization_failure, 40P01 deadlock_detected: retrying the transaction may succeed.
-    retryable: sqlstate === "40001" || sqlstate === "40P01",
+    retryable: sqlstate !== undefined && RETRYABLE.has(sqlstate),
     connectionInvalidated,
     // Any error the server reports aborts the transaction block: everything is refused (25P02)
     // until it, or the innermost savepoint, is rolled back. Errors without a SQLSTATE were

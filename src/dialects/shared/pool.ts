@@ -94,31 +94,11 @@ export class SimplePool<C> {
 }
 
 /**
- * For pools that cannot drop a waiting caller (pg, mysql2): the caller stops waiting when
- * `wait.signal` aborts, and a connection that arrives afterwards is released at once. (These
- * pools do not say whether a checkout will wait; a network round trip dwarfs the signal's cost.)
+ * How long a driver may take to open a connection (0: no limit). Past the callers' own limit
+ * (`acquireTimeoutMs`, which fires first and names the holders) nobody waits for it, and the
+ * attempt gives its place in the pool back.
  */
-export function abandonOnAbort<C>(pending: Promise<C>, wait: AcquireWait | undefined, release: (conn: C) => void): Promise<C> {
-  if (!wait) return pending;
-  const signal = wait.signal;
-  if (signal.aborted) {
-    pending.then(release, () => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<C>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    pending.then(
-      (conn) => {
-        signal.removeEventListener("abort", onAbort);
-        // Given up on already (the abort rejected the caller): back to the pool.
-        if (signal.aborted) release(conn);
-        else resolve(conn);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
+export function openTimeout(acquireTimeoutMs: number | undefined): number {
+  const ms = (acquireTimeoutMs ?? 30_000) + 1000;
+  return Number.isFinite(ms) && ms < 2 ** 31 ? ms : 0;
 }

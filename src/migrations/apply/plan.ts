@@ -70,7 +70,8 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
     }
     const guard = appliedGuard(op);
     const refusal = dialect === "postgresql" ? triggerRefusal(op, dialect) : undefined;
-    steps.push({ description, statements, transactional, operations: [i], ...(guard ? { isApplied: guard } : {}), ...(refusal ? { refusals: [refusal] } : {}) });
+    const writesRows = op.op === "execute" && !schemaOnly(op) ? { writesRows: true } : {};
+    steps.push({ description, statements, transactional, operations: [i], ...(guard ? { isApplied: guard } : {}), ...writesRows, ...(refusal ? { refusals: [refusal] } : {}) });
     (transactional ? inTransaction : afterTransaction).push(op);
   }
   if (dialect !== "mysql" && afterTransaction.length) checkDeferred(options.schema, inTransaction, afterTransaction);

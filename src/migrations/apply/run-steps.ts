@@ -19,6 +19,8 @@ import { escapeModes, type EscapeModes } from "./mysql-escapes.js";
 export interface RunHooks {
   /** After step `index` ran (or, with `skipped`, was found applied by its guard). */
   onStep?(index: number, step: Step, skipped: boolean): void | Promise<void>;
+  /** PostgreSQL/SQLite: before each step that runs after the transaction (it commits on its own). */
+  beforeStep?(index: number, step: Step): Promise<void>;
   /** Each statement before it is sent (`--verbose`). */
   onStatement?(sql: string): void;
   /**
@@ -111,6 +113,7 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
     if (wasOn) await run("PRAGMA foreign_keys = ON");
   }
   for (const [step, index] of after) {
+    await hooks.beforeStep?.(index, step);
     for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, true);
     done++;
     await hooks.onStep?.(index, step, false);

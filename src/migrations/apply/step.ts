@@ -42,7 +42,11 @@ export interface Step {
   readonly valueChecks?: readonly ValueCheck[];
   /** MySQL/MariaDB: the migration's own SQL (an `execute`), run in the session's sql_mode as it is (see mysql-escapes.ts). */
   readonly userSql?: boolean;
-  /** MySQL/MariaDB: SQL that may write rows (an `execute` not only DDL): it commits with its progress record. */
+  /**
+   * SQL that may write rows (an `execute` not only DDL): run on its own (MySQL/MariaDB; a resumed
+   * migration), it commits with its progress record; where it cannot run in a transaction
+   * (`transactional: false`), the record marks it started first (see history/in-doubt.ts).
+   */
   readonly writesRows?: boolean;
   /**
    * Queries run before the step; a row back from any refuses it with its reason, nothing run: what

@@ -7,11 +7,16 @@
  * - MySQL/MariaDB, where each DDL statement commits on its own, and any resumed migration: each
  *   step alone, followed by `steps_done = k`; a rerun starts after the recorded steps (and the
  *   steps' guards skip one that ran but was not recorded).
+ * - A data step run on its own commits with its record; one that cannot run in a transaction is
+ *   marked started first, so that a rerun after a crash between it and its record refuses rather
+ *   than run it twice (in-doubt.ts).
  */
 import type { DialectName } from "../../core/compiler/dialect.js";
+import { DBAPIError } from "../../core/errors.js";
 import type { Connection } from "../../engine/connection.js";
 import { stepsChecksum } from "./checksum.js";
 import { MigrationFailedError, MigrationHistoryError } from "./errors.js";
+import { startedState } from "./in-doubt.js";
 import { liveSchema, runSteps, sessionEscapes, StepError, type Step } from "./steps.js";
 import { versionSql, type VersionRow } from "./version-table.js";
 
@@ -76,13 +81,31 @@ function records(dialect: DialectName, pass: Pass, ordered: readonly Step[]) {
     pass.hasRow
       ? versionSql.update(dialect, pass.id, { checksum: done(n), state, stepsDone: n, stepsTotal: total }, pass.was)
       : versionSql.insert(dialect, { id: pass.id, checksum: done(n) ?? pass.checksum, state, stepsDone: n, stepsTotal: total });
-  const progress = (n: number) => versionSql.update(dialect, pass.id, { checksum: done(n), stepsDone: n });
+  const progress = (n: number) => versionSql.update(dialect, pass.id, { checksum: done(n), state, stepsDone: n });
+  /** Step `n` + 1 starts, and commits on its own: until `progress(n + 1)`, whether it ran is unknown. */
+  const started = (n: number) => versionSql.update(dialect, pass.id, { state: startedState(pass.direction), stepsDone: n });
   // After `begin`, the row exists: finishing updates (or deletes) it.
   const finish =
     pass.direction === "up"
       ? versionSql.update(dialect, pass.id, { checksum: pass.checksum, state: "applied", stepsDone: total, stepsTotal: total })
       : versionSql.remove(pass.id);
-  return { begin, progress, finish };
+  return { begin, progress, started, finish };
+}
+
+/** Whether a step commits on its own and may write rows: replaying it is unsafe, so it is marked started first. */
+function marked(step: Step): boolean {
+  return step.writesRows === true && !step.transactional;
+}
+
+/**
+ * A marked step failed. Refused by the database (a PostgreSQL statement, even of several, is all
+ * or nothing; SQLite runs one), nothing of it ran: the mark is taken back (`progress`, the record
+ * as it was before the mark). A lost connection leaves it: the step may have committed before its
+ * answer was lost.
+ */
+async function unmark(connection: Connection, progress: string, error: unknown): Promise<void> {
+  const cause = rootCause(error);
+  if (cause instanceof DBAPIError && !cause.connectionInvalidated) await connection.run(progress).catch(() => undefined);
 }
 
 /**
@@ -130,13 +153,16 @@ async function sequential(connection: Connection, pass: Pass, ordered: readonly 
       ran = true;
       await c.run(record);
     };
+    // A data step commits with its record: a failure between the two cannot leave it run but
+    // unrecorded, to run again on the rerun. One that cannot run in a transaction is marked first.
+    const mark = marked(step) && connection.dialect.capabilities.transactionalDdl;
     try {
-      // A data step (MySQL) commits with its record: a failure between the two cannot leave it
-      // run but unrecorded, to run again on the rerun.
-      await (step.writesRows ? connection.transaction(run) : run(connection));
+      if (mark) await connection.run(sql.started(k));
+      await (step.writesRows && !mark ? connection.transaction(run) : run(connection));
     } catch (error) {
+      if (mark && !ran) await unmark(connection, sql.progress(k), error);
       if (!ran) throw new MigrationFailedError(pass.id, pass.direction, k, total, `step ${k + 1} of ${total} (${step.description})`, partial, rootCause(error));
-      const kept = step.writesRows ? k : k + 1;
+      const kept = step.writesRows && !mark ? k : k + 1;
       throw new MigrationFailedError(pass.id, pass.direction, kept, total, `recording step ${k + 1} of ${total}`, partial, error);
     }
     if (skipped) onStep(k, total, step, true);
@@ -153,30 +179,42 @@ async function transactional(connection: Connection, pass: Pass, ordered: readon
   const sql = records(connection.dialect.name, pass, ordered);
   const inside = ordered.filter((s) => s.transactional).length;
   let current = 0;
-  /** Set while the progress of a step after the commit is written: a failure then keeps the commit. */
-  let recordingAfterCommit = false;
+  /** Set while a record after the commit is written (a step marked started, or its progress): a failure then keeps the commit. */
+  let recordingAfterCommit: "mark" | "progress" | undefined;
+  const record = async (what: "mark" | "progress", statement: string) => {
+    recordingAfterCommit = what;
+    await connection.run(statement);
+    recordingAfterCommit = undefined;
+  };
   if (total) onStep(0, total, ordered[0]!, false);
   try {
     await runSteps(connection, ordered, {
+      beforeStep: async (index, step) => {
+        if (marked(step)) await record("mark", sql.started(index));
+      },
       beforeCommit: async (c) => {
         await startRow(c, pass, sql.begin(inside));
         if (inside === total) await c.run(sql.finish);
       },
       onStep: async (index, step) => {
-        if (!step.transactional) {
-          recordingAfterCommit = true;
-          await connection.run(index + 1 === total ? sql.finish : sql.progress(index + 1));
-          recordingAfterCommit = false;
-        }
+        if (!step.transactional) await record("progress", index + 1 === total ? sql.finish : sql.progress(index + 1));
         current = index + 1;
         if (current < total) onStep(current, total, ordered[current]!, false);
       },
     });
   } catch (error) {
     const step = ordered[current];
-    // Kept: a step after the commit failed (or its progress record); otherwise all was rolled back.
-    const kept = error instanceof StepError ? ordered[error.index]?.transactional === false : recordingAfterCommit;
-    const what = recordingAfterCommit ? `recording step ${current + 1} of ${total}` : step ? `step ${current + 1} of ${total} (${step.description})` : `recording ${pass.id}`;
-    throw new MigrationFailedError(pass.id, pass.direction, kept ? (recordingAfterCommit ? current + 1 : current) : 0, total, what, kept, rootCause(error));
+    if (error instanceof StepError && marked(ordered[error.index]!)) await unmark(connection, sql.progress(error.index), error);
+    // Kept: a step after the commit failed (or a record after it); otherwise all was rolled back.
+    const kept = error instanceof StepError ? ordered[error.index]?.transactional === false : recordingAfterCommit !== undefined;
+    const what =
+      recordingAfterCommit === "progress"
+        ? `recording step ${current + 1} of ${total}`
+        : recordingAfterCommit === "mark"
+          ? `marking step ${current + 1} of ${total} started`
+          : step
+            ? `step ${current + 1} of ${total} (${step.description})`
+            : `recording ${pass.id}`;
+    throw new MigrationFailedError(pass.id, pass.direction, kept ? (recordingAfterCommit === "progress" ? current + 1 : current) : 0, total, what, kept, rootCause(error));
   }
 }

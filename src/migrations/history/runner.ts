@@ -6,7 +6,8 @@
  */
 import type { Connection } from "../../engine/connection.js";
 import { EditedMigrationError, MigrationHistoryError, PartialMigrationError } from "./errors.js";
-import { executePass, type Pass } from "./execute.js";
+import { executePass, executionOrder, type Pass } from "./execute.js";
+import { inDoubtError, isInDoubt } from "./in-doubt.js";
 import type { MigrationGraph } from "./graph.js";
 import { downPlan, resolveTarget, upPlan } from "./plan.js";
 import { SchemaReplay } from "./replay.js";
@@ -59,6 +60,7 @@ export class MigrationRunner {
       for (const at of ids) {
         const row = byId.get(at);
         const input = this.partialInput(at);
+        if (row && isInDoubt(row)) throw this.inDoubt(row);
         let start = row?.state === "applying" ? Math.min(row.stepsDone, input.upSteps.length) : 0;
         // A down that reverted nothing resumes where the up had stopped; one that reverted some is refused.
         if (row?.state === "reverting") start = upResumeAfterDown(row, input, this.downSteps(at));
@@ -81,6 +83,7 @@ export class MigrationRunner {
       for (const at of ids) {
         const row = byId.get(at)!;
         const planned = this.downSteps(at);
+        if (isInDoubt(row)) throw this.inDoubt(row);
         // A partly applied up: the down's data steps run only for the up steps that ran (see partial.ts).
         let steps = planned;
         let upDone: string | undefined;
@@ -123,6 +126,13 @@ export class MigrationRunner {
     const { definition, checksum } = this.options.graph.get(id).migration;
     const upSteps = planSteps(definition.up, { dialect: this.dialect, schema: this.replay.schemaBefore(id) });
     return { id, checksum, dialect: this.dialect.name, up: definition.up, down: definition.down, upSteps };
+  }
+
+  /** The refusal of a pass on a row whose data step may or may not have run (in-doubt.ts): its steps as the row counts them. */
+  private inDoubt(row: VersionRow) {
+    const up = row.state === "applying-step" ? this.partialInput(row.id) : undefined;
+    const steps = up ? up.upSteps : this.downSteps(row.id);
+    return inDoubtError(row, { ordered: executionOrder(steps, this.dialect.name), checksum: up?.checksum ?? row.checksum });
   }
 
   private downSteps(id: string): Step[] {

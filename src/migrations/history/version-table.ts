@@ -13,9 +13,11 @@ export const VERSION_TABLE = "athanor_migrations";
 
 /**
  * `applied`: every step done. `applying`: an `up` stopped after `steps_done` of its steps
- * (MySQL). `reverting`: a `down` stopped after `steps_done` of the down steps.
+ * (MySQL). `reverting`: a `down` stopped after `steps_done` of the down steps. `applying-step`,
+ * `reverting-step`: the same, and the next step, a data step that commits on its own, started
+ * and was never recorded finished: whether it ran is unknown (see in-doubt.ts).
  */
-export type VersionState = "applied" | "applying" | "reverting";
+export type VersionState = "applied" | "applying" | "reverting" | "applying-step" | "reverting-step";
 
 /** A row of the version table. */
 export interface VersionRow {

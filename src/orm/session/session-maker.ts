@@ -1,7 +1,7 @@
 /**
  * `sessionMaker(engine, options)`: a factory of sessions with shared settings, and `transaction`,
  * which runs a unit of work and retries it when the database reports a serialization failure or
- * deadlock (PostgreSQL 40001/40P01, MySQL 1213/1205/1020, SQLite busy), a row changed by another
+ * deadlock or a lock wait timeout (PostgreSQL 40001/40P01/55P03, MySQL 1213/1205/1020, SQLite busy), a row changed by another
  * transaction since it was read (`StaleDataError`) or a connection lost before COMMIT, with a
  * fresh session each time; never after a COMMIT whose outcome is unknown, nor once `fn` committed
  * part of its work itself.

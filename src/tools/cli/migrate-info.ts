@@ -51,6 +51,7 @@ function state(entry: StatusEntry): string {
   if (!row) return "[ pending ]";
   if (entry.edited) return "[ EDITED ]";
   if (row.state === "applied") return "[ applied ]";
+  if (row.state === "applying-step" || row.state === "reverting-step") return `[ IN DOUBT ${row.stepsDone + 1}/${row.stepsTotal} ]`;
   return `[ ${row.state === "applying" ? "partial" : "reverting"} ${row.stepsDone}/${row.stepsTotal} ]`;
 }
 
@@ -63,7 +64,9 @@ function report(graph: MigrationGraph, status: MigrationStatus | undefined, io: 
     for (const id of status.edited) problems.push(`${id} was edited after being applied (its checksum differs from the version table's)`);
     for (const row of status.partial) {
       problems.push(
-        row.state === "applying"
+        row.state === "applying-step" || row.state === "reverting-step"
+          ? `${row.id}: step ${row.stepsDone + 1} of ${row.stepsTotal} (${row.state === "applying-step" ? "up" : "down"}) started and was never recorded finished; 'athanor migrate up' or 'down' says how to record whether it ran`
+          : row.state === "applying"
           ? `${row.id}: applied ${row.stepsDone} of ${row.stepsTotal} steps; finish with 'athanor migrate up', or go back with 'athanor migrate down'`
           : `${row.id}: reverted ${row.stepsDone} of ${row.stepsTotal} down steps; finish with 'athanor migrate down', or go back with 'athanor migrate up'`,
       );
