@@ -127,9 +127,9 @@ describe("compiled SQL: expressions", () => {
 
   test("booleans bind as 1/0 on SQLite and MySQL, true/false on PostgreSQL", () => {
     assertCompile(ids.where(u.active.eq(true), u.active.ne(false)), {
-      sqlite: ['SELECT "users"."id" FROM "users" WHERE ("users"."active" = ?) AND ("users"."active" <> ?)', [1, 0]],
+      sqlite: ['SELECT "users"."id" FROM "users" WHERE (("users"."active" <> 0) = ?) AND (("users"."active" <> 0) <> ?)', [1, 0]],
       postgresql: ['SELECT "users"."id" FROM "users" WHERE ("users"."active" = $1) AND ("users"."active" <> $2)', [true, false]],
-      mysql: ["SELECT `users`.`id` FROM `users` WHERE (`users`.`active` = ?) AND (`users`.`active` <> ?)", [1, 0]],
+      mysql: ["SELECT `users`.`id` FROM `users` WHERE ((`users`.`active` <> 0) = ?) AND ((`users`.`active` <> 0) <> ?)", [1, 0]],
     });
   });
 
@@ -193,9 +193,9 @@ describe("compiled SQL: expressions", () => {
 
   test("CASE without ELSE; results may be columns", () => {
     assertCompile(select(caseWhen([[u.active.eq(true), u.name]]).label("shown")), {
-      sqlite: ['SELECT CASE WHEN "users"."active" = ? THEN "users"."name" END AS "shown" FROM "users"', [1]],
+      sqlite: ['SELECT CASE WHEN ("users"."active" <> 0) = ? THEN "users"."name" END AS "shown" FROM "users"', [1]],
       postgresql: ['SELECT CASE WHEN "users"."active" = $1 THEN "users"."name" END AS "shown" FROM "users"', [true]],
-      mysql: ["SELECT CASE WHEN `users`.`active` = ? THEN `users`.`name` END AS `shown` FROM `users`", [1]],
+      mysql: ["SELECT CASE WHEN (`users`.`active` <> 0) = ? THEN `users`.`name` END AS `shown` FROM `users`", [1]],
     });
   });
 

@@ -46,7 +46,7 @@ describe("compiled SQL: aggregate FILTER", () => {
   test("FILTER (WHERE ...) on PostgreSQL and SQLite, also under OVER; MySQL and MariaDB raise", () => {
     const q = select(func.count().filter(users.c.active.eq(true)).label("n"), func.sum(users.c.age).filter(users.c.age.gt(3)).over({ partitionBy: users.c.name }).label("s"));
     assertCompile(q, {
-      sqlite: ['SELECT count(*) FILTER (WHERE "users"."active" = ?) AS "n", sum("users"."age") FILTER (WHERE "users"."age" > ?) OVER (PARTITION BY "users"."name") AS "s" FROM "users"', [1, 3]],
+      sqlite: ['SELECT count(*) FILTER (WHERE ("users"."active" <> 0) = ?) AS "n", sum("users"."age") FILTER (WHERE "users"."age" > ?) OVER (PARTITION BY "users"."name") AS "s" FROM "users"', [1, 3]],
       postgresql: ['SELECT count(*) FILTER (WHERE "users"."active" = $1) AS "n", sum("users"."age") FILTER (WHERE "users"."age" > $2) OVER (PARTITION BY "users"."name") AS "s" FROM "users"', [true, 3]],
       mysql: unsupported("FILTER (WHERE ...)", "MySQL/MariaDB"),
       mariadb: unsupported("FILTER (WHERE ...)", "MariaDB 10.11"),

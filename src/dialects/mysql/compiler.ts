@@ -168,7 +168,7 @@ export class MySqlCompiler extends SqlCompiler {
     const v = (i: number) => this.quote(`v${i}`);
     const columns = node.types.map((type, i) => `${v(i)} ${this.jsonTableType(type)} PATH '$${tuples ? `[${i}]` : ""}'`);
     const selected = node.types.map((type, i) => packedValue(v(i), type));
-    const left = tuples ? `(${node.exprs.map((e) => this.expr(e)).join(", ")})` : this.operand(node.exprs[0]!);
+    const left = tuples ? `(${node.exprs.map((_, i) => this.inValuesSide(node, i)).join(", ")})` : this.inValuesSide(node, 0);
     return `${left} IN (SELECT ${selected.join(", ")} FROM JSON_TABLE(${param}, '$[*]' COLUMNS (${columns.join(", ")})) AS ${this.quote("packed")})`;
   }
 

@@ -54,9 +54,9 @@ export class SqliteCompiler extends SqlCompiler {
    */
   protected override inValues(node: InValuesNode): string {
     const param = this.arrayParam(node, undefined, jsonListText);
-    if (node.exprs.length === 1) return `${this.operand(node.exprs[0]!)} IN (SELECT ${this.fromJson("value", node.types[0])} FROM json_each(${param}))`;
+    if (node.exprs.length === 1) return `${this.inValuesSide(node, 0)} IN (SELECT ${this.fromJson("value", node.types[0])} FROM json_each(${param}))`;
     const members = node.types.map((type, i) => this.fromJson(`value ->> ${i}`, type));
-    return `(${node.exprs.map((e) => this.expr(e)).join(", ")}) IN (SELECT ${members.join(", ")} FROM json_each(${param}))`;
+    return `(${node.exprs.map((_, i) => this.inValuesSide(node, i)).join(", ")}) IN (SELECT ${members.join(", ")} FROM json_each(${param}))`;
   }
 
   private fromJson(value: string, type: SqlType | undefined): string {
