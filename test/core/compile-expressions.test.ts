@@ -71,17 +71,17 @@ describe("compiled SQL: expressions", () => {
 
   test("like and notLike", () => {
     assertCompile(ids.where(u.name.like("a%"), u.name.notLike("%b")), {
-      sqlite: ['SELECT "users"."id" FROM "users" WHERE ("users"."name" LIKE ?) AND ("users"."name" NOT LIKE ?)', ["a%", "%b"]],
-      postgresql: ['SELECT "users"."id" FROM "users" WHERE ("users"."name" LIKE $1) AND ("users"."name" NOT LIKE $2)', ["a%", "%b"]],
-      mysql: ["SELECT `users`.`id` FROM `users` WHERE (`users`.`name` LIKE ?) AND (`users`.`name` NOT LIKE ?)", ["a%", "%b"]],
+      sqlite: [`SELECT "users"."id" FROM "users" WHERE ("users"."name" LIKE ? ESCAPE '\\') AND ("users"."name" NOT LIKE ? ESCAPE '\\')`, ["a%", "%b"]],
+      postgresql: [`SELECT "users"."id" FROM "users" WHERE ("users"."name" LIKE $1 ESCAPE E'\\\\') AND ("users"."name" NOT LIKE $2 ESCAPE E'\\\\')`, ["a%", "%b"]],
+      mysql: ["SELECT `users`.`id` FROM `users` WHERE (`users`.`name` LIKE ? ESCAPE X'5C') AND (`users`.`name` NOT LIKE ? ESCAPE X'5C')", ["a%", "%b"]],
     });
   });
 
   test("ilike and notIlike: ILIKE on PostgreSQL, lower() on both sides elsewhere", () => {
     assertCompile(ids.where(u.name.ilike("a%"), u.email.notIlike("%B")), {
-      sqlite: ['SELECT "users"."id" FROM "users" WHERE (lower("users"."name") LIKE lower(?)) AND (lower("users"."email") NOT LIKE lower(?))', ["a%", "%B"]],
-      postgresql: ['SELECT "users"."id" FROM "users" WHERE ("users"."name" ILIKE $1) AND ("users"."email" NOT ILIKE $2)', ["a%", "%B"]],
-      mysql: ["SELECT `users`.`id` FROM `users` WHERE (lower(`users`.`name`) LIKE lower(?)) AND (lower(`users`.`email`) NOT LIKE lower(?))", ["a%", "%B"]],
+      sqlite: [`SELECT "users"."id" FROM "users" WHERE (lower("users"."name") LIKE lower(?) ESCAPE '\\') AND (lower("users"."email") NOT LIKE lower(?) ESCAPE '\\')`, ["a%", "%B"]],
+      postgresql: [`SELECT "users"."id" FROM "users" WHERE ("users"."name" ILIKE $1 ESCAPE E'\\\\') AND ("users"."email" NOT ILIKE $2 ESCAPE E'\\\\')`, ["a%", "%B"]],
+      mysql: ["SELECT `users`.`id` FROM `users` WHERE (lower(`users`.`name`) LIKE lower(?) ESCAPE X'5C') AND (lower(`users`.`email`) NOT LIKE lower(?) ESCAPE X'5C')", ["a%", "%B"]],
     });
   });
 

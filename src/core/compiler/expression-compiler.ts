@@ -56,7 +56,12 @@ export abstract class ExpressionCompiler {
 
   /** ` ESCAPE 'c'`, the escape character inline (a literal is what every database takes there). */
   protected likeEscape(node: LikeNode): string {
-    return node.escape === undefined ? "" : ` ESCAPE ${this.literal(node.escape)}`;
+    return node.escape === undefined ? "" : ` ESCAPE ${this.escapeLiteral(node.escape)}`;
+  }
+
+  /** The escape character as a literal; a dialect whose string literals may read a backslash otherwise spells it so that they cannot. */
+  protected escapeLiteral(escape: string): string {
+    return this.literal(escape);
   }
 
   /** A function call, with its aggregate FILTER where the database has one. */

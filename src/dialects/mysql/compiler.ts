@@ -201,6 +201,15 @@ export class MySqlCompiler extends SqlCompiler {
     return `VALUES(${this.quote(name)})`;
   }
 
+  /**
+   * A backslash as a hex literal: `'\\'` is one backslash in the default sql_mode but two under
+   * NO_BACKSLASH_ESCAPES, where `ESCAPE '\\'` failed ("Incorrect arguments to ESCAPE"); X'5C'
+   * is one in both.
+   */
+  protected override escapeLiteral(escape: string): string {
+    return escape === "\\" ? "X'5C'" : super.escapeLiteral(escape);
+  }
+
   override literal(value: unknown): string {
     if (typeof value === "string") return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
     return super.literal(value);
