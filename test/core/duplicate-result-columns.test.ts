@@ -40,7 +40,7 @@ forEachDatabase("result columns that repeat a name", (ctx) => {
   test("array rows hold every column; aliased columns are fine", async () => {
     await ctx.engine.withConnection(async (conn) => {
       const arrays = await conn.execute(sql.raw(JOINED), { rowShape: "arrays" });
-      assert.deepEqual(arrays.rows.map((r) => (r as unknown[]).map(Number).slice(0, 2)), [[1, 10], [2, 10]]);
+      assert.deepEqual(arrays.rows.map((r) => (r as unknown as unknown[]).map(Number).slice(0, 2)), [[1, 10], [2, 10]]);
       const aliased = await conn.execute(sql.raw(JOINED.replace("c.id, p.id", "c.id AS child_id, p.id AS parent_id")));
       assert.deepEqual(aliased.rows.map((r) => [Number(r["child_id"]), Number(r["parent_id"])]), [[1, 10], [2, 10]]);
     });
