@@ -86,6 +86,11 @@ export abstract class ExpressionCompiler {
     return `${this.functionCall(node.fn)} OVER (${parts.join(" ")})`;
   }
 
+  /** `/` between integers, the quotient truncated (see `BinaryOperator`): PostgreSQL's own `/`. */
+  protected integerDivision(left: string, right: string): string {
+    return `${left} / ${right}`;
+  }
+
   protected concat(left: ExprNode, right: ExprNode): string {
     return `${this.operand(left)} || ${this.operand(right)}`;
   }
@@ -130,6 +135,7 @@ export abstract class ExpressionCompiler {
         return this.param(node);
       case "binary":
         if (node.op === "||") return this.concat(node.left, node.right);
+        if (node.op === "div") return this.integerDivision(this.operand(node.left), this.operand(node.right));
         if (COMPARISONS.has(node.op)) return `${this.comparedSide(node.left, [node.right])} ${node.op} ${this.comparedSide(node.right, [node.left])}`;
         return `${this.operand(node.left)} ${node.op} ${this.operand(node.right)}`;
       case "like":

@@ -190,7 +190,7 @@ export class Expression<T> {
   times<E extends Expression<NumberLike | null>, O extends ArithmeticOperand<ValueOfOperand<E>>>(this: E, other: O): Expression<ArithmeticResult<ValueOfOperand<E>, O>> {
     return this.arithmetic("*", other);
   }
-  /** Division. Between integers it is integer division on PostgreSQL and SQLite, not on MySQL; a decimal quotient's digits after the point differ per database. */
+  /** Division. Between integers the quotient is truncated toward zero on every database (`DIV` on MySQL); a decimal quotient's digits after the point differ per database. */
   dividedBy<E extends Expression<NumberLike | null>, O extends ArithmeticOperand<ValueOfOperand<E>>>(this: E, other: O): Expression<ArithmeticResult<ValueOfOperand<E>, O>> {
     return this.arithmetic("/", other);
   }
@@ -219,6 +219,8 @@ export class Expression<T> {
   }
 
   private arithmetic<R>(op: BinaryOperator, other: unknown): Expression<R> {
+    // Integers divided truncate on every database (MySQL's `/` did not): the result is typed as an integer.
+    if (op === "/" && isInteger(this.type) && (other instanceof Expression ? isInteger(other.type) : Number.isInteger(other) || typeof other === "bigint")) op = "div";
     if (other instanceof Expression) return new Expression<R>(this.binaryNode(op, other), arithmeticType(op, this.type, other.type));
     // A literal beside a decimal is bound as a decimal of its own scale, which the result's scale follows.
     const bound = this.type?.kind === "numeric" ? literalDecimalType(other) : this.type;
@@ -297,6 +299,10 @@ function endsWithLoneEscape(pattern: string, escape: string): boolean {
   let run = 0;
   for (let end = pattern.length; end >= escape.length && pattern.startsWith(escape, end - escape.length); end -= escape.length) run++;
   return run % 2 === 1;
+}
+
+function isInteger(type: SqlType | undefined): boolean {
+  return type?.kind === "integer" || type?.kind === "bigint";
 }
 
 function boolean(node: ExprNode): Expression<boolean> {

@@ -102,6 +102,11 @@ export class MySqlCompiler extends SqlCompiler {
     return `${this.operand(item.expr)} IS NULL ${item.nulls === "first" ? "DESC" : "ASC"}, ${super.orderByItem({ ...item, nulls: undefined })}`;
   }
 
+  /** `DIV`: MySQL's `/` between integers is exact (7 / 2 = 3.5000), where PostgreSQL and SQLite truncate (3). */
+  protected override integerDivision(left: string, right: string): string {
+    return `${left} DIV ${right}`;
+  }
+
   protected override concat(left: ExprNode, right: ExprNode): string {
     return `CONCAT(${this.expr(left)}, ${this.expr(right)})`;
   }

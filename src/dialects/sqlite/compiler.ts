@@ -29,6 +29,23 @@ export class SqliteCompiler extends SqlCompiler {
     return super.castTypeName(type);
   }
 
+  /**
+   * `/` not between integers divides exactly, as on PostgreSQL and MySQL: a NUMERIC column stores
+   * 12.00 as the integer 12, so `quantity / unit_price` truncated (1 / 12.00 gave 0, 13.00 / 2 gave 6).
+   */
+  protected override expr(node: ExprNode): string {
+    if (node.kind === "binary" && node.op === "/") return `${this.operand(node.left)} / CAST(${this.operand(node.right)} AS REAL)`;
+    return super.expr(node);
+  }
+
+  /**
+   * Truncated as a whole: better-sqlite3 binds a number as a REAL, so `quantity / ?` with 2 gave
+   * 1.5 (two integer columns did truncate). CAST to INTEGER truncates toward zero, as PostgreSQL does.
+   */
+  protected override integerDivision(left: string, right: string): string {
+    return `CAST(${left} / ${right} AS INTEGER)`;
+  }
+
   protected override limitOffset(limit: ExprNode | undefined, offset: ExprNode | undefined): string {
     // SQLite has no OFFSET without LIMIT; -1 means "no limit".
     if (offset && !limit) return ` LIMIT -1 OFFSET ${this.expr(offset)}`;
