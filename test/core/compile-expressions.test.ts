@@ -79,7 +79,7 @@ describe("compiled SQL: expressions", () => {
 
   test("ilike and notIlike: ILIKE on PostgreSQL, lower() on both sides elsewhere", () => {
     assertCompile(ids.where(u.name.ilike("a%"), u.email.notIlike("%B")), {
-      sqlite: [`SELECT "users"."id" FROM "users" WHERE (lower("users"."name") LIKE lower(?) ESCAPE '\\') AND (lower("users"."email") NOT LIKE lower(?) ESCAPE '\\')`, ["a%", "%B"]],
+      sqlite: [`SELECT "users"."id" FROM "users" WHERE (athanor_lower("users"."name") LIKE athanor_lower(?) ESCAPE '\\') AND (athanor_lower("users"."email") NOT LIKE athanor_lower(?) ESCAPE '\\')`, ["a%", "%B"]],
       postgresql: [`SELECT "users"."id" FROM "users" WHERE ("users"."name" ILIKE $1 ESCAPE E'\\\\') AND ("users"."email" NOT ILIKE $2 ESCAPE E'\\\\')`, ["a%", "%B"]],
       mysql: ["SELECT `users`.`id` FROM `users` WHERE (lower(`users`.`name`) LIKE lower(?) ESCAPE X'5C') AND (lower(`users`.`email`) NOT LIKE lower(?) ESCAPE X'5C')", ["a%", "%B"]],
     });

@@ -93,7 +93,7 @@ describe("compiled SQL: LIKE ... ESCAPE", () => {
   test("like/ilike with { escape }, and contains/startsWith/endsWith, which escape the text", () => {
     const q = select(users.c.id).where(users.c.name.like(`${escapeLike("50%_off")}%`, { escape: "\\" }), users.c.email.contains("a_b"), users.c.name.ilike("x!%", { escape: "!" }));
     assertCompile(q, {
-      sqlite: [`SELECT "users"."id" FROM "users" WHERE ("users"."name" LIKE ? ESCAPE '\\') AND ("users"."email" LIKE ? ESCAPE '\\') AND (lower("users"."name") LIKE lower(?) ESCAPE '!')`, ["50\\%\\_off%", "%a\\_b%", "x!%"]],
+      sqlite: [`SELECT "users"."id" FROM "users" WHERE ("users"."name" LIKE ? ESCAPE '\\') AND ("users"."email" LIKE ? ESCAPE '\\') AND (athanor_lower("users"."name") LIKE athanor_lower(?) ESCAPE '!')`, ["50\\%\\_off%", "%a\\_b%", "x!%"]],
       postgresql: [`SELECT "users"."id" FROM "users" WHERE ("users"."name" LIKE $1 ESCAPE E'\\\\') AND ("users"."email" LIKE $2 ESCAPE E'\\\\') AND ("users"."name" ILIKE $3 ESCAPE '!')`, ["50\\%\\_off%", "%a\\_b%", "x!%"]],
       // MySQL string literals take backslash escapes: '\\' is one backslash.
       mysql: ["SELECT `users`.`id` FROM `users` WHERE (`users`.`name` LIKE ? ESCAPE X'5C') AND (`users`.`email` LIKE ? ESCAPE X'5C') AND (lower(`users`.`name`) LIKE lower(?) ESCAPE '!')", ["50\\%\\_off%", "%a\\_b%", "x!%"]],

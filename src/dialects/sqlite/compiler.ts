@@ -1,6 +1,6 @@
 /** SQLite's SQL: double-quoted identifiers, `?` placeholders, rowid primary keys. */
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
-import type { ExprNode, InValuesNode, ParamNode } from "../../core/ast/nodes.js";
+import type { ExprNode, InValuesNode, LikeNode, ParamNode } from "../../core/ast/nodes.js";
 import { jsonArrayText, jsonListText } from "../shared/json-array.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 
@@ -27,6 +27,16 @@ export class SqliteCompiler extends SqlCompiler {
   protected override castTypeName(type: SqlType): string {
     if (type.kind === "datetime" || type.kind === "date" || type.kind === "json") return "TEXT";
     return super.castTypeName(type);
+  }
+
+  /**
+   * Case-insensitive LIKE through `athanor_lower`, JavaScript's Unicode lower case (each connection
+   * defines it): SQLite's `lower()` folds only ASCII, so `ilike("é%")` missed 'École', which
+   * PostgreSQL's ILIKE and MariaDB's `lower()` match.
+   */
+  protected override like(node: LikeNode): string {
+    if (!node.caseInsensitive) return super.like(node);
+    return `athanor_lower(${this.expr(node.expr)}) ${node.negated ? "NOT LIKE" : "LIKE"} athanor_lower(${this.expr(node.pattern)})${this.likeEscape(node)}`;
   }
 
   /**

@@ -273,6 +273,8 @@ export function createSqliteDriver(url: string, options: DriverOptions): Driver 
     // LIKE compares case-sensitively, as `=` does here (BINARY): SQLite's LIKE ignores ASCII case
     // by default, so `startsWith("a")` matched "Abc" (ilike() lowers both sides itself).
     db.pragma("case_sensitive_like = ON");
+    // ilike() lowers both sides with it: SQLite's lower() folds only ASCII ('É' stayed 'É').
+    db.function("athanor_lower", { deterministic: true }, (v: unknown) => (typeof v === "string" ? v.toLowerCase() : v));
     // A `readOnly` engine's connections refuse writes themselves, SQL text included.
     if (options.readOnly) db.pragma("query_only = ON");
     for (const statement of options.connectStatements ?? []) db.exec(statement);
