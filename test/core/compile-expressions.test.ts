@@ -161,9 +161,9 @@ describe("compiled SQL: expressions", () => {
 
   test("aggregates: count(*), count(DISTINCT x), sum, avg, min, max", () => {
     assertCompile(select(func.count().label("n"), func.count(u.email, { distinct: true }).label("d"), func.sum(u.age).label("s"), func.avg(u.age).label("a"), func.min(u.age).label("lo"), func.max(u.age).label("hi")), {
-      sqlite: ['SELECT count(*) AS "n", count(DISTINCT "users"."email") AS "d", sum("users"."age") AS "s", avg("users"."age") AS "a", min("users"."age") AS "lo", max("users"."age") AS "hi" FROM "users"', []],
-      postgresql: ['SELECT count(*) AS "n", count(DISTINCT "users"."email") AS "d", sum("users"."age") AS "s", avg("users"."age") AS "a", min("users"."age") AS "lo", max("users"."age") AS "hi" FROM "users"', []],
-      mysql: ["SELECT count(*) AS `n`, count(DISTINCT `users`.`email`) AS `d`, sum(`users`.`age`) AS `s`, avg(`users`.`age`) AS `a`, min(`users`.`age`) AS `lo`, max(`users`.`age`) AS `hi` FROM `users`", []],
+      sqlite: ['SELECT count(*) AS "n", count(DISTINCT "users"."email") AS "d", sum("users"."age") AS "s", avg(CAST("users"."age" AS REAL)) AS "a", min("users"."age") AS "lo", max("users"."age") AS "hi" FROM "users"', []],
+      postgresql: ['SELECT count(*) AS "n", count(DISTINCT "users"."email") AS "d", sum("users"."age") AS "s", avg(CAST("users"."age" AS DOUBLE PRECISION)) AS "a", min("users"."age") AS "lo", max("users"."age") AS "hi" FROM "users"', []],
+      mysql: ["SELECT count(*) AS `n`, count(DISTINCT `users`.`email`) AS `d`, sum(`users`.`age`) AS `s`, avg(CAST(`users`.`age` AS DOUBLE)) AS `a`, min(`users`.`age`) AS `lo`, max(`users`.`age`) AS `hi` FROM `users`", []],
     });
   });
 
@@ -250,9 +250,9 @@ describe("compiled SQL: expressions", () => {
 
   test("a scalar subquery on the same table alone is not correlated (it keeps its FROM)", () => {
     assertCompile(ids.where(u.age.gt(scalarSubquery(select(func.avg(u.age).label("a"))))), {
-      sqlite: ['SELECT "users"."id" FROM "users" WHERE "users"."age" > (SELECT avg("users"."age") AS "a" FROM "users")', []],
-      postgresql: ['SELECT "users"."id" FROM "users" WHERE "users"."age" > (SELECT avg("users"."age") AS "a" FROM "users")', []],
-      mysql: ["SELECT `users`.`id` FROM `users` WHERE `users`.`age` > (SELECT avg(`users`.`age`) AS `a` FROM `users`)", []],
+      sqlite: ['SELECT "users"."id" FROM "users" WHERE "users"."age" > (SELECT avg(CAST("users"."age" AS REAL)) AS "a" FROM "users")', []],
+      postgresql: ['SELECT "users"."id" FROM "users" WHERE "users"."age" > (SELECT avg(CAST("users"."age" AS DOUBLE PRECISION)) AS "a" FROM "users")', []],
+      mysql: ["SELECT `users`.`id` FROM `users` WHERE `users`.`age` > (SELECT avg(CAST(`users`.`age` AS DOUBLE)) AS `a` FROM `users`)", []],
     });
   });
 
