@@ -16,6 +16,7 @@ import { convertInPlace, convertValuesInPlace, mappedWhileRead, processorsFor, R
 import { yieldPerOf, type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
 import { changesSession, mayWrite, refusedText } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
+import { checkedColumns, duplicateColumnError } from "./duplicate-columns.js";
 import { runInTransaction, Transaction } from "./transaction.js";
 
 export type { BeginOptions, ConnectionContext, StreamOptions } from "./connection-options.js";
@@ -155,6 +156,7 @@ export class Connection {
       for (;;) {
         this.checkOpen(); // closed while the loop was suspended: its cursor went with it
         const rows = await this.guard(compiled.sql, compiled.params, () => cursor!.fetch(batchSize));
+        if (cursor.duplicateColumn !== undefined) throw duplicateColumnError(cursor.duplicateColumn, compiled.sql);
         if (shape === "values") convertValuesInPlace(rows, compiled.resultProcessorsByIndex);
         else if (processors.length) convertInPlace(rows, processors);
         if (rows.length) yield rows as Row[];
@@ -243,13 +245,13 @@ export class Connection {
     } catch (error) {
       throw this.failure(error, sql, params);
     }
-    return answer instanceof Promise ? this.awaitAnswer(answer, sql, params) : answer;
+    return answer instanceof Promise ? this.awaitAnswer(answer, sql, params) : checkedColumns(answer, sql);
   }
 
   private async awaitAnswer(answer: Promise<DriverResult>, sql: string, params: readonly unknown[]): Promise<DriverResult> {
     this.inFlight++;
     try {
-      return await answer;
+      return checkedColumns(await answer, sql);
     } catch (error) {
       throw this.failure(error, sql, params);
     } finally {
@@ -259,7 +261,7 @@ export class Connection {
 
   /** What a driver error becomes: translated, and recorded against the open transactions. */
   private failure(error: unknown, sql: string, params: readonly unknown[]): Error {
-    if (error instanceof StreamInProgressError) return error; // refused by the driver, nothing was sent
+    if (error instanceof InvalidRequestError) return error; // athanor's refusal (a stream in progress, a result it cannot give): not the database's
     if (error instanceof RowMapperFailure) return error; // the caller's row mapper threw: not the database
     return this.noteFailure(this.dialect.translateError(error, sql, params));
   }

@@ -13,6 +13,11 @@ export interface DriverResult {
   readonly rowCount: number;
   /** The generated key of the (first) inserted row, where the driver reports one. */
   readonly lastInsertId: number | bigint | undefined;
+  /**
+   * Object rows only: a column name the result has twice (`SELECT a.id, b.id`), whose values
+   * the rows could not all hold. The connection refuses such a result (`checkedColumns`).
+   */
+  readonly duplicateColumn?: string | undefined;
 }
 
 /** One physical connection, checked out of the driver's pool. */
@@ -44,6 +49,8 @@ export type RowShape = "objects" | "arrays" | "values";
 export interface DriverCursor {
   /** The next rows, at most `count`, shaped as `ExecuteOptions.rowShape` asks: fewer than `count` only at the end. */
   fetch(count: number): Promise<any[]>;
+  /** Object rows only: a column name the result has twice, known once the first `fetch` answered (see `DriverResult.duplicateColumn`). */
+  readonly duplicateColumn?: string | undefined;
   /** Ends the result early (or after the end): frees what the server and driver hold. Safe to call twice. */
   close(): Promise<void>;
 }

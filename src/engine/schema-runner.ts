@@ -7,6 +7,7 @@ import type { MetaData } from "../core/schema/metadata.js";
 import type { ForeignKey } from "../core/schema/constraints.js";
 import type { Table } from "../core/schema/table.js";
 import type { Connection } from "./connection.js";
+import { escapeModes } from "./mysql-escapes.js";
 
 export async function runSchemaOperation(
   conn: Connection,
@@ -39,9 +40,16 @@ export async function runSchemaOperation(
       for (const index of table.indexes) statements.push(ddl.createIndex(table, index));
     }
     for (const fk of deferred) if (created.includes(fk.table)) statements.push(ddl.addForeignKey(fk));
-    await conn.transaction(async () => {
-      for (const statement of statements) await conn.run(statement);
-    });
+    // Written for the default sql_mode: a MariaDB session under NO_BACKSLASH_ESCAPES would read them otherwise.
+    const modes = await escapeModes(conn);
+    await modes?.use("athanor");
+    try {
+      await conn.transaction(async () => {
+        for (const statement of statements) await conn.run(statement);
+      });
+    } finally {
+      await modes?.use("user");
+    }
     return;
   }
 

@@ -200,10 +200,10 @@ describe("compiled SQL: INSERT, UPDATE, DELETE", () => {
 
   test("DELETE with a subquery on another table", () => {
     assertCompile(deleteFrom(orders).where(o.userId.in(select(u.id).where(u.active.eq(false)))), {
-      sqlite: ['DELETE FROM "orders" WHERE "orders"."user_id" IN (SELECT "users"."id" FROM "users" WHERE "users"."active" = ?)', [0]],
+      sqlite: ['DELETE FROM "orders" WHERE "orders"."user_id" IN (SELECT "users"."id" FROM "users" WHERE ("users"."active" <> 0) = ?)', [0]],
       postgresql: ['DELETE FROM "orders" WHERE "orders"."user_id" IN (SELECT "users"."id" FROM "users" WHERE "users"."active" = $1)', [false]],
-      mysql: ["DELETE FROM `orders` WHERE `orders`.`user_id` IN (SELECT `users`.`id` FROM `users` WHERE `users`.`active` = ?)", [0]],
-      mariadb: ["DELETE FROM `orders` WHERE `orders`.`user_id` IN (SELECT `users`.`id` FROM `users` WHERE `users`.`active` = ?)", [0]],
+      mysql: ["DELETE FROM `orders` WHERE `orders`.`user_id` IN (SELECT `users`.`id` FROM `users` WHERE (`users`.`active` <> 0) = ?)", [0]],
+      mariadb: ["DELETE FROM `orders` WHERE `orders`.`user_id` IN (SELECT `users`.`id` FROM `users` WHERE (`users`.`active` <> 0) = ?)", [0]],
     });
   });
 

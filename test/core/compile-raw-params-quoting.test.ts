@@ -58,9 +58,9 @@ describe("compiled SQL: the sql tag, parameters, quoting", () => {
 
   test("the sql tag: fragments and expressions nest", () => {
     assertCompile(sql`SELECT count(*) FROM users WHERE ${sql`age > ${18}`} AND ${u.name.like("a%")}`, {
-      sqlite: ['SELECT count(*) FROM users WHERE age > ? AND "users"."name" LIKE ?', [18, "a%"]],
-      postgresql: ['SELECT count(*) FROM users WHERE age > $1 AND "users"."name" LIKE $2', [18, "a%"]],
-      mysql: ["SELECT count(*) FROM users WHERE age > ? AND `users`.`name` LIKE ?", [18, "a%"]],
+      sqlite: [`SELECT count(*) FROM users WHERE age > ? AND "users"."name" LIKE ? ESCAPE '\\'`, [18, "a%"]],
+      postgresql: [`SELECT count(*) FROM users WHERE age > $1 AND "users"."name" LIKE $2 ESCAPE E'\\\\'`, [18, "a%"]],
+      mysql: ["SELECT count(*) FROM users WHERE age > ? AND `users`.`name` LIKE ? ESCAPE X'5C'", [18, "a%"]],
     });
   });
 

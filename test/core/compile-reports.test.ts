@@ -46,7 +46,7 @@ describe("compiled SQL: aggregate FILTER", () => {
   test("FILTER (WHERE ...) on PostgreSQL and SQLite, also under OVER; MySQL and MariaDB raise", () => {
     const q = select(func.count().filter(users.c.active.eq(true)).label("n"), func.sum(users.c.age).filter(users.c.age.gt(3)).over({ partitionBy: users.c.name }).label("s"));
     assertCompile(q, {
-      sqlite: ['SELECT count(*) FILTER (WHERE "users"."active" = ?) AS "n", sum("users"."age") FILTER (WHERE "users"."age" > ?) OVER (PARTITION BY "users"."name") AS "s" FROM "users"', [1, 3]],
+      sqlite: ['SELECT count(*) FILTER (WHERE ("users"."active" <> 0) = ?) AS "n", sum("users"."age") FILTER (WHERE "users"."age" > ?) OVER (PARTITION BY "users"."name") AS "s" FROM "users"', [1, 3]],
       postgresql: ['SELECT count(*) FILTER (WHERE "users"."active" = $1) AS "n", sum("users"."age") FILTER (WHERE "users"."age" > $2) OVER (PARTITION BY "users"."name") AS "s" FROM "users"', [true, 3]],
       mysql: unsupported("FILTER (WHERE ...)", "MySQL/MariaDB"),
       mariadb: unsupported("FILTER (WHERE ...)", "MariaDB 10.11"),
@@ -93,10 +93,10 @@ describe("compiled SQL: LIKE ... ESCAPE", () => {
   test("like/ilike with { escape }, and contains/startsWith/endsWith, which escape the text", () => {
     const q = select(users.c.id).where(users.c.name.like(`${escapeLike("50%_off")}%`, { escape: "\\" }), users.c.email.contains("a_b"), users.c.name.ilike("x!%", { escape: "!" }));
     assertCompile(q, {
-      sqlite: [`SELECT "users"."id" FROM "users" WHERE ("users"."name" LIKE ? ESCAPE '\\') AND ("users"."email" LIKE ? ESCAPE '\\') AND (lower("users"."name") LIKE lower(?) ESCAPE '!')`, ["50\\%\\_off%", "%a\\_b%", "x!%"]],
-      postgresql: [`SELECT "users"."id" FROM "users" WHERE ("users"."name" LIKE $1 ESCAPE '\\') AND ("users"."email" LIKE $2 ESCAPE '\\') AND ("users"."name" ILIKE $3 ESCAPE '!')`, ["50\\%\\_off%", "%a\\_b%", "x!%"]],
+      sqlite: [`SELECT "users"."id" FROM "users" WHERE ("users"."name" LIKE ? ESCAPE '\\') AND ("users"."email" LIKE ? ESCAPE '\\') AND (athanor_lower("users"."name") LIKE athanor_lower(?) ESCAPE '!')`, ["50\\%\\_off%", "%a\\_b%", "x!%"]],
+      postgresql: [`SELECT "users"."id" FROM "users" WHERE ("users"."name" LIKE $1 ESCAPE E'\\\\') AND ("users"."email" LIKE $2 ESCAPE E'\\\\') AND ("users"."name" ILIKE $3 ESCAPE '!')`, ["50\\%\\_off%", "%a\\_b%", "x!%"]],
       // MySQL string literals take backslash escapes: '\\' is one backslash.
-      mysql: ["SELECT `users`.`id` FROM `users` WHERE (`users`.`name` LIKE ? ESCAPE '\\\\') AND (`users`.`email` LIKE ? ESCAPE '\\\\') AND (lower(`users`.`name`) LIKE lower(?) ESCAPE '!')", ["50\\%\\_off%", "%a\\_b%", "x!%"]],
+      mysql: ["SELECT `users`.`id` FROM `users` WHERE (`users`.`name` LIKE ? ESCAPE X'5C') AND (`users`.`email` LIKE ? ESCAPE X'5C') AND (lower(`users`.`name`) LIKE lower(?) ESCAPE '!')", ["50\\%\\_off%", "%a\\_b%", "x!%"]],
     });
   });
 

@@ -217,9 +217,9 @@ describe("compiled SQL: SELECT", () => {
 
   test("every clause at once, parameters numbered in the order they appear", () => {
     assertCompile(select(users.c.name, func.count(orders.c.id).label("n")).join(orders).where(users.c.active.eq(true)).groupBy(users.c.name).having(func.count(orders.c.id).ge(1)).orderBy(users.c.name.desc()).limit(5).offset(10).distinct(), {
-      sqlite: ['SELECT DISTINCT "users"."name", count("orders"."id") AS "n" FROM "users" JOIN "orders" ON "users"."id" = "orders"."user_id" WHERE "users"."active" = ? GROUP BY "users"."name" HAVING count("orders"."id") >= ? ORDER BY "users"."name" DESC LIMIT ? OFFSET ?', [1, 1, 5, 10]],
+      sqlite: ['SELECT DISTINCT "users"."name", count("orders"."id") AS "n" FROM "users" JOIN "orders" ON "users"."id" = "orders"."user_id" WHERE ("users"."active" <> 0) = ? GROUP BY "users"."name" HAVING count("orders"."id") >= ? ORDER BY "users"."name" DESC LIMIT ? OFFSET ?', [1, 1, 5, 10]],
       postgresql: ['SELECT DISTINCT "users"."name", count("orders"."id") AS "n" FROM "users" JOIN "orders" ON "users"."id" = "orders"."user_id" WHERE "users"."active" = $1 GROUP BY "users"."name" HAVING count("orders"."id") >= $2 ORDER BY "users"."name" DESC LIMIT $3 OFFSET $4', [true, 1, 5, 10]],
-      mysql: ["SELECT DISTINCT `users`.`name`, count(`orders`.`id`) AS `n` FROM `users` JOIN `orders` ON `users`.`id` = `orders`.`user_id` WHERE `users`.`active` = ? GROUP BY `users`.`name` HAVING count(`orders`.`id`) >= ? ORDER BY `users`.`name` DESC LIMIT ? OFFSET ?", [1, 1, 5, 10]],
+      mysql: ["SELECT DISTINCT `users`.`name`, count(`orders`.`id`) AS `n` FROM `users` JOIN `orders` ON `users`.`id` = `orders`.`user_id` WHERE (`users`.`active` <> 0) = ? GROUP BY `users`.`name` HAVING count(`orders`.`id`) >= ? ORDER BY `users`.`name` DESC LIMIT ? OFFSET ?", [1, 1, 5, 10]],
     });
   });
 });

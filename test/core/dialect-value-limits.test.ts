@@ -4,7 +4,9 @@
  * - a timestamp before year 1 or after 9999 (PostgreSQL and MariaDB refused it; SQLite read year
  *   -1 back as 2001) is InvalidColumnValueError everywhere;
  * - a boolean column holding 2 or -1 (written by raw SQL or another program) read as false on
- *   SQLite and MariaDB, where the database itself takes any number but 0 as true;
+ *   SQLite and MariaDB, where the database itself takes any number but 0 as true; and once read
+ *   as true, `eq(true)` (`flag = 1`) still missed it: a comparison with a boolean value now
+ *   compares the column's truth, `(flag <> 0) = ?`;
  * - decimals: SQLite (a double) read 0.1 in NUMERIC(38, 30) back with the double's binary noise
  *   (0.100000000000000005551115123126) and stored 99999999999999.99 as ...98, and MariaDB's
  *   `numeric()`, DECIMAL(38, 10), rounded a 16th digit after the point away: the first reads
@@ -12,7 +14,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DataError, InvalidColumnValueError, MetaData, boolean, datetime, float, insert, integer, numeric, select, sql, table, type Decimal } from "../../src/index.js";
+import { DataError, InvalidColumnValueError, MetaData, boolean, datetime, float, insert, integer, not, numeric, select, sql, table, tupleInValues, type Decimal, type Expression } from "../../src/index.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { useSchema } from "../support/schema.js";
 
@@ -70,6 +72,27 @@ forEachDatabase("values at the limits of each database", (ctx) => {
     const truthy = (await ctx.engine.execute(sql<{ id: number }>`SELECT id FROM core_dvl_samples WHERE flag ORDER BY id`)).rows.map((r) => Number(r.id));
     assert.deepEqual(truthy, [1, 2, 4], "the database's own reading");
     assert.deepEqual((await rows()).map((r) => r.flag), [true, true, false, true]);
+  });
+
+  test("a filter on a boolean matches the rows that read as its value (2 and -1 with true), in every form", async () => {
+    const values = ctx.db.name === "postgresql" ? "(1, TRUE), (2, TRUE), (3, FALSE), (4, TRUE), (5, NULL)" : "(1, 2), (2, -1), (3, 0), (4, 1), (5, NULL)";
+    await ctx.engine.execute(sql.raw(`INSERT INTO core_dvl_samples (id, flag) VALUES ${values}`));
+    const read = new Map((await rows()).map((r) => [r.id, r.flag]));
+    const ids = async (where: Expression<boolean>) => (await ctx.engine.execute(select(samples.c.id).where(where).orderBy(samples.c.id))).rows.map((r) => r.id);
+    const f = samples.c.flag;
+    const reading = (value: boolean) => [...read].filter(([, flag]) => flag === value).map(([id]) => id);
+    assert.deepEqual(reading(true), [1, 2, 4]);
+    for (const value of [true, false]) {
+      assert.deepEqual(await ids(f.eq(value)), reading(value), `eq(${value})`);
+      assert.deepEqual(await ids(f.ne(value)), reading(!value), `ne(${value})`);
+      assert.deepEqual(await ids(f.in([value])), reading(value), `in([${value}])`);
+      assert.deepEqual(await ids(f.notIn([value])), reading(!value), `notIn([${value}])`);
+      assert.deepEqual(await ids(f.inValues([value])), reading(value), `inValues([${value}])`);
+      assert.deepEqual(await ids(tupleInValues([samples.c.id, f], [[1, value], [2, value], [3, value]])), reading(value).filter((id) => id <= 3), `tupleInValues(${value})`);
+      assert.deepEqual(await ids(not(f.eq(value))), reading(!value), `not(eq(${value}))`);
+    }
+    assert.deepEqual(await ids(f.ge(true)), reading(true), "ge(true)");
+    assert.deepEqual(await ids(f.between(true, true)), reading(true), "between(true, true)");
   });
 
   test("decimals a database would give back different are refused; the others read back as written", async () => {

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MetaData, func, integer, numeric, select, sql, table, type Decimal, type Expression } from "../../src/index.js";
+import { MetaData, func, integer, numeric, or, select, sql, table, type Decimal, type Expression } from "../../src/index.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { useSchema } from "../support/schema.js";
 
@@ -48,6 +48,19 @@ forEachDatabase("numeric values", (ctx) => {
     (await ctx.engine.execute(select(expr.label("v")).from(lines).orderBy(l.id))).rows.map((r) => r.v);
   const scalar = async <T>(expr: Expression<T>) => (await ctx.engine.execute(select(expr.label("v")).from(lines))).one().v;
   const raw = async (query: string) => (await ctx.engine.execute(sql<{ v: unknown }>`${sql.raw(query)}`)).rows.map((r) => r.v);
+
+  test("integers divided: the quotient truncated toward zero on every database (MariaDB gave 1.5000 for 3 / 2, SQLite 1.5 for a bound 2)", async () => {
+    assert.deepEqual(await column(l.quantity.dividedBy(2)), [1, 1, 0, 0, 0]);
+    assert.deepEqual(await column(l.quantity.times(-7).dividedBy(2)), [-10, -7, -3, -3, -3]);
+    assert.deepEqual(await column(l.id.dividedBy(l.quantity)), [0, 1, 3, 4, 5]);
+    assert.equal(await scalar(func.count().dividedBy(2)), 2);
+  });
+
+  test("a decimal divided, or dividing, is not truncated: SQLite stores 12.00 as the integer 12 (1 / 12.00 gave 0 there)", async () => {
+    const fixed = (values: unknown[]) => values.map(Number).map((v) => v.toFixed(4));
+    assert.deepEqual(fixed(await column(l.quantity.dividedBy(l.unitPrice))), ["3.0303", "1.8182", "10.0000", "5.0000", "0.0833"]);
+    assert.deepEqual(fixed(await column(l.unitPrice.dividedBy(5))), ["0.1980", "0.2200", "0.0200", "0.0400", "2.4000"]);
+  });
 
   test("stored decimals read back as strings with the column's scale, as the database prints them", async () => {
     const prices = await column(l.unitPrice);
@@ -104,6 +117,12 @@ forEachDatabase("numeric values", (ctx) => {
     const [rawItems] = await raw("SELECT sum(quantity) AS v FROM core_numeric_lines");
     const [rawAvg] = await raw("SELECT avg(quantity) AS v FROM core_numeric_lines");
     assert.deepEqual([Number(rawItems), Number(rawAvg)], [items, meanQuantity]);
+  });
+
+  test("avg of integers has every digit of a double on every database (MariaDB gave 4 after the point: 1.6667)", async () => {
+    const ids = [1, 2, 4].map((id) => l.id.eq(id));
+    const mean = (await ctx.engine.execute(select(func.avg(l.id).label("v")).from(lines).where(or(...ids)))).one().v;
+    assert.equal(mean, 7 / 3);
   });
 
   test("a literal's scale is the result's: price × 3, × 1.5, × 1.005 in a row, on one engine, keep their digits", async () => {

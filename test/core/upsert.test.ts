@@ -32,7 +32,7 @@ describe("compiled SQL: upsert", () => {
     const unsupported = raises(UnsupportedCompilationError, /not supported by this dialect.*onDuplicateKeyUpdate/);
     assertCompile(stmt, {
       sqlite: [
-        'INSERT INTO "users" ("id", "name", "active") VALUES (?, ?, ?) ON CONFLICT ("id") DO UPDATE SET "name" = excluded."name", "age" = "users"."age" + ? WHERE "users"."active" = ?',
+        'INSERT INTO "users" ("id", "name", "active") VALUES (?, ?, ?) ON CONFLICT ("id") DO UPDATE SET "name" = excluded."name", "age" = "users"."age" + ? WHERE ("users"."active" <> 0) = ?',
         [1, "ann", 1, 1, 1],
       ],
       postgresql: [

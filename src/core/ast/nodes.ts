@@ -54,7 +54,8 @@ export interface ParamNode {
   readonly type: SqlType | undefined;
 }
 
-export type BinaryOperator = "=" | "<>" | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" | "/" | "%" | "||";
+/** `div`: `/` between integers, the quotient truncated toward zero (PostgreSQL's and SQLite's `/`; MySQL's `DIV`, where `/` gives 3.5000 for 7 / 2). */
+export type BinaryOperator = "=" | "<>" | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" | "/" | "div" | "%" | "||";
 
 export interface BinaryNode {
   readonly kind: "binary";

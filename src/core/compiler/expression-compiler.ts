@@ -14,6 +14,9 @@ const PACKED_IN_MIN = 100;
 
 const COMPARISONS: ReadonlySet<string> = new Set(["=", "<>", "<", "<=", ">", ">="]);
 
+/** A bound boolean value (`flag.eq(true)`): the value's type says so. */
+const isBooleanParam = (node: ExprNode): boolean => node.kind === "param" && node.type?.kind === "boolean";
+
 export abstract class ExpressionCompiler {
   protected readonly slots: Slot[] = [];
   /** Inside DDL (CHECK constraints): columns unqualified, values inline. */
@@ -55,7 +58,12 @@ export abstract class ExpressionCompiler {
 
   /** ` ESCAPE 'c'`, the escape character inline (a literal is what every database takes there). */
   protected likeEscape(node: LikeNode): string {
-    return node.escape === undefined ? "" : ` ESCAPE ${this.literal(node.escape)}`;
+    return node.escape === undefined ? "" : ` ESCAPE ${this.escapeLiteral(node.escape)}`;
+  }
+
+  /** The escape character as a literal; a dialect whose string literals may read a backslash otherwise spells it so that they cannot. */
+  protected escapeLiteral(escape: string): string {
+    return this.literal(escape);
   }
 
   /** A function call, with its aggregate FILTER where the database has one. */
@@ -78,6 +86,11 @@ export abstract class ExpressionCompiler {
     if (node.partitionBy.length) parts.push(`PARTITION BY ${node.partitionBy.map((p) => this.expr(p)).join(", ")}`);
     if (node.orderBy.length) parts.push(`ORDER BY ${node.orderBy.map((o) => this.orderByItem(o)).join(", ")}`);
     return `${this.functionCall(node.fn)} OVER (${parts.join(" ")})`;
+  }
+
+  /** `/` between integers, the quotient truncated (see `BinaryOperator`): PostgreSQL's own `/`. */
+  protected integerDivision(left: string, right: string): string {
+    return `${left} / ${right}`;
   }
 
   protected concat(left: ExprNode, right: ExprNode): string {
@@ -124,7 +137,8 @@ export abstract class ExpressionCompiler {
         return this.param(node);
       case "binary":
         if (node.op === "||") return this.concat(node.left, node.right);
-        if (COMPARISONS.has(node.op)) return `${this.compared(node.left, this.operand(node.left))} ${node.op} ${this.compared(node.right, this.operand(node.right))}`;
+        if (node.op === "div") return this.integerDivision(this.operand(node.left), this.operand(node.right));
+        if (COMPARISONS.has(node.op)) return `${this.comparedSide(node.left, [node.right])} ${node.op} ${this.comparedSide(node.right, [node.left])}`;
         return `${this.operand(node.left)} ${node.op} ${this.operand(node.right)}`;
       case "like":
         return this.like(node);
@@ -145,14 +159,14 @@ export abstract class ExpressionCompiler {
         // An empty IN list is false (NOT IN: true) on every database, and not valid SQL on some.
         if (values.length === 0) return node.negated ? "1 = 1" : "1 = 0";
         if (values.length >= PACKED_IN_MIN && this.paramIndex.size > this.capabilities.maxParameters && values.every((v) => v.kind === "param")) {
-          return this.packedIn(this.operand(node.expr), node.negated, values as readonly ParamNode[]);
+          return this.packedIn(this.comparedSide(node.expr, values), node.negated, values as readonly ParamNode[]);
         }
-        return `${this.operand(node.expr)} ${not}IN (${values.map((v) => this.compared(v, this.expr(v))).join(", ")})`;
+        return `${this.comparedSide(node.expr, values)} ${not}IN (${values.map((v) => this.compared(v, this.expr(v))).join(", ")})`;
       }
       case "inValues":
         return this.inValues(node);
       case "between":
-        return `${this.operand(node.expr)} ${node.negated ? "NOT " : ""}BETWEEN ${this.compared(node.low, this.operand(node.low))} AND ${this.compared(node.high, this.operand(node.high))}`;
+        return `${this.comparedSide(node.expr, [node.low, node.high])} ${node.negated ? "NOT " : ""}BETWEEN ${this.compared(node.low, this.operand(node.low))} AND ${this.compared(node.high, this.operand(node.high))}`;
       case "function":
         return this.functionCall(node);
       case "over":
@@ -185,6 +199,28 @@ export abstract class ExpressionCompiler {
    */
   protected compared(_node: ExprNode, sql: string): string {
     return sql;
+  }
+
+  /**
+   * The side of a comparison that is compared with `others`. Where booleans are integers (SQLite,
+   * MariaDB) and a boolean value is compared with it, it is compared as its truth, `(x <> 0)`:
+   * that is how it reads (a row holding 2 reads true), where `x = 1` missed such a row.
+   */
+  protected comparedSide(node: ExprNode, others: readonly ExprNode[]): string {
+    if (node.kind !== "param" && this.comparesTruth(others.some(isBooleanParam))) return `(${this.operand(node)} <> 0)`;
+    return this.compared(node, this.operand(node));
+  }
+
+  /** `inValues`' left side (member `i`): as its truth when that member's values are booleans (see `comparedSide`). */
+  protected inValuesSide(node: InValuesNode, i: number): string {
+    const expr = node.exprs[i]!;
+    if (this.comparesTruth(node.types[i]?.kind === "boolean")) return `(${this.operand(expr)} <> 0)`;
+    return node.exprs.length > 1 ? this.expr(expr) : this.operand(expr);
+  }
+
+  /** Whether a comparison with a boolean value compares truth: integer booleans, outside DDL (whose CHECK text the differ reads back as written). */
+  private comparesTruth(withBoolean: boolean): boolean {
+    return withBoolean && this.capabilities.integerBooleans && !this.ddlMode;
   }
 
   /** An operand of an operator: parenthesised when it is itself an operator expression. */

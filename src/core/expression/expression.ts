@@ -14,13 +14,13 @@ export interface LikeOptions {
   readonly escape?: string;
 }
 
-/** The escape character `escapeLike` uses by default, and `startsWith`/`endsWith`/`contains` use. */
+/** LIKE's escape character unless `{ escape }` names another: `like`, `escapeLike`, `startsWith`/`endsWith`/`contains`. */
 const LIKE_ESCAPE = "\\";
 
 /**
  * User text made safe inside a LIKE pattern: `%`, `_` and the escape character are preceded by
- * the escape character (default backslash). Pass the same character as `like(..., { escape })`:
- * `name.like(`${escapeLike(input)}%`, { escape: "\\" })`.
+ * the escape character (default backslash, which is `like`'s too): `name.like(`${escapeLike(input)}%`)`.
+ * With another escape, pass the same to both: `like(`${escapeLike(input, "!")}%`, { escape: "!" })`.
  */
 export function escapeLike(text: string, escape: string = LIKE_ESCAPE): string {
   if ([...escape].length !== 1) throw new ArgumentError(`escapeLike(): the escape must be one character; got ${JSON.stringify(escape)}.`);
@@ -139,10 +139,11 @@ export class Expression<T> {
   }
 
   /**
-   * `LIKE pattern`, case-sensitive where `=` is: on PostgreSQL and SQLite, and on MySQL/MariaDB
-   * under a binary collation (a `_ci` one ignores case in LIKE as in `=`).
-   * `{ escape: "\\" }` adds `ESCAPE '\'`: pair it with `escapeLike(userText)` so that `%` and `_`
-   * typed by a user match themselves.
+   * `LIKE pattern ESCAPE '\'`, case-sensitive where `=` is: on PostgreSQL and SQLite, and on
+   * MySQL/MariaDB under a binary collation (a `_ci` one ignores case in LIKE as in `=`). A
+   * backslash escapes the next `%`, `_` or backslash on every database (`{ escape }` names another
+   * character); build patterns from user text with `escapeLike(userText)` so that what the user
+   * typed matches itself.
    */
   like(this: Expression<string | null>, pattern: Operand<string>, options?: LikeOptions): Expression<boolean> {
     return this.likeNode(pattern, false, false, options);
@@ -189,7 +190,7 @@ export class Expression<T> {
   times<E extends Expression<NumberLike | null>, O extends ArithmeticOperand<ValueOfOperand<E>>>(this: E, other: O): Expression<ArithmeticResult<ValueOfOperand<E>, O>> {
     return this.arithmetic("*", other);
   }
-  /** Division. Between integers it is integer division on PostgreSQL and SQLite, not on MySQL; a decimal quotient's digits after the point differ per database. */
+  /** Division. Between integers the quotient is truncated toward zero on every database (`DIV` on MySQL); a decimal quotient's digits after the point differ per database. */
   dividedBy<E extends Expression<NumberLike | null>, O extends ArithmeticOperand<ValueOfOperand<E>>>(this: E, other: O): Expression<ArithmeticResult<ValueOfOperand<E>, O>> {
     return this.arithmetic("/", other);
   }
@@ -218,6 +219,8 @@ export class Expression<T> {
   }
 
   private arithmetic<R>(op: BinaryOperator, other: unknown): Expression<R> {
+    // Integers divided truncate on every database (MySQL's `/` did not): the result is typed as an integer.
+    if (op === "/" && isInteger(this.type) && (other instanceof Expression ? isInteger(other.type) : Number.isInteger(other) || typeof other === "bigint")) op = "div";
     if (other instanceof Expression) return new Expression<R>(this.binaryNode(op, other), arithmeticType(op, this.type, other.type));
     // A literal beside a decimal is bound as a decimal of its own scale, which the result's scale follows.
     const bound = this.type?.kind === "numeric" ? literalDecimalType(other) : this.type;
@@ -232,10 +235,26 @@ export class Expression<T> {
     return boolean(this.binaryNode(op, other));
   }
 
+  /**
+   * The escape is always written out (backslash unless given): PostgreSQL and MariaDB take a
+   * backslash as LIKE's escape by default, SQLite (and MariaDB under NO_BACKSLASH_ESCAPES) none,
+   * so `like("a\\%")` matched other rows on each.
+   */
   private likeNode(pattern: unknown, negated: boolean, caseInsensitive: boolean, options: LikeOptions | undefined): Expression<boolean> {
-    const escape = options?.escape;
-    if (escape !== undefined && (typeof escape !== "string" || [...escape].length !== 1)) {
+    const escape = options?.escape ?? LIKE_ESCAPE;
+    if (typeof escape !== "string" || [...escape].length !== 1) {
       throw new ArgumentError(`like(..., { escape }): the escape must be one character; got ${JSON.stringify(escape)}.`);
+    }
+    if (caseInsensitive && escape.toLowerCase() !== escape.toUpperCase()) {
+      // Outside PostgreSQL ilike lowers the pattern, and with it an escape written in upper case.
+      throw new ArgumentError(`ilike(..., { escape: ${JSON.stringify(escape)} }): a letter cannot be the escape of a case-insensitive LIKE; use a character without case, such as "\\" or "!".`);
+    }
+    if (typeof pattern === "string" && endsWithLoneEscape(pattern, escape)) {
+      throw new ArgumentError(
+        `like(${JSON.stringify(pattern)}): the pattern ends with its escape character ${JSON.stringify(escape)}, which escapes nothing ` +
+          "(PostgreSQL refuses it, MariaDB matches the character itself, SQLite matches nothing). Double it to match the character, " +
+          "or build the pattern with escapeLike(text).",
+      );
     }
     return boolean({ kind: "like", expr: this.node, pattern: this.operand(pattern), negated, caseInsensitive, escape });
   }
@@ -273,6 +292,17 @@ export class OrderBy {
   nullsLast(): OrderBy {
     return new OrderBy({ ...this.node, nulls: "last" });
   }
+}
+
+/** Whether `pattern` ends with an odd run of `escape`: the last one escapes nothing. */
+function endsWithLoneEscape(pattern: string, escape: string): boolean {
+  let run = 0;
+  for (let end = pattern.length; end >= escape.length && pattern.startsWith(escape, end - escape.length); end -= escape.length) run++;
+  return run % 2 === 1;
+}
+
+function isInteger(type: SqlType | undefined): boolean {
+  return type?.kind === "integer" || type?.kind === "bigint";
 }
 
 function boolean(node: ExprNode): Expression<boolean> {

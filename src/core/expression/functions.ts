@@ -23,8 +23,16 @@ const star: ExprNode = { kind: "star" };
 /** A decimal's average is a decimal of no fixed scale; anything else's a float. */
 const avgOfDecimal = Object.freeze({ kind: "numeric" }) as SqlType;
 
+/**
+ * Not of decimals, the average of the values as doubles: MySQL's AVG of integers is a DECIMAL of
+ * 4 digits after the point (1.6667 where PostgreSQL and SQLite give 1.6666666666666667).
+ */
 function avg(expr: Expression<unknown>): FunctionCall<unknown> {
-  return call("avg", [expr], expr.type?.kind === "numeric" ? avgOfDecimal : types.float());
+  const kind = expr.type?.kind;
+  if (kind === "numeric") return call("avg", [expr], avgOfDecimal);
+  const float = types.float();
+  const arg = kind === "float" ? expr : new Expression<unknown>({ kind: "cast", expr: expr.node, type: float }, float);
+  return call("avg", [arg], float);
 }
 
 /** SQL functions: `func.count()`, `func.sum(col)`... each typed by what it returns. */
@@ -42,7 +50,8 @@ export const func = {
   },
   /**
    * `avg(expr)`, NULL over no rows. Of decimals a `Decimal` (its digits after the point are the
-   * database's: PostgreSQL gives at least 16, MySQL the scale + 4); of numbers and bigints a number.
+   * database's: PostgreSQL gives at least 16, MySQL the scale + 4); of numbers and bigints a number,
+   * the average of their doubles on every database (`avg(CAST(x AS DOUBLE))`).
    */
   avg: avg as {
     (expr: Expression<Decimal> | Expression<Decimal | null>): FunctionCall<Decimal | null>;

@@ -104,6 +104,11 @@ export class MySqlCompiler extends SqlCompiler {
     return `${this.operand(item.expr)} IS NULL ${item.nulls === "first" ? "DESC" : "ASC"}, ${super.orderByItem({ ...item, nulls: undefined })}`;
   }
 
+  /** `DIV`: MySQL's `/` between integers is exact (7 / 2 = 3.5000), where PostgreSQL and SQLite truncate (3). */
+  protected override integerDivision(left: string, right: string): string {
+    return `${left} DIV ${right}`;
+  }
+
   protected override concat(left: ExprNode, right: ExprNode): string {
     return `CONCAT(${this.expr(left)}, ${this.expr(right)})`;
   }
@@ -170,7 +175,7 @@ export class MySqlCompiler extends SqlCompiler {
     const v = (i: number) => this.quote(`v${i}`);
     const columns = node.types.map((type, i) => `${v(i)} ${this.jsonTableType(type)} PATH '$${tuples ? `[${i}]` : ""}'`);
     const selected = node.types.map((type, i) => packedValue(v(i), type));
-    const left = tuples ? `(${node.exprs.map((e) => this.expr(e)).join(", ")})` : this.operand(node.exprs[0]!);
+    const left = tuples ? `(${node.exprs.map((_, i) => this.inValuesSide(node, i)).join(", ")})` : this.inValuesSide(node, 0);
     return `${left} IN (SELECT ${selected.join(", ")} FROM JSON_TABLE(${param}, '$[*]' COLUMNS (${columns.join(", ")})) AS ${this.quote("packed")})`;
   }
 
@@ -203,6 +208,15 @@ export class MySqlCompiler extends SqlCompiler {
   /** MariaDB has no row alias for the proposed row; `VALUES(col)` is its (and older MySQL's) spelling. */
   protected override excluded(name: string): string {
     return `VALUES(${this.quote(name)})`;
+  }
+
+  /**
+   * A backslash as a hex literal: `'\\'` is one backslash in the default sql_mode but two under
+   * NO_BACKSLASH_ESCAPES, where `ESCAPE '\\'` failed ("Incorrect arguments to ESCAPE"); X'5C'
+   * is one in both.
+   */
+  protected override escapeLiteral(escape: string): string {
+    return escape === "\\" ? "X'5C'" : super.escapeLiteral(escape);
   }
 
   override literal(value: unknown): string {

@@ -8,6 +8,7 @@ import type { Driver, DriverConnection, DriverCursor, DriverOptions, DriverResul
 import { MappedRows } from "../shared/mapped-rows.js";
 import { abandonOnAbort } from "../../engine/acquire-deadline.js";
 import { openTimeout } from "../shared/pool.js";
+import { repeatedField, withDuplicate } from "../shared/column-names.js";
 import { ConnectStatements } from "../shared/connect-statements.js";
 
 /** Server status flags of an OK packet: a transaction is open; autocommit is on. */
@@ -44,12 +45,12 @@ class MySqlConnection implements DriverConnection {
     const shape = options?.rowShape ?? "objects";
     const rowsAsArray = shape !== "objects";
     if (options?.mapRow !== undefined && shape !== "values") return this.mapped(sql, params, rowsAsArray, options.mapRow);
-    const [result] = prepares(sql, params)
+    const [result, fields] = prepares(sql, params)
       ? await this.conn.execute({ sql, rowsAsArray }, params as mysql.ExecuteValues[])
       : await this.conn.query({ sql, rowsAsArray });
     if (Array.isArray(result)) {
       const rows = shape === "values" ? (result as unknown[][]).map(firstColumn) : result;
-      return { rows, rowCount: result.length, lastInsertId: undefined };
+      return withDuplicate({ rows, rowCount: result.length, lastInsertId: undefined }, rowsAsArray ? undefined : repeatedField(fields as mysql.FieldPacket[] | undefined));
     }
     const header = this.noted(result as mysql.ResultSetHeader);
     return { rows: [], rowCount: header.affectedRows, lastInsertId: header.insertId || undefined };
@@ -72,11 +73,15 @@ class MySqlConnection implements DriverConnection {
       const mapped = new MappedRows(mapRow);
       let header: mysql.ResultSetHeader | undefined;
       let columns = false;
+      let duplicate: string | undefined;
       const raw = this.callbackConnection;
       const stopListening = whenLost(raw, reject);
       const command = send(raw, sql, params, rowsAsArray);
       // A result set's rows follow its columns ('fields'); a statement without one answers with its header.
-      command.on("fields", (fields: unknown) => void (columns = fields !== undefined));
+      command.on("fields", (fields: unknown) => {
+        columns = fields !== undefined;
+        if (!rowsAsArray) duplicate = repeatedField(fields as mysql.FieldPacket[] | undefined);
+      });
       command.on("result", (row: unknown) => (columns ? mapped.add(row) : void (header = row as mysql.ResultSetHeader)));
       command.on("error", (error: unknown) => {
         stopListening();
@@ -87,7 +92,7 @@ class MySqlConnection implements DriverConnection {
         try {
           const rows = mapped.result();
           if (header !== undefined) resolve({ rows: [], rowCount: this.noted(header).affectedRows, lastInsertId: header.insertId || undefined });
-          else resolve({ rows, rowCount: rows.length, lastInsertId: undefined });
+          else resolve(withDuplicate({ rows, rowCount: rows.length, lastInsertId: undefined }, duplicate));
         } catch (error) {
           reject(error);
         }
@@ -198,6 +203,8 @@ class MySqlRowStream implements DriverCursor {
   private wake: (() => void) | undefined;
   private discarding = false;
   private readonly stopListening: () => void;
+  /** `DriverCursor.duplicateColumn`, from the result's columns. */
+  duplicateColumn: string | undefined;
 
   constructor(
     private readonly conn: CallbackConnection,
@@ -214,6 +221,7 @@ class MySqlRowStream implements DriverCursor {
     };
     this.stopListening = whenLost(conn, failed);
     const query = send(conn, sql, params, rowsAsArray);
+    if (!rowsAsArray) query.on("fields", (fields: unknown) => void (this.duplicateColumn = repeatedField(fields as mysql.FieldPacket[] | undefined)));
     query.on("result", (row: unknown) => {
       if (this.discarding) return;
       this.buffer.push(shape === "values" ? (row as unknown[])[0] : row);

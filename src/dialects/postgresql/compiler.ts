@@ -43,6 +43,11 @@ export class PostgresCompiler extends SqlCompiler {
     return `${this.operand(node.expr)} ${node.negated ? "NOT ILIKE" : "ILIKE"} ${this.operand(node.pattern)}${this.likeEscape(node)}`;
   }
 
+  /** A backslash as `E'\\'`, one backslash whatever `standard_conforming_strings` says (`'\'` is one only while it is on). */
+  protected override escapeLiteral(escape: string): string {
+    return escape === "\\" ? "E'\\\\'" : super.escapeLiteral(escape);
+  }
+
   /** A long IN list as one array parameter: `= ANY($1)`, which PostgreSQL plans as it plans `IN (...)`. */
   protected override packedIn(expr: string, negated: boolean, values: readonly ParamNode[]): string {
     const type = values.find((v) => v.type)?.type;

@@ -5,6 +5,7 @@ import type { Driver, DriverConnection, DriverCursor, DriverResult, DriverOption
 import { abandonOnAbort } from "../../engine/acquire-deadline.js";
 import { openTimeout } from "../shared/pool.js";
 import { MappedRows } from "../shared/mapped-rows.js";
+import { repeatedField, withDuplicate } from "../shared/column-names.js";
 import { ConnectStatements } from "../shared/connect-statements.js";
 import { postgresTypeParsers } from "./values.js";
 
@@ -58,7 +59,7 @@ class PostgresConnection implements DriverConnection {
       throw error;
     }
     const rows = shape === "values" ? (result.rows as unknown[][]).map(firstColumn) : result.rows;
-    return { rows, rowCount: result.rowCount ?? result.rows.length, lastInsertId: undefined };
+    return withDuplicate({ rows, rowCount: result.rowCount ?? result.rows.length, lastInsertId: undefined }, shape === "objects" ? repeatedField(result.fields) : undefined);
   }
 
   /**
@@ -74,7 +75,7 @@ class PostgresConnection implements DriverConnection {
       submitted.on("end", (result: pg.QueryResult) => {
         try {
           const rows = mapped.result();
-          resolve({ rows, rowCount: result.rowCount ?? rows.length, lastInsertId: undefined });
+          resolve(withDuplicate({ rows, rowCount: result.rowCount ?? rows.length, lastInsertId: undefined }, shape === "objects" ? repeatedField(result.fields) : undefined));
         } catch (error) {
           reject(error);
         }
@@ -106,11 +107,16 @@ class PostgresConnection implements DriverConnection {
     await this.client.query({ text: `DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, values: params as unknown[] });
     const shape = options?.rowShape ?? "objects";
     let open = true;
+    let duplicateColumn: string | undefined;
     return {
+      get duplicateColumn() {
+        return duplicateColumn;
+      },
       fetch: async (count) => {
         if (!open) return [];
         const text = `FETCH FORWARD ${Math.trunc(count)} FROM ${name}`;
         const result = shape === "objects" ? await this.client.query(text) : await this.client.query({ text, rowMode: "array" });
+        if (shape === "objects") duplicateColumn ??= repeatedField(result.fields);
         return shape === "values" ? (result.rows as unknown[][]).map(firstColumn) : result.rows;
       },
       close: async () => {

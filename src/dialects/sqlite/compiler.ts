@@ -1,6 +1,6 @@
 /** SQLite's SQL: double-quoted identifiers, `?` placeholders, rowid primary keys. */
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
-import type { ExprNode, InValuesNode, ParamNode } from "../../core/ast/nodes.js";
+import type { ExprNode, InValuesNode, LikeNode, ParamNode } from "../../core/ast/nodes.js";
 import { jsonArrayText, jsonListText } from "../shared/json-array.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 
@@ -29,6 +29,33 @@ export class SqliteCompiler extends SqlCompiler {
     return super.castTypeName(type);
   }
 
+  /**
+   * Case-insensitive LIKE through `athanor_lower`, JavaScript's Unicode lower case (each connection
+   * defines it): SQLite's `lower()` folds only ASCII, so `ilike("é%")` missed 'École', which
+   * PostgreSQL's ILIKE and MariaDB's `lower()` match.
+   */
+  protected override like(node: LikeNode): string {
+    if (!node.caseInsensitive) return super.like(node);
+    return `athanor_lower(${this.expr(node.expr)}) ${node.negated ? "NOT LIKE" : "LIKE"} athanor_lower(${this.expr(node.pattern)})${this.likeEscape(node)}`;
+  }
+
+  /**
+   * `/` not between integers divides exactly, as on PostgreSQL and MySQL: a NUMERIC column stores
+   * 12.00 as the integer 12, so `quantity / unit_price` truncated (1 / 12.00 gave 0, 13.00 / 2 gave 6).
+   */
+  protected override expr(node: ExprNode): string {
+    if (node.kind === "binary" && node.op === "/") return `${this.operand(node.left)} / CAST(${this.operand(node.right)} AS REAL)`;
+    return super.expr(node);
+  }
+
+  /**
+   * Truncated as a whole: better-sqlite3 binds a number as a REAL, so `quantity / ?` with 2 gave
+   * 1.5 (two integer columns did truncate). CAST to INTEGER truncates toward zero, as PostgreSQL does.
+   */
+  protected override integerDivision(left: string, right: string): string {
+    return `CAST(${left} / ${right} AS INTEGER)`;
+  }
+
   protected override limitOffset(limit: ExprNode | undefined, offset: ExprNode | undefined): string {
     // SQLite has no OFFSET without LIMIT; -1 means "no limit".
     if (offset && !limit) return ` LIMIT -1 OFFSET ${this.expr(offset)}`;
@@ -54,9 +81,9 @@ export class SqliteCompiler extends SqlCompiler {
    */
   protected override inValues(node: InValuesNode): string {
     const param = this.arrayParam(node, undefined, jsonListText);
-    if (node.exprs.length === 1) return `${this.operand(node.exprs[0]!)} IN (SELECT ${this.fromJson("value", node.types[0])} FROM json_each(${param}))`;
+    if (node.exprs.length === 1) return `${this.inValuesSide(node, 0)} IN (SELECT ${this.fromJson("value", node.types[0])} FROM json_each(${param}))`;
     const members = node.types.map((type, i) => this.fromJson(`value ->> ${i}`, type));
-    return `(${node.exprs.map((e) => this.expr(e)).join(", ")}) IN (SELECT ${members.join(", ")} FROM json_each(${param}))`;
+    return `(${node.exprs.map((_, i) => this.inValuesSide(node, i)).join(", ")}) IN (SELECT ${members.join(", ")} FROM json_each(${param}))`;
   }
 
   private fromJson(value: string, type: SqlType | undefined): string {

@@ -11,6 +11,7 @@ import Database from "better-sqlite3";
 import type { Driver, DriverConnection, DriverCursor, DriverOptions, DriverResult, ExecuteOptions } from "../../engine/driver.js";
 import { StreamInProgressError } from "../../core/errors.js";
 import { SimplePool } from "../shared/pool.js";
+import { repeatedName, withDuplicate } from "../shared/column-names.js";
 
 const STATEMENT_CACHE_SIZE = 200;
 /** How long SQLite may block the thread waiting for a lock, per attempt. */
@@ -20,6 +21,8 @@ const MAX_RETRY_PAUSE_MS = 100;
 
 class SqliteConnection implements DriverConnection {
   private readonly statements = new Map<string, Database.Statement>();
+  /** Per reading statement: a column name its result has twice, or null for none. */
+  private readonly duplicates = new WeakMap<Database.Statement, string | null>();
   readonly cursorSharing = "reads";
   readonly mapsRows = true;
   /** Cursors open on this handle: SQLite cannot write while one reads. */
@@ -85,15 +88,23 @@ class SqliteConnection implements DriverConnection {
       if (shape === "values") stmt.pluck(true);
       else stmt.pluck(false).raw(shape === "arrays");
       const mapRow = options?.mapRow;
-      if (mapRow !== undefined && shape !== "values") return { rows: mappedRows(stmt, params, mapRow), rowCount: 0, lastInsertId: undefined };
+      const duplicate = shape === undefined || shape === "objects" ? this.duplicateColumn(stmt) : undefined;
+      if (mapRow !== undefined && shape !== "values") return withDuplicate({ rows: mappedRows(stmt, params, mapRow), rowCount: 0, lastInsertId: undefined }, duplicate);
       const rows = options?.oneRow === true ? oneRow(stmt.get(...params)) : (stmt.all(...params) as unknown[]);
       // Indexed: the first large reads run before V8 optimizes this, when `for...of` pays an iterator call per row.
       if (shape === "values") for (let i = 0; i < rows.length; i++) rows[i] = numberIfSafe(rows[i]);
       else for (let i = 0; i < rows.length; i++) numbersWhereSafe(rows[i] as Record<string, unknown> | unknown[]);
-      return { rows, rowCount: rows.length, lastInsertId: undefined };
+      return withDuplicate({ rows, rowCount: rows.length, lastInsertId: undefined }, duplicate);
     }
     const info = stmt.run(...params);
     return { rows: [], rowCount: info.changes, lastInsertId: info.lastInsertRowid };
+  }
+
+  /** A column name the statement's result has twice (`DriverResult.duplicateColumn`), worked out once per cached statement. */
+  private duplicateColumn(stmt: Database.Statement): string | undefined {
+    let known = this.duplicates.get(stmt);
+    if (known === undefined) this.duplicates.set(stmt, (known = repeatedName(stmt.columns().map((c) => c.name)) ?? null));
+    return known ?? undefined;
   }
 
   /**
@@ -107,6 +118,7 @@ class SqliteConnection implements DriverConnection {
     stmt.safeIntegers(true);
     if (shape === "values") stmt.pluck(true);
     else stmt.raw(shape === "arrays");
+    const duplicateColumn = shape === undefined || shape === "objects" ? repeatedName(stmt.columns().map((c) => c.name)) : undefined;
     const rows = stmt.iterate(...params) as IterableIterator<unknown>;
     this.openCursors++;
     let done = false;
@@ -123,6 +135,7 @@ class SqliteConnection implements DriverConnection {
     };
     this.cursorEnds.add(end);
     return {
+      duplicateColumn,
       fetch: async (count) => {
         const batch: unknown[] = [];
         while (!done && batch.length < count) {
@@ -265,6 +278,8 @@ export function createSqliteDriver(url: string, options: DriverOptions): Driver 
     // LIKE compares case-sensitively, as `=` does here (BINARY): SQLite's LIKE ignores ASCII case
     // by default, so `startsWith("a")` matched "Abc" (ilike() lowers both sides itself).
     db.pragma("case_sensitive_like = ON");
+    // ilike() lowers both sides with it: SQLite's lower() folds only ASCII ('É' stayed 'É').
+    db.function("athanor_lower", { deterministic: true }, (v: unknown) => (typeof v === "string" ? v.toLowerCase() : v));
     // A `readOnly` engine's connections refuse writes themselves, SQL text included.
     if (options.readOnly) db.pragma("query_only = ON");
     for (const statement of options.connectStatements ?? []) db.exec(statement);

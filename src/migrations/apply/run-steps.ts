@@ -13,7 +13,7 @@ import type { Connection } from "../../engine/connection.js";
 import { assertRebuildKeepsAll, assertValuesFit } from "./sqlite-rebuild-check.js";
 import { assertObjectsWork, dropObjectsOf, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
 import type { Refusal, Step } from "./step.js";
-import { escapeModes, type EscapeModes } from "./mysql-escapes.js";
+import { escapeModes, type EscapeModes } from "../../engine/mysql-escapes.js";
 
 /** What the runner hears from `runSteps`, and what it lends it. */
 export interface RunHooks {

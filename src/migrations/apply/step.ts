@@ -40,7 +40,7 @@ export interface Step {
   readonly rebuild?: TableModel;
   /** SQLite table rebuild: queries for a value the rebuilt table holds that its column's new type does not allow (any refuses the step). */
   readonly valueChecks?: readonly ValueCheck[];
-  /** MySQL/MariaDB: the migration's own SQL (an `execute`), run in the session's sql_mode as it is (see mysql-escapes.ts). */
+  /** MySQL/MariaDB: the migration's own SQL (an `execute`), run in the session's sql_mode as it is (see engine/mysql-escapes.ts). */
   readonly userSql?: boolean;
   /**
    * SQL that may write rows (an `execute` not only DDL): run on its own (MySQL/MariaDB; a resumed

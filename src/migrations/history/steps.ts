@@ -9,7 +9,7 @@ import { VERSION_TABLE } from "./version-table.js";
 
 export { planSteps } from "../apply/plan.js";
 export { runSteps, MigrationStepError as StepError } from "../apply/run-steps.js";
-export { sessionEscapes } from "../apply/mysql-escapes.js";
+export { sessionEscapes } from "../../engine/mysql-escapes.js";
 export { schemaOnly } from "../apply/sql-kind.js";
 export type { Step } from "../apply/step.js";
 export { applyToModel } from "../operations/apply-to-model.js";

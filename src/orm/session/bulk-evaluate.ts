@@ -21,7 +21,8 @@ export type Evaluator = (read: AttributeReader) => Truth | typeof MISSING;
  * The WHERE as a test, or undefined when it has a part JavaScript cannot decide like the database.
  * `caseInsensitiveStrings`: MySQL/MariaDB's default collations compare strings without case, so
  * a string comparison there is left to the database. `integerBooleans`: a boolean is an integer
- * (SQLite, MariaDB), and a row holding 2 reads as true but is not `= TRUE` (1): left to it too.
+ * (SQLite, MariaDB): a row holding 2 reads as true, and though a comparison with a value compares
+ * its truth, one with another column compares the integers (2 <> 1): left to the database too.
  */
 export function evaluatorOf(
   where: ExprNode | undefined,

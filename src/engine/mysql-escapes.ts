@@ -2,10 +2,11 @@
  * MySQL/MariaDB: athanor writes string literals into DDL (defaults, enum values, checks) with
  * backslashes doubled, as the default sql_mode reads them. A session in NO_BACKSLASH_ESCAPES
  * reads `'a\\b'` as two backslashes: a default, an enum value or a check came out other than the
- * migration says, without an error. Such a session runs athanor's statements with that mode off,
- * and a migration's own SQL (`execute` steps, written for the server as it is) with it as it was.
+ * model or migration says, without an error. Such a session runs athanor's DDL (`createAll`, a
+ * migration's steps) with that mode off, and a migration's own SQL (`execute` steps, written for
+ * the server as it is) with it as it was.
  */
-import type { Connection } from "../../engine/connection.js";
+import type { Connection } from "./connection.js";
 
 const MODE = "NO_BACKSLASH_ESCAPES";
 
@@ -20,8 +21,9 @@ export async function sessionEscapes(connection: Connection): Promise<{ escapes:
   return connection.dialect.capabilities.transactionalDdl ? {} : { escapes: await escapeModes(connection) };
 }
 
-/** Reads the session's sql_mode: nothing to do (undefined) unless it has NO_BACKSLASH_ESCAPES. */
+/** Reads the session's sql_mode: nothing to do (undefined) unless it has NO_BACKSLASH_ESCAPES (never on other databases). */
 export async function escapeModes(connection: Connection): Promise<EscapeModes | undefined> {
+  if (connection.dialect.name !== "mysql") return undefined;
   const row = (await connection.run("SELECT @@SESSION.sql_mode AS mode")).rows[0] as Record<string, unknown> | undefined;
   const modes = String(row?.["mode"] ?? "").split(",");
   if (!modes.includes(MODE)) return undefined;
