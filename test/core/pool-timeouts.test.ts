@@ -4,7 +4,7 @@
  * `pool.disposeTimeoutMs` for connections never returned, closes them and warns naming holders.
  */
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { afterEach, test } from "node:test";
 import {
   ArgumentError,
   ConnectionsNotReturnedWarning,
@@ -46,6 +46,8 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; outcome: T
 forEachDatabase("pool timeouts", (ctx) => {
   let engine: Engine;
   const open = (options = {}) => (engine = engineFor(ctx.db, { pool: { ...FAST, ...options } }));
+  // A test that fails half way leaves a connection held: without this the process never exits.
+  afterEach(() => (engine as Engine | undefined)?.dispose().catch(() => undefined));
 
   test("a second connect() fails after acquireTimeoutMs with PoolTimeoutError naming the size and the holder; dispose() still resolves", async () => {
     open();
