@@ -28,11 +28,16 @@ export function inexactText(value: unknown): string | undefined {
   return anyRead && value instanceof Date ? stored.get(value) : undefined;
 }
 
+/** `date`, read from the timestamp text `text`: recorded as inexact when the text has digits past the millisecond. */
+export function readTimestamp(date: Date, text: string): Date {
+  return hasDigitsPastMillisecond(text) ? readInexactly(date, text) : date;
+}
+
 /**
  * Whether the fraction of a timestamp's text has nonzero digits past the millisecond:
  * `2021-01-01 00:00:00.123456` (or with a zone after it) does, `...00.123000` does not.
  */
-export function hasDigitsPastMillisecond(text: string): boolean {
+function hasDigitsPastMillisecond(text: string): boolean {
   const dot = text.indexOf(".", 19);
   if (dot < 0) return false;
   for (let i = dot + 4; i < text.length; i++) {

@@ -10,7 +10,7 @@ import type { SqlType } from "../../core/types/sql-type.js";
 import { decimalReader } from "../shared/decimal-text.js";
 import { lowerCaseUuid } from "../shared/uuid.js";
 import { parseJsonExactly } from "../shared/json-text.js";
-import { hasDigitsPastMillisecond, readInexactly } from "../../core/types/inexact-dates.js";
+import { readTimestamp } from "../../core/types/inexact-dates.js";
 
 /**
  * A DATETIME read as text, as the UTC Date it holds (recorded as inexact when the text has
@@ -29,7 +29,7 @@ function readDatetime(value: unknown): Date {
       undefined,
     );
   }
-  return hasDigitsPastMillisecond(text) ? readInexactly(date, text) : date;
+  return readTimestamp(date, text);
 }
 
 /** `YYYY-MM-DD HH:MM:SS.ffffff` in UTC: the format DATETIME(6) accepts. */

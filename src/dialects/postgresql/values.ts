@@ -7,7 +7,7 @@ import type { ValueProcessor } from "../../core/compiler/compiled-query.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 import { decimalReader } from "../shared/decimal-text.js";
 import { parseJsonExactly } from "../shared/json-text.js";
-import { hasDigitsPastMillisecond, readInexactly } from "../../core/types/inexact-dates.js";
+import { readTimestamp } from "../../core/types/inexact-dates.js";
 
 const bindAny: ValueProcessor = (v) => {
   if (v instanceof Date) return v.toISOString();
@@ -54,11 +54,6 @@ export function postgresResultProcessor(type: SqlType): ValueProcessor | undefin
   }
 }
 
-/** A timestamp's Date, recorded as inexact when the text has microseconds it drops (inexact-dates.ts). */
-function exactly(date: Date, text: string): Date {
-  return hasDigitsPastMillisecond(text) ? readInexactly(date, text) : date;
-}
-
 /** node-postgres type parsers for this engine's pool (not the process-wide defaults). */
 export function postgresTypeParsers(builtin: (oid: number, format?: string) => (value: string) => unknown) {
   const TIMESTAMP = 1114;
@@ -69,10 +64,10 @@ export function postgresTypeParsers(builtin: (oid: number, format?: string) => (
   return {
     getTypeParser(oid: number, format?: string): (value: string) => unknown {
       if (oid === DATE) return (value) => value; // a calendar date stays 'YYYY-MM-DD'
-      if (oid === TIMESTAMP) return (value) => exactly(new Date(`${value.replace(" ", "T")}Z`), value); // stored as UTC
+      if (oid === TIMESTAMP) return (value) => readTimestamp(new Date(`${value.replace(" ", "T")}Z`), value); // stored as UTC
       if (oid === TIMESTAMPTZ) {
         const parse = builtin(oid, format);
-        return (value) => exactly(parse(value) as Date, value);
+        return (value) => readTimestamp(parse(value) as Date, value);
       }
       if (oid === JSON_OID || oid === JSONB) return parseJsonExactly;
       return builtin(oid, format);

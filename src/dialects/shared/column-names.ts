@@ -5,7 +5,7 @@
 import type { DriverResult } from "../../engine/driver.js";
 
 /** The first name that `names` holds twice, or undefined. A loop, not a Set: results have few columns, and this runs per statement. */
-export function repeatedName(names: readonly string[]): string | undefined {
+function repeatedName(names: readonly string[]): string | undefined {
   for (let i = 1; i < names.length; i++) {
     const name = names[i]!;
     for (let j = 0; j < i; j++) if (names[j] === name) return name;

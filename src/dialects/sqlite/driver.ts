@@ -11,7 +11,7 @@ import Database from "better-sqlite3";
 import type { Driver, DriverConnection, DriverCursor, DriverOptions, DriverResult, ExecuteOptions } from "../../engine/driver.js";
 import { StreamInProgressError } from "../../core/errors.js";
 import { SimplePool } from "../shared/pool.js";
-import { repeatedName, withDuplicate } from "../shared/column-names.js";
+import { repeatedField, withDuplicate } from "../shared/column-names.js";
 
 const STATEMENT_CACHE_SIZE = 200;
 /** How long SQLite may block the thread waiting for a lock, per attempt. */
@@ -103,7 +103,7 @@ class SqliteConnection implements DriverConnection {
   /** A column name the statement's result has twice (`DriverResult.duplicateColumn`), worked out once per cached statement. */
   private duplicateColumn(stmt: Database.Statement): string | undefined {
     let known = this.duplicates.get(stmt);
-    if (known === undefined) this.duplicates.set(stmt, (known = repeatedName(stmt.columns().map((c) => c.name)) ?? null));
+    if (known === undefined) this.duplicates.set(stmt, (known = repeatedField(stmt.columns()) ?? null));
     return known ?? undefined;
   }
 
@@ -118,7 +118,7 @@ class SqliteConnection implements DriverConnection {
     stmt.safeIntegers(true);
     if (shape === "values") stmt.pluck(true);
     else stmt.raw(shape === "arrays");
-    const duplicateColumn = shape === undefined || shape === "objects" ? repeatedName(stmt.columns().map((c) => c.name)) : undefined;
+    const duplicateColumn = shape === undefined || shape === "objects" ? repeatedField(stmt.columns()) : undefined;
     const rows = stmt.iterate(...params) as IterableIterator<unknown>;
     this.openCursors++;
     let done = false;

@@ -22,7 +22,7 @@ export function assertWritable(state: InstanceState, key: string): void {
  */
 export function assertChangeable(state: InstanceState, key: string): void {
   if (state.deleted) throw changeOfDeleted(state, key);
-  if (state.session?.writing) throw changeDuringFlush(`${state.mapper.name}.${key} was changed`);
+  assertWritable(state, key);
 }
 
 function changeOfDeleted(state: InstanceState, key: string): InvalidRequestError {
