@@ -14,6 +14,7 @@ import type { SchemaModel } from "../../core/schema/schema-model.js";
 import { tableKey } from "../../core/schema/schema-model.js";
 import { applyToModel } from "../operations/apply-to-model.js";
 import type { Operation } from "../operations/operation.js";
+import { concurrentIndexOf } from "./concurrent-index.js";
 import { appliedGuard, indexGuard } from "./guards.js";
 import { mysqlRefusal } from "./mysql-refusals.js";
 import { triggerRefusal } from "./trigger-refusals.js";
@@ -71,7 +72,17 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
     const guard = appliedGuard(op);
     const refusal = dialect === "postgresql" ? triggerRefusal(op, dialect) : undefined;
     const writesRows = op.op === "execute" && !schemaOnly(op) ? { writesRows: true } : {};
-    steps.push({ description, statements, transactional, operations: [i], ...(guard ? { isApplied: guard } : {}), ...writesRows, ...(refusal ? { refusals: [refusal] } : {}) });
+    const concurrentIndex = dialect === "postgresql" && !transactional ? concurrentIndexOf(op) : undefined;
+    steps.push({
+      description,
+      statements,
+      transactional,
+      operations: [i],
+      ...(guard ? { isApplied: guard } : {}),
+      ...writesRows,
+      ...(refusal ? { refusals: [refusal] } : {}),
+      ...(concurrentIndex ? { concurrentIndex } : {}),
+    });
     (transactional ? inTransaction : afterTransaction).push(op);
   }
   if (dialect !== "mysql" && afterTransaction.length) checkDeferred(options.schema, inTransaction, afterTransaction);

@@ -13,6 +13,7 @@ import type { Connection } from "../../engine/connection.js";
 import { assertRebuildKeepsAll, assertValuesFit } from "./sqlite-rebuild-check.js";
 import { assertObjectsWork, dropObjectsOf, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
 import type { Refusal, Step } from "./step.js";
+import { concurrentIndexDone } from "./concurrent-index.js";
 import { escapeModes, type EscapeModes } from "../../engine/mysql-escapes.js";
 
 /** What the runner hears from `runSteps`, and what it lends it. */
@@ -28,6 +29,11 @@ export interface RunHooks {
    * commit: record the migration there so that it commits (or rolls back) with them.
    */
   beforeCommit?(connection: Connection): Promise<void>;
+  /**
+   * A rerun of a migration an earlier run left unfinished: a PostgreSQL concurrent index step
+   * checks the index first (concurrent-index.ts).
+   */
+  resuming?: boolean;
   /** MySQL/MariaDB: the first step to run; earlier ones were recorded as applied by an earlier run. */
   startAt?: number;
   /**
@@ -114,9 +120,10 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
   }
   for (const [step, index] of after) {
     await hooks.beforeStep?.(index, step);
-    for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, true);
+    const skip = hooks.resuming && step.concurrentIndex ? await guarded(() => concurrentIndexDone(connection, step, run), step, index, done, steps.length, true) : false;
+    if (!skip) for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, true);
     done++;
-    await hooks.onStep?.(index, step, false);
+    await hooks.onStep?.(index, step, skip);
   }
 }
 
