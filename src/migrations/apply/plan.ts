@@ -18,6 +18,7 @@ import { concurrentIndexOf } from "./concurrent-index.js";
 import { appliedGuard, indexGuard } from "./guards.js";
 import { mysqlRefusal } from "./mysql-refusals.js";
 import { triggerRefusal } from "./trigger-refusals.js";
+import { pgViewRefusal } from "./pg-view-refusals.js";
 import { schemaOnly } from "./sql-kind.js";
 import { renderOperation } from "./render.js";
 import { splitOnlinePhases } from "../lint/online-safe.js";
@@ -70,7 +71,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
       continue;
     }
     const guard = appliedGuard(op);
-    const refusal = dialect === "postgresql" ? triggerRefusal(op, dialect) : undefined;
+    const refusals = dialect === "postgresql" ? [triggerRefusal(op, dialect), pgViewRefusal(op)].filter((r) => r !== undefined) : [];
     const writesRows = op.op === "execute" && !schemaOnly(op) ? { writesRows: true } : {};
     const concurrentIndex = dialect === "postgresql" && !transactional ? concurrentIndexOf(op) : undefined;
     steps.push({
@@ -80,7 +81,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
       operations: [i],
       ...(guard ? { isApplied: guard } : {}),
       ...writesRows,
-      ...(refusal ? { refusals: [refusal] } : {}),
+      ...(refusals.length ? { refusals } : {}),
       ...(concurrentIndex ? { concurrentIndex } : {}),
     });
     (transactional ? inTransaction : afterTransaction).push(op);
