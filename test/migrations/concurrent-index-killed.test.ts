@@ -4,7 +4,9 @@
  * writer's open transaction) leaves an INVALID index behind, and the rerun failed with "relation
  * already exists" until someone dropped it by hand. The rerun now drops the invalid index and
  * builds it again. A build that finished but whose record was lost (the connection killed while
- * the record waits) left a valid index: the rerun counts the step done instead of failing.
+ * the record waits) left a valid index: the rerun counts the step done instead of failing. Any
+ * step after the commit whose record was lost is found done the same way (its guard reads the
+ * database), not run again into "does not exist".
  */
 import assert from "node:assert/strict";
 import { after, beforeEach, describe, test } from "node:test";
@@ -97,9 +99,9 @@ describe("a PostgreSQL concurrent index build killed mid-way [postgresql]", { sk
   });
 
   /** Holds the record that `direction` writes after its index step in a trigger, and kills its connection there. */
-  async function killInRecord(direction: "up" | "down"): Promise<void> {
+  async function killInRecord(direction: "up" | "down", id = SECOND): Promise<void> {
     const event = direction === "up" ? "UPDATE" : "DELETE";
-    const when = direction === "up" ? `NEW.id = '${SECOND}' AND NEW.state = 'applied'` : `OLD.id = '${SECOND}'`;
+    const when = direction === "up" ? `NEW.id = '${id}' AND NEW.state = 'applied'` : `OLD.id = '${id}'`;
     await query(url, `CREATE FUNCTION ci_slow() RETURNS trigger AS $$ BEGIN IF ${when} THEN PERFORM pg_sleep(60); END IF; RETURN ${direction === "up" ? "NEW" : "OLD"}; END $$ LANGUAGE plpgsql`);
     await query(url, `CREATE TRIGGER ci_slow BEFORE ${event} ON athanor_migrations FOR EACH ROW EXECUTE FUNCTION ci_slow()`);
     const run = p!.cli("migrate", direction);
@@ -129,5 +131,28 @@ describe("a PostgreSQL concurrent index build killed mid-way [postgresql]", { sk
     const rerun = await p!.cli("migrate", "down");
     assert.equal(rerun.code, 0, rerun.err); // was: index "ix_ci_items_name" does not exist
     assert.deepEqual(await row(), []);
+  });
+
+  test("a step after the commit (afterCommit) killed in its record: the rerun finds its effect and counts it done", { timeout: 60_000 }, async () => {
+    const THIRD = "20260101000003_check";
+    const check = { name: "ck_ci_items_name", sql: "name <> ''" };
+    p!.write({
+      id: THIRD,
+      parents: [SECOND],
+      up: [
+        { op: "addCheck", table: { name: "ci_items" }, check },
+        { op: "dropCheck", table: { name: "ci_items" }, check, afterCommit: true },
+      ],
+      down: [],
+    });
+    const up = await p!.cli("migrate", "up", SECOND);
+    assert.equal(up.code, 0, up.err);
+    await killInRecord("up", THIRD);
+    const third = async () => (await query(url, `SELECT state, steps_done FROM athanor_migrations WHERE id = '${THIRD}'`)).map((r) => `${r["state"]} ${r["steps_done"]}`);
+    assert.deepEqual(await third(), ["applying 1"]);
+    assert.deepEqual(await query(url, "SELECT conname FROM pg_constraint WHERE conname = 'ck_ci_items_name'"), [], "the check was dropped before the kill");
+    const rerun = await p!.cli("migrate", "up");
+    assert.equal(rerun.code, 0, rerun.err); // was: constraint "ck_ci_items_name" of relation "ci_items" does not exist
+    assert.deepEqual(await third(), ["applied 2"]);
   });
 });

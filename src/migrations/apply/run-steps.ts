@@ -30,8 +30,9 @@ export interface RunHooks {
    */
   beforeCommit?(connection: Connection): Promise<void>;
   /**
-   * A rerun of a migration an earlier run left unfinished: a PostgreSQL concurrent index step
-   * checks the index first (concurrent-index.ts).
+   * A rerun of a migration an earlier run left unfinished: each step after the transaction whose
+   * effect is found in the database (its guard, with `currentSchema`; a PostgreSQL concurrent
+   * index: concurrent-index.ts) is skipped, its record lost by the earlier run.
    */
   resuming?: boolean;
   /** MySQL/MariaDB: the first step to run; earlier ones were recorded as applied by an earlier run. */
@@ -41,7 +42,7 @@ export interface RunHooks {
    * migration's steps one call at a time (read once, not before each step).
    */
   escapes?: EscapeModes | undefined;
-  /** MySQL/MariaDB: reads the database's schema for the guards (`Step.isApplied`); without it no step is skipped. */
+  /** Reads the database's schema for the guards (`Step.isApplied`: MySQL/MariaDB, and `resuming`); without it no step is skipped. */
   currentSchema?(connection: Connection): Promise<SchemaModel>;
 }
 
@@ -120,11 +121,20 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
   }
   for (const [step, index] of after) {
     await hooks.beforeStep?.(index, step);
-    const skip = hooks.resuming && step.concurrentIndex ? await guarded(() => concurrentIndexDone(connection, step, run), step, index, done, steps.length, true) : false;
+    const skip = hooks.resuming ? await guarded(() => doneBefore(connection, step, run, hooks), step, index, done, steps.length, true) : false;
     if (!skip) for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, true);
     done++;
     await hooks.onStep?.(index, step, skip);
   }
+}
+
+/**
+ * A rerun, before a step that commits on its own: whether an earlier run did it and lost its record
+ * (its effect is in the database: the step's guard, or for a concurrent index, concurrent-index.ts).
+ */
+async function doneBefore(connection: Connection, step: Step, run: (sql: string) => Promise<unknown>, hooks: RunHooks): Promise<boolean> {
+  if (step.concurrentIndex) return concurrentIndexDone(connection, step, run);
+  return step.isApplied !== undefined && hooks.currentSchema !== undefined && step.isApplied(await hooks.currentSchema(connection));
 }
 
 /** MySQL/MariaDB: each step alone, from `hooks.startAt`, skipping those found applied. */

@@ -195,6 +195,7 @@ async function transactional(connection: Connection, pass: Pass, ordered: readon
   try {
     await runSteps(connection, ordered, {
       resuming: resuming(pass),
+      currentSchema: liveSchema,
       beforeStep: async (index, step) => {
         if (marked(step)) await record("mark", sql.started(index));
       },
