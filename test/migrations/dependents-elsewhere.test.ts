@@ -6,7 +6,9 @@
  * any join): MariaDB dropped or renamed it and left the view broken; PostgreSQL refused with a
  * message that did not name the view. Each is refused now, naming the trigger or view, nothing
  * of the migration applied (but MariaDB's steps before, which commit on their own); SQLite refuses
- * the drop itself and rewrites both on a rename. Either way the trigger and the view still work.
+ * the drop itself and rewrites both on a rename. The same for the parent *table* dropped (SQLite
+ * too dropped it and left the trigger and the view broken) or renamed (PostgreSQL and MariaDB left
+ * the trigger naming the old table). Either way the trigger and the view still work.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -48,6 +50,7 @@ forEachDatabase("a trigger or view on another table using what a migration drops
     await conn.run("DROP VIEW IF EXISTS dep_view");
     await conn.run("DROP TABLE IF EXISTS dep_child");
     await conn.run("DROP TABLE IF EXISTS dep_parent");
+    await conn.run("DROP TABLE IF EXISTS dep_parent2");
     if (ctx.db.name === "postgresql") await conn.run("DROP FUNCTION IF EXISTS dep_fn()");
   };
   const setUp = async (conn: Connection, dependent: "trigger" | "view") => {
@@ -134,6 +137,52 @@ forEachDatabase("a trigger or view on another table using what a migration drops
         );
         assert.equal(renamed, ctx.db.name !== "mysql");
         assert.equal((await conn.run("SELECT * FROM dep_view")).rows.length, 0);
+      } finally {
+        await tearDown(conn);
+      }
+    });
+  });
+
+  const dropParent: Operation = { op: "dropTable", table: parent };
+  const renameParent: Operation = { op: "renameTable", from: "dep_parent", to: "dep_parent2" };
+
+  test("dropping the parent table a child's trigger writes is refused, naming the trigger; the trigger still fires", async () => {
+    await ctx.engine.withConnection(async (conn) => {
+      try {
+        await setUp(conn, "trigger");
+        await refused(conn, [addFirst, dropParent], ctx.db.name === "sqlite" ? "trigger dep_add on dep_child no longer works once dep_parent is dropped" : "triggers: dep_add on dep_child");
+        assert.equal(await fires(conn), 105);
+      } finally {
+        await tearDown(conn);
+      }
+    });
+  });
+
+  test("renaming it is refused (SQLite rewrites the trigger); the trigger still fires", async () => {
+    await ctx.engine.withConnection(async (conn) => {
+      try {
+        await setUp(conn, "trigger");
+        if (ctx.db.name === "sqlite") {
+          await run(conn, [renameParent]);
+          await conn.run("INSERT INTO dep_child (id, pid, x) VALUES (1, 1, 5)");
+          assert.deepEqual((await conn.run("SELECT total FROM dep_parent2")).rows, [{ total: 105 }]);
+          await conn.run("DROP TABLE dep_parent2");
+          return;
+        }
+        await refused(conn, [renameParent], "table dep_parent, which a trigger's body names.*triggers: dep_add on dep_child");
+        assert.equal(await fires(conn), 105);
+      } finally {
+        await tearDown(conn);
+      }
+    });
+  });
+
+  test("dropping the parent table a view selects is refused, naming the view; the view still reads", async () => {
+    await ctx.engine.withConnection(async (conn) => {
+      try {
+        await setUp(conn, "view");
+        await refused(conn, [addFirst, dropParent], "dep_view");
+        assert.deepEqual((await conn.run("SELECT id, total FROM dep_view")).rows, []);
       } finally {
         await tearDown(conn);
       }

@@ -83,6 +83,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
       ...writesRows,
       ...(refusals.length ? { refusals } : {}),
       ...(concurrentIndex ? { concurrentIndex } : {}),
+      ...(dialect === "sqlite" && op.op === "dropTable" ? { dependents: op.table } : {}),
     });
     (transactional ? inTransaction : afterTransaction).push(op);
   }

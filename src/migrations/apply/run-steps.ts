@@ -11,7 +11,7 @@ import { AthanorError, InvalidRequestError } from "../../core/errors.js";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import type { Connection } from "../../engine/connection.js";
 import { assertRebuildKeepsAll, assertValuesFit } from "./sqlite-rebuild-check.js";
-import { assertObjectsWork, dropObjectsOf, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
+import { assertObjectsWork, dropObjectsOf, objectsTiedTo, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
 import type { Refusal, Step } from "./step.js";
 import { concurrentIndexDone } from "./concurrent-index.js";
 import { escapeModes, type EscapeModes } from "../../engine/mysql-escapes.js";
@@ -106,7 +106,9 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
         if (step.rebuild) await guarded(() => assertRebuildKeepsAll(connection, step.rebuild!), step, index, done, steps.length, false);
         if (step.refusals) await guarded(() => refuseIfFound(connection, step.refusals!), step, index, done, steps.length, false);
         const objects: SqliteObject[] = step.rebuild ? await dropObjectsOf(connection, step.rebuild, run) : [];
+        const dependents = step.dependents ? await objectsTiedTo(connection, step.dependents, false) : [];
         for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, false);
+        if (dependents.length) await guarded(() => assertObjectsWork(connection, step.dependents!, dependents, "is dropped"), step, index, done, steps.length, false);
         if (step.rebuild && step.valueChecks?.length) await guarded(() => assertValuesFit(connection, step.rebuild!, step.valueChecks!), step, index, done, steps.length, false);
         await recreateObjects(objects, run);
         if (step.rebuild) await guarded(() => assertObjectsWork(connection, step.rebuild!, objects), step, index, done, steps.length, false);
