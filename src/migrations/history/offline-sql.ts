@@ -13,6 +13,7 @@ import { versionSql } from "./version-table.js";
 import { stepsChecksum } from "./checksum.js";
 import { executionOrder } from "./execute.js";
 import { startedState } from "./in-doubt.js";
+import { offlineRefusals } from "./offline-refusals.js";
 
 /** What to print: the migrations after `from` (default: none applied) up to `target` (default: head). */
 export interface OfflineSqlOptions {
@@ -63,7 +64,8 @@ const MYSQL_MODE_HEADER = [
  * a script cut short leaves the row a rerun of `migrate up` reads right: steps after the commit
  * (PostgreSQL `CONCURRENTLY`, non-transactional `execute`s) recorded one by one, not the migration
  * recorded applied before they ran; a data step that commits on its own marked started first
- * (in-doubt.ts); on MariaDB/MySQL a data step in one transaction with its record.
+ * (in-doubt.ts); on MariaDB/MySQL a data step in one transaction with its record. Each step is
+ * preceded by the checks `migrate up` refuses it on (offline-refusals.ts).
  */
 function block(dialect: Dialect["name"], id: string, checksum: string, steps: readonly Step[]): string[] {
   const ordered = executionOrder(steps, dialect);
@@ -73,7 +75,8 @@ function block(dialect: Dialect["name"], id: string, checksum: string, steps: re
     `${n === total ? versionSql.update(dialect, id, { checksum, state: "applied", stepsDone: total }) : versionSql.update(dialect, id, { checksum: done(n), state: "applying", stepsDone: n })};`;
   const lines = (step: Step) => {
     const statements = step.statements.map((s) => `${s};`);
-    return [`-- step ${steps.indexOf(step) + 1}/${total}: ${step.description}`, ...(step.userSql && dialect === "mysql" ? [SESSION_MODE, ...statements, ATHANOR_MODE] : statements)];
+    const body = step.userSql && dialect === "mysql" ? [SESSION_MODE, ...statements, ATHANOR_MODE] : statements;
+    return [`-- step ${steps.indexOf(step) + 1}/${total}: ${step.description}`, ...offlineRefusals(dialect, step), ...body];
   };
   if (dialect === "mysql") {
     if (total === 0) return [`${versionSql.insert(dialect, { id, checksum, state: "applied", stepsDone: 0, stepsTotal: 0 })};`];
