@@ -60,6 +60,17 @@ const MYSQL_MODE_HEADER = [
 ];
 
 /**
+ * SQLite: `PRAGMA foreign_key_check` only lists the rows left without their parent; `migrate up`
+ * rolls back when it lists any. In the script, a CHECK on their count stops it there (`sqlite3
+ * -bail`), before the COMMIT: the open transaction is rolled back when the client exits.
+ */
+const SQLITE_FOREIGN_KEY_CHECK = [
+  "CREATE TEMP TABLE athanor_foreign_key_check (rows_without_parent INTEGER CONSTRAINT athanor_rows_without_parent_so_rolled_back CHECK (rows_without_parent = 0));",
+  "INSERT INTO athanor_foreign_key_check SELECT count(*) FROM pragma_foreign_key_check;",
+  "DROP TABLE temp.athanor_foreign_key_check;",
+];
+
+/**
  * One migration's block, with the version-table records `migrate up` writes (execute.ts), so that
  * a script cut short leaves the row a rerun of `migrate up` reads right: steps after the commit
  * (PostgreSQL `CONCURRENTLY`, non-transactional `execute`s) recorded one by one, not the migration
@@ -94,7 +105,7 @@ function block(dialect: Dialect["name"], id: string, checksum: string, steps: re
   if (fkOff) out.push("PRAGMA foreign_keys = OFF;");
   out.push("BEGIN;");
   ordered.slice(0, inside).forEach((s) => out.push(...lines(s)));
-  if (fkOff) out.push("PRAGMA foreign_key_check;");
+  if (fkOff) out.push(...SQLITE_FOREIGN_KEY_CHECK);
   const state = inside === total ? "applied" : "applying";
   out.push(`${versionSql.insert(dialect, { id, checksum: done(inside), state, stepsDone: inside, stepsTotal: total })};`, "COMMIT;");
   if (fkOff) out.push("PRAGMA foreign_keys = ON;");
