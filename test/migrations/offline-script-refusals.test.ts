@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, beforeEach, describe, test } from "node:test";
 import { testDatabases } from "../support/databases.js";
-import { col, int, tableModel } from "./model-builders.js";
+import { col, int, str, tableModel } from "./model-builders.js";
 import { Project, projectUrl, query, recreateDatabase } from "./project.js";
 
 const FIRST = "20260101000001_tables";
@@ -28,14 +28,14 @@ function triggerSql(dialect: string): string[] {
 }
 
 /** The database's own client running `file`, stopping at the first error. */
-function runScript(dialect: string, url: string, file: string): { status: number | null; output: string } {
+function runScript(dialect: string, url: string, file: string, first = ""): { status: number | null; output: string } {
   const u = new URL(url);
   const [command, args] =
     dialect === "postgresql"
       ? ["psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", file]]
       : ["mariadb", ["-h", u.hostname, "-P", u.port || "3306", "-u", decodeURIComponent(u.username), "-D", u.pathname.slice(1)]];
   // On standard input: `mariadb < up.sql` stops at the first error, with a non-zero status.
-  const result = spawnSync(command, args, { encoding: "utf8", ...(dialect === "postgresql" ? {} : { input: readFileSync(file, "utf8") }) });
+  const result = spawnSync(command, args, { encoding: "utf8", ...(dialect === "postgresql" ? {} : { input: first + readFileSync(file, "utf8") }) });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -70,6 +70,26 @@ for (const db of (await testDatabases()).filter((d) => d.name !== "sqlite")) {
       if (db.name === "mysql") assert.match(online.out, /-- migrate up refuses this step when the next query finds a row[^\n]*osr_parent\.total, which a trigger uses/);
       await query(url, "INSERT INTO osr_child (id, pid, x) VALUES (1, 1, 5)");
       assert.deepEqual(await query(url, "SELECT total FROM osr_parent"), [{ total: 105 }]);
+    });
+
+    test("a narrowing run by a client without strict mode fails, the value kept", { skip: db.name !== "mysql" && "MariaDB's sql_mode" }, async () => {
+      const THIRD = "20260101000003_names";
+      const FOURTH = "20260101000004_narrow";
+      p!.write({ id: THIRD, parents: [SECOND], up: [{ op: "createTable", table: tableModel("osr_names", [col("s", str(40))]) }], down: [] });
+      p!.write({ id: FOURTH, parents: [THIRD], up: [{ op: "alterColumn", table: { name: "osr_names" }, column: "s", from: { type: str(40), nullable: true, serverDefault: null }, to: { type: str(5) } }], down: [] });
+      await query(url, "DROP TRIGGER osr_add");
+      const setup = await p!.cli("migrate", "up", THIRD);
+      assert.equal(setup.code, 0, setup.err);
+      await query(url, "INSERT INTO osr_names (id, s) VALUES (1, 'a long value')");
+      const script = await p!.cli("migrate", "sql", FOURTH, "--from", THIRD);
+      assert.equal(script.code, 0, script.err);
+      const file = join(p!.dir, "narrow.sql");
+      writeFileSync(file, script.out);
+      // A lax server's session: MODIFY COLUMN would cut the value to 'a lon' with a warning only.
+      const run = runScript(db.name, url, file, "SET SESSION sql_mode = '';\n");
+      assert.notEqual(run.status, 0, `the script must stop: ${run.output}`); // was 0, the value cut
+      assert.match(run.output, /Data truncated for column 's'/);
+      assert.deepEqual(await query(url, "SELECT s FROM osr_names"), [{ s: "a long value" }]);
     });
   });
 }

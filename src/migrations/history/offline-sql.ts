@@ -51,10 +51,12 @@ export function offlineSql(options: OfflineSqlOptions): string {
  * migrations' own SQL (`execute`, written for the server as it is) in the session's mode.
  */
 const SESSION_MODE = "SET SESSION sql_mode = @athanor_sql_mode;";
-const ATHANOR_MODE = "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','));";
+// Strict too (engine/mysql-escapes.ts): without it, MODIFY COLUMN cuts values and turns NULLs into zeros with warnings only.
+const ATHANOR_MODE =
+  "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ',')), ''), 'STRICT_ALL_TABLES');";
 const MYSQL_MODE_HEADER = [
   "-- athanor's statements are written for a session without NO_BACKSLASH_ESCAPES: the mode is turned off for them,",
-  "-- and back to the session's own for the migrations' execute SQL, whatever the server's sql_mode.",
+  "-- and back to the session's own for the migrations' execute SQL, whatever the server's sql_mode; they run in strict mode.",
   "SET @athanor_sql_mode = @@SESSION.sql_mode;",
   ATHANOR_MODE,
 ];
