@@ -30,11 +30,12 @@ export interface RunHooks {
    */
   beforeCommit?(connection: Connection): Promise<void>;
   /**
-   * A rerun of a migration an earlier run left unfinished: each step after the transaction whose
+   * A rerun of a migration an earlier run left unfinished: the index (in `steps`) of the step it
+   * may have run without recording it. Run after the transaction, that step is skipped when its
    * effect is found in the database (its guard, with `currentSchema`; a PostgreSQL concurrent
-   * index: concurrent-index.ts) is skipped, its record lost by the earlier run.
+   * index: concurrent-index.ts).
    */
-  resuming?: boolean;
+  resumeAt?: number;
   /** MySQL/MariaDB: the first step to run; earlier ones were recorded as applied by an earlier run. */
   startAt?: number;
   /**
@@ -123,7 +124,7 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
   }
   for (const [step, index] of after) {
     await hooks.beforeStep?.(index, step);
-    const skip = hooks.resuming ? await guarded(() => doneBefore(connection, step, run, hooks), step, index, done, steps.length, true) : false;
+    const skip = index === hooks.resumeAt ? await guarded(() => doneBefore(connection, step, run, hooks), step, index, done, steps.length, true) : false;
     if (!skip) for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, true);
     done++;
     await hooks.onStep?.(index, step, skip);

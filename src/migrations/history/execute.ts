@@ -124,7 +124,7 @@ async function startRow(connection: Connection, pass: Pass, sql: string): Promis
   }
 }
 
-/** Whether an earlier run left the pass unfinished (its row says so): a step may have run and lost its record. */
+/** Whether an earlier run left the pass unfinished (its row says so): its step `pass.start` may have run and lost its record. */
 function resuming(pass: Pass): boolean {
   return pass.was !== undefined && pass.was.state !== "applied";
 }
@@ -154,7 +154,7 @@ async function sequential(connection: Connection, pass: Pass, ordered: readonly 
     const record = k + 1 === total ? sql.finish : sql.progress(k + 1);
     const run = async (c: Connection) => {
       // One step at a time, so that each is recorded before the next begins.
-      await runSteps(c, [step], { ...session, currentSchema: liveSchema, resuming: resuming(pass), onStep: (_i, _s, wasSkipped) => void (skipped = wasSkipped) });
+      await runSteps(c, [step], { ...session, currentSchema: liveSchema, ...(k === pass.start && resuming(pass) ? { resumeAt: 0 } : {}), onStep: (_i, _s, wasSkipped) => void (skipped = wasSkipped) });
       ran = true;
       await c.run(record);
     };
@@ -194,7 +194,7 @@ async function transactional(connection: Connection, pass: Pass, ordered: readon
   if (total) onStep(0, total, ordered[0]!, false);
   try {
     await runSteps(connection, ordered, {
-      resuming: resuming(pass),
+      ...(resuming(pass) ? { resumeAt: pass.start } : {}),
       currentSchema: liveSchema,
       beforeStep: async (index, step) => {
         if (marked(step)) await record("mark", sql.started(index));
