@@ -4,11 +4,15 @@
  * reads `'a\\b'` as two backslashes: a default, an enum value or a check came out other than the
  * model or migration says, without an error. Such a session runs athanor's DDL (`createAll`, a
  * migration's steps) with that mode off, and a migration's own SQL (`execute` steps, written for
- * the server as it is) with it as it was.
+ * the server as it is) with it as it was. Likewise a session without strict mode (`sql_mode`
+ * without STRICT_TRANS_TABLES / STRICT_ALL_TABLES) ran a migration's `MODIFY COLUMN` by cutting
+ * values to a narrower type and turning NULLs into 0 or '' for NOT NULL, with warnings only:
+ * athanor's DDL runs with STRICT_ALL_TABLES, where both are errors.
  */
 import type { Connection } from "./connection.js";
 
 const MODE = "NO_BACKSLASH_ESCAPES";
+const STRICT = ["STRICT_TRANS_TABLES", "STRICT_ALL_TABLES"];
 
 /** Switches the session's sql_mode between athanor's statements and the user's; undefined when the mode is not set. */
 export interface EscapeModes {
@@ -21,19 +25,24 @@ export async function sessionEscapes(connection: Connection): Promise<{ escapes:
   return connection.dialect.capabilities.transactionalDdl ? {} : { escapes: await escapeModes(connection) };
 }
 
-/** Reads the session's sql_mode: nothing to do (undefined) unless it has NO_BACKSLASH_ESCAPES (never on other databases). */
+/**
+ * Reads the session's sql_mode: nothing to do (undefined) unless it has NO_BACKSLASH_ESCAPES or
+ * lacks strict mode (never on other databases).
+ */
 export async function escapeModes(connection: Connection): Promise<EscapeModes | undefined> {
   if (connection.dialect.name !== "mysql") return undefined;
   const row = (await connection.run("SELECT @@SESSION.sql_mode AS mode")).rows[0] as Record<string, unknown> | undefined;
-  const modes = String(row?.["mode"] ?? "").split(",");
-  if (!modes.includes(MODE)) return undefined;
+  const modes = String(row?.["mode"] ?? "").split(",").filter((m) => m !== "");
+  const strict = modes.some((m) => STRICT.includes(m));
+  if (!modes.includes(MODE) && strict) return undefined;
+  const athanor = [...modes.filter((m) => m !== MODE), ...(strict ? [] : ["STRICT_ALL_TABLES"])];
   // Mode names are plain words: no quoting needed beyond the quotes.
   const sql = (list: readonly string[]) => `SET SESSION sql_mode = '${list.join(",")}'`;
   let current: "athanor" | "user" = "user";
   return {
     async use(kind) {
       if (kind === current) return;
-      await connection.run(sql(kind === "user" ? modes : modes.filter((m) => m !== MODE)));
+      await connection.run(sql(kind === "user" ? modes : athanor));
       current = kind;
     },
   };

@@ -83,20 +83,38 @@ function notNullOverRows(op: Operation, ddl: DdlCompiler): Refusal | undefined {
 
 /**
  * Views whose definition names the table (or its column): MariaDB/MySQL keep a view's definition
- * normalised, every column as `db`.`table`.`column`, so the name in that form is what they use.
+ * normalised, every column as `db`.`table`.`column`, or, where the view gives the table an alias
+ * (`FROM parent p`, any join), as `alias`.`column` with the table as `db`.`table` `alias`: both
+ * forms are looked for.
  */
 function viewsUsing(table: TableRef, column: string | undefined, verb: "drops" | "renames"): Refusal | undefined {
   const name = (text: string) => `'\`${backticks(text)}\`'`;
   const schema = table.schema === undefined ? "DATABASE()" : literal(table.schema);
-  const needle = `CONCAT('\`', REPLACE(${schema}, '\`', '\`\`'), '\`.', ${name(table.name)}${column === undefined ? "" : `, '.', ${name(column)}`})`;
+  const qualifiedTable = `CONCAT('\`', REPLACE(${schema}, '\`', '\`\`'), '\`.', ${name(table.name)}`;
+  const needle = `${qualifiedTable}${column === undefined ? "" : `, '.', ${name(column)}`})`;
+  // The alias the view gives the table, then that alias's column (in either order: the select list comes first).
+  const aliased =
+    column === undefined
+      ? ""
+      : ` OR (LOCATE(${qualifiedTable}, ' \`'), VIEW_DEFINITION) > 0 AND VIEW_DEFINITION REGEXP ${literal(aliasPattern(table.name, column))})`;
   const what = `${table.schema ? `${table.schema}.` : ""}${table.name}${column === undefined ? "" : `.${column}`}`;
   return {
-    sql: `SELECT GROUP_CONCAT(CONCAT(TABLE_SCHEMA, '.', TABLE_NAME) SEPARATOR ', ') AS views FROM information_schema.VIEWS WHERE LOCATE(${needle}, VIEW_DEFINITION) > 0 HAVING views IS NOT NULL`,
+    sql: `SELECT GROUP_CONCAT(CONCAT(TABLE_SCHEMA, '.', TABLE_NAME) SEPARATOR ', ') AS views FROM information_schema.VIEWS WHERE LOCATE(${needle}, VIEW_DEFINITION) > 0${aliased} HAVING views IS NOT NULL`,
     reason:
       `this step ${verb} ${what}, which a view uses: MariaDB/MySQL would leave the view broken (every query on it fails). ` +
       `Drop the view in the migration before this step and create it again after it (execute steps), or drop it for good`,
     detail: (row) => `views: ${String(row["views"])}`,
   };
+}
+
+/**
+ * PCRE (MariaDB's REGEXP) for `` .`table` `a` `` and `` `a`.`column` `` in a view's definition, the
+ * same alias `a` (a back-reference); athanor's statements run without NO_BACKSLASH_ESCAPES, so the
+ * literal's doubled backslash reads as one.
+ */
+function aliasPattern(table: string, column: string): string {
+  const id = (text: string) => "`" + [...text].map((c) => (/[A-Za-z0-9_]/.test(c) ? c : /[\]\\^]/.test(c) ? "." : `[${c}]`)).join("") + "`";
+  return `(?s)[.]${id(table)} \`([^\`]+)\`.*\`\\1\`[.]${id(column)}|\`([^\`]+)\`[.]${id(column)}.*[.]${id(table)} \`\\2\``;
 }
 
 function backticks(text: string): string {

@@ -14,9 +14,11 @@ import type { SchemaModel } from "../../core/schema/schema-model.js";
 import { tableKey } from "../../core/schema/schema-model.js";
 import { applyToModel } from "../operations/apply-to-model.js";
 import type { Operation } from "../operations/operation.js";
+import { concurrentIndexOf } from "./concurrent-index.js";
 import { appliedGuard, indexGuard } from "./guards.js";
 import { mysqlRefusal } from "./mysql-refusals.js";
 import { triggerRefusal } from "./trigger-refusals.js";
+import { pgViewRefusal } from "./pg-view-refusals.js";
 import { schemaOnly } from "./sql-kind.js";
 import { renderOperation } from "./render.js";
 import { splitOnlinePhases } from "../lint/online-safe.js";
@@ -69,9 +71,20 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
       continue;
     }
     const guard = appliedGuard(op);
-    const refusal = dialect === "postgresql" ? triggerRefusal(op, dialect) : undefined;
+    const refusals = dialect === "postgresql" ? [triggerRefusal(op, dialect), pgViewRefusal(op)].filter((r) => r !== undefined) : [];
     const writesRows = op.op === "execute" && !schemaOnly(op) ? { writesRows: true } : {};
-    steps.push({ description, statements, transactional, operations: [i], ...(guard ? { isApplied: guard } : {}), ...writesRows, ...(refusal ? { refusals: [refusal] } : {}) });
+    const concurrentIndex = dialect === "postgresql" && !transactional ? concurrentIndexOf(op) : undefined;
+    steps.push({
+      description,
+      statements,
+      transactional,
+      operations: [i],
+      ...(guard ? { isApplied: guard } : {}),
+      ...writesRows,
+      ...(refusals.length ? { refusals } : {}),
+      ...(concurrentIndex ? { concurrentIndex } : {}),
+      ...(dialect === "sqlite" && op.op === "dropTable" ? { dependents: op.table } : {}),
+    });
     (transactional ? inTransaction : afterTransaction).push(op);
   }
   if (dialect !== "mysql" && afterTransaction.length) checkDeferred(options.schema, inTransaction, afterTransaction);

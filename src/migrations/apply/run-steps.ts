@@ -11,8 +11,9 @@ import { AthanorError, InvalidRequestError } from "../../core/errors.js";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import type { Connection } from "../../engine/connection.js";
 import { assertRebuildKeepsAll, assertValuesFit } from "./sqlite-rebuild-check.js";
-import { assertObjectsWork, dropObjectsOf, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
+import { assertObjectsWork, dropObjectsOf, objectsTiedTo, recreateObjects, type SqliteObject } from "./sqlite-objects.js";
 import type { Refusal, Step } from "./step.js";
+import { concurrentIndexDone } from "./concurrent-index.js";
 import { escapeModes, type EscapeModes } from "../../engine/mysql-escapes.js";
 
 /** What the runner hears from `runSteps`, and what it lends it. */
@@ -28,6 +29,13 @@ export interface RunHooks {
    * commit: record the migration there so that it commits (or rolls back) with them.
    */
   beforeCommit?(connection: Connection): Promise<void>;
+  /**
+   * A rerun of a migration an earlier run left unfinished: the index (in `steps`) of the step it
+   * may have run without recording it. Run after the transaction, that step is skipped when its
+   * effect is found in the database (its guard, with `currentSchema`; a PostgreSQL concurrent
+   * index: concurrent-index.ts).
+   */
+  resumeAt?: number;
   /** MySQL/MariaDB: the first step to run; earlier ones were recorded as applied by an earlier run. */
   startAt?: number;
   /**
@@ -35,7 +43,7 @@ export interface RunHooks {
    * migration's steps one call at a time (read once, not before each step).
    */
   escapes?: EscapeModes | undefined;
-  /** MySQL/MariaDB: reads the database's schema for the guards (`Step.isApplied`); without it no step is skipped. */
+  /** Reads the database's schema for the guards (`Step.isApplied`: MySQL/MariaDB, and `resuming`); without it no step is skipped. */
   currentSchema?(connection: Connection): Promise<SchemaModel>;
 }
 
@@ -99,7 +107,9 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
         if (step.rebuild) await guarded(() => assertRebuildKeepsAll(connection, step.rebuild!), step, index, done, steps.length, false);
         if (step.refusals) await guarded(() => refuseIfFound(connection, step.refusals!), step, index, done, steps.length, false);
         const objects: SqliteObject[] = step.rebuild ? await dropObjectsOf(connection, step.rebuild, run) : [];
+        const dependents = step.dependents ? await objectsTiedTo(connection, step.dependents, false) : [];
         for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, false);
+        if (dependents.length) await guarded(() => assertObjectsWork(connection, step.dependents!, dependents, "is dropped"), step, index, done, steps.length, false);
         if (step.rebuild && step.valueChecks?.length) await guarded(() => assertValuesFit(connection, step.rebuild!, step.valueChecks!), step, index, done, steps.length, false);
         await recreateObjects(objects, run);
         if (step.rebuild) await guarded(() => assertObjectsWork(connection, step.rebuild!, objects), step, index, done, steps.length, false);
@@ -114,10 +124,20 @@ export async function runSteps(connection: Connection, steps: readonly Step[], h
   }
   for (const [step, index] of after) {
     await hooks.beforeStep?.(index, step);
-    for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, true);
+    const skip = index === hooks.resumeAt ? await guarded(() => doneBefore(connection, step, run, hooks), step, index, done, steps.length, true) : false;
+    if (!skip) for (const sql of step.statements) await guarded(() => run(sql), step, index, done, steps.length, true);
     done++;
-    await hooks.onStep?.(index, step, false);
+    await hooks.onStep?.(index, step, skip);
   }
+}
+
+/**
+ * A rerun, before a step that commits on its own: whether an earlier run did it and lost its record
+ * (its effect is in the database: the step's guard, or for a concurrent index, concurrent-index.ts).
+ */
+async function doneBefore(connection: Connection, step: Step, run: (sql: string) => Promise<unknown>, hooks: RunHooks): Promise<boolean> {
+  if (step.concurrentIndex) return concurrentIndexDone(connection, step, run);
+  return step.isApplied !== undefined && hooks.currentSchema !== undefined && step.isApplied(await hooks.currentSchema(connection));
 }
 
 /** MySQL/MariaDB: each step alone, from `hooks.startAt`, skipping those found applied. */

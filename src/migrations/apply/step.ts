@@ -2,8 +2,10 @@
  * A planned step of a migration: SQL statements that run together, and how they run. The planner
  * (`planSteps`) makes them, the executor (`runSteps`) runs them, the runner records them.
  */
+import type { ConcurrentIndex } from "./concurrent-index.js";
 import type { ValueCheck } from "./sqlite-rebuild-check.js";
 import type { SchemaModel, TableModel } from "../../core/schema/schema-model.js";
+import type { TableRef } from "../operations/operation.js";
 
 /** A query run before a step: a row back refuses the step with `reason`. */
 export interface Refusal {
@@ -54,6 +56,13 @@ export interface Step {
    * trigger left broken by a column dropped or renamed).
    */
   readonly refusals?: readonly Refusal[];
+  /**
+   * SQLite `DROP TABLE`: the table whose views and other tables' triggers that name it are checked
+   * after the step (SQLite drops the table and leaves them broken); one that no longer works refuses it.
+   */
+  readonly dependents?: TableRef;
+  /** PostgreSQL `CREATE/DROP INDEX CONCURRENTLY`: what a rerun checks first (concurrent-index.ts). */
+  readonly concurrentIndex?: ConcurrentIndex;
   /**
    * Whether the step's effect is already in `schema` (the column already exists, ...): the MySQL
    * rerun guard, so that a migration interrupted between two steps converges when run again.

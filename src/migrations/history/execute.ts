@@ -124,6 +124,11 @@ async function startRow(connection: Connection, pass: Pass, sql: string): Promis
   }
 }
 
+/** Whether an earlier run left the pass unfinished (its row says so): its step `pass.start` may have run and lost its record. */
+function resuming(pass: Pass): boolean {
+  return pass.was !== undefined && pass.was.state !== "applied";
+}
+
 /** The underlying error of a step failure (the executor wraps it with its own count). */
 function rootCause(error: unknown): unknown {
   return error instanceof StepError ? error.cause : error;
@@ -149,7 +154,7 @@ async function sequential(connection: Connection, pass: Pass, ordered: readonly 
     const record = k + 1 === total ? sql.finish : sql.progress(k + 1);
     const run = async (c: Connection) => {
       // One step at a time, so that each is recorded before the next begins.
-      await runSteps(c, [step], { ...session, currentSchema: liveSchema, onStep: (_i, _s, wasSkipped) => void (skipped = wasSkipped) });
+      await runSteps(c, [step], { ...session, currentSchema: liveSchema, ...(k === pass.start && resuming(pass) ? { resumeAt: 0 } : {}), onStep: (_i, _s, wasSkipped) => void (skipped = wasSkipped) });
       ran = true;
       await c.run(record);
     };
@@ -189,6 +194,8 @@ async function transactional(connection: Connection, pass: Pass, ordered: readon
   if (total) onStep(0, total, ordered[0]!, false);
   try {
     await runSteps(connection, ordered, {
+      ...(resuming(pass) ? { resumeAt: pass.start } : {}),
+      currentSchema: liveSchema,
       beforeStep: async (index, step) => {
         if (marked(step)) await record("mark", sql.started(index));
       },
@@ -196,8 +203,9 @@ async function transactional(connection: Connection, pass: Pass, ordered: readon
         await startRow(c, pass, sql.begin(inside));
         if (inside === total) await c.run(sql.finish);
       },
-      onStep: async (index, step) => {
+      onStep: async (index, step, skipped) => {
         if (!step.transactional) await record("progress", index + 1 === total ? sql.finish : sql.progress(index + 1));
+        if (skipped) onStep(index, total, step, true);
         current = index + 1;
         if (current < total) onStep(current, total, ordered[current]!, false);
       },
