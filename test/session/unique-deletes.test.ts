@@ -18,6 +18,7 @@ declare module "../../src/index.js" {
   interface Models {
     UdTeam: UdTeam;
     UdMember: UdMember;
+    UdNode: UdNode;
   }
 }
 
@@ -33,6 +34,15 @@ class UdMember extends UdBase {
   @column(integer().primaryKey()) accessor id!: number;
   @column(integer().named("team_id").nullable().references("ud_teams.id")) accessor teamId!: number | null;
   @manyToOne("UdTeam", { backPopulates: "members" }) accessor team!: Rel<UdTeam | null, "members">;
+}
+
+@model("ud_nodes")
+class UdNode extends UdBase {
+  @column(integer().primaryKey()) accessor id!: number;
+  @column(string(20).notNull().unique()) accessor name!: string;
+  @column(integer().named("parent_id").nullable().references("ud_nodes.id")) accessor parentId!: number | null;
+  @manyToOne("UdNode", { backPopulates: "children" }) accessor parent!: Rel<UdNode | null, "children">;
+  @oneToMany("UdNode", { backPopulates: "parent" }) accessor children!: Rel<UdNode[], "parent">;
 }
 
 const book = (id: number, code: string, shelf?: BsShelf) => Object.assign(new BsBook(), { id, code, title: `Book ${id}`, price: id, ...(shelf ? { shelf } : { shelfId: null }) });
@@ -137,5 +147,32 @@ forEachDatabaseWithSchema("unique values handed on by deleted rows that others r
     team.name = "red";
     await session.commit();
     assert.deepEqual(await rows(), { teams: ["2:red"], members: ["1:2", "2:2"] });
+  });
+
+  test("a child taking the name of its deleted parent (one UPDATE both frees the parent's row and takes its name): FlushOrderError; two flushes write it", async () => {
+    const seed = ctx.session();
+    const root = Object.assign(new UdNode(), { id: 1, name: "root" });
+    root.children.push(Object.assign(new UdNode(), { id: 2, name: "leaf" }));
+    seed.add(root);
+    await seed.commit();
+    await seed.close();
+    const session = ctx.session();
+    const parent = (await session.get(UdNode, 1))!;
+    const [child] = await lazy(parent).children;
+    await session.delete(parent);
+    child!.name = "root";
+    await assert.rejects(session.flush(), (e: Error) => {
+      assert.ok(e instanceof FlushOrderError, String(e));
+      assert.match(e.message, /UdNode \(id=2\) takes name \(unique\) from UdNode \(id=1\), deleted in this flush/);
+      assert.match(e.message, /UdNode \(id=2\) references it until its UPDATE, which takes the value too/);
+      return true;
+    });
+    const names = async () => (await ctx.engine.execute(sql<{ id: number; name: string }>`SELECT id, name FROM ud_nodes ORDER BY id`)).rows.map((r) => `${r.id}:${r.name}`);
+    assert.deepEqual(await names(), ["1:root", "2:leaf"], "nothing written");
+    child!.name = "leaf";
+    await session.flush();
+    child!.name = "root";
+    await session.commit();
+    assert.deepEqual(await names(), ["2:root"]);
   });
 });

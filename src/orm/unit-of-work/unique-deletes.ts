@@ -60,7 +60,8 @@ export function earlyDeletes(
   }
   for (const state of modifiedAll) {
     if (early.has(state) || !referencesAny(state, early)) continue;
-    const waitsFor = keylessTarget(state);
+    // Its UPDATE must come before the DELETE, and (taking the deleted row's value) after it.
+    const waitsFor = keylessTarget(state) ?? (hands.some(([taker]) => taker === state) ? state : undefined);
     if (waitsFor !== undefined) throw cycle(hands, early, state, waitsFor);
     updates.add(state);
   }
@@ -107,13 +108,18 @@ export async function runEarlyDeletes(
 
 /** Whether rows of `mapper` have link rows of a many-to-many (a secondary table): those go after the INSERTs (`writeLinks`). */
 function linked(mapper: Mapper): boolean {
-  for (const other of mapper.registry.mappers) {
-    for (const rel of other.relationshipList) {
-      if (!rel.viewonly && rel.resolved.direction === "manyToMany" && (other === mapper || rel.resolved.target === mapper)) return true;
-    }
+  // Counted again when the registry has gained models since (one may link this one).
+  const models = mapper.registry.mappers.length;
+  let entry = linkedOf.get(mapper);
+  if (entry === undefined || entry.models !== models) {
+    const links = mapper.registry.mappers.some((other) =>
+      other.relationshipList.some((rel) => !rel.viewonly && rel.resolved.direction === "manyToMany" && (other === mapper || rel.resolved.target === mapper)),
+    );
+    linkedOf.set(mapper, (entry = { models, links }));
   }
-  return false;
+  return entry.links;
 }
+const linkedOf = new WeakMap<Mapper, { readonly models: number; readonly links: boolean }>();
 
 /** Adds to `hands` each pending or modified row of `mapper` taking a unique value a deleted row holds. */
 function takenValues(mapper: Mapper, deleting: readonly InstanceState[], pending: readonly InstanceState[], modified: readonly InstanceState[], hands: Hand[]): void {
@@ -179,9 +185,10 @@ function keylessTarget(state: InstanceState): InstanceState | undefined {
 
 function cycle(hands: readonly Hand[], early: ReadonlySet<InstanceState>, blocked: InstanceState, waitsFor: InstanceState): FlushOrderError {
   const [taker, giver, key] = hands.find(([, g]) => early.has(g))!;
+  const waits = waitsFor === blocked ? "which takes the value too" : `which waits for the INSERT of ${describe(waitsFor)}`;
   return new FlushOrderError(
     `${describe(taker)} takes ${key.join(", ")} (unique) from ${describe(giver)}, deleted in this flush: that row must be deleted first, ` +
-      `but ${describe(blocked)} references it until its UPDATE, which waits for the INSERT of ${describe(waitsFor)}. ` +
+      `but ${describe(blocked)} references it until its UPDATE, ${waits}. ` +
       `Write it in two flushes: delete (and move what references the deleted row) and flush, then add the new object.`,
   );
 }
