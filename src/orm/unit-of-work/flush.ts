@@ -73,7 +73,7 @@ export async function flush(work: FlushWork): Promise<number> {
   const mappers = mapperOrder([...pendingBy.keys(), ...modifiedBy.keys(), ...deletingBy.keys()]);
   // A deleted row whose unique value another row of the flush takes is deleted first (unique-deletes.ts).
   const early = deletingBy.size !== 0 ? earlyDeletes(deletingBy, pendingBy, modifiedBy) : undefined;
-  if (early !== undefined) await runEarlyDeletes(ctx, early, mappers, deletingBy, modifiedBy, changedRows, work.awaitingKeys);
+  if (early !== undefined) await runEarlyDeletes(ctx, early, mappers, deletingBy, changedRows, work.awaitingKeys);
 
   // The loops over states are indexed: each runs once per flush over up to every object of the
   // session, mostly before V8 optimizes it, when `for...of` allocates an iterator result per state.

@@ -17,7 +17,7 @@ import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { storedValue } from "../state/mutable-values.js";
 import { clearKeysBetweenDeleted } from "./cycle-deletes.js";
 import { deleteWaves } from "./deletes.js";
-import { syncManyToOne } from "./key-sync.js";
+import { syncManyToOne, syncOneToMany } from "./key-sync.js";
 import { deleteStates, updateState, type PersistContext } from "./persister.js";
 import { uniqueKeys } from "./unique-order.js";
 
@@ -75,32 +75,30 @@ export function earlyDeletes(
 
 /**
  * Runs the early work before the flush's INSERTs and UPDATEs, and takes the rows it deleted out
- * of `deletingBy`, and the rows it updated out of `modifiedBy` (their many-to-one still names the
- * deleted object, whose key the flush would copy back).
+ * of `deletingBy`. The rows it updated stay the flush's (their links are written with the others'):
+ * its pass over them writes nothing more.
  */
 export async function runEarlyDeletes(
   ctx: PersistContext,
   early: EarlyDeletes,
   order: readonly Mapper[],
   deletingBy: Map<Mapper, InstanceState[]>,
-  modifiedBy: Map<Mapper, InstanceState[]>,
   changedRows: InstanceState[],
   awaitingKeys: Set<InstanceState>,
 ): Promise<void> {
   for (const state of early.updates) {
+    // As the flush's own pass over modified rows would (its keys both ways), then its UPDATE.
     syncManyToOne(state, changedRows, awaitingKeys);
+    syncOneToMany(state, changedRows, false);
     await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
-  }
-  if (early.updates.length) {
-    const updated = new Set(early.updates);
-    for (const [mapper, states] of modifiedBy) modifiedBy.set(mapper, states.filter((state) => !updated.has(state)));
   }
   await clearKeysBetweenDeleted(ctx, order, early.deletes);
   for (const mapper of [...order].reverse()) {
     const states = early.deletes.get(mapper);
     if (states === undefined) continue;
     for (const wave of deleteWaves(states)) await deleteStates(ctx, mapper, wave, mapper.versionAttribute);
-    const rest = deletingBy.get(mapper)!.filter((state) => !states.includes(state));
+    const done = new Set(states);
+    const rest = deletingBy.get(mapper)!.filter((state) => !done.has(state));
     if (rest.length) deletingBy.set(mapper, rest);
     else deletingBy.delete(mapper);
   }
