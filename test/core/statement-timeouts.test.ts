@@ -66,6 +66,28 @@ forEachDatabase("statements cancelled by the server's timeout", (ctx) => {
     }
   });
 
+  test("a stream whose every batch fits the timeout: PostgreSQL runs it to the end (the timeout bounds each FETCH), MariaDB cancels it (it bounds the whole query)", { skip }, async () => {
+    const engine = engineWithTimeout();
+    // 60 rows of 10 ms: 600 ms in all, twice the timeout; a batch of 5 takes 50 ms.
+    const rows = pg ? sql<{ n: number }>`SELECT n, pg_sleep(0.01) AS s FROM generate_series(1, 60) AS n` : sql<{ n: number }>`SELECT seq AS n, SLEEP(0.01) AS s FROM seq_1_to_60`;
+    try {
+      let read = 0;
+      const loop = (async () => {
+        for await (const _row of engine.stream(rows, { yieldPer: 5 })) read++;
+      })();
+      if (pg) {
+        await loop;
+        assert.equal(read, 60);
+      } else {
+        await assert.rejects(loop, cancelled);
+        assert.ok(read < 60);
+      }
+      await cleanAfterwards(engine);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
   test("in a transaction: the cancel fails it, commit refuses, and the connection is clean after rollback", { skip }, async () => {
     const engine = engineWithTimeout();
     try {

@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { DBAPIError, Session, TransactionRolledBackError, columnsOf, createEngine, inspect, select, sessionMaker, sql, type Connection, type Engine } from "../../src/index.js";
 import { Base, Post, User } from "../../examples/blog/index.js";
+import { translateMySqlError } from "../../src/dialects/mysql/errors.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 forEachDatabaseWithSchema("lock wait timeouts in a flush", Base.metadata, (ctx) => {
@@ -236,4 +237,49 @@ forEachDatabaseWithSchema("lock timeouts between two sessions", Base.metadata, (
     }
     assert.equal(attempts, 1);
   });
+});
+
+forEachDatabaseWithSchema("NOWAIT on a row another session holds", Base.metadata, (ctx) => {
+  const skip = ctx.db.name === "sqlite" && "SQLite has no row locks (sqlite-busy.test.ts covers its busy wait)";
+
+  test("retryable alike on both databases (PostgreSQL 55P03, MariaDB 1205): sessionMaker().transaction retries it once the holder commits", { skip }, async () => {
+    const seed = ctx.session();
+    const post = Object.assign(new Post(), { title: "start" });
+    seed.add(Object.assign(new User(), { email: "owner@x", posts: [post] }));
+    await seed.commit();
+    await seed.close();
+    const holder = ctx.session();
+    (await holder.get(Post, post.id))!.title = "held";
+    await holder.flush(); // holds the row's lock until it commits
+    let attempts = 0;
+    let first: unknown;
+    try {
+      await sessionMaker(ctx.engine).transaction(
+        async (session) => {
+          attempts++;
+          try {
+            await session.execute(sql`SELECT id FROM posts WHERE id = ${post.id} FOR UPDATE NOWAIT`);
+          } catch (error) {
+            first ??= error;
+            await holder.commit(); // the holder lets go once the first attempt was refused
+            throw error;
+          }
+          (await session.get(Post, post.id))!.title = "mine";
+        },
+        { retries: 2, backoffMs: 1 },
+      );
+    } finally {
+      await holder.close();
+    }
+    assert.ok(first instanceof DBAPIError && first.retryable, `NOWAIT's error is retryable: ${String(first)}`);
+    assert.equal(attempts, 2);
+    assert.equal(await ctx.count("posts", "title = 'mine'"), 1);
+  });
+});
+
+test("MySQL 8's NOWAIT error (3572, ER_LOCK_NOWAIT) is retryable, as MariaDB's 1205 and PostgreSQL's 55P03 are", () => {
+  const driverError = Object.assign(new Error("Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set."), { errno: 3572, code: "ER_LOCK_NOWAIT" });
+  const error = translateMySqlError(driverError, "SELECT 1 FOR UPDATE NOWAIT", []);
+  assert.equal(error.retryable, true);
+  assert.equal(error.code, "ER_LOCK_NOWAIT");
 });

@@ -12,7 +12,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DataError, StaleDataError, columnsOf, select, selectinLoad, sql, update } from "../../src/index.js";
+import { DataError, StaleDataError, TransactionRolledBackError, columnsOf, deleteFrom, insert, select, selectinLoad, sql, update } from "../../src/index.js";
 import { MicroBase, McEvent, McNote, McReading, McShift, McTick } from "./fixtures/micro-dated.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -98,6 +98,49 @@ forEachDatabaseWithSchema("timestamps past the millisecond in keys", MicroBase.m
     // Before: the micro row's key, rounded, was the ms object's: it showed 'bulk', its row 'ms'.
     await assert.rejects(session.execute(update(McReading).where(r.label.eq("micro")).values({ label: "bulk" }), { synchronizeSession: "fetch" }), refused("mc_readings.at", MICRO));
     assert.equal(ms!.label, "ms");
+  });
+
+  const bulkStatements = {
+    update: () => update(McReading).where(columnsOf(McReading).label.eq("micro")).values({ label: "bulk" }),
+    "update returning": () => update(McReading).where(columnsOf(McReading).label.eq("micro")).values({ label: "bulk" }).returning(columnsOf(McReading).label),
+    delete: () => deleteFrom(McReading).where(columnsOf(McReading).label.eq("micro")),
+  };
+  for (const [kind, statement] of Object.entries(bulkStatements)) {
+    for (const synchronizeSession of ["fetch", "auto"] as const) {
+      test(`a bulk ${kind} (${synchronizeSession}) refusing a key with microseconds writes nothing: a commit after the error keeps no change`, { skip: kind === "update returning" && ctx.db.name === "mysql" && "MariaDB has no UPDATE ... RETURNING" }, async () => {
+        await run(`INSERT INTO mc_readings (at, label) VALUES ('${MS}', 'ms'), ('${MICRO}', 'micro')`);
+        const session = ctx.session();
+        await session.scalars(select(McReading).where(columnsOf(McReading).label.eq("ms"))); // an object of the class: "auto" follows rows
+        await assert.rejects(session.execute(statement(), { synchronizeSession }), refused("mc_readings.at", MICRO));
+        // Before: refused after the statement had run, and this commit kept the change the caller was told failed.
+        await session.commit();
+        assert.equal(await ctx.count("mc_readings", "label = 'micro'"), 1);
+        assert.equal(await ctx.count("mc_readings", "label = 'bulk'"), 0);
+      });
+    }
+  }
+
+  test("insert().returning(Model) whose row comes back with a key a Date cannot hold: the session commits nothing of it until rolled back", async () => {
+    const session = ctx.session();
+    const statement = insert(McReading).values({ at: sql`CAST(${MICRO} AS ${sql.raw(ctx.db.name === "mysql" ? "DATETIME(6)" : ctx.db.name === "sqlite" ? "TEXT" : "TIMESTAMP(6)")})` as never, label: "new" }).returning(McReading);
+    await assert.rejects(session.execute(statement), refused("mc_readings.at", MICRO));
+    // Before: the row was in, and this commit kept it.
+    await assert.rejects(session.commit(), TransactionRolledBackError);
+    await session.rollback();
+    assert.equal(await ctx.count("mc_readings"), 0);
+    await session.close();
+  });
+
+  test("deleteFrom().returning(Model) whose rows come back with a foreign key a Date cannot hold: the session commits nothing of it until rolled back", async () => {
+    await run(`INSERT INTO mc_readings (at, label) VALUES ('${MICRO}', 'micro')`);
+    await run(`INSERT INTO mc_notes (id, reading_at) VALUES (1, '${MICRO}')`);
+    const session = ctx.session();
+    await assert.rejects(session.execute(deleteFrom(McNote).where(columnsOf(McNote).id.eq(1)).returning(McNote)), refused("mc_notes.reading_at", MICRO));
+    // Before: the row was deleted, and this commit kept the deletion.
+    await assert.rejects(session.commit(), TransactionRolledBackError);
+    await session.rollback();
+    assert.equal(await ctx.count("mc_notes"), 1);
+    await session.close();
   });
 
   test("datetime() makes a column of milliseconds: a value written with microseconds is stored as the Date reads it", async () => {

@@ -13,10 +13,12 @@ const INTEGRITY = [1062, 1451, 1452, 1048, 1364, 1216, 1217, 1557, 1586, 3819, 4
 const DATA = [1264, 1265, 1292, 1366, 1406, 1367, 1416, 3140];
 const PROGRAMMING = [1064, 1146, 1054, 1049, 1050, 1051, 1060, 1061, 1091, 1110, 1149];
 /**
- * Deadlock (Galera's certification conflicts included), lock wait timeout, and a row changed since
- * the transaction's snapshot (`innodb_snapshot_isolation=ON`): retrying the transaction may succeed.
+ * Deadlock (Galera's certification conflicts included), lock wait timeout, a row changed since
+ * the transaction's snapshot (`innodb_snapshot_isolation=ON`), and MySQL 8's NOWAIT on a locked
+ * row (3572, ER_LOCK_NOWAIT; MariaDB's NOWAIT gives 1205): retrying the transaction may succeed,
+ * as PostgreSQL's 55P03 is retried for both.
  */
-const RETRYABLE = [1213, 1205, 1020];
+const RETRYABLE = [1213, 1205, 1020, 3572];
 const DEADLOCK = 1213;
 /** ER_CHECKREAD: "Record has changed since last read"; InnoDB rolls the transaction back. */
 const RECORD_CHANGED = 1020;

@@ -70,14 +70,16 @@ export function exactKeyCheck(mapper: Mapper, keys: readonly string[], start: nu
  * order) holds a timestamp read inexactly: the session's object of the rounded key is another
  * row's, and would follow a change made to this one.
  */
-export function checkBulkKey(mapper: Mapper, row: readonly unknown[], start: number): void {
+export function checkBulkKey(
+  mapper: Mapper,
+  row: readonly unknown[],
+  start: number,
+  why = "The statement ran, but the session's objects cannot follow it: roll the transaction back (the session commits nothing until then).",
+): void {
   const attributes = mapper.keyAttributes;
   for (let i = 0; i < attributes.length; i++) {
     const text = inexactText(row[start + i]);
-    if (text !== undefined) {
-      const why = "The statement ran, but the session's objects cannot follow it: roll the transaction back.";
-      throw inexactKey(mapper, attributes[i]!, row[start + i] as Date, text, why);
-    }
+    if (text !== undefined) throw inexactKey(mapper, attributes[i]!, row[start + i] as Date, text, why);
   }
 }
 

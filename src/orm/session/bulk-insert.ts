@@ -58,7 +58,15 @@ export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<un
     throw error;
   }
   if (!returning) return result.rowCount;
-  const { tuples, made: inserted } = returningTuples(result.rows as unknown[][], statement.returningLayout, { identity: host.identity, owner: host.owner, populate: full.node.onConflict ? new PopulateRun() : undefined }, `insert(${name})`);
+  let returned;
+  try {
+    returned = returningTuples(result.rows as unknown[][], statement.returningLayout, { identity: host.identity, owner: host.owner, populate: full.node.onConflict ? new PopulateRun() : undefined }, `insert(${name})`);
+  } catch (error) {
+    // The rows are in, but could not be read back (a key a Date cannot hold): not to be committed.
+    tx.failedAfterWrite(error);
+    throw error;
+  }
+  const { tuples, made: inserted } = returned;
   // Recorded as a flush's inserts are: a rollback takes these objects out of the session again.
   // Not the session's own objects an upsert returned: their rows were there before.
   if (inserted.length) tx.journal.inserted.push(inserted);

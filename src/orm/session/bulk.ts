@@ -13,7 +13,7 @@
  * With RETURNING the statement returns its rows as tuples, and the objects follow the keys that
  * come back with them (`executeReturning`).
  */
-import { checkBulkKey } from "../loading/exact-keys.js";
+import { checkBulkKey, rowNamingTimestamps } from "../loading/exact-keys.js";
 import { readOnlyStatement } from "./read-only.js";
 import type { ExprNode } from "../../core/ast/nodes.js";
 import { ArgumentError } from "../../core/errors.js";
@@ -77,11 +77,11 @@ export function executeDml(host: BulkHost, statement: BulkStatement | BulkInsert
  * with RETURNING its rows as tuples.
  */
 export async function executeBulk(host: BulkHost, given: BulkStatement, options: BulkOptions = {}): Promise<number | unknown[][]> {
-  const statement = versioned(given);
   const tx = await host.transactions.current();
   // Work the session cannot write again: a failed flush must not quietly roll it back (`flushFailed`).
   tx.lend();
-  const run = async <T>(work: () => Promise<T>): Promise<T> => {
+  let wrote = false;
+  const read = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
     } catch (error) {
@@ -89,10 +89,29 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
       throw error;
     }
   };
+  const run = async <T>(work: () => Promise<T>): Promise<T> => {
+    const result = await read(work);
+    wrote = true;
+    return result;
+  };
+  try {
+    return await executeIn(host, tx, given, options, run, read);
+  } catch (error) {
+    // Raised after the statement ran (the session could not follow its rows): the caller takes
+    // the error to mean nothing happened, so none of it may be committed (a rollback undoes it).
+    if (wrote) tx.failedAfterWrite(error);
+    throw error;
+  }
+}
+
+type Run = <T>(work: () => Promise<T>) => Promise<T>;
+
+async function executeIn(host: BulkHost, tx: SessionTransaction, given: BulkStatement, options: BulkOptions, run: Run, read: Run): Promise<number | unknown[][]> {
+  const statement = versioned(given);
   const mapper = statement.entity ? mapperOfClass(statement.entity) : undefined;
   const node = statement.node;
   const returning = node.returning.length > 0;
-  if (!mapper) return returning ? executeReturning(host, tx, statement, undefined, false, undefined, run) : run(async () => (await tx.connection.execute(statement)).rowCount);
+  if (!mapper) return returning ? executeReturning(host, tx, statement, undefined, false, undefined, run, read) : run(async () => (await tx.connection.execute(statement)).rowCount);
 
   const dialect = tx.connection.dialect;
   const strategy = options.synchronizeSession ?? "auto";
@@ -115,7 +134,7 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
   const what = `session.execute(${node.kind === "update" ? "update" : "deleteFrom"}(${mapper.name}))`;
   if (strategy !== "evaluate") assertChangesKept(held, what, mapper, strategy === false ? statesOf(host.identity, mapper) : [], values, rels);
   // With RETURNING the keys of the rows changed come back: nothing to evaluate.
-  if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run, setsKey, statement !== given, moved);
+  if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run, read, setsKey, statement !== given, moved);
   // "auto" follows the rows the statement changed (RETURNING, or a locking SELECT first), not the
   // WHERE evaluated on the objects: read earlier, an object whose row another transaction had
   // changed since was given values its row did not get (and one whose row did was missed), so an
@@ -158,13 +177,14 @@ export async function executeBulk(host: BulkHost, given: BulkStatement, options:
   const keyColumns = exact ? [...mapper.primaryKey, mapper.columns.get(mapper.versionAttribute!)!] : mapper.primaryKey;
   let keys: unknown[][];
   let count: number;
-  if (!setsKey && (node.kind === "update" ? dialect.capabilities.updateReturning : dialect.capabilities.deleteReturning)) {
+  // Timestamp keys are read (and a key a Date cannot hold refused) before the statement runs.
+  if (!setsKey && !timestampKeyed(mapper) && (node.kind === "update" ? dialect.capabilities.updateReturning : dialect.capabilities.deleteReturning)) {
     const withKeys = { ...node, returning: keyColumns.map((c) => c.labelNode()) };
     const result = await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile({ node: withKeys }), { rowShape: "arrays" }));
     keys = exact ? result.rows.map(versionBefore) : result.rows;
     count = result.rowCount;
   } else {
-    keys = await keysBefore(tx, mapper, node.where, run, keyColumns);
+    keys = await keysBefore(tx, mapper, node.where, read, keyColumns);
     count = await run(async () => (await tx.connection.execute(statement)).rowCount);
   }
   const followed: InstanceState[] = [];
@@ -195,7 +215,8 @@ async function executeReturning(
   mapper: Mapper | undefined,
   synchronize: boolean,
   values: Map<string, unknown> | undefined,
-  run: <T>(work: () => Promise<T>) => Promise<T>,
+  run: Run,
+  read: Run,
   setsKey = false,
   exact = false,
   moved: (states: readonly InstanceState[] | undefined) => void = () => {},
@@ -204,7 +225,7 @@ async function executeReturning(
   const width = node.returning.length;
   // A versioned UPDATE's counters come back with the keys (see executeBulk's `exact`).
   const synced = mapper && synchronize ? [...mapper.primaryKey, ...(exact ? [mapper.columns.get(mapper.versionAttribute!)!] : [])] : [];
-  const before = mapper && synchronize && setsKey ? await keysBefore(tx, mapper, node.where, run, synced) : undefined;
+  const before = mapper && synchronize && (setsKey || timestampKeyed(mapper)) ? await keysBefore(tx, mapper, node.where, read, synced) : undefined;
   const keyColumns = before ? [] : synced;
   // Compiled first: a dialect without RETURNING for this statement (MariaDB's UPDATE) refuses it before anything runs.
   const compiled = tx.connection.compile({ node: { ...node, returning: [...node.returning, ...keyColumns.map((c) => c.labelNode())] } });
@@ -253,7 +274,20 @@ async function keysBefore(
   columns = mapper.primaryKey,
 ): Promise<unknown[][]> {
   const query = select(...columns).where(...(where ? [new Expression<boolean>(where, undefined)] : [])).forUpdate();
-  return (await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile(query), { rowShape: "arrays" }))).rows;
+  const rows = (await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile(query), { rowShape: "arrays" }))).rows;
+  // A key a Date cannot hold is refused here, before the statement runs (`timestampKeyed`).
+  for (const row of rows) checkBulkKey(mapper, row, 0, "Nothing was written: the statement was not run.");
+  return rows;
+}
+
+/**
+ * Whether a timestamp is part of the mapper's key: the keys of the rows a statement changes are
+ * then read before it runs, so that one a Date cannot hold is refused before anything is written
+ * (from the statement's RETURNING, the refusal came after the change, which a commit then kept).
+ */
+function timestampKeyed(mapper: Mapper): boolean {
+  const attributes = rowNamingTimestamps(mapper);
+  return attributes.size !== 0 && mapper.keyAttributes.some((attr) => attributes.has(attr));
 }
 
 /** The session's objects of `mapper` whose keys are in `rows` (from column `start` on). */

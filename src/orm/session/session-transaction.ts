@@ -128,6 +128,15 @@ export class SessionTransaction {
     }
   }
 
+  /**
+   * A statement of the application's ran here, and what followed it failed (the session could
+   * not take in its rows): the caller, told it failed, must not commit it. Only a rollback of this
+   * level (which undoes the statement) may end it.
+   */
+  failedAfterWrite(error: unknown): void {
+    this.fail(error);
+  }
+
   /** Before an object changes: the copy a rollback of this savepoint restores. */
   changing(state: InstanceState): void {
     this.snapshots?.take(state);

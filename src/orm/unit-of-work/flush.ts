@@ -13,7 +13,7 @@
  * Before any of it, the values to write are checked (`value-checks.ts`); every UPDATE and DELETE
  * must then match exactly the rows it names (`persister.ts`).
  */
-import { orderUniqueUpdates } from "./unique-order.js";
+import { orderUniqueUpdates, updatesBeforeInserts } from "./unique-order.js";
 import type { Connection } from "../../engine/connection.js";
 import { FlushOrderError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
@@ -30,6 +30,7 @@ import { deleteStates, insertStates, switchRows, updateState, type PersistContex
 import { checkSwitchedRowsUnreferenced } from "./switch-references.js";
 import { checkValues } from "./value-checks.js";
 import { clearKeysBetweenDeleted } from "./cycle-deletes.js";
+import { earlyDeletes, runEarlyDeletes } from "./unique-deletes.js";
 
 export interface FlushWork {
   readonly conn: Connection;
@@ -70,6 +71,9 @@ export async function flush(work: FlushWork): Promise<number> {
   const modifiedBy = byMapper(work.modified, true);
   const deletingBy = byMapper(deleting, false);
   const mappers = mapperOrder([...pendingBy.keys(), ...modifiedBy.keys(), ...deletingBy.keys()]);
+  // A deleted row whose unique value another row of the flush takes is deleted first (unique-deletes.ts).
+  const early = deletingBy.size !== 0 ? earlyDeletes(deletingBy, pendingBy, modifiedBy) : undefined;
+  if (early !== undefined) await runEarlyDeletes(ctx, early, mappers, deletingBy, changedRows, work.awaitingKeys);
 
   // The loops over states are indexed: each runs once per flush over up to every object of the
   // session, mostly before V8 optimizes it, when `for...of` allocates an iterator result per state.
@@ -98,18 +102,24 @@ export async function flush(work: FlushWork): Promise<number> {
         inserted += switches.length;
       }
     }
+    const modified = modifiedBy.get(mapper) ?? [];
+    const updates = async () => {
+      for (const state of modified) {
+        syncManyToOne(state, changedRows, work.awaitingKeys);
+        syncOneToMany(state, changedRows, false);
+      }
+      // A row giving up a unique value is updated before the row taking it (unique-order.ts).
+      for (const state of orderUniqueUpdates(mapper, modified)) await updateState(ctx, mapper, state, mapper.versionAttribute);
+    };
+    // Updated first when a new row takes a unique value an updated row gives up.
+    const updatedFirst = updatesBeforeInserts(mapper, toInsert, modified);
+    if (updatedFirst) await updates();
     for (const wave of insertWaves(mapper, toInsert)) {
       await insertStates(ctx, mapper, wave, withFirstVersion(mapper, manyToOne.length ? copyKeys : undefined));
       inserted += wave.length;
       if (oneToMany.length) for (let i = 0; i < wave.length; i++) syncOneToMany(wave[i]!, changedRows, true);
     }
-    const modified = modifiedBy.get(mapper) ?? [];
-    for (const state of modified) {
-      syncManyToOne(state, changedRows, work.awaitingKeys);
-      syncOneToMany(state, changedRows, false);
-    }
-    // A row giving up a unique value is updated before the row taking it (unique-order.ts).
-    for (const state of orderUniqueUpdates(mapper, modified)) await updateState(ctx, mapper, state, mapper.versionAttribute);
+    if (!updatedFirst) await updates();
   }
   retryAwaitingKeys(work.awaitingKeys, changedRows);
   // Rows whose keys changed after they were written (rare: a cycle between tables, or a parent

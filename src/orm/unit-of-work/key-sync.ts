@@ -66,7 +66,8 @@ export function syncManyToOne(state: InstanceState, changedRows: InstanceState[]
     const rel = relationships[r]!;
     let target = state.dict[rel.key] as object | null | undefined;
     if (target === undefined) continue; // not loaded and not assigned: leave the key as it is
-    if (target !== null && stateOf(target)?.deletePending) target = null; // it is being deleted
+    // Being deleted, or deleted by an earlier flush (its children lost their key then): its key names no row.
+    if (target !== null && stateOf(target)?.gone) target = null;
     const targetState = target === null ? undefined : ensureState(target, rel.resolved.target);
     const targetDict = targetState?.dict;
     const pairs = rel.attributePairs;

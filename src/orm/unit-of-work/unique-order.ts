@@ -10,13 +10,14 @@
 import type { IntegrityError } from "../../core/errors.js";
 import { identityKey } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
-import type { InstanceState } from "../state/instance-state.js";
+import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { storedValue } from "../state/mutable-values.js";
 
 /** Each mapper's unique keys, as attribute lists: its primary key, unique columns, unique constraints and indexes. */
 const uniqueKeysOf = new WeakMap<Mapper, readonly (readonly string[])[]>();
 
-function uniqueKeys(mapper: Mapper): readonly (readonly string[])[] {
+/** The unique keys of `mapper` (cached): each an attribute list. */
+export function uniqueKeys(mapper: Mapper): readonly (readonly string[])[] {
   let keys = uniqueKeysOf.get(mapper);
   if (keys !== undefined) return keys;
   const table = mapper.table;
@@ -93,6 +94,34 @@ export function orderUniqueUpdates(mapper: Mapper, modified: InstanceState[]): I
   for (const state of modified) if (changing.has(state)) place(state);
   let next = 0;
   return modified.map((state) => (changing.has(state) ? ordered[next++]! : state));
+}
+
+/**
+ * Whether the rows of `mapper` to update must be updated before its new rows are inserted: a new
+ * row takes a unique value an updated row gives up (`a.email = "new"; add(new User({ email: old }))`),
+ * which collided when the INSERT ran first. Not when an updated row references a new object (a
+ * self-reference: its key comes with that INSERT). Costs nothing without both.
+ */
+export function updatesBeforeInserts(mapper: Mapper, pending: readonly InstanceState[], modified: readonly InstanceState[]): boolean {
+  if (pending.length === 0 || modified.length === 0) return false;
+  const changing = changingUnique(mapper, modified);
+  if (changing.size === 0) return false;
+  const keys = uniqueKeys(mapper);
+  let taken = false;
+  for (const [state, changed] of changing) {
+    for (const k of changed) {
+      const freed = identityKey(keys[k]!.map((attr) => storedValue(state, attr)));
+      if (pending.some((row) => keys[k]!.every((attr) => row.dict[attr] !== undefined && row.dict[attr] !== null) && identityKey(keys[k]!.map((attr) => row.dict[attr])) === freed)) taken = true;
+    }
+  }
+  if (!taken) return false;
+  for (const state of modified) {
+    for (const rel of mapper.flushedRelationships.manyToOne) {
+      const target = state.dict[rel.key];
+      if (target && stateOf(target as object)?.key === undefined) return false;
+    }
+  }
+  return true;
 }
 
 /**
