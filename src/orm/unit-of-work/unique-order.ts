@@ -107,14 +107,16 @@ export function updatesBeforeInserts(mapper: Mapper, pending: readonly InstanceS
   const changing = changingUnique(mapper, modified);
   if (changing.size === 0) return false;
   const keys = uniqueKeys(mapper);
-  let taken = false;
+  // The values given up, per unique key; then one pass over the new rows (a flush may hold thousands of each).
+  const freed = new Map<number, Set<unknown>>();
   for (const [state, changed] of changing) {
     for (const k of changed) {
-      const freed = identityKey(keys[k]!.map((attr) => storedValue(state, attr)));
-      if (pending.some((row) => keys[k]!.every((attr) => row.dict[attr] !== undefined && row.dict[attr] !== null) && identityKey(keys[k]!.map((attr) => row.dict[attr])) === freed)) taken = true;
+      let values = freed.get(k);
+      if (values === undefined) freed.set(k, (values = new Set()));
+      values.add(identityKey(keys[k]!.map((attr) => storedValue(state, attr))));
     }
   }
-  if (!taken) return false;
+  if (!pending.some((row) => takesAny(row, keys, freed))) return false;
   for (const state of modified) {
     for (const rel of mapper.flushedRelationships.manyToOne) {
       const target = state.dict[rel.key];
@@ -122,6 +124,15 @@ export function updatesBeforeInserts(mapper: Mapper, pending: readonly InstanceS
     }
   }
   return true;
+}
+
+/** Whether the new row `row` holds, under one of the unique keys of `freed`, a value given up there. */
+function takesAny(row: InstanceState, keys: readonly (readonly string[])[], freed: ReadonlyMap<number, ReadonlySet<unknown>>): boolean {
+  for (const [k, values] of freed) {
+    const attrs = keys[k]!;
+    if (attrs.every((attr) => row.dict[attr] !== undefined && row.dict[attr] !== null) && values.has(identityKey(attrs.map((attr) => row.dict[attr])))) return true;
+  }
+  return false;
 }
 
 /**
