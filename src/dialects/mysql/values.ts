@@ -10,6 +10,7 @@ import type { SqlType } from "../../core/types/sql-type.js";
 import { decimalReader } from "../shared/decimal-text.js";
 import { lowerCaseUuid } from "../shared/uuid.js";
 import { parseJsonExactly } from "../shared/json-text.js";
+import { readInteger } from "../shared/integer-text.js";
 import { readTimestamp } from "../../core/types/inexact-dates.js";
 
 /**
@@ -121,6 +122,7 @@ const toNumber: ValueProcessor = (v) => (typeof v === "string" ? Number(v) : v);
 export function mysqlResultProcessor(type: SqlType): ValueProcessor | undefined {
   switch (type.kind) {
     case "integer":
+      return readInteger;
     case "float":
       return toNumber;
     case "bigint":

@@ -7,6 +7,7 @@ import type { ValueProcessor } from "../../core/compiler/compiled-query.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 import { decimalReader } from "../shared/decimal-text.js";
 import { parseJsonExactly } from "../shared/json-text.js";
+import { readInteger } from "../shared/integer-text.js";
 import { readTimestamp } from "../../core/types/inexact-dates.js";
 
 const bindAny: ValueProcessor = (v) => {
@@ -39,6 +40,7 @@ const toNumber: ValueProcessor = (v) => (typeof v === "string" ? Number(v) : v);
 export function postgresResultProcessor(type: SqlType): ValueProcessor | undefined {
   switch (type.kind) {
     case "integer":
+      return readInteger;
     case "float":
       return toNumber;
     case "bigint":

@@ -11,6 +11,7 @@ import { decimalReader } from "../shared/decimal-text.js";
 import { lowerCaseUuid } from "../shared/uuid.js";
 import { parseSqliteDate, parseSqliteDatetime, sqliteDateText, sqliteDatetimeText } from "./datetime-text.js";
 import { parseJsonExactly } from "../shared/json-text.js";
+import { readSqliteInteger } from "../shared/integer-text.js";
 
 const bindAny: ValueProcessor = (v) => {
   if (typeof v === "boolean") return v ? 1 : 0;
@@ -98,6 +99,8 @@ export function sqliteResultProcessor(type: SqlType): ValueProcessor | undefined
       return parseSqliteDatetime;
     case "date":
       return parseSqliteDate;
+    case "integer":
+      return readSqliteInteger;
     case "bigint":
       return (v) => (typeof v === "bigint" ? v : BigInt(v));
     case "numeric":
