@@ -7,15 +7,15 @@
  * Date here as they read it; the ORM refuses one where it would name a row (orm/loading/exact-keys.ts).
  */
 
-/** The stored text of each Date read inexactly; weak, so the Dates are collected as usual. */
-const stored = new WeakMap<Date, string>();
+/** The stored text of each Date read inexactly, and the time it was read as; weak, so the Dates are collected as usual. */
+const stored = new WeakMap<Date, { readonly text: string; readonly time: number }>();
 /** Whether any Date was read inexactly: until then, asking costs no WeakMap lookup. */
 let anyRead = false;
 
 /** Records that `date` was read from the stored value `text`, which it does not hold exactly; returns the Date. */
 export function readInexactly(date: Date, text: string): Date {
   anyRead = true;
-  stored.set(date, text);
+  stored.set(date, { text, time: date.getTime() });
   return date;
 }
 
@@ -25,7 +25,19 @@ export function readInexactly(date: Date, text: string): Date {
  * another row.
  */
 export function inexactText(value: unknown): string | undefined {
-  return anyRead && value instanceof Date ? stored.get(value) : undefined;
+  return anyRead && value instanceof Date ? stored.get(value)?.text : undefined;
+}
+
+/**
+ * The stored text of a Date read inexactly and not changed since (`setTime()`...), to bind in its
+ * place: written back (an UPDATE or upsert of values read, a row copied) the Date would store the
+ * rounded value over the microseconds, and compared (`at = ?`) it missed its own row. Undefined
+ * for any other Date, which is bound as itself.
+ */
+export function unchangedStoredText(date: Date): string | undefined {
+  if (!anyRead) return undefined;
+  const entry = stored.get(date);
+  return entry !== undefined && entry.time === date.getTime() ? entry.text : undefined;
 }
 
 /** `date`, read from the timestamp text `text`: recorded as inexact when the text has digits past the millisecond. */

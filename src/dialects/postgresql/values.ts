@@ -8,10 +8,10 @@ import type { SqlType } from "../../core/types/sql-type.js";
 import { decimalReader } from "../shared/decimal-text.js";
 import { parseJsonExactly } from "../shared/json-text.js";
 import { readInteger } from "../shared/integer-text.js";
-import { readTimestamp } from "../../core/types/inexact-dates.js";
+import { readTimestamp, unchangedStoredText } from "../../core/types/inexact-dates.js";
 
 const bindAny: ValueProcessor = (v) => {
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Date) return unchangedStoredText(v) ?? v.toISOString(); // microseconds it was read from kept
   if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   return v;
 };
