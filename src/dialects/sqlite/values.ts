@@ -12,7 +12,6 @@ import { lowerCaseUuid } from "../shared/uuid.js";
 import { unchangedStoredText } from "../../core/types/inexact-dates.js";
 import { parseSqliteDate, parseSqliteDatetime, sqliteDateText, sqliteDatetimeText } from "./datetime-text.js";
 import { parseJsonExactly } from "../shared/json-text.js";
-import { readSqliteInteger } from "../shared/integer-text.js";
 
 const bindAny: ValueProcessor = (v) => {
   if (typeof v === "boolean") return v ? 1 : 0;
@@ -112,8 +111,6 @@ export function sqliteResultProcessor(type: SqlType): ValueProcessor | undefined
       return parseSqliteDatetime;
     case "date":
       return parseSqliteDate;
-    case "integer":
-      return readSqliteInteger;
     case "bigint":
       return (v) => (typeof v === "bigint" ? v : BigInt(v));
     case "numeric":
