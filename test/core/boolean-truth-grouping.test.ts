@@ -3,11 +3,13 @@
  * may write them) read as true, and are compared with a boolean value by their truth. Compared
  * with another boolean column, grouped, partitioned and made distinct they were still the integer:
  * `a.eq(b)` missed a row holding 2 and 1, GROUP BY and DISTINCT gave two `true` groups, and
- * `count(DISTINCT a)` counted 2 and 1 apart. Every database now gives PostgreSQL's answers.
+ * `count(DISTINCT a)` counted 2 and 1 apart; ordered, -1 (true) came before 0 (false), and keyset
+ * pages over the column (compared by truth, ordered as integers) skipped rows. Every database now
+ * gives PostgreSQL's answers.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MetaData, boolean, func, integer, select, sql, table, type Expression } from "../../src/index.js";
+import { MetaData, boolean, func, integer, paginate, select, sql, table, type Expression } from "../../src/index.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { useSchema } from "../support/schema.js";
 
@@ -15,12 +17,12 @@ const metadata = new MetaData();
 const flags = table("core_boolean_truth", metadata, {
   id: integer().primaryKey().autoincrement(false),
   a: boolean(),
-  b: boolean(),
+  b: boolean().notNull(),
 });
 const { id, a, b } = flags.c;
 
-/** Truth per row: 1 (2, 1), 2 (1, 1), 3 (0, 0), 4 (-1, 0), 5 (NULL, 1). */
-const ROWS = { integers: "(1, 2, 1), (2, 1, 1), (3, 0, 0), (4, -1, 0), (5, NULL, 1)", booleans: "(1, TRUE, TRUE), (2, TRUE, TRUE), (3, FALSE, FALSE), (4, TRUE, FALSE), (5, NULL, TRUE)" };
+/** Truth per row: 1 (2, 2), 2 (1, 1), 3 (0, 0), 4 (-1, 0), 5 (NULL, 1). */
+const ROWS = { integers: "(1, 2, 2), (2, 1, 1), (3, 0, 0), (4, -1, 0), (5, NULL, 1)", booleans: "(1, TRUE, TRUE), (2, TRUE, TRUE), (3, FALSE, FALSE), (4, TRUE, FALSE), (5, NULL, TRUE)" };
 
 const key = (value: unknown) => String(value);
 
@@ -48,5 +50,21 @@ forEachDatabase("boolean columns grouped and compared by their truth", (ctx) => 
     assert.equal((await ctx.engine.execute(select(func.count(a, { distinct: true }).label("n")).from(flags))).one().n, 2);
     const windowed = (await ctx.engine.execute(select(id, func.count().over({ partitionBy: a }).label("n")).orderBy(id))).rows.map((r) => r.n);
     assert.deepEqual(windowed, [3, 3, 1, 3, 1]);
+  });
+
+  test("ORDER BY a boolean column orders by truth (false, then true), and keyset pages over it list every row once", async () => {
+    await seed();
+    const ordered = (await ctx.engine.execute(select(id, a).where(a.isNotNull()).orderBy(a, id))).rows.map((r) => r.id);
+    assert.deepEqual(ordered, [3, 1, 2, 4]);
+    const query = select(id, b).orderBy(b, id);
+    const seen: number[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 10; pages++) {
+      const page: { rows: { id: number }[]; nextCursor: string | null } = await paginate(ctx.engine, query, { limit: 2, after });
+      seen.push(...page.rows.map((r) => r.id));
+      after = page.nextCursor;
+      if (after === null) break;
+    }
+    assert.deepEqual(seen, [3, 4, 1, 2, 5]);
   });
 });

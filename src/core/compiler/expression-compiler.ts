@@ -212,9 +212,9 @@ export abstract class ExpressionCompiler {
   }
 
   /**
-   * An expression that groups or is made distinct (GROUP BY, PARTITION BY, `count(DISTINCT x)`,
-   * SELECT DISTINCT): a boolean column as its truth where booleans are integers, so that the rows
-   * holding 2 go with those holding 1 (both read as true).
+   * An expression that groups, orders or is made distinct (GROUP BY, PARTITION BY, ORDER BY,
+   * `count(DISTINCT x)`, SELECT DISTINCT): a boolean column as its truth where booleans are
+   * integers, so that the rows holding 2 go with those holding 1 (both read as true).
    */
   protected asTruth(node: ExprNode): string {
     return this.comparesTruth(isBooleanColumn(node)) ? `(${this.expr(node)} <> 0)` : this.expr(node);

@@ -46,8 +46,9 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return sql;
   }
 
+  /** A boolean column is ordered by its truth (asTruth), as it compares: keyset pages over it skipped rows holding 2 or -1. */
   protected override orderByItem(item: OrderByNode): string {
-    return `${this.expr(item.expr)} ${item.direction.toUpperCase()}${item.nulls ? ` NULLS ${item.nulls.toUpperCase()}` : ""}`;
+    return `${this.asTruth(item.expr)} ${item.direction.toUpperCase()}${item.nulls ? ` NULLS ${item.nulls.toUpperCase()}` : ""}`;
   }
 
   protected insertDefaultValues(table: string): string {
