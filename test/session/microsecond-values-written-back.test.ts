@@ -7,11 +7,14 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { columnsOf, insert, select, sql, update } from "../../src/index.js";
+import { MetaData, columnsOf, createEngine, datetime, insert, integer, select, sql, table, update } from "../../src/index.js";
 import { MicroBase, McEvent } from "./fixtures/micro-dated.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 const MICRO = "2026-01-01 10:00:00.123456";
+
+/** A timestamp with a zone (PostgreSQL's TIMESTAMPTZ reads as `...123456+00`), and a copy of it in another database. */
+const zoned = table("mc_zoned", new MetaData(), { id: integer().primaryKey().autoincrement(false), at: datetime({ precision: 6, timezone: true }) });
 
 forEachDatabaseWithSchema("timestamps past the millisecond written back", MicroBase.metadata, (ctx) => {
   const e = columnsOf(McEvent);
@@ -61,5 +64,26 @@ forEachDatabaseWithSchema("timestamps past the millisecond written back", MicroB
     await session.commit();
     assert.match(await storedText(1), /^2026-01-01 10:00:00\.5(0*)?$/);
     await session.close();
+  });
+
+  test("a Date read from a zoned column is copied to another database with its microseconds, in UTC", async () => {
+    await ctx.engine.execute(sql`DROP TABLE IF EXISTS mc_zoned`);
+    await zoned.metadata.createAll(ctx.engine);
+    const copy = createEngine("sqlite://:memory:", { pool: { max: 1 } });
+    try {
+      await ctx.engine.execute(insert(zoned).values({ id: 1, at: new Date(Date.UTC(2026, 0, 1, 10)) }));
+      const set = ctx.db.name === "mysql" ? "at = '2026-01-01 10:00:00.123456'" : ctx.db.name === "sqlite" ? "at = '2026-01-01T12:00:00.123456+02:00'" : "at = '2026-01-01 12:00:00.123456+02'";
+      await ctx.engine.execute(sql.raw(`UPDATE mc_zoned SET ${set} WHERE id = 1`));
+      const { at } = (await ctx.engine.execute(select(zoned.c.at))).one();
+      assert.equal(at!.toISOString(), "2026-01-01T10:00:00.123Z");
+      await zoned.metadata.createAll(copy);
+      await copy.execute(insert(zoned).values({ id: 1, at }));
+      assert.equal((await copy.execute(sql<{ v: string }>`SELECT at AS v FROM mc_zoned`)).one().v, MICRO);
+      await ctx.engine.execute(update(zoned).set({ at }).where(zoned.c.id.eq(1)));
+      assert.equal((await ctx.engine.execute(select(zoned.c.id).where(zoned.c.at.eq(at!)))).rows.length, 1, "written back, it is the same instant");
+    } finally {
+      await copy.dispose();
+      await ctx.engine.execute(sql`DROP TABLE IF EXISTS mc_zoned`);
+    }
   });
 });

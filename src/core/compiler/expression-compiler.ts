@@ -15,7 +15,6 @@ const PACKED_IN_MIN = 100;
 
 const COMPARISONS: ReadonlySet<string> = new Set(["=", "<>", "<", "<=", ">", ">="]);
 
-
 export abstract class ExpressionCompiler {
   protected readonly slots: Slot[] = [];
   /** Inside DDL (CHECK constraints): columns unqualified, values inline. */

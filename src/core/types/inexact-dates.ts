@@ -29,16 +29,27 @@ export function inexactText(value: unknown): string | undefined {
 }
 
 /**
- * The stored text of a Date read inexactly and not changed since (`setTime()`...), to bind in its
- * place: written back (an UPDATE or upsert of values read, a row copied) the Date would store the
- * rounded value over the microseconds, and compared (`at = ?`) it missed its own row. Undefined
- * for any other Date, which is bound as itself.
+ * A Date read inexactly and not changed since (`setTime()`...), as the UTC text of the value it was
+ * read from (`2026-01-01 10:00:00.123456`, which every database takes), to bind in its place:
+ * written back (an UPDATE or upsert of values read, a row copied) the Date would store the rounded
+ * value over the microseconds, and compared (`at = ?`) it missed its own row. Undefined for any
+ * other Date, which is bound as itself: one changed, or read inexactly for its spelling only
+ * (SQLite's `...00.000`, `T...Z`), or outside years 0-9999.
  */
 export function unchangedStoredText(date: Date): string | undefined {
   if (!anyRead) return undefined;
   const entry = stored.get(date);
-  return entry !== undefined && entry.time === date.getTime() ? entry.text : undefined;
+  if (entry === undefined || entry.time !== date.getTime()) return undefined;
+  const fraction = FRACTION.exec(entry.text)?.[1];
+  if (fraction === undefined || fraction.length <= 3 || entry.text.charCodeAt(0) === 45 /* - */) return undefined;
+  const iso = date.toISOString();
+  // The Date's second and milliseconds must be the text's (it truncated, and its year has 4 digits).
+  if (iso.length !== 24 || iso.slice(20, 23) !== fraction.slice(0, 3)) return undefined;
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${fraction}`;
 }
+
+/** The digits of a second's fraction in a timestamp's text (or Unix seconds'). */
+const FRACTION = /\.(\d+)/;
 
 /** `date`, read from the timestamp text `text`: recorded as inexact when the text has digits past the millisecond. */
 export function readTimestamp(date: Date, text: string): Date {

@@ -11,10 +11,16 @@ import { readInteger } from "../shared/integer-text.js";
 import { readTimestamp, unchangedStoredText } from "../../core/types/inexact-dates.js";
 
 const bindAny: ValueProcessor = (v) => {
-  if (v instanceof Date) return unchangedStoredText(v) ?? v.toISOString(); // microseconds it was read from kept
+  if (v instanceof Date) return utcText(v);
   if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   return v;
 };
+
+/** A Date in UTC: the microseconds it was read from where it was read inexactly (inexact-dates.ts). */
+function utcText(date: Date): string {
+  const stored = unchangedStoredText(date);
+  return stored === undefined ? date.toISOString() : `${stored}Z`;
+}
 
 export function postgresBindProcessor(type: SqlType | undefined): ValueProcessor | undefined {
   switch (type?.kind) {

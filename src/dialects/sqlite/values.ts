@@ -15,22 +15,10 @@ import { parseJsonExactly } from "../shared/json-text.js";
 
 const bindAny: ValueProcessor = (v) => {
   if (typeof v === "boolean") return v ? 1 : 0;
-  if (v instanceof Date) return storedInOwnSpelling(v) ?? sqliteDatetimeText(v);
+  if (v instanceof Date) return unchangedStoredText(v) ?? sqliteDatetimeText(v); // microseconds it was read from kept
   if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   return v;
 };
-
-/**
- * The stored text of a Date read with digits past the millisecond, when it is SQLite's own
- * spelling (`2026-01-01 10:00:00.123456`, which orders with athanor's): bound in the Date's place
- * so that writing it back keeps them (see unchangedStoredText). Other spellings (ISO `T...Z`,
- * Unix seconds) are bound in athanor's, which orders with the rest of the column.
- */
-function storedInOwnSpelling(date: Date): string | undefined {
-  const text = unchangedStoredText(date);
-  return text !== undefined && OWN_SPELLING_PAST_MS.test(text) ? text : undefined;
-}
-const OWN_SPELLING_PAST_MS = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{4,}$/;
 
 /**
  * Decimals are bound as numbers: SQLite stores NUMERIC as REAL (or INTEGER) anyway, and a text
