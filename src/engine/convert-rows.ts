@@ -1,13 +1,18 @@
 /** Converting a result's values in place, as each column's type reads them, and shaping it as asked. */
 import type { CompiledQuery, ValueProcessor } from "../core/compiler/compiled-query.js";
 import type { DriverResult, ExecuteOptions } from "./driver.js";
+import { DataError } from "../core/errors.js";
 import { Result } from "./result.js";
 
 /** Rows that are the first column's values: that column's conversion, if it has one. */
 export function convertValuesInPlace(values: unknown[], processors: readonly (readonly [number, ValueProcessor])[]): void {
   const process = processors.find(([index]) => index === 0)?.[1];
   if (process === undefined) return;
-  for (let i = 0; i < values.length; i++) if (values[i] !== null && values[i] !== undefined) values[i] = process(values[i]);
+  try {
+    for (let i = 0; i < values.length; i++) if (values[i] !== null && values[i] !== undefined) values[i] = process(values[i]);
+  } catch (error) {
+    throw naming(error, 0);
+  }
 }
 
 type Processors = readonly (readonly [string | number, ValueProcessor])[];
@@ -28,11 +33,22 @@ export function convertInPlace(rows: any[], processors: Processors): void {
 
 /** `convertInPlace` for one row. */
 function convertRowInPlace(row: any, processors: Processors): void {
-  for (let p = 0; p < processors.length; p++) {
-    const key = processors[p]![0];
-    const value = row[key];
-    if (value !== null && value !== undefined) row[key] = processors[p]![1](value);
+  let p = 0;
+  try {
+    for (; p < processors.length; p++) {
+      const key = processors[p]![0];
+      const value = row[key];
+      if (value !== null && value !== undefined) row[key] = processors[p]![1](value);
+    }
+  } catch (error) {
+    throw naming(error, processors[p]![0]);
   }
+}
+
+/** A value a reader refused (a `DataError`: it holds no value of the column's type), naming the result column it came in. */
+function naming(error: unknown, key: string | number): unknown {
+  if (error instanceof DataError) error.message = `Result column ${typeof key === "number" ? `#${key + 1}` : `"${key}"`}: ${error.message}`;
+  return error;
 }
 
 /** What an `ExecuteOptions.mapRow` threw, carried through the driver untouched to the caller. */

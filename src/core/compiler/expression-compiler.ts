@@ -7,15 +7,13 @@
 import type { ExprNode, FunctionNode, InValuesNode, LikeNode, OrderByNode, ParamNode, SelectNode, TableNode, WindowNode } from "../ast/nodes.js";
 import { CompileError, UnsupportedCompilationError, UnsupportedFeatureError } from "../errors.js";
 import type { SqlType } from "../types/sql-type.js";
+import { holdsBoolean, isBooleanColumn } from "./boolean-truth.js";
 import type { ArraySlot, DialectCapabilities, PackedSlot, Slot } from "./compiler-types.js";
 
 /** IN lists shorter than this stay lists even in a statement over the parameter limit: packing them saves little. */
 const PACKED_IN_MIN = 100;
 
 const COMPARISONS: ReadonlySet<string> = new Set(["=", "<>", "<", "<=", ">", ">="]);
-
-/** A bound boolean value (`flag.eq(true)`): the value's type says so. */
-const isBooleanParam = (node: ExprNode): boolean => node.kind === "param" && node.type?.kind === "boolean";
 
 export abstract class ExpressionCompiler {
   protected readonly slots: Slot[] = [];
@@ -68,7 +66,8 @@ export abstract class ExpressionCompiler {
 
   /** A function call, with its aggregate FILTER where the database has one. */
   protected functionCall(node: FunctionNode): string {
-    const call = `${this.functionName(node.name)}(${node.distinct ? "DISTINCT " : ""}${node.args.map((a) => this.expr(a)).join(", ")})`;
+    const args = node.distinct ? node.args.map((a) => this.asTruth(a)) : node.args.map((a) => this.expr(a));
+    const call = `${this.functionName(node.name)}(${node.distinct ? "DISTINCT " : ""}${args.join(", ")})`;
     if (!node.filter) return call;
     if (!this.capabilities.aggregateFilter) {
       throw new UnsupportedFeatureError(
@@ -83,7 +82,7 @@ export abstract class ExpressionCompiler {
   /** `fn(...) OVER (PARTITION BY ... ORDER BY ...)`. */
   protected window(node: WindowNode): string {
     const parts: string[] = [];
-    if (node.partitionBy.length) parts.push(`PARTITION BY ${node.partitionBy.map((p) => this.expr(p)).join(", ")}`);
+    if (node.partitionBy.length) parts.push(`PARTITION BY ${node.partitionBy.map((p) => this.asTruth(p)).join(", ")}`);
     if (node.orderBy.length) parts.push(`ORDER BY ${node.orderBy.map((o) => this.orderByItem(o)).join(", ")}`);
     return `${this.functionCall(node.fn)} OVER (${parts.join(" ")})`;
   }
@@ -207,8 +206,17 @@ export abstract class ExpressionCompiler {
    * that is how it reads (a row holding 2 reads true), where `x = 1` missed such a row.
    */
   protected comparedSide(node: ExprNode, others: readonly ExprNode[]): string {
-    if (node.kind !== "param" && this.comparesTruth(others.some(isBooleanParam))) return `(${this.operand(node)} <> 0)`;
+    if (node.kind !== "param" && this.comparesTruth(others.some(holdsBoolean))) return `(${this.operand(node)} <> 0)`;
     return this.compared(node, this.operand(node));
+  }
+
+  /**
+   * An expression that groups, orders or is made distinct (GROUP BY, PARTITION BY, ORDER BY,
+   * `count(DISTINCT x)`, SELECT DISTINCT): a boolean column as its truth where booleans are
+   * integers, so that the rows holding 2 go with those holding 1 (both read as true).
+   */
+  protected asTruth(node: ExprNode): string {
+    return this.comparesTruth(isBooleanColumn(node)) ? `(${this.expr(node)} <> 0)` : this.expr(node);
   }
 
   /** `inValues`' left side (member `i`): as its truth when that member's values are booleans (see `comparedSide`). */
@@ -219,7 +227,7 @@ export abstract class ExpressionCompiler {
   }
 
   /** Whether a comparison with a boolean value compares truth: integer booleans, outside DDL (whose CHECK text the differ reads back as written). */
-  private comparesTruth(withBoolean: boolean): boolean {
+  protected comparesTruth(withBoolean: boolean): boolean {
     return withBoolean && this.capabilities.integerBooleans && !this.ddlMode;
   }
 

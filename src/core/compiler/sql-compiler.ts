@@ -46,8 +46,9 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return sql;
   }
 
+  /** A boolean column is ordered by its truth (asTruth), as it compares: keyset pages over it skipped rows holding 2 or -1. */
   protected override orderByItem(item: OrderByNode): string {
-    return `${this.expr(item.expr)} ${item.direction.toUpperCase()}${item.nulls ? ` NULLS ${item.nulls.toUpperCase()}` : ""}`;
+    return `${this.asTruth(item.expr)} ${item.direction.toUpperCase()}${item.nulls ? ` NULLS ${item.nulls.toUpperCase()}` : ""}`;
   }
 
   protected insertDefaultValues(table: string): string {
@@ -124,10 +125,12 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     this.unqualified = false;
     try {
       let sql = node.distinctOn?.length ? this.distinctOn(node) : node.distinct ? "SELECT DISTINCT " : "SELECT ";
-      sql += node.columns.map((c) => this.selectColumn(c)).join(", ");
+      // Grouped or distinct, a boolean column is selected as its truth, as it is grouped (asTruth).
+      const asTruth = node.distinct || node.groupBy.length > 0;
+      sql += node.columns.map((c) => this.selectColumn(c, asTruth)).join(", ");
       if (froms.length) sql += ` FROM ${froms.map((f) => this.from(f)).join(", ")}`;
       if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
-      if (node.groupBy.length) sql += ` GROUP BY ${node.groupBy.map((g) => this.expr(g)).join(", ")}`;
+      if (node.groupBy.length) sql += ` GROUP BY ${node.groupBy.map((g) => this.asTruth(g)).join(", ")}`;
       if (node.having) sql += ` HAVING ${this.expr(node.having)}`;
       if (node.orderBy.length) {
         sql += ` ORDER BY ${node.orderBy.map((o) => this.orderByItem(o)).join(", ")}`;
@@ -215,10 +218,10 @@ export abstract class SqlCompiler extends ExpressionCompiler {
    */
   protected resultLabel(_name: string): void {}
 
-  private selectColumn(label: LabelNode): string {
+  private selectColumn(label: LabelNode, asTruth: boolean): string {
     this.resultLabel(label.name);
-    const rendered = this.expr(label.expr);
-    if (label.expr.kind === "column" && label.expr.name === label.name) return rendered;
+    const rendered = asTruth ? this.asTruth(label.expr) : this.expr(label.expr);
+    if (label.expr.kind === "column" && label.expr.name === label.name && !rendered.startsWith("(")) return rendered; // "(" : a truth, which needs its label
     return `${rendered} AS ${this.quote(label.name)}`;
   }
 
@@ -277,7 +280,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     if (!this.capabilities[capability]) {
       throw new CompileError(`This database does not support ${verb} ... RETURNING; run a SELECT after the ${verb} instead.`);
     }
-    return ` RETURNING ${this.withUnqualified(() => columns.map((c) => this.selectColumn(c))).join(", ")}`;
+    return ` RETURNING ${this.withUnqualified(() => columns.map((c) => this.selectColumn(c, false))).join(", ")}`;
   }
 
   private withUnqualified<T>(fn: () => T): T {

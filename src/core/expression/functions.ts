@@ -43,7 +43,8 @@ export const func = {
   },
   /**
    * `sum(expr)`, NULL over no rows. Of decimals a `Decimal` with the input's scale; of integers a
-   * number (PostgreSQL and MySQL return a wider type, read back as a number); of bigints a bigint.
+   * number (PostgreSQL and MySQL return a wider type: a sum past 2^53 is `DataError`, sum
+   * `cast(expr, types.bigint())` for such); of bigints a bigint.
    */
   sum<T extends number | Decimal | bigint | null>(expr: Expression<T>): FunctionCall<NonNullable<T> | null> {
     return call("sum", [expr], expr.type);

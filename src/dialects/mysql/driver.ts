@@ -312,7 +312,8 @@ export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOption
     timezone: "Z",
     // DATE stays 'YYYY-MM-DD'; DATETIME is read as text and converted by its column type, because
     // mysql2 builds the Date of a prepared statement's row with Date.UTC, which maps years 0-99 to 1900-1999.
-    dateStrings: ["DATE", "DATETIME"],
+    // So is TIMESTAMP (an existing schema's `updated_at`): mysql2's Date dropped its microseconds unseen.
+    dateStrings: ["DATE", "DATETIME", "TIMESTAMP"],
     // JSON as its text, parsed once by the column type: mysql2 parses the JSON columns MariaDB
     // marks (extended metadata) but not others (expressions), and a JSON string value parsed by
     // mysql2 cannot be told from text still to parse.

@@ -10,7 +10,8 @@ import type { SqlType } from "../../core/types/sql-type.js";
 import { decimalReader } from "../shared/decimal-text.js";
 import { lowerCaseUuid } from "../shared/uuid.js";
 import { parseJsonExactly } from "../shared/json-text.js";
-import { readTimestamp } from "../../core/types/inexact-dates.js";
+import { readInteger } from "../shared/integer-text.js";
+import { readTimestamp, unchangedStoredText } from "../../core/types/inexact-dates.js";
 
 /**
  * A DATETIME read as text, as the UTC Date it holds (recorded as inexact when the text has
@@ -39,7 +40,7 @@ function utcDatetime(date: Date): string {
 
 const bindAny: ValueProcessor = (v) => {
   if (typeof v === "boolean") return v ? 1 : 0;
-  if (v instanceof Date) return utcDatetime(v);
+  if (v instanceof Date) return unchangedStoredText(v) ?? utcDatetime(v); // microseconds it was read from kept
   if (typeof v === "bigint") return String(v);
   if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   return v;
@@ -121,6 +122,7 @@ const toNumber: ValueProcessor = (v) => (typeof v === "string" ? Number(v) : v);
 export function mysqlResultProcessor(type: SqlType): ValueProcessor | undefined {
   switch (type.kind) {
     case "integer":
+      return readInteger;
     case "float":
       return toNumber;
     case "bigint":

@@ -7,13 +7,20 @@ import type { ValueProcessor } from "../../core/compiler/compiled-query.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 import { decimalReader } from "../shared/decimal-text.js";
 import { parseJsonExactly } from "../shared/json-text.js";
-import { readTimestamp } from "../../core/types/inexact-dates.js";
+import { readInteger } from "../shared/integer-text.js";
+import { readTimestamp, unchangedStoredText } from "../../core/types/inexact-dates.js";
 
 const bindAny: ValueProcessor = (v) => {
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Date) return utcText(v);
   if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   return v;
 };
+
+/** A Date in UTC: the microseconds it was read from where it was read inexactly (inexact-dates.ts). */
+function utcText(date: Date): string {
+  const stored = unchangedStoredText(date);
+  return stored === undefined ? date.toISOString() : `${stored}Z`;
+}
 
 export function postgresBindProcessor(type: SqlType | undefined): ValueProcessor | undefined {
   switch (type?.kind) {
@@ -39,6 +46,7 @@ const toNumber: ValueProcessor = (v) => (typeof v === "string" ? Number(v) : v);
 export function postgresResultProcessor(type: SqlType): ValueProcessor | undefined {
   switch (type.kind) {
     case "integer":
+      return readInteger;
     case "float":
       return toNumber;
     case "bigint":

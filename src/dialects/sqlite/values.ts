@@ -9,12 +9,13 @@ import type { SqlType } from "../../core/types/sql-type.js";
 import { decimalParts } from "../../core/types/decimal-parts.js";
 import { decimalReader } from "../shared/decimal-text.js";
 import { lowerCaseUuid } from "../shared/uuid.js";
+import { unchangedStoredText } from "../../core/types/inexact-dates.js";
 import { parseSqliteDate, parseSqliteDatetime, sqliteDateText, sqliteDatetimeText } from "./datetime-text.js";
 import { parseJsonExactly } from "../shared/json-text.js";
 
 const bindAny: ValueProcessor = (v) => {
   if (typeof v === "boolean") return v ? 1 : 0;
-  if (v instanceof Date) return sqliteDatetimeText(v);
+  if (v instanceof Date) return unchangedStoredText(v) ?? sqliteDatetimeText(v); // microseconds it was read from kept
   if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   return v;
 };
