@@ -229,7 +229,9 @@ export class InstrumentedList<T extends object> extends Array<T> {
     if (this.holds(item)) return;
     this.beforeChange();
     this[this.length] = item;
-    this.noteAdded([item]);
+    // Counts are kept for long lists only: a short one needs no array made for the call (the
+    // back-references of an object graph append here once per link).
+    if (this.membership !== undefined) this.noteAdded([item]);
   }
 
   /**
