@@ -229,9 +229,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
     if (this.holds(item)) return;
     this.beforeChange();
     this[this.length] = item;
-    // Counts are kept for long lists only: a short one needs no array made for the call (the
-    // back-references of an object graph append here once per link).
-    if (this.membership !== undefined) this.noteAdded([item]);
+    this.noteAdded([item]);
   }
 
   /**
