@@ -40,7 +40,7 @@ export function getByKey(
 /*
  * The callbacks below are functions of their own: a closure over a hot function's parameters
  * makes V8 allocate a context on each of its calls, even when the closure is never made (W4:
- * about 100 bytes per `session.get`).
+ * 45 bytes per `session.get` past the identity map).
  */
 
 function loadAfter(flushing: Promise<void>, context: GetContext, mapper: Mapper, values: readonly unknown[]): Promise<object | undefined> {
