@@ -39,10 +39,16 @@ export function keyRulesOf(mapper: Mapper): KeyRules {
  */
 export function checkKeyGiven(mapper: Mapper, rules: KeyRules, dict: Record<string, unknown>): void {
   const given = rules.given;
-  for (let k = 0; k < given.length; k++) {
-    if (dict[given[k]!] == null) throw nullIdentityKey(mapper, given.filter((attr) => dict[attr] == null), dict, "insert");
-  }
+  for (let k = 0; k < given.length; k++) if (dict[given[k]!] == null) throw keyNotGiven(mapper, given, dict);
   if (rules.generated !== undefined && dict[rules.generated] === null) dict[rules.generated] = undefined;
+}
+
+/**
+ * The error for a row missing some of `given`. Its own function: a closure over `dict` in
+ * `checkKeyGiven` made V8 allocate a context on every call, for every row (1.3 MB a W1 round).
+ */
+function keyNotGiven(mapper: Mapper, given: readonly string[], dict: Record<string, unknown>): NullIdentityKeyError {
+  return nullIdentityKey(mapper, given.filter((attr) => dict[attr] == null), dict, "insert");
 }
 
 /** Whether a key column is the one the INSERT reads back (so the row need not give it). */
