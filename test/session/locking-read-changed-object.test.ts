@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeclarativeBase, StaleDataError, column, columnsOf, integer, model, select, string, type Session } from "../../src/index.js";
+import { DeclarativeBase, StaleDataError, column, columnsOf, integer, lazy, manyToOne, model, oneToMany, select, string, type Rel, type Session } from "../../src/index.js";
 import { CounterBase, SxCounter } from "./fixtures/counter.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
 
@@ -17,7 +17,14 @@ class LockedBase extends DeclarativeBase {}
 declare module "../../src/index.js" {
   interface Models {
     LcItem: LcItem;
+    LcShelf: LcShelf;
   }
+}
+
+@model("lc_shelves")
+class LcShelf extends LockedBase {
+  @column(integer().primaryKey()) accessor id!: number;
+  @oneToMany("LcItem", { backPopulates: "shelf" }) accessor items!: Rel<LcItem[], "shelf">;
 }
 
 @model("lc_items")
@@ -25,6 +32,8 @@ class LcItem extends LockedBase {
   @column(integer().primaryKey()) accessor id!: number;
   @column(string(20).notNull()) accessor label!: string;
   @column(integer().notNull()) accessor quantity!: number;
+  @column(integer().named("shelf_id").references("lc_shelves.id")) accessor shelfId!: number | null;
+  @manyToOne("LcShelf", { backPopulates: "items" }) accessor shelf!: Rel<LcShelf | null, "items">;
 }
 
 const item = columnsOf(LcItem);
@@ -56,6 +65,40 @@ forEachDatabaseWithSchema("a locking read of an object with a change not flushed
     await session.commit();
     const rows = (await ctx.engine.withConnection((conn) => conn.run("SELECT label, quantity FROM lc_items"))).rows;
     assert.deepEqual(rows.map((r: any) => ({ label: r.label, quantity: Number(r.quantity) })), [{ label: "mine", quantity: 12 }]);
+  });
+
+  test("a reference it holds as loaded, which the locked row changed, is read again; the commit keeps the move", { skip: noRowLocks(ctx) }, async () => {
+    const seed = ctx.session();
+    seed.addAll([1, 2].map((id) => Object.assign(new LcShelf(), { id })));
+    seed.add(Object.assign(new LcItem(), { id: 1, label: "x", quantity: 10, shelfId: 1 }));
+    await seed.commit();
+    const session = ctx.session({ autoflush: false });
+    const mine = (await session.get(LcItem, 1))!;
+    assert.equal((await lazy(mine).shelf)!.id, 1);
+    mine.label = "mine";
+    await elsewhere(ctx, async (other) => void ((await other.get(LcItem, 1))!.shelfId = 2));
+    await session.scalars(select(LcItem).where(item.id.eq(1)).forUpdate());
+    assert.equal(mine.shelfId, 2);
+    assert.equal((await lazy(mine).shelf)!.id, 2, "the shelf the locked row names");
+    await session.commit();
+    const rows = (await ctx.engine.withConnection((conn) => conn.run("SELECT label, shelf_id FROM lc_items"))).rows;
+    assert.deepEqual(rows.map((r: any) => ({ label: r.label, shelf: Number(r.shelf_id) })), [{ label: "mine", shelf: 2 }]);
+  });
+
+  test("a reference assigned and not flushed is kept, and written", { skip: noRowLocks(ctx) }, async () => {
+    const seed = ctx.session();
+    seed.addAll([1, 2, 3].map((id) => Object.assign(new LcShelf(), { id })));
+    seed.add(Object.assign(new LcItem(), { id: 1, label: "x", quantity: 10, shelfId: 1 }));
+    await seed.commit();
+    const session = ctx.session({ autoflush: false });
+    const mine = (await session.get(LcItem, 1))!;
+    mine.shelf = (await session.get(LcShelf, 3))!;
+    await elsewhere(ctx, async (other) => void ((await other.get(LcItem, 1))!.shelfId = 2));
+    await session.scalars(select(LcItem).where(item.id.eq(1)).forUpdate());
+    assert.equal(mine.shelf!.id, 3);
+    await session.commit();
+    const rows = (await ctx.engine.withConnection((conn) => conn.run("SELECT shelf_id FROM lc_items"))).rows;
+    assert.deepEqual(rows.map((r: any) => Number(r.shelf_id)), [3]);
   });
 });
 
