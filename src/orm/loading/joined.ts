@@ -202,6 +202,10 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
       if (!parent) return;
       const state = stateOf(parent);
       if (!state || state.dict[rel.key] !== undefined) return;
+      // containsEager: a many-to-one the query's JOIN found nothing for while its key names a row
+      // (a condition of an outer join left it out) is not loaded, to be read when asked for. Loaded
+      // as null, the next flush of the object copied that null into its key: a row unlinked unasked.
+      if (child === null && manyToOne && partial === true && namedByKey(context.identity, rel, state.dict) !== null) return;
       if (manyToOne && state.committed !== undefined && foreignKeyChanged(state.committed, rel)) {
         (rekeyed ??= new Set()).add(parent);
         return;
