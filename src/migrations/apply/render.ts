@@ -10,6 +10,7 @@ import { CompileError } from "../../core/errors.js";
 import { tableKey, type ColumnModel, type SchemaModel } from "../../core/schema/schema-model.js";
 import { alteredColumn } from "../operations/apply-to-model.js";
 import type { Operation } from "../operations/operation.js";
+import { mysqlDropColumn } from "./mysql-drop-column.js";
 
 /** The statements of `op` on `dialect`, applied to the schema `before`. */
 export function renderOperation(op: Operation, ddl: DdlCompiler, dialect: DialectName, before: SchemaModel): string[] {
@@ -25,7 +26,7 @@ export function renderOperation(op: Operation, ddl: DdlCompiler, dialect: Dialec
       return ddl.addColumn(op.table, column);
     }
     case "dropColumn":
-      return ddl.dropColumn(op.table, op.column.name);
+      return dialect === "mysql" ? mysqlDropColumn(ddl, op.table, op.column.name, before) : ddl.dropColumn(op.table, op.column.name);
     case "renameColumn":
       return ddl.renameColumn(op.table, op.from, op.to);
     case "alterColumn": {

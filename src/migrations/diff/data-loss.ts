@@ -13,7 +13,7 @@ export interface DataLoss {
   readonly table: string;
   /** The column, for `dropColumn` and `narrowType`. */
   readonly column?: string;
-  /** What would be lost, in words (`string(100) → string(20) cuts values longer than 20`). */
+  /** What would be lost, in words (`string(100) → string(20) refuses values longer than 20: …`). */
   readonly detail: string;
   /**
    * The created table / added column (same table) the dropped one looks renamed to: the

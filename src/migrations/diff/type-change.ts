@@ -68,7 +68,7 @@ function fitsDigits(to: TypeModel & { readonly precision?: number; readonly scal
 }
 
 function lossWords(from: TypeModel, to: TypeModel): string {
-  if ((to.kind === "string" || to.kind === "binary") && to.length !== undefined) return `cuts values longer than ${to.length}`;
+  if ((to.kind === "string" || to.kind === "binary") && to.length !== undefined) return `refuses values longer than ${to.length}: the step fails while any exist (shorten them first)`;
   if (from.kind === "enum" && to.kind === "enum") return `drops allowed values (${(from.values ?? []).filter((v) => !to.values?.includes(v)).join(", ")})`;
   if (to.kind === "numeric" || to.kind === "integer" || to.kind === "bigint") return "may round or overflow values";
   return "may lose or reject values";

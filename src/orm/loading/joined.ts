@@ -14,6 +14,7 @@ import { identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
 import { stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/loaded-lists.js";
 import { markPartial } from "../state/partial-lists.js";
+import { markUnmatched } from "../state/unmatched-references.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import type { JoinRequest } from "./load-plan.js";
 
@@ -202,6 +203,10 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
       if (!parent) return;
       const state = stateOf(parent);
       if (!state || state.dict[rel.key] !== undefined) return;
+      // containsEager: a many-to-one the query's JOIN found nothing for while its key names a row
+      // (a condition of an outer join left it out) is not loaded, to be read when asked for. Loaded
+      // as null, the next flush of the object copied that null into its key: a row unlinked unasked.
+      if (child === null && manyToOne && partial === true && namedByKey(context.identity, rel, state.dict) !== null) return;
       if (manyToOne && state.committed !== undefined && foreignKeyChanged(state.committed, rel)) {
         (rekeyed ??= new Set()).add(parent);
         return;
@@ -219,6 +224,8 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
     const reads = context.identity.savepointReads;
     for (const [parent, items] of collected) {
       setLoaded(parent, rel, items);
+      // A key no row answered: the flush must not copy this null over it (unmatched-references.ts).
+      if (manyToOne && items.length === 0 && namedByKey(context.identity, rel, stateOf(parent)!.dict) !== null) markUnmatched(stateOf(parent)!, rel.key);
       if (partial === true && rel.collection) markPartial(stateOf(parent)!.dict[rel.key] as object);
       if (reads !== undefined) reads.add(stateOf(parent)!); // its rollback expires it (identity-map.ts)
     }

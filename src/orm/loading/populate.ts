@@ -16,6 +16,7 @@ import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { assignedWhileUnread } from "../state/lost-one-to-one.js";
 import { mutatedFrom } from "../state/mutable-values.js";
 import type { HydrationContext, Hydrator } from "./hydrate.js";
+import { refreshUnchangedColumns } from "./locked-rows.js";
 
 /** The `populateExisting()` option. */
 export interface PopulateExistingOption extends StatementOption {
@@ -38,6 +39,8 @@ export function isPopulateExisting(o: StatementOption): boolean {
 /** One populating query: the objects already read in it (overwritten once, by their first row). */
 export class PopulateRun {
   readonly seen = new Set<object>();
+  /** `locking`: a `forUpdate()` read, whose changed objects still take the locked row's other columns (locked-rows.ts). */
+  constructor(readonly locking = false) {}
 }
 
 /**
@@ -51,7 +54,13 @@ export function populatingHydrator(hydrate: Hydrator, mapper: Mapper, start: num
     if (obj === null || run.seen.has(obj)) return obj;
     run.seen.add(obj);
     const state = stateOf(obj)!;
-    if (hasPendingChanges(state)) return obj;
+    if (hasPendingChanges(state)) {
+      if (run.locking && !state.deletePending) {
+        context.owner.changing(state);
+        refreshUnchangedColumns(mapper, state, plan, row, start);
+      }
+      return obj;
+    }
     context.owner.changing(state); // an open savepoint keeps the values a rollback puts back
     for (let i = 0; i < keys.length; i++) state.dict[keys[i]!] = row[start + i];
     state.expired = undefined;

@@ -94,7 +94,7 @@ function planQuery(context: QueryContext, given: Select<unknown>, single: boolea
   const plainReaders = populate ? [] : readersOf(context);
   const start = (): Reading => {
     // populateExisting(): each run overwrites the objects it names, each once.
-    const ctx = populate ? { ...context, populate: new PopulateRun() } : context;
+    const ctx = populate ? { ...context, populate: new PopulateRun(statement.node.forUpdate) } : context;
     const readers = populate ? readersOf(ctx) : plainReaders;
     const read = single ? readers[0]! : (row: readonly unknown[]) => readers.map((reader) => reader(row));
     return { ctx, read };

@@ -13,6 +13,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { identityKeyOf } from "../identity/identity-map.js";
 import { stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/loaded-lists.js";
+import { markUnmatched } from "../state/unmatched-references.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import { chunks, keyFilter } from "./keys.js";
 import { looseIndex, looseKeyOf } from "./loose-keys.js";
@@ -96,10 +97,13 @@ async function loadManyToOne(context: LoadContext, rel: RelationshipProperty, pa
   }
   // Keys the database matched without case (MariaDB): the rows' own keys, by their loose ones.
   const loose = context.caseInsensitiveText ? looseIndex([...byKey.values()].map((obj) => [looseKeyOf(targetAttributes, stateOf(obj)!.dict), obj])) : undefined;
-  for (const dict of dicts) {
+  for (let i = 0; i < dicts.length; i++) {
+    const dict = dicts[i]!;
     const key = hasNullIn(dict, localAttributes) ? undefined : identityKeyOf(localAttributes, dict);
     const found = key === undefined ? null : ((targetIsKey ? objects.get(key) : undefined) ?? byKey.get(key));
     dict[rel.key] = found ?? (loose?.get(looseKeyOf(localAttributes, dict)) as object | undefined) ?? null;
+    // A key no row answered: the flush must not copy this null over it (unmatched-references.ts).
+    if (dict[rel.key] === null && key !== undefined) markUnmatched(stateOf(parents[i]!)!, rel.key);
   }
 }
 

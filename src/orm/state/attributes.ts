@@ -18,6 +18,7 @@ import { assertChangeable, assertWritable } from "./writable.js";
 import { assertNotDeleted, assertNotViewonly, assertTargetOf } from "./target-check.js";
 import { holdsOtherSideKey, markAssignedUnread, oneToOneLost } from "./lost-one-to-one.js";
 import { isPartial } from "./partial-lists.js";
+import { clearUnmatched } from "./unmatched-references.js";
 
 export interface AttributeImpl {
   get(obj: object): unknown;
@@ -140,6 +141,7 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
       if (state.deleted && old !== (value ?? null)) assertChangeable(state, key);
       changingState(state);
       state.dict[key] = value ?? null;
+      clearUnmatched(state, key);
       if (old === value) return;
       scalarChanged(obj, state, rel, (old ?? null) as object | null, (value ?? null) as object | null);
       if (!keyOnOtherSide) return;

@@ -6,6 +6,7 @@
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { ensureState, stateOf, type InstanceState } from "../state/instance-state.js";
 import { storedValue } from "../state/mutable-values.js";
+import { isPartial } from "../state/partial-lists.js";
 import type { FlushWork } from "./flush.js";
 import { setAttribute } from "./key-sync.js";
 import { heldThrough } from "./orphans.js";
@@ -62,12 +63,30 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
  * loaded and `passiveDeletes` leaves it to the database's ON DELETE.
  */
 async function relatedForDelete(work: FlushWork, state: InstanceState, rel: RelationshipProperty): Promise<object[]> {
-  if (state.dict[rel.key] === undefined) {
+  const value = state.dict[rel.key];
+  if (value === undefined) {
     if (rel.spec.options.passiveDeletes || state.key === undefined) return [];
     await work.load(rel, [state.obj]);
+  } else if (isPartial(value as object) && state.key !== undefined) {
+    // Filled by containsEager from a filtered JOIN: the rows its query left out are members too
+    // (the delete cascaded to, or unlinked, the loaded ones only, and the parent's DELETE failed
+    // on the others' foreign key, or left them pointing at a row gone where no constraint holds).
+    return [...new Set([...(value as object[]), ...(await committedMembers(work, state, rel))])];
   }
-  const value = state.dict[rel.key];
-  return Array.isArray(value) ? [...(value as object[])] : value ? [value as object] : [];
+  const loaded = state.dict[rel.key];
+  return Array.isArray(loaded) ? [...(loaded as object[])] : loaded ? [loaded as object] : [];
+}
+
+/** The members `rel` of `state` has in the database, read with its loaded list set aside (and put back). */
+async function committedMembers(work: FlushWork, state: InstanceState, rel: RelationshipProperty): Promise<object[]> {
+  const list = state.dict[rel.key];
+  state.dict[rel.key] = undefined;
+  try {
+    await work.load(rel, [state.obj]);
+    return Array.from((state.dict[rel.key] as object[] | undefined) ?? []);
+  } finally {
+    state.dict[rel.key] = list;
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import type { InstrumentedList } from "../state/collection.js";
 import { ensureState, peekState, stateOf, type InstanceState } from "../state/instance-state.js";
 import { storedValue } from "../state/mutable-values.js";
 import { UnsavedReferenceError } from "../errors.js";
+import { isUnmatched } from "../state/unmatched-references.js";
 
 /** Sets a column attribute for the flush: a change to record (in `changedRows` too) when the row already exists. */
 export function setAttribute(state: InstanceState, attr: string, value: unknown, changedRows: InstanceState[]): void {
@@ -66,6 +67,7 @@ export function syncManyToOne(state: InstanceState, changedRows: InstanceState[]
     const rel = relationships[r]!;
     let target = state.dict[rel.key] as object | null | undefined;
     if (target === undefined) continue; // not loaded and not assigned: leave the key as it is
+    if (target === null && isUnmatched(state, rel.key)) continue; // read as null, its key named a row no one answered
     // Being deleted, or deleted by an earlier flush (its children lost their key then): its key names no row.
     if (target !== null && stateOf(target)?.gone) target = null;
     const targetState = target === null ? undefined : ensureState(target, rel.resolved.target);

@@ -1,0 +1,38 @@
+/**
+ * A locking read (`forUpdate()`) of an object with changes not flushed (autoflush off): the object
+ * keeps its changes (populate.ts), but its other columns take the row it locked. Skipped whole, it
+ * showed the values read before the lock: a change computed from them (`item.quantity += 1`) and
+ * flushed under the lock overwrote what another transaction had committed in between, which is
+ * what a locking read is for. Left as they are: the columns changed (assigned, or changed in
+ * place), the version column (a change made against an older row must still fail the flush with
+ * StaleDataError), the foreign keys of a reference assigned (the flush copies them from it), and
+ * the relationships, but for a reference whose key the row changed: unloaded, to be read again.
+ */
+import type { ColumnPlan } from "../mapping/column-plan.js";
+import type { Mapper } from "../mapping/mapper.js";
+import { stateOf, type InstanceState } from "../state/instance-state.js";
+import { mutatedFrom } from "../state/mutable-values.js";
+
+/** Overwrites the columns of `state` that hold no change with the locked row's values. */
+export function refreshUnchangedColumns(mapper: Mapper, state: InstanceState, plan: ColumnPlan, row: readonly unknown[], start: number): void {
+  const kept = new Set<string>(Object.keys(state.committed ?? {}));
+  if (mapper.versionAttribute !== undefined) kept.add(mapper.versionAttribute);
+  for (const { attr, kind } of mapper.mutableColumns) if (mutatedFrom(state, attr, kind)) kept.add(attr);
+  // A reference assigned: the flush copies its key. One as loaded: a key the row changes unloads it.
+  const references = mapper.flushedRelationships.manyToOne.filter((rel) => state.dict[rel.key] !== undefined);
+  for (const rel of references) if (referenceAssigned(state, rel.key, rel.attributePairs)) for (const [fk] of rel.attributePairs) kept.add(fk);
+  const before = { ...state.dict };
+  const keys = plan.keys;
+  for (let i = 0; i < keys.length; i++) if (!kept.has(keys[i]!)) state.dict[keys[i]!] = row[start + i];
+  for (const rel of references) {
+    if (rel.attributePairs.some(([fk]) => !kept.has(fk) && state.dict[fk] !== before[fk])) state.dict[rel.key] = undefined;
+  }
+}
+
+/** Whether the reference at `key` names another row than the foreign key held (assigned, not flushed). */
+function referenceAssigned(state: InstanceState, key: string, pairs: readonly (readonly [string, string])[]): boolean {
+  const target = state.dict[key] as object | null;
+  const targetDict = target === null ? undefined : stateOf(target)?.dict;
+  if (target !== null && targetDict === undefined) return true;
+  return pairs.some(([fk, targetKey]) => (targetDict?.[targetKey] ?? null) !== (state.dict[fk] ?? null));
+}
