@@ -17,7 +17,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, beforeEach, describe, test } from "node:test";
 import { testDatabases } from "../support/databases.js";
-import { Project, projectUrl, query, recreateDatabase } from "./project.js";
+import { otherSessions, Project, projectUrl, query, recreateDatabase } from "./project.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = join(root, "src/tools/cli/bin.ts");
@@ -67,18 +67,6 @@ for (const db of await testDatabases()) {
       await recreateDatabase(url, false);
     });
     const cents = async () => Number((await query(url, "SELECT cents FROM kd_accounts"))[0]!["cents"]);
-    /** Sessions on the project's database other than the asking one (the killed run's, until the server ends it). */
-    const others = async () =>
-      Number(
-        (
-          await query(
-            url,
-            db.name === "postgresql"
-              ? `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`
-              : `SELECT count(*) AS n FROM information_schema.processlist WHERE db = '${name}' AND id <> CONNECTION_ID()`,
-          )
-        )[0]!["n"],
-      );
 
     /** Runs `athanor migrate <direction>` in a child process and SIGKILLs it while the data step has run and its record is held by the trigger. */
     async function killDuring(direction: "up" | "down", stepDone: number): Promise<void> {
@@ -104,7 +92,7 @@ for (const db of await testDatabases()) {
         child.kill("SIGKILL");
       }
       assert.equal(await exited, "SIGKILL", output);
-      if (db.name !== "sqlite") await until(async () => (await others()) === 0, "the server ended the killed run's session");
+      if (db.name !== "sqlite") await until(async () => (await otherSessions(url)) === 0, "the server ended the killed run's session");
       const drop = db.name === "postgresql" ? ["DROP TRIGGER kd_slow ON athanor_migrations", "DROP FUNCTION kd_slow()"] : ["DROP TRIGGER kd_slow"];
       for (const statement of drop) await query(url, statement);
     }

@@ -17,7 +17,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, beforeEach, describe, test } from "node:test";
 import { testDatabases } from "../support/databases.js";
-import { Project, projectUrl, query, recreateDatabase } from "./project.js";
+import { otherSessions, Project, projectUrl, query, recreateDatabase } from "./project.js";
 
 const FIRST = "20260101000001_accounts";
 const SECOND = "20260101000002_bonus";
@@ -71,17 +71,6 @@ for (const db of await testDatabases()) {
       await recreateDatabase(url, false);
     });
     const cents = async () => Number((await query(url, "SELECT cents FROM ks_accounts"))[0]!["cents"]);
-    const others = async () =>
-      Number(
-        (
-          await query(
-            url,
-            db.name === "postgresql"
-              ? `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`
-              : `SELECT count(*) AS n FROM information_schema.processlist WHERE db = '${name}' AND id <> CONNECTION_ID()`,
-          )
-        )[0]!["n"],
-      );
 
     beforeEach(async () => {
       if (db.name === "sqlite") url = projectUrl(db, "killscript");
@@ -133,7 +122,7 @@ for (const db of await testDatabases()) {
         child.kill("SIGKILL");
       }
       await exit;
-      if (db.name !== "sqlite") await until(async () => (await others()) === 0, "the server ended the killed script's session");
+      if (db.name !== "sqlite") await until(async () => (await otherSessions(url)) === 0, "the server ended the killed script's session");
       for (const statement of db.name === "postgresql" ? ["DROP TRIGGER ks_slow ON athanor_migrations", "DROP FUNCTION ks_slow()"] : ["DROP TRIGGER ks_slow"]) await query(url, statement);
 
       const rerun = await p!.cli("migrate", "up");

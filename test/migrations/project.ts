@@ -131,6 +131,15 @@ export async function resetDatabase(url: string, tables: readonly string[]): Pro
 }
 
 /** Rows of a query, on a short-lived engine. */
+/** Sessions on a server database other than the asking one (a killed run's, until the server ends it); PostgreSQL or MariaDB. */
+export async function otherSessions(url: string): Promise<number> {
+  const name = new URL(url).pathname.slice(1);
+  const sql = url.startsWith("postgres")
+    ? `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`
+    : `SELECT count(*) AS n FROM information_schema.processlist WHERE db = '${name}' AND id <> CONNECTION_ID()`;
+  return Number((await query(url, sql))[0]!["n"]);
+}
+
 export async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
   const engine: Engine = createEngine(url, { pool: { max: 1 } });
   try {

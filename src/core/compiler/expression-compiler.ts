@@ -216,7 +216,12 @@ export abstract class ExpressionCompiler {
    * integers, so that the rows holding 2 go with those holding 1 (both read as true).
    */
   protected asTruth(node: ExprNode): string {
-    return this.comparesTruth(isBooleanColumn(node)) ? `(${this.expr(node)} <> 0)` : this.expr(node);
+    return this.isTruthColumn(node) ? `(${this.expr(node)} <> 0)` : this.expr(node);
+  }
+
+  /** Whether `asTruth` writes `node` as its truth: a boolean column where booleans are integers. */
+  protected isTruthColumn(node: ExprNode): boolean {
+    return this.comparesTruth(isBooleanColumn(node));
   }
 
   /** `inValues`' left side (member `i`): as its truth when that member's values are booleans (see `comparedSide`). */

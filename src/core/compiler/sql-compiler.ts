@@ -220,8 +220,9 @@ export abstract class SqlCompiler extends ExpressionCompiler {
 
   private selectColumn(label: LabelNode, asTruth: boolean): string {
     this.resultLabel(label.name);
-    const rendered = asTruth ? this.asTruth(label.expr) : this.expr(label.expr);
-    if (label.expr.kind === "column" && label.expr.name === label.name && !rendered.startsWith("(")) return rendered; // "(" : a truth, which needs its label
+    const truth = asTruth && this.isTruthColumn(label.expr);
+    const rendered = truth ? this.asTruth(label.expr) : this.expr(label.expr);
+    if (!truth && label.expr.kind === "column" && label.expr.name === label.name) return rendered; // a truth needs its label
     return `${rendered} AS ${this.quote(label.name)}`;
   }
 

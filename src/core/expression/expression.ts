@@ -117,18 +117,18 @@ export class Expression<T> {
    * UPDATE on MariaDB 10.x it is not looked up through an index (see `capabilities.inValuesInWrites`).
    */
   inValues(values: readonly (T | null | undefined)[]): Expression<boolean> {
-    if (this.type?.kind === "json") this.refuseJsonComparison("inValues");
+    this.assertComparable("inValues");
     return boolean({ kind: "inValues", exprs: [this.node], values: { kind: "param", value: values, type: undefined }, types: [this.type] });
   }
 
   /** `BETWEEN low AND high` (both ends included). */
   between(low: Operand<T>, high: Operand<T>): Expression<boolean> {
-    if (this.type?.kind === "json") this.refuseJsonComparison("BETWEEN");
+    this.assertComparable("BETWEEN");
     return boolean({ kind: "between", expr: this.node, low: this.operand(low), high: this.operand(high), negated: false });
   }
   /** `NOT BETWEEN low AND high`. */
   notBetween(low: Operand<T>, high: Operand<T>): Expression<boolean> {
-    if (this.type?.kind === "json") this.refuseJsonComparison("NOT BETWEEN");
+    this.assertComparable("NOT BETWEEN");
     return boolean({ kind: "between", expr: this.node, low: this.operand(low), high: this.operand(high), negated: true });
   }
 
@@ -235,7 +235,7 @@ export class Expression<T> {
   }
 
   private binary(op: BinaryOperator, other: unknown): Expression<boolean> {
-    if (this.type?.kind === "json") this.refuseJsonComparison(op);
+    this.assertComparable(op);
     return boolean(this.binaryNode(op, other));
   }
 
@@ -244,7 +244,8 @@ export class Expression<T> {
    * `{"b":2, "a":1.0}`), SQLite and MariaDB their text (and MariaDB's text under its collation, so
    * without case), and each matched other rows.
    */
-  private refuseJsonComparison(op: string): never {
+  private assertComparable(op: string): void {
+    if (this.type?.kind !== "json") return;
     const node = this.node;
     const what = node.kind === "column" ? `the json() column ${node.source.name}.${node.name}` : "a json() expression";
     throw new ArgumentError(
@@ -278,7 +279,7 @@ export class Expression<T> {
   }
 
   private inNode(values: readonly unknown[] | SelectQuery, negated: boolean): Expression<boolean> {
-    if (this.type?.kind === "json") this.refuseJsonComparison(negated ? "NOT IN" : "IN");
+    this.assertComparable(negated ? "NOT IN" : "IN");
     const list = Array.isArray(values) ? values.map((v) => this.operand(v)) : (values as SelectQuery).node;
     return boolean({ kind: "in", expr: this.node, values: list, negated });
   }
