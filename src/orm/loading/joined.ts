@@ -13,7 +13,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
 import { stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/loaded-lists.js";
-import { markPartial } from "../state/partial-lists.js";
+import { markPartial, markPartialNull } from "../state/partial-lists.js";
 import { markUnmatched } from "../state/unmatched-references.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import type { JoinRequest } from "./load-plan.js";
@@ -227,6 +227,7 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
       // A key no row answered: the flush must not copy this null over it (unmatched-references.ts).
       if (manyToOne && items.length === 0 && namedByKey(context.identity, rel, stateOf(parent)!.dict) !== null) markUnmatched(stateOf(parent)!, rel.key);
       if (partial === true && rel.collection) markPartial(stateOf(parent)!.dict[rel.key] as object);
+      else if (partial === true && items.length === 0 && !manyToOne) markPartialNull(stateOf(parent)!, rel.key);
       if (reads !== undefined) reads.add(stateOf(parent)!); // its rollback expires it (identity-map.ts)
     }
   }

@@ -17,7 +17,7 @@ import { changingState, scalarChanged, targetOf } from "./relationship-events.js
 import { assertChangeable, assertWritable } from "./writable.js";
 import { assertNotDeleted, assertNotViewonly, assertTargetOf } from "./target-check.js";
 import { holdsOtherSideKey, markAssignedUnread, oneToOneLost } from "./lost-one-to-one.js";
-import { isPartial } from "./partial-lists.js";
+import { clearPartialNull, isPartial, isPartialNull } from "./partial-lists.js";
 import { clearUnmatched } from "./unmatched-references.js";
 
 export interface AttributeImpl {
@@ -142,11 +142,14 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
       changingState(state);
       state.dict[key] = value ?? null;
       clearUnmatched(state, key);
-      if (old === value) return;
+      // A null filled from a filtered JOIN says nothing of what the database holds (partial-lists.ts).
+      const partialNull = loaded === null && keyOnOtherSide && isPartialNull(state, key);
+      if (partialNull) clearPartialNull(state, key);
+      if (old === value && !partialNull) return;
       scalarChanged(obj, state, rel, (old ?? null) as object | null, (value ?? null) as object | null);
       if (!keyOnOtherSide) return;
       if (old) oneToOneLost(obj, rel, old as object);
-      else if (loaded === undefined && state.key !== undefined) markAssignedUnread(state, rel);
+      else if ((loaded === undefined || partialNull) && state.key !== undefined) markAssignedUnread(state, rel);
     },
   };
 }

@@ -6,8 +6,16 @@
  * every member not given, where the diff against the few rows loaded would have left the others
  * linked (and not deleted as orphans) while the commit resolved. SQLAlchemy keeps them.
  *
+ * A one-to-one whose key is on the other side (`account.settings`) filled so is as partial when
+ * the query's row had none: null may only mean that the JOIN's condition left its row out. Such a
+ * null counts as not known when the attribute is assigned or its owner deleted: the flush reads
+ * what the database holds, and the row left out stops naming the owner (it kept naming it, and
+ * the commit resolved with two rows for one owner).
+ *
  * A WeakSet beside the lists rather than a field of each: only these few lists pay for it.
  */
+import type { InstanceState } from "./instance-state.js";
+
 const partial = new WeakSet<object>();
 
 /** Marks a list as holding the rows a query kept, not necessarily every member. */
@@ -18,4 +26,26 @@ export function markPartial(list: object): void {
 /** Whether `list` was filled from a query's own JOIN (see above). */
 export function isPartial(list: object): boolean {
   return partial.has(list);
+}
+
+const partialNulls = new WeakMap<InstanceState, Set<string>>();
+/** None marked yet (the usual case): every assignment of a one-to-one asks, so it is a variable read. */
+let anyPartialNull = false;
+
+/** Records that the one-to-one `key` of `state` was filled as null from a query's own JOIN. */
+export function markPartialNull(state: InstanceState, key: string): void {
+  anyPartialNull = true;
+  let keys = partialNulls.get(state);
+  if (keys === undefined) partialNulls.set(state, (keys = new Set()));
+  keys.add(key);
+}
+
+/** Whether the one-to-one `key` of `state` holds a null that a query's JOIN may have made (see above). */
+export function isPartialNull(state: InstanceState, key: string): boolean {
+  return anyPartialNull && (partialNulls.get(state)?.has(key) ?? false);
+}
+
+/** The one-to-one was assigned, or read again: its value is known. */
+export function clearPartialNull(state: InstanceState, key: string): void {
+  if (anyPartialNull) partialNulls.get(state)?.delete(key);
 }

@@ -6,7 +6,7 @@
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { ensureState, stateOf, type InstanceState } from "../state/instance-state.js";
 import { storedValue } from "../state/mutable-values.js";
-import { isPartial } from "../state/partial-lists.js";
+import { isPartial, isPartialNull } from "../state/partial-lists.js";
 import type { FlushWork } from "./flush.js";
 import { setAttribute } from "./key-sync.js";
 import { heldThrough } from "./orphans.js";
@@ -72,6 +72,9 @@ async function relatedForDelete(work: FlushWork, state: InstanceState, rel: Rela
     // (the delete cascaded to, or unlinked, the loaded ones only, and the parent's DELETE failed
     // on the others' foreign key, or left them pointing at a row gone where no constraint holds).
     return [...new Set([...(value as object[]), ...(await committedMembers(work, state, rel))])];
+  } else if (value === null && state.key !== undefined && isPartialNull(state, rel.key)) {
+    // A one-to-one the same JOIN found nothing for: the row it left out names this object too.
+    return committedMembers(work, state, rel);
   }
   const loaded = state.dict[rel.key];
   return Array.isArray(loaded) ? [...(loaded as object[])] : loaded ? [loaded as object] : [];
@@ -83,7 +86,8 @@ async function committedMembers(work: FlushWork, state: InstanceState, rel: Rela
   state.dict[rel.key] = undefined;
   try {
     await work.load(rel, [state.obj]);
-    return Array.from((state.dict[rel.key] as object[] | undefined) ?? []);
+    const held = state.dict[rel.key] as object[] | object | null | undefined;
+    return Array.isArray(held) ? Array.from(held) : held ? [held] : [];
   } finally {
     state.dict[rel.key] = list;
   }
