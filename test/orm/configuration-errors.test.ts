@@ -152,6 +152,36 @@ describe("configuration errors", () => {
     assert.match(problem!.message, /references table 'user', which is not defined\. Did you mean 'users'\?/);
   });
 
+  test("a misspelled foreign key column is one problem, not one more for each relationship that needed it", () => {
+    const { registry, parents, Parent, Child } = parentChild({ childFk: false });
+    const kids = table("kids", registry.metadata, { id: integer().primaryKey(), parentId: integer().named("parent_id").references("parents.idd") });
+    registry.mapImperatively(Parent, parents, { properties: { kids: oneToMany("Child" as never, { backPopulates: "parent" }) } });
+    registry.mapImperatively(Child, kids, { properties: { parent: manyToOne("Parent" as never, { backPopulates: "kids" }) } });
+    const problems = problemsOf(registry);
+    assert.deepEqual(
+      problems.map((p) => `${p.model}.${p.attribute}`),
+      ["Child.parentId"],
+      problems.map((p) => p.message).join("\n"),
+    );
+    assert.match(problems[0]!.message, /references 'parents\.idd', but table 'parents' has no such column\. Did you mean 'id'\?/);
+  });
+
+  test("a misspelled key of a plain association table is reported once, naming the table and its column", () => {
+    const registry = new Registry();
+    const a = table("a", registry.metadata, { id: integer().primaryKey() });
+    const b = table("b", registry.metadata, { id: integer().primaryKey() });
+    table("a_b", registry.metadata, { aId: integer().named("a_id").references("a.id").primaryKey(), bId: integer().named("b_id").references("b.idd").primaryKey() });
+    class A {}
+    class B {}
+    registry.mapImperatively(A, a, { properties: { bs: manyToMany("B" as never, { secondary: "a_b", backPopulates: "as" }) } });
+    registry.mapImperatively(B, b, { properties: { as: manyToMany("A" as never, { secondary: "a_b", backPopulates: "bs" }) } });
+    const problems = problemsOf(registry);
+    assert.equal(problems.length, 1, problems.map((p) => p.message).join("\n"));
+    assert.equal(`${problems[0]!.model}.${problems[0]!.attribute}`, "A.bs");
+    assert.match(problems[0]!.message, /the foreign key of 'a_b\(b_id\)' references 'b\.idd', but table 'b' has no such column\. Did you mean 'id'\?/);
+    assert.match(problems[0]!.fix, /Correct the target/);
+  });
+
   test("several problems are reported together, in one error", () => {
     const { registry, parents, children, Parent, Child } = parentChild({ childFk: false });
     registry.mapImperatively(Parent, parents, {

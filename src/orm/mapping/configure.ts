@@ -24,10 +24,11 @@ export function configureMappers(registry: Registry, mappers: readonly Mapper[])
   const report = (mapper: Mapper, attribute: string | undefined, message: string, fix: string) =>
     problems.push({ model: mapper.name, attribute, message, fix, file: mapper.definedAt });
 
+  const brokenFks = new Set<ForeignKey>();
   for (const mapper of mappers) checkPrimaryKey(mapper, report);
-  for (const mapper of mappers) checkForeignKeyTargets(mapper, report);
+  for (const mapper of mappers) checkForeignKeyTargets(mapper, report, brokenFks);
   for (const mapper of mappers) {
-    for (const rel of mapper.relationships.values()) resolveRelationship(registry, rel, report);
+    for (const rel of mapper.relationships.values()) resolveRelationship(registry, rel, report, brokenFks);
   }
   for (const mapper of mappers) {
     for (const rel of mapper.relationships.values()) if (rel.isResolved) resolveOrder(rel, report);
@@ -60,22 +61,46 @@ function checkPrimaryKey(mapper: Mapper, report: Report): void {
   );
 }
 
-/** Foreign keys resolve lazily by table name; a wrong name is reported against its column. */
-function checkForeignKeyTargets(mapper: Mapper, report: Report): void {
+/**
+ * Foreign keys resolve lazily by table name; a wrong name is reported against its column, once
+ * (`reported`: the relationships that needed it are not reported again, see `brokenLink`).
+ */
+function checkForeignKeyTargets(mapper: Mapper, report: Report, reported: Set<ForeignKey>): void {
   for (const fk of mapper.table.foreignKeys) {
     if (fk.isResolvable) continue;
-    const attribute = mapper.attributeFor(fk.columns[0]!);
-    const tables = [...mapper.table.metadata.tables.keys()];
-    const targetTable = mapper.table.metadata.table(fk.targetTable);
-    const message = targetTable
-      ? `the foreign key references '${fk.target}', but table '${fk.targetTable}' has no such column.` +
-        didYouMean(fk.targetColumns[0]!, targetTable.columnList.map((c) => c.name))
-      : `the foreign key references table '${fk.targetTable}', which is not defined.` + didYouMean(fk.targetTable, tables);
-    report(mapper, attribute, message, `Correct the target "table.column" of .references(...). ${IMPORT_HINT}`);
+    reportBrokenForeignKey(mapper, mapper.attributeFor(fk.columns[0]!), fk, report);
+    reported.add(fk);
   }
 }
 
-function resolveRelationship(registry: Registry, rel: RelationshipProperty, report: Report): void {
+function reportBrokenForeignKey(mapper: Mapper, attribute: string | undefined, fk: ForeignKey, report: Report): void {
+  const tables = [...mapper.table.metadata.tables.keys()];
+  const targetTable = mapper.table.metadata.table(fk.targetTable);
+  const on = fk.table !== mapper.table ? ` of '${fk.table.name}(${fk.columns.map((c) => c.name).join(", ")})'` : "";
+  const message = targetTable
+    ? `the foreign key${on} references '${fk.target}', but table '${fk.targetTable}' has no such column.` +
+      didYouMean(fk.targetColumns[0]!, targetTable.columnList.map((c) => c.name))
+    : `the foreign key${on} references table '${fk.targetTable}', which is not defined.` + didYouMean(fk.targetTable, tables);
+  report(mapper, attribute, message, `Correct the target "table.column" of .references(...). ${IMPORT_HINT}`);
+}
+
+/**
+ * Whether `from` has a foreign key meant for `to` that does not resolve (a misspelled column):
+ * a relationship that finds no link between them is that problem, not one of its own. It is
+ * reported once: by `checkForeignKeyTargets` for a mapped table, else here, at the first
+ * relationship through the (plain association) table. Five problems for one typo hid the typo.
+ */
+function brokenLink(rel: RelationshipProperty, from: Table, to: Table, reported: Set<ForeignKey>, report: Report): boolean {
+  const fk = from.foreignKeys.find((f) => !f.isResolvable && f.targetTable === to.name);
+  if (fk === undefined) return false;
+  if (!reported.has(fk)) {
+    reported.add(fk);
+    reportBrokenForeignKey(rel.parent, rel.key, fk, report);
+  }
+  return true;
+}
+
+function resolveRelationship(registry: Registry, rel: RelationshipProperty, report: Report, brokenFks: Set<ForeignKey>): void {
   const mapper = rel.parent;
   const fail = (message: string, fix: string) => report(mapper, rel.key, message, fix);
   try {
@@ -115,6 +140,7 @@ function resolveRelationship(registry: Registry, rel: RelationshipProperty, repo
       const self = mapper.table === target.table;
       const none = local.length === 0 ? mapper.table : target.table;
       if (local.length === 0 || remote.length === 0) {
+        if (brokenLink(rel, secondary, none, brokenFks, report)) return;
         return fail(
           `the association table '${secondary.name}' has no foreign key to '${none.name}'.`,
           `Add a column with .references("${none.name}.${none.primaryKey[0]?.name ?? "id"}") to '${secondary.name}'.`,
@@ -148,6 +174,8 @@ function resolveRelationship(registry: Registry, rel: RelationshipProperty, repo
   if (candidates.length === 0) {
     const keyHolder = rel.kind === "oneToMany" ? target : mapper;
     const referenced = rel.kind === "oneToMany" ? mapper : target;
+    if (brokenLink(rel, keyHolder.table, referenced.table, brokenFks, report)) return;
+    if (rel.kind === "oneToOne" && brokenLink(rel, target.table, mapper.table, brokenFks, report)) return;
     const reverse = rel.kind === "manyToOne" ? fksTo(target.table, mapper.table) : rel.kind === "oneToMany" ? fksTo(mapper.table, target.table) : [];
     const message = only
       ? `none of foreignKeys [${only.join(", ")}] is a foreign key between '${mapper.table.name}' and '${target.table.name}'.`
