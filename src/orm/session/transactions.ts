@@ -16,13 +16,16 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { Journal } from "../unit-of-work/journal.js";
 import { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { explainExchange } from "../unit-of-work/unique-order.js";
-import type { StateOwner } from "../state/instance-state.js";
+import type { InstanceState, StateOwner } from "../state/instance-state.js";
 import { expireState } from "./expiry.js";
 import { assertAllExpired } from "./expiry-check.js";
 import type { NestedTransaction } from "./session-options.js";
 import { SessionTransaction } from "./session-transaction.js";
 import { readOnlyFlush } from "./read-only.js";
 import { noteCommitted } from "./committed.js";
+import { listenersOf, refuseInsideHooks, runInside, insideHooksOf, SessionListeners, type SessionEvents } from "./session-events.js";
+import type { FlushHooks } from "../unit-of-work/collaborators.js";
+import { runBeforeHooks, runHooks } from "../unit-of-work/flush-hooks.js";
 
 type Load = (rel: RelationshipProperty, objects: readonly object[]) => Promise<void>;
 
@@ -58,14 +61,22 @@ export class Transactions {
 
   /** The session's unit of work, whose savepoints are these transactions' (`openSavepoint`). */
   readonly uow: UnitOfWork;
+  /** The session's event listeners (session-events.ts). */
+  private readonly listeners: SessionListeners;
+  /** While a flush runs its beforeFlush listeners and before hooks: objects may still change. */
+  private preparing = false;
+  /** Runs the models' hooks inside a flush, as the session's (session-events.ts). */
+  private readonly flushHooks: FlushHooks = { run: (kind, states) => runInside(this.owner, () => runHooks(kind, states)) };
 
   constructor(
     private readonly engine: Engine,
     private readonly owner: StateOwner,
     private readonly identity: IdentityMap,
     private readonly isolationLevel: IsolationLevel | undefined,
+    events?: SessionEvents | readonly SessionEvents[],
   ) {
     this.uow = new UnitOfWork({ owner, identity, savepoints: this });
+    this.listeners = new SessionListeners(owner, listenersOf(events));
   }
 
   /** The innermost transaction, the root begun if none is open (once, however many calls race). */
@@ -136,7 +147,7 @@ export class Transactions {
 
   /** Whether a flush or commit is in flight (`StateOwner.writing`). */
   get writing(): boolean {
-    return this.flushing !== undefined || this.committing !== undefined;
+    return !this.preparing && (this.flushing !== undefined || this.committing !== undefined);
   }
 
   /** Whether a flush would write (or one is in flight): if not, a read need not wait for one. */
@@ -145,6 +156,8 @@ export class Transactions {
   }
 
   private async flushAfterOthers(expiring: boolean, load: Load): Promise<void> {
+    // From a hook or listener of the flush under way (a query's autoflush): that flush writes it.
+    if (this.flushing !== undefined && insideHooksOf(this.owner)) return;
     while (this.flushing) await this.flushing.catch(() => undefined);
     if (this.uow.isEmpty) return;
     if (this.readOnly) throw readOnlyFlush({ added: this.uow.pending.all, changed: this.uow.modified, deleted: this.uow.deleting });
@@ -153,17 +166,41 @@ export class Transactions {
 
   private async runFlush(expiring: boolean, load: Load): Promise<void> {
     const tx = await this.current();
+    const joined = this.uow.pending.length;
+    let addedByHooks: readonly InstanceState[] = [];
     try {
-      await this.uow.flush({ connection: tx.connection, journal: tx.journal, expiring, load });
+      await this.prepareFlush();
+      addedByHooks = this.uow.pending.all.slice(joined);
+      await this.uow.flush({ connection: tx.connection, journal: tx.journal, expiring, load, hooks: this.flushHooks });
+      await this.listeners.emit("afterFlush");
     } catch (error) {
-      if (await tx.flushFailed(error)) this.innermost = undefined;
+      // The next flush runs the hooks again, which add them again: not twice.
+      for (const state of addedByHooks) if (state.key === undefined && state.session === this.owner) this.uow.expunge(state);
+      const ended = await tx.flushFailed(error);
+      if (ended) this.innermost = undefined;
       if (error instanceof IntegrityError) explainExchange(error, this.uow.modified);
+      if (ended) await this.listeners.emitEnd("afterRollback", error);
       throw error;
+    }
+  }
+
+  /**
+   * The part of a flush where objects may still change: the beforeFlush listeners, then the
+   * models' beforeInsert and beforeUpdate hooks (flush-hooks.ts), before the flush takes its work.
+   */
+  private async prepareFlush(): Promise<void> {
+    this.preparing = true;
+    try {
+      await this.listeners.emit("beforeFlush");
+      await runBeforeHooks(this.uow, this.flushHooks);
+    } finally {
+      this.preparing = false;
     }
   }
 
   /** Flushes and commits the transaction, open savepoints released with it; then expires (if asked). */
   commit(expire: boolean, load: Load): Promise<void> {
+    refuseInsideHooks(this.owner, "session.commit()");
     return (this.committing = this.runCommit(expire, load).finally(() => (this.committing = undefined)));
   }
 
@@ -182,6 +219,7 @@ export class Transactions {
       const unsaved = this.uow.unsavedReference();
       if (unsaved !== undefined) {
         if (!(await tx.flushFailed(unsaved))) this.innermost = tx;
+        else await this.listeners.emitEnd("afterRollback", unsaved);
         throw unsaved;
       }
       try {
@@ -195,7 +233,7 @@ export class Transactions {
           this.uow.clear();
           for (const state of tx.journal.deleted) state.detach();
           this.identity.forEachState(expireState);
-        }
+        } else if (!tx.isActive) await this.listeners.emitEnd("afterRollback", error); // refused for its data: rolled back
         throw error;
       }
       noteCommitted(this.owner);
@@ -208,25 +246,36 @@ export class Transactions {
       this.identity.drainReached(expireState);
       assertAllExpired(this.identity);
     }
+    if (tx) await this.listeners.emitEnd("afterCommit");
   }
 
   // ------------------------------------------------------------------ rollback and savepoints
 
-  /** Rolls back the transaction, savepoints and all, once the work in flight has settled; discards its work. */
-  async rollback(): Promise<void> {
+  /**
+   * Rolls back the transaction, savepoints and all, once the work in flight has settled; discards
+   * its work. `then` (the session's expiry) runs before the afterRollback listeners, which may throw.
+   */
+  async rollback(then?: () => void): Promise<void> {
+    refuseInsideHooks(this.owner, "session.rollback()");
     await this.settle();
     let tx = this.innermost;
     this.innermost = undefined;
     if (!tx) {
       this.uow.discard(new Journal());
+      then?.();
       return;
     }
     while (tx.parent) {
       tx.foldInto(tx.parent);
       tx = tx.parent;
     }
-    await tx.rollback();
-    this.ended(tx);
+    try {
+      await tx.rollback();
+      this.ended(tx);
+    } finally {
+      then?.();
+    }
+    await this.listeners.emitEnd("afterRollback");
   }
 
   private ended(root: SessionTransaction): void {
