@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
-import { ArgumentError, ChangeDuringFlushError, InvalidRequestError, select, sql } from "../../src/index.js";
+import { ChangeDuringFlushError, InvalidRequestError, select, sql } from "../../src/index.js";
 import { actions, EvAudit, EvAuthor, EvPost, EventsBase, faults, HookFault, log } from "./fixtures/events.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
