@@ -56,14 +56,19 @@ export function refuseInsideHooks(session: object, what: string): void {
 
 /** The listeners of one session: a sessionMaker's first, then the session's own. */
 export class SessionListeners {
+  /** The events some listener is registered for: asked on every flush and commit. */
+  private readonly names: ReadonlySet<EventName>;
+
   constructor(
     private readonly session: object,
     private readonly lists: readonly SessionEvents[],
-  ) {}
+  ) {
+    this.names = new Set(lists.flatMap((events) => (Object.keys(events) as EventName[]).filter((name) => events[name] !== undefined)));
+  }
 
   /** Whether any listener of `name` is registered. */
   has(name: EventName): boolean {
-    return this.lists.some((events) => events[name] !== undefined);
+    return this.names.has(name);
   }
 
   /** Runs the listeners of `name`, one after the other, inside the session; the first error propagates. */

@@ -26,6 +26,7 @@ import { noteCommitted } from "./committed.js";
 import { listenersOf, refuseInsideHooks, runInside, insideHooksOf, SessionListeners, type SessionEvents } from "./session-events.js";
 import type { FlushHooks } from "../unit-of-work/collaborators.js";
 import { runBeforeHooks, runHooks } from "../unit-of-work/flush-hooks.js";
+import { flushHooksInUse } from "../mapping/model-events.js";
 
 type Load = (rel: RelationshipProperty, objects: readonly object[]) => Promise<void>;
 
@@ -166,11 +167,9 @@ export class Transactions {
 
   private async runFlush(expiring: boolean, load: Load): Promise<void> {
     const tx = await this.current();
-    const joined = this.uow.pending.length;
-    let addedByHooks: readonly InstanceState[] = [];
+    const addedByHooks: InstanceState[] = [];
     try {
-      await this.prepareFlush();
-      addedByHooks = this.uow.pending.all.slice(joined);
+      await this.prepareFlush(addedByHooks);
       await this.uow.flush({ connection: tx.connection, journal: tx.journal, expiring, load, hooks: this.flushHooks });
       await this.listeners.emit("afterFlush");
     } catch (error) {
@@ -187,14 +186,18 @@ export class Transactions {
   /**
    * The part of a flush where objects may still change: the beforeFlush listeners, then the
    * models' beforeInsert and beforeUpdate hooks (flush-hooks.ts), before the flush takes its work.
+   * Puts the objects they added on `added` (they leave again if the flush fails), even when one throws.
    */
-  private async prepareFlush(): Promise<void> {
+  private async prepareFlush(added: InstanceState[]): Promise<void> {
+    if (flushHooksInUse.mappers === 0 && !this.listeners.has("beforeFlush")) return;
+    const joined = this.uow.pending.length;
     this.preparing = true;
     try {
       await this.listeners.emit("beforeFlush");
       await runBeforeHooks(this.uow, this.flushHooks);
     } finally {
       this.preparing = false;
+      added.push(...this.uow.pending.all.slice(joined));
     }
   }
 
