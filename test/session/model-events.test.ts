@@ -220,6 +220,20 @@ forEachDatabaseWithSchema("validators and model hooks", EventsBase.metadata, (ct
     assert.deepEqual((await ctx.engine.execute(sql<{ name: string }>`SELECT name FROM ev_authors`)).rows.map((r) => r.name), ["Ann 2"]);
   });
 
+  test("before-hooks read an expired object's columns: the flush reads them first, one SELECT", async () => {
+    const session = ctx.session();
+    session.add(author("ann"));
+    await session.commit();
+    const [ann] = await session.scalars(select(EvAuthor));
+    await session.commit(); // every object expires
+    ann!.name = "Ann"; // revision, which the beforeUpdate hook increments, is expired
+    ctx.reset();
+    await session.commit();
+    assert.equal(ctx.statements.filter((s) => /^SELECT/.test(s)).length, 1);
+    const [again] = await session.scalars(select(EvAuthor));
+    assert.deepEqual([again!.name, again!.revision], ["Ann", 1]);
+  });
+
   test("afterLoad runs for objects made from rows and for refreshed ones, not for objects already loaded", async () => {
     const session = ctx.session();
     const ann = author("ann");

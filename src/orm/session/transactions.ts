@@ -26,7 +26,8 @@ import { noteCommitted } from "./committed.js";
 import { listenersOf, refuseInsideHooks, runInside, insideHooksOf, SessionListeners, type SessionEvents } from "./session-events.js";
 import type { FlushHooks } from "../unit-of-work/collaborators.js";
 import { runBeforeHooks, runHooks } from "../unit-of-work/flush-hooks.js";
-import { flushHooksInUse } from "../mapping/model-events.js";
+import { flushHooksInUse, type HookKind } from "../mapping/model-events.js";
+import { readExpiredForHooks } from "./hook-reads.js";
 
 type Load = (rel: RelationshipProperty, objects: readonly object[]) => Promise<void>;
 
@@ -67,7 +68,7 @@ export class Transactions {
   /** While a flush runs its beforeFlush listeners and before hooks: objects may still change. */
   private preparing = false;
   /** Runs the models' hooks inside a flush, as the session's (session-events.ts). */
-  private readonly flushHooks: FlushHooks = { run: (kind, states) => runInside(this.owner, () => runHooks(kind, states)) };
+  private readonly flushHooks: FlushHooks = { run: (kind, states) => runInside(this.owner, () => this.runModelHooks(kind, states)) };
 
   constructor(
     private readonly engine: Engine,
@@ -181,6 +182,13 @@ export class Transactions {
       if (ended) await this.listeners.emitEnd("afterRollback", error);
       throw error;
     }
+  }
+
+  /** A model hook of a flush; before-hooks read their objects' expired columns first (hook-reads.ts). */
+  private async runModelHooks(kind: HookKind, states: readonly InstanceState[]): Promise<void> {
+    if (kind === "beforeDelete") await readExpiredForHooks(states, ["beforeDelete", "afterDelete"], (statement) => this.rows(statement));
+    else if (kind === "beforeUpdate") await readExpiredForHooks(states, ["beforeUpdate"], (statement) => this.rows(statement));
+    await runHooks(kind, states);
   }
 
   /**

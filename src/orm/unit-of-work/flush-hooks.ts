@@ -59,12 +59,16 @@ export async function runBeforeHooks(uow: UnitOfWork, hooks: FlushHooks): Promis
   }
 }
 
-/** `beforeDelete` of the objects a flush deletes, children (reverse table order) first. */
+/**
+ * `beforeDelete` of the objects a flush deletes, children (reverse table order) first; asked of
+ * models with afterDelete hooks too, so that the runner reads what those need while the rows exist.
+ */
 export async function runBeforeDeletes(hooks: FlushHooks, mappers: readonly Mapper[], deletingBy: ReadonlyMap<Mapper, readonly InstanceState[]>): Promise<void> {
   if (flushHooksInUse.mappers === 0) return;
   for (let i = mappers.length - 1; i >= 0; i--) {
     const states = deletingBy.get(mappers[i]!);
-    if (states !== undefined && mappers[i]!.events?.hooks.has("beforeDelete")) await hooks.run("beforeDelete", states);
+    const events = mappers[i]!.events?.hooks;
+    if (states !== undefined && (events?.has("beforeDelete") || events?.has("afterDelete"))) await hooks.run("beforeDelete", states);
   }
 }
 
