@@ -149,6 +149,22 @@ forEachDatabaseWithSchema("validators and model hooks", EventsBase.metadata, (ct
     assert.equal(await ctx.count("ev_posts"), 2);
   });
 
+  test("a hook that throws inside a savepoint rolls back to the savepoint only; the outer transaction goes on", async () => {
+    const session = ctx.session();
+    session.add(author("ann"));
+    await session.flush();
+    const savepoint = await session.beginNested();
+    const bob = author("bob");
+    bob.posts.push(post("b"));
+    session.add(bob);
+    faults.add("EvPost.afterInsert");
+    await assert.rejects(savepoint.commit(), HookFault);
+    faults.clear();
+    await session.commit();
+    assert.deepEqual((await ctx.engine.execute(sql<{ name: string }>`SELECT name FROM ev_authors`)).rows.map((r) => r.name), ["ann"]);
+    assert.equal(await ctx.count("ev_posts"), 0);
+  });
+
   test("a beforeDelete hook refuses a delete (a cascaded one too): nothing deleted", async () => {
     const session = ctx.session();
     const ann = author("ann");
