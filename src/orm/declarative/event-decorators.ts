@@ -37,20 +37,30 @@ interface Declared {
 /** The attribute keys of a class: its properties that are not methods. */
 type AttributeKeys<This> = { [P in keyof This]-?: This[P] extends (...args: any[]) => any ? never : P }[keyof This] & string;
 
+/** A validator method: `(key, value)`, the object as `this`; returns the value to store. */
+export type ValidatorMethod<This, K extends string> = (this: This, key: K, value: any) => unknown;
+
+/** A hook method: no argument, the object as `this`; may return a promise (but for `@afterLoad`). */
+export type HookMethod<This> = (this: This) => unknown;
+
 /**
  * The decorator `@validates(...keys)` returns. Its return type is the check: void when every key
  * names an attribute of the class, else `MappingError<message>`, which tsc reports on the line.
+ *
+ * @typeParam K - the attribute keys given to `@validates`
  */
-export type ValidatorDecorator<K extends string> = <This, M extends (this: This, key: K, value: any) => unknown>(
+export type ValidatorDecorator<K extends string> = <
+  /** The model class's instance type. */ This,
+  /** The decorated method. */ M extends ValidatorMethod<This, K>>(
   method: M,
   context: ClassMethodDecoratorContext<This, M>,
 ) => [Exclude<K, AttributeKeys<This>>] extends [never] ? void : MappingError<`athanor: @validates names '${Exclude<K, AttributeKeys<This>>}', which is not an attribute of the class.`>;
 
 /** A lifecycle hook decorator (`@beforeInsert`, ...): the method takes no argument; it may be async. */
-export type HookDecorator = <This, M extends (this: This) => unknown>(method: M, context: ClassMethodDecoratorContext<This, M>) => void;
+export type HookDecorator = </** The model class's instance type. */ This, /** The decorated method. */ M extends HookMethod<This>>(method: M, context: ClassMethodDecoratorContext<This, M>) => void;
 
 /** `@afterLoad`: as `HookDecorator`, but the method must be synchronous (loading cannot wait for it). */
-export type LoadHookDecorator = <This, M extends (this: This) => unknown>(
+export type LoadHookDecorator = </** The model class's instance type. */ This, /** The decorated method. */ M extends HookMethod<This>>(
   method: M,
   context: ClassMethodDecoratorContext<This, M>,
 ) => ReturnType<M> extends PromiseLike<unknown> ? MappingError<"athanor: an @afterLoad hook runs while rows are read and cannot be awaited: make it synchronous."> : void;

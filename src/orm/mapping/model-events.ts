@@ -24,6 +24,24 @@ export type HookKind = "beforeInsert" | "afterInsert" | "beforeUpdate" | "afterU
 /** Every hook kind, in the order a flush meets them. */
 export const HOOK_KINDS: readonly HookKind[] = ["beforeInsert", "beforeUpdate", "beforeDelete", "afterInsert", "afterUpdate", "afterDelete", "afterLoad"];
 
+/** The hooks `mapImperatively` takes (`hooks: { beforeUpdate() { ... } }`), each called with the object as `this`; see the decorators of the same names. */
+export interface ModelHooks<T> {
+  /** Before a new object's INSERT, before the flush takes its work: its changes are written by that flush. */
+  readonly beforeInsert?: (this: T) => unknown;
+  /** Once the flush has inserted the object's row. */
+  readonly afterInsert?: (this: T) => unknown;
+  /** Before a changed object is written, before the flush takes its work: its changes are written by that flush. */
+  readonly beforeUpdate?: (this: T) => unknown;
+  /** Once the flush has written the changed object. */
+  readonly afterUpdate?: (this: T) => unknown;
+  /** Before the flush deletes the object's row; throw to refuse. */
+  readonly beforeDelete?: (this: T) => unknown;
+  /** Once the flush has deleted the object's row. */
+  readonly afterDelete?: (this: T) => unknown;
+  /** When the object is made from a row or its expired columns are read again; synchronous. */
+  readonly afterLoad?: (this: T) => void;
+}
+
 /** What one model declares: validators by attribute, hooks by kind (each in declaration order, a base class's first). */
 export interface ModelEventSpec {
   readonly validators: ReadonlyMap<string, Validator>;

@@ -15,7 +15,7 @@ import { defineAccessor, unmappedImpl, type AttributeSlot } from "../state/attri
 import { configureMappers } from "./configure.js";
 import { MAPPER, mapperOfClass } from "../mapped.js";
 import { Mapper } from "./mapper.js";
-import { imperativeEvents, installModelEvents, type HookKind } from "./model-events.js";
+import { imperativeEvents, installModelEvents, type ModelHooks } from "./model-events.js";
 import { namingStrategy, type NamingOption, type NamingStrategy } from "./naming.js";
 import type { ClassRef, RelationshipSpec } from "./relationship-spec.js";
 
@@ -35,7 +35,7 @@ export interface MapImperativelyOptions<T extends object = any> {
   /** Validators by attribute, as `@validates` declares them: `{ email(key, value) { return value.trim(); } }` (`this`: the object). */
   readonly validators?: { readonly [K in keyof T & string]?: (this: T, key: K, value: any) => unknown };
   /** Lifecycle hooks by kind, as `@beforeInsert` & co. declare them: `{ beforeUpdate() { this.updatedAt = new Date(); } }`. */
-  readonly hooks?: { readonly [H in HookKind]?: (this: T) => unknown };
+  readonly hooks?: ModelHooks<T>;
 }
 
 /** Options of `new Registry(options)`. */
