@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
-import { ChangeDuringFlushError, InvalidRequestError, select, sql } from "../../src/index.js";
+import { ChangeDuringFlushError, InvalidRequestError, select, sql, undefer } from "../../src/index.js";
 import { actions, EvAudit, EvAuthor, EvPost, EventsBase, faults, HookFault, log } from "./fixtures/events.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -231,6 +231,8 @@ forEachDatabaseWithSchema("validators and model hooks", EventsBase.metadata, (ct
     actions.beforeUpdate = () => session.commit();
     ann.name = "Ann 2";
     await assert.rejects(session.commit(), InvalidRequestError);
+    actions.beforeUpdate = async () => void (await session.beginNested());
+    await assert.rejects(session.commit(), /session\.beginNested\(\) was called from a flush hook/);
     delete actions.beforeUpdate;
     await session.commit();
     assert.deepEqual((await ctx.engine.execute(sql<{ name: string }>`SELECT name FROM ev_authors`)).rows.map((r) => r.name), ["Ann 2"]);
@@ -260,6 +262,9 @@ forEachDatabaseWithSchema("validators and model hooks", EventsBase.metadata, (ct
     const [loaded] = await reader.scalars(select(EvPost));
     assert.equal(loaded!.loads, 1);
     await reader.scalars(select(EvPost));
+    assert.equal(loaded!.loads, 1);
+    // A deferred column read later is no new load of the object.
+    await reader.scalars(select(EvPost).options(undefer(EvPost, "body")));
     assert.equal(loaded!.loads, 1);
     await reader.refresh(loaded!);
     assert.equal(loaded!.loads, 2);

@@ -99,9 +99,10 @@ function hydrateRow(
     if (existing !== undefined) {
       const state = stateOf(existing)!;
       if (state.expired !== undefined || state.unloaded !== undefined) {
+        const refreshed = state.expired !== undefined; // not merely a deferred column read
         fillNotLoaded(state, plan, row, start);
         identity.savepointReads?.add(state);
-        if (onLoad !== undefined) runLoadHooks(onLoad, existing);
+        if (onLoad !== undefined && refreshed) runLoadHooks(onLoad, existing);
       }
       return existing;
     }

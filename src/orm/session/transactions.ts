@@ -296,6 +296,7 @@ export class Transactions {
 
   /** Opens a savepoint; its handle commits (flushing with `load`) or rolls it back. */
   async beginNested(load: Load): Promise<NestedTransaction> {
+    refuseInsideHooks(this.owner, "session.beginNested()");
     const savepoint = await (await this.current()).beginNested();
     this.innermost = savepoint;
     return {
