@@ -157,8 +157,8 @@ export class Registry {
     const mapper = new Mapper<T>(this, cls, options.name ?? cls.name, table, columns, relationships, slots, callerLocation(), options.version, true,
       new Map((options.deferred ?? []).map((key) => [key, { raiseLoad: false }])),
     );
+    installModelEvents(mapper, imperativeEvents(options)); // a validator of no attribute: refused before the model is registered
     this.register(mapper);
-    installModelEvents(mapper, imperativeEvents(options));
     return mapper;
   }
 
