@@ -171,8 +171,9 @@ export class Transactions {
     const addedByHooks: InstanceState[] = [];
     try {
       await this.prepareFlush(addedByHooks);
-      await this.uow.flush({ connection: tx.connection, journal: tx.journal, expiring, load, hooks: this.flushHooks });
-      await this.listeners.emit("afterFlush");
+      const hooks = flushHooksInUse.mappers !== 0 ? this.flushHooks : undefined;
+      await this.uow.flush({ connection: tx.connection, journal: tx.journal, expiring, load, hooks });
+      if (this.listeners.has("afterFlush")) await this.listeners.emit("afterFlush");
     } catch (error) {
       // The next flush runs the hooks again, which add them again: not twice.
       for (const state of addedByHooks) if (state.key === undefined && state.session === this.owner) this.uow.expunge(state);
@@ -257,7 +258,7 @@ export class Transactions {
       this.identity.drainReached(expireState);
       assertAllExpired(this.identity);
     }
-    if (tx) await this.listeners.emitEnd("afterCommit");
+    if (tx && this.listeners.has("afterCommit")) await this.listeners.emitEnd("afterCommit");
   }
 
   // ------------------------------------------------------------------ rollback and savepoints
@@ -286,7 +287,7 @@ export class Transactions {
     } finally {
       then?.();
     }
-    await this.listeners.emitEnd("afterRollback");
+    if (this.listeners.has("afterRollback")) await this.listeners.emitEnd("afterRollback");
   }
 
   private ended(root: SessionTransaction): void {
