@@ -201,6 +201,26 @@ forEachDatabaseWithSchema("validators and model hooks", EventsBase.metadata, (ct
     assert.equal(await ctx.count("ev_audits"), 1);
   });
 
+  test("a beforeUpdate hook that changes another object: that one is written by the same flush, its own hook run once", async () => {
+    const session = ctx.session({ expireOnCommit: false });
+    const ann = author("ann");
+    const bob = author("bob");
+    session.addAll([ann, bob]);
+    await session.commit();
+    actions.beforeUpdate = (changed) => {
+      if (changed === ann) bob.name = "bob (seen by ann)";
+    };
+    ann.name = "Ann";
+    ctx.reset();
+    log.length = 0;
+    await session.commit();
+    assert.deepEqual(log.filter((e) => e.includes("beforeUpdate")), ["EvAuthor.beforeUpdate Ann", "EvAuthor.beforeUpdate bob (seen by ann)"]);
+    assert.equal(ctx.statements.filter((s) => /^UPDATE/.test(s)).length, 2);
+    const read = ctx.session();
+    const rows = (await read.scalars(select(EvAuthor))).map((a) => [a.name, a.revision]).sort();
+    assert.deepEqual(rows, [["Ann", 1], ["bob (seen by ann)", 1]]);
+  });
+
   test("an after hook that changes an object fails the flush with ChangeDuringFlushError: nothing is half-written", async () => {
     const session = ctx.session();
     const ann = author("ann");
