@@ -199,3 +199,29 @@ export class NullIdentityKeyError extends InvalidRequestError {
 export class ReadOnlySessionError extends InvalidRequestError {
   override name = "ReadOnlySessionError";
 }
+
+/**
+ * A session's `afterCommit` or `afterRollback` listener threw, once the transaction had ended:
+ * `committed` says how it ended (`true`: the COMMIT succeeded and every change is in the
+ * database; do not run the work again). `cause` is the listener's error; `failure`, the error
+ * that made the session roll back, when it did so itself (a failed flush). The session is usable.
+ * `sessionMaker().transaction` never retries it.
+ */
+export class AfterTransactionListenerError extends InvalidRequestError {
+  override name = "AfterTransactionListenerError";
+
+  constructor(
+    message: string,
+    /** The listener that threw. */
+    readonly event: "afterCommit" | "afterRollback",
+    /** Whether the transaction committed (else it was rolled back). */
+    readonly committed: boolean,
+    options: { readonly cause: unknown; readonly failure?: unknown },
+  ) {
+    super(message, { cause: options.cause });
+    this.failure = options.failure;
+  }
+
+  /** The error that made the session roll back, when it rolled back on its own. */
+  readonly failure: unknown;
+}

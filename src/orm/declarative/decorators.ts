@@ -31,6 +31,9 @@ import type {
 } from "../typing/checks.js";
 import type { DeclarativeBase } from "./declarative-base.js";
 import { refuseLegacyCall } from "./legacy-decorators.js";
+import { declaredEvents } from "./event-decorators.js";
+import { installModelEvents } from "../mapping/model-events.js";
+import { mapperOfClass } from "../mapped.js";
 
 // Decorator metadata needs `Symbol.metadata`, which Node 20 lacks: TypeScript's emit then gives
 // every decorator `context.metadata === undefined`. esbuild (tsx) falls back to the registered
@@ -126,6 +129,7 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
       throw new ArgumentError(`@model on ${name}: version '${options.version}' is not a column attribute.`);
     }
     registry.register(new Mapper(registry, cls as unknown as ClassRef, name, table, columns, relationships, slots, callerLocation(), options.version, false, deferred));
+    installModelEvents(mapperOfClass(cls)!, declaredEvents(decoratorMetadata(context)));
   };
 }
 

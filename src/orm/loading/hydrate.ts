@@ -11,6 +11,7 @@ import { dictMaker, dictMakerAt } from "../state/dict-shape.js";
 import { attachState, InstanceState, stateOf, type StateOwner } from "../state/instance-state.js";
 import { populatingHydrator, type PopulateRun } from "./populate.js";
 import { exactKeyCheck } from "./exact-keys.js";
+import { runLoadHooks } from "../mapping/model-events.js";
 
 export interface HydrationContext {
   readonly identity: IdentityMap;
@@ -80,6 +81,8 @@ function hydrateRow(
   const objects = identity.forMapper(mapper);
   const owner = context.owner;
   const single = pkIndexes.length === 1 ? pkIndexes[0]! : -1;
+  // The model's afterLoad hooks, when it has some (mostly not: one test of a constant per object read).
+  const onLoad = mapper.events?.hooks.get("afterLoad");
   return (row) => {
     let key: unknown;
     if (single >= 0) {
@@ -96,8 +99,10 @@ function hydrateRow(
     if (existing !== undefined) {
       const state = stateOf(existing)!;
       if (state.expired !== undefined || state.unloaded !== undefined) {
+        const refreshed = state.expired !== undefined; // not merely a deferred column read
         fillNotLoaded(state, plan, row, start);
         identity.savepointReads?.add(state);
+        if (onLoad !== undefined && refreshed) runLoadHooks(onLoad, existing);
       }
       return existing;
     }
@@ -111,6 +116,7 @@ function hydrateRow(
     // Read inside a savepoint: its rollback expires it (identity-map.ts).
     const reads = identity.savepointReads;
     if (reads !== undefined) reads.add(state);
+    if (onLoad !== undefined) runLoadHooks(onLoad, obj);
     return obj;
   };
 }

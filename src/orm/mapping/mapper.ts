@@ -10,6 +10,7 @@ import { mutableKindOf, type MutableKind } from "../state/mutable-values.js";
 import { attachState, InstanceState } from "../state/instance-state.js";
 import { definedMask, dictMaker, keysClearer, type DefinedMask, type DictMaker, type KeysClearer } from "../state/dict-shape.js";
 import type { CascadeOption } from "./cascade.js";
+import type { ModelEvents } from "./model-events.js";
 import { ColumnPlans, type ColumnPlan } from "./column-plan.js";
 import type { Registry } from "./registry.js";
 import { RelationshipProperty } from "./relationship.js";
@@ -72,6 +73,8 @@ export class Mapper<T extends object = object> {
   readonly defaultLoad: ColumnPlan;
   /** The plans of this mapper, interned (see `column-plan.ts`). */
   readonly columnPlans: ColumnPlans;
+  /** Validators and lifecycle hooks (model-events.ts); undefined when the model has none, all the hot paths test. */
+  events: ModelEvents | undefined = undefined;
   private readonly emptyDict: DictMaker;
   /** A plain function with the class's prototype: its instances are the class's objects, made without its constructor. */
   private readonly blank: new () => object;

@@ -15,14 +15,15 @@ import { defineAccessor, unmappedImpl, type AttributeSlot } from "../state/attri
 import { configureMappers } from "./configure.js";
 import { MAPPER, mapperOfClass } from "../mapped.js";
 import { Mapper } from "./mapper.js";
+import { imperativeEvents, installModelEvents, type ModelHooks } from "./model-events.js";
 import { namingStrategy, type NamingOption, type NamingStrategy } from "./naming.js";
 import type { ClassRef, RelationshipSpec } from "./relationship-spec.js";
 
 /** What `mapImperatively` accepts for a property: a column (to rename it) or a relationship. */
 export type ImperativeProperty = Column | { readonly spec: RelationshipSpec };
 
-/** Options of `registry.mapImperatively(cls, table, options)`. */
-export interface MapImperativelyOptions {
+/** Options of `registry.mapImperatively(cls, table, options)`; `T` is the class's instance type. */
+export interface MapImperativelyOptions<T extends object = any> {
   /** Attributes: relationships, and columns mapped under another key than their table key. */
   readonly properties?: Readonly<Record<string, ImperativeProperty>>;
   /** The model's name in the registry (default: the class name). */
@@ -31,6 +32,10 @@ export interface MapImperativelyOptions {
   readonly version?: string;
   /** Column attributes mapped as deferred: left out of plain queries (see `ColumnOptions.deferred`). */
   readonly deferred?: readonly string[];
+  /** Validators by attribute, as `@validates` declares them: `{ email(key, value) { return value.trim(); } }` (`this`: the object). */
+  readonly validators?: { readonly [K in keyof T & string]?: (this: T, key: K, value: any) => unknown };
+  /** Lifecycle hooks by kind, as `@beforeInsert` & co. declare them: `{ beforeUpdate() { this.updatedAt = new Date(); } }`. */
+  readonly hooks?: ModelHooks<T>;
 }
 
 /** Options of `new Registry(options)`. */
@@ -129,7 +134,7 @@ export class Registry {
   }
 
   /** Maps a plain class onto a Core table, with relationships: as powerful as `@model`. */
-  mapImperatively<T extends object>(cls: abstract new (...args: any[]) => T, table: Table, options: MapImperativelyOptions = {}): Mapper<T> {
+  mapImperatively<T extends object>(cls: abstract new (...args: any[]) => T, table: Table, options: MapImperativelyOptions<T> = {}): Mapper<T> {
     if (table.metadata !== this.metadata) {
       throw new ArgumentError(`mapImperatively(${cls.name}): table '${table.name}' belongs to another MetaData than this registry's.`);
     }
@@ -152,6 +157,7 @@ export class Registry {
     const mapper = new Mapper<T>(this, cls, options.name ?? cls.name, table, columns, relationships, slots, callerLocation(), options.version, true,
       new Map((options.deferred ?? []).map((key) => [key, { raiseLoad: false }])),
     );
+    installModelEvents(mapper, imperativeEvents(options)); // a validator of no attribute: refused before the model is registered
     this.register(mapper);
     return mapper;
   }

@@ -3,19 +3,33 @@
  * cascade), or the named attributes. A row that another transaction deleted raises
  * `ObjectDeletedError`, and the object leaves the session (detached): it used to stay in the
  * identity map as persistent, and `get` of its key returned it with the values of the gone row.
+ * Each object refreshed then has its model's `afterLoad` hooks run.
  */
 import { ObjectDeletedError } from "../errors.js";
+import { runLoadHooks } from "../mapping/model-events.js";
 import type { InstanceState } from "../state/instance-state.js";
 import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { loadAttributes, type AttributeLoadHost } from "./attribute-loading.js";
 import { refreshCascading } from "./expiry.js";
 
 export async function refreshObject(host: AttributeLoadHost, uow: UnitOfWork, state: InstanceState, attributes: readonly string[] | undefined): Promise<void> {
-  if (!attributes) return refreshCascading(state, (statement) => host.rows(statement), (refreshed, gone) => (gone ? uow.expunge(refreshed) : refreshed.committed === undefined && uow.modified.delete(refreshed)));
+  if (!attributes) {
+    return refreshCascading(state, (statement) => host.rows(statement), (refreshed, gone) => {
+      if (gone) return uow.expunge(refreshed);
+      if (refreshed.committed === undefined) uow.modified.delete(refreshed);
+      afterLoad(refreshed);
+    });
+  }
   try {
     await loadAttributes(host, state, attributes, true);
   } catch (error) {
     if (error instanceof ObjectDeletedError && state.session !== undefined) uow.expunge(state);
     throw error;
   }
+  afterLoad(state);
+}
+
+function afterLoad(state: InstanceState): void {
+  const hooks = state.mapper.events?.hooks.get("afterLoad");
+  if (hooks !== undefined) runLoadHooks(hooks, state.obj);
 }

@@ -8,9 +8,10 @@
  */
 import { CommitOutcomeUnknownError, DBAPIError, InvalidRequestError, TransactionRolledBackError } from "../../core/errors.js";
 import type { Engine } from "../../engine/engine.js";
-import { StaleDataError } from "../errors.js";
+import { AfterTransactionListenerError, StaleDataError } from "../errors.js";
 import { hasCommitted } from "./committed.js";
 import { Session, type SessionOptions } from "./session.js";
+import { listenersOf } from "./session-events.js";
 
 export interface RetryOptions {
   /** Attempts after the first (default 3). */
@@ -37,13 +38,16 @@ export function sessionMaker(engine: Engine, defaults: SessionOptions = {}): Ses
     const retries = options.retries ?? 3;
     const backoff = options.backoffMs ?? 20;
     for (let attempt = 0; ; attempt++) {
-      const session = new Session(engine, { ...defaults, ...options });
+      // The factory's listeners and the call's both run (defaults first).
+      const session = new Session(engine, { ...defaults, ...options, events: listenersOf(defaults.events, options.events) });
       try {
         const result = await fn(session);
         await session.commit();
         return result;
       } catch (error) {
-        await session.rollback().catch(() => undefined);
+        const listenerFailed = await session.rollback().then(() => undefined, (failed: unknown) => failed);
+        // Rolled back, then an afterRollback listener threw: said, not retried (its error was lost before).
+        if (listenerFailed instanceof AfterTransactionListenerError && !(error instanceof AfterTransactionListenerError)) throw withFailure(listenerFailed, error);
         const retryable = isRetryable(error);
         if (retryable && hasCommitted(session)) throw committedBefore(error);
         if (!retryable || attempt >= retries) throw error;
@@ -84,4 +88,10 @@ function committedBefore(error: unknown): InvalidRequestError {
       `Leave the commit to transaction() (use session.flush() inside fn), or split the work into one transaction() call per commit.`,
     { cause: error },
   );
+}
+
+/** The afterRollback listener's error, naming the error that made `transaction()` roll back. */
+function withFailure(listenerError: AfterTransactionListenerError, failure: unknown): AfterTransactionListenerError {
+  const what = failure instanceof Error ? `${failure.name}: ${failure.message.split("\n")[0]}` : String(failure);
+  return new AfterTransactionListenerError(`${listenerError.message} It rolled back after ${what}.`, "afterRollback", false, { cause: listenerError.cause, failure });
 }

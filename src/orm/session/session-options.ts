@@ -1,5 +1,6 @@
 /** What a Session is created with, and the handle of a savepoint it opens. */
 import type { IsolationLevel } from "../../engine/driver.js";
+import type { SessionEvents } from "./session-events.js";
 
 /** Options of `new Session(engine, options)` and `sessionMaker`. */
 export interface SessionOptions {
@@ -9,6 +10,12 @@ export interface SessionOptions {
   readonly expireOnCommit?: boolean;
   /** Isolation level of the session's transactions. */
   readonly isolationLevel?: IsolationLevel;
+  /**
+   * Listeners of the session's flushes and transaction ends (session-events.ts, docs/events.md):
+   * `{ beforeFlush, afterFlush, afterCommit, afterRollback }`, or a list of such. A sessionMaker's
+   * run before a session's own.
+   */
+  readonly events?: SessionEvents | readonly SessionEvents[];
 }
 
 /** A savepoint of the session (`beginNested`). */

@@ -73,7 +73,7 @@ export class Session implements StateOwner {
   ) {
     this.autoflush = options.autoflush ?? true;
     this.expireOnCommit = options.expireOnCommit ?? true;
-    this.transactions = new Transactions(engine, this, this.identity, options.isolationLevel);
+    this.transactions = new Transactions(engine, this, this.identity, options.isolationLevel, options.events);
     this.uow = this.transactions.uow;
     this.getContext = {
       engine,
@@ -213,16 +213,16 @@ export class Session implements StateOwner {
 
   /** Rolls the transaction back: its work is discarded (see `UnitOfWork.discard`), every object expires. */
   async rollback(): Promise<void> {
-    await this.transactions.rollback();
-    this.identity.forEachState(expireState);
+    await this.transactions.rollback(() => this.identity.forEachState(expireState));
   }
 
   /** Rolls back and detaches every object; the session can be used again afterwards, empty. */
   async close(): Promise<void> {
-    await this.transactions.rollback();
-    this.identity.forEachState((state) => state.detach());
-    this.identity.clear();
-    this.uow.clear();
+    await this.transactions.rollback(() => {
+      this.identity.forEachState((state) => state.detach());
+      this.identity.clear();
+      this.uow.clear();
+    });
     keepShapesOf(this);
   }
 

@@ -16,13 +16,18 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { Journal } from "../unit-of-work/journal.js";
 import { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { explainExchange } from "../unit-of-work/unique-order.js";
-import type { StateOwner } from "../state/instance-state.js";
+import type { InstanceState, StateOwner } from "../state/instance-state.js";
 import { expireState } from "./expiry.js";
 import { assertAllExpired } from "./expiry-check.js";
 import type { NestedTransaction } from "./session-options.js";
 import { SessionTransaction } from "./session-transaction.js";
 import { readOnlyFlush } from "./read-only.js";
 import { noteCommitted } from "./committed.js";
+import { listenersOf, refuseInsideHooks, runInside, insideHooksOf, SessionListeners, type SessionEvents } from "./session-events.js";
+import type { FlushHooks } from "../unit-of-work/collaborators.js";
+import { runBeforeHooks, runHooks } from "../unit-of-work/flush-hooks.js";
+import { flushHooksInUse, type HookKind } from "../mapping/model-events.js";
+import { readExpiredForHooks } from "./hook-reads.js";
 
 type Load = (rel: RelationshipProperty, objects: readonly object[]) => Promise<void>;
 
@@ -58,14 +63,22 @@ export class Transactions {
 
   /** The session's unit of work, whose savepoints are these transactions' (`openSavepoint`). */
   readonly uow: UnitOfWork;
+  /** The session's event listeners (session-events.ts). */
+  private readonly listeners: SessionListeners;
+  /** While a flush runs its beforeFlush listeners and before hooks: objects may still change. */
+  private preparing = false;
+  /** Runs the models' hooks inside a flush, as the session's (session-events.ts). */
+  private readonly flushHooks: FlushHooks = { run: (kind, states) => runInside(this.owner, () => this.runModelHooks(kind, states)) };
 
   constructor(
     private readonly engine: Engine,
     private readonly owner: StateOwner,
     private readonly identity: IdentityMap,
     private readonly isolationLevel: IsolationLevel | undefined,
+    events?: SessionEvents | readonly SessionEvents[],
   ) {
     this.uow = new UnitOfWork({ owner, identity, savepoints: this });
+    this.listeners = new SessionListeners(owner, listenersOf(events));
   }
 
   /** The innermost transaction, the root begun if none is open (once, however many calls race). */
@@ -136,7 +149,7 @@ export class Transactions {
 
   /** Whether a flush or commit is in flight (`StateOwner.writing`). */
   get writing(): boolean {
-    return this.flushing !== undefined || this.committing !== undefined;
+    return !this.preparing && (this.flushing !== undefined || this.committing !== undefined);
   }
 
   /** Whether a flush would write (or one is in flight): if not, a read need not wait for one. */
@@ -145,6 +158,8 @@ export class Transactions {
   }
 
   private async flushAfterOthers(expiring: boolean, load: Load): Promise<void> {
+    // From a hook or listener of the flush under way (a query's autoflush): that flush writes it.
+    if (this.flushing !== undefined && insideHooksOf(this.owner)) return;
     while (this.flushing) await this.flushing.catch(() => undefined);
     if (this.uow.isEmpty) return;
     if (this.readOnly) throw readOnlyFlush({ added: this.uow.pending.all, changed: this.uow.modified, deleted: this.uow.deleting });
@@ -153,17 +168,51 @@ export class Transactions {
 
   private async runFlush(expiring: boolean, load: Load): Promise<void> {
     const tx = await this.current();
+    const addedByHooks: InstanceState[] = [];
     try {
-      await this.uow.flush({ connection: tx.connection, journal: tx.journal, expiring, load });
+      await this.prepareFlush(addedByHooks);
+      const hooks = flushHooksInUse.mappers !== 0 ? this.flushHooks : undefined;
+      await this.uow.flush({ connection: tx.connection, journal: tx.journal, expiring, load, hooks });
+      if (this.listeners.has("afterFlush")) await this.listeners.emit("afterFlush");
     } catch (error) {
-      if (await tx.flushFailed(error)) this.innermost = undefined;
+      // The next flush runs the hooks again, which add them again: not twice.
+      for (const state of addedByHooks) if (state.key === undefined && state.session === this.owner) this.uow.expunge(state);
+      const ended = await tx.flushFailed(error);
+      if (ended) this.innermost = undefined;
       if (error instanceof IntegrityError) explainExchange(error, this.uow.modified);
+      if (ended) await this.listeners.emitEnd("afterRollback", error);
       throw error;
+    }
+  }
+
+  /** A model hook of a flush; before-hooks read their objects' expired columns first (hook-reads.ts). */
+  private async runModelHooks(kind: HookKind, states: readonly InstanceState[]): Promise<void> {
+    if (kind === "beforeDelete") await readExpiredForHooks(states, ["beforeDelete", "afterDelete"], (statement) => this.rows(statement));
+    else if (kind === "beforeUpdate") await readExpiredForHooks(states, ["beforeUpdate"], (statement) => this.rows(statement));
+    await runHooks(kind, states);
+  }
+
+  /**
+   * The part of a flush where objects may still change: the beforeFlush listeners, then the
+   * models' beforeInsert and beforeUpdate hooks (flush-hooks.ts), before the flush takes its work.
+   * Puts the objects they added on `added` (they leave again if the flush fails), even when one throws.
+   */
+  private async prepareFlush(added: InstanceState[]): Promise<void> {
+    if (flushHooksInUse.mappers === 0 && !this.listeners.has("beforeFlush")) return;
+    const joined = this.uow.pending.length;
+    this.preparing = true;
+    try {
+      await this.listeners.emit("beforeFlush");
+      await runBeforeHooks(this.uow, this.flushHooks);
+    } finally {
+      this.preparing = false;
+      added.push(...this.uow.pending.all.slice(joined));
     }
   }
 
   /** Flushes and commits the transaction, open savepoints released with it; then expires (if asked). */
   commit(expire: boolean, load: Load): Promise<void> {
+    refuseInsideHooks(this.owner, "session.commit()");
     return (this.committing = this.runCommit(expire, load).finally(() => (this.committing = undefined)));
   }
 
@@ -182,6 +231,7 @@ export class Transactions {
       const unsaved = this.uow.unsavedReference();
       if (unsaved !== undefined) {
         if (!(await tx.flushFailed(unsaved))) this.innermost = tx;
+        else await this.listeners.emitEnd("afterRollback", unsaved);
         throw unsaved;
       }
       try {
@@ -195,7 +245,7 @@ export class Transactions {
           this.uow.clear();
           for (const state of tx.journal.deleted) state.detach();
           this.identity.forEachState(expireState);
-        }
+        } else if (!tx.isActive) await this.listeners.emitEnd("afterRollback", error); // refused for its data: rolled back
         throw error;
       }
       noteCommitted(this.owner);
@@ -208,25 +258,36 @@ export class Transactions {
       this.identity.drainReached(expireState);
       assertAllExpired(this.identity);
     }
+    if (tx && this.listeners.has("afterCommit")) await this.listeners.emitEnd("afterCommit");
   }
 
   // ------------------------------------------------------------------ rollback and savepoints
 
-  /** Rolls back the transaction, savepoints and all, once the work in flight has settled; discards its work. */
-  async rollback(): Promise<void> {
+  /**
+   * Rolls back the transaction, savepoints and all, once the work in flight has settled; discards
+   * its work. `then` (the session's expiry) runs before the afterRollback listeners, which may throw.
+   */
+  async rollback(then?: () => void): Promise<void> {
+    refuseInsideHooks(this.owner, "session.rollback()");
     await this.settle();
     let tx = this.innermost;
     this.innermost = undefined;
     if (!tx) {
       this.uow.discard(new Journal());
+      then?.();
       return;
     }
     while (tx.parent) {
       tx.foldInto(tx.parent);
       tx = tx.parent;
     }
-    await tx.rollback();
-    this.ended(tx);
+    try {
+      await tx.rollback();
+      this.ended(tx);
+    } finally {
+      then?.();
+    }
+    if (this.listeners.has("afterRollback")) await this.listeners.emitEnd("afterRollback");
   }
 
   private ended(root: SessionTransaction): void {
@@ -236,6 +297,7 @@ export class Transactions {
 
   /** Opens a savepoint; its handle commits (flushing with `load`) or rolls it back. */
   async beginNested(load: Load): Promise<NestedTransaction> {
+    refuseInsideHooks(this.owner, "session.beginNested()");
     const savepoint = await (await this.current()).beginNested();
     this.innermost = savepoint;
     return {

@@ -19,6 +19,7 @@ import { assertNotDeleted, assertNotViewonly, assertTargetOf } from "./target-ch
 import { holdsOtherSideKey, markAssignedUnread, oneToOneLost } from "./lost-one-to-one.js";
 import { clearPartialNull, isPartial, isPartialNull } from "./partial-lists.js";
 import { clearUnmatched } from "./unmatched-references.js";
+import { checkedAssignment, memberCheck, type MemberCheck } from "./validation.js";
 
 export interface AttributeImpl {
   get(obj: object): unknown;
@@ -106,12 +107,15 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
   let keyOnOtherSide = false;
   /** The target's class: an object of it needs no further check when assigned (`assertTargetOf`). */
   let targetClass: unknown;
+  /** The validators of this relationship and its back-reference (validation.ts); mostly none. */
+  let check: MemberCheck | undefined;
   const property = (): RelationshipProperty => {
     if (resolved === undefined) {
       mapper.registry.configure();
       resolved = mapper.relationships.get(key)!;
       keyOnOtherSide = holdsOtherSideKey(resolved);
       targetClass = resolved.resolved.target.class_;
+      check = memberCheck(resolved);
     }
     return resolved;
   };
@@ -132,9 +136,10 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
       const state = ensureState(obj, mapper);
       assertWritable(state, key);
       assertNotViewonly(rel);
-      if (rel.collection) return setCollection(obj, state, rel, (value ?? []) as object[]);
+      if (rel.collection) return setCollection(obj, state, rel, (value ?? []) as object[], check);
       if (value == null || (value as object).constructor !== targetClass) assertTargetOf(rel, value, true);
       if (value != null) assertNotDeleted(rel, value as object);
+      if (check !== undefined) check(obj, (value ?? null) as object | null);
       // Not loaded: the object its foreign key names, if the session holds it, is what it leaves.
       const loaded = state.dict[key];
       const old = loaded === undefined ? targetOf(state, rel) : loaded;
@@ -158,12 +163,14 @@ export function relationshipImpl(mapper: Mapper, key: string): AttributeImpl {
  * Assigning a whole list: members no longer present are removed, new ones added, with events;
  * the list then holds the given members in the given order.
  */
-function setCollection(obj: object, state: InstanceState, rel: RelationshipProperty, items: readonly object[]): void {
+function setCollection(obj: object, state: InstanceState, rel: RelationshipProperty, items: readonly object[], check: MemberCheck | undefined): void {
   for (const item of items) assertTargetOf(rel, item, false);
   changingState(state);
   // A view not read yet may be made from the association objects: then it has members to replace.
   const loaded = loadedValue(state, rel) as InstrumentedList<object> | undefined;
   if (loaded === items) return;
+  // Every new member is validated before the list changes: one refused leaves the old list whole.
+  if (check !== undefined) return checkedAssignment(obj, rel, loaded, items, check, () => setCollection(obj, state, rel, items, undefined));
   // A list filled from a query's own JOIN may lack members: replaced, it counts as not loaded (partial-lists.ts).
   const old = loaded !== undefined && !isPartial(loaded) ? loaded : undefined;
   const list = newCollection(obj, rel, [], false);

@@ -16,13 +16,16 @@ import { assertWritable } from "./writable.js";
 import { collectionOf, listIfMade, stateIn } from "./loaded-lists.js";
 import { followsMembers, noteMovedInto } from "./moved-members.js";
 import { ArgumentError } from "../../core/errors.js";
-import { assertNotDeleted, assertNotViewonly, assertTargetOf } from "./target-check.js";
+import { assertNotViewonly } from "./target-check.js";
+import { acceptMember, memberCheck, type MemberCheck } from "./validation.js";
 
 /**
  * What the lists of one relationship report their changes to: the events below. One per
  * relationship, a field of it (`RelationshipProperty.events`), which the lists are made with.
  */
 export class RelationshipEvents implements CollectionEvents {
+  private check: MemberCheck | undefined | null = null; // validators of members added (validation.ts), read when first needed
+
   constructor(private readonly rel: RelationshipProperty) {}
 
   changing(owner: object): void {
@@ -37,7 +40,7 @@ export class RelationshipEvents implements CollectionEvents {
   }
 
   added(owner: object, item: object): void {
-    collectionAdded(owner, this.rel, item);
+    collectionAdded(owner, this.rel, item, this.check === null ? (this.check = memberCheck(this.rel)) : this.check);
   }
 
   removed(owner: object, item: object): void {
@@ -78,9 +81,8 @@ function cascadeAlong(session: StateOwner | undefined, owner: object, rel: Relat
   if (itemSession && rel.cascadesBack) itemSession.cascadeAdd(owner, true);
 }
 
-function collectionAdded(owner: object, rel: RelationshipProperty, item: object): void {
-  assertTargetOf(rel, item, false); // thrown before anything changes: the list takes the item back
-  assertNotDeleted(rel, item);
+function collectionAdded(owner: object, rel: RelationshipProperty, item: object, check: MemberCheck | undefined): void {
+  acceptMember(rel, owner, item, check); // thrown before anything changes: the list takes the item back
   const view = rel.associationView;
   // A view assigned while not loaded: whether a link exists is known at flush (`settleReplacement`).
   // Adding through the many-to-many view creates the association object: the creator's, or one
@@ -154,7 +156,7 @@ export function settleReplacement(owner: object, rel: RelationshipProperty, list
   for (let i = 0; i < before.length; i++) if (!kept.has(before[i]!)) collectionRemoved(owner, rel, before[i]!);
   if (rel.associationView === undefined) return;
   const had = new Set(before);
-  for (let i = 0; i < list.length; i++) if (!had.has(list[i]!)) collectionAdded(owner, rel, list[i]!);
+  for (let i = 0; i < list.length; i++) if (!had.has(list[i]!)) collectionAdded(owner, rel, list[i]!, undefined);
 }
 
 function collectionRemoved(owner: object, rel: RelationshipProperty, item: object): void {

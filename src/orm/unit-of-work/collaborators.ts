@@ -4,6 +4,7 @@
  */
 import type { Connection } from "../../engine/connection.js";
 import type { IdentityMap } from "../identity/identity-map.js";
+import type { HookKind } from "../mapping/model-events.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstanceState, StateOwner } from "../state/instance-state.js";
 import type { Journal } from "./journal.js";
@@ -39,4 +40,14 @@ export interface FlushTarget {
   readonly expiring: boolean;
   /** Loads a relationship (children to delete or detach), without flushing first. */
   load(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
+  /** Runs the models' hooks inside the flush (flush-hooks.ts); absent, none run. */
+  readonly hooks?: FlushHooks;
+}
+
+/**
+ * Runs model hooks for a flush: the session runs them marked as its own hooks, so that a query
+ * made in one does not wait for the flush that called it.
+ */
+export interface FlushHooks {
+  run(kind: HookKind, states: readonly InstanceState[]): Promise<void>;
 }

@@ -31,6 +31,8 @@ import { checkSwitchedRowsUnreferenced } from "./switch-references.js";
 import { checkValues } from "./value-checks.js";
 import { clearKeysBetweenDeleted } from "./cycle-deletes.js";
 import { earlyDeletes, runEarlyDeletes } from "./unique-deletes.js";
+import { runAfterHooks, runBeforeDeletes } from "./flush-hooks.js";
+import type { FlushHooks } from "./collaborators.js";
 
 export interface FlushWork {
   readonly conn: Connection;
@@ -55,6 +57,8 @@ export interface FlushWork {
   readonly expiring?: boolean;
   /** Loads a relationship of persistent objects (children to delete or detach). */
   load(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
+  /** Runs the models' beforeDelete and after* hooks (flush-hooks.ts); absent, none run. */
+  readonly hooks?: FlushHooks | undefined;
 }
 
 /** Writes the work; returns how many of the pending objects it inserted. */
@@ -71,6 +75,9 @@ export async function flush(work: FlushWork): Promise<number> {
   const modifiedBy = byMapper(work.modified, true);
   const deletingBy = byMapper(deleting, false);
   const mappers = mapperOrder([...pendingBy.keys(), ...modifiedBy.keys(), ...deletingBy.keys()]);
+  if (work.hooks !== undefined && deletingBy.size !== 0) await runBeforeDeletes(work.hooks, mappers, deletingBy);
+  // What the afterDelete hooks are for (early deletes and row switches take states out of `deletingBy`).
+  const deletedBy = work.hooks !== undefined ? new Map(deletingBy) : deletingBy;
   // A deleted row whose unique value another row of the flush takes is deleted first (unique-deletes.ts).
   const early = deletingBy.size !== 0 ? earlyDeletes(deletingBy, pendingBy, modifiedBy) : undefined;
   if (early !== undefined) await runEarlyDeletes(ctx, early, mappers, deletingBy, changedRows, work.awaitingKeys);
@@ -145,6 +152,7 @@ export async function flush(work: FlushWork): Promise<number> {
     }
   }
   for (let i = 0; i < work.modified.length; i++) commitCollections(work.modified[i]!, work.journal);
+  if (work.hooks !== undefined) await runAfterHooks(work.hooks, mappers, { inserted: pendingBy, updated: modifiedBy, deleted: deletedBy });
   return inserted;
 }
 

@@ -258,6 +258,7 @@ export class UnitOfWork {
         awaitingKeys: this.awaitingKeys,
         expiring: target.expiring,
         load: target.load,
+        hooks: target.hooks,
       });
     } catch (error) {
       this.pending.reset(pending.concat(this.pending.all));
