@@ -39,12 +39,16 @@ export function modelSource(mapper: Mapper, alias?: AliasNode): FromSource {
   const all = [...mapper.columns].map(
     ([key, column]) => new LabeledExpression<unknown, string>(key, alias ? { kind: "column", name: column.name, source: alias } : column.node, column.type),
   );
+  const c = Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"];
+  // A subclass of single-table inheritance covers its rows of the table only (inheritance.ts).
+  const criterion = mapper.inheritance?.criterion(c[mapper.inheritance.hierarchy.discriminator]!);
   return {
     fromNode: alias ?? mapper.table.fromNode,
     // What `select(Model)` selects: deferred columns left out. `c` has them all, for conditions.
     columnList: all.filter((c) => !mapper.deferred.has(c.key)),
-    c: Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"],
+    c,
     underlyingTable: mapper.table,
+    ...(criterion === undefined ? {} : { criterion }),
   };
 }
 

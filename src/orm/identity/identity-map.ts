@@ -254,6 +254,8 @@ export class IdentityMap {
   }
 
   private mapOf(mapper: Mapper): ObjectsByKey {
+    // The classes of a single-table hierarchy share their rows' keys: one entry per row, whichever class asks.
+    if (mapper.inheritance !== undefined) mapper = mapper.inheritance.hierarchy.root;
     let map = this.byMapper.get(mapper);
     if (!map) this.byMapper.set(mapper, (map = new ObjectsByKey()));
     return map;

@@ -11,6 +11,7 @@ import { dictMaker, dictMakerAt } from "../state/dict-shape.js";
 import { attachState, InstanceState, stateOf, type StateOwner } from "../state/instance-state.js";
 import { populatingHydrator, type PopulateRun } from "./populate.js";
 import { exactKeyCheck } from "./exact-keys.js";
+import { polymorphicHydrator } from "./polymorphic.js";
 
 export interface HydrationContext {
   readonly identity: IdentityMap;
@@ -55,6 +56,13 @@ export function hydrator(mapper: Mapper, start: number, context: HydrationContex
 }
 
 function makeHydrator(mapper: Mapper, start: number, context: HydrationContext, plan: ColumnPlan): Hydrator {
+  // Single-table inheritance: the row's discriminator picks the class (its mappers map the same columns).
+  if (mapper.inheritance !== undefined) return polymorphicHydrator(mapper, start, plan, (sub) => classHydrator(sub, start, context, plan));
+  return classHydrator(mapper, start, context, plan);
+}
+
+/** The hydrator of one class's objects. */
+function classHydrator(mapper: Mapper, start: number, context: HydrationContext, plan: ColumnPlan): Hydrator {
   const keys = plan.keys;
   const unloaded = plan.unloaded;
   const pkIndexes = mapper.primaryKey.map((column) => start + keys.indexOf(mapper.attributeFor(column)!));
