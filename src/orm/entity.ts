@@ -11,6 +11,7 @@ import { UnmappedClassError } from "./errors.js";
 import { aliasSource, mapperOfClass } from "./mapped.js";
 import type { Mapper } from "./mapping/mapper.js";
 import { stateOf, type ObjectStatus } from "./state/instance-state.js";
+import { criterionAt } from "./mapping/inheritance.js";
 import { storedValue } from "./state/mutable-values.js";
 import { changedColumns } from "./state/changed-columns.js";
 import type { BACK } from "./typing/checks.js";
@@ -41,7 +42,7 @@ export function modelSource(mapper: Mapper, alias?: AliasNode): FromSource {
   );
   const c = Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"];
   // A subclass of single-table inheritance covers its rows of the table only (inheritance.ts).
-  const criterion = mapper.inheritance?.criterion(c[mapper.inheritance.hierarchy.discriminator]!);
+  const criterion = criterionAt(mapper, alias ?? mapper.table.fromNode);
   return {
     fromNode: alias ?? mapper.table.fromNode,
     // What `select(Model)` selects: deferred columns left out. `c` has them all, for conditions.

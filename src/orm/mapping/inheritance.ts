@@ -7,7 +7,8 @@
  * row read (loading/polymorphic.ts), and a subclass's queries are limited to its rows.
  */
 import { ArgumentError, InvalidRequestError } from "../../core/errors.js";
-import type { ExprNode } from "../../core/ast/nodes.js";
+import type { AliasNode, ExprNode, TableNode } from "../../core/ast/nodes.js";
+import { Labeled } from "../../core/expression/expression.js";
 import type { Column } from "../../core/schema/column.js";
 import type { Expression } from "../../core/expression/expression.js";
 import type { AttributeSlot } from "../state/attributes.js";
@@ -53,6 +54,18 @@ export class Inheritance {
   criterion(discriminator: Expression<unknown>): ExprNode | undefined {
     return this.parent === undefined ? undefined : discriminator.in(this.identities as never[]).node;
   }
+}
+
+/**
+ * The condition limiting a query through `mapper` to its rows, on the discriminator column read
+ * from `source` (its table, or an alias of it); undefined for a model without inheritance, or a root.
+ */
+export function criterionAt(mapper: Mapper, source: TableNode | AliasNode): ExprNode | undefined {
+  const inheritance = mapper.inheritance;
+  if (inheritance?.parent === undefined) return undefined;
+  const { root, discriminator } = inheritance.hierarchy;
+  const column = root.columns.get(discriminator)!;
+  return inheritance.criterion(new Labeled(discriminator, { kind: "column", name: column.name, source }, column.type));
 }
 
 /** Whether `mapper` is `ancestor` or one of its subclasses. */

@@ -1,0 +1,216 @@
+/**
+ * Single-table inheritance (docs/inheritance.md): Employee, Manager (and its subclass Director) and
+ * Engineer share `sti_employees`, told apart by `type`. Rows are read as the class their
+ * discriminator names, whichever class the query asked for; a query through a subclass sees its
+ * rows only (get, select, relationships, bulk DML, pagination); the discriminator is written by the
+ * ORM and cannot be set to another class's value; one identity-map entry per row.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  DataError,
+  InvalidRequestError,
+  StaleDataError,
+  columnsOf,
+  deleteFrom,
+  insert,
+  joinedLoad,
+  lazy,
+  paginate,
+  select,
+  selectinLoad,
+  update,
+} from "../../src/index.js";
+import { Department, Director, Employee, Engineer, Manager, Project, StaffBase } from "./fixtures/staff/index.js";
+import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
+
+const e = columnsOf(Employee);
+
+/** Mia (manager, 1), Eli (engineer, 2, reports to Mia), Dee (director, 3), Ivy (engineer, 4), Eve (employee, 5); R&D holds them all; Mia leads project 1, Dee project 2. */
+async function seed(ctx: SessionContext): Promise<void> {
+  const session = ctx.session();
+  const rnd = Object.assign(new Department(), { id: 1, name: "R&D" });
+  const mia = Object.assign(new Manager(), { id: 1, name: "Mia", budget: 100 });
+  const eli = Object.assign(new Engineer(), { id: 2, name: "Eli", language: "rust" });
+  const dee = Object.assign(new Director(), { id: 3, name: "Dee", budget: 900, parkingSpot: "A1" });
+  const ivy = Object.assign(new Engineer(), { id: 4, name: "Ivy" });
+  const eve = Object.assign(new Employee(), { id: 5, name: "Eve" });
+  mia.reports.push(eli);
+  mia.projects.push(Object.assign(new Project(), { id: 1, title: "Engine" }));
+  dee.projects.push(Object.assign(new Project(), { id: 2, title: "Roadmap" }));
+  rnd.employees.push(mia, eli, dee, ivy, eve);
+  session.add(rnd);
+  await session.commit();
+  await session.close();
+  ctx.reset();
+}
+
+/** The rows as the table holds them: id, type. */
+async function rows(ctx: SessionContext): Promise<[number, string][]> {
+  const result = await ctx.engine.execute(select(e.id, e.type).orderBy(e.id));
+  return result.rows.map((r) => [Number(r.id), r.type]);
+}
+
+forEachDatabaseWithSchema("single-table inheritance", StaffBase.metadata, (ctx) => {
+  test("INSERT writes each class's discriminator; the attribute reads it before the flush", async () => {
+    const fresh = new Director();
+    assert.equal(fresh.type, "director");
+    await seed(ctx);
+    assert.deepEqual(await rows(ctx), [[1, "manager"], [2, "engineer"], [3, "director"], [4, "engineer"], [5, "employee"]]);
+  });
+
+  test("select(Employee) returns each row as its class, with its subclass columns loaded", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const all = await session.scalars(select(Employee).orderBy(e.id));
+    assert.deepEqual(all.map((o) => o.constructor), [Manager, Engineer, Director, Engineer, Employee]);
+    const [mia, eli, dee, ivy] = all as [Manager, Engineer, Director, Engineer];
+    assert.equal(mia.budget, 100);
+    assert.equal(eli.language, "rust");
+    assert.equal(dee.parkingSpot, "A1");
+    assert.equal(dee.budget, 900);
+    assert.equal(ivy.language, "typescript"); // the column's default
+    assert.equal(ctx.statements.length, 1);
+  });
+
+  test("select(Manager) sees managers and directors only; select(Engineer) engineers only", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const managers = await session.scalars(select(Manager).orderBy(e.id));
+    assert.deepEqual(managers.map((m) => [m.constructor, m.id]), [[Manager, 1], [Director, 3]]);
+    const engineers = await session.scalars(select(Engineer).where(columnsOf(Engineer).name.like("%")).orderBy(e.id));
+    assert.deepEqual(engineers.map((m) => m.id), [2, 4]);
+    const directors = await session.scalars(select(Director));
+    assert.deepEqual(directors.map((m) => m.id), [3]);
+  });
+
+  test("session.get through a subclass: its rows only, from the database and from the identity map; one object per row", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    assert.equal(await session.get(Manager, 2), undefined); // an engineer's row, not in the map: the query filters it
+    assert.equal(await session.get(Director, 1), undefined); // a manager is not a director
+    const eli = await session.get(Employee, 2);
+    assert.ok(eli instanceof Engineer);
+    ctx.reset();
+    assert.equal(await session.get(Manager, 2), undefined); // from the identity map: no SQL
+    assert.equal(await session.get(Engineer, 2), eli);
+    assert.equal(ctx.statements.length, 0);
+    const dee = await session.get(Manager, 3);
+    assert.ok(dee instanceof Director);
+    assert.equal(await session.get(Employee, 3), dee);
+    assert.equal(await session.get(Director, 3), dee);
+  });
+
+  test("the discriminator cannot be set to another class's value; the session stays usable", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const eli = (await session.get(Engineer, 2))!;
+    assert.throws(
+      () => {
+        eli.type = "manager";
+      },
+      (error: unknown) => error instanceof InvalidRequestError && /StEngineer\.type is the discriminator/.test(error.message) && error.message.includes('"engineer"'),
+    );
+    eli.type = "engineer"; // its own value: no change
+    eli.name = "Eli B.";
+    await session.commit();
+    assert.deepEqual((await rows(ctx))[1], [2, "engineer"]);
+  });
+
+  test("a row whose discriminator no class has is a DataError naming the value, the table and the model", async () => {
+    await seed(ctx);
+    await ctx.engine.execute(insert(StaffBase.metadata.table("sti_employees")!).values({ id: 9, name: "Tom", type: "intern" } as never));
+    const session = ctx.session();
+    await assert.rejects(
+      session.scalars(select(Employee)),
+      (error: unknown) => error instanceof DataError && error.message.includes('"intern"') && error.message.includes("sti_employees") && error.message.includes("StEmployee"),
+    );
+    // A query through a subclass never reads the row.
+    assert.deepEqual((await session.scalars(select(Manager))).length, 2);
+  });
+
+  test("relationships: a one-to-many of the base loads each member as its class (lazy, select-in, joined)", async () => {
+    await seed(ctx);
+    for (const load of ["lazy", "selectin", "joined"] as const) {
+      const session = ctx.session();
+      const q = select(Department);
+      const [rnd] = await session.scalars(load === "selectin" ? q.options(selectinLoad(Department, "employees")) : load === "joined" ? q.options(joinedLoad(Department, "employees")) : q);
+      const employees = load === "lazy" ? await lazy(rnd!).employees : rnd!.employees;
+      assert.deepEqual(employees.map((o) => o.constructor), [Manager, Engineer, Director, Engineer, Employee], load);
+      assert.equal((employees[0] as Manager).budget, 100, load);
+      assert.equal(employees[1]!.department, rnd, load); // the inherited back-reference
+      await session.close();
+    }
+  });
+
+  test("relationships to and from subclasses: many-to-one to Manager, one-to-many declared on a subclass", async () => {
+    await seed(ctx);
+    for (const load of ["lazy", "selectin", "joined"] as const) {
+      const session = ctx.session();
+      const q = select(Project).orderBy(columnsOf(Project).id);
+      const projects = await session.scalars(load === "selectin" ? q.options(selectinLoad(Project, "lead")) : load === "joined" ? q.options(joinedLoad(Project, "lead")) : q);
+      const leads = await Promise.all(projects.map(async (p) => (load === "lazy" ? await lazy(p).lead : p.lead)));
+      assert.deepEqual(leads.map((l) => l?.constructor), [Manager, Director], load);
+      const mia = leads[0] as Manager;
+      const reports = load === "lazy" ? await lazy(mia).reports : (await session.scalars(select(Manager).where(e.id.eq(1)).options(selectinLoad(Manager, "reports"))))[0]!.reports;
+      assert.deepEqual(reports.map((r) => [r.constructor, r.id]), [[Engineer, 2]], load);
+      assert.equal(reports[0]!.manager, mia, load);
+      await session.close();
+    }
+  });
+
+  test("a many-to-one to Manager whose key names an engineer's row reads no object", async () => {
+    await seed(ctx);
+    await ctx.engine.execute(update(StaffBase.metadata.table("sti_projects")!).values({ leadId: 2 } as never).where(columnsOf(Project).id.eq(1)));
+    const session = ctx.session();
+    const [p] = await session.scalars(select(Project).where(columnsOf(Project).id.eq(1)).options(selectinLoad(Project, "lead")));
+    assert.equal(p!.lead, null);
+    const [q] = await session.scalars(select(Project).where(columnsOf(Project).id.eq(1)).options(joinedLoad(Project, "lead")));
+    assert.equal(q!.lead, null);
+  });
+
+  test("flush: updates, optimistic versions and deletes of subclass objects", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const dee = (await session.get(Director, 3))!;
+    dee.parkingSpot = "B2";
+    dee.budget = 1000;
+    await session.commit();
+    const [row] = (await ctx.engine.execute(select(e.version, columnsOf(Director).parkingSpot, columnsOf(Manager).budget).where(e.id.eq(3)))).rows;
+    assert.deepEqual([row!.version, row!.parkingSpot, row!.budget], [2, "B2", 1000]);
+    const ivy = (await session.get(Engineer, 4))!;
+    await session.delete(ivy);
+    await session.commit();
+    assert.deepEqual((await rows(ctx)).map(([id]) => id), [1, 2, 3, 5]);
+    // Another transaction changes Mia's row after she was read: the stale version is refused.
+    const other = ctx.session({ expireOnCommit: false });
+    const mia = (await other.get(Manager, 1))!;
+    await other.commit();
+    await ctx.engine.execute(update(StaffBase.metadata.table("sti_employees")!).values({ version: 7 } as never).where(e.id.eq(1)));
+    mia.budget = 5;
+    await assert.rejects(other.commit(), StaleDataError);
+  });
+
+  test("bulk UPDATE and DELETE through a subclass change its rows only, and the objects held follow", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const all = await session.scalars(select(Employee).orderBy(e.id));
+    const count = await session.execute(update(Manager).values({ name: "Boss" }));
+    assert.equal(count, 2);
+    assert.deepEqual(all.map((o) => o.name), ["Boss", "Eli", "Boss", "Ivy", "Eve"]);
+    assert.equal(await session.execute(deleteFrom(Engineer).where(columnsOf(Engineer).language.eq("typescript"))), 1);
+    await session.commit();
+    const names = (await ctx.engine.execute(select(e.id, e.name).orderBy(e.id))).rows.map((r) => [Number(r.id), r.name]);
+    assert.deepEqual(names, [[1, "Boss"], [2, "Eli"], [3, "Boss"], [5, "Eve"]]);
+  });
+
+  test("paginate through a subclass pages its rows only", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const first = await paginate(session, select(Engineer).orderBy(e.id), { limit: 1 });
+    assert.deepEqual(first.rows.map(([o]) => o.id), [2]);
+    const second = await paginate(session, select(Engineer).orderBy(e.id), { limit: 1, after: first.nextCursor! });
+    assert.deepEqual(second.rows.map(([o]) => o.id), [4]);
+    assert.equal(second.nextCursor, null);
+  });
+});
