@@ -66,12 +66,13 @@ export function checkSubclassOptions(name: string, parent: Mapper, tableName: st
 
 /** The subclass's own fields: those not declared by a class above it (its decorator metadata lists those too). */
 export function ownDeclarations<F extends { readonly slot: AttributeSlot }>(name: string, parent: Mapper, fields: readonly F[]): F[] {
-  const inherited = new Set<AttributeSlot>();
-  for (let m: Mapper | undefined = parent; m !== undefined; m = m.inheritance?.parent) for (const slot of m.slots.values()) inherited.add(slot);
+  const inherited = new Map<AttributeSlot, Mapper>();
+  for (let m: Mapper | undefined = parent; m !== undefined; m = m.inheritance?.parent) for (const slot of m.slots.values()) inherited.set(slot, m);
   const own = fields.filter((f) => !inherited.has(f.slot));
   for (const { slot } of own) {
-    if (parent.columns.has(slot.key) || parent.relationships.has(slot.key)) {
-      throw new ArgumentError(`@model on ${name}: '${slot.key}' is mapped by ${parent.name} already; a subclass cannot declare it again. Rename it, or use the inherited attribute.`);
+    const owner = [...inherited].find(([s]) => s.key === slot.key)?.[1];
+    if (owner !== undefined) {
+      throw new ArgumentError(`@model on ${name}: '${slot.key}' is mapped by ${owner.name} already; a subclass cannot declare it again. Rename it, or use the inherited attribute.`);
     }
   }
   return own;

@@ -131,6 +131,7 @@ function discriminatorImpl(root: Mapper, slot: AttributeSlot): AttributeSlot["im
       const state = ensureState(obj, root);
       const own = state.mapper.inheritance?.identity;
       if (value === own) return plain.set(obj, value);
+      if (own === undefined) throw noIdentity(state.mapper);
       throw new InvalidRequestError(
         `${state.mapper.name}.${slot.key} is the discriminator of single-table inheritance: it is ${JSON.stringify(own ?? null)} for every ${state.mapper.name}, ` +
           `written by the ORM, and cannot be set to ${JSON.stringify(value)}. To store another kind of row, create an object of the class whose polymorphicIdentity that is.`,
@@ -142,13 +143,7 @@ function discriminatorImpl(root: Mapper, slot: AttributeSlot): AttributeSlot["im
 /** Writes each new object's discriminator before its INSERT: objects not made with `new` have none yet. */
 export function stampDiscriminators(mapper: Mapper, states: readonly { readonly dict: Record<string, unknown> }[]): void {
   const { hierarchy, identity } = mapper.inheritance!;
-  if (identity === undefined) {
-    const kinds = [...hierarchy.byIdentity.values()].map((m) => m.name).join(", ");
-    throw new InvalidRequestError(
-      `${mapper.name} has no polymorphicIdentity, so its rows could not be read back as ${mapper.name}: save objects of its subclasses (${kinds || "none declared"}), ` +
-        `or give @model on ${mapper.name} a polymorphicIdentity.`,
-    );
-  }
+  if (identity === undefined) throw noIdentity(mapper);
   const key = hierarchy.discriminator;
   for (let i = 0; i < states.length; i++) states[i]!.dict[key] = identity;
 }
@@ -174,4 +169,13 @@ export function checkInheritance(mapper: Mapper, report: Report): void {
       `Make it nullable (drop .notNull()), or give it a .default(...) or .serverDefault(...).`,
     );
   }
+}
+
+/** A class of a hierarchy without polymorphicIdentity (its root, left abstract): its objects cannot be saved. */
+function noIdentity(mapper: Mapper): InvalidRequestError {
+  const kinds = [...mapper.inheritance!.hierarchy.byIdentity.values()].map((m) => m.name).join(", ");
+  return new InvalidRequestError(
+    `${mapper.name} has no polymorphicIdentity, so its rows could not be read back as ${mapper.name}: save objects of its subclasses (${kinds || "none declared"}), ` +
+      `or give @model on ${mapper.name} a polymorphicIdentity.`,
+  );
 }
