@@ -43,6 +43,7 @@ export function modelSource(mapper: Mapper, alias?: AliasNode): FromSource {
   const c = Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"];
   // A subclass of single-table inheritance covers its rows of the table only (inheritance.ts).
   const criterion = criterionAt(mapper, alias ?? mapper.table.fromNode);
+  const identity = mapper.inheritance?.identity;
   return {
     fromNode: alias ?? mapper.table.fromNode,
     // What `select(Model)` selects: deferred columns left out. `c` has them all, for conditions.
@@ -50,6 +51,7 @@ export function modelSource(mapper: Mapper, alias?: AliasNode): FromSource {
     c,
     underlyingTable: mapper.table,
     ...(criterion === undefined ? {} : { criterion }),
+    ...(identity === undefined ? {} : { impliedValues: { [mapper.inheritance!.hierarchy.discriminator]: identity } }),
   };
 }
 

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  ArgumentError,
   DataError,
   InvalidRequestError,
   StaleDataError,
@@ -202,6 +203,37 @@ forEachDatabaseWithSchema("single-table inheritance", StaffBase.metadata, (ctx) 
     await session.commit();
     const names = (await ctx.engine.execute(select(e.id, e.name).orderBy(e.id))).rows.map((r) => [Number(r.id), r.name]);
     assert.deepEqual(names, [[1, "Boss"], [2, "Eli"], [3, "Boss"], [5, "Eve"]]);
+  });
+
+  test("ORM bulk INSERT through a subclass writes its discriminator and refuses another class's", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    assert.equal(await session.execute(insert(Engineer), [{ id: 10, name: "Ada", language: "c" }, { id: 11, name: "Bo" }]), 2);
+    await assert.rejects(
+      session.execute(insert(Manager), [{ id: 12, name: "Cy", type: "engineer" }]),
+      (error: unknown) => error instanceof ArgumentError && error.message.includes(`'type' is "manager" in every row of Manager, not "engineer"`),
+    );
+    // Refused before any statement: the session goes on, the engineers' rows still in its transaction.
+    await session.execute(insert(Manager), [{ id: 12, name: "Cy", type: "manager" }]);
+    await session.commit();
+    assert.deepEqual((await rows(ctx)).slice(5), [[10, "engineer"], [11, "engineer"], [12, "manager"]]);
+    const [ada] = await ctx.session().scalars(select(Employee).where(e.id.eq(10)));
+    assert.ok(ada instanceof Engineer);
+  });
+
+  test("a bulk UPDATE setting the discriminator is refused before it runs; the session stays usable", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const eli = (await session.get(Engineer, 2))!;
+    for (const cls of [Engineer, Employee]) {
+      await assert.rejects(
+        session.execute(update(cls).values({ type: "manager" }).where(e.id.eq(2))),
+        (error: unknown) => error instanceof InvalidRequestError && error.message.includes("sets StEmployee.type, the discriminator of single-table inheritance"),
+      );
+    }
+    eli.name = "Eli B.";
+    await session.commit();
+    assert.deepEqual((await rows(ctx))[1], [2, "engineer"]);
   });
 
   test("paginate through a subclass pages its rows only", async () => {

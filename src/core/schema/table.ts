@@ -60,6 +60,11 @@ export interface FromSource<Row = Record<string, unknown>> {
    * `from(source)` add it to WHERE, `join(source)` to the join's ON.
    */
   readonly criterion?: ExprNode;
+  /**
+   * Values, by column key of the source, that every row it covers has (an ORM subclass's
+   * discriminator): `insert(source)` writes them into each row, and refuses a row that gives another.
+   */
+  readonly impliedValues?: Readonly<Record<string, unknown>>;
 }
 
 export class Table<Name extends string = string, C extends ColumnMap = ColumnMap>

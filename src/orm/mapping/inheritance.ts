@@ -171,11 +171,29 @@ export function checkInheritance(mapper: Mapper, report: Report): void {
   }
 }
 
+/** Refuses to save objects of a class without polymorphicIdentity (checked before a flush writes anything). */
+export function assertStorable(mapper: Mapper): void {
+  if (mapper.inheritance!.identity === undefined) throw noIdentity(mapper);
+}
+
 /** A class of a hierarchy without polymorphicIdentity (its root, left abstract): its objects cannot be saved. */
 function noIdentity(mapper: Mapper): InvalidRequestError {
   const kinds = [...mapper.inheritance!.hierarchy.byIdentity.values()].map((m) => m.name).join(", ");
   return new InvalidRequestError(
     `${mapper.name} has no polymorphicIdentity, so its rows could not be read back as ${mapper.name}: save objects of its subclasses (${kinds || "none declared"}), ` +
       `or give @model on ${mapper.name} a polymorphicIdentity.`,
+  );
+}
+
+/**
+ * A bulk UPDATE setting the discriminator would change the class of rows whose objects the
+ * session may hold as another class: refused, as assigning the attribute is.
+ */
+export function refuseClassChange(mapper: Mapper, values: ReadonlyMap<string, unknown>): void {
+  const { root, discriminator } = mapper.inheritance!.hierarchy;
+  if (!values.has(discriminator)) return;
+  throw new InvalidRequestError(
+    `update(${mapper.name}) sets ${root.name}.${discriminator}, the discriminator of single-table inheritance: a row cannot change class through the ORM. ` +
+      `Delete the row and insert an object of the other class, or change it with SQL outside the session (session.connection()).`,
   );
 }
