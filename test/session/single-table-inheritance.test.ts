@@ -18,6 +18,7 @@ import {
   joinedLoad,
   lazy,
   paginate,
+  populateExisting,
   select,
   selectinLoad,
   update,
@@ -144,6 +145,18 @@ forEachDatabaseWithSchema("single-table inheritance", StaffBase.metadata, (ctx) 
     }
   });
 
+  test("a one-to-many to a subclass holds its rows only (lazy, select-in, joined)", async () => {
+    await seed(ctx);
+    for (const load of ["lazy", "selectin", "joined"] as const) {
+      const session = ctx.session();
+      const q = select(Department);
+      const [rnd] = await session.scalars(load === "selectin" ? q.options(selectinLoad(Department, "managers")) : load === "joined" ? q.options(joinedLoad(Department, "managers")) : q);
+      const managers = load === "lazy" ? await lazy(rnd!).managers : rnd!.managers;
+      assert.deepEqual(managers.map((o) => [o.constructor, o.id]), [[Manager, 1], [Director, 3]], load);
+      await session.close();
+    }
+  });
+
   test("relationships to and from subclasses: many-to-one to Manager, one-to-many declared on a subclass", async () => {
     await seed(ctx);
     for (const load of ["lazy", "selectin", "joined"] as const) {
@@ -160,14 +173,32 @@ forEachDatabaseWithSchema("single-table inheritance", StaffBase.metadata, (ctx) 
     }
   });
 
+  test("one flush inserts rows of several classes that reference each other, in any order of adding", async () => {
+    const session = ctx.session();
+    const ivy = Object.assign(new Engineer(), { id: 4, name: "Ivy" });
+    const kim = Object.assign(new Engineer(), { id: 6, name: "Kim" });
+    const dee = Object.assign(new Director(), { id: 3, name: "Dee" });
+    const mia = Object.assign(new Manager(), { id: 1, name: "Mia" });
+    ivy.manager = dee;
+    kim.manager = mia;
+    session.addAll([ivy, kim, dee, mia]);
+    await session.commit();
+    const managers = (await ctx.engine.execute(select(e.id, columnsOf(Engineer).managerId).where(e.type.eq("engineer")).orderBy(e.id))).rows;
+    assert.deepEqual(managers.map((r) => [Number(r.id), Number(r.managerId)]), [[4, 3], [6, 1]]);
+  });
+
   test("a many-to-one to Manager whose key names an engineer's row reads no object", async () => {
     await seed(ctx);
     await ctx.engine.execute(update(StaffBase.metadata.table("sti_projects")!).values({ leadId: 2 } as never).where(columnsOf(Project).id.eq(1)));
     const session = ctx.session();
     const [p] = await session.scalars(select(Project).where(columnsOf(Project).id.eq(1)).options(selectinLoad(Project, "lead")));
     assert.equal(p!.lead, null);
-    const [q] = await session.scalars(select(Project).where(columnsOf(Project).id.eq(1)).options(joinedLoad(Project, "lead")));
+    const [q] = await session.scalars(select(Project).where(columnsOf(Project).id.eq(1)).options(joinedLoad(Project, "lead"), populateExisting()));
     assert.equal(q!.lead, null);
+    await session.close();
+    const other = ctx.session();
+    const [r] = await other.scalars(select(Project).where(columnsOf(Project).id.eq(1)));
+    assert.equal(await lazy(r!).lead, null);
   });
 
   test("flush: updates, optimistic versions and deletes of subclass objects", async () => {
