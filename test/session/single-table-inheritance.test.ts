@@ -223,6 +223,26 @@ forEachDatabaseWithSchema("single-table inheritance", StaffBase.metadata, (ctx) 
     await assert.rejects(other.commit(), StaleDataError);
   });
 
+  test("refresh, expiry and merge of subclass objects keep their class and subclass columns", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const dee = (await session.get(Director, 3))!;
+    // The table, not the model: the session's objects do not follow (as a change by someone else).
+    await session.execute(update(StaffBase.metadata.table("sti_employees")!).values({ parkingSpot: "C3" } as never).where(e.id.eq(3)));
+    assert.equal(dee.parkingSpot, "A1");
+    await session.refresh(dee);
+    assert.equal(dee.parkingSpot, "C3");
+    await session.commit(); // expires
+    const [again] = await session.scalars(select(Employee).where(e.id.eq(3)));
+    assert.equal(again, dee);
+    assert.equal(dee.parkingSpot, "C3");
+    await session.close();
+    const merged = await ctx.session().merge(Object.assign(new Director(), { id: 3, name: "Dee", budget: 5 }));
+    assert.ok(merged instanceof Director);
+    assert.equal(merged.parkingSpot, "C3");
+    assert.equal(merged.budget, 5);
+  });
+
   test("bulk UPDATE and DELETE through a subclass change its rows only, and the objects held follow", async () => {
     await seed(ctx);
     const session = ctx.session();
