@@ -25,6 +25,8 @@ import {
 } from "../../src/index.js";
 import { Department, Director, Employee, Engineer, Manager, Project, StaffBase } from "./fixtures/staff/index.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
+import { diffSchemas, schemaModelOf } from "../../src/migrations/index.js";
+import type { SchemaModel } from "../../src/core/schema/schema-model.js";
 
 const e = columnsOf(Employee);
 
@@ -59,6 +61,14 @@ forEachDatabaseWithSchema("single-table inheritance", StaffBase.metadata, (ctx) 
     assert.equal(fresh.type, "director");
     await seed(ctx);
     assert.deepEqual(await rows(ctx), [[1, "manager"], [2, "engineer"], [3, "director"], [4, "engineer"], [5, "employee"]]);
+  });
+
+  test("createAll and the migrations' differ see one table with every class's columns", async () => {
+    const table = (await ctx.engine.inspect().reflect()).tables.find((t) => t.name === "sti_employees")!;
+    assert.deepEqual(table.columns.map((c) => c.name), ["id", "name", "type", "version", "department_id", "budget", "parking_spot", "language", "manager_id"]);
+    const ours = (schema: SchemaModel): SchemaModel => ({ ...schema, tables: schema.tables.filter((t) => t.name.startsWith("sti_")) });
+    const model = schemaModelOf(StaffBase.metadata, ctx.engine.dialect);
+    assert.deepEqual(diffSchemas(ours(await ctx.engine.inspect().reflect()), ours(model), { dialect: ctx.db.name }), []);
   });
 
   test("select(Employee) returns each row as its class, with its subclass columns loaded", async () => {
