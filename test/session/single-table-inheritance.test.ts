@@ -23,7 +23,7 @@ import {
   selectinLoad,
   update,
 } from "../../src/index.js";
-import { Department, Director, Employee, Engineer, Manager, Project, StaffBase } from "./fixtures/staff/index.js";
+import { Badge, Department, Director, Employee, Engineer, Manager, Project, StaffBase } from "./fixtures/staff/index.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
 import { diffSchemas, schemaModelOf } from "../../src/migrations/index.js";
 import type { SchemaModel } from "../../src/core/schema/schema-model.js";
@@ -195,6 +195,45 @@ forEachDatabaseWithSchema("single-table inheritance", StaffBase.metadata, (ctx) 
     await session.commit();
     const managers = (await ctx.engine.execute(select(e.id, columnsOf(Engineer).managerId).where(e.type.eq("engineer")).orderBy(e.id))).rows;
     assert.deepEqual(managers.map((r) => [Number(r.id), Number(r.managerId)]), [[4, 3], [6, 1]]);
+  });
+
+  test("one flush deletes rows of several classes that reference each other", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const mia = (await session.get(Manager, 1))!;
+    const eli = (await session.get(Engineer, 2))!;
+    for (const p of await lazy(mia).projects) await session.delete(p);
+    await session.delete(mia);
+    await session.delete(eli);
+    await session.commit();
+    assert.deepEqual((await rows(ctx)).map(([id]) => id), [3, 4, 5]);
+  });
+
+  test("a member moved to a new subclass object's list, through a relationship of the base, is not deleted as an orphan", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const eli = (await session.get(Engineer, 2))!;
+    (await lazy(eli).badges).push(Object.assign(new Badge(), { id: 1, label: "door" }));
+    await session.commit();
+    const badge = (await lazy(eli).badges)[0]!;
+    const zoe = Object.assign(new Manager(), { id: 7, name: "Zoe" });
+    session.add(zoe);
+    eli.badges.splice(0, 1); // removed from its owner: an orphan, unless another object holds it
+    zoe.badges.push(badge);
+    await session.commit();
+    const [row] = (await ctx.engine.execute(select(columnsOf(Badge).id, columnsOf(Badge).ownerId))).rows;
+    assert.deepEqual([Number(row?.id), Number(row?.ownerId)], [1, 7]);
+  });
+
+  test("a many-to-one to Manager refuses an Engineer: nothing changed", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const [project] = await session.scalars(select(Project).where(columnsOf(Project).id.eq(1)).options(selectinLoad(Project, "lead")));
+    const eli = (await session.get(Engineer, 2))!;
+    assert.throws(() => {
+      project!.lead = eli as never;
+    }, /StProject\.lead holds one StManager \(or null\); got an object of class Engineer/);
+    assert.equal(project!.lead?.id, 1);
   });
 
   test("a many-to-one to Manager whose key names an engineer's row reads no object", async () => {
