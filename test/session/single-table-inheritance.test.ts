@@ -336,6 +336,27 @@ forEachDatabaseWithSchema("single-table inheritance", StaffBase.metadata, (ctx) 
     assert.deepEqual((await rows(ctx))[1], [2, "engineer"]);
   });
 
+  test("a bulk UPDATE through the base unloads the lists of a relationship to a subclass that held the rows it moved", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const [rnd] = await session.scalars(select(Department).options(selectinLoad(Department, "managers")));
+    assert.deepEqual(rnd!.managers.map((m) => m.id), [1, 3]);
+    await session.execute(update(Employee).values({ departmentId: null }).where(e.id.eq(1)));
+    assert.deepEqual((await lazy(rnd!).managers).map((m) => m.id), [3]);
+  });
+
+  test("a bulk DELETE through a subclass: the database's ON DELETE SET NULL on other classes' rows reaches the objects held", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const eli = (await session.get(Engineer, 2))!;
+    for (const p of await session.scalars(select(Project))) p.leadId = null;
+    await session.flush();
+    assert.equal(await session.execute(deleteFrom(Manager).where(e.id.eq(1))), 1);
+    assert.equal(eli.managerId, null);
+    await session.commit();
+    assert.deepEqual((await rows(ctx)).map(([id]) => id), [2, 3, 4, 5]);
+  });
+
   test("paginate through a subclass pages its rows only", async () => {
     await seed(ctx);
     const session = ctx.session();
