@@ -96,6 +96,27 @@ forEachDatabaseWithSchema("single-table inheritance", StaffBase.metadata, (ctx) 
     assert.deepEqual(directors.map((m) => m.id), [3]);
   });
 
+  test("join(Subclass) joins its rows only; a stream reads each row as its class", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const p = columnsOf(Project);
+    assert.deepEqual((await session.scalars(select(Project).join(Employee).orderBy(p.id))).map((x) => x.id), [1, 2]);
+    assert.deepEqual((await session.scalars(select(Project).join(Director))).map((x) => x.id), [2]);
+    assert.deepEqual(await session.scalars(select(Project).join(Engineer)), []);
+    const streamed: unknown[] = [];
+    for await (const employee of session.stream(select(Employee).orderBy(e.id), { yieldPer: 2 })) streamed.push(employee.constructor);
+    assert.deepEqual(streamed, [Manager, Engineer, Director, Engineer, Employee]);
+  });
+
+  test("populateExisting through the base unloads a subclass object's own relationships, as a refresh does", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const [mia] = await session.scalars(select(Manager).where(e.id.eq(1)).options(selectinLoad(Manager, "projects")));
+    assert.equal(mia!.projects.length, 1);
+    await session.scalars(select(Employee).where(e.id.eq(1)).options(populateExisting()));
+    assert.throws(() => mia!.projects, /StManager\.projects is not loaded/);
+  });
+
   test("session.get through a subclass: its rows only, from the database and from the identity map; one object per row", async () => {
     await seed(ctx);
     const session = ctx.session();
