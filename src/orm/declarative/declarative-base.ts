@@ -19,11 +19,7 @@ export abstract class DeclarativeBase {
     // The ORM state is made with the object rather than on first use, so that V8 sizes the
     // model's objects with room for it (stamped on later, it takes a separate property store).
     const mapper = mapperOfClass(new.target);
-    if (mapper === undefined) return;
-    const state = new InstanceState(mapper);
-    attachState(this, state);
-    // Single-table inheritance: the object says its class from the start (read-only: inheritance.ts).
-    if (mapper.inheritance !== undefined) state.dict[mapper.inheritance.hierarchy.discriminator] = mapper.inheritance.identity;
+    if (mapper !== undefined) attachState(this, new InstanceState(mapper));
   }
 
   /**

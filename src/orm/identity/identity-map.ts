@@ -249,7 +249,14 @@ export class IdentityMap {
     const unindexed = this.unindexed;
     this.unindexed = [];
     for (const states of unindexed) {
-      for (let i = 0; i < states.length; i++) this.mapOf(states[i]!.mapper).set(states[i]!.key, states[i]!.obj);
+      // Consecutive states are mostly of one mapper: its part is looked up when the mapper changes.
+      let mapper: Mapper | undefined;
+      let part: ObjectsByKey | undefined;
+      for (let i = 0; i < states.length; i++) {
+        const state = states[i]!;
+        if (state.mapper !== mapper) part = this.mapOf((mapper = state.mapper));
+        part!.set(state.key, state.obj);
+      }
     }
   }
 

@@ -140,12 +140,16 @@ function discriminatorImpl(root: Mapper, slot: AttributeSlot): AttributeSlot["im
   };
 }
 
-/** Writes each new object's discriminator before its INSERT: objects not made with `new` have none yet. */
-export function stampDiscriminators(mapper: Mapper, states: readonly { readonly dict: Record<string, unknown> }[]): void {
+/**
+ * Writes the discriminator of new objects `states[start..end)` of `mapper` before the flush checks
+ * and inserts them (objects read it from their class until then: `discriminatorImpl`). A class
+ * without polymorphicIdentity cannot be saved.
+ */
+export function stampDiscriminators(mapper: Mapper, states: readonly { readonly dict: Record<string, unknown> }[], start: number, end: number): void {
   const { hierarchy, identity } = mapper.inheritance!;
   if (identity === undefined) throw noIdentity(mapper);
   const key = hierarchy.discriminator;
-  for (let i = 0; i < states.length; i++) states[i]!.dict[key] = identity;
+  for (let i = start; i < end; i++) states[i]!.dict[key] = identity;
 }
 
 /**
@@ -169,11 +173,6 @@ export function checkInheritance(mapper: Mapper, report: Report): void {
       `Make it nullable (drop .notNull()), or give it a .default(...) or .serverDefault(...).`,
     );
   }
-}
-
-/** Refuses to save objects of a class without polymorphicIdentity (checked before a flush writes anything). */
-export function assertStorable(mapper: Mapper): void {
-  if (mapper.inheritance!.identity === undefined) throw noIdentity(mapper);
 }
 
 /** A class of a hierarchy without polymorphicIdentity (its root, left abstract): its objects cannot be saved. */

@@ -30,7 +30,6 @@ import { executeInsertBatch } from "./insert-batch.js";
 import type { Journal } from "./journal.js";
 import { orphanGroups } from "./orphans.js";
 import { followCascadedUpdates } from "./cascaded-keys.js";
-import { stampDiscriminators } from "../mapping/inheritance.js";
 
 export interface PersistContext {
   readonly conn: Connection;
@@ -52,8 +51,6 @@ const MAX_PARAMS = 20_000;
  * objects rather than two).
  */
 export async function insertStates(ctx: PersistContext, mapper: Mapper, states: readonly InstanceState[], prepare?: (state: InstanceState) => void): Promise<void> {
-  // Single-table inheritance: each row says its class (objects not made with `new` have no value yet).
-  if (mapper.inheritance !== undefined) stampDiscriminators(mapper, states);
   const generated = mapper.generatedKey;
   const returning = ctx.conn.dialect.capabilities.insertReturning;
   for (const { columns, states: group } of groupByGivenColumns(mapper, states, prepare)) {
