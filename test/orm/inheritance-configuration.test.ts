@@ -93,9 +93,14 @@ describe("single-table inheritance: configuration", () => {
     }, refused(/@model on Cat: a subclass of Animal \(single-table inheritance\) needs a polymorphicIdentity: the value of Animal\.kind/));
     assert.throws(() => {
       @model({ polymorphicIdentity: "animal" })
-      class Cat extends Animal {}
+      class Cat extends Animal {
+        @column(integer()) accessor whiskers!: number | null;
+      }
       void Cat;
     }, refused(/polymorphicIdentity "animal" is already Animal's/));
+    // Refused before anything changed: the table and the base's mapping are as they were.
+    assert.deepEqual(Animal.metadata.table("animals")!.columnList.map((c) => c.name), ["id", "kind"]);
+    assert.deepEqual([...Animal.registry.mapperFor(Animal).columns.keys()], ["id", "kind"]);
     assert.throws(() => {
       @model({ polymorphicIdentity: "cat", version: "id" })
       class Cat extends Animal {}

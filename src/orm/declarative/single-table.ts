@@ -81,6 +81,14 @@ export function ownDeclarations<F extends { readonly slot: AttributeSlot }>(name
 /** Maps the subclass: its columns added to the root's table, every mapper of the hierarchy mapping them. */
 export function mapSubclass(registry: Registry, cls: ClassRef, parent: Mapper, identity: unknown, declaration: SubclassDeclaration): void {
   const table = parent.table;
+  // Checked before the table and the hierarchy change: a refused subclass leaves them as they were.
+  const taken = registry.mapperByName(declaration.name);
+  if (taken !== undefined) {
+    throw new ArgumentError(`Model name '${declaration.name}' is already used by ${taken.definedAt ?? "another class"}; model names must be unique in a registry (rename one, or give @model a { name }).`);
+  }
+  if (parent.inheritance!.hierarchy.byIdentity.has(identity)) {
+    throw new ArgumentError(`@model on ${declaration.name}: polymorphicIdentity ${JSON.stringify(identity)} is already ${parent.inheritance!.hierarchy.byIdentity.get(identity)!.name}'s. Give each class of the hierarchy its own value.`);
+  }
   const added = new Map<string, Column>();
   for (const [key, builder] of Object.entries(declaration.builders)) {
     if (builder.options.primaryKey) {
