@@ -257,6 +257,21 @@ forEachDatabaseWithSchema("single-table inheritance", StaffBase.metadata, (ctx) 
     assert.equal(project!.lead?.id, 1);
   });
 
+  test("loader options reach a subclass's own relationships through a query of the base, or a path through a relationship to it", async () => {
+    await seed(ctx);
+    let session = ctx.session();
+    const everyone = await session.scalars(select(Employee).orderBy(e.id).options(selectinLoad(Manager, "projects")));
+    const [mia, , dee] = everyone as [Manager, Engineer, Director];
+    assert.deepEqual([mia.projects.map((p) => p.id), dee.projects.map((p) => p.id)], [[1], [2]]);
+    assert.equal(ctx.statements.length, 2);
+    await session.close();
+    session = ctx.session();
+    ctx.reset();
+    const [rnd] = await session.scalars(select(Department).options(selectinLoad(Department, "employees", "projects")));
+    assert.deepEqual((rnd!.employees[0] as Manager).projects.map((p) => p.id), [1]);
+    assert.equal(ctx.statements.length, 3);
+  });
+
   test("a many-to-one to Manager whose key names an engineer's row reads no object", async () => {
     await seed(ctx);
     await ctx.engine.execute(update(StaffBase.metadata.table("sti_projects")!).values({ leadId: 2 } as never).where(columnsOf(Project).id.eq(1)));
