@@ -16,10 +16,12 @@ import {
   createEngine,
   integer,
   model,
+  oneToMany,
   select,
   string,
   type Column,
   type ConfigurationProblem,
+  type Rel,
 } from "athanor";
 
 function problemsOf(base: typeof DeclarativeBase): ConfigurationProblem[] {
@@ -157,6 +159,34 @@ describe("single-table inheritance: configuration", () => {
       class Dog extends Animal {}
       void Dog;
     }, refused(/Animal's hierarchy is in use already.*Declare every subclass before the models are first used/));
+  });
+
+  test("a subclass relationship loaded eagerly by default loads for its objects whichever class was queried", async () => {
+    const { Base, Animal } = hierarchy("animal");
+    @model("toys")
+    class Toy extends Base {
+      @column(integer().primaryKey()) accessor id!: number;
+      @column(integer().named("dog_id").references("animals.id")) accessor dogId!: number | null;
+    }
+    @model({ polymorphicIdentity: "dog" })
+    class Dog extends Animal {
+      @oneToMany(() => Toy, { lazy: "selectin" }) accessor toys!: Rel<Toy[], never>;
+    }
+    const engine = createEngine("sqlite://:memory:");
+    await Base.metadata.createAll(engine);
+    const session = new Session(engine);
+    const rex = Object.assign(new Dog(), { id: 1 });
+    rex.toys.push(Object.assign(new Toy(), { id: 1 }));
+    session.add(rex);
+    await session.commit();
+    await session.close();
+    for (const read of [(s: Session) => s.scalars(select(Animal)).then((r) => r[0]), (s: Session) => s.get(Animal, 1)]) {
+      const fresh = new Session(engine);
+      const dog = (await read(fresh)) as Dog;
+      assert.deepEqual(dog.toys.map((t) => t.id), [1]);
+      await fresh.close();
+    }
+    await engine.dispose();
   });
 
   test("one table holds every class's columns; a root without polymorphicIdentity cannot be saved", async () => {
