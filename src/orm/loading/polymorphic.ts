@@ -4,11 +4,10 @@
  * `select(Employee)` returns a `Manager` for a manager's row. Every class of a hierarchy maps the
  * same columns, so one row layout serves them all. Models without inheritance never come here.
  */
-import { DataError } from "../../core/errors.js";
+import { DataError, InvalidRequestError } from "../../core/errors.js";
 import type { ColumnPlan } from "../mapping/column-plan.js";
 import { isSubmapper } from "../mapping/inheritance.js";
 import type { Mapper } from "../mapping/mapper.js";
-import { InvalidRequestError } from "../../core/errors.js";
 
 type Hydrator = (row: readonly unknown[]) => object | null;
 

@@ -8,12 +8,10 @@
  */
 import { ArgumentError, InvalidRequestError } from "../../core/errors.js";
 import type { AliasNode, ExprNode, TableNode } from "../../core/ast/nodes.js";
-import { Labeled } from "../../core/expression/expression.js";
+import { Labeled, type Expression } from "../../core/expression/expression.js";
 import type { Column } from "../../core/schema/column.js";
-import type { Expression } from "../../core/expression/expression.js";
-import type { AttributeSlot } from "../state/attributes.js";
+import { columnImpl, type AttributeSlot } from "../state/attributes.js";
 import { ensureState, stateOf } from "../state/instance-state.js";
-import { columnImpl } from "../state/attributes.js";
 import type { Report } from "./configure.js";
 import type { DeferredColumn, Mapper } from "./mapper.js";
 
