@@ -10,6 +10,7 @@ import { test } from "node:test";
 import {
   ArgumentError,
   DataError,
+  IntegrityError,
   InvalidRequestError,
   StaleDataError,
   columnsOf,
@@ -132,6 +133,18 @@ forEachDatabaseWithSchema("single-table inheritance", StaffBase.metadata, (ctx) 
     assert.ok(dee instanceof Director);
     assert.equal(await session.get(Employee, 3), dee);
     assert.equal(await session.get(Director, 3), dee);
+  });
+
+  test("a new object of another class with the key of an existing row is refused by the database, as for any model: nothing written", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const eli = (await session.get(Employee, 2))!;
+    assert.ok(eli instanceof Engineer);
+    const impostor = Object.assign(new Manager(), { id: 2, name: "Not Eli" });
+    session.add(impostor);
+    await assert.rejects(session.flush(), IntegrityError);
+    await session.rollback();
+    assert.deepEqual((await rows(ctx))[1], [2, "engineer"]);
   });
 
   test("the discriminator cannot be set to another class's value; the session stays usable", async () => {
