@@ -11,6 +11,7 @@ import { UnmappedClassError } from "./errors.js";
 import { aliasSource, mapperOfClass } from "./mapped.js";
 import type { Mapper } from "./mapping/mapper.js";
 import { stateOf, type ObjectStatus } from "./state/instance-state.js";
+import { criterionAt } from "./mapping/inheritance.js";
 import { storedValue } from "./state/mutable-values.js";
 import { changedColumns } from "./state/changed-columns.js";
 import type { BACK } from "./typing/checks.js";
@@ -39,12 +40,18 @@ export function modelSource(mapper: Mapper, alias?: AliasNode): FromSource {
   const all = [...mapper.columns].map(
     ([key, column]) => new LabeledExpression<unknown, string>(key, alias ? { kind: "column", name: column.name, source: alias } : column.node, column.type),
   );
+  const c = Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"];
+  // A subclass of single-table inheritance covers its rows of the table only (inheritance.ts).
+  const criterion = criterionAt(mapper, alias ?? mapper.table.fromNode);
+  const identity = mapper.inheritance?.identity;
   return {
     fromNode: alias ?? mapper.table.fromNode,
     // What `select(Model)` selects: deferred columns left out. `c` has them all, for conditions.
     columnList: all.filter((c) => !mapper.deferred.has(c.key)),
-    c: Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"],
+    c,
     underlyingTable: mapper.table,
+    ...(criterion === undefined ? {} : { criterion }),
+    ...(identity === undefined ? {} : { impliedValues: { [mapper.inheritance!.hierarchy.discriminator]: identity } }),
   };
 }
 

@@ -2,7 +2,7 @@
  * `table("users", metadata, { id: integer().primaryKey(), ... })`: a table definition, registered
  * in its MetaData, whose typed columns (`users.c.id`) are the building blocks of statements.
  */
-import type { AliasNode, TableNode } from "../ast/nodes.js";
+import type { AliasNode, ExprNode, TableNode } from "../ast/nodes.js";
 import type { TableSchema } from "../ast/table-schema.js";
 import { ArgumentError } from "../errors.js";
 import type { Labeled } from "../expression/expression.js";
@@ -54,6 +54,17 @@ export interface FromSource<Row = Record<string, unknown>> {
   readonly columnList: readonly Labeled<unknown, string>[];
   /** The table behind the source, for foreign-key join inference; undefined for subqueries. */
   readonly underlyingTable: TableSchema | undefined;
+  /**
+   * A condition that the source's rows meet, when it covers part of its table only (an ORM
+   * subclass mapped by single-table inheritance: `type IN ('manager')`). `select(source)` and
+   * `from(source)` add it to WHERE, `join(source)` to the join's ON.
+   */
+  readonly criterion?: ExprNode;
+  /**
+   * Values, by column key of the source, that every row it covers has (an ORM subclass's
+   * discriminator): `insert(source)` writes them into each row, and refuses a row that gives another.
+   */
+  readonly impliedValues?: Readonly<Record<string, unknown>>;
 }
 
 export class Table<Name extends string = string, C extends ColumnMap = ColumnMap>
@@ -87,33 +98,15 @@ export class Table<Name extends string = string, C extends ColumnMap = ColumnMap
     this.previousNames = Object.freeze([...(options.previousNames ?? [])]);
     this.fromNode = { kind: "table", name, schema: this.schema, table: this };
 
-    const c: Record<string, Column> = {};
-    const columnList: Column[] = [];
-    const seen = new Set<string>();
-    for (const [key, builder] of Object.entries(columns)) {
-      const column = new Column(key, this, this.fromNode, builder.options);
-      if (seen.has(column.name)) throw new ArgumentError(`Table '${name}' declares column '${column.name}' twice.`);
-      seen.add(column.name);
-      c[key] = column;
-      columnList.push(column);
-    }
-    this.c = c as TableColumns<C>;
-    this.columnList = columnList;
-
+    this.c = {} as TableColumns<C>;
+    this.columnList = [];
     const foreignKeys: ForeignKey[] = [];
     const uniques: UniqueConstraint[] = [];
     const checks: CheckConstraint[] = [];
     const indexes: Index[] = [];
-    for (const column of columnList) {
-      const options = columns[column.key]!.options;
-      for (const ref of options.references) {
-        const { table, column: target } = splitTarget(ref.target, name, column.key);
-        const fk = new ForeignKey(this, [column], table, [target], ref.onDelete, ref.onUpdate, ref.name);
-        column.foreignKeys.push(fk);
-        foreignKeys.push(fk);
-      }
-      if (column.index) indexes.push({ kind: "index", columns: [column], unique: false, name: undefined });
-    }
+    this.foreignKeys = foreignKeys;
+    this.indexes = indexes;
+    for (const [key, builder] of Object.entries(columns)) this.appendColumn(key, builder);
     for (const constraint of constraints?.(this.c) ?? []) {
       switch (constraint.kind) {
         case "primaryKey":
@@ -135,12 +128,34 @@ export class Table<Name extends string = string, C extends ColumnMap = ColumnMap
           break;
       }
     }
-    this.primaryKey = columnList.filter((col) => col.primaryKey);
-    this.foreignKeys = foreignKeys;
+    this.primaryKey = this.columnList.filter((col) => col.primaryKey);
     this.uniques = uniques;
     this.checks = checks;
-    this.indexes = indexes;
     metadata.add(this);
+  }
+
+  /**
+   * Adds a column after the table is declared (SQLAlchemy's `append_column`), with its foreign
+   * keys and index: how the subclasses of a single-table inheritance hierarchy add theirs to the
+   * base's table. Not a primary-key column: the key is fixed when the table is declared.
+   */
+  appendColumn(key: string, builder: AnyColumnBuilder): Column {
+    const column = new Column(key, this, this.fromNode, builder.options);
+    if (this.columnList.some((c) => c.name === column.name)) throw new ArgumentError(`Table '${this.name}' declares column '${column.name}' twice.`);
+    if (Object.hasOwn(this.c, key)) throw new ArgumentError(`Table '${this.name}' declares column key '${key}' twice.`);
+    if (column.primaryKey && this.primaryKey !== undefined) {
+      throw new ArgumentError(`Table '${this.name}': column '${column.name}' cannot join the primary key of a table already declared.`);
+    }
+    (this.c as Record<string, Column>)[key] = column;
+    (this.columnList as Column[]).push(column);
+    for (const ref of builder.options.references) {
+      const { table, column: target } = splitTarget(ref.target, this.name, key);
+      const fk = new ForeignKey(this, [column], table, [target], ref.onDelete, ref.onUpdate, ref.name);
+      column.foreignKeys.push(fk);
+      (this.foreignKeys as ForeignKey[]).push(fk);
+    }
+    if (column.index) (this.indexes as Index[]).push({ kind: "index", columns: [column], unique: false, name: undefined });
+    return column;
   }
 
   get underlyingTable(): TableSchema {

@@ -44,6 +44,8 @@ export function deleteFrom<C extends ColumnMap>(table: Table<string, C>): Delete
 export function deleteFrom(entity: EntityClass): Delete<ColumnMap>;
 export function deleteFrom(target: Table | EntityClass): Delete<ColumnMap> {
   const entity = typeof target === "function" ? target : undefined;
-  const table = entity ? (targetOf("deleteFrom", entity).underlyingTable as Table) : (target as Table);
-  return new Delete(table, { kind: "delete", table: table.fromNode, where: undefined, returning: [] }, entity);
+  const source = entity ? targetOf("deleteFrom", entity) : undefined;
+  const table = source ? (source.underlyingTable as Table) : (target as Table);
+  // An entity covering part of its table (an ORM subclass: `FromSource.criterion`) deletes its rows only.
+  return new Delete(table, { kind: "delete", table: table.fromNode, where: source?.criterion, returning: [] }, entity);
 }

@@ -119,6 +119,7 @@ function byColumnKey(entity: EntityClass, table: Table, rows: readonly Record<st
     const column = expr.node.kind === "column" ? table.columnList.find((c) => c.name === (expr.node as { name: string }).name) : undefined;
     if (column) keyOf.set(attr, column.key);
   }
+  const implied = Object.entries(source.impliedValues ?? {});
   return rows.map((row) => {
     const out: Record<string, unknown> = {};
     for (const attr of Object.keys(row)) {
@@ -127,6 +128,15 @@ function byColumnKey(entity: EntityClass, table: Table, rows: readonly Record<st
         throw new ArgumentError(`insert(${entity.name}): '${attr}' is not a column attribute of ${entity.name}; use one of: ${[...keyOf.keys()].join(", ")}.`);
       }
       out[key] = row[attr];
+    }
+    // Values every row of the entity has (an ORM subclass's discriminator): written, never contradicted.
+    for (const [attr, value] of implied) {
+      if (row[attr] !== undefined && row[attr] !== value) {
+        throw new ArgumentError(
+          `insert(${entity.name}): '${attr}' is ${JSON.stringify(value)} in every row of ${entity.name}, not ${JSON.stringify(row[attr])}. Leave it out (it is written for you), or insert through the class whose rows have that value.`,
+        );
+      }
+      out[keyOf.get(attr)!] = value;
     }
     return out;
   });

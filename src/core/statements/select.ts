@@ -75,7 +75,8 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
    * it, FROM is inferred from the selected columns.
    */
   from(...sources: Joinable[]): Select<Row, First, Tuple> {
-    return this.with({ from: [...this.node.from, ...sources.map((s) => resolveSource("from", s).fromNode)] });
+    const resolved = sources.map((s) => resolveSource("from", s));
+    return this.with({ from: [...this.node.from, ...resolved.map((s) => s.fromNode)], where: withCriteria(this.node.where, resolved) });
   }
 
   /** Adds conditions, joined with AND to any existing ones. */
@@ -170,7 +171,8 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
   }
 
   private joinWith(type: JoinType, target: Joinable, on: Condition | undefined): Select<Row, First, Tuple> {
-    const right = resolveSource("join", target).fromNode;
+    const source = resolveSource("join", target);
+    const right = source.fromNode;
     // Without from(), join from the first table of the select list (the rest of the tables it
     // names are added at compile time, unless a join covers them). A bare FROM item that is the
     // join target is replaced by the join.
@@ -186,7 +188,8 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     }
     const left = from[index]!;
     // A lateral subquery is usually correlated in its own WHERE and joined ON TRUE.
-    const condition = on ? on.node : right.kind === "alias" && right.lateral ? onTrue : inferJoinCondition(left, right);
+    const inferred = on ? on.node : right.kind === "alias" && right.lateral ? onTrue : inferJoinCondition(left, right);
+    const condition = source.criterion === undefined ? inferred : ({ kind: "and", items: [inferred, source.criterion] } as ExprNode);
     from[index] = { kind: "join", type, left, right, on: condition };
     return this.with({ from });
   }
@@ -222,16 +225,16 @@ export class Subquery<Row> implements FromSource<Row> {
  */
 export function select<const I extends readonly SelectItem[]>(...items: I): Select<RowOfItems<I>, FirstValue<I>, TupleOfItems<I>> {
   const { labels: columns, layout } = labelItems(items);
-  const from = items
+  const sources = items
     .map((item) => (typeof item === "function" ? resolveSource("select", item) : isFromSource(item) ? item : undefined))
-    .filter((s) => s !== undefined)
-    .map((s) => s.fromNode);
+    .filter((s) => s !== undefined);
+  const from = sources.map((s) => s.fromNode);
   return new Select(
     {
     kind: "select",
     columns,
     from: dedupe(from),
-    where: undefined,
+    where: withCriteria(undefined, sources),
     groupBy: [],
     having: undefined,
     orderBy: [],
@@ -258,6 +261,14 @@ function resolveSource(method: string, item: Joinable): FromSource {
 function andNodes(existing: ExprNode | undefined, conditions: readonly Condition[]): ExprNode | undefined {
   const items = [...(existing ? [existing] : []), ...conditions.map((c) => c.node)];
   if (items.length === 0) return undefined;
+  return items.length === 1 ? items[0] : { kind: "and", items };
+}
+
+/** `where` with the criteria of the sources that cover part of their table (`FromSource.criterion`). */
+function withCriteria(where: ExprNode | undefined, sources: readonly FromSource[]): ExprNode | undefined {
+  const criteria = sources.flatMap((s) => (s.criterion === undefined ? [] : [s.criterion]));
+  if (criteria.length === 0) return where;
+  const items = where === undefined ? criteria : [where, ...criteria];
   return items.length === 1 ? items[0] : { kind: "and", items };
 }
 

@@ -81,8 +81,10 @@ export function update<C extends ColumnMap>(table: Table<string, C>): Update<C>;
 export function update<T extends object>(entity: abstract new (...args: any[]) => T): Update<ColumnMap, {}, EntityValues<T>>;
 export function update(target: Table | EntityClass): Update<ColumnMap, {}, any> {
   const entity = typeof target === "function" ? target : undefined;
-  const table = entity ? (targetOf("update", entity).underlyingTable as Table) : (target as Table);
-  return new Update(table, { kind: "update", table: table.fromNode, set: [], where: undefined, returning: [] }, entity);
+  const source = entity ? targetOf("update", entity) : undefined;
+  const table = source ? (source.underlyingTable as Table) : (target as Table);
+  // An entity covering part of its table (an ORM subclass: `FromSource.criterion`) changes its rows only.
+  return new Update(table, { kind: "update", table: table.fromNode, set: [], where: source?.criterion, returning: [] }, entity);
 }
 
 /** The source of a mapped class used as the target of an UPDATE or DELETE: its columns keyed by attribute. */

@@ -32,7 +32,9 @@ import type {
 import type { DeclarativeBase } from "./declarative-base.js";
 import { refuseLegacyCall } from "./legacy-decorators.js";
 import { declaredEvents } from "./event-decorators.js";
-import { installModelEvents } from "../mapping/model-events.js";
+import { checkInheritedValidators, installModelEvents } from "../mapping/model-events.js";
+import { checkSubclassOptions, mapSubclass, ownDeclarations } from "./single-table.js";
+import { declareRoot } from "../mapping/inheritance.js";
 import { mapperOfClass } from "../mapped.js";
 
 // Decorator metadata needs `Symbol.metadata`, which Node 20 lacks: TypeScript's emit then gives
@@ -82,6 +84,18 @@ export interface ModelOptions {
    * that a row changed by another transaction since it was read raises StaleDataError.
    */
   readonly version?: string;
+  /**
+   * Single-table inheritance, on the base class: the column attribute whose value says which
+   * class each row is (SQLAlchemy's `polymorphic_on`). See docs/inheritance.md.
+   */
+  readonly polymorphicOn?: string;
+  /**
+   * Single-table inheritance: this class's value of the base's `polymorphicOn` column (SQLAlchemy's
+   * `polymorphic_identity`). Required on a subclass (`@model({ polymorphicIdentity: "manager" })
+   * class Manager extends Employee`, with no table name: it shares the base's table); optional
+   * on the base, whose objects cannot be saved without one.
+   */
+  readonly polymorphicIdentity?: string | number;
 }
 
 /** What `@model(...)` returns: a class decorator for a subclass of a declarative base. */
@@ -107,7 +121,10 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
     if (className === undefined) {
       throw new ArgumentError(`@model on an anonymous class: give the table name (@model("table")) or a model name (@model({ name })).`);
     }
-    const fields = ownFields(decoratorMetadata(context));
+    const parent = mapperOfClass(Object.getPrototypeOf(cls));
+    if (parent !== undefined) checkSubclassOptions(options.name ?? className, parent, given, options as Record<string, unknown>);
+    const allFields = ownFields(decoratorMetadata(context));
+    const fields = parent === undefined ? allFields : ownDeclarations(options.name ?? className, parent, allFields);
     const builders: Record<string, AnyColumnBuilder> = {};
     const relationships = new Map<string, RelationshipSpec>();
     const deferred = new Map<string, DeferredColumn>();
@@ -116,6 +133,17 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
         builders[field.slot.key] = namedColumn(field.builder, field.slot.key, className, registry);
         if (field.options?.deferred) deferred.set(field.slot.key, { raiseLoad: field.options.raiseLoad === true });
       } else relationships.set(field.slot.key, field.spec);
+    }
+    if (parent !== undefined) {
+      const slots = new Map(fields.map((f) => [f.slot.key, f.slot] as const));
+      const declaration = { name: options.name ?? className, builders, relationships, deferred, slots, definedAt: callerLocation() };
+      const events = declaredEvents(decoratorMetadata(context));
+      checkInheritedValidators(declaration.name, parent, events);
+      installModelEvents(mapSubclass(registry, cls as unknown as ClassRef, parent, options.polymorphicIdentity, declaration), events);
+      return;
+    }
+    if (options.polymorphicIdentity !== undefined && options.polymorphicOn === undefined) {
+      throw new ArgumentError(`@model on ${options.name ?? className}: polymorphicIdentity needs polymorphicOn, the column attribute whose value it is (single-table inheritance; see docs/inheritance.md).`);
     }
     const tableName = given ?? registry.naming.tableName(className);
     const table = new Table(tableName, registry.metadata, builders, options.constraints, {
@@ -128,8 +156,10 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
     if (options.version !== undefined && !columns.has(options.version)) {
       throw new ArgumentError(`@model on ${name}: version '${options.version}' is not a column attribute.`);
     }
-    registry.register(new Mapper(registry, cls as unknown as ClassRef, name, table, columns, relationships, slots, callerLocation(), options.version, false, deferred));
-    installModelEvents(mapperOfClass(cls)!, declaredEvents(decoratorMetadata(context)));
+    const mapper = new Mapper(registry, cls as unknown as ClassRef, name, table, columns, relationships, slots, callerLocation(), options.version, false, deferred);
+    if (options.polymorphicOn !== undefined) declareRoot(mapper, options.polymorphicOn, options.polymorphicIdentity);
+    registry.register(mapper);
+    installModelEvents(mapper, declaredEvents(decoratorMetadata(context)));
   };
 }
 

@@ -249,11 +249,20 @@ export class IdentityMap {
     const unindexed = this.unindexed;
     this.unindexed = [];
     for (const states of unindexed) {
-      for (let i = 0; i < states.length; i++) this.mapOf(states[i]!.mapper).set(states[i]!.key, states[i]!.obj);
+      // Consecutive states are mostly of one mapper: its part is looked up when the mapper changes.
+      let mapper: Mapper | undefined;
+      let part: ObjectsByKey | undefined;
+      for (let i = 0; i < states.length; i++) {
+        const state = states[i]!;
+        if (state.mapper !== mapper) part = this.mapOf((mapper = state.mapper));
+        part!.set(state.key, state.obj);
+      }
     }
   }
 
   private mapOf(mapper: Mapper): ObjectsByKey {
+    // The classes of a single-table hierarchy share their rows' keys: one entry per row, whichever class asks.
+    if (mapper.inheritance !== undefined) mapper = mapper.inheritance.hierarchy.root;
     let map = this.byMapper.get(mapper);
     if (!map) this.byMapper.set(mapper, (map = new ObjectsByKey()));
     return map;

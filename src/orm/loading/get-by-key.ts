@@ -12,6 +12,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import { identityKey } from "../identity/identity-map.js";
 import { primaryKeyValues, type PrimaryKeyValue } from "../identity/object-keys.js";
 import { stateOf } from "../state/instance-state.js";
+import { isSubmapper } from "../mapping/inheritance.js";
 import { hydrator } from "./hydrate.js";
 import { hasEagerDefault, runScalars, type QueryContext } from "./query-runner.js";
 
@@ -32,6 +33,8 @@ export function getByKey(
   // Not `async`: a lookup the identity map answers allocates no promise here (`session.get` awaits).
   const known = context.identity.get(mapper, identityKey(values));
   const state = known && stateOf(known)!;
+  // Single-table inheritance: the key's row is another class's (`get(Manager, anEngineersId)`).
+  if (state && mapper.inheritance !== undefined && !isSubmapper(state.mapper, mapper)) return undefined;
   if (state && !state.expired) return state.deletePending ? undefined : known;
   const flushing = autoflush();
   return flushing === undefined ? loadByKey(context, mapper, values) : loadAfter(flushing, context, mapper, values);
@@ -72,7 +75,8 @@ export function promisedGet(context: GetContext, cls: abstract new (...args: any
  */
 export function loadByKey(context: GetContext, mapper: Mapper, values: readonly unknown[]): object | undefined | Promise<object | undefined> {
   // Relationships loaded eagerly by default go through the full query path.
-  if (hasEagerDefault(mapper)) return runScalars(context, keyQuery(mapper, values)).then((objects) => objects[0] as object | undefined);
+  // So do subclasses of single-table inheritance, whose query binds its discriminator values too.
+  if (hasEagerDefault(mapper) || mapper.inheritance?.parent !== undefined) return runScalars(context, keyQuery(mapper, values)).then((objects) => objects[0] as object | undefined);
   const { engine } = context;
   const { compiled, processors } = preparedGet(engine, mapper, values);
   const params = new Array<unknown>(values.length);

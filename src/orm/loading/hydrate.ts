@@ -12,6 +12,7 @@ import { attachState, InstanceState, stateOf, type StateOwner } from "../state/i
 import { populatingHydrator, type PopulateRun } from "./populate.js";
 import { exactKeyCheck } from "./exact-keys.js";
 import { runLoadHooks } from "../mapping/model-events.js";
+import { polymorphicHydrator } from "./polymorphic.js";
 
 export interface HydrationContext {
   readonly identity: IdentityMap;
@@ -56,6 +57,13 @@ export function hydrator(mapper: Mapper, start: number, context: HydrationContex
 }
 
 function makeHydrator(mapper: Mapper, start: number, context: HydrationContext, plan: ColumnPlan): Hydrator {
+  // Single-table inheritance: the row's discriminator picks the class (its mappers map the same columns).
+  if (mapper.inheritance !== undefined) return polymorphicHydrator(mapper, start, plan, (sub) => classHydrator(sub, start, context, plan));
+  return classHydrator(mapper, start, context, plan);
+}
+
+/** The hydrator of one class's objects. */
+function classHydrator(mapper: Mapper, start: number, context: HydrationContext, plan: ColumnPlan): Hydrator {
   const keys = plan.keys;
   const unloaded = plan.unloaded;
   const pkIndexes = mapper.primaryKey.map((column) => start + keys.indexOf(mapper.attributeFor(column)!));

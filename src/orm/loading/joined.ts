@@ -15,6 +15,7 @@ import { stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/loaded-lists.js";
 import { markPartial, markPartialNull } from "../state/partial-lists.js";
 import { markUnmatched } from "../state/unmatched-references.js";
+import { criterionAt } from "../mapping/inheritance.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import type { JoinRequest } from "./load-plan.js";
 
@@ -61,9 +62,9 @@ export function withJoinedLoads(statement: Select<unknown>, requests: readonly J
     if (direction === "manyToMany") {
       const linkAlias: AliasNode = { kind: "alias", name: `${rel.key}_l${n}`, of: secondary!.fromNode };
       from = { kind: "join", type: "left", left: from, right: linkAlias, on: allEqual(parentSide, pairs.map(([, link]) => columnOf(linkAlias, link))) };
-      from = { kind: "join", type: "left", left: from, right: targetAlias, on: equalities(secondaryPairs, targetAlias, linkAlias) };
+      from = { kind: "join", type: "left", left: from, right: targetAlias, on: withCriterion(equalities(secondaryPairs, targetAlias, linkAlias), target, targetAlias) };
     } else {
-      from = { kind: "join", type: "left", left: from, right: targetAlias, on: allEqual(parentSide, pairs.map(([, remote]) => columnOf(targetAlias, remote))) };
+      from = { kind: "join", type: "left", left: from, right: targetAlias, on: withCriterion(allEqual(parentSide, pairs.map(([, remote]) => columnOf(targetAlias, remote))), target, targetAlias) };
     }
     for (const { column, direction, nulls } of rel.order) orderBy.push({ expr: columnOf(targetAlias, column), direction, nulls });
     loads.push({ rel, start: columns.length, under });
@@ -153,6 +154,12 @@ function columnOf(source: FromNode & { kind: "table" | "alias" }, column: { read
 function allEqual(left: readonly ExprNode[], right: readonly ExprNode[]): ExprNode {
   const items: ExprNode[] = left.map((l, i) => ({ kind: "binary", op: "=", left: l, right: right[i]! }));
   return items.length === 1 ? items[0]! : { kind: "and", items };
+}
+
+/** `on`, and for a subclass of single-table inheritance its rows only (a manager's row, not an engineer's). */
+function withCriterion(on: ExprNode, target: Mapper, alias: AliasNode): ExprNode {
+  const criterion = target.inheritance === undefined ? undefined : criterionAt(target, alias);
+  return criterion === undefined ? on : { kind: "and", items: [on, criterion] };
 }
 
 function sourceOf(from: FromNode): FromNode & { kind: "table" | "alias" } {

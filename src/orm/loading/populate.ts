@@ -67,7 +67,8 @@ export function populatingHydrator(hydrate: Hydrator, mapper: Mapper, start: num
     // As a refresh: the columns the query left out (deferred) are not loaded any more.
     state.unloaded = plan.unloaded;
     if (plan.unloaded) for (const key of plan.unloaded) state.dict[key] = undefined;
-    mapper.unloadRelationships(state.dict);
+    // The object's own mapper: a subclass's (single-table inheritance) has relationships of its own.
+    state.mapper.unloadRelationships(state.dict);
     context.identity.savepointReads?.add(state);
     return obj;
   };

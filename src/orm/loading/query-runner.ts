@@ -20,6 +20,7 @@ import { loadRelationship, type LoadContext } from "./relationship-loader.js";
 import { joinedBelow, loadPlan, strategyOf, type JoinRequest, type LoadNode } from "./load-plan.js";
 import type { LoadStrategy } from "../mapping/relationship-spec.js";
 import { StreamingLoadError } from "../errors.js";
+import { isSubmapper } from "../mapping/inheritance.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
 
@@ -113,7 +114,7 @@ function planQuery(context: QueryContext, given: Select<unknown>, single: boolea
       if (item.kind !== "entity" || (options.length === 0 && !hasEagerDefault(context.mapperOf(item.entity)))) continue;
       const objects = uniqueObjects(single ? results : (results as unknown[][]).map((t) => t[index]));
       const mapper = context.mapperOf(item.entity);
-      await applyLoaders(ctx, mapper, objects, plan.roots.get(mapper), plan.wildcard, index === 0 ? joinedRels : []);
+      await applyLoaders(ctx, mapper, objects, plan.roots.get(mapper), plan.wildcard, index === 0 ? joinedRels : [], plan.roots);
     }
     return results;
   };
@@ -188,7 +189,8 @@ export function hasEagerDefault(mapper: Mapper): boolean {
   // Asked on every lookup by key; a mapping's relationships do not change once made.
   let eager = eagerDefaults.get(mapper);
   if (eager === undefined) {
-    eager = [...mapper.relationships.values()].some((rel) => rel.spec.options.lazy === "selectin" || rel.spec.options.lazy === "joined");
+    // A class of a single-table hierarchy may load objects of its subclasses, with their relationships.
+    eager = [mapper, ...subclassesOf(mapper)].some((m) => [...m.relationships.values()].some((rel) => rel.spec.options.lazy === "selectin" || rel.spec.options.lazy === "joined"));
     eagerDefaults.set(mapper, eager);
   }
   return eager;
@@ -206,9 +208,37 @@ async function applyLoaders(
   level: LoadNode | undefined,
   wildcard: LoadStrategy | undefined,
   alreadyJoined: readonly RelationshipProperty[],
+  /** The query's options per entity, at its first level: `selectinLoad(Manager, "projects")` on `select(Employee)`. */
+  roots?: ReadonlyMap<Mapper, LoadNode>,
 ): Promise<void> {
   if (objects.length === 0) return;
-  for (const rel of mapper.relationships.values()) {
+  await loadAlong(context, mapper.relationships.values(), objects, level, wildcard, alreadyJoined);
+  // Single-table inheritance: the objects of a subclass load the relationships it declares too,
+  // as the options given for this level, or for the subclass itself, say.
+  if (mapper.inheritance === undefined) return;
+  for (const sub of subclassesOf(mapper)) {
+    const own = [...sub.relationships.values()].filter((rel) => rel.parent === sub);
+    const theirs = own.length === 0 ? [] : objects.filter((obj) => isSubmapper(stateOf(obj)!.mapper, sub));
+    if (theirs.length !== 0) await loadAlong(context, own, theirs, roots?.get(sub) ?? level, wildcard, alreadyJoined);
+  }
+}
+
+/** The mappers of a single-table hierarchy below `mapper`, each object of which is also one of `mapper`'s. */
+function subclassesOf(mapper: Mapper): Mapper[] {
+  const inheritance = mapper.inheritance;
+  return inheritance === undefined ? [] : inheritance.hierarchy.members.filter((m) => m !== mapper && isSubmapper(m, mapper));
+}
+
+/** `applyLoaders` for the relationships `rels` of `objects`. */
+async function loadAlong(
+  context: QueryContext,
+  rels: Iterable<RelationshipProperty>,
+  objects: object[],
+  level: LoadNode | undefined,
+  wildcard: LoadStrategy | undefined,
+  alreadyJoined: readonly RelationshipProperty[],
+): Promise<void> {
+  for (const rel of rels) {
     const { strategy, next } = strategyOf(rel, level, wildcard);
     // raiseLoad() in the query: its objects refuse to load the relationship when it is read.
     if (strategy === "raise") for (const obj of objects) markRaiseLoad(stateOf(obj)!, rel.key);

@@ -14,6 +14,7 @@ import type { RelationshipDirection, RelationshipOrder, RelationshipProperty } f
 import type { ClassRef, RelationshipOrderItem } from "./relationship-spec.js";
 import { checkAssociationOverlap, linkAssociationView } from "./configure-association.js";
 import { didYouMean } from "./suggest.js";
+import { checkInheritance } from "./inheritance.js";
 
 const IMPORT_HINT =
   "If it is defined in another module, make sure that module is imported before the models are used " +
@@ -26,21 +27,27 @@ export function configureMappers(registry: Registry, mappers: readonly Mapper[])
 
   const brokenFks = new Set<ForeignKey>();
   for (const mapper of mappers) checkPrimaryKey(mapper, report);
+  for (const mapper of mappers) checkInheritance(mapper, report);
   for (const mapper of mappers) checkForeignKeyTargets(mapper, report, brokenFks);
   for (const mapper of mappers) {
-    for (const rel of mapper.relationships.values()) resolveRelationship(registry, rel, report, brokenFks);
+    for (const rel of ownRelationships(mapper)) resolveRelationship(registry, rel, report, brokenFks);
   }
   for (const mapper of mappers) {
-    for (const rel of mapper.relationships.values()) if (rel.isResolved) resolveOrder(rel, report);
+    for (const rel of ownRelationships(mapper)) if (rel.isResolved) resolveOrder(rel, report);
   }
   for (const mapper of mappers) {
-    for (const rel of mapper.relationships.values()) if (rel.isResolved) linkBackPopulates(rel, report);
+    for (const rel of ownRelationships(mapper)) if (rel.isResolved) linkBackPopulates(rel, report);
   }
   for (const mapper of mappers) {
-    for (const rel of mapper.relationships.values()) if (rel.isResolved) checkAssociationOverlap(rel, report);
+    for (const rel of ownRelationships(mapper)) if (rel.isResolved) checkAssociationOverlap(rel, report);
   }
-  if (problems.length === 0) for (const mapper of mappers) for (const rel of mapper.relationships.values()) linkAssociationView(rel);
+  if (problems.length === 0) for (const mapper of mappers) for (const rel of ownRelationships(mapper)) linkAssociationView(rel);
   return problems;
+}
+
+/** The relationships a mapper declares: a subclass's inherited ones are configured with its superclass's. */
+function ownRelationships(mapper: Mapper): Iterable<RelationshipProperty> {
+  return mapper.inheritance?.parent === undefined ? mapper.relationships.values() : [...mapper.relationships.values()].filter((rel) => rel.parent === mapper);
 }
 
 export type Report = (mapper: Mapper, attribute: string | undefined, message: string, fix: string) => void;

@@ -11,6 +11,7 @@ import { attachState, InstanceState } from "../state/instance-state.js";
 import { definedMask, dictMaker, keysClearer, type DefinedMask, type DictMaker, type KeysClearer } from "../state/dict-shape.js";
 import type { CascadeOption } from "./cascade.js";
 import type { ModelEvents } from "./model-events.js";
+import type { Inheritance } from "./inheritance.js";
 import { ColumnPlans, type ColumnPlan } from "./column-plan.js";
 import type { Registry } from "./registry.js";
 import { RelationshipProperty } from "./relationship.js";
@@ -32,7 +33,7 @@ export interface DeferredColumn {
 /** How one class maps onto its table: columns, primary key, relationships. Read it with `inspect(cls)` or `registry.mapperFor(cls)`. */
 export class Mapper<T extends object = object> {
   /** Attribute key -> column. */
-  readonly columns: ReadonlyMap<string, Column>;
+  readonly columns!: ReadonlyMap<string, Column>;
   /** Attribute key -> relationship. */
   readonly relationships: ReadonlyMap<string, RelationshipProperty>;
   /**
@@ -40,42 +41,42 @@ export class Mapper<T extends object = object> {
    * identity and stays readable. Shared, frozen, by every fully expired object of this mapper.
    * A field, not a lazy getter: commit reads it once per object.
    */
-  readonly expirableColumns: ReadonlySet<string>;
+  readonly expirableColumns!: ReadonlySet<string>;
   /** Every relationship, as a list: walked once per object by commit, expiry and flush. */
   readonly relationshipList: readonly RelationshipProperty[];
   /** The relationships that hold a list (one-to-many, many-to-many). */
   readonly collectionRelationships: readonly RelationshipProperty[];
   /** Every column with its attribute, in the table's column order (the order of INSERT columns). */
-  readonly tableColumns: readonly MappedColumn[];
+  readonly tableColumns!: readonly MappedColumn[];
   /** The attributes of the primary-key columns, in key order: what an identity key is made of. */
-  readonly keyAttributes: readonly string[];
+  readonly keyAttributes!: readonly string[];
   /** The single-column key the database generates (autoincrement), which an INSERT reads back. */
-  readonly generatedKey: MappedColumn | undefined;
+  readonly generatedKey!: MappedColumn | undefined;
   /**
    * Column attributes whose values can change in place (JSON, dates, bytes), which a flush
    * compares with what they were when read (`state/mutable-values.ts`). Mostly none.
    */
-  readonly mutableColumns: readonly { readonly attr: string; readonly kind: MutableKind }[];
+  readonly mutableColumns!: readonly { readonly attr: string; readonly kind: MutableKind }[];
   /** Column attributes with a server default: what an INSERT that omits them must read back. */
-  readonly serverDefaulted: readonly string[];
+  readonly serverDefaulted!: readonly string[];
   /** The keys of an object's dict: the column attributes (in `columns` order), then the relationships. */
-  readonly attributeKeys: readonly string[];
+  readonly attributeKeys!: readonly string[];
   /**
    * Which columns an object's dict gives (not undefined), as bits in `tableColumns` order: what
    * groups the rows of an INSERT. Undefined past 30 columns.
    */
-  readonly givenColumnsMask: DefinedMask | undefined;
+  readonly givenColumnsMask!: DefinedMask | undefined;
   /** Sets every relationship of a dict to undefined (not loaded): what expiring an object does to them. */
   readonly unloadRelationships: KeysClearer;
   /** Column attributes mapped as deferred (`@column(..., { deferred: true })`): left out of a plain query. */
-  readonly deferred: ReadonlyMap<string, DeferredColumn>;
+  readonly deferred!: ReadonlyMap<string, DeferredColumn>;
   /** What a query loads when its options say nothing: every column but the deferred ones. */
-  readonly defaultLoad: ColumnPlan;
+  readonly defaultLoad!: ColumnPlan;
   /** The plans of this mapper, interned (see `column-plan.ts`). */
-  readonly columnPlans: ColumnPlans;
+  readonly columnPlans!: ColumnPlans;
   /** Validators and lifecycle hooks (model-events.ts); undefined when the model has none, all the hot paths test. */
   events: ModelEvents | undefined = undefined;
-  private readonly emptyDict: DictMaker;
+  private readonly emptyDict!: DictMaker;
   /** A plain function with the class's prototype: its instances are the class's objects, made without its constructor. */
   private readonly blank: new () => object;
   /**
@@ -86,8 +87,13 @@ export class Mapper<T extends object = object> {
    * shapes would die with a session's last object, and the next request's loads would run
    * deoptimized until compiled again: a median of 18 deoptimizations per cold select-in round, 2 with it.
    */
-  private readonly shapeKeeper: object;
+  private shapeKeeper!: object;
   private readonly attributeByColumn = new Map<Column, string>();
+  /**
+   * The mapper's place in a single-table inheritance hierarchy (inheritance.ts), set by `@model`;
+   * undefined for a model without one, which is what the hot paths check, once per query or flush.
+   */
+  inheritance: Inheritance | undefined = undefined;
 
   constructor(
     readonly registry: Registry,
@@ -109,42 +115,23 @@ export class Mapper<T extends object = object> {
      */
     readonly fieldsMayHideAttributes = false,
     deferred: ReadonlyMap<string, DeferredColumn> = new Map(),
+    /**
+     * The mapper of the superclass, in a single-table inheritance hierarchy (inheritance.ts): its
+     * relationships are this one's too (the same objects), and `slots` holds only this class's own.
+     */
+    inheritsFrom?: Mapper,
   ) {
-    this.columns = columns;
-    this.deferred = deferred;
-    for (const [key, column] of columns) this.attributeByColumn.set(column, key);
-    // What the session and the flush read per object, computed once here: fields, not lazy
-    // getters (a getter whose lazy branch has a callback using `this` makes V8 allocate a
-    // context on every call, which a flush of 32,000 objects pays 32,000 times).
-    const attributeOf = (column: Column) => this.attributeByColumn.get(column)!;
-    this.keyAttributes = table.primaryKey.map(attributeOf);
-    this.tableColumns = table.columnList.map((column) => ({ column, attr: attributeOf(column) }));
-    const pk = table.primaryKey;
-    this.generatedKey = pk.length === 1 && pk[0]!.autoincrement ? { column: pk[0]!, attr: attributeOf(pk[0]!) } : undefined;
-    this.serverDefaulted = [...columns].filter(([, c]) => c.serverDefault !== undefined).map(([attr]) => attr);
-    this.mutableColumns = [...columns].flatMap(([attr, column]) => {
-      const kind = mutableKindOf(column.type);
-      return kind === undefined ? [] : [{ attr, kind }];
-    });
-    const identity = new Set(this.keyAttributes);
-    for (const key of deferred.keys()) {
-      if (identity.has(key) || !columns.has(key)) throw new ArgumentError(`${name}.${key}: ${identity.has(key) ? "a primary-key column is the object's identity and cannot be deferred" : "only a column attribute can be deferred"}.`);
-    }
-    this.columnPlans = new ColumnPlans([...columns.keys()]);
-    this.defaultLoad = this.columnPlans.plan(new Set([...columns.keys()].filter((k) => !deferred.has(k))));
-    this.expirableColumns = Object.freeze(new Set([...columns.keys()].filter((k) => !identity.has(k))));
-    this.relationships = new Map([...relationships].map(([key, spec]) => [key, new RelationshipProperty(this, key, spec)]));
+    this.relationships = new Map([
+      ...(inheritsFrom?.relationships ?? []),
+      ...[...relationships].map(([key, spec]) => [key, new RelationshipProperty(this, key, spec)] as const),
+    ]);
     this.relationshipList = [...this.relationships.values()];
     this.collectionRelationships = this.relationshipList.filter((rel) => rel.collection);
-    this.attributeKeys = [...columns.keys(), ...relationships.keys()];
-    this.emptyDict = dictMaker(this.attributeKeys, 0, 0);
     this.blank = blankConstructor(class_.prototype as object);
-    this.shapeKeeper = this.newInstance() as object;
-    attachState(this.shapeKeeper, new InstanceState(this, this.newDict()));
-    this.givenColumnsMask = this.tableColumns.length <= 30 ? definedMask(this.tableColumns.map((c) => c.attr)) : undefined;
-    this.unloadRelationships = keysClearer([...relationships.keys()]);
+    this.mapColumns(columns, deferred);
+    this.unloadRelationships = keysClearer([...this.relationships.keys()]);
     for (const [key, slot] of slots) {
-      const rel = relationships.get(key);
+      const rel = this.relationships.get(key);
       const mutable = this.mutableColumns.find((c) => c.attr === key);
       slot.impl = rel ? relationshipImpl(this, key) : mutable ? mutableColumnImpl(this, key, mutable.kind) : columnImpl(this, key);
     }
@@ -167,6 +154,56 @@ export class Mapper<T extends object = object> {
   /** A dict of this mapper's shape with every attribute undefined: the state of a new object. */
   newDict(): Record<string, unknown> {
     return this.emptyDict(NO_VALUES);
+  }
+
+  /**
+   * Maps columns added to the table after this mapper was made: those a subclass declared later
+   * in its single-table inheritance hierarchy adds (inheritance.ts). Every mapper of a hierarchy
+   * maps every column of the shared table, so that all read and write its rows alike.
+   */
+  mapAddedColumns(added: ReadonlyMap<string, Column>, deferred: ReadonlyMap<string, DeferredColumn>): void {
+    this.mapColumns(new Map([...this.columns, ...added]), new Map([...this.deferred, ...deferred]));
+  }
+
+  /**
+   * What the session and the flush read per object, computed once here: fields, not lazy getters
+   * (a getter whose lazy branch has a callback using `this` makes V8 allocate a context on every
+   * call, which a flush of 32,000 objects pays 32,000 times).
+   */
+  private mapColumns(columns: ReadonlyMap<string, Column>, deferred: ReadonlyMap<string, DeferredColumn>): void {
+    for (const [key, column] of columns) this.attributeByColumn.set(column, key);
+    const attributeOf = (column: Column) => this.attributeByColumn.get(column)!;
+    const table = this.table;
+    const keyAttributes = table.primaryKey.map(attributeOf);
+    const pk = table.primaryKey;
+    const identity = new Set(keyAttributes);
+    for (const key of deferred.keys()) {
+      if (identity.has(key) || !columns.has(key)) throw new ArgumentError(`${this.name}.${key}: ${identity.has(key) ? "a primary-key column is the object's identity and cannot be deferred" : "only a column attribute can be deferred"}.`);
+    }
+    const tableColumns = table.columnList.map((column) => ({ column, attr: attributeOf(column) }));
+    const columnPlans = new ColumnPlans([...columns.keys()]);
+    const attributeKeys = [...columns.keys(), ...this.relationships.keys()];
+    // Object.assign: the fields are readonly to everyone else, and set here by the constructor and by mapAddedColumns.
+    Object.assign(this, {
+      columns,
+      deferred,
+      keyAttributes,
+      tableColumns,
+      generatedKey: pk.length === 1 && pk[0]!.autoincrement ? { column: pk[0]!, attr: attributeOf(pk[0]!) } : undefined,
+      serverDefaulted: [...columns].filter(([, c]) => c.serverDefault !== undefined).map(([attr]) => attr),
+      mutableColumns: [...columns].flatMap(([attr, column]) => {
+        const kind = mutableKindOf(column.type);
+        return kind === undefined ? [] : [{ attr, kind }];
+      }),
+      columnPlans,
+      defaultLoad: columnPlans.plan(new Set([...columns.keys()].filter((k) => !deferred.has(k)))),
+      expirableColumns: Object.freeze(new Set([...columns.keys()].filter((k) => !identity.has(k)))),
+      attributeKeys,
+      emptyDict: dictMaker(attributeKeys, 0, 0),
+      givenColumnsMask: tableColumns.length <= 30 ? definedMask(tableColumns.map((c) => c.attr)) : undefined,
+    });
+    this.shapeKeeper = this.newInstance() as object;
+    attachState(this.shapeKeeper, new InstanceState(this, this.newDict()));
   }
 
   /**

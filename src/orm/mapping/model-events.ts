@@ -73,6 +73,9 @@ export function installModelEvents(mapper: Mapper, spec: ModelEventSpec): void {
   if (spec.validators.size === 0 && spec.hooks.size === 0) return;
   for (const [key, validator] of spec.validators) {
     const slot = mapper.slots.get(key);
+    // Single-table inheritance: an inherited attribute's validator is installed on the superclass
+    // that declares it (checkInheritedValidators refused any other before the subclass was mapped).
+    if (slot === undefined && declaringSuperclass(mapper.inheritance?.parent, key) !== undefined) continue;
     if (slot === undefined) {
       const known = [...mapper.slots.keys()].join(", ");
       throw new ArgumentError(`${mapper.name}: a validator names '${key}', which is not a mapped attribute of the model (its attributes: ${known}).`);
@@ -110,4 +113,26 @@ export function runLoadHooks(hooks: readonly Hook[], obj: object): void {
     const result = hook.call(obj) as { then?: unknown } | undefined;
     if (typeof result?.then === "function") throw asyncLoadHook(hook);
   }
+}
+
+/**
+ * Refuses, before a subclass `name` of `parent` is mapped (single-table inheritance), a validator
+ * of an attribute it inherits other than the one inherited: the classes of a hierarchy share that
+ * attribute's accessor, so its validator is the declaring class's for all of them.
+ */
+export function checkInheritedValidators(name: string, parent: Mapper, spec: ModelEventSpec): void {
+  for (const [key, validator] of spec.validators) {
+    const owner = declaringSuperclass(parent, key);
+    if (owner === undefined || owner.events?.validators.get(key) === validator) continue;
+    throw new ArgumentError(
+      `${name}: @validates("${key}") names an attribute inherited from ${owner.name}, whose validator applies to every class of the hierarchy. ` +
+        `Declare it on ${owner.name} and test the class there (\`if (this instanceof ${name})\`).`,
+    );
+  }
+}
+
+/** `mapper` or the superclass above it (single-table inheritance) that declares the attribute `key`, if one does. */
+function declaringSuperclass(mapper: Mapper | undefined, key: string): Mapper | undefined {
+  for (let m = mapper; m !== undefined; m = m.inheritance?.parent) if (m.slots.has(key)) return m;
+  return undefined;
 }

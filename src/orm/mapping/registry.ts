@@ -109,7 +109,8 @@ export class Registry {
     }
     Object.defineProperty(mapper.class_, MAPPER, { value: mapper, configurable: true });
     this.byName.set(mapper.name, mapper);
-    this.byTable.set(mapper.table, mapper);
+    // The classes of a single-table hierarchy share a table: it stays its root's.
+    if (!this.byTable.has(mapper.table)) this.byTable.set(mapper.table, mapper);
     this.unconfigured.push(mapper);
   }
 

@@ -34,11 +34,16 @@ export function relationshipsJoinedBy(mapper: Mapper, attributes: Iterable<strin
   const found: RelationshipProperty[] = [];
   for (const other of mapper.registry.mappers) {
     for (const rel of other.relationships.values()) {
-      if (!rel.isResolved || rel.resolved.direction !== "oneToMany" || rel.target !== mapper) continue;
+      if (!rel.isResolved || rel.resolved.direction !== "oneToMany" || rel.parent !== other || !sameRows(rel.target, mapper)) continue;
       if (rel.attributePairs.some(([, fk]) => set.has(fk))) found.push(rel);
     }
   }
   return found;
+}
+
+/** Whether a relationship to `target` may hold rows of `mapper`: the same model, or two classes of one single-table hierarchy. */
+function sameRows(target: Mapper, mapper: Mapper): boolean {
+  return target === mapper || (mapper.inheritance !== undefined && target.inheritance?.hierarchy === mapper.inheritance.hierarchy);
 }
 
 /**

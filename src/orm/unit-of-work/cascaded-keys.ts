@@ -43,7 +43,8 @@ export function cascading(mapper: Mapper): readonly Cascading[] {
 function referencingMappers(mapper: Mapper, fk: ForeignKey): Cascading["referencing"] {
   const result: { mapper: Mapper; attrs: readonly string[] }[] = [];
   for (const m of mapper.registry.mappers) {
-    if (m.table !== fk.table) continue;
+    // A single-table hierarchy's rows are all its root's (which maps every column): once, not per class.
+    if (m.table !== fk.table || m.inheritance?.parent !== undefined) continue;
     const attrs = attributesOf(m, fk.columns);
     if (attrs !== undefined) result.push({ mapper: m, attrs });
   }

@@ -10,6 +10,7 @@ import type { IdentityMap } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
+import { isSubmapper } from "../mapping/inheritance.js";
 
 /** The list each orphan deleted by a flush left: its DELETE names the parent too (`orphanGroups`). */
 const orphanedVia = new WeakMap<InstanceState, RelationshipProperty>();
@@ -97,6 +98,7 @@ export function heldThrough(rel: RelationshipProperty, identity: IdentityMap, pe
     else if (value !== undefined && value !== null) held.add(value as object);
   };
   identity.forMapper(rel.parent).forEach(collect);
-  for (const state of pending) if (state.mapper === rel.parent) collect(state.obj);
+  // A subclass (single-table inheritance) holds the relationships of its superclass too.
+  for (const state of pending) if (state.mapper === rel.parent || (state.mapper.inheritance !== undefined && isSubmapper(state.mapper, rel.parent))) collect(state.obj);
   return held;
 }

@@ -13,6 +13,7 @@
  */
 import type { Column } from "../../core/schema/column.js";
 import { describeValue, valueCheck, type ValueCheck } from "../../core/types/value-check.js";
+import { stampDiscriminators } from "../mapping/inheritance.js";
 import { InvalidValueError, type NullIdentityKeyError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { valuesReader, type ValuesReader } from "../state/dict-shape.js";
@@ -138,6 +139,8 @@ export function checkValues(
 
 /** The new rows `states[start..end)`, each column in turn: the insert's hot path, kept to plain loops. */
 function checkNewRows(mapper: Mapper, { all: rules, read }: MapperRules, states: readonly InstanceState[], start: number, end: number): void {
+  // Single-table inheritance: each new row says its class (its discriminator, written here, before it is checked).
+  if (mapper.inheritance !== undefined) stampDiscriminators(mapper, states, start, end);
   const values = new Array<unknown>(rules.length);
   for (let i = start; i < end; i++) {
     const state = states[i]!;

@@ -139,7 +139,7 @@ function suggestion(e: ImportEdge): string | undefined {
 function summary(entry: string, registries: readonly Registry[], fileCount: number, skipped: readonly string[]): string {
   const mappers = registries.flatMap((r) => r.mappers);
   const tables = registries.flatMap((r) => [...r.metadata.tables.keys()]);
-  const relationships = mappers.flatMap((m) => [...m.relationships.values()]);
+  const relationships = mappers.flatMap((m) => [...m.relationships.values()].filter((rel) => rel.parent === m)); // a subclass's inherited ones once
   const byKind = (kind: string) => relationships.filter((r) => r.kind === kind);
   const throughObject = byKind("manyToMany").filter((r) => r.resolved.association !== undefined).length;
   const list = (names: readonly string[]) => (names.length ? `  (${[...names].sort().join(", ")})` : "");

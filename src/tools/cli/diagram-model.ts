@@ -69,7 +69,7 @@ export function buildDiagramModel(registries: readonly Registry[]): DiagramModel
   const coveredFks = new Set<ForeignKey>();
   const done = new Set<RelationshipProperty>();
 
-  const relationships = registries.flatMap((r) => r.mappers.flatMap((m) => [...m.relationships.values()]));
+  const relationships = registries.flatMap((r) => r.mappers.flatMap((m) => [...m.relationships.values()].filter((rel) => rel.parent === m)));
   for (const rel of relationships) {
     if (done.has(rel)) continue;
     done.add(rel);
