@@ -11,7 +11,10 @@ import { loadAttributes, type AttributeLoadHost } from "./attribute-loading.js";
 import { refreshCascading } from "./expiry.js";
 
 export async function refreshObject(host: AttributeLoadHost, uow: UnitOfWork, state: InstanceState, attributes: readonly string[] | undefined): Promise<void> {
-  if (!attributes) return refreshCascading(state, (statement) => host.rows(statement), (refreshed, gone) => (gone ? uow.expunge(refreshed) : refreshed.committed === undefined && uow.modified.delete(refreshed)));
+  if (!attributes) {
+    const refreshed = (done: InstanceState, gone: boolean) => (gone ? uow.expunge(done) : done.committed === undefined && uow.modified.delete(done));
+    return refreshCascading(state, (statement) => host.rows(statement), refreshed, host.identity.lockedRows);
+  }
   try {
     await loadAttributes(host, state, attributes, true);
   } catch (error) {

@@ -34,6 +34,8 @@ export class SessionTransaction {
   private readonly snapshots: Snapshots | undefined;
   /** Objects given values read from the database inside this savepoint: its rollback expires them (undefined for the root). */
   readonly reads: Set<InstanceState> | undefined;
+  /** Objects whose rows a locking read of this transaction locked (the root's set, shared by its savepoints). */
+  readonly lockedRows: Set<InstanceState>;
   /** Objects that joined the session inside this savepoint (no row, or detached): its rollback takes them out. */
   private readonly added = new Set<InstanceState>();
   /** Objects linked from their own side after this mark were linked in this savepoint: its rollback forgets them. */
@@ -60,6 +62,7 @@ export class SessionTransaction {
   ) {
     this.snapshots = parent ? new Snapshots() : undefined;
     this.reads = parent ? new Set() : undefined;
+    this.lockedRows = parent ? parent.lockedRows : new Set();
     this.linkedMark = uow.linked.mark;
   }
 
@@ -275,6 +278,7 @@ export class SessionTransaction {
    */
   forgetRecords(): void {
     this.journal = new Journal();
+    this.lockedRows.clear(); // the locks ended with the transaction
   }
 
   /** The connection, for statements of the application's own (see `flushFailed`). */

@@ -41,6 +41,8 @@ export class Transactions {
     this.#innermost = tx;
     // What the loaders read from now on is noted for the savepoint that a rollback would undo.
     this.identity.savepointReads = tx?.reads;
+    // And the rows locked in the transaction, which its reads lock again (locked-rows.ts).
+    this.identity.lockedRows = tx?.lockedRows;
   }
 
   /** The innermost savepoint, if one is open: it keeps copies of what changes inside it. */
