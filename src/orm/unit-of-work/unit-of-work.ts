@@ -16,6 +16,7 @@ import { discardWork, restoreWork } from "./undo.js";
 import { recordMutations, stopWatching, watchWrittenValues } from "./mutations.js";
 import { readReplacedCollections } from "./unread-collections.js";
 import { LinkedObjects } from "./linked-objects.js";
+import { changesOutside, changesWritten, linkStub } from "../state/changes-outside-session.js";
 import { PendingObjects } from "./pending.js";
 import { Orphans } from "./orphans.js";
 import { formatKey } from "./persister.js";
@@ -139,6 +140,24 @@ export class UnitOfWork {
       this.modified.add(state);
       this.rejoined.add(state);
       keyed.push(state);
+      this.actOnChangesOutside(state, keyed);
+    }
+  }
+
+  /** What the object changed while in no session that only a session can act on (changes-outside-session.ts). */
+  private actOnChangesOutside(state: InstanceState, keyed: InstanceState[]): void {
+    const changes = changesOutside(state.obj);
+    if (changes === undefined) return;
+    for (const change of changes) {
+      // Added when the commit or flush() finds it still linked (linked-objects.ts).
+      if ("added" in change) this.linked.note(change.added);
+      else if ("unlinked" in change) this.orphaned(stateFor(linkStub(state.obj, change.via, change.unlinked)), change.via);
+      else {
+        const orphan = stateFor(change.orphan);
+        // A detached association object or member joins first: the session deletes its own objects.
+        if (orphan.session === undefined && orphan.key !== undefined) this.join(orphan, keyed);
+        this.orphaned(orphan, change.via);
+      }
     }
   }
 
@@ -348,6 +367,7 @@ export class UnitOfWork {
 
   /** The transaction committed: the objects that joined it are the database's now. */
   committed(): void {
+    for (const state of this.rejoined) changesWritten(state.obj);
     this.rejoined.clear();
     this.outside.reset();
   }
