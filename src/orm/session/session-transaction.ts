@@ -174,9 +174,9 @@ export class SessionTransaction {
         throw error;
       }
       // Lost with the connection, or refused for a deadlock or a serialization failure, or
-      // holding statements of the application's own that went with it: as for a flush (see
-      // `flushFailed`), only a rollback may follow.
-      if (voidsTransaction(error) || this.lent) {
+      // holding statements of the application's own or row locks that went with it: as for a
+      // flush (see `flushFailed`), only a rollback may follow.
+      if (voidsTransaction(error) || this.lent || this.lockedRows.size > 0) {
         this.fail(error);
         throw error;
       }
@@ -261,8 +261,10 @@ export class SessionTransaction {
       return false;
     }
     // Statements of the application's own ran in the transaction: the session cannot write them
-    // again, so going on as if nothing was lost would lie. Only a rollback may follow.
-    if (this.lent) {
+    // again, so going on as if nothing was lost would lie. Nor can it take back the row locks of
+    // its locking reads, which the rollback ends: another transaction may change those rows
+    // before the next commit writes values computed under the lock. Only a rollback may follow.
+    if (this.lent || this.lockedRows.size > 0) {
       this.fail(error);
       return false;
     }
