@@ -52,6 +52,29 @@ forEachDatabaseWithSchema(
       assert.equal((await ctx.session().scalars(select(User).where(u.email.eq("a@x"))))[0]!.name, "x+other+mine");
     });
 
+    test("inside a savepoint that took the lock: the failed flush leaves the savepoint to be rolled back (PostgreSQL's rollback to it ends the lock)", { skip: ctx.db.name === "sqlite" && "SQLite has no row locks" }, async () => {
+      await seed();
+      const mine = ctx.session();
+      const savepoint = await mine.beginNested();
+      const row = await locked(mine);
+      row.name += "+mine";
+      const duplicate = Object.assign(new User(), { email: "taken@x" });
+      mine.add(duplicate);
+      const other = ctx.session();
+      const waiting = locked(other).then(async (theirs) => {
+        theirs.name += "+other";
+        await other.commit();
+      });
+      await assert.rejects(mine.flush(), IntegrityError);
+      await Promise.race([waiting, new Promise((resolve) => setTimeout(resolve, 1000))]);
+      mine.expunge(duplicate);
+      await assert.rejects(mine.commit(), TransactionRolledBackError, "refused until the savepoint is rolled back");
+      await savepoint.rollback();
+      await mine.commit();
+      await waiting;
+      assert.equal((await ctx.session().scalars(select(User).where(u.email.eq("a@x"))))[0]!.name, "x+other", "the other session's change is kept");
+    });
+
     test("refused until rollback() on every database; sessionMaker().transaction does not retry an IntegrityError", async () => {
       await seed();
       const session = ctx.session();

@@ -36,6 +36,8 @@ export class SessionTransaction {
   readonly reads: Set<InstanceState> | undefined;
   /** Objects whose rows a locking read of this transaction locked (the root's set, shared by its savepoints). */
   readonly lockedRows: Set<InstanceState>;
+  /** How many there were when this savepoint began: more, and its rollback may end some (PostgreSQL). */
+  private readonly locksAtBegin: number;
   /** Objects that joined the session inside this savepoint (no row, or detached): its rollback takes them out. */
   private readonly added = new Set<InstanceState>();
   /** Objects linked from their own side after this mark were linked in this savepoint: its rollback forgets them. */
@@ -63,6 +65,7 @@ export class SessionTransaction {
     this.snapshots = parent ? new Snapshots() : undefined;
     this.reads = parent ? new Set() : undefined;
     this.lockedRows = parent ? parent.lockedRows : new Set();
+    this.locksAtBegin = this.lockedRows.size;
     this.linkedMark = uow.linked.mark;
   }
 
@@ -244,8 +247,9 @@ export class SessionTransaction {
       return false;
     }
     if (this.parent) {
-      // As for the root below: rolling back to the savepoint would undo them unseen.
-      if (this.lent) {
+      // As for the root below: rolling back to the savepoint would undo them unseen, or end
+      // the row locks taken in it (PostgreSQL).
+      if (this.lent || this.lockedRows.size > this.locksAtBegin) {
         this.fail(error);
         return false;
       }
