@@ -212,10 +212,13 @@ export class UnitOfWork {
       return;
     }
     // A link removed through a many-to-many view whose association objects were not loaded:
-    // the stand-in is the row to delete.
+    // the stand-in is the row to delete. Unless the link is not its key (a surrogate), or the row
+    // is versioned (its DELETE names the version read; the stand-in has none, and failed with a
+    // false StaleDataError): the flush loads the association objects and deletes the one found.
     if (state.key !== undefined || state.session !== undefined) return;
-    if (via?.associationView?.keyedByLinks === false) {
-      const link = removedLink(state, via);
+    const view = via?.associationView;
+    if (view !== undefined && (!view.keyedByLinks || view.association.versionAttribute !== undefined)) {
+      const link = removedLink(state, via!);
       if (link) this.removedLinks.push(link);
       return;
     }
