@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { columnsOf, select, selectinLoad, sessionMaker, type Session } from "../../src/index.js";
-import { Base, Group, Tag, User } from "../../examples/blog/index.js";
+import { Base, Group, Membership, Tag, User } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
 
 const u = columnsOf(User);
@@ -91,6 +91,18 @@ forEachDatabaseWithSchema(
         assert.deepEqual(await links(ctx), expected);
       });
     }
+
+    test("an association object removed while detached, whose row the session it joins holds as another object: add() completes, the commit fails rather than resolve with the link", async () => {
+      const graph = await detachedGraph(ctx, true);
+      graph.user.memberships.splice(0, 1);
+      const session = ctx.session();
+      assert.equal((await session.scalars(select(Membership))).length, 1, "the session holds its own object of the row");
+      session.add(graph.user); // the session's object stands for the removed one (joining it would be refused mid-add)
+      await assert.rejects(session.commit());
+      assert.deepEqual(await links(ctx), [["g1"], ["v@x"]], "nothing written");
+      await session.rollback();
+      await session.commit();
+    });
 
     test("sessionMaker().transaction retried after another session deleted a row the first attempt deleted: the detached user's new group is written once", async () => {
       const graph = await detachedGraph(ctx, false);

@@ -153,9 +153,15 @@ export class UnitOfWork {
       if ("added" in change) this.linked.note(change.added);
       else if ("unlinked" in change) this.orphaned(stateFor(linkStub(state.obj, change.via, change.unlinked)), change.via);
       else {
-        const orphan = stateFor(change.orphan);
-        // A detached association object or member joins first: the session deletes its own objects.
-        if (orphan.session === undefined && orphan.key !== undefined) this.join(orphan, keyed);
+        let orphan = stateFor(change.orphan);
+        if (orphan.deleted) continue;
+        // A detached association object or member joins first (or the session's object of its
+        // row stands for it): the session deletes its own objects.
+        if (orphan.session === undefined && orphan.key !== undefined) {
+          const held = this.host.identity.get(orphan.mapper, orphan.key);
+          if (held === undefined) this.join(orphan, keyed);
+          else orphan = stateOf(held)!;
+        }
         this.orphaned(orphan, change.via);
       }
     }
