@@ -211,3 +211,28 @@ forEachDatabase("upsert", (ctx) => {
     ]);
   });
 });
+
+forEachDatabase("upsert: what insert-or-ignore's RETURNING and rowCount tell", (ctx) => {
+  const mysql = ctx.db.name === "mysql";
+  const metadata = new MetaData();
+  const stock = table("upsert_ignored", metadata, { sku: string(20).primaryKey(), name: string(40).notNull() });
+  useSchema(ctx, metadata);
+
+  // Two sessions racing to create the same key (get-or-create): on MariaDB/MySQL the loser's
+  // statement reads as if it had inserted, so "the row came back" does not say "I created it".
+  test("the skipped row: left out on PostgreSQL and SQLite; on MariaDB/MySQL returned as it stands and counted", async (t) => {
+    if (!ctx.engine.dialect.capabilities.insertReturning) return t.skip("no INSERT ... RETURNING on this server");
+    await ctx.engine.execute(insert(stock).values({ sku: "a", name: "first" }));
+    const rows = [{ sku: "a", name: "second" }, { sku: "b", name: "new" }];
+    const ignoring = mysql ? insert(stock).values(rows).onConflictDoNothing() : insert(stock).values(rows).onConflictDoNothing({ target: stock.c.sku });
+    const result = await ctx.engine.execute(ignoring.returning(stock.c.sku, stock.c.name));
+    const returned = [...result.rows].sort((x, y) => x.sku.localeCompare(y.sku));
+    if (mysql) {
+      assert.deepEqual(returned, [{ sku: "a", name: "first" }, { sku: "b", name: "new" }]);
+      assert.equal(result.rowCount, 2);
+    } else {
+      assert.deepEqual(returned, [{ sku: "b", name: "new" }]);
+      assert.equal(result.rowCount, 1);
+    }
+  });
+});

@@ -134,6 +134,12 @@ export class IdentityMap {
    */
   savepointReads: Set<InstanceState> | undefined = undefined;
 
+  /**
+   * The objects whose rows the open transaction locked (`forUpdate()`), set by the session's
+   * transactions: loaders read them again under the lock (locked-rows.ts `lockedIfAny`).
+   */
+  lockedRows: Set<InstanceState> | undefined = undefined;
+
   /** @param owner the session whose objects these are */
   constructor(private readonly owner: StateOwner) {}
 

@@ -12,24 +12,34 @@ import type { InstanceState } from "../state/instance-state.js";
 import { ObjectDeletedError } from "../errors.js";
 import { chunks, keyFilter } from "./keys.js";
 import { changedDuringRead, changesBefore } from "../state/changed-during-read.js";
+import { lockedIfAny } from "./locked-rows.js";
 
 type Rows = (statement: Select<unknown>) => Promise<unknown[][]>;
 
 /**
  * Reads `keys` (column attributes, not of the primary key) of each state from its row, replacing
  * what they held: they are loaded, not expired, and unchanged since (SQLAlchemy's refresh of
- * named attributes). A row no longer there raises `ObjectDeletedError`.
+ * named attributes). A row no longer there raises `ObjectDeletedError`. Rows of `locked` (the
+ * transaction locked them) are read under the lock (`lockedIfAny`).
  */
-export async function loadColumns(rows: Rows, mapper: Mapper, states: readonly InstanceState[], keys: readonly string[]): Promise<void> {
+export async function loadColumns(
+  rows: Rows,
+  mapper: Mapper,
+  states: readonly InstanceState[],
+  keys: readonly string[],
+  locked: ReadonlySet<InstanceState> | undefined,
+): Promise<void> {
   const keyColumns = mapper.primaryKey;
   const columns = keys.map((key) => mapper.columns.get(key)!);
   const indexes = keyColumns.map((_, i) => i);
   // A timestamp naming rows (a foreign key) read inexactly is refused (exact-keys.ts).
   const check = exactKeyCheck(mapper, [...mapper.keyAttributes, ...keys], 0);
   for (const chunk of chunks(states)) {
-    const statement = select(...labels(mapper, keyColumns), ...labels(mapper, columns)).where(
-      keyFilter(keyColumns, mapper.keyAttributes, chunk.map((s) => s.dict)),
-    ) as unknown as Select<unknown>;
+    const statement = lockedIfAny(
+      select(...labels(mapper, keyColumns), ...labels(mapper, columns)).where(keyFilter(keyColumns, mapper.keyAttributes, chunk.map((s) => s.dict))) as unknown as Select<unknown>,
+      chunk,
+      locked,
+    );
     const byKey = new Map<unknown, unknown[]>();
     const before = changesBefore(chunk, keys);
     for (const row of await rows(statement)) {

@@ -37,7 +37,14 @@ export function getByKey(
   if (state && mapper.inheritance !== undefined && !isSubmapper(state.mapper, mapper)) return undefined;
   if (state && !state.expired) return state.deletePending ? undefined : known;
   const flushing = autoflush();
+  // Expired, its row locked by the transaction: read again under the lock (locked-rows.ts `lockedIfAny`).
+  if (state !== undefined && context.identity.lockedRows?.has(state)) return loadLocked(flushing, context, mapper, values);
   return flushing === undefined ? loadByKey(context, mapper, values) : loadAfter(flushing, context, mapper, values);
+}
+
+async function loadLocked(flushing: Promise<void> | undefined, context: GetContext, mapper: Mapper, values: readonly unknown[]): Promise<object | undefined> {
+  await flushing;
+  return (await runScalars(context, keyQuery(mapper, values).forUpdate()))[0] as object | undefined;
 }
 
 /*

@@ -7,7 +7,10 @@
  * place), the version column (a change made against an older row must still fail the flush with
  * StaleDataError), the foreign keys of a reference assigned (the flush copies them from it), and
  * the relationships, but for a reference whose key the row changed: unloaded, to be read again.
+ *
+ * And the reads of a row the transaction locked (`lockedIfAny`).
  */
+import type { Select } from "../../core/statements/select.js";
 import type { ColumnPlan } from "../mapping/column-plan.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
@@ -35,4 +38,20 @@ function referenceAssigned(state: InstanceState, key: string, pairs: readonly (r
   const targetDict = target === null ? undefined : stateOf(target)?.dict;
   if (target !== null && targetDict === undefined) return true;
   return pairs.some(([fk, targetKey]) => (targetDict?.[targetKey] ?? null) !== (state.dict[fk] ?? null));
+}
+
+/**
+ * `statement`, locking its rows (FOR UPDATE) when one of `states` is an object whose row the
+ * transaction locked (`IdentityMap.lockedRows`): read again (a deferred column loaded, a refresh,
+ * `get` of it expired), it must show the row as locked. MariaDB's plain reads in a REPEATABLE
+ * READ transaction see the snapshot of its first read, older than the row a locking read shows:
+ * `refresh(obj)` took the object back to values from before another transaction's commit, and a
+ * change made from them and committed under the lock wrote over that commit. A locking read there
+ * reads the latest row. Elsewhere it reads the row a plain read would: PostgreSQL's is locked by
+ * this transaction already, and SQLite has no row locks (nor FOR UPDATE).
+ */
+export function lockedIfAny(statement: Select<unknown>, states: readonly InstanceState[], locked: ReadonlySet<InstanceState> | undefined): Select<unknown> {
+  if (locked === undefined || locked.size === 0) return statement;
+  for (let i = 0; i < states.length; i++) if (locked.has(states[i]!)) return statement.forUpdate();
+  return statement;
 }

@@ -54,6 +54,7 @@ export function populatingHydrator(hydrate: Hydrator, mapper: Mapper, start: num
     if (obj === null || run.seen.has(obj)) return obj;
     run.seen.add(obj);
     const state = stateOf(obj)!;
+    if (run.locking) context.identity.lockedRows?.add(state);
     if (hasPendingChanges(state)) {
       if (run.locking && !state.deletePending) {
         context.owner.changing(state);

@@ -63,7 +63,7 @@ export async function loadRelationship(context: LoadContext, rel: RelationshipPr
 async function reloadExpiredKeys(context: LoadContext, rel: RelationshipProperty, parents: readonly object[]): Promise<void> {
   for (const attr of rel.localAttributes) {
     const stale = parents.map((parent) => stateOf(parent)!).filter((state) => state.expired?.has(attr) || state.unloaded?.has(attr));
-    if (stale.length) await loadColumns((statement) => context.rows(statement), rel.parent, stale, [attr]);
+    if (stale.length) await loadColumns((statement) => context.rows(statement), rel.parent, stale, [attr], context.identity.lockedRows);
   }
 }
 

@@ -26,6 +26,8 @@ export interface AttributeLoadHost {
   rows(statement: Select<unknown>): Promise<unknown[][]>;
   /** Loads a relationship for objects (select-in), after an autoflush. */
   load(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
+  /** The objects whose rows the transaction locked: read again under the lock. */
+  readonly identity: { readonly lockedRows: ReadonlySet<InstanceState> | undefined };
 }
 
 /**
@@ -50,7 +52,7 @@ export async function loadAttributes(host: AttributeLoadHost, state: InstanceSta
     (key) => mapper.columns.has(key) && !identity.has(key) && (refresh || state.unloaded?.has(key) || state.expired?.has(key)),
   );
   if (refresh) unloadReferencesOf(state, columns);
-  if (columns.length) await loadColumns((s) => host.rows(s), mapper, [state], [...new Set(columns)]);
+  if (columns.length) await loadColumns((s) => host.rows(s), mapper, [state], [...new Set(columns)], host.identity.lockedRows);
   for (const key of keys) {
     const rel = mapper.relationships.get(key);
     if (!rel) continue;

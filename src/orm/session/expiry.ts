@@ -9,6 +9,7 @@ import { ObjectDeletedError } from "../errors.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { cascadedObjects } from "../state/cascaded.js";
 import { changedDuringRead, changesBefore } from "../state/changed-during-read.js";
+import { lockedIfAny } from "../loading/locked-rows.js";
 
 /** Expires every attribute but the primary key. */
 export function expireState(state: InstanceState): void {
@@ -52,14 +53,15 @@ export function unloadReferencesOf(state: InstanceState, attributes: readonly st
   }
 }
 
-/** Reloads an object's columns from its row, at once; its relationships are reloaded on demand. */
-export async function refreshState(state: InstanceState, rows: (statement: Select<unknown>) => Promise<unknown[][]>): Promise<void> {
+/** Reloads an object's columns from its row, at once (under the lock if `locked` holds it); its relationships are reloaded on demand. */
+export async function refreshState(state: InstanceState, rows: (statement: Select<unknown>) => Promise<unknown[][]>, locked?: ReadonlySet<InstanceState>): Promise<void> {
   const mapper = state.mapper;
   if (state.key === undefined) throw new InvalidRequestError(`${mapper.name} object has no row to refresh from: it was never flushed.`);
   const keyValues = mapper.primaryKey.map((c) => state.dict[mapper.attributeFor(c)!]);
   const plan = mapper.defaultLoad;
   const before = changesBefore([state], plan.keys);
-  const row = (await rows(select(mapper.class_).where(...mapper.primaryKey.map((c, i) => c.eq(keyValues[i] as never)))))[0];
+  const query = select(mapper.class_).where(...mapper.primaryKey.map((c, i) => c.eq(keyValues[i] as never))) as unknown as Select<unknown>;
+  const row = (await rows(lockedIfAny(query, [state], locked)))[0];
   if (!row) throw new ObjectDeletedError(`${mapper.name} object (${describeKey(mapper.keyAttributes, keyValues)}) no longer exists in the database: another transaction deleted it.`);
   exactKeyCheck(mapper, plan.keys, 0)?.(row); // a timestamp naming rows read inexactly is refused (exact-keys.ts)
   state.session?.changing(state); // an open savepoint keeps the object as it was: its rollback undoes the read
@@ -81,19 +83,21 @@ export async function refreshState(state: InstanceState, rows: (statement: Selec
  * `session.refresh(obj)`: the object, then along the refresh-expire cascade the persistent objects
  * it reaches. `refreshed(state, false)` after each; `refreshed(state, true)` for one whose row is
  * gone, before `ObjectDeletedError` is thrown: the session lets it go (it used to keep it, and
- * `get` of its key returned it, values and all, as if the row were there).
+ * `get` of its key returned it, values and all, as if the row were there). Rows of `locked` are
+ * read under the lock.
  */
 export async function refreshCascading(
   state: InstanceState,
   rows: (statement: Select<unknown>) => Promise<unknown[][]>,
   refreshed: (state: InstanceState, gone: boolean) => void,
+  locked: ReadonlySet<InstanceState> | undefined,
   seen = new Set<InstanceState>(),
 ): Promise<void> {
   if (seen.has(state)) return;
   seen.add(state);
   const cascaded = cascadedObjects(state, "refresh-expire");
   try {
-    await refreshState(state, rows);
+    await refreshState(state, rows, locked);
   } catch (error) {
     if (error instanceof ObjectDeletedError) refreshed(state, true);
     throw error;
@@ -101,7 +105,7 @@ export async function refreshCascading(
   refreshed(state, false);
   for (const related of cascaded) {
     const next = stateOf(related);
-    if (next?.key !== undefined) await refreshCascading(next, rows, refreshed, seen);
+    if (next?.key !== undefined) await refreshCascading(next, rows, refreshed, locked, seen);
   }
 }
 

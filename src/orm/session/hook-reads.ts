@@ -16,6 +16,8 @@ export async function readExpiredForHooks(
   states: readonly InstanceState[],
   kinds: readonly HookKind[],
   rows: (statement: Select<unknown>) => Promise<unknown[][]>,
+  /** Rows the transaction locked: read again under their lock (column-loader.ts). */
+  locked: ReadonlySet<InstanceState> | undefined,
 ): Promise<void> {
   let byMapper: Map<Mapper, { states: InstanceState[]; keys: Set<string> }> | undefined;
   for (const state of states) {
@@ -28,5 +30,5 @@ export async function readExpiredForHooks(
     for (const key of state.expired) if (state.mapper.columns.has(key)) group.keys.add(key);
   }
   if (byMapper === undefined) return;
-  for (const [mapper, { states: expired, keys }] of byMapper) if (keys.size) await loadColumns(rows, mapper, expired, [...keys]);
+  for (const [mapper, { states: expired, keys }] of byMapper) if (keys.size) await loadColumns(rows, mapper, expired, [...keys], locked);
 }

@@ -8,10 +8,14 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { columnRaisesOnLoad, unloadedError } from "../state/unloaded.js";
 
-type Rows = (statement: Select<unknown>) => Promise<unknown[][]>;
+/** Where the columns are read: the session's rows, and the objects whose rows its transaction locked (read under the lock). */
+export interface ColumnReads {
+  readonly rows: (statement: Select<unknown>) => Promise<unknown[][]>;
+  readonly identity: { readonly lockedRows: ReadonlySet<InstanceState> | undefined };
+}
 
 /** The column loader of `lazy()`: the value, loaded first if it is not (refused for a raiseLoad column). */
-export function lazyColumnLoader(rows: () => Rows): (state: InstanceState, key: string) => Promise<unknown> {
+export function lazyColumnLoader(reads: () => ColumnReads): (state: InstanceState, key: string) => Promise<unknown> {
   const queued = new Map<Mapper, Map<string, { states: Set<InstanceState>; done: Promise<void> }>>();
   return (state, key) => {
     const value = () => (state.obj as Record<string, unknown>)[key];
@@ -27,7 +31,9 @@ export function lazyColumnLoader(rows: () => Rows): (state: InstanceState, key: 
         queued.get(mapper)?.delete(key);
         // One assigned since it was asked for holds its new value: read, the row overwrote it.
         const waiting = [...states].filter((s) => s.unloaded?.has(key) || s.expired?.has(key));
-        return waiting.length ? loadColumns(rows(), mapper, waiting, [key]) : undefined;
+        if (waiting.length === 0) return undefined;
+        const { rows, identity } = reads();
+        return loadColumns(rows, mapper, waiting, [key], identity.lockedRows);
       });
       byKey.set(key, (batch = { states, done }));
     }

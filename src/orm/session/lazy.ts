@@ -8,8 +8,7 @@
  */
 import { ArgumentError } from "../../core/errors.js";
 import type { Restored } from "../../core/statements/executable.js";
-import type { Select } from "../../core/statements/select.js";
-import { lazyColumnLoader } from "./lazy-columns.js";
+import { lazyColumnLoader, type ColumnReads } from "./lazy-columns.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { DetachedInstanceError } from "../errors.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
@@ -34,14 +33,14 @@ export function loadLazily(state: InstanceState, key: string, loader: LazyLoader
 export class LazyLoader {
   private readonly queued = new Map<RelationshipProperty, { objects: Set<object>; done: Promise<void> }>();
 
-  /** Loads a column not loaded (deferred): `lazy-columns.ts`, reading rows through `rows`. */
+  /** Loads a column not loaded (deferred): `lazy-columns.ts`, reading rows through `reads`. */
   readonly loadColumn: ((state: InstanceState, key: string) => Promise<unknown>) | undefined;
 
   constructor(
     private readonly loadMany: Loader,
-    rows?: () => (statement: Select<unknown>) => Promise<unknown[][]>,
+    reads?: () => ColumnReads,
   ) {
-    this.loadColumn = rows && lazyColumnLoader(rows);
+    this.loadColumn = reads && lazyColumnLoader(reads);
   }
 
   load(rel: RelationshipProperty, obj: object): Promise<void> {

@@ -14,11 +14,12 @@ import { refreshCascading } from "./expiry.js";
 
 export async function refreshObject(host: AttributeLoadHost, uow: UnitOfWork, state: InstanceState, attributes: readonly string[] | undefined): Promise<void> {
   if (!attributes) {
-    return refreshCascading(state, (statement) => host.rows(statement), (refreshed, gone) => {
-      if (gone) return uow.expunge(refreshed);
-      if (refreshed.committed === undefined) uow.modified.delete(refreshed);
-      afterLoad(refreshed);
-    });
+    const refreshed = (done: InstanceState, gone: boolean) => {
+      if (gone) return uow.expunge(done);
+      if (done.committed === undefined) uow.modified.delete(done);
+      afterLoad(done);
+    };
+    return refreshCascading(state, (statement) => host.rows(statement), refreshed, host.identity.lockedRows);
   }
   try {
     await loadAttributes(host, state, attributes, true);

@@ -34,6 +34,10 @@ export class SessionTransaction {
   private readonly snapshots: Snapshots | undefined;
   /** Objects given values read from the database inside this savepoint: its rollback expires them (undefined for the root). */
   readonly reads: Set<InstanceState> | undefined;
+  /** Objects whose rows a locking read of this transaction locked (the root's set, shared by its savepoints). */
+  readonly lockedRows: Set<InstanceState>;
+  /** How many there were when this savepoint began: more, and its rollback may end some (PostgreSQL). */
+  private readonly locksAtBegin: number;
   /** Objects that joined the session inside this savepoint (no row, or detached): its rollback takes them out. */
   private readonly added = new Set<InstanceState>();
   /** Objects linked from their own side after this mark were linked in this savepoint: its rollback forgets them. */
@@ -60,6 +64,8 @@ export class SessionTransaction {
   ) {
     this.snapshots = parent ? new Snapshots() : undefined;
     this.reads = parent ? new Set() : undefined;
+    this.lockedRows = parent ? parent.lockedRows : new Set();
+    this.locksAtBegin = this.lockedRows.size;
     this.linkedMark = uow.linked.mark;
   }
 
@@ -171,9 +177,9 @@ export class SessionTransaction {
         throw error;
       }
       // Lost with the connection, or refused for a deadlock or a serialization failure, or
-      // holding statements of the application's own that went with it: as for a flush (see
-      // `flushFailed`), only a rollback may follow.
-      if (voidsTransaction(error) || this.lent) {
+      // holding statements of the application's own or row locks that went with it: as for a
+      // flush (see `flushFailed`), only a rollback may follow.
+      if (voidsTransaction(error) || this.lent || this.lockedRows.size > 0) {
         this.fail(error);
         throw error;
       }
@@ -241,8 +247,9 @@ export class SessionTransaction {
       return false;
     }
     if (this.parent) {
-      // As for the root below: rolling back to the savepoint would undo them unseen.
-      if (this.lent) {
+      // As for the root below: rolling back to the savepoint would undo them unseen, or end
+      // the row locks taken in it (PostgreSQL).
+      if (this.lent || this.lockedRows.size > this.locksAtBegin) {
         this.fail(error);
         return false;
       }
@@ -258,8 +265,10 @@ export class SessionTransaction {
       return false;
     }
     // Statements of the application's own ran in the transaction: the session cannot write them
-    // again, so going on as if nothing was lost would lie. Only a rollback may follow.
-    if (this.lent) {
+    // again, so going on as if nothing was lost would lie. Nor can it take back the row locks of
+    // its locking reads, which the rollback ends: another transaction may change those rows
+    // before the next commit writes values computed under the lock. Only a rollback may follow.
+    if (this.lent || this.lockedRows.size > 0) {
       this.fail(error);
       return false;
     }
@@ -275,6 +284,7 @@ export class SessionTransaction {
    */
   forgetRecords(): void {
     this.journal = new Journal();
+    this.lockedRows.clear(); // the locks ended with the transaction
   }
 
   /** The connection, for statements of the application's own (see `flushFailed`). */

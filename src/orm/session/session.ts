@@ -58,7 +58,7 @@ export class Session implements StateOwner {
   private readonly transactions: Transactions;
   /** Above 0 while a merge is under way: queries it makes do not autoflush. */
   private autoflushHeld = 0;
-  private readonly lazyLoader = new LazyLoader((rel, objects) => this.loadNow(rel, objects), () => this.getContext.rows);
+  private readonly lazyLoader = new LazyLoader((rel, objects) => this.loadNow(rel, objects), () => this.getContext);
   /** What loading and querying need of the session. */
   private readonly getContext: GetContext;
   private readonly streamHost: StreamHost;

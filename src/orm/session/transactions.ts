@@ -46,6 +46,8 @@ export class Transactions {
     this.#innermost = tx;
     // What the loaders read from now on is noted for the savepoint that a rollback would undo.
     this.identity.savepointReads = tx?.reads;
+    // And the rows locked in the transaction, which its reads lock again (locked-rows.ts).
+    this.identity.lockedRows = tx?.lockedRows;
   }
 
   /** The innermost savepoint, if one is open: it keeps copies of what changes inside it. */
@@ -187,8 +189,9 @@ export class Transactions {
 
   /** A model hook of a flush; before-hooks read their objects' expired columns first (hook-reads.ts). */
   private async runModelHooks(kind: HookKind, states: readonly InstanceState[]): Promise<void> {
-    if (kind === "beforeDelete") await readExpiredForHooks(states, ["beforeDelete", "afterDelete"], (statement) => this.rows(statement));
-    else if (kind === "beforeUpdate") await readExpiredForHooks(states, ["beforeUpdate"], (statement) => this.rows(statement));
+    const rows = (statement: Select<unknown>) => this.rows(statement);
+    if (kind === "beforeDelete") await readExpiredForHooks(states, ["beforeDelete", "afterDelete"], rows, this.identity.lockedRows);
+    else if (kind === "beforeUpdate") await readExpiredForHooks(states, ["beforeUpdate"], rows, this.identity.lockedRows);
     await runHooks(kind, states);
   }
 

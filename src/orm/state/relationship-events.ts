@@ -18,6 +18,7 @@ import { followsMembers, noteMovedInto } from "./moved-members.js";
 import { ArgumentError } from "../../core/errors.js";
 import { assertNotViewonly } from "./target-check.js";
 import { acceptMember, memberCheck, type MemberCheck } from "./validation.js";
+import { linkRemoved, orphanedIn, outsideAnySession, waitForSession } from "./changes-outside-session.js";
 
 /**
  * What the lists of one relationship report their changes to: the events below. One per
@@ -107,8 +108,9 @@ function collectionAdded(owner: object, rel: RelationshipProperty, item: object,
     if (state.dict[view!.toOwner.key] !== owner) setScalar(association, view!.toOwner, owner);
     if (state.dict[view!.toMember.key] !== item) setScalar(association, view!.toMember, item);
     // It joins the owner's session itself: with both ends persistent and their association
-    // lists not loaded, no list holds it for a cascade to find.
-    cascade(owner, rel, association);
+    // lists not loaded, no list holds it for a cascade to find. An owner in none: the session it joins.
+    if (outsideAnySession(owner)) waitForSession(owner, { added: association });
+    else cascade(owner, rel, association);
   }
   cascade(owner, rel, item);
   touched(owner);
@@ -165,7 +167,7 @@ function collectionRemoved(owner: object, rel: RelationshipProperty, item: objec
   if (view) {
     // Assigned while not loaded: which links go is known at flush (`settleReplacement`).
     if (awaitsCommitted(owner, rel)) return touched(owner);
-    if (!removeLinkByAssociation(owner, rel, item)) stateOf(owner)?.session?.orphaned(linkStub(owner, rel, item), rel);
+    if (!removeLinkByAssociation(owner, rel, item)) linkRemoved(owner, rel, item);
   } else {
     // An association object leaving its owner's list leaves the many-to-many views through it.
     for (const throughView of rel.backRef?.views ?? []) {
@@ -179,7 +181,7 @@ function collectionRemoved(owner: object, rel: RelationshipProperty, item: objec
     }
     if (isIdentifying(rel) || rel.cascades("delete-orphan")) {
       const state = stateOf(item);
-      if (state?.dict[rel.backRef?.key ?? ""] == null) state?.session?.orphaned(item, rel);
+      if (state?.dict[rel.backRef?.key ?? ""] == null) orphanedIn(state?.session, owner, item, rel);
     }
   }
   touched(owner);
@@ -374,23 +376,8 @@ function unlinkAssociation(association: object, view: NonNullable<RelationshipPr
       if (owner && member) listIfMade(owner, other)?.removeQuietly(member);
     }
   }
-  const session = stateOf(association)?.session ?? stateOf(dict[view.toOwner.key] as object)?.session;
-  session?.orphaned(association);
-}
-
-/**
- * When the association objects are not loaded, a link removed through the view is deleted by key:
- * a stand-in association object carrying only the link, which the session deletes. A surrogate
- * key is not known from the link: the session then finds the row by loading the association
- * objects at the next flush (`view` tells it which).
- */
-function linkStub(owner: object, rel: RelationshipProperty, member: object): object {
-  const view = rel.associationView!;
-  const stub = view.association.newInstance() as object;
-  const dict = ensureState(stub, view.association).dict;
-  dict[view.toOwner.key] = owner;
-  dict[view.toMember.key] = member;
-  return stub;
+  const owner = (dict[view.toOwner.key] ?? undefined) as object | undefined;
+  orphanedIn(stateOf(association)?.session ?? (owner && stateOf(owner)?.session), owner, association, undefined);
 }
 
 /** The child's foreign key is part of its primary key: it cannot exist without its parent. */

@@ -1,9 +1,10 @@
 /**
- * Links removed through a many-to-many view over a surrogate-keyed association table while their
- * association objects were not loaded. The row's key is not known from the link, so before the
- * flush the association objects of those owners (else of those members) are loaded, one query
- * per list, and the one linking the two is deleted as an object: by its key, with the row-count
- * check of any DELETE, and marked deleted wherever the session holds it.
+ * Links removed through a many-to-many view over a surrogate-keyed association table (or a
+ * versioned one) while their association objects were not loaded. The row's key (its version) is
+ * not known from the link, so before the flush the association objects of those owners (else of
+ * those members) are loaded, one query per list, and the one linking the two is deleted as an
+ * object: by its key (and version), with the row-count check of any DELETE, and marked deleted
+ * wherever the session holds it.
  */
 import { StaleDataError } from "../errors.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";

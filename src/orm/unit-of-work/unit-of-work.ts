@@ -16,6 +16,7 @@ import { discardWork, restoreWork } from "./undo.js";
 import { recordMutations, stopWatching, watchWrittenValues } from "./mutations.js";
 import { readReplacedCollections } from "./unread-collections.js";
 import { LinkedObjects } from "./linked-objects.js";
+import { changesOutside, changesWritten, linkStub } from "../state/changes-outside-session.js";
 import { PendingObjects } from "./pending.js";
 import { Orphans } from "./orphans.js";
 import { formatKey } from "./persister.js";
@@ -139,6 +140,30 @@ export class UnitOfWork {
       this.modified.add(state);
       this.rejoined.add(state);
       keyed.push(state);
+      this.actOnChangesOutside(state, keyed);
+    }
+  }
+
+  /** What the object changed while in no session that only a session can act on (changes-outside-session.ts). */
+  private actOnChangesOutside(state: InstanceState, keyed: InstanceState[]): void {
+    const changes = changesOutside(state.obj);
+    if (changes === undefined) return;
+    for (const change of changes) {
+      // Added when the commit or flush() finds it still linked (linked-objects.ts).
+      if ("added" in change) this.linked.note(change.added);
+      else if ("unlinked" in change) this.orphaned(stateFor(linkStub(state.obj, change.via, change.unlinked)), change.via);
+      else {
+        let orphan = stateFor(change.orphan);
+        if (orphan.deleted) continue;
+        // A detached association object or member joins first (or the session's object of its
+        // row stands for it): the session deletes its own objects.
+        if (orphan.session === undefined && orphan.key !== undefined) {
+          const held = this.host.identity.get(orphan.mapper, orphan.key);
+          if (held === undefined) this.join(orphan, keyed);
+          else orphan = stateOf(held)!;
+        }
+        this.orphaned(orphan, change.via);
+      }
     }
   }
 
@@ -193,10 +218,13 @@ export class UnitOfWork {
       return;
     }
     // A link removed through a many-to-many view whose association objects were not loaded:
-    // the stand-in is the row to delete.
+    // the stand-in is the row to delete. Unless the link is not its key (a surrogate), or the row
+    // is versioned (its DELETE names the version read; the stand-in has none, and failed with a
+    // false StaleDataError): the flush loads the association objects and deletes the one found.
     if (state.key !== undefined || state.session !== undefined) return;
-    if (via?.associationView?.keyedByLinks === false) {
-      const link = removedLink(state, via);
+    const view = via?.associationView;
+    if (view !== undefined && (!view.keyedByLinks || view.association.versionAttribute !== undefined)) {
+      const link = removedLink(state, via!);
       if (link) this.removedLinks.push(link);
       return;
     }
@@ -349,6 +377,7 @@ export class UnitOfWork {
 
   /** The transaction committed: the objects that joined it are the database's now. */
   committed(): void {
+    for (const state of this.rejoined) changesWritten(state.obj);
     this.rejoined.clear();
     this.outside.reset();
   }

@@ -1,0 +1,75 @@
+/**
+ * Relationship changes of an object in no session (detached) that only a session could act on: an
+ * association object made by adding to a many-to-many view whose association lists are not loaded
+ * (`user.groups.push(group)`), and an association object or link removed through such a view, or
+ * a member of a delete-orphan or identifying list taken out of it. No list the object holds leads
+ * to them, so the session it joins (`session.add(user)`) did not find them: the commit resolved
+ * without the link the view showed, or with the link it no longer showed, and so did a
+ * `sessionMaker().transaction` retry adding the object again. They wait here, by owner, and each
+ * session the owner joins acts on them (`UnitOfWork.add`), until one commits.
+ */
+import type { RelationshipProperty } from "../mapping/relationship.js";
+import { ensureState, stateOf, type StateOwner } from "./instance-state.js";
+
+/**
+ * What the owner's session is to do: add `added` (if still linked then), treat `orphan` as
+ * orphaned through `via`, or delete the link to `unlinked` removed through view `via` (its
+ * association objects not loaded: each session is given a stand-in of its own, `linkStub`).
+ */
+export type ChangeOutside =
+  | { readonly added: object }
+  | { readonly orphan: object; readonly via: RelationshipProperty | undefined }
+  | { readonly unlinked: object; readonly via: RelationshipProperty };
+
+const waiting = new WeakMap<object, ChangeOutside[]>();
+
+/** `owner`, in no session, made a change only a session can act on. */
+export function waitForSession(owner: object, change: ChangeOutside): void {
+  const changes = waiting.get(owner);
+  if (changes === undefined) waiting.set(owner, [change]);
+  else changes.push(change);
+}
+
+/** The changes `owner` made while in no session: kept until a session it joined commits (a rollback's retry needs them again). */
+export function changesOutside(owner: object): readonly ChangeOutside[] | undefined {
+  return waiting.get(owner);
+}
+
+/** A session `owner` joined committed: its changes are written. */
+export function changesWritten(owner: object): void {
+  waiting.delete(owner);
+}
+
+/** Whether `owner` has a row and is in no session (detached): what it changes waits for the session it joins. */
+export function outsideAnySession(owner: object): boolean {
+  const state = stateOf(owner);
+  return state !== undefined && state.session === undefined && state.key !== undefined;
+}
+
+/** `orphan` lost `owner`: `session` (the orphan's, or else the owner's) decides; with none, the session the owner joins. */
+export function orphanedIn(session: StateOwner | undefined, owner: object | undefined, orphan: object, via: RelationshipProperty | undefined): void {
+  if (session !== undefined) session.orphaned(orphan, via);
+  else if (owner !== undefined && outsideAnySession(owner)) waitForSession(owner, { orphan, via });
+}
+
+/** The link of `owner` to `member` was removed through view `rel` while no association object of it was loaded. */
+export function linkRemoved(owner: object, rel: RelationshipProperty, member: object): void {
+  const session = stateOf(owner)?.session;
+  if (session !== undefined) session.orphaned(linkStub(owner, rel, member), rel);
+  else if (outsideAnySession(owner)) waitForSession(owner, { unlinked: member, via: rel });
+}
+
+/**
+ * When the association objects are not loaded, a link removed through the view is deleted by key:
+ * a stand-in association object carrying only the link, which the session deletes. A surrogate
+ * key is not known from the link: the session then finds the row by loading the association
+ * objects at the next flush (`view` tells it which).
+ */
+export function linkStub(owner: object, rel: RelationshipProperty, member: object): object {
+  const view = rel.associationView!;
+  const stub = view.association.newInstance() as object;
+  const dict = ensureState(stub, view.association).dict;
+  dict[view.toOwner.key] = owner;
+  dict[view.toMember.key] = member;
+  return stub;
+}
