@@ -263,6 +263,42 @@ forEachDatabase("lost connections", (ctx) => {
     assert.equal(await proxied!.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`)), 1);
   });
 
+  test("dispose() closes a connection whose COMMIT's reply is slow, past disposeTimeoutMs: the commit rejects with CommitOutcomeUnknownError (on MariaDB it waited for ever)", { skip: network }, async () => {
+    const engine = createEngine(proxy!.url(ctx.db.url), { pool: { disposeTimeoutMs: 200 } });
+    const conn = await engine.connect();
+    const tx = await conn.begin();
+    await add(conn, "slow");
+    const slow = proxy!.delayReplyTo("COMMIT");
+    const commit = tx.commit();
+    commit.catch(() => undefined);
+    await settlesWithin(slow.held, 5000);
+    const disposed = engine.dispose();
+    try {
+      await assert.rejects(settlesWithin(commit, 5000), (e: unknown) => e instanceof CommitOutcomeUnknownError && /may or may not/.test(e.message));
+      await settlesWithin(disposed, 5000);
+    } finally {
+      slow.release();
+    }
+    assert.deepEqual(await committed(), ["slow"], "the server had the COMMIT: the unknown outcome was a commit");
+  });
+
+  test("invalidate() while a query's answer is slow: the query fails as on a lost connection (on MariaDB it waited for ever), and the pool goes on", { skip: network }, async () => {
+    const conn = await proxied!.connect();
+    // A text no connection has run (prepared) before: it goes through the proxy as text.
+    const slow = proxy!.delayReplyTo("slow_answer");
+    const query = conn.execute(sql<{ slow_answer: number }>`SELECT 1 AS slow_answer`);
+    query.catch(() => undefined);
+    await settlesWithin(slow.held, 5000);
+    conn.invalidate("the test closed it");
+    try {
+      await assert.rejects(settlesWithin(query, 5000), (e: unknown) => e instanceof DBAPIError && e.connectionInvalidated);
+    } finally {
+      slow.release();
+      await conn.close();
+    }
+    assert.equal(await proxied!.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`)), 1);
+  });
+
   test("dispose() while a COMMIT is in flight waits for it: the row is there", { skip: network && "SQLite runs a statement synchronously: none is ever in flight" }, async () => {
     const engine = engineFor(ctx.db);
     const conn = await engine.connect();
