@@ -88,6 +88,20 @@ forEachDatabase("lost connections", (ctx) => {
     assert.equal(await proxied!.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`)), 1);
   });
 
+  test("an INSERT in autocommit whose answer was lost: CommitOutcomeUnknownError (not a plain lost connection, which reads as retryable), and the row is there", { skip: network }, async () => {
+    const replyLost = proxy!.loseReplyTo("autocommitted");
+    await assert.rejects(
+      proxied!.execute(insert(items).values({ name: "autocommitted" })),
+      (e: unknown) => e instanceof CommitOutcomeUnknownError && e.connectionInvalidated && !e.retryable && /may or may not have been applied/.test(e.message),
+    );
+    await replyLost;
+    assert.deepEqual(await committed(), ["autocommitted"], "the unknown outcome was a write");
+    // A read lost the same way is a plain lost connection: nothing to be unsure of.
+    const readLost = proxy!.loseReplyTo("read_lost");
+    await assert.rejects(proxied!.execute(sql`SELECT 1 AS read_lost`), (e: unknown) => e instanceof DBAPIError && e.connectionInvalidated && !(e instanceof CommitOutcomeUnknownError));
+    await readLost;
+  });
+
   test("the connection lost before COMMIT was sent: commit() throws TransactionRolledBackError and nothing is written", { skip: network }, async () => {
     const conn = await proxied!.connect();
     try {
