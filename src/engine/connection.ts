@@ -180,7 +180,8 @@ export class Connection {
     try {
       return await call();
     } catch (error) {
-      throw this.noteFailure(this.dialect.translateError(error, sql, params));
+      const translated = this.noteFailure(this.dialect.translateError(error, sql, params));
+      throw this.transactions.length === 0 ? autocommitOutcome(translated, sql) : translated;
     } finally {
       if (--this.inFlight === 0 && this.idleWaiters.length) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }

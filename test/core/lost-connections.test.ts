@@ -102,6 +102,18 @@ forEachDatabase("lost connections", (ctx) => {
     await readLost;
   });
 
+  test("MariaDB: a stream of INSERT ... RETURNING in autocommit whose connection is lost mid-result: CommitOutcomeUnknownError (the statement may have committed)", { skip: ctx.db.name !== "mysql" && "MariaDB streams a write's RETURNING (PostgreSQL's cursors take only queries)" }, async () => {
+    // Enough rows that the result outlasts what the sockets buffer: the loss comes mid-result.
+    const names = Array.from({ length: 30000 }, (_, i) => ({ name: `streamed-${i}-`.padEnd(40, "x") }));
+    const loop = async () => {
+      let read = 0;
+      for await (const _row of proxied!.stream(insert(items).values(names).returning(items.c.id, items.c.name), { yieldPer: 10 })) if (++read === 15) proxy!.resetAll();
+    };
+    await assert.rejects(settlesWithin(loop()), (e: unknown) => e instanceof CommitOutcomeUnknownError && e.connectionInvalidated);
+    const written = (await committed()).length;
+    assert.ok(written === 0 || written === 30000, `all of the statement or none of it, as the error allows: ${written} rows`);
+  });
+
   test("the connection lost before COMMIT was sent: commit() throws TransactionRolledBackError and nothing is written", { skip: network }, async () => {
     const conn = await proxied!.connect();
     try {
