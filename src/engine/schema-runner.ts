@@ -62,11 +62,15 @@ export async function runSchemaOperation(
 
   const dropped = [...order].reverse().filter((t) => !options.checkFirst || exists(t));
   const needsUnchecked = !dialect.alterForeignKeys && cyclic.length > 0;
+  // MySQL/MariaDB: a run cut short after dropping a cycle's key kept that drop; the next run
+  // (checkFirst) drops only the keys still there, where it failed on the missing one every time.
+  const keyStillThere = async (fk: ForeignKey): Promise<boolean> =>
+    !options.checkFirst || dialect.capabilities.transactionalDdl || (await dialect.constraintNames(raw, fk.table.name, fk.table.schema)).foreignKeys.includes(ddl.foreignKeyName(fk));
   if (needsUnchecked) for (const s of dialect.foreignKeyChecks(false)) await conn.run(s);
   try {
     await conn.transaction(async () => {
       for (const fk of deferred) {
-        if (dropped.includes(fk.table) && dropped.includes(fk.referredTable)) await conn.run(ddl.dropForeignKey(fk));
+        if (dropped.includes(fk.table) && dropped.includes(fk.referredTable) && (await keyStillThere(fk))) await conn.run(ddl.dropForeignKey(fk));
       }
       for (const table of dropped) await conn.run(ddl.dropTable(table));
     });
