@@ -4,9 +4,10 @@
  * table's CREATE TABLE and its CREATE UNIQUE INDEX, or before the ALTER TABLE that adds the
  * foreign key closing a cycle, left the table without them; the second run skipped the table and
  * resolved, and the database took duplicates and rows naming no row while the schema said it
- * could not. A dropAll cut after it dropped that foreign key failed again and again on the next
- * runs, dropping the key no longer there. PostgreSQL and SQLite run both in one transaction: a cut leaves nothing. The
- * losses are real: a TCP proxy resets the connection instead of forwarding the statement.
+ * could not. A dropAll cut after it dropped that foreign key failed on every later run, dropping
+ * the key no longer there. PostgreSQL and SQLite run both in one transaction: a cut leaves
+ * nothing. The losses are real: a TCP proxy resets the connection instead of forwarding the
+ * statement.
  */
 import assert from "node:assert/strict";
 import { after, afterEach, before, test } from "node:test";
