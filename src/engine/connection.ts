@@ -18,6 +18,7 @@ import { changesSession, mayWrite, refusedText } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
 import { checkedColumns, duplicateColumnError } from "./duplicate-columns.js";
 import { runInTransaction, Transaction } from "./transaction.js";
+import { autocommitOutcome } from "./unknown-outcomes.js";
 
 export type { BeginOptions, ConnectionContext, StreamOptions } from "./connection-options.js";
 
@@ -179,7 +180,8 @@ export class Connection {
     try {
       return await call();
     } catch (error) {
-      throw this.noteFailure(this.dialect.translateError(error, sql, params));
+      const translated = this.noteFailure(this.dialect.translateError(error, sql, params));
+      throw this.transactions.length === 0 ? autocommitOutcome(translated, sql) : translated;
     } finally {
       if (--this.inFlight === 0 && this.idleWaiters.length) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
@@ -263,7 +265,9 @@ export class Connection {
   private failure(error: unknown, sql: string, params: readonly unknown[]): Error {
     if (error instanceof InvalidRequestError) return error; // athanor's refusal (a stream in progress, a result it cannot give): not the database's
     if (error instanceof RowMapperFailure) return error; // the caller's row mapper threw: not the database
-    return this.noteFailure(this.dialect.translateError(error, sql, params));
+    const translated = this.noteFailure(this.dialect.translateError(error, sql, params));
+    // Outside a transaction a write commits as it runs: lost before its answer, it may have.
+    return this.transactions.length === 0 ? autocommitOutcome(translated, sql) : translated;
   }
 
   /**

@@ -236,7 +236,8 @@ export class Engine implements SchemaExecutor {
     if (holders.length) {
       const message =
         `engine.dispose() closed ${holders.length} connection(s) not returned within ${this.disposeTimeoutMs} ms ` +
-        `(pool.disposeTimeoutMs); any transaction open on them was rolled back. Held by: ${describeHolders(holders)}. ` +
+        `(pool.disposeTimeoutMs); any transaction open on them was rolled back (one whose COMMIT was still waiting for its answer ` +
+        `may have been committed: its commit() failed with CommitOutcomeUnknownError). Held by: ${describeHolders(holders)}. ` +
         `Close each connection and session when done (conn.close(), session.close()) before disposing the engine.`;
       process.emitWarning(new ConnectionsNotReturnedWarning(message, holders));
     }

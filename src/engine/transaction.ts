@@ -4,8 +4,9 @@
  * A failed transaction refuses `commit()` and further statements with
  * `TransactionRolledBackError` until `rollback()` is called.
  */
-import { CommitOutcomeUnknownError, DBAPIError, InvalidRequestError, StreamInProgressError, TransactionRolledBackError } from "../core/errors.js";
+import { DBAPIError, InvalidRequestError, StreamInProgressError, TransactionRolledBackError } from "../core/errors.js";
 import type { Connection } from "./connection.js";
+import { commitOutcomeUnknown } from "./unknown-outcomes.js";
 
 /** A transaction (or a savepoint, when nested) on a `Connection`, ended by `commit()` or `rollback()`. */
 export class Transaction {
@@ -119,15 +120,6 @@ export class Transaction {
   private checkActive(action: string): void {
     if (!this.active) throw new InvalidRequestError(`Cannot ${action}: this ${this.savepoint ? "savepoint" : "transaction"} has already ended.`);
   }
-}
-
-function commitOutcomeUnknown(error: DBAPIError): CommitOutcomeUnknownError {
-  return new CommitOutcomeUnknownError(
-    `The connection was lost after COMMIT was sent and before the database answered (${firstLine(error.message)}): ` +
-      "the transaction may or may not have been committed. Check whether its changes are there before running it again.",
-    { sql: "COMMIT", ...(error.code === undefined ? {} : { code: error.code }), connectionInvalidated: true },
-    error,
-  );
 }
 
 const firstLine = (message: string): string => message.split("\n")[0]!;

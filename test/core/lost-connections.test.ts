@@ -88,6 +88,32 @@ forEachDatabase("lost connections", (ctx) => {
     assert.equal(await proxied!.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`)), 1);
   });
 
+  test("an INSERT in autocommit whose answer was lost: CommitOutcomeUnknownError (not a plain lost connection, which reads as retryable), and the row is there", { skip: network }, async () => {
+    const replyLost = proxy!.loseReplyTo("autocommitted");
+    await assert.rejects(
+      proxied!.execute(insert(items).values({ name: "autocommitted" })),
+      (e: unknown) => e instanceof CommitOutcomeUnknownError && e.connectionInvalidated && !e.retryable && /may or may not have been applied/.test(e.message),
+    );
+    await replyLost;
+    assert.deepEqual(await committed(), ["autocommitted"], "the unknown outcome was a write");
+    // A read lost the same way is a plain lost connection: nothing to be unsure of.
+    const readLost = proxy!.loseReplyTo("read_lost");
+    await assert.rejects(proxied!.execute(sql`SELECT 1 AS read_lost`), (e: unknown) => e instanceof DBAPIError && e.connectionInvalidated && !(e instanceof CommitOutcomeUnknownError));
+    await readLost;
+  });
+
+  test("MariaDB: a stream of INSERT ... RETURNING in autocommit whose connection is lost mid-result: CommitOutcomeUnknownError (the statement may have committed)", { skip: ctx.db.name !== "mysql" && "MariaDB streams a write's RETURNING (PostgreSQL's cursors take only queries)" }, async () => {
+    // Enough rows that the result outlasts what the sockets buffer: the loss comes mid-result.
+    const names = Array.from({ length: 30000 }, (_, i) => ({ name: `streamed-${i}-`.padEnd(40, "x") }));
+    const loop = async () => {
+      let read = 0;
+      for await (const _row of proxied!.stream(insert(items).values(names).returning(items.c.id, items.c.name), { yieldPer: 10 })) if (++read === 15) proxy!.resetAll();
+    };
+    await assert.rejects(settlesWithin(loop()), (e: unknown) => e instanceof CommitOutcomeUnknownError && e.connectionInvalidated);
+    const written = (await committed()).length;
+    assert.ok(written === 0 || written === 30000, `all of the statement or none of it, as the error allows: ${written} rows`);
+  });
+
   test("the connection lost before COMMIT was sent: commit() throws TransactionRolledBackError and nothing is written", { skip: network }, async () => {
     const conn = await proxied!.connect();
     try {
@@ -260,6 +286,42 @@ forEachDatabase("lost connections", (ctx) => {
     };
     await assert.rejects(settlesWithin(loop()), (e: unknown) => e instanceof DBAPIError && e.connectionInvalidated);
     assert.ok(read < 100_000);
+    assert.equal(await proxied!.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`)), 1);
+  });
+
+  test("dispose() closes a connection whose COMMIT's reply is slow, past disposeTimeoutMs: the commit rejects with CommitOutcomeUnknownError (on MariaDB it waited for ever)", { skip: network }, async () => {
+    const engine = createEngine(proxy!.url(ctx.db.url), { pool: { disposeTimeoutMs: 200 } });
+    const conn = await engine.connect();
+    const tx = await conn.begin();
+    await add(conn, "slow");
+    const slow = proxy!.delayReplyTo("COMMIT");
+    const commit = tx.commit();
+    commit.catch(() => undefined);
+    await settlesWithin(slow.held, 5000);
+    const disposed = engine.dispose();
+    try {
+      await assert.rejects(settlesWithin(commit, 5000), (e: unknown) => e instanceof CommitOutcomeUnknownError && /may or may not/.test(e.message));
+      await settlesWithin(disposed, 5000);
+    } finally {
+      slow.release();
+    }
+    assert.deepEqual(await committed(), ["slow"], "the server had the COMMIT: the unknown outcome was a commit");
+  });
+
+  test("invalidate() while a query's answer is slow: the query fails as on a lost connection (on MariaDB it waited for ever), and the pool goes on", { skip: network }, async () => {
+    const conn = await proxied!.connect();
+    // A text no connection has run (prepared) before: it goes through the proxy as text.
+    const slow = proxy!.delayReplyTo("slow_answer");
+    const query = conn.execute(sql<{ slow_answer: number }>`SELECT 1 AS slow_answer`);
+    query.catch(() => undefined);
+    await settlesWithin(slow.held, 5000);
+    conn.invalidate("the test closed it");
+    try {
+      await assert.rejects(settlesWithin(query, 5000), (e: unknown) => e instanceof DBAPIError && e.connectionInvalidated);
+    } finally {
+      slow.release();
+      await conn.close();
+    }
     assert.equal(await proxied!.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`)), 1);
   });
 

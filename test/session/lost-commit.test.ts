@@ -4,10 +4,11 @@
  * second time. The loss is real: a TCP proxy forwards the COMMIT and drops the server's answer.
  * A connection lost before COMMIT (the proxy resets it mid-flush) is different: the server rolled
  * back, and `sessionMaker().transaction` runs the work again, as it promised and used not to.
+ * A write run outside the session in autocommit, its answer lost, is an unknown outcome too.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { CommitOutcomeUnknownError, Session, createEngine, inspect, select, sessionMaker, type Engine } from "../../src/index.js";
+import { CommitOutcomeUnknownError, Session, createEngine, inspect, select, sessionMaker, sql, type Engine } from "../../src/index.js";
 import { Base, Post, User } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
@@ -62,6 +63,24 @@ forEachDatabaseWithSchema("a lost COMMIT through the session", Base.metadata, (c
     await lost;
     assert.equal(runs, 1);
     assert.deepEqual(await emails(), ["once-1@x"]);
+  });
+
+  test("sessionMaker().transaction does not run the work again after a write it ran outside the session (autocommit) lost its answer", { skip: network }, async () => {
+    let runs = 0;
+    const lost = proxy!.loseReplyTo("autocommit-");
+    await assert.rejects(
+      sessionMaker(proxied!).transaction(
+        async () => {
+          runs++;
+          await proxied!.execute(sql`INSERT INTO users (email) VALUES (${`autocommit-${runs}@x`})`);
+        },
+        { backoffMs: 1 },
+      ),
+      CommitOutcomeUnknownError,
+    );
+    await lost;
+    assert.equal(runs, 1, "the INSERT may have been applied: not run again");
+    assert.deepEqual(await emails(), ["autocommit-1@x"], "it was: written once");
   });
 
   test("sessionMaker().transaction runs the work again when the connection is lost mid-flush, before COMMIT: each row once", { skip: network }, async () => {

@@ -11,6 +11,9 @@
  * - `resetAll()`: every connection is reset now, between statements.
  * - `holdNextConnection()`: what the server sends on the next connection is held back (a slow
  *   network) until `release()`, then delivered in one piece, the server's close after it.
+ * - `delayReplyTo("COMMIT")`: the next client message containing that text reaches the server;
+ *   what the server sends after it on that connection is held back (a reply slow to come) until
+ *   `release()`. The connection stays open meanwhile.
  */
 import net from "node:net";
 
@@ -24,6 +27,7 @@ export class TcpProxy {
   private armed: { readonly text: string; readonly done: () => void } | undefined;
   private cut: { readonly text: string; readonly done: () => void } | undefined;
   private holdNext: Hold | undefined;
+  private delayed: { readonly text: string; readonly hold: Hold; readonly held: () => void } | undefined;
 
   private constructor(
     private readonly server: net.Server,
@@ -83,6 +87,18 @@ export class TcpProxy {
     return { release: () => hold.release() };
   }
 
+  /**
+   * The next client message containing `text` is forwarded; the server's reply, and whatever it
+   * sends after, is held back until `release()`. `held` resolves once that message went through.
+   */
+  delayReplyTo(text: string): { readonly held: Promise<void>; readonly release: () => void } {
+    const hold = new Hold();
+    let held!: () => void;
+    const went = new Promise<void>((resolve) => (held = resolve));
+    this.delayed = { text, hold, held };
+    return { held: went, release: () => hold.release() };
+  }
+
   /** Resets every proxied connection now. */
   resetAll(): void {
     for (const pair of this.pairs) this.reset(pair);
@@ -102,6 +118,8 @@ export class TcpProxy {
     hold?.attach(client, () => this.pairs.delete(pair) && server.destroy());
     /** Set once the armed message went through: the server's next bytes are its reply. */
     let dropReply: (() => void) | undefined;
+    /** Set once a delayed message went through: the server's bytes after it are held. */
+    let delay: Hold | undefined;
     client.on("data", (chunk: Buffer) => {
       const cut = this.cut;
       if (cut && chunk.includes(cut.text)) {
@@ -116,9 +134,16 @@ export class TcpProxy {
         this.armed = undefined;
         dropReply = armed.done;
       }
+      const delayed = this.delayed;
+      if (delayed && chunk.includes(delayed.text)) {
+        this.delayed = undefined;
+        delay = delayed.hold;
+        delay.attach(client, () => this.pairs.delete(pair) && server.destroy());
+        delayed.held();
+      }
     });
     server.on("data", (chunk: Buffer) => {
-      if (hold?.keep(chunk)) return;
+      if (hold?.keep(chunk) || delay?.keep(chunk)) return;
       if (!dropReply) {
         client.write(chunk);
         return;
@@ -129,7 +154,7 @@ export class TcpProxy {
     });
     const end = () => this.reset(pair);
     client.on("error", end).on("close", end);
-    server.on("error", end).on("close", () => (hold?.keepClose() ? undefined : end()));
+    server.on("error", end).on("close", () => (hold?.keepClose() || delay?.keepClose() ? undefined : end()));
   }
 
   private reset(pair: Pair): void {

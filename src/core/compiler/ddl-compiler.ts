@@ -40,6 +40,23 @@ export class DdlCompiler extends AlterDdlCompiler {
     return this.createTableModel(this.ddlModel(table), { deferredForeignKeys });
   }
 
+  /** Each DDL statement commits on its own (MySQL/MariaDB): `createTableWhole` makes a table in one. */
+  protected readonly makesTablesWhole: boolean = false;
+
+  /**
+   * The statements that make the table, its indexes included: `CREATE TABLE`, then one
+   * `CREATE INDEX` each. Where DDL is not transactional (MySQL/MariaDB), one statement holding
+   * them all, so that a run cut short leaves the table whole or absent (`runSchemaOperation`).
+   */
+  createTableWhole(table: Table, deferred: ReadonlySet<ForeignKey> = new Set()): string[] {
+    if (this.makesTablesWhole) {
+      const deferredForeignKeys = new Set([...deferred].filter((fk) => fk.table === table).map((fk) => this.foreignKeyName(fk)));
+      const indexes = table.indexes.map((index) => ({ name: this.indexName(table, index), columns: index.columns.map((c) => c.name), unique: index.unique }));
+      return [this.createTableModel(this.ddlModel(table), { deferredForeignKeys, indexes })];
+    }
+    return [this.createTable(table, deferred), ...table.indexes.map((index) => this.createIndex(table, index))];
+  }
+
   /**
    * The table as the DDL states it: declaration order, names by the naming convention, defaults
    * and types as this compiler writes them (not as the database reports them back).
@@ -107,8 +124,12 @@ export class DdlCompiler extends AlterDdlCompiler {
 
   /** `CREATE [UNIQUE] INDEX` of a table's index. */
   createIndex(table: Table, index: Index): string {
-    const name = this.nameOf(table, namePartsOf("ix", table, index.columns, index.name), `index on table '${table.name}'`)!;
-    return this.createIndexModel(table, { name, columns: index.columns.map((c) => c.name), unique: index.unique })[0]!;
+    return this.createIndexModel(table, { name: this.indexName(table, index), columns: index.columns.map((c) => c.name), unique: index.unique })[0]!;
+  }
+
+  /** The index's name on this database, by the naming convention. */
+  private indexName(table: Table, index: Index): string {
+    return this.nameOf(table, namePartsOf("ix", table, index.columns, index.name), `index on table '${table.name}'`)!;
   }
 
   /** `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY` of a foreign key deferred by `createTable`. */

@@ -4,7 +4,7 @@
  * are final (the naming convention and identifier limits were applied when it was built), so they
  * are only quoted here. Dialects override the column specification and little else.
  */
-import type { ColumnModel, ForeignKeyModel, PrimaryKeyModel, TableModel, TypeModel, UniqueModel, CheckModel } from "../schema/schema-model.js";
+import type { ColumnModel, ForeignKeyModel, IndexModel, PrimaryKeyModel, TableModel, TypeModel, UniqueModel, CheckModel } from "../schema/schema-model.js";
 import type { SqlType } from "../types/sql-type.js";
 import { checkGivenName, type IdentifierLimit } from "./identifier-limit.js";
 import type { SqlCompiler } from "./sql-compiler.js";
@@ -19,6 +19,8 @@ export interface TableName {
 export interface CreateTableOptions {
   /** Foreign keys (by name) left out of CREATE TABLE, to be added by ALTER TABLE once every table exists. */
   readonly deferredForeignKeys?: ReadonlySet<string>;
+  /** Indexes declared inside CREATE TABLE (MySQL/MariaDB: see `DdlCompiler.createTableWhole`), by column. */
+  readonly indexes?: readonly IndexModel[];
 }
 
 /** Renders CREATE TABLE and constraint clauses from models; see the file comment. */
@@ -54,7 +56,7 @@ export class ModelDdlCompiler {
     return columns.map((c) => this.q(c)).join(", ");
   }
 
-  /** `CREATE TABLE` with every constraint inline (except `options.deferredForeignKeys`); indexes are separate statements. */
+  /** `CREATE TABLE` with every constraint inline (except `options.deferredForeignKeys`); indexes are separate statements unless in `options.indexes`. */
   createTableModel(table: TableModel, options: CreateTableOptions = {}): string {
     const inlinePk = this.inlinePrimaryKeyColumn(table);
     const lines = table.columns.map((c) => (c.name === inlinePk ? this.inlinePrimaryKeySpec(table, c) : this.columnModelSpec(c, table)));
@@ -62,6 +64,7 @@ export class ModelDdlCompiler {
     for (const u of table.uniques) lines.push(this.uniqueClause(u));
     for (const c of table.checks) lines.push(this.checkClause(c));
     for (const fk of table.foreignKeys) if (!options.deferredForeignKeys?.has(fk.name)) lines.push(this.foreignKeyClause(fk));
+    for (const index of options.indexes ?? []) lines.push(`${index.unique ? "UNIQUE " : ""}INDEX ${this.q(index.name)} (${this.columnList(index.columns)})`);
     return `CREATE TABLE ${this.tableName(table)} (\n  ${lines.join(",\n  ")}\n)`;
   }
 

@@ -115,7 +115,7 @@ class MySqlConnection implements DriverConnection {
     this.conn.off("end", this.onError);
     // A transaction left open by SQL text, or autocommit turned off (the engine rolls back its
     // own): the next user would run inside it, and commit it. Discarded, the server rolls it back.
-    if (broken || this.lost || this.transactionOpen) return this.conn.destroy();
+    if (broken || this.lost || this.transactionOpen) return discard(this.conn);
     if (resetSession) {
       // COM_RESET_CONNECTION drops the session's variables, temporary tables, prepared statements
       // (mysql2 forgets its own with them) and locks; the connection's setup runs again. Queued
@@ -133,6 +133,32 @@ class MySqlConnection implements DriverConnection {
 }
 
 const firstColumn = (row: readonly unknown[]): unknown => row[0];
+
+/** The parts of mysql2's connection that tell whether a command is under way on a live socket. */
+interface CommandState {
+  readonly _command: unknown;
+  readonly _closing: boolean;
+  readonly _fatalError: unknown;
+  readonly stream: { destroy(): void };
+  _removeFromPool(): void;
+}
+
+/**
+ * Closes the connection for good. mysql2's `destroy()` marks it closing first, and then never
+ * settles a command still waiting for its answer (a COMMIT whose reply is slow, when
+ * `engine.dispose()` or `invalidate()` closes it): its caller waited for ever. With a command
+ * under way the socket is destroyed instead, so that mysql2 fails it as a lost connection (for a
+ * COMMIT: `CommitOutcomeUnknownError`) and closes it.
+ */
+function discard(conn: mysql.PoolConnection): void {
+  const raw = rawConnection(conn) as unknown as CommandState & CallbackConnection;
+  if (!raw._command || raw._closing || raw._fatalError) return conn.destroy();
+  // Out of the pool now: the pool's end() would otherwise meet it closing, and fail.
+  raw._removeFromPool();
+  // mysql2 may report the loss as an 'error' too: heard here, whoever else listens or not.
+  raw.once("error", () => undefined);
+  raw.stream.destroy();
+}
 
 const rawConnection = (conn: mysql.PoolConnection) => (conn as unknown as { connection: CallbackConnection }).connection;
 

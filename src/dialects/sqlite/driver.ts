@@ -12,6 +12,7 @@ import type { Driver, DriverConnection, DriverCursor, DriverOptions, DriverResul
 import { StreamInProgressError } from "../../core/errors.js";
 import { SimplePool } from "../shared/pool.js";
 import { repeatedField, withDuplicate } from "../shared/column-names.js";
+import { FileInPlace } from "./file-in-place.js";
 
 const STATEMENT_CACHE_SIZE = 200;
 /** How long SQLite may block the thread waiting for a lock, per attempt. */
@@ -29,6 +30,10 @@ class SqliteConnection implements DriverConnection {
   private openCursors = 0;
   /** How to end each open cursor: the handle goes back to the pool without any. */
   private readonly cursorEnds = new Set<() => void>();
+  /** The database file as opened (undefined in memory): writes and COMMITs check it is still there. */
+  private readonly file: FileInPlace | undefined;
+  /** The file was deleted or replaced: the handle is closed rather than pooled. */
+  private moved = false;
 
   constructor(
     readonly db: Database.Database,
@@ -36,7 +41,9 @@ class SqliteConnection implements DriverConnection {
     private readonly busyTimeoutMs: number,
     /** The engine's settings (`PRAGMA foreign_keys = ON`, `connectStatements`), run again after a reset. */
     private readonly setUp: (db: Database.Database) => void,
-  ) {}
+  ) {
+    this.file = db.memory ? undefined : FileInPlace.of(db.name);
+  }
 
   /** The answer itself, not a promise of it, unless another connection holds the lock (then it waits). */
   execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): DriverResult | Promise<DriverResult> {
@@ -76,6 +83,9 @@ class SqliteConnection implements DriverConnection {
 
   private executeNow(sql: string, params: readonly unknown[], options: ExecuteOptions | undefined): DriverResult {
     const stmt = this.prepare(sql);
+    // A write outside a transaction commits as it runs; inside one, the COMMIT is what persists.
+    // (Reads first: `readonly` is a plain property, `inTransaction` a call into SQLite.)
+    if (this.file !== undefined && (sql === "COMMIT" || (!stmt.readonly && !this.db.inTransaction))) this.checkFile();
     if (this.openCursors !== 0 && !stmt.reader) {
       throw new StreamInProgressError(
         `Cannot run "${sql.slice(0, 80)}" while a stream is open on the same SQLite connection: SQLite cannot write while ` +
@@ -98,6 +108,15 @@ class SqliteConnection implements DriverConnection {
     }
     const info = stmt.run(...params);
     return { rows: [], rowCount: info.changes, lastInsertId: info.lastInsertRowid };
+  }
+
+  private checkFile(): void {
+    try {
+      this.file!.check();
+    } catch (error) {
+      this.moved = true;
+      throw error;
+    }
   }
 
   /** A column name the statement's result has twice (`DriverResult.duplicateColumn`), worked out once per cached statement. */
@@ -168,7 +187,7 @@ class SqliteConnection implements DriverConnection {
       if (this.db.memory) this.setUp(this.db);
       else broken = true;
     }
-    this.pool.release(this, broken);
+    this.pool.release(this, broken || this.moved);
   }
 
   inTransaction(): boolean {
