@@ -12,9 +12,11 @@
  * what the database holds, and the row left out stops naming the owner (it kept naming it, and
  * the commit resolved with two rows for one owner).
  *
- * A WeakSet beside the lists rather than a field of each: only these few lists pay for it.
+ * A WeakSet beside the lists (and marks beside the states) rather than a field of each: only
+ * these few pay for it.
  */
 import type { InstanceState } from "./instance-state.js";
+import { StateKeyMarks } from "./state-key-marks.js";
 
 const partial = new WeakSet<object>();
 
@@ -28,24 +30,19 @@ export function isPartial(list: object): boolean {
   return partial.has(list);
 }
 
-const partialNulls = new WeakMap<InstanceState, Set<string>>();
-/** None marked yet (the usual case): every assignment of a one-to-one asks, so it is a variable read. */
-let anyPartialNull = false;
+const partialNulls = new StateKeyMarks();
 
 /** Records that the one-to-one `key` of `state` was filled as null from a query's own JOIN. */
 export function markPartialNull(state: InstanceState, key: string): void {
-  anyPartialNull = true;
-  let keys = partialNulls.get(state);
-  if (keys === undefined) partialNulls.set(state, (keys = new Set()));
-  keys.add(key);
+  partialNulls.mark(state, key);
 }
 
 /** Whether the one-to-one `key` of `state` holds a null that a query's JOIN may have made (see above). */
 export function isPartialNull(state: InstanceState, key: string): boolean {
-  return anyPartialNull && (partialNulls.get(state)?.has(key) ?? false);
+  return partialNulls.has(state, key);
 }
 
-/** The one-to-one was assigned, or read again: its value is known. */
+/** The one-to-one was assigned: its value is known. */
 export function clearPartialNull(state: InstanceState, key: string): void {
-  if (anyPartialNull) partialNulls.get(state)?.delete(key);
+  partialNulls.clear(state, key);
 }
