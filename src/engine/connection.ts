@@ -180,8 +180,7 @@ export class Connection {
     try {
       return await call();
     } catch (error) {
-      const translated = this.noteFailure(this.dialect.translateError(error, sql, params));
-      throw this.transactions.length === 0 ? autocommitOutcome(translated, sql) : translated;
+      throw this.failure(error, sql, params);
     } finally {
       if (--this.inFlight === 0 && this.idleWaiters.length) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }

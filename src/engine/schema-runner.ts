@@ -36,7 +36,7 @@ export async function runSchemaOperation(
     // statement with its indexes and foreign keys, those to a table not made yet too (accepted
     // with the checks off). A table used to be left without its unique index, or the foreign key
     // closing a cycle, which the next run never added.
-    const whole = !dialect.capabilities.transactionalDdl;
+    const whole = ddl.makesTablesWhole;
     const later: ReadonlySet<ForeignKey> = whole ? new Set() : deferred;
     const created = order.filter((t) => !(options.checkFirst && exists(t)));
     // All of it compiled before any of it runs: a name the database cannot hold fails here, not

@@ -40,8 +40,11 @@ export class DdlCompiler extends AlterDdlCompiler {
     return this.createTableModel(this.ddlModel(table), { deferredForeignKeys });
   }
 
-  /** Each DDL statement commits on its own (MySQL/MariaDB): `createTableWhole` makes a table in one. */
-  protected readonly makesTablesWhole: boolean = false;
+  /**
+   * Each DDL statement commits on its own (MySQL/MariaDB): `createTableWhole` makes a table in one
+   * statement, its indexes and foreign keys inline (which the schema runner then does not add after).
+   */
+  readonly makesTablesWhole: boolean = false;
 
   /**
    * The statements that make the table, its indexes included: `CREATE TABLE`, then one

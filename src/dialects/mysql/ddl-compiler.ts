@@ -14,7 +14,7 @@ import { mysqlDatabaseName, mysqlDefault, mysqlTypeModel } from "./normalize.js"
 
 /** MySQL / MariaDB's DDL compiler (see the file comment). */
 export class MySqlDdlCompiler extends DdlCompiler {
-  protected override readonly makesTablesWhole = true;
+  override readonly makesTablesWhole = true;
 
   /** AUTO_INCREMENT must come after NOT NULL (and DEFAULT) in MySQL's grammar. */
   override columnModelSpec(column: ColumnModel): string {
