@@ -16,7 +16,18 @@ export interface MigrationDefinition {
   readonly down: readonly Operation[];
 }
 
-/** Declares a migration; the identity function, there for the type check of the file. */
+/**
+ * Declares a migration; the identity function, there for the type check of the file.
+ *
+ * ```ts
+ * // migrations/20261204192300_add_books.ts
+ * const up = [
+ *   op.createTable("books", { columns: [{ name: "id", type: types.integer(), nullable: false, autoincrement: true }], primaryKey: ["id"] }),
+ *   op.addColumn("books", { name: "isbn", type: types.string(13) }),
+ * ];
+ * export default defineMigration({ id: "20261204192300_add_books", parents: [], message: "add books", up, down: downOf(up) });
+ * ```
+ */
 export function defineMigration(definition: MigrationDefinition): MigrationDefinition {
   return definition;
 }

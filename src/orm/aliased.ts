@@ -5,7 +5,7 @@
  * its parent). Its rows are the model's objects, from the same identity map.
  *
  * ```ts
- * const ParentCategory = aliased(Category, "parent_category");
+ * const ParentCategory = aliased(Category, "parent_category"); // Category as the parent in a self-join
  * const c = columnsOf(Category), p = columnsOf(ParentCategory);
  * const rows = await session.execute(select(Category, ParentCategory).join(ParentCategory, c.parentId.eq(p.id)));
  * ```
@@ -18,7 +18,16 @@ import { ALIAS_SOURCE, MAPPER, mapperOfClass } from "./mapped.js";
 /** What `aliased(Model, name)` gives: it stands for `Model` in `select`, `join`, `columnsOf` and loader options. */
 export type AliasedModel<T extends object> = abstract new (...args: any[]) => T;
 
-/** `Model` under the SQL name `name` in a query: see the file's comment. Throws for an unmapped class or a name that is not an SQL identifier. */
+/**
+ * `Model` under the SQL name `name` in a query, to use the same model twice (a self-join). Throws
+ * for an unmapped class or a name that is not an SQL identifier.
+ *
+ * ```ts
+ * const Parent = aliased(Category, "parent_category");
+ * const c = columnsOf(Category), p = columnsOf(Parent);
+ * const pairs = await session.execute(select(Category, Parent).join(Parent, c.parentId.eq(p.id))); // [Category, Category][]
+ * ```
+ */
 export function aliased<T extends object>(model: abstract new (...args: any[]) => T, name: string): AliasedModel<T> {
   const mapper = mapperOfClass(model);
   if (!mapper) throw new UnmappedClassError(`aliased(${model?.name ?? String(model)}, ...): the class is not mapped.`);

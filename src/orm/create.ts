@@ -21,6 +21,12 @@ export type NewValues<M> = { [K in GivenAttributes<M>]-?: M[K] } & { [K in Exclu
  * A new (transient) object of a mapped class with `values` assigned, as `Object.assign(new
  * Model(), values)` does, but typed: `create(Country, { name: "France" })` does not compile when
  * `Country.code` is declared `Given<string>`. Add it to a session to insert it.
+ *
+ * ```ts
+ * const author = create(User, { email: "ada@example.com", name: "Ada" });
+ * session.add(create(Post, { title: "Notes on the Engine", author }));
+ * await session.commit();
+ * ```
  */
 export function create<M extends object>(cls: new () => M, values: NewValues<M>): M {
   if (!mapperOfClass(cls)) throw new UnmappedClassError(`create(): class ${cls.name} is not mapped.`);

@@ -65,7 +65,14 @@ registerEntityResolver((item) => {
   return entitySource(mapper);
 });
 
-/** The columns of a mapped class (or of an alias of one, `aliased`) as typed expressions, for `where`, `orderBy`, joins. */
+/**
+ * The columns of a mapped class (or of an alias of one, `aliased`) as typed expressions, for `where`, `orderBy`, joins.
+ *
+ * ```ts
+ * const p = columnsOf(Post), u = columnsOf(User);
+ * const rows = await session.execute(select(p.title, u.email).join(User, p.authorId.eq(u.id)).where(u.name.isNotNull()));
+ * ```
+ */
 export function columnsOf<T extends object>(cls: abstract new (...args: any[]) => T): ModelColumns<T> {
   const alias = aliasSource(cls);
   if (alias) return alias.c as unknown as ModelColumns<T>;
@@ -89,7 +96,16 @@ export interface InstanceInspection {
   readonly unloaded: readonly string[];
 }
 
-/** The ORM's view of an object: its status (transient, pending, persistent, deleted, detached) and more. */
+/**
+ * The ORM's view of an object: its status (transient, pending, persistent, deleted, detached) and more.
+ *
+ * ```ts
+ * const user = create(User, { email: "ada@example.com" });
+ * inspect(user).status; // "transient"
+ * session.add(user);
+ * inspect(user).status; // "pending"
+ * ```
+ */
 export function inspect(obj: object): InstanceInspection {
   const mapper = mapperOfClass(obj.constructor as AnyClass);
   if (!mapper) throw new UnmappedClassError(`${obj.constructor.name} is not a mapped class.`);

@@ -20,7 +20,13 @@ const LIKE_ESCAPE = "\\";
 /**
  * User text made safe inside a LIKE pattern: `%`, `_` and the escape character are preceded by
  * the escape character (default backslash, which is `like`'s too): `name.like(`${escapeLike(input)}%`)`.
- * With another escape, pass the same to both: `like(`${escapeLike(input, "!")}%`, { escape: "!" })`.
+ * With another escape, pass the same to both.
+ *
+ * ```ts
+ * const input = "50%_off";
+ * const q = select(users.c.id).where(users.c.name.like(`${escapeLike(input)}%`));
+ * const q2 = select(users.c.id).where(users.c.name.like(`${escapeLike(input, "!")}%`, { escape: "!" }));
+ * ```
  */
 export function escapeLike(text: string, escape: string = LIKE_ESCAPE): string {
   if ([...escape].length !== 1) throw new ArgumentError(`escapeLike(): the escape must be one character; got ${JSON.stringify(escape)}.`);

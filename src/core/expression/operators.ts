@@ -5,17 +5,39 @@ import { Expression, toNode, type SelectQuery } from "./expression.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 
-/** `a AND b AND ...`; `undefined` items are skipped, so optional filters compose. */
+/**
+ * `a AND b AND ...`; `undefined` items are skipped, so optional filters compose.
+ *
+ * ```ts
+ * function search(name?: string, largeOnly = false) {
+ *   return select(orders.c.id)
+ *     .join(users, orders.c.userId.eq(users.c.id))
+ *     .where(and(name === undefined ? undefined : users.c.name.eq(name), largeOnly ? orders.c.total.ge("100") : undefined));
+ * }
+ * ```
+ */
 export function and(...conditions: readonly (Condition | undefined)[]): Expression<boolean> {
   return logical("and", conditions);
 }
 
-/** `a OR b OR ...`; `undefined` items are skipped. */
+/**
+ * `a OR b OR ...`; `undefined` items are skipped.
+ *
+ * ```ts
+ * const q = select(users.c.id).where(or(users.c.name.isNull(), users.c.email.endsWith("@example.com")));
+ * ```
+ */
 export function or(...conditions: readonly (Condition | undefined)[]): Expression<boolean> {
   return logical("or", conditions);
 }
 
-/** `NOT condition`. */
+/**
+ * `NOT condition`.
+ *
+ * ```ts
+ * const q = select(users.c.id).where(not(users.c.email.endsWith("@example.com")));
+ * ```
+ */
 export function not(condition: Condition): Expression<boolean> {
   return new Expression<boolean>({ kind: "not", expr: condition.node }, undefined);
 }
@@ -23,6 +45,10 @@ export function not(condition: Condition): Expression<boolean> {
 /**
  * `(a, b) IN` a list of tuples bound as one parameter per member, like `Expression.inValues`: the
  * SQL does not change with the number of tuples. Tuples with a NULL member are left out.
+ *
+ * ```ts
+ * const q = select(orders.c.id).where(tupleInValues([orders.c.userId, orders.c.id], [[1, 10], [2, 20]]));
+ * ```
  */
 export function tupleInValues(exprs: readonly Expression<unknown>[], tuples: readonly (readonly unknown[])[]): Expression<boolean> {
   if (exprs.length === 1) return exprs[0]!.inValues(tuples.map((t) => t[0]));
@@ -32,18 +58,38 @@ export function tupleInValues(exprs: readonly Expression<unknown>[], tuples: rea
   );
 }
 
-/** `EXISTS (subquery)`. */
+/**
+ * `EXISTS (subquery)`.
+ *
+ * ```ts
+ * const buyers = select(users.c.name).where(exists(select(orders.c.id).where(orders.c.userId.eq(users.c.id))));
+ * ```
+ */
 export function exists(query: SelectQuery): Expression<boolean> {
   return new Expression<boolean>({ kind: "exists", query: query.node }, undefined);
 }
 
-/** A subquery returning one value, used as an expression. */
+/**
+ * A subquery returning one value, used as an expression.
+ *
+ * ```ts
+ * const orderCount = scalarSubquery(select(func.count().label("n")).where(orders.c.userId.eq(users.c.id)));
+ * const rows = await engine.execute(select(users.c.name, orderCount.label("orders"))); // orders: number | null
+ * ```
+ */
 export function scalarSubquery<T>(query: SelectQuery<Record<string, T>>): Expression<T | null> {
   // Typed like its column, so that its value is read like one (e.g. count(*), a string on PostgreSQL and MySQL).
   return new Expression<T | null>({ kind: "scalarSubquery", query: query.node }, query.node.columns[0]?.type);
 }
 
-/** `CASE WHEN c1 THEN r1 ... ELSE otherwise END`; without `otherwise` the value may be NULL. */
+/**
+ * `CASE WHEN c1 THEN r1 ... ELSE otherwise END`; without `otherwise` the value may be NULL.
+ *
+ * ```ts
+ * const size = caseWhen([[orders.c.total.lt("10"), "small"], [orders.c.total.lt("100"), "medium"]], "large");
+ * const rows = await engine.execute(select(orders.c.id, size.label("size"))); // size: string
+ * ```
+ */
 export function caseWhen<T>(whens: readonly (readonly [Condition, T | Expression<T>])[], otherwise: T | Expression<T>): Expression<T>;
 export function caseWhen<T>(whens: readonly (readonly [Condition, T | Expression<T>])[]): Expression<T | null>;
 export function caseWhen<T>(
@@ -68,12 +114,24 @@ function resultType(results: readonly unknown[]): SqlType | undefined {
   return numbers.every(Number.isInteger) ? types.integer() : types.float();
 }
 
-/** `CAST(expr AS type)`, typed as `type` (nullable, as a cast of `NULL` is `NULL`). */
+/**
+ * `CAST(expr AS type)`, typed as `type` (nullable, as a cast of `NULL` is `NULL`).
+ *
+ * ```ts
+ * const rows = await engine.execute(select(cast(orders.c.total, types.float()).label("approx"))); // approx: number | null
+ * ```
+ */
 export function cast<T>(expr: Expression<unknown>, type: SqlType<T>): Expression<T | null> {
   return new Expression<T | null>({ kind: "cast", expr: expr.node, type }, type);
 }
 
-/** A literal value bound as a parameter, e.g. to select a constant. */
+/**
+ * A literal value bound as a parameter, e.g. to select a constant.
+ *
+ * ```ts
+ * const tagged = select(users.c.id, literal("user").label("kind")); // kind: string
+ * ```
+ */
 export function literal<T>(value: T, type?: SqlType<T>): Expression<T> {
   return new Expression<T>({ kind: "param", value, type }, type);
 }

@@ -3,6 +3,7 @@
  * interpolated expressions (columns, other `sql` fragments) are rendered in place.
  *
  * ```ts
+ * const name = "Ada";
  * const rows = await conn.execute(sql<{ n: number }>`SELECT count(*) AS n FROM users WHERE name = ${name}`);
  * ```
  */
@@ -19,7 +20,17 @@ export class RawSql<T = unknown> extends Expression<T> {
   }
 }
 
-/** A raw SQL fragment: ``sql`lower(${name}) = ${value}` ``. Expressions are inlined, other values bound as parameters, never spliced into the text. */
+/**
+ * A raw SQL fragment. Expressions (columns, other fragments) are inlined, other values bound as
+ * parameters, never spliced into the text. The type argument types the rows of a whole statement,
+ * or the value of a fragment.
+ *
+ * ```ts
+ * const name = "Ada";
+ * const rows = await engine.execute(sql<{ n: number }>`SELECT count(*) AS n FROM users WHERE name = ${name}`);
+ * const lowered = select(users.c.id).where(sql<boolean>`lower(${users.c.email}) = ${"ada@example.com"}`);
+ * ```
+ */
 export function sql<T = unknown>(strings: TemplateStringsArray, ...values: unknown[]): RawSql<T> {
   const parts: (string | ExprNode)[] = [];
   strings.forEach((text, i) => {

@@ -22,7 +22,17 @@ export class AliasedTable<Row> implements FromSource<Row> {
   }
 }
 
-/** The same table under another name, to select from it twice (`FROM users AS managers`). */
+/**
+ * The same table under another name, to select from it twice (`FROM users AS managers`).
+ *
+ * ```ts
+ * const staff = table("staff", metadata, { id: integer().primaryKey(), name: text(), managerId: integer().named("manager_id") });
+ * const managers = alias(staff, "managers");
+ * const rows = await engine.execute(
+ *   select(staff.c.name, managers.c.name.label("manager")).join(managers, staff.c.managerId.eq(managers.c.id)),
+ * );
+ * ```
+ */
 export function alias<C extends ColumnMap>(table: Table<string, C>, name: string): AliasedTable<RowOf<C>> {
   return new AliasedTable<RowOf<C>>(table as Table, name);
 }

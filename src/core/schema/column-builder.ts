@@ -197,37 +197,133 @@ function builder<T>(type: SqlType<T>): ColumnBuilder<T, true, false, never> {
   });
 }
 
-/** A 32-bit integer column. */
+/**
+ * A 32-bit integer column.
+ *
+ * ```ts
+ * const counters = table("counters", metadata, { id: integer().primaryKey(), hits: integer().notNull().default(0) });
+ * ```
+ */
 export const integer = () => builder(types.integer());
-/** A 64-bit integer column, read as `bigint` so that no precision is lost. */
+/**
+ * A 64-bit integer column, read as `bigint` so that no precision is lost.
+ *
+ * ```ts
+ * const events = table("events", metadata, { id: bigint().primaryKey() });
+ * const rows = await engine.execute(select(events.c.id)); // rows[0].id: bigint
+ * ```
+ */
 export const bigint = () => builder(types.bigint());
-/** A `VARCHAR(length)` column. */
+/**
+ * A `VARCHAR(length)` column.
+ *
+ * ```ts
+ * const people = table("people", metadata, { id: integer().primaryKey(), email: string(200).notNull().unique() });
+ * ```
+ */
 export const string = (length?: number) => builder(types.string(length));
-/** A `TEXT` column of any length. */
+/**
+ * A `TEXT` column of any length.
+ *
+ * ```ts
+ * const notes = table("notes", metadata, { id: integer().primaryKey(), body: text().notNull() });
+ * ```
+ */
 export const text = () => builder(types.text());
-/** A boolean column, read back as `true` / `false` on every database. */
+/**
+ * A boolean column, read back as `true` / `false` on every database.
+ *
+ * ```ts
+ * const flags = table("flags", metadata, { id: integer().primaryKey(), active: boolean().notNull().default(true) });
+ * const active = await engine.execute(select(flags.c.id).where(flags.c.active.eq(true)));
+ * ```
+ */
 export const boolean = () => builder(types.boolean());
-/** A double-precision floating-point column. */
+/**
+ * A double-precision floating-point column.
+ *
+ * ```ts
+ * const readings = table("readings", metadata, { id: integer().primaryKey(), celsius: float().notNull() });
+ * ```
+ */
 export const float = () => builder(types.float());
-/** An exact `NUMERIC(precision, scale)` column, read as a string: no JavaScript number holds it exactly. */
+/**
+ * An exact `NUMERIC(precision, scale)` column, read as a string: no JavaScript number holds it exactly.
+ *
+ * ```ts
+ * const prices = table("prices", metadata, { id: integer().primaryKey(), amount: numeric(12, 2).notNull() });
+ * await engine.execute(insert(prices).values({ id: 1, amount: "19.99" }));
+ * ```
+ */
 export const numeric = (precision?: number, scale?: number) => builder(types.numeric(precision, scale));
-/** A calendar date, as an ISO `YYYY-MM-DD` string: JavaScript has no date-only type. */
+/**
+ * A calendar date, as an ISO `YYYY-MM-DD` string: JavaScript has no date-only type.
+ *
+ * ```ts
+ * const holidays = table("holidays", metadata, { day: date().primaryKey(), name: string(100) });
+ * await engine.execute(insert(holidays).values({ day: "2026-12-25", name: "Christmas" }));
+ * ```
+ */
 export const date = () => builder(types.date());
 /**
  * A timestamp read as a `Date`; without `timezone` the wall-clock value is read and written as UTC.
  * `precision`: the digits of a second's fraction the column keeps, 0 to 6; unset, 3 (a Date's
  * milliseconds: `TIMESTAMP(3)`, `DATETIME(3)`). A wider column (an existing `TIMESTAMP(6)`) may hold
- * microseconds a Date rounds: see docs/types.md.
+ * microseconds a Date rounds.
+ *
+ * ```ts
+ * const logins = table("logins", metadata, {
+ *   id: integer().primaryKey(),
+ *   at: datetime().notNull().default(() => new Date()),
+ *   serverAt: datetime({ timezone: true }).serverDefault(sql`CURRENT_TIMESTAMP`),
+ * });
+ * ```
  */
 export const datetime = (options: { timezone?: boolean; precision?: number } = {}) => builder(types.datetime(options));
-/** A JSON column (`JSONB` on PostgreSQL), typed as `T`; values are encoded and decoded for you. */
+/**
+ * A JSON column (`JSONB` on PostgreSQL), typed as `T`; values are encoded and decoded for you.
+ *
+ * ```ts
+ * interface Settings { theme: "dark" | "light"; pageSize: number }
+ * const prefs = table("prefs", metadata, { userId: integer().primaryKey(), settings: json<Settings>().notNull() });
+ * await engine.execute(insert(prefs).values({ userId: 1, settings: { theme: "dark", pageSize: 50 } }));
+ * ```
+ */
 export const json = <T = unknown>() => builder(types.json<T>());
-/** A UUID column, read as a string (native `UUID` on PostgreSQL). */
+/**
+ * A UUID column, read as a string (native `UUID` on PostgreSQL).
+ *
+ * ```ts
+ * const files = table("files", metadata, { id: uuid().primaryKey().default(() => crypto.randomUUID()) });
+ * ```
+ */
 export const uuid = () => builder(types.uuid());
-/** A column holding one of `values`, typed as their union; a `CHECK` constraint enforces it. */
+/**
+ * A column holding one of `values`, typed as their union; a `CHECK` constraint enforces it.
+ *
+ * ```ts
+ * const tickets = table("tickets", metadata, {
+ *   id: integer().primaryKey(),
+ *   state: enumType(["open", "closed"]).notNull().default("open"), // "open" | "closed"
+ * });
+ * ```
+ */
 export const enumType = <const V extends readonly string[]>(values: V, options: { name?: string } = {}) =>
   builder(types.enum(values, options));
-/** A binary column, read as a `Uint8Array`. */
+/**
+ * A binary column, read as a `Uint8Array`.
+ *
+ * ```ts
+ * const blobs = table("blobs", metadata, { id: integer().primaryKey(), sha256: binary(32).notNull() });
+ * ```
+ */
 export const binary = (length?: number) => builder(types.binary(length));
-/** A column of an explicit SQL type, e.g. `columnOfType(types.json<Settings>())`. */
+/**
+ * A column of an explicit SQL type.
+ *
+ * ```ts
+ * interface Settings { theme: string }
+ * const prefs = table("prefs", metadata, { userId: integer().primaryKey(), settings: columnOfType(types.json<Settings>()) });
+ * ```
+ */
 export const columnOfType = <T>(type: SqlType<T>) => builder(type);

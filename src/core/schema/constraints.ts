@@ -137,27 +137,79 @@ export interface ForeignKeyConstraintSpec {
 
 export type TableConstraint = UniqueConstraint | CheckConstraint | Index | PrimaryKeyConstraint | ForeignKeyConstraintSpec;
 
-/** Table-level primary key over several columns. */
+/**
+ * Table-level primary key over several columns.
+ *
+ * ```ts
+ * const enrolments = table("enrolments", metadata, {
+ *   studentId: integer().named("student_id"),
+ *   courseId: integer().named("course_id"),
+ * }, (c) => [primaryKey(c.studentId, c.courseId)]);
+ * ```
+ */
 export function primaryKey(...columns: Column[]): PrimaryKeyConstraint {
   return { kind: "primaryKey", columns };
 }
 
-/** A `UNIQUE` constraint over several columns, for a table's constraints callback. */
+/**
+ * A `UNIQUE` constraint over several columns, for a table's constraints callback.
+ *
+ * ```ts
+ * const seats = table("seats", metadata, {
+ *   id: integer().primaryKey(),
+ *   row: string(2).notNull(),
+ *   num: integer().notNull(),
+ * }, (c) => [unique([c.row, c.num], { name: "uq_seats_place" })]);
+ * ```
+ */
 export function unique(columns: readonly Column[], options: { name?: string } = {}): UniqueConstraint {
   return { kind: "unique", columns, name: options.name };
 }
 
-/** A `CHECK` constraint, for a table's constraints callback. */
+/**
+ * A `CHECK` constraint, for a table's constraints callback.
+ *
+ * ```ts
+ * const stock = table("stock", metadata, {
+ *   id: integer().primaryKey(),
+ *   quantity: integer().notNull(),
+ * }, (c) => [check(c.quantity.ge(0), { name: "ck_stock_quantity" })]);
+ * ```
+ */
 export function check(condition: Expression<boolean>, options: { name?: string } = {}): CheckConstraint {
   return { kind: "check", condition, name: options.name };
 }
 
-/** An index over several columns (`unique: true` for a unique index), for a table's constraints callback. */
+/**
+ * An index over several columns (`unique: true` for a unique index), for a table's constraints callback.
+ *
+ * ```ts
+ * const visits = table("visits", metadata, {
+ *   id: integer().primaryKey(),
+ *   userId: integer().named("user_id").notNull(),
+ *   at: datetime().notNull(),
+ * }, (c) => [index([c.userId, c.at])]);
+ * ```
+ */
 export function index(columns: readonly Column[], options: { name?: string; unique?: boolean } = {}): Index {
   return { kind: "index", columns, unique: options.unique ?? false, name: options.name };
 }
 
-/** A (possibly composite) foreign key: `foreignKey([t.a, t.b], "other", ["x", "y"])`. */
+/**
+ * A (possibly composite) foreign key, for a table's constraints callback.
+ *
+ * ```ts
+ * const lines = table("order_lines", metadata, {
+ *   orderId: integer().named("order_id").notNull(),
+ *   lineNo: integer().named("line_no").notNull(),
+ *   seatRow: string(2),
+ *   seatNum: integer(),
+ * }, (c) => [
+ *   primaryKey(c.orderId, c.lineNo),
+ *   foreignKey([c.seatRow, c.seatNum], "seats", ["row", "num"], { onDelete: "set null" }),
+ * ]);
+ * ```
+ */
 export function foreignKey(
   columns: readonly Column[],
   targetTable: string,

@@ -75,6 +75,11 @@ const COLUMN_TOKEN = /^(referred_)?column_(\d+|0N|0_N)_(name|label|key)$/;
 /**
  * The name of a constraint under `convention`, or undefined when it gets none (the database then
  * names it). Pure: the same parts and convention always give the same name.
+ *
+ * ```ts
+ * constraintName({ kind: "uq", tableName: "users", columnNames: ["email"] }, { uq: "uq_{table_name}_{column_0_name}" });
+ * // { name: "uq_users_email", given: false }
+ * ```
  */
 export function constraintName(parts: ConstraintNameParts, convention: NamingConvention | undefined): ConstraintNameResult | undefined {
   const template = convention?.[parts.kind];

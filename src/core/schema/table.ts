@@ -177,7 +177,19 @@ export class Table<Name extends string = string, C extends ColumnMap = ColumnMap
   }
 }
 
-/** Declares a table in `metadata`. */
+/**
+ * Declares a table in `metadata`: its columns, then optionally its table-level constraints.
+ *
+ * ```ts
+ * const metadata = new MetaData();
+ * const accounts = table("accounts", metadata, {
+ *   id: integer().primaryKey(),
+ *   ownerId: integer().named("owner_id").notNull().references("users.id", { onDelete: "cascade" }),
+ *   balance: numeric(12, 2).notNull().default("0"),
+ * }, (c) => [index([c.ownerId])]);
+ * await metadata.createAll(engine);
+ * ```
+ */
 export function table<Name extends string, C extends ColumnMap>(
   name: Name,
   metadata: MetaData,

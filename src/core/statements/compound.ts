@@ -78,30 +78,65 @@ function combine<Row>(op: CompoundSelectNode["op"], all: boolean, first: SetMemb
   return new CompoundSelect<Row>({ kind: "compound", op, all, selects, orderBy: [], limit: undefined, offset: undefined });
 }
 
-/** `a UNION b ...`: the rows of all, duplicates removed. Rows are typed (and keyed) by the first query. */
+/**
+ * `a UNION b ...`: the rows of all, duplicates removed. Rows are typed (and keyed) by the first query.
+ *
+ * ```ts
+ * const everyone = union(select(users.c.email.label("address")), select(sql<string>`'admin@example.com'`.label("address")));
+ * const rows = await engine.execute(everyone.orderBy("address")); // { address: string }[]
+ * ```
+ */
 export function union<Row>(first: SetMember<Row>, ...rest: SetMember[]): CompoundSelect<Row> {
   return combine("union", false, first, rest);
 }
-/** `a UNION ALL b ...`: the rows of all, duplicates kept. */
+/**
+ * `a UNION ALL b ...`: the rows of all, duplicates kept.
+ *
+ * ```ts
+ * const q = unionAll(select(orders.c.userId), select(users.c.id));
+ * ```
+ */
 export function unionAll<Row>(first: SetMember<Row>, ...rest: SetMember[]): CompoundSelect<Row> {
   return combine("union", true, first, rest);
 }
-/** `a INTERSECT b ...`: distinct rows found in every query. */
+/**
+ * `a INTERSECT b ...`: distinct rows found in every query.
+ *
+ * ```ts
+ * const buyers = intersect(select(users.c.id), select(orders.c.userId)); // users with an order
+ * ```
+ */
 export function intersect<Row>(first: SetMember<Row>, ...rest: SetMember[]): CompoundSelect<Row> {
   return combine("intersect", false, first, rest);
 }
 /**
  * `a INTERSECT ALL b`: rows in every query, as many times as the fewest has them. PostgreSQL and
  * MariaDB 10.5+ (MySQL 8.0.31+); SQLite has no ALL forms (compiling raises `UnsupportedFeatureError`).
+ *
+ * ```ts
+ * const q = intersectAll(select(orders.c.userId), select(users.c.id));
+ * ```
  */
 export function intersectAll<Row>(first: SetMember<Row>, ...rest: SetMember[]): CompoundSelect<Row> {
   return combine("intersect", true, first, rest);
 }
-/** `a EXCEPT b ...`: distinct rows of the first query found in none of the others. */
+/**
+ * `a EXCEPT b ...`: distinct rows of the first query found in none of the others.
+ *
+ * ```ts
+ * const withoutOrders = except(select(users.c.id), select(orders.c.userId));
+ * ```
+ */
 export function except<Row>(first: SetMember<Row>, ...rest: SetMember[]): CompoundSelect<Row> {
   return combine("except", false, first, rest);
 }
-/** `a EXCEPT ALL b`: the first query's rows less as many copies as the others have. Where `intersectAll` is. */
+/**
+ * `a EXCEPT ALL b`: the first query's rows less as many copies as the others have. Where `intersectAll` is.
+ *
+ * ```ts
+ * const q = exceptAll(select(orders.c.userId), select(users.c.id));
+ * ```
+ */
 export function exceptAll<Row>(first: SetMember<Row>, ...rest: SetMember[]): CompoundSelect<Row> {
   return combine("except", true, first, rest);
 }

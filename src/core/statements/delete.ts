@@ -39,7 +39,14 @@ export class Delete<C extends ColumnMap, Row = {}, Tuple = never> implements Exe
   }
 }
 
-/** `DELETE FROM table` (or a mapped class's table): then `.where(...)` (without it, every row is deleted). */
+/**
+ * `DELETE FROM table` (or a mapped class's table): then `.where(...)` (without it, every row is deleted).
+ *
+ * ```ts
+ * await engine.execute(deleteFrom(orders).where(orders.c.placedAt.lt(new Date("2020-01-01"))));
+ * const gone = await session.execute(deleteFrom(Post).where(columnsOf(Post).title.eq("draft"))); // through the Session
+ * ```
+ */
 export function deleteFrom<C extends ColumnMap>(table: Table<string, C>): Delete<C>;
 export function deleteFrom(entity: EntityClass): Delete<ColumnMap>;
 export function deleteFrom(target: Table | EntityClass): Delete<ColumnMap> {

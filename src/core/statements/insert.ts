@@ -102,6 +102,13 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
  * `INSERT INTO table`: then `.values(row)` or `.values([rows])`, and optionally `.returning(...)`.
  * With a mapped class, `insert(Book)`, rows are keyed by attribute; the ORM's
  * `session.execute(insert(Book), rows)` inserts plain objects in bulk.
+ *
+ * ```ts
+ * await engine.execute(insert(users).values({ id: 1, name: "Ada", email: "ada@example.com" }));
+ * const made = await engine.execute(
+ *   insert(users).values([{ name: "Grace", email: "grace@example.com" }, { name: "Alan", email: "alan@example.com" }]).returning(users.c.id),
+ * ); // { id: number }[] (RETURNING; MySQL has none)
+ * ```
  */
 export function insert<C extends ColumnMap>(table: Table<string, C>): Insert<C>;
 export function insert<T extends object>(entity: abstract new (...args: any[]) => T): Insert<ColumnMap, {}, T>;

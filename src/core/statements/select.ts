@@ -221,7 +221,19 @@ export class Subquery<Row> implements FromSource<Row> {
 
 /**
  * Starts a SELECT of columns, expressions and whole tables. The row type follows from the items:
- * a column contributes its key and value type, a table all of its columns.
+ * a column contributes its key and value type, a table all of its columns; a mapped class, its
+ * objects (through a Session).
+ *
+ * ```ts
+ * const rows = await engine.execute(
+ *   select(users.c.name, func.count(orders.c.id).label("orders"))
+ *     .join(orders, orders.c.userId.eq(users.c.id))
+ *     .groupBy(users.c.name)
+ *     .orderBy(users.c.name)
+ *     .limit(10),
+ * ); // { name: string | null; orders: number }[]
+ * const posts = await session.scalars(select(Post).where(columnsOf(Post).title.startsWith("How"))); // Post[]
+ * ```
  */
 export function select<const I extends readonly SelectItem[]>(...items: I): Select<RowOfItems<I>, FirstValue<I>, TupleOfItems<I>> {
   const { labels: columns, layout } = labelItems(items);

@@ -76,7 +76,14 @@ export class Update<C extends ColumnMap, Row = {}, V = RowOf<C>, Tuple = never> 
   }
 }
 
-/** `UPDATE table`, or the table of a mapped class: then `.set({...})` / `.values({...})` and `.where(...)`. */
+/**
+ * `UPDATE table`, or the table of a mapped class: then `.set({...})` / `.values({...})` and `.where(...)`.
+ *
+ * ```ts
+ * await engine.execute(update(users).set({ name: "Ada Lovelace" }).where(users.c.id.eq(1)));
+ * await engine.execute(update(orders).set({ total: orders.c.total.times(2) }).where(orders.c.userId.eq(1)));
+ * ```
+ */
 export function update<C extends ColumnMap>(table: Table<string, C>): Update<C>;
 export function update<T extends object>(entity: abstract new (...args: any[]) => T): Update<ColumnMap, {}, EntityValues<T>>;
 export function update(target: Table | EntityClass): Update<ColumnMap, {}, any> {

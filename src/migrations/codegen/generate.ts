@@ -34,6 +34,16 @@ export interface GeneratedMigration {
  * rename hints), `down` generated as the reverse of `up`.
  *
  * @throws DataLossError as `diffSchemas` does
+ *
+ * ```ts
+ * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+ * const { definition, source } = generateMigration(await engine.inspect().reflect(), schemaModelOf(Base.metadata, engine.dialect), {
+ *   dialect: engine.dialect,
+ *   message: "add isbn",
+ *   parents: graph.heads,
+ * });
+ * // write `source` to migrations/${definition.id}.ts
+ * ```
  */
 export function generateMigration(from: SchemaModel, to: SchemaModel, options: GenerateOptions): GeneratedMigration {
   const diff = diffSchemas(from, to, options);

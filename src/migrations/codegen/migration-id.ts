@@ -1,6 +1,12 @@
 /** Migration ids: `<UTC timestamp>_<slug of the message>`, unique enough and sorted by time. */
 
-/** `migrationId(new Date("2026-12-04T19:23:00Z"), "Add books")` → `"20261204192300_add_books"`. */
+/**
+ * The id of a new migration: its UTC timestamp, then the message as a slug.
+ *
+ * ```ts
+ * migrationId(new Date("2026-12-04T19:23:00Z"), "Add books"); // "20261204192300_add_books"
+ * ```
+ */
 export function migrationId(date: Date, message: string): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   const stamp =

@@ -14,7 +14,14 @@ export interface MigrationSourceOptions {
   readonly importFrom?: string;
 }
 
-/** The TypeScript source of a migration file defining `migration`. */
+/**
+ * The TypeScript source of a migration file defining `migration`.
+ *
+ * ```ts
+ * const up = [op.addColumn("books", { name: "isbn", type: types.string(13) })];
+ * const source = migrationSource({ id: migrationId(new Date(), "add isbn"), parents: [], message: "add isbn", up, down: downOf(up) });
+ * ```
+ */
 export function migrationSource(migration: MigrationDefinition, options: MigrationSourceOptions = {}): string {
   const uses: Uses = { op: false, types: false };
   const list = (ops: readonly Operation[]) =>

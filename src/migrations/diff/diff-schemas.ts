@@ -37,6 +37,12 @@ interface TablePair {
  *
  * @throws DataLossError when a table or column would be dropped or a type narrowed, unless
  *   `allowDataLoss`; the error lists every such step and how to declare the renames.
+ *
+ * ```ts
+ * const live = await engine.inspect().reflect();
+ * const operations = diffSchemas(live, schemaModelOf(Base.metadata, engine.dialect), { dialect: engine.dialect });
+ * if (operations.length) console.log(`the database is ${operations.length} step(s) behind the models`);
+ * ```
  */
 export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOptions): Operation[] {
   const dialect = dialectNameOf(options.dialect);

@@ -6,7 +6,14 @@
 import type { MetaData } from "../../core/schema/metadata.js";
 import { tableKey, type SchemaModel, type TableModel } from "../../core/schema/schema-model.js";
 
-/** `schema` with each table's `previousNames` and each column's `renamedFrom` taken from `metadata`. */
+/**
+ * `schema` with each table's `previousNames` and each column's `renamedFrom` taken from `metadata`.
+ *
+ * ```ts
+ * const to = withRenameHints(schemaModelOf(Base.metadata, engine.dialect), Base.metadata);
+ * const operations = diffSchemas(await engine.inspect().reflect(), to, { dialect: engine.dialect }); // renames, not drop + add
+ * ```
+ */
 export function withRenameHints(schema: SchemaModel, metadata: MetaData): SchemaModel {
   const tables = new Map([...metadata.tables.values()].map((t) => [tableKey(t), t] as const));
   return {

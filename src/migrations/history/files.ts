@@ -36,7 +36,18 @@ export function listMigrationFiles(folder: string): string[] {
     .map((f) => join(folder, f));
 }
 
-/** Imports every migration file of `folder` and checks its shape; ids must be unique. */
+/**
+ * Imports every migration file of `folder` and checks its shape; ids must be unique. `importer`
+ * imports one file (so that a tool may use its own loader, e.g. tsx for TypeScript files).
+ *
+ * ```ts
+ * const migrations = await loadMigrations("migrations", (file) => import(pathToFileURL(file).href));
+ * const runner = new MigrationRunner({ connection: conn, graph: buildGraph(migrations) });
+ * await runner.up(); // every migration not applied yet, to the head
+ *
+ * import { pathToFileURL } from "node:url";
+ * ```
+ */
 export async function loadMigrations(folder: string, importer: ModuleImporter, display: (file: string) => string = basename): Promise<LoadedMigration[]> {
   const loaded: LoadedMigration[] = [];
   const byId = new Map<string, string>();

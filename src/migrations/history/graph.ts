@@ -82,7 +82,14 @@ export class MigrationGraph {
   }
 }
 
-/** Builds the graph; throws for a parent no file defines and for a cycle. */
+/**
+ * Builds the graph; throws for a parent no file defines and for a cycle.
+ *
+ * ```ts
+ * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+ * graph.heads; // the newest migration(s): two after a branch, until a merge
+ * ```
+ */
 export function buildGraph(migrations: readonly LoadedMigration[]): MigrationGraph {
   const children = new Map<string, string[]>(migrations.map((m) => [m.id, []]));
   for (const m of migrations) {

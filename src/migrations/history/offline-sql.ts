@@ -23,7 +23,14 @@ export interface OfflineSqlOptions {
   readonly from?: string | undefined;
 }
 
-/** The script, one block per migration, statements ended by `;`. */
+/**
+ * The script, one block per migration, statements ended by `;`: for a DBA who runs it by hand.
+ *
+ * ```ts
+ * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+ * console.log(offlineSql({ graph, dialect: engine.dialect, from: "20261204192300_add_books" }));
+ * ```
+ */
 export function offlineSql(options: OfflineSqlOptions): string {
   const { graph, dialect } = options;
   const target = resolveTarget(graph, options.target);

@@ -29,7 +29,15 @@ export interface MigrationStatus {
   readonly current: readonly string[];
 }
 
-/** Compares the version table's rows with the migration files. */
+/**
+ * Compares the version table's rows with the migration files (`MigrationRunner.status()` reads the rows for you).
+ *
+ * ```ts
+ * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+ * const status = await new MigrationRunner({ connection: conn, graph }).status();
+ * const pending = status.entries.filter((e) => e.row === undefined).map((e) => e.id);
+ * ```
+ */
 export function migrationStatus(graph: MigrationGraph, rows: readonly VersionRow[]): MigrationStatus {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const entries = graph.order.map((id): StatusEntry => {

@@ -36,6 +36,12 @@ const RULES: Readonly<Record<ReturnType<typeof dialectNameOf>, DialectRules>> = 
  * tables created earlier in the same list are not reported (they are empty). Suppressed findings are
  * left out; a suppression without a reason, naming an unknown rule, or suppressing nothing is itself
  * reported (`lint-suppression-without-reason`, `lint-unknown-rule`, `lint-unused-suppression`).
+ *
+ * ```ts
+ * const up = [op.createIndex("books", { name: "ix_books_isbn", columns: ["isbn"] })];
+ * for (const f of lintOperations(up, { dialect: "postgresql" })) console.log(`${f.rule}: ${f.message} (${f.fix})`);
+ * // pg-index-not-concurrent: ...
+ * ```
  */
 export function lintOperations(ops: readonly Operation[], options: LintOptions): Finding[] {
   const dialect = dialectNameOf(options.dialect);

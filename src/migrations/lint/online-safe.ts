@@ -27,6 +27,11 @@ export interface OnlineSafeOptions {
  * The operations rewritten so that `lintOperations` reports none of `pg-index-not-concurrent`,
  * `pg-fk-not-valid`, `pg-check-not-valid` (named checks) and `pg-set-not-null`. The added
  * `validateConstraint`s and the SET NOT NULL steps come last; run them as `splitOnlinePhases` says.
+ *
+ * ```ts
+ * const up = makeOnlineSafe([op.createIndex("books", { name: "ix_books_isbn", columns: ["isbn"] })], "postgresql");
+ * lintOperations(up, { dialect: "postgresql" }); // []: the index is made CONCURRENTLY
+ * ```
  */
 export function makeOnlineSafe(ops: readonly Operation[], dialect: DialectRef, options: OnlineSafeOptions = {}): Operation[] {
   if (dialectNameOf(dialect) !== "postgresql") return [...ops];

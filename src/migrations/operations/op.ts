@@ -2,11 +2,11 @@
  * `op.*`: the operations as a migration file writes them, short and typed:
  *
  * ```ts
- * up: [
+ * defineMigration({ id: "20261204192300_books", parents: [], message: "books", down: [], up: [
  *   op.createTable("books", { columns: [{ name: "id", type: types.integer(), nullable: false, autoincrement: true }], primaryKey: ["id"] }),
  *   op.addColumn("books", { name: "isbn", type: types.string(13) }),
  *   op.renameColumn("books", "title", "name"),
- * ]
+ * ] });
  * ```
  *
  * Each builder returns the operation's plain data, with the defaults filled in: columns are

@@ -19,6 +19,10 @@ export class IrreversibleOperationError extends AthanorError {
  * stale definition is still undone to the real state.
  *
  * @throws IrreversibleOperationError for `execute`
+ *
+ * ```ts
+ * reverse(op.renameColumn("books", "title", "name")); // [op.renameColumn("books", "name", "title")]
+ * ```
  */
 export function reverse(op: Operation, before?: SchemaModel): Operation[] {
   const table = "table" in op && !("columns" in op.table) ? findTable(before, op.table) : undefined;
@@ -88,6 +92,11 @@ export function reverse(op: Operation, before?: SchemaModel): Operation[] {
 /**
  * The operations that undo `ops` (applied in order): each one's reverse, last first. With
  * `before` (the schema `ops` start from), each reverse sees the schema just before its operation.
+ *
+ * ```ts
+ * const up = [op.addColumn("books", { name: "isbn", type: types.string(13) }), op.renameColumn("books", "title", "name")];
+ * const down = downOf(up); // the rename undone, then the column dropped
+ * ```
  */
 export function downOf(ops: readonly Operation[], before?: SchemaModel): Operation[] {
   let schema = before;

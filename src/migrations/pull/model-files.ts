@@ -50,6 +50,14 @@ const BASE_FILE = "base";
  *
  * Files name each other with `import type` only, so no import order can fail. A database type
  * athanor has no type for is mapped to the closest one, with a comment saying so.
+ *
+ * ```ts
+ * const schema = tablesOfSchema(await engine.inspect().reflect(), undefined);
+ * for (const file of modelFilesOf(schema, { dialect: engine.dialect })) writeFileSync(join("src/models", file.path), file.source);
+ *
+ * import { writeFileSync } from "node:fs";
+ * import { join } from "node:path";
+ * ```
  */
 export function modelFilesOf(schema: SchemaModel, options: PullOptions = {}): ModelFile[] {
   const plan = planModels(schema);

@@ -6,6 +6,10 @@ import { referredKey } from "./shapes.js";
  * The tables of `schema` (`undefined`: the connection's default one, whose tables carry no
  * schema), plus every table their foreign keys reach, directly or not, so that the models
  * generated from them resolve every key. Enums are kept as they are.
+ *
+ * ```ts
+ * const billing = tablesOfSchema(await engine.inspect().reflect({ schemas: ["billing"] }), "billing"); // and what they reference
+ * ```
  */
 export function tablesOfSchema(model: SchemaModel, schema: string | undefined): SchemaModel {
   const byKey = new Map(model.tables.map((t) => [tableKey(t), t] as const));

@@ -27,7 +27,15 @@ import type { MetaData } from "../../core/schema/metadata.js";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import { sortTableModels } from "../../core/compiler/table-model.js";
 
-/** The `SchemaModel` of `metadata` on `dialect`: tables sorted by schema then name, no enums (athanor's are CHECKs). */
+/**
+ * The `SchemaModel` of `metadata` on `dialect`: tables sorted by schema then name, no enums (athanor's are CHECKs).
+ *
+ * ```ts
+ * const models = schemaModelOf(Base.metadata, engine.dialect); // the models' schema, as this dialect's DDL makes it
+ * const live = await engine.inspect().reflect();                // the database's
+ * const drift = diffSchemas(live, models, { dialect: engine.dialect, allowDataLoss: true });
+ * ```
+ */
 export function schemaModelOf(metadata: MetaData, dialect: Dialect): SchemaModel {
   const ddl = dialect.createDdlCompiler();
   const tables = [...metadata.tables.values()].map((t) => ddl.tableModel(t));

@@ -1,14 +1,6 @@
 /**
- * The declarative decorators (standard TC39 decorators; no reflect-metadata):
- *
- * ```ts
- * @model("left_table")
- * export class Parent extends Base {
- *   @column(integer().primaryKey()) accessor id!: number;
- *   @manyToMany("Child", { secondary: "association_table", backPopulates: "parents" })
- *   accessor children!: Rel<Child[], "parents">;
- * }
- * ```
+ * The declarative decorators (standard TC39 decorators; no reflect-metadata): `@model` on a class,
+ * `@column` and the relationship decorators on its attributes (each with an example below).
  *
  * Attributes are `accessor` fields: under ES2022 class-field semantics a plain field would be an
  * own property of every instance and hide what the ORM installs. Field decorators record what
@@ -105,6 +97,15 @@ export type ModelDecorator = <C extends abstract new (...args: any[]) => Declara
  * Maps the class to a table, from the attributes declared with `@column` and relationship
  * decorators. Without `tableName`, the registry's naming strategy names the table after the class
  * (by default, the class name as it is); columns without `.named()` are named the same way.
+ *
+ * ```ts
+ * @model("invoices", { version: "revision" }) // optimistic locking on the revision column
+ * export class Invoice extends Base {
+ *   @column(integer().primaryKey()) accessor id!: number;
+ *   @column(numeric(12, 2).notNull()) accessor total!: Decimal;
+ *   @column(integer().notNull()) accessor revision!: number;
+ * }
+ * ```
  */
 export function model(options?: ModelOptions): ModelDecorator;
 export function model(tableName: string, options?: ModelOptions): ModelDecorator;
@@ -181,8 +182,19 @@ export interface ColumnOptions {
 }
 
 /**
- * A mapped column: `@column(string(30).notNull()) accessor name!: string;`. With
- * `{ deferred: true }`, it is not loaded until asked for (see `ColumnOptions`).
+ * A mapped column, declared with a column builder. The attribute's type must match the builder's
+ * (a nullable column is `T | null`): the compiler checks it. With `{ deferred: true }`, it is not
+ * loaded until asked for (see `ColumnOptions`).
+ *
+ * ```ts
+ * @model("products")
+ * export class Product extends Base {
+ *   @column(integer().primaryKey()) accessor id!: number;
+ *   @column(string(30).notNull()) accessor name!: string;
+ *   @column(text()) accessor description!: string | null;
+ *   @column(text(), { deferred: true }) accessor manual!: string | null; // loaded when asked for
+ * }
+ * ```
  */
 export function column<B extends AnyColumnBuilder>(builder: B, options?: ColumnOptions): ColumnDecorator<B> {
   const decorator = (target: unknown, context: ClassAccessorDecoratorContext<unknown, unknown>) => {
@@ -210,22 +222,109 @@ export interface RelationshipDecorator<Kind extends RelationshipKind, T extends 
   readonly spec: RelationshipSpec;
 }
 
-/** Many-to-one: this table holds the foreign key. The attribute is `Target` or `Target | null`. */
+/**
+ * Many-to-one: this table holds the foreign key. The attribute is `Target` or `Target | null`;
+ * `Rel<>` names the attribute of the target that points back, and the compiler checks the pair.
+ *
+ * ```ts
+ * declare module "athanor" {
+ *   interface Models { Customer: Customer; Order: Order }
+ * }
+ * @model("customers")
+ * export class Customer extends Base {
+ *   @column(integer().primaryKey()) accessor id!: number;
+ *   @oneToMany("Order", { backPopulates: "customer" }) accessor orders!: Rel<Order[], "customer">;
+ * }
+ *
+ * @model("orders")
+ * export class Order extends Base {
+ *   @column(integer().primaryKey()) accessor id!: number;
+ *   @column(integer().named("customer_id").notNull().references("customers.id")) accessor customerId!: number;
+ *   @manyToOne("Customer", { backPopulates: "orders" }) accessor customer!: Rel<Customer, "orders">;
+ * }
+ * ```
+ */
 export function manyToOne<const T extends TargetRef, const O extends RelationshipOptions = {}>(target: T, options?: O) {
   return relationship<"manyToOne", T, O>("manyToOne", target, options);
 }
 
-/** One-to-many: the target's table holds the foreign key. The attribute is `Target[]`. */
+/**
+ * One-to-many: the target's table holds the foreign key. The attribute is `Target[]`.
+ *
+ * ```ts
+ * declare module "athanor" {
+ *   interface Models { Album: Album; Track: Track }
+ * }
+ * @model("albums")
+ * export class Album extends Base {
+ *   @column(integer().primaryKey()) accessor id!: number;
+ *   @oneToMany("Track", { backPopulates: "album", cascade: "all, delete-orphan", orderBy: ["position"] })
+ *   accessor tracks!: Rel<Track[], "album">;
+ * }
+ *
+ * @model("tracks")
+ * export class Track extends Base {
+ *   @column(integer().primaryKey()) accessor id!: number;
+ *   @column(integer().named("album_id").notNull().references("albums.id")) accessor albumId!: number;
+ *   @column(integer().notNull()) accessor position!: number;
+ *   @manyToOne("Album", { backPopulates: "tracks" }) accessor album!: Rel<Album, "tracks">;
+ * }
+ * ```
+ */
 export function oneToMany<const T extends TargetRef, const O extends RelationshipOptions = {}>(target: T, options?: O) {
   return relationship<"oneToMany", T, O>("oneToMany", target, options);
 }
 
-/** One-to-one: the key may be on either table. The attribute is `Target | null`. */
+/**
+ * One-to-one: the key may be on either table. The attribute is `Target | null`.
+ *
+ * ```ts
+ * declare module "athanor" {
+ *   interface Models { Person: Person; Passport: Passport }
+ * }
+ * @model("people")
+ * export class Person extends Base {
+ *   @column(integer().primaryKey()) accessor id!: number;
+ *   @oneToOne("Passport", { backPopulates: "holder" }) accessor passport!: Rel<Passport | null, "holder">;
+ * }
+ *
+ * @model("passports")
+ * export class Passport extends Base {
+ *   @column(integer().primaryKey()) accessor id!: number;
+ *   @column(integer().named("holder_id").notNull().unique().references("people.id")) accessor holderId!: number;
+ *   @oneToOne("Person", { backPopulates: "passport" }) accessor holder!: Rel<Person | null, "passport">;
+ * }
+ * ```
+ */
 export function oneToOne<const T extends TargetRef, const O extends RelationshipOptions = {}>(target: T, options?: O) {
   return relationship<"oneToOne", T, O>("oneToOne", target, options);
 }
 
-/** Many-to-many through an association table (`secondary`). The attribute is `Target[]`. */
+/**
+ * Many-to-many through an association table (`secondary`). The attribute is `Target[]`.
+ *
+ * ```ts
+ * declare module "athanor" {
+ *   interface Models { Student: Student; Course: Course }
+ * }
+ * export const courseStudents = table("course_students", Base.metadata, {
+ *   courseId: integer().named("course_id").references("courses.id").primaryKey(),
+ *   studentId: integer().named("student_id").references("students.id").primaryKey(),
+ * });
+ *
+ * @model("students")
+ * export class Student extends Base {
+ *   @column(integer().primaryKey()) accessor id!: number;
+ *   @manyToMany("Course", { secondary: "course_students", backPopulates: "students" }) accessor courses!: Rel<Course[], "students">;
+ * }
+ *
+ * @model("courses")
+ * export class Course extends Base {
+ *   @column(integer().primaryKey()) accessor id!: number;
+ *   @manyToMany("Student", { secondary: "course_students", backPopulates: "courses" }) accessor students!: Rel<Student[], "courses">;
+ * }
+ * ```
+ */
 export function manyToMany<const T extends TargetRef, const O extends RelationshipOptions = {}>(target: T, options?: O) {
   return relationship<"manyToMany", T, O>("manyToMany", target, options);
 }

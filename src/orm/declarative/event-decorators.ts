@@ -71,6 +71,20 @@ export type LoadHookDecorator = </** The model class's instance type. */ This, /
  * the ORM loads a row. A column's validator returns the value to store (it may normalise it); a
  * relationship's returns the object it was given. Throwing refuses the change: the attribute
  * keeps its old value. See docs/events.md.
+ *
+ * ```ts
+ * @model("subscribers")
+ * class Subscriber extends Base {
+ *   @column(integer().primaryKey()) accessor id!: number;
+ *   @column(string(200).notNull()) accessor email!: string;
+ *
+ *   @validates("email")
+ *   normaliseEmail(key: "email", value: string) {
+ *     if (!value.includes("@")) throw new Error(`Subscriber.${key}: not an email: ${value}`);
+ *     return value.trim().toLowerCase();
+ *   }
+ * }
+ * ```
  */
 export function validates<const K extends string>(...keys: [K, ...K[]]): ValidatorDecorator<K> {
   const decorator = (method: Validator, context: ClassMethodDecoratorContext) => {
@@ -89,7 +103,21 @@ export function validates<const K extends string>(...keys: [K, ...K[]]): Validat
   return decorator as unknown as ValidatorDecorator<K>;
 }
 
-/** Runs before a new object's INSERT, in the flush, before anything is written: changes it makes (to any object) are written by that flush. */
+/**
+ * Runs before a new object's INSERT, in the flush, before anything is written: changes it makes
+ * (to any object) are written by that flush.
+ *
+ * ```ts
+ * @model("documents")
+ * class Document extends Base {
+ *   @column(integer().primaryKey()) accessor id!: number;
+ *   @column(datetime()) accessor updatedAt!: Date | null;
+ *
+ *   @beforeInsert @beforeUpdate
+ *   stamp() { this.updatedAt = new Date(); }
+ * }
+ * ```
+ */
 export const beforeInsert: HookDecorator = hookDecorator("beforeInsert");
 /** Runs once the flush has inserted the object's row (in the transaction, not committed yet). */
 export const afterInsert: HookDecorator = hookDecorator("afterInsert");

@@ -2,9 +2,9 @@
  * Column loading options, per query (SQLAlchemy's "Column Loading Options"):
  *
  * ```ts
- * select(Book).options(defer(Book, "body"))             // every column but body
- * select(Book).options(undefer(Book, "body"))           // body too, though the mapping defers it
- * select(Book).options(loadOnly(Book, "id", "title"))   // those (and the primary key), nothing else
+ * select(Post).options(defer(Post, "body"))             // every column but body
+ * select(Post).options(undefer(Post, "body"))           // body too, though a mapping may defer it
+ * select(Post).options(loadOnly(Post, "id", "title"))   // those (and the primary key), nothing else
  * ```
  *
  * A column left out is not in the SELECT; reading it on an object of the result raises
@@ -51,7 +51,14 @@ function option(kind: ColumnLoaderOption["kind"], entity: AnyClass, keys: readon
   return Object.freeze({ optionKind: "athanor.columns" as const, kind, entity, keys: Object.freeze([...keys]), raiseLoad });
 }
 
-/** Leaves column attributes out of the query (SQLAlchemy's `defer`). The primary key cannot be deferred. */
+/**
+ * Leaves column attributes out of the query (SQLAlchemy's `defer`). The primary key cannot be deferred.
+ *
+ * ```ts
+ * const posts = await session.scalars(select(Post).options(defer(Post, "body")));
+ * const body = await lazy(posts[0]!).body; // loaded when asked for
+ * ```
+ */
 export function defer<T extends object, const K extends ColumnKeys<T>>(
   entity: abstract new (...args: any[]) => T,
   key: K,
@@ -60,7 +67,13 @@ export function defer<T extends object, const K extends ColumnKeys<T>>(
   return option("defer", entity, [key], options?.raiseLoad);
 }
 
-/** Loads column attributes the mapping defers (`@column(..., { deferred: true })`) with the query. */
+/**
+ * Loads column attributes the mapping defers (`@column(..., { deferred: true })`) with the query.
+ *
+ * ```ts
+ * const posts = await session.scalars(select(Post).options(undefer(Post, "body")));
+ * ```
+ */
 export function undefer<T extends object, const K extends ColumnKeys<T>>(entity: abstract new (...args: any[]) => T, ...keys: K[]): ColumnLoaderOption<T> {
   return option("undefer", entity, keys) as ColumnLoaderOption<T>;
 }
@@ -68,6 +81,13 @@ export function undefer<T extends object, const K extends ColumnKeys<T>>(entity:
 /**
  * Loads only these column attributes (and the primary key, always loaded); the others are left
  * out, and the objects' type has only these (and the relationships and methods).
+ *
+ * ```ts
+ * const titles = await session.scalars(select(Post).options(loadOnly(Post, "title")));
+ * titles[0]?.title; // string
+ * // @ts-expect-error: not loaded, so not in the type
+ * titles[0]?.body;
+ * ```
  */
 export function loadOnly<T extends object, const K extends ColumnKeys<T>>(
   entity: abstract new (...args: any[]) => T,

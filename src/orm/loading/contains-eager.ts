@@ -33,6 +33,13 @@ export interface ContainsEagerOption<T = any> extends StatementOption {
  * `options.from`, an alias of it: `alias(table, name)` or `aliased(Model, name)`) itself; an inner
  * join leaves out parents without a target, and a filtered join loads only the targets that pass
  * (the collection then holds those alone).
+ *
+ * ```ts
+ * const p = columnsOf(Post), c = columnsOf(Comment);
+ * const posts = await session.scalars(
+ *   select(Post).join(Comment, c.postId.eq(p.id)).where(c.body.contains("thanks")).options(containsEager(Post, "comments")),
+ * ); // each post's comments: those that say thanks
+ * ```
  */
 export function containsEager<T extends object, K extends RelationshipKeys<T>>(
   entity: abstract new (...args: any[]) => T,

@@ -55,17 +55,39 @@ function option(strategy: LoadStrategy, entity: AnyClass | undefined, path: read
   return Object.freeze({ optionKind: "athanor.loader" as const, strategy, entity, path, steps, ...chain }) as LoaderOption;
 }
 
-/** One extra SELECT per relationship level, whatever the number of parents. */
+/**
+ * One extra SELECT per relationship level, whatever the number of parents; `then` names the
+ * relationships to load from the targets in turn.
+ *
+ * ```ts
+ * const users = await session.scalars(select(User).options(selectinLoad(User, "posts", "comments")));
+ * // 3 statements: users, their posts, the posts' comments
+ * ```
+ */
 export function selectinLoad<T extends object, K extends RelationshipKeys<T>>(entity: abstract new (...args: any[]) => T, key: K, ...then: string[]): LoaderOption<TargetOf<T, K>> {
   return option("selectin", entity, [key, ...then]);
 }
 
-/** The relationship comes in the same statement, through a LEFT OUTER JOIN. */
+/**
+ * The relationship comes in the same statement, through a LEFT OUTER JOIN.
+ *
+ * ```ts
+ * const comments = await session.scalars(select(Comment).options(joinedLoad(Comment, "author")));
+ * comments[0]?.author.email; // loaded: no statement
+ * ```
+ */
 export function joinedLoad<T extends object, K extends RelationshipKeys<T>>(entity: abstract new (...args: any[]) => T, key: K, ...then: string[]): LoaderOption<TargetOf<T, K>> {
   return option("joined", entity, [key, ...then]);
 }
 
-/** Not loaded with the query; `await lazy(obj).key` loads it, batched with other loads of the same tick. */
+/**
+ * Not loaded with the query; `await lazy(obj).key` loads it, batched with other loads of the same tick.
+ *
+ * ```ts
+ * const posts = await session.scalars(select(Post).options(lazyLoad(Post, "tags")));
+ * const tagsOfEach = await Promise.all(posts.map((p) => lazy(p).tags)); // one SELECT for all
+ * ```
+ */
 export function lazyLoad<T extends object>(entity: abstract new (...args: any[]) => T, key: RelationshipKeys<T>): LoaderOption<T> {
   return option("lazy", entity, [key]);
 }
@@ -74,6 +96,12 @@ export function lazyLoad<T extends object>(entity: abstract new (...args: any[])
  * Not loaded, and loading it later is refused: forces an explicit loader option. `raiseLoad("*")`
  * does so for every relationship of every object of the result (at every level it loads) that no
  * other option names, overriding the mappings' defaults, eager ones too.
+ *
+ * ```ts
+ * const posts = await session.scalars(select(Post).options(selectinLoad(Post, "tags"), raiseLoad("*")));
+ * posts[0]?.tags;                 // loaded
+ * await lazy(posts[0]!).comments; // RelationshipNotLoadedError: no query hides in a loop
+ * ```
  */
 export function raiseLoad(wildcard: "*"): LoaderOption;
 export function raiseLoad<T extends object>(entity: abstract new (...args: any[]) => T, key: RelationshipKeys<T> | "*"): LoaderOption<T>;

@@ -27,6 +27,11 @@ export interface PopulateExistingOption extends StatementOption {
  * Objects the query returns that are already in the session are overwritten with their rows,
  * as `session.refresh()` does, but for a whole result in its own statement. An object with
  * changes not yet flushed is left as it is (see the file's comment).
+ *
+ * ```ts
+ * const user = await session.get(User, 1);             // in the identity map from now on
+ * const again = await session.scalars(select(User).options(populateExisting())); // its columns read again
+ * ```
  */
 export function populateExisting(): PopulateExistingOption {
   return Object.freeze({ optionKind: "athanor.populateExisting" as const });

@@ -3,6 +3,7 @@
  * the same tick for the same relationship is answered by one statement.
  *
  * ```ts
+ * const parents = await session.scalars(select(Parent));
  * const childrenOfAll = await Promise.all(parents.map((p) => lazy(p).children)); // one SELECT
  * ```
  */
@@ -66,6 +67,12 @@ export type LazyAccess<T> = { readonly [K in keyof Restored<T>]: Promise<Restore
 /**
  * Reads a relationship (or a deferred column) that may not be loaded yet, loading it if needed:
  * `await lazy(post).author`, `await lazy(book).body`.
+ *
+ * ```ts
+ * const post = await session.get(Post, 1);
+ * const author = await lazy(post!).author;                                  // loads it if not loaded yet
+ * const counts = await Promise.all((await session.scalars(select(User))).map(async (u) => (await lazy(u).posts).length)); // one SELECT
+ * ```
  */
 export function lazy<T extends object>(obj: T): LazyAccess<T> {
   return new Proxy({} as LazyAccess<T>, {

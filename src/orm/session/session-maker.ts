@@ -31,7 +31,23 @@ export interface SessionFactory {
   transaction<T>(fn: (session: Session) => Promise<T>, options?: RetryOptions & SessionOptions): Promise<T>;
 }
 
-/** A factory of sessions on `engine` with `defaults`, and `transaction(fn)` that retries on retryable errors. */
+/**
+ * A factory of sessions on `engine` with `defaults`, and `transaction(fn)` that retries on retryable errors.
+ *
+ * ```ts
+ * const Sessions = sessionMaker(engine, { expireOnCommit: false });
+ * const session = Sessions(); // a Session with those options
+ *
+ * // A unit of work run again, in a fresh session, on a deadlock or serialization failure:
+ * const post = await Sessions.transaction(async (s) => {
+ *   const author = await s.get(User, 1);
+ *   if (!author) throw new Error("no user 1");
+ *   const p = create(Post, { title: "Hello", author });
+ *   s.add(p);
+ *   return p;
+ * }, { retries: 5 });
+ * ```
+ */
 export function sessionMaker(engine: Engine, defaults: SessionOptions = {}): SessionFactory {
   const factory = (() => new Session(engine, defaults)) as SessionFactory;
   factory.transaction = async <T>(fn: (session: Session) => Promise<T>, options: RetryOptions & SessionOptions = {}) => {

@@ -10,7 +10,22 @@ import { stateOf } from "./instance-state.js";
 import { assertChangeable } from "./writable.js";
 import { FLAGGED, sameValue } from "./mutable-values.js";
 
-/** Marks an attribute changed when it was modified in place (a JSON object's field), which the session cannot see. */
+/**
+ * Marks an attribute changed when it was modified in place (a JSON object's field), which the session cannot see.
+ *
+ * ```ts
+ * @model("flagged_invoices")
+ * class Invoice extends Base {
+ *   @column(integer().primaryKey()) accessor id!: number;
+ *   @column(json<{ paid: boolean }>().notNull()) accessor meta!: { paid: boolean };
+ * }
+ *
+ * const invoice = await session.get(Invoice, 1);
+ * invoice!.meta.paid = true;      // a change inside a json() column's object
+ * flagModified(invoice!, "meta"); // written by the next flush
+ * await session.commit();
+ * ```
+ */
 export function flagModified(obj: object, key: string): void {
   const mapper = mapperOfObject(obj);
   if (mapper === undefined) {
