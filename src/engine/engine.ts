@@ -63,7 +63,20 @@ interface OpenPool {
   readonly waiting: Set<AcquireDeadline>;
 }
 
-/** A database, through a pool of connections: made by `createEngine(url)`, closed with `dispose()`. */
+/**
+ * A database, through a pool of connections: made by `createEngine(url)`, closed with `dispose()`.
+ *
+ * ```ts
+ * const engine = createEngine("sqlite:app.db");
+ * try {
+ *   await metadata.createAll(engine, { checkFirst: true });
+ *   await engine.execute(insert(users).values({ name: "Ada", email: "ada@example.com" }));
+ *   const { rows } = await engine.execute(select(users.c.id, users.c.name)); // { id: number; name: string | null }[]
+ * } finally {
+ *   await engine.dispose();
+ * }
+ * ```
+ */
 export class Engine implements SchemaExecutor {
   readonly cache: StatementCache;
   private pool: OpenPool | undefined;
@@ -91,6 +104,17 @@ export class Engine implements SchemaExecutor {
   /**
    * Checks a connection out of the pool. Close it when done: `await conn.close()`. When none is
    * free within `pool.acquireTimeoutMs`, throws `PoolTimeoutError` naming who holds them.
+   *
+   * ```ts
+   * const conn = await engine.connect();
+   * try {
+   *   const tx = await conn.begin({ isolationLevel: "serializable" });
+   *   await conn.execute(update(users).set({ name: "Ada" }).where(users.c.id.eq(1)));
+   *   await tx.commit();
+   * } finally {
+   *   await conn.close();
+   * }
+   * ```
    */
   async connect(options: ConnectOptions = {}): Promise<Connection> {
     // Before the first await: after it the caller's frames are no longer on the stack.
@@ -172,7 +196,17 @@ export class Engine implements SchemaExecutor {
     }
   }
 
-  /** Runs `fn` in a transaction on a fresh connection: commit on success, rollback on error. */
+  /**
+   * Runs `fn` in a transaction on a fresh connection: commit on success, rollback on error.
+   *
+   * ```ts
+   * const orderId = await engine.transaction(async (conn) => {
+   *   const [order] = (await conn.execute(insert(orders).values({ userId: 1, total: "9.50", placedAt: new Date() }).returning(orders.c.id))).rows;
+   *   await conn.execute(update(users).set({ name: "a customer" }).where(users.c.id.eq(1)));
+   *   return order!.id;
+   * });
+   * ```
+   */
   transaction<T>(fn: (conn: Connection) => Promise<T>, options: BeginOptions = {}): Promise<T> {
     return this.withConnection((conn) => conn.transaction(fn, options));
   }

@@ -24,7 +24,16 @@ export interface SchemaExecutor {
   runSchemaOperation(operation: "create" | "drop", metadata: MetaData, options: { checkFirst: boolean }): Promise<void>;
 }
 
-/** A collection of tables: created and dropped together, and where foreign keys find their targets. */
+/**
+ * A collection of tables: created and dropped together, and where foreign keys find their targets.
+ *
+ * ```ts
+ * const metadata = new MetaData();
+ * const authors = table("authors", metadata, { id: integer().primaryKey(), name: text().notNull() });
+ * const books = table("books", metadata, { id: integer().primaryKey(), authorId: integer().named("author_id").references("authors.id") });
+ * await metadata.createAll(engine, { checkFirst: true }); // authors, then books
+ * ```
+ */
 export class MetaData {
   readonly tables = new Map<string, Table>();
 

@@ -134,7 +134,17 @@ export class Registry {
     return problems;
   }
 
-  /** Maps a plain class onto a Core table, with relationships: as powerful as `@model`. */
+  /**
+   * Maps a plain class onto a Core table, with relationships: as powerful as `@model`.
+   *
+   * ```ts
+   * const registry = new Registry();
+   * const accounts = table("accounts", registry.metadata, { id: integer().primaryKey(), fullname: string(50) });
+   * class Account { declare id: number; declare name: string | null; }
+   * registry.mapImperatively(Account, accounts, { properties: { name: accounts.c.fullname } });
+   * registry.configure();
+   * ```
+   */
   mapImperatively<T extends object>(cls: abstract new (...args: any[]) => T, table: Table, options: MapImperativelyOptions<T> = {}): Mapper<T> {
     if (table.metadata !== this.metadata) {
       throw new ArgumentError(`mapImperatively(${cls.name}): table '${table.name}' belongs to another MetaData than this registry's.`);
