@@ -22,7 +22,7 @@ import type {
 import { CompileError, UnsupportedCompilationError, UnsupportedFeatureError } from "../errors.js";
 import { expressionKey } from "./fingerprint.js";
 import { ExpressionCompiler } from "./expression-compiler.js";
-import { collectSources } from "../statements/sources.js";
+import { collectSources, sameSource } from "../statements/sources.js";
 import { sourcesOf } from "../statements/join-inference.js";
 import type { CompiledTemplate, DialectCapabilities } from "./compiler-types.js";
 export type { CompiledTemplate, DialectCapabilities, PackedSlot } from "./compiler-types.js";
@@ -55,8 +55,9 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return `INSERT INTO ${table} DEFAULT VALUES`;
   }
 
-  protected forUpdate(): string {
-    return " FOR UPDATE";
+  /** `of`: the quoted names of the FROM items to lock, where the database can say so (`forUpdateOf`). */
+  protected forUpdate(of: readonly string[] | undefined): string {
+    return of && this.capabilities.forUpdateOf ? ` FOR UPDATE OF ${of.join(", ")}` : " FOR UPDATE";
   }
 
   /** Whether `INSERT ... SELECT` needs a WHERE before `ON CONFLICT` (SQLite would read ON as a join's). */
@@ -136,7 +137,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
         sql += ` ORDER BY ${node.orderBy.map((o) => this.orderByItem(o)).join(", ")}`;
       }
       sql += this.limitOffset(node.limit, node.offset);
-      if (node.forUpdate) sql += this.forUpdate();
+      if (node.forUpdate) sql += this.forUpdate(node.forUpdateOf && lockTargets(node.forUpdateOf, sources, (name) => this.quote(name)));
       return sql;
     } finally {
       this.unqualified = unqualified;
@@ -330,4 +331,16 @@ export abstract class SqlCompiler extends ExpressionCompiler {
   }
 
 
+}
+
+/**
+ * The names `FOR UPDATE OF` takes (a table's own name, unqualified, or an alias's), each checked
+ * to be read by the query: the database would refuse it, or MariaDB, which has no OF, lock
+ * without a word rows other than those asked for.
+ */
+function lockTargets(of: readonly Source[], sources: readonly Source[], quote: (name: string) => string): string[] {
+  return of.map((target) => {
+    if (!sources.some((s) => sameSource(s, target))) throw new CompileError(`forUpdate({ of }): ${target.name} is not in the query's FROM; name a table, alias or model the query reads.`);
+    return quote(target.name);
+  });
 }

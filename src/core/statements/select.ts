@@ -26,12 +26,16 @@ import {
   type TupleOfItems,
 } from "./selectable.js";
 import { rowCount } from "./row-count.js";
-import { collectSources } from "./sources.js";
+import { collectSources, sameSource } from "./sources.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 /** What can be joined: a table, an alias, a subquery, or an entity (mapped class). */
 type Joinable = FromSource<any> | EntityClass;
 type Orderable = Expression<unknown> | OrderBy;
+/** What `forUpdate()` locks: `of`, the tables, aliases or models whose rows it locks. */
+export interface ForUpdateOptions {
+  readonly of: Joinable | readonly Joinable[];
+}
 const onTrue: ExprNode = { kind: "raw", parts: ["TRUE"] };
 
 /**
@@ -144,9 +148,17 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     return this.with({ distinctOn: exprs.length ? exprs.map((e) => e.node) : undefined });
   }
 
-  /** `SELECT ... FOR UPDATE` (ignored on SQLite, which locks the whole database). */
-  forUpdate(enabled = true): Select<Row, First, Tuple> {
-    return this.with({ forUpdate: enabled });
+  /**
+   * `SELECT ... FOR UPDATE` (ignored on SQLite, which locks the whole database). `{ of: [books] }`
+   * locks only the rows of those tables, aliases or models (`FOR UPDATE OF`), as PostgreSQL needs
+   * when the query has the nullable side of an outer join; MariaDB has no OF and locks the rows
+   * of every table read. `false` removes the clause.
+   */
+  forUpdate(lock: boolean | ForUpdateOptions = true): Select<Row, First, Tuple> {
+    if (typeof lock === "boolean") return this.with({ forUpdate: lock, forUpdateOf: undefined });
+    const of = (Array.isArray(lock.of) ? lock.of : [lock.of]) as readonly Joinable[];
+    if (of.length === 0) throw new ArgumentError("forUpdate({ of }): name at least one table, alias or model to lock.");
+    return this.with({ forUpdate: true, forUpdateOf: of.map((item) => resolveSource("forUpdate", item).fromNode) });
   }
 
   /** Adds columns to the select list. */
@@ -197,7 +209,7 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
   /** FROM items implied by the select list, excluding the join target. */
   private inferredFrom(exclude: TableNode | AliasNode): FromNode[] {
     const sources = collectSources(this.node.columns.map((c) => c.expr));
-    return sources.filter((s) => !sameSource(s, exclude));
+    return sources.filter((s) => !sameFromItem(s, exclude));
   }
 }
 
@@ -283,7 +295,7 @@ function canJoin(left: FromNode, right: TableNode | AliasNode): boolean {
 
 /** Whether the condition names a table or alias of FROM item `item` other than the join target. */
 function namedBy(condition: ExprNode, item: FromNode, target: TableNode | AliasNode): boolean {
-  return collectSources([condition]).some((source) => !sameSource(target, source) && sameSource(item, source));
+  return collectSources([condition]).some((source) => !sameFromItem(target, source) && sameFromItem(item, source));
 }
 
 function findLastIndex<T>(items: readonly T[], test: (item: T) => boolean): number {
@@ -291,8 +303,8 @@ function findLastIndex<T>(items: readonly T[], test: (item: T) => boolean): numb
   return -1;
 }
 
-function sameSource(a: FromNode, b: TableNode | AliasNode): boolean {
-  return sourcesOf(a).some((s) => s === b || (s.kind === "table" && b.kind === "table" && s.table === b.table));
+function sameFromItem(a: FromNode, b: TableNode | AliasNode): boolean {
+  return sourcesOf(a).some((s) => sameSource(s, b));
 }
 
 function dedupe(from: FromNode[]): FromNode[] {
