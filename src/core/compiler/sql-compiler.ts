@@ -117,7 +117,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
 
   // ------------------------------------------------------------ statements
 
-  protected override select(node: SelectNode, correlate: boolean): string {
+  protected override select(node: SelectNode, correlate: boolean, truth = false): string {
     const froms = this.resolveFroms(node, correlate);
     const sources = froms.flatMap(sourcesOf);
     this.enclosing.push(sources);
@@ -127,7 +127,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     try {
       let sql = node.distinctOn?.length ? this.distinctOn(node) : node.distinct ? "SELECT DISTINCT " : "SELECT ";
       // Grouped or distinct, a boolean column is selected as its truth, as it is grouped (asTruth).
-      const asTruth = node.distinct || node.groupBy.length > 0;
+      const asTruth = truth || node.distinct || node.groupBy.length > 0;
       sql += node.columns.map((c) => this.selectColumn(c, asTruth)).join(", ");
       if (froms.length) sql += ` FROM ${froms.map((f) => this.from(f)).join(", ")}`;
       if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
@@ -168,12 +168,15 @@ export abstract class SqlCompiler extends ExpressionCompiler {
    * `a UNION b`, `a INTERSECT ALL b`, ... A member with its own ORDER BY or LIMIT, or itself a set
    * operation, is parenthesised; SQLite takes no parentheses there, so it reads from a subquery.
    */
-  protected compound(node: CompoundSelectNode): string {
+  protected compound(node: CompoundSelectNode, truth = false): string {
     const op = `${node.op.toUpperCase()}${node.all ? " ALL" : ""}`;
     if (node.op !== "union" && !(node.all ? this.capabilities.intersectExceptAll : this.capabilities.intersectExcept)) {
       throw new UnsupportedFeatureError(op, this.capabilities.displayName, node.all ? `use ${node.op.toUpperCase()} (without ALL), which removes duplicates.` : "use EXISTS / NOT EXISTS subqueries.");
     }
-    let sql = node.selects.map((member) => this.setMember(member)).join(` ${op} `);
+    // The rows are compared (all but UNION ALL's, unless inside another set operation): a boolean
+    // column as its truth, or a row holding 2 and one holding 1, both true, were two rows.
+    const compares = truth || !(node.op === "union" && node.all);
+    let sql = node.selects.map((member) => this.setMember(member, compares)).join(` ${op} `);
     if (node.orderBy.length) {
       const items = node.orderBy.map((o) => this.orderByItem({ expr: { kind: "raw", parts: [this.quote(o.name)] }, direction: o.direction, nulls: o.nulls }));
       sql += ` ORDER BY ${items.join(", ")}`;
@@ -181,13 +184,13 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return sql + this.limitOffset(node.limit, node.offset);
   }
 
-  private setMember(member: SelectNode | CompoundSelectNode): string {
+  private setMember(member: SelectNode | CompoundSelectNode, truth: boolean): string {
     if (member.kind === "select") {
-      const sql = this.select(member, false);
+      const sql = this.select(member, false, truth);
       if (!member.orderBy.length && !member.limit && !member.offset) return sql;
       return this.capabilities.parenthesizedSetMembers ? `(${sql})` : `SELECT * FROM (${sql})`;
     }
-    const sql = this.compound(member);
+    const sql = this.compound(member, truth);
     return this.capabilities.parenthesizedSetMembers ? `(${sql})` : `SELECT * FROM (${sql})`;
   }
 
