@@ -204,7 +204,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     const explicit = [...node.from];
     const covered = explicit.flatMap(sourcesOf);
     const outer = correlate ? this.enclosing.flat() : [];
-    const same = (a: Source) => (b: Source) => a === b || (a.kind === "table" && b.kind === "table" && a.table === b.table);
+    const same = (a: Source) => (b: Source) => sameSource(a, b);
     const implicit = collectSources([...node.columns.map((c) => c.expr), node.where]).filter((source) => !covered.some(same(source)));
     const correlated = explicit.length + implicit.length > 1 ? implicit.filter((source) => outer.some(same(source))) : [];
     if (correlated.length > 0 && correlated.length === explicit.length + implicit.length) {

@@ -27,6 +27,7 @@ import {
 } from "./selectable.js";
 import { rowCount } from "./row-count.js";
 import { collectSources, sameSource } from "./sources.js";
+import { withColumnCriteria, withCriterion, withoutCriterion } from "./covered-rows.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 /** What can be joined: a table, an alias, a subquery, or an entity (mapped class). */
@@ -164,7 +165,8 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
   /** Adds columns to the select list. */
   addColumns<const I extends readonly SelectItem[]>(...items: I): Select<Row & RowOfItems<I>, First, [...Tuple, ...TupleOfItems<I>]> {
     const { labels, layout } = labelItems(items, this.node.columns.length);
-    return new Select({ ...this.node, columns: [...this.node.columns, ...labels] }, [...this.layout, ...layout], this.statementOptions);
+    const where = withColumnCriteria(this.node.where, labels.map((l) => l.expr), this.node.from);
+    return new Select({ ...this.node, columns: [...this.node.columns, ...labels], where }, [...this.layout, ...layout], this.statementOptions);
   }
 
   /** This query as a named subquery, usable in FROM and joins: `sq.c.<key>`. */
@@ -203,7 +205,8 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     const inferred = on ? on.node : right.kind === "alias" && right.lateral ? onTrue : inferJoinCondition(left, right);
     const condition = source.criterion === undefined ? inferred : ({ kind: "and", items: [inferred, source.criterion] } as ExprNode);
     from[index] = { kind: "join", type, left, right, on: condition };
-    return this.with({ from });
+    // The criterion its columns in the select list put in WHERE is the join's now (an outer join keeps the rows without a match).
+    return this.with({ from, where: source.criterion === undefined ? this.node.where : withoutCriterion(this.node.where, source.criterion) });
   }
 
   /** FROM items implied by the select list, excluding the join target. */
@@ -246,7 +249,7 @@ export function select<const I extends readonly SelectItem[]>(...items: I): Sele
     kind: "select",
     columns,
     from: dedupe(from),
-    where: withCriteria(undefined, sources),
+    where: withColumnCriteria(withCriteria(undefined, sources), columns.map((c) => c.expr), from),
     groupBy: [],
     having: undefined,
     orderBy: [],
@@ -278,10 +281,9 @@ function andNodes(existing: ExprNode | undefined, conditions: readonly Condition
 
 /** `where` with the criteria of the sources that cover part of their table (`FromSource.criterion`). */
 function withCriteria(where: ExprNode | undefined, sources: readonly FromSource[]): ExprNode | undefined {
-  const criteria = sources.flatMap((s) => (s.criterion === undefined ? [] : [s.criterion]));
-  if (criteria.length === 0) return where;
-  const items = where === undefined ? criteria : [where, ...criteria];
-  return items.length === 1 ? items[0] : { kind: "and", items };
+  let result = where;
+  for (const source of sources) if (source.criterion !== undefined) result = withCriterion(result, source.criterion);
+  return result;
 }
 
 function canJoin(left: FromNode, right: TableNode | AliasNode): boolean {

@@ -7,13 +7,14 @@ export function sameSource(a: TableNode | AliasNode, b: TableNode | AliasNode): 
 }
 
 /**
- * The sources of the columns in `exprs`, in first-seen order. Subqueries are not entered: their
- * columns belong to their own FROM (or correlate to the enclosing one).
+ * The sources of the columns in `exprs`, in first-seen order, one per table (`eachReference`:
+ * one per reference, covered-rows.ts). Subqueries are not entered: their columns belong to their
+ * own FROM (or correlate to the enclosing one).
  */
-export function collectSources(exprs: readonly (ExprNode | undefined)[]): (TableNode | AliasNode)[] {
+export function collectSources(exprs: readonly (ExprNode | undefined)[], eachReference = false): (TableNode | AliasNode)[] {
   const found: (TableNode | AliasNode)[] = [];
   const add = (source: TableNode | AliasNode) => {
-    if (!found.some((f) => sameSource(f, source))) found.push(source);
+    if (!found.some((f) => (eachReference ? f === source : sameSource(f, source)))) found.push(source);
   };
   const visit = (node: ExprNode | undefined): void => {
     if (!node) return;
