@@ -45,7 +45,7 @@ export { FunctionCall, WindowFunction, type WindowSpec } from "./core/expression
 export { and, or, not, exists, scalarSubquery, caseWhen, cast, literal, tupleInValues } from "./core/expression/operators.js";
 export { func } from "./core/expression/functions.js";
 export { sql, RawSql } from "./core/expression/sql-tag.js";
-export { select, Select, Subquery } from "./core/statements/select.js";
+export { select, Select, Subquery, type ForUpdateOptions } from "./core/statements/select.js";
 export { union, unionAll, intersect, intersectAll, except, exceptAll, CompoundSelect, type SetMember, type CompoundOrderItem } from "./core/statements/compound.js";
 export { insert, Insert } from "./core/statements/insert.js";
 export type { Excluded, UpsertSet, OnConflictDoUpdateOptions, OnConflictDoNothingOptions, OnDuplicateKeyUpdateOptions } from "./core/statements/upsert.js";

@@ -5,6 +5,7 @@
 import type { Labeled } from "../core/expression/expression.js";
 import { Labeled as LabeledExpression } from "../core/expression/expression.js";
 import { registerEntityResolver } from "../core/statements/selectable.js";
+import { coverRows } from "../core/statements/covered-rows.js";
 import type { FromSource } from "../core/schema/table.js";
 import type { AliasNode } from "../core/ast/nodes.js";
 import { UnmappedClassError } from "./errors.js";
@@ -37,12 +38,16 @@ export function entitySource(mapper: Mapper): FromSource {
 
 /** The mapper's columns under their attribute keys, from its table or from `alias` of it (`aliased`). */
 export function modelSource(mapper: Mapper, alias?: AliasNode): FromSource {
-  const all = [...mapper.columns].map(
-    ([key, column]) => new LabeledExpression<unknown, string>(key, alias ? { kind: "column", name: column.name, source: alias } : column.node, column.type),
-  );
-  const c = Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"];
-  // A subclass of single-table inheritance covers its rows of the table only (inheritance.ts).
+  // A subclass of single-table inheritance covers its rows of the table only (inheritance.ts),
+  // its columns too: read through a reference of their own, a SELECT of them reads its rows only.
   const criterion = criterionAt(mapper, alias ?? mapper.table.fromNode);
+  const covering = criterion === undefined ? undefined : (alias ?? { ...mapper.table.fromNode });
+  if (covering !== undefined) coverRows(covering, criterion!);
+  const all = [...mapper.columns].map(([key, column]) => {
+    const source = covering ?? alias;
+    return new LabeledExpression<unknown, string>(key, source ? { kind: "column", name: column.name, source } : column.node, column.type);
+  });
+  const c = Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"];
   const identity = mapper.inheritance?.identity;
   return {
     fromNode: alias ?? mapper.table.fromNode,

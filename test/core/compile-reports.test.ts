@@ -151,6 +151,28 @@ describe("compiled SQL: UNION, INTERSECT, EXCEPT", () => {
     });
   });
 
+  test("a boolean column of a set operation is selected as its truth where booleans are integers (not in a UNION ALL alone)", () => {
+    const active = (id: number) => select(users.c.id, users.c.active).where(users.c.id.eq(id));
+    assertCompile(union(active(1), active(2)), {
+      sqlite: ['SELECT "users"."id", ("users"."active" <> 0) AS "active" FROM "users" WHERE "users"."id" = ? UNION SELECT "users"."id", ("users"."active" <> 0) AS "active" FROM "users" WHERE "users"."id" = ?', [1, 2]],
+      postgresql: ['SELECT "users"."id", "users"."active" FROM "users" WHERE "users"."id" = $1 UNION SELECT "users"."id", "users"."active" FROM "users" WHERE "users"."id" = $2', [1, 2]],
+      mysql: ["SELECT `users`.`id`, (`users`.`active` <> 0) AS `active` FROM `users` WHERE `users`.`id` = ? UNION SELECT `users`.`id`, (`users`.`active` <> 0) AS `active` FROM `users` WHERE `users`.`id` = ?", [1, 2]],
+    });
+    assertCompile(unionAll(active(1), active(2)), {
+      sqlite: ['SELECT "users"."id", "users"."active" FROM "users" WHERE "users"."id" = ? UNION ALL SELECT "users"."id", "users"."active" FROM "users" WHERE "users"."id" = ?', [1, 2]],
+      postgresql: ['SELECT "users"."id", "users"."active" FROM "users" WHERE "users"."id" = $1 UNION ALL SELECT "users"."id", "users"."active" FROM "users" WHERE "users"."id" = $2', [1, 2]],
+      mysql: ["SELECT `users`.`id`, `users`.`active` FROM `users` WHERE `users`.`id` = ? UNION ALL SELECT `users`.`id`, `users`.`active` FROM `users` WHERE `users`.`id` = ?", [1, 2]],
+    });
+  });
+
+  test("a boolean column IN (SELECT a boolean column): both sides as their truth where booleans are integers", () => {
+    assertCompile(select(users.c.id).where(users.c.active.in(select(users.c.active).where(users.c.id.eq(1)))), {
+      sqlite: ['SELECT "users"."id" FROM "users" WHERE ("users"."active" <> 0) IN (SELECT ("users"."active" <> 0) AS "active" FROM "users" WHERE "users"."id" = ?)', [1]],
+      postgresql: ['SELECT "users"."id" FROM "users" WHERE "users"."active" IN (SELECT "users"."active" FROM "users" WHERE "users"."id" = $1)', [1]],
+      mysql: ["SELECT `users`.`id` FROM `users` WHERE (`users`.`active` <> 0) IN (SELECT (`users`.`active` <> 0) AS `active` FROM `users` WHERE `users`.`id` = ?)", [1]],
+    });
+  });
+
   test("queries of different widths, a single query and an unknown ORDER BY key are refused when built", () => {
     assert.throws(() => union(select(users.c.id), select(users.c.id, users.c.name)), /query 2 has 2 columns, the first has 1/);
     assert.throws(() => union(select(users.c.id)), /at least two queries/);

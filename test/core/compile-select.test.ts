@@ -4,8 +4,9 @@
  * operators are in compile-expressions, joins in compile-joins.
  */
 import { describe, test } from "node:test";
-import { alias, func, literal, select, types } from "../../src/index.js";
-import { assertCompile } from "../support/assert-compile.js";
+import assert from "node:assert/strict";
+import { alias, ArgumentError, CompileError, func, literal, select, types } from "../../src/index.js";
+import { assertCompile, raises } from "../support/assert-compile.js";
 import { orders, users } from "../support/compile-schema.js";
 
 /** `users` under another name. */
@@ -196,6 +197,40 @@ describe("compiled SQL: SELECT", () => {
       postgresql: ['SELECT "users"."id" FROM "users" ORDER BY "users"."id" ASC LIMIT $1 FOR UPDATE', [1]],
       mysql: ["SELECT `users`.`id` FROM `users` ORDER BY `users`.`id` ASC LIMIT ? FOR UPDATE", [1]],
     });
+  });
+
+  test("FOR UPDATE OF locks the rows of the tables named; MariaDB has no OF and locks every table read", () => {
+    const stmt = select(users.c.id, orders.c.id.label("orderId")).from(users).leftJoin(orders).forUpdate({ of: users });
+    const from = 'FROM "users" LEFT OUTER JOIN "orders" ON "users"."id" = "orders"."user_id"';
+    const mysqlFrom = "FROM `users` LEFT OUTER JOIN `orders` ON `users`.`id` = `orders`.`user_id`";
+    assertCompile(stmt, {
+      sqlite: [`SELECT "users"."id", "orders"."id" AS "orderId" ${from}`, []],
+      postgresql: [`SELECT "users"."id", "orders"."id" AS "orderId" ${from} FOR UPDATE OF "users"`, []],
+      mysql: [`SELECT \`users\`.\`id\`, \`orders\`.\`id\` AS \`orderId\` ${mysqlFrom} FOR UPDATE`, []],
+      mariadb: [`SELECT \`users\`.\`id\`, \`orders\`.\`id\` AS \`orderId\` ${mysqlFrom} FOR UPDATE`, []],
+      mysql8: [`SELECT \`users\`.\`id\`, \`orders\`.\`id\` AS \`orderId\` ${mysqlFrom} FOR UPDATE OF \`users\``, []],
+    });
+  });
+
+  test("FOR UPDATE OF an alias names the alias; of several, each; forUpdate(false) removes it", () => {
+    const stmt = select(u2.c.id).from(u2).join(orders, orders.c.userId.eq(u2.c.id)).forUpdate({ of: [u2, orders] });
+    assertCompile(stmt, {
+      sqlite: ['SELECT "u"."id" FROM "users" AS "u" JOIN "orders" ON "orders"."user_id" = "u"."id"', []],
+      postgresql: ['SELECT "u"."id" FROM "users" AS "u" JOIN "orders" ON "orders"."user_id" = "u"."id" FOR UPDATE OF "u", "orders"', []],
+      mysql: ["SELECT `u`.`id` FROM `users` AS `u` JOIN `orders` ON `orders`.`user_id` = `u`.`id` FOR UPDATE", []],
+      mysql8: ["SELECT `u`.`id` FROM `users` AS `u` JOIN `orders` ON `orders`.`user_id` = `u`.`id` FOR UPDATE OF `u`, `orders`", []],
+    });
+    assertCompile(stmt.forUpdate(false), {
+      sqlite: ['SELECT "u"."id" FROM "users" AS "u" JOIN "orders" ON "orders"."user_id" = "u"."id"', []],
+      postgresql: ['SELECT "u"."id" FROM "users" AS "u" JOIN "orders" ON "orders"."user_id" = "u"."id"', []],
+      mysql: ["SELECT `u`.`id` FROM `users` AS `u` JOIN `orders` ON `orders`.`user_id` = `u`.`id`", []],
+    });
+  });
+
+  test("FOR UPDATE OF a table the query does not read is refused on every database (MariaDB would lock others)", () => {
+    const refused = raises(CompileError, /forUpdate\(\{ of \}\): orders is not in the query's FROM/);
+    assertCompile(select(users.c.id).forUpdate({ of: orders }), { sqlite: refused, postgresql: refused, mysql: refused, mariadb: refused });
+    assert.throws(() => select(users.c.id).forUpdate({ of: [] }), (e: unknown) => e instanceof ArgumentError && /name at least one/.test(e.message));
   });
 
   // ---------------------------------------------------------------- GROUP BY, HAVING

@@ -27,6 +27,8 @@ export const compileDialects = {
   postgresql: postgresDialect(),
   mysql: mysqlDialect(),
   mariadb: mysqlDialect("10.11.6-MariaDB"),
+  /** MySQL 8 once connected: FOR UPDATE OF, LATERAL. */
+  mysql8: mysqlDialect("8.0.36"),
 } as const satisfies Record<string, EngineDialect>;
 
 export type CompileDialect = keyof typeof compileDialects;
@@ -44,10 +46,10 @@ export function raises(error: Raises["raises"], message: RegExp): Raises {
 }
 
 /**
- * `mariadb` is checked only when given: it differs from `mysql` only where RETURNING is
- * concerned. The three others are required, so no dialect is left out by accident.
+ * `mariadb` and `mysql8` are checked only when given: they differ from `mysql` only where
+ * RETURNING (MariaDB) or FOR UPDATE OF and LATERAL (MySQL 8) are concerned. The three others are required, so no dialect is left out by accident.
  */
-export type ExpectedPerDialect = { readonly sqlite: Expected; readonly postgresql: Expected; readonly mysql: Expected; readonly mariadb?: Expected };
+export type ExpectedPerDialect = { readonly sqlite: Expected; readonly postgresql: Expected; readonly mysql: Expected; readonly mariadb?: Expected; readonly mysql8?: Expected };
 
 /** A fresh cache per call: nothing compiled earlier (a same-shaped statement) can stand in. */
 export function compileOn(dialect: CompileDialect, statement: Executable<unknown>): { sql: string; params: readonly unknown[] } {

@@ -208,3 +208,10 @@ insert(users).values({ email: "a@b", big: 1n, settings: { theme: "blue" } });
 caseWhen([[users.c.age.lt(18), users.c.age]], "adult");
 // @ts-expect-error a row key that is not selected
 idAndName.__row!.email;
+// FOR UPDATE OF: tables, aliases, subqueries or models; one or several.
+select(users.c.id).forUpdate({ of: users });
+select(users.c.id).forUpdate({ of: [users, alias(users, "u")] });
+// @ts-expect-error forUpdate({ of }) takes tables, aliases and models, not their names
+select(users.c.id).forUpdate({ of: "users" });
+// @ts-expect-error forUpdate({ of }) takes tables, not columns
+select(users.c.id).forUpdate({ of: users.c.id });

@@ -232,6 +232,11 @@ export interface SelectNode {
   /** `SELECT DISTINCT ON (exprs)` (PostgreSQL): one row per distinct value of these. */
   readonly distinctOn?: readonly ExprNode[] | undefined;
   readonly forUpdate: boolean;
+  /**
+   * `FOR UPDATE OF <these>`: lock only the rows of these FROM items (undefined: of every one).
+   * Where the database has no OF (MariaDB), every table read is locked.
+   */
+  readonly forUpdateOf?: readonly (TableNode | AliasNode)[] | undefined;
 }
 
 /** A set operation's ORDER BY item: an output column of the first SELECT, by its label. */

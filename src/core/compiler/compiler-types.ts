@@ -20,6 +20,11 @@ export interface DialectCapabilities {
   readonly insertReturning: boolean;
   readonly updateReturning: boolean;
   readonly deleteReturning: boolean;
+  /**
+   * `FOR UPDATE OF t` (PostgreSQL; MySQL 8). Without it (MariaDB) `forUpdate({ of })` locks the
+   * rows of every table the query reads, more than asked but never less.
+   */
+  readonly forUpdateOf: boolean;
   readonly fullJoin: boolean;
   readonly ilike: boolean;
   /**

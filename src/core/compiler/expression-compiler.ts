@@ -7,7 +7,7 @@
 import type { ExprNode, FunctionNode, InValuesNode, LikeNode, OrderByNode, ParamNode, SelectNode, TableNode, WindowNode } from "../ast/nodes.js";
 import { CompileError, UnsupportedCompilationError, UnsupportedFeatureError } from "../errors.js";
 import type { SqlType } from "../types/sql-type.js";
-import { holdsBoolean, isBooleanColumn } from "./boolean-truth.js";
+import { holdsBoolean, isBooleanColumn, selectsBoolean } from "./boolean-truth.js";
 import type { ArraySlot, DialectCapabilities, PackedSlot, Slot } from "./compiler-types.js";
 
 /** IN lists shorter than this stay lists even in a statement over the parameter limit: packing them saves little. */
@@ -29,7 +29,8 @@ export abstract class ExpressionCompiler {
   ) {}
 
   /** A SELECT, for subqueries; `correlate`: it may refer to the enclosing queries' sources. */
-  protected abstract select(node: SelectNode, correlate: boolean): string;
+  /** `truth`: boolean columns selected as their truth (`(a <> 0) AS a`), to be compared or made distinct (asTruth). */
+  protected abstract select(node: SelectNode, correlate: boolean, truth?: boolean): string;
 
   /** One ORDER BY item (of a SELECT or a window). */
   protected abstract orderByItem(item: OrderByNode): string;
@@ -152,7 +153,10 @@ export abstract class ExpressionCompiler {
       case "in": {
         const not = node.negated ? "NOT " : "";
         if (!Array.isArray(node.values)) {
-          return `${this.operand(node.expr)} ${not}IN (${this.select(node.values as SelectNode, true)})`;
+          // Compared as in `a = b`: each side as its truth when the other holds a boolean (comparedSide).
+          const query = node.values as SelectNode;
+          const left = this.comparesTruth(selectsBoolean(query)) ? `(${this.operand(node.expr)} <> 0)` : this.operand(node.expr);
+          return `${left} ${not}IN (${this.select(query, true, this.comparesTruth(holdsBoolean(node.expr)))})`;
         }
         const values = node.values as readonly ExprNode[];
         // An empty IN list is false (NOT IN: true) on every database, and not valid SQL on some.

@@ -22,7 +22,7 @@ import type {
 import { CompileError, UnsupportedCompilationError, UnsupportedFeatureError } from "../errors.js";
 import { expressionKey } from "./fingerprint.js";
 import { ExpressionCompiler } from "./expression-compiler.js";
-import { collectSources } from "../statements/sources.js";
+import { collectSources, sameSource } from "../statements/sources.js";
 import { sourcesOf } from "../statements/join-inference.js";
 import type { CompiledTemplate, DialectCapabilities } from "./compiler-types.js";
 export type { CompiledTemplate, DialectCapabilities, PackedSlot } from "./compiler-types.js";
@@ -55,8 +55,9 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return `INSERT INTO ${table} DEFAULT VALUES`;
   }
 
-  protected forUpdate(): string {
-    return " FOR UPDATE";
+  /** `of`: the quoted names of the FROM items to lock, where the database can say so (`forUpdateOf`). */
+  protected forUpdate(of: readonly string[] | undefined): string {
+    return of && this.capabilities.forUpdateOf ? ` FOR UPDATE OF ${of.join(", ")}` : " FOR UPDATE";
   }
 
   /** Whether `INSERT ... SELECT` needs a WHERE before `ON CONFLICT` (SQLite would read ON as a join's). */
@@ -116,7 +117,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
 
   // ------------------------------------------------------------ statements
 
-  protected override select(node: SelectNode, correlate: boolean): string {
+  protected override select(node: SelectNode, correlate: boolean, truth = false): string {
     const froms = this.resolveFroms(node, correlate);
     const sources = froms.flatMap(sourcesOf);
     this.enclosing.push(sources);
@@ -126,7 +127,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     try {
       let sql = node.distinctOn?.length ? this.distinctOn(node) : node.distinct ? "SELECT DISTINCT " : "SELECT ";
       // Grouped or distinct, a boolean column is selected as its truth, as it is grouped (asTruth).
-      const asTruth = node.distinct || node.groupBy.length > 0;
+      const asTruth = truth || node.distinct || node.groupBy.length > 0;
       sql += node.columns.map((c) => this.selectColumn(c, asTruth)).join(", ");
       if (froms.length) sql += ` FROM ${froms.map((f) => this.from(f)).join(", ")}`;
       if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
@@ -136,7 +137,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
         sql += ` ORDER BY ${node.orderBy.map((o) => this.orderByItem(o)).join(", ")}`;
       }
       sql += this.limitOffset(node.limit, node.offset);
-      if (node.forUpdate) sql += this.forUpdate();
+      if (node.forUpdate) sql += this.forUpdate(node.forUpdateOf && lockTargets(node.forUpdateOf, sources, (name) => this.quote(name)));
       return sql;
     } finally {
       this.unqualified = unqualified;
@@ -167,12 +168,15 @@ export abstract class SqlCompiler extends ExpressionCompiler {
    * `a UNION b`, `a INTERSECT ALL b`, ... A member with its own ORDER BY or LIMIT, or itself a set
    * operation, is parenthesised; SQLite takes no parentheses there, so it reads from a subquery.
    */
-  protected compound(node: CompoundSelectNode): string {
+  protected compound(node: CompoundSelectNode, truth = false): string {
     const op = `${node.op.toUpperCase()}${node.all ? " ALL" : ""}`;
     if (node.op !== "union" && !(node.all ? this.capabilities.intersectExceptAll : this.capabilities.intersectExcept)) {
       throw new UnsupportedFeatureError(op, this.capabilities.displayName, node.all ? `use ${node.op.toUpperCase()} (without ALL), which removes duplicates.` : "use EXISTS / NOT EXISTS subqueries.");
     }
-    let sql = node.selects.map((member) => this.setMember(member)).join(` ${op} `);
+    // The rows are compared (all but UNION ALL's, unless inside another set operation): a boolean
+    // column as its truth, or a row holding 2 and one holding 1, both true, were two rows.
+    const compares = truth || !(node.op === "union" && node.all);
+    let sql = node.selects.map((member) => this.setMember(member, compares)).join(` ${op} `);
     if (node.orderBy.length) {
       const items = node.orderBy.map((o) => this.orderByItem({ expr: { kind: "raw", parts: [this.quote(o.name)] }, direction: o.direction, nulls: o.nulls }));
       sql += ` ORDER BY ${items.join(", ")}`;
@@ -180,13 +184,13 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return sql + this.limitOffset(node.limit, node.offset);
   }
 
-  private setMember(member: SelectNode | CompoundSelectNode): string {
+  private setMember(member: SelectNode | CompoundSelectNode, truth: boolean): string {
     if (member.kind === "select") {
-      const sql = this.select(member, false);
+      const sql = this.select(member, false, truth);
       if (!member.orderBy.length && !member.limit && !member.offset) return sql;
       return this.capabilities.parenthesizedSetMembers ? `(${sql})` : `SELECT * FROM (${sql})`;
     }
-    const sql = this.compound(member);
+    const sql = this.compound(member, truth);
     return this.capabilities.parenthesizedSetMembers ? `(${sql})` : `SELECT * FROM (${sql})`;
   }
 
@@ -200,7 +204,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     const explicit = [...node.from];
     const covered = explicit.flatMap(sourcesOf);
     const outer = correlate ? this.enclosing.flat() : [];
-    const same = (a: Source) => (b: Source) => a === b || (a.kind === "table" && b.kind === "table" && a.table === b.table);
+    const same = (a: Source) => (b: Source) => sameSource(a, b);
     const implicit = collectSources([...node.columns.map((c) => c.expr), node.where]).filter((source) => !covered.some(same(source)));
     const correlated = explicit.length + implicit.length > 1 ? implicit.filter((source) => outer.some(same(source))) : [];
     if (correlated.length > 0 && correlated.length === explicit.length + implicit.length) {
@@ -330,4 +334,16 @@ export abstract class SqlCompiler extends ExpressionCompiler {
   }
 
 
+}
+
+/**
+ * The names `FOR UPDATE OF` takes (a table's own name, unqualified, or an alias's), each checked
+ * to be read by the query: the database would refuse it, or MariaDB, which has no OF, lock
+ * without a word rows other than those asked for.
+ */
+function lockTargets(of: readonly Source[], sources: readonly Source[], quote: (name: string) => string): string[] {
+  return of.map((target) => {
+    if (!sources.some((s) => sameSource(s, target))) throw new CompileError(`forUpdate({ of }): ${target.name} is not in the query's FROM; name a table, alias or model the query reads.`);
+    return quote(target.name);
+  });
 }

@@ -134,8 +134,12 @@ function outputColumns(node: StatementNode): ResultColumn[] {
   switch (node.kind) {
     case "select":
       return node.columns.map((c) => ({ key: c.name, type: c.type }));
-    case "compound":
-      return outputColumns(node.selects[0]!);
+    case "compound": {
+      // Named by the first query; typed, column by column, by the first query that types it: a
+      // NULL first has no type, and the values read raw (a boolean as 0/1, a datetime as text).
+      const members = node.selects.map(outputColumns);
+      return members[0]!.map((column, i) => (column.type !== undefined ? column : { key: column.key, type: members.find((m) => m[i]?.type !== undefined)?.[i]!.type }));
+    }
     case "insert":
     case "update":
     case "delete":

@@ -26,12 +26,17 @@ import {
   type TupleOfItems,
 } from "./selectable.js";
 import { rowCount } from "./row-count.js";
-import { collectSources } from "./sources.js";
+import { collectSources, sameSource } from "./sources.js";
+import { withColumnCriteria, withCriterion, withoutCriterion } from "./covered-rows.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 /** What can be joined: a table, an alias, a subquery, or an entity (mapped class). */
 type Joinable = FromSource<any> | EntityClass;
 type Orderable = Expression<unknown> | OrderBy;
+/** What `forUpdate()` locks: `of`, the tables, aliases or models whose rows it locks. */
+export interface ForUpdateOptions {
+  readonly of: Joinable | readonly Joinable[];
+}
 const onTrue: ExprNode = { kind: "raw", parts: ["TRUE"] };
 
 /**
@@ -144,15 +149,24 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     return this.with({ distinctOn: exprs.length ? exprs.map((e) => e.node) : undefined });
   }
 
-  /** `SELECT ... FOR UPDATE` (ignored on SQLite, which locks the whole database). */
-  forUpdate(enabled = true): Select<Row, First, Tuple> {
-    return this.with({ forUpdate: enabled });
+  /**
+   * `SELECT ... FOR UPDATE` (ignored on SQLite, which locks the whole database). `{ of: [books] }`
+   * locks only the rows of those tables, aliases or models (`FOR UPDATE OF`), as PostgreSQL needs
+   * when the query has the nullable side of an outer join; MariaDB has no OF and locks the rows
+   * of every table read. `false` removes the clause.
+   */
+  forUpdate(lock: boolean | ForUpdateOptions = true): Select<Row, First, Tuple> {
+    if (typeof lock === "boolean") return this.with({ forUpdate: lock, forUpdateOf: undefined });
+    const of = (Array.isArray(lock.of) ? lock.of : [lock.of]) as readonly Joinable[];
+    if (of.length === 0) throw new ArgumentError("forUpdate({ of }): name at least one table, alias or model to lock.");
+    return this.with({ forUpdate: true, forUpdateOf: of.map((item) => resolveSource("forUpdate", item).fromNode) });
   }
 
   /** Adds columns to the select list. */
   addColumns<const I extends readonly SelectItem[]>(...items: I): Select<Row & RowOfItems<I>, First, [...Tuple, ...TupleOfItems<I>]> {
     const { labels, layout } = labelItems(items, this.node.columns.length);
-    return new Select({ ...this.node, columns: [...this.node.columns, ...labels] }, [...this.layout, ...layout], this.statementOptions);
+    const where = withColumnCriteria(this.node.where, labels.map((l) => l.expr), this.node.from);
+    return new Select({ ...this.node, columns: [...this.node.columns, ...labels], where }, [...this.layout, ...layout], this.statementOptions);
   }
 
   /** This query as a named subquery, usable in FROM and joins: `sq.c.<key>`. */
@@ -191,13 +205,14 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     const inferred = on ? on.node : right.kind === "alias" && right.lateral ? onTrue : inferJoinCondition(left, right);
     const condition = source.criterion === undefined ? inferred : ({ kind: "and", items: [inferred, source.criterion] } as ExprNode);
     from[index] = { kind: "join", type, left, right, on: condition };
-    return this.with({ from });
+    // The criterion its columns in the select list put in WHERE is the join's now (an outer join keeps the rows without a match).
+    return this.with({ from, where: source.criterion === undefined ? this.node.where : withoutCriterion(this.node.where, source.criterion) });
   }
 
   /** FROM items implied by the select list, excluding the join target. */
   private inferredFrom(exclude: TableNode | AliasNode): FromNode[] {
     const sources = collectSources(this.node.columns.map((c) => c.expr));
-    return sources.filter((s) => !sameSource(s, exclude));
+    return sources.filter((s) => !sameFromItem(s, exclude));
   }
 }
 
@@ -246,7 +261,7 @@ export function select<const I extends readonly SelectItem[]>(...items: I): Sele
     kind: "select",
     columns,
     from: dedupe(from),
-    where: withCriteria(undefined, sources),
+    where: withColumnCriteria(withCriteria(undefined, sources), columns.map((c) => c.expr), from),
     groupBy: [],
     having: undefined,
     orderBy: [],
@@ -278,10 +293,9 @@ function andNodes(existing: ExprNode | undefined, conditions: readonly Condition
 
 /** `where` with the criteria of the sources that cover part of their table (`FromSource.criterion`). */
 function withCriteria(where: ExprNode | undefined, sources: readonly FromSource[]): ExprNode | undefined {
-  const criteria = sources.flatMap((s) => (s.criterion === undefined ? [] : [s.criterion]));
-  if (criteria.length === 0) return where;
-  const items = where === undefined ? criteria : [where, ...criteria];
-  return items.length === 1 ? items[0] : { kind: "and", items };
+  let result = where;
+  for (const source of sources) if (source.criterion !== undefined) result = withCriterion(result, source.criterion);
+  return result;
 }
 
 function canJoin(left: FromNode, right: TableNode | AliasNode): boolean {
@@ -295,7 +309,7 @@ function canJoin(left: FromNode, right: TableNode | AliasNode): boolean {
 
 /** Whether the condition names a table or alias of FROM item `item` other than the join target. */
 function namedBy(condition: ExprNode, item: FromNode, target: TableNode | AliasNode): boolean {
-  return collectSources([condition]).some((source) => !sameSource(target, source) && sameSource(item, source));
+  return collectSources([condition]).some((source) => !sameFromItem(target, source) && sameFromItem(item, source));
 }
 
 function findLastIndex<T>(items: readonly T[], test: (item: T) => boolean): number {
@@ -303,8 +317,8 @@ function findLastIndex<T>(items: readonly T[], test: (item: T) => boolean): numb
   return -1;
 }
 
-function sameSource(a: FromNode, b: TableNode | AliasNode): boolean {
-  return sourcesOf(a).some((s) => s === b || (s.kind === "table" && b.kind === "table" && s.table === b.table));
+function sameFromItem(a: FromNode, b: TableNode | AliasNode): boolean {
+  return sourcesOf(a).some((s) => sameSource(s, b));
 }
 
 function dedupe(from: FromNode[]): FromNode[] {

@@ -1,15 +1,20 @@
 /** Finds the tables and aliases an expression refers to: how FROM clauses are inferred. */
 import type { AliasNode, ExprNode, TableNode } from "../ast/nodes.js";
 
+/** Whether two FROM items are the same: one alias, or one table (each reference may have its own node). */
+export function sameSource(a: TableNode | AliasNode, b: TableNode | AliasNode): boolean {
+  return a === b || (a.kind === "table" && b.kind === "table" && a.table === b.table);
+}
+
 /**
- * The sources of the columns in `exprs`, in first-seen order. Subqueries are not entered: their
- * columns belong to their own FROM (or correlate to the enclosing one).
+ * The sources of the columns in `exprs`, in first-seen order, one per table (`eachReference`:
+ * one per reference, covered-rows.ts). Subqueries are not entered: their columns belong to their
+ * own FROM (or correlate to the enclosing one).
  */
-export function collectSources(exprs: readonly (ExprNode | undefined)[]): (TableNode | AliasNode)[] {
+export function collectSources(exprs: readonly (ExprNode | undefined)[], eachReference = false): (TableNode | AliasNode)[] {
   const found: (TableNode | AliasNode)[] = [];
   const add = (source: TableNode | AliasNode) => {
-    const same = found.some((f) => f === source || (f.kind === "table" && source.kind === "table" && f.table === source.table));
-    if (!same) found.push(source);
+    if (!found.some((f) => (eachReference ? f === source : sameSource(f, source)))) found.push(source);
   };
   const visit = (node: ExprNode | undefined): void => {
     if (!node) return;

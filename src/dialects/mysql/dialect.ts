@@ -37,6 +37,7 @@ function capabilitiesFor(serverVersion: string): DialectCapabilities {
     inValuesInWrites: false,
     transactionalDdl: false,
     caseInsensitiveText: true,
+    forUpdateOf: mysql8(0, 1),
     integerBooleans: true,
     lastInsertIdOf: "first" };
 }

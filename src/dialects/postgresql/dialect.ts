@@ -28,6 +28,7 @@ const capabilities: DialectCapabilities = {
   inValuesInWrites: true,
   transactionalDdl: true,
   caseInsensitiveText: false,
+  forUpdateOf: true,
   integerBooleans: false,
   lastInsertIdOf: "last",
 };

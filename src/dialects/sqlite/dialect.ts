@@ -28,6 +28,7 @@ const capabilities: DialectCapabilities = {
   inValuesInWrites: true,
   transactionalDdl: true,
   caseInsensitiveText: false,
+  forUpdateOf: false,
   integerBooleans: true,
   lastInsertIdOf: "last",
 };

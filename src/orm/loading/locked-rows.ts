@@ -8,9 +8,14 @@
  * StaleDataError), the foreign keys of a reference assigned (the flush copies them from it), and
  * the relationships, but for a reference whose key the row changed: unloaded, to be read again.
  *
- * And the reads of a row the transaction locked (`lockedIfAny`).
+ * And the reads of a row the transaction locked (`lockedIfAny`), and which rows a locking query
+ * locks: those of its own FROM, not of the tables its joined loads add (`lockingOwnRows`).
  */
-import type { Select } from "../../core/statements/select.js";
+import type { SelectNode } from "../../core/ast/nodes.js";
+import { Select as SelectStatement, type Select } from "../../core/statements/select.js";
+import { entitySource, type SelectLayout } from "../../core/statements/selectable.js";
+import { sourcesOf } from "../../core/statements/join-inference.js";
+import { collectSources, sameSource } from "../../core/statements/sources.js";
 import type { ColumnPlan } from "../mapping/column-plan.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
@@ -54,4 +59,32 @@ export function lockedIfAny(statement: Select<unknown>, states: readonly Instanc
   if (locked === undefined || locked.size === 0) return statement;
   for (let i = 0; i < states.length; i++) if (locked.has(states[i]!)) return statement.forUpdate();
   return statement;
+}
+
+/**
+ * A locking query with joined loads added (`joined`): `FOR UPDATE OF` the tables the query read
+ * before (`own`), unless it names its own. PostgreSQL refuses FOR UPDATE of the nullable side of
+ * a LEFT JOIN, and the rows a joined load reads are not the query's to lock: a joined load
+ * must not change what the query locks. (MariaDB has no OF: it locks the joined rows too.)
+ */
+export function lockingOwnRows(joined: Select<unknown>, own: SelectNode): Select<unknown> {
+  const node = joined.node;
+  if (!node.forUpdate || node.forUpdateOf !== undefined || joined.node === own) return joined;
+  const of = own.from.flatMap(sourcesOf);
+  for (const source of collectSources(own.columns.map((c) => c.expr))) if (!of.some((s) => sameSource(s, source))) of.push(source);
+  return new SelectStatement({ ...node, forUpdateOf: of }, joined.layout, joined.statementOptions);
+}
+
+/**
+ * Per item of a locking query's layout, whether its objects' rows are locked: an entity read
+ * from a FROM item that FOR UPDATE locks (every one, without OF). Undefined: no lock taken.
+ */
+export function lockedItems(node: SelectNode, layout: SelectLayout): boolean[] | undefined {
+  if (!node.forUpdate) return undefined;
+  const of = node.forUpdateOf;
+  return layout.map((item) => {
+    if (item.kind !== "entity") return false;
+    const source = entitySource(item.entity)?.fromNode;
+    return of === undefined || (source !== undefined && of.some((s) => sameSource(s, source)));
+  });
 }

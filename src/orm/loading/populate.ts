@@ -43,9 +43,17 @@ export function isPopulateExisting(o: StatementOption): boolean {
 
 /** One populating query: the objects already read in it (overwritten once, by their first row). */
 export class PopulateRun {
-  readonly seen = new Set<object>();
-  /** `locking`: a `forUpdate()` read, whose changed objects still take the locked row's other columns (locked-rows.ts). */
-  constructor(readonly locking = false) {}
+  /**
+   * `locking`: objects whose rows a `forUpdate()` read locked, recorded as such, whose changed
+   * objects still take the locked row's other columns (locked-rows.ts). `seen`: shared by the
+   * runs of one query.
+   */
+  constructor(readonly locking = false, readonly seen = new Set<object>()) {}
+
+  /** The run for the same query's items whose rows it locks. */
+  locked(): PopulateRun {
+    return new PopulateRun(true, this.seen);
+  }
 }
 
 /**
@@ -56,10 +64,12 @@ export function populatingHydrator(hydrate: Hydrator, mapper: Mapper, start: num
   const keys = plan.keys;
   return (row) => {
     const obj = hydrate(row);
-    if (obj === null || run.seen.has(obj)) return obj;
+    if (obj === null) return obj;
+    // Recorded even when read first by an item of the query that locks nothing (a joined load).
+    if (run.locking) context.identity.lockedRows?.add(stateOf(obj)!);
+    if (run.seen.has(obj)) return obj;
     run.seen.add(obj);
     const state = stateOf(obj)!;
-    if (run.locking) context.identity.lockedRows?.add(state);
     if (hasPendingChanges(state)) {
       if (run.locking && !state.deletePending) {
         context.owner.changing(state);

@@ -12,6 +12,7 @@ import { layoutReaders } from "./hydrate.js";
 import { collectJoined, withJoinedLoads, type JoinedLoad } from "./joined.js";
 import { isContainsEager, withContainsEager } from "./contains-eager.js";
 import { isPopulateExisting, PopulateRun } from "./populate.js";
+import { lockedItems, lockingOwnRows } from "./locked-rows.js";
 import { Select as SelectStatement } from "../../core/statements/select.js";
 import { ArgumentError } from "../../core/errors.js";
 import { isLoaderOption } from "./options.js";
@@ -85,18 +86,30 @@ function planQuery(context: QueryContext, given: Select<unknown>, single: boolea
   // Values beside the entity may be computed over the rows (a window function): a joined collection must not repeat them.
   // (A query that locks its rows cannot be nested; its rows are at least taken once each, below.)
   const nested = !given.node.forUpdate && joinRequests.some((r) => r.rel.collection) && statement.layout.some((item) => item.kind === "value");
-  const { statement: query, loads: joinedLoads } = withJoinedLoads(eager.statement, joinRequests, nested);
+  const joinedQuery = withJoinedLoads(eager.statement, joinRequests, nested);
+  const joinedLoads = joinedQuery.loads;
+  // A joined load neither adds to what the query locks nor is recorded as locked (locked-rows.ts).
+  const query = lockingOwnRows(joinedQuery.statement, eager.statement.node);
+  const locks = lockedItems(query.node, statement.layout);
   // The joined loads' `under` index their own list: the contains-eager loads go after them.
   const loads = [...joinedLoads, ...eager.loads];
   const readersOf = (ctx: QueryContext) => layoutReaders(statement.layout, ctx.mapperOf, ctx, columnPlanning?.plans);
+  /** `ctx`'s readers, those of the items whose rows the query locks reading with a locking run. */
+  const populatingReaders = (ctx: QueryContext, run: PopulateRun) => {
+    const readers = readersOf(ctx);
+    if (locks === undefined) return readers;
+    const locking = readersOf({ ...ctx, populate: run.locked() });
+    return readers.map((reader, i) => (locks[i] ? locking[i]! : reader));
+  };
   // A locking read (FOR UPDATE) populates too: the objects it names must show the rows it locked,
   // not values read before, which the flush would then write over another transaction's commit.
   const populate = statement.node.forUpdate || statement.statementOptions.some(isPopulateExisting);
   const plainReaders = populate ? [] : readersOf(context);
   const start = (): Reading => {
     // populateExisting(): each run overwrites the objects it names, each once.
-    const ctx = populate ? { ...context, populate: new PopulateRun(statement.node.forUpdate) } : context;
-    const readers = populate ? readersOf(ctx) : plainReaders;
+    const run = populate ? new PopulateRun() : undefined;
+    const ctx = run ? { ...context, populate: run } : context;
+    const readers = run ? populatingReaders(ctx, run) : plainReaders;
     const read = single ? readers[0]! : (row: readonly unknown[]) => readers.map((reader) => reader(row));
     return { ctx, read };
   };
