@@ -83,6 +83,12 @@ export interface DriverConnection {
   release(broken?: boolean, resetSession?: boolean): void;
   /** Whether the driver has seen the connection end (the server closed it, the socket reset). */
   isLost?(): boolean;
+  /**
+   * Closes the socket at once, without the goodbye a silent peer would never answer: a command
+   * under way fails as on a lost connection. The connection is then released as broken.
+   * Network drivers only (SQLite's statements never wait).
+   */
+  destroy?(): void;
   /** Whether the database has a transaction open, where the driver knows without asking (SQLite). */
   inTransaction?(): boolean;
 }

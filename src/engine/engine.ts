@@ -36,6 +36,17 @@ export interface EngineOptions {
    * and migrations are refused (they need a session-level lock: run them on a direct URL).
    */
   readonly transactionPooler?: boolean;
+  /**
+   * PostgreSQL and MySQL/MariaDB: how long a statement waits for the database's answer before
+   * the client gives up (default: no limit). A server that stops answering without closing its
+   * sockets (power lost, a network partition, a failover) would otherwise keep the statement
+   * waiting for many minutes, or for ever. The connection is then closed, never reused, and the
+   * statement fails as on a lost connection: `CommitOutcomeUnknownError` for a COMMIT or a write
+   * in autocommit (it may have been applied), a retryable `OperationalError` otherwise. Set it
+   * above your slowest statement (and above the server's `statement_timeout`, which cancels
+   * cleanly). A stream's limit is per batch. SQLite: accepted, never applies (in-process).
+   */
+  readonly statementTimeoutMs?: number;
 }
 
 /** Options of `engine.connect()`. */
@@ -78,9 +89,10 @@ export class Engine implements SchemaExecutor {
   ) {
     this.cache = statementCacheOf(dialect);
     this.log = sqlLogger(options.echo);
-    this.acquireTimeoutMs = milliseconds(options.pool?.acquireTimeoutMs, DEFAULT_ACQUIRE_TIMEOUT_MS, "acquireTimeoutMs");
-    this.disposeTimeoutMs = milliseconds(options.pool?.disposeTimeoutMs, DEFAULT_DISPOSE_TIMEOUT_MS, "disposeTimeoutMs");
-    milliseconds(options.pool?.busyTimeoutMs, 0, "busyTimeoutMs");
+    this.acquireTimeoutMs = milliseconds(options.pool?.acquireTimeoutMs, DEFAULT_ACQUIRE_TIMEOUT_MS, "pool.acquireTimeoutMs");
+    this.disposeTimeoutMs = milliseconds(options.pool?.disposeTimeoutMs, DEFAULT_DISPOSE_TIMEOUT_MS, "pool.disposeTimeoutMs");
+    milliseconds(options.pool?.busyTimeoutMs, 0, "pool.busyTimeoutMs");
+    milliseconds(options.statementTimeoutMs, 0, "statementTimeoutMs");
     const statements: unknown = options.pool?.connectStatements;
     if (statements !== undefined && !(Array.isArray(statements) && statements.every((s) => typeof s === "string"))) {
       throw new ArgumentError(`pool.connectStatements must be an array of SQL strings; got ${String(statements)}.`);
@@ -114,7 +126,14 @@ export class Engine implements SchemaExecutor {
       }),
       checkouts,
       waiting: new Set(),
-      context: { dialect: this.dialect, cache: this.cache, log: this.log, released: (conn) => checkouts.remove(conn), transactionPooler: this.options.transactionPooler === true },
+      context: {
+        dialect: this.dialect,
+        cache: this.cache,
+        log: this.log,
+        released: (conn) => checkouts.remove(conn),
+        transactionPooler: this.options.transactionPooler === true,
+        ...(this.options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: this.options.statementTimeoutMs }),
+      },
     };
     pool.driver.then(
       (driver) => void (pool.opened = driver),
@@ -281,11 +300,11 @@ function poolTimeout(size: number, timeoutMs: number, checkouts: Checkouts<Conne
   );
 }
 
-/** A pool option in milliseconds: a positive number (Infinity: no limit), or the default. */
+/** An option in milliseconds: a positive number (Infinity: no limit), or the default. */
 function milliseconds(value: number | undefined, fallback: number, option: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !(value > 0)) {
-    throw new ArgumentError(`pool.${option} must be a positive number of milliseconds (or Infinity for no limit); got ${String(value)}.`);
+    throw new ArgumentError(`${option} must be a positive number of milliseconds (or Infinity for no limit); got ${String(value)}.`);
   }
   return value;
 }

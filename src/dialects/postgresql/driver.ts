@@ -3,7 +3,7 @@ import pg from "pg";
 import { randomBytes } from "node:crypto";
 import type { Driver, DriverConnection, DriverCursor, DriverResult, DriverOptions, ExecuteOptions } from "../../engine/driver.js";
 import { abandonOnAbort } from "../../engine/acquire-deadline.js";
-import { openTimeout } from "../shared/pool.js";
+import { KEEPALIVE_IDLE_MS, openTimeout } from "../shared/pool.js";
 import { MappedRows } from "../shared/mapped-rows.js";
 import { repeatedField, withDuplicate } from "../shared/column-names.js";
 import { ConnectStatements } from "../shared/connect-statements.js";
@@ -38,6 +38,12 @@ class PostgresConnection implements DriverConnection {
 
   isLost(): boolean {
     return this.lost || lostClients.has(this.client);
+  }
+
+  /** The socket closed at once: pg fails the query under way ("Connection terminated") and emits 'error', heard here. */
+  destroy(): void {
+    this.lost = true;
+    (this.client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
   }
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
@@ -257,6 +263,9 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
     ...(options.readOnly && !options.transactionPooler ? { options: "-c default_transaction_read_only=on" } : {}),
     types: postgresTypeParsers(pg.types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown),
     Client: clientOpenedWithin(openTimeout(options.acquireTimeoutMs)),
+    // Off in pg by default: an idle client of a host gone silent stayed in the pool, looking alive.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
   // process would crash. The next checkout gets a fresh connection.
