@@ -15,6 +15,7 @@ import { sqlLogger, type EchoOption } from "./logging.js";
 import type { Result } from "./result.js";
 import { runSchemaOperation } from "./schema-runner.js";
 import { checkClusterOptions } from "./cluster-options.js";
+import { acquirePinged, DEFAULT_PING_TIMEOUT_MS } from "./pre-ping.js";
 
 /** Options of `createEngine(url, options)`. */
 export interface EngineOptions {
@@ -81,6 +82,8 @@ export class Engine implements SchemaExecutor {
   private readonly log;
   private readonly acquireTimeoutMs: number;
   private readonly disposeTimeoutMs: number;
+  /** `pool.prePing`'s limit on a ping's answer; undefined: no ping. */
+  private readonly pingTimeoutMs: number | undefined;
 
   constructor(
     readonly dialect: EngineDialect,
@@ -92,7 +95,10 @@ export class Engine implements SchemaExecutor {
     this.acquireTimeoutMs = milliseconds(options.pool?.acquireTimeoutMs, DEFAULT_ACQUIRE_TIMEOUT_MS, "pool.acquireTimeoutMs");
     this.disposeTimeoutMs = milliseconds(options.pool?.disposeTimeoutMs, DEFAULT_DISPOSE_TIMEOUT_MS, "pool.disposeTimeoutMs");
     milliseconds(options.pool?.busyTimeoutMs, 0, "pool.busyTimeoutMs");
-    milliseconds(options.statementTimeoutMs, 0, "statementTimeoutMs");
+    const statementTimeoutMs = options.statementTimeoutMs === undefined ? undefined : milliseconds(options.statementTimeoutMs, 0, "statementTimeoutMs");
+    const prePing: unknown = options.pool?.prePing;
+    if (prePing !== undefined && typeof prePing !== "boolean") throw new ArgumentError(`pool.prePing must be true or false; got ${String(prePing)}.`);
+    this.pingTimeoutMs = prePing === true ? (statementTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS) : undefined;
     const statements: unknown = options.pool?.connectStatements;
     if (statements !== undefined && !(Array.isArray(statements) && statements.every((s) => typeof s === "string"))) {
       throw new ArgumentError(`pool.connectStatements must be an array of SQL strings; got ${String(statements)}.`);
@@ -170,7 +176,7 @@ export class Engine implements SchemaExecutor {
     const deadline = new AcquireDeadline(this.acquireTimeoutMs);
     pool.waiting.add(deadline);
     try {
-      return await driver.acquire(deadline);
+      return await (this.pingTimeoutMs === undefined ? driver.acquire(deadline) : acquirePinged(driver, deadline, this.pingTimeoutMs));
     } catch (error) {
       if (deadline.expired) throw poolTimeout(driver.maxConnections, deadline.timeoutMs, pool.checkouts);
       if (error instanceof AthanorError) throw error;

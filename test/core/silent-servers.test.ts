@@ -64,13 +64,14 @@ forEachDatabase("a server that stops answering", (ctx) => {
     proxied = proxy = undefined;
   });
 
-  test("statementTimeoutMs must be a positive number of milliseconds", () => {
+  test("statementTimeoutMs must be a positive number of milliseconds; pool.prePing a boolean", () => {
     assert.throws(() => createEngine(ctx.db.url, { statementTimeoutMs: 0 }), (e: unknown) => e instanceof ArgumentError && /statementTimeoutMs must be a positive number/.test(e.message));
     assert.throws(() => createEngine(ctx.db.url, { statementTimeoutMs: "5s" as never }), ArgumentError);
+    assert.throws(() => createEngine(ctx.db.url, { pool: { prePing: "yes" as never } }), (e: unknown) => e instanceof ArgumentError && /pool\.prePing must be true or false/.test(e.message));
   });
 
-  test("SQLite accepts statementTimeoutMs, which does not apply: statements run as before", { skip: !network && "the network dialects are tested below" }, async () => {
-    const engine = createEngine(ctx.db.url, { statementTimeoutMs: 1 });
+  test("SQLite accepts statementTimeoutMs and pool.prePing, which do not apply: statements run as before", { skip: !network && "the network dialects are tested below" }, async () => {
+    const engine = createEngine(ctx.db.url, { statementTimeoutMs: 1, pool: { prePing: true } });
     try {
       await metadata.createAll(engine);
       await engine.execute(insert(items).values({ name: "in-process" }));

@@ -5,6 +5,7 @@
  */
 import {
   alias,
+  type EngineOptions,
   bigint,
   boolean,
   caseWhen,
@@ -208,3 +209,12 @@ insert(users).values({ email: "a@b", big: 1n, settings: { theme: "blue" } });
 caseWhen([[users.c.age.lt(18), users.c.age]], "adult");
 // @ts-expect-error a row key that is not selected
 idAndName.__row!.email;
+
+// The engine's options for a server that stops answering (docs/clusters.md).
+const deadPeerOptions: EngineOptions = { statementTimeoutMs: 5_000, pool: { prePing: true } };
+void deadPeerOptions;
+// @ts-expect-error statementTimeoutMs is a number of milliseconds, not a duration string
+const timeoutAsText: EngineOptions = { statementTimeoutMs: "5s" };
+// @ts-expect-error pool.prePing is true or false
+const prePingAsNumber: EngineOptions = { pool: { prePing: 1 } };
+void timeoutAsText, prePingAsNumber;

@@ -30,6 +30,8 @@ class MySqlConnection implements DriverConnection {
     private readonly setup: ConnectStatements<CallbackConnection>,
     /** The engine's own session setup, run again after a reset (`sessionSetup`). */
     private readonly afterReset: string,
+    /** `DriverConnection.reused`: the connection served an earlier checkout. */
+    readonly reused: boolean,
   ) {
     // A fatal connection error is emitted as 'error' as well as failing the query: listen, so
     // that it does not crash the process, and discard the connection on release.
@@ -323,6 +325,7 @@ export async function createMySqlDriver(
     await pool.end().catch(() => undefined);
     throw error;
   }
+  const served = new WeakSet<CallbackConnection>();
   return {
     serverVersion,
     maxConnections: options.max ?? 10,
@@ -331,7 +334,9 @@ export async function createMySqlDriver(
       const conn = await abandonOnAbort(pool.getConnection(), wait, (c) => c.release());
       const raw = rawConnection(conn);
       await setup.ensure(raw, (sql) => conn.query(sql), () => conn.destroy());
-      return new MySqlConnection(conn, setup, afterReset);
+      const reused = served.has(raw);
+      served.add(raw);
+      return new MySqlConnection(conn, setup, afterReset, reused);
     },
     dispose: () => pool.end(),
   };

@@ -29,6 +29,8 @@ class PostgresConnection implements DriverConnection {
      * and DISCARD ALL would land on any server connection (another client's session locks included).
      */
     private readonly resetsSessions: boolean,
+    /** `DriverConnection.reused`: the client served an earlier checkout. */
+    readonly reused: boolean,
   ) {
     // A checked-out client whose connection dies emits 'error'; unheard, it would crash the
     // process. The failure reaches the caller through the next query; the client is discarded.
@@ -278,12 +280,15 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
   // server connection, where a name prepared earlier does not exist.
   const setup = new ConnectStatements<pg.PoolClient>([SESSION_SETTINGS, ...(options.connectStatements ?? [])]);
   const names = options.preparedStatements === false || options.transactionPooler ? undefined : new StatementNames(options.maxPreparedStatements ?? 256);
+  const served = new WeakSet<pg.PoolClient>();
   return {
     maxConnections: max,
     acquire: async (wait) => {
       const client = await abandonOnAbort(pool.connect(), wait, (c) => c.release());
+      const reused = served.has(client);
+      served.add(client);
       // Made before the setup runs: from here on the client's 'error' (a reset socket) is heard.
-      const conn = new PostgresConnection(client, names, setup, !options.transactionPooler);
+      const conn = new PostgresConnection(client, names, setup, !options.transactionPooler, reused);
       await setup.ensure(client, (sql) => client.query(sql), () => conn.release(true));
       return conn;
     },
