@@ -105,7 +105,7 @@ export function openTimeout(acquireTimeoutMs: number | undefined): number {
 
 /**
  * TCP keepalive's idle time on the engine's sockets: after this long without traffic the
- * operating system probes the peer (on Linux, Node probes every second, ten times), so that a
+ * operating system probes the peer (at the interval and count Node's libuv sets), so that a
  * pooled connection to a host that died without closing it (power lost, a partition) fails while
  * idle, and the pool drops it, instead of taking the next statement into the void.
  */
