@@ -7,20 +7,22 @@
  * autocommit, whose outcome is unknown; otherwise a lost connection, retryable).
  */
 import { OperationalError } from "../core/errors.js";
+import type { DriverConnection } from "./driver.js";
 
 /** Longer limits than setTimeout can time (about 24.8 days) are taken as "no limit". */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * `answer`, or, `ms` after the call, the lost-connection error for `sql` with `giveUp()` run
- * first (it closes the socket). The driver's own settling after that is ignored.
+ * `answer`, or, `ms` after the call, the lost-connection error for `sql`, `conn`'s socket closed
+ * first. The driver's own settling after that is ignored. A driver without a socket to close
+ * (SQLite: in-process, where only a busy database's retries wait) is left to answer.
  */
-export function answeredWithin<T>(answer: Promise<T>, ms: number, sql: string, giveUp: () => void): Promise<T> {
-  if (ms > MAX_TIMER_MS) return answer;
+export function answeredWithin<T>(answer: Promise<T>, ms: number, sql: string, conn: DriverConnection | undefined): Promise<T> {
+  if (ms > MAX_TIMER_MS || conn?.destroy === undefined) return answer;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       answer.catch(() => undefined); // the socket's close fails it: heard here, nobody waits for it
-      giveUp();
+      conn.destroy!();
       reject(noAnswer(ms, sql));
     }, ms);
     answer.then(

@@ -265,7 +265,7 @@ export class Connection {
   private deadlined<T>(answer: Promise<T>, sql: string): Promise<T> {
     const ms = this.context.statementTimeoutMs;
     // Its error is a lost connection: `failure` marks the connection broken and its transactions failed.
-    return ms === undefined ? answer : answeredWithin(answer, ms, sql, () => this.driverConnection?.destroy?.());
+    return ms === undefined ? answer : answeredWithin(answer, ms, sql, this.driverConnection);
   }
 
   /** What a driver error becomes: translated, and recorded against the open transactions. */

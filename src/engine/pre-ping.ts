@@ -19,7 +19,7 @@ export async function acquirePinged(driver: Driver, wait: AcquireWait, pingTimeo
     const conn = await driver.acquire(wait);
     if (conn.reused !== true) return conn;
     try {
-      await answeredWithin(Promise.resolve(conn.execute(PING, [])), pingTimeoutMs, PING, () => conn.destroy?.());
+      await answeredWithin(Promise.resolve(conn.execute(PING, [])), pingTimeoutMs, PING, conn);
       return conn;
     } catch {
       // Dead (or not answering): out of the pool; the next one is pinged in turn, a new one is not.

@@ -7,6 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, test } from "node:test";
 import {
   ArgumentError,
@@ -70,15 +73,23 @@ forEachDatabase("a server that stops answering", (ctx) => {
     assert.throws(() => createEngine(ctx.db.url, { pool: { prePing: "yes" as never } }), (e: unknown) => e instanceof ArgumentError && /pool\.prePing must be true or false/.test(e.message));
   });
 
-  test("SQLite accepts statementTimeoutMs and pool.prePing, which do not apply: statements run as before", { skip: !network && "the network dialects are tested below" }, async () => {
-    const engine = createEngine(ctx.db.url, { statementTimeoutMs: 1, pool: { prePing: true } });
+  test("SQLite accepts statementTimeoutMs and pool.prePing, which do not apply: a write waiting longer than the limit for another connection's lock waits, and commits", { skip: !network && "the network dialects are tested below" }, async () => {
+    const file = join(process.env.ATHANOR_TEST_TMP ?? tmpdir(), `athanor-silent-${process.pid}.db`);
+    const engine = createEngine(`sqlite:///${file}`, { statementTimeoutMs: 50, pool: { prePing: true } });
     try {
       await metadata.createAll(engine);
-      await engine.execute(insert(items).values({ name: "in-process" }));
-      await engine.execute(insert(items).values({ name: "again" }));
-      assert.deepEqual((await engine.execute(select(items.c.name).orderBy(items.c.name))).rows.map((r) => r.name), ["again", "in-process"]);
+      const holder = await engine.connect();
+      const tx = await holder.begin();
+      await holder.execute(insert(items).values({ name: "held" }));
+      const waiting = engine.execute(insert(items).values({ name: "waited" })); // busy: retried, asynchronously
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await tx.commit();
+      await holder.close();
+      await waiting;
+      assert.deepEqual((await engine.execute(select(items.c.name).orderBy(items.c.name))).rows.map((r) => r.name), ["held", "waited"]);
     } finally {
       await engine.dispose();
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
     }
   });
 
