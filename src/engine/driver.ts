@@ -86,7 +86,7 @@ export interface DriverConnection {
   /**
    * Closes the socket at once, without the goodbye a silent peer would never answer: a command
    * under way fails as on a lost connection. The connection is then released as broken.
-   * Network drivers only (SQLite's statements never wait).
+   * Network drivers only: SQLite has no socket, and its waits (a busy database) are not a silent peer.
    */
   destroy?(): void;
   /** Whether this connection served an earlier checkout (it waited idle in the pool): what `pool.prePing` checks. */
