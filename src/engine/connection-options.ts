@@ -13,6 +13,8 @@ export interface ConnectionContext {
   readonly released?: (conn: Connection) => void;
   /** `EngineOptions.transactionPooler`: what needs one server session (the migration lock) refuses. */
   readonly transactionPooler?: boolean;
+  /** `EngineOptions.statementTimeoutMs`: how long a statement waits for the database's answer. */
+  readonly statementTimeoutMs?: number;
 }
 
 /** Options of `stream()`. */

@@ -6,7 +6,7 @@
  * commits are refused here, never sent (see `noteFailure`).
  */
 import type { CompiledQuery } from "../core/compiler/compiled-query.js";
-import { InvalidRequestError, OperationalError, ResourceClosedError, StreamInProgressError, type DBAPIError } from "../core/errors.js";
+import { InvalidRequestError, OperationalError, ResourceClosedError, type DBAPIError } from "../core/errors.js";
 import { insertChunks } from "../core/statements/chunking.js";
 import { executeChunks } from "./chunked-insert.js";
 import type { Executable } from "../core/statements/executable.js";
@@ -14,11 +14,12 @@ import type { Select } from "../core/statements/select.js";
 import type { DriverConnection, DriverCursor, DriverResult, EngineDialect, ExecuteOptions } from "./driver.js";
 import { convertInPlace, convertValuesInPlace, mappedWhileRead, processorsFor, RowMapperFailure, shapedResult } from "./convert-rows.js";
 import { yieldPerOf, type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
-import { changesSession, mayWrite, refusedText } from "./statement-kind.js";
+import { changesSession, mayWrite, refusedText, streamInProgress } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
 import { checkedColumns, duplicateColumnError } from "./duplicate-columns.js";
 import { runInTransaction, Transaction } from "./transaction.js";
 import { autocommitOutcome } from "./unknown-outcomes.js";
+import { answeredWithin } from "./answer-deadline.js";
 
 export type { BeginOptions, ConnectionContext, StreamOptions } from "./connection-options.js";
 
@@ -178,7 +179,7 @@ export class Connection {
   private async guard<T>(sql: string, params: readonly unknown[], call: () => Promise<T>): Promise<T> {
     this.inFlight++;
     try {
-      return await call();
+      return await this.deadlined(call(), sql);
     } catch (error) {
       throw this.failure(error, sql, params);
     } finally {
@@ -252,12 +253,19 @@ export class Connection {
   private async awaitAnswer(answer: Promise<DriverResult>, sql: string, params: readonly unknown[]): Promise<DriverResult> {
     this.inFlight++;
     try {
-      return checkedColumns(await answer, sql);
+      return checkedColumns(await this.deadlined(answer, sql), sql);
     } catch (error) {
       throw this.failure(error, sql, params);
     } finally {
       if (--this.inFlight === 0 && this.idleWaiters.length) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
+  }
+
+  /** `answer`, or past `statementTimeoutMs` a lost connection: the socket closed, never reused (`answer-deadline.ts`). */
+  private deadlined<T>(answer: Promise<T>, sql: string): Promise<T> {
+    const ms = this.context.statementTimeoutMs;
+    // Its error is a lost connection: `failure` marks the connection broken and its transactions failed.
+    return ms === undefined ? answer : answeredWithin(answer, ms, sql, this.driverConnection);
   }
 
   /** What a driver error becomes: translated, and recorded against the open transactions. */
@@ -388,12 +396,4 @@ export class Connection {
     }
     return this.driverConnection;
   }
-}
-
-function streamInProgress(streaming: string, refused: string): StreamInProgressError {
-  return new StreamInProgressError(
-    `Cannot run "${refused.slice(0, 80)}" while a stream of "${streaming.slice(0, 80)}" is open on the same connection: ` +
-      `MySQL/MariaDB send a result to its end before the next statement. Finish or leave the loop first, ` +
-      `or run the statement on another connection.`,
-  );
 }

@@ -83,6 +83,14 @@ export interface DriverConnection {
   release(broken?: boolean, resetSession?: boolean): void;
   /** Whether the driver has seen the connection end (the server closed it, the socket reset). */
   isLost?(): boolean;
+  /**
+   * Closes the socket at once, without the goodbye a silent peer would never answer: a command
+   * under way fails as on a lost connection. The connection is then released as broken.
+   * Network drivers only: SQLite has no socket, and its waits (a busy database) are not a silent peer.
+   */
+  destroy?(): void;
+  /** Whether this connection served an earlier checkout (it waited idle in the pool): what `pool.prePing` checks. */
+  readonly reused?: boolean;
   /** Whether the database has a transaction open, where the driver knows without asking (SQLite). */
   inTransaction?(): boolean;
 }
@@ -153,6 +161,15 @@ export interface PoolOptions {
    * only until the connection goes back to the pool, which resets what it changed.
    */
   readonly connectStatements?: readonly string[];
+  /**
+   * PostgreSQL and MySQL/MariaDB: a connection that waited idle in the pool is asked `SELECT 1`
+   * when checked out, and one that fails or does not answer (within `statementTimeoutMs`, or
+   * 5 s) is discarded for another, unseen by the caller (SQLAlchemy's `pool_pre_ping`): the
+   * server may have ended it (a restart, a failover, `wait_timeout`), or its host gone silent,
+   * before the driver heard. Costs a round trip per checkout of a pooled connection (default
+   * false). SQLite: accepted, nothing to check (in-process).
+   */
+  readonly prePing?: boolean;
 }
 
 /** What a dialect's driver is opened with: the pool's options and the engine's (`EngineOptions`). */

@@ -15,6 +15,7 @@ import { sqlLogger, type EchoOption } from "./logging.js";
 import type { Result } from "./result.js";
 import { runSchemaOperation } from "./schema-runner.js";
 import { checkClusterOptions } from "./cluster-options.js";
+import { acquirePinged, DEFAULT_PING_TIMEOUT_MS } from "./pre-ping.js";
 
 /** Options of `createEngine(url, options)`. */
 export interface EngineOptions {
@@ -36,6 +37,17 @@ export interface EngineOptions {
    * and migrations are refused (they need a session-level lock: run them on a direct URL).
    */
   readonly transactionPooler?: boolean;
+  /**
+   * PostgreSQL and MySQL/MariaDB: how long a statement waits for the database's answer before
+   * the client gives up (default: no limit). A server that stops answering without closing its
+   * sockets (power lost, a network partition, a failover) would otherwise keep the statement
+   * waiting for many minutes, or for ever. The connection is then closed, never reused, and the
+   * statement fails as on a lost connection: `CommitOutcomeUnknownError` for a COMMIT or a write
+   * in autocommit (it may have been applied), a retryable `OperationalError` otherwise. Set it
+   * above your slowest statement (and above the server's `statement_timeout`, which cancels
+   * cleanly). A stream's limit is per batch. SQLite: accepted, never applies (in-process).
+   */
+  readonly statementTimeoutMs?: number;
 }
 
 /** Options of `engine.connect()`. */
@@ -83,6 +95,8 @@ export class Engine implements SchemaExecutor {
   private readonly log;
   private readonly acquireTimeoutMs: number;
   private readonly disposeTimeoutMs: number;
+  /** `pool.prePing`'s limit on a ping's answer; undefined: no ping. */
+  private readonly pingTimeoutMs: number | undefined;
 
   constructor(
     readonly dialect: EngineDialect,
@@ -91,9 +105,13 @@ export class Engine implements SchemaExecutor {
   ) {
     this.cache = statementCacheOf(dialect);
     this.log = sqlLogger(options.echo);
-    this.acquireTimeoutMs = milliseconds(options.pool?.acquireTimeoutMs, DEFAULT_ACQUIRE_TIMEOUT_MS, "acquireTimeoutMs");
-    this.disposeTimeoutMs = milliseconds(options.pool?.disposeTimeoutMs, DEFAULT_DISPOSE_TIMEOUT_MS, "disposeTimeoutMs");
-    milliseconds(options.pool?.busyTimeoutMs, 0, "busyTimeoutMs");
+    this.acquireTimeoutMs = milliseconds(options.pool?.acquireTimeoutMs, DEFAULT_ACQUIRE_TIMEOUT_MS, "pool.acquireTimeoutMs");
+    this.disposeTimeoutMs = milliseconds(options.pool?.disposeTimeoutMs, DEFAULT_DISPOSE_TIMEOUT_MS, "pool.disposeTimeoutMs");
+    milliseconds(options.pool?.busyTimeoutMs, 0, "pool.busyTimeoutMs");
+    const statementTimeoutMs = options.statementTimeoutMs === undefined ? undefined : milliseconds(options.statementTimeoutMs, 0, "statementTimeoutMs");
+    const prePing: unknown = options.pool?.prePing;
+    if (prePing !== undefined && typeof prePing !== "boolean") throw new ArgumentError(`pool.prePing must be true or false; got ${String(prePing)}.`);
+    this.pingTimeoutMs = prePing === true ? (statementTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS) : undefined;
     const statements: unknown = options.pool?.connectStatements;
     if (statements !== undefined && !(Array.isArray(statements) && statements.every((s) => typeof s === "string"))) {
       throw new ArgumentError(`pool.connectStatements must be an array of SQL strings; got ${String(statements)}.`);
@@ -138,7 +156,14 @@ export class Engine implements SchemaExecutor {
       }),
       checkouts,
       waiting: new Set(),
-      context: { dialect: this.dialect, cache: this.cache, log: this.log, released: (conn) => checkouts.remove(conn), transactionPooler: this.options.transactionPooler === true },
+      context: {
+        dialect: this.dialect,
+        cache: this.cache,
+        log: this.log,
+        released: (conn) => checkouts.remove(conn),
+        transactionPooler: this.options.transactionPooler === true,
+        ...(this.options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: this.options.statementTimeoutMs }),
+      },
     };
     pool.driver.then(
       (driver) => void (pool.opened = driver),
@@ -175,7 +200,7 @@ export class Engine implements SchemaExecutor {
     const deadline = new AcquireDeadline(this.acquireTimeoutMs);
     pool.waiting.add(deadline);
     try {
-      return await driver.acquire(deadline);
+      return await (this.pingTimeoutMs === undefined ? driver.acquire(deadline) : acquirePinged(driver, deadline, this.pingTimeoutMs));
     } catch (error) {
       if (deadline.expired) throw poolTimeout(driver.maxConnections, deadline.timeoutMs, pool.checkouts);
       if (error instanceof AthanorError) throw error;
@@ -315,11 +340,11 @@ function poolTimeout(size: number, timeoutMs: number, checkouts: Checkouts<Conne
   );
 }
 
-/** A pool option in milliseconds: a positive number (Infinity: no limit), or the default. */
+/** An option in milliseconds: a positive number (Infinity: no limit), or the default. */
 function milliseconds(value: number | undefined, fallback: number, option: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !(value > 0)) {
-    throw new ArgumentError(`pool.${option} must be a positive number of milliseconds (or Infinity for no limit); got ${String(value)}.`);
+    throw new ArgumentError(`${option} must be a positive number of milliseconds (or Infinity for no limit); got ${String(value)}.`);
   }
   return value;
 }

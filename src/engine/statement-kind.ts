@@ -1,5 +1,5 @@
 import type { DialectCapabilities } from "../core/compiler/compiler-types.js";
-import { InvalidRequestError } from "../core/errors.js";
+import { InvalidRequestError, StreamInProgressError } from "../core/errors.js";
 import type { Transaction } from "./transaction.js";
 
 /**
@@ -67,4 +67,13 @@ const SESSION_STATE =
 
 export function changesSession(sql: string): boolean {
   return SESSION_STATE.test(sql);
+}
+
+/** The refusal of a statement sent while a MySQL/MariaDB stream holds the connection. */
+export function streamInProgress(streaming: string, refused: string): StreamInProgressError {
+  return new StreamInProgressError(
+    `Cannot run "${refused.slice(0, 80)}" while a stream of "${streaming.slice(0, 80)}" is open on the same connection: ` +
+      `MySQL/MariaDB send a result to its end before the next statement. Finish or leave the loop first, ` +
+      `or run the statement on another connection.`,
+  );
 }

@@ -26,6 +26,7 @@ import {
 import { engineFor } from "../support/databases.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { useSchema } from "../support/schema.js";
+import { settlesWithin } from "../support/settles.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 
 const metadata = new MetaData();
@@ -41,15 +42,6 @@ async function until(condition: () => boolean, ms = 5000): Promise<void> {
     if (Date.now() > deadline) throw new Error("timed out waiting for the condition");
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-/** `promise`, or a rejection saying it never settled within `ms` (a hang, not an error). */
-function settlesWithin<T>(promise: Promise<T>, ms = 8000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`never settled within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, hang]).finally(() => clearTimeout(timer));
 }
 
 forEachDatabase("lost connections", (ctx) => {

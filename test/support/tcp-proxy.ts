@@ -14,6 +14,13 @@
  * - `delayReplyTo("COMMIT")`: the next client message containing that text reaches the server;
  *   what the server sends after it on that connection is held back (a reply slow to come) until
  *   `release()`. The connection stays open meanwhile.
+ * - `goSilent()`: every connection open now goes silent, as to a host that lost power or a
+ *   network partition: the sockets stay open, nothing is forwarded either way, no reset, no FIN.
+ *   New connections are forwarded as usual (a failover's new primary).
+ * - `holdAll()`: what the server sends on every connection open now (an error, its close) is held
+ *   back until `release()`: the server has ended a pooled connection, the client has not heard.
+ * - `silenceAfter("COMMIT")`: the next client message containing that text reaches the server,
+ *   which acts on it; then its connection goes silent as above.
  */
 import net from "node:net";
 
@@ -24,9 +31,14 @@ interface Pair {
 
 export class TcpProxy {
   private readonly pairs = new Set<Pair>();
+  /** Connections gone silent (`goSilent`): nothing forwarded, nothing closed. */
+  private readonly silenced = new WeakSet<Pair>();
   private armed: { readonly text: string; readonly done: () => void } | undefined;
   private cut: { readonly text: string; readonly done: () => void } | undefined;
   private holdNext: Hold | undefined;
+  /** The server's side of connections held by `holdAll`. */
+  private readonly heldPairs = new Map<Pair, Hold>();
+  private silencing: { readonly text: string; readonly done: () => void } | undefined;
   private delayed: { readonly text: string; readonly hold: Hold; readonly held: () => void } | undefined;
 
   private constructor(
@@ -38,7 +50,8 @@ export class TcpProxy {
   static async start(databaseUrl: string, defaultPort: number): Promise<TcpProxy> {
     const parsed = new URL(databaseUrl);
     const target = { host: parsed.hostname || "127.0.0.1", port: parsed.port ? Number(parsed.port) : defaultPort };
-    const server = net.createServer();
+    // Half-open allowed: a silent peer does not answer the client's FIN either (see `accept`).
+    const server = net.createServer({ allowHalfOpen: true });
     const proxy = new TcpProxy(server, target);
     server.on("connection", (client) => proxy.accept(client));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -99,6 +112,36 @@ export class TcpProxy {
     return { held: went, release: () => hold.release() };
   }
 
+  /**
+   * Every connection open now stops forwarding, both ways, and is never closed by the proxy: the
+   * client's bytes vanish and no answer comes, until the client gives up (or `close()`).
+   */
+  goSilent(): void {
+    for (const pair of this.pairs) this.silenced.add(pair);
+  }
+
+  /** What the server sends on each connection open now, its close too, waits until `release()`. */
+  holdAll(): { readonly release: () => void } {
+    const holds: Hold[] = [];
+    for (const pair of this.pairs) {
+      const hold = new Hold();
+      hold.attach(pair.client, () => this.pairs.delete(pair) && pair.server.destroy());
+      this.heldPairs.set(pair, hold);
+      holds.push(hold);
+    }
+    return { release: () => holds.forEach((hold) => hold.release()) };
+  }
+
+  /**
+   * The next client message containing `text` is forwarded, then its connection goes silent
+   * (`goSilent`). Resolves once that message went through.
+   */
+  silenceAfter(text: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.silencing = { text, done: resolve };
+    });
+  }
+
   /** Resets every proxied connection now. */
   resetAll(): void {
     for (const pair of this.pairs) this.reset(pair);
@@ -121,6 +164,7 @@ export class TcpProxy {
     /** Set once a delayed message went through: the server's bytes after it are held. */
     let delay: Hold | undefined;
     client.on("data", (chunk: Buffer) => {
+      if (this.silenced.has(pair)) return;
       const cut = this.cut;
       if (cut && chunk.includes(cut.text)) {
         this.cut = undefined;
@@ -129,6 +173,12 @@ export class TcpProxy {
         return;
       }
       server.write(chunk);
+      const silencing = this.silencing;
+      if (silencing && chunk.includes(silencing.text)) {
+        this.silencing = undefined;
+        this.silenced.add(pair);
+        silencing.done();
+      }
       const armed = this.armed;
       if (armed && chunk.includes(armed.text)) {
         this.armed = undefined;
@@ -143,7 +193,8 @@ export class TcpProxy {
       }
     });
     server.on("data", (chunk: Buffer) => {
-      if (hold?.keep(chunk) || delay?.keep(chunk)) return;
+      if (this.silenced.has(pair)) return;
+      if (hold?.keep(chunk) || delay?.keep(chunk) || this.heldPairs.get(pair)?.keep(chunk)) return;
       if (!dropReply) {
         client.write(chunk);
         return;
@@ -152,9 +203,14 @@ export class TcpProxy {
       this.reset(pair);
       dropReply();
     });
+    // A silent peer sends nothing, not even its close: only the client's own close ends the pair.
     const end = () => this.reset(pair);
+    const serverEnd = () => (this.silenced.has(pair) || hold?.keepClose() || delay?.keepClose() || this.heldPairs.get(pair)?.keepClose() ? undefined : end());
     client.on("error", end).on("close", end);
-    server.on("error", end).on("close", () => (hold?.keepClose() || delay?.keepClose() ? undefined : end()));
+    // The client gave up on a silent peer: the dead host's sessions (their transactions, their
+    // locks) are gone with it, as after a failover; the client hears nothing.
+    client.on("end", () => (this.silenced.has(pair) ? pair.server.destroy() : client.end()));
+    server.on("error", serverEnd).on("close", serverEnd);
   }
 
   private reset(pair: Pair): void {

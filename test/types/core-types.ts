@@ -5,6 +5,7 @@
  */
 import {
   alias,
+  type EngineOptions,
   bigint,
   boolean,
   caseWhen,
@@ -215,3 +216,12 @@ select(users.c.id).forUpdate({ of: [users, alias(users, "u")] });
 select(users.c.id).forUpdate({ of: "users" });
 // @ts-expect-error forUpdate({ of }) takes tables, not columns
 select(users.c.id).forUpdate({ of: users.c.id });
+
+// The engine's options for a server that stops answering (docs/clusters.md).
+const deadPeerOptions: EngineOptions = { statementTimeoutMs: 5_000, pool: { prePing: true } };
+void deadPeerOptions;
+// @ts-expect-error statementTimeoutMs is a number of milliseconds, not a duration string
+const timeoutAsText: EngineOptions = { statementTimeoutMs: "5s" };
+// @ts-expect-error pool.prePing is true or false
+const prePingAsNumber: EngineOptions = { pool: { prePing: 1 } };
+void timeoutAsText, prePingAsNumber;

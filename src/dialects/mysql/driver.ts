@@ -4,10 +4,10 @@
  */
 import mysql from "mysql2/promise";
 import type { Connection as CallbackConnection } from "mysql2";
-import type { Driver, DriverConnection, DriverCursor, DriverOptions, DriverResult, ExecuteOptions, PoolOptions } from "../../engine/driver.js";
+import type { Driver, DriverConnection, DriverCursor, DriverOptions, DriverResult, ExecuteOptions } from "../../engine/driver.js";
+import { mysqlConfig, sessionSetup } from "./config.js";
 import { MappedRows } from "../shared/mapped-rows.js";
 import { abandonOnAbort } from "../../engine/acquire-deadline.js";
-import { openTimeout } from "../shared/pool.js";
 import { repeatedField, withDuplicate } from "../shared/column-names.js";
 import { ConnectStatements } from "../shared/connect-statements.js";
 
@@ -30,6 +30,8 @@ class MySqlConnection implements DriverConnection {
     private readonly setup: ConnectStatements<CallbackConnection>,
     /** The engine's own session setup, run again after a reset (`sessionSetup`). */
     private readonly afterReset: string,
+    /** `DriverConnection.reused`: the connection served an earlier checkout. */
+    readonly reused: boolean,
   ) {
     // A fatal connection error is emitted as 'error' as well as failing the query: listen, so
     // that it does not crash the process, and discard the connection on release.
@@ -39,6 +41,12 @@ class MySqlConnection implements DriverConnection {
 
   isLost(): boolean {
     return this.lost;
+  }
+
+  /** The socket closed at once: mysql2 fails the command under way as a lost connection. */
+  destroy(): void {
+    this.lost = true;
+    destroySocket(rawConnection(this.conn) as unknown as CommandState & CallbackConnection);
   }
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
@@ -153,6 +161,11 @@ interface CommandState {
 function discard(conn: mysql.PoolConnection): void {
   const raw = rawConnection(conn) as unknown as CommandState & CallbackConnection;
   if (!raw._command || raw._closing || raw._fatalError) return conn.destroy();
+  destroySocket(raw);
+}
+
+/** Closes the socket without a goodbye: a command under way fails as a lost connection. */
+function destroySocket(raw: CommandState & CallbackConnection): void {
   // Out of the pool now: the pool's end() would otherwise meet it closing, and fail.
   raw._removeFromPool();
   // mysql2 may report the loss as an 'error' too: heard here, whoever else listens or not.
@@ -293,68 +306,6 @@ class MySqlRowStream implements DriverCursor {
   }
 }
 
-/**
- * Run on each new connection, in one statement. The session time zone is UTC, so that NOW() and
- * CURRENT_TIMESTAMP agree with what we store. A server whose SQL mode is not strict (no
- * STRICT_TRANS_TABLES or STRICT_ALL_TABLES; MariaDB's default has it) truncates a string too long
- * for its column, or clamps a number out of range, with only a warning: the write would succeed
- * with another value than the one given. Strict mode is added to the session's mode then, so that
- * such a write fails; a mode that has it is left as it is. NO_AUTO_VALUE_ON_ZERO is added too:
- * without it, a 0 given for an AUTO_INCREMENT key is replaced by the next number (an object added
- * with key 0 was stored as row 1, its later UPDATE found no row). A `readOnly` engine's sessions
- * refuse writes themselves (`tx_read_only`), SQL text included.
- *
- * After COM_RESET_CONNECTION, which puts the session's SQL mode back to the server's, the
- * IGNORE_SPACE that mysql2's handshake asks for (a client flag) is put back too.
- */
-function sessionSetup(readOnly: boolean): { readonly onConnect: string; readonly afterReset: string } {
-  // One expression: the assignments of one SET all read the mode as it was before the statement.
-  const mode = (ignoreSpace: boolean) =>
-    `SESSION sql_mode = CONCAT_WS(',', ${ignoreSpace ? "'IGNORE_SPACE', " : ""}NULLIF(@@SESSION.sql_mode, ''), ` +
-    "IF(@@SESSION.sql_mode REGEXP 'STRICT_(TRANS|ALL)_TABLES', NULL, 'STRICT_TRANS_TABLES'), " +
-    "IF(FIND_IN_SET('NO_AUTO_VALUE_ON_ZERO', @@SESSION.sql_mode), NULL, 'NO_AUTO_VALUE_ON_ZERO'))";
-  const rest = readOnly ? ", SESSION tx_read_only = 1" : "";
-  return { onConnect: `SET time_zone = '+00:00', ${mode(false)}${rest}`, afterReset: `SET time_zone = '+00:00', ${mode(true)}${rest}` };
-}
-
-/** Prepared statements kept per connection unless the engine options or the URL say otherwise. */
-const DEFAULT_MAX_PREPARED = 256;
-
-export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOptions {
-  const parsed = new URL(url.replace(/^(mysql|mariadb)(\+\w+)?:/, "mysql:"));
-  return {
-    host: parsed.hostname || "127.0.0.1",
-    port: parsed.port ? Number(parsed.port) : 3306,
-    user: decodeURIComponent(parsed.username || "root"),
-    password: decodeURIComponent(parsed.password),
-    database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined,
-    connectionLimit: options.max ?? 10,
-    // A connection the server never answers gives its place back a second after the callers gave
-    // up (mysql2's own default, 10 s, outlasted a shorter pool.acquireTimeoutMs; 0: no limit).
-    connectTimeout: openTimeout(options.acquireTimeoutMs),
-    // mysql2 keeps them in an LRU per connection and closes (COM_STMT_CLOSE) the ones it evicts;
-    // its default, 16,000 a connection, would let a few connections reach the server's limit.
-    maxPreparedStatements: options.maxPreparedStatements ?? (Number(parsed.searchParams.get("maxPreparedStatements")) || DEFAULT_MAX_PREPARED),
-    timezone: "Z",
-    // DATE stays 'YYYY-MM-DD'; DATETIME is read as text and converted by its column type, because
-    // mysql2 builds the Date of a prepared statement's row with Date.UTC, which maps years 0-99 to 1900-1999.
-    // So is TIMESTAMP (an existing schema's `updated_at`): mysql2's Date dropped its microseconds unseen.
-    dateStrings: ["DATE", "DATETIME", "TIMESTAMP"],
-    // JSON as its text, parsed once by the column type: mysql2 parses the JSON columns MariaDB
-    // marks (extended metadata) but not others (expressions), and a JSON string value parsed by
-    // mysql2 cannot be told from text still to parse.
-    jsonStrings: true,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    decimalNumbers: false,
-    charset: "utf8mb4",
-    // Affected rows = rows matched, not rows changed: an UPDATE that sets a row to the value it
-    // already has reports 1, as on PostgreSQL and SQLite (the flush checks every UPDATE's count).
-    // mysql2's default today; stated, so that a change of default cannot make updates look stale.
-    flags: ["FOUND_ROWS"],
-  };
-}
-
 export async function createMySqlDriver(
   url: string,
   options: DriverOptions,
@@ -374,14 +325,18 @@ export async function createMySqlDriver(
     await pool.end().catch(() => undefined);
     throw error;
   }
+  const served = new WeakSet<CallbackConnection>();
   return {
     serverVersion,
     maxConnections: options.max ?? 10,
     rollbackOnTimeout,
     acquire: async (wait) => {
       const conn = await abandonOnAbort(pool.getConnection(), wait, (c) => c.release());
-      await setup.ensure(rawConnection(conn), (sql) => conn.query(sql), () => conn.destroy());
-      return new MySqlConnection(conn, setup, afterReset);
+      const raw = rawConnection(conn);
+      await setup.ensure(raw, (sql) => conn.query(sql), () => conn.destroy());
+      const reused = served.has(raw);
+      served.add(raw);
+      return new MySqlConnection(conn, setup, afterReset, reused);
     },
     dispose: () => pool.end(),
   };

@@ -3,7 +3,7 @@ import pg from "pg";
 import { randomBytes } from "node:crypto";
 import type { Driver, DriverConnection, DriverCursor, DriverResult, DriverOptions, ExecuteOptions } from "../../engine/driver.js";
 import { abandonOnAbort } from "../../engine/acquire-deadline.js";
-import { openTimeout } from "../shared/pool.js";
+import { KEEPALIVE_IDLE_MS, openTimeout } from "../shared/pool.js";
 import { MappedRows } from "../shared/mapped-rows.js";
 import { repeatedField, withDuplicate } from "../shared/column-names.js";
 import { ConnectStatements } from "../shared/connect-statements.js";
@@ -29,6 +29,8 @@ class PostgresConnection implements DriverConnection {
      * and DISCARD ALL would land on any server connection (another client's session locks included).
      */
     private readonly resetsSessions: boolean,
+    /** `DriverConnection.reused`: the client served an earlier checkout. */
+    readonly reused: boolean,
   ) {
     // A checked-out client whose connection dies emits 'error'; unheard, it would crash the
     // process. The failure reaches the caller through the next query; the client is discarded.
@@ -38,6 +40,12 @@ class PostgresConnection implements DriverConnection {
 
   isLost(): boolean {
     return this.lost || lostClients.has(this.client);
+  }
+
+  /** The socket closed at once: pg fails the query under way ("Connection terminated") and emits 'error', heard here. */
+  destroy(): void {
+    this.lost = true;
+    (this.client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
   }
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
@@ -257,6 +265,9 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
     ...(options.readOnly && !options.transactionPooler ? { options: "-c default_transaction_read_only=on" } : {}),
     types: postgresTypeParsers(pg.types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown),
     Client: clientOpenedWithin(openTimeout(options.acquireTimeoutMs)),
+    // Off in pg by default: an idle client of a host gone silent stayed in the pool, looking alive.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
   // process would crash. The next checkout gets a fresh connection.
@@ -269,12 +280,15 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
   // server connection, where a name prepared earlier does not exist.
   const setup = new ConnectStatements<pg.PoolClient>([SESSION_SETTINGS, ...(options.connectStatements ?? [])]);
   const names = options.preparedStatements === false || options.transactionPooler ? undefined : new StatementNames(options.maxPreparedStatements ?? 256);
+  const served = new WeakSet<pg.PoolClient>();
   return {
     maxConnections: max,
     acquire: async (wait) => {
       const client = await abandonOnAbort(pool.connect(), wait, (c) => c.release());
+      const reused = served.has(client);
+      served.add(client);
       // Made before the setup runs: from here on the client's 'error' (a reset socket) is heard.
-      const conn = new PostgresConnection(client, names, setup, !options.transactionPooler);
+      const conn = new PostgresConnection(client, names, setup, !options.transactionPooler, reused);
       await setup.ensure(client, (sql) => client.query(sql), () => conn.release(true));
       return conn;
     },

@@ -102,3 +102,11 @@ export function openTimeout(acquireTimeoutMs: number | undefined): number {
   const ms = (acquireTimeoutMs ?? 30_000) + 1000;
   return Number.isFinite(ms) && ms < 2 ** 31 ? ms : 0;
 }
+
+/**
+ * TCP keepalive's idle time on the engine's sockets: after this long without traffic the
+ * operating system probes the peer (at the interval and count Node's libuv sets), so that a
+ * pooled connection to a host that died without closing it (power lost, a partition) fails while
+ * idle, and the pool drops it, instead of taking the next statement into the void.
+ */
+export const KEEPALIVE_IDLE_MS = 30_000;

@@ -1,0 +1,69 @@
+/** What mysql2's pool is opened with, and the session setup each connection runs. */
+import type mysql from "mysql2/promise";
+import type { PoolOptions } from "../../engine/driver.js";
+import { KEEPALIVE_IDLE_MS, openTimeout } from "../shared/pool.js";
+
+/**
+ * Run on each new connection, in one statement. The session time zone is UTC, so that NOW() and
+ * CURRENT_TIMESTAMP agree with what we store. A server whose SQL mode is not strict (no
+ * STRICT_TRANS_TABLES or STRICT_ALL_TABLES; MariaDB's default has it) truncates a string too long
+ * for its column, or clamps a number out of range, with only a warning: the write would succeed
+ * with another value than the one given. Strict mode is added to the session's mode then, so that
+ * such a write fails; a mode that has it is left as it is. NO_AUTO_VALUE_ON_ZERO is added too:
+ * without it, a 0 given for an AUTO_INCREMENT key is replaced by the next number (an object added
+ * with key 0 was stored as row 1, its later UPDATE found no row). A `readOnly` engine's sessions
+ * refuse writes themselves (`tx_read_only`), SQL text included.
+ *
+ * After COM_RESET_CONNECTION, which puts the session's SQL mode back to the server's, the
+ * IGNORE_SPACE that mysql2's handshake asks for (a client flag) is put back too.
+ */
+export function sessionSetup(readOnly: boolean): { readonly onConnect: string; readonly afterReset: string } {
+  // One expression: the assignments of one SET all read the mode as it was before the statement.
+  const mode = (ignoreSpace: boolean) =>
+    `SESSION sql_mode = CONCAT_WS(',', ${ignoreSpace ? "'IGNORE_SPACE', " : ""}NULLIF(@@SESSION.sql_mode, ''), ` +
+    "IF(@@SESSION.sql_mode REGEXP 'STRICT_(TRANS|ALL)_TABLES', NULL, 'STRICT_TRANS_TABLES'), " +
+    "IF(FIND_IN_SET('NO_AUTO_VALUE_ON_ZERO', @@SESSION.sql_mode), NULL, 'NO_AUTO_VALUE_ON_ZERO'))";
+  const rest = readOnly ? ", SESSION tx_read_only = 1" : "";
+  return { onConnect: `SET time_zone = '+00:00', ${mode(false)}${rest}`, afterReset: `SET time_zone = '+00:00', ${mode(true)}${rest}` };
+}
+
+/** Prepared statements kept per connection unless the engine options or the URL say otherwise. */
+const DEFAULT_MAX_PREPARED = 256;
+
+export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOptions {
+  const parsed = new URL(url.replace(/^(mysql|mariadb)(\+\w+)?:/, "mysql:"));
+  return {
+    host: parsed.hostname || "127.0.0.1",
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username || "root"),
+    password: decodeURIComponent(parsed.password),
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined,
+    connectionLimit: options.max ?? 10,
+    // A connection the server never answers gives its place back a second after the callers gave
+    // up (mysql2's own default, 10 s, outlasted a shorter pool.acquireTimeoutMs; 0: no limit).
+    connectTimeout: openTimeout(options.acquireTimeoutMs),
+    // mysql2 keeps them in an LRU per connection and closes (COM_STMT_CLOSE) the ones it evicts;
+    // its default, 16,000 a connection, would let a few connections reach the server's limit.
+    maxPreparedStatements: options.maxPreparedStatements ?? (Number(parsed.searchParams.get("maxPreparedStatements")) || DEFAULT_MAX_PREPARED),
+    timezone: "Z",
+    // DATE stays 'YYYY-MM-DD'; DATETIME is read as text and converted by its column type, because
+    // mysql2 builds the Date of a prepared statement's row with Date.UTC, which maps years 0-99 to 1900-1999.
+    // So is TIMESTAMP (an existing schema's `updated_at`): mysql2's Date dropped its microseconds unseen.
+    dateStrings: ["DATE", "DATETIME", "TIMESTAMP"],
+    // JSON as its text, parsed once by the column type: mysql2 parses the JSON columns MariaDB
+    // marks (extended metadata) but not others (expressions), and a JSON string value parsed by
+    // mysql2 cannot be told from text still to parse.
+    jsonStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    decimalNumbers: false,
+    charset: "utf8mb4",
+    // Affected rows = rows matched, not rows changed: an UPDATE that sets a row to the value it
+    // already has reports 1, as on PostgreSQL and SQLite (the flush checks every UPDATE's count).
+    // mysql2's default today; stated, so that a change of default cannot make updates look stale.
+    flags: ["FOUND_ROWS"],
+    // mysql2 turns keepalive on with the system's idle time (2 hours on Linux): too late for a pool.
+    enableKeepAlive: true,
+    keepAliveInitialDelay: KEEPALIVE_IDLE_MS,
+  };
+}
