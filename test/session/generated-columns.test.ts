@@ -72,6 +72,21 @@ forEachDatabaseWithSchema("generated columns in the ORM", GeneratedBase.metadata
     assert.deepEqual((await ctx.engine.execute(select(g.id, g.total).orderBy(g.id))).rows, [{ id: 1, total: "3.00" }, { id: 2, total: "9.00" }]);
   });
 
+  test("a bulk UPDATE of the columns it is computed from expires it on the session's objects, not left stale", async () => {
+    const seed = ctx.session();
+    seed.add(line(1, "2.50", 4));
+    await seed.commit();
+    const session = ctx.session();
+    const a = (await session.get(GnLine, 1))!;
+    assert.equal(a.total, "10.00");
+    await session.execute(update(GnLine).where(g.id.eq(1)).values({ qty: 2 }));
+    assert.equal(a.qty, 2);
+    assert.throws(() => a.total, ExpiredAttributeError, "not the stale 10.00");
+    await session.refresh(a);
+    assert.equal(a.total, "5.00");
+    await session.commit();
+  });
+
   test("merge of a detached copy does not write it, and keeps the changed columns", async () => {
     const seed = ctx.session({ expireOnCommit: false });
     const a = line(1, "2.50", 4);
