@@ -15,7 +15,7 @@ export {
   type ConstraintNameParts,
   type ConstraintNameResult,
 } from "./core/schema/naming-convention.js";
-export { Table, table, type TableColumns, type RowOf, type InsertRowOf, type FromSource } from "./core/schema/table.js";
+export { Table, table, type TableColumns, type RowOf, type InsertRowOf, type WritableRowOf, type FromSource } from "./core/schema/table.js";
 export { Column } from "./core/schema/column.js";
 export {
   ColumnBuilder,
@@ -34,6 +34,7 @@ export {
   binary,
   columnOfType,
   type ReferentialAction,
+  type GeneratedOptions,
 } from "./core/schema/column-builder.js";
 export { ForeignKey, primaryKey, unique, check, index, foreignKey } from "./core/schema/constraints.js";
 export { alias, AliasedTable } from "./core/schema/alias.js";

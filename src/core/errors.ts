@@ -46,6 +46,25 @@ export class InvalidColumnValueError extends ArgumentError {
   }
 }
 
+/**
+ * A value was given for a generated column (`.generatedAs()`), which the database computes and
+ * refuses to be written: by `insert().values()`, `update().set()`, an upsert's `set`, or an
+ * assignment to a model's attribute. Raised before anything is sent; nothing was changed.
+ */
+export class GeneratedColumnError extends ArgumentError {
+  override name = "GeneratedColumnError";
+
+  constructor(
+    /** The statement (`insert(lines)`) or the model (`LineItem`) the value was given to. */
+    readonly target: string,
+    /** The column's key, or the model's attribute. */
+    readonly column: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A statement cannot be rendered for the target dialect. */
 export class CompileError extends AthanorError {
   override name = "CompileError";

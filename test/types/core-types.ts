@@ -27,6 +27,7 @@ import {
   types,
   update,
   uuid,
+  sql,
   type Connection,
   type Engine,
   type Result,
@@ -225,3 +226,21 @@ const timeoutAsText: EngineOptions = { statementTimeoutMs: "5s" };
 // @ts-expect-error pool.prePing is true or false
 const prePingAsNumber: EngineOptions = { pool: { prePing: 1 } };
 void timeoutAsText, prePingAsNumber;
+
+// Generated columns (.generatedAs()): read like any column, never in an INSERT or UPDATE row.
+const orderLines = table("order_lines", metadata, {
+  id: integer().primaryKey(),
+  qty: integer().notNull(),
+  total: integer().notNull().generatedAs(sql`qty * 2`),
+});
+const generatedRead = select(orderLines.c.total);
+export type TGeneratedRead = Expect<Equal<RowOf<typeof generatedRead>, { total: number }>>;
+export type TGeneratedInsert = Expect<Equal<keyof NonNullable<(typeof orderLines)["__insert"]>, "id" | "qty">>;
+insert(orderLines).values({ qty: 1 });
+update(orderLines).set({ qty: 2 });
+// @ts-expect-error a generated column in insert().values()
+insert(orderLines).values({ qty: 1, total: 2 });
+// @ts-expect-error a generated column in update().set()
+update(orderLines).set({ total: 2 });
+// @ts-expect-error a generated column in an upsert's set
+insert(orderLines).values({ qty: 1 }).onConflictDoUpdate({ target: orderLines.c.id, set: { total: 2 } });

@@ -11,7 +11,7 @@ import type { ReferentialAction } from "../schema/column-builder.js";
 import type { Column } from "../schema/column.js";
 import type { ForeignKey, Index } from "../schema/constraints.js";
 import { constraintName, namePartsOf, type ConstraintNameParts } from "../schema/naming-convention.js";
-import type { CheckModel, ColumnModel, ForeignKeyModel, TableModel, TypeModel, UniqueModel } from "../schema/schema-model.js";
+import type { CheckModel, ColumnModel, GeneratedModel, ForeignKeyModel, TableModel, TypeModel, UniqueModel } from "../schema/schema-model.js";
 import type { Table } from "../schema/table.js";
 import { fitGeneratedName } from "./identifier-limit.js";
 import { buildTableModel } from "./table-model.js";
@@ -70,6 +70,7 @@ export class DdlCompiler extends AlterDdlCompiler {
       type: this.ddlType(c),
       nullable: c.nullable,
       ...(c.serverDefault === undefined ? {} : { serverDefault: this.serverDefault(c.serverDefault) }),
+      ...(c.generated === undefined ? {} : { generated: this.generatedModel(c) }),
       autoincrement: c.autoincrement,
     }));
     const pkName = this.nameOf(table, namePartsOf("pk", table, table.primaryKey, undefined), `primary key of table '${table.name}'`);
@@ -176,6 +177,8 @@ export class DdlCompiler extends AlterDdlCompiler {
       name: (t, parts, what) => this.nameOf(t, parts, what),
       type: (c) => this.modelType(c),
       serverDefault: (c) => (c.serverDefault === undefined ? undefined : this.modelDefault(c, this.serverDefault(c.serverDefault))),
+      generated: (c) => (c.generated === undefined ? undefined : this.generatedModel(c)),
+      nullable: (c) => c.nullable || (c.generated !== undefined && !this.generatedNotNull),
       autoincrement: (c) => this.modelAutoincrement(c),
       enumCheck: (c) => this.enumCheck(c),
       checkSql: (c) => this.sql.compileDdlExpression(c.condition.node),
@@ -213,6 +216,12 @@ export class DdlCompiler extends AlterDdlCompiler {
 
   /** Whether the database reports unique indexes as unique constraints (MySQL). */
   protected readonly uniqueIndexesAreConstraints: boolean = false;
+
+  /** A generated column's expression as DDL text, and whether it is stored (`.generatedAs()`). */
+  protected generatedModel(column: Column): GeneratedModel {
+    const { expression, stored } = column.generated!;
+    return { sql: this.sql.compileDdlExpression(expression.node as ExprNode), stored };
+  }
 
   protected serverDefault(value: RawSql | string | number | boolean): string {
     if (typeof value === "object") return this.sql.compileDdlExpression(value.node as ExprNode);

@@ -4,7 +4,7 @@
  * are final (the naming convention and identifier limits were applied when it was built), so they
  * are only quoted here. Dialects override the column specification and little else.
  */
-import type { ColumnModel, ForeignKeyModel, IndexModel, PrimaryKeyModel, TableModel, TypeModel, UniqueModel, CheckModel } from "../schema/schema-model.js";
+import type { ColumnModel, GeneratedModel, ForeignKeyModel, IndexModel, PrimaryKeyModel, TableModel, TypeModel, UniqueModel, CheckModel } from "../schema/schema-model.js";
 import type { SqlType } from "../types/sql-type.js";
 import { checkGivenName, type IdentifierLimit } from "./identifier-limit.js";
 import type { SqlCompiler } from "./sql-compiler.js";
@@ -71,10 +71,19 @@ export class ModelDdlCompiler {
   /** `name TYPE [generated] [NOT NULL] [DEFAULT ...]` of a column model. */
   columnModelSpec(column: ColumnModel, _table?: TableModel): string {
     let sql = `${this.q(column.name)} ${this.columnModelType(column)}`;
-    if (!column.nullable) sql += " NOT NULL";
+    if (column.generated) sql += ` ${this.generatedClause(column, column.generated)}`;
+    if (!column.nullable && !(column.generated && !this.generatedNotNull)) sql += " NOT NULL";
     if (column.serverDefault !== undefined) sql += ` DEFAULT ${column.serverDefault}`;
     return sql;
   }
+
+  /** `GENERATED ALWAYS AS (expr) STORED | VIRTUAL` (PostgreSQL, SQLite; MySQL/MariaDB accept it too). */
+  protected generatedClause(_column: ColumnModel, generated: GeneratedModel): string {
+    return `GENERATED ALWAYS AS (${generated.sql}) ${generated.stored ? "STORED" : "VIRTUAL"}`;
+  }
+
+  /** Whether a generated column may be declared NOT NULL (MariaDB refuses it). */
+  protected readonly generatedNotNull: boolean = true;
 
   /** The column's type with what the dialect adds for a generated value (identity). */
   protected columnModelType(column: ColumnModel): string {

@@ -12,6 +12,7 @@ import type {
   CheckModel,
   ColumnModel,
   ForeignKeyModel,
+  GeneratedModel,
   IndexModel,
   PrimaryKeyModel,
   TableModel,
@@ -26,6 +27,10 @@ export interface TableModelHooks {
   name(table: Table, parts: ConstraintNameParts, what: string): string | undefined;
   type(column: Column): TypeModel;
   serverDefault(column: Column): string | undefined;
+  /** The generated column's expression and kind, as the database reports them. */
+  generated(column: Column): GeneratedModel | undefined;
+  /** Whether the database reports the column nullable (MariaDB: every generated column is). */
+  nullable(column: Column): boolean;
   autoincrement(column: Column): boolean;
   /** The CHECK the column's type implies (enums), as `{ name, sql }`, where the dialect emits one. */
   enumCheck(column: Column): CheckModel | undefined;
@@ -45,11 +50,13 @@ export interface TableModelHooks {
 export function buildTableModel(table: Table, hooks: TableModelHooks): TableModel {
   const columns: ColumnModel[] = table.columnList.map((c) => {
     const serverDefault = hooks.serverDefault(c);
+    const generated = hooks.generated(c);
     return {
       name: c.name,
       type: hooks.type(c),
-      nullable: c.nullable,
+      nullable: hooks.nullable(c),
       ...(serverDefault === undefined ? {} : { serverDefault }),
+      ...(generated === undefined ? {} : { generated }),
       autoincrement: hooks.autoincrement(c),
     };
   });

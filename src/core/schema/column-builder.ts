@@ -42,6 +42,22 @@ export interface ColumnOptions {
    * a match into a rename instead of a drop and an add. Has no effect at run time.
    */
   readonly renamedFrom?: readonly string[];
+  /** A generated (computed) column: `.generatedAs(sql\`...\`)`; the database computes every value. */
+  readonly generated?: GeneratedColumn;
+}
+
+/** How a generated column is computed: `GENERATED ALWAYS AS (expression) STORED | VIRTUAL`. */
+export interface GeneratedColumn {
+  /** The expression, over the row's other columns (named as in the database). */
+  readonly expression: RawSql;
+  /** Stored (computed on write and kept), or virtual (computed on read; not on PostgreSQL). */
+  readonly stored: boolean;
+}
+
+/** Options of `.generatedAs()`. */
+export interface GeneratedOptions {
+  /** `true` (the default): computed on write and stored; `false`: virtual (SQLite, MariaDB only). */
+  readonly stored?: boolean;
 }
 
 /** Whether the flag union `F` holds any of `Flag`. */
@@ -50,10 +66,10 @@ type HasFlag<F extends string, Flag extends string> = [Extract<F, Flag>] extends
 /**
  * What a builder's calls said, as a union of flags (type-level only): `key` (primaryKey), `ref`
  * (references), `auto` / `noauto` (autoincrement(true / false)), `def` (default), `sdef`
- * (serverDefault). Whether an INSERT may omit the column, and whether the ORM needs the key from
+ * (serverDefault), `gen` (generatedAs: never written). Whether an INSERT may omit the column, and whether the ORM needs the key from
  * the application, follow from them whatever the order of the calls.
  */
-export type BuilderFlag = "key" | "ref" | "auto" | "noauto" | "def" | "sdef";
+export type BuilderFlag = "key" | "ref" | "auto" | "noauto" | "def" | "sdef" | "gen";
 
 /**
  * Whether a column declared with flags `F` is a primary-key column the database generates, as
@@ -146,6 +162,24 @@ export class ColumnBuilder<T, N extends boolean, D extends boolean, F extends st
     return this.with({ serverDefault: value });
   }
 
+  /**
+   * A generated column: the database computes its value from the row's other columns, on every
+   * write (`stored`, the default) or on every read (`{ stored: false }`: SQLite and MariaDB).
+   * INSERT and UPDATE never write it (a value given is refused), and the ORM reads it back.
+   *
+   * ```ts
+   * const lines = table("lines", metadata, {
+   *   id: integer().primaryKey(),
+   *   price: numeric(12, 2).notNull(),
+   *   qty: integer().notNull(),
+   *   total: numeric(12, 2).generatedAs(sql`price * qty`),
+   * });
+   * ```
+   */
+  generatedAs(expression: RawSql, options: GeneratedOptions = {}): ColumnBuilder<T, N, true, F | "gen"> {
+    return this.with({ generated: Object.freeze({ expression, stored: options.stored ?? true }) });
+  }
+
   /** A single-column `UNIQUE` constraint. */
   unique(): ColumnBuilder<T, N, D, F> {
     return this.with({ unique: true });
@@ -179,6 +213,8 @@ export class ColumnBuilder<T, N extends boolean, D extends boolean, F extends st
 export type AnyColumnBuilder = ColumnBuilder<any, boolean, boolean>;
 /** The value type of a column declared by builder B, `null` included when nullable. */
 export type BuilderValue<B> = B extends ColumnBuilder<infer T, infer N, any, any> ? (N extends true ? T | null : T) : never;
+/** Whether the column declared by builder B is generated (`.generatedAs()`): never written. */
+export type BuilderGenerated<B> = B extends ColumnBuilder<any, any, any, infer F> ? (string extends F ? false : "gen" extends F ? true : false) : never;
 /** Whether an INSERT may omit the column declared by builder B. */
 export type BuilderOptional<B> = B extends ColumnBuilder<any, infer N, infer D, any> ? (N extends true ? true : D) : never;
 

@@ -5,7 +5,7 @@ import { ArgumentError, InvalidColumnValueError } from "../errors.js";
 import type { SqlType } from "../types/sql-type.js";
 import { describeValue, valueCheck, type ValueCheck } from "../types/value-check.js";
 import { Labeled } from "../expression/expression.js";
-import type { ClientDefault, ColumnOptions } from "./column-builder.js";
+import type { ClientDefault, ColumnOptions, GeneratedColumn } from "./column-builder.js";
 import type { ForeignKey } from "./constraints.js";
 import type { Table } from "./table.js";
 
@@ -26,6 +26,8 @@ export class Column<T = unknown, K extends string = string> extends Labeled<T, K
   readonly index: boolean;
   /** Names the column had before, newest first (`.renamedFrom()`), for the migration differ. */
   readonly renamedFrom: readonly string[];
+  /** How the database computes the column (`.generatedAs()`); undefined for a column written as usual. */
+  readonly generated: GeneratedColumn | undefined;
   /** Single-column foreign keys declared with `.references()`; filled in by the table. */
   readonly foreignKeys: ForeignKey[] = [];
   private explicitAutoincrement: boolean | "auto";
@@ -49,6 +51,8 @@ export class Column<T = unknown, K extends string = string> extends Labeled<T, K
     this.index = options.index;
     this.renamedFrom = options.renamedFrom ?? [];
     this.explicitAutoincrement = options.autoincrement;
+    this.generated = options.generated;
+    if (options.generated) refuseWithGenerated(table.name, name, options);
     this.check = valueCheck(options.type);
     // A decimal server default with more digits than the column keeps is rounded on every insert.
     const serverDefault = options.serverDefault;
@@ -77,7 +81,8 @@ export class Column<T = unknown, K extends string = string> extends Labeled<T, K
       pk[0] === this &&
       (this.type.kind === "integer" || this.type.kind === "bigint") &&
       this.foreignKeys.length === 0 &&
-      this.serverDefault === undefined
+      this.serverDefault === undefined &&
+      this.generated === undefined
     );
   }
 
@@ -98,5 +103,20 @@ export class Column<T = unknown, K extends string = string> extends Labeled<T, K
 
   override toString(): string {
     return `${this.table.name}.${this.name}`;
+  }
+}
+
+/** A generated column has no default and is no key: the database computes every value of it. */
+function refuseWithGenerated(table: string, name: string, options: ColumnOptions): void {
+  const conflicts = [
+    options.default !== undefined && ".default()",
+    options.serverDefault !== undefined && ".serverDefault()",
+    options.primaryKey && ".primaryKey()",
+    options.autoincrement === true && ".autoincrement()",
+  ].filter((c): c is string => typeof c === "string");
+  if (conflicts.length) {
+    throw new ArgumentError(
+      `${table}.${name}: a generated column (.generatedAs()) cannot also have ${conflicts.join(" or ")}: the database computes every value of it. Remove one of the two.`,
+    );
   }
 }

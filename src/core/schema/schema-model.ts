@@ -18,10 +18,21 @@ export interface ColumnModel {
   readonly nullable: boolean;
   /** The DEFAULT expression as SQL text, normalised per dialect (`'abc'`, `0`, `CURRENT_TIMESTAMP`). */
   readonly serverDefault?: string;
+  /**
+   * A generated column (`.generatedAs()`): its expression as SQL text (as the database reports
+   * it; compared in canonical form) and whether it is stored or virtual.
+   */
+  readonly generated?: GeneratedModel;
   /** The database generates the value (identity, AUTO_INCREMENT, SQLite's rowid alias). */
   readonly autoincrement: boolean;
   /** Model side only: names this column had before (`column(..., { renamedFrom })`), newest first. */
   readonly renamedFrom?: readonly string[];
+}
+
+/** How a generated column is computed: `GENERATED ALWAYS AS (sql) STORED | VIRTUAL`. */
+export interface GeneratedModel {
+  readonly sql: string;
+  readonly stored: boolean;
 }
 
 export interface PrimaryKeyModel {

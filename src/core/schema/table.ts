@@ -6,7 +6,7 @@ import type { AliasNode, ExprNode, TableNode } from "../ast/nodes.js";
 import type { TableSchema } from "../ast/table-schema.js";
 import { ArgumentError } from "../errors.js";
 import type { Labeled } from "../expression/expression.js";
-import type { AnyColumnBuilder, BuilderOptional, BuilderValue } from "./column-builder.js";
+import type { AnyColumnBuilder, BuilderGenerated, BuilderOptional, BuilderValue } from "./column-builder.js";
 import { Column } from "./column.js";
 import {
   ForeignKey,
@@ -27,11 +27,19 @@ export type TableColumns<C extends ColumnMap> = {
 /** A row of the table as read: every column, `null` where nullable. */
 export type RowOf<C extends ColumnMap> = { [K in keyof C & string]: BuilderValue<C[K]> };
 
-/** A row as given to `insert()`: columns that are nullable, defaulted or generated may be omitted. */
+/**
+ * A row as given to `insert()`: columns that are nullable, defaulted or generated may be omitted;
+ * generated columns (`.generatedAs()`) are not there at all, since no statement may write them.
+ */
 export type InsertRowOf<C extends ColumnMap> = {
   [K in keyof C & string as BuilderOptional<C[K]> extends true ? never : K]: BuilderValue<C[K]>;
 } & {
-  [K in keyof C & string as BuilderOptional<C[K]> extends true ? K : never]?: BuilderValue<C[K]>;
+  [K in keyof C & string as BuilderOptional<C[K]> extends true ? (BuilderGenerated<C[K]> extends true ? never : K) : never]?: BuilderValue<C[K]>;
+};
+
+/** A row as given to `update().set()`: every column but the generated ones (`.generatedAs()`). */
+export type WritableRowOf<C extends ColumnMap> = {
+  [K in keyof C & string as BuilderGenerated<C[K]> extends true ? never : K]: BuilderValue<C[K]>;
 };
 
 export interface TableOptions {

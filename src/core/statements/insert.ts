@@ -13,6 +13,7 @@ import { labelItems, type EntityClass, type RowOfItems, type SelectItem, type Se
 import { targetOf } from "./update.js";
 import { valueCheck } from "../types/value-check.js";
 import { valueParam } from "./value-param.js";
+import { refuseGeneratedValue } from "./generated-columns.js";
 import {
   doNothingClause,
   doUpdateClause,
@@ -170,6 +171,7 @@ function buildRows(table: Table, rows: readonly Record<string, unknown>[], entit
   const statement = () => `insert(${entity ? entity.name : table.name})`;
   const checks = used.map((column) => valueCheck(column.type));
   const labels = used.map((column) => columnLabel(entity, column));
+  for (let c = 0; c < used.length; c++) refuseGeneratedValue(used[c]!, statement(), labels[c]!);
   const nodes = rows.map((row, i) => {
     const where = () => `${statement()}, row ${i}`;
     return used.map((column, c): ExprNode => {

@@ -6,10 +6,12 @@
 import type { ExprNode, UpdateNode } from "../ast/nodes.js";
 import { ArgumentError } from "../errors.js";
 import { Expression } from "../expression/expression.js";
-import type { ColumnMap, FromSource, RowOf, Table } from "../schema/table.js";
+import type { Column } from "../schema/column.js";
+import type { ColumnMap, FromSource, Table, WritableRowOf } from "../schema/table.js";
 import type { Executable } from "./executable.js";
 import type { ValuesOf } from "./insert.js";
 import { valueParam } from "./value-param.js";
+import { refuseGeneratedValue } from "./generated-columns.js";
 import { entitySource, labelItems, type EntityClass, type RowOfItems, type SelectItem, type SelectLayout, type TupleOfItems } from "./selectable.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
@@ -21,7 +23,7 @@ export type EntityValues<T> = { [K in keyof T & string as T[K] extends Function 
  * An `UPDATE` statement, built by `update(table)` or `update(Model)`; `V` is the row its values
  * are keyed by, `Tuple` what a row of its RETURNING is as the ORM returns it (entities as objects).
  */
-export class Update<C extends ColumnMap, Row = {}, V = RowOf<C>, Tuple = never> implements Executable<Row> {
+export class Update<C extends ColumnMap, Row = {}, V = WritableRowOf<C>, Tuple = never> implements Executable<Row> {
   declare readonly __row?: Row;
   declare readonly __tuple?: Tuple;
 
@@ -54,6 +56,8 @@ export class Update<C extends ColumnMap, Row = {}, V = RowOf<C>, Tuple = never> 
         throw new ArgumentError(`update(${target}).set(): '${key}' is not a ${what}; use one of: ${Object.keys(source.c).join(", ")}.`);
       }
       const statement = () => `update(${this.entity ? this.entity.name : this.table.name}).set()`;
+      const target = this.entity ? this.table.columnList.find((c) => c.name === columnNode.name) : (column as Column);
+      if (target) refuseGeneratedValue(target, statement(), key);
       set.push([columnNode.name, value instanceof Expression ? value.node : valueParam(column.type, value, statement, key)]);
     }
     return this.with({ ...this.node, set: [...this.node.set, ...set] });

@@ -7,9 +7,10 @@ import type { ExprNode, OnConflictNode } from "../ast/nodes.js";
 import { ArgumentError } from "../errors.js";
 import { Expression } from "../expression/expression.js";
 import { valueParam } from "./value-param.js";
+import { refuseGeneratedValue } from "./generated-columns.js";
 import type { BuilderValue } from "../schema/column-builder.js";
 import type { Column } from "../schema/column.js";
-import type { ColumnMap, RowOf, Table, TableColumns } from "../schema/table.js";
+import type { ColumnMap, Table, TableColumns, WritableRowOf } from "../schema/table.js";
 import type { ValuesOf } from "./insert.js";
 
 /**
@@ -19,7 +20,7 @@ import type { ValuesOf } from "./insert.js";
 export type Excluded<C extends ColumnMap> = { readonly [K in keyof C & string]: Expression<BuilderValue<C[K]>> };
 
 /** The new values for the existing row: by column key, each a value or an expression. */
-export type UpsertSet<C extends ColumnMap> = Partial<ValuesOf<RowOf<C>>>;
+export type UpsertSet<C extends ColumnMap> = Partial<ValuesOf<WritableRowOf<C>>>;
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 
@@ -84,6 +85,7 @@ function setPairs<C extends ColumnMap>(table: Table<string, C>, set: OnConflictD
     if (value === undefined) continue;
     const column = (table as Table).c[key];
     if (!column) throw new ArgumentError(`${what}: set names unknown column '${key}'. Columns: ${table.columnList.map((c) => c.key).join(", ")}.`);
+    refuseGeneratedValue(column, what, key);
     pairs.push([column.name, value instanceof Expression ? value.node : valueParam(column.type, value, () => what, key)]);
   }
   if (pairs.length === 0) throw new ArgumentError(`${what}: set has no columns; use onConflictDoNothing() to leave existing rows alone.`);

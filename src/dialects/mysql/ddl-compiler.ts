@@ -22,6 +22,9 @@ export class MySqlDdlCompiler extends DdlCompiler {
     return column.autoincrement ? `${base} AUTO_INCREMENT` : base;
   }
 
+  /** MariaDB refuses NOT NULL on a generated column (and reports every one nullable). */
+  protected override readonly generatedNotNull = false;
+
   /** Native ENUM already restricts the values. */
   protected override enumCheck(): undefined {
     return undefined;

@@ -32,7 +32,7 @@ export async function reflectMySql(conn: DriverConnection, options: ReflectOptio
   };
   const columnsOf = group(
     await query(
-      "SELECT table_schema, table_name, column_name, column_type, is_nullable, column_default, extra FROM information_schema.columns " +
+      "SELECT table_schema, table_name, column_name, column_type, is_nullable, column_default, extra, generation_expression FROM information_schema.columns " +
         "WHERE table_schema IN ($SCHEMAS) ORDER BY table_schema, table_name, ordinal_position",
     ),
   );
@@ -110,12 +110,15 @@ function columnModel(c: Row, jsonColumns: ReadonlySet<string>): ColumnModel {
   const name = String(c.column_name);
   const type = jsonColumns.has(name) && /^longtext$/i.test(String(c.column_type)) ? { kind: "json" as const } : mysqlTypeModel(String(c.column_type));
   // MariaDB reports an explicit or implied DEFAULT NULL as the text 'NULL'; MySQL as SQL NULL.
+  // EXTRA is `STORED GENERATED` / `VIRTUAL GENERATED` for a generated column.
+  const generated = /GENERATED/i.test(String(c.extra ?? "")) && !/DEFAULT_GENERATED/i.test(String(c.extra ?? ""));
   const raw = c.column_default === null || c.column_default === undefined || c.column_default === "NULL" ? undefined : String(c.column_default);
   return {
     name,
     type,
     nullable: c.is_nullable === "YES",
-    ...(raw === undefined ? {} : { serverDefault: mysqlDefault(mysqlDefaultText(raw, c), type) }),
+    ...(raw === undefined || generated ? {} : { serverDefault: mysqlDefault(mysqlDefaultText(raw, c), type) }),
+    ...(generated ? { generated: { sql: String(c.generation_expression ?? ""), stored: /STORED|PERSISTENT/i.test(String(c.extra)) } } : {}),
     autoincrement: /auto_increment/i.test(String(c.extra ?? "")),
   };
 }

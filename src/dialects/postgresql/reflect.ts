@@ -36,7 +36,8 @@ export async function reflectPostgres(conn: DriverConnection, options: ReflectOp
     (
       await conn.execute(
         "SELECT a.attrelid AS relid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull, " +
-          "a.attidentity, pg_get_expr(d.adbin, d.adrelid) AS default_sql FROM pg_attribute a " +
+          // attgenerated is PostgreSQL 12+: read through to_jsonb, so that older servers give NULL instead of an error.
+          "a.attidentity, to_jsonb(a) ->> 'attgenerated' AS attgenerated, pg_get_expr(d.adbin, d.adrelid) AS default_sql FROM pg_attribute a " +
           "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum " +
           "WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum",
         [oids],
@@ -111,11 +112,14 @@ function columnModel(c: Row): ColumnModel {
   const defaultSql = c.default_sql === null || c.default_sql === undefined ? undefined : String(c.default_sql);
   // A SERIAL column's default is its sequence: generated, like an identity.
   const serial = defaultSql !== undefined && /^nextval\(/i.test(defaultSql);
+  // A generated column's expression is kept where a default is ('s': stored, the only kind before 18).
+  const generated = c.attgenerated === "s" || c.attgenerated === "v";
   return {
     name: String(c.attname),
     type: postgresTypeModel(String(c.type)),
     nullable: !c.attnotnull,
-    ...(defaultSql === undefined || serial ? {} : { serverDefault: postgresDefault(defaultSql) }),
+    ...(defaultSql === undefined || serial || generated ? {} : { serverDefault: postgresDefault(defaultSql) }),
+    ...(generated ? { generated: { sql: defaultSql ?? "", stored: c.attgenerated === "s" } } : {}),
     autoincrement: identity || serial,
   };
 }

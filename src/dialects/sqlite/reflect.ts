@@ -16,7 +16,7 @@ import type {
 } from "../../core/schema/schema-model.js";
 import type { DriverConnection, ReflectOptions } from "../../engine/driver.js";
 import { sqliteDefault, sqliteTypeModel } from "./normalize.js";
-import { declaredConstraints, indexParts, type DeclaredConstraint } from "./table-sql.js";
+import { declaredConstraints, declaredGenerated, indexParts, type DeclaredConstraint } from "./table-sql.js";
 
 type Row = Record<string, any>;
 
@@ -45,6 +45,8 @@ async function reflectTable(conn: DriverConnection, db: string, schema: string |
     declared.find((c) => c.kind === kind && c.name !== undefined && sameColumns(c.columns, columns))?.name;
 
   const info = (await pragma("table_xinfo", name)).filter((r) => Number(r.hidden) !== 1);
+  // hidden 2: a virtual generated column, 3: a stored one; the expression is only in the CREATE TABLE text.
+  const generated = info.some((r) => Number(r.hidden) >= 2) ? declaredGenerated(createSql) : undefined;
   const pkColumns = info.filter((r) => Number(r.pk) > 0).sort((a, b) => Number(a.pk) - Number(b.pk)).map((r) => String(r.name));
   const withoutRowid = /\)\s*WITHOUT\s+ROWID\s*;?\s*$/i.test(createSql);
   const columns: ColumnModel[] = info.map((r) => {
@@ -54,6 +56,7 @@ async function reflectTable(conn: DriverConnection, db: string, schema: string |
       type: sqliteTypeModel(String(r.type ?? "")),
       nullable: !Number(r.notnull),
       ...(r.dflt_value === null || r.dflt_value === undefined ? {} : { serverDefault: sqliteDefault(String(r.dflt_value)) }),
+      ...(Number(r.hidden) >= 2 ? { generated: { sql: generated?.get(String(r.name)) ?? "", stored: Number(r.hidden) === 3 } } : {}),
       autoincrement: rowidAlias,
     };
   });

@@ -57,6 +57,22 @@ export function declaredConstraints(createTable: string): DeclaredConstraint[] {
   return found;
 }
 
+/** The generated columns' expressions (`[GENERATED ALWAYS] AS (expr)`) in a CREATE TABLE statement, by column name. */
+export function declaredGenerated(createTable: string): Map<string, string> {
+  const open = createTable.indexOf("(");
+  const close = open < 0 ? -1 : closingParen(createTable, open);
+  const found = new Map<string, string>();
+  if (close < 0) return found;
+  for (const part of splitTopLevel(createTable.slice(open + 1, close))) {
+    const tokens = tokenize(part);
+    const first = tokens[0];
+    if (!first || (first.kind === "word" && /^(CONSTRAINT|PRIMARY|UNIQUE|CHECK|FOREIGN)$/i.test(first.text))) continue;
+    const as = tokens.findIndex((t, i) => i > 0 && t.kind === "word" && t.text.toUpperCase() === "AS" && tokens[i + 1]?.kind === "group");
+    if (as > 0) found.set(identifier(first), tokens[as + 1]!.text.slice(1, -1).trim());
+  }
+  return found;
+}
+
 /** A CREATE INDEX statement's parts (column or expression text, in order) and WHERE condition. */
 export function indexParts(createIndex: string): { parts: string[]; where: string | undefined } {
   const open = createIndex.indexOf("(");

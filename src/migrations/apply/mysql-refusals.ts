@@ -49,7 +49,8 @@ function modifyKeepsLive(op: Operation, after: ColumnModel): Refusal | undefined
     `IF(c.COLUMN_COMMENT <> '', CONCAT('COMMENT ', QUOTE(c.COLUMN_COMMENT)), NULL)`,
     `IF(c.EXTRA LIKE '%on update%', 'ON UPDATE', NULL)`,
     `IF(c.EXTRA LIKE '%INVISIBLE%', 'INVISIBLE', NULL)`,
-    `IF(c.EXTRA LIKE '%GENERATED%', 'a generated expression', NULL)`,
+    // A generated column the history knows is restated with its expression.
+    after.generated ? "NULL" : `IF(c.EXTRA LIKE '%GENERATED%', 'a generated expression', NULL)`,
   ];
   const schema = op.table.schema === undefined ? "DATABASE()" : literal(op.table.schema);
   const where = `${op.table.schema ? `${op.table.schema}.` : ""}${op.table.name}.${op.column}`;

@@ -31,8 +31,10 @@ export function sqliteNeedsRebuild(op: Operation, before: SchemaModel): boolean 
     case "dropPrimaryKey":
       return true;
     case "addColumn": {
-      // ADD COLUMN cannot add a key, a NOT NULL column without default, or a non-constant default.
+      // ADD COLUMN cannot add a key, a NOT NULL column without default, a non-constant default or a
+      // STORED generated column (a VIRTUAL one it can, NOT NULL too: every row computes it).
       const c = op.column;
+      if (c.generated) return c.generated.stored;
       return c.autoincrement || (!c.nullable && c.serverDefault === undefined) || /^\s*(\(|current_)/i.test(c.serverDefault ?? "");
     }
     case "dropColumn": {
@@ -45,7 +47,9 @@ export function sqliteNeedsRebuild(op: Operation, before: SchemaModel): boolean 
         table.uniques.some((u) => u.columns.includes(name)) ||
         table.indexes.some((i) => i.columns.includes(name) || mentionsColumn(i.where ?? "", name) || (i.expressions?.some((e) => mentionsColumn(e, name)) ?? false)) ||
         table.foreignKeys.some((fk) => fk.columns.includes(name)) ||
-        table.checks.some((c) => mentionsColumn(c.sql, name))
+        table.checks.some((c) => mentionsColumn(c.sql, name)) ||
+        table.columns.some((c) => c.generated !== undefined && mentionsColumn(c.generated.sql, name)) ||
+        (op.column.generated?.stored ?? false)
       );
     }
     default:
@@ -85,7 +89,8 @@ export function rebuildStep(ddl: DdlCompiler, table: TableRef, ops: readonly Ope
       origin.delete(op.from);
     }
   }
-  const copied = next.columns.filter((c) => origin.get(c.name) !== undefined);
+  // A generated column is computed again by the new table: it cannot be written.
+  const copied = next.columns.filter((c) => origin.get(c.name) !== undefined && c.generated === undefined);
   const temporary: TableModel = { ...next, name: `_athanor_new_${next.name}` };
   const newName = ddl.tableName(temporary);
   const statements = [

@@ -3,7 +3,7 @@
  * this operation (defaults left out), with types as `types.*` calls. Each call is checked by
  * running the builder; an operation no call reproduces is printed as its plain data instead.
  */
-import type { ForeignKeyModel, TypeModel } from "../../core/schema/schema-model.js";
+import type { ForeignKeyModel, GeneratedModel, TypeModel } from "../../core/schema/schema-model.js";
 import { types } from "../../core/types/sql-type.js";
 import { sameData } from "../diff/canonical.js";
 import { op as builders } from "../operations/op.js";
@@ -75,8 +75,15 @@ function typeCall(type: TypeModel): [string, unknown] | undefined {
 const table = (ref: TableRef): unknown => (ref.schema ? { schema: ref.schema, name: ref.name } : ref.name);
 
 /** A column as `ColumnInput`: defaults (nullable, not generated) left out. */
-function column(c: { name: string; type: TypeModel; nullable: boolean; serverDefault?: string; autoincrement: boolean }): unknown {
-  return { name: c.name, type: c.type, ...(c.nullable ? {} : { nullable: false }), ...(c.serverDefault === undefined ? {} : { serverDefault: c.serverDefault }), ...(c.autoincrement ? { autoincrement: true } : {}) };
+function column(c: { name: string; type: TypeModel; nullable: boolean; serverDefault?: string; generated?: GeneratedModel; autoincrement: boolean }): unknown {
+  return {
+    name: c.name,
+    type: c.type,
+    ...(c.nullable ? {} : { nullable: false }),
+    ...(c.serverDefault === undefined ? {} : { serverDefault: c.serverDefault }),
+    ...(c.generated === undefined ? {} : { generated: c.generated }),
+    ...(c.autoincrement ? { autoincrement: true } : {}),
+  };
 }
 
 /** A foreign key with its fields in reading order (name, columns, target, actions). */

@@ -7,7 +7,7 @@
 import type { DialectName } from "../../core/compiler/dialect.js";
 import { tableKey, type ColumnModel, type ForeignKeyModel, type TableModel } from "../../core/schema/schema-model.js";
 import type { ColumnChange, Operation, TableRef } from "../operations/operation.js";
-import { canonicalCheckSql } from "../schema/canonical.js";
+import { canonicalCheckSql, canonicalGeneratedSql } from "../schema/canonical.js";
 import { sameData } from "./canonical.js";
 import { plainColumn, type ColumnMatch } from "./columns.js";
 import type { DataLoss } from "./data-loss.js";
@@ -50,6 +50,13 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
   for (const [was, now] of match.renamed) diff.renameColumns.push({ op: "renameColumn", table, from: was, to: now });
   for (const column of match.added) diff.columns.push({ op: "addColumn", table, column: plainColumn(column) });
   for (const [a, b] of match.pairs) {
+    // No ALTER changes how a column is generated: dropped and added again. A generated column's
+    // values are derived from the row, so only a plain column's drop loses data.
+    if (!sameGenerated(a, b, dialect)) {
+      diff.columns.push({ op: "dropColumn", table, column: { ...a, name: b.name } }, { op: "addColumn", table, column: plainColumn(b) });
+      if (!a.generated) diff.losses.push({ kind: "dropColumn", table: key, column: b.name, detail: `its data (${typeText(a.type)}) would be replaced by the generated values` });
+      continue;
+    }
     const change = columnChange(a, b, dialect);
     if (!change) continue;
     diff.columns.push({ op: "alterColumn", table, column: b.name, from: { type: a.type, nullable: a.nullable, serverDefault: a.serverDefault ?? null }, to: change });
@@ -58,7 +65,8 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
   }
   for (const column of match.dropped) {
     diff.columns.push({ op: "dropColumn", table, column });
-    diff.losses.push({ kind: "dropColumn", table: key, column: column.name, detail: `its data (${typeText(column.type)}) would be deleted` });
+    // A generated column's values are the row's other columns, computed: nothing of its own is lost.
+    if (!column.generated) diff.losses.push({ kind: "dropColumn", table: key, column: column.name, detail: `its data (${typeText(column.type)}) would be deleted` });
   }
 
   const fks = keyed(from.foreignKeys, to.foreignKeys, (fk) => fk.name, (fk) => mapForeignKey(fk, col, renames));
@@ -90,6 +98,12 @@ function columnChange(a: ColumnModel, b: ColumnModel, dialect: DialectName): Col
   if (a.nullable !== b.nullable) change.nullable = b.nullable;
   if ((a.serverDefault ?? null) !== (b.serverDefault ?? null)) change.serverDefault = b.serverDefault ?? null;
   return Object.keys(change).length ? change : undefined;
+}
+
+/** Whether two columns are generated the same way (neither is, or the same expression and kind). */
+function sameGenerated(a: ColumnModel, b: ColumnModel, dialect: DialectName): boolean {
+  if (!a.generated || !b.generated) return !a.generated && !b.generated;
+  return a.generated.stored === b.generated.stored && canonicalGeneratedSql(a.generated.sql, dialect) === canonicalGeneratedSql(b.generated.sql, dialect);
 }
 
 /** A column's list of allowed values in canonical form (`mood in 'a', 'b'`): an enum's check. */

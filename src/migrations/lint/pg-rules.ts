@@ -91,6 +91,15 @@ function addColumn(op: Extract<Operation, { op: "addColumn" }>, table: string): 
       },
     ];
   }
+  if (column.generated) {
+    return [
+      {
+        rule: "pg-volatile-default",
+        message: `ADD COLUMN ${where} GENERATED ALWAYS AS (${column.generated.sql}) STORED computes every existing row: ${table} is rewritten under ACCESS EXCLUSIVE`,
+        fix: "on a large table: add a plain nullable column kept up to date by the application or a trigger and backfilled in batches; or accept the rewrite in a maintenance window and suppress with the reason",
+      },
+    ];
+  }
   if (column.serverDefault === undefined) return [];
   const { volatile, unknown } = pgDefaultVolatility(column.serverDefault);
   const fix = "add the column without the default (or with a constant one), SET DEFAULT for new rows, then backfill existing rows in batches";

@@ -12,7 +12,7 @@
  * Each builder returns the operation's plain data, with the defaults filled in: columns are
  * nullable and not generated, indexes are not unique, constraint lists are empty.
  */
-import type { CheckModel, ColumnModel, ForeignKeyModel, IndexModel, PrimaryKeyModel, TableModel, TypeModel, UniqueModel } from "../../core/schema/schema-model.js";
+import type { CheckModel, ColumnModel, ForeignKeyModel, GeneratedModel, IndexModel, PrimaryKeyModel, TableModel, TypeModel, UniqueModel } from "../../core/schema/schema-model.js";
 import type { ColumnChange, LintSuppression, OperationOf, TableRef } from "./operation.js";
 
 /** A table as the builders take it: its name, or `{ schema, name }`. */
@@ -26,6 +26,8 @@ export interface ColumnInput {
   readonly nullable?: boolean;
   /** The DEFAULT expression as SQL text: `"'draft'"`, `"0"`, `"CURRENT_TIMESTAMP"`. */
   readonly serverDefault?: string;
+  /** A generated column: `{ sql: "price * qty", stored: true }` (`GENERATED ALWAYS AS (...) STORED`). */
+  readonly generated?: GeneratedModel;
   readonly autoincrement?: boolean;
 }
 
@@ -72,6 +74,7 @@ function column(input: ColumnInput): ColumnModel {
     type: input.type,
     nullable: input.nullable ?? true,
     ...(input.serverDefault === undefined ? {} : { serverDefault: input.serverDefault }),
+    ...(input.generated === undefined ? {} : { generated: input.generated }),
     autoincrement: input.autoincrement ?? false,
   };
 }

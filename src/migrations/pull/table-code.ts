@@ -168,6 +168,9 @@ function columnCode(
   const noAuto = isKey && type.integerLike && fks.length === 0 && column.serverDefault === undefined && !column.autoincrement;
   if (noAuto) chain += ".autoincrement(false)";
   if (column.serverDefault !== undefined) chain += `.serverDefault(${defaultCode(column.serverDefault, column, imports)})`;
+  if (column.generated) {
+    chain += `.generatedAs(${imports.value("sql")}.raw(${quote(column.generated.sql)})${column.generated.stored ? "" : ", { stored: false }"})`;
+  }
   if (unique) chain += ".unique()";
   if (index) chain += ".index()";
   // Given<T>: a key the database does not generate, that no relationship fills and no default covers (GivenKey).

@@ -58,11 +58,24 @@ export function sameType(a: TypeModel, b: TypeModel, dialect: DialectRef): boole
   return isDeepStrictEqual(canonicalType(a, dialect), canonicalType(b, dialect));
 }
 
-/** A table with its checks and raw types in canonical form, each list re-sorted. */
+/**
+ * A generated column's expression in comparable form: a check's (the databases rewrite it the same
+ * ways: PostgreSQL adds casts and parentheses, MariaDB quotes names), with MariaDB's spellings of
+ * `lower`/`upper` read as those. Another rewritten function still shows as a change.
+ */
+export function canonicalGeneratedSql(sql: string, dialect: DialectRef): string {
+  return canonicalCheckSql(sql, dialect).replace(/\blcase\b/g, "lower").replace(/\bucase\b/g, "upper");
+}
+
+/** A table with its checks, generated expressions and raw types in canonical form, each list re-sorted. */
 export function canonicalTable(table: TableModel, dialect: DialectRef): TableModel {
   return {
     ...table,
-    columns: table.columns.map((c) => ({ ...c, type: canonicalType(c.type, dialect) })),
+    columns: table.columns.map((c) => ({
+      ...c,
+      type: canonicalType(c.type, dialect),
+      ...(c.generated ? { generated: { ...c.generated, sql: canonicalGeneratedSql(c.generated.sql, dialect) } } : {}),
+    })),
     checks: sortByName(table.checks.map((c) => ({ ...c, sql: canonicalCheckSql(c.sql, dialect) }))),
   };
 }

@@ -58,7 +58,7 @@ export function checkAssociationOverlap(rel: RelationshipProperty, report: Repor
   }
   if (creator !== undefined) return; // it fills the other columns
   for (const column of secondary.columnList) {
-    if (linkColumns.has(column) || column.nullable || column.default !== undefined || column.serverDefault !== undefined || column.autoincrement) continue;
+    if (linkColumns.has(column) || column.nullable || column.default !== undefined || column.serverDefault !== undefined || column.generated !== undefined || column.autoincrement) continue;
     const attribute = association.attributeFor(column) ?? column.key;
     fail(
       `a link added through ${rel} creates a ${association.name}, but ${association.name}.${attribute} is NOT NULL with no default.`,

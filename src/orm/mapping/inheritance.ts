@@ -162,7 +162,7 @@ export function checkInheritance(mapper: Mapper, report: Report): void {
   // A subclass's slots are its own attributes (the inherited ones are its superclass's).
   for (const attr of mapper.slots.keys()) {
     const column = mapper.columns.get(attr);
-    if (column === undefined || column.nullable || column.default !== undefined || column.serverDefault !== undefined) continue;
+    if (column === undefined || column.nullable || column.default !== undefined || column.serverDefault !== undefined || column.generated !== undefined) continue;
     report(
       mapper,
       attr,

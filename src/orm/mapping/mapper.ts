@@ -5,7 +5,7 @@
 import { ArgumentError } from "../../core/errors.js";
 import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
-import { columnImpl, mutableColumnImpl, relationshipImpl, type AttributeSlot } from "../state/attributes.js";
+import { columnImpl, generatedColumnImpl, mutableColumnImpl, relationshipImpl, type AttributeSlot } from "../state/attributes.js";
 import { mutableKindOf, type MutableKind } from "../state/mutable-values.js";
 import { attachState, InstanceState } from "../state/instance-state.js";
 import { definedMask, dictMaker, keysClearer, type DefinedMask, type DictMaker, type KeysClearer } from "../state/dict-shape.js";
@@ -57,8 +57,10 @@ export class Mapper<T extends object = object> {
    * compares with what they were when read (`state/mutable-values.ts`). Mostly none.
    */
   readonly mutableColumns!: readonly { readonly attr: string; readonly kind: MutableKind }[];
-  /** Column attributes with a server default: what an INSERT that omits them must read back. */
+  /** Column attributes with a server default or generated: what an INSERT that omits them must read back. */
   readonly serverDefaulted!: readonly string[];
+  /** Generated column attributes (`.generatedAs()`): never written, and read back after every write. */
+  readonly generatedColumns!: readonly string[];
   /** The keys of an object's dict: the column attributes (in `columns` order), then the relationships. */
   readonly attributeKeys!: readonly string[];
   /**
@@ -133,7 +135,8 @@ export class Mapper<T extends object = object> {
     for (const [key, slot] of slots) {
       const rel = this.relationships.get(key);
       const mutable = this.mutableColumns.find((c) => c.attr === key);
-      slot.impl = rel ? relationshipImpl(this, key) : mutable ? mutableColumnImpl(this, key, mutable.kind) : columnImpl(this, key);
+      const generated = this.generatedColumns.includes(key);
+      slot.impl = rel ? relationshipImpl(this, key) : generated ? generatedColumnImpl(this, key) : mutable ? mutableColumnImpl(this, key, mutable.kind) : columnImpl(this, key);
     }
   }
 
@@ -190,7 +193,8 @@ export class Mapper<T extends object = object> {
       keyAttributes,
       tableColumns,
       generatedKey: pk.length === 1 && pk[0]!.autoincrement ? { column: pk[0]!, attr: attributeOf(pk[0]!) } : undefined,
-      serverDefaulted: [...columns].filter(([, c]) => c.serverDefault !== undefined).map(([attr]) => attr),
+      serverDefaulted: [...columns].filter(([, c]) => c.serverDefault !== undefined || c.generated !== undefined).map(([attr]) => attr),
+      generatedColumns: [...columns].filter(([, c]) => c.generated !== undefined).map(([attr]) => attr),
       mutableColumns: [...columns].flatMap(([attr, column]) => {
         const kind = mutableKindOf(column.type);
         return kind === undefined ? [] : [{ attr, kind }];

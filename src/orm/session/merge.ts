@@ -136,6 +136,8 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
     if (changed !== undefined && !changed.has(attr)) continue;
     // An expired value (kept in memory until read again) is the row's as it was: not copied either.
     if (state.dict[attr] === undefined || state.expired?.has(attr) || state.unloaded?.has(attr)) continue;
+    // A generated column is the database's to compute: the target reads its own.
+    if (mapper.generatedColumns.length && mapper.generatedColumns.includes(attr)) continue;
     (target as Record<string, unknown>)[attr] = state.dict[attr];
   }
   // Merge cascade: related objects are merged too, and the merged ones assigned.

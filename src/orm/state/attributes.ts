@@ -4,6 +4,7 @@
  * attribute's implementation here: column values with change tracking, relationships with the
  * in-memory events that keep both sides in step.
  */
+import { GeneratedColumnError } from "../../core/errors.js";
 import { ExpiredAttributeError, RelationshipNotLoadedError, type UnloadedAttributeError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
@@ -64,6 +65,27 @@ export function columnImpl(mapper: Mapper, key: string): AttributeImpl {
       if (old === value && !wasExpired) return;
       if (state.key !== undefined) state.recordChange(key, old === undefined ? null : old);
       state.dict[key] = value;
+    },
+  };
+}
+
+/**
+ * A generated column (`.generatedAs()`): read as any column, never assigned. The database computes
+ * it, so an assignment could only be refused by the flush's INSERT or UPDATE, far from its cause.
+ */
+export function generatedColumnImpl(mapper: Mapper, key: string): AttributeImpl {
+  const { get } = columnImpl(mapper, key);
+  return {
+    get,
+    set(obj, value) {
+      // Reading a value back and assigning it again (a copy of a loaded object) changes nothing.
+      if (value === undefined || (stateOf(obj)?.dict[key] === value && value !== null)) return;
+      throw new GeneratedColumnError(
+        mapper.name,
+        key,
+        `${mapper.name}.${key} is a generated column (${mapper.columns.get(key)!.toString()}, .generatedAs()): the database computes it from the row's other columns, ` +
+          `so it cannot be assigned. Change the columns it is computed from; after the flush, session.refresh(obj) reads the new value. Nothing was changed.`,
+      );
     },
   };
 }

@@ -196,7 +196,8 @@ export async function switchRows(ctx: PersistContext, mapper: Mapper, pairs: rea
   for (const [state, old] of pairs) {
     const set: Record<string, unknown> = {};
     for (const { column, attr } of mapper.tableColumns) {
-      if (keyColumns.has(column)) continue;
+      // A generated column is computed by the database from the row written here.
+      if (keyColumns.has(column) || column.generated !== undefined) continue;
       if (state.dict[attr] === undefined && column.default !== undefined) state.dict[attr] = column.defaultValue();
       const value = state.dict[attr];
       // Not given: what an INSERT would have left it, NULL (a server default: kept, and expired below).
@@ -251,6 +252,8 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
   const result = await ctx.conn.execute(update(mapper.table).set(set as never).where(...where));
   expectRows(`UPDATE of ${describe(mapper, before, versionAttr)}`, result.rowCount, 1);
   if (versionAttr) state.dict[versionAttr] = (before[versionAttr] as number) + 1;
+  // The database recomputed the generated columns from the new values: read again on access.
+  if (mapper.generatedColumns.length) state.expire(mapper.generatedColumns);
   // The version is set apart from `committed`: recorded too, so that undoing the UPDATE restores it.
   ctx.journal.recordUpdate(state, versionAttr ? { ...committed, [versionAttr]: before[versionAttr] } : committed);
   state.committed = undefined;

@@ -66,7 +66,8 @@ function rulesOf(mapper: Mapper): MapperRules {
       const key = keyColumns.has(column) && !foreignKey && !isReadBackKey(mapper, column);
       const refusesNull = key || (!column.nullable && !column.autoincrement && !foreignKey);
       const { accepts, expected } = keyColumns.has(column) ? keyCheck(column) : valueCheck(column.type);
-      const required = refusesNull && column.default === undefined && (key || column.serverDefault === undefined);
+      const filled = column.serverDefault !== undefined || column.generated !== undefined;
+      const required = refusesNull && column.default === undefined && (key || !filled);
       return { attr, column, refusesNull, required, accepts, expected, key };
     });
     const read = valuesReader(all.map((rule) => rule.attr));
