@@ -12,6 +12,7 @@ import { aliasSource, mapperOfClass } from "./mapped.js";
 import type { Mapper } from "./mapping/mapper.js";
 import { stateOf, type ObjectStatus } from "./state/instance-state.js";
 import { criterionAt } from "./mapping/inheritance.js";
+import { joinedFromOf, joinedWriteRefusal } from "./mapping/joined-tables.js";
 import { storedValue } from "./state/mutable-values.js";
 import { changedColumns } from "./state/changed-columns.js";
 import type { BACK } from "./typing/checks.js";
@@ -42,8 +43,11 @@ export function modelSource(mapper: Mapper, alias?: AliasNode): FromSource {
   );
   const c = Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"];
   // A subclass of single-table inheritance covers its rows of the table only (inheritance.ts).
-  const criterion = criterionAt(mapper, alias ?? mapper.table.fromNode);
+  const criterion = criterionAt(mapper, alias ?? (mapper.inheritance?.hierarchy.root.table ?? mapper.table).fromNode);
   const identity = mapper.inheritance?.identity;
+  // Joined-table inheritance: the hierarchy's tables joined (joined-tables.ts); an alias of it is refused by aliased().
+  const joinedFrom = alias === undefined ? joinedFromOf(mapper) : undefined;
+  const notWritable = joinedWriteRefusal(mapper);
   return {
     fromNode: alias ?? mapper.table.fromNode,
     // What `select(Model)` selects: deferred columns left out. `c` has them all, for conditions.
@@ -52,6 +56,8 @@ export function modelSource(mapper: Mapper, alias?: AliasNode): FromSource {
     underlyingTable: mapper.table,
     ...(criterion === undefined ? {} : { criterion }),
     ...(identity === undefined ? {} : { impliedValues: { [mapper.inheritance!.hierarchy.discriminator]: identity } }),
+    ...(joinedFrom === undefined ? {} : { joinedFrom }),
+    ...(notWritable === undefined ? {} : { notWritable }),
   };
 }
 

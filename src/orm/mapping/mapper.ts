@@ -137,9 +137,8 @@ export class Mapper<T extends object = object> {
     }
   }
 
-  get primaryKey(): readonly Column[] {
-    return this.table.primaryKey;
-  }
+  /** The primary key of the rows: its table's, or under joined-table inheritance its root's table's. */
+  readonly primaryKey!: readonly Column[];
 
   /**
    * An object of the mapped class made without running its constructor (hydration, merge): an
@@ -173,14 +172,19 @@ export class Mapper<T extends object = object> {
   private mapColumns(columns: ReadonlyMap<string, Column>, deferred: ReadonlyMap<string, DeferredColumn>): void {
     for (const [key, column] of columns) this.attributeByColumn.set(column, key);
     const attributeOf = (column: Column) => this.attributeByColumn.get(column)!;
-    const table = this.table;
-    const keyAttributes = table.primaryKey.map(attributeOf);
+    // Joined-table inheritance maps columns of several tables, the root's first: its key is the rows' key.
+    const tables = [...new Set([...columns.values()].map((c) => c.table))];
+    const table = tables[0] ?? this.table;
     const pk = table.primaryKey;
+    const keyAttributes = pk.map(attributeOf);
     const identity = new Set(keyAttributes);
     for (const key of deferred.keys()) {
       if (identity.has(key) || !columns.has(key)) throw new ArgumentError(`${this.name}.${key}: ${identity.has(key) ? "a primary-key column is the object's identity and cannot be deferred" : "only a column attribute can be deferred"}.`);
     }
-    const tableColumns = table.columnList.map((column) => ({ column, attr: attributeOf(column) }));
+    const tableColumns =
+      tables.length > 1
+        ? tables.flatMap((t) => t.columnList.filter((c) => this.attributeByColumn.has(c)).map((column) => ({ column, attr: attributeOf(column) })))
+        : table.columnList.map((column) => ({ column, attr: attributeOf(column) }));
     const columnPlans = new ColumnPlans([...columns.keys()]);
     const attributeKeys = [...columns.keys(), ...this.relationships.keys()];
     // Object.assign: the fields are readonly to everyone else, and set here by the constructor and by mapAddedColumns.
@@ -188,6 +192,7 @@ export class Mapper<T extends object = object> {
       columns,
       deferred,
       keyAttributes,
+      primaryKey: pk,
       tableColumns,
       generatedKey: pk.length === 1 && pk[0]!.autoincrement ? { column: pk[0]!, attr: attributeOf(pk[0]!) } : undefined,
       serverDefaulted: [...columns].filter(([, c]) => c.serverDefault !== undefined).map(([attr]) => attr),
