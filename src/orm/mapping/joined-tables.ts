@@ -70,3 +70,19 @@ export function isInheritanceKey(fk: ForeignKey, mapper: Mapper): boolean {
   const { tables } = mapper.inheritance!.hierarchy;
   return tables.includes(fk.table) && tables.includes(fk.referredTable) && fk.columns.every((c) => c.primaryKey);
 }
+
+/**
+ * A bulk UPDATE through the root of a joined-table hierarchy writes the root's table: setting a
+ * subclass's column there is refused before it runs, naming the class and the fix.
+ */
+export function refuseOtherTables(mapper: Mapper, values: ReadonlyMap<string, unknown>): void {
+  if (!isJoined(mapper)) return;
+  for (const attr of values.keys()) {
+    const column = mapper.columns.get(attr);
+    if (column === undefined || column.table === mapper.table) continue;
+    throw new ArgumentError(
+      `update(${mapper.name}) sets '${attr}', a column of table '${column.table.name}' (joined-table inheritance), but writes table '${mapper.table.name}' only. ` +
+        `Change the objects in a session instead (select them, assign, commit), or update '${column.table.name}' itself (its Table) in a Core statement.`,
+    );
+  }
+}
