@@ -209,6 +209,13 @@ forEachDatabaseWithSchema("joined-table inheritance", JtBase.metadata, (ctx) => 
     const [again] = await session.scalars(select(Employee).where(e.id.eq(3)));
     assert.equal(again, dee);
     assert.deepEqual([dee.budget, dee.parkingSpot], [1000, "C3"]);
+    // Named attributes, read alone: from this row of each of their tables, not from another row.
+    await session.execute(update(directors).values({ parkingSpot: "D4" } as never).where(directors.c["id"]!.eq(3 as never)));
+    await session.refresh(dee, ["parkingSpot", "budget"]);
+    assert.deepEqual([dee.budget, dee.parkingSpot], [1000, "D4"]);
+    const mia = (await session.get(Manager, 1))!;
+    session.expire(mia, ["budget"]);
+    assert.equal(await lazy(mia).budget, 100);
   });
 
   test("relationships to and from a subclass: many-to-one with its key in the subclass table, one-to-many to a subclass, lazy and select-in", async () => {
