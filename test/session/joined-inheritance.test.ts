@@ -218,6 +218,15 @@ forEachDatabaseWithSchema("joined-table inheritance", JtBase.metadata, (ctx) => 
     assert.equal(await lazy(mia).budget, 100);
   });
 
+  test("locking reads of a class whose query outer-joins its subclasses' tables (PostgreSQL locks the tables no outer join makes nullable)", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const [mia] = await session.scalars(select(Manager).where(m.id.eq(1)).forUpdate());
+    assert.equal(mia?.budget, 100);
+    assert.equal((await session.scalars(select(Employee).orderBy(e.id).forUpdate())).length, 4);
+    if (ctx.db.name === "postgresql") assert.match(ctx.statements[0]!, /FOR UPDATE OF "jt_employees", "jt_managers"$/);
+  });
+
   test("relationships to and from a subclass: many-to-one with its key in the subclass table, one-to-many to a subclass, lazy and select-in", async () => {
     await seed(ctx);
     const session = ctx.session();

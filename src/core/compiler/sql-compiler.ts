@@ -55,7 +55,8 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return `INSERT INTO ${table} DEFAULT VALUES`;
   }
 
-  protected forUpdate(): string {
+  /** `FOR UPDATE` of a SELECT from `froms` (PostgreSQL names the tables to lock when some are outer-joined). */
+  protected forUpdate(_froms: readonly FromNode[]): string {
     return " FOR UPDATE";
   }
 
@@ -136,7 +137,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
         sql += ` ORDER BY ${node.orderBy.map((o) => this.orderByItem(o)).join(", ")}`;
       }
       sql += this.limitOffset(node.limit, node.offset);
-      if (node.forUpdate) sql += this.forUpdate();
+      if (node.forUpdate) sql += this.forUpdate(froms);
       return sql;
     } finally {
       this.unqualified = unqualified;

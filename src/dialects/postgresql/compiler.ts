@@ -1,6 +1,6 @@
 /** PostgreSQL's SQL: `$n` placeholders, ILIKE, identity columns. */
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
-import type { InValuesNode, LikeNode, ParamNode } from "../../core/ast/nodes.js";
+import type { FromNode, InValuesNode, LikeNode, ParamNode } from "../../core/ast/nodes.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 import { checkGivenName, type IdentifierLimit } from "../../core/compiler/identifier-limit.js";
 
@@ -10,6 +10,28 @@ export const POSTGRES_IDENTIFIER_LIMIT: IdentifierLimit = { database: "PostgreSQ
 export class PostgresCompiler extends SqlCompiler {
   quote(identifier: string): string {
     return `"${identifier.replace(/"/g, '""')}"`;
+  }
+
+  /**
+   * PostgreSQL refuses FOR UPDATE on the nullable side of an outer join (an ORM class of
+   * joined-table inheritance left-joins its subclasses' tables): then the tables on the other side
+   * are named, `FOR UPDATE OF ...`, and locked alone.
+   */
+  protected override forUpdate(froms: readonly FromNode[]): string {
+    const outer = (f: FromNode): boolean => f.kind === "join" && (f.type !== "inner" || outer(f.left));
+    if (!froms.some(outer)) return " FOR UPDATE";
+    const names = froms.flatMap((f) => this.lockable(f));
+    return names.length ? ` FOR UPDATE OF ${names.join(", ")}` : " FOR UPDATE";
+  }
+
+  /** The tables (or aliases) of a FROM item that no outer join makes nullable. */
+  private lockable(from: FromNode): string[] {
+    if (from.kind === "table") return [this.quote(from.name)];
+    if (from.kind === "alias") return [this.quote(from.name)];
+    if (from.type === "inner") return [...this.lockable(from.left), ...this.lockable(from.right)];
+    if (from.type === "left") return this.lockable(from.left);
+    if (from.type === "right") return this.lockable(from.right);
+    return [];
   }
 
   /**

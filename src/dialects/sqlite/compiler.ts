@@ -1,6 +1,6 @@
 /** SQLite's SQL: double-quoted identifiers, `?` placeholders, rowid primary keys. */
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
-import type { ExprNode, InValuesNode, LikeNode, ParamNode } from "../../core/ast/nodes.js";
+import type { ExprNode, FromNode, InValuesNode, LikeNode, ParamNode } from "../../core/ast/nodes.js";
 import { jsonArrayText, jsonListText } from "../shared/json-array.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 
@@ -90,7 +90,7 @@ export class SqliteCompiler extends SqlCompiler {
     return type?.kind === "binary" ? `unhex(${value})` : value;
   }
 
-  protected override forUpdate(): string {
+  protected override forUpdate(_froms: readonly FromNode[]): string {
     return ""; // SQLite locks the whole database for writes; there is no row lock to ask for.
   }
 
