@@ -73,6 +73,7 @@ export function mapJoinedSubclass(
   );
   hierarchy.mode = "joined";
   declareSubclass(mapper, parent, identity, added, declaration.deferred);
+  for (const member of hierarchy.members) member.mapKeyColumns(table);
   registry.register(mapper);
   return mapper;
 }

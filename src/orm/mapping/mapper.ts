@@ -165,6 +165,15 @@ export class Mapper<T extends object = object> {
   }
 
   /**
+   * Joined-table inheritance: the key columns of a subclass's table (`table`) name this mapper's
+   * key attributes too, so that a foreign key referencing them (`reports.manager_id -> managers.id`)
+   * reads and copies the object's key.
+   */
+  mapKeyColumns(table: Table): void {
+    table.primaryKey.forEach((column, i) => this.attributeByColumn.set(column, this.keyAttributes[i]!));
+  }
+
+  /**
    * What the session and the flush read per object, computed once here: fields, not lazy getters
    * (a getter whose lazy branch has a callback using `this` makes V8 allocate a context on every
    * call, which a flush of 32,000 objects pays 32,000 times).
@@ -173,7 +182,8 @@ export class Mapper<T extends object = object> {
     for (const [key, column] of columns) this.attributeByColumn.set(column, key);
     const attributeOf = (column: Column) => this.attributeByColumn.get(column)!;
     // Joined-table inheritance maps columns of several tables, the root's first: its key is the rows' key.
-    const tables = [...new Set([...columns.values()].map((c) => c.table))];
+    const mapped = new Set(columns.values());
+    const tables = [...new Set([...mapped].map((c) => c.table))];
     const table = tables[0] ?? this.table;
     const pk = table.primaryKey;
     const keyAttributes = pk.map(attributeOf);
@@ -183,7 +193,7 @@ export class Mapper<T extends object = object> {
     }
     const tableColumns =
       tables.length > 1
-        ? tables.flatMap((t) => t.columnList.filter((c) => this.attributeByColumn.has(c)).map((column) => ({ column, attr: attributeOf(column) })))
+        ? tables.flatMap((t) => t.columnList.filter((c) => mapped.has(c)).map((column) => ({ column, attr: attributeOf(column) })))
         : table.columnList.map((column) => ({ column, attr: attributeOf(column) }));
     const columnPlans = new ColumnPlans([...columns.keys()]);
     const attributeKeys = [...columns.keys(), ...this.relationships.keys()];
