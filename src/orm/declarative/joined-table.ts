@@ -12,10 +12,10 @@ import type { Column } from "../../core/schema/column.js";
 import { Table } from "../../core/schema/table.js";
 import type { TableConstraint } from "../../core/schema/constraints.js";
 import { declareSubclass } from "../mapping/inheritance.js";
-import { Mapper } from "../mapping/mapper.js";
+import type { Mapper } from "../mapping/mapper.js";
 import type { Registry } from "../mapping/registry.js";
 import type { ClassRef } from "../mapping/relationship-spec.js";
-import { checkNewSubclass, type SubclassDeclaration } from "./single-table.js";
+import { checkNewSubclass, subclassMapper, type SubclassDeclaration } from "./single-table.js";
 
 /** The options of `@model` a joined subclass may give: its table's own. */
 export interface JoinedTableOptions {
@@ -57,20 +57,7 @@ export function mapJoinedSubclass(
     ...(options.previousNames ? { previousNames: options.previousNames } : {}),
   });
   const added = new Map<string, Column>(Object.keys(own).map((key) => [key, table.c[key]!] as const));
-  const mapper = new Mapper(
-    registry,
-    cls,
-    declaration.name,
-    table,
-    new Map([...parent.columns, ...added]),
-    declaration.relationships,
-    declaration.slots,
-    declaration.definedAt,
-    parent.versionAttribute,
-    false,
-    new Map([...parent.deferred, ...declaration.deferred]),
-    parent,
-  );
+  const mapper = subclassMapper(registry, cls, parent, declaration, table, added);
   hierarchy.mode = "joined";
   declareSubclass(mapper, parent, identity, added, declaration.deferred);
   for (const member of hierarchy.members) member.mapKeyColumns(table);

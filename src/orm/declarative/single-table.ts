@@ -8,6 +8,7 @@
 import { ArgumentError } from "../../core/errors.js";
 import type { AnyColumnBuilder } from "../../core/schema/column-builder.js";
 import type { Column } from "../../core/schema/column.js";
+import type { Table } from "../../core/schema/table.js";
 import { declareSubclass } from "../mapping/inheritance.js";
 import { Mapper, type DeferredColumn } from "../mapping/mapper.js";
 import type { Registry } from "../mapping/registry.js";
@@ -117,7 +118,16 @@ export function mapSubclass(registry: Registry, cls: ClassRef, parent: Mapper, i
     }
   }
   for (const [key, builder] of Object.entries(declaration.builders)) added.set(key, table.appendColumn(key, builder));
-  const mapper = new Mapper(
+  const mapper = subclassMapper(registry, cls, parent, declaration, table, added);
+  declareSubclass(mapper, parent, identity, added, declaration.deferred);
+  parent.inheritance!.hierarchy.mode = "single";
+  registry.register(mapper);
+  return mapper;
+}
+
+/** The mapper of a subclass on `table`: its superclass's columns and `added`, its own relationships, the superclass's version. */
+export function subclassMapper(registry: Registry, cls: ClassRef, parent: Mapper, declaration: SubclassDeclaration, table: Table, added: ReadonlyMap<string, Column>): Mapper {
+  return new Mapper(
     registry,
     cls,
     declaration.name,
@@ -131,8 +141,4 @@ export function mapSubclass(registry: Registry, cls: ClassRef, parent: Mapper, i
     new Map([...parent.deferred, ...declaration.deferred]),
     parent,
   );
-  declareSubclass(mapper, parent, identity, added, declaration.deferred);
-  parent.inheritance!.hierarchy.mode = "single";
-  registry.register(mapper);
-  return mapper;
 }
