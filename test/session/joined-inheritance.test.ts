@@ -250,15 +250,23 @@ forEachDatabaseWithSchema("joined-table inheritance", JtBase.metadata, (ctx) => 
     (await lazy(boss).reports).push(ned);
     await other.commit();
     assert.deepEqual(await tableRows(ctx, "jt_engineers", "id, manager_id"), [[2, null], [9, 1]]);
-    other.expunge(ned);
-    const [again] = await other.scalars(select(Engineer).where(columnsOf(Engineer).id.eq(9)).options(selectinLoad(Engineer, "manager")));
-    assert.equal(again!.manager, boss);
+    const third = ctx.session();
+    const [again] = await third.scalars(select(Engineer).where(columnsOf(Engineer).id.eq(9)).options(selectinLoad(Engineer, "manager")));
+    assert.deepEqual([again!.manager?.constructor, again!.manager?.id], [Manager, 1]);
+    await third.close();
     // Written through the relationship: the key lands in jt_managers.
     const sales = Object.assign(new Department(), { id: 2, name: "Sales" });
     departments[0]!.managers[0]!.department = sales;
     await other.commit();
     assert.deepEqual(await tableRows(ctx, "jt_managers", "id, department_id"), [[1, 2], [3, 1]]);
     assert.deepEqual((await lazy(boss).reports).map((r) => r.id), [9]);
+    // An orphan's DELETE names the parent it left, in the table that holds that key (jt_engineers), not the base's.
+    ctx.reset();
+    boss.reports.splice(0);
+    await other.commit();
+    assert.deepEqual(ctx.statements.filter((s) => s.startsWith("DELETE")).map((s) => [/FROM [`"]?(\w+)/.exec(s)![1], /manager_id/.test(s)]), [["jt_engineers", true], ["jt_employees", false]]);
+    assert.deepEqual(await tableRows(ctx, "jt_engineers", "id"), [[2]]);
+    assert.deepEqual(await tableRows(ctx, "jt_employees", "id"), [[1], [2], [3], [4]]);
   });
 
   test("what is not supported yet is refused with ArgumentError naming the class and the fix, writing nothing", async () => {

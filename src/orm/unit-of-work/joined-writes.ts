@@ -14,6 +14,7 @@ import type { MappedColumn, Mapper } from "../mapping/mapper.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { executeInsertBatch } from "./insert-batch.js";
 import type { PersistContext } from "./persister.js";
+import type { DeleteGroup } from "./orphans.js";
 import { deleteByKeys, describeMany, expectRows, formatKey, groupByGivenColumns, keyWhereValues, rowsPerInsert } from "./row-statements.js";
 import { baseTable } from "../mapping/joined-tables.js";
 
@@ -96,15 +97,25 @@ export async function updateJoinedTables(
   }
 }
 
-/** DELETEs the rows named by `keys` (the root's key values) from the tables below the root's, the lowest first. */
-export async function deleteJoinedRows(ctx: PersistContext, mapper: Mapper, keys: unknown[][]): Promise<void> {
+/**
+ * DELETEs the rows of `group` from the tables below the root's, the lowest first, each naming its
+ * rows by key and by the orphan guards (`orphans.ts`) among its own columns; returns the group
+ * with the guards left for the root's table.
+ */
+export async function deleteJoinedRows(ctx: PersistContext, mapper: Mapper, group: DeleteGroup): Promise<DeleteGroup> {
+  const { columns, befores, guards } = group;
+  const keys = befores.map((before) => keyWhereValues(mapper, before, "DELETE"));
   const tables = mapper.inheritance!.tables;
+  const onTable = (table: Table) => columns.flatMap((column, j) => (column.table === table ? [j] : []));
   for (let t = tables.length - 1; t >= 1; t--) {
     const table = tables[t]!;
-    const matched = await deleteByKeys(ctx.conn, table, table.primaryKey, keys);
-    const rows = keys.map((key) => `${mapper.name} (${mapper.keyAttributes.map((attr, i) => `${attr}=${formatKey(key[i])}`).join(", ")})`);
+    const own = onTable(table);
+    const matched = await deleteByKeys(ctx.conn, table, [...table.primaryKey, ...own.map((j) => columns[j]!)], keys.map((key, i) => [...key, ...own.map((j) => guards[i]![j])]));
+    const rows = befores.map((before) => `${mapper.name} (${mapper.keyAttributes.map((attr) => `${attr}=${formatKey(before[attr])}`).join(", ")})`);
     expectRows(`DELETE of ${describeMany(rows)} (table '${table.name}')`, matched, keys.length);
   }
+  const root = onTable(tables[0]!);
+  return { columns: root.map((j) => columns[j]!), befores, guards: guards.map((row) => root.map((j) => row[j])) };
 }
 
 /** A new object taking over the row of one deleted in the same flush: not supported yet under joined-table inheritance. */

@@ -227,19 +227,18 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
 export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: readonly InstanceState[], versionAttr: string | undefined): Promise<void> {
   const pkColumns = mapper.primaryKey;
   const table = baseTable(mapper);
-  // Joined-table inheritance: the subclasses' rows first, the root's (versioned, guarded) last.
-  if (isJoined(mapper)) await deleteJoinedRows(ctx, mapper, states.map((state) => keyWhereValues(mapper, storedDict(state), "DELETE")));
-  if (versionAttr) {
-    const version = mapper.columns.get(versionAttr)!;
-    for (const { columns, befores, guards } of orphanGroups(mapper, states, states.map(storedDict))) {
+  const joined = isJoined(mapper);
+  for (const group of orphanGroups(mapper, states, states.map(storedDict))) {
+    // Joined-table inheritance: the subclasses' rows first (each guarded by its own table's columns), the root's last.
+    const { columns, befores, guards } = joined ? await deleteJoinedRows(ctx, mapper, group) : group;
+    if (versionAttr) {
+      const version = mapper.columns.get(versionAttr)!;
       for (const [i, before] of befores.entries()) {
         const where = [...keyWhere(mapper, before, "DELETE"), version.eq(before[versionAttr] as never), ...columns.map((c, j) => c.eq(guards[i]![j] as never))];
         const result = await ctx.conn.execute(deleteFrom(table).where(...where));
         expectRows(`DELETE of ${describe(mapper, before, versionAttr)}`, result.rowCount, 1);
       }
-    }
-  } else {
-    for (const { columns, befores, guards } of orphanGroups(mapper, states, states.map(storedDict))) {
+    } else {
       const keys = befores.map((before, i) => [...keyWhereValues(mapper, before, "DELETE"), ...guards[i]!]);
       const matched = await deleteByKeys(ctx.conn, table, [...pkColumns, ...columns], keys);
       expectRows(`DELETE of ${describeMany(befores.map((before) => describe(mapper, before)))}`, matched, keys.length);
