@@ -9,6 +9,7 @@
 import type { Expression } from "../../core/expression/expression.js";
 import type { Table } from "../../core/schema/table.js";
 import { InvalidRequestError } from "../../core/errors.js";
+import { sameValue } from "../state/mutable-values.js";
 import { update } from "../../core/statements/update.js";
 import type { MappedColumn, Mapper } from "../mapping/mapper.js";
 import type { InstanceState } from "../state/instance-state.js";
@@ -51,7 +52,7 @@ export async function insertJoinedRows(ctx: PersistContext, mapper: Mapper, stat
 }
 
 /**
- * UPDATEs the changed attributes `changed` of one row, table by table (the root's first): a table
+ * UPDATEs the attributes of one row that differ from `committed`, table by table (the root's first): a table
  * none of whose columns changed is left alone, but for the root's of a versioned class, whose
  * version is checked and moved on every change. A changed key is refused: the tables' keys would
  * have to change together.
@@ -59,12 +60,13 @@ export async function insertJoinedRows(ctx: PersistContext, mapper: Mapper, stat
 export async function updateJoinedTables(
   ctx: PersistContext,
   mapper: Mapper,
-  changed: readonly string[],
+  committed: Readonly<Record<string, unknown>>,
   dict: Record<string, unknown>,
   before: Record<string, unknown>,
   versionAttr: string | undefined,
   what: string,
 ): Promise<void> {
+  const changed = Object.keys(committed).filter((attr) => mapper.columns.has(attr) && !sameValue(dict[attr], committed[attr]));
   const key = changed.find((attr) => mapper.keyAttributes.includes(attr));
   if (key !== undefined) {
     throw new InvalidRequestError(

@@ -185,21 +185,21 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
   const committed = state.committed;
   if (!committed) return;
   const set: Record<string, unknown> = {};
-  const changed: string[] = [];
+  let changed = false;
   for (const attr in committed) {
     if (sameValue(state.dict[attr], committed[attr])) continue;
     const column = mapper.columns.get(attr);
     if (!column) continue;
     set[column.key] = state.dict[attr];
-    changed.push(attr);
+    changed = true;
   }
-  if (!changed.length) {
+  if (!changed) {
     state.committed = undefined;
     return;
   }
   const before = storedDict(state);
   const what = `UPDATE of ${describe(mapper, before, versionAttr)}`;
-  if (isJoined(mapper)) await updateJoinedTables(ctx, mapper, changed, state.dict, before, versionAttr, what);
+  if (isJoined(mapper)) await updateJoinedTables(ctx, mapper, committed, state.dict, before, versionAttr, what);
   else {
     const where = keyWhere(mapper, before, "UPDATE");
     if (versionAttr) {
