@@ -2,9 +2,10 @@
  * Single-table and joined-table inheritance (SQLAlchemy's `polymorphic_on` / `polymorphic_identity`):
  * a base model names its discriminator column, each subclass a value of it. Under single-table
  * inheritance every class of the hierarchy maps the one table; under joined-table inheritance each
- * subclass adds a table of its own, keyed by the base's key (`joined-tables.ts`). Every mapper of a hierarchy maps every column of it
- * (a subclass's columns are nullable or defaulted, since the other classes' rows leave them out),
- * so that all read and write its rows alike; the discriminator's value picks the class of each
+ * subclass adds a table of its own, keyed by the base's key (`joined-tables.ts`). Every mapper of
+ * a hierarchy maps every column of it (under single-table inheritance a subclass's columns are
+ * nullable or defaulted, since the other classes' rows leave them out), so that all read and
+ * write its rows alike; the discriminator's value picks the class of each
  * row read (loading/polymorphic.ts), and a subclass's queries are limited to its rows.
  */
 import { ArgumentError, InvalidRequestError } from "../../core/errors.js";

@@ -90,7 +90,7 @@ export class Mapper<T extends object = object> {
   private shapeKeeper!: object;
   private readonly attributeByColumn = new Map<Column, string>();
   /**
-   * The mapper's place in a single-table inheritance hierarchy (inheritance.ts), set by `@model`;
+   * The mapper's place in an inheritance hierarchy, single-table or joined-table (inheritance.ts), set by `@model`;
    * undefined for a model without one, which is what the hot paths check, once per query or flush.
    */
   inheritance: Inheritance | undefined = undefined;
