@@ -13,6 +13,7 @@ import { aliasSource, mapperOfClass } from "./mapped.js";
 import type { Mapper } from "./mapping/mapper.js";
 import { stateOf, type ObjectStatus } from "./state/instance-state.js";
 import { criterionAt } from "./mapping/inheritance.js";
+import { joinedFromOf, joinedWriteRefusal } from "./mapping/joined-tables.js";
 import { storedValue } from "./state/mutable-values.js";
 import { changedColumns } from "./state/changed-columns.js";
 import type { BACK } from "./typing/checks.js";
@@ -40,15 +41,19 @@ export function entitySource(mapper: Mapper): FromSource {
 export function modelSource(mapper: Mapper, alias?: AliasNode): FromSource {
   // A subclass of single-table inheritance covers its rows of the table only (inheritance.ts),
   // its columns too: read through a reference of their own, a SELECT of them reads its rows only.
-  const criterion = criterionAt(mapper, alias ?? mapper.table.fromNode);
-  const covering = criterion === undefined ? undefined : (alias ?? { ...mapper.table.fromNode });
-  if (covering !== undefined) coverRows(covering, criterion!);
-  const all = [...mapper.columns].map(([key, column]) => {
-    const source = covering ?? alias;
-    return new LabeledExpression<unknown, string>(key, source ? { kind: "column", name: column.name, source } : column.node, column.type);
-  });
+  // Joined-table inheritance: the criterion is on the root's table, which not all its columns name.
+  const rootTable = mapper.inheritance?.hierarchy.root.table ?? mapper.table;
+  const criterion = criterionAt(mapper, alias ?? rootTable.fromNode);
+  const covering = criterion === undefined || rootTable !== mapper.table ? alias : (alias ?? { ...mapper.table.fromNode });
+  if (covering !== undefined && criterion !== undefined) coverRows(covering, criterion);
+  const all = [...mapper.columns].map(
+    ([key, column]) => new LabeledExpression<unknown, string>(key, covering ? { kind: "column", name: column.name, source: covering } : column.node, column.type),
+  );
   const c = Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"];
   const identity = mapper.inheritance?.identity;
+  // Joined-table inheritance: the hierarchy's tables joined (joined-tables.ts); an alias of it is refused by aliased().
+  const joinedFrom = alias === undefined ? joinedFromOf(mapper) : undefined;
+  const notWritable = joinedWriteRefusal(mapper);
   return {
     fromNode: alias ?? mapper.table.fromNode,
     // What `select(Model)` selects: deferred columns left out. `c` has them all, for conditions.
@@ -57,6 +62,8 @@ export function modelSource(mapper: Mapper, alias?: AliasNode): FromSource {
     underlyingTable: mapper.table,
     ...(criterion === undefined ? {} : { criterion }),
     ...(identity === undefined ? {} : { impliedValues: { [mapper.inheritance!.hierarchy.discriminator]: identity } }),
+    ...(joinedFrom === undefined ? {} : { joinedFrom }),
+    ...(notWritable === undefined ? {} : { notWritable }),
   };
 }
 

@@ -2,7 +2,7 @@
  * `table("users", metadata, { id: integer().primaryKey(), ... })`: a table definition, registered
  * in its MetaData, whose typed columns (`users.c.id`) are the building blocks of statements.
  */
-import type { AliasNode, ExprNode, TableNode } from "../ast/nodes.js";
+import type { AliasNode, ExprNode, FromNode, TableNode } from "../ast/nodes.js";
 import type { TableSchema } from "../ast/table-schema.js";
 import { ArgumentError } from "../errors.js";
 import type { Labeled } from "../expression/expression.js";
@@ -73,6 +73,17 @@ export interface FromSource<Row = Record<string, unknown>> {
    * discriminator): `insert(source)` writes them into each row, and refuses a row that gives another.
    */
   readonly impliedValues?: Readonly<Record<string, unknown>>;
+  /**
+   * The FROM item that `select(source)` and `from(source)` use instead of `fromNode`, when the
+   * source's columns span several tables (an ORM class of joined-table inheritance: its tables
+   * joined on their primary keys). `join(source)` refuses such a source.
+   */
+  readonly joinedFrom?: FromNode;
+  /**
+   * Why `insert`, `update` and `deleteFrom` refuse the source, when they must (its rows span
+   * several tables): the message of the `ArgumentError` they raise.
+   */
+  readonly notWritable?: string;
 }
 
 export class Table<Name extends string = string, C extends ColumnMap = ColumnMap>

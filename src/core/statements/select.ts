@@ -81,7 +81,7 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
    */
   from(...sources: Joinable[]): Select<Row, First, Tuple> {
     const resolved = sources.map((s) => resolveSource("from", s));
-    return this.with({ from: [...this.node.from, ...resolved.map((s) => s.fromNode)], where: withCriteria(this.node.where, resolved) });
+    return this.with({ from: [...this.node.from, ...resolved.map((s) => s.joinedFrom ?? s.fromNode)], where: withCriteria(this.node.where, resolved) });
   }
 
   /** Adds conditions, joined with AND to any existing ones. */
@@ -186,6 +186,10 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
 
   private joinWith(type: JoinType, target: Joinable, on: Condition | undefined): Select<Row, First, Tuple> {
     const source = resolveSource("join", target);
+    if (source.joinedFrom !== undefined) {
+      const name = typeof target === "function" ? target.name : "the source";
+      throw new ArgumentError(`join(${name}): its columns span several tables joined together (joined-table inheritance), which join() cannot add yet. Select it (select(${name}).join(...)) or join its tables one by one.`);
+    }
     const right = source.fromNode;
     // Without from(), join from the first table of the select list (the rest of the tables it
     // names are added at compile time, unless a join covers them). A bare FROM item that is the
@@ -255,7 +259,7 @@ export function select<const I extends readonly SelectItem[]>(...items: I): Sele
   const sources = items
     .map((item) => (typeof item === "function" ? resolveSource("select", item) : isFromSource(item) ? item : undefined))
     .filter((s) => s !== undefined);
-  const from = sources.map((s) => s.fromNode);
+  const from = sources.map((s) => s.joinedFrom ?? s.fromNode);
   return new Select(
     {
     kind: "select",

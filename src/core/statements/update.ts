@@ -104,6 +104,7 @@ export function targetOf(verb: string, entity: EntityClass): FromSource {
   if (!source || !source.underlyingTable || source.fromNode.kind !== "table") {
     throw new ArgumentError(`${verb}(${entity.name}): the class is not a mapped model (map it, or pass its Table).`);
   }
+  if (source.notWritable !== undefined) throw new ArgumentError(`${verb}(${entity.name}): ${source.notWritable}`);
   return source;
 }
 

@@ -27,6 +27,7 @@ import { declaredEvents } from "./event-decorators.js";
 import { checkInheritedValidators, installModelEvents } from "../mapping/model-events.js";
 import { checkSubclassOptions, mapSubclass, ownDeclarations } from "./single-table.js";
 import { declareRoot } from "../mapping/inheritance.js";
+import { mapJoinedSubclass } from "./joined-table.js";
 import { mapperOfClass } from "../mapped.js";
 
 // Decorator metadata needs `Symbol.metadata`, which Node 20 lacks: TypeScript's emit then gives
@@ -77,15 +78,17 @@ export interface ModelOptions {
    */
   readonly version?: string;
   /**
-   * Single-table inheritance, on the base class: the column attribute whose value says which
-   * class each row is (SQLAlchemy's `polymorphic_on`). See docs/inheritance.md.
+   * Inheritance, on the base class: the column attribute whose value says which class each row
+   * is (SQLAlchemy's `polymorphic_on`). See docs/inheritance.md.
    */
   readonly polymorphicOn?: string;
   /**
-   * Single-table inheritance: this class's value of the base's `polymorphicOn` column (SQLAlchemy's
-   * `polymorphic_identity`). Required on a subclass (`@model({ polymorphicIdentity: "manager" })
-   * class Manager extends Employee`, with no table name: it shares the base's table); optional
-   * on the base, whose objects cannot be saved without one.
+   * Inheritance: this class's value of the base's `polymorphicOn` column (SQLAlchemy's
+   * `polymorphic_identity`). Required on a subclass: `@model({ polymorphicIdentity: "manager" })
+   * class Manager extends Employee` shares the base's table (single-table inheritance),
+   * `@model("managers", { polymorphicIdentity: "manager" })` gives it a table of its own, joined
+   * to the base's by its key (joined-table inheritance). Optional on the base, whose objects
+   * cannot be saved without one.
    */
   readonly polymorphicIdentity?: string | number;
 }
@@ -125,7 +128,7 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
     const parent = mapperOfClass(Object.getPrototypeOf(cls));
     if (parent !== undefined) checkSubclassOptions(options.name ?? className, parent, given, options as Record<string, unknown>);
     const allFields = ownFields(decoratorMetadata(context));
-    const fields = parent === undefined ? allFields : ownDeclarations(options.name ?? className, parent, allFields);
+    const fields = parent === undefined ? allFields : ownDeclarations(options.name ?? className, parent, allFields, given !== undefined);
     const builders: Record<string, AnyColumnBuilder> = {};
     const relationships = new Map<string, RelationshipSpec>();
     const deferred = new Map<string, DeferredColumn>();
@@ -140,7 +143,11 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
       const declaration = { name: options.name ?? className, builders, relationships, deferred, slots, definedAt: callerLocation() };
       const events = declaredEvents(decoratorMetadata(context));
       checkInheritedValidators(declaration.name, parent, events);
-      installModelEvents(mapSubclass(registry, cls as unknown as ClassRef, parent, options.polymorphicIdentity, declaration), events);
+      const mapper =
+        given === undefined
+          ? mapSubclass(registry, cls as unknown as ClassRef, parent, options.polymorphicIdentity, declaration)
+          : mapJoinedSubclass(registry, cls as unknown as ClassRef, parent, options.polymorphicIdentity, declaration, given, options);
+      installModelEvents(mapper, events);
       return;
     }
     if (options.polymorphicIdentity !== undefined && options.polymorphicOn === undefined) {

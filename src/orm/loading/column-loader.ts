@@ -13,6 +13,7 @@ import { ObjectDeletedError } from "../errors.js";
 import { chunks, keyFilter } from "./keys.js";
 import { changedDuringRead, changesBefore } from "../state/changed-during-read.js";
 import { lockedIfAny } from "./locked-rows.js";
+import { isJoined } from "../mapping/joined-tables.js";
 
 type Rows = (statement: Select<unknown>) => Promise<unknown[][]>;
 
@@ -34,9 +35,12 @@ export async function loadColumns(
   const indexes = keyColumns.map((_, i) => i);
   // A timestamp naming rows (a foreign key) read inexactly is refused (exact-keys.ts).
   const check = exactKeyCheck(mapper, [...mapper.keyAttributes, ...keys], 0);
+  const query = select(...labels(mapper, keyColumns), ...labels(mapper, columns));
+  // Joined-table inheritance: the columns' tables joined on the key (a bare list of them would pair every row with every other).
+  const from = isJoined(mapper) ? query.from(mapper.class_) : query;
   for (const chunk of chunks(states)) {
     const statement = lockedIfAny(
-      select(...labels(mapper, keyColumns), ...labels(mapper, columns)).where(keyFilter(keyColumns, mapper.keyAttributes, chunk.map((s) => s.dict))) as unknown as Select<unknown>,
+      from.where(keyFilter(keyColumns, mapper.keyAttributes, chunk.map((s) => s.dict))) as unknown as Select<unknown>,
       chunk,
       locked,
     );

@@ -4,6 +4,7 @@
  * joined table (or the alias given), so a query that filters or orders on the joined rows loads
  * exactly those: `select(Book).join(Author, ...).where(author.name.eq("Ann")).options(containsEager(Book, "author"))`.
  */
+import { refuseJoined } from "../mapping/joined-tables.js";
 import type { FromNode, LabelNode, SelectNode } from "../../core/ast/nodes.js";
 import { ArgumentError } from "../../core/errors.js";
 import type { StatementOption } from "../../core/statements/executable.js";
@@ -66,6 +67,7 @@ export function withContainsEager(node: SelectNode, options: readonly ContainsEa
     const rel = mapper.relationships.get(option.key);
     if (!rel) throw new ArgumentError(`containsEager(${option.entity.name}, "${option.key}"): ${mapper.name} has no relationship '${option.key}'.`);
     const target = rel.resolved.target;
+    refuseJoined(target, `containsEager(${option.entity.name}, "${option.key}")`, `Load it with selectinLoad(${option.entity.name}, "${option.key}").`);
     const source = sourceFor(node.from, option, target);
     loads.push({ rel, start: columns.length, partial: true });
     for (const key of target.defaultLoad.keys) {

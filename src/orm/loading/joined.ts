@@ -16,6 +16,7 @@ import { setLoaded } from "../state/loaded-lists.js";
 import { markPartial, markPartialNull } from "../state/partial-lists.js";
 import { markUnmatched } from "../state/unmatched-references.js";
 import { criterionAt } from "../mapping/inheritance.js";
+import { refuseJoined } from "../mapping/joined-tables.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import type { JoinRequest } from "./load-plan.js";
 
@@ -40,6 +41,11 @@ export function withJoinedLoads(statement: Select<unknown>, requests: readonly J
   const node = statement.node;
   if (requests.length === 0) return { statement, loads: [] };
   const rels = requests.filter((r) => r.under === undefined).map((r) => r.rel);
+  for (const { rel } of requests) {
+    for (const mapper of [rel.parent, rel.resolved.target]) {
+      refuseJoined(mapper, `joinedLoad(${rel.parent.name}, "${rel.key}")`, `Load it with selectinLoad(${rel.parent.name}, "${rel.key}") (or lazy: "selectin" on the relationship).`);
+    }
+  }
   const entityFrom = node.from[0];
   if (!entityFrom) throw new ArgumentError("joinedLoad() needs a select of an entity.");
   // Joined into the query itself, a count or sum took each member's row, and GROUP BY or DISTINCT

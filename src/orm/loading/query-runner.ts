@@ -89,7 +89,7 @@ function planQuery(context: QueryContext, given: Select<unknown>, single: boolea
   const joinedQuery = withJoinedLoads(eager.statement, joinRequests, nested);
   const joinedLoads = joinedQuery.loads;
   // A joined load neither adds to what the query locks nor is recorded as locked (locked-rows.ts).
-  const query = lockingOwnRows(joinedQuery.statement, eager.statement.node);
+  const query = lockingOwnRows(joinedQuery.statement, eager.statement.node, statement.layout);
   const locks = lockedItems(query.node, statement.layout);
   // The joined loads' `under` index their own list: the contains-eager loads go after them.
   const loads = [...joinedLoads, ...eager.loads];

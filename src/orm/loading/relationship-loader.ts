@@ -3,6 +3,7 @@
  * select-in loading, of batched lazy loading and of `refresh`. Many-to-one targets already in the
  * identity map are not queried again.
  */
+import { isJoined } from "../mapping/joined-tables.js";
 import type { ExprNode } from "../../core/ast/nodes.js";
 import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
 import type { ExecuteOptions } from "../../engine/driver.js";
@@ -149,7 +150,8 @@ function collectionQuery(rel: RelationshipProperty): { statement: Select<unknown
   let statement: Select<unknown> = select(target.class_, ...linkColumns);
   if (direction === "manyToMany") {
     const on = secondaryPairs.map(([targetKey, fk]) => new Expression<boolean>(eq(targetKey.node, fk.node), undefined));
-    statement = statement.from(secondary!).join(target.table, and(...on));
+    // A class of joined-table inheritance selects from its tables joined: the association table joins them.
+    statement = isJoined(target) ? statement.join(secondary!, and(...on)) : statement.from(secondary!).join(target.table, and(...on));
   }
   // The rows are grouped per parent in row order, so one ORDER BY orders every parent's members.
   if (rel.order.length) statement = statement.orderBy(...rel.order.map(({ column, direction, nulls }) => new OrderBy({ expr: column.node, direction, nulls })));

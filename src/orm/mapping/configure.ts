@@ -15,6 +15,7 @@ import type { ClassRef, RelationshipOrderItem } from "./relationship-spec.js";
 import { checkAssociationOverlap, linkAssociationView } from "./configure-association.js";
 import { didYouMean } from "./suggest.js";
 import { checkInheritance } from "./inheritance.js";
+import { isInheritanceKey, tablesOf } from "./joined-tables.js";
 
 const IMPORT_HINT =
   "If it is defined in another module, make sure that module is imported before the models are used " +
@@ -135,12 +136,15 @@ function resolveRelationship(registry: Registry, rel: RelationshipProperty, repo
   const only = rel.spec.options.foreignKeys;
   const restrict = (fks: ForeignKey[]) => (only ? fks.filter((fk) => fk.columns.every((c) => namesColumn(only, c))) : fks);
   const fksTo = (from: Table, to: Table) => from.foreignKeys.filter((fk) => fk.isResolvable && fk.referredTable === to);
+  // Joined-table inheritance: a class's key may be in any of its tables, but for the keys that join them.
+  const fksAmong = (from: Mapper, to: Mapper) =>
+    tablesOf(from).flatMap((f) => tablesOf(to).flatMap((t) => fksTo(f, t))).filter((fk) => !isInheritanceKey(fk, from) && !isInheritanceKey(fk, to));
   const list = (fks: readonly ForeignKey[]) => fks.map(describeFk).join(", ");
   const hintNames = (fks: readonly ForeignKey[]) => fks.map((fk) => `["${fk.columns.map((c) => c.name).join('", "')}"]`).join(" or ");
 
   if (secondary) {
-    const toParent = fksTo(secondary, mapper.table);
-    const toTarget = fksTo(secondary, target.table);
+    const toParent = tablesOf(mapper).flatMap((t) => fksTo(secondary, t));
+    const toTarget = tablesOf(target).flatMap((t) => fksTo(secondary, t));
     const local = restrict(toParent);
     const remote = mapper.table === target.table ? toTarget.filter((fk) => !local.includes(fk)) : toTarget;
     if (local.length !== 1 || remote.length !== 1) {
@@ -172,8 +176,8 @@ function resolveRelationship(registry: Registry, rel: RelationshipProperty, repo
   }
 
   // Many-to-one holds the key locally, one-to-many on the target; one-to-one either way round.
-  const localFks = rel.kind === "oneToMany" ? [] : restrict(fksTo(mapper.table, target.table));
-  const remoteFks = rel.kind === "manyToOne" ? [] : restrict(fksTo(target.table, mapper.table));
+  const localFks = rel.kind === "oneToMany" ? [] : restrict(fksAmong(mapper, target));
+  const remoteFks = rel.kind === "manyToOne" ? [] : restrict(fksAmong(target, mapper));
   const candidates: { fk: ForeignKey; direction: RelationshipDirection }[] = [
     ...localFks.map((fk) => ({ fk, direction: "manyToOne" as const })),
     ...remoteFks.filter((fk) => !localFks.includes(fk) || rel.kind !== "oneToOne").map((fk) => ({ fk, direction: "oneToMany" as const })),

@@ -1,15 +1,18 @@
 /**
- * Single-table inheritance (SQLAlchemy's `polymorphic_on` / `polymorphic_identity` over one
- * table): a base model names its discriminator column, each subclass a value of it, and every
- * class of the hierarchy maps the one table. Every mapper of a hierarchy maps every column of it
- * (a subclass's columns are nullable or defaulted, since the other classes' rows leave them out),
- * so that all read and write its rows alike; the discriminator's value picks the class of each
+ * Single-table and joined-table inheritance (SQLAlchemy's `polymorphic_on` / `polymorphic_identity`):
+ * a base model names its discriminator column, each subclass a value of it. Under single-table
+ * inheritance every class of the hierarchy maps the one table; under joined-table inheritance each
+ * subclass adds a table of its own, keyed by the base's key (`joined-tables.ts`). Every mapper of
+ * a hierarchy maps every column of it (under single-table inheritance a subclass's columns are
+ * nullable or defaulted, since the other classes' rows leave them out), so that all read and
+ * write its rows alike; the discriminator's value picks the class of each
  * row read (loading/polymorphic.ts), and a subclass's queries are limited to its rows.
  */
 import { ArgumentError, InvalidRequestError } from "../../core/errors.js";
 import type { AliasNode, ExprNode, TableNode } from "../../core/ast/nodes.js";
 import { Labeled, type Expression } from "../../core/expression/expression.js";
 import type { Column } from "../../core/schema/column.js";
+import type { Table } from "../../core/schema/table.js";
 import { columnImpl, type AttributeSlot } from "../state/attributes.js";
 import { ensureState, stateOf } from "../state/instance-state.js";
 import type { Report } from "./configure.js";
@@ -23,6 +26,13 @@ export class Hierarchy {
   readonly members: Mapper[] = [];
   /** Set by configuration: from then on, queries have been built and no subclass may join. */
   configured = false;
+  /**
+   * How the subclasses store their columns, decided by the first one: in the root's table
+   * ("single"), or each in a table of its own ("joined"). The two are not mixed in one hierarchy.
+   */
+  mode: "single" | "joined" | undefined = undefined;
+  /** Every table of the hierarchy, the root's first, in the order declared. */
+  readonly tables: Table[] = [];
 
   constructor(
     readonly root: Mapper,
@@ -35,6 +45,11 @@ export class Hierarchy {
 export class Inheritance {
   /** The discriminator values of this class and of its subclasses: what a query through it selects. */
   readonly identities: unknown[] = [];
+  /**
+   * The tables that hold a row of this class, the root's first: the root's table, then under
+   * joined-table inheritance the table of each class down to this one. Set when it joins.
+   */
+  tables: readonly Table[] = [];
 
   constructor(
     readonly hierarchy: Hierarchy,
@@ -109,6 +124,9 @@ function join(mapper: Mapper, inheritance: Inheritance): void {
     for (let m = inheritance.parent; m !== undefined; m = m.inheritance!.parent) m.inheritance!.identities.push(identity);
   }
   hierarchy.members.push(mapper);
+  const above = inheritance.parent?.inheritance?.tables ?? [];
+  inheritance.tables = above.includes(mapper.table) ? above : [...above, mapper.table];
+  if (!hierarchy.tables.includes(mapper.table)) hierarchy.tables.push(mapper.table);
   mapper.inheritance = inheritance;
 }
 
@@ -158,7 +176,8 @@ export function checkInheritance(mapper: Mapper, report: Report): void {
   const inheritance = mapper.inheritance;
   if (inheritance === undefined) return;
   inheritance.hierarchy.configured = true;
-  if (inheritance.parent === undefined) return;
+  // Joined-table inheritance: a subclass's columns are in its own table, which other classes' rows leave alone.
+  if (inheritance.parent === undefined || inheritance.hierarchy.mode === "joined") return;
   // A subclass's slots are its own attributes (the inherited ones are its superclass's).
   for (const attr of mapper.slots.keys()) {
     const column = mapper.columns.get(attr);

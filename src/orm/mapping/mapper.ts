@@ -92,7 +92,7 @@ export class Mapper<T extends object = object> {
   private shapeKeeper!: object;
   private readonly attributeByColumn = new Map<Column, string>();
   /**
-   * The mapper's place in a single-table inheritance hierarchy (inheritance.ts), set by `@model`;
+   * The mapper's place in an inheritance hierarchy, single-table or joined-table (inheritance.ts), set by `@model`;
    * undefined for a model without one, which is what the hot paths check, once per query or flush.
    */
   inheritance: Inheritance | undefined = undefined;
@@ -140,9 +140,8 @@ export class Mapper<T extends object = object> {
     }
   }
 
-  get primaryKey(): readonly Column[] {
-    return this.table.primaryKey;
-  }
+  /** The primary key of the rows: its table's, or under joined-table inheritance its root's table's. */
+  readonly primaryKey!: readonly Column[];
 
   /**
    * An object of the mapped class made without running its constructor (hydration, merge): an
@@ -169,6 +168,15 @@ export class Mapper<T extends object = object> {
   }
 
   /**
+   * Joined-table inheritance: the key columns of a subclass's table (`table`) name this mapper's
+   * key attributes too, so that a foreign key referencing them (`reports.manager_id -> managers.id`)
+   * reads and copies the object's key.
+   */
+  mapKeyColumns(table: Table): void {
+    table.primaryKey.forEach((column, i) => this.attributeByColumn.set(column, this.keyAttributes[i]!));
+  }
+
+  /**
    * What the session and the flush read per object, computed once here: fields, not lazy getters
    * (a getter whose lazy branch has a callback using `this` makes V8 allocate a context on every
    * call, which a flush of 32,000 objects pays 32,000 times).
@@ -176,14 +184,20 @@ export class Mapper<T extends object = object> {
   private mapColumns(columns: ReadonlyMap<string, Column>, deferred: ReadonlyMap<string, DeferredColumn>): void {
     for (const [key, column] of columns) this.attributeByColumn.set(column, key);
     const attributeOf = (column: Column) => this.attributeByColumn.get(column)!;
-    const table = this.table;
-    const keyAttributes = table.primaryKey.map(attributeOf);
+    // Joined-table inheritance maps columns of several tables, the root's first: its key is the rows' key.
+    const mapped = new Set(columns.values());
+    const tables = [...new Set([...mapped].map((c) => c.table))];
+    const table = tables[0] ?? this.table;
     const pk = table.primaryKey;
+    const keyAttributes = pk.map(attributeOf);
     const identity = new Set(keyAttributes);
     for (const key of deferred.keys()) {
       if (identity.has(key) || !columns.has(key)) throw new ArgumentError(`${this.name}.${key}: ${identity.has(key) ? "a primary-key column is the object's identity and cannot be deferred" : "only a column attribute can be deferred"}.`);
     }
-    const tableColumns = table.columnList.map((column) => ({ column, attr: attributeOf(column) }));
+    const tableColumns =
+      tables.length > 1
+        ? tables.flatMap((t) => t.columnList.filter((c) => mapped.has(c)).map((column) => ({ column, attr: attributeOf(column) })))
+        : table.columnList.map((column) => ({ column, attr: attributeOf(column) }));
     const columnPlans = new ColumnPlans([...columns.keys()]);
     const attributeKeys = [...columns.keys(), ...this.relationships.keys()];
     // Object.assign: the fields are readonly to everyone else, and set here by the constructor and by mapAddedColumns.
@@ -191,6 +205,7 @@ export class Mapper<T extends object = object> {
       columns,
       deferred,
       keyAttributes,
+      primaryKey: pk,
       tableColumns,
       generatedKey: pk.length === 1 && pk[0]!.autoincrement ? { column: pk[0]!, attr: attributeOf(pk[0]!) } : undefined,
       serverDefaulted: [...columns].filter(([, c]) => c.serverDefault !== undefined || c.generated !== undefined).map(([attr]) => attr),

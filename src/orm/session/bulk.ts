@@ -25,6 +25,7 @@ import type { IdentityMap } from "../identity/identity-map.js";
 import { identityKey } from "../identity/identity-map.js";
 import { mapperOfClass } from "../mapped.js";
 import { refuseClassChange } from "../mapping/inheritance.js";
+import { refuseOtherTables } from "../mapping/joined-tables.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import type { Journal } from "../unit-of-work/journal.js";
@@ -121,7 +122,10 @@ async function executeIn(host: BulkHost, tx: SessionTransaction, given: BulkStat
   }
   const attributeOfColumn = new Map([...mapper.columns].map(([attr, column]) => [column.name, attr]));
   const values = node.kind === "update" ? newValues(node.set, attributeOfColumn) : undefined;
-  if (values !== undefined && mapper.inheritance !== undefined) refuseClassChange(mapper, values);
+  if (values !== undefined && mapper.inheritance !== undefined) {
+    refuseClassChange(mapper, values);
+    refuseOtherTables(mapper, values);
+  }
   if (values && statement !== given) values.set(mapper.versionAttribute!, VERSION_STEP);
   // A key column set: RETURNING would give the rows' new keys, which name no object of the
   // session; the objects are found by the keys the rows had, read by a SELECT first.

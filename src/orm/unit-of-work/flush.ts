@@ -16,6 +16,8 @@
 import { orderUniqueUpdates, updatesBeforeInserts } from "./unique-order.js";
 import type { Connection } from "../../engine/connection.js";
 import { FlushOrderError } from "../errors.js";
+import { isJoined } from "../mapping/joined-tables.js";
+import { orderByTables } from "./joined-writes.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { IdentityMap } from "../identity/identity-map.js";
@@ -185,7 +187,9 @@ function mapperOrder(mappers: readonly Mapper[]): Mapper[] {
   const unique = [...new Set(mappers)];
   if (unique.length === 0) return [];
   const order = unique[0]!.table.metadata.sortedTables;
-  return unique.sort((a, b) => order.indexOf(a.table) - order.indexOf(b.table));
+  const sorted = unique.sort((a, b) => order.indexOf(a.table) - order.indexOf(b.table));
+  // A class of joined-table inheritance writes several tables at once: ordered by all of them.
+  return sorted.some(isJoined) ? orderByTables(sorted) : sorted;
 }
 
 /** States grouped by mapper, in their order; those marked for deletion left out when `skipDeleted`. */

@@ -11,6 +11,7 @@
  * is missing, and checks each value once, however often it was set. New rows are checked column
  * by column, modified rows only in the columns that changed.
  */
+import { isJoined, tablesOf } from "../mapping/joined-tables.js";
 import type { Column } from "../../core/schema/column.js";
 import { describeValue, valueCheck, type ValueCheck } from "../../core/types/value-check.js";
 import { stampDiscriminators } from "../mapping/inheritance.js";
@@ -57,9 +58,12 @@ const compiled = new WeakMap<Mapper, MapperRules>();
 function rulesOf(mapper: Mapper): MapperRules {
   let rules = compiled.get(mapper);
   if (!rules) {
-    const foreignKeyColumns = new Set(mapper.table.foreignKeys.flatMap((fk) => fk.columns));
+    // Joined-table inheritance: the columns of the tables that hold the class's rows (not of other branches).
+    const tables = tablesOf(mapper);
+    const foreignKeyColumns = new Set(tables.flatMap((t) => t.foreignKeys.flatMap((fk) => fk.columns)));
     const keyColumns = new Set(mapper.primaryKey);
-    const all = mapper.tableColumns.map(({ column, attr }): ColumnRule => {
+    const columns = isJoined(mapper) ? mapper.tableColumns.filter(({ column }) => tables.includes(column.table)) : mapper.tableColumns;
+    const all = columns.map(({ column, attr }): ColumnRule => {
       const foreignKey = foreignKeyColumns.has(column);
       // A key column's server default or generated value is not read back unless it is the table's
       // generated key: the row must give the key itself.

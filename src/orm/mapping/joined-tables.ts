@@ -1,0 +1,88 @@
+/**
+ * Joined-table inheritance (declarative/joined-table.ts): the tables a class's queries join, and
+ * what is refused for it. Every class of the hierarchy maps every column of every table, so a
+ * query through any class selects them all: the tables that hold a row of the class (its own and
+ * its superclasses', `Inheritance.tables`) are INNER JOINed to the root's, the hierarchy's other
+ * tables LEFT OUTER JOINed, all on the root's key. One statement reads every object with its
+ * class's columns, whichever class was asked for; the columns of a class a row is not are NULL.
+ */
+import type { ExprNode, FromNode } from "../../core/ast/nodes.js";
+import { ArgumentError } from "../../core/errors.js";
+import { and } from "../../core/expression/operators.js";
+import type { ForeignKey } from "../../core/schema/constraints.js";
+import type { Table } from "../../core/schema/table.js";
+import type { Mapper } from "./mapper.js";
+
+/** The table whose key names a mapper's rows: its own, or its hierarchy's root's (the same table but under joined-table inheritance). */
+export function baseTable(mapper: Mapper): Table {
+  return mapper.inheritance?.hierarchy.root.table ?? mapper.table;
+}
+
+/** Whether `mapper` is a class of joined-table inheritance (its root included). */
+export function isJoined(mapper: Mapper): boolean {
+  return mapper.inheritance?.hierarchy.mode === "joined";
+}
+
+/** The FROM item of a query through `mapper`: its hierarchy's tables joined; undefined outside joined-table inheritance. */
+export function joinedFromOf(mapper: Mapper): FromNode | undefined {
+  if (!isJoined(mapper)) return undefined;
+  const { hierarchy, tables } = mapper.inheritance!;
+  const root = hierarchy.root.table;
+  let from: FromNode = root.fromNode;
+  // Inner joins first: the rows of the class; then the tables of its subclasses and of the other branches.
+  for (const table of tables) if (table !== root) from = { kind: "join", type: "inner", left: from, right: table.fromNode, on: keyOn(table, root) };
+  for (const table of hierarchy.tables) if (!tables.includes(table)) from = { kind: "join", type: "left", left: from, right: table.fromNode, on: keyOn(table, root) };
+  return from;
+}
+
+/** `table.key = root.key`, column by column (a joined table's key columns are in the root's key order). */
+export function keyOn(table: Table, root: Table): ExprNode {
+  return and(...table.primaryKey.map((column, i) => column.eq(root.primaryKey[i] as never))).node;
+}
+
+/**
+ * What `insert`, `update` and `deleteFrom` through a class of joined-table inheritance refuse, as
+ * the Core's `FromSource.notWritable`: undefined for a root, which writes its own table.
+ */
+export function joinedWriteRefusal(mapper: Mapper): string | undefined {
+  if (!isJoined(mapper) || mapper.inheritance!.parent === undefined) return undefined;
+  const root = mapper.inheritance!.hierarchy.root;
+  return (
+    `${mapper.name}'s rows span the tables ${mapper.inheritance!.tables.map((t) => `'${t.name}'`).join(", ")} (joined-table inheritance), and statements of several tables through it are not supported yet. ` +
+    `Add the objects to a session (session.add), or change and delete them there; or write through ${root.name} (its table's columns) with a condition on ${root.name}.${mapper.inheritance!.hierarchy.discriminator}.`
+  );
+}
+
+/** Refuses what is not supported yet for a class of joined-table inheritance, naming the class and the fix. */
+export function refuseJoined(mapper: Mapper, what: string, fix: string): void {
+  if (!isJoined(mapper)) return;
+  throw new ArgumentError(`${what}: ${mapper.name} is mapped by joined-table inheritance (tables ${mapper.inheritance!.hierarchy.tables.map((t) => `'${t.name}'`).join(", ")}), which ${what} does not support yet. ${fix}`);
+}
+
+/** The tables that hold a row of `mapper`, the root's first: its table, or under joined-table inheritance its classes' tables. */
+export function tablesOf(mapper: Mapper): readonly Table[] {
+  return isJoined(mapper) ? mapper.inheritance!.tables : [mapper.table];
+}
+
+/** Whether `fk` is the key that joins two tables of `mapper`'s joined-table hierarchy: not a relationship's. */
+export function isInheritanceKey(fk: ForeignKey, mapper: Mapper): boolean {
+  if (!isJoined(mapper)) return false;
+  const { tables } = mapper.inheritance!.hierarchy;
+  return tables.includes(fk.table) && tables.includes(fk.referredTable) && fk.columns.every((c) => c.primaryKey);
+}
+
+/**
+ * A bulk UPDATE through the root of a joined-table hierarchy writes the root's table: setting a
+ * subclass's column there is refused before it runs, naming the class and the fix.
+ */
+export function refuseOtherTables(mapper: Mapper, values: ReadonlyMap<string, unknown>): void {
+  if (!isJoined(mapper)) return;
+  for (const attr of values.keys()) {
+    const column = mapper.columns.get(attr);
+    if (column === undefined || column.table === mapper.table) continue;
+    throw new ArgumentError(
+      `update(${mapper.name}) sets '${attr}', a column of table '${column.table.name}' (joined-table inheritance), but writes table '${mapper.table.name}' only. ` +
+        `Change the objects in a session instead (select them, assign, commit), or update '${column.table.name}' itself (its Table) in a Core statement.`,
+    );
+  }
+}
