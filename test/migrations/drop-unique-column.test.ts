@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { after, afterEach, before, describe, test } from "node:test";
+import { afterEach, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { SchemaModel } from "../../src/core/schema/schema-model.js";
 import { CompileError } from "../../src/core/errors.js";
@@ -22,7 +22,7 @@ import { canonicalSchema } from "../../src/migrations/schema/canonical.js";
 import { testDatabases } from "../support/databases.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { col, emptySchema, int, tableModel } from "./model-builders.js";
-import { Project, projectUrl, query, recreateDatabase, resetDatabase, type CliRun } from "./project.js";
+import { projectSuite, query, resetDatabase, type CliRun } from "./project.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const ATHANOR = JSON.stringify(join(root, "src/index.ts"));
@@ -48,16 +48,7 @@ const V2 = model(`  @column(integer()) accessor a!: number | null;\n`, "");
 
 for (const db of await testDatabases()) {
   describe(`migrate new: dropping columns with unnamed unique constraints [${db.name}]`, { skip: db.skip }, () => {
-    const url = db.skip ? "" : projectUrl(db, "dropuq");
-    const p = db.skip ? undefined : new Project(`${db.name}-dropuq`, url);
-    before(() => recreateDatabase(url));
-    after(async () => {
-      if (db.skip) return;
-      p?.remove();
-      await resetDatabase(url, TABLES);
-      await recreateDatabase(url, false);
-      if (db.name === "sqlite") rmSync(dirname(url.slice("sqlite:///".length - 1)), { recursive: true, force: true });
-    });
+    const { url, p } = projectSuite(db, "dropuq", TABLES);
     const cli = async (...args: string[]): Promise<CliRun> => {
       const run = await p!.cli(...args);
       assert.equal(run.code, 0, `athanor ${args.join(" ")}:\n${run.out}\n${run.err}`);
