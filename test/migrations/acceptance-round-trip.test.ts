@@ -13,10 +13,10 @@
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { testDatabases } from "../support/databases.js";
-import { Project, projectUrl, query, resetDatabase, type CliRun, recreateDatabase } from "./project.js";
+import { projectSuite, query, resetDatabase, type CliRun } from "./project.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const ATHANOR = JSON.stringify(join(root, "src/index.ts"));
@@ -105,16 +105,7 @@ const BOOKS = [["1", "1", "Dune", "412", "a classic"], ["2", "2", "Emma", "300",
 
 for (const db of await testDatabases()) {
   describe(`acceptance: a round trip over three schema versions [${db.name}]`, { skip: db.skip }, () => {
-    const url = db.skip ? "" : projectUrl(db, "accept");
-    const p = db.skip ? undefined : new Project(`${db.name}-accept`, url);
-    before(() => recreateDatabase(url));
-    after(async () => {
-      if (db.skip) return;
-      p?.remove();
-      await resetDatabase(url, TABLES);
-      await recreateDatabase(url, false);
-      if (db.name === "sqlite") rmSync(dirname(url.slice("sqlite:///".length - 1)), { recursive: true, force: true });
-    });
+    const { url, p } = projectSuite(db, "accept", TABLES);
 
     const rows = async (sql: string) => (await query(url, sql)).map((r) => Object.values(r).map((v) => (v === null ? null : String(v))));
     const cli = async (...args: string[]): Promise<CliRun> => {

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createEngine, type Engine } from "../../src/index.js";
 import type { Operation } from "../../src/migrations/index.js";
@@ -101,6 +102,24 @@ export function projectUrl(db: TestDatabase, name: string): string {
   }
   mkdirSync(TMP, { recursive: true });
   return `sqlite:///${mkdtempSync(join(TMP, `${name}-db-`))}/app.db`;
+}
+
+/**
+ * A scratch project on a database of its own, for a `describe` body: the database emptied before
+ * the suite; after it, the folder removed, `tables` and the version table dropped, the database too.
+ */
+export function projectSuite(db: TestDatabase, name: string, tables: readonly string[]): { readonly url: string; readonly p: Project | undefined } {
+  const url = db.skip ? "" : projectUrl(db, name);
+  const p = db.skip ? undefined : new Project(`${db.name}-${name}`, url);
+  before(() => recreateDatabase(url));
+  after(async () => {
+    if (db.skip) return;
+    p?.remove();
+    await resetDatabase(url, tables);
+    await recreateDatabase(url, false);
+    if (db.name === "sqlite") rmSync(dirname(url.slice("sqlite:///".length - 1)), { recursive: true, force: true });
+  });
+  return { url, p };
 }
 
 /** Drops (when `create` is false) or empties (drop, then create) a project's server database; SQLite: nothing. */

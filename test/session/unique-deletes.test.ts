@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeclarativeBase, FlushOrderError, column, columnsOf, lazy, integer, manyToOne, model, oneToMany, select, sql, string, type Rel, type Session } from "../../src/index.js";
+import { DeclarativeBase, FlushOrderError, column, columnsOf, lazy, integer, manyToMany, manyToOne, model, oneToMany, select, sql, string, table, type Rel, type Session } from "../../src/index.js";
 import { BsBook, BsShelf, BulkSyncBase } from "./fixtures/bulk-sync.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -19,6 +19,8 @@ declare module "../../src/index.js" {
     UdTeam: UdTeam;
     UdMember: UdMember;
     UdNode: UdNode;
+    UdUser: UdUser;
+    UdGroup: UdGroup;
   }
 }
 
@@ -44,6 +46,24 @@ class UdNode extends UdBase {
   @manyToOne("UdNode", { backPopulates: "children" }) accessor parent!: Rel<UdNode | null, "children">;
   @oneToMany("UdNode", { backPopulates: "parent" }) accessor children!: Rel<UdNode[], "parent">;
 }
+
+@model("ud_users")
+class UdUser extends UdBase {
+  @column(integer().primaryKey()) accessor id!: number;
+  @column(string(20).notNull().unique()) accessor email!: string;
+  @manyToMany("UdGroup", { secondary: "ud_memberships", backPopulates: "users" }) accessor groups!: Rel<UdGroup[], "users">;
+}
+
+@model("ud_groups")
+class UdGroup extends UdBase {
+  @column(integer().primaryKey()) accessor id!: number;
+  @manyToMany("UdUser", { secondary: "ud_memberships", backPopulates: "groups" }) accessor users!: Rel<UdUser[], "groups">;
+}
+
+table("ud_memberships", UdBase.metadata, {
+  userId: integer().named("user_id").primaryKey().references("ud_users.id"),
+  groupId: integer().named("group_id").primaryKey().references("ud_groups.id"),
+});
 
 const book = (id: number, code: string, shelf?: BsShelf) => Object.assign(new BsBook(), { id, code, title: `Book ${id}`, price: id, ...(shelf ? { shelf } : { shelfId: null }) });
 
@@ -174,5 +194,72 @@ forEachDatabaseWithSchema("unique values handed on by deleted rows that others r
     child!.name = "root";
     await session.commit();
     assert.deepEqual(await names(), ["2:root"]);
+  });
+});
+
+forEachDatabaseWithSchema("unique values handed on by deleted rows with many-to-many links", UdBase.metadata, (ctx) => {
+  /** User 1 (a@x) in groups 1 and 2, user 2 (b@x) in group 1. */
+  async function seeded(): Promise<Session> {
+    const seed = ctx.session();
+    const [g1, g2] = [1, 2].map((id) => Object.assign(new UdGroup(), { id }));
+    const a = Object.assign(new UdUser(), { id: 1, email: "a@x" });
+    const b = Object.assign(new UdUser(), { id: 2, email: "b@x" });
+    a.groups.push(g1!, g2!);
+    b.groups.push(g1!);
+    seed.addAll([a, b]);
+    await seed.commit();
+    await seed.close();
+    return ctx.session();
+  }
+  const rows = async () => ({
+    users: (await ctx.engine.execute(sql<{ id: number; email: string }>`SELECT id, email FROM ud_users ORDER BY id`)).rows.map((r) => `${r.id}:${r.email}`),
+    links: (await ctx.engine.execute(sql<{ user_id: number; group_id: number }>`SELECT user_id, group_id FROM ud_memberships ORDER BY user_id, group_id`)).rows.map((r) => `${r.user_id}-${r.group_id}`),
+  });
+
+  test("a deleted row's links are deleted before it, the new row takes its email and its own links in one flush", async () => {
+    const session = await seeded();
+    const old = (await session.get(UdUser, 1))!;
+    const g2 = (await session.get(UdGroup, 2))!;
+    await session.delete(old);
+    const taker = Object.assign(new UdUser(), { id: 3, email: "a@x" });
+    taker.groups.push(g2);
+    session.add(taker);
+    await session.commit();
+    assert.deepEqual(await rows(), { users: ["2:b@x", "3:a@x"], links: ["2-1", "3-2"] });
+  });
+
+  test("the links not loaded on the deleted row, and an updated row taking its email", async () => {
+    const session = await seeded();
+    const [a, b] = await session.scalars(select(UdUser).orderBy(columnsOf(UdUser).id));
+    await session.delete(a!);
+    b!.email = "a@x";
+    await session.commit();
+    assert.deepEqual(await rows(), { users: ["2:a@x"], links: ["2-1"] });
+  });
+
+  test("the deleted row also taken out of a loaded list of the other side: its link is not deleted twice (no StaleDataError)", async () => {
+    const session = await seeded();
+    const g1 = (await session.get(UdGroup, 1))!;
+    const users = await lazy(g1).users;
+    const old = users.find((u) => u.id === 1)!;
+    users.splice(users.indexOf(old), 1);
+    await session.delete(old);
+    session.add(Object.assign(new UdUser(), { id: 3, email: "a@x" }));
+    await session.commit();
+    assert.deepEqual(await rows(), { users: ["2:b@x", "3:a@x"], links: ["2-1"] });
+  });
+
+  test("a failed flush after the early DELETEs rolls them back, links too, and leaves the work pending", async () => {
+    const session = await seeded();
+    const old = (await session.get(UdUser, 1))!;
+    await session.delete(old);
+    session.add(Object.assign(new UdUser(), { id: 3, email: "a@x" }));
+    const clash = Object.assign(new UdUser(), { id: 2, email: "c@x" }); // user 2's key: the INSERT fails
+    session.add(clash);
+    await assert.rejects(session.flush());
+    assert.deepEqual(await rows(), { users: ["1:a@x", "2:b@x"], links: ["1-1", "1-2", "2-1"] }, "nothing written");
+    session.expunge(clash);
+    await session.commit();
+    assert.deepEqual(await rows(), { users: ["2:b@x", "3:a@x"], links: ["2-1"] });
   });
 });

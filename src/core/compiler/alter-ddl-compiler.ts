@@ -127,9 +127,25 @@ export class AlterDdlCompiler extends ModelDdlCompiler {
     return [`ALTER TABLE ${this.tableName(table)} ADD ${this.uniqueClause(unique)}`];
   }
 
-  /** Drops a unique constraint by name. */
-  dropUnique(table: TableName, unique: UniqueModel): string[] {
-    return [`ALTER TABLE ${this.tableName(table)} DROP CONSTRAINT ${this.q(this.required(unique.name, "drop", "unique constraint", table))}`];
+  /**
+   * Drops a unique constraint by name; an unnamed one by the name the database gave it
+   * (`unnamedUniqueName`, given `model`: the table as it is before the drop).
+   */
+  dropUnique(table: TableName, unique: UniqueModel, model?: TableModel): string[] {
+    return [`ALTER TABLE ${this.tableName(table)} DROP CONSTRAINT ${this.q(this.uniqueName(table, unique, model))}`];
+  }
+
+  /** The name of `unique` in the database: its own, else the one the database gave it, else a CompileError. */
+  protected uniqueName(table: TableName, unique: UniqueModel, model: TableModel | undefined): string {
+    return unique.name ?? this.required(this.unnamedUniqueName(table, unique, model), "drop", "unique constraint", table);
+  }
+
+  /**
+   * The name the database gives an unnamed unique constraint, where it can be known from the
+   * table's model; undefined (the default) where it cannot, and the drop is refused.
+   */
+  protected unnamedUniqueName(_table: TableName, _unique: UniqueModel, _model: TableModel | undefined): string | undefined {
+    return undefined;
   }
 
   /** `ALTER TABLE ... ADD [CONSTRAINT n] CHECK (...)`. */

@@ -9,7 +9,7 @@ import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import type { TableName } from "../../core/compiler/model-ddl-compiler.js";
 import type { ReferentialAction } from "../../core/schema/column-builder.js";
 import type { Column } from "../../core/schema/column.js";
-import type { ColumnModel, ForeignKeyModel, IndexModel, TypeModel, UniqueModel } from "../../core/schema/schema-model.js";
+import type { ColumnModel, ForeignKeyModel, IndexModel, TableModel, TypeModel, UniqueModel } from "../../core/schema/schema-model.js";
 import { mysqlDatabaseName, mysqlDefault, mysqlTypeModel } from "./normalize.js";
 
 /** MySQL / MariaDB's DDL compiler (see the file comment). */
@@ -58,8 +58,23 @@ export class MySqlDdlCompiler extends DdlCompiler {
   }
 
   /** A unique constraint is an index on MySQL. */
-  override dropUnique(table: TableName, unique: UniqueModel): string[] {
-    return [`ALTER TABLE ${this.tableName(table)} DROP INDEX ${this.q(this.required(unique.name, "drop", "unique constraint", table))}`];
+  override dropUnique(table: TableName, unique: UniqueModel, model?: TableModel): string[] {
+    return [`ALTER TABLE ${this.tableName(table)} DROP INDEX ${this.q(this.uniqueName(table, unique, model))}`];
+  }
+
+  /**
+   * An unnamed unique key is named after its first column (`code`), or `code_2`... when that name
+   * is taken, in the order the keys were made, which no model records: known only when no other
+   * key of `model` may hold one of those names (else DROP INDEX could drop the wrong key).
+   */
+  protected override unnamedUniqueName(_table: TableName, unique: UniqueModel, model: TableModel | undefined): string | undefined {
+    const first = unique.columns[0];
+    if (first === undefined || model === undefined) return undefined;
+    const mayHold = (name: string | undefined, columns: readonly string[]) =>
+      name === undefined ? columns[0] === first : name === first || (name.startsWith(`${first}_`) && /^\d+$/.test(name.slice(first.length + 1)));
+    const same = (columns: readonly string[]) => columns.length === unique.columns.length && columns.every((c, i) => c === unique.columns[i]);
+    const others = [...model.uniques.filter((u) => !(u.name === undefined && same(u.columns))), ...model.indexes];
+    return others.some((key) => mayHold(key.name, key.columns)) ? undefined : first;
   }
 
   override dropPrimaryKey(table: TableName): string[] {

@@ -124,19 +124,30 @@ class MySqlConnection implements DriverConnection {
     // A transaction left open by SQL text, or autocommit turned off (the engine rolls back its
     // own): the next user would run inside it, and commit it. Discarded, the server rolls it back.
     if (broken || this.lost || this.transactionOpen) return discard(this.conn);
-    if (resetSession) {
-      // COM_RESET_CONNECTION drops the session's variables, temporary tables, prepared statements
-      // (mysql2 forgets its own with them) and locks; the connection's setup runs again. Queued
-      // on the connection, both run before the next user's first statement.
-      const raw = this.callbackConnection;
-      // mysql2 closes its cached prepared statements when the reset's answer clears them, writing
-      // while it reads that answer, which breaks the connection: they are closed first, in order.
-      (raw as unknown as { _statements: { clear(): void } })._statements.clear();
-      raw.reset((error) => error && raw.destroy());
-      raw.query(this.afterReset, (error) => error && raw.destroy());
-      this.setup.reset(raw);
-    }
+    if (resetSession) return this.resetThenRelease();
     this.conn.release();
+  }
+
+  /**
+   * COM_RESET_CONNECTION drops the session's variables, temporary tables, prepared statements
+   * (mysql2 forgets its own with them) and locks; the connection's setup runs again. The pool gets
+   * the connection back once both answered. It used to get it at once, the next user's statements
+   * queued behind them: a reset that failed (a KILL QUERY landing on the setup's SET, or a KILL)
+   * closed the connection under those statements, and they failed (with a write error not even
+   * taken for a lost connection), though they had done nothing. Now such a connection is
+   * discarded, and the next user gets another.
+   */
+  private resetThenRelease(): void {
+    const conn = this.conn;
+    const raw = this.callbackConnection;
+    // mysql2 closes its cached prepared statements when the reset's answer clears them, writing
+    // while it reads that answer, which breaks the connection: they are closed first, in order.
+    (raw as unknown as { _statements: { clear(): void } })._statements.clear();
+    this.setup.reset(raw);
+    let failed = false;
+    raw.reset((error) => void (failed ||= error != null));
+    // A fatal error fails this one too; a refused reset is followed by the SET, answered in order.
+    raw.query(this.afterReset, (error) => (failed || error ? conn.destroy() : conn.release()));
   }
 }
 

@@ -7,7 +7,7 @@ import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import type { TableName } from "../../core/compiler/model-ddl-compiler.js";
 import type { Column } from "../../core/schema/column.js";
 import { CompileError } from "../../core/errors.js";
-import type { ColumnModel, GeneratedModel, PrimaryKeyModel, TableModel, TypeModel } from "../../core/schema/schema-model.js";
+import type { ColumnModel, GeneratedModel, PrimaryKeyModel, TableModel, TypeModel, UniqueModel } from "../../core/schema/schema-model.js";
 import { postgresConstraintName, postgresDatabaseName, postgresDefault, postgresTypeModel } from "./normalize.js";
 
 /** Type kinds whose values convert to each other implicitly (assignment casts): no USING needed between them. */
@@ -83,6 +83,14 @@ export class PostgresDdlCompiler extends DdlCompiler {
 
   override validateConstraint(table: TableName, name: string): string[] {
     return [`ALTER TABLE ${this.tableName(table)} VALIDATE CONSTRAINT ${this.q(name)}`];
+  }
+
+  /**
+   * An unnamed unique constraint is `<table>_<columns>_key` (cut to 63 bytes); PostgreSQL appends a
+   * number only when that name is taken, by a constraint on the same columns, which is as good.
+   */
+  protected override unnamedUniqueName(table: TableName, unique: UniqueModel): string {
+    return postgresConstraintName("uq", table.name, unique.columns);
   }
 
   /** An unnamed primary key is `<table>_pkey` on PostgreSQL. */

@@ -25,8 +25,8 @@ export function mysqlDropColumn(ddl: DdlCompiler, table: TableRef, column: strin
   const clauses = [
     ...(model?.primaryKey && shared(model.primaryKey.columns) ? clause(ddl.dropPrimaryKey(table, model.primaryKey)) : []),
     // On MySQL an index and a unique constraint are both dropped as `DROP INDEX name`.
-    ...(model?.uniques ?? []).filter((u) => shared(u.columns)).flatMap((u) => clause(ddl.dropUnique(table, u))),
-    ...(model?.indexes ?? []).filter((i) => shared(i.columns)).flatMap((i) => clause(ddl.dropUnique(table, { name: i.name, columns: i.columns }))),
+    ...(model?.uniques ?? []).filter((u) => shared(u.columns)).flatMap((u) => clause(ddl.dropUnique(table, u, model))),
+    ...(model?.indexes ?? []).filter((i) => shared(i.columns)).flatMap((i) => clause(ddl.dropUnique(table, { name: i.name, columns: i.columns }, model))),
     ...clause(ddl.dropColumn(table, column)),
   ];
   return [prefix + clauses.join(", ")];

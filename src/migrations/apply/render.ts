@@ -45,7 +45,7 @@ export function renderOperation(op: Operation, ddl: DdlCompiler, dialect: Dialec
     case "addUnique":
       return ddl.addUnique(op.table, op.unique);
     case "dropUnique":
-      return ddl.dropUnique(op.table, op.unique);
+      return ddl.dropUnique(op.table, op.unique, findTable(before, op.table));
     case "addCheck":
       return ddl.addCheck(op.table, op.check, { notValid: op.notValid ?? false });
     case "dropCheck":

@@ -137,7 +137,7 @@ export async function flush(work: FlushWork): Promise<number> {
     if (state.committed && !state.deletePending && state.key !== undefined) await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
   }
 
-  await writeLinks(work, [pendingBy, modifiedBy, deletingBy], switched);
+  await writeLinks(work, [pendingBy, modifiedBy, deletingBy], switched, early && new Set([...early.deletes.values()].flat()));
 
   await clearKeysBetweenDeleted(ctx, mappers, deletingBy);
   for (const mapper of [...mappers].reverse()) {

@@ -5,10 +5,12 @@
  * transaction removed them first), as the DELETE of an object's row does.
  */
 import type { Column } from "../../core/schema/column.js";
+import type { Connection } from "../../engine/connection.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "../state/collection.js";
 import { ensureState, type InstanceState } from "../state/instance-state.js";
+import { storedValue } from "../state/mutable-values.js";
 import type { FlushWork } from "./flush.js";
 import { deleteByKeys, describeMany, expectRows, formatKey, insertLinks } from "./persister.js";
 import { linkSidesNaming } from "./switch-references.js";
@@ -16,12 +18,14 @@ import { linkSidesNaming } from "./switch-references.js";
 /**
  * Link rows of plain many-to-many collections: the difference between each loaded collection
  * and its committed members, and every link of a deleted object. Both sides of a pair may
- * report the same link; each is written once.
+ * report the same link; each is written once. `goneEarly` holds objects this flush deleted before
+ * its INSERTs (`runEarlyDeletes`), their links with them: a link to one removed from a list is gone.
  */
 export async function writeLinks(
   work: FlushWork,
   groups: readonly ReadonlyMap<Mapper, readonly InstanceState[]>[],
   switched: ReadonlyMap<Mapper, readonly InstanceState[]> = new Map(),
+  goneEarly: ReadonlySet<InstanceState> = new Set(),
 ): Promise<void> {
   const inserts = new Map<RelationshipProperty, Map<string, unknown[]>>();
   const deletes = new Map<RelationshipProperty, Map<string, unknown[]>>();
@@ -38,23 +42,23 @@ export async function writeLinks(
   const deletedOwners = new Map<RelationshipProperty, unknown[][]>();
   // By mapper: most have no plain many-to-many, and their objects need no look at all.
   for (const [mapper, states] of groups.flatMap((group) => [...group])) {
-    const relationships = mapper.collectionRelationships.filter(
-      (rel) => rel.resolved.direction === "manyToMany" && !rel.viewonly && !rel.associationView,
-    );
+    const relationships = plainManyToMany(mapper);
     if (relationships.length === 0) continue;
     for (const state of states) {
+      if (state.deletePending) {
+        ownerKeys(relationships, state, deletedOwners);
+        continue;
+      }
       for (const rel of relationships) {
-        if (state.deletePending) {
-          const keys = deletedOwners.get(rel) ?? [];
-          keys.push(rel.resolved.pairs.map(([key]) => keyValue(state, key)));
-          deletedOwners.set(rel, keys);
-          continue;
-        }
         const list = state.dict[rel.key] as InstrumentedList<object> | undefined;
         if (!list?.changed) continue;
         for (const member of list.gained()) add(inserts, rel, state, ensureState(member, rel.resolved.target));
         const current = new Set<object>(list);
-        for (const member of list.committed ?? []) if (!current.has(member)) add(deletes, rel, state, ensureState(member, rel.resolved.target));
+        for (const member of list.committed ?? []) {
+          if (current.has(member)) continue;
+          const memberState = ensureState(member, rel.resolved.target);
+          if (!goneEarly.has(memberState)) add(deletes, rel, state, memberState);
+        }
       }
     }
   }
@@ -67,10 +71,7 @@ export async function writeLinks(
       expectRows(`DELETE of link rows of ${rel.parent.name}.${rel.key} from '${rel.resolved.secondary!.name}' ${describeMany(named)}`, matched, keys.length);
     }
   }
-  // Every link of a deleted object: how many there are is not known, so there is no count to check.
-  for (const [rel, keys] of deletedOwners) {
-    await deleteByKeys(work.conn, rel.resolved.secondary!, rel.resolved.pairs.map(([, fk]) => fk), keys);
-  }
+  await deleteOwnerLinks(work.conn, deletedOwners);
   await deleteLinksOfSwitchedRows(work, switched);
   // Every delete above has run: a link deleted and linked again (by another object of the same
   // key, a row switch) is inserted again, not skipped.
@@ -78,6 +79,38 @@ export async function writeLinks(
     const columns = [...rel.resolved.pairs.map(([, fk]) => fk), ...rel.resolved.secondaryPairs.map(([, fk]) => fk)];
     await insertLinks(work.conn, rel.resolved.secondary!, columns, [...links.values()]);
   }
+}
+
+/**
+ * Deletes the link rows of plain many-to-many collections of `byMapper` (objects whose rows the
+ * flush deletes before its INSERTs, `runEarlyDeletes`): a link row would still name the row.
+ */
+export async function deleteLinksOfDeleted(conn: Connection, byMapper: ReadonlyMap<Mapper, readonly InstanceState[]>): Promise<void> {
+  const owners = new Map<RelationshipProperty, unknown[][]>();
+  for (const [mapper, states] of byMapper) {
+    const relationships = plainManyToMany(mapper);
+    if (relationships.length !== 0) for (const state of states) ownerKeys(relationships, state, owners);
+  }
+  await deleteOwnerLinks(conn, owners);
+}
+
+/** The plain many-to-many collections of `mapper` (an association table with no model): those whose links the flush writes. */
+function plainManyToMany(mapper: Mapper): RelationshipProperty[] {
+  return mapper.collectionRelationships.filter((rel) => rel.resolved.direction === "manyToMany" && !rel.viewonly && !rel.associationView);
+}
+
+/** Adds to `into` the key by which each of `relationships`' link rows names `state` (deleted: its row as stored). */
+function ownerKeys(relationships: readonly RelationshipProperty[], state: InstanceState, into: Map<RelationshipProperty, unknown[][]>): void {
+  for (const rel of relationships) {
+    let keys = into.get(rel);
+    if (keys === undefined) into.set(rel, (keys = []));
+    keys.push(rel.resolved.pairs.map(([key]) => storedValue(state, state.mapper.attributeFor(key)!)));
+  }
+}
+
+/** Every link of deleted objects: how many there are is not known, so there is no count to check. */
+async function deleteOwnerLinks(conn: Connection, owners: ReadonlyMap<RelationshipProperty, unknown[][]>): Promise<void> {
+  for (const [rel, keys] of owners) await deleteByKeys(conn, rel.resolved.secondary!, rel.resolved.pairs.map(([, fk]) => fk), keys);
 }
 
 /**

@@ -4,7 +4,7 @@
  * every INSERT and UPDATE, so the INSERT collided with the row still there and the commit failed
  * with an IntegrityError (SQLAlchemy's too). Such deleted rows are deleted first, before any
  * INSERT or UPDATE, with what must be deleted before them (rows of the flush referencing them, to
- * be deleted too) and the UPDATEs of rows that stop referencing them. A row that cannot go first
+ * be deleted too, their many-to-many link rows) and the UPDATEs of rows that stop referencing them. A row that cannot go first
  * (a row referencing it points at a new object only after that object's INSERT) is a cycle: a
  * FlushOrderError naming both objects, before any statement.
  *
@@ -17,6 +17,7 @@ import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { storedValue } from "../state/mutable-values.js";
 import { clearKeysBetweenDeleted } from "./cycle-deletes.js";
 import { deleteWaves } from "./deletes.js";
+import { deleteLinksOfDeleted } from "./links.js";
 import { syncManyToOne, syncOneToMany } from "./key-sync.js";
 import { deleteStates, updateState, type PersistContext } from "./persister.js";
 import { uniqueKeys } from "./unique-order.js";
@@ -93,6 +94,8 @@ export async function runEarlyDeletes(
     await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
   }
   await clearKeysBetweenDeleted(ctx, order, early.deletes);
+  // Their many-to-many link rows name them: deleted first (`writeLinks` skips them later).
+  await deleteLinksOfDeleted(ctx.conn, early.deletes);
   for (const mapper of [...order].reverse()) {
     const states = early.deletes.get(mapper);
     if (states === undefined) continue;
@@ -104,25 +107,8 @@ export async function runEarlyDeletes(
   }
 }
 
-/** Whether rows of `mapper` have link rows of a many-to-many (a secondary table): those go after the INSERTs (`writeLinks`). */
-function linked(mapper: Mapper): boolean {
-  // Counted again when the registry has gained models since (one may link this one).
-  const models = mapper.registry.mappers.length;
-  let entry = linkedOf.get(mapper);
-  if (entry === undefined || entry.models !== models) {
-    const links = mapper.registry.mappers.some((other) =>
-      other.relationshipList.some((rel) => !rel.viewonly && rel.resolved.direction === "manyToMany" && (other === mapper || rel.resolved.target === mapper)),
-    );
-    linkedOf.set(mapper, (entry = { models, links }));
-  }
-  return entry.links;
-}
-const linkedOf = new WeakMap<Mapper, { readonly models: number; readonly links: boolean }>();
-
 /** Adds to `hands` each pending or modified row of `mapper` taking a unique value a deleted row holds. */
 function takenValues(mapper: Mapper, deleting: readonly InstanceState[], pending: readonly InstanceState[], modified: readonly InstanceState[], hands: Hand[]): void {
-  // Its link rows would still name it: left to fail as it did (rare: a unique value handed on by a row with links).
-  if (linked(mapper)) return;
   const keys = uniqueKeys(mapper);
   const primary = mapper.keyAttributes;
   // A deleted row whose key a new row takes is taken over by it (`rowSwitches`), not deleted.
