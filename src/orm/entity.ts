@@ -13,7 +13,7 @@ import { aliasSource, mapperOfClass } from "./mapped.js";
 import type { Mapper } from "./mapping/mapper.js";
 import { stateOf, type ObjectStatus } from "./state/instance-state.js";
 import { criterionAt } from "./mapping/inheritance.js";
-import { joinedFromOf, joinedWriteRefusal } from "./mapping/joined-tables.js";
+import { baseTable, isJoined, joinedFromOf, joinedWriteRefusal } from "./mapping/joined-tables.js";
 import { storedValue } from "./state/mutable-values.js";
 import { changedColumns } from "./state/changed-columns.js";
 import type { BACK } from "./typing/checks.js";
@@ -42,9 +42,8 @@ export function modelSource(mapper: Mapper, alias?: AliasNode): FromSource {
   // A subclass of single-table inheritance covers its rows of the table only (inheritance.ts),
   // its columns too: read through a reference of their own, a SELECT of them reads its rows only.
   // Joined-table inheritance: the criterion is on the root's table, which not all its columns name.
-  const rootTable = mapper.inheritance?.hierarchy.root.table ?? mapper.table;
-  const criterion = criterionAt(mapper, alias ?? rootTable.fromNode);
-  const covering = criterion === undefined || rootTable !== mapper.table ? alias : (alias ?? { ...mapper.table.fromNode });
+  const criterion = criterionAt(mapper, alias ?? baseTable(mapper).fromNode);
+  const covering = criterion === undefined || isJoined(mapper) ? alias : (alias ?? { ...mapper.table.fromNode });
   if (covering !== undefined && criterion !== undefined) coverRows(covering, criterion);
   const all = [...mapper.columns].map(
     ([key, column]) => new LabeledExpression<unknown, string>(key, covering ? { kind: "column", name: column.name, source: covering } : column.node, column.type),

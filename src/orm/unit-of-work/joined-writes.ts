@@ -16,8 +16,8 @@ import type { InstanceState } from "../state/instance-state.js";
 import { executeInsertBatch } from "./insert-batch.js";
 import type { PersistContext } from "./persister.js";
 import type { DeleteGroup } from "./orphans.js";
-import { deleteByKeys, describeMany, expectRows, formatKey, groupByGivenColumns, keyWhereValues, rowsPerInsert } from "./row-statements.js";
-import { baseTable } from "../mapping/joined-tables.js";
+import { checkAndMoveVersion, deleteByKeys, describeMany, expectRows, formatKey, groupByGivenColumns, keyWhereValues, rowsPerInsert } from "./row-statements.js";
+import { baseTable, tablesOf } from "../mapping/joined-tables.js";
 
 const columnsByTable = new WeakMap<Mapper, Map<Table, readonly MappedColumn[]>>();
 
@@ -87,10 +87,7 @@ export async function updateJoinedTables(
     }
     const where: Expression<boolean>[] = table.primaryKey.map((column, i) => column.eq(keyValues[i] as never));
     if (table === root && versionAttr !== undefined) {
-      const version = mapper.columns.get(versionAttr)!;
-      const current = before[versionAttr] as number;
-      set[version.key] = current + 1;
-      where.push(version.eq(current as never));
+      checkAndMoveVersion(mapper, versionAttr, before, set, where);
       given = true;
     }
     if (!given) continue;
@@ -136,7 +133,6 @@ export function joinedRowSwitch(mapper: Mapper, dict: Record<string, unknown>): 
  * INSERT writes that row). Stable; a cycle keeps the tables' order for the mappers in it.
  */
 export function orderByTables(mappers: readonly Mapper[]): Mapper[] {
-  const tablesOf = (m: Mapper): readonly Table[] => m.inheritance?.tables ?? [m.table];
   const after = new Map<Mapper, Set<Mapper>>();
   for (const m of mappers) {
     const referenced = new Set(tablesOf(m).flatMap((t) => t.foreignKeys.filter((fk) => fk.isResolvable).map((fk) => fk.referredTable)));

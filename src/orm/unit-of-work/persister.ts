@@ -28,7 +28,7 @@ import { orphanGroups } from "./orphans.js";
 import { followCascadedUpdates } from "./cascaded-keys.js";
 import { baseTable, isJoined } from "../mapping/joined-tables.js";
 import { columnsIn, deleteJoinedRows, insertJoinedRows, joinedRowSwitch, updateJoinedTables } from "./joined-writes.js";
-import { deleteByKeys, describe, describeMany, expectRows, groupByGivenColumns, keyWhereValues, rowsPerInsert } from "./row-statements.js";
+import { checkAndMoveVersion, deleteByKeys, describe, describeMany, expectRows, groupByGivenColumns, keyWhereValues, rowsPerInsert } from "./row-statements.js";
 
 export { deleteByKeys, describeMany, expectRows, formatKey, insertLinks } from "./row-statements.js";
 
@@ -203,12 +203,7 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
   if (isJoined(mapper)) await updateJoinedTables(ctx, mapper, committed, state.dict, before, versionAttr, what);
   else {
     const where = keyWhere(mapper, before, "UPDATE");
-    if (versionAttr) {
-      const version = mapper.columns.get(versionAttr)!;
-      const current = before[versionAttr] as number;
-      set[version.key] = current + 1;
-      where.push(version.eq(current as never));
-    }
+    if (versionAttr) checkAndMoveVersion(mapper, versionAttr, before, set, where);
     const result = await ctx.conn.execute(update(mapper.table).set(set as never).where(...where));
     expectRows(what, result.rowCount, 1);
   }

@@ -4,6 +4,7 @@
  * the check that a statement matched the rows it named, and how rows are named in messages.
  */
 import type { Column } from "../../core/schema/column.js";
+import type { Expression } from "../../core/expression/expression.js";
 import type { Table } from "../../core/schema/table.js";
 import { and, or, tupleInValues } from "../../core/expression/operators.js";
 import { deleteFrom } from "../../core/statements/delete.js";
@@ -120,6 +121,14 @@ export function keyWhereValues(mapper: Mapper, dict: Record<string, unknown>, st
     values[i] = value;
   }
   return values;
+}
+
+/** An UPDATE's optimistic version: checked at the row's value in `where`, moved on by one in `set`. */
+export function checkAndMoveVersion(mapper: Mapper, versionAttr: string, before: Record<string, unknown>, set: Record<string, unknown>, where: Expression<boolean>[]): void {
+  const version = mapper.columns.get(versionAttr)!;
+  const current = before[versionAttr] as number;
+  set[version.key] = current + 1;
+  where.push(version.eq(current as never));
 }
 
 /**
