@@ -31,6 +31,19 @@ test("the site holds the reference of every export and the guides, with no undoc
   assert.ok(guides.length > 0);
   const documents = readdirSync(join(out, "documents")).join(" ");
   for (const guide of guides) assert.match(documents, new RegExp(basename(guide, ".md"), "i"), `guide ${guide} in the site`);
+  // The classes an application holds show their API only: the hooks the ORM calls on them are
+  // `@internal` (out of the reference), so a reader is never invited to call them.
+  const members = (page: string) => [...readFileSync(join(out, page), "utf8").matchAll(/<a href="#([a-z_]+)" class="tsd-index-link/g)].map((m) => m[1]);
+  for (const [page, internal] of [
+    ["classes/athanor.Session.html", ["changing", "markmodified", "writing", "reached", "cascadeadd", "objectbykey", "orphaned"]],
+    ["classes/athanor.Mapper.html", ["newdict", "newinstance", "columnplans", "givencolumnsmask", "slots", "relationshipscascading", "mapkeycolumns"]],
+    ["classes/athanor.InstrumentedList.html", ["adopt", "markcommitted", "appendquietly", "resetquietly", "handovercommitted", "gained"]],
+  ] as const) {
+    const listed = members(page);
+    assert.ok(listed.length > 0, `${page} lists its members`);
+    for (const name of internal) assert.ok(!listed.includes(name), `${page} hides the internal member ${name}`);
+  }
+  assert.ok(members("classes/athanor.Session.html").includes("commit") && members("classes/athanor.Mapper.html").includes("relationships"));
   // Offline: no script or stylesheet from another host.
   assert.doesNotMatch(index, /<(script|link)[^>]+(src|href)="https?:/);
 });

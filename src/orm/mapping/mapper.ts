@@ -37,46 +37,46 @@ export class Mapper<T extends object = object> {
   /** Attribute key -> relationship. */
   readonly relationships: ReadonlyMap<string, RelationshipProperty>;
   /**
-   * The column attributes that expire on commit: all but the primary key, which is the object's
+   * @internal The column attributes that expire on commit: all but the primary key, which is the object's
    * identity and stays readable. Shared, frozen, by every fully expired object of this mapper.
    * A field, not a lazy getter: commit reads it once per object.
    */
   readonly expirableColumns!: ReadonlySet<string>;
-  /** Every relationship, as a list: walked once per object by commit, expiry and flush. */
+  /** @internal Every relationship, as a list: walked once per object by commit, expiry and flush. */
   readonly relationshipList: readonly RelationshipProperty[];
-  /** The relationships that hold a list (one-to-many, many-to-many). */
+  /** @internal The relationships that hold a list (one-to-many, many-to-many). */
   readonly collectionRelationships: readonly RelationshipProperty[];
-  /** Every column with its attribute, in the table's column order (the order of INSERT columns). */
+  /** @internal Every column with its attribute, in the table's column order (the order of INSERT columns). */
   readonly tableColumns!: readonly MappedColumn[];
-  /** The attributes of the primary-key columns, in key order: what an identity key is made of. */
+  /** @internal The attributes of the primary-key columns, in key order: what an identity key is made of. */
   readonly keyAttributes!: readonly string[];
-  /** The single-column key the database generates (autoincrement), which an INSERT reads back. */
+  /** @internal The single-column key the database generates (autoincrement), which an INSERT reads back. */
   readonly generatedKey!: MappedColumn | undefined;
   /**
-   * Column attributes whose values can change in place (JSON, dates, bytes), which a flush
+   * @internal Column attributes whose values can change in place (JSON, dates, bytes), which a flush
    * compares with what they were when read (`state/mutable-values.ts`). Mostly none.
    */
   readonly mutableColumns!: readonly { readonly attr: string; readonly kind: MutableKind }[];
-  /** Column attributes with a server default or generated: what an INSERT that omits them must read back. */
+  /** @internal Column attributes with a server default or generated: what an INSERT that omits them must read back. */
   readonly serverDefaulted!: readonly string[];
-  /** Generated column attributes (`.generatedAs()`): never written, and read back after every write. */
+  /** @internal Generated column attributes (`.generatedAs()`): never written, and read back after every write. */
   readonly generatedColumns!: readonly string[];
   /** The keys of an object's dict: the column attributes (in `columns` order), then the relationships. */
   readonly attributeKeys!: readonly string[];
   /**
-   * Which columns an object's dict gives (not undefined), as bits in `tableColumns` order: what
+   * @internal Which columns an object's dict gives (not undefined), as bits in `tableColumns` order: what
    * groups the rows of an INSERT. Undefined past 30 columns.
    */
   readonly givenColumnsMask!: DefinedMask | undefined;
-  /** Sets every relationship of a dict to undefined (not loaded): what expiring an object does to them. */
+  /** @internal Sets every relationship of a dict to undefined (not loaded): what expiring an object does to them. */
   readonly unloadRelationships: KeysClearer;
   /** Column attributes mapped as deferred (`@column(..., { deferred: true })`): left out of a plain query. */
   readonly deferred!: ReadonlyMap<string, DeferredColumn>;
-  /** What a query loads when its options say nothing: every column but the deferred ones. */
+  /** @internal What a query loads when its options say nothing: every column but the deferred ones. */
   readonly defaultLoad!: ColumnPlan;
-  /** The plans of this mapper, interned (see `column-plan.ts`). */
+  /** @internal The plans of this mapper, interned (see `column-plan.ts`). */
   readonly columnPlans!: ColumnPlans;
-  /** Validators and lifecycle hooks (model-events.ts); undefined when the model has none, all the hot paths test. */
+  /** @internal Validators and lifecycle hooks (model-events.ts); undefined when the model has none, all the hot paths test. */
   events: ModelEvents | undefined = undefined;
   private readonly emptyDict!: DictMaker;
   /** A plain function with the class's prototype: its instances are the class's objects, made without its constructor. */
@@ -92,7 +92,7 @@ export class Mapper<T extends object = object> {
   private shapeKeeper!: object;
   private readonly attributeByColumn = new Map<Column, string>();
   /**
-   * The mapper's place in an inheritance hierarchy, single-table or joined-table (inheritance.ts), set by `@model`;
+   * @internal The mapper's place in an inheritance hierarchy, single-table or joined-table (inheritance.ts), set by `@model`;
    * undefined for a model without one, which is what the hot paths check, once per query or flush.
    */
   inheritance: Inheritance | undefined = undefined;
@@ -106,13 +106,13 @@ export class Mapper<T extends object = object> {
     readonly table: Table,
     columns: ReadonlyMap<string, Column>,
     relationships: ReadonlyMap<string, RelationshipSpec>,
-    readonly slots: ReadonlyMap<string, AttributeSlot>,
+    /** @internal */ readonly slots: ReadonlyMap<string, AttributeSlot>,
     /** `file:line` of the model's definition, for error messages and tools. */
     readonly definedAt: string | undefined,
     /** The integer attribute used for optimistic locking, if any. */
     readonly versionAttribute?: string,
     /**
-     * Whether plain fields of the class can hide its mapped accessors (imperative mapping: a
+     * @internal Whether plain fields of the class can hide its mapped accessors (imperative mapping: a
      * class field is an own property, in front of the prototype's accessor).
      */
     readonly fieldsMayHideAttributes = false,
@@ -144,7 +144,7 @@ export class Mapper<T extends object = object> {
   readonly primaryKey!: readonly Column[];
 
   /**
-   * An object of the mapped class made without running its constructor (hydration, merge): an
+   * @internal An object of the mapped class made without running its constructor (hydration, merge): an
    * instance of a plain function whose prototype is the class's. V8 sizes such objects to what
    * they hold (the state slot: 35 bytes each), where `Object.create` gives each room for four
    * properties (56 bytes); `instanceof`, `constructor` and the prototype are the class's.
@@ -153,13 +153,13 @@ export class Mapper<T extends object = object> {
     return new this.blank() as T;
   }
 
-  /** A dict of this mapper's shape with every attribute undefined: the state of a new object. */
+  /** @internal A dict of this mapper's shape with every attribute undefined: the state of a new object. */
   newDict(): Record<string, unknown> {
     return this.emptyDict(NO_VALUES);
   }
 
   /**
-   * Maps columns added to the table after this mapper was made: those a subclass declared later
+   * @internal Maps columns added to the table after this mapper was made: those a subclass declared later
    * in its single-table inheritance hierarchy adds (inheritance.ts). Every mapper of a hierarchy
    * maps every column of the shared table, so that all read and write its rows alike.
    */
@@ -168,7 +168,7 @@ export class Mapper<T extends object = object> {
   }
 
   /**
-   * Joined-table inheritance: the key columns of a subclass's table (`table`) name this mapper's
+   * @internal Joined-table inheritance: the key columns of a subclass's table (`table`) name this mapper's
    * key attributes too, so that a foreign key referencing them (`reports.manager_id -> managers.id`)
    * reads and copies the object's key.
    */
@@ -226,7 +226,7 @@ export class Mapper<T extends object = object> {
   }
 
   /**
-   * The relationships a flush writes (viewonly ones excluded): many-to-one and one-to-many, whose
+   * @internal The relationships a flush writes (viewonly ones excluded): many-to-one and one-to-many, whose
    * keys it copies, and the collections whose members it writes (one-to-many, and many-to-many
    * but the views over association objects), whose lists it then marks committed. Only after
    * configuration, when every relationship knows its direction.
@@ -267,7 +267,7 @@ export class Mapper<T extends object = object> {
   }
   private flushedRelationshipLists: Mapper["flushedRelationships"] | undefined;
 
-  /** The relationships (viewonly ones excluded) that session operations of `kind` cascade along. */
+  /** @internal The relationships (viewonly ones excluded) that session operations of `kind` cascade along. */
   relationshipsCascading(kind: CascadeOption): readonly RelationshipProperty[] {
     // Save-update is asked for every object added: a field, not a lookup.
     if (kind === "save-update") return (this.cascadingSaveUpdate ??= cascadingAlong(this.relationshipList, kind));

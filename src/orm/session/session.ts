@@ -259,33 +259,33 @@ export class Session implements StateOwner {
     return this.uow.objects();
   }
 
-  // ------------------------------------------------------------------ StateOwner (see there)
+  // ------------------------------------------------------------------ StateOwner (see there): internal, out of the API reference
 
-  changing(state: InstanceState): void {
+  /** @internal */ changing(state: InstanceState): void {
     this.transactions.openSavepoint?.changing(state);
   }
 
-  markModified(state: InstanceState): void {
+  /** @internal */ markModified(state: InstanceState): void {
     this.uow.markModified(state);
   }
 
-  get writing(): boolean {
+  /** @internal */ get writing(): boolean {
     return this.transactions.writing;
   }
 
-  reached(state: InstanceState): void {
+  /** @internal */ reached(state: InstanceState): void {
     if (this.expireOnCommit) this.identity.noteReached(state);
   }
 
-  cascadeAdd(obj: object, fromItsSide = false): void {
+  /** @internal */ cascadeAdd(obj: object, fromItsSide = false): void {
     this.uow.cascadeAdd(obj, fromItsSide);
   }
 
-  objectByKey(mapper: Mapper, values: readonly unknown[]): object | undefined {
+  /** @internal */ objectByKey(mapper: Mapper, values: readonly unknown[]): object | undefined {
     return this.identity.get(mapper, identityKey(values));
   }
 
-  orphaned(obj: object, via?: RelationshipProperty): void {
+  /** @internal */ orphaned(obj: object, via?: RelationshipProperty): void {
     this.uow.orphaned(stateFor(obj), via);
   }
 

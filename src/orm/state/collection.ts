@@ -65,7 +65,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
    */
   private membership: { readonly counts: Map<T, number>; length: number } | undefined;
 
-  /** Wraps `items` (copied) without reporting them as added. */
+  /** @internal Wraps `items` (copied) without reporting them as added. */
   static adopt<T extends object>(items: readonly T[], owner: object, events: CollectionEvents, committed: boolean): InstrumentedList<T> {
     const list = new InstrumentedList<T>();
     // Filled by index: `push.apply` on an Array subclass takes V8's generic path (loaders adopt a list per parent).
@@ -76,7 +76,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
     return list;
   }
 
-  /** Members as last loaded or flushed; undefined for a collection that never was. */
+  /** @internal Members as last loaded or flushed; undefined for a collection that never was. */
   get committed(): readonly T[] | undefined {
     const members = this.committedMembers;
     if (members === UNREAD) throw new Error("internal: the committed members of a list assigned while not loaded are read before the flush");
@@ -84,25 +84,25 @@ export class InstrumentedList<T extends object> extends Array<T> {
   }
 
   /**
-   * Whether the list replaced one that was not loaded: until the flush reads them, the members
+   * @internal Whether the list replaced one that was not loaded: until the flush reads them, the members
    * the database holds are unknown, and so are those it removes.
    */
   get awaitsCommitted(): boolean {
     return this.committedMembers === UNREAD;
   }
 
-  /** The committed membership for a list that replaces this one: a copy where it is this list's own contents. */
+  /** @internal The committed membership for a list that replaces this one: a copy where it is this list's own contents. */
   handOverCommitted(): CommittedMembers<T> {
     return this.committedMembers === CLEAN ? this.slice() : this.committedMembers;
   }
 
-  /** Whether the members differ, or may differ, from those last loaded or flushed. */
+  /** @internal Whether the members differ, or may differ, from those last loaded or flushed. */
   get changed(): boolean {
     return this.committedMembers !== CLEAN;
   }
 
   /**
-   * The members not among those last loaded or flushed: none for an unchanged list, every member
+   * @internal The members not among those last loaded or flushed: none for an unchanged list, every member
    * of one never committed (or assigned while not loaded, whose committed members are unknown).
    */
   gained(): readonly T[] {
@@ -113,7 +113,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
     return this.filter((member) => !before.has(member));
   }
 
-  /** The committed membership as it stands, for `restoreCommitted` (no copy). */
+  /** @internal The committed membership as it stands, for `restoreCommitted` (no copy). */
   saveCommitted(): CommittedMembers<T> {
     return this.committedMembers;
   }
@@ -123,12 +123,12 @@ export class InstrumentedList<T extends object> extends Array<T> {
     this.committedMembers = saved;
   }
 
-  /** The membership is now what the database holds (after load or flush). */
+  /** @internal The membership is now what the database holds (after load or flush). */
   markCommitted(): void {
     this.committedMembers = CLEAN;
   }
 
-  /** Starts as a list replacing one of a persistent object that was not loaded (see `awaitsCommitted`). */
+  /** @internal Starts as a list replacing one of a persistent object that was not loaded (see `awaitsCommitted`). */
   markUnread(): void {
     this.committedMembers = UNREAD;
   }
@@ -202,7 +202,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
     }
   }
 
-  /** Removes, in one pass, the members `remove` picks, and reports each (a splice per member would be quadratic). */
+  /** @internal Removes, in one pass, the members `remove` picks, and reports each (a splice per member would be quadratic). */
   removeWhere(remove: (item: T) => boolean): void {
     let first = 0;
     while (first < this.length && !remove(this[first]!)) first++;
@@ -221,7 +221,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
   }
 
   /**
-   * Adds or removes without reporting: the other side's own events already did the rest.
+   * @internal Adds or removes without reporting: the other side's own events already did the rest.
    * Plain loops and an indexed store: these run for every link an object graph makes, and
    * `includes` / `super.push` on an Array subclass take V8's slower generic paths.
    */
@@ -245,7 +245,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
     this.length = kept;
   }
 
-  /** Replaces the members quietly (a savepoint's rollback puts back what it saw). */
+  /** @internal Replaces the members quietly (a savepoint's rollback puts back what it saw). */
   resetQuietly(items: readonly T[]): void {
     this.beforeChange();
     this.membership = undefined;
