@@ -378,7 +378,7 @@ export class Connection {
     this.context.released?.(this);
   }
 
-  /** Called by `Transaction` when it ends: it and any savepoints inside it are closed. */
+  /** @internal Called by `Transaction` when it ends: it and any savepoints inside it are closed. */
   endTransaction(tx: Transaction): void {
     const index = this.transactions.indexOf(tx);
     if (index >= 0) this.transactions.splice(index).forEach((t) => t.markEnded());

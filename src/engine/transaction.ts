@@ -92,12 +92,12 @@ export class Transaction {
     }
   }
 
-  /** Called by the connection when an enclosing transaction ended. */
+  /** @internal Called by the connection when an enclosing transaction ended. */
   markEnded(): void {
     this.active = false;
   }
 
-  /** Called by the connection when a statement error failed it. */
+  /** @internal Called by the connection when a statement error failed it. */
   markFailed(cause: Error, gone: boolean): void {
     this.failure ??= cause;
     this.gone ||= gone;

@@ -37,6 +37,8 @@ test("the site holds the reference of every export and the guides, with no undoc
   for (const [page, internal] of [
     ["classes/athanor.Session.html", ["changing", "markmodified", "writing", "reached", "cascadeadd", "objectbykey", "orphaned"]],
     ["classes/athanor.Mapper.html", ["newdict", "newinstance", "columnplans", "givencolumnsmask", "slots", "relationshipscascading", "mapkeycolumns"]],
+    ["classes/athanor.Transaction.html", ["markended", "markfailed"]],
+    ["classes/athanor.Connection.html", ["endtransaction"]],
     ["classes/athanor.InstrumentedList.html", ["adopt", "markcommitted", "appendquietly", "resetquietly", "handovercommitted", "gained"]],
   ] as const) {
     const listed = members(page);

@@ -63,7 +63,7 @@ export class Column<T = unknown, K extends string = string> extends Labeled<T, K
     }
   }
 
-  /** Marks the column as part of the primary key; used by table-level `primaryKey(...)`. */
+  /** @internal Marks the column as part of the primary key; used by table-level `primaryKey(...)`. */
   markPrimaryKey(): void {
     (this as { primaryKey: boolean }).primaryKey = true;
     (this as { nullable: boolean }).nullable = false;

@@ -98,7 +98,7 @@ export class Registry {
     return mapper as unknown as Mapper<T>;
   }
 
-  /** Called by `@model` and `mapImperatively`. */
+  /** @internal Called by `@model` and `mapImperatively`. */
   register(mapper: Mapper): void {
     const existing = this.byName.get(mapper.name);
     if (existing) {
