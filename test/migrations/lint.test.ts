@@ -118,11 +118,13 @@ describe("MariaDB rules", () => {
     assert.deepEqual(rules([op.dropColumn(books, col("id", t.int))], "mysql"), notOnline);
     assert.deepEqual(rules([op.addColumn(books, col("uid", t.string(36), { serverDefault: "(UUID())" }))], "mysql"), notOnline);
     assert.deepEqual(rules([op.addColumn(books, col("n", t.int, { autoincrement: true, nullable: false }))], "mysql"), notOnline);
+    assert.deepEqual(rules([op.addColumn(books, col("twice", t.int, { generated: { sql: "id * 2", stored: true } }))], "mysql"), notOnline);
     // Online: INSTANT or NOCOPY.
     assert.deepEqual(rules([op.alterType(books, "title", t.string(31), t.string(64))], "mysql"), []);
     assert.deepEqual(rules([op.alterType(books, "title", t.string(100), t.string(300))], "mysql"), []);
     assert.deepEqual(rules([op.alterType(books, "title", t.enum("a", "b"), t.enum("a", "b", "c"))], "mysql"), []);
     assert.deepEqual(rules([op.addColumn(books, col("at", t.datetime(false), { serverDefault: "CURRENT_TIMESTAMP(6)", nullable: false }))], "mysql"), []);
+    assert.deepEqual(rules([op.addColumn(books, col("twice", t.int, { generated: { sql: "id * 2", stored: false } }))], "mysql"), []);
     assert.deepEqual(rules([op.createIndex(books, "ix_books_title", ["title"]), op.addUnique(books, "uq_books_isbn", ["isbn"])], "mysql"), []);
     assert.deepEqual(rules([op.setDefault(books, "author_id", "3"), op.dropColumn(books, col("isbn", t.string(13)))], "mysql"), []);
     assert.deepEqual(rules([op.createTable(newTable), op.addPrimaryKey(reviews, ["id"]), op.alterType(reviews, "title", t.int, t.bigint)], "mysql"), []);
@@ -526,6 +528,8 @@ describe("MariaDB: the algorithm each ALTER really gets", { skip: mysqlDb.skip }
     ["ADD COLUMN at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)", op.addColumn(books, col("at", t.datetime(false), { nullable: false, serverDefault: "CURRENT_TIMESTAMP(6)" })), "INSTANT"],
     ["ADD COLUMN uid CHAR(36) DEFAULT (UUID())", op.addColumn(books, col("uid", t.raw("char(36)"), { serverDefault: "(UUID())" })), "COPY"],
     ["ADD COLUMN seq INT AUTO_INCREMENT UNIQUE", op.addColumn(books, col("seq", t.int, { autoincrement: true, nullable: false })), "COPY"],
+    ["ADD COLUMN twice INT AS (id * 2) STORED", op.addColumn(books, col("twice", t.int, { generated: { sql: "id * 2", stored: true } })), "COPY"],
+    ["ADD COLUMN twice INT AS (id * 2) VIRTUAL", op.addColumn(books, col("twice", t.int, { generated: { sql: "id * 2", stored: false } })), "INSTANT"],
     ["DROP COLUMN price", op.dropColumn(books, col("price", t.numeric(10, 2))), "INSTANT"],
     ["DROP COLUMN isbn", op.dropColumn(books, col("isbn", t.string(13))), "NOCOPY"],
     ["RENAME COLUMN title TO name", { op: "renameColumn", table: books, from: "title", to: "name" }, "INSTANT"],

@@ -13,7 +13,8 @@
  * - COPY (writes blocked, LOCK=SHARED): DROP COLUMN of the primary key column, any other type change (INT→BIGINT, VARCHAR→TEXT, DECIMAL
  *   precision, shrinking), ADD FOREIGN KEY with foreign_key_checks=1 ("Adding foreign keys needs
  *   foreign_key_checks=OFF"), ADD CHECK (also with check_constraint_checks=0), DROP PRIMARY KEY
- *   alone, ADD COLUMN with DEFAULT (UUID()) / (UUID_SHORT()) / (SYSDATE()) / (NEXTVAL(seq)).
+ *   alone, ADD COLUMN with DEFAULT (UUID()) / (UUID_SHORT()) / (SYSDATE()) / (NEXTVAL(seq)), ADD COLUMN
+ *   of a STORED generated column (a VIRTUAL one is INSTANT).
  * - INPLACE but LOCK=SHARED: ADD COLUMN ... AUTO_INCREMENT.
  * - ADD FOREIGN KEY with foreign_key_checks=0: NOCOPY (it adds the index), INSTANT when indexed.
  * MySQL 8 differs in places (e.g. instant ADD COLUMN only at the end before 8.0.29).
@@ -37,6 +38,14 @@ export function mysqlRules(op: Operation, context: LintContext): FindingDraft[] 
       const where = `${table}.${op.column.name}`;
       if (op.column.autoincrement) {
         return [notOnline(`ADD COLUMN ${where} AUTO_INCREMENT needs LOCK=SHARED: writes to ${table} wait while every row is numbered`, COPY_FIX)];
+      }
+      if (op.column.generated?.stored) {
+        return [
+          notOnline(
+            `ADD COLUMN ${where} GENERATED ALWAYS AS (${op.column.generated.sql}) STORED computes and writes every row's value: ${table} is copied (ALGORITHM=COPY, writes blocked)`,
+            "make it VIRTUAL (`stored: false`: INSTANT; an index on it, if one is needed, is built online as a step of its own), or " + COPY_FIX,
+          ),
+        ];
       }
       const perRow = op.column.serverDefault === undefined ? undefined : perRowDefault(op.column.serverDefault);
       if (perRow) {
