@@ -21,6 +21,9 @@
  *   back until `release()`: the server has ended a pooled connection, the client has not heard.
  * - `silenceAfter("COMMIT")`: the next client message containing that text reaches the server,
  *   which acts on it; then its connection goes silent as above.
+ * - `cutReplyAfter("RETURNING", 65536)`: the next client message containing that text reaches the
+ *   server; the first bytes of what the server sends after it go through, then the connection is
+ *   reset: a reply lost mid-result, whatever the speed of the client reading it.
  */
 import net from "node:net";
 
@@ -40,6 +43,7 @@ export class TcpProxy {
   private readonly heldPairs = new Map<Pair, Hold>();
   private silencing: { readonly text: string; readonly done: () => void } | undefined;
   private delayed: { readonly text: string; readonly hold: Hold; readonly held: () => void } | undefined;
+  private cutReply: { readonly text: string; readonly bytes: number; readonly done: () => void } | undefined;
 
   private constructor(
     private readonly server: net.Server,
@@ -142,6 +146,16 @@ export class TcpProxy {
     });
   }
 
+  /**
+   * The next client message containing `text` is forwarded; the first `bytes` bytes the server
+   * sends after it go through, then the connection is reset. Resolves when that has happened.
+   */
+  cutReplyAfter(text: string, bytes: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.cutReply = { text, bytes, done: resolve };
+    });
+  }
+
   /** Resets every proxied connection now. */
   resetAll(): void {
     for (const pair of this.pairs) this.reset(pair);
@@ -163,6 +177,8 @@ export class TcpProxy {
     let dropReply: (() => void) | undefined;
     /** Set once a delayed message went through: the server's bytes after it are held. */
     let delay: Hold | undefined;
+    /** Set once a `cutReplyAfter` message went through: how much more of the reply goes through. */
+    let cutAfter: { remaining: number; readonly done: () => void } | undefined;
     client.on("data", (chunk: Buffer) => {
       if (this.silenced.has(pair)) return;
       const cut = this.cut;
@@ -191,10 +207,28 @@ export class TcpProxy {
         delay.attach(client, () => this.pairs.delete(pair) && server.destroy());
         delayed.held();
       }
+      const cutReply = this.cutReply;
+      if (cutReply && chunk.includes(cutReply.text)) {
+        this.cutReply = undefined;
+        cutAfter = { remaining: cutReply.bytes, done: cutReply.done };
+      }
     });
     server.on("data", (chunk: Buffer) => {
       if (this.silenced.has(pair)) return;
       if (hold?.keep(chunk) || delay?.keep(chunk) || this.heldPairs.get(pair)?.keep(chunk)) return;
+      if (cutAfter) {
+        if (chunk.length < cutAfter.remaining) {
+          cutAfter.remaining -= chunk.length;
+          client.write(chunk);
+          return;
+        }
+        // Written, then reset at once: the client reads these bytes, then the connection is gone.
+        client.write(chunk.subarray(0, cutAfter.remaining), () => {
+          this.reset(pair);
+          cutAfter!.done();
+        });
+        return;
+      }
       if (!dropReply) {
         client.write(chunk);
         return;
