@@ -138,6 +138,9 @@ function summary() {
 }
 
 const start = performance.now();
+// A renamed file would silently leave the list and share a lane.
+const stale = [...SERIAL.keys()].filter((f) => !existsSync(join(root, f)));
+if (stale.length) throw new Error(`scripts/test/run.mjs: SERIAL names files that do not exist: ${stale.join(", ")}`);
 const args = process.argv.slice(2);
 if (args[0] === "--checks") {
   args.shift();
@@ -150,9 +153,6 @@ if (args[0] === "--checks") {
   results.length = 0;
 }
 const files = args.length ? args.map((f) => relative(root, resolve(f))) : allTestFiles();
-// A renamed file would silently leave the list and share a lane.
-const stale = [...SERIAL.keys()].filter((f) => !existsSync(join(root, f)));
-if (stale.length) throw new Error(`scripts/test/run.mjs: SERIAL names files that do not exist: ${stale.join(", ")}`);
 const distGroup = files.filter((f) => !SERIAL.has(f) && usesDist(f));
 const parallel = files.filter((f) => !SERIAL.has(f) && !distGroup.includes(f)).map((f) => [f]);
 // The dist/ group is the longest unit: it starts first so that the other lanes fill in around it.
