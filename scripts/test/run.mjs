@@ -25,8 +25,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SERIAL = new Map([
   ["test/core/mysql-strict-mode.test.ts", "SET GLOBAL sql_mode: every new connection on the server sees it"],
   // Faults timed against short timeouts and delays, or bounds on how long something took: a
-  // second file's load could turn them into flakes. (Faults that wait for the event itself, such
-  // as the killed migrations, share a lane like any other file.)
+  // second file's load could turn them into flakes. (Faults that wait for the event itself with
+  // no deadline, such as mysql-reset-killed and stream-server-kill, share a lane like any file.)
   ["test/core/lost-connections.test.ts", "proxy resets and delays timed in hundreds of milliseconds"],
   ["test/core/pool-pre-ping.test.ts", "asserts a checkout takes < 2.5 s"],
   ["test/core/pool-timeouts.test.ts", "asserts dispose() takes < 3 s; timers of 20-50 ms"],
@@ -34,6 +34,11 @@ const SERIAL = new Map([
   ["test/core/silent-servers.test.ts", "a lock released after 300 ms"],
   ["test/core/sqlite-busy.test.ts", "asserts the event loop never stalls 250 ms"],
   ["test/session/transactions-and-faults.test.ts", "a deadlock set up with a 200 ms wait"],
+  // A child process must reach a trigger that sleeps, within 20 s, while the test polls for it:
+  // killed-data-step missed it twice beside another file with the machine at load 20.
+  ["test/migrations/killed-data-step.test.ts", "polls for a child process inside a sleeping trigger"],
+  ["test/migrations/killed-offline-script.test.ts", "polls for a child process inside a sleeping trigger"],
+  ["test/migrations/concurrent-index-killed.test.ts", "polls for an index build waiting on a lock, 20 s"],
 ]);
 
 const lanes = Math.max(1, Number(process.env.ATHANOR_TEST_LANES ?? 2));
