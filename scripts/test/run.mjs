@@ -25,8 +25,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SERIAL = new Map([
   ["test/core/mysql-strict-mode.test.ts", "SET GLOBAL sql_mode: every new connection on the server sees it"],
   // Faults timed against short timeouts and delays, or bounds on how long something took: a
-  // second file's load could turn them into flakes. (Faults that wait for the event itself with
-  // no deadline, such as mysql-reset-killed and stream-server-kill, share a lane like any file.)
+  // second file's load could turn them into flakes. (Faults that wait for the event itself, with
+  // deadlines of a minute, such as mysql-reset-killed and stream-server-kill, share a lane.)
   ["test/core/lost-connections.test.ts", "proxy resets and delays timed in hundreds of milliseconds"],
   ["test/core/pool-pre-ping.test.ts", "asserts a checkout takes < 2.5 s"],
   ["test/core/pool-timeouts.test.ts", "asserts dispose() takes < 3 s; timers of 20-50 ms"],
