@@ -113,6 +113,40 @@ forEachDatabaseWithSchema("joined-table inheritance under faults", JfBase.metada
     assert.deepEqual(await tableRows(ctx, "jf_pilots", "id, hours"), [[1, 12], [2, 10]]);
   });
 
+  test("two sessions racing, one deleting a subclass object while the other changes its subclass column: the change waits, then fails with StaleDataError; no row comes back", async () => {
+    await seed(ctx);
+    const deleting = ctx.session();
+    const changing = ctx.session({ expireOnCommit: false });
+    const theirs = (await changing.get(Pilot, 2))!;
+    await changing.commit();
+    await deleting.delete((await deleting.get(Pilot, 2))!);
+    await deleting.flush(); // both rows deleted, not committed: the rows stay locked
+    theirs.hours = 99;
+    const change = assert.rejects(changing.commit(), StaleDataError); // waits for the lock of jf_people's row
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await deleting.commit();
+    await change;
+    assert.deepEqual(await tableRows(ctx, "jf_people", "id"), [[1], [3]]);
+    assert.deepEqual(await tableRows(ctx, "jf_pilots", "id"), [[1]]);
+  });
+
+  test("two sessions adding objects of two classes with one key at once: one commits, the other fails with IntegrityError and leaves no row in its subclass's table", async () => {
+    await seed(ctx);
+    const first = ctx.session();
+    const second = ctx.session();
+    first.add(pilot(50, "b50", "L50"));
+    await first.flush(); // jf_people 50 and jf_pilots 50 written, not committed
+    const other = Object.assign(new Crew(), { id: 50, badge: "c50", role: "cabin" });
+    second.add(other);
+    const racing = assert.rejects(second.commit(), IntegrityError); // waits for the lock of the key the first holds
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await first.commit();
+    await racing;
+    assert.equal(inspect(other).status, "pending");
+    assert.deepEqual(await tableRows(ctx, "jf_crew", "id"), [[3]]);
+    assert.deepEqual(await tableRows(ctx, "jf_people", "id, kind"), [[1, "pilot"], [2, "pilot"], [3, "crew"], [50, "pilot"]]);
+  });
+
   test("a base row whose subclass row is missing is refused with DataError naming class, key and table (it read as a half object)", async () => {
     await seed(ctx);
     await ctx.engine.execute(sql`DELETE FROM jf_pilots WHERE id = 2`);
