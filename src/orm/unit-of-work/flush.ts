@@ -99,9 +99,12 @@ export async function flush(work: FlushWork): Promise<number> {
     syncOneToMany(state, changedRows, false);
   };
   for (const mapper of mappers) {
-    for (const state of handOvers?.first.get(mapper) ?? []) {
-      syncKeys(state);
-      await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
+    const givers = handOvers?.first.get(mapper);
+    if (givers !== undefined) {
+      for (const state of givers) {
+        syncKeys(state);
+        await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
+      }
     }
     // Mappers without relationships of a direction skip that pass over their objects entirely.
     const { manyToOne, oneToMany } = mapper.flushedRelationships;
