@@ -23,15 +23,19 @@ interface BackendOf {
 export function cancelOnServer(client: pg.PoolClient): void {
   const { host, port, processID, secretKey } = client as unknown as BackendOf;
   if (processID == null || secretKey == null || port === undefined) return;
-  const con = new pg.Connection() as pg.Connection & { connect(port: number | string, host?: string): void; cancel(pid: number, key: number): void };
-  const stream = con.stream as unknown as { destroy(): void; unref?(): void };
-  const giveUp = setTimeout(() => stream.destroy(), GIVE_UP_MS);
-  giveUp.unref();
-  con.on("error", () => undefined); // unreachable, or reset once the server read the request
-  con.on("end", () => clearTimeout(giveUp));
-  // As pg's own Client#cancel: a Unix socket by its path, otherwise TCP.
-  con.once("connect", () => con.cancel(processID, secretKey));
-  if (host?.startsWith("/")) con.connect(`${host}/.s.PGSQL.${port}`);
-  else con.connect(port, host);
-  stream.unref?.(); // never what keeps the process alive
+  try {
+    const con = new pg.Connection() as pg.Connection & { connect(port: number | string, host?: string): void; cancel(pid: number, key: number): void };
+    const stream = con.stream as unknown as { destroy(): void; unref?(): void };
+    const giveUp = setTimeout(() => stream.destroy(), GIVE_UP_MS);
+    giveUp.unref();
+    con.on("error", () => undefined); // unreachable, or reset once the server read the request
+    con.on("end", () => clearTimeout(giveUp));
+    // As pg's own Client#cancel: a Unix socket by its path, otherwise TCP.
+    con.once("connect", () => con.cancel(processID, secretKey));
+    if (host?.startsWith("/")) con.connect(`${host}/.s.PGSQL.${port}`);
+    else con.connect(port, host);
+    stream.unref?.(); // never what keeps the process alive
+  } catch {
+    // Best effort: the caller's connection is closed and its error reported all the same.
+  }
 }
