@@ -22,6 +22,8 @@ export function answeredWithin<T>(answer: Promise<T>, ms: number, sql: string, c
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       answer.catch(() => undefined); // the socket's close fails it: heard here, nobody waits for it
+      // The server would run the statement on (it notices the closed socket only when it answers).
+      conn.cancelOnServer?.();
       conn.destroy!();
       reject(noAnswer(ms, sql));
     }, ms);

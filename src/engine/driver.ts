@@ -89,6 +89,13 @@ export interface DriverConnection {
    * Network drivers only: SQLite has no socket, and its waits (a busy database) are not a silent peer.
    */
   destroy?(): void;
+  /**
+   * Asks the server, on a connection of its own, to stop the statement it runs for this one, which
+   * the client gave up on (`statementTimeoutMs`); best effort, not awaited. PostgreSQL only: its
+   * CancelRequest names the backend by a secret key. (MariaDB's KILL names a thread id, which
+   * through a proxy or a cluster's balancer may be another client's.)
+   */
+  cancelOnServer?(): void;
   /** Whether this connection served an earlier checkout (it waited idle in the pool): what `pool.prePing` checks. */
   readonly reused?: boolean;
   /** Whether the database has a transaction open, where the driver knows without asking (SQLite). */

@@ -102,4 +102,21 @@ forEachDatabaseWithSchema("generated columns in the ORM", GeneratedBase.metadata
     await session.refresh(merged);
     assert.equal(merged.total, "20.00");
   });
+
+  test("an upsert through the session returning the model: the session's object shows the value the database recomputed", async () => {
+    const seed = ctx.session();
+    seed.add(line(1, "2.50", 4));
+    await seed.commit();
+    const session = ctx.session({ expireOnCommit: false });
+    const a = (await session.get(GnLine, 1))!;
+    assert.equal(a.total, "10.00");
+    const statement = insert(GnLine).values({ id: 1, sku: "sku-1", price: "2.50", qty: 6 });
+    const set = { qty: 6 };
+    const upsert = ctx.db.name === "mysql" ? statement.onDuplicateKeyUpdate({ set }) : statement.onConflictDoUpdate({ target: [statement.table.c.id], set });
+    const [[returned]] = (await session.execute(upsert.returning(GnLine))) as [[GnLine]];
+    assert.equal(returned, a);
+    assert.deepEqual([a.qty, a.total], [6, "15.00"]);
+    await session.commit();
+    assert.equal(await ctx.count("gn_lines", "total = 15"), 1);
+  });
 });

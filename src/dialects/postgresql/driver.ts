@@ -8,6 +8,7 @@ import { MappedRows } from "../shared/mapped-rows.js";
 import { repeatedField, withDuplicate } from "../shared/column-names.js";
 import { ConnectStatements } from "../shared/connect-statements.js";
 import { postgresTypeParsers } from "./values.js";
+import { cancelOnServer } from "./cancel-request.js";
 
 let cursorsMade = 0;
 
@@ -40,6 +41,11 @@ class PostgresConnection implements DriverConnection {
 
   isLost(): boolean {
     return this.lost || lostClients.has(this.client);
+  }
+
+  /** A CancelRequest for the statement the server runs for this client (`cancel-request.ts`). */
+  cancelOnServer(): void {
+    cancelOnServer(this.client);
   }
 
   /** The socket closed at once: pg fails the query under way ("Connection terminated") and emits 'error', heard here. */

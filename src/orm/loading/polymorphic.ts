@@ -8,6 +8,7 @@ import { DataError, InvalidRequestError } from "../../core/errors.js";
 import type { ColumnPlan } from "../mapping/column-plan.js";
 import { isSubmapper } from "../mapping/inheritance.js";
 import type { Mapper } from "../mapping/mapper.js";
+import { subclassRowsCheck } from "./missing-subclass-rows.js";
 
 type Hydrator = (row: readonly unknown[]) => object | null;
 
@@ -35,7 +36,9 @@ export function polymorphicHydrator(mapper: Mapper, start: number, plan: ColumnP
       if (row[keyIndex] === null || row[keyIndex] === undefined) return null;
       const sub = hierarchy.byIdentity.get(value);
       if (sub === undefined || !isSubmapper(sub, mapper)) throw unexpectedRow(mapper, sub, value);
-      byValue.set(value, (hydrate = hydratorOf(sub)));
+      const check = subclassRowsCheck(sub, start, plan);
+      const whole = hydratorOf(sub);
+      byValue.set(value, (hydrate = check === undefined ? whole : (row) => (check(row), whole(row))));
     }
     return hydrate(row);
   };

@@ -14,6 +14,7 @@
  * must then match exactly the rows it names (`persister.ts`).
  */
 import { orderUniqueUpdates, updatesBeforeInserts } from "./unique-order.js";
+import { classHandOvers } from "./class-hand-overs.js";
 import type { Connection } from "../../engine/connection.js";
 import { FlushOrderError } from "../errors.js";
 import { isJoined } from "../mapping/joined-tables.js";
@@ -91,7 +92,20 @@ export async function flush(work: FlushWork): Promise<number> {
   const switched = new Map<Mapper, InstanceState[]>();
   // Each row to insert copies its many-to-one keys first (in the insert's own pass over the rows).
   const copyKeys = (state: InstanceState) => syncManyToOne(state, changedRows, work.awaitingKeys);
+  // Rows of a later class giving up a unique value a row of an earlier class of their hierarchy takes.
+  const handOvers = mappers.length > 1 && modifiedBy.size !== 0 ? classHandOvers(mappers, modifiedBy, pendingBy) : undefined;
+  const syncKeys = (state: InstanceState) => {
+    syncManyToOne(state, changedRows, work.awaitingKeys);
+    syncOneToMany(state, changedRows, false);
+  };
   for (const mapper of mappers) {
+    const givers = handOvers?.first.get(mapper);
+    if (givers !== undefined) {
+      for (const state of givers) {
+        syncKeys(state);
+        await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
+      }
+    }
     // Mappers without relationships of a direction skip that pass over their objects entirely.
     const { manyToOne, oneToMany } = mapper.flushedRelationships;
     let toInsert = pendingBy.get(mapper) ?? [];
@@ -111,12 +125,10 @@ export async function flush(work: FlushWork): Promise<number> {
         inserted += switches.length;
       }
     }
-    const modified = modifiedBy.get(mapper) ?? [];
+    const all = modifiedBy.get(mapper) ?? [];
+    const modified = handOvers === undefined ? all : all.filter((state) => !handOvers.moved.has(state));
     const updates = async () => {
-      for (const state of modified) {
-        syncManyToOne(state, changedRows, work.awaitingKeys);
-        syncOneToMany(state, changedRows, false);
-      }
+      for (const state of modified) syncKeys(state);
       // A row giving up a unique value is updated before the row taking it (unique-order.ts).
       for (const state of orderUniqueUpdates(mapper, modified)) await updateState(ctx, mapper, state, mapper.versionAttribute);
     };

@@ -12,18 +12,28 @@ import { identityKey } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { storedValue } from "../state/mutable-values.js";
+import { tablesOf } from "../mapping/joined-tables.js";
 
 /** Each mapper's unique keys, as attribute lists: its primary key, unique columns, unique constraints and indexes. */
 const uniqueKeysOf = new WeakMap<Mapper, readonly (readonly string[])[]>();
 
-/** The unique keys of `mapper` (cached): each an attribute list. */
+/**
+ * The unique keys of `mapper` (cached): each an attribute list. Under joined-table inheritance
+ * those of every table of its rows (a unique column of the base's table is handed on between two
+ * subclass objects too); the subclass tables' keys are the base's, listed once.
+ */
 export function uniqueKeys(mapper: Mapper): readonly (readonly string[])[] {
   let keys = uniqueKeysOf.get(mapper);
   if (keys !== undefined) return keys;
-  const table = mapper.table;
-  const sets = [table.primaryKey, ...table.columnList.filter((c) => c.unique).map((c) => [c]), ...table.uniques.map((u) => u.columns), ...table.indexes.filter((i) => i.unique).map((i) => i.columns)];
+  const sets = tablesOf(mapper).flatMap((table) => [
+    table.primaryKey,
+    ...table.columnList.filter((c) => c.unique).map((c) => [c]),
+    ...table.uniques.map((u) => u.columns),
+    ...table.indexes.filter((i) => i.unique).map((i) => i.columns),
+  ]);
   const attrs = sets.map((columns) => columns.map((c) => mapper.attributeFor(c)));
-  keys = attrs.filter((list): list is string[] => list.length > 0 && list.every((attr) => attr !== undefined));
+  const seen = new Set<string>();
+  keys = attrs.filter((list): list is string[] => list.length > 0 && list.every((attr) => attr !== undefined) && !seen.has(list.join("\0")) && !!seen.add(list.join("\0")));
   uniqueKeysOf.set(mapper, keys);
   return keys;
 }
