@@ -6,6 +6,7 @@
 import type {
   AliasNode,
   CompoundSelectNode,
+  CteNode,
   DeleteNode,
   ExprNode,
   FromNode,
@@ -22,6 +23,8 @@ import type {
 import { CompileError, UnsupportedCompilationError, UnsupportedFeatureError } from "../errors.js";
 import { expressionKey } from "./fingerprint.js";
 import { ExpressionCompiler } from "./expression-compiler.js";
+import { ctesOf } from "./cte-clause.js";
+import { firstSelect } from "../statements/cte.js";
 import { collectSources, sameSource } from "../statements/sources.js";
 import { sourcesOf } from "../statements/join-inference.js";
 import type { CompiledTemplate, DialectCapabilities } from "./compiler-types.js";
@@ -36,6 +39,8 @@ type Source = TableNode | AliasNode;
 export abstract class SqlCompiler extends ExpressionCompiler {
   /** FROM sources of the enclosing SELECTs, for correlated subqueries. */
   private readonly enclosing: Source[][] = [];
+  /** Whether a WITH clause has been placed: by the statement, or (MariaDB's writes) the subquery being rendered. */
+  private withPlaced = false;
 
   // ------------------------------------------------------------ dialect hooks
 
@@ -105,19 +110,58 @@ export abstract class SqlCompiler extends ExpressionCompiler {
       case "compound":
         return this.compound(node);
       case "insert":
-        return this.insert(node);
+        return this.writeWith(node, () => this.insert(node));
       case "update":
-        return this.update(node);
+        return this.writeWith(node, () => this.update(node));
       case "delete":
-        return this.delete(node);
+        return this.writeWith(node, () => this.delete(node));
       case "raw":
         return this.expr(node);
+    }
+  }
+
+  // ------------------------------------------------------------ WITH
+
+  /** A write's CTEs head it where the database allows; elsewhere each subquery that reads one takes its own WITH. */
+  private writeWith(node: StatementNode, render: () => string): string {
+    return this.capabilities.withBeforeWrites ? this.withCtes(node, render) : render();
+  }
+
+  /** `render()`'s SQL after the WITH clause of the CTEs under `node` (rendered first: its placeholders come first), unless one is placed. */
+  private withCtes(node: StatementNode, render: () => string): string {
+    if (this.withPlaced) return render();
+    const ctes = ctesOf(node);
+    this.withPlaced = true;
+    try {
+      return (ctes.length ? this.withClause(ctes) : "") + render();
+    } finally {
+      this.withPlaced = false;
+    }
+  }
+
+  /** `WITH [RECURSIVE] a AS (...), b(x, y) AS (...) `: a recursive CTE names its columns, as MariaDB's needs. */
+  private withClause(ctes: readonly CteNode[]): string {
+    // A CTE's query is its own: it correlates to nothing around the statement or subquery it heads.
+    const enclosing = this.enclosing.splice(0);
+    try {
+      const items = ctes.map((cte) => {
+        const columns = cte.recursive ? `(${firstSelect(cte.query).columns.map((c) => this.quote(c.name)).join(", ")})` : "";
+        const query = cte.query.kind === "select" ? this.select(cte.query, false) : this.compound(cte.query);
+        return `${this.quote(cte.name)}${columns} AS (${query})`;
+      });
+      return `WITH ${ctes.some((cte) => cte.recursive) ? "RECURSIVE " : ""}${items.join(", ")} `;
+    } finally {
+      this.enclosing.push(...enclosing);
     }
   }
 
   // ------------------------------------------------------------ statements
 
   protected override select(node: SelectNode, correlate: boolean, truth = false): string {
+    return this.withPlaced ? this.selectBody(node, correlate, truth) : this.withCtes(node, () => this.selectBody(node, correlate, truth));
+  }
+
+  private selectBody(node: SelectNode, correlate: boolean, truth: boolean): string {
     const froms = this.resolveFroms(node, correlate);
     const sources = froms.flatMap(sourcesOf);
     this.enclosing.push(sources);
@@ -169,6 +213,10 @@ export abstract class SqlCompiler extends ExpressionCompiler {
    * operation, is parenthesised; SQLite takes no parentheses there, so it reads from a subquery.
    */
   protected compound(node: CompoundSelectNode, truth = false): string {
+    return this.withPlaced ? this.compoundBody(node, truth) : this.withCtes(node, () => this.compoundBody(node, truth));
+  }
+
+  private compoundBody(node: CompoundSelectNode, truth: boolean): string {
     const op = `${node.op.toUpperCase()}${node.all ? " ALL" : ""}`;
     if (node.op !== "union" && !(node.all ? this.capabilities.intersectExceptAll : this.capabilities.intersectExcept)) {
       throw new UnsupportedFeatureError(op, this.capabilities.displayName, node.all ? `use ${node.op.toUpperCase()} (without ALL), which removes duplicates.` : "use EXISTS / NOT EXISTS subqueries.");
@@ -310,6 +358,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
         return this.tableName(node);
       case "alias":
         if (node.of.kind === "table") return `${this.tableName(node.of)} AS ${this.quote(node.name)}`;
+        if (node.of.kind === "cte") return node.of.name === node.name ? this.quote(node.name) : `${this.quote(node.of.name)} AS ${this.quote(node.name)}`;
         if (node.lateral) return this.lateral(node, node.of);
         return `(${this.select(node.of, false)}) AS ${this.quote(node.name)}`;
       case "join":
@@ -332,8 +381,6 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     const keyword = { inner: "JOIN", left: "LEFT OUTER JOIN", right: "RIGHT OUTER JOIN", full: "FULL OUTER JOIN" }[node.type];
     return `${this.from(node.left)} ${keyword} ${this.from(node.right)} ON ${this.expr(node.on)}`;
   }
-
-
 }
 
 /**
@@ -347,3 +394,4 @@ function lockTargets(of: readonly Source[], sources: readonly Source[], quote: (
     return quote(target.name);
   });
 }
+

@@ -18,6 +18,8 @@ const capabilities: DialectCapabilities = {
   intersectExcept: true,
   intersectExceptAll: true,
   parenthesizedSetMembers: true,
+  withBeforeWrites: true,
+  writingCtes: true,
   insertReturning: true,
   updateReturning: true,
   deleteReturning: true,

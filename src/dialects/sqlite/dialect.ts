@@ -17,6 +17,8 @@ const capabilities: DialectCapabilities = {
   intersectExcept: true,
   intersectExceptAll: false,
   parenthesizedSetMembers: false,
+  withBeforeWrites: true,
+  writingCtes: false,
   insertReturning: true,
   updateReturning: true,
   deleteReturning: true,
