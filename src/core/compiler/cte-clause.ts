@@ -5,6 +5,7 @@
  */
 import type { AliasNode, CompoundSelectNode, CteNode, ExprNode, FromNode, LabelNode, SelectNode, StatementNode } from "../ast/nodes.js";
 import { CompileError } from "../errors.js";
+import { firstSelect } from "../statements/cte.js";
 
 interface Collect {
   readonly found: CteNode[];
@@ -12,6 +13,18 @@ interface Collect {
   readonly seen: Set<AliasNode>;
   /** The CTEs whose query is being walked: a recursive one's member reads it by name. */
   readonly defining: CteNode[];
+}
+
+/**
+ * `WITH [RECURSIVE] a AS (...), b(x, y) AS (...) `, each query rendered by `render`. A recursive
+ * CTE names its columns: MariaDB's needs the list.
+ */
+export function withClause(ctes: readonly CteNode[], quote: (name: string) => string, render: (cte: CteNode) => string): string {
+  const items = ctes.map((cte) => {
+    const columns = cte.recursive ? `(${firstSelect(cte.query).columns.map((c) => quote(c.name)).join(", ")})` : "";
+    return `${quote(cte.name)}${columns} AS (${render(cte)})`;
+  });
+  return `WITH ${ctes.some((cte) => cte.recursive) ? "RECURSIVE " : ""}${items.join(", ")} `;
 }
 
 /** The CTEs `node` reads, each after those it reads. */

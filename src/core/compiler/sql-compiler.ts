@@ -15,6 +15,7 @@ import type {
   LabelNode,
   OnConflictNode,
   OrderByNode,
+  ParamNode,
   SelectNode,
   StatementNode,
   TableNode,
@@ -23,8 +24,7 @@ import type {
 import { CompileError, UnsupportedCompilationError, UnsupportedFeatureError } from "../errors.js";
 import { expressionKey } from "./fingerprint.js";
 import { ExpressionCompiler } from "./expression-compiler.js";
-import { ctesOf } from "./cte-clause.js";
-import { firstSelect } from "../statements/cte.js";
+import { ctesOf, withClause } from "./cte-clause.js";
 import { collectSources, sameSource } from "../statements/sources.js";
 import { sourcesOf } from "../statements/join-inference.js";
 import type { CompiledTemplate, DialectCapabilities } from "./compiler-types.js";
@@ -41,6 +41,8 @@ export abstract class SqlCompiler extends ExpressionCompiler {
   private readonly enclosing: Source[][] = [];
   /** Whether a WITH clause has been placed: by the statement, or (MariaDB's writes) the subquery being rendered. */
   private withPlaced = false;
+  /** Rendering a CTE's query (its SELECT or set operation's members, not their subqueries): values are selected typed. */
+  private cteQuery: CteNode | undefined;
 
   // ------------------------------------------------------------ dialect hooks
 
@@ -58,6 +60,12 @@ export abstract class SqlCompiler extends ExpressionCompiler {
 
   protected insertDefaultValues(table: string): string {
     return `INSERT INTO ${table} DEFAULT VALUES`;
+  }
+
+  /** `of`: the quoted names of the FROM items to lock, where the database can say so (`forUpdateOf`). */
+  /** A value selected as `label` by the query of `cte`, whose column's type follows from it: PostgreSQL casts it. */
+  protected typedValue(node: ParamNode, _label: LabelNode, _cte: CteNode): string {
+    return this.expr(node);
   }
 
   /** `of`: the quoted names of the FROM items to lock, where the database can say so (`forUpdateOf`). */
@@ -121,7 +129,6 @@ export abstract class SqlCompiler extends ExpressionCompiler {
   }
 
   // ------------------------------------------------------------ WITH
-
   /** A write's CTEs head it where the database allows; elsewhere each subquery that reads one takes its own WITH. */
   private writeWith(node: StatementNode, render: () => string): string {
     return this.capabilities.withBeforeWrites ? this.withCtes(node, render) : render();
@@ -139,18 +146,14 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     }
   }
 
-  /** `WITH [RECURSIVE] a AS (...), b(x, y) AS (...) `: a recursive CTE names its columns, as MariaDB's needs. */
   private withClause(ctes: readonly CteNode[]): string {
     // A CTE's query is its own: it correlates to nothing around the statement or subquery it heads.
     const enclosing = this.enclosing.splice(0);
+    const render = (cte: CteNode) => ((this.cteQuery = cte), cte.query.kind === "select" ? this.select(cte.query, false) : this.compound(cte.query));
     try {
-      const items = ctes.map((cte) => {
-        const columns = cte.recursive ? `(${firstSelect(cte.query).columns.map((c) => this.quote(c.name)).join(", ")})` : "";
-        const query = cte.query.kind === "select" ? this.select(cte.query, false) : this.compound(cte.query);
-        return `${this.quote(cte.name)}${columns} AS (${query})`;
-      });
-      return `WITH ${ctes.some((cte) => cte.recursive) ? "RECURSIVE " : ""}${items.join(", ")} `;
+      return withClause(ctes, (name) => this.quote(name), render);
     } finally {
+      this.cteQuery = undefined;
       this.enclosing.push(...enclosing);
     }
   }
@@ -166,13 +169,13 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     const sources = froms.flatMap(sourcesOf);
     this.enclosing.push(sources);
     // A subquery in SET or RETURNING names columns of several tables: they stay qualified there.
-    const unqualified = this.unqualified;
-    this.unqualified = false;
+    const [unqualified, typed] = [this.unqualified, this.cteQuery];
+    [this.unqualified, this.cteQuery] = [false, undefined];
     try {
       let sql = node.distinctOn?.length ? this.distinctOn(node) : node.distinct ? "SELECT DISTINCT " : "SELECT ";
       // Grouped or distinct, a boolean column is selected as its truth, as it is grouped (asTruth).
       const asTruth = truth || node.distinct || node.groupBy.length > 0;
-      sql += node.columns.map((c) => this.selectColumn(c, asTruth)).join(", ");
+      sql += node.columns.map((c) => this.selectColumn(c, asTruth, typed)).join(", ");
       if (froms.length) sql += ` FROM ${froms.map((f) => this.from(f)).join(", ")}`;
       if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
       if (node.groupBy.length) sql += ` GROUP BY ${node.groupBy.map((g) => this.asTruth(g)).join(", ")}`;
@@ -184,7 +187,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
       if (node.forUpdate) sql += this.forUpdate(node.forUpdateOf && lockTargets(node.forUpdateOf, sources, (name) => this.quote(name)));
       return sql;
     } finally {
-      this.unqualified = unqualified;
+      [this.unqualified, this.cteQuery] = [unqualified, typed];
       this.enclosing.pop();
     }
   }
@@ -270,10 +273,10 @@ export abstract class SqlCompiler extends ExpressionCompiler {
    */
   protected resultLabel(_name: string): void {}
 
-  private selectColumn(label: LabelNode, asTruth: boolean): string {
+  private selectColumn(label: LabelNode, asTruth: boolean, cte?: CteNode): string {
     this.resultLabel(label.name);
     const truth = asTruth && this.isTruthColumn(label.expr);
-    const rendered = truth ? this.asTruth(label.expr) : this.expr(label.expr);
+    const rendered = truth ? this.asTruth(label.expr) : cte && label.expr.kind === "param" ? this.typedValue(label.expr, label, cte) : this.expr(label.expr);
     if (!truth && label.expr.kind === "column" && label.expr.name === label.name) return rendered; // a truth needs its label
     return `${rendered} AS ${this.quote(label.name)}`;
   }
