@@ -18,7 +18,16 @@ export interface CteOptions {
 
 /**
  * A common table expression, made by `select(...).cte(name)`: usable in FROM and joins, in other
- * CTEs and in subqueries, its columns as `cte.c.<key>`.
+ * CTEs and in subqueries, its columns as `cte.c.<key>`. Recursive, every category under one:
+ *
+ * ```ts
+ * const c = columnsOf(Category);
+ * const anchor = select(c.id, literal(0, types.integer()).label("depth")).where(c.name.eq("Books")).cte("tree", { recursive: true });
+ * const tree = anchor.unionAll(
+ *   select(c.id, anchor.c.depth.plus(1).label("depth")).join(anchor, c.parentId.eq(anchor.c.id)).where(anchor.c.depth.lt(5)),
+ * );
+ * const under: Category[] = await session.scalars(select(Category).join(tree, tree.c.id.eq(c.id)).orderBy(tree.c.depth));
+ * ```
  */
 export class Cte<Row> implements FromSource<Row> {
   declare readonly __row?: Row;

@@ -189,6 +189,11 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
    * This query as a common table expression: `WITH name AS (...)` at the top of the statement
    * that uses it, read as `cte.c.<key>`. `{ recursive: true }` makes it `WITH RECURSIVE`, its
    * recursive member given with `unionAll(...)` (see docs/cte.md).
+   *
+   * ```ts
+   * const spenders = select(orders.c.userId, func.sum(orders.c.total).label("spent")).groupBy(orders.c.userId).cte("spenders");
+   * const rows = await engine.execute(select(users.c.name, spenders.c.spent).join(spenders, spenders.c.userId.eq(users.c.id)));
+   * ```
    */
   cte<N extends string>(name: N, options?: CteOptions): Cte<Row> {
     return cteOf<Row>(this.node, name, options);
