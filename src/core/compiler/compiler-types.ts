@@ -22,8 +22,6 @@ export interface DialectCapabilities {
    * MariaDB takes one only before a SELECT: there each subquery that reads a CTE gets its own.
    */
   readonly withBeforeWrites: boolean;
-  /** Whether a CTE may hold an INSERT, UPDATE or DELETE with RETURNING (PostgreSQL only). */
-  readonly writingCtes: boolean;
   readonly insertReturning: boolean;
   readonly updateReturning: boolean;
   readonly deleteReturning: boolean;

@@ -19,7 +19,6 @@ const capabilities: DialectCapabilities = {
   intersectExceptAll: true,
   parenthesizedSetMembers: true,
   withBeforeWrites: true,
-  writingCtes: true,
   insertReturning: true,
   updateReturning: true,
   deleteReturning: true,

@@ -18,7 +18,6 @@ const capabilities: DialectCapabilities = {
   intersectExceptAll: false,
   parenthesizedSetMembers: false,
   withBeforeWrites: true,
-  writingCtes: false,
   insertReturning: true,
   updateReturning: true,
   deleteReturning: true,
