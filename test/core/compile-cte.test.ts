@@ -68,6 +68,13 @@ describe("compiled SQL: common table expressions", () => {
     assert.throws(() => compileOn("postgresql", select(walk.c.id)), (error: unknown) => error instanceof CompileError && /Column depth of recursive CTE walk selects a value of no known type.*literal\(0, types.integer\(\)\)/.test(error.message));
   });
 
+  test("a CTE under an alias: written once, read as `name AS alias`", () => {
+    const other = big.alias("other");
+    const sql = compileOn("postgresql", select(big.c.userId, other.c.userId.label("peer")).from(big).join(other, other.c.spent.eq(big.c.spent))).sql;
+    assert.equal(sql.match(/"big" AS \(/g)?.length, 1, sql);
+    assert.match(sql, / FROM "big" JOIN "big" AS "other" ON "other"."spent" = "big"."spent"$/);
+  });
+
   test("a recursive member with another number of columns is refused when built", () => {
     assert.throws(
       () => anchor.unionAll(select(staff.c.id, anchor.c.depth.plus(1).label("depth"), staff.c.name).join(anchor, staff.c.managerId.eq(anchor.c.id)) as never),

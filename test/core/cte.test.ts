@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MetaData, type Cte, deleteFrom, func, insert, integer, literal, select, table, text, types, union, update } from "../../src/index.js";
+import { MetaData, and, type Cte, deleteFrom, func, insert, integer, literal, select, table, text, types, union, update } from "../../src/index.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { useSchema } from "../support/schema.js";
 
@@ -131,6 +131,13 @@ forEachDatabase("common table expressions", (ctx) => {
     };
     assert.deepEqual(await depths(false), [4, 5]);
     assert.deepEqual(await depths(true), [4, 5, 6]);
+  });
+
+  test("a CTE read twice under an alias: each child with its siblings", async () => {
+    const kids = select(n.id, n.parentId).where(n.parentId.isNotNull()).cte("kids");
+    const other = kids.alias("other");
+    const pairs = select(kids.c.id, other.c.id.label("sibling")).from(kids).join(other, and(other.c.parentId.eq(kids.c.parentId), other.c.id.ne(kids.c.id)));
+    assert.deepEqual((await rows(pairs.orderBy(kids.c.id))).map((r) => [r.id, r.sibling]), [[2, 3], [3, 2]]);
   });
 
   test("a set operation as a CTE", async () => {

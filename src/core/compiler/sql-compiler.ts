@@ -118,25 +118,22 @@ export abstract class SqlCompiler extends ExpressionCompiler {
       case "compound":
         return this.compound(node);
       case "insert":
-        return this.writeWith(node, () => this.insert(node));
+        return this.withCtes(node, () => this.insert(node));
       case "update":
-        return this.writeWith(node, () => this.update(node));
+        return this.withCtes(node, () => this.update(node));
       case "delete":
-        return this.writeWith(node, () => this.delete(node));
+        return this.withCtes(node, () => this.delete(node));
       case "raw":
         return this.expr(node);
     }
   }
 
   // ------------------------------------------------------------ WITH
-  /** A write's CTEs head it where the database allows; elsewhere each subquery that reads one takes its own WITH. */
-  private writeWith(node: StatementNode, render: () => string): string {
-    return this.capabilities.withBeforeWrites ? this.withCtes(node, render) : render();
-  }
 
-  /** `render()`'s SQL after the WITH clause of the CTEs under `node` (rendered first: its placeholders come first), unless one is placed. */
+  /** `render()`'s SQL after the WITH clause of the CTEs under `node` (first: its placeholders come first), unless placed; a write that takes none leaves it to its subqueries. */
   private withCtes(node: StatementNode, render: () => string): string {
-    if (this.withPlaced) return render();
+    const write = node.kind === "insert" || node.kind === "update" || node.kind === "delete";
+    if (this.withPlaced || (write && !this.capabilities.withBeforeWrites)) return render();
     const ctes = ctesOf(node);
     this.withPlaced = true;
     try {
@@ -149,7 +146,10 @@ export abstract class SqlCompiler extends ExpressionCompiler {
   private withClause(ctes: readonly CteNode[]): string {
     // A CTE's query is its own: it correlates to nothing around the statement or subquery it heads.
     const enclosing = this.enclosing.splice(0);
-    const render = (cte: CteNode) => ((this.cteQuery = cte), cte.query.kind === "select" ? this.select(cte.query, false) : this.compound(cte.query));
+    const render = (cte: CteNode) => {
+      this.cteQuery = cte; // for its SELECT, or each member of its set operation (typedValue)
+      return cte.query.kind === "select" ? this.select(cte.query, false) : this.compound(cte.query);
+    };
     try {
       return withClause(ctes, (name) => this.quote(name), render);
     } finally {

@@ -36,8 +36,12 @@ export class Cte<Row> implements FromSource<Row> {
   readonly columnList: readonly Labeled<unknown, string>[];
   readonly underlyingTable = undefined;
 
-  constructor(readonly node: CteNode) {
-    this.fromNode = { kind: "alias", name: node.name, of: node };
+  constructor(
+    readonly node: CteNode,
+    /** The name the statement reads it by: the CTE's, or an alias's (`alias()`). */
+    readonly name: string = node.name,
+  ) {
+    this.fromNode = { kind: "alias", name, of: node };
     this.columnList = firstSelect(node.query).columns.map(
       (label) => new Labeled<unknown, string>(label.name, { kind: "column", name: label.name, source: this.fromNode }, label.type),
     );
@@ -45,8 +49,9 @@ export class Cte<Row> implements FromSource<Row> {
     Object.freeze(this);
   }
 
-  get name(): string {
-    return this.node.name;
+  /** The same CTE under another name, to read it twice in one query (`FROM tree JOIN tree AS other`). */
+  alias(name: string): Cte<Row> {
+    return new Cte<Row>(this.node, name);
   }
 
   /**
@@ -69,7 +74,7 @@ export class Cte<Row> implements FromSource<Row> {
     const selects = members.map((m, i) => {
       const node = m.node as SelectNode | CompoundSelectNode;
       const columns = firstSelect(node).columns.length;
-      if (columns !== width) throw new ArgumentError(`${this.name}.${method}(): member ${i + 1} has ${columns} columns, the CTE has ${width}; select as many, in the same order.`);
+      if (columns !== width) throw new ArgumentError(`${this.node.name}.${method}(): member ${i + 1} has ${columns} columns, the CTE has ${width}; select as many, in the same order.`);
       return node;
     });
     const query: CompoundSelectNode = { kind: "compound", op: "union", all, selects: [this.node.query, ...selects], orderBy: [], limit: undefined, offset: undefined };
