@@ -41,8 +41,6 @@ export abstract class SqlCompiler extends ExpressionCompiler {
   private readonly enclosing: Source[][] = [];
   /** Whether a WITH clause has been placed: by the statement, or (MariaDB's writes) the subquery being rendered. */
   private withPlaced = false;
-  /** Rendering a CTE's query (its SELECT or set operation's members, not their subqueries): values are selected typed. */
-  private cteQuery: CteNode | undefined;
 
   // ------------------------------------------------------------ dialect hooks
 
@@ -62,7 +60,6 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return `INSERT INTO ${table} DEFAULT VALUES`;
   }
 
-  /** `of`: the quoted names of the FROM items to lock, where the database can say so (`forUpdateOf`). */
   /** A value selected as `label` by the query of `cte`, whose column's type follows from it: PostgreSQL casts it. */
   protected typedValue(node: ParamNode, _label: LabelNode, _cte: CteNode): string {
     return this.expr(node);
@@ -146,14 +143,11 @@ export abstract class SqlCompiler extends ExpressionCompiler {
   private withClause(ctes: readonly CteNode[]): string {
     // A CTE's query is its own: it correlates to nothing around the statement or subquery it heads.
     const enclosing = this.enclosing.splice(0);
-    const render = (cte: CteNode) => {
-      this.cteQuery = cte; // for its SELECT, or each member of its set operation (typedValue)
-      return cte.query.kind === "select" ? this.select(cte.query, false) : this.compound(cte.query);
-    };
+    // Its SELECT (each of its set operation's) selects values typed (typedValue).
+    const render = (cte: CteNode) => (cte.query.kind === "select" ? this.selectBody(cte.query, false, false, cte) : this.compoundBody(cte.query, false, cte));
     try {
       return withClause(ctes, (name) => this.quote(name), render);
     } finally {
-      this.cteQuery = undefined;
       this.enclosing.push(...enclosing);
     }
   }
@@ -164,18 +158,19 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return this.withPlaced ? this.selectBody(node, correlate, truth) : this.withCtes(node, () => this.selectBody(node, correlate, truth));
   }
 
-  private selectBody(node: SelectNode, correlate: boolean, truth: boolean): string {
+  /** `cte`: the CTE whose query this is. */
+  private selectBody(node: SelectNode, correlate: boolean, truth: boolean, cte?: CteNode): string {
     const froms = this.resolveFroms(node, correlate);
     const sources = froms.flatMap(sourcesOf);
     this.enclosing.push(sources);
     // A subquery in SET or RETURNING names columns of several tables: they stay qualified there.
-    const [unqualified, typed] = [this.unqualified, this.cteQuery];
-    [this.unqualified, this.cteQuery] = [false, undefined];
+    const unqualified = this.unqualified;
+    this.unqualified = false;
     try {
       let sql = node.distinctOn?.length ? this.distinctOn(node) : node.distinct ? "SELECT DISTINCT " : "SELECT ";
       // Grouped or distinct, a boolean column is selected as its truth, as it is grouped (asTruth).
       const asTruth = truth || node.distinct || node.groupBy.length > 0;
-      sql += node.columns.map((c) => this.selectColumn(c, asTruth, typed)).join(", ");
+      sql += node.columns.map((c) => this.selectColumn(c, asTruth, cte)).join(", ");
       if (froms.length) sql += ` FROM ${froms.map((f) => this.from(f)).join(", ")}`;
       if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
       if (node.groupBy.length) sql += ` GROUP BY ${node.groupBy.map((g) => this.asTruth(g)).join(", ")}`;
@@ -187,7 +182,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
       if (node.forUpdate) sql += this.forUpdate(node.forUpdateOf && lockTargets(node.forUpdateOf, sources, (name) => this.quote(name)));
       return sql;
     } finally {
-      [this.unqualified, this.cteQuery] = [unqualified, typed];
+      this.unqualified = unqualified;
       this.enclosing.pop();
     }
   }
@@ -219,7 +214,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return this.withPlaced ? this.compoundBody(node, truth) : this.withCtes(node, () => this.compoundBody(node, truth));
   }
 
-  private compoundBody(node: CompoundSelectNode, truth: boolean): string {
+  private compoundBody(node: CompoundSelectNode, truth: boolean, cte?: CteNode): string {
     const op = `${node.op.toUpperCase()}${node.all ? " ALL" : ""}`;
     if (node.op !== "union" && !(node.all ? this.capabilities.intersectExceptAll : this.capabilities.intersectExcept)) {
       throw new UnsupportedFeatureError(op, this.capabilities.displayName, node.all ? `use ${node.op.toUpperCase()} (without ALL), which removes duplicates.` : "use EXISTS / NOT EXISTS subqueries.");
@@ -227,7 +222,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     // The rows are compared (all but UNION ALL's, unless inside another set operation): a boolean
     // column as its truth, or a row holding 2 and one holding 1, both true, were two rows.
     const compares = truth || !(node.op === "union" && node.all);
-    let sql = node.selects.map((member) => this.setMember(member, compares)).join(` ${op} `);
+    let sql = node.selects.map((member) => this.setMember(member, compares, cte)).join(` ${op} `);
     if (node.orderBy.length) {
       const items = node.orderBy.map((o) => this.orderByItem({ expr: { kind: "raw", parts: [this.quote(o.name)] }, direction: o.direction, nulls: o.nulls }));
       sql += ` ORDER BY ${items.join(", ")}`;
@@ -235,13 +230,13 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return sql + this.limitOffset(node.limit, node.offset);
   }
 
-  private setMember(member: SelectNode | CompoundSelectNode, truth: boolean): string {
+  private setMember(member: SelectNode | CompoundSelectNode, truth: boolean, cte: CteNode | undefined): string {
     if (member.kind === "select") {
-      const sql = this.select(member, false, truth);
+      const sql = this.selectBody(member, false, truth, cte);
       if (!member.orderBy.length && !member.limit && !member.offset) return sql;
       return this.capabilities.parenthesizedSetMembers ? `(${sql})` : `SELECT * FROM (${sql})`;
     }
-    const sql = this.compound(member, truth);
+    const sql = this.compoundBody(member, truth, cte);
     return this.capabilities.parenthesizedSetMembers ? `(${sql})` : `SELECT * FROM (${sql})`;
   }
 
