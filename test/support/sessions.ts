@@ -63,7 +63,7 @@ export function forEachDatabaseWithSchema(
         engine = createEngine(db.url, {
           echo: (message) => {
             const sql = message.split("\n")[0]!;
-            if (/^(SELECT|INSERT|UPDATE|DELETE)\b/i.test(sql)) statements.push(sql);
+            if (/^(WITH|SELECT|INSERT|UPDATE|DELETE)\b/i.test(sql)) statements.push(sql);
           },
         });
       });

@@ -16,13 +16,25 @@ export interface TableNode {
   readonly table: TableSchema;
 }
 
-/** `table AS name` or `(SELECT ...) AS name`. */
+/** `table AS name`, `(SELECT ...) AS name`, or a common table expression named in FROM. */
 export interface AliasNode {
   readonly kind: "alias";
   readonly name: string;
-  readonly of: TableNode | SelectNode;
+  readonly of: TableNode | SelectNode | CteNode;
   /** `LATERAL (SELECT ...) AS name`: the subquery may refer to FROM items before it (PostgreSQL). */
   readonly lateral?: boolean | undefined;
+}
+
+/**
+ * A common table expression: `name AS (query)` in the WITH clause of the statement that names it
+ * (through an alias node of the same name). In a recursive one, the query's second member refers
+ * to the CTE itself: to an alias of a CTE of the same name (the anchor alone), written by name.
+ */
+export interface CteNode {
+  readonly kind: "cte";
+  readonly name: string;
+  readonly query: SelectNode | CompoundSelectNode;
+  readonly recursive: boolean;
 }
 
 export type JoinType = "inner" | "left" | "right" | "full";

@@ -4,19 +4,21 @@
  * truth (`(x <> 0)`) so that it goes with the rows holding 1.
  */
 import type { ExprNode, SelectNode } from "../ast/nodes.js";
+import { firstSelect } from "../statements/cte.js";
 
 /** A bound boolean value (`flag.eq(true)`): the value's type says so. */
 export const isBooleanParam = (node: ExprNode): boolean => node.kind === "param" && node.type?.kind === "boolean";
 
 /**
  * A column of a table (or of a table's alias) declared `boolean()`, or a subquery's column that
- * selects a boolean (`sq.c.flag`: compared as its integer, a row holding 2 missed `t.flag = sq.flag`).
+ * (or CTE's) selects a boolean (`sq.c.flag`: compared as its integer, a row holding 2 missed `t.flag = sq.flag`).
  */
 export function isBooleanColumn(node: ExprNode): boolean {
   if (node.kind !== "column") return false;
   const source = node.source;
-  if (source.kind === "alias" && source.of.kind === "select") {
-    const label = source.of.columns.find((c) => c.name === node.name);
+  if (source.kind === "alias" && source.of.kind !== "table") {
+    const query = source.of.kind === "select" ? source.of : firstSelect(source.of.query);
+    const label = query.columns.find((c) => c.name === node.name);
     return label !== undefined && (label.type?.kind === "boolean" || isBooleanColumn(label.expr));
   }
   const table = source.kind === "table" ? source.table : source.of.kind === "table" ? source.of.table : undefined;

@@ -17,6 +17,11 @@ export interface DialectCapabilities {
   readonly intersectExceptAll: boolean;
   /** Whether a member of a UNION/INTERSECT/EXCEPT may be parenthesised (not on SQLite). */
   readonly parenthesizedSetMembers: boolean;
+  /**
+   * Whether a WITH clause may head an INSERT, UPDATE or DELETE (PostgreSQL, SQLite, MySQL 8).
+   * MariaDB takes one only before a SELECT: there each subquery that reads a CTE gets its own.
+   */
+  readonly withBeforeWrites: boolean;
   readonly insertReturning: boolean;
   readonly updateReturning: boolean;
   readonly deleteReturning: boolean;

@@ -4,7 +4,7 @@
  * parameter values (collected in the same walk) change between executions.
  */
 import type { SqlType } from "../types/sql-type.js";
-import type { AliasNode, CompoundSelectNode, ExprNode, FromNode, LabelNode, Node, OnConflictNode, ParamNode, SelectNode, StatementNode, TableNode } from "../ast/nodes.js";
+import type { AliasNode, CompoundSelectNode, CteNode, ExprNode, FromNode, LabelNode, Node, OnConflictNode, ParamNode, SelectNode, StatementNode, TableNode } from "../ast/nodes.js";
 
 export interface Fingerprint {
   readonly key: string;
@@ -216,7 +216,16 @@ function source(w: Walk, node: TableNode | AliasNode): void {
   aliases.set(node, aliases.size);
   w.key += `a${node.lateral ? "L" : ""}${text(node.name)}(`;
   if (node.of.kind === "table") w.key += tableKey(node.of);
-  else select(w, node.of);
+  else if (node.of.kind === "select") select(w, node.of);
+  else cte(w, node.of);
+  w.key += ")";
+}
+
+/** A CTE: its name, whether recursive, and its query, which its references render in the statement's WITH. */
+function cte(w: Walk, node: CteNode): void {
+  w.key += `W${node.recursive ? "R" : ""}${text(node.name)}(`;
+  if (node.query.kind === "select") select(w, node.query);
+  else compound(w, node.query);
   w.key += ")";
 }
 

@@ -6,6 +6,7 @@
 import type {
   AliasNode,
   CompoundSelectNode,
+  CteNode,
   DeleteNode,
   ExprNode,
   FromNode,
@@ -14,6 +15,7 @@ import type {
   LabelNode,
   OnConflictNode,
   OrderByNode,
+  ParamNode,
   SelectNode,
   StatementNode,
   TableNode,
@@ -22,6 +24,7 @@ import type {
 import { CompileError, UnsupportedCompilationError, UnsupportedFeatureError } from "../errors.js";
 import { expressionKey } from "./fingerprint.js";
 import { ExpressionCompiler } from "./expression-compiler.js";
+import { ctesOf, withClause } from "./cte-clause.js";
 import { collectSources, sameSource } from "../statements/sources.js";
 import { sourcesOf } from "../statements/join-inference.js";
 import type { CompiledTemplate, DialectCapabilities } from "./compiler-types.js";
@@ -36,6 +39,8 @@ type Source = TableNode | AliasNode;
 export abstract class SqlCompiler extends ExpressionCompiler {
   /** FROM sources of the enclosing SELECTs, for correlated subqueries. */
   private readonly enclosing: Source[][] = [];
+  /** Whether a WITH clause has been placed: by the statement, or (MariaDB's writes) the subquery being rendered. */
+  private withPlaced = false;
 
   // ------------------------------------------------------------ dialect hooks
 
@@ -53,6 +58,11 @@ export abstract class SqlCompiler extends ExpressionCompiler {
 
   protected insertDefaultValues(table: string): string {
     return `INSERT INTO ${table} DEFAULT VALUES`;
+  }
+
+  /** A value selected as `label` by the query of `cte`, whose column's type follows from it: PostgreSQL casts it. */
+  protected typedValue(node: ParamNode, _label: LabelNode, _cte: CteNode): string {
+    return this.expr(node);
   }
 
   /** `of`: the quoted names of the FROM items to lock, where the database can say so (`forUpdateOf`). */
@@ -105,19 +115,51 @@ export abstract class SqlCompiler extends ExpressionCompiler {
       case "compound":
         return this.compound(node);
       case "insert":
-        return this.insert(node);
+        return this.withCtes(node, () => this.insert(node));
       case "update":
-        return this.update(node);
+        return this.withCtes(node, () => this.update(node));
       case "delete":
-        return this.delete(node);
+        return this.withCtes(node, () => this.delete(node));
       case "raw":
         return this.expr(node);
+    }
+  }
+
+  // ------------------------------------------------------------ WITH
+
+  /** `render()`'s SQL after the WITH clause of the CTEs under `node` (first: its placeholders come first), unless placed; a write that takes none leaves it to its subqueries. */
+  private withCtes(node: StatementNode, render: () => string): string {
+    const write = node.kind === "insert" || node.kind === "update" || node.kind === "delete";
+    if (this.withPlaced || (write && !this.capabilities.withBeforeWrites)) return render();
+    const ctes = ctesOf(node);
+    this.withPlaced = true;
+    try {
+      return (ctes.length ? this.withClause(ctes) : "") + render();
+    } finally {
+      this.withPlaced = false;
+    }
+  }
+
+  private withClause(ctes: readonly CteNode[]): string {
+    // A CTE's query is its own: it correlates to nothing around the statement or subquery it heads.
+    const enclosing = this.enclosing.splice(0);
+    // Its SELECT (each of its set operation's) selects values typed (typedValue).
+    const render = (cte: CteNode) => (cte.query.kind === "select" ? this.selectBody(cte.query, false, false, cte) : this.compoundBody(cte.query, false, cte));
+    try {
+      return withClause(ctes, (name) => this.quote(name), render);
+    } finally {
+      this.enclosing.push(...enclosing);
     }
   }
 
   // ------------------------------------------------------------ statements
 
   protected override select(node: SelectNode, correlate: boolean, truth = false): string {
+    return this.withPlaced ? this.selectBody(node, correlate, truth) : this.withCtes(node, () => this.selectBody(node, correlate, truth));
+  }
+
+  /** `cte`: the CTE whose query this is. */
+  private selectBody(node: SelectNode, correlate: boolean, truth: boolean, cte?: CteNode): string {
     const froms = this.resolveFroms(node, correlate);
     const sources = froms.flatMap(sourcesOf);
     this.enclosing.push(sources);
@@ -128,7 +170,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
       let sql = node.distinctOn?.length ? this.distinctOn(node) : node.distinct ? "SELECT DISTINCT " : "SELECT ";
       // Grouped or distinct, a boolean column is selected as its truth, as it is grouped (asTruth).
       const asTruth = truth || node.distinct || node.groupBy.length > 0;
-      sql += node.columns.map((c) => this.selectColumn(c, asTruth)).join(", ");
+      sql += node.columns.map((c) => this.selectColumn(c, asTruth, cte)).join(", ");
       if (froms.length) sql += ` FROM ${froms.map((f) => this.from(f)).join(", ")}`;
       if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
       if (node.groupBy.length) sql += ` GROUP BY ${node.groupBy.map((g) => this.asTruth(g)).join(", ")}`;
@@ -169,6 +211,10 @@ export abstract class SqlCompiler extends ExpressionCompiler {
    * operation, is parenthesised; SQLite takes no parentheses there, so it reads from a subquery.
    */
   protected compound(node: CompoundSelectNode, truth = false): string {
+    return this.withPlaced ? this.compoundBody(node, truth) : this.withCtes(node, () => this.compoundBody(node, truth));
+  }
+
+  private compoundBody(node: CompoundSelectNode, truth: boolean, cte?: CteNode): string {
     const op = `${node.op.toUpperCase()}${node.all ? " ALL" : ""}`;
     if (node.op !== "union" && !(node.all ? this.capabilities.intersectExceptAll : this.capabilities.intersectExcept)) {
       throw new UnsupportedFeatureError(op, this.capabilities.displayName, node.all ? `use ${node.op.toUpperCase()} (without ALL), which removes duplicates.` : "use EXISTS / NOT EXISTS subqueries.");
@@ -176,7 +222,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     // The rows are compared (all but UNION ALL's, unless inside another set operation): a boolean
     // column as its truth, or a row holding 2 and one holding 1, both true, were two rows.
     const compares = truth || !(node.op === "union" && node.all);
-    let sql = node.selects.map((member) => this.setMember(member, compares)).join(` ${op} `);
+    let sql = node.selects.map((member) => this.setMember(member, compares, cte)).join(` ${op} `);
     if (node.orderBy.length) {
       const items = node.orderBy.map((o) => this.orderByItem({ expr: { kind: "raw", parts: [this.quote(o.name)] }, direction: o.direction, nulls: o.nulls }));
       sql += ` ORDER BY ${items.join(", ")}`;
@@ -184,13 +230,13 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return sql + this.limitOffset(node.limit, node.offset);
   }
 
-  private setMember(member: SelectNode | CompoundSelectNode, truth: boolean): string {
+  private setMember(member: SelectNode | CompoundSelectNode, truth: boolean, cte: CteNode | undefined): string {
     if (member.kind === "select") {
-      const sql = this.select(member, false, truth);
+      const sql = this.selectBody(member, false, truth, cte);
       if (!member.orderBy.length && !member.limit && !member.offset) return sql;
       return this.capabilities.parenthesizedSetMembers ? `(${sql})` : `SELECT * FROM (${sql})`;
     }
-    const sql = this.compound(member, truth);
+    const sql = this.compoundBody(member, truth, cte);
     return this.capabilities.parenthesizedSetMembers ? `(${sql})` : `SELECT * FROM (${sql})`;
   }
 
@@ -222,10 +268,10 @@ export abstract class SqlCompiler extends ExpressionCompiler {
    */
   protected resultLabel(_name: string): void {}
 
-  private selectColumn(label: LabelNode, asTruth: boolean): string {
+  private selectColumn(label: LabelNode, asTruth: boolean, cte?: CteNode): string {
     this.resultLabel(label.name);
     const truth = asTruth && this.isTruthColumn(label.expr);
-    const rendered = truth ? this.asTruth(label.expr) : this.expr(label.expr);
+    const rendered = truth ? this.asTruth(label.expr) : cte && label.expr.kind === "param" ? this.typedValue(label.expr, label, cte) : this.expr(label.expr);
     if (!truth && label.expr.kind === "column" && label.expr.name === label.name) return rendered; // a truth needs its label
     return `${rendered} AS ${this.quote(label.name)}`;
   }
@@ -310,6 +356,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
         return this.tableName(node);
       case "alias":
         if (node.of.kind === "table") return `${this.tableName(node.of)} AS ${this.quote(node.name)}`;
+        if (node.of.kind === "cte") return node.of.name === node.name ? this.quote(node.name) : `${this.quote(node.of.name)} AS ${this.quote(node.name)}`;
         if (node.lateral) return this.lateral(node, node.of);
         return `(${this.select(node.of, false)}) AS ${this.quote(node.name)}`;
       case "join":
@@ -332,8 +379,6 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     const keyword = { inner: "JOIN", left: "LEFT OUTER JOIN", right: "RIGHT OUTER JOIN", full: "FULL OUTER JOIN" }[node.type];
     return `${this.from(node.left)} ${keyword} ${this.from(node.right)} ON ${this.expr(node.on)}`;
   }
-
-
 }
 
 /**
@@ -347,3 +392,4 @@ function lockTargets(of: readonly Source[], sources: readonly Source[], quote: (
     return quote(target.name);
   });
 }
+

@@ -14,6 +14,7 @@ import { Expression, OrderBy, toNode, type SelectQuery } from "../expression/exp
 import { types } from "../types/sql-type.js";
 import type { Executable } from "./executable.js";
 import { rowCount } from "./row-count.js";
+import { cteOf, firstSelect, type Cte, type CteOptions } from "./cte.js";
 
 /** A query a set operation combines: a SELECT, or another set operation. */
 export type SetMember<Row = unknown> = SelectQuery<Row> | CompoundSelect<Row>;
@@ -49,6 +50,11 @@ export class CompoundSelect<Row> implements Executable<Row> {
     return new CompoundSelect<Row>({ ...this.node, orderBy: [...this.node.orderBy, ...nodes] });
   }
 
+  /** This set operation as a common table expression (`WITH name AS (a UNION b)`), as `Select.cte()`. */
+  cte<N extends string>(name: N, options?: CteOptions): Cte<Row> {
+    return cteOf<Row>(this.node, name, options);
+  }
+
   /** At most `count` rows of the whole result (a non-negative safe integer); `undefined` removes the limit. */
   limit(count: number | undefined): CompoundSelect<Row> {
     const checked = rowCount("CompoundSelect.limit", count);
@@ -62,9 +68,6 @@ export class CompoundSelect<Row> implements Executable<Row> {
   }
 }
 
-function firstSelect(node: SelectNode | CompoundSelectNode): SelectNode {
-  return node.kind === "select" ? node : firstSelect(node.selects[0]!);
-}
 
 function combine<Row>(op: CompoundSelectNode["op"], all: boolean, first: SetMember<Row>, rest: readonly SetMember[]): CompoundSelect<Row> {
   const name = `${op}${all ? "All" : ""}`;

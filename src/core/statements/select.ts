@@ -26,6 +26,7 @@ import {
   type TupleOfItems,
 } from "./selectable.js";
 import { rowCount } from "./row-count.js";
+import { cteOf, type Cte, type CteOptions } from "./cte.js";
 import { collectSources, sameSource } from "./sources.js";
 import { withColumnCriteria, withCriterion, withoutCriterion } from "./covered-rows.js";
 
@@ -182,6 +183,20 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
    */
   lateral<N extends string>(name: N): Subquery<Row> {
     return new Subquery<Row>(this.node, name, true);
+  }
+
+  /**
+   * This query as a common table expression: `WITH name AS (...)` at the top of the statement
+   * that uses it, read as `cte.c.<key>`. `{ recursive: true }` makes it `WITH RECURSIVE`, its
+   * recursive member given with `unionAll(...)` (see docs/cte.md).
+   *
+   * ```ts
+   * const spenders = select(orders.c.userId, func.sum(orders.c.total).label("spent")).groupBy(orders.c.userId).cte("spenders");
+   * const rows = await engine.execute(select(users.c.name, spenders.c.spent).join(spenders, spenders.c.userId.eq(users.c.id)));
+   * ```
+   */
+  cte<N extends string>(name: N, options?: CteOptions): Cte<Row> {
+    return cteOf<Row>(this.node, name, options);
   }
 
   private joinWith(type: JoinType, target: Joinable, on: Condition | undefined): Select<Row, First, Tuple> {

@@ -32,6 +32,8 @@ function capabilitiesFor(serverVersion: string): DialectCapabilities {
     intersectExcept: setOps || !serverVersion,
     intersectExceptAll: setOpsAll || !serverVersion,
     parenthesizedSetMembers: true,
+    // MariaDB refuses WITH before UPDATE and DELETE; its subqueries take one, as MySQL's do.
+    withBeforeWrites: false,
     insertReturning: returning, updateReturning: false, deleteReturning: returning, fullJoin: false, ilike: false, generatedKeyInValues: "null", maxParameters: 65_535,
     // A single-table DELETE does not turn IN (SELECT ... FROM JSON_TABLE(...)) into a semi-join (MariaDB 10.11: a full scan).
     inValuesInWrites: false,

@@ -1,6 +1,7 @@
 /** PostgreSQL's SQL: `$n` placeholders, ILIKE, identity columns. */
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
-import type { InValuesNode, LikeNode, ParamNode } from "../../core/ast/nodes.js";
+import type { CteNode, InValuesNode, LabelNode, LikeNode, ParamNode } from "../../core/ast/nodes.js";
+import { CompileError } from "../../core/errors.js";
 import type { SqlType } from "../../core/types/sql-type.js";
 import { checkGivenName, type IdentifierLimit } from "../../core/compiler/identifier-limit.js";
 
@@ -23,6 +24,18 @@ export class PostgresCompiler extends SqlCompiler {
 
   protected override placeholder(position: number): string {
     return `$${position}`;
+  }
+
+  /**
+   * Cast: PostgreSQL reads a bare `$1` there as text, and `depth + 1` in the recursive member
+   * failed (text + unknown). A value of no known type in a recursive CTE is refused.
+   */
+  protected override typedValue(node: ParamNode, label: LabelNode, cte: CteNode): string {
+    if (node.type) return `CAST(${this.expr(node)} AS ${this.castTypeName(node.type)})`;
+    if (cte.recursive) {
+      throw new CompileError(`Column ${label.name} of recursive CTE ${cte.name} selects a value of no known type, which PostgreSQL reads as text. Give it one: literal(0, types.integer()).`);
+    }
+    return this.expr(node);
   }
 
   override typeName(type: SqlType): string {

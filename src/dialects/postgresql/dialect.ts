@@ -18,6 +18,7 @@ const capabilities: DialectCapabilities = {
   intersectExcept: true,
   intersectExceptAll: true,
   parenthesizedSetMembers: true,
+  withBeforeWrites: true,
   insertReturning: true,
   updateReturning: true,
   deleteReturning: true,

@@ -17,6 +17,7 @@ const capabilities: DialectCapabilities = {
   intersectExcept: true,
   intersectExceptAll: false,
   parenthesizedSetMembers: false,
+  withBeforeWrites: true,
   insertReturning: true,
   updateReturning: true,
   deleteReturning: true,

@@ -1,0 +1,94 @@
+/**
+ * Common table expressions: `select(...).cte("name")` names a query that the statement using it
+ * reads as a table, written once at the top of that statement (`WITH name AS (...)`), however
+ * deep it is used. A recursive one (`{ recursive: true }`) takes its recursive member with
+ * `unionAll(...)`, which may read the CTE itself: trees and graph walks.
+ */
+import type { AliasNode, CompoundSelectNode, CteNode, SelectNode } from "../ast/nodes.js";
+import { ArgumentError } from "../errors.js";
+import { Labeled } from "../expression/expression.js";
+import type { FromSource } from "../schema/table.js";
+import type { SetMember } from "./compound.js";
+
+/** Options of `cte()`. */
+export interface CteOptions {
+  /** `WITH RECURSIVE`: the CTE's `unionAll(...)` members may read the CTE itself. */
+  readonly recursive?: boolean;
+}
+
+/**
+ * A common table expression, made by `select(...).cte(name)`: usable in FROM and joins, in other
+ * CTEs and in subqueries, its columns as `cte.c.<key>`. Recursive, every category under one:
+ *
+ * ```ts
+ * const c = columnsOf(Category);
+ * const anchor = select(c.id, literal(0, types.integer()).label("depth")).where(c.name.eq("Books")).cte("tree", { recursive: true });
+ * const tree = anchor.unionAll(
+ *   select(c.id, anchor.c.depth.plus(1).label("depth")).join(anchor, c.parentId.eq(anchor.c.id)).where(anchor.c.depth.lt(5)),
+ * );
+ * const under: Category[] = await session.scalars(select(Category).join(tree, tree.c.id.eq(c.id)).orderBy(tree.c.depth));
+ * ```
+ */
+export class Cte<Row> implements FromSource<Row> {
+  declare readonly __row?: Row;
+  readonly fromNode: AliasNode;
+  readonly c: FromSource<Row>["c"];
+  readonly columnList: readonly Labeled<unknown, string>[];
+  readonly underlyingTable = undefined;
+
+  constructor(
+    readonly node: CteNode,
+    /** The name the statement reads it by: the CTE's, or an alias's (`alias()`). */
+    readonly name: string = node.name,
+  ) {
+    this.fromNode = { kind: "alias", name, of: node };
+    this.columnList = firstSelect(node.query).columns.map(
+      (label) => new Labeled<unknown, string>(label.name, { kind: "column", name: label.name, source: this.fromNode }, label.type),
+    );
+    this.c = Object.fromEntries(this.columnList.map((col) => [col.key, col])) as FromSource<Row>["c"];
+    Object.freeze(this);
+  }
+
+  /** The same CTE under another name, to read it twice in one query (`FROM tree JOIN tree AS other`). */
+  alias(name: string): Cte<Row> {
+    return new Cte<Row>(this.node, name);
+  }
+
+  /**
+   * This CTE's query `UNION ALL` the members: for a recursive CTE, the recursive member, which
+   * reads this CTE (`tree.c.id`). Its row type must be the CTE's (same keys, same value types:
+   * label its expressions as the anchor's); a member with another number of columns is refused.
+   * Returns the new CTE, of the same name, for the statement to use.
+   */
+  unionAll(member: SetMember<Row>, ...more: SetMember<Row>[]): Cte<Row> {
+    return this.combined("unionAll", true, [member, ...more]);
+  }
+
+  /** As `unionAll`, with `UNION`: rows already found are not added again (a walk of a graph with cycles ends). */
+  union(member: SetMember<Row>, ...more: SetMember<Row>[]): Cte<Row> {
+    return this.combined("union", false, [member, ...more]);
+  }
+
+  private combined(method: string, all: boolean, members: readonly SetMember[]): Cte<Row> {
+    const width = firstSelect(this.node.query).columns.length;
+    const selects = members.map((m, i) => {
+      const node = m.node as SelectNode | CompoundSelectNode;
+      const columns = firstSelect(node).columns.length;
+      if (columns !== width) throw new ArgumentError(`${this.node.name}.${method}(): member ${i + 1} has ${columns} columns, the CTE has ${width}; select as many, in the same order.`);
+      return node;
+    });
+    const query: CompoundSelectNode = { kind: "compound", op: "union", all, selects: [this.node.query, ...selects], orderBy: [], limit: undefined, offset: undefined };
+    return new Cte<Row>({ ...this.node, query });
+  }
+}
+
+/** A CTE of `query`, for `Select.cte()` and `CompoundSelect.cte()`. */
+export function cteOf<Row>(query: SelectNode | CompoundSelectNode, name: string, options: CteOptions | undefined): Cte<Row> {
+  if (name.length === 0) throw new ArgumentError("cte(name): a common table expression needs a name.");
+  return new Cte<Row>({ kind: "cte", name, query, recursive: options?.recursive === true });
+}
+
+/** The first SELECT of a query: it names the output columns. */
+export function firstSelect(node: SelectNode | CompoundSelectNode): SelectNode {
+  return node.kind === "select" ? node : firstSelect(node.selects[0]!);
+}
