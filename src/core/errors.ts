@@ -205,6 +205,17 @@ export class OperationalError extends DatabaseError {
   override name = "OperationalError";
 }
 
+/**
+ * A lock the statement needed was not granted: another transaction holds the row and the read
+ * asked not to wait (`forUpdate({ nowait: true })`), or the wait ran out (PostgreSQL's
+ * `lock_timeout`, SQLSTATE 55P03; MariaDB's `innodb_lock_wait_timeout`, 1205; MySQL's NOWAIT,
+ * 3572). Retryable: the lock may be free when the transaction runs again. On PostgreSQL the
+ * transaction is failed until rolled back; on MySQL/MariaDB only the statement failed.
+ */
+export class LockNotAvailableError extends OperationalError {
+  override name = "LockNotAvailableError";
+}
+
 /** A constraint was violated: unique, foreign key, not null, check. */
 export class IntegrityError extends DatabaseError {
   override name = "IntegrityError";

@@ -55,9 +55,17 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return `INSERT INTO ${table} DEFAULT VALUES`;
   }
 
-  /** `of`: the quoted names of the FROM items to lock, where the database can say so (`forUpdateOf`). */
-  protected forUpdate(of: readonly string[] | undefined): string {
-    return of && this.capabilities.forUpdateOf ? ` FOR UPDATE OF ${of.join(", ")}` : " FOR UPDATE";
+  /**
+   * `of`: the quoted names of the FROM items to lock, where the database can say so (`forUpdateOf`);
+   * `wait`: NOWAIT or SKIP LOCKED, refused where the database has neither (locking more slowly, or
+   * more rows, than asked would break what the caller relies on).
+   */
+  protected forUpdate(of: readonly string[] | undefined, wait: SelectNode["forUpdateWait"]): string {
+    const sql = of && this.capabilities.forUpdateOf ? ` FOR UPDATE OF ${of.join(", ")}` : " FOR UPDATE";
+    if (wait === undefined) return sql;
+    const clause = wait === "nowait" ? "NOWAIT" : "SKIP LOCKED";
+    if (!this.capabilities.forUpdateNowait) throw new UnsupportedFeatureError(`FOR UPDATE ${clause}`, this.capabilities.displayName, "upgrade to MariaDB 10.6+ or MySQL 8, or lock without it (forUpdate()).");
+    return `${sql} ${clause}`;
   }
 
   /** Whether `INSERT ... SELECT` needs a WHERE before `ON CONFLICT` (SQLite would read ON as a join's). */
@@ -137,7 +145,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
         sql += ` ORDER BY ${node.orderBy.map((o) => this.orderByItem(o)).join(", ")}`;
       }
       sql += this.limitOffset(node.limit, node.offset);
-      if (node.forUpdate) sql += this.forUpdate(node.forUpdateOf && lockTargets(node.forUpdateOf, sources, (name) => this.quote(name)));
+      if (node.forUpdate) sql += this.forUpdate(node.forUpdateOf && lockTargets(node.forUpdateOf, sources, (name) => this.quote(name)), node.forUpdateWait);
       return sql;
     } finally {
       this.unqualified = unqualified;
