@@ -142,10 +142,7 @@ class PostgresConnection implements DriverConnection {
     // run inside it, and commit it. Discarded, the server rolls it back.
     const status = this.client.getTransactionStatus();
     const discard = broken || this.lost || status === "T" || status === "E";
-    if (resetSession && !discard && this.resetsSessions) {
-      discardSession(this.client);
-      this.setup.reset(this.client);
-    }
+    if (resetSession && !discard && this.resetsSessions) return resetThenRelease(this.client, this.setup);
     this.client.release(discard || undefined);
   }
 }
@@ -157,13 +154,24 @@ const lostClients = new WeakSet<pg.PoolClient | pg.Client>();
 
 /**
  * DISCARD ALL: the session's settings, temporary tables, prepared statements, cursors, LISTENs
- * and advisory locks go, and pg forgets the statements it had prepared. Queued on the client, it
- * runs before the next user's first statement; should it fail, the connection is closed.
+ * and advisory locks go, and pg forgets the statements it had prepared; then the session settings
+ * run again. The pool gets the client back once both answered, a closed one if either failed. It
+ * used to get it at once, the next user's statements queued behind the reset: a backend
+ * terminated while the reset ran (`pg_terminate_backend`, a failover) failed the next user's
+ * `connect()` though it had done nothing. Now that user waits for the reset, or gets another
+ * connection.
  */
-function discardSession(client: pg.PoolClient): void {
+function resetThenRelease(client: pg.PoolClient, setup: ConnectStatements<pg.PoolClient>): void {
   (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements = {};
   preparedGeneration.delete(client);
-  client.query("DISCARD ALL").catch(() => client.end().catch(() => undefined));
+  setup.reset(client);
+  client
+    .query("DISCARD ALL")
+    .then(() => setup.ensure(client, (sql) => client.query(sql), () => undefined))
+    .then(
+      () => client.release(),
+      (error: unknown) => client.release(error instanceof Error ? error : true),
+    );
 }
 
 /**
