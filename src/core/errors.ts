@@ -216,6 +216,17 @@ export class LockNotAvailableError extends OperationalError {
   override name = "LockNotAvailableError";
 }
 
+/**
+ * A new connection was not ready within `pool.connectTimeoutMs`: the server (or something in
+ * front of it) accepted the TCP connection but did not finish the handshake, or did not answer
+ * the connection's setup statements (its session settings, `pool.connectStatements`): a host
+ * gone silent, a server stuck starting up. The socket was closed, never pooled; nothing ran.
+ * Retryable: the next `connect()` opens another connection.
+ */
+export class ConnectTimeoutError extends OperationalError {
+  override name = "ConnectTimeoutError";
+}
+
 /** A constraint was violated: unique, foreign key, not null, check. */
 export class IntegrityError extends DatabaseError {
   override name = "IntegrityError";
