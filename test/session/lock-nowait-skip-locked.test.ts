@@ -7,6 +7,9 @@
  * that take the database's write lock at BEGIN (`isolationLevel: "serializable"`).
  */
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
 import { test } from "node:test";
 import { LockNotAvailableError, columnsOf, select, sessionMaker, type Session } from "../../src/index.js";
 import { Base, Post, User } from "../../examples/blog/index.js";
@@ -120,5 +123,13 @@ forEachDatabaseWithSchema("NOWAIT and SKIP LOCKED between two sessions", Base.me
     const session = ctx.session();
     assert.equal((await session.scalars(select(Post).where(p.id.eq(id!)).forUpdate({ nowait: true }))).length, 1);
     assert.equal((await session.scalars(select(Post).forUpdate({ skipLocked: true }))).length, 1);
+  });
+  test("docs/reliability.md's job queue, examples/job-queue.ts, runs and prints what its last comment says", { timeout: 120_000 }, async () => {
+    const path = "examples/job-queue.ts";
+    const expected = /\/\/ (.*)\n$/.exec(readFileSync(path, "utf8"))![1];
+    const args = ["--import", "tsx", path, ...(ctx.db.name === "sqlite" ? [] : [ctx.db.url])];
+    const { stdout } = await promisify(execFile)(process.execPath, args, { encoding: "utf8" });
+    assert.equal(stdout.trim(), expected);
+    assert.match(readFileSync("docs/reliability.md", "utf8"), /examples\/job-queue\.ts/);
   });
 }, { sqliteFile: true });
