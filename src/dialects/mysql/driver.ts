@@ -328,6 +328,12 @@ class MySqlRowStream implements DriverCursor {
   }
 }
 
+/** mysql2's error when `connectTimeout` ran out before the handshake was done, as `ConnectTimeoutError`. */
+function handshakeTimedOut(error: unknown, ms: number): Error | undefined {
+  const timedOut = (error as { code?: unknown })?.code === "ETIMEDOUT" && (error as Error).message === "connect ETIMEDOUT";
+  return timedOut ? connectTimedOut(ms, "the server did not finish the handshake", error) : undefined;
+}
+
 export async function createMySqlDriver(
   url: string,
   options: DriverOptions,
@@ -337,18 +343,15 @@ export async function createMySqlDriver(
   const { onConnect, afterReset } = sessionSetup(options.readOnly === true);
   const setupMs = connectTimeoutOf(options);
   const openMs = openTimeout(options);
-  /** A connection from mysql2's pool: its handshake's timeout is `ConnectTimeoutError`. */
-  const opened = (pending: Promise<mysql.PoolConnection>) =>
-    pending.catch((error: unknown) => {
-      throw (error as { code?: unknown })?.code === "ETIMEDOUT" && (error as Error).message === "connect ETIMEDOUT" ? connectTimedOut(openMs, "the server did not finish the handshake", error) : error;
-    });
   /** Runs `sql` on `conn`, or closes it with `ConnectTimeoutError` past `pool.connectTimeoutMs`. */
   const setUp = <T>(conn: mysql.PoolConnection, work: Promise<T>) =>
     setUpWithin(work, setupMs, () => destroySocket(rawConnection(conn) as unknown as CommandState & CallbackConnection));
   let serverVersion: string;
   let rollbackOnTimeout: boolean;
   try {
-    const conn = await opened(pool.getConnection());
+    const conn = await pool.getConnection().catch((error: unknown) => {
+      throw handshakeTimedOut(error, openMs) ?? error;
+    });
     try {
       const [rows] = await setUp(conn, conn.query("SELECT VERSION() AS v, @@innodb_rollback_on_timeout AS r"));
       const row = (rows as { v: string; r: number | string }[])[0]!;
@@ -367,7 +370,12 @@ export async function createMySqlDriver(
     maxConnections: options.max ?? 10,
     rollbackOnTimeout,
     acquire: async (wait) => {
-      const conn = await opened(abandonOnAbort(pool.getConnection(), wait, (c) => c.release()));
+      let conn: mysql.PoolConnection;
+      try {
+        conn = await abandonOnAbort(pool.getConnection(), wait, (c) => c.release());
+      } catch (error) {
+        throw handshakeTimedOut(error, openMs) ?? error;
+      }
       const raw = rawConnection(conn);
       const reused = served.has(raw);
       // A new connection's session setup, then the engine's connectStatements (again after a reset).

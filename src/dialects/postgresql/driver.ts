@@ -171,9 +171,9 @@ function resetThenRelease(client: pg.PoolClient, setup: ConnectStatements<pg.Poo
   const reset = client.query("DISCARD ALL").then(() => setup.ensure(client, (sql) => client.query(sql), () => undefined));
   // A server gone silent during the reset would keep the client's place in the pool for ever.
   setUpWithin(reset, ms, destroy).then(
-      () => client.release(),
-      (error: unknown) => client.release(error instanceof Error ? error : true),
-    );
+    () => client.release(),
+    (error: unknown) => client.release(error instanceof Error ? error : true),
+  );
 }
 
 /**
@@ -299,9 +299,12 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
   return {
     maxConnections: max,
     acquire: async (wait) => {
-      const client = await abandonOnAbort(pool.connect(), wait, (c) => c.release()).catch((error: unknown) => {
+      let client: pg.PoolClient;
+      try {
+        client = await abandonOnAbort(pool.connect(), wait, (c) => c.release());
+      } catch (error) {
         throw (error as Error)?.message === OPEN_TIMED_OUT ? connectTimedOut(openMs, "the server did not finish the handshake", error) : error;
-      });
+      }
       const reused = served.has(client);
       served.add(client);
       // Made before the setup runs: from here on the client's 'error' (a reset socket) is heard.
