@@ -164,8 +164,10 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
    * MySQL 8, MariaDB 10.6+; SQLite: nothing to wait for). `false` removes the clause.
    *
    * ```ts
-   * // A job queue: each worker takes the next pending job no other worker holds.
-   * const next = select(orders.c.id).where(orders.c.total.gt("0")).orderBy(orders.c.id).limit(1).forUpdate({ skipLocked: true });
+   * // Workers of a queue, in their transactions: each takes the oldest order no other worker holds.
+   * const next = select(orders.c.id).orderBy(orders.c.placedAt).limit(1).forUpdate({ skipLocked: true });
+   * // Fail at once (LockNotAvailableError) rather than wait for another transaction's lock.
+   * const mine = select(orders.c.total).where(orders.c.id.eq(7)).forUpdate({ nowait: true });
    * ```
    */
   forUpdate(lock: boolean | ForUpdateOptions = true): Select<Row, First, Tuple> {
