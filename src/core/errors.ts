@@ -205,6 +205,28 @@ export class OperationalError extends DatabaseError {
   override name = "OperationalError";
 }
 
+/**
+ * A lock the statement needed was not granted: another transaction holds the row and the read
+ * asked not to wait (`forUpdate({ nowait: true })`), or the wait ran out (PostgreSQL's
+ * `lock_timeout`, SQLSTATE 55P03; MariaDB's `innodb_lock_wait_timeout`, 1205; MySQL's NOWAIT,
+ * 3572). Retryable: the lock may be free when the transaction runs again. On PostgreSQL the
+ * transaction is failed until rolled back; on MySQL/MariaDB only the statement failed.
+ */
+export class LockNotAvailableError extends OperationalError {
+  override name = "LockNotAvailableError";
+}
+
+/**
+ * A new connection was not ready within `pool.connectTimeoutMs`: the server (or something in
+ * front of it) accepted the TCP connection but did not finish the handshake, or did not answer
+ * the connection's setup statements (its session settings, `pool.connectStatements`): a host
+ * gone silent, a server stuck starting up. The socket was closed, never pooled; nothing ran.
+ * Retryable: the next `connect()` opens another connection.
+ */
+export class ConnectTimeoutError extends OperationalError {
+  override name = "ConnectTimeoutError";
+}
+
 /** A constraint was violated: unique, foreign key, not null, check. */
 export class IntegrityError extends DatabaseError {
   override name = "IntegrityError";

@@ -140,6 +140,24 @@ export interface PoolOptions {
    */
   readonly disposeTimeoutMs?: number;
   /**
+   * PostgreSQL and MySQL/MariaDB: how long a new connection may take to open (the driver's
+   * handshake), and then to run its setup statements (the engine's session settings and
+   * `connectStatements`; after the pool reset a connection's session, the reset), each (default
+   * 10 000 ms; Infinity: no limit). A server that accepts TCP but never answers kept `connect()`
+   * waiting for ever. Past the limit the socket is closed and `connect()` throws
+   * `ConnectTimeoutError`; the pool stays usable. Opening is also given up a second after
+   * `acquireTimeoutMs`, whichever comes first. SQLite: accepted, never applies (in-process).
+   */
+  readonly connectTimeoutMs?: number;
+  /**
+   * PostgreSQL and MySQL/MariaDB: TCP keepalive's idle time on the pool's sockets (default
+   * 30 000 ms, at least 1 000): after this long without traffic the operating system probes the
+   * server, so that an idle pooled connection to a host that died without closing it (power lost,
+   * a partition) fails and leaves the pool. Lower it where a firewall or load balancer drops idle
+   * connections sooner. SQLite: accepted, never applies.
+   */
+  readonly keepAliveInitialDelayMs?: number;
+  /**
    * SQLite: how long a statement retries while another connection holds the database's write
    * lock (SQLITE_BUSY), before it fails (default 5 000 ms). The waiting is asynchronous, in
    * short steps, so that the event loop keeps running.

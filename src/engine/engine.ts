@@ -108,6 +108,12 @@ export class Engine implements SchemaExecutor {
     this.acquireTimeoutMs = milliseconds(options.pool?.acquireTimeoutMs, DEFAULT_ACQUIRE_TIMEOUT_MS, "pool.acquireTimeoutMs");
     this.disposeTimeoutMs = milliseconds(options.pool?.disposeTimeoutMs, DEFAULT_DISPOSE_TIMEOUT_MS, "pool.disposeTimeoutMs");
     milliseconds(options.pool?.busyTimeoutMs, 0, "pool.busyTimeoutMs");
+    milliseconds(options.pool?.connectTimeoutMs, 0, "pool.connectTimeoutMs");
+    const keepAlive: unknown = options.pool?.keepAliveInitialDelayMs;
+    // TCP counts keepalive's idle time in whole seconds: below one, the system's default (2 hours on Linux) would apply.
+    if (keepAlive !== undefined && !(typeof keepAlive === "number" && Number.isFinite(keepAlive) && keepAlive >= 1000)) {
+      throw new ArgumentError(`pool.keepAliveInitialDelayMs must be a finite number of milliseconds, at least 1000; got ${String(keepAlive)}.`);
+    }
     const statementTimeoutMs = options.statementTimeoutMs === undefined ? undefined : milliseconds(options.statementTimeoutMs, 0, "statementTimeoutMs");
     const prePing: unknown = options.pool?.prePing;
     if (prePing !== undefined && typeof prePing !== "boolean") throw new ArgumentError(`pool.prePing must be true or false; got ${String(prePing)}.`);
@@ -150,7 +156,7 @@ export class Engine implements SchemaExecutor {
     const pool: OpenPool = {
       driver: this.dialect.createDriver(this.url, {
         ...this.options.pool,
-        acquireTimeoutMs: this.acquireTimeoutMs, // with its default: how long a new connection may take to open
+        acquireTimeoutMs: this.acquireTimeoutMs, // with its default: opening a connection is given up a second after it
         readOnly: this.options.readOnly === true,
         transactionPooler: this.options.transactionPooler === true,
       }),

@@ -5,8 +5,10 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { alias, ArgumentError, CompileError, func, literal, select, types } from "../../src/index.js";
-import { assertCompile, raises } from "../support/assert-compile.js";
+import { alias, ArgumentError, CompileError, func, literal, select, types, UnsupportedFeatureError } from "../../src/index.js";
+import { StatementCache } from "../../src/core/compiler/statement-cache.js";
+import { mysqlDialect } from "../../src/dialects/mysql/dialect.js";
+import { assertCompile, compileOn, raises } from "../support/assert-compile.js";
 import { orders, users } from "../support/compile-schema.js";
 
 /** `users` under another name. */
@@ -231,6 +233,32 @@ describe("compiled SQL: SELECT", () => {
     const refused = raises(CompileError, /forUpdate\(\{ of \}\): orders is not in the query's FROM/);
     assertCompile(select(users.c.id).forUpdate({ of: orders }), { sqlite: refused, postgresql: refused, mysql: refused, mariadb: refused });
     assert.throws(() => select(users.c.id).forUpdate({ of: [] }), (e: unknown) => e instanceof ArgumentError && /name at least one/.test(e.message));
+  });
+
+  test("FOR UPDATE NOWAIT and SKIP LOCKED, after OF; SQLite leaves the clause out; MariaDB before 10.6 refuses them", () => {
+    const stmt = select(users.c.id).orderBy(users.c.id).limit(1);
+    assertCompile(stmt.forUpdate({ skipLocked: true }), {
+      sqlite: ['SELECT "users"."id" FROM "users" ORDER BY "users"."id" ASC LIMIT ?', [1]],
+      postgresql: ['SELECT "users"."id" FROM "users" ORDER BY "users"."id" ASC LIMIT $1 FOR UPDATE SKIP LOCKED', [1]],
+      mysql: ["SELECT `users`.`id` FROM `users` ORDER BY `users`.`id` ASC LIMIT ? FOR UPDATE SKIP LOCKED", [1]],
+      mariadb: ["SELECT `users`.`id` FROM `users` ORDER BY `users`.`id` ASC LIMIT ? FOR UPDATE SKIP LOCKED", [1]],
+    });
+    const joined = select(u2.c.id).from(u2).join(orders, orders.c.userId.eq(u2.c.id)).forUpdate({ of: u2, nowait: true });
+    assertCompile(joined, {
+      sqlite: ['SELECT "u"."id" FROM "users" AS "u" JOIN "orders" ON "orders"."user_id" = "u"."id"', []],
+      postgresql: ['SELECT "u"."id" FROM "users" AS "u" JOIN "orders" ON "orders"."user_id" = "u"."id" FOR UPDATE OF "u" NOWAIT', []],
+      mysql: ["SELECT `u`.`id` FROM `users` AS `u` JOIN `orders` ON `orders`.`user_id` = `u`.`id` FOR UPDATE NOWAIT", []],
+      mysql8: ["SELECT `u`.`id` FROM `users` AS `u` JOIN `orders` ON `orders`.`user_id` = `u`.`id` FOR UPDATE OF `u` NOWAIT", []],
+    });
+    // Same shape, another wait: not the same cached SQL.
+    assert.notEqual(compileOn("postgresql", stmt.forUpdate({ nowait: true })).sql, compileOn("postgresql", stmt.forUpdate({ skipLocked: true })).sql);
+    assert.equal(compileOn("postgresql", stmt.forUpdate({ nowait: true }).forUpdate()).sql, 'SELECT "users"."id" FROM "users" ORDER BY "users"."id" ASC LIMIT $1 FOR UPDATE');
+    for (const [version, clause] of [["10.5.20-MariaDB", "SKIP LOCKED"], ["5.7.44", "NOWAIT"]] as const) {
+      const compiler = new StatementCache(mysqlDialect(version));
+      const lock = clause === "NOWAIT" ? { nowait: true } : { skipLocked: true };
+      assert.throws(() => compiler.compile(stmt.forUpdate(lock).node), (e: unknown) => e instanceof UnsupportedFeatureError && e.feature === `FOR UPDATE ${clause}` && /upgrade to MariaDB 10\.6\+/.test(e.message));
+    }
+    assert.throws(() => stmt.forUpdate({ nowait: true, skipLocked: true }), (e: unknown) => e instanceof ArgumentError && /nowait and skipLocked exclude each other/.test(e.message));
   });
 
   // ---------------------------------------------------------------- GROUP BY, HAVING

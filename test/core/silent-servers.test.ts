@@ -160,20 +160,35 @@ forEachDatabase("a server that stops answering", (ctx) => {
     assert.ok(read < 100_000);
   });
 
+  /** Seconds until the first keepalive probe on the socket of `engine`'s connection, as ss(8) reads its timer. */
+  async function keepaliveSeconds(engine: Engine): Promise<number> {
+    const port = await engine.withConnection(async (conn) =>
+      ctx.db.name === "postgresql"
+        ? Number(await conn.scalar(sql<{ port: number }>`SELECT inet_client_port() AS port`))
+        : Number(String(await conn.scalar(sql<{ host: string }>`SELECT host FROM information_schema.processlist WHERE id = CONNECTION_ID()`)).split(":")[1]),
+    );
+    const line = execFileSync("ss", ["-tno", "state", "established", `( sport = :${port} )`], { encoding: "utf8" });
+    const timer = /timer:\(keepalive,(?:(\d+)min)?(\d+(?:\.\d+)?)?(ms|sec)?/.exec(line);
+    assert.ok(timer, `no keepalive timer on the socket: ${line}`);
+    return Number(timer[1] ?? 0) * 60 + (timer[3] === "ms" ? Number(timer[2] ?? 0) / 1000 : Number(timer[2] ?? 0));
+  }
+
   test("the engine's sockets have TCP keepalive after 30 s idle, so that an idle pooled connection to a dead host is found", { skip: network || (!hasSs() && "needs ss(8) to read the socket's timers") }, async () => {
     // pg had no keepalive at all; mysql2's waited for the system's idle time (2 hours on Linux).
     const engine = createEngine(ctx.db.url);
     try {
-      const port = await engine.withConnection(async (conn) =>
-        ctx.db.name === "postgresql"
-          ? Number(await conn.scalar(sql<{ port: number }>`SELECT inet_client_port() AS port`))
-          : Number(String(await conn.scalar(sql<{ host: string }>`SELECT host FROM information_schema.processlist WHERE id = CONNECTION_ID()`)).split(":")[1]),
-      );
-      const line = execFileSync("ss", ["-tno", "state", "established", `( sport = :${port} )`], { encoding: "utf8" });
-      const timer = /timer:\(keepalive,(?:(\d+)min)?(\d+(?:\.\d+)?)?(ms|sec)?/.exec(line);
-      assert.ok(timer, `no keepalive timer on the socket: ${line}`);
-      const seconds = Number(timer[1] ?? 0) * 60 + (timer[3] === "ms" ? Number(timer[2] ?? 0) / 1000 : Number(timer[2] ?? 0));
-      assert.ok(seconds <= 30, `keepalive probes start after ${seconds} s idle`);
+      const seconds = await keepaliveSeconds(engine);
+      assert.ok(seconds <= 30 && seconds > 8, `keepalive probes start after ${seconds} s idle`);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test("pool.keepAliveInitialDelayMs sets that idle time (it was fixed at 30 s)", { skip: network || (!hasSs() && "needs ss(8) to read the socket's timers") }, async () => {
+    const engine = createEngine(ctx.db.url, { pool: { keepAliveInitialDelayMs: 5_000 } });
+    try {
+      const seconds = await keepaliveSeconds(engine);
+      assert.ok(seconds <= 5, `keepalive probes start after ${seconds} s idle`);
     } finally {
       await engine.dispose();
     }

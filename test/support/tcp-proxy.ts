@@ -62,6 +62,13 @@ export class TcpProxy {
     return proxy;
   }
 
+  /** Connections the client has not closed (a silent one stays half-open in the proxy: counted until the client's FIN). */
+  get connections(): number {
+    let open = 0;
+    for (const pair of this.pairs) if (!pair.client.readableEnded && !pair.client.destroyed) open++;
+    return open;
+  }
+
   get port(): number {
     return (this.server.address() as net.AddressInfo).port;
   }

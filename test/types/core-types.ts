@@ -217,6 +217,10 @@ select(users.c.id).forUpdate({ of: [users, alias(users, "u")] });
 select(users.c.id).forUpdate({ of: "users" });
 // @ts-expect-error forUpdate({ of }) takes tables, not columns
 select(users.c.id).forUpdate({ of: users.c.id });
+select(users.c.id).forUpdate({ nowait: true });
+select(users.c.id).forUpdate({ of: users, skipLocked: true });
+// @ts-expect-error nowait is a boolean, not a wait in milliseconds
+select(users.c.id).forUpdate({ nowait: 100 });
 
 // The engine's options for a server that stops answering (docs/clusters.md).
 const deadPeerOptions: EngineOptions = { statementTimeoutMs: 5_000, pool: { prePing: true } };

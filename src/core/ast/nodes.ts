@@ -249,6 +249,8 @@ export interface SelectNode {
    * Where the database has no OF (MariaDB), every table read is locked.
    */
   readonly forUpdateOf?: readonly (TableNode | AliasNode)[] | undefined;
+  /** `FOR UPDATE ... NOWAIT` / `SKIP LOCKED`: what a locking read does with a row another transaction holds (undefined: waits). */
+  readonly forUpdateWait?: "nowait" | "skipLocked" | undefined;
 }
 
 /** A set operation's ORDER BY item: an output column of the first SELECT, by its label. */

@@ -30,6 +30,8 @@ export interface DialectCapabilities {
    * rows of every table the query reads, more than asked but never less.
    */
   readonly forUpdateOf: boolean;
+  /** `FOR UPDATE NOWAIT` and `FOR UPDATE SKIP LOCKED` (PostgreSQL; MySQL 8; MariaDB 10.6+). */
+  readonly forUpdateNowait: boolean;
   readonly fullJoin: boolean;
   readonly ilike: boolean;
   /**

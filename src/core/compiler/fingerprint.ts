@@ -230,7 +230,7 @@ function cte(w: Walk, node: CteNode): void {
 }
 
 function select(w: Walk, node: SelectNode): void {
-  w.key += `S${node.distinct ? "d" : ""}${node.forUpdate ? "u" : ""}(`;
+  w.key += `S${node.distinct ? "d" : ""}${node.forUpdate ? `u${node.forUpdateWait === "nowait" ? "n" : node.forUpdateWait === "skipLocked" ? "s" : ""}` : ""}(`;
   if (node.forUpdateOf) w.key += `of(${node.forUpdateOf.map((s) => text(s.name)).join("")})`;
   if (node.distinctOn?.length) {
     w.key += "on(";

@@ -25,6 +25,7 @@ import { CompileError, UnsupportedCompilationError, UnsupportedFeatureError } fr
 import { expressionKey } from "./fingerprint.js";
 import { ExpressionCompiler } from "./expression-compiler.js";
 import { ctesOf, withClause } from "./cte-clause.js";
+import { forUpdateClause, lockTargets } from "./locking-clause.js";
 import { collectSources, sameSource } from "../statements/sources.js";
 import { sourcesOf } from "../statements/join-inference.js";
 import type { CompiledTemplate, DialectCapabilities } from "./compiler-types.js";
@@ -65,9 +66,9 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return this.expr(node);
   }
 
-  /** `of`: the quoted names of the FROM items to lock, where the database can say so (`forUpdateOf`). */
-  protected forUpdate(of: readonly string[] | undefined): string {
-    return of && this.capabilities.forUpdateOf ? ` FOR UPDATE OF ${of.join(", ")}` : " FOR UPDATE";
+  /** `FOR UPDATE [OF ...] [NOWAIT | SKIP LOCKED]` (locking-clause.ts); SQLite, which locks the whole database, writes nothing. */
+  protected forUpdate(of: readonly string[] | undefined, wait: SelectNode["forUpdateWait"]): string {
+    return forUpdateClause(of, wait, this.capabilities);
   }
 
   /** Whether `INSERT ... SELECT` needs a WHERE before `ON CONFLICT` (SQLite would read ON as a join's). */
@@ -179,7 +180,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
         sql += ` ORDER BY ${node.orderBy.map((o) => this.orderByItem(o)).join(", ")}`;
       }
       sql += this.limitOffset(node.limit, node.offset);
-      if (node.forUpdate) sql += this.forUpdate(node.forUpdateOf && lockTargets(node.forUpdateOf, sources, (name) => this.quote(name)));
+      if (node.forUpdate) sql += this.forUpdate(node.forUpdateOf && lockTargets(node.forUpdateOf, sources, (name) => this.quote(name)), node.forUpdateWait);
       return sql;
     } finally {
       this.unqualified = unqualified;
@@ -380,16 +381,3 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     return `${this.from(node.left)} ${keyword} ${this.from(node.right)} ON ${this.expr(node.on)}`;
   }
 }
-
-/**
- * The names `FOR UPDATE OF` takes (a table's own name, unqualified, or an alias's), each checked
- * to be read by the query: the database would refuse it, or MariaDB, which has no OF, lock
- * without a word rows other than those asked for.
- */
-function lockTargets(of: readonly Source[], sources: readonly Source[], quote: (name: string) => string): string[] {
-  return of.map((target) => {
-    if (!sources.some((s) => sameSource(s, target))) throw new CompileError(`forUpdate({ of }): ${target.name} is not in the query's FROM; name a table, alias or model the query reads.`);
-    return quote(target.name);
-  });
-}
-

@@ -34,9 +34,15 @@ type Condition = Expression<boolean> | Expression<boolean | null>;
 /** What can be joined: a table, an alias, a subquery, or an entity (mapped class). */
 type Joinable = FromSource<any> | EntityClass;
 type Orderable = Expression<unknown> | OrderBy;
-/** What `forUpdate()` locks: `of`, the tables, aliases or models whose rows it locks. */
+/**
+ * What `forUpdate()` locks and how it waits: `of`, the tables, aliases or models whose rows it
+ * locks; `nowait`, fail at once (`LockNotAvailableError`) on a row another transaction holds;
+ * `skipLocked`, leave such rows out of the result (a job queue's workers take disjoint rows).
+ */
 export interface ForUpdateOptions {
-  readonly of: Joinable | readonly Joinable[];
+  readonly of?: Joinable | readonly Joinable[];
+  readonly nowait?: boolean;
+  readonly skipLocked?: boolean;
 }
 const onTrue: ExprNode = { kind: "raw", parts: ["TRUE"] };
 
@@ -154,13 +160,25 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
    * `SELECT ... FOR UPDATE` (ignored on SQLite, which locks the whole database). `{ of: [books] }`
    * locks only the rows of those tables, aliases or models (`FOR UPDATE OF`), as PostgreSQL needs
    * when the query has the nullable side of an outer join; MariaDB has no OF and locks the rows
-   * of every table read. `false` removes the clause.
+   * of every table read. `{ nowait: true }` fails at once with `LockNotAvailableError` where a
+   * row is locked by another transaction; `{ skipLocked: true }` leaves such rows out (PostgreSQL,
+   * MySQL 8, MariaDB 10.6+; SQLite: nothing to wait for). `false` removes the clause.
+   *
+   * ```ts
+   * // Workers of a queue, in their transactions: each takes the oldest order no other worker holds.
+   * const next = select(orders.c.id).orderBy(orders.c.placedAt).limit(1).forUpdate({ skipLocked: true });
+   * // Fail at once (LockNotAvailableError) rather than wait for another transaction's lock.
+   * const mine = select(orders.c.total).where(orders.c.id.eq(7)).forUpdate({ nowait: true });
+   * ```
    */
   forUpdate(lock: boolean | ForUpdateOptions = true): Select<Row, First, Tuple> {
-    if (typeof lock === "boolean") return this.with({ forUpdate: lock, forUpdateOf: undefined });
+    if (typeof lock === "boolean") return this.with({ forUpdate: lock, forUpdateOf: undefined, forUpdateWait: undefined });
+    if (lock.nowait === true && lock.skipLocked === true) throw new ArgumentError("forUpdate(): nowait and skipLocked exclude each other; choose one (nowait fails on a locked row, skipLocked leaves it out).");
+    const wait = lock.nowait === true ? "nowait" : lock.skipLocked === true ? "skipLocked" : undefined;
+    if (lock.of === undefined) return this.with({ forUpdate: true, forUpdateOf: undefined, forUpdateWait: wait });
     const of = (Array.isArray(lock.of) ? lock.of : [lock.of]) as readonly Joinable[];
     if (of.length === 0) throw new ArgumentError("forUpdate({ of }): name at least one table, alias or model to lock.");
-    return this.with({ forUpdate: true, forUpdateOf: of.map((item) => resolveSource("forUpdate", item).fromNode) });
+    return this.with({ forUpdate: true, forUpdateOf: of.map((item) => resolveSource("forUpdate", item).fromNode), forUpdateWait: wait });
   }
 
   /** Adds columns to the select list. */

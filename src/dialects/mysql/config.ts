@@ -1,7 +1,7 @@
 /** What mysql2's pool is opened with, and the session setup each connection runs. */
 import type mysql from "mysql2/promise";
 import type { PoolOptions } from "../../engine/driver.js";
-import { KEEPALIVE_IDLE_MS, openTimeout } from "../shared/pool.js";
+import { keepAliveDelayOf, openTimeout } from "../shared/pool.js";
 
 /**
  * Run on each new connection, in one statement. The session time zone is UTC, so that NOW() and
@@ -39,9 +39,10 @@ export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOption
     password: decodeURIComponent(parsed.password),
     database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined,
     connectionLimit: options.max ?? 10,
-    // A connection the server never answers gives its place back a second after the callers gave
-    // up (mysql2's own default, 10 s, outlasted a shorter pool.acquireTimeoutMs; 0: no limit).
-    connectTimeout: openTimeout(options.acquireTimeoutMs),
+    // pool.connectTimeoutMs, and a connection the server never answers gives its place back a
+    // second after the callers gave up (mysql2's own default, 10 s, outlasted a shorter
+    // pool.acquireTimeoutMs; 0: no limit).
+    connectTimeout: openTimeout(options),
     // mysql2 keeps them in an LRU per connection and closes (COM_STMT_CLOSE) the ones it evicts;
     // its default, 16,000 a connection, would let a few connections reach the server's limit.
     maxPreparedStatements: options.maxPreparedStatements ?? (Number(parsed.searchParams.get("maxPreparedStatements")) || DEFAULT_MAX_PREPARED),
@@ -64,6 +65,6 @@ export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOption
     flags: ["FOUND_ROWS"],
     // mysql2 turns keepalive on with the system's idle time (2 hours on Linux): too late for a pool.
     enableKeepAlive: true,
-    keepAliveInitialDelay: KEEPALIVE_IDLE_MS,
+    keepAliveInitialDelay: keepAliveDelayOf(options),
   };
 }

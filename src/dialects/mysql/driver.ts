@@ -10,6 +10,8 @@ import { MappedRows } from "../shared/mapped-rows.js";
 import { abandonOnAbort } from "../../engine/acquire-deadline.js";
 import { repeatedField, withDuplicate } from "../shared/column-names.js";
 import { ConnectStatements } from "../shared/connect-statements.js";
+import { connectTimedOut, connectTimeoutOf, setUpWithin } from "../shared/connect-deadline.js";
+import { openTimeout } from "../shared/pool.js";
 
 /** Server status flags of an OK packet: a transaction is open; autocommit is on. */
 const IN_TRANSACTION = 0x0001;
@@ -32,6 +34,8 @@ class MySqlConnection implements DriverConnection {
     private readonly afterReset: string,
     /** `DriverConnection.reused`: the connection served an earlier checkout. */
     readonly reused: boolean,
+    /** `pool.connectTimeoutMs`: the limit on a reset (`resetThenRelease`). */
+    private readonly resetMs: number,
   ) {
     // A fatal connection error is emitted as 'error' as well as failing the query: listen, so
     // that it does not crash the process, and discard the connection on release.
@@ -135,7 +139,8 @@ class MySqlConnection implements DriverConnection {
    * queued behind them: a reset that failed (a KILL QUERY landing on the setup's SET, or a KILL)
    * closed the connection under those statements, and they failed (with a write error not even
    * taken for a lost connection), though they had done nothing. Now such a connection is
-   * discarded, and the next user gets another.
+   * discarded, and the next user gets another. So is one whose reset is not answered within
+   * `pool.connectTimeoutMs` (a server gone silent kept its place in the pool for ever).
    */
   private resetThenRelease(): void {
     const conn = this.conn;
@@ -144,10 +149,16 @@ class MySqlConnection implements DriverConnection {
     // while it reads that answer, which breaks the connection: they are closed first, in order.
     (raw as unknown as { _statements: { clear(): void } })._statements.clear();
     this.setup.reset(raw);
-    let failed = false;
-    raw.reset((error) => void (failed ||= error != null));
-    // A fatal error fails this one too; a refused reset is followed by the SET, answered in order.
-    raw.query(this.afterReset, (error) => (failed || error ? conn.destroy() : conn.release()));
+    const reset = new Promise<void>((resolve, reject) => {
+      let failed: unknown;
+      raw.reset((error) => void (failed ??= error ?? undefined));
+      // A fatal error fails this one too; a refused reset is followed by the SET, answered in order.
+      raw.query(this.afterReset, (error) => (failed || error ? reject(failed ?? error) : resolve()));
+    });
+    setUpWithin(reset, this.resetMs, () => destroySocket(raw as unknown as CommandState & CallbackConnection)).then(
+      () => conn.release(),
+      () => conn.destroy(),
+    );
   }
 }
 
@@ -317,6 +328,12 @@ class MySqlRowStream implements DriverCursor {
   }
 }
 
+/** mysql2's error when `connectTimeout` ran out before the handshake was done, as `ConnectTimeoutError`. */
+function handshakeTimedOut(error: unknown, ms: number): Error | undefined {
+  const timedOut = (error as { code?: unknown })?.code === "ETIMEDOUT" && (error as Error).message === "connect ETIMEDOUT";
+  return timedOut ? connectTimedOut(ms, "the server did not finish the handshake", error) : undefined;
+}
+
 export async function createMySqlDriver(
   url: string,
   options: DriverOptions,
@@ -324,14 +341,25 @@ export async function createMySqlDriver(
   const pool = mysql.createPool(mysqlConfig(url, options));
   const setup = new ConnectStatements<CallbackConnection>(options.connectStatements);
   const { onConnect, afterReset } = sessionSetup(options.readOnly === true);
-  pool.on("connection", (conn) => conn.query(onConnect));
+  const setupMs = connectTimeoutOf(options);
+  const openMs = openTimeout(options);
+  /** Runs `sql` on `conn`, or closes it with `ConnectTimeoutError` past `pool.connectTimeoutMs`. */
+  const setUp = <T>(conn: mysql.PoolConnection, work: Promise<T>) =>
+    setUpWithin(work, setupMs, () => destroySocket(rawConnection(conn) as unknown as CommandState & CallbackConnection));
   let serverVersion: string;
   let rollbackOnTimeout: boolean;
   try {
-    const [rows] = await pool.query("SELECT VERSION() AS v, @@innodb_rollback_on_timeout AS r");
-    const row = (rows as { v: string; r: number | string }[])[0]!;
-    serverVersion = String(row.v);
-    rollbackOnTimeout = Number(row.r) === 1;
+    const conn = await pool.getConnection().catch((error: unknown) => {
+      throw handshakeTimedOut(error, openMs) ?? error;
+    });
+    try {
+      const [rows] = await setUp(conn, conn.query("SELECT VERSION() AS v, @@innodb_rollback_on_timeout AS r"));
+      const row = (rows as { v: string; r: number | string }[])[0]!;
+      serverVersion = String(row.v);
+      rollbackOnTimeout = Number(row.r) === 1;
+    } finally {
+      conn.release();
+    }
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;
@@ -342,12 +370,25 @@ export async function createMySqlDriver(
     maxConnections: options.max ?? 10,
     rollbackOnTimeout,
     acquire: async (wait) => {
-      const conn = await abandonOnAbort(pool.getConnection(), wait, (c) => c.release());
+      let conn: mysql.PoolConnection;
+      try {
+        conn = await abandonOnAbort(pool.getConnection(), wait, (c) => c.release());
+      } catch (error) {
+        throw handshakeTimedOut(error, openMs) ?? error;
+      }
       const raw = rawConnection(conn);
-      await setup.ensure(raw, (sql) => conn.query(sql), () => conn.destroy());
       const reused = served.has(raw);
+      // A new connection's session setup, then the engine's connectStatements (again after a reset).
+      if (!reused || setup.pending(raw)) {
+        const run = (sql: string) => conn.query(sql);
+        const ready = (reused ? Promise.resolve() : run(onConnect)).then(() => setup.ensure(raw, run, () => undefined));
+        await setUp(conn, ready).catch((error: unknown) => {
+          conn.destroy();
+          throw error;
+        });
+      }
       served.add(raw);
-      return new MySqlConnection(conn, setup, afterReset, reused);
+      return new MySqlConnection(conn, setup, afterReset, reused, setupMs);
     },
     dispose: () => pool.end(),
   };

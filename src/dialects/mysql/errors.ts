@@ -2,6 +2,7 @@
 import {
   DataError,
   IntegrityError,
+  LockNotAvailableError,
   OperationalError,
   ProgrammingError,
   type DBAPIError,
@@ -23,6 +24,8 @@ const DEADLOCK = 1213;
 /** ER_CHECKREAD: "Record has changed since last read"; InnoDB rolls the transaction back. */
 const RECORD_CHANGED = 1020;
 const LOCK_WAIT_TIMEOUT = 1205;
+/** A lock not granted: a lock wait timeout (MariaDB's NOWAIT too), MySQL's NOWAIT (ER_LOCK_NOWAIT). */
+const LOCK_NOT_AVAILABLE = [LOCK_WAIT_TIMEOUT, 3572];
 /** A write in a READ ONLY transaction or session (1792), or on a server run with --read-only (1290). */
 const READ_ONLY = [1792, 1290];
 /** Server gone away, lost connection during query. */
@@ -52,6 +55,7 @@ export function translateMySqlError(
   else if (DATA.includes(n)) ErrorClass = DataError;
   else if (PROGRAMMING.includes(n)) ErrorClass = ProgrammingError;
   else if (READ_ONLY.includes(n)) ErrorClass = readOnly(error);
+  else if (LOCK_NOT_AVAILABLE.includes(n)) ErrorClass = LockNotAvailableError;
   return wrapDriverError(ErrorClass, error, {
     ...(sql === undefined ? {} : { sql }),
     ...(params === undefined ? {} : { params }),

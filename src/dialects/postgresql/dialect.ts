@@ -30,6 +30,7 @@ const capabilities: DialectCapabilities = {
   transactionalDdl: true,
   caseInsensitiveText: false,
   forUpdateOf: true,
+  forUpdateNowait: true,
   integerBooleans: false,
   lastInsertIdOf: "last",
 };

@@ -3,7 +3,8 @@ import pg from "pg";
 import { randomBytes } from "node:crypto";
 import type { Driver, DriverConnection, DriverCursor, DriverResult, DriverOptions, ExecuteOptions } from "../../engine/driver.js";
 import { abandonOnAbort } from "../../engine/acquire-deadline.js";
-import { KEEPALIVE_IDLE_MS, openTimeout } from "../shared/pool.js";
+import { keepAliveDelayOf, openTimeout } from "../shared/pool.js";
+import { connectTimedOut, connectTimeoutOf, setUpWithin } from "../shared/connect-deadline.js";
 import { MappedRows } from "../shared/mapped-rows.js";
 import { repeatedField, withDuplicate } from "../shared/column-names.js";
 import { ConnectStatements } from "../shared/connect-statements.js";
@@ -32,6 +33,8 @@ class PostgresConnection implements DriverConnection {
     private readonly resetsSessions: boolean,
     /** `DriverConnection.reused`: the client served an earlier checkout. */
     readonly reused: boolean,
+    /** `pool.connectTimeoutMs`: the limit on a reset (`resetThenRelease`). */
+    private readonly resetMs: number,
   ) {
     // A checked-out client whose connection dies emits 'error'; unheard, it would crash the
     // process. The failure reaches the caller through the next query; the client is discarded.
@@ -148,10 +151,7 @@ class PostgresConnection implements DriverConnection {
     // run inside it, and commit it. Discarded, the server rolls it back.
     const status = this.client.getTransactionStatus();
     const discard = broken || this.lost || status === "T" || status === "E";
-    if (resetSession && !discard && this.resetsSessions) {
-      discardSession(this.client);
-      this.setup.reset(this.client);
-    }
+    if (resetSession && !discard && this.resetsSessions) return resetThenRelease(this.client, this.setup, this.resetMs, () => this.destroy());
     this.client.release(discard || undefined);
   }
 }
@@ -163,13 +163,23 @@ const lostClients = new WeakSet<pg.PoolClient | pg.Client>();
 
 /**
  * DISCARD ALL: the session's settings, temporary tables, prepared statements, cursors, LISTENs
- * and advisory locks go, and pg forgets the statements it had prepared. Queued on the client, it
- * runs before the next user's first statement; should it fail, the connection is closed.
+ * and advisory locks go, and pg forgets the statements it had prepared; then the session settings
+ * run again. The pool gets the client back once both answered, a closed one if either failed. It
+ * used to get it at once, the next user's statements queued behind the reset: a backend
+ * terminated while the reset ran (`pg_terminate_backend`, a failover) failed the next user's
+ * `connect()` though it had done nothing. Now that user waits for the reset, or gets another
+ * connection. A reset not answered within `pool.connectTimeoutMs` closes the connection.
  */
-function discardSession(client: pg.PoolClient): void {
+function resetThenRelease(client: pg.PoolClient, setup: ConnectStatements<pg.PoolClient>, ms: number, destroy: () => void): void {
   (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements = {};
   preparedGeneration.delete(client);
-  client.query("DISCARD ALL").catch(() => client.end().catch(() => undefined));
+  setup.reset(client);
+  const reset = client.query("DISCARD ALL").then(() => setup.ensure(client, (sql) => client.query(sql), () => undefined));
+  // A server gone silent during the reset would keep the client's place in the pool for ever.
+  setUpWithin(reset, ms, destroy).then(
+    () => client.release(),
+    (error: unknown) => client.release(error instanceof Error ? error : true),
+  );
 }
 
 /**
@@ -246,6 +256,9 @@ const DDL = /^\s*(ALTER|CREATE|DROP|TRUNCATE|COMMENT)\b/i;
  */
 const SESSION_SETTINGS = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET extra_float_digits = 3";
 
+/** pg's error when `connectionTimeoutMillis` ran out before the server said it was ready. */
+const OPEN_TIMED_OUT = "timeout expired";
+
 /**
  * pg's Client with a limit on opening (`openTimeout`): without one, an attempt the network or
  * server never answers (a host gone silent: no reset) kept its place in the pool for ever, and
@@ -270,10 +283,10 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
     // writes by itself, and the session refuses to flush).
     ...(options.readOnly && !options.transactionPooler ? { options: "-c default_transaction_read_only=on" } : {}),
     types: postgresTypeParsers(pg.types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown),
-    Client: clientOpenedWithin(openTimeout(options.acquireTimeoutMs)),
+    Client: clientOpenedWithin(openTimeout(options)),
     // Off in pg by default: an idle client of a host gone silent stayed in the pool, looking alive.
     keepAlive: true,
-    keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
+    keepAliveInitialDelayMillis: keepAliveDelayOf(options),
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
   // process would crash. The next checkout gets a fresh connection.
@@ -287,15 +300,22 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
   const setup = new ConnectStatements<pg.PoolClient>([SESSION_SETTINGS, ...(options.connectStatements ?? [])]);
   const names = options.preparedStatements === false || options.transactionPooler ? undefined : new StatementNames(options.maxPreparedStatements ?? 256);
   const served = new WeakSet<pg.PoolClient>();
+  const setupMs = connectTimeoutOf(options);
+  const openMs = openTimeout(options);
   return {
     maxConnections: max,
     acquire: async (wait) => {
-      const client = await abandonOnAbort(pool.connect(), wait, (c) => c.release());
+      let client: pg.PoolClient;
+      try {
+        client = await abandonOnAbort(pool.connect(), wait, (c) => c.release());
+      } catch (error) {
+        throw (error as Error)?.message === OPEN_TIMED_OUT ? connectTimedOut(openMs, "the server did not finish the handshake", error) : error;
+      }
       const reused = served.has(client);
       served.add(client);
       // Made before the setup runs: from here on the client's 'error' (a reset socket) is heard.
-      const conn = new PostgresConnection(client, names, setup, !options.transactionPooler, reused);
-      await setup.ensure(client, (sql) => client.query(sql), () => conn.release(true));
+      const conn = new PostgresConnection(client, names, setup, !options.transactionPooler, reused, setupMs);
+      if (setup.pending(client)) await setUpWithin(setup.ensure(client, (sql) => client.query(sql), () => conn.release(true)), setupMs, () => conn.destroy());
       return conn;
     },
     dispose: () => pool.end(),

@@ -3,6 +3,7 @@ import {
   DataError,
   IntegrityError,
   InternalError,
+  LockNotAvailableError,
   NotSupportedError,
   OperationalError,
   ProgrammingError,
@@ -44,7 +45,13 @@ export function translatePostgresError(error: unknown, sql: string | undefined, 
   const code = (error as { code?: unknown })?.code;
   const sqlstate = typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
   const pooled = pooledStatementFailure(sqlstate, error);
-  const ErrorClass = pooled ? TransactionPoolerError : sqlstate === READ_ONLY ? readOnly(error) : (sqlstate && byClass[sqlstate.slice(0, 2)]) || OperationalError;
+  const ErrorClass = pooled
+    ? TransactionPoolerError
+    : sqlstate === READ_ONLY
+      ? readOnly(error)
+      : sqlstate === LOCK_NOT_AVAILABLE
+        ? LockNotAvailableError
+        : (sqlstate && byClass[sqlstate.slice(0, 2)]) || OperationalError;
   if (pooled) (error as Error).message += POOLER_FIX;
   if (sqlstate === "22021" && error instanceof Error && /0x00/.test(error.message)) {
     error.message += ". PostgreSQL text cannot hold NUL (\\u0000) characters; store such data in a binary() column.";
@@ -62,6 +69,9 @@ export function translatePostgresError(error: unknown, sql: string | undefined, 
     ...(sqlstate && !connectionInvalidated ? { abortsTransaction: "innermost" as const } : {}),
   });
 }
+
+/** lock_not_available: NOWAIT found the row locked, or `lock_timeout` ran out. */
+const LOCK_NOT_AVAILABLE = "55P03";
 
 /** read_only_sql_transaction: a write on a hot standby, or in a read-only transaction. */
 const READ_ONLY = "25006";

@@ -19,6 +19,11 @@ export class ConnectStatements<C extends object> {
     this.done.add(conn);
   }
 
+  /** Whether `ensure` has statements to run on `conn`. */
+  pending(conn: C): boolean {
+    return this.statements.length !== 0 && !this.done.has(conn);
+  }
+
   /** The connection's session was reset: its next checkout runs the statements again. */
   reset(conn: C): void {
     this.done.delete(conn);

@@ -4,7 +4,8 @@
  * aborted leaves the queue.
  */
 import { ResourceClosedError } from "../../core/errors.js";
-import type { AcquireWait } from "../../engine/driver.js";
+import type { AcquireWait, PoolOptions } from "../../engine/driver.js";
+import { connectTimeoutOf } from "./connect-deadline.js";
 
 interface Waiter<C> {
   readonly resolve: (conn: C) => void;
@@ -94,19 +95,24 @@ export class SimplePool<C> {
 }
 
 /**
- * How long a driver may take to open a connection (0: no limit). Past the callers' own limit
- * (`acquireTimeoutMs`, which fires first and names the holders) nobody waits for it, and the
- * attempt gives its place in the pool back.
+ * How long a driver may take to open a connection (0: no limit): `pool.connectTimeoutMs`, but never
+ * longer than a second past the callers' own limit (`acquireTimeoutMs`, which fires first and names
+ * the holders): nobody waits for it then, and the attempt gives its place in the pool back.
  */
-export function openTimeout(acquireTimeoutMs: number | undefined): number {
-  const ms = (acquireTimeoutMs ?? 30_000) + 1000;
+export function openTimeout(options: PoolOptions): number {
+  const ms = Math.min(connectTimeoutOf(options), (options.acquireTimeoutMs ?? 30_000) + 1000);
   return Number.isFinite(ms) && ms < 2 ** 31 ? ms : 0;
 }
 
 /**
- * TCP keepalive's idle time on the engine's sockets: after this long without traffic the
- * operating system probes the peer (at the interval and count Node's libuv sets), so that a
- * pooled connection to a host that died without closing it (power lost, a partition) fails while
- * idle, and the pool drops it, instead of taking the next statement into the void.
+ * TCP keepalive's idle time on the engine's sockets (`pool.keepAliveInitialDelayMs`): after this
+ * long without traffic the operating system probes the peer (at the interval and count Node's
+ * libuv sets), so that a pooled connection to a host that died without closing it (power lost, a
+ * partition) fails while idle, and the pool drops it, instead of taking the next statement into
+ * the void.
  */
-export const KEEPALIVE_IDLE_MS = 30_000;
+export function keepAliveDelayOf(options: PoolOptions): number {
+  return options.keepAliveInitialDelayMs ?? DEFAULT_KEEPALIVE_DELAY_MS;
+}
+
+export const DEFAULT_KEEPALIVE_DELAY_MS = 30_000;

@@ -30,6 +30,8 @@ const capabilities: DialectCapabilities = {
   transactionalDdl: true,
   caseInsensitiveText: false,
   forUpdateOf: false,
+  // No row locks: FOR UPDATE (and with it NOWAIT, SKIP LOCKED) compiles to nothing (compiler.ts).
+  forUpdateNowait: true,
   integerBooleans: true,
   lastInsertIdOf: "last",
 };

@@ -1,0 +1,52 @@
+/**
+ * `pool.connectTimeoutMs`: the limit on opening a connection (the driver's handshake) and then on
+ * its setup statements (the session settings, `connectStatements`, and after a pool reset the
+ * reset itself). A server that accepts TCP but never answers (a host gone silent behind a load
+ * balancer, a server stuck starting up) kept `connect()` waiting for ever in the setup, and a
+ * reset kept the connection's place in the pool for ever. Past the limit the socket is destroyed
+ * (never pooled) and the caller gets `ConnectTimeoutError`.
+ */
+import { ConnectTimeoutError } from "../../core/errors.js";
+import type { PoolOptions } from "../../engine/driver.js";
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Longer limits than setTimeout can time (about 24.8 days) are taken as "no limit". */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The engine's `pool.connectTimeoutMs` (checked by the engine), or its default; Infinity: no limit. */
+export function connectTimeoutOf(options: PoolOptions): number {
+  return options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+}
+
+/** `setup`, or `ms` after the call `ConnectTimeoutError`, `destroy` (the socket's) called first. */
+export function setUpWithin<T>(setup: Promise<T>, ms: number, destroy: () => void): Promise<T> {
+  if (ms > MAX_TIMER_MS) return setup;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      setup.catch(() => undefined); // the socket's close fails it: heard here, nobody waits for it
+      destroy();
+      reject(connectTimedOut(ms, "its setup statements were not answered"));
+    }, ms);
+    setup.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** The error of a connection not ready in time: `what` says which step did not answer. */
+export function connectTimedOut(ms: number, what: string, cause?: unknown): ConnectTimeoutError {
+  return new ConnectTimeoutError(
+    `A new connection was not ready within ${ms} ms (pool.connectTimeoutMs): ${what}. The connection was closed; ` +
+      "the server accepts connections but does not answer them (a host gone silent, a server still starting up, an overloaded proxy). " +
+      "The next connect() opens another; raise pool.connectTimeoutMs if the server is only slow.",
+    { connectionInvalidated: true, retryable: true },
+    cause,
+  );
+}
