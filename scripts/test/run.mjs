@@ -34,7 +34,7 @@ const SERIAL = new Map([
   ["test/core/silent-servers.test.ts", "a lock released after 300 ms"],
   ["test/core/sqlite-busy.test.ts", "asserts the event loop never stalls 250 ms"],
   ["test/session/transactions-and-faults.test.ts", "a deadlock set up with a 200 ms wait"],
-  ["test/core/connect-timeout.test.ts", "asserts a connect gives up within 3 s of a 1 s limit"],
+  ["test/core/connect-timeout.test.ts", "asserts a connect gives up within 3 s of a 400 ms limit"],
   ["test/session/lock-nowait-skip-locked.test.ts", "asserts NOWAIT fails within 2 s"],
   // A child process must reach a trigger that sleeps, within 20 s, while the test polls for it:
   // killed-data-step missed it twice beside another file with the machine at load 20.
