@@ -7,13 +7,13 @@ import { Labeled as LabeledExpression } from "../core/expression/expression.js";
 import { registerEntityResolver } from "../core/statements/selectable.js";
 import { coverRows } from "../core/statements/covered-rows.js";
 import type { FromSource } from "../core/schema/table.js";
-import type { AliasNode } from "../core/ast/nodes.js";
 import { UnmappedClassError } from "./errors.js";
 import { aliasSource, mapperOfClass } from "./mapped.js";
 import type { Mapper } from "./mapping/mapper.js";
 import { stateOf, type ObjectStatus } from "./state/instance-state.js";
 import { criterionAt } from "./mapping/inheritance.js";
 import { baseTable, isJoined, joinedFromOf, joinedWriteRefusal } from "./mapping/joined-tables.js";
+import { aliasedFrom, modelAliases } from "./mapping/joined-aliases.js";
 import { storedValue } from "./state/mutable-values.js";
 import { changedColumns } from "./state/changed-columns.js";
 import type { BACK } from "./typing/checks.js";
@@ -38,20 +38,24 @@ export function entitySource(mapper: Mapper): FromSource {
 }
 
 /** The mapper's columns under their attribute keys, from its table or from `alias` of it (`aliased`). */
-export function modelSource(mapper: Mapper, alias?: AliasNode): FromSource {
+export function modelSource(mapper: Mapper, aliasName?: string): FromSource {
+  // Joined-table inheritance: each table of the hierarchy under an alias of its own (joined-aliases.ts).
+  const aliases = aliasName === undefined ? undefined : modelAliases(mapper, aliasName);
+  const alias = aliases?.root;
   // A subclass of single-table inheritance covers its rows of the table only (inheritance.ts),
   // its columns too: read through a reference of their own, a SELECT of them reads its rows only.
   // Joined-table inheritance: the criterion is on the root's table, which not all its columns name.
   const criterion = criterionAt(mapper, alias ?? baseTable(mapper).fromNode);
   const covering = criterion === undefined || isJoined(mapper) ? alias : (alias ?? { ...mapper.table.fromNode });
   if (covering !== undefined && criterion !== undefined) coverRows(covering, criterion);
-  const all = [...mapper.columns].map(
-    ([key, column]) => new LabeledExpression<unknown, string>(key, covering ? { kind: "column", name: column.name, source: covering } : column.node, column.type),
-  );
+  const all = [...mapper.columns].map(([key, column]) => {
+    const source = aliases === undefined || !isJoined(mapper) ? covering : aliases.aliasOf(column);
+    return new LabeledExpression<unknown, string>(key, source ? { kind: "column", name: column.name, source } : column.node, column.type);
+  });
   const c = Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"];
   const identity = mapper.inheritance?.identity;
-  // Joined-table inheritance: the hierarchy's tables joined (joined-tables.ts); an alias of it is refused by aliased().
-  const joinedFrom = alias === undefined ? joinedFromOf(mapper) : undefined;
+  // Joined-table inheritance: the hierarchy's tables joined (joined-tables.ts), or their aliases.
+  const joinedFrom = aliases === undefined ? joinedFromOf(mapper) : aliasedFrom(mapper, aliases);
   const notWritable = joinedWriteRefusal(mapper);
   return {
     fromNode: alias ?? mapper.table.fromNode,

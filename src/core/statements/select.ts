@@ -28,6 +28,7 @@ import {
 import { rowCount } from "./row-count.js";
 import { collectSources, sameSource } from "./sources.js";
 import { withColumnCriteria, withCriterion, withoutCriterion } from "./covered-rows.js";
+import { joinSpanning } from "./spanning-join.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 /** What can be joined: a table, an alias, a subquery, or an entity (mapped class). */
@@ -186,10 +187,7 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
 
   private joinWith(type: JoinType, target: Joinable, on: Condition | undefined): Select<Row, First, Tuple> {
     const source = resolveSource("join", target);
-    if (source.joinedFrom !== undefined) {
-      const name = typeof target === "function" ? target.name : "the source";
-      throw new ArgumentError(`join(${name}): its columns span several tables joined together (joined-table inheritance), which join() cannot add yet. Select it (select(${name}).join(...)) or join its tables one by one.`);
-    }
+    if (source.joinedFrom !== undefined) return this.joinSpanning(type, source, on, typeof target === "function" ? target.name : "the source");
     const right = source.fromNode;
     // Without from(), join from the first table of the select list (the rest of the tables it
     // names are added at compile time, unless a join covers them). A bare FROM item that is the
@@ -211,6 +209,16 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     from[index] = { kind: "join", type, left, right, on: condition };
     // The criterion its columns in the select list put in WHERE is the join's now (an outer join keeps the rows without a match).
     return this.with({ from, where: source.criterion === undefined ? this.node.where : withoutCriterion(this.node.where, source.criterion) });
+  }
+
+  /** `joinWith` of a source whose columns span several tables (spanning-join.ts). */
+  private joinSpanning(type: JoinType, source: FromSource, on: Condition | undefined, name: string): Select<Row, First, Tuple> {
+    const unit = source.joinedFrom!;
+    const from = this.node.from.filter((item) => item !== unit);
+    if (from.length === 0) from.push(...collectSources(this.node.columns.map((c) => c.expr)).filter((s) => !sameFromItem(unit, s)).slice(0, 1));
+    if (from.length === 0) throw new ArgumentError(`join(): nothing to join from; call from() first.`);
+    const where = source.criterion === undefined ? this.node.where : withoutCriterion(this.node.where, source.criterion);
+    return this.with({ from: joinSpanning(from, type, source, on?.node, name), where });
   }
 
   /** FROM items implied by the select list, excluding the join target. */

@@ -17,7 +17,7 @@ import { markPartial, markPartialNull } from "../state/partial-lists.js";
 import { markUnmatched } from "../state/unmatched-references.js";
 import type { Table } from "../../core/schema/table.js";
 import { sourcesOf } from "../../core/statements/join-inference.js";
-import { joinModel, modelAliases, type ModelAliases } from "./joined-aliases.js";
+import { joinModel, modelAliases, type ModelAliases } from "../mapping/joined-aliases.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import type { JoinRequest } from "./load-plan.js";
 

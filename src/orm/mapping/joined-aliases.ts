@@ -5,9 +5,9 @@
  */
 import type { AliasNode, ExprNode, FromNode, JoinType } from "../../core/ast/nodes.js";
 import type { Table } from "../../core/schema/table.js";
-import { criterionAt } from "../mapping/inheritance.js";
-import { isJoined } from "../mapping/joined-tables.js";
-import type { Mapper } from "../mapping/mapper.js";
+import { criterionAt } from "./inheritance.js";
+import { isJoined } from "./joined-tables.js";
+import type { Mapper } from "./mapper.js";
 
 /** The aliases of a model's tables in one query, and the column of each as read from its alias. */
 export interface ModelAliases {
@@ -73,6 +73,20 @@ export function joinModel(from: FromNode, mapper: Mapper, aliases: ModelAliases,
     joined = { kind: "join", type: keyType, left: joined, right: alias, on: withCriterion(alias, sameKey(table, alias, anchor, first)) };
   }
   return joined;
+}
+
+/**
+ * The FROM item of a query through the aliased model: its root's alias, the aliases of the tables
+ * that hold a row of the class INNER JOINed on the key, the others LEFT OUTER JOINed (as
+ * joinedFromOf for the tables themselves); undefined for a model of one table.
+ */
+export function aliasedFrom(mapper: Mapper, aliases: ModelAliases): FromNode | undefined {
+  if (!isJoined(mapper)) return undefined;
+  const [[rootTable, root], ...others] = aliases.all;
+  const own = mapper.inheritance!.tables;
+  let from: FromNode = root!;
+  for (const [table, alias] of others) from = { kind: "join", type: own.includes(table) ? "inner" : "left", left: from, right: alias, on: sameKey(table, alias, rootTable!, root!) };
+  return from;
 }
 
 /** `alias.key = other.key`, column by column: the tables of a hierarchy share the root's key, in its order. */
