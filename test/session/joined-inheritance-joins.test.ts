@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
-import { AmbiguousForeignKeysError, ArgumentError, aliased, and, columnsOf, joinedLoad, lazy, select, sql } from "../../src/index.js";
+import { AmbiguousForeignKeysError, ArgumentError, aliased, and, columnsOf, containsEager, joinedLoad, lazy, select, sql } from "../../src/index.js";
 import { Department, Director, Employee, Engineer, JtBase, Manager, Project } from "./fixtures/joined/models.js";
 import { seed } from "./fixtures/joined/seed.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
@@ -91,5 +91,23 @@ forEachDatabaseWithSchema("joins of joined-table inheritance", JtBase.metadata, 
     // A joined load from the alias: its columns read from their own table's alias.
     const bosses = await session.scalars(select(Boss).orderBy(b.id).options(joinedLoad(Boss, "department"), joinedLoad(Boss, "reports")));
     assert.deepEqual(bosses.map((o) => [o.name, o.department?.name, o.reports.map((r) => r.name)]), [["Mia", "R&D", ["Ned"]], ["Dee", "R&D", []]]);
+  });
+
+  test("containsEager through join(Manager) and an aliased Manager: the relationship filled from the query's own join, as filtered", async () => {
+    await seedReports(ctx);
+    const session = ctx.session();
+    const [rnd] = await session.scalars(select(Department).join(Manager).where(m.budget.gt(500)).options(containsEager(Department, "managers")));
+    assert.equal(ctx.statements.length, 1);
+    assert.deepEqual(rnd!.managers.map((o) => [o.constructor, o.name, o.budget]), [[Director, "Dee", 900]]);
+    const projects = await session.scalars(select(Project).join(Manager).orderBy(p.id).options(containsEager(Project, "lead")));
+    assert.deepEqual(projects.map((o) => [o.title, o.lead?.name]), [["Engine", "Mia"], ["Roadmap", "Dee"]]);
+    assert.equal(projects[1]!.lead, rnd!.managers[0]);
+    const engineers = await session.scalars(select(Engineer).join(Boss, g.managerId.eq(b.id)).options(containsEager(Engineer, "manager", { from: Boss })));
+    assert.deepEqual(engineers.map((o) => [o.name, o.manager?.constructor, o.manager?.name]), [["Ned", Manager, "Mia"]]);
+    assert.equal(engineers[0]!.manager, projects[0]!.lead);
+    // From a joined subclass: its reference whose key is in its own table.
+    const managers = await session.scalars(select(Manager).join(Department).orderBy(m.id).options(containsEager(Manager, "department")));
+    assert.deepEqual(managers.map((o) => o.department?.name), ["R&D", "R&D"]);
+    assert.equal(ctx.statements.length, 4);
   });
 });
