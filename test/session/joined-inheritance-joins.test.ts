@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
-import { AmbiguousForeignKeysError, ArgumentError, aliased, and, columnsOf, containsEager, joinedLoad, lazy, select, sql } from "../../src/index.js";
+import { AmbiguousForeignKeysError, ArgumentError, aliased, and, columnsOf, containsEager, func, joinedLoad, lazy, select, sql } from "../../src/index.js";
 import { Department, Director, Employee, Engineer, JtBase, Manager, Project } from "./fixtures/joined/models.js";
 import { seed } from "./fixtures/joined/seed.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
@@ -109,5 +109,24 @@ forEachDatabaseWithSchema("joins of joined-table inheritance", JtBase.metadata, 
     const managers = await session.scalars(select(Manager).join(Department).orderBy(m.id).options(containsEager(Manager, "department")));
     assert.deepEqual(managers.map((o) => o.department?.name), ["R&D", "R&D"]);
     assert.equal(ctx.statements.length, 4);
+  });
+
+  test("a subclass's columns selected without the entity read its rows, from its tables joined (no cross join); the base's read every row", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    assert.deepEqual(await session.scalars(select(m.name).orderBy(m.id)), ["Mia", "Dee"]);
+    assert.deepEqual(await session.execute(select(m.name, m.budget).orderBy(m.id)), [["Mia", 100], ["Dee", 900]]);
+    assert.deepEqual((await session.scalars(select(func.count(m.id)))).map(Number), [2]);
+    assert.deepEqual(await session.scalars(select(columnsOf(Director).name)), ["Dee"]);
+    assert.deepEqual(await session.execute(select(b.name, b.budget).orderBy(b.id)), [["Mia", 100], ["Dee", 900]]);
+    assert.deepEqual(await session.scalars(select(e.name).orderBy(e.id)), ["Mia", "Eli", "Dee", "Eve"]);
+    // Every class maps every column (untyped on the base): the base's reference to a subclass's table joins it to every employee's row.
+    const budget = (e as unknown as { budget: typeof m.budget }).budget;
+    assert.deepEqual(await session.execute(select(e.name, budget).orderBy(e.id)), [["Mia", 100], ["Eli", null], ["Dee", 900], ["Eve", null]]);
+    // Joined, the class's tables are the join's: an outer join keeps the departments without a manager.
+    session.add(Object.assign(new Department(), { id: 2, name: "Sales" }));
+    const rows = await session.execute(select(d.name, m.name.label("manager")).leftJoin(Manager, m.departmentId.eq(d.id)).orderBy(d.id, m.id));
+    assert.deepEqual(rows, [["R&D", "Mia"], ["R&D", "Dee"], ["Sales", null]]);
+    await session.rollback();
   });
 });

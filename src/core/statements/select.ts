@@ -27,7 +27,7 @@ import {
 } from "./selectable.js";
 import { rowCount } from "./row-count.js";
 import { collectSources, sameSource } from "./sources.js";
-import { withColumnCriteria, withCriterion, withoutCriterion } from "./covered-rows.js";
+import { withColumnCriteria, withCriterion, withoutCriterion, withSpannedFrom } from "./covered-rows.js";
 import { joinSpanning } from "./spanning-join.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
@@ -82,7 +82,7 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
    */
   from(...sources: Joinable[]): Select<Row, First, Tuple> {
     const resolved = sources.map((s) => resolveSource("from", s));
-    return this.with({ from: [...this.node.from, ...resolved.map((s) => s.joinedFrom ?? s.fromNode)], where: withCriteria(this.node.where, resolved) });
+    return this.with({ from: dedupe([...this.node.from, ...resolved.map((s) => s.joinedFrom ?? s.fromNode)]), where: withCriteria(this.node.where, resolved) });
   }
 
   /** Adds conditions, joined with AND to any existing ones. */
@@ -166,8 +166,9 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
   /** Adds columns to the select list. */
   addColumns<const I extends readonly SelectItem[]>(...items: I): Select<Row & RowOfItems<I>, First, [...Tuple, ...TupleOfItems<I>]> {
     const { labels, layout } = labelItems(items, this.node.columns.length);
-    const where = withColumnCriteria(this.node.where, labels.map((l) => l.expr), this.node.from);
-    return new Select({ ...this.node, columns: [...this.node.columns, ...labels], where }, [...this.layout, ...layout], this.statementOptions);
+    const from = withSpannedFrom(this.node.from, labels.map((l) => l.expr));
+    const where = withColumnCriteria(this.node.where, labels.map((l) => l.expr), from);
+    return new Select({ ...this.node, columns: [...this.node.columns, ...labels], from, where }, [...this.layout, ...layout], this.statementOptions);
   }
 
   /** This query as a named subquery, usable in FROM and joins: `sq.c.<key>`. */
@@ -267,12 +268,12 @@ export function select<const I extends readonly SelectItem[]>(...items: I): Sele
   const sources = items
     .map((item) => (typeof item === "function" ? resolveSource("select", item) : isFromSource(item) ? item : undefined))
     .filter((s) => s !== undefined);
-  const from = sources.map((s) => s.joinedFrom ?? s.fromNode);
+  const from = withSpannedFrom(dedupe(sources.map((s) => s.joinedFrom ?? s.fromNode)), columns.map((c) => c.expr));
   return new Select(
     {
     kind: "select",
     columns,
-    from: dedupe(from),
+    from,
     where: withColumnCriteria(withCriteria(undefined, sources), columns.map((c) => c.expr), from),
     groupBy: [],
     having: undefined,
