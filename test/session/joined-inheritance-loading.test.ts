@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
-import { columnsOf, joinedLoad, lazy, select, sql } from "../../src/index.js";
+import { columnsOf, joinedLoad, lazy, select, selectinLoad, sql } from "../../src/index.js";
 import { Department, Director, Employee, Engineer, JtBase, Manager, Project } from "./fixtures/joined/models.js";
 import { seed } from "./fixtures/joined/seed.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
@@ -129,5 +129,21 @@ forEachDatabaseWithSchema("joined loads of joined-table inheritance", JtBase.met
       assert.match(ctx.statements[1]!, /FOR UPDATE OF "jt_employees", "jt_managers"$/);
     }
     await session.commit();
+  });
+
+  test("a joined load inside a select-in query: from the association table's query of a subclass, and from a subclass's", async () => {
+    await seedMembers(ctx);
+    const session = ctx.session();
+    const projects = await session.scalars(select(Project).orderBy(p.id).options(selectinLoad(Project, "members").joinedLoad("manager"), selectinLoad(Project, "lead").joinedLoad("department")));
+    assert.equal(ctx.statements.length, 3);
+    assert.deepEqual(
+      projects.map((o) => [o.title, o.members.map((n) => [n.name, n.manager?.name ?? null]), o.lead?.department?.name ?? null]),
+      [
+        ["Engine", [["Eli", null], ["Ned", "Mia"]], "R&D"],
+        ["Roadmap", [["Ned", "Mia"]], "R&D"],
+        ["Side", [], null],
+      ],
+    );
+    assert.equal(projects[0]!.members[1]!.manager, projects[0]!.lead);
   });
 });
