@@ -14,6 +14,8 @@ type Source = TableNode | AliasNode;
 
 const criteria = new WeakMap<Source, ExprNode>();
 const units = new WeakMap<Source, FromNode>();
+/** Whether any reference spans: until then a select list is not searched for one. */
+let spanning = false;
 
 /** Marks `source` (a reference of its own to a table, or an alias) as reading the rows `criterion` selects. */
 export function coverRows(source: Source, criterion: ExprNode): void {
@@ -23,10 +25,12 @@ export function coverRows(source: Source, criterion: ExprNode): void {
 /** Marks `source` (a reference of its own to a table) as read through `unit`, the FROM item joining it to the tables it goes with. */
 export function spanRows(source: Source, unit: FromNode): void {
   units.set(source, unit);
+  spanning = true;
 }
 
 /** `from` and the units of the spanning references `columns` (a select list) name, whose tables it does not read yet. */
-export function withSpannedFrom(from: readonly FromNode[], columns: readonly ExprNode[]): FromNode[] {
+export function withSpannedFrom(from: readonly FromNode[], columns: readonly ExprNode[]): readonly FromNode[] {
+  if (!spanning) return from;
   const result = [...from];
   for (const source of collectSources(columns, true)) {
     const unit = units.get(source);
