@@ -118,6 +118,8 @@ forEachDatabaseWithSchema("joins of joined-table inheritance", JtBase.metadata, 
     assert.deepEqual(await session.execute(select(m.name, m.budget).orderBy(m.id)), [["Mia", 100], ["Dee", 900]]);
     assert.deepEqual((await session.scalars(select(func.count(m.id)))).map(Number), [2]);
     assert.deepEqual(await session.scalars(select(columnsOf(Director).name)), ["Dee"]);
+    // A FROM given replaces the one the columns imply: the base's tables, the managers' rows.
+    assert.deepEqual(await session.scalars(select(m.name).from(Employee).orderBy(e.id)), ["Mia", "Dee"]);
     assert.deepEqual(await session.execute(select(b.name, b.budget).orderBy(b.id)), [["Mia", 100], ["Dee", 900]]);
     assert.deepEqual(await session.scalars(select(e.name).orderBy(e.id)), ["Mia", "Eli", "Dee", "Eve"]);
     // Every class maps every column (untyped on the base): the base's reference to a subclass's table joins it to every employee's row.

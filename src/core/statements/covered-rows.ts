@@ -16,6 +16,8 @@ const criteria = new WeakMap<Source, ExprNode>();
 const units = new WeakMap<Source, FromNode>();
 /** Whether any reference spans: until then a select list is not searched for one. */
 let spanning = false;
+/** The copies of units that select lists added (`withSpannedFrom`), which a FROM item given later replaces. */
+const added = new WeakSet<FromNode>();
 
 /** Marks `source` (a reference of its own to a table, or an alias) as reading the rows `criterion` selects. */
 export function coverRows(source: Source, criterion: ExprNode): void {
@@ -34,9 +36,18 @@ export function withSpannedFrom(from: readonly FromNode[], columns: readonly Exp
   const result = [...from];
   for (const source of collectSources(columns, true)) {
     const unit = units.get(source);
-    if (unit !== undefined && !result.some((item) => sourcesOf(item).some((s) => sameSource(s, source)))) result.push(unit);
+    if (unit === undefined || result.some((item) => sourcesOf(item).some((s) => sameSource(s, source)))) continue;
+    const copy = { ...unit };
+    added.add(copy);
+    result.push(copy);
   }
   return result;
+}
+
+/** `from` without the units its select list added that read a table of `items` (given by from() or join()): those read it now. */
+export function withoutSpannedOver(from: readonly FromNode[], items: readonly FromNode[]): FromNode[] {
+  const tables = items.flatMap(sourcesOf);
+  return from.filter((item) => !added.has(item) || !sourcesOf(item).some((s) => tables.some((t) => sameSource(s, t))));
 }
 
 /**

@@ -27,7 +27,7 @@ import {
 } from "./selectable.js";
 import { rowCount } from "./row-count.js";
 import { collectSources, sameSource } from "./sources.js";
-import { withColumnCriteria, withCriterion, withoutCriterion, withSpannedFrom } from "./covered-rows.js";
+import { withColumnCriteria, withCriterion, withoutCriterion, withoutSpannedOver, withSpannedFrom } from "./covered-rows.js";
 import { joinSpanning } from "./spanning-join.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
@@ -82,7 +82,8 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
    */
   from(...sources: Joinable[]): Select<Row, First, Tuple> {
     const resolved = sources.map((s) => resolveSource("from", s));
-    return this.with({ from: dedupe([...this.node.from, ...resolved.map((s) => s.joinedFrom ?? s.fromNode)]), where: withCriteria(this.node.where, resolved) });
+    const items = resolved.map((s) => s.joinedFrom ?? s.fromNode);
+    return this.with({ from: dedupe([...withoutSpannedOver(this.node.from, items), ...items]), where: withCriteria(this.node.where, resolved) });
   }
 
   /** Adds conditions, joined with AND to any existing ones. */
@@ -215,7 +216,7 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
   /** `joinWith` of a source whose columns span several tables (spanning-join.ts). */
   private joinSpanning(type: JoinType, source: FromSource, on: Condition | undefined, name: string): Select<Row, First, Tuple> {
     const unit = source.joinedFrom!;
-    const from = this.node.from.filter((item) => item !== unit);
+    const from = withoutSpannedOver(this.node.from, [unit]).filter((item) => item !== unit);
     if (from.length === 0) from.push(...collectSources(this.node.columns.map((c) => c.expr)).filter((s) => !sameFromItem(unit, s)).slice(0, 1));
     if (from.length === 0) throw new ArgumentError(`join(): nothing to join from; call from() first.`);
     const where = source.criterion === undefined ? this.node.where : withoutCriterion(this.node.where, source.criterion);
