@@ -14,7 +14,6 @@ import { ArgumentError } from "../core/errors.js";
 import { modelSource } from "./entity.js";
 import { UnmappedClassError } from "./errors.js";
 import { ALIAS_SOURCE, MAPPER, mapperOfClass } from "./mapped.js";
-import { refuseJoined } from "./mapping/joined-tables.js";
 
 /** What `aliased(Model, name)` gives: it stands for `Model` in `select`, `join`, `columnsOf` and loader options. */
 export type AliasedModel<T extends object> = abstract new (...args: any[]) => T;
@@ -36,8 +35,7 @@ export function aliased<T extends object>(model: abstract new (...args: any[]) =
     throw new ArgumentError(`aliased(${mapper.name}, ${JSON.stringify(name)}): the alias must be an SQL name (letters, digits and _).`);
   }
   mapper.registry.configure();
-  refuseJoined(mapper, `aliased(${mapper.name}, ${JSON.stringify(name)})`, `Query the class itself, or alias one of its tables (its Table object) in a Core query.`);
-  const source = modelSource(mapper, { kind: "alias", name, of: mapper.table.fromNode });
+  const source = modelSource(mapper, name);
   // A function, as a model is: the Core takes it for an entity. Never called: its objects are the model's.
   const stand = function () {
     throw new ArgumentError(`${mapper.name} AS ${name} is an alias for queries; make objects with new ${mapper.name}().`);

@@ -5,15 +5,17 @@
 import type { Labeled } from "../core/expression/expression.js";
 import { Labeled as LabeledExpression } from "../core/expression/expression.js";
 import { registerEntityResolver } from "../core/statements/selectable.js";
-import { coverRows } from "../core/statements/covered-rows.js";
-import type { FromSource } from "../core/schema/table.js";
-import type { AliasNode } from "../core/ast/nodes.js";
+import { coverRows, spanRows } from "../core/statements/covered-rows.js";
+import type { FromSource, Table } from "../core/schema/table.js";
+import type { Column } from "../core/schema/column.js";
+import type { AliasNode, ExprNode, FromNode, TableNode } from "../core/ast/nodes.js";
 import { UnmappedClassError } from "./errors.js";
 import { aliasSource, mapperOfClass } from "./mapped.js";
 import type { Mapper } from "./mapping/mapper.js";
 import { stateOf, type ObjectStatus } from "./state/instance-state.js";
 import { criterionAt } from "./mapping/inheritance.js";
-import { baseTable, isJoined, joinedFromOf, joinedWriteRefusal } from "./mapping/joined-tables.js";
+import { baseTable, joinedFromOf, joinedWriteRefusal } from "./mapping/joined-tables.js";
+import { aliasedFrom, modelAliases, type ModelAliases } from "./mapping/joined-aliases.js";
 import { storedValue } from "./state/mutable-values.js";
 import { changedColumns } from "./state/changed-columns.js";
 import type { BACK } from "./typing/checks.js";
@@ -37,21 +39,18 @@ export function entitySource(mapper: Mapper): FromSource {
   return source;
 }
 
-/** The mapper's columns under their attribute keys, from its table or from `alias` of it (`aliased`). */
-export function modelSource(mapper: Mapper, alias?: AliasNode): FromSource {
-  // A subclass of single-table inheritance covers its rows of the table only (inheritance.ts),
-  // its columns too: read through a reference of their own, a SELECT of them reads its rows only.
-  // Joined-table inheritance: the criterion is on the root's table, which not all its columns name.
+/** The mapper's columns under their attribute keys, from its tables or from aliases of them (`aliased`, named `aliasName`). */
+export function modelSource(mapper: Mapper, aliasName?: string): FromSource {
+  // Joined-table inheritance: each table of the hierarchy under an alias of its own (joined-aliases.ts).
+  const aliases = aliasName === undefined ? undefined : modelAliases(mapper, aliasName);
+  const alias = aliases?.root;
   const criterion = criterionAt(mapper, alias ?? baseTable(mapper).fromNode);
-  const covering = criterion === undefined || isJoined(mapper) ? alias : (alias ?? { ...mapper.table.fromNode });
-  if (covering !== undefined && criterion !== undefined) coverRows(covering, criterion);
-  const all = [...mapper.columns].map(
-    ([key, column]) => new LabeledExpression<unknown, string>(key, covering ? { kind: "column", name: column.name, source: covering } : column.node, column.type),
-  );
+  // Joined-table inheritance: the hierarchy's tables joined (joined-tables.ts), or their aliases.
+  const joinedFrom = aliases === undefined ? joinedFromOf(mapper) : aliasedFrom(mapper, aliases);
+  const read = joinedFrom === undefined ? oneTable(mapper, alias, criterion) : spanningTables(mapper, aliases, criterion, joinedFrom);
+  const all = [...mapper.columns].map(([key, column]) => new LabeledExpression<unknown, string>(key, read(column), column.type));
   const c = Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"];
   const identity = mapper.inheritance?.identity;
-  // Joined-table inheritance: the hierarchy's tables joined (joined-tables.ts); an alias of it is refused by aliased().
-  const joinedFrom = alias === undefined ? joinedFromOf(mapper) : undefined;
   const notWritable = joinedWriteRefusal(mapper);
   return {
     fromNode: alias ?? mapper.table.fromNode,
@@ -63,6 +62,41 @@ export function modelSource(mapper: Mapper, alias?: AliasNode): FromSource {
     ...(identity === undefined ? {} : { impliedValues: { [mapper.inheritance!.hierarchy.discriminator]: identity } }),
     ...(joinedFrom === undefined ? {} : { joinedFrom }),
     ...(notWritable === undefined ? {} : { notWritable }),
+  };
+}
+
+
+/**
+ * A column of a model of one table, as its source reads it: from the table, or (a subclass of
+ * single-table inheritance) from a reference of its own covering its rows of the table only
+ * (inheritance.ts): a SELECT of its columns reads its rows only. Or from the alias given.
+ */
+function oneTable(mapper: Mapper, alias: AliasNode | undefined, criterion: ExprNode | undefined): (column: Column) => ExprNode {
+  const covering = criterion === undefined ? alias : (alias ?? { ...mapper.table.fromNode });
+  if (covering !== undefined && criterion !== undefined) coverRows(covering, criterion);
+  return (column) => (covering ? { kind: "column", name: column.name, source: covering } : column.node);
+}
+
+/**
+ * Joined-table inheritance: each table (or its alias) through a reference of the class's own,
+ * read through `unit`, the class's tables joined (a SELECT of columns of two of them is not a cross
+ * join, and of a subclass's columns alone reads its rows only); the root's reference covers the
+ * class's rows (its criterion). The root class reads its own table as it is.
+ */
+function spanningTables(mapper: Mapper, aliases: ModelAliases | undefined, criterion: ExprNode | undefined, unit: FromNode): (column: Column) => ExprNode {
+  const root = baseTable(mapper);
+  const references = new Map<Table, TableNode | AliasNode>();
+  for (const table of mapper.inheritance!.hierarchy.tables) {
+    const plain = table === root && criterion === undefined;
+    const reference = aliases?.aliasOf({ table }) ?? (plain ? undefined : { ...table.fromNode });
+    if (reference === undefined) continue;
+    if (!plain) spanRows(reference, unit);
+    if (table === root && criterion !== undefined) coverRows(reference, criterion);
+    references.set(table, reference);
+  }
+  return (column) => {
+    const source = references.get(column.table);
+    return source === undefined ? column.node : { kind: "column", name: column.name, source };
   };
 }
 

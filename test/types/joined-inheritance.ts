@@ -5,7 +5,7 @@
  * its attributes, inherited ones included; queries and `get` through it return it. Compiled by
  * `npm test` with TypeScript 7 and 5.9, never executed.
  */
-import { DeclarativeBase, Session, column, columnsOf, integer, manyToOne, model, oneToMany, select, string, type Rel } from "athanor";
+import { DeclarativeBase, Session, aliased, column, columnsOf, containsEager, integer, joinedLoad, manyToOne, model, oneToMany, select, string, type Rel } from "athanor";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
@@ -58,6 +58,15 @@ async function reads() {
   columnsOf(TjManager).type.eq("manager"); // inherited, in the base's table
   // @ts-expect-error: the base has no `budget`
   columnsOf(TjEmployee).budget;
+  // Joins, aliases and eager loads of a joined subclass are typed as any model's.
+  const Boss = aliased(TjManager, "boss");
+  const pairs = await session.execute(select(TjDepartment, Boss).join(Boss, columnsOf(Boss).departmentId.eq(columnsOf(TjDepartment).id)));
+  type _p = Expect<Equal<typeof pairs, [TjDepartment, TjManager][]>>;
+  const departments = await session.scalars(select(TjDepartment).join(TjManager).options(containsEager(TjDepartment, "managers"), joinedLoad(TjDepartment, "managers")));
+  type _d = Expect<Equal<typeof departments, TjDepartment[]>>;
+  void (0 as unknown as [_p, _d]);
+  // @ts-expect-error: an alias has its model's columns only
+  columnsOf(Boss).language;
 }
 
 void reads;

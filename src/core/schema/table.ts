@@ -76,7 +76,7 @@ export interface FromSource<Row = Record<string, unknown>> {
   /**
    * The FROM item that `select(source)` and `from(source)` use instead of `fromNode`, when the
    * source's columns span several tables (an ORM class of joined-table inheritance: its tables
-   * joined on their primary keys). `join(source)` refuses such a source.
+   * joined on their primary keys). `join(source)` joins those tables as one unit (spanning-join.ts).
    */
   readonly joinedFrom?: FromNode;
   /**

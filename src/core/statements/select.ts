@@ -28,7 +28,8 @@ import {
 import { rowCount } from "./row-count.js";
 import { cteOf, type Cte, type CteOptions } from "./cte.js";
 import { collectSources, sameSource } from "./sources.js";
-import { withColumnCriteria, withCriterion, withoutCriterion } from "./covered-rows.js";
+import { withColumnCriteria, withCriterion, withoutCriterion, withoutSpannedOver, withSpannedFrom } from "./covered-rows.js";
+import { joinSpanning } from "./spanning-join.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 /** What can be joined: a table, an alias, a subquery, or an entity (mapped class). */
@@ -88,7 +89,8 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
    */
   from(...sources: Joinable[]): Select<Row, First, Tuple> {
     const resolved = sources.map((s) => resolveSource("from", s));
-    return this.with({ from: [...this.node.from, ...resolved.map((s) => s.joinedFrom ?? s.fromNode)], where: withCriteria(this.node.where, resolved) });
+    const items = resolved.map((s) => s.joinedFrom ?? s.fromNode);
+    return this.with({ from: dedupe([...withoutSpannedOver(this.node.from, items), ...items]), where: withCriteria(this.node.where, resolved) });
   }
 
   /** Adds conditions, joined with AND to any existing ones. */
@@ -184,8 +186,9 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
   /** Adds columns to the select list. */
   addColumns<const I extends readonly SelectItem[]>(...items: I): Select<Row & RowOfItems<I>, First, [...Tuple, ...TupleOfItems<I>]> {
     const { labels, layout } = labelItems(items, this.node.columns.length);
-    const where = withColumnCriteria(this.node.where, labels.map((l) => l.expr), this.node.from);
-    return new Select({ ...this.node, columns: [...this.node.columns, ...labels], where }, [...this.layout, ...layout], this.statementOptions);
+    const from = withSpannedFrom(this.node.from, labels.map((l) => l.expr));
+    const where = withColumnCriteria(this.node.where, labels.map((l) => l.expr), from);
+    return new Select({ ...this.node, columns: [...this.node.columns, ...labels], from, where }, [...this.layout, ...layout], this.statementOptions);
   }
 
   /** This query as a named subquery, usable in FROM and joins: `sq.c.<key>`. */
@@ -219,10 +222,7 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
 
   private joinWith(type: JoinType, target: Joinable, on: Condition | undefined): Select<Row, First, Tuple> {
     const source = resolveSource("join", target);
-    if (source.joinedFrom !== undefined) {
-      const name = typeof target === "function" ? target.name : "the source";
-      throw new ArgumentError(`join(${name}): its columns span several tables joined together (joined-table inheritance), which join() cannot add yet. Select it (select(${name}).join(...)) or join its tables one by one.`);
-    }
+    if (source.joinedFrom !== undefined) return this.joinSpanning(type, source, on, typeof target === "function" ? target.name : "the source");
     const right = source.fromNode;
     // Without from(), join from the first table of the select list (the rest of the tables it
     // names are added at compile time, unless a join covers them). A bare FROM item that is the
@@ -244,6 +244,16 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     from[index] = { kind: "join", type, left, right, on: condition };
     // The criterion its columns in the select list put in WHERE is the join's now (an outer join keeps the rows without a match).
     return this.with({ from, where: source.criterion === undefined ? this.node.where : withoutCriterion(this.node.where, source.criterion) });
+  }
+
+  /** `joinWith` of a source whose columns span several tables (spanning-join.ts). */
+  private joinSpanning(type: JoinType, source: FromSource, on: Condition | undefined, name: string): Select<Row, First, Tuple> {
+    const unit = source.joinedFrom!;
+    const from = withoutSpannedOver(this.node.from, [unit]).filter((item) => item !== unit);
+    if (from.length === 0) from.push(...collectSources(this.node.columns.map((c) => c.expr)).filter((s) => !sameFromItem(unit, s)).slice(0, 1));
+    if (from.length === 0) throw new ArgumentError(`join(): nothing to join from; call from() first.`);
+    const where = source.criterion === undefined ? this.node.where : withoutCriterion(this.node.where, source.criterion);
+    return this.with({ from: joinSpanning(from, type, source, on?.node, name), where });
   }
 
   /** FROM items implied by the select list, excluding the join target. */
@@ -292,12 +302,12 @@ export function select<const I extends readonly SelectItem[]>(...items: I): Sele
   const sources = items
     .map((item) => (typeof item === "function" ? resolveSource("select", item) : isFromSource(item) ? item : undefined))
     .filter((s) => s !== undefined);
-  const from = sources.map((s) => s.joinedFrom ?? s.fromNode);
+  const from = withSpannedFrom(dedupe(sources.map((s) => s.joinedFrom ?? s.fromNode)), columns.map((c) => c.expr));
   return new Select(
     {
     kind: "select",
     columns,
-    from: dedupe(from),
+    from,
     where: withColumnCriteria(withCriteria(undefined, sources), columns.map((c) => c.expr), from),
     groupBy: [],
     having: undefined,

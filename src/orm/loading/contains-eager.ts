@@ -4,8 +4,10 @@
  * joined table (or the alias given), so a query that filters or orders on the joined rows loads
  * exactly those: `select(Book).join(Author, ...).where(author.name.eq("Ann")).options(containsEager(Book, "author"))`.
  */
-import { refuseJoined } from "../mapping/joined-tables.js";
-import type { FromNode, LabelNode, SelectNode } from "../../core/ast/nodes.js";
+import { isJoined } from "../mapping/joined-tables.js";
+import type { ExprNode, FromNode, LabelNode, SelectNode } from "../../core/ast/nodes.js";
+import type { Column } from "../../core/schema/column.js";
+import type { Table } from "../../core/schema/table.js";
 import { ArgumentError } from "../../core/errors.js";
 import type { StatementOption } from "../../core/statements/executable.js";
 import type { FromSource } from "../../core/schema/table.js";
@@ -67,18 +69,37 @@ export function withContainsEager(node: SelectNode, options: readonly ContainsEa
     const rel = mapper.relationships.get(option.key);
     if (!rel) throw new ArgumentError(`containsEager(${option.entity.name}, "${option.key}"): ${mapper.name} has no relationship '${option.key}'.`);
     const target = rel.resolved.target;
-    refuseJoined(target, `containsEager(${option.entity.name}, "${option.key}")`, `Load it with selectinLoad(${option.entity.name}, "${option.key}").`);
-    const source = sourceFor(node.from, option, target);
+    const read = isJoined(target) ? joinedColumns(node.from, option, target) : tableColumns(sourceFor(node.from, option, target));
     loads.push({ rel, start: columns.length, partial: true });
     for (const key of target.defaultLoad.keys) {
       const column = target.columns.get(key)!;
-      columns.push({ kind: "label", name: `ce_${option.key}_${key}`, type: column.type, expr: { kind: "column", name: column.name, source } });
+      columns.push({ kind: "label", name: `ce_${option.key}_${key}`, type: column.type, expr: read(key, column) });
     }
   }
   return { node: { ...node, columns }, loads };
 }
 
-function sourceFor(from: readonly FromNode[], option: ContainsEagerOption, target: Mapper): FromNode & { kind: "table" | "alias" } {
+type ColumnReader = (key: string, column: Column) => ExprNode;
+
+function tableColumns(source: FromNode & { kind: "table" | "alias" }): ColumnReader {
+  return (_key, column) => ({ kind: "column", name: column.name, source });
+}
+
+/**
+ * A class of joined-table inheritance: each column from its own table as the query joined it
+ * (`join(Manager)`), or from the alias of that table (`{ from: aliased(Manager, "boss") }`).
+ */
+function joinedColumns(from: readonly FromNode[], option: ContainsEagerOption, target: Mapper): ColumnReader {
+  if (option.from !== undefined) {
+    sourceFor(from, option, target);
+    const c = option.from.c as Record<string, { readonly node: ExprNode } | undefined>;
+    return (key) => c[key]!.node;
+  }
+  const sources = new Map(target.inheritance!.hierarchy.tables.map((table) => [table, sourceFor(from, option, target, table)] as const));
+  return (_key, column) => ({ kind: "column", name: column.name, source: sources.get(column.table)! });
+}
+
+function sourceFor(from: readonly FromNode[], option: ContainsEagerOption, target: Mapper, table: Table = target.table): FromNode & { kind: "table" | "alias" } {
   const sources: (FromNode & { kind: "table" | "alias" })[] = [];
   const walk = (item: FromNode): void => {
     if (item.kind === "join") {
@@ -90,13 +111,13 @@ function sourceFor(from: readonly FromNode[], option: ContainsEagerOption, targe
   const wanted = option.from?.fromNode;
   const found = wanted
     ? sources.filter((s) => s.kind === "alias" && wanted.kind === "alias" && s.name === wanted.name)
-    : sources.filter((s) => s.kind === "table" && s.name === target.table.name);
+    : sources.filter((s) => s.kind === "table" && s.name === table.name);
   const what = `containsEager(${option.entity.name}, "${option.key}")`;
   if (found.length === 0) {
-    throw new ArgumentError(`${what}: the query does not join ${wanted ? "the alias given" : target.table.name}; join it yourself (.join(${target.name}, ...)) or use joinedLoad().`);
+    throw new ArgumentError(`${what}: the query does not join ${wanted ? "the alias given" : table.name}; join it yourself (.join(${target.name}, ...)) or use joinedLoad().`);
   }
   // The entity selected first is in the FROM list too: a self-referential relationship needs an alias.
   const joined = wanted ? found : found.filter((s) => s !== sources[0]);
-  if (joined.length !== 1) throw new ArgumentError(`${what}: ${target.table.name} appears more than once in the query; join an alias and pass it as { from: alias }.`);
+  if (joined.length !== 1) throw new ArgumentError(`${what}: ${table.name} appears more than once in the query; join an alias and pass it as { from: alias }.`);
   return joined[0]!;
 }

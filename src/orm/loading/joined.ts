@@ -15,8 +15,9 @@ import { stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/loaded-lists.js";
 import { markPartial, markPartialNull } from "../state/partial-lists.js";
 import { markUnmatched } from "../state/unmatched-references.js";
-import { criterionAt } from "../mapping/inheritance.js";
-import { refuseJoined } from "../mapping/joined-tables.js";
+import type { Table } from "../../core/schema/table.js";
+import { sourcesOf } from "../../core/statements/join-inference.js";
+import { joinModel, modelAliases, type ModelAliases } from "../mapping/joined-aliases.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import type { JoinRequest } from "./load-plan.js";
 
@@ -41,42 +42,40 @@ export function withJoinedLoads(statement: Select<unknown>, requests: readonly J
   const node = statement.node;
   if (requests.length === 0) return { statement, loads: [] };
   const rels = requests.filter((r) => r.under === undefined).map((r) => r.rel);
-  for (const { rel } of requests) {
-    for (const mapper of [rel.parent, rel.resolved.target]) {
-      refuseJoined(mapper, `joinedLoad(${rel.parent.name}, "${rel.key}")`, `Load it with selectinLoad(${rel.parent.name}, "${rel.key}") (or lazy: "selectin" on the relationship).`);
-    }
-  }
   const entityFrom = node.from[0];
   if (!entityFrom) throw new ArgumentError("joinedLoad() needs a select of an entity.");
   // Joined into the query itself, a count or sum took each member's row, and GROUP BY or DISTINCT
   // kept one member per parent: a collection loaded incomplete, a total multiplied.
   const limited =
     nested || node.limit !== undefined || node.offset !== undefined || node.distinct || (node.distinctOn?.length ?? 0) > 0 || node.groupBy.length > 0 || node.having !== undefined;
-  const parents = limited ? limitedParents(node, sourceOf(entityFrom), rels) : plainParents(node, parentSource(entityFrom, rels[0]?.parent.table.name));
+  const parentOf = parentSources(entityFrom, rels[0]?.parent.table.name);
+  const parents = limited ? limitedParents(node, parentOf, rels) : plainParents(node, parentOf);
   let from = parents.from;
   const columns: LabelNode[] = [...parents.columns];
   const loads: JoinedLoad[] = [];
   // An ordered collection's order comes after the parents' own, so it orders members within a parent.
   const orderBy: OrderByNode[] = [...parents.node.orderBy];
-  const aliases: AliasNode[] = [];
+  const aliases: ModelAliases[] = [];
   requests.forEach(({ rel, under }, n) => {
     const { target, pairs, secondary, secondaryPairs, direction } = rel.resolved;
-    const targetAlias: AliasNode = { kind: "alias", name: `${rel.key}_j${n}`, of: target.table.fromNode };
-    aliases.push(targetAlias);
+    // A class of joined-table inheritance: each table of its hierarchy under an alias of its own, joined as one unit.
+    const targetAliases = modelAliases(target, `${rel.key}_j${n}`);
+    aliases.push(targetAliases);
     // pairs: [the parent's column, the column it equals on the target or the association table]
-    const parentSide = pairs.map(([column]) => (under === undefined ? parents.column(column) : columnOf(aliases[under]!, column)));
+    const parentSide = pairs.map(([column]) => (under === undefined ? parents.column(column) : aliases[under]!.column(column)));
     if (direction === "manyToMany") {
       const linkAlias: AliasNode = { kind: "alias", name: `${rel.key}_l${n}`, of: secondary!.fromNode };
       from = { kind: "join", type: "left", left: from, right: linkAlias, on: allEqual(parentSide, pairs.map(([, link]) => columnOf(linkAlias, link))) };
-      from = { kind: "join", type: "left", left: from, right: targetAlias, on: withCriterion(equalities(secondaryPairs, targetAlias, linkAlias), target, targetAlias) };
+      const on = allEqual(secondaryPairs.map(([key]) => targetAliases.column(key)), secondaryPairs.map(([, link]) => columnOf(linkAlias, link)));
+      from = joinModel(from, target, targetAliases, "left", secondaryPairs[0]![0].table, on);
     } else {
-      from = { kind: "join", type: "left", left: from, right: targetAlias, on: withCriterion(allEqual(parentSide, pairs.map(([, remote]) => columnOf(targetAlias, remote))), target, targetAlias) };
+      from = joinModel(from, target, targetAliases, "left", pairs[0]![1].table, allEqual(parentSide, pairs.map(([, remote]) => targetAliases.column(remote))));
     }
-    for (const { column, direction, nulls } of rel.order) orderBy.push({ expr: columnOf(targetAlias, column), direction, nulls });
+    for (const { column, direction, nulls } of rel.order) orderBy.push({ expr: targetAliases.column(column), direction, nulls });
     loads.push({ rel, start: columns.length, under });
     for (const key of target.defaultLoad.keys) {
       const column = target.columns.get(key)!;
-      columns.push({ kind: "label", name: `${targetAlias.name}_${key}`, type: column.type, expr: { kind: "column", name: column.name, source: targetAlias } });
+      columns.push({ kind: "label", name: `${targetAliases.root.name}_${key}`, type: column.type, expr: targetAliases.column(column) });
     }
   });
   const joined: SelectNode = { ...parents.node, columns, from: [from, ...parents.node.from.slice(1)], orderBy };
@@ -91,12 +90,30 @@ interface ParentRows {
   readonly from: FromNode;
   /** Its output columns (the entity's first). */
   readonly columns: readonly LabelNode[];
-  /** A column of the entity's table, as the joins refer to it. */
-  column(column: { readonly name: string }): ExprNode;
+  /** A column of the entity's tables, as the joins refer to it. */
+  column(column: TableColumn): ExprNode;
 }
 
-function plainParents(node: SelectNode, source: FromNode & { kind: "table" | "alias" }): ParentRows {
-  return { node, from: node.from[0]!, columns: node.columns, column: (column) => columnOf(source, column) };
+/** Where a parent's column is read from, in the query's first FROM item. */
+type ParentSource = (column: TableColumn) => FromNode & { kind: "table" | "alias" };
+type TableColumn = { readonly name: string; readonly table: Table };
+
+function plainParents(node: SelectNode, sourceOf: ParentSource): ParentRows {
+  return { node, from: node.from[0]!, columns: node.columns, column: (column) => columnOf(sourceOf(column), column) };
+}
+
+/**
+ * The source of each parent column: the parents' table (`parentSource`), or under joined-table
+ * inheritance the first source of the column's own table (`jt_managers.department_id`).
+ */
+function parentSources(from: FromNode, table: string | undefined): ParentSource {
+  const main = parentSource(from, table);
+  const sources = from.kind === "join" ? sourcesOf(from) : [main];
+  return (column) => (tableOfSource(main) === column.table ? main : (sources.find((s) => tableOfSource(s) === column.table) ?? main));
+}
+
+function tableOfSource(source: FromNode & { kind: "table" | "alias" }): unknown {
+  return source.kind === "table" ? source.table : source.of.kind === "table" ? source.of.table : undefined;
 }
 
 /**
@@ -116,16 +133,18 @@ function parentSource(from: FromNode, table: string | undefined): FromNode & { k
  * ORDER BY <the query's order, read from anon>`. The subquery also selects the parent columns the
  * joins need and the ORDER BY expressions, under names of their own.
  */
-function limitedParents(node: SelectNode, source: FromNode & { kind: "table" | "alias" }, rels: readonly RelationshipProperty[]): ParentRows {
+function limitedParents(node: SelectNode, sourceOf: ParentSource, rels: readonly RelationshipProperty[]): ParentRows {
   if (node.forUpdate) throw new ArgumentError("joinedLoad() with limit/offset (or DISTINCT, GROUP BY) cannot lock rows (FOR UPDATE); use selectinLoad() instead.");
   const extra: LabelNode[] = [];
+  // By table and name: the tables of a joined-table class share their key columns' names.
   const keyNames = new Map<string, string>();
+  const keyOf = (column: TableColumn) => `${column.table.name}.${column.name}`;
   for (const rel of rels) {
     for (const [column] of rel.resolved.pairs) {
-      if (keyNames.has(column.name)) continue;
+      if (keyNames.has(keyOf(column))) continue;
       const name = `athanor_key_${keyNames.size}`;
-      keyNames.set(column.name, name);
-      extra.push({ kind: "label", name, type: undefined, expr: columnOf(source, column) });
+      keyNames.set(keyOf(column), name);
+      extra.push({ kind: "label", name, type: undefined, expr: columnOf(sourceOf(column), column) });
     }
   }
   node.orderBy.forEach((order, i) => extra.push({ kind: "label", name: `athanor_order_${i}`, type: undefined, expr: order.expr }));
@@ -148,7 +167,7 @@ function limitedParents(node: SelectNode, source: FromNode & { kind: "table" | "
     node: outer,
     from: anon,
     columns: node.columns.map((label) => ({ ...label, expr: { kind: "column", name: label.name, source: anon } })),
-    column: (column) => ({ kind: "column", name: keyNames.get(column.name)!, source: anon }),
+    column: (column) => ({ kind: "column", name: keyNames.get(keyOf(column))!, source: anon }),
   };
 }
 
@@ -162,23 +181,9 @@ function allEqual(left: readonly ExprNode[], right: readonly ExprNode[]): ExprNo
   return items.length === 1 ? items[0]! : { kind: "and", items };
 }
 
-/** `on`, and for a subclass of single-table inheritance its rows only (a manager's row, not an engineer's). */
-function withCriterion(on: ExprNode, target: Mapper, alias: AliasNode): ExprNode {
-  const criterion = target.inheritance === undefined ? undefined : criterionAt(target, alias);
-  return criterion === undefined ? on : { kind: "and", items: [on, criterion] };
-}
-
 function sourceOf(from: FromNode): FromNode & { kind: "table" | "alias" } {
   if (from.kind === "join") return sourceOf(from.left);
   return from;
-}
-
-/** `left.a = right.b AND ...` for column pairs [left column, right column]. */
-function equalities(pairs: readonly (readonly [{ name: string }, { name: string }])[], left: FromNode & { kind: "table" | "alias" }, right: AliasNode): ExprNode {
-  return allEqual(
-    pairs.map(([l]) => columnOf(left, l)),
-    pairs.map(([, r]) => columnOf(right, r)),
-  );
 }
 
 /**

@@ -53,12 +53,6 @@ export function joinedWriteRefusal(mapper: Mapper): string | undefined {
   );
 }
 
-/** Refuses what is not supported yet for a class of joined-table inheritance, naming the class and the fix. */
-export function refuseJoined(mapper: Mapper, what: string, fix: string): void {
-  if (!isJoined(mapper)) return;
-  throw new ArgumentError(`${what}: ${mapper.name} is mapped by joined-table inheritance (tables ${mapper.inheritance!.hierarchy.tables.map((t) => `'${t.name}'`).join(", ")}), which ${what} does not support yet. ${fix}`);
-}
-
 /** The tables that hold a row of `mapper`, the root's first: its table, or under joined-table inheritance its classes' tables. */
 export function tablesOf(mapper: Mapper): readonly Table[] {
   return isJoined(mapper) ? mapper.inheritance!.tables : [mapper.table];
