@@ -4,9 +4,8 @@
  * taken from the idle ones costs no AbortController (about 2 µs) and no timer.
  */
 import type { AcquireWait } from "./driver.js";
+import { MAX_TIMER_MS } from "./deadline.js";
 
-/** Longer waits than setTimeout can time (about 24.8 days) are taken as "wait without limit". */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class AcquireDeadline implements AcquireWait {
   private controller: AbortController | undefined;

@@ -8,9 +8,8 @@
  */
 import { OperationalError } from "../core/errors.js";
 import type { DriverConnection } from "./driver.js";
+import { settleWithin } from "./deadline.js";
 
-/** Longer limits than setTimeout can time (about 24.8 days) are taken as "no limit". */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * `answer`, or, `ms` after the call, the lost-connection error for `sql`, `conn`'s socket closed
@@ -18,25 +17,12 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * (SQLite: in-process, where only a busy database's retries wait) is left to answer.
  */
 export function answeredWithin<T>(answer: Promise<T>, ms: number, sql: string, conn: DriverConnection | undefined): Promise<T> {
-  if (ms > MAX_TIMER_MS || conn?.destroy === undefined) return answer;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      answer.catch(() => undefined); // the socket's close fails it: heard here, nobody waits for it
-      // The server would run the statement on (it notices the closed socket only when it answers).
-      conn.cancelOnServer?.();
-      conn.destroy!();
-      reject(noAnswer(ms, sql));
-    }, ms);
-    answer.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
+  if (conn?.destroy === undefined) return answer;
+  return settleWithin(answer, ms, () => {
+    // The server would run the statement on (it notices the closed socket only when it answers).
+    conn.cancelOnServer?.();
+    conn.destroy!();
+    return noAnswer(ms, sql);
   });
 }
 

@@ -8,10 +8,9 @@
  */
 import { ConnectTimeoutError } from "../../core/errors.js";
 import type { PoolOptions } from "../../engine/driver.js";
+import { settleWithin } from "../../engine/deadline.js";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-/** Longer limits than setTimeout can time (about 24.8 days) are taken as "no limit". */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The engine's `pool.connectTimeoutMs` (checked by the engine), or its default; Infinity: no limit. */
 export function connectTimeoutOf(options: PoolOptions): number {
@@ -20,23 +19,9 @@ export function connectTimeoutOf(options: PoolOptions): number {
 
 /** `setup`, or `ms` after the call `ConnectTimeoutError`, `destroy` (the socket's) called first. */
 export function setUpWithin<T>(setup: Promise<T>, ms: number, destroy: () => void): Promise<T> {
-  if (ms > MAX_TIMER_MS) return setup;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      setup.catch(() => undefined); // the socket's close fails it: heard here, nobody waits for it
-      destroy();
-      reject(connectTimedOut(ms, "its setup statements were not answered"));
-    }, ms);
-    setup.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
+  return settleWithin(setup, ms, () => {
+    destroy();
+    return connectTimedOut(ms, "its setup statements were not answered");
   });
 }
 
