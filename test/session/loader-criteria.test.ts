@@ -13,6 +13,7 @@ import { test } from "node:test";
 import {
   aliased,
   ArgumentError,
+  IntegrityError,
   columnsOf,
   deleteFrom,
   joinedLoad,
@@ -85,6 +86,17 @@ forEachDatabaseWithSchema("loader criteria", TenancyBase.metadata, (ctx) => {
     assert.deepEqual(docs[0]!.labels.map((l) => l.name), ["red"], "many-to-many: the deleted label is not joined");
   });
 
+  test("joinedLoad with LIMIT (the query nested): the criteria inside the subquery and in the eager join's ON; streaming too", async () => {
+    await seeded();
+    const session = ctx.session();
+    const first = await session.scalars(select(TnWriter).options(joinedLoad(TnWriter, "docs"), liveDocs, liveWriters).orderBy(w.id.desc()).limit(2));
+    assert.deepEqual(first.map((x) => [x.name, titles(x.docs)]), [["Cy", ["d"]], ["Ann", ["a"]]], "Bob (deleted) is not among the two");
+    assert.equal(ctx.statements.length, 1);
+    const streamed: string[] = [];
+    for await (const doc of session.stream(select(TnDoc).options(liveDocs).orderBy(d.id), { yieldPer: 1 })) streamed.push(doc.title);
+    assert.deepEqual(streamed, ["a", "c", "d"]);
+  });
+
   test("selectinLoad: the select-in statement filtered, still exactly 2 statements; many-to-many keeps its link rows", async () => {
     await seeded();
     const session = ctx.session();
@@ -154,6 +166,21 @@ forEachDatabaseWithSchema("loader criteria", TenancyBase.metadata, (ctx) => {
     await session.load(a, "title", "deleted");
     assert.equal(a.title, "gone");
     assert.equal(a.deleted, 1);
+  });
+
+  test("rows the criteria exclude are not touched by the flush: a list changed keeps them; a parent deleted under them fails on the foreign key, rolled back", async () => {
+    await seeded();
+    const session = ctx.session({ criteria: [liveDocs] });
+    const ann = (await session.get(TnWriter, 1))!;
+    assert.deepEqual(titles(await lazy(ann).docs), ["a"]);
+    ann.docs = [];
+    await session.commit();
+    assert.equal(await ctx.count("tn_docs", "writer_id = 1"), 1, "doc b, deleted, still names Ann: only doc a was let go");
+    session.delete((await session.get(TnWriter, 1))!);
+    await assert.rejects(session.commit(), IntegrityError);
+    await session.rollback();
+    assert.equal(await ctx.count("tn_writers", "id = 1"), 1, "nothing of the failed flush written");
+    assert.deepEqual(titles(await session.scalars(select(TnDoc).orderBy(d.id))), ["a", "c", "d"], "the session is usable");
   });
 
   test("bulk UPDATE and DELETE through the session: the criteria are ANDed into their WHERE", async () => {

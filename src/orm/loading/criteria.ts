@@ -53,8 +53,9 @@ export interface LoaderCriteria<T extends object = any> extends StatementOption 
  * callback gets the model's typed columns and runs once per statement executed.
  *
  * ```ts
- * const live = await session.scalars(select(Post).options(withLoaderCriteria(Post, (p) => p.title.isNotNull())));
- * const mine = new Session(engine, { criteria: [withLoaderCriteria(Post, (p) => p.authorId.eq(currentUserId()))] });
+ * const withBody = await session.scalars(select(Post).options(withLoaderCriteria(Post, (p) => p.body.isNotNull())));
+ * let author = 7; // read by the callback for each statement
+ * const mine = new Session(engine, { criteria: [withLoaderCriteria(Post, (p) => p.authorId.eq(author))] });
  * ```
  */
 export function withLoaderCriteria<T extends object>(
