@@ -113,7 +113,8 @@ function resolve(list: readonly LoaderCriteria[]): Resolved[] {
     if (!(condition instanceof Expression)) {
       throw new ArgumentError(`withLoaderCriteria(${mapper.name}, ...): the callback returned ${String(condition)}, not a condition; return one built from the columns it is given, e.g. (c) => c.deletedAt.isNull().`);
     }
-    const table = mapper.table.fromNode.table;
+    // Under joined-table inheritance, at the root's table: it is in every query of the class, inner-joined.
+    const table = baseTable(mapper).fromNode.table;
     return {
       mapper,
       table,
@@ -127,19 +128,17 @@ function resolve(list: readonly LoaderCriteria[]): Resolved[] {
 }
 
 /**
- * Under inheritance, the rows the criterion is about (the others pass): a subclass's rows of a
- * shared table (single-table), or with `includeSubclasses: false` the class's own rows only.
+ * Under inheritance, the rows the criterion is about (the others pass): a subclass's rows of the
+ * root's table, or with `includeSubclasses: false` the class's own rows only.
  */
 function subclassGuard(mapper: Mapper, includeSubclasses: boolean, source: TableNode | AliasNode): ExprNode | undefined {
   const inheritance = mapper.inheritance;
   if (inheritance === undefined) return undefined;
-  const ownTable = baseTable(mapper) === mapper.table;
-  if (includeSubclasses) return ownTable ? criterionAt(mapper, source) : undefined;
+  if (includeSubclasses) return criterionAt(mapper, source);
   if (inheritance.identity === undefined) return undefined;
   const { root, discriminator } = inheritance.hierarchy;
   const column = root.columns.get(discriminator)!;
-  const at = ownTable ? source : baseTable(mapper).fromNode;
-  return { kind: "binary", op: "=", left: { kind: "column", name: column.name, source: at }, right: { kind: "param", value: inheritance.identity, type: column.type } };
+  return { kind: "binary", op: "=", left: { kind: "column", name: column.name, source }, right: { kind: "param", value: inheritance.identity, type: column.type } };
 }
 
 /** The table a FROM item reads a model's rows from (undefined for a subquery). */
@@ -201,7 +200,7 @@ export function withCriteria(statement: Select<unknown>, list: readonly LoaderCr
 export function filters(list: readonly LoaderCriteria[] | undefined, mapper: Mapper): boolean {
   if (!list?.length) return false;
   const tables = tablesOf(mapper);
-  return list.some((criteria) => tables.includes(mapperOf(criteria).table));
+  return list.some((criteria) => tables.includes(baseTable(mapperOf(criteria))));
 }
 
 /** An UPDATE/DELETE of a model with the criteria on its rows ANDed into its WHERE: a tenant filter protects writes too. */
@@ -209,6 +208,6 @@ export function dmlWithCriteria<S extends Update<any, any, any, any> | Delete<an
   const mapper = list?.length && statement.entity ? mapperOfClass(statement.entity) : undefined;
   if (mapper === undefined) return statement;
   mapper.registry.configure();
-  const conditions = conditionsAt(mapper.table.fromNode, resolve(list!)).map((node) => new Expression<boolean>(node, undefined));
+  const conditions = conditionsAt(baseTable(mapper).fromNode, resolve(list!)).map((node) => new Expression<boolean>(node, undefined));
   return conditions.length ? (statement.where(...conditions) as S) : statement;
 }
