@@ -252,6 +252,13 @@ forEachDatabaseWithSchema("loader criteria", TenancyBase.metadata, (ctx) => {
     assert.deepEqual(titles(await other.scalars(select(TnDoc).orderBy(d.id))), ["d"]);
     deletedOnly = true;
     assert.deepEqual(titles(await other.scalars(select(TnDoc).orderBy(d.id))), ["b"]);
+    // Once per statement: a joined load is part of its query's statement, a select-in load is one more.
+    let calls = 0;
+    const counted = withLoaderCriteria(TnDoc, (x) => (calls++, x.deleted.eq(0)));
+    await other.scalars(select(TnWriter).options(joinedLoad(TnWriter, "docs"), counted));
+    assert.equal(calls, 1);
+    await ctx.session().scalars(select(TnWriter).options(selectinLoad(TnWriter, "docs"), counted));
+    assert.equal(calls, 3);
   });
 
   test("bad input: a callback that returns no condition, an unmapped class", async () => {

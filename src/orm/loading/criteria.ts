@@ -93,7 +93,7 @@ export function withQueryCriteria<C extends CriteriaContext>(context: C, stateme
 }
 
 /** One criterion, evaluated for one statement: its condition at any occurrence of its model's table. */
-interface Resolved {
+export interface Resolved {
   readonly mapper: Mapper;
   readonly table: TableSchema;
   at(source: TableNode | AliasNode): ExprNode;
@@ -105,8 +105,8 @@ function mapperOf(criteria: LoaderCriteria): Mapper {
   return mapper;
 }
 
-/** Runs each callback (once: this statement's values) and checks what it returned. */
-function resolve(list: readonly LoaderCriteria[]): Resolved[] {
+/** Runs each callback (once per statement: its values) and checks what it returned. */
+export function resolve(list: readonly LoaderCriteria[]): Resolved[] {
   return list.map((criteria) => {
     const mapper = mapperOf(criteria);
     const condition = criteria.where(columnsOf(mapper.class_) as never);
@@ -159,10 +159,9 @@ function conditionsAt(source: TableNode | AliasNode, resolved: readonly Resolved
  * Subqueries are not entered (their FROM items are referred to by identity). Returns the
  * occurrences seen.
  */
-export function applyCriteriaTo(node: SelectNode, list: readonly LoaderCriteria[] | undefined, skip?: ReadonlySet<FromNode>): { node: SelectNode; seen: Set<FromNode> } {
+export function applyCriteriaTo(node: SelectNode, resolved: readonly Resolved[], skip?: ReadonlySet<FromNode>): { node: SelectNode; seen: Set<FromNode> } {
   const seen = new Set<FromNode>();
-  if (!list?.length) return { node, seen };
-  const resolved = resolve(list);
+  if (resolved.length === 0) return { node, seen };
   const where: ExprNode[] = [];
   const at = (source: TableNode | AliasNode): ExprNode[] => {
     seen.add(source);
@@ -189,11 +188,15 @@ export function applyCriteriaTo(node: SelectNode, list: readonly LoaderCriteria[
   return { node: { ...node, from, where: items.length === 1 ? items[0] : { kind: "and", items } }, seen };
 }
 
-/** `statement` with the criteria applied (see `applyCriteriaTo`). */
-export function withCriteria(statement: Select<unknown>, list: readonly LoaderCriteria[] | undefined, skip?: ReadonlySet<FromNode>): Select<unknown> {
-  if (!list?.length) return statement;
-  const { node } = applyCriteriaTo(statement.node, list, skip);
-  return node === statement.node ? statement : new Select(node, statement.layout, statement.statementOptions);
+/** `statement` with criteria applied (see `applyCriteriaTo`), and the occurrences seen. */
+export function applyCriteria(statement: Select<unknown>, resolved: readonly Resolved[], skip?: ReadonlySet<FromNode>): { statement: Select<unknown>; seen: Set<FromNode> } {
+  const { node, seen } = applyCriteriaTo(statement.node, resolved, skip);
+  return { statement: node === statement.node ? statement : new Select(node, statement.layout, statement.statementOptions), seen };
+}
+
+/** `statement` with the criteria of `list` applied, their callbacks run for it. */
+export function withCriteria(statement: Select<unknown>, list: readonly LoaderCriteria[] | undefined): Select<unknown> {
+  return list?.length ? applyCriteria(statement, resolve(list)).statement : statement;
 }
 
 /** Whether a criterion of `list` filters the rows of `mapper` (its table, or one of its joined tables). */

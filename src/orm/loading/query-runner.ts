@@ -23,7 +23,7 @@ import type { LoadStrategy } from "../mapping/relationship-spec.js";
 import { StreamingLoadError } from "../errors.js";
 import { isSubmapper } from "../mapping/inheritance.js";
 import type { FromNode } from "../../core/ast/nodes.js";
-import { applyCriteriaTo, withCriteria, withQueryCriteria } from "./criteria.js";
+import { applyCriteria, resolve, withQueryCriteria, type Resolved } from "./criteria.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
 
@@ -92,7 +92,7 @@ function planQuery(outer: QueryContext, given: Select<unknown>, single: boolean)
   const nested = !given.node.forUpdate && joinRequests.some((r) => r.rel.collection) && statement.layout.some((item) => item.kind === "value");
   const joinedQuery = withJoinedLoads(eager.statement, joinRequests, nested);
   // The JOINs of joined loads: their targets' criteria in their ON (the query's own FROM has them already).
-  if (eager.seen) joinedQuery.statement = withCriteria(joinedQuery.statement, context.criteria, eager.seen);
+  if (eager.criteria) joinedQuery.statement = applyCriteria(joinedQuery.statement, eager.criteria.resolved, eager.criteria.seen).statement;
   const joinedLoads = joinedQuery.loads;
   // A joined load neither adds to what the query locks nor is recorded as locked (locked-rows.ts).
   const query = lockingOwnRows(joinedQuery.statement, eager.statement.node, statement.layout);
@@ -158,12 +158,12 @@ function containsEagerLoads(context: QueryContext, statement: Select<unknown>, f
   return { statement: new SelectStatement(node, statement.layout, statement.statementOptions), loads };
 }
 
-/** The query with its criteria applied to its own FROM and JOINs, and the occurrences it saw. */
-function filtered(context: QueryContext, eager: { statement: Select<unknown>; loads: JoinedLoad[] }): { statement: Select<unknown>; loads: JoinedLoad[]; seen?: ReadonlySet<FromNode> } {
+/** The query with its criteria applied to its own FROM and JOINs (their callbacks run once for it), and the occurrences it saw. */
+function filtered(context: QueryContext, eager: { statement: Select<unknown>; loads: JoinedLoad[] }): { statement: Select<unknown>; loads: JoinedLoad[]; criteria?: { resolved: Resolved[]; seen: ReadonlySet<FromNode> } } {
   if (!context.criteria?.length) return eager;
-  const { node, seen } = applyCriteriaTo(eager.statement.node, context.criteria);
-  const statement = node === eager.statement.node ? eager.statement : new SelectStatement(node, eager.statement.layout, eager.statement.statementOptions);
-  return { statement, loads: eager.loads, seen };
+  const resolved = resolve(context.criteria);
+  const { statement, seen } = applyCriteria(eager.statement, resolved);
+  return { statement, loads: eager.loads, criteria: { resolved, seen } };
 }
 
 function withoutEager(requests: JoinRequest[], eager: readonly JoinedLoad[]): JoinRequest[] {
