@@ -41,9 +41,11 @@ export interface LoaderCriteriaOptions {
 /** A condition that every ORM read of `entity` obeys: made by `withLoaderCriteria`. */
 export interface LoaderCriteria<T extends object = any> extends StatementOption {
   readonly optionKind: "athanor.criteria";
+  /** The model whose rows the criterion filters (an alias stands for its model). */
   readonly entity: abstract new (...args: any[]) => T;
   /** Called with the model's columns each time a statement is built: the condition. */
   readonly where: (columns: ModelColumns<T>) => Condition;
+  /** Whether the subclasses' rows are filtered too (`LoaderCriteriaOptions`). */
   readonly includeSubclasses: boolean;
 }
 
