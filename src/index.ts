@@ -92,6 +92,7 @@ export { containsEager, type ContainsEagerOption } from "./orm/loading/contains-
 export { populateExisting, type PopulateExistingOption } from "./orm/loading/populate.js";
 export { columnsOf, inspect, type ModelColumns, type InstanceInspection } from "./orm/entity.js";
 export { aliased, type AliasedModel } from "./orm/aliased.js";
+export { withLoaderCriteria, type LoaderCriteria, type LoaderCriteriaOptions } from "./orm/loading/criteria.js";
 export { InstrumentedList } from "./orm/state/collection.js";
 export { flagModified } from "./orm/state/flag-modified.js";
 export type { ObjectStatus } from "./orm/state/instance-state.js";

@@ -83,7 +83,8 @@ export function promisedGet(context: GetContext, cls: abstract new (...args: any
 export function loadByKey(context: GetContext, mapper: Mapper, values: readonly unknown[]): object | undefined | Promise<object | undefined> {
   // Relationships loaded eagerly by default go through the full query path.
   // So do subclasses of single-table inheritance, whose query binds its discriminator values too.
-  if (hasEagerDefault(mapper) || mapper.inheritance?.parent !== undefined) return runScalars(context, keyQuery(mapper, values)).then((objects) => objects[0] as object | undefined);
+  // So does a session with loader criteria: the row they exclude is not found (criteria.ts).
+  if (hasEagerDefault(mapper) || mapper.inheritance?.parent !== undefined || context.criteria !== undefined) return runScalars(context, keyQuery(mapper, values)).then((objects) => objects[0] as object | undefined);
   const { engine } = context;
   const { compiled, processors } = preparedGet(engine, mapper, values);
   const params = new Array<unknown>(values.length);

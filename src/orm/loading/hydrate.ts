@@ -13,12 +13,16 @@ import { populatingHydrator, type PopulateRun } from "./populate.js";
 import { exactKeyCheck } from "./exact-keys.js";
 import { runLoadHooks } from "../mapping/model-events.js";
 import { polymorphicHydrator } from "./polymorphic.js";
+import { markingHydrator } from "./criteria-marks.js";
+import type { LoaderCriteria } from "./criteria.js";
 
 export interface HydrationContext {
   readonly identity: IdentityMap;
   readonly owner: StateOwner;
   /** Set by a `populateExisting()` query: objects already in the map are overwritten (populate.ts). */
   readonly populate?: PopulateRun;
+  /** Set by a query with loader criteria: the objects it reads keep them, for their later loads (criteria-marks.ts). */
+  readonly criteriaMark?: readonly LoaderCriteria[];
 }
 
 export type Hydrator = (row: readonly unknown[]) => object | null;
@@ -53,7 +57,8 @@ export function hydrator(mapper: Mapper, start: number, context: HydrationContex
   if (!byStart) byPlan.set(plan, (byStart = new Map()));
   let hydrate = byStart.get(start);
   if (!hydrate) byStart.set(start, (hydrate = makeHydrator(mapper, start, context, plan)));
-  return context.populate ? populatingHydrator(hydrate, mapper, start, context, context.populate, plan) : hydrate;
+  const read = context.populate ? populatingHydrator(hydrate, mapper, start, context, context.populate, plan) : hydrate;
+  return context.criteriaMark ? markingHydrator(read, context.criteriaMark) : read;
 }
 
 function makeHydrator(mapper: Mapper, start: number, context: HydrationContext, plan: ColumnPlan): Hydrator {

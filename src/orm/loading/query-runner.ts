@@ -22,6 +22,8 @@ import { joinedBelow, loadPlan, strategyOf, type JoinRequest, type LoadNode } fr
 import type { LoadStrategy } from "../mapping/relationship-spec.js";
 import { StreamingLoadError } from "../errors.js";
 import { isSubmapper } from "../mapping/inheritance.js";
+import type { FromNode } from "../../core/ast/nodes.js";
+import { applyCriteria, resolve, withQueryCriteria, type Resolved } from "./criteria.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
 
@@ -72,7 +74,9 @@ interface Reading {
   readonly read: (row: unknown[]) => unknown;
 }
 
-function planQuery(context: QueryContext, given: Select<unknown>, single: boolean): QueryPlan {
+function planQuery(outer: QueryContext, given: Select<unknown>, single: boolean): QueryPlan {
+  // Loader criteria given to the query join the session's, and its objects keep them (criteria.ts).
+  const context = withQueryCriteria(outer, given);
   // Column options (defer, undefer, loadOnly) change the entities' columns first.
   const columnPlanning = planColumns(given, (cls) => context.mapperOf(cls));
   const statement = columnPlanning?.statement ?? given;
@@ -80,13 +84,15 @@ function planQuery(context: QueryContext, given: Select<unknown>, single: boolea
   const plan = loadPlan(options, (cls) => context.mapperOf(cls));
   const first = statement.layout[0];
   const firstMapper = first?.kind === "entity" ? context.mapperOf(first.entity) : undefined;
-  const eager = containsEagerLoads(context, statement, firstMapper);
+  const eager = filtered(context, containsEagerLoads(context, statement, firstMapper));
   const joinRequests = firstMapper ? withoutEager(joinedBelow(firstMapper, plan.roots.get(firstMapper), plan.wildcard), eager.loads) : [];
   const joinedRels = [...joinRequests.filter((r) => r.under === undefined).map((r) => r.rel), ...eager.loads.map((l) => l.rel)];
   // Values beside the entity may be computed over the rows (a window function): a joined collection must not repeat them.
   // (A query that locks its rows cannot be nested; its rows are at least taken once each, below.)
   const nested = !given.node.forUpdate && joinRequests.some((r) => r.rel.collection) && statement.layout.some((item) => item.kind === "value");
   const joinedQuery = withJoinedLoads(eager.statement, joinRequests, nested);
+  // The JOINs of joined loads: their targets' criteria in their ON (the query's own FROM has them already).
+  if (eager.criteria) joinedQuery.statement = applyCriteria(joinedQuery.statement, eager.criteria.resolved, eager.criteria.seen).statement;
   const joinedLoads = joinedQuery.loads;
   // A joined load neither adds to what the query locks nor is recorded as locked (locked-rows.ts).
   const query = lockingOwnRows(joinedQuery.statement, eager.statement.node, statement.layout);
@@ -150,6 +156,14 @@ function containsEagerLoads(context: QueryContext, statement: Select<unknown>, f
   if (stray || !first) throw new ArgumentError(`containsEager(${stray?.entity.name}, "${stray?.key}") names a relationship of the model selected first, ${first?.name ?? "(none)"}.`);
   const { node, loads } = withContainsEager(statement.node, options, first);
   return { statement: new SelectStatement(node, statement.layout, statement.statementOptions), loads };
+}
+
+/** The query with its criteria applied to its own FROM and JOINs (their callbacks run once for it), and the occurrences it saw. */
+function filtered(context: QueryContext, eager: { statement: Select<unknown>; loads: JoinedLoad[] }): { statement: Select<unknown>; loads: JoinedLoad[]; criteria?: { resolved: Resolved[]; seen: ReadonlySet<FromNode> } } {
+  if (!context.criteria?.length) return eager;
+  const resolved = resolve(context.criteria);
+  const { statement, seen } = applyCriteria(eager.statement, resolved);
+  return { statement, loads: eager.loads, criteria: { resolved, seen } };
 }
 
 function withoutEager(requests: JoinRequest[], eager: readonly JoinedLoad[]): JoinRequest[] {

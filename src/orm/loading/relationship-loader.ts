@@ -21,6 +21,8 @@ import { looseIndex, looseKeyOf } from "./loose-keys.js";
 import { loadColumns } from "./column-loader.js";
 import { collectJoined, withJoinedLoads } from "./joined.js";
 import type { JoinRequest } from "./load-plan.js";
+import { filters, unionCriteria, withCriteria, type LoaderCriteria } from "./criteria.js";
+import { byQueryCriteria } from "./criteria-marks.js";
 
 /** What loading needs from the session: identity map, and a way to run a select as array rows. */
 export interface LoadContext extends HydrationContext {
@@ -29,6 +31,8 @@ export interface LoadContext extends HydrationContext {
   compiledRows(compiled: CompiledQuery, options?: ExecuteOptions): unknown[][] | Promise<unknown[][]>;
   /** The database compares text without case (MariaDB/MySQL's collations): keys are matched so too (loose-keys.ts). */
   readonly caseInsensitiveText?: boolean;
+  /** Loader criteria every statement obeys (the session's, and a query's own): criteria.ts. */
+  readonly criteria?: readonly LoaderCriteria[];
 }
 
 type Dict = Record<string, unknown>;
@@ -50,6 +54,15 @@ export async function loadRelationship(context: LoadContext, rel: RelationshipPr
   const reads = context.identity.savepointReads;
   if (reads !== undefined) for (const parent of pending) reads.add(stateOf(parent)!);
   await reloadExpiredKeys(context, rel, pending);
+  // Parents loaded by a query with loader criteria load their relationships under them too.
+  const groups = byQueryCriteria(pending);
+  if (groups === undefined) return loadPending(context, rel, pending, inner);
+  for (const [mark, group] of groups) {
+    await loadPending(mark ? { ...context, criteria: unionCriteria(context.criteria, mark), criteriaMark: mark } : context, rel, group, inner);
+  }
+}
+
+async function loadPending(context: LoadContext, rel: RelationshipProperty, pending: readonly object[], inner: readonly JoinRequest[]): Promise<void> {
   const { direction } = rel.resolved;
   if (direction === "manyToOne") return loadManyToOne(context, rel, pending, inner);
   for (const chunk of chunks(pending)) await loadCollectionChunk(context, rel, chunk, inner);
@@ -77,7 +90,8 @@ async function loadManyToOne(context: LoadContext, rel: RelationshipProperty, pa
   const localAttributes = rel.localAttributes;
   const targetColumns = pairs.map(([, remote]) => remote);
   const targetAttributes = rel.attributePairs.map(([, remote]) => remote);
-  const targetIsKey = targetColumns.length === target.primaryKey.length && targetColumns.every((c, i) => target.primaryKey[i] === c);
+  // Under loader criteria the identity map does not answer: its object may be one they exclude (SQLAlchemy's too).
+  const targetIsKey = targetColumns.length === target.primaryKey.length && targetColumns.every((c, i) => target.primaryKey[i] === c) && !filters(context.criteria, target);
   const objects = context.identity.forMapper(target);
   const dicts = parents.map((parent) => stateOf(parent)!.dict);
   // One parent per target key still to read: targets in the identity map are not queried again.
@@ -91,7 +105,7 @@ async function loadManyToOne(context: LoadContext, rel: RelationshipProperty, pa
   const hydrate = hydrator(target, 0, context);
   for (const chunk of chunks([...wanted.values()])) {
     const { statement, loads } = withJoinedLoads(select(target.class_).where(keyFilter(targetColumns, localAttributes, chunk)), inner);
-    const rows = await context.rows(statement);
+    const rows = await context.rows(withCriteria(statement, context.criteria));
     const objs = rows.map(hydrate);
     for (const obj of objs) if (obj) byKey.set(identityKeyOf(targetAttributes, stateOf(obj)!.dict), obj);
     if (loads.length) collectJoined(context, loads, rows, objs);
@@ -115,7 +129,7 @@ async function loadCollectionChunk(context: LoadContext, rel: RelationshipProper
   const { statement, linkColumns } = collectionQuery(rel);
   // Inner joined loads: their columns come after the link columns, their targets' rows repeat.
   const { statement: query, loads } = withJoinedLoads(statement.where(keyFilter(linkColumns, parentAttributes, dicts)), inner);
-  const rows = await context.rows(query);
+  const rows = await context.rows(withCriteria(query, context.criteria));
   // The link columns come after the target's own.
   const linkIndexes = linkColumns.map((_, i) => target.defaultLoad.keys.length + i);
   const hydrate = hydrator(target, 0, context);

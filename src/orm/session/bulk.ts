@@ -40,6 +40,7 @@ import { returningTuples } from "./returning-rows.js";
 import { PopulateRun } from "../loading/populate.js";
 import { followVersionedRows, versionBefore, VERSION_STEP, withVersionBump } from "./bulk-version.js";
 import { apply } from "./bulk-apply.js";
+import { dmlWithCriteria, type LoaderCriteria } from "../loading/criteria.js";
 import { followDeleteCascades, followUpdateCascades, mayReachHeld, type ChangedRow } from "./bulk-cascades.js";
 export type { BulkInsert, BulkInsertResult, InsertValues } from "./bulk-insert.js";
 export type { DmlResult } from "./returning-rows.js";
@@ -65,13 +66,15 @@ export interface BulkHost {
   readonly transactions: Transactions;
   /** `changing(state)` before an object is changed: an open savepoint keeps a copy to restore on rollback. */
   readonly owner: StateOwner;
+  /** The session's loader criteria: ANDed into the WHERE of an UPDATE/DELETE of their model. */
+  readonly criteria?: readonly LoaderCriteria[] | undefined;
 }
 
 /** `session.execute()` of an INSERT, UPDATE or DELETE (the session has autoflushed): `rowsOrOptions` are an INSERT's rows, else BulkOptions. */
 export function executeDml(host: BulkHost, statement: BulkStatement | BulkInsert<unknown, unknown>, rowsOrOptions?: BulkOptions | readonly object[]): Promise<unknown> {
   if (host.transactions.readOnly) return Promise.reject(readOnlyStatement(statement.node.kind));
   if (statement.node.kind === "insert") return executeBulkInsert(host, statement as BulkInsert<unknown, unknown>, rowsOrOptions as readonly object[] | undefined);
-  return executeBulk(host, statement as BulkStatement, rowsOrOptions as BulkOptions);
+  return executeBulk(host, dmlWithCriteria(statement as BulkStatement, host.criteria), rowsOrOptions as BulkOptions);
 }
 
 /**
@@ -138,7 +141,7 @@ async function executeIn(host: BulkHost, tx: SessionTransaction, given: BulkStat
     if (rels.length) unloadMovedLists(held, rels, states, values!);
   };
   const what = `session.execute(${node.kind === "update" ? "update" : "deleteFrom"}(${mapper.name}))`;
-  if (strategy !== "evaluate") assertChangesKept(held, what, mapper, strategy === false ? statesOf(host.identity, mapper) : [], values, rels);
+  if (strategy !== "evaluate") assertChangesKept(held, what, mapper, strategy === false ? objectsOf(host.identity, mapper).map((obj) => stateOf(obj)!) : [], values, rels);
   // With RETURNING the keys of the rows changed come back: nothing to evaluate.
   if (returning) return executeReturning(host, tx, statement, mapper, strategy !== false, values, run, read, setsKey, statement !== given, moved);
   // "auto" follows the rows the statement changed (RETURNING, or a locking SELECT first), not the
@@ -385,11 +388,6 @@ function rowsNotHeld(host: BulkHost, mapper: Mapper, keys: readonly unknown[][],
     rows.push({ before, after });
   }
   return rows;
-}
-
-/** The states of `objectsOf`. */
-function statesOf(identity: IdentityMap, mapper: Mapper): InstanceState[] {
-  return objectsOf(identity, mapper).map((obj) => stateOf(obj)!);
 }
 
 /** A copy of the class's objects in the identity map: deleting from the map while walking it is not allowed. */

@@ -55,7 +55,8 @@ export function sessionMaker(engine: Engine, defaults: SessionOptions = {}): Ses
     const backoff = options.backoffMs ?? 20;
     for (let attempt = 0; ; attempt++) {
       // The factory's listeners and the call's both run (defaults first).
-      const session = new Session(engine, { ...defaults, ...options, events: listenersOf(defaults.events, options.events) });
+      const criteria = [...(defaults.criteria ?? []), ...(options.criteria ?? [])];
+      const session = new Session(engine, { ...defaults, ...options, events: listenersOf(defaults.events, options.events), criteria });
       try {
         const result = await fn(session);
         await session.commit();

@@ -1,6 +1,7 @@
 /** What a Session is created with, and the handle of a savepoint it opens. */
 import type { IsolationLevel } from "../../engine/driver.js";
 import type { SessionEvents } from "./session-events.js";
+import type { LoaderCriteria } from "../loading/criteria.js";
 
 /** Options of `new Session(engine, options)` and `sessionMaker`. */
 export interface SessionOptions {
@@ -16,6 +17,12 @@ export interface SessionOptions {
    * run before a session's own.
    */
   readonly events?: SessionEvents | readonly SessionEvents[];
+  /**
+   * Loader criteria (`withLoaderCriteria(Model, (c) => ...)`) every ORM statement of the session
+   * obeys, as if each had them as options: reads of every kind and bulk UPDATE/DELETE
+   * (docs/loader-criteria.md). A sessionMaker's and a session's own both apply.
+   */
+  readonly criteria?: readonly LoaderCriteria[];
 }
 
 /** A savepoint of the session (`beginNested`). */

@@ -83,6 +83,7 @@ export class Session implements StateOwner {
       mappedRows: (statement, mapRow) => this.transactions.mappedRows(statement, mapRow),
       compiledRows: (compiled, options) => this.transactions.compiledRowsNow(compiled, options),
       caseInsensitiveText: engine.dialect.capabilities.caseInsensitiveText,
+      criteria: options.criteria?.length ? [...options.criteria] : undefined,
       mapperOf: (cls) => this.mapperOf(cls),
       load: (rel, objects) => this.loadNow(rel, objects),
     };
@@ -162,7 +163,7 @@ export class Session implements StateOwner {
   async execute(statement: Select<any, any, any> | BulkStatement | RawSql<unknown> | BulkInsert<unknown, unknown>, options?: BulkOptions | readonly object[]): Promise<unknown> {
     await this.autoflushIfOn();
     if (statement.node.kind === "raw") return executeText(this.transactions, statement as RawSql<unknown>);
-    if (statement.node.kind !== "select") return executeDml({ identity: this.identity, transactions: this.transactions, owner: this }, statement as BulkStatement, options);
+    if (statement.node.kind !== "select") return executeDml({ identity: this.identity, transactions: this.transactions, owner: this, criteria: this.getContext.criteria }, statement as BulkStatement, options);
     return runQuery(this.getContext, statement as unknown as Select<unknown>);
   }
 
