@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { columnsOf, select, selectinLoad, withLoaderCriteria } from "../../src/index.js";
+import { aliased, columnsOf, joinedLoad, select, selectinLoad, withLoaderCriteria } from "../../src/index.js";
 import { Department, Director, Employee, Engineer, JtBase, Manager } from "./fixtures/joined/models.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -50,5 +50,20 @@ forEachDatabaseWithSchema("loader criteria, joined-table inheritance", JtBase.me
     const [sales] = await session.scalars(select(Department).options(selectinLoad(Department, "managers")));
     assert.deepEqual(names(sales!.managers), ["Dora"]);
     assert.equal(await session.get(Manager, 1), undefined);
+  });
+
+  test("joinedLoad and aliased() of a joined class: each criterion read from the aliases of that occurrence's tables", async () => {
+    await seeded();
+    for (const criterion of [withLoaderCriteria(Employee, (x) => x.name.ne("Max")), withLoaderCriteria(Manager, (m) => m.budget.gt(500))]) {
+      const session = ctx.session();
+      const [sales] = await session.scalars(select(Department).options(joinedLoad(Department, "managers"), criterion));
+      assert.deepEqual(names(sales!.managers), ["Dora"]);
+      assert.ok(sales!.managers[0] instanceof Director);
+      await session.close();
+    }
+    const session = ctx.session();
+    const boss = aliased(Manager, "boss");
+    const rows = await session.scalars(select(boss).options(withLoaderCriteria(Manager, (m) => m.budget.gt(500))).orderBy(columnsOf(boss).id));
+    assert.deepEqual(names(rows), ["Dora"]);
   });
 });

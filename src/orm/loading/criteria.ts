@@ -22,7 +22,8 @@ import { sourcesOf } from "../../core/statements/join-inference.js";
 import { columnsOf, type ModelColumns } from "../entity.js";
 import { mapperOfClass } from "../mapped.js";
 import { criterionAt } from "../mapping/inheritance.js";
-import { baseTable, tablesOf } from "../mapping/joined-tables.js";
+import { baseTable, isJoined, tablesOf } from "../mapping/joined-tables.js";
+import { tableAliasName } from "../mapping/joined-aliases.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { UnmappedClassError } from "../errors.js";
 import { withSource } from "./criteria-sources.js";
@@ -98,7 +99,8 @@ export function withQueryCriteria<C extends CriteriaContext>(context: C, stateme
 export interface Resolved {
   readonly mapper: Mapper;
   readonly table: TableSchema;
-  at(source: TableNode | AliasNode): ExprNode;
+  /** `aliasNamed`: the query's FROM items by alias name, where the hierarchy's other tables are read (joined-aliases.ts). */
+  at(source: TableNode | AliasNode, aliasNamed?: (name: string) => AliasNode | undefined): ExprNode;
 }
 
 function mapperOf(criteria: LoaderCriteria): Mapper {
@@ -120,13 +122,28 @@ export function resolve(list: readonly LoaderCriteria[]): Resolved[] {
     return {
       mapper,
       table,
-      at(source) {
-        const node = source.kind === "alias" ? withSource(condition.node, table, source) : condition.node;
+      at(source, aliasNamed) {
+        const node = source.kind === "alias" ? atAlias(condition.node, mapper, table, source, aliasNamed) : condition.node;
         const guard = subclassGuard(mapper, criteria.includeSubclasses, source);
         return guard === undefined ? node : { kind: "or", items: [{ kind: "not", expr: guard }, node] };
       },
     };
   });
+}
+
+/**
+ * `node` read at `alias`, an alias of the root's table: under joined-table inheritance each other
+ * table of the hierarchy is read from its own alias of the same occurrence (joined-aliases.ts
+ * names them), found among the query's FROM items.
+ */
+function atAlias(node: ExprNode, mapper: Mapper, root: TableSchema, alias: AliasNode, aliasNamed: ((name: string) => AliasNode | undefined) | undefined): ExprNode {
+  let moved = withSource(node, root, alias);
+  if (!isJoined(mapper) || aliasNamed === undefined) return moved;
+  mapper.inheritance!.hierarchy.tables.forEach((table, index) => {
+    const own = index > 0 ? aliasNamed(tableAliasName(alias.name, index)) : undefined;
+    if (own !== undefined) moved = withSource(moved, table.fromNode.table, own);
+  });
+  return moved;
 }
 
 /**
@@ -149,10 +166,23 @@ function tableOf(source: TableNode | AliasNode): TableNode | undefined {
 }
 
 /** The conditions of `resolved` at one occurrence. */
-function conditionsAt(source: TableNode | AliasNode, resolved: readonly Resolved[]): ExprNode[] {
+function conditionsAt(source: TableNode | AliasNode, resolved: readonly Resolved[], aliasNamed?: (name: string) => AliasNode | undefined): ExprNode[] {
   const table = tableOf(source);
   if (table === undefined) return [];
-  return resolved.filter((r) => r.table === table.table).map((r) => r.at(source));
+  return resolved.filter((r) => r.table === table.table).map((r) => r.at(source, aliasNamed));
+}
+
+/** The aliases among FROM items (joins entered), by name. */
+function aliasesIn(from: readonly FromNode[]): Map<string, AliasNode> {
+  const found = new Map<string, AliasNode>();
+  const visit = (item: FromNode): void => {
+    if (item.kind === "join") {
+      visit(item.left);
+      visit(item.right);
+    } else if (item.kind === "alias") found.set(item.name, item);
+  };
+  from.forEach(visit);
+  return found;
 }
 
 /**
@@ -165,9 +195,11 @@ export function applyCriteriaTo(node: SelectNode, resolved: readonly Resolved[],
   const seen = new Set<FromNode>();
   if (resolved.length === 0) return { node, seen };
   const where: ExprNode[] = [];
+  let aliases: Map<string, AliasNode> | undefined;
+  const aliasNamed = (name: string) => (aliases ??= aliasesIn(node.from)).get(name);
   const at = (source: TableNode | AliasNode): ExprNode[] => {
     seen.add(source);
-    return skip?.has(source) ? [] : conditionsAt(source, resolved);
+    return skip?.has(source) ? [] : conditionsAt(source, resolved, aliasNamed);
   };
   const visit = (item: FromNode): FromNode => {
     if (item.kind !== "join") {

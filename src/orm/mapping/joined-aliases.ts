@@ -29,10 +29,7 @@ export function modelAliases(mapper: Mapper, name: string): ModelAliases {
   const tables = isJoined(mapper) ? ordered(mapper) : [mapper.table];
   const byTable = new Map<Table, AliasNode>();
   const hierarchyTables = mapper.inheritance?.hierarchy.tables ?? [];
-  for (const table of tables) {
-    const at = hierarchyTables.indexOf(table);
-    byTable.set(table, { kind: "alias", name: at > 0 ? `${name}_${at}` : name, of: table.fromNode });
-  }
+  for (const table of tables) byTable.set(table, { kind: "alias", name: tableAliasName(name, hierarchyTables.indexOf(table)), of: table.fromNode });
   const aliasOf = (column: { readonly table: Table }): AliasNode => {
     const alias = byTable.get(column.table);
     if (alias === undefined) throw new Error(`internal: table '${column.table.name}' is not one of ${mapper.name}'s`);
@@ -44,6 +41,11 @@ export function modelAliases(mapper: Mapper, name: string): ModelAliases {
     aliasOf,
     column: (column) => ({ kind: "column", name: column.name, source: aliasOf(column) }),
   };
+}
+
+/** The alias of the table at `index` of a hierarchy's tables, in the model's aliases named `name` (the root's: `name`). */
+export function tableAliasName(name: string, index: number): string {
+  return index > 0 ? `${name}_${index}` : name;
 }
 
 /** The root's table, the tables of the class below it, then the hierarchy's others. */
