@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
-import { Session, TransactionPoolerError, columnsOf, createEngine, select, sessionMaker, sql, type Engine } from "../../src/index.js";
+import { CommitOutcomeUnknownError, OperationalError, Session, TransactionPoolerError, columnsOf, createEngine, select, sessionMaker, sql, type Engine } from "../../src/index.js";
 import { MigrationHistoryError, MigrationRunner, buildGraph, op, type MigrationDefinition } from "../../src/migrations/index.js";
 import { Base, Post, User } from "../../examples/blog/index.js";
 import { pgCluster, query, type PgCluster } from "./pg-cluster.js";
@@ -151,6 +151,38 @@ describe("PgBouncer in transaction mode", () => {
       assert.deepEqual(row, { users: 40, posts: 160, renamed: 8 }, "every row once, none lost");
     } finally {
       await engine.dispose();
+    }
+  });
+
+  test("statementTimeoutMs through the pooler: a write in autocommit waiting for a lock is cancelled at the server and never applies; a flush's UPDATE never commits", async () => {
+    await direct.execute(sql`DELETE FROM posts`);
+    await direct.execute(sql`DELETE FROM users`);
+    await direct.execute(sql`INSERT INTO users (id, email, name) VALUES (1, 'a@x', 'first')`);
+    const holder = await direct.connect();
+    const held = await holder.begin();
+    await holder.execute(sql`UPDATE users SET name = 'holder' WHERE id = 1`);
+    const timed = createEngine(cluster.bouncer, { transactionPooler: true, statementTimeoutMs: 300, pool: { max: 1 } });
+    const waiting = async () => Number((await query(cluster.primary, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'UPDATE %users%'"))[0]!.n);
+    try {
+      await assert.rejects(timed.execute(sql`UPDATE users SET email = 'late@x' WHERE id = 1`), CommitOutcomeUnknownError);
+      const session = new Session(timed);
+      const user = (await session.get(User, 1))!;
+      user.name = "abandoned";
+      await assert.rejects(session.commit(), (e: unknown) => e instanceof OperationalError && e.connectionInvalidated);
+      await session.rollback();
+      await session.close();
+      // The CancelRequests went through PgBouncer while the clients were still connected: both statements stopped.
+      for (let i = 0; i < 40 && (await waiting()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(await waiting(), 0);
+      // The pool's slot was free at once: the next statement runs on a new server connection.
+      assert.equal((await timed.execute(sql<{ n: number }>`SELECT count(*)::int AS n FROM users`)).rows[0]!.n, 1);
+      await held.rollback();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(await query(cluster.primary, "SELECT email, name FROM users WHERE id = 1"), [{ email: "a@x", name: "first" }]);
+    } finally {
+      if (held.isActive) await held.rollback();
+      await holder.close();
+      await timed.dispose();
     }
   });
 

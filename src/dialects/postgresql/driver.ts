@@ -21,6 +21,8 @@ class PostgresConnection implements DriverConnection {
   private readonly onError = () => {
     this.lost = true;
   };
+  /** A CancelRequest under way (`cancelOnServer`): the socket closes only once it is out. */
+  private cancelling: Promise<void> | undefined;
 
   constructor(
     private readonly client: pg.PoolClient,
@@ -48,13 +50,18 @@ class PostgresConnection implements DriverConnection {
 
   /** A CancelRequest for the statement the server runs for this client (`cancel-request.ts`). */
   cancelOnServer(): void {
-    cancelOnServer(this.client);
+    this.cancelling = cancelOnServer(this.client);
   }
 
-  /** The socket closed at once: pg fails the query under way ("Connection terminated") and emits 'error', heard here. */
+  /**
+   * The socket closed at once (pg fails the query under way, "Connection terminated", and emits
+   * 'error', heard here), or, with a CancelRequest under way, once it is out: never used again.
+   */
   destroy(): void {
     this.lost = true;
-    (this.client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    const close = () => (this.client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    if (this.cancelling === undefined) close();
+    else void this.cancelling.then(close);
   }
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
@@ -152,11 +159,22 @@ class PostgresConnection implements DriverConnection {
     const status = this.client.getTransactionStatus();
     const discard = broken || this.lost || status === "T" || status === "E";
     if (resetSession && !discard && this.resetsSessions) return resetThenRelease(this.client, this.setup, this.resetMs, () => this.destroy());
+    if (discard && this.cancelling !== undefined) endAfter(this.client, this.cancelling);
     this.client.release(discard || undefined);
   }
 }
 
 const firstColumn = (row: readonly unknown[]): unknown => row[0];
+
+/**
+ * The pool lets go of a discarded client at once (its slot is free for the next checkout) and
+ * ends it; its socket must outlive the CancelRequest under way (`cancel-request.ts`), so the end
+ * waits for it.
+ */
+function endAfter(client: pg.PoolClient, cancelling: Promise<void>): void {
+  const end = client.end.bind(client) as (callback?: () => void) => void;
+  (client as unknown as { end(callback?: () => void): void }).end = (callback) => void cancelling.then(() => end(callback));
+}
 
 /** Clients whose connection the server or the network ended (see the pool's "connect" listener). */
 const lostClients = new WeakSet<pg.PoolClient | pg.Client>();
