@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { ArgumentError, DeclarativeBase, column, integer, model, string, text } from "athanor";
+import { ArgumentError, DeclarativeBase, MappingConfigurationError, column, integer, model, string, text, type ConfigurationProblem } from "athanor";
 
 const refused = (pattern: RegExp) => (error: unknown) => error instanceof ArgumentError && pattern.test(error.message);
 
@@ -97,5 +97,25 @@ describe("joined-table inheritance: declarations", () => {
     }, refused(/@model on Line: a subclass of Shape \(joined-table inheritance\) needs a polymorphicIdentity/));
     assert.equal(Base.metadata.table("lines"), undefined);
     assert.deepEqual([...Base.registry.mapperFor(Shape).columns.keys()], ["id", "kind"]);
+  });
+
+  test("a foreign key of a subclass's table with ON DELETE CASCADE is a configuration problem naming class, attribute and fix; SET NULL is not", () => {
+    const { Base, Shape } = hierarchy();
+    @model("canvases")
+    class Canvas extends Base {
+      @column(integer().primaryKey()) accessor id!: number;
+    }
+    @model("circles", { polymorphicIdentity: "circle" })
+    class Circle extends Shape {
+      @column(integer().named("canvas_id").references("canvases.id", { onDelete: "cascade" })) accessor canvasId!: number | null;
+      @column(integer().named("frame_id").references("canvases.id", { onDelete: "set null" })) accessor frameId!: number | null;
+    }
+    void Canvas;
+    void Circle;
+    let problems: readonly ConfigurationProblem[] = [];
+    assert.throws(() => Base.registry.configure(), (error: unknown) => error instanceof MappingConfigurationError && (problems = error.problems).length > 0);
+    assert.deepEqual(problems.map((p) => [p.model, p.attribute]), [["Circle", "canvasId"]]);
+    assert.match(problems[0]!.message, /circles\(canvas_id\) -> canvases has ON DELETE CASCADE, but Circle's rows span 'shapes' and 'circles': deleting a canvases row would delete the 'circles' row only/);
+    assert.match(problems[0]!.fix, /onDelete: "set null"/);
   });
 });

@@ -176,8 +176,9 @@ export function checkInheritance(mapper: Mapper, report: Report): void {
   const inheritance = mapper.inheritance;
   if (inheritance === undefined) return;
   inheritance.hierarchy.configured = true;
+  if (inheritance.parent === undefined) return;
   // Joined-table inheritance: a subclass's columns are in its own table, which other classes' rows leave alone.
-  if (inheritance.parent === undefined || inheritance.hierarchy.mode === "joined") return;
+  if (inheritance.hierarchy.mode === "joined") return checkJoinedCascades(mapper, report);
   // A subclass's slots are its own attributes (the inherited ones are its superclass's).
   for (const attr of mapper.slots.keys()) {
     const column = mapper.columns.get(attr);
@@ -188,6 +189,29 @@ export function checkInheritance(mapper: Mapper, report: Report): void {
       `column '${column.name}' is NOT NULL without a default, but it lives in ${inheritance.hierarchy.root.name}'s table '${column.table.name}', ` +
         `where the rows of the hierarchy's other classes leave it out: they could not be inserted.`,
       `Make it nullable (drop .notNull()), or give it a .default(...) or .serverDefault(...).`,
+    );
+  }
+}
+
+/**
+ * A foreign key of a joined subclass's own table (other than its key's, to the table above) with
+ * ON DELETE CASCADE: the database would delete that table's row only, and leave the base's, a row
+ * whose discriminator names the class without the rest of it (read back, a `DataError`).
+ */
+function checkJoinedCascades(mapper: Mapper, report: Report): void {
+  const above = new Set(mapper.inheritance!.tables.slice(0, -1));
+  if (!mapper.inheritance!.tables.includes(mapper.table) || above.has(mapper.table)) return;
+  for (const fk of mapper.table.foreignKeys) {
+    if (fk.onDelete !== "cascade" || above.has(fk.referredTable)) continue;
+    const column = fk.columns[0]!;
+    const attr = [...mapper.columns].find(([, c]) => c === column)?.[0] ?? column.name;
+    report(
+      mapper,
+      attr,
+      `the foreign key ${mapper.table.name}(${fk.columns.map((c) => c.name).join(", ")}) -> ${fk.referredTable.name} has ON DELETE CASCADE, but ${mapper.name}'s rows span ` +
+        `${mapper.inheritance!.tables.map((t) => `'${t.name}'`).join(" and ")}: deleting a ${fk.referredTable.name} row would delete the '${mapper.table.name}' row only, ` +
+        `leaving a '${mapper.inheritance!.tables[0]!.name}' row that says ${mapper.name} without the rest of it.`,
+      `Use onDelete: "set null" (the column nullable), or no action, and let the ORM delete the objects (a relationship with cascade "delete", without passiveDeletes).`,
     );
   }
 }
