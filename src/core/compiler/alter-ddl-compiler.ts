@@ -52,8 +52,11 @@ export class AlterDdlCompiler extends ModelDdlCompiler {
     return [`ALTER TABLE ${this.tableName(table)} DROP COLUMN ${this.q(column)}`];
   }
 
-  /** `ALTER TABLE ... RENAME COLUMN a TO b`. */
-  renameColumn(table: TableName, from: string, to: string): string[] {
+  /**
+   * `ALTER TABLE ... RENAME COLUMN a TO b`; `model` (the table before) lets a dialect rename along
+   * the keys the database named after the column.
+   */
+  renameColumn(table: TableName, from: string, to: string, _model?: TableModel): string[] {
     return [`ALTER TABLE ${this.tableName(table)} RENAME COLUMN ${this.q(from)} TO ${this.q(this.given(to, "column"))}`];
   }
 

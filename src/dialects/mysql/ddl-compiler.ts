@@ -35,6 +35,26 @@ export class MySqlDdlCompiler extends DdlCompiler {
     return [`ALTER TABLE ${this.tableName(table)} RENAME TO ${this.tableName({ schema: table.schema, name: to })}`];
   }
 
+  /**
+   * An unnamed unique key is named after its first column, and MySQL/MariaDB keep that name when
+   * the column is renamed: renamed along in the same statement (where both names can be known),
+   * so that a later drop finds it by the name the model gives it and the table compares equal.
+   */
+  override renameColumn(table: TableName, from: string, to: string, model?: TableModel): string[] {
+    const [statement] = super.renameColumn(table, from, to);
+    if (model === undefined) return [statement!];
+    const rename = (columns: readonly string[]) => columns.map((c) => (c === from ? to : c));
+    const after: TableModel = { ...model, uniques: model.uniques.map((u) => ({ ...u, columns: rename(u.columns) })), indexes: model.indexes.map((i) => ({ ...i, columns: rename(i.columns) })) };
+    const keys: string[] = [];
+    model.uniques.forEach((u, i) => {
+      if (u.name !== undefined || u.columns[0] !== from) return;
+      const old = this.unnamedUniqueName(table, u, model);
+      const now = this.unnamedUniqueName(table, after.uniques[i]!, after);
+      if (old !== undefined && now !== undefined && old !== now) keys.push(`RENAME INDEX ${this.q(old)} TO ${this.q(now)}`);
+    });
+    return [[statement!, ...keys].join(", ")];
+  }
+
   /** Type or nullability: `MODIFY COLUMN` restating the whole column; the default alone: `ALTER COLUMN ... SET/DROP DEFAULT`. */
   override alterColumn(table: TableName, before: ColumnModel, after: ColumnModel, change: ColumnAlteration): string[] {
     if (change.type === undefined && change.nullable === undefined) return super.alterColumn(table, before, after, change);

@@ -77,6 +77,23 @@ export class PostgresDdlCompiler extends DdlCompiler {
     return statements;
   }
 
+  /**
+   * An unnamed unique constraint is named after its columns (`books_isbn_key`), and PostgreSQL
+   * keeps that name when a column is renamed: renamed along, so that a later drop finds it by the
+   * name the model gives it and the table compares equal to the model.
+   */
+  override renameColumn(table: TableName, from: string, to: string, model?: TableModel): string[] {
+    const statements = super.renameColumn(table, from, to);
+    for (const u of model?.uniques ?? []) {
+      if (u.name !== undefined || !u.columns.includes(from)) continue;
+      const renamed = u.columns.map((c) => (c === from ? to : c));
+      statements.push(
+        `ALTER INDEX IF EXISTS ${this.tableName({ schema: table.schema, name: postgresConstraintName("uq", table.name, u.columns) })} RENAME TO ${this.q(postgresConstraintName("uq", table.name, renamed))}`,
+      );
+    }
+    return statements;
+  }
+
   protected override notValid(options: ConstraintDdlOptions): string {
     return options.notValid ? " NOT VALID" : "";
   }

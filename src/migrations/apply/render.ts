@@ -28,7 +28,7 @@ export function renderOperation(op: Operation, ddl: DdlCompiler, dialect: Dialec
     case "dropColumn":
       return dialect === "mysql" ? mysqlDropColumn(ddl, op.table, op.column.name, before) : ddl.dropColumn(op.table, op.column.name);
     case "renameColumn":
-      return ddl.renameColumn(op.table, op.from, op.to);
+      return ddl.renameColumn(op.table, op.from, op.to, findTable(before, op.table));
     case "alterColumn": {
       const current = currentColumn(before, op);
       const after: ColumnModel = alteredColumn(current, op.to);
