@@ -29,17 +29,16 @@ export function forEachChild<S>(node: TreeNode, visit: (child: TreeNode, state: 
       return;
     case "alias":
       return visit(node.of, state);
-    case "join":
-      visit(node.left, state);
-      visit(node.right, state);
-      return visit(node.on, state);
     case "cte":
       return visit(node.query, state);
     case "column":
       return visit(node.source, state);
+    case "join":
     case "binary":
       visit(node.left, state);
-      return visit(node.right, state);
+      visit(node.right, state);
+      if (node.kind === "join") visit(node.on, state);
+      return;
     case "like":
       visit(node.expr, state);
       return visit(node.pattern, state);
@@ -107,12 +106,9 @@ export function forEachChild<S>(node: TreeNode, visit: (child: TreeNode, state: 
       setValues(node.set, visit, state);
       return optional(node.where, visit, state);
     case "update":
-      visit(node.table, state);
-      setValues(node.set, visit, state);
-      optional(node.where, visit, state);
-      return each(node.returning, visit, state);
     case "delete":
       visit(node.table, state);
+      if (node.kind === "update") setValues(node.set, visit, state);
       optional(node.where, visit, state);
       return each(node.returning, visit, state);
     default: {
