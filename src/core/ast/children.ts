@@ -5,6 +5,7 @@
  * until its children are listed, rather than being skipped in silence by some walker.
  * Walkers that do something per kind (the compilers, the fingerprint) keep their own switch.
  */
+import { CompileError } from "../errors.js";
 import type { CteNode, ExprNode, FromNode, OnConflictNode, OrderByNode, SelectNode, StatementNode } from "./nodes.js";
 
 /** Every node a walk can reach: expressions, FROM items, CTEs, statements, the upsert clause. */
@@ -13,12 +14,12 @@ export type TreeNode = ExprNode | FromNode | CteNode | StatementNode | OnConflic
 /**
  * Calls `visit(child, state)` for each direct child of `node`, in a fixed order (a SELECT's:
  * columns, FROM, WHERE, GROUP BY, HAVING, ORDER BY, DISTINCT ON, LIMIT, OFFSET, FOR UPDATE OF;
- * which CTE a WITH clause lists first follows it). Everything is a child: a column's table or alias, an alias's table, subquery or
- * CTE, a subquery of IN, EXISTS or a scalar subquery, an `inValues` list's parameter. An alias
- * shared by several columns is reached once per reference: a walker that enters aliases keeps a
- * set of those seen. `state` is passed through so that walkers need not make a closure per call.
- * The parameters of a statement, say: `function collect(node, into) { if (node.kind === "param")
- * into.push(node); else forEachChild(node, collect, into); }`.
+ * the WITH clause lists CTEs in the order this walk first meets them). Everything is a child: a
+ * column's table or alias, an alias's table, subquery or CTE, the subquery of IN, EXISTS or a
+ * scalar subquery, an `inValues` list's parameter. An alias shared by several columns is reached
+ * once per reference: a walker that enters aliases keeps a set of those seen. `state` is passed
+ * through so that walkers need not make a closure per call. The parameters of a statement, say:
+ * `function collect(node, into) { if (node.kind === "param") into.push(node); else forEachChild(node, collect, into); }`.
  */
 export function forEachChild<S>(node: TreeNode, visit: (child: TreeNode, state: S) => void, state: S): void {
   switch (node.kind) {
@@ -114,7 +115,7 @@ export function forEachChild<S>(node: TreeNode, visit: (child: TreeNode, state: 
     default: {
       // A kind added to the tree and not listed above fails to compile here.
       const unlisted: never = node;
-      throw new Error(`Internal error: forEachChild() does not know node kind ${(unlisted as { kind: string }).kind}.`);
+      throw new CompileError(`Internal error: forEachChild() does not know node kind ${(unlisted as { kind: string }).kind}.`);
     }
   }
 }

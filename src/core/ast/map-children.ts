@@ -3,6 +3,7 @@
  * kind of expression from its mapped operands, so that a rewrite (a loader criterion moved to an
  * alias, say) handles every kind, and a new kind fails to compile here until it is listed.
  */
+import { CompileError } from "../errors.js";
 import type { ExprNode, FunctionNode, SelectNode } from "./nodes.js";
 
 /**
@@ -49,7 +50,7 @@ export function mapExprChildren(node: ExprNode, map: (operand: ExprNode) => Expr
     default: {
       // A kind added to ExprNode and not listed above fails to compile here.
       const unlisted: never = node;
-      throw new Error(`Internal error: mapExprChildren() does not know node kind ${(unlisted as { kind: string }).kind}.`);
+      throw new CompileError(`Internal error: mapExprChildren() does not know node kind ${(unlisted as { kind: string }).kind}.`);
     }
   }
 }
