@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MetaData, alias, func, integer, select, table } from "../../src/index.js";
+import { MetaData, alias, caseWhen, exists, func, integer, scalarSubquery, select, sql, table, text, type Select } from "../../src/index.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { useSchema } from "../support/schema.js";
 
@@ -17,6 +17,34 @@ const dotted = table("core_ck_t.x", metadata, { id: integer().primaryKey(), v: i
 // Names with the other characters a key might use as delimiters.
 const punctuated = table("core_ck_p(q)", metadata, { id: integer().primaryKey(), v: integer().named("a,b:c|d").notNull() });
 const punctuated2 = table("core_ck_p", metadata, { id: integer().primaryKey(), v: integer().named("q)(a,b:c|d").notNull() });
+/** Rows for statements that differ deep inside: 1 a 10, 2 b 20, 3 a 30, 4 b 40. */
+const nested = table("core_ck_n", metadata, { id: integer().primaryKey(), grp: text().notNull(), v: integer().notNull() });
+const n = nested.c;
+const m = alias(nested, "m");
+
+/**
+ * Pairs of statements alike but for one node deep inside (in a subquery, a CTE, a window, a CASE,
+ * raw SQL), each with the ids it selects: sharing a key, the second would run the first's SQL.
+ */
+const nestedPairs: readonly (readonly [string, Select<{ id: number }>, number[], Select<{ id: number }>, number[]])[] = [
+  ["an operator in an IN subquery", select(n.id).where(n.id.in(select(m.c.id).where(m.c.v.gt(20)))).orderBy(n.id), [3, 4], select(n.id).where(n.id.in(select(m.c.id).where(m.c.v.ge(20)))).orderBy(n.id), [2, 3, 4]],
+  ["an operator in a correlated EXISTS", select(n.id).where(exists(select(m.c.id).where(m.c.id.eq(n.id), m.c.grp.eq("a")))).orderBy(n.id), [1, 3], select(n.id).where(exists(select(m.c.id).where(m.c.id.eq(n.id), m.c.grp.ne("a")))).orderBy(n.id), [2, 4]],
+  ["the function of a scalar subquery", select(n.id).where(n.v.eq(scalarSubquery(select(func.max(m.c.v).label("x"))))), [4], select(n.id).where(n.v.eq(scalarSubquery(select(func.min(m.c.v).label("x"))))), [1]],
+  ["IS NULL in a CTE", cteRead(false), [], cteRead(true), [1, 2, 3, 4]],
+  ["the direction of a window's ORDER BY", firstPerGroup(false), [1, 2], firstPerGroup(true), [3, 4]],
+  ["a comparison in a CASE", select(n.id).where(caseWhen([[n.v.gt(15), n.v]], 0).eq(n.v)).orderBy(n.id), [2, 3, 4], select(n.id).where(caseWhen([[n.v.lt(15), n.v]], 0).eq(n.v)).orderBy(n.id), [1]],
+  ["the text of raw SQL", select(n.id).where(n.v.eq(sql`${n.id} * 10`)).orderBy(n.id), [1, 2, 3, 4], select(n.id).where(n.v.eq(sql`${n.id} * 20`)).orderBy(n.id), []],
+];
+
+function cteRead(notNull: boolean): Select<{ id: number }> {
+  const w = select(m.c.id).where(notNull ? m.c.grp.isNotNull() : m.c.grp.isNull()).cte("w");
+  return select(n.id).join(w, w.c.id.eq(n.id)).orderBy(n.id);
+}
+
+function firstPerGroup(descending: boolean): Select<{ id: number }> {
+  const ranked = select(n.id, func.rowNumber().over({ partitionBy: n.grp, orderBy: descending ? n.v.desc() : n.v.asc() }).label("r")).subquery("ranked");
+  return select(ranked.c.id).where(ranked.c.r.eq(1)).orderBy(ranked.c.id) as Select<{ id: number }>;
+}
 
 forEachDatabase("statement cache keys", (ctx) => {
   useSchema(ctx, metadata, {
@@ -25,6 +53,7 @@ forEachDatabase("statement cache keys", (ctx) => {
       [dotted, [{ id: 1, v: 20 }]],
       [punctuated, [{ id: 1, v: 30 }]],
       [punctuated2, [{ id: 1, v: 40 }]],
+      [nested, [{ id: 1, grp: "a", v: 10 }, { id: 2, grp: "b", v: 20 }, { id: 3, grp: "a", v: 30 }, { id: 4, grp: "b", v: 40 }]],
     ],
   });
 
@@ -63,4 +92,13 @@ forEachDatabase("statement cache keys", (ctx) => {
     const sqls = [plain.c.v, dotted.c.v, a.c.v, ax.c.v, punctuated.c.v, punctuated2.c.v].map((c) => engine.cache.compile(select(c).node).sql);
     assert.equal(new Set(sqls).size, sqls.length, sqls.join("\n"));
   });
+
+  for (const [what, first, firstIds, second, secondIds] of nestedPairs) {
+    test(`statements that differ only in ${what} get their own SQL`, async () => {
+      const { engine } = ctx;
+      assert.deepEqual((await engine.execute(first)).rows.map((r) => r.id), firstIds);
+      assert.deepEqual((await engine.execute(second)).rows.map((r) => r.id), secondIds, "the second statement's rows, not the first's SQL run again");
+      assert.notEqual(engine.cache.compile(first.node).sql, engine.cache.compile(second.node).sql);
+    });
+  }
 });

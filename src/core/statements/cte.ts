@@ -6,9 +6,10 @@
  */
 import type { AliasNode, CompoundSelectNode, CteNode, SelectNode } from "../ast/nodes.js";
 import { ArgumentError } from "../errors.js";
-import { Labeled } from "../expression/expression.js";
+import type { Labeled } from "../expression/expression.js";
 import type { FromSource } from "../schema/table.js";
 import type { SetMember } from "./compound.js";
+import { queryColumns } from "./query-columns.js";
 
 /** Options of `cte()`. */
 export interface CteOptions {
@@ -42,10 +43,7 @@ export class Cte<Row> implements FromSource<Row> {
     readonly name: string = node.name,
   ) {
     this.fromNode = { kind: "alias", name, of: node };
-    this.columnList = firstSelect(node.query).columns.map(
-      (label) => new Labeled<unknown, string>(label.name, { kind: "column", name: label.name, source: this.fromNode }, label.type),
-    );
-    this.c = Object.fromEntries(this.columnList.map((col) => [col.key, col])) as FromSource<Row>["c"];
+    ({ columnList: this.columnList, c: this.c } = queryColumns<Row>(firstSelect(node.query), this.fromNode));
     Object.freeze(this);
   }
 

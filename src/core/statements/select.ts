@@ -9,7 +9,7 @@
  */
 import type { AliasNode, ExprNode, FromNode, JoinType, SelectNode, TableNode } from "../ast/nodes.js";
 import { ArgumentError } from "../errors.js";
-import { Expression, Labeled, OrderBy, toNode, type SelectQuery } from "../expression/expression.js";
+import { Expression, OrderBy, toNode, type Labeled, type SelectQuery } from "../expression/expression.js";
 import { types } from "../types/sql-type.js";
 import type { FromSource } from "../schema/table.js";
 import type { Executable, StatementOption, WithOptions } from "./executable.js";
@@ -27,6 +27,7 @@ import {
 } from "./selectable.js";
 import { rowCount } from "./row-count.js";
 import { cteOf, type Cte, type CteOptions } from "./cte.js";
+import { queryColumns } from "./query-columns.js";
 import { collectSources, sameSource } from "./sources.js";
 import { withColumnCriteria, withCriterion, withoutCriterion, withoutSpannedOver, withSpannedFrom } from "./covered-rows.js";
 import { joinSpanning } from "./spanning-join.js";
@@ -273,11 +274,7 @@ export class Subquery<Row> implements FromSource<Row> {
 
   constructor(query: SelectNode, readonly name: string, lateral = false) {
     this.fromNode = lateral ? { kind: "alias", name, of: query, lateral } : { kind: "alias", name, of: query };
-    const columns = query.columns.map(
-      (label) => new Labeled<unknown, string>(label.name, { kind: "column", name: label.name, source: this.fromNode }, label.type),
-    );
-    this.columnList = columns;
-    this.c = Object.fromEntries(columns.map((col) => [col.key, col])) as FromSource<Row>["c"];
+    ({ columnList: this.columnList, c: this.c } = queryColumns<Row>(query, this.fromNode));
   }
 }
 
