@@ -2,6 +2,7 @@
  * `session.load(obj, ...keys)` and `session.refresh(obj, keys)`: named attributes of a loaded
  * object read from the database, columns with one SELECT, relationships with their loader.
  */
+import { writeOnlyLoadError } from "../state/write-only.js";
 import { ArgumentError } from "../../core/errors.js";
 import type { Restored } from "../../core/statements/executable.js";
 import type { Select } from "../../core/statements/select.js";
@@ -56,6 +57,7 @@ export async function loadAttributes(host: AttributeLoadHost, state: InstanceSta
   for (const key of keys) {
     const rel = mapper.relationships.get(key);
     if (!rel) continue;
+    if (rel.writeOnly) throw writeOnlyLoadError(rel, `session.load(obj, "${key}")`);
     if (refresh) state.dict[key] = undefined;
     if (state.dict[key] === undefined) await host.load(rel, [state.obj]);
   }
