@@ -30,9 +30,7 @@ import { newCollection } from "./loaded-lists.js";
 import { markPartial } from "./partial-lists.js";
 import { assertNotDeleted, assertNotViewonly, assertTargetOf } from "./target-check.js";
 import type { AttributeImpl } from "./attributes.js";
-
-/** Phantom key of the element type: declared only, it never exists at run time. */
-export declare const WRITE_ONLY_ELEMENT: unique symbol;
+import type { WRITE_ONLY } from "../typing/checks.js";
 
 /**
  * The attribute of a write-only relationship (`lazy: "writeOnly"`): changes queued for the next
@@ -45,8 +43,8 @@ export declare const WRITE_ONLY_ELEMENT: unique symbol;
  * ```
  */
 export class WriteOnlyCollection<T extends object> {
-  /** The element type, for the compiler only. */
-  declare readonly [WRITE_ONLY_ELEMENT]?: T;
+  /** The element type, for the compiler only (the mapping checks read it). */
+  declare readonly [WRITE_ONLY]: T;
   readonly #owner: object;
   readonly #rel: RelationshipProperty;
 
@@ -140,11 +138,6 @@ export class WriteOnlyCollection<T extends object> {
     return deleteFrom(this.#rel.resolved.target.class_).where(this.#membersCriterion());
   }
 
-  /** Iterating is refused: the collection is never loaded. */
-  [Symbol.iterator](): never {
-    throw this.#listUse("iterated");
-  }
-
   /** @internal The error for using it as a list (`how`: "iterated", "read as a list"...). */
   listUseError(how: string): WriteOnlyCollectionError {
     return this.#listUse(how);
@@ -189,8 +182,13 @@ export class WriteOnlyCollection<T extends object> {
   }
 }
 
-// Read as a list at run time (past the compiler, or from JavaScript): refused with the fix,
-// rather than `undefined` for `length` or "not a function" for `map`.
+// Iterated or read as a list (past the compiler, which knows no such members, or from
+// JavaScript): refused with the fix, rather than `undefined` for `length` or "not a function".
+Object.defineProperty(WriteOnlyCollection.prototype, Symbol.iterator, {
+  value(this: WriteOnlyCollection<object>): never {
+    throw this.listUseError("iterated");
+  },
+});
 for (const name of ["length", "map", "filter", "forEach", "find", "some", "every", "reduce", "includes", "indexOf", "slice", "at", "push", "splice", "pop", "shift", "unshift", "entries", "values", "keys"]) {
   Object.defineProperty(WriteOnlyCollection.prototype, name, {
     get(this: WriteOnlyCollection<object>) {
