@@ -38,8 +38,26 @@ import type { WRITE_ONLY } from "../typing/checks.js";
  * reading it as a list throws `WriteOnlyCollectionError`, which names `.select()`.
  *
  * ```ts
- * user.events.add(Object.assign(new Event(), { kind: "login" })); // written by the next flush
- * const recent = await session.scalars(user.events.select().orderBy(columnsOf(Event).at.desc()).limit(10));
+ * declare module "athanor" {
+ *   interface Models { Device: Device; Sample: Sample }
+ * }
+ * @model("devices")
+ * export class Device extends Base {
+ *   @column(integer().primaryKey()) accessor id!: number;
+ *   @oneToMany("Sample", { backPopulates: "device", lazy: "writeOnly", passiveDeletes: true })
+ *   accessor samples!: Rel<WriteOnlyCollection<Sample>, "device">;
+ * }
+ * @model("samples")
+ * export class Sample extends Base {
+ *   @column(integer().primaryKey()) accessor id!: number;
+ *   @column(integer().notNull()) accessor value!: number;
+ *   @column(integer().named("device_id").notNull().references("devices.id", { onDelete: "cascade" })) accessor deviceId!: number;
+ *   @manyToOne("Device", { backPopulates: "samples" }) accessor device!: Rel<Device, "samples">;
+ * }
+ *
+ * const device = (await session.get(Device, 1))!;
+ * device.samples.add(Object.assign(new Sample(), { value: 42 })); // written by the next flush, nothing read
+ * const latest = await session.scalars(device.samples.select().orderBy(columnsOf(Sample).id.desc()).limit(10));
  * ```
  */
 export class WriteOnlyCollection<T extends object> {
