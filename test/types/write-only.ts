@@ -47,6 +47,8 @@ export class WtUser extends WtBase {
   accessor tags!: Rel<WriteOnlyCollection<WtTag>, "users">;
   // Unbranded, without a back-reference: checked from this side only.
   @oneToMany("WtEvent", { lazy: "writeOnly", viewonly: true }) accessor allEvents!: WriteOnlyCollection<WtEvent>;
+  // @ts-expect-error the pair is checked: WtEvent.user names `events`, not this attribute
+  @oneToMany("WtEvent", { backPopulates: "user", lazy: "writeOnly" }) accessor eventsAgain!: Rel<WriteOnlyCollection<WtEvent>, "user">;
 }
 
 @model("wt_events")
@@ -143,6 +145,8 @@ export type WtMessages = [
     "athanor: WtWrong.scalar: lazy: 'writeOnly' is for a oneToMany or manyToMany collection, and a manyToOne holds one object; remove it">>,
   Expect<Equal<RelMessage<"manyToOne", "WtUser", { lazy: "writeOnly" }, WtWrong, "scalarCollection">,
     "athanor: WtWrong.scalarCollection: a manyToOne attribute holds one object, not a list; declare it as WtUser or WtUser | null, or use @oneToMany for a list">>,
+  Expect<Equal<RelMessage<"oneToMany", "WtEvent", { backPopulates: "user"; lazy: "writeOnly" }, WtUser, "eventsAgain">,
+    "athanor: WtUser.eventsAgain: backPopulates 'user': WtEvent.user points back to 'events', not to 'eventsAgain'; the two ends must name each other">>,
   Expect<Equal<RelMessage<"oneToMany", "WtEvent", { backPopulates: "user"; lazy: "writeOnly" }, WtWrong, "notPaired">,
     "athanor: WtWrong.notPaired: backPopulates 'user': WtEvent.user is not a relationship to WtWrong (it is not typed WtWrong, WtWrong | null or WtWrong[]); name the attribute of WtEvent that points back here">>,
 ];
