@@ -13,11 +13,13 @@ import {
   WriteOnlyCollection,
   WriteOnlyCollectionError,
   column,
+  columnsOf,
   integer,
   manyToMany,
   manyToOne,
   model,
   oneToMany,
+  select,
   string,
   table,
   type Rel,
@@ -30,6 +32,8 @@ declare module "../../src/index.js" {
   interface Models {
     WdFeed: WdFeed;
     WdItem: WdItem;
+    WdLog: WdLog;
+    WdLine: WdLine;
   }
 }
 
@@ -46,6 +50,19 @@ class WdItem extends WdBase {
   @column(string(20).notNull()) accessor title!: string;
   @column(integer().named("feed_id").notNull().references("wd_feeds.id", { onDelete: "cascade" })) accessor feedId!: number;
   @manyToOne("WdFeed", { backPopulates: "items" }) accessor feed!: Rel<WdFeed, "items">;
+}
+
+/** Without a back-reference: the flush sets and clears the lines' key from the log's side. */
+@model("wd_logs")
+class WdLog extends WdBase {
+  @column(integer().primaryKey()) accessor id!: number;
+  @oneToMany("WdLine", { lazy: "writeOnly" }) accessor lines!: WriteOnlyCollection<WdLine>;
+}
+
+@model("wd_lines")
+class WdLine extends WdBase {
+  @column(integer().primaryKey()) accessor id!: number;
+  @column(integer().named("log_id").references("wd_logs.id")) accessor logId!: number | null;
 }
 
 function item(id: number): WdItem {
@@ -128,6 +145,24 @@ forEachDatabaseWithSchema("write-only collections: deletes, merge, savepoints", 
     await savepoint.rollback();
     await session.commit();
     assert.deepEqual(await ids(ctx, "SELECT id FROM wd_items WHERE feed_id = 2 ORDER BY id"), [4, 7]);
+  });
+
+  test("without a back-reference: members added and removed on a persistent parent are written from its side", async () => {
+    const setup = ctx.session();
+    const log = Object.assign(new WdLog(), { id: 1 });
+    log.lines.addAll([1, 2].map((id) => Object.assign(new WdLine(), { id })));
+    setup.add(log);
+    await setup.commit();
+    await setup.close();
+    const session = ctx.session();
+    const [persistent] = await session.scalars(select(WdLog));
+    const [first] = await session.scalars(select(WdLine).where(columnsOf(WdLine).id.eq(1)));
+    persistent!.lines.remove(first!);
+    persistent!.lines.add(Object.assign(new WdLine(), { id: 3 }));
+    await session.commit();
+    assert.deepEqual(await ids(ctx, "SELECT id FROM wd_lines WHERE log_id = 1 ORDER BY id"), [2, 3]);
+    assert.deepEqual(await ids(ctx, "SELECT id FROM wd_lines WHERE log_id IS NULL"), [1]);
+    assert.deepEqual((await session.scalars(persistent!.lines.select().orderBy(columnsOf(WdLine).id))).map((line) => line.id), [2, 3]);
   });
 
   test("select() of a parent not flushed yet is refused with the fix", () => {
