@@ -11,16 +11,14 @@
  * gained, a member removed is one the list had committed, and nothing reads it as complete.
  */
 import { and } from "../../core/expression/operators.js";
-import { Expression, OrderBy } from "../../core/expression/expression.js";
+import { Expression, OrderBy, type Operand } from "../../core/expression/expression.js";
 import type { ExprNode } from "../../core/ast/nodes.js";
 import type { ColumnMap } from "../../core/schema/table.js";
 import type { Column } from "../../core/schema/column.js";
-import type { Operand } from "../../core/expression/expression.js";
 import { deleteFrom, type Delete } from "../../core/statements/delete.js";
 import { Insert, insert } from "../../core/statements/insert.js";
 import { select, type Select } from "../../core/statements/select.js";
-import { update, type Update } from "../../core/statements/update.js";
-import type { EntityValues } from "../../core/statements/update.js";
+import { update, type EntityValues, type Update } from "../../core/statements/update.js";
 import { WriteOnlyCollectionError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
