@@ -77,7 +77,8 @@ export type { NamingOption, NamingStyle, NameTransform, NamingStrategy } from ".
 export { Registry, type MapImperativelyOptions, type RegistryOptions } from "./orm/mapping/registry.js";
 export { Mapper } from "./orm/mapping/mapper.js";
 export { RelationshipProperty, type RelationshipDirection } from "./orm/mapping/relationship.js";
-export type { RelationshipOptions, RelationshipOrderItem, LoadStrategy } from "./orm/mapping/relationship-spec.js";
+export type { RelationshipOptions, RelationshipOrderItem, LoadStrategy, RelationshipLazy } from "./orm/mapping/relationship-spec.js";
+export { WriteOnlyCollection } from "./orm/state/write-only.js";
 export type { Models, Rel, Given } from "./orm/typing/checks.js";
 export { create, type NewValues } from "./orm/create.js";
 export { MappingConfigurationError, NotConfiguredError, UnmappedClassError, NamingStrategyError, type ConfigurationProblem } from "./orm/errors.js";
@@ -104,7 +105,7 @@ export type { ColumnKeys } from "./orm/entity.js";
 export type { MergeOptions } from "./orm/session/merge.js";
 export type { LoadableKeys, WithLoaded } from "./orm/session/attribute-loading.js";
 export type { LeftOut, Restored, WithOptions, LEFT_OUT } from "./core/statements/executable.js";
-export { UnloadedAttributeError, MergeDirtyObjectError, ChangeDuringFlushError, ReadOnlySessionError, AfterTransactionListenerError } from "./orm/errors.js";
+export { UnloadedAttributeError, WriteOnlyCollectionError, MergeDirtyObjectError, ChangeDuringFlushError, ReadOnlySessionError, AfterTransactionListenerError } from "./orm/errors.js";
 
 // Keyset pagination (Core and ORM). Kept last: exported earlier, TypeScript 5.9 checks some of the
 // ORM's message types in another order and test/types/orm-checks.ts fails.

@@ -6,10 +6,10 @@
  */
 import { UnmappedClassError } from "./errors.js";
 import { mapperOfClass } from "./mapped.js";
-import type { GIVEN } from "./typing/checks.js";
+import type { GIVEN, WriteOnlyMark } from "./typing/checks.js";
 
-/** The attributes of M that can be given: not methods. */
-type Settable<M> = { [K in keyof M & string]: M[K] extends Function ? never : K }[keyof M & string];
+/** The attributes of M that can be given: not methods, nor write-only collections (changed with their add()). */
+type Settable<M> = { [K in keyof M & string]: M[K] extends Function | WriteOnlyMark<unknown> ? never : K }[keyof M & string];
 
 /** The attributes declared `Given<T>`: keys each new object must be given. */
 type GivenAttributes<M> = { [K in Settable<M>]: typeof GIVEN extends keyof NonNullable<M[K]> ? K : never }[Settable<M>];

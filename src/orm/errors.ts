@@ -94,6 +94,25 @@ export class UnloadedAttributeError extends InvalidRequestError {
 }
 
 /**
+ * A write-only collection (`lazy: "writeOnly"`) was used as a list: read, iterated, assigned,
+ * loaded by a loader option or `lazy()`. It is never loaded; the message names the fix (its
+ * `.select()`, executed with `session.scalars`, or `add`/`remove`).
+ */
+export class WriteOnlyCollectionError extends InvalidRequestError {
+  override name = "WriteOnlyCollectionError";
+
+  constructor(
+    message: string,
+    /** The model's name. */
+    readonly model: string,
+    /** The write-only attribute. */
+    readonly attribute: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * `session.merge(obj, { load: false })` was given an object with changes not flushed: merging
  * without loading copies the object as the database holds it, so it must be clean.
  */

@@ -43,18 +43,24 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
     readonly entity?: EntityClass,
     /** Where each RETURNING item's columns are (entities span several). */
     readonly returningLayout: SelectLayout = [],
+    /**
+     * Values every row gets, by attribute (`insert(Model)`) or column key: written, never
+     * contradicted (an ORM write-only collection's foreign key, `WriteOnlyCollection.insert()`).
+     */
+    readonly presetValues?: Readonly<Record<string, unknown>>,
   ) {
     Object.freeze(this);
   }
 
   private with<R = Row, T = Tuple>(node: InsertNode, layout: SelectLayout = this.returningLayout): Insert<C, R, M, T> {
-    return new Insert<C, R, M, T>(this.table, node, this.entity, layout);
+    return new Insert<C, R, M, T>(this.table, node, this.entity, layout, this.presetValues);
   }
 
   /** One row, or several: a multi-row `INSERT ... VALUES (...), (...)`. */
   values(rows: ValuesOf<InsertRowOf<C>> | readonly ValuesOf<InsertRowOf<C>>[]): Insert<C, Row> {
     let list = (Array.isArray(rows) ? rows : [rows]) as readonly Record<string, unknown>[];
     if (list.length === 0) throw new ArgumentError(`insert(${this.table.name}).values() needs at least one row.`);
+    if (this.presetValues !== undefined) list = withPresetValues(this.entity?.name ?? this.table.name, this.presetValues, list);
     if (this.entity) list = byColumnKey(this.entity, this.table as Table, list);
     const { columns, rows: nodes } = buildRows(this.table as Table, list, this.entity);
     return this.with({ ...this.node, columns, rows: nodes, select: undefined });
@@ -117,6 +123,19 @@ export function insert(target: Table | EntityClass): Insert<ColumnMap, {}, any> 
   const entity = typeof target === "function" ? target : undefined;
   const table = entity ? (targetOf("insert", entity).underlyingTable as Table) : (target as Table);
   return new Insert(table, { kind: "insert", table: table.fromNode, columns: [], rows: [], select: undefined, onConflict: undefined, returning: [] }, entity);
+}
+
+/** Each row with the preset values added; a row giving another value for one is refused. */
+function withPresetValues(name: string, preset: Readonly<Record<string, unknown>>, rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const entries = Object.entries(preset);
+  return rows.map((row) => {
+    for (const [key, value] of entries) {
+      if (row[key] !== undefined && row[key] !== value) {
+        throw new ArgumentError(`insert(${name}): '${key}' is ${String(value)} in every row of this statement, not ${String(row[key])}. Leave it out (it is written for you).`);
+      }
+    }
+    return { ...row, ...preset };
+  });
 }
 
 /** Rows keyed by a model's attributes, keyed by its table's column keys instead. */

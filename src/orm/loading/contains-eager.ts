@@ -4,6 +4,7 @@
  * joined table (or the alias given), so a query that filters or orders on the joined rows loads
  * exactly those: `select(Book).join(Author, ...).where(author.name.eq("Ann")).options(containsEager(Book, "author"))`.
  */
+import { writeOnlyLoadError } from "../state/write-only.js";
 import { isJoined } from "../mapping/joined-tables.js";
 import type { ExprNode, FromNode, LabelNode, SelectNode } from "../../core/ast/nodes.js";
 import type { Column } from "../../core/schema/column.js";
@@ -68,6 +69,7 @@ export function withContainsEager(node: SelectNode, options: readonly ContainsEa
   for (const option of options) {
     const rel = mapper.relationships.get(option.key);
     if (!rel) throw new ArgumentError(`containsEager(${option.entity.name}, "${option.key}"): ${mapper.name} has no relationship '${option.key}'.`);
+    if (rel.writeOnly) throw writeOnlyLoadError(rel, `containsEager(${option.entity.name}, "${option.key}")`);
     const target = rel.resolved.target;
     const read = isJoined(target) ? joinedColumns(node.from, option, target) : tableColumns(sourceFor(node.from, option, target));
     loads.push({ rel, start: columns.length, partial: true });

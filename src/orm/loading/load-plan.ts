@@ -4,6 +4,7 @@
  * of its level that no option names, and is inherited by the levels loaded below it (so any
  * lazy load in the result raises), unless they have a wildcard of their own.
  */
+import { WriteOnlyCollectionError } from "../errors.js";
 import type { LoadStrategy } from "../mapping/relationship-spec.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
@@ -61,8 +62,22 @@ export function loadPlan(options: readonly LoaderOption[], mapperOf: (cls: AnyCl
  */
 export function strategyOf(rel: RelationshipProperty, level: LoadNode | undefined, wildcard: LoadStrategy | undefined): { strategy: LoadStrategy; next: LoadNode | undefined } {
   const next = level?.children.get(rel.key);
-  const strategy = next?.strategy ?? (next ? "selectin" : (level?.wildcard ?? wildcard ?? rel.spec.options.lazy ?? "lazy"));
+  // A write-only collection is never loaded: a wildcard passes it by, an option naming it is refused.
+  if (rel.writeOnly) return writeOnlyStrategy(rel, next);
+  const strategy = next?.strategy ?? (next ? "selectin" : (level?.wildcard ?? wildcard ?? (rel.spec.options.lazy as LoadStrategy | undefined) ?? "lazy"));
   return { strategy, next };
+}
+
+function writeOnlyStrategy(rel: RelationshipProperty, next: LoadNode | undefined): { strategy: LoadStrategy; next: undefined } {
+  if (next !== undefined && next.strategy !== "lazy" && next.strategy !== "raise") {
+    throw new WriteOnlyCollectionError(
+      `${String(rel)} is write-only: a loader option (${next.strategy ?? "selectin"}Load) cannot load it, since a write-only collection is never loaded. ` +
+        `Remove the option, and read its members with \`await session.scalars(obj.${rel.key}.select())\`.`,
+      rel.parent.name,
+      rel.key,
+    );
+  }
+  return { strategy: "lazy", next: undefined };
 }
 
 /** Whether the plan may load anything for objects of `mapper` beyond its mapping's defaults. */

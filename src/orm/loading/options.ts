@@ -4,7 +4,7 @@
  */
 import { ArgumentError } from "../../core/errors.js";
 import type { StatementOption } from "../../core/statements/executable.js";
-import type { BACK } from "../typing/checks.js";
+import type { BACK, WriteOnlyMark } from "../typing/checks.js";
 import type { LoadStrategy } from "../mapping/relationship-spec.js";
 import type { ColumnKeys } from "../entity.js";
 import { mapperOfClass } from "../mapped.js";
@@ -12,9 +12,9 @@ import { defer, type ColumnLoaderOption } from "./column-options.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
 
-/** The relationship attributes of T (those typed `Rel<...>`). */
+/** The relationship attributes of T that a query can load (those typed `Rel<...>`, write-only collections excluded). */
 export type RelationshipKeys<T> = {
-  [K in keyof T & string]: typeof BACK extends keyof NonNullable<T[K]> ? K : never;
+  [K in keyof T & string]: typeof BACK extends keyof NonNullable<T[K]> ? (NonNullable<T[K]> extends WriteOnlyMark<unknown> ? never : K) : never;
 }[keyof T & string];
 
 /** The model a relationship attribute of T leads to (a collection's element type). */

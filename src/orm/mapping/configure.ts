@@ -41,9 +41,23 @@ export function configureMappers(registry: Registry, mappers: readonly Mapper[])
   }
   for (const mapper of mappers) {
     for (const rel of ownRelationships(mapper)) if (rel.isResolved) checkAssociationOverlap(rel, report);
+    for (const rel of ownRelationships(mapper)) if (rel.writeOnly) checkWriteOnly(rel, report);
   }
   if (problems.length === 0) for (const mapper of mappers) for (const rel of ownRelationships(mapper)) linkAssociationView(rel);
   return problems;
+}
+
+/** `lazy: "writeOnly"`: a collection, and (its links being association objects) not over a mapped association table. */
+function checkWriteOnly(rel: RelationshipProperty, report: Report): void {
+  const fail = (message: string, fix: string) => report(rel.parent, rel.key, message, fix);
+  if (!rel.collection) return void fail(`lazy: "writeOnly" is for a collection, and a ${rel.kind} holds one object.`, `Remove lazy: "writeOnly" (or declare the collection on the other side write-only).`);
+  const association = rel.isResolved ? rel.resolved.association : undefined;
+  if (association !== undefined && !rel.viewonly) {
+    fail(
+      `a write-only many-to-many over ${association.name}, a mapped association table, is not supported: its links are ${association.name} objects.`,
+      `Declare the one-to-many to ${association.name} write-only instead, or make this many-to-many viewonly: true.`,
+    );
+  }
 }
 
 /** The relationships a mapper declares: a subclass's inherited ones are configured with its superclass's. */

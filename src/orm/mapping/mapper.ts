@@ -6,6 +6,7 @@ import { ArgumentError } from "../../core/errors.js";
 import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
 import { columnImpl, generatedColumnImpl, mutableColumnImpl, relationshipImpl, type AttributeSlot } from "../state/attributes.js";
+import { writeOnlyImpl } from "../state/write-only.js";
 import { mutableKindOf, type MutableKind } from "../state/mutable-values.js";
 import { attachState, InstanceState } from "../state/instance-state.js";
 import { definedMask, dictMaker, keysClearer, type DefinedMask, type DictMaker, type KeysClearer } from "../state/dict-shape.js";
@@ -136,7 +137,7 @@ export class Mapper<T extends object = object> {
       const rel = this.relationships.get(key);
       const mutable = this.mutableColumns.find((c) => c.attr === key);
       const generated = this.generatedColumns.includes(key);
-      slot.impl = rel ? relationshipImpl(this, key) : generated ? generatedColumnImpl(this, key) : mutable ? mutableColumnImpl(this, key, mutable.kind) : columnImpl(this, key);
+      slot.impl = rel?.writeOnly ? writeOnlyImpl(this, key) : rel ? relationshipImpl(this, key) : generated ? generatedColumnImpl(this, key) : mutable ? mutableColumnImpl(this, key, mutable.kind) : columnImpl(this, key);
     }
   }
 
@@ -257,7 +258,7 @@ export class Mapper<T extends object = object> {
         oneToMany: written.filter((rel) => rel.resolved.direction === "oneToMany"),
         collections: written.filter((rel) => rel.collection && rel.associationView === undefined),
         knownWhenNew: written.filter(
-          (rel) => rel.collection && rel.backRef !== undefined && !rel.backRef.viewonly && rel.associationView?.derivedFrom === undefined,
+          (rel) => rel.collection && !rel.writeOnly && rel.backRef !== undefined && !rel.backRef.viewonly && rel.associationView?.derivedFrom === undefined,
         ),
         holding,
         holdingUncascaded: holding.filter((rel) => !rel.cascades("save-update")),

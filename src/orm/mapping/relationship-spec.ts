@@ -11,6 +11,12 @@ export type ClassRef = abstract new (...args: any[]) => object;
 export type LoadStrategy = "lazy" | "selectin" | "joined" | "raise";
 
 /**
+ * A relationship's `lazy` option: how it loads, or `"writeOnly"` for a collection too large to
+ * load (SQLAlchemy's `lazy="write_only"`): its attribute is a `WriteOnlyCollection`, never loaded.
+ */
+export type RelationshipLazy = LoadStrategy | "writeOnly";
+
+/**
  * One item of a collection's `orderBy`: a target attribute name (ascending), or the attribute
  * with a direction and where NULLs go (emulated on MySQL/MariaDB, which have no NULLS clause).
  */
@@ -34,7 +40,11 @@ export interface RelationshipOptions {
   readonly foreignKeys?: readonly string[];
   /** Read-only: never written by the unit of work. */
   readonly viewonly?: boolean;
-  readonly lazy?: LoadStrategy;
+  /**
+   * How the relationship loads when a query does not say; `"writeOnly"` (oneToMany/manyToMany):
+   * never loaded, the attribute is a `WriteOnlyCollection` (docs/large-collections.md).
+   */
+  readonly lazy?: RelationshipLazy;
   /** SQLAlchemy-style cascade list, e.g. `"save-update, merge, delete, delete-orphan"`. */
   readonly cascade?: string;
   /** Rely on the database's ON DELETE CASCADE instead of loading and deleting children. */

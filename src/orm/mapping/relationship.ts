@@ -84,6 +84,8 @@ export class RelationshipProperty {
   /** Whether the attribute holds a list. */
   readonly collection: boolean;
   readonly viewonly: boolean;
+  /** A write-only collection (`lazy: "writeOnly"`): never loaded; its attribute is a `WriteOnlyCollection`. */
+  readonly writeOnly: boolean;
 
   constructor(
     readonly parent: Mapper,
@@ -93,6 +95,7 @@ export class RelationshipProperty {
     // Fields rather than getters: the flush reads them for every object it writes.
     this.collection = isCollectionKind(spec.kind);
     this.viewonly = spec.options.viewonly ?? false;
+    this.writeOnly = spec.options.lazy === "writeOnly";
   }
 
   get kind(): RelationshipKind {

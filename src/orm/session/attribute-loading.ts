@@ -2,6 +2,8 @@
  * `session.load(obj, ...keys)` and `session.refresh(obj, keys)`: named attributes of a loaded
  * object read from the database, columns with one SELECT, relationships with their loader.
  */
+import type { WriteOnlyMark } from "../typing/checks.js";
+import { writeOnlyLoadError } from "../state/write-only.js";
 import { ArgumentError } from "../../core/errors.js";
 import type { Restored } from "../../core/statements/executable.js";
 import type { Select } from "../../core/statements/select.js";
@@ -16,7 +18,7 @@ import { unloadReferencesOf } from "./expiry.js";
 type Full<T> = Restored<T>;
 
 /** The attributes `session.load` can load on a `T`: its columns and relationships, also those a query's options left out. */
-export type LoadableKeys<T> = { [K in keyof Full<T> & string]: Full<T>[K] extends Function ? never : K }[keyof Full<T> & string];
+export type LoadableKeys<T> = { [K in keyof Full<T> & string]: Full<T>[K] extends Function | WriteOnlyMark<unknown> ? never : K }[keyof Full<T> & string];
 
 /** `T` once `session.load(obj, ...K)` loaded `K`: those attributes readable again. */
 export type WithLoaded<T, K extends string> = T & { [P in K & keyof Full<T>]: Full<T>[P] };
@@ -56,6 +58,7 @@ export async function loadAttributes(host: AttributeLoadHost, state: InstanceSta
   for (const key of keys) {
     const rel = mapper.relationships.get(key);
     if (!rel) continue;
+    if (rel.writeOnly) throw writeOnlyLoadError(rel, `session.load(obj, "${key}")`);
     if (refresh) state.dict[key] = undefined;
     if (state.dict[key] === undefined) await host.load(rel, [state.obj]);
   }

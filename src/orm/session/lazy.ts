@@ -15,6 +15,7 @@ import { DetachedInstanceError } from "../errors.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { raiseLoadError } from "../state/raise-load.js";
 import { loadedValue } from "../state/loaded-lists.js";
+import { writeOnlyLoadError } from "../state/write-only.js";
 
 type Loader = (rel: RelationshipProperty, objects: readonly object[]) => Promise<void>;
 
@@ -23,6 +24,7 @@ export function loadLazily(state: InstanceState, key: string, loader: LazyLoader
   const rel = state.mapper.relationships.get(key);
   if (!rel && state.mapper.columns.has(key) && loader.loadColumn) return loader.loadColumn(state, key);
   if (!rel) return Promise.reject(new ArgumentError(`${state.mapper.name} has no relationship '${key}'.`));
+  if (rel.writeOnly) return Promise.reject(writeOnlyLoadError(rel, `lazy(obj).${key}`));
   const loaded = loadedValue(state, rel);
   if (loaded !== undefined) return Promise.resolve(loaded);
   const refused = raiseLoadError(state, rel);

@@ -13,6 +13,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "../state/collection.js";
 import { collectionOf } from "../state/loaded-lists.js";
 import { stateOf } from "../state/instance-state.js";
+import { WriteOnlyCollection } from "../state/write-only.js";
 
 /** What merging a list needs of the merge. */
 export interface ListMerge {
@@ -28,6 +29,7 @@ export interface ListMerge {
  * was loaded with and `target` has a row; returns false when the list is to be assigned whole.
  */
 export async function mergeListChanges(how: ListMerge, rel: RelationshipProperty, source: readonly object[], target: object): Promise<boolean> {
+  if (rel.writeOnly) return mergeQueued(how, rel, source as InstrumentedList<object>, target);
   const loaded = loadedMembers(source);
   if (loaded === undefined || stateOf(target)?.key === undefined) return false;
   const before = new Set(loaded);
@@ -49,6 +51,25 @@ export async function mergeListChanges(how: ListMerge, rel: RelationshipProperty
   const added: object[] = [];
   for (const member of source) if (!before.has(member) && list.indexOf(copies.get(member)!) < 0) added.push(copies.get(member)!);
   if (added.length) list.push(...added);
+  return true;
+}
+
+/**
+ * A write-only collection's queued changes, made again on the session's object: the members
+ * added (merged first) are added, those removed are removed. Nothing is loaded.
+ */
+async function mergeQueued(how: ListMerge, rel: RelationshipProperty, queued: InstrumentedList<object>, target: object): Promise<true> {
+  const collection = new WriteOnlyCollection(target, rel);
+  const before = new Set(queued.committed ?? []);
+  for (const member of Array.from(queued)) {
+    const copy = await how.mergeMember(member);
+    if (!before.has(member)) collection.add(copy);
+  }
+  const now = new Set<object>(queued);
+  for (const member of before) {
+    const copy = now.has(member) ? undefined : how.sessionCopyOf(member);
+    if (copy !== undefined) collection.remove(copy);
+  }
   return true;
 }
 

@@ -44,6 +44,17 @@ export declare const BACK: unique symbol;
  */
 export type Rel<T, B extends string> = T extends null | undefined ? T : T & { readonly [BACK]?: B };
 
+/**
+ * Phantom key of a write-only collection's element type (`WriteOnlyCollection<T>` declares it):
+ * declared only, it never exists at run time. The checks read a write-only attribute's target through it.
+ */
+export declare const WRITE_ONLY: unique symbol;
+
+/** What every `WriteOnlyCollection<T>` is to the checks: its element type under the phantom key. */
+export interface WriteOnlyMark<E> {
+  readonly [WRITE_ONLY]: E;
+}
+
 /** Phantom key of the `Given` brand: declared only, it never exists at run time. */
 export declare const GIVEN: unique symbol;
 

@@ -1,5 +1,5 @@
 // Type-level checks of relationship declarations: target, cardinality by kind, secondary, and the backPopulates pair.
-import type { ModelName, Models, RelationshipKind } from "./checks.js";
+import type { ModelName, Models, RelationshipKind, WriteOnlyMark } from "./checks.js";
 import type { BackOf, ClassLabel, ElemOf, Err, IsList, IsUnion, Join, Same, Where } from "./type-utils.js";
 
 /**
@@ -7,8 +7,8 @@ import type { BackOf, ClassLabel, ElemOf, Err, IsList, IsUnion, Join, Same, Wher
  * The checks run in order and the first failure is reported:
  *
  * 1. the target: a key of `Models`, or a thunk returning a model class;
- * 2. cardinality: oneToMany/manyToMany hold `Target[]` (never null); manyToOne/oneToOne hold
- *    `Target` or `Target | null`;
+ * 2. cardinality: oneToMany/manyToMany hold `Target[]` (never null), or with `lazy: "writeOnly"`
+ *    and only then `WriteOnlyCollection<Target>`; manyToOne/oneToOne hold `Target` or `Target | null`;
  * 3. the element type is the target's instance type;
  * 4. `secondary`: required by manyToMany, refused by the other kinds;
  * 4b. `orderBy` only on oneToMany/manyToMany, naming attributes of the target;
@@ -45,10 +45,19 @@ type ThisLabel<This> = ClassLabel<This> extends infer C extends string ? (C exte
 
 /** The attribute type to declare, as shown in a fix: `Rel<Child[], 'parents'>`, `Child | null`... */
 type Expected<Kind, T, O> = TargetLabel<T> extends infer L extends string
-  ? O extends { readonly backPopulates: infer B extends string }
-    ? Kind extends ListKind ? `Rel<${L}[], '${B}'>` : `Rel<${L}, '${B}'> or Rel<${L} | null, '${B}'>`
-    : Kind extends ListKind ? `${L}[]` : `${L} or ${L} | null`
+  ? ListOf<Kind, L, O> extends infer List extends string
+    ? O extends { readonly backPopulates: infer B extends string }
+      ? Kind extends ListKind ? `Rel<${List}, '${B}'>` : `Rel<${L}, '${B}'> or Rel<${L} | null, '${B}'>`
+      : Kind extends ListKind ? List : `${L} or ${L} | null`
+    : never
   : never;
+
+/** The collection type of a fix: `Child[]`, or `WriteOnlyCollection<Child>` for a write-only one. */
+type ListOf<Kind, L extends string, O> = Kind extends ListKind ? (O extends WriteOnlyOption ? `WriteOnlyCollection<${L}>` : `${L}[]`) : L;
+
+interface WriteOnlyOption {
+  readonly lazy: "writeOnly";
+}
 
 /** 2. A list for oneToMany/manyToMany (and never null), one object for manyToOne/oneToOne. */
 type CheckCardinality<Kind extends RelationshipKind, T, Target, O, This, V, N extends string> =
@@ -59,9 +68,21 @@ type CheckCardinality<Kind extends RelationshipKind, T, Target, O, This, V, N ex
         ? Err<`${Where<This, N>}: a ${Kind} collection is never null or undefined (it is empty instead); declare it as ${Expected<Kind, T, O>}`>
         : undefined extends V
           ? Err<`${Where<This, N>}: a ${Kind} collection is never null or undefined (it is empty instead); declare it as ${Expected<Kind, T, O>}`>
-          : CheckElement<Kind, T, Target, O, This, V, N>
+          : CheckWriteOnly<Kind, T, Target, O, This, V, N>
     : IsList<V> extends true
       ? Err<`${Where<This, N>}: a ${Kind} attribute holds one object, not a list; declare it as ${Expected<Kind, T, O>}${Kind extends "manyToOne" ? ", or use @oneToMany for a list" : ""}`>
+      : O extends WriteOnlyOption
+        ? Err<`${Where<This, N>}: lazy: 'writeOnly' is for a oneToMany or manyToMany collection, and a ${Kind} holds one object; remove it`>
+        : CheckElement<Kind, T, Target, O, This, V, N>;
+
+/** 2b. `WriteOnlyCollection<Target>` if and only if `lazy: "writeOnly"`. */
+type CheckWriteOnly<Kind extends RelationshipKind, T, Target, O, This, V, N extends string> =
+  [NonNullable<V>] extends [WriteOnlyMark<unknown>]
+    ? O extends WriteOnlyOption
+      ? CheckElement<Kind, T, Target, O, This, V, N>
+      : Err<`${Where<This, N>}: a WriteOnlyCollection attribute needs lazy: 'writeOnly' on its decorator; add it, or declare the attribute as ${Expected<Kind, T, O>} to load it`>
+    : O extends WriteOnlyOption
+      ? Err<`${Where<This, N>}: a write-only ${Kind} (lazy: 'writeOnly') is never loaded, so it is not a list; declare it as ${Expected<Kind, T, O>}`>
       : CheckElement<Kind, T, Target, O, This, V, N>;
 
 /** 3. The declared element type is the target model. */

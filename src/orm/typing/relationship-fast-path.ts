@@ -16,7 +16,8 @@ import type { ModelName, Models, Rel, RelationshipKind } from "./checks.js";
  * - manyToOne:  V ≡ Rel<Target | null, B>,     R ≡ Rel<This[], N>,      no secondary
  * - oneToOne:   V ≡ Rel<Target | null, B>,     R ≡ Rel<This | null, N>, no secondary
  *
- * and no `orderBy` (checked against the target's attributes by the full check). `≡` is mutual
+ * and no `orderBy` (checked against the target's attributes by the full check), and not
+ * `lazy: "writeOnly"` (whose attribute the full check requires to be a `WriteOnlyCollection`). `≡` is mutual
  * assignability, which is what the full check compares with. Never asked about an `any` or
  * `unknown` attribute: CheckedRelationshipResult leaves those to the full check (which refuses
  * `any` for a collection).
@@ -30,7 +31,7 @@ import type { ModelName, Models, Rel, RelationshipKind } from "./checks.js";
  */
 export type RelationshipFastPath<Kind extends RelationshipKind, T, O, This, V, N extends string> =
   T extends ModelName // distributive: never for T = never, which CheckedRelationshipResult refuses
-    ? O extends HasOrderBy
+    ? O extends HasOrderBy | WriteOnly
       ? false
       : O extends OptionsShape<Kind>
         ? SameForms<
@@ -52,6 +53,9 @@ type OptionsShape<Kind> = Kind extends "manyToMany" ? WithSecondary : WithoutSec
 // instantiated afresh for every decorator; these are built once.
 interface HasOrderBy {
   readonly orderBy: unknown;
+}
+interface WriteOnly {
+  readonly lazy: "writeOnly";
 }
 interface WithSecondary {
   readonly backPopulates: string;

@@ -1,18 +1,23 @@
 // Small type-level helpers shared by the mapping checks: equality, list shapes, the Rel brand, message text.
-import type { BACK, ModelName, Models } from "./checks.js";
+import type { BACK, ModelName, Models, WriteOnlyMark } from "./checks.js";
 
 /** Mutual assignability, without distributing over unions. */
 export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
-/** Whether the attribute type is a list (`T[]`, `readonly T[]`, branded or not), ignoring null. */
-export type IsList<V> = [NonNullable<V>] extends [readonly unknown[]] ? true : false;
+/**
+ * Whether the attribute type holds many (`T[]`, `readonly T[]`, `WriteOnlyCollection<T>`, branded
+ * or not), ignoring null.
+ */
+export type IsList<V> = [NonNullable<V>] extends [readonly unknown[] | WriteOnlyMark<unknown>] ? true : false;
 
 /**
- * The element type of a list attribute, or the non-null scalar type. Indexing with `[number]`
+ * The element type of a list attribute (or a write-only collection), or the non-null scalar type. Indexing with `[number]`
  * rather than inferring from `readonly (infer E)[]`: that inference, on a branded list, cost a
  * third of all the checks' instantiations.
  */
-export type ElemOf<V> = NonNullable<V> extends readonly unknown[] ? NonNullable<V>[number] : NonNullable<V>;
+export type ElemOf<V> = NonNullable<V> extends readonly unknown[]
+  ? NonNullable<V>[number]
+  : NonNullable<V> extends WriteOnlyMark<infer E> ? E : NonNullable<V>;
 
 /**
  * The back-reference recorded by `Rel<..., "name">`, or `undefined` when the type is not branded

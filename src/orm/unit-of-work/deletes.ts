@@ -7,6 +7,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { ensureState, stateOf, type InstanceState } from "../state/instance-state.js";
 import { storedValue } from "../state/mutable-values.js";
 import { isPartial, isPartialNull } from "../state/partial-lists.js";
+import { queuedMembers } from "../state/write-only.js";
 import type { FlushWork } from "./flush.js";
 import { setAttribute } from "./key-sync.js";
 import { heldThrough } from "./orphans.js";
@@ -63,6 +64,13 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
  * loaded and `passiveDeletes` leaves it to the database's ON DELETE.
  */
 async function relatedForDelete(work: FlushWork, state: InstanceState, rel: RelationshipProperty): Promise<object[]> {
+  // A write-only collection's list holds only what was queued on it: the members in the database
+  // are read (never with passiveDeletes, which leaves them to the database's ON DELETE).
+  if (rel.writeOnly) {
+    const queued = queuedMembers(state, rel);
+    if (rel.spec.options.passiveDeletes || state.key === undefined) return queued;
+    return [...new Set([...queued, ...(await committedMembers(work, state, rel))])];
+  }
   const value = state.dict[rel.key];
   if (value === undefined) {
     if (rel.spec.options.passiveDeletes || state.key === undefined) return [];
