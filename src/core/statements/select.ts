@@ -187,7 +187,8 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
   addColumns<const I extends readonly SelectItem[]>(...items: I): Select<Row & RowOfItems<I>, First, [...Tuple, ...TupleOfItems<I>]> {
     const { labels, layout } = labelItems(items, this.node.columns.length);
     const from = withSpannedFrom(this.node.from, labels.map((l) => l.expr));
-    const where = withColumnCriteria(this.node.where, labels.map((l) => l.expr), from);
+    // All the columns: those added may name rows apart from those of the columns already there.
+    const where = withColumnCriteria(this.node.where, [...this.node.columns, ...labels].map((l) => l.expr), from);
     return new Select({ ...this.node, columns: [...this.node.columns, ...labels], from, where }, [...this.layout, ...layout], this.statementOptions);
   }
 

@@ -29,6 +29,14 @@ export function joinSpanning(from: readonly FromNode[], type: JoinType, source: 
     throw new ArgumentError(`${type}Join(${name}): its columns span several tables (joined-table inheritance), which a ${type} outer join does not support yet. Use join() or leftJoin(), from the other side.`);
   }
   const { root, links } = chainOf(source.joinedFrom!);
+  if (from.some((item) => sourcesOf(item).some((s) => sameSource(s, root)))) {
+    // One occurrence of the base's table is one row of it: the query's own, which the class's
+    // criterion would narrow rather than join another row to.
+    throw new ArgumentError(
+      `join(${name}): its base table '${root.name}' is read by the query already, and one occurrence of a table is one row of it. ` +
+        `To join another row of it (an engineer and their manager), join an alias of the class: aliased(${name}, "...").`,
+    );
+  }
   const own = [root, ...links.filter((link) => link.type === "inner").map((link) => link.right)];
   const { anchor, index, condition } = on === undefined ? inferred(from, own, name) : given(from, [root, ...links.map((l) => l.right)], on, name);
   const criterion = source.criterion;
