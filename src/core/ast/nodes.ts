@@ -45,6 +45,13 @@ export interface JoinNode {
   readonly left: FromNode;
   readonly right: TableNode | AliasNode;
   readonly on: ExprNode;
+  /**
+   * A LEFT JOIN that reads more columns of some of the rows (the ORM's subclass tables under
+   * joined-table inheritance), not rows of their own: a `FOR UPDATE` without `OF` leaves its table
+   * out (PostgreSQL cannot lock the nullable side of an outer join, and a query through a class
+   * does not ask to lock its subclasses' rows).
+   */
+  readonly optional?: boolean;
 }
 
 export type FromNode = TableNode | AliasNode | JoinNode;

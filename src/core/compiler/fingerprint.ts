@@ -189,7 +189,7 @@ function labels(w: Walk, nodes: readonly LabelNode[]): void {
 
 function from(w: Walk, node: FromNode): void {
   if (node.kind === "join") {
-    w.key += `j${node.type}(`;
+    w.key += `j${node.type}${node.optional === true ? "?" : ""}(`;
     from(w, node.left);
     from(w, node.right);
     expr(w, node.on);

@@ -25,7 +25,7 @@ import { CompileError, UnsupportedCompilationError, UnsupportedFeatureError } fr
 import { expressionKey } from "./fingerprint.js";
 import { ExpressionCompiler } from "./expression-compiler.js";
 import { ctesOf, withClause } from "./cte-clause.js";
-import { forUpdateClause, lockTargets } from "./locking-clause.js";
+import { forUpdateClause, lockClauseTargets } from "./locking-clause.js";
 import { collectSources, sameSource } from "../statements/sources.js";
 import { sourcesOf } from "../statements/join-inference.js";
 import type { CompiledTemplate, DialectCapabilities } from "./compiler-types.js";
@@ -180,7 +180,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
         sql += ` ORDER BY ${node.orderBy.map((o) => this.orderByItem(o)).join(", ")}`;
       }
       sql += this.limitOffset(node.limit, node.offset);
-      if (node.forUpdate) sql += this.forUpdate(node.forUpdateOf && lockTargets(node.forUpdateOf, sources, (name) => this.quote(name)), node.forUpdateWait);
+      if (node.forUpdate) sql += this.forUpdate(lockClauseTargets(node.forUpdateOf, froms, this.capabilities, (name) => this.quote(name)), node.forUpdateWait);
       return sql;
     } finally {
       this.unqualified = unqualified;

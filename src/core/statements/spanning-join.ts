@@ -18,6 +18,7 @@ interface Link {
   readonly type: JoinType;
   readonly right: Source;
   readonly on: ExprNode;
+  readonly optional: boolean;
 }
 
 /**
@@ -48,7 +49,7 @@ export function joinSpanning(from: readonly FromNode[], type: JoinType, source: 
   }
   for (const link of links) {
     if (link.right === anchor) continue;
-    joined = { kind: "join", type: link.type === "inner" ? type : "left", left: joined, right: link.right, on: link.on };
+    joined = link.optional ? { kind: "join", type: "left", left: joined, right: link.right, on: link.on, optional: true } : { kind: "join", type: link.type === "inner" ? type : "left", left: joined, right: link.right, on: link.on };
   }
   const result = [...from];
   result[index] = joined;
@@ -60,7 +61,7 @@ function chainOf(node: FromNode): { root: Source; links: Link[] } {
   const links: Link[] = [];
   let at = node;
   while (at.kind === "join") {
-    links.unshift({ type: at.type, right: at.right, on: at.on });
+    links.unshift({ type: at.type, right: at.right, on: at.on, optional: at.optional === true });
     at = at.left;
   }
   return { root: at, links };

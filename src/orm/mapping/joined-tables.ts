@@ -29,9 +29,10 @@ export function joinedFromOf(mapper: Mapper): FromNode | undefined {
   const { hierarchy, tables } = mapper.inheritance!;
   const root = hierarchy.root.table;
   let from: FromNode = root.fromNode;
-  // Inner joins first: the rows of the class; then the tables of its subclasses and of the other branches.
+  // Inner joins first: the rows of the class; then the tables of its subclasses and of the other
+  // branches, optional: they hold columns of some of its rows (not locked by FOR UPDATE).
   for (const table of tables) if (table !== root) from = { kind: "join", type: "inner", left: from, right: table.fromNode, on: keyOn(table, root) };
-  for (const table of hierarchy.tables) if (!tables.includes(table)) from = { kind: "join", type: "left", left: from, right: table.fromNode, on: keyOn(table, root) };
+  for (const table of hierarchy.tables) if (!tables.includes(table)) from = { kind: "join", type: "left", left: from, right: table.fromNode, on: keyOn(table, root), optional: true };
   return from;
 }
 
