@@ -311,6 +311,8 @@ export interface UpdateNode {
   readonly set: readonly (readonly [string, ExprNode])[];
   readonly where: ExprNode | undefined;
   readonly returning: readonly LabelNode[];
+  /** Why compiling refuses it: its target's rows span several tables (`FromSource.notWritable`), which the ORM session writes one statement each. */
+  readonly unwritable?: string;
 }
 
 export interface DeleteNode {
@@ -318,6 +320,8 @@ export interface DeleteNode {
   readonly table: TableNode;
   readonly where: ExprNode | undefined;
   readonly returning: readonly LabelNode[];
+  /** As `UpdateNode.unwritable`. */
+  readonly unwritable?: string;
 }
 
 export type StatementNode = SelectNode | CompoundSelectNode | InsertNode | UpdateNode | DeleteNode | RawNode;

@@ -299,7 +299,7 @@ function root(w: Walk, node: Node): void {
       w.key += ")";
       return;
     case "update":
-      w.key += `U(${tableKey(node.table)}|`;
+      w.key += `U${node.unwritable === undefined ? "" : "!"}(${tableKey(node.table)}|`;
       setPairs(w, node.set);
       w.key += "|";
       expr(w, node.where);
@@ -308,7 +308,7 @@ function root(w: Walk, node: Node): void {
       w.key += ")";
       return;
     case "delete":
-      w.key += `D(${tableKey(node.table)}|`;
+      w.key += `D${node.unwritable === undefined ? "" : "!"}(${tableKey(node.table)}|`;
       expr(w, node.where);
       w.key += "|";
       labels(w, node.returning);

@@ -21,7 +21,7 @@ import type {
   TableNode,
   UpdateNode,
 } from "../ast/nodes.js";
-import { CompileError, UnsupportedCompilationError, UnsupportedFeatureError } from "../errors.js";
+import { ArgumentError, CompileError, UnsupportedCompilationError, UnsupportedFeatureError } from "../errors.js";
 import { expressionKey } from "./fingerprint.js";
 import { ExpressionCompiler } from "./expression-compiler.js";
 import { ctesOf, withClause } from "./cte-clause.js";
@@ -296,6 +296,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
   }
 
   protected update(node: UpdateNode): string {
+    if (node.unwritable !== undefined) throw new ArgumentError(node.unwritable);
     if (node.set.length === 0) throw new CompileError(`UPDATE ${node.table.name} has no values to set.`);
     return this.withTarget(node.table, () => {
       const set = this.withUnqualified(() => node.set.map(([name, value]) => `${this.quote(name)} = ${this.expr(value)}`));
@@ -306,6 +307,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
   }
 
   protected delete(node: DeleteNode): string {
+    if (node.unwritable !== undefined) throw new ArgumentError(node.unwritable);
     return this.withTarget(node.table, () => {
       let sql = `DELETE FROM ${this.tableName(node.table)}`;
       if (node.where) sql += ` WHERE ${this.expr(node.where)}`;
