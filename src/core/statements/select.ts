@@ -164,8 +164,9 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
    * locks only the rows of those tables, aliases or models (`FOR UPDATE OF`), as PostgreSQL needs
    * when the query has the nullable side of an outer join (without it, compiling for PostgreSQL
    * raises `ArgumentError`); MariaDB has no OF and locks the rows of every table read. A model of
-   * joined-table inheritance locks its base's and its own tables, not the subclasses' it outer-joins. `{ nowait: true }` fails at once with `LockNotAvailableError` where a
-   * row is locked by another transaction; `{ skipLocked: true }` leaves such rows out (PostgreSQL,
+   * joined-table inheritance locks its base's and its own tables, not the subclasses' it
+   * outer-joins. `{ nowait: true }` fails at once with `LockNotAvailableError` where a row is
+   * locked by another transaction; `{ skipLocked: true }` leaves such rows out (PostgreSQL,
    * MySQL 8, MariaDB 10.6+; SQLite: nothing to wait for). `false` removes the clause.
    *
    * ```ts

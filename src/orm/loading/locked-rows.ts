@@ -70,8 +70,8 @@ export function lockedIfAny(statement: Select<unknown>, states: readonly Instanc
  * Of the query's own tables, the subclass tables a joined-table class outer-joins (the optional
  * joins, joined-tables.ts) are left out, as the compiler leaves them out of a query without
  * joined loads (locking-clause.ts): its base's and its own tables are locked, its subclasses'
- * (a row may have none) are not. A LEFT JOIN the application wrote is left as written:
- * PostgreSQL refuses it, rather than lock less than asked.
+ * (a row may have none) are not. A LEFT JOIN the application wrote is left as written: on
+ * PostgreSQL the compiler refuses it before it is sent, rather than lock less than asked.
  */
 export function lockingOwnRows(joined: Select<unknown>, own: SelectNode): Select<unknown> {
   const node = joined.node;
