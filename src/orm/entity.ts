@@ -5,7 +5,7 @@
 import type { Labeled } from "../core/expression/expression.js";
 import { Labeled as LabeledExpression } from "../core/expression/expression.js";
 import { registerEntityResolver } from "../core/statements/selectable.js";
-import { coverRows, spanRows } from "../core/statements/covered-rows.js";
+import { coverRows, spanRows, type RowPart } from "../core/statements/covered-rows.js";
 import type { FromSource, Table } from "../core/schema/table.js";
 import type { Column } from "../core/schema/column.js";
 import type { AliasNode, ExprNode, FromNode, TableNode } from "../core/ast/nodes.js";
@@ -13,7 +13,7 @@ import { UnmappedClassError } from "./errors.js";
 import { aliasSource, mapperOfClass } from "./mapped.js";
 import type { Mapper } from "./mapping/mapper.js";
 import { stateOf, type ObjectStatus } from "./state/instance-state.js";
-import { criterionAt } from "./mapping/inheritance.js";
+import { criterionAt, isSubmapper } from "./mapping/inheritance.js";
 import { baseTable, joinedFromOf, joinedWriteRefusal } from "./mapping/joined-tables.js";
 import { aliasedFrom, modelAliases, type ModelAliases } from "./mapping/joined-aliases.js";
 import { storedValue } from "./state/mutable-values.js";
@@ -31,6 +31,8 @@ export type ColumnKeys<T> = {
 export type ModelColumns<T> = { readonly [K in ColumnKeys<T>]: Labeled<T[K], K> };
 
 const sources = new WeakMap<Mapper, FromSource>();
+/** The class of each part of a hierarchy's rows that its sources cover (`rowPart`). */
+const partMappers = new WeakMap<RowPart, Mapper>();
 
 /** The mapper's columns under their attribute keys: what `select(Model)` selects. */
 export function entitySource(mapper: Mapper): FromSource {
@@ -45,9 +47,10 @@ export function modelSource(mapper: Mapper, aliasName?: string): FromSource {
   const aliases = aliasName === undefined ? undefined : modelAliases(mapper, aliasName);
   const alias = aliases?.root;
   const criterion = criterionAt(mapper, alias ?? baseTable(mapper).fromNode);
+  const part = criterion === undefined ? undefined : rowPart(mapper, alias ?? baseTable(mapper).fromNode, criterion);
   // Joined-table inheritance: the hierarchy's tables joined (joined-tables.ts), or their aliases.
   const joinedFrom = aliases === undefined ? joinedFromOf(mapper) : aliasedFrom(mapper, aliases);
-  const read = joinedFrom === undefined ? oneTable(mapper, alias, criterion) : spanningTables(mapper, aliases, criterion, joinedFrom);
+  const read = joinedFrom === undefined ? oneTable(mapper, alias, part) : spanningTables(mapper, aliases, part, joinedFrom);
   const all = [...mapper.columns].map(([key, column]) => new LabeledExpression<unknown, string>(key, read(column), column.type));
   const c = Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"];
   const identity = mapper.inheritance?.identity;
@@ -71,27 +74,29 @@ export function modelSource(mapper: Mapper, aliasName?: string): FromSource {
  * single-table inheritance) from a reference of its own covering its rows of the table only
  * (inheritance.ts): a SELECT of its columns reads its rows only. Or from the alias given.
  */
-function oneTable(mapper: Mapper, alias: AliasNode | undefined, criterion: ExprNode | undefined): (column: Column) => ExprNode {
-  const covering = criterion === undefined ? alias : (alias ?? { ...mapper.table.fromNode });
-  if (covering !== undefined && criterion !== undefined) coverRows(covering, criterion);
+function oneTable(mapper: Mapper, alias: AliasNode | undefined, part: RowPart | undefined): (column: Column) => ExprNode {
+  const covering = part === undefined ? alias : (alias ?? { ...mapper.table.fromNode });
+  if (covering !== undefined && part !== undefined) coverRows(covering, part);
   return (column) => (covering ? { kind: "column", name: column.name, source: covering } : column.node);
 }
 
 /**
  * Joined-table inheritance: each table (or its alias) through a reference of the class's own,
  * read through `unit`, the class's tables joined (a SELECT of columns of two of them is not a cross
- * join, and of a subclass's columns alone reads its rows only); the root's reference covers the
- * class's rows (its criterion). The root class reads its own table as it is.
+ * join, and of a subclass's columns alone reads its rows only); every reference of a subclass
+ * covers its rows (its criterion), so that `select(Employee, m.budget)` reads the managers as
+ * `select(Employee, m.name)` does, and as single-table inheritance does. The root class reads its
+ * own table as it is.
  */
-function spanningTables(mapper: Mapper, aliases: ModelAliases | undefined, criterion: ExprNode | undefined, unit: FromNode): (column: Column) => ExprNode {
+function spanningTables(mapper: Mapper, aliases: ModelAliases | undefined, part: RowPart | undefined, unit: FromNode): (column: Column) => ExprNode {
   const root = baseTable(mapper);
   const references = new Map<Table, TableNode | AliasNode>();
   for (const table of mapper.inheritance!.hierarchy.tables) {
-    const plain = table === root && criterion === undefined;
+    const plain = table === root && part === undefined;
     const reference = aliases?.aliasOf({ table }) ?? (plain ? undefined : { ...table.fromNode });
     if (reference === undefined) continue;
     if (!plain) spanRows(reference, unit);
-    if (table === root && criterion !== undefined) coverRows(reference, criterion);
+    if (part !== undefined) coverRows(reference, part);
     references.set(table, reference);
   }
   return (column) => {
@@ -100,6 +105,20 @@ function spanningTables(mapper: Mapper, aliases: ModelAliases | undefined, crite
   };
 }
 
+/**
+ * The rows of a subclass (`criterion`, on `of`: its base's table or an alias of it) as the Core's
+ * covering references know them: a SELECT of columns of two classes of one hierarchy reads the
+ * lower one's rows, or is refused when neither class is the other's subclass.
+ */
+function rowPart(mapper: Mapper, of: TableNode | AliasNode, criterion: ExprNode): RowPart {
+  const includes = (other: RowPart): boolean => {
+    const lower = partMappers.get(other);
+    return lower !== undefined && isSubmapper(lower, mapper);
+  };
+  const part: RowPart = { name: mapper.name, of, criterion, includes };
+  partMappers.set(part, mapper);
+  return part;
+}
 
 registerEntityResolver((item) => {
   const alias = aliasSource(item);

@@ -214,6 +214,22 @@ describe("compiled SQL: SELECT", () => {
     });
   });
 
+  test("FOR UPDATE of the nullable side of an outer join: refused before it is sent on PostgreSQL, naming forUpdate({ of }); locked elsewhere", () => {
+    const outer = select(users.c.id, orders.c.id.label("orderId")).from(users).leftJoin(orders);
+    const mysqlSql = "SELECT `users`.`id`, `orders`.`id` AS `orderId` FROM `users` LEFT OUTER JOIN `orders` ON `users`.`id` = `orders`.`user_id` FOR UPDATE";
+    assertCompile(outer.forUpdate(), {
+      sqlite: ['SELECT "users"."id", "orders"."id" AS "orderId" FROM "users" LEFT OUTER JOIN "orders" ON "users"."id" = "orders"."user_id"', []],
+      postgresql: raises(ArgumentError, /^forUpdate\(\): PostgreSQL cannot lock the rows of 'orders', on the nullable side of an outer join\. Name the tables whose rows to lock: forUpdate\(\{ of: \[\.\.\.\] \}\) \(here 'users'\)/),
+      mysql: [mysqlSql, []],
+      mysql8: [mysqlSql, []],
+    });
+    assertCompile(outer.forUpdate({ of: [users, orders] }), {
+      sqlite: ['SELECT "users"."id", "orders"."id" AS "orderId" FROM "users" LEFT OUTER JOIN "orders" ON "users"."id" = "orders"."user_id"', []],
+      postgresql: raises(ArgumentError, /^forUpdate\(\{ of \}\): PostgreSQL cannot lock the rows of 'orders'.*Leave it out of `of`/),
+      mysql: [mysqlSql, []],
+    });
+  });
+
   test("FOR UPDATE OF an alias names the alias; of several, each; forUpdate(false) removes it", () => {
     const stmt = select(u2.c.id).from(u2).join(orders, orders.c.userId.eq(u2.c.id)).forUpdate({ of: [u2, orders] });
     assertCompile(stmt, {

@@ -45,6 +45,13 @@ export interface JoinNode {
   readonly left: FromNode;
   readonly right: TableNode | AliasNode;
   readonly on: ExprNode;
+  /**
+   * A LEFT JOIN that reads more columns of some of the rows (the ORM's subclass tables under
+   * joined-table inheritance), not rows of their own: a `FOR UPDATE` without `OF` leaves its table
+   * out (PostgreSQL cannot lock the nullable side of an outer join, and a query through a class
+   * does not ask to lock its subclasses' rows).
+   */
+  readonly optional?: boolean;
 }
 
 export type FromNode = TableNode | AliasNode | JoinNode;
@@ -304,6 +311,8 @@ export interface UpdateNode {
   readonly set: readonly (readonly [string, ExprNode])[];
   readonly where: ExprNode | undefined;
   readonly returning: readonly LabelNode[];
+  /** Why compiling refuses it: its target's rows span several tables (`FromSource.notWritable`), which the ORM session writes one statement each. */
+  readonly unwritable?: string;
 }
 
 export interface DeleteNode {
@@ -311,6 +320,8 @@ export interface DeleteNode {
   readonly table: TableNode;
   readonly where: ExprNode | undefined;
   readonly returning: readonly LabelNode[];
+  /** As `UpdateNode.unwritable`. */
+  readonly unwritable?: string;
 }
 
 export type StatementNode = SelectNode | CompoundSelectNode | InsertNode | UpdateNode | DeleteNode | RawNode;

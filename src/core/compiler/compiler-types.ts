@@ -32,6 +32,8 @@ export interface DialectCapabilities {
   readonly forUpdateOf: boolean;
   /** `FOR UPDATE NOWAIT` and `FOR UPDATE SKIP LOCKED` (PostgreSQL; MySQL 8; MariaDB 10.6+). */
   readonly forUpdateNowait: boolean;
+  /** `FOR UPDATE` of the nullable side of an outer join (every database but PostgreSQL, which refuses it). */
+  readonly forUpdateNullable: boolean;
   readonly fullJoin: boolean;
   readonly ilike: boolean;
   /**

@@ -196,7 +196,7 @@ function labels(w: Walk, nodes: readonly LabelNode[]): void {
 
 function from(w: Walk, node: FromNode): void {
   if (node.kind === "join") {
-    w.key += `j${node.type}(`;
+    w.key += `j${node.type}${node.optional === true ? "?" : ""}(`;
     from(w, node.left);
     from(w, node.right);
     expr(w, node.on);
@@ -306,7 +306,7 @@ function root(w: Walk, node: Node): void {
       w.key += ")";
       return;
     case "update":
-      w.key += `U(${tableKey(node.table)}|`;
+      w.key += `U${node.unwritable === undefined ? "" : "!"}(${tableKey(node.table)}|`;
       setPairs(w, node.set);
       w.key += "|";
       expr(w, node.where);
@@ -315,7 +315,7 @@ function root(w: Walk, node: Node): void {
       w.key += ")";
       return;
     case "delete":
-      w.key += `D(${tableKey(node.table)}|`;
+      w.key += `D${node.unwritable === undefined ? "" : "!"}(${tableKey(node.table)}|`;
       expr(w, node.where);
       w.key += "|";
       labels(w, node.returning);

@@ -21,11 +21,11 @@ import type {
   TableNode,
   UpdateNode,
 } from "../ast/nodes.js";
-import { CompileError, UnsupportedCompilationError, UnsupportedFeatureError } from "../errors.js";
+import { ArgumentError, CompileError, UnsupportedCompilationError, UnsupportedFeatureError } from "../errors.js";
 import { expressionKey } from "./fingerprint.js";
 import { ExpressionCompiler } from "./expression-compiler.js";
 import { ctesOf, withClause } from "./cte-clause.js";
-import { forUpdateClause, lockTargets } from "./locking-clause.js";
+import { forUpdateClause, lockClauseTargets } from "./locking-clause.js";
 import { collectSources, sameSource } from "../statements/sources.js";
 import { sourcesOf } from "../statements/join-inference.js";
 import type { CompiledTemplate, DialectCapabilities } from "./compiler-types.js";
@@ -180,7 +180,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
         sql += ` ORDER BY ${node.orderBy.map((o) => this.orderByItem(o)).join(", ")}`;
       }
       sql += this.limitOffset(node.limit, node.offset);
-      if (node.forUpdate) sql += this.forUpdate(node.forUpdateOf && lockTargets(node.forUpdateOf, sources, (name) => this.quote(name)), node.forUpdateWait);
+      if (node.forUpdate) sql += this.forUpdate(lockClauseTargets(node.forUpdateOf, froms, this.capabilities, (name) => this.quote(name)), node.forUpdateWait);
       return sql;
     } finally {
       this.unqualified = unqualified;
@@ -296,6 +296,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
   }
 
   protected update(node: UpdateNode): string {
+    if (node.unwritable !== undefined) throw new ArgumentError(node.unwritable);
     if (node.set.length === 0) throw new CompileError(`UPDATE ${node.table.name} has no values to set.`);
     return this.withTarget(node.table, () => {
       const set = this.withUnqualified(() => node.set.map(([name, value]) => `${this.quote(name)} = ${this.expr(value)}`));
@@ -306,6 +307,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
   }
 
   protected delete(node: DeleteNode): string {
+    if (node.unwritable !== undefined) throw new ArgumentError(node.unwritable);
     return this.withTarget(node.table, () => {
       let sql = `DELETE FROM ${this.tableName(node.table)}`;
       if (node.where) sql += ` WHERE ${this.expr(node.where)}`;

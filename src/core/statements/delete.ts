@@ -4,7 +4,7 @@ import type { Expression } from "../expression/expression.js";
 import type { ColumnMap, Table } from "../schema/table.js";
 import type { Executable } from "./executable.js";
 import { labelItems, type EntityClass, type RowOfItems, type SelectItem, type SelectLayout, type TupleOfItems } from "./selectable.js";
-import { andWhere, targetOf } from "./update.js";
+import { andWhere, targetOf, withUnwritable } from "./update.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 
@@ -51,8 +51,9 @@ export function deleteFrom<C extends ColumnMap>(table: Table<string, C>): Delete
 export function deleteFrom(entity: EntityClass): Delete<ColumnMap>;
 export function deleteFrom(target: Table | EntityClass): Delete<ColumnMap> {
   const entity = typeof target === "function" ? target : undefined;
-  const source = entity ? targetOf("deleteFrom", entity) : undefined;
+  const source = entity ? targetOf("deleteFrom", entity, true) : undefined;
   const table = source ? (source.underlyingTable as Table) : (target as Table);
   // An entity covering part of its table (an ORM subclass: `FromSource.criterion`) deletes its rows only.
-  return new Delete(table, { kind: "delete", table: table.fromNode, where: source?.criterion, returning: [] }, entity);
+  const node: DeleteNode = { kind: "delete", table: table.fromNode, where: source?.criterion, returning: [] };
+  return new Delete(table, withUnwritable(node, "deleteFrom", entity, source), entity);
 }

@@ -31,6 +31,7 @@ import { queryColumns } from "./query-columns.js";
 import { collectSources, sameSource } from "./sources.js";
 import { withColumnCriteria, withCriterion, withoutCriterion, withoutSpannedOver, withSpannedFrom } from "./covered-rows.js";
 import { joinSpanning } from "./spanning-join.js";
+import { lockedSources } from "../compiler/locking-clause.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 /** What can be joined: a table, an alias, a subquery, or an entity (mapped class). */
@@ -162,9 +163,11 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
   /**
    * `SELECT ... FOR UPDATE` (ignored on SQLite, which locks the whole database). `{ of: [books] }`
    * locks only the rows of those tables, aliases or models (`FOR UPDATE OF`), as PostgreSQL needs
-   * when the query has the nullable side of an outer join; MariaDB has no OF and locks the rows
-   * of every table read. `{ nowait: true }` fails at once with `LockNotAvailableError` where a
-   * row is locked by another transaction; `{ skipLocked: true }` leaves such rows out (PostgreSQL,
+   * when the query has the nullable side of an outer join (without it, compiling for PostgreSQL
+   * raises `ArgumentError`); MariaDB has no OF and locks the rows of every table read. A model of
+   * joined-table inheritance locks its base's and its own tables, not the subclasses' it
+   * outer-joins. `{ nowait: true }` fails at once with `LockNotAvailableError` where a row is
+   * locked by another transaction; `{ skipLocked: true }` leaves such rows out (PostgreSQL,
    * MySQL 8, MariaDB 10.6+; SQLite: nothing to wait for). `false` removes the clause.
    *
    * ```ts
@@ -181,14 +184,20 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     if (lock.of === undefined) return this.with({ forUpdate: true, forUpdateOf: undefined, forUpdateWait: wait });
     const of = (Array.isArray(lock.of) ? lock.of : [lock.of]) as readonly Joinable[];
     if (of.length === 0) throw new ArgumentError("forUpdate({ of }): name at least one table, alias or model to lock.");
-    return this.with({ forUpdate: true, forUpdateOf: of.map((item) => resolveSource("forUpdate", item).fromNode), forUpdateWait: wait });
+    // A source of several tables (the ORM's joined-table class) locks those of its rows: not its optional joins'.
+    const targets = of.flatMap((item) => {
+      const source = resolveSource("forUpdate", item);
+      return source.joinedFrom === undefined ? [source.fromNode] : lockedSources([source.joinedFrom]);
+    });
+    return this.with({ forUpdate: true, forUpdateOf: targets, forUpdateWait: wait });
   }
 
   /** Adds columns to the select list. */
   addColumns<const I extends readonly SelectItem[]>(...items: I): Select<Row & RowOfItems<I>, First, [...Tuple, ...TupleOfItems<I>]> {
     const { labels, layout } = labelItems(items, this.node.columns.length);
     const from = withSpannedFrom(this.node.from, labels.map((l) => l.expr));
-    const where = withColumnCriteria(this.node.where, labels.map((l) => l.expr), from);
+    // All the columns: those added may name rows apart from those of the columns already there.
+    const where = withColumnCriteria(this.node.where, [...this.node.columns, ...labels].map((l) => l.expr), from);
     return new Select({ ...this.node, columns: [...this.node.columns, ...labels], from, where }, [...this.layout, ...layout], this.statementOptions);
   }
 

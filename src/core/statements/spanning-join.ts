@@ -18,6 +18,7 @@ interface Link {
   readonly type: JoinType;
   readonly right: Source;
   readonly on: ExprNode;
+  readonly optional: boolean;
 }
 
 /**
@@ -29,6 +30,14 @@ export function joinSpanning(from: readonly FromNode[], type: JoinType, source: 
     throw new ArgumentError(`${type}Join(${name}): its columns span several tables (joined-table inheritance), which a ${type} outer join does not support yet. Use join() or leftJoin(), from the other side.`);
   }
   const { root, links } = chainOf(source.joinedFrom!);
+  if (from.some((item) => sourcesOf(item).some((s) => sameSource(s, root)))) {
+    // One occurrence of the base's table is one row of it: the query's own, which the class's
+    // criterion would narrow rather than join another row to.
+    throw new ArgumentError(
+      `join(${name}): its base table '${root.name}' is read by the query already, and one occurrence of a table is one row of it. ` +
+        `To join another row of it (an engineer and their manager), join an alias of the class: aliased(${name}, "...").`,
+    );
+  }
   const own = [root, ...links.filter((link) => link.type === "inner").map((link) => link.right)];
   const { anchor, index, condition } = on === undefined ? inferred(from, own, name) : given(from, [root, ...links.map((l) => l.right)], on, name);
   const criterion = source.criterion;
@@ -40,7 +49,7 @@ export function joinSpanning(from: readonly FromNode[], type: JoinType, source: 
   }
   for (const link of links) {
     if (link.right === anchor) continue;
-    joined = { kind: "join", type: link.type === "inner" ? type : "left", left: joined, right: link.right, on: link.on };
+    joined = link.optional ? { kind: "join", type: "left", left: joined, right: link.right, on: link.on, optional: true } : { kind: "join", type: link.type === "inner" ? type : "left", left: joined, right: link.right, on: link.on };
   }
   const result = [...from];
   result[index] = joined;
@@ -52,7 +61,7 @@ function chainOf(node: FromNode): { root: Source; links: Link[] } {
   const links: Link[] = [];
   let at = node;
   while (at.kind === "join") {
-    links.unshift({ type: at.type, right: at.right, on: at.on });
+    links.unshift({ type: at.type, right: at.right, on: at.on, optional: at.optional === true });
     at = at.left;
   }
   return { root: at, links };

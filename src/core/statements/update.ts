@@ -3,7 +3,7 @@
  * target, `update(User).values({ name: "bo" })`: keyed by attribute, resolved through the entity
  * resolver the ORM registers (the Core knows no ORM).
  */
-import type { ExprNode, UpdateNode } from "../ast/nodes.js";
+import type { DeleteNode, ExprNode, UpdateNode } from "../ast/nodes.js";
 import { ArgumentError } from "../errors.js";
 import { Expression } from "../expression/expression.js";
 import type { Column } from "../schema/column.js";
@@ -44,7 +44,7 @@ export class Update<C extends ColumnMap, Row = {}, V = WritableRowOf<C>, Tuple =
 
   /** The new values; each may be an expression, e.g. `{ count: t.c.count.plus(1) }`. */
   set(values: Partial<ValuesOf<V>>): Update<C, Row, V, Tuple> {
-    const source: FromSource = this.entity ? targetOf("update", this.entity) : (this.table as Table);
+    const source: FromSource = this.entity ? targetOf("update", this.entity, true) : (this.table as Table);
     const set: [string, ExprNode][] = [];
     for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
       if (value === undefined) continue;
@@ -92,20 +92,30 @@ export function update<C extends ColumnMap>(table: Table<string, C>): Update<C>;
 export function update<T extends object>(entity: abstract new (...args: any[]) => T): Update<ColumnMap, {}, EntityValues<T>>;
 export function update(target: Table | EntityClass): Update<ColumnMap, {}, any> {
   const entity = typeof target === "function" ? target : undefined;
-  const source = entity ? targetOf("update", entity) : undefined;
+  const source = entity ? targetOf("update", entity, true) : undefined;
   const table = source ? (source.underlyingTable as Table) : (target as Table);
   // An entity covering part of its table (an ORM subclass: `FromSource.criterion`) changes its rows only.
-  return new Update(table, { kind: "update", table: table.fromNode, set: [], where: source?.criterion, returning: [] }, entity);
+  const node: UpdateNode = { kind: "update", table: table.fromNode, set: [], where: source?.criterion, returning: [] };
+  return new Update(table, withUnwritable(node, "update", entity, source), entity);
 }
 
-/** The source of a mapped class used as the target of an UPDATE or DELETE: its columns keyed by attribute. */
-export function targetOf(verb: string, entity: EntityClass): FromSource {
+/**
+ * The source of a mapped class used as the target of an UPDATE or DELETE: its columns keyed by
+ * attribute. One whose rows span several tables (`notWritable`) is refused, or with `spanning`
+ * (an UPDATE or DELETE, which the ORM session runs one statement per table) taken.
+ */
+export function targetOf(verb: string, entity: EntityClass, spanning = false): FromSource {
   const source = entitySource(entity);
   if (!source || !source.underlyingTable || source.fromNode.kind !== "table") {
     throw new ArgumentError(`${verb}(${entity.name}): the class is not a mapped model (map it, or pass its Table).`);
   }
-  if (source.notWritable !== undefined) throw new ArgumentError(`${verb}(${entity.name}): ${source.notWritable}`);
+  if (source.notWritable !== undefined && !spanning) throw new ArgumentError(`${verb}(${entity.name}): ${source.notWritable}`);
   return source;
+}
+
+/** `node`, refused when compiled if its target's rows span several tables: the ORM session runs it instead. */
+export function withUnwritable<N extends UpdateNode | DeleteNode>(node: N, verb: string, entity: EntityClass | undefined, source: FromSource | undefined): N {
+  return source?.notWritable === undefined ? node : { ...node, unwritable: `${verb}(${entity!.name}): ${source.notWritable}` };
 }
 
 export function andWhere(existing: ExprNode | undefined, conditions: readonly Condition[]): ExprNode | undefined {

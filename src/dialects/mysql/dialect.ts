@@ -42,6 +42,7 @@ function capabilitiesFor(serverVersion: string): DialectCapabilities {
     forUpdateOf: mysql8(0, 1),
     // NOWAIT since MariaDB 10.3, SKIP LOCKED since 10.6: one flag for both. An unknown server is taken to be a recent one.
     forUpdateNowait: mariadb ? major > 10 || (major === 10 && minor >= 6) : mysql8(0, 1) || !serverVersion,
+    forUpdateNullable: true,
     integerBooleans: true,
     lastInsertIdOf: "first" };
 }

@@ -31,6 +31,7 @@ const capabilities: DialectCapabilities = {
   caseInsensitiveText: false,
   forUpdateOf: true,
   forUpdateNowait: true,
+  forUpdateNullable: false,
   integerBooleans: false,
   lastInsertIdOf: "last",
 };

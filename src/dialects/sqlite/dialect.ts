@@ -32,6 +32,7 @@ const capabilities: DialectCapabilities = {
   forUpdateOf: false,
   // No row locks: FOR UPDATE (and with it NOWAIT, SKIP LOCKED) compiles to nothing (compiler.ts).
   forUpdateNowait: true,
+  forUpdateNullable: true,
   integerBooleans: true,
   lastInsertIdOf: "last",
 };

@@ -11,7 +11,8 @@
  * And the reads of a row the transaction locked (`lockedIfAny`), and which rows a locking query
  * locks: those of its own FROM, not of the tables its joined loads add (`lockingOwnRows`).
  */
-import type { FromNode, SelectNode } from "../../core/ast/nodes.js";
+import type { SelectNode } from "../../core/ast/nodes.js";
+import { lockedSources } from "../../core/compiler/locking-clause.js";
 import { Select as SelectStatement, type Select } from "../../core/statements/select.js";
 import { entitySource, type SelectLayout } from "../../core/statements/selectable.js";
 import { sourcesOf } from "../../core/statements/join-inference.js";
@@ -66,28 +67,21 @@ export function lockedIfAny(statement: Select<unknown>, states: readonly Instanc
  * before (`own`), unless it names its own. PostgreSQL refuses FOR UPDATE of the nullable side of
  * a LEFT JOIN, and the rows a joined load reads are not the query's to lock: a joined load
  * must not change what the query locks. (MariaDB has no OF: it locks the joined rows too.)
- * So for the subclass tables a joined-table class of `layout` outer-joins (joined-tables.ts): its
- * base's and its own tables are locked, its subclasses' (a row may have none) are not. A LEFT JOIN
- * the application wrote is left as written: PostgreSQL refuses it, rather than lock less than asked.
+ * Of the query's own tables, the subclass tables a joined-table class outer-joins (the optional
+ * joins, joined-tables.ts) are left out, as the compiler leaves them out of a query without
+ * joined loads (locking-clause.ts): its base's and its own tables are locked, its subclasses'
+ * (a row may have none) are not. A LEFT JOIN the application wrote is left as written: on
+ * PostgreSQL the compiler refuses it before it is sent, rather than lock less than asked.
  */
-export function lockingOwnRows(joined: Select<unknown>, own: SelectNode, layout: SelectLayout): Select<unknown> {
+export function lockingOwnRows(joined: Select<unknown>, own: SelectNode): Select<unknown> {
   const node = joined.node;
-  if (!node.forUpdate || node.forUpdateOf !== undefined) return joined;
-  const polymorphic = layout.flatMap((item) => (item.kind === "entity" ? nullableSources(entitySource(item.entity)?.joinedFrom) : []));
-  if (joined.node === own && polymorphic.length === 0) return joined;
-  const locked = (source: Source) => !polymorphic.some((p) => sameSource(p, source));
-  const of = own.from.flatMap(sourcesOf).filter(locked);
-  for (const source of collectSources(own.columns.map((c) => c.expr))) if (locked(source) && !of.some((s) => sameSource(s, source))) of.push(source);
+  if (!node.forUpdate || node.forUpdateOf !== undefined || node === own) return joined;
+  const of = lockedSources(own.from);
+  const optional = own.from.flatMap(sourcesOf).filter((source) => !of.includes(source));
+  for (const source of collectSources(own.columns.map((c) => c.expr))) {
+    if (!optional.some((s) => sameSource(s, source)) && !of.some((s) => sameSource(s, source))) of.push(source);
+  }
   return new SelectStatement({ ...node, forUpdateOf: of }, joined.layout, joined.statementOptions);
-}
-
-type Source = ReturnType<typeof sourcesOf>[number];
-
-/** The tables of a FROM item on the nullable side of an outer join. */
-function nullableSources(from: FromNode | undefined): Source[] {
-  if (from?.kind !== "join") return [];
-  const left = from.type === "right" || from.type === "full" ? sourcesOf(from.left) : nullableSources(from.left);
-  return from.type === "inner" || from.type === "right" ? left : [...left, from.right];
 }
 
 /**

@@ -95,7 +95,7 @@ function planQuery(outer: QueryContext, given: Select<unknown>, single: boolean)
   if (eager.criteria) joinedQuery.statement = applyCriteria(joinedQuery.statement, eager.criteria.resolved, eager.criteria.seen).statement;
   const joinedLoads = joinedQuery.loads;
   // A joined load neither adds to what the query locks nor is recorded as locked (locked-rows.ts).
-  const query = lockingOwnRows(joinedQuery.statement, eager.statement.node, statement.layout);
+  const query = lockingOwnRows(joinedQuery.statement, eager.statement.node);
   const locks = lockedItems(query.node, statement.layout);
   // The joined loads' `under` index their own list: the contains-eager loads go after them.
   const loads = [...joinedLoads, ...eager.loads];

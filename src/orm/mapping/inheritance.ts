@@ -230,10 +230,10 @@ function noIdentity(mapper: Mapper): InvalidRequestError {
  * session may hold as another class: refused, as assigning the attribute is.
  */
 export function refuseClassChange(mapper: Mapper, values: ReadonlyMap<string, unknown>): void {
-  const { root, discriminator } = mapper.inheritance!.hierarchy;
+  const { root, discriminator, mode } = mapper.inheritance!.hierarchy;
   if (!values.has(discriminator)) return;
   throw new InvalidRequestError(
-    `update(${mapper.name}) sets ${root.name}.${discriminator}, the discriminator of single-table inheritance: a row cannot change class through the ORM. ` +
+    `update(${mapper.name}) sets ${root.name}.${discriminator}, the discriminator of ${mode === "joined" ? "joined-table" : "single-table"} inheritance: a row cannot change class through the ORM. ` +
       `Delete the row and insert an object of the other class, or change it with SQL outside the session (session.connection()).`,
   );
 }

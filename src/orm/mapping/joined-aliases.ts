@@ -71,8 +71,8 @@ export function joinModel(from: FromNode, mapper: Mapper, aliases: ModelAliases,
   const own = isJoined(mapper) ? mapper.inheritance!.tables : [mapper.table];
   for (const [table, alias] of aliases.all) {
     if (alias === first) continue;
-    const keyType: JoinType = own.includes(table) ? type : "left";
-    joined = { kind: "join", type: keyType, left: joined, right: alias, on: withCriterion(alias, sameKey(table, alias, anchor, first)) };
+    const on = withCriterion(alias, sameKey(table, alias, anchor, first));
+    joined = own.includes(table) ? { kind: "join", type, left: joined, right: alias, on } : { kind: "join", type: "left", left: joined, right: alias, on, optional: true };
   }
   return joined;
 }
@@ -87,7 +87,10 @@ export function aliasedFrom(mapper: Mapper, aliases: ModelAliases): FromNode | u
   const [[rootTable, root], ...others] = aliases.all;
   const own = mapper.inheritance!.tables;
   let from: FromNode = root!;
-  for (const [table, alias] of others) from = { kind: "join", type: own.includes(table) ? "inner" : "left", left: from, right: alias, on: sameKey(table, alias, rootTable!, root!) };
+  for (const [table, alias] of others) {
+    const on = sameKey(table, alias, rootTable!, root!);
+    from = own.includes(table) ? { kind: "join", type: "inner", left: from, right: alias, on } : { kind: "join", type: "left", left: from, right: alias, on, optional: true };
+  }
   return from;
 }
 

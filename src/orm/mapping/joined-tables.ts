@@ -29,9 +29,10 @@ export function joinedFromOf(mapper: Mapper): FromNode | undefined {
   const { hierarchy, tables } = mapper.inheritance!;
   const root = hierarchy.root.table;
   let from: FromNode = root.fromNode;
-  // Inner joins first: the rows of the class; then the tables of its subclasses and of the other branches.
+  // Inner joins first: the rows of the class; then the tables of its subclasses and of the other
+  // branches, optional: they hold columns of some of its rows (not locked by FOR UPDATE).
   for (const table of tables) if (table !== root) from = { kind: "join", type: "inner", left: from, right: table.fromNode, on: keyOn(table, root) };
-  for (const table of hierarchy.tables) if (!tables.includes(table)) from = { kind: "join", type: "left", left: from, right: table.fromNode, on: keyOn(table, root) };
+  for (const table of hierarchy.tables) if (!tables.includes(table)) from = { kind: "join", type: "left", left: from, right: table.fromNode, on: keyOn(table, root), optional: true };
   return from;
 }
 
@@ -41,15 +42,16 @@ export function keyOn(table: Table, root: Table): ExprNode {
 }
 
 /**
- * What `insert`, `update` and `deleteFrom` through a class of joined-table inheritance refuse, as
- * the Core's `FromSource.notWritable`: undefined for a root, which writes its own table.
+ * What the Core refuses to write through a class of joined-table inheritance, as its
+ * `FromSource.notWritable`: `insert` of it, and `update` / `deleteFrom` run outside a session
+ * (the session runs them one statement per table, session/bulk-joined.ts). Undefined for a root,
+ * which writes its own table.
  */
 export function joinedWriteRefusal(mapper: Mapper): string | undefined {
   if (!isJoined(mapper) || mapper.inheritance!.parent === undefined) return undefined;
-  const root = mapper.inheritance!.hierarchy.root;
   return (
-    `${mapper.name}'s rows span the tables ${mapper.inheritance!.tables.map((t) => `'${t.name}'`).join(", ")} (joined-table inheritance), and statements of several tables through it are not supported yet. ` +
-    `Add the objects to a session (session.add), or change and delete them there; or write through ${root.name} (its table's columns) with a condition on ${root.name}.${mapper.inheritance!.hierarchy.discriminator}.`
+    `${mapper.name}'s rows span the tables ${mapper.inheritance!.tables.map((t) => `'${t.name}'`).join(", ")} (joined-table inheritance), which one Core statement cannot write. ` +
+    `Add new objects to a session (session.add); run update(${mapper.name}) and deleteFrom(${mapper.name}) through session.execute(), which writes each table.`
   );
 }
 
@@ -70,13 +72,13 @@ export function isInheritanceKey(fk: ForeignKey, mapper: Mapper): boolean {
  * subclass's column there is refused before it runs, naming the class and the fix.
  */
 export function refuseOtherTables(mapper: Mapper, values: ReadonlyMap<string, unknown>): void {
-  if (!isJoined(mapper)) return;
+  if (!isJoined(mapper) || mapper.inheritance!.parent !== undefined) return;
   for (const attr of values.keys()) {
     const column = mapper.columns.get(attr);
     if (column === undefined || column.table === mapper.table) continue;
     throw new ArgumentError(
-      `update(${mapper.name}) sets '${attr}', a column of table '${column.table.name}' (joined-table inheritance), but writes table '${mapper.table.name}' only. ` +
-        `Change the objects in a session instead (select them, assign, commit), or update '${column.table.name}' itself (its Table) in a Core statement.`,
+      `update(${mapper.name}) sets '${attr}', a column of table '${column.table.name}' (joined-table inheritance), but writes table '${mapper.table.name}' only: the rows of other classes have none there. ` +
+        `Update the class whose table it is (update(${mapper.registry.mappers.find((m) => m.table === column.table)?.name ?? "..."}) through session.execute()), or change the objects in a session.`,
     );
   }
 }

@@ -8,6 +8,7 @@
  */
 import { identityKey } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
+import { isInheritanceKey, tablesOf } from "../mapping/joined-tables.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { storedValue } from "../state/mutable-values.js";
 import { cascading, followCascadedValues, storeCascaded, type CascadeContext } from "../unit-of-work/cascaded-keys.js";
@@ -34,10 +35,12 @@ function onDeletes(mapper: Mapper): readonly OnDelete[] {
   let found = onDeleteOf.get(mapper);
   if (found !== undefined) return found;
   const list: OnDelete[] = [];
+  // Under joined-table inheritance a row of the class is in each of its tables: keys to any of them act.
+  const tables = tablesOf(mapper);
   for (const table of mapper.table.metadata.tables.values()) {
     for (const fk of table.foreignKeys) {
       const action = fk.onDelete;
-      if ((action !== "cascade" && action !== "set null") || !fk.isResolvable || fk.referredTable !== mapper.table) continue;
+      if ((action !== "cascade" && action !== "set null") || !fk.isResolvable || !tables.includes(fk.referredTable) || isInheritanceKey(fk, mapper)) continue;
       const referred = fk.referredColumns.map((c) => mapper.attributeFor(c));
       if (referred.some((attr) => attr === undefined)) continue;
       for (const child of mapper.registry.mappers) {

@@ -22,7 +22,6 @@ import type { Delete } from "../../core/statements/delete.js";
 import { select } from "../../core/statements/select.js";
 import type { Update } from "../../core/statements/update.js";
 import type { IdentityMap } from "../identity/identity-map.js";
-import { identityKey } from "../identity/identity-map.js";
 import { mapperOfClass } from "../mapped.js";
 import { refuseClassChange } from "../mapping/inheritance.js";
 import { refuseOtherTables } from "../mapping/joined-tables.js";
@@ -41,7 +40,9 @@ import { PopulateRun } from "../loading/populate.js";
 import { followVersionedRows, versionBefore, VERSION_STEP, withVersionBump } from "./bulk-version.js";
 import { apply } from "./bulk-apply.js";
 import { dmlWithCriteria, type LoaderCriteria } from "../loading/criteria.js";
-import { followDeleteCascades, followUpdateCascades, mayReachHeld, type ChangedRow } from "./bulk-cascades.js";
+import { mayReachHeld, type ChangedRow } from "./bulk-cascades.js";
+import { expireWhatMayMatch, followCascades, objectsOf, objectsWithKeys, rowsNotHeld } from "./bulk-follow.js";
+import { executeSpanning, spansTables } from "./bulk-joined.js";
 export type { BulkInsert, BulkInsertResult, InsertValues } from "./bulk-insert.js";
 export type { DmlResult } from "./returning-rows.js";
 
@@ -123,6 +124,8 @@ async function executeIn(host: BulkHost, tx: SessionTransaction, given: BulkStat
   if (strategy !== "auto" && strategy !== "evaluate" && strategy !== "fetch" && strategy !== false) {
     throw new ArgumentError(`session.execute(): synchronizeSession must be "auto", "evaluate", "fetch" or false; got ${String(strategy)}.`);
   }
+  // A joined subclass's rows span several tables: one statement per table (bulk-joined.ts).
+  if (spansTables(mapper)) return executeSpanning(host, tx, statement, mapper, strategy, statement !== given, run, read);
   const attributeOfColumn = new Map([...mapper.columns].map(([attr, column]) => [column.name, attr]));
   const values = node.kind === "update" ? newValues(node.set, attributeOfColumn) : undefined;
   if (values !== undefined && mapper.inheritance !== undefined) {
@@ -299,29 +302,6 @@ function timestampKeyed(mapper: Mapper): boolean {
   return attributes.size !== 0 && mapper.keyAttributes.some((attr) => attributes.has(attr));
 }
 
-/** The session's objects of `mapper` whose keys are in `rows` (from column `start` on). */
-function objectsWithKeys(host: BulkHost, mapper: Mapper, rows: readonly unknown[][], start: number): InstanceState[] {
-  const byKey = host.identity.forMapper(mapper);
-  const width = mapper.primaryKey.length;
-  const states: InstanceState[] = [];
-  for (const row of rows) {
-    checkBulkKey(mapper, row, start);
-    const obj = byKey.get(identityKey(row.slice(start, start + width)));
-    if (obj) states.push(stateOf(obj)!);
-  }
-  return states;
-}
-
-/** Strategy false: which objects matched is not known, so every one of the class that could have is expired. */
-function expireWhatMayMatch(host: BulkHost, mapper: Mapper, values: Map<string, unknown> | undefined): void {
-  for (const obj of objectsOf(host.identity, mapper)) {
-    const state = stateOf(obj)!;
-    host.owner.changing(state);
-    if (values) expireAttributes(state, [...values.keys()]);
-    else expireState(state);
-  }
-}
-
 /** The UPDATE's SET as attribute → value; a value given as an SQL expression is `MISSING` (its result is unknown here). */
 function newValues(set: readonly (readonly [string, ExprNode])[], attributeOfColumn: ReadonlyMap<string, string>): Map<string, unknown> {
   const values = new Map<string, unknown>();
@@ -360,39 +340,4 @@ function synchronizeByEvaluation(host: BulkHost, mapper: Mapper, tested: { match
     if (values) expireAttributes(state, [...values.keys()]);
     else expireState(state);
   }
-}
-
-/** The database's own foreign key actions on the rows `changed` (bulk-cascades.ts): the session's objects of the rows they changed follow. */
-function followCascades(host: BulkHost, tx: { readonly journal: Journal }, mapper: Mapper, values: Map<string, unknown> | undefined, changed: readonly ChangedRow[]): void {
-  if (changed.length === 0) return;
-  const cascadeHost = { identity: host.identity, journal: tx.journal, changing: (state: InstanceState) => host.owner.changing(state) };
-  if (values) followUpdateCascades(cascadeHost, mapper, changed);
-  else followDeleteCascades(cascadeHost, mapper, changed);
-}
-
-/** The rows of `keys` the session holds no object of, by their key values (and, for an UPDATE, those it sets). */
-function rowsNotHeld(host: BulkHost, mapper: Mapper, keys: readonly unknown[][], values: Map<string, unknown> | undefined): ChangedRow[] {
-  const byKey = host.identity.forMapper(mapper);
-  const width = mapper.primaryKey.length;
-  const rows: ChangedRow[] = [];
-  for (const row of keys) {
-    if (byKey.get(identityKey(row.slice(0, width))) !== undefined) continue;
-    const before: Record<string, unknown> = {};
-    mapper.keyAttributes.forEach((attr, i) => (before[attr] = row[i]));
-    if (!values) {
-      rows.push({ before });
-      continue;
-    }
-    const after: Record<string, unknown> = { ...before };
-    for (const [attr, value] of values) after[attr] = value === MISSING || value === VERSION_STEP ? undefined : value;
-    rows.push({ before, after });
-  }
-  return rows;
-}
-
-/** A copy of the class's objects in the identity map: deleting from the map while walking it is not allowed. */
-function objectsOf(identity: IdentityMap, mapper: Mapper): object[] {
-  const objects: object[] = [];
-  identity.forMapper(mapper).forEach((obj) => objects.push(obj));
-  return objects;
 }

@@ -78,18 +78,30 @@ function givenColumnsString(all: readonly MappedColumn[], dict: Record<string, u
 export async function deleteByKeys(conn: Connection, table: Table, columns: readonly Column[], keys: readonly unknown[][]): Promise<number> {
   if (columns.length === 0) throw new InvalidRequestError(`internal: a DELETE from ${table.name} without key columns would delete every row`);
   let matched = 0;
+  for (const condition of keyConditions(conn, columns, keys)) matched += (await conn.execute(deleteFrom(table).where(condition))).rowCount;
+  return matched;
+}
+
+/**
+ * Conditions naming the rows whose `columns` hold one of `keys`, one per statement: a bound list
+ * (`inValues`) where the database finds rows by it through the index in an UPDATE or DELETE;
+ * elsewhere (MariaDB) literal lists, as many keys each as the parameter limit allows.
+ */
+export function keyConditions(conn: Connection, columns: readonly Column[], keys: readonly unknown[][]): Expression<boolean>[] {
   const asList = conn.dialect.capabilities.inValuesInWrites;
   const perStatement = asList ? MAX_PARAMS : Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const conditions: Expression<boolean>[] = [];
   for (let i = 0; i < keys.length; i += perStatement) {
     const chunk = keys.slice(i, i + perStatement);
-    const condition = asList
-      ? tupleInValues(columns, chunk)
-      : columns.length === 1
-        ? columns[0]!.in(chunk.map((k) => k[0]) as never[])
-        : or(...chunk.map((k) => and(...columns.map((c, j) => c.eq(k[j] as never)))));
-    matched += (await conn.execute(deleteFrom(table).where(condition))).rowCount;
+    conditions.push(
+      asList
+        ? tupleInValues(columns, chunk)
+        : columns.length === 1
+          ? columns[0]!.in(chunk.map((k) => k[0]) as never[])
+          : or(...chunk.map((k) => and(...columns.map((c, j) => c.eq(k[j] as never))))),
+    );
   }
-  return matched;
+  return conditions;
 }
 
 /** Rows per multi-row INSERT: as many as the parameters allow, or the dialect's page (`insertPageRows`). */
