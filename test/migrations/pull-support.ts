@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Registry } from "../../src/index.js";
 import type { ModelFile } from "../../src/migrations/pull/model-files.js";
-import { repoRoot } from "../support/dist.js";
+import { repoRoot } from "../support/repo-root.js";
 
 /** What the generated files import athanor from: this checkout's sources (tsx and tsc both resolve it). */
 export const importFrom = join(repoRoot, "src/index.ts");
