@@ -21,9 +21,9 @@ export async function deleteAllRows(engine: Engine, metadata: MetaData): Promise
 }
 
 /**
- * PostgreSQL checks a foreign key at the end of each statement: dependent tables first is enough,
- * but for a cycle of keys (or a RESTRICT key to the same table), where one TRUNCATE of all the
- * tables (five times slower) empties them together.
+ * PostgreSQL checks a foreign key at the end of each statement, so deleting dependent tables first
+ * is enough. A cycle of keys (or a RESTRICT key to the same table) is not: there one TRUNCATE of
+ * all the tables, five times slower, empties them together.
  */
 async function deletePostgres(conn: Connection, metadata: MetaData, tables: readonly Table[]): Promise<void> {
   if (!metadata.dependencyOrder().cyclic.length) {
