@@ -43,6 +43,27 @@ const SERIAL = new Map([
   ["test/migrations/concurrent-index-killed.test.ts", "polls for an index build waiting on a lock, 20 s"],
 ]);
 
+/**
+ * The longest files outside the dist/ lane (session 20's runs, 25-130 s each under load 15), started
+ * first and longest first: run in name order, one of them came last and kept a lane busy for a
+ * minute while the other had nothing left. A file missing here starts after these, in name order.
+ */
+const LONGEST = [
+  "test/session/long-lived-session.test.ts",
+  "test/tools/dependency-rules.test.ts",
+  "test/migrations/acceptance-round-trip.test.ts",
+  "test/tools/doc-examples.test.ts",
+  "test/tools/api-docs.test.ts",
+  "test/session/streaming.test.ts",
+  "test/migrations/drift.test.ts",
+  "test/tools/compiled-build.test.ts",
+  "test/orm/seed-import-orders.test.ts",
+  "test/migrations/migrate-cli.test.ts",
+  "test/core/mysql-reset-killed.test.ts",
+  "test/session/lock-timeouts.test.ts",
+  "test/session/chinook.test.ts",
+];
+
 const lanes = Math.max(1, Number(process.env.ATHANOR_TEST_LANES ?? 2));
 
 function allTestFiles() {
@@ -146,8 +167,8 @@ function summary() {
 
 const start = performance.now();
 // A renamed file would silently leave the list and share a lane.
-const stale = [...SERIAL.keys()].filter((f) => !existsSync(join(root, f)));
-if (stale.length) throw new Error(`scripts/test/run.mjs: SERIAL names files that do not exist: ${stale.join(", ")}`);
+const stale = [...SERIAL.keys(), ...LONGEST].filter((f) => !existsSync(join(root, f)));
+if (stale.length) throw new Error(`scripts/test/run.mjs: SERIAL or LONGEST names files that do not exist: ${stale.join(", ")}`);
 const args = process.argv.slice(2);
 if (args[0] === "--checks") {
   args.shift();
@@ -161,7 +182,11 @@ if (args[0] === "--checks") {
 }
 const files = args.length ? args.map((f) => relative(root, resolve(f))) : allTestFiles();
 const distGroup = files.filter((f) => !SERIAL.has(f) && usesDist(f));
-const parallel = files.filter((f) => !SERIAL.has(f) && !distGroup.includes(f)).map((f) => [f]);
+const rank = (f) => (LONGEST.includes(f) ? LONGEST.indexOf(f) : LONGEST.length);
+const parallel = files
+  .filter((f) => !SERIAL.has(f) && !distGroup.includes(f))
+  .sort((a, b) => rank(a) - rank(b))
+  .map((f) => [f]);
 // The dist/ group is the longest unit: it starts first so that the other lanes fill in around it.
 await runUnits(distGroup.length ? [distGroup, ...parallel] : parallel, lanes);
 await runUnits(files.filter((f) => SERIAL.has(f)).map((f) => [f]), 1);

@@ -188,4 +188,4 @@ forEachDatabaseWithSchema("a connection returned inside a transaction", metadata
       await broken.dispose();
     }
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, test } from "node:test";
 import { downOf, migrationId, migrationSource, type MigrationDefinition } from "../../src/migrations/index.js";
-import { repoRoot } from "../support/dist.js";
+import { repoRoot } from "../support/repo-root.js";
 import { everyOp } from "./every-op.js";
 
 mkdirSync("/tmp/mdiffer", { recursive: true });

@@ -254,4 +254,4 @@ forEachDatabaseWithSchema("naming strategy and naming convention", metadata, (ct
     const invoiceTable = Invoice.registry.mapperFor(Invoice).table;
     assert.deepEqual(invoiceTable.foreignKeys.map((fk) => fk.name), ["fk_NamingInvoice_CustomerId_NamingCustomer"]);
   });
-});
+}, { createOnce: true });

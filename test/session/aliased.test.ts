@@ -94,4 +94,4 @@ forEachDatabaseWithSchema("aliased models", Base.metadata, (ctx) => {
     };
     assert.equal(typeof typed, "function");
   });
-});
+}, { createOnce: true });

@@ -136,4 +136,4 @@ forEachDatabaseWithSchema("bulk statements and the database's foreign key action
     await session.commit();
     assert.deepEqual(await q("SELECT text AS t FROM dc_notes"), [{ t: "after the rollback" }]);
   });
-});
+}, { createOnce: true });

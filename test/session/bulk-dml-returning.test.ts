@@ -138,4 +138,4 @@ forEachDatabaseWithSchema("ORM bulk UPDATE and DELETE with RETURNING", BulkBase.
     };
     assert.equal(typeof typed, "function");
   });
-});
+}, { createOnce: true });

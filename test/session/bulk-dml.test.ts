@@ -182,4 +182,4 @@ forEachDatabaseWithSchema("ORM bulk UPDATE and DELETE", BulkBase.metadata, (ctx)
     // @ts-expect-error the attribute is listPrice; list_price is its column
     assert.throws(() => update(BkBook).values({ list_price: 5 }), ArgumentError);
   });
-});
+}, { createOnce: true });

@@ -32,4 +32,4 @@ forEachDatabaseWithSchema("bulk UPDATE filtered by a boolean", FlagBase.metadata
     const rows = (await conn.execute(select(c.label).orderBy(c.id))).rows.map((r) => r.label);
     assert.deepEqual(flags.map((f) => f.label), rows, "each object holds its row's label");
   });
-});
+}, { createOnce: true });

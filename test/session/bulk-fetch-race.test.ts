@@ -66,5 +66,5 @@ forEachDatabaseWithSchema(
       ]);
     });
   },
-  { sqliteFile: true },
+  { createOnce: true, sqliteFile: true },
 );

@@ -123,4 +123,4 @@ forEachDatabaseWithSchema("bulk statements and the objects the session holds", B
     await session.commit();
     assert.deepEqual([(await row(1))?.shelf_id, (await row(2))?.shelf_id], [2, 2]);
   });
-});
+}, { createOnce: true });

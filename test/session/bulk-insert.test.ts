@@ -119,4 +119,4 @@ forEachDatabaseWithSchema("ORM bulk INSERT", LoaderShopBase.metadata, (ctx) => {
     await assert.rejects(session.execute(insert(LsBook), [{ id: 1, title: "x", listPrice: 1, author: null } as never]), /not a column attribute of LsBook/);
     assert.equal(inserts().length, 0);
   });
-});
+}, { createOnce: true });

@@ -62,4 +62,4 @@ forEachDatabaseWithSchema("bulk UPDATE of a primary key", BulkBase.metadata, (ct
     assert.deepEqual(rows, [[book]]);
     assert.equal(await session.get(BkBook, 10), book);
   });
-});
+}, { createOnce: true });

@@ -62,5 +62,5 @@ for (const backReference of [true, false]) {
         assert.deepEqual(await rows(), ["1:2"]);
       });
     }
-  });
+  }, { createOnce: true });
 }

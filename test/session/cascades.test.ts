@@ -155,7 +155,7 @@ forEachDatabaseWithSchema("cascades", base.registry.metadata, (ctx) => {
     const broken = schema("save-update, delete-orfan");
     assert.throws(() => broken.registry.configure(), (e: unknown) => e instanceof MappingConfigurationError && /Folder\.files: .*unknown cascade 'delete-orfan'/.test(e.message));
   });
-});
+}, { createOnce: true });
 
 /**
  * Delete cascades along the other directions: a many-to-many with `cascade: "all"` deletes its
@@ -221,4 +221,4 @@ forEachDatabaseWithSchema("delete cascades along many-to-many and many-to-one", 
     assert.equal(await ctx.count("cx_rosters", "player_id = 3"), 0);
     assert.equal(await ctx.count("cx_teams"), 2, "teams are not deleted: Player.teams has no delete cascade");
   });
-});
+}, { createOnce: true });

@@ -95,4 +95,4 @@ forEachDatabaseWithSchema("changes while the session writes", Base.metadata, (ct
     await other.commit();
     assert.deepEqual((await names()).sort(), ["Ann 2", "Bob"]);
   });
-});
+}, { createOnce: true });

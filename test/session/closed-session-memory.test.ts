@@ -70,4 +70,4 @@ forEachDatabaseWithSchema("a closed session keeps no object", KeptBase.metadata,
     });
     assert.ok(await allCollected(refs), "an object of a closed session is still alive");
   });
-});
+}, { createOnce: true });

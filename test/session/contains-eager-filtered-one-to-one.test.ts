@@ -104,4 +104,4 @@ forEachDatabaseWithSchema("containsEager of a one-to-one an outer join's conditi
     await session.commit();
     assert.deepEqual(await settingsRows(), ["10:null", "11:1", "20:2"]);
   });
-});
+}, { createOnce: true });

@@ -80,4 +80,4 @@ forEachDatabaseWithSchema("containsEager of a reference an outer join's conditio
     const [ann] = await session.scalars(bosBooks());
     assert.equal((await lazy(ann!).author)!.name, "Ann");
   });
-});
+}, { createOnce: true });

@@ -73,7 +73,7 @@ forEachDatabaseWithSchema("a cycle between two tables, keys given by hand", Comp
     await session.commit();
     assert.deepEqual(await rows(), { departments: ["1:10", "2:null"], employees: ["10:1", "11:1"] });
   });
-});
+}, { createOnce: true });
 
 /** Nodes: a tree (parent) whose nodes may name a favourite node; both keys nullable unless `required`. */
 function nodes(required: boolean) {
@@ -125,7 +125,7 @@ forEachDatabaseWithSchema("a parent naming its favourite child (one table)", tre
     await deleting.commit();
     assert.deepEqual(await rows(), []);
   });
-});
+}, { createOnce: true });
 
 const strict = nodes(true);
 
@@ -142,4 +142,4 @@ forEachDatabaseWithSchema("a cycle in one table through keys that cannot be NULL
     await assert.rejects(session.commit(), (error: unknown) => error instanceof FlushOrderError && /cannot be NULL/.test(error.message));
     assert.equal(await ctx.count("cy_nodes"), 0);
   });
-});
+}, { createOnce: true });

@@ -73,4 +73,4 @@ forEachDatabaseWithSchema("keys that are Dates or bytes", DatedBase.metadata, (c
     assert.equal(second, first);
     assert.equal(await session.get(DkBlob, new Uint8Array([1, 2, 3, 4])), first);
   });
-});
+}, { createOnce: true });

@@ -278,4 +278,4 @@ forEachDatabaseWithSchema("deferred columns", DeferredBase.metadata, (ctx) => {
     await assert.rejects(session.scalars(select(DfBook).options(undefer(DfBook, "nope" as never))), /has no column attribute 'nope'/);
     await assert.rejects(session.load(new DfBook(), "nope" as never), /has no attribute 'nope'/);
   });
-});
+}, { createOnce: true });

@@ -76,4 +76,4 @@ forEachDatabaseWithSchema("deleting many keys in one flush", DmkBase.metadata, (
     if (expected()) assert.equal(deletes(), expected());
     assert.equal(await ctx.count("dmk_post_tags"), 0);
   });
-});
+}, { createOnce: true });

@@ -49,4 +49,4 @@ forEachDatabaseWithSchema("an association object deleted, its link added again t
       assert.equal(inspect(made).status, "persistent");
     });
   }
-});
+}, { createOnce: true });

@@ -49,4 +49,4 @@ forEachDatabaseWithSchema("objects deleted earlier in the transaction", Duplicat
       await DuplicateLinksBase.metadata.createAll(ctx.engine);
     }
   });
-});
+}, { createOnce: true });

@@ -53,4 +53,4 @@ forEachDatabaseWithSchema("an object deleted by a flush, linked again", Base.met
     assert.equal(await ctx.count("comments", "post_id = 1"), 1);
     assert.equal(await ctx.count("posts"), 1);
   });
-});
+}, { createOnce: true });

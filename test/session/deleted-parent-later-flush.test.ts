@@ -47,4 +47,4 @@ forEachDatabaseWithSchema("a child of a parent deleted by an earlier flush", Dpl
     const rows = (await ctx.engine.execute(sql<{ id: number; name: string; parent_id: number | null }>`SELECT id, name, parent_id FROM dpl_nodes`)).rows;
     assert.deepEqual(rows.map((r) => ({ ...r })), [{ id: 2, name: "renamed", parent_id: null }]);
   });
-});
+}, { createOnce: true });

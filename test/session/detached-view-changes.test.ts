@@ -132,5 +132,5 @@ forEachDatabaseWithSchema(
       assert.equal(await ctx.count("memberships"), 2);
     });
   },
-  { sqliteFile: true },
+  { createOnce: true, sqliteFile: true },
 );

@@ -80,4 +80,4 @@ forEachDatabaseWithSchema("engine.dispose() under a session's transaction", Base
       assert.equal(await ctx.count("users", "name = '11'"), 1, "counted once, from what the database holds");
     });
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });

@@ -136,7 +136,7 @@ forEachDatabaseWithSchema("the same object twice in a many-to-many list", Duplic
     assert.equal(await ctx.count("dl_post_labels"), 39);
     assert.equal(await ctx.count("dl_post_labels", "label_id = 8"), 1);
   });
-});
+}, { createOnce: true });
 
 forEachDatabaseWithSchema("the same object twice in a many-to-many view over association objects", Base.metadata, (ctx) => {
   test("pushed twice: one association object and row; one copy removed keeps it; the last deletes it", async () => {
@@ -194,4 +194,4 @@ forEachDatabaseWithSchema("the same object twice in a many-to-many view over ass
     await session.commit();
     assert.equal(await ctx.count("association_table", "extra_data = 'x'"), 1);
   });
-});
+}, { createOnce: true });

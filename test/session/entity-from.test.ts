@@ -114,4 +114,4 @@ forEachDatabaseWithSchema("a mapped class as a FROM source", MusicBase.metadata,
     assert.throws(() => select(func.count()).from(NotAModel), (e: unknown) => e instanceof ArgumentError && /from\(\): class NotAModel is not a mapped model/.test(e.message));
     assert.throws(() => select(func.count()).from(MsTrack).join(NotAModel), (e: unknown) => e instanceof ArgumentError && /join\(\): class NotAModel/.test(e.message));
   });
-}, { sqliteFile: true }); // raw SQL beside an open session: a second connection
+}, { createOnce: true, sqliteFile: true }); // raw SQL beside an open session: a second connection

@@ -120,4 +120,4 @@ forEachDatabaseWithSchema("expire on commit", Base.metadata, (ctx) => {
     peekState(ann)!.expired = undefined;
     await assert.rejects(session.commit(), /kept loaded values past expire-on-commit/);
   });
-});
+}, { createOnce: true });

@@ -48,4 +48,4 @@ forEachDatabaseWithSchema("lazy reads of expired objects", OrderedBase.metadata,
     await assert.rejects(lazy(book).shelf, ObjectDeletedError);
     await assert.rejects(lazy(book).position, ObjectDeletedError);
   });
-});
+}, { createOnce: true });

@@ -37,4 +37,4 @@ forEachDatabaseWithSchema("restoring the work of a failed flush", Base.metadata,
       assert.equal(await ctx.count("users"), 2);
     });
   }
-});
+}, { createOnce: true });

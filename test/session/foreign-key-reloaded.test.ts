@@ -59,4 +59,4 @@ forEachDatabaseWithSchema("a foreign key taking the row's value", OrderedBase.me
       assert.equal(await moved(ctx, 7), 1);
     });
   }
-});
+}, { createOnce: true });

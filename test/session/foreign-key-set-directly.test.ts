@@ -57,7 +57,7 @@ forEachDatabaseWithSchema("a foreign key set directly", OrderedBase.metadata, (c
     assert.equal(await shelfOf(ctx, 1), 1);
     assert.equal(await ctx.count("or_books", "shelf_id = 1"), 2);
   });
-});
+}, { createOnce: true });
 
 /** Accounts each with one badge, the key on the badge's side, no back-reference. */
 function accounts() {
@@ -95,4 +95,4 @@ forEachDatabaseWithSchema("a foreign key set directly, one-to-one", registry.met
     await session.commit();
     assert.equal(await ctx.count("fk_badges", "id = 1 AND account_id = 2"), 1);
   });
-});
+}, { createOnce: true });

@@ -119,4 +119,4 @@ forEachDatabaseWithSchema("generated columns in the ORM", GeneratedBase.metadata
     await session.commit();
     assert.equal(await ctx.count("gn_lines", "total = 15"), 1);
   });
-});
+}, { createOnce: true });

@@ -33,4 +33,4 @@ forEachDatabaseWithSchema("generated keys with gaps", Base.metadata, (ctx) => {
     for (const user of users) assert.equal(await session.get(User, user.id), user);
     assert.ok(users.every((u) => inspect(u).status === "persistent"));
   });
-});
+}, { createOnce: true });

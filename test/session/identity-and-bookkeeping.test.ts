@@ -201,7 +201,7 @@ forEachDatabaseWithSchema("identity map and bookkeeping", Base.metadata, (ctx) =
     session.add(u);
     assert.equal(inspect(u).status, "pending");
   });
-});
+}, { createOnce: true });
 
 test("a long list built through back-references holds each object once, through removals and re-adds", () => {
   const author = user("long@x");
@@ -266,7 +266,7 @@ forEachDatabaseWithSchema("foreign keys in a cycle between tables", CompanyBase.
     await session.commit();
     assert.equal(await ctx.count("cy_employees", `department_id = ${department.id}`), 1, "updated once it has one");
   });
-});
+}, { createOnce: true });
 
 // Two models on one table, one of them naming a column differently: INSERTs compiled for one
 // must not lay out the other's attributes.
@@ -293,7 +293,7 @@ forEachDatabaseWithSchema("two models on one table", shared.metadata, (ctx) => {
     const rows = (await ctx.engine.execute(select(people.c.id, people.c.fullname).orderBy(people.c.id))).rows;
     assert.deepEqual(rows.map((r) => r.fullname), ["renamed", "as is", "as is again", "renamed again"]);
   });
-});
+}, { createOnce: true });
 
 // A table wider than the 30 columns a compiled mask covers: rows are grouped by a string instead.
 const wide = new Registry();
@@ -324,4 +324,4 @@ forEachDatabaseWithSchema("a table of 35 columns", wide.metadata, (ctx) => {
       rows.map((_, i) => [i + 1, i % 2 === 0 ? i * 100 : -1, i * 100 + 33]),
     );
   });
-});
+}, { createOnce: true });

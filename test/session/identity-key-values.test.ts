@@ -189,4 +189,4 @@ forEachDatabaseWithSchema("identity of key values", KeyValuesBase.metadata, (ctx
     const other = ctx.session();
     assert.deepEqual((await other.scalars(select(KvAmount).orderBy(columnsOf(KvAmount).amount))).map((a) => a.amount), ["1.5", "2"]);
   });
-});
+}, { createOnce: true });

@@ -76,7 +76,7 @@ forEachDatabaseWithSchema("mapImperatively validators and hooks", registry.metad
     assert.deepEqual([again!.label, again!.touched], ["CLASSICS", 1]);
     await read.close();
   });
-});
+}, { createOnce: true });
 
 describe("validator and hook mistakes", () => {
   test("a validator of no attribute is refused, naming the model and its attributes", () => {
@@ -138,4 +138,4 @@ forEachDatabaseWithSchema("hooks that keep making objects", registry.metadata, (
     assert.equal(await ctx.count("ie_chain"), 0);
     await r.metadata.dropAll(ctx.engine);
   });
-});
+}, { createOnce: true });

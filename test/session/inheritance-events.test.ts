@@ -70,7 +70,7 @@ forEachDatabaseWithSchema("validators and hooks in single-table inheritance", Ie
       ],
     );
   });
-});
+}, { createOnce: true });
 
 test("a subclass cannot replace the validator of an attribute it inherits: refused when declared, the hierarchy unchanged", () => {
   class RefusedBase extends DeclarativeBase {}

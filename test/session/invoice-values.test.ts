@@ -58,4 +58,4 @@ forEachDatabaseWithSchema("invoice dates and decimals through the ORM", InvoiceB
     const lines = await session.scalars(select(IvLine).orderBy(l.id));
     assert.deepEqual(lines.map((line) => line.unitPrice), ["0.99", "0.99", "1.98"]);
   });
-});
+}, { createOnce: true });

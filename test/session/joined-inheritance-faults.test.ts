@@ -227,7 +227,7 @@ forEachDatabaseWithSchema("joined-table inheritance under faults", JfBase.metada
     const same = (await other.get(Person, 7)) as Pilot;
     assert.equal(same.minutes, 240);
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });
 
 forEachDatabaseWithSchema("joined-table inheritance, the connection killed between tables", JfBase.metadata, (ctx) => {
   const network = ctx.db.name === "sqlite" && "SQLite runs in-process: no connection to kill";
@@ -287,4 +287,4 @@ forEachDatabaseWithSchema("joined-table inheritance, the connection killed betwe
       await session.close();
     }
   });
-});
+}, { createOnce: true });

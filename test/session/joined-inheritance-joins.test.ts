@@ -131,4 +131,4 @@ forEachDatabaseWithSchema("joins of joined-table inheritance", JtBase.metadata, 
     assert.deepEqual(rows, [["R&D", "Mia"], ["R&D", "Dee"], ["Sales", null]]);
     await session.rollback();
   });
-});
+}, { createOnce: true });

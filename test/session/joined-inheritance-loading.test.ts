@@ -146,4 +146,4 @@ forEachDatabaseWithSchema("joined loads of joined-table inheritance", JtBase.met
     );
     assert.equal(projects[0]!.members[1]!.manager, projects[0]!.lead);
   });
-});
+}, { createOnce: true });

@@ -272,4 +272,4 @@ forEachDatabaseWithSchema("joined-table inheritance", JtBase.metadata, (ctx) => 
     assert.equal(await session.execute(update(Employee).values({ name: "X" }).where(e.id.eq(2))), 1);
     assert.equal(eli.name, "X");
   });
-});
+}, { createOnce: true });

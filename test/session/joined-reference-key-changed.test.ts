@@ -55,4 +55,4 @@ forEachDatabaseWithSchema("a joined many-to-one whose key changed in memory", Sh
       assert.equal((await check.get(SvBook, 11))!.authorId, 2);
     });
   }
-});
+}, { createOnce: true });

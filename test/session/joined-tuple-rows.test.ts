@@ -64,4 +64,4 @@ forEachDatabaseWithSchema("tuple rows with a joined collection", DatedBase.metad
     const rows = await session.execute(select(DkReading, r.at.label("moment"), func.count(n.id).label("notes")).join(DkNote, n.readingAt.eq(r.at)).groupBy(r.at, r.label).orderBy(r.at).options(joinedLoad(DkReading, "notes")));
     assert.deepEqual(rows.map(([reading, at, count]) => [reading.label, (at as Date).getTime(), Number(count)]), [["noon", NOON.getTime(), 3], ["later", LATER.getTime(), 1]]);
   });
-});
+}, { createOnce: true });

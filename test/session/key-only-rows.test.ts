@@ -44,4 +44,4 @@ forEachDatabaseWithSchema("objects that give no column", KeyOnlyBase.metadata, (
     assert.equal(await ctx.count("ko_parents"), 5);
     assert.equal(await ctx.count("ko_children", `parent_id IN (${ids.join(", ")})`), 5);
   });
-});
+}, { createOnce: true });

@@ -101,4 +101,4 @@ forEachDatabaseWithSchema("a unit of work past one chunk of pending objects", Ba
     assert.equal(await ctx.count("left_table"), 9_000);
     assert.equal(await ctx.count("left_table", `id = ${oldId}`), 0);
   });
-});
+}, { createOnce: true });

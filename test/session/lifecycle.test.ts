@@ -225,4 +225,4 @@ forEachDatabaseWithSchema("session lifecycle", Base.metadata, (ctx) => {
     await a.close();
     await b.close();
   });
-});
+}, { createOnce: true });

@@ -65,7 +65,7 @@ forEachDatabaseWithSchema("an association object linked from its own side", Base
     await session.close();
     assert.deepEqual(await links(), ["1-10:later"]);
   });
-});
+}, { createOnce: true });
 
 forEachDatabaseWithSchema("objects linked from their own side", DuplicateLinksBase.metadata, (ctx) => {
   /** Post 1 committed; a new session holding it. */
@@ -128,4 +128,4 @@ forEachDatabaseWithSchema("objects linked from their own side", DuplicateLinksBa
     assert.equal(inspect(comment).status, "transient");
     assert.equal(await ctx.count("dl_comments"), 0);
   });
-});
+}, { createOnce: true });

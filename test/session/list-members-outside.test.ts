@@ -189,4 +189,4 @@ forEachDatabaseWithSchema("list members outside the session", ExpungedBase.metad
     await session.commit();
     assert.deepEqual((await database()).books, ["Chapterhouse:Herbert", "Dune:Herbert"]);
   });
-});
+}, { createOnce: true });

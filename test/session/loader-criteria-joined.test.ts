@@ -66,4 +66,4 @@ forEachDatabaseWithSchema("loader criteria, joined-table inheritance", JtBase.me
     const rows = await session.scalars(select(boss).options(withLoaderCriteria(Manager, (m) => m.budget.gt(500))).orderBy(columnsOf(boss).id));
     assert.deepEqual(names(rows), ["Dora"]);
   });
-});
+}, { createOnce: true });

@@ -269,6 +269,6 @@ forEachDatabaseWithSchema("loader criteria", TenancyBase.metadata, (ctx) => {
     class Plain {}
     assert.throws(() => withLoaderCriteria(Plain, () => d.id.eq(1) as never), /not mapped/);
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });
 
 export type { Session };

@@ -186,4 +186,4 @@ forEachDatabaseWithSchema("loader options that compose", LoaderShopBase.metadata
     await assert.rejects(session.scalars(select(LsReview).join(LsBook, review.bookId.eq(book.id)).options(containsEager(LsBook, "author"))), ArgumentError);
     assert.equal(selects().length, 0);
   });
-});
+}, { createOnce: true });

@@ -67,4 +67,4 @@ forEachDatabaseWithSchema("loading many parents", WarehouseBase.metadata, (ctx) 
     assert.equal(ctx.statements[0], ctx.statements[1]);
     assert.deepEqual([...three, ...four].map((items) => items.map((item) => item.id)), [[1], [2], [3], [4], [5], [6], [7]]);
   });
-});
+}, { createOnce: true });

@@ -165,4 +165,4 @@ forEachDatabaseWithSchema("loading strategies", Base.metadata, (ctx) => {
     assert.ok(associations.every((a) => a.parent instanceof Parent));
     await session.close();
   });
-});
+}, { createOnce: true });

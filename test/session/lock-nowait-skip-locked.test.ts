@@ -132,4 +132,4 @@ forEachDatabaseWithSchema("NOWAIT and SKIP LOCKED between two sessions", Base.me
     assert.equal(stdout.trim(), expected);
     assert.match(readFileSync("docs/reliability.md", "utf8"), /examples\/job-queue\.ts/);
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });

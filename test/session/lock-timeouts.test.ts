@@ -140,7 +140,7 @@ forEachDatabaseWithSchema("lock wait timeouts in a flush", Base.metadata, (ctx) 
     assert.equal(await ctx.count("posts"), 3);
     assert.equal(await ctx.count("posts", "title = 'mine'"), 1);
   });
-});
+}, { createOnce: true });
 
 forEachDatabaseWithSchema("lock timeouts between two sessions", Base.metadata, (ctx) => {
   const skip = ctx.db.name === "sqlite" && "SQLite has no row locks (sqlite-busy.test.ts covers its busy wait)";
@@ -237,7 +237,7 @@ forEachDatabaseWithSchema("lock timeouts between two sessions", Base.metadata, (
     }
     assert.equal(attempts, 1);
   });
-});
+}, { createOnce: true });
 
 forEachDatabaseWithSchema("NOWAIT on a row another session holds", Base.metadata, (ctx) => {
   const skip = ctx.db.name === "sqlite" && "SQLite has no row locks (sqlite-busy.test.ts covers its busy wait)";
@@ -275,7 +275,7 @@ forEachDatabaseWithSchema("NOWAIT on a row another session holds", Base.metadata
     assert.equal(attempts, 2);
     assert.equal(await ctx.count("posts", "title = 'mine'"), 1);
   });
-});
+}, { createOnce: true });
 
 test("MySQL 8's NOWAIT error (3572, ER_LOCK_NOWAIT) is retryable, as MariaDB's 1205 and PostgreSQL's 55P03 are", () => {
   const driverError = Object.assign(new Error("Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set."), { errno: 3572, code: "ER_LOCK_NOWAIT" });

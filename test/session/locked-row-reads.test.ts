@@ -79,5 +79,5 @@ forEachDatabaseWithSchema(
       await other.commit();
       await mine.commit();
     });
-  },
+  }, { createOnce: true },
 );

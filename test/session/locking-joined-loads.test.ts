@@ -107,5 +107,5 @@ forEachDatabaseWithSchema(
         await mine.commit();
       });
     }
-  },
+  }, { createOnce: true },
 );

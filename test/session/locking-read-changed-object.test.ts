@@ -100,7 +100,7 @@ forEachDatabaseWithSchema("a locking read of an object with a change not flushed
     const rows = (await ctx.engine.withConnection((conn) => conn.run("SELECT shelf_id FROM lc_items"))).rows;
     assert.deepEqual(rows.map((r: any) => Number(r.shelf_id)), [3]);
   });
-});
+}, { createOnce: true });
 
 forEachDatabaseWithSchema("a locking read of a versioned object with a change not flushed", CounterBase.metadata, (ctx) => {
   test("its version stays the one its change was made against: the flush refuses it, the other commit stays", { skip: noRowLocks(ctx) }, async () => {
@@ -119,4 +119,4 @@ forEachDatabaseWithSchema("a locking read of a versioned object with a change no
     const rows = (await ctx.engine.withConnection((conn) => conn.run("SELECT name, value, version FROM sx_counters"))).rows;
     assert.deepEqual(rows.map((r: any) => ({ name: r.name, value: Number(r.value), version: Number(r.version) })), [{ name: "hits", value: 2, version: 2 }]);
   });
-});
+}, { createOnce: true });

@@ -49,5 +49,5 @@ forEachDatabaseWithSchema(
       await session.commit();
       assert.equal(await ctx.count("tags", "name = 'changed'"), 1);
     });
-  },
+  }, { createOnce: true },
 );

@@ -110,5 +110,5 @@ forEachDatabaseWithSchema(
       assert.equal(await ctx.count("users", "name = 'changed'"), 1);
     });
   },
-  { sqliteFile: true },
+  { createOnce: true, sqliteFile: true },
 );

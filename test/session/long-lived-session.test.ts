@@ -63,4 +63,4 @@ forEachDatabaseWithSchema("a session used for many commits", LongBase.metadata, 
     assert.equal(after100[3], 0);
     assert.equal(session.objects.length, total);
   });
-});
+}, { createOnce: true });

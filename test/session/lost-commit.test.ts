@@ -106,4 +106,4 @@ forEachDatabaseWithSchema("a lost COMMIT through the session", Base.metadata, (c
       await engine.dispose();
     }
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });

@@ -114,4 +114,4 @@ forEachDatabaseWithSchema("merge copies the columns changed since read", Changed
     assert.equal(await ctx.count("mc_members", "id = 1 AND name = 'ann' AND team_id = 2"), 1, "the other transaction's move was undone");
     assert.equal(await ctx.count("mc_members", "id = 2 AND team_id = 3"), 1);
   });
-});
+}, { createOnce: true });

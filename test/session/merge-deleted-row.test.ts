@@ -88,4 +88,4 @@ forEachDatabaseWithSchema("merge of an object whose row was deleted", LibraryBas
       assert.equal(await ctx.count("rl_books", `id = 10 AND title = '${load ? "edited while detached" : "ten"}'`), 1);
     });
   }
-});
+}, { createOnce: true });

@@ -31,4 +31,4 @@ forEachDatabaseWithSchema("merge of an expired detached object", BulkBase.metada
     await session.commit();
     assert.equal(await ctx.count("bk_books", "title = 'Dune Messiah' AND list_price = 20 AND stock = 5"), 1);
   });
-});
+}, { createOnce: true });

@@ -132,4 +132,4 @@ forEachDatabaseWithSchema("merge of a detached object with stale lists", StaleLi
     await session.commit();
     assert.equal(await ctx.count("ml_files"), 1, "files 11 and 12 are orphans of the list given");
   });
-});
+}, { createOnce: true });

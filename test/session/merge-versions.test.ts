@@ -75,5 +75,5 @@ forEachDatabaseWithSchema(
       assert.deepEqual(await row(ctx), { value: 100, version: 3 });
     });
   },
-  { sqliteFile: true },
+  { createOnce: true, sqliteFile: true },
 );

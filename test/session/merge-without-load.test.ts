@@ -102,4 +102,4 @@ forEachDatabaseWithSchema("merge without load", DeferredBase.metadata, (ctx) => 
     await assert.rejects(session.merge(clean, { load: false }), (e: unknown) => e instanceof MergeDirtyObjectError && /books/.test((e as Error).message));
     assert.deepEqual(ctx.statements, []);
   });
-});
+}, { createOnce: true });

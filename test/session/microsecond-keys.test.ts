@@ -189,4 +189,4 @@ forEachDatabaseWithSchema("timestamps past the millisecond in keys", MicroBase.m
       assert.equal(ours?.label, "ours");
     });
   }
-});
+}, { createOnce: true });

@@ -86,4 +86,4 @@ forEachDatabaseWithSchema("timestamps past the millisecond written back", MicroB
       await ctx.engine.execute(sql`DROP TABLE IF EXISTS mc_zoned`);
     }
   });
-});
+}, { createOnce: true });

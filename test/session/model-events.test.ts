@@ -292,4 +292,4 @@ forEachDatabaseWithSchema("validators and model hooks", EventsBase.metadata, (ct
     await reader.scalars(select(EvPost));
     assert.equal(loaded!.loads, 3);
   });
-});
+}, { createOnce: true });

@@ -86,4 +86,4 @@ forEachDatabaseWithSchema("lists loaded after a child moved in memory", ShelvedB
       assert.deepEqual(stored.map((x) => x.books.map((y) => y.id)), [[12, 21, 22], [11]]);
     });
   }
-});
+}, { createOnce: true });

@@ -69,4 +69,4 @@ forEachDatabaseWithSchema("children moved between parents without a back-referen
     await session.commit();
     assert.deepEqual(await rows(), ["1:null", "2:1"]);
   });
-});
+}, { createOnce: true });

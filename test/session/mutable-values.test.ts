@@ -151,4 +151,4 @@ forEachDatabaseWithSchema("values changed in place", DocumentBase.metadata, (ctx
     await session.commit();
     assert.deepEqual([...(await reread(ctx)).bytes!], [1, 2, 7]);
   });
-});
+}, { createOnce: true });

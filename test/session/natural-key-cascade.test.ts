@@ -125,4 +125,4 @@ forEachDatabaseWithSchema("a natural key changed, children following by ON UPDAT
     await session.commit();
     assert.deepEqual(await rows(), { orders: ["b", "c", "d"], lines: ["b/1:uno", "b/2:two"], tags: ["b"] });
   });
-});
+}, { createOnce: true });

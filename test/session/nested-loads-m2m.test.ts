@@ -28,4 +28,4 @@ forEachDatabaseWithSchema("nested joined load under a many-to-many select-in", O
     assert.deepEqual(loaded!.books.map((b) => [b.id, b.shelf.id]).sort(), [[1, 2], [2, 1], [3, 2]]);
     assert.deepEqual(ctx.statements, []);
   });
-});
+}, { createOnce: true });

@@ -123,4 +123,4 @@ forEachDatabaseWithSchema("savepoints two deep", Base.metadata, (ctx) => {
     await again.commit();
     assert.deepEqual(await reread(), { title: "while detached", tags: [1, 2] });
   });
-});
+}, { createOnce: true });

@@ -164,4 +164,4 @@ forEachDatabaseWithSchema("a new object without a primary key", KeysBase.metadat
       await ctx.engine.execute(sql`DROP TABLE IF EXISTS nk_legacy`);
     }
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });

@@ -33,4 +33,4 @@ forEachDatabaseWithSchema("one object per row in a session", Base.metadata, (ctx
     await session.commit();
     assert.equal(await ctx.count("tags", "name = 'from the detached copy'"), 1);
   });
-});
+}, { createOnce: true });

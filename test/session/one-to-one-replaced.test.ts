@@ -138,4 +138,4 @@ forEachDatabaseWithSchema("one-to-one replaced", registry.metadata, (ctx) => {
     await session.commit();
     assert.deepEqual(await rows("oo_settings"), ["1:1"]);
   });
-});
+}, { createOnce: true });

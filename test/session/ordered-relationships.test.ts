@@ -153,7 +153,7 @@ forEachDatabaseWithSchema("ordered relationships", OrderedBase.metadata, (ctx) =
     await session.refresh(shelf);
     assert.deepEqual(ids(await lazy(shelf).books), [21, 22, 23]);
   });
-});
+}, { createOnce: true });
 
 describe("ordered relationships: configuration", () => {
   function problemsOf(registry: Registry): ConfigurationProblem[] {

@@ -51,4 +51,4 @@ forEachDatabaseWithSchema("an orphan whose row another transaction moved", Dupli
     await session.commit();
     assert.equal(await ctx.count("dl_comments"), 0);
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });

@@ -84,4 +84,4 @@ forEachDatabaseWithSchema("delete-orphan without a back-reference", metadata, (c
     await session.commit();
     assert.deepEqual(await rows(), ["2:1"]);
   });
-});
+}, { createOnce: true });

@@ -70,4 +70,4 @@ forEachDatabaseWithSchema("ORM keyset pagination", PagedBase.metadata, (ctx) => 
     assert.equal(second.nextCursor, null);
     await assert.rejects(paginate(session, select(PgBook).orderBy(c.id), { limit: 5, after: first.nextCursor }), InvalidCursorError);
   });
-});
+}, { createOnce: true });

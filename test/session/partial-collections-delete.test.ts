@@ -123,4 +123,4 @@ forEachDatabaseWithSchema("deleting a parent whose list a filtered containsEager
     assert.deepEqual(await rows(ctx, "SELECT id FROM pd_books WHERE author_id NOT IN (SELECT id FROM pd_authors)"), []);
     assert.deepEqual(await rows(ctx, "SELECT id FROM pd_books ORDER BY id"), [21, 22, 23]);
   });
-});
+}, { createOnce: true });

@@ -119,7 +119,7 @@ forEachDatabaseWithSchema("collections filled from a filtered JOIN", PcBase.meta
     await session.commit();
     assert.deepEqual(await booksOf(), ["hidden@1", "new@1"]);
   });
-});
+}, { createOnce: true });
 
 forEachDatabaseWithSchema("a many-to-many view made from association objects a filtered JOIN loaded", SeedBase.metadata, (ctx) => {
   test("assigned a new list, the parent is linked to exactly the children given", async () => {
@@ -147,4 +147,4 @@ forEachDatabaseWithSchema("a many-to-many view made from association objects a f
     const links = await ctx.session().scalars(select(Association).orderBy(s.rightId));
     assert.deepEqual(links.map((link) => link.rightId), [1]);
   });
-});
+}, { createOnce: true });

@@ -95,4 +95,4 @@ forEachDatabaseWithSchema("populateExisting and references not flushed", registr
     await session.commit();
     assert.equal(await ctx.count("pr_badges", "id = 1 AND parent_id = 2"), 1);
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });

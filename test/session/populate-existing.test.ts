@@ -74,4 +74,4 @@ forEachDatabaseWithSchema("populateExisting", LoaderShopBase.metadata, (ctx) => 
     assert.equal(books[0]!.title, "Flushed");
     assert.deepEqual(inspect(books[0]!).modified, []);
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });

@@ -94,4 +94,4 @@ forEachDatabaseWithSchema("raise loading", LibraryBase.metadata, (ctx) => {
     await session.scalars(select(RlBook).options(selectinLoad(RlBook, "notes")));
     assert.deepEqual(books.map((book) => book.notes.map((note) => note.id)), [[11], [12], [21], [22]]);
   });
-});
+}, { createOnce: true });

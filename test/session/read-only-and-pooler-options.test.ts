@@ -79,7 +79,7 @@ forEachDatabaseWithSchema(
       assert.equal(await ctx.count("users"), 0);
     });
   },
-  { sqliteFile: true },
+  { createOnce: true, sqliteFile: true },
 );
 
 test("docs/clusters.md's read-only example is examples/read-replica.ts, and it prints what its comments say", () => {

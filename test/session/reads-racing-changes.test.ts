@@ -54,4 +54,4 @@ forEachDatabaseWithSchema("changes made while a read is in flight", BulkSyncBase
     await session.commit();
     assert.deepEqual(await row(), { title: "during the load", price: 10 });
   });
-});
+}, { createOnce: true });

@@ -67,4 +67,4 @@ forEachDatabaseWithSchema("ORM queries over recursive CTEs", Base.metadata, (ctx
     const other = ctx.session();
     assert.deepEqual((await other.scalars(select(Category).where(c.name.eq("moved")).orderBy(c.id))).map((x) => x.id), [2, 3, 5]);
   });
-});
+}, { createOnce: true });

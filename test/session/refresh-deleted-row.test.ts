@@ -57,5 +57,5 @@ forEachDatabaseWithSchema(
       assert.equal(await ctx.count("posts", "title = 'changed'"), 1);
     });
   },
-  { sqliteFile: true },
+  { createOnce: true, sqliteFile: true },
 );

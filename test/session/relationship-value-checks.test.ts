@@ -46,4 +46,4 @@ forEachDatabaseWithSchema("relationship values of the wrong class", OrderedBase.
     assert.equal(await ctx.count("or_tags"), 0);
     assert.equal(await ctx.count("or_books"), 1);
   });
-});
+}, { createOnce: true });

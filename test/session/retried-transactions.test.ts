@@ -113,7 +113,7 @@ forEachDatabaseWithSchema("retried transactions and objects from outside", Base.
       }
     }
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });
 
 forEachDatabaseWithSchema("retried transactions: write skew between two sessions", Base.metadata, (ctx) => {
   test("PostgreSQL: a COMMIT refused with a serialization failure is retried (its outcome is known): one user stays on call, each row once", { skip: ctx.db.name !== "postgresql" && "PostgreSQL's serializable snapshot isolation" }, async () => {
@@ -154,4 +154,4 @@ forEachDatabaseWithSchema("retried transactions: write skew between two sessions
     assert.equal(inspect(logs[1]!).status, "transient", "inserted by the failed attempt only");
     assert.equal(logs[1]!.id, null, "without the key of the failed attempt's INSERT");
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });

@@ -107,5 +107,5 @@ forEachDatabaseWithSchema(
       }
     });
   },
-  { sqliteFile: true },
+  { createOnce: true, sqliteFile: true },
 );

@@ -58,4 +58,4 @@ forEachDatabaseWithSchema("rows returned by a writing statement", BulkBase.metad
     await session.commit();
     assert.equal(await ctx.count("bk_books", "stock = 2 AND title = 'Dune (1965)' AND list_price = 12"), 1);
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });

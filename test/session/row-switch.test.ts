@@ -138,7 +138,7 @@ forEachDatabaseWithSchema("row switch: many-to-many links", Base.metadata, (ctx)
     assert.deepEqual((await ctx.engine.execute(sql<{ id: number; name: string }>`SELECT id, name FROM tags ORDER BY id`)).rows.map((r) => `${r.id}:${r.name}`), ["5:new", "6:other"]);
     assert.deepEqual(await links(), []);
   });
-});
+}, { createOnce: true });
 
 /** Folders with files left to ON DELETE CASCADE, notes with no list on Folder, labels linked from Folder only. */
 function schema() {
@@ -286,7 +286,7 @@ forEachDatabaseWithSchema("row switch: rows the flush does not follow", registry
     assert.equal(await ctx.count("rs_files"), 0);
     assert.equal(await ctx.count("rs_folders"), 1);
   });
-});
+}, { createOnce: true });
 
 forEachDatabaseWithSchema("row switch: a versioned model", CounterBase.metadata, (ctx) => {
   async function rows(): Promise<string[]> {
@@ -328,4 +328,4 @@ forEachDatabaseWithSchema("row switch: a versioned model", CounterBase.metadata,
     await assert.rejects(session.commit(), StaleDataError);
     assert.deepEqual(await rows(), ["1:old:2:v2"]);
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });

@@ -116,4 +116,4 @@ forEachDatabaseWithSchema("connections lost at savepoints", Base.metadata, (ctx)
     assert.equal(runs, 2);
     assert.deepEqual(await emails(), ["inner2@x", "outer2@x"]);
   });
-});
+}, { createOnce: true });

@@ -137,4 +137,4 @@ forEachDatabaseWithSchema("reads inside a rolled-back savepoint", ShelvedBase.me
     await savepoint.rollback();
     assert.equal((await session.load(book, "title")).title, "theirs");
   });
-});
+}, { createOnce: true });

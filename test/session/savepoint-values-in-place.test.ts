@@ -102,4 +102,4 @@ forEachDatabaseWithSchema("values changed in place inside a rolled-back savepoin
     await session.commit();
     assert.deepEqual((await reread()).data, { tags: ["a", "b"] });
   });
-});
+}, { createOnce: true });

@@ -230,4 +230,4 @@ forEachDatabaseWithSchema("seed end to end", Base.metadata, (ctx) => {
     await session.commit();
     assert.deepEqual(await links(), ["7-70:null"]);
   });
-});
+}, { createOnce: true });

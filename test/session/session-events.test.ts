@@ -190,4 +190,4 @@ forEachDatabaseWithSchema("session events", EventsBase.metadata, (ctx) => {
     );
     assert.deepEqual(seen, ["factory", "call"]);
   });
-});
+}, { createOnce: true });

@@ -94,4 +94,4 @@ forEachDatabaseWithSchema("a server that stops answering, through the session", 
     assert.deepEqual(await emails(), ["author@x"]);
     assert.equal(await ctx.count("posts"), 1);
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });

@@ -423,4 +423,4 @@ forEachDatabaseWithSchema("single-table inheritance", StaffBase.metadata, (ctx) 
     assert.deepEqual(second.rows.map(([o]) => o.id), [4]);
     assert.equal(second.nextCursor, null);
   });
-});
+}, { createOnce: true });

@@ -66,4 +66,4 @@ forEachDatabaseWithSchema("a row changed since the snapshot (innodb_snapshot_iso
     const check = ctx.session();
     assert.equal((await check.scalars(select(User)))[0]!.name, "a+theirs+mine");
   });
-});
+}, { createOnce: true });

@@ -103,4 +103,4 @@ forEachDatabaseWithSchema("stale rows", Base.metadata, (ctx) => {
     assert.equal(await ctx.count("posts", "title = 'linked'"), 1, "the post's UPDATE was rolled back");
     assert.equal(await ctx.count("post_tags"), 1, "the other link is still there");
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });

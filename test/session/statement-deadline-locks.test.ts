@@ -94,4 +94,4 @@ forEachDatabaseWithSchema("statementTimeoutMs on a statement waiting for a lock"
       await timed.dispose();
     }
   });
-});
+}, { createOnce: true });

@@ -79,4 +79,4 @@ forEachDatabaseWithSchema("columns of a single-table subclass", StaffBase.metada
     await ctx.engine.execute(deleteFrom(Manager).where(m.budget.eq(5), m.id.eq(3)));
     assert.deepEqual(await names(select(e.name).orderBy(e.id)), ["Mia", "Eli", "Eve"]);
   });
-});
+}, { createOnce: true });

@@ -43,4 +43,4 @@ forEachDatabaseWithSchema("changes to objects a stream let go of", StreamBase.me
     await session.commit();
     assert.equal(await ctx.count("st_books", "title = 'after close' OR title = 'x'"), 0);
   });
-});
+}, { createOnce: true });

@@ -240,4 +240,4 @@ forEachDatabaseWithSchema("session streaming", StreamBase.metadata, (ctx) => {
       }
     });
   });
-});
+}, { createOnce: true });

@@ -264,7 +264,7 @@ forEachDatabaseWithSchema("surrogate-keyed association table, both forms", Invoi
     assert.deepEqual(await lines(), ctx.db.name === "sqlite" ? ["1-10:0.50x3", "1-20:0.50x3"] : ["1-10:0.50x3"]);
     assert.equal(await ctx.count("sa_invoices", "customer = 'changed'"), 0);
   });
-});
+}, { createOnce: true });
 
 test("configuration: a surrogate-keyed association without a unique constraint over its links is ambiguous for a writable many-to-many", () => {
   class Base extends DeclarativeBase {}

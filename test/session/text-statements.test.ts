@@ -147,7 +147,7 @@ forEachDatabaseWithSchema("SQL text through session.execute", TextLedgerBase.met
     await session.rollback();
     assert.equal((await session.execute(raise)).rowCount, 0);
   });
-});
+}, { createOnce: true });
 
 forEachDatabaseWithSchema("SQL text that would commit the session's transaction implicitly", TextLedgerBase.metadata, (ctx) => {
   test("MariaDB: DDL through session.execute is refused before it is sent; the flushed work stays in the transaction, and rollback() discards it", { skip: ctx.db.name !== "mysql" && "MySQL/MariaDB commit implicitly before DDL" }, async () => {
@@ -186,4 +186,4 @@ forEachDatabaseWithSchema("SQL text that would commit the session's transaction 
       await own.run("ROLLBACK");
     });
   });
-});
+}, { createOnce: true });

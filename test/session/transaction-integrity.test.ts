@@ -164,11 +164,15 @@ forEachDatabaseWithSchema("transaction integrity", Base.metadata, (ctx) => {
 
   test("concurrent calls on one session share one connection and one transaction; dispose() then resolves", async () => {
     await seed("c1@x", "c2@x");
+    // c1's key as the database gave it (not 1: the suite's tables are emptied, not made again).
+    const reader = ctx.session();
+    const [c1] = await reader.scalars(select(User).where(columnsOf(User).email.eq("c1@x")));
+    await reader.close();
     const begins: string[] = [];
     const engine = createEngine(ctx.db.url, { echo: (message) => void (/^(BEGIN|START TRANSACTION)/i.test(message) && begins.push(message)) });
     const session = new Session(engine);
     session.add(user("c3@x"));
-    const [all, one, two] = await Promise.all([session.scalars(select(User)), session.get(User, 1), session.scalars(select(User).where(columnsOf(User).email.eq("c2@x")))]);
+    const [all, one, two] = await Promise.all([session.scalars(select(User)), session.get(User, c1!.id), session.scalars(select(User).where(columnsOf(User).email.eq("c2@x")))]);
     assert.equal(all.length, 3);
     assert.ok(one);
     assert.equal(two.length, 1);
@@ -195,7 +199,7 @@ forEachDatabaseWithSchema("transaction integrity", Base.metadata, (ctx) => {
     assert.equal(inspect(late).status, "transient");
     assert.deepEqual(await emails(), ["in-flight@x"], "the rollback came after the flush and undid it");
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -124,7 +124,7 @@ forEachDatabaseWithSchema("transactions and faults", Base.metadata, (ctx) => {
     assert.equal(inspect(user).status, "persistent");
     assert.equal(await ctx.count("users"), 1);
   });
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });
 
 forEachDatabaseWithSchema("optimistic locking and retries", CounterBase.metadata, (ctx) => {
   async function seedCounter(engine: Engine): Promise<void> {
@@ -200,7 +200,7 @@ forEachDatabaseWithSchema("optimistic locking and retries", CounterBase.metadata
       assert.equal(final.value, 101, "the retry saw the concurrent update (100) and added one");
     },
   );
-}, { sqliteFile: true });
+}, { createOnce: true, sqliteFile: true });
 
 /**
  * Makes the first attempt fail for real. PostgreSQL: another transaction updates the row this

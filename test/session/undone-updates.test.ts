@@ -77,7 +77,7 @@ forEachDatabaseWithSchema("undone updates: version counters", CounterBase.metada
     await session.commit();
     assert.deepEqual(await rows(), ["1:a:2:v2", "2:b:1:v1", "3:c:9:v1"]);
   });
-});
+}, { createOnce: true });
 
 forEachDatabaseWithSchema("undone updates: primary keys", Base.metadata, (ctx) => {
   async function rows(): Promise<string[]> {
@@ -138,4 +138,4 @@ forEachDatabaseWithSchema("undone updates: primary keys", Base.metadata, (ctx) =
     await session.commit();
     assert.deepEqual(await rows(), ["1:renamed", "2:b"]);
   });
-});
+}, { createOnce: true });

@@ -121,7 +121,7 @@ forEachDatabaseWithSchema("unique values handed on by deleted rows", BulkSyncBas
     await session.commit();
     assert.deepEqual(await codes(), ["1:C9", "2:C2", "3:C3", "4:C1"]);
   });
-});
+}, { createOnce: true });
 
 forEachDatabaseWithSchema("unique values handed on by deleted rows that others reference", UdBase.metadata, (ctx) => {
   async function seeded(): Promise<Session> {
@@ -195,7 +195,7 @@ forEachDatabaseWithSchema("unique values handed on by deleted rows that others r
     await session.commit();
     assert.deepEqual(await names(), ["2:root"]);
   });
-});
+}, { createOnce: true });
 
 forEachDatabaseWithSchema("unique values handed on by deleted rows with many-to-many links", UdBase.metadata, (ctx) => {
   /** User 1 (a@x) in groups 1 and 2, user 2 (b@x) in group 1. */
@@ -262,4 +262,4 @@ forEachDatabaseWithSchema("unique values handed on by deleted rows with many-to-
     await session.commit();
     assert.deepEqual(await rows(), { users: ["2:b@x", "3:a@x"], links: ["2-1"] });
   });
-});
+}, { createOnce: true });

@@ -78,4 +78,4 @@ forEachDatabaseWithSchema("unique values handed on in one flush", BulkSyncBase.m
       assert.deepEqual(await codes(), ["1:C2", "2:C1", "3:C3"]);
     });
   }
-});
+}, { createOnce: true });

@@ -184,4 +184,4 @@ forEachDatabaseWithSchema("unit of work", Base.metadata, (ctx) => {
     assert.equal(await ctx.count("posts"), 1);
     await session.close();
   });
-});
+}, { createOnce: true });

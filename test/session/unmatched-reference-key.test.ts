@@ -94,4 +94,4 @@ forEachDatabaseWithSchema("a reference read as null while its key names no row",
     await session.commit();
     assert.deepEqual(await stored(ctx), { title: "t", author: 1 });
   });
-});
+}, { createOnce: true });

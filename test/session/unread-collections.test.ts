@@ -120,7 +120,7 @@ forEachDatabaseWithSchema("assigning a list that is not loaded", Base.metadata, 
     );
     assert.equal(inspect(user).status, "persistent");
   });
-});
+}, { createOnce: true });
 
 /** A folder whose files are deleted when they leave it (delete-orphan). */
 function orphanSchema() {
@@ -166,4 +166,4 @@ forEachDatabaseWithSchema("assigning a list that is not loaded, with delete-orph
     await session.commit();
     assert.equal(await ctx.count("ux_files"), 0);
   });
-});
+}, { createOnce: true });

@@ -83,4 +83,4 @@ forEachDatabaseWithSchema("a many-to-one to an object not in the session", Unsav
     await session.close();
     assert.deepEqual(await books(), ["Anonymous:-", "The Fifth Season:Jemisin"]);
   });
-});
+}, { createOnce: true });

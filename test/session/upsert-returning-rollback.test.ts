@@ -52,4 +52,4 @@ forEachDatabaseWithSchema("upsert returning the session's object, then rollback"
     assert.equal(await ctx.count("bk_books"), 1);
     assert.equal(await ctx.count("bk_books", "id = 1 AND title = 'Children of Dune'"), 1);
   });
-});
+}, { createOnce: true });

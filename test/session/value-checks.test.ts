@@ -136,4 +136,4 @@ forEachDatabaseWithSchema("value checks", GadgetBase.metadata, (ctx) => {
     assert.deepEqual([stored.active, stored.qty, stored.madeOn, stored.seenAt!.toISOString(), stored.size], [false, -2147483648, "2024-02-29", "2024-02-29T12:00:00.000Z", "small"]);
     assert.equal((await check.get(VcShelf, shelf.id))!.label, shelf.label);
   });
-});
+}, { createOnce: true });

@@ -113,4 +113,4 @@ forEachDatabaseWithSchema("values written as given, or refused", FidelityBase.me
     await session.commit();
     assert.deepEqual(await session.scalars(select(VfToken)), [token]);
   });
-});
+}, { createOnce: true });

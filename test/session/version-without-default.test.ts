@@ -40,4 +40,4 @@ forEachDatabaseWithSchema("a version column without a default", VersionBase.meta
     await session.commit();
     assert.equal(await ctx.count("vd_notes"), 1);
   });
-});
+}, { createOnce: true });

@@ -58,5 +58,5 @@ forEachDatabaseWithSchema(
       assert.equal(await ctx.count("ve_enrolments"), 1);
     });
   },
-  { sqliteFile: true },
+  { createOnce: true, sqliteFile: true },
 );

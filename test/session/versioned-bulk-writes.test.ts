@@ -182,5 +182,5 @@ forEachDatabaseWithSchema(
       assert.deepEqual(await row(), { value: 11, version: 3 });
     });
   },
-  { sqliteFile: true },
+  { createOnce: true, sqliteFile: true },
 );

@@ -87,4 +87,4 @@ forEachDatabaseWithSchema("changes through a viewonly relationship", registry.me
     await session.commit();
     assert.equal(await ctx.count("vo_notes", "user_id IS NULL"), 1);
   });
-});
+}, { createOnce: true });

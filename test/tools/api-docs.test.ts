@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { after, test } from "node:test";
-import { repoRoot } from "../support/dist.js";
+import { repoRoot } from "../support/repo-root.js";
 
 const out = mkdtempSync(join(tmpdir(), "athanor-api-docs-"));
 after(() => rmSync(out, { recursive: true, force: true }));

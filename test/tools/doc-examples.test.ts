@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { after, test } from "node:test";
 import { docExamples, exportedNames, functionsWithExamples, namesDeclaredIn, type DocExample } from "../support/doc-examples.js";
-import { repoRoot } from "../support/dist.js";
+import { repoRoot } from "../support/repo-root.js";
 
 const entryPoints = { athanor: "src/index.ts", "athanor/migrations": "src/migrations/index.ts" } as const;
 const prelude = join(repoRoot, "test/support/doc-example-prelude.ts");
