@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { DataError, IntegrityError, OperationalError, Session, StaleDataError, TransactionRolledBackError, columnsOf, createEngine, inspect, select, sql, type Engine } from "../../src/index.js";
+import { DataError, IntegrityError, OperationalError, Session, StaleDataError, TransactionRolledBackError, columnsOf, createEngine, deleteFrom, inspect, select, sql, type Engine } from "../../src/index.js";
 import { Airfield, Crew, JfBase, Person, Pilot, Truck, Van } from "./fixtures/joined-faults/models.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
@@ -209,6 +209,18 @@ forEachDatabaseWithSchema("joined-table inheritance under faults", JfBase.metada
     assert.deepEqual(await tableRows(ctx, "jf_pilots", "id, airfield_id"), [[1, null], [2, null]]);
     const people = await ctx.session().scalars(select(Person).orderBy(columnsOf(Person).id));
     assert.deepEqual(people.map((o) => [o.constructor.name, o.id]), [["Pilot", 1], ["Pilot", 2], ["Crew", 3]]);
+  });
+
+  test("a bulk DELETE of the rows a subclass's foreign key names under ON DELETE SET NULL: the objects the session holds hold NULL, and their changes commit", async () => {
+    await seed(ctx);
+    const session = ctx.session();
+    const [one, two] = await session.scalars(select(Pilot).orderBy(p.id));
+    assert.deepEqual([one!.airfieldId, two!.airfieldId], [1, 1]);
+    await session.execute(deleteFrom(Airfield).where(columnsOf(Airfield).id.eq(1)));
+    assert.deepEqual([one!.airfieldId, two!.airfieldId], [null, null]);
+    one!.hours = 11;
+    await session.commit();
+    assert.deepEqual(await tableRows(ctx, "jf_pilots", "id, airfield_id, hours"), [[1, null, 11], [2, null, 10]]);
   });
 
   test("a generated column of a subclass's table: never written, read after refresh, recomputed after an UPDATE of the base or the subclass", async () => {

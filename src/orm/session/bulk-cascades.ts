@@ -44,8 +44,10 @@ function onDeletes(mapper: Mapper): readonly OnDelete[] {
       const referred = fk.referredColumns.map((c) => mapper.attributeFor(c));
       if (referred.some((attr) => attr === undefined)) continue;
       for (const child of mapper.registry.mappers) {
-        // A single-table hierarchy's rows are all its root's (which maps every column): once, not per class.
-        if (child.table !== fk.table || child.inheritance?.parent !== undefined) continue;
+        // A single-table hierarchy's rows are all its root's (which maps every column): once, not
+        // per class. A joined subclass's table is its own (objects of the classes below it, in the
+        // same identity map, map its columns too).
+        if (child.table !== fk.table || (child.inheritance?.parent !== undefined && child.inheritance.hierarchy.mode !== "joined")) continue;
         const attrs = fk.columns.map((c) => child.attributeFor(c));
         if (attrs.every((attr) => attr !== undefined)) list.push({ action, referred: referred as string[], child, attrs: attrs as string[] });
       }
