@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ArgumentError, LockNotAvailableError, columnsOf, select, sql } from "../../src/index.js";
+import { ArgumentError, LockNotAvailableError, columnsOf, joinedLoad, select, sql } from "../../src/index.js";
 import type { FromNode } from "../../src/core/ast/nodes.js";
 import { StatementCache } from "../../src/core/compiler/statement-cache.js";
 import { postgresDialect } from "../../src/dialects/postgresql/dialect.js";
@@ -87,6 +87,11 @@ forEachDatabaseWithSchema("locking reads through joined-table classes", JtBase.m
     if (ctx.db.name === "postgresql") {
       await assert.rejects(session.scalars(outer.forUpdate()), (error: unknown) => error instanceof ArgumentError && /'jt_managers', 'jt_employees', on the nullable side of an outer join.*forUpdate\(\{ of: \[\.\.\.\] \}\) \(here 'jt_departments'\)/.test(error.message));
       await assert.rejects(session.scalars(outer.forUpdate({ of: Manager })), (error: unknown) => error instanceof ArgumentError && /Leave them out of `of`/.test(error.message));
+      // A joined load makes the query lock OF its own tables: the application named none, and is told to.
+      await assert.rejects(
+        session.scalars(outer.options(joinedLoad(Department, "managers")).forUpdate()),
+        (error: unknown) => error instanceof ArgumentError && /forUpdate\(\): .*nullable side of an outer join\. Name the tables whose rows to lock: forUpdate\(\{ of: \[\.\.\.\] \}\)/.test(error.message),
+      );
       assert.deepEqual(ctx.statements, []);
     } else {
       assert.deepEqual((await session.scalars(outer.forUpdate())).map((o) => o.name), ["R&D", "R&D"]);

@@ -256,6 +256,8 @@ export interface SelectNode {
    * Where the database has no OF (MariaDB), every table read is locked.
    */
   readonly forUpdateOf?: readonly (TableNode | AliasNode)[] | undefined;
+  /** `forUpdateOf` was set for the query (by the ORM, for its joined loads), not named by the application: what an error about it says. */
+  readonly forUpdateOfImplied?: boolean | undefined;
   /** `FOR UPDATE ... NOWAIT` / `SKIP LOCKED`: what a locking read does with a row another transaction holds (undefined: waits). */
   readonly forUpdateWait?: "nowait" | "skipLocked" | undefined;
 }

@@ -58,11 +58,18 @@ export function lockedSources(froms: readonly FromNode[]): Source[] {
  * (`lockedSources`). Where the database cannot lock the nullable side of an outer join
  * (PostgreSQL), a table there is refused before the query is sent, naming the fix.
  */
-export function lockClauseTargets(of: readonly Source[] | undefined, froms: readonly FromNode[], capabilities: DialectCapabilities, quote: (name: string) => string): string[] | undefined {
+export function lockClauseTargets(
+  of: readonly Source[] | undefined,
+  froms: readonly FromNode[],
+  capabilities: DialectCapabilities,
+  quote: (name: string) => string,
+  /** `of` was set for the query, not named by the application (`SelectNode.forUpdateOfImplied`). */
+  implied = false,
+): string[] | undefined {
   const sources = froms.flatMap(sourcesOf);
   const names = of === undefined ? undefined : lockTargets(of, sources, quote);
   const locked = of ?? lockedSources(froms);
-  if (!capabilities.forUpdateNullable) refuseNullable(locked, froms, of !== undefined, capabilities.displayName);
+  if (!capabilities.forUpdateNullable) refuseNullable(locked, froms, of !== undefined && !implied, capabilities.displayName);
   return names ?? (locked.length === sources.length ? undefined : locked.map((source) => quote(source.name)));
 }
 

@@ -180,7 +180,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
         sql += ` ORDER BY ${node.orderBy.map((o) => this.orderByItem(o)).join(", ")}`;
       }
       sql += this.limitOffset(node.limit, node.offset);
-      if (node.forUpdate) sql += this.forUpdate(lockClauseTargets(node.forUpdateOf, froms, this.capabilities, (name) => this.quote(name)), node.forUpdateWait);
+      if (node.forUpdate) sql += this.forUpdate(lockClauseTargets(node.forUpdateOf, froms, this.capabilities, (name) => this.quote(name), node.forUpdateOfImplied === true), node.forUpdateWait);
       return sql;
     } finally {
       this.unqualified = unqualified;

@@ -81,7 +81,7 @@ export function lockingOwnRows(joined: Select<unknown>, own: SelectNode): Select
   for (const source of collectSources(own.columns.map((c) => c.expr))) {
     if (!optional.some((s) => sameSource(s, source)) && !of.some((s) => sameSource(s, source))) of.push(source);
   }
-  return new SelectStatement({ ...node, forUpdateOf: of }, joined.layout, joined.statementOptions);
+  return new SelectStatement({ ...node, forUpdateOf: of, forUpdateOfImplied: true }, joined.layout, joined.statementOptions);
 }
 
 /**
