@@ -101,7 +101,7 @@ export abstract class ExpressionApi<T> {
    *
    * ```ts
    * declare const ids: number[]; // thousands of them
-   * select(users.c.name).where(users.c.id.inValues(ids)); // PostgreSQL: WHERE users.id = ANY($1)
+   * select(users.c.name).where(users.c.id.inValues(ids)); // PostgreSQL: WHERE users.id = ANY(CAST($1 AS INTEGER[]))
    * ```
    */
   abstract inValues(values: readonly (T | null | undefined)[]): Expression<boolean>;

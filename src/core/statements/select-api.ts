@@ -88,10 +88,10 @@ export abstract class SelectApi<Row, First, Tuple extends readonly unknown[]> {
   abstract rightJoin(target: Joinable, on?: Condition): Select<Row, First, Tuple>;
 
   /**
-   * FULL OUTER JOIN (PostgreSQL and SQLite; on MySQL/MariaDB compiling raises `UnsupportedFeatureError`).
+   * FULL OUTER JOIN (PostgreSQL and SQLite; MySQL/MariaDB have none: compiling raises `CompileError`).
    *
    * ```ts
-   * select(users.c.id, orders.c.id).fullJoin(orders); // FROM users FULL OUTER JOIN orders ON users.id = orders.user_id
+   * select(users.c.id, orders.c.id.label("orderId")).fullJoin(orders); // FROM users FULL OUTER JOIN orders ON users.id = orders.user_id
    * ```
    */
   abstract fullJoin(target: Joinable, on?: Condition): Select<Row, First, Tuple>;
