@@ -86,7 +86,7 @@ export class MetaData {
    * Tables in foreign-key dependency order, referenced tables first: the order of `createAll`.
    *
    * ```ts
-   * metadata.sortedTables.map((t) => t.name); // ["books", "users", "orders"]: users before orders
+   * metadata.sortedTables.map((t) => t.name); // ["users", "orders", "books"]: users before orders
    * ```
    */
   get sortedTables(): readonly Table[] {
@@ -112,7 +112,7 @@ export class MetaData {
    * refuse them.
    *
    * ```ts
-   * await metadata.createAll(engine); // CREATE TABLE books (...); CREATE TABLE users (...); CREATE TABLE orders (...)
+   * await metadata.createAll(engine); // CREATE TABLE users (...); CREATE TABLE orders (...); CREATE TABLE books (...)
    * ```
    */
   createAll(bind: SchemaExecutor, options: { checkFirst?: boolean } = {}): Promise<void> {
@@ -124,7 +124,7 @@ export class MetaData {
    * default) skips tables that do not exist.
    *
    * ```ts
-   * await metadata.dropAll(engine); // DROP TABLE orders; DROP TABLE users; DROP TABLE books
+   * await metadata.dropAll(engine); // DROP TABLE books; DROP TABLE orders; DROP TABLE users
    * ```
    */
   dropAll(bind: SchemaExecutor, options: { checkFirst?: boolean } = {}): Promise<void> {
