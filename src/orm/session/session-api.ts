@@ -20,8 +20,9 @@ import type { NestedTransaction } from "./session-options.js";
 export abstract class SessionApi {
   /**
    * Adds an object to the session, with what its relationships reach along the save-update
-   * cascade; it is INSERTed at the next flush (an object already persistent is left as it is).
-   * Raises `ReadOnlySessionError` in a read-only session.
+   * cascade; it is INSERTed at the next flush. An object the session already holds is left as it
+   * is (one marked for deletion is kept after all); one of another session raises
+   * `InvalidRequestError` (expunge it there first).
    *
    * ```ts
    * const post = create(Post, { title: "Hello", author: (await session.get(User, 1))! });
