@@ -10,7 +10,10 @@
  *   as Column's from Expression) and every method signature of an exported interface
  *   (`NestedTransaction.commit`, `LoaderOption.selectinLoad`) has a ```ts example in its doc
  *   comment as TypeScript's quick info shows it: a member without a comment of its own shows the
- *   one of the member it overrides (Session's methods, documented in session-api.ts);
+ *   one of the member it overrides (Session's methods, documented in session-api.ts). The check
+ *   reads it with TypeScript 5.9's language service, which also shows an `implements`
+ *   interface's comment; TypeScript 7 shows a base class's only, so docs kept apart from their
+ *   class go in an abstract base class (the `*-api.ts` files), not an interface;
  * - a get/set accessor reads like a property: it needs a doc comment, an example where it helps;
  * - exempt: constructors (the class's own comment shows `new`), properties, members that are
  *   private, protected, `#private` or marked `@internal`, `toString` and symbol-named members (the
