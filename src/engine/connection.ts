@@ -20,11 +20,12 @@ import { checkedColumns, duplicateColumnError } from "./duplicate-columns.js";
 import { runInTransaction, Transaction } from "./transaction.js";
 import { autocommitOutcome } from "./unknown-outcomes.js";
 import { answeredWithin } from "./answer-deadline.js";
+import { ConnectionApi } from "./connection-api.js";
 
 export type { BeginOptions, ConnectionContext, StreamOptions } from "./connection-options.js";
 
 /** One connection from the pool: runs statements, and transactions with `begin()`. Give it back with `close()`. */
-export class Connection {
+export class Connection extends ConnectionApi {
   private driverConnection: DriverConnection | undefined;
   private transactions: Transaction[] = [];
   private savepointCounter = 0;
@@ -48,6 +49,7 @@ export class Connection {
     driverConnection: DriverConnection,
     private readonly context: ConnectionContext,
   ) {
+    super();
     this.driverConnection = driverConnection;
   }
 
@@ -64,7 +66,6 @@ export class Connection {
     return this.driverConnection === undefined;
   }
 
-  /** Whether the connection is known to be lost: it is discarded, not reused, when closed. */
   get invalidated(): boolean {
     return this.broken || this.driverConnection?.isLost?.() === true;
   }
@@ -82,15 +83,10 @@ export class Connection {
     return this.wrote && this.transactions.length > 0;
   }
 
-  /** Whether a transaction (not only a savepoint) is open. */
   get inTransaction(): boolean {
     return this.transactions.length > 0;
   }
 
-  /**
-   * Runs a statement built with `select`, `insert`, `update`, `deleteFrom` or `sql`. A multi-row
-   * INSERT with more bind parameters than the database allows runs in chunks (`chunked-insert.ts`).
-   */
   async execute<Row>(statement: Executable<Row>, options: ExecuteOptions = {}): Promise<Result<Row>> {
     const chunks = insertChunks(statement.node, this.dialect.capabilities.maxParameters);
     if (chunks) return executeChunks<Row>(this, chunks, options);
@@ -99,18 +95,15 @@ export class Connection {
     return this.executeCompiled<Row>(compiled, options);
   }
 
-  /** The statement's SQL and parameters for this connection's dialect (compiled once per shape). */
   compile(statement: Executable<unknown>): CompiledQuery {
     return this.context.cache.compile(statement.node);
   }
 
-  /** The first column of the first row, or `undefined` when there is no row. */
   async scalar<T>(statement: Select<unknown, T> | Executable<Record<string, T>>): Promise<T | undefined> {
     const result = await this.execute(statement as Executable<Record<string, unknown>>);
     return result.rows.length ? (firstValue(result.rows[0]) as T) : undefined;
   }
 
-  /** Runs a compiled statement; rows are objects keyed by column label, or as `rowShape` asks (arrays, first column's values). */
   async executeCompiled<Row>(compiled: CompiledQuery, options: ExecuteOptions = {}): Promise<Result<Row>> {
     return this.executeCompiledNow<Row>(compiled, options);
   }
@@ -128,17 +121,10 @@ export class Connection {
     return answer instanceof Promise ? answer.then((result) => shapedResult<Row>(compiled, result, options)) : shapedResult<Row>(compiled, answer, options);
   }
 
-  /**
-   * Runs a query and yields its rows, reading `yieldPer` at a time through a server-side cursor
-   * (PostgreSQL: DECLARE/FETCH, in a transaction begun for it when none is open), the driver's
-   * row stream (MySQL/MariaDB) or the statement's iterator (SQLite). Rows are converted as
-   * `execute` converts them. Leaving the loop early, or an error, closes the cursor.
-   */
   async *stream<Row>(statement: Executable<Row>, options: StreamOptions = {}): AsyncGenerator<Row, void, undefined> {
     for await (const batch of this.streamCompiled<Row>(this.compile(statement), options)) yield* batch;
   }
 
-  /** Like `stream`, for a compiled statement, a batch of rows at a time (shaped as `rowShape` asks). */
   async *streamCompiled<Row>(compiled: CompiledQuery, options: StreamOptions & ExecuteOptions = {}): AsyncGenerator<Row[], void, undefined> {
     const batchSize = yieldPerOf(options.yieldPer);
     if (this.failed) throw this.failed.rolledBackError("run a statement");
@@ -187,10 +173,6 @@ export class Connection {
     }
   }
 
-  /**
-   * Runs SQL text with driver-level parameters; errors are wrapped, the SQL logged. Refused,
-   * without reaching the database, while a transaction is failed, and as `refusedText` says.
-   */
   run(sql: string, params: readonly unknown[] = [], options?: ExecuteOptions): Promise<DriverResult> {
     try {
       this.checkText(sql);
@@ -313,12 +295,10 @@ export class Connection {
     return this.driverConnection?.inTransaction?.();
   }
 
-  /** Resolves once no statement is waiting for the database's answer. */
   whenIdle(): Promise<void> {
     return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Starts a transaction; inside one, a savepoint (like `beginNested`). */
   async begin(options: BeginOptions = {}): Promise<Transaction> {
     if (this.transactions.length) return this.beginNested();
     this.wrote = false;
@@ -326,7 +306,6 @@ export class Connection {
     return this.push(new Transaction(this, undefined));
   }
 
-  /** A savepoint inside the current transaction: its rollback undoes only what came after it. */
   async beginNested(): Promise<Transaction> {
     if (!this.transactions.length) throw new InvalidRequestError("beginNested() needs a transaction; call begin() first.");
     const name = `sp_${++this.savepointCounter}`;
@@ -334,15 +313,10 @@ export class Connection {
     return this.push(new Transaction(this, name));
   }
 
-  /**
-   * Runs `fn` in a transaction (a savepoint when one is already open): committed when `fn`
-   * resolves, rolled back when it throws, and the error rethrown.
-   */
   async transaction<T>(fn: (connection: Connection) => Promise<T>, options: BeginOptions = {}): Promise<T> {
     return runInTransaction(await this.begin(options), () => fn(this));
   }
 
-  /** Returns the connection to the pool, rolling back an open transaction. */
   async close(): Promise<void> {
     const conn = this.driverConnection;
     if (!conn) return;
@@ -361,12 +335,6 @@ export class Connection {
     this.context.released?.(this);
   }
 
-  /**
-   * Discards the physical connection at once: it is closed, not returned to the pool, and an
-   * open transaction is lost (the database rolls it back): failed, as after a lost connection, its
-   * commit and statements throw `TransactionRolledBackError` until its `rollback()`. Otherwise
-   * using this connection throws `ResourceClosedError` saying `reason`.
-   */
   invalidate(reason = "it was invalidated"): void {
     const conn = this.driverConnection;
     if (!conn) return;

@@ -217,7 +217,14 @@ export class Engine implements SchemaExecutor {
     }
   }
 
-  /** Runs `fn` with a connection that is closed afterwards. */
+  /**
+   * Runs `fn` with a connection checked out of the pool, closed (returned) afterwards however
+   * `fn` ends; a transaction it left open is rolled back.
+   *
+   * ```ts
+   * const names = await engine.withConnection(async (conn) => (await conn.execute(select(users.c.name))).scalars());
+   * ```
+   */
   async withConnection<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
     const conn = await this.connect();
     try {
@@ -242,7 +249,14 @@ export class Engine implements SchemaExecutor {
     return this.withConnection((conn) => conn.transaction(fn, options));
   }
 
-  /** Executes one statement on a pooled connection (autocommit). */
+  /**
+   * Runs one statement on a pooled connection, outside any transaction: a write commits on its own.
+   *
+   * ```ts
+   * const { rows } = await engine.execute(select(users.c.id, users.c.email).where(users.c.name.isNull()));
+   * await engine.execute(deleteFrom(orders).where(orders.c.placedAt.lt(new Date("2020-01-01"))));
+   * ```
+   */
   execute<Row>(statement: Executable<Row>): Promise<Result<Row>> {
     return this.withConnection((conn) => conn.execute(statement));
   }
@@ -251,6 +265,12 @@ export class Engine implements SchemaExecutor {
    * Streams a query's rows on a pooled connection, `yieldPer` at a time (see `Connection.stream`).
    * The connection is checked out on the first read and returned to the pool when the loop ends,
    * however it ends (break, return, error).
+   *
+   * ```ts
+   * for await (const order of engine.stream(select(orders.c.id, orders.c.total), { yieldPer: 1000 })) {
+   *   console.log(order.id, order.total);
+   * }
+   * ```
    */
   async *stream<Row>(statement: Executable<Row>, options: StreamOptions = {}): AsyncGenerator<Row, void, undefined> {
     const conn = await this.connect();
@@ -261,7 +281,14 @@ export class Engine implements SchemaExecutor {
     }
   }
 
-  /** Schema inspection: table names and columns as the database reports them. */
+  /**
+   * Schema inspection: table names, columns, constraint names and the whole schema as the database
+   * reports them (each call checks a connection out for its queries).
+   *
+   * ```ts
+   * const tables = await engine.inspect().tableNames();
+   * ```
+   */
   inspect(): Inspector {
     return new Inspector(this);
   }
@@ -278,6 +305,14 @@ export class Engine implements SchemaExecutor {
    * A warning rather than a rejection: dispose usually runs in a `finally`, where an error would
    * replace the one that is already on its way; the warning loses neither (Node prints it, and
    * `process.on("warning")` receives it).
+   *
+   * ```ts
+   * try {
+   *   await engine.execute(select(users.c.id));
+   * } finally {
+   *   await engine.dispose(); // the process can exit: no pooled sockets left open
+   * }
+   * ```
    */
   async dispose(): Promise<void> {
     const pool = this.pool;

@@ -10,30 +10,60 @@ export class Result<Row> {
     readonly lastInsertId: number | bigint | undefined,
   ) {}
 
-  /** Every row. */
+  /**
+   * Every row (the same array as `rows`).
+   *
+   * ```ts
+   * const rows = (await engine.execute(select(users.c.id, users.c.name))).all(); // { id: number; name: string | null }[]
+   * ```
+   */
   all(): Row[] {
     return this.rows;
   }
 
-  /** The first row, or undefined when there is none. */
+  /**
+   * The first row, or undefined when there is none (the others are ignored).
+   *
+   * ```ts
+   * const newest = (await engine.execute(select(orders.c.id).orderBy(orders.c.placedAt.desc()).limit(1))).first();
+   * ```
+   */
   first(): Row | undefined {
     return this.rows[0];
   }
 
-  /** Exactly one row, or `NoResultFoundError` / `MultipleResultsFoundError`. */
+  /**
+   * Exactly one row: none raises `NoResultFoundError`, more than one `MultipleResultsFoundError`.
+   *
+   * ```ts
+   * const user = (await engine.execute(select(users).where(users.c.email.eq("ann@example.com")))).one();
+   * ```
+   */
   one(): Row {
     if (this.rows.length === 0) throw new NoResultFoundError("Expected one row, found none.");
     if (this.rows.length > 1) throw new MultipleResultsFoundError(`Expected one row, found ${this.rows.length}.`);
     return this.rows[0]!;
   }
 
-  /** One row or none; more is `MultipleResultsFoundError`. */
+  /**
+   * The one row, or null when there is none; more than one raises `MultipleResultsFoundError`.
+   *
+   * ```ts
+   * const user = (await engine.execute(select(users).where(users.c.id.eq(7)))).oneOrNull(); // Row | null
+   * ```
+   */
   oneOrNull(): Row | null {
     if (this.rows.length > 1) throw new MultipleResultsFoundError(`Expected at most one row, found ${this.rows.length}.`);
     return this.rows[0] ?? null;
   }
 
-  /** The first column of each row. */
+  /**
+   * The first column of each row.
+   *
+   * ```ts
+   * const ids = (await engine.execute(select(users.c.id).orderBy(users.c.id))).scalars(); // number[]
+   * ```
+   */
   scalars(): Row[keyof Row][] {
     return this.rows.map((row) => firstValue(row) as Row[keyof Row]);
   }

@@ -28,6 +28,7 @@ export class Transaction {
     return this.active;
   }
 
+  /** Whether it is a savepoint inside another transaction (from `beginNested()`, or `begin()` inside one). */
   get isNested(): boolean {
     return this.savepoint !== undefined;
   }
@@ -42,7 +43,17 @@ export class Transaction {
     return this.failure;
   }
 
-  /** Commits (or releases the savepoint). A lost connection during `COMMIT` is a `CommitOutcomeUnknownError`: the outcome is unknown, not failed. */
+  /**
+   * Commits (COMMIT, or RELEASE SAVEPOINT when nested). A failed transaction refuses, with
+   * `TransactionRolledBackError`, and sends nothing; a lost connection during COMMIT is a
+   * `CommitOutcomeUnknownError`: the outcome is unknown, not failed. A second end throws `InvalidRequestError`.
+   *
+   * ```ts
+   * const tx = await conn.begin();
+   * await conn.execute(insert(users).values({ email: "ann@example.com" }));
+   * await tx.commit(); // COMMIT
+   * ```
+   */
   async commit(): Promise<void> {
     this.checkActive("commit");
     // Refused before anything is sent: PostgreSQL answers COMMIT of an aborted transaction with
@@ -67,7 +78,21 @@ export class Transaction {
     this.connection.endTransaction(this);
   }
 
-  /** Rolls back (to the savepoint, when nested). */
+  /**
+   * Rolls back (ROLLBACK, or ROLLBACK TO SAVEPOINT when nested): the way out of a failed
+   * transaction too. Nothing is sent when the database already rolled it back.
+   *
+   * ```ts
+   * const tx = await conn.begin();
+   * try {
+   *   await conn.execute(insert(users).values({ email: "taken@example.com" }));
+   *   await tx.commit();
+   * } catch (error) {
+   *   if (tx.isActive) await tx.rollback(); // ROLLBACK
+   *   throw error;
+   * }
+   * ```
+   */
   async rollback(): Promise<void> {
     this.checkActive("rollback");
     let sent = true;
@@ -103,7 +128,15 @@ export class Transaction {
     this.gone ||= gone;
   }
 
-  /** The error for a commit or statement attempted on it (or inside it) while it is failed. */
+  /**
+   * The `TransactionRolledBackError` that a commit or statement attempted on it (or inside it)
+   * while it is failed raises: it names `action` and carries the failure as its cause.
+   *
+   * ```ts
+   * declare const tx: Transaction;
+   * if (tx.isFailed) throw tx.rolledBackError("run my report"); // "Cannot run my report: the transaction was rolled back ..."
+   * ```
+   */
   rolledBackError(action: string): TransactionRolledBackError {
     const what = this.savepoint ? "savepoint (beginNested())" : "transaction";
     const cause = this.failure!;

@@ -159,3 +159,59 @@ function docComments(text: string): ts.CommentRange[] {
   visit(source.endOfFileToken);
   return [...ranges.values()];
 }
+
+/** A public member of the API that its doc comment leaves without what the rule asks of it. */
+export interface UndocumentedMember {
+  /** `Class.member`, as a reader would look it up. */
+  readonly name: string;
+  /** Where it is declared, relative to the repository. */
+  readonly file: string;
+  /** "example": a method without one; "comment": an accessor without any doc comment. */
+  readonly lacks: "example" | "comment";
+}
+
+/**
+ * The public members of the classes and interfaces that `entryPoints` export whose doc comment, as
+ * TypeScript's quick info shows it (a member without a comment of its own shows the one of the
+ * interface or base class it implements), lacks what the rule of test/tools/doc-examples.test.ts
+ * asks: a ```ts example for a method, a doc comment for an accessor.
+ */
+export function membersWithoutExamples(repoRoot: string, entryPoints: readonly string[]): UndocumentedMember[] {
+  const config = ts.getParsedCommandLineOfConfigFile(join(repoRoot, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  const files = entryPoints.map((entry) => join(repoRoot, entry));
+  const program = ts.createProgram({ rootNames: files, options: { ...config!.options, noEmit: true } });
+  const checker = program.getTypeChecker();
+  const src = join(repoRoot, "src") + "/";
+  const found: UndocumentedMember[] = [];
+  // A member inherited by several exported classes (Expression's by Column, Labeled...) is listed once.
+  const seen = new Set<ts.Declaration>();
+  const hasExample = (member: ts.Symbol) =>
+    [member.getDocumentationComment(checker), ...member.getJsDocTags(checker).map((tag) => tag.text ?? [])].some((parts) => /```ts/.test(ts.displayPartsToString(parts)));
+  for (const file of files) {
+    for (const exported of checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)!)!)) {
+      const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+      if (!(symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface))) continue;
+      for (const member of checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol))) {
+        const declarations = (member.declarations ?? []).filter((d) => d.getSourceFile().fileName.startsWith(src));
+        const first = declarations[0];
+        if (!first || seen.has(first)) continue;
+        seen.add(first);
+        const kind = ts.isMethodDeclaration(first) || ts.isMethodSignature(first) ? "method" : ts.isGetAccessorDeclaration(first) || ts.isSetAccessorDeclaration(first) ? "accessor" : undefined;
+        if (!kind || !isPublic(first) || member.name === "toString" || member.name.startsWith("__@")) continue;
+        const owner = (first.parent as ts.ClassLikeDeclaration | ts.InterfaceDeclaration).name?.text ?? symbol.name;
+        const where = { name: `${owner}.${member.name}`, file: relative(repoRoot, first.getSourceFile().fileName) };
+        if (kind === "method" && !hasExample(member)) found.push({ ...where, lacks: "example" });
+        else if (kind === "accessor" && ts.displayPartsToString(member.getDocumentationComment(checker)).trim() === "") found.push({ ...where, lacks: "comment" });
+      }
+    }
+  }
+  return found;
+}
+
+/** Not private, protected, `#private` nor `@internal`. */
+function isPublic(declaration: ts.Declaration): boolean {
+  if (ts.getCombinedModifierFlags(declaration) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) return false;
+  const name = ts.getNameOfDeclaration(declaration);
+  if (name && ts.isPrivateIdentifier(name)) return false;
+  return !ts.getJSDocTags(declaration).some((tag) => tag.tagName.text === "internal");
+}

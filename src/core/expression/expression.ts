@@ -7,6 +7,7 @@ import type { BinaryOperator, ExprNode, LabelNode, OrderByNode, SelectNode } fro
 import { arithmeticType, literalDecimalType } from "../types/arithmetic-type.js";
 import type { Decimal, SqlType } from "../types/sql-type.js";
 import { ArgumentError } from "../errors.js";
+import { ExpressionApi, type ArithmeticOperand, type ArithmeticResult, type NumberLike, type ValueOfOperand } from "./expression-api.js";
 
 /** Options of `like()` and its variants. */
 export interface LikeOptions {
@@ -56,22 +57,8 @@ type LiteralOf<V> = V extends Decimal ? Decimal | number : V;
  */
 type ComparableWith<V> = V extends Decimal | number ? Decimal | number : V;
 
-/** What arithmetic takes: numbers, and decimals ("12.50"). */
-type NumberLike = number | Decimal;
-type ValueOfOperand<O> = O extends Expression<infer V> ? V : O;
-/**
- * What arithmetic on a `T` accepts: a decimal takes number and decimal literals; a number takes
- * number literals; both take number and decimal expressions.
- */
-type ArithmeticOperand<T> = (NonNullable<T> extends Decimal ? NumberLike : number) | Expression<NumberLike> | Expression<NumberLike | null>;
-/** `a op b`: a number when both are numbers, else a decimal; null when either may be null. */
-type ArithmeticResult<T, O> =
-  | ([NonNullable<T>] extends [number] ? ([NonNullable<ValueOfOperand<O>>] extends [number] ? NonNullable<T> : Decimal) : Decimal)
-  | (null extends T ? null : never)
-  | (null extends ValueOfOperand<O> ? null : never);
-
 /** A typed SQL expression: a column, a function call, a comparison... `T` is the type of its value, so `eq` only accepts a matching operand. */
-export class Expression<T> {
+export class Expression<T> extends ExpressionApi<T> {
   /** Phantom: the TypeScript type of the value. Never set at run time. */
   declare readonly __type?: T;
 
@@ -79,145 +66,102 @@ export class Expression<T> {
     readonly node: ExprNode,
     /** The SQL type, when known; it decides how parameters compared with this expression are bound. */
     readonly type: SqlType | undefined,
-  ) {}
+  ) {
+    super();
+  }
 
-  /** `=` (to test for `NULL`, use `isNull()`: `= NULL` is never true). */
   eq(other: Operand<T>): Expression<boolean> {
     return this.binary("=", other);
   }
-  /** `<>` (to test for a value, use `isNotNull()`). */
   ne(other: Operand<T>): Expression<boolean> {
     return this.binary("<>", other);
   }
-  /** `<` */
   lt(other: Operand<T>): Expression<boolean> {
     return this.binary("<", other);
   }
-  /** `<=` */
   le(other: Operand<T>): Expression<boolean> {
     return this.binary("<=", other);
   }
-  /** `>` */
   gt(other: Operand<T>): Expression<boolean> {
     return this.binary(">", other);
   }
-  /** `>=` */
   ge(other: Operand<T>): Expression<boolean> {
     return this.binary(">=", other);
   }
 
-  /** `IN (...)` a list of values or a subquery; an empty list is false. */
   in(values: readonly Operand<T>[] | SelectQuery): Expression<boolean> {
     return this.inNode(values, false);
   }
-  /** `NOT IN (...)`; an empty list is true. */
   notIn(values: readonly Operand<T>[] | SelectQuery): Expression<boolean> {
     return this.inNode(values, true);
   }
 
-  /**
-   * `IN` a list of values bound as one parameter (an array on PostgreSQL, JSON on SQLite and
-   * MySQL/MariaDB): the SQL is the same for 3 values and 70,000, so it is compiled and prepared
-   * once, and no list reaches the database's parameter limit. NULLs are left out (they match
-   * nothing); an empty list is false. For many keys; `in()` for a short fixed list. In a DELETE or
-   * UPDATE on MariaDB 10.x it is not looked up through an index (see `capabilities.inValuesInWrites`).
-   */
   inValues(values: readonly (T | null | undefined)[]): Expression<boolean> {
     this.assertComparable("inValues");
     return boolean({ kind: "inValues", exprs: [this.node], values: { kind: "param", value: values, type: undefined }, types: [this.type] });
   }
 
-  /** `BETWEEN low AND high` (both ends included). */
   between(low: Operand<T>, high: Operand<T>): Expression<boolean> {
     this.assertComparable("BETWEEN");
     return boolean({ kind: "between", expr: this.node, low: this.operand(low), high: this.operand(high), negated: false });
   }
-  /** `NOT BETWEEN low AND high`. */
   notBetween(low: Operand<T>, high: Operand<T>): Expression<boolean> {
     this.assertComparable("NOT BETWEEN");
     return boolean({ kind: "between", expr: this.node, low: this.operand(low), high: this.operand(high), negated: true });
   }
 
-  /** `IS NULL` */
   isNull(): Expression<boolean> {
     return boolean({ kind: "isNull", expr: this.node, negated: false });
   }
-  /** `IS NOT NULL` */
   isNotNull(): Expression<boolean> {
     return boolean({ kind: "isNull", expr: this.node, negated: true });
   }
 
-  /**
-   * `LIKE pattern ESCAPE '\'`, case-sensitive where `=` is: on PostgreSQL and SQLite, and on
-   * MySQL/MariaDB under a binary collation (a `_ci` one ignores case in LIKE as in `=`). A
-   * backslash escapes the next `%`, `_` or backslash on every database (`{ escape }` names another
-   * character); build patterns from user text with `escapeLike(userText)` so that what the user
-   * typed matches itself.
-   */
   like(this: Expression<string | null>, pattern: Operand<string>, options?: LikeOptions): Expression<boolean> {
     return this.likeNode(pattern, false, false, options);
   }
-  /** `NOT LIKE pattern`, with `ESCAPE` as `like`. */
   notLike(this: Expression<string | null>, pattern: Operand<string>, options?: LikeOptions): Expression<boolean> {
     return this.likeNode(pattern, true, false, options);
   }
-  /** Case-insensitive `LIKE`: `ILIKE` on PostgreSQL, `lower(x) LIKE lower(p)` elsewhere. */
   ilike(this: Expression<string | null>, pattern: Operand<string>, options?: LikeOptions): Expression<boolean> {
     return this.likeNode(pattern, false, true, options);
   }
-  /** Case-insensitive `NOT LIKE`. */
   notIlike(this: Expression<string | null>, pattern: Operand<string>, options?: LikeOptions): Expression<boolean> {
     return this.likeNode(pattern, true, true, options);
   }
-  /** Starts with `prefix`, taken literally (`%` and `_` in it are escaped): `LIKE 'prefix%' ESCAPE '\'`. */
   startsWith(this: Expression<string | null>, prefix: string): Expression<boolean> {
     return this.likeNode(`${escapeLike(prefix)}%`, false, false, { escape: LIKE_ESCAPE });
   }
-  /** Ends with `suffix`, taken literally. */
   endsWith(this: Expression<string | null>, suffix: string): Expression<boolean> {
     return this.likeNode(`%${escapeLike(suffix)}`, false, false, { escape: LIKE_ESCAPE });
   }
-  /** Contains `text`, taken literally. */
   contains(this: Expression<string | null>, text: string): Expression<boolean> {
     return this.likeNode(`%${escapeLike(text)}%`, false, false, { escape: LIKE_ESCAPE });
   }
 
-  /**
-   * Arithmetic on numbers and decimals. Number op number is a number; where a decimal takes part
-   * (`unitPrice.times(quantity)`) the result is a decimal, read as a `Decimal` string on every
-   * database. Typed through `this` rather than T, so that `Expression<number>` stays assignable
-   * to `Expression<unknown>`.
-   */
   plus<E extends Expression<NumberLike | null>, O extends ArithmeticOperand<ValueOfOperand<E>>>(this: E, other: O): Expression<ArithmeticResult<ValueOfOperand<E>, O>> {
     return this.arithmetic("+", other);
   }
-  /** `-`, typed as `plus`. */
   minus<E extends Expression<NumberLike | null>, O extends ArithmeticOperand<ValueOfOperand<E>>>(this: E, other: O): Expression<ArithmeticResult<ValueOfOperand<E>, O>> {
     return this.arithmetic("-", other);
   }
-  /** `*`, typed as `plus`: `unitPrice.times(quantity)` is a decimal. */
   times<E extends Expression<NumberLike | null>, O extends ArithmeticOperand<ValueOfOperand<E>>>(this: E, other: O): Expression<ArithmeticResult<ValueOfOperand<E>, O>> {
     return this.arithmetic("*", other);
   }
-  /** Division. Between integers the quotient is truncated toward zero on every database (`DIV` on MySQL); a decimal quotient's digits after the point differ per database. */
   dividedBy<E extends Expression<NumberLike | null>, O extends ArithmeticOperand<ValueOfOperand<E>>>(this: E, other: O): Expression<ArithmeticResult<ValueOfOperand<E>, O>> {
     return this.arithmetic("/", other);
   }
-  /** String concatenation (`||`, or `CONCAT()` on MySQL). */
   concat(this: Expression<string | null>, other: Operand<string>): Expression<T> {
     return new Expression<T>(this.binaryNode("||", other), this.type);
   }
 
-  /** Ascending, for `orderBy`. */
   asc(): OrderBy {
     return new OrderBy({ expr: this.node, direction: "asc", nulls: undefined });
   }
-  /** Descending, for `orderBy`. */
   desc(): OrderBy {
     return new OrderBy({ expr: this.node, direction: "desc", nulls: undefined });
   }
 
-  /** Names the expression: the key it has in result rows. */
   label<K extends string>(name: K): Labeled<T, K> {
     return new Labeled<T, K>(name, this.node, this.type);
   }
@@ -310,11 +254,23 @@ export class Labeled<T, K extends string> extends Expression<T> {
 /** An `ORDER BY` item: an expression and a direction (`users.c.name.desc()`). */
 export class OrderBy {
   constructor(readonly node: OrderByNode) {}
-  /** `NULLS FIRST` (emulated on MySQL, which has no such clause). */
+  /**
+   * `NULLS FIRST` (emulated on MySQL/MariaDB, which have no such clause).
+   *
+   * ```ts
+   * select(users.c.id).orderBy(users.c.name.asc().nullsFirst()); // ORDER BY users.name ASC NULLS FIRST
+   * ```
+   */
   nullsFirst(): OrderBy {
     return new OrderBy({ ...this.node, nulls: "first" });
   }
-  /** `NULLS LAST` (emulated on MySQL, which has no such clause). */
+  /**
+   * `NULLS LAST` (emulated on MySQL/MariaDB, which have no such clause).
+   *
+   * ```ts
+   * select(users.c.id).orderBy(users.c.name.desc().nullsLast()); // ORDER BY users.name DESC NULLS LAST
+   * ```
+   */
   nullsLast(): OrderBy {
     return new OrderBy({ ...this.node, nulls: "last" });
   }

@@ -38,6 +38,11 @@ export class FunctionCall<T> extends Expression<T> {
    * `agg(...) FILTER (WHERE conditions)`: the aggregate takes only the rows that match (conditions
    * joined with AND). PostgreSQL and SQLite; on MySQL/MariaDB compiling raises
    * `UnsupportedFeatureError` (aggregate a `caseWhen` instead).
+   *
+   * ```ts
+   * select(func.count().label("all"), func.count().filter(orders.c.total.gt(100)).label("big")).from(orders);
+   * // SELECT count(*) AS "all", count(*) FILTER (WHERE orders.total > ?) AS big FROM orders
+   * ```
    */
   filter(...conditions: Condition[]): FunctionCall<T> {
     const items = [...(this.node.filter ? [this.node.filter] : []), ...conditions.map((c) => c.node)];
@@ -45,7 +50,15 @@ export class FunctionCall<T> extends Expression<T> {
     return new FunctionCall<T>({ ...this.node, filter }, this.type);
   }
 
-  /** `fn(...) OVER (PARTITION BY ... ORDER BY ...)`: the aggregate over a window, one value per row; same type as the call. */
+  /**
+   * `fn(...) OVER (PARTITION BY ... ORDER BY ...)`: the aggregate over a window, one value per
+   * row (rows are not grouped); same type as the call.
+   *
+   * ```ts
+   * select(orders.c.id, func.sum(orders.c.total).over({ partitionBy: orders.c.userId, orderBy: orders.c.placedAt }).label("running"));
+   * // sum(orders.total) OVER (PARTITION BY orders.user_id ORDER BY orders.placed_at ASC) AS running
+   * ```
+   */
   over(window: WindowSpec = {}): Expression<T> {
     return new Expression<T>(overNode(this.node, window), this.type);
   }
@@ -62,7 +75,15 @@ export class WindowFunction<T> {
     readonly type: SqlType | undefined,
   ) {}
 
-  /** `fn(...) OVER (PARTITION BY ... ORDER BY ...)`; typed as the function (`rowNumber()`: number). */
+  /**
+   * `fn(...) OVER (PARTITION BY ... ORDER BY ...)`: the window function becomes an expression,
+   * typed as the function (`rowNumber()`: number).
+   *
+   * ```ts
+   * select(orders.c.id, func.rowNumber().over({ partitionBy: orders.c.userId, orderBy: orders.c.placedAt.desc() }).label("n"));
+   * // row_number() OVER (PARTITION BY orders.user_id ORDER BY orders.placed_at DESC) AS n
+   * ```
+   */
   over(window: WindowSpec = {}): Expression<T> {
     return new Expression<T>(overNode(this.node, window), this.type);
   }

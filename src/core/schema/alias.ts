@@ -17,6 +17,7 @@ export class AliasedTable<Row> implements FromSource<Row> {
     this.c = Object.fromEntries(this.columnList.map((col) => [col.key, col])) as FromSource<Row>["c"];
   }
 
+  /** The table this alias names, for foreign-key join inference. */
   get underlyingTable(): Table {
     return this.table;
   }

@@ -5,6 +5,7 @@
  */
 import type { RawSql } from "../expression/sql-tag.js";
 import { types, type SqlType } from "../types/sql-type.js";
+import { ColumnBuilderApi } from "./column-builder-api.js";
 
 /** What the database does to referencing rows on `onDelete` / `onUpdate`. */
 export type ReferentialAction = "cascade" | "set null" | "set default" | "restrict" | "no action";
@@ -85,7 +86,7 @@ export type GeneratedKey<T, F extends string> =
   : false;
 
 /** Whether an INSERT may omit a NOT NULL column: it has a default of either side, or is generated. */
-type Omittable<T, F extends string> = HasFlag<F, "def" | "sdef" | "auto"> extends true ? true : GeneratedKey<T, F>;
+export type Omittable<T, F extends string> = HasFlag<F, "def" | "sdef" | "auto"> extends true ? true : GeneratedKey<T, F>;
 
 /**
  * Whether a column is a primary-key column each new ORM object must be given by the application:
@@ -108,13 +109,14 @@ export type GivenKey<T, F extends string> =
  * @typeParam F - what the builder's calls said (`BuilderFlag`), from which D follows; `string`
  *   (the default, in annotations) stands for any builder
  */
-export class ColumnBuilder<T, N extends boolean, D extends boolean, F extends string = string> {
+export class ColumnBuilder<T, N extends boolean, D extends boolean, F extends string = string> extends ColumnBuilderApi<T, N, D, F> {
   declare readonly __value?: T;
   declare readonly __nullable?: N;
   declare readonly __defaulted?: D;
   declare readonly __flags?: F;
 
   constructor(readonly options: ColumnOptions) {
+    super();
     Object.freeze(this);
   }
 
@@ -122,29 +124,18 @@ export class ColumnBuilder<T, N extends boolean, D extends boolean, F extends st
     return new ColumnBuilder<T2, N2, D2, F2>({ ...this.options, ...changes });
   }
 
-  /** `NOT NULL`: the row type's property no longer admits `null`. */
   notNull(): ColumnBuilder<T, false, D, F> {
     return this.with({ nullable: false });
   }
 
-  /** Admits `NULL` (the default), undoing `notNull()`. */
   nullable(): ColumnBuilder<T, true, D, F> {
     return this.with({ nullable: true });
   }
 
-  /**
-   * Part of the primary key (several columns may say so). Implies NOT NULL. A lone integer key
-   * is typed as optional on insert, since the database generates it (unless it is a foreign key,
-   * has a server default, or says `.autoincrement(false)`).
-   */
   primaryKey(): ColumnBuilder<T, false, Omittable<T, F | "key">, F | "key"> {
     return this.with({ primaryKey: true, nullable: false });
   }
 
-  /**
-   * Whether the database generates the value; by default only a lone integer primary key does.
-   * `autoincrement(false)` makes such a key one the application gives: required on insert.
-   */
   autoincrement(enabled?: true): ColumnBuilder<T, N, true, Exclude<F, "noauto"> | "auto">;
   autoincrement(enabled: false): ColumnBuilder<T, N, Omittable<T, Exclude<F, "auto"> | "noauto">, Exclude<F, "auto"> | "noauto">;
   autoincrement(enabled: boolean): ColumnBuilder<T, N, boolean, F>;
@@ -152,12 +143,10 @@ export class ColumnBuilder<T, N extends boolean, D extends boolean, F extends st
     return this.with({ autoincrement: enabled });
   }
 
-  /** A client-side default, applied by `insert()` when the row does not give the column. */
   default(value: ClientDefault<T>): ColumnBuilder<T, N, true, F | "def"> {
     return this.with({ default: value as ClientDefault<unknown> });
   }
 
-  /** A default the database applies: `DEFAULT <expr>` in the DDL. */
   serverDefault(value: RawSql | string | number | boolean): ColumnBuilder<T, N, true, F | "sdef"> {
     return this.with({ serverDefault: value });
   }
@@ -180,31 +169,22 @@ export class ColumnBuilder<T, N extends boolean, D extends boolean, F extends st
     return this.with({ generated: Object.freeze({ expression, stored: options.stored ?? true }) });
   }
 
-  /** A single-column `UNIQUE` constraint. */
   unique(): ColumnBuilder<T, N, D, F> {
     return this.with({ unique: true });
   }
 
-  /** A single-column index. */
   index(): ColumnBuilder<T, N, D, F> {
     return this.with({ index: true });
   }
 
-  /** A foreign key to `"table.column"`. The table may be defined later, in another module. */
   references(target: string, options: ReferenceOptions = {}): ColumnBuilder<T, N, Omittable<T, F | "ref">, F | "ref"> {
     return this.with({ references: [...this.options.references, { target, ...options }] });
   }
 
-  /** The column's name in the database, when it differs from the property key. */
   named(name: string): ColumnBuilder<T, N, D, F> {
     return this.with({ name });
   }
 
-  /**
-   * The name (or names, newest first) the column had in the database before: `migrate new` then
-   * generates a rename, keeping the data, instead of a drop and an add. Safe to keep after the
-   * migration has run; remove it once no database is older than that migration.
-   */
   renamedFrom(names: string | readonly string[]): ColumnBuilder<T, N, D, F> {
     return this.with({ renamedFrom: Object.freeze(typeof names === "string" ? [names] : [...names]) });
   }

@@ -89,7 +89,12 @@ export class Column<T = unknown, K extends string = string> extends Labeled<T, K
   /**
    * Evaluates the client-side default for one row, checked as a value given would be: a default
    * the column would store as another (a function giving 1.5 for an INT) is refused before the
-   * INSERT, by `InvalidColumnValueError`.
+   * INSERT, by `InvalidColumnValueError`. Undefined when the column has no client-side default.
+   *
+   * ```ts
+   * const createdAt = books.columnByName("created_at")!;
+   * createdAt.defaultValue(); // undefined here: books.createdAt declares no default()
+   * ```
    */
   defaultValue(): unknown {
     const value = typeof this.default === "function" ? (this.default as () => unknown)() : this.default;

@@ -56,6 +56,7 @@ export class ForeignKey implements ForeignKeySchema {
     return this.resolve().table;
   }
 
+  /** The referenced columns, resolved as `referredTable` is (`NoReferencedTableError` when the table is not declared). */
   get referredColumns(): readonly Column[] {
     return this.resolve().columns;
   }
@@ -70,7 +71,13 @@ export class ForeignKey implements ForeignKeySchema {
     }
   }
 
-  /** Whether this key points at `table`. */
+  /**
+   * Whether this key points at `table` (resolving the target; false when it cannot be resolved).
+   *
+   * ```ts
+   * const toUsers = orders.foreignKeys.filter((fk) => fk.references(users)); // orders.user_id -> users.id
+   * ```
+   */
   references(table: Table): boolean {
     return this.resolve().table === table;
   }

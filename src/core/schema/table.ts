@@ -157,6 +157,11 @@ export class Table<Name extends string = string, C extends ColumnMap = ColumnMap
    * Adds a column after the table is declared (SQLAlchemy's `append_column`), with its foreign
    * keys and index: how the subclasses of a single-table inheritance hierarchy add theirs to the
    * base's table. Not a primary-key column: the key is fixed when the table is declared.
+   * Changes the declaration only: the database's table needs a migration.
+   *
+   * ```ts
+   * const nickname = users.appendColumn("nickname", string(40)); // the Column; users.columnByName("nickname") finds it
+   * ```
    */
   appendColumn(key: string, builder: AnyColumnBuilder): Column {
     const column = new Column(key, this, this.fromNode, builder.options);
@@ -177,6 +182,7 @@ export class Table<Name extends string = string, C extends ColumnMap = ColumnMap
     return column;
   }
 
+  /** The table itself (a `FromSource` that is an alias or subquery answers the table behind it). */
   get underlyingTable(): TableSchema {
     return this;
   }
@@ -186,7 +192,13 @@ export class Table<Name extends string = string, C extends ColumnMap = ColumnMap
     return this.schema ? `${this.schema}.${this.name}` : this.name;
   }
 
-  /** The column with this database name (not key), if any. */
+  /**
+   * The column with this database name (not key), if any.
+   *
+   * ```ts
+   * orders.columnByName("user_id")?.key; // "userId"
+   * ```
+   */
   columnByName(name: string): Column | undefined {
     return this.columnList.find((c) => c.name === name);
   }

@@ -32,7 +32,12 @@ export class CompoundSelect<Row> implements Executable<Row> {
 
   /**
    * ORDER BY the whole result, by output column: its key (`"name"`), or the column of the first
-   * query that gives it (`users.c.name.desc()`). Added to those already given.
+   * query that gives it (`users.c.name.desc()`). Added to those already given. Another
+   * expression raises `ArgumentError`.
+   *
+   * ```ts
+   * union(select(users.c.name), select(books.c.title.label("name"))).orderBy("name"); // ... UNION SELECT ... ORDER BY name ASC
+   * ```
    */
   orderBy(...items: CompoundOrderItem<Row>[]): CompoundSelect<Row> {
     const first = firstSelect(this.node);
@@ -50,18 +55,39 @@ export class CompoundSelect<Row> implements Executable<Row> {
     return new CompoundSelect<Row>({ ...this.node, orderBy: [...this.node.orderBy, ...nodes] });
   }
 
-  /** This set operation as a common table expression (`WITH name AS (a UNION b)`), as `Select.cte()`. */
+  /**
+   * This set operation as a common table expression (`WITH name AS (a UNION b)`), as `Select.cte()`.
+   *
+   * ```ts
+   * const ids = union(select(orders.c.userId.label("id")), select(users.c.id)).cte("ids");
+   * await engine.execute(select(func.count()).from(ids)); // WITH ids AS (SELECT ... UNION SELECT ...) SELECT count(*) FROM ids
+   * ```
+   */
   cte<N extends string>(name: N, options?: CteOptions): Cte<Row> {
     return cteOf<Row>(this.node, name, options);
   }
 
-  /** At most `count` rows of the whole result (a non-negative safe integer); `undefined` removes the limit. */
+  /**
+   * At most `count` rows of the whole result (a non-negative safe integer, else `ArgumentError`);
+   * `undefined` removes the limit.
+   *
+   * ```ts
+   * unionAll(select(users.c.id), select(orders.c.userId)).orderBy("id").limit(10); // ... ORDER BY id ASC LIMIT ?
+   * ```
+   */
   limit(count: number | undefined): CompoundSelect<Row> {
     const checked = rowCount("CompoundSelect.limit", count);
     return new CompoundSelect<Row>({ ...this.node, limit: checked === undefined ? undefined : toNode(checked, types.integer()) });
   }
 
-  /** Skips `count` rows of the whole result (a non-negative safe integer); `undefined` removes the offset. */
+  /**
+   * Skips `count` rows of the whole result (a non-negative safe integer, else `ArgumentError`);
+   * `undefined` removes the offset.
+   *
+   * ```ts
+   * unionAll(select(users.c.id), select(orders.c.userId)).orderBy("id").limit(10).offset(20); // LIMIT ? OFFSET ?
+   * ```
+   */
   offset(count: number | undefined): CompoundSelect<Row> {
     const checked = rowCount("CompoundSelect.offset", count);
     return new CompoundSelect<Row>({ ...this.node, offset: checked === undefined ? undefined : toNode(checked, types.integer()) });

@@ -47,7 +47,15 @@ export class Cte<Row> implements FromSource<Row> {
     Object.freeze(this);
   }
 
-  /** The same CTE under another name, to read it twice in one query (`FROM tree JOIN tree AS other`). */
+  /**
+   * The same CTE under another name, to read it twice in one query (`FROM tree JOIN tree AS other`).
+   *
+   * ```ts
+   * const spent = select(orders.c.userId, func.sum(orders.c.total).label("total")).groupBy(orders.c.userId).cte("spent");
+   * const other = spent.alias("other");
+   * select(spent.c.userId, other.c.userId.label("richerId")).join(other, other.c.total.gt(spent.c.total)); // ... FROM spent JOIN spent AS other ON ...
+   * ```
+   */
   alias(name: string): Cte<Row> {
     return new Cte<Row>(this.node, name);
   }
@@ -57,12 +65,27 @@ export class Cte<Row> implements FromSource<Row> {
    * reads this CTE (`tree.c.id`). Its row type must be the CTE's (same keys, same value types:
    * label its expressions as the anchor's); a member with another number of columns is refused.
    * Returns the new CTE, of the same name, for the statement to use.
+   *
+   * ```ts
+   * const c = columnsOf(Category);
+   * const anchor = select(c.id).where(c.name.eq("Books")).cte("tree", { recursive: true });
+   * const tree = anchor.unionAll(select(c.id).join(anchor, c.parentId.eq(anchor.c.id)));
+   * // WITH RECURSIVE tree AS (SELECT ... WHERE name = ? UNION ALL SELECT ... JOIN tree ON ...)
+   * ```
    */
   unionAll(member: SetMember<Row>, ...more: SetMember<Row>[]): Cte<Row> {
     return this.combined("unionAll", true, [member, ...more]);
   }
 
-  /** As `unionAll`, with `UNION`: rows already found are not added again (a walk of a graph with cycles ends). */
+  /**
+   * As `unionAll`, with `UNION`: rows already found are not added again (a walk of a graph with cycles ends).
+   *
+   * ```ts
+   * const f = follows.c;
+   * const reach = select(f.followedId.label("id")).where(f.followerId.eq(1)).cte("reach", { recursive: true });
+   * const all = reach.union(select(f.followedId.label("id")).join(reach, f.followerId.eq(reach.c.id))); // ends on cycles
+   * ```
+   */
   union(member: SetMember<Row>, ...more: SetMember<Row>[]): Cte<Row> {
     return this.combined("union", false, [member, ...more]);
   }

@@ -27,12 +27,25 @@ export class Delete<C extends ColumnMap, Row = {}, Tuple = never> implements Exe
     Object.freeze(this);
   }
 
-  /** `WHERE` conditions, joined with `AND`. */
+  /**
+   * WHERE conditions, joined with AND to any existing ones. Without any, every row is deleted.
+   *
+   * ```ts
+   * await engine.execute(deleteFrom(orders).where(orders.c.userId.eq(1), orders.c.total.eq("0"))); // DELETE FROM orders WHERE ... AND ...
+   * ```
+   */
   where(...conditions: Condition[]): Delete<C, Row, Tuple> {
     return new Delete<C, Row, Tuple>(this.table, { ...this.node, where: andWhere(this.node.where, conditions) }, this.entity, this.returningLayout);
   }
 
-  /** `RETURNING ...` (PostgreSQL, SQLite, MariaDB): the rows as they were. */
+  /**
+   * `RETURNING ...` (PostgreSQL, SQLite, MariaDB): the deleted rows as they were. MySQL has none
+   * (compiling raises `CompileError`).
+   *
+   * ```ts
+   * const { rows } = await engine.execute(deleteFrom(users).where(users.c.name.isNull()).returning(users.c.id, users.c.email));
+   * ```
+   */
   returning<const I extends readonly SelectItem[]>(...items: I): Delete<C, RowOfItems<I>, TupleOfItems<I>> {
     const { labels, layout } = labelItems(items);
     return new Delete<C, RowOfItems<I>, TupleOfItems<I>>(this.table, { ...this.node, returning: labels }, this.entity, layout);

@@ -56,7 +56,15 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
     return new Insert<C, R, M, T>(this.table, node, this.entity, layout, this.presetValues);
   }
 
-  /** One row, or several: a multi-row `INSERT ... VALUES (...), (...)`. */
+  /**
+   * One row, or several: a multi-row `INSERT ... VALUES (...), (...)` on one column list. A
+   * column that a row leaves out takes its client default there, or NULL when nullable.
+   *
+   * ```ts
+   * await engine.execute(insert(users).values([{ email: "a@example.com" }, { email: "b@example.com", name: "B" }]));
+   * // INSERT INTO users (name, email) VALUES (?, ?), (?, ?) with [null, "a@example.com", "B", "b@example.com"]
+   * ```
+   */
   values(rows: ValuesOf<InsertRowOf<C>> | readonly ValuesOf<InsertRowOf<C>>[]): Insert<C, Row> {
     let list = (Array.isArray(rows) ? rows : [rows]) as readonly Record<string, unknown>[];
     if (list.length === 0) throw new ArgumentError(`insert(${this.table.name}).values() needs at least one row.`);
@@ -66,7 +74,15 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
     return this.with({ ...this.node, columns, rows: nodes, select: undefined });
   }
 
-  /** `INSERT INTO t (cols) SELECT ...`. */
+  /**
+   * `INSERT INTO t (cols) SELECT ...`: the query's columns fill `columns`, in order.
+   *
+   * ```ts
+   * const archive = table("orders_archive", metadata, { id: integer().primaryKey(), total: numeric(10, 2).notNull() });
+   * await engine.execute(insert(archive).fromSelect([archive.c.id, archive.c.total], select(orders.c.id, orders.c.total)));
+   * // INSERT INTO orders_archive (id, total) SELECT orders.id, orders.total FROM orders
+   * ```
+   */
   fromSelect(columns: readonly Column[], query: Select<unknown>): Insert<C, Row> {
     return this.with({ ...this.node, columns: columns.map((c) => c.name), rows: [], select: query.node });
   }
@@ -74,7 +90,15 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
   /**
    * Upsert: a row that conflicts with an existing one on `target` (a primary key or unique
    * constraint) updates that row instead: `ON CONFLICT (target) DO UPDATE` (PostgreSQL, SQLite).
-   * `set` may use the proposed row: `set: (excluded) => ({ name: excluded.name })`.
+   * `set` may use the proposed row: `set: (excluded) => ({ name: excluded.name })`. On
+   * MySQL/MariaDB compiling raises `UnsupportedCompilationError` (use `onDuplicateKeyUpdate`).
+   *
+   * ```ts
+   * await engine.execute(
+   *   insert(users).values({ email: "ann@example.com", name: "Ann" })
+   *     .onConflictDoUpdate({ target: [users.c.email], set: (excluded) => ({ name: excluded.name }) }),
+   * ); // INSERT ... ON CONFLICT (email) DO UPDATE SET name = excluded.name
+   * ```
    */
   onConflictDoUpdate(options: OnConflictDoUpdateOptions<C>): Insert<C, Row> {
     return this.withConflict(doUpdateClause(this.table, options));
@@ -83,12 +107,26 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
   /**
    * Insert-or-ignore: a row that conflicts with an existing one is skipped. PostgreSQL and
    * SQLite; on MySQL and MariaDB without a target (the no-op `ON DUPLICATE KEY UPDATE col = col`).
+   *
+   * ```ts
+   * await engine.execute(insert(users).values({ email: "ann@example.com" }).onConflictDoNothing({ target: [users.c.email] }));
+   * // INSERT ... ON CONFLICT (email) DO NOTHING
+   * ```
    */
   onConflictDoNothing(options: OnConflictDoNothingOptions<C> = {}): Insert<C, Row> {
     return this.withConflict(doNothingClause(this.table, options));
   }
 
-  /** MySQL's and MariaDB's upsert, on a conflict with any unique key: `ON DUPLICATE KEY UPDATE ...`. */
+  /**
+   * MySQL's and MariaDB's upsert, on a conflict with any unique key: `ON DUPLICATE KEY UPDATE ...`
+   * (elsewhere compiling raises `UnsupportedCompilationError`: use `onConflictDoUpdate`).
+   *
+   * ```ts
+   * await engine.execute(
+   *   insert(users).values({ email: "ann@example.com", name: "Ann" }).onDuplicateKeyUpdate({ set: (excluded) => ({ name: excluded.name }) }),
+   * ); // INSERT ... ON DUPLICATE KEY UPDATE name = VALUES(name)
+   * ```
+   */
   onDuplicateKeyUpdate(options: OnDuplicateKeyUpdateOptions<C>): Insert<C, Row> {
     return this.withConflict(duplicateKeyClause(this.table, options));
   }
@@ -98,7 +136,15 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
     return this.with({ ...this.node, onConflict });
   }
 
-  /** `RETURNING ...` (PostgreSQL, SQLite, MariaDB). */
+  /**
+   * `RETURNING ...`: the inserted rows' columns (generated keys, server defaults) come back as the
+   * result's rows. PostgreSQL, SQLite, MariaDB; MySQL has none (compiling raises `CompileError`).
+   *
+   * ```ts
+   * const { rows } = await engine.execute(insert(users).values({ email: "new@example.com" }).returning(users.c.id));
+   * console.log(rows[0]!.id); // INSERT ... RETURNING users.id
+   * ```
+   */
   returning<const I extends readonly SelectItem[]>(...items: I): Insert<C, RowOfItems<I>, M, TupleOfItems<I>> {
     const { labels, layout } = labelItems(items);
     return this.with<RowOfItems<I>, TupleOfItems<I>>({ ...this.node, returning: labels }, layout);

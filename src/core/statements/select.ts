@@ -22,7 +22,6 @@ import {
   type RowOfItems,
   type SelectItem,
   type SelectLayout,
-  type EntityClass,
   type TupleOfItems,
 } from "./selectable.js";
 import { rowCount } from "./row-count.js";
@@ -32,11 +31,8 @@ import { collectSources, sameSource } from "./sources.js";
 import { withColumnCriteria, withCriterion, withoutCriterion, withoutSpannedOver, withSpannedFrom } from "./covered-rows.js";
 import { joinSpanning } from "./spanning-join.js";
 import { lockedSources } from "../compiler/locking-clause.js";
+import { SelectApi, type Condition, type Joinable, type Orderable } from "./select-api.js";
 
-type Condition = Expression<boolean> | Expression<boolean | null>;
-/** What can be joined: a table, an alias, a subquery, or an entity (mapped class). */
-type Joinable = FromSource<any> | EntityClass;
-type Orderable = Expression<unknown> | OrderBy;
 /**
  * What `forUpdate()` locks and how it waits: `of`, the tables, aliases or models whose rows it
  * locks; `nowait`, fail at once (`LockNotAvailableError`) on a row another transaction holds;
@@ -56,7 +52,7 @@ const onTrue: ExprNode = { kind: "raw", parts: ["TRUE"] };
  * @typeParam First - the value of the first select item, returned by `scalar()` / `scalars()`
  * @typeParam Tuple - result rows as tuples, one value per item, entities as instances (ORM execution)
  */
-export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unknown[]> implements Executable<Row>, SelectQuery<Row> {
+export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unknown[]> extends SelectApi<Row, First, Tuple> implements Executable<Row>, SelectQuery<Row> {
   declare readonly __row?: Row;
   declare readonly __first?: First;
   declare readonly __tuple?: Tuple;
@@ -68,6 +64,7 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     /** Options for the layer that executes the statement (ORM loader options); not part of the SQL. */
     readonly statementOptions: readonly StatementOption[] = [],
   ) {
+    super();
     Object.freeze(this);
   }
 
@@ -75,108 +72,66 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     return new Select<Row, First, Tuple>({ ...this.node, ...changes }, this.layout, this.statementOptions);
   }
 
-  /**
-   * Adds execution options, such as the ORM's loader options (`selectinLoad(...)`). An option
-   * that leaves attributes out of the objects (`loadOnly(...)`) leaves them out of their type too.
-   */
   options<const O extends readonly StatementOption[]>(
     ...options: O
   ): Select<Row, WithOptions<First, O>, { -readonly [I in keyof Tuple]: WithOptions<Tuple[I], O> }> {
     return new Select(this.node, this.layout, [...this.statementOptions, ...options]) as never;
   }
 
-  /**
-   * Sets the FROM list explicitly: tables, aliases, subqueries, entities (mapped classes). Without
-   * it, FROM is inferred from the selected columns.
-   */
   from(...sources: Joinable[]): Select<Row, First, Tuple> {
     const resolved = sources.map((s) => resolveSource("from", s));
     const items = resolved.map((s) => s.joinedFrom ?? s.fromNode);
     return this.with({ from: dedupe([...withoutSpannedOver(this.node.from, items), ...items]), where: withCriteria(this.node.where, resolved) });
   }
 
-  /** Adds conditions, joined with AND to any existing ones. */
   where(...conditions: Condition[]): Select<Row, First, Tuple> {
     return this.with({ where: andNodes(this.node.where, conditions) });
   }
 
-  /** INNER JOIN; the ON clause is inferred from foreign keys when not given. */
   join(target: Joinable, on?: Condition): Select<Row, First, Tuple> {
     return this.joinWith("inner", target, on);
   }
-  /** LEFT OUTER JOIN. */
   leftJoin(target: Joinable, on?: Condition): Select<Row, First, Tuple> {
     return this.joinWith("left", target, on);
   }
-  /** RIGHT OUTER JOIN (not on SQLite before 3.39). */
   rightJoin(target: Joinable, on?: Condition): Select<Row, First, Tuple> {
     return this.joinWith("right", target, on);
   }
-  /** FULL OUTER JOIN (PostgreSQL and SQLite; MySQL has none). */
   fullJoin(target: Joinable, on?: Condition): Select<Row, First, Tuple> {
     return this.joinWith("full", target, on);
   }
 
-  /** `ORDER BY` items: columns, expressions or `.asc()` / `.desc()`; added to those already given. */
   orderBy(...items: Orderable[]): Select<Row, First, Tuple> {
     const nodes = items.map((i) => (i instanceof OrderBy ? i.node : { expr: i.node, direction: "asc" as const, nulls: undefined }));
     return this.with({ orderBy: [...this.node.orderBy, ...nodes] });
   }
 
-  /** `GROUP BY` expressions, added to those already given. */
   groupBy(...items: Expression<unknown>[]): Select<Row, First, Tuple> {
     return this.with({ groupBy: [...this.node.groupBy, ...items.map((i) => i.node)] });
   }
 
-  /** `HAVING` conditions, joined with `AND`. */
   having(...conditions: Condition[]): Select<Row, First, Tuple> {
     return this.with({ having: andNodes(this.node.having, conditions) });
   }
 
-  /** At most `count` rows (a non-negative safe integer); `undefined` removes the limit. */
   limit(count: number | undefined): Select<Row, First, Tuple> {
     const checked = rowCount("Select.limit", count);
     return this.with({ limit: checked === undefined ? undefined : toNode(checked, types.integer()) });
   }
 
-  /** Skips `count` rows (a non-negative safe integer); `undefined` removes the offset. */
   offset(count: number | undefined): Select<Row, First, Tuple> {
     const checked = rowCount("Select.offset", count);
     return this.with({ offset: checked === undefined ? undefined : toNode(checked, types.integer()) });
   }
 
-  /** `SELECT DISTINCT` (or not, with `false`). */
   distinct(enabled = true): Select<Row, First, Tuple> {
     return this.with({ distinct: enabled });
   }
 
-  /**
-   * `SELECT DISTINCT ON (exprs)`: one row per distinct value of `exprs`, the first in ORDER BY
-   * order (which must start with the same expressions). PostgreSQL only: elsewhere compiling
-   * raises `UnsupportedFeatureError` (use `func.rowNumber().over(...)` in a subquery there).
-   * No expressions removes it.
-   */
   distinctOn(...exprs: Expression<unknown>[]): Select<Row, First, Tuple> {
     return this.with({ distinctOn: exprs.length ? exprs.map((e) => e.node) : undefined });
   }
 
-  /**
-   * `SELECT ... FOR UPDATE` (ignored on SQLite, which locks the whole database). `{ of: [books] }`
-   * locks only the rows of those tables, aliases or models (`FOR UPDATE OF`), as PostgreSQL needs
-   * when the query has the nullable side of an outer join (without it, compiling for PostgreSQL
-   * raises `ArgumentError`); MariaDB has no OF and locks the rows of every table read. A model of
-   * joined-table inheritance locks its base's and its own tables, not the subclasses' it
-   * outer-joins. `{ nowait: true }` fails at once with `LockNotAvailableError` where a row is
-   * locked by another transaction; `{ skipLocked: true }` leaves such rows out (PostgreSQL,
-   * MySQL 8, MariaDB 10.6+; SQLite: nothing to wait for). `false` removes the clause.
-   *
-   * ```ts
-   * // Workers of a queue, in their transactions: each takes the oldest order no other worker holds.
-   * const next = select(orders.c.id).orderBy(orders.c.placedAt).limit(1).forUpdate({ skipLocked: true });
-   * // Fail at once (LockNotAvailableError) rather than wait for another transaction's lock.
-   * const mine = select(orders.c.total).where(orders.c.id.eq(7)).forUpdate({ nowait: true });
-   * ```
-   */
   forUpdate(lock: boolean | ForUpdateOptions = true): Select<Row, First, Tuple> {
     if (typeof lock === "boolean") return this.with({ forUpdate: lock, forUpdateOf: undefined, forUpdateWait: undefined });
     if (lock.nowait === true && lock.skipLocked === true) throw new ArgumentError("forUpdate(): nowait and skipLocked exclude each other; choose one (nowait fails on a locked row, skipLocked leaves it out).");
@@ -192,7 +147,6 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     return this.with({ forUpdate: true, forUpdateOf: targets, forUpdateWait: wait });
   }
 
-  /** Adds columns to the select list. */
   addColumns<const I extends readonly SelectItem[]>(...items: I): Select<Row & RowOfItems<I>, First, [...Tuple, ...TupleOfItems<I>]> {
     const { labels, layout } = labelItems(items, this.node.columns.length);
     const from = withSpannedFrom(this.node.from, labels.map((l) => l.expr));
@@ -201,31 +155,14 @@ export class Select<Row, First = unknown, Tuple extends readonly unknown[] = unk
     return new Select({ ...this.node, columns: [...this.node.columns, ...labels], from, where }, [...this.layout, ...layout], this.statementOptions);
   }
 
-  /** This query as a named subquery, usable in FROM and joins: `sq.c.<key>`. */
   subquery<N extends string>(name: N): Subquery<Row> {
     return new Subquery<Row>(this.node, name);
   }
 
-  /**
-   * This query as a `LATERAL` subquery: it may refer to the FROM items joined before it (one row
-   * of the outer query at a time), e.g. the three latest orders per user with
-   * `select(users).join(latest)`, where `on` defaults to `TRUE`. PostgreSQL (and MySQL 8.0.14+);
-   * SQLite and MariaDB have no LATERAL, and compiling raises `UnsupportedFeatureError`.
-   */
   lateral<N extends string>(name: N): Subquery<Row> {
     return new Subquery<Row>(this.node, name, true);
   }
 
-  /**
-   * This query as a common table expression: `WITH name AS (...)` at the top of the statement
-   * that uses it, read as `cte.c.<key>`. `{ recursive: true }` makes it `WITH RECURSIVE`, its
-   * recursive member given with `unionAll(...)` (see docs/cte.md).
-   *
-   * ```ts
-   * const spenders = select(orders.c.userId, func.sum(orders.c.total).label("spent")).groupBy(orders.c.userId).cte("spenders");
-   * const rows = await engine.execute(select(users.c.name, spenders.c.spent).join(spenders, spenders.c.userId.eq(users.c.id)));
-   * ```
-   */
   cte<N extends string>(name: N, options?: CteOptions): Cte<Row> {
     return cteOf<Row>(this.node, name, options);
   }

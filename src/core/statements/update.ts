@@ -42,7 +42,15 @@ export class Update<C extends ColumnMap, Row = {}, V = WritableRowOf<C>, Tuple =
     return new Update<C, R, V, T>(this.table, node, this.entity, layout);
   }
 
-  /** The new values; each may be an expression, e.g. `{ count: t.c.count.plus(1) }`. */
+  /**
+   * The new values, by column key (by attribute for `update(Model)`); each may be an expression,
+   * e.g. `{ count: t.c.count.plus(1) }`. Added to those already set.
+   *
+   * ```ts
+   * await engine.execute(update(orders).set({ total: orders.c.total.plus(5) }).where(orders.c.id.eq(7)));
+   * // UPDATE orders SET total = orders.total + ? WHERE orders.id = ?
+   * ```
+   */
   set(values: Partial<ValuesOf<V>>): Update<C, Row, V, Tuple> {
     const source: FromSource = this.entity ? targetOf("update", this.entity, true) : (this.table as Table);
     const set: [string, ExprNode][] = [];
@@ -63,17 +71,36 @@ export class Update<C extends ColumnMap, Row = {}, V = WritableRowOf<C>, Tuple =
     return this.with({ ...this.node, set: [...this.node.set, ...set] });
   }
 
-  /** `set` under SQLAlchemy's name: `update(Book).values({ price: 5 })`. */
+  /**
+   * `set` under SQLAlchemy's name.
+   *
+   * ```ts
+   * await session.execute(update(Post).values({ title: "Untitled" }).where(columnsOf(Post).title.eq("")));
+   * ```
+   */
   values(values: Partial<ValuesOf<V>>): Update<C, Row, V, Tuple> {
     return this.set(values);
   }
 
-  /** `WHERE` conditions, joined with `AND`. */
+  /**
+   * WHERE conditions, joined with AND to any existing ones. Without any, every row is updated.
+   *
+   * ```ts
+   * await engine.execute(update(users).set({ name: null }).where(users.c.email.endsWith("@old.example"), users.c.id.gt(100)));
+   * ```
+   */
   where(...conditions: Condition[]): Update<C, Row, V, Tuple> {
     return this.with({ ...this.node, where: andWhere(this.node.where, conditions) });
   }
 
-  /** `RETURNING ...` (PostgreSQL, SQLite): the rows as changed. */
+  /**
+   * `RETURNING ...` (PostgreSQL, SQLite): the rows as changed. MySQL and MariaDB have no UPDATE
+   * ... RETURNING (compiling raises `CompileError`).
+   *
+   * ```ts
+   * const { rows } = await engine.execute(update(orders).set({ total: "0" }).where(orders.c.userId.eq(1)).returning(orders.c.id));
+   * ```
+   */
   returning<const I extends readonly SelectItem[]>(...items: I): Update<C, RowOfItems<I>, V, TupleOfItems<I>> {
     const { labels, layout } = labelItems(items);
     return this.with<RowOfItems<I>, TupleOfItems<I>>({ ...this.node, returning: labels }, layout);

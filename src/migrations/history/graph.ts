@@ -37,19 +37,42 @@ export class MigrationGraph {
     return this.order.filter((id) => this.nodes.get(id)!.children.length === 0);
   }
 
-  /** Whether a migration has this id. */
+  /**
+   * Whether a migration has this id.
+   *
+   * ```ts
+   * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+   * if (!graph.has("20240101_add_users")) throw new Error("unknown migration");
+   * ```
+   */
   has(id: string): boolean {
     return this.nodes.has(id);
   }
 
-  /** The migration with this id (it must exist). */
+  /**
+   * The migration with this id, with its parents and children; throws for an id no file defines
+   * (ask `has` first).
+   *
+   * ```ts
+   * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+   * const node = graph.get(graph.heads[0]!);
+   * console.log(node.migration.definition.message, node.parents);
+   * ```
+   */
   get(id: string): MigrationNode {
     const node = this.nodes.get(id);
     if (!node) throw new Error(`no migration '${id}'`);
     return node;
   }
 
-  /** `id` and every migration before it, in order. */
+  /**
+   * `id` and every migration before it, parents first: what `up(id)` applies on an empty database.
+   *
+   * ```ts
+   * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+   * const before = graph.ancestors(graph.heads[0]!); // every migration, ending with the head
+   * ```
+   */
   ancestors(id: string): string[] {
     const seen = new Set<string>();
     const visit = (at: string) => {
@@ -61,7 +84,16 @@ export class MigrationGraph {
     return this.order.filter((x) => seen.has(x));
   }
 
-  /** The branch of a history with several heads, naming two migrations that share a parent; undefined for one head. */
+  /**
+   * The branch of a history with several heads, naming two migrations that share a parent
+   * (and how to merge them); undefined for one head.
+   *
+   * ```ts
+   * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+   * const branched = graph.branchError();
+   * if (branched) console.error(branched.message); // "the history has branched: migrations ... Run 'athanor migrate merge' ..."
+   * ```
+   */
   branchError(): BranchError | undefined {
     const heads = this.heads;
     if (heads.length < 2) return undefined;
@@ -75,7 +107,14 @@ export class MigrationGraph {
     return new BranchError(first, second, parent, heads);
   }
 
-  /** Throws the `BranchError` of a history with several heads. */
+  /**
+   * Throws the `BranchError` of a history with several heads (see `branchError`); does nothing for one head.
+   *
+   * ```ts
+   * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+   * graph.assertSingleHead(); // before applying: a branched history has no single target
+   * ```
+   */
   assertSingleHead(): void {
     const error = this.branchError();
     if (error) throw error;

@@ -19,11 +19,35 @@ import { withMigrationLock } from "./lock.js";
 
 /** Progress reports of the runner (the CLI prints them). */
 export interface RunnerEvents {
-  /** A migration starts: `start` steps of `total` were already done by an earlier, interrupted run. */
+  /**
+   * A migration starts: `start` steps of `total` were already done by an earlier, interrupted run.
+   *
+   * ```ts
+   * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+   * const events: RunnerEvents = { migrationStart: ({ id, direction }) => console.log(`${direction} ${id}`) };
+   * await new MigrationRunner({ connection: conn, graph, events }).up();
+   * ```
+   */
   migrationStart?(info: { id: string; message: string; direction: "up" | "down"; total: number; start: number }): void;
-  /** Step `index` (0-based) of `total` starts, or (`skipped`) was found already applied by its guard. */
+  /**
+   * Step `index` (0-based) of `total` starts, or (`skipped`) was found already applied by its guard.
+   *
+   * ```ts
+   * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+   * const events: RunnerEvents = { step: ({ index, total, description }) => console.log(`  [${index + 1}/${total}] ${description}`) };
+   * await new MigrationRunner({ connection: conn, graph, events }).up();
+   * ```
+   */
   step?(info: { id: string; index: number; total: number; description: string; skipped: boolean }): void;
-  /** A migration finished, after `ms` milliseconds. */
+  /**
+   * A migration finished, after `ms` milliseconds.
+   *
+   * ```ts
+   * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+   * const events: RunnerEvents = { migrationDone: ({ id, ms }) => console.log(`${id} done in ${ms} ms`) };
+   * await new MigrationRunner({ connection: conn, graph, events }).up();
+   * ```
+   */
   migrationDone?(info: { id: string; direction: "up" | "down"; ms: number }): void;
 }
 
@@ -44,12 +68,32 @@ export class MigrationRunner {
     this.replay = new SchemaReplay(options.graph);
   }
 
-  /** The version table's rows against the files (read-only: the table is not created). */
+  /**
+   * The version table's rows against the files: what is applied, pending, edited since, left
+   * half done, or applied but unknown to this checkout. Read-only: the table is not created.
+   *
+   * ```ts
+   * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+   * const runner = new MigrationRunner({ connection: conn, graph });
+   * const status = await runner.status();
+   * console.log(status.entries.filter((e) => !e.row).map((e) => e.id)); // pending
+   * ```
+   */
   async status(): Promise<MigrationStatus> {
     return migrationStatus(this.options.graph, await this.table.rows());
   }
 
-  /** Applies `target` (default: the head) and every migration before it; returns the ids applied. */
+  /**
+   * Applies `target` (default: the head) and every migration before it not applied yet, in order,
+   * under the version table's lock; returns the ids applied. A branched history, an edited
+   * applied migration or a failure raises (`BranchError`, `EditedMigrationError`, `MigrationFailedError`).
+   *
+   * ```ts
+   * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+   * const runner = new MigrationRunner({ connection: conn, graph });
+   * const applied = await runner.up(); // ["20240101_add_users", ...]
+   * ```
+   */
   async up(target?: string): Promise<string[]> {
     const { graph } = this.options;
     if (graph.size === 0 && target === undefined) return [];
@@ -73,6 +117,13 @@ export class MigrationRunner {
   /**
    * Reverts the migrations after `target` (`base`: all of them); with no target, the last applied
    * one. A partly applied or partly reverted migration is reverted too. Returns the ids reverted.
+   *
+   * ```ts
+   * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+   * const runner = new MigrationRunner({ connection: conn, graph });
+   * await runner.down();       // the last applied migration
+   * await runner.down("base"); // every one
+   * ```
    */
   async down(target?: string): Promise<string[]> {
     const { graph } = this.options;
@@ -105,6 +156,12 @@ export class MigrationRunner {
    * Records `target` and every migration before it as applied (with their current checksums) and
    * no other, without running anything: for a database brought up to date by other means, or to
    * accept an edited migration that the database already matches.
+   *
+   * ```ts
+   * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+   * const runner = new MigrationRunner({ connection: conn, graph });
+   * await runner.stamp(graph.heads[0]!); // the database is declared up to date; nothing runs
+   * ```
    */
   async stamp(target: string): Promise<string[]> {
     const { graph } = this.options;

@@ -35,13 +35,39 @@ export interface LoaderOption<T = any> extends StatementOption {
   readonly path: readonly string[];
   /** How each step of the path loads, where a chain said so (else selectin on the way, `strategy` last). */
   readonly steps: readonly (LoadStrategy | undefined)[];
-  /** The next level, loaded by select-in. */
+  /**
+   * The next level, loaded by select-in: one more SELECT ... WHERE key IN (...) for all the
+   * objects of this level.
+   *
+   * ```ts
+   * select(User).options(selectinLoad(User, "posts").selectinLoad("comments")); // users, then posts, then comments: 3 SELECTs
+   * ```
+   */
   selectinLoad<K extends RelationshipKeys<T>>(key: K): LoaderOption<TargetOf<T, K>>;
-  /** The next level, by a JOIN (inside the select-in query when this level is select-in). */
+  /**
+   * The next level, by a LEFT OUTER JOIN (inside the select-in query when this level is select-in).
+   *
+   * ```ts
+   * select(User).options(selectinLoad(User, "posts").joinedLoad("category")); // the posts' SELECT joins categories
+   * ```
+   */
   joinedLoad<K extends RelationshipKeys<T>>(key: K): LoaderOption<TargetOf<T, K>>;
-  /** The next level, left to load lazily. */
+  /**
+   * The next level, left to load lazily (`await lazy(obj).key`), whatever the relationship's default.
+   *
+   * ```ts
+   * select(User).options(selectinLoad(User, "posts").lazyLoad("tags")); // posts now, their tags on demand
+   * ```
+   */
   lazyLoad(key: RelationshipKeys<T>): LoaderOption<T>;
-  /** The next level (one relationship, or "*" for every one not named otherwise) refuses to load. */
+  /**
+   * The next level (one relationship, or "*" for every one not named otherwise) refuses to load:
+   * reading it unloaded raises `RelationshipNotLoadedError` instead of sending a query.
+   *
+   * ```ts
+   * select(User).options(selectinLoad(User, "posts").raiseLoad("*")); // no query hides behind a post's relationships
+   * ```
+   */
   raiseLoad(key: RelationshipKeys<T> | "*"): LoaderOption<T>;
 }
 

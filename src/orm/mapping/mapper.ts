@@ -279,7 +279,14 @@ export class Mapper<T extends object = object> {
   private readonly cascadingByKind = new Map<CascadeOption, readonly RelationshipProperty[]>();
   private cascadingSaveUpdate: readonly RelationshipProperty[] | undefined;
 
-  /** The attribute that maps `column`, if this mapper maps it. */
+  /**
+   * The attribute that maps `column`, if this mapper maps it.
+   *
+   * ```ts
+   * const mapper = Base.registry.mapperFor(Post);
+   * mapper.attributeFor(mapper.table.columnByName("author_id")!); // "authorId"
+   * ```
+   */
   attributeFor(column: Column): string | undefined {
     return this.attributeByColumn.get(column);
   }

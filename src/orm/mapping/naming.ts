@@ -21,9 +21,21 @@ export type NamingOption = NameTransform | { readonly tables?: NameTransform; re
 
 /** A resolved strategy: what `@model` calls for names it is not given. */
 export interface NamingStrategy {
-  /** The table name for a model class. */
+  /**
+   * The table name for a model class that `@model` gives none.
+   *
+   * ```ts
+   * new Registry({ naming: "snake_case" }).naming.tableName("BlogPost"); // "blog_post"
+   * ```
+   */
   tableName(className: string): string;
-  /** The column name for a model's attribute. */
+  /**
+   * The column name for a model's attribute that `column()` gives none (no `.named(...)`).
+   *
+   * ```ts
+   * new Registry({ naming: "snake_case" }).naming.columnName("createdAt", "BlogPost"); // "created_at"
+   * ```
+   */
   columnName(attribute: string, className: string): string;
 }
 

@@ -69,26 +69,53 @@ export class Registry {
     return this.unconfigured.length === 0;
   }
 
+  /** Every mapper of the registry, in the order the models were declared. */
   get mappers(): readonly Mapper[] {
     return [...this.byName.values()];
   }
 
-  /** The names of the mapped models. */
+  /**
+   * The names of the mapped models (their class names), in the order they were declared.
+   *
+   * ```ts
+   * Base.registry.modelNames(); // ["User", "Profile", "Category", "Post", ...]
+   * ```
+   */
   modelNames(): string[] {
     return [...this.byName.keys()];
   }
 
-  /** The mapper of the model with this name, if any. */
+  /**
+   * The mapper of the model with this (class) name, if any.
+   *
+   * ```ts
+   * Base.registry.mapperByName("Post")?.table.name; // "posts"
+   * ```
+   */
   mapperByName(name: string): Mapper | undefined {
     return this.byName.get(name);
   }
 
-  /** The mapper whose table this is, if any. */
+  /**
+   * The mapper whose table this is, if any (a plain association table has none).
+   *
+   * ```ts
+   * Base.registry.mapperForTable(postTags); // undefined: post_tags maps no model
+   * ```
+   */
   mapperForTable(table: Table): Mapper | undefined {
     return this.byTable.get(table);
   }
 
-  /** The mapper of a class, configuring the registry first if needed. */
+  /**
+   * The mapper of a class, configuring the registry first if needed (so relationships are
+   * resolved); `UnmappedClassError` when the class is not mapped in this registry.
+   *
+   * ```ts
+   * const mapper = Base.registry.mapperFor(Post);
+   * console.log([...mapper.relationships.keys()]); // ["author", "category", "comments", "tags"]
+   * ```
+   */
   mapperFor<T extends object>(cls: abstract new (...args: any[]) => T): Mapper<T> {
     const mapper = mapperOfClass(cls);
     if (!mapper || mapper.registry !== this) {
@@ -117,6 +144,12 @@ export class Registry {
   /**
    * Resolves relationship targets, association tables, join columns and back-references of every
    * mapper not yet configured. Throws `MappingConfigurationError` listing every problem found.
+   * The first query or `mapperFor` does it anyway; call it at start-up to fail early.
+   *
+   * ```ts
+   * await Base.registry.discover(new URL("./models/", import.meta.url));
+   * Base.registry.configure(); // every model's mistakes at once, before the first request
+   * ```
    */
   configure(): void {
     if (this.unconfigured.length === 0) return;
@@ -124,7 +157,13 @@ export class Registry {
     if (problems.length) throw new MappingConfigurationError(problems);
   }
 
-  /** Like `configure()`, but returns the problems instead of throwing (for tools such as `athanor check`). */
+  /**
+   * Like `configure()`, but returns the problems instead of throwing (for tools such as `athanor check`).
+   *
+   * ```ts
+   * for (const p of Base.registry.check()) console.log(`${p.model}.${p.attribute ?? ""}: ${p.message} (${p.fix})`);
+   * ```
+   */
   check(): ConfigurationProblem[] {
     if (this.unconfigured.length === 0) return [];
     // Relationships resolve against every mapper, so a newly added model is configured together
@@ -179,6 +218,10 @@ export class Registry {
    *
    * A relative path is relative to the working directory; to name the folder from the calling
    * module, wherever the program is started, give a URL: `discover(new URL("./models/", import.meta.url))`.
+   *
+   * ```ts
+   * const files = await Base.registry.discover(new URL("./models/", import.meta.url), { extensions: [".ts"] });
+   * ```
    */
   async discover(folder: string | URL, options: { extensions?: readonly string[] } = {}): Promise<string[]> {
     const extensions = options.extensions ?? [".ts", ".mts", ".js", ".mjs"];

@@ -98,11 +98,20 @@ export class RelationshipProperty {
     this.writeOnly = spec.options.lazy === "writeOnly";
   }
 
+  /** How it was declared: `"manyToOne"`, `"oneToMany"`, `"oneToOne"` or `"manyToMany"`. */
   get kind(): RelationshipKind {
     return this.spec.kind;
   }
 
-  /** Whether session operations of `kind` on the parent apply to what this relationship holds. */
+  /**
+   * Whether session operations of `kind` on the parent apply to what this relationship holds
+   * (its `cascade` option, or the default `save-update` and `merge`).
+   *
+   * ```ts
+   * const comments = Base.registry.mapperFor(Post).relationships.get("comments")!;
+   * comments.cascades("delete"); // false: deleting a post leaves its comments to the foreign key's ON DELETE
+   * ```
+   */
   cascades(kind: CascadeOption): boolean {
     return (this.cascadeSet ??= parseCascade(this.spec.options.cascade, String(this))).has(kind);
   }
@@ -114,6 +123,7 @@ export class RelationshipProperty {
     return back !== undefined && !back.viewonly && back.cascades("save-update");
   }
 
+  /** Whether the registry has been configured since this relationship was declared (`resolved` is then readable). */
   get isResolved(): boolean {
     return this.resolvedState !== undefined;
   }
@@ -124,6 +134,7 @@ export class RelationshipProperty {
     return this.resolvedState;
   }
 
+  /** The mapper of the related model; only after the registry is configured (`NotConfiguredError` before). */
   get target(): Mapper {
     return this.resolved.target;
   }

@@ -26,7 +26,16 @@ export interface SessionFactory {
   (): Session;
   /**
    * Runs `fn` in a new session and commits; on a retryable error, rolls back and runs it again in
-   * another new session, up to `retries` more times. Other errors roll back and propagate.
+   * another new session, up to `retries` more times. Other errors roll back and propagate. A
+   * session that `fn` committed itself is never run again.
+   *
+   * ```ts
+   * const Sessions = sessionMaker(engine);
+   * await Sessions.transaction(async (session) => {
+   *   const user = (await session.get(User, 1))!;
+   *   user.name = "Ann"; // flushed and committed when fn resolves; run again on a deadlock
+   * }, { retries: 5, backoffMs: 50 });
+   * ```
    */
   transaction<T>(fn: (session: Session) => Promise<T>, options?: RetryOptions & SessionOptions): Promise<T>;
 }

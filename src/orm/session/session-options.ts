@@ -27,8 +27,28 @@ export interface SessionOptions {
 
 /** A savepoint of the session (`beginNested`). */
 export interface NestedTransaction {
-  /** Flushes and releases the savepoint; if that fails, it is rolled back, and the error thrown. */
+  /**
+   * Flushes and releases the savepoint (RELEASE SAVEPOINT), keeping its work in the enclosing
+   * transaction; if that fails, the savepoint is rolled back and the error thrown.
+   *
+   * ```ts
+   * const nested = await session.beginNested();
+   * session.add(create(Tag, { name: "kept" }));
+   * await nested.commit(); // INSERT INTO tags ...; RELEASE SAVEPOINT sp_1
+   * await session.commit(); // COMMIT: the tag is in
+   * ```
+   */
   commit(): Promise<void>;
-  /** Undoes the database work since the savepoint began and restores the objects it touched. */
+  /**
+   * Undoes the database work since the savepoint began (ROLLBACK TO SAVEPOINT) and restores the
+   * objects it touched as they were then; the enclosing transaction goes on.
+   *
+   * ```ts
+   * const user = (await session.get(User, 1))!;
+   * const nested = await session.beginNested();
+   * user.name = "tentative";
+   * await nested.rollback(); // user.name is what it was before beginNested()
+   * ```
+   */
   rollback(): Promise<void>;
 }

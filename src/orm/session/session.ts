@@ -44,13 +44,14 @@ import { executeText, type TextRow } from "./text-statement.js";
 import type { NestedTransaction, SessionOptions } from "./session-options.js";
 import { Transactions } from "./transactions.js";
 import { keepShapesOf } from "./kept-shapes.js";
+import { SessionApi } from "./session-api.js";
 export type { PrimaryKeyValue } from "../identity/object-keys.js";
 export type { NestedTransaction, SessionOptions } from "./session-options.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
 
 /** A unit of work over an engine: tracks the objects you add and load (one object per row), and writes their changes in one flush (before a query and on `commit()`). */
-export class Session implements StateOwner {
+export class Session extends SessionApi implements StateOwner {
   readonly autoflush: boolean;
   readonly expireOnCommit: boolean;
   private readonly identity = new IdentityMap(this);
@@ -71,6 +72,7 @@ export class Session implements StateOwner {
     readonly engine: Engine,
     options: SessionOptions = {},
   ) {
+    super();
     this.autoflush = options.autoflush ?? true;
     this.expireOnCommit = options.expireOnCommit ?? true;
     this.transactions = new Transactions(engine, this, this.identity, options.isolationLevel, options.events);
@@ -101,22 +103,18 @@ export class Session implements StateOwner {
 
   // ------------------------------------------------------------------ membership
 
-  /** Adds an object (and what it references: save-update cascade); it is inserted at the next flush. */
   add(obj: object): void {
     this.uow.add(stateFor(obj));
   }
 
-  /** `add` for each object. */
   addAll(objects: Iterable<object>): void {
     for (const obj of objects) this.add(obj);
   }
 
-  /** Marks an object for deletion at the next flush (a pending one simply leaves the session). */
   delete(obj: object): void {
     this.uow.delete(stateFor(obj));
   }
 
-  /** Removes an object (and what its relationships cascade `expunge` to) from the session. */
   expunge(obj: object): void {
     const state = stateFor(obj);
     if (state.session !== this) return;
@@ -124,7 +122,6 @@ export class Session implements StateOwner {
     for (const related of cascadedObjects(state, "expunge")) this.expunge(related);
   }
 
-  /** Copies a detached object's state onto this session's object of its key (and along the merge cascade), after one autoflush; `{ load: false }`: no SELECT. */
   async merge<T extends object>(obj: T, options: MergeOptions = {}): Promise<T> {
     assertSessionWritable(this, `session.merge(${String((obj as object | null)?.constructor?.name ?? obj)}) was called`);
     if (options.load !== false) await this.autoflushIfOn();
@@ -139,23 +136,19 @@ export class Session implements StateOwner {
 
   // ------------------------------------------------------------------ queries
 
-  /** The object with this primary key: from the identity map (no SQL) or the database. */
   get<T extends object>(cls: abstract new (...args: any[]) => T, pk: PrimaryKeyValue): Promise<T | undefined> {
     return promisedGet(this.getContext, cls, pk, this.autoflushNow) as Promise<T | undefined>;
   }
 
-  /** The first column of each row: for `select(Model)`, the model objects. */
   async scalars<T>(statement: Select<any, T, any>): Promise<T[]> {
     await this.autoflushIfOn();
     return (await runScalars(this.getContext, statement as unknown as Select<unknown>)) as T[];
   }
 
-  /** The first column of the first row, or undefined. */
   async scalar<T>(statement: Select<any, T, any>): Promise<T | undefined> {
     return (await this.execute(statement))[0]?.[0] as T | undefined;
   }
 
-  /** Rows as tuples (entities as objects); `update(Model)`/`deleteFrom(Model)`: the rows matched; `insert(Model), rows`: bulk.ts; SQL text: its `Result` (text-statement.ts). */
   execute<Tuple extends readonly unknown[]>(statement: Select<any, any, Tuple>): Promise<Tuple[]>;
   execute<Tuple>(statement: BulkStatement<Tuple>, options?: BulkOptions): Promise<DmlResult<Tuple>>;
   execute<T>(statement: RawSql<T>): Promise<Result<TextRow<T>>>;
@@ -167,17 +160,14 @@ export class Session implements StateOwner {
     return runQuery(this.getContext, statement as unknown as Select<unknown>);
   }
 
-  /** `scalars` read `yieldPer` rows at a time (default 1,000) through a cursor: `for await (const book of session.stream(select(Book)))`; see streaming.ts. */
   stream<T>(statement: Select<any, T, any>, options: StreamOptions = {}): AsyncIterable<T> {
     return streamResults(this.streamHost, statement as unknown as Select<unknown>, true, options.yieldPer) as AsyncIterable<T>;
   }
 
-  /** Rows as tuples, like `execute`, streamed as `stream` streams them. */
   streamRows<Tuple extends readonly unknown[]>(statement: Select<any, any, Tuple>, options: StreamOptions = {}): AsyncIterable<Tuple> {
     return streamResults(this.streamHost, statement as unknown as Select<unknown>, false, options.yieldPer) as AsyncIterable<Tuple>;
   }
 
-  /** `await lazy(obj).key`: loads one relationship, batched with the loads of the same tick. */
   loadLazily(obj: object, key: string): Promise<unknown> {
     return loadLazily(stateFor(obj), key, this.lazyLoader);
   }
@@ -188,7 +178,6 @@ export class Session implements StateOwner {
     await loadRelationship(this.getContext, rel, objects);
   }
 
-  /** The session's connection, its transaction begun, for your own statements: they join the transaction, so after a failed flush only a rollback can follow. */
   async connection(): Promise<Connection> {
     return this.transactions.lend();
   }
@@ -200,24 +189,20 @@ export class Session implements StateOwner {
     return this.autoflush && this.autoflushHeld === 0 && this.transactions.hasWork ? this.transactions.flush(false, this.loadInFlush) : undefined;
   }
 
-  /** Writes pending changes in the transaction (objects linked from their own side join first); if that fails, see `SessionTransaction.flushFailed`. */
   async flush(): Promise<void> {
-    this.uow.linked.adopt(this);
+    this.uow.linked.adopt(this); // objects linked from their own side join first
     await this.transactions.flush(false, this.loadInFlush);
   }
 
-  /** Flushes (as `flush`) and commits; objects expire unless `expireOnCommit: false`. */
   async commit(): Promise<void> {
     this.uow.linked.adopt(this);
     await this.transactions.commit(this.expireOnCommit, this.loadInFlush);
   }
 
-  /** Rolls the transaction back: its work is discarded (see `UnitOfWork.discard`), every object expires. */
   async rollback(): Promise<void> {
     await this.transactions.rollback(() => this.identity.forEachState(expireState));
   }
 
-  /** Rolls back and detaches every object; the session can be used again afterwards, empty. */
   async close(): Promise<void> {
     await this.transactions.rollback(() => {
       this.identity.forEachState((state) => state.detach());
@@ -227,7 +212,6 @@ export class Session implements StateOwner {
     keepShapesOf(this);
   }
 
-  /** A savepoint: its `rollback()` undoes the database work since and restores the objects it touched as they were; `commit()` keeps both. */
   async beginNested(): Promise<NestedTransaction> {
     await this.flush();
     return this.transactions.beginNested(this.loadInFlush);
@@ -235,27 +219,22 @@ export class Session implements StateOwner {
 
   // ------------------------------------------------------------------ refresh and expire
 
-  /** Loads attributes not loaded (deferred or expired columns, relationships): `await session.load(book, "body")`; no SQL for loaded ones. */
   load<T extends object, const K extends LoadableKeys<T>>(obj: T, ...keys: K[]): Promise<WithLoaded<T, K>> {
     return loadAttributes(this.getContext, stateFor(obj), keys, false).then(() => obj as WithLoaded<T, K>);
   }
 
-  /** Reloads an object's columns but the deferred ones (relationships on demand); with `attributes`, those alone. */
   refresh(obj: object, attributes?: readonly string[]): Promise<void> {
     return refreshObject(this.getContext, this.uow, stateFor(obj), attributes);
   }
 
-  /** Marks attributes (all by default) as needing a reload; unflushed changes to them are dropped. */
   expire(obj: object, attributes?: readonly string[]): void {
     expireCascading(stateFor(obj), attributes, this);
   }
 
-  /** Expires every object of the session: their attributes are read again from the database on next access. */
   expireAll(): void {
     this.identity.forEachState(expireState);
   }
 
-  /** Every object of the session: pending ones and those in the identity map. */
   get objects(): object[] {
     return this.uow.objects();
   }

@@ -133,6 +133,16 @@ export class InstrumentedList<T extends object> extends Array<T> {
     this.committedMembers = UNREAD;
   }
 
+  /**
+   * `Array.push`, reported: each object added is linked at once (its back-reference set, the
+   * save-update cascade adding it to the owner's session) and written at the next flush.
+   *
+   * ```ts
+   * const post = (await session.get(Post, 1))!;
+   * post.tags.push(create(Tag, { name: "sql" })); // the tag joins the session; tag.posts includes post
+   * await session.commit(); // INSERT INTO tags ...; INSERT INTO post_tags (post_id, tag_id) ...
+   * ```
+   */
   override push(...items: T[]): number {
     this.checkWritable();
     this.beforeChange();
@@ -143,6 +153,14 @@ export class InstrumentedList<T extends object> extends Array<T> {
     return length;
   }
 
+  /**
+   * `Array.unshift`, reported as `push` is (the position matters only to an ordered relationship).
+   *
+   * ```ts
+   * const user = (await session.get(User, 1))!;
+   * user.posts.unshift(create(Post, { title: "First", author: user }));
+   * ```
+   */
   override unshift(...items: T[]): number {
     this.checkWritable();
     this.beforeChange();
@@ -152,6 +170,15 @@ export class InstrumentedList<T extends object> extends Array<T> {
     return length;
   }
 
+  /**
+   * `Array.pop`, reported: the object removed is unlinked (for a one-to-many, its foreign key is
+   * cleared at the flush, or the object deleted when the relationship cascades `delete-orphan`).
+   *
+   * ```ts
+   * const post = (await session.get(Post, 1))!;
+   * const last = post.tags.pop(); // at the flush: DELETE FROM post_tags WHERE post_id = ? AND tag_id = ?
+   * ```
+   */
   override pop(): T | undefined {
     this.checkWritable();
     this.beforeChange();
@@ -161,6 +188,14 @@ export class InstrumentedList<T extends object> extends Array<T> {
     return item;
   }
 
+  /**
+   * `Array.shift`, reported as `pop` is.
+   *
+   * ```ts
+   * const post = (await session.get(Post, 1))!;
+   * const first = post.tags.shift();
+   * ```
+   */
   override shift(): T | undefined {
     this.checkWritable();
     this.beforeChange();
@@ -170,6 +205,14 @@ export class InstrumentedList<T extends object> extends Array<T> {
     return item;
   }
 
+  /**
+   * `Array.splice`, reported: the objects removed are unlinked as by `pop`, those inserted linked as by `push`.
+   *
+   * ```ts
+   * const post = (await session.get(Post, 1))!;
+   * post.tags.splice(0, 1, create(Tag, { name: "replacement" })); // one link removed, one added
+   * ```
+   */
   override splice(start: number, deleteCount?: number, ...items: T[]): T[] {
     this.checkWritable();
     this.beforeChange();

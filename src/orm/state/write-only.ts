@@ -70,12 +70,28 @@ export class WriteOnlyCollection<T extends object> {
     this.#rel = rel;
   }
 
-  /** Queues `item` as a member: the next flush sets its foreign key (or inserts the link row). */
+  /**
+   * Queues `item` as a member: the next flush sets its foreign key (or inserts the link row);
+   * nothing is read.
+   *
+   * ```ts
+   * declare const readings: WriteOnlyCollection<Post>; // a user's posts, declared lazy: "writeOnly"
+   * readings.add(Object.assign(new Post(), { title: "hello" }));
+   * await session.flush(); // INSERT INTO posts (author_id, title, ...) VALUES (<the user's id>, 'hello', ...)
+   * ```
+   */
   add(item: T): void {
     this.addAll([item]);
   }
 
-  /** Queues each of `items` as a member (see `add`). */
+  /**
+   * Queues each of `items` as a member (see `add`).
+   *
+   * ```ts
+   * declare const readings: WriteOnlyCollection<Post>;
+   * readings.addAll(["a", "b"].map((title) => Object.assign(new Post(), { title })));
+   * ```
+   */
   addAll(items: Iterable<T>): void {
     const rel = this.#rel;
     assertNotViewonly(rel);
@@ -91,6 +107,12 @@ export class WriteOnlyCollection<T extends object> {
   /**
    * Queues the removal of `item`: the next flush clears its foreign key (deletes it, with
    * delete-orphan) or deletes the link row. A member whose row names another parent is left alone.
+   *
+   * ```ts
+   * declare const readings: WriteOnlyCollection<Post>;
+   * const [first] = await session.scalars(readings.select().limit(1));
+   * if (first) readings.remove(first); // the flush: UPDATE posts SET author_id = NULL WHERE id = ?
+   * ```
    */
   remove(item: T): void {
     const rel = this.#rel;
@@ -113,6 +135,12 @@ export class WriteOnlyCollection<T extends object> {
    * table for a many-to-many), in the relationship's `orderBy`. Add `.where`, `.orderBy`,
    * `.limit`, and run it with `session.scalars` or `session.stream`. The parent needs its key:
    * flush a new one first.
+   *
+   * ```ts
+   * declare const readings: WriteOnlyCollection<Post>;
+   * const latest = await session.scalars(readings.select().orderBy(columnsOf(Post).id.desc()).limit(10));
+   * // SELECT ... FROM posts WHERE posts.author_id = ? ORDER BY posts.id DESC LIMIT 10
+   * ```
    */
   select(): Select<{}, T, [T]> {
     const rel = this.#rel;
@@ -131,6 +159,11 @@ export class WriteOnlyCollection<T extends object> {
    * A bulk INSERT of new members (one-to-many only): `insert(Target)` whose rows get this parent's
    * key, e.g. `session.execute(user.events.insert(), [{ kind: "a" }, { kind: "b" }])`. For a
    * many-to-many, insert the targets, then `addAll` them.
+   *
+   * ```ts
+   * declare const readings: WriteOnlyCollection<Post>;
+   * await session.execute(readings.insert(), [{ title: "a" }, { title: "b" }]); // author_id: the parent's
+   * ```
    */
   insert(): Insert<ColumnMap, {}, T> {
     const rel = this.#rel;
@@ -144,12 +177,26 @@ export class WriteOnlyCollection<T extends object> {
     return new Insert<ColumnMap, {}, T>(plain.table, plain.node, plain.entity, plain.returningLayout, preset);
   }
 
-  /** A bulk UPDATE of the members: `update(Target)` filtered to this parent; give `.values(...)`. */
+  /**
+   * A bulk UPDATE of the members: `update(Target)` filtered to this parent; give `.values(...)`.
+   *
+   * ```ts
+   * declare const readings: WriteOnlyCollection<Post>;
+   * await session.execute(readings.update().values({ title: "archived" }).where(columnsOf(Post).id.lt(100)));
+   * ```
+   */
   update(): Update<ColumnMap, {}, EntityValues<T>> {
     return update(this.#rel.resolved.target.class_ as abstract new (...args: any[]) => T).where(this.#membersCriterion());
   }
 
-  /** A bulk DELETE of the members: `deleteFrom(Target)` filtered to this parent. */
+  /**
+   * A bulk DELETE of the members: `deleteFrom(Target)` filtered to this parent.
+   *
+   * ```ts
+   * declare const readings: WriteOnlyCollection<Post>;
+   * await session.execute(readings.delete().where(columnsOf(Post).title.eq("draft")));
+   * ```
+   */
   delete(): Delete<ColumnMap> {
     return deleteFrom(this.#rel.resolved.target.class_).where(this.#membersCriterion());
   }
