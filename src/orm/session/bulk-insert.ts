@@ -18,6 +18,7 @@ import type { BulkHost } from "./bulk.js";
 import { returningTuples, type DmlResult } from "./returning-rows.js";
 import { upsertWithVersionBump } from "./bulk-version.js";
 import { upsertVersioned } from "./upsert-version.js";
+import { upsertFollower } from "./upsert-sync.js";
 import { mapperOfClass } from "../mapped.js";
 import { PopulateRun } from "../loading/populate.js";
 
@@ -48,7 +49,9 @@ export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<un
   const mapper = statement.entity && full.node.onConflict ? mapperOfClass(statement.entity) : undefined;
   const onConflict = mapper && upsertWithVersionBump(mapper, full.node.onConflict!);
   const bumped = onConflict !== undefined && onConflict !== full.node.onConflict;
-  const execute = () => connection.execute<unknown>(bumped ? { node: { ...full.node, onConflict } } : full, { rowShape: "arrays" });
+  // Not versioned: the session's objects of the rows it updated are expired (upsert-sync.ts).
+  const follower = mapper && !bumped ? upsertFollower(host, connection, mapper, full.node) : undefined;
+  const execute = () => connection.execute<unknown>(bumped ? { node: { ...full.node, onConflict } } : follower ? { node: follower.node } : full, { rowShape: "arrays" });
   let result;
   try {
     // The counter moved on: the session's objects of the rows follow (upsert-version.ts).
@@ -57,12 +60,15 @@ export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<un
     tx.statementFailed(error);
     throw error;
   }
-  if (!returning) return result.rowCount;
   let returned;
   try {
-    returned = returningTuples(result.rows as unknown[][], statement.returningLayout, { identity: host.identity, owner: host.owner, populate: full.node.onConflict ? new PopulateRun() : undefined }, `insert(${name})`);
+    // Before the caller's RETURNING is read: its objects are then overwritten with their rows.
+    const rowsBack = follower ? await follower.follow(result.rows as unknown[][], tx.journal) : (result.rows as unknown[][]);
+    if (!returning) return result.rowCount;
+    returned = returningTuples(rowsBack, statement.returningLayout, { identity: host.identity, owner: host.owner, populate: full.node.onConflict ? new PopulateRun() : undefined }, `insert(${name})`);
   } catch (error) {
-    // The rows are in, but could not be read back (a key a Date cannot hold): not to be committed.
+    // The rows are in, but could not be read back (a key a Date cannot hold), or the objects
+    // could not follow them: not to be committed.
     tx.failedAfterWrite(error);
     throw error;
   }
