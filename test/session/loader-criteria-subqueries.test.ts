@@ -1,7 +1,7 @@
 /**
  * Loader criteria inside the statement's subqueries: `IN (SELECT ...)`, EXISTS, a scalar subquery,
- * a derived table, a CTE (a set operation in one), a subquery in a subquery, and the WHERE of a
- * bulk UPDATE. They stopped at the outermost query, so a tenant filter let
+ * a derived table, a CTE (a set operation in one), a subquery in a subquery, the WHERE of a bulk
+ * UPDATE, and the SELECT of an INSERT ... SELECT. They stopped at the outermost query, so a tenant filter let
  * `select(TnWriter).where(w.id.in(select(d.writerId)))` read other tenants' documents
  * (SQLAlchemy's `with_loader_criteria` applies "within any subqueries").
  *
@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { columnsOf, exists, func, literal, scalarSubquery, select, types, union, update, withLoaderCriteria } from "../../src/index.js";
+import { columnsOf, exists, func, insert, literal, scalarSubquery, select, types, union, update, withLoaderCriteria } from "../../src/index.js";
 import { TenancyBase, TnDoc, TnWriter } from "./fixtures/tenancy.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -89,5 +89,15 @@ forEachDatabaseWithSchema("loader criteria in subqueries", TenancyBase.metadata,
     await session.commit();
     assert.equal(await ctx.count("tn_writers", "name = 'author'"), 2);
     assert.equal(await ctx.count("tn_writers", "id = 3 AND name = 'Cy'"), 1);
+  });
+
+  test("INSERT ... SELECT through a session with criteria: it reads the rows they keep", async () => {
+    await seeded();
+    const session = ctx.session({ criteria: [t1Docs] });
+    const target = insert(TnWriter);
+    const c = target.table.c;
+    await session.execute(target.fromSelect([c.id, c.tenant, c.name, c.deleted], select(d.id.plus(100).label("id"), d.tenant, d.title, d.deleted)));
+    await session.commit();
+    assert.equal(await ctx.count("tn_writers", "id > 100"), 3, "docs a, b and c: not t2's d");
   });
 });

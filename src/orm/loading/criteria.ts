@@ -235,6 +235,13 @@ export function withCriteria(statement: Select<unknown>, list: readonly LoaderCr
   return list?.length ? applyCriteria(statement, resolve(list)).statement : statement;
 }
 
+/** A SELECT (an INSERT's `fromSelect`) with the criteria of `list` applied, its subqueries too. */
+export function selectWithCriteria(node: SelectNode, list: readonly LoaderCriteria[] | undefined): SelectNode {
+  if (!list?.length) return node;
+  const resolved = resolve(list);
+  return applyCriteriaTo(walker(resolved).select(node), resolved).node;
+}
+
 /** Whether a criterion of `list` filters the rows of `mapper` (its table, or one of its joined tables). */
 export function filters(list: readonly LoaderCriteria[] | undefined, mapper: Mapper): boolean {
   if (!list?.length) return false;
