@@ -13,6 +13,7 @@ import { ConnectStatements } from "../shared/connect-statements.js";
 import { connectTimedOut, connectTimeoutOf, setUpWithin } from "../shared/connect-deadline.js";
 import { openTimeout } from "../shared/pool.js";
 import { prepares, send, whenLost } from "./commands.js";
+import { killOnServer, type KillTarget } from "./kill-query.js";
 
 /** Server status flags of an OK packet: a transaction is open; autocommit is on. */
 const IN_TRANSACTION = 0x0001;
@@ -22,6 +23,8 @@ class MySqlConnection implements DriverConnection {
   readonly cursorSharing = "exclusive";
   readonly mapsRows = true;
   private lost = false;
+  /** The statement sent last: the one `cancelOnServer` asks the server to stop. */
+  private running: string | undefined;
   /** The last OK packet said a transaction is open, or autocommit is off (see `release`). */
   private transactionOpen = false;
   private readonly onError = () => {
@@ -37,6 +40,8 @@ class MySqlConnection implements DriverConnection {
     readonly reused: boolean,
     /** `pool.connectTimeoutMs`: the limit on a reset (`resetThenRelease`). */
     private readonly resetMs: number,
+    /** Where `cancelOnServer` sends its KILL QUERY. */
+    private readonly killTarget: KillTarget,
   ) {
     // A fatal connection error is emitted as 'error' as well as failing the query: listen, so
     // that it does not crash the process, and discard the connection on release.
@@ -54,7 +59,16 @@ class MySqlConnection implements DriverConnection {
     destroySocket(rawConnection(this.conn) as unknown as CommandState & CallbackConnection);
   }
 
+  /** KILL QUERY, on a connection of its own, for the statement the server runs for this one (kill-query.ts). */
+  cancelOnServer(): void {
+    const raw = this.callbackConnection as unknown as { threadId?: number | null; stream?: { localPort?: number } };
+    const localPort = raw.stream?.localPort;
+    if (this.running === undefined || raw.threadId == null || localPort === undefined) return;
+    killOnServer(this.killTarget, { threadId: raw.threadId, localPort, sql: this.running });
+  }
+
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
+    this.running = sql;
     const shape = options?.rowShape ?? "objects";
     const rowsAsArray = shape !== "objects";
     if (options?.mapRow !== undefined && shape !== "values") return this.mapped(sql, params, rowsAsArray, options.mapRow);
@@ -115,6 +129,7 @@ class MySqlConnection implements DriverConnection {
 
   /** mysql2's row stream on the underlying connection, paused whenever a batch is full. */
   async openCursor(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverCursor> {
+    this.running = sql;
     return new MySqlRowStream(this.callbackConnection, sql, params, options?.rowShape ?? "objects");
   }
 
@@ -286,7 +301,9 @@ export async function createMySqlDriver(
   url: string,
   options: DriverOptions,
 ): Promise<Driver & { serverVersion: string; rollbackOnTimeout: boolean }> {
-  const pool = mysql.createPool(mysqlConfig(url, options));
+  const config = mysqlConfig(url, options);
+  const pool = mysql.createPool(config);
+  const killTarget = { host: config.host!, port: config.port!, user: config.user!, password: config.password ?? "" };
   const setup = new ConnectStatements<CallbackConnection>(options.connectStatements);
   const { onConnect, afterReset } = sessionSetup(options.readOnly === true);
   const setupMs = connectTimeoutOf(options);
@@ -336,7 +353,7 @@ export async function createMySqlDriver(
         });
       }
       served.add(raw);
-      return new MySqlConnection(conn, setup, afterReset, reused, setupMs);
+      return new MySqlConnection(conn, setup, afterReset, reused, setupMs, killTarget);
     },
     dispose: () => pool.end(),
   };
