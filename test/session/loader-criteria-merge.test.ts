@@ -26,6 +26,15 @@ forEachDatabaseWithSchema("merge of a row the loader criteria exclude", TenancyB
     await setup.close();
   }
 
+  /** t2's doc d, read by a session without criteria, which is then closed. */
+  async function seededThenDetached(): Promise<TnDoc> {
+    await seeded();
+    const reader = ctx.session();
+    const theirs = (await reader.get(TnDoc, 13))!;
+    await reader.close();
+    return theirs;
+  }
+
   test("a new object of an excluded row's key: refused, nothing written; the session goes on", async () => {
     await seeded();
     const session = ctx.session({ criteria: [t1Docs] });
@@ -38,10 +47,7 @@ forEachDatabaseWithSchema("merge of a row the loader criteria exclude", TenancyB
   });
 
   test("a detached object of the row, changed: refused, with missing: \"insert\" too", async () => {
-    await seeded();
-    const reader = ctx.session();
-    const theirs = (await reader.get(TnDoc, 13))!;
-    await reader.close();
+    const theirs = await seededThenDetached();
     theirs.title = "overwritten";
     const session = ctx.session({ criteria: [t1Docs] });
     await assert.rejects(session.merge(theirs), excludedDoc13);
@@ -51,10 +57,7 @@ forEachDatabaseWithSchema("merge of a row the loader criteria exclude", TenancyB
   });
 
   test("load: false cannot know the criteria keep the row: refused where they filter the model", async () => {
-    await seeded();
-    const reader = ctx.session();
-    const theirs = (await reader.get(TnDoc, 13))!;
-    await reader.close();
+    const theirs = await seededThenDetached();
     const session = ctx.session({ criteria: [t1Docs] });
     await assert.rejects(session.merge(theirs, { load: false }), (e: unknown) => e instanceof ExcludedRowError && /load: false.*id=13/s.test(e.message));
     await session.commit();

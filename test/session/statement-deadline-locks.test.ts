@@ -31,6 +31,17 @@ forEachDatabaseWithSchema("statementTimeoutMs on a statement waiting for a lock"
     return Number((await ctx.engine.execute(query)).rows[0]!.n);
   }
 
+  /** User 1, its row locked by another connection's open transaction. */
+  async function lockedUser() {
+    const seeding = ctx.session();
+    seeding.add(Object.assign(new User(), { id: 1, email: "a@x", name: "first" }));
+    await seeding.commit();
+    const holder = await ctx.engine.connect();
+    const held = await holder.begin();
+    await holder.execute(sql`UPDATE users SET name = 'holder' WHERE id = 1`);
+    return { holder, held };
+  }
+
   /** Waits (5 s at most: the request goes on a connection of its own) for the abandoned UPDATE to be stopped by the server. */
   async function stopped(): Promise<void> {
     for (let i = 0; i < 100 && (await runningUpdates()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -38,12 +49,7 @@ forEachDatabaseWithSchema("statementTimeoutMs on a statement waiting for a lock"
   }
 
   test("the flush's UPDATE past the deadline: a lost connection, the next session works at once on a new connection, the abandoned UPDATE never commits", { skip }, async () => {
-    const seeding = ctx.session();
-    seeding.add(Object.assign(new User(), { id: 1, email: "a@x", name: "first" }));
-    await seeding.commit();
-    const holder = await ctx.engine.connect();
-    const held = await holder.begin();
-    await holder.execute(sql`UPDATE users SET name = 'holder' WHERE id = 1`);
+    const { holder, held } = await lockedUser();
     const timed = createEngine(ctx.db.url, { statementTimeoutMs: TIMEOUT_MS, pool: { max: 1 } });
     try {
       const session = new Session(timed);
@@ -77,12 +83,7 @@ forEachDatabaseWithSchema("statementTimeoutMs on a statement waiting for a lock"
   });
 
   test("a write in autocommit past the deadline: CommitOutcomeUnknownError; the server is asked to stop it, and it never applies", { skip }, async () => {
-    const seeding = ctx.session();
-    seeding.add(Object.assign(new User(), { id: 1, email: "a@x", name: "first" }));
-    await seeding.commit();
-    const holder = await ctx.engine.connect();
-    const held = await holder.begin();
-    await holder.execute(sql`UPDATE users SET name = 'holder' WHERE id = 1`);
+    const { holder, held } = await lockedUser();
     const timed = createEngine(ctx.db.url, { statementTimeoutMs: TIMEOUT_MS, pool: { max: 1 } });
     try {
       await assert.rejects(timed.execute(sql`UPDATE users SET email = 'late@x' WHERE id = 1`), (e: unknown) => e instanceof CommitOutcomeUnknownError && /statementTimeoutMs/.test(e.message));
@@ -101,12 +102,7 @@ forEachDatabaseWithSchema("statementTimeoutMs on a statement waiting for a lock"
   });
 
   test("MariaDB through a proxy: the thread cannot be shown to be this client's, so no KILL is sent; the write runs on", { skip: pg || skip }, async () => {
-    const seeding = ctx.session();
-    seeding.add(Object.assign(new User(), { id: 1, email: "a@x", name: "first" }));
-    await seeding.commit();
-    const holder = await ctx.engine.connect();
-    const held = await holder.begin();
-    await holder.execute(sql`UPDATE users SET name = 'holder' WHERE id = 1`);
+    const { holder, held } = await lockedUser();
     const proxy = await TcpProxy.start(ctx.db.url, 3306);
     const timed = createEngine(proxy.url(ctx.db.url), { statementTimeoutMs: TIMEOUT_MS, pool: { max: 1 } });
     try {
