@@ -37,8 +37,8 @@ export type BulkInsertResult<Tuple> = DmlResult<Tuple>;
 /** Inserts the rows in bulk (the session has autoflushed); see the file's comment. */
 export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<unknown, unknown>, rows: readonly object[] | undefined): Promise<number | unknown[][]> {
   const name = statement.entity?.name ?? statement.table.name;
-  const inValues = statement.node.rows.length > 0 || statement.node.select !== undefined;
-  if (inValues === (rows !== undefined)) {
+  const given = statement.node.rows.length > 0 || statement.node.select !== undefined;
+  if (given === (rows !== undefined)) {
     throw new ArgumentError(`session.execute(insert(${name}), rows): give the rows either in values() or as rows (an array of plain objects), once.`);
   }
   if (rows !== undefined && !Array.isArray(rows)) throw new ArgumentError(`session.execute(insert(${name}), rows): rows must be an array of plain objects.`);
@@ -46,9 +46,10 @@ export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<un
   if (rows?.length === 0) return returning ? [] : 0;
   const tx = await host.transactions.current();
   const connection = await host.transactions.lend();
-  const given = rows === undefined ? statement : statement.values(rows as Record<string, unknown>[]);
+  const withRows = rows === undefined ? statement : statement.values(rows as Record<string, unknown>[]);
   // INSERT ... SELECT reads: the session's loader criteria filter what it reads.
-  const full = given.node.select ? { node: { ...given.node, select: selectWithCriteria(given.node.select, host.criteria) } } : given;
+  const select = withRows.node.select;
+  const full = select ? { node: { ...withRows.node, select: selectWithCriteria(select, host.criteria) } } : withRows;
   const mapper = statement.entity && full.node.onConflict ? mapperOfClass(statement.entity) : undefined;
   const onConflict = mapper && upsertWithVersionBump(mapper, full.node.onConflict!);
   const bumped = onConflict !== undefined && onConflict !== full.node.onConflict;
