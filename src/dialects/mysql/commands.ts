@@ -2,7 +2,7 @@
  * How a statement goes to mysql2 (prepared, or as text) and how a command sent without a callback
  * hears that its connection was lost: shared by the driver's queries and its row streams.
  */
-import type { Connection as CallbackConnection } from "mysql2";
+import type { Connection as CallbackConnection, Query } from "mysql2";
 
 const READ = /^[\s(]*(SELECT|WITH)\b/i;
 
@@ -53,6 +53,6 @@ function lossWatchersOf(conn: CallbackConnection): Set<(error: unknown) => void>
 const lossWatchers = new WeakMap<CallbackConnection, Set<(error: unknown) => void>>();
 
 /** Sends a statement on the callback connection, prepared or as text (`prepares`): its rows come as events. */
-export function send(conn: CallbackConnection, sql: string, params: readonly unknown[], rowsAsArray: boolean) {
+export function send(conn: CallbackConnection, sql: string, params: readonly unknown[], rowsAsArray: boolean): Query {
   return prepares(sql, params) ? conn.execute({ sql, rowsAsArray }, params as never) : conn.query({ sql, rowsAsArray });
 }
