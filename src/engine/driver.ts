@@ -91,9 +91,10 @@ export interface DriverConnection {
   destroy?(): void;
   /**
    * Asks the server, on a connection of its own, to stop the statement it runs for this one, which
-   * the client gave up on (`statementTimeoutMs`); best effort, not awaited. PostgreSQL only: its
-   * CancelRequest names the backend by a secret key. (MariaDB's KILL names a thread id, which
-   * through a proxy or a cluster's balancer may be another client's.)
+   * the client gave up on (`statementTimeoutMs`); best effort, not awaited. PostgreSQL: a
+   * CancelRequest, which names the backend by a secret key. MariaDB/MySQL: KILL QUERY, whose
+   * thread id through a proxy or a cluster's balancer may be another client's, so it is sent only
+   * when the server's process list shows the thread as this client's (dialects/mysql/kill-query.ts).
    */
   cancelOnServer?(): void;
   /** Whether this connection served an earlier checkout (it waited idle in the pool): what `pool.prePing` checks. */

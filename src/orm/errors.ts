@@ -154,6 +154,15 @@ export class FlushOrderError extends InvalidRequestError {
   override name = "FlushOrderError";
 }
 
+/**
+ * `session.merge(obj)` named a row that the session's loader criteria exclude (another tenant's, a
+ * soft-deleted one): merging would write into a row the session must not see, or insert it again
+ * (a duplicate key). Nothing was merged; the session is usable.
+ */
+export class ExcludedRowError extends InvalidRequestError {
+  override name = "ExcludedRowError";
+}
+
 /** The object's row is gone from the database (another transaction deleted it). */
 export class ObjectDeletedError extends InvalidRequestError {
   override name = "ObjectDeletedError";

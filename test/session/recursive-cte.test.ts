@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { columnsOf, literal, select, types, update, type Session } from "../../src/index.js";
+import { columnsOf, literal, select, types, update, withLoaderCriteria, type Session } from "../../src/index.js";
 import { Base, Category } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -66,5 +66,16 @@ forEachDatabaseWithSchema("ORM queries over recursive CTEs", Base.metadata, (ctx
     await session.commit();
     const other = ctx.session();
     assert.deepEqual((await other.scalars(select(Category).where(c.name.eq("moved")).orderBy(c.id))).map((x) => x.id), [2, 3, 5]);
+  });
+
+  test("loader criteria on the model apply inside the CTE, to its anchor and its recursive member", async () => {
+    const session = await seeded();
+    // Space opera hidden: the walk stops there, Retro below it is not reached.
+    const visible = withLoaderCriteria(Category, (x) => x.name.ne("Space opera"));
+    const tree = under("SF");
+    const found = await session.execute(select(tree.c.id).orderBy(tree.c.depth).options(visible));
+    assert.deepEqual(found.map(([id]) => id), [2]);
+    const all = await session.execute(select(tree.c.id).orderBy(tree.c.depth));
+    assert.deepEqual(all.map(([id]) => id), [2, 3, 5], "without the criterion");
   });
 }, { createOnce: true });

@@ -12,6 +12,8 @@ import { repeatedField, withDuplicate } from "../shared/column-names.js";
 import { ConnectStatements } from "../shared/connect-statements.js";
 import { connectTimedOut, connectTimeoutOf, setUpWithin } from "../shared/connect-deadline.js";
 import { openTimeout } from "../shared/pool.js";
+import { prepares, send, whenLost } from "./commands.js";
+import { killOnServer, type KillTarget } from "./kill-query.js";
 
 /** Server status flags of an OK packet: a transaction is open; autocommit is on. */
 const IN_TRANSACTION = 0x0001;
@@ -21,6 +23,8 @@ class MySqlConnection implements DriverConnection {
   readonly cursorSharing = "exclusive";
   readonly mapsRows = true;
   private lost = false;
+  /** The statement sent last: the one `cancelOnServer` asks the server to stop. */
+  private running: string | undefined;
   /** The last OK packet said a transaction is open, or autocommit is off (see `release`). */
   private transactionOpen = false;
   private readonly onError = () => {
@@ -36,6 +40,8 @@ class MySqlConnection implements DriverConnection {
     readonly reused: boolean,
     /** `pool.connectTimeoutMs`: the limit on a reset (`resetThenRelease`). */
     private readonly resetMs: number,
+    /** Where `cancelOnServer` sends its KILL QUERY. */
+    private readonly killTarget: KillTarget,
   ) {
     // A fatal connection error is emitted as 'error' as well as failing the query: listen, so
     // that it does not crash the process, and discard the connection on release.
@@ -53,7 +59,16 @@ class MySqlConnection implements DriverConnection {
     destroySocket(rawConnection(this.conn) as unknown as CommandState & CallbackConnection);
   }
 
+  /** KILL QUERY, on a connection of its own, for the statement the server runs for this one (kill-query.ts). */
+  cancelOnServer(): void {
+    const raw = this.callbackConnection as unknown as { threadId?: number | null; stream?: { localPort?: number } };
+    const localPort = raw.stream?.localPort;
+    if (this.running === undefined || raw.threadId == null || localPort === undefined) return;
+    killOnServer(this.killTarget, { threadId: raw.threadId, localPort, sql: this.running });
+  }
+
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
+    this.running = sql;
     const shape = options?.rowShape ?? "objects";
     const rowsAsArray = shape !== "objects";
     if (options?.mapRow !== undefined && shape !== "values") return this.mapped(sql, params, rowsAsArray, options.mapRow);
@@ -114,6 +129,7 @@ class MySqlConnection implements DriverConnection {
 
   /** mysql2's row stream on the underlying connection, paused whenever a batch is full. */
   async openCursor(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverCursor> {
+    this.running = sql;
     return new MySqlRowStream(this.callbackConnection, sql, params, options?.rowShape ?? "objects");
   }
 
@@ -196,59 +212,6 @@ function destroySocket(raw: CommandState & CallbackConnection): void {
 }
 
 const rawConnection = (conn: mysql.PoolConnection) => (conn as unknown as { connection: CallbackConnection }).connection;
-
-const READ = /^[\s(]*(SELECT|WITH)\b/i;
-
-/**
- * Whether a statement runs as a server-side prepared statement (`execute`: the binary protocol)
- * rather than as text (`query`). Everything with parameters is, and so are reads without any:
- * their rows then come in binary, which mysql2 reads at about twice the speed of text (100,000
- * rows of 5 columns: 38 against 84 ms), where text has every number parsed from its digits.
- * Transaction control and some DDL cannot be prepared; they go as text.
- */
-function prepares(sql: string, params: readonly unknown[]): boolean {
-  return params.length !== 0 || READ.test(sql);
-}
-
-/**
- * Calls `fail` when the connection is lost (reset, killed, or already closed) while a command sent
- * without a callback is under way: mysql2 reports that on the connection, never to such a
- * command, which then neither ends nor fails (its caller waited for ever). Returns the remover.
- */
-function whenLost(conn: CallbackConnection, fail: (error: unknown) => void): () => void {
-  const watchers = lossWatchersOf(conn);
-  watchers.add(fail);
-  return () => void watchers.delete(fail);
-}
-
-/**
- * The connection's watchers, and its one listener, however many commands are queued on it (a
- * listener each would pass Node's limit of 10 and warn of a leak). Made apart from `whenLost`: a
- * listener made there would share its scope, keep the first command's `fail` alive for the
- * connection's life, and with it that query's rows (a closed session's objects).
- */
-function lossWatchersOf(conn: CallbackConnection): Set<(error: unknown) => void> {
-  let watchers = lossWatchers.get(conn);
-  if (watchers === undefined) {
-    const all = (watchers = new Set());
-    conn.on("error", (error: unknown) => {
-      for (const watcher of [...all]) {
-        all.delete(watcher);
-        watcher(error);
-      }
-    });
-    lossWatchers.set(conn, all);
-  }
-  return watchers;
-}
-
-/** The commands of each connection waiting to hear of its loss (`whenLost`). */
-const lossWatchers = new WeakMap<CallbackConnection, Set<(error: unknown) => void>>();
-
-/** Sends a statement on the callback connection, prepared or as text (`prepares`): its rows come as events. */
-function send(conn: CallbackConnection, sql: string, params: readonly unknown[], rowsAsArray: boolean) {
-  return prepares(sql, params) ? conn.execute({ sql, rowsAsArray }, params as never) : conn.query({ sql, rowsAsArray });
-}
 
 /**
  * A query's rows as the server sends them, read a batch at a time: the socket is paused once a
@@ -338,7 +301,9 @@ export async function createMySqlDriver(
   url: string,
   options: DriverOptions,
 ): Promise<Driver & { serverVersion: string; rollbackOnTimeout: boolean }> {
-  const pool = mysql.createPool(mysqlConfig(url, options));
+  const config = mysqlConfig(url, options);
+  const pool = mysql.createPool(config);
+  const killTarget = { host: config.host!, port: config.port!, user: config.user!, password: config.password ?? "" };
   const setup = new ConnectStatements<CallbackConnection>(options.connectStatements);
   const { onConnect, afterReset } = sessionSetup(options.readOnly === true);
   const setupMs = connectTimeoutOf(options);
@@ -388,7 +353,7 @@ export async function createMySqlDriver(
         });
       }
       served.add(raw);
-      return new MySqlConnection(conn, setup, afterReset, reused, setupMs);
+      return new MySqlConnection(conn, setup, afterReset, reused, setupMs, killTarget);
     },
     dispose: () => pool.end(),
   };

@@ -17,8 +17,6 @@ import type { StatementOption } from "../../core/statements/executable.js";
 import { Select } from "../../core/statements/select.js";
 import type { Update } from "../../core/statements/update.js";
 import type { Delete } from "../../core/statements/delete.js";
-import { collectSources, sameSource } from "../../core/statements/sources.js";
-import { sourcesOf } from "../../core/statements/join-inference.js";
 import { columnsOf, type ModelColumns } from "../entity.js";
 import { mapperOfClass } from "../mapped.js";
 import { criterionAt } from "../mapping/inheritance.js";
@@ -27,6 +25,7 @@ import { tableAliasName } from "../mapping/joined-aliases.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { UnmappedClassError } from "../errors.js";
 import { withSource } from "./criteria-sources.js";
+import { SubqueryWalker, sourcesRead, type Source } from "./criteria-subqueries.js";
 
 type Condition = Expression<boolean> | Expression<boolean | null>;
 
@@ -188,10 +187,10 @@ function aliasesIn(from: readonly FromNode[]): Map<string, AliasNode> {
 /**
  * `node` with each criterion at each occurrence of its model: a FROM item's in WHERE, a JOIN's
  * right side's in its ON. `skip`: occurrences already filtered (a first pass), left alone.
- * Subqueries are not entered (their FROM items are referred to by identity). Returns the
- * occurrences seen.
+ * `outer`: for a subquery, the FROM items around it it may correlate to (not its own). Its own
+ * subqueries are not entered here (`applyCriteria` does). Returns the occurrences seen.
  */
-export function applyCriteriaTo(node: SelectNode, resolved: readonly Resolved[], skip?: ReadonlySet<FromNode>): { node: SelectNode; seen: Set<FromNode> } {
+export function applyCriteriaTo(node: SelectNode, resolved: readonly Resolved[], skip?: ReadonlySet<FromNode>, outer: readonly Source[] = []): { node: SelectNode; seen: Set<FromNode> } {
   const seen = new Set<FromNode>();
   if (resolved.length === 0) return { node, seen };
   const where: ExprNode[] = [];
@@ -212,25 +211,35 @@ export function applyCriteriaTo(node: SelectNode, resolved: readonly Resolved[],
     return { ...item, left, on: on.length ? { kind: "and", items: [item.on, ...on] } : item.on };
   };
   const from = node.from.map(visit);
-  // Tables the select list names without a FROM item: the compiler adds them to FROM.
-  const listed = node.from.flatMap(sourcesOf);
-  for (const source of collectSources(node.columns.map((c) => c.expr))) {
-    if (!listed.some((s) => sameSource(s, source)) && !seen.has(source)) where.push(...at(source));
-  }
+  // Tables the select list or WHERE names without a FROM item: the compiler adds them to FROM
+  // (in a subquery, unless they are the enclosing query's, to which it correlates).
+  for (const source of sourcesRead(node, outer).implicit) if (!seen.has(source)) where.push(...at(source));
   if (where.length === 0 && from.every((f, i) => f === node.from[i])) return { node, seen };
   const items = node.where === undefined ? where : [node.where, ...where];
   return { node: { ...node, from, where: items.length === 1 ? items[0] : { kind: "and", items } }, seen };
 }
 
-/** `statement` with criteria applied (see `applyCriteriaTo`), and the occurrences seen. */
+/**
+ * `statement` with criteria applied (see `applyCriteriaTo`), and the occurrences seen. A first
+ * pass (no `skip`) enters its subqueries too, at any depth (criteria-subqueries.ts); a second one
+ * only adds to the query's own FROM and JOINs.
+ */
 export function applyCriteria(statement: Select<unknown>, resolved: readonly Resolved[], skip?: ReadonlySet<FromNode>): { statement: Select<unknown>; seen: Set<FromNode> } {
-  const { node, seen } = applyCriteriaTo(statement.node, resolved, skip);
+  const given = skip === undefined && resolved.length ? walker(resolved).select(statement.node) : statement.node;
+  const { node, seen } = applyCriteriaTo(given, resolved, skip);
   return { statement: node === statement.node ? statement : new Select(node, statement.layout, statement.statementOptions), seen };
 }
 
 /** `statement` with the criteria of `list` applied, their callbacks run for it. */
 export function withCriteria(statement: Select<unknown>, list: readonly LoaderCriteria[] | undefined): Select<unknown> {
   return list?.length ? applyCriteria(statement, resolve(list)).statement : statement;
+}
+
+/** A SELECT (an INSERT's `fromSelect`) with the criteria of `list` applied, its subqueries too. */
+export function selectWithCriteria(node: SelectNode, list: readonly LoaderCriteria[] | undefined): SelectNode {
+  if (!list?.length) return node;
+  const resolved = resolve(list);
+  return applyCriteriaTo(walker(resolved).select(node), resolved).node;
 }
 
 /** Whether a criterion of `list` filters the rows of `mapper` (its table, or one of its joined tables). */
@@ -245,6 +254,25 @@ export function dmlWithCriteria<S extends Update<any, any, any, any> | Delete<an
   const mapper = list?.length && statement.entity ? mapperOfClass(statement.entity) : undefined;
   if (mapper === undefined) return statement;
   mapper.registry.configure();
-  const conditions = conditionsAt(baseTable(mapper).fromNode, resolve(list!)).map((node) => new Expression<boolean>(node, undefined));
-  return conditions.length ? (statement.where(...conditions) as S) : statement;
+  const resolved = resolve(list!);
+  const conditions = conditionsAt(baseTable(mapper).fromNode, resolved).map((node) => new Expression<boolean>(node, undefined));
+  const filtered = conditions.length ? (statement.where(...conditions) as S) : statement;
+  return withFilteredSubqueries(filtered, resolved);
+}
+
+/** The walker that filters each nested SELECT with `resolved` (criteria-subqueries.ts). */
+function walker(resolved: readonly Resolved[]): SubqueryWalker {
+  return new SubqueryWalker((select, outer) => applyCriteriaTo(select, resolved, undefined, outer).node);
+}
+
+/** An UPDATE's or DELETE's subqueries (in its WHERE, an UPDATE's SET) filtered; they correlate to its table. */
+function withFilteredSubqueries<S extends Update<any, any, any, any> | Delete<any, any, any>>(statement: S, resolved: readonly Resolved[]): S {
+  const node = statement.node;
+  const walk = walker(resolved);
+  const where = node.where && walk.within([node.table], () => walk.expr(node.where!));
+  const set = node.kind === "update" ? node.set.map(([name, value]) => [name, walk.within([node.table], () => walk.expr(value))] as const) : undefined;
+  const changed = where !== node.where || (node.kind === "update" && set!.some(([, value], i) => value !== node.set[i]![1]));
+  if (!changed) return statement;
+  const { entity, table, returningLayout } = statement;
+  return { node: { ...node, where, ...(set ? { set } : {}) }, entity, table, returningLayout } as unknown as S;
 }

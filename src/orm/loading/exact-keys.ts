@@ -44,6 +44,16 @@ function collect(mapper: Mapper): ReadonlySet<string> {
 }
 
 /**
+ * Whether a timestamp is part of the mapper's key: the keys of the rows a statement changes are
+ * then read before it runs, so that one a Date cannot hold is refused before anything is written
+ * (from the statement's RETURNING, the refusal came after the change, which a commit then kept).
+ */
+export function timestampKeyed(mapper: Mapper): boolean {
+  const attributes = rowNamingTimestamps(mapper);
+  return attributes.size !== 0 && mapper.keyAttributes.some((attr) => attributes.has(attr));
+}
+
+/**
  * A check of rows holding `keys` (attributes, in row order from `start`): it throws when a
  * timestamp that names rows was read inexactly. Undefined when the mapper has no such attribute
  * among `keys`: the rows of most mappers cost nothing.

@@ -18,8 +18,10 @@ import type { BulkHost } from "./bulk.js";
 import { returningTuples, type DmlResult } from "./returning-rows.js";
 import { upsertWithVersionBump } from "./bulk-version.js";
 import { upsertVersioned } from "./upsert-version.js";
+import { upsertFollower } from "./upsert-sync.js";
 import { mapperOfClass } from "../mapped.js";
 import { PopulateRun } from "../loading/populate.js";
+import { selectWithCriteria } from "../loading/criteria.js";
 
 type RelationshipAttribute<M> = { [K in keyof M & string]: typeof BACK extends keyof NonNullable<M[K]> ? K : never }[keyof M & string];
 
@@ -44,11 +46,16 @@ export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<un
   if (rows?.length === 0) return returning ? [] : 0;
   const tx = await host.transactions.current();
   const connection = await host.transactions.lend();
-  const full = rows === undefined ? statement : statement.values(rows as Record<string, unknown>[]);
+  const withRows = rows === undefined ? statement : statement.values(rows as Record<string, unknown>[]);
+  // INSERT ... SELECT reads: the session's loader criteria filter what it reads.
+  const select = withRows.node.select;
+  const full = select ? { node: { ...withRows.node, select: selectWithCriteria(select, host.criteria) } } : withRows;
   const mapper = statement.entity && full.node.onConflict ? mapperOfClass(statement.entity) : undefined;
   const onConflict = mapper && upsertWithVersionBump(mapper, full.node.onConflict!);
   const bumped = onConflict !== undefined && onConflict !== full.node.onConflict;
-  const execute = () => connection.execute<unknown>(bumped ? { node: { ...full.node, onConflict } } : full, { rowShape: "arrays" });
+  // Not versioned: the session's objects of the rows it updated are expired (upsert-sync.ts).
+  const follower = mapper && !bumped ? upsertFollower(host, connection, mapper, full.node) : undefined;
+  const execute = () => connection.execute<unknown>(bumped ? { node: { ...full.node, onConflict } } : follower ? { node: follower.node } : full, { rowShape: "arrays" });
   let result;
   try {
     // The counter moved on: the session's objects of the rows follow (upsert-version.ts).
@@ -57,12 +64,15 @@ export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<un
     tx.statementFailed(error);
     throw error;
   }
-  if (!returning) return result.rowCount;
   let returned;
   try {
-    returned = returningTuples(result.rows as unknown[][], statement.returningLayout, { identity: host.identity, owner: host.owner, populate: full.node.onConflict ? new PopulateRun() : undefined }, `insert(${name})`);
+    // Before the caller's RETURNING is read: its objects are then overwritten with their rows.
+    const rowsBack = follower ? await follower.follow(result.rows as unknown[][], tx.journal) : (result.rows as unknown[][]);
+    if (!returning) return result.rowCount;
+    returned = returningTuples(rowsBack, statement.returningLayout, { identity: host.identity, owner: host.owner, populate: full.node.onConflict ? new PopulateRun() : undefined }, `insert(${name})`);
   } catch (error) {
-    // The rows are in, but could not be read back (a key a Date cannot hold): not to be committed.
+    // The rows are in, but could not be read back (a key a Date cannot hold), or the objects
+    // could not follow them: not to be committed.
     tx.failedAfterWrite(error);
     throw error;
   }

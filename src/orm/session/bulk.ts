@@ -13,7 +13,7 @@
  * With RETURNING the statement returns its rows as tuples, and the objects follow the keys that
  * come back with them (`executeReturning`).
  */
-import { checkBulkKey, rowNamingTimestamps } from "../loading/exact-keys.js";
+import { checkBulkKey, timestampKeyed } from "../loading/exact-keys.js";
 import { readOnlyStatement } from "./read-only.js";
 import type { ExprNode } from "../../core/ast/nodes.js";
 import { ArgumentError } from "../../core/errors.js";
@@ -290,16 +290,6 @@ async function keysBefore(
   // A key a Date cannot hold is refused here, before the statement runs (`timestampKeyed`).
   for (const row of rows) checkBulkKey(mapper, row, 0, "Nothing was written: the statement was not run.");
   return rows;
-}
-
-/**
- * Whether a timestamp is part of the mapper's key: the keys of the rows a statement changes are
- * then read before it runs, so that one a Date cannot hold is refused before anything is written
- * (from the statement's RETURNING, the refusal came after the change, which a commit then kept).
- */
-function timestampKeyed(mapper: Mapper): boolean {
-  const attributes = rowNamingTimestamps(mapper);
-  return attributes.size !== 0 && mapper.keyAttributes.some((attr) => attributes.has(attr));
 }
 
 /** The UPDATE's SET as attribute → value; a value given as an SQL expression is `MISSING` (its result is unknown here). */

@@ -3,7 +3,8 @@
  * copied as it is, without a SELECT, into the session's object of its key, which is made when
  * the identity map has none. Nothing becomes dirty: the values copied are taken as the row's.
  */
-import { MergeDirtyObjectError } from "../errors.js";
+import { ExcludedRowError, MergeDirtyObjectError } from "../errors.js";
+import { describeKey } from "./expiry.js";
 import { keyOf } from "../identity/object-keys.js";
 import { hasPendingChanges } from "../loading/populate.js";
 import { attachState, InstanceState, stateOf } from "../state/instance-state.js";
@@ -23,6 +24,14 @@ export async function mergeWithoutLoad(host: MergeHost, state: InstanceState, me
   let target = host.identity.get(mapper, key);
   let targetState: InstanceState;
   if (target === undefined) {
+    // No SELECT: whether the criteria keep this row cannot be known, and later changes would be written to it.
+    if (host.filtered?.(mapper)) {
+      throw new ExcludedRowError(
+        `merge(${mapper.name}, { load: false }): the session's loader criteria filter ${mapper.name}, and without a SELECT it cannot know ` +
+          `that they keep this row (${describeKey(mapper.keyAttributes, mapper.primaryKey.map((c) => state.dict[mapper.attributeFor(c)!]))}), ` +
+          `which its changes would then be written to. Nothing of it was merged: merge it with load: true (the default).`,
+      );
+    }
     target = mapper.newInstance() as object;
     targetState = new InstanceState(mapper);
     // Not copied below (never loaded, or expired on the original): not loaded here either.

@@ -2,7 +2,8 @@
  * `session.merge(obj)`: a detached or foreign object's state copied onto the session's object of
  * the same key (loaded, or made), and along the merge cascade its related objects'.
  */
-import { ObjectDeletedError } from "../errors.js";
+import { select, type Select } from "../../core/statements/select.js";
+import { ExcludedRowError, ObjectDeletedError } from "../errors.js";
 import { keyOf } from "../identity/object-keys.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
@@ -15,6 +16,8 @@ import { describeKey } from "./expiry.js";
 import { mergeListChanges, type ListMerge } from "./merge-lists.js";
 import { assertNotMarkedForDeletion, assertSameVersion } from "./merge-version.js";
 import { mergeWithoutLoad } from "./merge-without-load.js";
+import { filters } from "../loading/criteria.js";
+import { loadByKey, type GetContext } from "../loading/get-by-key.js";
 
 /** Options of `session.merge(obj, options)`. */
 export interface MergeOptions {
@@ -49,6 +52,29 @@ export interface MergeHost {
   readonly missing?: "refuse" | "insert" | undefined;
   /** Loads a relationship of session objects (a list the merge changes). */
   loadRelationship(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
+  /** Whether the session's loader criteria filter `mapper`'s rows (a row `getByKey` misses may be one they exclude). */
+  filtered?(mapper: Mapper): boolean;
+  /** Whether the row of this key exists, the criteria aside. */
+  rowExists?(mapper: Mapper, values: readonly unknown[]): Promise<boolean>;
+}
+
+/** The session's side of a merge: its identity map, loads by key (obeying its loader criteria), and `add`. */
+export function mergeHost(context: GetContext, add: (obj: object) => void, options: MergeOptions): MergeHost {
+  return {
+    identity: context.identity,
+    owner: context.owner,
+    add,
+    load: options.load,
+    missing: options.missing,
+    getByKey: (mapper, values) => loadByKey(context, mapper, values),
+    loadRelationship: context.load,
+    filtered: (mapper) => filters(context.criteria, mapper),
+    rowExists: async (mapper, values) => {
+      // Not a query of the model: the criteria do not apply to a statement of its key columns.
+      const query = select(...mapper.primaryKey).where(...mapper.primaryKey.map((c, i) => c.eq(values[i] as never)));
+      return (await context.rows(query as unknown as Select<unknown>)).length > 0;
+    },
+  };
 }
 
 function listMerge(host: MergeHost, merged: Map<object, object>): ListMerge {
@@ -93,6 +119,9 @@ async function existingTarget(host: MergeHost, state: InstanceState): Promise<ob
   const keyValues = mapper.primaryKey.map((c) => state.dict[mapper.attributeFor(c)!]);
   if (!keyValues.every((v) => v !== null && v !== undefined)) return undefined;
   const target = (host.identity.get(mapper, keyOf(mapper, state)) ?? (await host.getByKey(mapper, keyValues))) as object | undefined;
+  // Not found: under loader criteria the row may be there, excluded. Inserting the object would
+  // fail on its key, or (`missing: "insert"`, a row another session reads) write where it must not.
+  if (target === undefined && host.filtered?.(mapper) && (await host.rowExists!(mapper, keyValues))) throw excludedRow(mapper, keyValues);
   if (target !== undefined) assertNotMarkedForDeletion(stateFor(target));
   if (target !== undefined) assertSameVersion(state, stateFor(target));
   // Its key as read (a key changed on the object names another row, made anew).
@@ -156,6 +185,15 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
     (target as Record<string, unknown>)[rel.key] = mergedValue;
   }
   return target;
+}
+
+/** A row the session's loader criteria exclude: not to be written from this session. */
+function excludedRow(mapper: Mapper, keyValues: readonly unknown[]): ExcludedRowError {
+  return new ExcludedRowError(
+    `merge(${mapper.name}): the row of this ${mapper.name} (${describeKey(mapper.keyAttributes, keyValues)}) is in the database, but the ` +
+      `session's loader criteria (withLoaderCriteria(${mapper.name}, ...)) exclude it: merging would write into a row this session ` +
+      `must not see. Nothing was merged. Merge it in a session whose criteria keep the row, or give the object a key of its own.`,
+  );
 }
 
 /** An object that had a row, merged when its row is gone: inserting it would bring the row back. */

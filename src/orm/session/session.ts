@@ -22,7 +22,7 @@ import type { Result } from "../../engine/result.js";
 import { UnmappedClassError } from "../errors.js";
 import { identityKey, IdentityMap } from "../identity/identity-map.js";
 import type { PrimaryKeyValue } from "../identity/object-keys.js";
-import { loadByKey, promisedGet, type GetContext } from "../loading/get-by-key.js";
+import { promisedGet, type GetContext } from "../loading/get-by-key.js";
 import { runQuery, runScalars } from "../loading/query-runner.js";
 import { loadRelationship } from "../loading/relationship-loader.js";
 import { mapperOfClass } from "../mapped.js";
@@ -37,7 +37,7 @@ import { executeDml, type BulkInsert, type BulkInsertResult, type BulkOptions, t
 import { expireCascading, expireState } from "./expiry.js";
 import { refreshObject } from "./refresh.js";
 import { loadLazily, LazyLoader } from "./lazy.js";
-import { mergeGraph, type MergeOptions } from "./merge.js";
+import { mergeGraph, mergeHost, type MergeOptions } from "./merge.js";
 import { loadAttributes, type LoadableKeys, type WithLoaded } from "./attribute-loading.js";
 import { streamResults, type StreamHost } from "./streaming.js";
 import { executeText, type TextRow } from "./text-statement.js";
@@ -127,8 +127,7 @@ export class Session extends SessionApi implements StateOwner {
     if (options.load !== false) await this.autoflushIfOn();
     this.autoflushHeld++;
     try {
-      const host = { identity: this.identity, owner: this, add: (o: object) => this.add(o), load: options.load, missing: options.missing };
-      return await mergeGraph({ ...host, getByKey: (m: Mapper, values: readonly unknown[]) => loadByKey(this.getContext, m, values), loadRelationship: this.getContext.load }, obj);
+      return await mergeGraph(mergeHost(this.getContext, (o) => this.add(o), options), obj);
     } finally {
       this.autoflushHeld--;
     }
