@@ -11,6 +11,7 @@
  * rebuilt is rebuilt once, and every reference to it follows.
  */
 import type { AliasNode, CompoundSelectNode, CteNode, ExprNode, FromNode, LabelNode, OrderByNode, SelectNode, TableNode } from "../../core/ast/nodes.js";
+import { mapExprChildren } from "../../core/ast/map-children.js";
 import { sourcesOf } from "../../core/statements/join-inference.js";
 import { collectSources, sameSource } from "../../core/statements/sources.js";
 
@@ -71,69 +72,25 @@ export class SubqueryWalker {
         const source = this.source(node.source);
         return source === node.source ? node : { ...node, source };
       }
-      case "binary": {
-        const [left, right] = [this.expr(node.left), this.expr(node.right)];
-        return left === node.left && right === node.right ? node : { ...node, left, right };
-      }
-      case "like": {
-        const [expr, pattern] = [this.expr(node.expr), this.expr(node.pattern)];
-        return expr === node.expr && pattern === node.pattern ? node : { ...node, expr, pattern };
-      }
-      case "and":
-      case "or": {
-        const items = this.exprs(node.items);
-        return items === node.items ? node : { ...node, items };
-      }
-      case "not":
-      case "isNull":
-      case "cast":
-      case "label": {
-        const expr = this.expr(node.expr);
-        return expr === node.expr ? node : ({ ...node, expr } as ExprNode);
-      }
-      case "in": {
-        const expr = this.expr(node.expr);
-        const values = Array.isArray(node.values) ? this.exprs(node.values as readonly ExprNode[]) : this.select(node.values as SelectNode, true);
-        return expr === node.expr && values === node.values ? node : { ...node, expr, values };
-      }
-      case "inValues": {
-        const exprs = this.exprs(node.exprs);
-        return exprs === node.exprs ? node : { ...node, exprs };
-      }
-      case "between": {
-        const [expr, low, high] = [this.expr(node.expr), this.expr(node.low), this.expr(node.high)];
-        return expr === node.expr && low === node.low && high === node.high ? node : { ...node, expr, low, high };
-      }
-      case "function": {
-        const [args, filter] = [this.exprs(node.args), this.optional(node.filter)];
-        return args === node.args && filter === node.filter ? node : { ...node, args, filter };
-      }
-      case "over": {
-        const [fn, partitionBy, orderBy] = [this.expr(node.fn), this.exprs(node.partitionBy), this.orderBy(node.orderBy)];
-        return fn === node.fn && partitionBy === node.partitionBy && orderBy === node.orderBy ? node : { ...node, fn: fn as typeof node.fn, partitionBy, orderBy };
-      }
-      case "raw": {
-        const parts = same(node.parts, node.parts.map((p) => (typeof p === "string" ? p : this.expr(p))));
-        return parts === node.parts ? node : { ...node, parts };
-      }
       case "exists":
       case "scalarSubquery": {
         const query = this.select(node.query, true);
         return query === node.query ? node : { ...node, query };
       }
-      case "case": {
-        const whens = same(node.whens, node.whens.map((pair) => {
-          const [when, then] = [this.expr(pair[0]), this.expr(pair[1])];
-          return when === pair[0] && then === pair[1] ? pair : ([when, then] as const);
-        }));
-        const otherwise = this.optional(node.otherwise);
-        return whens === node.whens && otherwise === node.otherwise ? node : { ...node, whens, otherwise };
-      }
-      case "param":
-      case "star":
-      case "excluded":
-        return node;
+      case "in":
+        if (!Array.isArray(node.values)) {
+          const [expr, values] = [this.expr(node.expr), this.select(node.values as SelectNode, true)];
+          return expr === node.expr && values === node.values ? node : { ...node, expr, values };
+        }
     }
+    // Every other kind: its operands (the shared rebuild, which knows every kind), the node itself when none changed.
+    let changed = false;
+    const next = mapExprChildren(node, (operand) => {
+      const mapped = this.expr(operand);
+      if (mapped !== operand) changed = true;
+      return mapped;
+    });
+    return changed ? next : node;
   }
 
   /** A FROM item or column source: a derived table or CTE rebuilt once, a table as it is. */
