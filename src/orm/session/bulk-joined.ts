@@ -16,13 +16,10 @@
  */
 import type { ExprNode } from "../../core/ast/nodes.js";
 import { ArgumentError } from "../../core/errors.js";
-import { Expression } from "../../core/expression/expression.js";
 import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
 import { refuseGeneratedValue } from "../../core/statements/generated-columns.js";
-import { select } from "../../core/statements/select.js";
 import { collectSources } from "../../core/statements/sources.js";
-import { checkBulkKey } from "../loading/exact-keys.js";
 import { isSubmapper, refuseClassChange } from "../mapping/inheritance.js";
 import { baseTable, isJoined, tablesOf } from "../mapping/joined-tables.js";
 import type { Mapper } from "../mapping/mapper.js";
@@ -33,6 +30,7 @@ import { assertChangesKept, relationshipsJoinedBy, unloadMovedLists, type HeldOb
 import { followVersionedRows, VERSION_STEP } from "./bulk-version.js";
 import { apply } from "./bulk-apply.js";
 import { mayReachHeld, type ChangedRow } from "./bulk-cascades.js";
+import { keysBefore } from "./bulk-keys.js";
 import type { BulkHost, BulkStatement, SynchronizeSession } from "./bulk.js";
 import { expireWhatMayMatch, followCascades, objectsOf, objectsWithKeys, rowsNotHeld } from "./bulk-follow.js";
 import type { SessionTransaction } from "./session-transaction.js";
@@ -63,7 +61,7 @@ export async function executeSpanning(host: BulkHost, tx: SessionTransaction, st
   assertChangesKept(held, what, mapper, strategy === false ? objectsOf(host.identity, mapper).map((obj) => stateOf(obj)!) : [], values, rels);
 
   const keyColumns = exact ? [...baseTable(mapper).primaryKey, mapper.columns.get(mapper.versionAttribute!)!] : baseTable(mapper).primaryKey;
-  const keys = await keysOf(tx, mapper, node.where, keyColumns, read);
+  const keys = await keysBefore(tx, mapper, node.where, read, keyColumns, mapper.class_);
   const key = (table: Table) => table.primaryKey;
   const width = baseTable(mapper).primaryKey.length;
   const rowKeys = exact ? keys.map((row) => row.slice(0, width)) : keys;
@@ -135,15 +133,6 @@ function splitValues(mapper: Mapper, set: readonly SetPair[], what: string): { b
   refuseClassChange(mapper, values);
   for (const [table, pairs] of byTable) if (pairs.length === 0) byTable.delete(table);
   return { byTable, values };
-}
-
-/** The keys (or `columns`) of the rows of `mapper` the WHERE names, through its tables joined, locked until the statements run. */
-async function keysOf(tx: SessionTransaction, mapper: Mapper, where: ExprNode | undefined, columns: readonly Column[], read: Run): Promise<unknown[][]> {
-  const query = select(...columns).from(mapper.class_).where(...(where ? [new Expression<boolean>(where, undefined)] : [])).forUpdate();
-  const rows = (await read(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile(query), { rowShape: "arrays" }))).rows;
-  // A key a Date cannot hold is refused here, before anything is written.
-  for (const row of rows) checkBulkKey(mapper, row, 0, "Nothing was written: the statement was not run.");
-  return rows;
 }
 
 /** `UPDATE table SET ... WHERE key IN (...)`, in chunks of keys. */

@@ -13,13 +13,11 @@
  * With RETURNING the statement returns its rows as tuples, and the objects follow the keys that
  * come back with them (`executeReturning`).
  */
-import { checkBulkKey, timestampKeyed } from "../loading/exact-keys.js";
+import { timestampKeyed } from "../loading/exact-keys.js";
 import { readOnlyStatement } from "./read-only.js";
 import type { ExprNode } from "../../core/ast/nodes.js";
 import { ArgumentError } from "../../core/errors.js";
-import { Expression } from "../../core/expression/expression.js";
 import type { Delete } from "../../core/statements/delete.js";
-import { select } from "../../core/statements/select.js";
 import type { Update } from "../../core/statements/update.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import { mapperOfClass } from "../mapped.js";
@@ -43,6 +41,7 @@ import { dmlWithCriteria, type LoaderCriteria } from "../loading/criteria.js";
 import { mayReachHeld, type ChangedRow } from "./bulk-cascades.js";
 import { expireWhatMayMatch, followCascades, objectsOf, objectsWithKeys, rowsNotHeld } from "./bulk-follow.js";
 import { executeSpanning, spansTables } from "./bulk-joined.js";
+import { keysBefore } from "./bulk-keys.js";
 export type { BulkInsert, BulkInsertResult, InsertValues } from "./bulk-insert.js";
 export type { DmlResult } from "./returning-rows.js";
 
@@ -270,26 +269,6 @@ function versioned(statement: BulkStatement): BulkStatement {
   if (set === statement.node.set) return statement;
   const { entity, table, returningLayout } = statement;
   return { node: { ...statement.node, set }, entity, table, returningLayout } as unknown as BulkStatement;
-}
-
-/**
- * The keys (or `columns`) of the rows the statement's WHERE names, read before it runs, FOR
- * UPDATE: a locking read sees the rows as the statement will (MariaDB's plain SELECT reads the
- * transaction's snapshot, and the keys of rows another transaction had changed since were given
- * the statement's values, or missed), and keeps them so until it runs.
- */
-async function keysBefore(
-  tx: SessionTransaction,
-  mapper: Mapper,
-  where: ExprNode | undefined,
-  run: <T>(work: () => Promise<T>) => Promise<T>,
-  columns = mapper.primaryKey,
-): Promise<unknown[][]> {
-  const query = select(...columns).where(...(where ? [new Expression<boolean>(where, undefined)] : [])).forUpdate();
-  const rows = (await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile(query), { rowShape: "arrays" }))).rows;
-  // A key a Date cannot hold is refused here, before the statement runs (`timestampKeyed`).
-  for (const row of rows) checkBulkKey(mapper, row, 0, "Nothing was written: the statement was not run.");
-  return rows;
 }
 
 /** The UPDATE's SET as attribute → value; a value given as an SQL expression is `MISSING` (its result is unknown here). */
