@@ -14,9 +14,10 @@
  *
  * `--db sqlite,pg,mysql` names the databases; by default SQLite and every server that answers
  * (PostgreSQL and MariaDB at the URLs of bench/harness/config.ts). After the ORM-vs-raw tables
- * come five more figures, each its own compiled script:
+ * come six more figures, each its own compiled script:
  *   bench/rss.ts      W3's peak RSS, raw driver vs athanor, each in its own process;
  *   bench/floor.ts    W3 beside its floor: the raw rows each wrapped as an identity-mapped ORM must;
+ *   bench/insert-floor.ts  W1 beside its floor: plain objects and the least a unit of work does;
  *   bench/commits.ts  10,000 small commits through one Session: first 1,000 vs last 1,000;
  *   bench/upsert.ts   10,000 rows upserted, Core vs the raw driver (`--runs`, every `--db` given);
  *   bench/stream.ts   peak RSS and rows/s of session.stream, engine.stream, the driver's own stream
@@ -64,7 +65,7 @@ writeFileSync(
     // "athanor" is the package built above (at run time too: node_modules next to the output).
     compilerOptions: { noEmit: false, rootDir: root, outDir: out, paths: { athanor: [join(library, "index.d.ts")] } },
     include: [
-      ...["orm-vs-raw.ts", "rss.ts", "floor.ts", "commits.ts", "upsert.ts", "stream.ts", "harness", "sides", "models.ts", "peers"].map((f) => join(root, "bench", f)),
+      ...["orm-vs-raw.ts", "rss.ts", "floor.ts", "insert-floor.ts", "commits.ts", "upsert.ts", "stream.ts", "harness", "sides", "models.ts", "peers"].map((f) => join(root, "bench", f)),
       join(root, "examples/seed"),
     ],
     exclude: [],
@@ -101,6 +102,9 @@ run(["--expose-gc", ...nodeFlags, join(out, "bench/rss.js"), "--db", dbArg], "th
 console.log();
 console.error(`bench: W3 floor on ${databases.join(", ")} ...`);
 run(["--expose-gc", ...nodeFlags, join(out, "bench/floor.js"), "--db", dbArg, ...runs], "the W3 floor figure");
+console.log();
+console.error(`bench: W1 floor on ${databases.join(", ")} ...`);
+run(["--expose-gc", ...nodeFlags, join(out, "bench/insert-floor.js"), "--db", dbArg, ...runs], "the W1 floor figure");
 console.log();
 console.error(`bench: 10,000 small commits on ${databases.join(", ")} ...`);
 run(["--expose-gc", ...nodeFlags, join(out, "bench/commits.js"), "--db", dbArg], "the commits figure");

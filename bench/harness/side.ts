@@ -18,6 +18,13 @@ export interface Done {
 export interface Handle {
   /** W1: 2,000 parents, 10,000 children, 20,000 associations with extra data, in one transaction. */
   insert(): Promise<Done>;
+  /**
+   * W1's statements for rows the caller lays out (the raw sides' `insert` is this with `linkRows()`;
+   * bench/insert-floor.ts builds on it): in one transaction, `parents` and `children` rows with only
+   * a generated key, then `associations` rows that `fill` lays out from those keys. Returns the
+   * associations written.
+   */
+  insertRows?(parents: number, children: number, associations: number, fill: AssociationRows): Promise<number>;
   /** W2: every parent with its children through the association table. */
   selectin(): Promise<Done>;
   /** W3: every row of the item table of the given width, as objects. */
@@ -45,6 +52,23 @@ export function links(): [number, number][] {
   const pairs: [number, number][] = [];
   for (let p = 0; p < PARENTS; p++) for (let k = 0; k < LINKS_PER_PARENT; k++) pairs.push([p, (p * LINKS_PER_PARENT + k) % CHILDREN]);
   return pairs;
+}
+
+/**
+ * Lays out the association rows `from` (inclusive) to `to` as flat (left_id, right_id, extra_data)
+ * values, once the parents' and children's generated keys are known (in insertion order).
+ */
+export type AssociationRows = (parentIds: readonly number[], childIds: readonly number[], from: number, to: number, values: unknown[]) => void;
+
+/** The raw sides' W1 rows: `links()`, with `extraData`. */
+export function linkRows(): AssociationRows {
+  const pairs = links();
+  return (parentIds, childIds, from, to, values) => {
+    for (let i = from; i < to; i++) {
+      const [p, c] = pairs[i]!;
+      values.push(parentIds[p], childIds[c], extraData(p, c));
+    }
+  };
 }
 
 export function extraData(p: number, c: number): string {

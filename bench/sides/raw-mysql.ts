@@ -5,8 +5,8 @@
  * JS (W2), row objects (W3), one prepared lookup per id (W4).
  */
 import mysql from "mysql2/promise";
-import { CHILDREN, INSERT_CHUNK, PARENTS, type DatabaseName, type Width } from "../harness/config.js";
-import { attachChildren, extraData, itemTable, ITEM_COLUMNS, links, type Handle, type Side } from "../harness/side.js";
+import { CHILDREN, INSERT_CHUNK, LINKS, PARENTS, type DatabaseName, type Width } from "../harness/config.js";
+import { attachChildren, itemTable, ITEM_COLUMNS, linkRows, type AssociationRows, type Handle, type Side } from "../harness/side.js";
 
 /** The connection options of a mysql:// URL. */
 export function mysqlOptions(url: string): mysql.ConnectionOptions {
@@ -26,33 +26,36 @@ async function mysqlHandle(url: string): Promise<Handle> {
     }
     return ids;
   };
+  const insertRows = async (parents: number, children: number, associations: number, fill: AssociationRows) => {
+    let count = 0;
+    await conn.query("START TRANSACTION");
+    try {
+      const parentIds = await keyRows("left_table", parents);
+      const childIds = await keyRows("right_table", children);
+      for (let i = 0; i < associations; i += INSERT_CHUNK) {
+        const k = Math.min(INSERT_CHUNK, associations - i);
+        const values: unknown[] = [];
+        fill(parentIds, childIds, i, i + k, values);
+        const text = `INSERT INTO association_table (left_id, right_id, extra_data) VALUES ${Array(k).fill("(?, ?, ?)").join(", ")}`;
+        const [result] = await conn.execute<mysql.ResultSetHeader>(text, values as (string | number | null)[]);
+        count += result.affectedRows;
+      }
+      await conn.query("COMMIT");
+    } catch (error) {
+      await conn.query("ROLLBACK");
+      throw error;
+    }
+    return count;
+  };
   /** W3's rows, as the driver gives them. */
   const items = async (width: Width): Promise<object[]> => {
     const [rows] = await conn.execute<Rows>(`SELECT ${ITEM_COLUMNS[width].join(", ")} FROM ${itemTable(width)}`);
     return rows as object[];
   };
   return {
+    insertRows,
     async insert() {
-      let count = 0;
-      await conn.query("START TRANSACTION");
-      try {
-        const parentIds = await keyRows("left_table", PARENTS);
-        const childIds = await keyRows("right_table", CHILDREN);
-        const pairs = links();
-        for (let i = 0; i < pairs.length; i += INSERT_CHUNK) {
-          const chunk = pairs.slice(i, i + INSERT_CHUNK);
-          const values: (string | number)[] = [];
-          for (const [p, c] of chunk) values.push(parentIds[p]!, childIds[c]!, extraData(p, c));
-          const text = `INSERT INTO association_table (left_id, right_id, extra_data) VALUES ${Array(chunk.length).fill("(?, ?, ?)").join(", ")}`;
-          const [result] = await conn.execute<mysql.ResultSetHeader>(text, values);
-          count += result.affectedRows;
-        }
-        await conn.query("COMMIT");
-      } catch (error) {
-        await conn.query("ROLLBACK");
-        throw error;
-      }
-      return { count };
+      return { count: await insertRows(PARENTS, CHILDREN, LINKS, linkRows()) };
     },
     async selectin() {
       const [parents] = await conn.execute<Rows>("SELECT id FROM left_table");

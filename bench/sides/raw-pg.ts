@@ -4,8 +4,8 @@
  * with `= ANY($1)` grouped in JS (W2), row objects (W3), one prepared lookup per id (W4).
  */
 import pg from "pg";
-import { CHILDREN, INSERT_CHUNK, PARENTS, type DatabaseName, type Width } from "../harness/config.js";
-import { attachChildren, extraData, itemTable, ITEM_COLUMNS, links, type Handle, type Side } from "../harness/side.js";
+import { CHILDREN, INSERT_CHUNK, LINKS, PARENTS, type DatabaseName, type Width } from "../harness/config.js";
+import { attachChildren, itemTable, ITEM_COLUMNS, linkRows, type AssociationRows, type Handle, type Side } from "../harness/side.js";
 
 /** `($1, $2, $3), ($4, ...)`: n rows of width parameters. */
 function rowsOf(n: number, width: number): string {
@@ -25,32 +25,35 @@ async function pgHandle(url: string): Promise<Handle> {
     }
     return ids;
   };
+  const insertRows = async (parents: number, children: number, associations: number, fill: AssociationRows) => {
+    let count = 0;
+    await client.query("BEGIN");
+    try {
+      const parentIds = await keyRows("left_table", parents);
+      const childIds = await keyRows("right_table", children);
+      for (let i = 0; i < associations; i += INSERT_CHUNK) {
+        const k = Math.min(INSERT_CHUNK, associations - i);
+        const values: unknown[] = [];
+        fill(parentIds, childIds, i, i + k, values);
+        const text = `INSERT INTO association_table (left_id, right_id, extra_data) VALUES ${rowsOf(k, 3)}`;
+        count += (await client.query({ name: `links_${k}`, text, values })).rowCount ?? 0;
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK");
+      throw error;
+    }
+    return count;
+  };
   /** W3's rows, as the driver gives them. */
   const items = async (width: Width): Promise<object[]> => {
     const text = `SELECT ${ITEM_COLUMNS[width].join(", ")} FROM ${itemTable(width)}`;
     return (await client.query({ name: `items${width}`, text })).rows as object[];
   };
   return {
+    insertRows,
     async insert() {
-      let count = 0;
-      await client.query("BEGIN");
-      try {
-        const parentIds = await keyRows("left_table", PARENTS);
-        const childIds = await keyRows("right_table", CHILDREN);
-        const pairs = links();
-        for (let i = 0; i < pairs.length; i += INSERT_CHUNK) {
-          const chunk = pairs.slice(i, i + INSERT_CHUNK);
-          const values: unknown[] = [];
-          for (const [p, c] of chunk) values.push(parentIds[p], childIds[c], extraData(p, c));
-          const text = `INSERT INTO association_table (left_id, right_id, extra_data) VALUES ${rowsOf(chunk.length, 3)}`;
-          count += (await client.query({ name: `links_${chunk.length}`, text, values })).rowCount ?? 0;
-        }
-        await client.query("COMMIT");
-      } catch (error) {
-        await client.query("ROLLBACK");
-        throw error;
-      }
-      return { count };
+      return { count: await insertRows(PARENTS, CHILDREN, LINKS, linkRows()) };
     },
     async selectin() {
       const parents = (await client.query({ name: "parents", text: "SELECT id FROM left_table" })).rows as { id: number }[];

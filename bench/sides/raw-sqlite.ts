@@ -4,8 +4,8 @@
  * SELECT per level grouped in JS (W2), `stmt.all()` row objects (W3), `stmt.get(id)` (W4).
  */
 import Database from "better-sqlite3";
-import { CHILDREN, INSERT_CHUNK, PARENTS, type DatabaseName, type Width } from "../harness/config.js";
-import { attachChildren, extraData, itemTable, ITEM_COLUMNS, links, type Handle, type Side } from "../harness/side.js";
+import { CHILDREN, INSERT_CHUNK, LINKS, PARENTS, type DatabaseName, type Width } from "../harness/config.js";
+import { attachChildren, itemTable, ITEM_COLUMNS, linkRows, type AssociationRows, type Handle, type Side } from "../harness/side.js";
 
 function sqliteHandle(file: string): Handle {
   const db = new Database(file);
@@ -28,26 +28,29 @@ function sqliteHandle(file: string): Handle {
     }
     return ids;
   };
+  const insertRows = (parents: number, children: number, associations: number, fill: AssociationRows) => {
+    let count = 0;
+    db.transaction(() => {
+      const parentIds = keyRows("left_table", parents);
+      const childIds = keyRows("right_table", children);
+      for (let i = 0; i < associations; i += INSERT_CHUNK) {
+        const k = Math.min(INSERT_CHUNK, associations - i);
+        const values: unknown[] = [];
+        fill(parentIds, childIds, i, i + k, values);
+        const stmt = prepared(`INSERT INTO association_table (left_id, right_id, extra_data) VALUES ${Array(k).fill("(?, ?, ?)").join(", ")}`);
+        count += stmt.run(...values).changes;
+      }
+    })();
+    return count;
+  };
   /** W3's rows, as the driver gives them. */
   const items = async (width: Width): Promise<object[]> => {
     return prepared(`SELECT ${ITEM_COLUMNS[width].join(", ")} FROM ${itemTable(width)}`).all() as object[];
   };
   return {
+    insertRows: async (parents, children, associations, fill) => insertRows(parents, children, associations, fill),
     async insert() {
-      let count = 0;
-      db.transaction(() => {
-        const parentIds = keyRows("left_table", PARENTS);
-        const childIds = keyRows("right_table", CHILDREN);
-        const pairs = links();
-        for (let i = 0; i < pairs.length; i += INSERT_CHUNK) {
-          const chunk = pairs.slice(i, i + INSERT_CHUNK);
-          const values: unknown[] = [];
-          for (const [p, c] of chunk) values.push(parentIds[p], childIds[c], extraData(p, c));
-          const stmt = prepared(`INSERT INTO association_table (left_id, right_id, extra_data) VALUES ${Array(chunk.length).fill("(?, ?, ?)").join(", ")}`);
-          count += stmt.run(...values).changes;
-        }
-      })();
-      return { count };
+      return { count: insertRows(PARENTS, CHILDREN, LINKS, linkRows()) };
     },
     async selectin() {
       const parents = prepared("SELECT id FROM left_table").all() as { id: number }[];
