@@ -36,6 +36,9 @@ const SERIAL = new Map([
   ["test/session/transactions-and-faults.test.ts", "a deadlock set up with a 200 ms wait"],
   ["test/core/connect-timeout.test.ts", "asserts a connect gives up within 3 s of a 400 ms limit"],
   ["test/session/lock-nowait-skip-locked.test.ts", "asserts NOWAIT fails within 2 s"],
+  // Its deadline is 300 ms against a lock wait, and it counts the UPDATEs of `users` running on the
+  // whole server (pg_stat_activity, MariaDB's process list), which the other lane's files show too.
+  ["test/session/statement-deadline-locks.test.ts", "300 ms statement deadlines against lock waits; counts UPDATEs running server-wide"],
   // A child process must reach a trigger that sleeps, within 20 s, while the test polls for it:
   // killed-data-step missed it twice beside another file with the machine at load 20.
   ["test/migrations/killed-data-step.test.ts", "polls for a child process inside a sleeping trigger"],

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ExcludedRowError, withLoaderCriteria } from "../../src/index.js";
+import { ExcludedRowError, columnsOf, select, selectinLoad, withLoaderCriteria } from "../../src/index.js";
 import { TenancyBase, TnDoc, TnWriter } from "./fixtures/tenancy.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -62,6 +62,35 @@ forEachDatabaseWithSchema("merge of a row the loader criteria exclude", TenancyB
     await assert.rejects(session.merge(theirs, { load: false }), (e: unknown) => e instanceof ExcludedRowError && /load: false.*id=13/s.test(e.message));
     await session.commit();
     assert.equal(await ctx.count("tn_docs", "id = 13 AND title = 'd'"), 1);
+  });
+
+  test("load: false along the merge cascade: a parent of a model the criteria do not filter, listing a child of one they do, is refused whole, nothing merged", async () => {
+    await seeded();
+    const reader = ctx.session();
+    const [cached] = await reader.scalars(select(TnWriter).where(columnsOf(TnWriter).id.eq(1)).options(selectinLoad(TnWriter, "docs")));
+    await reader.close();
+    const other = ctx.session();
+    (await other.get(TnWriter, 1))!.name = "Ann B";
+    await other.commit();
+    const session = ctx.session({ criteria: [t1Docs] });
+    await assert.rejects(session.merge(cached!, { load: false }), (e: unknown) => e instanceof ExcludedRowError && /merge\(TnDoc, \{ load: false \}\).*id=10.*load: true/s.test((e as Error).message));
+    // Merged, the cached writer would be the session's, and get() would answer it without a SELECT.
+    assert.equal((await session.get(TnWriter, 1))!.name, "Ann B", "the parent was not merged either");
+    await session.commit();
+    assert.equal(await ctx.count("tn_docs", "id = 10 AND title = 'a'"), 1);
+  });
+
+  test("load: false of a model the criteria do not filter, with no cascade to one they do, is merged", async () => {
+    await seeded();
+    const reader = ctx.session();
+    const cached = (await reader.get(TnWriter, 1))!;
+    await reader.close();
+    const session = ctx.session({ criteria: [t1Docs] });
+    const merged = await session.merge(cached, { load: false });
+    assert.equal(merged.name, "Ann");
+    merged.name = "Ann C";
+    await session.commit();
+    assert.equal(await ctx.count("tn_writers", "id = 1 AND name = 'Ann C'"), 1);
   });
 
   test("along the merge cascade: a kept parent listing an excluded child is refused whole, nothing merged", async () => {

@@ -11,6 +11,7 @@
  * statement runs on (docs/clusters.md). The locks and the waits are real.
  */
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { test } from "node:test";
 import { CommitOutcomeUnknownError, OperationalError, Session, TransactionRolledBackError, createEngine, sql } from "../../src/index.js";
 import { Base, User } from "../../examples/blog/index.js";
@@ -92,6 +93,30 @@ forEachDatabaseWithSchema("statementTimeoutMs on a statement waiting for a lock"
       await held.rollback();
       await holder.close();
       for (let i = 0; i < 100 && (await runningUpdates()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      const { rows } = await ctx.engine.execute(sql<{ email: string }>`SELECT email FROM users WHERE id = 1`);
+      assert.equal(rows[0]!.email, "a@x");
+    } finally {
+      if (held.isActive) await held.rollback();
+      await holder.close().catch(() => undefined);
+      await timed.dispose();
+    }
+  });
+
+  test("MariaDB through a Unix socket (?socketPath=): the KILL goes the pool's way, and the write never applies", { skip: pg || skip }, async (t) => {
+    const socket = String((await ctx.engine.execute(sql<{ s: string }>`SELECT @@socket AS s`)).rows[0]!.s);
+    if (!existsSync(socket)) return t.skip(`the server's socket ${socket} is not on this machine`);
+    // Host and port name nothing that answers: only the socket reaches the server (a side
+    // connection given host and port only could not, and the UPDATE ran on).
+    const url = new URL(ctx.db.url);
+    url.host = "127.0.0.1:1";
+    url.searchParams.set("socketPath", socket);
+    const { holder, held } = await lockedUser();
+    const timed = createEngine(url.toString(), { statementTimeoutMs: TIMEOUT_MS, pool: { max: 1 } });
+    try {
+      await assert.rejects(timed.execute(sql`UPDATE users SET email = 'late@x' WHERE id = 1`), CommitOutcomeUnknownError);
+      await stopped();
+      await held.rollback();
+      await holder.close();
       const { rows } = await ctx.engine.execute(sql<{ email: string }>`SELECT email FROM users WHERE id = 1`);
       assert.equal(rows[0]!.email, "a@x");
     } finally {

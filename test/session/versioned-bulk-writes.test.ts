@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { StaleDataError, columnsOf, insert, update, type Session } from "../../src/index.js";
+import { StaleDataError, columnsOf, func, insert, literal, update, type Session } from "../../src/index.js";
 import { CounterBase, SxCounter } from "./fixtures/counter.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
 
@@ -145,6 +145,54 @@ forEachDatabaseWithSchema(
       const set = { value: 5 };
       await session.execute(ctx.db.name === "mysql" ? statement.onDuplicateKeyUpdate({ set }) : statement.onConflictDoUpdate({ target: [statement.table.c.name], set }));
       counter.name = "from a stale read";
+      await assert.rejects(session.commit(), StaleDataError);
+      await session.rollback();
+      assert.deepEqual(await row(), { value: 20, version: 2 });
+    });
+
+    /** An upsert of a new key whose `name` is the row of `hits`: its conflict is on the unique name, not the key. */
+    function upsertByName(value: number) {
+      const statement = insert(SxCounter).values({ id: 2, name: "hits", value });
+      return ctx.db.name === "mysql"
+        ? statement.onDuplicateKeyUpdate({ set: (proposed) => ({ value: proposed.value }) })
+        : statement.onConflictDoUpdate({ target: [statement.table.c.name], set: (proposed) => ({ value: proposed.value }) });
+    }
+
+    test("an upsert whose conflict is on another unique key moves the session's object of the row it updated on: its values and counter, and its later flush is written", async () => {
+      const { session, counter } = await readBefore();
+      await session.execute(upsertByName(5));
+      assert.equal(counter.version, 2, "the row's counter");
+      await session.load(counter, "value"); // expired, as the object of a key the upsert proposes
+      assert.equal(counter.value, 5, "the row's value");
+      counter.name = "renamed";
+      await session.commit();
+      assert.deepEqual(await row(), { value: 5, version: 3 }, "the upsert's value kept, the flush written after it");
+      const reader = ctx.session();
+      assert.equal(await reader.get(SxCounter, 2), undefined, "no row inserted");
+      await reader.close();
+    });
+
+    test("the same when the unique value proposed is an SQL expression (not known before it runs)", async () => {
+      const { session, counter } = await readBefore();
+      const statement = insert(SxCounter).values({ id: 2, name: func.lower(literal("HITS")), value: 5 });
+      await session.execute(
+        ctx.db.name === "mysql"
+          ? statement.onDuplicateKeyUpdate({ set: (proposed) => ({ value: proposed.value }) })
+          : statement.onConflictDoUpdate({ target: [statement.table.c.name], set: (proposed) => ({ value: proposed.value }) }),
+      );
+      assert.equal(counter.version, 2);
+      counter.name = "renamed";
+      await session.commit();
+      assert.deepEqual(await row(), { value: 5, version: 3 });
+    });
+
+    test("the same upsert after another session changed the row: the object's flush is refused", async () => {
+      const { session, counter } = await readBefore();
+      const other = ctx.session();
+      (await other.get(SxCounter, 1))!.value = 20;
+      await other.commit(); // version 2
+      await session.execute(upsertByName(5));
+      counter.value = 21; // computed from the 20 it never saw
       await assert.rejects(session.commit(), StaleDataError);
       await session.rollback();
       assert.deepEqual(await row(), { value: 20, version: 2 });

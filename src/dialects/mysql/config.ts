@@ -30,11 +30,16 @@ export function sessionSetup(readOnly: boolean): { readonly onConnect: string; r
 /** Prepared statements kept per connection unless the engine options or the URL say otherwise. */
 const DEFAULT_MAX_PREPARED = 256;
 
+/**
+ * The pool's options, from the URL and the engine's: where to connect (host and port, or
+ * `?socketPath=/run/mysqld/mysqld.sock`, a Unix socket, as mysql2's own URLs say it), as whom, and how.
+ */
 export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOptions {
   const parsed = new URL(url.replace(/^(mysql|mariadb)(\+\w+)?:/, "mysql:"));
   return {
     host: parsed.hostname || "127.0.0.1",
     port: parsed.port ? Number(parsed.port) : 3306,
+    socketPath: parsed.searchParams.get("socketPath") || undefined,
     user: decodeURIComponent(parsed.username || "root"),
     password: decodeURIComponent(parsed.password),
     database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined,
@@ -67,4 +72,17 @@ export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOption
     enableKeepAlive: true,
     keepAliveInitialDelay: keepAliveDelayOf(options),
   };
+}
+
+/** Options of mysql2's pool itself, not of the connections it opens. */
+const POOL_ONLY = new Set(["connectionLimit", "maxIdle", "idleTimeout", "queueLimit", "waitForConnections", "resetOnRelease"]);
+
+/**
+ * The options of a connection as the pool opens its own (where, as whom, TLS, charset, flags:
+ * all but the pool's), for one opened beside it (kill-query.ts), which must reach the server the
+ * same way: given only host, port and user, it could not connect through a Unix socket, nor to a
+ * server requiring TLS, and the statement it was to stop ran on.
+ */
+export function connectionOptionsOf(config: mysql.PoolOptions): mysql.ConnectionOptions {
+  return Object.fromEntries(Object.entries(config).filter(([name]) => !POOL_ONLY.has(name))) as mysql.ConnectionOptions;
 }

@@ -5,7 +5,7 @@
 import mysql from "mysql2/promise";
 import type { Connection as CallbackConnection } from "mysql2";
 import type { Driver, DriverConnection, DriverCursor, DriverOptions, DriverResult, ExecuteOptions } from "../../engine/driver.js";
-import { mysqlConfig, sessionSetup } from "./config.js";
+import { connectionOptionsOf, mysqlConfig, sessionSetup } from "./config.js";
 import { MappedRows } from "../shared/mapped-rows.js";
 import { abandonOnAbort } from "../../engine/acquire-deadline.js";
 import { repeatedField, withDuplicate } from "../shared/column-names.js";
@@ -63,7 +63,8 @@ class MySqlConnection implements DriverConnection {
   cancelOnServer(): void {
     const raw = this.callbackConnection as unknown as { threadId?: number | null; stream?: { localPort?: number } };
     const localPort = raw.stream?.localPort;
-    if (this.running === undefined || raw.threadId == null || localPort === undefined) return;
+    // Through a Unix socket the stream has no port; over TCP, one not known names no thread.
+    if (this.running === undefined || raw.threadId == null || (localPort === undefined && this.killTarget.connection.socketPath === undefined)) return;
     killOnServer(this.killTarget, { threadId: raw.threadId, localPort, sql: this.running });
   }
 
@@ -303,7 +304,7 @@ export async function createMySqlDriver(
 ): Promise<Driver & { serverVersion: string; rollbackOnTimeout: boolean }> {
   const config = mysqlConfig(url, options);
   const pool = mysql.createPool(config);
-  const killTarget = { host: config.host!, port: config.port!, user: config.user!, password: config.password ?? "" };
+  const killTarget = { connection: connectionOptionsOf(config), user: config.user! };
   const setup = new ConnectStatements<CallbackConnection>(options.connectStatements);
   const { onConnect, afterReset } = sessionSetup(options.readOnly === true);
   const setupMs = connectTimeoutOf(options);

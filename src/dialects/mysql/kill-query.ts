@@ -10,34 +10,35 @@
  * connection may reach another server, where the id is another client's thread. So it is killed
  * only when that server's process list shows the thread as this client's: the same user,
  * connected from this client's own local port, running the statement given up on. A server that
- * sees a proxy's port instead is never sent the KILL (its statement runs on, as before). Best
- * effort, not awaited, bounded by its own deadline: a server that cannot be reached never gets
- * it, and a statement already done is not undone.
+ * sees a proxy's port instead is never sent the KILL (its statement runs on, as before). Through a
+ * Unix socket there is no port: the thread must show the socket's host, `localhost`, without one.
+ * The side connection is opened with the options of the pool's connections (config.ts), so that
+ * it reaches the server the same way (socket, TLS). Best effort, not awaited, bounded by its own
+ * deadline: a server that cannot be reached never gets it, and a statement already done is not undone.
  */
 import mysql from "mysql2";
 
 /** How long the side connection may take, connecting and asking, before it is dropped (a host that does not answer). */
 const GIVE_UP_MS = 5_000;
 
-/** Where the side connection goes, and as whom. */
+/** How the side connection is opened (the pool's connections' options), and the user its process list must show. */
 export interface KillTarget {
-  readonly host: string;
-  readonly port: number;
+  readonly connection: mysql.ConnectionOptions;
   readonly user: string;
-  readonly password: string;
 }
 
 /** What identifies the statement given up on: its connection's thread id and local port, and its SQL. */
 export interface Abandoned {
   readonly threadId: number;
-  readonly localPort: number;
+  /** Undefined through a Unix socket. */
+  readonly localPort: number | undefined;
   readonly sql: string;
 }
 
 /** Sends `KILL QUERY` for `abandoned` on a connection of its own, once the server shows the thread is this client's. */
 export function killOnServer(target: KillTarget, abandoned: Abandoned): void {
   try {
-    const side = mysql.createConnection({ ...target, connectTimeout: GIVE_UP_MS } as mysql.ConnectionOptions);
+    const side = mysql.createConnection({ ...target.connection, connectTimeout: GIVE_UP_MS });
     const giveUp = setTimeout(() => side.destroy(), GIVE_UP_MS);
     giveUp.unref();
     const done = () => {
@@ -46,9 +47,10 @@ export function killOnServer(target: KillTarget, abandoned: Abandoned): void {
     };
     side.on("error", () => undefined); // unreachable, or lost: best effort
     const { threadId, localPort, sql } = abandoned;
-    const mine =
-      "SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = ? AND USER = ? AND SUBSTRING_INDEX(HOST, ':', -1) = ? AND INFO = ?";
-    side.query({ sql: mine, values: [threadId, target.user, String(localPort), sql] }, (error, rows) => {
+    const from = localPort === undefined ? "HOST = 'localhost'" : "SUBSTRING_INDEX(HOST, ':', -1) = ?";
+    const mine = `SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = ? AND USER = ? AND ${from} AND INFO = ?`;
+    const values = localPort === undefined ? [threadId, target.user, sql] : [threadId, target.user, String(localPort), sql];
+    side.query({ sql: mine, values }, (error, rows) => {
       if (error || !Array.isArray(rows) || rows.length === 0) return done();
       side.query(`KILL QUERY ${Number(threadId)}`, () => done());
     });

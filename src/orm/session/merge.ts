@@ -15,7 +15,7 @@ import { stateFor } from "../state/state-for.js";
 import { describeKey } from "./expiry.js";
 import { mergeListChanges, type ListMerge } from "./merge-lists.js";
 import { assertNotMarkedForDeletion, assertSameVersion } from "./merge-version.js";
-import { mergeWithoutLoad } from "./merge-without-load.js";
+import { checkWithoutLoad, mergeWithoutLoad } from "./merge-without-load.js";
 import { filters } from "../loading/criteria.js";
 import { loadByKey, type GetContext } from "../loading/get-by-key.js";
 
@@ -95,7 +95,8 @@ function listMerge(host: MergeHost, merged: Map<object, object>): ListMerge {
  * to write.
  */
 export async function mergeGraph<T extends object>(host: MergeHost, obj: T): Promise<T> {
-  if (host.load !== false) await checkGraph(host, obj, new Set());
+  if (host.load === false) checkWithoutLoad(host, stateFor(obj));
+  else await checkGraph(host, obj, new Set());
   return mergeInto(host, obj, new Map());
 }
 

@@ -1,22 +1,26 @@
 /**
  * An upsert through the session on a versioned model moves the counter of the rows it updates
  * (bulk-version.ts). Which rows it updated is not known from the statement: a conflict may be on
- * another unique key than the primary key, a `where` may leave the row alone. So for the
- * session's objects of the primary keys it proposes, the rows' counters are read before (locked)
- * and after it: an object that held the counter the row had, which the upsert moved on by one,
- * steps its own and reads again what the upsert set; one read before another transaction's
- * change is expired (its flush names the old counter and fails with StaleDataError).
+ * another unique key than the primary key, a `where` may leave the row alone. So the counters of
+ * the rows it may update (upsert-targets.ts: by the primary key or another unique key its rows
+ * propose) are read before it, locked, and those the session holds objects of again after it:
+ * an object that held the counter the row had, which the upsert moved on by one, steps its own
+ * and reads again what the upsert set; one read before another transaction's change is expired
+ * (its flush names the old counter and fails with StaleDataError). The objects of the proposed
+ * primary keys are looked at too, their rows there or not (an upsert may insert the row again).
  */
 import type { InsertNode, OnConflictNode } from "../../core/ast/nodes.js";
 import { select } from "../../core/statements/select.js";
 import type { Connection } from "../../engine/connection.js";
-import { identityKey, identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
+import type { Expression } from "../../core/expression/expression.js";
+import { identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
 import { keyFilter } from "../loading/keys.js";
 import { hasPendingChanges } from "../loading/populate.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { stepVersion } from "./bulk-version.js";
 import { expireAttributes, expireState } from "./expiry.js";
+import { heldOfProposedKeys, rowsItMayUpdate } from "./upsert-targets.js";
 
 /** Runs the upsert (`execute`) between the two reads of counters, and has the session's objects follow it. */
 export async function upsertVersioned<R>(
@@ -28,11 +32,18 @@ export async function upsertVersioned<R>(
   clause: OnConflictNode,
   execute: () => Promise<R>,
 ): Promise<R> {
-  const held = heldObjects(identity, mapper, node);
+  const byKey = identity.forMapper(mapper);
+  if (byKey.isEmpty) return execute();
+  const proposed = heldOfProposedKeys(mapper, node, byKey);
+  const filters = rowsItMayUpdate(mapper, node, byKey);
+  const before = new Map<unknown, number>();
+  for (const filter of filters ?? []) for (const [key, counter] of await countersOf(connection, mapper, filter, true)) before.set(key, counter);
+  const held = liveStates([...proposed, ...[...before.keys()].map((key) => byKey.get(key))]);
   if (held.length === 0) return execute();
-  const before = await countersOf(connection, mapper, held, true);
+  // Without other unique keys, only the rows of the proposed keys: read now (locked).
+  if (filters === undefined) for (const [key, counter] of await countersOf(connection, mapper, keysOf(mapper, held), true)) before.set(key, counter);
   const result = await execute();
-  const after = await countersOf(connection, mapper, held, false);
+  const after = await countersOf(connection, mapper, keysOf(mapper, held), false);
   const attr = mapper.versionAttribute!;
   const setAttributes = clause.set.flatMap(([name]) => {
     const column = mapper.table.columnList.find((c) => c.name === name);
@@ -53,27 +64,25 @@ export async function upsertVersioned<R>(
   return result;
 }
 
-/** The session's objects (not deleted) of the primary keys in the rows proposed. */
-function heldObjects(identity: IdentityMap, mapper: Mapper, node: InsertNode): InstanceState[] {
-  const positions = mapper.primaryKey.map((column) => node.columns.indexOf(column.name));
-  if (positions.some((i) => i < 0)) return [];
-  const byKey = identity.forMapper(mapper);
-  // A Set: an upsert of thousands of rows the session holds checked each against every one before.
-  const held = new Set<InstanceState>();
-  for (const row of node.rows) {
-    const values = positions.map((i) => (row[i]!.kind === "param" ? (row[i] as { value: unknown }).value : undefined));
-    const obj = values.includes(undefined) ? undefined : byKey.get(identityKey(values));
+/** The states of `objects` (once each) that are neither deleted nor to be. */
+function liveStates(objects: readonly (object | undefined)[]): InstanceState[] {
+  const states = new Set<InstanceState>();
+  for (const obj of objects) {
     const state = obj && stateOf(obj);
-    if (state && !state.deleted && !state.deletePending) held.add(state);
+    if (state && !state.deleted && !state.deletePending) states.add(state);
   }
-  return [...held];
+  return [...states];
 }
 
-/** The counters of the objects' rows by identity key; with `lock`, FOR UPDATE. */
-async function countersOf(connection: Connection, mapper: Mapper, states: readonly InstanceState[], lock: boolean): Promise<Map<unknown, number>> {
+function keysOf(mapper: Mapper, states: readonly InstanceState[]): Expression<boolean> {
+  return keyFilter(mapper.primaryKey, mapper.keyAttributes, states.map((s) => s.dict));
+}
+
+/** The counters of the rows `filter` matches, by identity key; with `lock`, FOR UPDATE. */
+async function countersOf(connection: Connection, mapper: Mapper, filter: Expression<boolean>, lock: boolean): Promise<Map<unknown, number>> {
   const version = mapper.columns.get(mapper.versionAttribute!)!;
   const keys = mapper.primaryKey;
-  const query = select(...keys, version).where(keyFilter(keys, mapper.keyAttributes, states.map((s) => s.dict))).forUpdate(lock);
+  const query = select(...keys, version).where(filter).forUpdate(lock);
   const rows = (await connection.execute<unknown>(query, { rowShape: "arrays" })).rows as unknown as unknown[][];
   const indexes = keys.map((_, i) => i);
   return new Map(rows.map((row) => [identityKeyOf(indexes, row), Number(row[keys.length])]));
