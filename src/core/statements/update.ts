@@ -3,7 +3,7 @@
  * target, `update(User).values({ name: "bo" })`: keyed by attribute, resolved through the entity
  * resolver the ORM registers (the Core knows no ORM).
  */
-import type { DeleteNode, ExprNode, UpdateNode } from "../ast/nodes.js";
+import type { DeleteNode, ExprNode, SetPair, UpdateNode } from "../ast/nodes.js";
 import { ArgumentError } from "../errors.js";
 import { Expression } from "../expression/expression.js";
 import type { Column } from "../schema/column.js";
@@ -53,7 +53,7 @@ export class Update<C extends ColumnMap, Row = {}, V = WritableRowOf<C>, Tuple =
    */
   set(values: Partial<ValuesOf<V>>): Update<C, Row, V, Tuple> {
     const source: FromSource = this.entity ? targetOf("update", this.entity, true) : (this.table as Table);
-    const set: [string, ExprNode][] = [];
+    const set: SetPair[] = [];
     for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
       if (value === undefined) continue;
       const column = source.c[key];
@@ -66,7 +66,9 @@ export class Update<C extends ColumnMap, Row = {}, V = WritableRowOf<C>, Tuple =
       const statement = () => `update(${this.entity ? this.entity.name : this.table.name}).set()`;
       const target = this.entity ? this.table.columnList.find((c) => c.name === columnNode.name) : (column as Column);
       if (target) refuseGeneratedValue(target, statement(), key);
-      set.push([columnNode.name, value instanceof Expression ? value.node : valueParam(column.type, value, statement, key)]);
+      const node = value instanceof Expression ? value.node : valueParam(column.type, value, statement, key);
+      // Under its attribute too: the ORM finds the column by it (a joined hierarchy's tables may share a column name).
+      set.push(this.entity ? [columnNode.name, node, key] : [columnNode.name, node]);
     }
     return this.with({ ...this.node, set: [...this.node.set, ...set] });
   }
