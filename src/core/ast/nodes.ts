@@ -291,6 +291,8 @@ export interface InsertNode {
   /** What to do with a row that conflicts with an existing one; undefined for a plain INSERT. */
   readonly onConflict: OnConflictNode | undefined;
   readonly returning: readonly LabelNode[];
+  /** As `UpdateNode.unwritable`: the ORM session inserts such rows one table at a time. */
+  readonly unwritable?: string;
 }
 
 /**

@@ -290,7 +290,7 @@ function root(w: Walk, node: Node): void {
     case "compound":
       return compound(w, node);
     case "insert":
-      w.key += `I(${tableKey(node.table)}`;
+      w.key += `I${node.unwritable === undefined ? "" : "!"}(${tableKey(node.table)}`;
       for (const column of node.columns) w.key += text(column);
       w.key += "|";
       for (const row of node.rows) {

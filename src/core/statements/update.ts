@@ -3,7 +3,7 @@
  * target, `update(User).values({ name: "bo" })`: keyed by attribute, resolved through the entity
  * resolver the ORM registers (the Core knows no ORM).
  */
-import type { DeleteNode, ExprNode, SetPair, UpdateNode } from "../ast/nodes.js";
+import type { DeleteNode, ExprNode, InsertNode, SetPair, UpdateNode } from "../ast/nodes.js";
 import { ArgumentError } from "../errors.js";
 import { Expression } from "../expression/expression.js";
 import type { Column } from "../schema/column.js";
@@ -129,9 +129,9 @@ export function update(target: Table | EntityClass): Update<ColumnMap, {}, any> 
 }
 
 /**
- * The source of a mapped class used as the target of an UPDATE or DELETE: its columns keyed by
- * attribute. One whose rows span several tables (`notWritable`) is refused, or with `spanning`
- * (an UPDATE or DELETE, which the ORM session runs one statement per table) taken.
+ * The source of a mapped class used as the target of an INSERT, UPDATE or DELETE: its columns
+ * keyed by attribute. One whose rows span several tables (`notWritable`) is refused, or with
+ * `spanning` (which the ORM session runs one statement per table) taken.
  */
 export function targetOf(verb: string, entity: EntityClass, spanning = false): FromSource {
   const source = entitySource(entity);
@@ -143,7 +143,7 @@ export function targetOf(verb: string, entity: EntityClass, spanning = false): F
 }
 
 /** `node`, refused when compiled if its target's rows span several tables: the ORM session runs it instead. */
-export function withUnwritable<N extends UpdateNode | DeleteNode>(node: N, verb: string, entity: EntityClass | undefined, source: FromSource | undefined): N {
+export function withUnwritable<N extends InsertNode | UpdateNode | DeleteNode>(node: N, verb: string, entity: EntityClass | undefined, source: FromSource | undefined): N {
   return source?.notWritable === undefined ? node : { ...node, unwritable: `${verb}(${entity!.name}): ${source.notWritable}` };
 }
 
