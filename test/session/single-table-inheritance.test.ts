@@ -26,6 +26,7 @@ import {
 } from "../../src/index.js";
 import { Badge, Department, Director, Employee, Engineer, Manager, Project, StaffBase } from "./fixtures/staff/index.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
+import { stateOf } from "../../src/orm/state/instance-state.js";
 import { diffSchemas, schemaModelOf } from "../../src/migrations/index.js";
 import type { SchemaModel } from "../../src/core/schema/schema-model.js";
 
@@ -283,6 +284,20 @@ forEachDatabaseWithSchema("single-table inheritance", StaffBase.metadata, (ctx) 
     const [rnd] = await session.scalars(select(Department).options(selectinLoad(Department, "employees", "projects")));
     assert.deepEqual((rnd!.employees[0] as Manager).projects.map((p) => p.id), [1]);
     assert.equal(ctx.statements.length, 3);
+  });
+
+  test("joinedLoad of a subclass's own relationships through a query of the base: one SELECT, the subclass's objects only", async () => {
+    await seed(ctx);
+    // A project whose lead key names Ivy, an engineer: her object takes nothing.
+    await ctx.engine.execute(insert(StaffBase.metadata.table("sti_projects")!).values({ id: 3, title: "Side", leadId: 4 } as never));
+    const session = ctx.session();
+    ctx.reset();
+    const everyone = await session.scalars(select(Employee).orderBy(e.id).options(joinedLoad(Manager, "projects"), joinedLoad(Manager, "reports")));
+    assert.equal(ctx.statements.length, 1);
+    const [mia, eli, dee, ivy] = everyone as [Manager, Engineer, Director, Engineer];
+    assert.deepEqual([mia.projects.map((p) => p.id), dee.projects.map((p) => p.id), mia.reports.map((r) => r.name), dee.reports.length], [[1], [2], ["Eli"], 0]);
+    assert.deepEqual([stateOf(ivy)!.dict.projects, stateOf(eli)!.dict.reports], [undefined, undefined]);
+    assert.equal(ctx.statements.length, 1);
   });
 
   test("a many-to-one to Manager whose key names an engineer's row reads no object", async () => {

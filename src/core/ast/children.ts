@@ -6,7 +6,7 @@
  * Walkers that do something per kind (the compilers, the fingerprint) keep their own switch.
  */
 import { CompileError } from "../errors.js";
-import type { CteNode, ExprNode, FromNode, OnConflictNode, OrderByNode, SelectNode, StatementNode } from "./nodes.js";
+import type { CteNode, ExprNode, FromNode, OnConflictNode, OrderByNode, SelectNode, SetPair, StatementNode } from "./nodes.js";
 
 /** Every node a walk can reach: expressions, FROM items, CTEs, statements, the upsert clause. */
 export type TreeNode = ExprNode | FromNode | CteNode | StatementNode | OnConflictNode;
@@ -134,6 +134,6 @@ function ordered<S>(items: readonly OrderByNode[], visit: Visit<S>, state: S): v
   for (let i = 0; i < items.length; i++) visit(items[i]!.expr, state);
 }
 
-function setValues<S>(set: readonly (readonly [string, ExprNode])[], visit: Visit<S>, state: S): void {
+function setValues<S>(set: readonly SetPair[], visit: Visit<S>, state: S): void {
   for (let i = 0; i < set.length; i++) visit(set[i]![1], state);
 }

@@ -291,6 +291,8 @@ export interface InsertNode {
   /** What to do with a row that conflicts with an existing one; undefined for a plain INSERT. */
   readonly onConflict: OnConflictNode | undefined;
   readonly returning: readonly LabelNode[];
+  /** As `UpdateNode.unwritable`: the ORM session inserts such rows one table at a time. */
+  readonly unwritable?: string;
 }
 
 /**
@@ -303,14 +305,21 @@ export interface OnConflictNode {
   readonly action: "doNothing" | "doUpdate" | "duplicateKey";
   /** Database names of the conflict target's columns; empty for none. */
   readonly target: readonly string[];
-  readonly set: readonly (readonly [string, ExprNode])[];
+  readonly set: readonly SetPair[];
   readonly where: ExprNode | undefined;
 }
+
+/**
+ * One `column = value` of an UPDATE's SET: the column's database name, the value, and for
+ * `update(Model).set({ attr })` the attribute it was given as. The ORM finds the column by the
+ * attribute: two tables of a joined-table hierarchy may have columns of one name.
+ */
+export type SetPair = readonly [column: string, value: ExprNode, attribute?: string];
 
 export interface UpdateNode {
   readonly kind: "update";
   readonly table: TableNode;
-  readonly set: readonly (readonly [string, ExprNode])[];
+  readonly set: readonly SetPair[];
   readonly where: ExprNode | undefined;
   readonly returning: readonly LabelNode[];
   /** Why compiling refuses it: its target's rows span several tables (`FromSource.notWritable`), which the ORM session writes one statement each. */

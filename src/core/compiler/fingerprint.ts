@@ -5,7 +5,7 @@
  */
 import type { SqlType } from "../types/sql-type.js";
 import { CompileError } from "../errors.js";
-import type { AliasNode, CompoundSelectNode, CteNode, ExprNode, FromNode, LabelNode, Node, OnConflictNode, ParamNode, SelectNode, StatementNode, TableNode } from "../ast/nodes.js";
+import type { AliasNode, CompoundSelectNode, CteNode, ExprNode, FromNode, LabelNode, Node, OnConflictNode, ParamNode, SelectNode, SetPair, StatementNode, TableNode } from "../ast/nodes.js";
 
 export interface Fingerprint {
   readonly key: string;
@@ -290,7 +290,7 @@ function root(w: Walk, node: Node): void {
     case "compound":
       return compound(w, node);
     case "insert":
-      w.key += `I(${tableKey(node.table)}`;
+      w.key += `I${node.unwritable === undefined ? "" : "!"}(${tableKey(node.table)}`;
       for (const column of node.columns) w.key += text(column);
       w.key += "|";
       for (const row of node.rows) {
@@ -338,7 +338,7 @@ function onConflict(w: Walk, node: OnConflictNode): void {
 }
 
 /** The `SET name = value` pairs of an UPDATE or an upsert. */
-function setPairs(w: Walk, set: readonly (readonly [string, ExprNode])[]): void {
+function setPairs(w: Walk, set: readonly SetPair[]): void {
   for (const [name, value] of set) {
     w.key += text(name);
     expr(w, value);

@@ -278,6 +278,7 @@ export abstract class SqlCompiler extends ExpressionCompiler {
   }
 
   protected insert(node: InsertNode): string {
+    if (node.unwritable !== undefined) throw new ArgumentError(node.unwritable);
     const table = this.tableName(node.table);
     let sql: string;
     if (node.select) {

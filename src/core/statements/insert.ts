@@ -10,7 +10,7 @@ import type { ColumnMap, InsertRowOf, Table } from "../schema/table.js";
 import type { Executable } from "./executable.js";
 import type { Select } from "./select.js";
 import { labelItems, type EntityClass, type RowOfItems, type SelectItem, type SelectLayout, type TupleOfItems } from "./selectable.js";
-import { targetOf } from "./update.js";
+import { targetOf, withUnwritable } from "./update.js";
 import { valueCheck } from "../types/value-check.js";
 import { valueParam } from "./value-param.js";
 import { refuseGeneratedValue } from "./generated-columns.js";
@@ -52,6 +52,19 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
     Object.freeze(this);
   }
 
+  /**
+   * What `insert(Model)` of a class whose rows span several tables (joined-table inheritance)
+   * cannot take: the ORM session inserts its rows one table at a time, given apart.
+   */
+  private refuseSpanning(what: string, instead: string): void {
+    if (this.node.unwritable === undefined) return;
+    const name = this.entity!.name;
+    throw new ArgumentError(
+      `insert(${name}) with ${what}: ${name}'s rows span several tables (joined-table inheritance), which one statement cannot write, and this is not supported yet. ` +
+        `Instead, ${instead.replace(/\bX\b/g, name)}.`,
+    );
+  }
+
   private with<R = Row, T = Tuple>(node: InsertNode, layout: SelectLayout = this.returningLayout): Insert<C, R, M, T> {
     return new Insert<C, R, M, T>(this.table, node, this.entity, layout, this.presetValues);
   }
@@ -66,6 +79,7 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
    * ```
    */
   values(rows: ValuesOf<InsertRowOf<C>> | readonly ValuesOf<InsertRowOf<C>>[]): Insert<C, Row> {
+    this.refuseSpanning("values()", "give the rows to session.execute(insert(X), rows), which writes each table");
     let list = (Array.isArray(rows) ? rows : [rows]) as readonly Record<string, unknown>[];
     if (list.length === 0) throw new ArgumentError(`insert(${this.table.name}).values() needs at least one row.`);
     if (this.presetValues !== undefined) list = withPresetValues(this.entity?.name ?? this.table.name, this.presetValues, list);
@@ -84,6 +98,7 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
    * ```
    */
   fromSelect(columns: readonly Column[], query: Select<unknown>): Insert<C, Row> {
+    this.refuseSpanning("fromSelect()", "insert the rows with session.execute(insert(X), rows), read by a select() first");
     return this.with({ ...this.node, columns: columns.map((c) => c.name), rows: [], select: query.node });
   }
 
@@ -132,6 +147,7 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
   }
 
   private withConflict(onConflict: OnConflictNode): Insert<C, Row> {
+    this.refuseSpanning("an upsert clause", "select the existing rows, then update(X) them and insert the others with session.execute(insert(X), rows)");
     if (this.node.onConflict) throw new ArgumentError(`insert(${this.table.name}) already has an upsert clause; give only one.`);
     return this.with({ ...this.node, onConflict });
   }
@@ -146,6 +162,7 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
    * ```
    */
   returning<const I extends readonly SelectItem[]>(...items: I): Insert<C, RowOfItems<I>, M, TupleOfItems<I>> {
+    this.refuseSpanning("returning()", "insert them with session.execute(insert(X), rows), then read them with select(X)");
     const { labels, layout } = labelItems(items);
     return this.with<RowOfItems<I>, TupleOfItems<I>>({ ...this.node, returning: labels }, layout);
   }
@@ -154,7 +171,8 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
 /**
  * `INSERT INTO table`: then `.values(row)` or `.values([rows])`, and optionally `.returning(...)`.
  * With a mapped class, `insert(Book)`, rows are keyed by attribute; the ORM's
- * `session.execute(insert(Book), rows)` inserts plain objects in bulk.
+ * `session.execute(insert(Book), rows)` inserts plain objects in bulk. A class whose rows span
+ * several tables (joined-table inheritance) is inserted that way only, one table at a time.
  *
  * ```ts
  * await engine.execute(insert(users).values({ id: 1, name: "Ada", email: "ada@example.com" }));
@@ -167,8 +185,11 @@ export function insert<C extends ColumnMap>(table: Table<string, C>): Insert<C>;
 export function insert<T extends object>(entity: abstract new (...args: any[]) => T): Insert<ColumnMap, {}, T>;
 export function insert(target: Table | EntityClass): Insert<ColumnMap, {}, any> {
   const entity = typeof target === "function" ? target : undefined;
-  const table = entity ? (targetOf("insert", entity).underlyingTable as Table) : (target as Table);
-  return new Insert(table, { kind: "insert", table: table.fromNode, columns: [], rows: [], select: undefined, onConflict: undefined, returning: [] }, entity);
+  const source = entity ? targetOf("insert", entity, true) : undefined;
+  const table = source ? (source.underlyingTable as Table) : (target as Table);
+  const node: InsertNode = { kind: "insert", table: table.fromNode, columns: [], rows: [], select: undefined, onConflict: undefined, returning: [] };
+  // An entity whose rows span several tables: only the ORM session writes it (its rows given apart).
+  return new Insert(table, withUnwritable(node, "insert", entity, source), entity);
 }
 
 /** Each row with the preset values added; a row giving another value for one is refused. */

@@ -3,7 +3,7 @@
  * target, `update(User).values({ name: "bo" })`: keyed by attribute, resolved through the entity
  * resolver the ORM registers (the Core knows no ORM).
  */
-import type { DeleteNode, ExprNode, UpdateNode } from "../ast/nodes.js";
+import type { DeleteNode, ExprNode, InsertNode, SetPair, UpdateNode } from "../ast/nodes.js";
 import { ArgumentError } from "../errors.js";
 import { Expression } from "../expression/expression.js";
 import type { Column } from "../schema/column.js";
@@ -53,7 +53,7 @@ export class Update<C extends ColumnMap, Row = {}, V = WritableRowOf<C>, Tuple =
    */
   set(values: Partial<ValuesOf<V>>): Update<C, Row, V, Tuple> {
     const source: FromSource = this.entity ? targetOf("update", this.entity, true) : (this.table as Table);
-    const set: [string, ExprNode][] = [];
+    const set: SetPair[] = [];
     for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
       if (value === undefined) continue;
       const column = source.c[key];
@@ -66,7 +66,9 @@ export class Update<C extends ColumnMap, Row = {}, V = WritableRowOf<C>, Tuple =
       const statement = () => `update(${this.entity ? this.entity.name : this.table.name}).set()`;
       const target = this.entity ? this.table.columnList.find((c) => c.name === columnNode.name) : (column as Column);
       if (target) refuseGeneratedValue(target, statement(), key);
-      set.push([columnNode.name, value instanceof Expression ? value.node : valueParam(column.type, value, statement, key)]);
+      const node = value instanceof Expression ? value.node : valueParam(column.type, value, statement, key);
+      // Under its attribute too: the ORM finds the column by it (a joined hierarchy's tables may share a column name).
+      set.push(this.entity ? [columnNode.name, node, key] : [columnNode.name, node]);
     }
     return this.with({ ...this.node, set: [...this.node.set, ...set] });
   }
@@ -127,9 +129,9 @@ export function update(target: Table | EntityClass): Update<ColumnMap, {}, any> 
 }
 
 /**
- * The source of a mapped class used as the target of an UPDATE or DELETE: its columns keyed by
- * attribute. One whose rows span several tables (`notWritable`) is refused, or with `spanning`
- * (an UPDATE or DELETE, which the ORM session runs one statement per table) taken.
+ * The source of a mapped class used as the target of an INSERT, UPDATE or DELETE: its columns
+ * keyed by attribute. One whose rows span several tables (`notWritable`) is refused, or with
+ * `spanning` (which the ORM session runs one statement per table) taken.
  */
 export function targetOf(verb: string, entity: EntityClass, spanning = false): FromSource {
   const source = entitySource(entity);
@@ -141,7 +143,7 @@ export function targetOf(verb: string, entity: EntityClass, spanning = false): F
 }
 
 /** `node`, refused when compiled if its target's rows span several tables: the ORM session runs it instead. */
-export function withUnwritable<N extends UpdateNode | DeleteNode>(node: N, verb: string, entity: EntityClass | undefined, source: FromSource | undefined): N {
+export function withUnwritable<N extends InsertNode | UpdateNode | DeleteNode>(node: N, verb: string, entity: EntityClass | undefined, source: FromSource | undefined): N {
   return source?.notWritable === undefined ? node : { ...node, unwritable: `${verb}(${entity!.name}): ${source.notWritable}` };
 }
 

@@ -9,7 +9,7 @@
  * time (the current tenant) is that statement's; the compiled-SQL cache keys on the statement's
  * shape and binds the values anew (fingerprint.ts), so no SQL or value of another criterion is reused.
  */
-import type { AliasNode, ExprNode, FromNode, SelectNode, TableNode } from "../../core/ast/nodes.js";
+import type { AliasNode, ExprNode, FromNode, SelectNode, SetPair, TableNode } from "../../core/ast/nodes.js";
 import { ArgumentError } from "../../core/errors.js";
 import { Expression } from "../../core/expression/expression.js";
 import type { TableSchema } from "../../core/ast/table-schema.js";
@@ -270,7 +270,7 @@ function withFilteredSubqueries<S extends Update<any, any, any, any> | Delete<an
   const node = statement.node;
   const walk = walker(resolved);
   const where = node.where && walk.within([node.table], () => walk.expr(node.where!));
-  const set = node.kind === "update" ? node.set.map(([name, value]) => [name, walk.within([node.table], () => walk.expr(value))] as const) : undefined;
+  const set = node.kind === "update" ? node.set.map(([name, value, ...attr]): SetPair => [name, walk.within([node.table], () => walk.expr(value)), ...attr]) : undefined;
   const changed = where !== node.where || (node.kind === "update" && set!.some(([, value], i) => value !== node.set[i]![1]));
   if (!changed) return statement;
   const { entity, table, returningLayout } = statement;

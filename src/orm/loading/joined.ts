@@ -20,6 +20,7 @@ import { sourcesOf } from "../../core/statements/join-inference.js";
 import { joinModel, modelAliases, type ModelAliases } from "../mapping/joined-aliases.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import type { JoinRequest } from "./load-plan.js";
+import { isSubmapper } from "../mapping/inheritance.js";
 
 export interface JoinedLoad {
   readonly rel: RelationshipProperty;
@@ -221,6 +222,8 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
       if (!parent) return;
       const state = stateOf(parent);
       if (!state || state.dict[rel.key] !== undefined) return;
+      // A subclass's relationship joined to a query of its base: the other classes' rows have none.
+      if (state.mapper !== rel.parent && !isSubmapper(state.mapper, rel.parent)) return;
       // containsEager: a many-to-one the query's JOIN found nothing for while its key names a row
       // (a condition of an outer join left it out) is not loaded, to be read when asked for. Loaded
       // as null, the next flush of the object copied that null into its key: a row unlinked unasked.

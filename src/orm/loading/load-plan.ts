@@ -91,10 +91,18 @@ export function planTouches(plan: LoadPlan, mapper: Mapper): boolean {
  * level loads by select-in, as before: a self-referential default would join without end).
  * `optionsOnly`: the first level too only as options say (below a select-in load).
  */
-export function joinedBelow(mapper: Mapper, level: LoadNode | undefined, wildcard: LoadStrategy | undefined, optionsOnly = false): JoinRequest[] {
+export function joinedBelow(
+  mapper: Mapper,
+  level: LoadNode | undefined,
+  wildcard: LoadStrategy | undefined,
+  optionsOnly = false,
+  /** Which of `mapper`'s own relationships the first level takes (a subclass's: those it declares). */
+  firstLevel?: (rel: RelationshipProperty) => boolean,
+): JoinRequest[] {
   const requests: JoinRequest[] = [];
   const add = (target: Mapper, at: LoadNode | undefined, under: number | undefined) => {
     for (const rel of target.relationships.values()) {
+      if (under === undefined && firstLevel !== undefined && !firstLevel(rel)) continue;
       const { strategy, next } = strategyOf(rel, at, wildcard);
       if (strategy !== "joined" || ((optionsOnly || under !== undefined) && next?.strategy !== "joined")) continue;
       requests.push({ rel, under });

@@ -18,7 +18,7 @@ import { ArgumentError } from "../../core/errors.js";
 import { isLoaderOption } from "./options.js";
 import { markRaisingItems, planColumns } from "./column-options.js";
 import { loadRelationship, type LoadContext } from "./relationship-loader.js";
-import { joinedBelow, loadPlan, strategyOf, type JoinRequest, type LoadNode } from "./load-plan.js";
+import { joinedBelow, loadPlan, strategyOf, type JoinRequest, type LoadNode, type LoadPlan } from "./load-plan.js";
 import type { LoadStrategy } from "../mapping/relationship-spec.js";
 import { StreamingLoadError } from "../errors.js";
 import { isSubmapper } from "../mapping/inheritance.js";
@@ -85,7 +85,7 @@ function planQuery(outer: QueryContext, given: Select<unknown>, single: boolean)
   const first = statement.layout[0];
   const firstMapper = first?.kind === "entity" ? context.mapperOf(first.entity) : undefined;
   const eager = filtered(context, containsEagerLoads(context, statement, firstMapper));
-  const joinRequests = firstMapper ? withoutEager(joinedBelow(firstMapper, plan.roots.get(firstMapper), plan.wildcard), eager.loads) : [];
+  const joinRequests = firstMapper ? withoutEager(joinedRequests(firstMapper, plan), eager.loads) : [];
   const joinedRels = [...joinRequests.filter((r) => r.under === undefined).map((r) => r.rel), ...eager.loads.map((l) => l.rel)];
   // Values beside the entity may be computed over the rows (a window function): a joined collection must not repeat them.
   // (A query that locks its rows cannot be nested; its rows are at least taken once each, below.)
@@ -248,6 +248,26 @@ async function applyLoaders(
     const theirs = own.length === 0 ? [] : objects.filter((obj) => isSubmapper(stateOf(obj)!.mapper, sub));
     if (theirs.length !== 0) await loadAlong(context, own, theirs, roots?.get(sub) ?? level, wildcard, alreadyJoined);
   }
+}
+
+/**
+ * The relationships the entity selected first loads by a JOIN, and after them those its subclasses
+ * declare that an option for the subclass joins (`select(Employee).options(joinedLoad(Manager,
+ * "reports"))`): the query reads the subclasses' rows (and, under joined-table inheritance, outer
+ * joins their tables), so their relationships join to it as the entity's do. Only the objects of
+ * the subclass take them (collectJoined).
+ */
+function joinedRequests(mapper: Mapper, plan: LoadPlan): JoinRequest[] {
+  const requests = joinedBelow(mapper, plan.roots.get(mapper), plan.wildcard);
+  for (const sub of subclassesOf(mapper)) {
+    const level = plan.roots.get(sub);
+    if (level === undefined) continue;
+    const offset = requests.length;
+    for (const { rel, under } of joinedBelow(sub, level, plan.wildcard, false, (r) => r.parent === sub)) {
+      requests.push({ rel, under: under === undefined ? undefined : under + offset });
+    }
+  }
+  return requests;
 }
 
 /** The mappers of a single-table hierarchy below `mapper`, each object of which is also one of `mapper`'s. */

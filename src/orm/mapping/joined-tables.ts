@@ -43,15 +43,15 @@ export function keyOn(table: Table, root: Table): ExprNode {
 
 /**
  * What the Core refuses to write through a class of joined-table inheritance, as its
- * `FromSource.notWritable`: `insert` of it, and `update` / `deleteFrom` run outside a session
- * (the session runs them one statement per table, session/bulk-joined.ts). Undefined for a root,
- * which writes its own table.
+ * `FromSource.notWritable`: `insert`, `update` and `deleteFrom` of it run outside a session (the
+ * session runs them one statement per table, session/bulk-joined.ts and bulk-insert-joined.ts).
+ * Undefined for a root, which writes its own table.
  */
 export function joinedWriteRefusal(mapper: Mapper): string | undefined {
   if (!isJoined(mapper) || mapper.inheritance!.parent === undefined) return undefined;
   return (
     `${mapper.name}'s rows span the tables ${mapper.inheritance!.tables.map((t) => `'${t.name}'`).join(", ")} (joined-table inheritance), which one Core statement cannot write. ` +
-    `Add new objects to a session (session.add); run update(${mapper.name}) and deleteFrom(${mapper.name}) through session.execute(), which writes each table.`
+    `Run insert(${mapper.name}) (its rows given apart: session.execute(insert(${mapper.name}), rows)), update(${mapper.name}) and deleteFrom(${mapper.name}) through session.execute(), which writes each table; or add objects to a session.`
   );
 }
 

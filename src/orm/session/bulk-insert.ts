@@ -22,6 +22,7 @@ import { upsertFollower } from "./upsert-sync.js";
 import { mapperOfClass } from "../mapped.js";
 import { PopulateRun } from "../loading/populate.js";
 import { selectWithCriteria } from "../loading/criteria.js";
+import { insertSpanning } from "./bulk-insert-joined.js";
 
 type RelationshipAttribute<M> = { [K in keyof M & string]: typeof BACK extends keyof NonNullable<M[K]> ? K : never }[keyof M & string];
 
@@ -46,6 +47,16 @@ export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<un
   if (rows?.length === 0) return returning ? [] : 0;
   const tx = await host.transactions.current();
   const connection = await host.transactions.lend();
+  // A joined subclass's rows span several tables: inserted one table at a time (bulk-insert-joined.ts).
+  const spanning = statement.node.unwritable !== undefined ? mapperOfClass(statement.entity!) : undefined;
+  if (spanning) {
+    try {
+      return await insertSpanning(connection, spanning, statement, rows!);
+    } catch (error) {
+      tx.statementFailed(error);
+      throw error;
+    }
+  }
   const withRows = rows === undefined ? statement : statement.values(rows as Record<string, unknown>[]);
   // INSERT ... SELECT reads: the session's loader criteria filter what it reads.
   const select = withRows.node.select;

@@ -14,7 +14,7 @@
  * SQLAlchemy writes the subclass's own table only (`UPDATE managers ...`; a WHERE naming the base's
  * columns makes it UPDATE..FROM, joined by hand), and deletes from it only.
  */
-import type { ExprNode } from "../../core/ast/nodes.js";
+import type { SetPair } from "../../core/ast/nodes.js";
 import { ArgumentError } from "../../core/errors.js";
 import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
@@ -31,12 +31,12 @@ import { followVersionedRows, VERSION_STEP } from "./bulk-version.js";
 import { apply } from "./bulk-apply.js";
 import { mayReachHeld, type ChangedRow } from "./bulk-cascades.js";
 import { keysBefore } from "./bulk-keys.js";
+import { attributeOfPair } from "./set-attributes.js";
 import type { BulkHost, BulkStatement, SynchronizeSession } from "./bulk.js";
 import { expireWhatMayMatch, followCascades, objectsOf, objectsWithKeys, rowsNotHeld } from "./bulk-follow.js";
 import type { SessionTransaction } from "./session-transaction.js";
 
 type Run = <T>(work: () => Promise<T>) => Promise<T>;
-type SetPair = readonly [string, ExprNode];
 
 /** Whether `mapper` is a subclass of joined-table inheritance: its rows span several tables. */
 export function spansTables(mapper: Mapper): boolean {
@@ -100,21 +100,23 @@ export async function executeSpanning(host: BulkHost, tx: SessionTransaction, st
  * The UPDATE's SET per table of the class (the base's first), and as attribute -> value (a value
  * given as an SQL expression `MISSING`). Refused before anything runs: a column of a table other
  * than the class's (a subclass's, another branch's), the key, the discriminator, a generated
- * column, a value computed from a column of another of its tables, and a column name two of its
- * tables share (the SET names columns by name).
+ * column, and a value computed from a column of another of its tables. Each pair's table is its
+ * attribute's column's: two of the tables may have a column of one name.
  */
 function splitValues(mapper: Mapper, set: readonly SetPair[], what: string): { byTable: Map<Table, SetPair[]>; values: Map<string, unknown> } {
   if (set.length === 0) throw new ArgumentError(`${what} has no values to set: give them with .values({...}).`);
   const own = tablesOf(mapper);
   const byTable = new Map<Table, SetPair[]>(own.map((table) => [table, []]));
   const values = new Map<string, unknown>();
+  const tables = mapper.inheritance!.hierarchy.tables;
   for (const pair of set) {
     const [name, value] = pair;
-    const found = [...mapper.columns].filter(([, column]) => column.name === name);
-    if (found.length !== 1) {
-      throw new ArgumentError(`${what}: column '${name}' is in several of ${mapper.name}'s tables (${found.map(([, c]) => `'${c.table.name}'`).join(", ")}), which an UPDATE of its rows names by column. Rename one of them, or change the objects in a session.`);
+    // By the attribute given: two of the tables may have a column of one name (`name`, `updated_at`).
+    const attr = attributeOfPair(mapper, pair, tables);
+    if (attr === undefined) {
+      throw new ArgumentError(`${what}: column '${name}' names no single column attribute of ${mapper.name} (a column of that name is in none or several of its hierarchy's tables). Set it by attribute: update(${mapper.name}).values({ attribute: value }).`);
     }
-    const [[attr, column]] = found as [[string, Column]];
+    const column = mapper.columns.get(attr)!;
     if (!own.includes(column.table)) {
       const owner = mapper.registry.mappers.find((m) => m.table === column.table)?.name ?? column.table.name;
       throw new ArgumentError(`${what} sets '${attr}', a column of ${owner}'s table '${column.table.name}', which not every ${mapper.name} row has. Update ${owner} instead (update(${owner})).`);

@@ -13,15 +13,16 @@
  * computed from what it no longer holds.
  */
 import { checkBulkKey } from "../loading/exact-keys.js";
-import type { ExprNode, OnConflictNode } from "../../core/ast/nodes.js";
+import type { OnConflictNode, SetPair } from "../../core/ast/nodes.js";
 import type { Column } from "../../core/schema/column.js";
 import { identityKey, type IdentityMap } from "../identity/identity-map.js";
 import { hasPendingChanges } from "../loading/populate.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { expireState } from "./expiry.js";
+import { attributeOfPair } from "./set-attributes.js";
 
-type SetPairs = readonly (readonly [string, ExprNode])[];
+type SetPairs = readonly SetPair[];
 
 /** In a bulk UPDATE's new values: the counter's step added by `withVersionBump`, known to be +1. */
 export const VERSION_STEP: unique symbol = Symbol("version step");
@@ -31,8 +32,9 @@ export function withVersionBump(mapper: Mapper, set: SetPairs): SetPairs {
   const attr = mapper.versionAttribute;
   if (attr === undefined || set.length === 0) return set;
   const version = mapper.columns.get(attr)!;
-  if (set.some(([column]) => column === version.name)) return set;
-  return [...set, [version.name, (version as Column<number>).plus(1).node]];
+  // By attribute: a joined subclass's table may have a column named as the counter's.
+  if (set.some((pair) => attributeOfPair(mapper, pair, [version.table]) === attr)) return set;
+  return [...set, [version.name, (version as Column<number>).plus(1).node, attr]];
 }
 
 /** An upsert's clause with the counter's increment added to what it sets on a conflict (DO NOTHING sets nothing). */

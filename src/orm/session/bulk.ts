@@ -15,7 +15,7 @@
  */
 import { timestampKeyed } from "../loading/exact-keys.js";
 import { readOnlyStatement } from "./read-only.js";
-import type { ExprNode } from "../../core/ast/nodes.js";
+import type { SetPair } from "../../core/ast/nodes.js";
 import { ArgumentError } from "../../core/errors.js";
 import type { Delete } from "../../core/statements/delete.js";
 import type { Update } from "../../core/statements/update.js";
@@ -42,6 +42,7 @@ import { mayReachHeld, type ChangedRow } from "./bulk-cascades.js";
 import { expireWhatMayMatch, followCascades, objectsOf, objectsWithKeys, rowsNotHeld } from "./bulk-follow.js";
 import { executeSpanning, spansTables } from "./bulk-joined.js";
 import { keysBefore } from "./bulk-keys.js";
+import { attributeOfPair } from "./set-attributes.js";
 export type { BulkInsert, BulkInsertResult, InsertValues } from "./bulk-insert.js";
 export type { DmlResult } from "./returning-rows.js";
 
@@ -125,8 +126,7 @@ async function executeIn(host: BulkHost, tx: SessionTransaction, given: BulkStat
   }
   // A joined subclass's rows span several tables: one statement per table (bulk-joined.ts).
   if (spansTables(mapper)) return executeSpanning(host, tx, statement, mapper, strategy, statement !== given, run, read);
-  const attributeOfColumn = new Map([...mapper.columns].map(([attr, column]) => [column.name, attr]));
-  const values = node.kind === "update" ? newValues(node.set, attributeOfColumn) : undefined;
+  const values = node.kind === "update" ? newValues(mapper, node.set) : undefined;
   if (values !== undefined && mapper.inheritance !== undefined) {
     refuseClassChange(mapper, values);
     refuseOtherTables(mapper, values);
@@ -156,6 +156,8 @@ async function executeIn(host: BulkHost, tx: SessionTransaction, given: BulkStat
     moved([]);
     return count;
   }
+  // The WHERE names the columns of the class's own table (of a joined hierarchy's root, not its subclasses' of one name).
+  const attributeOfColumn = new Map([...mapper.columns].filter(([, column]) => column.table === mapper.table).map(([attr, column]) => [column.name, attr]));
   const evaluator = strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText, dialect.capabilities.integerBooleans) : undefined;
   if (strategy === "evaluate" && !evaluator) {
     throw new ArgumentError(
@@ -271,12 +273,15 @@ function versioned(statement: BulkStatement): BulkStatement {
   return { node: { ...statement.node, set }, entity, table, returningLayout } as unknown as BulkStatement;
 }
 
-/** The UPDATE's SET as attribute → value; a value given as an SQL expression is `MISSING` (its result is unknown here). */
-function newValues(set: readonly (readonly [string, ExprNode])[], attributeOfColumn: ReadonlyMap<string, string>): Map<string, unknown> {
+/**
+ * The UPDATE's SET as attribute → value; a value given as an SQL expression is `MISSING` (its
+ * result is unknown here). The statement writes the class's own table.
+ */
+function newValues(mapper: Mapper, set: readonly SetPair[]): Map<string, unknown> {
   const values = new Map<string, unknown>();
-  for (const [column, value] of set) {
-    const attr = attributeOfColumn.get(column);
-    if (attr !== undefined) values.set(attr, value.kind === "param" ? value.value : MISSING);
+  for (const pair of set) {
+    const attr = attributeOfPair(mapper, pair, [mapper.table]);
+    if (attr !== undefined) values.set(attr, pair[1].kind === "param" ? pair[1].value : MISSING);
   }
   return values;
 }
