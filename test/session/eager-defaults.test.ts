@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ExpiredAttributeError, columnsOf, inspect, select } from "../../src/index.js";
+import { ExpiredAttributeError, IntegrityError, columnsOf, inspect, select } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 import { EagerBase, EdCode, EdPlain, EdTicket } from "./fixtures/eager-defaults.js";
 
@@ -137,5 +137,31 @@ forEachDatabaseWithSchema("eager defaults: values the database computes, read ba
     assert.equal(b.doubled, 8);
     await session.commit();
     assert.equal(await ctx.count("ed_tickets"), 1);
+  });
+  test("a later flush fails: the transaction's INSERT gives its values up, its UPDATE's generated value expires; the retry reads them again", async () => {
+    const seed = ctx.session();
+    const x = ticket("x", 4);
+    seed.addAll([x, code("dup", "taken")]);
+    await seed.commit();
+    const session = ctx.session({ expireOnCommit: false });
+    const loaded = (await session.get(EdTicket, x.id))!;
+    loaded.qty = 6;
+    const fresh = ticket("fresh", 1);
+    session.add(fresh);
+    await session.flush();
+    assert.deepEqual([fresh.status, fresh.doubled], ["new", 2]);
+    if (updateReturns) assert.equal(loaded.doubled, 12);
+    const duplicate = code("dup", "again");
+    session.add(duplicate);
+    await assert.rejects(session.flush(), IntegrityError); // the transaction is rolled back: neither row change is in
+    assert.equal(inspect(fresh).status, "pending");
+    assert.deepEqual([fresh.status, fresh.doubled], [null, null], "the undone INSERT's values are not kept");
+    assert.throws(() => loaded.doubled, ExpiredAttributeError, "the undone UPDATE's value is not readable");
+    duplicate.code = "new";
+    await session.commit();
+    assert.deepEqual([fresh.status, fresh.doubled, loaded.qty], ["new", 2, 6]);
+    if (updateReturns) assert.equal(loaded.doubled, 12);
+    assert.equal(await ctx.count("ed_tickets", `id = ${x.id} AND doubled = 12`), 1);
+    assert.equal(await ctx.count("ed_tickets", "title = 'fresh' AND status = 'new'"), 1);
   });
 }, { createOnce: true });
