@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ExpiredAttributeError, IntegrityError, columnsOf, inspect, select } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
-import { EagerBase, EdCode, EdPlain, EdTicket } from "./fixtures/eager-defaults.js";
+import { EagerBase, EdCode, EdPlain, EdQuiet, EdTicket } from "./fixtures/eager-defaults.js";
 
 const ticket = (title: string, qty: number, extra: Partial<EdTicket> = {}) => Object.assign(new EdTicket(), { title, qty, ...extra });
 const code = (c: string, label: string) => Object.assign(new EdCode(), { code: c, label });
@@ -138,6 +138,26 @@ forEachDatabaseWithSchema("eager defaults: values the database computes, read ba
     await session.commit();
     assert.equal(await ctx.count("ed_tickets"), 1);
   });
+  test("@model({ eagerDefaults: false }): the INSERT reads back the key alone and the UPDATE nothing; the values expire until a refresh", async () => {
+    const session = ctx.session({ expireOnCommit: false });
+    const q = Object.assign(new EdQuiet(), { qty: 2 });
+    session.add(q);
+    ctx.reset();
+    await session.flush();
+    assert.doesNotMatch(ctx.statements[0]!, /priority|doubled/, ctx.statements[0]);
+    assert.throws(() => q.priority, ExpiredAttributeError);
+    assert.throws(() => q.doubled, ExpiredAttributeError);
+    await session.refresh(q);
+    assert.deepEqual([q.priority, q.doubled], [3, 4]);
+    q.qty = 5;
+    ctx.reset();
+    await session.flush();
+    assert.doesNotMatch(ctx.statements[0]!, /RETURNING/, ctx.statements[0]);
+    assert.throws(() => q.doubled, ExpiredAttributeError);
+    await session.commit();
+    assert.equal(await ctx.count("ed_quiet", "doubled = 10"), 1);
+  });
+
   test("a later flush fails: the transaction's INSERT gives its values up, its UPDATE's generated value expires; the retry reads them again", async () => {
     const seed = ctx.session();
     const x = ticket("x", 4);

@@ -25,11 +25,11 @@ const NONE: readonly MappedColumn[] = [];
 /**
  * The columns of `table` an INSERT giving `given` reads back: those with a server default the
  * rows leave out, and the generated ones. Not the primary key (the flush reads a generated key
- * back on its own, `mapper.generatedKey`). None without RETURNING on INSERT.
+ * back on its own, `mapper.generatedKey`). None without RETURNING on INSERT, or with `eagerDefaults: false`.
  * @internal
  */
 export function insertReadBack(ctx: PersistContext, mapper: Mapper, table: Table, given: readonly MappedColumn[]): readonly MappedColumn[] {
-  if (mapper.serverDefaulted.length === 0 || !ctx.conn.dialect.capabilities.insertReturning) return NONE;
+  if (mapper.serverDefaulted.length === 0 || !mapper.eagerDefaults || !ctx.conn.dialect.capabilities.insertReturning) return NONE;
   const picked: MappedColumn[] = [];
   for (const mapped of mapper.tableColumns) {
     const { column } = mapped;
@@ -46,7 +46,7 @@ export function insertReadBack(ctx: PersistContext, mapper: Mapper, table: Table
  * @internal
  */
 export function updateReadBack(ctx: PersistContext, mapper: Mapper, joined: boolean): readonly MappedColumn[] {
-  if (mapper.generatedColumns.length === 0 || joined || !ctx.conn.dialect.capabilities.updateReturning) return NONE;
+  if (mapper.generatedColumns.length === 0 || joined || !mapper.eagerDefaults || !ctx.conn.dialect.capabilities.updateReturning) return NONE;
   return mapper.generatedColumns.map((attr) => ({ attr, column: mapper.columns.get(attr)! }));
 }
 
