@@ -8,8 +8,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ExpiredAttributeError, IntegrityError, columnsOf, inspect, select } from "../../src/index.js";
+import { stateOf } from "../../src/orm/state/instance-state.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
-import { EagerBase, EdCode, EdPlain, EdQuiet, EdTicket } from "./fixtures/eager-defaults.js";
+import { EagerBase, EdCircle, EdCode, EdPlain, EdQuiet, EdSquare, EdTicket } from "./fixtures/eager-defaults.js";
 
 const ticket = (title: string, qty: number, extra: Partial<EdTicket> = {}) => Object.assign(new EdTicket(), { title, qty, ...extra });
 const code = (c: string, label: string) => Object.assign(new EdCode(), { code: c, label });
@@ -156,6 +157,18 @@ forEachDatabaseWithSchema("eager defaults: values the database computes, read ba
     assert.throws(() => q.doubled, ExpiredAttributeError);
     await session.commit();
     assert.equal(await ctx.count("ed_quiet", "doubled = 10"), 1);
+  });
+
+  test("single-table inheritance: a subclass's row reads back the defaults of the columns the hierarchy maps", async () => {
+    const session = ctx.session({ expireOnCommit: false });
+    const circle = new EdCircle();
+    const square = new EdSquare();
+    session.addAll([circle, square]);
+    await session.flush();
+    assert.deepEqual([circle.size, circle.radius, square.size, square.side], [10, 1, 10, 2]);
+    assert.ok(!("undefined" in stateOf(circle)!.dict) && !("undefined" in stateOf(square)!.dict), "no value set under no attribute");
+    await session.commit();
+    assert.equal(await ctx.count("ed_shapes", "kind = 'circle' AND radius = 1 AND side = 2"), 1, "the sibling's default applied by the database");
   });
 
   test("a later flush fails: the transaction's INSERT gives its values up, its UPDATE's generated value expires; the retry reads them again", async () => {

@@ -71,11 +71,11 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
     const rowsPerStatement = (needsKey && !returning) || (columns.length === 0 && !keyOnly) ? 1 : rowsPerInsert(ctx.conn, columns.length);
     // Server defaults and generated columns come back in the same RETURNING (read-back.ts).
     const values = columns.length === 0 && !keyOnly ? undefined : nonEmpty(insertReadBack(ctx, mapper, table, columns));
+    // Without a generated key, the rows' keys name them in the RETURNING rows.
+    const readBackColumns = values && [...(needsKey && returning ? [] : mapper.primaryKey), ...values.map((m) => m.column)];
     for (let i = 0; i < group.length; i += rowsPerStatement) {
       const chunk = group.length <= rowsPerStatement ? group : group.slice(i, i + rowsPerStatement);
       const readBack = needsKey && returning ? generated.column : undefined;
-      // Without a generated key, the rows' keys name them in the RETURNING rows.
-      const readBackColumns = values && [...(readBack ? [] : mapper.primaryKey), ...values.map((m) => m.column)];
       const shape = { table, columns, rows: chunk.length, keyOnlyValue, returning: readBack, readBack: readBackColumns };
       const result = columns.length === 0 && !keyOnly ? await insertDefaultValues(ctx, mapper, readBack) : await executeInsertBatch(ctx.conn, shape, chunk);
       if (needsKey) {
