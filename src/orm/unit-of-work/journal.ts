@@ -69,8 +69,9 @@ export class Journal {
  * version counter goes back to the row's (a flushed increment left in place would make the next
  * UPDATE look for a version no row has: a false StaleDataError), and the identity map finds the
  * object under its row's key again (a flushed key change undone; `identity` is the session's, not
- * given for an object that left it). Its generated columns expire: the row's are the ones before the UPDATE. With `discard`, the changes themselves are dropped too (the
- * caller expires the object).
+ * given for an object that left it). Its generated columns expire: the row holds the values from
+ * before the UPDATE. With `discard`, the changes themselves are dropped too (the caller expires
+ * the object).
  */
 export function undoUpdate(state: InstanceState, before: Record<string, unknown>, identity: IdentityMap | undefined, discard: boolean): void {
   const version = state.mapper.versionAttribute;
