@@ -3,8 +3,9 @@
  * back. Before, the ORM put the attribute (null when not given) into every INSERT and into an
  * UPDATE, which the database refused; an assignment was taken and then failed the flush.
  * Now an assignment is refused at once (GeneratedColumnError, naming class and attribute), and
- * after each INSERT or UPDATE the attribute is expired: `session.refresh(obj)` (or a commit) reads
- * the value the database computed.
+ * each INSERT reads the value the database computed back in its RETURNING, as does an UPDATE on
+ * PostgreSQL and SQLite; on MariaDB (no UPDATE ... RETURNING) the UPDATE expires it, and
+ * `session.refresh(obj)` (or a commit) reads it (eager-defaults.test.ts tests this further).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -17,20 +18,18 @@ const line = (id: number, price: string, qty: number) => Object.assign(new GnLin
 forEachDatabaseWithSchema("generated columns in the ORM", GeneratedBase.metadata, (ctx) => {
   const g = columnsOf(GnLine);
 
-  test("a flush inserts without the column; the attribute is expired, and refresh reads the computed value", async () => {
+  test("a flush inserts without the column and reads the computed value back in the INSERT's RETURNING", async () => {
     const session = ctx.session({ expireOnCommit: false });
     const a = line(1, "2.50", 4);
     session.add(a);
     await session.flush();
-    assert.ok(ctx.statements.some((s) => /^INSERT/.test(s) && !/total/.test(s)), ctx.statements.join("\n"));
-    assert.throws(() => a.total, ExpiredAttributeError);
-    await session.refresh(a);
+    assert.ok(ctx.statements.some((s) => /^INSERT/.test(s) && !/total/.test(s.split("RETURNING")[0]!) && /RETURNING .*total/.test(s)), ctx.statements.join("\n"));
     assert.equal(a.total, "10.00");
     await session.commit();
     assert.equal(await ctx.count("gn_lines", "total = 10"), 1);
   });
 
-  test("an UPDATE of the columns it is computed from expires it; the next read shows the new value", async () => {
+  test("an UPDATE of the columns it is computed from reads it back (PostgreSQL, SQLite) or expires it (MariaDB)", async () => {
     const seed = ctx.session();
     seed.add(line(1, "2.50", 4));
     await seed.commit();
@@ -39,8 +38,10 @@ forEachDatabaseWithSchema("generated columns in the ORM", GeneratedBase.metadata
     assert.equal(a.total, "10.00");
     a.qty = 6;
     await session.commit();
-    assert.throws(() => a.total, ExpiredAttributeError, "not the stale 10.00");
-    await session.refresh(a);
+    if (ctx.db.name === "mysql") {
+      assert.throws(() => a.total, ExpiredAttributeError, "not the stale 10.00");
+      await session.refresh(a);
+    }
     assert.equal(a.total, "15.00");
     await session.close();
     assert.equal(await ctx.count("gn_lines", "total = 15"), 1);

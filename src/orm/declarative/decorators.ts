@@ -9,8 +9,7 @@
  */
 import { ArgumentError } from "../../core/errors.js";
 import type { AnyColumnBuilder } from "../../core/schema/column-builder.js";
-import type { TableConstraint } from "../../core/schema/constraints.js";
-import { Table, type TableColumns } from "../../core/schema/table.js";
+import { Table } from "../../core/schema/table.js";
 import { Mapper, type DeferredColumn } from "../mapping/mapper.js";
 import { callerLocation, type Registry } from "../mapping/registry.js";
 import type { ClassRef, RelationshipOptions, RelationshipSpec } from "../mapping/relationship-spec.js";
@@ -29,6 +28,9 @@ import { checkSubclassOptions, mapSubclass, ownDeclarations } from "./single-tab
 import { declareRoot } from "../mapping/inheritance.js";
 import { mapJoinedSubclass } from "./joined-table.js";
 import { mapperOfClass } from "../mapped.js";
+import type { ModelOptions } from "./model-options.js";
+
+export type { ModelOptions } from "./model-options.js";
 
 // Decorator metadata needs `Symbol.metadata`, which Node 20 lacks: TypeScript's emit then gives
 // every decorator `context.metadata === undefined`. esbuild (tsx) falls back to the registered
@@ -51,46 +53,6 @@ const FIELDS = Symbol("athanor.fields");
  */
 interface AccessorName<N extends string> {
   readonly name: N;
-}
-
-/** Options of `@model(...)`. */
-export interface ModelOptions {
-  /** The model's name in the registry and in `Models` (default: the class name). */
-  readonly name?: string;
-  /**
-   * The database schema of the table (a PostgreSQL schema, a MySQL/MariaDB database); default:
-   * the registry's `MetaData` schema. The schema must exist: `createAll` creates tables in it.
-   */
-  readonly schema?: string;
-  /**
-   * Names the table had before, newest first: `migrate new` then generates a table rename,
-   * keeping the rows, instead of a drop and a create. (A column's: `.renamedFrom("old")`.)
-   */
-  readonly previousNames?: readonly string[];
-  /**
-   * Table-level constraints, given the table's columns: composite primary keys, `unique`,
-   * `check`, `index`, composite `foreignKey`s. `constraints: (c) => [unique([c.first, c.last])]`.
-   */
-  readonly constraints?: (c: TableColumns<any>) => readonly TableConstraint[];
-  /**
-   * Optimistic locking: an integer column attribute that every UPDATE increments and checks, so
-   * that a row changed by another transaction since it was read raises StaleDataError.
-   */
-  readonly version?: string;
-  /**
-   * Inheritance, on the base class: the column attribute whose value says which class each row
-   * is (SQLAlchemy's `polymorphic_on`). See docs/inheritance.md.
-   */
-  readonly polymorphicOn?: string;
-  /**
-   * Inheritance: this class's value of the base's `polymorphicOn` column (SQLAlchemy's
-   * `polymorphic_identity`). Required on a subclass: `@model({ polymorphicIdentity: "manager" })
-   * class Manager extends Employee` shares the base's table (single-table inheritance),
-   * `@model("managers", { polymorphicIdentity: "manager" })` gives it a table of its own, joined
-   * to the base's by its key (joined-table inheritance). Optional on the base, whose objects
-   * cannot be saved without one.
-   */
-  readonly polymorphicIdentity?: string | number;
 }
 
 /** What `@model(...)` returns: a class decorator for a subclass of a declarative base. */
@@ -165,6 +127,7 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
       throw new ArgumentError(`@model on ${name}: version '${options.version}' is not a column attribute.`);
     }
     const mapper = new Mapper(registry, cls as unknown as ClassRef, name, table, columns, relationships, slots, callerLocation(), options.version, false, deferred);
+    if (options.eagerDefaults === false) mapper.eagerDefaults = false;
     if (options.polymorphicOn !== undefined) declareRoot(mapper, options.polymorphicOn, options.polymorphicIdentity);
     registry.register(mapper);
     installModelEvents(mapper, declaredEvents(decoratorMetadata(context)));

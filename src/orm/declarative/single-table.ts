@@ -26,9 +26,9 @@ export interface SubclassDeclaration {
 }
 
 /** The options of `@model` that a subclass may not give: they belong to the table, which is its root's. */
-const TABLE_OPTIONS = ["schema", "previousNames", "constraints", "version", "polymorphicOn"] as const;
+const TABLE_OPTIONS = ["schema", "previousNames", "constraints", "version", "polymorphicOn", "eagerDefaults"] as const;
 /** Those a subclass with a table of its own may not give: its table is in the root's schema, and versioned with the root's row. */
-const JOINED_TABLE_OPTIONS = ["schema", "version", "polymorphicOn"] as const;
+const JOINED_TABLE_OPTIONS = ["schema", "version", "polymorphicOn", "eagerDefaults"] as const;
 
 /**
  * Checks what a subclass declares before anything is mapped. With a table name it is a subclass of
@@ -127,7 +127,7 @@ export function mapSubclass(registry: Registry, cls: ClassRef, parent: Mapper, i
 
 /** The mapper of a subclass on `table`: its superclass's columns and `added`, its own relationships, the superclass's version. */
 export function subclassMapper(registry: Registry, cls: ClassRef, parent: Mapper, declaration: SubclassDeclaration, table: Table, added: ReadonlyMap<string, Column>): Mapper {
-  return new Mapper(
+  const mapper = new Mapper(
     registry,
     cls,
     declaration.name,
@@ -141,4 +141,6 @@ export function subclassMapper(registry: Registry, cls: ClassRef, parent: Mapper
     new Map([...parent.deferred, ...declaration.deferred]),
     parent,
   );
+  mapper.eagerDefaults = parent.eagerDefaults;
+  return mapper;
 }

@@ -77,6 +77,11 @@ export class Mapper<T extends object = object> {
   readonly defaultLoad!: ColumnPlan;
   /** @internal The plans of this mapper, interned (see `column-plan.ts`). */
   readonly columnPlans!: ColumnPlans;
+  /**
+   * @internal Whether the flush reads server defaults and generated columns back by RETURNING
+   * (`@model({ eagerDefaults })`, read-back.ts); else they expire after the write.
+   */
+  eagerDefaults = true;
   /** @internal Validators and lifecycle hooks (model-events.ts); undefined when the model has none, all the hot paths test. */
   events: ModelEvents | undefined = undefined;
   private readonly emptyDict!: DictMaker;

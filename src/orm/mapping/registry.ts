@@ -30,6 +30,8 @@ export interface MapImperativelyOptions<T extends object = any> {
   readonly name?: string;
   /** Optimistic locking: the integer column attribute every UPDATE increments and checks. */
   readonly version?: string;
+  /** Whether the flush reads server defaults and generated columns back by RETURNING (default true; see `ModelOptions.eagerDefaults`). */
+  readonly eagerDefaults?: boolean;
   /** Column attributes mapped as deferred: left out of plain queries (see `ColumnOptions.deferred`). */
   readonly deferred?: readonly string[];
   /** Validators by attribute, as `@validates` declares them: `{ email(key, value) { return value.trim(); } }` (`this`: the object). */
@@ -207,6 +209,7 @@ export class Registry {
     const mapper = new Mapper<T>(this, cls, options.name ?? cls.name, table, columns, relationships, slots, callerLocation(), options.version, true,
       new Map((options.deferred ?? []).map((key) => [key, { raiseLoad: false }])),
     );
+    if (options.eagerDefaults === false) mapper.eagerDefaults = false;
     installModelEvents(mapper, imperativeEvents(options)); // a validator of no attribute: refused before the model is registered
     this.register(mapper);
     return mapper;

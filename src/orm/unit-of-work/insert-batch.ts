@@ -27,6 +27,11 @@ export interface InsertShape {
   readonly keyOnlyValue?: Expression<unknown> | null;
   /** The generated key to read back with RETURNING, if any. */
   readonly returning: Column | undefined;
+  /**
+   * Columns RETURNING gives after the key (server defaults and generated columns, read-back.ts):
+   * then the result's rows are arrays, where without them they are the key's values.
+   */
+  readonly readBack?: readonly Column[] | undefined;
 }
 
 interface PreparedInsert {
@@ -43,12 +48,13 @@ const MAX_SHAPES_PER_TABLE = 64;
 const prepared = new WeakMap<object, Map<Table, Map<string, PreparedInsert>>>();
 
 /**
- * Executes one batch: `rows` give every column of the shape. The result's rows are the RETURNING column's values, one per row inserted.
+ * Executes one batch: `rows` give every column of the shape. The result's rows are the RETURNING
+ * column's values, one per row inserted; with `readBack`, arrays of the key and those columns.
  */
 export function executeInsertBatch(conn: Connection, shape: InsertShape, rows: readonly RowValues[]): Promise<Result<unknown>> {
   const prepared = preparedInsert(conn, shape);
   const params = shape.keyOnlyValue === undefined ? rowParams(prepared, shape.columns.length, rows) : prepared.compiled.params;
-  return conn.executeCompiled<unknown>({ ...prepared.compiled, params }, { rowShape: "values" });
+  return conn.executeCompiled<unknown>({ ...prepared.compiled, params }, { rowShape: shape.readBack === undefined ? "values" : "arrays" });
 }
 
 /** A row to insert: its attribute values (an object's state has them). */
@@ -73,7 +79,7 @@ function preparedInsert(conn: Connection, shape: InsertShape): PreparedInsert {
   let shapes = byTable.get(shape.table);
   if (!shapes) byTable.set(shape.table, (shapes = new Map()));
   // The attributes too: the reader takes the values by attribute, and two models may map one table.
-  const key = `${shape.rows}|${shape.columns.map((c) => `${c.column.key}=${c.attr}`).join(",")}|${shape.keyOnlyValue === undefined ? "" : "key-only"}|${shape.returning?.key ?? ""}`;
+  const key = `${shape.rows}|${shape.columns.map((c) => `${c.column.key}=${c.attr}`).join(",")}|${shape.keyOnlyValue === undefined ? "" : "key-only"}|${shape.returning?.key ?? ""}${shape.readBack === undefined ? "" : `|${shape.readBack.map((c) => c.key).join(",")}`}`;
   let entry = shapes.get(key);
   if (!entry) {
     entry = prepare(conn, shape);
@@ -94,7 +100,8 @@ function prepare(conn: Connection, shape: InsertShape): PreparedInsert {
   if (named.join(",") !== expected.join(",")) {
     throw new Error(`internal: the INSERT of ${shape.table.name} names (${named.join(", ")}), the flush gives (${expected.join(", ")})`);
   }
-  if (shape.returning) statement = statement.returning(shape.returning) as never;
+  const returning = [...(shape.returning ? [shape.returning] : []), ...(shape.readBack ?? [])];
+  if (returning.length) statement = statement.returning(...returning) as never;
   const processors = shape.columns.flatMap(({ column }, at) => {
     const process = conn.dialect.bindProcessor(column.type);
     return process ? [{ at, process }] : [];

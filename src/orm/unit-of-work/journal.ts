@@ -7,12 +7,15 @@ import type { CommittedMembers, InstrumentedList } from "../state/collection.js"
 import { identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { FLAGGED, storedValue } from "../state/mutable-values.js";
+import type { ReadBackBatch } from "./read-back.js";
 
 export class Journal {
   /** Inserted objects, a batch (one INSERT's rows) at a time: one record per statement, not per row. */
   readonly inserted: (readonly InstanceState[])[] = [];
   /** Batches of inserted objects whose key the database generated (`mapper.generatedKey`): cleared on undo. */
   readonly generatedKeys: (readonly InstanceState[])[] = [];
+  /** Server defaults and generated values INSERTs read back (read-back.ts): cleared on undo. */
+  readonly readBack: ReadBackBatch[] = [];
   readonly deleted: InstanceState[] = [];
   /** For each updated state, its column values before the first flush of this transaction. */
   readonly updated = new Map<InstanceState, Record<string, unknown>>();
@@ -48,6 +51,7 @@ export class Journal {
     // Loops, not push(...list): a flush of many objects would exceed the argument limit.
     for (const batch of child.inserted) this.inserted.push(batch);
     for (const batch of child.generatedKeys) this.generatedKeys.push(batch);
+    for (const batch of child.readBack) this.readBack.push(batch);
     for (const state of child.deleted) this.deleted.push(state);
     for (const [state, before] of child.updated) this.recordUpdate(state, before);
     // After this journal's own records, which are older and so win on restore.
@@ -65,8 +69,9 @@ export class Journal {
  * version counter goes back to the row's (a flushed increment left in place would make the next
  * UPDATE look for a version no row has: a false StaleDataError), and the identity map finds the
  * object under its row's key again (a flushed key change undone; `identity` is the session's, not
- * given for an object that left it). With `discard`, the changes themselves are dropped too (the
- * caller expires the object).
+ * given for an object that left it). Its generated columns expire: the row holds the values from
+ * before the UPDATE. With `discard`, the changes themselves are dropped too (the caller expires
+ * the object).
  */
 export function undoUpdate(state: InstanceState, before: Record<string, unknown>, identity: IdentityMap | undefined, discard: boolean): void {
   const version = state.mapper.versionAttribute;
@@ -78,6 +83,8 @@ export function undoUpdate(state: InstanceState, before: Record<string, unknown>
   if (version !== undefined) delete committed[version];
   state.committed = discard || Object.keys(committed).length === 0 ? undefined : committed;
   if (state.key === undefined) return;
+  // Computed from the row the database undid (read back by the UPDATE's RETURNING, or expired already).
+  if (state.mapper.generatedColumns.length) state.expire(state.mapper.generatedColumns);
   const stored: Record<string, unknown> = {};
   for (const attr of state.mapper.keyAttributes) stored[attr] = storedValue(state, attr);
   const key = identityKeyOf(state.mapper.keyAttributes, stored);

@@ -23,6 +23,7 @@ import { setLoaded } from "../state/loaded-lists.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { nullIdentityKey } from "./identity-keys.js";
 import { executeInsertBatch } from "./insert-batch.js";
+import { insertReadBack, setInsertedValues, setUpdatedValues, updateReadBack } from "./read-back.js";
 import type { Journal } from "./journal.js";
 import { orphanGroups } from "./orphans.js";
 import { followCascadedUpdates } from "./cascaded-keys.js";
@@ -68,17 +69,22 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
     // One row per statement when no key can be read back for several, or there is no column to
     // give (INSERT ... DEFAULT VALUES takes one row).
     const rowsPerStatement = (needsKey && !returning) || (columns.length === 0 && !keyOnly) ? 1 : rowsPerInsert(ctx.conn, columns.length);
+    // Server defaults and generated columns come back in the same RETURNING (read-back.ts).
+    const values = columns.length === 0 && !keyOnly ? undefined : nonEmpty(insertReadBack(ctx, mapper, table, columns));
+    // Without a generated key, the rows' keys name them in the RETURNING rows.
+    const readBackColumns = values && [...(needsKey && returning ? [] : mapper.primaryKey), ...values.map((m) => m.column)];
     for (let i = 0; i < group.length; i += rowsPerStatement) {
       const chunk = group.length <= rowsPerStatement ? group : group.slice(i, i + rowsPerStatement);
       const readBack = needsKey && returning ? generated.column : undefined;
-      const shape = { table, columns, rows: chunk.length, keyOnlyValue, returning: readBack };
+      const shape = { table, columns, rows: chunk.length, keyOnlyValue, returning: readBack, readBack: readBackColumns };
       const result = columns.length === 0 && !keyOnly ? await insertDefaultValues(ctx, mapper, readBack) : await executeInsertBatch(ctx.conn, shape, chunk);
       if (needsKey) {
         // With RETURNING, one value per row inserted; without, one row per statement and its insert
         // id. Checked for every row before any is set: a row left without its key is refused.
         if (readBack) {
-          for (let j = 0; j < chunk.length; j++) if (result.rows[j] == null) throw nullIdentityKey(mapper, [generated.attr], chunk[j]!.dict, "readBack");
-          for (let j = 0; j < chunk.length; j++) chunk[j]!.dict[generated.attr] = result.rows[j];
+          const keys = values ? (result.rows as unknown[][]).map((row) => row[0]) : result.rows;
+          for (let j = 0; j < chunk.length; j++) if (keys[j] == null) throw nullIdentityKey(mapper, [generated.attr], chunk[j]!.dict, "readBack");
+          for (let j = 0; j < chunk.length; j++) chunk[j]!.dict[generated.attr] = keys[j];
         } else {
           // None when the statement generated no id (MariaDB's 0: a column without AUTO_INCREMENT).
           const id = result.lastInsertId;
@@ -87,10 +93,15 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
         }
         ctx.journal.generatedKeys.push(chunk);
       }
+      if (values) setInsertedValues(ctx, mapper, chunk, result.rows as unknown[][], values, readBack !== undefined);
       becamePersistent(ctx, mapper, chunk, needsKey);
     }
   }
   if (joined) await insertJoinedRows(ctx, mapper, states);
+}
+
+function nonEmpty<T>(list: readonly T[]): readonly T[] | undefined {
+  return list.length ? list : undefined;
 }
 
 /** `INSERT ... DEFAULT VALUES` of one row, returning its generated key when `readBack` is given. */
@@ -200,16 +211,23 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
   }
   const before = storedDict(state);
   const what = `UPDATE of ${describe(mapper, before, versionAttr)}`;
-  if (isJoined(mapper)) await updateJoinedTables(ctx, mapper, committed, state.dict, before, versionAttr, what);
+  const joined = isJoined(mapper);
+  // The database recomputes the generated columns from the new values: read back by RETURNING where it has it.
+  const readBack = updateReadBack(ctx, mapper, joined);
+  if (joined) await updateJoinedTables(ctx, mapper, committed, state.dict, before, versionAttr, what);
   else {
     const where = keyWhere(mapper, before, "UPDATE");
     if (versionAttr) checkAndMoveVersion(mapper, versionAttr, before, set, where);
-    const result = await ctx.conn.execute(update(mapper.table).set(set as never).where(...where));
-    expectRows(what, result.rowCount, 1);
+    const statement = update(mapper.table).set(set as never).where(...where);
+    if (readBack.length) {
+      const result = await ctx.conn.execute(statement.returning(...readBack.map((m) => m.column)), { rowShape: "arrays" });
+      expectRows(what, result.rows.length, 1);
+      setUpdatedValues(ctx, state, readBack, result.rows[0] as unknown as unknown[]);
+    } else expectRows(what, (await ctx.conn.execute(statement)).rowCount, 1);
   }
   if (versionAttr) state.dict[versionAttr] = (before[versionAttr] as number) + 1;
-  // The database recomputed the generated columns from the new values: read again on access.
-  if (mapper.generatedColumns.length) state.expire(mapper.generatedColumns);
+  // Elsewhere they are read again on access.
+  if (!readBack.length && mapper.generatedColumns.length) state.expire(mapper.generatedColumns);
   // The version is set apart from `committed`: recorded too, so that undoing the UPDATE restores it.
   ctx.journal.recordUpdate(state, versionAttr ? { ...committed, [versionAttr]: before[versionAttr] } : committed);
   state.committed = undefined;

@@ -9,6 +9,7 @@ import type { InstanceState, StateOwner } from "../state/instance-state.js";
 import { uncommitCollections } from "./flush.js";
 import { undoUpdate, type Journal } from "./journal.js";
 import type { PendingObjects } from "./pending.js";
+import { clearReadBack } from "./read-back.js";
 
 /** The unit of work's sets, as the undo changes them. */
 export interface UndoTarget {
@@ -55,6 +56,7 @@ export function restoreWork(uow: UndoTarget, journal: Journal): void {
     undoUpdate(state, before, state.session === owner ? identity : undefined, false);
     if (state.session === owner && state.key !== undefined) uow.modified.add(state);
   }
+  clearReadBack(journal.readBack);
 }
 
 /**
@@ -75,6 +77,7 @@ export function discardWork(uow: UndoTarget, journal: Journal): void {
     if (state.session === owner && state.key !== undefined) identity.set(state.mapper, state.key, state.obj);
   }
   for (const [state, before] of journal.updated) if (state.session === owner && !uow.rejoined.has(state)) undoUpdate(state, before, identity, true);
+  clearReadBack(journal.readBack);
   for (const state of uow.pending.all) state.detach();
   uow.pending.reset([]);
   for (const state of uow.deleting) state.unmarkForDeletion();
