@@ -5,7 +5,8 @@
  * so that only real changes become operations.
  */
 import type { DialectName } from "../../core/compiler/dialect.js";
-import { tableKey, type ColumnModel, type ForeignKeyModel, type TableModel } from "../../core/schema/schema-model.js";
+import { renameColumnsInCheck } from "../../core/schema/check-columns.js";
+import { tableKey, type CheckModel, type ColumnModel, type ForeignKeyModel, type TableModel } from "../../core/schema/schema-model.js";
 import type { ColumnChange, Operation, TableRef } from "../operations/operation.js";
 import { canonicalCheckSql, canonicalGeneratedSql } from "../schema/canonical.js";
 import { sameData } from "./canonical.js";
@@ -80,7 +81,9 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
   }
   const uniques = keyed(from.uniques, to.uniques, (u) => u.name ?? `(${u.columns.join(",")})`, (u) => ({ ...u, columns: cols(u.columns) }));
   // Databases rewrite check conditions: an unnamed check is known by its condition in canonical form.
-  const checks = keyed(from.checks, to.checks, (c) => c.name ?? `sql:${canonicalCheckSql(c.sql, dialect)}`, (c) => c, (a, b) => sameCondition(a.sql, b.sql, dialect));
+  // The databases carry a column rename into the conditions: an unnamed check is the same one after it.
+  const checkAfterRenames = (c: CheckModel): CheckModel => ({ ...c, sql: renameColumnsInCheck(c.sql, match.renamed) });
+  const checks = keyed(from.checks, to.checks, (c) => c.name ?? `sql:${canonicalCheckSql(c.sql, dialect)}`, checkAfterRenames, (a, b) => sameCondition(a.sql, b.sql, dialect));
   const indexes = keyed(from.indexes, to.indexes, (i) => i.name, (i) => ({ ...i, columns: cols(i.columns) }));
   for (const index of indexes.removed) diff.dropConstraints.push({ op: "dropIndex", table: old, index });
   for (const unique of uniques.removed) diff.dropConstraints.push({ op: "dropUnique", table: old, unique });
