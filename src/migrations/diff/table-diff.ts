@@ -80,8 +80,8 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
     if (to.primaryKey) diff.addConstraints.push({ op: "addPrimaryKey", table, primaryKey: to.primaryKey });
   }
   const uniques = keyed(from.uniques, to.uniques, (u) => u.name ?? `(${u.columns.join(",")})`, (u) => ({ ...u, columns: cols(u.columns) }));
-  // Databases rewrite check conditions: an unnamed check is known by its condition in canonical form.
-  // The databases carry a column rename into the conditions: an unnamed check is the same one after it.
+  // Databases rewrite check conditions: an unnamed check is known by its condition in canonical form,
+  // and seen through the column renames, which the databases carry into the conditions.
   const checkAfterRenames = (c: CheckModel): CheckModel => ({ ...c, sql: renameColumnsInCheck(c.sql, match.renamed) });
   const checks = keyed(from.checks, to.checks, (c) => c.name ?? `sql:${canonicalCheckSql(c.sql, dialect)}`, checkAfterRenames, (a, b) => sameCondition(a.sql, b.sql, dialect));
   const indexes = keyed(from.indexes, to.indexes, (i) => i.name, (i) => ({ ...i, columns: cols(i.columns) }));
