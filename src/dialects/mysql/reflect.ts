@@ -161,8 +161,9 @@ function indexModels(rows: Row[], behind: ReadonlySet<string>): IndexModel[] {
 async function checkRows(conn: DriverConnection, schemas: readonly string[], inList: string): Promise<Row[]> {
   try {
     const { rows } = await conn.execute(
-      // `*`: MariaDB 10.5.10 and later report each check's LEVEL (column or table)
-      `SELECT *, constraint_schema AS table_schema FROM information_schema.check_constraints WHERE constraint_schema IN (${inList})`,
+      // `*`: MariaDB 10.5.10 and later report each check's LEVEL (column or table). TABLE_NAME named
+      // so that MySQL 8, which has none, fails here and takes the other way.
+      `SELECT *, constraint_schema AS table_schema FROM information_schema.check_constraints WHERE constraint_schema IN (${inList}) AND table_name IS NOT NULL`,
       schemas,
     );
     return rows.map(lowerKeys);
