@@ -1,8 +1,8 @@
 /**
  * MySQL / MariaDB reflection from `information_schema`: COLUMNS, TABLE_CONSTRAINTS with
  * KEY_COLUMN_USAGE and REFERENTIAL_CONSTRAINTS, CHECK_CONSTRAINTS and STATISTICS. Tables of the
- * current database carry no `schema`. MariaDB's JSON is LONGTEXT with a `json_valid` check
- * named after the column: read back as `json`, without the check.
+ * current database carry no `schema`. MariaDB's JSON is LONGTEXT with a column's `json_valid`
+ * check: read back as `json`, without the check.
  */
 import { sortByName, sortTableModels } from "../../core/compiler/table-model.js";
 import type { ReferentialAction } from "../../core/schema/column-builder.js";
@@ -57,9 +57,7 @@ export async function reflectMySql(conn: DriverConnection, options: ReflectOptio
   const models: TableModel[] = tables.map((t) => {
     const name = String(t.table_name);
     const checkRowsHere = checksOf(t);
-    const jsonColumns = new Set(
-      checkRowsHere.filter((c) => new RegExp(`^json_valid\\(\`${escape(c.constraint_name)}\`\\)$`, "i").test(String(c.check_clause).trim())).map((c) => String(c.constraint_name)),
-    );
+    const jsonColumns = new Set(checkRowsHere.map(jsonColumnOf).filter((c) => c !== undefined));
     const columns = columnsOf(t).map((c) => columnModel(c, jsonColumns));
     const constraints = constraintsOf(t);
     const byName = (type: string) => {
@@ -74,7 +72,7 @@ export async function reflectMySql(conn: DriverConnection, options: ReflectOptio
     });
     const fks = byName("FOREIGN KEY");
     const checks: CheckModel[] = checkRowsHere
-      .filter((c) => !jsonColumns.has(String(c.constraint_name)))
+      .filter((c) => jsonColumnOf(c) === undefined)
       .map((c) => ({ ...(mysqlDatabaseName("ck", name, String(c.constraint_name), []) ? {} : { name: String(c.constraint_name) }), sql: String(c.check_clause) }));
     const behind = new Set(["PRIMARY", ...constraints.map((c) => String(c.constraint_name))]);
     return {
@@ -104,6 +102,19 @@ export async function reflectMySql(conn: DriverConnection, options: ReflectOptio
     };
   });
   return { tables: sortTableModels(models), enums: [] };
+}
+
+/**
+ * The column a check stands for as MariaDB's JSON alias: `json_valid(`col`)` declared with the
+ * column (LEVEL `Column`), or, where MariaDB reports no level, named after it. RENAME COLUMN keeps
+ * the check's old name (`j` for a column now `k`), so the level decides where there is one.
+ */
+function jsonColumnOf(check: Row): string | undefined {
+  const m = /^json_valid\(`((?:[^`]|``)+)`\)$/i.exec(String(check.check_clause).trim());
+  if (!m) return undefined;
+  const column = m[1]!.replace(/``/g, "`");
+  const level = check.level === undefined ? undefined : String(check.level).toLowerCase();
+  return level === "column" || (level === undefined && String(check.constraint_name) === column) ? column : undefined;
 }
 
 function columnModel(c: Row, jsonColumns: ReadonlySet<string>): ColumnModel {
@@ -150,7 +161,9 @@ function indexModels(rows: Row[], behind: ReadonlySet<string>): IndexModel[] {
 async function checkRows(conn: DriverConnection, schemas: readonly string[], inList: string): Promise<Row[]> {
   try {
     const { rows } = await conn.execute(
-      `SELECT constraint_schema AS table_schema, table_name, constraint_name, check_clause FROM information_schema.check_constraints WHERE constraint_schema IN (${inList})`,
+      // `*`: MariaDB 10.5.10 and later report each check's LEVEL (column or table). TABLE_NAME named
+      // so that MySQL 8, which has none, fails here and takes the other way.
+      `SELECT *, constraint_schema AS table_schema FROM information_schema.check_constraints WHERE constraint_schema IN (${inList}) AND table_name IS NOT NULL`,
       schemas,
     );
     return rows.map(lowerKeys);
@@ -176,8 +189,4 @@ function lowerKeys(row: Row): Row {
   const out: Row = {};
   for (const [k, v] of Object.entries(row)) out[k.toLowerCase()] = v;
   return out;
-}
-
-function escape(text: string): string {
-  return String(text).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

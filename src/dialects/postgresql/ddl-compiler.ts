@@ -8,6 +8,8 @@ import type { TableName } from "../../core/compiler/model-ddl-compiler.js";
 import type { Column } from "../../core/schema/column.js";
 import { CompileError } from "../../core/errors.js";
 import type { ColumnModel, GeneratedModel, PrimaryKeyModel, TableModel, TypeModel, UniqueModel } from "../../core/schema/schema-model.js";
+import { checkMentions } from "../../core/schema/check-columns.js";
+import { columnCheckRenames, renameChecksStatement, tableCheckRenames } from "./check-renames.js";
 import { postgresConstraintName, postgresDatabaseName, postgresDefault, postgresTypeModel } from "./normalize.js";
 
 /** Type kinds whose values convert to each other implicitly (assignment casts): no USING needed between them. */
@@ -62,7 +64,7 @@ export class PostgresDdlCompiler extends DdlCompiler {
   /**
    * PostgreSQL keeps the names it gave unnamed keys (`books_pkey`) when the table is renamed:
    * they are renamed along (through their indexes, `IF EXISTS` in case the database chose another),
-   * so that the table compares equal to a model of the new name.
+   * so that the table compares equal to a model of the new name; so are those of unnamed checks.
    */
   override renameTable(table: TableName, to: string, model?: TableModel): string[] {
     const statements = super.renameTable(table, to);
@@ -74,13 +76,17 @@ export class PostgresDdlCompiler extends DdlCompiler {
     for (const u of model?.uniques ?? []) {
       if (u.name === undefined) statements.push(renameIndex(postgresConstraintName("uq", table.name, u.columns), postgresConstraintName("uq", to, u.columns)));
     }
+    if (model?.checks.some((c) => c.name === undefined)) {
+      const pairs = tableCheckRenames(table.name, to, model.columns.map((c) => c.name));
+      statements.push(renameChecksStatement(this.tableName({ schema: table.schema, name: to }), pairs));
+    }
     return statements;
   }
 
   /**
    * An unnamed unique constraint is named after its columns (`books_isbn_key`), and PostgreSQL
    * keeps that name when a column is renamed: renamed along, so that a later drop finds it by the
-   * name the model gives it and the table compares equal to the model.
+   * name the model gives it and the table compares equal to the model. So is an unnamed check.
    */
   override renameColumn(table: TableName, from: string, to: string, model?: TableModel): string[] {
     const statements = super.renameColumn(table, from, to);
@@ -90,6 +96,10 @@ export class PostgresDdlCompiler extends DdlCompiler {
       statements.push(
         `ALTER INDEX IF EXISTS ${this.tableName({ schema: table.schema, name: postgresConstraintName("uq", table.name, u.columns) })} RENAME TO ${this.q(postgresConstraintName("uq", table.name, renamed))}`,
       );
+    }
+    // An unnamed check on this column alone is named after it (check-renames.ts)
+    if (model?.checks.some((c) => c.name === undefined && checkMentions(c.sql, from))) {
+      statements.push(renameChecksStatement(this.tableName(table), columnCheckRenames(table.name, from, to)));
     }
     return statements;
   }

@@ -90,6 +90,11 @@ export function postgresConstraintName(kind: "pk" | "uq", table: string, columns
   return kind === "pk" ? objectName(table, undefined, "pkey") : objectName(table, clipBytes(columns.join("_"), 63), "key");
 }
 
+/** The name PostgreSQL gives an unnamed check of `table` on `column` (undefined: on several), with the number of a clash (`pass`, 0 for none). */
+export function postgresCheckName(table: string, column: string | undefined, pass: number): string {
+  return objectName(table, column, pass ? `check${pass}` : "check");
+}
+
 /** PostgreSQL's makeObjectName: `name1_name2_label`, the longer of the two names cut first to fit 63 bytes. */
 function objectName(name1: string, name2: string | undefined, label: string): string {
   const available = 63 - (name2 === undefined ? 0 : 1) - (label.length + 1);

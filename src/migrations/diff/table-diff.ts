@@ -5,7 +5,8 @@
  * so that only real changes become operations.
  */
 import type { DialectName } from "../../core/compiler/dialect.js";
-import { tableKey, type ColumnModel, type ForeignKeyModel, type TableModel } from "../../core/schema/schema-model.js";
+import { renameColumnsInCheck } from "../../core/schema/check-columns.js";
+import { tableKey, type CheckModel, type ColumnModel, type ForeignKeyModel, type TableModel } from "../../core/schema/schema-model.js";
 import type { ColumnChange, Operation, TableRef } from "../operations/operation.js";
 import { canonicalCheckSql, canonicalGeneratedSql } from "../schema/canonical.js";
 import { sameData } from "./canonical.js";
@@ -79,8 +80,10 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
     if (to.primaryKey) diff.addConstraints.push({ op: "addPrimaryKey", table, primaryKey: to.primaryKey });
   }
   const uniques = keyed(from.uniques, to.uniques, (u) => u.name ?? `(${u.columns.join(",")})`, (u) => ({ ...u, columns: cols(u.columns) }));
-  // Databases rewrite check conditions: an unnamed check is known by its condition in canonical form.
-  const checks = keyed(from.checks, to.checks, (c) => c.name ?? `sql:${canonicalCheckSql(c.sql, dialect)}`, (c) => c, (a, b) => sameCondition(a.sql, b.sql, dialect));
+  // Databases rewrite check conditions: an unnamed check is known by its condition in canonical form,
+  // and seen through the column renames, which the databases carry into the conditions.
+  const checkAfterRenames = (c: CheckModel): CheckModel => ({ ...c, sql: renameColumnsInCheck(c.sql, match.renamed) });
+  const checks = keyed(from.checks, to.checks, (c) => c.name ?? `sql:${canonicalCheckSql(c.sql, dialect)}`, checkAfterRenames, (a, b) => sameCondition(a.sql, b.sql, dialect));
   const indexes = keyed(from.indexes, to.indexes, (i) => i.name, (i) => ({ ...i, columns: cols(i.columns) }));
   for (const index of indexes.removed) diff.dropConstraints.push({ op: "dropIndex", table: old, index });
   for (const unique of uniques.removed) diff.dropConstraints.push({ op: "dropUnique", table: old, unique });

@@ -6,6 +6,7 @@
  * throws `OperationModelError`.
  */
 import { AthanorError } from "../../core/errors.js";
+import { renameColumnsInCheck } from "../../core/schema/check-columns.js";
 import { tableKey, type ColumnModel, type SchemaModel, type TableModel } from "../../core/schema/schema-model.js";
 import { sortByName } from "../../core/compiler/table-model.js";
 import { sortTableModels as sortTables } from "../../core/compiler/table-model.js";
@@ -116,6 +117,8 @@ export function applyToModel(schema: SchemaModel, op: Operation): SchemaModel {
             foreignKeys: t.foreignKeys.map((fk) => ({ ...fk, columns: rename(fk.columns) })),
             uniques: t.uniques.map((u) => ({ ...u, columns: rename(u.columns) })),
             indexes: t.indexes.map((i) => ({ ...i, columns: rename(i.columns) })),
+            // The databases rewrite a check's condition on a rename (SQLite's rebuild writes it from here)
+            checks: sortByName(t.checks.map((c) => ({ ...c, sql: renameColumnsInCheck(c.sql, new Map([[op.from, op.to]])) }))),
           };
         }
         if (!next.foreignKeys.some((fk) => sameTable(fk, table))) return next;
