@@ -11,7 +11,7 @@ import { queuedMembers } from "../state/write-only.js";
 import type { FlushWork } from "./flush.js";
 import { setAttribute } from "./key-sync.js";
 import { heldThrough } from "./orphans.js";
-import { planSetBased, type SetBasedMembers } from "./write-only-deletes.js";
+import type { SetBasedDeletes } from "./write-only-deletes.js";
 
 /**
  * Adds to the deletions what deleting an object implies: children with a delete cascade (or that
@@ -20,7 +20,7 @@ import { planSetBased, type SetBasedMembers } from "./write-only-deletes.js";
  * deleted object are removed by `writeLinks`. The members of a write-only collection that the
  * session does not hold may be left to one statement instead (`setBased`, write-only-deletes.ts).
  */
-export async function expandDeletes(work: FlushWork, changedRows: InstanceState[], setBased: SetBasedMembers[]): Promise<InstanceState[]> {
+export async function expandDeletes(work: FlushWork, changedRows: InstanceState[], setBased: SetBasedDeletes | undefined): Promise<InstanceState[]> {
   const result = new Set<InstanceState>();
   const initially = new Set(work.deleting);
   const modified = new Set(work.modified);
@@ -65,14 +65,14 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
  * What `rel` of an object being deleted holds, loaded first if it is not; nothing when it is not
  * loaded and `passiveDeletes` leaves it to the database's ON DELETE.
  */
-async function relatedForDelete(work: FlushWork, state: InstanceState, rel: RelationshipProperty, setBased: SetBasedMembers[]): Promise<object[]> {
+async function relatedForDelete(work: FlushWork, state: InstanceState, rel: RelationshipProperty, setBased: SetBasedDeletes | undefined): Promise<object[]> {
   // A write-only collection's list holds only what was queued on it: the members in the database
   // are left to one statement where that skips nothing, else read (never with passiveDeletes,
   // which leaves them to the database's ON DELETE).
   if (rel.writeOnly) {
     const queued = queuedMembers(state, rel);
     if (rel.spec.options.passiveDeletes || state.key === undefined) return queued;
-    const held = planSetBased(work.identity, state, rel, queued, setBased);
+    const held = setBased?.plan(state, rel, queued);
     if (held !== undefined) return held;
     return [...new Set([...queued, ...(await committedMembers(work, state, rel))])];
   }
