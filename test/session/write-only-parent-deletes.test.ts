@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   DeclarativeBase,
+  IntegrityError,
   ObjectDeletedError,
   StaleDataError,
   WriteOnlyCollection,
@@ -37,6 +38,7 @@ declare module "../../src/index.js" {
     SbReply: SbReply;
     SbDraft: SbDraft;
     SbAudit: SbAudit;
+    SbNote: SbNote;
   }
 }
 
@@ -56,6 +58,8 @@ class SbBoard extends SbBase {
   @oneToMany("SbDraft", { lazy: "writeOnly", cascade: "all" }) accessor drafts!: WriteOnlyCollection<SbDraft>;
   // A beforeDelete hook: each member's runs.
   @oneToMany("SbAudit", { lazy: "writeOnly", cascade: "all" }) accessor audits!: WriteOnlyCollection<SbAudit>;
+  // A key that cannot be cleared (NOT NULL), and no delete cascade.
+  @oneToMany("SbNote", { lazy: "writeOnly" }) accessor notes!: WriteOnlyCollection<SbNote>;
 }
 
 @model("sb_posts")
@@ -103,6 +107,12 @@ class SbAudit extends SbBase {
   deleting(): void {
     audited.push(this.id);
   }
+}
+
+@model("sb_notes")
+class SbNote extends SbBase {
+  @column(integer().primaryKey()) accessor id!: number;
+  @column(integer().named("board_id").notNull().references("sb_boards.id")) accessor boardId!: number;
 }
 
 async function ids(ctx: SessionContext, query: string): Promise<number[]> {
@@ -270,6 +280,21 @@ forEachDatabaseWithSchema("write-only collections: deleting the parent without p
     assert.equal(of(ctx.statements, "SELECT", "sb_posts").length, 1, ctx.statements.join("\n"));
     assert.equal(inspect(post).status, "detached");
     assert.deepEqual(await ids(ctx, "SELECT id FROM sb_posts ORDER BY id"), [5]);
+  });
+
+  test("members whose key cannot be cleared (NOT NULL): the flush fails and nothing is written", async () => {
+    await seed(ctx);
+    const setup = ctx.session();
+    (await setup.get(SbBoard, 1))!.notes.add(Object.assign(new SbNote(), { id: 1 }));
+    await setup.commit();
+    const session = ctx.session();
+    const board = (await session.get(SbBoard, 1))!;
+    session.delete(board);
+    await assert.rejects(session.flush(), IntegrityError);
+    await session.rollback();
+    assert.deepEqual(await ids(ctx, "SELECT COUNT(*) FROM sb_posts WHERE board_id = 1"), [4]);
+    assert.deepEqual(await ids(ctx, "SELECT COUNT(*) FROM sb_pins WHERE board_id = 1"), [3]);
+    assert.deepEqual(await ids(ctx, "SELECT id FROM sb_boards ORDER BY id"), [1, 2]);
   });
 
   test("a versioned member changed by another transaction since: StaleDataError, nothing deleted", async () => {

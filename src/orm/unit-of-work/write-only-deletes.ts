@@ -8,11 +8,13 @@
  * Only where the statement loses and skips nothing that the per-object path does: the members
  * have no relationships of their own to follow (grandchildren, link rows, a delete cascade along a
  * many-to-one), no version column, no inheritance, and no model hooks for what happens to them.
- * Otherwise (and, under a delete cascade, when the session holds an object with changes to write
- * whose foreign key it does not know) the flush reads the members as before (`deletes.ts`). Members the session holds are handled one by one,
- * as for any collection, so that their objects follow (deleted, or their key cleared, and put back
- * by a rollback); the statement leaves their rows out. Objects of the session whose foreign key
- * is not loaded (expired by a commit) may be members: they are expired wholly after the statement.
+ * Otherwise the flush reads the members as before (`deletes.ts`); so it does, under a delete
+ * cascade, when the session holds an object with changes to write whose foreign key is not loaded.
+ *
+ * Members the session holds are handled one by one, as for any collection, so that their objects
+ * follow (deleted, or their key cleared, and put back by a rollback); the statement leaves their
+ * rows out. Objects of the session whose foreign key is not loaded (expired by a commit) may be
+ * members: a DELETE expires them wholly after it; a cleared key changes nothing they hold.
  */
 import { and, not } from "../../core/expression/operators.js";
 import type { Expression, Operand } from "../../core/expression/expression.js";
