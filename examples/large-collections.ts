@@ -1,6 +1,6 @@
 // Write-only collections (docs/large-collections.md): a sensor's readings, too many to load, added
 // without reading them, read a page at a time with select(), changed in bulk, and deleted with the
-// sensor by the database's ON DELETE CASCADE. Run: npx tsx examples/large-collections.ts [database URL]
+// sensor by the database's ON DELETE CASCADE; its alerts, without passiveDeletes, by one DELETE. Run: npx tsx examples/large-collections.ts [database URL]
 // (a SQLite file by default).
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,6 +29,7 @@ declare module "athanor" {
   interface Models {
     Sensor: Sensor;
     Reading: Reading;
+    Alert: Alert;
   }
 }
 
@@ -40,6 +41,9 @@ class Sensor extends Base {
   // sensor leaves its readings to the foreign key's ON DELETE CASCADE, without reading them.
   @oneToMany("Reading", { backPopulates: "sensor", lazy: "writeOnly", cascade: "all, delete-orphan", passiveDeletes: true })
   accessor readings!: Rel<WriteOnlyCollection<Reading>, "sensor">;
+  // Without passiveDeletes: deleting a sensor deletes its alerts with one DELETE, none read.
+  @oneToMany("Alert", { backPopulates: "sensor", lazy: "writeOnly", cascade: "all" })
+  accessor alerts!: Rel<WriteOnlyCollection<Alert>, "sensor">;
 }
 
 @model("example_readings")
@@ -50,9 +54,18 @@ class Reading extends Base {
   @manyToOne("Sensor", { backPopulates: "readings" }) accessor sensor!: Rel<Sensor, "readings">;
 }
 
+@model("example_alerts")
+class Alert extends Base {
+  @column(integer().primaryKey()) accessor id!: number;
+  @column(string(40).notNull()) accessor message!: string;
+  @column(integer().named("sensor_id").notNull().references("example_sensors.id")) accessor sensorId!: number;
+  @manyToOne("Sensor", { backPopulates: "alerts" }) accessor sensor!: Rel<Sensor, "alerts">;
+}
+
 const file = join(process.env.ATHANOR_TEST_TMP ?? tmpdir(), `athanor-large-collections-${process.pid}.db`);
 const url = process.argv[2] ?? `sqlite:///${file}`;
-const engine = createEngine(url);
+const statements: string[] = []; // what the engine ran (its echo), to show what the delete reads
+const engine = createEngine(url, { echo: (message) => void statements.push(message.split("\n")[0]!) });
 await Base.metadata.dropAll(engine, { checkFirst: true });
 await Base.metadata.createAll(engine);
 const r = columnsOf(Reading);
@@ -62,6 +75,7 @@ const countOf = (sensor: Sensor) => select(func.count()).from(Reading).where(r.s
 const setup = new Session(engine);
 const kitchen = Object.assign(new Sensor(), { name: "kitchen" });
 kitchen.readings.addAll(Array.from({ length: 1000 }, (_, i) => Object.assign(new Reading(), { value: i % 50 })));
+kitchen.alerts.addAll(["too hot", "too cold", "offline"].map((message) => Object.assign(new Alert(), { message })));
 setup.add(kitchen);
 await setup.commit();
 await setup.close();
@@ -85,9 +99,13 @@ try {
   console.log(`iterating: ${(error as WriteOnlyCollectionError).name}`);
 }
 
-session.delete(sensor); // no SELECT of the readings: the database deletes them
+statements.length = 0;
+session.delete(sensor); // no SELECT of the readings (the database deletes them) or of the alerts (one DELETE)
 await session.commit();
-console.log(`after deleting the sensor: ${await session.scalar(select(func.count()).from(Reading))} readings`);
+const alertStatements = (verb: string) => statements.filter((s) => s.startsWith(verb) && s.includes("example_alerts")).length;
+console.log(`deleting the sensor: ${alertStatements("SELECT")} SELECT, ${alertStatements("DELETE")} DELETE of its alerts`);
+const left = async (model: typeof Reading | typeof Alert) => session.scalar(select(func.count()).from(model));
+console.log(`after deleting the sensor: ${await left(Reading)} readings, ${await left(Alert)} alerts`);
 await session.close();
 await Base.metadata.dropAll(engine);
 await engine.dispose();

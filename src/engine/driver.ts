@@ -109,7 +109,14 @@ export interface Driver {
    * given up: the promise rejects, and a connection that arrives later goes back to the pool.
    */
   acquire(wait?: AcquireWait): Promise<DriverConnection>;
+  /** Closes the pool: idle connections at once, checked-out ones and those being reset once back. */
   dispose(): Promise<void>;
+  /**
+   * Closes the sockets of the connections still being reset after their return (network drivers):
+   * `engine.dispose()` calls it when `dispose()` has not finished within `pool.disposeTimeoutMs`,
+   * as a reset sent to a server gone silent is never answered.
+   */
+  closeResets?(): void;
   /** The most connections the pool opens at once. */
   readonly maxConnections: number;
 }
@@ -137,7 +144,8 @@ export interface PoolOptions {
   readonly acquireTimeoutMs?: number;
   /**
    * How long `engine.dispose()` waits for checked-out connections to be returned before it closes
-   * them and warns (`ConnectionsNotReturnedWarning`) naming their holders (default 5 000 ms).
+   * them and warns (`ConnectionsNotReturnedWarning`) naming their holders (default 5 000 ms); and
+   * then, as long again at most, for the resets of connections returned (their sockets closed after).
    */
   readonly disposeTimeoutMs?: number;
   /**

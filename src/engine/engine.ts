@@ -302,6 +302,8 @@ export class Engine implements SchemaExecutor {
    * Closes every pooled connection. Connections still checked out get `pool.disposeTimeoutMs` to
    * be returned; then they are closed (open transactions roll back) and a
    * `ConnectionsNotReturnedWarning` naming their holders is emitted with `process.emitWarning`.
+   * Connections being reset after their return (SQL text changed their session) get as long
+   * again; a reset still unanswered then (a server gone silent) has its socket closed.
    * A warning rather than a rejection: dispose usually runs in a `finally`, where an error would
    * replace the one that is already on its way; the warning loses neither (Node prints it, and
    * `process.on("warning")` receives it).
@@ -332,7 +334,7 @@ export class Engine implements SchemaExecutor {
     // A statement in flight on one of them (a COMMIT above all) finishes before its connection is closed.
     await settledWithin(left.map((conn) => conn.whenIdle()), this.disposeTimeoutMs);
     for (const conn of left) conn.invalidate("engine.dispose() closed it: it was not returned in time");
-    await driver.dispose();
+    await closeDriver(driver, this.disposeTimeoutMs);
     if (holders.length) {
       const message =
         `engine.dispose() closed ${holders.length} connection(s) not returned within ${this.disposeTimeoutMs} ms ` +
@@ -344,15 +346,30 @@ export class Engine implements SchemaExecutor {
   }
 }
 
-/** Waits for the promises, but not longer than `ms`. */
-async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
-  if (!promises.length) return;
+/**
+ * Closes the driver's pool. Connections returned are reset (their session's cleanup) before the
+ * pool takes them back, and its end waits for that: a reset a silent server never answers held
+ * dispose() up to `pool.connectTimeoutMs`, or for ever. Past `ms` their sockets are closed
+ * (nothing is lost: the server rolls back whatever the session held), and the end waited for as
+ * long again at most.
+ */
+async function closeDriver(driver: Driver, ms: number): Promise<void> {
+  const closing = driver.dispose();
+  if (await settledWithin([closing], ms)) return void (await closing);
+  closing.catch(() => undefined); // settled later, or never: nobody waits for it then
+  driver.closeResets?.();
+  await settledWithin([closing], ms);
+}
+
+/** Waits for the promises, but not longer than `ms`; whether they all settled. */
+async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<boolean> {
+  if (!promises.length) return true;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
   });
   try {
-    await Promise.race([Promise.allSettled(promises), timeout]);
+    return await Promise.race([Promise.allSettled(promises).then(() => true), timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -103,6 +103,27 @@ forEachDatabase("a server that stops answering", (ctx) => {
     assert.equal(await settlesWithin(proxied!.withConnection((c) => c.scalar(sql<{ one: number }>`SELECT 1 AS one`))), 1);
   });
 
+  test("engine.dispose() while a returned connection's reset goes unanswered: its socket is closed after pool.disposeTimeoutMs (dispose waited pool.connectTimeoutMs, and on MariaDB for ever)", { skip: network }, async () => {
+    const engine = createEngine(proxy!.url(ctx.db.url), { pool: { connectTimeoutMs: 120_000, disposeTimeoutMs: 300 } });
+    try {
+      const conn = await engine.connect();
+      // SQL text that changes the session: the connection is reset when it goes back to the pool.
+      await conn.execute(ctx.db.name === "postgresql" ? sql`SET statement_timeout = 1234` : sql`SET SESSION sql_mode = ''`);
+      const open = proxy!.connections;
+      proxy!.goSilent();
+      await conn.close(); // its reset goes into the silence
+      const start = performance.now();
+      await settlesWithin(engine.dispose());
+      const ms = performance.now() - start;
+      assert.ok(ms >= 250 && ms < 3000, `dispose() took ${ms.toFixed(0)} ms with pool.disposeTimeoutMs 300`);
+      // The socket was closed, not left half-open to the silent server.
+      for (let i = 0; i < 50 && proxy!.connections >= open; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(proxy!.connections, open - 1);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
   test("an INSERT in autocommit that reached the server before the silence: CommitOutcomeUnknownError (it may have been applied), and it was", { skip: network }, async () => {
     const silent = proxy!.silenceAfter("silent-insert");
     await assert.rejects(

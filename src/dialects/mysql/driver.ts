@@ -14,6 +14,7 @@ import { connectTimedOut, connectTimeoutOf, setUpWithin } from "../shared/connec
 import { openTimeout } from "../shared/pool.js";
 import { prepares, send, whenLost } from "./commands.js";
 import { killOnServer, type KillTarget } from "./kill-query.js";
+import { ResetsInFlight } from "../shared/resets-in-flight.js";
 
 /** Server status flags of an OK packet: a transaction is open; autocommit is on. */
 const IN_TRANSACTION = 0x0001;
@@ -42,6 +43,8 @@ class MySqlConnection implements DriverConnection {
     private readonly resetMs: number,
     /** Where `cancelOnServer` sends its KILL QUERY. */
     private readonly killTarget: KillTarget,
+    /** The driver's resets under way, which `engine.dispose()` waits for. */
+    private readonly resets: ResetsInFlight,
   ) {
     // A fatal connection error is emitted as 'error' as well as failing the query: listen, so
     // that it does not crash the process, and discard the connection on release.
@@ -172,10 +175,12 @@ class MySqlConnection implements DriverConnection {
       // A fatal error fails this one too; a refused reset is followed by the SET, answered in order.
       raw.query(this.afterReset, (error) => (failed || error ? reject(failed ?? error) : resolve()));
     });
-    setUpWithin(reset, this.resetMs, () => destroySocket(raw as unknown as CommandState & CallbackConnection)).then(
+    const destroy = () => destroySocket(raw as unknown as CommandState & CallbackConnection);
+    const released = setUpWithin(reset, this.resetMs, destroy).then(
       () => conn.release(),
       () => conn.destroy(),
     );
+    this.resets.track(released, destroy);
   }
 }
 
@@ -331,6 +336,7 @@ export async function createMySqlDriver(
     throw error;
   }
   const served = new WeakSet<CallbackConnection>();
+  const resets = new ResetsInFlight();
   return {
     serverVersion,
     maxConnections: options.max ?? 10,
@@ -354,8 +360,14 @@ export async function createMySqlDriver(
         });
       }
       served.add(raw);
-      return new MySqlConnection(conn, setup, afterReset, reused, setupMs, killTarget);
+      return new MySqlConnection(conn, setup, afterReset, reused, setupMs, killTarget, resets);
     },
-    dispose: () => pool.end(),
+    // The pool's end queues each connection's goodbye behind its commands: a reset under way
+    // finishes (or is closed, `closeResets`) first, or a reset never answered held the end for ever.
+    dispose: async () => {
+      await resets.settled();
+      await pool.end();
+    },
+    closeResets: () => resets.destroyAll(),
   };
 }

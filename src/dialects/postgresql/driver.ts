@@ -10,6 +10,7 @@ import { repeatedField, withDuplicate } from "../shared/column-names.js";
 import { ConnectStatements } from "../shared/connect-statements.js";
 import { postgresTypeParsers } from "./values.js";
 import { cancelOnServer } from "./cancel-request.js";
+import { ResetsInFlight } from "../shared/resets-in-flight.js";
 
 let cursorsMade = 0;
 
@@ -37,6 +38,8 @@ class PostgresConnection implements DriverConnection {
     readonly reused: boolean,
     /** `pool.connectTimeoutMs`: the limit on a reset (`resetThenRelease`). */
     private readonly resetMs: number,
+    /** The driver's resets under way, which `engine.dispose()` waits for. */
+    private readonly resets: ResetsInFlight,
   ) {
     // A checked-out client whose connection dies emits 'error'; unheard, it would crash the
     // process. The failure reaches the caller through the next query; the client is discarded.
@@ -158,7 +161,7 @@ class PostgresConnection implements DriverConnection {
     // run inside it, and commit it. Discarded, the server rolls it back.
     const status = this.client.getTransactionStatus();
     const discard = broken || this.lost || status === "T" || status === "E";
-    if (resetSession && !discard && this.resetsSessions) return resetThenRelease(this.client, this.setup, this.resetMs, () => this.destroy());
+    if (resetSession && !discard && this.resetsSessions) return resetThenRelease(this.client, this.setup, this.resetMs, () => this.destroy(), this.resets);
     if (discard && this.cancelling !== undefined) endAfter(this.client, this.cancelling);
     this.client.release(discard || undefined);
   }
@@ -188,16 +191,17 @@ const lostClients = new WeakSet<pg.PoolClient | pg.Client>();
  * `connect()` though it had done nothing. Now that user waits for the reset, or gets another
  * connection. A reset not answered within `pool.connectTimeoutMs` closes the connection.
  */
-function resetThenRelease(client: pg.PoolClient, setup: ConnectStatements<pg.PoolClient>, ms: number, destroy: () => void): void {
+function resetThenRelease(client: pg.PoolClient, setup: ConnectStatements<pg.PoolClient>, ms: number, destroy: () => void, resets: ResetsInFlight): void {
   (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements = {};
   preparedGeneration.delete(client);
   setup.reset(client);
   const reset = client.query("DISCARD ALL").then(() => setup.ensure(client, (sql) => client.query(sql), () => undefined));
   // A server gone silent during the reset would keep the client's place in the pool for ever.
-  setUpWithin(reset, ms, destroy).then(
+  const released = setUpWithin(reset, ms, destroy).then(
     () => client.release(),
     (error: unknown) => client.release(error instanceof Error ? error : true),
   );
+  resets.track(released, destroy);
 }
 
 /**
@@ -320,6 +324,7 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
   const served = new WeakSet<pg.PoolClient>();
   const setupMs = connectTimeoutOf(options);
   const openMs = openTimeout(options);
+  const resets = new ResetsInFlight();
   return {
     maxConnections: max,
     acquire: async (wait) => {
@@ -332,10 +337,11 @@ export function createPostgresDriver(url: string, options: DriverOptions): Drive
       const reused = served.has(client);
       served.add(client);
       // Made before the setup runs: from here on the client's 'error' (a reset socket) is heard.
-      const conn = new PostgresConnection(client, names, setup, !options.transactionPooler, reused, setupMs);
+      const conn = new PostgresConnection(client, names, setup, !options.transactionPooler, reused, setupMs, resets);
       if (setup.pending(client)) await setUpWithin(setup.ensure(client, (sql) => client.query(sql), () => conn.release(true)), setupMs, () => conn.destroy());
       return conn;
     },
     dispose: () => pool.end(),
+    closeResets: () => resets.destroyAll(),
   };
 }

@@ -11,14 +11,16 @@ import { queuedMembers } from "../state/write-only.js";
 import type { FlushWork } from "./flush.js";
 import { setAttribute } from "./key-sync.js";
 import { heldThrough } from "./orphans.js";
+import type { SetBasedDeletes } from "./write-only-deletes.js";
 
 /**
  * Adds to the deletions what deleting an object implies: children with a delete cascade (or that
  * cannot exist without it) are deleted too, and so is what a many-to-one or many-to-many with a
  * delete cascade holds; other children lose their foreign key. Plain many-to-many links of a
- * deleted object are removed by `writeLinks`.
+ * deleted object are removed by `writeLinks`. The members of a write-only collection that the
+ * session does not hold may be left to one statement instead (`setBased`, write-only-deletes.ts).
  */
-export async function expandDeletes(work: FlushWork, changedRows: InstanceState[]): Promise<InstanceState[]> {
+export async function expandDeletes(work: FlushWork, changedRows: InstanceState[], setBased: SetBasedDeletes | undefined): Promise<InstanceState[]> {
   const result = new Set<InstanceState>();
   const initially = new Set(work.deleting);
   const modified = new Set(work.modified);
@@ -36,12 +38,12 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
       if (rel.resolved.direction !== "oneToMany") {
         // A delete cascade along a many-to-one or a many-to-many deletes what it holds too
         // (the link rows of a many-to-many go with the deleted objects: `writeLinks`).
-        if (rel.cascades("delete")) for (const target of await relatedForDelete(work, state, rel)) queue.push(ensureState(target, rel.resolved.target));
+        if (rel.cascades("delete")) for (const target of await relatedForDelete(work, state, rel, setBased)) queue.push(ensureState(target, rel.resolved.target));
         continue;
       }
       const cascades = rel.cascades("delete") || rel.resolved.pairs.some(([, fk]) => fk.primaryKey);
       if (rel.spec.options.passiveDeletes && !cascades) continue;
-      for (const child of await relatedForDelete(work, state, rel)) {
+      for (const child of await relatedForDelete(work, state, rel, setBased)) {
         const childState = ensureState(child, rel.resolved.target);
         // Read from the database, the list may hold a child moved to another parent in memory.
         if (movedAway(work, state, rel, childState, held)) continue;
@@ -63,12 +65,15 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
  * What `rel` of an object being deleted holds, loaded first if it is not; nothing when it is not
  * loaded and `passiveDeletes` leaves it to the database's ON DELETE.
  */
-async function relatedForDelete(work: FlushWork, state: InstanceState, rel: RelationshipProperty): Promise<object[]> {
+async function relatedForDelete(work: FlushWork, state: InstanceState, rel: RelationshipProperty, setBased: SetBasedDeletes | undefined): Promise<object[]> {
   // A write-only collection's list holds only what was queued on it: the members in the database
-  // are read (never with passiveDeletes, which leaves them to the database's ON DELETE).
+  // are left to one statement where that skips nothing, else read (never with passiveDeletes,
+  // which leaves them to the database's ON DELETE).
   if (rel.writeOnly) {
     const queued = queuedMembers(state, rel);
     if (rel.spec.options.passiveDeletes || state.key === undefined) return queued;
+    const held = setBased?.plan(state, rel, queued);
+    if (held !== undefined) return held;
     return [...new Set([...queued, ...(await committedMembers(work, state, rel))])];
   }
   const value = state.dict[rel.key];

@@ -36,6 +36,7 @@ import { clearKeysBetweenDeleted } from "./cycle-deletes.js";
 import { earlyDeletes, runEarlyDeletes } from "./unique-deletes.js";
 import { runAfterHooks, runBeforeDeletes } from "./flush-hooks.js";
 import type { FlushHooks } from "./collaborators.js";
+import { runSetBased, SetBasedDeletes } from "./write-only-deletes.js";
 
 export interface FlushWork {
   readonly conn: Connection;
@@ -72,13 +73,17 @@ export async function flush(work: FlushWork): Promise<number> {
   // Rows already in the database whose keys the flush changes: those written before the change
   // (a parent processed after its child, in a cycle between tables) are updated again at the end.
   const changedRows: InstanceState[] = [];
-  const deleting = await expandDeletes(work, changedRows);
+  // Members of write-only collections of deleted parents that the session does not hold: one statement each.
+  const setBased = work.deleting.length !== 0 ? new SetBasedDeletes(work.identity, work.modified) : undefined;
+  const deleting = await expandDeletes(work, changedRows, setBased);
   // Deletions may cascade to pending objects, which then must not be inserted: filtered here.
   const pendingBy = work.pendingByMapper !== undefined && work.deleting.length === 0 ? work.pendingByMapper : byMapper(work.pending, true);
   const modifiedBy = byMapper(work.modified, true);
   const deletingBy = byMapper(deleting, false);
   const mappers = mapperOrder([...pendingBy.keys(), ...modifiedBy.keys(), ...deletingBy.keys()]);
   if (work.hooks !== undefined && deletingBy.size !== 0) await runBeforeDeletes(work.hooks, mappers, deletingBy);
+  // First of all writes: before the early deletes (unique-deletes.ts) may delete a parent.
+  if (setBased !== undefined && setBased.statements.length !== 0) await runSetBased(work.conn, setBased);
   // What the afterDelete hooks are for (early deletes and row switches take states out of `deletingBy`).
   const deletedBy = work.hooks !== undefined ? new Map(deletingBy) : deletingBy;
   // A deleted row whose unique value another row of the flush takes is deleted first (unique-deletes.ts).
