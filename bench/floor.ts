@@ -21,6 +21,7 @@ import { prepareDatabase } from "./harness/data.js";
 import { median, progress, timed } from "./harness/measure.js";
 import type { Handle } from "./harness/side.js";
 import { sidesFor } from "./harness/sides.js";
+import { StateSlot } from "./harness/state-slot.js";
 import { Item2, Item5 } from "./models.js";
 
 const WARM_UPS = 2;
@@ -37,23 +38,6 @@ class FloorState {
   ) {}
 }
 
-/** Links a state to its object through a private field, as athanor's `StateSlot` does. */
-class Stamp {
-  constructor(obj: object) {
-    return obj;
-  }
-}
-class FloorSlot extends Stamp {
-  #state: FloorState;
-  constructor(obj: object, state: FloorState) {
-    super(obj);
-    this.#state = state;
-  }
-  static read(obj: object): FloorState | undefined {
-    return #state in obj ? (obj as FloorSlot).#state : undefined;
-  }
-}
-
 /** The floor's W3: the raw side's rows, each wrapped as above. */
 async function floorHydrate(raw: Handle, width: Width): Promise<number> {
   const rows = (await raw.items!(width)) as { id: number }[];
@@ -66,11 +50,11 @@ async function floorHydrate(raw: Handle, width: Width): Promise<number> {
     const obj = Object.create(prototype) as object;
     const state = new FloorState(prototype, row, session, row.id);
     state.obj = obj;
-    new FloorSlot(obj, state);
+    new StateSlot(obj, state);
     slots[row.id] = obj;
     objects.push(obj);
   }
-  if (FloorSlot.read(objects[0]!)?.obj !== objects[0]) throw new Error("floor: state not linked");
+  if (StateSlot.read<FloorState>(objects[0]!)?.obj !== objects[0]) throw new Error("floor: state not linked");
   return objects.length;
 }
 

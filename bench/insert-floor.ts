@@ -28,6 +28,7 @@ import { prepareDatabase, SeedTables } from "./harness/data.js";
 import { median, progress, timed } from "./harness/measure.js";
 import { extraData, links, type Handle } from "./harness/side.js";
 import { sidesFor } from "./harness/sides.js";
+import { StateSlot } from "./harness/state-slot.js";
 
 /** What the session keeps of each object it holds, wherever it keeps it; the values stay in the object. */
 interface Entry {
@@ -77,23 +78,6 @@ class LinkedState implements Entry {
   ) {}
 }
 
-/** Links a state to its object through a private field, as athanor's `StateSlot` does. */
-class Stamp {
-  constructor(obj: object) {
-    return obj;
-  }
-}
-class LinkedSlot extends Stamp {
-  #state: LinkedState;
-  constructor(obj: object, state: LinkedState) {
-    super(obj);
-    this.#state = state;
-  }
-  static read(obj: object): LinkedState | undefined {
-    return #state in obj ? (obj as LinkedSlot).#state : undefined;
-  }
-}
-
 /** The other design: the state's fields declared by the models' base class, in the object itself. */
 class InlineState implements Entry {
   session: object | undefined = undefined;
@@ -112,9 +96,9 @@ const DESIGNS = {
   linked: {
     models: floorModels(Object),
     adopt: ((obj, mapper, session) => {
-      if (LinkedSlot.read(obj)) return undefined;
+      if (StateSlot.read<LinkedState>(obj)) return undefined;
       const state = new LinkedState(obj, mapper, session);
-      new LinkedSlot(obj, state);
+      new StateSlot(obj, state);
       return state;
     }) as Adopt,
   },
