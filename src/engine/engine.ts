@@ -16,6 +16,7 @@ import type { Result } from "./result.js";
 import { runSchemaOperation } from "./schema-runner.js";
 import { checkClusterOptions } from "./cluster-options.js";
 import { acquirePinged, DEFAULT_PING_TIMEOUT_MS } from "./pre-ping.js";
+import { closeDriver, settledWithin } from "./dispose-bounds.js";
 
 /** Options of `createEngine(url, options)`. */
 export interface EngineOptions {
@@ -343,35 +344,6 @@ export class Engine implements SchemaExecutor {
         `Close each connection and session when done (conn.close(), session.close()) before disposing the engine.`;
       process.emitWarning(new ConnectionsNotReturnedWarning(message, holders));
     }
-  }
-}
-
-/**
- * Closes the driver's pool. Connections returned are reset (their session's cleanup) before the
- * pool takes them back, and its end waits for that: a reset a silent server never answers held
- * dispose() up to `pool.connectTimeoutMs`, or for ever. Past `ms` their sockets are closed
- * (nothing is lost: the server rolls back whatever the session held), and the end waited for as
- * long again at most.
- */
-async function closeDriver(driver: Driver, ms: number): Promise<void> {
-  const closing = driver.dispose();
-  if (await settledWithin([closing], ms)) return void (await closing);
-  closing.catch(() => undefined); // settled later, or never: nobody waits for it then
-  driver.closeResets?.();
-  await settledWithin([closing], ms);
-}
-
-/** Waits for the promises, but not longer than `ms`; whether they all settled. */
-async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<boolean> {
-  if (!promises.length) return true;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([Promise.allSettled(promises).then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
