@@ -8,7 +8,6 @@
  * where MariaDB's name cannot be known (another key may hold it).
  */
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { afterEach, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -49,18 +48,8 @@ const V2 = model(`  @column(integer()) accessor a!: number | null;\n`, "");
 for (const db of await testDatabases()) {
   describe(`migrate new: dropping columns with unnamed unique constraints [${db.name}]`, { skip: db.skip }, () => {
     const { url, p } = projectSuite(db, "dropuq", TABLES);
-    const cli = async (...args: string[]): Promise<CliRun> => {
-      const run = await p!.cli(...args);
-      assert.equal(run.code, 0, `athanor ${args.join(" ")}:\n${run.out}\n${run.err}`);
-      return run;
-    };
-    const useModels = (version: string, source: string) => {
-      const dir = join(p!.dir, `models-${version}`);
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir);
-      writeFileSync(join(dir, "item.ts"), source);
-      p!.configure({ models: dir });
-    };
+    const cli = (...args: string[]): Promise<CliRun> => p!.cliOk(...args);
+    const useModels = (version: string, source: string) => p!.useModels(version, source);
     const rows = async (columns: string) => (await query(url, `SELECT ${columns} FROM du_items ORDER BY id`)).map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? null : Number(v) || v]))));
 
     test("the generated migration goes up (uniques, then columns), check finds it clean, verify passes, down brings both uniques back", async () => {

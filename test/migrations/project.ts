@@ -4,6 +4,7 @@
  * checkout's src/migrations/index.ts, migration files written from data, and the CLI's `main`
  * run in-process with its output captured.
  */
+import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { after, before } from "node:test";
@@ -81,6 +82,22 @@ export class Project {
     const env = { ...process.env, ATHANOR_URL: "", ATHANOR_MODELS: "", ATHANOR_MIGRATIONS: "" };
     const code = await main(args, env, this.dir, { out: (t) => out.push(t), err: (t) => err.push(t) });
     return { code, out: out.join("\n"), err: err.join("\n") };
+  }
+
+  /** Runs `athanor <args>` and fails the test unless it exits 0 (its output in the message). */
+  async cliOk(...args: string[]): Promise<CliRun> {
+    const run = await this.cli(...args);
+    assert.equal(run.code, 0, `athanor ${args.join(" ")}:\n${run.out}\n${run.err}`);
+    return run;
+  }
+
+  /** Points the configuration's `models` at a fresh folder `models-<version>` holding `item.ts`. */
+  useModels(version: string, source: string): void {
+    const dir = join(this.dir, `models-${version}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    writeFileSync(join(dir, "item.ts"), source);
+    this.configure({ models: dir });
   }
 
   /** Deletes the folder. */

@@ -9,7 +9,7 @@
  * under the old column's name, read back as LONGTEXT with a named check.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -64,18 +64,8 @@ export class Item extends Base {
 for (const db of await testDatabases()) {
   describe(`migrate: renaming columns and tables of CHECK constraints [${db.name}]`, { skip: db.skip }, () => {
     const { url, p } = projectSuite(db, "renck", TABLES);
-    const cli = async (...args: string[]): Promise<CliRun> => {
-      const run = await p!.cli(...args);
-      assert.equal(run.code, 0, `athanor ${args.join(" ")}:\n${run.out}\n${run.err}`);
-      return run;
-    };
-    const useModels = (version: string, source: string) => {
-      const dir = join(p!.dir, `models-${version}`);
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir);
-      writeFileSync(join(dir, "item.ts"), source);
-      p!.configure({ models: dir });
-    };
+    const cli = (...args: string[]): Promise<CliRun> => p!.cliOk(...args);
+    const useModels = (version: string, source: string) => p!.useModels(version, source);
     const agree = async () => assert.match((await cli("migrate", "check")).out, /models, history and database agree$/);
     const newest = () => p!.read(p!.files().at(-1)!);
     // The database's own check violation (PostgreSQL, SQLite: "check constraint"; MariaDB: "CONSTRAINT `x` failed").
