@@ -14,7 +14,8 @@ import type { Select } from "../core/statements/select.js";
 import type { DriverConnection, DriverCursor, DriverResult, EngineDialect, ExecuteOptions } from "./driver.js";
 import { convertInPlace, convertValuesInPlace, mappedWhileRead, processorsFor, RowMapperFailure, shapedResult } from "./convert-rows.js";
 import { yieldPerOf, type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
-import { changesSession, mayWrite, refusedText, streamInProgress } from "./statement-kind.js";
+import { forgetKeyOrders } from "./generated-key-order.js";
+import { changesSchema, changesSession, mayWrite, refusedText, streamInProgress } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
 import { checkedColumns, duplicateColumnError } from "./duplicate-columns.js";
 import { runInTransaction, Transaction } from "./transaction.js";
@@ -55,6 +56,11 @@ export class Connection extends ConnectionApi {
 
   get dialect(): EngineDialect {
     return this.context.dialect;
+  }
+
+  /** @internal What this connection shares with the others of its pool: a key for what is learnt of their database. */
+  get pool(): object {
+    return this.context;
   }
 
   /** @internal The engine reaches the database through a pooler in transaction mode (`transactionPooler`). */
@@ -185,11 +191,13 @@ export class Connection extends ConnectionApi {
   /**
    * @internal SQL text about to run on this connection: refused as `refusedText` says, and noted
    * when it may change the session, which is then reset when the connection goes back to the pool.
+   * DDL makes the pool forget how its tables' keys are generated (generated-key-order.ts).
    */
   checkText(sql: string): void {
     const refused = refusedText(sql, this.transactions[0], this.dialect.capabilities);
     if (refused !== undefined) throw refused;
     if (!this.sessionChanged && changesSession(sql)) this.sessionChanged = true;
+    if (changesSchema(sql)) forgetKeyOrders(this.context);
   }
 
   /** `run`, for the connection's own statements (BEGIN, SAVEPOINT). */

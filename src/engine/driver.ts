@@ -3,6 +3,7 @@
  * A dialect folder implements these interfaces; everything above speaks only to them.
  */
 import type { Dialect } from "../core/compiler/dialect.js";
+import type { Executable } from "../core/statements/executable.js";
 import type { DBAPIError } from "../core/errors.js";
 import type { SchemaModel } from "../core/schema/schema-model.js";
 
@@ -262,4 +263,9 @@ export interface EngineDialect extends Dialect {
   constraintNames(conn: DriverConnection, name: string, schema: string | undefined): Promise<ConstraintNames>;
   /** Reads the schema as plain data, normalised as `DdlCompiler.tableModel` writes it (see `SchemaModel`). */
   reflect(conn: DriverConnection, options: ReflectOptions): Promise<SchemaModel>;
+  /**
+   * Where keys follow a sequence (`generatedKeyOrder: "sequence"`): the query giving the
+   * `increment` and `cycles` of the sequence that owns the column, or no row (generated-key-order.ts).
+   */
+  sequenceIncrementQuery?(schema: string | undefined, table: string, column: string): Executable<{ increment: number | string | null; cycles: boolean | null }>;
 }

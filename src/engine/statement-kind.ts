@@ -26,6 +26,13 @@ export function commitsImplicitly(sql: string): boolean {
 }
 
 /** SQL that begins or ends a transaction or a savepoint: what a `Transaction` does itself. */
+const CHANGES_SCHEMA = /^\s*(alter|create|drop|rename)\b/i;
+
+/** Whether SQL text may change a table or a sequence (what the engine learnt of one is then forgotten). */
+export function changesSchema(sql: string): boolean {
+  return CHANGES_SCHEMA.test(sql);
+}
+
 const TRANSACTION_CONTROL = /^\s*(begin|start\s+transaction|commit|end|rollback|abort|savepoint|release|xa)\b/i;
 
 /**

@@ -46,6 +46,19 @@ forEachDatabaseWithSchema("bulk INSERT through joined-table classes", JtBase.met
     assert.deepEqual(["Ann", "Bob", "Cid"].map((name) => budgets.get(employees.get(name))), [10, 20, 30]);
   });
 
+  test("generated base keys matched to their rows by how they are generated: a sequence counting down, SQLite's rows one by one", async () => {
+    if (ctx.db.name === "postgresql") await ctx.engine.withConnection((conn) => conn.run("ALTER SEQUENCE jt_employees_id_seq INCREMENT -1 MINVALUE -100000 MAXVALUE -1 START -1 RESTART -1"));
+    const session = ctx.session();
+    ctx.reset();
+    const rows = Array.from({ length: 20 }, (_, i) => ({ name: `m${i}`, budget: i }));
+    assert.equal(await session.execute(insert(Manager), rows), 20);
+    assert.equal(inserts(ctx.statements).filter((t) => t === "jt_employees").length, ctx.db.name === "sqlite" ? 20 : 1);
+    await session.commit();
+    const employees = new Map((await tableRows(ctx, "jt_employees", "id, name")).map(([id, name]) => [name, id]));
+    const budgets = new Map((await tableRows(ctx, "jt_managers", "id, budget")).map(([id, budget]) => [id, budget]));
+    assert.deepEqual(rows.map(({ name }) => budgets.get(employees.get(name))), rows.map(({ budget }) => budget));
+  });
+
   test("keys given, three tables (a director), and a mix of given and generated keys", async () => {
     const session = ctx.session();
     assert.equal(await session.execute(insert(Director), [{ id: 900, name: "Dee", budget: 9, parkingSpot: "A1" }, { id: 901, name: "Dan", budget: 8 }]), 2);

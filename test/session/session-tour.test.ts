@@ -10,7 +10,7 @@ const run = promisify(execFile);
 test("examples/session-tour.ts runs and reports what the README says", async () => {
   const script = fileURLToPath(new URL("../../examples/session-tour.ts", import.meta.url));
   const { stdout } = await run(process.execPath, ["--import", "tsx", script], { timeout: 60_000 });
-  assert.match(stdout, /commit: 4 statements for 1 user, 2 posts, 2 tags, 4 links/);
+  assert.match(stdout, /commit: 6 statements for 1 user, 2 posts, 2 tags, 4 links/);
   assert.match(stdout, /get\(User, 1\) is the same object: true, statements: 0/);
   assert.match(stdout, /2 posts with tags \(select-in\) and authors \(joined\) in 2 statements/);
   assert.match(stdout, /Hello by Ann \[orm, typescript\]/);

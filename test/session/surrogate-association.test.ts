@@ -49,7 +49,8 @@ forEachDatabaseWithSchema("surrogate-keyed association table, both forms", Invoi
     ).map((r) => `${Number(r.i)}-${Number(r.t)}:${(Number(r.p) / 100).toFixed(2)}x${Number(r.q)}`);
   const lineIds = async (session?: Session) =>
     (await run(sql<{ id: number }>`SELECT invoice_line_id AS id FROM sa_invoice_lines ORDER BY invoice_line_id`, session)).map((r) => Number(r.id));
-  const kinds = () => ctx.statements.map((s) => s.split(" ")[0]);
+  // The catalog read of PostgreSQL's key order (once per table and engine) is not the flush's statement shape.
+  const kinds = () => ctx.statements.filter((s) => !s.includes("pg_get_serial_sequence")).map((s) => s.split(" ")[0]);
 
   /** Invoice 1 with tracks 10 and 20 (written as lines), invoice 2 without, track 30 unlinked. */
   async function seed() {
@@ -76,7 +77,8 @@ forEachDatabaseWithSchema("surrogate-keyed association table, both forms", Invoi
     assert.equal(invoice.lines[0]!.quantity, 1, "the client-side default");
     session.add(invoice);
     await session.flush();
-    assert.deepEqual(kinds(), ["INSERT", "INSERT", "INSERT"], "the invoice, the tracks, the lines (one statement for both)");
+    // SQLite: the lines' keys are generated, so one INSERT each (generated-key-order.ts).
+    assert.deepEqual(kinds(), ctx.db.name === "sqlite" ? ["INSERT", "INSERT", "INSERT", "INSERT"] : ["INSERT", "INSERT", "INSERT"], "the invoice, the tracks, the lines (one statement for both)");
     const ids = await lineIds(session);
     assert.equal(ids.length, 2, "one row per link, not two");
     assert.deepEqual(await lines(session), ["1-10:0.99x1", "1-20:0.99x1"], "server default price, default quantity");

@@ -65,15 +65,19 @@ forEachDatabaseWithSchema("unit of work", Base.metadata, (ctx) => {
     });
     session.addAll(tags);
     await session.commit();
-    assert.equal(ctx.statements.filter((s) => s.startsWith("INSERT")).length, 1);
+    // SQLite: rows whose key is generated go one per statement, sent in one pass: nothing ties a
+    // multi-row INSERT's rowids to its rows (generated-key-order.ts).
+    assert.equal(ctx.statements.filter((s) => s.startsWith("INSERT")).length, ctx.db.name === "sqlite" ? 50 : 1);
     assert.equal(new Set(tags.map((t) => t.id)).size, 50, "every row got its generated key");
     await session.close();
   });
 
   test("a large flush's INSERTs take the dialect's page of rows (SQLite: 500), else as many as the parameters allow", async () => {
     const session = ctx.session({ expireOnCommit: false });
+    // Keys given: on SQLite, rows whose key is generated go one per statement (the test above).
     const tags = Array.from({ length: 1_201 }, (_, i) => {
       const tag = new Tag();
+      tag.id = 100_000 + i;
       tag.name = `page-${i}`;
       return tag;
     });
@@ -81,7 +85,6 @@ forEachDatabaseWithSchema("unit of work", Base.metadata, (ctx) => {
     await session.commit();
     const rowsPerInsert = ctx.statements.filter((s) => s.startsWith("INSERT")).map((s) => s.split("), (").length);
     assert.deepEqual(rowsPerInsert, ctx.db.name === "sqlite" ? [500, 500, 201] : [1_201]);
-    assert.equal(new Set(tags.map((t) => t.id)).size, 1_201, "every row got its generated key");
     assert.equal(await ctx.count("tags", "name LIKE 'page-%'"), 1_201);
     await session.close();
   });

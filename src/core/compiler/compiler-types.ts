@@ -44,6 +44,14 @@ export interface DialectCapabilities {
    */
   readonly generatedKeyInValues: "default" | "null";
   /**
+   * How the keys a multi-row INSERT generates follow its rows, which RETURNING's row order does
+   * not tell (no database promises it): "ascending" as the rows are inserted (MariaDB's
+   * AUTO_INCREMENT); "sequence", the column's own sequence, either way (PostgreSQL); "perRow",
+   * nothing ties them (SQLite), so such rows are inserted one per statement. See
+   * `engine/generated-key-order.ts`.
+   */
+  readonly generatedKeyOrder: "ascending" | "sequence" | "perRow";
+  /**
    * Bind parameters one statement may have: a longer multi-row INSERT is run in chunks (see
    * `statements/chunking.ts`), a longer IN list is bound as one array parameter.
    */

@@ -3,6 +3,7 @@ import type { ParamNode } from "../../core/ast/nodes.js";
 import { constraintNamesOf } from "../shared/constraint-names.js";
 import type { DialectCapabilities } from "../../core/compiler/sql-compiler.js";
 import { importOptionalPackage } from "../../core/optional-package.js";
+import { sql } from "../../core/expression/sql-tag.js";
 import type { DriverConnection, EngineDialect, IsolationLevel, TableInfo } from "../../engine/driver.js";
 import { POSTGRES_IDENTIFIER_LIMIT, PostgresCompiler } from "./compiler.js";
 import { PostgresDdlCompiler } from "./ddl-compiler.js";
@@ -20,6 +21,7 @@ const capabilities: DialectCapabilities = {
   parenthesizedSetMembers: true,
   withBeforeWrites: true,
   insertReturning: true,
+  generatedKeyOrder: "sequence",
   updateReturning: true,
   deleteReturning: true,
   fullJoin: true,
@@ -81,6 +83,10 @@ const dialect: EngineDialect = {
     return constraintNamesOf(constraints, indexes, { primaryKey: "p", foreignKey: "f", unique: "u", check: "c" });
   },
   reflect: reflectPostgres,
+  // pg_get_serial_sequence finds the sequence an IDENTITY or SERIAL column owns; its first
+  // argument is SQL text (quoted here), its second a plain name.
+  sequenceIncrementQuery: (schema, table, column) =>
+    sql<{ increment: string | null; cycles: boolean | null }>`SELECT s.seqincrement AS increment, s.seqcycle AS cycles FROM pg_catalog.pg_sequence s WHERE s.seqrelid = pg_get_serial_sequence(${schema === undefined ? sql`quote_ident(${table}::text)` : sql`quote_ident(${schema}::text) || '.' || quote_ident(${table}::text)`}, ${column}::text)::regclass`,
 };
 // Shared by every engine: nobody may change it.
 Object.freeze(dialect);

@@ -19,6 +19,7 @@ const capabilities: DialectCapabilities = {
   parenthesizedSetMembers: false,
   withBeforeWrites: true,
   insertReturning: true,
+  generatedKeyOrder: "perRow",
   updateReturning: true,
   deleteReturning: true,
   fullJoin: true,

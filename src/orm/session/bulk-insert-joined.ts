@@ -9,6 +9,7 @@
  * the others, and no table keeps a row without the rest of it. As for any bulk INSERT, no object is
  * made: the rows are read through queries.
  */
+import { generatedKeyOrder, inInsertOrder } from "../../engine/generated-key-order.js";
 import { ArgumentError } from "../../core/errors.js";
 import type { Column } from "../../core/schema/column.js";
 import type { Table } from "../../core/schema/table.js";
@@ -107,11 +108,14 @@ async function insertBaseRows(connection: Connection, table: Table, rows: readon
     if (value == null) throw new ArgumentError(`${what}: the database gave row ${i} no key for '${generated!.name}' (a column without AUTO_INCREMENT?). Give the key in every row.`);
     return [typeof value === "bigint" ? Number(value) : value];
   };
-  if (connection.dialect.capabilities.insertReturning) {
-    // One value per row, in the order of the rows, as the flush reads them (persister.ts).
+  // RETURNING's rows matched to the rows by the order the keys are generated in, else one row per statement (generated-key-order.ts).
+  const order = connection.dialect.capabilities.insertReturning && unkeyed.length > 1 ? await generatedKeyOrder(connection, table, generated!) : "ascending";
+  if (connection.dialect.capabilities.insertReturning && order !== undefined) {
     const result = await connection.execute<unknown>(insert(table).values(unkeyed.map((i) => rows[i]!) as never).returning(generated!), { rowShape: "arrays" });
-    const values = result.rows as unknown[][];
+    const values = inInsertOrder(table, result.rows as unknown as unknown[][], order, (row) => row[0]);
     unkeyed.forEach((i, j) => (keys[i] = read(values[j]?.[0], i)));
+  } else if (connection.dialect.capabilities.insertReturning) {
+    for (const i of unkeyed) keys[i] = read((await connection.execute<unknown>(insert(table).values(rows[i]! as never).returning(generated!), { rowShape: "values" })).rows[0], i);
   } else {
     // No RETURNING: one row per statement, and its insert id.
     for (const i of unkeyed) keys[i] = read((await connection.execute(insert(table).values(rows[i]! as never))).lastInsertId, i);

@@ -57,15 +57,32 @@ export function executeInsertBatch(conn: Connection, shape: InsertShape, rows: r
   return conn.executeCompiled<unknown>({ ...prepared.compiled, params }, { rowShape: shape.readBack === undefined ? "values" : "arrays" });
 }
 
+/**
+ * Executes `shape` (of one row) once per row of `rows`, in order: each statement's RETURNING is
+ * its own row's, whatever order the database gives a multi-row statement's in. The rows come
+ * back in the order of `rows`. A SQLite statement is answered at once: no promise per row.
+ */
+export async function executeInsertEach(conn: Connection, shape: InsertShape, rows: readonly RowValues[]): Promise<unknown[]> {
+  const prepared = preparedInsert(conn, shape);
+  const width = shape.columns.length;
+  const options = { rowShape: shape.readBack === undefined ? "values" : "arrays" } as const;
+  const returned = new Array<unknown>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const answer = conn.executeCompiledNow<unknown>({ ...prepared.compiled, params: rowParams(prepared, width, rows, r, r + 1) }, options);
+    returned[r] = (answer instanceof Promise ? await answer : answer).rows[0];
+  }
+  return returned;
+}
+
 /** A row to insert: its attribute values (an object's state has them). */
 export interface RowValues {
   readonly dict: Readonly<Record<string, unknown>>;
 }
 
-/** The parameters of the rows, row after row, each row's columns in the shape's order. */
-function rowParams({ read, processors }: PreparedInsert, width: number, rows: readonly RowValues[]): unknown[] {
-  const params = new Array<unknown>(rows.length * width);
-  for (let r = 0; r < rows.length; r++) read(rows[r]!.dict, params, r * width);
+/** The parameters of the rows (`from` to `to`), row after row, each row's columns in the shape's order. */
+function rowParams({ read, processors }: PreparedInsert, width: number, rows: readonly RowValues[], from = 0, to = rows.length): unknown[] {
+  const params = new Array<unknown>((to - from) * width);
+  for (let r = from; r < to; r++) read(rows[r]!.dict, params, (r - from) * width);
   for (const { at, process } of processors) {
     for (let i = at; i < params.length; i += width) if (params[i] !== null && params[i] !== undefined) params[i] = process(params[i]);
   }

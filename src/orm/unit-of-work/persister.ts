@@ -22,7 +22,8 @@ import { sameValue, storedValue } from "../state/mutable-values.js";
 import { setLoaded } from "../state/loaded-lists.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { nullIdentityKey } from "./identity-keys.js";
-import { executeInsertBatch } from "./insert-batch.js";
+import { executeInsertBatch, executeInsertEach } from "./insert-batch.js";
+import { generatedKeyOrder, inInsertOrder } from "../../engine/generated-key-order.js";
 import { insertReadBack, setInsertedValues, setUpdatedValues, updateReadBack } from "./read-back.js";
 import type { Journal } from "./journal.js";
 import { orphanGroups } from "./orphans.js";
@@ -66,18 +67,29 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
     // Several rows then go in one statement, where `INSERT ... DEFAULT VALUES` takes one.
     const keyOnly = columns.length === 0 && needsKey && returning;
     const keyOnlyValue = keyOnly ? (ctx.conn.dialect.capabilities.generatedKeyInValues === "default" ? DEFAULT : null) : undefined;
+    const readBack = needsKey && returning ? generated.column : undefined;
+    // Keys read back for rows that give columns are matched to their rows by the order the
+    // database generates them in; where nothing orders them, the rows go one per statement, sent
+    // in one pass (generated-key-order.ts). Rows giving no column are alike but for their key:
+    // any match is right.
+    const matched = readBack !== undefined && columns.length > 0 && group.length > 1;
+    const order = matched ? await generatedKeyOrder(ctx.conn, table, readBack) : undefined;
+    const each = matched && order === undefined;
     // One row per statement when no key can be read back for several, or there is no column to
     // give (INSERT ... DEFAULT VALUES takes one row).
-    const rowsPerStatement = (needsKey && !returning) || (columns.length === 0 && !keyOnly) ? 1 : rowsPerInsert(ctx.conn, columns.length);
+    const rowsPerStatement = (needsKey && !returning) || (columns.length === 0 && !keyOnly) ? 1 : each ? group.length : rowsPerInsert(ctx.conn, columns.length);
     // Server defaults and generated columns come back in the same RETURNING (read-back.ts).
     const values = columns.length === 0 && !keyOnly ? undefined : nonEmpty(insertReadBack(ctx, mapper, table, columns));
     // Without a generated key, the rows' keys name them in the RETURNING rows.
     const readBackColumns = values && [...(needsKey && returning ? [] : mapper.primaryKey), ...values.map((m) => m.column)];
     for (let i = 0; i < group.length; i += rowsPerStatement) {
       const chunk = group.length <= rowsPerStatement ? group : group.slice(i, i + rowsPerStatement);
-      const readBack = needsKey && returning ? generated.column : undefined;
-      const shape = { table, columns, rows: chunk.length, keyOnlyValue, returning: readBack, readBack: readBackColumns };
-      const result = columns.length === 0 && !keyOnly ? await insertDefaultValues(ctx, mapper, readBack) : await executeInsertBatch(ctx.conn, shape, chunk);
+      const shape = { table, columns, rows: each ? 1 : chunk.length, keyOnlyValue, returning: readBack, readBack: readBackColumns };
+      let result: { readonly rows: readonly unknown[]; readonly lastInsertId?: unknown };
+      if (columns.length === 0 && !keyOnly) result = await insertDefaultValues(ctx, mapper, readBack);
+      else if (each) result = { rows: await executeInsertEach(ctx.conn, shape, chunk) };
+      else result = await executeInsertBatch(ctx.conn, shape, chunk);
+      if (order !== undefined && chunk.length > 1) result = { rows: inInsertOrder(table, result.rows, order, values ? (row) => (row as unknown[])[0] : (key) => key) };
       if (needsKey) {
         // With RETURNING, one value per row inserted; without, one row per statement and its insert
         // id. Checked for every row before any is set: a row left without its key is refused.
