@@ -5,6 +5,7 @@
  * that verb. Elsewhere those attributes are expired, as before: a value the database may have
  * changed is never left readable. A model with neither sends the statements it always sent.
  */
+import { InvalidRequestError } from "../../core/errors.js";
 import type { Table } from "../../core/schema/table.js";
 import { identityKeyOf } from "../identity/identity-map.js";
 import type { MappedColumn, Mapper } from "../mapping/mapper.js";
@@ -81,8 +82,19 @@ function rowsInChunkOrder(mapper: Mapper, chunk: readonly InstanceState[], rows:
   if (rows.length !== chunk.length) throw new Error(`internal: the INSERT of ${chunk.length} ${mapper.name} rows returned ${rows.length}`);
   const byKey = new Map(rows.map((row) => [keyOfRow(row), row]));
   const matched = chunk.map((state) => byKey.get(identityKeyOf(mapper.keyAttributes, state.dict)));
-  // A key the database returns in another form than given (CHAR padding, say) cannot be matched: then in the order returned, as keys are.
-  return matched.every((row) => row !== undefined) ? (matched as unknown[][]) : rows;
+  if (matched.every((row) => row !== undefined)) return matched as unknown[][];
+  // A key the database returns in another form than given: a CHAR(n) padded with spaces, a
+  // number as its text. Matched again with those told apart no more; never by position, since
+  // no database promises RETURNING's rows in the order of VALUES.
+  const loose = (parts: readonly unknown[]) => parts.map((part) => (typeof part === "string" ? part.trimEnd() : String(part))).join("\u0000");
+  const byLooseKey = new Map(rows.map((row) => [loose(row.slice(0, width)), row]));
+  const again = chunk.map((state) => byLooseKey.get(loose(mapper.keyAttributes.map((attr) => state.dict[attr]))));
+  if (byLooseKey.size === rows.length && again.every((row) => row !== undefined)) return again as unknown[][];
+  throw new InvalidRequestError(
+    `The INSERT of ${chunk.length} ${mapper.name} rows returned keys that do not name them as given (${rows.slice(0, 3).map((row) => JSON.stringify(row.slice(0, width))).join(", ")}...), ` +
+      `so the values it read back cannot be told apart. Nothing was kept: the flush is rolled back. Give such keys as the database stores them, ` +
+      `or map the model with @model({ eagerDefaults: false }) to read those values later instead.`,
+  );
 }
 
 const indexLists: number[][] = [];
