@@ -65,7 +65,8 @@ export function executeInsertBatch(conn: Connection, shape: InsertShape, rows: r
 export async function executeInsertEach(conn: Connection, shape: InsertShape, rows: readonly RowValues[]): Promise<unknown[]> {
   const prepared = preparedInsert(conn, shape);
   const width = shape.columns.length;
-  const options = { rowShape: shape.readBack === undefined ? "values" : "arrays" } as const;
+  // One row each: SQLite then reads it with `stmt.get`, cheaper than `stmt.all`.
+  const options = { rowShape: shape.readBack === undefined ? "values" : "arrays", oneRow: true } as const;
   const returned = new Array<unknown>(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const answer = conn.executeCompiledNow<unknown>({ ...prepared.compiled, params: rowParams(prepared, width, rows, r, r + 1) }, options);
