@@ -16,6 +16,7 @@ import type { Step } from "./step.js";
 import type { ValueCheck } from "./sqlite-rebuild-check.js";
 import { sameType } from "../schema/canonical.js";
 import { typeText } from "../diff/type-change.js";
+import { referredKey } from "../diff/order.js";
 
 /** Whether SQLite needs a table rebuild for `op` on the schema `before`. */
 export function sqliteNeedsRebuild(op: Operation, before: SchemaModel): boolean {
@@ -68,6 +69,20 @@ export function alteredTable(op: Operation): TableRef | undefined {
     default:
       return op.table;
   }
+}
+
+/**
+ * Whether `op`, on the table a rebuild is making, can join that rebuild (on the schema before
+ * `op`). A rename of a column that another table's foreign key refers to cannot: the rebuild
+ * writes only its own table, and the other's key would name the old column ("foreign key
+ * mismatch"), where SQLite's RENAME COLUMN, run on its own after the rebuild, rewrites that key.
+ *
+ * @internal
+ */
+export function joinsRebuild(op: Operation, schema: SchemaModel): boolean {
+  if (op.op !== "renameColumn") return true;
+  const key = tableKey(op.table);
+  return !schema.tables.some((t) => tableKey(t) !== key && t.foreignKeys.some((fk) => referredKey(fk) === key && fk.referredColumns.includes(op.from)));
 }
 
 /**
