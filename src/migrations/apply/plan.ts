@@ -52,10 +52,10 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
     const before = schema;
     schema = applyToModel(schema, op);
     if (dialect === "sqlite" && sqliteNeedsRebuild(op, before)) {
-      // Later operations on the same table join this rebuild.
+      // Later operations on the same table join this rebuild, up to a column rename (joinsRebuild).
       const table = alteredTable(op)!;
       const group = [op];
-      while (i + 1 < ops.length && sameTable(alteredTable(ops[i + 1]!), table) && joinsRebuild(ops[i + 1]!, schema)) {
+      while (i + 1 < ops.length && sameTable(alteredTable(ops[i + 1]!), table) && joinsRebuild(ops[i + 1]!)) {
         group.push(ops[++i]!);
         schema = applyToModel(schema, ops[i]!);
       }

@@ -16,7 +16,6 @@ import type { Step } from "./step.js";
 import type { ValueCheck } from "./sqlite-rebuild-check.js";
 import { sameType } from "../schema/canonical.js";
 import { typeText } from "../diff/type-change.js";
-import { referredKey } from "../diff/order.js";
 
 /** Whether SQLite needs a table rebuild for `op` on the schema `before`. */
 export function sqliteNeedsRebuild(op: Operation, before: SchemaModel): boolean {
@@ -72,17 +71,16 @@ export function alteredTable(op: Operation): TableRef | undefined {
 }
 
 /**
- * Whether `op`, on the table a rebuild is making, can join that rebuild (on the schema before
- * `op`). A rename of a column that another table's foreign key refers to cannot: the rebuild
- * writes only its own table, and the other's key would name the old column ("foreign key
- * mismatch"), where SQLite's RENAME COLUMN, run on its own after the rebuild, rewrites that key.
+ * Whether `op`, on the table a rebuild is making, joins that rebuild. A column rename does not:
+ * the rebuild writes only its own table, and re-creates the views and triggers from their old
+ * text, so another table's foreign key, a view or a trigger naming the column would name the old
+ * one ("foreign key mismatch", the trigger refused). SQLite's RENAME COLUMN, run on its own after
+ * the rebuild, rewrites them all, and copies no row.
  *
  * @internal
  */
-export function joinsRebuild(op: Operation, schema: SchemaModel): boolean {
-  if (op.op !== "renameColumn") return true;
-  const key = tableKey(op.table);
-  return !schema.tables.some((t) => tableKey(t) !== key && t.foreignKeys.some((fk) => referredKey(fk) === key && fk.referredColumns.includes(op.from)));
+export function joinsRebuild(op: Operation): boolean {
+  return op.op !== "renameColumn";
 }
 
 /**
