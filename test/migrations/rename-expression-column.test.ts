@@ -13,8 +13,10 @@ import { rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { sqliteDialect } from "../../src/dialects/sqlite/dialect.js";
+import { createEngine } from "../../src/index.js";
 import { planSteps } from "../../src/migrations/apply/plan.js";
+import { runSteps } from "../../src/migrations/apply/run-steps.js";
+import { applyAllToModel } from "../../src/migrations/operations/apply-to-model.js";
 import { renameColumnsInTableSql } from "../../src/migrations/schema/renamed-sql.js";
 import { op, types } from "../../src/migrations/index.js";
 import { testDatabases } from "../support/databases.js";
@@ -23,6 +25,7 @@ import { projectSuite, query, resetDatabase, type CliRun } from "./project.js";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const ATHANOR = JSON.stringify(join(root, "src/index.ts"));
 const TABLES = ["rx_lines", "rx_items", "rx_users"];
+const EMPTY = { tables: [], enums: [] };
 
 // Items with generated columns (stored and, but on PostgreSQL, virtual) over `qty`, a key `code` that lines refer to; MariaDB: a
 // default computed from `qty`, written as MariaDB reports it (a default's text is compared as it is).
@@ -167,16 +170,34 @@ test("a table's SQL texts through column renames: generated expressions, index e
   assert.equal(renameColumnsInTableSql(table, new Map()), table, "no renames: the same table");
 });
 
-test("SQLite: a rename of a column another table's key refers to does not join a rebuild of its table (RENAME COLUMN rewrites the key)", () => {
-  const parent = op.createTable("parents", { columns: [{ name: "id", type: types.integer() }, { name: "code", type: types.integer() }, { name: "note", type: types.integer() }], primaryKey: ["id"], uniques: [{ columns: ["code"] }] }).table;
-  const child = op.createTable("children", {
+// The down of a migration that renames and rebuilds one table (migrate new writes the renames first, so the down has them last).
+test("SQLite: a column rename after a rebuild of its table runs on its own: another table's key, a view and a trigger follow it", async () => {
+  const engine = createEngine("sqlite://:memory:", { pool: { max: 1 } });
+  const parents = op.createTable("parents", { columns: [{ name: "id", type: types.integer() }, { name: "code", type: types.integer() }, { name: "note", type: types.integer() }, { name: "seen", type: types.integer() }], primaryKey: ["id"], uniques: [{ columns: ["code"] }] });
+  const children = op.createTable("children", {
     columns: [{ name: "id", type: types.integer() }, { name: "parent", type: types.integer() }],
     primaryKey: ["id"],
     foreignKeys: [{ name: "fk_children_parent", columns: ["parent"], referredTable: "parents", referredColumns: ["code"] }],
-  }).table;
-  const plan = planSteps(
-    [op.alterColumn("parents", "note", { from: { type: types.integer(), nullable: true }, to: { nullable: false } }), op.renameColumn("parents", "note", "remark"), op.renameColumn("parents", "code", "sku")],
-    { dialect: sqliteDialect(), schema: { tables: [child, parent], enums: [] } },
-  );
-  assert.deepEqual(plan.map((s) => s.description), ["rebuild table parents (alter column parents.note; rename column parents.note to remark)", "rename column parents.code to sku"]);
+  });
+  const ops = [
+    op.alterColumn("parents", "seen", { from: { type: types.integer(), nullable: true }, to: { serverDefault: "0" } }),
+    op.renameColumn("parents", "note", "remark"),
+    op.renameColumn("parents", "code", "sku"),
+  ];
+  try {
+    await engine.withConnection(async (conn) => {
+      await runSteps(conn, planSteps([parents, children], { dialect: engine.dialect, schema: EMPTY }));
+      await conn.run("CREATE VIEW parent_notes AS SELECT id, note FROM parents");
+      await conn.run("CREATE TRIGGER parents_seen AFTER INSERT ON parents BEGIN UPDATE parents SET seen = NEW.note WHERE id = NEW.id; END");
+      const steps = planSteps(ops, { dialect: engine.dialect, schema: applyAllToModel(EMPTY, [parents, children]) });
+      await runSteps(conn, steps);
+      await conn.run("INSERT INTO parents (id, sku, remark) VALUES (1, 7, 3)");
+      await conn.run("INSERT INTO children (id, parent) VALUES (1, 7)");
+      await assert.rejects(conn.run("INSERT INTO children (id, parent) VALUES (2, 8)"), /FOREIGN KEY/, "the key refers to sku");
+      assert.deepEqual((await conn.run("SELECT p.seen, v.remark FROM parents p JOIN parent_notes v ON v.id = p.id")).rows, [{ seen: 3, remark: 3 }]);
+      assert.deepEqual(steps.map((s) => s.description), ["rebuild table parents (alter column parents.seen)", "rename column parents.note to remark", "rename column parents.code to sku"]);
+    });
+  } finally {
+    await engine.dispose();
+  }
 });
