@@ -23,7 +23,7 @@ import { schemaOnly } from "./sql-kind.js";
 import { renderOperation } from "./render.js";
 import { splitOnlinePhases } from "../lint/online-safe.js";
 import { describeOperation } from "../operations/describe.js";
-import { alteredTable, rebuildStep, sqliteNeedsRebuild } from "./sqlite-rebuild.js";
+import { alteredTable, joinsRebuild, rebuildStep, sqliteNeedsRebuild } from "./sqlite-rebuild.js";
 import type { Step } from "./step.js";
 
 /** What `planSteps` plans for. */
@@ -52,10 +52,10 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
     const before = schema;
     schema = applyToModel(schema, op);
     if (dialect === "sqlite" && sqliteNeedsRebuild(op, before)) {
-      // Later operations on the same table join this rebuild.
+      // Later operations on the same table join this rebuild, up to a column rename (joinsRebuild).
       const table = alteredTable(op)!;
       const group = [op];
-      while (i + 1 < ops.length && sameTable(alteredTable(ops[i + 1]!), table)) {
+      while (i + 1 < ops.length && sameTable(alteredTable(ops[i + 1]!), table) && joinsRebuild(ops[i + 1]!)) {
         group.push(ops[++i]!);
         schema = applyToModel(schema, ops[i]!);
       }

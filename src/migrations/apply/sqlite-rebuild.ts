@@ -71,6 +71,19 @@ export function alteredTable(op: Operation): TableRef | undefined {
 }
 
 /**
+ * Whether `op`, on the table a rebuild is making, joins that rebuild. A column rename does not:
+ * the rebuild writes only its own table, and re-creates the views and triggers from their old
+ * text, so another table's foreign key, a view or a trigger naming the column would name the old
+ * one ("foreign key mismatch", the trigger refused). SQLite's RENAME COLUMN, run on its own after
+ * the rebuild, rewrites them all, and copies no row.
+ *
+ * @internal
+ */
+export function joinsRebuild(op: Operation): boolean {
+  return op.op !== "renameColumn";
+}
+
+/**
  * One rebuild of `table` from its definition in `before` to its definition in `after`, for the
  * operations `ops` (consecutive, all on that table). Columns keep their rows through renames;
  * added columns take their defaults.

@@ -5,10 +5,10 @@
  * so that only real changes become operations.
  */
 import type { DialectName } from "../../core/compiler/dialect.js";
-import { renameColumnsInCheck } from "../../core/schema/check-columns.js";
-import { tableKey, type CheckModel, type ColumnModel, type ForeignKeyModel, type TableModel } from "../../core/schema/schema-model.js";
+import { tableKey, type ColumnModel, type ForeignKeyModel, type TableModel } from "../../core/schema/schema-model.js";
 import type { ColumnChange, Operation, TableRef } from "../operations/operation.js";
-import { canonicalCheckSql, canonicalGeneratedSql } from "../schema/canonical.js";
+import { canonicalCheckSql, canonicalGeneratedSql, canonicalIndex } from "../schema/canonical.js";
+import { renameColumnsInTableSql } from "../schema/renamed-sql.js";
 import { sameData } from "./canonical.js";
 import { plainColumn, type ColumnMatch } from "./columns.js";
 import type { DataLoss } from "./data-loss.js";
@@ -47,10 +47,18 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
   const key = tableKey(to);
   const col = (name: string) => match.renamed.get(name) ?? name;
   const cols = (names: readonly string[]) => names.map(col);
+  // The databases carry the renames into SQL texts too (expressions, conditions, defaults): the old
+  // side's texts are seen through them, item by item (the originals stay for the drops before the renames).
+  const seen = renameColumnsInTableSql(from, match.renamed);
+  const through = <T>(olds: readonly T[], news: readonly T[]) => new Map(olds.map((item, i) => [item, news[i]!] as const));
+  const seenColumn = through(from.columns, seen.columns);
+  const seenIndex = through(from.indexes, seen.indexes);
+  const seenCheck = through(from.checks, seen.checks);
 
   for (const [was, now] of match.renamed) diff.renameColumns.push({ op: "renameColumn", table, from: was, to: now });
   for (const column of match.added) diff.columns.push({ op: "addColumn", table, column: plainColumn(column) });
-  for (const [a, b] of match.pairs) {
+  for (const [original, b] of match.pairs) {
+    const a = seenColumn.get(original) ?? original;
     // No ALTER changes how a column is generated: dropped and added again. A generated column's
     // values are derived from the row, so only a plain column's drop loses data.
     if (!sameGenerated(a, b, dialect)) {
@@ -64,7 +72,9 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
     const loss = change.type && typeChangeLoss(a.type, change.type, dialect);
     if (loss) diff.losses.push({ kind: "narrowType", table: key, column: b.name, detail: loss });
   }
-  for (const column of match.dropped) {
+  for (const dropped of match.dropped) {
+    // Dropped after the renames: its expression (which the down adds back) names the new columns.
+    const column = seenColumn.get(dropped) ?? dropped;
     diff.columns.push({ op: "dropColumn", table, column });
     // A generated column's values are the row's other columns, computed: nothing of its own is lost.
     if (!column.generated) diff.losses.push({ kind: "dropColumn", table: key, column: column.name, detail: `its data (${typeText(column.type)}) would be deleted` });
@@ -80,11 +90,9 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
     if (to.primaryKey) diff.addConstraints.push({ op: "addPrimaryKey", table, primaryKey: to.primaryKey });
   }
   const uniques = keyed(from.uniques, to.uniques, (u) => u.name ?? `(${u.columns.join(",")})`, (u) => ({ ...u, columns: cols(u.columns) }));
-  // Databases rewrite check conditions: an unnamed check is known by its condition in canonical form,
-  // and seen through the column renames, which the databases carry into the conditions.
-  const checkAfterRenames = (c: CheckModel): CheckModel => ({ ...c, sql: renameColumnsInCheck(c.sql, match.renamed) });
-  const checks = keyed(from.checks, to.checks, (c) => c.name ?? `sql:${canonicalCheckSql(c.sql, dialect)}`, checkAfterRenames, (a, b) => sameCondition(a.sql, b.sql, dialect));
-  const indexes = keyed(from.indexes, to.indexes, (i) => i.name, (i) => ({ ...i, columns: cols(i.columns) }));
+  // Databases rewrite check conditions: an unnamed check is known by its condition in canonical form.
+  const checks = keyed(from.checks, to.checks, (c) => c.name ?? `sql:${canonicalCheckSql(c.sql, dialect)}`, (c) => seenCheck.get(c) ?? c, (a, b) => sameCondition(a.sql, b.sql, dialect));
+  const indexes = keyed(from.indexes, to.indexes, (i) => i.name, (i) => ({ ...(seenIndex.get(i) ?? i), columns: cols(i.columns) }), (a, b) => sameData(canonicalIndex(a), canonicalIndex(b)));
   for (const index of indexes.removed) diff.dropConstraints.push({ op: "dropIndex", table: old, index });
   for (const unique of uniques.removed) diff.dropConstraints.push({ op: "dropUnique", table: old, unique });
   for (const check of checks.removed) diff.dropConstraints.push({ op: "dropCheck", table: old, check });

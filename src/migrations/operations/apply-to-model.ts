@@ -6,10 +6,10 @@
  * throws `OperationModelError`.
  */
 import { AthanorError } from "../../core/errors.js";
-import { renameColumnsInCheck } from "../../core/schema/check-columns.js";
 import { tableKey, type ColumnModel, type SchemaModel, type TableModel } from "../../core/schema/schema-model.js";
 import { sortByName } from "../../core/compiler/table-model.js";
 import { sortTableModels as sortTables } from "../../core/compiler/table-model.js";
+import { renameColumnsInTableSql } from "../schema/renamed-sql.js";
 import type { Operation, TableRef } from "./operation.js";
 
 /** Why an operation cannot apply to a schema. */
@@ -110,15 +110,16 @@ export function applyToModel(schema: SchemaModel, op: Operation): SchemaModel {
       const tables = schema.tables.map((t) => {
         let next = t;
         if (t === table) {
+          // The databases rewrite the SQL texts that name the column (SQLite's rebuild writes them from here)
+          const texts = renameColumnsInTableSql(t, new Map([[op.from, op.to]]));
           next = {
-            ...t,
-            columns: t.columns.map((c) => (c.name === op.from ? { ...c, name: op.to } : c)),
+            ...texts,
+            columns: texts.columns.map((c) => (c.name === op.from ? { ...c, name: op.to } : c)),
             ...(t.primaryKey ? { primaryKey: { ...t.primaryKey, columns: rename(t.primaryKey.columns) } } : {}),
             foreignKeys: t.foreignKeys.map((fk) => ({ ...fk, columns: rename(fk.columns) })),
             uniques: t.uniques.map((u) => ({ ...u, columns: rename(u.columns) })),
-            indexes: t.indexes.map((i) => ({ ...i, columns: rename(i.columns) })),
-            // The databases rewrite a check's condition on a rename (SQLite's rebuild writes it from here)
-            checks: sortByName(t.checks.map((c) => ({ ...c, sql: renameColumnsInCheck(c.sql, new Map([[op.from, op.to]])) }))),
+            indexes: texts.indexes.map((i) => ({ ...i, columns: rename(i.columns) })),
+            checks: sortByName(texts.checks),
           };
         }
         if (!next.foreignKeys.some((fk) => sameTable(fk, table))) return next;

@@ -10,7 +10,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { dialectNameOf, type DialectRef } from "../dialect-ref.js";
 import { sortByName } from "../../core/compiler/table-model.js";
-import type { SchemaModel, TableModel, TypeModel } from "../../core/schema/schema-model.js";
+import type { IndexModel, SchemaModel, TableModel, TypeModel } from "../../core/schema/schema-model.js";
 
 
 
@@ -67,7 +67,32 @@ export function canonicalGeneratedSql(sql: string, dialect: DialectRef): string 
   return canonicalCheckSql(sql, dialect).replace(/\blcase\b/g, "lower").replace(/\bucase\b/g, "upper");
 }
 
-/** A table with its checks, generated expressions and raw types in canonical form, each list re-sorted. */
+/**
+ * An index's expression or WHERE in comparable form: identifiers unquoted and spaces collapsed
+ * outside string literals. SQLite quotes a renamed column where it rewrites the index
+ * (`lower(mail)` renamed and back is `lower("mail")`); nothing else is undone (parentheses and
+ * casts can change what an expression means).
+ *
+ * @internal
+ */
+export function canonicalIndexSql(sql: string): string {
+  return sql
+    .split(/('(?:[^']|'')*')/)
+    .map((piece, i) => (i % 2 === 1 ? piece : piece.replace(/["`]/g, "").replace(/\s+/g, " ")))
+    .join("")
+    .trim();
+}
+
+/** An index with its expressions and WHERE in comparable form (`canonicalIndexSql`). @internal */
+export function canonicalIndex(index: IndexModel): IndexModel {
+  return {
+    ...index,
+    ...(index.expressions ? { expressions: index.expressions.map(canonicalIndexSql) } : {}),
+    ...(index.where !== undefined ? { where: canonicalIndexSql(index.where) } : {}),
+  };
+}
+
+/** A table with its checks, generated expressions, index texts and raw types in canonical form, each list re-sorted. */
 export function canonicalTable(table: TableModel, dialect: DialectRef): TableModel {
   return {
     ...table,
@@ -77,6 +102,7 @@ export function canonicalTable(table: TableModel, dialect: DialectRef): TableMod
       ...(c.generated ? { generated: { ...c.generated, sql: canonicalGeneratedSql(c.generated.sql, dialect) } } : {}),
     })),
     checks: sortByName(table.checks.map((c) => ({ ...c, sql: canonicalCheckSql(c.sql, dialect) }))),
+    indexes: table.indexes.map(canonicalIndex),
   };
 }
 
