@@ -63,6 +63,11 @@ export class Connection extends ConnectionApi {
     return this.context;
   }
 
+  /** @internal `DriverConnection.rowidAlias`: false where the driver cannot tell. */
+  rowidAlias(schema: string | undefined, table: string, column: string): boolean {
+    return this.checkOpen().rowidAlias?.(schema, table, column) ?? false;
+  }
+
   /** @internal The engine reaches the database through a pooler in transaction mode (`transactionPooler`). */
   get behindTransactionPooler(): boolean {
     return this.context.transactionPooler === true;

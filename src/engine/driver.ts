@@ -102,6 +102,11 @@ export interface DriverConnection {
   readonly reused?: boolean;
   /** Whether the database has a transaction open, where the driver knows without asking (SQLite). */
   inTransaction?(): boolean;
+  /**
+   * SQLite: whether `column` is `table`'s rowid under another name, so that an INSERT's
+   * `lastInsertId` is the key it generated (generated-key-order.ts).
+   */
+  rowidAlias?(schema: string | undefined, table: string, column: string): boolean;
 }
 
 export interface Driver {

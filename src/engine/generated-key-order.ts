@@ -34,6 +34,7 @@ const sequenceOrders = new WeakMap<object, Map<Table, KeyOrder>>();
  */
 export function forgetKeyOrders(pool: object): void {
   sequenceOrders.delete(pool);
+  rowidAliases.delete(pool);
 }
 
 /**
@@ -64,6 +65,23 @@ async function sequenceOrderOf(conn: Connection, table: Table, column: Column): 
   const row = rows[0];
   if (!row || row.increment === null || row.cycles !== false) return undefined;
   return Number(row.increment) > 0 ? "ascending" : "descending";
+}
+
+const rowidAliases = new WeakMap<object, Map<Table, boolean>>();
+
+/**
+ * @internal Whether the insert id a statement reports (`Result.lastInsertId`) is the key `column`
+ * was given: SQLite's rowid, where `column` is that rowid's other name (an INTEGER PRIMARY KEY).
+ * Then a row inserted alone needs no RETURNING for its key (SQLite's RETURNING costs about as
+ * much again as the INSERT). Asked of the driver once per table and pool; forgotten on DDL.
+ */
+export function insertIdIsKey(conn: Connection, table: Table, column: Column): boolean {
+  if (conn.dialect.capabilities.generatedKeyOrder !== "perRow") return false;
+  let known = rowidAliases.get(conn.pool);
+  if (!known) rowidAliases.set(conn.pool, (known = new Map()));
+  let alias = known.get(table);
+  if (alias === undefined) known.set(table, (alias = conn.rowidAlias(table.schema, table.name, column.name)));
+  return alias;
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeclarativeBase, Session, bigint, column, integer, manyToOne, model, oneToMany, text, type Rel } from "../../src/index.js";
+import { DeclarativeBase, NullIdentityKeyError, Session, bigint, column, integer, manyToOne, model, oneToMany, text, type Rel } from "../../src/index.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
 
 class OrderBase extends DeclarativeBase {}
@@ -19,6 +19,7 @@ declare module "../../src/index.js" {
     GkAuthor: GkAuthor;
     GkBook: GkBook;
     GkNote: GkNote;
+    GkLoose: GkLoose;
   }
 }
 
@@ -41,6 +42,13 @@ class GkBook extends OrderBase {
 @model("gk_notes")
 class GkNote extends OrderBase {
   @column(bigint().primaryKey()) accessor id!: bigint;
+  @column(text().notNull()) accessor body!: string;
+}
+
+/** Made again by hand on SQLite with a key that is not the rowid: SQLite then generates none. */
+@model("gk_loose")
+class GkLoose extends OrderBase {
+  @column(integer().primaryKey()) accessor id!: number;
   @column(text().notNull()) accessor body!: string;
 }
 
@@ -146,5 +154,26 @@ forEachDatabaseWithSchema("keys of a multi-row INSERT matched to their objects",
     const idOf = new Map(rows.map((row) => [row.body, row.id]));
     for (const note of notes) assert.equal(String(note.id), idOf.get(note.body), `${note.body} holds its own row's key`);
     assert.ok(notes.some((n, i) => i > 0 && n.id < notes[i - 1]!.id), "the rowids are not in insert order");
+  });
+
+  test("SQLite: a key read as the insert id only where it is the rowid; another key SQLite leaves empty is refused", { skip: ctx.db.name !== "sqlite" }, async () => {
+    const add = async (...bodies: string[]) => {
+      const session = ctx.session({ expireOnCommit: false });
+      const rows = bodies.map((body) => Object.assign(new GkLoose(), { body }));
+      session.addAll(rows);
+      ctx.reset();
+      await session.commit();
+      return rows;
+    };
+    const first = await add("a", "b");
+    assert.deepEqual(ctx.statements, ['INSERT INTO "gk_loose" ("body") VALUES (?)', 'INSERT INTO "gk_loose" ("body") VALUES (?)'], "the rowid: no RETURNING");
+    assert.equal(new Set(first.map((r) => r.id)).size, 2);
+    // Made again (DDL through the engine: what it knew of the table is forgotten) with a key that
+    // is not the rowid: SQLite stores NULL there, and the insert id would name another column.
+    for (const statement of ["DROP TABLE gk_loose", "CREATE TABLE gk_loose (id BIGINT PRIMARY KEY, body TEXT NOT NULL)"]) await raw(ctx, statement);
+    await assert.rejects(add("c", "d"), NullIdentityKeyError);
+    assert.deepEqual(await raw(ctx, "SELECT id, body FROM gk_loose"), [], "the flush was rolled back");
+    for (const statement of ["DROP TABLE gk_loose", "CREATE TABLE gk_loose (id INTEGER PRIMARY KEY DESC, body TEXT NOT NULL)"]) await raw(ctx, statement);
+    await assert.rejects(add("e", "f"), NullIdentityKeyError);
   });
 }, { createOnce: true });

@@ -107,7 +107,7 @@ class SqliteConnection implements DriverConnection {
       return withDuplicate({ rows, rowCount: rows.length, lastInsertId: undefined }, duplicate);
     }
     const info = stmt.run(...params);
-    return { rows: [], rowCount: info.changes, lastInsertId: info.lastInsertRowid };
+    return { rows: [], rowCount: info.changes, lastInsertId: numberIfSafe(info.lastInsertRowid) as number | bigint };
   }
 
   private checkFile(): void {
@@ -194,13 +194,26 @@ class SqliteConnection implements DriverConnection {
     return this.db.inTransaction;
   }
 
+  /**
+   * Whether `column` is `table`'s rowid under another name (its INTEGER PRIMARY KEY, in a table
+   * with rowids): then an INSERT's `lastInsertRowid` is the key it generated. A primary key SQLite
+   * keeps in an index of its own (any other type, `INTEGER PRIMARY KEY DESC`, WITHOUT ROWID) is not.
+   */
+  rowidAlias(schema: string | undefined, table: string, column: string): boolean {
+    const db = schema ?? "main";
+    const keys = this.db.prepare("SELECT name FROM pragma_table_info(?, ?) WHERE pk > 0").pluck().all(table, db);
+    if (keys.length !== 1 || keys[0] !== column) return false;
+    return this.db.prepare("SELECT 1 FROM pragma_index_list(?, ?) WHERE origin = 'pk'").all(table, db).length === 0;
+  }
+
   private prepare(sql: string): Database.Statement {
     let stmt = this.statements.get(sql);
     if (!stmt) {
       stmt = this.db.prepare(sql);
       // Integers are read as bigint so that 64-bit values keep every digit; those a number holds
-      // exactly become numbers again (above), the rest stay bigint for BIGINT columns.
-      if (stmt.reader) stmt.safeIntegers(true);
+      // exactly become numbers again (above), the rest stay bigint for BIGINT columns. So is
+      // an INSERT's rowid.
+      stmt.safeIntegers(true);
       // better-sqlite3 12 crashes the process (SIGSEGV) running an EXPLAIN again once SQLite has
       // recompiled it after a schema change: EXPLAIN is prepared afresh each time.
       if (EXPLAIN.test(sql)) return stmt;

@@ -59,8 +59,9 @@ export function executeInsertBatch(conn: Connection, shape: InsertShape, rows: r
 
 /**
  * Executes `shape` (of one row) once per row of `rows`, in order: each statement's RETURNING is
- * its own row's, whatever order the database gives a multi-row statement's in. The rows come
- * back in the order of `rows`. A SQLite statement is answered at once: no promise per row.
+ * its own row's, whatever order the database gives a multi-row statement's in. Its rows come
+ * back in the order of `rows` (a shape returning nothing: each statement's insert id). A SQLite
+ * statement is answered at once: no promise per row.
  */
 export async function executeInsertEach(conn: Connection, shape: InsertShape, rows: readonly RowValues[]): Promise<unknown[]> {
   const prepared = preparedInsert(conn, shape);
@@ -70,7 +71,9 @@ export async function executeInsertEach(conn: Connection, shape: InsertShape, ro
   const returned = new Array<unknown>(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const answer = conn.executeCompiledNow<unknown>({ ...prepared.compiled, params: rowParams(prepared, width, rows, r, r + 1) }, options);
-    returned[r] = (answer instanceof Promise ? await answer : answer).rows[0];
+    const result = answer instanceof Promise ? await answer : answer;
+    // Without RETURNING, the key is the statement's insert id (`insertIdIsKey`).
+    returned[r] = shape.returning === undefined && shape.readBack === undefined ? result.lastInsertId : result.rows[0];
   }
   return returned;
 }

@@ -23,7 +23,7 @@ import { setLoaded } from "../state/loaded-lists.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { nullIdentityKey } from "./identity-keys.js";
 import { executeInsertBatch, executeInsertEach } from "./insert-batch.js";
-import { generatedKeyOrder, inInsertOrder } from "../../engine/generated-key-order.js";
+import { generatedKeyOrder, inInsertOrder, insertIdIsKey } from "../../engine/generated-key-order.js";
 import { insertReadBack, setInsertedValues, setUpdatedValues, updateReadBack } from "./read-back.js";
 import type { Journal } from "./journal.js";
 import { orphanGroups } from "./orphans.js";
@@ -82,9 +82,11 @@ export async function insertStates(ctx: PersistContext, mapper: Mapper, states: 
     const values = columns.length === 0 && !keyOnly ? undefined : nonEmpty(insertReadBack(ctx, mapper, table, columns));
     // Without a generated key, the rows' keys name them in the RETURNING rows.
     const readBackColumns = values && [...(needsKey && returning ? [] : mapper.primaryKey), ...values.map((m) => m.column)];
+    // One row per statement on SQLite, its key the rowid: the insert id, without RETURNING.
+    const byInsertId = each && values === undefined && insertIdIsKey(ctx.conn, table, readBack);
     for (let i = 0; i < group.length; i += rowsPerStatement) {
       const chunk = group.length <= rowsPerStatement ? group : group.slice(i, i + rowsPerStatement);
-      const shape = { table, columns, rows: each ? 1 : chunk.length, keyOnlyValue, returning: readBack, readBack: readBackColumns };
+      const shape = { table, columns, rows: each ? 1 : chunk.length, keyOnlyValue, returning: byInsertId ? undefined : readBack, readBack: readBackColumns };
       let result: { readonly rows: readonly unknown[]; readonly lastInsertId?: unknown };
       if (columns.length === 0 && !keyOnly) result = await insertDefaultValues(ctx, mapper, readBack);
       else if (each) result = { rows: await executeInsertEach(ctx.conn, shape, chunk) };
