@@ -193,8 +193,9 @@ forEachDatabaseWithSchema(
       const other = ctx.session();
       await other.execute(sql.raw(`UPDATE ${m.prefix}_posts SET board_id = 1 WHERE id = 3`));
       await other.commit();
+      const board = (await session.get(m.Board, 1))!; // (its autoflush would write the change first)
       post.title = "changed";
-      session.delete((await session.get(m.Board, 1))!);
+      session.delete(board);
       await session.commit();
       return inspect(post).status;
     });
@@ -206,8 +207,9 @@ forEachDatabaseWithSchema(
       const other = ctx.session();
       await other.execute(sql.raw(`UPDATE ${m.prefix}_pins SET board_id = 1 WHERE id = 3`));
       await other.commit();
+      const board = (await session.get(m.Board, 1))!; // (its autoflush would write the change first)
       pin.label = "changed";
-      session.delete((await session.get(m.Board, 1))!);
+      session.delete(board);
       await session.commit();
       return `${pin.boardId}, ${shown(pin, "board")}`;
     });
