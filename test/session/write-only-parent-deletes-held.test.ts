@@ -43,6 +43,8 @@ declare module "../../src/index.js" {
     HrAuthor: HrAuthor;
     HrPin: HrPin;
     HrPost: HrPost;
+    HmNode: HmNode;
+    HrNode: HrNode;
   }
 }
 
@@ -116,6 +118,26 @@ class HrPost extends HmBase {
   deleting(): void {}
 }
 
+// A tree: deleting a node unlinks its children (one UPDATE), the oracle's hook makes it read them.
+@model("hm_nodes")
+class HmNode extends HmBase {
+  @column(integer().primaryKey()) accessor id!: number;
+  @column(integer().named("parent_id").references("hm_nodes.id")) accessor parentId!: number | null;
+  @manyToOne("HmNode", { backPopulates: "children", remoteSide: "id" }) accessor parent!: Rel<HmNode | null, "children">;
+  @oneToMany("HmNode", { backPopulates: "parent", lazy: "writeOnly" }) accessor children!: Rel<WriteOnlyCollection<HmNode>, "parent">;
+}
+
+@model("hr_nodes")
+class HrNode extends HmBase {
+  @column(integer().primaryKey()) accessor id!: number;
+  @column(integer().named("parent_id").references("hr_nodes.id")) accessor parentId!: number | null;
+  @manyToOne("HrNode", { backPopulates: "children", remoteSide: "id" }) accessor parent!: Rel<HrNode | null, "children">;
+  @oneToMany("HrNode", { backPopulates: "parent", lazy: "writeOnly" }) accessor children!: Rel<WriteOnlyCollection<HrNode>, "parent">;
+
+  @beforeUpdate
+  updating(): void {}
+}
+
 /** One set of models: `hm` (one statement) or `hr` (the per-object path). */
 interface Models {
   readonly prefix: "hm" | "hr";
@@ -123,19 +145,23 @@ interface Models {
   readonly Author: typeof HmAuthor | typeof HrAuthor;
   readonly Pin: typeof HmPin | typeof HrPin;
   readonly Post: typeof HmPost | typeof HrPost;
+  readonly Node: typeof HmNode | typeof HrNode;
 }
-const setBased: Models = { prefix: "hm", Board: HmBoard, Author: HmAuthor, Pin: HmPin, Post: HmPost };
-const perObject: Models = { prefix: "hr", Board: HrBoard, Author: HrAuthor, Pin: HrPin, Post: HrPost };
+const setBased: Models = { prefix: "hm", Board: HmBoard, Author: HmAuthor, Pin: HmPin, Post: HmPost, Node: HmNode };
+const perObject: Models = { prefix: "hr", Board: HrBoard, Author: HrAuthor, Pin: HrPin, Post: HrPost, Node: HrNode };
 
 type Scenario = (ctx: SessionContext, m: Models) => Promise<string>;
 
-/** Boards 1 and 2, author 1; pins 1, 2 (board 1) and 3 (board 2); posts 1 (board 1, author 1), 2 (board 1), 3 (board 2, author 1). */
+/** Nodes: 1 with children 2 and 3, 2 with child 4. Boards 1 and 2, author 1; pins 1, 2 (board 1) and 3 (board 2); posts 1 (board 1, author 1), 2 (board 1), 3 (board 2, author 1). */
 async function seed(ctx: SessionContext, p: string): Promise<void> {
   for (const statement of [
     `INSERT INTO ${p}_boards (id) VALUES (1), (2)`,
     `INSERT INTO ${p}_authors (id) VALUES (1)`,
     `INSERT INTO ${p}_pins (id, label, board_id) VALUES (1, 'a', 1), (2, 'b', 1), (3, 'c', 2)`,
     `INSERT INTO ${p}_posts (id, title, board_id, author_id) VALUES (1, 'a', 1, 1), (2, 'b', 1, NULL), (3, 'c', 2, 1)`,
+    `INSERT INTO ${p}_nodes (id, parent_id) VALUES (1, NULL)`,
+    `INSERT INTO ${p}_nodes (id, parent_id) VALUES (2, 1), (3, 1)`,
+    `INSERT INTO ${p}_nodes (id, parent_id) VALUES (4, 2)`,
   ]) {
     await ctx.engine.withConnection((conn) => conn.run(statement));
   }
@@ -144,7 +170,7 @@ async function seed(ctx: SessionContext, p: string): Promise<void> {
 /** Every row of the two member tables, as text. */
 async function rows(ctx: SessionContext, p: string): Promise<string> {
   const read = async (query: string) => JSON.stringify((await ctx.engine.withConnection((conn) => conn.run(query))).rows.map((row) => Object.values(row as object).map(String)));
-  return `pins ${await read(`SELECT id, board_id FROM ${p}_pins ORDER BY id`)}; posts ${await read(`SELECT id, board_id, author_id, title FROM ${p}_posts ORDER BY id`)}`;
+  return `pins ${await read(`SELECT id, board_id FROM ${p}_pins ORDER BY id`)}; posts ${await read(`SELECT id, board_id, author_id, title FROM ${p}_posts ORDER BY id`)}; nodes ${await read(`SELECT id, parent_id FROM ${p}_nodes ORDER BY id`)}`;
 }
 
 /** What the scenario returns (or the error it raised) and the rows it left, for one set of models. */
@@ -179,6 +205,16 @@ function asPerObject(ctx: SessionContext, name: string, expected: RegExp, scenar
   });
 }
 
+/**
+ * Runs `scenario` with the one-statement models only: where the per-object path itself fails
+ * (noted in the test), the expected outcome is spelled out instead.
+ */
+function expectOutcome(ctx: SessionContext, name: string, expected: RegExp, scenario: Scenario): void {
+  test(name, async () => {
+    assert.match(await outcome(ctx, setBased, scenario), expected);
+  });
+}
+
 /** A session that keeps its objects' values after a commit (as the other writer's change makes them stale). */
 const keeping = (ctx: SessionContext): Session => ctx.session({ expireOnCommit: false });
 
@@ -186,7 +222,7 @@ forEachDatabaseWithSchema(
   "write-only parent deletes: the session's objects that are members",
   HmBase.metadata,
   (ctx) => {
-    asPerObject(ctx, "a post moved into the parent by another transaction, then changed: deleted with the parent (was a false StaleDataError)", /^detached;.*posts \[\]$/, async (ctx, m) => {
+    asPerObject(ctx, "a post moved into the parent by another transaction, then changed: deleted with the parent (was a false StaleDataError)", /^detached;.*posts \[\];/, async (ctx, m) => {
       const session = keeping(ctx);
       const post = (await session.get(m.Post, 3))!;
       await session.commit();
@@ -263,7 +299,7 @@ forEachDatabaseWithSchema(
       return `${flushed} / ${back}`;
     });
 
-    asPerObject(ctx, "a member another transaction inserts after the parent was read: deleted (or unlinked) with the rest", /^ok;.*pins \[\["1","null"\],\["2","null"\],\["3","2"\],\["9","null"\]\]; posts \[\["3","2","1","c"\]\]$/, async (ctx, m) => {
+    asPerObject(ctx, "a member another transaction inserts after the parent was read: deleted (or unlinked) with the rest", /^ok;.*pins \[\["1","null"\],\["2","null"\],\["3","2"\],\["9","null"\]\]; posts \[\["3","2","1","c"\]\];/, async (ctx, m) => {
       const session = ctx.session();
       const board = (await session.get(m.Board, 1))!;
       const post = (await session.get(m.Post, 2))!;
@@ -275,6 +311,79 @@ forEachDatabaseWithSchema(
       session.delete(board);
       await session.commit();
       return inspect(post).status === "detached" ? "ok" : inspect(post).status;
+    });
+
+    asPerObject(ctx, "a savepoint rolled back after the flush: the parent, the held members and their keys back; done again, written once", /^deleted, null \/ persistent, persistent, 1 \/ detached;.*pins \[\["1","null"\],\["2","null"\],\["3","2"\]\]; posts \[\["3","2","1","c"\]\]/, async (ctx, m) => {
+      const session = keeping(ctx);
+      const board = (await session.get(m.Board, 1))!;
+      const post = (await session.get(m.Post, 1))!;
+      const pin = (await session.get(m.Pin, 1))!;
+      session.expire(post);
+      session.expire(pin);
+      const nested = await session.beginNested();
+      session.delete(board);
+      await session.flush();
+      const during = `${inspect(post).status}, ${pin.boardId}`;
+      await nested.rollback();
+      await session.refresh(pin);
+      const back = `${inspect(board).status}, ${inspect(post).status}, ${pin.boardId}`;
+      session.delete(board);
+      await session.commit();
+      return `${during} / ${back} / ${inspect(post).status}`;
+    });
+
+    // The per-object path fails this one (IntegrityError: it writes NULL into the moved post's NOT
+    // NULL key before deleting it), a defect of its own, outside the write-only statement.
+    expectOutcome(ctx, "both parents deleted, members moved from one to the other in memory (keys expired): all deleted or unlinked once", /^detached, null;.*pins \[\["1","null"\],\["2","null"\],\["3","null"\]\]; posts \[\]/, async (ctx, m) => {
+      const session = keeping(ctx);
+      const [one, two] = [(await session.get(m.Board, 1))!, (await session.get(m.Board, 2))!];
+      const post = (await session.get(m.Post, 1))! as HmPost;
+      const pin = (await session.get(m.Pin, 1))! as HmPin;
+      session.expire(post, ["boardId"]);
+      session.expire(pin, ["boardId"]);
+      post.board = two as HmBoard;
+      pin.board = two as HmBoard;
+      session.delete(one);
+      session.delete(two);
+      await session.commit();
+      return `${inspect(post).status}, ${pin.boardId}`;
+    });
+
+    asPerObject(ctx, "members deleted in the same flush: each deleted once by its key (the statement deleted it first: a false StaleDataError)", /^detached, detached;.*pins \[\["2","null"\],\["3","2"\]\]; posts \[\["3","2","1","c"\]\]/, async (ctx, m) => {
+      const session = ctx.session();
+      const board = (await session.get(m.Board, 1))!;
+      const post = (await session.get(m.Post, 2))!;
+      const pin = (await session.get(m.Pin, 1))!;
+      session.delete(post);
+      session.delete(pin);
+      session.delete(board);
+      await session.commit();
+      return `${inspect(post).status}, ${inspect(pin).status}`;
+    });
+
+    asPerObject(ctx, "members deleted in the same flush, their keys expired: each deleted once", /^detached, detached;.*pins \[\["2","null"\],\["3","2"\]\]; posts \[\["3","2","1","c"\]\]/, async (ctx, m) => {
+      const session = ctx.session();
+      const board = (await session.get(m.Board, 1))!;
+      const post = (await session.get(m.Post, 2))!;
+      const pin = (await session.get(m.Pin, 1))!;
+      await session.commit(); // every key expired
+      session.delete(post);
+      session.delete(pin);
+      session.delete(board);
+      await session.commit();
+      return `${inspect(post).status}, ${inspect(pin).status}`;
+    });
+
+    asPerObject(ctx, "a tree: a node and its held child (key expired) deleted, their other children unlinked", /^detached, null;.*nodes \[\["3","null"\],\["4","null"\]\]$/, async (ctx, m) => {
+      const session = keeping(ctx);
+      const root = (await session.get(m.Node, 1))!;
+      const child = (await session.get(m.Node, 2))!;
+      const leaf = (await session.get(m.Node, 4))!;
+      session.expire(child);
+      session.delete(root);
+      session.delete(child);
+      await session.commit();
+      return `${inspect(child).status}, ${leaf.parentId}`;
     });
   },
   { sqliteFile: true },

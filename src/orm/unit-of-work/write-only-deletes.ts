@@ -150,12 +150,15 @@ export class SetBasedDeletes {
   }
 }
 
-/** The session's objects of `mapper` whose rows may still be there. */
+/**
+ * The session's objects of `mapper` whose rows may still be there: those marked for deletion too
+ * (deleted by their key after the statement, which must leave their rows to them).
+ */
 function heldOf(identity: IdentityMap, mapper: Mapper): InstanceState[] {
   const held: InstanceState[] = [];
   identity.forMapper(mapper).forEach((obj) => {
     const state = stateOf(obj)!;
-    if (!state.deleted && !state.gone && state.key !== undefined) held.push(state);
+    if (!state.deleted && state.key !== undefined) held.push(state);
   });
   return held;
 }
