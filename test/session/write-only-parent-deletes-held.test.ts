@@ -299,6 +299,22 @@ forEachDatabaseWithSchema(
       return `${flushed} / ${back}`;
     });
 
+    asPerObject(ctx, "members moved away by another transaction since they were read: left where they are now (were deleted, or unlinked, by their keys)", /^1, 1;.*pins \[\["1","null"\],\["2","2"\],\["3","2"\]\]; posts \[\["2","2","null","b"\],\["3","2","1","c"\]\];/, async (ctx, m) => {
+      const session = keeping(ctx);
+      const board = (await session.get(m.Board, 1))!;
+      const post = (await session.get(m.Post, 2))!;
+      const pin = (await session.get(m.Pin, 2))!;
+      await session.commit();
+      const other = ctx.session();
+      await other.execute(sql.raw(`UPDATE ${m.prefix}_posts SET board_id = 2 WHERE id = 2`));
+      await other.execute(sql.raw(`UPDATE ${m.prefix}_pins SET board_id = 2 WHERE id = 2`));
+      await other.commit();
+      session.delete(board);
+      await session.commit();
+      // As the per-object path's read leaves them: not members, untouched (their values as read).
+      return `${post.boardId}, ${pin.boardId}`;
+    });
+
     asPerObject(ctx, "a member another transaction inserts after the parent was read: deleted (or unlinked) with the rest", /^ok;.*pins \[\["1","null"\],\["2","null"\],\["3","2"\],\["9","null"\]\]; posts \[\["3","2","1","c"\]\];/, async (ctx, m) => {
       const session = ctx.session();
       const board = (await session.get(m.Board, 1))!;
