@@ -315,6 +315,25 @@ forEachDatabaseWithSchema(
       return `${post.boardId}, ${pin.boardId}`;
     });
 
+    test("a session holding 600 posts of another board: asked about 500 at a time, the members never read; one DELETE", async () => {
+      await seed(ctx, "hm");
+      const values = Array.from({ length: 600 }, (_, i) => `(${100 + i}, 'x', 2)`).join(", ");
+      await ctx.engine.withConnection((conn) => conn.run(`INSERT INTO hm_posts (id, title, board_id) VALUES ${values}`));
+      const session = ctx.session();
+      const others = await session.scalars(select(HmPost).where(sql.raw("board_id = 2")));
+      assert.equal(others.length, 601);
+      const board = (await session.get(HmBoard, 1))!;
+      ctx.reset();
+      session.delete(board);
+      await session.commit();
+      const posts = ctx.statements.filter((s) => /\bhm_posts\b/.test(s));
+      assert.equal(posts.filter((s) => /^SELECT\s+\S+\.\W?id\W?\s+FROM\b/i.test(s)).length, 2, posts.join("\n"));
+      assert.equal(posts.filter((s) => /^SELECT/i.test(s)).length, 2, posts.join("\n"));
+      assert.equal(posts.filter((s) => /^DELETE/i.test(s)).length, 1, posts.join("\n"));
+      assert.equal(await ctx.count("hm_posts"), 601);
+      assert.equal(await ctx.count("hm_posts", "board_id = 1"), 0);
+    });
+
     asPerObject(ctx, "a member another transaction inserts after the parent was read: deleted (or unlinked) with the rest", /^ok;.*pins \[\["1","null"\],\["2","null"\],\["3","2"\],\["9","null"\]\]; posts \[\["3","2","1","c"\]\];/, async (ctx, m) => {
       const session = ctx.session();
       const board = (await session.get(m.Board, 1))!;

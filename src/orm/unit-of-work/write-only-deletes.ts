@@ -42,7 +42,10 @@ interface SetBasedMembers {
   readonly excluded: readonly InstanceState[];
 }
 
-/** More members held by the session than this: the statement would name too many keys; the members are read instead. */
+/**
+ * More members held by the session than this: the statement would name too many keys; the
+ * members are read instead. The session's objects are asked about this many at a time.
+ */
 const MAX_EXCLUDED = 500;
 
 const plans = new WeakMap<RelationshipProperty, "delete" | "update" | false>();
@@ -107,7 +110,6 @@ export class SetBasedDeletes {
     const parentValues = rel.localAttributes.map((attr) => storedValue(parent, attr));
     if (parentValues.some((value) => value === undefined || value === null)) return undefined;
     const held = this.#heldOf(rel);
-    if (held.length > MAX_EXCLUDED) return undefined;
     const members = new Set<object>(queued);
     for (const state of await this.#rowsNaming(rel, parentValues, held)) members.add(state.obj);
     const excluded: InstanceState[] = [];
@@ -120,18 +122,20 @@ export class SetBasedDeletes {
     return [...members];
   }
 
-  /** The session's objects of the target whose rows name the parent now (one SELECT of keys). */
+  /** The session's objects of the target whose rows name the parent now (a SELECT of keys per 500 objects). */
   async #rowsNaming(rel: RelationshipProperty, parentValues: readonly unknown[], held: readonly InstanceState[]): Promise<InstanceState[]> {
-    if (held.length === 0) return [];
     const target = rel.resolved.target;
     const keyColumns = target.primaryKey as readonly Column<unknown>[];
-    const conditions: Expression<boolean>[] = rel.resolved.pairs.map(([, fk], i) => (fk as Column<unknown>).eq(parentValues[i] as Operand<unknown>));
-    const keyValues = held.map((state) => target.keyAttributes.map((attr) => storedValue(state, attr)));
-    if (keyColumns.length === 1) conditions.push(keyColumns[0]!.in(keyValues.map(([value]) => value as Operand<unknown>)));
-    else conditions.push(or(...keyValues.map((values) => and(...keyColumns.map((column, i) => column.eq(values[i] as Operand<unknown>))))));
-    const found = await this.conn.execute(select(...keyColumns).from(target.table).where(and(...conditions)));
+    const rows: Record<string, unknown>[] = [];
+    for (let i = 0; i < held.length; i += MAX_EXCLUDED) {
+      const conditions: Expression<boolean>[] = rel.resolved.pairs.map(([, fk], j) => (fk as Column<unknown>).eq(parentValues[j] as Operand<unknown>));
+      const keyValues = held.slice(i, i + MAX_EXCLUDED).map((state) => target.keyAttributes.map((attr) => storedValue(state, attr)));
+      if (keyColumns.length === 1) conditions.push(keyColumns[0]!.in(keyValues.map(([value]) => value as Operand<unknown>)));
+      else conditions.push(or(...keyValues.map((values) => and(...keyColumns.map((column, j) => column.eq(values[j] as Operand<unknown>))))));
+      rows.push(...((await this.conn.execute(select(...keyColumns).from(target.table).where(and(...conditions)))).rows as Record<string, unknown>[]));
+    }
     const members: InstanceState[] = [];
-    for (const row of found.rows as Record<string, unknown>[]) {
+    for (const row of rows) {
       const key: Record<string, unknown> = {};
       for (const column of keyColumns) key[target.attributeFor(column)!] = row[column.key];
       const obj = this.identity.get(target, identityKeyOf(target.keyAttributes, key));
