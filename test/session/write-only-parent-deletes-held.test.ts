@@ -334,6 +334,36 @@ forEachDatabaseWithSchema(
       assert.equal(await ctx.count("hm_posts", "board_id = 1"), 0);
     });
 
+    asPerObject(ctx, "members of another board added to the deleted one in the same flush: deleted, or unlinked, with it", /^detached, null;.*pins \[\["1","null"\],\["2","null"\],\["3","null"\]\]; posts \[\];/, async (ctx, m) => {
+      const session = keeping(ctx);
+      const board = (await session.get(m.Board, 1))! as HmBoard;
+      const post = (await session.get(m.Post, 3))! as HmPost;
+      const pin = (await session.get(m.Pin, 3))! as HmPin;
+      board.posts.add(post);
+      board.pins.add(pin);
+      session.delete(board);
+      await session.commit();
+      return `${inspect(post).status}, ${pin.boardId}`;
+    });
+
+    asPerObject(ctx, "a flush that fails after the statement: nothing written, the work kept pending; fixed, the commit writes it all once", /^IntegrityError, persistent, null, not loaded \/ detached, null;.*pins \[\["1","null"\],\["2","null"\],\["3","2"\]\]; posts \[\["3","2","1","c"\]\];/, async (ctx, m) => {
+      const session = keeping(ctx);
+      const board = (await session.get(m.Board, 1))!;
+      const post = (await session.get(m.Post, 2))!;
+      const pin = (await session.get(m.Pin, 1))!;
+      await session.load(pin, "board");
+      session.expire(post);
+      // Its key names no board: its INSERT, after the statement, fails the flush.
+      const bad = Object.assign(new m.Pin(), { id: 8, boardId: 99 });
+      session.add(bad);
+      session.delete(board);
+      const failed = await session.flush().then(() => "flushed", (error: Error) => error.name);
+      const during = `${failed}, ${inspect(post).status}, ${pin.boardId}, ${shown(pin, "board")}`;
+      session.expunge(bad);
+      await session.commit();
+      return `${during} / ${inspect(post).status}, ${pin.boardId}`;
+    });
+
     asPerObject(ctx, "a member another transaction inserts after the parent was read: deleted (or unlinked) with the rest", /^ok;.*pins \[\["1","null"\],\["2","null"\],\["3","2"\],\["9","null"\]\]; posts \[\["3","2","1","c"\]\];/, async (ctx, m) => {
       const session = ctx.session();
       const board = (await session.get(m.Board, 1))!;
