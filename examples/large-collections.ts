@@ -14,6 +14,7 @@ import {
   columnsOf,
   createEngine,
   func,
+  inspect,
   integer,
   manyToOne,
   model,
@@ -106,6 +107,18 @@ const alertStatements = (verb: string) => statements.filter((s) => s.startsWith(
 console.log(`deleting the sensor: ${alertStatements("SELECT")} SELECT, ${alertStatements("DELETE")} DELETE of its alerts`);
 const left = async (model: typeof Reading | typeof Alert) => session.scalar(select(func.count()).from(model));
 console.log(`after deleting the sensor: ${await left(Reading)} readings, ${await left(Alert)} alerts`);
+
+// A session holding one of a sensor's alerts, its key expired: the database says it is a member
+// (a SELECT of the held alerts' keys), and it is deleted as an object, the others by one DELETE.
+const hall = Object.assign(new Sensor(), { name: "hall" });
+hall.alerts.addAll(["damp", "dark"].map((message) => Object.assign(new Alert(), { message })));
+session.add(hall);
+await session.commit();
+const [held] = await session.scalars(hall.alerts.select().limit(1));
+session.expire(held!);
+session.delete(hall);
+await session.commit();
+console.log(`a held alert of the deleted sensor: ${inspect(held!).status}, ${await left(Alert)} alerts left`);
 await session.close();
 await Base.metadata.dropAll(engine);
 await engine.dispose();

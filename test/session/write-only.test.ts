@@ -220,6 +220,7 @@ forEachDatabaseWithSchema("write-only collections", WoBase.metadata, (ctx) => {
       "iterating: WriteOnlyCollectionError",
       "deleting the sensor: 0 SELECT, 1 DELETE of its alerts",
       "after deleting the sensor: 0 readings, 0 alerts",
+      "a held alert of the deleted sensor: detached, 0 alerts left",
     ]);
     const guide = readFileSync("docs/large-collections.md", "utf8");
     for (const line of printed) assert.ok(guide.includes(line), `the guide shows: ${line}`);

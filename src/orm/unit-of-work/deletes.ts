@@ -50,6 +50,10 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
         if (cascades) queue.push(childState);
         else if (!childState.deletePending && !childState.deleted && !initially.has(childState)) {
           for (const [, fkAttr] of rel.attributePairs) setAttribute(childState, fkAttr, null, changedRows);
+          // Its many-to-one would show the deleted parent the row no longer names: unloaded, it
+          // is read again when next used (null once committed; the parent again if the flush fails).
+          const back = rel.backRef;
+          if (back !== undefined && childState.dict[back.key] === state.obj) childState.dict[back.key] = undefined;
           if (!modified.has(childState)) {
             modified.add(childState);
             (work.modified as InstanceState[]).push(childState);
@@ -72,7 +76,7 @@ async function relatedForDelete(work: FlushWork, state: InstanceState, rel: Rela
   if (rel.writeOnly) {
     const queued = queuedMembers(state, rel);
     if (rel.spec.options.passiveDeletes || state.key === undefined) return queued;
-    const held = setBased?.plan(state, rel, queued);
+    const held = await setBased?.plan(state, rel, queued);
     if (held !== undefined) return held;
     return [...new Set([...queued, ...(await committedMembers(work, state, rel))])];
   }

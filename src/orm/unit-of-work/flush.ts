@@ -74,7 +74,7 @@ export async function flush(work: FlushWork): Promise<number> {
   // (a parent processed after its child, in a cycle between tables) are updated again at the end.
   const changedRows: InstanceState[] = [];
   // Members of write-only collections of deleted parents that the session does not hold: one statement each.
-  const setBased = work.deleting.length !== 0 ? new SetBasedDeletes(work.identity, work.modified) : undefined;
+  const setBased = work.deleting.length !== 0 ? new SetBasedDeletes(work.conn, work.identity) : undefined;
   const deleting = await expandDeletes(work, changedRows, setBased);
   // Deletions may cascade to pending objects, which then must not be inserted: filtered here.
   const pendingBy = work.pendingByMapper !== undefined && work.deleting.length === 0 ? work.pendingByMapper : byMapper(work.pending, true);

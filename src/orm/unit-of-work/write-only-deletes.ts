@@ -8,21 +8,25 @@
  * Only where the statement loses and skips nothing that the per-object path does: the members
  * have no relationships of their own to follow (grandchildren, link rows, a delete cascade along a
  * many-to-one), no version column, no inheritance, and no model hooks for what happens to them.
- * Otherwise the flush reads the members as before (`deletes.ts`); so it does, under a delete
- * cascade, when the session holds an object with changes to write whose foreign key is not loaded.
+ * Otherwise the flush reads the members as before (`deletes.ts`).
  *
  * Members the session holds are handled one by one, as for any collection, so that their objects
  * follow (deleted, or their key cleared, and put back by a rollback); the statement leaves their
- * rows out. Objects of the session whose foreign key is not loaded (expired by a commit) may be
- * members: a DELETE expires them wholly after it; a cleared key changes nothing they hold.
+ * rows out. Which of the session's objects are members is asked of the database, by their keys
+ * (`SELECT key FROM child WHERE fk = :parent AND key IN (...)`), not taken from their foreign keys
+ * in memory: one not loaded (expired, deferred) or changed by another transaction since it was read
+ * would otherwise have its row deleted or unlinked behind its object's back, and a later UPDATE of
+ * it match no row (a false StaleDataError), or be left out and fail the parent's DELETE. The
+ * per-object path's read finds exactly these objects.
  */
-import { and, not } from "../../core/expression/operators.js";
+import { and, not, or } from "../../core/expression/operators.js";
 import type { Expression, Operand } from "../../core/expression/expression.js";
 import type { Column } from "../../core/schema/column.js";
 import { deleteFrom } from "../../core/statements/delete.js";
+import { select } from "../../core/statements/select.js";
 import { update } from "../../core/statements/update.js";
 import type { Connection } from "../../engine/connection.js";
-import { identityKey, type IdentityMap } from "../identity/identity-map.js";
+import { identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
@@ -36,15 +40,12 @@ interface SetBasedMembers {
   readonly parentValues: readonly unknown[];
   /** The members handled one by one (the session holds them): their rows are left out. */
   readonly excluded: readonly InstanceState[];
-  /**
-   * A DELETE's objects of the session whose foreign key is not loaded, without changes: the
-   * statement may delete their rows, so they are expired after it (read again when next used:
-   * a row gone raises ObjectDeletedError), as a bulk DELETE with `synchronizeSession: false` does.
-   */
-  readonly unknown: readonly InstanceState[];
 }
 
-/** More members held by the session than this: the statement would name too many keys; the members are read instead. */
+/**
+ * More members held by the session than this: the statement would name too many keys; the
+ * members are read instead. The session's objects are asked about this many at a time.
+ */
 const MAX_EXCLUDED = 500;
 
 const plans = new WeakMap<RelationshipProperty, "delete" | "update" | false>();
@@ -84,27 +85,18 @@ function hasHooks(mapper: Mapper, ...kinds: ("beforeDelete" | "afterDelete" | "b
   return kinds.some((kind) => (mapper.events?.hooks.get(kind)?.length ?? 0) !== 0);
 }
 
-/** The session's objects of one relationship's target, by the parent their rows name (as stored). */
-interface HeldByParent {
-  readonly byParent: Map<unknown, InstanceState[]>;
-  /** Objects whose foreign key is not loaded (expired): members or not, only their rows know. */
-  readonly unknown: InstanceState[];
-}
-
 /**
  * The set-based statements of one flush (`expandDeletes` plans them, `flush` runs them first of
- * all writes): the session's objects of each target are looked at once per flush, not once per
+ * all writes): the session's objects of each target are gathered once per flush, not once per
  * deleted parent.
  */
 export class SetBasedDeletes {
   readonly statements: SetBasedMembers[] = [];
-  readonly #held = new Map<RelationshipProperty, HeldByParent>();
-  #changed: ReadonlySet<InstanceState> | undefined;
+  readonly #held = new Map<RelationshipProperty, InstanceState[]>();
 
   constructor(
+    private readonly conn: Connection,
     private readonly identity: IdentityMap,
-    /** The flush's modified objects (the delete cascade adds to them): their UPDATEs run after the statements. */
-    readonly modified: readonly InstanceState[],
   ) {}
 
   /**
@@ -112,93 +104,103 @@ export class SetBasedDeletes {
    * planned, with the members to handle one by one returned (those queued, and the session's
    * objects whose rows name the parent). Undefined when the members must be read instead.
    */
-  plan(parent: InstanceState, rel: RelationshipProperty, queued: readonly object[]): object[] | undefined {
+  async plan(parent: InstanceState, rel: RelationshipProperty, queued: readonly object[]): Promise<object[] | undefined> {
     const kind = setBasedPlan(rel);
     if (kind === false) return undefined;
     const parentValues = rel.localAttributes.map((attr) => storedValue(parent, attr));
     if (parentValues.some((value) => value === undefined || value === null)) return undefined;
     const held = this.#heldOf(rel);
-    // Objects whose key is not loaded may be members. A statement clearing their key changes no
-    // value the session holds (it is expired already). One deleting their rows fails a change of
-    // theirs the flush writes after it: with any such change the members are read instead.
-    const unknown = kind === "delete" ? held.unknown : [];
-    if (unknown.length !== 0) {
-      this.#changed ??= new Set(this.modified);
-      if (unknown.some((state) => this.#changed!.has(state) || state.deletePending)) return undefined;
-    }
     const members = new Set<object>(queued);
-    for (const state of held.byParent.get(identityKey(parentValues)) ?? []) members.add(state.obj);
+    for (const state of await this.#rowsNaming(rel, parentValues, held)) members.add(state.obj);
     const excluded: InstanceState[] = [];
     for (const obj of members) {
       const state = stateOf(obj);
       if (state?.key !== undefined && !state.deleted) excluded.push(state);
     }
     if (excluded.length > MAX_EXCLUDED) return undefined;
-    this.statements.push({ rel, kind, parentValues, excluded, unknown: unknown.filter((state) => !members.has(state.obj)) });
+    this.statements.push({ rel, kind, parentValues, excluded });
     return [...members];
   }
 
-  #heldOf(rel: RelationshipProperty): HeldByParent {
+  /** The session's objects of the target whose rows name the parent now (a SELECT of keys per 500 objects). */
+  async #rowsNaming(rel: RelationshipProperty, parentValues: readonly unknown[], held: readonly InstanceState[]): Promise<InstanceState[]> {
+    const target = rel.resolved.target;
+    const keyColumns = target.primaryKey as readonly Column<unknown>[];
+    const rows: Record<string, unknown>[] = [];
+    for (let i = 0; i < held.length; i += MAX_EXCLUDED) {
+      const conditions: Expression<boolean>[] = rel.resolved.pairs.map(([, fk], j) => (fk as Column<unknown>).eq(parentValues[j] as Operand<unknown>));
+      const keyValues = held.slice(i, i + MAX_EXCLUDED).map((state) => target.keyAttributes.map((attr) => storedValue(state, attr)));
+      if (keyColumns.length === 1) conditions.push(keyColumns[0]!.in(keyValues.map(([value]) => value as Operand<unknown>)));
+      else conditions.push(or(...keyValues.map((values) => and(...keyColumns.map((column, j) => column.eq(values[j] as Operand<unknown>))))));
+      rows.push(...((await this.conn.execute(select(...keyColumns).from(target.table).where(and(...conditions)))).rows as Record<string, unknown>[]));
+    }
+    const members: InstanceState[] = [];
+    for (const row of rows) {
+      const key: Record<string, unknown> = {};
+      for (const column of keyColumns) key[target.attributeFor(column)!] = row[column.key];
+      const obj = this.identity.get(target, identityKeyOf(target.keyAttributes, key));
+      if (obj === undefined) continue;
+      const state = stateOf(obj)!;
+      fillForeignKey(state, rel, parentValues);
+      members.push(state);
+    }
+    return members;
+  }
+
+  #heldOf(rel: RelationshipProperty): InstanceState[] {
     let held = this.#held.get(rel);
-    if (held === undefined) this.#held.set(rel, (held = heldByParent(this.identity, rel)));
+    if (held === undefined) this.#held.set(rel, (held = heldOf(this.identity, rel.resolved.target)));
     return held;
   }
 }
 
-function heldByParent(identity: IdentityMap, rel: RelationshipProperty): HeldByParent {
-  const fkAttrs = rel.attributePairs.map(([, fk]) => fk);
-  const held: HeldByParent = { byParent: new Map(), unknown: [] };
-  identity.forMapper(rel.resolved.target).forEach((obj) => {
+/**
+ * The session's objects of `mapper` whose rows may still be there: those marked for deletion too
+ * (deleted by their key after the statement, which must leave their rows to them).
+ */
+function heldOf(identity: IdentityMap, mapper: Mapper): InstanceState[] {
+  const held: InstanceState[] = [];
+  identity.forMapper(mapper).forEach((obj) => {
     const state = stateOf(obj)!;
-    if (state.deleted || state.gone) return;
-    if (fkAttrs.some((attr) => state.expired?.has(attr) || state.unloaded?.has(attr) || state.dict[attr] === undefined)) {
-      held.unknown.push(state);
-      return;
-    }
-    const parentKey = identityKey(fkAttrs.map((attr) => storedValue(state, attr)));
-    let states = held.byParent.get(parentKey);
-    if (states === undefined) held.byParent.set(parentKey, (states = []));
-    states.push(state);
+    if (!state.deleted && state.key !== undefined) held.push(state);
   });
   return held;
 }
 
 /**
- * Runs the statements, before the flush's other writes (the parents' rows are still there). The
- * delete cascade is known by now: an object of unknown membership that it reached since (deleted,
- * or changed, by the flush) is left out of the statement and written by the flush.
+ * A member's foreign key not loaded (expired, deferred) is the parent's, as the row says: loaded
+ * as the per-object path's read loads it, so that clearing it is a change the flush writes.
  */
+function fillForeignKey(state: InstanceState, rel: RelationshipProperty, parentValues: readonly unknown[]): void {
+  rel.attributePairs.forEach(([, fk], i) => {
+    if (!state.expired?.has(fk) && !state.unloaded?.has(fk) && state.dict[fk] !== undefined) return;
+    state.unexpire(fk);
+    state.markLoaded(fk);
+    state.dict[fk] = parentValues[i];
+  });
+}
+
+/** Runs the statements, before the flush's other writes (the parents' rows are still there). */
 export async function runSetBased(conn: Connection, planned: SetBasedDeletes): Promise<void> {
-  const changed = new Set(planned.modified);
-  for (const { rel, kind, parentValues, excluded, unknown } of planned.statements) {
+  for (const { rel, kind, parentValues, excluded } of planned.statements) {
     const target = rel.resolved.target;
     const table = target.table;
-    const reached = unknown.filter((state) => state.deletePending || changed.has(state));
-    const left = [...excluded, ...reached];
     const conditions: Expression<boolean>[] = rel.resolved.pairs.map(([, fk], i) => (fk as Column<unknown>).eq(parentValues[i] as Operand<unknown>));
     const keyColumns = target.primaryKey as readonly Column<unknown>[];
-    if (left.length !== 0) {
-      const keyValues = left.map((state) => target.keyAttributes.map((attr) => storedValue(state, attr)));
+    if (excluded.length !== 0) {
+      const keyValues = excluded.map((state) => target.keyAttributes.map((attr) => storedValue(state, attr)));
       if (keyColumns.length === 1) conditions.push(keyColumns[0]!.notIn(keyValues.map(([value]) => value as Operand<unknown>)));
       else for (const values of keyValues) conditions.push(not(and(...keyColumns.map((column, i) => column.eq(values[i] as Operand<unknown>)))));
     }
     const where = and(...conditions);
     if (kind === "delete") {
       await conn.execute(deleteFrom(table).where(where));
-      for (const state of unknown) if (!reached.includes(state)) expireWholly(state);
     } else {
       const cleared: Record<string, null> = {};
       for (const [, fk] of rel.resolved.pairs) cleared[columnKey(table.c, fk)] = null;
       await conn.execute(update(table).set(cleared as never).where(where));
     }
   }
-}
-
-/** Every column but the key, and the relationships: read again when next used (a deleted row then raises ObjectDeletedError). */
-function expireWholly(state: InstanceState): void {
-  state.expireAllColumns();
-  state.committed = undefined;
-  state.mapper.unloadRelationships(state.dict);
 }
 
 /** The key of `column` in its table's column map (`table.c`), which `update().set()` takes. */
