@@ -205,3 +205,10 @@ for (const server of SERVERS) {
     }
   });
 }
+
+test("docs/tls.md's example is examples/tls.ts, and it prints what its comments say", () => {
+  const example = readFileSync(join(repoRoot, "examples/tls.ts"), "utf8");
+  assert.ok(readFileSync(join(repoRoot, "docs/tls.md"), "utf8").includes("```ts\n" + example + "```"), "docs/tls.md embeds the example verbatim");
+  const out = execFileSync(process.execPath, ["--import", "tsx", "examples/tls.ts"], { cwd: repoRoot, encoding: "utf8" });
+  assert.equal(out.trim(), "PostgreSQL { ssl: true }\nMariaDB { user: 'athanor_client@%' }");
+});
