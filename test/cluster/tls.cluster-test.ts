@@ -197,6 +197,16 @@ for (const server of SERVERS) {
       });
     });
 
+    if (server.name === "MariaDB") {
+      test("through a Unix socket (?socketPath=), verify-full still goes through the socket, not TCP to the URL's address", async () => {
+        // The URL's port is the default one, another server's (3306, no TLS): TCP would have reached it.
+        const socket = join(process.env.ATHANOR_TLS_DIR ?? "/var/tmp/athanor-tls", "mariadb/run/mysqld.sock");
+        const url = `mysql://root@127.0.0.1/athanor?socketPath=${socket}&sslmode=verify-full&${CA}`;
+        await encrypted(server, url);
+        assert.equal(Number(await withEngine(url, {}, (engine) => scalar(engine, sql`SELECT @@port AS p`))), 3316);
+      });
+    }
+
     if (server.name === "PostgreSQL") {
       test("the URL's other parameters still reach pg, once the TLS ones are taken out", async () => {
         const name = await withEngine(server.url(`sslmode=verify-full&${CA}&application_name=athanor_tls`), {}, (engine) => scalar(engine, sql`SELECT current_setting('application_name') AS a`));

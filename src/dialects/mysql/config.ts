@@ -39,11 +39,14 @@ const DEFAULT_MAX_PREPARED = 256;
  */
 export function mysqlConfig(url: string, options: PoolOptions, tls?: TlsMaterial): mysql.PoolOptions {
   const parsed = new URL(url.replace(/^(mysql|mariadb)(\+\w+)?:/, "mysql:"));
+  const host = parsed.hostname || "127.0.0.1";
+  const port = parsed.port ? Number(parsed.port) : 3306;
+  const socketPath = parsed.searchParams.get("socketPath") || undefined;
   return {
-    ...(tls && mysqlTls(tls, parsed.hostname, parsed.port ? Number(parsed.port) : 3306, keepAliveDelayOf(options))),
-    host: parsed.hostname || "127.0.0.1",
-    port: parsed.port ? Number(parsed.port) : 3306,
-    socketPath: parsed.searchParams.get("socketPath") || undefined,
+    ...(tls && mysqlTls(tls, socketPath === undefined ? { host, port, keepAliveDelayMs: keepAliveDelayOf(options) } : undefined)),
+    host,
+    port,
+    socketPath,
     user: decodeURIComponent(parsed.username || "root"),
     password: decodeURIComponent(parsed.password),
     database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined,

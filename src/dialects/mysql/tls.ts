@@ -4,11 +4,11 @@ import type mysql from "mysql2/promise";
 import type { TlsMaterial } from "../shared/tls-material.js";
 
 /**
- * mysql2's `ssl` (and, to an IP address in `verify-full`, the socket): `rejectUnauthorized` checks
+ * mysql2's `ssl` (and, to an IP address over TCP in `verify-full`, the socket): `rejectUnauthorized` checks
  * the chain, `verifyIdentity` the host name. `require` with a CA checks the chain, as libpq's does.
  * @internal
  */
-export function mysqlTls(tls: TlsMaterial, host: string, port: number, keepAliveDelayMs: number): Pick<mysql.PoolOptions, "ssl" | "stream"> {
+export function mysqlTls(tls: TlsMaterial, tcp: { readonly host: string; readonly port: number; readonly keepAliveDelayMs: number } | undefined): Pick<mysql.PoolOptions, "ssl" | "stream"> {
   const ssl: mysql.SslOptions = {
     // Given to Node's createSecureContext, which takes strings and Buffers mixed; mysql2's type does not say so.
     ...(tls.ca !== undefined && { ca: tls.ca as string | string[] }),
@@ -18,8 +18,9 @@ export function mysqlTls(tls: TlsMaterial, host: string, port: number, keepAlive
     rejectUnauthorized: tls.mode !== "require" || tls.ca !== undefined,
     verifyIdentity: tls.mode === "verify-full",
   };
-  if (tls.mode !== "verify-full" || isIP(host) === 0) return { ssl };
-  return { ssl, stream: () => socketNamedBy(host, port, keepAliveDelayMs) };
+  // Through a Unix socket (`?socketPath=`) there is no address to check.
+  if (tls.mode !== "verify-full" || tcp === undefined || isIP(tcp.host) === 0) return { ssl };
+  return { ssl, stream: () => socketNamedBy(tcp.host, tcp.port, tcp.keepAliveDelayMs) };
 }
 
 /**
