@@ -15,8 +15,8 @@ import { ArgumentError, DatabaseUrlError } from "../core/errors.js";
  */
 export type TlsMode = "disable" | "require" | "verify-ca" | "verify-full";
 
-/** PEM text: a string or a Buffer holding `-----BEGIN ...-----`. @internal */
-export type Pem = string | Buffer;
+/** PEM text: a string, or bytes (a Buffer) holding `-----BEGIN ...-----`. @internal */
+export type Pem = string | Uint8Array;
 
 /**
  * The engine's `tls` option: certificates held in memory, and the mode. Each field given wins
@@ -32,11 +32,11 @@ export interface TlsOptions {
   /** Default: the URL's `sslmode`, or `verify-full`. */
   readonly mode?: TlsMode;
   /** The CA certificate(s) the server's must lead to (default: Node's bundled public CAs). */
-  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  readonly ca?: string | Uint8Array | readonly (string | Uint8Array)[];
   /** A client certificate, for a server that asks for one (`REQUIRE X509`, pg_hba `cert`); with `key`. */
-  readonly cert?: string | Buffer;
+  readonly cert?: string | Uint8Array;
   /** The client certificate's private key. */
-  readonly key?: string | Buffer;
+  readonly key?: string | Uint8Array;
   /** The passphrase of an encrypted `key`. */
   readonly passphrase?: string;
 }
@@ -216,14 +216,15 @@ function checkOption(option: unknown): TlsOptions {
 }
 
 function isPem(value: unknown): boolean {
-  return (typeof value === "string" || Buffer.isBuffer(value)) && value.includes("-----BEGIN ");
+  if (typeof value === "string") return value.includes("-----BEGIN ");
+  return value instanceof Uint8Array && Buffer.from(value.buffer, value.byteOffset, value.byteLength).includes("-----BEGIN ");
 }
 
 /** What a value is, never what it holds: it may be a key. */
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  if (Buffer.isBuffer(value)) return "a Buffer without PEM";
+  if (value instanceof Uint8Array) return "bytes without PEM";
   if (typeof value === "string") return value.includes("-----BEGIN ") ? "PEM text" : "a string without PEM";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }

@@ -134,6 +134,7 @@ for (const server of SERVERS) {
     test("the tls option: the CA in memory, and each field it gives wins over the URL's", async () => {
       await encrypted(server, server.url(), { tls: { ca: pem("ca.pem") } });
       await encrypted(server, server.url(), { tls: { ca: [pem("other-ca.pem").toString(), pem("ca.pem")] } });
+      await encrypted(server, server.url(), { tls: { ca: new Uint8Array(pem("ca.pem")) } }); // bytes, not only a Buffer
       await encrypted(server, server.url(OTHER_CA), { tls: { ca: pem("ca.pem").toString() } });
       await encrypted(server, server.url(`sslmode=verify-full&${CA}`, "127.0.0.2"), { tls: { mode: "verify-ca" } });
       await encrypted(server, server.url("sslmode=disable"), { tls: { mode: "require" } });

@@ -93,7 +93,7 @@ describe("the tls option: refused when the engine is made", () => {
   test("PEM text, not a file path; never the text itself in the message", () => {
     refused(pg, { tls: { ca: "/etc/ssl/ca.pem" } }, ArgumentError, /tls\.ca must be PEM text \(a string or Buffer holding '-----BEGIN \.\.\.', or an array of them\), not a file path; got a string without PEM\. .*sslrootcert=PATH/, ["/etc/ssl/ca.pem"]);
     refused(pg, { tls: { ca: [] } }, ArgumentError, /tls\.ca must be PEM text/);
-    refused(pg, { tls: { cert: Buffer.from("not pem"), key: keyText } }, ArgumentError, /tls\.cert must be PEM text .*got a Buffer without PEM.*sslcert=PATH/);
+    refused(pg, { tls: { cert: Buffer.from("not pem"), key: keyText } }, ArgumentError, /tls\.cert must be PEM text .*got bytes without PEM.*sslcert=PATH/);
     refused(pg, { tls: { key: keyText } }, ArgumentError, /tls\.key is given without a client certificate/, ["MIIEvQ"]);
   });
 });

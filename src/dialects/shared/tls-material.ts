@@ -11,9 +11,9 @@ import type { Pem, PemSource, TlsSettings } from "../../engine/tls.js";
 /** TLS settings with their PEM read. @internal */
 export interface TlsMaterial {
   readonly mode: TlsSettings["mode"];
-  readonly ca?: Pem | Pem[];
-  readonly cert?: Pem;
-  readonly key?: Pem;
+  readonly ca?: string | Buffer | (string | Buffer)[];
+  readonly cert?: string | Buffer;
+  readonly key?: string | Buffer;
   readonly passphrase?: string;
 }
 
@@ -23,8 +23,8 @@ export async function tlsMaterial(settings: TlsSettings): Promise<TlsMaterial> {
   const material = {
     mode: settings.mode,
     ...(ca !== undefined && { ca }),
-    ...(cert !== undefined && { cert: cert as Pem }),
-    ...(key !== undefined && { key: key as Pem }),
+    ...(cert !== undefined && { cert: cert as string | Buffer }),
+    ...(key !== undefined && { key: key as string | Buffer }),
     ...(settings.passphrase !== undefined && { passphrase: settings.passphrase }),
   };
   try {
@@ -42,9 +42,10 @@ export async function tlsMaterial(settings: TlsSettings): Promise<TlsMaterial> {
   return material;
 }
 
-async function read(source: PemSource | undefined): Promise<Pem | Pem[] | undefined> {
+async function read(source: PemSource | undefined): Promise<string | Buffer | (string | Buffer)[] | undefined> {
   if (source === undefined) return undefined;
-  if ("pem" in source) return Array.isArray(source.pem) ? [...(source.pem as Pem[])] : (source.pem as Pem);
+  // Bytes as a Buffer (the same memory), the type Node's TLS is documented to take.
+  if ("pem" in source) return Array.isArray(source.pem) ? (source.pem as Pem[]).map(asBuffer) : asBuffer(source.pem as Pem);
   let text: string;
   try {
     text = await readFile(source.file, "utf8");
@@ -53,4 +54,8 @@ async function read(source: PemSource | undefined): Promise<Pem | Pem[] | undefi
   }
   if (!text.includes("-----BEGIN ")) throw new ArgumentError(`${source.from}=${source.file} in the URL is not a PEM file (no '-----BEGIN' line).`);
   return text;
+}
+
+function asBuffer(pem: Pem): string | Buffer {
+  return typeof pem === "string" || Buffer.isBuffer(pem) ? pem : Buffer.from(pem.buffer, pem.byteOffset, pem.byteLength);
 }
