@@ -58,6 +58,7 @@ export type { Executable } from "./core/statements/executable.js";
 // Engine
 export { createEngine } from "./dialects/create-engine.js";
 export { Engine, type EngineOptions, type ConnectOptions } from "./engine/engine.js";
+export type { TlsMode, TlsOptions } from "./engine/tls.js";
 export { Connection, type BeginOptions, type StreamOptions } from "./engine/connection.js";
 export { Transaction } from "./engine/transaction.js";
 export { Result } from "./engine/result.js";

@@ -33,10 +33,14 @@ const FORMS =
  * | `postgresql://user:pw@host:5432/db` (or `postgres://`) | PostgreSQL, through `pg` |
  * | `mysql://user:pw@host:3306/db`, `mariadb://...` | MySQL or MariaDB, through `mysql2` |
  *
+ * TLS: libpq's `sslmode`, `sslrootcert`, `sslcert` and `sslkey` in a server URL, or the `tls`
+ * option (docs/tls.md).
+ *
  * ```ts
  * createEngine("sqlite:app.db");
  * createEngine("postgresql://user:pw@127.0.0.1:5432/app");
  * createEngine("mysql://root@127.0.0.1:3306/app", { echo: true, pool: { max: 5 } });
+ * createEngine("postgresql://app@db.internal/app?sslmode=verify-full&sslrootcert=/etc/ssl/db-ca.pem");
  * ```
  *
  * @throws DatabaseUrlError for an unknown scheme or a server URL that does not parse.

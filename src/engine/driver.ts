@@ -6,6 +6,7 @@ import type { Dialect } from "../core/compiler/dialect.js";
 import type { Executable } from "../core/statements/executable.js";
 import type { DBAPIError } from "../core/errors.js";
 import type { SchemaModel } from "../core/schema/schema-model.js";
+import type { TlsSettings } from "./tls.js";
 
 export interface DriverResult {
   /** Objects keyed by column name, or as the `rowShape` option asks. */
@@ -218,6 +219,8 @@ export interface DriverOptions extends PoolOptions {
   readonly readOnly?: boolean;
   /** `EngineOptions.transactionPooler`. */
   readonly transactionPooler?: boolean;
+  /** The URL's TLS parameters and `EngineOptions.tls`, merged; undefined: neither asked for anything. */
+  readonly tls?: TlsSettings | "disable";
 }
 
 export interface TableInfo {

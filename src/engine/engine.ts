@@ -17,6 +17,7 @@ import { runSchemaOperation } from "./schema-runner.js";
 import { checkClusterOptions } from "./cluster-options.js";
 import { acquirePinged, DEFAULT_PING_TIMEOUT_MS } from "./pre-ping.js";
 import { closeDriver, settledWithin } from "./dispose-bounds.js";
+import { tlsSettingsOf, type TlsOptions, type TlsSettings } from "./tls.js";
 
 /** Options of `createEngine(url, options)`. */
 export interface EngineOptions {
@@ -49,6 +50,12 @@ export interface EngineOptions {
    * cleanly). A stream's limit is per batch. SQLite: accepted, never applies (in-process).
    */
   readonly statementTimeoutMs?: number;
+  /**
+   * PostgreSQL and MySQL/MariaDB: TLS with certificates held in memory (`{ ca, cert, key }` as
+   * PEM text), `true` (`verify-full`) or `false` (none). Each field given wins over the URL's
+   * `sslmode`, `sslrootcert`, `sslcert` and `sslkey`. See docs/tls.md.
+   */
+  readonly tls?: boolean | TlsOptions;
 }
 
 /** Options of `engine.connect()`. */
@@ -98,6 +105,7 @@ export class Engine implements SchemaExecutor {
   private readonly disposeTimeoutMs: number;
   /** `pool.prePing`'s limit on a ping's answer; undefined: no ping. */
   private readonly pingTimeoutMs: number | undefined;
+  private readonly tls: TlsSettings | "disable" | undefined;
 
   constructor(
     readonly dialect: EngineDialect,
@@ -124,6 +132,7 @@ export class Engine implements SchemaExecutor {
       throw new ArgumentError(`pool.connectStatements must be an array of SQL strings; got ${String(statements)}.`);
     }
     checkClusterOptions(dialect, options);
+    this.tls = tlsSettingsOf(dialect.name, url, options.tls);
   }
 
   /**
@@ -160,6 +169,7 @@ export class Engine implements SchemaExecutor {
         acquireTimeoutMs: this.acquireTimeoutMs, // with its default: opening a connection is given up a second after it
         readOnly: this.options.readOnly === true,
         transactionPooler: this.options.transactionPooler === true,
+        ...(this.tls && { tls: this.tls }),
       }),
       checkouts,
       waiting: new Set(),

@@ -2,6 +2,8 @@
 import type mysql from "mysql2/promise";
 import type { PoolOptions } from "../../engine/driver.js";
 import { keepAliveDelayOf, openTimeout } from "../shared/pool.js";
+import type { TlsMaterial } from "../shared/tls-material.js";
+import { mysqlTls } from "./tls.js";
 
 /**
  * Run on each new connection, in one statement. The session time zone is UTC, so that NOW() and
@@ -32,14 +34,19 @@ const DEFAULT_MAX_PREPARED = 256;
 
 /**
  * The pool's options, from the URL and the engine's: where to connect (host and port, or
- * `?socketPath=/run/mysqld/mysqld.sock`, a Unix socket, as mysql2's own URLs say it), as whom, and how.
+ * `?socketPath=/run/mysqld/mysqld.sock`, a Unix socket, as mysql2's own URLs say it), as whom, and
+ * how (`tls`: the URL's TLS parameters and the engine's option, read; undefined: no TLS).
  */
-export function mysqlConfig(url: string, options: PoolOptions): mysql.PoolOptions {
+export function mysqlConfig(url: string, options: PoolOptions, tls?: TlsMaterial): mysql.PoolOptions {
   const parsed = new URL(url.replace(/^(mysql|mariadb)(\+\w+)?:/, "mysql:"));
+  const host = parsed.hostname || "127.0.0.1";
+  const port = parsed.port ? Number(parsed.port) : 3306;
+  const socketPath = parsed.searchParams.get("socketPath") || undefined;
   return {
-    host: parsed.hostname || "127.0.0.1",
-    port: parsed.port ? Number(parsed.port) : 3306,
-    socketPath: parsed.searchParams.get("socketPath") || undefined,
+    ...(tls && mysqlTls(tls, socketPath === undefined ? { host, port, keepAliveDelayMs: keepAliveDelayOf(options) } : undefined)),
+    host,
+    port,
+    socketPath,
     user: decodeURIComponent(parsed.username || "root"),
     password: decodeURIComponent(parsed.password),
     database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined,

@@ -6,6 +6,7 @@ import mysql from "mysql2/promise";
 import type { Connection as CallbackConnection } from "mysql2";
 import type { Driver, DriverConnection, DriverCursor, DriverOptions, DriverResult, ExecuteOptions } from "../../engine/driver.js";
 import { connectionOptionsOf, mysqlConfig, sessionSetup } from "./config.js";
+import { tlsMaterial } from "../shared/tls-material.js";
 import { MappedRows } from "../shared/mapped-rows.js";
 import { abandonOnAbort } from "../../engine/acquire-deadline.js";
 import { repeatedField, withDuplicate } from "../shared/column-names.js";
@@ -307,7 +308,7 @@ export async function createMySqlDriver(
   url: string,
   options: DriverOptions,
 ): Promise<Driver & { serverVersion: string; rollbackOnTimeout: boolean }> {
-  const config = mysqlConfig(url, options);
+  const config = mysqlConfig(url, options, options.tls && options.tls !== "disable" ? await tlsMaterial(options.tls) : undefined);
   const pool = mysql.createPool(config);
   const killTarget = { connection: connectionOptionsOf(config), user: config.user! };
   const setup = new ConnectStatements<CallbackConnection>(options.connectStatements);

@@ -8,7 +8,7 @@ import {
   type DBAPIError,
   type DBAPIErrorClass,
 } from "../../core/errors.js";
-import { connectionFailure, readOnly, wrapDriverError } from "../shared/translate-error.js";
+import { connectionFailure, readOnly, wrapDriverError, explainTlsRefusal } from "../shared/translate-error.js";
 
 const INTEGRITY = [1062, 1451, 1452, 1048, 1364, 1216, 1217, 1557, 1586, 3819, 4025];
 const DATA = [1264, 1265, 1292, 1366, 1406, 1367, 1416, 3140];
@@ -47,6 +47,7 @@ export function translateMySqlError(
 ): DBAPIError {
   const lost = connectionFailure(error, sql, params);
   if (lost) return lost;
+  explainTlsRefusal(error);
   const errno = (error as { errno?: unknown })?.errno;
   const code = (error as { code?: unknown })?.code;
   const n = typeof errno === "number" ? errno : -1;

@@ -11,6 +11,8 @@ import { ConnectStatements } from "../shared/connect-statements.js";
 import { postgresTypeParsers } from "./values.js";
 import { cancelOnServer } from "./cancel-request.js";
 import { ResetsInFlight } from "../shared/resets-in-flight.js";
+import { tlsMaterial } from "../shared/tls-material.js";
+import { pgSsl, withoutTlsParameters } from "./tls.js";
 
 let cursorsMade = 0;
 
@@ -295,10 +297,13 @@ function clientOpenedWithin(ms: number): typeof pg.Client {
   };
 }
 
-export function createPostgresDriver(url: string, options: DriverOptions): Driver {
+export async function createPostgresDriver(url: string, options: DriverOptions): Promise<Driver> {
   const max = options.max ?? 10;
+  // Nothing asked of TLS: pg's default, which reads PGSSLMODE.
+  const tls = options.tls === undefined ? undefined : options.tls === "disable" ? "disable" : await tlsMaterial(options.tls);
   const pool = new pg.Pool({
-    connectionString: url.replace(/^postgres(ql)?\+?\w*:/, "postgresql:"),
+    connectionString: withoutTlsParameters(url.replace(/^postgres(ql)?\+?\w*:/, "postgresql:")),
+    ...(tls && { ssl: pgSsl(tls) }),
     max,
     // Read-only by the server's rule, every transaction and autocommit statement alike. Not
     // through a transaction pooler: PgBouncer refuses the startup parameter (a replica refuses

@@ -11,7 +11,7 @@ import {
   type DBAPIError,
   type DBAPIErrorClass,
 } from "../../core/errors.js";
-import { connectionFailure, readOnly, wrapDriverError } from "../shared/translate-error.js";
+import { connectionFailure, readOnly, wrapDriverError, explainTlsRefusal } from "../shared/translate-error.js";
 
 const byClass: Record<string, DBAPIErrorClass> = {
   "22": DataError,
@@ -42,6 +42,7 @@ const RETRYABLE = new Set(["40001", "40P01", "55P03"]);
 export function translatePostgresError(error: unknown, sql: string | undefined, params: readonly unknown[] | undefined): DBAPIError {
   const lost = connectionFailure(error, sql, params);
   if (lost) return lost;
+  explainTlsRefusal(error);
   const code = (error as { code?: unknown })?.code;
   const sqlstate = typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
   const pooled = pooledStatementFailure(sqlstate, error);

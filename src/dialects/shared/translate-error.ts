@@ -36,3 +36,28 @@ export function readOnly(error: unknown): DBAPIErrorClass {
   }
   return ReadOnlyDatabaseError;
 }
+
+/**
+ * A TLS handshake that refused the server's certificate (Node's message, which mysql2 keeps
+ * under its own code): what it means for the URL's `sslrootcert` and `sslmode` (or the `tls`
+ * option) is added to the message. Never retryable: the next attempt meets the same certificate.
+ * @internal
+ */
+export function explainTlsRefusal(error: unknown): void {
+  if (!(error instanceof Error) || error.message.includes("(TLS:")) return;
+  const reason = TLS_REFUSALS.find(([pattern]) => pattern.test(error.message))?.[1];
+  if (reason) error.message += ` (TLS: ${reason})`;
+}
+
+const TLS_REFUSALS: readonly (readonly [RegExp, string])[] = [
+  [
+    /self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate signature failure/i,
+    "the server's certificate is not signed by the CA given (sslrootcert or tls.ca) or, with none given, by a public CA: give the CA that signed it",
+  ],
+  [
+    /does not match certificate's altnames/i,
+    "sslmode=verify-full checks that the server's certificate names the host connected to, and it does not. " +
+      "Connect by a name it carries, or use sslmode=verify-ca (the chain only)",
+  ],
+  [/certificate has expired|certificate is not yet valid/i, "the server's certificate is outside its validity period"],
+];
