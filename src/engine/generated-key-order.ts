@@ -26,7 +26,9 @@ import type { Connection } from "./connection.js";
 /** How a statement's generated keys follow its rows: sorted one way, or one row per statement (`undefined`). */
 export type KeyOrder = "ascending" | "descending" | undefined;
 
+/** What was read of each pool's database, per table: its key sequence's direction, and whether its key is the rowid. */
 const sequenceOrders = new WeakMap<object, Map<Table, KeyOrder>>();
+const rowidAliases = new WeakMap<object, Map<Table, boolean>>();
 
 /**
  * @internal Forgets what was read of the pool's sequences: DDL ran (`ALTER SEQUENCE ... INCREMENT -1`,
@@ -66,8 +68,6 @@ async function sequenceOrderOf(conn: Connection, table: Table, column: Column): 
   if (!row || row.increment === null || row.cycles !== false) return undefined;
   return Number(row.increment) > 0 ? "ascending" : "descending";
 }
-
-const rowidAliases = new WeakMap<object, Map<Table, boolean>>();
 
 /**
  * @internal Whether the insert id a statement reports (`Result.lastInsertId`) is the key `column`
