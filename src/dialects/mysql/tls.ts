@@ -1,23 +1,16 @@
 /** TLS for mysql2: libpq's modes (engine/tls.ts) in mysql2's terms. */
 import { connect, isIP, type Socket } from "node:net";
 import type mysql from "mysql2/promise";
-import type { TlsMaterial } from "../shared/tls-material.js";
+import { nodeTlsOptions, type TlsMaterial } from "../shared/tls-material.js";
 
 /**
- * mysql2's `ssl` (and, to an IP address over TCP in `verify-full`, the socket): `rejectUnauthorized` checks
- * the chain, `verifyIdentity` the host name. `require` with a CA checks the chain, as libpq's does.
+ * mysql2's `ssl` (and, to an IP address over TCP in `verify-full`, the socket): `nodeTlsOptions`,
+ * and `verifyIdentity` to check the host name.
  * @internal
  */
 export function mysqlTls(tls: TlsMaterial, tcp: { readonly host: string; readonly port: number; readonly keepAliveDelayMs: number } | undefined): Pick<mysql.PoolOptions, "ssl" | "stream"> {
-  const ssl: mysql.SslOptions = {
-    // Given to Node's createSecureContext, which takes strings and Buffers mixed; mysql2's type does not say so.
-    ...(tls.ca !== undefined && { ca: tls.ca as string | string[] }),
-    ...(tls.cert !== undefined && { cert: tls.cert }),
-    ...(tls.key !== undefined && { key: tls.key }),
-    ...(tls.passphrase !== undefined && { passphrase: tls.passphrase }),
-    rejectUnauthorized: tls.mode !== "require" || tls.ca !== undefined,
-    verifyIdentity: tls.mode === "verify-full",
-  };
+  // Given to Node's createSecureContext, which takes strings and Buffers mixed in `ca`; mysql2's type does not say so.
+  const ssl = { ...nodeTlsOptions(tls), verifyIdentity: tls.mode === "verify-full" } as mysql.SslOptions;
   // Through a Unix socket (`?socketPath=`) there is no address to check.
   if (tls.mode !== "verify-full" || tcp === undefined || isIP(tcp.host) === 0) return { ssl };
   return { ssl, stream: () => socketNamedBy(tcp.host, tcp.port, tcp.keepAliveDelayMs) };

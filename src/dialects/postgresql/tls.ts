@@ -6,7 +6,7 @@
  */
 import type { ConnectionOptions } from "node:tls";
 import { TLS_URL_PARAMETERS } from "../../engine/tls.js";
-import type { TlsMaterial } from "../shared/tls-material.js";
+import { nodeTlsOptions, type TlsMaterial } from "../shared/tls-material.js";
 
 /** The connection string without the TLS parameters, left as it was otherwise (pg parses the rest). @internal */
 export function withoutTlsParameters(url: string): string {
@@ -20,19 +20,11 @@ export function withoutTlsParameters(url: string): string {
 }
 
 /**
- * pg's `ssl`: false for `disable`; otherwise Node's TLS options, where `rejectUnauthorized`
- * checks the chain and `checkServerIdentity` the host name (pg gives Node the host it connects to).
+ * pg's `ssl`: false for `disable`; otherwise `nodeTlsOptions`, and Node's own host name check
+ * (pg gives Node the host it connects to) turned off below `verify-full`.
  * @internal
  */
 export function pgSsl(tls: TlsMaterial | "disable"): false | ConnectionOptions {
   if (tls === "disable") return false;
-  const chain = tls.mode !== "require" || tls.ca !== undefined;
-  return {
-    ...(tls.ca !== undefined && { ca: tls.ca }),
-    ...(tls.cert !== undefined && { cert: tls.cert }),
-    ...(tls.key !== undefined && { key: tls.key }),
-    ...(tls.passphrase !== undefined && { passphrase: tls.passphrase }),
-    rejectUnauthorized: chain,
-    ...(tls.mode !== "verify-full" && { checkServerIdentity: () => undefined }),
-  };
+  return { ...nodeTlsOptions(tls), ...(tls.mode !== "verify-full" && { checkServerIdentity: () => undefined }) };
 }

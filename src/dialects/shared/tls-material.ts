@@ -42,6 +42,21 @@ export async function tlsMaterial(settings: TlsSettings): Promise<TlsMaterial> {
   return material;
 }
 
+/**
+ * The part of Node's TLS options both drivers take alike: the PEM, and whether the chain is checked
+ * (`rejectUnauthorized`): in every mode but `require`, and in `require` too once a CA is given, as
+ * libpq does. The host name check is each driver's own. @internal
+ */
+export function nodeTlsOptions(tls: TlsMaterial): Omit<TlsMaterial, "mode"> & { readonly rejectUnauthorized: boolean } {
+  return {
+    ...(tls.ca !== undefined && { ca: tls.ca }),
+    ...(tls.cert !== undefined && { cert: tls.cert }),
+    ...(tls.key !== undefined && { key: tls.key }),
+    ...(tls.passphrase !== undefined && { passphrase: tls.passphrase }),
+    rejectUnauthorized: tls.mode !== "require" || tls.ca !== undefined,
+  };
+}
+
 async function read(source: PemSource | undefined): Promise<string | Buffer | (string | Buffer)[] | undefined> {
   if (source === undefined) return undefined;
   // Bytes as a Buffer (the same memory), the type Node's TLS is documented to take.
