@@ -19,7 +19,7 @@
  * it match no row (a false StaleDataError), or be left out and fail the parent's DELETE. The
  * per-object path's read finds exactly these objects.
  */
-import { and, not, or } from "../../core/expression/operators.js";
+import { and, not, tupleInValues } from "../../core/expression/operators.js";
 import type { Expression, Operand } from "../../core/expression/expression.js";
 import type { Column } from "../../core/schema/column.js";
 import { deleteFrom } from "../../core/statements/delete.js";
@@ -128,11 +128,10 @@ export class SetBasedDeletes {
     const keyColumns = target.primaryKey as readonly Column<unknown>[];
     const rows: Record<string, unknown>[] = [];
     for (let i = 0; i < held.length; i += MAX_EXCLUDED) {
-      const conditions: Expression<boolean>[] = rel.resolved.pairs.map(([, fk], j) => (fk as Column<unknown>).eq(parentValues[j] as Operand<unknown>));
+      // The keys bound as one list: the same statement text for any number of them.
       const keyValues = held.slice(i, i + MAX_EXCLUDED).map((state) => target.keyAttributes.map((attr) => storedValue(state, attr)));
-      if (keyColumns.length === 1) conditions.push(keyColumns[0]!.in(keyValues.map(([value]) => value as Operand<unknown>)));
-      else conditions.push(or(...keyValues.map((values) => and(...keyColumns.map((column, j) => column.eq(values[j] as Operand<unknown>))))));
-      rows.push(...((await this.conn.execute(select(...keyColumns).from(target.table).where(and(...conditions)))).rows as Record<string, unknown>[]));
+      const where = and(...namingParent(rel, parentValues), tupleInValues(keyColumns, keyValues));
+      rows.push(...((await this.conn.execute(select(...keyColumns).from(target.table).where(where))).rows as Record<string, unknown>[]));
     }
     const members: InstanceState[] = [];
     for (const row of rows) {
@@ -180,12 +179,17 @@ function fillForeignKey(state: InstanceState, rel: RelationshipProperty, parentV
   });
 }
 
+/** `fk = :parent` for each column of the relationship's foreign key: the rows naming the parent. */
+function namingParent(rel: RelationshipProperty, parentValues: readonly unknown[]): Expression<boolean>[] {
+  return rel.resolved.pairs.map(([, fk], i) => (fk as Column<unknown>).eq(parentValues[i] as Operand<unknown>));
+}
+
 /** Runs the statements, before the flush's other writes (the parents' rows are still there). */
 export async function runSetBased(conn: Connection, planned: SetBasedDeletes): Promise<void> {
   for (const { rel, kind, parentValues, excluded } of planned.statements) {
     const target = rel.resolved.target;
     const table = target.table;
-    const conditions: Expression<boolean>[] = rel.resolved.pairs.map(([, fk], i) => (fk as Column<unknown>).eq(parentValues[i] as Operand<unknown>));
+    const conditions = namingParent(rel, parentValues);
     const keyColumns = target.primaryKey as readonly Column<unknown>[];
     if (excluded.length !== 0) {
       const keyValues = excluded.map((state) => target.keyAttributes.map((attr) => storedValue(state, attr)));
