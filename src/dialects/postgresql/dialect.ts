@@ -36,6 +36,8 @@ const capabilities: DialectCapabilities = {
   forUpdateNullable: false,
   integerBooleans: false,
   lastInsertIdOf: "last",
+  indexExpressions: true,
+  partialIndexes: true,
 };
 
 
