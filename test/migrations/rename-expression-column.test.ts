@@ -50,7 +50,7 @@ export class Line extends Base {
 }
 `;
 
-// The users of the index test: its indexes are made by hand (a model declares no partial or expression index).
+// The users of the index test: its indexes are made by migrations written by hand, as before models declared such indexes.
 const users = (mail: string, removed: string) => `import { DeclarativeBase, column, integer, model, string } from ${ATHANOR};
 
 export class Base extends DeclarativeBase {}
@@ -61,6 +61,24 @@ export class User extends Base {
   @column(string(100).notNull()) accessor ${mail}!: string;
   @column(integer()) accessor ${removed}!: number | null;
   @column(integer().notNull()) accessor n!: number;
+}
+`;
+
+// Users whose indexes the model declares: an expression index with a WHERE and a descending one (MariaDB: the descending one only).
+const declaredUsers = (db: string, mail: string, removed: string, made: string, renamed: boolean) => `import { DeclarativeBase, column, datetime, func, index, integer, model, string } from ${ATHANOR};
+
+export class Base extends DeclarativeBase {}
+
+@model("rx_users", {
+  constraints: (c) => [
+    index([c.${made}.desc(), c.id], { name: "ix_rx_users_recent" }),
+${db === "mysql" ? "" : `    index([func.lower(c.${mail})], { name: "uq_rx_users_mail_live", unique: true, where: c.${removed}.isNull() }),\n`}  ],
+})
+export class User extends Base {
+  @column(integer().primaryKey()) accessor id!: number;
+  @column(string(100).notNull()${renamed ? `.renamedFrom("email")` : ""}) accessor ${mail}!: string;
+  @column(datetime()${renamed ? `.renamedFrom("deleted_at")` : ""}) accessor ${removed}!: Date | null;
+  @column(datetime().notNull()${renamed ? `.renamedFrom("created_at")` : ""}) accessor ${made}!: Date;
 }
 `;
 
@@ -104,6 +122,27 @@ for (const db of await testDatabases()) {
       await cli("migrate", "up");
       await agree();
       assert.deepEqual(await rows("SELECT id, total FROM rx_items WHERE id = 3"), [[3, 1]]);
+    });
+
+    test("declared expression, partial and descending indexes follow renamed columns: renameColumn only, the database equals the models", async () => {
+      await resetDatabase(url, TABLES);
+      for (const file of p!.files()) rmSync(join(p!.migrations, file));
+      useModels("d1", declaredUsers(db.name, "email", "deleted_at", "created_at", false));
+      await cli("migrate", "new", "d1");
+      await cli("migrate", "up");
+      await agree();
+      useModels("d2", declaredUsers(db.name, "mail", "removed_at", "made_at", true));
+      await cli("migrate", "new", "d2");
+      const up = newest().split("down:")[0]!.match(/op\.\w+\([^,]*, "\w+"/g);
+      assert.deepEqual(up, ['op.renameColumn("rx_users", "email"', 'op.renameColumn("rx_users", "deleted_at"', 'op.renameColumn("rx_users", "created_at"']);
+      await cli("migrate", "up");
+      await agree();
+      await nothingNew();
+      if (!mysql) {
+        await query(url, "INSERT INTO rx_users (id, mail, removed_at, made_at) VALUES (1, 'A@x', NULL, '2026-01-01'), (2, 'a@x', '2026-01-02', '2026-01-01')");
+        await assert.rejects(query(url, "INSERT INTO rx_users (id, mail, made_at) VALUES (3, 'a@X', '2026-01-01')"), /unique|duplicate/i, "lower(mail) is unique among rows not removed");
+      }
+      assert.match((await cli("migrate", "verify")).out, /all 2 downs restore the schema$/);
     });
 
     // MariaDB has neither expression nor partial indexes.
