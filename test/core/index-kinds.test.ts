@@ -7,7 +7,10 @@
  * databases, and that an index with an expression part or a WHERE is no unique key of its columns.
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { planPage } from "../../src/core/statements/keyset.js";
 import {
   ArgumentError,
@@ -186,4 +189,14 @@ forEachDatabase("descending, expression and partial indexes", (ctx) => {
       assert.deepEqual((await ctx.engine.inspect().reflect()).tables.filter((t) => t.name === "core_ix_users"), []);
     });
   }
+});
+
+test("the README's Indexes example is examples/indexes.ts, and it prints what the README shows", () => {
+  const root = fileURLToPath(new URL("../../", import.meta.url));
+  const readme = readFileSync(`${root}README.md`, "utf8");
+  const start = readme.indexOf("\n### Indexes\n");
+  const section = readme.slice(start, readme.indexOf("\n### ", start + 1));
+  const [code, printed] = [...section.matchAll(/^```[a-z]*\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+  assert.equal(code, readFileSync(`${root}examples/indexes.ts`, "utf8"));
+  assert.equal(execFileSync(process.execPath, ["--import", "tsx", "examples/indexes.ts"], { cwd: root, encoding: "utf8" }), printed);
 });
