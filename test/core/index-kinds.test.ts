@@ -12,21 +12,7 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { planPage } from "../../src/core/statements/keyset.js";
-import {
-  ArgumentError,
-  MetaData,
-  UnsupportedFeatureError,
-  and,
-  datetime,
-  func,
-  index,
-  insert,
-  integer,
-  select,
-  sql,
-  string,
-  table,
-} from "../../src/index.js";
+import { ArgumentError, MetaData, UnsupportedFeatureError, and, datetime, func, index, insert, integer, select, sql, string, table } from "../../src/index.js";
 import { compileDialects, type CompileDialect } from "../support/assert-compile.js";
 import { forEachDatabase } from "../support/dialects.js";
 

@@ -171,12 +171,16 @@ export function defaultsMetadata(): MetaData {
   return metadata;
 }
 
+/** A change to one index of `indexKindsMetadata`: its order, its WHERE or its expression. */
+export type IndexKindsVariant = "declared" | "order" | "where" | "expression";
+
 /**
  * Every index kind beyond plain columns: descending parts (every database), and on PostgreSQL and
  * SQLite expression parts (a function call, an operator, one descending), partial indexes (a unique
- * one on an expression, one on a column) and a mix of columns and expressions.
+ * one on an expression, one on a column) and a mix of columns and expressions. A `variant` other
+ * than "declared" changes one index under the same name.
  */
-export function indexKindsMetadata(dialect: "sqlite" | "postgresql" | "mysql"): MetaData {
+export function indexKindsMetadata(dialect: "sqlite" | "postgresql" | "mysql", variant: IndexKindsVariant = "declared"): MetaData {
   const metadata = new MetaData();
   table("ix_accounts", metadata, {
     id: integer().primaryKey(),
@@ -186,15 +190,15 @@ export function indexKindsMetadata(dialect: "sqlite" | "postgresql" | "mysql"): 
     deleted_at: datetime(),
     score: integer(),
   }, (c) => [
-    index([c.created_at.desc()]),
+    index([variant === "order" ? c.created_at : c.created_at.desc()]),
     index([c.tenant_id, c.score.desc()], { unique: true }),
     ...(dialect === "mysql"
       ? []
       : [
-          index([func.lower(c.email)], { name: "uq_ix_accounts_email_live", unique: true, where: c.deleted_at.isNull() }),
+          index([variant === "expression" ? func.upper(c.email) : func.lower(c.email)], { name: "uq_ix_accounts_email_live", unique: true, where: c.deleted_at.isNull() }),
           index([c.tenant_id, func.lower(c.email).desc()], { name: "ix_ix_accounts_tenant_email" }),
           index([sql`${c.score} + 1`], { name: "ix_ix_accounts_score_next" }),
-          index([c.email], { where: and(c.score.gt(10), c.deleted_at.isNull()) }),
+          index([c.email], { where: variant === "where" ? c.score.gt(20) : and(c.score.gt(10), c.deleted_at.isNull()) }),
         ]),
   ]);
   return metadata;

@@ -12,43 +12,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { SchemaModel } from "../../src/core/schema/schema-model.js";
-import { MetaData, and, datetime, func, index, integer, string, table, type Engine } from "../../src/index.js";
+import type { Engine } from "../../src/index.js";
 import { planSteps } from "../../src/migrations/apply/plan.js";
 import { runSteps } from "../../src/migrations/apply/run-steps.js";
 import { diffSchemas, generateMigration, op, schemaModelOf } from "../../src/migrations/index.js";
 import { forEachDatabase } from "../support/dialects.js";
-
-type Variant = "declared" | "where" | "expression" | "order";
-
-/** The accounts table; each variant changes one index from the declared one. */
-function accounts(dialect: string, variant: Variant): MetaData {
-  const metadata = new MetaData();
-  table("mx_accounts", metadata, {
-    id: integer().primaryKey(),
-    tenant_id: integer().notNull(),
-    email: string(200).notNull(),
-    created_at: datetime().notNull(),
-    deleted_at: datetime(),
-    score: integer(),
-  }, (c) => [
-    index([variant === "order" ? c.created_at : c.created_at.desc()], { name: "ix_mx_accounts_recent" }),
-    index([c.tenant_id, c.score.desc()], { unique: true }),
-    ...(dialect === "mysql"
-      ? []
-      : [
-          index([variant === "expression" ? func.upper(c.email) : func.lower(c.email)], {
-            name: "uq_mx_accounts_email_live",
-            unique: true,
-            where: c.deleted_at.isNull(),
-          }),
-          index([c.email], { name: "ix_mx_accounts_scored", where: variant === "where" ? c.score.gt(20) : and(c.score.gt(10), c.deleted_at.isNull()) }),
-        ]),
-  ]);
-  return metadata;
-}
+import { indexKindsMetadata, type IndexKindsVariant } from "./fixtures-all-types.js";
 
 /** The table's part of a schema. */
-const only = (schema: SchemaModel): SchemaModel => ({ tables: schema.tables.filter((t) => t.name === "mx_accounts"), enums: [] });
+const only = (schema: SchemaModel): SchemaModel => ({ tables: schema.tables.filter((t) => t.name === "ix_accounts"), enums: [] });
 
 forEachDatabase("declared descending, expression and partial indexes against the database", (ctx) => {
   const { db } = ctx;
@@ -56,7 +28,7 @@ forEachDatabase("declared descending, expression and partial indexes against the
 
   test("no phantom diff after createAll; a changed WHERE, expression or order is that index dropped and created, and applied leaves nothing", async () => {
     const { engine } = ctx;
-    const declared = accounts(db.name, "declared");
+    const declared = indexKindsMetadata(db.name, "declared");
     await declared.dropAll(engine);
     await declared.createAll(engine);
     try {
@@ -65,10 +37,11 @@ forEachDatabase("declared descending, expression and partial indexes against the
       assert.deepEqual(diffSchemas(live, models, { dialect: db.name }), []);
       assert.deepEqual(generateMigration(live, models, { dialect: db.name, message: "nothing", parents: [] }).definition.up, []);
 
-      const changes: [Variant, string][] = db.name === "mysql" ? [["order", "ix_mx_accounts_recent"]] : [["order", "ix_mx_accounts_recent"], ["where", "ix_mx_accounts_scored"], ["expression", "uq_mx_accounts_email_live"]];
+      const order: [IndexKindsVariant, string] = ["order", "ix_ix_accounts_created_at"];
+      const changes = db.name === "mysql" ? [order] : [order, ["where", "ix_ix_accounts_email"] as const, ["expression", "uq_ix_accounts_email_live"] as const];
       for (const [variant, changed] of changes) {
         const before = await reflect(engine);
-        const after = schemaModelOf(accounts(db.name, variant), engine.dialect);
+        const after = schemaModelOf(indexKindsMetadata(db.name, variant), engine.dialect);
         const ops = diffSchemas(before, after, { dialect: db.name });
         assert.deepEqual(ops.map((o) => `${o.op} ${"index" in o ? o.index.name : ""}`), [`dropIndex ${changed}`, `createIndex ${changed}`], variant);
         await engine.withConnection((conn) => runSteps(conn, planSteps(ops, { dialect: engine.dialect, schema: before })));

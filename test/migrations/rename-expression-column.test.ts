@@ -90,6 +90,8 @@ for (const db of await testDatabases()) {
     const agree = async () => assert.match((await cli("migrate", "check")).out, /models, history and database agree$/);
     const nothingNew = async () => assert.match((await cli("migrate", "new", "nothing")).out, /the models match the history .*: no migration written/);
     const newest = () => p!.read(p!.files().at(-1)!);
+    /** The newest migration's up: each operation and its table and first name (`op.renameColumn("t", "a"`). */
+    const upOps = () => newest().split("down:")[0]!.match(/op\.\w+\([^,]*, "\w+"/g);
     const mysql = db.name === "mysql";
     const rows = async (sql: string) => (await query(url, sql)).map((r) => Object.values(r).map(Number));
 
@@ -103,8 +105,7 @@ for (const db of await testDatabases()) {
       useModels("v2", items(db.name, "quantity", "sku", true));
       await cli("migrate", "new", "v2");
       // The renames carry the expressions, the default and the key along: nothing dropped and added, nothing altered but price.
-      const up = newest().split("down:")[0]!.match(/op\.\w+\([^,]*, "\w+"/g);
-      assert.deepEqual(up, ['op.renameColumn("rx_items", "qty"', 'op.renameColumn("rx_items", "code"', 'op.alterColumn("rx_items", "price"']);
+      assert.deepEqual(upOps(), ['op.renameColumn("rx_items", "qty"', 'op.renameColumn("rx_items", "code"', 'op.alterColumn("rx_items", "price"']);
       await cli("migrate", "up");
       await agree();
       await nothingNew();
@@ -133,8 +134,7 @@ for (const db of await testDatabases()) {
       await agree();
       useModels("d2", declaredUsers(db.name, "mail", "removed_at", "made_at", true));
       await cli("migrate", "new", "d2");
-      const up = newest().split("down:")[0]!.match(/op\.\w+\([^,]*, "\w+"/g);
-      assert.deepEqual(up, ['op.renameColumn("rx_users", "email"', 'op.renameColumn("rx_users", "deleted_at"', 'op.renameColumn("rx_users", "created_at"']);
+      assert.deepEqual(upOps(), ['op.renameColumn("rx_users", "email"', 'op.renameColumn("rx_users", "deleted_at"', 'op.renameColumn("rx_users", "created_at"']);
       await cli("migrate", "up");
       await agree();
       await nothingNew();
