@@ -198,7 +198,7 @@ export function indexKindsMetadata(dialect: "sqlite" | "postgresql" | "mysql", v
           index([variant === "expression" ? func.upper(c.email) : func.lower(c.email)], { name: "uq_ix_accounts_email_live", unique: true, where: c.deleted_at.isNull() }),
           index([c.tenant_id, func.lower(c.email).desc()], { name: "ix_ix_accounts_tenant_email" }),
           index([sql`${c.score} + 1`], { name: "ix_ix_accounts_score_next" }),
-          index([c.email], { where: variant === "where" ? c.score.gt(20) : and(c.score.gt(10), c.deleted_at.isNull()) }),
+          index([c.email], { where: variant === "where" ? c.score.gt(20) : and(c.score.gt(10), c.deleted_at.isNull(), c.email.ne("")) }),
         ]),
   ]);
   return metadata;
