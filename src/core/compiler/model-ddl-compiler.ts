@@ -78,12 +78,14 @@ export class ModelDdlCompiler {
   protected indexKeys(table: TableName, index: IndexModel): string {
     const capabilities = this.sql.capabilities;
     const label = `index '${index.name}' on '${table.name}'`;
+    // The advice shows SQL without MySQL's backquotes, to paste into a sql`...` template.
+    const plain = (sql: string) => sql.replace(/`/g, "");
     if (index.where !== undefined && !capabilities.partialIndexes) {
       throw new UnsupportedFeatureError(
         "A partial index (CREATE INDEX ... WHERE)",
         capabilities.displayName,
-        `${label} has WHERE ${index.where}. Index a generated column instead that holds the value where the condition holds and NULL elsewhere ` +
-          `(.generatedAs(sql\`CASE WHEN ${index.where} THEN <column> END\`)): a unique index lets any number of rows be NULL.`,
+        `${label} has WHERE ${index.where}. Drop the WHERE (the index then covers every row), or index a generated column that is NULL outside the condition: ` +
+          `.generatedAs(sql\`CASE WHEN ${plain(index.where)} THEN <column> END\`, { stored: false }) (a unique index lets any number of rows be NULL).`,
       );
     }
     return indexModelParts(index)
@@ -92,7 +94,7 @@ export class ModelDdlCompiler {
           throw new UnsupportedFeatureError(
             "An expression in an index",
             capabilities.displayName,
-            `${label} has the expression part ${part.sql}. Add a generated column that computes it (.generatedAs(sql\`${part.sql}\`, { stored: false })) and index that column instead.`,
+            `${label} has the expression part ${part.sql}. Index a generated column that computes it instead: .generatedAs(sql\`${plain(part.sql)}\`, { stored: false }), then index([c.<that column>]).`,
           );
         }
         const order = `${part.descending ? " DESC" : ""}${part.nulls ? ` NULLS ${part.nulls.toUpperCase()}` : ""}`;
