@@ -10,6 +10,7 @@ import type { FromSource, Table } from "../core/schema/table.js";
 import type { Column } from "../core/schema/column.js";
 import type { AliasNode, ExprNode, FromNode, TableNode } from "../core/ast/nodes.js";
 import { UnmappedClassError } from "./errors.js";
+import { guardedColumns } from "./column-guard.js";
 import { aliasSource, mapperOfClass } from "./mapped.js";
 import type { Mapper } from "./mapping/mapper.js";
 import { stateOf, type ObjectStatus } from "./state/instance-state.js";
@@ -138,12 +139,11 @@ registerEntityResolver((item) => {
  * ```
  */
 export function columnsOf<T extends object>(cls: abstract new (...args: any[]) => T): ModelColumns<T> {
-  const alias = aliasSource(cls);
-  if (alias) return alias.c as unknown as ModelColumns<T>;
   const mapper = mapperOfClass(cls);
   if (!mapper) throw new UnmappedClassError(`Class '${cls.name}' is not mapped.`);
   mapper.registry.configure();
-  return entitySource(mapper).c as unknown as ModelColumns<T>;
+  const source = aliasSource(cls) ?? entitySource(mapper);
+  return guardedColumns(mapper, source.c) as unknown as ModelColumns<T>;
 }
 
 /** What `inspect(obj)` tells about a mapped object: its state, identity and pending changes. */
