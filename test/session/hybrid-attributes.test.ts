@@ -9,6 +9,7 @@ import { test } from "node:test";
 import {
   ArgumentError,
   DeclarativeBase,
+  Registry,
   aliased,
   column,
   columnsOf,
@@ -17,9 +18,11 @@ import {
   model,
   select,
   string,
+  table,
   type Given,
 } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
+import { compileOn } from "../support/assert-compile.js";
 
 class HybridBase extends DeclarativeBase {}
 
@@ -147,4 +150,20 @@ test("@hybrid on a method, or whose SQL fails: refused, naming the class and the
     }
   }
   assert.throws(() => columnsOf(HyBroken), /@hybrid on HyBroken\.next: its SQL expression failed: columnsOf\(HyBroken\)\.missing: HyBroken maps no column 'missing'/);
+});
+
+test("a class mapped imperatively: its @hybrid getters are in columnsOf too", () => {
+  const registry = new Registry();
+  const accounts = table("hy_accounts", registry.metadata, { id: integer().primaryKey(), owner: string(20).notNull() });
+  class Account {
+    declare id: number;
+    declare owner: string;
+    @hybrid((c) => c.owner.concat("#"))
+    get tag(): string {
+      return `${this.owner}#`;
+    }
+  }
+  registry.mapImperatively(Account, accounts);
+  const { sql } = compileOn("postgresql", select(columnsOf(Account).tag));
+  assert.equal(sql, 'SELECT "hy_accounts"."owner" || $1 AS "tag" FROM "hy_accounts"');
 });
