@@ -73,6 +73,7 @@ export * from "./core/errors.js";
 export { DeclarativeBase } from "./orm/declarative/declarative-base.js";
 export { model, column, manyToOne, oneToMany, oneToOne, manyToMany, type ModelOptions, type ModelDecorator, type RelationshipDecorator } from "./orm/declarative/decorators.js";
 export { validates, beforeInsert, afterInsert, beforeUpdate, afterUpdate, beforeDelete, afterDelete, afterLoad, type ValidatorDecorator, type HookDecorator, type LoadHookDecorator, type ValidatorMethod, type HookMethod } from "./orm/declarative/event-decorators.js";
+export { hybrid } from "./orm/declarative/hybrid.js";
 export type { HookKind, ModelHooks } from "./orm/mapping/model-events.js";
 export type { SessionEvents } from "./orm/session/session-events.js";
 export type { NamingOption, NamingStyle, NameTransform, NamingStrategy } from "./orm/mapping/naming.js";

@@ -10,6 +10,8 @@ import type { FromSource, Table } from "../core/schema/table.js";
 import type { Column } from "../core/schema/column.js";
 import type { AliasNode, ExprNode, FromNode, TableNode } from "../core/ast/nodes.js";
 import { UnmappedClassError } from "./errors.js";
+import { guardedColumns } from "./column-guard.js";
+import { withHybrids } from "./mapping/hybrids.js";
 import { aliasSource, mapperOfClass } from "./mapped.js";
 import type { Mapper } from "./mapping/mapper.js";
 import { stateOf, type ObjectStatus } from "./state/instance-state.js";
@@ -52,7 +54,8 @@ export function modelSource(mapper: Mapper, aliasName?: string): FromSource {
   const joinedFrom = aliases === undefined ? joinedFromOf(mapper) : aliasedFrom(mapper, aliases);
   const read = joinedFrom === undefined ? oneTable(mapper, alias, part) : spanningTables(mapper, aliases, part, joinedFrom);
   const all = [...mapper.columns].map(([key, column]) => new LabeledExpression<unknown, string>(key, read(column), column.type));
-  const c = Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"];
+  const columns = Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"];
+  const c = withHybrids(mapper.class_, mapper.name, columns, guardedColumns(mapper, columns));
   const identity = mapper.inheritance?.identity;
   const notWritable = joinedWriteRefusal(mapper);
   return {
@@ -138,12 +141,11 @@ registerEntityResolver((item) => {
  * ```
  */
 export function columnsOf<T extends object>(cls: abstract new (...args: any[]) => T): ModelColumns<T> {
-  const alias = aliasSource(cls);
-  if (alias) return alias.c as unknown as ModelColumns<T>;
   const mapper = mapperOfClass(cls);
   if (!mapper) throw new UnmappedClassError(`Class '${cls.name}' is not mapped.`);
   mapper.registry.configure();
-  return entitySource(mapper).c as unknown as ModelColumns<T>;
+  const source = aliasSource(cls) ?? entitySource(mapper);
+  return guardedColumns(mapper, source.c) as unknown as ModelColumns<T>;
 }
 
 /** What `inspect(obj)` tells about a mapped object: its state, identity and pending changes. */

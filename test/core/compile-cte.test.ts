@@ -6,8 +6,9 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ArgumentError, CompileError, MetaData, deleteFrom, func, integer, literal, select, table, text, types, update } from "../../src/index.js";
-import { assertCompile, compileOn, raises } from "../support/assert-compile.js";
+import { ArgumentError, CompileError, MetaData, UnsupportedFeatureError, deleteFrom, func, integer, literal, select, table, text, types, update } from "../../src/index.js";
+import { StatementCache } from "../../src/core/compiler/statement-cache.js";
+import { assertCompile, compileDialects, compileOn, raises } from "../support/assert-compile.js";
 import { orders, users } from "../support/compile-schema.js";
 
 const staff = table("staff", new MetaData(), { id: integer().primaryKey(), managerId: integer().named("manager_id"), name: text() });
@@ -73,6 +74,24 @@ describe("compiled SQL: common table expressions", () => {
     const sql = compileOn("postgresql", select(big.c.userId, other.c.userId.label("peer")).from(big).join(other, other.c.spent.eq(big.c.spent))).sql;
     assert.equal(sql.match(/"big" AS \(/g)?.length, 1, sql);
     assert.match(sql, / FROM "big" JOIN "big" AS "other" ON "other"."spent" = "big"."spent"$/);
+  });
+
+  test("a data-modifying CTE (PostgreSQL): its write in the WITH, its parameters first; elsewhere refused", () => {
+    const gone = deleteFrom(orders).where(orders.c.total.eq(0)).returning(orders.c.id, orders.c.userId.label("owner")).cte("gone");
+    const refused = raises(UnsupportedFeatureError, /DELETE in a WITH clause \(CTE gone\) is not supported by this dialect/);
+    assertCompile(update(users).set({ name: "x" }).where(users.c.id.in(select(gone.c.owner))), {
+      sqlite: refused,
+      postgresql: ['WITH "gone" AS (DELETE FROM "orders" WHERE "orders"."total" = $1 RETURNING "id", "user_id" AS "owner") UPDATE "users" SET "name" = $2 WHERE "users"."id" IN (SELECT "gone"."owner" FROM "gone")', [0, "x"]],
+      mysql: refused,
+    });
+    const raised = update(users).set({ age: 1 }).returning(users.c.id).cte("raised");
+    const { sql } = compileOn("postgresql", select(func.count().label("n")).from(raised).where(raised.c.id.in(select(gone.c.owner))));
+    assert.match(sql, /^WITH "raised" AS \(UPDATE "users" SET "age" = \$1 RETURNING "id"\), "gone" AS \(DELETE FROM "orders" WHERE "orders"."total" = \$2 RETURNING "id", "user_id" AS "owner"\) SELECT count\(\*\) AS "n" FROM "raised"/);
+    // Statements that differ only in their CTE's write are cached apart.
+    const cache = new StatementCache(compileDialects.postgresql);
+    const a = cache.compile(select(gone.c.id).node).sql;
+    const b = cache.compile(select(deleteFrom(orders).returning(orders.c.id).cte("gone").c.id).node).sql;
+    assert.notEqual(a, b);
   });
 
   test("a recursive member with another number of columns is refused when built", () => {

@@ -3,8 +3,9 @@
  * in joins, and the joins joined eager loading adds. Per dialect, written out (compile-only: see
  * test/support/assert-compile.ts), on the seed example's models.
  */
+import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { columnsOf, func, select, type Select } from "../../src/index.js";
+import { ArgumentError, aliased, columnsOf, func, select, type Select } from "../../src/index.js";
 import { mapperOfClass } from "../../src/orm/mapped.js";
 import { withJoinedLoads } from "../../src/orm/loading/joined.js";
 import { Association, Child, Parent } from "../../examples/seed/index.js";
@@ -19,6 +20,19 @@ function joined(statement: Select<unknown>, ...rels: [model: abstract new () => 
 }
 
 describe("compiled SQL: ORM entity statements", () => {
+  test("columnsOf: a name the model maps no column under is an error naming the class, the attribute and the fix", () => {
+    const loose = columnsOf(Association) as unknown as Record<string, unknown>;
+    assert.throws(() => loose.extraDat, (error: unknown) => error instanceof ArgumentError && /columnsOf\(Association\)\.extraDat: Association maps no column 'extraDat'\. Did you mean 'extraData'\? Only attributes declared with @column/.test(error.message));
+    const parents = columnsOf(Parent) as unknown as Record<string, unknown>;
+    assert.throws(() => parents.children, /columnsOf\(Parent\)\.children: children is a relationship, not a column\. Join it/);
+    const other = columnsOf(aliased(Parent, "other")) as unknown as Record<string, unknown>;
+    assert.throws(() => other.nope, /columnsOf\(Parent\)\.nope: Parent maps no column 'nope'/);
+    // What other code probes for stays undefined: awaiting it, JSON, symbols.
+    assert.equal(loose.then, undefined);
+    assert.equal(loose.toJSON, undefined);
+    assert.deepEqual(Object.keys(loose), ["leftId", "rightId", "extraData"]);
+  });
+
   test("select(Model): the mapped columns, in mapping order", () => {
     assertCompile(select(Parent), {
       sqlite: ['SELECT "left_table"."id" FROM "left_table"', []],

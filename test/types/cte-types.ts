@@ -4,7 +4,7 @@
  * recursive member must select the anchor's columns, by key and type (each `@ts-expect-error`
  * must be needed).
  */
-import { integer, type Labeled, literal, MetaData, select, table, text, types, type Cte, type Engine } from "../../src/index.js";
+import { deleteFrom, insert, integer, type Labeled, literal, MetaData, select, table, text, types, update, type Cte, type Engine } from "../../src/index.js";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function expectType<_T extends true>(): void {}
@@ -37,4 +37,15 @@ export async function typedCtes(engine: Engine): Promise<void> {
   anchor.union(select(c.id, c.parentId, anchor.c.depth.plus(1).label("level")).join(anchor, c.parentId.eq(anchor.c.id)));
   // @ts-expect-error: a CTE has no column the query does not select
   void roots.c.parentId;
+
+  // A data-modifying CTE (PostgreSQL): its columns are its RETURNING's.
+  const gone = deleteFrom(categories).where(c.parentId.isNull()).returning(c.id, c.name.label("title")).cte("gone");
+  expectType<Equal<typeof gone, Cte<{ id: number; title: string }>>>();
+  const moved = update(categories).set({ parentId: 1 }).returning(c.parentId).cte("moved");
+  expectType<Equal<typeof moved, Cte<{ parentId: number | null }>>>();
+  const added = insert(categories).values({ id: 9, name: "n" }).returning(c.id).cte("added");
+  const both = (await engine.execute(select(gone.c.title, added.c.id))).rows;
+  expectType<Equal<typeof both, { title: string; id: number }[]>>();
+  // @ts-expect-error: the DELETE returns no `parentId`
+  void gone.c.parentId;
 }

@@ -33,7 +33,8 @@ export interface AliasNode {
 export interface CteNode {
   readonly kind: "cte";
   readonly name: string;
-  readonly query: SelectNode | CompoundSelectNode;
+  /** A query, or (PostgreSQL's data-modifying CTE) an INSERT, UPDATE or DELETE whose RETURNING rows it reads. */
+  readonly query: SelectNode | CompoundSelectNode | WriteNode;
   readonly recursive: boolean;
 }
 
@@ -334,6 +335,9 @@ export interface DeleteNode {
   /** As `UpdateNode.unwritable`. */
   readonly unwritable?: string;
 }
+
+/** A statement that changes rows. */
+export type WriteNode = InsertNode | UpdateNode | DeleteNode;
 
 export type StatementNode = SelectNode | CompoundSelectNode | InsertNode | UpdateNode | DeleteNode | RawNode;
 

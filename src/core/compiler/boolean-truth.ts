@@ -4,7 +4,7 @@
  * truth (`(x <> 0)`) so that it goes with the rows holding 1.
  */
 import type { ExprNode, SelectNode } from "../ast/nodes.js";
-import { firstSelect } from "../statements/cte.js";
+import { cteColumns } from "../statements/cte.js";
 
 /** A bound boolean value (`flag.eq(true)`): the value's type says so. */
 export const isBooleanParam = (node: ExprNode): boolean => node.kind === "param" && node.type?.kind === "boolean";
@@ -17,8 +17,8 @@ export function isBooleanColumn(node: ExprNode): boolean {
   if (node.kind !== "column") return false;
   const source = node.source;
   if (source.kind === "alias" && source.of.kind !== "table") {
-    const query = source.of.kind === "select" ? source.of : firstSelect(source.of.query);
-    const label = query.columns.find((c) => c.name === node.name);
+    const columns = source.of.kind === "select" ? source.of.columns : cteColumns(source.of.query);
+    const label = columns.find((c) => c.name === node.name);
     return label !== undefined && (label.type?.kind === "boolean" || isBooleanColumn(label.expr));
   }
   const table = source.kind === "table" ? source.table : source.of.kind === "table" ? source.of.table : undefined;

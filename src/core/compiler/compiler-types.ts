@@ -22,6 +22,8 @@ export interface DialectCapabilities {
    * MariaDB takes one only before a SELECT: there each subquery that reads a CTE gets its own.
    */
   readonly withBeforeWrites: boolean;
+  /** An INSERT, UPDATE or DELETE with RETURNING as a CTE (`WITH moved AS (DELETE ... RETURNING ...) SELECT ...`): PostgreSQL's alone. */
+  readonly dataModifyingCtes: boolean;
   readonly insertReturning: boolean;
   readonly updateReturning: boolean;
   readonly deleteReturning: boolean;

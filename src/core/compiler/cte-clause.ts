@@ -6,7 +6,7 @@
 import type { AliasNode, CteNode, StatementNode } from "../ast/nodes.js";
 import { forEachChild, type TreeNode } from "../ast/children.js";
 import { CompileError } from "../errors.js";
-import { firstSelect } from "../statements/cte.js";
+import { cteColumns, isWrite } from "../statements/cte.js";
 
 interface Collect {
   readonly found: CteNode[];
@@ -22,10 +22,18 @@ interface Collect {
  */
 export function withClause(ctes: readonly CteNode[], quote: (name: string) => string, render: (cte: CteNode) => string): string {
   const items = ctes.map((cte) => {
-    const columns = cte.recursive ? `(${firstSelect(cte.query).columns.map((c) => quote(c.name)).join(", ")})` : "";
+    const columns = cte.recursive ? `(${cteColumns(cte.query).map((c) => quote(c.name)).join(", ")})` : "";
     return `${quote(cte.name)}${columns} AS (${render(cte)})`;
   });
   return `WITH ${ctes.some((cte) => cte.recursive) ? "RECURSIVE " : ""}${items.join(", ")} `;
+}
+
+/**
+ * The first data-modifying CTE (an INSERT, UPDATE or DELETE) of a statement that `compiledSql`
+ * heads with WITH: what makes a SELECT write. Undefined for any other statement, without a walk.
+ */
+export function writingCte(node: StatementNode, compiledSql: string): CteNode | undefined {
+  return compiledSql.startsWith("WITH ") ? ctesOf(node).find((cte) => isWrite(cte.query)) : undefined;
 }
 
 /** The CTEs `node` reads, each after those it reads. */

@@ -231,8 +231,7 @@ function source(w: Walk, node: TableNode | AliasNode): void {
 /** A CTE: its name, whether recursive, and its query, which its references render in the statement's WITH. */
 function cte(w: Walk, node: CteNode): void {
   w.key += `W${node.recursive ? "R" : ""}${text(node.name)}(`;
-  if (node.query.kind === "select") select(w, node.query);
-  else compound(w, node.query);
+  root(w, node.query); // a query, or a data-modifying CTE's INSERT, UPDATE or DELETE
   w.key += ")";
 }
 

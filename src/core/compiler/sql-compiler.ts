@@ -20,11 +20,13 @@ import type {
   StatementNode,
   TableNode,
   UpdateNode,
+  WriteNode,
 } from "../ast/nodes.js";
 import { ArgumentError, CompileError, UnsupportedCompilationError, UnsupportedFeatureError } from "../errors.js";
 import { expressionKey } from "./fingerprint.js";
 import { ExpressionCompiler } from "./expression-compiler.js";
 import { ctesOf, withClause } from "./cte-clause.js";
+import { isWrite } from "../statements/cte.js";
 import { forUpdateClause, lockClauseTargets } from "./locking-clause.js";
 import { collectSources, sameSource } from "../statements/sources.js";
 import { sourcesOf } from "../statements/join-inference.js";
@@ -145,12 +147,28 @@ export abstract class SqlCompiler extends ExpressionCompiler {
     // A CTE's query is its own: it correlates to nothing around the statement or subquery it heads.
     const enclosing = this.enclosing.splice(0);
     // Its SELECT (each of its set operation's) selects values typed (typedValue).
-    const render = (cte: CteNode) => (cte.query.kind === "select" ? this.selectBody(cte.query, false, false, cte) : this.compoundBody(cte.query, false, cte));
+    const render = (cte: CteNode) => {
+      const query = cte.query;
+      if (isWrite(query)) return this.writeInWith(cte.name, query);
+      return query.kind === "select" ? this.selectBody(query, false, false, cte) : this.compoundBody(query, false, cte);
+    };
     try {
       return withClause(ctes, (name) => this.quote(name), render);
     } finally {
       this.enclosing.push(...enclosing);
     }
+  }
+
+  /** A data-modifying CTE's INSERT, UPDATE or DELETE (PostgreSQL's): run once, whether or not the statement reads all its rows. */
+  private writeInWith(name: string, node: WriteNode): string {
+    if (!this.capabilities.dataModifyingCtes) {
+      throw new UnsupportedFeatureError(
+        `${node.kind.toUpperCase()} in a WITH clause (CTE ${name})`,
+        this.capabilities.displayName,
+        `run the ${node.kind.toUpperCase()} ... RETURNING on its own, then the statement that uses its rows, in one transaction.`,
+      );
+    }
+    return node.kind === "insert" ? this.insert(node) : node.kind === "update" ? this.update(node) : this.delete(node);
   }
 
   // ------------------------------------------------------------ statements

@@ -2,12 +2,15 @@
  * Common table expressions: `select(...).cte("name")` names a query that the statement using it
  * reads as a table, written once at the top of that statement (`WITH name AS (...)`), however
  * deep it is used. A recursive one (`{ recursive: true }`) takes its recursive member with
- * `unionAll(...)`, which may read the CTE itself: trees and graph walks.
+ * `unionAll(...)`, which may read the CTE itself: trees and graph walks. On PostgreSQL an
+ * INSERT, UPDATE or DELETE with RETURNING is one too (`deleteFrom(t).returning(...).cte("moved")`):
+ * the statement reads the rows it wrote.
  */
-import type { AliasNode, CompoundSelectNode, CteNode, SelectNode } from "../ast/nodes.js";
+import type { AliasNode, CompoundSelectNode, CteNode, LabelNode, SelectNode, WriteNode } from "../ast/nodes.js";
 import { ArgumentError } from "../errors.js";
 import type { Labeled } from "../expression/expression.js";
 import type { FromSource } from "../schema/table.js";
+import type { SelectLayout } from "./selectable.js";
 import type { SetMember } from "./compound.js";
 import { queryColumns } from "./query-columns.js";
 
@@ -43,7 +46,7 @@ export class Cte<Row> implements FromSource<Row> {
     readonly name: string = node.name,
   ) {
     this.fromNode = { kind: "alias", name, of: node };
-    ({ columnList: this.columnList, c: this.c } = queryColumns<Row>(firstSelect(node.query), this.fromNode));
+    ({ columnList: this.columnList, c: this.c } = queryColumns<Row>(cteColumns(node.query), this.fromNode));
     Object.freeze(this);
   }
 
@@ -91,22 +94,48 @@ export class Cte<Row> implements FromSource<Row> {
   }
 
   private combined(method: string, all: boolean, members: readonly SetMember[]): Cte<Row> {
-    const width = firstSelect(this.node.query).columns.length;
+    const anchor = this.node.query;
+    if (isWrite(anchor)) throw new ArgumentError(`${this.node.name}.${method}(): the CTE is ${anchor.kind.toUpperCase()} ... RETURNING, which takes no set operation; combine its rows in the statement that reads it.`);
+    const width = firstSelect(anchor).columns.length;
     const selects = members.map((m, i) => {
       const node = m.node as SelectNode | CompoundSelectNode;
       const columns = firstSelect(node).columns.length;
       if (columns !== width) throw new ArgumentError(`${this.node.name}.${method}(): member ${i + 1} has ${columns} columns, the CTE has ${width}; select as many, in the same order.`);
       return node;
     });
-    const query: CompoundSelectNode = { kind: "compound", op: "union", all, selects: [this.node.query, ...selects], orderBy: [], limit: undefined, offset: undefined };
+    const query: CompoundSelectNode = { kind: "compound", op: "union", all, selects: [anchor, ...selects], orderBy: [], limit: undefined, offset: undefined };
     return new Cte<Row>({ ...this.node, query });
   }
 }
 
 /** A CTE of `query`, for `Select.cte()` and `CompoundSelect.cte()`. */
-export function cteOf<Row>(query: SelectNode | CompoundSelectNode, name: string, options: CteOptions | undefined): Cte<Row> {
+export function cteOf<Row>(query: CteNode["query"], name: string, options: CteOptions | undefined): Cte<Row> {
   if (name.length === 0) throw new ArgumentError("cte(name): a common table expression needs a name.");
   return new Cte<Row>({ kind: "cte", name, query, recursive: options?.recursive === true });
+}
+
+/**
+ * A data-modifying CTE, for `.cte()` of an INSERT, UPDATE or DELETE: what it wrote, as its
+ * RETURNING gives it. Without RETURNING there is nothing to read.
+ */
+export function writeCteOf<Row>(write: WriteNode, layout: SelectLayout, name: string): Cte<Row> {
+  const verb = write.kind.toUpperCase();
+  if (write.returning.length === 0) throw new ArgumentError(`cte("${name}"): a ${verb} gives rows to the statement only through RETURNING; call .returning(...) before .cte().`);
+  const entity = layout.find((item) => item.kind === "entity");
+  if (entity !== undefined) {
+    throw new ArgumentError(`cte("${name}"): the ${verb}'s RETURNING names the class ${entity.entity.name}, whose objects a CTE cannot give; return its columns (columnsOf(${entity.entity.name}).id, ...) instead.`);
+  }
+  return cteOf<Row>(write, name, undefined);
+}
+
+/** Whether a CTE's query writes (a data-modifying CTE). */
+export function isWrite(query: CteNode["query"]): query is WriteNode {
+  return query.kind === "insert" || query.kind === "update" || query.kind === "delete";
+}
+
+/** The columns a CTE's query gives: its first SELECT's, or a data-modifying CTE's RETURNING list. */
+export function cteColumns(query: CteNode["query"]): readonly LabelNode[] {
+  return isWrite(query) ? query.returning : firstSelect(query).columns;
 }
 
 /** The first SELECT of a query: it names the output columns. */

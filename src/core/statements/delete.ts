@@ -3,6 +3,7 @@ import type { DeleteNode } from "../ast/nodes.js";
 import type { Expression } from "../expression/expression.js";
 import type { ColumnMap, Table } from "../schema/table.js";
 import type { Executable } from "./executable.js";
+import { writeCteOf, type Cte } from "./cte.js";
 import { labelItems, type EntityClass, type RowOfItems, type SelectItem, type SelectLayout, type TupleOfItems } from "./selectable.js";
 import { andWhere, targetOf, withUnwritable } from "./update.js";
 
@@ -50,6 +51,22 @@ export class Delete<C extends ColumnMap, Row = {}, Tuple = never> implements Exe
     const { labels, layout } = labelItems(items);
     return new Delete<C, RowOfItems<I>, TupleOfItems<I>>(this.table, { ...this.node, returning: labels }, this.entity, layout);
   }
+  /**
+   * This DELETE as a data-modifying CTE (PostgreSQL): the statement that reads it gets the rows
+   * its RETURNING gives, and it runs once, whether or not they are all read. SQLite and MariaDB
+   * have none (compiling raises `UnsupportedFeatureError`).
+   *
+   * ```ts
+   * const archive = table("orders_archive", metadata, { id: integer().primaryKey(), userId: integer().notNull() });
+   * const gone = deleteFrom(orders).where(orders.c.total.eq("0")).returning(orders.c.id, orders.c.userId).cte("gone");
+   * await engine.execute(insert(archive).fromSelect([archive.c.id, archive.c.userId], select(gone.c.id, gone.c.userId)));
+   * // WITH "gone" AS (DELETE FROM "orders" WHERE ... RETURNING ...) INSERT INTO "archive" ... SELECT ... FROM "gone"
+   * ```
+   */
+  cte(name: string): Cte<Row> {
+    return writeCteOf<Row>(this.node, this.returningLayout, name);
+  }
+
 }
 
 /**

@@ -8,6 +8,7 @@ import { Expression } from "../expression/expression.js";
 import type { Column } from "../schema/column.js";
 import type { ColumnMap, InsertRowOf, Table } from "../schema/table.js";
 import type { Executable } from "./executable.js";
+import { writeCteOf, type Cte } from "./cte.js";
 import type { Select } from "./select.js";
 import { labelItems, type EntityClass, type RowOfItems, type SelectItem, type SelectLayout, type TupleOfItems } from "./selectable.js";
 import { targetOf, withUnwritable } from "./update.js";
@@ -166,6 +167,20 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
     const { labels, layout } = labelItems(items);
     return this.with<RowOfItems<I>, TupleOfItems<I>>({ ...this.node, returning: labels }, layout);
   }
+  /**
+   * This INSERT as a data-modifying CTE (PostgreSQL): the statement that reads it gets the rows
+   * its RETURNING gives, and it runs once, whether or not they are all read. SQLite and MariaDB
+   * have none (compiling raises `UnsupportedFeatureError`).
+   *
+   * ```ts
+   * const added = insert(users).values([{ email: "a@example.com" }, { email: "b@example.com" }]).returning(users.c.id).cte("added");
+   * await engine.execute(insert(orders).fromSelect([orders.c.userId, orders.c.total], select(added.c.id, literal("0", types.numeric(10, 2)))));
+   * ```
+   */
+  cte(name: string): Cte<Row> {
+    return writeCteOf<Row>(this.node, this.returningLayout, name);
+  }
+
 }
 
 /**

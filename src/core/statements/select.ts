@@ -220,7 +220,7 @@ export class Subquery<Row> implements FromSource<Row> {
 
   constructor(query: SelectNode, readonly name: string, lateral = false) {
     this.fromNode = lateral ? { kind: "alias", name, of: query, lateral } : { kind: "alias", name, of: query };
-    ({ columnList: this.columnList, c: this.c } = queryColumns<Row>(query, this.fromNode));
+    ({ columnList: this.columnList, c: this.c } = queryColumns<Row>(query.columns, this.fromNode));
   }
 }
 

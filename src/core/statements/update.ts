@@ -9,6 +9,7 @@ import { Expression } from "../expression/expression.js";
 import type { Column } from "../schema/column.js";
 import type { ColumnMap, FromSource, Table, WritableRowOf } from "../schema/table.js";
 import type { Executable } from "./executable.js";
+import { writeCteOf, type Cte } from "./cte.js";
 import type { ValuesOf } from "./insert.js";
 import { valueParam } from "./value-param.js";
 import { refuseGeneratedValue } from "./generated-columns.js";
@@ -107,6 +108,20 @@ export class Update<C extends ColumnMap, Row = {}, V = WritableRowOf<C>, Tuple =
     const { labels, layout } = labelItems(items);
     return this.with<RowOfItems<I>, TupleOfItems<I>>({ ...this.node, returning: labels }, layout);
   }
+  /**
+   * This UPDATE as a data-modifying CTE (PostgreSQL): the statement that reads it gets the rows
+   * its RETURNING gives, and it runs once, whether or not they are all read. SQLite and MariaDB
+   * have none (compiling raises `UnsupportedFeatureError`).
+   *
+   * ```ts
+   * const raised = update(orders).set({ total: "10" }).where(orders.c.userId.eq(1)).returning(orders.c.id).cte("raised");
+   * const { rows } = await engine.execute(select(func.count().label("n")).from(raised)); // how many rows it changed
+   * ```
+   */
+  cte(name: string): Cte<Row> {
+    return writeCteOf<Row>(this.node, this.returningLayout, name);
+  }
+
 }
 
 /**

@@ -34,6 +34,7 @@ function capabilitiesFor(serverVersion: string): DialectCapabilities {
     parenthesizedSetMembers: true,
     // MariaDB refuses WITH before UPDATE and DELETE; its subqueries take one, as MySQL's do.
     withBeforeWrites: false,
+    dataModifyingCtes: false,
     insertReturning: returning, updateReturning: false, deleteReturning: returning, fullJoin: false, ilike: false, generatedKeyInValues: "null", generatedKeyOrder: "ascending", maxParameters: 65_535,
     // A single-table DELETE does not turn IN (SELECT ... FROM JSON_TABLE(...)) into a semi-join (MariaDB 10.11: a full scan).
     inValuesInWrites: false,

@@ -20,6 +20,7 @@ const capabilities: DialectCapabilities = {
   intersectExceptAll: true,
   parenthesizedSetMembers: true,
   withBeforeWrites: true,
+  dataModifyingCtes: true,
   insertReturning: true,
   generatedKeyOrder: "sequence",
   updateReturning: true,

@@ -18,6 +18,7 @@ const capabilities: DialectCapabilities = {
   intersectExceptAll: false,
   parenthesizedSetMembers: false,
   withBeforeWrites: true,
+  dataModifyingCtes: false,
   insertReturning: true,
   generatedKeyOrder: "perRow",
   updateReturning: true,

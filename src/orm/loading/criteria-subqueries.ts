@@ -10,7 +10,8 @@
  * items are referred to by identity (a column names its alias node), so a derived table or CTE
  * rebuilt is rebuilt once, and every reference to it follows.
  */
-import type { AliasNode, CompoundSelectNode, CteNode, ExprNode, FromNode, LabelNode, OrderByNode, SelectNode, TableNode } from "../../core/ast/nodes.js";
+import type { AliasNode, CompoundSelectNode, CteNode, ExprNode, FromNode, LabelNode, OrderByNode, SelectNode, TableNode, WriteNode } from "../../core/ast/nodes.js";
+import { isWrite } from "../../core/statements/cte.js";
 import { mapExprChildren } from "../../core/ast/map-children.js";
 import { sourcesOf } from "../../core/statements/join-inference.js";
 import { collectSources, sameSource } from "../../core/statements/sources.js";
@@ -19,6 +20,9 @@ export type Source = TableNode | AliasNode;
 
 /** Filters one nested SELECT, given the FROM items around it it may correlate to. */
 export type NestedFilter = (select: SelectNode, outer: readonly Source[]) => SelectNode;
+
+/** Filters the INSERT, UPDATE or DELETE of a data-modifying CTE, a statement of its own. */
+export type WriteFilter = (write: WriteNode) => WriteNode;
 
 /**
  * The sources a SELECT reads: its FROM items and those the compiler adds for its columns and
@@ -38,7 +42,10 @@ export class SubqueryWalker {
   /** The sources of the SELECTs being walked, outermost first (the compiler's `enclosing`). */
   private enclosing: Source[][] = [];
 
-  constructor(private readonly filter: NestedFilter) {}
+  constructor(
+    private readonly filter: NestedFilter,
+    private readonly filterWrite: WriteFilter,
+  ) {}
 
   /** `node`'s subqueries filtered; `node` itself only when `nested` (its correlation from `enclosing`). */
   select(node: SelectNode, nested = false, correlate = true): SelectNode {
@@ -112,9 +119,9 @@ export class SubqueryWalker {
     if (done !== undefined) return done;
     const enclosing = this.enclosing;
     this.enclosing = [];
-    let query: SelectNode | CompoundSelectNode;
+    let query: CteNode["query"];
     try {
-      query = this.query(node.query);
+      query = isWrite(node.query) ? this.filterWrite(node.query) : this.query(node.query);
     } finally {
       this.enclosing = enclosing;
     }

@@ -9,13 +9,13 @@
  * time (the current tenant) is that statement's; the compiled-SQL cache keys on the statement's
  * shape and binds the values anew (fingerprint.ts), so no SQL or value of another criterion is reused.
  */
-import type { AliasNode, ExprNode, FromNode, SelectNode, SetPair, TableNode } from "../../core/ast/nodes.js";
+import type { AliasNode, ExprNode, FromNode, SelectNode, SetPair, TableNode, WriteNode } from "../../core/ast/nodes.js";
 import { ArgumentError } from "../../core/errors.js";
 import { Expression } from "../../core/expression/expression.js";
 import type { TableSchema } from "../../core/ast/table-schema.js";
 import type { StatementOption } from "../../core/statements/executable.js";
 import { Select } from "../../core/statements/select.js";
-import type { Update } from "../../core/statements/update.js";
+import { andWhere, type Update } from "../../core/statements/update.js";
 import type { Delete } from "../../core/statements/delete.js";
 import { columnsOf, type ModelColumns } from "../entity.js";
 import { mapperOfClass } from "../mapped.js";
@@ -254,25 +254,35 @@ export function dmlWithCriteria<S extends Update<any, any, any, any> | Delete<an
   const mapper = list?.length && statement.entity ? mapperOfClass(statement.entity) : undefined;
   if (mapper === undefined) return statement;
   mapper.registry.configure();
-  const resolved = resolve(list!);
-  const conditions = conditionsAt(baseTable(mapper).fromNode, resolved).map((node) => new Expression<boolean>(node, undefined));
-  const filtered = conditions.length ? (statement.where(...conditions) as S) : statement;
-  return withFilteredSubqueries(filtered, resolved);
+  const node = writeWithCriteria(statement.node, resolve(list!));
+  if (node === statement.node) return statement;
+  const { entity, table, returningLayout } = statement;
+  return { node, entity, table, returningLayout } as unknown as S;
 }
 
-/** The walker that filters each nested SELECT with `resolved` (criteria-subqueries.ts). */
+/**
+ * The walker that filters each nested SELECT with `resolved` (criteria-subqueries.ts), and the
+ * INSERT, UPDATE or DELETE of a data-modifying CTE as a statement of its own.
+ */
 function walker(resolved: readonly Resolved[]): SubqueryWalker {
-  return new SubqueryWalker((select, outer) => applyCriteriaTo(select, resolved, undefined, outer).node);
+  return new SubqueryWalker((select, outer) => applyCriteriaTo(select, resolved, undefined, outer).node, (write) => writeWithCriteria(write, resolved));
 }
 
-/** An UPDATE's or DELETE's subqueries (in its WHERE, an UPDATE's SET) filtered; they correlate to its table. */
-function withFilteredSubqueries<S extends Update<any, any, any, any> | Delete<any, any, any>>(statement: S, resolved: readonly Resolved[]): S {
-  const node = statement.node;
+/**
+ * A write with the criteria on its rows: an UPDATE's or DELETE's ANDed into its WHERE, then its
+ * subqueries (in its WHERE, an UPDATE's SET; they correlate to its table) filtered; an INSERT's
+ * SELECT filtered as a query.
+ */
+function writeWithCriteria<N extends WriteNode>(node: N, resolved: readonly Resolved[]): N {
+  if (node.kind === "insert") {
+    const select = node.select && applyCriteriaTo(walker(resolved).select(node.select), resolved).node;
+    return select === node.select ? node : { ...node, select };
+  }
+  const conditions = conditionsAt(node.table, resolved).map((condition) => new Expression<boolean>(condition, undefined));
+  const filtered = conditions.length ? andWhere(node.where, conditions) : node.where;
   const walk = walker(resolved);
-  const where = node.where && walk.within([node.table], () => walk.expr(node.where!));
+  const where = filtered && walk.within([node.table], () => walk.expr(filtered));
   const set = node.kind === "update" ? node.set.map(([name, value, ...attr]): SetPair => [name, walk.within([node.table], () => walk.expr(value)), ...attr]) : undefined;
   const changed = where !== node.where || (node.kind === "update" && set!.some(([, value], i) => value !== node.set[i]![1]));
-  if (!changed) return statement;
-  const { entity, table, returningLayout } = statement;
-  return { node: { ...node, where, ...(set ? { set } : {}) }, entity, table, returningLayout } as unknown as S;
+  return changed ? { ...node, where, ...(set ? { set } : {}) } : node;
 }

@@ -29,9 +29,12 @@ export function readOnlyFlush(work: PendingWork): ReadOnlySessionError {
   );
 }
 
-export function readOnlyStatement(kind: string): ReadOnlySessionError {
+/** `kind`: the statement's node kind (`delete`); `cte`: the name of the data-modifying CTE it is in, if so. */
+export function readOnlyStatement(kind: string, cte?: string): ReadOnlySessionError {
+  const verb = kind.toUpperCase();
   return new ReadOnlySessionError(
-    `This session's engine is read-only (createEngine(url, { readOnly: true }): a replica), so it cannot run an ${kind.toUpperCase()}. ` +
+    `This session's engine is read-only (createEngine(url, { readOnly: true }): a replica), so it cannot run ${/^[AEIOU]/.test(verb) ? "an" : "a"} ${verb}` +
+      `${cte === undefined ? "" : ` (the CTE ${cte} of a SELECT)`}. ` +
       `Nothing was sent. Run it in a session on the primary's engine.`,
   );
 }

@@ -21,7 +21,8 @@ import { expireState } from "./expiry.js";
 import { assertAllExpired } from "./expiry-check.js";
 import type { NestedTransaction } from "./session-options.js";
 import { SessionTransaction } from "./session-transaction.js";
-import { readOnlyFlush } from "./read-only.js";
+import { readOnlyFlush, readOnlyStatement } from "./read-only.js";
+import { writingCte } from "../../core/compiler/cte-clause.js";
 import { noteCommitted } from "./committed.js";
 import { listenersOf, refuseInsideHooks, runInside, insideHooksOf, SessionListeners, type SessionEvents } from "./session-events.js";
 import type { FlushHooks } from "../unit-of-work/collaborators.js";
@@ -102,12 +103,29 @@ export class Transactions {
 
   /** Runs a select for array rows. */
   async rows(statement: Select<unknown>): Promise<unknown[][]> {
-    return this.compiledRowsNow(this.engine.cache.compile(statement.node));
+    const compiled = this.engine.cache.compile(statement.node);
+    const writing = this.writesBy(statement, compiled);
+    if (writing !== undefined) await writing;
+    return this.compiledRowsNow(compiled);
   }
 
   /** Runs a select, each array row mapped as it is read (`ExecuteOptions.mapRow`): what `mapRow` returns, in row order. */
   async mappedRows<T>(statement: Select<unknown>, mapRow: (row: unknown[]) => T): Promise<T[]> {
-    return (await this.compiledRowsNow(this.engine.cache.compile(statement.node), { rowShape: "arrays", mapRow })) as T[];
+    const compiled = this.engine.cache.compile(statement.node);
+    const writing = this.writesBy(statement, compiled);
+    if (writing !== undefined) await writing;
+    return (await this.compiledRowsNow(compiled, { rowShape: "arrays", mapRow })) as T[];
+  }
+
+  /**
+   * A select that writes (a data-modifying CTE, `deleteFrom(t).returning(...).cte("gone")`) is
+   * refused on a read-only engine; otherwise what it writes is the transaction's, as a bulk
+   * statement's is (`lend`): a failed flush cannot roll it back and retry without it.
+   */
+  private writesBy(statement: Select<unknown>, compiled: CompiledQuery): Promise<unknown> | undefined {
+    const write = writingCte(statement.node, compiled.sql);
+    if (write === undefined) return undefined;
+    return this.readOnly ? Promise.reject(readOnlyStatement(write.query.kind, write.name)) : this.lend();
   }
 
   /**
@@ -124,10 +142,13 @@ export class Transactions {
 
   /** Streams a select's array rows, a batch at a time, through a cursor in the session's transaction. */
   async *streamRows(statement: Select<unknown>, yieldPer: number | undefined): AsyncGenerator<unknown[][], void, undefined> {
+    const compiled = this.engine.cache.compile(statement.node);
+    const writing = this.writesBy(statement, compiled);
+    if (writing !== undefined) await writing;
     const tx = await this.current();
     try {
       // Errors thrown by the caller's loop body never come in here: only the cursor's own.
-      yield* tx.connection.streamCompiled<unknown[]>(this.engine.cache.compile(statement.node), { rowShape: "arrays", yieldPer });
+      yield* tx.connection.streamCompiled<unknown[]>(compiled, { rowShape: "arrays", yieldPer });
     } catch (error) {
       tx.statementFailed(error);
       throw error;
