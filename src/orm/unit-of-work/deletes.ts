@@ -78,6 +78,7 @@ async function relatedForDelete(work: FlushWork, state: InstanceState, rel: Rela
   return movedIn === undefined || movedIn.length === 0 ? members : [...new Set([...members, ...movedIn])];
 }
 
+/** What `rel` holds as loaded, or as the database holds it (`movedIn`: to be handled one by one, not by a write-only statement). */
 async function storedAndLoaded(work: FlushWork, state: InstanceState, rel: RelationshipProperty, setBased: SetBasedDeletes | undefined, movedIn: readonly object[]): Promise<object[]> {
   // A write-only collection's list holds only what was queued on it: the members in the database
   // are left to one statement where that skips nothing, else read (never with passiveDeletes,
