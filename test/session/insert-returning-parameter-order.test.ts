@@ -33,6 +33,13 @@ const codes = table("ro_codes", RoBase.metadata, {
   name: string(40).notNull(),
 });
 
+/** A key of two columns, both given. */
+const pairs = table("ro_pairs", RoBase.metadata, {
+  shelf: integer().primaryKey(),
+  slot: string(10).primaryKey(),
+  name: string(40).notNull(),
+});
+
 const items = columnsOf(RoItem);
 
 /** Names in an order no sort of keys or names gives back. */
@@ -105,6 +112,16 @@ forEachDatabaseWithSchema(
       const more = ["z", "d", "k"];
       const arrays = await ctx.engine.withConnection(async (conn) => (await conn.execute(insert(codes).values(more.map((code) => ({ code, name: code }))).returning([codes.c.code, codes.c.name], { sortByParameterOrder: true }), { rowShape: "arrays" })).rows);
       assert.deepEqual(arrays, more.map((code) => [code, code]));
+    });
+
+    test("a key of two columns the rows give: paired by both, in one statement", async () => {
+      const given: [number, string][] = [[2, "b"], [1, "b"], [2, "a"], [10, "a"], [1, "a"]];
+      ctx.reset();
+      const { rows } = await ctx.engine.execute(
+        insert(pairs).values(given.map(([shelf, slot]) => ({ shelf, slot, name: `${shelf}${slot}` }))).returning([pairs.c.name, pairs.c.slot, pairs.c.shelf], { sortByParameterOrder: true }),
+      );
+      assert.deepEqual(rows.map((row) => row.name), given.map(([shelf, slot]) => `${shelf}${slot}`));
+      assert.equal(inserts(ctx, "ro_pairs"), 1);
     });
 
     test("the key not returned: one row per statement, in order", async () => {

@@ -23,6 +23,7 @@ declare module "../../src/index.js" {
     MvPost: MvPost;
     MvNote: MvNote;
     MvTag: MvTag;
+    MvComment: MvComment;
   }
 }
 
@@ -33,6 +34,7 @@ class MvBoard extends MvBase {
   @oneToMany("MvPost", { backPopulates: "board", cascade: "all" }) accessor posts!: Rel<MvPost[], "board">;
   @oneToMany("MvNote", { backPopulates: "board", cascade: "all" }) accessor notes!: Rel<MvNote[], "board">;
   @oneToMany("MvTag", { backPopulates: "board" }) accessor tags!: Rel<MvTag[], "board">;
+  @oneToMany("MvComment", { backPopulates: "board", cascade: "all", passiveDeletes: true }) accessor comments!: Rel<MvComment[], "board">;
 }
 
 @model("mv_posts")
@@ -54,6 +56,14 @@ class MvTag extends MvBase {
   @column(integer().primaryKey()) accessor id!: number;
   @column(integer().named("board_id").references("mv_boards.id")) accessor boardId!: number | null;
   @manyToOne("MvBoard", { backPopulates: "tags" }) accessor board!: Rel<MvBoard | null, "tags">;
+}
+
+// Comments: left to the database's ON DELETE CASCADE (passiveDeletes), a NOT NULL key.
+@model("mv_comments")
+class MvComment extends MvBase {
+  @column(integer().primaryKey()) accessor id!: number;
+  @column(integer().named("board_id").notNull().references("mv_boards.id", { onDelete: "cascade" })) accessor boardId!: number;
+  @manyToOne("MvBoard", { backPopulates: "comments" }) accessor board!: Rel<MvBoard, "comments">;
 }
 
 /** Boards 1 and 2; a post, a note and a tag on each (id 1 on board 1, id 2 on board 2). */
@@ -134,6 +144,19 @@ forEachDatabaseWithSchema(
       session.delete(two);
       await session.commit();
       assert.equal(`${inspect(post).status}, ${inspect(tag).status}; ${await rows(ctx)}`, "transient, persistent; boards 1; posts 1:1; notes 1:1; tags 1:1 2:null 3:null");
+    });
+
+    test("passiveDeletes: a comment moved into the deleted board in memory is deleted with it (its row does not name it for ON DELETE CASCADE)", async () => {
+      await seed(ctx);
+      await ctx.engine.withConnection((conn) => conn.run("INSERT INTO mv_comments (id, board_id) VALUES (1, 1), (2, 2)"));
+      const session = ctx.session();
+      const two = (await session.get(MvBoard, 2))!;
+      const comment = (await session.get(MvComment, 1))!;
+      comment.board = two;
+      session.delete(two);
+      await session.commit();
+      const { rows } = await ctx.engine.execute(sql<{ id: number }>`SELECT id FROM mv_comments`);
+      assert.equal(`${inspect(comment).status}; ${rows.length}`, "detached; 0");
     });
 
     test("a failed flush of a moved child: nothing written, the move and the delete kept; fixed, the commit writes them once", async () => {
