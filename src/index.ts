@@ -50,7 +50,7 @@ export { sql, RawSql } from "./core/expression/sql-tag.js";
 export { select, Select, Subquery, type ForUpdateOptions } from "./core/statements/select.js";
 export { union, unionAll, intersect, intersectAll, except, exceptAll, CompoundSelect, type SetMember, type CompoundOrderItem } from "./core/statements/compound.js";
 export { Cte, type CteOptions } from "./core/statements/cte.js";
-export { insert, Insert } from "./core/statements/insert.js";
+export { insert, Insert, type ReturningOptions } from "./core/statements/insert.js";
 export type { Excluded, UpsertSet, OnConflictDoUpdateOptions, OnConflictDoNothingOptions, OnDuplicateKeyUpdateOptions } from "./core/statements/upsert.js";
 export { update, Update } from "./core/statements/update.js";
 export { deleteFrom, Delete } from "./core/statements/delete.js";

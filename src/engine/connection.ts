@@ -9,6 +9,7 @@ import type { CompiledQuery } from "../core/compiler/compiled-query.js";
 import { InvalidRequestError, OperationalError, ResourceClosedError, type DBAPIError } from "../core/errors.js";
 import { insertChunks } from "../core/statements/chunking.js";
 import { executeChunks } from "./chunked-insert.js";
+import { executeInParameterOrder } from "./insert-parameter-order.js";
 import type { Executable } from "../core/statements/executable.js";
 import type { Select } from "../core/statements/select.js";
 import type { DriverConnection, DriverCursor, DriverResult, EngineDialect, ExecuteOptions } from "./driver.js";
@@ -99,6 +100,7 @@ export class Connection extends ConnectionApi {
   }
 
   async execute<Row>(statement: Executable<Row>, options: ExecuteOptions = {}): Promise<Result<Row>> {
+    if (statement.node.kind === "insert" && statement.node.sortByParameterOrder === true) return executeInParameterOrder<Row>(this, statement.node, options);
     const chunks = insertChunks(statement.node, this.dialect.capabilities.maxParameters);
     if (chunks) return executeChunks<Row>(this, chunks, options);
     const compiled = this.compile(statement);

@@ -108,6 +108,7 @@ forEachDatabaseWithSchema("data-modifying CTEs", CteBase.metadata, (ctx) => {
   test("built without RETURNING, or RETURNING a model: refused when built, naming the fix", () => {
     assert.throws(() => deleteFrom(tasks).cte("x"), /cte\("x"\): a DELETE gives rows to the statement only through RETURNING; call \.returning\(\.\.\.\) before \.cte\(\)/);
     assert.throws(() => deleteFrom(CteTask).returning(CteTask).cte("x"), /RETURNING names the class CteTask.*return its columns \(columnsOf\(CteTask\)\.id, \.\.\.\) instead/);
+    assert.throws(() => insert(archive).values([{ id: 1, title: "a" }]).returning([archive.c.id], { sortByParameterOrder: true }).cte("x"), /cte\("x"\): a CTE's rows have no order for sortByParameterOrder/);
     assert.throws(() => finished().unionAll(select(tasks.c.id, tasks.c.title)), /finished.unionAll\(\): the CTE is DELETE \.\.\. RETURNING, which takes no set operation/);
   });
 

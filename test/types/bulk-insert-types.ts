@@ -15,6 +15,8 @@ export async function bulkInsertTypes(): Promise<void> {
   check<Same<typeof count, number>>();
   const rows = await session.execute(insert(LsBook).returning(LsBook), [{ title: "B", listPrice: 4 }]);
   check<Same<typeof rows, [LsBook][]>>();
+  const ordered = await session.execute(insert(LsBook).returning([LsBook], { sortByParameterOrder: true }), [{ title: "B", listPrice: 4 }]);
+  check<Same<typeof ordered, [LsBook][]>>();
 
   // @ts-expect-error a value of the wrong type
   await session.execute(insert(LsBook), [{ title: 5, listPrice: 3 }]);

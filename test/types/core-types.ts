@@ -152,7 +152,16 @@ export async function results() {
   expectType<Equal<typeof deleted, { id: number; authorId: number; title: string }[]>>();
   const plain = await engine.execute(insert(posts).values({ authorId: 1, title: "t" }));
   expectType<Equal<typeof plain, Result<{}>>>();
-  return [one, maybe, first, count, email, ids, inserted, updated, deleted, plain] as const;
+  // RETURNING's rows in the order of the rows given: the items as an array, then the options.
+  const ordered = (await engine.execute(insert(users).values([{ email: "a@b", big: 1n }, { email: "c@d", big: 2n }]).returning([users.c.id, users.c.email], { sortByParameterOrder: true }))).rows;
+  expectType<Equal<typeof ordered, { id: number; email: string }[]>>();
+  // @ts-expect-error the option is a boolean
+  insert(users).returning([users.c.id], { sortByParameterOrder: "yes" });
+  // @ts-expect-error options follow the items given as one array, not the items one by one
+  insert(users).returning(users.c.id, { sortByParameterOrder: true });
+  // @ts-expect-error an option insert().returning() does not have
+  insert(users).returning([users.c.id], { sortByKey: true });
+  return [one, maybe, first, count, email, ids, inserted, updated, deleted, plain, ordered] as const;
 }
 
 // ------------------------------------------------------------ insert value types

@@ -294,6 +294,11 @@ export interface InsertNode {
   readonly returning: readonly LabelNode[];
   /** As `UpdateNode.unwritable`: the ORM session inserts such rows one table at a time. */
   readonly unwritable?: string;
+  /**
+   * RETURNING's rows in the order of `rows` (`returning(..., { sortByParameterOrder: true })`):
+   * how the statement runs, not its SQL (engine/insert-parameter-order.ts).
+   */
+  readonly sortByParameterOrder?: boolean;
 }
 
 /**

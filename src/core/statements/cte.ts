@@ -121,6 +121,9 @@ export function cteOf<Row>(query: CteNode["query"], name: string, options: CteOp
 export function writeCteOf<Row>(write: WriteNode, layout: SelectLayout, name: string): Cte<Row> {
   const verb = write.kind.toUpperCase();
   if (write.returning.length === 0) throw new ArgumentError(`cte("${name}"): a ${verb} gives rows to the statement only through RETURNING; call .returning(...) before .cte().`);
+  if (write.kind === "insert" && write.sortByParameterOrder === true) {
+    throw new ArgumentError(`cte("${name}"): a CTE's rows have no order for sortByParameterOrder to keep; leave the option out, and order the statement that reads it.`);
+  }
   const entity = layout.find((item) => item.kind === "entity");
   if (entity !== undefined) {
     throw new ArgumentError(`cte("${name}"): the ${verb}'s RETURNING names the class ${entity.entity.name}, whose objects a CTE cannot give; return its columns (columnsOf(${entity.entity.name}).id, ...) instead.`);

@@ -156,16 +156,29 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
   /**
    * `RETURNING ...`: the inserted rows' columns (generated keys, server defaults) come back as the
    * result's rows. PostgreSQL, SQLite, MariaDB; MySQL has none (compiling raises `CompileError`).
+   * The rows of a multi-row INSERT come back in the database's order, which no database promises
+   * to be the order of the rows given; pass the items as an array with
+   * `{ sortByParameterOrder: true }` to get them in that order (see `ReturningOptions`).
    *
    * ```ts
    * const { rows } = await engine.execute(insert(users).values({ email: "new@example.com" }).returning(users.c.id));
    * console.log(rows[0]!.id); // INSERT ... RETURNING users.id
+   * const made = await engine.execute(
+   *   insert(users).values([{ email: "a@example.com" }, { email: "b@example.com" }]).returning([users.c.id, users.c.email], { sortByParameterOrder: true }),
+   * );
+   * console.log(made.rows.map((row) => row.email)); // ["a@example.com", "b@example.com"]: row i is the row given i-th
    * ```
    */
-  returning<const I extends readonly SelectItem[]>(...items: I): Insert<C, RowOfItems<I>, M, TupleOfItems<I>> {
+  returning<const I extends readonly SelectItem[]>(...items: I): Insert<C, RowOfItems<I>, M, TupleOfItems<I>>;
+  returning<const I extends readonly SelectItem[]>(items: I, options: ReturningOptions): Insert<C, RowOfItems<I>, M, TupleOfItems<I>>;
+  returning(...args: unknown[]): Insert<C, any, M, any> {
     this.refuseSpanning("returning()", "insert them with session.execute(insert(X), rows), then read them with select(X)");
+    const listed = Array.isArray(args[0]);
+    const items = (listed ? args[0] : args) as readonly SelectItem[];
     const { labels, layout } = labelItems(items);
-    return this.with<RowOfItems<I>, TupleOfItems<I>>({ ...this.node, returning: labels }, layout);
+    const sorted = listed && (args[1] as ReturningOptions | undefined)?.sortByParameterOrder === true;
+    const { sortByParameterOrder: _, ...node } = this.node;
+    return this.with({ ...node, returning: labels, ...(sorted ? { sortByParameterOrder: true } : {}) }, layout);
   }
   /**
    * This INSERT as a data-modifying CTE (PostgreSQL): the statement that reads it gets the rows
@@ -181,6 +194,17 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
     return writeCteOf<Row>(this.node, this.returningLayout, name);
   }
 
+}
+
+/** How `insert(...).returning([items], options)` returns its rows. */
+export interface ReturningOptions {
+  /**
+   * RETURNING's rows in the order of the rows given, as SQLAlchemy's `sort_by_parameter_order`:
+   * paired by the key the rows give, or by the order the database generates keys in (MariaDB's
+   * AUTO_INCREMENT, a PostgreSQL sequence), else inserted one row per statement (SQLite, a key
+   * not returned, an upsert). Never by position alone.
+   */
+  readonly sortByParameterOrder?: boolean;
 }
 
 /**

@@ -254,7 +254,8 @@ export function dmlWithCriteria<S extends Update<any, any, any, any> | Delete<an
   const mapper = list?.length && statement.entity ? mapperOfClass(statement.entity) : undefined;
   if (mapper === undefined) return statement;
   mapper.registry.configure();
-  const node = writeWithCriteria(statement.node, resolve(list!));
+  // Joined-table inheritance: the criteria name the base table, which the statement may not write first.
+  const node = writeWithCriteria(statement.node, resolve(list!), baseTable(mapper).fromNode);
   if (node === statement.node) return statement;
   const { entity, table, returningLayout } = statement;
   return { node, entity, table, returningLayout } as unknown as S;
@@ -269,16 +270,16 @@ function walker(resolved: readonly Resolved[]): SubqueryWalker {
 }
 
 /**
- * A write with the criteria on its rows: an UPDATE's or DELETE's ANDed into its WHERE, then its
+ * A write with the criteria on its rows (those of `rowsOf`): an UPDATE's or DELETE's ANDed into its WHERE, then its
  * subqueries (in its WHERE, an UPDATE's SET; they correlate to its table) filtered; an INSERT's
  * SELECT filtered as a query.
  */
-function writeWithCriteria<N extends WriteNode>(node: N, resolved: readonly Resolved[]): N {
+function writeWithCriteria<N extends WriteNode>(node: N, resolved: readonly Resolved[], rowsOf: TableNode = node.table): N {
   if (node.kind === "insert") {
     const select = node.select && applyCriteriaTo(walker(resolved).select(node.select), resolved).node;
     return select === node.select ? node : { ...node, select };
   }
-  const conditions = conditionsAt(node.table, resolved).map((condition) => new Expression<boolean>(condition, undefined));
+  const conditions = conditionsAt(rowsOf, resolved).map((condition) => new Expression<boolean>(condition, undefined));
   const filtered = conditions.length ? andWhere(node.where, conditions) : node.where;
   const walk = walker(resolved);
   const where = filtered && walk.within([node.table], () => walk.expr(filtered));

@@ -10,6 +10,7 @@ import { isPartial, isPartialNull } from "../state/partial-lists.js";
 import { queuedMembers } from "../state/write-only.js";
 import type { FlushWork } from "./flush.js";
 import { setAttribute } from "./key-sync.js";
+import { MovedInChildren } from "./moved-in-children.js";
 import { heldThrough } from "./orphans.js";
 import type { SetBasedDeletes } from "./write-only-deletes.js";
 
@@ -19,6 +20,7 @@ import type { SetBasedDeletes } from "./write-only-deletes.js";
  * delete cascade holds; other children lose their foreign key. Plain many-to-many links of a
  * deleted object are removed by `writeLinks`. The members of a write-only collection that the
  * session does not hold may be left to one statement instead (`setBased`, write-only-deletes.ts).
+ * Children moved into a deleted parent in memory are its members too (moved-in-children.ts).
  */
 export async function expandDeletes(work: FlushWork, changedRows: InstanceState[], setBased: SetBasedDeletes | undefined): Promise<InstanceState[]> {
   const result = new Set<InstanceState>();
@@ -26,6 +28,7 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
   const modified = new Set(work.modified);
   const queue = [...work.deleting];
   const held = new Map<RelationshipProperty, Set<object>>();
+  const movedIn = new MovedInChildren([work.pending, work.modified]);
   for (let i = 0; i < queue.length; i++) {
     const state = queue[i]!;
     // Its row is gone already (a bulk DELETE, or an earlier flush of the transaction): a second
@@ -38,12 +41,12 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
       if (rel.resolved.direction !== "oneToMany") {
         // A delete cascade along a many-to-one or a many-to-many deletes what it holds too
         // (the link rows of a many-to-many go with the deleted objects: `writeLinks`).
-        if (rel.cascades("delete")) for (const target of await relatedForDelete(work, state, rel, setBased)) queue.push(ensureState(target, rel.resolved.target));
+        if (rel.cascades("delete")) for (const target of await relatedForDelete(work, state, rel, setBased, undefined)) queue.push(ensureState(target, rel.resolved.target));
         continue;
       }
       const cascades = rel.cascades("delete") || rel.resolved.pairs.some(([, fk]) => fk.primaryKey);
       if (rel.spec.options.passiveDeletes && !cascades) continue;
-      for (const child of await relatedForDelete(work, state, rel, setBased)) {
+      for (const child of await relatedForDelete(work, state, rel, setBased, movedIn.of(state, rel))) {
         const childState = ensureState(child, rel.resolved.target);
         // Read from the database, the list may hold a child moved to another parent in memory.
         if (movedAway(work, state, rel, childState, held)) continue;
@@ -66,17 +69,25 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
 }
 
 /**
- * What `rel` of an object being deleted holds, loaded first if it is not; nothing when it is not
- * loaded and `passiveDeletes` leaves it to the database's ON DELETE.
+ * What `rel` of an object being deleted holds, loaded first if it is not (with the children moved
+ * into it in memory: `movedIn`); nothing but those when it is not loaded and `passiveDeletes`
+ * leaves it to the database's ON DELETE.
  */
-async function relatedForDelete(work: FlushWork, state: InstanceState, rel: RelationshipProperty, setBased: SetBasedDeletes | undefined): Promise<object[]> {
+async function relatedForDelete(work: FlushWork, state: InstanceState, rel: RelationshipProperty, setBased: SetBasedDeletes | undefined, movedIn: readonly object[] | undefined): Promise<object[]> {
+  const members = await storedAndLoaded(work, state, rel, setBased, movedIn ?? []);
+  return movedIn === undefined || movedIn.length === 0 ? members : [...new Set([...members, ...movedIn])];
+}
+
+/** What `rel` holds as loaded, or as the database holds it (`movedIn`: to be handled one by one, not by a write-only statement). */
+async function storedAndLoaded(work: FlushWork, state: InstanceState, rel: RelationshipProperty, setBased: SetBasedDeletes | undefined, movedIn: readonly object[]): Promise<object[]> {
   // A write-only collection's list holds only what was queued on it: the members in the database
   // are left to one statement where that skips nothing, else read (never with passiveDeletes,
   // which leaves them to the database's ON DELETE).
   if (rel.writeOnly) {
     const queued = queuedMembers(state, rel);
     if (rel.spec.options.passiveDeletes || state.key === undefined) return queued;
-    const held = await setBased?.plan(state, rel, queued);
+    // The children moved in are handled one by one, as those queued: the statement leaves them out.
+    const held = await setBased?.plan(state, rel, movedIn.length === 0 ? queued : [...new Set([...queued, ...movedIn])]);
     if (held !== undefined) return held;
     return [...new Set([...queued, ...(await committedMembers(work, state, rel))])];
   }
