@@ -36,7 +36,8 @@ export {
   type ReferentialAction,
   type GeneratedOptions,
 } from "./core/schema/column-builder.js";
-export { ForeignKey, primaryKey, unique, check, index, foreignKey } from "./core/schema/constraints.js";
+export { ForeignKey, primaryKey, unique, check, index, foreignKey, type IndexOptions, type IndexDeclaration } from "./core/schema/constraints.js";
+export type { IndexPart } from "./core/schema/index-parts.js";
 export { alias, AliasedTable } from "./core/schema/alias.js";
 export { types, type Decimal, type SqlType } from "./core/types/sql-type.js";
 

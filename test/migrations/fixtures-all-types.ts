@@ -1,6 +1,7 @@
 /** A MetaData covering every column type, default, key and constraint kind athanor has: the reflection round trip's fixture. */
 import {
   MetaData,
+  and,
   bigint,
   binary,
   boolean,
@@ -10,6 +11,7 @@ import {
   enumType,
   float,
   foreignKey,
+  func,
   index,
   integer,
   json,
@@ -166,5 +168,38 @@ export function defaultsMetadata(): MetaData {
     quoted: string(20).serverDefault("a 'quoted' word"),
     off: boolean().serverDefault(false),
   });
+  return metadata;
+}
+
+/** A change to one index of `indexKindsMetadata`: its order, its WHERE or its expression. */
+export type IndexKindsVariant = "declared" | "order" | "where" | "expression";
+
+/**
+ * Every index kind beyond plain columns: descending parts (every database), and on PostgreSQL and
+ * SQLite expression parts (a function call, an operator, one descending), partial indexes (a unique
+ * one on an expression, one on a column) and a mix of columns and expressions. A `variant` other
+ * than "declared" changes one index under the same name.
+ */
+export function indexKindsMetadata(dialect: "sqlite" | "postgresql" | "mysql", variant: IndexKindsVariant = "declared"): MetaData {
+  const metadata = new MetaData();
+  table("ix_accounts", metadata, {
+    id: integer().primaryKey(),
+    tenant_id: integer().notNull(),
+    email: string(200).notNull(),
+    created_at: datetime().notNull(),
+    deleted_at: datetime(),
+    score: integer(),
+  }, (c) => [
+    index([variant === "order" ? c.created_at : c.created_at.desc()]),
+    index([c.tenant_id, c.score.desc()], { unique: true }),
+    ...(dialect === "mysql"
+      ? []
+      : [
+          index([variant === "expression" ? func.upper(c.email) : func.lower(c.email)], { name: "uq_ix_accounts_email_live", unique: true, where: c.deleted_at.isNull() }),
+          index([c.tenant_id, func.lower(c.email).desc()], { name: "ix_ix_accounts_tenant_email" }),
+          index([sql`${c.score} + 1`], { name: "ix_ix_accounts_score_next" }),
+          index([c.email], { where: variant === "where" ? c.score.gt(20) : and(c.score.gt(10), c.deleted_at.isNull(), c.email.ne("")) }),
+        ]),
+  ]);
   return metadata;
 }

@@ -2,7 +2,7 @@
  * No phantom diffs (issue 14, item 7), on SQLite, PostgreSQL and MariaDB: over models with every
  * column type athanor has, server defaults of each kind, nullability, autoincrement, composite
  * keys, foreign keys with actions, named and unnamed uniques and checks, enum checks and indexes
- * (unique or not, one or more columns), the migration generated from the empty schema is applied
+ * (unique or not, one or more columns, descending, on expressions, partial), the migration generated from the empty schema is applied
  * by the runner, the database is reflected, and diffing it against the models again finds nothing;
  * neither does diffing the history's model replay against them. The down then empties the database.
  */
@@ -13,7 +13,7 @@ import type { Engine, MetaData } from "../../src/index.js";
 import { buildGraph, diffSchemas, generateMigration, MigrationRunner, schemaModelOf, type MigrationDefinition } from "../../src/migrations/index.js";
 import { applyAllToModel } from "../../src/migrations/operations/apply-to-model.js";
 import { forEachDatabase } from "../support/dialects.js";
-import { allTypesMetadata, defaultsMetadata, namingMetadata, unnamedMetadata } from "./fixtures-all-types.js";
+import { allTypesMetadata, defaultsMetadata, indexKindsMetadata, namingMetadata, unnamedMetadata } from "./fixtures-all-types.js";
 
 const EMPTY: SchemaModel = { tables: [], enums: [] };
 const FIXTURES: readonly MetaData[] = [allTypesMetadata(), namingMetadata(), unnamedMetadata(), defaultsMetadata()];
@@ -24,7 +24,9 @@ forEachDatabase("phantom diffs", (ctx) => {
   test("generate, apply, reflect, generate again: an empty migration; the down leaves nothing", async () => {
     const { engine } = ctx;
     const dialect = db.name;
-    const schemas = FIXTURES.map((m) => schemaModelOf(m, engine.dialect));
+    // Descending, expression and partial indexes: what the database can make (MariaDB: descending only).
+    const fixtures = [...FIXTURES, indexKindsMetadata(dialect)];
+    const schemas = fixtures.map((m) => schemaModelOf(m, engine.dialect));
     const models: SchemaModel = { tables: schemas.flatMap((s) => s.tables), enums: schemas.flatMap((s) => s.enums) };
     const names = models.tables.map((t) => t.name);
     // Every column type athanor has is in the models (enums become strings with a check in the schema).

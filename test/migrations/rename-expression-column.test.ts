@@ -50,7 +50,7 @@ export class Line extends Base {
 }
 `;
 
-// The users of the index test: its indexes are made by hand (a model declares no partial or expression index).
+// The users of the index test: its indexes are made by migrations written by hand, as before models declared such indexes.
 const users = (mail: string, removed: string) => `import { DeclarativeBase, column, integer, model, string } from ${ATHANOR};
 
 export class Base extends DeclarativeBase {}
@@ -64,6 +64,24 @@ export class User extends Base {
 }
 `;
 
+// Users whose indexes the model declares: an expression index with a WHERE and a descending one (MariaDB: the descending one only).
+const declaredUsers = (db: string, mail: string, removed: string, made: string, renamed: boolean) => `import { DeclarativeBase, column, datetime, func, index, integer, model, string } from ${ATHANOR};
+
+export class Base extends DeclarativeBase {}
+
+@model("rx_users", {
+  constraints: (c) => [
+    index([c.${made}.desc(), c.id], { name: "ix_rx_users_recent" }),
+${db === "mysql" ? "" : `    index([func.lower(c.${mail})], { name: "uq_rx_users_mail_live", unique: true, where: c.${removed}.isNull() }),\n`}  ],
+})
+export class User extends Base {
+  @column(integer().primaryKey()) accessor id!: number;
+  @column(string(100).notNull()${renamed ? `.renamedFrom("email")` : ""}) accessor ${mail}!: string;
+  @column(datetime()${renamed ? `.renamedFrom("deleted_at")` : ""}) accessor ${removed}!: Date | null;
+  @column(datetime().notNull()${renamed ? `.renamedFrom("created_at")` : ""}) accessor ${made}!: Date;
+}
+`;
+
 for (const db of await testDatabases()) {
   describe(`migrate: renaming columns named in expressions [${db.name}]`, { skip: db.skip }, () => {
     const { url, p } = projectSuite(db, "renx", TABLES);
@@ -72,6 +90,8 @@ for (const db of await testDatabases()) {
     const agree = async () => assert.match((await cli("migrate", "check")).out, /models, history and database agree$/);
     const nothingNew = async () => assert.match((await cli("migrate", "new", "nothing")).out, /the models match the history .*: no migration written/);
     const newest = () => p!.read(p!.files().at(-1)!);
+    /** The newest migration's up: each operation and its table and first name (`op.renameColumn("t", "a"`). */
+    const upOps = () => newest().split("down:")[0]!.match(/op\.\w+\([^,]*, "\w+"/g);
     const mysql = db.name === "mysql";
     const rows = async (sql: string) => (await query(url, sql)).map((r) => Object.values(r).map(Number));
 
@@ -85,8 +105,7 @@ for (const db of await testDatabases()) {
       useModels("v2", items(db.name, "quantity", "sku", true));
       await cli("migrate", "new", "v2");
       // The renames carry the expressions, the default and the key along: nothing dropped and added, nothing altered but price.
-      const up = newest().split("down:")[0]!.match(/op\.\w+\([^,]*, "\w+"/g);
-      assert.deepEqual(up, ['op.renameColumn("rx_items", "qty"', 'op.renameColumn("rx_items", "code"', 'op.alterColumn("rx_items", "price"']);
+      assert.deepEqual(upOps(), ['op.renameColumn("rx_items", "qty"', 'op.renameColumn("rx_items", "code"', 'op.alterColumn("rx_items", "price"']);
       await cli("migrate", "up");
       await agree();
       await nothingNew();
@@ -104,6 +123,26 @@ for (const db of await testDatabases()) {
       await cli("migrate", "up");
       await agree();
       assert.deepEqual(await rows("SELECT id, total FROM rx_items WHERE id = 3"), [[3, 1]]);
+    });
+
+    test("declared expression, partial and descending indexes follow renamed columns: renameColumn only, the database equals the models", async () => {
+      await resetDatabase(url, TABLES);
+      for (const file of p!.files()) rmSync(join(p!.migrations, file));
+      useModels("d1", declaredUsers(db.name, "email", "deleted_at", "created_at", false));
+      await cli("migrate", "new", "d1");
+      await cli("migrate", "up");
+      await agree();
+      useModels("d2", declaredUsers(db.name, "mail", "removed_at", "made_at", true));
+      await cli("migrate", "new", "d2");
+      assert.deepEqual(upOps(), ['op.renameColumn("rx_users", "email"', 'op.renameColumn("rx_users", "deleted_at"', 'op.renameColumn("rx_users", "created_at"']);
+      await cli("migrate", "up");
+      await agree();
+      await nothingNew();
+      if (!mysql) {
+        await query(url, "INSERT INTO rx_users (id, mail, removed_at, made_at) VALUES (1, 'A@x', NULL, '2026-01-01'), (2, 'a@x', '2026-01-02', '2026-01-01')");
+        await assert.rejects(query(url, "INSERT INTO rx_users (id, mail, made_at) VALUES (3, 'a@X', '2026-01-01')"), /unique|duplicate/i, "lower(mail) is unique among rows not removed");
+      }
+      assert.match((await cli("migrate", "verify")).out, /all 2 downs restore the schema$/);
     });
 
     // MariaDB has neither expression nor partial indexes.

@@ -94,7 +94,7 @@ export class AlterDdlCompiler extends ModelDdlCompiler {
 
   /** `CREATE [UNIQUE] INDEX name ON table (parts) [WHERE ...]`. */
   createIndexModel(table: TableName, index: IndexModel, options: IndexDdlOptions = {}): string[] {
-    const parts = index.expressions?.length ? index.expressions.join(", ") : this.columnList(index.columns);
+    const parts = this.indexKeys(table, index);
     const where = index.where ? ` WHERE ${index.where}` : "";
     const concurrently = options.concurrently && this.supportsConcurrently ? "CONCURRENTLY " : "";
     return [`CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${concurrently}${this.indexTarget(index.name, table)} (${parts})${where}`];

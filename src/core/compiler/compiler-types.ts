@@ -91,6 +91,10 @@ export interface DialectCapabilities {
    * first row's, SQLite the last row's (PostgreSQL reports none: RETURNING gives every key).
    */
   readonly lastInsertIdOf: "first" | "last";
+  /** An expression as an index's key part (`lower(email)`): PostgreSQL, SQLite, MySQL 8.0.13+; not MariaDB. */
+  readonly indexExpressions: boolean;
+  /** A partial index (`CREATE INDEX ... WHERE`): PostgreSQL and SQLite. */
+  readonly partialIndexes: boolean;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { ReferentialAction } from "../schema/column-builder.js";
 import type { Column } from "../schema/column.js";
 import type { ForeignKey, Index } from "../schema/constraints.js";
 import { constraintName, namePartsOf, type ConstraintNameParts } from "../schema/naming-convention.js";
-import type { CheckModel, ColumnModel, GeneratedModel, ForeignKeyModel, TableModel, TypeModel, UniqueModel } from "../schema/schema-model.js";
+import type { CheckModel, ColumnModel, GeneratedModel, ForeignKeyModel, IndexModel, TableModel, TypeModel, UniqueModel } from "../schema/schema-model.js";
 import type { Table } from "../schema/table.js";
 import { fitGeneratedName } from "./identifier-limit.js";
 import { buildTableModel } from "./table-model.js";
@@ -54,7 +54,7 @@ export class DdlCompiler extends AlterDdlCompiler {
   createTableWhole(table: Table, deferred: ReadonlySet<ForeignKey> = new Set()): string[] {
     if (this.makesTablesWhole) {
       const deferredForeignKeys = new Set([...deferred].filter((fk) => fk.table === table).map((fk) => this.foreignKeyName(fk)));
-      const indexes = table.indexes.map((index) => ({ name: this.indexName(table, index), columns: index.columns.map((c) => c.name), unique: index.unique }));
+      const indexes = table.indexes.map((index) => this.indexModel(table, index));
       return [this.createTableModel(this.ddlModel(table), { deferredForeignKeys, indexes })];
     }
     return [this.createTable(table, deferred), ...table.indexes.map((index) => this.createIndex(table, index))];
@@ -128,7 +128,21 @@ export class DdlCompiler extends AlterDdlCompiler {
 
   /** `CREATE [UNIQUE] INDEX` of a table's index. */
   createIndex(table: Table, index: Index): string {
-    return this.createIndexModel(table, { name: this.indexName(table, index), columns: index.columns.map((c) => c.name), unique: index.unique })[0]!;
+    return this.createIndexModel(table, this.indexModel(table, index))[0]!;
+  }
+
+  /**
+   * The index as a model: its name by the naming convention, its parts (`expressions` holding
+   * every part when one is an expression or descending) and WHERE as this compiler writes them.
+   */
+  indexModel(table: Table, index: Index): IndexModel {
+    const model: IndexModel = { name: this.indexName(table, index), columns: index.columns.map((c) => c.name), unique: index.unique };
+    const expressions = index.parts?.map((p) => `${p.column ? this.q(p.column.name) : this.sql.compileDdlExpression(p.node)}${p.descending ? " DESC" : ""}`);
+    return {
+      ...model,
+      ...(index.where === undefined ? {} : { where: this.sql.compileDdlExpression(index.where.node) }),
+      ...(expressions === undefined ? {} : { expressions }),
+    };
   }
 
   /** The index's name on this database, by the naming convention. */
@@ -182,6 +196,7 @@ export class DdlCompiler extends AlterDdlCompiler {
       autoincrement: (c) => this.modelAutoincrement(c),
       enumCheck: (c) => this.enumCheck(c),
       checkSql: (c) => this.sql.compileDdlExpression(c.condition.node),
+      index: (index) => this.indexModel(table, index),
       isDatabaseName: (kind, tableName, name, columns) => this.isDatabaseName(kind, tableName, name, columns),
       action: (a) => this.modelAction(a),
       uniqueIndexesAreConstraints: this.uniqueIndexesAreConstraints,

@@ -23,7 +23,8 @@ export abstract class ExpressionCompiler {
   protected unqualified = false;
 
   constructor(
-    protected readonly capabilities: DialectCapabilities,
+    /** What the target database supports (the DDL compiler asks it too). */
+    readonly capabilities: DialectCapabilities,
     /** Index of each parameter node in the fingerprint walk. */
     protected readonly paramIndex: ReadonlyMap<ParamNode, number>,
   ) {}

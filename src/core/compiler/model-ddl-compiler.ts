@@ -6,6 +6,8 @@
  */
 import type { ColumnModel, GeneratedModel, ForeignKeyModel, IndexModel, PrimaryKeyModel, TableModel, TypeModel, UniqueModel, CheckModel } from "../schema/schema-model.js";
 import type { SqlType } from "../types/sql-type.js";
+import { UnsupportedFeatureError } from "../errors.js";
+import { indexModelParts } from "../schema/index-parts.js";
 import { checkGivenName, type IdentifierLimit } from "./identifier-limit.js";
 import type { SqlCompiler } from "./sql-compiler.js";
 
@@ -64,8 +66,46 @@ export class ModelDdlCompiler {
     for (const u of table.uniques) lines.push(this.uniqueClause(u));
     for (const c of table.checks) lines.push(this.checkClause(c));
     for (const fk of table.foreignKeys) if (!options.deferredForeignKeys?.has(fk.name)) lines.push(this.foreignKeyClause(fk));
-    for (const index of options.indexes ?? []) lines.push(`${index.unique ? "UNIQUE " : ""}INDEX ${this.q(index.name)} (${this.columnList(index.columns)})`);
+    for (const index of options.indexes ?? []) lines.push(`${index.unique ? "UNIQUE " : ""}INDEX ${this.q(index.name)} (${this.indexKeys(table, index)})`);
     return `CREATE TABLE ${this.tableName(table)} (\n  ${lines.join(",\n  ")}\n)`;
+  }
+
+  /**
+   * An index's key parts as DDL: columns quoted, expressions parenthesised where the grammar needs
+   * it, ` DESC` after a descending part. What the database cannot index (an expression part on
+   * MariaDB, a WHERE on MySQL/MariaDB) is an `UnsupportedFeatureError` saying what to do instead.
+   */
+  protected indexKeys(table: TableName, index: IndexModel): string {
+    const capabilities = this.sql.capabilities;
+    const label = `index '${index.name}' on '${table.name}'`;
+    // The advice shows SQL without MySQL's backquotes, to paste into a sql`...` template.
+    const plain = (sql: string) => sql.replace(/`/g, "");
+    if (index.where !== undefined && !capabilities.partialIndexes) {
+      throw new UnsupportedFeatureError(
+        "A partial index (CREATE INDEX ... WHERE)",
+        capabilities.displayName,
+        `${label} has WHERE ${index.where}. Drop the WHERE (the index then covers every row), or index a generated column that is NULL outside the condition: ` +
+          `.generatedAs(sql\`CASE WHEN ${plain(index.where)} THEN <column> END\`, { stored: false }) (a unique index lets any number of rows be NULL).`,
+      );
+    }
+    return indexModelParts(index)
+      .map((part) => {
+        if (part.column === undefined && !capabilities.indexExpressions) {
+          throw new UnsupportedFeatureError(
+            "An expression in an index",
+            capabilities.displayName,
+            `${label} has the expression part ${part.sql}. Index a generated column that computes it instead: .generatedAs(sql\`${plain(part.sql)}\`, { stored: false }), then index([c.<that column>]).`,
+          );
+        }
+        const order = `${part.descending ? " DESC" : ""}${part.nulls ? ` NULLS ${part.nulls.toUpperCase()}` : ""}`;
+        return `${part.column === undefined ? this.expressionKey(part.sql) : this.q(part.column)}${order}`;
+      })
+      .join(", ");
+  }
+
+  /** An expression key part: as written when it is a function call or parenthesised (which PostgreSQL needs otherwise), else in parentheses. */
+  protected expressionKey(sql: string): string {
+    return /^[\w.$]+\s*\([\s\S]*\)$/.test(sql) && balanced(sql) ? sql : `(${sql})`;
   }
 
   /** `name TYPE [generated] [NOT NULL] [DEFAULT ...]` of a column model. */
@@ -133,4 +173,17 @@ export class ModelDdlCompiler {
     if (fk.onUpdate) sql += ` ON UPDATE ${fk.onUpdate.toUpperCase()}`;
     return sql;
   }
+}
+
+/** Whether the text's first opening parenthesis closes at its end (`f(a)`, not `f(a) + g(b)`). */
+function balanced(sql: string): boolean {
+  let depth = 0;
+  const open = sql.indexOf("(");
+  for (let i = open; i < sql.length; i++) {
+    const ch = sql[i];
+    if (ch === "'") i = sql.indexOf("'", i + 1) < 0 ? sql.length : sql.indexOf("'", i + 1);
+    else if (ch === "(") depth++;
+    else if (ch === ")" && --depth === 0) return i === sql.length - 1;
+  }
+  return false;
 }

@@ -35,6 +35,8 @@ export interface TableModelHooks {
   /** The CHECK the column's type implies (enums), as `{ name, sql }`, where the dialect emits one. */
   enumCheck(column: Column): CheckModel | undefined;
   checkSql(condition: Table["checks"][number]): string;
+  /** The index as a model, named (see `DdlCompiler.indexModel`). */
+  index(index: Table["indexes"][number]): IndexModel;
   /**
    * Whether `name` is the one the database would invent for an unnamed constraint (then it is
    * dropped); `columns` are the constrained ones, for a check every column of the table.
@@ -106,10 +108,10 @@ export function buildTableModel(table: Table, hooks: TableModelHooks): TableMode
 
   const indexes: IndexModel[] = [];
   for (const index of table.indexes) {
-    const name = hooks.name(table, namePartsOf("ix", table, index.columns, index.name), `index on table '${table.name}'`)!;
-    const columns = index.columns.map((c) => c.name);
-    if (index.unique && hooks.uniqueIndexesAreConstraints) uniques.push({ name, columns });
-    else indexes.push({ name, columns, unique: index.unique });
+    const model = hooks.index(index);
+    // MySQL reports a unique index as a unique constraint; one with an expression or a DESC part stays an index.
+    if (index.unique && hooks.uniqueIndexesAreConstraints && !model.expressions) uniques.push({ name: model.name, columns: model.columns });
+    else indexes.push(model);
   }
 
   return {

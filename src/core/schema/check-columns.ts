@@ -9,7 +9,7 @@
 
 /** Words that are SQL in a condition, never a column unquoted. */
 const KEYWORDS = new Set(
-  "and or not in is null true false between like ilike similar escape collate case when then else end as any all some array exists distinct from cast interval"
+  "and or not in is null true false between like ilike similar escape collate case when then else end as any all some array exists distinct from cast interval asc desc nulls"
     .split(" "),
 );
 

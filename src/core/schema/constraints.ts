@@ -2,6 +2,7 @@
 import type { ForeignKeySchema } from "../ast/table-schema.js";
 import type { Expression } from "../expression/expression.js";
 import { NoReferencedTableError } from "../errors.js";
+import type { IndexKeyPart, IndexPart } from "./index-parts.js";
 import type { ReferentialAction } from "./column-builder.js";
 import type { Column } from "./column.js";
 import { constraintName, type ConstraintNameParts } from "./naming-convention.js";
@@ -122,9 +123,30 @@ export interface CheckConstraint {
 
 export interface Index {
   readonly kind: "index";
+  /** The plain column parts (ascending or not): what the naming convention names the index after. */
   readonly columns: readonly Column[];
   readonly unique: boolean;
   readonly name: string | undefined;
+  /** Every key part in order; present when one is an expression or descending (else `columns`, ascending). */
+  readonly parts?: readonly IndexKeyPart[];
+  /** A partial index's condition (`WHERE ...`; PostgreSQL and SQLite). */
+  readonly where?: Expression<boolean>;
+}
+
+/** What `index()` returns: the parts as given, read by the table they are declared on (`indexOf`). */
+export interface IndexDeclaration {
+  readonly kind: "index";
+  readonly parts: readonly IndexPart[];
+  readonly options: IndexOptions;
+}
+
+/** Options of `index()`. */
+export interface IndexOptions {
+  /** The index's name; required when a part is an expression (else by the naming convention, `ix_<table>_<columns>`). */
+  readonly name?: string;
+  readonly unique?: boolean;
+  /** Makes the index partial: only rows where the condition holds are indexed (`WHERE deleted_at IS NULL`). PostgreSQL and SQLite. */
+  readonly where?: Expression<boolean>;
 }
 
 export interface PrimaryKeyConstraint {
@@ -142,7 +164,7 @@ export interface ForeignKeyConstraintSpec {
   readonly name?: string;
 }
 
-export type TableConstraint = UniqueConstraint | CheckConstraint | Index | PrimaryKeyConstraint | ForeignKeyConstraintSpec;
+export type TableConstraint = UniqueConstraint | CheckConstraint | IndexDeclaration | PrimaryKeyConstraint | ForeignKeyConstraintSpec;
 
 /**
  * Table-level primary key over several columns.
@@ -188,18 +210,26 @@ export function check(condition: Expression<boolean>, options: { name?: string }
 }
 
 /**
- * An index over several columns (`unique: true` for a unique index), for a table's constraints callback.
+ * An index, for a table's constraints callback: over columns, expressions (`func.lower(c.email)`,
+ * `sql\`...\``) or either descending (`c.at.desc()`); `unique: true` for a unique index, `where`
+ * for a partial one (PostgreSQL, SQLite). An index with an expression part needs a `name`.
+ * MariaDB has neither expression parts nor partial indexes: its DDL refuses them.
  *
  * ```ts
  * const visits = table("visits", metadata, {
  *   id: integer().primaryKey(),
  *   userId: integer().named("user_id").notNull(),
+ *   email: string(200).notNull(),
  *   at: datetime().notNull(),
- * }, (c) => [index([c.userId, c.at])]);
+ *   deletedAt: datetime().named("deleted_at"),
+ * }, (c) => [
+ *   index([c.userId, c.at.desc()]),
+ *   index([func.lower(c.email)], { name: "uq_visits_email", unique: true, where: c.deletedAt.isNull() }),
+ * ]);
  * ```
  */
-export function index(columns: readonly Column[], options: { name?: string; unique?: boolean } = {}): Index {
-  return { kind: "index", columns, unique: options.unique ?? false, name: options.name };
+export function index(parts: readonly IndexPart[], options: IndexOptions = {}): IndexDeclaration {
+  return { kind: "index", parts, options };
 }
 
 /**

@@ -67,12 +67,16 @@ export interface CheckModel {
 
 export interface IndexModel {
   readonly name: string;
-  /** Column names; an expression part is written as its SQL text in `expressions` instead. */
+  /** The names of the parts that are plain columns (ascending or not), in order. */
   readonly columns: readonly string[];
   readonly unique: boolean;
   /** Partial index condition (PostgreSQL, SQLite). */
   readonly where?: string;
-  /** Expression parts, when the index is on expressions (PostgreSQL, SQLite, MySQL 8). */
+  /**
+   * Every key part in order as SQL text, when one is an expression (PostgreSQL, SQLite, MySQL 8)
+   * or descending: a column part as its name (`"created_at" DESC`), an expression as written
+   * (`lower(email)`), ` DESC` after a descending part. Absent: the parts are `columns`, ascending.
+   */
   readonly expressions?: readonly string[];
 }
 

@@ -15,6 +15,7 @@ import {
   type TableConstraint,
   type UniqueConstraint,
 } from "./constraints.js";
+import { indexOf } from "./index-parts.js";
 import type { MetaData } from "./metadata.js";
 
 export type ColumnMap = Record<string, AnyColumnBuilder>;
@@ -143,7 +144,7 @@ export class Table<Name extends string = string, C extends ColumnMap = ColumnMap
           checks.push(constraint);
           break;
         case "index":
-          indexes.push(constraint);
+          indexes.push(indexOf(this, constraint));
           break;
       }
     }

@@ -14,6 +14,7 @@ import { types as sqlTypes, type SqlType } from "../types/sql-type.js";
 import { decodeCursor, encodeCursor, ExactText, orderSignature } from "./keyset-cursor.js";
 import { rowCount } from "./row-count.js";
 import type { Select } from "./select.js";
+import { isColumnKey } from "../schema/index-parts.js";
 
 /** Options of `paginate`. */
 export interface PaginateOptions {
@@ -144,7 +145,7 @@ function checkUnique(orderBy: readonly OrderByNode[]): void {
   const tables = new Set(columns.map((c) => c?.table).filter((t) => t !== undefined));
   for (const table of tables) {
     const named = new Set(columns.filter((c) => c?.table === table).map((c) => c!.name));
-    const keys = [table.primaryKey, ...table.uniques.map((u) => u.columns), ...table.indexes.filter((i) => i.unique).map((i) => i.columns), ...table.columnList.filter((c) => c.unique).map((c) => [c])];
+    const keys = [table.primaryKey, ...table.uniques.map((u) => u.columns), ...table.indexes.filter(isColumnKey).map((i) => i.columns), ...table.columnList.filter((c) => c.unique).map((c) => [c])];
     if (keys.some((key) => key.length > 0 && key.every((c) => named.has(c.name)))) return;
   }
   throw new ArgumentError(

@@ -3,8 +3,7 @@
  * full column definition, and the DROP forms MySQL has for foreign keys, unique keys and the
  * primary key.
  */
-import type { ColumnAlteration, IndexDdlOptions } from "../../core/compiler/alter-ddl-compiler.js";
-import { CompileError } from "../../core/errors.js";
+import type { ColumnAlteration } from "../../core/compiler/alter-ddl-compiler.js";
 import { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import type { TableName } from "../../core/compiler/model-ddl-compiler.js";
 import type { ReferentialAction } from "../../core/schema/column-builder.js";
@@ -61,12 +60,9 @@ export class MySqlDdlCompiler extends DdlCompiler {
     return [`ALTER TABLE ${this.tableName(table)} MODIFY COLUMN ${this.columnModelSpec({ ...after, type: this.keptType(before, after) })}`];
   }
 
-  /** MySQL/MariaDB have no partial indexes: refused rather than silently made total. */
-  override createIndexModel(table: TableName, index: IndexModel, options: IndexDdlOptions = {}): string[] {
-    if (index.where !== undefined) {
-      throw new CompileError(`MySQL/MariaDB have no partial indexes: index ${index.name} on '${table.name}' has WHERE ${index.where}.`);
-    }
-    return super.createIndexModel(table, index, options);
+  /** MySQL 8 takes an expression key part only in its own parentheses, a function call too. */
+  protected override expressionKey(sql: string): string {
+    return `(${sql})`;
   }
 
   override dropIndexModel(table: TableName, index: IndexModel): string[] {

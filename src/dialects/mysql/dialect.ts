@@ -45,7 +45,10 @@ function capabilitiesFor(serverVersion: string): DialectCapabilities {
     forUpdateNowait: mariadb ? major > 10 || (major === 10 && minor >= 6) : mysql8(0, 1) || !serverVersion,
     forUpdateNullable: true,
     integerBooleans: true,
-    lastInsertIdOf: "first" };
+    lastInsertIdOf: "first",
+    // Functional key parts since MySQL 8.0.13; an unknown server is taken to be a recent one.
+    indexExpressions: mysql8(0, 13) || (!mariadb && !serverVersion),
+    partialIndexes: false };
 }
 
 /** Longer names are refused by the server. */

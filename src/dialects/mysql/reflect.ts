@@ -66,7 +66,9 @@ export async function reflectMySql(conn: DriverConnection, options: ReflectOptio
       return [...map.entries()];
     };
     const pk = byName("PRIMARY KEY")[0];
-    const uniques: UniqueModel[] = byName("UNIQUE").map(([conname, rows]) => {
+    // A unique index with a DESC or expression part is an index (as the models have it), not a unique constraint.
+    const sorted = new Set(indexModels(indexesOf(t), new Set(["PRIMARY"])).filter((i) => i.expressions).map((i) => i.name));
+    const uniques: UniqueModel[] = byName("UNIQUE").filter(([conname]) => !sorted.has(conname)).map(([conname, rows]) => {
       const cols = rows.map((r) => String(r.column_name));
       return { ...(mysqlDatabaseName("uq", name, conname, cols) ? {} : { name: conname }), columns: cols };
     });
@@ -74,7 +76,7 @@ export async function reflectMySql(conn: DriverConnection, options: ReflectOptio
     const checks: CheckModel[] = checkRowsHere
       .filter((c) => jsonColumnOf(c) === undefined)
       .map((c) => ({ ...(mysqlDatabaseName("ck", name, String(c.constraint_name), []) ? {} : { name: String(c.constraint_name) }), sql: String(c.check_clause) }));
-    const behind = new Set(["PRIMARY", ...constraints.map((c) => String(c.constraint_name))]);
+    const behind = new Set(["PRIMARY", ...constraints.map((c) => String(c.constraint_name)).filter((c) => !sorted.has(c))]);
     return {
       ...(t.table_schema === defaultSchema ? {} : { schema: String(t.table_schema) }),
       name,
@@ -142,17 +144,23 @@ function mysqlDefaultText(raw: string, c: Row): string {
   return raw;
 }
 
+/**
+ * The indexes of a table from STATISTICS (but those in `behind`), in key order. An index with an
+ * expression part (MySQL 8) or a descending one (COLLATION `D`) lists every part in
+ * `expressions`, a column part as its quoted name.
+ */
 function indexModels(rows: Row[], behind: ReadonlySet<string>): IndexModel[] {
   const map = new Map<string, Row[]>();
   for (const r of rows) if (!behind.has(String(r.index_name))) map.set(r.index_name, [...(map.get(r.index_name) ?? []), r]);
   return [...map.entries()].map(([name, parts]) => {
     parts.sort((a, b) => Number(a.seq_in_index) - Number(b.seq_in_index));
-    const expressions = parts.filter((p) => p.column_name === null && p.expression).map((p) => String(p.expression));
+    const special = parts.some((p) => p.column_name === null || p.collation === "D");
+    const text = (p: Row) => (p.column_name === null ? String(p.expression) : `\`${String(p.column_name).replace(/`/g, "``")}\``);
     return {
       name,
       columns: parts.filter((p) => p.column_name !== null).map((p) => String(p.column_name)),
       unique: Number(parts[0]!.non_unique) === 0,
-      ...(expressions.length ? { expressions } : {}),
+      ...(special ? { expressions: parts.map((p) => `${text(p)}${p.collation === "D" ? " DESC" : ""}`) } : {}),
     };
   });
 }

@@ -37,6 +37,8 @@ const capabilities: DialectCapabilities = {
   forUpdateNullable: false,
   integerBooleans: false,
   lastInsertIdOf: "last",
+  indexExpressions: true,
+  partialIndexes: true,
 };
 
 

@@ -60,7 +60,7 @@ export async function reflectPostgres(conn: DriverConnection, options: ReflectOp
   const indexesOf = byTable(
     (
       await conn.execute(
-        "SELECT i.indrelid AS relid, ic.relname AS name, i.indisunique, i.indnkeyatts, i.indkey::int2[] AS indkey, " +
+        "SELECT i.indrelid AS relid, ic.relname AS name, i.indisunique, i.indnkeyatts, i.indkey::int2[] AS indkey, i.indoption::int2[] AS indoption, " +
           "pg_get_expr(i.indpred, i.indrelid) AS predicate, " +
           "(SELECT array_agg(pg_get_indexdef(i.indexrelid, k, true) ORDER BY k) FROM generate_series(1, i.indnkeyatts) k) AS parts " +
           "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid " +
@@ -124,21 +124,32 @@ function columnModel(c: Row): ColumnModel {
   };
 }
 
+/**
+ * An index from pg_index: column parts by name; when a part is an expression or not in the default
+ * order, every part in `expressions` (` DESC`, and a NULLS clause other than the order's default,
+ * from `indoption`: bit 1 descending, bit 2 NULLS FIRST).
+ */
 function indexModel(i: Row): IndexModel {
   const parts: string[] = i.parts ?? [];
   const keys: number[] = (i.indkey ?? []).map(Number);
+  const options: number[] = (i.indoption ?? []).map(Number);
   const columns: string[] = [];
-  const expressions: string[] = [];
   parts.forEach((part, k) => {
-    if (keys[k] === 0) expressions.push(part);
-    else columns.push(unquoteIdentifier(part));
+    if (keys[k] !== 0) columns.push(unquoteIdentifier(part));
   });
+  const order = (k: number) => {
+    const option = options[k] ?? 0;
+    const descending = (option & 1) === 1;
+    const nullsFirst = (option & 2) === 2;
+    return `${descending ? " DESC" : ""}${nullsFirst !== descending ? (nullsFirst ? " NULLS FIRST" : " NULLS LAST") : ""}`;
+  };
+  const special = parts.some((_, k) => keys[k] === 0 || order(k) !== "");
   return {
     name: String(i.name),
     columns,
     unique: !!i.indisunique,
     ...(i.predicate === null || i.predicate === undefined ? {} : { where: String(i.predicate) }),
-    ...(expressions.length ? { expressions } : {}),
+    ...(special ? { expressions: parts.map((part, k) => `${part}${order(k)}`) } : {}),
   };
 }
 

@@ -37,6 +37,8 @@ const capabilities: DialectCapabilities = {
   forUpdateNullable: true,
   integerBooleans: true,
   lastInsertIdOf: "last",
+  indexExpressions: true,
+  partialIndexes: true,
 };
 
 const dialect: EngineDialect = {

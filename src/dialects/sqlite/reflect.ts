@@ -15,6 +15,7 @@ import type {
   UniqueModel,
 } from "../../core/schema/schema-model.js";
 import type { DriverConnection, ReflectOptions } from "../../engine/driver.js";
+import { closingParen } from "../shared/type-text.js";
 import { sqliteDefault, sqliteTypeModel } from "./normalize.js";
 import { declaredConstraints, declaredGenerated, indexParts, type DeclaredConstraint } from "./table-sql.js";
 
@@ -113,23 +114,30 @@ async function reflectTable(conn: DriverConnection, db: string, schema: string |
   };
 }
 
-/** An index made by CREATE INDEX: column parts by name, expression parts (cid -2) and WHERE from its SQL. */
+/**
+ * An index made by CREATE INDEX: column parts by name, WHERE from its SQL; when a part is an
+ * expression (cid -2, its text from the SQL) or descending, every part in `expressions` (a column
+ * part as its quoted name, ` DESC` after a descending one).
+ */
 async function indexModel(conn: DriverConnection, db: string, name: string, unique: boolean, parts: Row[]): Promise<IndexModel> {
   const { rows } = await conn.execute(`SELECT sql FROM ${db}.sqlite_master WHERE type = 'index' AND name = ?`, [name]);
   const parsed = indexParts(String(rows[0]?.sql ?? ""));
-  const columns: string[] = [];
-  const expressions: string[] = [];
-  parts.forEach((p, i) => {
-    if (Number(p.cid) === -2) expressions.push(parsed.parts[i] ?? "");
-    else columns.push(String(p.name));
-  });
+  const columns = parts.filter((p) => Number(p.cid) !== -2).map((p) => String(p.name));
+  const special = parts.some((p) => Number(p.cid) === -2 || Number(p.desc) === 1);
+  const text = (p: Row, i: number) => (Number(p.cid) === -2 ? expressionText(parsed.parts[i] ?? "") : quote(String(p.name)));
   return {
     name,
     columns,
     unique,
     ...(parsed.where === undefined ? {} : { where: parsed.where }),
-    ...(expressions.length ? { expressions } : {}),
+    ...(special ? { expressions: parts.map((p, i) => `${text(p, i)}${Number(p.desc) === 1 ? " DESC" : ""}`) } : {}),
   };
+}
+
+/** An expression part as written, without its order (read from the index instead) and the parentheses around it all. */
+function expressionText(part: string): string {
+  const text = part.trim().replace(/\s+(ASC|DESC)$/i, "").trim();
+  return text.startsWith("(") && closingParen(text, 0) === text.length - 1 ? text.slice(1, -1).trim() : text;
 }
 
 async function primaryKeyOf(pragma: (what: string, arg: string) => Promise<Row[]>, table: string): Promise<string[]> {

@@ -92,7 +92,7 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
   const uniques = keyed(from.uniques, to.uniques, (u) => u.name ?? `(${u.columns.join(",")})`, (u) => ({ ...u, columns: cols(u.columns) }));
   // Databases rewrite check conditions: an unnamed check is known by its condition in canonical form.
   const checks = keyed(from.checks, to.checks, (c) => c.name ?? `sql:${canonicalCheckSql(c.sql, dialect)}`, (c) => seenCheck.get(c) ?? c, (a, b) => sameCondition(a.sql, b.sql, dialect));
-  const indexes = keyed(from.indexes, to.indexes, (i) => i.name, (i) => ({ ...(seenIndex.get(i) ?? i), columns: cols(i.columns) }), (a, b) => sameData(canonicalIndex(a), canonicalIndex(b)));
+  const indexes = keyed(from.indexes, to.indexes, (i) => i.name, (i) => ({ ...(seenIndex.get(i) ?? i), columns: cols(i.columns) }), (a, b) => sameData(canonicalIndex(a, dialect), canonicalIndex(b, dialect)));
   for (const index of indexes.removed) diff.dropConstraints.push({ op: "dropIndex", table: old, index });
   for (const unique of uniques.removed) diff.dropConstraints.push({ op: "dropUnique", table: old, unique });
   for (const check of checks.removed) diff.dropConstraints.push({ op: "dropCheck", table: old, check });

@@ -3,7 +3,8 @@
  * two foreign keys), an association object (two foreign keys whose columns identify a row, plus
  * columns of its own), or an ordinary table. Pure functions of the reflected `TableModel`.
  */
-import type { ForeignKeyModel, TableModel } from "../../core/schema/schema-model.js";
+import { indexModelParts } from "../../core/schema/index-parts.js";
+import type { ForeignKeyModel, IndexModel, TableModel } from "../../core/schema/schema-model.js";
 import { tableKey } from "../../core/schema/schema-model.js";
 
 /** Finds a table by its `tableKey`. */
@@ -19,6 +20,9 @@ export function referredKey(fk: ForeignKeyModel, from: TableModel, lookup: Table
   return tableKey({ schema: from.schema, name: fk.referredTable });
 }
 
+/** A unique index whose columns are a key of every row: not partial, no expression part (descending ones are). */
+const columnKey = (index: IndexModel) => index.unique && index.where === undefined && indexModelParts(index).every((p) => p.column !== undefined);
+
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 const within = (inner: readonly string[], outer: readonly string[]) => inner.length > 0 && inner.every((x) => outer.includes(x));
 
@@ -27,7 +31,7 @@ export function uniqueExactly(table: TableModel, columns: readonly string[]): bo
   return (
     (table.primaryKey !== undefined && sameSet(table.primaryKey.columns, columns)) ||
     table.uniques.some((u) => sameSet(u.columns, columns)) ||
-    table.indexes.some((i) => i.unique && !i.where && !i.expressions?.length && sameSet(i.columns, columns))
+    table.indexes.some((i) => columnKey(i) && sameSet(i.columns, columns))
   );
 }
 
@@ -36,7 +40,7 @@ export function uniqueWithin(table: TableModel, columns: readonly string[]): boo
   return (
     (table.primaryKey !== undefined && within(table.primaryKey.columns, columns)) ||
     table.uniques.some((u) => within(u.columns, columns)) ||
-    table.indexes.some((i) => i.unique && !i.where && !i.expressions?.length && within(i.columns, columns))
+    table.indexes.some((i) => columnKey(i) && within(i.columns, columns))
   );
 }
 

@@ -8,6 +8,7 @@
 import { fitGeneratedName, type IdentifierLimit } from "../../core/compiler/identifier-limit.js";
 import type { ColumnModel, EnumModel, ForeignKeyModel, TableModel, TypeModel } from "../../core/schema/schema-model.js";
 import { constraintName, type ConstraintNameParts } from "../../core/schema/naming-convention.js";
+import { indexModelParts } from "../../core/schema/index-parts.js";
 import { typeCode } from "./column-types.js";
 import { enumColumns } from "./enum-checks.js";
 import type { ImportSet } from "./imports.js";
@@ -107,14 +108,25 @@ export function tableCode(table: TableModel, context: TableCodeContext): TableCo
   }
   const inlineIndex = new Set<string>();
   for (const ix of table.indexes) {
-    if (ix.where !== undefined || ix.expressions?.length) {
-      const what = ix.expressions?.length ? `on (${ix.expressions.join(", ")})` : `on (${ix.columns.join(", ")})`;
-      unmapped.push(`${ix.unique ? "unique " : ""}index ${ix.name} ${what}${ix.where ? ` WHERE ${ix.where}` : ""}: a partial or expression index has no builder; create it in a migration (op.execute)`);
+    const parts = indexModelParts(ix);
+    if (parts.some((p) => p.nulls !== undefined)) {
+      unmapped.push(`${ix.unique ? "unique " : ""}index ${ix.name} on (${ix.expressions!.join(", ")}): an index part's NULLS FIRST/LAST has no builder; create it in a migration (op.execute)`);
       continue;
     }
-    const options = [...nameOption(ix.name, { kind: "ix", tableName: table.name, columnNames: ix.columns }, limit), ...(ix.unique ? ["unique: true"] : [])];
-    if (ix.columns.length === 1 && options.length === 0 && !inlineIndex.has(ix.columns[0]!)) inlineIndex.add(ix.columns[0]!);
-    else constraints.push(`${imports.value("index")}([${ix.columns.map(ref).join(", ")}]${options.length ? `, { ${options.join(", ")} }` : ""})`);
+    // An index with an expression part is always named: no naming convention names an expression.
+    const expression = parts.some((p) => p.column === undefined);
+    const options = [
+      ...(expression ? [`name: ${quote(ix.name)}`] : nameOption(ix.name, { kind: "ix", tableName: table.name, columnNames: ix.columns }, limit)),
+      ...(ix.unique ? ["unique: true"] : []),
+      ...(ix.where === undefined ? [] : [`where: ${imports.value("sql")}.raw<boolean>(${quote(ix.where)})`]),
+    ];
+    const plain = ix.where === undefined && !ix.expressions?.length;
+    if (plain && ix.columns.length === 1 && options.length === 0 && !inlineIndex.has(ix.columns[0]!)) {
+      inlineIndex.add(ix.columns[0]!);
+      continue;
+    }
+    const keys = parts.map((p) => `${p.column === undefined ? `${imports.value("sql")}.raw(${quote(p.sql)})` : ref(p.column)}${p.descending ? ".desc()" : ""}`);
+    constraints.push(`${imports.value("index")}([${keys.join(", ")}]${options.length ? `, { ${options.join(", ")} }` : ""})`);
   }
   const enums = enumColumns(table, limit);
   const enumChecks = new Set([...enums.values()].map((e) => e.check));

@@ -68,27 +68,23 @@ export function canonicalGeneratedSql(sql: string, dialect: DialectRef): string 
 }
 
 /**
- * An index's expression or WHERE in comparable form: identifiers unquoted and spaces collapsed
- * outside string literals. SQLite quotes a renamed column where it rewrites the index
- * (`lower(mail)` renamed and back is `lower("mail")`); nothing else is undone (parentheses and
- * casts can change what an expression means).
+ * An index's key part or WHERE in comparable form: a generated column's (`canonicalGeneratedSql`),
+ * since the databases rewrite these texts the same ways (PostgreSQL's `lower((email)::text)` and
+ * `(deleted_at IS NULL)` for the model's `lower("email")` and `"deleted_at" IS NULL`; SQLite quotes
+ * a renamed column). A change of function, column, condition or order still shows.
  *
  * @internal
  */
-export function canonicalIndexSql(sql: string): string {
-  return sql
-    .split(/('(?:[^']|'')*')/)
-    .map((piece, i) => (i % 2 === 1 ? piece : piece.replace(/["`]/g, "").replace(/\s+/g, " ")))
-    .join("")
-    .trim();
+export function canonicalIndexSql(sql: string, dialect: DialectRef): string {
+  return canonicalGeneratedSql(sql, dialect);
 }
 
-/** An index with its expressions and WHERE in comparable form (`canonicalIndexSql`). @internal */
-export function canonicalIndex(index: IndexModel): IndexModel {
+/** An index with its parts and WHERE in comparable form (`canonicalIndexSql`). @internal */
+export function canonicalIndex(index: IndexModel, dialect: DialectRef): IndexModel {
   return {
     ...index,
-    ...(index.expressions ? { expressions: index.expressions.map(canonicalIndexSql) } : {}),
-    ...(index.where !== undefined ? { where: canonicalIndexSql(index.where) } : {}),
+    ...(index.expressions ? { expressions: index.expressions.map((e) => canonicalIndexSql(e, dialect)) } : {}),
+    ...(index.where !== undefined ? { where: canonicalIndexSql(index.where, dialect) } : {}),
   };
 }
 
@@ -102,7 +98,7 @@ export function canonicalTable(table: TableModel, dialect: DialectRef): TableMod
       ...(c.generated ? { generated: { ...c.generated, sql: canonicalGeneratedSql(c.generated.sql, dialect) } } : {}),
     })),
     checks: sortByName(table.checks.map((c) => ({ ...c, sql: canonicalCheckSql(c.sql, dialect) }))),
-    indexes: table.indexes.map(canonicalIndex),
+    indexes: table.indexes.map((i) => canonicalIndex(i, dialect)),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Table } from "../../core/schema/table.js";
 import { CASCADE_OPTIONS } from "./cascade.js";
 import type { Report } from "./configure.js";
 import type { RelationshipProperty } from "./relationship.js";
+import { isColumnKey } from "../../core/schema/index-parts.js";
 /**
  * A many-to-many whose association table is also mapped (the association object) is kept as one
  * writer with it: a link is one association object, whichever path wrote it. That needs one
@@ -74,7 +75,7 @@ function uniqueOver(table: Table, columns: ReadonlySet<Column>): boolean {
     within(table.primaryKey) ||
     table.columnList.some((c) => c.unique === true && columns.has(c)) ||
     table.uniques.some((u) => within(u.columns)) ||
-    table.indexes.some((i) => i.unique && within(i.columns))
+    table.indexes.some((i) => isColumnKey(i) && within(i.columns))
   );
 }
 

@@ -29,7 +29,8 @@ export function uniqueKeys(mapper: Mapper): readonly (readonly string[])[] {
     table.primaryKey,
     ...table.columnList.filter((c) => c.unique).map((c) => [c]),
     ...table.uniques.map((u) => u.columns),
-    ...table.indexes.filter((i) => i.unique).map((i) => i.columns),
+    // A partial unique index still orders hand-overs; one with an expression part holds no column key.
+    ...table.indexes.filter((i) => i.unique && !i.parts?.some((p) => p.column === undefined)).map((i) => i.columns),
   ]);
   const attrs = sets.map((columns) => columns.map((c) => mapper.attributeFor(c)));
   const seen = new Set<string>();
