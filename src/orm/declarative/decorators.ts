@@ -175,8 +175,8 @@ export function column<B extends AnyColumnBuilder>(builder: B, options?: ColumnO
 }
 
 /**
- * The decorator `@column(builder)` returns. Its return type is the check (checks.ts): the accessor
- * result when the declaration is sound, else `MappingError<message>`, which tsc reports.
+ * The decorator `@column(builder)` returns. Its return type is the check (checks.ts): `void` when
+ * the declaration is sound, else `MappingError<message>`, which tsc reports.
  */
 export type ColumnDecorator<B extends AnyColumnBuilder> = <This, V, N extends string>(
   target: ClassAccessorDecoratorTarget<This, V>,
@@ -185,7 +185,7 @@ export type ColumnDecorator<B extends AnyColumnBuilder> = <This, V, N extends st
 
 /**
  * The decorator a relationship factory returns; `.spec` serves imperative mapping. Its return type
- * is the check (checks.ts): the accessor result when the declaration is sound, else `MappingError<message>`.
+ * is the check (checks.ts): `void` when the declaration is sound, else `MappingError<message>`.
  */
 export interface RelationshipDecorator<Kind extends RelationshipKind, T extends TargetRef, O> {
   <This, V, N extends string>(target: ClassAccessorDecoratorTarget<This, V>, context: AccessorName<N>): CheckedRelationshipResult<Kind, T, O, This, V, N>;

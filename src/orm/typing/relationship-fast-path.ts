@@ -30,7 +30,7 @@ import type { ModelName, Models, Rel, RelationshipKind } from "./checks.js";
  * resolved their array members on every decorator.
  */
 export type RelationshipFastPath<Kind extends RelationshipKind, T, O, This, V, N extends string> =
-  T extends ModelName // distributive: never for T = never, which CheckedRelationshipResult refuses
+  T extends ModelName // distributive: never for T = never, boolean for a union (see CheckedRelationshipResult)
     ? O extends HasOrderBy | WriteOnly
       ? false
       : O extends OptionsShape<Kind>
