@@ -96,11 +96,16 @@ export type TargetRef = ModelName | (string & {}) | (() => abstract new (...args
  * `never` it gives `never`, which passes as the full check lets it (a `never` target has no value).
  */
 export type CheckedRelationshipResult<Kind extends RelationshipKind, T extends TargetRef, O, This, V, N extends string> =
-  unknown extends V // any or unknown: left to the full check
-    ? FullRelationshipCheck<Kind, T, O, This, V, N>
-    : RelationshipFastPath<Kind, T, O, This, V, N> extends true // `boolean` for a union of targets: the full check
-      ? void
-      : FullRelationshipCheck<Kind, T, O, This, V, N>;
+  // The target first: checking the factory call, tsc instantiates this type before T is inferred,
+  // and a test of T stops there at once (`unknown extends V` went on into the fast path's
+  // arguments). `T & {}`: not distributive, so a union of targets reaches the checks whole.
+  T & {} extends ModelName
+    ? unknown extends V // any or unknown: left to the full check
+      ? FullRelationshipCheck<Kind, T, O, This, V, N>
+      : RelationshipFastPath<Kind, T, O, This, V, N> extends true // `boolean` for a union of targets: the full check
+        ? void
+        : FullRelationshipCheck<Kind, T, O, This, V, N>
+    : FullRelationshipCheck<Kind, T, O, This, V, N>; // a misspelled name, or a thunk
 
 type FullRelationshipCheck<Kind extends RelationshipKind, T, O, This, V, N extends string> =
   RelationshipCheck<Kind, T, O, This, V, N> extends infer R ? ([R] extends [true] ? void : MappingError<R & string>) : never;
