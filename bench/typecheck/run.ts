@@ -17,19 +17,9 @@
  * plain classes (issue 18) and under 10 s, configure under 100 ms, instantiations linear in N.
  */
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { generateModels, repoRoot, type Variant } from "./generate.js";
-
-interface Compiler {
-  readonly label: string;
-  readonly bin: string;
-}
-
-const compilers: readonly Compiler[] = [
-  { label: "TS 7", bin: join(repoRoot, "node_modules", "typescript", "bin", "tsc") },
-  { label: "TS 5.9", bin: join(repoRoot, "node_modules", "typescript-5.9", "bin", "tsc") },
-];
+import { compilers, diagnostic, emitDeclarations, type Compiler } from "./tsc.js";
 
 interface TscResult {
   readonly wallS: number;
@@ -62,19 +52,6 @@ function parseArgs(argv: readonly string[]): { runs: number; sizes: number[]; so
   return { runs, source, sizes: sizes.length > 0 ? sizes : [0, 60, 200] };
 }
 
-/** Emits athanor's declarations (tsconfig.build.json) with TS 7 and returns the index.d.ts. */
-function emitDeclarations(): string {
-  const outDir = join(repoRoot, "bench", ".out", "athanor-types");
-  rmSync(outDir, { recursive: true, force: true });
-  const args = [compilers[0]!.bin, "-p", join(repoRoot, "tsconfig.build.json"), "--outDir", outDir];
-  args.push("--emitDeclarationOnly", "--declarationMap", "false", "--sourceMap", "false", "--inlineSources", "false");
-  const result = spawnSync(process.execPath, args, { encoding: "utf8" });
-  if (result.status !== 0) {
-    throw new Error(`emitting athanor's declarations failed (use --source to compile against src):\n${result.stdout}${result.stderr}`);
-  }
-  return join(outDir, "index.d.ts");
-}
-
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -82,12 +59,6 @@ const median = (values: readonly number[]): number => {
 };
 
 const progress = (line: string) => process.stderr.write(line);
-
-function diagnostic(output: string, label: string): number {
-  const match = new RegExp(`^${label}:\\s+([\\d.]+)`, "m").exec(output);
-  if (!match) throw new Error(`no '${label}' in tsc --extendedDiagnostics output:\n${output}`);
-  return Number(match[1]);
-}
 
 /** `0m1.250000s` (POSIX `times` output) → seconds. */
 const minutesSeconds = (text: string): number => {
@@ -137,7 +108,7 @@ const rows: { n: number; results: Record<Variant, TscResult[]> }[] = [];
 let athanorTypes: string | undefined;
 if (!source) {
   progress(`emitting athanor's declarations ... `);
-  athanorTypes = emitDeclarations();
+  athanorTypes = emitDeclarations(join(repoRoot, "bench", ".out", "athanor-types"));
   progress(`${athanorTypes}\n`);
 }
 

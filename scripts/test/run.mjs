@@ -57,6 +57,7 @@ const LONGEST = [
   "test/migrations/acceptance-round-trip.test.ts",
   "test/tools/doc-examples.test.ts",
   "test/tools/api-docs.test.ts",
+  "test/tools/type-budget.test.ts",
   "test/session/streaming.test.ts",
   "test/migrations/drift.test.ts",
   "test/tools/compiled-build.test.ts",

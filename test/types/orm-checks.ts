@@ -325,6 +325,7 @@ export class TcFastA extends TcBase {
 
   declare bsList: Rel<TcFastB[], "aList">;
   declare bsOne: Rel<TcFastB | null, "aOne">;
+  declare bs6: Rel<TcFastB[], "a6">;
 }
 
 @model("tc_fast_b")
@@ -340,6 +341,9 @@ export class TcFastB extends TcBase {
   // a oneToOne typed as a list
   // @ts-expect-error
   @oneToOne("TcFastA", { backPopulates: "bsOne" }) accessor aOne!: Rel<TcFastA[], "bsOne">;
+  // a union of targets, one of them the right one (the fast path distributes over the target: `boolean`)
+  // @ts-expect-error
+  @manyToOne(eitherFast, { backPopulates: "bs6" }) accessor a6!: Rel<TcFastA | null, "bs6">;
 
   declare a2: Rel<TcFastA | null, "bs2">;
   declare a3: Rel<TcFastA | null, "bs3">;
@@ -348,6 +352,8 @@ export class TcFastB extends TcBase {
   declare tagged2: Rel<TcFastA[], "tags2">;
   declare tagged3: Rel<TcFastA | null, "tags3">;
 }
+
+declare const eitherFast: "TcFastA" | "TcFastB";
 
 /** Not a model: a subclass of TcFastB with one more member. */
 export class TcFastSub extends TcFastB {

@@ -45,15 +45,12 @@ type FieldDeclaration =
 
 const FIELDS = Symbol("athanor.fields");
 
-/**
- * The decorator context as the field decorators declare it: only the attribute's name, which `N`
- * is inferred from (`This` and `V` come from the target, an instance of the same generic interface
- * as tsc's, so that both inferring and checking them compare type arguments only). tsc passes the
- * full `ClassAccessorDecoratorContext` (declareField checks its kind).
- */
-interface AccessorName<N extends string> {
-  readonly name: N;
-}
+// The field decorators declare their context as `{ readonly name: N }`: only the attribute's name,
+// which `N` is inferred from (`This` and `V` come from the target, an instance of the same generic
+// interface as tsc's, so that both inferring and checking them compare type arguments only). tsc
+// passes the full `ClassAccessorDecoratorContext` (declareField checks its kind). A type literal
+// rather than a generic interface: one instantiation fewer per decorator call (docs/performance.md,
+// session 23).
 
 /** What `@model(...)` returns: a class decorator for a subclass of a declarative base. */
 export type ModelDecorator = <C extends abstract new (...args: any[]) => DeclarativeBase>(cls: C, context: ClassDecoratorContext<C>) => void;
@@ -175,20 +172,20 @@ export function column<B extends AnyColumnBuilder>(builder: B, options?: ColumnO
 }
 
 /**
- * The decorator `@column(builder)` returns. Its return type is the check (checks.ts): the accessor
- * result when the declaration is sound, else `MappingError<message>`, which tsc reports.
+ * The decorator `@column(builder)` returns. Its return type is the check (checks.ts): `void` when
+ * the declaration is sound, else `MappingError<message>`, which tsc reports.
  */
 export type ColumnDecorator<B extends AnyColumnBuilder> = <This, V, N extends string>(
   target: ClassAccessorDecoratorTarget<This, V>,
-  context: AccessorName<N>,
+  context: { readonly name: N },
 ) => CheckedColumnResult<B, This, V, N>;
 
 /**
  * The decorator a relationship factory returns; `.spec` serves imperative mapping. Its return type
- * is the check (checks.ts): the accessor result when the declaration is sound, else `MappingError<message>`.
+ * is the check (checks.ts): `void` when the declaration is sound, else `MappingError<message>`.
  */
 export interface RelationshipDecorator<Kind extends RelationshipKind, T extends TargetRef, O> {
-  <This, V, N extends string>(target: ClassAccessorDecoratorTarget<This, V>, context: AccessorName<N>): CheckedRelationshipResult<Kind, T, O, This, V, N>;
+  <This, V, N extends string>(target: ClassAccessorDecoratorTarget<This, V>, context: { readonly name: N }): CheckedRelationshipResult<Kind, T, O, This, V, N>;
   readonly spec: RelationshipSpec;
 }
 

@@ -1,8 +1,9 @@
 /**
  * Compile-time checks of declarative mappings: the public names the decorators and model files use.
  *
- * A field decorator's return type is `Checked...Result<...>`: tsc's accessor decorator result when
- * the declaration is sound, otherwise `MappingError<message>`, which tsc reports on the
+ * A field decorator's return type is `Checked...Result<...>`: `void` when the declaration is
+ * sound (tsc accepts it where it expects the accessor decorator's result), otherwise
+ * `MappingError<message>`, which tsc reports on the
  * decorator's line as
  *
  *     error TS1270: Decorator function return type 'MappingError<"athanor: Parent.children: ...">'
@@ -89,23 +90,29 @@ export type TargetRef = ModelName | (string & {}) | (() => abstract new (...args
 
 /**
  * The return type of `@manyToOne(target, options)` (and the other kinds) applied to attribute `N`
- * of type `V` in class `This`: the accessor result when the declaration checks, else `MappingError<message>`.
+ * of type `V` in class `This`: `void` when the declaration checks, else `MappingError<message>`.
+ * (`void` rather than the accessor result the decorator returns at run time: tsc accepts either,
+ * and `void` is not instantiated per decorator.) The fast path is asked once: for a target typed
+ * `never` it gives `never`, which passes as the full check lets it (a `never` target has no value).
  */
 export type CheckedRelationshipResult<Kind extends RelationshipKind, T extends TargetRef, O, This, V, N extends string> =
-  unknown extends V // any or unknown: left to the full check
-    ? FullRelationshipCheck<Kind, T, O, This, V, N>
-    : RelationshipFastPath<Kind, T, O, This, V, N> extends true
-      ? true extends RelationshipFastPath<Kind, T, O, This, V, N> // not never (the fast path gives never for T = never)
-        ? ClassAccessorDecoratorResult<This, V>
+  // The target first: checking the factory call, tsc instantiates this type before T is inferred,
+  // and a test of T stops there at once (`unknown extends V` went on into the fast path's
+  // arguments). `T & {}`: not distributive, so a union of targets reaches the checks whole.
+  T & {} extends ModelName
+    ? unknown extends V // any or unknown: left to the full check
+      ? FullRelationshipCheck<Kind, T, O, This, V, N>
+      : RelationshipFastPath<Kind, T, O, This, V, N> extends true // `boolean` for a union of targets: the full check
+        ? void
         : FullRelationshipCheck<Kind, T, O, This, V, N>
-      : FullRelationshipCheck<Kind, T, O, This, V, N>;
+    : FullRelationshipCheck<Kind, T, O, This, V, N>; // a misspelled name, or a thunk
 
 type FullRelationshipCheck<Kind extends RelationshipKind, T, O, This, V, N extends string> =
-  RelationshipCheck<Kind, T, O, This, V, N> extends infer R ? ([R] extends [true] ? ClassAccessorDecoratorResult<This, V> : MappingError<R & string>) : never;
+  RelationshipCheck<Kind, T, O, This, V, N> extends infer R ? ([R] extends [true] ? void : MappingError<R & string>) : never;
 
 /**
- * The return type of `@column(builder)` applied to attribute `N` of type `V` in class `This`: the
- * accessor result when the declaration checks, else `MappingError<message>`.
+ * The return type of `@column(builder)` applied to attribute `N` of type `V` in class `This`:
+ * `void` when the declaration checks, else `MappingError<message>`.
  * Whether a column declaration checks depends on the builder and the attribute's type only (the
  * class and the attribute's name appear only in messages), so the check runs first as
  * `ColumnCheck<B, unknown, V, "">`: tsc caches that by `B` and `V`, which most columns of most
@@ -114,7 +121,7 @@ type FullRelationshipCheck<Kind extends RelationshipKind, T, O, This, V, N exten
  */
 export type CheckedColumnResult<B extends AnyColumnBuilder, This, V, N extends string> =
   ColumnCheck<B, unknown, V, ""> extends true
-    ? ClassAccessorDecoratorResult<This, V>
+    ? void
     : ColumnCheck<B, This, V, N> extends infer R
-      ? [R] extends [true] ? ClassAccessorDecoratorResult<This, V> : MappingError<R & string>
+      ? [R] extends [true] ? void : MappingError<R & string>
       : never;

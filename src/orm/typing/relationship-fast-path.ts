@@ -30,10 +30,10 @@ import type { ModelName, Models, Rel, RelationshipKind } from "./checks.js";
  * resolved their array members on every decorator.
  */
 export type RelationshipFastPath<Kind extends RelationshipKind, T, O, This, V, N extends string> =
-  T extends ModelName // distributive: never for T = never, which CheckedRelationshipResult refuses
+  T extends ModelName // distributive: never for T = never, boolean for a union (see CheckedRelationshipResult)
     ? O extends HasOrderBy | WriteOnly
       ? false
-      : O extends OptionsShape<Kind>
+      : O extends (Kind extends "manyToMany" ? WithSecondary : WithoutSecondary) // inline: an alias here cost 3 instantiations more per decorator
         ? SameForms<
             V,
             Kind extends "oneToMany" | "manyToMany" ? Rel<Models[T][], O["backPopulates"]> : Rel<Models[T] | null, O["backPopulates"]>,
@@ -46,9 +46,6 @@ export type RelationshipFastPath<Kind extends RelationshipKind, T, O, This, V, N
 /** Both pairs mutually assignable, in one comparison of two tuples (one conditional type, rather than one per condition). */
 type SameForms<V, ExpectedV, R, ExpectedR> = [V, ExpectedV, R, ExpectedR] extends [ExpectedV, V, ExpectedR, R] ? true : false;
 
-/** The options of the fast path's forms: a `backPopulates`, and a secondary if and only if manyToMany. */
-type OptionsShape<Kind> = Kind extends "manyToMany" ? WithSecondary : WithoutSecondary;
-
 // Named rather than written inline: an object type written inside the generic alias is
 // instantiated afresh for every decorator; these are built once.
 interface HasOrderBy {
@@ -57,6 +54,7 @@ interface HasOrderBy {
 interface WriteOnly {
   readonly lazy: "writeOnly";
 }
+/** The options of the fast path's forms: a `backPopulates`, and a secondary if and only if manyToMany. */
 interface WithSecondary {
   readonly backPopulates: string;
   readonly secondary: {};
