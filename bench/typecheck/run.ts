@@ -108,7 +108,11 @@ const rows: { n: number; results: Record<Variant, TscResult[]> }[] = [];
 let athanorTypes: string | undefined;
 if (!source) {
   progress(`emitting athanor's declarations ... `);
-  athanorTypes = emitDeclarations(join(repoRoot, "bench", ".out", "athanor-types"));
+  try {
+    athanorTypes = emitDeclarations(join(repoRoot, "bench", ".out", "athanor-types"));
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n(use --source to compile against src instead)`, { cause: error });
+  }
   progress(`${athanorTypes}\n`);
 }
 
