@@ -13,6 +13,7 @@ import {
   aliased,
   column,
   columnsOf,
+  func,
   hybrid,
   integer,
   model,
@@ -103,6 +104,17 @@ forEachDatabaseWithSchema("hybrid attributes", HybridBase.metadata, (ctx) => {
     assert.deepEqual(found.map((person) => person.id), [2]);
     const byAge = await session.scalars(select(HyPerson).where(p.age.gt(100)).orderBy(p.age.desc()));
     assert.deepEqual(byAge.map((person) => person.id), [1, 3, 2]);
+  });
+
+  test("in GROUP BY: its values bound once on PostgreSQL, which otherwise finds the selected expression not grouped", async () => {
+    await seed();
+    const session = ctx.session();
+    const rows = await session.execute(select(p.fullName, func.count(p.id).label("n")).groupBy(p.fullName).orderBy(p.fullName));
+    assert.deepEqual(rows.map(([name, n]) => [name, Number(n)]), [["Ada Lovelace", 1], ["Alan Turing", 1], ["Grace Hopper", 1]]);
+    const mentor = aliased(HyPerson, "m");
+    const m = columnsOf(mentor);
+    const mentors = await session.execute(select(m.fullName, func.count(p.id).label("n")).join(mentor, p.mentorId.eq(m.id)).groupBy(m.fullName));
+    assert.deepEqual(mentors.map(([name, n]) => [name, Number(n)]), [["Ada Lovelace", 2]]);
   });
 
   test("an alias builds it on its own columns: a self-join compares two people's", async () => {
