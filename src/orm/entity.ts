@@ -11,7 +11,7 @@ import type { Column } from "../core/schema/column.js";
 import type { AliasNode, ExprNode, FromNode, TableNode } from "../core/ast/nodes.js";
 import { UnmappedClassError } from "./errors.js";
 import { guardedColumns } from "./column-guard.js";
-import { withHybrids } from "./mapping/hybrids.js";
+import { hybridKeys, withHybrids } from "./mapping/hybrids.js";
 import { aliasSource, mapperOfClass } from "./mapped.js";
 import type { Mapper } from "./mapping/mapper.js";
 import { stateOf, type ObjectStatus } from "./state/instance-state.js";
@@ -56,6 +56,7 @@ export function modelSource(mapper: Mapper, aliasName?: string): FromSource {
   const all = [...mapper.columns].map(([key, column]) => new LabeledExpression<unknown, string>(key, read(column), column.type));
   const columns = Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"];
   const c = withHybrids(mapper.class_, mapper.name, columns, guardedColumns(mapper, columns));
+  const computed = hybridKeys(mapper.class_);
   const identity = mapper.inheritance?.identity;
   const notWritable = joinedWriteRefusal(mapper);
   return {
@@ -68,6 +69,7 @@ export function modelSource(mapper: Mapper, aliasName?: string): FromSource {
     ...(identity === undefined ? {} : { impliedValues: { [mapper.inheritance!.hierarchy.discriminator]: identity } }),
     ...(joinedFrom === undefined ? {} : { joinedFrom }),
     ...(notWritable === undefined ? {} : { notWritable }),
+    ...(computed === undefined ? {} : { computed }),
   };
 }
 

@@ -101,4 +101,16 @@ forEachDatabase("statement cache keys", (ctx) => {
       assert.notEqual(engine.cache.compile(first.node).sql, engine.cache.compile(second.node).sql);
     });
   }
+
+  test("a statement using one value twice (one expression reused) does not lend its binding to one with two values", async () => {
+    const { engine } = ctx;
+    // The same parameter node at two places (a hybrid attribute, a reused expression), compiled first...
+    const plus5 = n.v.plus(5);
+    const shared = select(n.id).where(plus5.gt(20), plus5.lt(40)).orderBy(n.id);
+    assert.deepEqual((await engine.execute(shared)).rows.map((r) => r.id), [2, 3]);
+    // ... then a statement of the same shape with a value of its own at each place: 100 was bound as 5.
+    const distinct = select(n.id).where(n.v.plus(5).gt(20), n.v.plus(100).lt(40)).orderBy(n.id);
+    assert.deepEqual((await engine.execute(distinct)).rows.map((r) => r.id), [], "v + 100 < 40 holds for no row");
+    assert.deepEqual((await engine.execute(shared)).rows.map((r) => r.id), [2, 3]);
+  });
 });

@@ -13,12 +13,15 @@ import {
   aliased,
   column,
   columnsOf,
+  func,
   hybrid,
+  insert,
   integer,
   model,
   select,
   string,
   table,
+  update,
   type Given,
 } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
@@ -30,6 +33,7 @@ declare module "../../src/index.js" {
   interface Models {
     HyPerson: HyPerson;
     HyStaff: HyStaff;
+    HyGuest: HyGuest;
   }
 }
 
@@ -53,6 +57,12 @@ class HyPerson extends HybridBase {
     return 2026 - this.born;
   }
 
+  /** A column under another name: still not written by it. */
+  @hybrid((c) => c.last)
+  get family(): string {
+    return this.last;
+  }
+
   /** A getter with no SQL form. */
   get initials(): string {
     return `${this.first[0]}${this.last[0]}`;
@@ -66,6 +76,14 @@ class HyStaff extends HyPerson {
   @hybrid((c) => c.team.concat(": ").concat(c.last))
   get badge(): string | null {
     return this.team === null ? null : `${this.team}: ${this.last}`;
+  }
+}
+
+/** Overrides `fullName` with a getter of its own, without `@hybrid`: the inherited SQL no longer computes it. */
+@model({ polymorphicIdentity: "guest" })
+class HyGuest extends HyPerson {
+  override get fullName(): string {
+    return this.first;
   }
 }
 
@@ -105,6 +123,27 @@ forEachDatabaseWithSchema("hybrid attributes", HybridBase.metadata, (ctx) => {
     assert.deepEqual(byAge.map((person) => person.id), [1, 3, 2]);
   });
 
+  test("in GROUP BY: its values bound once on PostgreSQL, which otherwise finds the selected expression not grouped", async () => {
+    await seed();
+    const session = ctx.session();
+    const rows = await session.execute(select(p.fullName, func.count(p.id).label("n")).groupBy(p.fullName).orderBy(p.fullName));
+    assert.deepEqual(rows.map(([name, n]) => [name, Number(n)]), [["Ada Lovelace", 1], ["Alan Turing", 1], ["Grace Hopper", 1]]);
+    const mentor = aliased(HyPerson, "m");
+    const m = columnsOf(mentor);
+    const mentors = await session.execute(select(m.fullName, func.count(p.id).label("n")).join(mentor, p.mentorId.eq(m.id)).groupBy(m.fullName));
+    assert.deepEqual(mentors.map(([name, n]) => [name, Number(n)]), [["Ada Lovelace", 2]]);
+  });
+
+  test("never written: an INSERT's or UPDATE's value under its name is refused, one naming a column under another name too", async () => {
+    await seed();
+    const values = { id: 9, kind: "person", first: "Kurt", last: "Goedel", born: 1906, mentorId: null, family: "Gödel" };
+    // It wrote "Gödel" into last, over the value given for it.
+    assert.throws(() => insert(HyPerson).values([values] as never), /insert\(HyPerson\): 'family' is not a column attribute of HyPerson; use one of: id, kind, first, last, born, mentorId, team\./);
+    assert.throws(() => update(HyPerson).set({ family: "Hopper" } as never), /update\(HyPerson\)\.set\(\): 'family' is not a column attribute of HyPerson; use one of: id, kind, first, last, born, mentorId, team\./);
+    const session = ctx.session();
+    assert.deepEqual(await session.execute(select(p.id, p.family).orderBy(p.id)), [[1, "Lovelace"], [2, "Turing"], [3, "Hopper"]]);
+  });
+
   test("an alias builds it on its own columns: a self-join compares two people's", async () => {
     await seed();
     const session = ctx.session();
@@ -128,6 +167,13 @@ forEachDatabaseWithSchema("hybrid attributes", HybridBase.metadata, (ctx) => {
     assert.throws(() => loose.fulName, /HyPerson maps no column 'fulName'\. Did you mean 'fullName'\?/);
   });
 
+});
+
+test("a subclass's getter without @hybrid hides the inherited hybrid: columnsOf names it a getter", () => {
+  const guest = columnsOf(HyGuest) as unknown as Record<string, unknown>;
+  // It was the superclass's SQL (first || ' ' || last), while the getter gives the first name alone.
+  assert.throws(() => guest.fullName, (error: unknown) => error instanceof ArgumentError && /columnsOf\(HyGuest\)\.fullName: fullName is a getter, which runs in JavaScript only/.test(error.message));
+  assert.ok(columnsOf(HyGuest).age, "its other hybrids stay");
 });
 
 test("@hybrid on a method, or whose SQL fails: refused, naming the class and the attribute", () => {

@@ -44,6 +44,11 @@ export abstract class ExpressionCompiler {
     return "?";
   }
 
+  /** Whether `placeholder` numbers its parameters (`$1`), so that one may be written twice. */
+  protected readonly numberedPlaceholders: boolean = false;
+  /** The position of each parameter (by fingerprint index) already placed, with numbered placeholders. */
+  private readonly placed = new Map<number, number>();
+
   /** A type in CAST: a timestamp with every digit the database keeps (a cast to fewer would round the value compared). */
   protected castTypeName(type: SqlType): string {
     if (type.kind === "datetime") return type.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP WITHOUT TIME ZONE";
@@ -305,7 +310,14 @@ export abstract class ExpressionCompiler {
     if (this.ddlMode) return this.literal(node.value);
     const index = this.paramIndex.get(node);
     if (index === undefined) throw new CompileError("Internal error: a parameter was not fingerprinted.");
+    // Numbered placeholders: one typed node at several places is one `$n`, so that PostgreSQL
+    // sees the same expression in the select list and in GROUP BY (`first || $1`), not two. An
+    // untyped one (raw SQL) may be read as another type at each place: one `$n` would be refused.
+    const reuse = this.numberedPlaceholders && node.type !== undefined;
+    const placed = reuse ? this.placed.get(index) : undefined;
+    if (placed !== undefined) return this.placeholder(placed);
     this.slots.push(index);
+    if (reuse) this.placed.set(index, this.slots.length);
     return this.placeholder(this.slots.length);
   }
 

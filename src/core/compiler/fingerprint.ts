@@ -32,6 +32,8 @@ interface Walk {
   readonly params: ParamNode[];
   /** Aliases already written out, numbered in walk order; made only when a statement has one. */
   aliases?: Map<AliasNode, number>;
+  /** Each parameter node met, by its first index in `params`; made only when a statement has one. */
+  seen?: Map<ParamNode, number>;
 }
 
 /** The shape of one expression (parameter values left out): to compare expressions, e.g. DISTINCT ON against ORDER BY. */
@@ -56,6 +58,16 @@ function expr(w: Walk, node: ExprNode | undefined): void {
       }
       return;
     case "param": {
+      // One node at several places (a reused expression, a hybrid attribute) is bound once by
+      // the compiled SQL, so the key says where it was first: a statement with a value of its own
+      // at each place must not be bound by that SQL.
+      const first = w.seen?.get(node);
+      if (first !== undefined) {
+        w.key += `?=${first}`;
+        w.params.push(node);
+        return;
+      }
+      (w.seen ??= new Map()).set(node, w.params.length);
       w.params.push(node);
       // A decimal's scale decides how the result is read (see literalDecimalType).
       const type = node.type;

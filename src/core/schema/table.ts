@@ -85,6 +85,11 @@ export interface FromSource<Row = Record<string, unknown>> {
    * several tables): the message of the `ArgumentError` they raise.
    */
   readonly notWritable?: string;
+  /**
+   * Keys of `c` that are expressions over the columns, not columns (an ORM hybrid attribute):
+   * read in queries, never written, though one may be a column under another name.
+   */
+  readonly computed?: ReadonlySet<string>;
 }
 
 export class Table<Name extends string = string, C extends ColumnMap = ColumnMap>

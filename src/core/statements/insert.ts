@@ -249,6 +249,7 @@ function byColumnKey(entity: EntityClass, table: Table, rows: readonly Record<st
   const source = targetOf("insert", entity);
   const keyOf = new Map<string, string>();
   for (const [attr, expr] of Object.entries(source.c)) {
+    if (source.computed?.has(attr)) continue;
     const column = expr.node.kind === "column" ? table.columnList.find((c) => c.name === (expr.node as { name: string }).name) : undefined;
     if (column) keyOf.set(attr, column.key);
   }

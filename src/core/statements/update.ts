@@ -59,10 +59,10 @@ export class Update<C extends ColumnMap, Row = {}, V = WritableRowOf<C>, Tuple =
       if (value === undefined) continue;
       const column = source.c[key];
       const columnNode = column?.node;
-      if (!column || columnNode?.kind !== "column") {
+      if (!column || columnNode?.kind !== "column" || source.computed?.has(key)) {
         const target = this.entity ? this.entity.name : this.table.name;
         const what = this.entity ? `column attribute of ${target}` : `column of ${target}`;
-        throw new ArgumentError(`update(${target}).set(): '${key}' is not a ${what}; use one of: ${Object.keys(source.c).join(", ")}.`);
+        throw new ArgumentError(`update(${target}).set(): '${key}' is not a ${what}; use one of: ${Object.keys(source.c).filter((k) => !source.computed?.has(k)).join(", ")}.`);
       }
       const statement = () => `update(${this.entity ? this.entity.name : this.table.name}).set()`;
       const target = this.entity ? this.table.columnList.find((c) => c.name === columnNode.name) : (column as Column);

@@ -26,6 +26,8 @@ export class PostgresCompiler extends SqlCompiler {
     return `$${position}`;
   }
 
+  protected override readonly numberedPlaceholders = true;
+
   /**
    * Cast: PostgreSQL reads a bare `$1` there as text, and `depth + 1` in the recursive member
    * failed (text + unknown). A value of no known type in a recursive CTE is refused.

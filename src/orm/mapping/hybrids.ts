@@ -22,14 +22,33 @@ export function declareHybrid(metadata: DecoratorMetadataObject, key: string, ex
   own[HYBRIDS]!.set(key, expression);
 }
 
-/** The hybrids of `cls` and of its superclasses, a subclass's own winning. */
+/**
+ * The hybrids of `cls` and of its superclasses, a subclass's own winning. A subclass's getter
+ * without `@hybrid` hides its superclass's hybrid of that name: the SQL would no longer compute
+ * what the getter does (columnsOf then names it a getter, column-guard.ts).
+ */
 export function hybridsOf(cls: Function): ReadonlyMap<string, HybridExpression> {
   const found = new Map<string, HybridExpression>();
-  for (let metadata: WithHybrids | null = metadataOf(cls); metadata !== null; metadata = Object.getPrototypeOf(metadata) as WithHybrids | null) {
-    if (!Object.hasOwn(metadata, HYBRIDS)) continue;
-    for (const [key, expression] of metadata[HYBRIDS]!) if (!found.has(key)) found.set(key, expression);
+  const hidden = new Set<string>();
+  for (let at: Function | null = cls; at !== null && at !== Function.prototype; at = Object.getPrototypeOf(at) as Function | null) {
+    const own = ownHybrids(at);
+    const getters = Object.entries(Object.getOwnPropertyDescriptors(at.prototype ?? {})).filter(([, d]) => d.get !== undefined).map(([key]) => key);
+    for (const key of new Set([...getters, ...(own?.keys() ?? [])])) {
+      if (found.has(key) || hidden.has(key)) continue;
+      const expression = own?.get(key);
+      if (expression === undefined) hidden.add(key);
+      else found.set(key, expression);
+    }
   }
   return found;
+}
+
+/** The hybrids `cls` itself declares (its own decorator metadata), if any. */
+function ownHybrids(cls: Function): Map<string, HybridExpression> | undefined {
+  const key = (Symbol as { metadata?: symbol }).metadata;
+  if (key === undefined || !Object.hasOwn(cls, key)) return undefined;
+  const metadata = (cls as unknown as Record<symbol, WithHybrids | null | undefined>)[key];
+  return metadata != null && Object.hasOwn(metadata, HYBRIDS) ? metadata[HYBRIDS] : undefined;
 }
 
 /**
@@ -54,7 +73,8 @@ export function withHybrids(cls: Function, modelName: string, columns: FromSourc
   return all as FromSource["c"];
 }
 
-function metadataOf(cls: Function): WithHybrids | null {
-  const key = (Symbol as { metadata?: symbol }).metadata;
-  return key === undefined ? null : ((cls as unknown as Record<symbol, WithHybrids | undefined>)[key] ?? null);
+/** The keys `withHybrids` adds for `cls`: expressions, never written (`FromSource.computed`). */
+export function hybridKeys(cls: Function): ReadonlySet<string> | undefined {
+  const hybrids = hybridsOf(cls);
+  return hybrids.size === 0 ? undefined : new Set(hybrids.keys());
 }
