@@ -11,6 +11,8 @@ import {
   DeclarativeBase,
   type Given,
   IntegrityError,
+  InvalidRequestError,
+  StaleDataError,
   ReadOnlySessionError,
   Session,
   TransactionRolledBackError,
@@ -45,6 +47,20 @@ class CteTask extends CteBase {
   @column(integer().notNull()) accessor tenant!: number;
   @column(string(20).notNull().unique()) accessor title!: string;
   @column(integer().notNull()) accessor done!: number;
+}
+
+declare module "../../src/index.js" {
+  interface Models {
+    CteDoc: CteDoc;
+  }
+}
+
+/** Rows with a version counter: an UPDATE in a CTE must move it. */
+@model("dmcte_docs", { version: "rev" })
+class CteDoc extends CteBase {
+  @column(integer().primaryKey().autoincrement(false)) accessor id!: Given<number>;
+  @column(string(20).notNull()) accessor body!: string;
+  @column(integer().notNull().default(1)) accessor rev!: number;
 }
 
 /** Where finished tasks go. */
@@ -147,6 +163,29 @@ forEachDatabaseWithSchema("data-modifying CTEs", CteBase.metadata, (ctx) => {
     assert.deepEqual(rows, [[3]], "tenant 1's finished task is not this session's to delete");
     await session.commit();
     assert.deepEqual(await ids(tasks), [1, 2, 4]);
+  });
+
+  test("an UPDATE of a versioned model that leaves its counter: refused before anything is sent; moving it, written, and a stale object's flush fails", onlyPostgres, async () => {
+    await ctx.engine.execute(deleteFrom(update(CteDoc).table));
+    const seeding = ctx.session();
+    seeding.add(Object.assign(new CteDoc(), { id: 1, body: "first" }));
+    await seeding.commit();
+    const stale = ctx.session({ expireOnCommit: false });
+    const held = (await stale.get(CteDoc, 1))!;
+    await stale.commit(); // keeps the object, at its counter
+    const d = columnsOf(CteDoc);
+    const session = ctx.session();
+    const leaving = update(CteDoc).set({ body: "edited" }).where(d.id.eq(1)).returning(d.id).cte("edited");
+    await assert.rejects(session.execute(select(leaving.c.id)), (error: unknown) => error instanceof InvalidRequestError && /The CTE edited updates CteDoc, whose rows carry a version counter \(rev\).*set\(\{ \.\.\., rev: columnsOf\(CteDoc\)\.rev\.plus\(1\) \}\)/.test(error.message));
+    await assert.rejects(session.execute(update(tasks).set({ done: 1 }).where(tasks.c.id.in(select(leaving.c.id)))), InvalidRequestError, "through a bulk statement too");
+    await session.rollback();
+    assert.equal(await ctx.count("dmcte_docs", "body = 'first' AND rev = 1"), 1, "nothing sent");
+    const moving = update(CteDoc).set({ body: "edited", rev: d.rev.plus(1) }).where(d.id.eq(1)).returning(d.id).cte("edited");
+    assert.deepEqual(await session.execute(select(moving.c.id)), [[1]]);
+    await session.commit();
+    held.body = "overwrite";
+    await assert.rejects(stale.commit(), StaleDataError, "the stale object's flush does not write over the CTE's change");
+    assert.equal(await ctx.count("dmcte_docs", "body = 'edited' AND rev = 2"), 1);
   });
 
   test("through a session on a read-only engine (a replica): refused before anything is sent", onlyPostgres, async () => {

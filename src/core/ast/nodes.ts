@@ -36,6 +36,8 @@ export interface CteNode {
   /** A query, or (PostgreSQL's data-modifying CTE) an INSERT, UPDATE or DELETE whose RETURNING rows it reads. */
   readonly query: SelectNode | CompoundSelectNode | WriteNode;
   readonly recursive: boolean;
+  /** The mapped class a data-modifying CTE's write was built on (`update(Model)`): the ORM checks what it owes the class. */
+  readonly entity?: abstract new (...args: any[]) => object;
 }
 
 export type JoinType = "inner" | "left" | "right" | "full";

@@ -29,11 +29,11 @@ export function withClause(ctes: readonly CteNode[], quote: (name: string) => st
 }
 
 /**
- * The first data-modifying CTE (an INSERT, UPDATE or DELETE) of a statement that `compiledSql`
- * heads with WITH: what makes a SELECT write. Undefined for any other statement, without a walk.
+ * The data-modifying CTEs (an INSERT, UPDATE or DELETE) of a statement that `compiledSql` heads
+ * with WITH: what makes a SELECT write. None for any other statement, without a walk.
  */
-export function writingCte(node: StatementNode, compiledSql: string): CteNode | undefined {
-  return compiledSql.startsWith("WITH ") ? ctesOf(node).find((cte) => isWrite(cte.query)) : undefined;
+export function writingCtes(node: StatementNode, compiledSql: string): CteNode[] {
+  return compiledSql.startsWith("WITH ") ? ctesOf(node).filter((cte) => isWrite(cte.query)) : [];
 }
 
 /** The CTEs `node` reads, each after those it reads. */

@@ -10,7 +10,7 @@ import type { AliasNode, CompoundSelectNode, CteNode, LabelNode, SelectNode, Wri
 import { ArgumentError } from "../errors.js";
 import type { Labeled } from "../expression/expression.js";
 import type { FromSource } from "../schema/table.js";
-import type { SelectLayout } from "./selectable.js";
+import type { EntityClass, SelectLayout } from "./selectable.js";
 import type { SetMember } from "./compound.js";
 import { queryColumns } from "./query-columns.js";
 
@@ -118,17 +118,18 @@ export function cteOf<Row>(query: CteNode["query"], name: string, options: CteOp
  * A data-modifying CTE, for `.cte()` of an INSERT, UPDATE or DELETE: what it wrote, as its
  * RETURNING gives it. Without RETURNING there is nothing to read.
  */
-export function writeCteOf<Row>(write: WriteNode, layout: SelectLayout, name: string): Cte<Row> {
+export function writeCteOf<Row>(write: WriteNode, layout: SelectLayout, name: string, entity: EntityClass | undefined): Cte<Row> {
   const verb = write.kind.toUpperCase();
   if (write.returning.length === 0) throw new ArgumentError(`cte("${name}"): a ${verb} gives rows to the statement only through RETURNING; call .returning(...) before .cte().`);
   if (write.kind === "insert" && write.sortByParameterOrder === true) {
     throw new ArgumentError(`cte("${name}"): a CTE's rows have no order for sortByParameterOrder to keep; leave the option out, and order the statement that reads it.`);
   }
-  const entity = layout.find((item) => item.kind === "entity");
-  if (entity !== undefined) {
-    throw new ArgumentError(`cte("${name}"): the ${verb}'s RETURNING names the class ${entity.entity.name}, whose objects a CTE cannot give; return its columns (columnsOf(${entity.entity.name}).id, ...) instead.`);
+  const returned = layout.find((item) => item.kind === "entity");
+  if (returned !== undefined) {
+    throw new ArgumentError(`cte("${name}"): the ${verb}'s RETURNING names the class ${returned.entity.name}, whose objects a CTE cannot give; return its columns (columnsOf(${returned.entity.name}).id, ...) instead.`);
   }
-  return cteOf<Row>(write, name, undefined);
+  const cte = cteOf<Row>(write, name, undefined);
+  return entity === undefined ? cte : new Cte<Row>({ ...cte.node, entity });
 }
 
 /** Whether a CTE's query writes (a data-modifying CTE). */

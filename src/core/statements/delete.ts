@@ -64,7 +64,7 @@ export class Delete<C extends ColumnMap, Row = {}, Tuple = never> implements Exe
    * ```
    */
   cte(name: string): Cte<Row> {
-    return writeCteOf<Row>(this.node, this.returningLayout, name);
+    return writeCteOf<Row>(this.node, this.returningLayout, name, this.entity);
   }
 
 }

@@ -191,7 +191,7 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
    * ```
    */
   cte(name: string): Cte<Row> {
-    return writeCteOf<Row>(this.node, this.returningLayout, name);
+    return writeCteOf<Row>(this.node, this.returningLayout, name, this.entity);
   }
 
 }

@@ -119,7 +119,7 @@ export class Update<C extends ColumnMap, Row = {}, V = WritableRowOf<C>, Tuple =
    * ```
    */
   cte(name: string): Cte<Row> {
-    return writeCteOf<Row>(this.node, this.returningLayout, name);
+    return writeCteOf<Row>(this.node, this.returningLayout, name, this.entity);
   }
 
 }

@@ -13,7 +13,9 @@
  * computed from what it no longer holds.
  */
 import { checkBulkKey } from "../loading/exact-keys.js";
-import type { OnConflictNode, SetPair } from "../../core/ast/nodes.js";
+import type { CteNode, OnConflictNode, SetPair } from "../../core/ast/nodes.js";
+import { InvalidRequestError } from "../../core/errors.js";
+import { mapperOfClass } from "../mapped.js";
 import type { Column } from "../../core/schema/column.js";
 import { identityKey, type IdentityMap } from "../identity/identity-map.js";
 import { hasPendingChanges } from "../loading/populate.js";
@@ -35,6 +37,29 @@ export function withVersionBump(mapper: Mapper, set: SetPairs): SetPairs {
   // By attribute: a joined subclass's table may have a column named as the counter's.
   if (set.some((pair) => attributeOfPair(mapper, pair, [version.table]) === attr)) return set;
   return [...set, [version.name, (version as Column<number>).plus(1).node, attr]];
+}
+
+/**
+ * A data-modifying CTE's UPDATE of a versioned model (`update(Model).set(...).returning(...).cte()`)
+ * that leaves the counter as it is: refused. Unlike a bulk UPDATE's, its SET is not the session's
+ * to extend, and run as it is, another session holding a row at its old counter would flush over
+ * the change. The error says to move the counter in the SET.
+ */
+export function unversionedCteUpdate(ctes: readonly CteNode[]): InvalidRequestError | undefined {
+  for (const cte of ctes) {
+    const write = cte.query;
+    const mapper = write.kind === "update" && cte.entity !== undefined ? mapperOfClass(cte.entity) : undefined;
+    if (mapper?.versionAttribute !== undefined && write.kind === "update" && withVersionBump(mapper, write.set) !== write.set) return unmovedCounter(cte, mapper);
+  }
+  return undefined;
+}
+
+function unmovedCounter(cte: CteNode, mapper: Mapper): InvalidRequestError {
+  const attr = mapper.versionAttribute!;
+  return new InvalidRequestError(
+    `The CTE ${cte.name} updates ${mapper.name}, whose rows carry a version counter (${attr}), and leaves the counter as it is: another session holding a row at ` +
+      `its old ${attr} would then flush over the change. Move it in the SET: update(${mapper.name}).set({ ..., ${attr}: columnsOf(${mapper.name}).${attr}.plus(1) }). Nothing was sent.`,
+  );
 }
 
 /** An upsert's clause with the counter's increment added to what it sets on a conflict (DO NOTHING sets nothing). */

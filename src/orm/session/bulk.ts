@@ -35,7 +35,8 @@ import type { Transactions } from "./transactions.js";
 import { executeBulkInsert, type BulkInsert } from "./bulk-insert.js";
 import { returningTuples } from "./returning-rows.js";
 import { PopulateRun } from "../loading/populate.js";
-import { followVersionedRows, versionBefore, VERSION_STEP, withVersionBump } from "./bulk-version.js";
+import { followVersionedRows, unversionedCteUpdate, versionBefore, VERSION_STEP, withVersionBump } from "./bulk-version.js";
+import { ctesOf } from "../../core/compiler/cte-clause.js";
 import { apply } from "./bulk-apply.js";
 import { dmlWithCriteria, type LoaderCriteria } from "../loading/criteria.js";
 import { mayReachHeld, type ChangedRow } from "./bulk-cascades.js";
@@ -74,6 +75,8 @@ export interface BulkHost {
 /** `session.execute()` of an INSERT, UPDATE or DELETE (the session has autoflushed): `rowsOrOptions` are an INSERT's rows, else BulkOptions. */
 export function executeDml(host: BulkHost, statement: BulkStatement | BulkInsert<unknown, unknown>, rowsOrOptions?: BulkOptions | readonly object[]): Promise<unknown> {
   if (host.transactions.readOnly) return Promise.reject(readOnlyStatement(statement.node.kind));
+  const refused = unversionedCteUpdate(ctesOf(statement.node));
+  if (refused !== undefined) return Promise.reject(refused);
   if (statement.node.kind === "insert") return executeBulkInsert(host, statement as BulkInsert<unknown, unknown>, rowsOrOptions as readonly object[] | undefined);
   return executeBulk(host, dmlWithCriteria(statement as BulkStatement, host.criteria), rowsOrOptions as BulkOptions);
 }

@@ -22,7 +22,8 @@ import { assertAllExpired } from "./expiry-check.js";
 import type { NestedTransaction } from "./session-options.js";
 import { SessionTransaction } from "./session-transaction.js";
 import { readOnlyFlush, readOnlyStatement } from "./read-only.js";
-import { writingCte } from "../../core/compiler/cte-clause.js";
+import { writingCtes } from "../../core/compiler/cte-clause.js";
+import { unversionedCteUpdate } from "./bulk-version.js";
 import { noteCommitted } from "./committed.js";
 import { listenersOf, refuseInsideHooks, runInside, insideHooksOf, SessionListeners, type SessionEvents } from "./session-events.js";
 import type { FlushHooks } from "../unit-of-work/collaborators.js";
@@ -119,13 +120,16 @@ export class Transactions {
 
   /**
    * A select that writes (a data-modifying CTE, `deleteFrom(t).returning(...).cte("gone")`) is
-   * refused on a read-only engine; otherwise what it writes is the transaction's, as a bulk
+   * refused on a read-only engine, and so is one updating a versioned model without moving its
+   * counter (bulk-version.ts); otherwise what it writes is the transaction's, as a bulk
    * statement's is (`lend`): a failed flush cannot roll it back and retry without it.
    */
   private writesBy(statement: Select<unknown>, compiled: CompiledQuery): Promise<unknown> | undefined {
-    const write = writingCte(statement.node, compiled.sql);
-    if (write === undefined) return undefined;
-    return this.readOnly ? Promise.reject(readOnlyStatement(write.query.kind, write.name)) : this.lend();
+    const writes = writingCtes(statement.node, compiled.sql);
+    if (writes.length === 0) return undefined;
+    if (this.readOnly) return Promise.reject(readOnlyStatement(writes[0]!.query.kind, writes[0]!.name));
+    const refused = unversionedCteUpdate(writes);
+    return refused === undefined ? this.lend() : Promise.reject(refused);
   }
 
   /**
