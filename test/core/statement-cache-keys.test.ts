@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MetaData, alias, caseWhen, exists, func, integer, scalarSubquery, select, sql, table, text, type Select } from "../../src/index.js";
+import { MetaData, alias, caseWhen, exists, func, insert, integer, literal, scalarSubquery, select, sql, table, text, types, type Select } from "../../src/index.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { useSchema } from "../support/schema.js";
 
@@ -112,5 +112,18 @@ forEachDatabase("statement cache keys", (ctx) => {
     const distinct = select(n.id).where(n.v.plus(5).gt(20), n.v.plus(100).lt(40)).orderBy(n.id);
     assert.deepEqual((await engine.execute(distinct)).rows.map((r) => r.id), [], "v + 100 < 40 holds for no row");
     assert.deepEqual((await engine.execute(shared)).rows.map((r) => r.id), [2, 3]);
+  });
+
+  test("an INSERT whose rows share one expression's value does not lend its binding to rows of their own values", async () => {
+    const { engine } = ctx;
+    await engine.execute(sql`DELETE FROM core_ck_n WHERE id > 100`);
+    const ten = literal(10, types.integer());
+    // The same parameter in two rows, compiled first; then plain values: 999 must not be bound as 10.
+    await engine.execute(insert(nested).values([{ id: 101, grp: "s", v: ten }, { id: 102, grp: "s", v: ten }]));
+    await engine.execute(insert(nested).values([{ id: 103, grp: "s", v: 10 }, { id: 104, grp: "s", v: 999 }]));
+    await engine.execute(insert(nested).values([{ id: 105, grp: "s", v: ten }, { id: 106, grp: "s", v: ten }]));
+    const rows = (await engine.execute(select(n.id, n.v).where(n.id.gt(100)).orderBy(n.id))).rows.map((r) => [r.id, r.v]);
+    assert.deepEqual(rows, [[101, 10], [102, 10], [103, 10], [104, 999], [105, 10], [106, 10]]);
+    await engine.execute(sql`DELETE FROM core_ck_n WHERE id > 100`);
   });
 });

@@ -301,6 +301,11 @@ export interface InsertNode {
    * how the statement runs, not its SQL (engine/insert-parameter-order.ts).
    */
   readonly sortByParameterOrder?: boolean;
+  /**
+   * Every value of `rows` is a parameter made for its place from a plain value (`values()` given no
+   * expression): none is shared with another place, so the statement cache need not look.
+   */
+  readonly freshValues?: boolean;
 }
 
 /**

@@ -32,8 +32,8 @@ interface Walk {
   readonly params: ParamNode[];
   /** Aliases already written out, numbered in walk order; made only when a statement has one. */
   aliases?: Map<AliasNode, number>;
-  /** Each parameter node met, by its first index in `params`; made only when a statement has one. */
-  seen?: Map<ParamNode, number>;
+  /** The parameter nodes met; made only when a statement has one. */
+  seen?: Set<ParamNode>;
 }
 
 /** The shape of one expression (parameter values left out): to compare expressions, e.g. DISTINCT ON against ORDER BY. */
@@ -41,6 +41,28 @@ export function expressionKey(node: ExprNode): string {
   const walk: Walk = { key: "", params: [] };
   expr(walk, node);
   return walk.key;
+}
+
+/** A parameter's place in the key: its type (a decimal's scale decides how the result is read, see literalDecimalType). */
+function paramType(w: Walk, node: ParamNode): void {
+  const type = node.type;
+  w.key += type?.kind === "numeric" ? `?numeric${type.scale ?? ""}` : `?${type?.kind ?? ""}`;
+}
+
+/**
+ * The values of an INSERT row made by `values()` from plain values (`freshValues`): parameters
+ * that occur nowhere else, so their sharing is not tracked (a bulk INSERT has thousands).
+ */
+function freshParams(w: Walk, row: readonly ExprNode[]): void {
+  for (let i = 0; i < row.length; i++) {
+    const node = row[i]!;
+    if (node.kind !== "param") {
+      expr(w, node);
+      continue;
+    }
+    w.params.push(node);
+    paramType(w, node);
+  }
 }
 
 function expr(w: Walk, node: ExprNode | undefined): void {
@@ -61,17 +83,16 @@ function expr(w: Walk, node: ExprNode | undefined): void {
       // One node at several places (a reused expression, a hybrid attribute) is bound once by
       // the compiled SQL, so the key says where it was first: a statement with a value of its own
       // at each place must not be bound by that SQL.
-      const first = w.seen?.get(node);
-      if (first !== undefined) {
-        w.key += `?=${first}`;
+      // One Set.add per value (a reused one is rare: its first place is looked up then).
+      const seen = (w.seen ??= new Set());
+      const before = seen.size;
+      if (seen.add(node).size === before) {
+        w.key += `?=${w.params.indexOf(node)}`;
         w.params.push(node);
         return;
       }
-      (w.seen ??= new Map()).set(node, w.params.length);
       w.params.push(node);
-      // A decimal's scale decides how the result is read (see literalDecimalType).
-      const type = node.type;
-      w.key += type?.kind === "numeric" ? `?numeric${type.scale ?? ""}` : `?${type?.kind ?? ""}`;
+      paramType(w, node);
       return;
     }
     case "binary":
@@ -306,7 +327,8 @@ function root(w: Walk, node: Node): void {
       w.key += "|";
       for (const row of node.rows) {
         w.key += "(";
-        exprs(w, row);
+        if (node.freshValues === true) freshParams(w, row);
+        else exprs(w, row);
         w.key += ")";
       }
       if (node.select) select(w, node.select);

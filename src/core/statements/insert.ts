@@ -85,8 +85,9 @@ export class Insert<C extends ColumnMap, Row = {}, M = unknown, Tuple = never> i
     if (list.length === 0) throw new ArgumentError(`insert(${this.table.name}).values() needs at least one row.`);
     if (this.presetValues !== undefined) list = withPresetValues(this.entity?.name ?? this.table.name, this.presetValues, list);
     if (this.entity) list = byColumnKey(this.entity, this.table as Table, list);
-    const { columns, rows: nodes } = buildRows(this.table as Table, list, this.entity);
-    return this.with({ ...this.node, columns, rows: nodes, select: undefined });
+    const { columns, rows: nodes, freshValues } = buildRows(this.table as Table, list, this.entity);
+    const { freshValues: _, ...node } = this.node;
+    return this.with({ ...node, columns, rows: nodes, select: undefined, ...(freshValues ? { freshValues } : {}) });
   }
 
   /**
@@ -281,7 +282,7 @@ function byColumnKey(entity: EntityClass, table: Table, rows: readonly Record<st
  * default. A column given in some rows but not others takes its client default there, or NULL
  * when nullable; anything else is an error rather than a silent guess.
  */
-function buildRows(table: Table, rows: readonly Record<string, unknown>[], entity: EntityClass | undefined): { columns: string[]; rows: ExprNode[][] } {
+function buildRows(table: Table, rows: readonly Record<string, unknown>[], entity: EntityClass | undefined): { columns: string[]; rows: ExprNode[][]; freshValues: boolean } {
   const used: Column[] = [];
   for (const column of table.columnList) {
     const given = rows.some((r) => r[column.key] !== undefined);
@@ -298,10 +299,12 @@ function buildRows(table: Table, rows: readonly Record<string, unknown>[], entit
   const checks = used.map((column) => valueCheck(column.type));
   const labels = used.map((column) => columnLabel(entity, column));
   for (let c = 0; c < used.length; c++) refuseGeneratedValue(used[c]!, statement(), labels[c]!);
+  let freshValues = true;
   const nodes = rows.map((row, i) => {
     const where = () => `${statement()}, row ${i}`;
     return used.map((column, c): ExprNode => {
       const value = row[column.key];
+      if (value instanceof Expression) freshValues = false;
       if (value !== undefined) return value instanceof Expression ? value.node : valueParam(column.type, value, where, labels[c]!, checks[c]);
       if (column.default !== undefined) return { kind: "param", value: column.defaultValue(), type: column.type };
       if (column.nullable && column.serverDefault === undefined) return { kind: "param", value: null, type: column.type };
@@ -311,7 +314,7 @@ function buildRows(table: Table, rows: readonly Record<string, unknown>[], entit
       );
     });
   });
-  return { columns: used.map((c) => c.name), rows: nodes };
+  return { columns: used.map((c) => c.name), rows: nodes, freshValues };
 }
 
 /** A column as the rows named it: its key, or the attribute of `insert(Model)`. */
