@@ -13,9 +13,14 @@ export function executeChunks<Row>(conn: Connection, chunks: readonly InsertNode
   return conn.transaction(async () => {
     const results: Result<Row>[] = [];
     for (const node of chunks) results.push(await conn.executeCompiled<Row>(conn.compile({ node }), options));
-    const rows = results.length === 1 ? results[0]!.rows : results.flatMap((r) => r.rows);
-    const rowCount = results.reduce((sum, r) => sum + r.rowCount, 0);
-    const keyFrom = conn.dialect.capabilities.lastInsertIdOf === "first" ? results[0]! : results[results.length - 1]!;
-    return new Result<Row>(rows, rowCount, keyFrom.lastInsertId);
+    return combinedResult(conn, results);
   });
+}
+
+/** The results of the parts of one INSERT as one: rows in order, counts summed, the insert id the driver reports for the whole. */
+export function combinedResult<Row>(conn: Connection, results: readonly Result<Row>[]): Result<Row> {
+  const rows = results.length === 1 ? results[0]!.rows : results.flatMap((r) => r.rows);
+  const rowCount = results.reduce((sum, r) => sum + r.rowCount, 0);
+  const keyFrom = conn.dialect.capabilities.lastInsertIdOf === "first" ? results[0]! : results[results.length - 1]!;
+  return new Result<Row>(rows, rowCount, keyFrom.lastInsertId);
 }

@@ -22,6 +22,7 @@ import type { Connection } from "./connection.js";
 import type { ExecuteOptions } from "./driver.js";
 import { generatedKeyOrder, inInsertOrder } from "./generated-key-order.js";
 import { Result } from "./result.js";
+import { combinedResult } from "./chunked-insert.js";
 
 /** How the returned rows are paired with the rows given. */
 type Pairing =
@@ -104,21 +105,15 @@ async function paired<Row>(conn: Connection, node: InsertNode, pairing: Exclude<
 
 /** Each row in a statement of its own: its RETURNING can only be its own row. */
 async function onePerStatement<Row>(conn: Connection, node: InsertNode, options: ExecuteOptions): Promise<Result<Row>> {
-  const rows: Row[] = [];
-  let rowCount = 0;
-  let first: Result<Row> | undefined;
-  let last: Result<Row> | undefined;
+  const results: Result<Row>[] = [];
   for (let i = 0; i < node.rows.length; i++) {
-    last = await conn.execute<Row>({ node: { ...node, rows: [node.rows[i]!] } }, options);
-    if (last.rows.length !== 1) {
-      throw unpaired(`insert(${node.table.name}) with sortByParameterOrder: row ${i} returned ${last.rows.length} rows (an upsert that skipped it, or a trigger or rule?), so the rows returned cannot be paired with the rows given`);
+    const result = await conn.execute<Row>({ node: { ...node, rows: [node.rows[i]!] } }, options);
+    if (result.rows.length !== 1) {
+      throw unpaired(`insert(${node.table.name}) with sortByParameterOrder: row ${i} returned ${result.rows.length} rows (an upsert that skipped it, or a trigger or rule?), so the rows returned cannot be paired with the rows given`);
     }
-    first ??= last;
-    rows.push(last.rows[0]!);
-    rowCount += last.rowCount;
+    results.push(result);
   }
-  const keyFrom = conn.dialect.capabilities.lastInsertIdOf === "first" ? first! : last!;
-  return new Result<Row>(rows, rowCount, keyFrom.lastInsertId);
+  return combinedResult(conn, results);
 }
 
 function unpaired(message: string): InvalidRequestError {

@@ -237,8 +237,11 @@ export function withCriteria(statement: Select<unknown>, list: readonly LoaderCr
 
 /** A SELECT (an INSERT's `fromSelect`) with the criteria of `list` applied, its subqueries too. */
 export function selectWithCriteria(node: SelectNode, list: readonly LoaderCriteria[] | undefined): SelectNode {
-  if (!list?.length) return node;
-  const resolved = resolve(list);
+  return list?.length ? filteredSelect(node, resolve(list)) : node;
+}
+
+/** A SELECT with `resolved` applied to it and to its subqueries. */
+function filteredSelect(node: SelectNode, resolved: readonly Resolved[]): SelectNode {
   return applyCriteriaTo(walker(resolved).select(node), resolved).node;
 }
 
@@ -276,7 +279,7 @@ function walker(resolved: readonly Resolved[]): SubqueryWalker {
  */
 function writeWithCriteria<N extends WriteNode>(node: N, resolved: readonly Resolved[], rowsOf: TableNode = node.table): N {
   if (node.kind === "insert") {
-    const select = node.select && applyCriteriaTo(walker(resolved).select(node.select), resolved).node;
+    const select = node.select && filteredSelect(node.select, resolved);
     return select === node.select ? node : { ...node, select };
   }
   const conditions = conditionsAt(rowsOf, resolved).map((condition) => new Expression<boolean>(condition, undefined));
