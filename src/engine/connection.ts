@@ -135,6 +135,13 @@ export class Connection extends ConnectionApi {
   }
 
   async *stream<Row>(statement: Executable<Row>, options: StreamOptions = {}): AsyncGenerator<Row, void, undefined> {
+    // An INSERT that execute() runs as several statements (chunks over the parameter limit, rows
+    // paired with RETURNING's by sortByParameterOrder) has no one cursor to read: run it whole.
+    if (runsAsSeveral(statement.node, this.dialect.capabilities.maxParameters)) {
+      yieldPerOf(options.yieldPer);
+      yield* (await this.execute(statement)).rows;
+      return;
+    }
     for await (const batch of this.streamCompiled<Row>(this.compile(statement), options)) yield* batch;
   }
 
@@ -379,4 +386,9 @@ export class Connection extends ConnectionApi {
     }
     return this.driverConnection;
   }
+}
+
+/** Whether `execute` runs `node` as more than one statement, or pairs its rows (see `stream`). */
+function runsAsSeveral(node: Executable<unknown>["node"], maxParameters: number): boolean {
+  return node.kind === "insert" && (node.sortByParameterOrder === true || insertChunks(node, maxParameters) !== undefined);
 }

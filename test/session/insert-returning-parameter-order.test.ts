@@ -131,6 +131,29 @@ forEachDatabaseWithSchema(
       assert.equal(inserts(ctx, "ro_items"), 5);
     });
 
+    test("through engine.stream and conn.stream: the same pairing and order as execute (the key not returned: one statement per row)", async () => {
+      ctx.reset();
+      const streamed: { name: string; status: string }[] = [];
+      for await (const row of ctx.engine.stream(insert(RoItem).values(NAMES.slice(0, 5).map((name) => ({ name }))).returning([items.name, items.status], { sortByParameterOrder: true }))) streamed.push(row);
+      assert.deepEqual(streamed, NAMES.slice(0, 5).map((name) => ({ name, status: "new" })));
+      assert.equal(inserts(ctx, "ro_items"), 5);
+      const given = ["s3", "s1", "s2"];
+      const codesStreamed = await ctx.engine.withConnection(async (conn) => {
+        const rows: { code: string }[] = [];
+        for await (const row of conn.stream(insert(codes).values(given.map((code) => ({ code, name: code }))).returning([codes.c.code], { sortByParameterOrder: true }), { yieldPer: 2 })) rows.push(row);
+        return rows;
+      });
+      assert.deepEqual(codesStreamed.map((row) => row.code), given);
+    });
+
+    test("through engine.stream, more rows than one statement's parameters: chunked as execute does, every row returned", async () => {
+      const count = 33_000; // two parameters a row: past every database's limit
+      const streamed: string[] = [];
+      for await (const row of ctx.engine.stream(insert(codes).values(Array.from({ length: count }, (_, i) => ({ code: `t${i}`, name: "t" }))).returning([codes.c.code]))) streamed.push(row.code);
+      assert.equal(streamed.length, count);
+      assert.equal(new Set(streamed).size, count);
+    });
+
     test("more rows than one statement's parameters: each chunk paired, all in order", async () => {
       const count = 33_000; // two parameters a row: past 65,535 (PostgreSQL, MariaDB) and 32,766 (SQLite)
       const given = Array.from({ length: count }, (_, i) => `k${(i * 7919) % count}`);
