@@ -149,7 +149,7 @@ forEachDatabaseWithSchema(
     test("through engine.stream, more rows than one statement's parameters: chunked as execute does, every row returned", async () => {
       const count = 33_000; // two parameters a row: past every database's limit
       const streamed: string[] = [];
-      for await (const row of ctx.engine.stream(insert(codes).values(Array.from({ length: count }, (_, i) => ({ code: `t${i}`, name: "t" }))).returning([codes.c.code]))) streamed.push(row.code);
+      for await (const row of ctx.engine.stream(insert(codes).values(Array.from({ length: count }, (_, i) => ({ code: `t${i}`, name: "t" }))).returning(codes.c.code))) streamed.push(row.code);
       assert.equal(streamed.length, count);
       assert.equal(new Set(streamed).size, count);
     });
