@@ -47,11 +47,14 @@ export const everyOp: Operation[] = [
   op.createIndex("authors", { name: "ix_authors_name", columns: ["name"] }),
   op.createIndex("authors", { name: "ix_c", columns: ["name"], unique: true }, { concurrently: true }),
   op.dropIndex("authors", { name: "ix_d", columns: ["name"] }, { concurrently: true }),
+  op.renameIndex("authors", "ix_e", "ix_f"),
+  op.renameIndex({ schema: "lib", name: "books" }, "ix_g", "ix_h"),
   op.addForeignKey("books", fk),
   op.addForeignKey("books", fk, { notValid: true, lint: { allow: ["fk-not-valid"], reason: "empty table" } }),
   op.dropForeignKey("books", fk),
   op.addUnique("authors", { name: "uq_x", columns: ["name", "born"] }),
   op.dropUnique("authors", { columns: ["token"] }),
+  op.renameUnique("authors", "uq_x", "uq_y"),
   op.addCheck("authors", { name: "ck_x", sql: "score > 0" }),
   op.addCheck("authors", { sql: "score > 1" }, { notValid: true }),
   op.dropCheck("authors", { name: "ck_y", sql: "score > 2" }),
@@ -66,6 +69,6 @@ export const everyOp: Operation[] = [
 /** Every kind appears above (checked by the tests that use it). */
 export const allKinds: readonly OperationKind[] = [
   "createTable", "dropTable", "renameTable", "addColumn", "dropColumn", "renameColumn", "alterColumn",
-  "createIndex", "dropIndex", "addForeignKey", "dropForeignKey", "addUnique", "dropUnique", "addCheck",
+  "createIndex", "dropIndex", "renameIndex", "addForeignKey", "dropForeignKey", "addUnique", "dropUnique", "renameUnique", "addCheck",
   "dropCheck", "addPrimaryKey", "dropPrimaryKey", "validateConstraint", "execute",
 ];

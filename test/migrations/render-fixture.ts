@@ -49,4 +49,6 @@ export const ops: Operation[] = [
   { op: "validateConstraint", table: t, name: "fk_books_author" },
   { op: "execute", sql: "UPDATE books SET pages = 1" },
   { op: "execute", sql: { postgresql: "VACUUM books" }, transactional: false },
+  { op: "renameIndex", table: t, from: "ix_books_title", to: "ix_books_heading" },
+  { op: "renameUnique", table: { name: "authors" }, from: "uq_authors_email", to: "uq_authors_mail" },
 ];

@@ -162,6 +162,18 @@ const expected: readonly (readonly [Planned, Planned, Planned])[] = [
     [{"statements":["VACUUM books"],"transactional":false}],
     { raises: "An execute() step has no SQL for mysql (it has: postgresql); add a 'mysql' entry to run this migration there." },
   ],
+  // 24: renameIndex (SQLite has no statement for it: dropped and created)
+  [
+    [{"statements":["DROP INDEX \"ix_books_title\"","CREATE INDEX \"ix_books_heading\" ON \"books\" (\"title\")"],"transactional":true}],
+    [{"statements":["ALTER INDEX \"ix_books_title\" RENAME TO \"ix_books_heading\""],"transactional":true}],
+    [{"statements":["ALTER TABLE `books` RENAME INDEX `ix_books_title` TO `ix_books_heading`"],"transactional":false}],
+  ],
+  // 25: renameUnique (a rebuild on SQLite)
+  [
+    [{"statements":["CREATE TABLE \"_athanor_new_authors\" (\n  \"id\" INTEGER NOT NULL PRIMARY KEY,\n  \"name\" VARCHAR(40) NOT NULL,\n  \"email\" VARCHAR(100),\n  CONSTRAINT \"uq_authors_mail\" UNIQUE (\"email\")\n)","INSERT INTO \"_athanor_new_authors\" (\"id\", \"name\", \"email\") SELECT \"id\", \"name\", \"email\" FROM \"authors\"","DROP TABLE \"authors\"","ALTER TABLE \"_athanor_new_authors\" RENAME TO \"authors\""],"transactional":true,"foreignKeysOff":true}],
+    [{"statements":["ALTER TABLE \"authors\" RENAME CONSTRAINT \"uq_authors_email\" TO \"uq_authors_mail\""],"transactional":true}],
+    [{"statements":["ALTER TABLE `authors` RENAME INDEX `uq_authors_email` TO `uq_authors_mail`"],"transactional":false}],
+  ],
 ];
 
 describe("rendered SQL of every operation, per dialect", () => {

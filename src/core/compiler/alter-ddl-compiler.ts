@@ -115,6 +115,17 @@ export class AlterDdlCompiler extends ModelDdlCompiler {
     return [`DROP INDEX ${concurrently}${name}`];
   }
 
+  /** `ALTER INDEX ... RENAME TO ...`: the index is kept, not rebuilt. `model` is the table before (SQLite needs it). */
+  renameIndex(table: TableName, from: string, to: string, _model?: TableModel): string[] {
+    const name = table.schema ? `${this.q(table.schema)}.${this.q(from)}` : this.q(from);
+    return [`ALTER INDEX ${name} RENAME TO ${this.q(this.given(to, "index"))}`];
+  }
+
+  /** `ALTER TABLE ... RENAME CONSTRAINT ...` of a unique constraint (its index goes with it). */
+  renameUnique(table: TableName, from: string, to: string): string[] {
+    return [`ALTER TABLE ${this.tableName(table)} RENAME CONSTRAINT ${this.q(from)} TO ${this.q(this.given(to, "unique constraint"))}`];
+  }
+
   /** `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY`. */
   addForeignKeyModel(table: TableName, fk: ForeignKeyModel, options: ConstraintDdlOptions = {}): string[] {
     return [`ALTER TABLE ${this.tableName(table)} ADD ${this.foreignKeyClause(fk)}${this.notValid(options)}`];

@@ -69,6 +69,15 @@ export class MySqlDdlCompiler extends DdlCompiler {
     return [`DROP INDEX ${this.q(index.name)} ON ${this.tableName(table)}`];
   }
 
+  override renameIndex(table: TableName, from: string, to: string): string[] {
+    return [`ALTER TABLE ${this.tableName(table)} RENAME INDEX ${this.q(from)} TO ${this.q(this.given(to, "index"))}`];
+  }
+
+  /** A unique constraint is an index on MySQL. */
+  override renameUnique(table: TableName, from: string, to: string): string[] {
+    return this.renameIndex(table, from, to);
+  }
+
   override dropForeignKeyModel(table: TableName, fk: ForeignKeyModel): string[] {
     return [`ALTER TABLE ${this.tableName(table)} DROP FOREIGN KEY ${this.q(fk.name)}`];
   }

@@ -28,6 +28,13 @@ export class SqliteDdlCompiler extends DdlCompiler {
     return table.schema ? `${this.q(table.schema)}.${this.q(name)} ON ${this.q(table.name)}` : super.indexTarget(name, table);
   }
 
+  /** SQLite has no statement that renames an index: it is dropped and created under its new name. */
+  override renameIndex(table: TableName, from: string, to: string, model?: TableModel): string[] {
+    const index = model?.indexes.find((i) => i.name === from);
+    if (!index) throw new CompileError(`SQLite cannot rename index ${from}: it drops and re-creates it, and the table's model before the rename does not list it.`);
+    return [...this.dropIndexModel(table, index), ...this.createIndexModel(table, { ...index, name: to })];
+  }
+
   /** SQLite has no ALTER TABLE for constraints; the schema runner declares every foreign key inline there. */
   override addForeignKeyModel(_table: TableName, fk: ForeignKeyModel): string[] {
     throw new CompileError(`SQLite cannot add foreign key ${fk.name} to an existing table; declare it in CREATE TABLE. (Migrations rebuild the table.)`);

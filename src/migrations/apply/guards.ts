@@ -44,6 +44,9 @@ export function appliedGuard(op: Operation): ((schema: SchemaModel) => boolean) 
       return on(op.table, (t) => hasIndex(t, op.index.name));
     case "dropIndex":
       return on(op.table, (t) => !hasIndex(t, op.index.name));
+    case "renameIndex":
+    case "renameUnique":
+      return on(op.table, (t) => !hasIndex(t, op.from) && hasIndex(t, op.to));
     case "addForeignKey":
       return on(op.table, (t) => t.foreignKeys.some((fk) => fk.name === op.foreignKey.name));
     case "dropForeignKey":

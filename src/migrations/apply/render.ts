@@ -38,6 +38,10 @@ export function renderOperation(op: Operation, ddl: DdlCompiler, dialect: Dialec
       return ddl.createIndexModel(op.table, op.index, { concurrently: op.concurrently ?? false });
     case "dropIndex":
       return ddl.dropIndexModel(op.table, op.index, { concurrently: op.concurrently ?? false });
+    case "renameIndex":
+      return ddl.renameIndex(op.table, op.from, op.to, findTable(before, op.table));
+    case "renameUnique":
+      return ddl.renameUnique(op.table, op.from, op.to);
     case "addForeignKey":
       return ddl.addForeignKeyModel(op.table, op.foreignKey, { notValid: op.notValid ?? false });
     case "dropForeignKey":

@@ -25,6 +25,7 @@ export function sqliteNeedsRebuild(op: Operation, before: SchemaModel): boolean 
     case "dropForeignKey":
     case "addUnique":
     case "dropUnique":
+    case "renameUnique":
     case "addCheck":
     case "dropCheck":
     case "addPrimaryKey":

@@ -121,6 +121,8 @@ function callArgs(op: Operation): unknown[] {
     case "dropColumn":
       return [table(op.table), column(op.column), ...options({ lint, afterCommit })];
     case "renameColumn":
+    case "renameIndex":
+    case "renameUnique":
       return [table(op.table), op.from, op.to, ...options({ lint, afterCommit })];
     case "alterColumn": {
       const { serverDefault, ...from } = op.from;

@@ -5,7 +5,7 @@
  * so that only real changes become operations.
  */
 import type { DialectName } from "../../core/compiler/dialect.js";
-import { tableKey, type ColumnModel, type ForeignKeyModel, type TableModel } from "../../core/schema/schema-model.js";
+import { tableKey, type ColumnModel, type ForeignKeyModel, type IndexModel, type TableModel, type UniqueModel } from "../../core/schema/schema-model.js";
 import type { ColumnChange, Operation, TableRef } from "../operations/operation.js";
 import { canonicalCheckSql, canonicalGeneratedSql, canonicalIndex } from "../schema/canonical.js";
 import { renameColumnsInTableSql } from "../schema/renamed-sql.js";
@@ -89,10 +89,15 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
     if (from.primaryKey) diff.dropConstraints.push({ op: "dropPrimaryKey", table: old, primaryKey: from.primaryKey });
     if (to.primaryKey) diff.addConstraints.push({ op: "addPrimaryKey", table, primaryKey: to.primaryKey });
   }
-  const uniques = keyed(from.uniques, to.uniques, (u) => u.name ?? `(${u.columns.join(",")})`, (u) => ({ ...u, columns: cols(u.columns) }));
+  const seenUniqueAfter = (u: UniqueModel): UniqueModel => ({ ...u, columns: cols(u.columns) });
+  const uniques = keyed(from.uniques, to.uniques, (u) => u.name ?? `(${u.columns.join(",")})`, seenUniqueAfter);
   // Databases rewrite check conditions: an unnamed check is known by its condition in canonical form.
   const checks = keyed(from.checks, to.checks, (c) => c.name ?? `sql:${canonicalCheckSql(c.sql, dialect)}`, (c) => seenCheck.get(c) ?? c, (a, b) => sameCondition(a.sql, b.sql, dialect));
-  const indexes = keyed(from.indexes, to.indexes, (i) => i.name, (i) => ({ ...(seenIndex.get(i) ?? i), columns: cols(i.columns) }), (a, b) => sameData(canonicalIndex(a, dialect), canonicalIndex(b, dialect)));
+  const seenIndexAfter = (i: IndexModel): IndexModel => ({ ...(seenIndex.get(i) ?? i), columns: cols(i.columns) });
+  const sameIndex = (a: IndexModel, b: IndexModel) => sameData(canonicalIndex(a, dialect), canonicalIndex(b, dialect));
+  const indexes = keyed(from.indexes, to.indexes, (i) => i.name, seenIndexAfter, sameIndex);
+  for (const [was, now] of renamedInPlace(indexes, from.indexes, seenIndexAfter, sameIndex)) diff.addConstraints.push({ op: "renameIndex", table, from: was, to: now });
+  for (const [was, now] of renamedInPlace(uniques, from.uniques, seenUniqueAfter, sameData)) diff.addConstraints.push({ op: "renameUnique", table, from: was, to: now });
   for (const index of indexes.removed) diff.dropConstraints.push({ op: "dropIndex", table: old, index });
   for (const unique of uniques.removed) diff.dropConstraints.push({ op: "dropUnique", table: old, unique });
   for (const check of checks.removed) diff.dropConstraints.push({ op: "dropCheck", table: old, check });
@@ -141,6 +146,27 @@ function mapForeignKey(fk: ForeignKeyModel, col: (name: string) => string, renam
     referredTable: renames.tables.get(target) ?? fk.referredTable,
     referredColumns: fk.referredColumns.map((c) => targetColumns?.get(c) ?? c),
   };
+}
+
+/**
+ * The items of `found` whose name alone changed (a naming convention over a renamed table or
+ * column), as [old name, new name], taken out of its removed and added lists: renamed in place,
+ * where a drop and a create would rebuild the index, for as long as a big table takes. A new name
+ * that an old item still holds is left to the drop and the create.
+ */
+function renamedInPlace<T extends { readonly name?: string | undefined }>(found: { removed: T[]; added: T[] }, olds: readonly T[], seen: (item: T) => T, same: (a: T, b: T) => boolean): [string, string][] {
+  const taken = new Set(olds.map((item) => item.name));
+  const renamed: [string, string][] = [];
+  for (const item of [...found.removed]) {
+    if (item.name === undefined) continue;
+    const after = seen(item);
+    const twin = found.added.find((n) => n.name !== undefined && !taken.has(n.name) && same({ ...after, name: n.name }, n));
+    if (twin === undefined) continue;
+    found.removed.splice(found.removed.indexOf(item), 1);
+    found.added.splice(found.added.indexOf(twin), 1);
+    renamed.push([item.name, twin.name!]);
+  }
+  return renamed;
 }
 
 /**

@@ -140,6 +140,16 @@ export function applyToModel(schema: SchemaModel, op: Operation): SchemaModel {
       const table = find(op.table);
       return replace(op.table, { ...table, indexes: without(table.indexes, op.index, "index", table) });
     }
+    case "renameIndex": {
+      const table = find(op.table);
+      const index = table.indexes.find((i) => i.name === op.from) ?? fail("missing-constraint", `index '${op.from}' does not exist on table '${tableKey(table)}'`);
+      return replace(op.table, { ...table, indexes: named(without(table.indexes, index, "index", table), { ...index, name: op.to }, "index", table) });
+    }
+    case "renameUnique": {
+      const table = find(op.table);
+      const unique = table.uniques.find((u) => u.name === op.from) ?? fail("missing-constraint", `unique constraint '${op.from}' does not exist on table '${tableKey(table)}'`);
+      return replace(op.table, { ...table, uniques: named(without(table.uniques, unique, "unique constraint", table), { ...unique, name: op.to }, "unique constraint", table) });
+    }
     case "addForeignKey": {
       const table = find(op.table);
       find({ ...(op.foreignKey.referredSchema ? { schema: op.foreignKey.referredSchema } : {}), name: op.foreignKey.referredTable });

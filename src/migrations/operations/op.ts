@@ -169,6 +169,22 @@ export const op = {
     ...(options?.concurrently ? { concurrently: true } : {}),
     ...base(options),
   }),
+  /** Renames an index in place, which keeps it (no rebuild); SQLite has no such statement and drops and creates it. */
+  renameIndex: (table: TableInput, from: string, to: string, options?: OperationOptions): OperationOf<"renameIndex"> => ({
+    op: "renameIndex",
+    table: ref(table),
+    from,
+    to,
+    ...base(options),
+  }),
+  /** Renames a named unique constraint in place, which keeps its index (SQLite rebuilds the table). */
+  renameUnique: (table: TableInput, from: string, to: string, options?: OperationOptions): OperationOf<"renameUnique"> => ({
+    op: "renameUnique",
+    table: ref(table),
+    from,
+    to,
+    ...base(options),
+  }),
   /** Adds a foreign key; `notValid` (PostgreSQL) skips checking existing rows until `validateConstraint`. */
   addForeignKey: (table: TableInput, foreignKey: ForeignKeyModel, options?: OperationOptions & { readonly notValid?: boolean }): OperationOf<"addForeignKey"> => ({
     op: "addForeignKey",

@@ -69,6 +69,8 @@ export type Operation =
       readonly concurrently?: boolean;
     })
   | (OperationBase & { readonly op: "dropIndex"; readonly table: TableRef; readonly index: IndexModel; readonly concurrently?: boolean })
+  /** Renames an index in place (`ALTER INDEX ... RENAME TO`, MySQL's `RENAME INDEX`): not rebuilt, as a drop and a create would be. */
+  | (OperationBase & { readonly op: "renameIndex"; readonly table: TableRef; readonly from: string; readonly to: string })
   | (OperationBase & {
       readonly op: "addForeignKey";
       readonly table: TableRef;
@@ -79,6 +81,8 @@ export type Operation =
   | (OperationBase & { readonly op: "dropForeignKey"; readonly table: TableRef; readonly foreignKey: ForeignKeyModel })
   | (OperationBase & { readonly op: "addUnique"; readonly table: TableRef; readonly unique: UniqueModel })
   | (OperationBase & { readonly op: "dropUnique"; readonly table: TableRef; readonly unique: UniqueModel })
+  /** Renames a named unique constraint in place (PostgreSQL's `RENAME CONSTRAINT`, MySQL's `RENAME INDEX`; SQLite rebuilds the table). */
+  | (OperationBase & { readonly op: "renameUnique"; readonly table: TableRef; readonly from: string; readonly to: string })
   | (OperationBase & { readonly op: "addCheck"; readonly table: TableRef; readonly check: CheckModel; readonly notValid?: boolean })
   | (OperationBase & { readonly op: "dropCheck"; readonly table: TableRef; readonly check: CheckModel })
   | (OperationBase & { readonly op: "addPrimaryKey"; readonly table: TableRef; readonly primaryKey: PrimaryKeyModel })

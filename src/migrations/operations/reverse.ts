@@ -59,6 +59,9 @@ export function reverse(op: Operation, before?: SchemaModel): Operation[] {
       const index = table?.indexes.find((i) => i.name === op.index.name) ?? op.index;
       return [{ op: "createIndex", table: op.table, index, ...(op.concurrently ? { concurrently: true } : {}) }];
     }
+    case "renameIndex":
+    case "renameUnique":
+      return [{ op: op.op, table: op.table, from: op.to, to: op.from }];
     case "addForeignKey":
       return [{ op: "dropForeignKey", table: op.table, foreignKey: op.foreignKey }];
     case "dropForeignKey":
