@@ -54,7 +54,8 @@ export const everyOp: Operation[] = [
   op.dropForeignKey("books", fk),
   op.addUnique("authors", { name: "uq_x", columns: ["name", "born"] }),
   op.dropUnique("authors", { columns: ["token"] }),
-  op.renameUnique("authors", "uq_x", "uq_y"),
+  op.renameConstraint("authors", "unique", "uq_x", "uq_y"),
+  op.renameConstraint("books", "foreignKey", "fk_a", "fk_b"),
   op.addCheck("authors", { name: "ck_x", sql: "score > 0" }),
   op.addCheck("authors", { sql: "score > 1" }, { notValid: true }),
   op.dropCheck("authors", { name: "ck_y", sql: "score > 2" }),
@@ -69,6 +70,6 @@ export const everyOp: Operation[] = [
 /** Every kind appears above (checked by the tests that use it). */
 export const allKinds: readonly OperationKind[] = [
   "createTable", "dropTable", "renameTable", "addColumn", "dropColumn", "renameColumn", "alterColumn",
-  "createIndex", "dropIndex", "renameIndex", "addForeignKey", "dropForeignKey", "addUnique", "dropUnique", "renameUnique", "addCheck",
+  "createIndex", "dropIndex", "renameIndex", "addForeignKey", "dropForeignKey", "addUnique", "dropUnique", "renameConstraint", "addCheck",
   "dropCheck", "addPrimaryKey", "dropPrimaryKey", "validateConstraint", "execute",
 ];

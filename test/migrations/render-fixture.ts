@@ -50,5 +50,7 @@ export const ops: Operation[] = [
   { op: "execute", sql: "UPDATE books SET pages = 1" },
   { op: "execute", sql: { postgresql: "VACUUM books" }, transactional: false },
   { op: "renameIndex", table: t, from: "ix_books_title", to: "ix_books_heading" },
-  { op: "renameUnique", table: { name: "authors" }, from: "uq_authors_email", to: "uq_authors_mail" },
+  { op: "renameConstraint", table: { name: "authors" }, kind: "unique", from: "uq_authors_email", to: "uq_authors_mail" },
+  { op: "renameConstraint", table: t, kind: "foreignKey", from: "fk_books_author", to: "fk_books_writer" },
+  { op: "renameConstraint", table: t, kind: "check", from: "ck_books_pages", to: "ck_books_length" },
 ];

@@ -168,11 +168,23 @@ const expected: readonly (readonly [Planned, Planned, Planned])[] = [
     [{"statements":["ALTER INDEX \"ix_books_title\" RENAME TO \"ix_books_heading\""],"transactional":true}],
     [{"statements":["ALTER TABLE `books` RENAME INDEX `ix_books_title` TO `ix_books_heading`"],"transactional":false}],
   ],
-  // 25: renameUnique (a rebuild on SQLite)
+  // 25: renameConstraint of a unique (a rebuild on SQLite)
   [
     [{"statements":["CREATE TABLE \"_athanor_new_authors\" (\n  \"id\" INTEGER NOT NULL PRIMARY KEY,\n  \"name\" VARCHAR(40) NOT NULL,\n  \"email\" VARCHAR(100),\n  CONSTRAINT \"uq_authors_mail\" UNIQUE (\"email\")\n)","INSERT INTO \"_athanor_new_authors\" (\"id\", \"name\", \"email\") SELECT \"id\", \"name\", \"email\" FROM \"authors\"","DROP TABLE \"authors\"","ALTER TABLE \"_athanor_new_authors\" RENAME TO \"authors\""],"transactional":true,"foreignKeysOff":true}],
     [{"statements":["ALTER TABLE \"authors\" RENAME CONSTRAINT \"uq_authors_email\" TO \"uq_authors_mail\""],"transactional":true}],
     [{"statements":["ALTER TABLE `authors` RENAME INDEX `uq_authors_email` TO `uq_authors_mail`"],"transactional":false}],
+  ],
+  // 26: renameConstraint of a foreign key (MySQL cannot rename one: dropped and added)
+  [
+    [{"statements":["CREATE TABLE \"_athanor_new_books\" (\n  \"id\" INTEGER NOT NULL PRIMARY KEY,\n  \"title\" VARCHAR(100) NOT NULL,\n  \"author_id\" INTEGER,\n  \"pages\" INTEGER DEFAULT 0,\n  CONSTRAINT \"ck_books_pages\" CHECK (pages >= 0),\n  CONSTRAINT \"fk_books_writer\" FOREIGN KEY (\"author_id\") REFERENCES \"authors\" (\"id\") ON DELETE CASCADE\n)","INSERT INTO \"_athanor_new_books\" (\"id\", \"title\", \"author_id\", \"pages\") SELECT \"id\", \"title\", \"author_id\", \"pages\" FROM \"books\"","DROP TABLE \"books\"","ALTER TABLE \"_athanor_new_books\" RENAME TO \"books\"","CREATE INDEX \"ix_books_title\" ON \"books\" (\"title\")"],"transactional":true,"foreignKeysOff":true}],
+    [{"statements":["ALTER TABLE \"books\" RENAME CONSTRAINT \"fk_books_author\" TO \"fk_books_writer\""],"transactional":true}],
+    [{"statements":["ALTER TABLE `books` DROP FOREIGN KEY `fk_books_author`"],"transactional":false},{"statements":["ALTER TABLE `books` ADD CONSTRAINT `fk_books_writer` FOREIGN KEY (`author_id`) REFERENCES `authors` (`id`) ON DELETE CASCADE"],"transactional":false}],
+  ],
+  // 27: renameConstraint of a check (the same on MySQL)
+  [
+    [{"statements":["CREATE TABLE \"_athanor_new_books\" (\n  \"id\" INTEGER NOT NULL PRIMARY KEY,\n  \"title\" VARCHAR(100) NOT NULL,\n  \"author_id\" INTEGER,\n  \"pages\" INTEGER DEFAULT 0,\n  CONSTRAINT \"ck_books_length\" CHECK (pages >= 0),\n  CONSTRAINT \"fk_books_author\" FOREIGN KEY (\"author_id\") REFERENCES \"authors\" (\"id\") ON DELETE CASCADE\n)","INSERT INTO \"_athanor_new_books\" (\"id\", \"title\", \"author_id\", \"pages\") SELECT \"id\", \"title\", \"author_id\", \"pages\" FROM \"books\"","DROP TABLE \"books\"","ALTER TABLE \"_athanor_new_books\" RENAME TO \"books\"","CREATE INDEX \"ix_books_title\" ON \"books\" (\"title\")"],"transactional":true,"foreignKeysOff":true}],
+    [{"statements":["ALTER TABLE \"books\" RENAME CONSTRAINT \"ck_books_pages\" TO \"ck_books_length\""],"transactional":true}],
+    [{"statements":["ALTER TABLE `books` DROP CONSTRAINT `ck_books_pages`"],"transactional":false},{"statements":["ALTER TABLE `books` ADD CONSTRAINT `ck_books_length` CHECK (pages >= 0)"],"transactional":false}],
   ],
 ];
 

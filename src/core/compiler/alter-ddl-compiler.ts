@@ -121,9 +121,12 @@ export class AlterDdlCompiler extends ModelDdlCompiler {
     return [`ALTER INDEX ${name} RENAME TO ${this.q(this.given(to, "index"))}`];
   }
 
-  /** `ALTER TABLE ... RENAME CONSTRAINT ...` of a unique constraint (its index goes with it). */
-  renameUnique(table: TableName, from: string, to: string): string[] {
-    return [`ALTER TABLE ${this.tableName(table)} RENAME CONSTRAINT ${this.q(from)} TO ${this.q(this.given(to, "unique constraint"))}`];
+  /**
+   * `ALTER TABLE ... RENAME CONSTRAINT ...` (a unique's index goes with it). `kind` and `model`
+   * (the table before) let a dialect without the statement do otherwise.
+   */
+  renameConstraint(table: TableName, _kind: "unique" | "foreignKey" | "check", from: string, to: string, _model?: TableModel): string[] {
+    return [`ALTER TABLE ${this.tableName(table)} RENAME CONSTRAINT ${this.q(from)} TO ${this.q(this.given(to, "constraint"))}`];
   }
 
   /** `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY`. */

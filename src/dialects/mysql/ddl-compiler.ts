@@ -9,6 +9,7 @@ import type { TableName } from "../../core/compiler/model-ddl-compiler.js";
 import type { ReferentialAction } from "../../core/schema/column-builder.js";
 import type { Column } from "../../core/schema/column.js";
 import type { ColumnModel, ForeignKeyModel, IndexModel, TableModel, TypeModel, UniqueModel } from "../../core/schema/schema-model.js";
+import { CompileError } from "../../core/errors.js";
 import { mysqlDatabaseName, mysqlDefault, mysqlTypeModel } from "./normalize.js";
 
 /** MySQL / MariaDB's DDL compiler (see the file comment). */
@@ -73,9 +74,18 @@ export class MySqlDdlCompiler extends DdlCompiler {
     return [`ALTER TABLE ${this.tableName(table)} RENAME INDEX ${this.q(from)} TO ${this.q(this.given(to, "index"))}`];
   }
 
-  /** A unique constraint is an index on MySQL. */
-  override renameUnique(table: TableName, from: string, to: string): string[] {
-    return this.renameIndex(table, from, to);
+  /** A unique constraint is an index on MySQL; a foreign key or a check cannot be renamed, only dropped and added again. */
+  override renameConstraint(table: TableName, kind: "unique" | "foreignKey" | "check", from: string, to: string, model?: TableModel): string[] {
+    if (kind === "unique") return this.renameIndex(table, from, to);
+    const unknown = (): never => {
+      throw new CompileError(`MySQL cannot rename ${kind === "foreignKey" ? "foreign key" : "check"} ${from}: it drops and adds it, and the table's model before the rename does not list it.`);
+    };
+    if (kind === "foreignKey") {
+      const fk = model?.foreignKeys.find((c) => c.name === from) ?? unknown();
+      return [...this.dropForeignKeyModel(table, fk), ...this.addForeignKeyModel(table, { ...fk, name: to })];
+    }
+    const check = model?.checks.find((c) => c.name === from) ?? unknown();
+    return [...this.dropCheck(table, check), ...this.addCheck(table, { ...check, name: to })];
   }
 
   override dropForeignKeyModel(table: TableName, fk: ForeignKeyModel): string[] {

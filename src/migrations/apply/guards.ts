@@ -45,8 +45,11 @@ export function appliedGuard(op: Operation): ((schema: SchemaModel) => boolean) 
     case "dropIndex":
       return on(op.table, (t) => !hasIndex(t, op.index.name));
     case "renameIndex":
-    case "renameUnique":
       return on(op.table, (t) => !hasIndex(t, op.from) && hasIndex(t, op.to));
+    case "renameConstraint": {
+      const named = (t: TableModel, name: string) => [...t.uniques, ...t.foreignKeys, ...t.checks].some((c) => c.name === name);
+      return on(op.table, (t) => !named(t, op.from) && named(t, op.to));
+    }
     case "addForeignKey":
       return on(op.table, (t) => t.foreignKeys.some((fk) => fk.name === op.foreignKey.name));
     case "dropForeignKey":

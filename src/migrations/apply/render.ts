@@ -40,8 +40,8 @@ export function renderOperation(op: Operation, ddl: DdlCompiler, dialect: Dialec
       return ddl.dropIndexModel(op.table, op.index, { concurrently: op.concurrently ?? false });
     case "renameIndex":
       return ddl.renameIndex(op.table, op.from, op.to, findTable(before, op.table));
-    case "renameUnique":
-      return ddl.renameUnique(op.table, op.from, op.to);
+    case "renameConstraint":
+      return ddl.renameConstraint(op.table, op.kind, op.from, op.to, findTable(before, op.table));
     case "addForeignKey":
       return ddl.addForeignKeyModel(op.table, op.foreignKey, { notValid: op.notValid ?? false });
     case "dropForeignKey":

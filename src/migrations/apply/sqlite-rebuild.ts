@@ -25,7 +25,7 @@ export function sqliteNeedsRebuild(op: Operation, before: SchemaModel): boolean 
     case "dropForeignKey":
     case "addUnique":
     case "dropUnique":
-    case "renameUnique":
+    case "renameConstraint":
     case "addCheck":
     case "dropCheck":
     case "addPrimaryKey":

@@ -122,8 +122,9 @@ function callArgs(op: Operation): unknown[] {
       return [table(op.table), column(op.column), ...options({ lint, afterCommit })];
     case "renameColumn":
     case "renameIndex":
-    case "renameUnique":
       return [table(op.table), op.from, op.to, ...options({ lint, afterCommit })];
+    case "renameConstraint":
+      return [table(op.table), op.kind, op.from, op.to, ...options({ lint, afterCommit })];
     case "alterColumn": {
       const { serverDefault, ...from } = op.from;
       return [table(op.table), op.column, { from: serverDefault === null ? from : op.from, to: op.to }, ...options({ lint, afterCommit })];

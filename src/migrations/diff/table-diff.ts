@@ -5,7 +5,7 @@
  * so that only real changes become operations.
  */
 import type { DialectName } from "../../core/compiler/dialect.js";
-import { tableKey, type ColumnModel, type ForeignKeyModel, type IndexModel, type TableModel, type UniqueModel } from "../../core/schema/schema-model.js";
+import { tableKey, type CheckModel, type ColumnModel, type ForeignKeyModel, type IndexModel, type TableModel, type UniqueModel } from "../../core/schema/schema-model.js";
 import type { ColumnChange, Operation, TableRef } from "../operations/operation.js";
 import { canonicalCheckSql, canonicalGeneratedSql, canonicalIndex } from "../schema/canonical.js";
 import { renameColumnsInTableSql } from "../schema/renamed-sql.js";
@@ -80,7 +80,13 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
     if (!column.generated) diff.losses.push({ kind: "dropColumn", table: key, column: column.name, detail: `its data (${typeText(column.type)}) would be deleted` });
   }
 
-  const fks = keyed(from.foreignKeys, to.foreignKeys, (fk) => fk.name, (fk) => mapForeignKey(fk, col, renames));
+  const seenForeignKey = (fk: ForeignKeyModel) => mapForeignKey(fk, col, renames);
+  const fks = keyed(from.foreignKeys, to.foreignKeys, (fk) => fk.name, seenForeignKey);
+  // MariaDB cannot rename a foreign key or a check (renameConstraint drops and adds it, at the
+  // end, after a column's MODIFY that the key would refuse), and SQLite rebuilds the table anyway.
+  if (dialect === "postgresql") {
+    for (const [was, now] of renamedInPlace(fks, from.foreignKeys, seenForeignKey, sameData)) diff.addForeignKeys.push({ op: "renameConstraint", table, kind: "foreignKey", from: was, to: now });
+  }
   for (const fk of fks.removed) diff.dropForeignKeys.push({ op: "dropForeignKey", table: old, foreignKey: fk });
   for (const fk of fks.added) diff.addForeignKeys.push({ op: "addForeignKey", table, foreignKey: fk });
 
@@ -97,7 +103,12 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
   const sameIndex = (a: IndexModel, b: IndexModel) => sameData(canonicalIndex(a, dialect), canonicalIndex(b, dialect));
   const indexes = keyed(from.indexes, to.indexes, (i) => i.name, seenIndexAfter, sameIndex);
   for (const [was, now] of renamedInPlace(indexes, from.indexes, seenIndexAfter, sameIndex)) diff.addConstraints.push({ op: "renameIndex", table, from: was, to: now });
-  for (const [was, now] of renamedInPlace(uniques, from.uniques, seenUniqueAfter, sameData)) diff.addConstraints.push({ op: "renameUnique", table, from: was, to: now });
+  for (const [was, now] of renamedInPlace(uniques, from.uniques, seenUniqueAfter, sameData)) diff.addConstraints.push({ op: "renameConstraint", table, kind: "unique", from: was, to: now });
+  if (dialect === "postgresql") {
+    const seenCheckAfter = (c: CheckModel) => seenCheck.get(c) ?? c;
+    const sameText = (a: CheckModel, b: CheckModel) => a.name === b.name && canonicalCheckSql(a.sql, dialect) === canonicalCheckSql(b.sql, dialect);
+    for (const [was, now] of renamedInPlace(checks, from.checks, seenCheckAfter, sameText)) diff.addConstraints.push({ op: "renameConstraint", table, kind: "check", from: was, to: now });
+  }
   for (const index of indexes.removed) diff.dropConstraints.push({ op: "dropIndex", table: old, index });
   for (const unique of uniques.removed) diff.dropConstraints.push({ op: "dropUnique", table: old, unique });
   for (const check of checks.removed) diff.dropConstraints.push({ op: "dropCheck", table: old, check });

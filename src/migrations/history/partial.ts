@@ -130,7 +130,7 @@ function mirror(up: readonly Operation[], down: readonly Operation[]): (number |
 function target(op: Operation): string {
   if (op.op === "renameTable") return [op.from, op.to].sort().join("|");
   if (op.op === "renameColumn") return `${tableKey(op.table)}.${[op.from, op.to].sort().join("|")}`;
-  if (op.op === "renameIndex" || op.op === "renameUnique") return `${tableKey(op.table)} ${op.op} ${[op.from, op.to].sort().join("|")}`;
+  if (op.op === "renameIndex" || op.op === "renameConstraint") return `${tableKey(op.table)} ${op.op} ${[op.from, op.to].sort().join("|")}`;
   if (op.op === "addColumn" || op.op === "dropColumn") return `${tableKey(op.table)}.${op.column.name}`;
   if (op.op === "alterColumn") return `${tableKey(op.table)}.${op.column}`;
   return "table" in op ? tableKey(op.table) : op.op;

@@ -10,7 +10,7 @@ import { tableKey, type ColumnModel, type SchemaModel, type TableModel } from ".
 import { sortByName } from "../../core/compiler/table-model.js";
 import { sortTableModels as sortTables } from "../../core/compiler/table-model.js";
 import { renameColumnsInTableSql } from "../schema/renamed-sql.js";
-import type { Operation, TableRef } from "./operation.js";
+import type { ConstraintKind, Operation, TableRef } from "./operation.js";
 
 /** Why an operation cannot apply to a schema. */
 export type OperationModelProblem = "missing-table" | "table-exists" | "missing-column" | "column-exists" | "missing-constraint" | "constraint-exists" | "referenced";
@@ -26,6 +26,13 @@ export class OperationModelError extends AthanorError {
     super(message);
   }
 }
+
+/** Where a table model lists each kind of constraint, and what messages call it. */
+const CONSTRAINT_LISTS = {
+  unique: ["uniques", "unique constraint"],
+  foreignKey: ["foreignKeys", "foreign key"],
+  check: ["checks", "check constraint"],
+} as const satisfies Record<ConstraintKind, readonly [keyof TableModel, string]>;
 
 /** The schema after `op` (see the file comment). */
 export function applyToModel(schema: SchemaModel, op: Operation): SchemaModel {
@@ -145,10 +152,12 @@ export function applyToModel(schema: SchemaModel, op: Operation): SchemaModel {
       const index = table.indexes.find((i) => i.name === op.from) ?? fail("missing-constraint", `index '${op.from}' does not exist on table '${tableKey(table)}'`);
       return replace(op.table, { ...table, indexes: named(without(table.indexes, index, "index", table), { ...index, name: op.to }, "index", table) });
     }
-    case "renameUnique": {
+    case "renameConstraint": {
       const table = find(op.table);
-      const unique = table.uniques.find((u) => u.name === op.from) ?? fail("missing-constraint", `unique constraint '${op.from}' does not exist on table '${tableKey(table)}'`);
-      return replace(op.table, { ...table, uniques: named(without(table.uniques, unique, "unique constraint", table), { ...unique, name: op.to }, "unique constraint", table) });
+      const [list, what] = CONSTRAINT_LISTS[op.kind];
+      const items: readonly { readonly name?: string | undefined }[] = table[list];
+      const item = items.find((c) => c.name === op.from) ?? fail("missing-constraint", `${what} '${op.from}' does not exist on table '${tableKey(table)}'`);
+      return replace(op.table, { ...table, [list]: named(without(items, item, what, table), { ...item, name: op.to }, what, table) });
     }
     case "addForeignKey": {
       const table = find(op.table);

@@ -26,8 +26,8 @@ export function describeOperation(op: Operation): string {
       return `drop index ${op.index.name} on ${t(op.table)}`;
     case "renameIndex":
       return `rename index ${op.from} to ${op.to} on ${t(op.table)}`;
-    case "renameUnique":
-      return `rename unique ${op.from} to ${op.to} on ${t(op.table)}`;
+    case "renameConstraint":
+      return `rename ${op.kind === "foreignKey" ? "foreign key" : op.kind} ${op.from} to ${op.to} on ${t(op.table)}`;
     case "addForeignKey":
       return `add foreign key ${op.foreignKey.name} on ${t(op.table)}`;
     case "dropForeignKey":

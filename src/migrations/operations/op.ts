@@ -13,7 +13,7 @@
  * nullable and not generated, indexes are not unique, constraint lists are empty.
  */
 import type { CheckModel, ColumnModel, ForeignKeyModel, GeneratedModel, IndexModel, PrimaryKeyModel, TableModel, TypeModel, UniqueModel } from "../../core/schema/schema-model.js";
-import type { ColumnChange, LintSuppression, OperationOf, TableRef } from "./operation.js";
+import type { ColumnChange, ConstraintKind, LintSuppression, OperationOf, TableRef } from "./operation.js";
 
 /** A table as the builders take it: its name, or `{ schema, name }`. */
 export type TableInput = string | TableRef;
@@ -177,10 +177,11 @@ export const op = {
     to,
     ...base(options),
   }),
-  /** Renames a named unique constraint in place, which keeps its index (SQLite rebuilds the table). */
-  renameUnique: (table: TableInput, from: string, to: string, options?: OperationOptions): OperationOf<"renameUnique"> => ({
-    op: "renameUnique",
+  /** Renames a named unique constraint, foreign key or check (see the operation for what each database does). */
+  renameConstraint: (table: TableInput, kind: ConstraintKind, from: string, to: string, options?: OperationOptions): OperationOf<"renameConstraint"> => ({
+    op: "renameConstraint",
     table: ref(table),
+    kind,
     from,
     to,
     ...base(options),

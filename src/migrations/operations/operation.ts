@@ -45,6 +45,9 @@ export interface ColumnChange {
   readonly serverDefault?: string | null;
 }
 
+/** The constraints `renameConstraint` renames (a primary key is named by the database, after its table). */
+export type ConstraintKind = "unique" | "foreignKey" | "check";
+
 /** One step of a migration, discriminated by `op`; `op.*` builds them for hand-written files. */
 export type Operation =
   | (OperationBase & { readonly op: "createTable"; readonly table: TableModel })
@@ -81,8 +84,12 @@ export type Operation =
   | (OperationBase & { readonly op: "dropForeignKey"; readonly table: TableRef; readonly foreignKey: ForeignKeyModel })
   | (OperationBase & { readonly op: "addUnique"; readonly table: TableRef; readonly unique: UniqueModel })
   | (OperationBase & { readonly op: "dropUnique"; readonly table: TableRef; readonly unique: UniqueModel })
-  /** Renames a named unique constraint in place (PostgreSQL's `RENAME CONSTRAINT`, MySQL's `RENAME INDEX`; SQLite rebuilds the table). */
-  | (OperationBase & { readonly op: "renameUnique"; readonly table: TableRef; readonly from: string; readonly to: string })
+  /**
+   * Renames a named constraint in place: PostgreSQL's `RENAME CONSTRAINT` (a unique's index goes
+   * with it); MySQL renames a unique's index and drops and adds a foreign key or a check, which it
+   * cannot rename; SQLite rebuilds the table.
+   */
+  | (OperationBase & { readonly op: "renameConstraint"; readonly table: TableRef; readonly kind: ConstraintKind; readonly from: string; readonly to: string })
   | (OperationBase & { readonly op: "addCheck"; readonly table: TableRef; readonly check: CheckModel; readonly notValid?: boolean })
   | (OperationBase & { readonly op: "dropCheck"; readonly table: TableRef; readonly check: CheckModel })
   | (OperationBase & { readonly op: "addPrimaryKey"; readonly table: TableRef; readonly primaryKey: PrimaryKeyModel })

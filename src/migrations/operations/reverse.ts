@@ -60,8 +60,8 @@ export function reverse(op: Operation, before?: SchemaModel): Operation[] {
       return [{ op: "createIndex", table: op.table, index, ...(op.concurrently ? { concurrently: true } : {}) }];
     }
     case "renameIndex":
-    case "renameUnique":
-      return [{ op: op.op, table: op.table, from: op.to, to: op.from }];
+    case "renameConstraint":
+      return [{ ...op, from: op.to, to: op.from }];
     case "addForeignKey":
       return [{ op: "dropForeignKey", table: op.table, foreignKey: op.foreignKey }];
     case "dropForeignKey":
