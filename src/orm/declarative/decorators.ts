@@ -41,7 +41,9 @@ export type { ModelOptions } from "./model-options.js";
 
 type FieldDeclaration =
   | { readonly kind: "column"; readonly slot: AttributeSlot; readonly builder: AnyColumnBuilder; readonly options: ColumnOptions | undefined }
-  | { readonly kind: "relationship"; readonly slot: AttributeSlot; readonly spec: RelationshipSpec };
+  | { readonly kind: "relationship"; readonly slot: AttributeSlot; readonly spec: RelationshipSpec }
+  // A column property (column-property.ts): the mapper reads it from its slot.
+  | { readonly kind: "property"; readonly slot: AttributeSlot };
 
 const FIELDS = Symbol("athanor.fields");
 
@@ -95,7 +97,7 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
       if (field.kind === "column") {
         builders[field.slot.key] = namedColumn(field.builder, field.slot.key, className, registry);
         if (field.options?.deferred) deferred.set(field.slot.key, { raiseLoad: field.options.raiseLoad === true });
-      } else relationships.set(field.slot.key, field.spec);
+      } else if (field.kind === "relationship") relationships.set(field.slot.key, field.spec);
     }
     if (parent !== undefined) {
       const slots = new Map(fields.map((f) => [f.slot.key, f.slot] as const));
@@ -313,8 +315,8 @@ function relationship<Kind extends RelationshipKind, T extends TargetRef, O>(
   return Object.assign(decorator, { spec }) as unknown as RelationshipDecorator<Kind, T, O>;
 }
 
-/** Records the field in the class's decorator metadata and returns the instrumented accessor. */
-function declareField<This, V>(
+/** @internal Records the field in the class's decorator metadata and returns the instrumented accessor. */
+export function declareField<This, V>(
   context: ClassAccessorDecoratorContext<This, V>,
   declaration: (slot: AttributeSlot) => FieldDeclaration,
 ): ClassAccessorDecoratorResult<This, V> {

@@ -140,6 +140,8 @@ function becamePersistent(ctx: PersistContext, mapper: Mapper, states: readonly 
     state.identifiedBy(identityKeyOf(keyAttributes, state.dict));
     state.committed = undefined;
     if (serverDefaulted.length) expireServerDefaults(state, serverDefaulted);
+    // Its column properties were never computed: loaded by the next query that selects it.
+    if (mapper.propertyKeys.length) state.expire(mapper.propertyKeys);
     if (knownEmpty.length) makeEmptyLists(state, knownEmpty);
   }
   ctx.identity.addInserted(states);
@@ -242,6 +244,8 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
   if (versionAttr) state.dict[versionAttr] = (before[versionAttr] as number) + 1;
   // Elsewhere they are read again on access.
   if (!readBack.length && mapper.generatedColumns.length) state.expire(mapper.generatedColumns);
+  // Column properties are computed from the row as it now is: read again by the next load.
+  if (mapper.propertyKeys.length) state.expire(mapper.propertyKeys);
   // The version is set apart from `committed`: recorded too, so that undoing the UPDATE restores it.
   ctx.journal.recordUpdate(state, versionAttr ? { ...committed, [versionAttr]: before[versionAttr] } : committed);
   state.committed = undefined;
