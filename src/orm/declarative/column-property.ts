@@ -8,6 +8,8 @@ import type { ModelColumns } from "../entity.js";
 import { declareColumnProperty, type PropertyExpression } from "../mapping/column-properties.js";
 import { refuseLegacyCall } from "./legacy-decorators.js";
 import { declareField } from "./decorators.js";
+import { ArgumentError } from "../../core/errors.js";
+import type { AttributeImpl } from "../state/attributes.js";
 
 /** Options of `@columnProperty(expression, options)`. */
 export interface ColumnPropertyOptions {
@@ -48,7 +50,18 @@ export function columnProperty<This extends object, V>(
     const property = { expression: expression as unknown as PropertyExpression, deferred: options?.deferred === true, raiseLoad: options?.raiseLoad === true };
     return declareField(context, (slot) => {
       declareColumnProperty(slot, property);
+      // Until (unless) @model maps the class: no rows, so no value to read.
+      slot.impl = unmappedProperty(slot.key);
       return { kind: "property", slot };
     });
   };
+}
+
+/** A column property of a class that is not mapped: read or assigned, an error naming the fix. */
+function unmappedProperty(key: string): AttributeImpl {
+  const refuse = (obj: object): never => {
+    const name = obj.constructor.name;
+    throw new ArgumentError(`@columnProperty on ${name}.${key}: ${name} is not mapped, so it has no rows to compute ${key} from: decorate it with @model(...).`);
+  };
+  return { get: refuse, set: (obj, value) => (value === undefined ? undefined : refuse(obj)) };
 }

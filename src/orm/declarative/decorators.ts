@@ -89,6 +89,7 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
     const parent = mapperOfClass(Object.getPrototypeOf(cls));
     if (parent !== undefined) checkSubclassOptions(options.name ?? className, parent, given, options as Record<string, unknown>);
     const allFields = ownFields(decoratorMetadata(context));
+    refuseTwoDecorators(options.name ?? className, allFields);
     const fields = parent === undefined ? allFields : ownDeclarations(options.name ?? className, parent, allFields, given !== undefined);
     const builders: Record<string, AnyColumnBuilder> = {};
     const relationships = new Map<string, RelationshipSpec>();
@@ -131,6 +132,16 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
     registry.register(mapper);
     installModelEvents(mapper, declaredEvents(decoratorMetadata(context)));
   };
+}
+
+/** One mapping decorator per attribute: a second would map it twice (`@column` and `@columnProperty`). */
+function refuseTwoDecorators(name: string, fields: readonly FieldDeclaration[]): void {
+  const seen = new Map<string, FieldDeclaration["kind"]>();
+  for (const field of fields) {
+    const other = seen.get(field.slot.key);
+    if (other !== undefined) throw new ArgumentError(`@model on ${name}: '${field.slot.key}' has two mapping decorators (a ${field.kind} and a ${other}); keep one, or give the other attribute its own name.`);
+    seen.set(field.slot.key, field.kind);
+  }
 }
 
 /** The builder with its database name: the one given with `.named()`, else the naming strategy's. */
