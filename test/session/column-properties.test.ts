@@ -170,6 +170,17 @@ forEachDatabaseWithSchema(
       assert.deepEqual(seen(grace), ["Grace Hopper", 0]);
     });
 
+    test("a bulk UPDATE through the session expires it on the objects whose rows it changed", async () => {
+      await seed(ctx);
+      const session = ctx.session({ expireOnCommit: false });
+      const [ada, alan] = await session.scalars(select(CpUser).orderBy(u.id));
+      await session.execute(update(CpUser).set({ last: "King" }).where(u.id.eq(1)));
+      assert.throws(() => ada!.fullName, ExpiredAttributeError);
+      assert.equal(alan!.fullName, "Alan Turing", "a row it did not change keeps its value");
+      await session.refresh(ada!);
+      assert.equal(ada!.fullName, "Ada King");
+    });
+
     test("deferred: left out until undefer, session.load or lazy()", async () => {
       await seed(ctx);
       const session = ctx.session();
