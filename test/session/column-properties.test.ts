@@ -19,11 +19,13 @@ import {
   columnProperty,
   columnsOf,
   containsEager,
+  defer,
   insert,
   inspect,
   integer,
   joinedLoad,
   lazy,
+  loadOnly,
   model,
   select,
   selectinLoad,
@@ -198,6 +200,17 @@ forEachDatabaseWithSchema(
       assert.deepEqual(users.map((user) => (user.spent === null ? null : Number(user.spent))), [12, null]);
       const rows = await other.execute(select(aliasedUser).options(undefer(aliasedUser, "spent")).where(columnsOf(aliasedUser).id.eq(1)));
       assert.equal(Number(rows[0]![0].spent), 12);
+      await other.close();
+      // A property the mapping loads, left out by a query's options: loaded when asked for.
+      const third = ctx.session();
+      ctx.reset();
+      const [light] = await third.scalars(select(CpUser).where(u.id.eq(1)).options(defer(CpUser, "orderCount")));
+      assert.doesNotMatch(ctx.statements[0]!, /count/);
+      assert.throws(() => (light as CpUser).orderCount, UnloadedAttributeError, "typed out too");
+      assert.equal(light!.fullName, "Ada Lovelace");
+      assert.equal(Number(await lazy(light as CpUser).orderCount), 2);
+      const [only] = await third.scalars(select(CpUser).where(u.id.eq(2)).options(loadOnly(CpUser, "first")));
+      assert.throws(() => (only as CpUser).fullName, UnloadedAttributeError);
     });
 
     test("inheritance: declared on the base, loaded with every class of a single-table and a joined-table hierarchy", async () => {
