@@ -13,6 +13,7 @@ import {
   ExpiredAttributeError,
   MappingConfigurationError,
   ReadOnlyAttributeError,
+  Registry,
   UnloadedAttributeError,
   aliased,
   column,
@@ -30,6 +31,7 @@ import {
   select,
   selectinLoad,
   string,
+  table,
   undefer,
   update,
 } from "../../src/index.js";
@@ -227,8 +229,13 @@ forEachDatabaseWithSchema(
       truck.wheels = 8;
       await session.flush();
       assert.throws(() => truck.doubled, ExpiredAttributeError);
-      await session.refresh(truck);
-      assert.equal(Number(truck.doubled), 16);
+      await session.refresh(truck, ["doubled"]);
+      assert.equal(Number(truck.doubled), 16, "refreshed by name: on the joined tables");
+      const manager = (await session.get(CpManager, 2))!;
+      manager.name = "Maxine";
+      await session.flush();
+      await session.load(manager, "shout");
+      assert.equal(manager.shout, "MAXINE");
     });
   },
   { createOnce: true },
@@ -284,4 +291,10 @@ test("on a class that is not mapped: reading or assigning it names the fix", () 
     @columnProperty(() => columnsOf(CpUser).first) accessor label!: string;
   }
   assert.throws(() => new Loose().label, /@columnProperty on Loose\.label: Loose is not mapped, so it has no rows to compute label from: decorate it with @model/);
+  class Imperative {
+    @columnProperty(() => columnsOf(CpUser).first) accessor label!: string;
+  }
+  const registry = new Registry();
+  registry.mapImperatively(Imperative, table("cp_imperative", registry.metadata, { id: integer().primaryKey() }));
+  assert.throws(() => new Imperative().label, /@columnProperty on Imperative\.label: column properties are mapped by @model only, not by registry\.mapImperatively\(\)/);
 });

@@ -10,6 +10,7 @@ import { refuseLegacyCall } from "./legacy-decorators.js";
 import { declareField } from "./decorators.js";
 import { ArgumentError } from "../../core/errors.js";
 import type { AttributeImpl } from "../state/attributes.js";
+import { mapperOfClass } from "../mapped.js";
 
 /** Options of `@columnProperty(expression, options)`. */
 export interface ColumnPropertyOptions {
@@ -61,6 +62,10 @@ export function columnProperty<This extends object, V>(
 function unmappedProperty(key: string): AttributeImpl {
   const refuse = (obj: object): never => {
     const name = obj.constructor.name;
+    // Mapped, but not by @model (mapImperatively reads no decorators): the property was never mapped.
+    if (mapperOfClass(obj.constructor as new () => object) !== undefined) {
+      throw new ArgumentError(`@columnProperty on ${name}.${key}: column properties are mapped by @model only, not by registry.mapImperatively() (not supported yet). Use a @hybrid getter, or map ${name} with @model.`);
+    }
     throw new ArgumentError(`@columnProperty on ${name}.${key}: ${name} is not mapped, so it has no rows to compute ${key} from: decorate it with @model(...).`);
   };
   return { get: refuse, set: (obj, value) => (value === undefined ? undefined : refuse(obj)) };

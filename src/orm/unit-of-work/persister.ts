@@ -135,13 +135,14 @@ function becamePersistent(ctx: PersistContext, mapper: Mapper, states: readonly 
   const keyAttributes = mapper.keyAttributes;
   const serverDefaulted = mapper.serverDefaulted;
   const knownEmpty = ctx.expiring || !keyGenerated ? NO_RELATIONSHIPS : mapper.flushedRelationships.knownWhenNew;
+  const properties = mapper.propertyKeys;
   for (let i = 0; i < states.length; i++) {
     const state = states[i]!;
     state.identifiedBy(identityKeyOf(keyAttributes, state.dict));
     state.committed = undefined;
     if (serverDefaulted.length) expireServerDefaults(state, serverDefaulted);
     // Its column properties were never computed: loaded by the next query that selects it.
-    if (mapper.propertyKeys.length) state.expire(mapper.propertyKeys);
+    if (properties.length) state.expire(properties);
     if (knownEmpty.length) makeEmptyLists(state, knownEmpty);
   }
   ctx.identity.addInserted(states);
