@@ -282,7 +282,7 @@ test("misconfiguration: a failing expression at configure, a subclass's own prop
       @column(string(10).notNull()) @columnProperty((c) => c.name) accessor name!: string;
     }
     return CpClash;
-  }, /@model on CpClash: 'name' has two mapping decorators \(a column and a property\)/);
+  }, /'name' has two mapping decorators \(a column and a property\)/);
 });
 
 test("on a class that is not mapped: reading or assigning it names the fix", () => {

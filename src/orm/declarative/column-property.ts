@@ -54,7 +54,7 @@ export function columnProperty<This extends object, V>(
       // Until (unless) @model maps the class: no rows, so no value to read.
       slot.impl = unmappedProperty(slot.key);
       return { kind: "property", slot };
-    });
+    }, target);
   };
 }
 

@@ -89,7 +89,6 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
     const parent = mapperOfClass(Object.getPrototypeOf(cls));
     if (parent !== undefined) checkSubclassOptions(options.name ?? className, parent, given, options as Record<string, unknown>);
     const allFields = ownFields(decoratorMetadata(context));
-    refuseTwoDecorators(options.name ?? className, allFields);
     const fields = parent === undefined ? allFields : ownDeclarations(options.name ?? className, parent, allFields, given !== undefined);
     const builders: Record<string, AnyColumnBuilder> = {};
     const relationships = new Map<string, RelationshipSpec>();
@@ -134,16 +133,6 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
   };
 }
 
-/** One mapping decorator per attribute: a second would map it twice (`@column` and `@columnProperty`). */
-function refuseTwoDecorators(name: string, fields: readonly FieldDeclaration[]): void {
-  const seen = new Map<string, FieldDeclaration["kind"]>();
-  for (const field of fields) {
-    const other = seen.get(field.slot.key);
-    if (other !== undefined) throw new ArgumentError(`@model on ${name}: '${field.slot.key}' has two mapping decorators (a ${field.kind} and a ${other}); keep one, or give the other attribute its own name.`);
-    seen.set(field.slot.key, field.kind);
-  }
-}
-
 /** The builder with its database name: the one given with `.named()`, else the naming strategy's. */
 function namedColumn(builder: AnyColumnBuilder, attribute: string, className: string, registry: Registry): AnyColumnBuilder {
   return builder.options.name !== undefined ? builder : builder.named(registry.naming.columnName(attribute, className));
@@ -179,7 +168,7 @@ export interface ColumnOptions {
 export function column<B extends AnyColumnBuilder>(builder: B, options?: ColumnOptions): ColumnDecorator<B> {
   const decorator = (target: unknown, context: ClassAccessorDecoratorContext<unknown, unknown>) => {
     refuseLegacyCall("@column", target, context);
-    return declareField(context, (slot) => ({ kind: "column", slot, builder, options }));
+    return declareField(context, (slot) => ({ kind: "column", slot, builder, options }), target);
   };
   return decorator as unknown as ColumnDecorator<B>;
 }
@@ -321,20 +310,25 @@ function relationship<Kind extends RelationshipKind, T extends TargetRef, O>(
   });
   const decorator = (target: unknown, context: ClassAccessorDecoratorContext<unknown, unknown>) => {
     refuseLegacyCall(`@${kind}`, target, context);
-    return declareField(context, (slot) => ({ kind: "relationship", slot, spec }));
+    return declareField(context, (slot) => ({ kind: "relationship", slot, spec }), target);
   };
   return Object.assign(decorator, { spec }) as unknown as RelationshipDecorator<Kind, T, O>;
 }
+
+/** The getters of mapped accessors, with the kind of field each maps. */
+const instrumented = new WeakMap<object, FieldDeclaration["kind"]>();
 
 /** @internal Records the field in the class's decorator metadata and returns the instrumented accessor. */
 export function declareField<This, V>(
   context: ClassAccessorDecoratorContext<This, V>,
   declaration: (slot: AttributeSlot) => FieldDeclaration,
+  target?: unknown,
 ): ClassAccessorDecoratorResult<This, V> {
   if (context.kind !== "accessor" || context.static || context.private || typeof context.name !== "string") {
     throw new ArgumentError(`athanor decorators apply to public instance accessors: \`accessor ${String(context.name)}\`.`);
   }
   const key = context.name;
+
   const slot: AttributeSlot = {
     key,
     impl: unmappedImpl(key, () => {
@@ -344,11 +338,19 @@ export function declareField<This, V>(
   const metadata = decoratorMetadata(context) as Record<PropertyKey, unknown>;
   // Decorator metadata inherits from the superclass's: copy before adding, never mutate the parent's list.
   if (!Object.hasOwn(metadata, FIELDS)) metadata[FIELDS] = [...((metadata[FIELDS] as FieldDeclaration[] | undefined) ?? [])];
-  (metadata[FIELDS] as FieldDeclaration[]).push(declaration(slot));
+  const field = declaration(slot);
+  // A second mapping decorator on the accessor receives the first's accessor: it would map it twice.
+  const first = typeof target === "object" && target !== null ? instrumented.get((target as { get?: object }).get ?? target) : undefined;
+  if (first !== undefined) {
+    throw new ArgumentError(`'${key}' has two mapping decorators (a ${field.kind} and a ${first}); keep one per accessor, or give the other attribute its own name.`);
+  }
+  (metadata[FIELDS] as FieldDeclaration[]).push(field);
+  const get = function (this: This): V {
+    return slot.impl.get(this as object) as V;
+  };
+  instrumented.set(get, field.kind);
   return {
-    get(this: This) {
-      return slot.impl.get(this as object) as V;
-    },
+    get,
     set(this: This, value: V) {
       slot.impl.set(this as object, value);
     },
