@@ -185,6 +185,19 @@ forEachDatabaseWithSchema(
       assert.equal(ada!.fullName, "Ada King");
     });
 
+    test("merge without load copies its loaded value as it copies the columns; one not loaded stays so", async () => {
+      await seed(ctx);
+      const loading = ctx.session();
+      const cached = (await loading.get(CpUser, 1))!;
+      await loading.close(); // detached, as a cache holds it
+      const session = ctx.session();
+      ctx.reset();
+      const merged = await session.merge(cached, { load: false });
+      assert.equal(ctx.statements.length, 0);
+      assert.deepEqual(seen(merged), ["Ada Lovelace", 2]);
+      assert.throws(() => merged.spent, UnloadedAttributeError);
+    });
+
     test("deferred: left out until undefer, session.load or lazy()", async () => {
       await seed(ctx);
       const session = ctx.session();
