@@ -174,6 +174,20 @@ forEachDatabaseWithSchema(
       assert.deepEqual(seen(grace), ["Grace Hopper", 0]);
     });
 
+    test("a failed flush leaves the session usable: the property expired, the row as it was after rollback", async () => {
+      await seed(ctx);
+      const session = ctx.session();
+      const ada = (await session.get(CpUser, 1))!;
+      ada.first = "Augusta";
+      session.add(Object.assign(new CpOrder(), { id: 1, userId: 1, total: 3 })); // the key is taken: the flush fails after the UPDATE
+      await assert.rejects(session.flush());
+      assert.throws(() => ada.fullName, ExpiredAttributeError, "computed from a row the database undid");
+      await session.rollback();
+      const [again] = await session.scalars(select(CpUser).where(u.id.eq(1)).forUpdate());
+      assert.equal(again, ada);
+      assert.deepEqual(seen(ada), ["Ada Lovelace", 2]);
+    });
+
     test("a bulk UPDATE through the session expires it on the objects whose rows it changed", async () => {
       await seed(ctx);
       const session = ctx.session({ expireOnCommit: false });
