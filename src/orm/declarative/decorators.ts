@@ -328,7 +328,6 @@ export function declareField<This, V>(
     throw new ArgumentError(`athanor decorators apply to public instance accessors: \`accessor ${String(context.name)}\`.`);
   }
   const key = context.name;
-
   const slot: AttributeSlot = {
     key,
     impl: unmappedImpl(key, () => {

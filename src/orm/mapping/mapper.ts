@@ -74,7 +74,7 @@ export class Mapper<T extends object = object> {
   /** @internal Sets every relationship of a dict to undefined (not loaded): what expiring an object does to them. */
   readonly unloadRelationships: KeysClearer;
   /**
-   * Column properties (`@columnProperty`): read-only attributes whose value is a SQL expression,
+   * @internal Column properties (`@columnProperty`): read-only attributes whose value is a SQL expression,
    * loaded with the object. Column keys to the plans (after the columns), never written.
    */
   readonly columnProperties: ReadonlyMap<string, ColumnProperty>;
