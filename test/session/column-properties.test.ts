@@ -296,10 +296,12 @@ test("misconfiguration: a failing expression at configure, a subclass's own prop
   assert.throws(() => {
     @model({ polymorphicIdentity: "pupil" })
     class CpPupil extends CpPerson {
+      @column(string(10)) accessor grade!: string | null;
       @columnProperty((c) => c.name.concat("!")) accessor loud!: string;
     }
     return CpPupil;
   }, (error: unknown) => error instanceof ArgumentError && /@columnProperty on CpPupil\.loud: a subclass cannot declare column properties .* Declare it on CpPerson/.test(error.message));
+  assert.deepEqual(CpPerson.metadata.table("cp_people")!.columnList.map((c) => c.name), ["id", "kind", "name"], "the table as it was");
 
   class ClashBase extends DeclarativeBase {}
   assert.throws(() => {

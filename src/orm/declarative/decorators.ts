@@ -28,6 +28,7 @@ import { checkSubclassOptions, mapSubclass, ownDeclarations } from "./single-tab
 import { declareRoot } from "../mapping/inheritance.js";
 import { mapJoinedSubclass } from "./joined-table.js";
 import { mapperOfClass } from "../mapped.js";
+import { refuseSubclassProperties } from "../mapping/column-properties.js";
 import type { ModelOptions } from "./model-options.js";
 
 export type { ModelOptions } from "./model-options.js";
@@ -100,6 +101,7 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
       } else if (field.kind === "relationship") relationships.set(field.slot.key, field.spec);
     }
     if (parent !== undefined) {
+      refuseSubclassProperties(options.name ?? className, parent, fields.map((f) => f.slot));
       const slots = new Map(fields.map((f) => [f.slot.key, f.slot] as const));
       const declaration = { name: options.name ?? className, builders, relationships, deferred, slots, definedAt: callerLocation() };
       const events = declaredEvents(decoratorMetadata(context));

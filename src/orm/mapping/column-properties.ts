@@ -39,25 +39,29 @@ export function columnPropertyOf(slot: AttributeSlot): ColumnProperty | undefine
   return declared.get(slot);
 }
 
-/**
- * The column properties of a mapper: its superclass's (`inherited`) and its own slots'. Only the
- * base of a hierarchy may declare them: a query of the base reads the subclasses' rows with the
- * base's columns, and a subclass's own property would be missing from them.
- */
-export function mapperProperties(name: string, slots: ReadonlyMap<string, AttributeSlot>, inherited: Mapper | undefined): ReadonlyMap<string, ColumnProperty> {
+/** The column properties of a mapper: its own slots', or (a subclass) its superclass's. */
+export function mapperProperties(slots: ReadonlyMap<string, AttributeSlot>, inherited: Mapper | undefined): ReadonlyMap<string, ColumnProperty> {
+  if (inherited !== undefined) return inherited.columnProperties;
   const own = [...slots].flatMap(([key, slot]) => {
     const property = declared.get(slot);
     return property === undefined ? [] : [[key, property] as const];
   });
-  if (inherited === undefined) return own.length ? new Map(own) : NONE;
-  if (own.length) {
-    const root = inherited.inheritance?.hierarchy.root.name ?? inherited.name;
-    throw new ArgumentError(
-      `@columnProperty on ${name}.${own[0]![0]}: a subclass cannot declare column properties (a query of ${root} loads ${name}'s rows with ${root}'s columns). ` +
-        `Declare it on ${root}, the base of the hierarchy, or make it a @hybrid getter of ${name}.`,
-    );
-  }
-  return inherited.columnProperties;
+  return own.length ? new Map(own) : NONE;
+}
+
+/**
+ * Only the base of a hierarchy may declare column properties: a query of the base reads the
+ * subclasses' rows with the base's columns, and a subclass's own property would be missing from
+ * them. Checked before the subclass changes its hierarchy's table or mappers.
+ */
+export function refuseSubclassProperties(name: string, parent: Mapper, slots: readonly AttributeSlot[]): void {
+  const own = slots.find((slot) => declared.has(slot));
+  if (own === undefined) return;
+  const root = parent.inheritance?.hierarchy.root.name ?? parent.name;
+  throw new ArgumentError(
+    `@columnProperty on ${name}.${own.key}: a subclass cannot declare column properties (a query of ${root} loads ${name}'s rows with ${root}'s columns). ` +
+      `Declare it on ${root}, the base of the hierarchy, or make it a @hybrid getter of ${name}.`,
+  );
 }
 
 const NONE: ReadonlyMap<string, ColumnProperty> = new Map();

@@ -145,7 +145,7 @@ export class Mapper<T extends object = object> {
     this.relationshipList = [...this.relationships.values()];
     this.collectionRelationships = this.relationshipList.filter((rel) => rel.collection);
     this.blank = blankConstructor(class_.prototype as object);
-    this.columnProperties = mapperProperties(name, slots, inheritsFrom);
+    this.columnProperties = mapperProperties(slots, inheritsFrom);
     this.propertyKeys = [...this.columnProperties.keys()];
     this.mapColumns(columns, deferred);
     this.unloadRelationships = keysClearer([...this.relationships.keys()]);
