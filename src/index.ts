@@ -74,6 +74,7 @@ export { DeclarativeBase } from "./orm/declarative/declarative-base.js";
 export { model, column, manyToOne, oneToMany, oneToOne, manyToMany, type ModelOptions, type ModelDecorator, type RelationshipDecorator } from "./orm/declarative/decorators.js";
 export { validates, beforeInsert, afterInsert, beforeUpdate, afterUpdate, beforeDelete, afterDelete, afterLoad, type ValidatorDecorator, type HookDecorator, type LoadHookDecorator, type ValidatorMethod, type HookMethod } from "./orm/declarative/event-decorators.js";
 export { hybrid } from "./orm/declarative/hybrid.js";
+export { columnProperty, type ColumnPropertyOptions } from "./orm/declarative/column-property.js";
 export type { HookKind, ModelHooks } from "./orm/mapping/model-events.js";
 export type { SessionEvents } from "./orm/session/session-events.js";
 export type { NamingOption, NamingStyle, NameTransform, NamingStrategy } from "./orm/mapping/naming.js";
@@ -108,7 +109,7 @@ export type { ColumnKeys } from "./orm/entity.js";
 export type { MergeOptions } from "./orm/session/merge.js";
 export type { LoadableKeys, WithLoaded } from "./orm/session/attribute-loading.js";
 export type { LeftOut, Restored, WithOptions, LEFT_OUT } from "./core/statements/executable.js";
-export { UnloadedAttributeError, WriteOnlyCollectionError, MergeDirtyObjectError, ExcludedRowError, ChangeDuringFlushError, ReadOnlySessionError, AfterTransactionListenerError } from "./orm/errors.js";
+export { UnloadedAttributeError, ReadOnlyAttributeError, WriteOnlyCollectionError, MergeDirtyObjectError, ExcludedRowError, ChangeDuringFlushError, ReadOnlySessionError, AfterTransactionListenerError } from "./orm/errors.js";
 
 // Keyset pagination (Core and ORM). Kept last: exported earlier, TypeScript 5.9 checks some of the
 // ORM's message types in another order and test/types/orm-checks.ts fails.

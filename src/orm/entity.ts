@@ -12,6 +12,7 @@ import type { AliasNode, ExprNode, FromNode, TableNode } from "../core/ast/nodes
 import { UnmappedClassError } from "./errors.js";
 import { guardedColumns } from "./column-guard.js";
 import { hybridKeys, withHybrids } from "./mapping/hybrids.js";
+import { propertyLabel } from "./mapping/column-properties.js";
 import { aliasSource, mapperOfClass } from "./mapped.js";
 import type { Mapper } from "./mapping/mapper.js";
 import { stateOf, type ObjectStatus } from "./state/instance-state.js";
@@ -54,9 +55,13 @@ export function modelSource(mapper: Mapper, aliasName?: string): FromSource {
   const joinedFrom = aliases === undefined ? joinedFromOf(mapper) : aliasedFrom(mapper, aliases);
   const read = joinedFrom === undefined ? oneTable(mapper, alias, part) : spanningTables(mapper, aliases, part, joinedFrom);
   const all = [...mapper.columns].map(([key, column]) => new LabeledExpression<unknown, string>(key, read(column), column.type));
-  const columns = Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"];
+  const tableColumns = Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"];
+  // Column properties, built on these columns (a subquery correlates to them): after the columns, as the plans have them.
+  const properties = mapper.propertyKeys.map((key) => propertyLabel(mapper, key, guardedColumns(mapper, tableColumns)));
+  all.push(...properties);
+  const columns = properties.length ? (Object.fromEntries(all.map((c) => [c.key, c])) as FromSource["c"]) : tableColumns;
   const c = withHybrids(mapper.class_, mapper.name, columns, guardedColumns(mapper, columns));
-  const computed = hybridKeys(mapper.class_);
+  const computed = computedKeys(hybridKeys(mapper.class_), mapper.propertyKeys);
   const identity = mapper.inheritance?.identity;
   const notWritable = joinedWriteRefusal(mapper);
   return {
@@ -73,6 +78,10 @@ export function modelSource(mapper: Mapper, aliasName?: string): FromSource {
   };
 }
 
+/** The keys of `c` that are expressions, never written: hybrids and column properties. */
+function computedKeys(hybrids: ReadonlySet<string> | undefined, properties: readonly string[]): ReadonlySet<string> | undefined {
+  return properties.length === 0 ? hybrids : new Set([...(hybrids ?? []), ...properties]);
+}
 
 /**
  * A column of a model of one table, as its source reads it: from the table, or (a subclass of

@@ -94,6 +94,24 @@ export class UnloadedAttributeError extends InvalidRequestError {
 }
 
 /**
+ * A column property (`@columnProperty`) was assigned: its value is a SQL expression the database
+ * computes when the object is loaded, never written. Raised at the assignment; nothing changed.
+ */
+export class ReadOnlyAttributeError extends ArgumentError {
+  override name = "ReadOnlyAttributeError";
+
+  constructor(
+    message: string,
+    /** The model's name. */
+    readonly model: string,
+    /** The attribute assigned. */
+    readonly attribute: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * A write-only collection (`lazy: "writeOnly"`) was used as a list: read, iterated, assigned,
  * loaded by a loader option or `lazy()`. It is never loaded; the message names the fix (its
  * `.select()`, executed with `session.scalars`, or `add`/`remove`).

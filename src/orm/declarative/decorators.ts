@@ -28,6 +28,7 @@ import { checkSubclassOptions, mapSubclass, ownDeclarations } from "./single-tab
 import { declareRoot } from "../mapping/inheritance.js";
 import { mapJoinedSubclass } from "./joined-table.js";
 import { mapperOfClass } from "../mapped.js";
+import { refuseSubclassProperties } from "../mapping/column-properties.js";
 import type { ModelOptions } from "./model-options.js";
 
 export type { ModelOptions } from "./model-options.js";
@@ -41,7 +42,9 @@ export type { ModelOptions } from "./model-options.js";
 
 type FieldDeclaration =
   | { readonly kind: "column"; readonly slot: AttributeSlot; readonly builder: AnyColumnBuilder; readonly options: ColumnOptions | undefined }
-  | { readonly kind: "relationship"; readonly slot: AttributeSlot; readonly spec: RelationshipSpec };
+  | { readonly kind: "relationship"; readonly slot: AttributeSlot; readonly spec: RelationshipSpec }
+  // A column property (column-property.ts): the mapper reads it from its slot.
+  | { readonly kind: "property"; readonly slot: AttributeSlot };
 
 const FIELDS = Symbol("athanor.fields");
 
@@ -95,9 +98,10 @@ export function model(tableNameOrOptions?: string | ModelOptions, maybeOptions?:
       if (field.kind === "column") {
         builders[field.slot.key] = namedColumn(field.builder, field.slot.key, className, registry);
         if (field.options?.deferred) deferred.set(field.slot.key, { raiseLoad: field.options.raiseLoad === true });
-      } else relationships.set(field.slot.key, field.spec);
+      } else if (field.kind === "relationship") relationships.set(field.slot.key, field.spec);
     }
     if (parent !== undefined) {
+      refuseSubclassProperties(options.name ?? className, parent, fields.map((f) => f.slot));
       const slots = new Map(fields.map((f) => [f.slot.key, f.slot] as const));
       const declaration = { name: options.name ?? className, builders, relationships, deferred, slots, definedAt: callerLocation() };
       const events = declaredEvents(decoratorMetadata(context));
@@ -166,7 +170,7 @@ export interface ColumnOptions {
 export function column<B extends AnyColumnBuilder>(builder: B, options?: ColumnOptions): ColumnDecorator<B> {
   const decorator = (target: unknown, context: ClassAccessorDecoratorContext<unknown, unknown>) => {
     refuseLegacyCall("@column", target, context);
-    return declareField(context, (slot) => ({ kind: "column", slot, builder, options }));
+    return declareField(context, (slot) => ({ kind: "column", slot, builder, options }), target);
   };
   return decorator as unknown as ColumnDecorator<B>;
 }
@@ -308,15 +312,19 @@ function relationship<Kind extends RelationshipKind, T extends TargetRef, O>(
   });
   const decorator = (target: unknown, context: ClassAccessorDecoratorContext<unknown, unknown>) => {
     refuseLegacyCall(`@${kind}`, target, context);
-    return declareField(context, (slot) => ({ kind: "relationship", slot, spec }));
+    return declareField(context, (slot) => ({ kind: "relationship", slot, spec }), target);
   };
   return Object.assign(decorator, { spec }) as unknown as RelationshipDecorator<Kind, T, O>;
 }
 
-/** Records the field in the class's decorator metadata and returns the instrumented accessor. */
-function declareField<This, V>(
+/** The getters of mapped accessors, with the kind of field each maps. */
+const instrumented = new WeakMap<object, FieldDeclaration["kind"]>();
+
+/** @internal Records the field in the class's decorator metadata and returns the instrumented accessor. */
+export function declareField<This, V>(
   context: ClassAccessorDecoratorContext<This, V>,
   declaration: (slot: AttributeSlot) => FieldDeclaration,
+  target?: unknown,
 ): ClassAccessorDecoratorResult<This, V> {
   if (context.kind !== "accessor" || context.static || context.private || typeof context.name !== "string") {
     throw new ArgumentError(`athanor decorators apply to public instance accessors: \`accessor ${String(context.name)}\`.`);
@@ -331,11 +339,19 @@ function declareField<This, V>(
   const metadata = decoratorMetadata(context) as Record<PropertyKey, unknown>;
   // Decorator metadata inherits from the superclass's: copy before adding, never mutate the parent's list.
   if (!Object.hasOwn(metadata, FIELDS)) metadata[FIELDS] = [...((metadata[FIELDS] as FieldDeclaration[] | undefined) ?? [])];
-  (metadata[FIELDS] as FieldDeclaration[]).push(declaration(slot));
+  const field = declaration(slot);
+  // A second mapping decorator on the accessor receives the first's accessor: it would map it twice.
+  const first = typeof target === "object" && target !== null ? instrumented.get((target as { get?: object }).get ?? target) : undefined;
+  if (first !== undefined) {
+    throw new ArgumentError(`'${key}' has two mapping decorators (a ${field.kind} and a ${first}); keep one per accessor, or give the other attribute its own name.`);
+  }
+  (metadata[FIELDS] as FieldDeclaration[]).push(field);
+  const get = function (this: This): V {
+    return slot.impl.get(this as object) as V;
+  };
+  instrumented.set(get, field.kind);
   return {
-    get(this: This) {
-      return slot.impl.get(this as object) as V;
-    },
+    get,
     set(this: This, value: V) {
       slot.impl.set(this as object, value);
     },

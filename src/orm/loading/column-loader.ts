@@ -8,6 +8,9 @@ import type { Column } from "../../core/schema/column.js";
 import { select, type Select } from "../../core/statements/select.js";
 import { identityKeyOf } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
+import type { Labeled } from "../../core/expression/expression.js";
+import type { FromSource } from "../../core/schema/table.js";
+import { columnsReadBy, propertyLabel } from "../mapping/column-properties.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { ObjectDeletedError } from "../errors.js";
 import { chunks, keyFilter } from "./keys.js";
@@ -31,11 +34,10 @@ export async function loadColumns(
   locked: ReadonlySet<InstanceState> | undefined,
 ): Promise<void> {
   const keyColumns = mapper.primaryKey;
-  const columns = keys.map((key) => mapper.columns.get(key)!);
   const indexes = keyColumns.map((_, i) => i);
   // A timestamp naming rows (a foreign key) read inexactly is refused (exact-keys.ts).
   const check = exactKeyCheck(mapper, [...mapper.keyAttributes, ...keys], 0);
-  const query = select(...labels(mapper, keyColumns), ...labels(mapper, columns));
+  const query = select(...keyLabels(keyColumns), ...attributeLabels(mapper, keys));
   // Joined-table inheritance: the columns' tables joined on the key (a bare list of them would pair every row with every other).
   const from = isJoined(mapper) ? query.from(mapper.class_) : query;
   for (const chunk of chunks(states)) {
@@ -71,8 +73,17 @@ export async function loadColumns(
   }
 }
 
-/** The columns under labels of their own (`k0`, `k1`...): a key column may share a name with another. */
-function labels(mapper: Mapper, columns: readonly Column[]) {
-  const offset = columns === mapper.primaryKey ? "k" : "c";
-  return columns.map((column, i) => column.label(`${offset}${i}`));
+/** The attributes' columns (or column properties, on the plain tables) under labels of their own: `c0`, `c1`... */
+function attributeLabels(mapper: Mapper, keys: readonly string[]): Labeled<unknown, string>[] {
+  let plain: FromSource["c"] | undefined;
+  return keys.map((key, i) => {
+    const column = mapper.columns.get(key);
+    if (column !== undefined) return column.label(`c${i}`);
+    return propertyLabel(mapper, key, (plain ??= columnsReadBy(mapper, (c) => c.node))).label(`c${i}`);
+  });
+}
+
+/** The key columns under labels of their own (`k0`, `k1`...): a key column may share a name with another. */
+function keyLabels(columns: readonly Column[]) {
+  return columns.map((column, i) => column.label(`k${i}`));
 }

@@ -15,7 +15,8 @@ import type { ColumnNode, LabelNode } from "../../core/ast/nodes.js";
 import { ArgumentError } from "../../core/errors.js";
 import type { StatementOption } from "../../core/statements/executable.js";
 import { Select, type Select as SelectType } from "../../core/statements/select.js";
-import type { SelectLayout } from "../../core/statements/selectable.js";
+import { entitySource, type EntityClass, type SelectLayout } from "../../core/statements/selectable.js";
+import type { Labeled } from "../../core/expression/expression.js";
 import type { ColumnKeys } from "../entity.js";
 import type { ColumnPlan } from "../mapping/column-plan.js";
 import type { Mapper } from "../mapping/mapper.js";
@@ -147,7 +148,7 @@ export function planColumns(statement: SelectType<unknown>, mapperOf: (cls: AnyC
     const given = old.slice(item.start, item.start + item.count);
     for (const key of plan.keys) {
       const at = mapper.defaultLoad.keys.indexOf(key);
-      push(columns, names, at >= 0 ? given[at]! : labelFor(mapper, key, given[0]!));
+      push(columns, names, at >= 0 ? given[at]! : labelFor(mapper, key, given[0]!, item.entity));
     }
     next = item.start + item.count;
     layout.push({ kind: "entity", entity: item.entity, start, count: plan.keys.length });
@@ -165,7 +166,7 @@ function planFor(mapper: Mapper, options: readonly ColumnLoaderOption[]): Column
   const loaded = new Set(mapper.defaultLoad.keys);
   for (const o of options) {
     for (const key of o.keys) {
-      if (!mapper.columns.has(key)) throw new ArgumentError(`${o.kind}(${mapper.name}, "${key}"): ${mapper.name} has no column attribute '${key}'.`);
+      if (!mapper.columns.has(key) && !mapper.columnProperties.has(key)) throw new ArgumentError(`${o.kind}(${mapper.name}, "${key}"): ${mapper.name} has no column attribute '${key}'.`);
       if (o.kind === "defer" && mapper.keyAttributes.includes(key)) {
         throw new ArgumentError(`defer(${mapper.name}, "${key}"): the primary key is the object's identity and is always loaded.`);
       }
@@ -181,8 +182,10 @@ function planFor(mapper: Mapper, options: readonly ColumnLoaderOption[]): Column
 }
 
 /** A label for a column the statement did not select, read from the same source as its others. */
-function labelFor(mapper: Mapper, key: string, sibling: LabelNode): LabelNode {
-  const column = mapper.columns.get(key)!;
+function labelFor(mapper: Mapper, key: string, sibling: LabelNode, entity: EntityClass): LabelNode {
+  const column = mapper.columns.get(key);
+  // A column property: its expression as the entity's source (the class, an alias) builds it.
+  if (column === undefined) return { ...(entitySource(entity)!.c[key] as Labeled<unknown, string>).labelNode(), name: key };
   const expr: ColumnNode = sibling.expr.kind === "column" ? { ...sibling.expr, name: column.name } : (column.node as ColumnNode);
   return { kind: "label", expr, name: key, type: column.type };
 }

@@ -15,6 +15,7 @@ import type { FromSource } from "../../core/schema/table.js";
 import type { AliasedModel } from "../aliased.js";
 import { aliasSource } from "../mapped.js";
 import type { Mapper } from "../mapping/mapper.js";
+import { columnsReadBy, loadedLabel } from "../mapping/column-properties.js";
 import type { JoinedLoad } from "./joined.js";
 import type { RelationshipKeys, TargetOf } from "./options.js";
 
@@ -73,9 +74,11 @@ export function withContainsEager(node: SelectNode, options: readonly ContainsEa
     const target = rel.resolved.target;
     const read = isJoined(target) ? joinedColumns(node.from, option, target) : tableColumns(sourceFor(node.from, option, target));
     loads.push({ rel, start: columns.length, partial: true });
+    const readColumn = (column: Column) => read(target.attributeFor(column)!, column);
+    let sourceColumns: FromSource["c"] | undefined; // for column properties, built on the query's source
     for (const key of target.defaultLoad.keys) {
-      const column = target.columns.get(key)!;
-      columns.push({ kind: "label", name: `ce_${option.key}_${key}`, type: column.type, expr: read(key, column) });
+      const { expr, type } = loadedLabel(target, key, readColumn, () => (sourceColumns ??= columnsReadBy(target, readColumn)));
+      columns.push({ kind: "label", name: `ce_${option.key}_${key}`, type, expr });
     }
   }
   return { node: { ...node, columns }, loads };

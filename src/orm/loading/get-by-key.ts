@@ -84,7 +84,8 @@ export function loadByKey(context: GetContext, mapper: Mapper, values: readonly 
   // Relationships loaded eagerly by default go through the full query path.
   // So do subclasses of single-table inheritance, whose query binds its discriminator values too.
   // So does a session with loader criteria: the row they exclude is not found (criteria.ts).
-  if (hasEagerDefault(mapper) || mapper.inheritance?.parent !== undefined || context.criteria !== undefined) return runScalars(context, keyQuery(mapper, values)).then((objects) => objects[0] as object | undefined);
+  // So does a model with column properties, whose SQL may bind values of its own.
+  if (hasEagerDefault(mapper) || mapper.inheritance?.parent !== undefined || context.criteria !== undefined || mapper.propertyKeys.length !== 0) return runScalars(context, keyQuery(mapper, values)).then((objects) => objects[0] as object | undefined);
   const { engine } = context;
   const { compiled, processors } = preparedGet(engine, mapper, values);
   const params = new Array<unknown>(values.length);

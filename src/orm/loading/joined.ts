@@ -15,7 +15,9 @@ import { stateOf } from "../state/instance-state.js";
 import { setLoaded } from "../state/loaded-lists.js";
 import { markPartial, markPartialNull } from "../state/partial-lists.js";
 import { markUnmatched } from "../state/unmatched-references.js";
-import type { Table } from "../../core/schema/table.js";
+import type { FromSource, Table } from "../../core/schema/table.js";
+import type { Column } from "../../core/schema/column.js";
+import { columnsReadBy, loadedLabel } from "../mapping/column-properties.js";
 import { sourcesOf } from "../../core/statements/join-inference.js";
 import { joinModel, modelAliases, type ModelAliases } from "../mapping/joined-aliases.js";
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
@@ -74,9 +76,11 @@ export function withJoinedLoads(statement: Select<unknown>, requests: readonly J
     }
     for (const { column, direction, nulls } of rel.order) orderBy.push({ expr: targetAliases.column(column), direction, nulls });
     loads.push({ rel, start: columns.length, under });
+    const read = (column: Column) => targetAliases.column(column);
+    let aliasColumns: FromSource["c"] | undefined; // for column properties, built on the alias
     for (const key of target.defaultLoad.keys) {
-      const column = target.columns.get(key)!;
-      columns.push({ kind: "label", name: `${targetAliases.root.name}_${key}`, type: column.type, expr: targetAliases.column(column) });
+      const { expr, type } = loadedLabel(target, key, read, () => (aliasColumns ??= columnsReadBy(target, read)));
+      columns.push({ kind: "label", name: `${targetAliases.root.name}_${key}`, type, expr });
     }
   });
   const joined: SelectNode = { ...parents.node, columns, from: [from, ...parents.node.from.slice(1)], orderBy };

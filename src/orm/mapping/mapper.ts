@@ -17,6 +17,8 @@ import { ColumnPlans, type ColumnPlan } from "./column-plan.js";
 import type { Registry } from "./registry.js";
 import { RelationshipProperty } from "./relationship.js";
 import type { ClassRef, RelationshipSpec } from "./relationship-spec.js";
+import { checkPropertyKeys, mapperProperties, type ColumnProperty } from "./column-properties.js";
+import { columnPropertyImpl } from "../state/column-property-impl.js";
 
 const NO_VALUES: readonly unknown[] = [];
 
@@ -71,7 +73,14 @@ export class Mapper<T extends object = object> {
   readonly givenColumnsMask!: DefinedMask | undefined;
   /** @internal Sets every relationship of a dict to undefined (not loaded): what expiring an object does to them. */
   readonly unloadRelationships: KeysClearer;
-  /** Column attributes mapped as deferred (`@column(..., { deferred: true })`): left out of a plain query. */
+  /**
+   * @internal Column properties (`@columnProperty`): read-only attributes whose value is a SQL expression,
+   * loaded with the object. Column keys to the plans (after the columns), never written.
+   */
+  readonly columnProperties: ReadonlyMap<string, ColumnProperty>;
+  /** @internal The keys of `columnProperties`: expired after every write of the row. */
+  readonly propertyKeys: readonly string[];
+  /** Column attributes (and column properties) mapped as deferred (`@column(..., { deferred: true })`): left out of a plain query. */
   readonly deferred!: ReadonlyMap<string, DeferredColumn>;
   /** @internal What a query loads when its options say nothing: every column but the deferred ones. */
   readonly defaultLoad!: ColumnPlan;
@@ -136,13 +145,15 @@ export class Mapper<T extends object = object> {
     this.relationshipList = [...this.relationships.values()];
     this.collectionRelationships = this.relationshipList.filter((rel) => rel.collection);
     this.blank = blankConstructor(class_.prototype as object);
+    this.columnProperties = mapperProperties(slots, inheritsFrom);
+    this.propertyKeys = [...this.columnProperties.keys()];
     this.mapColumns(columns, deferred);
     this.unloadRelationships = keysClearer([...this.relationships.keys()]);
     for (const [key, slot] of slots) {
       const rel = this.relationships.get(key);
       const mutable = this.mutableColumns.find((c) => c.attr === key);
       const generated = this.generatedColumns.includes(key);
-      slot.impl = rel?.writeOnly ? writeOnlyImpl(this, key) : rel ? relationshipImpl(this, key) : generated ? generatedColumnImpl(this, key) : mutable ? mutableColumnImpl(this, key, mutable.kind) : columnImpl(this, key);
+      slot.impl = rel?.writeOnly ? writeOnlyImpl(this, key) : rel ? relationshipImpl(this, key) : this.columnProperties.has(key) ? columnPropertyImpl(this, key) : generated ? generatedColumnImpl(this, key) : mutable ? mutableColumnImpl(this, key, mutable.kind) : columnImpl(this, key);
     }
   }
 
@@ -198,14 +209,19 @@ export class Mapper<T extends object = object> {
     const keyAttributes = pk.map(attributeOf);
     const identity = new Set(keyAttributes);
     for (const key of deferred.keys()) {
+      if (this.columnProperties.has(key)) continue; // deferred by @columnProperty (mapAddedColumns passes them back)
       if (identity.has(key) || !columns.has(key)) throw new ArgumentError(`${this.name}.${key}: ${identity.has(key) ? "a primary-key column is the object's identity and cannot be deferred" : "only a column attribute can be deferred"}.`);
     }
     const tableColumns =
       tables.length > 1
         ? tables.flatMap((t) => t.columnList.filter((c) => mapped.has(c)).map((column) => ({ column, attr: attributeOf(column) })))
         : table.columnList.map((column) => ({ column, attr: attributeOf(column) }));
-    const columnPlans = new ColumnPlans([...columns.keys()]);
-    const attributeKeys = [...columns.keys(), ...this.relationships.keys()];
+    checkPropertyKeys(this, columns);
+    // Column properties are column keys to the plans and the dict, after the columns (entity.ts selects them so).
+    const loadable = [...columns.keys(), ...this.propertyKeys];
+    for (const [key, property] of this.columnProperties) if (property.deferred) deferred = new Map([...deferred, [key, { raiseLoad: property.raiseLoad }]]);
+    const columnPlans = new ColumnPlans(loadable);
+    const attributeKeys = [...loadable, ...this.relationships.keys()];
     // Object.assign: the fields are readonly to everyone else, and set here by the constructor and by mapAddedColumns.
     Object.assign(this, {
       columns,
@@ -221,8 +237,8 @@ export class Mapper<T extends object = object> {
         return kind === undefined ? [] : [{ attr, kind }];
       }),
       columnPlans,
-      defaultLoad: columnPlans.plan(new Set([...columns.keys()].filter((k) => !deferred.has(k)))),
-      expirableColumns: Object.freeze(new Set([...columns.keys()].filter((k) => !identity.has(k)))),
+      defaultLoad: columnPlans.plan(new Set(loadable.filter((k) => !deferred.has(k)))),
+      expirableColumns: Object.freeze(new Set(loadable.filter((k) => !identity.has(k)))),
       attributeKeys,
       emptyDict: dictMaker(attributeKeys, 0, 0),
       givenColumnsMask: tableColumns.length <= 30 ? definedMask(tableColumns.map((c) => c.attr)) : undefined,

@@ -12,7 +12,9 @@ import { MetaData } from "../../core/schema/metadata.js";
 import type { Table } from "../../core/schema/table.js";
 import { MappingConfigurationError, UnmappedClassError, type ConfigurationProblem } from "../errors.js";
 import { defineAccessor, unmappedImpl, type AttributeSlot } from "../state/attributes.js";
-import { configureMappers } from "./configure.js";
+import { configureMappers, type Report } from "./configure.js";
+import { checkColumnProperties } from "./column-properties.js";
+import { guardedColumns } from "../column-guard.js";
 import { MAPPER, mapperOfClass } from "../mapped.js";
 import { Mapper } from "./mapper.js";
 import { imperativeEvents, installModelEvents, type ModelHooks } from "./model-events.js";
@@ -171,7 +173,13 @@ export class Registry {
     // Relationships resolve against every mapper, so a newly added model is configured together
     // with the ones it may refer to.
     const problems = configureMappers(this, this.mappers);
-    if (problems.length === 0) this.unconfigured = [];
+    if (problems.length) return problems;
+    const unconfigured = this.unconfigured;
+    this.unconfigured = [];
+    // Column properties once configured: their expressions may name other models (a subquery), which configure() then.
+    const report: Report = (mapper, attribute, message, fix) => problems.push({ model: mapper.name, attribute, message, fix, file: mapper.definedAt });
+    for (const mapper of unconfigured) checkColumnProperties(mapper, (columns) => guardedColumns(mapper, columns), report);
+    if (problems.length) this.unconfigured = unconfigured;
     return problems;
   }
 

@@ -50,6 +50,8 @@ export function apply(host: ApplyHost, mapper: Mapper, state: InstanceState, val
   if (state.committed && Object.keys(state.committed).length === 0) state.committed = undefined;
   // The database recomputed the generated columns of the row; a RETURNING row may have given them.
   for (const attr of mapper.generatedColumns) if (!values.has(attr)) computed.push(attr);
+  // So were its column properties (never in a RETURNING of the UPDATE).
+  for (let i = 0; i < mapper.propertyKeys.length; i++) computed.push(mapper.propertyKeys[i]!);
   if (computed.length) expireAttributes(state, computed);
   followKey(host, mapper, state, keyBefore, journal);
   if (before) changed!.push({ before, after: storedColumns(state) });

@@ -63,14 +63,9 @@ export async function mergeWithoutLoad(host: MergeHost, state: InstanceState, me
     checkTarget(mapper.name, targetState, state);
   }
   merged.set(state.obj, target);
-  for (const attr of mapper.columns.keys()) {
-    const value = state.dict[attr];
-    if (value === undefined || state.expired?.has(attr) || state.unloaded?.has(attr)) continue;
-    targetState.dict[attr] = value;
-    targetState.markLoaded(attr);
-    targetState.unexpire(attr);
-    if (targetState.committed) delete targetState.committed[attr];
-  }
+  for (const attr of mapper.columns.keys()) copyLoaded(state, targetState, attr);
+  // Column properties too: the values the database computed when the original was loaded, as its columns are.
+  for (const attr of mapper.propertyKeys) copyLoaded(state, targetState, attr);
   if (targetState.committed && Object.keys(targetState.committed).length === 0) targetState.committed = undefined;
   // Along the merge cascade, related objects merged the same way, set as loaded (no change to flush).
   for (const [rel, value] of cascadedWithoutLoad(state)) {
@@ -81,6 +76,16 @@ export async function mergeWithoutLoad(host: MergeHost, state: InstanceState, me
     } else targetState.dict[rel.key] = value === null ? null : await mergeInto(host, value as object, merged);
   }
   return target;
+}
+
+/** One attribute of the original, copied as loaded, unless it was not loaded (or expired) there. */
+function copyLoaded(state: InstanceState, targetState: InstanceState, attr: string): void {
+  const value = state.dict[attr];
+  if (value === undefined || state.expired?.has(attr) || state.unloaded?.has(attr)) return;
+  targetState.dict[attr] = value;
+  targetState.markLoaded(attr);
+  targetState.unexpire(attr);
+  if (targetState.committed) delete targetState.committed[attr];
 }
 
 /** The relationships a merge without load follows from an object, with their values. */

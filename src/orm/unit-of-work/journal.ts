@@ -85,6 +85,7 @@ export function undoUpdate(state: InstanceState, before: Record<string, unknown>
   if (state.key === undefined) return;
   // Computed from the row the database undid (read back by the UPDATE's RETURNING, or expired already).
   if (state.mapper.generatedColumns.length) state.expire(state.mapper.generatedColumns);
+  if (state.mapper.propertyKeys.length) state.expire(state.mapper.propertyKeys);
   const stored: Record<string, unknown> = {};
   for (const attr of state.mapper.keyAttributes) stored[attr] = storedValue(state, attr);
   const key = identityKeyOf(state.mapper.keyAttributes, stored);

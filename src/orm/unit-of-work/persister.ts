@@ -135,11 +135,14 @@ function becamePersistent(ctx: PersistContext, mapper: Mapper, states: readonly 
   const keyAttributes = mapper.keyAttributes;
   const serverDefaulted = mapper.serverDefaulted;
   const knownEmpty = ctx.expiring || !keyGenerated ? NO_RELATIONSHIPS : mapper.flushedRelationships.knownWhenNew;
+  const properties = mapper.propertyKeys;
   for (let i = 0; i < states.length; i++) {
     const state = states[i]!;
     state.identifiedBy(identityKeyOf(keyAttributes, state.dict));
     state.committed = undefined;
     if (serverDefaulted.length) expireServerDefaults(state, serverDefaulted);
+    // Its column properties were never computed: loaded by the next query that selects it.
+    if (properties.length) state.expire(properties);
     if (knownEmpty.length) makeEmptyLists(state, knownEmpty);
   }
   ctx.identity.addInserted(states);
@@ -242,6 +245,8 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
   if (versionAttr) state.dict[versionAttr] = (before[versionAttr] as number) + 1;
   // Elsewhere they are read again on access.
   if (!readBack.length && mapper.generatedColumns.length) state.expire(mapper.generatedColumns);
+  // Column properties are computed from the row as it now is: read again by the next load.
+  if (mapper.propertyKeys.length) state.expire(mapper.propertyKeys);
   // The version is set apart from `committed`: recorded too, so that undoing the UPDATE restores it.
   ctx.journal.recordUpdate(state, versionAttr ? { ...committed, [versionAttr]: before[versionAttr] } : committed);
   state.committed = undefined;
