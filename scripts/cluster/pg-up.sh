@@ -4,8 +4,9 @@
 #   - PgBouncer on 127.0.0.1:6432 in transaction pooling mode, in front of the primary.
 # Idempotent: what is up is left alone, so a second run only checks (a second or two). Run as
 # root on a Debian machine whose PostgreSQL 15 primary is the preinstalled one; installs
-# pgbouncer with apt-get when it is missing. The primary is never restarted: the only change
-# made to it is a pg_hba line for replication connections from 127.0.0.1, then a reload.
+# pgbouncer with apt-get when it is missing. The primary is never restarted: the only changes
+# made to it are a pg_hba line for replication connections from 127.0.0.1 and wal_keep_size
+# (below), then a reload.
 set -euo pipefail
 
 PRIMARY_PORT=5432
@@ -15,7 +16,8 @@ REPLICA_DIR=/var/tmp/athanor-pg-replica
 BOUNCER_DIR=/var/tmp/athanor-pgbouncer
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 
-as_postgres() { runuser -u postgres -- "$@"; }
+# From / : postgres may not enter the caller's directory (a CI clone under a private mktemp -d).
+as_postgres() { (cd / && runuser -u postgres -- "$@"); }
 psql_at() { psql -h 127.0.0.1 -p "$1" -U postgres -d postgres -XAtqc "$2"; }
 say() { echo "pg-up: $*"; }
 
@@ -31,6 +33,17 @@ if ! grep -Eq '^host[[:space:]]+replication[[:space:]]+all[[:space:]]+127\.0\.0\
   echo "host replication all 127.0.0.1/32 trust # athanor cluster tests (scripts/cluster/pg-up.sh)" >>"$HBA"
   psql_at "$PRIMARY_PORT" "select pg_reload_conf()" >/dev/null
   sleep 1
+fi
+
+# A new replica asks for the WAL from its base backup on. Without a slot (a stopped replica must
+# not fill the primary's disk) the primary may recycle that WAL before the replica connects:
+# other clients' writes, a CREATE DATABASE (a checkpoint, its template WAL-logged) in those
+# seconds, and the replica never streams ("requested WAL segment ... has already been removed",
+# seen while test suites ran beside it). wal_keep_size keeps the last 256 MB: bounded, and enough.
+if [ "$(psql_at "$PRIMARY_PORT" "select setting::bigint >= 256 from pg_settings where name = 'wal_keep_size'")" != t ]; then
+  say "keeping the last 256 MB of WAL on the primary (wal_keep_size), for a replica made while others write"
+  psql_at "$PRIMARY_PORT" "alter system set wal_keep_size = '256MB'" >/dev/null
+  psql_at "$PRIMARY_PORT" "select pg_reload_conf()" >/dev/null
 fi
 
 # --- the replica.
