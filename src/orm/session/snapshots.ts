@@ -5,7 +5,7 @@
  * object itself may be changed after the copy, or before it with no event to take one (the
  * savepoint began with a flush, so the images were then those of every watched value).
  */
-import { InstrumentedList } from "../state/collection.js";
+import { InstrumentedList, type CommittedMembers } from "../state/collection.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { mutatedFrom, unwatch, valueToKeep } from "../state/mutable-values.js";
 
@@ -14,7 +14,8 @@ interface Snapshot {
   readonly committed: Record<string, unknown> | undefined;
   readonly unloaded: ReadonlySet<string> | undefined;
   readonly expired: ReadonlySet<string> | undefined;
-  readonly collections: Map<string, object[]>;
+  /** Each list's members and what it counted as committed (a write-only remove() sets that after the copy). */
+  readonly collections: Map<string, { readonly members: object[]; readonly committed: CommittedMembers<object> }>;
   readonly deletePending: boolean;
 }
 
@@ -24,8 +25,10 @@ export class Snapshots {
   /** Copies an object's state, unless this savepoint has a copy already. */
   take(state: InstanceState): void {
     if (this.byState.has(state)) return;
-    const collections = new Map<string, object[]>();
-    for (const [key, value] of Object.entries(state.dict)) if (value instanceof InstrumentedList) collections.set(key, [...value]);
+    const collections = new Map<string, { members: object[]; committed: CommittedMembers<object> }>();
+    for (const [key, value] of Object.entries(state.dict)) {
+      if (value instanceof InstrumentedList) collections.set(key, { members: [...value], committed: value.saveCommitted() });
+    }
     const dict = { ...state.dict };
     for (const { attr, kind } of state.mapper.mutableColumns) dict[attr] = valueToKeep(state, attr, kind);
     this.byState.set(state, {
@@ -61,7 +64,11 @@ export class Snapshots {
       state.touch();
       for (const key of Object.keys(state.dict)) if (!(key in snap.dict)) delete state.dict[key];
       Object.assign(state.dict, snap.dict);
-      for (const [key, members] of snap.collections) (state.dict[key] as InstrumentedList<object>).resetQuietly(members);
+      for (const [key, { members, committed }] of snap.collections) {
+        const list = state.dict[key] as InstrumentedList<object>;
+        list.resetQuietly(members);
+        list.restoreCommitted(committed);
+      }
       state.committed = snap.committed;
       state.unloaded = snap.unloaded;
       // Expired then: what was loaded since (in the savepoint) is gone with it.
