@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { InvalidRequestError, inspect } from "../../src/index.js";
+import { InvalidRequestError, columnsOf, insert, inspect, select, sql } from "../../src/index.js";
 import { Base, Tag } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -33,4 +33,36 @@ forEachDatabaseWithSchema("one object per row in a session", Base.metadata, (ctx
     await session.commit();
     assert.equal(await ctx.count("tags", "name = 'from the detached copy'"), 1);
   });
+
+  // The deleted object's row is back after the rollback, and the identity map files it under its
+  // key again: the object read there since stood for the row the rollback removed. It stayed
+  // attached, outside the identity map, and the commit wrote its changes over the row too.
+  for (const level of ["transaction", "savepoint"] as const) {
+    for (const remade of ["a bulk INSERT", "SQL text"] as const) {
+      test(`an object deleted by a flush, its row made again by ${remade} and read as another object, then the ${level} rolled back: the deleted object is the row's, the other leaves`, async () => {
+        const seed = ctx.session();
+        seed.add(Object.assign(new Tag(), { id: 1, name: "one" }));
+        await seed.commit();
+        await seed.close();
+        const session = ctx.session();
+        const tag = (await session.get(Tag, 1))!;
+        const savepoint = level === "savepoint" ? await session.beginNested() : undefined;
+        session.delete(tag);
+        await session.flush();
+        if (remade === "SQL text") await session.execute(sql`INSERT INTO tags (id, name) VALUES (1, 'made again')`);
+        else await session.execute(insert(Tag), [{ id: 1, name: "made again" }]);
+        const [again] = await session.scalars(select(Tag).where(columnsOf(Tag).id.eq(1)));
+        assert.notEqual(again, tag);
+        await (savepoint ?? session).rollback();
+        assert.equal(inspect(tag).status, "persistent");
+        assert.equal(await session.get(Tag, 1), tag);
+        assert.equal(inspect(again!).status, "detached");
+        again!.name = "from the other object";
+        tag.name = "from the row's object";
+        await session.commit();
+        assert.equal(await ctx.count("tags", "id = 1 AND name = 'from the row''s object'"), 1);
+        assert.throws(() => session.add(again!), InvalidRequestError, "the row is the deleted object's");
+      });
+    }
+  }
 }, { createOnce: true });

@@ -5,7 +5,7 @@
  * flushes kept says what each one wrote.
  */
 import type { IdentityMap } from "../identity/identity-map.js";
-import type { InstanceState, StateOwner } from "../state/instance-state.js";
+import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { uncommitCollections } from "./flush.js";
 import { undoUpdate, type Journal } from "./journal.js";
 import type { PendingObjects } from "./pending.js";
@@ -42,10 +42,12 @@ export function restoreWork(uow: UndoTarget, journal: Journal): void {
     if (state.session === owner && !stillPending.has(state)) uow.pending.push(state);
   }
   clearGeneratedKeys(journal);
-  for (const state of journal.deleted) {
+  // Backwards, as everything is undone: of two objects deleted under one key, the first is the row's.
+  for (let i = journal.deleted.length - 1; i >= 0; i--) {
+    const state = journal.deleted[i]!;
     state.undoDeletion();
     if (state.session === owner && state.key !== undefined) {
-      identity.set(state.mapper, state.key, state.obj);
+      refile(uow, state, state.key);
       state.markForDeletion();
       uow.deleting.add(state);
     }
@@ -72,9 +74,10 @@ export function discardWork(uow: UndoTarget, journal: Journal): void {
     if (state.session === owner) state.detach();
   }
   clearGeneratedKeys(journal);
-  for (const state of journal.deleted) {
+  for (let i = journal.deleted.length - 1; i >= 0; i--) {
+    const state = journal.deleted[i]!;
     state.undoDeletion();
-    if (state.session === owner && state.key !== undefined) identity.set(state.mapper, state.key, state.obj);
+    if (state.session === owner && state.key !== undefined) refile(uow, state, state.key);
   }
   for (const [state, before] of journal.updated) if (state.session === owner && !uow.rejoined.has(state)) undoUpdate(state, before, identity, true);
   clearReadBack(journal.readBack);
@@ -91,6 +94,22 @@ export function discardWork(uow: UndoTarget, journal: Journal): void {
     uow.forget(state);
   }
   uow.clear();
+}
+
+/**
+ * A deleted object's row is back: the identity map finds it under its key again. Another object
+ * the session read there since (its row made again by SQL text or a bulk INSERT, then queried)
+ * stood for a row the rollback removed: it leaves the session, or two objects would hold one row
+ * and the commit write both (the last over the first).
+ */
+function refile(uow: UndoTarget, state: InstanceState, key: unknown): void {
+  const held = uow.identity.get(state.mapper, key);
+  if (held !== undefined && held !== state.obj) {
+    const other = stateOf(held)!;
+    other.unmarkForDeletion();
+    uow.forget(other);
+  }
+  uow.identity.set(state.mapper, key, state.obj);
 }
 
 /** The object's row is gone: no key, no committed lists, nothing to reload. */
