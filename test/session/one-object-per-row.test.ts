@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { InvalidRequestError, columnsOf, insert, inspect, select, sql } from "../../src/index.js";
+import { InvalidRequestError, columnsOf, insert, inspect, select, sql, update } from "../../src/index.js";
 import { Base, Tag } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -65,4 +65,67 @@ forEachDatabaseWithSchema("one object per row in a session", Base.metadata, (ctx
       });
     }
   }
+
+  // The same through an undone key change: the object goes back under its old key, where the
+  // session had read the row made again as another object.
+  for (const level of ["transaction", "savepoint"] as const) {
+    for (const moved of ["a flush", "a bulk UPDATE"] as const) {
+      test(`an object's key changed by ${moved}, a row made again under its old key and read as another object, then the ${level} rolled back: the first object is the row's, the other leaves`, async () => {
+        const seed = ctx.session();
+        seed.add(Object.assign(new Tag(), { id: 1, name: "one" }));
+        await seed.commit();
+        await seed.close();
+        const session = ctx.session();
+        const tag = (await session.get(Tag, 1))!;
+        const savepoint = level === "savepoint" ? await session.beginNested() : undefined;
+        if (moved === "a flush") {
+          tag.id = 10;
+          await session.flush();
+        } else await session.execute(update(Tag).where(columnsOf(Tag).id.eq(1)).values({ id: 10 }));
+        await session.execute(insert(Tag), [{ id: 1, name: "made again" }]);
+        const [again] = await session.scalars(select(Tag).where(columnsOf(Tag).id.eq(1)));
+        assert.notEqual(again, tag);
+        await (savepoint ?? session).rollback();
+        assert.equal(await session.get(Tag, 1), tag);
+        assert.equal(inspect(again!).status, "detached");
+        again!.name = "from the other object";
+        tag.name = "from the row's object";
+        await session.commit();
+        assert.equal(await ctx.count("tags", "id = 1 AND name = 'from the row''s object'"), 1);
+      });
+    }
+  }
+
+  test("two objects that exchanged keys, or one that took the key of one deleted, over several flushes: a rollback gives each its key back, both stay", async () => {
+    for (const level of ["transaction", "savepoint"] as const) {
+      const seed = ctx.session();
+      seed.addAll([Object.assign(new Tag(), { id: 1, name: "one" }), Object.assign(new Tag(), { id: 2, name: "two" })]);
+      await seed.commit();
+      await seed.close();
+      const session = ctx.session();
+      const [one, two] = [(await session.get(Tag, 1))!, (await session.get(Tag, 2))!];
+      let savepoint = level === "savepoint" ? await session.beginNested() : undefined;
+      one.id = 3;
+      await session.flush();
+      two.id = 1;
+      await session.flush();
+      one.id = 2;
+      await session.flush();
+      await (savepoint ?? session).rollback();
+      savepoint = level === "savepoint" ? await session.beginNested() : undefined;
+      session.delete(one);
+      await session.flush();
+      two.id = 1;
+      await session.flush();
+      await (savepoint ?? session).rollback();
+      assert.deepEqual([inspect(one).status, inspect(two).status], ["persistent", "persistent"], level);
+      assert.equal(await session.get(Tag, 1), one);
+      assert.equal(await session.get(Tag, 2), two);
+      [one.name, two.name] = ["first", "second"];
+      await session.commit();
+      assert.equal(await ctx.count("tags", "(id = 1 AND name = 'first') OR (id = 2 AND name = 'second')"), 2);
+      await session.close();
+      await ctx.engine.execute(sql`DELETE FROM tags`);
+    }
+  });
 }, { createOnce: true });

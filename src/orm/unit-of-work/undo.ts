@@ -42,12 +42,13 @@ export function restoreWork(uow: UndoTarget, journal: Journal): void {
     if (state.session === owner && !stillPending.has(state)) uow.pending.push(state);
   }
   clearGeneratedKeys(journal);
+  const overwritten: object[] = [];
   // Backwards, as everything is undone: of two objects deleted under one key, the first is the row's.
   for (let i = journal.deleted.length - 1; i >= 0; i--) {
     const state = journal.deleted[i]!;
     state.undoDeletion();
     if (state.session === owner && state.key !== undefined) {
-      refile(uow, state, state.key);
+      refile(uow, state, state.key, overwritten);
       state.markForDeletion();
       uow.deleting.add(state);
     }
@@ -55,9 +56,10 @@ export function restoreWork(uow: UndoTarget, journal: Journal): void {
   for (const [state, before] of journal.updated) {
     state.touch();
     // What the database holds again wins over a flushed value the rollback undid.
-    undoUpdate(state, before, state.session === owner ? identity : undefined, false);
+    undoUpdate(state, before, state.session === owner ? identity : undefined, false, overwritten);
     if (state.session === owner && state.key !== undefined) uow.modified.add(state);
   }
+  settleOverwritten(uow, overwritten);
   clearReadBack(journal.readBack);
 }
 
@@ -74,12 +76,13 @@ export function discardWork(uow: UndoTarget, journal: Journal): void {
     if (state.session === owner) state.detach();
   }
   clearGeneratedKeys(journal);
+  const overwritten: object[] = [];
   for (let i = journal.deleted.length - 1; i >= 0; i--) {
     const state = journal.deleted[i]!;
     state.undoDeletion();
-    if (state.session === owner && state.key !== undefined) refile(uow, state, state.key);
+    if (state.session === owner && state.key !== undefined) refile(uow, state, state.key, overwritten);
   }
-  for (const [state, before] of journal.updated) if (state.session === owner && !uow.rejoined.has(state)) undoUpdate(state, before, identity, true);
+  for (const [state, before] of journal.updated) if (state.session === owner && !uow.rejoined.has(state)) undoUpdate(state, before, identity, true, overwritten);
   clearReadBack(journal.readBack);
   for (const state of uow.pending.all) state.detach();
   uow.pending.reset([]);
@@ -90,26 +93,42 @@ export function discardWork(uow: UndoTarget, journal: Journal): void {
   for (const state of uow.rejoined) {
     if (state.session !== owner || state.key === undefined) continue;
     const before = journal.updated.get(state);
-    if (before) undoUpdate(state, before, identity, false);
+    if (before) undoUpdate(state, before, identity, false, overwritten);
     uow.forget(state);
   }
+  settleOverwritten(uow, overwritten);
   uow.clear();
 }
 
-/**
- * A deleted object's row is back: the identity map finds it under its key again. Another object
- * the session read there since (its row made again by SQL text or a bulk INSERT, then queried)
- * stood for a row the rollback removed: it leaves the session, or two objects would hold one row
- * and the commit write both (the last over the first).
- */
-function refile(uow: UndoTarget, state: InstanceState, key: unknown): void {
+/** A deleted object's row is back: the identity map finds it under its key again. */
+function refile(uow: UndoTarget, state: InstanceState, key: unknown, overwritten: object[]): void {
   const held = uow.identity.get(state.mapper, key);
-  if (held !== undefined && held !== state.obj) {
-    const other = stateOf(held)!;
-    other.unmarkForDeletion();
-    uow.forget(other);
-  }
+  if (held !== undefined && held !== state.obj) overwritten.push(held);
   uow.identity.set(state.mapper, key, state.obj);
+}
+
+/**
+ * Objects whose place in the identity map an undone deletion or key change took. One whose own
+ * key was undone too is in its place again (two objects exchanging keys). Another was read in the
+ * transaction from a row it made again under that key (SQL text, a bulk INSERT, then a query):
+ * the rollback removed that row, and the row under the key is the other object's again. It leaves
+ * the session, or two objects would hold one row and the commit write both, the last over the
+ * first. Where no object holds its key any more, it stays: the row there is its key's.
+ */
+function settleOverwritten(uow: UndoTarget, overwritten: readonly object[]): void {
+  for (const obj of overwritten) {
+    const state = stateOf(obj)!;
+    if (state.session !== uow.owner || state.key === undefined) continue;
+    const holder = uow.identity.get(state.mapper, state.key);
+    if (holder === obj) continue;
+    if (holder === undefined) {
+      uow.identity.set(state.mapper, state.key, obj);
+      continue;
+    }
+    state.unmarkForDeletion();
+    uow.forget(state); // which takes its key out of the map: the holder's entry
+    uow.identity.set(state.mapper, state.key, holder);
+  }
 }
 
 /** The object's row is gone: no key, no committed lists, nothing to reload. */
