@@ -10,6 +10,7 @@ import { uncommitCollections } from "./flush.js";
 import { undoUpdate, type Journal } from "./journal.js";
 import type { PendingObjects } from "./pending.js";
 import { clearReadBack } from "./read-back.js";
+import type { Snapshots } from "../state/snapshots.js";
 
 /** The unit of work's sets, as the undo changes them. */
 export interface UndoTarget {
@@ -20,6 +21,8 @@ export interface UndoTarget {
   readonly deleting: Set<InstanceState>;
   readonly awaitingKeys: Set<InstanceState>;
   readonly rejoined: Set<InstanceState>;
+  /** Each of `rejoined` as it joined. */
+  readonly rejoinedAs: Snapshots;
   /** Takes the object out of every set and map but `pending`, and detaches it. */
   forget(state: InstanceState): void;
   /** Forgets every object. */
@@ -88,12 +91,14 @@ export function discardWork(uow: UndoTarget, journal: Journal): void {
   uow.pending.reset([]);
   for (const state of uow.deleting) state.unmarkForDeletion();
   // Expiring them would drop changes made while detached, and a retry (`sessionMaker().transaction`)
-  // adding them again would commit without those: they leave as they came, their changes
-  // (flushed in the rolled-back transaction or not) to be written when added again.
+  // adding them again would commit without those: they leave as they came, their changes made
+  // while detached to be written when added again. Those made in the session are the
+  // transaction's, dropped with it: kept, a retry made them again (`balance -= 100` twice).
   for (const state of uow.rejoined) {
     if (state.session !== owner || state.key === undefined) continue;
     const before = journal.updated.get(state);
     if (before) undoUpdate(state, before, identity, false, overwritten);
+    uow.rejoinedAs.restoreOne(state);
     uow.forget(state);
   }
   settleOverwritten(uow, overwritten);

@@ -4,10 +4,14 @@
  * changed in place (JSON, dates, bytes) are kept as their watched images had them: the value
  * object itself may be changed after the copy, or before it with no event to take one (the
  * savepoint began with a flush, so the images were then those of every watched value).
+ *
+ * The unit of work also copies a detached object as it joins the session again, so that a rollback
+ * sends it away as it came (`inPlace: false`: such values are left as they are, since a change made
+ * in place while it was detached shows only against its image).
  */
-import { InstrumentedList, type CommittedMembers } from "../state/collection.js";
-import type { InstanceState } from "../state/instance-state.js";
-import { mutatedFrom, unwatch, valueToKeep } from "../state/mutable-values.js";
+import { InstrumentedList, type CommittedMembers } from "./collection.js";
+import type { InstanceState } from "./instance-state.js";
+import { mutatedFrom, unwatch, valueToKeep } from "./mutable-values.js";
 
 interface Snapshot {
   readonly dict: Record<string, unknown>;
@@ -17,20 +21,22 @@ interface Snapshot {
   /** Each list's members and what it counted as committed (a write-only remove() sets that after the copy). */
   readonly collections: Map<string, { readonly members: object[]; readonly committed: CommittedMembers<object> }>;
   readonly deletePending: boolean;
+  /** Whether values changed in place were copied (else they are left as the restore finds them). */
+  readonly inPlace: boolean;
 }
 
 export class Snapshots {
   private readonly byState = new Map<InstanceState, Snapshot>();
 
   /** Copies an object's state, unless this savepoint has a copy already. */
-  take(state: InstanceState): void {
+  take(state: InstanceState, inPlace = true): void {
     if (this.byState.has(state)) return;
     const collections = new Map<string, { members: object[]; committed: CommittedMembers<object> }>();
     for (const [key, value] of Object.entries(state.dict)) {
       if (value instanceof InstrumentedList) collections.set(key, { members: [...value], committed: value.saveCommitted() });
     }
     const dict = { ...state.dict };
-    for (const { attr, kind } of state.mapper.mutableColumns) dict[attr] = valueToKeep(state, attr, kind);
+    if (inPlace) for (const { attr, kind } of state.mapper.mutableColumns) dict[attr] = valueToKeep(state, attr, kind);
     this.byState.set(state, {
       dict,
       committed: state.committed ? { ...state.committed } : undefined,
@@ -38,6 +44,7 @@ export class Snapshots {
       expired: state.expired,
       collections,
       deletePending: state.deletePending,
+      inPlace,
     });
   }
 
@@ -60,22 +67,42 @@ export class Snapshots {
         unwatch(state, attr);
       }
     }
-    for (const [state, snap] of this.byState) {
-      state.touch();
-      for (const key of Object.keys(state.dict)) if (!(key in snap.dict)) delete state.dict[key];
-      Object.assign(state.dict, snap.dict);
-      for (const [key, { members, committed }] of snap.collections) {
-        const list = state.dict[key] as InstrumentedList<object>;
-        list.resetQuietly(members);
-        list.restoreCommitted(committed);
-      }
-      state.committed = snap.committed;
-      state.unloaded = snap.unloaded;
-      // Expired then: what was loaded since (in the savepoint) is gone with it.
-      state.expired = snap.expired;
-      if (snap.deletePending) state.markForDeletion();
-      else state.unmarkForDeletion();
-    }
+    for (const [state, snap] of this.byState) put(state, snap);
     return [...this.byState.keys()];
   }
+
+  /** Puts back `state` as copied, if it was. */
+  restoreOne(state: InstanceState): void {
+    const snap = this.byState.get(state);
+    if (snap !== undefined) put(state, snap);
+  }
+}
+
+function put(state: InstanceState, snap: Snapshot): void {
+  state.touch();
+  let committed = snap.committed;
+  const dict = snap.inPlace ? snap.dict : { ...snap.dict };
+  if (!snap.inPlace) {
+    for (const { attr } of state.mapper.mutableColumns) {
+      dict[attr] = state.dict[attr];
+      if (state.committed !== undefined && attr in state.committed) committed = { ...committed, [attr]: state.committed[attr] };
+      else if (committed !== undefined && attr in committed) {
+        committed = { ...committed };
+        delete committed[attr];
+      }
+    }
+  }
+  for (const key of Object.keys(state.dict)) if (!(key in dict)) delete state.dict[key];
+  Object.assign(state.dict, dict);
+  for (const [key, { members, committed: was }] of snap.collections) {
+    const list = state.dict[key] as InstrumentedList<object>;
+    list.resetQuietly(members);
+    list.restoreCommitted(was);
+  }
+  state.committed = committed;
+  state.unloaded = snap.unloaded;
+  // Expired then: what was loaded since (in the savepoint) is gone with it.
+  state.expired = snap.expired;
+  if (snap.deletePending) state.markForDeletion();
+  else state.unmarkForDeletion();
 }
