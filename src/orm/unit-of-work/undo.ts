@@ -11,6 +11,7 @@ import { undoUpdate, type Journal } from "./journal.js";
 import type { PendingObjects } from "./pending.js";
 import { clearReadBack } from "./read-back.js";
 import type { Snapshots } from "../state/snapshots.js";
+import type { InstrumentedList } from "../state/collection.js";
 
 /** The unit of work's sets, as the undo changes them. */
 export interface UndoTarget {
@@ -136,6 +137,10 @@ function settleOverwritten(uow: UndoTarget, overwritten: readonly object[]): voi
   }
 }
 
+function committedOf(list: InstrumentedList<object>): readonly object[] {
+  return list.awaitsCommitted ? [] : (list.committed ?? []);
+}
+
 /** The object's row is gone: no key, no committed lists, nothing to reload. */
 function unInsert(uow: UndoTarget, state: InstanceState): void {
   if (state.key !== undefined) uow.identity.delete(state.mapper, state.key);
@@ -145,7 +150,35 @@ function unInsert(uow: UndoTarget, state: InstanceState): void {
   uow.awaitingKeys.delete(state);
 }
 
-/** Keys the database generated for the journal's inserts were never committed: they are cleared. */
+/**
+ * Keys the database generated for the journal's inserts were never committed: they are cleared,
+ * and so are their copies the flush made into the foreign keys of rows it inserted (a child of
+ * a list without a back-reference has no reference to copy the key from again). Left, such a
+ * child added again alone named a row that was never committed: on SQLite, where keys are
+ * reused, the next row of the parent's table, and the commit resolved.
+ */
 function clearGeneratedKeys(journal: Journal): void {
-  for (const state of journal.generatedKeys.flat()) state.dict[state.mapper.generatedKey!.attr] = undefined;
+  const generated = journal.generatedKeys.flat();
+  if (generated.length === 0) return;
+  const keys = new Map<InstanceState, unknown>();
+  for (const state of generated) keys.set(state, state.dict[state.mapper.generatedKey!.attr]);
+  const inserted = new Set(journal.inserted.flat());
+  const clear = (child: InstanceState | undefined, fk: string, parent: InstanceState, key: string) => {
+    if (child !== undefined && inserted.has(child) && key === parent.mapper.generatedKey!.attr && child.dict[fk] === keys.get(parent)) child.dict[fk] = undefined;
+  };
+  for (const [parent] of keys) {
+    for (const rel of parent.mapper.flushedRelationships.oneToMany) {
+      const value = parent.dict[rel.key];
+      const members = value == null ? [] : rel.collection ? [...(value as object[]), ...committedOf(value as InstrumentedList<object>)] : [value as object];
+      for (const member of members) for (const [key, fk] of rel.attributePairs) clear(stateOf(member), fk, parent, key);
+    }
+  }
+  for (const child of inserted) {
+    for (const rel of child.mapper.flushedRelationships.manyToOne) {
+      const target = child.dict[rel.key];
+      const parent = target == null ? undefined : stateOf(target as object);
+      if (parent !== undefined && keys.has(parent)) for (const [fk, key] of rel.attributePairs) clear(child, fk, parent, key);
+    }
+  }
+  for (const state of generated) state.dict[state.mapper.generatedKey!.attr] = undefined;
 }
