@@ -85,6 +85,16 @@ async function seed(ctx: SessionContext): Promise<void> {
   await session.close();
 }
 
+/** Log 1 with lines 1 and 2. */
+async function seedLog(ctx: SessionContext): Promise<void> {
+  const setup = ctx.session();
+  const log = Object.assign(new WdLog(), { id: 1 });
+  log.lines.addAll([1, 2].map((id) => Object.assign(new WdLine(), { id })));
+  setup.add(log);
+  await setup.commit();
+  await setup.close();
+}
+
 forEachDatabaseWithSchema("write-only collections: deletes, merge, savepoints", WdBase.metadata, (ctx) => {
   test("deleting the parent with passiveDeletes reads no member: the database's ON DELETE CASCADE removes them", async () => {
     await seed(ctx);
@@ -153,12 +163,7 @@ forEachDatabaseWithSchema("write-only collections: deletes, merge, savepoints", 
   for (const flushed of [false, true]) {
     test(`a member removed in a savepoint rolled back${flushed ? " after a flush" : ""} stays: the outer commit neither clears its key nor deletes it`, async () => {
       await seed(ctx);
-      const setup = ctx.session();
-      const log = Object.assign(new WdLog(), { id: 1 });
-      log.lines.addAll([1, 2].map((id) => Object.assign(new WdLine(), { id })));
-      setup.add(log);
-      await setup.commit();
-      await setup.close();
+      await seedLog(ctx);
       const session = ctx.session();
       const [persistentLog] = await session.scalars(select(WdLog));
       const [line] = await session.scalars(select(WdLine).where(columnsOf(WdLine).id.eq(1)));
@@ -176,12 +181,7 @@ forEachDatabaseWithSchema("write-only collections: deletes, merge, savepoints", 
   }
 
   test("without a back-reference: members added and removed on a persistent parent are written from its side", async () => {
-    const setup = ctx.session();
-    const log = Object.assign(new WdLog(), { id: 1 });
-    log.lines.addAll([1, 2].map((id) => Object.assign(new WdLine(), { id })));
-    setup.add(log);
-    await setup.commit();
-    await setup.close();
+    await seedLog(ctx);
     const session = ctx.session();
     const [persistent] = await session.scalars(select(WdLog));
     const [first] = await session.scalars(select(WdLine).where(columnsOf(WdLine).id.eq(1)));
