@@ -70,6 +70,19 @@ forEachDatabaseWithSchema("retried transactions and objects from outside", Base.
     assert.deepEqual((await rows()).users.map((u) => [u.email, u.name]), [["j@x", "changed while detached"]]);
   });
 
+  test("expunged and added again: a rollback sends it away as it joined the second time, with what was changed while it was out", async () => {
+    await seed("e@x");
+    const user = await detached("e@x");
+    const session = ctx.session();
+    session.add(user);
+    session.expunge(user);
+    user.name = "changed while out";
+    session.add(user);
+    await session.flush();
+    await session.rollback();
+    assert.deepEqual([inspect(user).status, user.name], ["detached", "changed while out"]);
+  });
+
   test("a deadlock retried by sessionMaker().transaction: every row once, new objects with fresh keys, detached objects' changes written", { skip: ctx.db.name === "sqlite" && "SQLite serializes writers: no deadlock" }, async () => {
     await seed("one@x", "two@x", "d0@x", "d1@x");
     const outsideNew = [0, 1].map((i) => {

@@ -71,6 +71,11 @@ export class Snapshots {
     return [...this.byState.keys()];
   }
 
+  /** Forgets the copy of `state` (it left the session: a later join takes a new one). */
+  drop(state: InstanceState): void {
+    this.byState.delete(state);
+  }
+
   /** Puts back `state` as copied, if it was. */
   restoreOne(state: InstanceState): void {
     const snap = this.byState.get(state);

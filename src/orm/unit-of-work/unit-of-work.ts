@@ -204,6 +204,7 @@ export class UnitOfWork {
     this.host.identity.noteLeft();
     // Not held for a savepoint's rollback either: a stream in one keeps memory to a batch.
     this.host.identity.savepointReads?.delete(state);
+    this.rejoinedAs.drop(state);
     state.detach();
   }
 
