@@ -73,7 +73,12 @@ export class Snapshots {
 
   /** Forgets the copy of `state` (it left the session: a later join takes a new one). */
   drop(state: InstanceState): void {
-    this.byState.delete(state);
+    if (this.byState.size !== 0) this.byState.delete(state);
+  }
+
+  /** Forgets every copy. */
+  clear(): void {
+    if (this.byState.size !== 0) this.byState.clear();
   }
 
   /** Puts back `state` as copied, if it was. */

@@ -46,7 +46,7 @@ export class UnitOfWork {
   /** Detached objects that joined since the last commit: a rollback detaches them again, changes kept (`discard`). */
   readonly rejoined = new Set<InstanceState>();
   /** Each of `rejoined` as it joined: the changes made to it in the session are the transaction's, which a rollback drops. */
-  rejoinedAs = new Snapshots();
+  readonly rejoinedAs = new Snapshots();
   /** Members of the session's lists that are outside it (`outside-members.ts`). */
   private readonly outside = new OutsideMembers();
 
@@ -378,14 +378,14 @@ export class UnitOfWork {
     this.awaitingKeys.clear();
     this.linked.clear();
     this.rejoined.clear();
-    this.rejoinedAs = new Snapshots();
+    this.rejoinedAs.clear();
   }
 
   /** The transaction committed: the objects that joined it are the database's now. */
   committed(): void {
     for (const state of this.rejoined) changesWritten(state.obj);
     this.rejoined.clear();
-    this.rejoinedAs = new Snapshots();
+    this.rejoinedAs.clear();
     this.outside.reset();
   }
 }
