@@ -7,8 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { columnsOf, inspect, select, sessionMaker, type Session } from "../../src/index.js";
+import { columnsOf, inspect, select, sessionMaker, sql, type Session } from "../../src/index.js";
 import { Base, Post, User } from "../../examples/blog/index.js";
+import { CounterBase, SxCounter } from "./fixtures/counter.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 forEachDatabaseWithSchema("retried transactions and objects from outside", Base.metadata, (ctx) => {
@@ -52,6 +53,34 @@ forEachDatabaseWithSchema("retried transactions and objects from outside", Base.
     session.add(user);
     await session.commit();
     assert.equal((await rows()).users[0]!.name, "changed while detached");
+  });
+
+  test("rollback() drops what was changed on a detached object after it joined, and keeps what was changed while detached", async () => {
+    await seed("j@x");
+    const user = await detached("j@x");
+    user.name = "changed while detached";
+    const session = ctx.session();
+    session.add(user);
+    user.email = "changed-in-session@x"; // the transaction's change
+    await session.flush();
+    await session.rollback();
+    assert.deepEqual([inspect(user).status, user.name, user.email], ["detached", "changed while detached", "j@x"]);
+    session.add(user);
+    await session.commit();
+    assert.deepEqual((await rows()).users.map((u) => [u.email, u.name]), [["j@x", "changed while detached"]]);
+  });
+
+  test("expunged and added again: a rollback sends it away as it joined the second time, with what was changed while it was out", async () => {
+    await seed("e@x");
+    const user = await detached("e@x");
+    const session = ctx.session();
+    session.add(user);
+    session.expunge(user);
+    user.name = "changed while out";
+    session.add(user);
+    await session.flush();
+    await session.rollback();
+    assert.deepEqual([inspect(user).status, user.name], ["detached", "changed while out"]);
   });
 
   test("a deadlock retried by sessionMaker().transaction: every row once, new objects with fresh keys, detached objects' changes written", { skip: ctx.db.name === "sqlite" && "SQLite serializes writers: no deadlock" }, async () => {
@@ -155,3 +184,29 @@ forEachDatabaseWithSchema("retried transactions: write skew between two sessions
     assert.equal(logs[1]!.id, null, "without the key of the failed attempt's INSERT");
   });
 }, { createOnce: true, sqliteFile: true });
+
+forEachDatabaseWithSchema("retried transactions: changes made in fn to an object from outside", CounterBase.metadata, (ctx) => {
+  // The failed attempt's rollback kept the decrement it made on the detached object, and the
+  // retry made it again: the commit resolved with the counter decremented twice.
+  test("an object loaded outside fn, added and changed in it; the attempt fails (StaleDataError, another transaction's write): the retry writes the change once", async () => {
+    const seed = ctx.session({ expireOnCommit: false });
+    seed.addAll([Object.assign(new SxCounter(), { id: 1, name: "stock", value: 10 }), Object.assign(new SxCounter(), { id: 2, name: "sold", value: 0 })]);
+    await seed.commit();
+    const stock = (await seed.get(SxCounter, 1))!;
+    await seed.close();
+    let attempts = 0;
+    await sessionMaker(ctx.engine).transaction(async (session) => {
+      attempts++;
+      session.add(stock);
+      stock.value -= 3;
+      const sold = (await session.get(SxCounter, 2))!;
+      sold.value += 3;
+      // Another transaction moves the row on after this one read it: the flush's UPDATE of it fails.
+      if (attempts === 1) await ctx.engine.execute(sql`UPDATE sx_counters SET version = version + 1 WHERE id = 2`);
+      await session.flush();
+    });
+    assert.equal(attempts, 2);
+    const { rows } = await ctx.engine.execute(sql<{ id: number; value: number }>`SELECT id, value FROM sx_counters ORDER BY id`);
+    assert.deepEqual(rows.map((row) => [Number(row.id), Number(row.value)]), [[1, 7], [2, 3]]);
+  });
+}, { sqliteFile: true });

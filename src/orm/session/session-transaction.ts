@@ -20,7 +20,7 @@ import { watchedBy } from "../state/mutable-values.js";
 import { Journal } from "../unit-of-work/journal.js";
 import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { expireState } from "./expiry.js";
-import { Snapshots } from "./snapshots.js";
+import { Snapshots } from "../state/snapshots.js";
 
 export interface BeginOptions {
   readonly isolationLevel?: IsolationLevel | undefined;

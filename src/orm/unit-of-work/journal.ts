@@ -69,11 +69,11 @@ export class Journal {
  * version counter goes back to the row's (a flushed increment left in place would make the next
  * UPDATE look for a version no row has: a false StaleDataError), and the identity map finds the
  * object under its row's key again (a flushed key change undone; `identity` is the session's, not
- * given for an object that left it). Its generated columns expire: the row holds the values from
- * before the UPDATE. With `discard`, the changes themselves are dropped too (the caller expires
- * the object).
+ * given for an object that left it; an object it held under that key goes to `overwritten`, for
+ * the caller to settle). Its generated columns expire: the row holds the values from before the
+ * UPDATE. With `discard`, the changes themselves are dropped too (the caller expires the object).
  */
-export function undoUpdate(state: InstanceState, before: Record<string, unknown>, identity: IdentityMap | undefined, discard: boolean): void {
+export function undoUpdate(state: InstanceState, before: Record<string, unknown>, identity: IdentityMap | undefined, discard: boolean, overwritten?: object[]): void {
   const version = state.mapper.versionAttribute;
   const committed: Record<string, unknown> = { ...state.committed };
   for (const attr in before) {
@@ -92,6 +92,8 @@ export function undoUpdate(state: InstanceState, before: Record<string, unknown>
   if (key === state.key) return;
   if (identity !== undefined) {
     if (identity.get(state.mapper, state.key) === state.obj) identity.delete(state.mapper, state.key);
+    const held = identity.get(state.mapper, key);
+    if (held !== undefined && held !== state.obj) overwritten?.push(held);
     identity.set(state.mapper, key, state.obj);
   }
   state.identifiedBy(key);

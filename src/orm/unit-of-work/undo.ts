@@ -5,11 +5,13 @@
  * flushes kept says what each one wrote.
  */
 import type { IdentityMap } from "../identity/identity-map.js";
-import type { InstanceState, StateOwner } from "../state/instance-state.js";
+import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { uncommitCollections } from "./flush.js";
 import { undoUpdate, type Journal } from "./journal.js";
 import type { PendingObjects } from "./pending.js";
 import { clearReadBack } from "./read-back.js";
+import type { Snapshots } from "../state/snapshots.js";
+import type { InstrumentedList } from "../state/collection.js";
 
 /** The unit of work's sets, as the undo changes them. */
 export interface UndoTarget {
@@ -20,6 +22,8 @@ export interface UndoTarget {
   readonly deleting: Set<InstanceState>;
   readonly awaitingKeys: Set<InstanceState>;
   readonly rejoined: Set<InstanceState>;
+  /** Each of `rejoined` as it joined. */
+  readonly rejoinedAs: Snapshots;
   /** Takes the object out of every set and map but `pending`, and detaches it. */
   forget(state: InstanceState): void;
   /** Forgets every object. */
@@ -42,10 +46,13 @@ export function restoreWork(uow: UndoTarget, journal: Journal): void {
     if (state.session === owner && !stillPending.has(state)) uow.pending.push(state);
   }
   clearGeneratedKeys(journal);
-  for (const state of journal.deleted) {
+  const overwritten: object[] = [];
+  // Backwards, as everything is undone: of two objects deleted under one key, the first is the row's.
+  for (let i = journal.deleted.length - 1; i >= 0; i--) {
+    const state = journal.deleted[i]!;
     state.undoDeletion();
     if (state.session === owner && state.key !== undefined) {
-      identity.set(state.mapper, state.key, state.obj);
+      refile(uow, state, state.key, overwritten);
       state.markForDeletion();
       uow.deleting.add(state);
     }
@@ -53,9 +60,10 @@ export function restoreWork(uow: UndoTarget, journal: Journal): void {
   for (const [state, before] of journal.updated) {
     state.touch();
     // What the database holds again wins over a flushed value the rollback undid.
-    undoUpdate(state, before, state.session === owner ? identity : undefined, false);
+    undoUpdate(state, before, state.session === owner ? identity : undefined, false, overwritten);
     if (state.session === owner && state.key !== undefined) uow.modified.add(state);
   }
+  settleOverwritten(uow, overwritten);
   clearReadBack(journal.readBack);
 }
 
@@ -72,25 +80,65 @@ export function discardWork(uow: UndoTarget, journal: Journal): void {
     if (state.session === owner) state.detach();
   }
   clearGeneratedKeys(journal);
-  for (const state of journal.deleted) {
+  const overwritten: object[] = [];
+  for (let i = journal.deleted.length - 1; i >= 0; i--) {
+    const state = journal.deleted[i]!;
     state.undoDeletion();
-    if (state.session === owner && state.key !== undefined) identity.set(state.mapper, state.key, state.obj);
+    if (state.session === owner && state.key !== undefined) refile(uow, state, state.key, overwritten);
   }
-  for (const [state, before] of journal.updated) if (state.session === owner && !uow.rejoined.has(state)) undoUpdate(state, before, identity, true);
+  for (const [state, before] of journal.updated) if (state.session === owner && !uow.rejoined.has(state)) undoUpdate(state, before, identity, true, overwritten);
   clearReadBack(journal.readBack);
   for (const state of uow.pending.all) state.detach();
   uow.pending.reset([]);
   for (const state of uow.deleting) state.unmarkForDeletion();
   // Expiring them would drop changes made while detached, and a retry (`sessionMaker().transaction`)
-  // adding them again would commit without those: they leave as they came, their changes
-  // (flushed in the rolled-back transaction or not) to be written when added again.
+  // adding them again would commit without those: they leave as they came, their changes made
+  // while detached to be written when added again. Those made in the session are the
+  // transaction's, dropped with it: kept, a retry made them again (`balance -= 100` twice).
   for (const state of uow.rejoined) {
     if (state.session !== owner || state.key === undefined) continue;
     const before = journal.updated.get(state);
-    if (before) undoUpdate(state, before, identity, false);
+    if (before) undoUpdate(state, before, identity, false, overwritten);
+    uow.rejoinedAs.restoreOne(state);
     uow.forget(state);
   }
+  settleOverwritten(uow, overwritten);
   uow.clear();
+}
+
+/** A deleted object's row is back: the identity map finds it under its key again. */
+function refile(uow: UndoTarget, state: InstanceState, key: unknown, overwritten: object[]): void {
+  const held = uow.identity.get(state.mapper, key);
+  if (held !== undefined && held !== state.obj) overwritten.push(held);
+  uow.identity.set(state.mapper, key, state.obj);
+}
+
+/**
+ * Objects whose place in the identity map an undone deletion or key change took. One whose own
+ * key was undone too is in its place again (two objects exchanging keys). Another was read in the
+ * transaction from a row it made again under that key (SQL text, a bulk INSERT, then a query):
+ * the rollback removed that row, and the row under the key is the other object's again. It leaves
+ * the session, or two objects would hold one row and the commit write both, the last over the
+ * first. Where no object holds its key any more, it stays: the row there is its key's.
+ */
+function settleOverwritten(uow: UndoTarget, overwritten: readonly object[]): void {
+  for (const obj of overwritten) {
+    const state = stateOf(obj)!;
+    if (state.session !== uow.owner || state.key === undefined) continue;
+    const holder = uow.identity.get(state.mapper, state.key);
+    if (holder === obj) continue;
+    if (holder === undefined) {
+      uow.identity.set(state.mapper, state.key, obj);
+      continue;
+    }
+    state.unmarkForDeletion();
+    uow.forget(state); // which takes its key out of the map: the holder's entry
+    uow.identity.set(state.mapper, state.key, holder);
+  }
+}
+
+function committedOf(list: InstrumentedList<object>): readonly object[] {
+  return list.awaitsCommitted ? [] : (list.committed ?? []);
 }
 
 /** The object's row is gone: no key, no committed lists, nothing to reload. */
@@ -102,7 +150,35 @@ function unInsert(uow: UndoTarget, state: InstanceState): void {
   uow.awaitingKeys.delete(state);
 }
 
-/** Keys the database generated for the journal's inserts were never committed: they are cleared. */
+/**
+ * Keys the database generated for the journal's inserts were never committed: they are cleared,
+ * and so are their copies the flush made into the foreign keys of rows it inserted (a child of
+ * a list without a back-reference has no reference to copy the key from again). Left, such a
+ * child added again alone named a row that was never committed: on SQLite, where keys are
+ * reused, the next row of the parent's table, and the commit resolved.
+ */
 function clearGeneratedKeys(journal: Journal): void {
-  for (const state of journal.generatedKeys.flat()) state.dict[state.mapper.generatedKey!.attr] = undefined;
+  const generated = journal.generatedKeys.flat();
+  if (generated.length === 0) return;
+  const keys = new Map<InstanceState, unknown>();
+  for (const state of generated) keys.set(state, state.dict[state.mapper.generatedKey!.attr]);
+  const inserted = new Set(journal.inserted.flat());
+  const clear = (child: InstanceState | undefined, fk: string, parent: InstanceState, key: string) => {
+    if (child !== undefined && inserted.has(child) && key === parent.mapper.generatedKey!.attr && child.dict[fk] === keys.get(parent)) child.dict[fk] = undefined;
+  };
+  for (const [parent] of keys) {
+    for (const rel of parent.mapper.flushedRelationships.oneToMany) {
+      const value = parent.dict[rel.key];
+      const members = value == null ? [] : rel.collection ? [...(value as object[]), ...committedOf(value as InstrumentedList<object>)] : [value as object];
+      for (const member of members) for (const [key, fk] of rel.attributePairs) clear(stateOf(member), fk, parent, key);
+    }
+  }
+  for (const child of inserted) {
+    for (const rel of child.mapper.flushedRelationships.manyToOne) {
+      const target = child.dict[rel.key];
+      const parent = target == null ? undefined : stateOf(target as object);
+      if (parent !== undefined && keys.has(parent)) for (const [fk, key] of rel.attributePairs) clear(child, fk, parent, key);
+    }
+  }
+  for (const state of generated) state.dict[state.mapper.generatedKey!.attr] = undefined;
 }

@@ -13,6 +13,7 @@ import { flush } from "./flush.js";
 import type { Journal } from "./journal.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import { discardWork, restoreWork } from "./undo.js";
+import { Snapshots } from "../state/snapshots.js";
 import { recordMutations, stopWatching, watchWrittenValues } from "./mutations.js";
 import { readReplacedCollections } from "./unread-collections.js";
 import { LinkedObjects } from "./linked-objects.js";
@@ -44,6 +45,8 @@ export class UnitOfWork {
   readonly linked = new LinkedObjects();
   /** Detached objects that joined since the last commit: a rollback detaches them again, changes kept (`discard`). */
   readonly rejoined = new Set<InstanceState>();
+  /** Each of `rejoined` as it joined: the changes made to it in the session are the transaction's, which a rollback drops. */
+  readonly rejoinedAs = new Snapshots();
   /** Members of the session's lists that are outside it (`outside-members.ts`). */
   private readonly outside = new OutsideMembers();
 
@@ -139,6 +142,7 @@ export class UnitOfWork {
       // key it then copies), which leave no trace in `committed`. The flush looks, at little cost.
       this.modified.add(state);
       this.rejoined.add(state);
+      this.rejoinedAs.take(state, false);
       keyed.push(state);
       this.actOnChangesOutside(state, keyed);
     }
@@ -200,6 +204,7 @@ export class UnitOfWork {
     this.host.identity.noteLeft();
     // Not held for a savepoint's rollback either: a stream in one keeps memory to a batch.
     this.host.identity.savepointReads?.delete(state);
+    this.rejoinedAs.drop(state);
     state.detach();
   }
 
@@ -373,12 +378,14 @@ export class UnitOfWork {
     this.awaitingKeys.clear();
     this.linked.clear();
     this.rejoined.clear();
+    this.rejoinedAs.clear();
   }
 
   /** The transaction committed: the objects that joined it are the database's now. */
   committed(): void {
     for (const state of this.rejoined) changesWritten(state.obj);
     this.rejoined.clear();
+    this.rejoinedAs.clear();
     this.outside.reset();
   }
 }
