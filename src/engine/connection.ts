@@ -8,6 +8,7 @@
 import type { CompiledQuery } from "../core/compiler/compiled-query.js";
 import { InvalidRequestError, OperationalError, ResourceClosedError, type DBAPIError } from "../core/errors.js";
 import { insertChunks } from "../core/statements/chunking.js";
+import { writingCtes } from "../core/compiler/cte-clause.js";
 import { executeChunks } from "./chunked-insert.js";
 import { executeInParameterOrder } from "./insert-parameter-order.js";
 import type { Executable } from "../core/statements/executable.js";
@@ -135,14 +136,16 @@ export class Connection extends ConnectionApi {
   }
 
   async *stream<Row>(statement: Executable<Row>, options: StreamOptions = {}): AsyncGenerator<Row, void, undefined> {
-    // An INSERT that execute() runs as several statements (chunks over the parameter limit, rows
-    // paired with RETURNING's by sortByParameterOrder) has no one cursor to read: run it whole.
-    if (runsAsSeveral(statement.node, this.dialect.capabilities.maxParameters)) {
+    // No one cursor reads an INSERT that execute() runs as several statements (chunks over the
+    // parameter limit, rows paired by sortByParameterOrder), nor a statement that writes (a
+    // data-modifying CTE: PostgreSQL declares no cursor over it): such a statement runs whole.
+    const compiled = runsAsSeveral(statement.node, this.dialect.capabilities.maxParameters) ? undefined : this.compile(statement);
+    if (compiled === undefined || writingCtes(statement.node, compiled.sql).length !== 0) {
       yieldPerOf(options.yieldPer);
       yield* (await this.execute(statement)).rows;
       return;
     }
-    for await (const batch of this.streamCompiled<Row>(this.compile(statement), options)) yield* batch;
+    for await (const batch of this.streamCompiled<Row>(compiled, options)) yield* batch;
   }
 
   async *streamCompiled<Row>(compiled: CompiledQuery, options: StreamOptions & ExecuteOptions = {}): AsyncGenerator<Row[], void, undefined> {

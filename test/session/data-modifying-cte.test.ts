@@ -141,6 +141,27 @@ forEachDatabaseWithSchema("data-modifying CTEs", CteBase.metadata, (ctx) => {
     assert.deepEqual(await ids(tasks), [2, 4], "committed");
   });
 
+  test("streamed (engine.stream, session.stream, session.streamRows): run whole, as PostgreSQL declares no cursor over a write; the write done once", onlyPostgres, async () => {
+    await seed();
+    const viaEngine: number[] = [];
+    const done = finished();
+    for await (const row of ctx.engine.stream(select(done.c.id).orderBy(done.c.id), { yieldPer: 1 })) viaEngine.push(row.id);
+    assert.deepEqual(viaEngine, [1, 3]);
+    assert.deepEqual(await ids(tasks), [2, 4]);
+    await seed();
+    const session = ctx.session();
+    const moved = deleteFrom(tasks).where(tasks.c.tenant.eq(2)).returning(tasks.c.id).cte("moved");
+    const objects: CteTask[] = [];
+    for await (const task of session.stream(select(CteTask).where(t.id.in(select(moved.c.id))).orderBy(t.id), { yieldPer: 1 })) objects.push(task);
+    assert.deepEqual(objects.map((task) => task.id), [3, 4], "the SELECT reads the rows as they were before the DELETE, in the same statement");
+    const tuples: unknown[] = [];
+    const gone = deleteFrom(tasks).where(tasks.c.tenant.eq(1)).returning(tasks.c.id, tasks.c.title).cte("gone");
+    for await (const tuple of session.streamRows(select(gone.c.id, gone.c.title).orderBy(gone.c.id), { yieldPer: 1 })) tuples.push(tuple);
+    assert.deepEqual(tuples, [[1, "a"], [2, "b"]]);
+    await session.commit();
+    assert.deepEqual(await ids(tasks), [], "both writes committed, each once");
+  });
+
   test("through a session, then a flush that fails: no quiet retry without the CTE's write; rollback, and the session is usable", onlyPostgres, async () => {
     await seed();
     const session = ctx.session();

@@ -9,6 +9,7 @@ import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
 import type { Select } from "../../core/statements/select.js";
 import type { Connection } from "../../engine/connection.js";
 import type { ExecuteOptions, IsolationLevel } from "../../engine/driver.js";
+import { yieldPerOf } from "../../engine/connection-options.js";
 import type { Engine } from "../../engine/engine.js";
 import type { Result } from "../../engine/result.js";
 import type { IdentityMap } from "../identity/identity-map.js";
@@ -144,11 +145,21 @@ export class Transactions {
     return rowsIn(open, compiled, options);
   }
 
-  /** Streams a select's array rows, a batch at a time, through a cursor in the session's transaction. */
+  /**
+   * Streams a select's array rows, a batch at a time, through a cursor in the session's
+   * transaction; a select that writes (a data-modifying CTE), over which PostgreSQL declares no
+   * cursor, is run whole and its rows given in batches.
+   */
   async *streamRows(statement: Select<unknown>, yieldPer: number | undefined): AsyncGenerator<unknown[][], void, undefined> {
     const compiled = this.engine.cache.compile(statement.node);
     const writing = this.writesBy(statement, compiled);
-    if (writing !== undefined) await writing;
+    if (writing !== undefined) {
+      const batch = yieldPerOf(yieldPer);
+      await writing;
+      const rows = await this.compiledRowsNow(compiled);
+      for (let i = 0; i < rows.length; i += batch) yield rows.slice(i, i + batch);
+      return;
+    }
     const tx = await this.current();
     try {
       // Errors thrown by the caller's loop body never come in here: only the cursor's own.
