@@ -11,12 +11,15 @@ const p = columnsOf(Post);
 
 /** The jobs of one suite's database. */
 export function lockJobs(ctx: SessionContext): {
+  /** Why the tests of row locks are skipped (SQLite), or false. */
+  readonly noRowLocks: string | false;
   /** `n` pending jobs (posts titled "job 1" ...), committed; their ids in order. */
   seedJobs(n: number): Promise<number[]>;
   /** A session whose open transaction holds the locks of the rows `ids`. */
   holding(ids: number[]): Promise<Session>;
 } {
   return {
+    noRowLocks: ctx.db.name === "sqlite" && "SQLite has no row locks: FOR UPDATE and its NOWAIT / SKIP LOCKED compile to nothing",
     async seedJobs(n) {
       const session = ctx.session();
       const posts = Array.from({ length: n }, (_, i) => Object.assign(new Post(), { title: `job ${i + 1}` }));

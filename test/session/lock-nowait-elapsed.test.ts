@@ -14,8 +14,7 @@ import { lockJobs } from "./lock-jobs.js";
 const p = columnsOf(Post);
 
 forEachDatabaseWithSchema("NOWAIT between two sessions, timed", Base.metadata, (ctx) => {
-  const noRowLocks = ctx.db.name === "sqlite" && "SQLite has no row locks: FOR UPDATE and its NOWAIT / SKIP LOCKED compile to nothing";
-  const { seedJobs, holding } = lockJobs(ctx);
+  const { noRowLocks, seedJobs, holding } = lockJobs(ctx);
 
   test("NOWAIT on a row another session holds fails at once with LockNotAvailableError; after a rollback the session reads it, locked, once the holder is done", { skip: noRowLocks }, async () => {
     const [id] = await seedJobs(1);

@@ -20,9 +20,7 @@ import { lockJobs } from "./lock-jobs.js";
 const p = columnsOf(Post);
 
 forEachDatabaseWithSchema("NOWAIT and SKIP LOCKED between two sessions", Base.metadata, (ctx) => {
-  const noRowLocks = ctx.db.name === "sqlite" && "SQLite has no row locks: FOR UPDATE and its NOWAIT / SKIP LOCKED compile to nothing";
-
-  const { seedJobs, holding } = lockJobs(ctx);
+  const { noRowLocks, seedJobs, holding } = lockJobs(ctx);
 
   test("Core: NOWAIT on a held row through a Connection raises LockNotAvailableError with the database's code", { skip: noRowLocks }, async () => {
     const [id] = await seedJobs(1);
