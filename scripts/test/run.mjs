@@ -35,7 +35,7 @@ const SERIAL = new Map([
   ["test/core/sqlite-busy.test.ts", "asserts the event loop never stalls 250 ms"],
   ["test/session/transactions-and-faults.test.ts", "a deadlock set up with a 200 ms wait"],
   ["test/core/connect-timeout.test.ts", "asserts a connect gives up within 3 s of a 400 ms limit"],
-  ["test/session/lock-nowait-skip-locked.test.ts", "asserts NOWAIT fails within 2 s"],
+  ["test/session/lock-nowait-elapsed.test.ts", "asserts NOWAIT fails within 2 s"],
   // Its deadline is 300 ms against a lock wait, and it counts the UPDATEs of `users` running on the
   // whole server (pg_stat_activity, MariaDB's process list), which the other lane's files show too.
   ["test/session/statement-deadline-locks.test.ts", "300 ms statement deadlines against lock waits; counts UPDATEs running server-wide"],

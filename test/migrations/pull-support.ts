@@ -15,6 +15,9 @@ import { repoRoot } from "../support/repo-root.js";
 /** What the generated files import athanor from: this checkout's sources (tsx and tsc both resolve it). */
 export const importFrom = join(repoRoot, "src/index.ts");
 
+/** The built package's entry (build dist/ first): tsc reads its declarations, not the sources. */
+export const distImportFrom = join(repoRoot, "dist/index.js");
+
 /** The scratch folders of these tests (under /tmp/mpull unless ATHANOR_PULL_TMP says otherwise). */
 export const scratchRoot = process.env.ATHANOR_PULL_TMP ?? "/tmp/mpull";
 

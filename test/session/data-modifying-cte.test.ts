@@ -222,4 +222,4 @@ forEachDatabaseWithSchema("data-modifying CTEs", CteBase.metadata, (ctx) => {
     }
     assert.deepEqual(await ids(tasks), [1, 2, 3, 4]);
   });
-});
+}, { createOnce: true });

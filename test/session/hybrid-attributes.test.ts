@@ -167,7 +167,7 @@ forEachDatabaseWithSchema("hybrid attributes", HybridBase.metadata, (ctx) => {
     assert.throws(() => loose.fulName, /HyPerson maps no column 'fulName'\. Did you mean 'fullName'\?/);
   });
 
-});
+}, { createOnce: true });
 
 test("a subclass's getter without @hybrid hides the inherited hybrid: columnsOf names it a getter", () => {
   const guest = columnsOf(HyGuest) as unknown as Record<string, unknown>;

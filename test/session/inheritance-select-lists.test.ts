@@ -48,7 +48,7 @@ forEachDatabaseWithSchema("select lists of joined-table classes", JtBase.metadat
     assert.deepEqual(pairs, [["Eli", "rust", "Mia", 100]]);
     await session.rollback();
   });
-});
+}, { createOnce: true });
 
 forEachDatabaseWithSchema("select lists of single-table classes", staff.StaffBase.metadata, (ctx) => {
   const e = columnsOf(staff.Employee), m = columnsOf(staff.Manager), r = columnsOf(staff.Director), g = columnsOf(staff.Engineer);
@@ -70,4 +70,4 @@ forEachDatabaseWithSchema("select lists of single-table classes", staff.StaffBas
     const b = columnsOf(Boss);
     assert.deepEqual(await session.execute(select(g.name, b.name.label("boss")).join(Boss, g.managerId.eq(b.id))), [["Eli", "Mia"]]);
   });
-});
+}, { createOnce: true });

@@ -117,7 +117,7 @@ forEachDatabaseWithSchema("bulk UPDATE and DELETE through joined-table classes",
     await assert.rejects(ctx.engine.execute(insert(Manager)), (error: unknown) => error instanceof ArgumentError && /session\.execute\(insert\(JtManager\), rows\)/.test(error.message));
     assert.deepEqual(await tableRows(ctx, "jt_managers", "id, budget"), [[1, 100], [3, 900]]);
   });
-}, { sqliteFile: true });
+}, { sqliteFile: true, createOnce: true });
 
 /** Rows that reference a joined class's rows with ON DELETE actions: toys its base table's (SET NULL), visits its own table's (CASCADE). */
 class BcBase extends DeclarativeBase {}
@@ -159,4 +159,4 @@ forEachDatabaseWithSchema("bulk DELETE through a joined-table class: the databas
     await session.commit();
     assert.deepEqual((await ctx.session().scalars(select(Toy).orderBy(columnsOf(Toy).id))).map((t) => t.ownerId), [null, 2]);
   });
-});
+}, { createOnce: true });

@@ -102,4 +102,4 @@ forEachDatabaseWithSchema("locking reads through joined-table classes", JtBase.m
     // Through the base: its own table's rows (a subclass's are outer-joined).
     assert.equal((await ctx.session().scalars(select(Employee).forUpdate())).length, 4);
   });
-});
+}, { createOnce: true });

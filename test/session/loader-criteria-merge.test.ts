@@ -103,4 +103,4 @@ forEachDatabaseWithSchema("merge of a row the loader criteria exclude", TenancyB
     assert.equal(await ctx.count("tn_writers", "id = 1 AND name = 'Ann'"), 1);
     assert.equal(await ctx.count("tn_docs", "id = 13 AND writer_id = 3 AND title = 'd'"), 1);
   });
-});
+}, { createOnce: true });

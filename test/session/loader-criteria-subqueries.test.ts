@@ -100,4 +100,4 @@ forEachDatabaseWithSchema("loader criteria in subqueries", TenancyBase.metadata,
     await session.commit();
     assert.equal(await ctx.count("tn_writers", "id > 100"), 3, "docs a, b and c: not t2's d");
   });
-});
+}, { createOnce: true });

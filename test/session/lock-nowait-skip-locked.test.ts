@@ -4,57 +4,23 @@
  * `LockNotAvailableError` (a plain locking read waits for ever on PostgreSQL, 50 s on MariaDB);
  * SKIP LOCKED leaves the held rows out, so that workers of a job queue take disjoint rows.
  * SQLite has no row locks: the clause compiles to nothing, and the queue runs in transactions
- * that take the database's write lock at BEGIN (`isolationLevel: "serializable"`).
+ * that take the database's write lock at BEGIN (`isolationLevel: "serializable"`). The one test
+ * that bounds how long NOWAIT took runs alone, in lock-nowait-elapsed.test.ts; these share a lane.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { test } from "node:test";
-import { LockNotAvailableError, columnsOf, select, sessionMaker, type Session } from "../../src/index.js";
-import { Base, Post, User } from "../../examples/blog/index.js";
+import { LockNotAvailableError, columnsOf, select, sessionMaker } from "../../src/index.js";
+import { Base, Post } from "../../examples/blog/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
+import { lockJobs } from "./lock-jobs.js";
 
 const p = columnsOf(Post);
 
 forEachDatabaseWithSchema("NOWAIT and SKIP LOCKED between two sessions", Base.metadata, (ctx) => {
-  const noRowLocks = ctx.db.name === "sqlite" && "SQLite has no row locks: FOR UPDATE and its NOWAIT / SKIP LOCKED compile to nothing";
-
-  /** `n` pending jobs (posts titled "job 1" ...), committed; their ids in order. */
-  async function seedJobs(n: number): Promise<number[]> {
-    const session = ctx.session();
-    const posts = Array.from({ length: n }, (_, i) => Object.assign(new Post(), { title: `job ${i + 1}` }));
-    session.add(Object.assign(new User(), { email: "queue@x", posts }));
-    await session.commit();
-    await session.close();
-    return posts.map((post) => post.id);
-  }
-
-  /** A session whose open transaction holds the locks of the rows `ids`. */
-  async function holding(ids: number[]): Promise<Session> {
-    const session = ctx.session();
-    assert.equal((await session.scalars(select(Post).where(p.id.in(ids)).forUpdate())).length, ids.length);
-    return session;
-  }
-
-  test("NOWAIT on a row another session holds fails at once with LockNotAvailableError; after a rollback the session reads it, locked, once the holder is done", { skip: noRowLocks }, async () => {
-    const [id] = await seedJobs(1);
-    const holder = await holding([id!]);
-    const other = ctx.session();
-    const start = performance.now();
-    await assert.rejects(
-      other.scalars(select(Post).where(p.id.eq(id!)).forUpdate({ nowait: true })),
-      (e: unknown) => e instanceof LockNotAvailableError && e.retryable && !e.connectionInvalidated,
-    );
-    const ms = performance.now() - start;
-    assert.ok(ms < 2000, `NOWAIT waited ${ms.toFixed(0)} ms`);
-    await other.rollback();
-    await holder.commit();
-    const [post] = await other.scalars(select(Post).where(p.id.eq(id!)).forUpdate({ nowait: true }));
-    post!.title = "mine";
-    await other.commit();
-    assert.equal(await ctx.count("posts", "title = 'mine'"), 1);
-  });
+  const { noRowLocks, seedJobs, holding } = lockJobs(ctx);
 
   test("Core: NOWAIT on a held row through a Connection raises LockNotAvailableError with the database's code", { skip: noRowLocks }, async () => {
     const [id] = await seedJobs(1);

@@ -170,4 +170,4 @@ forEachDatabaseWithSchema("upsert: the session's objects of the rows it changed"
     await session.commit();
     assert.equal(await ctx.count("up_counters", "id = 1 AND hits = 6"), 1);
   });
-});
+}, { createOnce: true });

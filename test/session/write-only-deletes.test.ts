@@ -197,7 +197,7 @@ forEachDatabaseWithSchema("write-only collections: deletes, merge, savepoints", 
     const feed = Object.assign(new WdFeed(), {});
     assert.throws(() => feed.items.select(), (error: unknown) => error instanceof WriteOnlyCollectionError && /flush it first/.test(error.message));
   });
-});
+}, { createOnce: true });
 
 test("configuration refuses lazy: \"writeOnly\" on a many-to-one, and on a many-to-many over a mapped association table", () => {
   const registry = new Registry();

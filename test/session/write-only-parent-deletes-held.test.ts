@@ -459,5 +459,5 @@ forEachDatabaseWithSchema(
       return `${inspect(child).status}, ${leaf.parentId}`;
     });
   },
-  { sqliteFile: true },
+  { sqliteFile: true, createOnce: true },
 );

@@ -313,4 +313,4 @@ forEachDatabaseWithSchema("write-only collections: deleting the parent without p
     await session.rollback();
     assert.deepEqual(await ids(ctx, "SELECT COUNT(*) FROM sb_posts"), [5]);
   });
-});
+}, { createOnce: true });

@@ -238,4 +238,4 @@ forEachDatabaseWithSchema("write-only collections", WoBase.metadata, (ctx) => {
     assert.deepEqual(await ids(ctx, "SELECT COUNT(*) FROM wo_user_tags"), [0]);
     assert.deepEqual(await ids(ctx, "SELECT id FROM wo_users"), [2]);
   });
-});
+}, { createOnce: true });
