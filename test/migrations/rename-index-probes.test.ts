@@ -1,0 +1,67 @@
+/**
+ * Adversarial probes of in-place index and unique renames (rename-index.test.ts covers the plain
+ * case): names that the old schema still holds when the rename runs.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { index, integer, MetaData, table, unique, type Engine } from "../../src/index.js";
+import type { SchemaModel } from "../../src/core/schema/schema-model.js";
+import { diffSchemas, schemaModelOf, type Operation } from "../../src/migrations/index.js";
+import { canonicalSchema } from "../../src/migrations/schema/canonical.js";
+import { planSteps } from "../../src/migrations/apply/plan.js";
+import { runSteps } from "../../src/migrations/apply/run-steps.js";
+import { engineFor } from "../support/databases.js";
+import { forEachDatabase } from "../support/dialects.js";
+
+/** An index on `a` named `rp_one`, a unique on `b` named `rp_two`. */
+function v1(): MetaData {
+  const metadata = new MetaData();
+  table("rp_items", metadata, { id: integer().primaryKey(), a: integer(), b: integer() }, (c) => [index([c.a], { name: "rp_one" }), unique([c.b], { name: "rp_two" })]);
+  return metadata;
+}
+
+/** The same index and unique, their names exchanged. */
+function v2(): MetaData {
+  const metadata = new MetaData();
+  table("rp_items", metadata, { id: integer().primaryKey(), a: integer(), b: integer() }, (c) => [index([c.a], { name: "rp_two" }), unique([c.b], { name: "rp_one" })]);
+  return metadata;
+}
+
+forEachDatabase("an index and a unique that exchange names", (ctx) => {
+  const dialect = ctx.db.name;
+  const ours = (schema: SchemaModel): SchemaModel => ({ ...schema, tables: schema.tables.filter((t) => t.name.startsWith("rp_")) });
+  const reflect = async () => ours(await ctx.engine.inspect().reflect());
+  const apply = (ops: readonly Operation[], schema: SchemaModel) => ctx.engine.withConnection((conn) => runSteps(conn, planSteps(ops, { dialect: ctx.engine.dialect, schema })));
+  const dropOurs = async (engine: Engine) => {
+    await engine.withConnection((conn) => conn.run("DROP TABLE IF EXISTS rp_items"));
+  };
+
+  before(async () => {
+    await dropOurs(ctx.engine);
+    await v1().createAll(ctx.engine);
+    await ctx.engine.withConnection((conn) => conn.run("INSERT INTO rp_items (id, a, b) VALUES (1, 1, 1), (2, 1, 2)"));
+  });
+  after(async () => {
+    if (dialect === "sqlite") return;
+    const engine = engineFor(ctx.db, { pool: { max: 1 } });
+    try {
+      await dropOurs(engine);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test("the generated migration runs, the names are exchanged, the rows and the unique kept", async () => {
+    const reflected1 = await reflect();
+    const model2 = schemaModelOf(v2(), ctx.engine.dialect);
+    const up = diffSchemas(reflected1, model2, { dialect });
+    await apply(up, reflected1);
+    const reflected2 = await reflect();
+    assert.deepEqual(canonicalSchema(reflected2, dialect), canonicalSchema(ours(model2), dialect));
+    assert.deepEqual(diffSchemas(reflected2, model2, { dialect }), [], "no difference left after applying");
+    await ctx.engine.withConnection(async (conn) => {
+      assert.equal((await conn.run("SELECT COUNT(*) AS n FROM rp_items")).rows.map((r) => Number(r.n))[0], 2);
+      await assert.rejects(conn.run("INSERT INTO rp_items (id, a, b) VALUES (3, 1, 2)"), "the unique on b still holds");
+    });
+  });
+});
