@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { index, integer, MetaData, table, unique, type Engine } from "../../src/index.js";
 import type { SchemaModel } from "../../src/core/schema/schema-model.js";
-import { diffSchemas, schemaModelOf, type Operation } from "../../src/migrations/index.js";
+import { diffSchemas, schemaModelOf, withRenameHints, type Operation } from "../../src/migrations/index.js";
 import { canonicalSchema } from "../../src/migrations/schema/canonical.js";
 import { planSteps } from "../../src/migrations/apply/plan.js";
 import { runSteps } from "../../src/migrations/apply/run-steps.js";
@@ -27,13 +27,28 @@ function v2(): MetaData {
   return metadata;
 }
 
+/** Two tables, each with an index named after it (`ix_<table>_x`). */
+function chain1(): MetaData {
+  const metadata = new MetaData();
+  for (const name of ["rp_a", "rp_b"]) table(name, metadata, { id: integer().primaryKey(), x: integer() }, (c) => [index([c.x])]);
+  return metadata;
+}
+
+/** A chain of table renames, rp_b to rp_c and rp_a to rp_b (in that order, which the tables sorted by name do not give): each index's new name is the other's old one. */
+function chain2(): MetaData {
+  const metadata = new MetaData();
+  table("rp_b", metadata, { id: integer().primaryKey(), x: integer() }, (c) => [index([c.x])], { previousNames: ["rp_a"] });
+  table("rp_c", metadata, { id: integer().primaryKey(), x: integer() }, (c) => [index([c.x])], { previousNames: ["rp_b"] });
+  return metadata;
+}
+
 forEachDatabase("an index and a unique that exchange names", (ctx) => {
   const dialect = ctx.db.name;
   const ours = (schema: SchemaModel): SchemaModel => ({ ...schema, tables: schema.tables.filter((t) => t.name.startsWith("rp_")) });
   const reflect = async () => ours(await ctx.engine.inspect().reflect());
   const apply = (ops: readonly Operation[], schema: SchemaModel) => ctx.engine.withConnection((conn) => runSteps(conn, planSteps(ops, { dialect: ctx.engine.dialect, schema })));
   const dropOurs = async (engine: Engine) => {
-    await engine.withConnection((conn) => conn.run("DROP TABLE IF EXISTS rp_items"));
+    for (const name of ["rp_items", "rp_a", "rp_b", "rp_c"]) await engine.withConnection((conn) => conn.run(`DROP TABLE IF EXISTS ${name}`));
   };
 
   before(async () => {
@@ -62,6 +77,49 @@ forEachDatabase("an index and a unique that exchange names", (ctx) => {
     await ctx.engine.withConnection(async (conn) => {
       assert.equal((await conn.run("SELECT COUNT(*) AS n FROM rp_items")).rows.map((r) => Number(r.n))[0], 2);
       await assert.rejects(conn.run("INSERT INTO rp_items (id, a, b) VALUES (3, 1, 2)"), "the unique on b still holds");
+    });
+  });
+});
+
+forEachDatabase("a chain of table renames whose index names follow the tables", (ctx) => {
+  const dialect = ctx.db.name;
+  const ours = (schema: SchemaModel): SchemaModel => ({ ...schema, tables: schema.tables.filter((t) => t.name.startsWith("rp_")) });
+  const reflect = async () => ours(await ctx.engine.inspect().reflect());
+  const apply = (ops: readonly Operation[], schema: SchemaModel) => ctx.engine.withConnection((conn) => runSteps(conn, planSteps(ops, { dialect: ctx.engine.dialect, schema })));
+  const dropOurs = async (engine: Engine) => {
+    for (const name of ["rp_items", "rp_a", "rp_b", "rp_c"]) await engine.withConnection((conn) => conn.run(`DROP TABLE IF EXISTS ${name}`));
+  };
+
+  before(async () => {
+    await dropOurs(ctx.engine);
+    await chain1().createAll(ctx.engine);
+    await ctx.engine.withConnection(async (conn) => {
+      await conn.run("INSERT INTO rp_a (id, x) VALUES (1, 10)");
+      await conn.run("INSERT INTO rp_b (id, x) VALUES (2, 20)");
+    });
+  });
+  after(async () => {
+    if (dialect === "sqlite") return;
+    const engine = engineFor(ctx.db, { pool: { max: 1 } });
+    try {
+      await dropOurs(engine);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test("the generated migration runs (index names are one namespace per schema on PostgreSQL and SQLite) and keeps the rows", async () => {
+    const reflected1 = await reflect();
+    const metadata2 = chain2();
+    const model2 = schemaModelOf(metadata2, ctx.engine.dialect);
+    const up = diffSchemas(reflected1, withRenameHints(model2, metadata2), { dialect });
+    await apply(up, reflected1);
+    const reflected2 = await reflect();
+    assert.deepEqual(canonicalSchema(reflected2, dialect), canonicalSchema(ours(model2), dialect));
+    assert.deepEqual(diffSchemas(reflected2, model2, { dialect }), [], "no difference left after applying");
+    await ctx.engine.withConnection(async (conn) => {
+      assert.deepEqual((await conn.run("SELECT id, x FROM rp_b")).rows.map((r) => [Number(r.id), Number(r.x)]), [[1, 10]]);
+      assert.deepEqual((await conn.run("SELECT id, x FROM rp_c")).rows.map((r) => [Number(r.id), Number(r.x)]), [[2, 20]]);
     });
   });
 });
