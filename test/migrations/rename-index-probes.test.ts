@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { index, integer, MetaData, table, unique, type Engine } from "../../src/index.js";
 import type { SchemaModel } from "../../src/core/schema/schema-model.js";
-import { diffSchemas, schemaModelOf, withRenameHints, type Operation } from "../../src/migrations/index.js";
+import { diffSchemas, downOf, schemaModelOf, withRenameHints, type Operation } from "../../src/migrations/index.js";
 import { canonicalSchema } from "../../src/migrations/schema/canonical.js";
 import { planSteps } from "../../src/migrations/apply/plan.js";
 import { runSteps } from "../../src/migrations/apply/run-steps.js";
@@ -121,5 +121,66 @@ forEachDatabase("a chain of table renames whose index names follow the tables", 
       assert.deepEqual((await conn.run("SELECT id, x FROM rp_b")).rows.map((r) => [Number(r.id), Number(r.x)]), [[1, 10]]);
       assert.deepEqual((await conn.run("SELECT id, x FROM rp_c")).rows.map((r) => [Number(r.id), Number(r.x)]), [[2, 20]]);
     });
+    // The down, the up reversed, renames in the order that frees each name first too.
+    await apply(downOf(up), reflected2);
+    assert.deepEqual(canonicalSchema(await reflect(), dialect), canonicalSchema(reflected1, dialect));
+  });
+});
+
+/** A child table whose foreign key (named after the table) has no index of its own: MariaDB makes one, named after the key. */
+function fk1(): MetaData {
+  const metadata = new MetaData();
+  table("rp_parent", metadata, { id: integer().primaryKey() });
+  table("rp_child", metadata, { id: integer().primaryKey(), parent: integer().references("rp_parent.id") });
+  return metadata;
+}
+
+function fk2(): MetaData {
+  const metadata = new MetaData();
+  table("rp_parent", metadata, { id: integer().primaryKey() });
+  table("rp_kid", metadata, { id: integer().primaryKey(), parent: integer().references("rp_parent.id") }, undefined, { previousNames: ["rp_child"] });
+  return metadata;
+}
+
+forEachDatabase("a table renamed with a foreign key named after it", (ctx) => {
+  const dialect = ctx.db.name;
+  const ours = (schema: SchemaModel): SchemaModel => ({ ...schema, tables: schema.tables.filter((t) => t.name.startsWith("rp_")) });
+  const reflect = async () => ours(await ctx.engine.inspect().reflect());
+  const apply = (ops: readonly Operation[], schema: SchemaModel) => ctx.engine.withConnection((conn) => runSteps(conn, planSteps(ops, { dialect: ctx.engine.dialect, schema })));
+  const dropOurs = async (engine: Engine) => {
+    for (const name of ["rp_child", "rp_kid", "rp_parent"]) await engine.withConnection((conn) => conn.run(`DROP TABLE IF EXISTS ${name}`));
+  };
+
+  before(async () => {
+    await dropOurs(ctx.engine);
+    await fk1().createAll(ctx.engine);
+    await ctx.engine.withConnection(async (conn) => {
+      await conn.run("INSERT INTO rp_parent (id) VALUES (1)");
+      await conn.run("INSERT INTO rp_child (id, parent) VALUES (1, 1)");
+    });
+  });
+  after(async () => {
+    if (dialect === "sqlite") return;
+    const engine = engineFor(ctx.db, { pool: { max: 1 } });
+    try {
+      await dropOurs(engine);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test("up and down leave no difference with the models, and the key holds", async () => {
+    const reflected1 = await reflect();
+    const metadata2 = fk2();
+    const model2 = schemaModelOf(metadata2, ctx.engine.dialect);
+    const up = diffSchemas(reflected1, withRenameHints(model2, metadata2), { dialect });
+    await apply(up, reflected1);
+    const reflected2 = await reflect();
+    assert.deepEqual(diffSchemas(reflected2, model2, { dialect }), [], "no difference left after the up");
+    await ctx.engine.withConnection((conn) => assert.rejects(conn.run("INSERT INTO rp_kid (id, parent) VALUES (2, 9)")));
+    await apply(downOf(up), reflected2);
+    const reflected3 = await reflect();
+    assert.deepEqual(diffSchemas(reflected3, schemaModelOf(fk1(), ctx.engine.dialect), { dialect }), [], "no difference left after the down");
+    assert.deepEqual(canonicalSchema(reflected3, dialect), canonicalSchema(reflected1, dialect));
   });
 });
