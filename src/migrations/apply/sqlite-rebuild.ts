@@ -110,7 +110,7 @@ export function rebuildStep(ddl: DdlCompiler, table: TableRef, ops: readonly Ope
   const statements = [
     ddl.createTableModel(temporary),
     `INSERT INTO ${newName} (${copied.map((c) => ddl.identifier(c.name)).join(", ")}) SELECT ${copied
-      .map((c) => ddl.identifier(origin.get(c.name)!))
+      .map((c) => copiedValue(ddl.identifier(origin.get(c.name)!), old.columns.find((o) => o.name === origin.get(c.name))!.type, c.type))
       .join(", ")} FROM ${ddl.tableName(old)}`,
     ddl.dropTable(old),
     ...ddl.renameTable(temporary, next.name),
@@ -126,6 +126,18 @@ export function rebuildStep(ddl: DdlCompiler, table: TableRef, ops: readonly Ope
   };
 }
 
+/**
+ * A copied value in the text the new type is stored as. SQLite compares dates and timestamps as
+ * text, athanor writing `YYYY-MM-DD` and `YYYY-MM-DD HH:MM:SS[.SSS]`: a date kept as it was under
+ * a timestamp type read as midnight but never compared equal to it (`at = ?` missed the row, as
+ * did `at >= ?` from that midnight). PostgreSQL and MariaDB convert such values themselves.
+ */
+function copiedValue(c: string, from: TypeModel, to: TypeModel): string {
+  if (from.kind === "date" && to.kind === "datetime") return `CASE WHEN typeof(${c}) = 'text' AND length(${c}) = 10 THEN ${c} || ' 00:00:00' ELSE ${c} END`;
+  // The narrowing (allowed data loss): the day, as PostgreSQL and MariaDB keep it, of athanor's own UTC text.
+  if (from.kind === "datetime" && to.kind === "date") return `CASE WHEN typeof(${c}) = 'text' AND ${c} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] *' THEN substr(${c}, 1, 10) ELSE ${c} END`;
+  return c;
+}
 
 /**
  * For each copied column whose type changes: a query for a value of the rebuilt table that the
