@@ -184,3 +184,56 @@ forEachDatabase("a table renamed with a foreign key named after it", (ctx) => {
     assert.deepEqual(canonicalSchema(reflected3, dialect), canonicalSchema(reflected1, dialect));
   });
 });
+
+forEachDatabase("tables of one name in two schemas, renamed together with their indexes", (ctx) => {
+  const dialect = ctx.db.name;
+  const database = dialect === "sqlite" ? "" : new URL(ctx.db.url).pathname.slice(1);
+  // SQLite's schemas are attached files: nothing to compare there.
+  const schema = `${database}_rps`;
+  const build = (renamed: boolean) => {
+    const metadata = new MetaData();
+    for (const s of [undefined, schema]) {
+      const options = { ...(s ? { schema: s } : {}), ...(renamed ? { previousNames: ["rp_acct"] } : {}) };
+      table(renamed ? "rp_ledger" : "rp_acct", metadata, { id: integer().primaryKey(), x: integer() }, (c) => [index([c.x])], options);
+    }
+    return metadata;
+  };
+  const ours = (s: SchemaModel): SchemaModel => ({ ...s, tables: s.tables.filter((t) => t.name.startsWith("rp_")) });
+  const reflect = async () => ours(await ctx.engine.inspect().reflect({ schemas: [schema] }));
+  const apply = (ops: readonly Operation[], s: SchemaModel) => ctx.engine.withConnection((conn) => runSteps(conn, planSteps(ops, { dialect: ctx.engine.dialect, schema: s })));
+  const run = (engine: Engine, sql: string) => engine.withConnection((conn) => conn.run(sql));
+  const dropOurs = async (engine: Engine) => {
+    for (const name of ["rp_acct", "rp_ledger"]) await run(engine, `DROP TABLE IF EXISTS ${name}`);
+    if (dialect === "postgresql") await run(engine, `DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    if (dialect === "mysql") await run(engine, `DROP DATABASE IF EXISTS \`${schema}\``);
+  };
+
+  before(async () => {
+    if (dialect === "sqlite") return;
+    await dropOurs(ctx.engine);
+    await run(ctx.engine, dialect === "postgresql" ? `CREATE SCHEMA "${schema}"` : `CREATE DATABASE \`${schema}\``);
+    await build(false).createAll(ctx.engine);
+  });
+  after(async () => {
+    if (dialect === "sqlite") return;
+    const engine = engineFor(ctx.db, { pool: { max: 1 } });
+    try {
+      await dropOurs(engine);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test("each index renamed in its own schema; the down renames both back", { skip: dialect === "sqlite" && "no second schema on SQLite" }, async () => {
+    const reflected1 = await reflect();
+    const metadata2 = build(true);
+    const model2 = schemaModelOf(metadata2, ctx.engine.dialect);
+    const up = diffSchemas(reflected1, withRenameHints(model2, metadata2), { dialect });
+    assert.equal(up.filter((o) => o.op === "renameIndex").length, 2, "two renames in place, one per schema");
+    await apply(up, reflected1);
+    const reflected2 = await reflect();
+    assert.deepEqual(diffSchemas(reflected2, model2, { dialect }), [], "no difference left after the up");
+    await apply(downOf(up), reflected2);
+    assert.deepEqual(canonicalSchema(await reflect(), dialect), canonicalSchema(reflected1, dialect));
+  });
+});
