@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { boolean, date, datetime, integer, MetaData, select, string, table, type ColumnBuilder } from "../../src/index.js";
+import { boolean, date, datetime, float, integer, numeric, MetaData, select, string, table, type ColumnBuilder } from "../../src/index.js";
 import { diffSchemas, schemaModelOf } from "../../src/migrations/index.js";
 import { planSteps } from "../../src/migrations/apply/plan.js";
 import { runSteps } from "../../src/migrations/apply/run-steps.js";
@@ -27,6 +27,8 @@ const cases: Case[] = [
   { name: "date → datetime", from: date(), to: datetime(), sql: "'2024-01-01'", value: new Date("2024-01-01T00:00:00Z") },
   { name: "boolean → integer", from: boolean(), to: integer(), sql: "1 = 1", value: 1 },
   { name: "integer → string(11)", from: integer(), to: string(11), sql: "-42", value: "-42" },
+  { name: "numeric(10, 4) → numeric(10, 2) (allowDataLoss): rounded", from: numeric(10, 4), to: numeric(10, 2), sql: "1.2345", value: "1.23", allowDataLoss: true },
+  { name: "float → numeric(10, 2) (allowDataLoss): rounded", from: float(), to: numeric(10, 2), sql: "2.345678", value: "2.35", allowDataLoss: true },
   { name: "datetime → date (allowDataLoss): the day is kept", from: datetime(), to: date(), sql: "'2024-01-01 10:30:00'", value: "2024-01-01", allowDataLoss: true },
 ];
 

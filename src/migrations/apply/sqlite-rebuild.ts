@@ -127,15 +127,19 @@ export function rebuildStep(ddl: DdlCompiler, table: TableRef, ops: readonly Ope
 }
 
 /**
- * A copied value in the text the new type is stored as. SQLite compares dates and timestamps as
+ * A copied value in the form the new type is stored in. SQLite compares dates and timestamps as
  * text, athanor writing `YYYY-MM-DD` and `YYYY-MM-DD HH:MM:SS[.SSS]`: a date kept as it was under
  * a timestamp type read as midnight but never compared equal to it (`at = ?` missed the row, as
  * did `at >= ?` from that midnight). PostgreSQL and MariaDB convert such values themselves.
  */
 function copiedValue(c: string, from: TypeModel, to: TypeModel): string {
   if (from.kind === "date" && to.kind === "datetime") return `CASE WHEN typeof(${c}) = 'text' AND length(${c}) = 10 THEN ${c} || ' 00:00:00' ELSE ${c} END`;
-  // The narrowing (allowed data loss): the day, as PostgreSQL and MariaDB keep it, of athanor's own UTC text.
+  // Narrowings (allowed data loss), as PostgreSQL and MariaDB make them: the day of athanor's own
+  // UTC text; a number rounded to the new scale (read rounded, kept whole, it never equalled what it read as).
   if (from.kind === "datetime" && to.kind === "date") return `CASE WHEN typeof(${c}) = 'text' AND ${c} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] *' THEN substr(${c}, 1, 10) ELSE ${c} END`;
+  if (to.kind === "numeric" && to.scale !== undefined && (from.kind === "float" || (from.kind === "numeric" && (from.scale ?? Infinity) > to.scale))) {
+    return `CASE WHEN typeof(${c}) = 'real' THEN round(${c}, ${to.scale}) ELSE ${c} END`;
+  }
   return c;
 }
 
@@ -170,8 +174,12 @@ function misfit(c: string, type: TypeModel): string | undefined {
     case "bigint":
       return `typeof(${c}) NOT IN ('integer', 'null')`;
     case "float":
-    case "numeric":
       return `typeof(${c}) NOT IN ('integer', 'real', 'null')`;
+    case "numeric": {
+      // Digits before the point beyond the precision: PostgreSQL and MariaDB refuse them (overflow).
+      const digits = type.precision === undefined ? undefined : type.precision - (type.scale ?? 0);
+      return `typeof(${c}) NOT IN ('integer', 'real', 'null')${digits === undefined ? "" : ` OR abs(${c}) >= 1e${digits}`}`;
+    }
     case "boolean":
       return `${c} NOT IN (0, 1)`;
     default:
