@@ -29,6 +29,7 @@ const cases: Case[] = [
   { name: "integer → string(11)", from: integer(), to: string(11), sql: "-42", value: "-42" },
   { name: "numeric(10, 4) → numeric(10, 2) (allowDataLoss): rounded", from: numeric(10, 4), to: numeric(10, 2), sql: "1.2345", value: "1.23", allowDataLoss: true },
   { name: "float → numeric(10, 2) (allowDataLoss): rounded", from: float(), to: numeric(10, 2), sql: "2.345678", value: "2.35", allowDataLoss: true },
+  { name: "string(10) → numeric(10, 2) (allowDataLoss): rounded", from: string(10), to: numeric(10, 2), sql: "'3.14159'", value: "3.14", allowDataLoss: true },
   { name: "datetime → date (allowDataLoss): the day is kept", from: datetime(), to: date(), sql: "'2024-01-01 10:30:00'", value: "2024-01-01", allowDataLoss: true },
 ];
 

@@ -112,6 +112,7 @@ export function rebuildStep(ddl: DdlCompiler, table: TableRef, ops: readonly Ope
     `INSERT INTO ${newName} (${copied.map((c) => ddl.identifier(c.name)).join(", ")}) SELECT ${copied
       .map((c) => copiedValue(ddl.identifier(origin.get(c.name)!), old.columns.find((o) => o.name === origin.get(c.name))!.type, c.type))
       .join(", ")} FROM ${ddl.tableName(old)}`,
+    ...roundings(ddl, newName, next, old, origin),
     ddl.dropTable(old),
     ...ddl.renameTable(temporary, next.name),
     ...next.indexes.flatMap((index) => ddl.createIndexModel(next, index)),
@@ -134,13 +135,24 @@ export function rebuildStep(ddl: DdlCompiler, table: TableRef, ops: readonly Ope
  */
 function copiedValue(c: string, from: TypeModel, to: TypeModel): string {
   if (from.kind === "date" && to.kind === "datetime") return `CASE WHEN typeof(${c}) = 'text' AND length(${c}) = 10 THEN ${c} || ' 00:00:00' ELSE ${c} END`;
-  // Narrowings (allowed data loss), as PostgreSQL and MariaDB make them: the day of athanor's own
-  // UTC text; a number rounded to the new scale (read rounded, kept whole, it never equalled what it read as).
+  // The narrowing (allowed data loss): the day of athanor's own UTC text, as PostgreSQL and MariaDB keep it.
   if (from.kind === "datetime" && to.kind === "date") return `CASE WHEN typeof(${c}) = 'text' AND ${c} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] *' THEN substr(${c}, 1, 10) ELSE ${c} END`;
-  if (to.kind === "numeric" && to.scale !== undefined && (from.kind === "float" || (from.kind === "numeric" && (from.scale ?? Infinity) > to.scale))) {
-    return `CASE WHEN typeof(${c}) = 'real' THEN round(${c}, ${to.scale}) ELSE ${c} END`;
-  }
   return c;
+}
+
+/**
+ * For each copied column made a numeric with a scale: its values rounded to it, as PostgreSQL and
+ * MariaDB round them. The column's affinity has made numbers of the copied text by then; a value
+ * kept with more decimals read rounded but never compared equal to what it read as.
+ */
+function roundings(ddl: DdlCompiler, newName: string, next: TableModel, old: TableModel, origin: ReadonlyMap<string, string | undefined>): string[] {
+  return next.columns.flatMap((column) => {
+    const from = origin.get(column.name);
+    const before = from === undefined ? undefined : old.columns.find((c) => c.name === from);
+    if (!before || column.type.kind !== "numeric" || column.type.scale === undefined || sameType(before.type, column.type, "sqlite")) return [];
+    const c = ddl.identifier(column.name);
+    return [`UPDATE ${newName} SET ${c} = round(${c}, ${column.type.scale}) WHERE typeof(${c}) = 'real' AND ${c} <> round(${c}, ${column.type.scale})`];
+  });
 }
 
 /**
