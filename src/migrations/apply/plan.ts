@@ -16,7 +16,7 @@ import { applyToModel } from "../operations/apply-to-model.js";
 import type { Operation } from "../operations/operation.js";
 import { concurrentIndexOf } from "./concurrent-index.js";
 import { appliedGuard, indexGuard } from "./guards.js";
-import { mysqlRefusal } from "./mysql-refusals.js";
+import { mysqlRefusal, uuidValueRefusal } from "./mysql-refusals.js";
 import { triggerRefusal } from "./trigger-refusals.js";
 import { pgViewRefusal } from "./pg-view-refusals.js";
 import { schemaOnly } from "./sql-kind.js";
@@ -104,7 +104,7 @@ function mysqlSteps(op: Operation, statements: readonly string[], description: s
     ];
   }
   const guard = appliedGuard(op);
-  const refusals = statements.length === 1 ? [mysqlRefusal(op, ddl, after), triggerRefusal(op, "mysql")].filter((r) => r !== undefined) : [];
+  const refusals = statements.length === 1 ? [mysqlRefusal(op, ddl, after), uuidValueRefusal(op, ddl), triggerRefusal(op, "mysql")].filter((r) => r !== undefined) : [];
   return statements.map((sql, i) => ({
     description: statements.length > 1 ? `${description} (${i + 1}/${statements.length})` : description,
     statements: [sql],

@@ -135,6 +135,8 @@ export function rebuildStep(ddl: DdlCompiler, table: TableRef, ops: readonly Ope
  */
 function copiedValue(c: string, from: TypeModel, to: TypeModel): string {
   if (from.kind === "date" && to.kind === "datetime") return `CASE WHEN typeof(${c}) = 'text' AND length(${c}) = 10 THEN ${c} || ' 00:00:00' ELSE ${c} END`;
+  // athanor binds a uuid in lower case: one kept in upper case read as its lower case but was never found by it.
+  if (to.kind === "uuid" && (from.kind === "string" || from.kind === "text")) return `CASE WHEN typeof(${c}) = 'text' THEN lower(${c}) ELSE ${c} END`;
   // The narrowing (allowed data loss): the day of athanor's own UTC text, as PostgreSQL and MariaDB keep it.
   if (from.kind === "datetime" && to.kind === "date") return `CASE WHEN typeof(${c}) = 'text' AND ${c} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] *' THEN substr(${c}, 1, 10) ELSE ${c} END`;
   return c;
@@ -173,6 +175,10 @@ function valueChecks(ddl: DdlCompiler, next: TableModel, old: TableModel, origin
   return checks;
 }
 
+const HEX = "[0-9a-f]";
+/** A uuid in lower case, as a GLOB pattern (which tells case apart). */
+const UUID_GLOB = [8, 4, 4, 4, 12].map((n) => HEX.repeat(n)).join("-");
+
 /** The condition on `c` that a value of type `type` must not meet, or undefined when SQLite can tell nothing. */
 function misfit(c: string, type: TypeModel): string | undefined {
   switch (type.kind) {
@@ -194,6 +200,9 @@ function misfit(c: string, type: TypeModel): string | undefined {
     }
     case "boolean":
       return `${c} NOT IN (0, 1)`;
+    case "uuid":
+      // PostgreSQL refuses text that is not a uuid (the copy has put the others in lower case).
+      return `typeof(${c}) NOT IN ('text', 'null') OR ${c} NOT GLOB '${UUID_GLOB}'`;
     default:
       return undefined;
   }
