@@ -19,6 +19,7 @@ import { appliedGuard, indexGuard } from "./guards.js";
 import { mysqlRefusal, uuidValueRefusal } from "./mysql-refusals.js";
 import { triggerRefusal } from "./trigger-refusals.js";
 import { pgViewRefusal } from "./pg-view-refusals.js";
+import { pgCollationRefusal } from "./pg-collation-refusal.js";
 import { schemaOnly } from "./sql-kind.js";
 import { renderOperation } from "./render.js";
 import { splitOnlinePhases } from "../lint/online-safe.js";
@@ -71,7 +72,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
       continue;
     }
     const guard = appliedGuard(op);
-    const refusals = dialect === "postgresql" ? [triggerRefusal(op, dialect), pgViewRefusal(op)].filter((r) => r !== undefined) : [];
+    const refusals = dialect === "postgresql" ? [triggerRefusal(op, dialect), pgViewRefusal(op), pgCollationRefusal(op)].filter((r) => r !== undefined) : [];
     const writesRows = op.op === "execute" && !schemaOnly(op) ? { writesRows: true } : {};
     const concurrentIndex = dialect === "postgresql" && !transactional ? concurrentIndexOf(op) : undefined;
     steps.push({
