@@ -17,7 +17,7 @@ import { runSteps } from "../../src/migrations/apply/run-steps.js";
 import { engineFor } from "../support/databases.js";
 import { forEachDatabase, type DatabaseContext } from "../support/dialects.js";
 
-const TABLES = ["rp_items", "rp_a", "rp_b", "rp_c", "rp_child", "rp_kid", "rp_parent", "rp_acct", "rp_ledger"];
+const TABLES = ["rp_ref", "rp_items", "rp_a", "rp_b", "rp_c", "rp_child", "rp_kid", "rp_parent", "rp_acct", "rp_ledger"];
 
 interface Probe {
   readonly title: string;
@@ -157,4 +157,25 @@ probeOnEveryDatabase({
   },
   rows: [],
   check: async (_run, ops) => assert.equal(ops.filter((o) => o.op === "renameIndex").length, 2, "two renames in place, one per schema"),
+});
+
+probeOnEveryDatabase({
+  title: "a table renamed under a primary key convention (pk_{table_name}), a foreign key pointing at it",
+  before: () => {
+    const metadata = new MetaData({ namingConvention: { pk: "pk_{table_name}" } });
+    table("rp_a", metadata, { id: integer().primaryKey() });
+    table("rp_ref", metadata, { id: integer().primaryKey(), a: integer().references("rp_a.id") });
+    return metadata;
+  },
+  after: () => {
+    const metadata = new MetaData({ namingConvention: { pk: "pk_{table_name}" } });
+    table("rp_b", metadata, { id: integer().primaryKey() }, undefined, { previousNames: ["rp_a"] });
+    table("rp_ref", metadata, { id: integer().primaryKey(), a: integer().references("rp_b.id") });
+    return metadata;
+  },
+  rows: ["INSERT INTO rp_a (id) VALUES (1)", "INSERT INTO rp_ref (id, a) VALUES (1, 1)"],
+  check: async (run) => {
+    assert.deepEqual(ids(await run("SELECT id, a AS x FROM rp_ref")), [[1, 1]]);
+    await assert.rejects(run("INSERT INTO rp_ref (id, a) VALUES (2, 9)"), "the key still holds");
+  },
 });

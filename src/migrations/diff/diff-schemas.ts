@@ -13,6 +13,7 @@ import { matchNames } from "./match-names.js";
 import { creationOrder, withoutForeignKeys } from "./order.js";
 import { renameSuspects } from "./rename-suspects.js";
 import { diffTable, refOf, type Renames, type TableDiff } from "./table-diff.js";
+import { reAddKeysToRekeyedTables } from "./keys-to-rekeyed-tables.js";
 
 /** Options of `diffSchemas`. */
 export interface DiffOptions {
@@ -52,6 +53,7 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
     columns: new Map(pairs.map((p) => [tableKey(p.from), p.match.renamed] as const)),
   };
   const diffs: TableDiff[] = pairs.map((p) => diffTable(p.from, p.to, p.match, renames, dialect));
+  if (dialect !== "sqlite") reAddKeysToRekeyedTables(pairs, diffs);
   const all = (bucket: Exclude<keyof TableDiff, "losses">): Operation[] => diffs.flatMap((d) => d[bucket]);
 
   // Dropped tables go referencing-first; a foreign key closing a cycle among them goes before any.
