@@ -14,7 +14,7 @@ import type { Connection } from "./connection.js";
 const MODE = "NO_BACKSLASH_ESCAPES";
 const STRICT = ["STRICT_TRANS_TABLES", "STRICT_ALL_TABLES"];
 
-/** Switches the session's sql_mode between athanor's statements and the user's; undefined when the mode is not set. */
+/** Switches the session's sql_mode between athanor's statements and the user's (see `escapeModes`). */
 export interface EscapeModes {
   /** Before a statement: athanor's (rendered) or the user's own SQL. */
   use(kind: "athanor" | "user"): Promise<void>;
@@ -26,24 +26,45 @@ export async function sessionEscapes(connection: Connection): Promise<{ escapes:
 }
 
 /**
- * Reads the session's sql_mode: nothing to do (undefined) unless it has NO_BACKSLASH_ESCAPES or
- * lacks strict mode (never on other databases).
+ * Reads the session's sql_mode (never on other databases). Switching to athanor's statements sets
+ * it without NO_BACKSLASH_ESCAPES and with strict mode, when it lacks either; back to the user's SQL,
+ * the mode is the user's again. The user's SQL may set a mode of its own (an `execute` step's
+ * `SET SESSION sql_mode = ''` for a legacy data fix): it is read again after it, else athanor's
+ * next `MODIFY COLUMN` ran in that lax mode and cut the values it must refuse.
  */
 export async function escapeModes(connection: Connection): Promise<EscapeModes | undefined> {
   if (connection.dialect.name !== "mysql") return undefined;
-  const row = (await connection.run("SELECT @@SESSION.sql_mode AS mode")).rows[0] as Record<string, unknown> | undefined;
-  const modes = String(row?.["mode"] ?? "").split(",").filter((m) => m !== "");
-  const strict = modes.some((m) => STRICT.includes(m));
-  if (!modes.includes(MODE) && strict) return undefined;
-  const athanor = [...modes.filter((m) => m !== MODE), ...(strict ? [] : ["STRICT_ALL_TABLES"])];
+  const read = async () => {
+    const row = (await connection.run("SELECT @@SESSION.sql_mode AS mode")).rows[0] as Record<string, unknown> | undefined;
+    return String(row?.["mode"] ?? "").split(",").filter((m) => m !== "");
+  };
   // Mode names are plain words: no quoting needed beyond the quotes.
   const sql = (list: readonly string[]) => `SET SESSION sql_mode = '${list.join(",")}'`;
+  let modes = await read();
+  /** athanor's mode for the user's `modes`; undefined when they do already. */
+  const athanorOf = (user: readonly string[]) => {
+    const strict = user.some((m) => STRICT.includes(m));
+    return !user.includes(MODE) && strict ? undefined : [...user.filter((m) => m !== MODE), ...(strict ? [] : ["STRICT_ALL_TABLES"])];
+  };
   let current: "athanor" | "user" = "user";
+  let switched = false;
+  let userSqlMayHaveRun = false;
   return {
     async use(kind) {
-      if (kind === current) return;
-      await connection.run(sql(kind === "user" ? modes : athanor));
-      current = kind;
+      if (kind === "user") {
+        if (switched) await connection.run(sql(modes));
+        current = "user";
+        switched = false;
+        userSqlMayHaveRun = true;
+        return;
+      }
+      if (current === "athanor") return;
+      current = "athanor";
+      if (userSqlMayHaveRun) modes = await read();
+      userSqlMayHaveRun = false;
+      const athanor = athanorOf(modes);
+      if (athanor) await connection.run(sql(athanor));
+      switched = athanor !== undefined;
     },
   };
 }

@@ -62,6 +62,21 @@ forEachDatabase("a narrowing migration over values that do not fit", (ctx) => {
     });
   });
 
+  test("an execute step that leaves strict mode off does not let a later narrowing cut the value", { skip: ctx.db.name !== "mysql" && "MariaDB's sql_mode" }, async () => {
+    await ctx.engine.withConnection(async (conn) => {
+      try {
+        await fresh(conn);
+        await conn.run("SET SESSION sql_mode = DEFAULT"); // strict, as an athanor engine's session is
+        const lax: Operation = { op: "execute", sql: "SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION'" }; // a legacy data fix's own mode
+        const narrow: Operation = { op: "alterColumn", table: { name: "nv_t" }, column: "s", from: { type: str(40), nullable: true, serverDefault: null }, to: { type: str(5) } };
+        await assert.rejects(run(conn, [lax, narrow]));
+        assert.deepEqual(await rows(conn), [{ s: "a long value", k: null }]);
+      } finally {
+        await done(conn);
+      }
+    });
+  });
+
   test("the session's own sql_mode is back after the migration", { skip: ctx.db.name !== "mysql" && "MariaDB's sql_mode" }, async () => {
     await ctx.engine.withConnection(async (conn) => {
       try {

@@ -20,6 +20,8 @@ const cases: { name: string; from: TypeModel; to: TypeModel; value: string; stor
   { name: "text → integer with 'abc'", from: text, to: int, value: "'abc'", stored: "abc" },
   { name: "string(10) → string(3) with 'abcdef'", from: str(10), to: str(3), value: "'abcdef'", stored: "abcdef" },
   { name: "bigint → integer with 9000000000", from: { kind: "bigint" }, to: int, value: "9000000000", stored: 9000000000 },
+  { name: "string(40) → uuid with 'not-a-uuid'", from: str(40), to: { kind: "uuid" }, value: "'not-a-uuid'", stored: "not-a-uuid" },
+  { name: "numeric(12, 2) → numeric(4, 2) with 123.45", from: { kind: "numeric", precision: 12, scale: 2 }, to: { kind: "numeric", precision: 4, scale: 2 }, value: "123.45", stored: 123.45 },
 ];
 
 forEachDatabase("a type change over values it cannot hold fails, values kept", (ctx) => {

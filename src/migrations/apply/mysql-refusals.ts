@@ -67,6 +67,26 @@ function modifyKeepsLive(op: Operation, after: ColumnModel): Refusal | undefined
 }
 
 /**
+ * A text column made uuid over values that are not a uuid in lower case: MariaDB/MySQL keep them
+ * as they are (CHAR(36)), where PostgreSQL refuses text that is no uuid and writes the others in
+ * lower case. athanor reads and binds a uuid in lower case, so one kept in upper case read as its
+ * lower case but a query for that never found it.
+ */
+export function uuidValueRefusal(op: Operation, ddl: DdlCompiler): Refusal | undefined {
+  if (op.op !== "alterColumn" || op.to.type?.kind !== "uuid" || op.from.type.kind === "uuid") return undefined;
+  const c = ddl.identifier(op.column);
+  const hex = (n: number) => `[0-9a-f]{${n}}`;
+  return {
+    sql: `SELECT ${c} AS v FROM ${ddl.tableName(op.table)} WHERE CAST(${c} AS BINARY) NOT REGEXP '^${[8, 4, 4, 4, 12].map(hex).join("-")}$' LIMIT 1`,
+    reason:
+      `column ${tableKey(op.table)}.${op.column} holds a value that is not a uuid in lower case, which MariaDB/MySQL would keep as it is ` +
+      `under the uuid type (athanor reads and looks up uuids in lower case; PostgreSQL refuses or converts such values). ` +
+      `Convert them first (an execute step: UPDATE ... SET ${op.column} = LOWER(${op.column}), and fix or clear the others)`,
+    detail: (row) => `found ${JSON.stringify(row["v"])}`,
+  };
+}
+
+/**
  * MariaDB adds a NOT NULL column without a default to a table with rows by giving every row the
  * type's zero value (0, '', '0000-00-00 00:00:00') without a word; PostgreSQL and SQLite refuse.
  */

@@ -16,9 +16,10 @@ import { applyToModel } from "../operations/apply-to-model.js";
 import type { Operation } from "../operations/operation.js";
 import { concurrentIndexOf } from "./concurrent-index.js";
 import { appliedGuard, indexGuard } from "./guards.js";
-import { mysqlRefusal } from "./mysql-refusals.js";
+import { mysqlRefusal, uuidValueRefusal } from "./mysql-refusals.js";
 import { triggerRefusal } from "./trigger-refusals.js";
 import { pgViewRefusal } from "./pg-view-refusals.js";
+import { pgCollationRefusal } from "./pg-collation-refusal.js";
 import { schemaOnly } from "./sql-kind.js";
 import { renderOperation } from "./render.js";
 import { splitOnlinePhases } from "../lint/online-safe.js";
@@ -71,7 +72,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
       continue;
     }
     const guard = appliedGuard(op);
-    const refusals = dialect === "postgresql" ? [triggerRefusal(op, dialect), pgViewRefusal(op)].filter((r) => r !== undefined) : [];
+    const refusals = dialect === "postgresql" ? [triggerRefusal(op, dialect), pgViewRefusal(op), pgCollationRefusal(op)].filter((r) => r !== undefined) : [];
     const writesRows = op.op === "execute" && !schemaOnly(op) ? { writesRows: true } : {};
     const concurrentIndex = dialect === "postgresql" && !transactional ? concurrentIndexOf(op) : undefined;
     steps.push({
@@ -104,7 +105,7 @@ function mysqlSteps(op: Operation, statements: readonly string[], description: s
     ];
   }
   const guard = appliedGuard(op);
-  const refusals = statements.length === 1 ? [mysqlRefusal(op, ddl, after), triggerRefusal(op, "mysql")].filter((r) => r !== undefined) : [];
+  const refusals = statements.length === 1 ? [mysqlRefusal(op, ddl, after), uuidValueRefusal(op, ddl), triggerRefusal(op, "mysql")].filter((r) => r !== undefined) : [];
   return statements.map((sql, i) => ({
     description: statements.length > 1 ? `${description} (${i + 1}/${statements.length})` : description,
     statements: [sql],

@@ -110,8 +110,9 @@ export function rebuildStep(ddl: DdlCompiler, table: TableRef, ops: readonly Ope
   const statements = [
     ddl.createTableModel(temporary),
     `INSERT INTO ${newName} (${copied.map((c) => ddl.identifier(c.name)).join(", ")}) SELECT ${copied
-      .map((c) => ddl.identifier(origin.get(c.name)!))
+      .map((c) => copiedValue(ddl.identifier(origin.get(c.name)!), old.columns.find((o) => o.name === origin.get(c.name))!.type, c.type))
       .join(", ")} FROM ${ddl.tableName(old)}`,
+    ...roundings(ddl, newName, next, old, origin),
     ddl.dropTable(old),
     ...ddl.renameTable(temporary, next.name),
     ...next.indexes.flatMap((index) => ddl.createIndexModel(next, index)),
@@ -126,6 +127,35 @@ export function rebuildStep(ddl: DdlCompiler, table: TableRef, ops: readonly Ope
   };
 }
 
+/**
+ * A copied value in the form the new type is stored in. SQLite compares dates and timestamps as
+ * text, athanor writing `YYYY-MM-DD` and `YYYY-MM-DD HH:MM:SS[.SSS]`: a date kept as it was under
+ * a timestamp type read as midnight but never compared equal to it (`at = ?` missed the row, as
+ * did `at >= ?` from that midnight). PostgreSQL and MariaDB convert such values themselves.
+ */
+function copiedValue(c: string, from: TypeModel, to: TypeModel): string {
+  if (from.kind === "date" && to.kind === "datetime") return `CASE WHEN typeof(${c}) = 'text' AND length(${c}) = 10 THEN ${c} || ' 00:00:00' ELSE ${c} END`;
+  // athanor binds a uuid in lower case: one kept in upper case read as its lower case but was never found by it.
+  if (to.kind === "uuid" && (from.kind === "string" || from.kind === "text")) return `CASE WHEN typeof(${c}) = 'text' THEN lower(${c}) ELSE ${c} END`;
+  // The narrowing (allowed data loss): the day of athanor's own UTC text, as PostgreSQL and MariaDB keep it.
+  if (from.kind === "datetime" && to.kind === "date") return `CASE WHEN typeof(${c}) = 'text' AND ${c} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] *' THEN substr(${c}, 1, 10) ELSE ${c} END`;
+  return c;
+}
+
+/**
+ * For each copied column made a numeric with a scale: its values rounded to it, as PostgreSQL and
+ * MariaDB round them. The column's affinity has made numbers of the copied text by then; a value
+ * kept with more decimals read rounded but never compared equal to what it read as.
+ */
+function roundings(ddl: DdlCompiler, newName: string, next: TableModel, old: TableModel, origin: ReadonlyMap<string, string | undefined>): string[] {
+  return next.columns.flatMap((column) => {
+    const from = origin.get(column.name);
+    const before = from === undefined ? undefined : old.columns.find((c) => c.name === from);
+    if (!before || column.type.kind !== "numeric" || column.type.scale === undefined || sameType(before.type, column.type, "sqlite")) return [];
+    const c = ddl.identifier(column.name);
+    return [`UPDATE ${newName} SET ${c} = round(${c}, ${column.type.scale}) WHERE typeof(${c}) = 'real' AND ${c} <> round(${c}, ${column.type.scale})`];
+  });
+}
 
 /**
  * For each copied column whose type changes: a query for a value of the rebuilt table that the
@@ -145,6 +175,10 @@ function valueChecks(ddl: DdlCompiler, next: TableModel, old: TableModel, origin
   return checks;
 }
 
+const HEX = "[0-9a-f]";
+/** A uuid in lower case, as a GLOB pattern (which tells case apart). */
+const UUID_GLOB = [8, 4, 4, 4, 12].map((n) => HEX.repeat(n)).join("-");
+
 /** The condition on `c` that a value of type `type` must not meet, or undefined when SQLite can tell nothing. */
 function misfit(c: string, type: TypeModel): string | undefined {
   switch (type.kind) {
@@ -158,10 +192,17 @@ function misfit(c: string, type: TypeModel): string | undefined {
     case "bigint":
       return `typeof(${c}) NOT IN ('integer', 'null')`;
     case "float":
-    case "numeric":
       return `typeof(${c}) NOT IN ('integer', 'real', 'null')`;
+    case "numeric": {
+      // Digits before the point beyond the precision: PostgreSQL and MariaDB refuse them (overflow).
+      const digits = type.precision === undefined ? undefined : type.precision - (type.scale ?? 0);
+      return `typeof(${c}) NOT IN ('integer', 'real', 'null')${digits === undefined ? "" : ` OR abs(${c}) >= 1e${digits}`}`;
+    }
     case "boolean":
       return `${c} NOT IN (0, 1)`;
+    case "uuid":
+      // PostgreSQL refuses text that is not a uuid (the copy has put the others in lower case).
+      return `typeof(${c}) NOT IN ('text', 'null') OR ${c} NOT GLOB '${UUID_GLOB}'`;
     default:
       return undefined;
   }

@@ -13,6 +13,7 @@ import { matchNames } from "./match-names.js";
 import { creationOrder, withoutForeignKeys } from "./order.js";
 import { renameSuspects } from "./rename-suspects.js";
 import { diffTable, refOf, type Renames, type TableDiff } from "./table-diff.js";
+import { reAddKeysToRekeyedTables } from "./keys-to-rekeyed-tables.js";
 
 /** Options of `diffSchemas`. */
 export interface DiffOptions {
@@ -52,6 +53,7 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
     columns: new Map(pairs.map((p) => [tableKey(p.from), p.match.renamed] as const)),
   };
   const diffs: TableDiff[] = pairs.map((p) => diffTable(p.from, p.to, p.match, renames, dialect));
+  if (dialect !== "sqlite") reAddKeysToRekeyedTables(pairs, diffs);
   const all = (bucket: Exclude<keyof TableDiff, "losses">): Operation[] => diffs.flatMap((d) => d[bucket]);
 
   // Dropped tables go referencing-first; a foreign key closing a cycle among them goes before any.
@@ -78,7 +80,7 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
     ...renamedTables.map(([old, now]): Operation => ({ op: "renameTable", ...(now.schema ? { schema: now.schema } : {}), from: old.name, to: now.name })),
     ...all("renameColumns"),
     ...all("columns"),
-    ...all("addConstraints"),
+    ...renamesFirst(all("addConstraints")),
     ...createTables,
     ...all("addForeignKeys"),
     ...cycleForeignKeys,
@@ -100,6 +102,23 @@ function matchTables(from: SchemaModel, to: SchemaModel) {
     dropped: from.tables.filter((t) => !kept.has(t)),
     renamedTables,
   };
+}
+
+/**
+ * The index and constraint renames of every table first, each after the rename that frees its new
+ * name: PostgreSQL and SQLite name indexes once per schema, so a chain of table renames (b to c,
+ * then a to b) renames ix_a_x onto ix_b_x, which table b's index holds until its own rename.
+ */
+function renamesFirst(ops: readonly Operation[]): Operation[] {
+  const pending = ops.filter((o) => o.op === "renameIndex" || o.op === "renameConstraint");
+  const ordered: Operation[] = [];
+  const nameOf = (o: Operation, end: "from" | "to") => (o.op === "renameIndex" || o.op === "renameConstraint" ? `${o.table.schema ?? ""}.${o[end]}` : "");
+  while (pending.length) {
+    const next = pending.findIndex((o) => !pending.some((p) => p !== o && nameOf(p, "from") === nameOf(o, "to")));
+    // A cycle (names exchanged across tables) has no such rename: the database refuses it, naming the index.
+    ordered.push(...pending.splice(Math.max(next, 0), 1));
+  }
+  return [...ordered, ...ops.filter((o) => o.op !== "renameIndex" && o.op !== "renameConstraint")];
 }
 
 function tableLoss(table: TableModel): DataLoss {

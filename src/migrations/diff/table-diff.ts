@@ -80,12 +80,15 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
     if (!column.generated) diff.losses.push({ kind: "dropColumn", table: key, column: column.name, detail: `its data (${typeText(column.type)}) would be deleted` });
   }
 
+  // Indexes, uniques and the primary key share one namespace (PostgreSQL: relations; MariaDB: the
+  // table's keys), constraints another: a name any old one holds cannot be renamed onto in place.
+  const held = new Set([...from.indexes, ...from.uniques, ...from.foreignKeys, ...from.checks, ...(from.primaryKey ? [from.primaryKey] : [])].map((item) => item.name));
   const seenForeignKey = (fk: ForeignKeyModel) => mapForeignKey(fk, col, renames);
   const fks = keyed(from.foreignKeys, to.foreignKeys, (fk) => fk.name, seenForeignKey);
   // MariaDB cannot rename a foreign key or a check (renameConstraint drops and adds it, at the
   // end, after a column's MODIFY that the key would refuse), and SQLite rebuilds the table anyway.
   if (dialect === "postgresql") {
-    for (const [was, now] of renamedInPlace(fks, from.foreignKeys, seenForeignKey, sameData)) diff.addForeignKeys.push({ op: "renameConstraint", table, kind: "foreignKey", from: was, to: now });
+    for (const [was, now] of renamedInPlace(fks, held, seenForeignKey, sameData)) diff.addForeignKeys.push({ op: "renameConstraint", table, kind: "foreignKey", from: was, to: now });
   }
   for (const fk of fks.removed) diff.dropForeignKeys.push({ op: "dropForeignKey", table: old, foreignKey: fk });
   for (const fk of fks.added) diff.addForeignKeys.push({ op: "addForeignKey", table, foreignKey: fk });
@@ -102,12 +105,12 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
   const seenIndexAfter = (i: IndexModel): IndexModel => ({ ...(seenIndex.get(i) ?? i), columns: cols(i.columns) });
   const sameIndex = (a: IndexModel, b: IndexModel) => sameData(canonicalIndex(a, dialect), canonicalIndex(b, dialect));
   const indexes = keyed(from.indexes, to.indexes, (i) => i.name, seenIndexAfter, sameIndex);
-  for (const [was, now] of renamedInPlace(indexes, from.indexes, seenIndexAfter, sameIndex)) diff.addConstraints.push({ op: "renameIndex", table, from: was, to: now });
-  for (const [was, now] of renamedInPlace(uniques, from.uniques, seenUniqueAfter, sameData)) diff.addConstraints.push({ op: "renameConstraint", table, kind: "unique", from: was, to: now });
+  for (const [was, now] of renamedInPlace(indexes, held, seenIndexAfter, sameIndex)) diff.addConstraints.push({ op: "renameIndex", table, from: was, to: now });
+  for (const [was, now] of renamedInPlace(uniques, held, seenUniqueAfter, sameData)) diff.addConstraints.push({ op: "renameConstraint", table, kind: "unique", from: was, to: now });
   if (dialect === "postgresql") {
     const seenCheckAfter = (c: CheckModel) => seenCheck.get(c) ?? c;
     const sameText = (a: CheckModel, b: CheckModel) => a.name === b.name && canonicalCheckSql(a.sql, dialect) === canonicalCheckSql(b.sql, dialect);
-    for (const [was, now] of renamedInPlace(checks, from.checks, seenCheckAfter, sameText)) diff.addConstraints.push({ op: "renameConstraint", table, kind: "check", from: was, to: now });
+    for (const [was, now] of renamedInPlace(checks, held, seenCheckAfter, sameText)) diff.addConstraints.push({ op: "renameConstraint", table, kind: "check", from: was, to: now });
   }
   for (const index of indexes.removed) diff.dropConstraints.push({ op: "dropIndex", table: old, index });
   for (const unique of uniques.removed) diff.dropConstraints.push({ op: "dropUnique", table: old, unique });
@@ -163,10 +166,10 @@ function mapForeignKey(fk: ForeignKeyModel, col: (name: string) => string, renam
  * The items of `found` whose name alone changed (a naming convention over a renamed table or
  * column), as [old name, new name], taken out of its removed and added lists: renamed in place,
  * where a drop and a create would rebuild the index, for as long as a big table takes. A new name
- * that an old item still holds is left to the drop and the create.
+ * that an old item of the table still holds (`taken`: of any kind, an index's name on a unique
+ * included) is left to the drop and the create, which run before it is needed.
  */
-function renamedInPlace<T extends { readonly name?: string | undefined }>(found: { removed: T[]; added: T[] }, olds: readonly T[], seen: (item: T) => T, same: (a: T, b: T) => boolean): [string, string][] {
-  const taken = new Set(olds.map((item) => item.name));
+function renamedInPlace<T extends { readonly name?: string | undefined }>(found: { removed: T[]; added: T[] }, taken: ReadonlySet<string | undefined>, seen: (item: T) => T, same: (a: T, b: T) => boolean): [string, string][] {
   const renamed: [string, string][] = [];
   for (const item of [...found.removed]) {
     if (item.name === undefined) continue;
