@@ -3,7 +3,7 @@
  * shape compile to the same SQL, so the compiled text is cached under this key and only the
  * parameter values (collected in the same walk) change between executions.
  */
-import type { SqlType } from "../types/sql-type.js";
+import { tableKey, text, typeKey } from "./fingerprint-keys.js";
 import { CompileError } from "../errors.js";
 import type { AliasNode, CompoundSelectNode, CteNode, ExprNode, FromNode, LabelNode, Node, OnConflictNode, ParamNode, SelectNode, SetPair, StatementNode, TableNode } from "../ast/nodes.js";
 
@@ -376,38 +376,4 @@ function setPairs(w: Walk, set: readonly SetPair[]): void {
     w.key += text(name);
     expr(w, value);
   }
-}
-
-/** Tables live as long as their MetaData: each one's key is built once, not per column reference. */
-const tableKeys = new WeakMap<TableNode, string>();
-
-function tableKey(table: TableNode): string {
-  let key = tableKeys.get(table);
-  if (key === undefined) {
-    key = `t${text(table.schema ?? "")}${text(table.name)}`;
-    tableKeys.set(table, key);
-  }
-  return key;
-}
-
-/** Types live as long as their columns: each one's key (all of it: a cast to it is rendered) is built once. */
-const typeKeys = new WeakMap<SqlType, string>();
-
-function typeKey(type: SqlType | undefined): string {
-  if (!type) return "_";
-  let key = typeKeys.get(type);
-  if (key === undefined) {
-    key = text(JSON.stringify(type));
-    typeKeys.set(type, key);
-  }
-  return key;
-}
-
-/**
- * A name or other user text in the key, prefixed with its length: whatever characters it holds
- * (".", ",", "(", ":" ...), it cannot run into what follows, so names that differ give keys that
- * differ. Cheaper than escaping, which would scan every name.
- */
-function text(value: string): string {
-  return `${value.length}:${value}`;
 }

@@ -23,9 +23,9 @@ import type {
   WriteNode,
 } from "../ast/nodes.js";
 import { ArgumentError, CompileError, UnsupportedCompilationError, UnsupportedFeatureError } from "../errors.js";
-import { expressionKey } from "./fingerprint.js";
 import { ExpressionCompiler } from "./expression-compiler.js";
 import { ctesOf, withClause } from "./cte-clause.js";
+import { checkDistinctOn } from "./distinct-on.js";
 import { isWrite } from "../statements/cte.js";
 import { forUpdateClause, lockClauseTargets } from "./locking-clause.js";
 import { collectSources, sameSource } from "../statements/sources.js";
@@ -211,18 +211,8 @@ export abstract class SqlCompiler extends ExpressionCompiler {
    * ON expressions (in any order); checked here rather than left to the server.
    */
   private distinctOn(node: SelectNode): string {
-    const on = node.distinctOn!;
-    if (!this.capabilities.distinctOn) {
-      throw new UnsupportedFeatureError("DISTINCT ON", this.capabilities.displayName, "select the first row per group with func.rowNumber().over({ partitionBy, orderBy }) in a subquery instead.");
-    }
-    if (node.orderBy.length) {
-      const keys = new Set(on.map(expressionKey));
-      const leading = node.orderBy.slice(0, on.length).map((o) => expressionKey(o.expr));
-      if (leading.length < keys.size || leading.some((k) => !keys.has(k))) {
-        throw new CompileError("SELECT DISTINCT ON (...) with ORDER BY: the first ORDER BY items must be the DISTINCT ON expressions; order by them first, then by what picks the row kept.");
-      }
-    }
-    return `SELECT DISTINCT ON (${on.map((e) => this.expr(e)).join(", ")}) `;
+    checkDistinctOn(node, this.capabilities);
+    return `SELECT DISTINCT ON (${node.distinctOn!.map((e) => this.expr(e)).join(", ")}) `;
   }
 
   /**
