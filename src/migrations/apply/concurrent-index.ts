@@ -8,8 +8,9 @@
  * done. Likewise a `DROP INDEX CONCURRENTLY` whose index is gone counts as done on a rerun.
  */
 import type { Connection } from "../../engine/connection.js";
-import type { Operation, TableRef } from "../operations/operation.js";
+import type { Operation } from "../operations/operation.js";
 import type { Step } from "./step.js";
+import { pgQualified, pgRegclass } from "./catalog-sql.js";
 
 /** What a rerun checks before a concurrent index step (see the file comment). */
 export interface ConcurrentIndex {
@@ -24,10 +25,9 @@ export interface ConcurrentIndex {
 /** The rerun check of a PostgreSQL `createIndex` / `dropIndex` with `concurrently`, if `op` is one. */
 export function concurrentIndexOf(op: Operation): ConcurrentIndex | undefined {
   if ((op.op !== "createIndex" && op.op !== "dropIndex") || !op.concurrently) return undefined;
-  const index = qualified(op.table, op.index.name);
   return {
-    lookup: `SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass(${literal(index)}) AND i.indrelid = to_regclass(${literal(qualified(op.table, op.table.name))})`,
-    dropInvalid: `DROP INDEX CONCURRENTLY IF EXISTS ${index}`,
+    lookup: `SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = ${pgRegclass(op.table, op.index.name)} AND i.indrelid = ${pgRegclass(op.table)}`,
+    dropInvalid: `DROP INDEX CONCURRENTLY IF EXISTS ${pgQualified(op.table, op.index.name)}`,
     creates: op.op === "createIndex",
   };
 }
@@ -44,15 +44,4 @@ export async function concurrentIndexDone(connection: Connection, step: Step, ru
   if (row.valid === true) return true;
   await run(check.dropInvalid);
   return false;
-}
-
-/** `"schema"."name"` (the index lives in its table's schema). */
-function qualified(table: TableRef, name: string): string {
-  const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
-  return table.schema ? `${quote(table.schema)}.${quote(name)}` : quote(name);
-}
-
-/** A string literal without backslashes in it (standard_conforming_strings reads it alike either way). */
-function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }

@@ -7,12 +7,11 @@
  */
 import type { Operation } from "../operations/operation.js";
 import type { Refusal } from "./step.js";
+import { literal, pgRegclass } from "./catalog-sql.js";
 
 /** The refusal of a PostgreSQL `dropColumn` (`dropTable`) whose column (table) a view uses, if `op` is one. */
 export function pgViewRefusal(op: Operation): Refusal | undefined {
   if (op.op !== "dropColumn" && op.op !== "dropTable") return undefined;
-  const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-  const table = op.table.schema ? `${quote(op.table.schema)}.${quote(op.table.name)}` : quote(op.table.name);
   const column = op.op === "dropColumn" ? op.column.name : undefined;
   const what = `${op.table.schema ? `${op.table.schema}.` : ""}${op.table.name}${column === undefined ? "" : `.${column}`}`;
   const ofColumn =
@@ -22,16 +21,11 @@ export function pgViewRefusal(op: Operation): Refusal | undefined {
   return {
     sql:
       `SELECT string_agg(DISTINCT r.ev_class::regclass::text, ', ') AS views FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid ` +
-      `WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = to_regclass(${literal(table)}) ${ofColumn}` +
+      `WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = ${pgRegclass(op.table)} ${ofColumn}` +
       `AND r.ev_class <> d.refobjid HAVING count(*) > 0`,
     reason:
       `this step drops ${what}, which a view uses (PostgreSQL refuses, and CASCADE would drop the view). Drop the view in the ` +
       `migration before this step and create it again, rewritten, after it (execute steps), or drop it for good`,
     detail: (row) => `views: ${String(row["views"])}`,
   };
-}
-
-/** A string literal without backslashes in it. */
-function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }

@@ -12,6 +12,7 @@
  */
 import type { Operation, TableRef } from "../operations/operation.js";
 import type { Refusal } from "./step.js";
+import { literal, pgRegclass } from "./catalog-sql.js";
 
 /** The refusal of `op` on `dialect` when it drops or renames a column, if there is one. */
 export function triggerRefusal(op: Operation, dialect: "postgresql" | "mysql"): Refusal | undefined {
@@ -29,7 +30,7 @@ function triggersNaming(table: TableRef, verb: "drops" | "renames", dialect: "po
   const sql =
     dialect === "postgresql"
       ? `SELECT string_agg(t.tgname || ' on ' || t.tgrelid::regclass::text, ', ') AS triggers FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid ` +
-        `WHERE NOT t.tgisinternal AND p.prosrc ~* ${pattern}${verb === "drops" ? ` AND t.tgrelid IS DISTINCT FROM to_regclass(${literal(qualified(table))})` : ""} HAVING count(*) > 0`
+        `WHERE NOT t.tgisinternal AND p.prosrc ~* ${pattern}${verb === "drops" ? ` AND t.tgrelid IS DISTINCT FROM ${pgRegclass(table)}` : ""} HAVING count(*) > 0`
       : `SELECT GROUP_CONCAT(CONCAT(TRIGGER_NAME, ' on ', EVENT_OBJECT_TABLE) SEPARATOR ', ') AS triggers FROM information_schema.TRIGGERS ` +
         `WHERE EVENT_OBJECT_SCHEMA = ${table.schema === undefined ? "DATABASE()" : literal(table.schema)} AND LOWER(ACTION_STATEMENT) REGEXP ${pattern.toLowerCase()}` +
         `${verb === "drops" ? ` AND EVENT_OBJECT_TABLE <> ${literal(table.name)}` : ""} HAVING triggers IS NOT NULL`;
@@ -54,7 +55,7 @@ function triggersUsing(table: TableRef, column: string, verb: "drops" | "renames
   const sql =
     dialect === "postgresql"
       ? `SELECT string_agg(t.tgname || ' on ' || t.tgrelid::regclass::text, ', ') AS triggers FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid ` +
-        `WHERE NOT t.tgisinternal AND ((t.tgrelid = to_regclass(${literal(qualified(table))}) AND p.prosrc ~* ${row}) OR (${names("p.prosrc")})) HAVING count(*) > 0`
+        `WHERE NOT t.tgisinternal AND ((t.tgrelid = ${pgRegclass(table)} AND p.prosrc ~* ${row}) OR (${names("p.prosrc")})) HAVING count(*) > 0`
       : `SELECT GROUP_CONCAT(CONCAT(TRIGGER_NAME, ' on ', EVENT_OBJECT_TABLE) SEPARATOR ', ') AS triggers FROM information_schema.TRIGGERS ` +
         `WHERE EVENT_OBJECT_SCHEMA = ${table.schema === undefined ? "DATABASE()" : literal(table.schema)} AND ((EVENT_OBJECT_TABLE = ${literal(table.name)} ` +
         `AND LOWER(ACTION_STATEMENT) REGEXP ${row.toLowerCase()}) OR (${names("LOWER(ACTION_STATEMENT)")})) HAVING triggers IS NOT NULL`;
@@ -73,18 +74,7 @@ function word(name: string): string {
   return `(^|[^[:alnum:]_$])["\`]?${regexLiteral(name)}["\`]?([^[:alnum:]_$]|$)`;
 }
 
-/** `"schema"."table"` for to_regclass. */
-function qualified(table: TableRef): string {
-  const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-  return table.schema ? `${quote(table.schema)}.${quote(table.name)}` : quote(table.name);
-}
-
 /** `name` matched literally: each character other than a letter, digit or _ in a bracket of its own. */
 function regexLiteral(name: string): string {
   return [...name].map((c) => (/[A-Za-z0-9_]/.test(c) ? c : /[\]\\^]/.test(c) ? "." : `[${c}]`)).join("");
-}
-
-/** A string literal without backslashes in it (any escape mode reads it alike). */
-function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }

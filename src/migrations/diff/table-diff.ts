@@ -83,11 +83,13 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
   // Indexes, uniques and the primary key share one namespace (PostgreSQL: relations; MariaDB: the
   // table's keys), constraints another: a name any old one holds cannot be renamed onto in place.
   const held = new Set([...from.indexes, ...from.uniques, ...from.foreignKeys, ...from.checks, ...(from.primaryKey ? [from.primaryKey] : [])].map((item) => item.name));
+  // Foreign keys and checks are renamed in place on PostgreSQL only: MariaDB cannot rename them
+  // (renameConstraint drops and adds them, at the end, after a column's MODIFY that the key would
+  // refuse), and SQLite rebuilds the table anyway. Indexes and uniques are renamed everywhere.
+  const renamesConstraints = dialect === "postgresql";
   const seenForeignKey = (fk: ForeignKeyModel) => mapForeignKey(fk, col, renames);
   const fks = keyed(from.foreignKeys, to.foreignKeys, (fk) => fk.name, seenForeignKey);
-  // MariaDB cannot rename a foreign key or a check (renameConstraint drops and adds it, at the
-  // end, after a column's MODIFY that the key would refuse), and SQLite rebuilds the table anyway.
-  if (dialect === "postgresql") {
+  if (renamesConstraints) {
     for (const [was, now] of renamedInPlace(fks, held, seenForeignKey, sameData)) diff.addForeignKeys.push({ op: "renameConstraint", table, kind: "foreignKey", from: was, to: now });
   }
   for (const fk of fks.removed) diff.dropForeignKeys.push({ op: "dropForeignKey", table: old, foreignKey: fk });
@@ -101,15 +103,15 @@ export function diffTable(from: TableModel, to: TableModel, match: ColumnMatch, 
   const seenUniqueAfter = (u: UniqueModel): UniqueModel => ({ ...u, columns: cols(u.columns) });
   const uniques = keyed(from.uniques, to.uniques, (u) => u.name ?? `(${u.columns.join(",")})`, seenUniqueAfter);
   // Databases rewrite check conditions: an unnamed check is known by its condition in canonical form.
-  const checks = keyed(from.checks, to.checks, (c) => c.name ?? `sql:${canonicalCheckSql(c.sql, dialect)}`, (c) => seenCheck.get(c) ?? c, (a, b) => sameCondition(a.sql, b.sql, dialect));
+  const seenCheckAfter = (c: CheckModel) => seenCheck.get(c) ?? c;
+  const checks = keyed(from.checks, to.checks, (c) => c.name ?? `sql:${canonicalCheckSql(c.sql, dialect)}`, seenCheckAfter, (a, b) => sameCondition(a.sql, b.sql, dialect));
   const seenIndexAfter = (i: IndexModel): IndexModel => ({ ...(seenIndex.get(i) ?? i), columns: cols(i.columns) });
   const sameIndex = (a: IndexModel, b: IndexModel) => sameData(canonicalIndex(a, dialect), canonicalIndex(b, dialect));
   const indexes = keyed(from.indexes, to.indexes, (i) => i.name, seenIndexAfter, sameIndex);
   for (const [was, now] of renamedInPlace(indexes, held, seenIndexAfter, sameIndex)) diff.addConstraints.push({ op: "renameIndex", table, from: was, to: now });
   for (const [was, now] of renamedInPlace(uniques, held, seenUniqueAfter, sameData)) diff.addConstraints.push({ op: "renameConstraint", table, kind: "unique", from: was, to: now });
-  if (dialect === "postgresql") {
-    const seenCheckAfter = (c: CheckModel) => seenCheck.get(c) ?? c;
-    const sameText = (a: CheckModel, b: CheckModel) => a.name === b.name && canonicalCheckSql(a.sql, dialect) === canonicalCheckSql(b.sql, dialect);
+  if (renamesConstraints) {
+    const sameText = (a: CheckModel, b: CheckModel) => canonicalCheckSql(a.sql, dialect) === canonicalCheckSql(b.sql, dialect);
     for (const [was, now] of renamedInPlace(checks, held, seenCheckAfter, sameText)) diff.addConstraints.push({ op: "renameConstraint", table, kind: "check", from: was, to: now });
   }
   for (const index of indexes.removed) diff.dropConstraints.push({ op: "dropIndex", table: old, index });

@@ -166,7 +166,7 @@ function planFor(mapper: Mapper, options: readonly ColumnLoaderOption[]): Column
   const loaded = new Set(mapper.defaultLoad.keys);
   for (const o of options) {
     for (const key of o.keys) {
-      if (!mapper.columns.has(key) && !mapper.columnProperties.has(key)) throw new ArgumentError(`${o.kind}(${mapper.name}, "${key}"): ${mapper.name} has no column attribute '${key}'.`);
+      if (!mapper.loadsColumn(key)) throw new ArgumentError(`${o.kind}(${mapper.name}, "${key}"): ${mapper.name} has no column attribute '${key}'.`);
       if (o.kind === "defer" && mapper.keyAttributes.includes(key)) {
         throw new ArgumentError(`defer(${mapper.name}, "${key}"): the primary key is the object's identity and is always loaded.`);
       }

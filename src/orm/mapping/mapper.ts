@@ -312,6 +312,11 @@ export class Mapper<T extends object = object> {
     return this.attributeByColumn.get(column);
   }
 
+  /** @internal Whether `key` is loaded as a column: a column attribute or a column property. */
+  loadsColumn(key: string): boolean {
+    return this.columns.has(key) || this.columnProperties.has(key);
+  }
+
   /** `Mapper[User(users)]`, for messages. */
   toString(): string {
     return `Mapper[${this.name}(${this.table.name})]`;

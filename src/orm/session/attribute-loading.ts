@@ -41,7 +41,7 @@ export interface AttributeLoadHost {
 export async function loadAttributes(host: AttributeLoadHost, state: InstanceState, keys: readonly string[], refresh: boolean): Promise<void> {
   const { mapper } = state;
   for (const key of keys) {
-    if (mapper.columns.has(key) || mapper.columnProperties.has(key) || mapper.relationships.has(key)) continue;
+    if (mapper.loadsColumn(key) || mapper.relationships.has(key)) continue;
     const known = [...mapper.columns.keys(), ...mapper.propertyKeys, ...mapper.relationships.keys()];
     throw new ArgumentError(`${mapper.name} has no attribute '${key}' to load.${didYouMean(key, known)}`);
   }
@@ -51,7 +51,7 @@ export async function loadAttributes(host: AttributeLoadHost, state: InstanceSta
   }
   const identity = new Set(mapper.keyAttributes);
   const columns = keys.filter(
-    (key) => (mapper.columns.has(key) || mapper.columnProperties.has(key)) && !identity.has(key) && (refresh || state.unloaded?.has(key) || state.expired?.has(key)),
+    (key) => mapper.loadsColumn(key) && !identity.has(key) && (refresh || state.unloaded?.has(key) || state.expired?.has(key)),
   );
   if (refresh) unloadReferencesOf(state, columns);
   if (columns.length) await loadColumns((s) => host.rows(s), mapper, [state], [...new Set(columns)], host.identity.lockedRows);

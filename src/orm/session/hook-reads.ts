@@ -27,7 +27,7 @@ export async function readExpiredForHooks(
     let group = byMapper.get(state.mapper);
     if (!group) byMapper.set(state.mapper, (group = { states: [], keys: new Set() }));
     group.states.push(state);
-    for (const key of state.expired) if (state.mapper.columns.has(key) || state.mapper.columnProperties.has(key)) group.keys.add(key);
+    for (const key of state.expired) if (state.mapper.loadsColumn(key)) group.keys.add(key);
   }
   if (byMapper === undefined) return;
   for (const [mapper, { states: expired, keys }] of byMapper) if (keys.size) await loadColumns(rows, mapper, expired, [...keys], locked);

@@ -22,7 +22,7 @@ type Loader = (rel: RelationshipProperty, objects: readonly object[]) => Promise
 /** `await lazy(obj).key` in a session: the loaded value, or a load batched with the tick's others. */
 export function loadLazily(state: InstanceState, key: string, loader: LazyLoader): Promise<unknown> {
   const rel = state.mapper.relationships.get(key);
-  if (!rel && (state.mapper.columns.has(key) || state.mapper.columnProperties.has(key)) && loader.loadColumn) return loader.loadColumn(state, key);
+  if (!rel && state.mapper.loadsColumn(key) && loader.loadColumn) return loader.loadColumn(state, key);
   if (!rel) return Promise.reject(new ArgumentError(`${state.mapper.name} has no relationship '${key}'.`));
   if (rel.writeOnly) return Promise.reject(writeOnlyLoadError(rel, `lazy(obj).${key}`));
   const loaded = loadedValue(state, rel);
