@@ -124,6 +124,47 @@ export function valueToKeep(state: InstanceState, key: string, kind: MutableKind
   return image === undefined ? value : valueFromImage(kind, image, value);
 }
 
+/** An image of the contents of attribute `key`'s value now (undefined: nothing to change in place). */
+export function contentsOf(state: InstanceState, key: string, kind: MutableKind): string | number | Uint8Array | undefined {
+  return imageOf(kind, state.dict[key]);
+}
+
+/**
+ * Gives `value` back the contents it had when `image` was taken (`contentsOf`): in place where it
+ * can, since the program may hold it (a date, bytes of the same length, a plain object or array),
+ * else a copy, watched as `value` was. Returns the value to put in the attribute.
+ */
+export function revertContents(state: InstanceState, key: string, kind: MutableKind, value: unknown, image: string | number | Uint8Array): unknown {
+  if (typeof value !== "object" || value === null || matchesImage(kind, value, image)) return value;
+  if (kind === "datetime" && value instanceof Date) {
+    value.setTime(image as number);
+    return value;
+  }
+  if (kind === "binary" && value instanceof Uint8Array && value.length === (image as Uint8Array).length) {
+    value.set(image as Uint8Array);
+    return value;
+  }
+  const copy = valueFromImage(kind, image, value);
+  if (kind === "json" && refill(value, copy)) return value;
+  const snapshot = snapshots.get(state)?.get(key);
+  if (snapshot?.value === value) snapshots.get(state)!.set(key, { value: copy as object, image: snapshot.image });
+  return copy;
+}
+
+/** Replaces a plain array's or object's members with `copy`'s; false for anything else. */
+function refill(value: object, copy: unknown): boolean {
+  if (Array.isArray(value) && Array.isArray(copy)) {
+    value.length = 0;
+    for (const item of copy) value.push(item);
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if ((proto !== Object.prototype && proto !== null) || typeof copy !== "object" || copy === null || Array.isArray(copy)) return false;
+  for (const key of Object.keys(value)) delete (value as Record<string, unknown>)[key];
+  Object.assign(value, copy);
+  return true;
+}
+
 /** Whether the object has a snapshot of `key`'s current value. */
 export function isWatched(state: InstanceState, key: string): boolean {
   const snapshot = snapshots.get(state)?.get(key);

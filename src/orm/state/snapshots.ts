@@ -6,12 +6,14 @@
  * savepoint began with a flush, so the images were then those of every watched value).
  *
  * The unit of work also copies a detached object as it joins the session again, so that a rollback
- * sends it away as it came (`inPlace: false`: such values are left as they are, since a change made
- * in place while it was detached shows only against its image).
+ * sends it away as it came (`inPlace: false`). Such values keep their objects, since a change made
+ * in place while it was detached shows only against its image: an image of their contents as they
+ * joined is taken instead, and the rollback puts those contents back, in place (a retried
+ * `transaction(fn)` that pushed to a JSON list would otherwise push twice).
  */
 import { InstrumentedList, type CommittedMembers } from "./collection.js";
 import type { InstanceState } from "./instance-state.js";
-import { mutatedFrom, unwatch, valueToKeep } from "./mutable-values.js";
+import { contentsOf, mutatedFrom, revertContents, unwatch, valueToKeep } from "./mutable-values.js";
 
 interface Snapshot {
   readonly dict: Record<string, unknown>;
@@ -21,8 +23,10 @@ interface Snapshot {
   /** Each list's members and what it counted as committed (a write-only remove() sets that after the copy). */
   readonly collections: Map<string, { readonly members: object[]; readonly committed: CommittedMembers<object> }>;
   readonly deletePending: boolean;
-  /** Whether values changed in place were copied (else they are left as the restore finds them). */
+  /** Whether values changed in place were copied (else `contents` has images of them). */
   readonly inPlace: boolean;
+  /** Without `inPlace`: the contents of values that can change in place, as they were. */
+  readonly contents: ReadonlyMap<string, string | number | Uint8Array> | undefined;
 }
 
 export class Snapshots {
@@ -36,7 +40,15 @@ export class Snapshots {
       if (value instanceof InstrumentedList) collections.set(key, { members: [...value], committed: value.saveCommitted() });
     }
     const dict = { ...state.dict };
-    if (inPlace) for (const { attr, kind } of state.mapper.mutableColumns) dict[attr] = valueToKeep(state, attr, kind);
+    let contents: Map<string, string | number | Uint8Array> | undefined;
+    for (const { attr, kind } of state.mapper.mutableColumns) {
+      if (inPlace) {
+        dict[attr] = valueToKeep(state, attr, kind);
+        continue;
+      }
+      const image = contentsOf(state, attr, kind);
+      if (image !== undefined) (contents ??= new Map()).set(attr, image);
+    }
     this.byState.set(state, {
       dict,
       committed: state.committed ? { ...state.committed } : undefined,
@@ -45,6 +57,7 @@ export class Snapshots {
       collections,
       deletePending: state.deletePending,
       inPlace,
+      contents,
     });
   }
 
@@ -93,8 +106,13 @@ function put(state: InstanceState, snap: Snapshot): void {
   let committed = snap.committed;
   const dict = snap.inPlace ? snap.dict : { ...snap.dict };
   if (!snap.inPlace) {
-    for (const { attr } of state.mapper.mutableColumns) {
-      dict[attr] = state.dict[attr];
+    for (const { attr, kind } of state.mapper.mutableColumns) {
+      // Not loaded as it joined: what a read in the transaction loaded stays.
+      if (!(attr in snap.dict)) dict[attr] = state.dict[attr];
+      else {
+        const image = snap.contents?.get(attr);
+        dict[attr] = image === undefined ? snap.dict[attr] : revertContents(state, attr, kind, snap.dict[attr], image);
+      }
       if (state.committed !== undefined && attr in state.committed) committed = { ...committed, [attr]: state.committed[attr] };
       else if (committed !== undefined && attr in committed) {
         committed = { ...committed };
