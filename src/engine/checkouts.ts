@@ -16,9 +16,21 @@ export interface Checkout {
   readonly since: number;
 }
 
-/** athanor's own source folder (src/ or dist/): frames inside it are not the caller. */
-const OWN_ROOT = new URL("../", import.meta.url);
-const OWN_PATHS = [OWN_ROOT.href, decodeURIComponent(OWN_ROOT.pathname)];
+/** athanor's own source folder (src/ or dist/) as stack frames name it: frames inside it are not the caller. */
+const OWN_PATHS = ownPaths();
+
+/**
+ * The folder from this module's URL, and as a stack trace of this module names it: under `node
+ * --enable-source-maps` a frame of dist/ names the src/ file its source map points to, and the
+ * caller used to be reported as athanor's own `Engine.connect`.
+ */
+function ownPaths(): string[] {
+  const root = new URL("../", import.meta.url);
+  const paths = [root.href, decodeURIComponent(root.pathname)];
+  const here = /\(?((?:file:\/\/)?[^()]+?)engine[/\\]checkouts\.[cm]?[jt]s:\d+:\d+\)?$/.exec(new Error().stack?.split("\n")[1]?.trim() ?? "");
+  if (here && !paths.includes(here[1]!)) paths.push(here[1]!);
+  return paths;
+}
 
 export class Checkouts<K> {
   private readonly held = new Map<K, Checkout>();

@@ -12,11 +12,10 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { repoRoot as root } from "../support/repo-root.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const compilers = {
   "TypeScript 7": join(root, "node_modules/typescript/bin/tsc"),
   "TypeScript 5.9": join(root, "node_modules/typescript-5.9/bin/tsc"),
@@ -73,9 +72,25 @@ await reader.close();
 await engine.dispose();
 `;
 
+/** Holds the pool's one connection and asks for another: who holds it? */
+const holder = `
+import { PoolTimeoutError, createEngine } from "athanor";
+
+const engine = createEngine("sqlite://:memory:", { pool: { max: 1, acquireTimeoutMs: 1000 } });
+const held = await engine.connect();
+try {
+  await engine.connect();
+} catch (error) {
+  console.log((error as PoolTimeoutError).holders[0]!.holder);
+}
+await held.close();
+await engine.dispose();
+`;
+
 before(() => {
   const library = join(project, "node_modules/athanor");
-  compile(compilers["TypeScript 7"], ["-p", join(root, "tsconfig.build.json"), "--outDir", library, "--sourceMap", "false", "--inlineSources", "false"]);
+  // With source maps, as `npm run build` makes the package.
+  compile(compilers["TypeScript 7"], ["-p", join(root, "tsconfig.build.json"), "--outDir", library]);
   writeFileSync(
     join(library, "package.json"),
     JSON.stringify({ name: "athanor", type: "module", exports: { ".": { types: "./index.d.ts", import: "./index.js" } } }),
@@ -93,6 +108,7 @@ before(() => {
     copyFileSync(join(root, "examples/seed", `${file}.ts`), join(project, "app", `${file}.ts`));
   }
   writeFileSync(join(project, "app/main.ts"), main);
+  writeFileSync(join(project, "app/holder.ts"), holder);
 });
 
 const cases = [
@@ -123,3 +139,15 @@ for (const { compiler, target } of cases) {
     });
   });
 }
+
+// Under --enable-source-maps a frame of the package's dist/ names the src/ file its map points to:
+// the holder used to be reported as athanor's own Engine.connect, not the application's line.
+test("a pool timeout names the application's line as the holder, with node --enable-source-maps too", () => {
+  const out = "out-holder";
+  compile(compilers["TypeScript 7"], ["-p", join(project, "tsconfig.json"), "--outDir", join(project, out)]);
+  for (const flags of [[], ["--enable-source-maps"]]) {
+    const run = node([...flags, join(project, out, "holder.js")]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout.trim(), /^connect\(\) called at .*holder\.js:\d+:\d+\)?$/, `node ${flags.join(" ")}`);
+  }
+});
