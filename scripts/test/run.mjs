@@ -5,17 +5,19 @@
 //   node scripts/test/run.mjs [files...]     # default: test/*/*.test.ts
 //   node scripts/test/run.mjs --checks       # first the type checks and `npm run deps` (npm test)
 //   ATHANOR_TEST_LANES=1 node scripts/test/run.mjs   # one file at a time, as before
+//   ATHANOR_TEST_FROM_SOURCE=1 node scripts/test/run.mjs   # every file through tsx, nothing compiled
 //
 // With --checks, `tsc` 7, `tsc` 5.9 and the dependency rules run first, side by side; the tests
-// run only if all three pass.
+// run only if all three pass. `tsc` 7 also writes the JavaScript the tests run from (.test-out/,
+// see COMPILE); without --checks the runner compiles first.
 // Lane 1 uses ATHANOR_TEST_PG / ATHANOR_TEST_MYSQL (default athanor_test) as they are; lane n
 // appends `_n` to the database name, so no two files running at once share a table. Files that
 // must not overlap anything (SERIAL below) run alone after the others; files that build or pack
 // dist/ (they import test/support/dist.ts or pack.ts, directly or through a helper) run one after
 // the other in one lane, because `npm pack` deletes dist/ while it rebuilds it.
 // Each file's output is printed whole when it ends; a summary and the slowest files at the end.
-import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -78,20 +80,44 @@ function allTestFiles() {
     .sort();
 }
 
-/** Whether `file` imports test/support/dist.ts or pack.ts, itself or through a helper under test/. */
-function usesDist(file, seen = new Set()) {
-  if (seen.has(file)) return false;
-  seen.add(file);
+/**
+ * The modules outside src/ that `file` loads (under test/, bench/, examples/), itself included,
+ * directly or through one another, with their text.
+ */
+function testModulesOf(file, found = new Map()) {
+  if (found.has(file)) return found;
   let text;
   try {
     text = readFileSync(join(root, file), "utf8");
   } catch {
-    return false;
+    return found;
   }
-  for (const [, spec] of text.matchAll(/from\s+"(\.{1,2}\/[^"]+)"/g)) {
+  found.set(file, text);
+  for (const [, spec] of text.matchAll(/(?:from|import)\s+"(\.{1,2}\/[^"]+)"/g)) {
     const target = relative(root, resolve(root, dirname(file), spec)).replace(/\.js$/, ".ts");
-    if (target === "test/support/dist.ts" || target === "test/support/pack.ts") return true;
-    if (target.startsWith("test/") && usesDist(target, seen)) return true;
+    if (!target.startsWith("..") && !target.startsWith("src/")) testModulesOf(target, found);
+  }
+  return found;
+}
+
+/** Whether `file` imports test/support/dist.ts or pack.ts, itself or through a helper under test/. */
+function usesDist(file) {
+  const modules = testModulesOf(file);
+  return modules.has("test/support/dist.ts") || modules.has("test/support/pack.ts");
+}
+
+/**
+ * Whether `file` must run from its TypeScript source, through tsx, rather than compiled: it or a
+ * helper it loads finds files next to itself (`import.meta`: the compiled copy sits elsewhere), or
+ * imports a module that is not a literal `.js` path (a `.ts` file written by the test).
+ * repo-root.ts finds the checkout from either place. (No --enable-source-maps for the compiled
+ * files: stack traces as an application's, from dist/, has them; rerun a failing file with
+ * ATHANOR_TEST_FROM_SOURCE=1 for TypeScript lines.)
+ */
+function runsFromSource(file) {
+  for (const [module, text] of testModulesOf(file)) {
+    if (module === "test/support/repo-root.ts") continue;
+    if (/import\.meta|import\((?!\s*"(\.{1,2}\/[^"]+\.js|node:[^"]+)"\s*\))/.test(text)) return true;
   }
   return false;
 }
@@ -112,18 +138,60 @@ function laneEnv(lane) {
 
 const results = [];
 
+/**
+ * The tests run compiled: tsc (TypeScript 7, incremental) writes src/, test/, examples/ and bench/
+ * as JavaScript to .test-out/, and each file runs from there with Node alone. Loaded through tsx,
+ * the suite's modules cost about a second of CPU per file more (tsx's start-up, its module hooks),
+ * over 300 files. A file that must run from its source (`runsFromSource`), and every file with
+ * ATHANOR_TEST_FROM_SOURCE=1, runs through tsx. .test-out/ is its own package (package.json and
+ * node_modules/athanor, a link to itself), so that `import ... from "athanor"` in the examples
+ * finds the compiled src/ as tsconfig.json's `paths` find src/ for tsx.
+ */
+const OUT = ".test-out";
+const fromSource = process.env.ATHANOR_TEST_FROM_SOURCE === "1";
+const COMPILE = [
+  "node_modules/typescript/bin/tsc", "-p", "tsconfig.json",
+  // Single-threaded: it shares the machine with tsc 5.9, and its parallel checkers cost ~20% more CPU.
+  "--singleThreaded",
+  "--noEmit", "false", "--outDir", OUT, "--rootDir", ".", "--sourceMap", "--incremental", "--tsBuildInfoFile", `${OUT}/.tsbuildinfo`,
+];
+
+/** Makes .test-out/ a package whose name `athanor` resolves to its compiled src/. */
+function packageTheCompiledTests() {
+  const exports = { ".": "./src/index.js", "./migrations": "./src/migrations/index.js" };
+  writeFileSync(join(root, OUT, "package.json"), JSON.stringify({ type: "module", exports }, null, 2) + "\n");
+  const link = join(root, OUT, "node_modules", "athanor");
+  if (!existsSync(link)) {
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync("..", link, "dir");
+  }
+}
+
+/** Outside `npm test` (whose TypeScript 7 check compiles them): compiles the tests, type errors or not, as tsx would run them. */
+function compileTests() {
+  process.stdout.write(`== compiling the tests into ${OUT}/ (tsc, incremental; ATHANOR_TEST_FROM_SOURCE=1 runs them through tsx instead)\n`);
+  const { status, stdout } = spawnSync(process.execPath, COMPILE, { cwd: root, encoding: "utf8" });
+  if (status !== 0) process.stdout.write(`${stdout}== tsc reported errors (exit ${status}); the files it wrote run as they are\n`);
+  if (!existsSync(join(root, OUT, "test"))) throw new Error(`scripts/test/run.mjs: tsc wrote nothing to ${OUT}/`);
+  packageTheCompiledTests();
+}
+
 /** The checks `npm test` runs before the tests: the same commands as `npm run typecheck` and `npm run deps`. */
 const CHECKS = [
-  // Single-threaded: it shares the machine with tsc 5.9, and its parallel checkers cost ~20% more CPU.
-  ["tsc (TypeScript 7)", ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json", "--singleThreaded"]],
+  ["tsc (TypeScript 7)", COMPILE],
   ["tsc (TypeScript 5.9)", ["node_modules/typescript-5.9/bin/tsc", "-p", "tsconfig.json"]],
   ["npm run deps", ["scripts/depcruise/check.mjs"]],
 ];
 
-/** Runs one file, as `npm test` always has: tsx and the expire-on-commit check loaded first. */
+/** Runs one file, compiled or through tsx, the expire-on-commit check loaded first. */
 function runFile(file, lane) {
   const check = CHECKS.find(([name]) => name === file);
-  const args = check ? check[1] : ["--import", "tsx", "--import", "./test/support/check-expiry.ts", "--test-reporter=spec", file];
+  const compiled = !check && !fromSource && !runsFromSource(file);
+  const args = check
+    ? check[1]
+    : compiled
+      ? ["--import", `./${OUT}/test/support/check-expiry.js`, "--test-reporter=spec", `${OUT}/${file.replace(/\.ts$/, ".js")}`]
+      : ["--import", "tsx", "--import", "./test/support/check-expiry.ts", "--test-reporter=spec", file];
   const started = performance.now();
   return new Promise((done) => {
     const child = spawn(process.execPath, args, { cwd: root, env: laneEnv(lane), stdio: ["ignore", "pipe", "pipe"] });
@@ -135,7 +203,8 @@ function runFile(file, lane) {
       const output = Buffer.concat(chunks).toString("utf8");
       const ok = code === 0;
       results.push({ file, seconds, ok, output });
-      process.stdout.write(`\n▶ ${file} (lane ${lane}, ${seconds.toFixed(1)} s${ok ? "" : `, FAILED: exit ${code ?? signal}`})\n${output}`);
+      const how = check ? "" : compiled ? ", compiled" : ", tsx";
+      process.stdout.write(`\n▶ ${file} (lane ${lane}${how}, ${seconds.toFixed(1)} s${ok ? "" : `, FAILED: exit ${code ?? signal}`})\n${output}`);
       done();
     });
   });
@@ -183,6 +252,9 @@ if (args[0] === "--checks") {
     process.exit(1);
   }
   results.length = 0;
+  packageTheCompiledTests();
+} else if (!fromSource) {
+  compileTests();
 }
 const files = args.length ? args.map((f) => relative(root, resolve(f))) : allTestFiles();
 const distGroup = files.filter((f) => !SERIAL.has(f) && usesDist(f));

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { repoRoot as root } from "../support/repo-root.js";
 import { planPage } from "../../src/core/statements/keyset.js";
 import { ArgumentError, MetaData, UnsupportedFeatureError, and, datetime, func, index, insert, integer, select, sql, string, table } from "../../src/index.js";
 import { compileDialects, type CompileDialect } from "../support/assert-compile.js";
@@ -181,11 +181,10 @@ forEachDatabase("descending, expression and partial indexes", (ctx) => {
 });
 
 test("the README's Indexes example is examples/indexes.ts, and it prints what the README shows", () => {
-  const root = fileURLToPath(new URL("../../", import.meta.url));
-  const readme = readFileSync(`${root}README.md`, "utf8");
+  const readme = readFileSync(`${root}/README.md`, "utf8");
   const start = readme.indexOf("\n### Indexes\n");
   const section = readme.slice(start, readme.indexOf("\n### ", start + 1));
   const [code, printed] = [...section.matchAll(/^```[a-z]*\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
-  assert.equal(code, readFileSync(`${root}examples/indexes.ts`, "utf8"));
+  assert.equal(code, readFileSync(`${root}/examples/indexes.ts`, "utf8"));
   assert.equal(execFileSync(process.execPath, ["--import", "tsx", "examples/indexes.ts"], { cwd: root, encoding: "utf8" }), printed);
 });

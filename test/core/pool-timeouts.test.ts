@@ -89,7 +89,7 @@ forEachDatabase("pool timeouts", (ctx) => {
     try {
       await assert.rejects(engine.connect(), (error: unknown) => {
         assert.ok(error instanceof PoolTimeoutError);
-        assert.match(error.holders[0]!.holder, /pool-timeouts\.test\.ts:\d+/);
+        assert.match(error.holders[0]!.holder, /pool-timeouts\.test\.[jt]s:\d+/);
         return true;
       });
     } finally {

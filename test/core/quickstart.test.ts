@@ -5,16 +5,15 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
+import { repoRoot as root } from "../support/repo-root.js";
 import { promisify } from "node:util";
 import { test } from "node:test";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
 const examplePath = "examples/core-quickstart.ts";
 
 /** The fenced blocks of the README's "## Core" section, in order. */
 async function coreSectionBlocks(): Promise<string[]> {
-  const readme = await readFile(`${root}README.md`, "utf8");
+  const readme = await readFile(`${root}/README.md`, "utf8");
   const start = readme.indexOf("\n## Core\n");
   assert.ok(start >= 0, "README has a '## Core' section");
   const end = readme.indexOf("\n## ", start + 1);
@@ -24,7 +23,7 @@ async function coreSectionBlocks(): Promise<string[]> {
 
 test("the README's Core example is examples/core-quickstart.ts", async () => {
   const [code] = await coreSectionBlocks();
-  assert.equal(code, await readFile(`${root}${examplePath}`, "utf8"));
+  assert.equal(code, await readFile(`${root}/${examplePath}`, "utf8"));
 });
 
 test("examples/core-quickstart.ts runs and prints what the README shows", async () => {

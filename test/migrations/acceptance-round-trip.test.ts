@@ -12,13 +12,12 @@
  */
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { testDatabases } from "../support/databases.js";
 import { projectSuite, query, resetDatabase, type CliRun } from "./project.js";
+import { repoRoot as root } from "../support/repo-root.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const ATHANOR = JSON.stringify(join(root, "src/index.ts"));
 /** Every table any version has, children first. */
 const TABLES = ["rt_books", "rt_writers", "rt_authors", "rt_tags"];

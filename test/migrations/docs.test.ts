@@ -5,13 +5,12 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { LINT_RULES } from "../../src/migrations/index.js";
 import { MIGRATE_SUBCOMMANDS } from "../../src/tools/cli/migrate-args.js";
+import { repoRoot as root } from "../support/repo-root.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const guide = readFileSync(join(root, "docs/migrations.md"), "utf8");
 const example = readFileSync(join(root, "examples/migrations-from-code.ts"), "utf8");
 

@@ -4,15 +4,14 @@
  * made and dropped beside the test database on the servers) and compares reflected schemas.
  */
 import assert from "node:assert/strict";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { createEngine } from "../../src/index.js";
 import { op, types, type Operation } from "../../src/migrations/index.js";
 import { testDatabases } from "../support/databases.js";
 import { exec, Project, projectUrl, query, resetDatabase, type MigrationSpec, recreateDatabase } from "./project.js";
+import { repoRoot as root } from "../support/repo-root.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** The tables of examples/seed, children first, and this file's own. */
 const TABLES = ["association_table", "left_table", "right_table", "dr_notes", "dr_tags"];
 

@@ -8,9 +8,8 @@
  * where MariaDB's name cannot be known (another key may hold it).
  */
 import assert from "node:assert/strict";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterEach, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import type { SchemaModel } from "../../src/core/schema/schema-model.js";
 import { CompileError } from "../../src/core/errors.js";
 import { planSteps } from "../../src/migrations/apply/plan.js";
@@ -22,8 +21,8 @@ import { testDatabases } from "../support/databases.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { col, emptySchema, int, tableModel } from "./model-builders.js";
 import { projectSuite, query, resetDatabase, type CliRun } from "./project.js";
+import { repoRoot as root } from "../support/repo-root.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const ATHANOR = JSON.stringify(join(root, "src/index.ts"));
 const TABLES = ["du_items"];
 

@@ -13,13 +13,12 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { after, beforeEach, describe, test } from "node:test";
 import { testDatabases } from "../support/databases.js";
 import { otherSessions, Project, projectUrl, query, recreateDatabase } from "./project.js";
+import { repoRoot as root } from "../support/repo-root.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = join(root, "src/tools/cli/bin.ts");
 const TSX = import.meta.resolve("tsx");
 

@@ -4,19 +4,18 @@
  * detected and merged; a failing step reported as the database leaves it.
  */
 import assert from "node:assert/strict";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { createEngine } from "../../src/index.js";
 import type { Operation } from "../../src/migrations/index.js";
 import { testDatabases } from "../support/databases.js";
 import { withMigrationLock } from "../../src/migrations/history/lock.js";
 import { exec, Project, projectUrl, query, resetDatabase, type MigrationSpec, recreateDatabase } from "./project.js";
+import { repoRoot as root } from "../support/repo-root.js";
 
 const TABLES = ["mh_authors", "mh_books"];
 /** The tables of examples/seed, children first. */
 const SEED_TABLES = ["association_table", "left_table", "right_table"];
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 const dropIndex: Operation = { op: "execute", sql: { sqlite: "DROP INDEX ix_mh_books_isbn", postgresql: "DROP INDEX ix_mh_books_isbn", mysql: "DROP INDEX ix_mh_books_isbn ON mh_books" } };
 const M1: MigrationSpec = {

@@ -6,15 +6,14 @@
  */
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before } from "node:test";
-import { fileURLToPath } from "node:url";
 import { createEngine, type Engine } from "../../src/index.js";
 import type { Operation } from "../../src/migrations/index.js";
 import { main } from "../../src/tools/cli/main.js";
 import type { TestDatabase } from "../support/databases.js";
+import { repoRoot as root } from "../support/repo-root.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const ENTRY = join(root, "src/migrations/index.ts");
 const TMP = process.env.ATHANOR_TEST_TMP ?? "/tmp/mhistory";
 

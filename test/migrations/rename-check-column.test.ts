@@ -10,14 +10,13 @@
  */
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { renameColumnsInCheck } from "../../src/core/schema/check-columns.js";
 import { testDatabases } from "../support/databases.js";
 import { projectSuite, query, resetDatabase, type CliRun } from "./project.js";
+import { repoRoot as root } from "../support/repo-root.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const ATHANOR = JSON.stringify(join(root, "src/index.ts"));
 const TABLES = ["rck_items", "rck_old", "rck_new"];
 

@@ -10,9 +10,8 @@
  */
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { createEngine } from "../../src/index.js";
 import { planSteps } from "../../src/migrations/apply/plan.js";
 import { runSteps } from "../../src/migrations/apply/run-steps.js";
@@ -21,8 +20,8 @@ import { renameColumnsInTableSql } from "../../src/migrations/schema/renamed-sql
 import { op, types } from "../../src/migrations/index.js";
 import { testDatabases } from "../support/databases.js";
 import { projectSuite, query, resetDatabase, type CliRun } from "./project.js";
+import { repoRoot as root } from "../support/repo-root.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const ATHANOR = JSON.stringify(join(root, "src/index.ts"));
 const TABLES = ["rx_lines", "rx_items", "rx_users"];
 const EMPTY = { tables: [], enums: [] };

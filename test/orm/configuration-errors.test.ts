@@ -262,7 +262,7 @@ describe("configuration errors", () => {
     assert.match(problem!.message, /table 'events' has no primary key/);
     assert.match(problem!.fix, /^Declare a primary key column, e\.g\. @column\(integer\(\)\.primaryKey\(\)\)/);
     assert.match(problem!.fix, /table\("events", \.\.\.\)/);
-    assert.match(problem!.file ?? "", /configuration-errors\.test\.ts:\d+$/);
+    assert.match(problem!.file ?? "", /configuration-errors\.test\.[jt]s:\d+$/);
   });
 
   test("a declarative model without a primary key fails at configure, before any session uses it", () => {
@@ -292,7 +292,7 @@ describe("configuration errors", () => {
     const { registry, parents, Parent } = parentChild();
     registry.mapImperatively(Parent, parents, { properties: { x: oneToMany("Nope" as never) } });
     const [problem] = problemsOf(registry);
-    assert.match(problem!.file ?? "", /configuration-errors\.test\.ts:\d+$/);
+    assert.match(problem!.file ?? "", /configuration-errors\.test\.[jt]s:\d+$/);
   });
 
   test("a fixed registry configures once the problem is gone", () => {

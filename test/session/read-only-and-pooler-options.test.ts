@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { repoRoot as root } from "../support/repo-root.js";
 import { after, before, describe, test } from "node:test";
 import { ArgumentError, ReadOnlyDatabaseError, ReadOnlySessionError, Session, createEngine, inspect, insert, select, update, sql, type Engine } from "../../src/index.js";
 import { MigrationHistoryError, MigrationRunner, buildGraph, op, type MigrationDefinition } from "../../src/migrations/index.js";
@@ -83,9 +83,8 @@ forEachDatabaseWithSchema(
 );
 
 test("docs/clusters.md's read-only example is examples/read-replica.ts, and it prints what its comments say", () => {
-  const root = fileURLToPath(new URL("../..", import.meta.url));
-  const example = readFileSync(`${root}examples/read-replica.ts`, "utf8");
-  assert.ok(readFileSync(`${root}docs/clusters.md`, "utf8").includes("```ts\n" + example + "```"), "the guide embeds the example verbatim");
+  const example = readFileSync(`${root}/examples/read-replica.ts`, "utf8");
+  assert.ok(readFileSync(`${root}/docs/clusters.md`, "utf8").includes("```ts\n" + example + "```"), "the guide embeds the example verbatim");
   const out = execFileSync(process.execPath, ["--import", "tsx", "examples/read-replica.ts"], { cwd: root, encoding: "utf8" });
   const promised = example.trimEnd().split("\n").slice(-2).map((line) => line.replace(/^\/\/ /, ""));
   assert.deepEqual(out.trimEnd().split("\n"), promised);

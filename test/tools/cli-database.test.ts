@@ -6,14 +6,13 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { createEngine } from "../../src/index.js";
 import { Base } from "../../examples/seed/index.js";
 import { buildDist } from "../support/dist.js";
+import { repoRoot as root } from "../support/repo-root.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 // bin/athanor.mjs runs the compiled CLI.
 before(buildDist);
 const scratch = mkdtempSync(join(tmpdir(), "athanor-cli-db-"));

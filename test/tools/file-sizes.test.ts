@@ -5,11 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { join, relative } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { repoRoot as root } from "../support/repo-root.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const LIMIT = 400;
 const LIMITS: Readonly<Record<string, number>> = { "src/orm/session/session.ts": 300 };
 

@@ -5,14 +5,13 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { buildImportGraph, findValueCycles, loadParser, parseModule } from "../../src/tools/cli/import-graph.js";
+import { repoRoot as root } from "../support/repo-root.js";
 
 before(() => loadParser());
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const dir = mkdtempSync(join(tmpdir(), "athanor-import-graph-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
