@@ -23,6 +23,7 @@ import { joinModel, modelAliases, type ModelAliases } from "../mapping/joined-al
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import type { JoinRequest } from "./load-plan.js";
 import { isSubmapper } from "../mapping/inheritance.js";
+import type { JoinedRowCheck } from "./contains-eager-keys.js";
 
 export interface JoinedLoad {
   readonly rel: RelationshipProperty;
@@ -32,6 +33,8 @@ export interface JoinedLoad {
   readonly under?: number;
   /** Filled from the query's own JOIN (`containsEager`): its lists hold the rows the query kept (partial-lists.ts). */
   readonly partial?: boolean;
+  /** `containsEager`: each row's pair checked against the relationship's keys (contains-eager-keys.ts). */
+  readonly check?: JoinedRowCheck;
 }
 
 /**
@@ -212,7 +215,7 @@ function namedByKey(identity: IdentityMap, rel: RelationshipProperty, dict: Reco
 export function collectJoined(context: HydrationContext, loads: readonly JoinedLoad[], rows: readonly unknown[][], parents: readonly (object | null)[]): (object | null)[][] {
   // Per load, each row's target: the parents of the loads nested under it.
   const targets: (object | null)[][] = [];
-  for (const { rel, start, under, partial } of loads) {
+  for (const { rel, start, under, partial, check } of loads) {
     const hydrate: Hydrator = hydrator(rel.resolved.target as Mapper, start, context);
     const parentsOfRows = under === undefined ? parents : targets[under]!;
     const collected = new Map<object, object[]>();
@@ -224,6 +227,7 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
       const child = (children[i] = hydrate(row));
       const parent = parentsOfRows[i];
       if (!parent) return;
+      if (check !== undefined && child !== null) check(row);
       const state = stateOf(parent);
       if (!state || state.dict[rel.key] !== undefined) return;
       // A subclass's relationship joined to a query of its base: the other classes' rows have none.
