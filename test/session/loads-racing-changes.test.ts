@@ -70,4 +70,42 @@ forEachDatabaseWithSchema("loads in flight while their relationship changes", Sh
     await session.commit();
     assert.deepEqual(await column("SELECT id FROM sv_books WHERE author_id = 1 ORDER BY id"), [11, 12]);
   });
+
+  test("refresh(book) in flight, then book.author assigned: the assignment is kept, and the commit writes its key", async () => {
+    await seed();
+    const session = ctx.session();
+    const [book, other] = [(await session.get(SvBook, 11))!, (await session.get(SvAuthor, 2))!];
+    await session.load(book, "author");
+    const refreshing = session.refresh(book);
+    book.author = other;
+    await refreshing;
+    assert.equal(book.author, other);
+    await session.commit();
+    assert.deepEqual(await column("SELECT author_id FROM sv_books"), [2]);
+  });
+
+  test("refresh(book) in flight, then a tag pushed onto its loaded tags: the list keeps it, and the commit writes its link", async () => {
+    await seed();
+    const session = ctx.session();
+    const [book, tag] = [(await session.get(SvBook, 11))!, (await session.get(SvTag, 2))!];
+    await session.load(book, "tags");
+    const refreshing = session.refresh(book);
+    book.tags.push(tag);
+    await refreshing;
+    assert.deepEqual(book.tags.map((t) => t.id), [1, 2]);
+    await session.commit();
+    assert.deepEqual(await column("SELECT tag_id FROM sv_book_tags ORDER BY tag_id"), [1, 2]);
+  });
+
+  test("a change made before refresh(book) began is still dropped by it, relationships too (as SQLAlchemy's refresh)", async () => {
+    await seed();
+    const session = ctx.session({ autoflush: false });
+    const [book, other] = [(await session.get(SvBook, 11))!, (await session.get(SvAuthor, 2))!];
+    await session.load(book, "author");
+    book.author = other;
+    await session.refresh(book);
+    assert.equal((await lazy(book).author).id, 1);
+    await session.commit();
+    assert.deepEqual(await column("SELECT author_id FROM sv_books"), [1]);
+  });
 }, { createOnce: true });
