@@ -156,6 +156,7 @@ function limitedParents(node: SelectNode, sourceOf: ParentSource, rels: readonly
     }
   }
   node.orderBy.forEach((order, i) => extra.push({ kind: "label", name: `athanor_order_${i}`, type: undefined, expr: order.expr }));
+  if (node.distinct) refuseUnselected(node, extra);
   const inner: SelectNode = { ...node, columns: [...node.columns, ...extra] };
   const anon: AliasNode = { kind: "alias", name: "athanor_parents", of: inner };
   const outer: SelectNode = {
@@ -177,6 +178,30 @@ function limitedParents(node: SelectNode, sourceOf: ParentSource, rels: readonly
     columns: node.columns.map((label) => ({ ...label, expr: { kind: "column", name: label.name, source: anon } })),
     column: (column) => ({ kind: "column", name: keyNames.get(keyOf(column))!, source: anon }),
   };
+}
+
+/**
+ * Under DISTINCT the subquery's extra columns (keys, ORDER BY expressions) must be values it
+ * selects already, or they take part in what is distinct: ordered by a book's title, an author came
+ * back once per title (and `.limit(2)` gave the first author twice, not the second). SQLite and
+ * MariaDB run such a query without the joined load; PostgreSQL refuses it ("ORDER BY expressions
+ * must appear in select list").
+ */
+function refuseUnselected(node: SelectNode, extra: readonly LabelNode[]): void {
+  const missing = extra.find(({ expr }) => !node.columns.some((label) => sameColumn(label.expr, expr)));
+  if (missing === undefined) return;
+  const what = missing.expr.kind === "column" ? `${missing.expr.source.name}.${missing.expr.name}` : "an expression";
+  throw new ArgumentError(
+    `joinedLoad() of a DISTINCT query that orders by (or joins on) ${what}, which it does not select: the joined load would make its rows ` +
+      `distinct by that value too, repeating a row and leaving another out. Select it, order by what the query selects, or use selectinLoad().`,
+  );
+}
+
+/** Whether two expressions are the same column of the same table or alias. */
+function sameColumn(a: ExprNode, b: ExprNode): boolean {
+  if (a === b) return true;
+  if (a.kind !== "column" || b.kind !== "column" || a.name !== b.name) return false;
+  return a.source === b.source || (a.source.kind === b.source.kind && a.source.name === b.source.name);
 }
 
 function columnOf(source: FromNode & { kind: "table" | "alias" }, column: { readonly name: string }): ExprNode {
