@@ -91,8 +91,6 @@ function planQuery(outer: QueryContext, given: Select<unknown>, single: boolean)
   // Values beside the entity may be computed over the rows (a window function): a joined collection must not repeat them.
   // (A query that locks its rows cannot be nested; its rows are at least taken once each, below.)
   const nested = !given.node.forUpdate && joinRequests.some((r) => r.rel.collection) && statement.layout.some((item) => item.kind === "value");
-  // A FROM with joins of the query's own may return an object on several rows: they stay.
-  const ownJoins = given.node.from.length > 1 || given.node.from.some((item) => item.kind === "join");
   const joinedQuery = withJoinedLoads(eager.statement, joinRequests, nested);
   // The JOINs of joined loads: their targets' criteria in their ON (the query's own FROM has them already).
   if (eager.criteria) joinedQuery.statement = applyCriteria(joinedQuery.statement, eager.criteria.resolved, eager.criteria.seen).statement;
@@ -127,8 +125,8 @@ function planQuery(outer: QueryContext, given: Select<unknown>, single: boolean)
     const firstOf = (r: unknown) => (single ? r : (r as unknown[])[0]);
     if (firstMapper && loads.length) {
       const members = collectJoined(ctx, loads, rows as unknown[][], results.map((r) => firstOf(r) as object | null));
-      // A joined collection repeats its parent on every child's row: those repeats go, and only those.
-      if (loads.some((l) => l.rel.collection)) results = single ? uniqueResults(results, members, ownJoins) : uniqueTuples(results as unknown[][], members);
+      // A joined collection repeats its parent on every child's row: keep each result once.
+      if (loads.some((l) => l.rel.collection)) results = single ? uniqueObjects(results) : uniqueTuples(results as unknown[][], members);
     }
     if (columnPlanning) markRaisingItems(columnPlanning, results, single);
     // Select-in loading, level by level, for each entity column of the result.
@@ -349,18 +347,6 @@ function uniqueTuples(tuples: unknown[][], members: readonly (object | null)[][]
     kept.set(keys[i]!, n + 1);
     return true;
   });
-}
-
-/**
- * `scalars()`'s objects without the repeats a joined collection made. A query reading one table
- * returns each object once, so one of each stays (no key built per row); one with joins of its own
- * keeps the rows it returns itself (`uniqueTuples`), as `execute()` does: it used to keep each
- * object once, so that `scalars()` gave fewer objects than the query's rows (a page short of its
- * limit) where `execute()` and `selectinLoad` gave them all.
- */
-function uniqueResults(objects: unknown[], members: readonly (object | null)[][], ownJoins: boolean): unknown[] {
-  if (!ownJoins) return uniqueObjects(objects);
-  return uniqueTuples(objects.map((obj) => [obj]), members).map((tuple) => tuple[0]);
 }
 
 function uniqueObjects(values: readonly unknown[]): object[] {
