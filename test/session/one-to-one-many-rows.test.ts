@@ -5,7 +5,8 @@
  * and hid the others; assigned null (or other settings), the commit resolved having unlinked the
  * one shown, and a reload found the hidden one: the assignment undone. A load that finds more than
  * one row for an owner now raises `MultipleResultsFoundError`, naming the owner, the rows and the
- * way out, and loads nothing for it.
+ * way out, and loads nothing for it; so does a flush that reads them (the relationship assigned
+ * while not loaded, its owner deleted), which then writes nothing.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -63,4 +64,18 @@ forEachDatabaseWithSchema("a one-to-one that more than one row names", OmBase.me
       assert.equal(await ctx.count("om_settings", "account_id IS NULL"), 1);
     });
   }
+
+  test("assigned while not loaded, or its owner deleted: the commit that would read the rows is refused, nothing written", async () => {
+    await seed();
+    const session = ctx.session();
+    const account = (await session.get(OmAccount, 1))!;
+    account.settings = null;
+    await assert.rejects(session.commit(), refused);
+    await session.rollback();
+    assert.equal(await ctx.count("om_settings", "account_id = 1"), 2);
+    session.delete((await session.get(OmAccount, 1))!);
+    await assert.rejects(session.commit(), refused);
+    await session.rollback();
+    assert.equal(await ctx.count("om_accounts"), 2);
+  });
 }, { createOnce: true });
