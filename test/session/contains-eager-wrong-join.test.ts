@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ArgumentError, DeclarativeBase, and, column, columnsOf, containsEager, integer, manyToOne, model, oneToMany, select, sql, string, type Rel } from "../../src/index.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
+import { LkBin, LkWarehouse, WarehouseBase } from "./fixtures/warehouse.js";
 
 class WjBase extends DeclarativeBase {}
 
@@ -99,5 +100,24 @@ forEachDatabaseWithSchema("containsEager through a JOIN the relationship would n
     const [same] = await session.scalars(select(WjDoc).join(WjPerson, d.authorId.eq(p.id)).where(d.id.eq(1)).options(containsEager(WjDoc, "author")));
     assert.equal(same, doc);
     assert.equal(doc.author!.name, "Ed", "the author the row names now");
+  });
+}, { createOnce: true });
+
+const bin = columnsOf(LkBin);
+const warehouse = columnsOf(LkWarehouse);
+
+forEachDatabaseWithSchema("containsEager of a composite key through a JOIN on part of it", WarehouseBase.metadata, (ctx) => {
+  test("joined on the country alone: refused; on the whole key: each bin its warehouse", async () => {
+    const session = ctx.session();
+    const [de1, de2] = [1, 2].map((code) => Object.assign(new LkWarehouse(), { country: "DE", code }));
+    de1!.bins.push(Object.assign(new LkBin(), { id: 1 }));
+    de2!.bins.push(Object.assign(new LkBin(), { id: 2 }));
+    session.addAll([de1!, de2!]);
+    await session.commit();
+    const partly = select(LkBin).join(LkWarehouse, bin.country.eq(warehouse.country)).options(containsEager(LkBin, "warehouse"));
+    await assert.rejects(session.scalars(partly), refused('containsEager(LkBin, "warehouse")'));
+    const whole = select(LkBin).join(LkWarehouse, and(bin.country.eq(warehouse.country), bin.code.eq(warehouse.code))).orderBy(bin.id);
+    const bins = await session.scalars(whole.options(containsEager(LkBin, "warehouse")));
+    assert.deepEqual(bins.map((b) => [b.id, b.warehouse.code]), [[1, 1], [2, 2]]);
   });
 }, { createOnce: true });
