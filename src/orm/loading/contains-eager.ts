@@ -18,6 +18,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import { columnsReadBy, loadedLabel } from "../mapping/column-properties.js";
 import type { JoinedLoad } from "./joined.js";
 import type { RelationshipKeys, TargetOf } from "./options.js";
+import { joinedKeyCheck, type JoinedColumns } from "./contains-eager-keys.js";
 
 type AnyClass = abstract new (...args: any[]) => object;
 
@@ -63,8 +64,18 @@ export function isContainsEager(o: StatementOption): o is ContainsEagerOption {
   return o.optionKind === "athanor.containsEager";
 }
 
-/** Adds the targets' columns of each option to the select list; the loads read them like joined ones. */
-export function withContainsEager(node: SelectNode, options: readonly ContainsEagerOption[], mapper: Mapper): { node: SelectNode; loads: JoinedLoad[] } {
+/**
+ * Adds the targets' columns of each option to the select list; the loads read them like joined
+ * ones, each row checked against the relationship's keys (`parent`: where the entity's columns
+ * are; `loose`: the database compares text without case).
+ */
+export function withContainsEager(
+  node: SelectNode,
+  options: readonly ContainsEagerOption[],
+  mapper: Mapper,
+  parent: JoinedColumns,
+  loose: boolean,
+): { node: SelectNode; loads: JoinedLoad[] } {
   const columns: LabelNode[] = [...node.columns];
   const loads: JoinedLoad[] = [];
   for (const option of options) {
@@ -73,7 +84,8 @@ export function withContainsEager(node: SelectNode, options: readonly ContainsEa
     if (rel.writeOnly) throw writeOnlyLoadError(rel, `containsEager(${option.entity.name}, "${option.key}")`);
     const target = rel.resolved.target;
     const read = isJoined(target) ? joinedColumns(node.from, option, target) : tableColumns(sourceFor(node.from, option, target));
-    loads.push({ rel, start: columns.length, partial: true });
+    const text = `containsEager(${option.entity.name}, "${option.key}")`;
+    loads.push({ rel, start: columns.length, partial: true, check: joinedKeyCheck(text, rel, parent, { start: columns.length, keys: target.defaultLoad.keys }, loose) });
     const readColumn = (column: Column) => read(target.attributeFor(column)!, column);
     let sourceColumns: FromSource["c"] | undefined; // for column properties, built on the query's source
     for (const key of target.defaultLoad.keys) {

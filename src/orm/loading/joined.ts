@@ -23,6 +23,7 @@ import { joinModel, modelAliases, type ModelAliases } from "../mapping/joined-al
 import { hydrator, type HydrationContext, type Hydrator } from "./hydrate.js";
 import type { JoinRequest } from "./load-plan.js";
 import { isSubmapper } from "../mapping/inheritance.js";
+import type { JoinedRowCheck } from "./contains-eager-keys.js";
 
 export interface JoinedLoad {
   readonly rel: RelationshipProperty;
@@ -32,6 +33,8 @@ export interface JoinedLoad {
   readonly under?: number;
   /** Filled from the query's own JOIN (`containsEager`): its lists hold the rows the query kept (partial-lists.ts). */
   readonly partial?: boolean;
+  /** `containsEager`: each row's pair checked against the relationship's keys (contains-eager-keys.ts). */
+  readonly check?: JoinedRowCheck;
 }
 
 /**
@@ -153,6 +156,7 @@ function limitedParents(node: SelectNode, sourceOf: ParentSource, rels: readonly
     }
   }
   node.orderBy.forEach((order, i) => extra.push({ kind: "label", name: `athanor_order_${i}`, type: undefined, expr: order.expr }));
+  if (node.distinct) refuseUnselected(node, extra);
   const inner: SelectNode = { ...node, columns: [...node.columns, ...extra] };
   const anon: AliasNode = { kind: "alias", name: "athanor_parents", of: inner };
   const outer: SelectNode = {
@@ -174,6 +178,30 @@ function limitedParents(node: SelectNode, sourceOf: ParentSource, rels: readonly
     columns: node.columns.map((label) => ({ ...label, expr: { kind: "column", name: label.name, source: anon } })),
     column: (column) => ({ kind: "column", name: keyNames.get(keyOf(column))!, source: anon }),
   };
+}
+
+/**
+ * Under DISTINCT the subquery's extra columns (keys, ORDER BY expressions) must be values it
+ * selects already, or they take part in what is distinct: ordered by a book's title, an author came
+ * back once per title (and `.limit(2)` gave the first author twice, not the second). SQLite and
+ * MariaDB run such a query without the joined load; PostgreSQL refuses it ("ORDER BY expressions
+ * must appear in select list").
+ */
+function refuseUnselected(node: SelectNode, extra: readonly LabelNode[]): void {
+  const missing = extra.find(({ expr }) => !node.columns.some((label) => sameColumn(label.expr, expr)));
+  if (missing === undefined) return;
+  const what = missing.expr.kind === "column" ? `${missing.expr.source.name}.${missing.expr.name}` : "an expression";
+  throw new ArgumentError(
+    `joinedLoad() of a DISTINCT query that orders by (or joins on) ${what}, which it does not select: the joined load would make its rows ` +
+      `distinct by that value too, repeating a row and leaving another out. Select it, order by what the query selects, or use selectinLoad().`,
+  );
+}
+
+/** Whether two expressions are the same column of the same table or alias. */
+function sameColumn(a: ExprNode, b: ExprNode): boolean {
+  if (a === b) return true;
+  if (a.kind !== "column" || b.kind !== "column" || a.name !== b.name) return false;
+  return a.source === b.source || (a.source.kind === b.source.kind && a.source.name === b.source.name);
 }
 
 function columnOf(source: FromNode & { kind: "table" | "alias" }, column: { readonly name: string }): ExprNode {
@@ -212,7 +240,7 @@ function namedByKey(identity: IdentityMap, rel: RelationshipProperty, dict: Reco
 export function collectJoined(context: HydrationContext, loads: readonly JoinedLoad[], rows: readonly unknown[][], parents: readonly (object | null)[]): (object | null)[][] {
   // Per load, each row's target: the parents of the loads nested under it.
   const targets: (object | null)[][] = [];
-  for (const { rel, start, under, partial } of loads) {
+  for (const { rel, start, under, partial, check } of loads) {
     const hydrate: Hydrator = hydrator(rel.resolved.target as Mapper, start, context);
     const parentsOfRows = under === undefined ? parents : targets[under]!;
     const collected = new Map<object, object[]>();
@@ -224,6 +252,7 @@ export function collectJoined(context: HydrationContext, loads: readonly JoinedL
       const child = (children[i] = hydrate(row));
       const parent = parentsOfRows[i];
       if (!parent) return;
+      if (check !== undefined && child !== null) check(row);
       const state = stateOf(parent);
       if (!state || state.dict[rel.key] !== undefined) return;
       // A subclass's relationship joined to a query of its base: the other classes' rows have none.

@@ -84,7 +84,8 @@ function planQuery(outer: QueryContext, given: Select<unknown>, single: boolean)
   const plan = loadPlan(options, (cls) => context.mapperOf(cls));
   const first = statement.layout[0];
   const firstMapper = first?.kind === "entity" ? context.mapperOf(first.entity) : undefined;
-  const eager = filtered(context, containsEagerLoads(context, statement, firstMapper));
+  const parentKeys = (columnPlanning?.plans[0] ?? firstMapper?.defaultLoad)?.keys ?? [];
+  const eager = filtered(context, containsEagerLoads(context, statement, firstMapper, parentKeys));
   const joinRequests = firstMapper ? withoutEager(joinedRequests(firstMapper, plan), eager.loads) : [];
   const joinedRels = [...joinRequests.filter((r) => r.under === undefined).map((r) => r.rel), ...eager.loads.map((l) => l.rel)];
   // Values beside the entity may be computed over the rows (a window function): a joined collection must not repeat them.
@@ -149,12 +150,14 @@ function planQuery(outer: QueryContext, given: Select<unknown>, single: boolean)
 }
 
 /** The statement with the columns of its `containsEager` options added, and their loads. */
-function containsEagerLoads(context: QueryContext, statement: Select<unknown>, first: Mapper | undefined): { statement: Select<unknown>; loads: JoinedLoad[] } {
+function containsEagerLoads(context: QueryContext, statement: Select<unknown>, first: Mapper | undefined, parentKeys: readonly string[]): { statement: Select<unknown>; loads: JoinedLoad[] } {
   const options = statement.statementOptions.filter(isContainsEager);
   if (options.length === 0) return { statement, loads: [] };
   const stray = options.find((o) => context.mapperOf(o.entity) !== first);
   if (stray || !first) throw new ArgumentError(`containsEager(${stray?.entity.name}, "${stray?.key}") names a relationship of the model selected first, ${first?.name ?? "(none)"}.`);
-  const { node, loads } = withContainsEager(statement.node, options, first);
+  const item = statement.layout[0];
+  const start = item?.kind === "entity" ? item.start : 0;
+  const { node, loads } = withContainsEager(statement.node, options, first, { start, keys: parentKeys }, context.caseInsensitiveText === true);
   return { statement: new SelectStatement(node, statement.layout, statement.statementOptions), loads };
 }
 

@@ -114,6 +114,8 @@ async function loadManyToOne(context: LoadContext, rel: RelationshipProperty, pa
   const loose = context.caseInsensitiveText ? looseIndex([...byKey.values()].map((obj) => [looseKeyOf(targetAttributes, stateOf(obj)!.dict), obj])) : undefined;
   for (let i = 0; i < dicts.length; i++) {
     const dict = dicts[i]!;
+    // Loaded (or assigned) while this load's rows were on their way: that value stands (see loadCollectionChunk).
+    if (dict[rel.key] !== undefined) continue;
     const key = hasNullIn(dict, localAttributes) ? undefined : identityKeyOf(localAttributes, dict);
     const found = key === undefined ? null : ((targetIsKey ? objects.get(key) : undefined) ?? byKey.get(key));
     dict[rel.key] = found ?? (loose?.get(looseKeyOf(localAttributes, dict)) as object | undefined) ?? null;
@@ -137,7 +139,12 @@ async function loadCollectionChunk(context: LoadContext, rel: RelationshipProper
   const remap = context.caseInsensitiveText ? looseParentKeys(keys, dicts, parentAttributes, linkIndexes) : undefined;
   const groups = targetsByParentKey(rows, hydrate, linkIndexes, remap);
   if (loads.length) collectJoined(context, loads, rows, rows.map(hydrate));
-  for (let i = 0; i < parents.length; i++) setLoaded(parents[i]!, rel, groups.get(keys[i]) ?? NO_MEMBERS);
+  for (let i = 0; i < parents.length; i++) {
+    // Loaded by another load while this one's rows were on their way, and maybe changed since (a
+    // member pushed): replaced, the list lost the change, and the commit its link.
+    if (dicts[i]![rel.key] !== undefined) continue;
+    setLoaded(parents[i]!, rel, groups.get(keys[i]) ?? NO_MEMBERS);
+  }
 }
 
 /**

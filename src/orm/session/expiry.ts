@@ -8,7 +8,7 @@ import { select, type Select } from "../../core/statements/select.js";
 import { ObjectDeletedError } from "../errors.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { cascadedObjects } from "../state/cascaded.js";
-import { changedDuringRead, changesBefore } from "../state/changed-during-read.js";
+import { changedDuringRead, changesBefore, relationshipChangedDuringRead, relationshipsBefore } from "../state/changed-during-read.js";
 import { lockedIfAny } from "../loading/locked-rows.js";
 
 /** Expires every attribute but the primary key. */
@@ -53,13 +53,18 @@ export function unloadReferencesOf(state: InstanceState, attributes: readonly st
   }
 }
 
-/** Reloads an object's columns from its row, at once (under the lock if `locked` holds it); its relationships are reloaded on demand. */
-export async function refreshState(state: InstanceState, rows: (statement: Select<unknown>) => Promise<unknown[][]>, locked?: ReadonlySet<InstanceState>): Promise<void> {
+/**
+ * Reloads an object's columns from its row, at once (under the lock if `locked` holds it); its
+ * relationships are reloaded on demand. Returns whether it kept a relationship changed while the
+ * read was in flight (the object then still has a change to flush).
+ */
+export async function refreshState(state: InstanceState, rows: (statement: Select<unknown>) => Promise<unknown[][]>, locked?: ReadonlySet<InstanceState>): Promise<boolean> {
   const mapper = state.mapper;
   if (state.key === undefined) throw new InvalidRequestError(`${mapper.name} object has no row to refresh from: it was never flushed.`);
   const keyValues = mapper.primaryKey.map((c) => state.dict[mapper.attributeFor(c)!]);
   const plan = mapper.defaultLoad;
   const before = changesBefore([state], plan.keys);
+  const relationships = relationshipsBefore(state);
   const query = select(mapper.class_).where(...mapper.primaryKey.map((c, i) => c.eq(keyValues[i] as never))) as unknown as Select<unknown>;
   const row = (await rows(lockedIfAny(query, [state], locked)))[0];
   if (!row) throw new ObjectDeletedError(`${mapper.name} object (${describeKey(mapper.keyAttributes, keyValues)}) no longer exists in the database: another transaction deleted it.`);
@@ -76,12 +81,20 @@ export async function refreshState(state: InstanceState, rows: (statement: Selec
   if (plan.unloaded) for (const key of plan.unloaded) state.dict[key] = undefined; // what is not loaded has no value
   state.expired = undefined;
   state.committed = kept;
-  for (const rel of mapper.relationships.values()) state.dict[rel.key] = undefined;
+  // Unloaded, to be read again; but one assigned (or a list changed) while the read was in flight keeps the change.
+  const rels = mapper.relationshipList;
+  let keptRelationship = false;
+  for (let i = 0; i < rels.length; i++) {
+    if (relationshipChangedDuringRead(state, i, relationships)) keptRelationship = true;
+    else state.dict[rels[i]!.key] = undefined;
+  }
+  return keptRelationship;
 }
 
 /**
  * `session.refresh(obj)`: the object, then along the refresh-expire cascade the persistent objects
- * it reaches. `refreshed(state, false)` after each; `refreshed(state, true)` for one whose row is
+ * it reaches. `refreshed(state, false, keptChanges)` after each (`keptChanges`: a relationship changed
+ * while its read was in flight, still to flush); `refreshed(state, true)` for one whose row is
  * gone, before `ObjectDeletedError` is thrown: the session lets it go (it used to keep it, and
  * `get` of its key returned it, values and all, as if the row were there). Rows of `locked` are
  * read under the lock.
@@ -89,20 +102,21 @@ export async function refreshState(state: InstanceState, rows: (statement: Selec
 export async function refreshCascading(
   state: InstanceState,
   rows: (statement: Select<unknown>) => Promise<unknown[][]>,
-  refreshed: (state: InstanceState, gone: boolean) => void,
+  refreshed: (state: InstanceState, gone: boolean, keptChanges?: boolean) => void,
   locked: ReadonlySet<InstanceState> | undefined,
   seen = new Set<InstanceState>(),
 ): Promise<void> {
   if (seen.has(state)) return;
   seen.add(state);
   const cascaded = cascadedObjects(state, "refresh-expire");
+  let keptChanges: boolean;
   try {
-    await refreshState(state, rows, locked);
+    keptChanges = await refreshState(state, rows, locked);
   } catch (error) {
     if (error instanceof ObjectDeletedError) refreshed(state, true);
     throw error;
   }
-  refreshed(state, false);
+  refreshed(state, false, keptChanges);
   for (const related of cascaded) {
     const next = stateOf(related);
     if (next?.key !== undefined) await refreshCascading(next, rows, refreshed, locked, seen);

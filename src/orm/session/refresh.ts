@@ -14,9 +14,9 @@ import { refreshCascading } from "./expiry.js";
 
 export async function refreshObject(host: AttributeLoadHost, uow: UnitOfWork, state: InstanceState, attributes: readonly string[] | undefined): Promise<void> {
   if (!attributes) {
-    const refreshed = (done: InstanceState, gone: boolean) => {
+    const refreshed = (done: InstanceState, gone: boolean, keptChanges?: boolean) => {
       if (gone) return uow.expunge(done);
-      if (done.committed === undefined) uow.modified.delete(done);
+      if (done.committed === undefined && !keptChanges) uow.modified.delete(done);
       afterLoad(done);
     };
     return refreshCascading(state, (statement) => host.rows(statement), refreshed, host.identity.lockedRows);

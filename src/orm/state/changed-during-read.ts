@@ -33,3 +33,30 @@ export function changedDuringRead(state: InstanceState, key: string, before: Cha
   const values = before?.get(state);
   return values === undefined || !values.has(key) || values.get(key) !== state.dict[key];
 }
+
+/** What each relationship of an object held when a read of it began: the value, and a list's members. */
+export type RelationshipsBefore = readonly (readonly [unknown, readonly unknown[] | undefined])[];
+
+/** Notes, before a refresh's read is sent, what each relationship of `state` holds (by `mapper.relationshipList`). */
+export function relationshipsBefore(state: InstanceState): RelationshipsBefore {
+  return state.mapper.relationshipList.map((rel) => {
+    const value = state.dict[rel.key];
+    return [value, Array.isArray(value) ? Array.from(value as unknown[]) : undefined] as const;
+  });
+}
+
+/**
+ * Whether the relationship at `index` of `mapper.relationshipList` was assigned, or its list
+ * changed, since `relationshipsBefore`: a refresh then keeps it, as it keeps a column assigned
+ * meanwhile (unloaded, `book.author = other` or a tag pushed was lost, and the commit resolved).
+ */
+export function relationshipChangedDuringRead(state: InstanceState, index: number, before: RelationshipsBefore): boolean {
+  const [value, members] = before[index]!;
+  const now = state.dict[state.mapper.relationshipList[index]!.key];
+  if (now !== value) return true;
+  if (members === undefined) return false;
+  const list = now as readonly unknown[];
+  if (list.length !== members.length) return true;
+  for (let i = 0; i < list.length; i++) if (list[i] !== members[i]) return true;
+  return false;
+}

@@ -10,6 +10,7 @@ import { InstrumentedList } from "./collection.js";
 import { followsMembers, membersAsInMemory } from "./moved-members.js";
 import { isPartial, markPartial } from "./partial-lists.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
+import { assertOneRow } from "./one-to-one-rows.js";
 
 /** The object's state; made, for its class's mapper, if it has none yet (imperatively mapped classes). */
 export function stateIn(obj: object): InstanceState {
@@ -102,6 +103,7 @@ export function setLoaded(parent: object, rel: RelationshipProperty, rows: reado
   const oneToMany = back !== undefined && !back.collection && rel.resolved.direction === "oneToMany";
   // Members moved in memory and not flushed are where their side says (moved-members.ts).
   const members = back !== undefined && followsMembers(rel) ? membersAsInMemory(parent, rel, back, rows) : rows;
+  if (!rel.collection) assertOneRow(parent, rel, members);
   state.dict[rel.key] = rel.collection ? newCollection(parent, rel, members, true) : (members[0] ?? null);
   if (!oneToMany) return;
   for (let i = 0; i < members.length; i++) {
