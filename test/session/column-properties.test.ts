@@ -325,5 +325,5 @@ test("on a class that is not mapped: reading or assigning it names the fix", () 
   }
   const registry = new Registry();
   registry.mapImperatively(Imperative, table("cp_imperative", registry.metadata, { id: integer().primaryKey() }));
-  assert.throws(() => new Imperative().label, /@columnProperty on Imperative\.label: column properties are mapped by @model only, not by registry\.mapImperatively\(\)/);
+  assert.throws(() => new Imperative().label, /@columnProperty on Imperative\.label: registry\.mapImperatively\(\) reads no decorators\. Give it in the mapping instead: mapImperatively\(Imperative, table, \{ properties: \{ label: columnProperty\(\.\.\.\) \} \}\)/);
 });

@@ -3,7 +3,7 @@
  * compilers, never executed. The attribute's type must be the expression's, with the model's
  * columns typed in the callback; each mistake is under `// @ts-expect-error`.
  */
-import { DeclarativeBase, column, columnProperty, columnsOf, func, integer, model, scalarSubquery, select, string, undefer, type Labeled } from "athanor";
+import { DeclarativeBase, Registry, column, columnProperty, columnsOf, func, integer, model, scalarSubquery, select, string, table, undefer, type Labeled } from "athanor";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function expectType<_T extends true>(): void {}
@@ -48,3 +48,18 @@ expectType<Equal<typeof o.shout, Labeled<string, "shout">>>();
 expectType<Equal<typeof o.items, Labeled<number | null, "items">>>();
 select(CtOwner).where(o.shout.eq("Ann!")).orderBy(o.items.desc());
 select(CtOwner).options(undefer(CtOwner, "items"));
+
+// Imperative mapping: the same call in `properties`, its type arguments given.
+const imperative = new Registry();
+const ctPeople = table("ct_people", imperative.metadata, { id: integer().primaryKey(), first: string(20).notNull(), born: integer().notNull() });
+class CtPerson {
+  declare id: number;
+  declare first: string;
+  declare born: number;
+  declare shout: string;
+}
+imperative.mapImperatively(CtPerson, ctPeople, { properties: { shout: columnProperty<CtPerson, string>((c) => c.first.concat("!")) } });
+// @ts-expect-error: the SQL is a number, the property a string
+imperative.mapImperatively(CtPerson, ctPeople, { properties: { shout: columnProperty<CtPerson, string>((c) => c.born.plus(1)) } });
+// @ts-expect-error: the callback's columns are the class's: there is no `last`
+imperative.mapImperatively(CtPerson, ctPeople, { properties: { shout: columnProperty<CtPerson, string>((c) => c.last.concat("!")) } });

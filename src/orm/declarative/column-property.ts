@@ -5,7 +5,7 @@
  */
 import type { Expression } from "../../core/expression/expression.js";
 import type { ModelColumns } from "../entity.js";
-import { declareColumnProperty, type PropertyExpression } from "../mapping/column-properties.js";
+import { COLUMN_PROPERTY, declareColumnProperty, type ColumnPropertyDeclaration, type PropertyExpression } from "../mapping/column-properties.js";
 import { refuseLegacyCall } from "./legacy-decorators.js";
 import { declareField } from "./decorators.js";
 import { ArgumentError } from "../../core/errors.js";
@@ -41,14 +41,26 @@ export interface ColumnPropertyOptions {
  * const ada = await session.get(Person, 1); // SELECT ..., people.first || ? || people.last AS "fullName" ...
  * const sorted = await session.scalars(select(Person).orderBy(columnsOf(Person).fullName));
  * ```
+ *
+ * An imperatively mapped class takes the same call in `properties` (its type arguments given, as
+ * there is no accessor to infer them from):
+ *
+ * ```ts
+ * const registry = new Registry();
+ * const people = table("people", registry.metadata, { id: integer().primaryKey(), first: string(50).notNull(), last: string(50).notNull() });
+ * class Person { declare id: number; declare first: string; declare last: string; declare fullName: string; }
+ * registry.mapImperatively(Person, people, {
+ *   properties: { fullName: columnProperty<Person, string>((c) => c.first.concat(" ").concat(c.last)) },
+ * });
+ * ```
  */
 export function columnProperty<This extends object, V>(
   expression: (columns: ModelColumns<This>) => Expression<NoInfer<V>>,
   options?: ColumnPropertyOptions,
-): (target: ClassAccessorDecoratorTarget<This, V>, context: ClassAccessorDecoratorContext<This, V>) => ClassAccessorDecoratorResult<This, V> {
-  return (target, context) => {
+): ColumnPropertyDeclaration<This, V> {
+  const property = { expression: expression as unknown as PropertyExpression, deferred: options?.deferred === true, raiseLoad: options?.raiseLoad === true };
+  const decorator = (target: ClassAccessorDecoratorTarget<This, V>, context: ClassAccessorDecoratorContext<This, V>): ClassAccessorDecoratorResult<This, V> => {
     refuseLegacyCall("@columnProperty", target, context);
-    const property = { expression: expression as unknown as PropertyExpression, deferred: options?.deferred === true, raiseLoad: options?.raiseLoad === true };
     return declareField(context, (slot) => {
       declareColumnProperty(slot, property);
       // Until (unless) @model maps the class: no rows, so no value to read.
@@ -56,6 +68,7 @@ export function columnProperty<This extends object, V>(
       return { kind: "property", slot };
     }, target);
   };
+  return Object.assign(decorator, { [COLUMN_PROPERTY]: property });
 }
 
 /** A column property of a class that is not mapped: read or assigned, an error naming the fix. */
@@ -64,7 +77,10 @@ function unmappedProperty(key: string): AttributeImpl {
     const name = obj.constructor.name;
     // Mapped, but not by @model (mapImperatively reads no decorators): the property was never mapped.
     if (mapperOfClass(obj.constructor as new () => object) !== undefined) {
-      throw new ArgumentError(`@columnProperty on ${name}.${key}: column properties are mapped by @model only, not by registry.mapImperatively() (not supported yet). Use a @hybrid getter, or map ${name} with @model.`);
+      throw new ArgumentError(
+        `@columnProperty on ${name}.${key}: registry.mapImperatively() reads no decorators. ` +
+          `Give it in the mapping instead: mapImperatively(${name}, table, { properties: { ${key}: columnProperty(...) } }), or map ${name} with @model.`,
+      );
     }
     throw new ArgumentError(`@columnProperty on ${name}.${key}: ${name} is not mapped, so it has no rows to compute ${key} from: decorate it with @model(...).`);
   };

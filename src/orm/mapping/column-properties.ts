@@ -29,6 +29,19 @@ export interface ColumnProperty {
 
 const declared = new WeakMap<AttributeSlot, ColumnProperty>();
 
+/** @internal Where `columnProperty(...)` keeps its declaration, for `mapImperatively`'s `properties`. */
+export const COLUMN_PROPERTY: unique symbol = Symbol("athanor.columnProperty");
+
+/**
+ * What `columnProperty(expression, options)` returns: the decorator of an accessor, which
+ * `registry.mapImperatively(cls, table, { properties: { key: columnProperty(...) } })` takes too.
+ */
+export interface ColumnPropertyDeclaration<This, V> {
+  (target: ClassAccessorDecoratorTarget<This, V>, context: ClassAccessorDecoratorContext<This, V>): ClassAccessorDecoratorResult<This, V>;
+  /** @internal */
+  readonly [COLUMN_PROPERTY]: ColumnProperty;
+}
+
 /** @internal Records that the accessor of `slot` is a column property (read by the mapper). */
 export function declareColumnProperty(slot: AttributeSlot, property: ColumnProperty): void {
   declared.set(slot, property);

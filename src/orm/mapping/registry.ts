@@ -13,7 +13,7 @@ import type { Table } from "../../core/schema/table.js";
 import { MappingConfigurationError, UnmappedClassError, type ConfigurationProblem } from "../errors.js";
 import { defineAccessor, unmappedImpl, type AttributeSlot } from "../state/attributes.js";
 import { configureMappers, type Report } from "./configure.js";
-import { checkColumnProperties } from "./column-properties.js";
+import { checkColumnProperties, COLUMN_PROPERTY, declareColumnProperty, type ColumnProperty, type ColumnPropertyDeclaration } from "./column-properties.js";
 import { guardedColumns } from "../column-guard.js";
 import { MAPPER, mapperOfClass } from "../mapped.js";
 import { Mapper } from "./mapper.js";
@@ -21,8 +21,8 @@ import { imperativeEvents, installModelEvents, type ModelHooks } from "./model-e
 import { namingStrategy, type NamingOption, type NamingStrategy } from "./naming.js";
 import type { ClassRef, RelationshipSpec } from "./relationship-spec.js";
 
-/** What `mapImperatively` accepts for a property: a column (to rename it) or a relationship. */
-export type ImperativeProperty = Column | { readonly spec: RelationshipSpec };
+/** What `mapImperatively` accepts for a property: a column (to rename it), a relationship, or a `columnProperty(...)`. */
+export type ImperativeProperty = Column | { readonly spec: RelationshipSpec } | ColumnPropertyDeclaration<any, any>;
 
 /** Options of `registry.mapImperatively(cls, table, options)`; `T` is the class's instance type. */
 export interface MapImperativelyOptions<T extends object = any> {
@@ -199,18 +199,23 @@ export class Registry {
       throw new ArgumentError(`mapImperatively(${cls.name}): table '${table.name}' belongs to another MetaData than this registry's.`);
     }
     const properties = options.properties ?? {};
-    const renamed = new Set(Object.values(properties).filter((p): p is Column => !("spec" in p)));
     const columns = new Map<string, Column>();
-    for (const column of table.columnList) if (!renamed.has(column)) columns.set(column.key, column);
     const relationships = new Map<string, RelationshipSpec>();
+    const computed = new Map<string, ColumnProperty>();
+    const renamed = new Set<Column>();
     for (const [key, property] of Object.entries(properties)) {
-      if ("spec" in property) relationships.set(key, property.spec);
-      else columns.set(key, property);
+      if (COLUMN_PROPERTY in property) computed.set(key, property[COLUMN_PROPERTY]);
+      else if ("spec" in property) relationships.set(key, property.spec);
+      else renamed.add(property);
     }
+    for (const column of table.columnList) if (!renamed.has(column)) columns.set(column.key, column);
+    for (const [key, property] of Object.entries(properties)) if (!(COLUMN_PROPERTY in property) && !("spec" in property)) columns.set(key, property);
     const slots = new Map<string, AttributeSlot>();
     const mapperOf = (obj: object) => this.mapperFor(obj.constructor as ClassRef);
-    for (const key of [...columns.keys(), ...relationships.keys()]) {
+    for (const key of [...columns.keys(), ...relationships.keys(), ...computed.keys()]) {
       const slot: AttributeSlot = { key, impl: unmappedImpl(key, mapperOf) };
+      const property = computed.get(key);
+      if (property !== undefined) declareColumnProperty(slot, property);
       slots.set(key, slot);
       defineAccessor(cls.prototype, slot);
     }
