@@ -18,6 +18,7 @@ import { convertInPlace, convertValuesInPlace, mappedWhileRead, processorsFor, R
 import { yieldPerOf, type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
 import { forgetKeyOrders } from "./generated-key-order.js";
 import { changesSchema, changesSession, mayWrite, refusedText, streamInProgress } from "./statement-kind.js";
+import { statementTexts } from "./statement-texts.js";
 import { Result, firstValue } from "./result.js";
 import { checkedColumns, duplicateColumnError } from "./duplicate-columns.js";
 import { runInTransaction, Transaction } from "./transaction.js";
@@ -211,10 +212,11 @@ export class Connection extends ConnectionApi {
    * DDL makes the pool forget how its tables' keys are generated (generated-key-order.ts).
    */
   checkText(sql: string): void {
-    const refused = refusedText(sql, this.transactions[0], this.dialect.capabilities);
+    const statements = statementTexts(sql, this.dialect.name);
+    const refused = refusedText(statements, this.transactions[0], this.dialect.capabilities);
     if (refused !== undefined) throw refused;
-    if (!this.sessionChanged && changesSession(sql)) this.sessionChanged = true;
-    if (changesSchema(sql)) forgetKeyOrders(this.context);
+    if (!this.sessionChanged && changesSession(statements)) this.sessionChanged = true;
+    if (changesSchema(statements)) forgetKeyOrders(this.context);
   }
 
   /** `run`, for the connection's own statements (BEGIN, SAVEPOINT). */

@@ -1,0 +1,93 @@
+/**
+ * What the engine decides from SQL text (a statement that would end the open transaction behind
+ * its back is refused; one that changes the session has the connection reset before the pool
+ * hands it on) reads every statement of the text, past its comments. It read only the text's
+ * first characters: a comment in front (`/* app:checkout *\/ COMMIT`, `-- note`), MySQL's
+ * executable comments (mysqldump's `/*!40101 SET SQL_MODE='' *\/`) or a second statement
+ * (PostgreSQL runs text without parameters as a script) hid it. A COMMIT so hidden ran, and the
+ * transaction's rollback() then resolved with the rows committed; a hidden SET, a `SELECT ...
+ * INTO TEMP` table or a MySQL user variable went on to the next user of the connection (a lax
+ * sql_mode, another time_zone, a search_path, a 1 ms statement_timeout, a secret).
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { InvalidRequestError, MetaData, createEngine, insert, integer, select, sql, table, type Engine } from "../../src/index.js";
+import { forEachDatabaseWithSchema } from "../support/sessions.js";
+
+const metadata = new MetaData();
+const items = table("core_sql_text_items", metadata, {
+  id: integer().primaryKey(),
+});
+
+forEachDatabaseWithSchema("SQL text read statement by statement", metadata, (ctx) => {
+  const count = async () => Number((await ctx.engine.execute(sql`SELECT count(*) AS n FROM core_sql_text_items`)).one().n);
+
+  const hiddenCommits = ["/* app:checkout */ COMMIT", "-- a note\nCOMMIT", "SELECT 1; COMMIT", ...(ctx.db.name === "mysql" ? ["# a note\nCOMMIT", "/*!40101 COMMIT */"] : [])];
+  for (const text of hiddenCommits) {
+    test(`${JSON.stringify(text)} in a transaction is refused, and the rollback undoes its rows`, async () => {
+      await ctx.engine.execute(sql`DELETE FROM core_sql_text_items`);
+      const conn = await ctx.engine.connect();
+      try {
+        const tx = await conn.begin();
+        await conn.execute(insert(items).values({ id: 1 }));
+        await assert.rejects(conn.run(text), InvalidRequestError);
+        await conn.execute(insert(items).values({ id: 2 }));
+        await tx.rollback();
+      } finally {
+        await conn.close();
+      }
+      assert.equal(await count(), 0, "rollback() resolved: no row may be left committed");
+    });
+  }
+
+  /** Runs `text` on the pool's one connection, gives it back, and reads `probe` on it again. */
+  async function nextUserSees(text: string, probe: string): Promise<[unknown, unknown]> {
+    const engine: Engine = createEngine(ctx.db.url, { pool: { max: 1 } });
+    try {
+      const before = (await engine.execute(sql.raw(probe))).one();
+      await engine.withConnection((conn) => conn.run(text));
+      return [before, (await engine.execute(sql.raw(probe))).one()];
+    } finally {
+      await engine.dispose();
+    }
+  }
+
+  const leaks: Record<string, [text: string, probe: string][]> = {
+    sqlite: [["/* tag */ PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys"]],
+    postgresql: [
+      ["/* tag */ SET search_path TO pg_catalog", "SHOW search_path"],
+      ["-- a note\nSET statement_timeout = 1", "SHOW statement_timeout"],
+      ["SELECT 1; SET search_path TO pg_catalog", "SHOW search_path"],
+      ["SELECT 1 AS x INTO TEMP TABLE core_sql_text_left", "SELECT count(*) AS n FROM pg_class WHERE relname = 'core_sql_text_left'"],
+    ],
+    mysql: [
+      ["/*!40101 SET SQL_MODE = '' */", "SELECT @@session.sql_mode AS m"],
+      ["# a note\nSET time_zone = '+05:00'", "SELECT @@session.time_zone AS tz"],
+      ["/* tag */ SET time_zone = '+05:00'", "SELECT @@session.time_zone AS tz"],
+      ["SELECT @secret := 'pw'", "SELECT @secret AS s"],
+      ["SELECT 'pw' INTO @secret", "SELECT @secret AS s"],
+    ],
+  };
+  for (const [text, probe] of leaks[ctx.db.name] ?? []) {
+    test(`${JSON.stringify(text)}: the next user of the connection gets it as it was`, async () => {
+      const [before, after] = await nextUserSees(text, probe);
+      assert.deepEqual(after, before);
+    });
+  }
+
+  if (ctx.db.name === "postgresql") {
+    test("text of several statements reads as its last one's result (it failed after all had run)", async () => {
+      const result = await ctx.engine.execute(sql`SELECT 1 AS a; SELECT 2 AS b`);
+      assert.deepEqual(result.rows, [{ b: 2 }]);
+    });
+  }
+
+  test("quotes and comments that only look like statements change nothing", async () => {
+    const text = ctx.db.name === "mysql" ? "SELECT '; COMMIT', \"-- x\", `a;b` FROM (SELECT 1 AS `a;b`) s" : `SELECT '; COMMIT', 1 AS "a;b" /* ; COMMIT */`;
+    await ctx.engine.transaction(async (conn) => {
+      await conn.run(text); // not refused: no COMMIT is run
+      await conn.execute(insert(items).values({ id: 10 }));
+    });
+    assert.equal((await ctx.engine.execute(select(items.c.id).where(items.c.id.eq(10)))).rows.length, 1);
+  });
+});
