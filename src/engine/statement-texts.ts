@@ -16,10 +16,7 @@ const EXECUTABLE_COMMENT = /\/\*M?!\d*/y;
  * @internal Each statement of `sql`, trimmed, its comments replaced by a space (MySQL/MariaDB's
  * executable comments by their content). Errs towards seeing a statement: a mis-read comment or
  * quote could only make a check run on text that is not a statement's start.
- *
- * ```ts
- * statementTexts("/* tag *\/ SET search_path TO x; SELECT 1", "postgresql"); // ["SET search_path TO x", "SELECT 1"]
- * ```
+ * `"/* tag *\/ SET search_path TO x; SELECT 1"` gives `["SET search_path TO x", "SELECT 1"]`.
  */
 export function statementTexts(sql: string, dialect: DialectName): string[] {
   if (PLAIN.test(sql)) return [sql.trim()];
