@@ -141,6 +141,7 @@ export class Connection extends ConnectionApi {
     // parameter limit, rows paired by sortByParameterOrder), nor a statement that writes (a
     // data-modifying CTE: PostgreSQL declares no cursor over it): such a statement runs whole.
     const compiled = runsAsSeveral(statement.node, this.dialect.capabilities.maxParameters) ? undefined : this.compile(statement);
+    if (compiled !== undefined && statement.node.kind === "raw") this.checkText(compiled.sql); // as execute() checks it: MariaDB runs any text as a stream
     if (compiled === undefined || writingCtes(statement.node, compiled.sql).length !== 0) {
       yieldPerOf(options.yieldPer);
       yield* (await this.execute(statement)).rows;

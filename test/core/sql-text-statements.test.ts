@@ -40,12 +40,34 @@ forEachDatabaseWithSchema("SQL text read statement by statement", metadata, (ctx
     });
   }
 
-  /** Runs `text` on the pool's one connection, gives it back, and reads `probe` on it again. */
-  async function nextUserSees(text: string, probe: string): Promise<[unknown, unknown]> {
+  test("SQL text streamed in a transaction is checked as execute() checks it: a COMMIT is refused (MariaDB ran it)", async () => {
+    await ctx.engine.execute(sql`DELETE FROM core_sql_text_items`);
+    const conn = await ctx.engine.connect();
+    try {
+      const tx = await conn.begin();
+      await conn.execute(insert(items).values({ id: 1 }));
+      await assert.rejects(async () => {
+        for await (const row of conn.stream(sql`COMMIT`)) void row;
+      }, InvalidRequestError);
+      await tx.rollback();
+    } finally {
+      await conn.close();
+    }
+    assert.equal(await count(), 0, "rollback() resolved: no row may be left committed");
+  });
+
+  /** Runs `text` on the pool's one connection (streamed, or run), gives it back, and reads `probe` on it again. */
+  async function nextUserSees(text: string, probe: string, streamed = false): Promise<[unknown, unknown]> {
     const engine: Engine = createEngine(ctx.db.url, { pool: { max: 1 } });
     try {
       const before = (await engine.execute(sql.raw(probe))).one();
-      await engine.withConnection((conn) => conn.run(text));
+      if (!streamed) await engine.withConnection((conn) => conn.run(text));
+      else {
+        // SQLite refuses to stream a PRAGMA, but only once it took effect (some act as they are prepared).
+        await engine.withConnection(async (conn) => {
+          for await (const row of conn.stream(sql.raw(text))) void row;
+        }).catch(() => undefined);
+      }
       return [before, (await engine.execute(sql.raw(probe))).one()];
     } finally {
       await engine.dispose();
@@ -71,6 +93,18 @@ forEachDatabaseWithSchema("SQL text read statement by statement", metadata, (ctx
   for (const [text, probe] of leaks[ctx.db.name] ?? []) {
     test(`${JSON.stringify(text)}: the next user of the connection gets it as it was`, async () => {
       const [before, after] = await nextUserSees(text, probe);
+      assert.deepEqual(after, before);
+    });
+  }
+
+  const streamedLeaks: Record<string, [text: string, probe: string]> = {
+    sqlite: ["PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys"],
+    mysql: ["SET time_zone = '+05:00'", "SELECT @@session.time_zone AS tz"],
+  };
+  const streamed = streamedLeaks[ctx.db.name];
+  if (streamed !== undefined) {
+    test(`${JSON.stringify(streamed[0])} streamed: the next user of the connection gets it as it was`, async () => {
+      const [before, after] = await nextUserSees(streamed[0], streamed[1], true);
       assert.deepEqual(after, before);
     });
   }
