@@ -17,8 +17,7 @@ import type { DriverConnection, DriverCursor, DriverResult, EngineDialect, Execu
 import { convertInPlace, convertValuesInPlace, mappedWhileRead, processorsFor, RowMapperFailure, shapedResult } from "./convert-rows.js";
 import { yieldPerOf, type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
 import { forgetKeyOrders } from "./generated-key-order.js";
-import { changesSchema, changesSession, mayWrite, refusedText, streamInProgress } from "./statement-kind.js";
-import { statementTexts } from "./statement-texts.js";
+import { changesSchema, changesSession, commitsImplicitly, mayWrite, refusedText, statementTexts, streamInProgress } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
 import { checkedColumns, duplicateColumnError } from "./duplicate-columns.js";
 import { runInTransaction, Transaction } from "./transaction.js";
@@ -208,9 +207,8 @@ export class Connection extends ConnectionApi {
   }
 
   /**
-   * @internal SQL text about to run on this connection: refused as `refusedText` says, and noted
-   * when it may change the session, which is then reset when the connection goes back to the pool.
-   * DDL makes the pool forget how its tables' keys are generated (generated-key-order.ts).
+   * @internal SQL text about to run here: refused as `refusedText` says, noted when it may change the session (reset before the
+   * pool hands it on) or commits the open transaction (MySQL/MariaDB); DDL makes the pool forget how keys are generated.
    */
   checkText(sql: string): void {
     const statements = statementTexts(sql, this.dialect.name);
@@ -218,6 +216,7 @@ export class Connection extends ConnectionApi {
     if (refused !== undefined) throw refused;
     if (!this.sessionChanged && changesSession(statements)) this.sessionChanged = true;
     if (changesSchema(statements)) forgetKeyOrders(this.context);
+    if (!this.dialect.capabilities.transactionalDdl && statements.some(commitsImplicitly)) for (const tx of this.transactions) tx.committedBefore ??= sql;
   }
 
   /** `run`, for the connection's own statements (BEGIN, SAVEPOINT). */
@@ -283,6 +282,7 @@ export class Connection extends ConnectionApi {
     if (error instanceof InvalidRequestError) return error; // athanor's refusal (a stream in progress, a result it cannot give): not the database's
     if (error instanceof RowMapperFailure) return error; // the caller's row mapper threw: not the database
     const translated = this.noteFailure(this.dialect.translateError(error, sql, params));
+    if (translated.code === "ER_PARSE_ERROR") for (const tx of this.transactions) if (tx.committedBefore === sql) tx.committedBefore = undefined; // not run: nothing committed
     // Outside a transaction a write commits as it runs: lost before its answer, it may have.
     return this.transactions.length === 0 ? autocommitOutcome(translated, sql) : translated;
   }

@@ -2,6 +2,8 @@ import type { DialectCapabilities } from "../core/compiler/compiler-types.js";
 import { InvalidRequestError, StreamInProgressError } from "../core/errors.js";
 import type { Transaction } from "./transaction.js";
 
+export { statementTexts } from "./statement-texts.js";
+
 /**
  * Whether SQL sent on a connection may have changed data: what another connection could not see
  * until the transaction commits. Anything not known to read counts as a write (a procedure call,
