@@ -85,7 +85,9 @@ export class Transaction {
 
   /**
    * Rolls back (ROLLBACK, or ROLLBACK TO SAVEPOINT when nested): the way out of a failed
-   * transaction too. Nothing is sent when the database already rolled it back.
+   * transaction too. Nothing is sent when the database already rolled it back. On MySQL/MariaDB,
+   * after SQL text that committed it implicitly (DDL, LOCK TABLES...), throws `InvalidRequestError`:
+   * nothing can be rolled back.
    *
    * ```ts
    * const tx = await conn.begin();
