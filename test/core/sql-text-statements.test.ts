@@ -75,7 +75,13 @@ forEachDatabaseWithSchema("SQL text read statement by statement", metadata, (ctx
   }
 
   const leaks: Record<string, [text: string, probe: string][]> = {
-    sqlite: [["/* tag */ PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys"]],
+    sqlite: [
+      ["/* tag */ PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys"],
+      // The in-memory database's one connection is kept (it holds the data): its session is put back as it was.
+      ["PRAGMA ignore_check_constraints = ON", "PRAGMA ignore_check_constraints"],
+      ["PRAGMA recursive_triggers = ON", "PRAGMA recursive_triggers"],
+      ["CREATE TEMP TABLE core_sql_text_left (a INT)", "SELECT count(*) AS n FROM sqlite_temp_master"],
+    ],
     postgresql: [
       ["/* tag */ SET search_path TO pg_catalog", "SHOW search_path"],
       ["-- a note\nSET statement_timeout = 1", "SHOW statement_timeout"],
