@@ -1,7 +1,7 @@
 /**
  * The statements of SQL text as the server will run them: comments dropped, MySQL's executable
- * comments (`/*!40101 SET ... *\/`, mysqldump's) kept as the code they are, text split at each `;`
- * outside quotes. What the engine decides from SQL text (a transaction ended behind its back, a
+ * comments (`/*!40101 SET ... *\/`, mysqldump's) kept as the code they are, PostgreSQL's text split
+ * at each `;` outside quotes. What the engine decides from SQL text (a transaction ended behind its back, a
  * session setting to reset) reads each statement's first words: read from the raw text, a comment
  * in front (`/* app:checkout *\/ SET ...`, `-- note`) or a second statement hid them.
  */
@@ -11,6 +11,8 @@ import type { DialectName } from "../core/compiler/dialect.js";
 const PLAIN = /^[^;#\-/]*$/;
 const DOLLAR_TAG = /\$([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/y;
 const EXECUTABLE_COMMENT = /\/\*M?!\d*/y;
+/** A PostgreSQL function body in SQL (`BEGIN ATOMIC ... END`), whose statements end in `;`: read as one statement. */
+const ATOMIC_BODY = /\bbegin\s+atomic\b/i;
 
 /**
  * @internal Each statement of `sql`, trimmed, its comments replaced by a space (MySQL/MariaDB's
@@ -21,6 +23,9 @@ const EXECUTABLE_COMMENT = /\/\*M?!\d*/y;
 export function statementTexts(sql: string, dialect: DialectName): string[] {
   if (PLAIN.test(sql)) return [sql.trim()];
   const mysql = dialect === "mysql";
+  // Only PostgreSQL runs text of several statements (as a script); MySQL/MariaDB and SQLite refuse
+  // it unrun, and there a `;` may end a statement inside a trigger's or procedure's BEGIN ... END.
+  const splits = dialect === "postgresql";
   const statements: string[] = [];
   let current = "";
   let executable = false; // inside a MySQL /*! ... */, whose text runs
@@ -60,7 +65,7 @@ export function statementTexts(sql: string, dialect: DialectName): string[] {
       executable = false;
       current += " ";
       i += 2;
-    } else if (c === ";") {
+    } else if (c === ";" && splits && !ATOMIC_BODY.test(current)) {
       if (current.trim() !== "") statements.push(current.trim());
       current = "";
       i++;
