@@ -95,6 +95,9 @@ forEachDatabaseWithSchema("SQL text read statement by statement", metadata, (ctx
       ["/* tag */ SET time_zone = '+05:00'", "SELECT @@session.time_zone AS tz"],
       ["SELECT @secret := 'pw'", "SELECT @secret AS s"],
       ["SELECT 'pw' INTO @secret", "SELECT @secret AS s"],
+      // mysql2 took latin1 for the connection's (the server says so) and kept it after the reset, which
+      // put the server back to utf8mb4: every later user's text went as latin1 ('é😀' read back as '�=').
+      ["SET NAMES latin1", "SELECT 'é😀' AS v, @@character_set_client AS c"],
     ],
   };
   for (const [text, probe] of leaks[ctx.db.name] ?? []) {

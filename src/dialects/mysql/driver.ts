@@ -175,7 +175,7 @@ class MySqlConnection implements DriverConnection {
       raw.reset((error) => void (failed ??= error ?? undefined));
       // A fatal error fails this one too; a refused reset is followed by the SET, answered in order.
       raw.query(this.afterReset, (error) => (failed || error ? reject(failed ?? error) : resolve()));
-    });
+    }).then(() => restoreCharset(raw));
     const destroy = () => destroySocket(raw as unknown as CommandState & CallbackConnection);
     const released = setUpWithin(reset, this.resetMs, destroy).then(
       () => conn.release(),
@@ -186,6 +186,25 @@ class MySqlConnection implements DriverConnection {
 }
 
 const firstColumn = (row: readonly unknown[]): unknown => row[0];
+
+/** The character set each connection's handshake asked for (`handshakeCharset`). */
+const handshakeCharsets = new WeakMap<CallbackConnection, number>();
+type CharsetConfig = { config: { charsetNumber: number } };
+
+/** @internal Notes the character set `conn` opened with: what a reset puts back (`restoreCharset`). */
+function noteHandshakeCharset(conn: CallbackConnection): void {
+  handshakeCharsets.set(conn, (conn as unknown as CharsetConfig).config.charsetNumber);
+}
+
+/**
+ * mysql2 encodes text in the character set the server last reported for the session: after a `SET
+ * NAMES latin1` it went on sending latin1 once COM_RESET_CONNECTION had put the server back to the
+ * handshake's utf8mb4, and every later user's text was garbled ('é😀' stored as '?=').
+ */
+function restoreCharset(conn: CallbackConnection): void {
+  const charset = handshakeCharsets.get(conn);
+  if (charset !== undefined) (conn as unknown as CharsetConfig).config.charsetNumber = charset;
+}
 
 /** The parts of mysql2's connection that tell whether a command is under way on a live socket. */
 interface CommandState {
@@ -351,6 +370,7 @@ export async function createMySqlDriver(
       }
       const raw = rawConnection(conn);
       const reused = served.has(raw);
+      if (!reused) noteHandshakeCharset(raw);
       // A new connection's session setup, then the engine's connectStatements (again after a reset).
       if (!reused || setup.pending(raw)) {
         const run = (sql: string) => conn.query(sql);
