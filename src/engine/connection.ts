@@ -17,7 +17,7 @@ import type { DriverConnection, DriverCursor, DriverResult, EngineDialect, Execu
 import { convertInPlace, convertValuesInPlace, mappedWhileRead, processorsFor, RowMapperFailure, shapedResult } from "./convert-rows.js";
 import { yieldPerOf, type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
 import { forgetKeyOrders } from "./generated-key-order.js";
-import { changesSchema, changesSession, commitsImplicitly, mayWrite, refusedText, statementTexts, streamInProgress } from "./statement-kind.js";
+import { changesSchema, changesSession, committedBefore, mayWrite, refusedText, statementTexts, streamInProgress } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
 import { checkedColumns, duplicateColumnError } from "./duplicate-columns.js";
 import { runInTransaction, Transaction } from "./transaction.js";
@@ -216,7 +216,7 @@ export class Connection extends ConnectionApi {
     if (refused !== undefined) throw refused;
     if (!this.sessionChanged && changesSession(statements)) this.sessionChanged = true;
     if (changesSchema(statements)) forgetKeyOrders(this.context);
-    if (!this.dialect.capabilities.transactionalDdl && statements.some(commitsImplicitly)) for (const tx of this.transactions) tx.committedBefore ??= sql;
+    if (!this.dialect.capabilities.transactionalDdl && committedBefore(statements)) for (const tx of this.transactions) tx.committedBefore ??= sql;
   }
 
   /** `run`, for the connection's own statements (BEGIN, SAVEPOINT). */

@@ -28,6 +28,14 @@ export function commitsImplicitly(sql: string): boolean {
   return COMMITS_IMPLICITLY.test(sql) && !TEMPORARY.test(sql);
 }
 
+/**
+ * Whether MySQL/MariaDB commit the open transaction before one of `statements` (`commitsImplicitly`),
+ * for certain: `UNLOCK TABLES` commits only after a `LOCK TABLES`, which said so itself.
+ */
+export function committedBefore(statements: readonly string[]): boolean {
+  return statements.some((sql) => commitsImplicitly(sql) && !/^\s*unlock\b/i.test(sql));
+}
+
 /** SQL that begins or ends a transaction or a savepoint: what a `Transaction` does itself. */
 const CHANGES_SCHEMA = /^\s*(alter|create|drop|rename)\b/i;
 

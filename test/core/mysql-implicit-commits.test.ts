@@ -42,6 +42,19 @@ forEachDatabase(
       });
     }
 
+    test("UNLOCK TABLES without LOCK TABLES commits nothing: rollback() undoes the transaction", async () => {
+      const conn = await ctx.engine.connect();
+      try {
+        const tx = await conn.begin();
+        await conn.execute(insert(items).values({ id: 1 }));
+        await conn.run("UNLOCK TABLES");
+        await tx.rollback();
+      } finally {
+        await conn.close();
+      }
+      assert.equal(await count(), 0);
+    });
+
     test("one the server could not parse commits nothing: rollback() undoes the transaction", async () => {
       const conn = await ctx.engine.connect();
       try {
