@@ -98,6 +98,8 @@ forEachDatabaseWithSchema("SQL text read statement by statement", metadata, (ctx
       // mysql2 took latin1 for the connection's (the server says so) and kept it after the reset, which
       // put the server back to utf8mb4: every later user's text went as latin1 ('é😀' read back as '�=').
       ["SET NAMES latin1", "SELECT 'é😀' AS v, @@character_set_client AS c"],
+      // COM_RESET_CONNECTION keeps the current database: the next user's tables were another database's.
+      ["USE mysql", "SELECT DATABASE() AS d"],
     ],
   };
   for (const [text, probe] of leaks[ctx.db.name] ?? []) {

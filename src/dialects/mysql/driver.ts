@@ -36,8 +36,8 @@ class MySqlConnection implements DriverConnection {
   constructor(
     private readonly conn: mysql.PoolConnection,
     private readonly setup: ConnectStatements<CallbackConnection>,
-    /** The engine's own session setup, run again after a reset (`sessionSetup`). */
-    private readonly afterReset: string,
+    /** The engine's own session setup, run again after a reset (`sessionSetup`), and the database to use again (`USE`). */
+    private readonly afterReset: readonly string[],
     /** `DriverConnection.reused`: the connection served an earlier checkout. */
     readonly reused: boolean,
     /** `pool.connectTimeoutMs`: the limit on a reset (`resetThenRelease`). */
@@ -172,9 +172,10 @@ class MySqlConnection implements DriverConnection {
     this.setup.reset(raw);
     const reset = new Promise<void>((resolve, reject) => {
       let failed: unknown;
-      raw.reset((error) => void (failed ??= error ?? undefined));
-      // A fatal error fails this one too; a refused reset is followed by the SET, answered in order.
-      raw.query(this.afterReset, (error) => (failed || error ? reject(failed ?? error) : resolve()));
+      const noted = (error: unknown) => void (failed ??= error ?? undefined);
+      raw.reset(noted);
+      // A fatal error fails the last one too; a refused reset is followed by the rest, answered in order.
+      this.afterReset.forEach((sql, i, all) => raw.query(sql, i < all.length - 1 ? noted : (error) => (failed || error ? reject(failed ?? error) : resolve())));
     }).then(() => restoreCharset(raw));
     const destroy = () => destroySocket(raw as unknown as CommandState & CallbackConnection);
     const released = setUpWithin(reset, this.resetMs, destroy).then(
@@ -331,7 +332,10 @@ export async function createMySqlDriver(
   const pool = mysql.createPool(config);
   const killTarget = { connection: connectionOptionsOf(config), user: config.user! };
   const setup = new ConnectStatements<CallbackConnection>(options.connectStatements);
-  const { onConnect, afterReset } = sessionSetup(options.readOnly === true);
+  const { onConnect, afterReset: settings } = sessionSetup(options.readOnly === true);
+  // COM_RESET_CONNECTION keeps the current database: a `USE other` went on to the next user, whose
+  // unqualified tables were then the other database's.
+  const afterReset = config.database ? [`USE \`${config.database.replace(/`/g, "``")}\``, settings] : [settings];
   const setupMs = connectTimeoutOf(options);
   const openMs = openTimeout(options);
   /** Runs `sql` on `conn`, or closes it with `ConnectTimeoutError` past `pool.connectTimeoutMs`. */
