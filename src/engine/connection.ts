@@ -17,7 +17,7 @@ import type { DriverConnection, DriverCursor, DriverResult, EngineDialect, Execu
 import { convertInPlace, convertValuesInPlace, mappedWhileRead, processorsFor, RowMapperFailure, shapedResult } from "./convert-rows.js";
 import { yieldPerOf, type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
 import { forgetKeyOrders } from "./generated-key-order.js";
-import { changesSchema, changesSession, mayWrite, refusedText, streamInProgress } from "./statement-kind.js";
+import { changesSchema, changesSession, committedBefore, mayWrite, refusedText, statementTexts, streamInProgress } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
 import { checkedColumns, duplicateColumnError } from "./duplicate-columns.js";
 import { runInTransaction, Transaction } from "./transaction.js";
@@ -140,6 +140,7 @@ export class Connection extends ConnectionApi {
     // parameter limit, rows paired by sortByParameterOrder), nor a statement that writes (a
     // data-modifying CTE: PostgreSQL declares no cursor over it): such a statement runs whole.
     const compiled = runsAsSeveral(statement.node, this.dialect.capabilities.maxParameters) ? undefined : this.compile(statement);
+    if (compiled !== undefined && statement.node.kind === "raw") this.checkText(compiled.sql); // as execute() checks it: MariaDB runs any text as a stream
     if (compiled === undefined || writingCtes(statement.node, compiled.sql).length !== 0) {
       yieldPerOf(options.yieldPer);
       yield* (await this.execute(statement)).rows;
@@ -206,15 +207,16 @@ export class Connection extends ConnectionApi {
   }
 
   /**
-   * @internal SQL text about to run on this connection: refused as `refusedText` says, and noted
-   * when it may change the session, which is then reset when the connection goes back to the pool.
-   * DDL makes the pool forget how its tables' keys are generated (generated-key-order.ts).
+   * @internal SQL text about to run here: refused as `refusedText` says, noted when it may change the session (reset before the
+   * pool hands it on) or commits the open transaction (MySQL/MariaDB); DDL makes the pool forget how keys are generated.
    */
   checkText(sql: string): void {
-    const refused = refusedText(sql, this.transactions[0], this.dialect.capabilities);
+    const statements = statementTexts(sql, this.dialect.name);
+    const refused = refusedText(statements, this.transactions[0], this.dialect.capabilities);
     if (refused !== undefined) throw refused;
-    if (!this.sessionChanged && changesSession(sql)) this.sessionChanged = true;
-    if (changesSchema(sql)) forgetKeyOrders(this.context);
+    if (!this.sessionChanged && changesSession(statements)) this.sessionChanged = true;
+    if (changesSchema(statements)) forgetKeyOrders(this.context);
+    if (!this.dialect.capabilities.transactionalDdl && committedBefore(statements)) for (const tx of this.transactions) tx.committedBefore ??= sql;
   }
 
   /** `run`, for the connection's own statements (BEGIN, SAVEPOINT). */
@@ -280,6 +282,7 @@ export class Connection extends ConnectionApi {
     if (error instanceof InvalidRequestError) return error; // athanor's refusal (a stream in progress, a result it cannot give): not the database's
     if (error instanceof RowMapperFailure) return error; // the caller's row mapper threw: not the database
     const translated = this.noteFailure(this.dialect.translateError(error, sql, params));
+    if (translated.code === "ER_PARSE_ERROR") for (const tx of this.transactions) if (tx.committedBefore === sql) tx.committedBefore = undefined; // not run: nothing committed
     // Outside a transaction a write commits as it runs: lost before its answer, it may have.
     return this.transactions.length === 0 ? autocommitOutcome(translated, sql) : translated;
   }

@@ -2,6 +2,8 @@ import type { DialectCapabilities } from "../core/compiler/compiler-types.js";
 import { InvalidRequestError, StreamInProgressError } from "../core/errors.js";
 import type { Transaction } from "./transaction.js";
 
+export { statementTexts } from "./statement-texts.js";
+
 /**
  * Whether SQL sent on a connection may have changed data: what another connection could not see
  * until the transaction commits. Anything not known to read counts as a write (a procedure call,
@@ -10,7 +12,8 @@ import type { Transaction } from "./transaction.js";
 const READS = /^\s*(\(\s*)*(select|savepoint|release|rollback|commit|begin|start\s+transaction|set\s+transaction|show|explain|describe)\b/i;
 
 export function mayWrite(sql: string): boolean {
-  return !READS.test(sql);
+  // A second statement may write whatever the first one is (PostgreSQL runs text without parameters as a script).
+  return !READS.test(sql) || sql.includes(";");
 }
 
 /**
@@ -25,12 +28,20 @@ export function commitsImplicitly(sql: string): boolean {
   return COMMITS_IMPLICITLY.test(sql) && !TEMPORARY.test(sql);
 }
 
+/**
+ * Whether MySQL/MariaDB commit the open transaction before one of `statements` (`commitsImplicitly`),
+ * for certain: `UNLOCK TABLES` commits only after a `LOCK TABLES`, which said so itself.
+ */
+export function committedBefore(statements: readonly string[]): boolean {
+  return statements.some((sql) => commitsImplicitly(sql) && !/^\s*unlock\b/i.test(sql));
+}
+
 /** SQL that begins or ends a transaction or a savepoint: what a `Transaction` does itself. */
 const CHANGES_SCHEMA = /^\s*(alter|create|drop|rename)\b/i;
 
 /** Whether SQL text may change a table or a sequence (what the engine learnt of one is then forgotten). */
-export function changesSchema(sql: string): boolean {
-  return CHANGES_SCHEMA.test(sql);
+export function changesSchema(statements: readonly string[]): boolean {
+  return statements.some((sql) => CHANGES_SCHEMA.test(sql));
 }
 
 const TRANSACTION_CONTROL = /^\s*(begin|start\s+transaction|commit|end|rollback|abort|savepoint|release|xa)\b/i;
@@ -41,17 +52,20 @@ const TRANSACTION_CONTROL = /^\s*(begin|start\s+transaction|commit|end|rollback|
  * no longer say what the database did: a later rollback would claim to undo work already
  * committed); and in a session's transaction on MySQL/MariaDB, one that commits it implicitly.
  */
-export function refusedText(sql: string, tx: Transaction | undefined, capabilities: DialectCapabilities): InvalidRequestError | undefined {
+export function refusedText(statements: readonly string[], tx: Transaction | undefined, capabilities: DialectCapabilities): InvalidRequestError | undefined {
   if (tx === undefined) return undefined;
-  const quoted = `"${sql.trim().slice(0, 60)}"`;
-  if (TRANSACTION_CONTROL.test(sql)) {
+  const control = statements.find((sql) => TRANSACTION_CONTROL.test(sql));
+  if (control !== undefined) {
+    const quoted = `"${control.slice(0, 60)}"`;
     return new InvalidRequestError(
       `${quoted} would begin or end a transaction behind the back of the one open on this connection, whose commit() and rollback() ` +
         "would then no longer say what the database did. Use its commit() or rollback() (a session's: session.commit(), session.rollback()), " +
         "beginNested() for a savepoint, or run the statement on a connection with no transaction open.",
     );
   }
-  if (tx.refusesImplicitCommits && !capabilities.transactionalDdl && commitsImplicitly(sql)) {
+  const commits = tx.refusesImplicitCommits && !capabilities.transactionalDdl ? statements.find(commitsImplicitly) : undefined;
+  if (commits !== undefined) {
+    const quoted = `"${commits.slice(0, 60)}"`;
     return new InvalidRequestError(
       `MySQL/MariaDB commit the open transaction before ${quoted}: it cannot run in the session's transaction, ` +
         "whose rollback could not undo the work committed with it. Run it outside the session (engine.execute), after commit().",
@@ -64,16 +78,18 @@ export function refusedText(sql: string, tx: Transaction | undefined, capabiliti
  * SQL text that may leave state on the connection's session beyond its transaction: settings
  * (`SET`, but `SET LOCAL`; SQLite's `PRAGMA`; `RESET` and `DISCARD`, which undo the engine's own), the default database (`USE`), temporary tables,
  * prepared statements, `LISTEN`, cursors, attached databases, table and advisory locks,
- * `set_config(...)`, and code that may do any of these out of sight: a procedure (`CALL`), a
+ * `set_config(...)`, a table made by `SELECT ... INTO TEMP`, MySQL user variables (`@v := ...`,
+ * `INTO @v`), and code that may do any of these out of sight: a procedure (`CALL`), a
  * PostgreSQL `DO` block, a prepared statement run (`EXECUTE`). The next user of a pooled
  * connection would inherit it: a `search_path` or a temporary table shadowing a table sends its
  * writes elsewhere, a MariaDB `time_zone` shifts the TIMESTAMPs it reads.
  */
 const SESSION_STATE =
-  /^\s*(set(?!\s+local\b)|reset|discard|deallocate|use|listen|prepare|declare|pragma|attach|call|do|execute|lock\s+tables?|create\s+(global\s+|local\s+)?temp(orary)?)\b|\b(set_config|pg_(try_)?advisory_lock(_shared)?|get_lock)\s*\(/i;
+  /^\s*(set(?!\s+local\b)|reset|discard|deallocate|use|listen|prepare|declare|pragma|attach|call|do|execute|lock\s+tables?|flush\s+tables?|create\s+(or\s+replace\s+)?(global\s+|local\s+)?temp(orary)?)\b|\b(set_config|pg_(try_)?advisory_lock(_shared)?|get_lock)\s*\(|\binto\s+(temp(orary)?\b|@)|@[\w$.]*\s*:=/i;
 
-export function changesSession(sql: string): boolean {
-  return SESSION_STATE.test(sql);
+/** Whether any of the `statements` of SQL text (`statementTexts`) may leave state on the session: `SESSION_STATE`. */
+export function changesSession(statements: readonly string[]): boolean {
+  return statements.some((sql) => SESSION_STATE.test(sql));
 }
 
 /** The refusal of a statement sent while a MySQL/MariaDB stream holds the connection. */

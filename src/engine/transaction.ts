@@ -16,6 +16,11 @@ export class Transaction {
   private gone = false;
   /** @internal A session's: SQL text that MySQL/MariaDB commit implicitly is refused in it (`refusedText`). */
   refusesImplicitCommits = false;
+  /**
+   * @internal SQL text before which MySQL/MariaDB committed it (DDL, LOCK TABLES...: `commitsImplicitly`);
+   * every statement after it committed as it ran. No rollback can undo any of it.
+   */
+  committedBefore: string | undefined;
 
   constructor(
     readonly connection: Connection,
@@ -80,7 +85,9 @@ export class Transaction {
 
   /**
    * Rolls back (ROLLBACK, or ROLLBACK TO SAVEPOINT when nested): the way out of a failed
-   * transaction too. Nothing is sent when the database already rolled it back.
+   * transaction too. Nothing is sent when the database already rolled it back. On MySQL/MariaDB,
+   * after SQL text that committed it implicitly (DDL, LOCK TABLES...), throws `InvalidRequestError`:
+   * nothing can be rolled back.
    *
    * ```ts
    * const tx = await conn.begin();
@@ -95,6 +102,11 @@ export class Transaction {
    */
   async rollback(): Promise<void> {
     this.checkActive("rollback");
+    // It resolved, though what it claimed to undo was committed.
+    if (this.committedBefore !== undefined) {
+      this.connection.endTransaction(this);
+      throw implicitlyCommitted(this.committedBefore);
+    }
     let sent = true;
     try {
       // Nothing to send when the database has already rolled it back: with the connection, or
@@ -156,6 +168,15 @@ export class Transaction {
 }
 
 const firstLine = (message: string): string => message.split("\n")[0]!;
+
+/** The refusal of a rollback that could undo nothing: MySQL/MariaDB committed the transaction before `sql`. */
+function implicitlyCommitted(sql: string): InvalidRequestError {
+  return new InvalidRequestError(
+    `Nothing was rolled back: MySQL/MariaDB committed the transaction before "${sql.trim().slice(0, 60)}" ran (DDL, LOCK TABLES and a few ` +
+      "other statements commit the open transaction first), and each statement after it committed as it ran. Run such statements " +
+      "outside a transaction, or before its other work.",
+  );
+}
 
 /** Runs `fn` in `tx`: committed when `fn` resolves, rolled back when it throws, and the error rethrown. */
 export async function runInTransaction<T>(tx: Transaction, fn: () => Promise<T>): Promise<T> {

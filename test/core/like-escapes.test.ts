@@ -77,4 +77,13 @@ forEachDatabase("LIKE escapes", (ctx) => {
     assert.throws(() => c.w.ilike("aE%", { escape: "E" }), (e: unknown) => e instanceof ArgumentError && /cannot be the escape/.test((e as Error).message));
     c.w.like("a\\\\"); // an escaped backslash is fine
   });
+
+  test("an escape character outside ASCII is ArgumentError: MariaDB ignored it under a binary collation, and matched other rows", async () => {
+    // MariaDB (utf8mb4_bin): 'a%b' LIKE 'a😀%b' ESCAPE '😀' is false, 'a😀b' true: the escape read as itself.
+    for (const escape of ["😀", "é", "€"]) {
+      assert.throws(() => c.w.like(`a${escape}%b`, { escape }), (e: unknown) => e instanceof ArgumentError && /ASCII/.test((e as Error).message), escape);
+      assert.throws(() => escapeLike("a%b", escape), ArgumentError);
+    }
+    assert.deepEqual(await ctx.engine.withConnection((conn) => ids(conn, c.w.like("a~%b", { escape: "~" }))), [1]); // ASCII is fine
+  });
 });

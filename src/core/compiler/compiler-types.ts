@@ -66,9 +66,9 @@ export interface DialectCapabilities {
    */
   readonly insertPageRows?: number;
   /**
-   * Whether a DELETE or UPDATE filtered by `inValues` finds its rows through the table's index.
-   * Not MariaDB 10.x (measured on 10.11: a single-table DELETE runs the JSON_TABLE subquery for
-   * every row of the table): there deletes by key use literal lists.
+   * Whether a flush deletes by key through `inValues`. Not on MariaDB 10.x, where a single-table
+   * DELETE ran the JSON_TABLE subquery for every row of the table (measured on 10.11): there deletes
+   * by key use literal lists. (The MySQL compiler now reads such a list once, as a derived table.)
    */
   readonly inValuesInWrites: boolean;
   /**

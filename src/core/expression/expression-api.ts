@@ -97,7 +97,7 @@ export abstract class ExpressionApi<T> {
    * MySQL/MariaDB): the SQL is the same for 3 values and 70,000, so it is compiled and prepared
    * once, and no list reaches the database's parameter limit. NULLs are left out (they match
    * nothing); an empty list is false. For many keys; `in()` for a short fixed list. In a DELETE or
-   * UPDATE on MariaDB 10.x it is not looked up through an index (see `capabilities.inValuesInWrites`).
+   * UPDATE on MySQL/MariaDB the list is read once, as a derived table, and each row found by its key.
    *
    * ```ts
    * declare const ids: number[]; // thousands of them

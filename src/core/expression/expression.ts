@@ -11,7 +11,7 @@ import { ExpressionApi, type ArithmeticOperand, type ArithmeticResult, type Numb
 
 /** Options of `like()` and its variants. */
 export interface LikeOptions {
-  /** One character that makes the `%`, `_` or escape character after it literal: `LIKE ... ESCAPE 'c'`. */
+  /** One ASCII character that makes the `%`, `_` or escape character after it literal: `LIKE ... ESCAPE 'c'`. */
   readonly escape?: string;
 }
 
@@ -30,11 +30,17 @@ const LIKE_ESCAPE = "\\";
  * ```
  */
 export function escapeLike(text: string, escape: string = LIKE_ESCAPE): string {
-  if ([...escape].length !== 1) throw new ArgumentError(`escapeLike(): the escape must be one character; got ${JSON.stringify(escape)}.`);
+  if (!oneAsciiCharacter(escape)) throw new ArgumentError(`escapeLike(): the escape must be one ASCII character; got ${JSON.stringify(escape)}.`);
   let out = "";
   for (const ch of text) out += ch === "%" || ch === "_" || ch === escape ? escape + ch : ch;
   return out;
 }
+
+/**
+ * LIKE's escape: one character, and ASCII. MariaDB ignores an escape of several bytes under a
+ * binary collation (utf8mb4_bin): `like("a😀%b", { escape: "😀" })` matched 'a😀b', not 'a%b'.
+ */
+const oneAsciiCharacter = (escape: unknown): boolean => typeof escape === "string" && escape.length === 1 && escape.charCodeAt(0) < 0x80;
 
 /** Anything that renders to a `SELECT`: select builders, used as subqueries. */
 export interface SelectQuery<Row = unknown> {
@@ -211,8 +217,8 @@ export class Expression<T> extends ExpressionApi<T> {
    */
   private likeNode(pattern: unknown, negated: boolean, caseInsensitive: boolean, options: LikeOptions | undefined): Expression<boolean> {
     const escape = options?.escape ?? LIKE_ESCAPE;
-    if (typeof escape !== "string" || [...escape].length !== 1) {
-      throw new ArgumentError(`like(..., { escape }): the escape must be one character; got ${JSON.stringify(escape)}.`);
+    if (!oneAsciiCharacter(escape)) {
+      throw new ArgumentError(`like(..., { escape }): the escape must be one ASCII character (MariaDB ignores others under a binary collation); got ${JSON.stringify(escape)}.`);
     }
     if (caseInsensitive && escape.toLowerCase() !== escape.toUpperCase()) {
       // Outside PostgreSQL ilike lowers the pattern, and with it an escape written in upper case.

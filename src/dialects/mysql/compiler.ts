@@ -1,6 +1,6 @@
 /** MySQL / MariaDB SQL: backquoted identifiers, CONCAT, AUTO_INCREMENT, native ENUM. */
 import { SqlCompiler } from "../../core/compiler/sql-compiler.js";
-import type { ExprNode, InsertNode, InValuesNode, OnConflictNode, OrderByNode, ParamNode } from "../../core/ast/nodes.js";
+import type { DeleteNode, ExprNode, InsertNode, InValuesNode, OnConflictNode, OrderByNode, ParamNode, UpdateNode } from "../../core/ast/nodes.js";
 import { jsonArrayText, jsonListText } from "../shared/json-array.js";
 import { matchablePack, wideDecimal } from "./json-table-values.js";
 import { checkGivenName, type IdentifierLimit } from "../../core/compiler/identifier-limit.js";
@@ -11,6 +11,9 @@ import { CompileError, UnsupportedCompilationError } from "../../core/errors.js"
 import type { SqlType } from "../../core/types/sql-type.js";
 
 export class MySqlCompiler extends SqlCompiler {
+  /** Compiling an UPDATE or DELETE: a list bound as one parameter is read as a derived table there (`packedRows`). */
+  private writing = 0;
+
   quote(identifier: string): string {
     return `\`${identifier.replace(/`/g, "``")}\``;
   }
@@ -154,13 +157,42 @@ export class MySqlCompiler extends SqlCompiler {
     });
   }
 
+  protected override update(node: UpdateNode): string {
+    return this.inWrite(() => super.update(node));
+  }
+
+  protected override delete(node: DeleteNode): string {
+    return this.inWrite(() => super.delete(node));
+  }
+
+  private inWrite(fn: () => string): string {
+    this.writing++;
+    try {
+      return fn();
+    } finally {
+      this.writing--;
+    }
+  }
+
+  /**
+   * `JSON_TABLE(...) AS packed`, the rows of a list bound as one parameter; in an UPDATE or DELETE
+   * a derived table that the LIMIT keeps from being merged into the statement. MariaDB 10.x ran
+   * the JSON_TABLE subquery of a single-table UPDATE or DELETE again for every row of the table:
+   * 20,000 rows updated by key took 83 s, and 0.1 s read once so (the key's index finds each row).
+   */
+  private packedRows(jsonTable: string, columns: readonly string[]): string {
+    const rows = `${jsonTable} AS ${this.quote("packed")}`;
+    return this.writing === 0 ? rows : `(SELECT ${columns.join(", ")} FROM ${rows} LIMIT 18446744073709551615) AS ${this.quote("listed")}`;
+  }
+
   /** A long IN list as one JSON array parameter, read back row by row with `JSON_TABLE` (MariaDB 10.6+, MySQL 8). */
   protected override packedIn(expr: string, negated: boolean, values: readonly ParamNode[]): string {
     const type = values.find((v) => v.type)?.type;
     // As inValues' columns: a VARCHAR(n) column cut a longer value to one that matched a row it did not name.
     const columnType = this.jsonTableType(type);
     const param = this.packedParam(values, matchablePack(jsonArrayText, [type], false));
-    return `${expr} ${negated ? "NOT " : ""}IN (SELECT ${packedValue(this.quote("v"), type)} FROM JSON_TABLE(${param}, '$[*]' COLUMNS (${this.quote("v")} ${columnType} PATH '$')) AS ${this.quote("packed")})`;
+    const rows = this.packedRows(`JSON_TABLE(${param}, '$[*]' COLUMNS (${this.quote("v")} ${columnType} PATH '$'))`, [this.quote("v")]);
+    return `${expr} ${negated ? "NOT " : ""}IN (SELECT ${packedValue(this.quote("v"), type)} FROM ${rows})`;
   }
 
   /**
@@ -176,7 +208,8 @@ export class MySqlCompiler extends SqlCompiler {
     const columns = node.types.map((type, i) => `${v(i)} ${this.jsonTableType(type)} PATH '$${tuples ? `[${i}]` : ""}'`);
     const selected = node.types.map((type, i) => packedValue(v(i), type));
     const left = tuples ? `(${node.exprs.map((_, i) => this.inValuesSide(node, i)).join(", ")})` : this.inValuesSide(node, 0);
-    return `${left} IN (SELECT ${selected.join(", ")} FROM JSON_TABLE(${param}, '$[*]' COLUMNS (${columns.join(", ")})) AS ${this.quote("packed")})`;
+    const rows = this.packedRows(`JSON_TABLE(${param}, '$[*]' COLUMNS (${columns.join(", ")}))`, node.types.map((_, i) => v(i)));
+    return `${left} IN (SELECT ${selected.join(", ")} FROM ${rows})`;
   }
 
   /**

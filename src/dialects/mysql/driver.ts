@@ -36,8 +36,8 @@ class MySqlConnection implements DriverConnection {
   constructor(
     private readonly conn: mysql.PoolConnection,
     private readonly setup: ConnectStatements<CallbackConnection>,
-    /** The engine's own session setup, run again after a reset (`sessionSetup`). */
-    private readonly afterReset: string,
+    /** The engine's own session setup, run again after a reset (`sessionSetup`), and the database to use again (`USE`). */
+    private readonly afterReset: readonly string[],
     /** `DriverConnection.reused`: the connection served an earlier checkout. */
     readonly reused: boolean,
     /** `pool.connectTimeoutMs`: the limit on a reset (`resetThenRelease`). */
@@ -172,10 +172,11 @@ class MySqlConnection implements DriverConnection {
     this.setup.reset(raw);
     const reset = new Promise<void>((resolve, reject) => {
       let failed: unknown;
-      raw.reset((error) => void (failed ??= error ?? undefined));
-      // A fatal error fails this one too; a refused reset is followed by the SET, answered in order.
-      raw.query(this.afterReset, (error) => (failed || error ? reject(failed ?? error) : resolve()));
-    });
+      const noted = (error: unknown) => void (failed ??= error ?? undefined);
+      raw.reset(noted);
+      // A fatal error fails the last one too; a refused reset is followed by the rest, answered in order.
+      this.afterReset.forEach((sql, i, all) => raw.query(sql, i < all.length - 1 ? noted : (error) => (failed || error ? reject(failed ?? error) : resolve())));
+    }).then(() => restoreCharset(raw));
     const destroy = () => destroySocket(raw as unknown as CommandState & CallbackConnection);
     const released = setUpWithin(reset, this.resetMs, destroy).then(
       () => conn.release(),
@@ -186,6 +187,25 @@ class MySqlConnection implements DriverConnection {
 }
 
 const firstColumn = (row: readonly unknown[]): unknown => row[0];
+
+/** The character set each connection's handshake asked for (`handshakeCharset`). */
+const handshakeCharsets = new WeakMap<CallbackConnection, number>();
+type CharsetConfig = { config: { charsetNumber: number } };
+
+/** @internal Notes the character set `conn` opened with: what a reset puts back (`restoreCharset`). */
+function noteHandshakeCharset(conn: CallbackConnection): void {
+  handshakeCharsets.set(conn, (conn as unknown as CharsetConfig).config.charsetNumber);
+}
+
+/**
+ * mysql2 encodes text in the character set the server last reported for the session: after a `SET
+ * NAMES latin1` it went on sending latin1 once COM_RESET_CONNECTION had put the server back to the
+ * handshake's utf8mb4, and every later user's text was garbled ('é😀' stored as '?=').
+ */
+function restoreCharset(conn: CallbackConnection): void {
+  const charset = handshakeCharsets.get(conn);
+  if (charset !== undefined) (conn as unknown as CharsetConfig).config.charsetNumber = charset;
+}
 
 /** The parts of mysql2's connection that tell whether a command is under way on a live socket. */
 interface CommandState {
@@ -312,7 +332,10 @@ export async function createMySqlDriver(
   const pool = mysql.createPool(config);
   const killTarget = { connection: connectionOptionsOf(config), user: config.user! };
   const setup = new ConnectStatements<CallbackConnection>(options.connectStatements);
-  const { onConnect, afterReset } = sessionSetup(options.readOnly === true);
+  const { onConnect, afterReset: settings } = sessionSetup(options.readOnly === true);
+  // COM_RESET_CONNECTION keeps the current database: a `USE other` went on to the next user, whose
+  // unqualified tables were then the other database's.
+  const afterReset = config.database ? [`USE \`${config.database.replace(/`/g, "``")}\``, settings] : [settings];
   const setupMs = connectTimeoutOf(options);
   const openMs = openTimeout(options);
   /** Runs `sql` on `conn`, or closes it with `ConnectTimeoutError` past `pool.connectTimeoutMs`. */
@@ -351,6 +374,7 @@ export async function createMySqlDriver(
       }
       const raw = rawConnection(conn);
       const reused = served.has(raw);
+      if (!reused) noteHandshakeCharset(raw);
       // A new connection's session setup, then the engine's connectStatements (again after a reset).
       if (!reused || setup.pending(raw)) {
         const run = (sql: string) => conn.query(sql);

@@ -3,6 +3,7 @@ import pg from "pg";
 import { randomBytes } from "node:crypto";
 import type { Driver, DriverConnection, DriverCursor, DriverResult, DriverOptions, ExecuteOptions } from "../../engine/driver.js";
 import { abandonOnAbort } from "../../engine/acquire-deadline.js";
+import { statementTexts } from "../../engine/statement-texts.js";
 import { keepAliveDelayOf, openTimeout } from "../shared/pool.js";
 import { connectTimedOut, connectTimeoutOf, setUpWithin } from "../shared/connect-deadline.js";
 import { MappedRows } from "../shared/mapped-rows.js";
@@ -71,7 +72,9 @@ class PostgresConnection implements DriverConnection {
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
     // Named, a statement is parsed once per connection (pg remembers which it has prepared).
-    if (params.length === 0) this.names?.noteSchemaChange(sql);
+    // Text without parameters may be several statements (PostgreSQL runs it as a script), each read.
+    const statements = params.length === 0 ? statementTexts(sql, "postgresql") : undefined;
+    if (statements !== undefined) this.names?.noteSchemaChange(statements);
     const name = params.length !== 0 ? this.names?.nameOf(sql) : undefined;
     if (name !== undefined && preparedGeneration.get(this.client) !== this.names!.generation) await this.deallocateOlder();
     const query = { text: sql, values: params as unknown[], name };
@@ -79,9 +82,9 @@ class PostgresConnection implements DriverConnection {
     let result: pg.QueryResult;
     try {
       if (options?.mapRow !== undefined && shape !== "values") return await this.mapped(query, shape, options.mapRow);
-      result = shape === "objects" ? await this.client.query(query) : await this.client.query({ ...query, rowMode: "array" });
+      result = lastResult(shape === "objects" ? await this.client.query(query) : await this.client.query({ ...query, rowMode: "array" }));
       // SQL text dropped prepared statements pg still counts as prepared: all go before the next named one.
-      if (params.length === 0 && DROPS_PREPARED.test(sql)) preparedGeneration.set(this.client, STALE);
+      if (statements?.some((text) => DROPS_PREPARED.test(text))) preparedGeneration.set(this.client, STALE);
     } catch (error) {
       // Its plan predates a change of a column's type (made elsewhere): never prepared again.
       if (name !== undefined && (error as { code?: string }).code === CACHED_PLAN_CHANGED) this.names!.forget(sql);
@@ -172,6 +175,15 @@ class PostgresConnection implements DriverConnection {
 const firstColumn = (row: readonly unknown[]): unknown => row[0];
 
 /**
+ * The result of SQL text's last statement: pg answers text of several statements (a script, run
+ * without parameters) with one result each, which was read as one and failed ("Cannot read
+ * properties of undefined") after every statement had run.
+ */
+function lastResult(result: pg.QueryResult | pg.QueryResult[]): pg.QueryResult {
+  return Array.isArray(result) ? result[result.length - 1]! : result;
+}
+
+/**
  * The pool lets go of a discarded client at once (its slot is free for the next checkout) and
  * ends it; its socket must outlive the CancelRequest under way (`cancel-request.ts`), so the end
  * waits for it.
@@ -258,8 +270,8 @@ class StatementNames {
   }
 
   /** DDL (run unnamed, having no parameters) forgets every name. */
-  noteSchemaChange(sql: string): void {
-    if (!DDL.test(sql)) return;
+  noteSchemaChange(statements: readonly string[]): void {
+    if (!statements.some((sql) => DDL.test(sql))) return;
     this.names.clear();
     this.generation++;
   }

@@ -8,6 +8,7 @@
  * statement is retried after timers (backing off) until `busyTimeoutMs` has passed.
  */
 import Database from "better-sqlite3";
+import { resetMemorySession } from "./memory-session.js";
 import type { Driver, DriverConnection, DriverCursor, DriverOptions, DriverResult, ExecuteOptions } from "../../engine/driver.js";
 import { StreamInProgressError } from "../../core/errors.js";
 import { SimplePool } from "../shared/pool.js";
@@ -182,10 +183,13 @@ class SqliteConnection implements DriverConnection {
     }
     // Settings changed by SQL text (PRAGMA, ATTACH, temporary tables) would reach the next user: a
     // file's connection is closed instead (reopening costs little). The one handle of an in-memory
-    // database holds its data: the engine's settings are put back on it (they ran on it before).
+    // database holds its data: its session is put back as a new connection has it, then the
+    // engine's settings (they ran on it before).
     if (resetSession && !broken) {
-      if (this.db.memory) this.setUp(this.db);
-      else broken = true;
+      if (this.db.memory) {
+        resetMemorySession(this.db);
+        this.setUp(this.db);
+      } else broken = true;
     }
     this.pool.release(this, broken || this.moved);
   }
