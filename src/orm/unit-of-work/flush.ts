@@ -151,7 +151,7 @@ export async function flush(work: FlushWork): Promise<number> {
   // Rows whose keys changed after they were written (rare: a cycle between tables, or a parent
   // flushed after its children).
   for (const state of changedRows) {
-    if (state.committed && !state.deletePending && state.key !== undefined) await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
+    if (state.committed && !state.gone && state.key !== undefined) await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
   }
 
   await writeLinks(work, [pendingBy, modifiedBy, deletingBy], switched, early && new Set([...early.deletes.values()].flat()));
@@ -209,14 +209,15 @@ function mapperOrder(mappers: readonly Mapper[]): Mapper[] {
   return sorted.some(isJoined) ? orderByTables(sorted) : sorted;
 }
 
-/** States grouped by mapper, in their order; those marked for deletion left out when `skipDeleted`. */
+/** States grouped by mapper, in their order; those marked for deletion (or deleted) left out when `skipDeleted`. */
 function byMapper(states: readonly InstanceState[], skipDeleted: boolean): Map<Mapper, InstanceState[]> {
   const groups = new Map<Mapper, InstanceState[]>();
   let mapper: Mapper | undefined;
   let group: InstanceState[] | undefined;
   for (let i = 0; i < states.length; i++) {
     const state = states[i]!;
-    if (skipDeleted && state.deletePending) continue;
+    // Deleted too: by a bulk DELETE after it changed (autoflush off), its changes have no row to go to.
+    if (skipDeleted && state.gone) continue;
     // Consecutive states are mostly of one mapper: look the group up only when it changes.
     if (state.mapper !== mapper) {
       mapper = state.mapper;
