@@ -32,6 +32,7 @@ import { writeLinks } from "./links.js";
 import { deleteStates, insertStates, switchRows, updateState, type PersistContext } from "./persister.js";
 import { checkSwitchedRowsUnreferenced } from "./switch-references.js";
 import { checkValues } from "./value-checks.js";
+import { heldLists } from "./orphans.js";
 import { clearKeysBetweenDeleted } from "./cycle-deletes.js";
 import { earlyDeletes, runEarlyDeletes } from "./unique-deletes.js";
 import { runAfterHooks, runBeforeDeletes } from "./flush-hooks.js";
@@ -88,7 +89,7 @@ export async function flush(work: FlushWork): Promise<number> {
   const deletedBy = work.hooks !== undefined ? new Map(deletingBy) : deletingBy;
   // A deleted row whose unique value another row of the flush takes is deleted first (unique-deletes.ts).
   const early = deletingBy.size !== 0 ? earlyDeletes(deletingBy, pendingBy, modifiedBy) : undefined;
-  if (early !== undefined) await runEarlyDeletes(ctx, early, mappers, deletingBy, changedRows, work.awaitingKeys);
+  if (early !== undefined) await runEarlyDeletes(ctx, early, mappers, deletingBy, changedRows, work.awaitingKeys, heldLists(work.identity, work.pending));
 
   // The loops over states are indexed: each runs once per flush over up to every object of the
   // session, mostly before V8 optimizes it, when `for...of` allocates an iterator result per state.
@@ -99,9 +100,10 @@ export async function flush(work: FlushWork): Promise<number> {
   const copyKeys = (state: InstanceState) => syncManyToOne(state, changedRows, work.awaitingKeys);
   // Rows of a later class giving up a unique value a row of an earlier class of their hierarchy takes.
   const handOvers = mappers.length > 1 && modifiedBy.size !== 0 ? classHandOvers(mappers, modifiedBy, pendingBy) : undefined;
+  const held = heldLists(work.identity, work.pending);
   const syncKeys = (state: InstanceState) => {
     syncManyToOne(state, changedRows, work.awaitingKeys);
-    syncOneToMany(state, changedRows, false);
+    syncOneToMany(state, changedRows, false, held);
   };
   for (const mapper of mappers) {
     const givers = handOvers?.first.get(mapper);

@@ -87,6 +87,20 @@ export class Orphans {
   }
 }
 
+/**
+ * `heldThrough` per relationship, each found once, when first asked (a flush asks only for a
+ * child that left a list while its back-reference was not loaded: rare).
+ * @internal
+ */
+export function heldLists(identity: IdentityMap, pending: readonly InstanceState[]): (rel: RelationshipProperty) => ReadonlySet<object> {
+  const found = new Map<RelationshipProperty, Set<object>>();
+  return (rel) => {
+    let held = found.get(rel);
+    if (held === undefined) found.set(rel, (held = heldThrough(rel, identity, pending)));
+    return held;
+  };
+}
+
 /** The objects that `rel` (no back-reference) holds in the session's objects: its loaded lists and values. */
 export function heldThrough(rel: RelationshipProperty, identity: IdentityMap, pending: readonly InstanceState[]): Set<object> {
   const held = new Set<object>();
