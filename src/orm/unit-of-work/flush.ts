@@ -117,20 +117,14 @@ export async function flush(work: FlushWork): Promise<number> {
     const { manyToOne, oneToMany } = mapper.flushedRelationships;
     let toInsert = pendingBy.get(mapper) ?? [];
     const deletions = deletingBy.get(mapper);
-    if (deletions !== undefined && toInsert.length !== 0) {
-      const switches = rowSwitches(mapper, toInsert, deletions, copyKeys);
-      if (switches.length) {
-        const taken = new Set(switches.map(([state]) => state));
-        const freed = new Set(switches.map(([, old]) => old));
-        toInsert = toInsert.filter((state) => !taken.has(state));
-        const stillDeleted = deletions.filter((state) => !freed.has(state));
-        if (stillDeleted.length) deletingBy.set(mapper, stillDeleted);
-        else deletingBy.delete(mapper);
-        await checkSwitchedRowsUnreferenced(ctx.conn, ctx.identity, mapper, [...freed]);
-        await switchRows(ctx, mapper, switches);
-        switched.set(mapper, switches.map(([, old]) => old));
-        inserted += switches.length;
-      }
+    const switches = deletions !== undefined && toInsert.length !== 0 ? rowSwitches(mapper, toInsert, deletions, copyKeys) : [];
+    if (switches.length) {
+      const taken = new Set(switches.map(([state]) => state));
+      const freed = new Set(switches.map(([, old]) => old));
+      toInsert = toInsert.filter((state) => !taken.has(state));
+      const stillDeleted = deletions!.filter((state) => !freed.has(state));
+      if (stillDeleted.length) deletingBy.set(mapper, stillDeleted);
+      else deletingBy.delete(mapper);
     }
     const all = modifiedBy.get(mapper) ?? [];
     const modified = handOvers === undefined ? all : all.filter((state) => !handOvers.moved.has(state));
@@ -139,9 +133,17 @@ export async function flush(work: FlushWork): Promise<number> {
       // A row giving up a unique value is updated before the row taking it (unique-order.ts).
       for (const state of orderUniqueUpdates(mapper, modified)) await updateState(ctx, mapper, state, mapper.versionAttribute);
     };
-    // Updated first when a new row takes a unique value an updated row gives up.
-    const updatedFirst = updatesBeforeInserts(mapper, toInsert, modified);
+    // Updated first when a new row takes a unique value an updated row gives up; so does a row
+    // taking a deleted one over (its UPDATE collided when it ran before the giver's).
+    const updatedFirst = updatesBeforeInserts(mapper, switches.length ? [...toInsert, ...switches.map(([state]) => state)] : toInsert, modified);
     if (updatedFirst) await updates();
+    if (switches.length) {
+      const freed = switches.map(([, old]) => old);
+      await checkSwitchedRowsUnreferenced(ctx.conn, ctx.identity, mapper, freed);
+      await switchRows(ctx, mapper, switches);
+      switched.set(mapper, freed);
+      inserted += switches.length;
+    }
     for (const wave of insertWaves(mapper, toInsert)) {
       await insertStates(ctx, mapper, wave, withFirstVersion(mapper, manyToOne.length ? copyKeys : undefined));
       inserted += wave.length;
