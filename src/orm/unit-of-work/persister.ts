@@ -27,6 +27,7 @@ import { generatedKeyOrder, inInsertOrder, insertIdIsKey } from "../../engine/ge
 import { insertReadBack, setInsertedValues, setUpdatedValues, updateReadBack } from "./read-back.js";
 import type { Journal } from "./journal.js";
 import { orphanGroups } from "./orphans.js";
+import { followDeleteCascades, onDeletes } from "./database-deletes.js";
 import { followCascadedUpdates } from "./cascaded-keys.js";
 import { baseTable, isJoined } from "../mapping/joined-tables.js";
 import { columnsIn, deleteJoinedRows, insertJoinedRows, joinedRowSwitch, updateJoinedTables } from "./joined-writes.js";
@@ -263,7 +264,8 @@ export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: 
   const pkColumns = mapper.primaryKey;
   const table = baseTable(mapper);
   const joined = isJoined(mapper);
-  for (const group of orphanGroups(mapper, states, states.map(storedDict))) {
+  const befores = states.map(storedDict);
+  for (const group of orphanGroups(mapper, states, befores)) {
     // Joined-table inheritance: the subclasses' rows first (each guarded by its own table's columns), the root's last.
     const { columns, befores, guards } = joined ? await deleteJoinedRows(ctx, mapper, group) : group;
     if (versionAttr) {
@@ -284,6 +286,9 @@ export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: 
     state.markDeleted();
     ctx.journal.deleted.push(state);
   }
+  // The rows the database deleted or unlinked with them (ON DELETE CASCADE / SET NULL, children
+  // left to it with passiveDeletes or of a table no relationship reaches): the session's objects follow.
+  if (onDeletes(mapper).length !== 0) followDeleteCascades({ identity: ctx.identity, journal: ctx.journal, flush: true }, mapper, befores.map((before) => ({ before })));
 }
 
 /** The row's values as the database holds them: the committed ones where they changed. */
