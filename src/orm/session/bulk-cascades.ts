@@ -9,7 +9,7 @@
 import type { Mapper } from "../mapping/mapper.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { cascading, followCascadedValues, type CascadeContext } from "../unit-of-work/cascaded-keys.js";
-import { onDeletes } from "../unit-of-work/database-deletes.js";
+import { deleteReachesHeld } from "../unit-of-work/database-deletes.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import type { Journal } from "../unit-of-work/journal.js";
 
@@ -27,7 +27,7 @@ export interface ChangedRow {
  * fetches them even when the session holds no object of `mapper`).
  */
 export function mayReachHeld(identity: IdentityMap, mapper: Mapper, values: ReadonlyMap<string, unknown> | undefined): boolean {
-  if (values === undefined) return onDeletes(mapper).some(({ child }) => !identity.forMapper(child).isEmpty);
+  if (values === undefined) return deleteReachesHeld(identity, mapper);
   return cascading(mapper).some(({ referred, referencing }) => referred.some((attr) => values.has(attr)) && referencing.some(({ mapper: child }) => !identity.forMapper(child).isEmpty));
 }
 

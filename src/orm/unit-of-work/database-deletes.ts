@@ -6,7 +6,7 @@
  * them), and their next change failed the commit with a StaleDataError blaming another
  * transaction.
  */
-import { identityKey } from "../identity/identity-map.js";
+import { identityKey, type IdentityMap } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { isInheritanceKey, tablesOf } from "../mapping/joined-tables.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
@@ -54,6 +54,15 @@ export function onDeletes(mapper: Mapper): readonly OnDelete[] {
 }
 
 /**
+ * Whether the session holds an object of a table whose rows a DELETE of `mapper`'s rows may
+ * delete or unlink (else following costs a pass over nothing).
+ * @internal
+ */
+export function deleteReachesHeld(identity: IdentityMap, mapper: Mapper): boolean {
+  return onDeletes(mapper).some(({ child }) => !identity.forMapper(child).isEmpty);
+}
+
+/**
  * The session's objects of rows the database deleted (`cascade`) or unlinked (`set null`) when
  * `rows` (their values as stored) were deleted, by a bulk DELETE or a flush: deleted as those
  * rows' own are, down their own cascades; or holding NULL as stored.
@@ -63,6 +72,8 @@ export function followDeleteCascades(host: FollowContext, mapper: Mapper, rows: 
   const list = onDeletes(mapper);
   if (list.length === 0) return;
   for (const { action, referred, child, attrs } of list) {
+    // No object of the child held: nothing to follow, and no key of the rows to compute.
+    if (host.identity.forMapper(child).isEmpty) continue;
     const gone = new Set<unknown>();
     for (const { before } of rows) {
       const values = referred.map((attr) => before[attr]);

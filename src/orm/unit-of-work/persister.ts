@@ -27,7 +27,7 @@ import { generatedKeyOrder, inInsertOrder, insertIdIsKey } from "../../engine/ge
 import { insertReadBack, setInsertedValues, setUpdatedValues, updateReadBack } from "./read-back.js";
 import type { Journal } from "./journal.js";
 import { orphanGroups } from "./orphans.js";
-import { followDeleteCascades, onDeletes } from "./database-deletes.js";
+import { deleteReachesHeld, followDeleteCascades, onDeletes } from "./database-deletes.js";
 import { followCascadedUpdates } from "./cascaded-keys.js";
 import { baseTable, isJoined } from "../mapping/joined-tables.js";
 import { columnsIn, deleteJoinedRows, insertJoinedRows, joinedRowSwitch, updateJoinedTables } from "./joined-writes.js";
@@ -288,7 +288,7 @@ export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: 
   }
   // The rows the database deleted or unlinked with them (ON DELETE CASCADE / SET NULL, children
   // left to it with passiveDeletes or of a table no relationship reaches): the session's objects follow.
-  if (onDeletes(mapper).length !== 0) followDeleteCascades({ identity: ctx.identity, journal: ctx.journal, flush: true }, mapper, befores.map((before) => ({ before })));
+  if (onDeletes(mapper).length !== 0 && deleteReachesHeld(ctx.identity, mapper)) followDeleteCascades({ identity: ctx.identity, journal: ctx.journal, flush: true }, mapper, befores.map((before) => ({ before })));
 }
 
 /** The row's values as the database holds them: the committed ones where they changed. */
