@@ -12,8 +12,18 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { isSubmapper } from "../mapping/inheritance.js";
 
-/** The list each orphan deleted by a flush left: its DELETE names the parent too (`orphanGroups`). */
+/** The list each orphan deleted by a flush left (or a cascade-deleted child's): its DELETE names the parent too (`orphanGroups`). */
 const orphanedVia = new WeakMap<InstanceState, RelationshipProperty>();
+
+/**
+ * A child reached by its parent's delete cascade along `via` (a one-to-many): its DELETE names
+ * the parent it was read with, as an orphan's does (`orphanGroups`), so that a row another
+ * transaction has moved to another parent since is not deleted from under it.
+ * @internal
+ */
+export function deleteAsChildOf(state: InstanceState, via: RelationshipProperty): void {
+  orphanedVia.set(state, via);
+}
 
 /** Rows to delete that name the same columns: the primary key, and for orphans the foreign key to the parent they left. */
 export interface DeleteGroup {
