@@ -12,6 +12,7 @@ import type { FlushWork } from "./flush.js";
 import { setAttribute } from "./key-sync.js";
 import { MovedInChildren } from "./moved-in-children.js";
 import { deleteAsChildOf, heldThrough } from "./orphans.js";
+import { guardUnlink } from "./unlink-guards.js";
 import type { SetBasedDeletes } from "./write-only-deletes.js";
 
 /**
@@ -59,6 +60,8 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
           queue.push(childState);
         }
         else if (!childState.deletePending && !childState.deleted && !initially.has(childState)) {
+          // Read as this parent's: its UPDATE names the parent, so that one moved elsewhere meanwhile is not unlinked.
+          if (readAsChildOf(childState, state, rel)) guardUnlink(childState, rel.attributePairs.map(([, fkAttr]) => fkAttr));
           for (const [, fkAttr] of rel.attributePairs) setAttribute(childState, fkAttr, null, changedRows);
           // Its many-to-one would show the deleted parent the row no longer names: unloaded, it
           // is read again when next used (null once committed; the parent again if the flush fails).

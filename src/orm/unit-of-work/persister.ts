@@ -28,6 +28,7 @@ import { insertReadBack, setInsertedValues, setUpdatedValues, updateReadBack } f
 import type { Journal } from "./journal.js";
 import { orphanGroups } from "./orphans.js";
 import { deleteReachesHeld, followDeleteCascades, onDeletes } from "./database-deletes.js";
+import { takeUnlinkGuard } from "./unlink-guards.js";
 import { followCascadedUpdates } from "./cascaded-keys.js";
 import { baseTable, isJoined } from "../mapping/joined-tables.js";
 import { columnsIn, deleteJoinedRows, insertJoinedRows, joinedRowSwitch, updateJoinedTables } from "./joined-writes.js";
@@ -236,6 +237,8 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
   else {
     const where = keyWhere(mapper, before, "UPDATE");
     if (versionAttr) checkAndMoveVersion(mapper, versionAttr, before, set, where);
+    const guard = takeUnlinkGuard(state);
+    if (guard !== undefined) for (const attr of guard) where.push(mapper.columns.get(attr)!.eq(before[attr] as never));
     const statement = update(mapper.table).set(set as never).where(...where);
     if (readBack.length) {
       const result = await ctx.conn.execute(statement.returning(...readBack.map((m) => m.column)), { rowShape: "arrays" });
