@@ -3,7 +3,8 @@
  * another transaction has since moved to another parent (and committed) was set NULL by its
  * primary key alone: taken from its new parent, the commit resolved. Its UPDATE now names the
  * parent it was read with too: it matches nothing, and the flush fails with StaleDataError,
- * nothing of it written, the session usable (unlink-guards.ts).
+ * nothing of it written, the session usable (unlink-guards.ts). The same for a child taken out
+ * of its parent's list.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -57,5 +58,19 @@ forEachDatabaseWithSchema("a child unlinked from its deleted parent, moved elsew
     session.delete((await session.get(Folder, 1))!);
     await session.commit();
     assert.deepEqual(await rows(), ["10:null", "11:2"]);
+  });
+
+  test("taken out of its parent's list: not taken from the parent another transaction moved it to either", async () => {
+    await seeded();
+    const session = ctx.session();
+    const list = await lazy((await session.get(Folder, 1))!).files;
+    list.splice(list.findIndex((f) => f.id === 11), 1);
+    const other = ctx.session();
+    (await other.get(File, 11))!.folderId = 2;
+    await other.commit();
+    await other.close();
+    const refused = (e: unknown) => (ctx.db.name === "sqlite" ? e instanceof OperationalError : e instanceof StaleDataError && /UPDATE of File/.test((e as Error).message));
+    await assert.rejects(session.commit(), refused); // was: resolved, file 11 unlinked from folder 2
+    assert.deepEqual(await rows(), ["10:1", "11:2"]);
   });
 }, { createOnce: true, sqliteFile: true });

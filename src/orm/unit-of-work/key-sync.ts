@@ -11,6 +11,7 @@ import { ensureState, peekState, stateOf, type InstanceState } from "../state/in
 import { storedValue } from "../state/mutable-values.js";
 import { UnsavedReferenceError } from "../errors.js";
 import { isUnmatched } from "../state/unmatched-references.js";
+import { guardUnlink } from "./unlink-guards.js";
 
 /** Sets a column attribute for the flush: a change to record (in `changedRows` too) when the row already exists. */
 export function setAttribute(state: InstanceState, attr: string, value: unknown, changedRows: InstanceState[]): void {
@@ -158,7 +159,11 @@ export function syncOneToMany(
       // on its side only. Another list still holding it took it: its row stays as read (the key
       // used to be cleared, and the commit left the row on no parent that anything showed).
       if (ours && parent === undefined && rel.backRef !== undefined && held?.(rel).has(removed)) ours = false;
-      if (ours) for (const [, fkAttr] of pairs) setAttribute(childState, fkAttr, null, changedRows);
+      if (!ours) continue;
+      // Read as this row's child: its UPDATE names this row, so that one another transaction
+      // moved elsewhere meanwhile is not taken from its new parent (unlink-guards.ts).
+      if (pairs.every(([key, fk]) => storedValue(childState, fk) === storedValue(state, key))) guardUnlink(childState, pairs.map(([, fk]) => fk));
+      for (const [, fkAttr] of pairs) setAttribute(childState, fkAttr, null, changedRows);
     }
   }
 }

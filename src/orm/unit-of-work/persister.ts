@@ -237,7 +237,7 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
   else {
     const where = keyWhere(mapper, before, "UPDATE");
     if (versionAttr) checkAndMoveVersion(mapper, versionAttr, before, set, where);
-    const guard = takeUnlinkGuard(state);
+    const guard = takeUnlinkGuard(state, before);
     if (guard !== undefined) for (const attr of guard) where.push(mapper.columns.get(attr)!.eq(before[attr] as never));
     const statement = update(mapper.table).set(set as never).where(...where);
     if (readBack.length) {

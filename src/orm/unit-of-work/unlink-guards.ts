@@ -18,11 +18,14 @@ export function guardUnlink(state: InstanceState, attrs: readonly string[]): voi
 }
 
 /**
- * The attributes the UPDATE of `state` names at their values as read, once (the guard is used up).
+ * The attributes the UPDATE of `state` names at their values as stored (`before`), once: the
+ * guard is used up. Not where they are NULL as stored (a guard left by an UPDATE that did not
+ * take it, the key cleared since): that would match no row.
  * @internal
  */
-export function takeUnlinkGuard(state: InstanceState): readonly string[] | undefined {
+export function takeUnlinkGuard(state: InstanceState, before: Readonly<Record<string, unknown>>): readonly string[] | undefined {
   const attrs = guarded.get(state);
-  if (attrs !== undefined) guarded.delete(state);
-  return attrs;
+  if (attrs === undefined) return undefined;
+  guarded.delete(state);
+  return attrs.every((attr) => before[attr] !== null && before[attr] !== undefined) ? attrs : undefined;
 }
