@@ -270,7 +270,7 @@ export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: 
   const befores = states.map(storedDict);
   for (const group of orphanGroups(mapper, states, befores)) {
     // Joined-table inheritance: the subclasses' rows first (each guarded by its own table's columns), the root's last.
-    const { columns, befores, guards } = joined ? await deleteJoinedRows(ctx, mapper, group) : group;
+    const { columns, befores, guards, anyOf } = joined ? await deleteJoinedRows(ctx, mapper, group) : group;
     if (versionAttr) {
       const version = mapper.columns.get(versionAttr)!;
       for (const [i, before] of befores.entries()) {
@@ -279,8 +279,10 @@ export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: 
         expectRows(`DELETE of ${describe(mapper, before, versionAttr)}`, result.rowCount, 1);
       }
     } else {
-      const keys = befores.map((before, i) => [...keyWhereValues(mapper, before, "DELETE"), ...guards[i]!]);
-      const matched = await deleteByKeys(ctx.conn, table, [...pkColumns, ...columns], keys);
+      const keys = anyOf ? befores.map((before) => keyWhereValues(mapper, before, "DELETE")) : befores.map((before, i) => [...keyWhereValues(mapper, before, "DELETE"), ...guards[i]!]);
+      const matched = anyOf
+        ? await deleteByKeys(ctx.conn, table, pkColumns, keys, columns[0]!.in([...anyOf] as never[]))
+        : await deleteByKeys(ctx.conn, table, [...pkColumns, ...columns], keys);
       expectRows(`DELETE of ${describeMany(befores.map((before) => describe(mapper, before)))}`, matched, keys.length);
     }
   }
