@@ -334,6 +334,13 @@ export function removeLinkByAssociation(owner: object, rel: RelationshipProperty
   dict[view.toOwner.key] ??= owner;
   dict[view.toMember.key] ??= member;
   unlinkAssociation(association, view);
+  // A second association object made for the link (the view shows a member once): it goes too.
+  // Left in the owner's list, the commit wrote the link the view no longer showed.
+  for (let other = findAssociation(owner, rel, member, true); other !== undefined && other !== association; ) {
+    unlinkAssociation(other, view);
+    const next = findAssociation(owner, rel, member, true);
+    other = next === other ? undefined : next;
+  }
   return true;
 }
 

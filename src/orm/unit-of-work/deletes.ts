@@ -11,7 +11,8 @@ import { queuedMembers } from "../state/write-only.js";
 import type { FlushWork } from "./flush.js";
 import { setAttribute } from "./key-sync.js";
 import { MovedInChildren } from "./moved-in-children.js";
-import { heldThrough } from "./orphans.js";
+import { deleteAsChildOf, heldThrough } from "./orphans.js";
+import { guardUnlink } from "./unlink-guards.js";
 import type { SetBasedDeletes } from "./write-only-deletes.js";
 
 /**
@@ -50,8 +51,17 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
         const childState = ensureState(child, rel.resolved.target);
         // Read from the database, the list may hold a child moved to another parent in memory.
         if (movedAway(work, state, rel, childState, held)) continue;
-        if (cascades) queue.push(childState);
+        if (cascades) {
+          // Read as this parent's (not moved into it in memory, nor read before another transaction
+          // moved it in) and not deleted by the application itself: its DELETE names the parent,
+          // so that a row another transaction moved to another parent meanwhile fails the flush
+          // (it was deleted from under its new parent, and the commit resolved).
+          if (!initially.has(childState) && !childState.deletePending && !childState.deleted && readAsChildOf(childState, state, rel)) deleteAsChildOf(childState, rel);
+          queue.push(childState);
+        }
         else if (!childState.deletePending && !childState.deleted && !initially.has(childState)) {
+          // Read as this parent's: its UPDATE names the parent, so that one moved elsewhere meanwhile is not unlinked.
+          if (readAsChildOf(childState, state, rel)) guardUnlink(childState, rel.attributePairs.map(([, fkAttr]) => fkAttr));
           for (const [, fkAttr] of rel.attributePairs) setAttribute(childState, fkAttr, null, changedRows);
           // Its many-to-one would show the deleted parent the row no longer names: unloaded, it
           // is read again when next used (null once committed; the parent again if the flush fails).
@@ -135,6 +145,13 @@ function movedAway(work: FlushWork, parent: InstanceState, rel: RelationshipProp
   let members = held.get(rel);
   if (members === undefined) held.set(rel, (members = heldThrough(rel, work.identity, work.pending)));
   return members.has(child.obj);
+}
+
+/** Whether the child's foreign key, as read, names the parent's row. */
+function readAsChildOf(child: InstanceState, parent: InstanceState, rel: RelationshipProperty): boolean {
+  const pairs = rel.attributePairs;
+  for (let i = 0; i < pairs.length; i++) if (storedValue(child, pairs[i]![1]) !== storedValue(parent, pairs[i]![0])) return false;
+  return true;
 }
 
 /** Deletes of one table: in one go, or, for a self-referential table, children before their parents. */

@@ -32,6 +32,7 @@ import { writeLinks } from "./links.js";
 import { deleteStates, insertStates, switchRows, updateState, type PersistContext } from "./persister.js";
 import { checkSwitchedRowsUnreferenced } from "./switch-references.js";
 import { checkValues } from "./value-checks.js";
+import { heldLists } from "./orphans.js";
 import { clearKeysBetweenDeleted } from "./cycle-deletes.js";
 import { earlyDeletes, runEarlyDeletes } from "./unique-deletes.js";
 import { runAfterHooks, runBeforeDeletes } from "./flush-hooks.js";
@@ -88,7 +89,7 @@ export async function flush(work: FlushWork): Promise<number> {
   const deletedBy = work.hooks !== undefined ? new Map(deletingBy) : deletingBy;
   // A deleted row whose unique value another row of the flush takes is deleted first (unique-deletes.ts).
   const early = deletingBy.size !== 0 ? earlyDeletes(deletingBy, pendingBy, modifiedBy) : undefined;
-  if (early !== undefined) await runEarlyDeletes(ctx, early, mappers, deletingBy, changedRows, work.awaitingKeys);
+  if (early !== undefined) await runEarlyDeletes(ctx, early, mappers, deletingBy, changedRows, work.awaitingKeys, heldLists(work.identity, work.pending));
 
   // The loops over states are indexed: each runs once per flush over up to every object of the
   // session, mostly before V8 optimizes it, when `for...of` allocates an iterator result per state.
@@ -99,9 +100,10 @@ export async function flush(work: FlushWork): Promise<number> {
   const copyKeys = (state: InstanceState) => syncManyToOne(state, changedRows, work.awaitingKeys);
   // Rows of a later class giving up a unique value a row of an earlier class of their hierarchy takes.
   const handOvers = mappers.length > 1 && modifiedBy.size !== 0 ? classHandOvers(mappers, modifiedBy, pendingBy) : undefined;
+  const held = heldLists(work.identity, work.pending);
   const syncKeys = (state: InstanceState) => {
     syncManyToOne(state, changedRows, work.awaitingKeys);
-    syncOneToMany(state, changedRows, false);
+    syncOneToMany(state, changedRows, false, held);
   };
   for (const mapper of mappers) {
     const givers = handOvers?.first.get(mapper);
@@ -115,20 +117,14 @@ export async function flush(work: FlushWork): Promise<number> {
     const { manyToOne, oneToMany } = mapper.flushedRelationships;
     let toInsert = pendingBy.get(mapper) ?? [];
     const deletions = deletingBy.get(mapper);
-    if (deletions !== undefined && toInsert.length !== 0) {
-      const switches = rowSwitches(mapper, toInsert, deletions, copyKeys);
-      if (switches.length) {
-        const taken = new Set(switches.map(([state]) => state));
-        const freed = new Set(switches.map(([, old]) => old));
-        toInsert = toInsert.filter((state) => !taken.has(state));
-        const stillDeleted = deletions.filter((state) => !freed.has(state));
-        if (stillDeleted.length) deletingBy.set(mapper, stillDeleted);
-        else deletingBy.delete(mapper);
-        await checkSwitchedRowsUnreferenced(ctx.conn, ctx.identity, mapper, [...freed]);
-        await switchRows(ctx, mapper, switches);
-        switched.set(mapper, switches.map(([, old]) => old));
-        inserted += switches.length;
-      }
+    const switches = deletions !== undefined && toInsert.length !== 0 ? rowSwitches(mapper, toInsert, deletions, copyKeys) : [];
+    if (switches.length) {
+      const taken = new Set(switches.map(([state]) => state));
+      const freed = new Set(switches.map(([, old]) => old));
+      toInsert = toInsert.filter((state) => !taken.has(state));
+      const stillDeleted = deletions!.filter((state) => !freed.has(state));
+      if (stillDeleted.length) deletingBy.set(mapper, stillDeleted);
+      else deletingBy.delete(mapper);
     }
     const all = modifiedBy.get(mapper) ?? [];
     const modified = handOvers === undefined ? all : all.filter((state) => !handOvers.moved.has(state));
@@ -137,9 +133,17 @@ export async function flush(work: FlushWork): Promise<number> {
       // A row giving up a unique value is updated before the row taking it (unique-order.ts).
       for (const state of orderUniqueUpdates(mapper, modified)) await updateState(ctx, mapper, state, mapper.versionAttribute);
     };
-    // Updated first when a new row takes a unique value an updated row gives up.
-    const updatedFirst = updatesBeforeInserts(mapper, toInsert, modified);
+    // Updated first when a new row takes a unique value an updated row gives up; so does a row
+    // taking a deleted one over (its UPDATE collided when it ran before the giver's).
+    const updatedFirst = updatesBeforeInserts(mapper, switches.length ? [...toInsert, ...switches.map(([state]) => state)] : toInsert, modified);
     if (updatedFirst) await updates();
+    if (switches.length) {
+      const freed = switches.map(([, old]) => old);
+      await checkSwitchedRowsUnreferenced(ctx.conn, ctx.identity, mapper, freed);
+      await switchRows(ctx, mapper, switches);
+      switched.set(mapper, freed);
+      inserted += switches.length;
+    }
     for (const wave of insertWaves(mapper, toInsert)) {
       await insertStates(ctx, mapper, wave, withFirstVersion(mapper, manyToOne.length ? copyKeys : undefined));
       inserted += wave.length;
@@ -151,7 +155,7 @@ export async function flush(work: FlushWork): Promise<number> {
   // Rows whose keys changed after they were written (rare: a cycle between tables, or a parent
   // flushed after its children).
   for (const state of changedRows) {
-    if (state.committed && !state.deletePending && state.key !== undefined) await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
+    if (state.committed && !state.gone && state.key !== undefined) await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
   }
 
   await writeLinks(work, [pendingBy, modifiedBy, deletingBy], switched, early && new Set([...early.deletes.values()].flat()));
@@ -209,14 +213,15 @@ function mapperOrder(mappers: readonly Mapper[]): Mapper[] {
   return sorted.some(isJoined) ? orderByTables(sorted) : sorted;
 }
 
-/** States grouped by mapper, in their order; those marked for deletion left out when `skipDeleted`. */
+/** States grouped by mapper, in their order; those marked for deletion (or deleted) left out when `skipDeleted`. */
 function byMapper(states: readonly InstanceState[], skipDeleted: boolean): Map<Mapper, InstanceState[]> {
   const groups = new Map<Mapper, InstanceState[]>();
   let mapper: Mapper | undefined;
   let group: InstanceState[] | undefined;
   for (let i = 0; i < states.length; i++) {
     const state = states[i]!;
-    if (skipDeleted && state.deletePending) continue;
+    // Deleted too: by a bulk DELETE after it changed (autoflush off), its changes have no row to go to.
+    if (skipDeleted && state.gone) continue;
     // Consecutive states are mostly of one mapper: look the group up only when it changes.
     if (state.mapper !== mapper) {
       mapper = state.mapper;

@@ -17,6 +17,11 @@ export class Journal {
   /** Server defaults and generated values INSERTs read back (read-back.ts): cleared on undo. */
   readonly readBack: ReadBackBatch[] = [];
   readonly deleted: InstanceState[] = [];
+  /**
+   * Those of `deleted` whose rows the database deleted by itself for a flush (ON DELETE CASCADE):
+   * the flush did not mean to delete them, so undoing it does not mark them for deletion again.
+   */
+  readonly deletedByDatabase = new Set<InstanceState>();
   /** For each updated state, its column values before the first flush of this transaction. */
   readonly updated = new Map<InstanceState, Record<string, unknown>>();
   /**
@@ -53,6 +58,7 @@ export class Journal {
     for (const batch of child.generatedKeys) this.generatedKeys.push(batch);
     for (const batch of child.readBack) this.readBack.push(batch);
     for (const state of child.deleted) this.deleted.push(state);
+    for (const state of child.deletedByDatabase) this.deletedByDatabase.add(state);
     for (const [state, before] of child.updated) this.recordUpdate(state, before);
     // After this journal's own records, which are older and so win on restore.
     for (let i = 0; i < child.collections.length; i++) {

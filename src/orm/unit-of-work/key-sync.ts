@@ -6,10 +6,12 @@
  * in `changedRows`), so that it is written with an UPDATE.
  */
 import type { InstrumentedList } from "../state/collection.js";
+import type { RelationshipProperty } from "../mapping/relationship.js";
 import { ensureState, peekState, stateOf, type InstanceState } from "../state/instance-state.js";
 import { storedValue } from "../state/mutable-values.js";
 import { UnsavedReferenceError } from "../errors.js";
 import { isUnmatched } from "../state/unmatched-references.js";
+import { guardUnlink } from "./unlink-guards.js";
 
 /** Sets a column attribute for the flush: a change to record (in `changedRows` too) when the row already exists. */
 export function setAttribute(state: InstanceState, attr: string, value: unknown, changedRows: InstanceState[]): void {
@@ -114,7 +116,12 @@ function keySetDirectly(state: InstanceState, pairs: readonly (readonly [string,
  * (`awaitingKeys`). Its lists are not even walked then: every member of a list with a
  * back-reference points back, as the in-memory events keep them.
  */
-export function syncOneToMany(state: InstanceState, changedRows: InstanceState[], justInserted: boolean): void {
+export function syncOneToMany(
+  state: InstanceState,
+  changedRows: InstanceState[],
+  justInserted: boolean,
+  held?: (rel: RelationshipProperty) => ReadonlySet<object>,
+): void {
   const relationships = state.mapper.flushedRelationships.oneToMany;
   for (let r = 0; r < relationships.length; r++) {
     const rel = relationships[r]!;
@@ -147,8 +154,16 @@ export function syncOneToMany(state: InstanceState, changedRows: InstanceState[]
       // Cleared only if no other parent took it: its back-reference says so, else (none, or not
       // loaded) its foreign key, which a parent taking it and synced first has set to its own key.
       const parent = rel.backRef === undefined ? undefined : childState.dict[rel.backRef.key];
-      const ours = parent === undefined ? pointsAt(childState, state, pairs) : parent === null || parent === state.obj;
-      if (ours) for (const [, fkAttr] of pairs) setAttribute(childState, fkAttr, null, changedRows);
+      let ours = parent === undefined ? pointsAt(childState, state, pairs) : parent === null || parent === state.obj;
+      // Its back-reference not loaded: refreshed or expired after it moved, which dropped the move
+      // on its side only. Another list still holding it took it: its row stays as read (the key
+      // used to be cleared, and the commit left the row on no parent that anything showed).
+      if (ours && parent === undefined && rel.backRef !== undefined && held?.(rel).has(removed)) ours = false;
+      if (!ours) continue;
+      // Read as this row's child: its UPDATE names this row, so that one another transaction
+      // moved elsewhere meanwhile is not taken from its new parent (unlink-guards.ts).
+      if (pairs.every(([key, fk]) => storedValue(childState, fk) === storedValue(state, key))) guardUnlink(childState, pairs.map(([, fk]) => fk));
+      for (const [, fkAttr] of pairs) setAttribute(childState, fkAttr, null, changedRows);
     }
   }
 }

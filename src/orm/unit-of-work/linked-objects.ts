@@ -20,6 +20,11 @@ export class LinkedObjects {
     if (!this.objects.has(obj)) this.objects.set(obj, ++this.notes);
   }
 
+  /** `obj` was unlinked through a view (an association object of a link removed there): it joins no more. */
+  forget(obj: object): void {
+    this.objects.delete(obj);
+  }
+
   /** Where a savepoint begins: its rollback forgets what was noted since (`forgetSince`). */
   get mark(): number {
     return this.notes;

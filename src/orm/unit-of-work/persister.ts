@@ -27,6 +27,8 @@ import { generatedKeyOrder, inInsertOrder, insertIdIsKey } from "../../engine/ge
 import { insertReadBack, setInsertedValues, setUpdatedValues, updateReadBack } from "./read-back.js";
 import type { Journal } from "./journal.js";
 import { orphanGroups } from "./orphans.js";
+import { deleteReachesHeld, followDeleteCascades, onDeletes } from "./database-deletes.js";
+import { takeUnlinkGuard } from "./unlink-guards.js";
 import { followCascadedUpdates } from "./cascaded-keys.js";
 import { baseTable, isJoined } from "../mapping/joined-tables.js";
 import { columnsIn, deleteJoinedRows, insertJoinedRows, joinedRowSwitch, updateJoinedTables } from "./joined-writes.js";
@@ -235,6 +237,8 @@ export async function updateState(ctx: PersistContext, mapper: Mapper, state: In
   else {
     const where = keyWhere(mapper, before, "UPDATE");
     if (versionAttr) checkAndMoveVersion(mapper, versionAttr, before, set, where);
+    const guard = takeUnlinkGuard(state, before);
+    if (guard !== undefined) for (const attr of guard) where.push(mapper.columns.get(attr)!.eq(before[attr] as never));
     const statement = update(mapper.table).set(set as never).where(...where);
     if (readBack.length) {
       const result = await ctx.conn.execute(statement.returning(...readBack.map((m) => m.column)), { rowShape: "arrays" });
@@ -263,9 +267,10 @@ export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: 
   const pkColumns = mapper.primaryKey;
   const table = baseTable(mapper);
   const joined = isJoined(mapper);
-  for (const group of orphanGroups(mapper, states, states.map(storedDict))) {
+  const befores = states.map(storedDict);
+  for (const group of orphanGroups(mapper, states, befores)) {
     // Joined-table inheritance: the subclasses' rows first (each guarded by its own table's columns), the root's last.
-    const { columns, befores, guards } = joined ? await deleteJoinedRows(ctx, mapper, group) : group;
+    const { columns, befores, guards, anyOf } = joined ? await deleteJoinedRows(ctx, mapper, group) : group;
     if (versionAttr) {
       const version = mapper.columns.get(versionAttr)!;
       for (const [i, before] of befores.entries()) {
@@ -274,8 +279,10 @@ export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: 
         expectRows(`DELETE of ${describe(mapper, before, versionAttr)}`, result.rowCount, 1);
       }
     } else {
-      const keys = befores.map((before, i) => [...keyWhereValues(mapper, before, "DELETE"), ...guards[i]!]);
-      const matched = await deleteByKeys(ctx.conn, table, [...pkColumns, ...columns], keys);
+      const keys = anyOf ? befores.map((before) => keyWhereValues(mapper, before, "DELETE")) : befores.map((before, i) => [...keyWhereValues(mapper, before, "DELETE"), ...guards[i]!]);
+      const matched = anyOf
+        ? await deleteByKeys(ctx.conn, table, pkColumns, keys, columns[0]!.in([...anyOf] as never[]))
+        : await deleteByKeys(ctx.conn, table, [...pkColumns, ...columns], keys);
       expectRows(`DELETE of ${describeMany(befores.map((before) => describe(mapper, before)))}`, matched, keys.length);
     }
   }
@@ -284,6 +291,9 @@ export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: 
     state.markDeleted();
     ctx.journal.deleted.push(state);
   }
+  // The rows the database deleted or unlinked with them (ON DELETE CASCADE / SET NULL, children
+  // left to it with passiveDeletes or of a table no relationship reaches): the session's objects follow.
+  if (onDeletes(mapper).length !== 0 && deleteReachesHeld(ctx.identity, mapper)) followDeleteCascades({ identity: ctx.identity, journal: ctx.journal, flush: true }, mapper, befores.map((before) => ({ before })));
 }
 
 /** The row's values as the database holds them: the committed ones where they changed. */

@@ -73,12 +73,13 @@ function givenColumnsString(all: readonly MappedColumn[], dict: Record<string, u
  * DELETE of the rows whose `columns` hold one of `keys`, in chunks; returns how many rows the
  * statements matched in all. Every key gives a value for every column (none can be null: a
  * comparison with NULL matches nothing). The keys are one bound list (`inValues`) where the
- * database finds rows by it through the index; elsewhere (MariaDB) literal lists.
+ * database finds rows by it through the index; elsewhere (MariaDB) literal lists. `also` is
+ * ANDed to each statement's condition.
  */
-export async function deleteByKeys(conn: Connection, table: Table, columns: readonly Column[], keys: readonly unknown[][]): Promise<number> {
+export async function deleteByKeys(conn: Connection, table: Table, columns: readonly Column[], keys: readonly unknown[][], also?: Expression<boolean>): Promise<number> {
   if (columns.length === 0) throw new InvalidRequestError(`internal: a DELETE from ${table.name} without key columns would delete every row`);
   let matched = 0;
-  for (const condition of keyConditions(conn, columns, keys)) matched += (await conn.execute(deleteFrom(table).where(condition))).rowCount;
+  for (const condition of keyConditions(conn, columns, keys)) matched += (await conn.execute(deleteFrom(table).where(...(also ? [condition, also] : [condition])))).rowCount;
   return matched;
 }
 

@@ -53,6 +53,7 @@ export function restoreWork(uow: UndoTarget, journal: Journal): void {
     state.undoDeletion();
     if (state.session === owner && state.key !== undefined) {
       refile(uow, state, state.key, overwritten);
+      if (journal.deletedByDatabase.has(state)) continue; // its parent's DELETE, written again, deletes it again
       state.markForDeletion();
       uow.deleting.add(state);
     }

@@ -12,6 +12,7 @@
  */
 import { identityKey } from "../identity/identity-map.js";
 import type { Mapper } from "../mapping/mapper.js";
+import type { RelationshipProperty } from "../mapping/relationship.js";
 import { FlushOrderError } from "../errors.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { storedValue } from "../state/mutable-values.js";
@@ -86,11 +87,12 @@ export async function runEarlyDeletes(
   deletingBy: Map<Mapper, InstanceState[]>,
   changedRows: InstanceState[],
   awaitingKeys: Set<InstanceState>,
+  held: (rel: RelationshipProperty) => ReadonlySet<object>,
 ): Promise<void> {
   for (const state of early.updates) {
     // As the flush's own pass over modified rows would (its keys both ways), then its UPDATE.
     syncManyToOne(state, changedRows, awaitingKeys);
-    syncOneToMany(state, changedRows, false);
+    syncOneToMany(state, changedRows, false, held);
     await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
   }
   await clearKeysBetweenDeleted(ctx, order, early.deletes);

@@ -227,6 +227,9 @@ export class UnitOfWork {
     // is versioned (its DELETE names the version read; the stand-in has none, and failed with a
     // false StaleDataError): the flush loads the association objects and deletes the one found.
     if (state.key !== undefined || state.session !== undefined) return;
+    // An association object linked from its own side, then unlinked through a view: its ends
+    // still name the session's objects, but the link is gone, so it must not join at the commit.
+    if (via === undefined) this.linked.forget(state.obj);
     const view = via?.associationView;
     if (view !== undefined && (!view.keyedByLinks || view.association.versionAttribute !== undefined)) {
       const link = removedLink(state, via!);

@@ -63,8 +63,12 @@ function rulesOf(mapper: Mapper): MapperRules {
     const foreignKeyColumns = new Set(tables.flatMap((t) => t.foreignKeys.flatMap((fk) => fk.columns)));
     const keyColumns = new Set(mapper.primaryKey);
     const columns = isJoined(mapper) ? mapper.tableColumns.filter(({ column }) => tables.includes(column.table)) : mapper.tableColumns;
+    // A version column without a default is filled by the flush (a new row starts at 1:
+    // `withFirstVersion` in flush.ts), so it may be missing here, as a foreign key may.
+    const version = mapper.versionAttribute === undefined ? undefined : mapper.columns.get(mapper.versionAttribute);
+    const firstVersion = version !== undefined && version.default === undefined && version.serverDefault === undefined ? version : undefined;
     const all = columns.map(({ column, attr }): ColumnRule => {
-      const foreignKey = foreignKeyColumns.has(column);
+      const foreignKey = foreignKeyColumns.has(column) || column === firstVersion;
       // A key column's server default or generated value is not read back unless it is the table's
       // generated key: the row must give the key itself.
       const key = keyColumns.has(column) && !foreignKey && !isReadBackKey(mapper, column);
