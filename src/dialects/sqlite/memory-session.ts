@@ -19,15 +19,16 @@ const DEFAULTS = [
   "writable_schema = OFF",
 ];
 
-/** @internal Drops the temporary tables, views and triggers and the attached databases, and puts the settings back. */
+/**
+ * @internal Drops the temporary tables, views and triggers, and puts the settings back. Attached
+ * databases stay: like the main database they are the data (an attached `:memory:` one would be
+ * lost with it), and none shadows a table of `main` (SQLite looks in temp, then main, then them).
+ */
 export function resetMemorySession(db: Database.Database): void {
   for (const setting of DEFAULTS) db.pragma(setting);
   const temporary = db.prepare("SELECT type, name FROM temp.sqlite_master WHERE type IN ('table', 'view', 'trigger')").all() as { type: string; name: string }[];
   // Triggers and views first: each goes with its table anyway, and a dropped one is not dropped twice.
   for (const { type, name } of temporary.sort((a, b) => Number(a.type === "table") - Number(b.type === "table"))) {
     db.exec(`DROP ${type.toUpperCase()} IF EXISTS temp."${name.replace(/"/g, '""')}"`);
-  }
-  for (const { name } of db.pragma("database_list") as { name: string }[]) {
-    if (name !== "main" && name !== "temp") db.exec(`DETACH DATABASE "${name.replace(/"/g, '""')}"`);
   }
 }
