@@ -15,7 +15,7 @@ import { tableKey } from "../../core/schema/schema-model.js";
 import { applyToModel } from "../operations/apply-to-model.js";
 import type { Operation } from "../operations/operation.js";
 import { concurrentIndexOf } from "./concurrent-index.js";
-import { appliedGuard, indexGuard } from "./guards.js";
+import { appliedGuard, indexGuard, statementGuards } from "./guards.js";
 import { mysqlRefusal, uuidValueRefusal } from "./mysql-refusals.js";
 import { triggerRefusal } from "./trigger-refusals.js";
 import { pgViewRefusal } from "./pg-view-refusals.js";
@@ -106,12 +106,13 @@ function mysqlSteps(op: Operation, statements: readonly string[], description: s
     ];
   }
   const guard = appliedGuard(op);
+  const guards = statements.length > 1 ? statementGuards(op, statements.length) : undefined;
   const refusals = statements.length === 1 ? [mysqlRefusal(op, ddl, after), uuidValueRefusal(op, ddl), textFitRefusal(op, ddl, "mysql"), triggerRefusal(op, "mysql")].filter((r) => r !== undefined) : [];
   return statements.map((sql, i) => ({
     description: statements.length > 1 ? `${description} (${i + 1}/${statements.length})` : description,
     statements: [sql],
     transactional: false,
-    ...(guard && statements.length === 1 ? { isApplied: guard } : {}),
+    ...(guard && statements.length === 1 ? { isApplied: guard } : guards ? { isApplied: guards[i]! } : {}),
     ...(op.op === "execute" ? { userSql: true, ...(schemaOnly(op) ? {} : { writesRows: true }) } : {}),
     ...(refusals.length ? { refusals } : {}),
   }));
