@@ -72,6 +72,7 @@ export function appliedGuard(op: Operation): ((schema: SchemaModel) => boolean) 
  * The guards of the statements of an operation MySQL/MariaDB runs as several steps, one each, or
  * undefined. A foreign key or check rename is a DROP then an ADD there: a rerun after the DROP
  * ran unrecorded must skip it (it would fail, the constraint gone) and run the ADD.
+ * @internal
  */
 export function statementGuards(op: Operation, count: number): ((schema: SchemaModel) => boolean)[] | undefined {
   if (op.op !== "renameConstraint" || op.kind === "unique" || count !== 2) return undefined;
