@@ -3,8 +3,9 @@
  * PostgreSQL's assignment to VARCHAR(n) cuts trailing spaces past n without a word (the SQL
  * standard's rule: 'abc        ' became 'abc  ', and 'a ' under an enum's VARCHAR(1) became 'a',
  * which the enum's check then accepted); MariaDB stores 'a ' in an ENUM as 'a' (its values are
- * compared with trailing spaces ignored). MariaDB in strict mode and a SQLite rebuild refuse the
- * others, so the step is refused before it runs, the value kept, as they do.
+ * compared with trailing spaces ignored), and from a TEXT column cuts trailing spaces and tabs
+ * past a VARCHAR's length with a note only, even in strict mode ('ab\t\t' became 'ab\t'). A SQLite
+ * rebuild refuses such values, so the step is refused before it runs, the value kept.
  */
 import type { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
 import { tableKey, type TypeModel } from "../../core/schema/schema-model.js";
@@ -12,7 +13,7 @@ import type { Operation } from "../operations/operation.js";
 import { literal } from "./catalog-sql.js";
 import type { Refusal } from "./step.js";
 
-/** @internal The refusal of `op` (a type change to `string(n)` or an enum, PostgreSQL; an enum, MySQL/MariaDB) over a value it would change. */
+/** @internal The refusal of `op` (a type change to a shorter `string(n)` or an enum with fewer values) over a value it would change. */
 export function textFitRefusal(op: Operation, ddl: DdlCompiler, dialect: "postgresql" | "mysql"): Refusal | undefined {
   if (op.op !== "alterColumn" || op.to.type === undefined || holdsAll(op.from.type, op.to.type)) return undefined;
   const c = ddl.identifier(op.column);
@@ -21,8 +22,11 @@ export function textFitRefusal(op: Operation, ddl: DdlCompiler, dialect: "postgr
   return {
     sql: `SELECT ${c} AS v FROM ${ddl.tableName(op.table)} WHERE ${where} LIMIT 1`,
     reason:
-      `column ${tableKey(op.table)}.${op.column} holds a value that ${describe(op.to.type)} would change (${dialect === "postgresql" ? "PostgreSQL cuts trailing spaces past the length" : "MariaDB/MySQL drop an enum value's trailing spaces"} ` +
-      `without a word, where a longer value is refused). Fix such values first (an execute step with an UPDATE before the change), or keep the old type`,
+      `column ${tableKey(op.table)}.${op.column} holds a value that ${describe(op.to.type)} would change (${
+        dialect === "postgresql"
+          ? "PostgreSQL cuts trailing spaces past the length without a word"
+          : "MariaDB/MySQL cut trailing spaces and tabs past the length with a note only, even in strict mode, and an enum value's trailing spaces"
+      }; a SQLite rebuild refuses it). Fix such values first (an execute step with an UPDATE before the change), or keep the old type`,
     detail: (row) => `found ${JSON.stringify(row["v"])}`,
   };
 }
@@ -34,7 +38,7 @@ function misfit(c: string, type: TypeModel, dialect: "postgresql" | "mysql"): st
     const values = type.values.map(literal).join(", ");
     return dialect === "postgresql" ? `${c}::TEXT NOT IN (${values})` : `CAST(${c} AS BINARY) NOT IN (${type.values.map((v) => `CAST(${literal(v)} AS BINARY)`).join(", ")})`;
   }
-  if (dialect === "postgresql" && type.kind === "string" && type.length !== undefined) return `char_length(${c}::TEXT) > ${type.length}`;
+  if (type.kind === "string" && type.length !== undefined) return dialect === "postgresql" ? `char_length(${c}::TEXT) > ${type.length}` : `CHAR_LENGTH(${c}) > ${type.length}`;
   return undefined;
 }
 
