@@ -4,8 +4,9 @@
  * DROP ran and its record was lost (the connection died between the two), the rerun sent the DROP
  * again, which failed ("Can't DROP ...; check that it exists") on every rerun: the migration could
  * never finish, though the docs promise that a step that ran unrecorded is recognised in the live
- * schema and skipped. Each step now has its guard. The state after such a DROP is made here by
- * running the DROP by hand before `migrate up` (the guards run before every step, first run or not).
+ * schema and skipped; likewise `migrate down` after an up that stopped between the two (the down's
+ * DROP of the new name, never added). Each step now has its guard. The state after such a DROP is
+ * made here by running it by hand before `migrate up` (the guards run before every step, first run or not).
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -48,6 +49,20 @@ describe("a MariaDB constraint rename whose DROP ran unrecorded finishes on reru
   after(async () => {
     p?.remove();
     await recreateDatabase(url, false);
+  });
+
+  test("an up stopped between the DROP and the ADD goes back with migrate down: the key is added under its old name", async () => {
+    // The ADD fails: a foreign key's name is the database's, and another table holds it.
+    await query(url, "CREATE TABLE rcr_other (pid INTEGER, CONSTRAINT fk_rcr_new FOREIGN KEY (pid) REFERENCES rcr_parent (id))");
+    const up = await p.cli("migrate", "up");
+    assert.equal(up.code, 1);
+    assert.match(up.err, /applied 1 of 4 steps/);
+    await query(url, "DROP TABLE rcr_other");
+    const down = await p.cli("migrate", "down");
+    assert.equal(down.code, 0, down.err); // was: Can't DROP FOREIGN KEY `fk_rcr_new`; check that it exists
+    const names = (await query(url, "SELECT CONSTRAINT_NAME AS n FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'rcr_child' AND CONSTRAINT_TYPE IN ('FOREIGN KEY', 'CHECK') ORDER BY n")).map((r) => r["n"]);
+    assert.deepEqual(names, ["ck_rcr_old", "fk_rcr_old"]);
+    assert.deepEqual((await query(url, "SELECT id FROM athanor_migrations ORDER BY id")).map((r) => r["id"]), [FIRST]);
   });
 
   test("the DROP of each rename found done is skipped; the ADD runs; both constraints hold under their new names", async () => {
