@@ -37,7 +37,7 @@ forEachDatabase("a narrowing over trailing spaces fails, the value kept", (ctx) 
           await runSteps(conn, planSteps(create, { dialect: conn.dialect, schema: emptySchema }));
           await conn.run(`INSERT INTO nts_items (id, v) VALUES (1, '${c.value}')`); // a tab is itself inside the quotes
           const alter: Operation[] = [{ op: "alterColumn", table: { name: "nts_items" }, column: "v", from: { type: c.from, nullable: true, serverDefault: null }, to: { type: c.to } }];
-          await assert.rejects(runSteps(conn, planSteps(alter, { dialect: conn.dialect, schema: applyAllToModel(emptySchema, create) })), /trailing spaces|does not allow|Data truncated/);
+          await assert.rejects(runSteps(conn, planSteps(alter, { dialect: conn.dialect, schema: applyAllToModel(emptySchema, create) })), /holds a value (longer|that)|does not allow/);
           assert.deepEqual((await conn.run("SELECT v FROM nts_items")).rows, [{ v: c.value }]);
           // The `migrate sql` script: its check before the step stops a run by hand (psql, mariadb) there.
           const [step] = planSteps(alter, { dialect: conn.dialect, schema: applyAllToModel(emptySchema, create) });
