@@ -78,6 +78,26 @@ forEachDatabase(
         }
       });
     });
+
+    test("AUTO_INCREMENT set by hand (the history's key has none): a type change is refused, AUTO_INCREMENT kept", async () => {
+      await ctx.engine.withConnection(async (conn) => {
+        const plain = tableModel("mm_k", [], { columns: [col("id", int, { notNull: true }), col("v", int)] });
+        const kSchema = applyAllToModel(emptySchema, [{ op: "createTable", table: plain }]);
+        const extra = async () => (await conn.run("SELECT EXTRA AS extra FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'mm_k' AND COLUMN_NAME = 'id'")).rows[0]!["extra"];
+        try {
+          await conn.run("DROP TABLE IF EXISTS mm_k");
+          await runSteps(conn, planSteps([{ op: "createTable", table: plain }], { dialect: conn.dialect, schema: emptySchema }));
+          await conn.run("ALTER TABLE mm_k MODIFY id INT NOT NULL AUTO_INCREMENT");
+          const widen: Operation[] = [{ op: "alterColumn", table: { name: "mm_k" }, column: "id", from: { type: int, nullable: false, serverDefault: null }, to: { type: { kind: "bigint" } } }];
+          // Was: MODIFY COLUMN `id` BIGINT NOT NULL ran, AUTO_INCREMENT gone, and the next insert without an id failed.
+          await assert.rejects(runSteps(conn, planSteps(widen, { dialect: conn.dialect, schema: kSchema })), /mm_k.id has on the server .*AUTO_INCREMENT/);
+          assert.equal(await extra(), "auto_increment");
+          await conn.run("INSERT INTO mm_k (v) VALUES (1)");
+        } finally {
+          await conn.run("DROP TABLE IF EXISTS mm_k");
+        }
+      });
+    });
   },
   ["mysql"],
 );

@@ -9,10 +9,6 @@ import type { Operation, TableRef } from "../operations/operation.js";
 /** The guard of `op`, or undefined where none can tell (data steps, VALIDATE). */
 export function appliedGuard(op: Operation): ((schema: SchemaModel) => boolean) | undefined {
   const has = (schema: SchemaModel, ref: TableRef) => findTable(schema, ref) !== undefined;
-  const on = (ref: TableRef, test: (table: TableModel) => boolean) => (schema: SchemaModel) => {
-    const table = findTable(schema, ref);
-    return table !== undefined && test(table);
-  };
   const hasColumn = (table: TableModel, name: string) => table.columns.some((c) => c.name === name);
   const hasIndex = (table: TableModel, name: string) => table.indexes.some((i) => i.name === name) || table.uniques.some((u) => u.name === name);
   switch (op.op) {
@@ -72,11 +68,31 @@ export function appliedGuard(op: Operation): ((schema: SchemaModel) => boolean) 
   }
 }
 
+/**
+ * The guards of the statements of an operation MySQL/MariaDB runs as several steps, one each, or
+ * undefined. A foreign key or check rename is a DROP then an ADD there: a rerun after the DROP
+ * ran unrecorded must skip it (it would fail, the constraint gone) and run the ADD.
+ * @internal
+ */
+export function statementGuards(op: Operation, count: number): ((schema: SchemaModel) => boolean)[] | undefined {
+  if (op.op !== "renameConstraint" || op.kind === "unique" || count !== 2) return undefined;
+  const named = (table: TableModel, name: string) => (op.kind === "foreignKey" ? table.foreignKeys : table.checks).some((c) => c.name === name);
+  return [on(op.table, (t) => !named(t, op.from)), on(op.table, (t) => named(t, op.to))];
+}
+
 /** The guard of the i-th index a `createTable` creates (its own step on MySQL). */
 export function indexGuard(table: TableRef, name: string): (schema: SchemaModel) => boolean {
   return (schema) => {
     const t = findTable(schema, table);
     return t !== undefined && (t.indexes.some((i) => i.name === name) || t.uniques.some((u) => u.name === name));
+  };
+}
+
+/** A guard that holds when `ref` exists and passes `test`. */
+function on(ref: TableRef, test: (table: TableModel) => boolean): (schema: SchemaModel) => boolean {
+  return (schema) => {
+    const table = findTable(schema, ref);
+    return table !== undefined && test(table);
   };
 }
 

@@ -4,7 +4,7 @@
  *
  * - A NOT NULL column without a default added over rows: each row gets the type's zero value.
  * - `MODIFY COLUMN` (a type or nullability change) restates the whole column from the migration
- *   history, which knows no COLLATE, comment, ON UPDATE, INVISIBLE or generated expression, nor a
+ *   history, which knows no COLLATE, comment, ON UPDATE, INVISIBLE, AUTO_INCREMENT or generated expression, nor a
  *   default set outside it (by hand, an `execute` step): those were dropped.
  * - Dropping or renaming a column or table that a view uses leaves the view broken (every query
  *   on it fails); PostgreSQL refuses the drop, SQLite refuses or rewrites the view.
@@ -51,6 +51,8 @@ function modifyKeepsLive(op: Operation, after: ColumnModel): Refusal | undefined
     `IF(c.EXTRA LIKE '%INVISIBLE%', 'INVISIBLE', NULL)`,
     // A generated column the history knows is restated with its expression.
     after.generated ? "NULL" : `IF(c.EXTRA LIKE '%GENERATED%', 'a generated expression', NULL)`,
+    // So is AUTO_INCREMENT; without it in the history, MODIFY drops it and every insert without a key fails.
+    after.autoincrement ? "NULL" : `IF(c.EXTRA LIKE '%auto_increment%', 'AUTO_INCREMENT', NULL)`,
   ];
   const schema = op.table.schema === undefined ? "DATABASE()" : literal(op.table.schema);
   const where = `${op.table.schema ? `${op.table.schema}.` : ""}${op.table.name}.${op.column}`;

@@ -15,11 +15,12 @@ import { tableKey } from "../../core/schema/schema-model.js";
 import { applyToModel } from "../operations/apply-to-model.js";
 import type { Operation } from "../operations/operation.js";
 import { concurrentIndexOf } from "./concurrent-index.js";
-import { appliedGuard, indexGuard } from "./guards.js";
+import { appliedGuard, indexGuard, statementGuards } from "./guards.js";
 import { mysqlRefusal, uuidValueRefusal } from "./mysql-refusals.js";
 import { triggerRefusal } from "./trigger-refusals.js";
 import { pgViewRefusal } from "./pg-view-refusals.js";
 import { pgCollationRefusal } from "./pg-collation-refusal.js";
+import { textFitRefusal } from "./text-fit-refusal.js";
 import { schemaOnly } from "./sql-kind.js";
 import { renderOperation } from "./render.js";
 import { splitOnlinePhases } from "../lint/online-safe.js";
@@ -72,7 +73,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
       continue;
     }
     const guard = appliedGuard(op);
-    const refusals = dialect === "postgresql" ? [triggerRefusal(op, dialect), pgViewRefusal(op), pgCollationRefusal(op)].filter((r) => r !== undefined) : [];
+    const refusals = dialect === "postgresql" ? [triggerRefusal(op, dialect), pgViewRefusal(op), pgCollationRefusal(op), textFitRefusal(op, ddl, dialect)].filter((r) => r !== undefined) : [];
     const writesRows = op.op === "execute" && !schemaOnly(op) ? { writesRows: true } : {};
     const concurrentIndex = dialect === "postgresql" && !transactional ? concurrentIndexOf(op) : undefined;
     steps.push({
@@ -105,12 +106,13 @@ function mysqlSteps(op: Operation, statements: readonly string[], description: s
     ];
   }
   const guard = appliedGuard(op);
-  const refusals = statements.length === 1 ? [mysqlRefusal(op, ddl, after), uuidValueRefusal(op, ddl), triggerRefusal(op, "mysql")].filter((r) => r !== undefined) : [];
+  const guards = statements.length > 1 ? statementGuards(op, statements.length) : undefined;
+  const refusals = statements.length === 1 ? [mysqlRefusal(op, ddl, after), uuidValueRefusal(op, ddl), textFitRefusal(op, ddl, "mysql"), triggerRefusal(op, "mysql")].filter((r) => r !== undefined) : [];
   return statements.map((sql, i) => ({
     description: statements.length > 1 ? `${description} (${i + 1}/${statements.length})` : description,
     statements: [sql],
     transactional: false,
-    ...(guard && statements.length === 1 ? { isApplied: guard } : {}),
+    ...(guard && statements.length === 1 ? { isApplied: guard } : guards ? { isApplied: guards[i]! } : {}),
     ...(op.op === "execute" ? { userSql: true, ...(schemaOnly(op) ? {} : { writesRows: true }) } : {}),
     ...(refusals.length ? { refusals } : {}),
   }));

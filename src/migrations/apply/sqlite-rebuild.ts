@@ -200,6 +200,13 @@ function misfit(c: string, type: TypeModel): string | undefined {
     }
     case "boolean":
       return `${c} NOT IN (0, 1)`;
+    case "json":
+      // PostgreSQL and MariaDB refuse text that is no JSON; kept, each read of the row would fail.
+      return `${c} IS NOT NULL AND NOT json_valid(${c})`;
+    case "date":
+    case "datetime":
+      // PostgreSQL and MariaDB refuse text that is no date or time (athanor keeps them as text here).
+      return `${c} IS NOT NULL AND (typeof(${c}) <> 'text' OR julianday(${c}) IS NULL)`;
     case "uuid":
       // PostgreSQL refuses text that is not a uuid (the copy has put the others in lower case).
       return `typeof(${c}) NOT IN ('text', 'null') OR ${c} NOT GLOB '${UUID_GLOB}'`;

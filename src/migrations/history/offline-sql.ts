@@ -80,6 +80,19 @@ const SQLITE_FOREIGN_KEY_CHECK = [
 ];
 
 /**
+ * SQLite: a rebuild's value checks (a value the rebuilt table holds that its column's new type does
+ * not allow: `migrate up` rolls back, `ValueDoesNotFitError`), each stopping the script the same way.
+ */
+function sqliteValueChecks(step: Step): string[] {
+  return (step.valueChecks ?? []).flatMap((check) => [
+    `-- ${check.column} must hold only values of ${check.type}, or the script stops here and the transaction is rolled back`,
+    "CREATE TEMP TABLE athanor_value_check (values_that_do_not_fit INTEGER CONSTRAINT athanor_values_that_do_not_fit_so_rolled_back CHECK (values_that_do_not_fit = 0));",
+    `INSERT INTO athanor_value_check SELECT count(*) FROM (${check.sql});`,
+    "DROP TABLE temp.athanor_value_check;",
+  ]);
+}
+
+/**
  * One migration's block, with the version-table records `migrate up` writes (execute.ts), so that
  * a script cut short leaves the row a rerun of `migrate up` reads right: steps after the commit
  * (PostgreSQL `CONCURRENTLY`, non-transactional `execute`s) recorded one by one, not the migration
@@ -96,7 +109,8 @@ function block(dialect: Dialect["name"], id: string, checksum: string, steps: re
   const lines = (step: Step) => {
     const statements = step.statements.map((s) => `${s};`);
     const body = step.userSql && dialect === "mysql" ? [SESSION_MODE, ...statements, ATHANOR_MODE] : statements;
-    return [`-- step ${steps.indexOf(step) + 1}/${total}: ${step.description}`, ...offlineRefusals(dialect, step), ...body];
+    const checks = dialect === "sqlite" ? sqliteValueChecks(step) : [];
+    return [`-- step ${steps.indexOf(step) + 1}/${total}: ${step.description}`, ...offlineRefusals(dialect, step), ...body, ...checks];
   };
   if (dialect === "mysql") {
     if (total === 0) return [`${versionSql.insert(dialect, { id, checksum, state: "applied", stepsDone: 0, stepsTotal: 0 })};`];
