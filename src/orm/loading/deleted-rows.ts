@@ -69,7 +69,7 @@ export class DeletedRows {
 }
 
 /**
- * `read`, but a row whose key the session deleted in its transaction, and holds no object under
+ * @internal `read`, but a row whose key the session deleted in its transaction, and holds no object under
  * again (one added back under the key is the row's), reads as `DELETED_ROW`. Costs a property
  * read per row while the transaction deleted nothing of the class.
  */
