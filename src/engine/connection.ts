@@ -6,7 +6,7 @@
  * commits are refused here, never sent (see `noteFailure`).
  */
 import type { CompiledQuery } from "../core/compiler/compiled-query.js";
-import { InvalidRequestError, OperationalError, ResourceClosedError, type DBAPIError } from "../core/errors.js";
+import { InvalidRequestError, OperationalError, ResourceClosedError, StreamInProgressError, type DBAPIError } from "../core/errors.js";
 import { insertChunks } from "../core/statements/chunking.js";
 import { writingCtes } from "../core/compiler/cte-clause.js";
 import { executeChunks } from "./chunked-insert.js";
@@ -351,11 +351,11 @@ export class Connection extends ConnectionApi {
     // A stream still reading (MySQL/MariaDB) holds it mid-result: the next user would wait behind it.
     if (this.exclusiveStream !== undefined) this.broken = true;
     if (this.transactions.length && !this.broken) {
-      try {
-        await this.transactions[0]!.rollback();
-      } catch {
-        this.broken = true;
-      }
+      // Refused beside a SQLite cursor (nothing sent), it is not broken: the driver's release ends the cursor, then rolls
+      // back (an in-memory database closed as broken went with it, every committed row and table).
+      const error = await this.transactions[0]!.rollback().then(() => undefined, (e: unknown) => e ?? new Error("ROLLBACK failed"));
+      if (error instanceof StreamInProgressError) this.endTransaction(this.transactions[0]!);
+      else if (error !== undefined) this.broken = true;
       if (this.driverConnection !== conn) return; // invalidated meanwhile
     }
     this.driverConnection = undefined;

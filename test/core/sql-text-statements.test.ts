@@ -109,6 +109,24 @@ forEachDatabaseWithSchema("SQL text read statement by statement", metadata, (ctx
     });
   }
 
+  if (ctx.db.name === "mysql") {
+    test("an engine URL naming no database: a USE does not go on to the next user of the connection (the reset keeps the current database)", async () => {
+      const url = new URL(ctx.db.url);
+      const database = decodeURIComponent(url.pathname.slice(1));
+      url.pathname = "/";
+      const engine = createEngine(url.toString(), { pool: { max: 1 } });
+      try {
+        await engine.withConnection((conn) => conn.run(`USE \`${database}\``));
+        const after = (await engine.execute(sql`SELECT DATABASE() AS d`)).one();
+        assert.deepEqual(after, { d: null }, "the next user's unqualified tables would be another database's");
+        // The pool goes on serving: the connection was discarded, not broken for the next user.
+        assert.deepEqual((await engine.execute(sql`SELECT 1 AS one`)).one(), { one: 1 });
+      } finally {
+        await engine.dispose();
+      }
+    });
+  }
+
   const streamedLeaks: Record<string, [text: string, probe: string]> = {
     sqlite: ["PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys"],
     mysql: ["SET time_zone = '+05:00'", "SELECT @@session.time_zone AS tz"],

@@ -29,6 +29,10 @@ const cases: readonly BadValue[] = [
   { attribute: "madeOn", bad: "01/05/2024", good: "2024-05-01", expected: /"YYYY-MM-DD"/ },
   { attribute: "madeOn", bad: "2023-02-29", good: "2024-02-29", expected: /"YYYY-MM-DD"/ },
   { attribute: "madeOn", bad: new Date(), good: "2024-05-01", expected: /"YYYY-MM-DD"/ },
+  // PostgreSQL has no year 0 (a raw DataError mid-flush); SQLite and MariaDB stored it. As datetime() refuses it.
+  { attribute: "madeOn", bad: "0000-01-01", good: "0001-01-01", expected: /"YYYY-MM-DD" in years 1-9999/ },
+  { attribute: "madeOn", bad: "0000-12-31", good: "9999-12-31", expected: /"YYYY-MM-DD" in years 1-9999/ },
+  { attribute: "madeOn", bad: "-0001-01-01", good: "2024-05-01", expected: /"YYYY-MM-DD" in years 1-9999/ },
   { attribute: "size", bad: "medium", good: "large", expected: /expected one of "small", "large"/ },
   { attribute: "name", bad: 42, good: "forty-two", expected: /expected a string of at most 20 characters/ },
   { attribute: "name", bad: "x".repeat(21), good: "x".repeat(20), expected: /at most 20 characters/ },

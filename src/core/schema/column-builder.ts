@@ -273,7 +273,7 @@ export const float = () => builder(types.float());
  */
 export const numeric = (precision?: number, scale?: number) => builder(types.numeric(precision, scale));
 /**
- * A calendar date, as an ISO `YYYY-MM-DD` string: JavaScript has no date-only type.
+ * A calendar date, as an ISO `YYYY-MM-DD` string in years 1-9999 (PostgreSQL has no year 0): JavaScript has no date-only type.
  *
  * ```ts
  * const holidays = table("holidays", metadata, { day: date().primaryKey(), name: string(100) });

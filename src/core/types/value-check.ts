@@ -65,7 +65,7 @@ function compile(type: SqlType): ValueCheck {
     case "numeric":
       return numericCheck(type);
     case "date":
-      return { accepts: (v) => typeof v === "string" && isCalendarDate(v), expected: `a calendar date as a string "YYYY-MM-DD"` };
+      return { accepts: (v) => typeof v === "string" && isCalendarDate(v), expected: `a calendar date as a string "YYYY-MM-DD" in years 1-9999` };
     case "datetime": {
       // Outside these years PostgreSQL and MariaDB refuse the text a Date is sent as, and SQLite read year -1 back as 2001.
       const inRange = (v: unknown): v is Date => v instanceof Date && v.getTime() >= FIRST_INSTANT && v.getTime() <= LAST_INSTANT;
@@ -165,6 +165,8 @@ function isCalendarDate(value: string): boolean {
   const match = ISO_DATE.exec(value);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  // PostgreSQL has no year 0 (it refused it mid-flush), SQLite and MariaDB stored it: refused everywhere, as datetime() does.
+  if (year === 0) return false;
   // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999 (0050-02-29 would pass).
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);

@@ -29,6 +29,24 @@ export function sessionSetup(readOnly: boolean): { readonly onConnect: string; r
   return { onConnect: `SET time_zone = '+00:00', ${mode(false)}${rest}`, afterReset: `SET time_zone = '+00:00', ${mode(true)}${rest}` };
 }
 
+/** @internal The statement `afterReset` ends with when the URL names no database: what `keepsNoDatabase` reads. */
+const CURRENT_DATABASE = "SELECT DATABASE() AS d";
+
+/**
+ * @internal What runs after COM_RESET_CONNECTION, which keeps the current database: a `USE other`
+ * went on to the next user, whose unqualified tables were then the other database's. The URL's
+ * database is selected again; with none in the URL no statement can unselect one, so the current
+ * one is read, and a connection that has one is discarded (`keepsNoDatabase`).
+ */
+export function afterResetStatements(database: string | undefined, settings: string): readonly string[] {
+  return database ? [`USE \`${database.replace(/`/g, "``")}\``, settings] : [settings, CURRENT_DATABASE];
+}
+
+/** @internal Whether the answer to the last of `afterResetStatements` lets the connection go back to the pool. */
+export function keepsNoDatabase(sql: string, rows: unknown): boolean {
+  return sql !== CURRENT_DATABASE || (rows as { d: unknown }[])[0]?.d === null;
+}
+
 /** Prepared statements kept per connection unless the engine options or the URL say otherwise. */
 const DEFAULT_MAX_PREPARED = 256;
 

@@ -5,7 +5,7 @@
 import mysql from "mysql2/promise";
 import type { Connection as CallbackConnection } from "mysql2";
 import type { Driver, DriverConnection, DriverCursor, DriverOptions, DriverResult, ExecuteOptions } from "../../engine/driver.js";
-import { connectionOptionsOf, mysqlConfig, sessionSetup } from "./config.js";
+import { afterResetStatements, connectionOptionsOf, keepsNoDatabase, mysqlConfig, sessionSetup } from "./config.js";
 import { tlsMaterial } from "../shared/tls-material.js";
 import { MappedRows } from "../shared/mapped-rows.js";
 import { abandonOnAbort } from "../../engine/acquire-deadline.js";
@@ -36,7 +36,7 @@ class MySqlConnection implements DriverConnection {
   constructor(
     private readonly conn: mysql.PoolConnection,
     private readonly setup: ConnectStatements<CallbackConnection>,
-    /** The engine's own session setup, run again after a reset (`sessionSetup`), and the database to use again (`USE`). */
+    /** What runs after a reset (`afterResetStatements`): the engine's session setup, and the URL's database again (`USE`). */
     private readonly afterReset: readonly string[],
     /** `DriverConnection.reused`: the connection served an earlier checkout. */
     readonly reused: boolean,
@@ -162,6 +162,7 @@ class MySqlConnection implements DriverConnection {
    * taken for a lost connection), though they had done nothing. Now such a connection is
    * discarded, and the next user gets another. So is one whose reset is not answered within
    * `pool.connectTimeoutMs` (a server gone silent kept its place in the pool for ever).
+   * And so is one a `USE` left in a database that the engine's URL does not name (`afterResetStatements`).
    */
   private resetThenRelease(): void {
     const conn = this.conn;
@@ -175,7 +176,9 @@ class MySqlConnection implements DriverConnection {
       const noted = (error: unknown) => void (failed ??= error ?? undefined);
       raw.reset(noted);
       // A fatal error fails the last one too; a refused reset is followed by the rest, answered in order.
-      this.afterReset.forEach((sql, i, all) => raw.query(sql, i < all.length - 1 ? noted : (error) => (failed || error ? reject(failed ?? error) : resolve())));
+      const last = (sql: string) => (error: unknown, rows: unknown) =>
+        failed || error ? reject(failed ?? error) : keepsNoDatabase(sql, rows) ? resolve() : reject(new Error("a database was selected (USE)"));
+      this.afterReset.forEach((sql, i, all) => raw.query(sql, i < all.length - 1 ? noted : last(sql)));
     }).then(() => restoreCharset(raw));
     const destroy = () => destroySocket(raw as unknown as CommandState & CallbackConnection);
     const released = setUpWithin(reset, this.resetMs, destroy).then(
@@ -333,9 +336,7 @@ export async function createMySqlDriver(
   const killTarget = { connection: connectionOptionsOf(config), user: config.user! };
   const setup = new ConnectStatements<CallbackConnection>(options.connectStatements);
   const { onConnect, afterReset: settings } = sessionSetup(options.readOnly === true);
-  // COM_RESET_CONNECTION keeps the current database: a `USE other` went on to the next user, whose
-  // unqualified tables were then the other database's.
-  const afterReset = config.database ? [`USE \`${config.database.replace(/`/g, "``")}\``, settings] : [settings];
+  const afterReset = afterResetStatements(config.database, settings);
   const setupMs = connectTimeoutOf(options);
   const openMs = openTimeout(options);
   /** Runs `sql` on `conn`, or closes it with `ConnectTimeoutError` past `pool.connectTimeoutMs`. */

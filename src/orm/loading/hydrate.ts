@@ -15,6 +15,7 @@ import { runLoadHooks } from "../mapping/model-events.js";
 import { polymorphicHydrator } from "./polymorphic.js";
 import { markingHydrator } from "./criteria-marks.js";
 import type { LoaderCriteria } from "./criteria.js";
+import { skippingDeleted, type DeletedRows } from "./deleted-rows.js";
 
 export interface HydrationContext {
   readonly identity: IdentityMap;
@@ -23,6 +24,8 @@ export interface HydrationContext {
   readonly populate?: PopulateRun;
   /** Set by a query with loader criteria: the objects it reads keep them, for their later loads (criteria-marks.ts). */
   readonly criteriaMark?: readonly LoaderCriteria[];
+  /** Set by `session.stream`: the query's own entities skip rows its session deleted since the cursor opened (deleted-rows.ts). */
+  readonly deletedRows?: DeletedRows;
 }
 
 export type Hydrator = (row: readonly unknown[]) => object | null;
@@ -39,7 +42,10 @@ export function layoutReaders(
 ): ((row: readonly unknown[]) => unknown)[] {
   return layout.map((item, i) => {
     if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
-    return hydrator(mapperOf(item.entity), item.start, context, plans?.[i]);
+    const mapper = mapperOf(item.entity);
+    const read = hydrator(mapper, item.start, context, plans?.[i]);
+    const deleted = context.deletedRows;
+    return deleted === undefined ? read : skippingDeleted(read, mapper, item.start, plans?.[i] ?? mapper.defaultLoad, context.identity, deleted);
   });
 }
 

@@ -9,6 +9,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { peekState, stateOf } from "../state/instance-state.js";
 import { markRaiseLoad } from "../state/raise-load.js";
 import { layoutReaders } from "./hydrate.js";
+import { DELETED_ROW } from "./deleted-rows.js";
 import { collectJoined, withJoinedLoads, type JoinedLoad } from "./joined.js";
 import { isContainsEager, withContainsEager } from "./contains-eager.js";
 import { isPopulateExisting, PopulateRun } from "./populate.js";
@@ -143,6 +144,7 @@ function planQuery(outer: QueryContext, given: Select<unknown>, single: boolean)
     const results = new Array<unknown>(rows.length);
     // Indexed: the first large reads run before V8 optimizes this.
     for (let i = 0; i < rows.length; i++) results[i] = reading.read(rows[i] as unknown[]);
+    if (context.deletedRows?.takeSkipped()) return finish(reading, ...withoutDeleted(results, rows, single));
     return finish(reading, results, rows);
   };
   const joinedCollections = loads.filter((l) => l.rel.collection).map((l) => l.rel);
@@ -207,9 +209,23 @@ export async function* streamQuery(
   }
   const firstOnly = single && statement.layout.length !== 1;
   for await (const rows of context.streamRows(plan.query, yieldPer)) {
+    // Deleted by the session while the loop ran (a flush between batches): not made objects again.
+    context.deletedRows?.refresh();
     const results = await plan.process(rows);
     yield firstOnly ? results.map((row) => (row as unknown[])[0]) : results;
   }
+}
+
+/** The results, and their rows, but those a reader skipped as deleted (deleted-rows.ts). */
+function withoutDeleted(results: unknown[], rows: readonly unknown[][], single: boolean): [unknown[], unknown[][]] {
+  const kept: unknown[] = [];
+  const keptRows: unknown[][] = [];
+  results.forEach((result, i) => {
+    if (single ? result === DELETED_ROW : (result as unknown[]).includes(DELETED_ROW)) return;
+    kept.push(result);
+    keptRows.push(rows[i]!);
+  });
+  return [kept, keptRows];
 }
 
 const eagerDefaults = new WeakMap<Mapper, boolean>();

@@ -98,6 +98,7 @@ export class Session extends SessionApi implements StateOwner {
       owner: this,
       engine,
       connection: () => this.transactions.innermost?.connection,
+      transaction: () => this.transactions.innermost,
     };
   }
 

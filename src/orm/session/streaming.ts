@@ -3,7 +3,8 @@
  * the session's transaction. As SQLAlchemy's `yield_per`, the objects of a finished batch leave
  * the session (they are detached: keep references to those you need), so that memory holds about
  * one batch. Objects the session held before the stream began stay, and so do objects changed or
- * marked for deletion during the loop: the next flush writes them.
+ * marked for deletion during the loop: the next flush writes them. A row the session deleted and
+ * flushed during the loop is not yielded (PostgreSQL's cursor still has it: deleted-rows.ts).
  */
 import type { Select } from "../../core/statements/select.js";
 import type { Connection } from "../../engine/connection.js";
@@ -14,6 +15,8 @@ import { InvalidRequestError } from "../../core/errors.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { StreamSideReads } from "./stream-side-reads.js";
+import { DeletedRows } from "../loading/deleted-rows.js";
+import type { SessionTransaction } from "./session-transaction.js";
 
 export interface StreamHost {
   /** The autoflush a query makes first (once: loads of each batch do not flush beside a cursor). */
@@ -25,6 +28,8 @@ export interface StreamHost {
   readonly engine: Engine;
   /** The connection of the session's open transaction, if one is open. */
   connection(): Connection | undefined;
+  /** The session's innermost open transaction (or savepoint), if one is open. */
+  transaction(): SessionTransaction | undefined;
 }
 
 export async function* streamResults(
@@ -40,7 +45,8 @@ export async function* streamResults(
   // Select-in loads beside a stream that holds the connection (MySQL/MariaDB) take a second one.
   const side = new StreamSideReads(host.engine, host.connection);
   try {
-    for await (const batch of streamQuery(side.context(host.context), statement, single, yieldPer)) {
+    const deletedRows = new DeletedRows(host.identity, () => deletedIn(host.transaction()));
+    for await (const batch of streamQuery({ ...side.context(host.context), deletedRows }, statement, single, yieldPer)) {
       yield* batch;
       // The caller asked for the next row: this batch is finished.
       release(host, batch, before);
@@ -48,6 +54,13 @@ export async function* streamResults(
   } finally {
     await side.close();
   }
+}
+
+/** The objects the flushes of `tx` and the transactions around it deleted: one list per journal that has some. */
+function deletedIn(tx: SessionTransaction | undefined): (readonly InstanceState[])[] {
+  const lists: (readonly InstanceState[])[] = [];
+  for (let t = tx; t !== undefined; t = t.parent) if (t.journal.deleted.length !== 0) lists.push(t.journal.deleted);
+  return lists;
 }
 
 /** Detaches the batch's objects and those loaded with them (relationships, recursively) that are new to the session and unchanged. */

@@ -1,0 +1,89 @@
+/**
+ * Rows a stream's cursor still has that its session deleted since: PostgreSQL's cursor reads as of
+ * when it opened, and yielded such a row as a new persistent object, whose next change failed with
+ * a StaleDataError blaming another transaction. The stream's readers skip them (`skippingDeleted`).
+ */
+import type { ColumnPlan } from "../mapping/column-plan.js";
+import type { Mapper } from "../mapping/mapper.js";
+import { identityKey, type IdentityMap } from "../identity/identity-map.js";
+import type { ObjectsByKey } from "../identity/objects-by-key.js";
+import type { InstanceState } from "../state/instance-state.js";
+import type { Hydrator } from "./hydrate.js";
+
+/** @internal What a skipping reader returns for a deleted row: the query runner drops the rows that have it. */
+export const DELETED_ROW: object = Object.freeze({});
+
+/** @internal The keys of the rows a session deleted in its transaction, read again before each batch of a stream. */
+export class DeletedRows {
+  /** Per identity-map part (a class hierarchy's), the keys of its deleted rows; undefined while none are. */
+  private keys: Map<ObjectsByKey, Set<unknown>> | undefined;
+  /** The lists `keys` was made from, and their lengths: the same again, nothing to redo. */
+  private madeFrom: (readonly InstanceState[])[] = [];
+  private lengths: number[] = [];
+  /** A reader returned `DELETED_ROW` since the last `takeSkipped`. */
+  private skipped = false;
+
+  constructor(
+    private readonly identity: IdentityMap,
+    /** The objects the flushes of the session's open transaction deleted (its journals', savepoints' too). */
+    private readonly deleted: () => (readonly InstanceState[])[],
+  ) {}
+
+  /** Reads the deleted objects again: once per batch, a pass over them only when they changed. */
+  refresh(): void {
+    const lists = this.deleted();
+    if (lists.length === this.madeFrom.length && lists.every((list, i) => list === this.madeFrom[i] && list.length === this.lengths[i])) return;
+    this.madeFrom = lists;
+    this.lengths = lists.map((list) => list.length);
+    let keys: Map<ObjectsByKey, Set<unknown>> | undefined;
+    for (const list of lists) {
+      for (const state of list) {
+        // An undone delete (a failed flush, a savepoint rolled back) left the object persistent.
+        if (!state.deleted || state.key === undefined) continue;
+        const part = this.identity.forMapper(state.mapper);
+        keys ??= new Map();
+        let set = keys.get(part);
+        if (set === undefined) keys.set(part, (set = new Set()));
+        set.add(state.key);
+      }
+    }
+    this.keys = keys;
+  }
+
+  /** Whether a reader skipped a row since the last call. */
+  takeSkipped(): boolean {
+    const skipped = this.skipped;
+    this.skipped = false;
+    return skipped;
+  }
+
+  /** @internal The keys deleted from `part`, if any. */
+  keysOf(part: ObjectsByKey): ReadonlySet<unknown> | undefined {
+    return this.keys?.get(part);
+  }
+
+  /** @internal Notes that a reader skipped a row. */
+  noteSkipped(): void {
+    this.skipped = true;
+  }
+}
+
+/**
+ * @internal `read`, but a row whose key the session deleted in its transaction, and holds no object under
+ * again (one added back under the key is the row's), reads as `DELETED_ROW`. Costs a property
+ * read per row while the transaction deleted nothing of the class.
+ */
+export function skippingDeleted(read: Hydrator, mapper: Mapper, start: number, plan: ColumnPlan, identity: IdentityMap, deleted: DeletedRows): Hydrator {
+  const indexes = mapper.primaryKey.map((column) => start + plan.keys.indexOf(mapper.attributeFor(column)!));
+  const part = identity.forMapper(mapper);
+  return (row) => {
+    const keys = deleted.keysOf(part);
+    if (keys === undefined) return read(row);
+    const key = identityKey(indexes.map((i) => row[i]));
+    if (!keys.has(key)) return read(row);
+    if (identity.hasUnindexed) identity.indexInserted();
+    if (part.has(key)) return read(row);
+    deleted.noteSkipped();
+    return DELETED_ROW;
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * A row deleted and flushed by the session inside the loop of `session.stream`, still to come
+ * from the cursor: PostgreSQL's cursor reads as of when it opened, and yielded the row as a new
+ * persistent object; a change to it then failed the commit with a StaleDataError blaming another
+ * transaction. The stream now skips a row whose key the session deleted in its transaction, unless
+ * the session holds an object under that key again. SQLite and MariaDB refuse the flush inside
+ * their stream (a write while it reads): there the row is never deleted under the cursor, and
+ * nothing committed is lost (an in-memory SQLite database was: its connection closed as broken).
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { StreamInProgressError, columnsOf, select } from "../../src/index.js";
+import { StBook, StreamBase } from "./fixtures/stream-shop.js";
+import { forEachDatabaseWithSchema } from "../support/sessions.js";
+
+forEachDatabaseWithSchema("rows a stream's session deleted in its loop", StreamBase.metadata, (ctx) => {
+  async function seed(): Promise<void> {
+    const seeding = ctx.session();
+    seeding.addAll(Array.from({ length: 10 }, (_, i) => Object.assign(new StBook(), { id: i + 1, title: `book ${i + 1}` })));
+    await seeding.commit();
+    await seeding.close();
+  }
+
+  /** Streams the books in batches of 3, deleting book 8 and flushing at the first, changing every book yielded. */
+  async function streamDeleting(session: ReturnType<typeof ctx.session>, readdAs?: string): Promise<number[]> {
+    const seen: number[] = [];
+    const eight = (await session.get(StBook, 8))!;
+    for await (const book of session.stream(select(StBook).orderBy(columnsOf(StBook).id), { yieldPer: 3 })) {
+      seen.push(book.id);
+      if (book.id === 1) {
+        await session.delete(eight);
+        await session.flush();
+        if (readdAs !== undefined) {
+          session.add(Object.assign(new StBook(), { id: 8, title: readdAs }));
+          await session.flush();
+        }
+      }
+      book.title = `${book.title} (seen)`;
+    }
+    return seen;
+  }
+
+  // SQLite and MariaDB refuse a write while their stream reads: the row is not deleted, nothing is lost.
+  if (ctx.db.name !== "postgresql") {
+    test("cannot be deleted inside the loop: the flush is refused, and the rollback keeps every row", async () => {
+      await seed();
+      const session = ctx.session();
+      await assert.rejects(streamDeleting(session), StreamInProgressError);
+      // SQLite in memory: the failed flush's ROLLBACK, refused beside the open cursor, had the
+      // connection closed as broken, and with it the database: every table and committed row.
+      await session.rollback();
+      assert.equal(await ctx.count("st_books"), 10, "committed rows were lost");
+      assert.equal(await ctx.count("st_books", "title LIKE '% (seen)'"), 0);
+      (await session.get(StBook, 8))!.title = "after the loop";
+      await session.commit();
+      await session.close();
+      assert.equal(await ctx.count("st_books", "title = 'after the loop'"), 1, "the session is usable after the refused flush");
+    });
+    return;
+  }
+
+  test("is not yielded again, and the commit writes the changes of the rest", async () => {
+    await seed();
+    const session = ctx.session();
+    const seen = await streamDeleting(session);
+    assert.deepEqual(seen, [1, 2, 3, 4, 5, 6, 7, 9, 10], "the deleted row came back as a persistent object");
+    await session.commit();
+    assert.equal(await ctx.count("st_books"), 9);
+    assert.equal(await ctx.count("st_books", "title LIKE '% (seen)'"), 9);
+    assert.equal(await ctx.count("st_books", "id = 8"), 0, "the deleted row was resurrected");
+  });
+
+  test("one added again under its key is the object the session holds, as any row the session holds", async () => {
+    await seed();
+    const session = ctx.session();
+    const seen = await streamDeleting(session, "again");
+    assert.ok(seen.includes(8), "the cursor still has the row: it is the object added");
+    await session.commit();
+    assert.equal(await ctx.count("st_books"), 10);
+    assert.equal(await ctx.count("st_books", "id = 8 AND title LIKE 'again%'"), 1);
+  });
+}, { createOnce: true });
