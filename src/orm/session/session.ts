@@ -268,6 +268,10 @@ export class Session extends SessionApi implements StateOwner {
     this.uow.orphaned(stateFor(obj), via);
   }
 
+  /** @internal */ relinked(obj: object): void {
+    this.uow.add(stateFor(obj));
+  }
+
   private mapperOf(cls: AnyClass): Mapper {
     const mapper = mapperOfClass(cls);
     if (!mapper) throw new UnmappedClassError(`Class '${cls.name}' is not mapped.`);

@@ -39,6 +39,8 @@ export interface StateOwner {
    * view the link was removed from.
    */
   orphaned(obj: object, via?: RelationshipProperty): void;
+  /** An association object unlinked through a view (so marked for deletion) was linked again before the flush: it stays. */
+  relinked(obj: object): void;
   /** The object with this primary key (its values in key order), if the session holds it. */
   objectByKey(mapper: Mapper, values: readonly unknown[]): object | undefined;
 }
