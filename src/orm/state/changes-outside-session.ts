@@ -48,7 +48,7 @@ export function outsideAnySession(owner: object): boolean {
 
 /** `orphan` lost `owner`: `session` (the orphan's, or else the owner's) decides; with none, the session the owner joins. */
 export function orphanedIn(session: StateOwner | undefined, owner: object | undefined, orphan: object, via: RelationshipProperty | undefined): void {
-  if (session !== undefined) session.orphaned(orphan, via);
+  if (session !== undefined) session.orphaned(orphan, via, owner);
   else if (owner !== undefined && outsideAnySession(owner)) waitForSession(owner, { orphan, via });
 }
 
