@@ -67,6 +67,22 @@ forEachDatabaseWithSchema("a link moved within the many-to-many view keeps its a
     });
   }
 
+  test("added again inside a savepoint rolled back: the removal stands, the link is deleted", async () => {
+    await seed();
+    const session = ctx.session();
+    const parent = (await session.get(Parent, 1))!;
+    await Promise.all((await lazy(parent).childAssociations).map((a) => lazy(a).child));
+    const children = await lazy(parent).children;
+    const child = children.find((c) => c.id === 10)!;
+    children.splice(children.indexOf(child), 1);
+    const savepoint = await session.beginNested();
+    children.push(child);
+    await savepoint.rollback();
+    assert.ok(!parent.children.includes(child));
+    await session.commit();
+    assert.deepEqual(await links(), ["1-20:y", "1-30:z"]);
+  });
+
   test("removed and flushed, then added again: a new link (the row was deleted), the old object stays deleted", async () => {
     await seed();
     const session = ctx.session();
