@@ -10,6 +10,7 @@
  */
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { ensureState, stateOf, type StateOwner } from "./instance-state.js";
+import { noteUnlinked } from "./unlinked-associations.js";
 
 /**
  * What the owner's session is to do: add `added` (if still linked then), treat `orphan` as
@@ -55,8 +56,14 @@ export function orphanedIn(session: StateOwner | undefined, owner: object | unde
 /** The link of `owner` to `member` was removed through view `rel` while no association object of it was loaded. */
 export function linkRemoved(owner: object, rel: RelationshipProperty, member: object): void {
   const session = stateOf(owner)?.session;
-  if (session !== undefined) session.orphaned(linkStub(owner, rel, member), rel);
-  else if (outsideAnySession(owner)) waitForSession(owner, { unlinked: member, via: rel });
+  if (session !== undefined) {
+    const stub = linkStub(owner, rel, member);
+    session.orphaned(stub, rel);
+    // Keyed by its link, the stand-in became the session's object of the row, marked for deletion:
+    // the link added again before the flush takes it back, and the row (its extra data) stays.
+    const state = stateOf(stub)!;
+    if (state.key !== undefined && state.deletePending) noteUnlinked(stub, state.dict, rel.associationView!);
+  } else if (outsideAnySession(owner)) waitForSession(owner, { unlinked: member, via: rel });
 }
 
 /**
