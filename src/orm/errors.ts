@@ -215,6 +215,23 @@ export class InvalidValueError extends InvalidRequestError {
 }
 
 /**
+ * A new object has the primary key of a row the session already holds (loaded or added before),
+ * or of another new object of the flush (two association objects for one link): the database
+ * would refuse the second row. Raised by the flush before any statement, naming the class and the
+ * key; the flush is rolled back and the session stays usable. `session.merge(obj)` copies a
+ * detached or new object's values onto the one the session holds; or expunge one of the two.
+ *
+ * ```ts
+ * const held = await session.get(User, 1);
+ * session.add(Object.assign(new User(), { id: 1, name: "copy" }));
+ * await session.flush(); // DuplicateKeyError: use session.merge(obj) instead of add()
+ * ```
+ */
+export class DuplicateKeyError extends InvalidRequestError {
+  override name = "DuplicateKeyError";
+}
+
+/**
  * A new object would be left without a primary key: no value given for a key column, and none the
  * database generates and the flush reads back (SQLAlchemy's "NULL identity key"). Raised before
  * the INSERT where that can be known; else when the INSERT returned no key. Either way the flush

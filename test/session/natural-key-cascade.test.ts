@@ -111,17 +111,20 @@ forEachDatabaseWithSchema("a natural key changed, children following by ON UPDAT
 
   test("the flush fails after the key change: nothing written, and the retried commit writes it once", async () => {
     await seed();
+    // A row "c" the session does not hold: only the database can refuse the new one, after the key change ran.
+    // (Two new objects with one key are refused by the flush before any statement: duplicate-new-keys.test.ts.)
+    await ctx.engine.execute(sql`INSERT INTO nk_orders (code) VALUES ('c')`);
     const session = ctx.session();
     const order = (await session.get(Order, "a"))!;
     const lines = await lazy(order).lines;
     order.code = "b";
     lines[0]!.text = "uno";
-    const clash = [Object.assign(new Order(), { code: "c" }), Object.assign(new Order(), { code: "c" })];
+    const clash = [Object.assign(new Order(), { code: "c" })];
     session.addAll(clash);
     await assert.rejects(session.commit(), IntegrityError);
-    assert.deepEqual(await rows(), { orders: ["a"], lines: ["a/1:one", "a/2:two"], tags: ["a"] });
+    assert.deepEqual(await rows(), { orders: ["a", "c"], lines: ["a/1:one", "a/2:two"], tags: ["a"] });
     assert.equal(inspect(lines[0]!).status, "persistent");
-    clash[1]!.code = "d";
+    clash[0]!.code = "d";
     await session.commit();
     assert.deepEqual(await rows(), { orders: ["b", "c", "d"], lines: ["b/1:uno", "b/2:two"], tags: ["b"] });
   });

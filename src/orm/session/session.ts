@@ -265,8 +265,12 @@ export class Session extends SessionApi implements StateOwner {
     return this.identity.get(mapper, identityKey(values));
   }
 
-  /** @internal */ orphaned(obj: object, via?: RelationshipProperty): void {
-    this.uow.orphaned(stateFor(obj), via);
+  /** @internal */ orphaned(obj: object, via?: RelationshipProperty, from?: object): void {
+    this.uow.orphaned(stateFor(obj), via, from);
+  }
+
+  /** @internal */ relinked(obj: object): void {
+    this.uow.add(stateFor(obj));
   }
 
   private mapperOf(cls: AnyClass): Mapper {

@@ -10,6 +10,7 @@
  */
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { ensureState, stateOf, type StateOwner } from "./instance-state.js";
+import { noteUnlinked } from "./unlinked-associations.js";
 
 /**
  * What the owner's session is to do: add `added` (if still linked then), treat `orphan` as
@@ -48,15 +49,21 @@ export function outsideAnySession(owner: object): boolean {
 
 /** `orphan` lost `owner`: `session` (the orphan's, or else the owner's) decides; with none, the session the owner joins. */
 export function orphanedIn(session: StateOwner | undefined, owner: object | undefined, orphan: object, via: RelationshipProperty | undefined): void {
-  if (session !== undefined) session.orphaned(orphan, via);
+  if (session !== undefined) session.orphaned(orphan, via, owner);
   else if (owner !== undefined && outsideAnySession(owner)) waitForSession(owner, { orphan, via });
 }
 
 /** The link of `owner` to `member` was removed through view `rel` while no association object of it was loaded. */
 export function linkRemoved(owner: object, rel: RelationshipProperty, member: object): void {
   const session = stateOf(owner)?.session;
-  if (session !== undefined) session.orphaned(linkStub(owner, rel, member), rel);
-  else if (outsideAnySession(owner)) waitForSession(owner, { unlinked: member, via: rel });
+  if (session !== undefined) {
+    const stub = linkStub(owner, rel, member);
+    session.orphaned(stub, rel);
+    // Keyed by its link, the stand-in became the session's object of the row, marked for deletion:
+    // the link added again before the flush takes it back, and the row (its extra data) stays.
+    const state = stateOf(stub)!;
+    if (state.key !== undefined && state.deletePending) noteUnlinked(stub, state.dict, rel.associationView!);
+  } else if (outsideAnySession(owner)) waitForSession(owner, { unlinked: member, via: rel });
 }
 
 /**

@@ -36,9 +36,12 @@ export interface StateOwner {
    * parent's list it left, whose back-reference the object holds), whether it is still an orphan
    * is decided at the next flush, as SQLAlchemy does: moved to another parent by then, it stays.
    * For a link stand-in (an association object not in any session), `via` is the many-to-many
-   * view the link was removed from.
+   * view the link was removed from. `from` is the parent it left, if known: an orphan whose
+   * back-reference expired since is told from one moved by its foreign key.
    */
-  orphaned(obj: object, via?: RelationshipProperty): void;
+  orphaned(obj: object, via?: RelationshipProperty, from?: object): void;
+  /** An association object unlinked through a view (so marked for deletion) was linked again before the flush: it stays. */
+  relinked(obj: object): void;
   /** The object with this primary key (its values in key order), if the session holds it. */
   objectByKey(mapper: Mapper, values: readonly unknown[]): object | undefined;
 }

@@ -36,7 +36,7 @@ export function oneToOneLost(owner: object, rel: RelationshipProperty, lost: obj
     if (state.key !== undefined) state.sessionForChange?.markModified(state);
   }
   if (rel.cascades("delete-orphan")) {
-    (state.session ?? ownerState.session)?.orphaned(lost, rel);
+    (state.session ?? ownerState.session)?.orphaned(lost, rel, owner);
     return;
   }
   if (back !== undefined) return;

@@ -18,6 +18,8 @@ import { followsMembers, noteMovedInto } from "./moved-members.js";
 import { ArgumentError } from "../../core/errors.js";
 import { assertNotViewonly } from "./target-check.js";
 import { acceptMember, memberCheck, type MemberCheck } from "./validation.js";
+import { targetOf } from "./target-of.js";
+import { noteUnlinked, unlinkedAssociation, type AssociationView } from "./unlinked-associations.js";
 import { linkRemoved, orphanedIn, outsideAnySession, waitForSession } from "./changes-outside-session.js";
 
 /**
@@ -90,16 +92,16 @@ function collectionAdded(owner: object, rel: RelationshipProperty, item: object,
   // with its columns' defaults (a surrogate key is the database's to generate). The creator runs
   // first, before anything else changes: when it throws, the list takes the item back and no
   // other object has been touched.
-  const association =
-    view && needsAssociation(owner, rel, item)
-      ? rel.spec.options.creator
-        ? created(owner, rel, item)
-        : (view.association.newInstance() as object)
-      : undefined;
+  // A link removed through the view and added again before a flush gets its association object
+  // back: a new one lost the link's extra data (memory and the commit showed null).
+  const needed = view !== undefined && needsAssociation(owner, rel, item);
+  const kept = needed ? unlinkedAssociation(owner, view, item) : undefined;
+  const association = !needed || kept !== undefined ? kept : rel.spec.options.creator ? created(owner, rel, item) : (view.association.newInstance() as object);
   attachBack(item, rel.backRef, owner, rel);
+  if (kept !== undefined) relink(kept, view!);
   if (association !== undefined) {
     const state = ensureState(association, view!.association);
-    if (!rel.spec.options.creator) {
+    if (kept === undefined && !rel.spec.options.creator) {
       for (const [key, column] of view!.association.columns) {
         // Not checked here (a throw would leave the list half-changed): the flush checks the value.
         if (column.default !== undefined) state.dict[key] = typeof column.default === "function" ? (column.default as () => unknown)() : column.default;
@@ -261,23 +263,6 @@ function detachBack(target: object, back: RelationshipProperty | undefined, obj:
   touched(target);
 }
 
-/**
- * What a many-to-one of a row holds: the loaded value, or, not loaded, the object its foreign
- * key names if the session holds it (so that changing an association object whose ends were not
- * loaded still updates the lists that show it); undefined when neither is known.
- */
-export function targetOf(state: InstanceState, rel: RelationshipProperty): object | null | undefined {
-  const value = state.dict[rel.key] as object | null | undefined;
-  if (value !== undefined || state.key === undefined || state.session === undefined || !rel.referencesTargetKey) return value;
-  const attributes = rel.localAttributes;
-  const values = new Array<unknown>(attributes.length);
-  for (let i = 0; i < attributes.length; i++) {
-    values[i] = state.dict[attributes[i]!];
-    if (values[i] === null || values[i] === undefined) return null;
-  }
-  return state.session.objectByKey(rel.resolved.target, values);
-}
-
 /** An association's end changed: the views through it drop the old link and show the new one. */
 function viewEndChanged(association: InstanceState, view: RelationshipProperty, end: RelationshipProperty, old: object | null): void {
   const av = view.associationView!;
@@ -333,6 +318,7 @@ export function removeLinkByAssociation(owner: object, rel: RelationshipProperty
   const dict = ensureState(association, view.association).dict;
   dict[view.toOwner.key] ??= owner;
   dict[view.toMember.key] ??= member;
+  if (association !== pending) noteUnlinked(association, dict, view);
   unlinkAssociation(association, view);
   // A second association object made for the link (the view shows a member once): it goes too.
   // Left in the owner's list, the commit wrote the link the view no longer showed.
@@ -369,6 +355,18 @@ export function takeOverAssociation(owner: object, rel: RelationshipProperty, me
   for (const attr of view.association.keyAttributes) newState.dict[attr] = oldState.dict[attr];
   oldState.session?.orphaned(old);
   return true;
+}
+
+/** An association object unlinked through a view links again: back in both ends' lists, and no longer to be deleted. */
+function relink(association: object, view: AssociationView): void {
+  const state = stateIn(association);
+  changingState(state); // a savepoint's rollback marks it for deletion again
+  for (const end of [view.toOwner, view.toMember]) {
+    const target = state.dict[end.key] as object | null | undefined;
+    if (target) attachBack(target, end.backRef, association, end);
+  }
+  // A pending one left the session with its removal: the cascade that follows brings it back.
+  if (state.key !== undefined) state.session?.relinked(association);
 }
 
 /** Removes an association object from both ends (and so from both views), and deletes it. */

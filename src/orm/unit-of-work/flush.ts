@@ -26,6 +26,7 @@ import type { InstrumentedList } from "../state/collection.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
 import type { Journal } from "./journal.js";
 import { identityKeyOf } from "../identity/identity-map.js";
+import { checkNewKeys } from "./new-keys.js";
 import { deleteWaves, expandDeletes } from "./deletes.js";
 import { retryAwaitingKeys, syncManyToOne, syncOneToMany } from "./key-sync.js";
 import { writeLinks } from "./links.js";
@@ -81,6 +82,8 @@ export async function flush(work: FlushWork): Promise<number> {
   const pendingBy = work.pendingByMapper !== undefined && work.deleting.length === 0 ? work.pendingByMapper : byMapper(work.pending, true);
   const modifiedBy = byMapper(work.modified, true);
   const deletingBy = byMapper(deleting, false);
+  // Before the first write: a key already taken was an IntegrityError after the others ran.
+  checkNewKeys(pendingBy, work.identity);
   const mappers = mapperOrder([...pendingBy.keys(), ...modifiedBy.keys(), ...deletingBy.keys()]);
   if (work.hooks !== undefined && deletingBy.size !== 0) await runBeforeDeletes(work.hooks, mappers, deletingBy);
   // First of all writes: before the early deletes (unique-deletes.ts) may delete a parent.

@@ -11,6 +11,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { isSubmapper } from "../mapping/inheritance.js";
+import { storedValue } from "../state/mutable-values.js";
 
 /** The list each orphan deleted by a flush left (or a cascade-deleted child's): its DELETE names the parent too (`orphanGroups`). */
 const orphanedVia = new WeakMap<InstanceState, RelationshipProperty>();
@@ -81,14 +82,17 @@ export function orphanGroups(mapper: Mapper, states: readonly InstanceState[], b
 
 export class Orphans {
   private readonly waiting = new Map<InstanceState, RelationshipProperty>();
+  /** The parent each one left, when known. */
+  private readonly left = new Map<InstanceState, object>();
 
   get isEmpty(): boolean {
     return this.waiting.size === 0;
   }
 
   /** The object left a list of `via`: decided at the next flush. */
-  add(state: InstanceState, via: RelationshipProperty): void {
+  add(state: InstanceState, via: RelationshipProperty, from: object | undefined): void {
     this.waiting.set(state, via);
+    if (from !== undefined) this.left.set(state, from);
   }
 
   /** Each waiting object of the session still without a parent goes to `remove`; none waits after. */
@@ -102,17 +106,38 @@ export class Orphans {
     };
     for (const [state, via] of this.waiting) {
       if (state.session !== session.owner || state.deletePending) continue;
-      // null: it still has no parent (undefined: expired since, not known; it is left alone).
-      if (via.backRef !== undefined ? state.dict[via.backRef.key] !== null : heldBy(via).has(state.obj)) continue;
+      const parent = via.backRef === undefined ? undefined : state.dict[via.backRef.key];
+      // null: it still has no parent. Not known (no back-reference, or expired since): unless a
+      // loaded list holds it, or its key was set to another parent, it is an orphan. Left alone,
+      // the flush still cleared its key as the list's removal: an IntegrityError on a NOT NULL
+      // key, else a row on no parent that delete-orphan had promised to delete.
+      if (parent !== null && (parent !== undefined || heldBy(via).has(state.obj) || keyedElsewhere(state, via, this.left.get(state)))) continue;
       orphanedVia.set(state, via);
       remove(state);
     }
     this.waiting.clear();
+    this.left.clear();
   }
 
   clear(): void {
     this.waiting.clear();
+    this.left.clear();
   }
+}
+
+/**
+ * Whether an orphan's foreign key (its back-reference not known) names a row other than the
+ * parent `from` it left: set directly since. Not loaded, null, or the parent's: it is not.
+ */
+function keyedElsewhere(state: InstanceState, via: RelationshipProperty, from: object | undefined): boolean {
+  if (via.resolved.direction !== "oneToMany") return false;
+  const pairs = via.attributePairs;
+  const parent = from === undefined ? undefined : stateOf(from);
+  if (pairs.some(([, fk]) => state.dict[fk] === undefined || state.dict[fk] === null)) return false;
+  // Which parent it left is not known: a key changed since it was read is a move.
+  if (parent === undefined) return pairs.some(([, fk]) => state.dict[fk] !== storedValue(state, fk));
+  const names = (value: (attr: string) => unknown) => pairs.every(([key, fk]) => state.dict[fk] === value(key));
+  return !names((attr) => parent.dict[attr]) && !names((attr) => storedValue(parent, attr));
 }
 
 /**

@@ -166,7 +166,7 @@ export class UnitOfWork {
           if (held === undefined) this.join(orphan, keyed);
           else orphan = stateOf(held)!;
         }
-        this.orphaned(orphan, change.via);
+        this.orphaned(orphan, change.via, state.obj);
       }
     }
   }
@@ -214,11 +214,11 @@ export class UnitOfWork {
   }
 
   /** See `StateOwner.orphaned`. */
-  orphaned(state: InstanceState, via: RelationshipProperty | undefined): void {
+  orphaned(state: InstanceState, via: RelationshipProperty | undefined, from?: object): void {
     const { owner, identity } = this.host;
     if (state.session === owner) {
       // Decided at the flush: another list may take it meanwhile (`deleteOrphans`).
-      if (via !== undefined) this.orphans.add(state, via);
+      if (via !== undefined) this.orphans.add(state, via, from);
       else this.delete(state);
       return;
     }

@@ -1,0 +1,51 @@
+/**
+ * Association objects unlinked through a many-to-many view (`removeLinkByAssociation`) until the
+ * flush deletes them: a link removed and added again before then (a child spliced out of
+ * `parent.children` and back in at another index) takes its association object back, with its
+ * extra data, where a new one wrote null over it (`relink` in relationship-events.ts).
+ */
+import type { RelationshipProperty } from "../mapping/relationship.js";
+import { stateOf } from "./instance-state.js";
+
+/** @internal */
+export type AssociationView = NonNullable<RelationshipProperty["associationView"]>;
+
+/** By each of their two ends. */
+const unlinkedThroughView = new WeakMap<object, Set<object>>();
+
+/** @internal `association`, of the link `dict` names, was unlinked through `view`. */
+export function noteUnlinked(association: object, dict: Record<string, unknown>, view: AssociationView): void {
+  for (const end of [view.toOwner, view.toMember]) {
+    const target = dict[end.key] as object | null | undefined;
+    if (!target) continue;
+    const unlinked = unlinkedThroughView.get(target);
+    if (unlinked === undefined) unlinkedThroughView.set(target, new Set([association]));
+    else unlinked.add(association);
+  }
+}
+
+/**
+ * @internal
+ * The association object of the link `owner` to `member` that was unlinked through a view and is
+ * not deleted yet: marked for deletion in the owner's session (not flushed), or pending and so
+ * taken out of it. Forgets those the flush deleted since.
+ */
+export function unlinkedAssociation(owner: object, view: AssociationView, member: object): object | undefined {
+  const unlinked = unlinkedThroughView.get(owner);
+  if (unlinked === undefined) return undefined;
+  const session = stateOf(owner)?.session;
+  for (const association of unlinked) {
+    const state = stateOf(association);
+    const waiting = state !== undefined && (state.key === undefined ? state.session === undefined : state.deletePending && state.session === session && session !== undefined);
+    if (!waiting) {
+      unlinked.delete(association);
+      continue;
+    }
+    if (state.dict[view.toOwner.key] === owner && state.dict[view.toMember.key] === member) {
+      unlinked.delete(association);
+      return association;
+    }
+  }
+  return undefined;
+}
+

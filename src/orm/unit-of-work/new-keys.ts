@@ -1,0 +1,94 @@
+/**
+ * New rows whose primary key is already taken, found before the flush's first write: a new
+ * object with the key of a row the session holds, or two new objects with one key (two
+ * association objects for one link). Each was a raw IntegrityError from the database, after the
+ * flush's earlier statements had run. Only keys known before any INSERT are checked: those given
+ * by hand, or copied from many-to-one targets whose keys are known. A generated key is skipped
+ * after one attribute read (a per-flush cost of a key lookup only for rows whose key is known).
+ */
+import { identityKey, identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
+import type { Mapper } from "../mapping/mapper.js";
+import { stateOf, type InstanceState } from "../state/instance-state.js";
+import { DuplicateKeyError } from "../errors.js";
+import { formatKey } from "./row-statements.js";
+
+/**
+ * Where each key attribute of `mapper` comes from: the many-to-one (and its target's attribute)
+ * whose foreign key it is, if any.
+ */
+type KeySources = readonly (readonly [rel: string, targetAttr: string] | undefined)[];
+
+function keySources(mapper: Mapper): KeySources {
+  return mapper.keyAttributes.map((attr) => {
+    for (const rel of mapper.flushedRelationships.manyToOne) {
+      const pair = rel.attributePairs.find(([fk]) => fk === attr);
+      if (pair !== undefined) return [rel.key, pair[1]] as const;
+    }
+    return undefined;
+  });
+}
+
+/** One key value a new row will be inserted with, if known now. */
+function keyPart(state: InstanceState, attr: string, source: KeySources[number]): unknown {
+  // A many-to-one assigned gives its target's key (the flush copies it over the column); a target
+  // being deleted gives none.
+  const target = source === undefined ? undefined : (state.dict[source[0]] as object | null | undefined);
+  if (target === undefined) return state.dict[attr];
+  const targetState = target === null ? undefined : stateOf(target);
+  return targetState === undefined || targetState.gone ? undefined : targetState.dict[source![1]];
+}
+
+/** The key values a new row will be inserted with, if all are known now (else undefined; nothing allocated for a generated key). */
+function knownKey(state: InstanceState, sources: KeySources): unknown[] | undefined {
+  const attrs = state.mapper.keyAttributes;
+  const first = keyPart(state, attrs[0]!, sources[0]);
+  if (first === undefined || first === null) return undefined;
+  const values = [first];
+  for (let i = 1; i < attrs.length; i++) {
+    const value = keyPart(state, attrs[i]!, sources[i]);
+    if (value === undefined || value === null) return undefined;
+    values.push(value);
+  }
+  return values;
+}
+
+/**
+ * Throws DuplicateKeyError for the first new row whose key the session's objects already hold.
+ * The holder being deleted (or marked for deletion) is a row switch, not a duplicate.
+ * @internal
+ */
+export function checkNewKeys(pendingBy: ReadonlyMap<Mapper, readonly InstanceState[]>, identity: IdentityMap): void {
+  for (const [mapper, states] of pendingBy) {
+    let sources: KeySources | undefined;
+    let seen: Map<unknown, InstanceState> | undefined;
+    for (let i = 0; i < states.length; i++) {
+      const state = states[i]!;
+      const values = knownKey(state, (sources ??= keySources(mapper)));
+      if (values === undefined) continue;
+      const key = identityKey(values);
+      const held = identity.get(mapper, key);
+      if (held !== undefined && held !== state.obj && holdsKey(stateOf(held)!, key)) throw duplicate(mapper, values, "the session already holds one for that row (loaded or added before)");
+      const other = (seen ??= new Map()).get(key);
+      if (other !== undefined && other !== state) throw duplicate(mapper, values, "another new one of this flush has that key too");
+      seen.set(key, state);
+    }
+  }
+}
+
+/**
+ * Whether an object of the session keeps the key it is held under through this flush: not
+ * deleted, and its key not changed (a key expired is not changed).
+ */
+function holdsKey(state: InstanceState, key: unknown): boolean {
+  if (state.gone) return false;
+  const attrs = state.mapper.keyAttributes;
+  return attrs.some((attr) => state.dict[attr] === undefined) || identityKeyOf(attrs, state.dict) === key;
+}
+
+function duplicate(mapper: Mapper, values: readonly unknown[], why: string): DuplicateKeyError {
+  const key = mapper.keyAttributes.map((attr, i) => `${attr}=${formatKey(values[i])}`).join(", ");
+  return new DuplicateKeyError(
+    `A new ${mapper.name} (${key}) cannot be inserted: ${why}, and the database refuses a second row with one key. ` +
+      `session.merge(obj) copies a new or detached object's values onto the one the session holds; or expunge one of the two. Nothing was written.`,
+  );
+}
