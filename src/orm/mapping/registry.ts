@@ -202,14 +202,15 @@ export class Registry {
     const columns = new Map<string, Column>();
     const relationships = new Map<string, RelationshipSpec>();
     const computed = new Map<string, ColumnProperty>();
-    const renamed = new Set<Column>();
+    const renamed = new Map<string, Column>();
     for (const [key, property] of Object.entries(properties)) {
       if (COLUMN_PROPERTY in property) computed.set(key, property[COLUMN_PROPERTY]);
       else if ("spec" in property) relationships.set(key, property.spec);
-      else renamed.add(property);
+      else renamed.set(key, property);
     }
-    for (const column of table.columnList) if (!renamed.has(column)) columns.set(column.key, column);
-    for (const [key, property] of Object.entries(properties)) if (!(COLUMN_PROPERTY in property) && !("spec" in property)) columns.set(key, property);
+    const renamedColumns = new Set(renamed.values());
+    for (const column of table.columnList) if (!renamedColumns.has(column)) columns.set(column.key, column);
+    for (const [key, column] of renamed) columns.set(key, column);
     const slots = new Map<string, AttributeSlot>();
     const mapperOf = (obj: object) => this.mapperFor(obj.constructor as ClassRef);
     for (const key of [...columns.keys(), ...relationships.keys(), ...computed.keys()]) {
