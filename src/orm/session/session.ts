@@ -273,6 +273,14 @@ export class Session extends SessionApi implements StateOwner {
     this.uow.add(stateFor(obj));
   }
 
+  /** @internal */ get flushes(): number {
+    return this.uow.flushes;
+  }
+
+  /** @internal */ joinsAtFlush(obj: object): boolean {
+    return this.uow.linked.has(obj);
+  }
+
   private mapperOf(cls: AnyClass): Mapper {
     const mapper = mapperOfClass(cls);
     if (!mapper) throw new UnmappedClassError(`Class '${cls.name}' is not mapped.`);

@@ -42,6 +42,10 @@ export interface StateOwner {
   orphaned(obj: object, via?: RelationshipProperty, from?: object): void;
   /** An association object unlinked through a view (so marked for deletion) was linked again before the flush: it stays. */
   relinked(obj: object): void;
+  /** How many flushes this session has completed. */
+  readonly flushes: number;
+  /** Whether `obj`, in no session, was linked to this session's objects from its own side and joins it at the flush. */
+  joinsAtFlush(obj: object): boolean;
   /** The object with this primary key (its values in key order), if the session holds it. */
   objectByKey(mapper: Mapper, values: readonly unknown[]): object | undefined;
 }
@@ -251,11 +255,11 @@ export class InstanceState {
   /** Records the old value of a column attribute before its first change since load/flush. */
   recordChange(key: string, old: unknown): void {
     this.touch();
-    const committed = (this.committed ??= {});
-    if (!(key in committed)) {
-      committed[key] = old;
-      if (this.key !== undefined) this.sessionForChange?.markModified(this);
-    }
+    if (this.committed !== undefined && key in this.committed) return;
+    // Told first: an open savepoint copies the object as it was, without this change's record
+    // (with it, its rollback left a column not loaded as "changed from null", an UPDATE with nothing to set).
+    if (this.key !== undefined) this.sessionForChange?.markModified(this);
+    (this.committed ??= {})[key] = old;
   }
 }
 

@@ -8,6 +8,7 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { storedMapper } from "../mapped.js";
 import { InstrumentedList } from "./collection.js";
 import { followsMembers, membersAsInMemory } from "./moved-members.js";
+import { withMadeLinks } from "./made-links.js";
 import { isPartial, markPartial } from "./partial-lists.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
 import { assertOneRow } from "./one-to-one-rows.js";
@@ -102,7 +103,9 @@ export function setLoaded(parent: object, rel: RelationshipProperty, rows: reado
   const back = rel.backRef;
   const oneToMany = back !== undefined && !back.collection && rel.resolved.direction === "oneToMany";
   // Members moved in memory and not flushed are where their side says (moved-members.ts).
-  const members = back !== undefined && followsMembers(rel) ? membersAsInMemory(parent, rel, back, rows) : rows;
+  // And a view shows the links of association objects made in memory, not inserted yet (made-links.ts).
+  const members =
+    back !== undefined && followsMembers(rel) ? membersAsInMemory(parent, rel, back, rows) : rel.associationView !== undefined ? withMadeLinks(parent, rel.associationView, rows) : rows;
   if (!rel.collection) assertOneRow(parent, rel, members);
   state.dict[rel.key] = rel.collection ? newCollection(parent, rel, members, true) : (members[0] ?? null);
   if (!oneToMany) return;

@@ -6,7 +6,9 @@
  * not in the new one's, though the commit writes the new one. As SQLAlchemy's pending collection
  * mutations do, a list not loaded when a member moved in notes it, and a load adds it; a loaded
  * list leaves out a member whose own side (its reference, or its loaded list) says otherwise.
- * Only without autoflush: with it, each load flushes first, and the rows hold the move.
+ * Only without autoflush (with it, each load flushes first, and the rows hold the move), or for a
+ * new object linked from its own side (`association.parent = parent`), which an autoflush does not
+ * write: it joins the session at the flush (linked-objects.ts).
  */
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { peekState } from "./instance-state.js";
@@ -32,8 +34,10 @@ function linkedInMemory(member: object, back: RelationshipProperty, parent: obje
 /** `member`'s side now links it to `owner`, whose list `rel` is not loaded: its load must show it. */
 export function noteMovedInto(owner: object, rel: RelationshipProperty, member: object): void {
   const state = peekState(owner);
-  // A new owner's list is made empty, and then kept; with autoflush, every load flushes the move first.
-  if (state?.key === undefined || state.session?.autoflush !== false) return;
+  // A new owner's list is made empty, and then kept; with autoflush, every load flushes the move
+  // first, but for an object linked from its own side, which joins the session only at the flush.
+  if (state?.key === undefined) return;
+  if (state.session?.autoflush !== false && (state.session === undefined || peekState(member)?.session !== undefined)) return;
   let byRel = movedIn.get(owner);
   if (!byRel) movedIn.set(owner, (byRel = new Map()));
   let members = byRel.get(rel);
@@ -63,7 +67,8 @@ export function membersAsInMemory(parent: object, rel: RelationshipProperty, bac
   const session = peekState(parent)?.session;
   const added = [...moved].filter((member) => {
     const state = peekState(member);
-    return state?.session === session && linkedInMemory(member, back, parent) === true && !members.includes(member);
+    const joins = state?.session === session || (state?.session === undefined && session?.joinsAtFlush(member) === true);
+    return joins && linkedInMemory(member, back, parent) === true && !members.includes(member);
   });
   return added.length ? [...members, ...added] : members;
 }

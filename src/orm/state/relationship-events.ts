@@ -20,6 +20,7 @@ import { assertNotViewonly } from "./target-check.js";
 import { acceptMember, memberCheck, type MemberCheck } from "./validation.js";
 import { targetOf } from "./target-of.js";
 import { noteUnlinked, unlinkedAssociation, type AssociationView } from "./unlinked-associations.js";
+import { madeLink, noteMadeLink } from "./made-links.js";
 import { linkRemoved, orphanedIn, outsideAnySession, waitForSession } from "./changes-outside-session.js";
 
 /**
@@ -271,7 +272,12 @@ function viewEndChanged(association: InstanceState, view: RelationshipProperty, 
   const oldOwner = end === av.toOwner ? old : owner;
   const oldMember = end === av.toMember ? old : member;
   if (oldOwner && oldMember) listIfMade(oldOwner, view)?.removeQuietly(oldMember);
-  if (owner && member) listIfMade(owner, view)?.appendQuietly(member);
+  if (owner && member) {
+    listIfMade(owner, view)?.appendQuietly(member);
+    // Not inserted, of an owner that has a row: no list of it may be loaded (or stay loaded) to
+    // find it by; a view's removal and load find it by its link. A new owner's lists stay loaded.
+    if (association.key === undefined && peekState(owner)?.key !== undefined) noteMadeLink(owner, association.obj);
+  }
 }
 
 /**
@@ -286,7 +292,8 @@ function findAssociation(owner: object, rel: RelationshipProperty, member: objec
   const associations = view.toOwner.backRef ? collectionOf(owner, view.toOwner.backRef) : undefined;
   if (associations !== undefined) return associations.find((a) => links(a, view.association, view.toMember, member) && (!live || !isGone(a)));
   const ofMember = view.toMember.backRef?.collection ? (stateIn(member).dict[view.toMember.backRef.key] as InstrumentedList<object> | undefined) : undefined;
-  return ofMember?.find((a) => links(a, view.association, view.toOwner, owner) && (!live || !isGone(a)));
+  if (ofMember !== undefined) return ofMember.find((a) => links(a, view.association, view.toOwner, owner) && (!live || !isGone(a)));
+  return madeLink(owner, view, member); // neither list loaded: one made in memory, not inserted yet
 }
 
 /** Whether an object is deleted, or marked for deletion at the next flush. */
@@ -312,7 +319,9 @@ function links(a: object, association: Mapper, end: RelationshipProperty, target
  */
 export function removeLinkByAssociation(owner: object, rel: RelationshipProperty, member: object, pending?: object): boolean {
   const view = rel.associationView!;
-  const association = findAssociation(owner, rel, member) ?? pending;
+  // A live one first: the one of a link deleted before (flushed, still listed until the commit)
+  // was deleted again, a DELETE that matched no row.
+  const association = findAssociation(owner, rel, member, true) ?? findAssociation(owner, rel, member) ?? pending;
   if (association === undefined) return false;
   // The view knows both ends, even where the association has not loaded them.
   const dict = ensureState(association, view.association).dict;

@@ -12,9 +12,17 @@ export type AssociationView = NonNullable<RelationshipProperty["associationView"
 
 /** By each of their two ends. */
 const unlinkedThroughView = new WeakMap<object, Set<object>>();
+/**
+ * The owner's session's count of flushes when each was unlinked. One that was pending is taken
+ * back only before the next flush, as one deleted by it cannot be: after a flush (a commit even),
+ * a link added again brought back the extra data of the one removed long before.
+ */
+const unlinkedAt = new WeakMap<object, number>();
 
 /** @internal `association`, of the link `dict` names, was unlinked through `view`. */
 export function noteUnlinked(association: object, dict: Record<string, unknown>, view: AssociationView): void {
+  const session = stateOf(dict[view.toOwner.key] as object)?.session;
+  if (session !== undefined) unlinkedAt.set(association, session.flushes);
   for (const end of [view.toOwner, view.toMember]) {
     const target = dict[end.key] as object | null | undefined;
     if (!target) continue;
@@ -36,7 +44,11 @@ export function unlinkedAssociation(owner: object, view: AssociationView, member
   const session = stateOf(owner)?.session;
   for (const association of unlinked) {
     const state = stateOf(association);
-    const waiting = state !== undefined && (state.key === undefined ? state.session === undefined : state.deletePending && state.session === session && session !== undefined);
+    const waiting =
+      state !== undefined &&
+      (state.key === undefined
+        ? state.session === undefined && unlinkedAt.get(association) === session?.flushes
+        : state.deletePending && state.session === session && session !== undefined);
     if (!waiting) {
       unlinked.delete(association);
       continue;

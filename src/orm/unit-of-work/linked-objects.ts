@@ -20,6 +20,11 @@ export class LinkedObjects {
     if (!this.objects.has(obj)) this.objects.set(obj, ++this.notes);
   }
 
+  /** Whether `obj` was noted and joins at the next commit or `flush()` if still linked then. */
+  has(obj: object): boolean {
+    return this.objects.has(obj);
+  }
+
   /** `obj` was unlinked through a view (an association object of a link removed there): it joins no more. */
   forget(obj: object): void {
     this.objects.delete(obj);

@@ -5,7 +5,6 @@
  * rollback is undone from the journal the flushes kept (`restore`, `discard`).
  */
 import { InvalidRequestError } from "../../core/errors.js";
-import { fillLinkKey } from "../identity/object-keys.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { stateFor } from "../state/state-for.js";
@@ -24,7 +23,8 @@ import { formatKey } from "./persister.js";
 import { OutsideMembers } from "./outside-members.js";
 import { unsavedReference } from "./key-sync.js";
 import type { UnsavedReferenceError } from "../errors.js";
-import { removedLink, removeLinksByLoading, type RemovedLink } from "./removed-links.js";
+import { removeLinksByLoading, type RemovedLink } from "./removed-links.js";
+import { orphanedOutside } from "./link-stand-ins.js";
 import type { FlushTarget, UnitOfWorkHost } from "./collaborators.js";
 
 export class UnitOfWork {
@@ -38,7 +38,9 @@ export class UnitOfWork {
   /** Objects that left a delete-orphan parent: deleted at the next flush if still without one. */
   private readonly orphans = new Orphans();
   /** Links removed through a view over a surrogate-keyed association not loaded: found at the next flush. */
-  private removedLinks: RemovedLink[] = [];
+  readonly removedLinks: RemovedLink[] = [];
+  /** How many flushes completed: a link removed through a view takes its association object back only before the next. */
+  flushes = 0;
   /** Rows written before an object they point to had a key (see `FlushWork.awaitingKeys`). */
   readonly awaitingKeys = new Set<InstanceState>();
   /** Objects linked to the session's objects from their own side: they join at the next commit or `flush()`. */
@@ -176,6 +178,7 @@ export class UnitOfWork {
     if (state.session !== this.host.owner) throw new InvalidRequestError(`${describe(state)} is not in this session.`);
     this.host.savepoints.openSavepoint?.changing(state);
     if (state.key === undefined) {
+      this.linked.forget(state.obj); // still linked to the session's objects: it must not join again at the flush
       this.expunge(state);
       return;
     }
@@ -215,34 +218,13 @@ export class UnitOfWork {
 
   /** See `StateOwner.orphaned`. */
   orphaned(state: InstanceState, via: RelationshipProperty | undefined, from?: object): void {
-    const { owner, identity } = this.host;
-    if (state.session === owner) {
+    if (state.session === this.host.owner) {
       // Decided at the flush: another list may take it meanwhile (`deleteOrphans`).
       if (via !== undefined) this.orphans.add(state, via, from);
       else this.delete(state);
       return;
     }
-    // A link removed through a many-to-many view whose association objects were not loaded:
-    // the stand-in is the row to delete. Unless the link is not its key (a surrogate), or the row
-    // is versioned (its DELETE names the version read; the stand-in has none, and failed with a
-    // false StaleDataError): the flush loads the association objects and deletes the one found.
-    if (state.key !== undefined || state.session !== undefined) return;
-    // An association object linked from its own side, then unlinked through a view: its ends
-    // still name the session's objects, but the link is gone, so it must not join at the commit.
-    if (via === undefined) this.linked.forget(state.obj);
-    const view = via?.associationView;
-    if (view !== undefined && (!view.keyedByLinks || view.association.versionAttribute !== undefined)) {
-      const link = removedLink(state, via!);
-      if (link) this.removedLinks.push(link);
-      return;
-    }
-    const key = fillLinkKey(state);
-    if (key === undefined) return;
-    const known = identity.get(state.mapper, key);
-    if (known) return this.delete(stateOf(known)!);
-    state.loaded(owner, key);
-    identity.set(state.mapper, key, state.obj);
-    this.delete(state);
+    orphanedOutside(this, state, via);
   }
 
   /** Every object of the session: pending ones, then those in the identity map. */
@@ -272,7 +254,7 @@ export class UnitOfWork {
     if (this.removedLinks.length) {
       // Kept until found: a failed load leaves them for the next flush.
       await removeLinksByLoading(this.removedLinks, this.pending.all, target.load);
-      this.removedLinks = [];
+      this.removedLinks.length = 0;
     }
     this.outside.find(this.host.owner, this.pending.all, this.pending.mappers);
     this.outside.find(this.host.owner, this.modified);
@@ -304,6 +286,7 @@ export class UnitOfWork {
     if (inserted !== pending.length) this.keepUninserted(pending);
     this.modified.clear();
     for (const state of deleting) this.deleting.delete(state);
+    this.flushes++;
   }
 
   /**
@@ -377,7 +360,7 @@ export class UnitOfWork {
     this.modified.clear();
     this.deleting.clear();
     this.orphans.clear();
-    this.removedLinks = [];
+    this.removedLinks.length = 0;
     this.awaitingKeys.clear();
     this.linked.clear();
     this.rejoined.clear();
