@@ -25,6 +25,8 @@ export interface DownLoss {
  * `allowDataLoss`, or move the data first.
  *
  * ```ts
+ * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
+ * const runner = new MigrationRunner({ connection: conn, graph });
  * try {
  *   await runner.down();
  * } catch (error) {
