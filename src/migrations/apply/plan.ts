@@ -72,7 +72,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
       steps.push(...mysqlSteps(op, statements, description, ddl, schema).map((s) => ({ ...s, operations: [i] })));
       continue;
     }
-    const guard = appliedGuard(op);
+    const guard = appliedGuard(op, schema);
     const refusals = dialect === "postgresql" ? [triggerRefusal(op, dialect), pgViewRefusal(op), pgCollationRefusal(op), textFitRefusal(op, ddl, dialect)].filter((r) => r !== undefined) : [];
     const writesRows = op.op === "execute" && !schemaOnly(op) ? { writesRows: true } : {};
     const concurrentIndex = dialect === "postgresql" && !transactional ? concurrentIndexOf(op) : undefined;
@@ -105,7 +105,7 @@ function mysqlSteps(op: Operation, statements: readonly string[], description: s
       }),
     ];
   }
-  const guard = appliedGuard(op);
+  const guard = appliedGuard(op, after);
   const guards = statements.length > 1 ? statementGuards(op, statements.length) : undefined;
   const refusals = statements.length === 1 ? [mysqlRefusal(op, ddl, after), uuidValueRefusal(op, ddl), textFitRefusal(op, ddl, "mysql"), triggerRefusal(op, "mysql")].filter((r) => r !== undefined) : [];
   return statements.map((sql, i) => ({
