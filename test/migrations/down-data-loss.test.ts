@@ -77,5 +77,27 @@ for (const db of await testDatabases()) {
         await engine.dispose();
       }
     });
+
+    test("a table of another schema (PostgreSQL schema, MariaDB database) holding rows: refused too", { skip: db.name === "sqlite" ? "one schema on SQLite" : false }, async () => {
+      await resetDatabase(url, TABLES);
+      const other = { schema: "dd_downloss_other", name: "dd_notes" };
+      const notes = { ...tableModel("dd_notes", [col("body", str(50))]), schema: other.schema };
+      await query(url, db.name === "postgresql" ? `DROP SCHEMA IF EXISTS ${other.schema} CASCADE` : `DROP DATABASE IF EXISTS ${other.schema}`);
+      await query(url, db.name === "postgresql" ? `CREATE SCHEMA ${other.schema}` : `CREATE DATABASE ${other.schema}`);
+      try {
+        p!.write({ id: M1, up: [{ op: "createTable", table: notes }], down: [{ op: "dropTable", table: notes }] });
+        p!.write({ id: M2, parents: [M1], up: [], down: [] });
+        await p!.cliOk("migrate", "up", M1);
+        await query(url, `INSERT INTO ${other.schema}.dd_notes (id, body) VALUES (1, 'keep')`);
+        const refused = await p!.cli("migrate", "down");
+        assert.equal(refused.code, 1, refused.out);
+        assert.match(refused.err, /drop table dd_downloss_other\.dd_notes: 1 row\b/);
+        assert.deepEqual(await query(url, `SELECT body FROM ${other.schema}.dd_notes`), [{ body: "keep" }]);
+        await p!.cliOk("migrate", "down", "--allow-data-loss");
+        assert.deepEqual(await applied(), []);
+      } finally {
+        await query(url, db.name === "postgresql" ? `DROP SCHEMA IF EXISTS ${other.schema} CASCADE` : `DROP DATABASE IF EXISTS ${other.schema}`);
+      }
+    });
   });
 }

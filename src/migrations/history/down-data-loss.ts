@@ -5,7 +5,7 @@
  * counted on the live database; any row at stake refuses the whole migration, nothing run, unless
  * the caller confirms (`down(target, { allowDataLoss: true })`, `migrate down --allow-data-loss`).
  */
-import { tableKey, type SchemaModel } from "../../core/schema/schema-model.js";
+import { tableKey } from "../../core/schema/schema-model.js";
 import type { Connection } from "../../engine/connection.js";
 import { describeOperation } from "../operations/describe.js";
 import type { Operation } from "../operations/operation.js";
@@ -59,10 +59,10 @@ export async function assertDownKeepsData(connection: Connection, id: string, op
   const drops = ops.filter((op) => op.op === "dropTable" || op.op === "dropColumn");
   if (!drops.length) return;
   const ddl = connection.dialect.createDdlCompiler();
-  let live: SchemaModel | undefined;
+  // Tables of other schemas (PostgreSQL schemas, MariaDB databases) are read only when asked for.
+  const live = await liveSchema(connection, [...new Set(drops.flatMap((op) => (op.table.schema === undefined ? [] : [op.table.schema])))]);
   const losses: DownLoss[] = [];
   for (const op of drops) {
-    live ??= await liveSchema(connection);
     const table = live.tables.find((t) => tableKey(t) === tableKey(op.table));
     // Not there (yet): an earlier step of the down makes it, empty; nothing of it can be lost now.
     if (!table) continue;

@@ -17,8 +17,8 @@ export { applyToModel } from "../operations/apply-to-model.js";
 /** The schema with no table: where the history starts. */
 export const EMPTY_SCHEMA: SchemaModel = { tables: [], enums: [] };
 
-/** The database's schema as it is now, read on `connection` (for the steps' rerun guards). */
-export function liveSchema(connection: Connection): Promise<SchemaModel> {
+/** The database's schema as it is now, read on `connection` (for the steps' rerun guards), with `schemas` besides the default one. */
+export function liveSchema(connection: Connection, schemas: readonly string[] = []): Promise<SchemaModel> {
   const raw = { execute: (sql: string, params: readonly unknown[]) => connection.run(sql, params), release: () => undefined };
-  return connection.dialect.reflect(raw, { exclude: [VERSION_TABLE, MIGRATIONS_LOCK_TABLE] });
+  return connection.dialect.reflect(raw, { exclude: [VERSION_TABLE, MIGRATIONS_LOCK_TABLE], ...(schemas.length ? { schemas } : {}) });
 }
