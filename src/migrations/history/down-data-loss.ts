@@ -10,7 +10,7 @@ import type { Connection } from "../../engine/connection.js";
 import { describeOperation } from "../operations/describe.js";
 import type { Operation } from "../operations/operation.js";
 import { MigrationHistoryError } from "./errors.js";
-import { liveSchema } from "./steps.js";
+import { liveSchema, schemasNamed } from "./steps.js";
 
 /** One drop of a down and the rows it would destroy. */
 export interface DownLoss {
@@ -60,7 +60,7 @@ export async function assertDownKeepsData(connection: Connection, id: string, op
   if (!drops.length) return;
   const ddl = connection.dialect.createDdlCompiler();
   // Tables of other schemas (PostgreSQL schemas, MariaDB databases) are read only when asked for.
-  const live = await liveSchema(connection, [...new Set(drops.flatMap((op) => (op.table.schema === undefined ? [] : [op.table.schema])))]);
+  const live = await liveSchema(connection, schemasNamed(drops));
   const losses: DownLoss[] = [];
   for (const op of drops) {
     const table = live.tables.find((t) => tableKey(t) === tableKey(op.table));

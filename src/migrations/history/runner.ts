@@ -12,7 +12,7 @@ import type { MigrationGraph } from "./graph.js";
 import { downPlan, resolveTarget, upPlan } from "./plan.js";
 import { SchemaReplay } from "./replay.js";
 import { migrationStatus, type MigrationStatus } from "./status.js";
-import { planSteps, type Step } from "./steps.js";
+import { planSteps, schemasNamed, type Step } from "./steps.js";
 import { allUpDone, downStepsAfter, upResumeAfterDown, upStepsDone, type PartialInput } from "./partial.js";
 import { VersionTable, versionSql, type VersionRow } from "./version-table.js";
 import { withMigrationLock } from "./lock.js";
@@ -243,8 +243,10 @@ export class MigrationRunner {
     });
   }
 
-  private async pass(pass: Pass & { steps: readonly Step[] }): Promise<void> {
+  private async pass(given: Pass & { steps: readonly Step[] }): Promise<void> {
     const { events, graph } = this.options;
+    const { up, down } = graph.get(given.id).migration.definition;
+    const pass = { ...given, schemas: schemasNamed([...up, ...down]) };
     const started = Date.now();
     events?.migrationStart?.({ id: pass.id, message: graph.get(pass.id).migration.definition.message, direction: pass.direction, total: pass.steps.length, start: pass.start });
     await executePass(this.options.connection, pass, (index, total, step, skipped) => events?.step?.({ id: pass.id, index, total, description: step.description, skipped }));
