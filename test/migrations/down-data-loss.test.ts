@@ -78,6 +78,28 @@ for (const db of await testDatabases()) {
       }
     });
 
+    test("a big table: its rows are counted up to 10 000 (more is said so), not all", async () => {
+      await resetDatabase(url, [...TABLES, "dd_digits"]);
+      p!.write({ id: M1, up: [{ op: "createTable", table: BOOKS }], down: [{ op: "dropTable", table: BOOKS }] });
+      p!.write({ id: M2, parents: [M1], up: [], down: [] });
+      await p!.cliOk("migrate", "up", M1);
+      await query(url, "CREATE TABLE dd_digits (n INTEGER)");
+      try {
+        await query(url, "INSERT INTO dd_digits (n) VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)");
+        await query(url, "INSERT INTO dd_books (id, title) SELECT a.n * 1000 + b.n * 100 + c.n * 10 + d.n + 1, 'x' FROM dd_digits a, dd_digits b, dd_digits c, dd_digits d");
+        await query(url, "INSERT INTO dd_books (id, title) VALUES (10001, 'one more')");
+        const refused = await p!.cli("migrate", "down");
+        assert.equal(refused.code, 1, refused.out);
+        assert.match(refused.err, /drop table dd_books: more than 10000 rows/);
+        await query(url, "DELETE FROM dd_books WHERE id > 10000");
+        assert.match((await p!.cli("migrate", "down")).err, /drop table dd_books: 10000 rows/);
+        await p!.cliOk("migrate", "down", "--allow-data-loss");
+        assert.deepEqual(await applied(), []);
+      } finally {
+        await query(url, "DROP TABLE dd_digits");
+      }
+    });
+
     test("a table of another schema (PostgreSQL schema, MariaDB database) holding rows: refused too", { skip: db.name === "sqlite" ? "one schema on SQLite" : false }, async () => {
       await resetDatabase(url, TABLES);
       const other = { schema: "dd_downloss_other", name: "dd_notes" };

@@ -16,9 +16,15 @@ import { liveSchema, schemasNamed } from "./steps.js";
 export interface DownLoss {
   /** The operation, as progress output names it (`drop table books`, `drop column books.isbn`). */
   readonly operation: string;
-  /** Rows of the table (a dropped table), or rows with a value in the column (a dropped column). */
+  /**
+   * Rows of the table (a dropped table), or rows with a value in the column (a dropped column),
+   * counted up to 10 000: 10 001 stands for more.
+   */
   readonly rows: number;
 }
+
+/** Rows counted at most; more are reported as "more than" it. */
+const COUNT_BOUND = 10_000;
 
 /**
  * A migration's down would destroy rows (see `losses`); nothing of it was run. Confirm with
@@ -43,7 +49,8 @@ export class DownDataLossError extends MigrationHistoryError {
     readonly id: string,
     readonly losses: readonly DownLoss[],
   ) {
-    const lines = losses.map((l) => `  - ${l.operation}: ${l.rows} ${l.rows === 1 ? "row" : "rows"}${l.operation.startsWith("drop column") ? " with a value" : ""}`);
+    const count = (n: number) => (n > COUNT_BOUND ? `more than ${COUNT_BOUND} rows` : `${n} ${n === 1 ? "row" : "rows"}`);
+    const lines = losses.map((l) => `  - ${l.operation}: ${count(l.rows)}${l.operation.startsWith("drop column") ? " with a value" : ""}`);
     super(
       [
         `reverting ${id} would lose data; nothing of it was run:`,
@@ -66,12 +73,14 @@ export async function assertDownKeepsData(connection: Connection, id: string, op
     const table = live.tables.find((t) => tableKey(t) === tableKey(op.table));
     // Not there (yet): an earlier step of the down makes it, empty; nothing of it can be lost now.
     if (!table) continue;
-    let sql = `SELECT COUNT(*) AS n FROM ${ddl.tableName(op.table)}`;
+    let where = "";
     if (op.op === "dropColumn") {
       if (!table.columns.some((c) => c.name === op.column.name)) continue;
       // Only values are lost: a column of NULLs holds nothing.
-      sql += ` WHERE ${ddl.identifier(op.column.name)} IS NOT NULL`;
+      where = ` WHERE ${ddl.identifier(op.column.name)} IS NOT NULL`;
     }
+    // Counted up to a bound: a full count of a big table would hold the down for minutes.
+    const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 AS x FROM ${ddl.tableName(op.table)}${where} LIMIT ${COUNT_BOUND + 1}) counted`;
     const rows = Number(Object.values((await connection.run(sql)).rows[0] ?? {})[0] ?? 0);
     if (rows > 0) losses.push({ operation: describeOperation(op), rows });
   }
