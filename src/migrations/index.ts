@@ -14,7 +14,8 @@ export { types } from "../core/types/sql-type.js";
 // History and running
 export { buildGraph, MigrationGraph, type MigrationNode } from "./history/graph.js";
 export { loadMigrations, type LoadedMigration, type ModuleImporter } from "./history/files.js";
-export { MigrationRunner, type RunnerOptions, type RunnerEvents } from "./history/runner.js";
+export { MigrationRunner, type RunnerOptions, type RunnerEvents, type DownOptions } from "./history/runner.js";
+export { DownDataLossError, type DownLoss } from "./history/down-data-loss.js";
 export { offlineSql, type OfflineSqlOptions } from "./history/offline-sql.js";
 export { migrationStatus, type MigrationStatus, type StatusEntry } from "./history/status.js";
 export type { VersionRow, VersionState } from "./history/version-table.js";

@@ -7,7 +7,7 @@
  * `migrate new` refuses (naming the column and both ways forward) until `--allow-data-loss`.
  * Each version is generated with `migrate new`, applied with `migrate up` and found clean by
  * `migrate check`; `migrate verify` passes on the generated history; `migrate down` then steps back
- * to v1 and base. The seeded rows keep their values at every step, up and down, but for the
+ * to v1 and base (v2's down and v1's drop values: refused, then confirmed with `--allow-data-loss`). The seeded rows keep their values at every step, up and down, but for the
  * dropped column's.
  */
 import assert from "node:assert/strict";
@@ -201,11 +201,16 @@ for (const db of await testDatabases()) {
       await v2Rows(false);
       assert.deepEqual(await rows("SELECT notes FROM rt_books ORDER BY id"), [[null], [null]]);
       await query(url, "UPDATE rt_books SET notes = 'a classic' WHERE id = 1");
-      await cli("migrate", "down");
+      // v2's down drops columns that hold values: refused, nothing run, until the loss is confirmed.
+      const downRefused = await p!.cli("migrate", "down");
+      assert.equal(downRefused.code, 1, downRefused.out);
+      assert.match(downRefused.err, /_v2_evolve would lose data; nothing of it was run:\n  - drop column rt_writers\.country: 1 row with a value\n  - drop column rt_books\.tag_id: 1 row with a value/);
+      assert.match((await cli("migrate", "current")).out, /_v2_evolve/);
+      await cli("migrate", "down", "--allow-data-loss");
       assert.match((await cli("migrate", "current")).out, /_v1_create/);
       await matchesHistory("v1_create");
       await v1Rows();
-      await cli("migrate", "down");
+      await cli("migrate", "down", "--allow-data-loss");
       assert.deepEqual((await query(url, tablesSql(db.name))).map((r) => String(r.name)).filter((n) => TABLES.includes(n)), []);
 
       // And up again to the head: the schema the models describe.

@@ -5,9 +5,14 @@
  */
 import { tableKey, type SchemaModel, type TableModel } from "../../core/schema/schema-model.js";
 import type { Operation, TableRef } from "../operations/operation.js";
+import { canonicalCheckSql } from "../schema/canonical.js";
 
-/** The guard of `op`, or undefined where none can tell (data steps, VALIDATE). */
-export function appliedGuard(op: Operation): ((schema: SchemaModel) => boolean) | undefined {
+/**
+ * The guard of `op`, or undefined where none can tell (data steps, VALIDATE). `after`, the
+ * history's schema once `op` ran, tells how many uniques over the same columns (checks with the
+ * same expression) an unnamed one's table has then: the database named it, so only a count tells.
+ */
+export function appliedGuard(op: Operation, after?: SchemaModel): ((schema: SchemaModel) => boolean) | undefined {
   const has = (schema: SchemaModel, ref: TableRef) => findTable(schema, ref) !== undefined;
   const hasColumn = (table: TableModel, name: string) => table.columns.some((c) => c.name === name);
   const hasIndex = (table: TableModel, name: string) => table.indexes.some((i) => i.name === name) || table.uniques.some((u) => u.name === name);
@@ -51,11 +56,14 @@ export function appliedGuard(op: Operation): ((schema: SchemaModel) => boolean) 
     case "dropForeignKey":
       return on(op.table, (t) => !t.foreignKeys.some((fk) => fk.name === op.foreignKey.name));
     case "addUnique":
-      return op.unique.name === undefined ? undefined : on(op.table, (t) => hasIndex(t, op.unique.name!));
+      if (op.unique.name === undefined) return unnamed(op.table, after, (t) => sameColumns(t, op.unique.columns), (live, then) => live >= then);
+      return on(op.table, (t) => hasIndex(t, op.unique.name!));
     case "dropUnique":
-      return op.unique.name === undefined ? undefined : on(op.table, (t) => !hasIndex(t, op.unique.name!));
+      if (op.unique.name === undefined) return unnamed(op.table, after, (t) => sameColumns(t, op.unique.columns), (live, then) => live <= then);
+      return on(op.table, (t) => !hasIndex(t, op.unique.name!));
     case "addCheck":
-      return op.check.name === undefined ? undefined : on(op.table, (t) => t.checks.some((c) => c.name === op.check.name));
+      if (op.check.name === undefined) return unnamed(op.table, after, (t) => sameCheck(t, op.check.sql), (live, then) => live >= then);
+      return on(op.table, (t) => t.checks.some((c) => c.name === op.check.name));
     case "dropCheck":
       return op.check.name === undefined ? undefined : on(op.table, (t) => !t.checks.some((c) => c.name === op.check.name));
     case "addPrimaryKey":
@@ -86,6 +94,28 @@ export function indexGuard(table: TableRef, name: string): (schema: SchemaModel)
     const t = findTable(schema, table);
     return t !== undefined && (t.indexes.some((i) => i.name === name) || t.uniques.some((u) => u.name === name));
   };
+}
+
+/**
+ * The guard of an unnamed unique or check: `count` of the live table against the history's table
+ * after the step (`done`). Undefined without `after`.
+ */
+function unnamed(ref: TableRef, after: SchemaModel | undefined, count: (t: TableModel) => number, done: (live: number, then: number) => boolean) {
+  const then = after && findTable(after, ref);
+  if (!then) return undefined;
+  const expected = count(then);
+  return on(ref, (t) => done(count(t), expected));
+}
+
+/** Uniques over exactly `columns`, in order (MariaDB reflects an unnamed one under its first column's name). */
+function sameColumns(table: TableModel, columns: readonly string[]): number {
+  return table.uniques.filter((u) => u.columns.length === columns.length && u.columns.every((c, i) => c === columns[i])).length;
+}
+
+/** Checks with the expression `sql`, as the databases rewrite it (`canonicalCheckSql`). */
+function sameCheck(table: TableModel, sql: string): number {
+  const wanted = canonicalCheckSql(sql, "mysql");
+  return table.checks.filter((c) => canonicalCheckSql(c.sql, "mysql") === wanted).length;
 }
 
 /** A guard that holds when `ref` exists and passes `test`. */

@@ -21,6 +21,7 @@ import { triggerRefusal } from "./trigger-refusals.js";
 import { pgViewRefusal } from "./pg-view-refusals.js";
 import { pgCollationRefusal } from "./pg-collation-refusal.js";
 import { textFitRefusal } from "./text-fit-refusal.js";
+import { lossyConversionRefusal } from "./lossy-conversion-refusal.js";
 import { schemaOnly } from "./sql-kind.js";
 import { renderOperation } from "./render.js";
 import { splitOnlinePhases } from "../lint/online-safe.js";
@@ -72,8 +73,8 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
       steps.push(...mysqlSteps(op, statements, description, ddl, schema).map((s) => ({ ...s, operations: [i] })));
       continue;
     }
-    const guard = appliedGuard(op);
-    const refusals = dialect === "postgresql" ? [triggerRefusal(op, dialect), pgViewRefusal(op), pgCollationRefusal(op), textFitRefusal(op, ddl, dialect)].filter((r) => r !== undefined) : [];
+    const guard = appliedGuard(op, schema);
+    const refusals = dialect === "postgresql" ? [triggerRefusal(op, dialect), pgViewRefusal(op), pgCollationRefusal(op), textFitRefusal(op, ddl, dialect), lossyConversionRefusal(op, ddl, dialect)].filter((r) => r !== undefined) : [];
     const writesRows = op.op === "execute" && !schemaOnly(op) ? { writesRows: true } : {};
     const concurrentIndex = dialect === "postgresql" && !transactional ? concurrentIndexOf(op) : undefined;
     steps.push({
@@ -105,9 +106,9 @@ function mysqlSteps(op: Operation, statements: readonly string[], description: s
       }),
     ];
   }
-  const guard = appliedGuard(op);
+  const guard = appliedGuard(op, after);
   const guards = statements.length > 1 ? statementGuards(op, statements.length) : undefined;
-  const refusals = statements.length === 1 ? [mysqlRefusal(op, ddl, after), uuidValueRefusal(op, ddl), textFitRefusal(op, ddl, "mysql"), triggerRefusal(op, "mysql")].filter((r) => r !== undefined) : [];
+  const refusals = statements.length === 1 ? [mysqlRefusal(op, ddl, after), uuidValueRefusal(op, ddl), textFitRefusal(op, ddl, "mysql"), lossyConversionRefusal(op, ddl, "mysql"), triggerRefusal(op, "mysql")].filter((r) => r !== undefined) : [];
   return statements.map((sql, i) => ({
     description: statements.length > 1 ? `${description} (${i + 1}/${statements.length})` : description,
     statements: [sql],

@@ -4,13 +4,15 @@
  * planner knows no other), so a column added by an `execute` step or by hand would be dropped with
  * its values, and an index, key or check the history does not know would vanish. Reflection does
  * not describe a collation, AUTOINCREMENT (its counter), WITHOUT ROWID or STRICT: the table's
- * CREATE statement is read for those. A generated column is reflected, and compared with the history's. Anything found refuses the
- * rebuild, and the migration's transaction rolls back.
+ * CREATE statement is read for those. A column's generated expression, default and NOT NULL are
+ * reflected, and compared with the history's. Anything found refuses the rebuild, and the
+ * migration's transaction rolls back.
  */
 import { AthanorError } from "../../core/errors.js";
-import { tableKey, type TableModel } from "../../core/schema/schema-model.js";
+import { tableKey, type ColumnModel, type TableModel } from "../../core/schema/schema-model.js";
 import type { Connection } from "../../engine/connection.js";
 import type { EngineDialect } from "../../engine/driver.js";
+import { canonicalGeneratedSql } from "../schema/canonical.js";
 
 /** A SQLite table rebuild would lose part of the live table (listed): nothing was changed. */
 export class RebuildWouldLoseError extends AthanorError {
@@ -45,9 +47,51 @@ export async function assertRebuildKeepsAll(connection: Connection, expected: Ta
     ...(live.checks.length > expected.checks.length ? [`${live.checks.length - expected.checks.length} check constraint(s)`] : []),
     // Reflection reads generated columns: one the history knows as generated is made again by the rebuild.
     ...live.columns.filter((c) => c.generated && !expected.columns.find((e) => e.name === c.name)?.generated).map((c) => `the generated expression of column ${c.name}`),
+    ...live.columns.flatMap((c) => columnLosses(c, expected)),
     ...unmodelled(await createSql(connection, expected)),
   ];
   if (losses.length) throw new RebuildWouldLoseError(tableKey(expected), losses);
+}
+
+/**
+ * What the rebuild would change of a column both have: its generated expression (a STORED
+ * column's values recomputed by another), its values (a plain column the history has generated),
+ * a default the history does not give, a NOT NULL it lacks (a key column's is the key's). A
+ * default or NOT NULL the history adds is a change, not a loss.
+ */
+function columnLosses(live: ColumnModel, expected: TableModel): string[] {
+  const want = expected.columns.find((e) => e.name === live.name);
+  if (!want) return [];
+  const lost: string[] = [];
+  const { generated } = live;
+  if (generated && want.generated && (generated.stored !== want.generated.stored || canonicalGeneratedSql(generated.sql, "sqlite") !== canonicalGeneratedSql(want.generated.sql, "sqlite"))) {
+    lost.push(`the generated expression of column ${live.name} (${generated.sql}${generated.stored ? " STORED" : ""}; the history has ${want.generated.sql}${want.generated.stored ? " STORED" : ""})`);
+  }
+  if (!generated && want.generated) lost.push(`the values of column ${live.name} (not generated; the history has it generated as ${want.generated.sql})`);
+  if (!generated && live.serverDefault !== undefined && defaultText(live.serverDefault) !== defaultText(want.serverDefault)) {
+    lost.push(`the default ${live.serverDefault} of column ${live.name} (the history has ${want.serverDefault ?? "none"})`);
+  }
+  if (!live.nullable && want.nullable && !expected.primaryKey?.columns.includes(live.name)) lost.push(`NOT NULL of column ${live.name}`);
+  return lost;
+}
+
+/** A default's text in comparable form: SQLite reports `DEFAULT (1 + 2)` as `1 + 2`, TRUE as 1. */
+function defaultText(sql: string | undefined): string | undefined {
+  if (sql === undefined) return undefined;
+  let text = sql.trim();
+  while (/^\(.*\)$/s.test(text) && balanced(text.slice(1, -1))) text = text.slice(1, -1).trim();
+  const upper = text.toUpperCase();
+  return upper === "TRUE" ? "1" : upper === "FALSE" ? "0" : text;
+}
+
+/** Whether the parentheses of `text` pair up (outside string literals). */
+function balanced(text: string): boolean {
+  let depth = 0;
+  for (const ch of text.replace(/'(?:[^']|'')*'/g, "''")) {
+    if (ch === "(") depth++;
+    else if (ch === ")" && --depth < 0) return false;
+  }
+  return depth === 0;
 }
 
 async function createSql(connection: Connection, table: TableModel): Promise<string> {

@@ -192,11 +192,12 @@ function misfit(c: string, type: TypeModel): string | undefined {
     case "bigint":
       return `typeof(${c}) NOT IN ('integer', 'null')`;
     case "float":
-      return `typeof(${c}) NOT IN ('integer', 'real', 'null')`;
+      // Text past a double's range ('1e400') is made infinity by the copy: PostgreSQL and MariaDB refuse it.
+      return `typeof(${c}) NOT IN ('integer', 'real', 'null') OR abs(${c}) = 9e999`;
     case "numeric": {
       // Digits before the point beyond the precision: PostgreSQL and MariaDB refuse them (overflow).
       const digits = type.precision === undefined ? undefined : type.precision - (type.scale ?? 0);
-      return `typeof(${c}) NOT IN ('integer', 'real', 'null')${digits === undefined ? "" : ` OR abs(${c}) >= 1e${digits}`}`;
+      return `typeof(${c}) NOT IN ('integer', 'real', 'null') OR abs(${c}) ${digits === undefined ? "= 9e999" : `>= 1e${digits}`}`;
     }
     case "boolean":
       return `${c} NOT IN (0, 1)`;

@@ -22,9 +22,9 @@ export class DatabaseReplay {
     return this.withRunner((runner) => runner.up(target));
   }
 
-  /** Reverts the last applied migration. */
+  /** Reverts the last applied migration; the rows it drops are the replay's own (seeded by its ups), so no confirmation is asked. */
   downOne(): Promise<unknown> {
-    return this.withRunner((runner) => runner.down());
+    return this.withRunner((runner) => runner.down(undefined, { allowDataLoss: true }));
   }
 
   /** The database's schema now (the version table left out). */

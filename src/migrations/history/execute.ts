@@ -36,6 +36,8 @@ export interface Pass {
   readonly recorded?: string;
   /** A down: the checksum of the up steps whose effect it starts from, kept in the row while it runs (see partial.ts). */
   readonly upDone?: string;
+  /** Schemas besides the default one that the migration's tables are in: the rerun guards read them too. */
+  readonly schemas?: readonly string[];
 }
 
 /** Progress callback: step `index` (0-based) of `total` is about to run, or (`skipped`) was found already applied. */
@@ -154,7 +156,7 @@ async function sequential(connection: Connection, pass: Pass, ordered: readonly 
     const record = k + 1 === total ? sql.finish : sql.progress(k + 1);
     const run = async (c: Connection) => {
       // One step at a time, so that each is recorded before the next begins.
-      await runSteps(c, [step], { ...session, currentSchema: liveSchema, ...(k === pass.start && resuming(pass) ? { resumeAt: 0 } : {}), onStep: (_i, _s, wasSkipped) => void (skipped = wasSkipped) });
+      await runSteps(c, [step], { ...session, currentSchema: (c: Connection) => liveSchema(c, pass.schemas), ...(k === pass.start && resuming(pass) ? { resumeAt: 0 } : {}), onStep: (_i, _s, wasSkipped) => void (skipped = wasSkipped) });
       ran = true;
       await c.run(record);
     };
@@ -195,7 +197,7 @@ async function transactional(connection: Connection, pass: Pass, ordered: readon
   try {
     await runSteps(connection, ordered, {
       ...(resuming(pass) ? { resumeAt: pass.start } : {}),
-      currentSchema: liveSchema,
+      currentSchema: (c: Connection) => liveSchema(c, pass.schemas),
       beforeStep: async (index, step) => {
         if (marked(step)) await record("mark", sql.started(index));
       },

@@ -12,10 +12,11 @@ import type { MigrationGraph } from "./graph.js";
 import { downPlan, resolveTarget, upPlan } from "./plan.js";
 import { SchemaReplay } from "./replay.js";
 import { migrationStatus, type MigrationStatus } from "./status.js";
-import { planSteps, type Step } from "./steps.js";
+import { planSteps, schemasNamed, type Step } from "./steps.js";
 import { allUpDone, downStepsAfter, upResumeAfterDown, upStepsDone, type PartialInput } from "./partial.js";
 import { VersionTable, versionSql, type VersionRow } from "./version-table.js";
 import { withMigrationLock } from "./lock.js";
+import { assertDownKeepsData } from "./down-data-loss.js";
 
 /** Progress reports of the runner (the CLI prints them). */
 export interface RunnerEvents {
@@ -56,6 +57,12 @@ export interface RunnerOptions {
   readonly connection: Connection;
   readonly graph: MigrationGraph;
   readonly events?: RunnerEvents;
+}
+
+/** How `down` may run. */
+export interface DownOptions {
+  /** Run downs that drop tables or columns holding rows (else `DownDataLossError`, nothing of that migration run). */
+  readonly allowDataLoss?: boolean;
 }
 
 /** Applies and reverts migrations of one graph on one connection. */
@@ -117,15 +124,18 @@ export class MigrationRunner {
   /**
    * Reverts the migrations after `target` (`base`: all of them); with no target, the last applied
    * one. A partly applied or partly reverted migration is reverted too. Returns the ids reverted.
+   * A down that would drop a table or column holding rows is refused (`DownDataLossError`, naming
+   * the migration, the drops and their rows; the migrations before it stay reverted) unless `allowDataLoss`.
    *
    * ```ts
    * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
    * const runner = new MigrationRunner({ connection: conn, graph });
    * await runner.down();       // the last applied migration
    * await runner.down("base"); // every one
+   * await runner.down("base", { allowDataLoss: true }); // even dropping tables that hold rows
    * ```
    */
-  async down(target?: string): Promise<string[]> {
+  async down(target?: string, options: DownOptions = {}): Promise<string[]> {
     const { graph } = this.options;
     const id = target === undefined ? null : resolveTarget(graph, target);
     return this.locked(async (rows) => {
@@ -146,7 +156,9 @@ export class MigrationRunner {
           if (done === undefined) throw new PartialMigrationError(at, `migration ${at} was left partly applied and its first steps changed since: which of them ran cannot be told. Nothing was run. Restore the file as it was when it failed, then run the command again.`);
           steps = downStepsAfter(input, planned, done);
         }
-        await this.pass({ id: at, direction: "down", checksum: row.checksum, steps, start: row.state === "reverting" ? Math.min(row.stepsDone, steps.length) : 0, hasRow: true, was: row, ...(upDone ? { upDone } : {}) });
+        const start = row.state === "reverting" ? Math.min(row.stepsDone, steps.length) : 0;
+        if (!options.allowDataLoss) await assertDownKeepsData(this.options.connection, at, this.operationsOf(at, steps, start));
+        await this.pass({ id: at, direction: "down", checksum: row.checksum, steps, start, hasRow: true, was: row, ...(upDone ? { upDone } : {}) });
       }
       return ids;
     });
@@ -192,6 +204,13 @@ export class MigrationRunner {
     return inDoubtError(row, { ordered: executionOrder(steps, this.dialect.name), checksum: up?.checksum ?? row.checksum });
   }
 
+  /** The down operations of `id` whose steps run from `start` (in execution order, as the row counts them). */
+  private operationsOf(id: string, steps: readonly Step[], start: number) {
+    const down = this.options.graph.get(id).migration.definition.down;
+    const indexes = new Set(executionOrder(steps, this.dialect.name).slice(start).flatMap((s) => (s.statements.length ? (s.operations ?? []) : [])));
+    return [...indexes].map((i) => down[i]!);
+  }
+
   private downSteps(id: string): Step[] {
     return planSteps(this.options.graph.get(id).migration.definition.down, { dialect: this.dialect, schema: this.replay.schemaAt(id) });
   }
@@ -224,8 +243,10 @@ export class MigrationRunner {
     });
   }
 
-  private async pass(pass: Pass & { steps: readonly Step[] }): Promise<void> {
+  private async pass(given: Pass & { steps: readonly Step[] }): Promise<void> {
     const { events, graph } = this.options;
+    const { up, down } = graph.get(given.id).migration.definition;
+    const pass = { ...given, schemas: schemasNamed([...up, ...down]) };
     const started = Date.now();
     events?.migrationStart?.({ id: pass.id, message: graph.get(pass.id).migration.definition.message, direction: pass.direction, total: pass.steps.length, start: pass.start });
     await executePass(this.options.connection, pass, (index, total, step, skipped) => events?.step?.({ id: pass.id, index, total, description: step.description, skipped }));

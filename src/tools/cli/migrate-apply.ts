@@ -8,8 +8,8 @@ import type { Output } from "./check.js";
 import type { CliConfig } from "./config.js";
 import { loadGraph, withDatabase } from "./migrate-load.js";
 
-/** Runs `up`, `down` or `stamp`; resolves to the exit code. */
-export async function runApply(command: "up" | "down" | "stamp", target: string | undefined, config: CliConfig, io: Output, verbose: boolean): Promise<number> {
+/** Runs `up`, `down` or `stamp`; resolves to the exit code. `allowDataLoss`: a down may drop tables or columns holding rows. */
+export async function runApply(command: "up" | "down" | "stamp", target: string | undefined, config: CliConfig, io: Output, verbose: boolean, allowDataLoss = false): Promise<number> {
   const graph = await loadGraph(config);
   return withDatabase(config, verbose, io, async (connection, shown) => {
     // Session-wide, before the lock and every migration: a DDL statement queued behind a long
@@ -26,7 +26,7 @@ export async function runApply(command: "up" | "down" | "stamp", target: string 
       io.out(ids.length ? `applied ${ids.length} migration(s) to ${shown}; now at ${ids[ids.length - 1]}` : `${shown} is up to date: nothing to apply`);
       return 0;
     }
-    const ids = await runner.down(target);
+    const ids = await runner.down(target, { allowDataLoss });
     if (!ids.length) {
       io.out(`nothing to revert on ${shown}`);
       return 0;

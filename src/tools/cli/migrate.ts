@@ -36,7 +36,7 @@ async function dispatch(sub: MigrateSubcommand, arg: string | undefined, flags: 
     case "stamp": {
       if (sub === "stamp" && arg === undefined) throw new CliError("missing target: athanor migrate stamp <id|head|base>");
       const { runApply } = await import("./migrate-apply.js");
-      return runApply(sub, arg, config, io, verbose);
+      return runApply(sub, arg, config, io, verbose, flags["allow-data-loss"] === true);
     }
     case "history":
     case "current": {
