@@ -26,6 +26,8 @@ export interface StreamAccess {
   failedError(): Error | undefined;
   /** The SQL of the stream that holds the connection (MySQL/MariaDB), if one does. */
   exclusiveStream: string | undefined;
+  /** The streams open on the connection (their cursors opened and not closed). */
+  openCursors: number;
   /** Runs a driver call of the stream: errors wrapped and recorded as statements' are. */
   guard<T>(sql: string, params: readonly unknown[], call: () => Promise<T>): Promise<T>;
   log(sql: string, params: readonly unknown[]): void;
@@ -63,6 +65,7 @@ export async function* streamBatches<Row>(access: StreamAccess, compiled: Compil
   try {
     access.log(compiled.sql, compiled.params);
     cursor = await access.guard(compiled.sql, compiled.params, () => conn.openCursor!(compiled.sql, compiled.params, options));
+    access.openCursors++;
     if (conn.cursorSharing === "exclusive") access.exclusiveStream = compiled.sql;
     const shape = options.rowShape ?? "objects";
     const processors = processorsFor(compiled, shape);
@@ -80,6 +83,7 @@ export async function* streamBatches<Row>(access: StreamAccess, compiled: Compil
     throw error;
   } finally {
     access.exclusiveStream = undefined;
+    if (cursor) access.openCursors--;
     // In a failed transaction the cursor is gone with it (the rollback ends it).
     if (cursor && access.failedError() === undefined && !connection.closed) await cursor.close().catch(() => (broke = true));
     if (own?.isActive) await (broke ? own.rollback() : own.commit());

@@ -44,6 +44,7 @@ export class Connection extends ConnectionApi {
   /** The SQL of an open stream that holds the connection (MySQL/MariaDB): other statements are refused meanwhile. */
   private exclusiveStream: string | undefined;
   private madeStreamAccess: StreamAccess | undefined;
+  private openCursors = 0;
   /** A statement that may have changed data ran in the open transaction (see `statement-kind.ts`). */
   private wrote = false;
   /** SQL text may have changed the session (`changesSession`): reset before the pool hands it on. */
@@ -156,6 +157,12 @@ export class Connection extends ConnectionApi {
       },
       set exclusiveStream(sql) {
         self.exclusiveStream = sql;
+      },
+      get openCursors() {
+        return self.openCursors;
+      },
+      set openCursors(n) {
+        self.openCursors = n;
       },
       guard: (sql, params, call) => this.guard(sql, params, call),
       log: (sql, params) => this.context.log?.(sql, params),
@@ -293,6 +300,11 @@ export class Connection extends ConnectionApi {
     }
     // A failed transaction is the one to commit, inside it, or encloses it: none can commit.
     if (this.failed) throw this.failed.rolledBackError(action);
+  }
+
+  /** @internal Whether a stream open here refuses writes beside its cursor (SQLite), or any statement (MySQL/MariaDB). */
+  get streamRefusesWrites(): boolean {
+    return this.openCursors !== 0 && this.driverConnection?.cursorSharing !== "transaction";
   }
 
   /** @internal Whether the driver reports a transaction open; undefined where it cannot tell without asking. */
