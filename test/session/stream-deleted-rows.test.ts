@@ -6,11 +6,13 @@
  * the session holds an object under that key again. SQLite and MariaDB refuse the flush inside
  * their stream (a write while it reads): there the row is never deleted under the cursor, and
  * nothing committed is lost (an in-memory SQLite database was: its connection closed as broken).
+ * In a tuple, a deleted entity on the nullable side of an outer join reads as null and the rest of
+ * the row stays (it skipped the whole row), as `execute` returns it.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { StreamInProgressError, columnsOf, select } from "../../src/index.js";
-import { StBook, StreamBase } from "./fixtures/stream-shop.js";
+import { StBook, StReview, StreamBase } from "./fixtures/stream-shop.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 forEachDatabaseWithSchema("rows a stream's session deleted in its loop", StreamBase.metadata, (ctx) => {
@@ -78,5 +80,49 @@ forEachDatabaseWithSchema("rows a stream's session deleted in its loop", StreamB
     await session.commit();
     assert.equal(await ctx.count("st_books"), 10);
     assert.equal(await ctx.count("st_books", "id = 8 AND title LIKE 'again%'"), 1);
+  });
+
+  /** Books 1-6, each with review n; streams `query` as tuples in batches of 2, deleting review 5 and flushing at the first; then runs it again. */
+  async function tuplesDeletingReview(query: ReturnType<typeof bookReviewPairs>): Promise<{ streamed: string[]; executed: string[] }> {
+    const seeding = ctx.session();
+    for (let i = 1; i <= 6; i++) {
+      seeding.add(Object.assign(new StBook(), { id: i, title: `book ${i}` }));
+      seeding.add(Object.assign(new StReview(), { id: i, bookId: i, stars: i }));
+    }
+    await seeding.commit();
+    await seeding.close();
+    const session = ctx.session();
+    const five = (await session.get(StReview, 5))!;
+    const pair = ([book, review]: readonly [StBook | null, StReview | null]) => `${book?.id ?? "null"}/${review?.id ?? "null"}`;
+    const streamed: string[] = [];
+    for await (const row of session.streamRows(query, { yieldPer: 2 })) {
+      streamed.push(pair(row));
+      if (row[0]?.id === 1) {
+        await session.delete(five);
+        await session.flush();
+      }
+    }
+    const executed = (await session.execute(query)).map(pair);
+    await session.commit();
+    return { streamed, executed };
+  }
+
+  const r = columnsOf(StReview);
+  const bookReviewPairs = (outer: boolean) => {
+    const books = select(StBook, StReview);
+    return (outer ? books.leftJoin(StReview, r.bookId.eq(columnsOf(StBook).id)) : books.join(StReview, r.bookId.eq(columnsOf(StBook).id))).orderBy(columnsOf(StBook).id);
+  };
+
+  test("a tuple with an inner-joined entity deleted is skipped, as execute no longer returns the row", async () => {
+    const { streamed, executed } = await tuplesDeletingReview(bookReviewPairs(false));
+    assert.deepEqual(streamed, ["1/1", "2/2", "3/3", "4/4", "6/6"]);
+    assert.deepEqual(streamed, executed);
+  });
+
+  test("a tuple with an outer-joined entity deleted keeps the rest of the row, the entity null, as execute returns it", async () => {
+    const { streamed, executed } = await tuplesDeletingReview(bookReviewPairs(true));
+    assert.deepEqual(streamed, ["1/1", "2/2", "3/3", "4/4", "5/null", "6/6"], "book 5 was lost with its deleted review");
+    assert.deepEqual(streamed, executed);
+    assert.equal(await ctx.count("st_books"), 6);
   });
 }, { createOnce: true });

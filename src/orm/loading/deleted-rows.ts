@@ -70,10 +70,12 @@ export class DeletedRows {
 
 /**
  * @internal `read`, but a row whose key the session deleted in its transaction, and holds no object under
- * again (one added back under the key is the row's), reads as `DELETED_ROW`. Costs a property
+ * again (one added back under the key is the row's), reads as `DELETED_ROW`: the query would not
+ * return the row now. An entity on the nullable side of an outer join (`outerJoined`) reads as
+ * null instead, as the query would read it now, and the rest of the row stays. Costs a property
  * read per row while the transaction deleted nothing of the class.
  */
-export function skippingDeleted(read: Hydrator, mapper: Mapper, start: number, plan: ColumnPlan, identity: IdentityMap, deleted: DeletedRows): Hydrator {
+export function skippingDeleted(read: Hydrator, mapper: Mapper, start: number, plan: ColumnPlan, identity: IdentityMap, deleted: DeletedRows, outerJoined: boolean): Hydrator {
   const indexes = mapper.primaryKey.map((column) => start + plan.keys.indexOf(mapper.attributeFor(column)!));
   const part = identity.forMapper(mapper);
   return (row) => {
@@ -83,6 +85,7 @@ export function skippingDeleted(read: Hydrator, mapper: Mapper, start: number, p
     if (!keys.has(key)) return read(row);
     if (identity.hasUnindexed) identity.indexInserted();
     if (part.has(key)) return read(row);
+    if (outerJoined) return null;
     deleted.noteSkipped();
     return DELETED_ROW;
   };

@@ -39,13 +39,15 @@ export function layoutReaders(
   mapperOf: (cls: EntityClass) => Mapper,
   context: HydrationContext,
   plans?: readonly (ColumnPlan | undefined)[],
+  /** For a stream skipping deleted rows: the items on the nullable side of an outer join (outer-joined.ts). */
+  outerJoined?: readonly boolean[],
 ): ((row: readonly unknown[]) => unknown)[] {
   return layout.map((item, i) => {
     if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
     const mapper = mapperOf(item.entity);
     const read = hydrator(mapper, item.start, context, plans?.[i]);
     const deleted = context.deletedRows;
-    return deleted === undefined ? read : skippingDeleted(read, mapper, item.start, plans?.[i] ?? mapper.defaultLoad, context.identity, deleted);
+    return deleted === undefined ? read : skippingDeleted(read, mapper, item.start, plans?.[i] ?? mapper.defaultLoad, context.identity, deleted, outerJoined?.[i] === true);
   });
 }
 
