@@ -47,6 +47,8 @@ export class Connection extends ConnectionApi {
   private openCursors = 0;
   /** A statement that may have changed data ran in the open transaction (see `statement-kind.ts`). */
   private wrote = false;
+  /** Such statements, counted from the first and while a stream is open: never reset (`writesBesideStreams`). */
+  private writes = 0;
   /** SQL text may have changed the session (`changesSession`): reset before the pool hands it on. */
   private sessionChanged = false;
 
@@ -233,7 +235,11 @@ export class Connection extends ConnectionApi {
   private sendNow(conn: DriverConnection, sql: string, params: readonly unknown[], options?: ExecuteOptions): DriverResult | Promise<DriverResult> {
     if (this.exclusiveStream !== undefined) throw streamInProgress(this.exclusiveStream, sql);
     this.context.log?.(sql, params);
-    if (!this.wrote && this.transactions.length > 0 && mayWrite(sql)) this.wrote = true;
+    // Counted while a cursor reads (its stream checks its rows then: connection-stream.ts); else noted once.
+    if ((!this.wrote || this.openCursors !== 0) && this.transactions.length > 0 && mayWrite(sql)) {
+      this.wrote = true;
+      this.writes++;
+    }
     let answer: DriverResult | Promise<DriverResult>;
     try {
       answer = conn.execute(sql, params, options);
@@ -300,6 +306,11 @@ export class Connection extends ConnectionApi {
     }
     // A failed transaction is the one to commit, inside it, or encloses it: none can commit.
     if (this.failed) throw this.failed.rolledBackError(action);
+  }
+
+  /** @internal A count that changes when a statement that may write runs in a transaction while a stream is open here. */
+  get writesBesideStreams(): number {
+    return this.writes;
   }
 
   /** @internal Whether a stream open here refuses writes beside its cursor (SQLite), or any statement (MySQL/MariaDB). */

@@ -11,7 +11,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { StreamInProgressError, columnsOf, select } from "../../src/index.js";
+import { StreamInProgressError, columnsOf, deleteFrom, select, sql } from "../../src/index.js";
 import { StBook, StReview, StreamBase } from "./fixtures/stream-shop.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -124,5 +124,50 @@ forEachDatabaseWithSchema("rows a stream's session deleted in its loop", StreamB
     assert.deepEqual(streamed, ["1/1", "2/2", "3/3", "4/4", "5/null", "6/6"], "book 5 was lost with its deleted review");
     assert.deepEqual(streamed, executed);
     assert.equal(await ctx.count("st_books"), 6);
+  });
+
+  /** Streams the books in batches of 3, running `remove` at the first and changing every book yielded; then commits. */
+  async function streamRemoving(remove: (session: ReturnType<typeof ctx.session>) => Promise<unknown>): Promise<number[]> {
+    await seed();
+    const session = ctx.session();
+    const seen: number[] = [];
+    for await (const book of session.stream(select(StBook).orderBy(columnsOf(StBook).id), { yieldPer: 3 })) {
+      seen.push(book.id);
+      if (book.id === 1) await remove(session);
+      book.title = `${book.title} (seen)`;
+    }
+    await session.commit();
+    return seen;
+  }
+
+  test("rows a bulk delete removed are not yielded, and the commit writes the changes of the rest", async () => {
+    const seen = await streamRemoving((session) => session.execute(deleteFrom(StBook).where(columnsOf(StBook).id.in([5, 8]))));
+    assert.deepEqual(seen, [1, 2, 3, 4, 6, 7, 9, 10], "rows deleted by the bulk delete came back as persistent objects");
+    assert.equal(await ctx.count("st_books"), 8, "a deleted row was resurrected");
+    assert.equal(await ctx.count("st_books", "title LIKE '% (seen)'"), 8);
+  });
+
+  test("rows deleted by SQL text in the session's transaction are not yielded", async () => {
+    const seen = await streamRemoving((session) => session.execute(sql`DELETE FROM st_books WHERE id > 8`));
+    assert.deepEqual(seen, [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.equal(await ctx.count("st_books"), 8);
+    assert.equal(await ctx.count("st_books", "title LIKE '% (seen)'"), 8);
+  });
+
+  test("a bulk-deleted entity on the nullable side of an outer join reads as null", async () => {
+    const seeding = ctx.session();
+    for (let i = 1; i <= 4; i++) {
+      seeding.add(Object.assign(new StBook(), { id: i, title: `book ${i}` }));
+      seeding.add(Object.assign(new StReview(), { id: i, bookId: i, stars: i }));
+    }
+    await seeding.commit();
+    await seeding.close();
+    const session = ctx.session();
+    const streamed: string[] = [];
+    for await (const [book, review] of session.streamRows(bookReviewPairs(true), { yieldPer: 2 })) {
+      streamed.push(`${book.id}/${review?.id ?? "null"}`);
+      if (book.id === 1) await session.execute(deleteFrom(StReview).where(r.stars.ge(3)));
+    }
+    assert.deepEqual(streamed, ["1/1", "2/2", "3/null", "4/null"]);
   });
 }, { createOnce: true });

@@ -1,7 +1,9 @@
 /**
  * Rows a stream's cursor still has that its session deleted since: PostgreSQL's cursor reads as of
  * when it opened, and yielded such a row as a new persistent object, whose next change failed with
- * a StaleDataError blaming another transaction. The stream's readers skip them (`skippingDeleted`).
+ * a StaleDataError blaming another transaction. The stream's readers skip them (`skippingDeleted`):
+ * those its flushes deleted by their objects' keys, those deleted otherwise (a bulk DELETE, SQL
+ * text, a database cascade) by looking the batch's keys up once the transaction wrote (gone-rows.ts).
  */
 import type { ColumnPlan } from "../mapping/column-plan.js";
 import type { Mapper } from "../mapping/mapper.js";
@@ -9,6 +11,8 @@ import { identityKey, type IdentityMap } from "../identity/identity-map.js";
 import type { ObjectsByKey } from "../identity/objects-by-key.js";
 import type { InstanceState } from "../state/instance-state.js";
 import type { Hydrator } from "./hydrate.js";
+import type { Connection } from "../../engine/connection.js";
+import { goneKeys, type StreamedEntity } from "./gone-rows.js";
 
 /** @internal What a skipping reader returns for a deleted row: the query runner drops the rows that have it. */
 export const DELETED_ROW: object = Object.freeze({});
@@ -20,6 +24,12 @@ export class DeletedRows {
   /** The lists `keys` was made from, and their lengths: the same again, nothing to redo. */
   private madeFrom: (readonly InstanceState[])[] = [];
   private lengths: number[] = [];
+  /** `keys` with the keys of the batch's rows found gone (`goneKeys`); undefined when none is. */
+  private batchKeys: Map<ObjectsByKey, Set<unknown>> | undefined;
+  /** The entities the stream's readers read. */
+  private readonly entities: StreamedEntity[] = [];
+  /** The connection's write count when the first batch came: the cursor reads as of then. */
+  private writesAtOpen: number | undefined;
   /** A reader returned `DELETED_ROW` since the last `takeSkipped`. */
   private skipped = false;
 
@@ -27,10 +37,38 @@ export class DeletedRows {
     private readonly identity: IdentityMap,
     /** The objects the flushes of the session's open transaction deleted (its journals', savepoints' too). */
     private readonly deleted: () => (readonly InstanceState[])[],
+    /** The session's connection, once its transaction is open. */
+    private readonly connection: () => Connection | undefined,
   ) {}
 
+  /** Before a batch is read: the keys deleted since the cursor opened. Async only once the transaction wrote beside the cursor. */
+  refresh(rows: readonly unknown[][]): Promise<void> | undefined {
+    this.refreshDeleted();
+    this.batchKeys = undefined;
+    const conn = this.connection();
+    if (conn === undefined || this.entities.length === 0) return undefined;
+    const writes = conn.writesBesideStreams;
+    this.writesAtOpen ??= writes;
+    return writes === this.writesAtOpen ? undefined : this.lookUp(conn, rows);
+  }
+
+  /** @internal Notes an entity a reader reads (once per part and key position). */
+  track(entity: StreamedEntity): void {
+    const same = (e: StreamedEntity) => e.part === entity.part && e.indexes.every((index, i) => index === entity.indexes[i]);
+    if (!this.entities.some(same)) this.entities.push(entity);
+  }
+
+  private async lookUp(conn: Connection, rows: readonly unknown[][]): Promise<void> {
+    const gone = await goneKeys(conn, this.entities, rows);
+    if (gone === undefined) return;
+    const keys = new Map(this.keys);
+    for (const [part, set] of gone) for (const key of keys.get(part) ?? []) set.add(key);
+    for (const [part, set] of gone) keys.set(part, set);
+    this.batchKeys = keys;
+  }
+
   /** Reads the deleted objects again: once per batch, a pass over them only when they changed. */
-  refresh(): void {
+  private refreshDeleted(): void {
     const lists = this.deleted();
     if (lists.length === this.madeFrom.length && lists.every((list, i) => list === this.madeFrom[i] && list.length === this.lengths[i])) return;
     this.madeFrom = lists;
@@ -59,7 +97,7 @@ export class DeletedRows {
 
   /** @internal The keys deleted from `part`, if any. */
   keysOf(part: ObjectsByKey): ReadonlySet<unknown> | undefined {
-    return this.keys?.get(part);
+    return (this.batchKeys ?? this.keys)?.get(part);
   }
 
   /** @internal Notes that a reader skipped a row. */
@@ -78,6 +116,7 @@ export class DeletedRows {
 export function skippingDeleted(read: Hydrator, mapper: Mapper, start: number, plan: ColumnPlan, identity: IdentityMap, deleted: DeletedRows, outerJoined: boolean): Hydrator {
   const indexes = mapper.primaryKey.map((column) => start + plan.keys.indexOf(mapper.attributeFor(column)!));
   const part = identity.forMapper(mapper);
+  deleted.track({ part, mapper, indexes });
   return (row) => {
     const keys = deleted.keysOf(part);
     if (keys === undefined) return read(row);

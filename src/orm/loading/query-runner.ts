@@ -213,7 +213,7 @@ export async function* streamQuery(
   const firstOnly = single && statement.layout.length !== 1;
   for await (const rows of context.streamRows(plan.query, yieldPer)) {
     // Deleted by the session while the loop ran (a flush between batches): not made objects again.
-    context.deletedRows?.refresh();
+    await context.deletedRows?.refresh(rows);
     const results = await plan.process(rows);
     yield firstOnly ? results.map((row) => (row as unknown[])[0]) : results;
   }

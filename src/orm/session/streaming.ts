@@ -46,7 +46,7 @@ export async function* streamResults(
   // Select-in loads beside a stream that holds the connection (MySQL/MariaDB) take a second one.
   const side = new StreamSideReads(host.engine, host.connection);
   try {
-    const deletedRows = new DeletedRows(host.identity, () => deletedIn(host.transaction()));
+    const deletedRows = new DeletedRows(host.identity, () => deletedIn(host.transaction()), host.connection);
     // The transaction the cursor reads in: once it has ended, no row of it is yielded (its writes may be undone).
     let reading: SessionTransaction | undefined;
     try {
