@@ -7,11 +7,13 @@
  * their stream (a write while it reads): there the row is never deleted under the cursor, and
  * nothing committed is lost (an in-memory SQLite database was: its connection closed as broken).
  * In a tuple, a deleted entity on the nullable side of an outer join reads as null and the rest of
- * the row stays (it skipped the whole row), as `execute` returns it.
+ * the row stays (it skipped the whole row), as `execute` returns it. Rows a bulk statement or SQL
+ * text deleted or changed inside the loop were yielded as the cursor had them (deleted ones as
+ * persistent objects; changed ones with old values, which the commit then wrote back).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { StreamInProgressError, columnsOf, deleteFrom, select, sql } from "../../src/index.js";
+import { StreamInProgressError, columnsOf, deleteFrom, select, sql, update } from "../../src/index.js";
 import { StBook, StReview, StreamBase } from "./fixtures/stream-shop.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -145,6 +147,14 @@ forEachDatabaseWithSchema("rows a stream's session deleted in its loop", StreamB
     assert.deepEqual(seen, [1, 2, 3, 4, 6, 7, 9, 10], "rows deleted by the bulk delete came back as persistent objects");
     assert.equal(await ctx.count("st_books"), 8, "a deleted row was resurrected");
     assert.equal(await ctx.count("st_books", "title LIKE '% (seen)'"), 8);
+  });
+
+  test("rows a bulk update changed are read as they are now: the commit does not write their old values back", async () => {
+    // The books yielded next show the new title: the loop's change builds on it, not on the cursor's.
+    const seen = await streamRemoving((session) => session.execute(update(StBook).values({ title: "renamed" }).where(columnsOf(StBook).id.gt(3))));
+    assert.equal(seen.length, 10);
+    assert.equal(await ctx.count("st_books", "title = 'renamed (seen)'"), 7, "the bulk update was overwritten with the cursor's old titles");
+    assert.equal(await ctx.count("st_books", "title LIKE 'book % (seen)'"), 3);
   });
 
   test("rows deleted by SQL text in the session's transaction are not yielded", async () => {

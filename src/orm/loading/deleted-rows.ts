@@ -12,7 +12,13 @@ import type { ObjectsByKey } from "../identity/objects-by-key.js";
 import type { InstanceState } from "../state/instance-state.js";
 import type { Hydrator } from "./hydrate.js";
 import type { Connection } from "../../engine/connection.js";
-import { goneKeys, type StreamedEntity } from "./gone-rows.js";
+import { checkRows, type Rereadable, type StreamedEntity } from "./gone-rows.js";
+
+/** @internal What a stream's query knows of its items: those on the nullable side of an outer join, and those whose columns can be read again. */
+export interface StreamedItems {
+  readonly outerJoined: readonly boolean[];
+  readonly reread: readonly (Rereadable | undefined)[];
+}
 
 /** @internal What a skipping reader returns for a deleted row: the query runner drops the rows that have it. */
 export const DELETED_ROW: object = Object.freeze({});
@@ -41,7 +47,10 @@ export class DeletedRows {
     private readonly connection: () => Connection | undefined,
   ) {}
 
-  /** Before a batch is read: the keys deleted since the cursor opened. Async only once the transaction wrote beside the cursor. */
+  /**
+   * Before a batch is read: the keys deleted since the cursor opened. Once the transaction wrote beside the cursor (async
+   * then), the batch's rows are looked up: those gone are skipped, the others' entity columns read again (gone-rows.ts).
+   */
   refresh(rows: readonly unknown[][]): Promise<void> | undefined {
     this.refreshDeleted();
     this.batchKeys = undefined;
@@ -59,7 +68,7 @@ export class DeletedRows {
   }
 
   private async lookUp(conn: Connection, rows: readonly unknown[][]): Promise<void> {
-    const gone = await goneKeys(conn, this.entities, rows);
+    const gone = await checkRows(conn, this.entities, rows);
     if (gone === undefined) return;
     const keys = new Map(this.keys);
     for (const [part, set] of gone) for (const key of keys.get(part) ?? []) set.add(key);
@@ -113,10 +122,19 @@ export class DeletedRows {
  * null instead, as the query would read it now, and the rest of the row stays. Costs a property
  * read per row while the transaction deleted nothing of the class.
  */
-export function skippingDeleted(read: Hydrator, mapper: Mapper, start: number, plan: ColumnPlan, identity: IdentityMap, deleted: DeletedRows, outerJoined: boolean): Hydrator {
+export function skippingDeleted(
+  read: Hydrator,
+  mapper: Mapper,
+  start: number,
+  plan: ColumnPlan,
+  identity: IdentityMap,
+  deleted: DeletedRows,
+  outerJoined: boolean,
+  reread: Rereadable | undefined,
+): Hydrator {
   const indexes = mapper.primaryKey.map((column) => start + plan.keys.indexOf(mapper.attributeFor(column)!));
   const part = identity.forMapper(mapper);
-  deleted.track({ part, mapper, indexes });
+  deleted.track({ part, mapper, indexes, start, reread });
   return (row) => {
     const keys = deleted.keysOf(part);
     if (keys === undefined) return read(row);

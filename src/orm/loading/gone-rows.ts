@@ -1,46 +1,105 @@
 /**
- * Rows of a stream's batch that its transaction deleted since the cursor opened by a statement of
- * its own rather than a flush (a bulk `deleteFrom`, SQL text, a database's ON DELETE CASCADE):
- * PostgreSQL's cursor reads as of when it opened and still has them. Their keys are not known to
- * the session, so the batch's keys are looked up (one query per entity, per chunk of keys).
+ * Rows of a stream's batch that its transaction changed since the cursor opened by a statement of
+ * its own rather than a flush (a bulk `deleteFrom` or `update`, SQL text, a database cascade or
+ * trigger): PostgreSQL's cursor reads as of when it opened and still has them as they were. Their
+ * keys are not known to the session, so the batch's keys are looked up, one query per entity (per
+ * chunk of keys): the rows gone are skipped, and the entity's columns are read again, so that no
+ * object is made of values the transaction has since overwritten (its next flush would write them
+ * back). An entity whose columns come from more than its own table (joined-table inheritance, an
+ * alias) is only looked up by key.
  */
-import { select } from "../../core/statements/select.js";
+import type { ColumnNode, LabelNode, SelectNode, TableNode } from "../../core/ast/nodes.js";
+import type { Executable } from "../../core/statements/executable.js";
+import type { SelectLayout } from "../../core/statements/selectable.js";
+import { collectSources, sameSource } from "../../core/statements/sources.js";
 import type { Connection } from "../../engine/connection.js";
 import { identityKey } from "../identity/identity-map.js";
 import type { ObjectsByKey } from "../identity/objects-by-key.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { keyConditions } from "../unit-of-work/row-statements.js";
 
-/** @internal An entity a stream reads: its identity-map part, and where its key is in a row. */
+/** @internal An entity's columns in a query's rows, all of its own table: they can be read again by key. */
+export interface Rereadable {
+  readonly labels: readonly LabelNode[];
+  readonly from: TableNode;
+}
+
+/** @internal An entity a stream reads: its identity-map part, where its key is in a row, and its columns. */
 export interface StreamedEntity {
   readonly part: ObjectsByKey;
   readonly mapper: Mapper;
   readonly indexes: readonly number[];
+  readonly start: number;
+  readonly reread: Rereadable | undefined;
 }
 
-/** @internal Per part, the keys of `rows` whose rows the database no longer has; undefined when none is gone. */
-export async function goneKeys(conn: Connection, entities: readonly StreamedEntity[], rows: readonly unknown[][]): Promise<Map<ObjectsByKey, Set<unknown>> | undefined> {
+/** @internal For each item of `layout`: its columns, when they are all of one table (its mapper's). */
+export function rereadableItems(node: SelectNode, layout: SelectLayout): (Rereadable | undefined)[] {
+  return layout.map((item) => {
+    if (item.kind !== "entity") return undefined;
+    const labels = node.columns.slice(item.start, item.start + item.count);
+    const sources = collectSources(labels.map((label) => label.expr));
+    const from = sources[0];
+    return sources.length === 1 && from!.kind === "table" ? { labels, from } : undefined;
+  });
+}
+
+/**
+ * @internal Per part, the keys of `rows` whose rows the database no longer has (undefined when none is gone);
+ * the entities' columns of the others read again into `rows`.
+ */
+export async function checkRows(conn: Connection, entities: readonly StreamedEntity[], rows: readonly unknown[][]): Promise<Map<ObjectsByKey, Set<unknown>> | undefined> {
   let gone: Map<ObjectsByKey, Set<unknown>> | undefined;
-  for (const { part, mapper, indexes } of entities) {
+  for (const entity of entities) {
     const keys = new Map<unknown, unknown[]>();
     for (const row of rows) {
-      const values = indexes.map((i) => row[i]);
+      const values = entity.indexes.map((i) => row[i]);
       // An outer join's missing side: no row to look for.
       if (!values.some((v) => v === null || v === undefined)) keys.set(identityKey(values), values);
     }
     if (keys.size === 0) continue;
-    const found = new Set<unknown>();
-    for (const condition of keyConditions(conn, mapper.primaryKey, [...keys.values()])) {
-      const result = await conn.execute(select(...mapper.primaryKey).where(condition), { rowShape: "arrays" });
-      for (const row of result.rows as unknown as unknown[][]) found.add(identityKey(row));
-    }
-    for (const key of keys.keys()) {
-      if (found.has(key)) continue;
-      gone ??= new Map();
-      let set = gone.get(part);
-      if (set === undefined) gone.set(part, (set = new Set()));
-      set.add(key);
+    const found = await currentRows(conn, entity, [...keys.values()]);
+    for (const row of rows) {
+      const key = identityKey(entity.indexes.map((i) => row[i]));
+      if (!keys.has(key)) continue;
+      const current = found.get(key);
+      if (current === undefined) {
+        gone ??= new Map();
+        let set = gone.get(entity.part);
+        if (set === undefined) gone.set(entity.part, (set = new Set()));
+        set.add(key);
+      } else if (current.length !== 0) {
+        for (let j = 0; j < current.length; j++) row[entity.start + j] = current[j];
+      }
     }
   }
   return gone;
+}
+
+/** By key, the entity's columns as its table holds them now (empty arrays where they cannot be read again). */
+async function currentRows(conn: Connection, entity: StreamedEntity, keys: readonly unknown[][]): Promise<Map<unknown, unknown[]>> {
+  const { mapper, reread } = entity;
+  const rereading = reread !== undefined && mapper.primaryKey.every((c) => sameSource((c.node as ColumnNode).source, reread.from));
+  const found = new Map<unknown, unknown[]>();
+  for (const condition of keyConditions(conn, mapper.primaryKey, keys)) {
+    const node: SelectNode = {
+      kind: "select",
+      columns: rereading ? reread.labels : mapper.primaryKey.map((c, i) => ({ kind: "label", expr: c.node, name: `k${i}`, type: c.type })),
+      from: rereading ? [reread.from] : [(mapper.primaryKey[0]!.node as ColumnNode).source],
+      where: condition.node,
+      groupBy: [],
+      having: undefined,
+      orderBy: [],
+      limit: undefined,
+      offset: undefined,
+      distinct: false,
+      forUpdate: false,
+    };
+    const result = await conn.execute({ node } as Executable<unknown>, { rowShape: "arrays" });
+    for (const row of result.rows as unknown as unknown[][]) {
+      const key = identityKey(rereading ? entity.indexes.map((i) => row[i - entity.start]) : row);
+      found.set(key, rereading ? row : []);
+    }
+  }
+  return found;
 }
