@@ -13,7 +13,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { StreamInProgressError, columnsOf, deleteFrom, select, sql, update } from "../../src/index.js";
+import { StreamInProgressError, columnsOf, deleteFrom, joinedLoad, select, sql, update } from "../../src/index.js";
 import { StBook, StReview, StreamBase } from "./fixtures/stream-shop.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -155,6 +155,29 @@ forEachDatabaseWithSchema("rows a stream's session deleted in its loop", StreamB
     assert.equal(seen.length, 10);
     assert.equal(await ctx.count("st_books", "title = 'renamed (seen)'"), 7, "the bulk update was overwritten with the cursor's old titles");
     assert.equal(await ctx.count("st_books", "title LIKE 'book % (seen)'"), 3);
+  });
+
+  test("a joined-loaded book a bulk update changed is read as it is now: the commit does not write its old title back", async () => {
+    const seeding = ctx.session();
+    for (let i = 1; i <= 6; i++) {
+      seeding.add(Object.assign(new StBook(), { id: i, title: `book ${i}` }));
+      seeding.add(Object.assign(new StReview(), { id: i, bookId: i, stars: i }));
+    }
+    await seeding.commit();
+    await seeding.close();
+    const session = ctx.session();
+    const seen: string[] = [];
+    const reviews = select(StReview).options(joinedLoad(StReview, "book")).orderBy(r.id);
+    for await (const review of session.stream(reviews, { yieldPer: 2 })) {
+      if (review.id === 1) {
+        await session.execute(update(StBook).values({ title: "renamed" }));
+      }
+      seen.push(`${review.id}:${review.book.title}`);
+      review.book.title = `${review.book.title} (seen)`;
+    }
+    assert.deepEqual(seen, ["1:renamed", "2:renamed", "3:renamed", "4:renamed", "5:renamed", "6:renamed"]);
+    await session.commit();
+    assert.equal(await ctx.count("st_books", "title = 'renamed (seen)'"), 6, "the bulk update was overwritten with the joined rows' old titles");
   });
 
   test("rows deleted by SQL text in the session's transaction are not yielded", async () => {

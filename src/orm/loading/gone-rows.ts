@@ -5,8 +5,8 @@
  * keys are not known to the session, so the batch's keys are looked up, one query per entity (per
  * chunk of keys): the rows gone are skipped, and the entity's columns are read again, so that no
  * object is made of values the transaction has since overwritten (its next flush would write them
- * back). An entity whose columns come from more than its own table (joined-table inheritance, an
- * alias) is only looked up by key.
+ * back); a joined load's target too (one gone then reads as none). An entity whose columns come
+ * from more than one table (joined-table inheritance, a subquery) is only looked up by key.
  */
 import type { ColumnNode, LabelNode, SelectNode, TableNode } from "../../core/ast/nodes.js";
 import type { Executable } from "../../core/statements/executable.js";
@@ -16,6 +16,8 @@ import type { Connection } from "../../engine/connection.js";
 import { identityKey } from "../identity/identity-map.js";
 import type { ObjectsByKey } from "../identity/objects-by-key.js";
 import type { Mapper } from "../mapping/mapper.js";
+import type { HydrationContext } from "./hydrate.js";
+import type { JoinedLoad } from "./joined.js";
 import { keyConditions } from "../unit-of-work/row-statements.js";
 
 /** @internal An entity's columns in a query's rows, all of its own table: they can be read again by key. */
@@ -31,17 +33,34 @@ export interface StreamedEntity {
   readonly indexes: readonly number[];
   readonly start: number;
   readonly reread: Rereadable | undefined;
+  /** A joined load's target: a row gone reads as none (its `count` columns null), as the outer join would read it now. */
+  readonly nullWhenGone?: boolean;
+  readonly count?: number;
 }
 
 /** @internal For each item of `layout`: its columns, when they are all of one table (its mapper's). */
 export function rereadableItems(node: SelectNode, layout: SelectLayout): (Rereadable | undefined)[] {
-  return layout.map((item) => {
-    if (item.kind !== "entity") return undefined;
-    const labels = node.columns.slice(item.start, item.start + item.count);
-    const sources = collectSources(labels.map((label) => label.expr));
-    const from = sources[0];
-    return sources.length === 1 && from!.kind === "table" ? { labels, from } : undefined;
-  });
+  return layout.map((item) => (item.kind === "entity" ? rereadable(node.columns.slice(item.start, item.start + item.count)) : undefined));
+}
+
+/** @internal A joined load's target as a stream reads it (joined.ts): its columns follow the query's own, in its default load's order. */
+export function joinedTarget(context: HydrationContext, node: SelectNode, load: JoinedLoad): StreamedEntity {
+  const mapper = load.rel.resolved.target;
+  const keys = mapper.defaultLoad.keys;
+  const indexes = mapper.primaryKey.map((column) => load.start + keys.indexOf(mapper.attributeFor(column)!));
+  const reread = rereadable(node.columns.slice(load.start, load.start + keys.length));
+  return { part: context.identity.forMapper(mapper), mapper, indexes, start: load.start, reread, nullWhenGone: true, count: keys.length };
+}
+
+/** The columns of `labels`, when they are plain columns of one table (or of one alias of it, read from the table). */
+function rereadable(labels: readonly LabelNode[]): Rereadable | undefined {
+  const sources = collectSources(labels.map((label) => label.expr));
+  const source = sources[0];
+  if (sources.length !== 1 || !labels.every((label) => label.expr.kind === "column")) return undefined;
+  if (source!.kind === "table") return { labels, from: source! };
+  if (source!.of.kind !== "table") return undefined;
+  const from = source!.of;
+  return { labels: labels.map((label) => ({ ...label, expr: { ...(label.expr as ColumnNode), source: from } })), from };
 }
 
 /**
@@ -63,7 +82,9 @@ export async function checkRows(conn: Connection, entities: readonly StreamedEnt
       const key = identityKey(entity.indexes.map((i) => row[i]));
       if (!keys.has(key)) continue;
       const current = found.get(key);
-      if (current === undefined) {
+      if (current === undefined && entity.nullWhenGone === true) {
+        for (let j = entity.start; j < entity.start + entity.count!; j++) row[j] = null;
+      } else if (current === undefined) {
         gone ??= new Map();
         let set = gone.get(entity.part);
         if (set === undefined) gone.set(entity.part, (set = new Set()));
