@@ -101,7 +101,7 @@ export { withLoaderCriteria, type LoaderCriteria, type LoaderCriteriaOptions } f
 export { InstrumentedList } from "./orm/state/collection.js";
 export { flagModified } from "./orm/state/flag-modified.js";
 export type { ObjectStatus } from "./orm/state/instance-state.js";
-export { StreamingLoadError, StreamEndedError, RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, UnsavedReferenceError, FlushOrderError, InvalidValueError, ObjectDeletedError, DetachedInstanceError, NullIdentityKeyError, DuplicateKeyError } from "./orm/errors.js";
+export { StreamingLoadError, RelationshipNotLoadedError, ExpiredAttributeError, StaleDataError, UnsavedReferenceError, FlushOrderError, InvalidValueError, ObjectDeletedError, DetachedInstanceError, NullIdentityKeyError, DuplicateKeyError } from "./orm/errors.js";
 // Deferred columns and column loading options (docs/deferred-columns.md).
 export { defer, undefer, loadOnly, type ColumnLoaderOption, type ColumnLoadOptions } from "./orm/loading/column-options.js";
 export type { ColumnOptions } from "./orm/declarative/decorators.js";

@@ -5,7 +5,7 @@
  * to its end or closed.
  */
 import type { CompiledQuery } from "../core/compiler/compiled-query.js";
-import { InvalidRequestError } from "../core/errors.js";
+import { InvalidRequestError, StreamEndedError } from "../core/errors.js";
 import { writingCtes } from "../core/compiler/cte-clause.js";
 import { insertChunks } from "../core/statements/chunking.js";
 import type { Executable } from "../core/statements/executable.js";
@@ -28,6 +28,8 @@ export interface StreamAccess {
   exclusiveStream: string | undefined;
   /** The streams open on the connection (their cursors opened and not closed). */
   openCursors: number;
+  /** The open transaction and its savepoints, outermost first. */
+  transactions(): readonly Transaction[];
   /** Runs a driver call of the stream: errors wrapped and recorded as statements' are. */
   guard<T>(sql: string, params: readonly unknown[], call: () => Promise<T>): Promise<T>;
   log(sql: string, params: readonly unknown[]): void;
@@ -61,16 +63,22 @@ export async function* streamBatches<Row>(access: StreamAccess, compiled: Compil
   // A PostgreSQL cursor lives inside a transaction: one begun for it ends with it.
   const own: Transaction | undefined = conn.cursorSharing === "transaction" && !connection.inTransaction ? await connection.begin() : undefined;
   let cursor: DriverCursor | undefined;
+  let cursorGone = () => false;
   let broke = false;
   try {
     access.log(compiled.sql, compiled.params);
     cursor = await access.guard(compiled.sql, compiled.params, () => conn.openCursor!(compiled.sql, compiled.params, options));
     access.openCursors++;
     if (conn.cursorSharing === "exclusive") access.exclusiveStream = compiled.sql;
+    // PostgreSQL closes the cursor at COMMIT, and at the rollback of a savepoint it was opened in:
+    // a FETCH or CLOSE sent then would fail, and fail the transaction with it.
+    const enclosing = conn.cursorSharing === "transaction" ? [...access.transactions()] : undefined;
+    cursorGone = () => enclosing !== undefined && (!enclosing[0]!.isActive || enclosing.some((tx) => tx.undone));
     const shape = options.rowShape ?? "objects";
     const processors = processorsFor(compiled, shape);
     for (;;) {
       access.checkOpen(); // closed while the loop was suspended: its cursor went with it
+      if (cursorGone()) throw new StreamEndedError(`The stream's cursor was closed: the transaction or savepoint it was opened in ended while its loop ran.`);
       const rows = await access.guard(compiled.sql, compiled.params, () => cursor!.fetch(batchSize));
       if (cursor.duplicateColumn !== undefined) throw duplicateColumnError(cursor.duplicateColumn, compiled.sql);
       if (shape === "values") convertValuesInPlace(rows, compiled.resultProcessorsByIndex);
@@ -85,7 +93,7 @@ export async function* streamBatches<Row>(access: StreamAccess, compiled: Compil
     access.exclusiveStream = undefined;
     if (cursor) access.openCursors--;
     // In a failed transaction the cursor is gone with it (the rollback ends it).
-    if (cursor && access.failedError() === undefined && !connection.closed) await cursor.close().catch(() => (broke = true));
+    if (cursor && access.failedError() === undefined && !connection.closed && !cursorGone()) await cursor.close().catch(() => (broke = true));
     if (own?.isActive) await (broke ? own.rollback() : own.commit());
   }
 }

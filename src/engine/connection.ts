@@ -160,6 +160,7 @@ export class Connection extends ConnectionApi {
       set exclusiveStream(sql) {
         self.exclusiveStream = sql;
       },
+      transactions: () => this.transactions,
       get openCursors() {
         return self.openCursors;
       },

@@ -1,5 +1,5 @@
 /** Errors of the ORM layer. Configuration problems are collected and reported together. */
-import { ArgumentError, AthanorError, InvalidRequestError, ResourceClosedError } from "../core/errors.js";
+import { ArgumentError, AthanorError, InvalidRequestError } from "../core/errors.js";
 
 /** One thing wrong with the model configuration, with where it is and how to fix it. */
 export interface ConfigurationProblem {
@@ -62,23 +62,6 @@ function formatProblems(problems: readonly ConfigurationProblem[]): string {
  */
 export class StreamingLoadError extends InvalidRequestError {
   override name = "StreamingLoadError";
-}
-
-/**
- * The session's transaction ended while `session.stream`'s loop ran (a `commit()`, a
- * `rollback()`, or a failed flush, which rolls it back): the cursor read in that transaction and
- * ended with it, and the rows it had read may be gone with its writes, so the stream stops.
- *
- * ```ts
- * try {
- *   for await (const post of session.stream(select(Post))) await session.commit(); // ends the cursor
- * } catch (error) {
- *   if (error instanceof StreamEndedError) console.log("start a new stream");
- * }
- * ```
- */
-export class StreamEndedError extends ResourceClosedError {
-  override name = "StreamEndedError";
 }
 
 /** A relationship was read synchronously before being loaded. */

@@ -108,6 +108,36 @@ forEachDatabaseWithSchema("the session's transaction ending inside a stream's lo
   });
 
   if (ctx.db.name === "postgresql") {
+    test("the savepoint the stream was opened in, rolled back in the loop: StreamEndedError, nothing sent on the closed cursor, the transaction goes on", async () => {
+      // The next FETCH (or the CLOSE as the loop ended) failed on the cursor PostgreSQL had closed,
+      // and failed the whole transaction with it: the change flushed before the savepoint was lost.
+      await seed();
+      const session = ctx.session();
+      (await session.get(StBook, 10))!.title = "flushed before the savepoint";
+      await session.flush();
+      const savepoint = await session.beginNested();
+      const { seen, error } = await streamRunning(session, () => savepoint.rollback());
+      assert.ok(error instanceof StreamEndedError, `expected StreamEndedError, got ${String(error)}`);
+      assert.ok(seen.length < 10);
+      await session.commit();
+      assert.equal(await ctx.count("st_books", "title = 'flushed before the savepoint'"), 1);
+    });
+
+    test("breaking out of the loop after the savepoint it was opened in was rolled back: the transaction goes on", async () => {
+      await seed();
+      const session = ctx.session();
+      (await session.get(StBook, 10))!.title = "flushed before the savepoint";
+      await session.flush();
+      const savepoint = await session.beginNested();
+      for await (const book of session.stream(byId, { yieldPer: 4 })) {
+        if (book.id !== 1) continue;
+        await savepoint.rollback();
+        break;
+      }
+      await session.commit();
+      assert.equal(await ctx.count("st_books", "title = 'flushed before the savepoint'"), 1);
+    });
+
     test("a flush that fails in a savepoint rolls back the savepoint only: the stream goes on to its end", async () => {
       await seed();
       const session = ctx.session();

@@ -30,7 +30,7 @@ export class DeletedRows {
   /** The lists `keys` was made from, and their lengths: the same again, nothing to redo. */
   private madeFrom: (readonly InstanceState[])[] = [];
   private lengths: number[] = [];
-  /** `keys` with the keys of the batch's rows found gone (`goneKeys`); undefined when none is. */
+  /** `keys` with the keys of the batch's rows found gone (`checkRows`); undefined when none is. */
   private batchKeys: Map<ObjectsByKey, Set<unknown>> | undefined;
   /** The entities the stream's readers read. */
   private readonly entities: StreamedEntity[] = [];
