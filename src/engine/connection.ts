@@ -44,6 +44,7 @@ export class Connection extends ConnectionApi {
   /** The SQL of an open stream that holds the connection (MySQL/MariaDB): other statements are refused meanwhile. */
   private exclusiveStream: string | undefined;
   private madeStreamAccess: StreamAccess | undefined;
+  /** Streams whose cursor is open here: SQLite and MySQL/MariaDB refuse writes beside them (`streamRefusesWrites`). */
   private openCursors = 0;
   /** A statement that may have changed data ran in the open transaction (see `statement-kind.ts`). */
   private wrote = false;
