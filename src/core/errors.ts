@@ -129,6 +129,24 @@ export class ResourceClosedError extends InvalidRequestError {
 }
 
 /**
+ * The transaction a stream's cursor reads in ended while its loop ran (a `commit()`, a
+ * `rollback()`, a failed flush, which rolls it back, or the rollback of the savepoint the cursor
+ * was opened in: PostgreSQL closes the cursor then), so the stream stops: the rows it had read
+ * may be gone with the transaction's writes.
+ *
+ * ```ts
+ * try {
+ *   for await (const post of session.stream(select(Post))) await session.commit(); // ends the cursor
+ * } catch (error) {
+ *   if (error instanceof StreamEndedError) console.log("start a new stream");
+ * }
+ * ```
+ */
+export class StreamEndedError extends ResourceClosedError {
+  override name = "StreamEndedError";
+}
+
+/**
  * A statement was sent on a connection whose open stream holds it (MySQL/MariaDB read a result
  * to its end before the next command).
  */

@@ -8,18 +8,18 @@
 import type { CompiledQuery } from "../core/compiler/compiled-query.js";
 import { InvalidRequestError, OperationalError, ResourceClosedError, StreamInProgressError, type DBAPIError } from "../core/errors.js";
 import { insertChunks } from "../core/statements/chunking.js";
-import { writingCtes } from "../core/compiler/cte-clause.js";
 import { executeChunks } from "./chunked-insert.js";
 import { executeInParameterOrder } from "./insert-parameter-order.js";
 import type { Executable } from "../core/statements/executable.js";
 import type { Select } from "../core/statements/select.js";
-import type { DriverConnection, DriverCursor, DriverResult, EngineDialect, ExecuteOptions } from "./driver.js";
-import { convertInPlace, convertValuesInPlace, mappedWhileRead, processorsFor, RowMapperFailure, shapedResult } from "./convert-rows.js";
-import { yieldPerOf, type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
+import type { DriverConnection, DriverResult, EngineDialect, ExecuteOptions } from "./driver.js";
+import { mappedWhileRead, RowMapperFailure, shapedResult } from "./convert-rows.js";
+import { streamBatches, streamStatement, type StreamAccess } from "./connection-stream.js";
+import { type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
 import { forgetKeyOrders } from "./generated-key-order.js";
 import { changesSchema, changesSession, committedBefore, mayWrite, refusedText, statementTexts, streamInProgress } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
-import { checkedColumns, duplicateColumnError } from "./duplicate-columns.js";
+import { checkedColumns } from "./duplicate-columns.js";
 import { runInTransaction, Transaction } from "./transaction.js";
 import { autocommitOutcome } from "./unknown-outcomes.js";
 import { answeredWithin } from "./answer-deadline.js";
@@ -43,8 +43,13 @@ export class Connection extends ConnectionApi {
   private idleWaiters: (() => void)[] = [];
   /** The SQL of an open stream that holds the connection (MySQL/MariaDB): other statements are refused meanwhile. */
   private exclusiveStream: string | undefined;
+  private madeStreamAccess: StreamAccess | undefined;
+  /** Streams whose cursor is open here: SQLite and MySQL/MariaDB refuse writes beside them (`streamRefusesWrites`). */
+  private openCursors = 0;
   /** A statement that may have changed data ran in the open transaction (see `statement-kind.ts`). */
   private wrote = false;
+  /** Such statements, counted from the first and while a stream is open: never reset (`writesBesideStreams`). */
+  private writes = 0;
   /** SQL text may have changed the session (`changesSession`): reset before the pool hands it on. */
   private sessionChanged = false;
 
@@ -135,54 +140,37 @@ export class Connection extends ConnectionApi {
     return answer instanceof Promise ? answer.then((result) => shapedResult<Row>(compiled, result, options)) : shapedResult<Row>(compiled, answer, options);
   }
 
-  async *stream<Row>(statement: Executable<Row>, options: StreamOptions = {}): AsyncGenerator<Row, void, undefined> {
-    // No one cursor reads an INSERT that execute() runs as several statements (chunks over the
-    // parameter limit, rows paired by sortByParameterOrder), nor a statement that writes (a
-    // data-modifying CTE: PostgreSQL declares no cursor over it): such a statement runs whole.
-    const compiled = runsAsSeveral(statement.node, this.dialect.capabilities.maxParameters) ? undefined : this.compile(statement);
-    if (compiled !== undefined && statement.node.kind === "raw") this.checkText(compiled.sql); // as execute() checks it: MariaDB runs any text as a stream
-    if (compiled === undefined || writingCtes(statement.node, compiled.sql).length !== 0) {
-      yieldPerOf(options.yieldPer);
-      yield* (await this.execute(statement)).rows;
-      return;
-    }
-    for await (const batch of this.streamCompiled<Row>(compiled, options)) yield* batch;
+  stream<Row>(statement: Executable<Row>, options: StreamOptions = {}): AsyncGenerator<Row, void, undefined> {
+    return streamStatement<Row>(this.streamAccess, statement, options);
   }
 
-  async *streamCompiled<Row>(compiled: CompiledQuery, options: StreamOptions & ExecuteOptions = {}): AsyncGenerator<Row[], void, undefined> {
-    const batchSize = yieldPerOf(options.yieldPer);
-    if (this.failed) throw this.failed.rolledBackError("run a statement");
-    const conn = this.checkOpen();
-    if (!conn.openCursor) throw new InvalidRequestError("This connection's driver cannot stream results.");
-    if (this.exclusiveStream !== undefined) throw streamInProgress(this.exclusiveStream, compiled.sql);
-    // A PostgreSQL cursor lives inside a transaction: one begun for it ends with it.
-    const own = conn.cursorSharing === "transaction" && !this.inTransaction ? await this.begin() : undefined;
-    let cursor: DriverCursor | undefined;
-    let failed = false;
-    try {
-      this.context.log?.(compiled.sql, compiled.params);
-      cursor = await this.guard(compiled.sql, compiled.params, () => conn.openCursor!(compiled.sql, compiled.params, options));
-      if (conn.cursorSharing === "exclusive") this.exclusiveStream = compiled.sql;
-      const shape = options.rowShape ?? "objects";
-      const processors = processorsFor(compiled, shape);
-      for (;;) {
-        this.checkOpen(); // closed while the loop was suspended: its cursor went with it
-        const rows = await this.guard(compiled.sql, compiled.params, () => cursor!.fetch(batchSize));
-        if (cursor.duplicateColumn !== undefined) throw duplicateColumnError(cursor.duplicateColumn, compiled.sql);
-        if (shape === "values") convertValuesInPlace(rows, compiled.resultProcessorsByIndex);
-        else if (processors.length) convertInPlace(rows, processors);
-        if (rows.length) yield rows as Row[];
-        if (rows.length < batchSize) break;
-      }
-    } catch (error) {
-      failed = true;
-      throw error;
-    } finally {
-      this.exclusiveStream = undefined;
-      // In a failed transaction the cursor is gone with it (the rollback ends it).
-      if (cursor && !this.failed && !this.closed) await cursor.close().catch(() => (failed = true));
-      if (own?.isActive) await (failed ? own.rollback() : own.commit());
-    }
+  streamCompiled<Row>(compiled: CompiledQuery, options: StreamOptions & ExecuteOptions = {}): AsyncGenerator<Row[], void, undefined> {
+    return streamBatches<Row>(this.streamAccess, compiled, options);
+  }
+
+  /** What the streams (connection-stream.ts) need of this connection's own state; made at the first stream. */
+  private get streamAccess(): StreamAccess {
+    const self = this; // for the accessors of the private field below
+    return (this.madeStreamAccess ??= {
+      connection: this,
+      checkOpen: () => this.checkOpen(),
+      failedError: () => this.failed?.rolledBackError("run a statement"),
+      get exclusiveStream() {
+        return self.exclusiveStream;
+      },
+      set exclusiveStream(sql) {
+        self.exclusiveStream = sql;
+      },
+      transactions: () => this.transactions,
+      get openCursors() {
+        return self.openCursors;
+      },
+      set openCursors(n) {
+        self.openCursors = n;
+      },
+      guard: (sql, params, call) => this.guard(sql, params, call),
+      log: (sql, params) => this.context.log?.(sql, params),
+    });
   }
 
   /** Runs a driver call of a stream: logged once per statement, errors wrapped and recorded as `send` does. */
@@ -249,7 +237,11 @@ export class Connection extends ConnectionApi {
   private sendNow(conn: DriverConnection, sql: string, params: readonly unknown[], options?: ExecuteOptions): DriverResult | Promise<DriverResult> {
     if (this.exclusiveStream !== undefined) throw streamInProgress(this.exclusiveStream, sql);
     this.context.log?.(sql, params);
-    if (!this.wrote && this.transactions.length > 0 && mayWrite(sql)) this.wrote = true;
+    // Counted while a cursor reads (its stream checks its rows then: connection-stream.ts); else noted once.
+    if ((!this.wrote || this.openCursors !== 0) && this.transactions.length > 0 && mayWrite(sql)) {
+      this.wrote = true;
+      this.writes++;
+    }
     let answer: DriverResult | Promise<DriverResult>;
     try {
       answer = conn.execute(sql, params, options);
@@ -316,6 +308,16 @@ export class Connection extends ConnectionApi {
     }
     // A failed transaction is the one to commit, inside it, or encloses it: none can commit.
     if (this.failed) throw this.failed.rolledBackError(action);
+  }
+
+  /** @internal A count that changes when a statement that may write runs in a transaction while a stream is open here. */
+  get writesBesideStreams(): number {
+    return this.writes;
+  }
+
+  /** @internal Whether a stream open here refuses writes beside its cursor (SQLite), or any statement (MySQL/MariaDB). */
+  get streamRefusesWrites(): boolean {
+    return this.openCursors !== 0 && this.driverConnection?.cursorSharing !== "transaction";
   }
 
   /** @internal Whether the driver reports a transaction open; undefined where it cannot tell without asking. */
@@ -392,9 +394,4 @@ export class Connection extends ConnectionApi {
     }
     return this.driverConnection;
   }
-}
-
-/** Whether `execute` runs `node` as more than one statement, or pairs its rows (see `stream`). */
-function runsAsSeveral(node: Executable<unknown>["node"], maxParameters: number): boolean {
-  return node.kind === "insert" && (node.sortByParameterOrder === true || insertChunks(node, maxParameters) !== undefined);
 }

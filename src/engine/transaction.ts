@@ -21,6 +21,8 @@ export class Transaction {
    * every statement after it committed as it ran. No rollback can undo any of it.
    */
   committedBefore: string | undefined;
+  /** @internal Ended by its rollback: PostgreSQL closed the cursors opened in it (connection-stream.ts). */
+  undone = false;
 
   constructor(
     readonly connection: Connection,
@@ -125,7 +127,10 @@ export class Transaction {
       if (error instanceof StreamInProgressError) sent = false;
       throw error;
     } finally {
-      if (sent) this.connection.endTransaction(this);
+      if (sent) {
+        this.undone = true;
+        this.connection.endTransaction(this);
+      }
     }
   }
 

@@ -152,6 +152,28 @@ forEachDatabase("streaming (Core)", (ctx) => {
     }
   });
 
+  test("a write with RETURNING inside the loop: runs beside the cursor on PostgreSQL; refused on SQLite (it moved rows under the cursor, which read them again) and MySQL/MariaDB", async () => {
+    const conn = await ctx.engine.connect();
+    try {
+      const tx = await conn.begin();
+      const ids: number[] = [];
+      let outcome: unknown = "written";
+      for await (const row of conn.stream(select(events.c.id).from(events).where(events.c.id.le(6)).orderBy(events.c.id), { yieldPer: 2 })) {
+        ids.push(row.id);
+        if (row.id !== 2) continue;
+        // MariaDB has no UPDATE ... RETURNING: a DELETE ... RETURNING is refused there the same way.
+        const moving = ctx.db.name === "mysql" ? sql`DELETE FROM core_stream_events WHERE id <= 2 RETURNING id` : sql`UPDATE core_stream_events SET id = id + ${ROWS + 100} WHERE id <= 2 RETURNING id`;
+        await conn.execute(moving).catch((error: unknown) => (outcome = error));
+      }
+      if (ctx.db.name === "postgresql") assert.equal(outcome, "written");
+      else assert.ok(outcome instanceof StreamInProgressError, String(outcome));
+      assert.deepEqual(ids, [1, 2, 3, 4, 5, 6], "the stream read rows twice");
+      await tx.rollback();
+    } finally {
+      await conn.close();
+    }
+  });
+
   test("COMMIT or a savepoint's ROLLBACK refused while a stream holds the connection: the transaction stays open, and ends as asked once the loop has", { skip: ctx.db.name === "postgresql" && "PostgreSQL runs them beside the cursor" }, async () => {
     // MariaDB's refusal used to end the Transaction though nothing was sent: the database's stayed
     // open, statements "in autocommit" then ran inside it and were lost with the connection.

@@ -6,11 +6,15 @@
  * the session holds an object under that key again. SQLite and MariaDB refuse the flush inside
  * their stream (a write while it reads): there the row is never deleted under the cursor, and
  * nothing committed is lost (an in-memory SQLite database was: its connection closed as broken).
+ * In a tuple, a deleted entity on the nullable side of an outer join reads as null and the rest of
+ * the row stays (it skipped the whole row), as `execute` returns it. Rows a bulk statement or SQL
+ * text deleted or changed inside the loop were yielded as the cursor had them (deleted ones as
+ * persistent objects; changed ones with old values, which the commit then wrote back).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { StreamInProgressError, columnsOf, select } from "../../src/index.js";
-import { StBook, StreamBase } from "./fixtures/stream-shop.js";
+import { StreamInProgressError, columnsOf, deleteFrom, joinedLoad, select, sql, update } from "../../src/index.js";
+import { StBook, StReview, StreamBase } from "./fixtures/stream-shop.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 forEachDatabaseWithSchema("rows a stream's session deleted in its loop", StreamBase.metadata, (ctx) => {
@@ -78,5 +82,125 @@ forEachDatabaseWithSchema("rows a stream's session deleted in its loop", StreamB
     await session.commit();
     assert.equal(await ctx.count("st_books"), 10);
     assert.equal(await ctx.count("st_books", "id = 8 AND title LIKE 'again%'"), 1);
+  });
+
+  /** Books 1-6, each with review n; streams `query` as tuples in batches of 2, deleting review 5 and flushing at the first; then runs it again. */
+  async function tuplesDeletingReview(query: ReturnType<typeof bookReviewPairs>): Promise<{ streamed: string[]; executed: string[] }> {
+    const seeding = ctx.session();
+    for (let i = 1; i <= 6; i++) {
+      seeding.add(Object.assign(new StBook(), { id: i, title: `book ${i}` }));
+      seeding.add(Object.assign(new StReview(), { id: i, bookId: i, stars: i }));
+    }
+    await seeding.commit();
+    await seeding.close();
+    const session = ctx.session();
+    const five = (await session.get(StReview, 5))!;
+    const pair = ([book, review]: readonly [StBook | null, StReview | null]) => `${book?.id ?? "null"}/${review?.id ?? "null"}`;
+    const streamed: string[] = [];
+    for await (const row of session.streamRows(query, { yieldPer: 2 })) {
+      streamed.push(pair(row));
+      if (row[0]?.id === 1) {
+        await session.delete(five);
+        await session.flush();
+      }
+    }
+    const executed = (await session.execute(query)).map(pair);
+    await session.commit();
+    return { streamed, executed };
+  }
+
+  const r = columnsOf(StReview);
+  const bookReviewPairs = (outer: boolean) => {
+    const books = select(StBook, StReview);
+    return (outer ? books.leftJoin(StReview, r.bookId.eq(columnsOf(StBook).id)) : books.join(StReview, r.bookId.eq(columnsOf(StBook).id))).orderBy(columnsOf(StBook).id);
+  };
+
+  test("a tuple with an inner-joined entity deleted is skipped, as execute no longer returns the row", async () => {
+    const { streamed, executed } = await tuplesDeletingReview(bookReviewPairs(false));
+    assert.deepEqual(streamed, ["1/1", "2/2", "3/3", "4/4", "6/6"]);
+    assert.deepEqual(streamed, executed);
+  });
+
+  test("a tuple with an outer-joined entity deleted keeps the rest of the row, the entity null, as execute returns it", async () => {
+    const { streamed, executed } = await tuplesDeletingReview(bookReviewPairs(true));
+    assert.deepEqual(streamed, ["1/1", "2/2", "3/3", "4/4", "5/null", "6/6"], "book 5 was lost with its deleted review");
+    assert.deepEqual(streamed, executed);
+    assert.equal(await ctx.count("st_books"), 6);
+  });
+
+  /** Streams the books in batches of 3, running `remove` at the first and changing every book yielded; then commits. */
+  async function streamRemoving(remove: (session: ReturnType<typeof ctx.session>) => Promise<unknown>): Promise<number[]> {
+    await seed();
+    const session = ctx.session();
+    const seen: number[] = [];
+    for await (const book of session.stream(select(StBook).orderBy(columnsOf(StBook).id), { yieldPer: 3 })) {
+      seen.push(book.id);
+      if (book.id === 1) await remove(session);
+      book.title = `${book.title} (seen)`;
+    }
+    await session.commit();
+    return seen;
+  }
+
+  test("rows a bulk delete removed are not yielded, and the commit writes the changes of the rest", async () => {
+    const seen = await streamRemoving((session) => session.execute(deleteFrom(StBook).where(columnsOf(StBook).id.in([5, 8]))));
+    assert.deepEqual(seen, [1, 2, 3, 4, 6, 7, 9, 10], "rows deleted by the bulk delete came back as persistent objects");
+    assert.equal(await ctx.count("st_books"), 8, "a deleted row was resurrected");
+    assert.equal(await ctx.count("st_books", "title LIKE '% (seen)'"), 8);
+  });
+
+  test("rows a bulk update changed are read as they are now: the commit does not write their old values back", async () => {
+    // The books yielded next show the new title: the loop's change builds on it, not on the cursor's.
+    const seen = await streamRemoving((session) => session.execute(update(StBook).values({ title: "renamed" }).where(columnsOf(StBook).id.gt(3))));
+    assert.equal(seen.length, 10);
+    assert.equal(await ctx.count("st_books", "title = 'renamed (seen)'"), 7, "the bulk update was overwritten with the cursor's old titles");
+    assert.equal(await ctx.count("st_books", "title LIKE 'book % (seen)'"), 3);
+  });
+
+  test("a joined-loaded book a bulk update changed is read as it is now: the commit does not write its old title back", async () => {
+    const seeding = ctx.session();
+    for (let i = 1; i <= 6; i++) {
+      seeding.add(Object.assign(new StBook(), { id: i, title: `book ${i}` }));
+      seeding.add(Object.assign(new StReview(), { id: i, bookId: i, stars: i }));
+    }
+    await seeding.commit();
+    await seeding.close();
+    const session = ctx.session();
+    const seen: string[] = [];
+    const reviews = select(StReview).options(joinedLoad(StReview, "book")).orderBy(r.id);
+    for await (const review of session.stream(reviews, { yieldPer: 2 })) {
+      if (review.id === 1) {
+        await session.execute(update(StBook).values({ title: "renamed" }));
+      }
+      seen.push(`${review.id}:${review.book.title}`);
+      review.book.title = `${review.book.title} (seen)`;
+    }
+    assert.deepEqual(seen, ["1:renamed", "2:renamed", "3:renamed", "4:renamed", "5:renamed", "6:renamed"]);
+    await session.commit();
+    assert.equal(await ctx.count("st_books", "title = 'renamed (seen)'"), 6, "the bulk update was overwritten with the joined rows' old titles");
+  });
+
+  test("rows deleted by SQL text in the session's transaction are not yielded", async () => {
+    const seen = await streamRemoving((session) => session.execute(sql`DELETE FROM st_books WHERE id > 8`));
+    assert.deepEqual(seen, [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.equal(await ctx.count("st_books"), 8);
+    assert.equal(await ctx.count("st_books", "title LIKE '% (seen)'"), 8);
+  });
+
+  test("a bulk-deleted entity on the nullable side of an outer join reads as null", async () => {
+    const seeding = ctx.session();
+    for (let i = 1; i <= 4; i++) {
+      seeding.add(Object.assign(new StBook(), { id: i, title: `book ${i}` }));
+      seeding.add(Object.assign(new StReview(), { id: i, bookId: i, stars: i }));
+    }
+    await seeding.commit();
+    await seeding.close();
+    const session = ctx.session();
+    const streamed: string[] = [];
+    for await (const [book, review] of session.streamRows(bookReviewPairs(true), { yieldPer: 2 })) {
+      streamed.push(`${book.id}/${review?.id ?? "null"}`);
+      if (book.id === 1) await session.execute(deleteFrom(StReview).where(r.stars.ge(3)));
+    }
+    assert.deepEqual(streamed, ["1/1", "2/2", "3/null", "4/null"]);
   });
 }, { createOnce: true });

@@ -87,7 +87,8 @@ class SqliteConnection implements DriverConnection {
     // A write outside a transaction commits as it runs; inside one, the COMMIT is what persists.
     // (Reads first: `readonly` is a plain property, `inTransaction` a call into SQLite.)
     if (this.file !== undefined && (sql === "COMMIT" || (!stmt.readonly && !this.db.inTransaction))) this.checkFile();
-    if (this.openCursors !== 0 && !stmt.reader) {
+    // A write that returns rows (RETURNING) is a reader too: it would move rows under the cursor, which then reads them twice or not at all.
+    if (this.openCursors !== 0 && (!stmt.reader || !stmt.readonly)) {
       throw new StreamInProgressError(
         `Cannot run "${sql.slice(0, 80)}" while a stream is open on the same SQLite connection: SQLite cannot write while ` +
           `a statement reads. Finish or leave the loop first (reads can run inside it).`,

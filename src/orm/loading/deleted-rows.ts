@@ -1,7 +1,9 @@
 /**
  * Rows a stream's cursor still has that its session deleted since: PostgreSQL's cursor reads as of
  * when it opened, and yielded such a row as a new persistent object, whose next change failed with
- * a StaleDataError blaming another transaction. The stream's readers skip them (`skippingDeleted`).
+ * a StaleDataError blaming another transaction. The stream's readers skip them (`skippingDeleted`):
+ * those its flushes deleted by their objects' keys, those deleted otherwise (a bulk DELETE, SQL
+ * text, a database cascade) by looking the batch's keys up once the transaction wrote (gone-rows.ts).
  */
 import type { ColumnPlan } from "../mapping/column-plan.js";
 import type { Mapper } from "../mapping/mapper.js";
@@ -9,6 +11,14 @@ import { identityKey, type IdentityMap } from "../identity/identity-map.js";
 import type { ObjectsByKey } from "../identity/objects-by-key.js";
 import type { InstanceState } from "../state/instance-state.js";
 import type { Hydrator } from "./hydrate.js";
+import type { Connection } from "../../engine/connection.js";
+import { checkRows, type Rereadable, type StreamedEntity } from "./gone-rows.js";
+
+/** @internal What a stream's query knows of its items: those on the nullable side of an outer join, and those whose columns can be read again. */
+export interface StreamedItems {
+  readonly outerJoined: readonly boolean[];
+  readonly reread: readonly (Rereadable | undefined)[];
+}
 
 /** @internal What a skipping reader returns for a deleted row: the query runner drops the rows that have it. */
 export const DELETED_ROW: object = Object.freeze({});
@@ -20,6 +30,12 @@ export class DeletedRows {
   /** The lists `keys` was made from, and their lengths: the same again, nothing to redo. */
   private madeFrom: (readonly InstanceState[])[] = [];
   private lengths: number[] = [];
+  /** `keys` with the keys of the batch's rows found gone (`checkRows`); undefined when none is. */
+  private batchKeys: Map<ObjectsByKey, Set<unknown>> | undefined;
+  /** The entities the stream's readers read. */
+  private readonly entities: StreamedEntity[] = [];
+  /** The connection's write count when the first batch came: the cursor reads as of then. */
+  private writesAtOpen: number | undefined;
   /** A reader returned `DELETED_ROW` since the last `takeSkipped`. */
   private skipped = false;
 
@@ -27,10 +43,41 @@ export class DeletedRows {
     private readonly identity: IdentityMap,
     /** The objects the flushes of the session's open transaction deleted (its journals', savepoints' too). */
     private readonly deleted: () => (readonly InstanceState[])[],
+    /** The session's connection, once its transaction is open. */
+    private readonly connection: () => Connection | undefined,
   ) {}
 
+  /**
+   * Before a batch is read: the keys deleted since the cursor opened. Once the transaction wrote beside the cursor (async
+   * then), the batch's rows are looked up: those gone are skipped, the others' entity columns read again (gone-rows.ts).
+   */
+  refresh(rows: readonly unknown[][]): Promise<void> | undefined {
+    this.refreshDeleted();
+    this.batchKeys = undefined;
+    const conn = this.connection();
+    if (conn === undefined || this.entities.length === 0) return undefined;
+    const writes = conn.writesBesideStreams;
+    this.writesAtOpen ??= writes;
+    return writes === this.writesAtOpen ? undefined : this.lookUp(conn, rows);
+  }
+
+  /** @internal Notes an entity a reader reads (once per part and key position). */
+  track(entity: StreamedEntity): void {
+    const same = (e: StreamedEntity) => e.part === entity.part && e.indexes.every((index, i) => index === entity.indexes[i]);
+    if (!this.entities.some(same)) this.entities.push(entity);
+  }
+
+  private async lookUp(conn: Connection, rows: readonly unknown[][]): Promise<void> {
+    const gone = await checkRows(conn, this.entities, rows);
+    if (gone === undefined) return;
+    const keys = new Map(this.keys);
+    for (const [part, set] of gone) for (const key of keys.get(part) ?? []) set.add(key);
+    for (const [part, set] of gone) keys.set(part, set);
+    this.batchKeys = keys;
+  }
+
   /** Reads the deleted objects again: once per batch, a pass over them only when they changed. */
-  refresh(): void {
+  private refreshDeleted(): void {
     const lists = this.deleted();
     if (lists.length === this.madeFrom.length && lists.every((list, i) => list === this.madeFrom[i] && list.length === this.lengths[i])) return;
     this.madeFrom = lists;
@@ -59,7 +106,7 @@ export class DeletedRows {
 
   /** @internal The keys deleted from `part`, if any. */
   keysOf(part: ObjectsByKey): ReadonlySet<unknown> | undefined {
-    return this.keys?.get(part);
+    return (this.batchKeys ?? this.keys)?.get(part);
   }
 
   /** @internal Notes that a reader skipped a row. */
@@ -70,12 +117,24 @@ export class DeletedRows {
 
 /**
  * @internal `read`, but a row whose key the session deleted in its transaction, and holds no object under
- * again (one added back under the key is the row's), reads as `DELETED_ROW`. Costs a property
+ * again (one added back under the key is the row's), reads as `DELETED_ROW`: the query would not
+ * return the row now. An entity on the nullable side of an outer join (`outerJoined`) reads as
+ * null instead, as the query would read it now, and the rest of the row stays. Costs a property
  * read per row while the transaction deleted nothing of the class.
  */
-export function skippingDeleted(read: Hydrator, mapper: Mapper, start: number, plan: ColumnPlan, identity: IdentityMap, deleted: DeletedRows): Hydrator {
+export function skippingDeleted(
+  read: Hydrator,
+  mapper: Mapper,
+  start: number,
+  plan: ColumnPlan,
+  identity: IdentityMap,
+  deleted: DeletedRows,
+  outerJoined: boolean,
+  reread: Rereadable | undefined,
+): Hydrator {
   const indexes = mapper.primaryKey.map((column) => start + plan.keys.indexOf(mapper.attributeFor(column)!));
   const part = identity.forMapper(mapper);
+  deleted.track({ part, mapper, indexes, start, reread });
   return (row) => {
     const keys = deleted.keysOf(part);
     if (keys === undefined) return read(row);
@@ -83,6 +142,7 @@ export function skippingDeleted(read: Hydrator, mapper: Mapper, start: number, p
     if (!keys.has(key)) return read(row);
     if (identity.hasUnindexed) identity.indexInserted();
     if (part.has(key)) return read(row);
+    if (outerJoined) return null;
     deleted.noteSkipped();
     return DELETED_ROW;
   };

@@ -15,7 +15,7 @@ import { runLoadHooks } from "../mapping/model-events.js";
 import { polymorphicHydrator } from "./polymorphic.js";
 import { markingHydrator } from "./criteria-marks.js";
 import type { LoaderCriteria } from "./criteria.js";
-import { skippingDeleted, type DeletedRows } from "./deleted-rows.js";
+import { skippingDeleted, type DeletedRows, type StreamedItems } from "./deleted-rows.js";
 
 export interface HydrationContext {
   readonly identity: IdentityMap;
@@ -39,13 +39,15 @@ export function layoutReaders(
   mapperOf: (cls: EntityClass) => Mapper,
   context: HydrationContext,
   plans?: readonly (ColumnPlan | undefined)[],
+  /** For a stream skipping deleted rows: its items on the nullable side of an outer join (outer-joined.ts), and their columns to read again (gone-rows.ts). */
+  streamed?: StreamedItems,
 ): ((row: readonly unknown[]) => unknown)[] {
   return layout.map((item, i) => {
     if (item.kind === "value") return (row: readonly unknown[]) => row[item.index];
     const mapper = mapperOf(item.entity);
     const read = hydrator(mapper, item.start, context, plans?.[i]);
     const deleted = context.deletedRows;
-    return deleted === undefined ? read : skippingDeleted(read, mapper, item.start, plans?.[i] ?? mapper.defaultLoad, context.identity, deleted);
+    return deleted === undefined ? read : skippingDeleted(read, mapper, item.start, plans?.[i] ?? mapper.defaultLoad, context.identity, deleted, streamed?.outerJoined[i] === true, streamed?.reread[i]);
   });
 }
 

@@ -10,6 +10,8 @@ import { peekState, stateOf } from "../state/instance-state.js";
 import { markRaiseLoad } from "../state/raise-load.js";
 import { layoutReaders } from "./hydrate.js";
 import { DELETED_ROW } from "./deleted-rows.js";
+import { outerJoinedItems } from "./outer-joined.js";
+import { joinedTarget, rereadableItems } from "./gone-rows.js";
 import { collectJoined, withJoinedLoads, type JoinedLoad } from "./joined.js";
 import { isContainsEager, withContainsEager } from "./contains-eager.js";
 import { isPopulateExisting, PopulateRun } from "./populate.js";
@@ -101,7 +103,11 @@ function planQuery(outer: QueryContext, given: Select<unknown>, single: boolean)
   const locks = lockedItems(query.node, statement.layout);
   // The joined loads' `under` index their own list: the contains-eager loads go after them.
   const loads = [...joinedLoads, ...eager.loads];
-  const readersOf = (ctx: QueryContext) => layoutReaders(statement.layout, ctx.mapperOf, ctx, columnPlanning?.plans);
+  // A stream looks its joined loads' targets up too, once its transaction wrote beside the cursor (gone-rows.ts).
+  if (context.deletedRows) for (const load of loads) context.deletedRows.track(joinedTarget(context, query.node, load));
+  // A stream reads an outer-joined entity whose row the session deleted as null, and may read an entity's columns again (deleted-rows.ts).
+  const streamed = context.deletedRows ? { outerJoined: outerJoinedItems(statement.node, statement.layout), reread: rereadableItems(statement.node, statement.layout) } : undefined;
+  const readersOf = (ctx: QueryContext) => layoutReaders(statement.layout, ctx.mapperOf, ctx, columnPlanning?.plans, streamed);
   /** `ctx`'s readers, those of the items whose rows the query locks reading with a locking run. */
   const populatingReaders = (ctx: QueryContext, run: PopulateRun) => {
     const readers = readersOf(ctx);
@@ -210,7 +216,7 @@ export async function* streamQuery(
   const firstOnly = single && statement.layout.length !== 1;
   for await (const rows of context.streamRows(plan.query, yieldPer)) {
     // Deleted by the session while the loop ran (a flush between batches): not made objects again.
-    context.deletedRows?.refresh();
+    await context.deletedRows?.refresh(rows);
     const results = await plan.process(rows);
     yield firstOnly ? results.map((row) => (row as unknown[])[0]) : results;
   }

@@ -11,7 +11,7 @@ import type { Connection } from "../../engine/connection.js";
 import type { Engine } from "../../engine/engine.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import { streamQuery, type StreamContext } from "../loading/query-runner.js";
-import { InvalidRequestError } from "../../core/errors.js";
+import { InvalidRequestError, StreamEndedError, StreamInProgressError } from "../../core/errors.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { StreamSideReads } from "./stream-side-reads.js";
@@ -45,15 +45,49 @@ export async function* streamResults(
   // Select-in loads beside a stream that holds the connection (MySQL/MariaDB) take a second one.
   const side = new StreamSideReads(host.engine, host.connection);
   try {
-    const deletedRows = new DeletedRows(host.identity, () => deletedIn(host.transaction()));
-    for await (const batch of streamQuery({ ...side.context(host.context), deletedRows }, statement, single, yieldPer)) {
-      yield* batch;
-      // The caller asked for the next row: this batch is finished.
-      release(host, batch, before);
+    const deletedRows = new DeletedRows(host.identity, () => deletedIn(host.transaction()), host.connection);
+    // The transaction the cursor reads in: once it has ended, no row of it is yielded (its writes may be undone).
+    let reading: SessionTransaction | undefined;
+    try {
+      for await (const batch of streamQuery({ ...side.context(host.context), deletedRows }, statement, single, yieldPer)) {
+        reading ??= host.transaction()?.root;
+        for (let i = 0; i < batch.length; i++) {
+          if (reading !== undefined && !reading.isActive) throw streamEnded(undefined);
+          yield batch[i];
+        }
+        // The caller asked for the next row: this batch is finished.
+        release(host, batch, before);
+      }
+    } catch (error) {
+      // The next batch's read failed on the cursor the transaction's end closed (errors of the loop's body do not come here).
+      if (reading !== undefined && !reading.isActive && !(error instanceof StreamEndedError)) throw streamEnded(error);
+      throw error;
     }
   } finally {
     await side.close();
   }
+}
+
+/**
+ * @internal A flush asked for while a stream of the session reads on SQLite (no write beside its cursor) or MySQL/MariaDB
+ * (no statement beside it): refused before anything, so the transaction, the stream and the changes stay as they are.
+ */
+export function flushBesideStream(): StreamInProgressError {
+  return new StreamInProgressError(
+    `Cannot flush while a stream of the session reads (session.stream's loop): SQLite cannot write beside its cursor, and ` +
+      `MySQL/MariaDB run no other statement on its connection. Nothing was sent: the transaction and the stream go on, and ` +
+      `the changes stay in the session for the first flush after the loop (commit() writes them).`,
+  );
+}
+
+function streamEnded(cause: unknown): StreamEndedError {
+  return new StreamEndedError(
+    `The session's transaction ended while session.stream's loop ran (a commit(), a rollback(), or a failed flush, which ` +
+      `rolls it back): the stream's cursor read in it and ended with it. The session is usable; start a new stream to go on. ` +
+      `To keep a stream past a flush that may fail, flush in a savepoint: const sp = await session.beginNested(); ` +
+      `await session.flush(); await sp.commit() (a failed flush then rolls back the savepoint only).`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /** The objects the flushes of `tx` and the transactions around it deleted: one list per journal that has some. */

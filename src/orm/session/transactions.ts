@@ -31,6 +31,7 @@ import type { FlushHooks } from "../unit-of-work/collaborators.js";
 import { runBeforeHooks, runHooks } from "../unit-of-work/flush-hooks.js";
 import { flushHooksInUse, type HookKind } from "../mapping/model-events.js";
 import { readExpiredForHooks } from "./hook-reads.js";
+import { flushBesideStream } from "./streaming.js";
 
 type Load = (rel: RelationshipProperty, objects: readonly object[]) => Promise<void>;
 
@@ -206,6 +207,7 @@ export class Transactions {
 
   private async runFlush(expiring: boolean, load: Load): Promise<void> {
     const tx = await this.current();
+    if (tx.connection.streamRefusesWrites) throw flushBesideStream(); // before anything: the transaction and the stream go on
     const addedByHooks: InstanceState[] = [];
     try {
       await this.prepareFlush(addedByHooks);
