@@ -107,6 +107,28 @@ export function discardWork(uow: UndoTarget, journal: Journal): void {
   uow.clear();
 }
 
+/**
+ * A savepoint's rollback: the objects that joined inside it leave: those without a row (in one
+ * pass over `pending`), and detached ones added back, detached again with their changes, as a
+ * rollback of the whole transaction leaves them (`discardWork`): the outer commit must not write them.
+ */
+export function expungeAdded(uow: UndoTarget, added: ReadonlySet<InstanceState>): void {
+  if (added.size === 0) return;
+  const dropped = new Set([...added].filter((state) => state.key === undefined));
+  if (dropped.size) uow.pending.reset(uow.pending.all.filter((state) => !dropped.has(state)));
+  for (const state of added) {
+    if (state.session === uow.owner && (dropped.has(state) || uow.rejoined.delete(state))) uow.forget(state);
+  }
+}
+
+/** Objects whose deletion mark a savepoint's rollback put back: the set follows the marks. */
+export function syncDeletions(uow: UndoTarget, states: readonly InstanceState[]): void {
+  for (const state of states) {
+    if (state.deletePending) uow.deleting.add(state);
+    else uow.deleting.delete(state);
+  }
+}
+
 /** A deleted object's row is back: the identity map finds it under its key again. */
 function refile(uow: UndoTarget, state: InstanceState, key: unknown, overwritten: object[]): void {
   const held = uow.identity.get(state.mapper, key);

@@ -340,28 +340,6 @@ export class UnitOfWork {
   }
 
   /**
-   * Objects that joined inside a rolled-back savepoint leave: those without a row (in one pass
-   * over `pending`), and detached ones added back, detached again with their changes, as a
-   * rollback of the whole transaction leaves them (`discard`): the outer commit must not write them.
-   */
-  expungeAdded(added: ReadonlySet<InstanceState>): void {
-    if (added.size === 0) return;
-    const dropped = new Set([...added].filter((state) => state.key === undefined));
-    if (dropped.size) this.pending.reset(this.pending.all.filter((state) => !dropped.has(state)));
-    for (const state of added) {
-      if (state.session === this.host.owner && (dropped.has(state) || this.rejoined.delete(state))) this.forget(state);
-    }
-  }
-
-  /** Objects whose deletion mark a savepoint's rollback put back: the set follows the marks. */
-  syncDeletions(states: readonly InstanceState[]): void {
-    for (const state of states) {
-      if (state.deletePending) this.deleting.add(state);
-      else this.deleting.delete(state);
-    }
-  }
-
-  /**
    * Before COMMIT: a many-to-one key or a one-to-many member the flushes could not write, its
    * object outside the session (`unsavedReference`, `outside-members.ts`).
    */
