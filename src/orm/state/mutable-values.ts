@@ -165,6 +165,13 @@ function refill(value: object, copy: unknown): boolean {
   return true;
 }
 
+/** If the watched value of `key` was changed in place, gives it back its contents then (in place where it can). */
+export function revertMutation(state: InstanceState, key: string, kind: MutableKind): void {
+  const snapshot = snapshots.get(state)?.get(key);
+  if (snapshot === undefined || snapshot.value !== state.dict[key]) return;
+  state.dict[key] = revertContents(state, key, kind, snapshot.value, snapshot.image);
+}
+
 /** Whether the object has a snapshot of `key`'s current value. */
 export function isWatched(state: InstanceState, key: string): boolean {
   const snapshot = snapshots.get(state)?.get(key);

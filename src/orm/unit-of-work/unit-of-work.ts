@@ -14,6 +14,7 @@ import type { Journal } from "./journal.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import { discardWork, restoreWork } from "./undo.js";
 import { Snapshots } from "../state/snapshots.js";
+import { AddedValues } from "./added-values.js";
 import { recordMutations, stopWatching, watchWrittenValues } from "./mutations.js";
 import { readReplacedCollections } from "./unread-collections.js";
 import { LinkedObjects } from "./linked-objects.js";
@@ -47,6 +48,8 @@ export class UnitOfWork {
   readonly rejoined = new Set<InstanceState>();
   /** Each of `rejoined` as it joined: the changes made to it in the session are the transaction's, which a rollback drops. */
   readonly rejoinedAs = new Snapshots();
+  /** New objects as they joined, for the same reason (`added-values.ts`). */
+  readonly addedAs = new AddedValues();
   /** Members of the session's lists that are outside it (`outside-members.ts`). */
   private readonly outside = new OutsideMembers();
 
@@ -205,7 +208,13 @@ export class UnitOfWork {
     // Not held for a savepoint's rollback either: a stream in one keeps memory to a batch.
     this.host.identity.savepointReads?.delete(state);
     this.rejoinedAs.drop(state);
+    this.addedAs.drop(state);
     state.detach();
+  }
+
+  /** See `StateOwner.changingNew`. */
+  changingNew(state: InstanceState): void {
+    if (state.session === this.host.owner) this.addedAs.changing(state);
   }
 
   markModified(state: InstanceState): void {
@@ -360,6 +369,7 @@ export class UnitOfWork {
     this.linked.clear();
     this.rejoined.clear();
     this.rejoinedAs.clear();
+    this.addedAs.clear();
   }
 
   /** The transaction committed: the objects that joined it are the database's now. */
@@ -367,6 +377,7 @@ export class UnitOfWork {
     for (const state of this.rejoined) changesWritten(state.obj);
     this.rejoined.clear();
     this.rejoinedAs.clear();
+    this.addedAs.clear();
     this.outside.reset();
   }
 }
