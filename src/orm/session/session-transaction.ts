@@ -297,7 +297,9 @@ export class SessionTransaction {
   }
 
   private async rollbackAndRelease(): Promise<void> {
-    // The ROLLBACK may fail on a broken connection: the database rolls back on its own then.
+    // The ROLLBACK may fail on a broken connection: the database rolls back on its own then. The
+    // one failure that would hide committed work, MySQL/MariaDB's implicit commit
+    // (`ImplicitlyCommittedError`), cannot happen here: a session's transaction refuses the text.
     if (this.tx.isActive) await this.tx.rollback().catch(() => undefined);
     await this.connection.close();
   }
