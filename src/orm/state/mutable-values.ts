@@ -210,7 +210,7 @@ export function watchedBy(owner: StateOwner): Set<InstanceState> | undefined {
  * JSON contents (assigning an equal copy writes nothing).
  */
 export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
+  if (a === b) return a !== 0 || Object.is(a, b); // -0 is not 0 (PostgreSQL's float8 holds it)
   if (typeof a !== "object" || a === null || typeof b !== "object" || b === null) return false;
   if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime());
   if (a instanceof Uint8Array || b instanceof Uint8Array) return a instanceof Uint8Array && b instanceof Uint8Array && sameBytes(a, b);
