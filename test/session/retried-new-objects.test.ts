@@ -153,4 +153,15 @@ forEachDatabaseWithSchema("retried transactions: new objects made outside fn", N
     await session.commit();
     assert.deepEqual(await stored(1), { name: "flushed", n: 1, tags: ["a"], due: JAN_1.getTime(), bits: [1, 2, 3, 4] });
   });
+
+  test("session.merge() of a new object: the copy it added leaves a rollback with the merged values, not empty", async () => {
+    await seedOther();
+    const session = ctx.session();
+    const copy = await session.merge(made(4, "merged"));
+    await session.rollback();
+    assert.deepEqual([inspect(copy).status, copy.name, copy.n, copy.tags], ["transient", "merged", 1, ["a"]]);
+    session.add(copy);
+    await session.commit();
+    assert.deepEqual((await stored(4))?.name, "merged");
+  });
 }, { sqliteFile: true });
