@@ -310,6 +310,28 @@ export class TransactionRolledBackError extends InvalidRequestError {
 }
 
 /**
+ * A rollback that could undo nothing: MySQL/MariaDB committed the transaction before `statement`
+ * (the SQL text) ran (DDL, `LOCK TABLES`, `TRUNCATE`...), and each statement after it as it ran.
+ * Thrown by `rollback()`, and by `transaction(fn)` rolling back after `fn` threw or its COMMIT was
+ * refused, with that error as `cause`: the work is committed all the same.
+ *
+ * ```ts
+ * await engine.transaction(async (conn) => {
+ *   await conn.execute(insert(users).values({ email: "ann@example.com" }));
+ *   await conn.run("CREATE TABLE audit (id INT)"); // MySQL/MariaDB: ann is committed here
+ *   throw new Error("changed my mind"); // ImplicitlyCommittedError, cause: this error
+ * });
+ * ```
+ */
+export class ImplicitlyCommittedError extends InvalidRequestError {
+  override name = "ImplicitlyCommittedError";
+
+  constructor(message: string, readonly statement: string, options?: { readonly cause: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
  * The connection was lost after COMMIT was sent and before the database answered: the
  * transaction may or may not have been committed. Check whether its changes are there before
  * running it again. `cause` is the connection error.

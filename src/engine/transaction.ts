@@ -4,7 +4,7 @@
  * A failed transaction refuses `commit()` and further statements with
  * `TransactionRolledBackError` until `rollback()` is called.
  */
-import { DBAPIError, InvalidRequestError, StreamInProgressError, TransactionRolledBackError } from "../core/errors.js";
+import { DBAPIError, ImplicitlyCommittedError, InvalidRequestError, StreamInProgressError, TransactionRolledBackError } from "../core/errors.js";
 import type { Connection } from "./connection.js";
 import { commitOutcomeUnknown } from "./unknown-outcomes.js";
 
@@ -160,9 +160,13 @@ export class Transaction {
     const recover = this.savepoint
       ? "Call rollback() on the savepoint to go on with the enclosing transaction, or roll back the transaction."
       : "Call rollback() and run the transaction again.";
+    // Not "nothing": MySQL/MariaDB committed what ran before the statement, and what ran after it.
+    const committed =
+      this.committedBefore === undefined
+        ? "Nothing in it was committed."
+        : `But MySQL/MariaDB committed its work before "${this.committedBefore.trim().slice(0, 60)}" ran, and each statement after it as it ran.`;
     return new TransactionRolledBackError(
-      `Cannot ${action}: the ${what} was rolled back by the database, or can only be rolled back, after an error ` +
-        `(${firstLine(cause.message)}). Nothing in it was committed. ${recover}`,
+      `Cannot ${action}: the ${what} was rolled back by the database, or can only be rolled back, after an error ` + `(${firstLine(cause.message)}). ${committed} ${recover}`,
       cause,
     );
   }
@@ -174,14 +178,22 @@ export class Transaction {
 
 const firstLine = (message: string): string => message.split("\n")[0]!;
 
-/** The refusal of a rollback that could undo nothing: MySQL/MariaDB committed the transaction before `sql`. */
-function implicitlyCommitted(sql: string): InvalidRequestError {
-  return new InvalidRequestError(
-    `Nothing was rolled back: MySQL/MariaDB committed the transaction before "${sql.trim().slice(0, 60)}" ran (DDL, LOCK TABLES and a few ` +
+/**
+ * The refusal of a rollback that could undo nothing: MySQL/MariaDB committed the transaction before
+ * `sql`. With `failure`, the error that made `transaction(fn)` roll back (its cause).
+ */
+function implicitlyCommitted(sql: string, failure?: { readonly error: unknown }): ImplicitlyCommittedError {
+  const after = failure === undefined ? "" : `transaction(fn) rolled back after ${describe(failure.error)}, but `;
+  return new ImplicitlyCommittedError(
+    `${after}Nothing was rolled back: MySQL/MariaDB committed the transaction before "${sql.trim().slice(0, 60)}" ran (DDL, LOCK TABLES and a few ` +
       "other statements commit the open transaction first), and each statement after it committed as it ran. Run such statements " +
       "outside a transaction, or before its other work.",
+    sql,
+    failure === undefined ? undefined : { cause: failure.error },
   );
 }
+
+const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${firstLine(error.message)}` : String(error));
 
 /** Runs `fn` in `tx`: committed when `fn` resolves, rolled back when it throws, and the error rethrown. */
 export async function runInTransaction<T>(tx: Transaction, fn: () => Promise<T>): Promise<T> {
@@ -189,7 +201,7 @@ export async function runInTransaction<T>(tx: Transaction, fn: () => Promise<T>)
   try {
     result = await fn();
   } catch (error) {
-    if (tx.isActive) await tx.rollback().catch(() => undefined);
+    if (tx.isActive) await rollbackAfter(tx, error);
     throw error;
   }
   if (tx.isActive) {
@@ -197,9 +209,24 @@ export async function runInTransaction<T>(tx: Transaction, fn: () => Promise<T>)
       await tx.commit();
     } catch (error) {
       // Refused (failed), or failed with the transaction still open (SQLite): roll it back.
-      if (tx.isActive) await tx.rollback().catch(() => undefined);
+      if (tx.isActive) await rollbackAfter(tx, error);
       throw error;
     }
   }
   return result;
+}
+
+/**
+ * Rolls back after `failure`, which the caller then throws. A rollback that could undo nothing
+ * (MySQL/MariaDB committed the work: `committedBefore`) throws instead, `failure` as its cause:
+ * thrown alone, `failure` said nothing was written while rows were committed. Any other failed
+ * ROLLBACK (a lost connection) leaves the database to roll back on its own: `failure` is the truth.
+ */
+async function rollbackAfter(tx: Transaction, failure: unknown): Promise<void> {
+  const committedBefore = tx.committedBefore;
+  try {
+    await tx.rollback();
+  } catch (error) {
+    if (error instanceof ImplicitlyCommittedError && committedBefore !== undefined) throw implicitlyCommitted(committedBefore, { error: failure });
+  }
 }

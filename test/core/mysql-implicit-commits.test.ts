@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { InvalidRequestError, MetaData, insert, integer, sql, table } from "../../src/index.js";
+import { ImplicitlyCommittedError, InvalidRequestError, MetaData, TransactionRolledBackError, insert, integer, sql, table } from "../../src/index.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { useSchema } from "../support/schema.js";
 
@@ -66,6 +66,45 @@ forEachDatabase(
         await conn.close();
       }
       assert.equal(await count(), 0);
+    });
+
+    // The rollback's refusal used to be swallowed: the caller saw only fn's error, and believed
+    // nothing was written while the row was committed.
+    test("engine.transaction(fn): fn throws after one ran; the error says nothing was rolled back, with fn's error as its cause", async () => {
+      const boom = new Error("boom");
+      try {
+        await assert.rejects(
+          ctx.engine.transaction(async (conn) => {
+            await conn.execute(insert(items).values({ id: 1 }));
+            await conn.run("CREATE TABLE core_implicit_made (a INT)");
+            throw boom;
+          }),
+          (e: unknown) => e instanceof ImplicitlyCommittedError && e.cause === boom && /Nothing was rolled back/.test(e.message) && /boom/.test(e.message) && /CREATE TABLE core_implicit_made/.test(e.statement),
+        );
+      } finally {
+        await ctx.engine.execute(sql`DROP TABLE IF EXISTS core_implicit_made`);
+      }
+      assert.equal(await count(), 1, "the row is committed, as the error says");
+    });
+
+    test("conn.transaction(fn) whose commit is refused after one ran (the connection lost): the error says what is committed", async () => {
+      await ctx.engine.execute(insert(items).values({ id: 2 }));
+      const conn = await ctx.engine.connect();
+      try {
+        await assert.rejects(
+          conn.transaction(async (c) => {
+            await c.execute(insert(items).values({ id: 1 }));
+            await c.run("/* tag */ LOCK TABLES core_implicit_items WRITE");
+            await c.run("UNLOCK TABLES");
+            // The connection lost (closed here): the transaction is failed, and its commit refused.
+            c.invalidate("test");
+          }),
+          (e: unknown) => e instanceof ImplicitlyCommittedError && e.cause instanceof TransactionRolledBackError && !/Nothing in it was committed/.test(e.message),
+        );
+      } finally {
+        await conn.close();
+      }
+      assert.equal(await count(), 2, "the row is committed, as the error says");
     });
 
     test("a transaction that ran one commits as before", async () => {

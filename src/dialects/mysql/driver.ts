@@ -357,7 +357,7 @@ export async function createMySqlDriver(
       conn.release();
     }
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await pool.end().catch(() => undefined); // nothing was written: the opening's error is the one to tell
     throw error;
   }
   const served = new WeakSet<CallbackConnection>();

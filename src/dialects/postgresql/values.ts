@@ -16,6 +16,9 @@ const bindAny: ValueProcessor = (v) => {
   return v;
 };
 
+/** float8 holds -0, but node-postgres sends a number as its `toString()`, which is "0" for -0. */
+const bindFloat: ValueProcessor = (v) => (v === 0 && Object.is(v, -0) ? "-0" : v);
+
 /** A Date in UTC: the microseconds it was read from where it was read inexactly (inexact-dates.ts). */
 function utcText(date: Date): string {
   const stored = unchangedStoredText(date);
@@ -28,8 +31,9 @@ export function postgresBindProcessor(type: SqlType | undefined): ValueProcessor
       return (v) => JSON.stringify(v);
     case "bigint":
       return (v) => String(v);
-    case "integer":
     case "float":
+      return bindFloat;
+    case "integer":
     case "string":
     case "text":
     case "uuid":

@@ -153,10 +153,8 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
   if (host.load === false) return mergeWithoutLoad(host, state, merged, mergeInto) as Promise<T>;
   const mapper = state.mapper;
   let target = (await existingTarget(host, state)) as T | undefined;
-  if (!target) {
-    target = mapper.newInstance() as T;
-    host.add(target);
-  }
+  const made = target === undefined;
+  target ??= mapper.newInstance() as T;
   merged.set(obj, target);
   // Of an object that had a row, onto that row: the columns it changed since it was loaded (or
   // flushed). Its other values are the row's as it was read; copied, the commit wrote them back
@@ -170,6 +168,9 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
     if (mapper.generatedColumns.length && mapper.generatedColumns.includes(attr)) continue;
     (target as Record<string, unknown>)[attr] = state.dict[attr];
   }
+  // Added with its columns, which are its values as it joined: a rollback sends it away with them
+  // (added-values.ts), not empty.
+  if (made) host.add(target);
   // Merge cascade: related objects are merged too, and the merged ones assigned.
   for (const [rel, value] of cascaded(state)) {
     let mergedValue: unknown = null;

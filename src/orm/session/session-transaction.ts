@@ -18,6 +18,7 @@ import type { Transaction } from "../../engine/transaction.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { watchedBy } from "../state/mutable-values.js";
 import { Journal } from "../unit-of-work/journal.js";
+import { expungeAdded, syncDeletions } from "../unit-of-work/undo.js";
 import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { expireState } from "./expiry.js";
 import { Snapshots } from "../state/snapshots.js";
@@ -222,9 +223,9 @@ export class SessionTransaction {
       }
     }
     this.uow.restore(this.journal);
-    this.uow.expungeAdded(this.added);
+    expungeAdded(this.uow, this.added);
     this.uow.linked.forgetSince(this.linkedMark);
-    this.uow.syncDeletions(this.snapshots!.restore(watchedBy(this.uow.owner)));
+    syncDeletions(this.uow, this.snapshots!.restore(watchedBy(this.uow.owner)));
     // Read in the savepoint, maybe from rows written in it (SQL text, bulk DML): stale now. The
     // savepoint began with a flush, so expiring them loses no change.
     for (const state of this.reads!) if (state.session === this.uow.owner) expireState(state);
@@ -296,7 +297,9 @@ export class SessionTransaction {
   }
 
   private async rollbackAndRelease(): Promise<void> {
-    // The ROLLBACK may fail on a broken connection: the database rolls back on its own then.
+    // The ROLLBACK may fail on a broken connection: the database rolls back on its own then. The
+    // one failure that would hide committed work, MySQL/MariaDB's implicit commit
+    // (`ImplicitlyCommittedError`), cannot happen here: a session's transaction refuses the text.
     if (this.tx.isActive) await this.tx.rollback().catch(() => undefined);
     await this.connection.close();
   }

@@ -245,6 +245,10 @@ export class Session extends SessionApi implements StateOwner {
     this.transactions.openSavepoint?.changing(state);
   }
 
+  /** @internal */ changingNew(state: InstanceState): void {
+    this.uow.changingNew(state);
+  }
+
   /** @internal */ markModified(state: InstanceState): void {
     this.uow.markModified(state);
   }

@@ -46,6 +46,7 @@ export class StreamSideReads {
   async close(): Promise<void> {
     const opening = this.opening;
     this.opening = undefined;
+    // One that failed to open holds nothing to return: its error went to the read that asked for it.
     const conn = await opening?.catch(() => undefined);
     await conn?.close();
   }

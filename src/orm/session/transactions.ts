@@ -199,6 +199,7 @@ export class Transactions {
   private async flushAfterOthers(expiring: boolean, load: Load): Promise<void> {
     // From a hook or listener of the flush under way (a query's autoflush): that flush writes it.
     if (this.flushing !== undefined && insideHooksOf(this.owner)) return;
+    // Its failure is its own caller's to hear (and is undone already); this flush only waits for it.
     while (this.flushing) await this.flushing.catch(() => undefined);
     if (this.uow.isEmpty) return;
     if (this.readOnly) throw readOnlyFlush({ added: this.uow.pending.all, changed: this.uow.modified, deleted: this.uow.deleting });

@@ -63,8 +63,9 @@ export function columnImpl(mapper: Mapper, key: string): AttributeImpl {
       const wasExpired = state.expired !== undefined && state.unexpire(key);
       // Assigning a column not loaded loads it; its old value is unknown, so the flush writes it.
       if (state.unloaded?.has(key)) return assignUnloaded(state, key, value);
-      if (old === value && !wasExpired) return;
+      if (old === value && (old !== 0 || Object.is(old, value)) && !wasExpired) return; // -0 is not 0 (a float column)
       if (state.key !== undefined) state.recordChange(key, old === undefined ? null : old);
+      else state.session?.changingNew(state);
       state.dict[key] = value;
     },
   };
@@ -107,6 +108,8 @@ export function mutableColumnImpl(mapper: Mapper, key: string, kind: MutableKind
       if (value === undefined && state.unloaded?.has(key)) throw unloadedError(state, key);
       if (value === undefined || value === null) return null;
       if (state.key !== undefined && typeof value === "object") watchValue(state, key, kind, value);
+      // New, in a session: its values as it joined are kept before the value can change in place (added-values.ts).
+      else if (typeof value === "object") state.session?.changingNew(state);
       return value;
     },
     set(obj, value) {
@@ -115,8 +118,9 @@ export function mutableColumnImpl(mapper: Mapper, key: string, kind: MutableKind
       const old = state.dict[key];
       const wasExpired = state.expired !== undefined && state.unexpire(key);
       if (state.unloaded?.has(key)) return assignUnloaded(state, key, value);
-      if (old === value && !wasExpired) return;
+      if (old === value && (old !== 0 || Object.is(old, value)) && !wasExpired) return; // -0 is not 0 (a float column)
       if (state.key !== undefined) state.recordChange(key, valueBeforeMutation(state, key, kind, old === undefined ? null : old));
+      else state.session?.changingNew(state);
       state.dict[key] = value;
     },
   };

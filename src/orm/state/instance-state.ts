@@ -10,6 +10,11 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 export interface StateOwner {
   /** Called when an attribute or relationship of a persistent object changes. */
   markModified(state: InstanceState): void;
+  /**
+   * Called before a column of a new object (no row yet) is assigned, or one whose value can change
+   * in place is read: a rollback puts back the values it joined with.
+   */
+  changingNew(state: InstanceState): void;
   /** Whether a flush or commit is in flight: the application's changes to the objects are refused meanwhile (`assertWritable`). */
   readonly writing: boolean;
   /** Whether queries and loads flush first (else the rows they read may not hold the changes made in memory). */

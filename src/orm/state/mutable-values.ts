@@ -165,6 +165,13 @@ function refill(value: object, copy: unknown): boolean {
   return true;
 }
 
+/** If the watched value of `key` was changed in place, gives it back its contents then (in place where it can). */
+export function revertMutation(state: InstanceState, key: string, kind: MutableKind): void {
+  const snapshot = snapshots.get(state)?.get(key);
+  if (snapshot === undefined || snapshot.value !== state.dict[key]) return;
+  state.dict[key] = revertContents(state, key, kind, snapshot.value, snapshot.image);
+}
+
 /** Whether the object has a snapshot of `key`'s current value. */
 export function isWatched(state: InstanceState, key: string): boolean {
   const snapshot = snapshots.get(state)?.get(key);
@@ -203,7 +210,7 @@ export function watchedBy(owner: StateOwner): Set<InstanceState> | undefined {
  * JSON contents (assigning an equal copy writes nothing).
  */
 export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
+  if (a === b) return a !== 0 || Object.is(a, b); // -0 is not 0 (PostgreSQL's float8 holds it)
   if (typeof a !== "object" || a === null || typeof b !== "object" || b === null) return false;
   if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime());
   if (a instanceof Uint8Array || b instanceof Uint8Array) return a instanceof Uint8Array && b instanceof Uint8Array && sameBytes(a, b);

@@ -11,6 +11,7 @@ import { undoUpdate, type Journal } from "./journal.js";
 import type { PendingObjects } from "./pending.js";
 import { clearReadBack } from "./read-back.js";
 import type { Snapshots } from "../state/snapshots.js";
+import type { AddedValues } from "./added-values.js";
 import type { InstrumentedList } from "../state/collection.js";
 
 /** The unit of work's sets, as the undo changes them. */
@@ -24,6 +25,8 @@ export interface UndoTarget {
   readonly rejoined: Set<InstanceState>;
   /** Each of `rejoined` as it joined. */
   readonly rejoinedAs: Snapshots;
+  /** New objects as they joined. */
+  readonly addedAs: AddedValues;
   /** Takes the object out of every set and map but `pending`, and detaches it. */
   forget(state: InstanceState): void;
   /** Forgets every object. */
@@ -76,11 +79,17 @@ export function restoreWork(uow: UndoTarget, journal: Journal): void {
 export function discardWork(uow: UndoTarget, journal: Journal): void {
   const { owner, identity } = uow;
   journal.restoreCollections();
+  const inserted: InstanceState[] = [];
   for (const state of journal.inserted.flat()) {
     unInsert(uow, state);
-    if (state.session === owner) state.detach();
+    if (state.session !== owner) continue;
+    state.detach();
+    inserted.push(state);
   }
   clearGeneratedKeys(journal);
+  // New objects leave with the values they joined with: what the transaction set on them is its
+  // work, and a retry (`sessionMaker().transaction`) sets it again (`added-values.ts`).
+  for (const state of inserted) uow.addedAs.restore(state, journal.updated.get(state));
   const overwritten: object[] = [];
   for (let i = journal.deleted.length - 1; i >= 0; i--) {
     const state = journal.deleted[i]!;
@@ -89,7 +98,10 @@ export function discardWork(uow: UndoTarget, journal: Journal): void {
   }
   for (const [state, before] of journal.updated) if (state.session === owner && !uow.rejoined.has(state)) undoUpdate(state, before, identity, true, overwritten);
   clearReadBack(journal.readBack);
-  for (const state of uow.pending.all) state.detach();
+  for (const state of uow.pending.all) {
+    uow.addedAs.restore(state, undefined);
+    state.detach();
+  }
   uow.pending.reset([]);
   for (const state of uow.deleting) state.unmarkForDeletion();
   // Expiring them would drop changes made while detached, and a retry (`sessionMaker().transaction`)
@@ -105,6 +117,28 @@ export function discardWork(uow: UndoTarget, journal: Journal): void {
   }
   settleOverwritten(uow, overwritten);
   uow.clear();
+}
+
+/**
+ * A savepoint's rollback: the objects that joined inside it leave: those without a row (in one
+ * pass over `pending`), and detached ones added back, detached again with their changes, as a
+ * rollback of the whole transaction leaves them (`discardWork`): the outer commit must not write them.
+ */
+export function expungeAdded(uow: UndoTarget, added: ReadonlySet<InstanceState>): void {
+  if (added.size === 0) return;
+  const dropped = new Set([...added].filter((state) => state.key === undefined));
+  if (dropped.size) uow.pending.reset(uow.pending.all.filter((state) => !dropped.has(state)));
+  for (const state of added) {
+    if (state.session === uow.owner && (dropped.has(state) || uow.rejoined.delete(state))) uow.forget(state);
+  }
+}
+
+/** Objects whose deletion mark a savepoint's rollback put back: the set follows the marks. */
+export function syncDeletions(uow: UndoTarget, states: readonly InstanceState[]): void {
+  for (const state of states) {
+    if (state.deletePending) uow.deleting.add(state);
+    else uow.deleting.delete(state);
+  }
 }
 
 /** A deleted object's row is back: the identity map finds it under its key again. */

@@ -13,6 +13,7 @@ import type { Journal } from "./journal.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import { discardWork, restoreWork } from "./undo.js";
 import { Snapshots } from "../state/snapshots.js";
+import { AddedValues } from "./added-values.js";
 import { recordMutations, stopWatching, watchWrittenValues } from "./mutations.js";
 import { readReplacedCollections } from "./unread-collections.js";
 import { LinkedObjects } from "./linked-objects.js";
@@ -49,6 +50,8 @@ export class UnitOfWork {
   readonly rejoined = new Set<InstanceState>();
   /** Each of `rejoined` as it joined: the changes made to it in the session are the transaction's, which a rollback drops. */
   readonly rejoinedAs = new Snapshots();
+  /** New objects as they joined, for the same reason (`added-values.ts`). */
+  readonly addedAs = new AddedValues();
   /** Members of the session's lists that are outside it (`outside-members.ts`). */
   private readonly outside = new OutsideMembers();
 
@@ -208,7 +211,13 @@ export class UnitOfWork {
     // Not held for a savepoint's rollback either: a stream in one keeps memory to a batch.
     this.host.identity.savepointReads?.delete(state);
     this.rejoinedAs.drop(state);
+    this.addedAs.drop(state);
     state.detach();
+  }
+
+  /** See `StateOwner.changingNew`. */
+  changingNew(state: InstanceState): void {
+    if (state.session === this.host.owner) this.addedAs.changing(state);
   }
 
   markModified(state: InstanceState): void {
@@ -323,28 +332,6 @@ export class UnitOfWork {
   }
 
   /**
-   * Objects that joined inside a rolled-back savepoint leave: those without a row (in one pass
-   * over `pending`), and detached ones added back, detached again with their changes, as a
-   * rollback of the whole transaction leaves them (`discard`): the outer commit must not write them.
-   */
-  expungeAdded(added: ReadonlySet<InstanceState>): void {
-    if (added.size === 0) return;
-    const dropped = new Set([...added].filter((state) => state.key === undefined));
-    if (dropped.size) this.pending.reset(this.pending.all.filter((state) => !dropped.has(state)));
-    for (const state of added) {
-      if (state.session === this.host.owner && (dropped.has(state) || this.rejoined.delete(state))) this.forget(state);
-    }
-  }
-
-  /** Objects whose deletion mark a savepoint's rollback put back: the set follows the marks. */
-  syncDeletions(states: readonly InstanceState[]): void {
-    for (const state of states) {
-      if (state.deletePending) this.deleting.add(state);
-      else this.deleting.delete(state);
-    }
-  }
-
-  /**
    * Before COMMIT: a many-to-one key or a one-to-many member the flushes could not write, its
    * object outside the session (`unsavedReference`, `outside-members.ts`).
    */
@@ -365,6 +352,7 @@ export class UnitOfWork {
     this.linked.clear();
     this.rejoined.clear();
     this.rejoinedAs.clear();
+    this.addedAs.clear();
   }
 
   /** The transaction committed: the objects that joined it are the database's now. */
@@ -372,6 +360,7 @@ export class UnitOfWork {
     for (const state of this.rejoined) changesWritten(state.obj);
     this.rejoined.clear();
     this.rejoinedAs.clear();
+    this.addedAs.clear();
     this.outside.reset();
   }
 }
