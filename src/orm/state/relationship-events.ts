@@ -20,7 +20,7 @@ import { assertNotViewonly } from "./target-check.js";
 import { acceptMember, memberCheck, type MemberCheck } from "./validation.js";
 import { targetOf } from "./target-of.js";
 import { noteUnlinked, unlinkedAssociation, type AssociationView } from "./unlinked-associations.js";
-import { linkRemoved, orphanedIn, outsideAnySession, waitForSession } from "./changes-outside-session.js";
+import { linkRemoved, orphanedIn, outsideAnySession, removalTakenBack, waitForSession } from "./changes-outside-session.js";
 
 /**
  * What the lists of one relationship report their changes to: the events below. One per
@@ -94,9 +94,12 @@ function collectionAdded(owner: object, rel: RelationshipProperty, item: object,
   // other object has been touched.
   // A link removed through the view and added again before a flush gets its association object
   // back: a new one lost the link's extra data (memory and the commit showed null).
-  const needed = view !== undefined && needsAssociation(owner, rel, item);
-  const kept = needed ? unlinkedAssociation(owner, view, item) : undefined;
-  const association = !needed || kept !== undefined ? kept : rel.spec.options.creator ? created(owner, rel, item) : (view.association.newInstance() as object);
+  let needed = view !== undefined && needsAssociation(owner, rel, item);
+  // Removed while the owner is detached: the removal waiting for its session is taken back.
+  const back = needed && outsideAnySession(owner) ? removalTakenBack(owner, rel, item) : undefined;
+  if (back === null) needed = false;
+  const kept = needed ? (back ?? unlinkedAssociation(owner, view!, item)) : undefined;
+  const association = !needed || kept !== undefined ? kept : rel.spec.options.creator ? created(owner, rel, item) : (view!.association.newInstance() as object);
   attachBack(item, rel.backRef, owner, rel);
   if (kept !== undefined) relink(kept, view!);
   if (association !== undefined) {
@@ -178,6 +181,7 @@ function collectionRemoved(owner: object, rel: RelationshipProperty, item: objec
       const dict = ensureState(item, av.association).dict;
       dict[av.toOwner.key] ??= owner;
       dict[av.toMember.key] ??= memberInView(owner, throughView, item) ?? undefined;
+      noteUnlinked(item, dict, av); // the link added again through the view before the flush takes it back
       unlinkAssociation(item, av);
       return;
     }

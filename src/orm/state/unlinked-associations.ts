@@ -5,7 +5,7 @@
  * extra data, where a new one wrote null over it (`relink` in relationship-events.ts).
  */
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { stateOf } from "./instance-state.js";
+import { ensureState, stateOf } from "./instance-state.js";
 
 /** @internal */
 export type AssociationView = NonNullable<RelationshipProperty["associationView"]>;
@@ -41,7 +41,7 @@ export function unlinkedAssociation(owner: object, view: AssociationView, member
       unlinked.delete(association);
       continue;
     }
-    if (state.dict[view.toOwner.key] === owner && state.dict[view.toMember.key] === member) {
+    if (state.dict[view.toOwner.key] === owner && linksTo(state.dict, view, member)) {
       unlinked.delete(association);
       return association;
     }
@@ -49,3 +49,18 @@ export function unlinkedAssociation(owner: object, view: AssociationView, member
   return undefined;
 }
 
+
+/**
+ * Whether an association's member end is `member`: the end loaded, else its foreign key (an
+ * association object loaded through its owner's list, then taken out of it, has not read it).
+ */
+function linksTo(dict: Record<string, unknown>, view: AssociationView, member: object): boolean {
+  const linked = dict[view.toMember.key];
+  if (linked !== undefined) return linked === member;
+  const { pairs, target } = view.toMember.resolved;
+  const memberDict = ensureState(member, target).dict;
+  return pairs.every(([fk, key]) => {
+    const value = dict[view.association.attributeFor(fk)!];
+    return value !== undefined && value === memberDict[target.attributeFor(key)!];
+  });
+}
