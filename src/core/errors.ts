@@ -163,6 +163,11 @@ export interface DBAPIErrorDetails {
    * statement failed.
    */
   readonly abortsTransaction?: "innermost" | "all";
+  /**
+   * A duplicate the database refused: of the table's primary key, or of another unique
+   * constraint. Undefined for any other error, or where the driver does not tell which.
+   */
+  readonly duplicate?: "primaryKey" | "unique";
 }
 
 /** An error raised by the database driver, wrapped. `cause` is the driver's own error. */
@@ -174,6 +179,8 @@ export class DBAPIError extends AthanorError {
   readonly retryable: boolean;
   readonly connectionInvalidated: boolean;
   readonly abortsTransaction: "innermost" | "all" | undefined;
+  /** See `DBAPIErrorDetails.duplicate`. */
+  readonly duplicate: "primaryKey" | "unique" | undefined;
 
   constructor(message: string, details: DBAPIErrorDetails, cause: unknown) {
     super(details.sql ? `${message}\n[SQL: ${details.sql}]` : message, { cause });
@@ -183,6 +190,7 @@ export class DBAPIError extends AthanorError {
     this.retryable = details.retryable ?? false;
     this.connectionInvalidated = details.connectionInvalidated ?? false;
     this.abortsTransaction = details.abortsTransaction;
+    this.duplicate = details.duplicate;
   }
 }
 
