@@ -8,7 +8,6 @@
  *   the parent they cannot exist without are deleted (delete-orphan).
  * Updates to the other side are "quiet": they do not fire events of their own.
  */
-import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { CollectionEvents, InstrumentedList } from "./collection.js";
 import { ensureState, peekState, stateOf, type InstanceState, type StateOwner } from "./instance-state.js";
@@ -19,6 +18,7 @@ import { ArgumentError } from "../../core/errors.js";
 import { assertNotViewonly } from "./target-check.js";
 import { acceptMember, memberCheck, type MemberCheck } from "./validation.js";
 import { targetOf } from "./target-of.js";
+import { findAssociation } from "./find-association.js";
 import { noteUnlinked, unlinkedAssociation, type AssociationView } from "./unlinked-associations.js";
 import { linkRemoved, orphanedIn, outsideAnySession, removalTakenBack, waitForSession } from "./changes-outside-session.js";
 
@@ -276,36 +276,6 @@ function viewEndChanged(association: InstanceState, view: RelationshipProperty, 
   const oldMember = end === av.toMember ? old : member;
   if (oldOwner && oldMember) listIfMade(oldOwner, view)?.removeQuietly(oldMember);
   if (owner && member) listIfMade(owner, view)?.appendQuietly(member);
-}
-
-/**
- * The association object linking `owner` to `member` through view `rel`, if loaded: in the
- * owner's list of association objects, else in the member's if that one is loaded. With `live`,
- * one deleted (or marked for deletion) does not count: a deleted association object stays in
- * those lists until the commit, and a link added again through the view used to find it and
- * make no new one, so the commit resolved without the link the view showed.
- */
-function findAssociation(owner: object, rel: RelationshipProperty, member: object, live = false): object | undefined {
-  const view = rel.associationView!;
-  const associations = view.toOwner.backRef ? collectionOf(owner, view.toOwner.backRef) : undefined;
-  if (associations !== undefined) return associations.find((a) => links(a, view.association, view.toMember, member) && (!live || !isGone(a)));
-  const ofMember = view.toMember.backRef?.collection ? (stateIn(member).dict[view.toMember.backRef.key] as InstrumentedList<object> | undefined) : undefined;
-  return ofMember?.find((a) => links(a, view.association, view.toOwner, owner) && (!live || !isGone(a)));
-}
-
-/** Whether an object is deleted, or marked for deletion at the next flush. */
-function isGone(obj: object): boolean {
-  return stateOf(obj)?.gone === true;
-}
-
-/** Whether association object `a`'s end `end` is `target`: the loaded end, else its foreign key. */
-function links(a: object, association: Mapper, end: RelationshipProperty, target: object): boolean {
-  const dict = ensureState(a, association).dict;
-  const linked = dict[end.key];
-  if (linked !== undefined) return linked === target;
-  // The end is not loaded: compare the association's foreign key with the target's key.
-  const targetDict = ensureState(target, end.resolved.target).dict;
-  return end.resolved.pairs.every(([fk, key]) => dict[association.attributeFor(fk)!] === targetDict[end.resolved.target.attributeFor(key)!]);
 }
 
 /**
