@@ -47,10 +47,20 @@ export function outsideAnySession(owner: object): boolean {
   return state !== undefined && state.session === undefined && state.key !== undefined;
 }
 
-/** `orphan` lost `owner`: `session` (the orphan's, or else the owner's) decides; with none, the session the owner joins. */
+/**
+ * `orphan` lost `owner`: `session` (the orphan's, or else the owner's) decides; with none, the
+ * session the owner joins, if the orphan has a row to delete.
+ */
 export function orphanedIn(session: StateOwner | undefined, owner: object | undefined, orphan: object, via: RelationshipProperty | undefined): void {
   if (session !== undefined) session.orphaned(orphan, via, owner);
-  else if (owner !== undefined && outsideAnySession(owner)) waitForSession(owner, { orphan, via });
+  else if (owner !== undefined && outsideAnySession(owner) && stateOf(orphan)?.key !== undefined) waitForSession(owner, { orphan, via });
+}
+
+/** @internal `association`, made while `owner` was detached, was unlinked again before the owner joined a session: it is not to be added. */
+export function addedTakenBack(owner: object, association: object): void {
+  const changes = waiting.get(owner);
+  const at = changes === undefined ? -1 : changes.findIndex((change) => "added" in change && change.added === association);
+  if (at >= 0) changes!.splice(at, 1);
 }
 
 /** The link of `owner` to `member` was removed through view `rel` while no association object of it was loaded. */

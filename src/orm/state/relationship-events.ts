@@ -19,8 +19,8 @@ import { assertNotViewonly } from "./target-check.js";
 import { acceptMember, memberCheck, type MemberCheck } from "./validation.js";
 import { targetOf } from "./target-of.js";
 import { findAssociation } from "./find-association.js";
-import { noteUnlinked, unlinkedAssociation, type AssociationView } from "./unlinked-associations.js";
-import { linkRemoved, orphanedIn, outsideAnySession, removalTakenBack, waitForSession } from "./changes-outside-session.js";
+import { madeAssociation, noteMade, noteUnlinked, unlinkedAssociation, type AssociationView } from "./unlinked-associations.js";
+import { addedTakenBack, linkRemoved, orphanedIn, outsideAnySession, removalTakenBack, waitForSession } from "./changes-outside-session.js";
 
 /**
  * What the lists of one relationship report their changes to: the events below. One per
@@ -112,6 +112,9 @@ function collectionAdded(owner: object, rel: RelationshipProperty, item: object,
     }
     if (state.dict[view!.toOwner.key] !== owner) setScalar(association, view!.toOwner, owner);
     if (state.dict[view!.toMember.key] !== item) setScalar(association, view!.toMember, item);
+    // No loaded list holds it: its link removed again before the flush finds it so (`madeAssociation`).
+    const ownerList = view!.toOwner.backRef;
+    if (state.key === undefined && (ownerList === undefined || collectionOf(owner, ownerList) === undefined)) noteMade(owner, association);
     // It joins the owner's session itself: with both ends persistent and their association
     // lists not loaded, no list holds it for a cascade to find. An owner in none: the session it joins.
     if (outsideAnySession(owner)) waitForSession(owner, { added: association });
@@ -172,7 +175,13 @@ function collectionRemoved(owner: object, rel: RelationshipProperty, item: objec
   if (view) {
     // Assigned while not loaded: which links go is known at flush (`settleReplacement`).
     if (awaitsCommitted(owner, rel)) return touched(owner);
-    if (!removeLinkByAssociation(owner, rel, item)) linkRemoved(owner, rel, item);
+    // One made through the view and not flushed: it goes (no row to delete), kept for the link added again.
+    const made = madeAssociation(owner, view, item);
+    if (made !== undefined) {
+      noteUnlinked(made, stateIn(made).dict, view);
+      if (outsideAnySession(owner)) addedTakenBack(owner, made);
+    }
+    if (!removeLinkByAssociation(owner, rel, item, made)) linkRemoved(owner, rel, item);
   } else {
     // An association object leaving its owner's list leaves the many-to-many views through it.
     for (const throughView of rel.backRef?.views ?? []) {

@@ -176,6 +176,7 @@ export class UnitOfWork {
     if (state.session !== this.host.owner) throw new InvalidRequestError(`${describe(state)} is not in this session.`);
     this.host.savepoints.openSavepoint?.changing(state);
     if (state.key === undefined) {
+      this.linked.forget(state.obj); // nor joins again at the commit, linked from its own side
       this.expunge(state);
       return;
     }
