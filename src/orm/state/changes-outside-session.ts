@@ -80,7 +80,11 @@ export function linkRemovedIn(session: StateOwner, owner: object, rel: Relations
   // Keyed by its link, the stand-in became the session's object of the row, marked for deletion:
   // the link added again before the flush takes it back, and the row (its extra data) stays.
   const state = stateOf(stub)!;
-  if (state.key !== undefined && state.deletePending) noteUnlinked(stub, state.dict, rel.associationView!);
+  if (state.key === undefined || !state.deletePending) return;
+  // Its other columns were never read: expired, a read loads them (the link added again showed
+  // null extra data where the row holds a value).
+  state.expireAllColumns();
+  noteUnlinked(stub, state.dict, rel.associationView!);
 }
 
 /**
