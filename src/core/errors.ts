@@ -165,7 +165,13 @@ export interface DBAPIErrorDetails {
   readonly abortsTransaction?: "innermost" | "all";
   /**
    * A duplicate the database refused: of the table's primary key, or of another unique
-   * constraint. Undefined for any other error, or where the driver does not tell which.
+   * constraint (PostgreSQL: a primary key under the name it gives an unnamed one, `<table>_pkey`).
+   * Undefined for any other error.
+   *
+   * ```ts
+   * try { await conn.execute(insert(users).values({ id: 1, email: "ann@example.com" })); }
+   * catch (e) { if (e instanceof IntegrityError && e.duplicate === "primaryKey") console.log("id 1 is taken"); }
+   * ```
    */
   readonly duplicate?: "primaryKey" | "unique";
 }
