@@ -181,6 +181,17 @@ export interface DBAPIErrorDetails {
    * statement failed.
    */
   readonly abortsTransaction?: "innermost" | "all";
+  /**
+   * A duplicate the database refused: of the table's primary key, or of another unique
+   * constraint (PostgreSQL: a primary key under the name it gives an unnamed one, `<table>_pkey`).
+   * Undefined for any other error.
+   *
+   * ```ts
+   * try { await conn.execute(insert(users).values({ id: 1, email: "ann@example.com" })); }
+   * catch (e) { if (e instanceof IntegrityError && e.duplicate === "primaryKey") console.log("id 1 is taken"); }
+   * ```
+   */
+  readonly duplicate?: "primaryKey" | "unique";
 }
 
 /** An error raised by the database driver, wrapped. `cause` is the driver's own error. */
@@ -192,6 +203,8 @@ export class DBAPIError extends AthanorError {
   readonly retryable: boolean;
   readonly connectionInvalidated: boolean;
   readonly abortsTransaction: "innermost" | "all" | undefined;
+  /** See `DBAPIErrorDetails.duplicate`. */
+  readonly duplicate: "primaryKey" | "unique" | undefined;
 
   constructor(message: string, details: DBAPIErrorDetails, cause: unknown) {
     super(details.sql ? `${message}\n[SQL: ${details.sql}]` : message, { cause });
@@ -201,6 +214,7 @@ export class DBAPIError extends AthanorError {
     this.retryable = details.retryable ?? false;
     this.connectionInvalidated = details.connectionInvalidated ?? false;
     this.abortsTransaction = details.abortsTransaction;
+    this.duplicate = details.duplicate;
   }
 }
 

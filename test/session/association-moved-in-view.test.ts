@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { inspect, lazy, sql } from "../../src/index.js";
-import { Base, Child, Parent } from "../../examples/seed/index.js";
+import { Association, Base, Child, Parent } from "../../examples/seed/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 forEachDatabaseWithSchema("a link moved within the many-to-many view keeps its association object", Base.metadata, (ctx) => {
@@ -77,6 +77,21 @@ forEachDatabaseWithSchema("a link moved within the many-to-many view keeps its a
     children.push(child);
     await session.commit();
     assert.deepEqual(await links(), ["1-10:x", "1-20:y", "1-30:z"]);
+  });
+
+  test("the view read, its association objects not: moved within the view, the row's object reads its extra data from the row", async () => {
+    await seed();
+    const session = ctx.session();
+    const parent = (await session.get(Parent, 1))!;
+    const children = await lazy(parent).children;
+    const child = children.find((c) => c.id === 10)!;
+    children.splice(children.indexOf(child), 1);
+    children.push(child);
+    const association = (await session.get(Association, [1, 10]))!;
+    assert.equal(await lazy(association).extraData, "x"); // was: null, the removal's stand-in never read it
+    association.extraData = `${association.extraData}!`;
+    await session.commit();
+    assert.deepEqual(await links(), ["1-10:x!", "1-20:y", "1-30:z"]);
   });
 
   test("added again inside a savepoint rolled back: the removal stands, the link is deleted", async () => {

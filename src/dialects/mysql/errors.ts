@@ -39,6 +39,9 @@ export interface MySqlServerSettings {
   readonly rollbackOnTimeout: boolean;
 }
 
+/** ER_DUP_ENTRY: a duplicate of a primary or unique key. */
+const DUP_ENTRY = 1062;
+
 export function translateMySqlError(
   error: unknown,
   sql: string | undefined,
@@ -67,5 +70,7 @@ export function translateMySqlError(
     // snapshot conflict); any other error (duplicate key, lock wait timeout by default...) only
     // the statement.
     ...(n === DEADLOCK || n === RECORD_CHANGED || (n === LOCK_WAIT_TIMEOUT && server.rollbackOnTimeout) ? { abortsTransaction: "all" as const } : {}),
+    // ER_DUP_ENTRY: "Duplicate entry '1-10' for key 'PRIMARY'" (MySQL 8: 'table.PRIMARY').
+    ...(n === DUP_ENTRY ? { duplicate: error instanceof Error && /for key '(?:[^']*\.)?PRIMARY'$/.test(error.message) ? ("primaryKey" as const) : ("unique" as const) } : {}),
   });
 }

@@ -68,6 +68,8 @@ export function translatePostgresError(error: unknown, sql: string | undefined, 
     // until it, or the innermost savepoint, is rolled back. Errors without a SQLSTATE were
     // raised by pg before sending and leave the transaction as it was.
     ...(sqlstate && !connectionInvalidated ? { abortsTransaction: "innermost" as const } : {}),
+    // unique_violation: of the primary key when the constraint has the name PostgreSQL gives an unnamed one.
+    ...(sqlstate === "23505" ? { duplicate: /_pkey$/.test(String((error as { constraint?: unknown }).constraint)) ? ("primaryKey" as const) : ("unique" as const) } : {}),
   });
 }
 

@@ -33,5 +33,6 @@ export function translateSqliteError(error: unknown, sql: string | undefined, pa
     ...(code ? { code } : {}),
     retryable,
     ...(abortsTransaction ? { abortsTransaction } : {}),
+    ...(code === "SQLITE_CONSTRAINT_PRIMARYKEY" ? { duplicate: "primaryKey" as const } : code === "SQLITE_CONSTRAINT_UNIQUE" ? { duplicate: "unique" as const } : {}),
   });
 }

@@ -43,7 +43,10 @@ export async function mergeListChanges(how: ListMerge, rel: RelationshipProperty
     list = collectionOf(target, rel)!;
   }
   for (const member of loaded) {
-    if (now.has(member)) continue;
+    // Moved to another parent while detached (its back-reference names it): that parent's merge
+    // moves it. Taken out here, it was deleted as an orphan (an association object at once), and
+    // that merge then failed with ObjectDeletedError, or the row was lost.
+    if (now.has(member) || movedElsewhere(how, rel, member, target)) continue;
     const copy = how.sessionCopyOf(member);
     const at = copy === undefined ? -1 : list.indexOf(copy);
     if (at >= 0) list.splice(at, 1);
@@ -71,6 +74,17 @@ async function mergeQueued(how: ListMerge, rel: RelationshipProperty, queued: In
     if (copy !== undefined) collection.remove(copy);
   }
   return true;
+}
+
+/**
+ * Whether `member`, taken out of a list of `rel`, names by its back-reference a parent other than
+ * the one merged onto `target` (an association object taken out keeps naming its owner).
+ */
+function movedElsewhere(how: ListMerge, rel: RelationshipProperty, member: object, target: object): boolean {
+  const back = rel.backRef;
+  if (back === undefined || back.collection) return false;
+  const parent = stateOf(member)?.dict[back.key] as object | null | undefined;
+  return parent !== undefined && parent !== null && parent !== target && how.sessionCopyOf(parent) !== target;
 }
 
 /** The members `list` was loaded (or last flushed) with; undefined when not known. */

@@ -8,7 +8,6 @@
  *   the parent they cannot exist without are deleted (delete-orphan).
  * Updates to the other side are "quiet": they do not fire events of their own.
  */
-import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { CollectionEvents, InstrumentedList } from "./collection.js";
 import { ensureState, peekState, stateOf, type InstanceState, type StateOwner } from "./instance-state.js";
@@ -19,9 +18,10 @@ import { ArgumentError } from "../../core/errors.js";
 import { assertNotViewonly } from "./target-check.js";
 import { acceptMember, memberCheck, type MemberCheck } from "./validation.js";
 import { targetOf } from "./target-of.js";
-import { noteUnlinked, unlinkedAssociation, type AssociationView } from "./unlinked-associations.js";
-import { madeLink, noteMadeLink } from "./made-links.js";
-import { linkRemoved, orphanedIn, outsideAnySession, waitForSession } from "./changes-outside-session.js";
+import { findAssociation } from "./find-association.js";
+import { madeAssociation, noteMade, noteUnlinked, unlinkedAssociation, type AssociationView } from "./unlinked-associations.js";
+import { noteMadeLink } from "./made-links.js";
+import { addedTakenBack, linkRemoved, orphanedIn, outsideAnySession, removalTakenBack, waitForSession } from "./changes-outside-session.js";
 
 /**
  * What the lists of one relationship report their changes to: the events below. One per
@@ -95,9 +95,12 @@ function collectionAdded(owner: object, rel: RelationshipProperty, item: object,
   // other object has been touched.
   // A link removed through the view and added again before a flush gets its association object
   // back: a new one lost the link's extra data (memory and the commit showed null).
-  const needed = view !== undefined && needsAssociation(owner, rel, item);
-  const kept = needed ? unlinkedAssociation(owner, view, item) : undefined;
-  const association = !needed || kept !== undefined ? kept : rel.spec.options.creator ? created(owner, rel, item) : (view.association.newInstance() as object);
+  let needed = view !== undefined && needsAssociation(owner, rel, item);
+  // Removed while the owner is detached: the removal waiting for its session is taken back.
+  const back = needed && outsideAnySession(owner) ? removalTakenBack(owner, rel, item) : undefined;
+  if (back === null) needed = false;
+  const kept = needed ? (back ?? unlinkedAssociation(owner, view!, item)) : undefined;
+  const association = !needed || kept !== undefined ? kept : rel.spec.options.creator ? created(owner, rel, item) : (view!.association.newInstance() as object);
   attachBack(item, rel.backRef, owner, rel);
   if (kept !== undefined) relink(kept, view!);
   if (association !== undefined) {
@@ -110,6 +113,9 @@ function collectionAdded(owner: object, rel: RelationshipProperty, item: object,
     }
     if (state.dict[view!.toOwner.key] !== owner) setScalar(association, view!.toOwner, owner);
     if (state.dict[view!.toMember.key] !== item) setScalar(association, view!.toMember, item);
+    // No loaded list holds it: its link removed again before the flush finds it so (`madeAssociation`).
+    const ownerList = view!.toOwner.backRef;
+    if (state.key === undefined && (ownerList === undefined || collectionOf(owner, ownerList) === undefined)) noteMade(owner, association);
     // It joins the owner's session itself: with both ends persistent and their association
     // lists not loaded, no list holds it for a cascade to find. An owner in none: the session it joins.
     if (outsideAnySession(owner)) waitForSession(owner, { added: association });
@@ -170,7 +176,13 @@ function collectionRemoved(owner: object, rel: RelationshipProperty, item: objec
   if (view) {
     // Assigned while not loaded: which links go is known at flush (`settleReplacement`).
     if (awaitsCommitted(owner, rel)) return touched(owner);
-    if (!removeLinkByAssociation(owner, rel, item)) linkRemoved(owner, rel, item);
+    // One made through the view and not flushed: it goes (no row to delete), kept for the link added again.
+    const made = madeAssociation(owner, view, item);
+    if (made !== undefined) {
+      noteUnlinked(made, stateIn(made).dict, view);
+      if (outsideAnySession(owner)) addedTakenBack(owner, made);
+    }
+    if (!removeLinkByAssociation(owner, rel, item, made)) linkRemoved(owner, rel, item);
   } else {
     // An association object leaving its owner's list leaves the many-to-many views through it.
     for (const throughView of rel.backRef?.views ?? []) {
@@ -179,6 +191,7 @@ function collectionRemoved(owner: object, rel: RelationshipProperty, item: objec
       const dict = ensureState(item, av.association).dict;
       dict[av.toOwner.key] ??= owner;
       dict[av.toMember.key] ??= memberInView(owner, throughView, item) ?? undefined;
+      noteUnlinked(item, dict, av); // the link added again through the view before the flush takes it back
       unlinkAssociation(item, av);
       return;
     }
@@ -278,37 +291,6 @@ function viewEndChanged(association: InstanceState, view: RelationshipProperty, 
     // find it by; a view's removal and load find it by its link. A new owner's lists stay loaded.
     if (association.key === undefined && peekState(owner)?.key !== undefined) noteMadeLink(owner, association.obj);
   }
-}
-
-/**
- * The association object linking `owner` to `member` through view `rel`, if loaded: in the
- * owner's list of association objects, else in the member's if that one is loaded. With `live`,
- * one deleted (or marked for deletion) does not count: a deleted association object stays in
- * those lists until the commit, and a link added again through the view used to find it and
- * make no new one, so the commit resolved without the link the view showed.
- */
-function findAssociation(owner: object, rel: RelationshipProperty, member: object, live = false): object | undefined {
-  const view = rel.associationView!;
-  const associations = view.toOwner.backRef ? collectionOf(owner, view.toOwner.backRef) : undefined;
-  if (associations !== undefined) return associations.find((a) => links(a, view.association, view.toMember, member) && (!live || !isGone(a)));
-  const ofMember = view.toMember.backRef?.collection ? (stateIn(member).dict[view.toMember.backRef.key] as InstrumentedList<object> | undefined) : undefined;
-  if (ofMember !== undefined) return ofMember.find((a) => links(a, view.association, view.toOwner, owner) && (!live || !isGone(a)));
-  return madeLink(owner, view, member); // neither list loaded: one made in memory, not inserted yet
-}
-
-/** Whether an object is deleted, or marked for deletion at the next flush. */
-function isGone(obj: object): boolean {
-  return stateOf(obj)?.gone === true;
-}
-
-/** Whether association object `a`'s end `end` is `target`: the loaded end, else its foreign key. */
-function links(a: object, association: Mapper, end: RelationshipProperty, target: object): boolean {
-  const dict = ensureState(a, association).dict;
-  const linked = dict[end.key];
-  if (linked !== undefined) return linked === target;
-  // The end is not loaded: compare the association's foreign key with the target's key.
-  const targetDict = ensureState(target, end.resolved.target).dict;
-  return end.resolved.pairs.every(([fk, key]) => dict[association.attributeFor(fk)!] === targetDict[end.resolved.target.attributeFor(key)!]);
 }
 
 /**

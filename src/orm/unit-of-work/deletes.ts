@@ -30,7 +30,13 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
   const queue = [...work.deleting];
   const held = new Map<RelationshipProperty, Set<object>>();
   const movedIn = new MovedInChildren([work.pending, work.modified]);
-  for (let i = 0; i < queue.length; i++) {
+  for (let i = 0, loadedTo = 0; i < queue.length; i++) {
+    // The lists the objects queued since the last time need read, read for all of them at once:
+    // one SELECT per relationship (per chunk of keys), where each object's was one SELECT.
+    if (i === loadedTo) {
+      await loadForDeletes(work, queue, i, result);
+      loadedTo = queue.length;
+    }
     const state = queue[i]!;
     // Its row is gone already (a bulk DELETE, or an earlier flush of the transaction): a second
     // DELETE would match nothing and fail the flush with a false StaleDataError.
@@ -76,6 +82,30 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
     }
   }
   return [...result].filter((s) => s.key !== undefined);
+}
+
+/**
+ * Reads, one load per relationship for all of `queue` from `from` on, the lists and references
+ * that `storedAndLoaded` would otherwise read one object at a time: not loaded, of an object with
+ * a row, followed by the delete (a one-to-many not left to the database, or a delete cascade) and
+ * not write-only (its own statements: write-only-deletes.ts).
+ */
+async function loadForDeletes(work: FlushWork, queue: readonly InstanceState[], from: number, done: ReadonlySet<InstanceState>): Promise<void> {
+  const toLoad = new Map<RelationshipProperty, Set<object>>();
+  for (let i = from; i < queue.length; i++) {
+    const state = queue[i]!;
+    if (done.has(state) || state.deleted || state.key === undefined) continue;
+    for (const rel of state.mapper.relationships.values()) {
+      if (rel.viewonly || rel.writeOnly || rel.spec.options.passiveDeletes || state.dict[rel.key] !== undefined) continue;
+      const followed = rel.resolved.direction === "oneToMany" || rel.cascades("delete");
+      if (!followed) continue;
+      const objects = toLoad.get(rel);
+      if (objects === undefined) toLoad.set(rel, new Set([state.obj]));
+      else objects.add(state.obj);
+    }
+  }
+  // One object's list is read as before (`storedAndLoaded`): nothing to gather.
+  for (const [rel, objects] of toLoad) if (objects.size > 1) await work.load(rel, [...objects]);
 }
 
 /**

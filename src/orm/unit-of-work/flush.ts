@@ -26,7 +26,7 @@ import type { InstrumentedList } from "../state/collection.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
 import type { Journal } from "./journal.js";
 import { identityKeyOf } from "../identity/identity-map.js";
-import { checkNewKeys } from "./new-keys.js";
+import { checkNewKeys, duplicateLink } from "./new-keys.js";
 import { deleteWaves, expandDeletes } from "./deletes.js";
 import { retryAwaitingKeys, syncManyToOne, syncOneToMany } from "./key-sync.js";
 import { writeLinks } from "./links.js";
@@ -148,7 +148,9 @@ export async function flush(work: FlushWork): Promise<number> {
       inserted += switches.length;
     }
     for (const wave of insertWaves(mapper, toInsert)) {
-      await insertStates(ctx, mapper, wave, withFirstVersion(mapper, manyToOne.length ? copyKeys : undefined));
+      await insertStates(ctx, mapper, wave, withFirstVersion(mapper, manyToOne.length ? copyKeys : undefined)).catch((error: unknown) => {
+        throw duplicateLink(error, mapper) ?? error;
+      });
       inserted += wave.length;
       if (oneToMany.length) for (let i = 0; i < wave.length; i++) syncOneToMany(wave[i]!, changedRows, true);
     }

@@ -10,6 +10,7 @@ import { identityKey, identityKeyOf, type IdentityMap } from "../identity/identi
 import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { DuplicateKeyError } from "../errors.js";
+import { IntegrityError } from "../../core/errors.js";
 import { formatKey } from "./row-statements.js";
 
 /**
@@ -91,4 +92,23 @@ function duplicate(mapper: Mapper, values: readonly unknown[], why: string): Dup
     `A new ${mapper.name} (${key}) cannot be inserted: ${why}, and the database refuses a second row with one key. ` +
       `session.merge(obj) copies a new or detached object's values onto the one the session holds; or expunge one of the two. Nothing was written.`,
   );
+}
+
+/**
+ * The INSERT of new association objects refused for a duplicate primary key: a link that is
+ * already in the table while the session held none of its association objects (not loaded), so
+ * that the check before the flush could not see it. The database's IntegrityError, as the
+ * DuplicateKeyError that check raises, naming the class, the views and the fix; else undefined.
+ * @internal
+ */
+export function duplicateLink(error: unknown, mapper: Mapper): DuplicateKeyError | undefined {
+  if (!(error instanceof IntegrityError) || error.duplicate !== "primaryKey") return undefined;
+  const views = mapper.flushedRelationships.manyToOne.flatMap((end) => end.views.map(String));
+  if (views.length === 0) return undefined;
+  const message =
+    `A new ${mapper.name} cannot be inserted: its link is already in '${mapper.table.name}' (the database refused a second row with its key: ${error.message.split("\n")[0]}). ` +
+    `The session held no ${mapper.name} of that link: the association objects of ${views.join(" and ")} were not loaded. ` +
+    `To change the link's columns, load its ${mapper.name} (session.get(${mapper.name}, key), or the owner's list of them) and change that one; ` +
+    `to replace it, remove the link and flush first. Nothing was written.`;
+  return new DuplicateKeyError(message, { cause: error });
 }

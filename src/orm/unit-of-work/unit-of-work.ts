@@ -17,7 +17,7 @@ import { AddedValues } from "./added-values.js";
 import { recordMutations, stopWatching, watchWrittenValues } from "./mutations.js";
 import { readReplacedCollections } from "./unread-collections.js";
 import { LinkedObjects } from "./linked-objects.js";
-import { changesOutside, changesWritten, linkStub } from "../state/changes-outside-session.js";
+import { changesOutside, changesWritten, linkRemovedIn } from "../state/changes-outside-session.js";
 import { PendingObjects } from "./pending.js";
 import { Orphans } from "./orphans.js";
 import { formatKey } from "./persister.js";
@@ -160,7 +160,7 @@ export class UnitOfWork {
     for (const change of changes) {
       // Added when the commit or flush() finds it still linked (linked-objects.ts).
       if ("added" in change) this.linked.note(change.added);
-      else if ("unlinked" in change) this.orphaned(stateFor(linkStub(state.obj, change.via, change.unlinked)), change.via);
+      else if ("unlinked" in change) linkRemovedIn(this.host.owner, state.obj, change.via, change.unlinked);
       else {
         let orphan = stateFor(change.orphan);
         if (orphan.deleted) continue;
