@@ -35,6 +35,16 @@ export function madeLink(owner: object, view: AssociationView, member: object): 
 
 /**
  * @internal
+ * `madeLink`, taken out of the notes: the link is being removed. Linked again, it is noted again (`relink`).
+ */
+export function takeMadeLink(owner: object, view: AssociationView, member: object): object | undefined {
+  const found = madeLink(owner, view, member);
+  if (found !== undefined) madeByOwner.get(owner)!.delete(found);
+  return found;
+}
+
+/**
+ * @internal
  * The members of `owner`'s view `view` loaded from `rows`, with those of the links made in
  * memory and not inserted yet: the commit writes them, so the view shows them, as the owner's
  * list of association objects does (moved-members.ts).
@@ -65,11 +75,12 @@ function forEachWaiting(owner: object, view: AssociationView, fn: (association: 
 }
 
 /**
- * Whether an association object not inserted yet is to be by `session`: pending in it and not to
- * be deleted, or linked from its own side and joining it at the flush. One let go (unlinked,
- * deleted) may be taken back (linked again): it is kept in the notes until inserted.
+ * Whether an association object not inserted yet is to be by `session` (the owner's): pending in
+ * it and not to be deleted, or linked from its own side and joining it at the flush; an owner in
+ * no session (detached), one in none either, waiting with the owner for the session it joins.
+ * One let go (deleted) may be taken back (linked again): it is kept in the notes until inserted.
  */
 function waiting(state: InstanceState, session: StateOwner | undefined): boolean {
-  if (session === undefined) return false;
+  if (session === undefined) return state.session === undefined;
   return state.session === undefined ? session.joinsAtFlush(state.obj) : state.session === session && !state.deletePending;
 }

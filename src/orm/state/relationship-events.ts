@@ -19,8 +19,8 @@ import { assertNotViewonly } from "./target-check.js";
 import { acceptMember, memberCheck, type MemberCheck } from "./validation.js";
 import { targetOf } from "./target-of.js";
 import { findAssociation } from "./find-association.js";
-import { madeAssociation, noteMade, noteUnlinked, unlinkedAssociation, type AssociationView } from "./unlinked-associations.js";
-import { noteMadeLink } from "./made-links.js";
+import { noteUnlinked, unlinkedAssociation, type AssociationView } from "./unlinked-associations.js";
+import { noteMadeLink, takeMadeLink } from "./made-links.js";
 import { addedTakenBack, linkRemoved, orphanedIn, outsideAnySession, removalTakenBack, waitForSession } from "./changes-outside-session.js";
 
 /**
@@ -113,9 +113,6 @@ function collectionAdded(owner: object, rel: RelationshipProperty, item: object,
     }
     if (state.dict[view!.toOwner.key] !== owner) setScalar(association, view!.toOwner, owner);
     if (state.dict[view!.toMember.key] !== item) setScalar(association, view!.toMember, item);
-    // No loaded list holds it: its link removed again before the flush finds it so (`madeAssociation`).
-    const ownerList = view!.toOwner.backRef;
-    if (state.key === undefined && (ownerList === undefined || collectionOf(owner, ownerList) === undefined)) noteMade(owner, association);
     // It joins the owner's session itself: with both ends persistent and their association
     // lists not loaded, no list holds it for a cascade to find. An owner in none: the session it joins.
     if (outsideAnySession(owner)) waitForSession(owner, { added: association });
@@ -177,7 +174,7 @@ function collectionRemoved(owner: object, rel: RelationshipProperty, item: objec
     // Assigned while not loaded: which links go is known at flush (`settleReplacement`).
     if (awaitsCommitted(owner, rel)) return touched(owner);
     // One made through the view and not flushed: it goes (no row to delete), kept for the link added again.
-    const made = madeAssociation(owner, view, item);
+    const made = takeMadeLink(owner, view, item);
     if (made !== undefined) {
       noteUnlinked(made, stateIn(made).dict, view);
       if (outsideAnySession(owner)) addedTakenBack(owner, made);
@@ -289,7 +286,7 @@ function viewEndChanged(association: InstanceState, view: RelationshipProperty, 
     listIfMade(owner, view)?.appendQuietly(member);
     // Not inserted, of an owner that has a row: no list of it may be loaded (or stay loaded) to
     // find it by; a view's removal and load find it by its link. A new owner's lists stay loaded.
-    if (association.key === undefined && peekState(owner)?.key !== undefined) noteMadeLink(owner, association.obj);
+    if (association.key === undefined) noteMadeLinkOf(owner, association.obj);
   }
 }
 
@@ -356,8 +353,15 @@ function relink(association: object, view: AssociationView): void {
     const target = state.dict[end.key] as object | null | undefined;
     if (target) attachBack(target, end.backRef, association, end);
   }
-  // A pending one left the session with its removal: the cascade that follows brings it back.
+  // A pending one left the session with its removal: the cascade that follows brings it back,
+  // and its link is found by the next removal through a view as when it was made (made-links.ts).
   if (state.key !== undefined) state.session?.relinked(association);
+  else for (const end of [view.toOwner, view.toMember]) noteMadeLinkOf(state.dict[end.key] as object | null | undefined, association);
+}
+
+/** Notes `association` as made for `owner`'s links, where the owner has a row (as `viewEndChanged` does). */
+function noteMadeLinkOf(owner: object | null | undefined, association: object): void {
+  if (owner && peekState(owner)?.key !== undefined) noteMadeLink(owner, association);
 }
 
 /** Removes an association object from both ends (and so from both views), and deletes it. */

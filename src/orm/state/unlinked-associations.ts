@@ -76,39 +76,3 @@ function linksTo(dict: Record<string, unknown>, view: AssociationView, member: o
     return value !== undefined && value === memberDict[target.attributeFor(key)!];
   });
 }
-
-/** Pending association objects made through a view while no loaded list of association objects held them, by owner. */
-const madeThroughView = new WeakMap<object, Set<object>>();
-
-/** @internal `association` (pending) was made for a link added through a view of `owner` whose association objects are not loaded. */
-export function noteMade(owner: object, association: object): void {
-  const made = madeThroughView.get(owner);
-  if (made === undefined) madeThroughView.set(owner, new Set([association]));
-  else made.add(association);
-}
-
-/**
- * @internal
- * The association object made through a view of `owner` for its link to `member` that has no row
- * yet (pending in the owner's session, or both in none), taken out of the record. No loaded list
- * holds it: its link removed through the view before the flush was deleted by a stand-in keyed
- * by the link, for a row that was never written (a false StaleDataError at the commit), while
- * the pending one was inserted. Forgets those flushed or gone elsewhere since.
- */
-export function madeAssociation(owner: object, view: AssociationView, member: object): object | undefined {
-  const made = madeThroughView.get(owner);
-  if (made === undefined) return undefined;
-  const session = stateOf(owner)?.session;
-  for (const association of made) {
-    const state = stateOf(association);
-    if (state === undefined || state.key !== undefined || state.session !== session) {
-      made.delete(association);
-      continue;
-    }
-    if (state.dict[view.toOwner.key] === owner && state.dict[view.toMember.key] === member) {
-      made.delete(association);
-      return association;
-    }
-  }
-  return undefined;
-}
