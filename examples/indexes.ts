@@ -24,6 +24,7 @@ await engine.execute(insert(users).values({ id: 2, email: "ann@example.com", cre
 try {
   await engine.execute(insert(users).values({ id: 3, email: "ANN@example.com", createdAt: at }));
 } catch (error) {
-  console.log(error instanceof IntegrityError ? "refused: a second live ann@example.com" : error);
+  // `duplicate`: "unique" here ("primaryKey" for a key already taken).
+  console.log(error instanceof IntegrityError ? `refused (${error.duplicate}): a second live ann@example.com` : error);
 }
 await engine.dispose();

@@ -20,7 +20,7 @@ import { forgetKeyOrders } from "./generated-key-order.js";
 import { changesSchema, changesSession, committedBefore, mayWrite, refusedText, statementTexts, streamInProgress } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
 import { checkedColumns } from "./duplicate-columns.js";
-import { runInTransaction, Transaction } from "./transaction.js";
+import { forgetImplicitCommit, noteImplicitCommit, runInTransaction, Transaction } from "./transaction.js";
 import { autocommitOutcome } from "./unknown-outcomes.js";
 import { answeredWithin } from "./answer-deadline.js";
 import { ConnectionApi } from "./connection-api.js";
@@ -204,7 +204,7 @@ export class Connection extends ConnectionApi {
     if (refused !== undefined) throw refused;
     if (!this.sessionChanged && changesSession(statements)) this.sessionChanged = true;
     if (changesSchema(statements)) forgetKeyOrders(this.context);
-    if (!this.dialect.capabilities.transactionalDdl && committedBefore(statements)) for (const tx of this.transactions) tx.committedBefore ??= sql;
+    if (!this.dialect.capabilities.transactionalDdl && committedBefore(statements)) noteImplicitCommit(this.transactions, sql, statements.length === 1 && !this.wrote);
   }
 
   /** `run`, for the connection's own statements (BEGIN, SAVEPOINT). */
@@ -274,7 +274,7 @@ export class Connection extends ConnectionApi {
     if (error instanceof InvalidRequestError) return error; // athanor's refusal (a stream in progress, a result it cannot give): not the database's
     if (error instanceof RowMapperFailure) return error; // the caller's row mapper threw: not the database
     const translated = this.noteFailure(this.dialect.translateError(error, sql, params));
-    if (translated.code === "ER_PARSE_ERROR") for (const tx of this.transactions) if (tx.committedBefore === sql) tx.committedBefore = undefined; // not run: nothing committed
+    forgetImplicitCommit(this.transactions, sql, translated.code === "ER_PARSE_ERROR");
     // Outside a transaction a write commits as it runs: lost before its answer, it may have.
     return this.transactions.length === 0 ? autocommitOutcome(translated, sql) : translated;
   }

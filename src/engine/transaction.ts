@@ -21,6 +21,8 @@ export class Transaction {
    * every statement after it committed as it ran. No rollback can undo any of it.
    */
   committedBefore: string | undefined;
+  /** @internal `committedBefore` is one statement, and nothing was written before it: failed, it committed nothing. */
+  committedNothingBefore = false;
   /** @internal Ended by its rollback: PostgreSQL closed the cursors opened in it (connection-stream.ts). */
   undone = false;
 
@@ -229,4 +231,24 @@ async function rollbackAfter(tx: Transaction, failure: unknown): Promise<void> {
   } catch (error) {
     if (error instanceof ImplicitlyCommittedError && committedBefore !== undefined) throw implicitlyCommitted(committedBefore, { error: failure });
   }
+}
+
+/**
+ * @internal MySQL/MariaDB commit the open `transactions` before `sql` runs. `nothingBefore`: it is
+ * one statement and nothing was written before it, so that, if it fails, nothing was committed.
+ */
+export function noteImplicitCommit(transactions: readonly Transaction[], sql: string, nothingBefore: boolean): void {
+  for (const tx of transactions) {
+    if (tx.committedBefore !== undefined) continue;
+    tx.committedBefore = sql;
+    tx.committedNothingBefore = nothingBefore;
+  }
+}
+
+/**
+ * @internal `sql` failed: when it was not run (a syntax error), or it was the first write (`CREATE
+ * TABLE` of a table that exists), its implicit commit committed nothing, and a rollback undoes all.
+ */
+export function forgetImplicitCommit(transactions: readonly Transaction[], sql: string, notRun: boolean): void {
+  for (const tx of transactions) if (tx.committedBefore === sql && (notRun || tx.committedNothingBefore)) tx.committedBefore = undefined;
 }

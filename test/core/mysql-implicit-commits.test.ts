@@ -55,6 +55,25 @@ forEachDatabase(
       assert.equal(await count(), 0);
     });
 
+    test("one that fails as the transaction's first write committed nothing: transaction(fn) rethrows its error, and rolls back", async () => {
+      // createAll without checkFirst on a table that exists: the CREATE TABLE fails, nothing before it.
+      await ctx.engine.execute(sql`CREATE TABLE IF NOT EXISTS core_implicit_made (a INT)`);
+      try {
+        const failed = await ctx.engine
+          .transaction(async (conn) => {
+            await conn.run("CREATE TABLE core_implicit_made (a INT)");
+          })
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+        assert.ok(!(failed instanceof ImplicitlyCommittedError), `the CREATE TABLE's own error, not ${(failed as Error).name}`);
+        assert.match((failed as Error).message, /already exists/);
+      } finally {
+        await ctx.engine.execute(sql`DROP TABLE IF EXISTS core_implicit_made`);
+      }
+    });
+
     test("one the server could not parse commits nothing: rollback() undoes the transaction", async () => {
       const conn = await ctx.engine.connect();
       try {
