@@ -294,6 +294,7 @@ export class UnitOfWork {
         expiring: target.expiring,
         load: target.load,
         hooks: target.hooks,
+        savepoint: this.host.savepoints.openSavepoint,
       });
     } catch (error) {
       this.pending.reset(pending.concat(this.pending.all));
