@@ -5,27 +5,15 @@
  * expiry, run against a model of what the database must hold. After every commit the
  * database's rows must be the model's committed rows, and at the end a fresh session must load
  * them back. A failing program is shrunk to the fewest steps that still fail the same way and
- * printed, with its seed; `ATHANOR_RANDOM_SEED=<seed>` runs that one alone.
+ * printed, with its seed (test/support/random-programs.ts); `ATHANOR_RANDOM_SEED=<seed>` runs that one alone.
  */
 import assert from "node:assert/strict";
-import { test } from "node:test";
 import { Association, Base, Child, Parent } from "../../examples/seed/index.js";
 import { inspect, lazy, select, selectinLoad, sql, type Session } from "../../src/index.js";
 import { stateOf } from "../../src/orm/state/instance-state.js";
 import { deleteAllRows } from "../support/empty-tables.js";
+import { randomProgramTests } from "../support/random-programs.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
-
-/** mulberry32: a small seeded generator, so that a failing program can be replayed. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** How a link is made or removed: through either many-to-many list, or as an association object. */
 const LINK_WAYS = ["parent.children", "child.parents", "association object"] as const;
@@ -88,10 +76,15 @@ class Program {
   private revivable = new Map<string, Revivable>();
   private madeSinceCommit: string[] = [];
 
-  constructor(
-    private readonly ctx: SessionContext,
-    private readonly session: Session,
-  ) {}
+  private readonly session: Session;
+
+  constructor(private readonly ctx: SessionContext) {
+    this.session = ctx.session();
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
+  }
 
   /** Runs `step`, or returns false when the model says it cannot run now (a shrunk program's leftovers). */
   async run(step: Step): Promise<boolean> {
@@ -317,73 +310,16 @@ function randomStep(random: () => number, program: Program, next: () => number):
   return { kind: "expireAll" };
 }
 
-/** `ATHANOR_RANDOM_SEED=<seed>` replays one program; `ATHANOR_RANDOM_PROGRAMS=<n>` runs more than the suite's 12. */
-const SEEDS = process.env.ATHANOR_RANDOM_SEED
-  ? [Number(process.env.ATHANOR_RANDOM_SEED)]
-  : Array.from({ length: Number(process.env.ATHANOR_RANDOM_PROGRAMS ?? 12) }, (_, i) => i + 1);
-const STEPS = 60;
-
-/** How a run failed, to tell whether a shrunk program fails the same way. */
-const failureOf = (error: unknown) => `${(error as Error).name}: ${(error as Error).message.slice(0, 40)}`;
-
 forEachDatabaseWithSchema(
   "random programs over the seed's double path",
   Base.metadata,
-  (ctx) => {
-    /** Runs `steps` on empty tables and a new session: the steps that ran, and the error, if one was thrown. */
-    async function replay(steps: readonly Step[]): Promise<{ ran: Step[]; error?: unknown }> {
-      await deleteAllRows(ctx.engine, Base.metadata);
-      const session = ctx.session();
-      const program = new Program(ctx, session);
-      const ran: Step[] = [];
-      try {
-        for (const step of steps) if (await program.run(step)) ran.push(step);
-        await program.finish();
-        return { ran };
-      } catch (error) {
-        return { ran, error };
-      } finally {
-        await session.close();
-      }
-    }
-
-    /** The fewest steps of `steps` that still fail as `failure` does (removing chunks, then single steps). */
-    async function shrink(steps: Step[], failure: string): Promise<Step[]> {
-      for (let size = Math.ceil(steps.length / 2); size >= 1; size = size === 1 ? 0 : Math.ceil(size / 2)) {
-        for (let at = 0; at < steps.length; ) {
-          const fewer = [...steps.slice(0, at), ...steps.slice(at + size)];
-          const { error } = await replay(fewer);
-          if (error !== undefined && failureOf(error) === failure) steps = fewer;
-          else at += size;
-        }
-      }
-      return (await replay(steps)).ran;
-    }
-
-    for (const seed of SEEDS) {
-      test(`seed ${seed}: every commit holds the model's rows`, async () => {
-        const random = generator(seed);
-        let label = 1;
-        const session = ctx.session();
-        const program = new Program(ctx, session);
-        const steps: Step[] = [];
-        try {
-          for (let i = 0; i < STEPS; i++) {
-            const step = randomStep(random, program, () => label++);
-            steps.push(step);
-            await program.run(step);
-          }
-          await program.finish();
-        } catch (error) {
-          await session.close(); // SQLite in memory has one connection: the replays need it
-          const shrunk = await shrink(steps, failureOf(error));
-          const { error: again } = await replay(shrunk);
-          throw new Error(`seed ${seed} fails after ${shrunk.length} steps:\n  ${shrunk.map(describeStep).join("\n  ")}\n${(again as Error | undefined)?.stack ?? (error as Error).stack}`, {
-            cause: error,
-          });
-        }
-      });
-    }
-  },
+  (ctx) =>
+    randomProgramTests({
+      steps: 60,
+      reset: () => deleteAllRows(ctx.engine, Base.metadata),
+      program: () => new Program(ctx),
+      randomStep,
+      describe: describeStep,
+    }),
   { createOnce: true },
 );

@@ -226,6 +226,7 @@ export class SessionTransaction {
     expungeAdded(this.uow, this.added);
     this.uow.linked.forgetSince(this.linkedMark);
     syncDeletions(this.uow, this.snapshots!.restore(watchedBy(this.uow.owner)));
+    this.uow.forgetOrphans();
     // Read in the savepoint, maybe from rows written in it (SQL text, bulk DML): stale now. The
     // savepoint began with a flush, so expiring them loses no change.
     for (const state of this.reads!) if (state.session === this.uow.owner) expireState(state);

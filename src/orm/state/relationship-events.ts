@@ -222,7 +222,18 @@ export function scalarChanged(obj: object, state: InstanceState, rel: Relationsh
   const views = rel.views;
   for (let i = 0; i < views.length; i++) viewEndChanged(state, views[i]!, rel, old);
   if (value) cascadeAlong(state.session, obj, rel, value);
+  else leftOwner(obj, state, rel, old);
   touchedState(state);
+}
+
+/**
+ * A many-to-one set to null whose other side deletes orphans (`child.parent = null`): the object
+ * left its parent as if taken out of the list (SQLAlchemy alike), decided at the flush; the flush
+ * cleared its key instead (IntegrityError on a NOT NULL key).
+ */
+function leftOwner(obj: object, state: InstanceState, rel: RelationshipProperty, old: object | null): void {
+  const back = rel.backRef;
+  if (back?.collection && back.cascades("delete-orphan")) orphanedIn(state.session, old ?? undefined, obj, back);
 }
 
 function setScalar(obj: object, rel: RelationshipProperty, value: object): void {

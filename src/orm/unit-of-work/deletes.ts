@@ -42,6 +42,9 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
     // DELETE would match nothing and fail the flush with a false StaleDataError.
     if (result.has(state) || state.deleted) continue;
     result.add(state);
+    // Deleted by a cascade, not by session.delete(): a savepoint rolled back must find it as it was
+    // (left marked, the commit deleted the row the rollback had kept).
+    if (!state.deletePending) work.savepoint?.changing(state);
     state.markForDeletion();
     for (const rel of state.mapper.relationships.values()) {
       if (rel.viewonly) continue;

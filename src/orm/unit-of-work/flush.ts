@@ -37,7 +37,7 @@ import { heldLists } from "./orphans.js";
 import { clearKeysBetweenDeleted } from "./cycle-deletes.js";
 import { earlyDeletes, runEarlyDeletes } from "./unique-deletes.js";
 import { runAfterHooks, runBeforeDeletes } from "./flush-hooks.js";
-import type { FlushHooks } from "./collaborators.js";
+import type { FlushHooks, SavepointTracker } from "./collaborators.js";
 import { runSetBased, SetBasedDeletes } from "./write-only-deletes.js";
 
 export interface FlushWork {
@@ -65,6 +65,8 @@ export interface FlushWork {
   load(rel: RelationshipProperty, objects: readonly object[]): Promise<void>;
   /** Runs the models' beforeDelete and after* hooks (flush-hooks.ts); absent, none run. */
   readonly hooks?: FlushHooks | undefined;
+  /** The open savepoint, told of objects a cascade deletes: its rollback restores them. */
+  readonly savepoint?: SavepointTracker | undefined;
 }
 
 /** Writes the work; returns how many of the pending objects it inserted. */

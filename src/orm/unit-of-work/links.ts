@@ -52,7 +52,11 @@ export async function writeLinks(
       for (const rel of relationships) {
         const list = state.dict[rel.key] as InstrumentedList<object> | undefined;
         if (!list?.changed) continue;
-        for (const member of list.gained()) add(inserts, rel, state, ensureState(member, rel.resolved.target));
+        for (const member of list.gained()) {
+          const memberState = ensureState(member, rel.resolved.target);
+          // Deleted by this flush (itself, a cascade, an orphan): its links go with it, this one too.
+          if (!memberState.deletePending) add(inserts, rel, state, memberState);
+        }
         const current = new Set<object>(list);
         for (const member of list.committed ?? []) {
           if (current.has(member)) continue;

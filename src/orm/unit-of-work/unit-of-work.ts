@@ -236,6 +236,14 @@ export class UnitOfWork {
     orphanedOutside(this, state, via);
   }
 
+  /**
+   * A savepoint was rolled back: the objects that left a delete-orphan list in it are as they
+   * were, in their lists again (it began with a flush, which decided the orphans before it).
+   */
+  forgetOrphans(): void {
+    this.orphans.clear();
+  }
+
   /** Every object of the session: pending ones, then those in the identity map. */
   objects(): object[] {
     const objects = this.pending.all.map((state) => state.obj);
@@ -286,6 +294,7 @@ export class UnitOfWork {
         expiring: target.expiring,
         load: target.load,
         hooks: target.hooks,
+        savepoint: this.host.savepoints.openSavepoint,
       });
     } catch (error) {
       this.pending.reset(pending.concat(this.pending.all));
