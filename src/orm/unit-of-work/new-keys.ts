@@ -97,11 +97,12 @@ function duplicate(mapper: Mapper, values: readonly unknown[], why: string): Dup
 /**
  * The INSERT of new association objects refused for a duplicate primary key: a link that is
  * already in the table while the session held none of its association objects (not loaded), so
- * that the check before the flush could not see it. The database's IntegrityError, as the
- * DuplicateKeyError that check raises, naming the class, the views and the fix; else undefined.
+ * that the check before the flush could not see it. The database's IntegrityError again (code
+ * that catches IntegrityError for a duplicate still does), its message naming the class, the
+ * views and the fix, the driver's error its cause; else undefined.
  * @internal
  */
-export function duplicateLink(error: unknown, mapper: Mapper): DuplicateKeyError | undefined {
+export function duplicateLink(error: unknown, mapper: Mapper): IntegrityError | undefined {
   if (!(error instanceof IntegrityError) || error.duplicate !== "primaryKey") return undefined;
   const views = mapper.flushedRelationships.manyToOne.flatMap((end) => end.views.map(String));
   if (views.length === 0) return undefined;
@@ -110,5 +111,6 @@ export function duplicateLink(error: unknown, mapper: Mapper): DuplicateKeyError
     `The session held no ${mapper.name} of that link: the association objects of ${views.join(" and ")} were not loaded. ` +
     `To change the link's columns, load its ${mapper.name} (session.get(${mapper.name}, key), or the owner's list of them) and change that one; ` +
     `to replace it, remove the link and flush first. Nothing was written.`;
-  return new DuplicateKeyError(message, { cause: error });
+  const { sql, params, code, retryable, connectionInvalidated, abortsTransaction, duplicate } = error;
+  return new IntegrityError(message, { sql, params, code, retryable, connectionInvalidated, abortsTransaction, duplicate }, error);
 }
