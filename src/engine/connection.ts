@@ -14,7 +14,7 @@ import type { Executable } from "../core/statements/executable.js";
 import type { Select } from "../core/statements/select.js";
 import type { DriverConnection, DriverResult, EngineDialect, ExecuteOptions } from "./driver.js";
 import { mappedWhileRead, RowMapperFailure, shapedResult } from "./convert-rows.js";
-import { streamBatches, streamStatement, type StreamAccess } from "./connection-stream.js";
+import { streamBatches, streamStatement, type StreamAccess, type StreamState } from "./connection-stream.js";
 import { type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
 import { forgetKeyOrders } from "./generated-key-order.js";
 import { changesSchema, changesSession, committedBefore, mayWrite, refusedText, statementTexts, streamInProgress } from "./statement-kind.js";
@@ -41,11 +41,12 @@ export class Connection extends ConnectionApi {
   /** Statements sent and not answered yet, and who waits for there to be none. */
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
-  /** The SQL of an open stream that holds the connection (MySQL/MariaDB): other statements are refused meanwhile. */
-  private exclusiveStream: string | undefined;
+  /**
+   * The SQL of an open stream that holds the connection (MySQL/MariaDB): other statements are refused meanwhile. Streams whose
+   * cursor is open here: SQLite and MySQL/MariaDB refuse writes beside them (`streamRefusesWrites`).
+   */
+  private readonly streams: StreamState = { exclusiveStream: undefined, openCursors: 0 };
   private madeStreamAccess: StreamAccess | undefined;
-  /** Streams whose cursor is open here: SQLite and MySQL/MariaDB refuse writes beside them (`streamRefusesWrites`). */
-  private openCursors = 0;
   /** A statement that may have changed data ran in the open transaction (see `statement-kind.ts`). */
   private wrote = false;
   /** Such statements, counted from the first and while a stream is open: never reset (`writesBesideStreams`). */
@@ -150,24 +151,12 @@ export class Connection extends ConnectionApi {
 
   /** What the streams (connection-stream.ts) need of this connection's own state; made at the first stream. */
   private get streamAccess(): StreamAccess {
-    const self = this; // for the accessors of the private field below
     return (this.madeStreamAccess ??= {
       connection: this,
       checkOpen: () => this.checkOpen(),
       failedError: () => this.failed?.rolledBackError("run a statement"),
-      get exclusiveStream() {
-        return self.exclusiveStream;
-      },
-      set exclusiveStream(sql) {
-        self.exclusiveStream = sql;
-      },
+      state: this.streams,
       transactions: () => this.transactions,
-      get openCursors() {
-        return self.openCursors;
-      },
-      set openCursors(n) {
-        self.openCursors = n;
-      },
       guard: (sql, params, call) => this.guard(sql, params, call),
       log: (sql, params) => this.context.log?.(sql, params),
     });
@@ -235,10 +224,10 @@ export class Connection extends ConnectionApi {
 
   /** Sends a statement; a driver that answered at once (SQLite) left nothing in flight and no frame to keep. */
   private sendNow(conn: DriverConnection, sql: string, params: readonly unknown[], options?: ExecuteOptions): DriverResult | Promise<DriverResult> {
-    if (this.exclusiveStream !== undefined) throw streamInProgress(this.exclusiveStream, sql);
+    if (this.streams.exclusiveStream !== undefined) throw streamInProgress(this.streams.exclusiveStream, sql);
     this.context.log?.(sql, params);
     // Counted while a cursor reads (its stream checks its rows then: connection-stream.ts); else noted once.
-    if ((!this.wrote || this.openCursors !== 0) && this.transactions.length > 0 && mayWrite(sql)) {
+    if ((!this.wrote || this.streams.openCursors !== 0) && this.transactions.length > 0 && mayWrite(sql)) {
       this.wrote = true;
       this.writes++;
     }
@@ -317,7 +306,7 @@ export class Connection extends ConnectionApi {
 
   /** @internal Whether a stream open here refuses writes beside its cursor (SQLite), or any statement (MySQL/MariaDB). */
   get streamRefusesWrites(): boolean {
-    return this.openCursors !== 0 && this.driverConnection?.cursorSharing !== "transaction";
+    return this.streams.openCursors !== 0 && this.driverConnection?.cursorSharing !== "transaction";
   }
 
   /** @internal Whether the driver reports a transaction open; undefined where it cannot tell without asking. */
@@ -351,7 +340,7 @@ export class Connection extends ConnectionApi {
     const conn = this.driverConnection;
     if (!conn) return;
     // A stream still reading (MySQL/MariaDB) holds it mid-result: the next user would wait behind it.
-    if (this.exclusiveStream !== undefined) this.broken = true;
+    if (this.streams.exclusiveStream !== undefined) this.broken = true;
     if (this.transactions.length && !this.broken) {
       // Refused beside a SQLite cursor (nothing sent), it is not broken: the driver's release ends the cursor, then rolls
       // back (an in-memory database closed as broken went with it, every committed row and table).
