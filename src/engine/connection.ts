@@ -22,6 +22,7 @@ import { Result, firstValue } from "./result.js";
 import { checkedColumns } from "./duplicate-columns.js";
 import { runInTransaction, Transaction } from "./transaction.js";
 import { autocommitOutcome } from "./unknown-outcomes.js";
+import { commitsWatched, noteAnswered } from "./committed-work.js";
 import { answeredWithin } from "./answer-deadline.js";
 import { ConnectionApi } from "./connection-api.js";
 
@@ -47,8 +48,8 @@ export class Connection extends ConnectionApi {
    */
   private readonly streams: StreamState = { exclusiveStream: undefined, openCursors: 0 };
   private madeStreamAccess: StreamAccess | undefined;
-  /** A statement that may have changed data ran in the open transaction (see `statement-kind.ts`). */
-  private wrote = false;
+  /** The first statement that may have changed data in the open transaction (see `statement-kind.ts`). */
+  private firstWrite: string | undefined;
   /** Such statements, counted from the first and while a stream is open: never reset (`writesBesideStreams`). */
   private writes = 0;
   /** SQL text may have changed the session (`changesSession`): reset before the pool hands it on. */
@@ -99,7 +100,12 @@ export class Connection extends ConnectionApi {
    * SELECT or transaction control ran in it): what another connection would not see yet.
    */
   get wroteInTransaction(): boolean {
-    return this.wrote && this.transactions.length > 0;
+    return this.firstWrite !== undefined && this.transactions.length > 0;
+  }
+
+  /** @internal The open transaction's first statement that may have changed data (`wroteInTransaction`). */
+  get firstWriteInTransaction(): string | undefined {
+    return this.transactions.length > 0 ? this.firstWrite : undefined;
   }
 
   get inTransaction(): boolean {
@@ -227,8 +233,8 @@ export class Connection extends ConnectionApi {
     if (this.streams.exclusiveStream !== undefined) throw streamInProgress(this.streams.exclusiveStream, sql);
     this.context.log?.(sql, params);
     // Counted while a cursor reads (its stream checks its rows then: connection-stream.ts); else noted once.
-    if ((!this.wrote || this.streams.openCursors !== 0) && this.transactions.length > 0 && mayWrite(sql)) {
-      this.wrote = true;
+    if ((this.firstWrite === undefined || this.streams.openCursors !== 0) && this.transactions.length > 0 && mayWrite(sql)) {
+      this.firstWrite ??= sql;
       this.writes++;
     }
     let answer: DriverResult | Promise<DriverResult>;
@@ -237,13 +243,17 @@ export class Connection extends ConnectionApi {
     } catch (error) {
       throw this.failure(error, sql, params);
     }
-    return answer instanceof Promise ? this.awaitAnswer(answer, sql, params) : checkedColumns(answer, sql);
+    if (answer instanceof Promise) return this.awaitAnswer(answer, sql, params);
+    if (commitsWatched()) noteAnswered(sql, this.transactions[0]); // inside a retried fn: did it commit? (committed-work.ts)
+    return checkedColumns(answer, sql);
   }
 
   private async awaitAnswer(answer: Promise<DriverResult>, sql: string, params: readonly unknown[]): Promise<DriverResult> {
     this.inFlight++;
     try {
-      return checkedColumns(await this.deadlined(answer, sql), sql);
+      const result = await this.deadlined(answer, sql);
+      if (commitsWatched()) noteAnswered(sql, this.transactions[0]);
+      return checkedColumns(result, sql);
     } catch (error) {
       throw this.failure(error, sql, params);
     } finally {
@@ -320,7 +330,7 @@ export class Connection extends ConnectionApi {
 
   async begin(options: BeginOptions = {}): Promise<Transaction> {
     if (this.transactions.length) return this.beginNested();
-    this.wrote = false;
+    this.firstWrite = undefined;
     for (const statement of this.dialect.beginStatements(options.isolationLevel)) await this.runOwn(statement);
     return this.push(new Transaction(this, undefined));
   }

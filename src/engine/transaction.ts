@@ -7,6 +7,7 @@
 import { DBAPIError, ImplicitlyCommittedError, InvalidRequestError, StreamInProgressError, TransactionRolledBackError } from "../core/errors.js";
 import type { Connection } from "./connection.js";
 import { commitOutcomeUnknown } from "./unknown-outcomes.js";
+import { commitsWatched, noteTransactionCommit } from "./committed-work.js";
 
 /** A transaction (or a savepoint, when nested) on a `Connection`, ended by `commit()` or `rollback()`. */
 export class Transaction {
@@ -71,6 +72,8 @@ export class Transaction {
       this.connection.endTransaction(this);
       return;
     }
+    // What it wrote, for a watched run (`committed-work.ts`) the commit is made in.
+    const firstWrite = commitsWatched() ? this.connection.firstWriteInTransaction : undefined;
     try {
       await this.connection.runTransactionControl("COMMIT");
     } catch (error) {
@@ -79,10 +82,11 @@ export class Transaction {
       // A failed COMMIT ends the transaction on PostgreSQL and MySQL; SQLite keeps it open when
       // the database was busy, and then it can be committed again or rolled back.
       if (this.connection.driverInTransaction() !== true) this.connection.endTransaction(this);
-      if (error instanceof DBAPIError && error.connectionInvalidated) throw commitOutcomeUnknown(error);
+      if (error instanceof DBAPIError && error.connectionInvalidated) throw commitOutcomeUnknown(error, firstWrite);
       throw error;
     }
     this.connection.endTransaction(this);
+    noteTransactionCommit(firstWrite);
   }
 
   /**
