@@ -6,7 +6,7 @@
  * commits are refused here, never sent (see `noteFailure`).
  */
 import type { CompiledQuery } from "../core/compiler/compiled-query.js";
-import { InvalidRequestError, OperationalError, ResourceClosedError, StreamInProgressError, type DBAPIError } from "../core/errors.js";
+import { ImplicitlyCommittedError, InvalidRequestError, OperationalError, ResourceClosedError, StreamInProgressError, type DBAPIError } from "../core/errors.js";
 import { insertChunks } from "../core/statements/chunking.js";
 import { executeChunks } from "./chunked-insert.js";
 import { executeInParameterOrder } from "./insert-parameter-order.js";
@@ -351,17 +351,21 @@ export class Connection extends ConnectionApi {
     if (!conn) return;
     // A stream still reading (MySQL/MariaDB) holds it mid-result: the next user would wait behind it.
     if (this.streams.exclusiveStream !== undefined) this.broken = true;
+    let committed: ImplicitlyCommittedError | undefined;
     if (this.transactions.length && !this.broken) {
       // Refused beside a SQLite cursor (nothing sent), it is not broken: the driver's release ends the cursor, then rolls
       // back (an in-memory database closed as broken went with it, every committed row and table).
       const error = await this.transactions[0]!.rollback().then(() => undefined, (e: unknown) => e ?? new Error("ROLLBACK failed"));
       if (error instanceof StreamInProgressError) this.endTransaction(this.transactions[0]!);
+      // Nothing to roll back (MySQL/MariaDB committed it): the connection is sound, the caller must hear it.
+      else if (error instanceof ImplicitlyCommittedError) committed = error;
       else if (error !== undefined) this.broken = true;
       if (this.driverConnection !== conn) return; // invalidated meanwhile
     }
     this.driverConnection = undefined;
     conn.release(this.broken, this.sessionChanged);
     this.context.released?.(this);
+    if (committed) throw committed;
   }
 
   invalidate(reason = "it was invalidated"): void {

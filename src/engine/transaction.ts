@@ -184,10 +184,10 @@ const firstLine = (message: string): string => message.split("\n")[0]!;
 
 /**
  * The refusal of a rollback that could undo nothing: MySQL/MariaDB committed the transaction before
- * `sql`. With `failure`, the error that made `transaction(fn)` roll back (its cause).
+ * `sql`. With `failure`, the error that made `transaction(fn)` (or what `by` names) roll back: its cause.
  */
-function implicitlyCommitted(sql: string, failure?: { readonly error: unknown }): ImplicitlyCommittedError {
-  const after = failure === undefined ? "" : `transaction(fn) rolled back after ${describe(failure.error)}, but `;
+function implicitlyCommitted(sql: string, failure?: { readonly error: unknown; readonly by?: string }): ImplicitlyCommittedError {
+  const after = failure === undefined ? "" : `${failure.by ?? "transaction(fn) rolled back"} after ${describe(failure.error)}, but `;
   return new ImplicitlyCommittedError(
     `${after}Nothing was rolled back: MySQL/MariaDB committed the transaction before "${sql.trim().slice(0, 60)}" ran (DDL, LOCK TABLES and a few ` +
       "other statements commit the open transaction first), and each statement after it committed as it ran. Run such statements " +
@@ -232,5 +232,20 @@ async function rollbackAfter(tx: Transaction, failure: unknown): Promise<void> {
     await tx.rollback();
   } catch (error) {
     if (error instanceof ImplicitlyCommittedError && committedBefore !== undefined) throw implicitlyCommitted(committedBefore, { error: failure });
+  }
+}
+
+/**
+ * @internal Closes `conn` after `failure`, which the caller then throws (`engine.withConnection`).
+ * When the close's rollback of a transaction left open could undo nothing (MySQL/MariaDB committed
+ * it: `ImplicitlyCommittedError`), throws that instead, `failure` as its cause: thrown alone,
+ * `failure` said nothing was written while rows were committed. A close failing otherwise leaves
+ * `failure` the truth (the database rolls back what the connection held).
+ */
+export async function closeAfter(conn: Connection, failure: unknown): Promise<void> {
+  try {
+    await conn.close();
+  } catch (error) {
+    if (error instanceof ImplicitlyCommittedError) throw implicitlyCommitted(error.statement, { error: failure, by: "closing the connection rolled back the transaction left open" });
   }
 }
