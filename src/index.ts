@@ -68,6 +68,7 @@ export type { IsolationLevel, ConstraintNames, PoolOptions, ReflectOptions } fro
 
 // Errors
 export * from "./core/errors.js";
+export * from "./core/pool-errors.js";
 
 // ORM: mapping
 export { DeclarativeBase } from "./orm/declarative/declarative-base.js";

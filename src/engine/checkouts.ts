@@ -3,7 +3,7 @@
  * Map entry per checkout, so that a pool timeout, or a dispose that finds connections never
  * returned, can name their holders.
  */
-import type { ConnectionHolder } from "../core/errors.js";
+import type { ConnectionHolder } from "../core/pool-errors.js";
 
 export interface Checkout {
   /** The label given to `connect({ holder })`. */

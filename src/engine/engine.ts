@@ -4,7 +4,8 @@
  */
 import { statementCacheOf, type StatementCache } from "../core/compiler/statement-cache.js";
 import type { MetaData, SchemaExecutor } from "../core/schema/metadata.js";
-import { AthanorError, ArgumentError, ConnectionsNotReturnedWarning, PoolTimeoutError, ResourceClosedError } from "../core/errors.js";
+import { AthanorError, ArgumentError, ResourceClosedError } from "../core/errors.js";
+import { ConnectionsNotReturnedWarning, PoolTimeoutError } from "../core/pool-errors.js";
 import type { Executable } from "../core/statements/executable.js";
 import { AcquireDeadline, abandonOnAbort } from "./acquire-deadline.js";
 import { Checkouts, describeHolders } from "./checkouts.js";

@@ -7,7 +7,7 @@
  * session's transaction has written and not committed, so a session whose transaction may have
  * written is refused rather than given results that miss its own writes.
  */
-import { PoolTimeoutError } from "../../core/errors.js";
+import { PoolTimeoutError } from "../../core/pool-errors.js";
 import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
 import type { Select } from "../../core/statements/select.js";
 import type { Connection } from "../../engine/connection.js";
