@@ -111,6 +111,28 @@ forEachDatabaseWithSchema(
       });
     }
 
+    // The commit transaction() makes after fn ran its session's listeners outside fn's context: not watched, the write was made twice.
+    test("a beforeFlush listener of fn's session writing through the engine, then a StaleDataError at transaction()'s commit: not run again", async () => {
+      await seed();
+      const counter = await loadedBefore();
+      let attempts = 0;
+      const error = await Sessions()
+        .transaction(
+          async (session) => {
+            attempts++;
+            session.add(counter);
+            if (attempts === 1) await asAnotherRequest(() => ctx.engine.execute(sql`UPDATE ro_counters SET version = version + 1 WHERE id = 1`));
+            counter.value += 1;
+          },
+          { retries: 3, backoffMs: 1, events: { beforeFlush: () => ctx.engine.execute(insertAudit("flushed")) } },
+        )
+        .then(() => assert.fail("the transaction should fail"), (e: unknown) => e);
+      assert.ok(error instanceof NotRetriedAfterCommitError, String(error));
+      assert.ok(error.cause instanceof StaleDataError, String(error.cause));
+      assert.equal(attempts, 1);
+      assert.equal(await ctx.count("ro_audits"), 1, "the listener's row once");
+    });
+
     test("reads, a read-only commit and another request's commits inside fn: retried as before", async () => {
       await seed();
       const stale = await loadedBefore();

@@ -67,12 +67,15 @@ export function sessionMaker(engine: Engine, defaults: SessionOptions = {}): Ses
       // The factory's listeners and the call's both run (defaults first).
       const criteria = [...(defaults.criteria ?? []), ...(options.criteria ?? [])];
       const session = new Session(engine, { ...defaults, ...options, events: listenersOf(defaults.events, options.events), criteria });
-      // Any commit made through athanor inside fn, on whatever connection, is noted in `watched`.
+      // Any commit made through athanor inside fn, on whatever connection, is noted in `watched`; inside
+      // the commit too (a flush listener's write elsewhere), whose own COMMIT counts only once it succeeded.
       const watched = newWatchedRun();
       try {
-        const result = await watchCommits(watched, () => fn(session));
-        await session.commit();
-        return result;
+        return await watchCommits(watched, async () => {
+          const result = await fn(session);
+          await session.commit();
+          return result;
+        });
       } catch (error) {
         const listenerFailed = await session.rollback().then(() => undefined, (failed: unknown) => failed);
         // Rolled back, then an afterRollback listener threw: said, not retried (its error was lost before).
