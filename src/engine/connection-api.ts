@@ -165,7 +165,9 @@ export abstract class ConnectionApi {
 
   /**
    * Returns the connection to the pool, rolling back an open transaction (and resetting what SQL
-   * text changed of the connection's settings). Closing twice does nothing.
+   * text changed of the connection's settings). Closing twice does nothing. On MySQL/MariaDB, when
+   * SQL text committed that transaction implicitly (DDL, LOCK TABLES...), nothing can be rolled
+   * back: the connection is returned, then `close()` rejects with `ImplicitlyCommittedError`.
    *
    * ```ts
    * const conn = await engine.connect();

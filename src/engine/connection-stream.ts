@@ -17,6 +17,14 @@ import { duplicateColumnError } from "./duplicate-columns.js";
 import { streamInProgress } from "./statement-kind.js";
 import type { Transaction } from "./transaction.js";
 
+/** @internal The streams on one connection: written here, read by `Connection` before each statement. */
+export interface StreamState {
+  /** The SQL of the stream that holds the connection (MySQL/MariaDB), if one does. */
+  exclusiveStream: string | undefined;
+  /** The streams open on the connection (their cursors opened and not closed). */
+  openCursors: number;
+}
+
 /** @internal What a stream needs of its connection's own state (kept private to `Connection`). */
 export interface StreamAccess {
   readonly connection: Connection;
@@ -24,10 +32,8 @@ export interface StreamAccess {
   checkOpen(): DriverConnection;
   /** The failed transaction's error, when only a rollback may follow. */
   failedError(): Error | undefined;
-  /** The SQL of the stream that holds the connection (MySQL/MariaDB), if one does. */
-  exclusiveStream: string | undefined;
-  /** The streams open on the connection (their cursors opened and not closed). */
-  openCursors: number;
+  /** The connection's streams: the one holding it, the cursors open (shared with `Connection`). */
+  readonly state: StreamState;
   /** The open transaction and its savepoints, outermost first. */
   transactions(): readonly Transaction[];
   /** Runs a driver call of the stream: errors wrapped and recorded as statements' are. */
@@ -59,7 +65,7 @@ export async function* streamBatches<Row>(access: StreamAccess, compiled: Compil
   if (failed) throw failed;
   const conn = access.checkOpen();
   if (!conn.openCursor) throw new InvalidRequestError("This connection's driver cannot stream results.");
-  if (access.exclusiveStream !== undefined) throw streamInProgress(access.exclusiveStream, compiled.sql);
+  if (access.state.exclusiveStream !== undefined) throw streamInProgress(access.state.exclusiveStream, compiled.sql);
   // A PostgreSQL cursor lives inside a transaction: one begun for it ends with it.
   const own: Transaction | undefined = conn.cursorSharing === "transaction" && !connection.inTransaction ? await connection.begin() : undefined;
   let cursor: DriverCursor | undefined;
@@ -68,8 +74,8 @@ export async function* streamBatches<Row>(access: StreamAccess, compiled: Compil
   try {
     access.log(compiled.sql, compiled.params);
     cursor = await access.guard(compiled.sql, compiled.params, () => conn.openCursor!(compiled.sql, compiled.params, options));
-    access.openCursors++;
-    if (conn.cursorSharing === "exclusive") access.exclusiveStream = compiled.sql;
+    access.state.openCursors++;
+    if (conn.cursorSharing === "exclusive") access.state.exclusiveStream = compiled.sql;
     // PostgreSQL closes the cursor at COMMIT, and at the rollback of a savepoint it was opened in:
     // a FETCH or CLOSE sent then would fail, and fail the transaction with it.
     const enclosing = conn.cursorSharing === "transaction" ? [...access.transactions()] : undefined;
@@ -90,8 +96,8 @@ export async function* streamBatches<Row>(access: StreamAccess, compiled: Compil
     broke = true;
     throw error;
   } finally {
-    access.exclusiveStream = undefined;
-    if (cursor) access.openCursors--;
+    access.state.exclusiveStream = undefined;
+    if (cursor) access.state.openCursors--;
     // In a failed transaction the cursor is gone with it (the rollback ends it).
     if (cursor && access.failedError() === undefined && !connection.closed && !cursorGone()) await cursor.close().catch(() => (broke = true));
     if (own?.isActive) await (broke ? own.rollback() : own.commit());

@@ -6,7 +6,7 @@
  * commits are refused here, never sent (see `noteFailure`).
  */
 import type { CompiledQuery } from "../core/compiler/compiled-query.js";
-import { InvalidRequestError, OperationalError, ResourceClosedError, StreamInProgressError, type DBAPIError } from "../core/errors.js";
+import { ImplicitlyCommittedError, InvalidRequestError, OperationalError, ResourceClosedError, StreamInProgressError, type DBAPIError } from "../core/errors.js";
 import { insertChunks } from "../core/statements/chunking.js";
 import { executeChunks } from "./chunked-insert.js";
 import { executeInParameterOrder } from "./insert-parameter-order.js";
@@ -14,7 +14,7 @@ import type { Executable } from "../core/statements/executable.js";
 import type { Select } from "../core/statements/select.js";
 import type { DriverConnection, DriverResult, EngineDialect, ExecuteOptions } from "./driver.js";
 import { mappedWhileRead, RowMapperFailure, shapedResult } from "./convert-rows.js";
-import { streamBatches, streamStatement, type StreamAccess } from "./connection-stream.js";
+import { streamBatches, streamStatement, type StreamAccess, type StreamState } from "./connection-stream.js";
 import { type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
 import { forgetKeyOrders } from "./generated-key-order.js";
 import { changesSchema, changesSession, committedBefore, mayWrite, refusedText, statementTexts, streamInProgress } from "./statement-kind.js";
@@ -22,6 +22,7 @@ import { Result, firstValue } from "./result.js";
 import { checkedColumns } from "./duplicate-columns.js";
 import { forgetImplicitCommit, noteImplicitCommit, runInTransaction, Transaction } from "./transaction.js";
 import { autocommitOutcome } from "./unknown-outcomes.js";
+import { commitsWatched, noteAnswered } from "./committed-work.js";
 import { answeredWithin } from "./answer-deadline.js";
 import { ConnectionApi } from "./connection-api.js";
 
@@ -41,13 +42,14 @@ export class Connection extends ConnectionApi {
   /** Statements sent and not answered yet, and who waits for there to be none. */
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
-  /** The SQL of an open stream that holds the connection (MySQL/MariaDB): other statements are refused meanwhile. */
-  private exclusiveStream: string | undefined;
+  /**
+   * The SQL of an open stream that holds the connection (MySQL/MariaDB): other statements are refused meanwhile. Streams whose
+   * cursor is open here: SQLite and MySQL/MariaDB refuse writes beside them (`streamRefusesWrites`).
+   */
+  private readonly streams: StreamState = { exclusiveStream: undefined, openCursors: 0 };
   private madeStreamAccess: StreamAccess | undefined;
-  /** Streams whose cursor is open here: SQLite and MySQL/MariaDB refuse writes beside them (`streamRefusesWrites`). */
-  private openCursors = 0;
-  /** A statement that may have changed data ran in the open transaction (see `statement-kind.ts`). */
-  private wrote = false;
+  /** The first statement that may have changed data in the open transaction (see `statement-kind.ts`). */
+  private firstWrite: string | undefined;
   /** Such statements, counted from the first and while a stream is open: never reset (`writesBesideStreams`). */
   private writes = 0;
   /** SQL text may have changed the session (`changesSession`): reset before the pool hands it on. */
@@ -98,7 +100,12 @@ export class Connection extends ConnectionApi {
    * SELECT or transaction control ran in it): what another connection would not see yet.
    */
   get wroteInTransaction(): boolean {
-    return this.wrote && this.transactions.length > 0;
+    return this.firstWrite !== undefined && this.transactions.length > 0;
+  }
+
+  /** @internal The open transaction's first statement that may have changed data (`wroteInTransaction`). */
+  get firstWriteInTransaction(): string | undefined {
+    return this.transactions.length > 0 ? this.firstWrite : undefined;
   }
 
   get inTransaction(): boolean {
@@ -150,24 +157,12 @@ export class Connection extends ConnectionApi {
 
   /** What the streams (connection-stream.ts) need of this connection's own state; made at the first stream. */
   private get streamAccess(): StreamAccess {
-    const self = this; // for the accessors of the private field below
     return (this.madeStreamAccess ??= {
       connection: this,
       checkOpen: () => this.checkOpen(),
       failedError: () => this.failed?.rolledBackError("run a statement"),
-      get exclusiveStream() {
-        return self.exclusiveStream;
-      },
-      set exclusiveStream(sql) {
-        self.exclusiveStream = sql;
-      },
+      state: this.streams,
       transactions: () => this.transactions,
-      get openCursors() {
-        return self.openCursors;
-      },
-      set openCursors(n) {
-        self.openCursors = n;
-      },
       guard: (sql, params, call) => this.guard(sql, params, call),
       log: (sql, params) => this.context.log?.(sql, params),
     });
@@ -204,7 +199,7 @@ export class Connection extends ConnectionApi {
     if (refused !== undefined) throw refused;
     if (!this.sessionChanged && changesSession(statements)) this.sessionChanged = true;
     if (changesSchema(statements)) forgetKeyOrders(this.context);
-    if (!this.dialect.capabilities.transactionalDdl && committedBefore(statements)) noteImplicitCommit(this.transactions, sql, statements.length === 1 && !this.wrote);
+    if (!this.dialect.capabilities.transactionalDdl && committedBefore(statements)) noteImplicitCommit(this.transactions, sql, statements.length === 1 && this.firstWrite === undefined);
   }
 
   /** `run`, for the connection's own statements (BEGIN, SAVEPOINT). */
@@ -235,11 +230,11 @@ export class Connection extends ConnectionApi {
 
   /** Sends a statement; a driver that answered at once (SQLite) left nothing in flight and no frame to keep. */
   private sendNow(conn: DriverConnection, sql: string, params: readonly unknown[], options?: ExecuteOptions): DriverResult | Promise<DriverResult> {
-    if (this.exclusiveStream !== undefined) throw streamInProgress(this.exclusiveStream, sql);
+    if (this.streams.exclusiveStream !== undefined) throw streamInProgress(this.streams.exclusiveStream, sql);
     this.context.log?.(sql, params);
     // Counted while a cursor reads (its stream checks its rows then: connection-stream.ts); else noted once.
-    if ((!this.wrote || this.openCursors !== 0) && this.transactions.length > 0 && mayWrite(sql)) {
-      this.wrote = true;
+    if ((this.firstWrite === undefined || this.streams.openCursors !== 0) && this.transactions.length > 0 && mayWrite(sql)) {
+      this.firstWrite ??= sql;
       this.writes++;
     }
     let answer: DriverResult | Promise<DriverResult>;
@@ -248,13 +243,17 @@ export class Connection extends ConnectionApi {
     } catch (error) {
       throw this.failure(error, sql, params);
     }
-    return answer instanceof Promise ? this.awaitAnswer(answer, sql, params) : checkedColumns(answer, sql);
+    if (answer instanceof Promise) return this.awaitAnswer(answer, sql, params);
+    if (commitsWatched()) noteAnswered(sql, this.transactions[0]); // inside a retried fn: did it commit? (committed-work.ts)
+    return checkedColumns(answer, sql);
   }
 
   private async awaitAnswer(answer: Promise<DriverResult>, sql: string, params: readonly unknown[]): Promise<DriverResult> {
     this.inFlight++;
     try {
-      return checkedColumns(await this.deadlined(answer, sql), sql);
+      const result = await this.deadlined(answer, sql);
+      if (commitsWatched()) noteAnswered(sql, this.transactions[0]);
+      return checkedColumns(result, sql);
     } catch (error) {
       throw this.failure(error, sql, params);
     } finally {
@@ -317,7 +316,7 @@ export class Connection extends ConnectionApi {
 
   /** @internal Whether a stream open here refuses writes beside its cursor (SQLite), or any statement (MySQL/MariaDB). */
   get streamRefusesWrites(): boolean {
-    return this.openCursors !== 0 && this.driverConnection?.cursorSharing !== "transaction";
+    return this.streams.openCursors !== 0 && this.driverConnection?.cursorSharing !== "transaction";
   }
 
   /** @internal Whether the driver reports a transaction open; undefined where it cannot tell without asking. */
@@ -331,7 +330,7 @@ export class Connection extends ConnectionApi {
 
   async begin(options: BeginOptions = {}): Promise<Transaction> {
     if (this.transactions.length) return this.beginNested();
-    this.wrote = false;
+    this.firstWrite = undefined;
     for (const statement of this.dialect.beginStatements(options.isolationLevel)) await this.runOwn(statement);
     return this.push(new Transaction(this, undefined));
   }
@@ -351,18 +350,22 @@ export class Connection extends ConnectionApi {
     const conn = this.driverConnection;
     if (!conn) return;
     // A stream still reading (MySQL/MariaDB) holds it mid-result: the next user would wait behind it.
-    if (this.exclusiveStream !== undefined) this.broken = true;
+    if (this.streams.exclusiveStream !== undefined) this.broken = true;
+    let committed: ImplicitlyCommittedError | undefined;
     if (this.transactions.length && !this.broken) {
       // Refused beside a SQLite cursor (nothing sent), it is not broken: the driver's release ends the cursor, then rolls
       // back (an in-memory database closed as broken went with it, every committed row and table).
       const error = await this.transactions[0]!.rollback().then(() => undefined, (e: unknown) => e ?? new Error("ROLLBACK failed"));
       if (error instanceof StreamInProgressError) this.endTransaction(this.transactions[0]!);
+      // Nothing to roll back (MySQL/MariaDB committed it): the connection is sound, the caller must hear it.
+      else if (error instanceof ImplicitlyCommittedError) committed = error;
       else if (error !== undefined) this.broken = true;
       if (this.driverConnection !== conn) return; // invalidated meanwhile
     }
     this.driverConnection = undefined;
     conn.release(this.broken, this.sessionChanged);
     this.context.released?.(this);
+    if (committed) throw committed;
   }
 
   invalidate(reason = "it was invalidated"): void {

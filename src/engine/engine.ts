@@ -15,6 +15,7 @@ import { Inspector } from "./inspector.js";
 import { sqlLogger, type EchoOption } from "./logging.js";
 import type { Result } from "./result.js";
 import { runSchemaOperation } from "./schema-runner.js";
+import { closeAfter } from "./transaction.js";
 import { checkClusterOptions } from "./cluster-options.js";
 import { acquirePinged, DEFAULT_PING_TIMEOUT_MS } from "./pre-ping.js";
 import { closeDriver, settledWithin } from "./dispose-bounds.js";
@@ -231,7 +232,9 @@ export class Engine implements SchemaExecutor {
 
   /**
    * Runs `fn` with a connection checked out of the pool, closed (returned) afterwards however
-   * `fn` ends; a transaction it left open is rolled back.
+   * `fn` ends; a transaction it left open is rolled back. On MySQL/MariaDB, when SQL text had
+   * committed that transaction implicitly (DDL, LOCK TABLES...), the call rejects with
+   * `ImplicitlyCommittedError` (`fn`'s error, if it threw, as its cause): the work is in.
    *
    * ```ts
    * const names = await engine.withConnection(async (conn) => (await conn.execute(select(users.c.name))).scalars());
@@ -239,11 +242,15 @@ export class Engine implements SchemaExecutor {
    */
   async withConnection<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
     const conn = await this.connect();
+    let result: T;
     try {
-      return await fn(conn);
-    } finally {
-      await conn.close();
+      result = await fn(conn);
+    } catch (error) {
+      await closeAfter(conn, error);
+      throw error;
     }
+    await conn.close();
+    return result;
   }
 
   /**

@@ -16,6 +16,13 @@ export function mayWrite(sql: string): boolean {
   return !READS.test(sql) || sql.includes(";");
 }
 
+/** Settings of the connection's own session: lost with it, never committed data. */
+const SESSION_ONLY = /^\s*(set|reset|discard|deallocate|listen|unlisten)\b/i;
+
+export function sessionOnly(sql: string): boolean {
+  return SESSION_ONLY.test(sql);
+}
+
 /**
  * MySQL/MariaDB statements that commit the open transaction before they run (DDL, table locks,
  * account and maintenance statements, another BEGIN): what a rollback could no longer undo.

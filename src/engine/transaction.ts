@@ -7,6 +7,7 @@
 import { DBAPIError, ImplicitlyCommittedError, InvalidRequestError, StreamInProgressError, TransactionRolledBackError } from "../core/errors.js";
 import type { Connection } from "./connection.js";
 import { commitOutcomeUnknown } from "./unknown-outcomes.js";
+import { commitsWatched, noteTransactionCommit } from "./committed-work.js";
 
 /** A transaction (or a savepoint, when nested) on a `Connection`, ended by `commit()` or `rollback()`. */
 export class Transaction {
@@ -73,6 +74,8 @@ export class Transaction {
       this.connection.endTransaction(this);
       return;
     }
+    // What it wrote, for a watched run (`committed-work.ts`) the commit is made in.
+    const firstWrite = commitsWatched() ? this.connection.firstWriteInTransaction : undefined;
     try {
       await this.connection.runTransactionControl("COMMIT");
     } catch (error) {
@@ -81,10 +84,11 @@ export class Transaction {
       // A failed COMMIT ends the transaction on PostgreSQL and MySQL; SQLite keeps it open when
       // the database was busy, and then it can be committed again or rolled back.
       if (this.connection.driverInTransaction() !== true) this.connection.endTransaction(this);
-      if (error instanceof DBAPIError && error.connectionInvalidated) throw commitOutcomeUnknown(error);
+      if (error instanceof DBAPIError && error.connectionInvalidated) throw commitOutcomeUnknown(error, firstWrite);
       throw error;
     }
     this.connection.endTransaction(this);
+    noteTransactionCommit(firstWrite);
   }
 
   /**
@@ -182,10 +186,10 @@ const firstLine = (message: string): string => message.split("\n")[0]!;
 
 /**
  * The refusal of a rollback that could undo nothing: MySQL/MariaDB committed the transaction before
- * `sql`. With `failure`, the error that made `transaction(fn)` roll back (its cause).
+ * `sql`. With `failure`, the error that made `transaction(fn)` (or what `by` names) roll back: its cause.
  */
-function implicitlyCommitted(sql: string, failure?: { readonly error: unknown }): ImplicitlyCommittedError {
-  const after = failure === undefined ? "" : `transaction(fn) rolled back after ${describe(failure.error)}, but `;
+function implicitlyCommitted(sql: string, failure?: { readonly error: unknown; readonly by?: string }): ImplicitlyCommittedError {
+  const after = failure === undefined ? "" : `${failure.by ?? "transaction(fn) rolled back"} after ${describe(failure.error)}, but `;
   return new ImplicitlyCommittedError(
     `${after}Nothing was rolled back: MySQL/MariaDB committed the transaction before "${sql.trim().slice(0, 60)}" ran (DDL, LOCK TABLES and a few ` +
       "other statements commit the open transaction first), and each statement after it committed as it ran. Run such statements " +
@@ -251,4 +255,19 @@ export function noteImplicitCommit(transactions: readonly Transaction[], sql: st
  */
 export function forgetImplicitCommit(transactions: readonly Transaction[], sql: string, notRun: boolean): void {
   for (const tx of transactions) if (tx.committedBefore === sql && (notRun || tx.committedNothingBefore)) tx.committedBefore = undefined;
+}
+
+/**
+ * @internal Closes `conn` after `failure`, which the caller then throws (`engine.withConnection`).
+ * When the close's rollback of a transaction left open could undo nothing (MySQL/MariaDB committed
+ * it: `ImplicitlyCommittedError`), throws that instead, `failure` as its cause: thrown alone,
+ * `failure` said nothing was written while rows were committed. A close failing otherwise leaves
+ * `failure` the truth (the database rolls back what the connection held).
+ */
+export async function closeAfter(conn: Connection, failure: unknown): Promise<void> {
+  try {
+    await conn.close();
+  } catch (error) {
+    if (error instanceof ImplicitlyCommittedError) throw implicitlyCommitted(error.statement, { error: failure, by: "closing the connection rolled back the transaction left open" });
+  }
 }

@@ -5,11 +5,13 @@
  * `sessionMaker().transaction` runs a unit of work again after a plain lost connection, and would
  * write it twice.
  */
+import { clip, noteCommit } from "./committed-work.js";
 import { CommitOutcomeUnknownError, type DBAPIError } from "../core/errors.js";
-import { mayWrite } from "./statement-kind.js";
+import { mayWrite, sessionOnly } from "./statement-kind.js";
 
 /** The error for a COMMIT whose connection was lost before the answer. */
-export function commitOutcomeUnknown(error: DBAPIError): CommitOutcomeUnknownError {
+export function commitOutcomeUnknown(error: DBAPIError, firstWrite: string | undefined): CommitOutcomeUnknownError {
+  if (firstWrite !== undefined) noteCommit(() => `the COMMIT, its outcome unknown (the connection was lost), of a transaction that ran "${clip(firstWrite)}"`);
   return new CommitOutcomeUnknownError(
     `The connection was lost after COMMIT was sent and before the database answered (${firstLine(error.message)}): ` +
       "the transaction may or may not have been committed. Check whether its changes are there before running it again.",
@@ -24,7 +26,8 @@ export function commitOutcomeUnknown(error: DBAPIError): CommitOutcomeUnknownErr
  * sent. It used to be the plain lost connection, which reads as "nothing happened, retry".
  */
 export function autocommitOutcome(error: DBAPIError, sql: string): DBAPIError {
-  if (!error.connectionInvalidated || !mayWrite(sql) || SESSION_ONLY.test(sql) || UNSENT.test(error.message)) return error;
+  if (!error.connectionInvalidated || !mayWrite(sql) || sessionOnly(sql) || UNSENT.test(error.message)) return error;
+  noteCommit(() => `"${clip(sql)}", run outside a transaction, its outcome unknown (the connection was lost)`);
   return new CommitOutcomeUnknownError(
     `The connection was lost after a statement that may write was sent outside a transaction (autocommit), before the ` +
       `database answered (${firstLine(error.message)}): it may or may not have been applied. Check whether its changes ` +
@@ -34,8 +37,6 @@ export function autocommitOutcome(error: DBAPIError, sql: string): DBAPIError {
   );
 }
 
-/** Settings of the connection's own session: lost with it, whatever became of them. */
-const SESSION_ONLY = /^\s*(set|reset|discard|deallocate|listen|unlisten)\b/i;
 /** The drivers' refusals on a connection they know is closed: the statement was never sent. */
 const UNSENT = /not queryable|closed state/i;
 

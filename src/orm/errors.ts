@@ -156,6 +156,38 @@ export class StaleDataError extends InvalidRequestError {
 }
 
 /**
+ * `sessionMaker().transaction(fn)` met a retryable error (its `cause`) but does not run `fn` again:
+ * `fn` had already committed work of its own, and a second run would write that work twice.
+ * `committed` names it: `fn`'s own `session.commit()`, or a commit made through athanor anywhere
+ * in `fn`'s async context (another session's, `engine.transaction`, a write outside a transaction,
+ * a MySQL/MariaDB implicit commit). Nothing of the failed attempt but that work is in the database.
+ *
+ * ```ts
+ * const Sessions = sessionMaker(engine);
+ * try {
+ *   await Sessions.transaction(async (session) => {
+ *     await engine.execute(insert(orders).values({ userId: 1, total: "9.50", placedAt: new Date() })); // commits at once
+ *     (await session.get(User, 1))!.name = "Ann"; // then a deadlock, say
+ *   });
+ * } catch (error) {
+ *   if (error instanceof NotRetriedAfterCommitError) console.log(error.committed, error.cause);
+ * }
+ * ```
+ */
+export class NotRetriedAfterCommitError extends InvalidRequestError {
+  override name = "NotRetriedAfterCommitError";
+
+  constructor(
+    message: string,
+    /** What `fn` committed first, as the message names it. */
+    readonly committed: string,
+    options: { readonly cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
  * A commit would leave out what the object graph shows, because an object it links is not in the
  * session (its relationship does not cascade save-update, or it was expunged): a row's
  * many-to-one names it, so the foreign key would stay empty; or a list holds it, so its row, its

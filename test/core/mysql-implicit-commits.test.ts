@@ -126,6 +126,63 @@ forEachDatabase(
       assert.equal(await count(), 2, "the row is committed, as the error says");
     });
 
+    // Connection.close() dropped its rollback's refusal: the caller saw "boom" alone, and believed nothing was written.
+    test("engine.withConnection(fn): fn begins, writes, runs one and throws; the error says nothing was rolled back, with fn's error as its cause", async () => {
+      const boom = new Error("boom");
+      try {
+        await assert.rejects(
+          ctx.engine.withConnection(async (c) => {
+            await c.begin();
+            await c.run("INSERT INTO core_implicit_items (id) VALUES (1)");
+            await c.run("CREATE TABLE core_implicit_made (a INT)");
+            throw boom;
+          }),
+          (e: unknown) =>
+            e instanceof ImplicitlyCommittedError && e.cause === boom && /Nothing was rolled back/.test(e.message) && /closing the connection .*boom/.test(e.message) && /CREATE TABLE core_implicit_made/.test(e.statement),
+        );
+      } finally {
+        await ctx.engine.execute(sql`DROP TABLE IF EXISTS core_implicit_made`);
+      }
+      assert.equal(await count(), 1, "the row is committed, as the error says");
+    });
+
+    test("engine.withConnection(fn) that resolves with such a transaction left open, and conn.close(): ImplicitlyCommittedError, the connection returned", async () => {
+      try {
+        await assert.rejects(
+          ctx.engine.withConnection(async (c) => {
+            await c.begin();
+            await c.run("INSERT INTO core_implicit_items (id) VALUES (1)");
+            await c.run("CREATE TABLE core_implicit_made (a INT)");
+            return "done";
+          }),
+          (e: unknown) => e instanceof ImplicitlyCommittedError && e.cause === undefined && /Nothing was rolled back/.test(e.message),
+        );
+        const conn = await ctx.engine.connect();
+        await conn.begin();
+        await conn.execute(insert(items).values({ id: 2 }));
+        await conn.run("DROP TABLE core_implicit_made");
+        await assert.rejects(conn.close(), ImplicitlyCommittedError);
+        assert.equal(conn.closed, true, "returned to the pool all the same");
+      } finally {
+        await ctx.engine.execute(sql`DROP TABLE IF EXISTS core_implicit_made`);
+      }
+      assert.equal(await count(), 2, "both rows are committed, as the errors say");
+    });
+
+    test("engine.withConnection(fn) whose transaction left open committed nothing: fn's error alone, rolled back", async () => {
+      const boom = new Error("boom");
+      await assert.rejects(
+        ctx.engine.withConnection(async (c) => {
+          await c.begin();
+          await c.run("INSERT INTO core_implicit_items (id) VALUES (1)");
+          await c.run("UNLOCK TABLES"); // commits nothing without LOCK TABLES
+          throw boom;
+        }),
+        (e: unknown) => e === boom,
+      );
+      assert.equal(await count(), 0);
+    });
+
     test("a transaction that ran one commits as before", async () => {
       await ctx.engine.transaction(async (conn) => {
         await conn.execute(insert(items).values({ id: 1 }));

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DeclarativeBase, binary, column, createEngine, datetime, integer, json, model, sessionMaker, sql, string } from "../../src/index.js";
+import { asAnotherRequest } from "../support/another-request.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 class InPlaceBase extends DeclarativeBase {}
@@ -72,7 +73,8 @@ forEachDatabaseWithSchema("retried transactions: values changed in place", InPla
         const row2 = (await session.get(IpDoc, 2))!;
         row2.name = `other ${attempts}`;
         if (sqlite) await session.flush();
-        if (attempts === 1) await other.execute(sql`UPDATE ip_docs SET version = version + 1 WHERE id = 2`);
+        // Another request's write (outside fn's context, or it would count as fn's own commit).
+        if (attempts === 1) await asAnotherRequest(() => other.execute(sql`UPDATE ip_docs SET version = version + 1 WHERE id = 2`));
         await session.flush();
       });
     } finally {

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DeclarativeBase, binary, column, createEngine, datetime, inspect, integer, json, model, sessionMaker, sql, string } from "../../src/index.js";
+import { asAnotherRequest } from "../support/another-request.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 class NewObjectBase extends DeclarativeBase {}
@@ -70,7 +71,7 @@ forEachDatabaseWithSchema("retried transactions: new objects made outside fn", N
         const row2 = (await session.get(RnCounter, 2))!;
         row2.name = `other ${attempts}`;
         if (sqlite) await session.flush();
-        if (attempts === 1) await other.execute(sql`UPDATE rn_counters SET version = version + 1 WHERE id = 2`);
+        if (attempts === 1) await asAnotherRequest(() => other.execute(sql`UPDATE rn_counters SET version = version + 1 WHERE id = 2`));
         await session.flush();
       });
     } finally {

@@ -9,6 +9,7 @@ import { IntegrityError, TransactionRolledBackError, StaleDataError, columnsOf, 
 import { Base, Post, Tag, User } from "../../examples/blog/index.js";
 import { assertSameObjects } from "../support/same-objects.js";
 import { CounterBase, SxCounter } from "./fixtures/counter.js";
+import { asAnotherRequest } from "../support/another-request.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 forEachDatabaseWithSchema("transactions and faults", Base.metadata, (ctx) => {
@@ -161,9 +162,11 @@ forEachDatabaseWithSchema("optimistic locking and retries", CounterBase.metadata
         const counter = (await session.get(SxCounter, 1))!;
         if (attempts === 1) {
           // Another transaction commits an increment between this one's read and its write.
-          const other = ctx.session();
-          (await other.get(SxCounter, 1))!.value += 100;
-          await other.commit();
+          await asAnotherRequest(async () => {
+            const other = ctx.session();
+            (await other.get(SxCounter, 1))!.value += 100;
+            await other.commit();
+          });
         }
         counter.value += 1;
       },
@@ -185,7 +188,7 @@ forEachDatabaseWithSchema("optimistic locking and retries", CounterBase.metadata
         async (session) => {
           attempts++;
           const counter = (await session.scalars(select(SxCounter).where(columnsOf(SxCounter).name.eq("hits"))))[0]!;
-          if (attempts === 1) await interfere(ctx.engine, ctx.db.name, session);
+          if (attempts === 1) await asAnotherRequest(() => interfere(ctx.engine, ctx.db.name, session));
           counter.value += 1;
           await session.flush();
           return counter.value;

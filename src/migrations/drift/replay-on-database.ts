@@ -5,6 +5,7 @@
  */
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import type { Engine } from "../../engine/engine.js";
+import { closeAfter } from "../../engine/transaction.js";
 import type { MigrationGraph } from "../history/graph.js";
 import { MigrationRunner } from "../history/runner.js";
 
@@ -35,11 +36,15 @@ export class DatabaseReplay {
   // The connection is returned before reflecting: SQLite in memory has a pool of one.
   private async withRunner<T>(fn: (runner: MigrationRunner) => Promise<T>): Promise<T> {
     const connection = await this.engine.connect();
+    let result: T;
     try {
-      return await fn(new MigrationRunner({ connection, graph: this.graph }));
-    } finally {
-      await connection.close();
+      result = await fn(new MigrationRunner({ connection, graph: this.graph }));
+    } catch (error) {
+      await closeAfter(connection, error); // a close finding a MySQL/MariaDB transaction committed says so, fn's error its cause
+      throw error;
     }
+    await connection.close();
+    return result;
   }
 }
 

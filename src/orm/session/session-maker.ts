@@ -4,11 +4,12 @@
  * deadlock or a lock wait timeout (PostgreSQL 40001/40P01/55P03, MySQL 1213/1205/1020, SQLite busy), a row changed by another
  * transaction since it was read (`StaleDataError`) or a connection lost before COMMIT, with a
  * fresh session each time; never after a COMMIT whose outcome is unknown, nor once `fn` committed
- * part of its work itself.
+ * part of its work itself (its session's commit, or any other made through athanor inside it).
  */
-import { CommitOutcomeUnknownError, DBAPIError, InvalidRequestError, TransactionRolledBackError } from "../../core/errors.js";
+import { CommitOutcomeUnknownError, DBAPIError, TransactionRolledBackError } from "../../core/errors.js";
 import type { Engine } from "../../engine/engine.js";
-import { AfterTransactionListenerError, StaleDataError } from "../errors.js";
+import { newWatchedRun, watchCommits } from "../../engine/committed-work.js";
+import { AfterTransactionListenerError, NotRetriedAfterCommitError, StaleDataError } from "../errors.js";
 import { hasCommitted } from "./committed.js";
 import { Session, type SessionOptions } from "./session.js";
 import { listenersOf } from "./session-events.js";
@@ -66,16 +67,22 @@ export function sessionMaker(engine: Engine, defaults: SessionOptions = {}): Ses
       // The factory's listeners and the call's both run (defaults first).
       const criteria = [...(defaults.criteria ?? []), ...(options.criteria ?? [])];
       const session = new Session(engine, { ...defaults, ...options, events: listenersOf(defaults.events, options.events), criteria });
+      // Any commit made through athanor inside fn, on whatever connection, is noted in `watched`; inside
+      // the commit too (a flush listener's write elsewhere), whose own COMMIT counts only once it succeeded.
+      const watched = newWatchedRun();
       try {
-        const result = await fn(session);
-        await session.commit();
-        return result;
+        return await watchCommits(watched, async () => {
+          const result = await fn(session);
+          await session.commit();
+          return result;
+        });
       } catch (error) {
         const listenerFailed = await session.rollback().then(() => undefined, (failed: unknown) => failed);
         // Rolled back, then an afterRollback listener threw: said, not retried (its error was lost before).
         if (listenerFailed instanceof AfterTransactionListenerError && !(error instanceof AfterTransactionListenerError)) throw withFailure(listenerFailed, error);
         const retryable = isRetryable(error);
-        if (retryable && hasCommitted(session)) throw committedBefore(error);
+        if (retryable && hasCommitted(session)) throw committedBefore(error, "fn called session.commit()");
+        if (retryable && watched.committed !== undefined) throw committedBefore(error, `fn committed work through athanor: ${watched.committed}`);
         if (!retryable || attempt >= retries) throw error;
         await new Promise((resolve) => setTimeout(resolve, backoff * 2 ** attempt * (0.5 + Math.random())));
       } finally {
@@ -103,15 +110,18 @@ function isRetryable(error: unknown): boolean {
 }
 
 /**
- * `fn` committed part of its work (`session.commit()` inside it) before the error: running it
- * again would write that part twice, so it is not retried. It used to be, and the retried call
- * resolved with the committed rows written twice.
+ * `fn` committed part of its work before the error: its own `session.commit()`, or a commit made
+ * elsewhere in its async context (another session, `engine.transaction`, a write in autocommit).
+ * Running it again would write that part twice, so it is not retried. It used to be, and the
+ * retried call resolved with the committed rows written twice.
  */
-function committedBefore(error: unknown): InvalidRequestError {
+function committedBefore(error: unknown, committed: string): NotRetriedAfterCommitError {
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new InvalidRequestError(
-    `sessionMaker().transaction(fn) is not retried: fn called session.commit() before failing (${reason}), and running it again would write what it committed twice. ` +
-      `Leave the commit to transaction() (use session.flush() inside fn), or split the work into one transaction() call per commit.`,
+  return new NotRetriedAfterCommitError(
+    `sessionMaker().transaction(fn) is not retried: ${committed} before failing (${reason}), and running it again would write what it committed twice. ` +
+      `Leave the commit to transaction() (use session.flush() inside fn, and do other writes through fn's session, session.execute()), ` +
+      `or move the work that commits on its own out of fn (before or after transaction()), or split the work into one transaction() call per commit.`,
+    committed,
     { cause: error },
   );
 }

@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { createEngine } from "../../dialects/create-engine.js";
 import type { Connection } from "../../engine/connection.js";
 import type { Engine } from "../../engine/engine.js";
+import { closeAfter } from "../../engine/transaction.js";
 import { loadMigrations } from "../../migrations/history/files.js";
 import { buildGraph, type MigrationGraph } from "../../migrations/history/graph.js";
 import type { Output } from "./check.js";
@@ -67,10 +68,14 @@ export async function withDatabase<T>(config: CliConfig, verbose: boolean, io: O
     } catch (error) {
       throw new CliError(`cannot connect to ${shown}: ${(error as Error).message.split("\n")[0]}`);
     }
+    let result: T;
     try {
-      return await fn(connection, shown);
-    } finally {
-      await connection.close();
+      result = await fn(connection, shown);
+    } catch (error) {
+      await closeAfter(connection, error); // a close finding a MySQL/MariaDB transaction committed says so, fn's error its cause
+      throw error;
     }
+    await connection.close();
+    return result;
   });
 }
