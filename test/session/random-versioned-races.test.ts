@@ -435,7 +435,7 @@ function randomStep(random: () => number, actors: Actors, next: () => number): S
 const SEEDS = process.env.ATHANOR_RANDOM_SEED
   ? [Number(process.env.ATHANOR_RANDOM_SEED)]
   : Array.from({ length: Number(process.env.ATHANOR_RANDOM_PROGRAMS ?? 8) }, (_, i) => i + 1);
-const STEPS = 50;
+const STEPS = Number(process.env.ATHANOR_RANDOM_STEPS ?? 50);
 /** What the programs ran into, printed with ATHANOR_RANDOM_STATS=1. */
 const STATS: Record<string, number> = {};
 process.on("exit", () => process.env.ATHANOR_RANDOM_STATS && console.error(STATS));
