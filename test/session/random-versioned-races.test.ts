@@ -82,6 +82,12 @@ class Actors {
   /** Labels of objects each session inserted in its open transaction. */
   readonly made: string[][] = [[], []];
   readonly log: string[] = [];
+  /**
+   * Whether each session wrote in its open transaction, even if a savepoint's rollback undid it:
+   * InnoDB keeps the row locks of a rolled-back savepoint until the transaction ends, and a
+   * transaction() run waiting for the other session, which waits for them, would wait forever.
+   */
+  readonly wrote = [false, false];
 
   constructor(
     private readonly ctx: SessionContext,
@@ -210,7 +216,7 @@ class Actors {
       }
       case "transaction": {
         const id = this.ids.get(step.label);
-        if (this.solo || id === undefined || this.kindOf(step.label) !== "note" || this.writes[a]!.size) return false;
+        if (this.solo || id === undefined || this.kindOf(step.label) !== "note" || this.writes[a]!.size || this.wrote[a]) return false;
         let basis: number | undefined;
         await this.inFlight(
           a,
@@ -309,10 +315,12 @@ class Actors {
     this.made[a] = [];
     this.writes[a] = new Map();
     this.savepoints[a] = [];
+    this.wrote[a] = false;
     // Deleted objects come back (persistent again); expired ones are read again when changed.
   }
 
   private flushed(a: Actor): void {
+    if (this.writes[a]!.size) this.wrote[a] = true;
     for (const w of this.writes[a]!.values()) {
       if (w.kind === "insert" && !w.inserted) w.inserted = true;
       else if (w.dirty && w.kind !== "delete") w.bumps++;
@@ -350,6 +358,7 @@ class Actors {
     }
     this.made[a] = [];
     this.writes[a] = new Map();
+    this.wrote[a] = false;
   }
 
   /** The database's rows, read outside the sessions, are the model's committed rows. */
