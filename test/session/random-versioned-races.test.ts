@@ -14,23 +14,11 @@
  * `ATHANOR_RANDOM_SEED=<seed>` replays one program; `ATHANOR_RANDOM_PROGRAMS=<n>` runs more.
  */
 import assert from "node:assert/strict";
-import { test } from "node:test";
 import { ObjectDeletedError, StaleDataError, inspect, sessionMaker, sql, type Session } from "../../src/index.js";
 import { deleteAllRows } from "../support/empty-tables.js";
+import { randomProgramTests, type ModelProgram } from "../support/random-programs.js";
 import { forEachDatabaseWithSchema, type SessionContext } from "../support/sessions.js";
 import { RvAnimal, RvBase, RvDog, RvNote } from "./fixtures/racing-versions.js";
-
-/** mulberry32: a small seeded generator, so that a failing program can be replayed. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = "note" | "animal" | "dog";
 type Actor = 0 | 1;
@@ -441,84 +429,51 @@ function randomStep(random: () => number, actors: Actors, next: () => number): S
   return { actor, kind: "flush" };
 }
 
-const SEEDS = process.env.ATHANOR_RANDOM_SEED
-  ? [Number(process.env.ATHANOR_RANDOM_SEED)]
-  : Array.from({ length: Number(process.env.ATHANOR_RANDOM_PROGRAMS ?? 8) }, (_, i) => i + 1);
 const STEPS = Number(process.env.ATHANOR_RANDOM_STEPS ?? 50);
 /** What the programs ran into, printed with ATHANOR_RANDOM_STATS=1. */
 const STATS: Record<string, number> = {};
 process.on("exit", () => process.env.ATHANOR_RANDOM_STATS && console.error(STATS));
-const failureOf = (error: unknown) => `${(error as Error).name}: ${(error as Error).message.slice(0, 40)}`;
+
+/** The two sessions as one program: after each step, what is still waiting settles and the rows are checked. */
+class RacingProgram implements ModelProgram<Step> {
+  readonly actors: Actors;
+
+  constructor(ctx: SessionContext, solo: boolean) {
+    this.actors = new Actors(ctx, solo);
+  }
+
+  async run(step: Step): Promise<boolean> {
+    if (process.env.ATHANOR_RANDOM_TRACE) console.error(describeStep(step), this.actors.pending.map(Boolean));
+    const ran = await this.actors.run(step);
+    await this.actors.settle();
+    await this.actors.check();
+    return ran;
+  }
+
+  finish(): Promise<void> {
+    return this.actors.finish();
+  }
+
+  async close(): Promise<void> {
+    await this.actors.settle(true).catch(() => undefined);
+    for (const s of this.actors.sessions) await s.close();
+  }
+}
 
 forEachDatabaseWithSchema(
   "random programs of two sessions racing on versioned rows",
   RvBase.metadata,
   (ctx) => {
     const solo = ctx.db.name === "sqlite";
-    async function replay(steps: readonly Step[]): Promise<{ ran: Step[]; error?: unknown }> {
-      await deleteAllRows(ctx.engine, RvBase.metadata);
-      const actors = new Actors(ctx, solo);
-      const ran: Step[] = [];
-      try {
-        for (const step of steps) {
-          if (await actors.run(step)) ran.push(step);
-          await actors.settle();
-          await actors.check();
-        }
-        await actors.finish();
-        return { ran };
-      } catch (error) {
-        return { ran, error };
-      } finally {
-        await actors.settle(true).catch(() => undefined);
-        for (const s of actors.sessions) await s.close();
-      }
-    }
-
-    async function shrink(steps: Step[], failure: string): Promise<Step[]> {
-      for (let size = Math.ceil(steps.length / 2); size >= 1; size = size === 1 ? 0 : Math.ceil(size / 2)) {
-        for (let at = 0; at < steps.length; ) {
-          const fewer = [...steps.slice(0, at), ...steps.slice(at + size)];
-          const { error } = await replay(fewer);
-          if (error !== undefined && failureOf(error) === failure) steps = fewer;
-          else at += size;
-        }
-      }
-      return (await replay(steps)).ran;
-    }
-
-    for (const seed of SEEDS) {
-      test(`seed ${seed}: every commit writes its session's changes over the versions it read`, async () => {
-        const random = generator(seed);
-        let label = 1;
-        const steps: Step[] = [];
-        const skipped = new Set<Step>();
-        const actors = new Actors(ctx, solo);
-        let failure: unknown;
-        try {
-          await deleteAllRows(ctx.engine, RvBase.metadata);
-          for (let i = 0; i < STEPS; i++) {
-            const step = randomStep(random, actors, () => label++);
-            steps.push(step);
-            if (process.env.ATHANOR_RANDOM_TRACE) console.error(describeStep(step), actors.pending.map(Boolean));
-            if (!(await actors.run(step))) skipped.add(step);
-            await actors.settle();
-            await actors.check();
-          }
-          await actors.finish();
-        } catch (error) {
-          failure = error;
-        } finally {
-          await actors.settle(true).catch(() => undefined);
-          for (const s of actors.sessions) await s.close();
-        }
-        if (failure === undefined) return;
-        if (process.env.ATHANOR_NO_SHRINK) throw new Error(`seed ${seed} fails:\n  ${steps.filter((s) => !skipped.has(s)).map(describeStep).join("\n  ")}`, { cause: failure });
-        const shrunk = await shrink(steps, failureOf(failure));
-        const { error: again } = await replay(shrunk);
-        throw new Error(`seed ${seed} fails after ${shrunk.length} steps:\n  ${shrunk.map(describeStep).join("\n  ")}\n${(again as Error | undefined)?.stack ?? (failure as Error).stack}`, { cause: failure });
-      });
-    }
+    randomProgramTests<Step, RacingProgram>({
+      steps: STEPS,
+      programs: 8,
+      title: "every commit writes its session's changes over the versions it read",
+      reset: () => deleteAllRows(ctx.engine, RvBase.metadata),
+      program: () => new RacingProgram(ctx, solo),
+      randomStep: (random, program, next) => randomStep(random, program.actors, next),
+      describe: describeStep,
+    });
   },
   { createOnce: true, sqliteFile: true },
 );

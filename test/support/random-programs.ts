@@ -18,11 +18,11 @@ export function generator(seed: number): () => number {
   };
 }
 
-/** The seeds to run: the one of `ATHANOR_RANDOM_SEED`, else 1..`ATHANOR_RANDOM_PROGRAMS` (12). */
-export function programSeeds(): number[] {
+/** The seeds to run: the one of `ATHANOR_RANDOM_SEED`, else 1..`ATHANOR_RANDOM_PROGRAMS` (`programs` by default). */
+export function programSeeds(programs = 12): number[] {
   return process.env.ATHANOR_RANDOM_SEED
     ? [Number(process.env.ATHANOR_RANDOM_SEED)]
-    : Array.from({ length: Number(process.env.ATHANOR_RANDOM_PROGRAMS ?? 12) }, (_, i) => i + 1);
+    : Array.from({ length: Number(process.env.ATHANOR_RANDOM_PROGRAMS ?? programs) }, (_, i) => i + 1);
 }
 
 /** How a run failed, to tell whether a shrunk program fails the same way. */
@@ -41,6 +41,10 @@ export interface ModelProgram<Step> {
 export interface RandomProgramsOptions<Step, P extends ModelProgram<Step>> {
   /** Steps per program. */
   readonly steps: number;
+  /** Programs the suite runs (12 when not given; `ATHANOR_RANDOM_PROGRAMS` overrides it). */
+  readonly programs?: number;
+  /** The test's name after the seed (default: "every commit holds the model's rows"). */
+  readonly title?: string;
   /** Empties the tables before a program or a replay. */
   readonly reset: () => Promise<void>;
   /** A new program, with a new session from `ctx.session()`. */
@@ -81,8 +85,8 @@ export function randomProgramTests<Step, P extends ModelProgram<Step>>(options: 
     return (await replay(steps)).ran;
   }
 
-  for (const seed of programSeeds()) {
-    test(`seed ${seed}: every commit holds the model's rows`, async () => {
+  for (const seed of programSeeds(options.programs)) {
+    test(`seed ${seed}: ${options.title ?? "every commit holds the model's rows"}`, async () => {
       const random = generator(seed);
       let label = 1;
       await options.reset();
