@@ -13,6 +13,7 @@ import { after, before, test } from "node:test";
 import { DBAPIError, Session, TransactionRolledBackError, columnsOf, createEngine, inspect, select, sessionMaker, sql, type Connection, type Engine } from "../../src/index.js";
 import { Base, Post, User } from "../../examples/blog/index.js";
 import { translateMySqlError } from "../../src/dialects/mysql/errors.js";
+import { asAnotherRequest } from "../support/another-request.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 forEachDatabaseWithSchema("lock wait timeouts in a flush", Base.metadata, (ctx) => {
@@ -261,7 +262,7 @@ forEachDatabaseWithSchema("NOWAIT on a row another session holds", Base.metadata
             await session.execute(sql`SELECT id FROM posts WHERE id = ${post.id} FOR UPDATE NOWAIT`);
           } catch (error) {
             first ??= error;
-            await holder.commit(); // the holder lets go once the first attempt was refused
+            await asAnotherRequest(() => holder.commit()); // the holder (another request) lets go once the first attempt was refused
             throw error;
           }
           (await session.get(Post, post.id))!.title = "mine";
