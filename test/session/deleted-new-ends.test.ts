@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Association, Base, Child, Parent } from "../../examples/seed/index.js";
-import { inspect, sql } from "../../src/index.js";
+import { inspect, lazy, sql } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 forEachDatabaseWithSchema(
@@ -71,6 +71,26 @@ forEachDatabaseWithSchema(
       session.add(parent); // the application's own add keeps it
       await session.commit();
       assert.deepEqual(await rows(), { parents: 1, children: 1, links: 1 });
+      await session.close();
+    });
+
+    test("a parent deleted in a savepoint that is rolled back, its link's association object read by the flush: the commit keeps the link (was deleted)", async () => {
+      const session = ctx.session();
+      const parent = new Parent();
+      const child = new Child();
+      session.addAll([parent, child]);
+      parent.children.push(child);
+      await session.commit();
+      const savepoint = await session.beginNested();
+      session.delete(parent);
+      const other = new Parent();
+      session.add(other);
+      other.children.push(child);
+      const parents = await lazy(child).parents; // autoflushes: the parent and its association object deleted
+      parents.splice(parents.indexOf(other), 1);
+      await savepoint.rollback();
+      await session.commit();
+      assert.deepEqual(await rows(), { parents: 1, children: 1, links: 1 }, "the link the savepoint's rollback restored was deleted by the commit");
       await session.close();
     });
   },

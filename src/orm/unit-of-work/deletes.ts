@@ -42,6 +42,9 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
     // DELETE would match nothing and fail the flush with a false StaleDataError.
     if (result.has(state) || state.deleted) continue;
     result.add(state);
+    // Reached by a cascade, not marked by the application: a savepoint's rollback unmarks it as
+    // the flush found it (else the commit deleted its row again, a link the rollback restored).
+    if (!state.deletePending) state.session?.changing(state);
     state.markForDeletion();
     for (const rel of state.mapper.relationships.values()) {
       if (rel.viewonly) continue;
