@@ -74,6 +74,23 @@ forEachDatabaseWithSchema(
       await session.close();
     });
 
+    test("a parent with a row linked through child.parents, deleted, then an autoflush: the commit writes no link (was NullIdentityKeyError)", async () => {
+      const session = ctx.session();
+      const parent = new Parent();
+      const child = new Child();
+      session.addAll([parent, child]);
+      await session.flush();
+      const other = new Parent();
+      session.add(other);
+      await session.load(child, "parents");
+      child.parents.push(parent);
+      session.delete(parent);
+      await session.load(other, "children"); // autoflushes: the delete takes the new association object with it
+      await session.commit(); // adopted again (linked to the child), it was inserted with the parent's key cleared
+      assert.deepEqual(await rows(), { parents: 1, children: 1, links: 0 });
+      await session.close();
+    });
+
     test("a parent deleted in a savepoint that is rolled back, its link's association object read by the flush: the commit keeps the link (was deleted)", async () => {
       const session = ctx.session();
       const parent = new Parent();

@@ -319,8 +319,10 @@ export class UnitOfWork {
     const left: InstanceState[] = [];
     for (const state of flushed) {
       if (state.key !== undefined) continue;
-      if (state.deletePending) this.forget(state);
-      else left.push(state);
+      if (state.deletePending) {
+        this.linked.forget(state.obj); // still linked to its other end: adopted at the commit, it was inserted with the deleted end's key cleared
+        this.forget(state);
+      } else left.push(state);
     }
     this.pending.reset(left.concat(this.pending.all));
   }
