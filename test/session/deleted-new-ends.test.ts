@@ -91,6 +91,21 @@ forEachDatabaseWithSchema(
       await session.close();
     });
 
+    test("an association object linked from its own side, moved onto another parent, that parent deleted: no link written (was NullIdentityKeyError)", async () => {
+      const session = ctx.session();
+      const [first, second] = [new Parent(), new Parent()];
+      const child = new Child();
+      session.addAll([second, child, first]);
+      const savepoint = await session.beginNested();
+      const association = Object.assign(new Association(), { parent: first, child, extraData: "x" });
+      association.parent = second;
+      session.delete(second);
+      await savepoint.commit();
+      await session.commit();
+      assert.deepEqual(await rows(), { parents: 1, children: 1, links: 0 });
+      await session.close();
+    });
+
     test("a parent deleted in a savepoint that is rolled back, its link's association object read by the flush: the commit keeps the link (was deleted)", async () => {
       const session = ctx.session();
       const parent = new Parent();
