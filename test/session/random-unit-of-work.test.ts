@@ -25,6 +25,9 @@ type Step =
   | { readonly kind: "unlink"; readonly p: string; readonly c: string; readonly way: Way }
   | { readonly kind: "extra"; readonly p: string; readonly c: string; readonly value: string }
   | { readonly kind: "delete"; readonly label: string }
+  | { readonly kind: "move"; readonly p: string; readonly c: string; readonly to: string }
+  | { readonly kind: "assign"; readonly p: string; readonly children: readonly string[] }
+  | { readonly kind: "reopen" }
   | { readonly kind: "flush" | "commit" | "rollback" | "beginNested" | "expireAll" }
   | { readonly kind: "endNested"; readonly commit: boolean };
 
@@ -40,6 +43,10 @@ function describeStep(step: Step): string {
       return `extra ${step.p} ${step.c} = ${step.value}`;
     case "delete":
       return `delete ${step.label}`;
+    case "move":
+      return `move the association object of ${step.p} ${step.c} to ${step.to}`;
+    case "assign":
+      return `${step.p}.children = [${step.children.join(", ")}]`;
     case "endNested":
       return `savepoint ${step.commit ? "commit" : "rollback"}`;
     default:
@@ -76,7 +83,7 @@ class Program {
   private revivable = new Map<string, Revivable>();
   private madeSinceCommit: string[] = [];
 
-  private readonly session: Session;
+  private session: Session;
 
   constructor(private readonly ctx: SessionContext) {
     this.session = ctx.session();
@@ -109,6 +116,18 @@ class Program {
       }
       case "delete":
         return this.delete(step.label);
+      case "move":
+        if (!current.links.has(linkKey(step.p, step.c)) || !this.holds(step.to, step.c) || current.links.has(linkKey(step.to, step.c))) return false;
+        await this.move(step);
+        return true;
+      case "assign":
+        if (!current.parents.has(step.p) || !step.children.every((c) => current.children.has(c))) return false;
+        await this.assign(step);
+        return true;
+      case "reopen":
+        if (this.savepoints.length) return false;
+        await this.reopen();
+        return true;
       case "flush":
         await this.session.flush();
         return true;
@@ -204,15 +223,53 @@ class Program {
     assert.fail(`${p}.childAssociations has none for ${c}, which the model links`);
   }
 
-  /** Deletes a parent or child that has no link (links make the delete a question of cascades). */
+  /** Deletes a parent or child: its links go with it (their rows deleted by the flush). */
   private delete(label: string): boolean {
     const { current } = this;
     if (!current.parents.has(label) && !current.children.has(label)) return false;
-    if ([...current.links.keys()].some((k) => k.split("|").includes(label))) return false;
     this.session.delete((this.parents.get(label) ?? this.children.get(label))!);
     current.parents.delete(label);
     current.children.delete(label);
+    for (const key of current.links.keys()) if (key.split("|").includes(label)) current.links.delete(key);
     return true;
+  }
+
+  /** Re-points an association object's parent end: the link moves, with its extra data. */
+  private async move({ p, c, to }: Extract<Step, { kind: "move" }>): Promise<void> {
+    const association = await this.associationOf(p, c);
+    association.parent = this.parents.get(to)!;
+    const extra = this.current.links.get(linkKey(p, c))!;
+    this.current.links.delete(linkKey(p, c));
+    this.current.links.set(linkKey(to, c), extra);
+  }
+
+  /** Assigns a parent's view a new list: the links kept keep their extra data, those added are new. */
+  private async assign({ p, children }: Extract<Step, { kind: "assign" }>): Promise<void> {
+    const parent = this.parents.get(p)!;
+    await this.session.load(parent, "children");
+    const { links } = this.current;
+    const was = new Map([...links].filter(([key]) => key.startsWith(`${p}|`)));
+    parent.children = children.map((c) => this.children.get(c)!);
+    for (const [key, extra] of was) if (!children.some((c) => linkKey(p, c) === key)) {
+      this.revivable.set(key, { extra, flushes: this.flushes });
+      links.delete(key);
+    }
+    for (const c of children) {
+      const key = linkKey(p, c);
+      if (was.has(key)) continue;
+      const removed = this.revivable.get(key);
+      links.set(key, removed?.flushes === this.flushes ? removed.extra : null);
+    }
+  }
+
+  /** Commits, closes the session and opens another, which reads every object again. */
+  private async reopen(): Promise<void> {
+    await this.commit();
+    await this.session.close();
+    this.session = this.ctx.session();
+    this.revivable.clear();
+    for (const [label, parent] of this.parents) this.parents.set(label, (await this.session.get(Parent, parent.id))!);
+    for (const [label, child] of this.children) this.children.set(label, (await this.session.get(Child, child.id))!);
   }
 
   private async commit(): Promise<void> {
@@ -301,7 +358,10 @@ function randomStep(random: () => number, program: Program, next: () => number):
   const linked = links.has(linkKey(p, c));
   if (r < 0.45) return linked ? { kind: "unlink", p, c, way: way() } : { kind: "link", p, c, way: way(), extra: `x${next()}` };
   if (r < 0.55 && linked) return { kind: "extra", p, c, value: `e${next()}` };
-  if (r < 0.6) return { kind: "delete", label: pick([...parents, ...children])! };
+  if (r < 0.58) return { kind: "delete", label: pick([...parents, ...children])! };
+  if (r < 0.61) return linked ? { kind: "move", p, c, to: pick([...parents])! } : { kind: "link", p, c, way: way(), extra: `x${next()}` };
+  if (r < 0.64) return { kind: "assign", p, children: [...children].filter(() => random() < 0.5) };
+  if (r < 0.66) return { kind: "reopen" };
   if (r < 0.68) return { kind: "flush" };
   if (r < 0.76) return program.savepoints.length ? { kind: "endNested", commit: random() < 0.5 } : { kind: "commit" };
   if (r < 0.8) return { kind: "rollback" };

@@ -47,7 +47,7 @@ export class LinkedObjects {
     this.objects.clear();
     for (const obj of noted) {
       const state = stateOf(obj);
-      if (state !== undefined && state.session === undefined && linkedTo(owner, state)) owner.cascadeAdd(obj);
+      if (state !== undefined && state.session === undefined && linkedTo(owner, state) && !keyedByGone(state)) owner.cascadeAdd(obj);
     }
   }
 
@@ -65,6 +65,22 @@ function linkedTo(owner: StateOwner, state: InstanceState): boolean {
     const value = state.dict[rel.key];
     if (value === undefined || value === null) continue;
     if (Array.isArray(value) ? value.some((member: object) => keeps(owner, member)) : keeps(owner, value as object)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a many-to-one whose foreign key is in the object's key names an object to be deleted:
+ * it goes with it, as a deleted parent's association objects do (an association object moved
+ * onto a parent then deleted was adopted and inserted with that key cleared).
+ */
+function keyedByGone(state: InstanceState): boolean {
+  const relationships = state.mapper.relationshipList;
+  for (let i = 0; i < relationships.length; i++) {
+    const rel = relationships[i]!;
+    if (rel.collection || rel.resolved.direction !== "manyToOne" || !rel.resolved.pairs.some(([fk]) => fk.primaryKey)) continue;
+    const target = stateOf(state.dict[rel.key] as object);
+    if (target !== undefined && (target.deletePending || target.deleted)) return true;
   }
   return false;
 }

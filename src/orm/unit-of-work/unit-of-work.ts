@@ -27,6 +27,7 @@ import type { UnsavedReferenceError } from "../errors.js";
 import { removeLinksByLoading, type RemovedLink } from "./removed-links.js";
 import { orphanedOutside } from "./link-stand-ins.js";
 import type { FlushTarget, UnitOfWorkHost } from "./collaborators.js";
+import { DeletedNew } from "./deleted-new.js";
 
 export class UnitOfWork {
   /**
@@ -54,6 +55,8 @@ export class UnitOfWork {
   readonly addedAs = new AddedValues();
   /** Members of the session's lists that are outside it (`outside-members.ts`). */
   private readonly outside = new OutsideMembers();
+  /** New objects the application deleted: their links go with them, and no cascade adds them back. */
+  private readonly deletedNew = new DeletedNew();
 
   constructor(private readonly host: UnitOfWorkHost) {}
 
@@ -82,10 +85,23 @@ export class UnitOfWork {
     // to it; objects of another session are left where they are. The worklist is the pending
     // list itself (objects without a row join it, in the order reached), plus the few that join
     // with a row: no second list of every object added.
+    this.deletedNew.readded(state.obj);
     const pending = this.pending.all;
-    let next = pending.length;
+    const first = pending.length;
+    let next = first;
     const keyed: InstanceState[] = [];
-    this.join(state, keyed);
+    try {
+      this.join(state, keyed);
+      this.cascadeFrom(pending, next, keyed);
+    } catch (error) {
+      // Refused part way (a deleted object reached): none of what joined stays.
+      for (const joined of [...pending.slice(first), ...keyed]) if (joined.session === owner) this.expunge(joined);
+      throw error;
+    }
+  }
+
+  /** The save-update cascade from the objects that joined (`pending` from `next` on, and `keyed`). */
+  private cascadeFrom(pending: readonly InstanceState[], next: number, keyed: InstanceState[]): void {
     for (let k = 0; next < pending.length || k < keyed.length; ) {
       const { mapper, dict } = next < pending.length ? pending[next++]! : keyed[k++]!;
       const cascading = mapper.relationshipsCascading("save-update");
@@ -121,6 +137,7 @@ export class UnitOfWork {
       if (known.session !== this.host.owner) this.outside.letGo();
       return;
     }
+    if (known !== undefined) this.deletedNew.refuse(known, describe);
     this.join(known !== undefined && !known.mapper.fieldsMayHideAttributes ? known : stateFor(obj), keyed);
   }
 
@@ -180,11 +197,7 @@ export class UnitOfWork {
   delete(state: InstanceState): void {
     if (state.session !== this.host.owner) throw new InvalidRequestError(`${describe(state)} is not in this session.`);
     this.host.savepoints.openSavepoint?.changing(state);
-    if (state.key === undefined) {
-      this.linked.forget(state.obj); // still linked to the session's objects: it must not join again at the flush
-      this.expunge(state);
-      return;
-    }
+    if (state.key === undefined) return this.deletedNew.delete(this, state);
     state.markForDeletion();
     this.deleting.add(state);
   }
@@ -315,8 +328,10 @@ export class UnitOfWork {
     const left: InstanceState[] = [];
     for (const state of flushed) {
       if (state.key !== undefined) continue;
-      if (state.deletePending) this.forget(state);
-      else left.push(state);
+      if (state.deletePending) {
+        this.linked.forget(state.obj); // still linked to its other end: adopted at the commit, it was inserted with the deleted end's key cleared
+        this.forget(state);
+      } else left.push(state);
     }
     this.pending.reset(left.concat(this.pending.all));
   }
