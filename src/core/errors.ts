@@ -183,7 +183,9 @@ export interface DBAPIErrorDetails {
   readonly abortsTransaction?: "innermost" | "all";
   /**
    * A duplicate the database refused: of the table's primary key, or of another unique
-   * constraint (PostgreSQL: a primary key under the name it gives an unnamed one, `<table>_pkey`).
+   * constraint. PostgreSQL reports only the constraint's name: read alone, a primary key is one
+   * named as PostgreSQL names an unnamed one (`<table>_pkey`); the errors of a session's flush
+   * look the name up in the tables' metadata (a key named by the naming convention).
    * Undefined for any other error.
    *
    * ```ts
@@ -192,6 +194,16 @@ export interface DBAPIErrorDetails {
    * ```
    */
   readonly duplicate?: "primaryKey" | "unique";
+  /**
+   * The name of the constraint (or unique index) the statement violated, as the database reports
+   * it: PostgreSQL's for any constraint, MySQL/MariaDB's for a duplicate (MySQL 8 puts the
+   * table's name before it: `users.PRIMARY`). SQLite names none.
+   *
+   * ```ts
+   * catch (e) { if (e instanceof IntegrityError && e.constraint === "uq_users_email") console.log("email taken"); }
+   * ```
+   */
+  readonly constraint?: string;
 }
 
 /** An error raised by the database driver, wrapped. `cause` is the driver's own error. */
@@ -205,6 +217,8 @@ export class DBAPIError extends AthanorError {
   readonly abortsTransaction: "innermost" | "all" | undefined;
   /** See `DBAPIErrorDetails.duplicate`. */
   readonly duplicate: "primaryKey" | "unique" | undefined;
+  /** See `DBAPIErrorDetails.constraint`. */
+  readonly constraint: string | undefined;
 
   constructor(message: string, details: DBAPIErrorDetails, cause: unknown) {
     super(details.sql ? `${message}\n[SQL: ${details.sql}]` : message, { cause });
@@ -215,6 +229,7 @@ export class DBAPIError extends AthanorError {
     this.connectionInvalidated = details.connectionInvalidated ?? false;
     this.abortsTransaction = details.abortsTransaction;
     this.duplicate = details.duplicate;
+    this.constraint = details.constraint;
   }
 }
 

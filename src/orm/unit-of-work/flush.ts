@@ -151,7 +151,7 @@ export async function flush(work: FlushWork): Promise<number> {
     }
     for (const wave of insertWaves(mapper, toInsert)) {
       await insertStates(ctx, mapper, wave, withFirstVersion(mapper, manyToOne.length ? copyKeys : undefined)).catch((error: unknown) => {
-        throw duplicateLink(error, mapper) ?? error;
+        throw duplicateLink(error, mapper, ctx.conn.dialect.identifierLimit) ?? error;
       });
       inserted += wave.length;
       if (oneToMany.length) for (let i = 0; i < wave.length; i++) syncOneToMany(wave[i]!, changedRows, true);
