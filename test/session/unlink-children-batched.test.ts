@@ -7,27 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { OperationalError, Registry, StaleDataError, insert, integer, lazy, manyToOne, oneToMany, sql, string, table } from "../../src/index.js";
+import { OperationalError, StaleDataError, insert, lazy, sql } from "../../src/index.js";
+import { Folder, files, folderFiles, folders } from "./fixtures/folder-files.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
-const registry = new Registry();
-const folders = table("ub_folders", registry.metadata, { id: integer().primaryKey(), name: string(20) });
-const files = table("ub_files", registry.metadata, { id: integer().primaryKey(), folderId: integer().named("folder_id").references("ub_folders.id"), name: string(20) });
-class Folder {
-  declare id: number;
-  declare name: string | null;
-  declare files: File[];
-}
-class File {
-  declare id: number;
-  declare folderId: number | null;
-  declare name: string | null;
-  declare folder: Folder | null;
-}
-registry.mapImperatively(Folder, folders, { properties: { files: oneToMany("File" as never, { backPopulates: "folder" }) } });
-registry.mapImperatively(File, files, { properties: { folder: manyToOne("Folder" as never, { backPopulates: "files" }) } });
-
-forEachDatabaseWithSchema("the children of a deleted parent unlinked in one statement", registry.metadata, (ctx) => {
+forEachDatabaseWithSchema("the children of a deleted parent unlinked in one statement", folderFiles.metadata, (ctx) => {
   /** Folders 1, 2 and 3; files 10..14 in folder 1, 20..22 in folder 2, 30 in folder 3. */
   async function seeded(): Promise<void> {
     await ctx.engine.execute(insert(folders).values([1, 2, 3].map((id) => ({ id, name: `folder ${id}` }))));
@@ -35,7 +19,7 @@ forEachDatabaseWithSchema("the children of a deleted parent unlinked in one stat
     await ctx.engine.execute(insert(files).values(rows.flatMap(([folderId, ids]) => ids.map((id) => ({ id, folderId, name: `file ${id}` })))));
     ctx.reset();
   }
-  const rows = async () => (await ctx.engine.execute(sql<{ id: number; f: number | null }>`SELECT id, folder_id AS f FROM ub_files ORDER BY id`)).rows.map((r) => `${r.id}:${r.f}`);
+  const rows = async () => (await ctx.engine.execute(sql<{ id: number; f: number | null }>`SELECT id, folder_id AS f FROM uc_files ORDER BY id`)).rows.map((r) => `${r.id}:${r.f}`);
   const updates = () => ctx.statements.filter((s) => /^UPDATE/i.test(s));
 
   test("two parents' children: one UPDATE, every child unlinked, the objects too", async () => {
@@ -51,7 +35,7 @@ forEachDatabaseWithSchema("the children of a deleted parent unlinked in one stat
     assert.ok(held.every((file) => file.folderId === null));
     await session.commit();
     assert.deepEqual(await rows(), ["10:null", "11:null", "12:null", "13:null", "14:null", "20:null", "21:null", "22:null", "30:3"]);
-    assert.equal(await ctx.count("ub_folders"), 1);
+    assert.equal(await ctx.count("uc_folders"), 1);
   });
 
   test("a child changed besides keeps its own UPDATE; the others share one", async () => {
@@ -65,12 +49,12 @@ forEachDatabaseWithSchema("the children of a deleted parent unlinked in one stat
     await session.commit();
     assert.equal(updates().length, 2, updates().join("\n"));
     assert.deepEqual((await rows()).slice(0, 5), ["10:null", "11:null", "12:null", "13:null", "14:null"]);
-    assert.equal(await ctx.count("ub_files", "name = 'renamed' AND folder_id IS NULL"), 1);
+    assert.equal(await ctx.count("uc_files", "name = 'renamed' AND folder_id IS NULL"), 1);
   });
 
   for (const [what, change] of [
-    ["deleted", "DELETE FROM ub_files WHERE id = 13"],
-    ["moved to another parent", "UPDATE ub_files SET folder_id = 3 WHERE id = 13"],
+    ["deleted", "DELETE FROM uc_files WHERE id = 13"],
+    ["moved to another parent", "UPDATE uc_files SET folder_id = 3 WHERE id = 13"],
   ] as const) {
     test(`a child another transaction ${what} meanwhile: StaleDataError, nothing written, the session usable`, async () => {
       await seeded();
@@ -84,12 +68,12 @@ forEachDatabaseWithSchema("the children of a deleted parent unlinked in one stat
       const refused = (e: unknown) => (ctx.db.name === "sqlite" ? e instanceof OperationalError : e instanceof StaleDataError && /UPDATE of File .* matched 4 of 5 rows/.test((e as Error).message));
       await assert.rejects(session.commit(), refused);
       assert.deepEqual(await rows(), before, "nothing of the failed flush is written");
-      assert.equal(await ctx.count("ub_folders", "id = 1"), 1);
+      assert.equal(await ctx.count("uc_folders", "id = 1"), 1);
       await session.rollback();
       session.delete((await session.get(Folder, 1))!);
       await session.commit();
-      assert.equal(await ctx.count("ub_files", "folder_id = 1"), 0);
-      assert.equal(await ctx.count("ub_folders", "id = 1"), 0);
+      assert.equal(await ctx.count("uc_files", "folder_id = 1"), 0);
+      assert.equal(await ctx.count("uc_folders", "id = 1"), 0);
     });
   }
 }, { createOnce: true, sqliteFile: true });
