@@ -183,10 +183,8 @@ export interface DBAPIErrorDetails {
   readonly abortsTransaction?: "innermost" | "all";
   /**
    * A duplicate the database refused: of the table's primary key, or of another unique
-   * constraint. PostgreSQL reports only the constraint's name: read alone, a primary key is one
-   * named as PostgreSQL names an unnamed one (`<table>_pkey`); the errors of a session's flush
-   * look the name up in the tables' metadata (a key named by the naming convention).
-   * Undefined for any other error.
+   * constraint. Undefined for any other error. PostgreSQL names only the constraint (read alone,
+   * `<table>_pkey` is the key); a session's flush looks the name up in the tables' metadata.
    *
    * ```ts
    * try { await conn.execute(insert(users).values({ id: 1, email: "ann@example.com" })); }
@@ -195,11 +193,10 @@ export interface DBAPIErrorDetails {
    */
   readonly duplicate?: "primaryKey" | "unique";
   /**
-   * The name of the constraint (or unique index) the statement violated, as the database reports
-   * it: PostgreSQL's for any constraint, MySQL/MariaDB's for a duplicate (MySQL 8 puts the
-   * table's name before it: `users.PRIMARY`). SQLite names none.
-   *
+   * The constraint (or unique index) violated, as the database names it: PostgreSQL for any,
+   * MySQL/MariaDB for a duplicate (MySQL 8 as `users.PRIMARY`); SQLite names none.
    * ```ts
+   * try { await conn.execute(insert(users).values({ id: 2, email: "ann@example.com" })); }
    * catch (e) { if (e instanceof IntegrityError && e.constraint === "uq_users_email") console.log("email taken"); }
    * ```
    */
