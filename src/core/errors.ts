@@ -183,8 +183,8 @@ export interface DBAPIErrorDetails {
   readonly abortsTransaction?: "innermost" | "all";
   /**
    * A duplicate the database refused: of the table's primary key, or of another unique
-   * constraint (PostgreSQL: a primary key under the name it gives an unnamed one, `<table>_pkey`).
-   * Undefined for any other error.
+   * constraint. Undefined for any other error. PostgreSQL names only the constraint (read alone,
+   * `<table>_pkey` is the key); a session's flush looks the name up in the tables' metadata.
    *
    * ```ts
    * try { await conn.execute(insert(users).values({ id: 1, email: "ann@example.com" })); }
@@ -192,6 +192,15 @@ export interface DBAPIErrorDetails {
    * ```
    */
   readonly duplicate?: "primaryKey" | "unique";
+  /**
+   * The constraint (or unique index) violated, as the database names it: PostgreSQL for any,
+   * MySQL/MariaDB for a duplicate (MySQL 8 as `users.PRIMARY`); SQLite names none.
+   * ```ts
+   * try { await conn.execute(insert(users).values({ id: 2, email: "ann@example.com" })); }
+   * catch (e) { if (e instanceof IntegrityError && e.constraint === "uq_users_email") console.log("email taken"); }
+   * ```
+   */
+  readonly constraint?: string;
 }
 
 /** An error raised by the database driver, wrapped. `cause` is the driver's own error. */
@@ -205,6 +214,8 @@ export class DBAPIError extends AthanorError {
   readonly abortsTransaction: "innermost" | "all" | undefined;
   /** See `DBAPIErrorDetails.duplicate`. */
   readonly duplicate: "primaryKey" | "unique" | undefined;
+  /** See `DBAPIErrorDetails.constraint`. */
+  readonly constraint: string | undefined;
 
   constructor(message: string, details: DBAPIErrorDetails, cause: unknown) {
     super(details.sql ? `${message}\n[SQL: ${details.sql}]` : message, { cause });
@@ -215,6 +226,7 @@ export class DBAPIError extends AthanorError {
     this.connectionInvalidated = details.connectionInvalidated ?? false;
     this.abortsTransaction = details.abortsTransaction;
     this.duplicate = details.duplicate;
+    this.constraint = details.constraint;
   }
 }
 

@@ -8,27 +8,11 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { OperationalError, Registry, StaleDataError, integer, lazy, manyToOne, oneToMany, sql, string, table } from "../../src/index.js";
+import { OperationalError, StaleDataError, lazy, sql } from "../../src/index.js";
+import { File, Folder, folderFiles } from "./fixtures/folder-files.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
-const registry = new Registry();
-const folders = table("uc_folders", registry.metadata, { id: integer().primaryKey(), name: string(20) });
-const files = table("uc_files", registry.metadata, { id: integer().primaryKey(), folderId: integer().named("folder_id").references("uc_folders.id"), name: string(20) });
-class Folder {
-  declare id: number;
-  declare name: string | null;
-  declare files: File[];
-}
-class File {
-  declare id: number;
-  declare folderId: number | null;
-  declare name: string | null;
-  declare folder: Folder | null;
-}
-registry.mapImperatively(Folder, folders, { properties: { files: oneToMany("File" as never, { backPopulates: "folder" }) } });
-registry.mapImperatively(File, files, { properties: { folder: manyToOne("Folder" as never, { backPopulates: "files" }) } });
-
-forEachDatabaseWithSchema("a child unlinked from its deleted parent, moved elsewhere by another transaction", registry.metadata, (ctx) => {
+forEachDatabaseWithSchema("a child unlinked from its deleted parent, moved elsewhere by another transaction", folderFiles.metadata, (ctx) => {
   /** Folders 1 and 2, files 10 and 11 in folder 1. */
   async function seeded(): Promise<void> {
     const seed = ctx.session();

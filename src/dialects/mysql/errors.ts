@@ -54,6 +54,7 @@ export function translateMySqlError(
   const errno = (error as { errno?: unknown })?.errno;
   const code = (error as { code?: unknown })?.code;
   const n = typeof errno === "number" ? errno : -1;
+  const key = n === DUP_ENTRY && error instanceof Error ? /for key '([^']*)'$/.exec(error.message)?.[1] : undefined;
   let ErrorClass: DBAPIErrorClass = OperationalError;
   if (INTEGRITY.includes(n)) ErrorClass = IntegrityError;
   else if (DATA.includes(n)) ErrorClass = DataError;
@@ -70,7 +71,9 @@ export function translateMySqlError(
     // snapshot conflict); any other error (duplicate key, lock wait timeout by default...) only
     // the statement.
     ...(n === DEADLOCK || n === RECORD_CHANGED || (n === LOCK_WAIT_TIMEOUT && server.rollbackOnTimeout) ? { abortsTransaction: "all" as const } : {}),
-    // ER_DUP_ENTRY: "Duplicate entry '1-10' for key 'PRIMARY'" (MySQL 8: 'table.PRIMARY').
-    ...(n === DUP_ENTRY ? { duplicate: error instanceof Error && /for key '(?:[^']*\.)?PRIMARY'$/.test(error.message) ? ("primaryKey" as const) : ("unique" as const) } : {}),
+    // ER_DUP_ENTRY: "Duplicate entry '1-10' for key 'PRIMARY'" (MySQL 8: 'table.PRIMARY'), the
+    // primary key's name whatever the DDL called it.
+    ...(n === DUP_ENTRY ? { duplicate: key !== undefined && /^(?:[^']*\.)?PRIMARY$/.test(key) ? ("primaryKey" as const) : ("unique" as const) } : {}),
+    ...(key === undefined ? {} : { constraint: key }),
   });
 }

@@ -57,6 +57,7 @@ export function translatePostgresError(error: unknown, sql: string | undefined, 
   if (sqlstate === "22021" && error instanceof Error && /0x00/.test(error.message)) {
     error.message += ". PostgreSQL text cannot hold NUL (\\u0000) characters; store such data in a binary() column.";
   }
+  const constraint = (error as { constraint?: unknown }).constraint;
   const connectionInvalidated = sqlstate !== undefined && (sqlstate.startsWith("08") || ENDS_CONNECTION.has(sqlstate));
   return wrapDriverError(ErrorClass, error, {
     ...(sql === undefined ? {} : { sql }),
@@ -68,8 +69,10 @@ export function translatePostgresError(error: unknown, sql: string | undefined, 
     // until it, or the innermost savepoint, is rolled back. Errors without a SQLSTATE were
     // raised by pg before sending and leave the transaction as it was.
     ...(sqlstate && !connectionInvalidated ? { abortsTransaction: "innermost" as const } : {}),
-    // unique_violation: of the primary key when the constraint has the name PostgreSQL gives an unnamed one.
-    ...(sqlstate === "23505" ? { duplicate: /_pkey$/.test(String((error as { constraint?: unknown }).constraint)) ? ("primaryKey" as const) : ("unique" as const) } : {}),
+    // unique_violation: of the primary key when the constraint has the name PostgreSQL gives an
+    // unnamed one; a session's flush looks the name up in its metadata (core/schema/duplicate-key.ts).
+    ...(sqlstate === "23505" ? { duplicate: /_pkey$/.test(String(constraint)) ? ("primaryKey" as const) : ("unique" as const) } : {}),
+    ...(typeof constraint === "string" ? { constraint } : {}),
   });
 }
 

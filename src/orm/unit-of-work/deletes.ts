@@ -14,6 +14,7 @@ import { MovedInChildren } from "./moved-in-children.js";
 import { deleteAsChildOf, heldThrough } from "./orphans.js";
 import { guardUnlink } from "./unlink-guards.js";
 import type { SetBasedDeletes } from "./write-only-deletes.js";
+import type { Unlinked } from "./unlink-updates.js";
 
 /**
  * Adds to the deletions what deleting an object implies: children with a delete cascade (or that
@@ -23,7 +24,7 @@ import type { SetBasedDeletes } from "./write-only-deletes.js";
  * session does not hold may be left to one statement instead (`setBased`, write-only-deletes.ts).
  * Children moved into a deleted parent in memory are its members too (moved-in-children.ts).
  */
-export async function expandDeletes(work: FlushWork, changedRows: InstanceState[], setBased: SetBasedDeletes | undefined): Promise<InstanceState[]> {
+export async function expandDeletes(work: FlushWork, changedRows: InstanceState[], setBased: SetBasedDeletes | undefined, unlinked: Unlinked): Promise<InstanceState[]> {
   const result = new Set<InstanceState>();
   const initially = new Set(work.deleting);
   const modified = new Set(work.modified);
@@ -72,6 +73,10 @@ export async function expandDeletes(work: FlushWork, changedRows: InstanceState[
           // Read as this parent's: its UPDATE names the parent, so that one moved elsewhere meanwhile is not unlinked.
           if (readAsChildOf(childState, state, rel)) guardUnlink(childState, rel.attributePairs.map(([, fkAttr]) => fkAttr));
           for (const [, fkAttr] of rel.attributePairs) setAttribute(childState, fkAttr, null, changedRows);
+          // Its UPDATE may share statements with the other children unlinked (unlink-updates.ts).
+          const cleared = unlinked.get(childState);
+          if (cleared === undefined) unlinked.set(childState, rel.attributePairs.map(([, fkAttr]) => fkAttr));
+          else cleared.push(...rel.attributePairs.map(([, fkAttr]) => fkAttr));
           // Its many-to-one would show the deleted parent the row no longer names: unloaded, it
           // is read again when next used (null once committed; the parent again if the flush fails).
           const back = rel.backRef;

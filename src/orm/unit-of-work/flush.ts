@@ -32,6 +32,7 @@ import { retryAwaitingKeys, syncManyToOne, syncOneToMany } from "./key-sync.js";
 import { writeLinks } from "./links.js";
 import { deleteStates, insertStates, switchRows, updateState, type PersistContext } from "./persister.js";
 import { checkSwitchedRowsUnreferenced } from "./switch-references.js";
+import { updateUnlinked, type Unlinked } from "./unlink-updates.js";
 import { checkValues } from "./value-checks.js";
 import { heldLists } from "./orphans.js";
 import { clearKeysBetweenDeleted } from "./cycle-deletes.js";
@@ -79,7 +80,9 @@ export async function flush(work: FlushWork): Promise<number> {
   const changedRows: InstanceState[] = [];
   // Members of write-only collections of deleted parents that the session does not hold: one statement each.
   const setBased = work.deleting.length !== 0 ? new SetBasedDeletes(work.conn, work.identity) : undefined;
-  const deleting = await expandDeletes(work, changedRows, setBased);
+  // Children unlinked from deleted parents: their UPDATEs share statements (unlink-updates.ts).
+  const unlinked: Unlinked = new Map();
+  const deleting = await expandDeletes(work, changedRows, setBased, unlinked);
   // Deletions may cascade to pending objects, which then must not be inserted: filtered here.
   const pendingBy = work.pendingByMapper !== undefined && work.deleting.length === 0 ? work.pendingByMapper : byMapper(work.pending, true);
   const modifiedBy = byMapper(work.modified, true);
@@ -136,7 +139,8 @@ export async function flush(work: FlushWork): Promise<number> {
     const updates = async () => {
       for (const state of modified) syncKeys(state);
       // A row giving up a unique value is updated before the row taking it (unique-order.ts).
-      for (const state of orderUniqueUpdates(mapper, modified)) await updateState(ctx, mapper, state, mapper.versionAttribute);
+      const rest = unlinked.size === 0 ? modified : await updateUnlinked(ctx, mapper, modified, unlinked);
+      for (const state of orderUniqueUpdates(mapper, rest)) await updateState(ctx, mapper, state, mapper.versionAttribute);
     };
     // Updated first when a new row takes a unique value an updated row gives up; so does a row
     // taking a deleted one over (its UPDATE collided when it ran before the giver's).
@@ -151,7 +155,7 @@ export async function flush(work: FlushWork): Promise<number> {
     }
     for (const wave of insertWaves(mapper, toInsert)) {
       await insertStates(ctx, mapper, wave, withFirstVersion(mapper, manyToOne.length ? copyKeys : undefined)).catch((error: unknown) => {
-        throw duplicateLink(error, mapper) ?? error;
+        throw duplicateLink(error, mapper, ctx.conn.dialect.identifierLimit) ?? error;
       });
       inserted += wave.length;
       if (oneToMany.length) for (let i = 0; i < wave.length; i++) syncOneToMany(wave[i]!, changedRows, true);

@@ -11,6 +11,8 @@ import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { DuplicateKeyError } from "../errors.js";
 import { IntegrityError } from "../../core/errors.js";
+import type { IdentifierLimit } from "../../core/compiler/identifier-limit.js";
+import { classifyDuplicate } from "../../core/schema/duplicate-key.js";
 import { formatKey } from "./row-statements.js";
 
 /**
@@ -102,8 +104,10 @@ function duplicate(mapper: Mapper, values: readonly unknown[], why: string): Dup
  * views and the fix, the driver's error its cause; else undefined.
  * @internal
  */
-export function duplicateLink(error: unknown, mapper: Mapper): IntegrityError | undefined {
-  if (!(error instanceof IntegrityError) || error.duplicate !== "primaryKey") return undefined;
+export function duplicateLink(error: unknown, mapper: Mapper, limit: IdentifierLimit | undefined): IntegrityError | undefined {
+  if (!(error instanceof IntegrityError)) return undefined;
+  classifyDuplicate(error, [mapper.table.metadata], limit);
+  if (error.duplicate !== "primaryKey") return undefined;
   const views = mapper.flushedRelationships.manyToOne.flatMap((end) => end.views.map(String));
   if (views.length === 0) return undefined;
   const message =
@@ -111,6 +115,6 @@ export function duplicateLink(error: unknown, mapper: Mapper): IntegrityError | 
     `The session held no ${mapper.name} of that link: the association objects of ${views.join(" and ")} were not loaded. ` +
     `To change the link's columns, load its ${mapper.name} (session.get(${mapper.name}, key), or the owner's list of them) and change that one; ` +
     `to replace it, remove the link and flush first. Nothing was written.`;
-  const { sql, params, code, retryable, connectionInvalidated, abortsTransaction, duplicate } = error;
-  return new IntegrityError(message, { sql, params, code, retryable, connectionInvalidated, abortsTransaction, duplicate }, error);
+  const { sql, params, code, retryable, connectionInvalidated, abortsTransaction, duplicate, constraint } = error;
+  return new IntegrityError(message, { sql, params, code, retryable, connectionInvalidated, abortsTransaction, duplicate, constraint }, error);
 }

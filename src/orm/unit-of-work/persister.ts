@@ -296,8 +296,11 @@ export async function deleteStates(ctx: PersistContext, mapper: Mapper, states: 
   if (onDeletes(mapper).length !== 0 && deleteReachesHeld(ctx.identity, mapper)) followDeleteCascades({ identity: ctx.identity, journal: ctx.journal, flush: true }, mapper, befores.map((before) => ({ before })));
 }
 
-/** The row's values as the database holds them: the committed ones where they changed. */
-function storedDict(state: InstanceState): Record<string, unknown> {
+/**
+ * The row's values as the database holds them: the committed ones where they changed.
+ * @internal
+ */
+export function storedDict(state: InstanceState): Record<string, unknown> {
   const stored = { ...state.dict };
   for (const attr in state.committed) stored[attr] = storedValue(state, attr);
   return stored;

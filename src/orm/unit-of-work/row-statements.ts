@@ -9,6 +9,7 @@ import type { Table } from "../../core/schema/table.js";
 import { and, or, tupleInValues } from "../../core/expression/operators.js";
 import { deleteFrom } from "../../core/statements/delete.js";
 import { insert } from "../../core/statements/insert.js";
+import { update } from "../../core/statements/update.js";
 import type { Connection } from "../../engine/connection.js";
 import { InvalidRequestError } from "../../core/errors.js";
 import { StaleDataError } from "../errors.js";
@@ -80,6 +81,13 @@ export async function deleteByKeys(conn: Connection, table: Table, columns: read
   if (columns.length === 0) throw new InvalidRequestError(`internal: a DELETE from ${table.name} without key columns would delete every row`);
   let matched = 0;
   for (const condition of keyConditions(conn, columns, keys)) matched += (await conn.execute(deleteFrom(table).where(...(also ? [condition, also] : [condition])))).rowCount;
+  return matched;
+}
+
+/** UPDATE setting `set` on the rows whose `columns` hold one of `keys`, in chunks (as `deleteByKeys`); returns how many rows matched. */
+export async function updateByKeys(conn: Connection, table: Table, set: Record<string, unknown>, columns: readonly Column[], keys: readonly unknown[][]): Promise<number> {
+  let matched = 0;
+  for (const condition of keyConditions(conn, columns, keys)) matched += (await conn.execute(update(table).set(set as never).where(condition))).rowCount;
   return matched;
 }
 

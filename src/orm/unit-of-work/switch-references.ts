@@ -5,7 +5,6 @@
  * children left to the database (`passiveDeletes`), or rows of a table this model has no list of.
  * Such rows refuse the switch; plain many-to-many links are deleted instead (`writeLinks`).
  */
-import { and, or } from "../../core/expression/operators.js";
 import type { Column } from "../../core/schema/column.js";
 import type { ForeignKey } from "../../core/schema/constraints.js";
 import type { Table } from "../../core/schema/table.js";
@@ -17,12 +16,13 @@ import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
 import { storedValue } from "../state/mutable-values.js";
 import { formatKey } from "./persister.js";
+import { keyConditions } from "./row-statements.js";
 
 /**
  * Throws `FlushOrderError` when a row still references one of `olds` (deleted objects whose rows
  * new objects are about to take over) through a foreign key the flush did not follow, and the
- * session does not move it away in this flush. One SELECT per such foreign key; none for a table
- * nothing references (association rows, mostly).
+ * session does not move it away in this flush. One SELECT per such foreign key (per chunk of
+ * keys); none for a table nothing references (association rows, mostly).
  */
 export async function checkSwitchedRowsUnreferenced(conn: Connection, identity: IdentityMap, mapper: Mapper, olds: readonly InstanceState[]): Promise<void> {
   for (const table of mapper.table.metadata.tables.values()) {
@@ -30,13 +30,18 @@ export async function checkSwitchedRowsUnreferenced(conn: Connection, identity: 
       if (fk.referredTable !== mapper.table || handledByFlush(mapper, fk, olds)) continue;
       const referred = fk.referredColumns.map((column) => mapper.attributeFor(column));
       if (referred.some((attr) => attr === undefined)) continue;
-      const keys = olds.map((old) => referred.map((attr) => storedValue(old, attr!)));
-      const condition = or(...keys.map((key) => and(...fk.columns.map((column, i) => column.eq(key[i] as never)))));
+      // A key with a NULL is referenced by no row.
+      const keys = olds.map((old) => referred.map((attr) => storedValue(old, attr!))).filter((key) => key.every((value) => value !== null && value !== undefined));
       // The referencing rows' keys, to ask whether the session moves each away (a few: past
-      // MOVED_LIMIT, refused without asking).
-      const found = await conn.execute(select(...table.primaryKey).from(table).where(condition).limit(MOVED_LIMIT + 1));
-      if (found.rows.length === 0) continue;
-      if (found.rows.length <= MOVED_LIMIT && found.rows.every((row) => movedAway(identity, table, fk, row as Record<string, unknown>, olds, keys))) continue;
+      // MOVED_LIMIT, refused without asking). One SELECT per chunk of keys: one over every
+      // switched row passed the database's parameter limit.
+      const found: Record<string, unknown>[] = [];
+      for (const condition of keyConditions(conn, fk.columns, keys)) {
+        if (found.length > MOVED_LIMIT) break;
+        found.push(...((await conn.execute(select(...table.primaryKey).from(table).where(condition).limit(MOVED_LIMIT + 1 - found.length))).rows as Record<string, unknown>[]));
+      }
+      if (found.length === 0) continue;
+      if (found.length <= MOVED_LIMIT && found.every((row) => movedAway(identity, table, fk, row, olds, keys))) continue;
       const old = olds[0]!;
       const named = `${mapper.name} (${mapper.keyAttributes.map((attr) => `${attr}=${formatKey(storedValue(old, attr))}`).join(", ")})`;
       throw new FlushOrderError(

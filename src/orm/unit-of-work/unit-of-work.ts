@@ -4,7 +4,8 @@
  * `add` and the save-update cascade; `flush` writes them (`flush.ts`); a failed flush or a
  * rollback is undone from the journal the flushes kept (`restore`, `discard`).
  */
-import { InvalidRequestError } from "../../core/errors.js";
+import { IntegrityError, InvalidRequestError } from "../../core/errors.js";
+import { classifyDuplicate } from "../../core/schema/duplicate-key.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { stateFor } from "../state/state-for.js";
@@ -311,6 +312,8 @@ export class UnitOfWork {
       });
     } catch (error) {
       this.pending.reset(pending.concat(this.pending.all));
+      // A duplicate key: which one, by the metadata of the tables written (core/schema/duplicate-key.ts).
+      if (error instanceof IntegrityError) classifyDuplicate(error, new Set([...pending, ...modified, ...deleting].map((s) => s.mapper.table.metadata)), target.connection.dialect.identifierLimit);
       throw error;
     }
     // Mostly every pending object was inserted: then no pass over them.
