@@ -106,7 +106,7 @@ function planQuery(outer: QueryContext, given: Select<unknown>, single: boolean)
   // A stream looks its joined loads' targets up too, once its transaction wrote beside the cursor (gone-rows.ts).
   if (context.deletedRows) for (const load of loads) context.deletedRows.track(joinedTarget(context, query.node, load));
   // A stream reads an outer-joined entity whose row the session deleted as null, and may read an entity's columns again (deleted-rows.ts).
-  const streamed = context.deletedRows ? { outerJoined: outerJoinedItems(statement.node, statement.layout), reread: rereadableItems(statement.node, statement.layout) } : undefined;
+  const streamed = context.deletedRows ? { outerJoined: outerJoinedItems(statement.node, statement.layout), reread: rereadableItems(statement.node, statement.layout, (cls) => context.mapperOf(cls)) } : undefined;
   const readersOf = (ctx: QueryContext) => layoutReaders(statement.layout, ctx.mapperOf, ctx, columnPlanning?.plans, streamed);
   /** `ctx`'s readers, those of the items whose rows the query locks reading with a locking run. */
   const populatingReaders = (ctx: QueryContext, run: PopulateRun) => {
