@@ -5,7 +5,8 @@
  * keys are not known to the session, so the batch's keys are looked up, one query per entity (per
  * chunk of keys): the rows gone are skipped, and the entity's columns are read again, so that no
  * object is made of values the transaction has since overwritten (its next flush would write them
- * back); a joined load's target too (one gone then reads as none). A class of joined-table
+ * back); a containsEager load's target too (one gone then reads as none; joined loads are joined
+ * again, stream-rejoins.ts). A class of joined-table
  * inheritance is read again from its tables joined as its queries join them. An entity whose
  * columns are not plain columns of its own tables (a subquery's, an expression) is only looked up by key.
  */
@@ -39,7 +40,7 @@ export interface StreamedEntity {
   readonly indexes: readonly number[];
   readonly start: number;
   readonly reread: Rereadable | undefined;
-  /** A joined load's target: a row gone reads as none (its `count` columns null), as the outer join would read it now. */
+  /** A containsEager load's target: a row gone reads as none (its `count` columns null), as the outer join would read it now. */
   readonly nullWhenGone?: boolean;
   readonly count?: number;
 }
@@ -49,7 +50,7 @@ export function rereadableItems(node: SelectNode, layout: SelectLayout, mapperOf
   return layout.map((item) => (item.kind === "entity" ? rereadable(node.columns.slice(item.start, item.start + item.count), mapperOf(item.entity)) : undefined));
 }
 
-/** @internal A joined load's target as a stream reads it (joined.ts): its columns follow the query's own, in its default load's order. */
+/** @internal A containsEager load's target as a stream reads it (joined.ts): its columns follow the query's own, in its default load's order. */
 export function joinedTarget(context: HydrationContext, node: SelectNode, load: JoinedLoad): StreamedEntity {
   const mapper = load.rel.resolved.target;
   const keys = mapper.defaultLoad.keys;
