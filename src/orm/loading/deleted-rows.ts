@@ -13,7 +13,7 @@ import type { InstanceState } from "../state/instance-state.js";
 import type { Hydrator } from "./hydrate.js";
 import type { Connection } from "../../engine/connection.js";
 import { checkRows, type Rereadable, type StreamedEntity } from "./gone-rows.js";
-import { rejoinRows, type Rejoin } from "./stream-rejoins.js";
+import type { Rejoin } from "./stream-rejoins.js";
 
 /** @internal What a stream's query knows of its items: those on the nullable side of an outer join, and those whose columns can be read again. */
 export interface StreamedItems {
@@ -76,7 +76,7 @@ export class DeletedRows {
   }
 
   private async lookUp(conn: Connection, rows: readonly unknown[][]): Promise<void> {
-    for (const rejoin of this.rejoins) await rejoinRows(conn, rejoin, rows);
+    for (const rejoin of this.rejoins) await rejoin.reread(conn, rows);
     const gone = await checkRows(conn, this.entities, rows);
     if (gone === undefined) return;
     const keys = new Map(this.keys);

@@ -19,8 +19,14 @@ import { applyCriteria, type Resolved } from "./criteria.js";
 import { withJoinedLoads, type JoinedLoad } from "./joined.js";
 import type { JoinRequest } from "./load-plan.js";
 
-/** @internal A stream's joined loads: where its rows hold them, and how to read them again. */
+/** @internal A stream's joined loads, to read again for a batch (deleted-rows.ts calls it, importing no loader). */
 export interface Rejoin {
+  /** Puts in `rows` their joined columns as the query would join them now (those of parents no longer found stay). */
+  reread(conn: Connection, rows: readonly unknown[][]): Promise<void>;
+}
+
+/** Where a stream's rows hold its joined loads, and how to read them again. */
+interface Joins {
   /** The parents' class: the entity the query selects first. */
   readonly mapper: Mapper;
   /** Where a parent's key is in the stream's rows. */
@@ -49,7 +55,7 @@ export function rejoinOf(mapper: Mapper, start: number, parentKeys: readonly str
       to.push(joined[i]!.start + j);
     }
   });
-  return {
+  const joins: Joins = {
     mapper,
     keyIndexes: mapper.primaryKey.map((column) => start + parentKeys.indexOf(mapper.attributeFor(column)!)),
     from,
@@ -59,10 +65,10 @@ export function rejoinOf(mapper: Mapper, start: number, parentKeys: readonly str
       return resolved === undefined ? statement : applyCriteria(statement, resolved, skip).statement;
     },
   };
+  return { reread: (conn, rows) => rejoinRows(conn, joins, rows) };
 }
 
-/** @internal Puts in `rows` their joined columns as the query would join them now (those of parents no longer found stay). */
-export async function rejoinRows(conn: Connection, rejoin: Rejoin, rows: readonly unknown[][]): Promise<void> {
+async function rejoinRows(conn: Connection, rejoin: Joins, rows: readonly unknown[][]): Promise<void> {
   const keys = new Map<unknown, unknown[]>();
   for (const row of rows) {
     const values = rejoin.keyIndexes.map((i) => row[i]);

@@ -4,7 +4,10 @@
  * the session (they are detached: keep references to those you need), so that memory holds about
  * one batch. Objects the session held before the stream began stay, and so do objects changed or
  * marked for deletion during the loop: the next flush writes them. A row the session deleted and
- * flushed during the loop is not yielded (PostgreSQL's cursor still has it: deleted-rows.ts).
+ * flushed during the loop is not yielded (PostgreSQL's cursor still has it: deleted-rows.ts), and
+ * once the transaction wrote beside the cursor each batch is read again (gone-rows.ts,
+ * stream-rejoins.ts). The transaction ending, or a savepoint the current batch was read in rolled
+ * back, ends the stream at the next row (`StreamEndedError`).
  */
 import type { Select } from "../../core/statements/select.js";
 import type { Connection } from "../../engine/connection.js";
