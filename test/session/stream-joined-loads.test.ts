@@ -12,25 +12,15 @@ import { test } from "node:test";
 import { StreamInProgressError, columnsOf, joinedLoad, select, update, withLoaderCriteria } from "../../src/index.js";
 import { StBook, StReview, StreamBase } from "./fixtures/stream-shop.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
+import { seedBooks } from "./fixtures/stream-seed.js";
 
 const r = columnsOf(StReview);
 const reviews = select(StReview).options(joinedLoad(StReview, "book")).orderBy(r.id);
 
 forEachDatabaseWithSchema("a stream's joined loads changed by its session in the loop", StreamBase.metadata, (ctx) => {
-  /** Books 1-6, each with review n. */
-  async function seed(): Promise<void> {
-    const seeding = ctx.session();
-    for (let i = 1; i <= 6; i++) {
-      seeding.add(Object.assign(new StBook(), { id: i, title: `book ${i}` }));
-      seeding.add(Object.assign(new StReview(), { id: i, bookId: i, stars: i }));
-    }
-    await seeding.commit();
-    await seeding.close();
-  }
-
   /** Streams `query` (the reviews with their books) in batches of 2, running `atFirst` at review 1: "review:bookId:book.id" per review, and what `execute` then returns. */
   async function streamMoving(atFirst: (session: ReturnType<typeof ctx.session>) => Promise<unknown>, query = reviews): Promise<{ streamed: string[]; executed: string[] }> {
-    await seed();
+    await seedBooks(ctx, 6, true);
     const session = ctx.session();
     const streamed: string[] = [];
     const show = (review: StReview) => `${review.id}:${review.bookId}:${review.book?.id ?? "none"}`;

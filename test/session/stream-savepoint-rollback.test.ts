@@ -10,19 +10,13 @@ import { test } from "node:test";
 import { StreamEndedError, StreamInProgressError, columnsOf, deleteFrom, select } from "../../src/index.js";
 import { StBook, StreamBase } from "./fixtures/stream-shop.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
+import { seedBooks } from "./fixtures/stream-seed.js";
 
 const b = columnsOf(StBook);
 
 forEachDatabaseWithSchema("a savepoint rolled back inside a stream's loop", StreamBase.metadata, (ctx) => {
-  async function seed(): Promise<void> {
-    const seeding = ctx.session();
-    seeding.addAll(Array.from({ length: 10 }, (_, i) => Object.assign(new StBook(), { id: i + 1, title: `book ${i + 1}` })));
-    await seeding.commit();
-    await seeding.close();
-  }
-
   test("rows inserted in the savepoint the stream was opened in are not yielded after its rollback", async () => {
-    await seed();
+    await seedBooks(ctx, 10);
     const session = ctx.session();
     (await session.get(StBook, 1))!.title = "flushed before the savepoint";
     await session.flush();
@@ -59,7 +53,7 @@ forEachDatabaseWithSchema("a savepoint rolled back inside a stream's loop", Stre
   if (ctx.db.name !== "postgresql") return;
 
   test("a batch read while a savepoint had deleted rows, then rolled back: StreamEndedError rather than a stream missing those rows", async () => {
-    await seed();
+    await seedBooks(ctx, 10);
     const session = ctx.session();
     const seen: number[] = [];
     let savepoint: Awaited<ReturnType<typeof session.beginNested>> | undefined;
