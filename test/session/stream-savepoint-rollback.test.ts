@@ -50,7 +50,26 @@ forEachDatabaseWithSchema("a savepoint rolled back inside a stream's loop", Stre
     assert.equal(await ctx.count("st_books", "title = 'flushed before the savepoint'"), 1);
   });
 
-  if (ctx.db.name !== "postgresql") return;
+  if (ctx.db.name !== "postgresql") {
+    test("a savepoint committed in the loop, with changes to flush, is refused before anything: committed after the loop", async () => {
+      // Its flush was refused, then its rollback, which failed the whole transaction: the commit lost every change.
+      await seedBooks(ctx, 4);
+      const session = ctx.session();
+      (await session.get(StBook, 1))!.title = "flushed before the savepoint";
+      await session.flush();
+      const savepoint = await session.beginNested();
+      for await (const book of session.stream(select(StBook).orderBy(b.id), { yieldPer: 2 })) {
+        book.title = `${book.title} (seen)`;
+        // The flush's refusal, not that of the rollback that followed it: nothing was sent, the savepoint goes on.
+        if (book.id === 2) await assert.rejects(savepoint.commit(), (error) => error instanceof StreamInProgressError && /^Cannot flush/.test(error.message));
+      }
+      await savepoint.commit();
+      await session.commit();
+      assert.equal(await ctx.count("st_books", "title = 'flushed before the savepoint (seen)'"), 1);
+      assert.equal(await ctx.count("st_books", "title LIKE 'book % (seen)'"), 3);
+    });
+    return;
+  }
 
   test("a batch read while a savepoint had deleted rows, then rolled back: StreamEndedError rather than a stream missing those rows", async () => {
     await seedBooks(ctx, 10);
