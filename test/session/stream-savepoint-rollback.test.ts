@@ -15,12 +15,17 @@ import { seedBooks } from "./fixtures/stream-seed.js";
 const b = columnsOf(StBook);
 
 forEachDatabaseWithSchema("a savepoint rolled back inside a stream's loop", StreamBase.metadata, (ctx) => {
-  test("rows inserted in the savepoint the stream was opened in are not yielded after its rollback", async () => {
-    await seedBooks(ctx, 10);
+  /** Books 1 to `count`, book 1's change flushed, then a savepoint begun. */
+  async function inSavepoint(count: number) {
+    await seedBooks(ctx, count);
     const session = ctx.session();
     (await session.get(StBook, 1))!.title = "flushed before the savepoint";
     await session.flush();
-    const savepoint = await session.beginNested();
+    return { session, savepoint: await session.beginNested() };
+  }
+
+  test("rows inserted in the savepoint the stream was opened in are not yielded after its rollback", async () => {
+    const { session, savepoint } = await inSavepoint(10);
     session.addAll([11, 12].map((id) => Object.assign(new StBook(), { id, title: `inserted ${id}` })));
     await session.flush();
     const seen: number[] = [];
@@ -53,11 +58,7 @@ forEachDatabaseWithSchema("a savepoint rolled back inside a stream's loop", Stre
   if (ctx.db.name !== "postgresql") {
     test("a savepoint committed in the loop, with changes to flush, is refused before anything: committed after the loop", async () => {
       // Its flush was refused, then its rollback, which failed the whole transaction: the commit lost every change.
-      await seedBooks(ctx, 4);
-      const session = ctx.session();
-      (await session.get(StBook, 1))!.title = "flushed before the savepoint";
-      await session.flush();
-      const savepoint = await session.beginNested();
+      const { session, savepoint } = await inSavepoint(4);
       for await (const book of session.stream(select(StBook).orderBy(b.id), { yieldPer: 2 })) {
         book.title = `${book.title} (seen)`;
         // The flush's refusal, not that of the rollback that followed it: nothing was sent, the savepoint goes on.
