@@ -43,6 +43,8 @@ export interface StreamedEntity {
   /** A containsEager load's target: a row gone reads as none (its `count` columns null), as the outer join would read it now. */
   readonly nullWhenGone?: boolean;
   readonly count?: number;
+  /** A containsEager load's: whether the row's parent and target, read again, still pair (contains-eager-keys.ts). */
+  readonly pairs?: (row: readonly unknown[]) => boolean;
 }
 
 /** @internal For each item of `layout`: its columns, when they are all of one table (its mapper's). */
@@ -56,7 +58,7 @@ export function joinedTarget(context: HydrationContext, node: SelectNode, load: 
   const keys = mapper.defaultLoad.keys;
   const indexes = mapper.primaryKey.map((column) => load.start + keys.indexOf(mapper.attributeFor(column)!));
   const reread = rereadable(node.columns.slice(load.start, load.start + keys.length), mapper);
-  return { part: context.identity.forMapper(mapper), mapper, indexes, start: load.start, reread, nullWhenGone: true, count: keys.length };
+  return { part: context.identity.forMapper(mapper), mapper, indexes, start: load.start, reread, nullWhenGone: true, count: keys.length, pairs: load.check?.matches };
 }
 
 /**
@@ -111,6 +113,15 @@ export async function checkRows(conn: Connection, entities: readonly StreamedEnt
       } else if (current.length !== 0) {
         for (let j = 0; j < current.length; j++) row[entity.start + j] = current[j];
       }
+    }
+  }
+  // Once every entity is read again: a target its parent no longer names would not be paired by the query's JOIN now. It reads
+  // as none, its relationship left to load when asked (joined.ts); the JOIN, the application's, cannot be run again here.
+  for (const entity of entities) {
+    if (entity.pairs === undefined) continue;
+    for (const row of rows) {
+      if (entity.indexes.some((i) => row[i] === null || row[i] === undefined) || entity.pairs(row)) continue;
+      for (let j = entity.start; j < entity.start + entity.count!; j++) row[j] = null;
     }
   }
   return gone;
