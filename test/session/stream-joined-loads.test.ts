@@ -5,6 +5,8 @@
  * book, where `execute` run then joins the new one; a review the session held, moved and flushed
  * in the loop, was given its old book too (`review.book.id !== review.bookId`). A batch's joined
  * loads are now read again as the query joins them, once the transaction wrote beside the cursor.
+ * A containsEager target (the query's own JOIN) its review no longer names failed the stream with an
+ * ArgumentError; it is now left to load.
  * SQLite and MariaDB refuse the writes beside their cursor: no review moves under it.
  */
 import assert from "node:assert/strict";
