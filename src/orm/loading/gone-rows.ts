@@ -5,10 +5,10 @@
  * keys are not known to the session, so the batch's keys are looked up, one query per entity (per
  * chunk of keys): the rows gone are skipped, and the entity's columns are read again, so that no
  * object is made of values the transaction has since overwritten (its next flush would write them
- * back); a containsEager load's target too (one gone then reads as none; joined loads are joined
- * again, stream-rejoins.ts). A class of joined-table
- * inheritance is read again from its tables joined as its queries join them. An entity whose
- * columns are not plain columns of its own tables (a subquery's, an expression) is only looked up by key.
+ * back); a class of joined-table inheritance from its tables joined as its queries join them. So
+ * is a containsEager load's target (one gone, or no longer named by its parent, then reads as
+ * none); joined loads are joined again (stream-rejoins.ts). An entity whose columns are not plain
+ * columns of its own tables (a subquery's, an expression) is only looked up by key.
  */
 import type { AliasNode, ColumnNode, LabelNode, SelectNode, TableNode } from "../../core/ast/nodes.js";
 import type { TableSchema } from "../../core/ast/table-schema.js";
@@ -47,7 +47,7 @@ export interface StreamedEntity {
   readonly pairs?: (row: readonly unknown[]) => boolean;
 }
 
-/** @internal For each item of `layout`: its columns, when they are all of one table (its mapper's). */
+/** @internal For each item of `layout`: its columns, when they can be read again from its mapper's tables. */
 export function rereadableItems(node: SelectNode, layout: SelectLayout, mapperOf: (entity: EntityClass) => Mapper): (Rereadable | undefined)[] {
   return layout.map((item) => (item.kind === "entity" ? rereadable(node.columns.slice(item.start, item.start + item.count), mapperOf(item.entity)) : undefined));
 }
@@ -71,7 +71,7 @@ function rereadable(labels: readonly LabelNode[], mapper: Mapper): Rereadable | 
   const own: readonly TableSchema[] = isJoined(mapper) ? mapper.inheritance!.hierarchy.tables : tablesOf(mapper);
   // Aliases of several tables (an aliased class of joined-table inheritance) are not told apart here.
   if (sources.length > 1 && sources.some((source) => source.kind !== "table")) return undefined;
-  if (!sources.every((source) => { const table = tableOf(source); return table !== undefined && own.includes(table.table); })) return undefined;
+  if (!sources.every((source) => own.includes(tableOf(source)?.table as TableSchema))) return undefined;
   const columns = labels.map(({ expr, type }) => {
     const column = expr as ColumnNode;
     return new Expression({ ...column, source: tableOf(column.source)! }, type);
