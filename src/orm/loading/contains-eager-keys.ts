@@ -13,7 +13,11 @@ import type { RelationshipProperty } from "../mapping/relationship.js";
 import { looseKeyOf } from "./loose-keys.js";
 
 /** Throws when a row pairs a parent and a target the relationship would not join. */
-export type JoinedRowCheck = (row: readonly unknown[]) => void;
+export interface JoinedRowCheck {
+  (row: readonly unknown[]): void;
+  /** The check without its error: whether the row's parent and target are a pair of the relationship. */
+  readonly matches: (row: readonly unknown[]) => boolean;
+}
 
 /** @internal Where the parent's and the target's columns are in the rows. */
 export interface JoinedColumns {
@@ -37,11 +41,12 @@ export function joinedKeyCheck(option: string, rel: RelationshipProperty, parent
   if (parentAt.includes(-1) || targetAt.includes(-1)) return undefined;
   const parentIndexes = parentAt.map((i) => parent.start + i);
   const targetIndexes = targetAt.map((i) => target.start + i);
-  return (row) => {
-    if (identityKeyOf(parentIndexes, row) === identityKeyOf(targetIndexes, row)) return;
-    if (loose && looseKeyOf(parentIndexes, row) === looseKeyOf(targetIndexes, row)) return;
-    throw wrongJoin(option, rel, parentIndexes.map((i) => row[i]), targetIndexes.map((i) => row[i]));
+  const matches = (row: readonly unknown[]) =>
+    identityKeyOf(parentIndexes, row) === identityKeyOf(targetIndexes, row) || (loose && looseKeyOf(parentIndexes, row) === looseKeyOf(targetIndexes, row));
+  const check = (row: readonly unknown[]) => {
+    if (!matches(row)) throw wrongJoin(option, rel, parentIndexes.map((i) => row[i]), targetIndexes.map((i) => row[i]));
   };
+  return Object.assign(check, { matches });
 }
 
 function wrongJoin(option: string, rel: RelationshipProperty, parentValues: readonly unknown[], targetValues: readonly unknown[]): ArgumentError {

@@ -13,6 +13,7 @@ import type { InstanceState } from "../state/instance-state.js";
 import type { Hydrator } from "./hydrate.js";
 import type { Connection } from "../../engine/connection.js";
 import { checkRows, type Rereadable, type StreamedEntity } from "./gone-rows.js";
+import type { Rejoin } from "./stream-rejoins.js";
 
 /** @internal What a stream's query knows of its items: those on the nullable side of an outer join, and those whose columns can be read again. */
 export interface StreamedItems {
@@ -34,6 +35,8 @@ export class DeletedRows {
   private batchKeys: Map<ObjectsByKey, Set<unknown>> | undefined;
   /** The entities the stream's readers read. */
   private readonly entities: StreamedEntity[] = [];
+  /** The stream's joined loads, read again with the batch's rows (stream-rejoins.ts). */
+  private readonly rejoins: Rejoin[] = [];
   /** The connection's write count when the first batch came: the cursor reads as of then. */
   private writesAtOpen: number | undefined;
   /** A reader returned `DELETED_ROW` since the last `takeSkipped`. */
@@ -67,7 +70,13 @@ export class DeletedRows {
     if (!this.entities.some(same)) this.entities.push(entity);
   }
 
+  /** @internal Notes the stream's joined loads, to read again with each batch looked up. */
+  rejoin(rejoin: Rejoin): void {
+    this.rejoins.push(rejoin);
+  }
+
   private async lookUp(conn: Connection, rows: readonly unknown[][]): Promise<void> {
+    for (const rejoin of this.rejoins) await rejoin.reread(conn, rows);
     const gone = await checkRows(conn, this.entities, rows);
     if (gone === undefined) return;
     const keys = new Map(this.keys);

@@ -5,13 +5,17 @@
  * keys are not known to the session, so the batch's keys are looked up, one query per entity (per
  * chunk of keys): the rows gone are skipped, and the entity's columns are read again, so that no
  * object is made of values the transaction has since overwritten (its next flush would write them
- * back); a joined load's target too (one gone then reads as none). An entity whose columns come
- * from more than one table (joined-table inheritance, a subquery) is only looked up by key.
+ * back); a class of joined-table inheritance from its tables joined as its queries join them. So
+ * is a containsEager load's target (one gone, or no longer named by its parent, then reads as
+ * none); joined loads are joined again (stream-rejoins.ts). An entity whose columns are not plain
+ * columns of its own tables (a subquery's, an expression) is only looked up by key.
  */
-import type { ColumnNode, LabelNode, SelectNode, TableNode } from "../../core/ast/nodes.js";
-import type { Executable } from "../../core/statements/executable.js";
-import type { SelectLayout } from "../../core/statements/selectable.js";
-import { collectSources, sameSource } from "../../core/statements/sources.js";
+import type { AliasNode, ColumnNode, LabelNode, SelectNode, TableNode } from "../../core/ast/nodes.js";
+import type { TableSchema } from "../../core/ast/table-schema.js";
+import { Expression } from "../../core/expression/expression.js";
+import { select } from "../../core/statements/select.js";
+import type { EntityClass, SelectLayout } from "../../core/statements/selectable.js";
+import { collectSources } from "../../core/statements/sources.js";
 import type { Connection } from "../../engine/connection.js";
 import { identityKey } from "../identity/identity-map.js";
 import type { ObjectsByKey } from "../identity/objects-by-key.js";
@@ -19,11 +23,14 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { HydrationContext } from "./hydrate.js";
 import type { JoinedLoad } from "./joined.js";
 import { keyConditions } from "../unit-of-work/row-statements.js";
+import { isJoined, tablesOf } from "../mapping/joined-tables.js";
 
-/** @internal An entity's columns in a query's rows, all of its own table: they can be read again by key. */
+/** @internal An entity's columns in a query's rows, all plain columns of its own tables: they can be read again by key. */
 export interface Rereadable {
-  readonly labels: readonly LabelNode[];
-  readonly from: TableNode;
+  /** The columns, read from the tables (an alias's read from its table). */
+  readonly columns: readonly Expression<unknown>[];
+  /** Whether they span the tables of a class of joined-table inheritance: read from them joined. */
+  readonly joined: boolean;
 }
 
 /** @internal An entity a stream reads: its identity-map part, where its key is in a row, and its columns. */
@@ -33,34 +40,48 @@ export interface StreamedEntity {
   readonly indexes: readonly number[];
   readonly start: number;
   readonly reread: Rereadable | undefined;
-  /** A joined load's target: a row gone reads as none (its `count` columns null), as the outer join would read it now. */
+  /** A containsEager load's target: a row gone reads as none (its `count` columns null), as the outer join would read it now. */
   readonly nullWhenGone?: boolean;
   readonly count?: number;
+  /** A containsEager load's: whether the row's parent and target, read again, still pair (contains-eager-keys.ts). */
+  readonly pairs?: (row: readonly unknown[]) => boolean;
 }
 
-/** @internal For each item of `layout`: its columns, when they are all of one table (its mapper's). */
-export function rereadableItems(node: SelectNode, layout: SelectLayout): (Rereadable | undefined)[] {
-  return layout.map((item) => (item.kind === "entity" ? rereadable(node.columns.slice(item.start, item.start + item.count)) : undefined));
+/** @internal For each item of `layout`: its columns, when they can be read again from its mapper's tables. */
+export function rereadableItems(node: SelectNode, layout: SelectLayout, mapperOf: (entity: EntityClass) => Mapper): (Rereadable | undefined)[] {
+  return layout.map((item) => (item.kind === "entity" ? rereadable(node.columns.slice(item.start, item.start + item.count), mapperOf(item.entity)) : undefined));
 }
 
-/** @internal A joined load's target as a stream reads it (joined.ts): its columns follow the query's own, in its default load's order. */
+/** @internal A containsEager load's target as a stream reads it (joined.ts): its columns follow the query's own, in its default load's order. */
 export function joinedTarget(context: HydrationContext, node: SelectNode, load: JoinedLoad): StreamedEntity {
   const mapper = load.rel.resolved.target;
   const keys = mapper.defaultLoad.keys;
   const indexes = mapper.primaryKey.map((column) => load.start + keys.indexOf(mapper.attributeFor(column)!));
-  const reread = rereadable(node.columns.slice(load.start, load.start + keys.length));
-  return { part: context.identity.forMapper(mapper), mapper, indexes, start: load.start, reread, nullWhenGone: true, count: keys.length };
+  const reread = rereadable(node.columns.slice(load.start, load.start + keys.length), mapper);
+  return { part: context.identity.forMapper(mapper), mapper, indexes, start: load.start, reread, nullWhenGone: true, count: keys.length, pairs: load.check?.matches };
 }
 
-/** The columns of `labels`, when they are plain columns of one table (or of one alias of it, read from the table). */
-function rereadable(labels: readonly LabelNode[]): Rereadable | undefined {
+/**
+ * The columns of `labels`, when they are plain columns of `mapper`'s tables: of its one table (or
+ * of one alias of it, read from the table), or of the tables of its joined-table hierarchy.
+ */
+function rereadable(labels: readonly LabelNode[], mapper: Mapper): Rereadable | undefined {
+  if (!labels.every((label) => label.expr.kind === "column")) return undefined;
   const sources = collectSources(labels.map((label) => label.expr));
-  const source = sources[0];
-  if (sources.length !== 1 || !labels.every((label) => label.expr.kind === "column")) return undefined;
-  if (source!.kind === "table") return { labels, from: source! };
-  if (source!.of.kind !== "table") return undefined;
-  const from = source!.of;
-  return { labels: labels.map((label) => ({ ...label, expr: { ...(label.expr as ColumnNode), source: from } })), from };
+  const own: readonly TableSchema[] = isJoined(mapper) ? mapper.inheritance!.hierarchy.tables : tablesOf(mapper);
+  // Aliases of several tables (an aliased class of joined-table inheritance) are not told apart here.
+  if (sources.length > 1 && sources.some((source) => source.kind !== "table")) return undefined;
+  if (!sources.every((source) => own.includes(tableOf(source)?.table as TableSchema))) return undefined;
+  const columns = labels.map(({ expr, type }) => {
+    const column = expr as ColumnNode;
+    return new Expression({ ...column, source: tableOf(column.source)! }, type);
+  });
+  return { columns, joined: sources.length > 1 };
+}
+
+/** The table a column is read from: its source, or the table its alias names. */
+function tableOf(source: TableNode | AliasNode): TableNode | undefined {
+  return source.kind === "table" ? source : source.of.kind === "table" ? source.of : undefined;
 }
 
 /**
@@ -94,32 +115,29 @@ export async function checkRows(conn: Connection, entities: readonly StreamedEnt
       }
     }
   }
+  // Once every entity is read again: a target its parent no longer names would not be paired by the query's JOIN now. It reads
+  // as none, its relationship left to load when asked (joined.ts); the JOIN, the application's, cannot be run again here.
+  for (const entity of entities) {
+    if (entity.pairs === undefined) continue;
+    for (const row of rows) {
+      if (entity.indexes.some((i) => row[i] === null || row[i] === undefined) || entity.pairs(row)) continue;
+      for (let j = entity.start; j < entity.start + entity.count!; j++) row[j] = null;
+    }
+  }
   return gone;
 }
 
-/** By key, the entity's columns as its table holds them now (empty arrays where they cannot be read again). */
+/** By key, the entity's columns as its tables hold them now (empty arrays where they cannot be read again). */
 async function currentRows(conn: Connection, entity: StreamedEntity, keys: readonly unknown[][]): Promise<Map<unknown, unknown[]>> {
   const { mapper, reread } = entity;
-  const rereading = reread !== undefined && mapper.primaryKey.every((c) => sameSource((c.node as ColumnNode).source, reread.from));
   const found = new Map<unknown, unknown[]>();
   for (const condition of keyConditions(conn, mapper.primaryKey, keys)) {
-    const node: SelectNode = {
-      kind: "select",
-      columns: rereading ? reread.labels : mapper.primaryKey.map((c, i) => ({ kind: "label", expr: c.node, name: `k${i}`, type: c.type })),
-      from: rereading ? [reread.from] : [(mapper.primaryKey[0]!.node as ColumnNode).source],
-      where: condition.node,
-      groupBy: [],
-      having: undefined,
-      orderBy: [],
-      limit: undefined,
-      offset: undefined,
-      distinct: false,
-      forUpdate: false,
-    };
-    const result = await conn.execute({ node } as Executable<unknown>, { rowShape: "arrays" });
+    // The key alone, from its table; or the columns, from the class's tables joined as its queries join them.
+    const query = reread === undefined ? select(...mapper.primaryKey) : reread.joined ? select(...reread.columns).from(mapper.class_) : select(...reread.columns);
+    const result = await conn.execute(query.where(condition), { rowShape: "arrays" });
     for (const row of result.rows as unknown as unknown[][]) {
-      const key = identityKey(rereading ? entity.indexes.map((i) => row[i - entity.start]) : row);
-      found.set(key, rereading ? row : []);
+      const key = identityKey(reread !== undefined ? entity.indexes.map((i) => row[i - entity.start]) : row);
+      found.set(key, reread !== undefined ? row : []);
     }
   }
   return found;

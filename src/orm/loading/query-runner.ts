@@ -12,6 +12,7 @@ import { layoutReaders } from "./hydrate.js";
 import { DELETED_ROW } from "./deleted-rows.js";
 import { outerJoinedItems } from "./outer-joined.js";
 import { joinedTarget, rereadableItems } from "./gone-rows.js";
+import { rejoinOf } from "./stream-rejoins.js";
 import { collectJoined, withJoinedLoads, type JoinedLoad } from "./joined.js";
 import { isContainsEager, withContainsEager } from "./contains-eager.js";
 import { isPopulateExisting, PopulateRun } from "./populate.js";
@@ -103,10 +104,12 @@ function planQuery(outer: QueryContext, given: Select<unknown>, single: boolean)
   const locks = lockedItems(query.node, statement.layout);
   // The joined loads' `under` index their own list: the contains-eager loads go after them.
   const loads = [...joinedLoads, ...eager.loads];
-  // A stream looks its joined loads' targets up too, once its transaction wrote beside the cursor (gone-rows.ts).
-  if (context.deletedRows) for (const load of loads) context.deletedRows.track(joinedTarget(context, query.node, load));
+  // Once a stream's transaction wrote beside the cursor, it joins its joined loads again (stream-rejoins.ts) and looks the
+  // targets of its containsEager loads up, as its query's own JOIN has them (gone-rows.ts).
+  if (context.deletedRows && joinedLoads.length && first?.kind === "entity") context.deletedRows.rejoin(rejoinOf(firstMapper!, first.start, parentKeys, joinRequests, joinedLoads, eager.criteria?.resolved));
+  if (context.deletedRows) for (const load of eager.loads) context.deletedRows.track(joinedTarget(context, query.node, load));
   // A stream reads an outer-joined entity whose row the session deleted as null, and may read an entity's columns again (deleted-rows.ts).
-  const streamed = context.deletedRows ? { outerJoined: outerJoinedItems(statement.node, statement.layout), reread: rereadableItems(statement.node, statement.layout) } : undefined;
+  const streamed = context.deletedRows ? { outerJoined: outerJoinedItems(statement.node, statement.layout), reread: rereadableItems(statement.node, statement.layout, (cls) => context.mapperOf(cls)) } : undefined;
   const readersOf = (ctx: QueryContext) => layoutReaders(statement.layout, ctx.mapperOf, ctx, columnPlanning?.plans, streamed);
   /** `ctx`'s readers, those of the items whose rows the query locks reading with a locking run. */
   const populatingReaders = (ctx: QueryContext, run: PopulateRun) => {

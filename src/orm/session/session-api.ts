@@ -168,10 +168,21 @@ export abstract class SessionApi {
   abstract execute<M, Tuple>(statement: BulkInsert<M, Tuple>, rows?: readonly InsertValues<M>[]): Promise<BulkInsertResult<Tuple>>;
 
   /**
-   * `scalars` through a cursor: reads `yieldPer` rows at a time (default 1,000), so memory holds one
-   * batch; loader options run per batch, and the objects of a batch the application no longer
-   * holds are released (docs/streaming.md). Autoflushes first; the session cannot flush while the
-   * stream is open.
+   * `scalars` through a cursor, in the session's transaction: reads `yieldPer` rows at a time
+   * (default 1,000), so memory holds about one batch (docs/streaming.md). Autoflushes once, first.
+   * - When the loop asks for the next batch, the objects of the last one (and those loaded with
+   *   them) leave the session, detached, but those it held before the stream and those changed or
+   *   deleted meanwhile; one changed after it left goes back into the session.
+   * - `selectinLoad` runs once per batch (on MySQL/MariaDB, on a second connection); a joined-loaded
+   *   collection is refused with `StreamingLoadError`.
+   * - PostgreSQL runs other statements beside the cursor, flushes too: a row the transaction
+   *   deleted since the cursor opened is not yielded, and once it wrote, each batch's entities and
+   *   joined loads are read again as a query run then reads them. SQLite refuses writes beside the
+   *   cursor, MySQL/MariaDB any statement on its connection: a flush, or a savepoint begun or rolled
+   *   back, in the loop throws `StreamInProgressError` before anything is sent.
+   * - The transaction ending in the loop (a commit, a rollback, a failed flush), or a savepoint open
+   *   when the current batch was read being rolled back, ends the stream with `StreamEndedError`
+   *   at the next row: no row read in it is yielded after.
    *
    * ```ts
    * for await (const post of session.stream(select(Post), { yieldPer: 500 })) {

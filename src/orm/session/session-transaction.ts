@@ -22,6 +22,7 @@ import { expungeAdded, syncDeletions } from "../unit-of-work/undo.js";
 import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { expireState } from "./expiry.js";
 import { Snapshots } from "../state/snapshots.js";
+import { savepointRollbackBesideStream } from "./streaming.js";
 
 export interface BeginOptions {
   readonly isolationLevel?: IsolationLevel | undefined;
@@ -90,6 +91,11 @@ export class SessionTransaction {
 
   get isActive(): boolean {
     return !this.ended;
+  }
+
+  /** @internal The database's transaction or savepoint it runs in now (a flush failed in a savepoint begins another). */
+  get database(): Transaction {
+    return this.tx;
   }
 
   /** A savepoint inside this transaction. */
@@ -208,6 +214,8 @@ export class SessionTransaction {
    */
   async rollback(): Promise<void> {
     if (this.ended) return;
+    // SQLite and MySQL/MariaDB would refuse it beside their cursor: refused before anything, the savepoint and the stream go on.
+    if (this.parent && this.connection.streamRefusesWrites) throw savepointRollbackBesideStream();
     this.ended = true;
     if (!this.parent) {
       this.uow.discard(this.journal);

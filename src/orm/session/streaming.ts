@@ -4,11 +4,15 @@
  * the session (they are detached: keep references to those you need), so that memory holds about
  * one batch. Objects the session held before the stream began stay, and so do objects changed or
  * marked for deletion during the loop: the next flush writes them. A row the session deleted and
- * flushed during the loop is not yielded (PostgreSQL's cursor still has it: deleted-rows.ts).
+ * flushed during the loop is not yielded (PostgreSQL's cursor still has it: deleted-rows.ts), and
+ * once the transaction wrote beside the cursor each batch is read again (gone-rows.ts,
+ * stream-rejoins.ts). The transaction ending, or a savepoint the current batch was read in rolled
+ * back, ends the stream at the next row (`StreamEndedError`).
  */
 import type { Select } from "../../core/statements/select.js";
 import type { Connection } from "../../engine/connection.js";
 import type { Engine } from "../../engine/engine.js";
+import type { Transaction } from "../../engine/transaction.js";
 import type { IdentityMap } from "../identity/identity-map.js";
 import { streamQuery, type StreamContext } from "../loading/query-runner.js";
 import { InvalidRequestError, StreamEndedError, StreamInProgressError } from "../../core/errors.js";
@@ -46,13 +50,15 @@ export async function* streamResults(
   const side = new StreamSideReads(host.engine, host.connection);
   try {
     const deletedRows = new DeletedRows(host.identity, () => deletedIn(host.transaction()), host.connection);
-    // The transaction the cursor reads in: once it has ended, no row of it is yielded (its writes may be undone).
+    // The transaction the cursor reads in: once it has ended, the next batch's read fails on the closed cursor.
     let reading: SessionTransaction | undefined;
     try {
       for await (const batch of streamQuery({ ...side.context(host.context), deletedRows }, statement, single, yieldPer)) {
         reading ??= host.transaction()?.root;
+        // The batch was read (its rows checked, its eager loads run) in these: once one is rolled back, it may show undone rows.
+        const readIn = databaseTransactions(host.transaction());
         for (let i = 0; i < batch.length; i++) {
-          if (reading !== undefined && !reading.isActive) throw streamEnded(undefined);
+          if ((reading !== undefined && !reading.isActive) || undone(readIn)) throw streamEnded(undefined);
           yield batch[i];
         }
         // The caller asked for the next row: this batch is finished.
@@ -80,14 +86,41 @@ export function flushBesideStream(): StreamInProgressError {
   );
 }
 
+/**
+ * @internal A savepoint's rollback asked for while a stream of the session reads on SQLite or MySQL/MariaDB, which refuse
+ * it beside the cursor: refused before anything. It used to be taken as done (the objects restored) while the database
+ * kept the savepoint, and the whole transaction failed with it, the work flushed before the savepoint lost.
+ */
+export function savepointRollbackBesideStream(): StreamInProgressError {
+  return new StreamInProgressError(
+    `Cannot roll a savepoint back while a stream of the session reads (session.stream's loop): SQLite and MySQL/MariaDB ` +
+      `refuse it beside the stream's cursor. Nothing was sent: the savepoint and the stream go on; roll it back after the loop.`,
+  );
+}
+
 function streamEnded(cause: unknown): StreamEndedError {
   return new StreamEndedError(
     `The session's transaction ended while session.stream's loop ran (a commit(), a rollback(), or a failed flush, which ` +
-      `rolls it back): the stream's cursor read in it and ended with it. The session is usable; start a new stream to go on. ` +
+      `rolls it back), or a savepoint open when the stream read its current batch was rolled back: the rows read in it may ` +
+      `be undone, so none more is yielded. The session is usable; start a new stream to go on. ` +
       `To keep a stream past a flush that may fail, flush in a savepoint: const sp = await session.beginNested(); ` +
       `await session.flush(); await sp.commit() (a failed flush then rolls back the savepoint only).`,
     cause === undefined ? undefined : { cause },
   );
+}
+
+/** The database's transaction and savepoints `tx` runs in now, the outermost first. */
+function databaseTransactions(tx: SessionTransaction | undefined): Transaction[] {
+  const open: Transaction[] = [];
+  for (let t = tx; t !== undefined; t = t.parent) open.unshift(t.database);
+  return open;
+}
+
+/** Whether the transaction has ended, or it or a savepoint of `open` was rolled back since. */
+function undone(open: readonly Transaction[]): boolean {
+  if (open.length !== 0 && !open[0]!.isActive) return true;
+  for (let i = 0; i < open.length; i++) if (open[i]!.undone) return true;
+  return false;
 }
 
 /** The objects the flushes of `tx` and the transactions around it deleted: one list per journal that has some. */

@@ -4,7 +4,7 @@
  * rollbacks run on them. A flush waits for the one in flight; a rollback or close waits for the
  * flush or commit in flight rather than pulling the connection from under it.
  */
-import { CommitOutcomeUnknownError, IntegrityError, InvalidRequestError } from "../../core/errors.js";
+import { CommitOutcomeUnknownError, IntegrityError, InvalidRequestError, StreamInProgressError } from "../../core/errors.js";
 import type { CompiledQuery } from "../../core/compiler/compiled-query.js";
 import type { Select } from "../../core/statements/select.js";
 import type { Connection } from "../../engine/connection.js";
@@ -355,7 +355,7 @@ export class Transactions {
     try {
       await this.flush(false, load);
     } catch (error) {
-      await this.rollbackNested(savepoint);
+      if (!(error instanceof StreamInProgressError)) await this.rollbackNested(savepoint); // refused before anything: the savepoint goes on
       throw error;
     }
     await savepoint.commit();
