@@ -4,9 +4,16 @@
  * context (Node's `AsyncLocalStorage`) carries its run, so a commit made anywhere inside it through
  * athanor is noted: another session's, `engine.transaction`'s, a write in autocommit, a MySQL/MariaDB
  * implicit commit. While no run is watched, a commit looks nothing up (one counter read).
+ *
+ * Work `fn` starts without awaiting it (`void engine.transaction(...)`, a promise kept for later)
+ * may commit after `fn` failed: each connection checked out inside a run is its work until given
+ * back, and the decision to run `fn` again waits for that (`unsettledWork`).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { AbandonedAttemptError } from "../core/pool-errors.js";
+import { settledWithin } from "./dispose-bounds.js";
 import { mayWrite, sessionOnly } from "./statement-kind.js";
+import type { Connection } from "./connection.js";
 import type { Transaction } from "./transaction.js";
 
 /** @internal One run of a watched function: the first commit made inside it, and the run around it (a nested `transaction()`). */
@@ -14,6 +21,20 @@ export interface WatchedRun {
   /** What was committed first, described for an error message; undefined while nothing was. */
   committed: string | undefined;
   readonly outer: WatchedRun | undefined;
+  /** Checkouts made inside it (or inside a run it encloses); each is done once its connection is back. */
+  started: Checkout[] | undefined;
+  ended: boolean;
+  /** Given up for a retry: what its context starts from now on is refused. */
+  abandoned: boolean;
+}
+
+/** A connection checked out (or being) inside a watched run: settled once given back, or once `connect()` failed. */
+interface Checkout {
+  settled: boolean;
+  readonly done: Promise<void>;
+  readonly settle: () => void;
+  /** What it is, for the error of a decision that could not wait for it. */
+  describe: () => string;
 }
 
 const runs = new AsyncLocalStorage<WatchedRun>();
@@ -25,19 +46,96 @@ export function commitsWatched(): boolean {
   return watched !== 0;
 }
 
-/** @internal A new run, inside the one of the current async context if any. */
+/**
+ * @internal A new run, inside the one of the current async context if any: watched until
+ * `endWatchedRun`, after the decision on `fn`'s error (a commit made meanwhile counts).
+ */
 export function newWatchedRun(): WatchedRun {
-  return { committed: undefined, outer: runs.getStore() };
+  watched++;
+  return { committed: undefined, outer: runs.getStore(), started: undefined, ended: false, abandoned: false };
+}
+
+/** @internal Stops watching `run`: commits made in its context later are not looked up for it. */
+export function endWatchedRun(run: WatchedRun): void {
+  if (run.ended) return;
+  run.ended = true;
+  watched--;
 }
 
 /** @internal Runs `fn` as `run`: afterwards, `run.committed` tells whether anything inside it committed. */
-export async function watchCommits<T>(run: WatchedRun, fn: () => Promise<T>): Promise<T> {
-  watched++;
-  try {
-    return await runs.run(run, fn);
-  } finally {
-    watched--;
-  }
+export function watchCommits<T>(run: WatchedRun, fn: () => Promise<T>): Promise<T> {
+  return runs.run(run, fn);
+}
+
+const checkouts = new WeakMap<object, Checkout>();
+/** Runs given up for a retry, ever: 0 keeps `connect()` free of any look-up outside watched runs. */
+let abandoned = 0;
+
+/** @internal `fn` is run again: work its failed attempt starts from now on is refused (`watchedConnect`). */
+export function abandonRun(run: WatchedRun): void {
+  run.abandoned = true;
+  abandoned++;
+}
+
+/** @internal Whether `connect()` must go through `watchedConnect` (a run is watched, or one was given up). */
+export function connectsWatched(): boolean {
+  return watched !== 0 || abandoned !== 0;
+}
+
+/**
+ * @internal `connect()` in the current async context. Inside a watched run, the checkout is the
+ * run's work until the connection is given back (`checkoutEnded`); `holder` names it. Inside a
+ * run given up for a retry (work `fn` left behind, started after the decision), it is refused:
+ * what it would write, the next attempt writes too.
+ */
+export function watchedConnect(checkout: () => Promise<Connection>, holder: (conn: Connection) => string | undefined): Promise<Connection> {
+  const run = runs.getStore();
+  if (run === undefined) return checkout();
+  for (let r: WatchedRun | undefined = run; r !== undefined; r = r.outer) if (r.abandoned) return Promise.reject(new AbandonedAttemptError(ABANDONED));
+  if (watched === 0) return checkout();
+  let resolve!: () => void;
+  const done = new Promise<void>((r) => (resolve = r));
+  const work: Checkout = { settled: false, done, settle: () => ((work.settled = true), resolve()), describe: () => "a connect() still waiting for a connection of the pool" };
+  for (let r: WatchedRun | undefined = run; r !== undefined; r = r.outer) (r.started ??= []).push(work);
+  return checkout().then(
+    (conn) => {
+      work.describe = () => {
+        const wrote = conn.firstWriteInTransaction;
+        return `${holder(conn) ?? "a connection"}, ${wrote === undefined ? "not given back" : `its transaction open after "${clip(wrote)}"`}`;
+      };
+      checkouts.set(conn, work);
+      return conn;
+    },
+    (error: unknown) => {
+      work.settle();
+      throw error;
+    },
+  );
+}
+
+const ABANDONED =
+  "connect() was called by work of a sessionMaker().transaction(fn) attempt that failed and is being run again " +
+  "(work fn started without awaiting it): refused, since the next attempt does that work too. Await the work fn starts.";
+
+/** @internal A connection went back to its pool (or was closed): the work it was is settled. */
+export function checkoutEnded(conn: object): void {
+  if (watched === 0) return;
+  const work = checkouts.get(conn);
+  if (work === undefined) return;
+  checkouts.delete(conn);
+  work.settle();
+}
+
+/**
+ * @internal Waits, `ms` at most, for the connections checked out inside `run` to be given back:
+ * a transaction still open on one, a statement or a COMMIT in flight, may commit after `fn`
+ * failed. Returns those not given back in time (none: `run.committed` is final).
+ */
+export async function unsettledWork(run: WatchedRun, ms: number): Promise<string[]> {
+  const open = run.started?.filter((work) => !work.settled) ?? [];
+  if (open.length === 0) return [];
+  await settledWithin(open.map((work) => work.done), ms);
+  return open.filter((work) => !work.settled).map((work) => work.describe());
 }
 
 /**
