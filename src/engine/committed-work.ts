@@ -91,12 +91,9 @@ export function connectsWatched(): boolean {
 export function watchedConnect(checkout: () => Promise<Connection>, holder: (conn: Connection) => string | undefined): Promise<Connection> {
   const run = runs.getStore();
   if (run === undefined) return checkout();
-  for (let r: WatchedRun | undefined = run; r !== undefined; r = r.outer) if (r.abandoned) return Promise.reject(new AbandonedAttemptError(ABANDONED));
+  if (inAbandonedRun()) return Promise.reject(new AbandonedAttemptError(ABANDONED));
   if (watched === 0) return checkout();
-  let resolve!: () => void;
-  const done = new Promise<void>((r) => (resolve = r));
-  const work: Checkout = { settled: false, done, settle: () => ((work.settled = true), resolve()), describe: () => "a connect() still waiting for a connection of the pool" };
-  for (let r: WatchedRun | undefined = run; r !== undefined; r = r.outer) (r.started ??= []).push(work);
+  const work = startWork(run, () => "a connect() still waiting for a connection of the pool");
   return checkout().then(
     (conn) => {
       work.describe = () => {
@@ -113,16 +110,61 @@ export function watchedConnect(checkout: () => Promise<Connection>, holder: (con
   );
 }
 
+/** Work of `run` (and of the runs around it), until settled. */
+function startWork(run: WatchedRun, describe: () => string): Checkout {
+  let resolve!: () => void;
+  const done = new Promise<void>((r) => (resolve = r));
+  const work: Checkout = { settled: false, done, settle: () => ((work.settled = true), resolve()), describe };
+  for (let r: WatchedRun | undefined = run; r !== undefined; r = r.outer) (r.started ??= []).push(work);
+  return work;
+}
+
+/** Whether the current context is (inside) a run given up for a retry. */
+function inAbandonedRun(): boolean {
+  if (abandoned === 0) return false;
+  for (let r = runs.getStore(); r !== undefined; r = r.outer) if (r.abandoned) return true;
+  return false;
+}
+
+const transactions = new WeakMap<Transaction, Checkout>();
+
+/**
+ * @internal A transaction begun in the current context. On a connection checked out before a
+ * watched run and used inside it, it is the run's work until it ends (`transactionEnded`): one
+ * checked out inside the run is its work already.
+ */
+export function watchTransaction(tx: Transaction): void {
+  const run = runs.getStore();
+  if (run === undefined || checkouts.has(tx.connection)) return;
+  const describe = () => `a transaction begun inside fn on a connection checked out before it${tx.connection.firstWriteInTransaction === undefined ? "" : `, open after "${clip(tx.connection.firstWriteInTransaction)}"`}`;
+  transactions.set(tx, startWork(run, describe));
+}
+
+/** @internal A transaction ended (committed, rolled back, or gone with its connection). */
+export function transactionEnded(tx: Transaction): void {
+  settle(transactions, tx);
+}
+
+/** @internal Throws before the COMMIT of a transaction that wrote (`firstWrite`), sent by work of an attempt given up for a retry. */
+export function refuseAbandonedCommit(firstWrite: string | undefined): void {
+  if (firstWrite !== undefined && inAbandonedRun()) throw new AbandonedAttemptError(ABANDONED.replace("connect() was", "A COMMIT was"));
+}
+
 const ABANDONED =
   "connect() was called by work of a sessionMaker().transaction(fn) attempt that failed and is being run again " +
   "(work fn started without awaiting it): refused, since the next attempt does that work too. Await the work fn starts.";
 
 /** @internal A connection went back to its pool (or was closed): the work it was is settled. */
 export function checkoutEnded(conn: object): void {
+  settle(checkouts, conn);
+}
+
+/** Settles the work `key` is, once (nothing to look up while no run is watched: none waits for it). */
+function settle<K extends object>(works: WeakMap<K, Checkout>, key: K): void {
   if (watched === 0) return;
-  const work = checkouts.get(conn);
+  const work = works.get(key);
   if (work === undefined) return;
-  checkouts.delete(conn);
+  works.delete(key);
   work.settle();
 }
 

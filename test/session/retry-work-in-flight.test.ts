@@ -114,6 +114,44 @@ forEachDatabaseWithSchema(
       assert.equal(await ctx.count("wf_counters", "id = 1 AND value = 1"), 1);
     });
 
+    // A connection checked out before transaction() is no work of fn's; a transaction fn begins on it is, until it ends.
+    test("a transaction begun in fn on a connection checked out before it, committed without being awaited: waited for, not run again", async () => {
+      const conn = await ctx.engine.connect();
+      const started: Promise<unknown>[] = [];
+      try {
+        const result = await staleAfter(async () => {
+          const tx = await conn.begin();
+          started.push((async () => (await sleep(150), await conn.execute(insertAudit("outside")), await tx.commit()))());
+        });
+        await Promise.allSettled(started);
+        await assertNotRetried(result, /COMMIT of a transaction that ran "INSERT INTO wf_audits/);
+      } finally {
+        await Promise.allSettled(started);
+        await conn.close();
+      }
+    });
+
+    test("a transaction begun before fn, committed by fn's un-awaited work once fn runs again: refused (AbandonedAttemptError), the row once", async () => {
+      const conn = await ctx.engine.connect();
+      const tx = await conn.begin();
+      const started: Promise<unknown>[] = [];
+      try {
+        const attempts = await staleThenRetried(async (attempt) => {
+          if (attempt === 2) return void (await ctx.engine.execute(insertAudit("attempt 2")));
+          const late = async () => (await sleep(150), await conn.execute(insertAudit("attempt 1")), await tx.commit());
+          started.push(late().catch(async (error: unknown) => (await tx.rollback(), Promise.reject(error))));
+        });
+        const [first] = await Promise.allSettled(started);
+        assert.equal(attempts, 2, "run again after the StaleDataError: nothing had committed");
+        assert.ok(first?.status === "rejected" && first.reason instanceof AbandonedAttemptError, String(first?.status === "rejected" ? first.reason : first?.status));
+        assert.equal(await ctx.count("wf_audits"), 1, "the audit row once");
+        assert.equal(await ctx.count("wf_audits", "note = 'attempt 2'"), 1);
+      } finally {
+        await Promise.allSettled(started);
+        await conn.close();
+      }
+    });
+
     test("a write in flight past settleTimeoutMs: not run again (NotRetriedWorkInFlightError, naming it), the audit row once", async () => {
       const started: Promise<unknown>[] = [];
       // SQLite's INSERT would hold the database's write lock, and the session's flush wait for its COMMIT: it waits first there.
