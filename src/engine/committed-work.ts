@@ -7,7 +7,9 @@
  *
  * Work `fn` starts without awaiting it (`void engine.transaction(...)`, a promise kept for later)
  * may commit after `fn` failed: each connection checked out inside a run is its work until given
- * back, and the decision to run `fn` again waits for that (`unsettledWork`).
+ * back (and a transaction begun inside it on a connection checked out before it, until it ends);
+ * the decision to run `fn` again waits for that (`unsettledWork`), and once `fn` is run again what
+ * the failed attempt starts is refused (`AbandonedAttemptError`).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { AbandonedAttemptError } from "../core/pool-errors.js";
@@ -21,15 +23,19 @@ export interface WatchedRun {
   /** What was committed first, described for an error message; undefined while nothing was. */
   committed: string | undefined;
   readonly outer: WatchedRun | undefined;
-  /** Checkouts made inside it (or inside a run it encloses); each is done once its connection is back. */
-  started: Checkout[] | undefined;
+  /** Work started inside it (or inside a run it encloses), settled or not. */
+  started: Work[] | undefined;
   ended: boolean;
   /** Given up for a retry: what its context starts from now on is refused. */
   abandoned: boolean;
 }
 
-/** A connection checked out (or being) inside a watched run: settled once given back, or once `connect()` failed. */
-interface Checkout {
+/**
+ * Work of a watched run that may still commit: a connection checked out (or being) inside it,
+ * settled once given back or once `connect()` failed; or a transaction it began on a connection
+ * checked out before it, settled once ended.
+ */
+interface Work {
   settled: boolean;
   readonly done: Promise<void>;
   readonly settle: () => void;
@@ -67,7 +73,7 @@ export function watchCommits<T>(run: WatchedRun, fn: () => Promise<T>): Promise<
   return runs.run(run, fn);
 }
 
-const checkouts = new WeakMap<object, Checkout>();
+const checkouts = new WeakMap<object, Work>();
 /** Runs given up for a retry, ever: 0 keeps `connect()` free of any look-up outside watched runs. */
 let abandoned = 0;
 
@@ -111,10 +117,10 @@ export function watchedConnect(checkout: () => Promise<Connection>, holder: (con
 }
 
 /** Work of `run` (and of the runs around it), until settled. */
-function startWork(run: WatchedRun, describe: () => string): Checkout {
+function startWork(run: WatchedRun, describe: () => string): Work {
   let resolve!: () => void;
   const done = new Promise<void>((r) => (resolve = r));
-  const work: Checkout = { settled: false, done, settle: () => ((work.settled = true), resolve()), describe };
+  const work: Work = { settled: false, done, settle: () => ((work.settled = true), resolve()), describe };
   for (let r: WatchedRun | undefined = run; r !== undefined; r = r.outer) (r.started ??= []).push(work);
   return work;
 }
@@ -126,7 +132,7 @@ function inAbandonedRun(): boolean {
   return false;
 }
 
-const transactions = new WeakMap<Transaction, Checkout>();
+const transactions = new WeakMap<Transaction, Work>();
 
 /**
  * @internal A transaction begun in the current context. On a connection checked out before a
@@ -160,7 +166,7 @@ export function checkoutEnded(conn: object): void {
 }
 
 /** Settles the work `key` is, once (nothing to look up while no run is watched: none waits for it). */
-function settle<K extends object>(works: WeakMap<K, Checkout>, key: K): void {
+function settle<K extends object>(works: WeakMap<K, Work>, key: K): void {
   if (watched === 0) return;
   const work = works.get(key);
   if (work === undefined) return;
