@@ -110,7 +110,7 @@ export type { ColumnKeys } from "./orm/entity.js";
 export type { MergeOptions } from "./orm/session/merge.js";
 export type { LoadableKeys, WithLoaded } from "./orm/session/attribute-loading.js";
 export type { LeftOut, Restored, WithOptions, LEFT_OUT } from "./core/statements/executable.js";
-export { UnloadedAttributeError, ReadOnlyAttributeError, WriteOnlyCollectionError, MergeDirtyObjectError, ExcludedRowError, ChangeDuringFlushError, ReadOnlySessionError, AfterTransactionListenerError, NotRetriedAfterCommitError } from "./orm/errors.js";
+export { UnloadedAttributeError, ReadOnlyAttributeError, WriteOnlyCollectionError, MergeDirtyObjectError, ExcludedRowError, ChangeDuringFlushError, ReadOnlySessionError, AfterTransactionListenerError, NotRetriedAfterCommitError, NotRetriedWorkInFlightError } from "./orm/errors.js";
 
 // Keyset pagination (Core and ORM). Kept last: exported earlier, TypeScript 5.9 checks some of the
 // ORM's message types in another order and test/types/orm-checks.ts fails.

@@ -1,8 +1,9 @@
 /**
  * The connection pool's errors and warnings: a checkout that waited too long, and connections
- * still checked out when the engine was disposed, each naming who holds them.
+ * still checked out when the engine was disposed, each naming who holds them; a checkout refused
+ * to work left behind by a retried attempt.
  */
-import { AthanorError } from "./errors.js";
+import { AthanorError, InvalidRequestError } from "./errors.js";
 
 /** Who holds a checked-out connection, and for how long it has held it. */
 export interface ConnectionHolder {
@@ -42,4 +43,24 @@ export class ConnectionsNotReturnedWarning extends AthanorError {
   ) {
     super(message);
   }
+}
+
+/**
+ * `engine.connect()` (and so `engine.transaction`, `engine.execute`, a session's first statement)
+ * called by work that a failed attempt of `sessionMaker().transaction(fn)` left behind (started
+ * without being awaited), after the decision to run `fn` again: refused, since the next attempt
+ * does that work too, and it would be written twice.
+ *
+ * ```ts
+ * await sessionMaker(engine).transaction(async (session) => {
+ *   void (async () => {
+ *     await new Promise((resolve) => setTimeout(resolve, 100));
+ *     await engine.execute(insert(orders).values({ userId: 1, total: "9.50", placedAt: new Date() })); // AbandonedAttemptError if fn was run again meanwhile
+ *   })();
+ *   (await session.get(User, 1))!.name = "Ann"; // a deadlock here: fn runs again, and the order is written by that run only
+ * });
+ * ```
+ */
+export class AbandonedAttemptError extends InvalidRequestError {
+  override name = "AbandonedAttemptError";
 }

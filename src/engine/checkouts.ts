@@ -3,7 +3,7 @@
  * Map entry per checkout, so that a pool timeout, or a dispose that finds connections never
  * returned, can name their holders.
  */
-import type { ConnectionHolder } from "../core/pool-errors.js";
+import { PoolTimeoutError, type ConnectionHolder } from "../core/pool-errors.js";
 
 export interface Checkout {
   /** The label given to `connect({ holder })`. */
@@ -64,6 +64,12 @@ export class Checkouts<K> {
     this.emptied = undefined;
   }
 
+  /** Who holds `key` (its label, or where `connect()` was called); undefined once it is back. */
+  holderOf(key: K): string | undefined {
+    const checkout = this.held.get(key);
+    return checkout && (checkout.label ?? callerOf(checkout.site!));
+  }
+
   /** The holders, longest held first. */
   holders(now = Date.now()): ConnectionHolder[] {
     return [...this.held.values()]
@@ -84,4 +90,21 @@ export function describeHolders(holders: readonly ConnectionHolder[], limit = 10
   const named = holders.slice(0, limit).map((h) => `${h.holder} (held ${(h.heldMs / 1000).toFixed(1)} s)`);
   if (holders.length > limit) named.push(`and ${holders.length - limit} more`);
   return named.join("; ");
+}
+
+/** @internal No connection became free in time: the error names who holds them. */
+export function poolTimeout<K>(size: number, timeoutMs: number, checkouts: Checkouts<K>): PoolTimeoutError {
+  const holders = checkouts.holders();
+  const state =
+    holders.length >= size
+      ? `all ${size} connection(s) of the pool (pool.max = ${size}) are checked out`
+      : `${holders.length} of the pool's ${size} connection(s) are checked out and the database did not open another in time`;
+  const heldBy = holders.length ? ` Held by: ${describeHolders(holders)}.` : "";
+  return new PoolTimeoutError(
+    `No connection became free within ${timeoutMs} ms (pool.acquireTimeoutMs): ${state}.${heldBy} ` +
+      `Close each connection and session when done (conn.close(), session.close()), or raise pool.max or pool.acquireTimeoutMs.`,
+    size,
+    timeoutMs,
+    holders,
+  );
 }

@@ -95,10 +95,7 @@ export class Connection extends ConnectionApi {
     return this.driverConnection?.cursorSharing;
   }
 
-  /**
-   * @internal Whether the open transaction may have changed data (a statement other than a
-   * SELECT or transaction control ran in it): what another connection would not see yet.
-   */
+  /** @internal Whether the open transaction may have changed data (a statement other than a SELECT or transaction control ran in it). */
   get wroteInTransaction(): boolean {
     return this.firstWrite !== undefined && this.transactions.length > 0;
   }
@@ -134,10 +131,7 @@ export class Connection extends ConnectionApi {
     return this.executeCompiledNow<Row>(compiled, options);
   }
 
-  /**
-   * @internal `executeCompiled`, answered without a promise when the driver answers at once
-   * (SQLite): a lookup by key then costs no promise here. Throws rather than rejects.
-   */
+  /** @internal `executeCompiled`, answered without a promise when the driver answers at once (SQLite). Throws rather than rejects. */
   executeCompiledNow<Row>(compiled: CompiledQuery, options: ExecuteOptions = {}): Result<Row> | Promise<Result<Row>> {
     if (this.failed) throw this.failed.rolledBackError("run a statement");
     const conn = this.checkOpen();
@@ -170,9 +164,13 @@ export class Connection extends ConnectionApi {
 
   /** Runs a driver call of a stream: logged once per statement, errors wrapped and recorded as `send` does. */
   private async guard<T>(sql: string, params: readonly unknown[], call: () => Promise<T>): Promise<T> {
+    // A stream may write (INSERT ... RETURNING): its transaction's COMMIT, or its own in autocommit, commits it (committed-work.ts).
+    if (this.firstWrite === undefined && this.transactions.length > 0 && mayWrite(sql)) this.firstWrite = sql;
     this.inFlight++;
     try {
-      return await this.deadlined(call(), sql);
+      const answer = await this.deadlined(call(), sql);
+      if (commitsWatched()) noteAnswered(sql, this.transactions[0]);
+      return answer;
     } catch (error) {
       throw this.failure(error, sql, params);
     } finally {

@@ -5,10 +5,10 @@
 import { statementCacheOf, type StatementCache } from "../core/compiler/statement-cache.js";
 import type { MetaData, SchemaExecutor } from "../core/schema/metadata.js";
 import { AthanorError, ArgumentError, ResourceClosedError } from "../core/errors.js";
-import { ConnectionsNotReturnedWarning, PoolTimeoutError } from "../core/pool-errors.js";
+import { ConnectionsNotReturnedWarning } from "../core/pool-errors.js";
 import type { Executable } from "../core/statements/executable.js";
 import { AcquireDeadline, abandonOnAbort } from "./acquire-deadline.js";
-import { Checkouts, describeHolders } from "./checkouts.js";
+import { Checkouts, describeHolders, poolTimeout } from "./checkouts.js";
 import { Connection, type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection.js";
 import type { Driver, DriverConnection, EngineDialect, PoolOptions } from "./driver.js";
 import { Inspector } from "./inspector.js";
@@ -20,6 +20,7 @@ import { checkClusterOptions } from "./cluster-options.js";
 import { acquirePinged, DEFAULT_PING_TIMEOUT_MS } from "./pre-ping.js";
 import { closeDriver, settledWithin } from "./dispose-bounds.js";
 import { tlsSettingsOf, type TlsOptions, type TlsSettings } from "./tls.js";
+import { checkoutEnded, connectsWatched, watchedConnect } from "./committed-work.js";
 
 /** Options of `createEngine(url, options)`. */
 export interface EngineOptions {
@@ -139,7 +140,9 @@ export class Engine implements SchemaExecutor {
 
   /**
    * Checks a connection out of the pool. Close it when done: `await conn.close()`. When none is
-   * free within `pool.acquireTimeoutMs`, throws `PoolTimeoutError` naming who holds them.
+   * free within `pool.acquireTimeoutMs`, throws `PoolTimeoutError` naming who holds them. Called by
+   * work a failed attempt of `sessionMaker().transaction(fn)` left behind, once `fn` is run again,
+   * it throws `AbandonedAttemptError` (docs/reliability.md).
    *
    * ```ts
    * const conn = await engine.connect();
@@ -152,7 +155,13 @@ export class Engine implements SchemaExecutor {
    * }
    * ```
    */
-  async connect(options: ConnectOptions = {}): Promise<Connection> {
+  connect(options: ConnectOptions = {}): Promise<Connection> {
+    // Inside a retried fn, its work until given back: fn is not run again while it may still commit (committed-work.ts);
+    // refused when it comes from an attempt given up for a retry.
+    return connectsWatched() ? watchedConnect(() => this.checkout(options), (conn) => this.pool?.checkouts.holderOf(conn)) : this.checkout(options);
+  }
+
+  private async checkout(options: ConnectOptions): Promise<Connection> {
     // Before the first await: after it the caller's frames are no longer on the stack.
     const site = options.holder === undefined ? new Error() : undefined;
     const pool = (this.pool ??= this.openPool());
@@ -179,7 +188,7 @@ export class Engine implements SchemaExecutor {
         dialect: this.dialect,
         cache: this.cache,
         log: this.log,
-        released: (conn) => checkouts.remove(conn),
+        released: (conn) => (checkouts.remove(conn), checkoutEnded(conn)),
         transactionPooler: this.options.transactionPooler === true,
         ...(this.options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: this.options.statementTimeoutMs }),
       },
@@ -369,22 +378,6 @@ function disposedWhileWaiting(): ResourceClosedError {
   return new ResourceClosedError(
     "The engine was disposed (engine.dispose()) while this connect() waited for a connection. " +
       "Close connections before dispose(), or connect again: the engine then opens a new pool.",
-  );
-}
-
-function poolTimeout(size: number, timeoutMs: number, checkouts: Checkouts<Connection>): PoolTimeoutError {
-  const holders = checkouts.holders();
-  const state =
-    holders.length >= size
-      ? `all ${size} connection(s) of the pool (pool.max = ${size}) are checked out`
-      : `${holders.length} of the pool's ${size} connection(s) are checked out and the database did not open another in time`;
-  const heldBy = holders.length ? ` Held by: ${describeHolders(holders)}.` : "";
-  return new PoolTimeoutError(
-    `No connection became free within ${timeoutMs} ms (pool.acquireTimeoutMs): ${state}.${heldBy} ` +
-      `Close each connection and session when done (conn.close(), session.close()), or raise pool.max or pool.acquireTimeoutMs.`,
-    size,
-    timeoutMs,
-    holders,
   );
 }
 

@@ -7,7 +7,7 @@
 import { DBAPIError, ImplicitlyCommittedError, InvalidRequestError, StreamInProgressError, TransactionRolledBackError } from "../core/errors.js";
 import type { Connection } from "./connection.js";
 import { commitOutcomeUnknown } from "./unknown-outcomes.js";
-import { commitsWatched, noteTransactionCommit } from "./committed-work.js";
+import { commitsWatched, noteTransactionCommit, refuseAbandonedCommit, transactionEnded, watchTransaction } from "./committed-work.js";
 
 /** A transaction (or a savepoint, when nested) on a `Connection`, ended by `commit()` or `rollback()`. */
 export class Transaction {
@@ -31,7 +31,9 @@ export class Transaction {
     readonly connection: Connection,
     /** The savepoint name; undefined for the outermost transaction. */
     readonly savepoint: string | undefined,
-  ) {}
+  ) {
+    if (savepoint === undefined && commitsWatched()) watchTransaction(this); // inside a retried fn: its work until it ends
+  }
 
   /** Open: neither committed nor rolled back here (a failed transaction is still open until its rollback()). */
   get isActive(): boolean {
@@ -74,6 +76,7 @@ export class Transaction {
       this.connection.endTransaction(this);
       return;
     }
+    refuseAbandonedCommit(this.connection.firstWriteInTransaction); // work left behind by a retried fn: the next attempt commits it
     // What it wrote, for a watched run (`committed-work.ts`) the commit is made in.
     const firstWrite = commitsWatched() ? this.connection.firstWriteInTransaction : undefined;
     try {
@@ -143,6 +146,7 @@ export class Transaction {
   /** @internal Called by the connection when an enclosing transaction ended. */
   markEnded(): void {
     this.active = false;
+    if (this.savepoint === undefined) transactionEnded(this);
   }
 
   /** @internal Called by the connection when a statement error failed it. */

@@ -188,6 +188,38 @@ export class NotRetriedAfterCommitError extends InvalidRequestError {
 }
 
 /**
+ * `sessionMaker().transaction(fn)` did not run `fn` again after a retryable error (its `cause`)
+ * because work `fn` had started and not awaited (a connection, a transaction, a session it opened)
+ * was still out after `settleTimeoutMs`: it may yet commit, and a second run would then write it
+ * twice. `inFlight` names each (who checked the connection out, and what its open transaction
+ * wrote). A `NotRetriedAfterCommitError`, whose `committed` lists them too.
+ *
+ * ```ts
+ * const Sessions = sessionMaker(engine);
+ * try {
+ *   await Sessions.transaction(async (session) => {
+ *     void engine.transaction((conn) => conn.execute(insert(orders).values({ userId: 1, total: "9.50", placedAt: new Date() }))); // not awaited
+ *     (await session.get(User, 1))!.name = "Ann"; // then a deadlock, say, and the order's COMMIT not back in time
+ *   }, { settleTimeoutMs: 2000 });
+ * } catch (error) {
+ *   if (error instanceof NotRetriedWorkInFlightError) console.log(error.inFlight, error.cause);
+ * }
+ * ```
+ */
+export class NotRetriedWorkInFlightError extends NotRetriedAfterCommitError {
+  override name = "NotRetriedWorkInFlightError";
+
+  constructor(
+    message: string,
+    /** The work still out, each described. */
+    readonly inFlight: readonly string[],
+    options: { readonly cause: unknown },
+  ) {
+    super(message, `work still in flight: ${inFlight.join("; ")}`, options);
+  }
+}
+
+/**
  * A commit would leave out what the object graph shows, because an object it links is not in the
  * session (its relationship does not cascade save-update, or it was expunged): a row's
  * many-to-one names it, so the foreign key would stay empty; or a list holds it, so its row, its

@@ -7,64 +7,19 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  DBAPIError,
-  DeclarativeBase,
-  NotRetriedAfterCommitError,
-  Session,
-  StaleDataError,
-  column,
-  integer,
-  model,
-  sessionMaker,
-  sql,
-  string,
-} from "../../src/index.js";
+import { DBAPIError, NotRetriedAfterCommitError, Session, StaleDataError, sessionMaker, sql } from "../../src/index.js";
 import { asAnotherRequest } from "../support/another-request.js";
+import { retrySteps, retryTables } from "../support/retry-tables.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
-class RoBase extends DeclarativeBase {}
-
-declare module "../../src/index.js" {
-  interface Models {
-    RoAudit: RoAudit;
-    RoCounter: RoCounter;
-  }
-}
-
-@model("ro_audits")
-class RoAudit extends RoBase {
-  @column(integer().primaryKey()) accessor id!: number;
-  @column(string(50).notNull()) accessor note!: string;
-}
-
-@model("ro_counters", { version: "version" })
-class RoCounter extends RoBase {
-  @column(integer().primaryKey()) accessor id!: number;
-  @column(integer().notNull()) accessor value!: number;
-  @column(integer().notNull().default(1)) accessor version!: number;
-}
+const tables = retryTables("ro");
 
 forEachDatabaseWithSchema(
   "a retried transaction whose function committed through athanor elsewhere",
-  RoBase.metadata,
+  tables.Base.metadata,
   (ctx) => {
-    const seed = async () => {
-      await ctx.engine.execute(sql`DELETE FROM ro_audits`);
-      await ctx.engine.execute(sql`DELETE FROM ro_counters`);
-      await ctx.engine.execute(sql`INSERT INTO ro_counters (id, value, version) VALUES (1, 0, 1), (2, 0, 1)`);
-    };
+    const { seed, loadedBefore, audit, insertAudit, staleAfter, assertNotRetried, deadlockAfter, serializationFailureAfter } = retrySteps(ctx, tables);
     const Sessions = () => sessionMaker(ctx.engine);
-    // Counter 1 as read before fn: its UPDATE, sent after another request's, matches no row (StaleDataError).
-    // (Read inside fn instead, SQLite would refuse the UPDATE of a read transaction that another write overtook.)
-    const loadedBefore = async () => {
-      const s = new Session(ctx.engine, { expireOnCommit: false });
-      const counter = (await s.get(RoCounter, 1))!;
-      await s.close();
-      return counter;
-    };
-    const audit = (note: string) => Object.assign(new RoAudit(), { note });
-    const insertAudit = (note: string) => sql`INSERT INTO ro_audits (note) VALUES (${note})`;
 
     // The ways fn can commit work of its own besides its session.
     const commitsElsewhere: [string, RegExp, () => Promise<unknown>][] = [
@@ -85,29 +40,8 @@ forEachDatabaseWithSchema(
 
     for (const [how, named, commitElsewhere] of commitsElsewhere) {
       test(`${how}, then a StaleDataError: not run again, the error names what was committed, the audit row once`, async () => {
-        await seed();
-        const counter = await loadedBefore();
-        const bump = () => asAnotherRequest(() => ctx.engine.execute(sql`UPDATE ro_counters SET version = version + 1 WHERE id = 1`));
-        let attempts = 0;
-        const error = await Sessions()
-          .transaction(
-            async (session) => {
-              attempts++;
-              session.add(counter);
-              await commitElsewhere();
-              if (attempts === 1) await bump(); // another request moves the counter on
-              counter.value += 1;
-            },
-            { retries: 3, backoffMs: 1 },
-          )
-          .then(() => assert.fail("the transaction should fail"), (e: unknown) => e);
-        assert.ok(error instanceof NotRetriedAfterCommitError, String(error));
-        assert.ok(error.cause instanceof StaleDataError, String(error.cause));
-        assert.match(error.committed, named);
+        const error = await assertNotRetried(await staleAfter(commitElsewhere), named);
         assert.match(error.message, /is not retried: fn committed work through athanor: .*before failing \(StaleDataError/);
-        assert.equal(attempts, 1, "not run again after it committed");
-        assert.equal(await ctx.count("ro_audits"), 1, "the audit row once");
-        assert.equal(await ctx.count("ro_counters", "value = 0"), 2, "the counter's change was not written");
       });
     }
 
@@ -141,12 +75,12 @@ forEachDatabaseWithSchema(
       await Sessions().transaction(
         async (session) => {
           attempts++;
-          const counter = attempts === 1 ? stale : (await session.get(RoCounter, 1))!;
+          const counter = attempts === 1 ? stale : (await session.get(tables.Counter, 1))!;
           session.add(counter);
           await ctx.engine.execute(sql`SELECT count(*) AS n FROM ro_audits`); // a read in autocommit
-          await Sessions().transaction(async (s) => void (await s.get(RoCounter, 2))); // a transaction that wrote nothing
+          await Sessions().transaction(async (s) => void (await s.get(tables.Counter, 2))); // a transaction that wrote nothing
           const reader = new Session(ctx.engine);
-          await reader.get(RoCounter, 2);
+          await reader.get(tables.Counter, 2);
           await reader.commit();
           await reader.close();
           if (attempts === 1) await bump(); // committed, but by another request: not fn's work
@@ -167,7 +101,7 @@ forEachDatabaseWithSchema(
         await Sessions().transaction(
           async (session) => {
             inner++;
-            const counter = (await session.get(RoCounter, 2))!;
+            const counter = (await session.get(tables.Counter, 2))!;
             if (inner === 1) await bump(); // the inner one's own failure: nothing committed in it yet
             counter.value += 1;
           },
@@ -182,20 +116,7 @@ forEachDatabaseWithSchema(
     // A real retryable error from the database, after an inner engine.transaction committed an audit row.
     test("PostgreSQL: a serialization failure after engine.transaction committed in fn: not run again", { skip: ctx.db.name !== "postgresql" && "PostgreSQL's snapshot isolation" }, async () => {
       await seed();
-      const change = () => asAnotherRequest(() => ctx.engine.execute(sql`UPDATE ro_counters SET value = value + 10 WHERE id = 2`));
-      let attempts = 0;
-      const error = await Sessions()
-        .transaction(
-          async (session) => {
-            attempts++;
-            await session.get(RoCounter, 1); // the snapshot is taken
-            await ctx.engine.transaction((conn) => conn.execute(insertAudit("core")));
-            if (attempts === 1) await change();
-            await session.execute(sql`UPDATE ro_counters SET value = value + 1 WHERE id = 2`); // 40001
-          },
-          { isolationLevel: "repeatable read", retries: 3, backoffMs: 1 },
-        )
-        .then(() => assert.fail("the transaction should fail"), (e: unknown) => e);
+      const { error, attempts } = await serializationFailureAfter(() => ctx.engine.transaction((conn) => conn.execute(insertAudit("core"))));
       assert.ok(error instanceof NotRetriedAfterCommitError, String(error));
       assert.ok(error.cause instanceof DBAPIError && error.cause.retryable, String(error.cause));
       assert.equal(attempts, 1);
@@ -205,42 +126,9 @@ forEachDatabaseWithSchema(
 
     test("MariaDB: a deadlock after engine.transaction committed in fn: not run again", { skip: ctx.db.name !== "mysql" && "InnoDB picks the lighter transaction as the victim" }, async () => {
       await seed();
-      // The other transaction locks row 2 and is made heavier (more rows changed), so InnoDB rolls fn's back.
-      const other = await ctx.engine.connect();
-      const tx = await other.begin();
-      await other.execute(sql`INSERT INTO ro_audits (id, note) VALUES (1001, 'heavy'), (1002, 'heavy'), (1003, 'heavy'), (1004, 'heavy'), (1005, 'heavy')`);
-      await other.execute(sql`UPDATE ro_counters SET value = value + 10 WHERE id = 2`);
-      let waiting: Promise<unknown> | undefined;
-      const lockRowOne = () =>
-        asAnotherRequest(async () => {
-          waiting = other.execute(sql`UPDATE ro_counters SET value = value + 10 WHERE id = 1`).then(async () => {
-            await other.execute(sql`DELETE FROM ro_audits WHERE note = 'heavy'`);
-            await tx.commit();
-          });
-        });
-      let attempts = 0;
-      try {
-        const error = await Sessions()
-          .transaction(
-            async (session) => {
-              attempts++;
-              await ctx.engine.transaction((conn) => conn.execute(insertAudit("core")));
-              await session.execute(sql`UPDATE ro_counters SET value = value + 1 WHERE id = 1`); // row 1 locked
-              if (attempts === 1) {
-                await lockRowOne(); // the other waits for row 1...
-                await new Promise((resolve) => setTimeout(resolve, 300));
-              }
-              await session.execute(sql`UPDATE ro_counters SET value = value + 1 WHERE id = 2`); // ...and this for row 2: a deadlock
-            },
-            { retries: 3, backoffMs: 1 },
-          )
-          .then(() => assert.fail("the transaction should fail"), (e: unknown) => e);
-        assert.ok(error instanceof NotRetriedAfterCommitError, String(error));
-        assert.ok(error.cause instanceof DBAPIError && error.cause.retryable, String(error.cause));
-      } finally {
-        await waiting;
-        await other.close();
-      }
+      const { error, attempts } = await deadlockAfter(() => ctx.engine.transaction((conn) => conn.execute(insertAudit("core"))));
+      assert.ok(error instanceof NotRetriedAfterCommitError, String(error));
+      assert.ok(error.cause instanceof DBAPIError && error.cause.retryable, String(error.cause));
       assert.equal(attempts, 1);
       assert.equal(await ctx.count("ro_audits"), 1, "the audit row once");
       assert.equal(await ctx.count("ro_counters", "value = 10"), 2, "only the other transaction's changes");

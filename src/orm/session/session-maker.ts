@@ -8,8 +8,8 @@
  */
 import { CommitOutcomeUnknownError, DBAPIError, TransactionRolledBackError } from "../../core/errors.js";
 import type { Engine } from "../../engine/engine.js";
-import { newWatchedRun, watchCommits } from "../../engine/committed-work.js";
-import { AfterTransactionListenerError, NotRetriedAfterCommitError, StaleDataError } from "../errors.js";
+import { abandonRun, endWatchedRun, newWatchedRun, unsettledWork, watchCommits } from "../../engine/committed-work.js";
+import { AfterTransactionListenerError, NotRetriedAfterCommitError, NotRetriedWorkInFlightError, StaleDataError } from "../errors.js";
 import { hasCommitted } from "./committed.js";
 import { Session, type SessionOptions } from "./session.js";
 import { listenersOf } from "./session-events.js";
@@ -19,6 +19,12 @@ export interface RetryOptions {
   readonly retries?: number;
   /** Base delay in ms, doubled each retry, with jitter (default 20). */
   readonly backoffMs?: number;
+  /**
+   * Before a retry, how long to wait for the connections `fn` checked out and has not given back
+   * (work it started without awaiting it) to be given back, in ms (default 5000). Work still out
+   * then may yet commit: `fn` is not run again (`NotRetriedWorkInFlightError`).
+   */
+  readonly settleTimeoutMs?: number;
 }
 
 /** Makes sessions with shared options: `const Session = sessionMaker(engine)`, then `Session()`. */
@@ -63,6 +69,7 @@ export function sessionMaker(engine: Engine, defaults: SessionOptions = {}): Ses
   factory.transaction = async <T>(fn: (session: Session) => Promise<T>, options: RetryOptions & SessionOptions = {}) => {
     const retries = options.retries ?? 3;
     const backoff = options.backoffMs ?? 20;
+    const settleMs = options.settleTimeoutMs ?? 5000;
     for (let attempt = 0; ; attempt++) {
       // The factory's listeners and the call's both run (defaults first).
       const criteria = [...(defaults.criteria ?? []), ...(options.criteria ?? [])];
@@ -82,10 +89,15 @@ export function sessionMaker(engine: Engine, defaults: SessionOptions = {}): Ses
         if (listenerFailed instanceof AfterTransactionListenerError && !(error instanceof AfterTransactionListenerError)) throw withFailure(listenerFailed, error);
         const retryable = isRetryable(error);
         if (retryable && hasCommitted(session)) throw committedBefore(error, "fn called session.commit()");
+        // Work fn started and did not await may still commit: the decision waits for it (committed-work.ts).
+        const unsettled = retryable && attempt < retries && watched.committed === undefined ? await unsettledWork(watched, settleMs) : [];
         if (retryable && watched.committed !== undefined) throw committedBefore(error, `fn committed work through athanor: ${watched.committed}`);
+        if (unsettled.length) throw stillInFlight(error, unsettled, settleMs);
         if (!retryable || attempt >= retries) throw error;
+        abandonRun(watched); // what it left behind and starts later is refused: the next attempt does it
         await new Promise((resolve) => setTimeout(resolve, backoff * 2 ** attempt * (0.5 + Math.random())));
       } finally {
+        endWatchedRun(watched);
         await session.close();
       }
     }
@@ -122,6 +134,21 @@ function committedBefore(error: unknown, committed: string): NotRetriedAfterComm
       `Leave the commit to transaction() (use session.flush() inside fn, and do other writes through fn's session, session.execute()), ` +
       `or move the work that commits on its own out of fn (before or after transaction()), or split the work into one transaction() call per commit.`,
     committed,
+    { cause: error },
+  );
+}
+
+/**
+ * `fn` failed while work it started and did not await (`void engine.transaction(...)`) was still
+ * out past `settleTimeoutMs`: it may commit yet, and running `fn` again would then write it twice.
+ */
+function stillInFlight(error: unknown, unsettled: readonly string[], ms: number): NotRetriedWorkInFlightError {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new NotRetriedWorkInFlightError(
+    `sessionMaker().transaction(fn) is not retried: fn failed (${reason}) while work it started was still out ${ms} ms later ` +
+      `(settleTimeoutMs): ${unsettled.join("; ")}. It may still commit, and running fn again would then write it twice. ` +
+      `Await the work fn starts (and close the connections and sessions it opens) before fn returns or throws.`,
+    unsettled,
     { cause: error },
   );
 }
