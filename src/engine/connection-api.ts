@@ -78,7 +78,8 @@ export abstract class ConnectionApi {
    * Runs a query and yields its rows, reading `yieldPer` (default 1,000) at a time through a
    * server-side cursor (PostgreSQL: DECLARE/FETCH, in a transaction begun for it when none is
    * open), the driver's row stream (MySQL/MariaDB; other statements on the connection are refused
-   * meanwhile with `StreamInProgressError`) or the statement's iterator (SQLite). Rows are
+   * meanwhile with `StreamInProgressError`) or the statement's iterator (SQLite). A write with
+   * RETURNING runs whole, as `execute` runs it, and its rows are yielded. Rows are
    * converted as `execute` converts them. Leaving the loop early, or an error, closes the cursor.
    *
    * ```ts

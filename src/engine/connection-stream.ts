@@ -14,7 +14,7 @@ import { yieldPerOf, type StreamOptions } from "./connection-options.js";
 import { convertInPlace, convertValuesInPlace, processorsFor } from "./convert-rows.js";
 import type { DriverConnection, DriverCursor, ExecuteOptions } from "./driver.js";
 import { duplicateColumnError } from "./duplicate-columns.js";
-import { streamInProgress } from "./statement-kind.js";
+import { statementTexts, streamInProgress } from "./statement-kind.js";
 import type { Transaction } from "./transaction.js";
 
 /** @internal The streams on one connection: written here, read by `Connection` before each statement. */
@@ -45,11 +45,12 @@ export interface StreamAccess {
 export async function* streamStatement<Row>(access: StreamAccess, statement: Executable<Row>, options: StreamOptions): AsyncGenerator<Row, void, undefined> {
   const connection = access.connection;
   // No one cursor reads an INSERT that execute() runs as several statements (chunks over the
-  // parameter limit, rows paired by sortByParameterOrder), nor a statement that writes (a
-  // data-modifying CTE: PostgreSQL declares no cursor over it): such a statement runs whole.
+  // parameter limit, rows paired by sortByParameterOrder), nor a statement that writes (an INSERT,
+  // UPDATE or DELETE ... RETURNING, a data-modifying CTE: PostgreSQL declares cursors over queries
+  // only): such a statement runs whole, and its rows are yielded from its result.
   const compiled = runsAsSeveral(statement.node, connection.dialect.capabilities.maxParameters) ? undefined : connection.compile(statement);
   if (compiled !== undefined && statement.node.kind === "raw") connection.checkText(compiled.sql); // as execute() checks it: MariaDB runs any text as a stream
-  if (compiled === undefined || writingCtes(statement.node, compiled.sql).length !== 0) {
+  if (compiled === undefined || writes(statement.node, compiled.sql)) {
     yieldPerOf(options.yieldPer);
     yield* (await connection.execute(statement)).rows;
     return;
@@ -63,6 +64,12 @@ export async function* streamBatches<Row>(access: StreamAccess, compiled: Compil
   const batchSize = yieldPerOf(options.yieldPer);
   const failed = access.failedError();
   if (failed) throw failed;
+  if (DML.test(statementTexts(compiled.sql, connection.dialect.name)[0] ?? "")) {
+    // A write with RETURNING: run whole (PostgreSQL declares cursors over queries only), its rows yielded a batch at a time.
+    const rows = (await connection.executeCompiled<Row>(compiled, options)).rows;
+    for (let i = 0; i < rows.length; i += batchSize) yield rows.slice(i, i + batchSize);
+    return;
+  }
   const conn = access.checkOpen();
   if (!conn.openCursor) throw new InvalidRequestError("This connection's driver cannot stream results.");
   if (access.state.exclusiveStream !== undefined) throw streamInProgress(access.state.exclusiveStream, compiled.sql);
@@ -103,6 +110,14 @@ export async function* streamBatches<Row>(access: StreamAccess, compiled: Compil
     if (own?.isActive) await (broke ? own.rollback() : own.commit());
   }
 }
+
+/** Whether `node` (compiled as `sql`) writes: no cursor reads it (SQL text is read in `streamBatches`). */
+function writes(node: Executable<unknown>["node"], sql: string): boolean {
+  return node.kind === "insert" || node.kind === "update" || node.kind === "delete" || writingCtes(node, sql).length !== 0;
+}
+
+/** A DML statement's first word, after any comments in front (statement-texts.ts). */
+const DML = /^(insert|update|delete|merge|replace)\b/i;
 
 /** Whether `execute` runs `node` as more than one statement, or pairs its rows (see `streamStatement`). */
 function runsAsSeveral(node: Executable<unknown>["node"], maxParameters: number): boolean {

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ArgumentError, MetaData, StreamInProgressError, datetime, insert, integer, select, sql, string, table } from "../../src/index.js";
+import { ArgumentError, MetaData, StreamInProgressError, datetime, deleteFrom, insert, integer, select, sql, string, table } from "../../src/index.js";
 import { engineFor } from "../support/databases.js";
 import { forEachDatabase } from "../support/dialects.js";
 import { useSchema } from "../support/schema.js";
@@ -201,6 +201,32 @@ forEachDatabase("streaming (Core)", (ctx) => {
     const ids = (await ctx.engine.execute(select(events.c.id).from(events).where(events.c.id.gt(ROWS)))).rows.map((r) => r.id);
     await ctx.engine.execute(sql`DELETE FROM core_stream_events WHERE id > ${ROWS}`);
     assert.deepEqual(ids, [ROWS + 1], "the transaction's row, not the savepoint's");
+  });
+
+  test("an INSERT or DELETE ... RETURNING streamed: runs whole and yields its rows (PostgreSQL declares no cursor over a write)", async () => {
+    const added = Array.from({ length: 250 }, (_, i) => ({ id: ROWS + 1 + i, name: `added ${i}`, at: new Date(Date.UTC(2025, 0, 1)) }));
+    const sizes: number[] = [];
+    const conn = await ctx.engine.connect();
+    try {
+      const write = insert(events).values(added).returning(events.c.id, events.c.name);
+      for await (const batch of conn.streamCompiled<{ id: number; name: string }>(conn.compile(write), { yieldPer: 100 })) sizes.push(batch.length);
+      const text = sql<{ id: number }>`INSERT INTO core_stream_events (id, name, at) VALUES (${ROWS + 251}, 'text', ${new Date(Date.UTC(2025, 0, 1))}) RETURNING id`;
+      const fromText = [];
+      for await (const row of conn.stream(text)) fromText.push(Number(row.id));
+      assert.deepEqual(fromText, [ROWS + 251]);
+    } finally {
+      await conn.close();
+    }
+    assert.deepEqual(sizes, [100, 100, 50]);
+    const streamed = [];
+    for await (const row of ctx.engine.stream(insert(events).values({ id: ROWS + 252, name: "one", at: new Date(0) }).returning(events.c.name))) streamed.push(row.name);
+    assert.deepEqual(streamed, ["one"]);
+    if (ctx.engine.dialect.capabilities.deleteReturning) {
+      const deleted = [];
+      for await (const row of ctx.engine.stream(deleteFrom(events).where(events.c.id.gt(ROWS)).returning(events.c.id), { yieldPer: 50 })) deleted.push(Number(row.id));
+      assert.equal(deleted.length, 252);
+    } else await ctx.engine.execute(deleteFrom(events).where(events.c.id.gt(ROWS)));
+    assert.equal(Number((await ctx.engine.execute(sql<{ n: number }>`SELECT count(*) AS n FROM core_stream_events`)).rows[0]!.n), ROWS);
   });
 
   test("yieldPer must be a positive integer: ArgumentError before any SQL", async () => {
