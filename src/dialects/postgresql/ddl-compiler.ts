@@ -112,12 +112,19 @@ export class PostgresDdlCompiler extends DdlCompiler {
     return [`ALTER TABLE ${this.tableName(table)} VALIDATE CONSTRAINT ${this.q(name)}`];
   }
 
-  /**
-   * An unnamed unique constraint is `<table>_<columns>_key` (cut to 63 bytes); PostgreSQL appends a
-   * number only when that name is taken, by a constraint on the same columns, which is as good.
-   */
+  /** An unnamed unique constraint is `<table>_<columns>_key` (cut to 63 bytes): see `uniqueClause`. */
   protected override unnamedUniqueName(table: TableName, unique: UniqueModel): string {
     return postgresConstraintName("uq", table.name, unique.columns);
+  }
+
+  /**
+   * An unnamed unique is created under the name PostgreSQL would give it, stated: left to the
+   * server, a name taken by another index of the schema (`a.b_c` and `a_b.c` are both
+   * `a_b_c_key`) became `a_b_c_key1`, which a later drop (by `a_b_c_key`) did not find. Stated,
+   * such a clash fails the statement instead, and the name is always the one the drop uses.
+   */
+  override uniqueClause(unique: UniqueModel, table?: TableName): string {
+    return super.uniqueClause(unique.name === undefined && table ? { ...unique, name: this.unnamedUniqueName(table, unique) } : unique, table);
   }
 
   /** An unnamed primary key is `<table>_pkey` on PostgreSQL. */
