@@ -102,6 +102,8 @@ function alterDrops(tokens: readonly Token[], text: string): SqlDrop[] {
     }
     if (!start) continue;
     start = false;
+    // MariaDB/MySQL: TRUNCATE PARTITION, DISCARD TABLESPACE empty the table in ways not counted here.
+    if (at(tokens, i, "truncate") || at(tokens, i, "discard")) return [{ kind: "unreadable", statement: text }];
     if (!at(tokens, i, "drop")) continue;
     const kind = tokens[i + 1];
     if (!kind) break;
