@@ -74,9 +74,25 @@ for (const db of await testDatabases()) {
       assert.deepEqual(await applied(), []);
     });
 
+    test("a table qualified by the connection's own schema (public, the database, main) is counted too", async () => {
+      await resetDatabase(url, TABLES);
+      rmSync(join(p!.migrations, `${M2}.ts`), { force: true });
+      rmSync(join(p!.migrations, `${M3}.ts`), { force: true });
+      const own = db.name === "sqlite" ? "main" : String(Object.values((await query(url, db.name === "postgresql" ? "SELECT current_schema() AS n" : "SELECT DATABASE() AS n"))[0]!)[0]);
+      p!.write({ id: M1, up: [{ op: "createTable", table: BOOKS }], down: [sql(`DROP TABLE ${own}.sq_books`)] });
+      await p!.cliOk("migrate", "up");
+      await query(url, "INSERT INTO sq_books (id, title) VALUES (1, 'Dune')");
+      const refused = await p!.cli("migrate", "down");
+      assert.equal(refused.code, 1, refused.out); // was 0 with the guard reading SQL: reflection lists the own schema's tables unqualified
+      assert.match(refused.err, new RegExp(`drop table ${own}\\.sq_books \\(SQL: DROP TABLE ${own}\\.sq_books\\): 1 row`));
+      assert.equal(await count("sq_books"), 1);
+      await p!.cliOk("migrate", "down", "--allow-data-loss");
+      assert.deepEqual(await applied(), []);
+    });
+
     test("SQL whose deletions the text does not show is refused unconfirmed; marked allowDataLoss, it runs", async () => {
       await resetDatabase(url, TABLES);
-      rmSync(join(p!.migrations, `${M3}.ts`));
+      rmSync(join(p!.migrations, `${M3}.ts`), { force: true });
       const opaque = {
         postgresql: "DO $$ BEGIN DELETE FROM sq_books; END $$",
         mysql: "DELETE sq_books FROM sq_books",

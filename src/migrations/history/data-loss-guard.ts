@@ -141,6 +141,7 @@ export async function assertKeepsData(connection: Connection, id: string, direct
     else if (op.op === "execute" && !op.allowDataLoss) targets.push(...sqlTargets(executeSql(op, dialect), dialect, losses));
   }
   if (!targets.length && !losses.length) return;
+  await unqualifyDefaultSchema(connection, targets);
   const ddl = connection.dialect.createDdlCompiler();
   // Tables of other schemas (PostgreSQL schemas, MariaDB databases) are read only when asked for.
   const schemas = [...new Set([...schemasNamed(ops), ...targets.flatMap((t) => (t.table.schema ? [t.table.schema] : []))])];
@@ -179,6 +180,20 @@ function sqlTargets(sql: string, dialect: DialectName, losses: DownLoss[]): Targ
     else targets.push({ operation: `${drop.kind === "dropTable" ? "drop table" : "delete all rows of"} ${name} ${sql}`, table: drop.table, exact: drop.quoted });
   }
   return targets;
+}
+
+/**
+ * SQL may qualify a table of the connection's own schema (`public.books`, `app.books`, SQLite's
+ * `main.books`), which reflection lists without a schema: such a name loses its qualifier.
+ */
+async function unqualifyDefaultSchema(connection: Connection, targets: Target[]): Promise<void> {
+  if (!targets.some((t) => t.table.schema !== undefined)) return;
+  const dialect = connection.dialect.name;
+  const query = dialect === "postgresql" ? "SELECT current_schema() AS n" : dialect === "mysql" ? "SELECT DATABASE() AS n" : "SELECT 'main' AS n";
+  const current = String(Object.values((await connection.run(query)).rows[0] ?? {})[0] ?? "");
+  targets.forEach((t, i) => {
+    if (t.table.schema !== undefined && sameName(current, t.table.schema, t.exact, dialect)) targets[i] = { ...t, table: { name: t.table.name } };
+  });
 }
 
 /** The live table a drop names; a name written unquoted matches as the database folds it. */
