@@ -10,7 +10,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createEngine } from "../../src/index.js";
-import { diffSchemas, type Operation } from "../../src/migrations/index.js";
+import { diffSchemas, PlanError, type Operation } from "../../src/migrations/index.js";
+import { planSteps } from "../../src/migrations/apply/plan.js";
 import { testDatabases } from "../support/databases.js";
 import { col, str, tableModel } from "./model-builders.js";
 import { projectSuite, query, resetDatabase } from "./project.js";
@@ -88,3 +89,16 @@ for (const db of await testDatabases()) {
     });
   });
 }
+
+test("PostgreSQL's DDL states the name of an unnamed unique; a repeat on the same columns is left to the server, as before, and not refused", async () => {
+  const engine = createEngine("postgresql://app@127.0.0.1:5432/never_connected");
+  try {
+    const twice = tableModel("un_twice", [col("x", str(10))], { uniques: [{ columns: ["x"] }, { columns: ["x"] }] });
+    const [create] = planSteps([{ op: "createTable", table: twice }], { dialect: engine.dialect, schema: { tables: [], enums: [] } });
+    assert.match(create!.statements[0]!, /CONSTRAINT "un_twice_x_key" UNIQUE \("x"\),\n {2}UNIQUE \("x"\)\n\)$/);
+    const clash = tableModel("un_clash", [col("a_b", str(10)), col("a", str(10)), col("b", str(10))], { uniques: [{ columns: ["a_b"] }, { columns: ["a", "b"] }] });
+    assert.throws(() => planSteps([{ op: "createTable", table: clash }], { dialect: engine.dialect, schema: { tables: [], enums: [] } }), (e: unknown) => e instanceof PlanError && /un_clash_a_b_key on PostgreSQL, which the unique \(a_b\) of un_clash holds/.test(e.message));
+  } finally {
+    await engine.dispose();
+  }
+});

@@ -25,6 +25,8 @@ export function assertPgUniqueNamesFree(op: Operation, before: SchemaModel, ddl:
     for (const u of t.uniques) if (!unnamed.some(([, mine]) => mine === u)) held.set(ddl.uniqueNameOf(t, u) ?? "", uniqueText(t, u));
   }
   for (const [table, u] of unnamed) {
+    // A repeat of an earlier unnamed unique of the same new table is left to the server (the DDL does not state its name).
+    if (op.op === "createTable" && op.table.uniques.slice(0, op.table.uniques.indexOf(u)).some((e) => e.name === undefined && e.columns.join("\0") === u.columns.join("\0"))) continue;
     const name = ddl.uniqueNameOf(table, u)!;
     const holder = held.get(name);
     if (holder !== undefined) {
