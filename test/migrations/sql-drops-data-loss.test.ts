@@ -32,6 +32,14 @@ for (const db of await testDatabases()) {
     // MariaDB on Linux compares table names with their case; column names without, as SQLite and PostgreSQL (unquoted) do.
     const BOOKS_AS_WRITTEN = db.name === "mysql" ? "sq_books" : "SQ_BOOKS";
     const count = async (table: string) => Number((await query(url, `SELECT COUNT(*) AS n FROM ${table}`))[0]!["n"]);
+    /** `migrate down` refuses (exit 1, `loss` in its message, `table` keeping its `rows` rows), then runs confirmed. */
+    const refusedThenConfirmed = async (loss: RegExp, table: string, rows: number) => {
+      const refused = await p!.cli("migrate", "down");
+      assert.equal(refused.code, 1, refused.out);
+      assert.match(refused.err, loss);
+      assert.equal(await count(table), rows);
+      await p!.cliOk("migrate", "down", "--allow-data-loss");
+    };
 
     test("DROP TABLE (quoted), ALTER TABLE ... DROP COLUMN, emptying statements: refused over rows until confirmed", async () => {
       await resetDatabase(url, TABLES);
@@ -66,11 +74,7 @@ for (const db of await testDatabases()) {
       assert.deepEqual(await applied(), [M1]);
 
       // DROP TABLE with the name quoted.
-      const table = await p!.cli("migrate", "down");
-      assert.equal(table.code, 1, table.out);
-      assert.match(table.err, /drop table sq_books \(SQL: DROP TABLE .sq_books.\): 2 rows/);
-      assert.equal(await count("sq_books"), 2);
-      await p!.cliOk("migrate", "down", "--allow-data-loss");
+      await refusedThenConfirmed(/drop table sq_books \(SQL: DROP TABLE .sq_books.\): 2 rows/, "sq_books", 2);
       assert.deepEqual(await applied(), []);
     });
 
@@ -82,11 +86,8 @@ for (const db of await testDatabases()) {
       p!.write({ id: M1, up: [{ op: "createTable", table: BOOKS }], down: [sql(`DROP TABLE ${own}.sq_books`)] });
       await p!.cliOk("migrate", "up");
       await query(url, "INSERT INTO sq_books (id, title) VALUES (1, 'Dune')");
-      const refused = await p!.cli("migrate", "down");
-      assert.equal(refused.code, 1, refused.out); // was 0 with the guard reading SQL: reflection lists the own schema's tables unqualified
-      assert.match(refused.err, new RegExp(`drop table ${own}\\.sq_books \\(SQL: DROP TABLE ${own}\\.sq_books\\): 1 row`));
-      assert.equal(await count("sq_books"), 1);
-      await p!.cliOk("migrate", "down", "--allow-data-loss");
+      // Was run unrefused, the guard reading SQL: reflection lists the own schema's tables unqualified.
+      await refusedThenConfirmed(new RegExp(`drop table ${own}\\.sq_books \\(SQL: DROP TABLE ${own}\\.sq_books\\): 1 row`), "sq_books", 1);
       assert.deepEqual(await applied(), []);
     });
 
