@@ -25,11 +25,15 @@ interface Token {
 /** Statements whose first word says they destroy no row (and run no code that could). */
 const HARMLESS = new Set(
   ("select insert update replace create comment grant revoke set reset pragma analyze analyse vacuum optimize reindex cluster refresh " +
-    "lock unlock begin start commit rollback end savepoint release notify listen unlisten explain show values rename checkpoint discard use flush")
+    "lock unlock begin start commit rollback end savepoint release notify listen unlisten explain show values rename checkpoint discard use flush copy deallocate detach")
     .split(" "),
 );
-/** Words that, in a statement read as a whole, may destroy rows. */
-const DESTRUCTIVE = /\b(drop|delete|truncate|execute)\b/i;
+/**
+ * What, in a statement read as a whole (a `DO` block, a `WITH`), may destroy rows: a DELETE, a
+ * TRUNCATE, dynamic SQL, a DROP of anything but objects that hold no rows.
+ */
+const DESTRUCTIVE =
+  /\b(delete|truncate|execute)\b|\bdrop\s+(?!(index|constraint|view|trigger|function|procedure|sequence|type|default|not|extension|policy|rule|materialized|statistics|domain|collation|cast|aggregate|operator|role|user|server|publication|subscription)\b)/i;
 
 /** @internal The destructive statements of `sql` on `dialect` (see the file comment). */
 export function sqlDrops(sql: string, dialect: DialectName): SqlDrop[] {
