@@ -17,13 +17,14 @@ import { repoRoot as root } from "../support/repo-root.js";
 const ENTRY = join(root, "src/migrations/index.ts");
 const TMP = process.env.ATHANOR_TEST_TMP ?? "/tmp/mhistory";
 
-/** Runs `fn` with a `MigrationRunner` of the project's migrations on one connection to `url`, then closes it. */
-export async function withRunner<T>(url: string, p: Project, fn: (runner: MigrationRunner) => Promise<T>): Promise<T> {
+/** Runs `fn` with a `MigrationRunner` of the project's migrations on one connection to `url` (after `setup` SQL on it), then closes it. */
+export async function withRunner<T>(url: string, p: Project, fn: (runner: MigrationRunner) => Promise<T>, setup: readonly string[] = []): Promise<T> {
   const engine = createEngine(url, { pool: { max: 1 } });
   try {
     const graph = buildGraph(await loadMigrations(p.migrations, (file) => import(file)));
     const connection = await engine.connect();
     try {
+      for (const sql of setup) await connection.run(sql);
       return await fn(new MigrationRunner({ connection, graph }));
     } finally {
       await connection.close();

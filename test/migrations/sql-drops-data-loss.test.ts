@@ -13,7 +13,8 @@ import { describe, test } from "node:test";
 import type { Operation } from "../../src/migrations/index.js";
 import { testDatabases } from "../support/databases.js";
 import { col, str, tableModel } from "./model-builders.js";
-import { projectSuite, query, resetDatabase } from "./project.js";
+import { DownDataLossError } from "../../src/migrations/index.js";
+import { projectSuite, query, rejection, resetDatabase, withRunner } from "./project.js";
 
 const TABLES = ["sq_books", "sq_notes"];
 const BOOKS = tableModel("sq_books", [col("title", str(50))]);
@@ -115,6 +116,22 @@ for (const db of await testDatabases()) {
       await p!.cliOk("migrate", "down");
       assert.equal(await count("sq_books"), 0);
       assert.deepEqual(await applied(), [M1]);
+    });
+
+    test("MariaDB in NO_BACKSLASH_ESCAPES: a string ends at \\', and the DROP after it is counted", { skip: db.name !== "mysql" && "a MariaDB sql_mode" }, async () => {
+      await resetDatabase(url, TABLES);
+      rmSync(join(p!.migrations, `${M3}.ts`), { force: true });
+      p!.write({ id: M1, up: [{ op: "createTable", table: BOOKS }, { op: "createTable", table: NOTES }], down: [{ op: "dropTable", table: NOTES, allowDataLoss: true }, { op: "dropTable", table: BOOKS, allowDataLoss: true }] });
+      p!.write({ id: M2, parents: [M1], up: [sql("UPDATE sq_books SET title = title")], down: [sql("UPDATE sq_notes SET body = 'x\\'; DROP TABLE sq_books; -- '")] });
+      await p!.cliOk("migrate", "up");
+      await query(url, "INSERT INTO sq_books (id, title) VALUES (1, 'Dune')");
+      await withRunner(url, p!, async (runner) => {
+        const error = await rejection(runner.down(), "the down");
+        assert.ok(error instanceof DownDataLossError, String(error));
+        assert.deepEqual(error.losses.map((l) => [l.operation.replace(/ \(SQL: .*/, ""), l.rows]), [["drop table sq_books", 1]]);
+      }, ["SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES,STRICT_ALL_TABLES'"]);
+      assert.equal(await count("sq_books"), 1);
+      assert.deepEqual(await applied(), [M1, M2]);
     });
   });
 }

@@ -63,3 +63,9 @@ test("what destroys no row is let through, strings and comments included", () =>
     ["WITH x AS (SELECT id FROM deleted_items) INSERT INTO t SELECT id FROM x", "postgresql"],
   ] as const) assert.deepEqual(read(sql, dialect), [], sql);
 });
+
+test("MariaDB/MySQL strings as the session's sql_mode reads them: a backslash escapes a quote, unless NO_BACKSLASH_ESCAPES", () => {
+  const sql = "UPDATE t SET a = 'x\\'; DROP TABLE b; -- '";
+  assert.deepEqual(sqlDrops(sql, "mysql").map((d) => d.kind), []);
+  assert.deepEqual(sqlDrops(sql, "mysql", false).map((d) => d.kind), ["dropTable"]);
+});

@@ -135,10 +135,11 @@ export async function assertKeepsData(connection: Connection, id: string, direct
   const dialect = connection.dialect.name;
   const losses: DownLoss[] = [];
   const targets: Target[] = [];
+  const backslashEscapes = dialect === "mysql" && ops.some((op) => op.op === "execute") ? !(await sqlModes(connection)).includes("NO_BACKSLASH_ESCAPES") : false;
   for (const op of ops) {
     if (op.op === "dropTable" && !op.allowDataLoss) targets.push({ operation: describeOperation(op), table: op.table, exact: true });
     else if (op.op === "dropColumn" && !op.allowDataLoss) targets.push({ operation: describeOperation(op), table: op.table, column: op.column.name, exact: true });
-    else if (op.op === "execute" && !op.allowDataLoss) targets.push(...sqlTargets(executeSql(op, dialect), dialect, losses));
+    else if (op.op === "execute" && !op.allowDataLoss) targets.push(...sqlTargets(executeSql(op, dialect), dialect, backslashEscapes, losses));
   }
   if (!targets.length && !losses.length) return;
   await unqualifyDefaultSchema(connection, targets);
@@ -166,9 +167,9 @@ export async function assertKeepsData(connection: Connection, id: string, direct
 }
 
 /** The drops of an `execute`'s SQL; what it cannot read goes to `losses` at once. */
-function sqlTargets(sql: string, dialect: DialectName, losses: DownLoss[]): Target[] {
+function sqlTargets(sql: string, dialect: DialectName, backslashEscapes: boolean, losses: DownLoss[]): Target[] {
   const targets: Target[] = [];
-  for (const drop of sqlDrops(sql, dialect)) {
+  for (const drop of sqlDrops(sql, dialect, backslashEscapes)) {
     const statement = drop.statement.length > 80 ? `${drop.statement.slice(0, 77)}...` : drop.statement;
     if (drop.kind === "unreadable") {
       losses.push({ operation: `execute ${statement}` });
@@ -180,6 +181,12 @@ function sqlTargets(sql: string, dialect: DialectName, losses: DownLoss[]): Targ
     else targets.push({ operation: `${drop.kind === "dropTable" ? "drop table" : "delete all rows of"} ${name} ${sql}`, table: drop.table, exact: drop.quoted });
   }
   return targets;
+}
+
+/** MariaDB/MySQL: the session's sql_mode, in which a migration's own SQL runs (engine/mysql-escapes.ts). */
+async function sqlModes(connection: Connection): Promise<string[]> {
+  const row = (await connection.run("SELECT @@SESSION.sql_mode AS mode")).rows[0] as Record<string, unknown> | undefined;
+  return String(row?.["mode"] ?? "").split(",");
 }
 
 /**

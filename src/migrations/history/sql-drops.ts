@@ -35,9 +35,13 @@ const HARMLESS = new Set(
 const DESTRUCTIVE =
   /\b(delete|truncate|execute)\b|\bdrop\s+(?!(index|constraint|view|trigger|function|procedure|sequence|type|default|not|extension|policy|rule|materialized|statistics|domain|collation|cast|aggregate|operator|role|user|server|publication|subscription)\b)/i;
 
-/** @internal The destructive statements of `sql` on `dialect` (see the file comment). */
-export function sqlDrops(sql: string, dialect: DialectName): SqlDrop[] {
-  return statements(sql, dialect).flatMap(({ tokens, text }) => statementDrops(tokens, text));
+/**
+ * @internal The destructive statements of `sql` on `dialect` (see the file comment).
+ * `backslashEscapes`: MySQL/MariaDB reads `\'` in a string as a quote (unless the session's
+ * sql_mode has NO_BACKSLASH_ESCAPES, where a string ends at it).
+ */
+export function sqlDrops(sql: string, dialect: DialectName, backslashEscapes = dialect === "mysql"): SqlDrop[] {
+  return statements(sql, dialect, backslashEscapes).flatMap(({ tokens, text }) => statementDrops(tokens, text));
 }
 
 function statementDrops(tokens: readonly Token[], text: string): SqlDrop[] {
@@ -163,7 +167,7 @@ function skip(tokens: readonly Token[], i: number, ...words: string[]): number {
 }
 
 /** The statements of `sql`, tokenised: comments dropped, strings and dollar-quoted bodies opaque. */
-function statements(sql: string, dialect: DialectName): { tokens: Token[]; text: string }[] {
+function statements(sql: string, dialect: DialectName, backslashEscapes: boolean): { tokens: Token[]; text: string }[] {
   const out: { tokens: Token[]; text: string }[] = [];
   let tokens: Token[] = [];
   let begin = 0;
@@ -194,10 +198,10 @@ function statements(sql: string, dialect: DialectName): { tokens: Token[]; text:
       tokens.push({ text: name, quoted: true, word: "" });
       i = j + 1;
     } else if (c === "'" || c === '"') {
-      // A string (MySQL's "..." too): backslash escapes on MySQL, doubled quotes everywhere.
+      // A string (MySQL's "..." too): backslash escapes on MySQL (by its sql_mode), doubled quotes everywhere.
       let j = i + 1;
-      for (; j < sql.length && sql[j] !== c; j++) if (sql[j] === "\\" && dialect === "mysql") j++;
-      while (sql[j + 1] === c) for (j += 2; j < sql.length && sql[j] !== c; j++) if (sql[j] === "\\" && dialect === "mysql") j++;
+      for (; j < sql.length && sql[j] !== c; j++) if (sql[j] === "\\" && backslashEscapes) j++;
+      while (sql[j + 1] === c) for (j += 2; j < sql.length && sql[j] !== c; j++) if (sql[j] === "\\" && backslashEscapes) j++;
       tokens.push({ text: "'", quoted: false, word: "'" });
       i = j + 1;
     } else {
