@@ -7,15 +7,15 @@
  */
 // Migration files
 export { defineMigration, type MigrationDefinition } from "./migration.js";
-export { op, type TableInput, type ColumnInput, type IndexInput, type TableDefinition, type OperationOptions, type ColumnState } from "./operations/op.js";
+export { op, type TableInput, type ColumnInput, type IndexInput, type TableDefinition, type OperationOptions, type DropOptions, type ColumnState } from "./operations/op.js";
 export type { Operation, OperationKind, OperationOf, TableRef, ColumnChange, LintSuppression } from "./operations/operation.js";
 export { types } from "../core/types/sql-type.js";
 
 // History and running
 export { buildGraph, MigrationGraph, type MigrationNode } from "./history/graph.js";
 export { loadMigrations, type LoadedMigration, type ModuleImporter } from "./history/files.js";
-export { MigrationRunner, type RunnerOptions, type RunnerEvents, type DownOptions } from "./history/runner.js";
-export { DownDataLossError, type DownLoss } from "./history/down-data-loss.js";
+export { MigrationRunner, type RunnerOptions, type RunnerEvents, type DownOptions, type UpOptions } from "./history/runner.js";
+export { DownDataLossError, MigrationDataLossError, UpDataLossError, type DownLoss } from "./history/data-loss-guard.js";
 export { offlineSql, type OfflineSqlOptions } from "./history/offline-sql.js";
 export { migrationStatus, type MigrationStatus, type StatusEntry } from "./history/status.js";
 export type { VersionRow, VersionState } from "./history/version-table.js";

@@ -21,13 +21,14 @@ const dropIndex: Operation = { op: "execute", sql: { sqlite: "DROP INDEX ix_mh_b
 const M1: MigrationSpec = {
   id: "20260101000001_create_books",
   up: exec("CREATE TABLE mh_books (id INTEGER PRIMARY KEY, title VARCHAR(100))"),
-  down: exec("DROP TABLE mh_books"),
+  // Its rows are meant to go: the down's drop would be refused over them otherwise (data-loss-guard.ts).
+  down: [{ op: "execute", sql: "DROP TABLE mh_books", allowDataLoss: true }],
 };
 const M2: MigrationSpec = {
   id: "20260101000002_add_isbn",
   parents: [M1.id],
   up: exec("ALTER TABLE mh_books ADD COLUMN isbn VARCHAR(13)", "CREATE INDEX ix_mh_books_isbn ON mh_books (isbn)"),
-  down: [dropIndex, ...exec("ALTER TABLE mh_books DROP COLUMN isbn")],
+  down: [dropIndex, { op: "execute", sql: "ALTER TABLE mh_books DROP COLUMN isbn", allowDataLoss: true }],
 };
 const M3: MigrationSpec = {
   id: "20260101000003_create_authors",

@@ -52,7 +52,7 @@ for (const db of (await testDatabases()).filter((d) => d.name !== "sqlite")) {
       p?.remove();
       p = new Project(`offline-refusal-${db.name}`, url);
       p.write({ id: FIRST, up: [{ op: "createTable", table: parent }, { op: "createTable", table: child }], down: [] });
-      p.write({ id: SECOND, parents: [FIRST], up: [{ op: "dropColumn", table: { name: "osr_parent" }, column: parent.columns.find((c) => c.name === "total")! }], down: [] });
+      p.write({ id: SECOND, parents: [FIRST], up: [{ op: "dropColumn", table: { name: "osr_parent" }, column: parent.columns.find((c) => c.name === "total")!, allowDataLoss: true }], down: [] });
       const setup = await p.cli("migrate", "up", FIRST);
       assert.equal(setup.code, 0, setup.err);
       await query(url, "INSERT INTO osr_parent (id, total) VALUES (1, 100)");

@@ -9,13 +9,38 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { dirname, join } from "node:path";
 import { after, before } from "node:test";
 import { createEngine, type Engine } from "../../src/index.js";
-import type { Operation } from "../../src/migrations/index.js";
+import { buildGraph, loadMigrations, MigrationRunner, type Operation } from "../../src/migrations/index.js";
 import { main } from "../../src/tools/cli/main.js";
 import type { TestDatabase } from "../support/databases.js";
 import { repoRoot as root } from "../support/repo-root.js";
 
 const ENTRY = join(root, "src/migrations/index.ts");
 const TMP = process.env.ATHANOR_TEST_TMP ?? "/tmp/mhistory";
+
+/** Runs `fn` with a `MigrationRunner` of the project's migrations on one connection to `url` (after `setup` SQL on it), then closes it. */
+export async function withRunner<T>(url: string, p: Project, fn: (runner: MigrationRunner) => Promise<T>, setup: readonly string[] = []): Promise<T> {
+  const engine = createEngine(url, { pool: { max: 1 } });
+  try {
+    const graph = buildGraph(await loadMigrations(p.migrations, (file) => import(file)));
+    const connection = await engine.connect();
+    try {
+      for (const sql of setup) await connection.run(sql);
+      return await fn(new MigrationRunner({ connection, graph }));
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** The error `promise` rejects with; fails the test when it resolves. */
+export function rejection(promise: Promise<unknown>, what: string): Promise<unknown> {
+  return promise.then(
+    () => assert.fail(`${what} ran`),
+    (e: unknown) => e,
+  );
+}
 
 /** What `main` printed and returned. */
 export interface CliRun {

@@ -141,7 +141,7 @@ export class AlterDdlCompiler extends ModelDdlCompiler {
 
   /** `ALTER TABLE ... ADD [CONSTRAINT n] UNIQUE (cols)`. */
   addUnique(table: TableName, unique: UniqueModel): string[] {
-    return [`ALTER TABLE ${this.tableName(table)} ADD ${this.uniqueClause(unique)}`];
+    return [`ALTER TABLE ${this.tableName(table)} ADD ${this.uniqueClause(unique, table)}`];
   }
 
   /**
@@ -150,6 +150,15 @@ export class AlterDdlCompiler extends ModelDdlCompiler {
    */
   dropUnique(table: TableName, unique: UniqueModel, model?: TableModel): string[] {
     return [`ALTER TABLE ${this.tableName(table)} DROP CONSTRAINT ${this.q(this.uniqueName(table, unique, model))}`];
+  }
+
+  /**
+   * The name `unique` has in the database: its own, else the one the dialect gives an unnamed one
+   * (PostgreSQL `<table>_<columns>_key`, MariaDB its first column given `model`); undefined where
+   * it cannot be known (SQLite).
+   */
+  uniqueNameOf(table: TableName, unique: UniqueModel, model?: TableModel): string | undefined {
+    return unique.name ?? this.unnamedUniqueName(table, unique, model);
   }
 
   /** The name of `unique` in the database: its own, else the one the database gave it, else a CompileError. */

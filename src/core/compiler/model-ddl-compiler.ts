@@ -63,7 +63,7 @@ export class ModelDdlCompiler {
     const inlinePk = this.inlinePrimaryKeyColumn(table);
     const lines = table.columns.map((c) => (c.name === inlinePk ? this.inlinePrimaryKeySpec(table, c) : this.columnModelSpec(c, table)));
     if (table.primaryKey && inlinePk === undefined) lines.push(this.primaryKeyClause(table.primaryKey));
-    for (const u of table.uniques) lines.push(this.uniqueClause(u));
+    for (const u of table.uniques) lines.push(this.uniqueClause(u, table));
     for (const c of table.checks) lines.push(this.checkClause(c));
     for (const fk of table.foreignKeys) if (!options.deferredForeignKeys?.has(fk.name)) lines.push(this.foreignKeyClause(fk));
     for (const index of options.indexes ?? []) lines.push(`${index.unique ? "UNIQUE " : ""}INDEX ${this.q(index.name)} (${this.indexKeys(table, index)})`);
@@ -155,8 +155,8 @@ export class ModelDdlCompiler {
     return `${this.namedPrefix(pk.name)}PRIMARY KEY (${this.columnList(pk.columns)})`;
   }
 
-  /** `[CONSTRAINT n] UNIQUE (cols)`. */
-  uniqueClause(unique: UniqueModel): string {
+  /** `[CONSTRAINT n] UNIQUE (cols)`; `table` lets a dialect name an unnamed one (PostgreSQL). */
+  uniqueClause(unique: UniqueModel, _table?: TableName): string {
     return `${this.namedPrefix(unique.name)}UNIQUE (${this.columnList(unique.columns)})`;
   }
 

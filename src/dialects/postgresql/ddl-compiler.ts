@@ -112,12 +112,21 @@ export class PostgresDdlCompiler extends DdlCompiler {
     return [`ALTER TABLE ${this.tableName(table)} VALIDATE CONSTRAINT ${this.q(name)}`];
   }
 
-  /**
-   * An unnamed unique constraint is `<table>_<columns>_key` (cut to 63 bytes); PostgreSQL appends a
-   * number only when that name is taken, by a constraint on the same columns, which is as good.
-   */
+  /** An unnamed unique constraint is `<table>_<columns>_key` (cut to 63 bytes): see `uniqueClause`. */
   protected override unnamedUniqueName(table: TableName, unique: UniqueModel): string {
     return postgresConstraintName("uq", table.name, unique.columns);
+  }
+
+  /**
+   * An unnamed unique is created under the name PostgreSQL would give it, stated: left to the
+   * server, a name taken by another index of the schema (`a.b_c` and `a_b.c` are both
+   * `a_b_c_key`) became `a_b_c_key1`, which a later drop (by `a_b_c_key`) did not find. Stated,
+   * such a clash fails the statement instead, and the name is always the one the drop uses. A
+   * table's second unnamed unique on the same columns (redundant) is left to the server, as before.
+   */
+  override uniqueClause(unique: UniqueModel, table?: TableName | TableModel): string {
+    const state = unique.name === undefined && table !== undefined && !repeated(table, unique);
+    return super.uniqueClause(state ? { ...unique, name: this.unnamedUniqueName(table, unique) } : unique, table);
   }
 
   /** An unnamed primary key is `<table>_pkey` on PostgreSQL. */
@@ -136,4 +145,11 @@ export class PostgresDdlCompiler extends DdlCompiler {
   protected override isDatabaseName(kind: "pk" | "uq" | "ck", table: string, name: string, columns: readonly string[]): boolean {
     return postgresDatabaseName(kind, table, name, columns);
   }
+}
+
+/** Whether `unique` repeats the columns of an earlier unnamed unique of the same table model. */
+function repeated(table: TableName | TableModel, unique: UniqueModel): boolean {
+  if (!("uniques" in table)) return false;
+  const at = table.uniques.indexOf(unique);
+  return table.uniques.slice(0, Math.max(at, 0)).some((u) => u.name === undefined && u.columns.join("\0") === unique.columns.join("\0"));
 }

@@ -9,7 +9,8 @@
  */
 import type { Dialect } from "../../core/compiler/dialect.js";
 import type { DdlCompiler } from "../../core/compiler/ddl-compiler.js";
-import { AthanorError } from "../../core/errors.js";
+import { PlanError } from "./plan-error.js";
+import { assertPgUniqueNamesFree } from "./pg-unique-names.js";
 import type { SchemaModel } from "../../core/schema/schema-model.js";
 import { tableKey } from "../../core/schema/schema-model.js";
 import { applyToModel } from "../operations/apply-to-model.js";
@@ -28,6 +29,8 @@ import { splitOnlinePhases } from "../lint/online-safe.js";
 import { describeOperation } from "../operations/describe.js";
 import { alteredTable, joinsRebuild, rebuildStep, sqliteNeedsRebuild } from "./sqlite-rebuild.js";
 import type { Step } from "./step.js";
+
+export { PlanError };
 
 /** What `planSteps` plans for. */
 export interface PlanOptions {
@@ -65,6 +68,7 @@ export function planSteps(ops: readonly Operation[], options: PlanOptions): Step
       steps.push({ ...rebuildStep(ddl, table, group, before, schema), operations: group.map((_, k) => first + k) });
       continue;
     }
+    if (dialect === "postgresql") assertPgUniqueNamesFree(op, before, ddl);
     const statements = renderOperation(op, ddl, dialect, before);
     if (!statements.length) continue; // nothing to do on this dialect (VALIDATE outside PostgreSQL)
     const description = describeOperation(op);
@@ -137,11 +141,6 @@ function checkDeferred(start: SchemaModel, inTransaction: readonly Operation[], 
       );
     }
   }
-}
-
-/** A migration's operations cannot be planned as written (see the message). */
-export class PlanError extends AthanorError {
-  override name = "PlanError";
 }
 
 function sameTable(a: { readonly schema?: string; readonly name: string } | undefined, b: { readonly schema?: string; readonly name: string }): boolean {

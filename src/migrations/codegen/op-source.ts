@@ -113,13 +113,14 @@ function callArgs(op: Operation): unknown[] {
       const pk = t.primaryKey && (t.primaryKey.name === undefined ? t.primaryKey.columns : t.primaryKey);
       const list = (items: readonly unknown[]) => (items.length ? items : undefined);
       const def = { columns: t.columns.map(column), primaryKey: pk, foreignKeys: list(t.foreignKeys.map(foreignKey)), uniques: list(t.uniques), checks: list(t.checks), indexes: list(t.indexes.map(index)) };
-      return [table(t), def, ...options({ lint, afterCommit })];
+      return [table(t), def, ...options({ lint, afterCommit, allowDataLoss: (op.op === "dropTable" && op.allowDataLoss) || undefined })];
     }
     case "renameTable":
       return [op.from, op.to, ...options({ schema: op.schema, lint, afterCommit })];
     case "addColumn":
-    case "dropColumn":
       return [table(op.table), column(op.column), ...options({ lint, afterCommit })];
+    case "dropColumn":
+      return [table(op.table), column(op.column), ...options({ lint, afterCommit, allowDataLoss: op.allowDataLoss || undefined })];
     case "renameColumn":
     case "renameIndex":
       return [table(op.table), op.from, op.to, ...options({ lint, afterCommit })];
@@ -149,6 +150,6 @@ function callArgs(op: Operation): unknown[] {
     case "validateConstraint":
       return [table(op.table), op.name, ...options({ lint, afterCommit })];
     case "execute":
-      return [op.sql, ...options({ transactional: op.transactional, lint, afterCommit })];
+      return [op.sql, ...options({ transactional: op.transactional, lint, afterCommit, allowDataLoss: op.allowDataLoss || undefined })];
   }
 }

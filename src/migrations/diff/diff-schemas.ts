@@ -61,7 +61,8 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
   const droppedCycleKeys = [...dropOrder.deferred].flatMap(([key, fks]) =>
     fks.map((foreignKey): Operation => ({ op: "dropForeignKey", table: refOf(dropped.find((t) => tableKey(t) === key)!), foreignKey })),
   );
-  const dropTables = [...dropOrder.order].reverse().map((t): Operation => ({ op: "dropTable", table: withoutForeignKeys(t, dropOrder.deferred.get(tableKey(t))) }));
+  // A drop that loses data is written only when accepted, and then marked so: `migrate up` refuses an unmarked one over rows.
+  const dropTables = [...dropOrder.order].reverse().map((t): Operation => ({ op: "dropTable", table: withoutForeignKeys(t, dropOrder.deferred.get(tableKey(t))), allowDataLoss: true }));
 
   const createOrder = creationOrder(created.map(plainTable));
   const createTables = createOrder.order.map((t): Operation => ({ op: "createTable", table: withoutForeignKeys(t, createOrder.deferred.get(tableKey(t))) }));
@@ -79,7 +80,7 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
     ...dropTables,
     ...renamedTables.map(([old, now]): Operation => ({ op: "renameTable", ...(now.schema ? { schema: now.schema } : {}), from: old.name, to: now.name })),
     ...all("renameColumns"),
-    ...all("columns"),
+    ...markLosses(all("columns"), losses),
     ...renamesFirst(all("addConstraints")),
     ...createTables,
     ...all("addForeignKeys"),
@@ -119,6 +120,12 @@ function renamesFirst(ops: readonly Operation[]): Operation[] {
     ordered.push(...pending.splice(Math.max(next, 0), 1));
   }
   return [...ordered, ...ops.filter((o) => o.op !== "renameIndex" && o.op !== "renameConstraint")];
+}
+
+/** The column drops among `ops` that lose data (listed in `losses`), marked `allowDataLoss` (see `dropTables`). */
+function markLosses(ops: readonly Operation[], losses: readonly DataLoss[]): Operation[] {
+  const lost = new Set(losses.filter((l) => l.kind === "dropColumn").map((l) => `${l.table}\0${l.column}`));
+  return ops.map((o) => (o.op === "dropColumn" && lost.has(`${tableKey(o.table)}\0${o.column.name}`) ? { ...o, allowDataLoss: true } : o));
 }
 
 function tableLoss(table: TableModel): DataLoss {

@@ -18,9 +18,9 @@ export class DatabaseReplay {
     private readonly schemas: readonly string[] = [],
   ) {}
 
-  /** Applies `target` and everything before it that is not applied yet. */
+  /** Applies `target` and everything before it that is not applied yet; the rows its drops meet are the replay's own (seeded by its ups), so no confirmation is asked. */
   up(target: string): Promise<unknown> {
-    return this.withRunner((runner) => runner.up(target));
+    return this.withRunner((runner) => runner.up(target, { allowDataLoss: true }));
   }
 
   /** Reverts the last applied migration; the rows it drops are the replay's own (seeded by its ups), so no confirmation is asked. */

@@ -5,6 +5,7 @@
  * migration's steps through `executePass`, reporting progress.
  */
 import type { Connection } from "../../engine/connection.js";
+import type { Operation } from "../operations/operation.js";
 import { EditedMigrationError, MigrationHistoryError, PartialMigrationError } from "./errors.js";
 import { executePass, executionOrder, type Pass } from "./execute.js";
 import { inDoubtError, isInDoubt } from "./in-doubt.js";
@@ -16,7 +17,7 @@ import { planSteps, schemasNamed, type Step } from "./steps.js";
 import { allUpDone, downStepsAfter, upResumeAfterDown, upStepsDone, type PartialInput } from "./partial.js";
 import { VersionTable, versionSql, type VersionRow } from "./version-table.js";
 import { withMigrationLock } from "./lock.js";
-import { assertDownKeepsData } from "./down-data-loss.js";
+import { assertKeepsData } from "./data-loss-guard.js";
 
 /** Progress reports of the runner (the CLI prints them). */
 export interface RunnerEvents {
@@ -61,9 +62,15 @@ export interface RunnerOptions {
 
 /** How `down` may run. */
 export interface DownOptions {
-  /** Run downs that drop tables or columns holding rows (else `DownDataLossError`, nothing of that migration run). */
+  /**
+   * Run downs that drop tables or columns holding rows (else `DownDataLossError`, nothing of that
+   * migration run; an operation marked `allowDataLoss: true` needs no confirmation).
+   */
   readonly allowDataLoss?: boolean;
 }
+
+/** How `up` may run: `allowDataLoss` runs ups whose unmarked drops meet rows (else `UpDataLossError`). */
+export type UpOptions = DownOptions;
 
 /** Applies and reverts migrations of one graph on one connection. */
 export class MigrationRunner {
@@ -94,6 +101,8 @@ export class MigrationRunner {
    * Applies `target` (default: the head) and every migration before it not applied yet, in order,
    * under the version table's lock; returns the ids applied. A branched history, an edited
    * applied migration or a failure raises (`BranchError`, `EditedMigrationError`, `MigrationFailedError`).
+   * A drop not marked `allowDataLoss: true` that would destroy rows is refused (`UpDataLossError`,
+   * nothing of that migration run; the ones before it stay applied) unless `options.allowDataLoss`.
    *
    * ```ts
    * const graph = buildGraph(await loadMigrations("migrations", (file) => import(file)));
@@ -101,7 +110,7 @@ export class MigrationRunner {
    * const applied = await runner.up(); // ["20240101_add_users", ...]
    * ```
    */
-  async up(target?: string): Promise<string[]> {
+  async up(target?: string, options: UpOptions = {}): Promise<string[]> {
     const { graph } = this.options;
     if (graph.size === 0 && target === undefined) return [];
     const id = resolveTarget(graph, target);
@@ -115,6 +124,7 @@ export class MigrationRunner {
         let start = row?.state === "applying" ? Math.min(row.stepsDone, input.upSteps.length) : 0;
         // A down that reverted nothing resumes where the up had stopped; one that reverted some is refused.
         if (row?.state === "reverting") start = upResumeAfterDown(row, input, this.downSteps(at));
+        if (!options.allowDataLoss) await assertKeepsData(this.options.connection, at, "up", this.operationsOf(input.up, input.upSteps, start));
         await this.pass({ id: at, direction: "up", checksum: input.checksum, steps: input.upSteps, start, hasRow: row !== undefined, ...(row ? { recorded: row.checksum, was: row } : {}) });
       }
       return ids;
@@ -157,7 +167,7 @@ export class MigrationRunner {
           steps = downStepsAfter(input, planned, done);
         }
         const start = row.state === "reverting" ? Math.min(row.stepsDone, steps.length) : 0;
-        if (!options.allowDataLoss) await assertDownKeepsData(this.options.connection, at, this.operationsOf(at, steps, start));
+        if (!options.allowDataLoss) await assertKeepsData(this.options.connection, at, "down", this.operationsOf(this.options.graph.get(at).migration.definition.down, steps, start));
         await this.pass({ id: at, direction: "down", checksum: row.checksum, steps, start, hasRow: true, was: row, ...(upDone ? { upDone } : {}) });
       }
       return ids;
@@ -204,11 +214,10 @@ export class MigrationRunner {
     return inDoubtError(row, { ordered: executionOrder(steps, this.dialect.name), checksum: up?.checksum ?? row.checksum });
   }
 
-  /** The down operations of `id` whose steps run from `start` (in execution order, as the row counts them). */
-  private operationsOf(id: string, steps: readonly Step[], start: number) {
-    const down = this.options.graph.get(id).migration.definition.down;
+  /** The operations of `ops` (an up or a down) whose steps run from `start` (in execution order, as the row counts them). */
+  private operationsOf(ops: readonly Operation[], steps: readonly Step[], start: number) {
     const indexes = new Set(executionOrder(steps, this.dialect.name).slice(start).flatMap((s) => (s.statements.length ? (s.operations ?? []) : [])));
-    return [...indexes].map((i) => down[i]!);
+    return [...indexes].map((i) => ops[i]!);
   }
 
   private downSteps(id: string): Step[] {

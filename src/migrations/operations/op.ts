@@ -52,6 +52,11 @@ export interface OperationOptions {
   readonly afterCommit?: boolean;
 }
 
+/** What a drop's builder accepts besides: `allowDataLoss: true` when the loss of its rows is meant (see `Operation`). */
+export interface DropOptions extends OperationOptions {
+  readonly allowDataLoss?: boolean;
+}
+
 /** A column's state before `op.alterColumn`: type and nullability; `serverDefault` defaults to none (null). */
 export interface ColumnState {
   readonly type: TypeModel;
@@ -66,6 +71,10 @@ function ref(table: TableInput): TableRef {
 
 function base(options: OperationOptions | undefined): { lint?: LintSuppression; afterCommit?: boolean } {
   return { ...(options?.lint ? { lint: options.lint } : {}), ...(options?.afterCommit ? { afterCommit: true } : {}) };
+}
+
+function dataLoss(options: DropOptions | undefined): { allowDataLoss?: true } {
+  return options?.allowDataLoss ? { allowDataLoss: true } : {};
 }
 
 function column(input: ColumnInput): ColumnModel {
@@ -108,11 +117,15 @@ export const op = {
     table: tableModel(table, def),
     ...base(options),
   }),
-  /** `DROP TABLE`; the full definition is there for the reverse (`createTable`). */
-  dropTable: (table: TableInput, def: TableDefinition, options?: OperationOptions): OperationOf<"dropTable"> => ({
+  /**
+   * `DROP TABLE`; the full definition is there for the reverse (`createTable`). Refused over rows
+   * unless `{ allowDataLoss: true }`.
+   */
+  dropTable: (table: TableInput, def: TableDefinition, options?: DropOptions): OperationOf<"dropTable"> => ({
     op: "dropTable",
     table: tableModel(table, def),
     ...base(options),
+    ...dataLoss(options),
   }),
   /** Renames a table; `schema` names the schema both names are in. */
   renameTable: (from: string, to: string, options?: OperationOptions & { readonly schema?: string }): OperationOf<"renameTable"> => ({
@@ -129,12 +142,16 @@ export const op = {
     column: column(col),
     ...base(options),
   }),
-  /** `DROP COLUMN`; the full definition is there for the reverse (`addColumn`). */
-  dropColumn: (table: TableInput, col: ColumnInput, options?: OperationOptions): OperationOf<"dropColumn"> => ({
+  /**
+   * `DROP COLUMN`; the full definition is there for the reverse (`addColumn`). Refused over values
+   * unless `{ allowDataLoss: true }`.
+   */
+  dropColumn: (table: TableInput, col: ColumnInput, options?: DropOptions): OperationOf<"dropColumn"> => ({
     op: "dropColumn",
     table: ref(table),
     column: column(col),
     ...base(options),
+    ...dataLoss(options),
   }),
   /** Renames a column; the data stays. */
   renameColumn: (table: TableInput, from: string, to: string, options?: OperationOptions): OperationOf<"renameColumn"> => ({
@@ -254,12 +271,14 @@ export const op = {
   /**
    * SQL run as it is (data steps, anything the operations do not cover): one text, or one per
    * dialect (`{ postgresql, mysql, sqlite }`). `transactional: false` for statements that may not
-   * run in a transaction.
+   * run in a transaction. SQL that drops or empties a table holding rows, or drops a column holding
+   * values, is refused unless `allowDataLoss: true`.
    */
-  execute: (sql: OperationOf<"execute">["sql"], options?: OperationOptions & { readonly transactional?: boolean }): OperationOf<"execute"> => ({
+  execute: (sql: OperationOf<"execute">["sql"], options?: DropOptions & { readonly transactional?: boolean }): OperationOf<"execute"> => ({
     op: "execute",
     sql,
     ...(options?.transactional === undefined ? {} : { transactional: options.transactional }),
     ...base(options),
+    ...dataLoss(options),
   }),
 } as const;

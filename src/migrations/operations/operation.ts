@@ -37,6 +37,16 @@ interface OperationBase {
   readonly afterCommit?: boolean;
 }
 
+/**
+ * On a drop (`dropTable`, `dropColumn`, an `execute` that drops or deletes): the loss of the rows
+ * it destroys is meant. Without it, `migrate up` / `down` count those rows first and refuse the
+ * migration, nothing run, when any is found (`UpDataLossError` / `DownDataLossError`).
+ * `migrate new --allow-data-loss` writes it on each drop it accepts.
+ */
+interface DataLossMark {
+  readonly allowDataLoss?: boolean;
+}
+
 /** A column's definition that `alterColumn` changes: any of type, nullability, server default. */
 export interface ColumnChange {
   readonly type?: ColumnModel["type"];
@@ -51,10 +61,10 @@ export type ConstraintKind = "unique" | "foreignKey" | "check";
 /** One step of a migration, discriminated by `op`; `op.*` builds them for hand-written files. */
 export type Operation =
   | (OperationBase & { readonly op: "createTable"; readonly table: TableModel })
-  | (OperationBase & { readonly op: "dropTable"; readonly table: TableModel })
+  | (OperationBase & DataLossMark & { readonly op: "dropTable"; readonly table: TableModel })
   | (OperationBase & { readonly op: "renameTable"; readonly schema?: string; readonly from: string; readonly to: string })
   | (OperationBase & { readonly op: "addColumn"; readonly table: TableRef; readonly column: ColumnModel })
-  | (OperationBase & { readonly op: "dropColumn"; readonly table: TableRef; readonly column: ColumnModel })
+  | (OperationBase & DataLossMark & { readonly op: "dropColumn"; readonly table: TableRef; readonly column: ColumnModel })
   | (OperationBase & { readonly op: "renameColumn"; readonly table: TableRef; readonly from: string; readonly to: string })
   | (OperationBase & {
       readonly op: "alterColumn";
@@ -100,7 +110,8 @@ export type Operation =
    * A data step or anything the operations do not cover: SQL text, or one text per dialect
    * (`{ postgresql, mysql, sqlite }`; a dialect without an entry refuses to run the migration).
    */
-  | (OperationBase & {
+  | (OperationBase &
+      DataLossMark & {
       readonly op: "execute";
       readonly sql: string | Readonly<Partial<Record<"postgresql" | "mysql" | "sqlite", string>>>;
       /** Whether it may run inside a transaction (PostgreSQL `VACUUM` may not). Default true. */

@@ -8,7 +8,7 @@ import type { Output } from "./check.js";
 import type { CliConfig } from "./config.js";
 import { loadGraph, withDatabase } from "./migrate-load.js";
 
-/** Runs `up`, `down` or `stamp`; resolves to the exit code. `allowDataLoss`: a down may drop tables or columns holding rows. */
+/** Runs `up`, `down` or `stamp`; resolves to the exit code. `allowDataLoss`: an up or a down may drop tables or columns holding rows. */
 export async function runApply(command: "up" | "down" | "stamp", target: string | undefined, config: CliConfig, io: Output, verbose: boolean, allowDataLoss = false): Promise<number> {
   const graph = await loadGraph(config);
   return withDatabase(config, verbose, io, async (connection, shown) => {
@@ -22,7 +22,7 @@ export async function runApply(command: "up" | "down" | "stamp", target: string 
       return 0;
     }
     if (command === "up") {
-      const ids = await runner.up(target);
+      const ids = await runner.up(target, { allowDataLoss });
       io.out(ids.length ? `applied ${ids.length} migration(s) to ${shown}; now at ${ids[ids.length - 1]}` : `${shown} is up to date: nothing to apply`);
       return 0;
     }

@@ -28,7 +28,7 @@ export const MIGRATE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   dialect: { value: true, help: "sql, new: sqlite, postgresql or mysql (default: from the database URL)" },
   from: { value: true, help: "sql: start after this migration (default: from an empty database)" },
   empty: { value: false, help: "new: write a migration with no operations, to fill by hand" },
-  "allow-data-loss": { value: false, help: "new: accept destructive operations (drops, narrowing types); down: run downs that drop tables or columns holding rows" },
+  "allow-data-loss": { value: false, help: "new: accept destructive operations (drops, narrowing types); up, down: run migrations whose drops (not marked allowDataLoss) meet tables or columns holding rows" },
   json: { value: false, help: "check: print the differences as JSON" },
   "lock-timeout": { value: true, help: 'up, down: how long DDL may wait for a lock, e.g. "5s" (PostgreSQL lock_timeout, MySQL lock_wait_timeout)' },
   "online-safe": { value: false, help: "new: write the online forms (PostgreSQL: CONCURRENTLY, NOT VALID + VALIDATE)" },

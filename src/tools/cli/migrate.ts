@@ -3,6 +3,7 @@
  * history (a branch, an edited migration, a failed step) are printed as they are, exit 1.
  */
 import { MigrationHistoryError } from "../../migrations/history/errors.js";
+import { PlanError } from "../../migrations/apply/plan-error.js";
 import type { Output } from "./check.js";
 import type { CliConfig } from "./config.js";
 import { CliError, EXIT_PROBLEMS } from "./errors.js";
@@ -20,7 +21,8 @@ export async function runMigrate(positionals: readonly string[], flags: Flags, c
   try {
     return await dispatch(sub as MigrateSubcommand, arg, flags, config, io, verbose);
   } catch (error) {
-    if (!(error instanceof MigrationHistoryError)) throw error;
+    // A migration that cannot be planned as written is a problem of the migration, said as it is.
+    if (!(error instanceof MigrationHistoryError || error instanceof PlanError)) throw error;
     io.err(`athanor: ${error.message}`);
     return EXIT_PROBLEMS;
   }
