@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeclarativeBase, column, integer, model, sql, string } from "../../src/index.js";
+import { DeclarativeBase, column, columnsOf, insert, integer, model, sql, string, update } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 class RgBase extends DeclarativeBase {}
@@ -45,6 +45,35 @@ forEachDatabaseWithSchema(
       item.note = "x";
       await session.commit();
       assert.deepEqual(await rows("rg_items"), [{ id: 1, note: "x" }]);
+    });
+
+    test("a versioned object a rolled-back bulk UPDATE followed flushes its next change; it failed with StaleDataError", async () => {
+      const session = ctx.session();
+      const item = Object.assign(new RgVItem(), { id: 6, code: "c6", qty: 6, note: "new" });
+      session.add(item);
+      await session.commit();
+      await session.beginNested();
+      await session.execute(update(RgVItem).where(columnsOf(RgVItem).code.eq("c6")).values({ qty: 5 }));
+      await session.rollback();
+      item.note = "c";
+      await session.commit();
+      assert.deepEqual(await rows("rg_vitems"), [{ id: 6, code: "c6", qty: 6, note: "c", version: 2 }]);
+    });
+
+    test("the same after an upsert: its counter's step is undone by the rollback", async () => {
+      const session = ctx.session();
+      const item = Object.assign(new RgVItem(), { id: 6, code: "c6", qty: 6, note: "new" });
+      session.add(item);
+      await session.commit();
+      await session.get(RgVItem, 6);
+      await session.beginNested();
+      const statement = insert(RgVItem).values({ id: 6, code: "c6", qty: 1, note: "up" });
+      const c = statement.table.c;
+      await session.execute(ctx.db.name === "mysql" ? statement.onDuplicateKeyUpdate({ set: { qty: 1 } }) : statement.onConflictDoUpdate({ target: [c.id], set: { qty: 1 } }));
+      await session.rollback();
+      item.note = "c";
+      await session.commit();
+      assert.deepEqual(await rows("rg_vitems"), [{ id: 6, code: "c6", qty: 6, note: "c", version: 2 }]);
     });
   },
   { createOnce: true },

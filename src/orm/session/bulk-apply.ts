@@ -35,7 +35,7 @@ export function apply(host: ApplyHost, mapper: Mapper, state: InstanceState, val
   unloadReferencesOf(state, [...values.keys()]);
   for (const [attr, value] of values) {
     if (value === VERSION_STEP) {
-      stepVersion(state, attr);
+      stepVersion(state, attr, journal);
       continue;
     }
     if (value === MISSING) {

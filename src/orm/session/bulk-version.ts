@@ -23,6 +23,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { expireState } from "./expiry.js";
 import { attributeOfPair } from "./set-attributes.js";
+import type { Journal } from "../unit-of-work/journal.js";
 
 type SetPairs = readonly SetPair[];
 
@@ -69,10 +70,15 @@ export function upsertWithVersionBump(mapper: Mapper, clause: OnConflictNode): O
   return set === clause.set ? clause : { ...clause, set };
 }
 
-/** The counter of an object whose row the statement changed, one step on from the value it read (expired or not). */
-export function stepVersion(state: InstanceState, attr: string): void {
+/**
+ * The counter of an object whose row the statement changed, one step on from the value it read
+ * (expired or not). Recorded as a flush's UPDATE is: a rollback puts it back (a savepoint's copy
+ * is dropped when the whole transaction rolls back), or the next flush named a counter no row had.
+ */
+export function stepVersion(state: InstanceState, attr: string, journal: Journal): void {
   const version = state.dict[attr];
   if (typeof version !== "number") return;
+  journal.recordUpdate(state, { [attr]: version });
   state.dict[attr] = version + 1;
   if (state.committed) delete state.committed[attr];
 }

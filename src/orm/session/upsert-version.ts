@@ -19,6 +19,7 @@ import { hasPendingChanges } from "../loading/populate.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { stepVersion } from "./bulk-version.js";
+import type { Journal } from "../unit-of-work/journal.js";
 import { expireAttributes, expireState } from "./expiry.js";
 import { heldOfProposedKeys, rowsItMayUpdate } from "./upsert-targets.js";
 
@@ -27,6 +28,7 @@ export async function upsertVersioned<R>(
   connection: Connection,
   identity: IdentityMap,
   owner: StateOwner,
+  journal: Journal,
   mapper: Mapper,
   node: InsertNode,
   clause: OnConflictNode,
@@ -55,7 +57,7 @@ export async function upsertVersioned<R>(
     if (was === now) continue; // the upsert left this row alone
     owner.changing(state);
     const current = was !== undefined && now === was + 1 && state.dict[attr] === was;
-    if (current) stepVersion(state, attr);
+    if (current) stepVersion(state, attr, journal);
     // Changes not flushed (autoflush off) are kept: a current object writes them, a stale one fails.
     if (hasPendingChanges(state)) continue;
     if (current) expireAttributes(state, setAttributes);
