@@ -161,17 +161,17 @@ async function executeIn(host: BulkHost, tx: SessionTransaction, given: BulkStat
   }
   // The WHERE names the columns of the class's own table (of a joined hierarchy's root, not its subclasses' of one name).
   const attributeOfColumn = new Map([...mapper.columns].filter(([, column]) => column.table === mapper.table).map(([attr, column]) => [column.name, attr]));
-  const evaluator = strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText, dialect.capabilities.integerBooleans) : undefined;
-  if (strategy === "evaluate" && !evaluator) {
+  // A versioned UPDATE whose counter it moves on: its rows are read exactly, with their counters,
+  // so that only objects that held the row's version follow it (bulk-version.ts); nothing to evaluate.
+  const exact = statement !== given;
+  const evaluator = strategy === "evaluate" && !exact ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText, dialect.capabilities.integerBooleans) : undefined;
+  if (strategy === "evaluate" && !exact && !evaluator) {
     throw new ArgumentError(
       `session.execute(${node.kind} ${mapper.name}): synchronizeSession "evaluate" cannot evaluate this WHERE in JavaScript ` +
         `(only columns of ${mapper.name} compared with values, joined by AND/OR/NOT, can be); use "fetch" or "auto".`,
     );
   }
 
-  // A versioned UPDATE whose counter it moves on: its rows are read exactly, with their counters,
-  // so that only objects that held the row's version follow it (bulk-version.ts).
-  const exact = statement !== given;
   if (strategy === "evaluate") {
     // Tested before the statement runs (it changes no object): what it cannot decide is expired.
     const tested = evaluator && !exact ? evaluateObjects(host, mapper, evaluator) : undefined;
