@@ -95,14 +95,17 @@ export function versionBefore(row: unknown[]): unknown[] {
  * other was read before another transaction changed the row, and is expired (its counter, left
  * behind, makes a flush of it fail with StaleDataError).
  */
-export function followVersionedRows(identity: IdentityMap, owner: StateOwner, mapper: Mapper, rows: readonly unknown[][], follow: (state: InstanceState) => void): void {
+export function followVersionedRows(identity: IdentityMap, owner: StateOwner, journal: Journal, mapper: Mapper, rows: readonly unknown[][], follow: (state: InstanceState) => void): void {
   const attr = mapper.versionAttribute!;
   const width = mapper.primaryKey.length;
   const byKey = identity.forMapper(mapper);
   for (const row of rows) {
     checkBulkKey(mapper, row, 0);
-    const obj = byKey.get(identityKey(row.slice(0, width)));
+    const key = identityKey(row.slice(0, width));
+    const obj = byKey.get(key);
     const state = obj && stateOf(obj);
+    // An object read later (RETURNING's own) shows the moved counter: a rollback puts it back.
+    if (!state) journal.recordMovedCounter(mapper, key, Number(row[width]));
     if (!state || state.gone) continue;
     if (state.dict[attr] === Number(row[width])) follow(state);
     else if (!hasPendingChanges(state)) {

@@ -153,8 +153,9 @@ async function executeIn(host: BulkHost, tx: SessionTransaction, given: BulkStat
   // WHERE evaluated on the objects: read earlier, an object whose row another transaction had
   // changed since was given values its row did not get (and one whose row did was missed), so an
   // assignment of what it showed was no change and the commit resolved without it. With no
-  // object of the class in the session there is nothing to follow.
-  if (strategy === "auto" && host.identity.forMapper(mapper).isEmpty && !mayReachHeld(host.identity, mapper, values)) {
+  // object of the class in the session there is nothing to follow; but for a version counter
+  // moved on, the rows' counters before it, which an object read later takes back on rollback.
+  if (strategy === "auto" && statement === given && host.identity.forMapper(mapper).isEmpty && !mayReachHeld(host.identity, mapper, values)) {
     const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
     moved([]);
     return count;
@@ -204,7 +205,7 @@ async function executeIn(host: BulkHost, tx: SessionTransaction, given: BulkStat
     count = await run(async () => (await tx.connection.execute(statement)).rowCount);
   }
   const followed: InstanceState[] = [];
-  if (exact) followVersionedRows(host.identity, host.owner, mapper, keys, (state) => followed.push(state));
+  if (exact) followVersionedRows(host.identity, host.owner, tx.journal, mapper, keys, (state) => followed.push(state));
   else followed.push(...objectsWithKeys(host, mapper, keys, 0));
   // Rows the session holds no object of, by their keys (their other columns are not known); found
   // before the objects it holds move to new keys, or leave the identity map.
@@ -250,7 +251,7 @@ async function executeReturning(
   let matched = mapper && synchronize && !exact ? objectsWithKeys(host, mapper, before ?? rows, before ? 0 : width) : [];
   if (mapper && synchronize && exact) {
     matched = [];
-    followVersionedRows(host.identity, host.owner, mapper, before ?? rows.map((row) => versionBefore(row.slice(width))), (state) => matched.push(state));
+    followVersionedRows(host.identity, host.owner, tx.journal, mapper, before ?? rows.map((row) => versionBefore(row.slice(width))), (state) => matched.push(state));
   }
   const changed: ChangedRow[] = [];
   if (mapper && values) for (const state of matched) apply(host, mapper, state, values, tx.journal, changed);
