@@ -99,12 +99,12 @@ forEachDatabaseWithSchema(
       await seed.commit();
       const c = columnsOf(RgVItem);
       let version = 1;
-      for (const way of ["get", "returning", "savepoint"] as const) {
+      for (const way of ["get", "returning", "savepoint", "returning in a savepoint"] as const) {
         const session = ctx.session();
-        const savepoint = way === "savepoint" ? await session.beginNested() : undefined;
-        const statement = update(RgVItem).where(c.qty.gt(6)).values({ note: way });
+        const savepoint = way.endsWith("savepoint") ? await session.beginNested() : undefined;
+        const statement = update(RgVItem).where(c.qty.gt(6)).values({ note: way.slice(0, 20) });
         // RETURNING makes the object of the row; MariaDB has no UPDATE ... RETURNING.
-        const item = way === "returning" && ctx.db.name !== "mysql" ? (await session.execute(statement.returning(RgVItem)))[0]![0] : (await session.execute(statement), (await session.get(RgVItem, 8))!);
+        const item = way.startsWith("returning") && ctx.db.name !== "mysql" ? (await session.execute(statement.returning(RgVItem)))[0]![0] : (await session.execute(statement), (await session.get(RgVItem, 8))!);
         assert.equal(item.version, version + 1);
         await (savepoint ? savepoint.rollback() : session.rollback());
         item.qty = 10 + version;
