@@ -114,6 +114,26 @@ forEachDatabaseWithSchema(
         await session.close();
       }
     });
+
+    test("autoflush off: a change not flushed to a column a bulk UPDATE sets is kept and written; it was dropped", async () => {
+      const c = columnsOf(RgVItem);
+      const seed = ctx.session();
+      seed.addAll([1, 2].map((id) => Object.assign(new RgVItem(), { id, code: `c${id}`, qty: 3, note: "x" })));
+      await seed.commit();
+      for (const synchronizeSession of ["auto", "evaluate", "fetch"] as const) {
+        const session = ctx.session({ autoflush: false });
+        const [one, two] = [(await session.get(RgVItem, 1))!, (await session.get(RgVItem, 2))!];
+        one.qty = 7;
+        two.note = "mine";
+        await session.execute(update(RgVItem).where(c.id.in([1, 2])).values({ qty: c.qty.plus(1), note: "bulk" }), { synchronizeSession });
+        assert.deepEqual([one.qty, two.note], [7, "mine"], synchronizeSession);
+        await session.commit();
+        const got = (await rows("rg_vitems")).sort((a, b) => Number(a.id) - Number(b.id)).map((r) => [r.qty, r.note]);
+        assert.deepEqual(got, [[7, "bulk"], [4, "mine"]], synchronizeSession);
+        await session.close();
+        await ctx.engine.execute(sql`UPDATE rg_vitems SET qty = 3, note = 'x'`);
+      }
+    });
   },
   { createOnce: true },
 );
