@@ -159,8 +159,8 @@ class Program implements ModelProgram<Step> {
    * refreshed" (StaleDataError). Only then may a flush fail: it is rolled back, and the program goes on.
    */
   private async refused(error: unknown): Promise<true> {
-    const held = [...this.held].filter(([key]) => this.unsynchronized.has(key)).map(([, obj]) => stateOf(obj)!);
-    if (!(error instanceof StaleDataError) || !held.some((state) => state.committed !== undefined || state.gone)) throw error;
+    const id = error instanceof StaleDataError ? /^(?:UPDATE|DELETE) of RbVItem \(id=(\d+),/.exec(error.message)?.[1] : undefined;
+    if (id === undefined || !this.unsynchronized.has(`v${id}`)) throw error;
     await this.session.rollback();
     this.rolledBack();
     await this.checkCommitted();
