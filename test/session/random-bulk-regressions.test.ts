@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeclarativeBase, column, columnsOf, insert, integer, model, sql, string, update } from "../../src/index.js";
+import { DeclarativeBase, column, columnsOf, deleteFrom, insert, integer, model, sql, string, update } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 class RgBase extends DeclarativeBase {}
@@ -133,6 +133,31 @@ forEachDatabaseWithSchema(
         await session.close();
         await ctx.engine.execute(sql`UPDATE rg_vitems SET qty = 3, note = 'x'`);
       }
+    });
+
+    test("autoflush off: an object deleted and not flushed whose row a bulk UPDATE changed is deleted by the flush; it failed with StaleDataError", async () => {
+      const seed = ctx.session();
+      seed.add(Object.assign(new RgVItem(), { id: 5, code: "c5", qty: 1, note: "a" }));
+      await seed.commit();
+      const session = ctx.session({ autoflush: false });
+      session.delete((await session.get(RgVItem, 5))!);
+      const c = columnsOf(RgVItem);
+      assert.equal(await session.execute(update(RgVItem).where(c.note.eq("a")).values({ note: "b" })), 1);
+      await session.commit();
+      assert.deepEqual(await rows("rg_vitems"), []);
+    });
+
+    test('autoflush off: synchronizeSession false after a savepoint\'s rollback undid a change: no change is left to drop, and the statement runs; it was refused', async () => {
+      const session = ctx.session({ autoflush: false });
+      const item = Object.assign(new RgVItem(), { id: 8, code: "c8", qty: 4, note: "new" });
+      session.add(item);
+      const savepoint = await session.beginNested();
+      item.qty = 3;
+      await savepoint.rollback();
+      const c = columnsOf(RgVItem);
+      assert.equal(await session.execute(deleteFrom(RgVItem).where(c.note.eq("a")), { synchronizeSession: false }), 0);
+      await session.commit();
+      assert.deepEqual(await rows("rg_vitems"), [{ id: 8, code: "c8", qty: 4, note: "new", version: 1 }]);
     });
   },
   { createOnce: true },

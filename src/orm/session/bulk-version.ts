@@ -106,7 +106,12 @@ export function followVersionedRows(identity: IdentityMap, owner: StateOwner, jo
     const state = obj && stateOf(obj);
     // An object read later (RETURNING's own) shows the moved counter: a rollback puts it back.
     if (!state) journal.recordMovedCounter(mapper, key, Number(row[width]));
-    if (!state || state.gone) continue;
+    if (!state || state.deleted) continue;
+    // To be deleted by the next flush (autoflush off): its DELETE names the counter the row has now.
+    if (state.deletePending) {
+      if (state.dict[attr] === Number(row[width])) stepVersion(state, attr, journal);
+      continue;
+    }
     if (state.dict[attr] === Number(row[width])) follow(state);
     else if (!hasPendingChanges(state)) {
       // Changes not flushed (autoflush off) are kept: its flush names the old counter and fails.

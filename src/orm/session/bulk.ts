@@ -34,7 +34,7 @@ import type { SessionTransaction } from "./session-transaction.js";
 import type { Transactions } from "./transactions.js";
 import { executeBulkInsert, type BulkInsert } from "./bulk-insert.js";
 import { returningTuples } from "./returning-rows.js";
-import { PopulateRun } from "../loading/populate.js";
+import { hasPendingChanges, PopulateRun } from "../loading/populate.js";
 import { followVersionedRows, unversionedCteUpdate, versionBefore, VERSION_STEP, withVersionBump } from "./bulk-version.js";
 import { ctesOf } from "../../core/compiler/cte-clause.js";
 import { apply } from "./bulk-apply.js";
@@ -140,7 +140,8 @@ async function executeIn(host: BulkHost, tx: SessionTransaction, given: BulkStat
   const setsKey = values !== undefined && mapper.keyAttributes.some((attr) => values.has(attr));
   // Lists holding the rows by a foreign key it sets, unloaded once it ran (bulk-held.ts); and
   // changes not flushed that following it would drop refuse it before it runs.
-  const held: HeldObjects = { identity: host.identity, owner: host.owner, hasChanges: (state) => host.transactions.uow.modified.has(state) };
+  // Changes still there: a savepoint's rollback may leave an object listed as modified with none.
+  const held: HeldObjects = { identity: host.identity, owner: host.owner, hasChanges: (state) => host.transactions.uow.modified.has(state) && hasPendingChanges(state) };
   const rels = values ? relationshipsJoinedBy(mapper, values.keys()) : [];
   const moved = (states: readonly InstanceState[] | undefined): void => {
     if (rels.length) unloadMovedLists(held, rels, states, values!);
