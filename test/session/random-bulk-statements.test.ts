@@ -13,7 +13,7 @@
  * `ATHANOR_RANDOM_SEED=<seed>` replays one program; `ATHANOR_RANDOM_PROGRAMS=<n>` runs more.
  */
 import assert from "node:assert/strict";
-import { ArgumentError, DeclarativeBase, StaleDataError, column, columnsOf, deleteFrom, insert, integer, model, sql, string, update, type Session, type SynchronizeSession } from "../../src/index.js";
+import { ArgumentError, DeclarativeBase, InvalidRequestError, StaleDataError, column, columnsOf, deleteFrom, insert, integer, model, sql, string, update, type Session, type SynchronizeSession } from "../../src/index.js";
 import { stateOf } from "../../src/orm/state/instance-state.js";
 import { deleteAllRows } from "../support/empty-tables.js";
 import { randomProgramTests, type ModelProgram } from "../support/random-programs.js";
@@ -76,7 +76,7 @@ type Step =
   | { readonly kind: "update"; readonly cls: Kind; readonly where: Where; readonly values: Values; readonly sync: SynchronizeSession; readonly returning: boolean }
   | { readonly kind: "bulkDelete"; readonly cls: Kind; readonly where: Where; readonly sync: SynchronizeSession; readonly returning: boolean }
   | { readonly kind: "upsert"; readonly cls: Kind; readonly rows: readonly Proposed[]; readonly target: "id" | "code"; readonly add: boolean; readonly returning: boolean }
-  | { readonly kind: "reopen"; readonly commit: boolean }
+  | { readonly kind: "reopen"; readonly commit: boolean; readonly autoflush: boolean }
   | { readonly kind: "flush" | "commit" | "rollback" | "beginNested" | "expireAll" | "peek" }
   | { readonly kind: "endNested"; readonly commit: boolean };
 
@@ -91,6 +91,7 @@ function describeStep(s: Step): string {
     case "upsert":
       return `upsert ${s.cls} ${JSON.stringify(s.rows)} on ${s.target}${s.add ? " adding qty" : ""}${s.returning ? " returning" : ""}`;
     case "reopen":
+      return `reopen ${s.commit ? "commit" : "rollback"}, autoflush ${s.autoflush ? "on" : "off"}`;
     case "endNested":
       return `${s.kind} ${s.commit ? "commit" : "rollback"}`;
     default:
@@ -123,11 +124,25 @@ function matches(where: Where, id: number, row: Row): boolean {
   }
 }
 
+/** An object's changes not flushed: the attributes changed, and the row's values they change from. */
+interface Dirty {
+  qty: number;
+  note: string;
+  readonly changed: Set<"qty" | "note">;
+  /** An expired attribute was assigned, or a bulk UPDATE set a changed one by an SQL expression: written whatever it holds. */
+  forced: boolean;
+}
+
 class Program implements ModelProgram<Step> {
+  /** The rows the database holds once the session's changes are flushed: what its objects show. */
   current: Rows = new Map();
+  /** The rows the database holds now, in the transaction (the changes not flushed left out: autoflush off). */
+  db: Rows = new Map();
   private committed: Rows = new Map();
-  /** The versioned rows changed through their objects since the last flush, with their values then. */
-  private dirty = new Map<string, { qty: number; note: string; forced: boolean }>();
+  /** The rows changed through their objects since the last flush. */
+  private dirty = new Map<string, Dirty>();
+  /** Whether the session flushes before each statement (a reopen chooses). */
+  private autoflush = true;
   /** The objects the session holds, by key; those of rows gone are checked to show it. */
   held = new Map<string, Item>();
   /** The versioned rows a bulk UPDATE with `synchronizeSession: false` changed while this session was open. */
@@ -199,10 +214,13 @@ class Program implements ModelProgram<Step> {
         const row = this.current.get(key);
         if (!obj || !row || stateOf(obj)?.status !== "persistent" && stateOf(obj)?.status !== "pending") return false;
         const state = stateOf(obj)!;
-        if (step.cls === "v" && state.status === "persistent") {
-          const entry = this.dirty.get(key) ?? { qty: row.qty, note: row.note, forced: false };
+        const attr = step.qty !== undefined ? "qty" : "note";
+        // The value it shows assigned again changes nothing, unless expired (its old value unknown).
+        if (state.status === "persistent" && (row[attr] !== step[attr] || state.expired?.has(attr))) {
+          const entry = this.dirty.get(key) ?? { qty: row.qty, note: row.note, changed: new Set(), forced: false };
           // An expired attribute assigned is written whatever it held (its old value is unknown).
-          if (state.expired?.has(step.qty !== undefined ? "qty" : "note")) entry.forced = true;
+          if (state.expired?.has(attr)) entry.forced = true;
+          entry.changed.add(attr);
           this.dirty.set(key, entry);
         }
         if (step.qty !== undefined) obj.qty = row.qty = step.qty;
@@ -215,7 +233,6 @@ class Program implements ModelProgram<Step> {
         if (!obj || !this.current.has(key) || (stateOf(obj)?.status !== "persistent" && stateOf(obj)?.status !== "pending")) return false;
         session.delete(obj);
         this.current.delete(key);
-        this.dirty.delete(key);
         return true;
       }
       case "expire":
@@ -269,6 +286,7 @@ class Program implements ModelProgram<Step> {
         } else {
           await top.sp.rollback();
           this.current = top.rows;
+          this.db = copyRows(top.rows);
           this.dirty.clear();
         }
         return true;
@@ -280,7 +298,8 @@ class Program implements ModelProgram<Step> {
         if (!step.commit) this.rolledBack();
         this.held.clear();
         this.unsynchronized.clear();
-        this.session = this.ctx.session();
+        this.autoflush = step.autoflush;
+        this.session = this.ctx.session({ autoflush: step.autoflush });
         return true;
     }
   }
@@ -289,9 +308,15 @@ class Program implements ModelProgram<Step> {
   private settleFlush(): void {
     for (const [key, was] of this.dirty) {
       const row = this.current.get(key);
-      if (row && (was.forced || row.qty !== was.qty || row.note !== was.note)) row.version++;
+      if (key.startsWith("v") && row && (was.forced || row.qty !== was.qty || row.note !== was.note)) row.version++;
     }
     this.dirty.clear();
+    this.db = copyRows(this.current);
+  }
+
+  /** Before a bulk statement: the autoflush, if on. */
+  private beforeStatement(): void {
+    if (this.autoflush) this.settleFlush();
   }
 
   private async flushed(): Promise<void> {
@@ -303,6 +328,7 @@ class Program implements ModelProgram<Step> {
     this.savepoints.length = 0;
     this.dirty.clear();
     this.current = copyRows(this.committed);
+    this.db = copyRows(this.committed);
   }
 
   private async commit(): Promise<void> {
@@ -320,9 +346,43 @@ class Program implements ModelProgram<Step> {
     return where.op === "lt" ? c.qty.lt(where.value) : c.qty.gt(where.value);
   }
 
-  /** The model's rows of `cls` the WHERE matches, and their keys. */
+  /** The rows of `cls` in the database the WHERE matches, and their keys. */
   private matching(cls: Kind, where: Where): [string, Row][] {
-    return [...this.current].filter(([key, row]) => key.startsWith(cls) && matches(where, idOf(key), row));
+    return [...this.db].filter(([key, row]) => key.startsWith(cls) && matches(where, idOf(key), row));
+  }
+
+  /**
+   * A row a statement changed: the database's, and what the objects show, but for a change not
+   * flushed, which is kept (written over the row's new value by the flush): the row's new value is
+   * what it changes from (unknown for an SQL expression).
+   */
+  private changedRow(key: string, row: Row, set: readonly ("qty" | "note")[], computed: boolean): void {
+    const shown = this.current.get(key);
+    if (!shown) return; // deleted, not flushed
+    const dirty = this.dirty.get(key);
+    for (const attr of set) {
+      if (!dirty?.changed.has(attr)) (shown as unknown as Record<string, unknown>)[attr] = row[attr];
+      else if (attr === "qty" && computed) dirty.forced = true;
+      else (dirty as unknown as Record<string, unknown>)[attr] = row[attr];
+    }
+    shown.version = row.version;
+  }
+
+  /**
+   * Autoflush off: whether following the statement would drop changes not flushed, so that it is
+   * refused (InvalidRequestError, nothing run): the objects it would expire (all of the class with
+   * \`false\`, those "evaluate" cannot decide) holding changes to what it sets (a DELETE: any change).
+   */
+  private dropsChanges(cls: Kind, step: { sync: SynchronizeSession; where: Where }, set: readonly string[] | undefined, exact: boolean): boolean {
+    if (this.autoflush || (step.sync !== false && (step.sync !== "evaluate" || exact))) return false;
+    for (const [key, dirty] of this.dirty) {
+      const obj = this.held.get(key);
+      const state = obj && stateOf(obj);
+      if (!key.startsWith(cls) || !state || state.status !== "persistent") continue;
+      if (set && ![...dirty.changed].some((attr) => set.includes(attr))) continue;
+      if (step.sync === false || (step.where.col !== "id" && (state.expired?.has(step.where.col) ?? false))) return true;
+    }
+    return false;
   }
 
   private async bulkUpdate(step: Extract<Step, { kind: "update" }>): Promise<void> {
@@ -333,19 +393,24 @@ class Program implements ModelProgram<Step> {
     if (values.qtyPlus !== undefined) set.qty = c.qty.plus(values.qtyPlus);
     if (values.note !== undefined) set.note = values.note;
     // The autoflush runs first: the versioned rows changed since move their counter on.
-    this.settleFlush();
+    this.beforeStatement();
     const hit = this.matching(cls, step.where);
     const statement = update(CLASSES[cls] as typeof RbItem).where(this.whereOf(cls, step.where)).values(set as never);
     const returning = step.returning && !this.mysql;
     if (await this.refusedEvaluation(step, returning || cls === "v", statement)) return;
+    if (this.dropsChanges(cls, step, Object.keys(set), returning || cls === "v")) {
+      await assert.rejects(this.session.execute(statement, { synchronizeSession: step.sync }), InvalidRequestError);
+      return;
+    }
     const result = returning
       ? await this.session.execute(statement.returning(CLASSES[cls] as typeof RbItem), { synchronizeSession: step.sync })
       : await this.session.execute(statement, { synchronizeSession: step.sync });
-    for (const [, row] of hit) {
+    for (const [key, row] of hit) {
       if (values.qty !== undefined) row.qty = values.qty;
       if (values.qtyPlus !== undefined) row.qty += values.qtyPlus;
       if (values.note !== undefined) row.note = values.note;
       if (cls === "v") row.version++;
+      this.changedRow(key, row, Object.keys(set) as ("qty" | "note")[], values.qtyPlus !== undefined);
     }
     if (cls === "v" && step.sync === false) for (const [key] of hit) this.unsynchronized.add(key);
     this.checkReturned(cls, result, hit, returning);
@@ -353,14 +418,22 @@ class Program implements ModelProgram<Step> {
 
   private async bulkDelete(step: Extract<Step, { kind: "bulkDelete" }>): Promise<void> {
     const { cls } = step;
-    this.settleFlush();
+    this.beforeStatement();
     const hit = this.matching(cls, step.where);
     const statement = deleteFrom(CLASSES[cls] as typeof RbItem).where(this.whereOf(cls, step.where));
     if (await this.refusedEvaluation(step, step.returning, statement)) return;
+    if (this.dropsChanges(cls, step, undefined, step.returning)) {
+      await assert.rejects(this.session.execute(statement, { synchronizeSession: step.sync }), InvalidRequestError);
+      return;
+    }
     const result = step.returning
       ? await this.session.execute(statement.returning(columnsOf(CLASSES[cls] as typeof RbItem).id), { synchronizeSession: step.sync })
       : await this.session.execute(statement, { synchronizeSession: step.sync });
-    for (const [key] of hit) this.current.delete(key);
+    for (const [key] of hit) {
+      this.db.delete(key);
+      this.current.delete(key);
+      this.dirty.delete(key);
+    }
     if (Array.isArray(result)) assert.deepEqual(result.map((t) => Number(t[0])).sort((a, b) => a - b), hit.map(([k]) => idOf(k)).sort((a, b) => a - b), "the ids a DELETE returns");
     else assert.equal(result, hit.length, "the rows a DELETE matched");
   }
@@ -389,12 +462,16 @@ class Program implements ModelProgram<Step> {
 
   private async upsert(step: Extract<Step, { kind: "upsert" }>): Promise<boolean> {
     const { cls, rows } = step;
-    // Each row proposed conflicts with one row of the model or none, by its key or its code.
+    // Each row proposed conflicts with one row of the database or none, by its key or its code;
+    // none that a flush not run yet inserts or deletes (autoflush off).
     const seen = new Set<string>();
     const target: (string | undefined)[] = [];
+    const pending = (key: string | undefined) => key !== undefined && !this.autoflush && this.current.has(key) !== this.db.has(key);
     for (const p of rows) {
       const byId = this.current.has(keyOf(cls, p.id)) ? keyOf(cls, p.id) : undefined;
       const byCode = [...this.current].find(([k, r]) => k.startsWith(cls) && r.code === p.code)?.[0];
+      const inDb = [...this.db].find(([k, r]) => k.startsWith(cls) && r.code === p.code)?.[0];
+      if (pending(byId) || pending(byCode) || pending(inDb) || pending(keyOf(cls, p.id))) return false;
       if (byId !== undefined && byCode !== byId) return false;
       if (byId === undefined && byCode === undefined && (this.committed.has(keyOf(cls, p.id)) || this.held.has(keyOf(cls, p.id)))) return false;
       if (byId === undefined && byCode !== undefined && step.target === "id" && !this.mysql) return false;
@@ -404,7 +481,7 @@ class Program implements ModelProgram<Step> {
       seen.add(hit ?? keyOf(cls, p.id));
       target.push(hit);
     }
-    this.settleFlush();
+    this.beforeStatement();
     const base = insert(CLASSES[cls] as typeof RbItem).values(rows.map((r) => ({ ...r })) as never);
     const t = base.table.c as unknown as ReturnType<typeof columnsOf<RbItem>>;
     const set = (excluded: typeof t) => ({ qty: step.add ? t.qty.plus(excluded.qty) : excluded.qty, note: excluded.note });
@@ -414,12 +491,14 @@ class Program implements ModelProgram<Step> {
       const key = target[i];
       if (key === undefined) {
         this.current.set(keyOf(cls, p.id), { code: p.code, qty: p.qty, note: p.note, version: 1 });
+        this.db.set(keyOf(cls, p.id), { code: p.code, qty: p.qty, note: p.note, version: 1 });
         return;
       }
-      const row = this.current.get(key)!;
+      const row = this.db.get(key)!;
       row.qty = step.add ? row.qty + p.qty : p.qty;
       row.note = p.note;
       if (cls === "v") row.version++;
+      this.changedRow(key, row, ["qty", "note"], false);
     });
     if (step.returning) {
       const objs = (result as [Item][]).map((r) => r[0]);
@@ -522,7 +601,7 @@ function randomStep(random: () => number, program: Program, next: () => number):
   if (r < 0.91) return { kind: "beginNested" };
   if (r < 0.95) return { kind: "endNested", commit: random() < 0.5 };
   if (r < 0.97) return { kind: "expireAll" };
-  return { kind: "reopen", commit: random() < 0.7 };
+  return { kind: "reopen", commit: random() < 0.7, autoflush: random() < 0.5 };
 }
 
 forEachDatabaseWithSchema(
