@@ -163,6 +163,21 @@ forEachDatabaseWithSchema(
       await session.commit();
       assert.deepEqual(await rows("rg_vitems"), [{ id: 8, code: "c8", qty: 4, note: "new", version: 1 }]);
     });
+
+    test("autoflush off: an upsert of a versioned row whose object holds a change not flushed: the change is kept, the other columns it set are read again; they showed the old values", async () => {
+      await (await heldItem(false)).session.close();
+      const reader = ctx.session({ autoflush: false, expireOnCommit: false });
+      const item = (await reader.get(RgVItem, 6))!;
+      item.note = "mine";
+      const statement = insert(RgVItem).values({ id: 6, code: "c6", qty: 1, note: "up" });
+      const c = statement.table.c;
+      const set = { qty: c.qty.plus(10), note: "up" };
+      await reader.execute(ctx.db.name === "mysql" ? statement.onDuplicateKeyUpdate({ set }) : statement.onConflictDoUpdate({ target: [c.id], set }));
+      await reader.load(item, "qty");
+      assert.deepEqual([item.qty, item.note, item.version], [16, "mine", 2]);
+      await reader.commit();
+      assert.deepEqual(await rows("rg_vitems"), [{ id: 6, code: "c6", qty: 16, note: "mine", version: 3 }]);
+    });
   },
   { createOnce: true },
 );

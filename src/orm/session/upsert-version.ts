@@ -58,8 +58,12 @@ export async function upsertVersioned<R>(
     owner.changing(state);
     const current = was !== undefined && now === was + 1 && state.dict[attr] === was;
     if (current) stepVersion(state, attr, journal);
-    // Changes not flushed (autoflush off) are kept: a current object writes them, a stale one fails.
-    if (hasPendingChanges(state)) continue;
+    // Changes not flushed (autoflush off) are kept: a current object writes them, a stale one
+    // fails. The other columns it set are read again (they showed the old values).
+    if (hasPendingChanges(state)) {
+      if (current) expireAttributes(state, setAttributes.filter((set) => state.committed === undefined || !(set in state.committed)));
+      continue;
+    }
     if (current) expireAttributes(state, setAttributes);
     else expireState(state);
   }
