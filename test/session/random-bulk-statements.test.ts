@@ -13,7 +13,7 @@
  * `ATHANOR_RANDOM_SEED=<seed>` replays one program; `ATHANOR_RANDOM_PROGRAMS=<n>` runs more.
  */
 import assert from "node:assert/strict";
-import { ArgumentError, DeclarativeBase, InvalidRequestError, StaleDataError, column, columnsOf, deleteFrom, insert, integer, model, sql, string, update, type Session, type SynchronizeSession } from "../../src/index.js";
+import { ArgumentError, DeclarativeBase, InvalidRequestError, StaleDataError, column, columnsOf, deleteFrom, insert, integer, model, select, sql, string, update, type Session, type SynchronizeSession } from "../../src/index.js";
 import { stateOf } from "../../src/orm/state/instance-state.js";
 import { deleteAllRows } from "../support/empty-tables.js";
 import { randomProgramTests, type ModelProgram } from "../support/random-programs.js";
@@ -76,7 +76,8 @@ type Step =
   | { readonly kind: "update"; readonly cls: Kind; readonly where: Where; readonly values: Values; readonly sync: SynchronizeSession; readonly returning: boolean }
   | { readonly kind: "bulkDelete"; readonly cls: Kind; readonly where: Where; readonly sync: SynchronizeSession; readonly returning: boolean }
   | { readonly kind: "upsert"; readonly cls: Kind; readonly rows: readonly Proposed[]; readonly target: "id" | "code"; readonly add: boolean; readonly returning: boolean }
-  | { readonly kind: "reopen"; readonly commit: boolean; readonly autoflush: boolean }
+  | { readonly kind: "reopen"; readonly commit: boolean; readonly autoflush: boolean; readonly expireOnCommit: boolean }
+  | { readonly kind: "query"; readonly cls: Kind; readonly where: Where }
   | { readonly kind: "flush" | "commit" | "rollback" | "beginNested" | "expireAll" | "peek" }
   | { readonly kind: "endNested"; readonly commit: boolean };
 
@@ -91,7 +92,9 @@ function describeStep(s: Step): string {
     case "upsert":
       return `upsert ${s.cls} ${JSON.stringify(s.rows)} on ${s.target}${s.add ? " adding qty" : ""}${s.returning ? " returning" : ""}`;
     case "reopen":
-      return `reopen ${s.commit ? "commit" : "rollback"}, autoflush ${s.autoflush ? "on" : "off"}`;
+      return `reopen ${s.commit ? "commit" : "rollback"}, autoflush ${s.autoflush ? "on" : "off"}, expireOnCommit ${s.expireOnCommit ? "on" : "off"}`;
+    case "query":
+      return `query ${s.cls} where ${describeWhere(s.where)}`;
     case "endNested":
       return `${s.kind} ${s.commit ? "commit" : "rollback"}`;
     default:
@@ -208,6 +211,15 @@ class Program implements ModelProgram<Step> {
         this.held.set(key, obj);
         return true;
       }
+      case "query": {
+        // The objects of the rows the WHERE matches in the database (after the autoflush, if on).
+        if (this.autoflush) this.settleFlush();
+        const objs = await session.scalars(select(CLASSES[step.cls] as typeof RbItem).where(this.whereOf(step.cls, step.where)));
+        const hit = this.matching(step.cls, step.where).map(([key]) => idOf(key));
+        assert.deepEqual(objs.map((o) => o.id).sort((a, b) => a - b), hit.sort((a, b) => a - b), "the objects a query returns");
+        for (const obj of objs) if (this.current.has(keyOf(step.cls, obj.id))) this.held.set(keyOf(step.cls, obj.id), obj);
+        return true;
+      }
       case "change": {
         const key = keyOf(step.cls, step.id);
         const obj = this.held.get(key);
@@ -299,7 +311,7 @@ class Program implements ModelProgram<Step> {
         this.held.clear();
         this.unsynchronized.clear();
         this.autoflush = step.autoflush;
-        this.session = this.ctx.session({ autoflush: step.autoflush });
+        this.session = this.ctx.session({ autoflush: step.autoflush, expireOnCommit: step.expireOnCommit });
         return true;
     }
   }
@@ -568,7 +580,8 @@ function randomStep(random: () => number, program: Program, next: () => number):
   };
   const r = random();
   if (r < 0.12 || !some) return { kind: "new", cls, id: next(), qty: qty() };
-  if (r < 0.22) return { kind: "get", cls, id: idOf(pick([...rows, ...held])!) };
+  if (r < 0.19) return { kind: "get", cls, id: idOf(pick([...rows, ...held])!) };
+  if (r < 0.22) return { kind: "query", cls, where: where() };
   if (r < 0.32) {
     const target = pick(held) ?? some;
     return random() < 0.5 ? { kind: "change", cls, id: idOf(target), qty: qty() } : { kind: "change", cls, id: idOf(target), note: note() };
@@ -601,7 +614,7 @@ function randomStep(random: () => number, program: Program, next: () => number):
   if (r < 0.91) return { kind: "beginNested" };
   if (r < 0.95) return { kind: "endNested", commit: random() < 0.5 };
   if (r < 0.97) return { kind: "expireAll" };
-  return { kind: "reopen", commit: random() < 0.7, autoflush: random() < 0.5 };
+  return { kind: "reopen", commit: random() < 0.7, autoflush: random() < 0.5, expireOnCommit: random() < 0.7 };
 }
 
 forEachDatabaseWithSchema(
