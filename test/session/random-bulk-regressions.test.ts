@@ -119,6 +119,20 @@ forEachDatabaseWithSchema(
       }
     });
 
+    test("the same after an upsert of a row the session held no object of", async () => {
+      await (await heldItem(false)).session.close();
+      const session = ctx.session();
+      const statement = insert(RgVItem).values({ id: 6, code: "c6", qty: 1, note: "up" });
+      const c = statement.table.c;
+      await session.execute(ctx.db.name === "mysql" ? statement.onDuplicateKeyUpdate({ set: { qty: 1 } }) : statement.onConflictDoUpdate({ target: [c.id], set: { qty: 1 } }));
+      const item = (await session.get(RgVItem, 6))!;
+      assert.equal(item.version, 2);
+      await session.rollback();
+      item.note = "c";
+      await session.commit();
+      assert.deepEqual(await rows("rg_vitems"), [{ id: 6, code: "c6", qty: 6, note: "c", version: 2 }]);
+    });
+
     test("autoflush off: a change not flushed to a column a bulk UPDATE sets is kept and written; it was dropped", async () => {
       const c = columnsOf(RgVItem);
       const seed = ctx.session();
