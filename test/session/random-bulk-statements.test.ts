@@ -4,7 +4,9 @@
  * UPDATE and DELETE (each `synchronizeSession` strategy, with and without `.returning(...)`) and
  * upserts through the session with ORM work on the same rows: objects read, changed and not
  * flushed, new and deleted objects, flush, commit, rollback, savepoints, expire, refresh, get,
- * close and reopen. The model holds the rows the database must hold. After every step, each object
+ * queries, close and reopen (with autoflush on or off, expire-on-commit on or off). The model holds
+ * the rows the database holds, and apart (autoflush off) what the objects must show once their
+ * changes are flushed: a bulk statement keeps a change not flushed. After every step, each object
  * the session holds shows its row's values or has them expired (to be read again), and an object
  * whose row is gone is marked deleted or expired (docs/bulk-update-delete.md, docs/upsert.md: even
  * `synchronizeSession: false` expires what may match). After every commit and rollback the

@@ -33,13 +33,13 @@ export class Journal {
   readonly collections: InstrumentedList<object>[] = [];
   readonly collectionsBefore: CommittedMembers<object>[] = [];
   /**
-   * Rows of a versioned model whose counter a bulk UPDATE moved on while the session held no
+   * Rows of a versioned model whose counter a bulk UPDATE or an upsert moved on while the session held no
    * object of them: the counter before, by mapper and identity key. An object read later shows
    * the moved counter, which a rollback must put back (`restoreMovedCounters`).
    */
   movedCounters: Map<Mapper, Map<unknown, number>> | undefined;
 
-  /** A row's counter before a bulk UPDATE moved it on; the first record in the transaction wins. */
+  /** A row's counter before a bulk UPDATE or an upsert moved it on; the first record in the transaction wins. */
   recordMovedCounter(mapper: Mapper, key: unknown, before: number): void {
     this.movedCounters ??= new Map();
     let rows = this.movedCounters.get(mapper);
@@ -122,7 +122,7 @@ export function undoUpdate(state: InstanceState, before: Record<string, unknown>
 }
 
 /**
- * The counters of the rows a rolled-back bulk UPDATE moved on, put back on the objects of those
+ * The counters of the rows a rolled-back bulk UPDATE or upsert moved on, put back on the objects of those
  * rows the session read since (`Journal.movedCounters`): left moved, the next flush of such an
  * object named a counter no row had, a false StaleDataError. After the undone updates, being older.
  */
