@@ -77,7 +77,7 @@ type Step =
   | { readonly kind: "change"; readonly cls: Kind; readonly id: number; readonly qty?: number; readonly note?: string }
   | { readonly kind: "update"; readonly cls: Kind; readonly where: Where; readonly values: Values; readonly sync: SynchronizeSession; readonly returning: boolean }
   | { readonly kind: "bulkDelete"; readonly cls: Kind; readonly where: Where; readonly sync: SynchronizeSession; readonly returning: boolean }
-  | { readonly kind: "upsert"; readonly cls: Kind; readonly rows: readonly Proposed[]; readonly target: "id" | "code"; readonly add: boolean; readonly returning: boolean }
+  | { readonly kind: "upsert"; readonly cls: Kind; readonly rows: readonly Proposed[]; readonly target: "id" | "code"; readonly add: boolean; readonly returning: boolean; readonly nothing?: boolean }
   | { readonly kind: "reopen"; readonly commit: boolean; readonly autoflush: boolean; readonly expireOnCommit: boolean }
   | { readonly kind: "query"; readonly cls: Kind; readonly where: Where }
   | { readonly kind: "flush" | "commit" | "rollback" | "beginNested" | "expireAll" | "peek" }
@@ -92,7 +92,7 @@ function describeStep(s: Step): string {
     case "bulkDelete":
       return `deleteFrom ${s.cls} where ${describeWhere(s.where)} sync ${String(s.sync)}${s.returning ? " returning" : ""}`;
     case "upsert":
-      return `upsert ${s.cls} ${JSON.stringify(s.rows)} on ${s.target}${s.add ? " adding qty" : ""}${s.returning ? " returning" : ""}`;
+      return `upsert ${s.cls} ${JSON.stringify(s.rows)} on ${s.target}${s.nothing ? " do nothing" : s.add ? " adding qty" : ""}${s.returning ? " returning" : ""}`;
     case "reopen":
       return `reopen ${s.commit ? "commit" : "rollback"}, autoflush ${s.autoflush ? "on" : "off"}, expireOnCommit ${s.expireOnCommit ? "on" : "off"}`;
     case "query":
@@ -499,7 +499,11 @@ class Program implements ModelProgram<Step> {
     const base = insert(CLASSES[cls] as typeof RbItem).values(rows.map((r) => ({ ...r })) as never);
     const t = base.table.c as unknown as ReturnType<typeof columnsOf<RbItem>>;
     const set = (excluded: typeof t) => ({ qty: step.add ? t.qty.plus(excluded.qty) : excluded.qty, note: excluded.note });
-    const statement = this.mysql ? base.onDuplicateKeyUpdate({ set: set as never }) : base.onConflictDoUpdate({ target: [t[step.target]] as never, set: set as never });
+    const statement = step.nothing
+      ? base.onConflictDoNothing(this.mysql ? {} : { target: t[step.target] as never })
+      : this.mysql
+        ? base.onDuplicateKeyUpdate({ set: set as never })
+        : base.onConflictDoUpdate({ target: [t[step.target]] as never, set: set as never });
     const result = step.returning ? await this.session.execute(statement.returning(CLASSES[cls] as typeof RbItem)) : await this.session.execute(statement);
     rows.forEach((p, i) => {
       const key = target[i];
@@ -509,6 +513,7 @@ class Program implements ModelProgram<Step> {
         return;
       }
       const row = this.db.get(key)!;
+      if (step.nothing) return; // the row was there: left as it is
       row.qty = step.add ? row.qty + p.qty : p.qty;
       row.note = p.note;
       if (cls === "v") row.version++;
@@ -516,7 +521,9 @@ class Program implements ModelProgram<Step> {
     });
     if (step.returning) {
       const objs = (result as [Item][]).map((r) => r[0]);
-      assert.deepEqual(objs.map((o) => o.id).sort((a, b) => a - b), rows.map((p, i) => idOf(target[i] ?? keyOf(cls, p.id))).sort((a, b) => a - b), "the objects an upsert returns");
+      // DO NOTHING returns the rows it inserted, and on MariaDB those it skipped too (docs/upsert.md).
+      const returned = rows.flatMap((p, i) => (target[i] === undefined ? [p.id] : step.nothing && !this.mysql ? [] : [idOf(target[i]!)]));
+      assert.deepEqual(objs.map((o) => o.id).sort((a, b) => a - b), returned.sort((a, b) => a - b), "the objects an upsert returns");
       for (const obj of objs) this.held.set(keyOf(cls, obj.id), obj);
     }
     return true;
@@ -606,7 +613,7 @@ function randomStep(random: () => number, program: Program, next: () => number):
       const id = next();
       proposed.push({ id, code: `c${id}`, qty: qty(), note: note() });
     }
-    return { kind: "upsert", cls, rows: proposed, target: byCode ? "code" : "id", add: random() < 0.5, returning: random() < 0.3 };
+    return { kind: "upsert", cls, rows: proposed, target: byCode ? "code" : "id", add: random() < 0.5, returning: random() < 0.3, nothing: random() < 0.2 };
   }
   if (r < 0.7) return { kind: random() < 0.5 ? "expire" : "refresh", cls, id: idOf(pick(held) ?? some) };
   if (r < 0.73) return { kind: "flush" };
