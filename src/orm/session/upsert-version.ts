@@ -22,9 +22,8 @@ import { stepVersion } from "./bulk-version.js";
 import type { Journal } from "../unit-of-work/journal.js";
 import { expireAttributes, expireState } from "./expiry.js";
 import { heldOfProposedKeys, rowsItMayUpdate, rowsOfProposedValues } from "./upsert-targets.js";
-import type { ObjectsByKey } from "../identity/objects-by-key.js";
 
-/** Runs the upsert (`execute`) between the two reads of counters, and has the session's objects follow it. */
+/** Runs the `upsert` between the two reads of counters, and has the session's objects follow it. */
 export async function upsertVersioned<R>(
   connection: Connection,
   identity: IdentityMap,
@@ -33,7 +32,7 @@ export async function upsertVersioned<R>(
   mapper: Mapper,
   node: InsertNode,
   clause: OnConflictNode,
-  execute: () => Promise<R>,
+  upsert: () => Promise<R>,
 ): Promise<R> {
   const byKey = identity.forMapper(mapper);
   // The counters of the rows it may update that the session holds no object of: one read after it
@@ -42,21 +41,11 @@ export async function upsertVersioned<R>(
   for (const filter of rowsOfProposedValues(mapper, node) ?? []) {
     for (const [key, counter] of await countersOf(connection, mapper, filter, true)) if (byKey.get(key) === undefined) notHeld.set(key, counter);
   }
-  const result = await upsertFollowing(connection, byKey, owner, journal, mapper, node, clause, execute);
-  for (const [key, counter] of notHeld) journal.recordMovedCounter(mapper, key, counter);
-  return result;
-}
-
-async function upsertFollowing<R>(
-  connection: Connection,
-  byKey: ObjectsByKey,
-  owner: StateOwner,
-  journal: Journal,
-  mapper: Mapper,
-  node: InsertNode,
-  clause: OnConflictNode,
-  execute: () => Promise<R>,
-): Promise<R> {
+  const execute = async (): Promise<R> => {
+    const result = await upsert();
+    for (const [key, counter] of notHeld) journal.recordMovedCounter(mapper, key, counter);
+    return result;
+  };
   if (byKey.isEmpty) return execute();
   const proposed = heldOfProposedKeys(mapper, node, byKey);
   const filters = rowsItMayUpdate(mapper, node, byKey);
