@@ -62,7 +62,14 @@ export function randomProgramTests<Step, P extends ModelProgram<Step>>(options: 
     const program = options.program();
     const ran: Step[] = [];
     try {
-      for (const step of steps) if (await program.run(step)) ran.push(step);
+      for (const step of steps) {
+        // The step that throws is part of the program printed (it used to be left out).
+        const done = await program.run(step).catch((error: unknown) => {
+          ran.push(step);
+          throw error;
+        });
+        if (done) ran.push(step);
+      }
       await program.finish();
       return { ran };
     } catch (error) {

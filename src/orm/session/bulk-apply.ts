@@ -10,6 +10,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { InstanceState, StateOwner } from "../state/instance-state.js";
 import type { Journal } from "../unit-of-work/journal.js";
 import { MISSING } from "./bulk-evaluate.js";
+import { FLAGGED } from "../state/mutable-values.js";
 import { stepVersion, VERSION_STEP } from "./bulk-version.js";
 import { markDeleted, storedColumns, type ChangedRow } from "./bulk-cascades.js";
 import { expireAttributes, unloadReferencesOf } from "./expiry.js";
@@ -33,9 +34,17 @@ export function apply(host: ApplyHost, mapper: Mapper, state: InstanceState, val
   const keyBefore: Record<string, unknown> = {};
   for (const attr of mapper.keyAttributes) if (values.get(attr) !== undefined && values.get(attr) !== MISSING) keyBefore[attr] = state.dict[attr];
   unloadReferencesOf(state, [...values.keys()]);
+  const committed = state.committed;
   for (const [attr, value] of values) {
     if (value === VERSION_STEP) {
-      stepVersion(state, attr);
+      stepVersion(state, attr, journal);
+      continue;
+    }
+    // A change not flushed (autoflush off) is kept, as an upsert keeps it: the row's new value
+    // becomes what it changes from (unknown for an SQL expression), and the flush writes it over.
+    // Overwritten, it was dropped and the commit resolved without it.
+    if (committed !== undefined && attr in committed && !mapper.keyAttributes.includes(attr)) {
+      if (committed[attr] !== FLAGGED) committed[attr] = value === MISSING ? FLAGGED : value;
       continue;
     }
     if (value === MISSING) {

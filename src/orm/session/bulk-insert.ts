@@ -70,7 +70,7 @@ export async function executeBulkInsert(host: BulkHost, statement: BulkInsert<un
   let result;
   try {
     // The counter moved on: the session's objects of the rows follow (upsert-version.ts).
-    result = await (bumped ? upsertVersioned(connection, host.identity, host.owner, mapper!, full.node, onConflict, execute) : execute());
+    result = await (bumped ? upsertVersioned(connection, host.identity, host.owner, tx.journal, mapper!, full.node, onConflict, execute) : execute());
   } catch (error) {
     tx.statementFailed(error);
     throw error;

@@ -87,7 +87,7 @@ export async function executeSpanning(host: BulkHost, tx: SessionTransaction, st
     return rowKeys.length;
   }
   const followed: InstanceState[] = [];
-  if (exact) followVersionedRows(host.identity, host.owner, mapper, keys, (state) => followed.push(state));
+  if (exact) followVersionedRows(host.identity, host.owner, tx.journal, mapper, keys, (state) => followed.push(state));
   else followed.push(...objectsWithKeys(host, mapper, keys, 0));
   const changed: ChangedRow[] = followed.length < keys.length ? rowsNotHeld(host, mapper, rowKeys, values) : [];
   for (const state of followed) apply(host, mapper, state, values, tx.journal, changed);

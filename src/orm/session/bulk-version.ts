@@ -23,6 +23,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { expireState } from "./expiry.js";
 import { attributeOfPair } from "./set-attributes.js";
+import type { Journal } from "../unit-of-work/journal.js";
 
 type SetPairs = readonly SetPair[];
 
@@ -69,10 +70,15 @@ export function upsertWithVersionBump(mapper: Mapper, clause: OnConflictNode): O
   return set === clause.set ? clause : { ...clause, set };
 }
 
-/** The counter of an object whose row the statement changed, one step on from the value it read (expired or not). */
-export function stepVersion(state: InstanceState, attr: string): void {
+/**
+ * The counter of an object whose row the statement changed, one step on from the value it read
+ * (expired or not). Recorded as a flush's UPDATE is: a rollback puts it back (a savepoint's copy
+ * is dropped when the whole transaction rolls back), or the next flush named a counter no row had.
+ */
+export function stepVersion(state: InstanceState, attr: string, journal: Journal): void {
   const version = state.dict[attr];
   if (typeof version !== "number") return;
+  journal.recordUpdate(state, { [attr]: version });
   state.dict[attr] = version + 1;
   if (state.committed) delete state.committed[attr];
 }
@@ -89,15 +95,23 @@ export function versionBefore(row: unknown[]): unknown[] {
  * other was read before another transaction changed the row, and is expired (its counter, left
  * behind, makes a flush of it fail with StaleDataError).
  */
-export function followVersionedRows(identity: IdentityMap, owner: StateOwner, mapper: Mapper, rows: readonly unknown[][], follow: (state: InstanceState) => void): void {
+export function followVersionedRows(identity: IdentityMap, owner: StateOwner, journal: Journal, mapper: Mapper, rows: readonly unknown[][], follow: (state: InstanceState) => void): void {
   const attr = mapper.versionAttribute!;
   const width = mapper.primaryKey.length;
   const byKey = identity.forMapper(mapper);
   for (const row of rows) {
     checkBulkKey(mapper, row, 0);
-    const obj = byKey.get(identityKey(row.slice(0, width)));
+    const key = identityKey(row.slice(0, width));
+    const obj = byKey.get(key);
     const state = obj && stateOf(obj);
-    if (!state || state.gone) continue;
+    // An object read later (RETURNING's own) shows the moved counter: a rollback puts it back.
+    if (!state) journal.recordMovedCounter(mapper, key, Number(row[width]));
+    if (!state || state.deleted) continue;
+    // To be deleted by the next flush (autoflush off): its DELETE names the counter the row has now.
+    if (state.deletePending) {
+      if (state.dict[attr] === Number(row[width])) stepVersion(state, attr, journal);
+      continue;
+    }
     if (state.dict[attr] === Number(row[width])) follow(state);
     else if (!hasPendingChanges(state)) {
       // Changes not flushed (autoflush off) are kept: its flush names the old counter and fails.

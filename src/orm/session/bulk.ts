@@ -34,7 +34,7 @@ import type { SessionTransaction } from "./session-transaction.js";
 import type { Transactions } from "./transactions.js";
 import { executeBulkInsert, type BulkInsert } from "./bulk-insert.js";
 import { returningTuples } from "./returning-rows.js";
-import { PopulateRun } from "../loading/populate.js";
+import { hasPendingChanges, PopulateRun } from "../loading/populate.js";
 import { followVersionedRows, unversionedCteUpdate, versionBefore, VERSION_STEP, withVersionBump } from "./bulk-version.js";
 import { ctesOf } from "../../core/compiler/cte-clause.js";
 import { apply } from "./bulk-apply.js";
@@ -140,7 +140,8 @@ async function executeIn(host: BulkHost, tx: SessionTransaction, given: BulkStat
   const setsKey = values !== undefined && mapper.keyAttributes.some((attr) => values.has(attr));
   // Lists holding the rows by a foreign key it sets, unloaded once it ran (bulk-held.ts); and
   // changes not flushed that following it would drop refuse it before it runs.
-  const held: HeldObjects = { identity: host.identity, owner: host.owner, hasChanges: (state) => host.transactions.uow.modified.has(state) };
+  // Changes still there: a savepoint's rollback may leave an object listed as modified with none.
+  const held: HeldObjects = { identity: host.identity, owner: host.owner, hasChanges: (state) => host.transactions.uow.modified.has(state) && hasPendingChanges(state) };
   const rels = values ? relationshipsJoinedBy(mapper, values.keys()) : [];
   const moved = (states: readonly InstanceState[] | undefined): void => {
     if (rels.length) unloadMovedLists(held, rels, states, values!);
@@ -153,25 +154,26 @@ async function executeIn(host: BulkHost, tx: SessionTransaction, given: BulkStat
   // WHERE evaluated on the objects: read earlier, an object whose row another transaction had
   // changed since was given values its row did not get (and one whose row did was missed), so an
   // assignment of what it showed was no change and the commit resolved without it. With no
-  // object of the class in the session there is nothing to follow.
-  if (strategy === "auto" && host.identity.forMapper(mapper).isEmpty && !mayReachHeld(host.identity, mapper, values)) {
+  // object of the class in the session there is nothing to follow; but for a version counter
+  // moved on, the rows' counters before it, which an object read later takes back on rollback.
+  if (strategy === "auto" && statement === given && host.identity.forMapper(mapper).isEmpty && !mayReachHeld(host.identity, mapper, values)) {
     const count = await run(async () => (await tx.connection.execute(statement)).rowCount);
     moved([]);
     return count;
   }
   // The WHERE names the columns of the class's own table (of a joined hierarchy's root, not its subclasses' of one name).
   const attributeOfColumn = new Map([...mapper.columns].filter(([, column]) => column.table === mapper.table).map(([attr, column]) => [column.name, attr]));
-  const evaluator = strategy === "evaluate" ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText, dialect.capabilities.integerBooleans) : undefined;
-  if (strategy === "evaluate" && !evaluator) {
+  // A versioned UPDATE whose counter it moves on: its rows are read exactly, with their counters,
+  // so that only objects that held the row's version follow it (bulk-version.ts); nothing to evaluate.
+  const exact = statement !== given;
+  const evaluator = strategy === "evaluate" && !exact ? evaluatorOf(node.where, attributeOfColumn, mapper.table, dialect.capabilities.caseInsensitiveText, dialect.capabilities.integerBooleans) : undefined;
+  if (strategy === "evaluate" && !exact && !evaluator) {
     throw new ArgumentError(
       `session.execute(${node.kind} ${mapper.name}): synchronizeSession "evaluate" cannot evaluate this WHERE in JavaScript ` +
         `(only columns of ${mapper.name} compared with values, joined by AND/OR/NOT, can be); use "fetch" or "auto".`,
     );
   }
 
-  // A versioned UPDATE whose counter it moves on: its rows are read exactly, with their counters,
-  // so that only objects that held the row's version follow it (bulk-version.ts).
-  const exact = statement !== given;
   if (strategy === "evaluate") {
     // Tested before the statement runs (it changes no object): what it cannot decide is expired.
     const tested = evaluator && !exact ? evaluateObjects(host, mapper, evaluator) : undefined;
@@ -204,7 +206,7 @@ async function executeIn(host: BulkHost, tx: SessionTransaction, given: BulkStat
     count = await run(async () => (await tx.connection.execute(statement)).rowCount);
   }
   const followed: InstanceState[] = [];
-  if (exact) followVersionedRows(host.identity, host.owner, mapper, keys, (state) => followed.push(state));
+  if (exact) followVersionedRows(host.identity, host.owner, tx.journal, mapper, keys, (state) => followed.push(state));
   else followed.push(...objectsWithKeys(host, mapper, keys, 0));
   // Rows the session holds no object of, by their keys (their other columns are not known); found
   // before the objects it holds move to new keys, or leave the identity map.
@@ -250,7 +252,7 @@ async function executeReturning(
   let matched = mapper && synchronize && !exact ? objectsWithKeys(host, mapper, before ?? rows, before ? 0 : width) : [];
   if (mapper && synchronize && exact) {
     matched = [];
-    followVersionedRows(host.identity, host.owner, mapper, before ?? rows.map((row) => versionBefore(row.slice(width))), (state) => matched.push(state));
+    followVersionedRows(host.identity, host.owner, tx.journal, mapper, before ?? rows.map((row) => versionBefore(row.slice(width))), (state) => matched.push(state));
   }
   const changed: ChangedRow[] = [];
   if (mapper && values) for (const state of matched) apply(host, mapper, state, values, tx.journal, changed);

@@ -17,7 +17,7 @@ import type { Engine } from "../../engine/engine.js";
 import type { Transaction } from "../../engine/transaction.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { watchedBy } from "../state/mutable-values.js";
-import { Journal } from "../unit-of-work/journal.js";
+import { Journal, restoreMovedCounters } from "../unit-of-work/journal.js";
 import { expungeAdded, syncDeletions } from "../unit-of-work/undo.js";
 import type { UnitOfWork } from "../unit-of-work/unit-of-work.js";
 import { expireState } from "./expiry.js";
@@ -234,6 +234,8 @@ export class SessionTransaction {
     expungeAdded(this.uow, this.added);
     this.uow.linked.forgetSince(this.linkedMark);
     syncDeletions(this.uow, this.snapshots!.restore(watchedBy(this.uow.owner)));
+    // After the copies: an object a bulk UPDATE's RETURNING made was copied with the moved counter.
+    restoreMovedCounters(this.journal, this.uow.identity);
     this.uow.forgetOrphans();
     // Read in the savepoint, maybe from rows written in it (SQL text, bulk DML): stale now. The
     // savepoint began with a flush, so expiring them loses no change.

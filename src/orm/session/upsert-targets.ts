@@ -33,18 +33,29 @@ interface Proposed {
  * proposed keys are then found in `held` directly (`heldOfProposedKeys`).
  */
 export function rowsItMayUpdate(mapper: Mapper, node: InsertNode, held: ObjectsByKey): Expression<boolean>[] | undefined {
-  const others = uniqueKeys(mapper).filter((attrs) => !sameKey(attrs, mapper.keyAttributes) && attrs.every((attr) => mapper.columns.get(attr)!.table === mapper.table));
-  if (others.length === 0) return undefined;
+  if (otherUniqueKeys(mapper).length === 0) return undefined;
+  return rowsOfProposedValues(mapper, node) ?? chunks(heldDicts(held)).map((some) => keyFilter(mapper.primaryKey, mapper.keyAttributes, some));
+}
+
+/**
+ * Filters (each one statement's) of the rows holding a value `node` proposes for the primary key
+ * or another unique key; undefined when a key's values are not all plain values.
+ */
+export function rowsOfProposedValues(mapper: Mapper, node: InsertNode): Expression<boolean>[] | undefined {
   const perKey: Expression<boolean>[][] = [];
-  for (const attrs of [mapper.keyAttributes, ...others]) {
+  for (const attrs of [mapper.keyAttributes, ...otherUniqueKeys(mapper)]) {
     const { dicts, complete } = proposedValues(mapper, node, attrs);
-    if (!complete) return chunks(heldDicts(held)).map((some) => keyFilter(mapper.primaryKey, mapper.keyAttributes, some));
+    if (!complete) return undefined;
     const columns = attrs.map((attr) => mapper.columns.get(attr)!);
     perKey.push(chunks(dicts).map((some) => keyFilter(columns, attrs, some)));
   }
   const filters = perKey.flat();
   // One statement when each key's values fit in one; else a statement per slice.
   return filters.length > 1 && perKey.every((some) => some.length <= 1) ? [or(...filters)] : filters;
+}
+
+function otherUniqueKeys(mapper: Mapper): string[][] {
+  return uniqueKeys(mapper).filter((attrs) => !sameKey(attrs, mapper.keyAttributes) && attrs.every((attr) => mapper.columns.get(attr)!.table === mapper.table)) as string[][];
 }
 
 /** The objects `held` has of the primary keys the rows propose (those given as plain values). */

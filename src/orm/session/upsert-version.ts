@@ -19,20 +19,33 @@ import { hasPendingChanges } from "../loading/populate.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { stepVersion } from "./bulk-version.js";
+import type { Journal } from "../unit-of-work/journal.js";
 import { expireAttributes, expireState } from "./expiry.js";
-import { heldOfProposedKeys, rowsItMayUpdate } from "./upsert-targets.js";
+import { heldOfProposedKeys, rowsItMayUpdate, rowsOfProposedValues } from "./upsert-targets.js";
 
-/** Runs the upsert (`execute`) between the two reads of counters, and has the session's objects follow it. */
+/** Runs the `upsert` between the two reads of counters, and has the session's objects follow it. */
 export async function upsertVersioned<R>(
   connection: Connection,
   identity: IdentityMap,
   owner: StateOwner,
+  journal: Journal,
   mapper: Mapper,
   node: InsertNode,
   clause: OnConflictNode,
-  execute: () => Promise<R>,
+  upsert: () => Promise<R>,
 ): Promise<R> {
   const byKey = identity.forMapper(mapper);
+  // The counters of the rows it may update that the session holds no object of: one read after it
+  // shows the moved counter, which a rollback gives back (`Journal.movedCounters`).
+  const notHeld = new Map<unknown, number>();
+  for (const filter of rowsOfProposedValues(mapper, node) ?? []) {
+    for (const [key, counter] of await countersOf(connection, mapper, filter, true)) if (byKey.get(key) === undefined) notHeld.set(key, counter);
+  }
+  const execute = async (): Promise<R> => {
+    const result = await upsert();
+    for (const [key, counter] of notHeld) journal.recordMovedCounter(mapper, key, counter);
+    return result;
+  };
   if (byKey.isEmpty) return execute();
   const proposed = heldOfProposedKeys(mapper, node, byKey);
   const filters = rowsItMayUpdate(mapper, node, byKey);
@@ -55,9 +68,13 @@ export async function upsertVersioned<R>(
     if (was === now) continue; // the upsert left this row alone
     owner.changing(state);
     const current = was !== undefined && now === was + 1 && state.dict[attr] === was;
-    if (current) stepVersion(state, attr);
-    // Changes not flushed (autoflush off) are kept: a current object writes them, a stale one fails.
-    if (hasPendingChanges(state)) continue;
+    if (current) stepVersion(state, attr, journal);
+    // Changes not flushed (autoflush off) are kept: a current object writes them, a stale one
+    // fails. The other columns it set are read again (they showed the old values).
+    if (hasPendingChanges(state)) {
+      if (current) expireAttributes(state, setAttributes.filter((set) => state.committed === undefined || !(set in state.committed)));
+      continue;
+    }
     if (current) expireAttributes(state, setAttributes);
     else expireState(state);
   }

@@ -12,7 +12,7 @@ import type { InstrumentedList } from "./collection.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
 import { raiseLoadError } from "./raise-load.js";
 import { isUnloaded, unloadedError } from "./unloaded.js";
-import { valueBeforeMutation, watchValue, type MutableKind } from "./mutable-values.js";
+import { FLAGGED, valueBeforeMutation, watchValue, type MutableKind } from "./mutable-values.js";
 import { collectionOf, loadedValue, newCollection } from "./loaded-lists.js";
 import { changingState, scalarChanged } from "./relationship-events.js";
 import { targetOf } from "./target-of.js";
@@ -64,7 +64,9 @@ export function columnImpl(mapper: Mapper, key: string): AttributeImpl {
       // Assigning a column not loaded loads it; its old value is unknown, so the flush writes it.
       if (state.unloaded?.has(key)) return assignUnloaded(state, key, value);
       if (old === value && (old !== 0 || Object.is(old, value)) && !wasExpired) return; // -0 is not 0 (a float column)
-      if (state.key !== undefined) state.recordChange(key, old === undefined ? null : old);
+      // An expired attribute's value is what the object last read, not what the row holds now:
+      // its old value is unknown (FLAGGED), or assigning the value read was no change and lost.
+      if (state.key !== undefined) state.recordChange(key, wasExpired ? FLAGGED : old === undefined ? null : old);
       else state.session?.changingNew(state);
       state.dict[key] = value;
     },
@@ -119,7 +121,7 @@ export function mutableColumnImpl(mapper: Mapper, key: string, kind: MutableKind
       const wasExpired = state.expired !== undefined && state.unexpire(key);
       if (state.unloaded?.has(key)) return assignUnloaded(state, key, value);
       if (old === value && (old !== 0 || Object.is(old, value)) && !wasExpired) return; // -0 is not 0 (a float column)
-      if (state.key !== undefined) state.recordChange(key, valueBeforeMutation(state, key, kind, old === undefined ? null : old));
+      if (state.key !== undefined) state.recordChange(key, wasExpired ? FLAGGED : valueBeforeMutation(state, key, kind, old === undefined ? null : old));
       else state.session?.changingNew(state);
       state.dict[key] = value;
     },

@@ -5,7 +5,8 @@
  */
 import type { CommittedMembers, InstrumentedList } from "../state/collection.js";
 import { identityKeyOf, type IdentityMap } from "../identity/identity-map.js";
-import type { InstanceState } from "../state/instance-state.js";
+import { stateOf, type InstanceState } from "../state/instance-state.js";
+import type { Mapper } from "../mapping/mapper.js";
 import { FLAGGED, storedValue } from "../state/mutable-values.js";
 import type { ReadBackBatch } from "./read-back.js";
 
@@ -31,6 +32,20 @@ export class Journal {
    */
   readonly collections: InstrumentedList<object>[] = [];
   readonly collectionsBefore: CommittedMembers<object>[] = [];
+  /**
+   * Rows of a versioned model whose counter a bulk UPDATE or an upsert moved on while the session held no
+   * object of them: the counter before, by mapper and identity key. An object read later shows
+   * the moved counter, which a rollback must put back (`restoreMovedCounters`).
+   */
+  movedCounters: Map<Mapper, Map<unknown, number>> | undefined;
+
+  /** A row's counter before a bulk UPDATE or an upsert moved it on; the first record in the transaction wins. */
+  recordMovedCounter(mapper: Mapper, key: unknown, before: number): void {
+    this.movedCounters ??= new Map();
+    let rows = this.movedCounters.get(mapper);
+    if (rows === undefined) this.movedCounters.set(mapper, (rows = new Map()));
+    if (!rows.has(key)) rows.set(key, before);
+  }
 
   recordUpdate(state: InstanceState, before: Record<string, unknown>): void {
     const known = this.updated.get(state);
@@ -60,6 +75,7 @@ export class Journal {
     for (const state of child.deleted) this.deleted.push(state);
     for (const state of child.deletedByDatabase) this.deletedByDatabase.add(state);
     for (const [state, before] of child.updated) this.recordUpdate(state, before);
+    if (child.movedCounters) for (const [mapper, rows] of child.movedCounters) for (const [key, before] of rows) this.recordMovedCounter(mapper, key, before);
     // After this journal's own records, which are older and so win on restore.
     for (let i = 0; i < child.collections.length; i++) {
       this.collections.push(child.collections[i]!);
@@ -103,4 +119,21 @@ export function undoUpdate(state: InstanceState, before: Record<string, unknown>
     identity.set(state.mapper, key, state.obj);
   }
   state.identifiedBy(key);
+}
+
+/**
+ * The counters of the rows a rolled-back bulk UPDATE or upsert moved on, put back on the objects of those
+ * rows the session read since (`Journal.movedCounters`): left moved, the next flush of such an
+ * object named a counter no row had, a false StaleDataError. After the undone updates, being older.
+ */
+export function restoreMovedCounters(journal: Journal, identity: IdentityMap): void {
+  if (journal.movedCounters === undefined) return;
+  for (const [mapper, rows] of journal.movedCounters) {
+    const attr = mapper.versionAttribute!;
+    for (const [key, before] of rows) {
+      const obj = identity.get(mapper, key);
+      const state = obj && stateOf(obj);
+      if (state !== undefined && typeof state.dict[attr] === "number") state.dict[attr] = before;
+    }
+  }
 }

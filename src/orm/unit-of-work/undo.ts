@@ -7,7 +7,7 @@
 import type { IdentityMap } from "../identity/identity-map.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { uncommitCollections } from "./flush.js";
-import { undoUpdate, type Journal } from "./journal.js";
+import { restoreMovedCounters, undoUpdate, type Journal } from "./journal.js";
 import type { PendingObjects } from "./pending.js";
 import { clearReadBack } from "./read-back.js";
 import type { Snapshots } from "../state/snapshots.js";
@@ -67,6 +67,7 @@ export function restoreWork(uow: UndoTarget, journal: Journal): void {
     undoUpdate(state, before, state.session === owner ? identity : undefined, false, overwritten);
     if (state.session === owner && state.key !== undefined) uow.modified.add(state);
   }
+  restoreMovedCounters(journal, identity);
   settleOverwritten(uow, overwritten);
   clearReadBack(journal.readBack);
 }
@@ -97,6 +98,7 @@ export function discardWork(uow: UndoTarget, journal: Journal): void {
     if (state.session === owner && state.key !== undefined) refile(uow, state, state.key, overwritten);
   }
   for (const [state, before] of journal.updated) if (state.session === owner && !uow.rejoined.has(state)) undoUpdate(state, before, identity, true, overwritten);
+  restoreMovedCounters(journal, identity);
   clearReadBack(journal.readBack);
   for (const state of uow.pending.all) {
     uow.addedAs.restore(state, undefined);
