@@ -1,6 +1,6 @@
 /**
  * Programs that test/session/random-bulk-statements.test.ts found failing, shrunk, as plain tests:
- * an expired column assigned the value it had read (dropped); version counters a bulk UPDATE or an
+ * an expired column assigned the value it had read (dropped), or its key (named by the value read); version counters a bulk UPDATE or an
  * upsert moved on, left moved by a rollback (a false StaleDataError); "evaluate" refused on a
  * versioned model; changes not flushed (autoflush off) overwritten by a bulk UPDATE, or refused
  * for after a savepoint's rollback had undone them; a pending DELETE left at the old counter.
@@ -49,6 +49,26 @@ forEachDatabaseWithSchema(
       item.note = "x";
       await session.commit();
       assert.deepEqual(await rows("rg_items"), [{ id: 1, note: "x" }]);
+    });
+
+    test("an expired key assigned: the UPDATE names the row by the key it read, another row keeps its values", async () => {
+      const session = ctx.session();
+      session.add(Object.assign(new RgItem(), { id: 1, note: "one" }));
+      const item = Object.assign(new RgItem(), { id: 2, note: "two" });
+      session.add(item);
+      await session.commit(); // expires both, which keep the values they read
+      item.id = 3;
+      item.note = "three";
+      await session.commit();
+      assert.deepEqual((await rows("rg_items")).map((r) => [Number(r.id), r.note]).sort(), [[1, "one"], [3, "three"]]);
+      const other = ctx.session();
+      const first = (await other.get(RgItem, 1))!;
+      await other.commit(); // expires it
+      first.id = 3; // the key of another row: refused by the database (it named row 3 and "moved" it onto itself)
+      await assert.rejects(other.commit());
+      await other.rollback();
+      await other.close();
+      assert.deepEqual((await rows("rg_items")).map((r) => [Number(r.id), r.note]).sort(), [[1, "one"], [3, "three"]]);
     });
 
     /** Item 6, committed, held by the session that added it: expired by the commit, or `read` again. */

@@ -12,7 +12,7 @@ import type { InstrumentedList } from "./collection.js";
 import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
 import { raiseLoadError } from "./raise-load.js";
 import { isUnloaded, unloadedError } from "./unloaded.js";
-import { FLAGGED, valueBeforeMutation, watchValue, type MutableKind } from "./mutable-values.js";
+import { LastRead, valueBeforeMutation, watchValue, type MutableKind } from "./mutable-values.js";
 import { collectionOf, loadedValue, newCollection } from "./loaded-lists.js";
 import { changingState, scalarChanged } from "./relationship-events.js";
 import { targetOf } from "./target-of.js";
@@ -65,8 +65,8 @@ export function columnImpl(mapper: Mapper, key: string): AttributeImpl {
       if (state.unloaded?.has(key)) return assignUnloaded(state, key, value);
       if (old === value && (old !== 0 || Object.is(old, value)) && !wasExpired) return; // -0 is not 0 (a float column)
       // An expired attribute's value is what the object last read, not what the row holds now:
-      // its old value is unknown (FLAGGED), or assigning the value read was no change and lost.
-      if (state.key !== undefined) state.recordChange(key, wasExpired ? FLAGGED : old === undefined ? null : old);
+      // its old value is unknown (LastRead), or assigning the value read was no change and lost.
+      if (state.key !== undefined) state.recordChange(key, wasExpired ? new LastRead(old === undefined ? null : old) : old === undefined ? null : old);
       else state.session?.changingNew(state);
       state.dict[key] = value;
     },
@@ -121,7 +121,7 @@ export function mutableColumnImpl(mapper: Mapper, key: string, kind: MutableKind
       const wasExpired = state.expired !== undefined && state.unexpire(key);
       if (state.unloaded?.has(key)) return assignUnloaded(state, key, value);
       if (old === value && (old !== 0 || Object.is(old, value)) && !wasExpired) return; // -0 is not 0 (a float column)
-      if (state.key !== undefined) state.recordChange(key, wasExpired ? FLAGGED : valueBeforeMutation(state, key, kind, old === undefined ? null : old));
+      if (state.key !== undefined) state.recordChange(key, wasExpired ? new LastRead(old === undefined ? null : old) : valueBeforeMutation(state, key, kind, old === undefined ? null : old));
       else state.session?.changingNew(state);
       state.dict[key] = value;
     },

@@ -212,6 +212,7 @@ export function watchedBy(owner: StateOwner): Set<InstanceState> | undefined {
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return a !== 0 || Object.is(a, b); // -0 is not 0 (PostgreSQL's float8 holds it)
   if (typeof a !== "object" || a === null || typeof b !== "object" || b === null) return false;
+  if (a instanceof LastRead || b instanceof LastRead) return false;
   if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime());
   if (a instanceof Uint8Array || b instanceof Uint8Array) return a instanceof Uint8Array && b instanceof Uint8Array && sameBytes(a, b);
   try {
@@ -233,10 +234,25 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  */
 export const FLAGGED: unique symbol = Symbol("flagged modified");
 
+/**
+ * `committed[key]` of an expired attribute assigned: the value the object last read, which the row
+ * may no longer hold (another transaction may have changed it since). It equals no value, so the
+ * flush writes the attribute (assigning the value read was otherwise no change, and was lost);
+ * where the old value names the row (its key in a WHERE, a unique value handed on),
+ * `storedValue` gives the value read, the best the session knows.
+ */
+export class LastRead {
+  constructor(readonly value: unknown) {}
+}
+
 /** An attribute's value as the database holds it: the committed value if it changed (a flagged one is unchanged). */
 export function storedValue(state: InstanceState, attr: string): unknown {
   const committed = state.committed;
   if (committed === undefined || !(attr in committed)) return state.dict[attr];
-  const value = committed[attr];
-  return value === FLAGGED ? state.dict[attr] : value;
+  return committedValue(committed[attr], state.dict[attr]);
+}
+
+/** A `committed[key]` entry as a value: a flagged one is `current` (unchanged), a `LastRead` the value read. */
+export function committedValue(entry: unknown, current: unknown): unknown {
+  return entry === FLAGGED ? current : entry instanceof LastRead ? entry.value : entry;
 }

@@ -13,7 +13,7 @@
  * through a reference taken before `add()` is not seen: no accessor was passed.
  */
 import type { InstanceState } from "../state/instance-state.js";
-import { contentsOf, FLAGGED, revertContents, revertMutation } from "../state/mutable-values.js";
+import { committedValue, contentsOf, revertContents, revertMutation } from "../state/mutable-values.js";
 
 type Image = string | number | Uint8Array;
 
@@ -53,7 +53,7 @@ export class AddedValues {
     // Changed since its INSERT: as inserted (as it joined, but for what `byState` has below).
     for (let c = 0; c < columns.length; c++) revertMutation(state, columns[c]!.attr, columns[c]!.kind);
     const committed = state.committed;
-    if (committed !== undefined) for (const attr in committed) if (committed[attr] !== FLAGGED) dict[attr] = committed[attr];
+    if (committed !== undefined) for (const attr in committed) dict[attr] = committedValue(committed[attr], dict[attr]);
     if (flushedBefore !== undefined) for (const attr in flushedBefore) dict[attr] = flushedBefore[attr];
     state.committed = undefined;
     const added = this.byState.get(state);
