@@ -13,18 +13,19 @@ import { executeInParameterOrder } from "./insert-parameter-order.js";
 import type { Executable } from "../core/statements/executable.js";
 import type { Select } from "../core/statements/select.js";
 import type { DriverConnection, DriverResult, EngineDialect, ExecuteOptions } from "./driver.js";
-import { mappedWhileRead, RowMapperFailure, shapedResult } from "./convert-rows.js";
+import { mappedWhileRead, shapedResult } from "./convert-rows.js";
 import { streamBatches, streamStatement, type StreamAccess, type StreamState } from "./connection-stream.js";
 import { type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
-import { forgetKeyOrders } from "./generated-key-order.js";
-import { changesSchema, changesSession, committedBefore, mayWrite, refusedText, statementTexts, streamInProgress } from "./statement-kind.js";
+import { mayWrite, streamInProgress } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
 import { checkedColumns } from "./duplicate-columns.js";
-import { forgetImplicitCommit, noteImplicitCommit, runInTransaction, Transaction } from "./transaction.js";
-import { autocommitOutcome } from "./unknown-outcomes.js";
+import { runInTransaction, Transaction } from "./transaction.js";
 import { commitsWatched, noteAnswered } from "./committed-work.js";
 import { answeredWithin } from "./answer-deadline.js";
 import { ConnectionApi } from "./connection-api.js";
+import { failedTransaction, failureOutcome, notTheDatabases } from "./connection-failures.js";
+import { StatementsInFlight } from "./statements-in-flight.js";
+import { checkedText } from "./text-checks.js";
 
 export type { BeginOptions, ConnectionContext, StreamOptions } from "./connection-options.js";
 
@@ -40,8 +41,7 @@ export class Connection extends ConnectionApi {
   /** The outermost failed transaction: statements and commits are refused until it is rolled back. */
   private failed: Transaction | undefined;
   /** Statements sent and not answered yet, and who waits for there to be none. */
-  private inFlight = 0;
-  private idleWaiters: (() => void)[] = [];
+  private readonly inFlight = new StatementsInFlight();
   /**
    * The SQL of an open stream that holds the connection (MySQL/MariaDB): other statements are refused meanwhile. Streams whose
    * cursor is open here: SQLite and MySQL/MariaDB refuse writes beside them (`streamRefusesWrites`).
@@ -166,7 +166,7 @@ export class Connection extends ConnectionApi {
   private async guard<T>(sql: string, params: readonly unknown[], call: () => Promise<T>): Promise<T> {
     // A stream may write (INSERT ... RETURNING): its transaction's COMMIT, or its own in autocommit, commits it (committed-work.ts).
     if (this.firstWrite === undefined && this.transactions.length > 0 && mayWrite(sql)) this.firstWrite = sql;
-    this.inFlight++;
+    this.inFlight.sent();
     try {
       const answer = await this.deadlined(call(), sql);
       if (commitsWatched()) noteAnswered(sql, this.transactions[0]);
@@ -174,7 +174,7 @@ export class Connection extends ConnectionApi {
     } catch (error) {
       throw this.failure(error, sql, params);
     } finally {
-      if (--this.inFlight === 0 && this.idleWaiters.length) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      this.inFlight.answered();
     }
   }
 
@@ -192,12 +192,7 @@ export class Connection extends ConnectionApi {
    * pool hands it on) or commits the open transaction (MySQL/MariaDB); DDL makes the pool forget how keys are generated.
    */
   checkText(sql: string): void {
-    const statements = statementTexts(sql, this.dialect.name);
-    const refused = refusedText(statements, this.transactions[0], this.dialect.capabilities);
-    if (refused !== undefined) throw refused;
-    if (!this.sessionChanged && changesSession(statements)) this.sessionChanged = true;
-    if (changesSchema(statements)) forgetKeyOrders(this.context);
-    if (!this.dialect.capabilities.transactionalDdl && committedBefore(statements)) noteImplicitCommit(this.transactions, sql, statements.length === 1 && this.firstWrite === undefined);
+    this.sessionChanged = checkedText(sql, this.dialect, this.transactions, this.firstWrite, this.context, this.sessionChanged);
   }
 
   /** `run`, for the connection's own statements (BEGIN, SAVEPOINT). */
@@ -247,7 +242,7 @@ export class Connection extends ConnectionApi {
   }
 
   private async awaitAnswer(answer: Promise<DriverResult>, sql: string, params: readonly unknown[]): Promise<DriverResult> {
-    this.inFlight++;
+    this.inFlight.sent();
     try {
       const result = await this.deadlined(answer, sql);
       if (commitsWatched()) noteAnswered(sql, this.transactions[0]);
@@ -255,7 +250,7 @@ export class Connection extends ConnectionApi {
     } catch (error) {
       throw this.failure(error, sql, params);
     } finally {
-      if (--this.inFlight === 0 && this.idleWaiters.length) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      this.inFlight.answered();
     }
   }
 
@@ -266,33 +261,16 @@ export class Connection extends ConnectionApi {
     return ms === undefined ? answer : answeredWithin(answer, ms, sql, this.driverConnection);
   }
 
-  /** What a driver error becomes: translated, and recorded against the open transactions. */
+  /** What a driver error becomes: translated, and recorded against the open transactions (connection-failures.ts). */
   private failure(error: unknown, sql: string, params: readonly unknown[]): Error {
-    if (error instanceof InvalidRequestError) return error; // athanor's refusal (a stream in progress, a result it cannot give): not the database's
-    if (error instanceof RowMapperFailure) return error; // the caller's row mapper threw: not the database
-    const translated = this.noteFailure(this.dialect.translateError(error, sql, params));
-    forgetImplicitCommit(this.transactions, sql, translated.code === "ER_PARSE_ERROR");
-    // Outside a transaction a write commits as it runs: lost before its answer, it may have.
-    return this.transactions.length === 0 ? autocommitOutcome(translated, sql) : translated;
+    if (notTheDatabases(error)) return error;
+    return failureOutcome(this.noteFailure(this.dialect.translateError(error, sql, params)), sql, this.transactions);
   }
 
-  /**
-   * Records what an error did to the open transactions: a lost connection, or a database that
-   * rolled the transaction back (a MySQL deadlock; SQLite reporting no transaction open any
-   * more), fails them all; an error that aborts the innermost one (PostgreSQL) fails that one.
-   */
+  /** Records what an error did to the open transactions (`failedTransaction`) and the connection. */
   private noteFailure(error: DBAPIError): DBAPIError {
     if (error.connectionInvalidated) this.broken = true;
-    const open = this.transactions;
-    if (!open.length) return error;
-    if (error.connectionInvalidated || error.abortsTransaction === "all" || this.driverInTransaction() === false) {
-      for (const tx of open) tx.markFailed(error, true);
-      this.failed = open[0];
-    } else if (error.abortsTransaction === "innermost") {
-      const innermost = open[open.length - 1]!;
-      innermost.markFailed(error, false);
-      this.failed ??= innermost;
-    }
+    this.failed = failedTransaction(this, error, this.transactions, this.failed);
     return error;
   }
 
@@ -323,7 +301,7 @@ export class Connection extends ConnectionApi {
   }
 
   whenIdle(): Promise<void> {
-    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.inFlight.whenIdle();
   }
 
   async begin(options: BeginOptions = {}): Promise<Transaction> {
