@@ -7,9 +7,7 @@
  */
 import type { CompiledQuery } from "../core/compiler/compiled-query.js";
 import { ImplicitlyCommittedError, InvalidRequestError, OperationalError, ResourceClosedError, StreamInProgressError, type DBAPIError } from "../core/errors.js";
-import { insertChunks } from "../core/statements/chunking.js";
-import { executeChunks } from "./chunked-insert.js";
-import { executeInParameterOrder } from "./insert-parameter-order.js";
+import { executeAsSeveral } from "./insert-as-several.js";
 import type { Executable } from "../core/statements/executable.js";
 import type { Select } from "../core/statements/select.js";
 import type { DriverConnection, DriverResult, EngineDialect, ExecuteOptions } from "./driver.js";
@@ -23,7 +21,8 @@ import { runInTransaction, Transaction } from "./transaction.js";
 import { commitsWatched, noteAnswered } from "./committed-work.js";
 import { answeredWithin } from "./answer-deadline.js";
 import { ConnectionApi } from "./connection-api.js";
-import { failedTransaction, failureOutcome, notTheDatabases } from "./connection-failures.js";
+import { classifiedDuplicate, failedTransaction, failureOutcome, keyedTable, notTheDatabases } from "./connection-failures.js";
+import type { Table } from "../core/schema/table.js";
 import { StatementsInFlight } from "./statements-in-flight.js";
 import { checkedText } from "./text-checks.js";
 
@@ -110,12 +109,20 @@ export class Connection extends ConnectionApi {
   }
 
   async execute<Row>(statement: Executable<Row>, options: ExecuteOptions = {}): Promise<Result<Row>> {
-    if (statement.node.kind === "insert" && statement.node.sortByParameterOrder === true) return executeInParameterOrder<Row>(this, statement.node, options);
-    const chunks = insertChunks(statement.node, this.dialect.capabilities.maxParameters);
-    if (chunks) return executeChunks<Row>(this, chunks, options);
+    const node = statement.node;
+    // An INSERT or UPDATE: a duplicate key it causes is read by its table's metadata (connection-failures.ts).
+    const table = keyedTable(node);
+    const several = executeAsSeveral<Row>(this, node, options);
+    if (several !== undefined) {
+      try {
+        return await several; // its error comes out of the transaction they run in
+      } catch (error) {
+        throw table === undefined ? error : classifiedDuplicate(this, error, table);
+      }
+    }
     const compiled = this.compile(statement);
-    if (statement.node.kind === "raw") this.checkText(compiled.sql);
-    return this.executeCompiled<Row>(compiled, options);
+    if (node.kind === "raw") this.checkText(compiled.sql);
+    return this.executeCompiledNow<Row>(compiled, options, table);
   }
 
   compile(statement: Executable<unknown>): CompiledQuery {
@@ -131,13 +138,16 @@ export class Connection extends ConnectionApi {
     return this.executeCompiledNow<Row>(compiled, options);
   }
 
-  /** @internal `executeCompiled`, answered without a promise when the driver answers at once (SQLite). Throws rather than rejects. */
-  executeCompiledNow<Row>(compiled: CompiledQuery, options: ExecuteOptions = {}): Result<Row> | Promise<Result<Row>> {
+  /**
+   * @internal `executeCompiled`, answered without a promise when the driver answers at once (SQLite). Throws rather than rejects.
+   * `table`: the table an INSERT or UPDATE names, whose metadata reads a duplicate key it causes.
+   */
+  executeCompiledNow<Row>(compiled: CompiledQuery, options: ExecuteOptions = {}, table?: Table): Result<Row> | Promise<Result<Row>> {
     if (this.failed) throw this.failed.rolledBackError("run a statement");
     const conn = this.checkOpen();
     const mapRow = options.mapRow;
-    if (mapRow !== undefined && conn.mapsRows === true && options.rowShape !== "values") return mappedWhileRead<Row>(compiled, options, mapRow, (withEach) => this.sendNow(conn, compiled.sql, compiled.params, withEach));
-    const answer = this.sendNow(conn, compiled.sql, compiled.params, options);
+    if (mapRow !== undefined && conn.mapsRows === true && options.rowShape !== "values") return mappedWhileRead<Row>(compiled, options, mapRow, (withEach) => this.sendNow(conn, compiled.sql, compiled.params, withEach, table));
+    const answer = this.sendNow(conn, compiled.sql, compiled.params, options, table);
     return answer instanceof Promise ? answer.then((result) => shapedResult<Row>(compiled, result, options)) : shapedResult<Row>(compiled, answer, options);
   }
 
@@ -222,7 +232,7 @@ export class Connection extends ConnectionApi {
   }
 
   /** Sends a statement; a driver that answered at once (SQLite) left nothing in flight and no frame to keep. */
-  private sendNow(conn: DriverConnection, sql: string, params: readonly unknown[], options?: ExecuteOptions): DriverResult | Promise<DriverResult> {
+  private sendNow(conn: DriverConnection, sql: string, params: readonly unknown[], options?: ExecuteOptions, table?: Table): DriverResult | Promise<DriverResult> {
     if (this.streams.exclusiveStream !== undefined) throw streamInProgress(this.streams.exclusiveStream, sql);
     this.context.log?.(sql, params);
     // Counted while a cursor reads (its stream checks its rows then: connection-stream.ts); else noted once.
@@ -234,21 +244,21 @@ export class Connection extends ConnectionApi {
     try {
       answer = conn.execute(sql, params, options);
     } catch (error) {
-      throw this.failure(error, sql, params);
+      throw this.failure(error, sql, params, table);
     }
-    if (answer instanceof Promise) return this.awaitAnswer(answer, sql, params);
+    if (answer instanceof Promise) return this.awaitAnswer(answer, sql, params, table);
     if (commitsWatched()) noteAnswered(sql, this.transactions[0]); // inside a retried fn: did it commit? (committed-work.ts)
     return checkedColumns(answer, sql);
   }
 
-  private async awaitAnswer(answer: Promise<DriverResult>, sql: string, params: readonly unknown[]): Promise<DriverResult> {
+  private async awaitAnswer(answer: Promise<DriverResult>, sql: string, params: readonly unknown[], table: Table | undefined): Promise<DriverResult> {
     this.inFlight.sent();
     try {
       const result = await this.deadlined(answer, sql);
       if (commitsWatched()) noteAnswered(sql, this.transactions[0]);
       return checkedColumns(result, sql);
     } catch (error) {
-      throw this.failure(error, sql, params);
+      throw this.failure(error, sql, params, table);
     } finally {
       this.inFlight.answered();
     }
@@ -262,9 +272,9 @@ export class Connection extends ConnectionApi {
   }
 
   /** What a driver error becomes: translated, and recorded against the open transactions (connection-failures.ts). */
-  private failure(error: unknown, sql: string, params: readonly unknown[]): Error {
+  private failure(error: unknown, sql: string, params: readonly unknown[], table?: Table): Error {
     if (notTheDatabases(error)) return error;
-    return failureOutcome(this.noteFailure(this.dialect.translateError(error, sql, params)), sql, this.transactions);
+    return failureOutcome(this, this.noteFailure(this.dialect.translateError(error, sql, params)), sql, this.transactions, table);
   }
 
   /** Records what an error did to the open transactions (`failedTransaction`) and the connection. */
