@@ -18,7 +18,7 @@ import { mayWrite, streamInProgress } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
 import { checkedColumns } from "./duplicate-columns.js";
 import { runInTransaction, Transaction } from "./transaction.js";
-import { commitsWatched, noteAnswered } from "./committed-work.js";
+import { commitsWatched, connectsWatched, noteAnswered, watchedStatement } from "./committed-work.js";
 import { answeredWithin } from "./answer-deadline.js";
 import { ConnectionApi } from "./connection-api.js";
 import { classifiedDuplicate, failedTransaction, failureOutcome, keyedTable, notTheDatabases } from "./connection-failures.js";
@@ -240,18 +240,22 @@ export class Connection extends ConnectionApi {
       this.firstWrite ??= sql;
       this.writes++;
     }
+    // Inside a retried fn, a write in autocommit here is fn's work until answered, unless the connection is already (committed-work.ts).
+    const settle = this.transactions.length === 0 && connectsWatched() ? watchedStatement(this, sql) : undefined;
     let answer: DriverResult | Promise<DriverResult>;
     try {
       answer = conn.execute(sql, params, options);
     } catch (error) {
+      settle?.();
       throw this.failure(error, sql, params, table);
     }
-    if (answer instanceof Promise) return this.awaitAnswer(answer, sql, params, table);
+    if (answer instanceof Promise) return this.awaitAnswer(answer, sql, params, table, settle);
+    settle?.();
     if (commitsWatched()) noteAnswered(sql, this.transactions[0]); // inside a retried fn: did it commit? (committed-work.ts)
     return checkedColumns(answer, sql);
   }
 
-  private async awaitAnswer(answer: Promise<DriverResult>, sql: string, params: readonly unknown[], table: Table | undefined): Promise<DriverResult> {
+  private async awaitAnswer(answer: Promise<DriverResult>, sql: string, params: readonly unknown[], table: Table | undefined, settle: (() => void) | undefined): Promise<DriverResult> {
     this.inFlight.sent();
     try {
       const result = await this.deadlined(answer, sql);
@@ -261,6 +265,7 @@ export class Connection extends ConnectionApi {
       throw this.failure(error, sql, params, table);
     } finally {
       this.inFlight.answered();
+      settle?.();
     }
   }
 

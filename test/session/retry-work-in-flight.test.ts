@@ -151,6 +151,49 @@ forEachDatabaseWithSchema(
       }
     });
 
+    // A write in autocommit on such a connection commits as it runs: fn's work until its answer comes.
+    /** An audit row inserted about 200 ms after it is sent (SQLite answers at once: its driver is synchronous). */
+    const slowInsert = (note: string) =>
+      ({
+        sqlite: insertAudit(note),
+        postgresql: sql`INSERT INTO wf_audits (note) SELECT ${note} FROM (SELECT pg_sleep(0.2)) AS s`,
+        mysql: sql`INSERT INTO wf_audits (note) SELECT ${note} FROM (SELECT SLEEP(0.2) AS z) AS s`,
+      })[ctx.db.name];
+
+    test("a write in autocommit left in flight on a connection checked out before fn: waited for, not run again, the row once", async () => {
+      const conn = await ctx.engine.connect();
+      const started: Promise<unknown>[] = [];
+      try {
+        const result = await staleAfter(async () => void started.push(conn.execute(slowInsert("outside"))));
+        await Promise.allSettled(started);
+        await assertNotRetried(result, /"INSERT INTO wf_audits \(note\) .*", run outside a transaction/);
+      } finally {
+        await Promise.allSettled(started);
+        await conn.close();
+      }
+    });
+
+    test("a write in autocommit sent by fn's un-awaited work once fn runs again, on a connection checked out before it: refused (AbandonedAttemptError), the row once", async () => {
+      const conn = await ctx.engine.connect();
+      const started: Promise<unknown>[] = [];
+      try {
+        const attempts = await staleThenRetried(async (attempt) => {
+          if (attempt === 2) return void (await ctx.engine.execute(insertAudit("attempt 2")));
+          started.push((async () => (await sleep(150), await conn.execute(insertAudit("attempt 1"))))());
+        });
+        const [first] = await Promise.allSettled(started);
+        assert.equal(attempts, 2, "run again after the StaleDataError: nothing had committed");
+        assert.ok(first?.status === "rejected" && first.reason instanceof AbandonedAttemptError, String(first?.status === "rejected" ? first.reason : first?.status));
+        assert.match((first.reason as Error).message, /"INSERT INTO wf_audits .*" was sent outside a transaction by work of a .* attempt that failed/);
+        assert.equal(await ctx.count("wf_audits"), 1, "the audit row once");
+        assert.equal(await ctx.count("wf_audits", "note = 'attempt 2'"), 1);
+        assert.equal(Number(await conn.scalar(sql<{ n: number }>`SELECT count(*) AS n FROM wf_audits`)), 1, "the connection is still usable");
+      } finally {
+        await Promise.allSettled(started);
+        await conn.close();
+      }
+    });
+
     test("a write in flight past settleTimeoutMs: not run again (NotRetriedWorkInFlightError, naming it), the audit row once", async () => {
       const started: Promise<unknown>[] = [];
       // SQLite's INSERT would hold the database's write lock, and the session's flush wait for its COMMIT: it waits first there.
