@@ -4,7 +4,8 @@
  * session committed in the background), then fails with an error that would be retried. The
  * decision to retry used to be taken while that work was still out: it committed afterwards, the
  * retry wrote it a second time, and the call resolved. The decision now waits for the connections
- * `fn` checked out to be given back, then sees the commit (`NotRetriedAfterCommitError`); past
+ * `fn` checked out to be given back (and for a write `fn` sent in autocommit on a connection
+ * checked out before it to be answered), then sees the commit (`NotRetriedAfterCommitError`); past
  * `settleTimeoutMs` it does not retry either (`NotRetriedWorkInFlightError`).
  */
 import assert from "node:assert/strict";
@@ -152,12 +153,12 @@ forEachDatabaseWithSchema(
     });
 
     // A write in autocommit on such a connection commits as it runs: fn's work until its answer comes.
-    /** An audit row inserted about 200 ms after it is sent (SQLite answers at once: its driver is synchronous). */
-    const slowInsert = (note: string) =>
+    /** An audit row inserted `seconds` after it is sent (SQLite answers at once: its driver is synchronous). */
+    const slowInsert = (note: string, seconds = 0.2) =>
       ({
         sqlite: insertAudit(note),
-        postgresql: sql`INSERT INTO wf_audits (note) SELECT ${note} FROM (SELECT pg_sleep(0.2)) AS s`,
-        mysql: sql`INSERT INTO wf_audits (note) SELECT ${note} FROM (SELECT SLEEP(0.2) AS z) AS s`,
+        postgresql: sql`INSERT INTO wf_audits (note) SELECT ${note} FROM (SELECT pg_sleep(${sql.raw(String(seconds))})) AS s`,
+        mysql: sql`INSERT INTO wf_audits (note) SELECT ${note} FROM (SELECT SLEEP(${sql.raw(String(seconds))}) AS z) AS s`,
       })[ctx.db.name];
 
     test("a write in autocommit left in flight on a connection checked out before fn: waited for, not run again, the row once", async () => {
@@ -167,6 +168,24 @@ forEachDatabaseWithSchema(
         const result = await staleAfter(async () => void started.push(conn.execute(slowInsert("outside"))));
         await Promise.allSettled(started);
         await assertNotRetried(result, /"INSERT INTO wf_audits \(note\) .*", run outside a transaction/);
+      } finally {
+        await Promise.allSettled(started);
+        await conn.close();
+      }
+    });
+
+    test("a write in autocommit on a connection checked out before fn, in flight past settleTimeoutMs: not run again (NotRetriedWorkInFlightError, naming it), the row once", { skip: sqlite && "SQLite's driver answers at once" }, async () => {
+      const conn = await ctx.engine.connect();
+      const started: Promise<unknown>[] = [];
+      try {
+        const { error, attempts } = await staleAfter(async () => void started.push(conn.execute(slowInsert("slow", 0.6))), { settleTimeoutMs: 100 });
+        await Promise.allSettled(started);
+        assert.ok(error instanceof NotRetriedWorkInFlightError, String(error));
+        assert.ok(error.cause instanceof StaleDataError, String(error.cause));
+        assert.equal(error.inFlight.length, 1, error.message);
+        assert.match(error.inFlight[0]!, /^"INSERT INTO wf_audits \(note\) SELECT .*", sent outside a transaction on a connection checked out before fn, not answered$/);
+        assert.equal(attempts, 1);
+        assert.equal(await ctx.count("wf_audits"), 1, "the audit row once");
       } finally {
         await Promise.allSettled(started);
         await conn.close();
