@@ -178,7 +178,8 @@ export class Connection extends ConnectionApi {
     if (this.firstWrite === undefined && this.transactions.length > 0 && mayWrite(sql)) this.firstWrite = sql;
     this.inFlight.sent();
     try {
-      const answer = await this.deadlined(call(), sql);
+      // Past statementTimeoutMs, a lost connection (answer-deadline.ts): `failure` marks the connection broken and its transactions failed.
+      const answer = await answeredWithin(call(), this.context.statementTimeoutMs, sql, this.driverConnection);
       if (commitsWatched()) noteAnswered(sql, this.transactions[0]);
       return answer;
     } catch (error) {
@@ -258,7 +259,7 @@ export class Connection extends ConnectionApi {
   private async awaitAnswer(answer: Promise<DriverResult>, sql: string, params: readonly unknown[], table: Table | undefined, settle: (() => void) | undefined): Promise<DriverResult> {
     this.inFlight.sent();
     try {
-      const result = await this.deadlined(answer, sql);
+      const result = await answeredWithin(answer, this.context.statementTimeoutMs, sql, this.driverConnection); // as in `guard`
       if (commitsWatched()) noteAnswered(sql, this.transactions[0]);
       return checkedColumns(result, sql);
     } catch (error) {
@@ -267,13 +268,6 @@ export class Connection extends ConnectionApi {
       this.inFlight.answered();
       settle?.();
     }
-  }
-
-  /** `answer`, or past `statementTimeoutMs` a lost connection: the socket closed, never reused (`answer-deadline.ts`). */
-  private deadlined<T>(answer: Promise<T>, sql: string): Promise<T> {
-    const ms = this.context.statementTimeoutMs;
-    // Its error is a lost connection: `failure` marks the connection broken and its transactions failed.
-    return ms === undefined ? answer : answeredWithin(answer, ms, sql, this.driverConnection);
   }
 
   /** What a driver error becomes: translated, and recorded against the open transactions (connection-failures.ts). */
