@@ -77,4 +77,18 @@ forEachDatabaseWithSchema("a duplicate key of a named key, refused on a statemen
     await session.commit();
     assert.equal(await ctx.count("dks_items"), 3);
   });
+
+  test("session.execute(update(Model)) whose changed rows come back by RETURNING (synchronizeSession \"fetch\", returning()): the unique constraint", async () => {
+    await seed();
+    const session = ctx.session();
+    const fetched = await refused(() => session.execute(update(Item).set({ sku: "a" }).where(items.c.id.eq(2)), { synchronizeSession: "fetch" }));
+    assert.equal(fetched.duplicate, "unique"); // was "primaryKey" on PostgreSQL
+    await session.rollback();
+    if (ctx.db.name !== "mysql") { // MariaDB has no UPDATE ... RETURNING
+      const returned = await refused(() => session.execute(update(Item).set({ sku: "a" }).where(items.c.id.eq(2)).returning(items.c.id)));
+      assert.equal(returned.duplicate, "unique"); // was "primaryKey" on PostgreSQL
+      await session.rollback();
+    }
+    assert.equal(await ctx.count("dks_items", "sku = 'b'"), 1, "row 2 unchanged");
+  });
 }, { createOnce: true, sqliteFile: true });
