@@ -183,8 +183,8 @@ export interface DBAPIErrorDetails {
   readonly abortsTransaction?: "innermost" | "all";
   /**
    * A duplicate the database refused: of the table's primary key, or of another unique
-   * constraint. Undefined for any other error. PostgreSQL names only the constraint (read alone,
-   * `<table>_pkey` is the key); a session's flush looks the name up in the tables' metadata.
+   * constraint. Undefined for any other error. PostgreSQL names only the constraint: looked up in the
+   * metadata of the table an INSERT or UPDATE names (SQL text: `<table>_pkey` is the key).
    *
    * ```ts
    * try { await conn.execute(insert(users).values({ id: 1, email: "ann@example.com" })); }

@@ -14,10 +14,11 @@ import { settleWithin } from "./deadline.js";
 /**
  * `answer`, or, `ms` after the call, the lost-connection error for `sql`, `conn`'s socket closed
  * first. The driver's own settling after that is ignored. A driver without a socket to close
- * (SQLite: in-process, where only a busy database's retries wait) is left to answer.
+ * (SQLite: in-process, where only a busy database's retries wait) is left to answer, and so is
+ * any driver when `ms` is undefined (no `statementTimeoutMs`).
  */
-export function answeredWithin<T>(answer: Promise<T>, ms: number, sql: string, conn: DriverConnection | undefined): Promise<T> {
-  if (conn?.destroy === undefined) return answer;
+export function answeredWithin<T>(answer: Promise<T>, ms: number | undefined, sql: string, conn: DriverConnection | undefined): Promise<T> {
+  if (ms === undefined || conn?.destroy === undefined) return answer;
   return settleWithin(answer, ms, () => {
     // The server would run the statement on (it notices the closed socket only when it answers).
     conn.cancelOnServer?.();

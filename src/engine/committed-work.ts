@@ -7,7 +7,8 @@
  *
  * Work `fn` starts without awaiting it (`void engine.transaction(...)`, a promise kept for later)
  * may commit after `fn` failed: each connection checked out inside a run is its work until given
- * back (and a transaction begun inside it on a connection checked out before it, until it ends);
+ * back (and, on a connection checked out before it, a transaction begun inside it until it ends, a
+ * write sent in autocommit until answered);
  * the decision to run `fn` again waits for that (`unsettledWork`), and once `fn` is run again what
  * the failed attempt starts is refused (`AbandonedAttemptError`).
  */
@@ -149,6 +150,20 @@ export function watchTransaction(tx: Transaction): void {
 /** @internal A transaction ended (committed, rolled back, or gone with its connection). */
 export function transactionEnded(tx: Transaction): void {
   settle(transactions, tx);
+}
+
+/**
+ * @internal `sql`, about to be sent outside a transaction on `conn` in the current async context.
+ * A write on a connection checked out before a watched run (one checked out inside it is its work
+ * already) commits as it runs, maybe after `fn` failed: the run's work until answered (call what
+ * this returns then). Sent by work of an attempt given up for a retry, it is refused.
+ */
+export function watchedStatement(conn: Connection, sql: string): (() => void) | undefined {
+  const run = runs.getStore();
+  if (run === undefined || checkouts.has(conn) || !mayWrite(sql) || sessionOnly(sql)) return undefined;
+  if (inAbandonedRun()) throw new AbandonedAttemptError(ABANDONED.replace("connect() was called", `"${clip(sql)}" was sent outside a transaction`));
+  if (watched === 0) return undefined;
+  return startWork(run, () => `"${clip(sql)}", sent outside a transaction on a connection checked out before fn, not answered`).settle;
 }
 
 /** @internal Throws before the COMMIT of a transaction that wrote (`firstWrite`), sent by work of an attempt given up for a retry. */

@@ -7,24 +7,24 @@
  */
 import type { CompiledQuery } from "../core/compiler/compiled-query.js";
 import { ImplicitlyCommittedError, InvalidRequestError, OperationalError, ResourceClosedError, StreamInProgressError, type DBAPIError } from "../core/errors.js";
-import { insertChunks } from "../core/statements/chunking.js";
-import { executeChunks } from "./chunked-insert.js";
-import { executeInParameterOrder } from "./insert-parameter-order.js";
+import { executeAsSeveral } from "./insert-as-several.js";
 import type { Executable } from "../core/statements/executable.js";
 import type { Select } from "../core/statements/select.js";
 import type { DriverConnection, DriverResult, EngineDialect, ExecuteOptions } from "./driver.js";
-import { mappedWhileRead, RowMapperFailure, shapedResult } from "./convert-rows.js";
+import { mappedWhileRead, shapedResult } from "./convert-rows.js";
 import { streamBatches, streamStatement, type StreamAccess, type StreamState } from "./connection-stream.js";
 import { type BeginOptions, type ConnectionContext, type StreamOptions } from "./connection-options.js";
-import { forgetKeyOrders } from "./generated-key-order.js";
-import { changesSchema, changesSession, committedBefore, mayWrite, refusedText, statementTexts, streamInProgress } from "./statement-kind.js";
+import { mayWrite, streamInProgress } from "./statement-kind.js";
 import { Result, firstValue } from "./result.js";
 import { checkedColumns } from "./duplicate-columns.js";
-import { forgetImplicitCommit, noteImplicitCommit, runInTransaction, Transaction } from "./transaction.js";
-import { autocommitOutcome } from "./unknown-outcomes.js";
-import { commitsWatched, noteAnswered } from "./committed-work.js";
+import { runInTransaction, Transaction } from "./transaction.js";
+import { commitsWatched, connectsWatched, noteAnswered, watchedStatement } from "./committed-work.js";
 import { answeredWithin } from "./answer-deadline.js";
 import { ConnectionApi } from "./connection-api.js";
+import { classifiedDuplicate, failedTransaction, failureOutcome, keyedTable, notTheDatabases } from "./connection-failures.js";
+import type { Table } from "../core/schema/table.js";
+import { StatementsInFlight } from "./statements-in-flight.js";
+import { checkedText } from "./text-checks.js";
 
 export type { BeginOptions, ConnectionContext, StreamOptions } from "./connection-options.js";
 
@@ -40,8 +40,7 @@ export class Connection extends ConnectionApi {
   /** The outermost failed transaction: statements and commits are refused until it is rolled back. */
   private failed: Transaction | undefined;
   /** Statements sent and not answered yet, and who waits for there to be none. */
-  private inFlight = 0;
-  private idleWaiters: (() => void)[] = [];
+  private readonly inFlight = new StatementsInFlight();
   /**
    * The SQL of an open stream that holds the connection (MySQL/MariaDB): other statements are refused meanwhile. Streams whose
    * cursor is open here: SQLite and MySQL/MariaDB refuse writes beside them (`streamRefusesWrites`).
@@ -110,12 +109,20 @@ export class Connection extends ConnectionApi {
   }
 
   async execute<Row>(statement: Executable<Row>, options: ExecuteOptions = {}): Promise<Result<Row>> {
-    if (statement.node.kind === "insert" && statement.node.sortByParameterOrder === true) return executeInParameterOrder<Row>(this, statement.node, options);
-    const chunks = insertChunks(statement.node, this.dialect.capabilities.maxParameters);
-    if (chunks) return executeChunks<Row>(this, chunks, options);
+    const node = statement.node;
+    // An INSERT or UPDATE: a duplicate key it causes is read by its table's metadata (connection-failures.ts).
+    const table = keyedTable(node);
+    const several = executeAsSeveral<Row>(this, node, options);
+    if (several !== undefined) {
+      try {
+        return await several; // its error comes out of the transaction they run in
+      } catch (error) {
+        throw table === undefined ? error : classifiedDuplicate(this, error, table);
+      }
+    }
     const compiled = this.compile(statement);
-    if (statement.node.kind === "raw") this.checkText(compiled.sql);
-    return this.executeCompiled<Row>(compiled, options);
+    if (node.kind === "raw") this.checkText(compiled.sql);
+    return this.executeCompiledNow<Row>(compiled, options, table);
   }
 
   compile(statement: Executable<unknown>): CompiledQuery {
@@ -131,13 +138,16 @@ export class Connection extends ConnectionApi {
     return this.executeCompiledNow<Row>(compiled, options);
   }
 
-  /** @internal `executeCompiled`, answered without a promise when the driver answers at once (SQLite). Throws rather than rejects. */
-  executeCompiledNow<Row>(compiled: CompiledQuery, options: ExecuteOptions = {}): Result<Row> | Promise<Result<Row>> {
+  /**
+   * @internal `executeCompiled`, answered without a promise when the driver answers at once (SQLite). Throws rather than rejects.
+   * `table`: the table an INSERT or UPDATE names, whose metadata reads a duplicate key it causes.
+   */
+  executeCompiledNow<Row>(compiled: CompiledQuery, options: ExecuteOptions = {}, table?: Table): Result<Row> | Promise<Result<Row>> {
     if (this.failed) throw this.failed.rolledBackError("run a statement");
     const conn = this.checkOpen();
     const mapRow = options.mapRow;
-    if (mapRow !== undefined && conn.mapsRows === true && options.rowShape !== "values") return mappedWhileRead<Row>(compiled, options, mapRow, (withEach) => this.sendNow(conn, compiled.sql, compiled.params, withEach));
-    const answer = this.sendNow(conn, compiled.sql, compiled.params, options);
+    if (mapRow !== undefined && conn.mapsRows === true && options.rowShape !== "values") return mappedWhileRead<Row>(compiled, options, mapRow, (withEach) => this.sendNow(conn, compiled.sql, compiled.params, withEach, table));
+    const answer = this.sendNow(conn, compiled.sql, compiled.params, options, table);
     return answer instanceof Promise ? answer.then((result) => shapedResult<Row>(compiled, result, options)) : shapedResult<Row>(compiled, answer, options);
   }
 
@@ -166,15 +176,16 @@ export class Connection extends ConnectionApi {
   private async guard<T>(sql: string, params: readonly unknown[], call: () => Promise<T>): Promise<T> {
     // A stream may write (INSERT ... RETURNING): its transaction's COMMIT, or its own in autocommit, commits it (committed-work.ts).
     if (this.firstWrite === undefined && this.transactions.length > 0 && mayWrite(sql)) this.firstWrite = sql;
-    this.inFlight++;
+    this.inFlight.sent();
     try {
-      const answer = await this.deadlined(call(), sql);
+      // Past statementTimeoutMs, a lost connection (answer-deadline.ts): `failure` marks the connection broken and its transactions failed.
+      const answer = await answeredWithin(call(), this.context.statementTimeoutMs, sql, this.driverConnection);
       if (commitsWatched()) noteAnswered(sql, this.transactions[0]);
       return answer;
     } catch (error) {
       throw this.failure(error, sql, params);
     } finally {
-      if (--this.inFlight === 0 && this.idleWaiters.length) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      this.inFlight.answered();
     }
   }
 
@@ -192,12 +203,7 @@ export class Connection extends ConnectionApi {
    * pool hands it on) or commits the open transaction (MySQL/MariaDB); DDL makes the pool forget how keys are generated.
    */
   checkText(sql: string): void {
-    const statements = statementTexts(sql, this.dialect.name);
-    const refused = refusedText(statements, this.transactions[0], this.dialect.capabilities);
-    if (refused !== undefined) throw refused;
-    if (!this.sessionChanged && changesSession(statements)) this.sessionChanged = true;
-    if (changesSchema(statements)) forgetKeyOrders(this.context);
-    if (!this.dialect.capabilities.transactionalDdl && committedBefore(statements)) noteImplicitCommit(this.transactions, sql, statements.length === 1 && this.firstWrite === undefined);
+    this.sessionChanged = checkedText(sql, this.dialect, this.transactions, this.firstWrite, this.context, this.sessionChanged);
   }
 
   /** `run`, for the connection's own statements (BEGIN, SAVEPOINT). */
@@ -227,7 +233,7 @@ export class Connection extends ConnectionApi {
   }
 
   /** Sends a statement; a driver that answered at once (SQLite) left nothing in flight and no frame to keep. */
-  private sendNow(conn: DriverConnection, sql: string, params: readonly unknown[], options?: ExecuteOptions): DriverResult | Promise<DriverResult> {
+  private sendNow(conn: DriverConnection, sql: string, params: readonly unknown[], options?: ExecuteOptions, table?: Table): DriverResult | Promise<DriverResult> {
     if (this.streams.exclusiveStream !== undefined) throw streamInProgress(this.streams.exclusiveStream, sql);
     this.context.log?.(sql, params);
     // Counted while a cursor reads (its stream checks its rows then: connection-stream.ts); else noted once.
@@ -235,64 +241,45 @@ export class Connection extends ConnectionApi {
       this.firstWrite ??= sql;
       this.writes++;
     }
+    // Inside a retried fn, a write in autocommit here is fn's work until answered, unless the connection is already (committed-work.ts).
+    const settle = this.transactions.length === 0 && connectsWatched() ? watchedStatement(this, sql) : undefined;
     let answer: DriverResult | Promise<DriverResult>;
     try {
       answer = conn.execute(sql, params, options);
     } catch (error) {
-      throw this.failure(error, sql, params);
+      settle?.();
+      throw this.failure(error, sql, params, table);
     }
-    if (answer instanceof Promise) return this.awaitAnswer(answer, sql, params);
+    if (answer instanceof Promise) return this.awaitAnswer(answer, sql, params, table, settle);
+    settle?.();
     if (commitsWatched()) noteAnswered(sql, this.transactions[0]); // inside a retried fn: did it commit? (committed-work.ts)
     return checkedColumns(answer, sql);
   }
 
-  private async awaitAnswer(answer: Promise<DriverResult>, sql: string, params: readonly unknown[]): Promise<DriverResult> {
-    this.inFlight++;
+  private async awaitAnswer(answer: Promise<DriverResult>, sql: string, params: readonly unknown[], table: Table | undefined, settle: (() => void) | undefined): Promise<DriverResult> {
+    this.inFlight.sent();
     try {
-      const result = await this.deadlined(answer, sql);
+      const result = await answeredWithin(answer, this.context.statementTimeoutMs, sql, this.driverConnection); // as in `guard`
       if (commitsWatched()) noteAnswered(sql, this.transactions[0]);
       return checkedColumns(result, sql);
     } catch (error) {
-      throw this.failure(error, sql, params);
+      throw this.failure(error, sql, params, table);
     } finally {
-      if (--this.inFlight === 0 && this.idleWaiters.length) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      this.inFlight.answered();
+      settle?.();
     }
   }
 
-  /** `answer`, or past `statementTimeoutMs` a lost connection: the socket closed, never reused (`answer-deadline.ts`). */
-  private deadlined<T>(answer: Promise<T>, sql: string): Promise<T> {
-    const ms = this.context.statementTimeoutMs;
-    // Its error is a lost connection: `failure` marks the connection broken and its transactions failed.
-    return ms === undefined ? answer : answeredWithin(answer, ms, sql, this.driverConnection);
+  /** What a driver error becomes: translated, and recorded against the open transactions (connection-failures.ts). */
+  private failure(error: unknown, sql: string, params: readonly unknown[], table?: Table): Error {
+    if (notTheDatabases(error)) return error;
+    return failureOutcome(this, this.noteFailure(this.dialect.translateError(error, sql, params)), sql, this.transactions, table);
   }
 
-  /** What a driver error becomes: translated, and recorded against the open transactions. */
-  private failure(error: unknown, sql: string, params: readonly unknown[]): Error {
-    if (error instanceof InvalidRequestError) return error; // athanor's refusal (a stream in progress, a result it cannot give): not the database's
-    if (error instanceof RowMapperFailure) return error; // the caller's row mapper threw: not the database
-    const translated = this.noteFailure(this.dialect.translateError(error, sql, params));
-    forgetImplicitCommit(this.transactions, sql, translated.code === "ER_PARSE_ERROR");
-    // Outside a transaction a write commits as it runs: lost before its answer, it may have.
-    return this.transactions.length === 0 ? autocommitOutcome(translated, sql) : translated;
-  }
-
-  /**
-   * Records what an error did to the open transactions: a lost connection, or a database that
-   * rolled the transaction back (a MySQL deadlock; SQLite reporting no transaction open any
-   * more), fails them all; an error that aborts the innermost one (PostgreSQL) fails that one.
-   */
+  /** Records what an error did to the open transactions (`failedTransaction`) and the connection. */
   private noteFailure(error: DBAPIError): DBAPIError {
     if (error.connectionInvalidated) this.broken = true;
-    const open = this.transactions;
-    if (!open.length) return error;
-    if (error.connectionInvalidated || error.abortsTransaction === "all" || this.driverInTransaction() === false) {
-      for (const tx of open) tx.markFailed(error, true);
-      this.failed = open[0];
-    } else if (error.abortsTransaction === "innermost") {
-      const innermost = open[open.length - 1]!;
-      innermost.markFailed(error, false);
-      this.failed ??= innermost;
-    }
+    this.failed = failedTransaction(this, error, this.transactions, this.failed);
     return error;
   }
 
@@ -323,7 +310,7 @@ export class Connection extends ConnectionApi {
   }
 
   whenIdle(): Promise<void> {
-    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.inFlight.whenIdle();
   }
 
   async begin(options: BeginOptions = {}): Promise<Transaction> {

@@ -4,7 +4,8 @@
  * session committed in the background), then fails with an error that would be retried. The
  * decision to retry used to be taken while that work was still out: it committed afterwards, the
  * retry wrote it a second time, and the call resolved. The decision now waits for the connections
- * `fn` checked out to be given back, then sees the commit (`NotRetriedAfterCommitError`); past
+ * `fn` checked out to be given back (and for a write `fn` sent in autocommit on a connection
+ * checked out before it to be answered), then sees the commit (`NotRetriedAfterCommitError`); past
  * `settleTimeoutMs` it does not retry either (`NotRetriedWorkInFlightError`).
  */
 import assert from "node:assert/strict";
@@ -145,6 +146,67 @@ forEachDatabaseWithSchema(
         assert.ok(first?.status === "rejected" && first.reason instanceof AbandonedAttemptError, String(first?.status === "rejected" ? first.reason : first?.status));
         assert.equal(await ctx.count("wf_audits"), 1, "the audit row once");
         assert.equal(await ctx.count("wf_audits", "note = 'attempt 2'"), 1);
+      } finally {
+        await Promise.allSettled(started);
+        await conn.close();
+      }
+    });
+
+    // A write in autocommit on such a connection commits as it runs: fn's work until its answer comes.
+    /** An audit row inserted `seconds` after it is sent (SQLite answers at once: its driver is synchronous). */
+    const slowInsert = (note: string, seconds = 0.2) =>
+      ({
+        sqlite: insertAudit(note),
+        postgresql: sql`INSERT INTO wf_audits (note) SELECT ${note} FROM (SELECT pg_sleep(${sql.raw(String(seconds))})) AS s`,
+        mysql: sql`INSERT INTO wf_audits (note) SELECT ${note} FROM (SELECT SLEEP(${sql.raw(String(seconds))}) AS z) AS s`,
+      })[ctx.db.name];
+
+    test("a write in autocommit left in flight on a connection checked out before fn: waited for, not run again, the row once", async () => {
+      const conn = await ctx.engine.connect();
+      const started: Promise<unknown>[] = [];
+      try {
+        const result = await staleAfter(async () => void started.push(conn.execute(slowInsert("outside"))));
+        await Promise.allSettled(started);
+        await assertNotRetried(result, /"INSERT INTO wf_audits \(note\) .*", run outside a transaction/);
+      } finally {
+        await Promise.allSettled(started);
+        await conn.close();
+      }
+    });
+
+    test("a write in autocommit on a connection checked out before fn, in flight past settleTimeoutMs: not run again (NotRetriedWorkInFlightError, naming it), the row once", { skip: sqlite && "SQLite's driver answers at once" }, async () => {
+      const conn = await ctx.engine.connect();
+      const started: Promise<unknown>[] = [];
+      try {
+        const { error, attempts } = await staleAfter(async () => void started.push(conn.execute(slowInsert("slow", 0.6))), { settleTimeoutMs: 100 });
+        await Promise.allSettled(started);
+        assert.ok(error instanceof NotRetriedWorkInFlightError, String(error));
+        assert.ok(error.cause instanceof StaleDataError, String(error.cause));
+        assert.equal(error.inFlight.length, 1, error.message);
+        assert.match(error.inFlight[0]!, /^"INSERT INTO wf_audits \(note\) SELECT .*", sent outside a transaction on a connection checked out before fn, not answered$/);
+        assert.equal(attempts, 1);
+        assert.equal(await ctx.count("wf_audits"), 1, "the audit row once");
+      } finally {
+        await Promise.allSettled(started);
+        await conn.close();
+      }
+    });
+
+    test("a write in autocommit sent by fn's un-awaited work once fn runs again, on a connection checked out before it: refused (AbandonedAttemptError), the row once", async () => {
+      const conn = await ctx.engine.connect();
+      const started: Promise<unknown>[] = [];
+      try {
+        const attempts = await staleThenRetried(async (attempt) => {
+          if (attempt === 2) return void (await ctx.engine.execute(insertAudit("attempt 2")));
+          started.push((async () => (await sleep(150), await conn.execute(insertAudit("attempt 1"))))());
+        });
+        const [first] = await Promise.allSettled(started);
+        assert.equal(attempts, 2, "run again after the StaleDataError: nothing had committed");
+        assert.ok(first?.status === "rejected" && first.reason instanceof AbandonedAttemptError, String(first?.status === "rejected" ? first.reason : first?.status));
+        assert.match((first.reason as Error).message, /"INSERT INTO wf_audits .*" was sent outside a transaction by work of a .* attempt that failed/);
+        assert.equal(await ctx.count("wf_audits"), 1, "the audit row once");
+        assert.equal(await ctx.count("wf_audits", "note = 'attempt 2'"), 1);
+        assert.equal(Number(await conn.scalar(sql<{ n: number }>`SELECT count(*) AS n FROM wf_audits`)), 1, "the connection is still usable");
       } finally {
         await Promise.allSettled(started);
         await conn.close();

@@ -43,6 +43,7 @@ import { mayReachHeld, type ChangedRow } from "./bulk-cascades.js";
 import { expireWhatMayMatch, followCascades, objectsOf, objectsWithKeys, rowsNotHeld } from "./bulk-follow.js";
 import { executeSpanning, spansTables } from "./bulk-joined.js";
 import { keysBefore } from "./bulk-keys.js";
+import { keyedTable } from "../../engine/connection-failures.js";
 import { attributeOfPair } from "./set-attributes.js";
 export type { BulkInsert, BulkInsertResult, InsertValues } from "./bulk-insert.js";
 export type { DmlResult } from "./returning-rows.js";
@@ -198,7 +199,8 @@ async function executeIn(host: BulkHost, tx: SessionTransaction, given: BulkStat
   // Timestamp keys are read (and a key a Date cannot hold refused) before the statement runs.
   if (!setsKey && !timestampKeyed(mapper) && (node.kind === "update" ? dialect.capabilities.updateReturning : dialect.capabilities.deleteReturning)) {
     const withKeys = { ...node, returning: keyColumns.map((c) => c.labelNode()) };
-    const result = await run(() => tx.connection.executeCompiled<unknown[]>(tx.connection.compile({ node: withKeys }), { rowShape: "arrays" }));
+    // Through the table's metadata, as `execute` would: a duplicate key it causes says which (connection-failures.ts).
+    const result = await run(async () => tx.connection.executeCompiledNow<unknown[]>(tx.connection.compile({ node: withKeys }), { rowShape: "arrays" }, keyedTable(node)));
     keys = exact ? result.rows.map(versionBefore) : result.rows;
     count = result.rowCount;
   } else {
@@ -247,7 +249,7 @@ async function executeReturning(
   const keyColumns = before ? [] : synced;
   // Compiled first: a dialect without RETURNING for this statement (MariaDB's UPDATE) refuses it before anything runs.
   const compiled = tx.connection.compile({ node: { ...node, returning: [...node.returning, ...keyColumns.map((c) => c.labelNode())] } });
-  const rows = (await run(() => tx.connection.executeCompiled<unknown[]>(compiled, { rowShape: "arrays" }))).rows;
+  const rows = (await run(async () => tx.connection.executeCompiledNow<unknown[]>(compiled, { rowShape: "arrays" }, keyedTable(node)))).rows; // as in executeIn
   if (mapper && !synchronize) expireWhatMayMatch(host, mapper, values);
   let matched = mapper && synchronize && !exact ? objectsWithKeys(host, mapper, before ?? rows, before ? 0 : width) : [];
   if (mapper && synchronize && exact) {
