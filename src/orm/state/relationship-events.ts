@@ -249,8 +249,12 @@ function attachBack(target: object, back: RelationshipProperty | undefined, obj:
   if (!back) return;
   if (back.collection) {
     const list = listIfMade(target, back);
-    if (list) list.appendQuietly(obj);
-    else if (followsMembers(back)) noteMovedInto(target, back, obj); // not loaded: its load shows obj
+    if (list) {
+      list.appendQuietly(obj);
+      // Its list changed: the flush that writes the link marks it committed (else a later flush
+      // of `target` found the member gained still, and wrote its link again).
+      touched(target);
+    } else if (followsMembers(back)) noteMovedInto(target, back, obj); // not loaded: its load shows obj
     return;
   }
   const state = stateIn(target);
