@@ -67,6 +67,8 @@ export function membersAsInMemory(parent: object, rel: RelationshipProperty, bac
   const session = peekState(parent)?.session;
   const added = [...moved].filter((member) => {
     const state = peekState(member);
+    // Deleted by a flush since (an orphan): its row and links are gone.
+    if (state?.deleted === true) return false;
     const joins = state?.session === session || (state?.session === undefined && session?.joinsAtFlush(member) === true);
     return joins && linkedInMemory(member, back, parent) === true && !members.includes(member);
   });
