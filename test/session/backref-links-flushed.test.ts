@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { lazy, sql } from "../../src/index.js";
+import { lazy, sql, type Session } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 import { FamilyBase, FmChild, FmFamily, FmTag } from "./fixtures/families.js";
 
@@ -23,6 +23,13 @@ forEachDatabaseWithSchema("links changed from the other side's loaded list", Fam
     };
   };
 
+  /** Commits, checks the rows against `want` and closes the session. */
+  const commitHolds = async (session: Session, names: Record<string, { id: number }>, want: Awaited<ReturnType<typeof rows>>) => {
+    await session.commit();
+    assert.deepEqual(await rows(names), want);
+    await session.close();
+  };
+
   test("seed 108: a tag deleted by a flush, then its child's tags assigned in a savepoint: no StaleDataError for the link deleted with the tag", async () => {
     const session = ctx.session();
     const [f10, t12, c13, t15] = [new FmFamily(), new FmTag(), new FmChild(), new FmTag()];
@@ -35,9 +42,7 @@ forEachDatabaseWithSchema("links changed from the other side's loaded list", Fam
     const sp = await session.beginNested(); // its flush deletes t12 and the link; c13.tags still shows t12
     c13.tags = [t15];
     await sp.commit();
-    await session.commit();
-    assert.deepEqual(await rows({ f10, t12, c13, t15 }), { children: ["c13 in f10"], links: ["c13|t15"] });
-    await session.close();
+    await commitHolds(session, { f10, t12, c13, t15 }, { children: ["c13 in f10"], links: ["c13|t15"] });
   });
 
   test("seed 110: a child tagged through tag.children after the autoflush inserted it, then moved: the link is inserted once (was a duplicate key)", async () => {
@@ -50,9 +55,7 @@ forEachDatabaseWithSchema("links changed from the other side's loaded list", Fam
     session.add(c15);
     (await session.load(t3, "children")).children.push(c15); // its autoflush inserts c15: c15.tags is an empty list
     (await session.load(f1, "children")).children.push(c15); // its autoflush writes the link
-    await session.commit();
-    assert.deepEqual(await rows({ f1, t3, f14, c15 }), { children: ["c15 in f1"], links: ["c15|t3"] });
-    await session.close();
+    await commitHolds(session, { f1, t3, f14, c15 }, { children: ["c15 in f1"], links: ["c15|t3"] });
   });
 
   test("seed 148: a tag linked from a child's list, then another child untagged: the first link is inserted once (was a duplicate key)", async () => {
@@ -66,9 +69,7 @@ forEachDatabaseWithSchema("links changed from the other side's loaded list", Fam
     await session.flush();
     const tags = await lazy(c16).tags;
     tags.splice(tags.indexOf(t14), 1); // t14.children changes: its later flush found c15 gained still
-    await session.commit();
-    assert.deepEqual(await rows({ f11, t14, c15, c16 }), { children: ["c15 in f11", "c16 in f11"], links: ["c15|t14"] });
-    await session.close();
+    await commitHolds(session, { f11, t14, c15, c16 }, { children: ["c15 in f11", "c16 in f11"], links: ["c15|t14"] });
   });
 
   test("seed 123: a child tagged, orphaned in a savepoint, then the tag's list given another child: no link to the deleted child (was a foreign key error)", async () => {
@@ -84,9 +85,7 @@ forEachDatabaseWithSchema("links changed from the other side's loaded list", Fam
     session.add(c17);
     await sp.commit();
     (await session.load(t12, "children")).children.push(c17);
-    await session.commit();
-    assert.deepEqual(await rows({ f10, t12, c14, c17 }), { children: ["c17 in f10"], links: ["c17|t12"] });
-    await session.close();
+    await commitHolds(session, { f10, t12, c14, c17 }, { children: ["c17 in f10"], links: ["c17|t12"] });
   });
 
   test("seed 95: a child tagged from its side, orphaned by a list assignment, then the tag's list given another child: no link to the deleted child (was a foreign key error)", async () => {
@@ -102,9 +101,7 @@ forEachDatabaseWithSchema("links changed from the other side's loaded list", Fam
     f1.children = [c8]; // c7, orphaned, is deleted with its link
     await session.flush();
     (await session.load(t3, "children")).children.push(c8);
-    await session.commit();
-    assert.deepEqual(await rows({ f1, t3, f5, c7, c8 }), { children: ["c8 in f1"], links: ["c8|t3"] });
-    await session.close();
+    await commitHolds(session, { f1, t3, f5, c7, c8 }, { children: ["c8 in f1"], links: ["c8|t3"] });
   });
 
   test("seed 15: a new child linked from its own side (it joins at the commit) tagged, then a savepoint's flush: the link waits for its insert (was a NULL key)", async () => {
@@ -115,9 +112,7 @@ forEachDatabaseWithSchema("links changed from the other side's loaded list", Fam
     c17.family = f11; // c17 joins at the commit
     (await session.load(c17, "tags")).tags.push(t13);
     await sp.commit();
-    await session.commit();
-    assert.deepEqual(await rows({ f11, t13, c17 }), { children: ["c17 in f11"], links: ["c17|t13"] });
-    await session.close();
+    await commitHolds(session, { f11, t13, c17 }, { children: ["c17 in f11"], links: ["c17|t13"] });
   });
 
   test("a new child linked from its own side tagged, the tag's list changed too, then a savepoint's flush: the link waits for the child's insert (was a NULL key)", async () => {
@@ -132,9 +127,7 @@ forEachDatabaseWithSchema("links changed from the other side's loaded list", Fam
     c4.family = f1;
     members.push(c4); // t2 written by the savepoint's flush, c3 in its list
     await sp.commit();
-    await session.commit();
-    assert.deepEqual(await rows({ f1, t2, c3, c4 }), { children: ["c3 in f1", "c4 in f1"], links: ["c3|t2", "c4|t2"] });
-    await session.close();
+    await commitHolds(session, { f1, t2, c3, c4 }, { children: ["c3 in f1", "c4 in f1"], links: ["c3|t2", "c4|t2"] });
   });
 
   test("a tag's list not loaded, loaded after a flush deleted an orphan linked to it from the orphan's side, does not show the orphan", async () => {
@@ -152,8 +145,6 @@ forEachDatabaseWithSchema("links changed from the other side's loaded list", Fam
     const members = (await session.load(t3, "children")).children;
     assert.ok(!members.includes(c7), "the deleted orphan is not shown");
     members.push(c8);
-    await session.commit();
-    assert.deepEqual(await rows({ f1, t3, f5, c7, c8 }), { children: ["c8 in f1"], links: ["c8|t3"] });
-    await session.close();
+    await commitHolds(session, { f1, t3, f5, c7, c8 }, { children: ["c8 in f1"], links: ["c8|t3"] });
   });
 });
