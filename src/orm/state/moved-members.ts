@@ -11,7 +11,7 @@
  * write: it joins the session at the flush (linked-objects.ts).
  */
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { peekState } from "./instance-state.js";
+import { peekState, type InstanceState } from "./instance-state.js";
 
 /** Children moved into a list not loaded, per owner and relationship: checked again when it loads. */
 const movedIn = new WeakMap<object, Map<RelationshipProperty, Set<object>>>();
@@ -73,4 +73,21 @@ export function membersAsInMemory(parent: object, rel: RelationshipProperty, bac
     return joins && linkedInMemory(member, back, parent) === true && !members.includes(member);
   });
   return added.length ? [...members, ...added] : members;
+}
+
+/**
+ * Of `candidates` (a flush's objects), those whose own side (`back`) links them to `parent` in
+ * memory and that `rows` (the list as the database holds it) lack: moved in, not flushed. A list
+ * assigned while not loaded is read inside the flush, with no autoflush to write them first.
+ */
+export function movedInMemory(parent: object, back: RelationshipProperty, rows: readonly object[], candidates: readonly InstanceState[]): object[] {
+  let moved: object[] | undefined;
+  let inRows: Set<object> | undefined;
+  for (let i = 0; i < candidates.length; i++) {
+    const state = candidates[i]!;
+    if (state.gone || state.mapper.relationships.get(back.key) === undefined || linkedInMemory(state.obj, back, parent) !== true) continue;
+    inRows ??= new Set(rows);
+    if (!inRows.has(state.obj)) (moved ??= []).push(state.obj);
+  }
+  return moved ?? [];
 }

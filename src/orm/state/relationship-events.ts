@@ -156,12 +156,15 @@ function awaitsCommitted(owner: object, rel: RelationshipProperty): boolean {
  * the members the database holds, `before`: the members it no longer has are removed, with the
  * events of a removal (back-references cleared, orphans deleted, links and association objects
  * deleted), and a view over association objects creates those of the members it adds. The
- * members added had their events when assigned.
+ * members added had their events when assigned. `movedIn`: members linked to the owner in memory
+ * that `before` lacks (not flushed): left out, they are removed the same way.
  */
-export function settleReplacement(owner: object, rel: RelationshipProperty, list: InstrumentedList<object>, before: readonly object[]): void {
+export function settleReplacement(owner: object, rel: RelationshipProperty, list: InstrumentedList<object>, before: readonly object[], movedIn: readonly object[] = []): void {
   list.restoreCommitted(before);
   const kept = new Set<object>(list);
   for (let i = 0; i < before.length; i++) if (!kept.has(before[i]!)) collectionRemoved(owner, rel, before[i]!);
+  // Moved in memory and left out: they leave too, though no row of theirs names the owner yet.
+  for (let i = 0; i < movedIn.length; i++) if (!kept.has(movedIn[i]!)) collectionRemoved(owner, rel, movedIn[i]!);
   if (rel.associationView === undefined) return;
   const had = new Set(before);
   for (let i = 0; i < list.length; i++) if (!had.has(list[i]!)) collectionAdded(owner, rel, list[i]!, undefined);
