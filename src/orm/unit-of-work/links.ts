@@ -21,6 +21,7 @@ import { linkSidesNaming } from "./switch-references.js";
  * and its committed members, and every link of a deleted object. Both sides of a pair may
  * report the same link; each is written once. `goneEarly` holds objects this flush deleted before
  * its INSERTs (`runEarlyDeletes`), their links with them: a link to one removed from a list is gone.
+ * `groups[0]` holds the objects this flush inserted: no link names them before its INSERTs of links.
  */
 export async function writeLinks(
   work: FlushWork,
@@ -42,6 +43,7 @@ export async function writeLinks(
     map.set(JSON.stringify(values, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)), values);
   };
   const deletedOwners = new Map<RelationshipProperty, unknown[][]>();
+  let insertedNow: ReadonlySet<InstanceState> | undefined; // made at the first removal
   // By mapper: most have no plain many-to-many, and their objects need no look at all.
   for (const [mapper, states] of groups.flatMap((group) => [...group])) {
     const relationships = plainManyToMany(mapper);
@@ -65,8 +67,10 @@ export async function writeLinks(
           if (current.has(member)) continue;
           const memberState = ensureState(member, rel.resolved.target);
           // Deleted by an earlier flush: its links went with its row, so a DELETE matching none is no
-          // race. Never inserted: it has no link to delete.
-          if (!goneEarly.has(memberState) && memberState.key !== undefined) add(memberState.deleted ? deletesOfGone : deletes, rel, state, memberState);
+          // race. Never inserted, or inserted just now (a list that showed it committed, written
+          // before it had a row: a member that joins at the commit): it has no link to delete.
+          if (goneEarly.has(memberState) || memberState.key === undefined || (insertedNow ??= insertedBy(groups[0])).has(memberState)) continue;
+          add(memberState.deleted ? deletesOfGone : deletes, rel, state, memberState);
         }
       }
     }
@@ -99,6 +103,10 @@ export async function deleteLinksOfDeleted(conn: Connection, byMapper: ReadonlyM
     if (relationships.length !== 0) for (const state of states) ownerKeys(relationships, state, owners);
   }
   await deleteOwnerLinks(conn, owners);
+}
+
+function insertedBy(byMapper: ReadonlyMap<Mapper, readonly InstanceState[]> | undefined): ReadonlySet<InstanceState> {
+  return new Set(byMapper === undefined ? [] : [...byMapper.values()].flat());
 }
 
 /** The association table's columns naming the owner, then the member. */
