@@ -147,4 +147,57 @@ forEachDatabaseWithSchema("links changed from the other side's loaded list", Fam
     members.push(c8);
     await commitHolds(session, { f1, t3, f5, c7, c8 }, { children: ["c8 in f1"], links: ["c8|t3"] });
   });
+
+  test("seed 839: a new child (it joins at the commit) tagged from its side, then spliced out of the tag's list loaded since: no StaleDataError", async () => {
+    const session = ctx.session();
+    const [f1, t3, c17] = [new FmFamily(), new FmTag(), new FmChild()];
+    session.addAll([f1, t3]);
+    await session.commit();
+    c17.family = f1; // c17 joins at the commit
+    (await session.load(c17, "tags")).tags.push(t3);
+    const members = await lazy(t3).children; // shows c17, which no row links yet
+    members.splice(members.indexOf(c17), 1);
+    await commitHolds(session, { f1, t3, c17 }, { children: ["c17 in f1"], links: [] });
+  });
+
+  test("seed 1957: a new child (it joins at the commit) tagged with a new tag, the tag flushed, then taken off it: no StaleDataError", async () => {
+    const session = ctx.session();
+    const [t3, f6, t10, c12, c14] = [new FmTag(), new FmFamily(), new FmTag(), new FmChild(), new FmChild()];
+    session.addAll([t3, f6]);
+    await session.commit();
+    session.add(t10);
+    (await session.load(f6, "children")).children.push(c12);
+    c14.family = f6; // c14 joins at the commit
+    c14.tags = [t3, t10];
+    const members = await lazy(t3).children; // its autoflush inserts t10, its list showing c14 (no row yet)
+    members.splice(members.indexOf(c14), 1);
+    c14.tags = [t3];
+    await commitHolds(session, { t3, f6, t10, c12, c14 }, { children: ["c12 in f6", "c14 in f6"], links: ["c14|t3"] });
+  });
+
+  test("autoflush off: a child tagged from its side, the tag's list loaded (it shows the child), then spliced: no StaleDataError, no link", async () => {
+    const session = ctx.session({ autoflush: false });
+    const [f1, t2, c3] = [new FmFamily(), new FmTag(), new FmChild()];
+    session.addAll([f1, t2]);
+    f1.children.push(c3);
+    await session.commit();
+    (await session.load(c3, "tags")).tags.push(t2);
+    const members = await lazy(t2).children; // shows c3, which no row links yet
+    assert.deepEqual([...members], [c3]);
+    members.splice(0, 1);
+    await commitHolds(session, { f1, t2, c3 }, { children: ["c3 in f1"], links: [] });
+  });
+
+  test("autoflush off: a child tagged from its side, the tag's list loaded, a flush, then another child tagged from the tag's side: the first link is inserted once", async () => {
+    const session = ctx.session({ autoflush: false });
+    const [f1, t2, c3, c4] = [new FmFamily(), new FmTag(), new FmChild(), new FmChild()];
+    session.addAll([f1, t2]);
+    f1.children.push(c3, c4);
+    await session.commit();
+    (await session.load(c3, "tags")).tags.push(t2);
+    const members = await lazy(t2).children; // shows c3
+    await session.flush(); // c3's side writes the link
+    members.push(c4);
+    await commitHolds(session, { f1, t2, c3, c4 }, { children: ["c3 in f1", "c4 in f1"], links: ["c3|t2", "c4|t2"] });
+  });
 });
