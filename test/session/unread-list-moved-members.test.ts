@@ -58,4 +58,15 @@ forEachDatabaseWithSchema("lists assigned while not loaded, members moved in mem
     f11.children = [c8];
     await commitHolds(session, { f1, c7, c8, f11 }, { children: ["c8 in f11"], links: [] });
   });
+
+  test("seed 180: child.tags = [] while not loaded, its family's list changed: the family, which has children too, is not taken for a tag (was a NOT NULL error)", async () => {
+    const session = ctx.session();
+    const [f13, c16, c18] = [new FmFamily(), new FmChild(), new FmChild()];
+    session.add(f13);
+    c16.family = f13;
+    await session.commit();
+    (await session.load(f13, "children")).children.push(c18); // f13.children shows c16
+    c16.tags = [];
+    await commitHolds(session, { f13, c16, c18 }, { children: ["c16 in f13", "c18 in f13"], links: [] });
+  });
 });

@@ -85,7 +85,8 @@ export function movedInMemory(parent: object, back: RelationshipProperty, rows: 
   let inRows: Set<object> | undefined;
   for (let i = 0; i < candidates.length; i++) {
     const state = candidates[i]!;
-    if (state.gone || state.mapper.relationships.get(back.key) === undefined || linkedInMemory(state.obj, back, parent) !== true) continue;
+    // Of the members' class: another class may have a relationship of that name (families' and tags' children).
+    if (state.gone || state.mapper.relationships.get(back.key) !== back || linkedInMemory(state.obj, back, parent) !== true) continue;
     inRows ??= new Set(rows);
     if (!inRows.has(state.obj)) (moved ??= []).push(state.obj);
   }
