@@ -155,15 +155,13 @@ function awaitsCommitted(owner: object, rel: RelationshipProperty): boolean {
  * A list assigned while not loaded (`InstrumentedList.awaitsCommitted`), once the flush has read
  * the members the database holds, `before`: the members it no longer has are removed, with the
  * events of a removal (back-references cleared, orphans deleted, links and association objects
- * deleted), and a view over association objects creates those of the members it adds. The
- * members added had their events when assigned. `movedIn`: members linked to the owner in memory
- * that `before` lacks (not flushed): left out, they are removed the same way.
+ * deleted), and a view over association objects creates those of the members it adds (those
+ * added had their events when assigned). So are `movedIn` left out: moved in, not flushed.
  */
 export function settleReplacement(owner: object, rel: RelationshipProperty, list: InstrumentedList<object>, before: readonly object[], movedIn: readonly object[] = []): void {
   list.restoreCommitted(before);
   const kept = new Set<object>(list);
   for (let i = 0; i < before.length; i++) if (!kept.has(before[i]!)) collectionRemoved(owner, rel, before[i]!);
-  // Moved in memory and left out: they leave too, though no row of theirs names the owner yet.
   for (let i = 0; i < movedIn.length; i++) if (!kept.has(movedIn[i]!)) collectionRemoved(owner, rel, movedIn[i]!);
   if (rel.associationView === undefined) return;
   const had = new Set(before);
@@ -252,12 +250,9 @@ function attachBack(target: object, back: RelationshipProperty | undefined, obj:
   if (!back) return;
   if (back.collection) {
     const list = listIfMade(target, back);
-    if (list) {
-      list.appendQuietly(obj);
-      // Its list changed: the flush that writes the link marks it committed (else a later flush
-      // of `target` found the member gained still, and wrote its link again).
-      touched(target);
-    } else if (followsMembers(back)) noteMovedInto(target, back, obj); // not loaded: its load shows obj
+    if (list) list.appendQuietly(obj);
+    else if (followsMembers(back)) noteMovedInto(target, back, obj); // not loaded: its load shows obj
+    if (list) touched(target); // it joins the flush that writes the link, which marks its list written
     return;
   }
   const state = stateIn(target);
