@@ -252,7 +252,7 @@ function attachBack(target: object, back: RelationshipProperty | undefined, obj:
     const list = listIfMade(target, back);
     if (list) list.appendQuietly(obj);
     else if (followsMembers(back)) noteMovedInto(target, back, obj); // not loaded: its load shows obj
-    if (list) touched(target); // it joins the flush that writes the link, which marks its list written
+    if (list && back.resolved.direction === "manyToMany") touched(target); // a link: its flush marks the list written
     return;
   }
   const state = stateIn(target);
