@@ -7,28 +7,13 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { lazy, sql, type Session } from "../../src/index.js";
+import { lazy, type Session } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
+import { commitHolds as commitRows, type FamilyRows } from "./fixtures/family-rows.js";
 import { FamilyBase, FmChild, FmFamily, FmTag } from "./fixtures/families.js";
 
 forEachDatabaseWithSchema("links changed from the other side's loaded list", FamilyBase.metadata, (ctx) => {
-  /** The rows of children ("child in family") and links ("child|tag"), by the objects' names. */
-  const rows = async (names: Record<string, { id: number }>) => {
-    const name = (kind: Function, id: number) => Object.entries(names).find(([, obj]) => obj instanceof kind && obj.id === Number(id))?.[0] ?? `unknown ${id}`;
-    const children = (await ctx.engine.execute(sql<{ id: number; family_id: number }>`SELECT id, family_id FROM fm_children`)).rows;
-    const links = (await ctx.engine.execute(sql<{ child_id: number; tag_id: number }>`SELECT child_id, tag_id FROM fm_child_tags`)).rows;
-    return {
-      children: children.map((r) => `${name(FmChild, r.id)} in ${name(FmFamily, r.family_id)}`).sort(),
-      links: links.map((r) => `${name(FmChild, r.child_id)}|${name(FmTag, r.tag_id)}`).sort(),
-    };
-  };
-
-  /** Commits, checks the rows against `want` and closes the session. */
-  const commitHolds = async (session: Session, names: Record<string, { id: number }>, want: Awaited<ReturnType<typeof rows>>) => {
-    await session.commit();
-    assert.deepEqual(await rows(names), want);
-    await session.close();
-  };
+  const commitHolds = (session: Session, names: Record<string, { id: number }>, want: FamilyRows) => commitRows(ctx.engine, session, names, want);
 
   test("seed 108: a tag deleted by a flush, then its child's tags assigned in a savepoint: no StaleDataError for the link deleted with the tag", async () => {
     const session = ctx.session();

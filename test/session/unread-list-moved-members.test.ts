@@ -5,26 +5,14 @@
  * was found by the model-based test (random-parent-child.test.ts, the seed in its name), shrunk
  * to its steps, and failed before its fix.
  */
-import assert from "node:assert/strict";
 import { test } from "node:test";
-import { sql, type Session } from "../../src/index.js";
+import type { Session } from "../../src/index.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
+import { commitHolds as commitRows, type FamilyRows } from "./fixtures/family-rows.js";
 import { FamilyBase, FmChild, FmFamily, FmTag } from "./fixtures/families.js";
 
 forEachDatabaseWithSchema("lists assigned while not loaded, members moved in memory", FamilyBase.metadata, (ctx) => {
-  /** Commits, then the rows of children ("child in family") and links ("child|tag"), by the objects' names. */
-  const commitHolds = async (session: Session, names: Record<string, { id: number }>, want: { children: string[]; links: string[] }) => {
-    await session.commit();
-    const name = (kind: Function, id: number) => Object.entries(names).find(([, obj]) => obj instanceof kind && obj.id === Number(id))?.[0] ?? `unknown ${id}`;
-    const children = (await ctx.engine.execute(sql<{ id: number; family_id: number }>`SELECT id, family_id FROM fm_children`)).rows;
-    const links = (await ctx.engine.execute(sql<{ child_id: number; tag_id: number }>`SELECT child_id, tag_id FROM fm_child_tags`)).rows;
-    const got = {
-      children: children.map((r) => `${name(FmChild, r.id)} in ${name(FmFamily, r.family_id)}`).sort(),
-      links: links.map((r) => `${name(FmChild, r.child_id)}|${name(FmTag, r.tag_id)}`).sort(),
-    };
-    assert.deepEqual(got, want);
-    await session.close();
-  };
+  const commitHolds = (session: Session, names: Record<string, { id: number }>, want: FamilyRows) => commitRows(ctx.engine, session, names, want);
 
   test("seed 1642: a child tagged through tag.children, then child.tags = [] while not loaded: the link is not written (was left in the table)", async () => {
     const session = ctx.session();
