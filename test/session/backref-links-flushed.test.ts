@@ -185,4 +185,16 @@ forEachDatabaseWithSchema("links changed from the other side's loaded list", Fam
     members.push(c4);
     await commitHolds(session, { f1, t2, c3, c4 }, { children: ["c3 in f1", "c4 in f1"], links: ["c3|t2", "c4|t2"] });
   });
+
+  test("seed 3063: a new child (it joins at the commit) given a tag that is then deleted by a savepoint's flush: no link to the deleted tag (was a foreign key error)", async () => {
+    const session = ctx.session();
+    const [f21, t23, c25] = [new FmFamily(), new FmTag(), new FmChild()];
+    session.addAll([f21, t23]);
+    const sp = await session.beginNested();
+    c25.family = f21; // c25 joins at the commit
+    c25.tags = [t23];
+    session.delete(t23);
+    await sp.commit(); // its flush deletes t23
+    await commitHolds(session, { f21, t23, c25 }, { children: ["c25 in f21"], links: [] });
+  });
 });

@@ -58,9 +58,10 @@ export async function writeLinks(
         if (!list?.changed) continue;
         for (const member of list.gained()) {
           const memberState = ensureState(member, rel.resolved.target);
-          // Deleted by this flush (itself, a cascade, an orphan): its links go with it, this one too.
-          // With no row (linked from its own side, it joins at the commit): its insert writes the link.
-          if (!memberState.deletePending && memberState.key !== undefined) add(inserts, rel, state, memberState);
+          // Deleted by this flush (itself, a cascade, an orphan) or an earlier one: its links go, or
+          // went, with it, this one too. With no row (linked from its own side, it joins at the
+          // commit): its insert writes the link.
+          if (!memberState.gone && memberState.key !== undefined) add(inserts, rel, state, memberState);
         }
         const current = new Set<object>(list);
         for (const member of list.committed ?? []) {
