@@ -107,12 +107,28 @@ export function setLoaded(parent: object, rel: RelationshipProperty, rows: reado
   const members =
     back !== undefined && followsMembers(rel) ? membersAsInMemory(parent, rel, back, rows) : rel.associationView !== undefined ? withMadeLinks(parent, rel.associationView, rows) : rows;
   if (!rel.collection) assertOneRow(parent, rel, members);
-  state.dict[rel.key] = rel.collection ? newCollection(parent, rel, members, true) : (members[0] ?? null);
+  if (rel.collection) {
+    const list = newCollection(parent, rel, members, true);
+    state.dict[rel.key] = list;
+    if (members !== rows) movedInNotCommitted(state, list, rows);
+  } else state.dict[rel.key] = members[0] ?? null;
   if (!oneToMany) return;
   for (let i = 0; i < members.length; i++) {
     const dict = stateIn(members[i]!).dict;
     if (dict[back.key] === undefined && namesParent(dict, rel.attributePairs, state.dict)) dict[back.key] = parent;
   }
+}
+
+/**
+ * Members a list shows that its rows lack (moved in memory, not flushed) are not what the
+ * database holds: the next flush writes their links, and the owner joins it to mark the list
+ * written (taken as committed, a removal before then deleted a link no row held: StaleDataError).
+ */
+function movedInNotCommitted(state: InstanceState, list: InstrumentedList<object>, rows: readonly object[]): void {
+  const inRows = new Set(rows);
+  if (list.every((member) => inRows.has(member))) return;
+  list.restoreCommitted(list.filter((member) => inRows.has(member)));
+  if (state.key !== undefined) state.sessionForChange?.markModified(state);
 }
 
 /** Whether a child's foreign key (its attributes of `pairs`) holds the parent's key. */

@@ -11,7 +11,7 @@
  * write: it joins the session at the flush (linked-objects.ts).
  */
 import type { RelationshipProperty } from "../mapping/relationship.js";
-import { peekState } from "./instance-state.js";
+import { peekState, type InstanceState } from "./instance-state.js";
 
 /** Children moved into a list not loaded, per owner and relationship: checked again when it loads. */
 const movedIn = new WeakMap<object, Map<RelationshipProperty, Set<object>>>();
@@ -67,8 +67,28 @@ export function membersAsInMemory(parent: object, rel: RelationshipProperty, bac
   const session = peekState(parent)?.session;
   const added = [...moved].filter((member) => {
     const state = peekState(member);
+    // Deleted by a flush since (an orphan): its row and links are gone.
+    if (state?.deleted === true) return false;
     const joins = state?.session === session || (state?.session === undefined && session?.joinsAtFlush(member) === true);
     return joins && linkedInMemory(member, back, parent) === true && !members.includes(member);
   });
   return added.length ? [...members, ...added] : members;
+}
+
+/**
+ * Of `candidates` (a flush's objects), those whose own side (`back`) links them to `parent` in
+ * memory and that `rows` (the list as the database holds it) lack: moved in, not flushed. A list
+ * assigned while not loaded is read inside the flush, with no autoflush to write them first.
+ */
+export function movedInMemory(parent: object, back: RelationshipProperty, rows: readonly object[], candidates: readonly InstanceState[]): object[] {
+  let moved: object[] | undefined;
+  let inRows: Set<object> | undefined;
+  for (let i = 0; i < candidates.length; i++) {
+    const state = candidates[i]!;
+    // Of the members' class: another class may have a relationship of that name (families' and tags' children).
+    if (state.gone || state.mapper.relationships.get(back.key) !== back || linkedInMemory(state.obj, back, parent) !== true) continue;
+    inRows ??= new Set(rows);
+    if (!inRows.has(state.obj)) (moved ??= []).push(state.obj);
+  }
+  return moved ?? [];
 }

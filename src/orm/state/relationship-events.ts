@@ -155,13 +155,14 @@ function awaitsCommitted(owner: object, rel: RelationshipProperty): boolean {
  * A list assigned while not loaded (`InstrumentedList.awaitsCommitted`), once the flush has read
  * the members the database holds, `before`: the members it no longer has are removed, with the
  * events of a removal (back-references cleared, orphans deleted, links and association objects
- * deleted), and a view over association objects creates those of the members it adds. The
- * members added had their events when assigned.
+ * deleted), and a view over association objects creates those of the members it adds (those
+ * added had their events when assigned). So are `movedIn` left out: moved in, not flushed.
  */
-export function settleReplacement(owner: object, rel: RelationshipProperty, list: InstrumentedList<object>, before: readonly object[]): void {
+export function settleReplacement(owner: object, rel: RelationshipProperty, list: InstrumentedList<object>, before: readonly object[], movedIn: readonly object[] = []): void {
   list.restoreCommitted(before);
   const kept = new Set<object>(list);
   for (let i = 0; i < before.length; i++) if (!kept.has(before[i]!)) collectionRemoved(owner, rel, before[i]!);
+  for (let i = 0; i < movedIn.length; i++) if (!kept.has(movedIn[i]!)) collectionRemoved(owner, rel, movedIn[i]!);
   if (rel.associationView === undefined) return;
   const had = new Set(before);
   for (let i = 0; i < list.length; i++) if (!had.has(list[i]!)) collectionAdded(owner, rel, list[i]!, undefined);
@@ -251,6 +252,7 @@ function attachBack(target: object, back: RelationshipProperty | undefined, obj:
     const list = listIfMade(target, back);
     if (list) list.appendQuietly(obj);
     else if (followsMembers(back)) noteMovedInto(target, back, obj); // not loaded: its load shows obj
+    if (list && back.resolved.direction === "manyToMany") touched(target); // a link: its flush marks the list written
     return;
   }
   const state = stateIn(target);

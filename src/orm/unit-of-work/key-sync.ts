@@ -139,6 +139,9 @@ export function syncOneToMany(
     for (let c = 0; kept !== ALL && c < current.length; c++) {
       if (kept?.has(current[c]!)) continue;
       const childState = ensureState(current[c]!, rel.resolved.target);
+      // Deleted by this flush or an earlier one: no UPDATE writes it, and a rollback that brings
+      // it back would keep the key (its row holds another): an assignment of that parent was then no change.
+      if (childState.gone) continue;
       if (childState.key === undefined && back !== undefined && childState.dict[back] === state.obj) continue;
       if (movedDirectly(childState, state, pairs)) continue;
       for (let p = 0; p < pairs.length; p++) setAttribute(childState, pairs[p]![1], state.dict[pairs[p]![0]], changedRows);

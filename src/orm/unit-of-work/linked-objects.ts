@@ -70,15 +70,17 @@ function linkedTo(owner: StateOwner, state: InstanceState): boolean {
 }
 
 /**
- * Whether a many-to-one whose foreign key is in the object's key names an object to be deleted:
- * it goes with it, as a deleted parent's association objects do (an association object moved
- * onto a parent then deleted was adopted and inserted with that key cleared).
+ * Whether a many-to-one whose foreign key is in the object's key, or whose other side cascades
+ * delete, names an object to be deleted: it goes with it, as a deleted parent's association
+ * objects and children do (an association object moved onto a parent then deleted was adopted
+ * and inserted with that key cleared; a child given a parent then deleted, with a NULL key).
  */
 function keyedByGone(state: InstanceState): boolean {
   const relationships = state.mapper.relationshipList;
   for (let i = 0; i < relationships.length; i++) {
     const rel = relationships[i]!;
-    if (rel.collection || rel.resolved.direction !== "manyToOne" || !rel.resolved.pairs.some(([fk]) => fk.primaryKey)) continue;
+    if (rel.collection || rel.resolved.direction !== "manyToOne") continue;
+    if (!rel.resolved.pairs.some(([fk]) => fk.primaryKey) && rel.backRef?.cascades("delete") !== true) continue;
     const target = stateOf(state.dict[rel.key] as object);
     if (target !== undefined && (target.deletePending || target.deleted)) return true;
   }

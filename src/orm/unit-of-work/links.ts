@@ -2,7 +2,8 @@
  * The link rows of plain many-to-many collections (an association table with no model of its
  * own), written after the objects they link. A link removed from a collection must still be in
  * its table: a DELETE that matches fewer rows than links it names fails the flush (another
- * transaction removed them first), as the DELETE of an object's row does.
+ * transaction removed them first), as the DELETE of an object's row does. Not so for a link to an
+ * object an earlier flush deleted: its links went with its row.
  */
 import type { Column } from "../../core/schema/column.js";
 import type { Connection } from "../../engine/connection.js";
@@ -20,6 +21,7 @@ import { linkSidesNaming } from "./switch-references.js";
  * and its committed members, and every link of a deleted object. Both sides of a pair may
  * report the same link; each is written once. `goneEarly` holds objects this flush deleted before
  * its INSERTs (`runEarlyDeletes`), their links with them: a link to one removed from a list is gone.
+ * `groups[0]` holds the objects this flush inserted: no link names them before its INSERTs of links.
  */
 export async function writeLinks(
   work: FlushWork,
@@ -29,6 +31,7 @@ export async function writeLinks(
 ): Promise<void> {
   const inserts = new Map<RelationshipProperty, Map<string, unknown[]>>();
   const deletes = new Map<RelationshipProperty, Map<string, unknown[]>>();
+  const deletesOfGone = new Map<RelationshipProperty, Map<string, unknown[]>>();
   const canonical = (rel: RelationshipProperty) => (rel.backRef && String(rel.backRef) < String(rel) ? rel.backRef : rel);
   const add = (target: Map<RelationshipProperty, Map<string, unknown[]>>, rel: RelationshipProperty, owner: InstanceState, member: InstanceState) => {
     // Store the link as seen from the canonical side, so the two sides of a pair agree.
@@ -40,6 +43,7 @@ export async function writeLinks(
     map.set(JSON.stringify(values, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)), values);
   };
   const deletedOwners = new Map<RelationshipProperty, unknown[][]>();
+  let insertedNow: ReadonlySet<InstanceState> | undefined; // made at the first removal
   // By mapper: most have no plain many-to-many, and their objects need no look at all.
   for (const [mapper, states] of groups.flatMap((group) => [...group])) {
     const relationships = plainManyToMany(mapper);
@@ -54,20 +58,26 @@ export async function writeLinks(
         if (!list?.changed) continue;
         for (const member of list.gained()) {
           const memberState = ensureState(member, rel.resolved.target);
-          // Deleted by this flush (itself, a cascade, an orphan): its links go with it, this one too.
-          if (!memberState.deletePending) add(inserts, rel, state, memberState);
+          // Deleted by this flush (itself, a cascade, an orphan) or an earlier one: its links go, or
+          // went, with it, this one too. With no row (linked from its own side, it joins at the
+          // commit): its insert writes the link.
+          if (!memberState.gone && memberState.key !== undefined) add(inserts, rel, state, memberState);
         }
         const current = new Set<object>(list);
         for (const member of list.committed ?? []) {
           if (current.has(member)) continue;
           const memberState = ensureState(member, rel.resolved.target);
-          if (!goneEarly.has(memberState)) add(deletes, rel, state, memberState);
+          // Deleted by an earlier flush: its links went with its row, so a DELETE matching none is no
+          // race. Never inserted, or inserted just now (a list that showed it committed, written
+          // before it had a row: a member that joins at the commit): it has no link to delete.
+          if (goneEarly.has(memberState) || memberState.key === undefined || (insertedNow ??= insertedBy(groups[0])).has(memberState)) continue;
+          add(memberState.deleted ? deletesOfGone : deletes, rel, state, memberState);
         }
       }
     }
   }
   for (const [rel, links] of deletes) {
-    const columns = [...rel.resolved.pairs.map(([, fk]) => fk), ...rel.resolved.secondaryPairs.map(([, fk]) => fk)];
+    const columns = linkColumns(rel);
     const keys = [...links.values()];
     const matched = await deleteByKeys(work.conn, rel.resolved.secondary!, columns, keys);
     if (matched !== keys.length) {
@@ -75,14 +85,12 @@ export async function writeLinks(
       expectRows(`DELETE of link rows of ${rel.parent.name}.${rel.key} from '${rel.resolved.secondary!.name}' ${describeMany(named)}`, matched, keys.length);
     }
   }
+  for (const [rel, links] of deletesOfGone) await deleteByKeys(work.conn, rel.resolved.secondary!, linkColumns(rel), [...links.values()]);
   await deleteOwnerLinks(work.conn, deletedOwners);
   await deleteLinksOfSwitchedRows(work, switched);
   // Every delete above has run: a link deleted and linked again (by another object of the same
   // key, a row switch) is inserted again, not skipped.
-  for (const [rel, links] of inserts) {
-    const columns = [...rel.resolved.pairs.map(([, fk]) => fk), ...rel.resolved.secondaryPairs.map(([, fk]) => fk)];
-    await insertLinks(work.conn, rel.resolved.secondary!, columns, [...links.values()]);
-  }
+  for (const [rel, links] of inserts) await insertLinks(work.conn, rel.resolved.secondary!, linkColumns(rel), [...links.values()]);
 }
 
 /**
@@ -96,6 +104,15 @@ export async function deleteLinksOfDeleted(conn: Connection, byMapper: ReadonlyM
     if (relationships.length !== 0) for (const state of states) ownerKeys(relationships, state, owners);
   }
   await deleteOwnerLinks(conn, owners);
+}
+
+function insertedBy(byMapper: ReadonlyMap<Mapper, readonly InstanceState[]> | undefined): ReadonlySet<InstanceState> {
+  return new Set(byMapper === undefined ? [] : [...byMapper.values()].flat());
+}
+
+/** The association table's columns naming the owner, then the member. */
+function linkColumns(rel: RelationshipProperty): Column[] {
+  return [...rel.resolved.pairs.map(([, fk]) => fk), ...rel.resolved.secondaryPairs.map(([, fk]) => fk)];
 }
 
 /** The plain many-to-many collections of `mapper` (an association table with no model): those whose links the flush writes. */

@@ -281,7 +281,7 @@ export class UnitOfWork {
   async flush(target: FlushTarget): Promise<void> {
     // Lists assigned while not loaded read what the database holds first: the members they
     // remove may be orphans to delete, or have association objects to delete or to insert.
-    if (await readReplacedCollections(this.modified, target.load)) this.deleteOrphans();
+    if (await readReplacedCollections(this.modified, target.load, this.pending.all)) this.deleteOrphans();
     if (this.removedLinks.length) {
       // Kept until found: a failed load leaves them for the next flush.
       await removeLinksByLoading(this.removedLinks, this.pending.all, target.load);

@@ -5,12 +5,16 @@
  * loads it on assignment; a setter cannot wait for the database). One-to-many children lose their
  * foreign key (or, with delete-orphan, are deleted), plain many-to-many links are deleted, and a
  * view over association objects deletes theirs. A one-to-one assigned while not loaded is read
- * the same way: the object it held stops naming its owner (`state/lost-one-to-one.ts`).
+ * the same way: the object it held stops naming its owner (`state/lost-one-to-one.ts`). Members
+ * moved onto the owner in memory and not flushed (`child.parent = parent`, `tag.children.push(child)`
+ * for `child.tags`) are not in the rows read (no autoflush runs inside the flush): those the list
+ * leaves out are removed too, as if an autoflush had written them before the load.
  */
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "../state/collection.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { settleReplacement } from "../state/relationship-events.js";
+import { followsMembers, movedInMemory } from "../state/moved-members.js";
 import { anyAssignedUnread, assignedWhileUnread, oneToOneLost, settledUnread } from "../state/lost-one-to-one.js";
 
 /** Loads a relationship of persistent objects, without an autoflush (one is about to run). */
@@ -20,7 +24,7 @@ export type RelationshipLoad = (rel: RelationshipProperty, objects: readonly obj
  * Reads and settles the lists of `states` that await their committed members, one load per
  * relationship; returns whether there were any.
  */
-export async function readReplacedCollections(states: Iterable<InstanceState>, load: RelationshipLoad): Promise<boolean> {
+export async function readReplacedCollections(states: Iterable<InstanceState>, load: RelationshipLoad, pending: readonly InstanceState[] = []): Promise<boolean> {
   let owners: Map<RelationshipProperty, InstanceState[]> | undefined;
   for (const state of states) {
     const relationships = state.mapper.collectionRelationships;
@@ -35,6 +39,8 @@ export async function readReplacedCollections(states: Iterable<InstanceState>, l
   }
   const scalars = await readReplacedOneToOnes(states, load);
   if (owners === undefined) return scalars;
+  // The objects that may have moved onto an owner in memory (each moved one was marked changed).
+  const candidates = [...states, ...pending];
   for (const [rel, group] of owners) {
     // The assigned lists step aside while the database's are loaded in their place.
     const assigned = group.map((state) => state.dict[rel.key] as InstrumentedList<object>);
@@ -46,7 +52,9 @@ export async function readReplacedCollections(states: Iterable<InstanceState>, l
     } finally {
       group.forEach((state, i) => (state.dict[rel.key] = assigned[i]));
     }
-    group.forEach((state, i) => settleReplacement(state.obj, rel, assigned[i]!, before[i]!));
+    const back = rel.backRef;
+    const follows = back !== undefined && followsMembers(rel);
+    group.forEach((state, i) => settleReplacement(state.obj, rel, assigned[i]!, before[i]!, follows ? movedInMemory(state.obj, back, before[i]!, candidates) : undefined));
   }
   return true;
 }
