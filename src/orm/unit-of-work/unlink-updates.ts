@@ -49,7 +49,7 @@ export async function updateUnlinked(ctx: PersistContext, mapper: Mapper, states
     const before = storedDict(state);
     const guard = takeUnlinkGuard(state, before) ?? [];
     const values = changed.map((attr) => state.dict[attr]);
-    const id = `${changed.join(",")}|${values.map((v) => (v === null ? "null" : `${typeof v}:${String(v)}`)).join(",")}|${guard.join(",")}`;
+    const id = `${changed.join(",")}|${values.map(valueId).join(",")}|${guard.join(",")}`;
     let group = (groups ??= new Map()).get(id);
     if (group === undefined) groups.set(id, (group = { set: Object.fromEntries(changed.map((attr, j) => [mapper.columns.get(attr)!.key, values[j]])), guard, states: [], befores: [] }));
     group.states.push(state);
@@ -134,6 +134,11 @@ function onlyKeysChanged(mapper: Mapper, state: InstanceState, keys: KeyAttribut
     (changed ??= []).push(attr);
   }
   return changed;
+}
+
+/** A key value as a group's id names it: quoted when a string, so that no two lists of values read alike. */
+function valueId(value: unknown): string {
+  return value === null ? "null" : typeof value === "string" ? JSON.stringify(value) : `${typeof value}:${String(value)}`;
 }
 
 /** A value that its string names (a key shared by the rows of a group is told by it). */
