@@ -119,6 +119,29 @@ forEachDatabaseWithSchema(
       }
     });
 
+    test("synchronizeSession false with RETURNING: the objects returned take their counter back on rollback; their next flush failed with StaleDataError", async (t) => {
+      if (ctx.db.name === "mysql") return t.skip("MariaDB has no UPDATE ... RETURNING");
+      const seed = ctx.session();
+      seed.add(Object.assign(new RgVItem(), { id: 8, code: "c8", qty: 9, note: "new" }));
+      await seed.commit();
+      const c = columnsOf(RgVItem);
+      let version = 1;
+      for (const way of ["not held", "held", "held, in a savepoint"] as const) {
+        const session = ctx.session();
+        if (way !== "not held") await session.get(RgVItem, 8);
+        const savepoint = way.endsWith("savepoint") ? await session.beginNested() : undefined;
+        const statement = update(RgVItem).where(c.qty.gt(6)).values({ note: way.slice(0, 20) }).returning(RgVItem);
+        const item = (await session.execute(statement, { synchronizeSession: false }))[0]![0];
+        assert.equal(item.version, version + 1, way);
+        await (savepoint ? savepoint.rollback() : session.rollback());
+        item.qty = 10 + version;
+        await session.commit();
+        version++;
+        assert.deepEqual(await rows("rg_vitems"), [{ id: 8, code: "c8", qty: 9 + version, note: "new", version }], way);
+        await session.close();
+      }
+    });
+
     test("the same after an upsert of a row the session held no object of", async () => {
       await (await heldItem(false)).session.close();
       const session = ctx.session();
