@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { OperationalError, Registry, StaleDataError, insert, integer, lazy, oneToMany, sql, table } from "../../src/index.js";
+import { OperationalError, Registry, StaleDataError, insert, integer, lazy, oneToMany, sql, string, table, unique } from "../../src/index.js";
 import { File, Folder, fileRows, folderFiles, seedFolderFiles } from "./fixtures/folder-files.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
@@ -23,8 +23,16 @@ class Item {
   declare id: number;
   declare boxId: number | null;
 }
+/** Labels, unique by box and name: rows moved to one box hand values on, updated one by one in order. */
+const labels = table("ub_labels", boxItems.metadata, { id: integer().primaryKey(), boxId: integer().named("box_id").references("ub_boxes.id"), name: string(10) }, (c) => [unique([c.boxId, c.name])]);
+class Label {
+  declare id: number;
+  declare boxId: number | null;
+  declare name: string;
+}
 boxItems.mapImperatively(Box, boxes, { properties: { items: oneToMany("Item" as never) } });
 boxItems.mapImperatively(Item, items);
+boxItems.mapImperatively(Label, labels);
 
 forEachDatabaseWithSchema("children taken out of their parent's list unlinked in one statement", folderFiles.metadata, (ctx) => {
   const seeded = () => seedFolderFiles(ctx);
@@ -99,6 +107,24 @@ forEachDatabaseWithSchema("children taken out of their parent's list unlinked in
       assert.equal(await ctx.count("uc_files", "folder_id = 1"), 0);
     });
   }
+
+  test("children moved to another parent, one of them deleted by another transaction meanwhile: StaleDataError, nothing written, the session usable", async () => {
+    await seeded();
+    const session = ctx.session();
+    const [one, two] = [(await session.get(Folder, 1))!, (await session.get(Folder, 2))!];
+    const [list, other] = [await lazy(one).files, await lazy(two).files];
+    await ctx.engine.execute(sql`DELETE FROM uc_files WHERE id = 13`);
+    const before = await rows();
+    other.push(...list.splice(1, 3));
+    const refused = (e: unknown) => (ctx.db.name === "sqlite" ? e instanceof OperationalError : e instanceof StaleDataError && /UPDATE of File .* matched 2 of 3 rows/.test((e as Error).message));
+    await assert.rejects(session.commit(), refused);
+    assert.deepEqual(await rows(), before, "nothing of the failed flush is written");
+    await session.rollback();
+    const [again, into] = [await lazy((await session.get(Folder, 1))!).files, await lazy((await session.get(Folder, 2))!).files];
+    into.push(...again.splice(0, again.length));
+    await session.commit();
+    assert.deepEqual(await rows(), ["10:2", "11:2", "12:2", "14:2", "20:2", "21:2", "22:2", "30:3"]);
+  });
 }, { createOnce: true, sqliteFile: true });
 
 forEachDatabaseWithSchema("children taken out of a list with no back-reference unlinked in one statement", boxItems.metadata, (ctx) => {
@@ -116,5 +142,19 @@ forEachDatabaseWithSchema("children taken out of a list with no back-reference u
     const rows = (await ctx.engine.execute(sql<{ id: number; b: number | null }>`SELECT id, box_id AS b FROM ub_items ORDER BY id`)).rows.map((r) => `${r.id}:${r.b}`);
     assert.deepEqual(rows, ["1:2", "2:2", "3:2", "4:null", "5:null", "6:1"]);
     assert.equal(updates.length, 2, updates.join("\n")); // was 5
+  });
+
+  test("rows moved where a unique key holds the column keep their own UPDATEs, ordered as the values are handed on", async () => {
+    await ctx.engine.execute(insert(boxes).values([{ id: 1 }, { id: 2 }, { id: 3 }]));
+    await ctx.engine.execute(insert(labels).values([{ id: 1, boxId: 1, name: "x" }, { id: 2, boxId: 2, name: "x" }, { id: 3, boxId: 1, name: "y" }]));
+    const session = ctx.session();
+    const [a, b, c] = [(await session.get(Label, 1))!, (await session.get(Label, 2))!, (await session.get(Label, 3))!];
+    // Two rows to box 2 would share a statement, run before label 2 leaves (box 2, "x"): a duplicate.
+    a.boxId = 2;
+    c.boxId = 2;
+    b.boxId = 3;
+    await session.commit();
+    const rows = (await ctx.engine.execute(sql<{ id: number; b: number }>`SELECT id, box_id AS b FROM ub_labels ORDER BY id`)).rows.map((r) => `${r.id}:${r.b}`);
+    assert.deepEqual(rows, ["1:2", "2:3", "3:2"]);
   });
 }, { createOnce: true, sqliteFile: true });
