@@ -7,19 +7,13 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { OperationalError, StaleDataError, insert, lazy, sql } from "../../src/index.js";
-import { Folder, files, folderFiles, folders } from "./fixtures/folder-files.js";
+import { OperationalError, StaleDataError, lazy, sql } from "../../src/index.js";
+import { Folder, fileRows, folderFiles, seedFolderFiles } from "./fixtures/folder-files.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 forEachDatabaseWithSchema("the children of a deleted parent unlinked in one statement", folderFiles.metadata, (ctx) => {
-  /** Folders 1, 2 and 3; files 10..14 in folder 1, 20..22 in folder 2, 30 in folder 3. */
-  async function seeded(): Promise<void> {
-    await ctx.engine.execute(insert(folders).values([1, 2, 3].map((id) => ({ id, name: `folder ${id}` }))));
-    const rows = [[1, [10, 11, 12, 13, 14]], [2, [20, 21, 22]], [3, [30]]] as const;
-    await ctx.engine.execute(insert(files).values(rows.flatMap(([folderId, ids]) => ids.map((id) => ({ id, folderId, name: `file ${id}` })))));
-    ctx.reset();
-  }
-  const rows = async () => (await ctx.engine.execute(sql<{ id: number; f: number | null }>`SELECT id, folder_id AS f FROM uc_files ORDER BY id`)).rows.map((r) => `${r.id}:${r.f}`);
+  const seeded = () => seedFolderFiles(ctx);
+  const rows = () => fileRows(ctx);
   const updates = () => ctx.statements.filter((s) => /^UPDATE/i.test(s));
 
   test("two parents' children: one UPDATE, every child unlinked, the objects too", async () => {

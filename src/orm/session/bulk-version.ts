@@ -90,6 +90,21 @@ export function versionBefore(row: unknown[]): unknown[] {
 }
 
 /**
+ * The counters a versioned UPDATE not synchronized moved on (`synchronizeSession: false` with
+ * RETURNING: rows of keys, then the counter before it), recorded as for rows the session held no
+ * object of: the objects RETURNING made or refreshed show the moved counter, and a rollback puts
+ * it back (`restoreMovedCounters`), or their next flush named a counter no row had.
+ * @internal
+ */
+export function recordMovedCounters(journal: Journal, mapper: Mapper, rows: readonly unknown[][]): void {
+  const width = mapper.primaryKey.length;
+  for (const row of rows) {
+    checkBulkKey(mapper, row, 0);
+    journal.recordMovedCounter(mapper, identityKey(row.slice(0, width)), Number(row[width]));
+  }
+}
+
+/**
  * The session's objects of a versioned UPDATE's rows (keys, then the counter before it): those
  * that held that counter follow the statement (`follow`: its values, the counter stepped); any
  * other was read before another transaction changed the row, and is expired (its counter, left

@@ -35,7 +35,7 @@ import type { Transactions } from "./transactions.js";
 import { executeBulkInsert, type BulkInsert } from "./bulk-insert.js";
 import { returningTuples } from "./returning-rows.js";
 import { hasPendingChanges, PopulateRun } from "../loading/populate.js";
-import { followVersionedRows, unversionedCteUpdate, versionBefore, VERSION_STEP, withVersionBump } from "./bulk-version.js";
+import { followVersionedRows, recordMovedCounters, unversionedCteUpdate, versionBefore, VERSION_STEP, withVersionBump } from "./bulk-version.js";
 import { ctesOf } from "../../core/compiler/cte-clause.js";
 import { apply } from "./bulk-apply.js";
 import { dmlWithCriteria, type LoaderCriteria } from "../loading/criteria.js";
@@ -243,14 +243,17 @@ async function executeReturning(
 ): Promise<unknown[][]> {
   const node = statement.node;
   const width = node.returning.length;
-  // A versioned UPDATE's counters come back with the keys (see executeBulk's `exact`).
-  const synced = mapper && synchronize ? [...mapper.primaryKey, ...(exact ? [mapper.columns.get(mapper.versionAttribute!)!] : [])] : [];
+  // A versioned UPDATE's counters come back with the keys (see executeBulk's `exact`); not
+  // synchronized, so that a rollback puts back the counters of the objects it returns.
+  const countersOnly = mapper !== undefined && !synchronize && exact && !setsKey && !timestampKeyed(mapper);
+  const synced = mapper && (synchronize || countersOnly) ? [...mapper.primaryKey, ...(exact ? [mapper.columns.get(mapper.versionAttribute!)!] : [])] : [];
   const before = mapper && synchronize && (setsKey || timestampKeyed(mapper)) ? await keysBefore(tx, mapper, node.where, read, synced) : undefined;
   const keyColumns = before ? [] : synced;
   // Compiled first: a dialect without RETURNING for this statement (MariaDB's UPDATE) refuses it before anything runs.
   const compiled = tx.connection.compile({ node: { ...node, returning: [...node.returning, ...keyColumns.map((c) => c.labelNode())] } });
   const rows = (await run(async () => tx.connection.executeCompiledNow<unknown[]>(compiled, { rowShape: "arrays" }, keyedTable(node)))).rows; // as in executeIn
   if (mapper && !synchronize) expireWhatMayMatch(host, mapper, values);
+  if (countersOnly) recordMovedCounters(tx.journal, mapper, rows.map((row) => versionBefore(row.slice(width))));
   let matched = mapper && synchronize && !exact ? objectsWithKeys(host, mapper, before ?? rows, before ? 0 : width) : [];
   if (mapper && synchronize && exact) {
     matched = [];

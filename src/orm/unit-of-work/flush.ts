@@ -32,7 +32,7 @@ import { retryAwaitingKeys, syncManyToOne, syncOneToMany } from "./key-sync.js";
 import { writeLinks } from "./links.js";
 import { deleteStates, insertStates, switchRows, updateState, type PersistContext } from "./persister.js";
 import { checkSwitchedRowsUnreferenced } from "./switch-references.js";
-import { updateUnlinked, type Unlinked } from "./unlink-updates.js";
+import { updateChangedKeys, updateUnlinked, type Unlinked } from "./unlink-updates.js";
 import { checkValues } from "./value-checks.js";
 import { heldLists } from "./orphans.js";
 import { clearKeysBetweenDeleted } from "./cycle-deletes.js";
@@ -80,7 +80,7 @@ export async function flush(work: FlushWork): Promise<number> {
   const changedRows: InstanceState[] = [];
   // Members of write-only collections of deleted parents that the session does not hold: one statement each.
   const setBased = work.deleting.length !== 0 ? new SetBasedDeletes(work.conn, work.identity) : undefined;
-  // Children unlinked from deleted parents: their UPDATEs share statements (unlink-updates.ts).
+  // Children unlinked from deleted parents: the keys cleared, which their UPDATEs may share (unlink-updates.ts).
   const unlinked: Unlinked = new Map();
   const deleting = await expandDeletes(work, changedRows, setBased, unlinked);
   // Deletions may cascade to pending objects, which then must not be inserted: filtered here.
@@ -139,7 +139,8 @@ export async function flush(work: FlushWork): Promise<number> {
     const updates = async () => {
       for (const state of modified) syncKeys(state);
       // A row giving up a unique value is updated before the row taking it (unique-order.ts).
-      const rest = unlinked.size === 0 ? modified : await updateUnlinked(ctx, mapper, modified, unlinked);
+      // Rows whose only change is a foreign key share statements (unlink-updates.ts).
+      const rest = await updateUnlinked(ctx, mapper, modified, unlinked);
       for (const state of orderUniqueUpdates(mapper, rest)) await updateState(ctx, mapper, state, mapper.versionAttribute);
     };
     // Updated first when a new row takes a unique value an updated row gives up; so does a row
@@ -163,8 +164,10 @@ export async function flush(work: FlushWork): Promise<number> {
     if (!updatedFirst) await updates();
   }
   retryAwaitingKeys(work.awaitingKeys, changedRows);
-  // Rows whose keys changed after they were written (rare: a cycle between tables, or a parent
-  // flushed after its children).
+  // Rows whose keys changed after they were written (a cycle between tables, a parent flushed
+  // after its children, a child a list with no back-reference lost or gained). Those whose only
+  // change is a foreign key share statements first, as in the passes above.
+  await updateChangedKeys(ctx, changedRows, unlinked);
   for (const state of changedRows) {
     if (state.committed && !state.gone && state.key !== undefined) await updateState(ctx, state.mapper, state, state.mapper.versionAttribute);
   }
