@@ -64,7 +64,9 @@ export function columnImpl(mapper: Mapper, key: string): AttributeImpl {
       // Assigning a column not loaded loads it; its old value is unknown, so the flush writes it.
       if (state.unloaded?.has(key)) return assignUnloaded(state, key, value);
       if (old === value && (old !== 0 || Object.is(old, value)) && !wasExpired) return; // -0 is not 0 (a float column)
-      if (state.key !== undefined) state.recordChange(key, old === undefined ? null : old);
+      // Expired: the value in memory may not be the row's, so the flush writes the one assigned
+      // (recorded as unchanged when equal, the commit resolved without writing it).
+      if (state.key !== undefined) state.recordChange(key, wasExpired ? undefined : old === undefined ? null : old);
       else state.session?.changingNew(state);
       state.dict[key] = value;
     },
@@ -119,7 +121,7 @@ export function mutableColumnImpl(mapper: Mapper, key: string, kind: MutableKind
       const wasExpired = state.expired !== undefined && state.unexpire(key);
       if (state.unloaded?.has(key)) return assignUnloaded(state, key, value);
       if (old === value && (old !== 0 || Object.is(old, value)) && !wasExpired) return; // -0 is not 0 (a float column)
-      if (state.key !== undefined) state.recordChange(key, valueBeforeMutation(state, key, kind, old === undefined ? null : old));
+      if (state.key !== undefined) state.recordChange(key, wasExpired ? undefined : valueBeforeMutation(state, key, kind, old === undefined ? null : old));
       else state.session?.changingNew(state);
       state.dict[key] = value;
     },
