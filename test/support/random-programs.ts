@@ -61,11 +61,18 @@ export function randomProgramTests<Step, P extends ModelProgram<Step>>(options: 
     await options.reset();
     const program = options.program();
     const ran: Step[] = [];
+    let failing: Step | undefined;
     try {
-      for (const step of steps) if (await program.run(step)) ran.push(step);
+      for (const step of steps) {
+        failing = step;
+        if (await program.run(step)) ran.push(step);
+        failing = undefined;
+      }
       await program.finish();
       return { ran };
     } catch (error) {
+      // The step that threw is part of the failing program (undefined: finish() threw).
+      if (failing !== undefined) ran.push(failing);
       return { ran, error };
     } finally {
       await program.close();
