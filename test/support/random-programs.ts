@@ -61,18 +61,18 @@ export function randomProgramTests<Step, P extends ModelProgram<Step>>(options: 
     await options.reset();
     const program = options.program();
     const ran: Step[] = [];
+    let failing: Step | undefined;
     try {
       for (const step of steps) {
-        // The step that throws is part of the program printed (it used to be left out).
-        const done = await program.run(step).catch((error: unknown) => {
-          ran.push(step);
-          throw error;
-        });
-        if (done) ran.push(step);
+        failing = step;
+        if (await program.run(step)) ran.push(step);
+        failing = undefined;
       }
       await program.finish();
       return { ran };
     } catch (error) {
+      // The step that threw is part of the failing program (undefined: finish() threw).
+      if (failing !== undefined) ran.push(failing);
       return { ran, error };
     } finally {
       await program.close();

@@ -10,13 +10,17 @@ import { StaleDataError } from "../errors.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { describeKey } from "./expiry.js";
 
-/** Throws `StaleDataError` when both objects hold a version and they differ; an unset or expired one is not compared. */
+/**
+ * Throws `StaleDataError` when both objects hold a version and they differ; the object's, unset or
+ * expired, is not compared. The session's, expired, is: the row's is that one or newer (versions
+ * only grow), and left out, a copy older than it was written over the newer change.
+ */
 export function assertSameVersion(source: InstanceState, target: InstanceState): void {
   const { mapper } = source;
   const attr = mapper.versionAttribute;
   if (attr === undefined || source === target) return;
-  const known = (state: InstanceState) => state.dict[attr] !== undefined && !state.expired?.has(attr) && !state.unloaded?.has(attr);
-  if (!known(source) || !known(target)) return;
+  const held = (state: InstanceState) => state.dict[attr] !== undefined && !state.unloaded?.has(attr);
+  if (!held(source) || source.expired?.has(attr) || !held(target)) return;
   const [theirs, ours] = [source.dict[attr], target.dict[attr]];
   if (theirs === ours) return;
   const key = describeKey(mapper.keyAttributes, mapper.keyAttributes.map((a) => target.dict[a]));

@@ -180,7 +180,10 @@ function committedOf(list: InstrumentedList<object>): readonly object[] {
 
 /** The object's row is gone: no key, no committed lists, nothing to reload. */
 function unInsert(uow: UndoTarget, state: InstanceState): void {
-  if (state.key !== undefined) uow.identity.delete(state.mapper, state.key);
+  // Only its own entry: an object expunged after its insert leaves its key to the one the session
+  // read of that row since (a merge, a get), which the rollback expires; removed, that object was
+  // left out of the session, and the commit resolved without its changes.
+  if (state.key !== undefined && uow.identity.get(state.mapper, state.key) === state.obj) uow.identity.delete(state.mapper, state.key);
   state.forgetKey();
   uncommitCollections(state);
   state.expired = undefined;
