@@ -36,12 +36,14 @@ export function noteUnlinked(association: object, dict: Record<string, unknown>,
  * @internal
  * The association object of the link `owner` to `member` that was unlinked through a view and is
  * not deleted yet: marked for deletion in the owner's session (not flushed), or pending and so
- * taken out of it. Forgets those the flush deleted since.
+ * taken out of it; of several, the last unlinked. Forgets those the flush deleted since.
  */
 export function unlinkedAssociation(owner: object, view: AssociationView, member: object): object | undefined {
   const unlinked = unlinkedThroughView.get(owner);
   if (unlinked === undefined) return undefined;
   const session = stateOf(owner)?.session;
+  // The last one unlinked is the link's: one made and unlinked before it was superseded by it.
+  let found: object | undefined;
   for (const association of unlinked) {
     const state = stateOf(association);
     const waiting =
@@ -53,12 +55,10 @@ export function unlinkedAssociation(owner: object, view: AssociationView, member
       unlinked.delete(association);
       continue;
     }
-    if (state.dict[view.toOwner.key] === owner && linksTo(state.dict, view, member)) {
-      unlinked.delete(association);
-      return association;
-    }
+    if (state.dict[view.toOwner.key] === owner && linksTo(state.dict, view, member)) found = association;
   }
-  return undefined;
+  if (found !== undefined) unlinked.delete(found);
+  return found;
 }
 
 
