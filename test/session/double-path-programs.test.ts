@@ -32,6 +32,19 @@ forEachDatabaseWithSchema(
       await session.commit(); // was: the first one, x19, written
       assert.deepEqual(await links(), [`${parent.id}-${child.id}:x20`]);
     });
+    test("seed 528: an association object unlinked in a savepoint rolled back is not taken back by the link added after", async () => {
+      const session = ctx.session();
+      const [p1, p4, child] = [new Parent(), new Parent(), new Child()];
+      for (const obj of [p1, p4, child]) session.add(obj);
+      (await lazy(child).parents).push(p1);
+      const savepoint = await session.beginNested();
+      Object.assign(new Association(), { parent: p4, child, extraData: "x7" });
+      remove(await lazy(p4).children, child);
+      await savepoint.rollback();
+      (await lazy(child).parents).push(p4);
+      await session.commit(); // was: the association object of the rolled-back savepoint, x7, written
+      assert.deepEqual(await links(), [`${p1.id}-${child.id}:null`, `${p4.id}-${child.id}:null`]);
+    });
   },
   { createOnce: true },
 );

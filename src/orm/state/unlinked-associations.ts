@@ -14,7 +14,7 @@ export type AssociationView = NonNullable<RelationshipProperty["associationView"
 const unlinkedThroughView = new WeakMap<object, Set<object>>();
 /**
  * The owner's session's count of flushes when each was unlinked. One that was pending is taken
- * back only before the next flush, as one deleted by it cannot be: after a flush (a commit even),
+ * back only before the next flush or rollback, as one deleted by it cannot be: after a flush (a commit even),
  * a link added again brought back the extra data of the one removed long before.
  */
 const unlinkedAt = new WeakMap<object, number>();

@@ -42,7 +42,10 @@ export class UnitOfWork {
   private readonly orphans = new Orphans();
   /** Links removed through a view over a surrogate-keyed association not loaded: found at the next flush. */
   readonly removedLinks: RemovedLink[] = [];
-  /** How many flushes completed: a link removed through a view takes its association object back only before the next. */
+  /**
+   * How many flushes completed and rollbacks (of a savepoint too) ended in-memory work: a link
+   * removed through a view takes its pending association object back only before the next.
+   */
   flushes = 0;
   /** Rows written before an object they point to had a key (see `FlushWork.awaitingKeys`). */
   readonly awaitingKeys = new Set<InstanceState>();
@@ -356,6 +359,7 @@ export class UnitOfWork {
   /** `session.rollback()`: the transaction's work is dropped (`undo.ts`). */
   discard(journal: Journal): void {
     discardWork(this, journal);
+    this.flushes++; // nothing unlinked in the transaction comes back
   }
 
   /**
