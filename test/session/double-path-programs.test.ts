@@ -45,6 +45,32 @@ forEachDatabaseWithSchema(
       await session.commit(); // was: the association object of the rolled-back savepoint, x7, written
       assert.deepEqual(await links(), [`${p1.id}-${child.id}:null`, `${p4.id}-${child.id}:null`]);
     });
+    test("seed 548: an association object unlinked in a savepoint rolled back, then deleted, is not taken back by an assignment", async () => {
+      const session = ctx.session();
+      const [p4, c7, c11, p12] = [new Parent(), new Child(), new Child(), new Parent()];
+      for (const obj of [p4, c7, c11, p12]) session.add(obj);
+      const association = Object.assign(new Association(), { parent: p12, child: c11, extraData: "x13" });
+      const savepoint = await session.beginNested();
+      remove(await lazy(p12).children, c11);
+      await savepoint.rollback();
+      await session.delete(association);
+      await session.load(p12, "children");
+      p12.children = [c7, c11];
+      await session.commit(); // was: the deleted one taken back, and no link to c11 written
+      assert.deepEqual(await links(), [`${p12.id}-${c7.id}:null`, `${p12.id}-${c11.id}:null`]);
+    });
+    test("a view assigned again after its member's association object was deleted links it again", async () => {
+      const session = ctx.session();
+      const [parent, c1, c2] = [new Parent(), new Child(), new Child()];
+      for (const obj of [parent, c1, c2]) session.add(obj);
+      const association = Object.assign(new Association(), { parent, child: c2, extraData: "x" });
+      await session.flush();
+      assert.deepEqual([...(await lazy(parent).children)], [c2]);
+      await session.delete(association);
+      parent.children = [c1, c2]; // c2 still listed: it was a member kept, and its link was lost
+      await session.commit();
+      assert.deepEqual(await links(), [`${parent.id}-${c1.id}:null`, `${parent.id}-${c2.id}:null`]);
+    });
   },
   { createOnce: true },
 );

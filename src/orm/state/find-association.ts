@@ -41,3 +41,21 @@ export function links(a: object, association: Mapper, end: RelationshipProperty,
   const targetDict = ensureState(target, end.resolved.target).dict;
   return end.resolved.pairs.every(([fk, key]) => dict[association.attributeFor(fk)!] === targetDict[end.resolved.target.attributeFor(key)!]);
 }
+
+/**
+ * @internal
+ * The members of `owner`'s view `rel` whose link has only a deleted association object (deleted
+ * with `session.delete` while the view still listed them), or undefined when none can have:
+ * assigned the view again, such a member is a link added again, not one kept.
+ */
+export function linksGone(owner: object, rel: RelationshipProperty, members: Iterable<object>): Set<object> | undefined {
+  const view = rel.associationView!;
+  const associations = view.toOwner.backRef ? collectionOf(owner, view.toOwner.backRef) : undefined;
+  // Mostly none is deleted: one pass over the owner's list, no search per member.
+  if (associations !== undefined && !associations.some(isGone)) return undefined;
+  let gone: Set<object> | undefined;
+  for (const member of members) {
+    if (findAssociation(owner, rel, member, true) === undefined && findAssociation(owner, rel, member) !== undefined) (gone ??= new Set()).add(member);
+  }
+  return gone;
+}

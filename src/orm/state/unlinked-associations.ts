@@ -13,9 +13,9 @@ export type AssociationView = NonNullable<RelationshipProperty["associationView"
 /** By each of their two ends. */
 const unlinkedThroughView = new WeakMap<object, Set<object>>();
 /**
- * The owner's session's count of flushes when each was unlinked. One that was pending is taken
- * back only before the next flush or rollback, as one deleted by it cannot be: after a flush (a commit even),
- * a link added again brought back the extra data of the one removed long before.
+ * The owner's session's count of flushes and rollbacks when each was unlinked: one is taken back
+ * only before the next. After a flush (a commit even), a link added again brought back the extra
+ * data of a pending one removed long before; after a rollback, one unlinked in the work it undid.
  */
 const unlinkedAt = new WeakMap<object, number>();
 
@@ -46,11 +46,11 @@ export function unlinkedAssociation(owner: object, view: AssociationView, member
   let found: object | undefined;
   for (const association of unlinked) {
     const state = stateOf(association);
+    // Since a rollback, one marked for deletion again (session.delete) was not unlinked by a view.
     const waiting =
       state !== undefined &&
-      (state.key === undefined
-        ? state.session === undefined && unlinkedAt.get(association) === session?.flushes
-        : state.deletePending && state.session === session && session !== undefined);
+      unlinkedAt.get(association) === session?.flushes &&
+      (state.key === undefined ? state.session === undefined : state.deletePending && state.session === session);
     if (!waiting) {
       unlinked.delete(association);
       continue;
