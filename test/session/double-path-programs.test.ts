@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Association, Base, Child, Parent } from "../../examples/seed/index.js";
 import { lazy, sql } from "../../src/index.js";
+import { stateOf } from "../../src/orm/state/instance-state.js";
 import { forEachDatabaseWithSchema } from "../support/sessions.js";
 
 forEachDatabaseWithSchema(
@@ -70,6 +71,27 @@ forEachDatabaseWithSchema(
       parent.children = [c1, c2]; // c2 still listed: it was a member kept, and its link was lost
       await session.commit();
       assert.deepEqual(await links(), [`${parent.id}-${c1.id}:null`, `${parent.id}-${c2.id}:null`]);
+    });
+    test("seed 377: a link added again after its association objects were deleted, one flushed, has a live one to delete", async () => {
+      const session = ctx.session();
+      const [parent, child] = [new Parent(), new Child()];
+      session.add(parent);
+      session.add(child);
+      const live = async () => (await lazy(parent).childAssociations).filter((a) => !stateOf(a)!.gone);
+      (await lazy(parent).children).push(child);
+      await session.beginNested();
+      await session.delete((await live())[0]!);
+      (await lazy(child).parents).push(parent);
+      await session.beginNested(); // the flush: the first one's row taken over by the second (a row switch)
+      await session.delete((await live())[0]!);
+      parent.children = [];
+      (await lazy(child).parents).push(parent); // was: took back the first one, deleted by the flush
+      const [association] = await live();
+      assert.ok(association, "the link has a live association object");
+      assert.equal(association.child, child);
+      remove(parent.children, child); // a new one: removed through the view (session.delete would leave it listed)
+      await session.commit();
+      assert.deepEqual(await links(), []);
     });
   },
   { createOnce: true },

@@ -46,11 +46,12 @@ export function unlinkedAssociation(owner: object, view: AssociationView, member
   let found: object | undefined;
   for (const association of unlinked) {
     const state = stateOf(association);
-    // Since a rollback, one marked for deletion again (session.delete) was not unlinked by a view.
+    // Since a rollback, one marked for deletion again (session.delete) was not unlinked by a view;
+    // one a flush deleted (its row taken over by a row switch, still marked) has no row to keep.
     const waiting =
       state !== undefined &&
       unlinkedAt.get(association) === session?.flushes &&
-      (state.key === undefined ? state.session === undefined : state.deletePending && state.session === session);
+      (state.key === undefined ? state.session === undefined : state.deletePending && !state.deleted && state.session === session);
     if (!waiting) {
       unlinked.delete(association);
       continue;
