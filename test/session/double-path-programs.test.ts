@@ -93,6 +93,54 @@ forEachDatabaseWithSchema(
       await session.commit();
       assert.deepEqual(await links(), []);
     });
+    test("seed 503: a new association object linked from its own side to a child then deleted goes with it", async () => {
+      const session = ctx.session();
+      const [p1, child] = [new Parent(), new Child()];
+      session.add(p1);
+      session.add(child);
+      await session.delete(p1); // new: it leaves the session (any list may now hold an object outside it)
+      await session.beginNested();
+      const parent = new Parent();
+      session.add(parent);
+      Object.assign(new Association(), { parent, child, extraData: "x19" });
+      await session.delete(child);
+      await session.commit(); // was: UnsavedReferenceError, the association object left in parent.childAssociations
+      assert.deepEqual(await links(), []);
+      assert.equal(await ctx.count("left_table"), 1);
+    });
+
+    test("seed 223: a new association object made through a view, its child then deleted, goes with it; another link is written", async () => {
+      const session = ctx.session();
+      const [c13, c20] = [new Child(), new Child()];
+      session.add(c13);
+      session.add(c20);
+      await session.beginNested();
+      const [p21, p22] = [new Parent(), new Parent()];
+      session.add(p21);
+      session.add(p22);
+      await session.delete(p22);
+      await session.load(c20, "parents");
+      c20.parents.push(p21);
+      await session.delete(c20);
+      await session.load(p21, "children");
+      p21.children.push(c13);
+      await session.commit(); // was: UnsavedReferenceError, the first association object left in p21.childAssociations
+      assert.deepEqual(await links(), [`${p21.id}-${c13.id}:null`]);
+    });
+
+    test("seed 367: a new association object linked from its own side to a parent then deleted goes with it", async () => {
+      const session = ctx.session();
+      const [p7, p14, child] = [new Parent(), new Parent(), new Child()];
+      for (const obj of [p7, p14, child]) session.add(obj);
+      await session.beginNested();
+      Object.assign(new Association(), { parent: p14, child, extraData: "x24" });
+      await session.delete(p14);
+      (await lazy(child).parents).push(p7);
+      remove(await lazy(p7).children, child);
+      await session.commit(); // was: UnsavedReferenceError, the association object left in child.parentAssociations
+      assert.deepEqual(await links(), []);
+      assert.equal(await ctx.count("left_table"), 1);
+    });
   },
   { createOnce: true },
 );

@@ -42,10 +42,7 @@ export class UnitOfWork {
   private readonly orphans = new Orphans();
   /** Links removed through a view over a surrogate-keyed association not loaded: found at the next flush. */
   readonly removedLinks: RemovedLink[] = [];
-  /**
-   * How many flushes completed and rollbacks (of a savepoint too) ended in-memory work: a link
-   * removed through a view takes its pending association object back only before the next.
-   */
+  /** Flushes completed and rollbacks run: a link removed through a view takes its association object back only before the next. */
   flushes = 0;
   /** Rows written before an object they point to had a key (see `FlushWork.awaitingKeys`). */
   readonly awaitingKeys = new Set<InstanceState>();
@@ -334,10 +331,8 @@ export class UnitOfWork {
     const left: InstanceState[] = [];
     for (const state of flushed) {
       if (state.key !== undefined) continue;
-      if (state.deletePending) {
-        this.linked.forget(state.obj); // still linked to its other end: adopted at the commit, it was inserted with the deleted end's key cleared
-        this.forget(state);
-      } else left.push(state);
+      if (state.deletePending) this.deletedNew.reachedByCascade(this, state);
+      else left.push(state);
     }
     this.pending.reset(left.concat(this.pending.all));
   }
@@ -367,7 +362,7 @@ export class UnitOfWork {
    * object outside the session (`unsavedReference`, `outside-members.ts`).
    */
   unsavedReference(): UnsavedReferenceError | undefined {
-    return unsavedReference(this.awaitingKeys) ?? this.outside.unsaved(this.host.owner, this.host.identity);
+    return unsavedReference(this.awaitingKeys) ?? this.outside.unsaved(this.host.owner, this.host.identity, this.deletedNew);
   }
 
   /** Forgets every object (their detaching is the caller's). */
