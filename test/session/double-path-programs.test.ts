@@ -141,6 +141,43 @@ forEachDatabaseWithSchema(
       assert.deepEqual(await links(), []);
       assert.equal(await ctx.count("left_table"), 1);
     });
+    test("seed 735: a member deleted by a flush, removed from a view that still lists it, deletes no link again", async () => {
+      const setup = ctx.session();
+      const ids = [new Parent(), new Child(), new Child()];
+      setup.addAll(ids);
+      await setup.commit();
+      const session = ctx.session();
+      const parent = (await session.get(Parent, ids[0]!.id))!;
+      const [c3, c5] = [(await session.get(Child, ids[1]!.id))!, (await session.get(Child, ids[2]!.id))!];
+      await session.load(parent, "children");
+      parent.children.push(c5);
+      await session.delete(c5);
+      await session.load(c3, "parents"); // the autoflush deletes c5, and its link with it
+      c3.parents.push(parent);
+      const association = (await lazy(parent).childAssociations).find((a) => !stateOf(a)!.gone && a.child === c3)!;
+      await session.delete(association);
+      parent.children = []; // c5 still listed
+      await session.commit(); // was: StaleDataError, a second DELETE of c5's link
+      assert.deepEqual(await links(), []);
+      assert.equal(await ctx.count("right_table"), 1);
+    });
+
+    test("seed 328: a view assigned while it lists a member a flush deleted", async () => {
+      const session = ctx.session();
+      const [c2, c3, c4, c6, p8] = [new Child(), new Child(), new Child(), new Child(), new Parent()];
+      session.addAll([c2, c3, c4, c6, p8]);
+      await session.flush();
+      session.expireAll();
+      const c17 = new Child();
+      session.add(c17);
+      await session.load(p8, "children");
+      p8.children = [c3, c6];
+      await session.delete(c6);
+      for (const a of await lazy(p8).childAssociations) if (!stateOf(a)!.gone && (await lazy(a).child) === c3) a.extraData = "e25";
+      p8.children = [c2, c4, c17]; // c6, deleted by the autoflush, still listed
+      await session.commit(); // was: StaleDataError, a second DELETE of c6's link
+      assert.deepEqual(await links(), [`${p8.id}-${c2.id}:null`, `${p8.id}-${c4.id}:null`, `${p8.id}-${c17.id}:null`]);
+    });
   },
   { createOnce: true },
 );
