@@ -178,6 +178,36 @@ forEachDatabaseWithSchema(
       await session.commit(); // was: StaleDataError, a second DELETE of c6's link
       assert.deepEqual(await links(), [`${p8.id}-${c2.id}:null`, `${p8.id}-${c4.id}:null`, `${p8.id}-${c17.id}:null`]);
     });
+    test("seed 321: an association object moved to another parent, and a new one for the link it left", async () => {
+      const session = ctx.session();
+      const [p4, child] = [new Parent(), new Child()];
+      session.addAll([p4, child]);
+      await session.commit();
+      (await lazy(p4).children).push(child);
+      const p17 = new Parent();
+      session.add(p17);
+      const [moved] = await lazy(p4).childAssociations; // the autoflush inserts the link
+      moved!.parent = p17;
+      Object.assign(new Association(), { parent: p4, child, extraData: "x22" });
+      await session.commit(); // was: DuplicateKeyError, then the INSERT before the UPDATE that frees its key
+      assert.deepEqual(await links(), [`${p4.id}-${child.id}:x22`, `${p17.id}-${child.id}:null`].sort());
+    });
+
+    test("seed 672: moved in a savepoint, the link it left added again through the view", async () => {
+      const session = ctx.session();
+      const [p1, p9, c2, c16] = [new Parent(), new Parent(), new Child(), new Child()];
+      session.addAll([p1, p9, c2, c16]);
+      await session.load(p1, "children");
+      p1.children = [c2];
+      Object.assign(new Association(), { parent: p1, child: c16, extraData: "x17" });
+      await session.beginNested();
+      const moved = (await lazy(p1).childAssociations).find((a) => a.child === c16)!;
+      moved.parent = p9;
+      await session.load(p1, "children");
+      p1.children.push(c16);
+      await session.commit();
+      assert.deepEqual(await links(), [`${p1.id}-${c2.id}:null`, `${p1.id}-${c16.id}:null`, `${p9.id}-${c16.id}:x17`].sort());
+    });
   },
   { createOnce: true },
 );

@@ -70,7 +70,7 @@ export function checkNewKeys(pendingBy: ReadonlyMap<Mapper, readonly InstanceSta
       if (values === undefined) continue;
       const key = identityKey(values);
       const held = identity.get(mapper, key);
-      if (held !== undefined && held !== state.obj && holdsKey(stateOf(held)!, key)) throw duplicate(mapper, values, "the session already holds one for that row (loaded or added before)");
+      if (held !== undefined && held !== state.obj && holdsKey(stateOf(held)!, key, sources)) throw duplicate(mapper, values, "the session already holds one for that row (loaded or added before)");
       const other = (seen ??= new Map()).get(key);
       if (other !== undefined && other !== state) throw duplicate(mapper, values, "another new one of this flush has that key too");
       seen.set(key, state);
@@ -80,12 +80,15 @@ export function checkNewKeys(pendingBy: ReadonlyMap<Mapper, readonly InstanceSta
 
 /**
  * Whether an object of the session keeps the key it is held under through this flush: not
- * deleted, and its key not changed (a key expired is not changed).
+ * deleted, and its key not changed (a key expired is not changed), by hand or by a many-to-one
+ * of its key re-pointed (an association object moved to another parent: its row is updated).
  */
-function holdsKey(state: InstanceState, key: unknown): boolean {
+function holdsKey(state: InstanceState, key: unknown, sources: KeySources): boolean {
   if (state.gone) return false;
   const attrs = state.mapper.keyAttributes;
-  return attrs.some((attr) => state.dict[attr] === undefined) || identityKeyOf(attrs, state.dict) === key;
+  if (attrs.some((attr) => state.dict[attr] === undefined)) return true;
+  const next = knownKey(state, sources);
+  return (next === undefined ? identityKeyOf(attrs, state.dict) : identityKey(next)) === key;
 }
 
 function duplicate(mapper: Mapper, values: readonly unknown[], why: string): DuplicateKeyError {
