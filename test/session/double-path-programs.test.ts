@@ -208,6 +208,37 @@ forEachDatabaseWithSchema(
       await session.commit();
       assert.deepEqual(await links(), [`${p1.id}-${c2.id}:null`, `${p1.id}-${c16.id}:null`, `${p9.id}-${c16.id}:x17`].sort());
     });
+    test("seed 3096: an association object deleted leaves the views: the link added again and removed through one is gone", async () => {
+      const session = ctx.session();
+      const [parent, child] = [new Parent(), new Child()];
+      session.addAll([parent, child]);
+      await session.flush();
+      session.expireAll();
+      await session.load(child, "parents");
+      child.parents.push(parent);
+      const association = (await lazy(parent).childAssociations).find((a) => !stateOf(a)!.gone)!;
+      await session.delete(association);
+      assert.deepEqual([...(await lazy(child).parents)], [], "child.parents no longer shows the deleted link");
+      await session.load(child, "parents");
+      child.parents.push(parent);
+      remove(await lazy(child).parents, parent);
+      await session.commit(); // was: the parent listed twice, the copy removed kept the new link written
+      assert.deepEqual(await links(), []);
+    });
+
+    test("seed 1190: an association object linked from its own side in a savepoint joins when the savepoint commits", async () => {
+      const session = ctx.session();
+      session.add(new Parent());
+      const savepoint = await session.beginNested();
+      const [parent, child] = [new Parent(), new Child()];
+      session.addAll([child, parent]);
+      Object.assign(new Association(), { parent, child, extraData: "x22" });
+      await savepoint.commit(); // was: not inserted (only a commit or flush() adopted it)
+      await session.load(parent, "children");
+      parent.children = [];
+      await session.commit(); // was: the view, read without it, removed nothing, and the commit inserted the link
+      assert.deepEqual(await links(), []);
+    });
   },
   { createOnce: true },
 );

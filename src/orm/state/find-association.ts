@@ -5,8 +5,8 @@
 import type { Mapper } from "../mapping/mapper.js";
 import type { RelationshipProperty } from "../mapping/relationship.js";
 import type { InstrumentedList } from "./collection.js";
-import { ensureState, stateOf } from "./instance-state.js";
-import { collectionOf, stateIn } from "./loaded-lists.js";
+import { ensureState, stateOf, type InstanceState } from "./instance-state.js";
+import { collectionOf, listIfMade, stateIn } from "./loaded-lists.js";
 import { madeLink } from "./made-links.js";
 
 /**
@@ -58,4 +58,23 @@ export function linksGone(owner: object, rel: RelationshipProperty, members: Ite
     if (findAssociation(owner, rel, member, true) === undefined && findAssociation(owner, rel, member) !== undefined) (gone ??= new Set()).add(member);
   }
   return gone;
+}
+
+/**
+ * @internal
+ * An association object marked for deletion with `session.delete`: its link leaves the views over
+ * it that are loaded, as it does when it leaves its owner's list. Left there, the view showed the
+ * link, and a member pushed again stood twice: the copy removed later kept the new link written.
+ */
+export function leaveViews(state: InstanceState): void {
+  const ends = state.mapper.flushedRelationships.manyToOne;
+  for (let i = 0; i < ends.length; i++) {
+    for (const view of ends[i]!.views) {
+      const { toOwner, toMember } = view.associationView!;
+      if (toOwner !== ends[i]) continue;
+      const owner = state.dict[toOwner.key] as object | null | undefined;
+      const member = state.dict[toMember.key] as object | null | undefined;
+      if (owner && member) listIfMade(owner, view)?.removeQuietly(member);
+    }
+  }
 }

@@ -29,6 +29,7 @@ import { removeLinksByLoading, type RemovedLink } from "./removed-links.js";
 import { orphanedOutside } from "./link-stand-ins.js";
 import type { FlushTarget, UnitOfWorkHost } from "./collaborators.js";
 import { DeletedNew } from "./deleted-new.js";
+import { leaveViews } from "../state/find-association.js";
 
 export class UnitOfWork {
   /**
@@ -201,6 +202,7 @@ export class UnitOfWork {
     if (state.key === undefined) return this.deletedNew.delete(this, state);
     state.markForDeletion();
     this.deleting.add(state);
+    leaveViews(state); // an association object: its link leaves the views showing it
   }
 
   undelete(state: InstanceState): void {
