@@ -239,6 +239,21 @@ forEachDatabaseWithSchema(
       await session.commit(); // was: the view, read without it, removed nothing, and the commit inserted the link
       assert.deepEqual(await links(), []);
     });
+    test("seed 1713: an association object moved to a new parent, and a new one for the link it left, in one flush", async () => {
+      const session = ctx.session();
+      const [p5, child] = [new Parent(), new Child()];
+      session.addAll([p5, child]);
+      (await lazy(p5).children).push(child);
+      const savepoint = await session.beginNested();
+      const p8 = new Parent();
+      session.add(p8);
+      const moved = (await lazy(p5).childAssociations).find((a) => !stateOf(a)!.gone)!;
+      moved.parent = p8; // a parent with no row yet: the key it moves to is not known before the flush
+      Object.assign(new Association(), { parent: p5, child, extraData: "x10" });
+      await savepoint.commit(); // was: DuplicateKeyError (the moved one taken to keep its key)
+      await session.commit();
+      assert.deepEqual(await links(), [`${p5.id}-${child.id}:x10`, `${p8.id}-${child.id}:null`].sort());
+    });
   },
   { createOnce: true },
 );

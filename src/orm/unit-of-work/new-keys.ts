@@ -87,8 +87,16 @@ function holdsKey(state: InstanceState, key: unknown, sources: KeySources): bool
   if (state.gone) return false;
   const attrs = state.mapper.keyAttributes;
   if (attrs.some((attr) => state.dict[attr] === undefined)) return true;
+  if (sources.some((source) => source !== undefined && movesToNew(state, source[0]))) return false; // a new row's key: none held now
   const next = knownKey(state, sources);
   return (next === undefined ? identityKeyOf(attrs, state.dict) : identityKey(next)) === key;
+}
+
+/** Whether many-to-one `rel` of `state` names a new object (to be inserted by this flush, its key not known yet). */
+function movesToNew(state: InstanceState, rel: string): boolean {
+  const target = state.dict[rel] as object | null | undefined;
+  const targetState = target ? stateOf(target) : undefined;
+  return targetState !== undefined && targetState.key === undefined && !targetState.gone;
 }
 
 function duplicate(mapper: Mapper, values: readonly unknown[], why: string): DuplicateKeyError {
