@@ -231,6 +231,7 @@ export class SessionTransaction {
       }
     }
     this.uow.restore(this.journal);
+    this.uow.flushes++; // an association object unlinked in the savepoint is not taken back
     expungeAdded(this.uow, this.added);
     this.uow.linked.forgetSince(this.linkedMark);
     syncDeletions(this.uow, this.snapshots!.restore(watchedBy(this.uow.owner)));

@@ -136,8 +136,7 @@ export class Transactions {
 
   /**
    * Runs a compiled select for array rows: the rows themselves when a transaction is open and the
-   * driver answers at once (SQLite), so a lookup by key takes no promise below `session.get`.
-   * Throws rather than rejects.
+   * driver answers at once (SQLite), so a lookup by key takes no promise below `session.get`. Throws rather than rejects.
    */
   compiledRowsNow(compiled: CompiledQuery, options: ExecuteOptions = ARRAY_ROWS): unknown[][] | Promise<unknown[][]> {
     const open = this.innermost;
@@ -353,6 +352,7 @@ export class Transactions {
     savepoint.checkUsable();
     if (savepoint !== this.innermost) throw new InvalidRequestError("A savepoint with savepoints open inside it cannot be committed: end those first.");
     try {
+      this.uow.linked.adopt(this.owner); // as session.commit() and flush(): objects linked from their own side join
       await this.flush(false, load);
     } catch (error) {
       if (!(error instanceof StreamInProgressError)) await this.rollbackNested(savepoint); // refused before anything: the savepoint goes on

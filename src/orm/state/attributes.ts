@@ -14,6 +14,7 @@ import { raiseLoadError } from "./raise-load.js";
 import { isUnloaded, unloadedError } from "./unloaded.js";
 import { LastRead, valueBeforeMutation, watchValue, type MutableKind } from "./mutable-values.js";
 import { collectionOf, loadedValue, newCollection } from "./loaded-lists.js";
+import { linksGone } from "./find-association.js";
 import { changingState, scalarChanged } from "./relationship-events.js";
 import { targetOf } from "./target-of.js";
 import { assertChangeable, assertWritable } from "./writable.js";
@@ -213,9 +214,11 @@ function setCollection(obj: object, state: InstanceState, rel: RelationshipPrope
   const given = new Set(items);
   old?.removeWhere((item) => !given.has(item));
   const kept = new Set(old);
+  // A member whose association object was deleted (session.delete) is linked again: a new one.
+  const gone = rel.associationView !== undefined && kept.size > 0 ? linksGone(obj, rel, kept) : undefined;
   state.dict[rel.key] = list;
   for (const item of items) {
-    if (kept.has(item)) list.appendQuietly(item);
+    if (kept.has(item) && !gone?.has(item)) list.appendQuietly(item);
     else list.push(item);
   }
   // Given no member, nothing else tells the session that the flush must look.

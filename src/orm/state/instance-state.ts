@@ -47,7 +47,7 @@ export interface StateOwner {
   orphaned(obj: object, via?: RelationshipProperty, from?: object): void;
   /** An association object unlinked through a view (so marked for deletion) was linked again before the flush: it stays. */
   relinked(obj: object): void;
-  /** How many flushes this session has completed. */
+  /** How many flushes this session has completed, and rollbacks it has run. */
   readonly flushes: number;
   /** Whether `obj`, in no session, was linked to this session's objects from its own side and joins it at the flush. */
   joinsAtFlush(obj: object): boolean;

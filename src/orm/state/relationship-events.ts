@@ -180,7 +180,7 @@ function collectionRemoved(owner: object, rel: RelationshipProperty, item: objec
       noteUnlinked(made, stateIn(made).dict, view);
       if (outsideAnySession(owner)) addedTakenBack(owner, made);
     }
-    if (!removeLinkByAssociation(owner, rel, item, made)) linkRemoved(owner, rel, item);
+    if (!stateOf(item)?.deleted && !removeLinkByAssociation(owner, rel, item, made)) linkRemoved(owner, rel, item); // deleted, its links went with it
   } else {
     // An association object leaving its owner's list leaves the many-to-many views through it.
     for (const throughView of rel.backRef?.views ?? []) {

@@ -13,9 +13,9 @@ export type AssociationView = NonNullable<RelationshipProperty["associationView"
 /** By each of their two ends. */
 const unlinkedThroughView = new WeakMap<object, Set<object>>();
 /**
- * The owner's session's count of flushes when each was unlinked. One that was pending is taken
- * back only before the next flush, as one deleted by it cannot be: after a flush (a commit even),
- * a link added again brought back the extra data of the one removed long before.
+ * The owner's session's count of flushes and rollbacks when each was unlinked: one is taken back
+ * only before the next. After a flush (a commit even), a link added again brought back the extra
+ * data of a pending one removed long before; after a rollback, one unlinked in the work it undid.
  */
 const unlinkedAt = new WeakMap<object, number>();
 
@@ -36,29 +36,30 @@ export function noteUnlinked(association: object, dict: Record<string, unknown>,
  * @internal
  * The association object of the link `owner` to `member` that was unlinked through a view and is
  * not deleted yet: marked for deletion in the owner's session (not flushed), or pending and so
- * taken out of it. Forgets those the flush deleted since.
+ * taken out of it; of several, the last unlinked. Forgets those the flush deleted since.
  */
 export function unlinkedAssociation(owner: object, view: AssociationView, member: object): object | undefined {
   const unlinked = unlinkedThroughView.get(owner);
   if (unlinked === undefined) return undefined;
   const session = stateOf(owner)?.session;
+  // The last one unlinked is the link's: one made and unlinked before it was superseded by it.
+  let found: object | undefined;
   for (const association of unlinked) {
     const state = stateOf(association);
+    // Since a rollback, one marked for deletion again (session.delete) was not unlinked by a view;
+    // one a flush deleted (its row taken over by a row switch, still marked) has no row to keep.
     const waiting =
       state !== undefined &&
-      (state.key === undefined
-        ? state.session === undefined && unlinkedAt.get(association) === session?.flushes
-        : state.deletePending && state.session === session && session !== undefined);
+      unlinkedAt.get(association) === session?.flushes &&
+      (state.key === undefined ? state.session === undefined : state.deletePending && !state.deleted && state.session === session);
     if (!waiting) {
       unlinked.delete(association);
       continue;
     }
-    if (state.dict[view.toOwner.key] === owner && linksTo(state.dict, view, member)) {
-      unlinked.delete(association);
-      return association;
-    }
+    if (state.dict[view.toOwner.key] === owner && linksTo(state.dict, view, member)) found = association;
   }
-  return undefined;
+  if (found !== undefined) unlinked.delete(found);
+  return found;
 }
 
 

@@ -19,11 +19,14 @@ export interface DeletedNewHost {
   readonly linked: LinkedObjects;
   delete(state: InstanceState): void;
   expunge(state: InstanceState): void;
+  forget(state: InstanceState): void;
 }
 
 /** @internal The new objects the application deleted: a cascade must not bring them back. */
 export class DeletedNew {
   private readonly deleted = new WeakSet<object>();
+  /** New objects a flush's delete cascade reached (`reachedByCascade`). */
+  private readonly cascaded = new WeakSet<object>();
 
   /** Deletes `state` (no row, in the host's session) and the links that name it. */
   delete(host: DeletedNewHost, state: InstanceState): void {
@@ -52,20 +55,28 @@ export class DeletedNew {
       if (state.session === host.owner && !state.gone) host.delete(state);
       return;
     }
-    // Taken out of its other ends' lists: a new object left there outside the session failed the commit.
-    for (const rel of state.mapper.relationshipList) {
-      const back = rel.backRef;
-      const target = state.dict[rel.key] as object | null | undefined;
-      if (rel.viewonly || rel.collection || back === undefined || !back.collection || !target) continue;
-      const list = stateOf(target)?.dict[back.key] as InstrumentedList<object> | undefined;
-      const at = list?.indexOf(member) ?? -1;
-      if (at >= 0) list!.splice(at, 1);
-    }
+    leaveOtherEnds(state);
     if (state.session === host.owner) this.delete(host, state);
     else {
       this.deleted.add(member);
       host.linked.forget(member);
     }
+  }
+
+  /**
+   * A new object a flush's delete cascade reached (an end of an association object deleted): it
+   * leaves the session. Still in its other ends' lists (the flush may not change them), it failed
+   * the commit as a member outside the session (`wentWithEnd`).
+   */
+  reachedByCascade(host: DeletedNewHost, state: InstanceState): void {
+    host.linked.forget(state.obj); // still linked to its other end: adopted at the commit, it was inserted with the deleted end's key cleared
+    host.forget(state);
+    this.cascaded.add(state.obj);
+  }
+
+  /** Whether `obj`, new, left the session with an end a flush deleted: nothing of it is to be written. */
+  wentWithEnd(obj: object): boolean {
+    return this.cascaded.has(obj) && stateOf(obj)?.session === undefined;
   }
 
   /** Added again by the application itself: a cascade may reach it again. */
@@ -87,4 +98,21 @@ export class DeletedNew {
 function tiedTo(rel: RelationshipProperty): boolean {
   if (rel.resolved.direction !== "oneToMany") return false;
   return rel.cascades("delete") || rel.resolved.pairs.some(([, fk]) => fk.primaryKey);
+}
+
+/**
+ * @internal
+ * Takes a new object out of the lists of the objects its many-to-ones name (through the list's
+ * removal, so that a view over association objects drops the link too): a new object left there
+ * outside the session failed the commit.
+ */
+export function leaveOtherEnds(state: InstanceState): void {
+  for (const rel of state.mapper.relationshipList) {
+    const back = rel.backRef;
+    const target = state.dict[rel.key] as object | null | undefined;
+    if (rel.viewonly || rel.collection || back === undefined || !back.collection || !target) continue;
+    const list = stateOf(target)?.dict[back.key] as InstrumentedList<object> | undefined;
+    const at = list?.indexOf(state.obj) ?? -1;
+    if (at >= 0) list!.splice(at, 1);
+  }
 }

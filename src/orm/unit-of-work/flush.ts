@@ -145,7 +145,7 @@ export async function flush(work: FlushWork): Promise<number> {
     };
     // Updated first when a new row takes a unique value an updated row gives up; so does a row
     // taking a deleted one over (its UPDATE collided when it ran before the giver's).
-    const updatedFirst = updatesBeforeInserts(mapper, switches.length ? [...toInsert, ...switches.map(([state]) => state)] : toInsert, modified);
+    const updatedFirst = updatesBeforeInserts(mapper, switches.length ? [...toInsert, ...switches.map(([state]) => state)] : toInsert, modified, copyKeys);
     if (updatedFirst) await updates();
     if (switches.length) {
       const freed = switches.map(([, old]) => old);

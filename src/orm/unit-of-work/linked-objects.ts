@@ -9,6 +9,7 @@
  * has finished building it (its other end not set yet).
  */
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
+import { leaveOtherEnds } from "./deleted-new.js";
 
 export class LinkedObjects {
   /** Each object noted, with the count of notes when it was first noted. */
@@ -47,7 +48,9 @@ export class LinkedObjects {
     this.objects.clear();
     for (const obj of noted) {
       const state = stateOf(obj);
-      if (state !== undefined && state.session === undefined && linkedTo(owner, state) && !keyedByGone(state)) owner.cascadeAdd(obj);
+      if (state === undefined || state.session !== undefined || !linkedTo(owner, state)) continue;
+      if (!keyedByGone(state)) owner.cascadeAdd(obj);
+      else leaveOtherEnds(state); // goes with the deleted end: left in the other end's list, it failed the commit
     }
   }
 

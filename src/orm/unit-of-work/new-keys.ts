@@ -70,7 +70,7 @@ export function checkNewKeys(pendingBy: ReadonlyMap<Mapper, readonly InstanceSta
       if (values === undefined) continue;
       const key = identityKey(values);
       const held = identity.get(mapper, key);
-      if (held !== undefined && held !== state.obj && holdsKey(stateOf(held)!, key)) throw duplicate(mapper, values, "the session already holds one for that row (loaded or added before)");
+      if (held !== undefined && held !== state.obj && holdsKey(stateOf(held)!, key, sources)) throw duplicate(mapper, values, "the session already holds one for that row (loaded or added before)");
       const other = (seen ??= new Map()).get(key);
       if (other !== undefined && other !== state) throw duplicate(mapper, values, "another new one of this flush has that key too");
       seen.set(key, state);
@@ -80,12 +80,23 @@ export function checkNewKeys(pendingBy: ReadonlyMap<Mapper, readonly InstanceSta
 
 /**
  * Whether an object of the session keeps the key it is held under through this flush: not
- * deleted, and its key not changed (a key expired is not changed).
+ * deleted, and its key not changed (a key expired is not changed), by hand or by a many-to-one
+ * of its key re-pointed (an association object moved to another parent: its row is updated).
  */
-function holdsKey(state: InstanceState, key: unknown): boolean {
+function holdsKey(state: InstanceState, key: unknown, sources: KeySources): boolean {
   if (state.gone) return false;
   const attrs = state.mapper.keyAttributes;
-  return attrs.some((attr) => state.dict[attr] === undefined) || identityKeyOf(attrs, state.dict) === key;
+  if (attrs.some((attr) => state.dict[attr] === undefined)) return true;
+  if (sources.some((source) => source !== undefined && movesToNew(state, source[0]))) return false; // a new row's key: none held now
+  const next = knownKey(state, sources);
+  return (next === undefined ? identityKeyOf(attrs, state.dict) : identityKey(next)) === key;
+}
+
+/** Whether many-to-one `rel` of `state` names a new object (to be inserted by this flush, its key not known yet). */
+function movesToNew(state: InstanceState, rel: string): boolean {
+  const target = state.dict[rel] as object | null | undefined;
+  const targetState = target ? stateOf(target) : undefined;
+  return targetState !== undefined && targetState.key === undefined && !targetState.gone;
 }
 
 function duplicate(mapper: Mapper, values: readonly unknown[], why: string): DuplicateKeyError {

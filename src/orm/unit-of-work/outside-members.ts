@@ -76,10 +76,13 @@ export class OutsideMembers {
     }
   }
 
-  /** Before COMMIT: the first member noted that is still in its list and still not written. */
-  unsaved(session: StateOwner, identity: IdentityMap): UnsavedReferenceError | undefined {
+  /**
+   * Before COMMIT: the first member noted that is still in its list and still not written, but
+   * one that went with an end the flush deleted (`gone`): no row of it is to be written.
+   */
+  unsaved(session: StateOwner, identity: IdentityMap, gone?: { wentWithEnd(obj: object): boolean }): UnsavedReferenceError | undefined {
     for (const { owner, rel, member } of this.noted) {
-      if (owner.session !== session || owner.deletePending || owner.deleted) continue;
+      if (owner.session !== session || owner.deletePending || owner.deleted || gone?.wentWithEnd(member)) continue;
       const value = owner.dict[rel.key];
       if (rel.collection ? !(value as object[] | undefined)?.includes(member) : value !== member) continue;
       const state = peekState(member);

@@ -113,10 +113,15 @@ export function orderUniqueUpdates(mapper: Mapper, modified: InstanceState[]): I
  * which collided when the INSERT ran first. Not when an updated row references a new object (a
  * self-reference: its key comes with that INSERT). Costs nothing without both.
  */
-export function updatesBeforeInserts(mapper: Mapper, pending: readonly InstanceState[], modified: readonly InstanceState[]): boolean {
+export function updatesBeforeInserts(mapper: Mapper, pending: readonly InstanceState[], modified: readonly InstanceState[], copyKeys?: (state: InstanceState) => void): boolean {
   if (pending.length === 0 || modified.length === 0) return false;
+  // A key that a many-to-one gives (an association object moved to another parent) is copied
+  // first, for both sides: the new row of the link it left took the key before its UPDATE freed it.
+  const keyed = copyKeys !== undefined && keyFromManyToOne(mapper);
+  if (keyed) for (const state of modified) if (targetsKeyed(mapper, state)) copyKeys(state);
   const changing = changingUnique(mapper, modified);
   if (changing.size === 0) return false;
+  if (keyed) for (const row of pending) if (targetsKeyed(mapper, row)) copyKeys(row);
   const keys = uniqueKeys(mapper);
   // The values given up, per unique key; then one pass over the new rows (a flush may hold thousands of each).
   const freed = new Map<number, Set<unknown>>();
@@ -133,6 +138,20 @@ export function updatesBeforeInserts(mapper: Mapper, pending: readonly InstanceS
       const target = state.dict[rel.key];
       if (target && stateOf(target as object)?.key === undefined) return false;
     }
+  }
+  return true;
+}
+
+/** Whether a foreign key of a many-to-one of `mapper` is in its primary key (an association object's). */
+function keyFromManyToOne(mapper: Mapper): boolean {
+  return mapper.flushedRelationships.manyToOne.some((rel) => rel.resolved.pairs.some(([fk]) => fk.primaryKey));
+}
+
+/** Whether every many-to-one target of `state` has its row (so its key can be copied now). */
+function targetsKeyed(mapper: Mapper, state: InstanceState): boolean {
+  for (const rel of mapper.flushedRelationships.manyToOne) {
+    const target = state.dict[rel.key];
+    if (target && stateOf(target as object)?.key === undefined) return false;
   }
   return true;
 }

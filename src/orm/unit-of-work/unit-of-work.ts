@@ -29,6 +29,7 @@ import { removeLinksByLoading, type RemovedLink } from "./removed-links.js";
 import { orphanedOutside } from "./link-stand-ins.js";
 import type { FlushTarget, UnitOfWorkHost } from "./collaborators.js";
 import { DeletedNew } from "./deleted-new.js";
+import { leaveViews } from "../state/find-association.js";
 
 export class UnitOfWork {
   /**
@@ -42,7 +43,7 @@ export class UnitOfWork {
   private readonly orphans = new Orphans();
   /** Links removed through a view over a surrogate-keyed association not loaded: found at the next flush. */
   readonly removedLinks: RemovedLink[] = [];
-  /** How many flushes completed: a link removed through a view takes its association object back only before the next. */
+  /** Flushes completed and rollbacks run: a link removed through a view takes its association object back only before the next. */
   flushes = 0;
   /** Rows written before an object they point to had a key (see `FlushWork.awaitingKeys`). */
   readonly awaitingKeys = new Set<InstanceState>();
@@ -201,6 +202,7 @@ export class UnitOfWork {
     if (state.key === undefined) return this.deletedNew.delete(this, state);
     state.markForDeletion();
     this.deleting.add(state);
+    leaveViews(state); // an association object: its link leaves the views showing it
   }
 
   undelete(state: InstanceState): void {
@@ -331,10 +333,8 @@ export class UnitOfWork {
     const left: InstanceState[] = [];
     for (const state of flushed) {
       if (state.key !== undefined) continue;
-      if (state.deletePending) {
-        this.linked.forget(state.obj); // still linked to its other end: adopted at the commit, it was inserted with the deleted end's key cleared
-        this.forget(state);
-      } else left.push(state);
+      if (state.deletePending) this.deletedNew.reachedByCascade(this, state);
+      else left.push(state);
     }
     this.pending.reset(left.concat(this.pending.all));
   }
@@ -356,6 +356,7 @@ export class UnitOfWork {
   /** `session.rollback()`: the transaction's work is dropped (`undo.ts`). */
   discard(journal: Journal): void {
     discardWork(this, journal);
+    this.flushes++; // nothing unlinked in the transaction comes back
   }
 
   /**
@@ -363,7 +364,7 @@ export class UnitOfWork {
    * object outside the session (`unsavedReference`, `outside-members.ts`).
    */
   unsavedReference(): UnsavedReferenceError | undefined {
-    return unsavedReference(this.awaitingKeys) ?? this.outside.unsaved(this.host.owner, this.host.identity);
+    return unsavedReference(this.awaitingKeys) ?? this.outside.unsaved(this.host.owner, this.host.identity, this.deletedNew);
   }
 
   /** Forgets every object (their detaching is the caller's). */
