@@ -58,7 +58,9 @@ function client(dialect: string, url: string, file: string): [string, string[]] 
     const u = new URL(url);
     return ["mariadb", ["-h", u.hostname, "-P", u.port || "3306", "-u", decodeURIComponent(u.username), "-D", u.pathname.slice(1), "-e", `source ${file}`]];
   }
-  return ["sqlite3", ["-bail", new URL(url).pathname.replace(/^\/+/, "/"), `.read ${file}`]];
+  // A busy timeout, as an application's connection has: the test's own reads (polling for the
+  // step) share the file, and sqlite3 without one failed the script at once on their lock (CI, once).
+  return ["sqlite3", ["-bail", "-cmd", ".timeout 10000", new URL(url).pathname.replace(/^\/+/, "/"), `.read ${file}`]];
 }
 
 for (const db of await testDatabases()) {
