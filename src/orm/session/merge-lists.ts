@@ -52,7 +52,12 @@ export async function mergeListChanges(how: ListMerge, rel: RelationshipProperty
     if (at >= 0) list.splice(at, 1);
   }
   const added: object[] = [];
-  for (const member of source) if (!before.has(member) && list.indexOf(copies.get(member)!) < 0) added.push(copies.get(member)!);
+  for (const member of source) {
+    const copy = copies.get(member)!;
+    // A member added while detached; or one loaded with the list whose row is gone, written anew
+    // (`missing: "insert"`): the session's list, loaded from the rows, lacked it.
+    if ((!before.has(member) || stateOf(copy)?.key === undefined) && list.indexOf(copy) < 0) added.push(copy);
+  }
   if (added.length) list.push(...added);
   return true;
 }
