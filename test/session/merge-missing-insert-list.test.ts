@@ -3,7 +3,9 @@
  * another transaction deleted since: the item is written anew, as asked, and the session's box
  * lists it. The session's list, loaded from the rows, used to lack it (the member was in the list
  * as loaded, so the merge took it for unchanged): the box showed no items while the commit wrote
- * item 10 into it. Found by test/session/random-detached-merge.test.ts (seed 392).
+ * item 10 into it. Found by test/session/random-detached-merge.test.ts (seed 392). And the merge of
+ * an object the session holds itself, whose list had a new member: it merged its lists onto
+ * themselves, each member made anew and appended by its back-reference, without end (seed 1686).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -61,6 +63,23 @@ forEachDatabaseWithSchema("merge with missing: \"insert\" of a list member whose
     const fresh = ctx.session();
     const again = (await fresh.get(MiBox, 5))!;
     assert.deepEqual((await lazy(again).items).map((item) => [item.id, item.name]), [[10, "ten"]]);
+    await fresh.close();
+  });
+
+  test("merging the session's own object returns it as it is: its list's new members are not merged again (it never returned)", { timeout: 20_000 }, async () => {
+    const session = ctx.session({ autoflush: false }); // the merge's look-up does not flush the new member first
+    const box = Object.assign(new MiBox(), { id: 5, label: "five" });
+    session.add(box);
+    await session.commit();
+    const held = (await session.get(MiBox, 5))!;
+    await lazy(held).items;
+    held.items.push(Object.assign(new MiItem(), { id: 11, name: "eleven" })); // pending, its row not written yet
+    for (const options of [{}, { missing: "insert" as const }]) assert.equal(await session.merge(held, options), held);
+    assert.deepEqual(held.items.map((item) => item.id), [11]);
+    await session.commit();
+    await session.close();
+    const fresh = ctx.session();
+    assert.deepEqual((await lazy((await fresh.get(MiBox, 5))!).items).map((item) => item.id), [11]);
     await fresh.close();
   });
 

@@ -36,7 +36,9 @@ export async function mergeListChanges(how: ListMerge, rel: RelationshipProperty
   const now = new Set(source);
   // Every member is merged (its own changes, along the cascade), in the list's order.
   const copies = new Map<object, object>();
-  for (const member of source) copies.set(member, await how.mergeMember(member));
+  // Over a copy: a member merged may be appended to the lists it names by its back-reference.
+  const members = Array.from(source);
+  for (const member of members) copies.set(member, await how.mergeMember(member));
   let list = collectionOf(target, rel);
   if (list === undefined) {
     await how.loadRelationship(rel, [target]);
@@ -52,7 +54,7 @@ export async function mergeListChanges(how: ListMerge, rel: RelationshipProperty
     if (at >= 0) list.splice(at, 1);
   }
   const added: object[] = [];
-  for (const member of source) {
+  for (const member of members) {
     const copy = copies.get(member)!;
     // A member added while detached; or one loaded with the list whose row is gone, written anew
     // (`missing: "insert"`): the session's list, loaded from the rows, lacked it.

@@ -153,6 +153,12 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
   if (host.load === false) return mergeWithoutLoad(host, state, merged, mergeInto) as Promise<T>;
   const mapper = state.mapper;
   let target = (await existingTarget(host, state)) as T | undefined;
+  // The session's own object: nothing to copy onto itself (SQLAlchemy alike). Merging its lists
+  // onto themselves merged each member again while the merge's back-references grew the list.
+  if (target === obj) {
+    merged.set(obj, obj);
+    return obj;
+  }
   const made = target === undefined;
   target ??= mapper.newInstance() as T;
   merged.set(obj, target);
@@ -178,7 +184,7 @@ export async function mergeInto<T extends object>(host: MergeHost, obj: T, merge
     if (Array.isArray(value)) {
       // One after the other: merges of a graph share their memo and must not interleave.
       const members: object[] = [];
-      for (const member of value as object[]) members.push(await mergeInto(host, member, merged));
+      for (const member of Array.from(value as object[])) members.push(await mergeInto(host, member, merged));
       mergedValue = members;
     } else if (value !== null) mergedValue = await mergeInto(host, value as object, merged);
     // As for columns: a reference the object holds as it was read is not assigned back over the
